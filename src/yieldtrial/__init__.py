@@ -1,0 +1,96 @@
+"""yieldtrial: crop yield tests and fertilizer/variety field trials.
+
+Plot harvest records -> yield at a standard grain moisture -> design-aware
+statistics -> yield-test report.  The public names below are imported lazily on
+first use, so ``import yieldtrial`` stays fast and does not import matplotlib or
+statsmodels.
+
+Examples
+--------
+>>> import yieldtrial as yt
+>>> round(yt.standardize_moisture(442, moisture_pct=5, standard_moisture_pct=13), 2)
+482.64
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+from yieldtrial.errors import (
+    DataValidationError,
+    MissingExtraError,
+    YieldTrialError,
+    YieldTrialWarning,
+)
+
+try:
+    __version__ = version("yieldtrial")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0+unknown"
+
+# public name -> module that defines it (imported on first attribute access)
+_LAZY: dict[str, str] = {
+    # units
+    "convert_area": "yieldtrial.units",
+    "convert_mass": "yieldtrial.units",
+    "convert_yield": "yieldtrial.units",
+    # protocols
+    "standard_moisture_pct": "yieldtrial.protocols",
+    "canonical_crop": "yieldtrial.protocols",
+    # moisture
+    "standardize_moisture": "yieldtrial.moisture",
+    "audit_moisture_conversion": "yieldtrial.moisture",
+    "dry_basis_from_wet_basis_pct": "yieldtrial.moisture",
+    "wet_basis_from_dry_basis_pct": "yieldtrial.moisture",
+    # harvest
+    "plot_yield": "yieldtrial.harvest",
+    "theoretical_yield": "yieldtrial.harvest",
+    # io and the object layer
+    "read_plots": "yieldtrial.io",
+    "FieldTrial": "yieldtrial.trial",
+    # statistics (heavy: imported only when used)
+    "replicates_needed": "yieldtrial.stats.power",
+    "detectable_difference_pct": "yieldtrial.stats.power",
+    "analyze_many": "yieldtrial.network",
+}
+
+__all__ = [
+    "DataValidationError",
+    "MissingExtraError",
+    "YieldTrialError",
+    "YieldTrialWarning",
+    "__version__",
+    *sorted(_LAZY),
+]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from yieldtrial.harvest import plot_yield, theoretical_yield
+    from yieldtrial.io import read_plots
+    from yieldtrial.moisture import (
+        audit_moisture_conversion,
+        dry_basis_from_wet_basis_pct,
+        standardize_moisture,
+        wet_basis_from_dry_basis_pct,
+    )
+    from yieldtrial.network import analyze_many
+    from yieldtrial.protocols import canonical_crop, standard_moisture_pct
+    from yieldtrial.stats.power import detectable_difference_pct, replicates_needed
+    from yieldtrial.trial import FieldTrial
+    from yieldtrial.units import convert_area, convert_mass, convert_yield
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use."""
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'yieldtrial' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """List the public names, including the lazily imported ones."""
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,1 @@
+"""Subcommands of the ``yieldtrial`` CLI, one module each (see :mod:`yieldtrial.cli`)."""

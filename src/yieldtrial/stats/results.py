@@ -1,0 +1,149 @@
+"""Shared result types of the statistics layer.
+
+:class:`MeansModel` is the contract between the design models (``model.py``,
+split-plot strata, ...) and the comparisons (``compare.py``, ``letters.py``):
+a design model reduces itself to the least-squares means of one factor, their
+covariance and the error degrees of freedom; comparisons never look at raw
+plots.  :class:`Provenance` is attached to every statistical result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["MeansModel", "Provenance"]
+
+
+def _version() -> str:
+    from yieldtrial import __version__
+
+    return __version__
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a statistical result came from.
+
+    Attributes
+    ----------
+    design : str
+        Field design key (``"crd"``, ``"rcbd"``, ``"latin"``, ``"split_plot"``, ...).
+    model : str
+        Model formula, e.g. ``"yield_kg_ha ~ treatment + block"``.
+    error_term : str
+        Name of the error term the test used (``"residual"``, ``"block:main"``, ...).
+    df_error : float
+        Degrees of freedom of that error term.
+    test : str or None
+        Test or procedure (``"dunnett"``, ``"tukey"``, ``"F"``, ...).
+    alpha : float or None
+        Significance level, when the result depends on one.
+    adjustment : str or None
+        Multiplicity adjustment (``"single-step (Dunnett)"``, ``"holm"``, ``"none"``).
+    sum_of_squares : str
+        How sums of squares were computed (``"type II"``; equal to sequential when balanced).
+    version : str
+        yieldtrial version that produced the result.
+    """
+
+    design: str
+    model: str
+    error_term: str
+    df_error: float
+    test: str | None = None
+    alpha: float | None = None
+    adjustment: str | None = None
+    sum_of_squares: str = "type II"
+    version: str = field(default_factory=_version)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as a plain dict (JSON-ready)."""
+        return asdict(self)
+
+    def replace(self, **changes: Any) -> Provenance:
+        """Return a copy with some fields changed."""
+        values = self.to_dict()
+        values.update(changes)
+        return Provenance(**values)
+
+
+@dataclass(frozen=True, eq=False)
+class MeansModel:
+    """Least-squares means of one factor with everything a comparison needs.
+
+    Attributes
+    ----------
+    factor : str
+        Column name of the factor whose levels are compared.
+    levels : tuple of str
+        Level labels, in the order of ``estimates``.
+    estimates : ndarray, shape (k,)
+        Least-squares (estimated marginal) means, blocks weighted equally. [response unit]
+    cov : ndarray, shape (k, k)
+        Covariance matrix of ``estimates`` from the fitted model (MSE x (L (X'X)^- L')).
+    df : float
+        Error degrees of freedom for comparisons among these means.
+    n : ndarray, shape (k,)
+        Observed plots per level.
+    mse : float
+        Mean square of the error term used.
+    error_term : str
+        Name of that error term.
+    design : str
+        Field design key.
+    formula : str
+        Model formula.
+    response : str
+        Response column name (carries the unit, e.g. ``yield_kg_ha``).
+    """
+
+    factor: str
+    levels: tuple[str, ...]
+    estimates: np.ndarray
+    cov: np.ndarray
+    df: float
+    n: np.ndarray
+    mse: float
+    error_term: str
+    design: str
+    formula: str
+    response: str
+
+    @property
+    def se(self) -> np.ndarray:
+        """Standard errors of the LS-means."""
+        return np.sqrt(np.clip(np.diag(self.cov), 0.0, None))
+
+    def index(self, level: str) -> int:
+        """Position of ``level`` in :attr:`levels` (KeyError listing the levels if absent)."""
+        try:
+            return self.levels.index(str(level))
+        except ValueError:
+            raise KeyError(f"{level!r} is not a level of {self.factor!r}; levels: "
+                           f"{', '.join(self.levels)}") from None
+
+    def contrast(self, weights: np.ndarray) -> tuple[float, float]:
+        """Estimate and standard error of a linear contrast of the LS-means.
+
+        Parameters
+        ----------
+        weights : ndarray, shape (k,)
+            Contrast coefficients.
+
+        Returns
+        -------
+        tuple of float
+            ``(estimate, se)``.
+        """
+        w = np.asarray(weights, dtype=float)
+        estimate = float(w @ self.estimates)
+        variance = float(w @ self.cov @ w)
+        return estimate, float(np.sqrt(max(variance, 0.0)))
+
+    def provenance(self, **extra: Any) -> Provenance:
+        """Provenance of a result computed from these means."""
+        return Provenance(design=self.design, model=self.formula, error_term=self.error_term,
+                          df_error=self.df, **extra)
