@@ -39,14 +39,17 @@ _LAZY: dict[str, str] = {
     # protocols
     "standard_moisture_pct": "yieldtrial.protocols",
     "canonical_crop": "yieldtrial.protocols",
+    "moisture_standard": "yieldtrial.protocols",
     # moisture
     "standardize_moisture": "yieldtrial.moisture",
     "audit_moisture_conversion": "yieldtrial.moisture",
     "dry_basis_from_wet_basis_pct": "yieldtrial.moisture",
     "wet_basis_from_dry_basis_pct": "yieldtrial.moisture",
+    "describe_method": "yieldtrial.moisture",
     # harvest
     "plot_yield": "yieldtrial.harvest",
     "theoretical_yield": "yieldtrial.harvest",
+    "standardized_mass_kg": "yieldtrial.harvest",
     # io and the object layer
     "read_plots": "yieldtrial.io",
     "FieldTrial": "yieldtrial.trial",
@@ -66,16 +69,17 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from yieldtrial.harvest import plot_yield, theoretical_yield
+    from yieldtrial.harvest import plot_yield, standardized_mass_kg, theoretical_yield
     from yieldtrial.io import read_plots
     from yieldtrial.moisture import (
         audit_moisture_conversion,
+        describe_method,
         dry_basis_from_wet_basis_pct,
         standardize_moisture,
         wet_basis_from_dry_basis_pct,
     )
     from yieldtrial.network import analyze_many
-    from yieldtrial.protocols import canonical_crop, standard_moisture_pct
+    from yieldtrial.protocols import canonical_crop, moisture_standard, standard_moisture_pct
     from yieldtrial.stats.power import detectable_difference_pct, replicates_needed
     from yieldtrial.trial import FieldTrial
     from yieldtrial.units import convert_area, convert_mass, convert_yield

@@ -1,0 +1,159 @@
+"""Example trials shipped with yieldtrial, honestly labelled.
+
+Each example is a folder holding ``plots.csv`` (one row per plot, with a
+``data_status`` column saying which values are published, illustrative or
+synthetic), a ``README.md`` explaining where the numbers come from and, when
+present, a ``trial.toml`` describing the trial (crop, controls, protocol, ...).
+
+Examples
+--------
+>>> from yieldtrial import datasets
+>>> "jinzhong-2024" in datasets.list_examples()
+True
+>>> datasets.example_path("jinzhong-2024").name
+'plots.csv'
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from yieldtrial.errors import DataValidationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from yieldtrial.trial import FieldTrial
+
+__all__ = ["example_path", "list_examples", "load_example"]
+
+# Settings used when an example has no trial.toml (and defaults under one).
+_SETTINGS: dict[str, dict[str, Any]] = {
+    "jinzhong-2024": {
+        "crop": "wheat",
+        "control": ("CK1", "CK2"),
+        "protocol": "cn-yield-test",
+        "unit": "kg/mu",
+        "metadata": {
+            "title": "Wheat fertilizer-synergist demonstration, Jinzhong 2024",
+            "site": "Jinzhong national agricultural hi-tech zone, Shanxi",
+            "season": "2024",
+            "note": "only T's 442 kg/mu at 5 % moisture is published; CK1 and CK2 are "
+            "illustrative (see data_status)",
+        },
+    },
+    "replicated-rcbd": {
+        "crop": "wheat",
+        "control": ("CK1", "CK2"),
+        "protocol": "cn-yield-test",
+        "metadata": {"title": "Synthetic replicated RCBD (illustration only)"},
+    },
+}
+
+
+def _root() -> Path:
+    return Path(str(resources.files(__name__)))
+
+
+def list_examples() -> list[str]:
+    """Return the names of the example trials shipped with yieldtrial.
+
+    Returns
+    -------
+    list of str
+        Folder names under ``yieldtrial/datasets`` that hold a ``plots.csv``, sorted.
+    """
+    return sorted(p.parent.name for p in _root().glob("*/plots.csv"))
+
+
+def example_path(name: str, filename: str = "plots.csv") -> Path:
+    """Return the path of a file of a shipped example.
+
+    Parameters
+    ----------
+    name : str
+        Example name, see :func:`list_examples`.
+    filename : str, default "plots.csv"
+        File inside the example folder (``plots.csv``, ``README.md``, ``trial.toml``).
+
+    Returns
+    -------
+    pathlib.Path
+        The file's path.
+
+    Raises
+    ------
+    DataValidationError
+        If the example or the file does not exist; the message lists what does.
+    """
+    names = list_examples()
+    if name not in names:
+        raise DataValidationError(
+            f"no example named {name!r}; examples shipped: {', '.join(names)}"
+        )
+    path = _root() / name / filename
+    if not path.is_file():
+        present = sorted(p.name for p in (_root() / name).iterdir() if p.is_file())
+        raise DataValidationError(
+            f"example {name!r} has no file {filename!r}; files: {', '.join(present)}"
+        )
+    return path
+
+
+def _settings_from_toml(path: Path) -> dict[str, Any]:
+    from yieldtrial.config import load_config
+
+    config = load_config(path)
+    settings: dict[str, Any] = {}
+    for key in ("crop", "protocol", "standard_moisture_pct", "moisture_method", "unit", "design"):
+        value = getattr(config, key, None)
+        if value is not None:
+            settings[key] = value
+    if getattr(config, "control", ()):
+        settings["control"] = tuple(config.control)
+    if getattr(config, "columns", None):
+        settings["columns"] = dict(config.columns)
+    metadata = {
+        key: getattr(config, key)
+        for key in ("trial_id", "title", "site", "season", "variety", "notes")
+        if getattr(config, key, None) is not None
+    }
+    if metadata:
+        settings["metadata"] = metadata
+    return settings
+
+
+def load_example(name: str, **overrides: Any) -> FieldTrial:
+    """Load a shipped example as a :class:`~yieldtrial.FieldTrial`.
+
+    Parameters
+    ----------
+    name : str
+        Example name, see :func:`list_examples`.
+    **overrides
+        Settings passed on to :meth:`FieldTrial.from_csv`, replacing the example's
+        own (e.g. ``moisture_method="percentage_point"``, ``unit="kg/ha"``).
+
+    Returns
+    -------
+    FieldTrial
+        The trial, with the example's crop, control(s) and protocol (from its
+        ``trial.toml`` when it has one).
+
+    Warns
+    -----
+    YieldTrialWarning
+        For ``"jinzhong-2024"``: 5 % moisture is implausible for harvested wheat;
+        the published figure is used as printed.
+    """
+    from yieldtrial.trial import FieldTrial
+
+    path = example_path(name)
+    settings: dict[str, Any] = dict(_SETTINGS.get(name, {}))
+    toml = path.with_name("trial.toml")
+    if toml.is_file():
+        settings.update(_settings_from_toml(toml))
+    settings.update(overrides)
+    if "crop" not in settings:
+        raise DataValidationError(f"example {name!r} does not say its crop; pass crop=")
+    return FieldTrial.from_csv(path, **settings)

@@ -21,9 +21,34 @@ _LAZY: dict[str, str] = {
     "diagnostics": "yieldtrial.stats.diagnostics",
     "replicates_needed": "yieldtrial.stats.power",
     "detectable_difference_pct": "yieldtrial.stats.power",
+    "split_plot_anova": "yieldtrial.stats.splitplot",
+    "strip_plot_anova": "yieldtrial.stats.splitplot",
+    "factorial_anova": "yieldtrial.stats.factorial",
+    "duncan": "yieldtrial.stats.multiple_range",
+    "snk": "yieldtrial.stats.multiple_range",
+    "scheffe": "yieldtrial.stats.multiple_range",
+    "mean_separation": "yieldtrial.stats.multiple_range",
+    "two_level_letters": "yieldtrial.stats.multiple_range",
+    "significant_studentized_range": "yieldtrial.stats.multiple_range",
 }
 
+_LAZY.update(
+    {
+        "DesignFit": "yieldtrial.stats.model",
+        "AnovaResult": "yieldtrial.stats.anova",
+        "Diagnostics": "yieldtrial.stats.diagnostics",
+    }
+)
+
 __all__ = sorted(_LAZY)
+
+# ``anova`` and ``diagnostics`` are both submodules and functions.  Importing the
+# submodule (``from yieldtrial.stats.anova import ...`` anywhere) would bind the
+# *module* to the package attribute and hide the function from ``__getattr__``; binding
+# the functions here, once, keeps ``yieldtrial.stats.anova(...)`` callable whatever the
+# import order.  Both modules import only numpy and pandas at load time (scipy lazily).
+from yieldtrial.stats.anova import anova  # noqa: E402, F401
+from yieldtrial.stats.diagnostics import diagnostics  # noqa: E402, F401
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,98 @@
+"""``yieldtrial design``: a randomized field layout and its field book.
+
+yieldtrial design rcbd --treatments CK1 CK2 T --blocks 4 --seed 1 -o fieldbook.csv --map map.png
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+EXAMPLES = """\
+examples:
+  yieldtrial design rcbd --treatments CK1 CK2 T --blocks 4 --seed 1 -o fieldbook.csv
+  yieldtrial design rcbd --treatments CK1 CK2 T --blocks 4 --seed 1 --serpentine --map map.svg
+  yieldtrial design crd --treatments A B C --replicates 4 --seed 7
+  yieldtrial design latin --treatments A B C D --seed 2 -o latin.csv
+  yieldtrial design split_plot --treatments I0 I1 --sub-treatments N0 N1 N2 --blocks 3 --seed 5
+
+The field book has the columns `yieldtrial report` reads (plot_id, treatment, block, row,
+column) and empty harvest columns (harvested_area_m2, fresh_mass_kg, moisture_pct,
+impurity_pct) to fill in at harvest.  The same --seed always gives the same layout.
+"""
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``design`` subcommand."""
+    from yieldtrial.design import LAYOUTS
+
+    parser = subparsers.add_parser(
+        "design",
+        help="randomized field layout (CRD, RCBD, Latin square, split-plot) and field book",
+        description="Randomize a field layout and write its field book (CSV) and, optionally, "
+        "a field map figure.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("layout", choices=LAYOUTS, metavar="DESIGN",
+                        help=f"layout: {', '.join(LAYOUTS)}")
+    parser.add_argument("--treatments", nargs="+", required=True, metavar="LABEL",
+                        help="treatment labels (main-plot levels for split_plot)")
+    parser.add_argument("--sub-treatments", nargs="+", metavar="LABEL",
+                        help="sub-plot levels (split_plot only)")
+    parser.add_argument("--blocks", type=int, help="number of blocks (rcbd, split_plot)")
+    parser.add_argument("--replicates", type=int, help="plots per treatment (crd)")
+    parser.add_argument("--seed", type=int,
+                        help="random seed; the same seed gives the same layout (default: a "
+                        "fresh seed, printed so the layout can be reproduced)")
+    parser.add_argument("--serpentine", action="store_true",
+                        help="snake the plot numbering (even rows numbered right to left)")
+    parser.add_argument("--plot-area", type=float, metavar="M2",
+                        help="net harvested plot area [m2], pre-filled in harvested_area_m2")
+    parser.add_argument("-o", "--output", metavar="PATH",
+                        help="write the field book CSV here instead of stdout")
+    parser.add_argument("--map", metavar="PATH",
+                        help="also draw the field map (.png, .svg or .pdf)")
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from yieldtrial._output import atomic_write_bytes, atomic_write_text
+    from yieldtrial.design import field_map, layout
+    from yieldtrial.errors import DataValidationError
+
+    if args.map is not None and Path(args.map).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise DataValidationError(
+            f"--map {args.map!r}: unknown figure type; use a .png, .svg or .pdf file name."
+        )
+    book = layout(args.layout, args.treatments, blocks=args.blocks, replicates=args.replicates,
+                  sub_treatments=args.sub_treatments, seed=args.seed,
+                  serpentine=args.serpentine, plot_area_m2=args.plot_area)
+    text = book.to_csv(index=False)
+    seed = book.attrs["design"]["seed"]
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write_text(args.output, text)
+        print(f"field book: {args.output} ({len(book)} plots, {args.layout}, seed {seed})",
+              file=sys.stderr)
+    if args.seed is None:
+        print(f"seed {seed} (give --seed {seed} to reproduce this layout)", file=sys.stderr)
+    if args.map is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(max(4.0, 1.3 * int(book["column"].max()) + 1),
+                                        max(2.5, 0.9 * int(book["row"].max()) + 1)))
+        field_map(book, ax=ax)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=Path(args.map).suffix.lower().lstrip("."), bbox_inches="tight")
+        plt.close(fig)
+        atomic_write_bytes(args.map, buffer.getvalue())
+        print(f"field map: {args.map}", file=sys.stderr)
+    return 0

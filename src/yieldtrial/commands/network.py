@@ -1,0 +1,161 @@
+"""``yieldtrial network``: analyse every trial of a network and write the across-site report.
+
+::
+
+    yieldtrial network PLOTS.csv --by site [--config trial.toml] -o summary.html
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from yieldtrial._output import atomic_write_text, check_not_input
+from yieldtrial.errors import DataValidationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+EXAMPLES = """\
+examples:
+  yieldtrial network plots.csv --by site --control CK -o summary.html
+  yieldtrial network plots.csv --by year,site --response yield_kg_mu --config trial.toml -o net.md
+  yieldtrial network plots.xlsx --by site --block rep --treatment variety -o net.json
+"""
+
+#: Response columns tried, in order, when --response is not given.
+RESPONSE_CANDIDATES: tuple[str, ...] = ("yield_kg_ha", "yield_kg_mu", "yield_t_ha", "yield")
+
+_SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md",
+                  ".json": "json", ".csv": "csv"}
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``network`` subcommand."""
+    parser = subparsers.add_parser(
+        "network",
+        help="analyse many trials (a site network) at once and summarize across sites",
+        description="Analyse every trial of a plot table (one trial per value of --by) with the "
+        "vectorized network engine, and write the across-site report: treatment x site LS-means "
+        "with letters, across-site mean, %% of check, win rate, combined model and a per-site "
+        "strip (CV, MSE, df, missing plots, included or excluded with reason). A bad site is "
+        "reported, never fatal. PLOTS must hold a yield column (run 'yieldtrial standardize' "
+        "first for raw harvest masses).",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("plots", metavar="PLOTS", help="plot table (.csv or .xlsx), many trials")
+    parser.add_argument("--by", required=True,
+                        help="trial key column(s), comma-separated, e.g. site or year,site")
+    parser.add_argument("--response",
+                        help="yield column (default: the first of "
+                        f"{', '.join(RESPONSE_CANDIDATES)} present)")
+    parser.add_argument("--treatment", default="treatment",
+                        help="treatment column (default treatment)")
+    parser.add_argument("--block", help="block (replicate) column (default block, when present)")
+    parser.add_argument("--control", help="check treatment label (default: [analysis] control "
+                        "of --config)")
+    parser.add_argument("--design", choices=("rcbd", "crd"),
+                        help="design of every trial (default rcbd with blocks, else crd)")
+    parser.add_argument("--alpha", type=float, help="significance level (default 0.05)")
+    parser.add_argument("--sites", choices=("random", "fixed"), default="random",
+                        help="site effects in the combined model (default random)")
+    parser.add_argument("--config", metavar="TOML",
+                        help="trial.toml with [analysis] control/design/alpha and [columns]")
+    parser.add_argument("--title", default="Trial network summary", help="report title")
+    parser.add_argument("-o", "--output", metavar="PATH",
+                        help="summary.html, .md, .json or .csv (default: Markdown on stdout)")
+    parser.set_defaults(handler=_run)
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            import openpyxl  # noqa: F401
+        except ImportError as exc:
+            from yieldtrial.errors import MissingExtraError
+
+            raise MissingExtraError("openpyxl", "xlsx", "reading .xlsx files") from exc
+        return pd.read_excel(path, dtype=str)
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DataValidationError(f"{path.name}: cannot decode as UTF-8 or GB18030; save the "
+                                  "file as UTF-8 CSV.")
+    import io
+
+    sep = "\t" if path.suffix.lower() == ".tsv" else None
+    return pd.read_csv(io.StringIO(text), sep=sep, engine="python", dtype=str,
+                       skipinitialspace=True)
+
+
+class _Bar:
+    """A progress bar on stderr, drawn only on a terminal."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        width = 30
+        filled = int(width * done / max(total, 1))
+        sys.stderr.write(f"\r[{'#' * filled}{' ' * (width - filled)}] "
+                         f"{done:,}/{total:,} trials")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _run(args: argparse.Namespace) -> int:
+    from yieldtrial.config import load_config
+    from yieldtrial.network import analyze_many
+    from yieldtrial.network._render import render
+
+    fmt = "md"
+    if args.output is not None:
+        fmt = _SUFFIX_FORMAT.get(Path(args.output).suffix.lower(), "")
+        if not fmt:
+            print("yieldtrial network: error: -o must end in .html, .md, .json or .csv",
+                  file=sys.stderr)
+            return 2
+        check_not_input(args.output, [args.plots] + ([args.config] if args.config else []))
+    config = load_config(args.config)
+    plots = _read_table(Path(args.plots))
+    plots.index = plots.index + 2  # messages name the file's row (the header is row 1)
+    if config.columns:
+        plots = plots.rename(columns=dict(config.columns))
+    by = [c.strip() for c in args.by.split(",") if c.strip()]
+    response = args.response or next((c for c in RESPONSE_CANDIDATES if c in plots.columns), None)
+    if response is None:
+        raise DataValidationError(
+            f"{Path(args.plots).name}: no yield column found (looked for "
+            f"{', '.join(RESPONSE_CANDIDATES)}); name it with --response COLUMN.")
+    block = args.block or ("block" if "block" in plots.columns else None)
+    design = args.design or config.design or ("rcbd" if block else "crd")
+    control = args.control or (config.control[0] if config.control else None)
+    alpha = args.alpha if args.alpha is not None else (config.alpha or 0.05)
+    progress = _Bar() if sys.stderr.isatty() else None
+    result = analyze_many(plots, by=by, response=response, treatment=args.treatment,
+                          block=block if design == "rcbd" else None, control=control,
+                          design=design, alpha=alpha, sites=args.sites, progress=progress)
+    text = render(result, fmt, title=args.title)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write_text(args.output, text)
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()))
+        print(f"wrote {args.output} ({len(result.per_trial)} trials: {counts})", file=sys.stderr)
+    return 0

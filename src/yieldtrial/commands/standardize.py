@@ -1,0 +1,281 @@
+"""``yieldtrial standardize``: a mass, or every plot of a table, at a standard moisture.
+
+Three forms::
+
+    yieldtrial standardize 442 --moisture 5 --standard 13 [--method percentage_point]
+    yieldtrial standardize PLOTS.csv --crop wheat [--unit kg/mu] [-o OUT.csv]
+    yieldtrial standardize --example jinzhong-2024 --unit kg/mu
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from yieldtrial._output import atomic_write_text, check_not_input
+from yieldtrial.errors import YieldTrialWarning
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+EXAMPLES = """\
+examples:
+  yieldtrial standardize 442 --moisture 5 --standard 13
+  yieldtrial standardize 442 --moisture 5 --standard 13 --method percentage_point
+  yieldtrial standardize plots.csv --crop wheat --unit kg/mu -o yields.csv
+  yieldtrial standardize --example jinzhong-2024 --unit kg/mu --format table
+"""
+
+FORMATS: tuple[str, ...] = ("csv", "table", "json")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``standardize`` subcommand."""
+    parser = subparsers.add_parser(
+        "standardize",
+        help="convert a grain mass or a plot table to yield at a standard moisture",
+        description="Convert one grain mass (or yield) measured at some moisture to a standard "
+        "moisture, or compute the standardized yield of every plot of a plot table (CSV or "
+        ".xlsx). Data errors exit with status 1, usage errors with 2.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "source",
+        nargs="?",
+        metavar="MASS_OR_FILE",
+        help="a number (mass or yield at the measured moisture, any unit) or a plot table file",
+    )
+    parser.add_argument(
+        "--example",
+        metavar="NAME",
+        help="use an example shipped with yieldtrial instead of a file (e.g. jinzhong-2024)",
+    )
+    parser.add_argument(
+        "--moisture",
+        type=float,
+        metavar="PCT",
+        help="measured grain moisture of MASS, wet basis [%%]",
+    )
+    parser.add_argument(
+        "--standard",
+        type=float,
+        metavar="PCT",
+        help="standard moisture [%%]; default: the protocol's value for --crop",
+    )
+    parser.add_argument("--crop", help="crop name, e.g. wheat, maize, 小麦 (required for a file)")
+    parser.add_argument(
+        "--protocol",
+        help="moisture protocol: cn-yield-test (default), usda or dry-matter",
+    )
+    parser.add_argument(
+        "--method",
+        help="moisture method: dry_matter (default, the standard), percentage_point (the "
+        "shortcut m x (1 + (Ms - M)/100)) or shrink (needs --shrink-per-point)",
+    )
+    parser.add_argument(
+        "--shrink-per-point",
+        type=float,
+        metavar="PCT",
+        help="constant shrink per moisture point above standard, for --method shrink [%%]",
+    )
+    parser.add_argument(
+        "--unit", help="yield unit added to the output table, e.g. kg/mu, t/ha (default kg/ha)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="csv",
+        help="output format for a plot table (default csv)",
+    )
+    parser.add_argument(
+        "--decimals",
+        type=int,
+        metavar="N",
+        help="round the output to N decimals (default: 2 "
+        "for a single MASS, full precision for a table)",
+    )
+    parser.add_argument("--encoding", help="encoding of a CSV file (default: UTF-8, then GB18030)")
+    parser.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first)")
+    parser.add_argument(
+        "-o", "--output", metavar="PATH", help="write here instead of standard output"
+    )
+    parser.set_defaults(handler=_run)
+
+
+def _usage_error(message: str) -> int:
+    print(f"yieldtrial standardize: error: {message}", file=sys.stderr)
+    return 2
+
+
+@contextlib.contextmanager
+def report_warnings() -> Iterator[None]:
+    """Print yieldtrial's warnings as ``yieldtrial: warning: ...`` lines on stderr."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", YieldTrialWarning)
+        yield
+    for item in caught:
+        if issubclass(item.category, YieldTrialWarning):
+            print(f"yieldtrial: warning: {' '.join(str(item.message).split())}", file=sys.stderr)
+        else:  # pragma: no cover - other libraries' warnings keep their usual form
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return not Path(text).exists()
+
+
+def _emit(text: str, output: str | None, inputs: list[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    check_not_input(output, inputs)
+    atomic_write_text(output, text)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from yieldtrial.moisture import METHODS
+    from yieldtrial.protocols import PROTOCOLS
+
+    if args.method is not None and args.method not in METHODS:
+        return _usage_error(f"--method must be one of {', '.join(METHODS)}; got {args.method!r}")
+    if args.protocol is not None and args.protocol not in PROTOCOLS:
+        return _usage_error(
+            f"--protocol must be one of {', '.join(PROTOCOLS)}; got {args.protocol!r}"
+        )
+    if args.example is not None and args.source is not None:
+        return _usage_error("give either MASS_OR_FILE or --example, not both")
+    if args.example is None and args.source is None:
+        return _usage_error("give a MASS, a plot table FILE, or --example NAME")
+    if args.source is not None and _is_number(args.source):
+        return _run_single(args)
+    if args.moisture is not None:
+        return _usage_error("--moisture applies to a single MASS; a plot table has its own column")
+    return _run_table(args)
+
+
+def _as_float(value: object) -> float:
+    import numpy as np
+
+    return float(np.asarray(value, dtype=float))
+
+
+def _run_single(args: argparse.Namespace) -> int:
+    from yieldtrial.moisture import describe_method, standardize_moisture
+    from yieldtrial.protocols import plausible_harvest_moisture_pct, standard_moisture_pct
+
+    if args.moisture is None:
+        return _usage_error("a single MASS needs --moisture (the measured moisture, %)")
+    if args.unit is not None:
+        return _usage_error("--unit applies to plot tables; a single MASS keeps its own unit")
+    if args.standard is None and args.crop is None:
+        return _usage_error("give --standard PCT, or --crop (and --protocol) to look it up")
+    protocol = args.protocol or "cn-yield-test"
+    standard = (
+        args.standard
+        if args.standard is not None
+        else standard_moisture_pct(args.crop, protocol=protocol)
+    )
+    method = args.method or "dry_matter"
+    mass = float(args.source)
+    result = _as_float(
+        standardize_moisture(
+            mass,
+            moisture_pct=args.moisture,
+            standard_moisture_pct=standard,
+            method=method,
+            shrink_pct_per_point=args.shrink_per_point,
+        )
+    )
+    decimals = 2 if args.decimals is None else args.decimals
+    formula = describe_method(
+        method,
+        moisture_pct=args.moisture,
+        standard_moisture_pct=standard,
+        shrink_pct_per_point=args.shrink_per_point,
+    )
+    lines = [
+        f"{result:.{decimals}f}",
+        f"{mass:g} at {args.moisture:g} % moisture -> {result:.{decimals}f} at {standard:g} % "
+        f"({formula})",
+    ]
+    if method != "dry_matter":
+        reference = _as_float(
+            standardize_moisture(mass, moisture_pct=args.moisture, standard_moisture_pct=standard)
+        )
+        lines.append(
+            f"note: {method} is not the dry-matter method of the yield-test protocols; "
+            f"dry_matter gives {reference:.{decimals}f} ({reference - result:+.{decimals}f})"
+        )
+    if args.crop is not None:
+        low, high = plausible_harvest_moisture_pct(args.crop)
+        if not low <= args.moisture <= high:
+            print(
+                f"yieldtrial: warning: moisture {args.moisture:g} % is outside the plausible "
+                f"harvest range for {args.crop} ({low:g}-{high:g} %); check for a typing error",
+                file=sys.stderr,
+            )
+    _emit("\n".join(lines) + "\n", args.output, [])
+    return 0
+
+
+def _format_table(table: pd.DataFrame, fmt: str, decimals: int | None) -> str:
+    if decimals is not None:
+        table = table.round(decimals)
+    if fmt == "table":
+        return table.to_string(index=False) + "\n"
+    if fmt == "json":
+        return table.to_json(orient="records", force_ascii=False, indent=2) + "\n"
+    return str(table.to_csv(index=False, lineterminator="\n"))
+
+
+def _run_table(args: argparse.Namespace) -> int:
+    from yieldtrial.datasets import example_path, load_example
+    from yieldtrial.trial import FieldTrial
+
+    settings: dict[str, Any] = {
+        key: value
+        for key, value in (
+            ("crop", args.crop),
+            ("protocol", args.protocol),
+            ("standard_moisture_pct", args.standard),
+            ("moisture_method", args.method),
+            ("shrink_pct_per_point", args.shrink_per_point),
+            ("unit", args.unit),
+        )
+        if value is not None
+    }
+    with report_warnings():
+        if args.example is not None:
+            source = example_path(args.example)
+            trial = load_example(args.example, **settings)
+        else:
+            source = Path(args.source)
+            if args.crop is None:
+                return _usage_error("a plot table needs --crop (e.g. --crop wheat)")
+            if args.output is not None:
+                check_not_input(args.output, [source])
+            trial = FieldTrial.from_csv(
+                source, encoding=args.encoding, sheet=args.sheet, **settings
+            )
+    table = trial.yields()
+    missing = trial.missing_plots
+    if len(missing):
+        shown = ", ".join(repr(p) for p in missing["plot_id"].tolist()[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        print(
+            f"yieldtrial: note: {len(missing)} missing plot(s) without a mass or yield, kept with "
+            f"an empty yield: {shown}{more}",
+            file=sys.stderr,
+        )
+    _emit(_format_table(table, args.format, args.decimals), args.output, [source])
+    return 0

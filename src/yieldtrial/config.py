@@ -1,0 +1,587 @@
+r"""Trial description files (``trial.toml``): what the plot table cannot say.
+
+A ``trial.toml`` names the trial, the site and season, the crop and variety, the
+moisture protocol, the control(s), the treatments (with fertilizer product and
+rate), the design, the significance level, the non-inferiority margin and the
+expert panel.  Every field is optional: the report uses what is given and
+the data supply the rest.  Command-line flags override the file
+(:meth:`TrialConfig.override`).
+
+The file has five tables; unknown keys are an error so that a typo is not
+silently ignored::
+
+    [trial]
+    id = "jinzhong-2024"
+    title = "Wheat yield test"
+    site = "Jinzhong, Shanxi"
+    season = "2024"
+    crop = "wheat"
+    variety = "..."
+    previous_crop = "maize"
+    soil = "loam"
+    notes = "..."
+
+    [analysis]
+    protocol = "cn-yield-test"
+    standard_moisture_pct = 13      # overrides the protocol's value
+    moisture_method = "dry_matter"
+    unit = "kg/mu"                  # display unit
+    control = ["CK1", "CK2"]        # or one string
+    design = "rcbd"
+    alpha = 0.05
+    letters = "tukey"
+    margin_pct = 5                  # non-inferiority margin, % of control
+
+    [columns]                       # your column name -> yieldtrial's name
+    "小区" = "plot"
+
+    [[treatments]]
+    label = "CK1"
+    description = "standard compound fertilizer"
+    product = "compound fertilizer 15-15-15"
+    rate = 40
+    rate_unit = "kg/mu"
+    n_rate_kg_ha = 90               # further keys are kept in ``extra``
+
+    [panel]
+    members = ["..."]
+    date = "2024-06-12"
+
+    [[published]]                   # a figure published elsewhere, audited in the report
+    treatment = "T"
+    yield = 442                     # at the measured moisture
+    moisture_pct = 5
+    reported = "477.36"             # at standard moisture (text keeps its decimals)
+    unit = "kg/mu"
+    source = "news report, June 2024"
+
+See ``docs/trial-toml.md`` for the full reference.
+
+Examples
+--------
+>>> cfg = TrialConfig.from_text('[analysis]\ncontrol = "CK1"\nalpha = 0.05\n')
+>>> cfg.control, cfg.alpha
+(('CK1',), 0.05)
+>>> cfg.override(alpha=0.01, unit=None).alpha
+0.01
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from yieldtrial.errors import DataValidationError
+
+__all__ = ["TrialConfig", "TreatmentInfo", "PublishedFigure", "load_config", "LETTERS_METHODS"]
+
+#: Multiple-comparison procedures allowed for the letter display.
+LETTERS_METHODS: tuple[str, ...] = ("tukey", "lsd")
+
+_TRIAL_KEYS: dict[str, str] = {
+    "id": "trial_id",
+    "title": "title",
+    "site": "site",
+    "season": "season",
+    "crop": "crop",
+    "variety": "variety",
+    "previous_crop": "previous_crop",
+    "soil": "soil",
+    "notes": "notes",
+}
+_ANALYSIS_KEYS: dict[str, str] = {
+    "protocol": "protocol",
+    "standard_moisture_pct": "standard_moisture_pct",
+    "moisture_method": "moisture_method",
+    "unit": "unit",
+    "control": "control",
+    "design": "design",
+    "alpha": "alpha",
+    "letters": "letters",
+    "margin_pct": "margin_pct",
+}
+_PANEL_KEYS: dict[str, str] = {"members": "panel_members", "date": "panel_date"}
+_TABLES: tuple[str, ...] = ("trial", "analysis", "columns", "treatments", "panel", "published")
+_TREATMENT_KEYS: tuple[str, ...] = ("label", "description", "product", "rate", "rate_unit")
+
+
+@dataclass(frozen=True)
+class TreatmentInfo:
+    """Description of one treatment from ``[[treatments]]``.
+
+    Attributes
+    ----------
+    label : str
+        The treatment label used in the plot table (e.g. ``"CK1"``).
+    description : str or None
+        Plain-language description.
+    product : str or None
+        Fertilizer product (or variety, for variety trials).
+    rate : float or None
+        Application rate, in ``rate_unit``.
+    rate_unit : str or None
+        Unit of ``rate`` (e.g. ``"kg/mu"``, ``"kg/ha"``).
+    extra : dict
+        Any further keys (e.g. nutrient rates ``n_rate_kg_ha`` used by the
+        efficiency section), kept as given.
+    """
+
+    label: str
+    description: str | None = None
+    product: str | None = None
+    rate: float | None = None
+    rate_unit: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as a plain JSON-ready dict."""
+        return {
+            "label": self.label,
+            "description": self.description,
+            "product": self.product,
+            "rate": self.rate,
+            "rate_unit": self.rate_unit,
+            "extra": dict(self.extra),
+        }
+
+
+@dataclass(frozen=True)
+class PublishedFigure:
+    """A yield figure published elsewhere, from ``[[published]]``; the report audits it.
+
+    Attributes
+    ----------
+    treatment : str or None
+        Treatment the figure belongs to.
+    yield_value : float
+        Yield at the measured moisture, as published. [unit]
+    moisture_pct : float
+        Measured moisture, as published. [%]
+    reported : str or None
+        The published figure at standard moisture, as text (keeps trailing zeros,
+        which tell its precision). [unit]
+    unit : str
+        Unit of both figures.
+    source : str or None
+        Where it was published.
+    """
+
+    treatment: str | None
+    yield_value: float
+    moisture_pct: float
+    reported: str | None = None
+    unit: str = "kg/mu"
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as a plain JSON-ready dict."""
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class TrialConfig:
+    """Everything about a trial that the plot table does not hold.
+
+    Every attribute is optional (``None`` or empty); see the module docstring
+    for the file layout.
+
+    Attributes
+    ----------
+    trial_id, title, site, season, crop, variety, previous_crop, soil, notes : str or None
+        Header information.
+    protocol : str or None
+        Moisture protocol key (e.g. ``"cn-yield-test"``).
+    standard_moisture_pct : float or None
+        Standard moisture [%]; overrides the protocol's value.
+    moisture_method : str or None
+        Moisture standardization method (e.g. ``"dry_matter"``).
+    unit : str or None
+        Display unit of yields (e.g. ``"kg/mu"``, ``"kg/ha"``).
+    control : tuple of str
+        Control (check) treatment label(s).
+    design : str or None
+        Field design key (``"crd"``, ``"rcbd"``, ...).
+    alpha : float or None
+        Significance level.
+    letters : str or None
+        Procedure for the letter display, one of :data:`LETTERS_METHODS`.
+    margin_pct : float or None
+        Non-inferiority margin, percent of the control mean [%].
+    columns : dict
+        Column renaming, the file's name -> yieldtrial's name.
+    treatments : tuple of TreatmentInfo
+        Treatment descriptions, in the order to report them.
+    panel_members : tuple of str
+        Expert panel members.
+    panel_date : str or None
+        Date of the panel's inspection.
+    published : tuple of PublishedFigure
+        Published figures to audit (moisture conversion check).
+    source : str or None
+        Path of the file the configuration came from.
+    """
+
+    trial_id: str | None = None
+    title: str | None = None
+    site: str | None = None
+    season: str | None = None
+    crop: str | None = None
+    variety: str | None = None
+    previous_crop: str | None = None
+    soil: str | None = None
+    notes: str | None = None
+    protocol: str | None = None
+    standard_moisture_pct: float | None = None
+    moisture_method: str | None = None
+    unit: str | None = None
+    control: tuple[str, ...] = ()
+    design: str | None = None
+    alpha: float | None = None
+    letters: str | None = None
+    margin_pct: float | None = None
+    columns: Mapping[str, str] = field(default_factory=dict)
+    treatments: tuple[TreatmentInfo, ...] = ()
+    panel_members: tuple[str, ...] = ()
+    panel_date: str | None = None
+    published: tuple[PublishedFigure, ...] = ()
+    source: str | None = None
+
+    # ------------------------------------------------------------------ build
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> TrialConfig:
+        """Read a ``trial.toml`` file.
+
+        Parameters
+        ----------
+        path : path
+            The file.
+
+        Returns
+        -------
+        TrialConfig
+            The parsed description.
+
+        Raises
+        ------
+        DataValidationError
+            If the file is not valid TOML (the message names the file, the line
+            and the TOML error) or holds an unknown key or a value of the wrong kind.
+        """
+        p = Path(path)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataValidationError(
+                f"trial description {str(p)!r} is not UTF-8 text ({exc.reason} at byte "
+                f"{exc.start}); save it as UTF-8."
+            ) from None
+        return cls.from_text(text, source=str(p))
+
+    @classmethod
+    def from_text(cls, text: str, *, source: str | None = None) -> TrialConfig:
+        """Parse the text of a ``trial.toml``.
+
+        Parameters
+        ----------
+        text : str
+            TOML text.
+        source : str, optional
+            File name used in error messages.
+
+        Returns
+        -------
+        TrialConfig
+            The parsed description.
+
+        Raises
+        ------
+        DataValidationError
+            On invalid TOML, unknown keys or values of the wrong kind.
+        """
+        where = repr(source) if source else "<text>"
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            message = str(exc)
+            match = re.search(r"line (\d+)", message)
+            line = f" line {match.group(1)}:" if match else ":"
+            raise DataValidationError(
+                f"trial description {where} is not valid TOML at{line} {message}; "
+                "fix the file (see docs/trial-toml.md)."
+            ) from None
+        return cls.from_dict(raw, source=source)
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any], *, source: str | None = None) -> TrialConfig:
+        """Build a configuration from the parsed TOML tables.
+
+        Parameters
+        ----------
+        raw : mapping
+            Tables ``trial``, ``analysis``, ``columns``, ``treatments``, ``panel``.
+        source : str, optional
+            File name used in error messages.
+
+        Returns
+        -------
+        TrialConfig
+            The description.
+        """
+        where = repr(source) if source else "the trial description"
+        unknown = [key for key in raw if key not in _TABLES]
+        if unknown:
+            raise DataValidationError(
+                f"{where}: unknown table or key {', '.join(map(repr, unknown))}; expected the "
+                f"tables {', '.join('[' + t + ']' for t in _TABLES)} (see docs/trial-toml.md)."
+            )
+        values: dict[str, Any] = {"source": source}
+        for table, keys in (("trial", _TRIAL_KEYS), ("analysis", _ANALYSIS_KEYS),
+                            ("panel", _PANEL_KEYS)):
+            section = _table(raw, table, where)
+            bad = [key for key in section if key not in keys]
+            if bad:
+                raise DataValidationError(
+                    f"{where}: unknown key {', '.join(map(repr, bad))} in [{table}]; allowed: "
+                    f"{', '.join(keys)}."
+                )
+            for key, attr in keys.items():
+                if key in section:
+                    values[attr] = section[key]
+        columns = _table(raw, "columns", where)
+        for key, value in columns.items():
+            if not isinstance(value, str):
+                raise DataValidationError(
+                    f"{where}: [columns] maps {key!r} to {value!r}; expected a column name (text)."
+                )
+        values["columns"] = dict(columns)
+        treatments_raw = raw.get("treatments", [])
+        if not isinstance(treatments_raw, list):
+            raise DataValidationError(
+                f"{where}: 'treatments' must be an array of tables written [[treatments]]."
+            )
+        values["treatments"] = tuple(_treatment(item, i, where)
+                                     for i, item in enumerate(treatments_raw))
+        published_raw = raw.get("published", [])
+        if not isinstance(published_raw, list):
+            raise DataValidationError(
+                f"{where}: 'published' must be an array of tables written [[published]]."
+            )
+        values["published"] = tuple(_published(item, i, where)
+                                    for i, item in enumerate(published_raw))
+        return cls.from_values(values, where=where)
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any], *, where: str = "the trial description"
+                    ) -> TrialConfig:
+        """Build a configuration from attribute values, checking their kinds.
+
+        Parameters
+        ----------
+        values : mapping
+            Attribute name -> value (``None`` values are treated as missing).
+        where : str
+            Used in error messages.
+
+        Returns
+        -------
+        TrialConfig
+            The description.
+        """
+        clean: dict[str, Any] = {}
+        for name, value in values.items():
+            if value is None:
+                continue
+            clean[name] = _coerce(name, value, where)
+        return cls(**clean)
+
+    def override(self, **changes: Any) -> TrialConfig:
+        """Return a copy with the non-``None`` values of ``changes`` replacing fields.
+
+        Command-line flags are passed here, so a flag the user did not give
+        (``None``) keeps the file's value.
+
+        Parameters
+        ----------
+        **changes
+            Attribute name -> value.
+
+        Returns
+        -------
+        TrialConfig
+            The updated description.
+        """
+        names = {f.name for f in dataclasses.fields(self)}
+        bad = [name for name in changes if name not in names]
+        if bad:
+            raise TypeError(f"unknown TrialConfig field(s): {', '.join(bad)}")
+        clean = {name: _coerce(name, value, "the command line")
+                 for name, value in changes.items() if value is not None}
+        return dataclasses.replace(self, **clean)
+
+    # ------------------------------------------------------------------ use
+    def treatment(self, label: str) -> TreatmentInfo | None:
+        """Return the description of treatment ``label``, or ``None`` when not described."""
+        for item in self.treatments:
+            if item.label == str(label):
+                return item
+        return None
+
+    @property
+    def has_fertilizer_rates(self) -> bool:
+        """Whether at least one treatment gives a fertilizer rate."""
+        return any(t.rate is not None or any(k.endswith("_kg_ha") or k.endswith("_kg_mu")
+                                             for k in t.extra) for t in self.treatments)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the configuration as a JSON-ready dict."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name in ("treatments", "published"):
+                value = [t.to_dict() for t in value]
+            elif isinstance(value, tuple):
+                value = list(value)
+            elif isinstance(value, Mapping):
+                value = dict(value)
+            out[f.name] = value
+        return out
+
+
+def load_config(path: str | os.PathLike[str] | None) -> TrialConfig:
+    """Read ``path`` when given, else return an empty configuration.
+
+    Parameters
+    ----------
+    path : path or None
+        A ``trial.toml`` file.
+
+    Returns
+    -------
+    TrialConfig
+        The description (all fields unset when ``path`` is ``None``).
+    """
+    if path is None:
+        return TrialConfig()
+    return TrialConfig.from_file(path)
+
+
+# ---------------------------------------------------------------------- helpers
+_FLOAT_FIELDS = ("standard_moisture_pct", "alpha", "margin_pct")
+_TUPLE_FIELDS = ("control", "panel_members")
+
+
+def _table(raw: Mapping[str, Any], name: str, where: str) -> Mapping[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, Mapping):
+        raise DataValidationError(f"{where}: [{name}] must be a table, got {value!r}.")
+    return value
+
+
+def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
+    if not isinstance(item, Mapping) or "label" not in item:
+        raise DataValidationError(
+            f"{where}: treatments entry {index + 1} has no 'label'; each [[treatments]] needs "
+            "label = \"...\" matching the plot table."
+        )
+    rate = item.get("rate")
+    if rate is not None and (isinstance(rate, bool) or not isinstance(rate, int | float)):
+        raise DataValidationError(
+            f"{where}: treatment {item['label']!r} has rate = {rate!r}; expected a number."
+        )
+    extra = {k: v for k, v in item.items() if k not in _TREATMENT_KEYS}
+    return TreatmentInfo(
+        label=str(item["label"]),
+        description=_opt_str(item.get("description")),
+        product=_opt_str(item.get("product")),
+        rate=None if rate is None else float(rate),
+        rate_unit=_opt_str(item.get("rate_unit")),
+        extra=extra,
+    )
+
+
+_PUBLISHED_KEYS: tuple[str, ...] = ("treatment", "yield", "moisture_pct", "reported", "unit",
+                                     "source")
+
+
+def _published(item: object, index: int, where: str) -> PublishedFigure:
+    if not isinstance(item, Mapping):
+        raise DataValidationError(f"{where}: published entry {index + 1} must be a table.")
+    bad = [key for key in item if key not in _PUBLISHED_KEYS]
+    if bad:
+        raise DataValidationError(
+            f"{where}: unknown key {', '.join(map(repr, bad))} in [[published]] entry "
+            f"{index + 1}; allowed: {', '.join(_PUBLISHED_KEYS)}."
+        )
+    numbers: dict[str, float] = {}
+    for key in ("yield", "moisture_pct"):
+        value = item.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise DataValidationError(
+                f"{where}: [[published]] entry {index + 1} needs {key} = <number>, got {value!r}."
+            )
+        numbers[key] = float(value)
+    reported = item.get("reported")
+    return PublishedFigure(
+        treatment=_opt_str(item.get("treatment")),
+        yield_value=numbers["yield"],
+        moisture_pct=numbers["moisture_pct"],
+        reported=None if reported is None else str(reported),
+        unit=str(item.get("unit", "kg/mu")),
+        source=_opt_str(item.get("source")),
+    )
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _coerce(name: str, value: Any, where: str) -> Any:
+    if name in _FLOAT_FIELDS:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise DataValidationError(f"{where}: {name} = {value!r}; expected a number.")
+        try:
+            number = float(value)
+        except ValueError:
+            raise DataValidationError(f"{where}: {name} = {value!r}; expected a number.") from None
+        if name == "alpha" and not 0 < number < 1:
+            raise DataValidationError(
+                f"{where}: alpha = {value!r}; expected a probability between 0 and 1, e.g. 0.05."
+            )
+        if name == "standard_moisture_pct" and not 0 <= number < 100:
+            raise DataValidationError(
+                f"{where}: standard_moisture_pct = {value!r}; expected percent (0-100), e.g. 13."
+            )
+        if name == "margin_pct" and not 0 < number < 100:
+            raise DataValidationError(
+                f"{where}: margin_pct = {value!r}; expected a percentage of the control mean "
+                "between 0 and 100, e.g. 5."
+            )
+        return number
+    if name in _TUPLE_FIELDS:
+        if isinstance(value, str):
+            items = [part.strip() for part in value.split(",")]
+        elif isinstance(value, list | tuple):
+            items = []
+            for part in value:
+                items.extend(p.strip() for p in str(part).split(","))
+        else:
+            raise DataValidationError(f"{where}: {name} = {value!r}; expected text or a list.")
+        return tuple(item for item in items if item)
+    if name == "letters":
+        text = str(value).lower()
+        if text not in LETTERS_METHODS:
+            raise DataValidationError(
+                f"{where}: letters = {value!r}; expected one of {', '.join(LETTERS_METHODS)}."
+            )
+        return text
+    if name in ("columns", "treatments", "published"):
+        return value
+    if isinstance(value, Mapping | list):
+        raise DataValidationError(f"{where}: {name} = {value!r}; expected text.")
+    return str(value)

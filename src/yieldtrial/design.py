@@ -1,0 +1,727 @@
+"""Randomized field layouts and field books.
+
+Each layout function returns a **field book**: one row per plot with the
+columns :func:`yieldtrial.io.read_plots` (and so ``FieldTrial.from_csv``) reads
+back, and the harvest columns left empty to be filled in at harvest::
+
+    plot_id, treatment, [block], row, column,
+    harvested_area_m2, fresh_mass_kg, moisture_pct, impurity_pct
+
+Plot numbers follow the usual field-book convention: ``101, 102, ...`` in block
+(or field row) 1, ``201, 202, ...`` in block 2 (``1001, ...`` when a block has
+100 plots or more).  With ``serpentine=True`` the numbering snakes: it runs left
+to right in odd rows and right to left in even rows, so walking the plots in
+number order never jumps back across the field.
+
+Layouts (dispatch and validation via :data:`LAYOUTS`):
+
+* :func:`crd` - completely randomized; no blocks, plots filled row by row;
+* :func:`rcbd` - randomized complete blocks; each block is one field row and
+  holds every treatment once, randomized independently per block;
+* :func:`latin_square` - t x t square, each treatment once in every row and column;
+* :func:`split_plot` - main-plot factor randomized within blocks, sub-plot factor
+  randomized within each main plot.
+
+Randomization uses :func:`numpy.random.default_rng` with ``seed``, so the same
+seed gives the same layout; when ``seed`` is omitted a fresh seed is drawn and
+recorded in ``attrs["design"]["seed"]`` so the layout can still be reproduced.
+
+References
+----------
+.. [1] K. A. Gomez and A. A. Gomez, *Statistical Procedures for Agricultural
+   Research*, 2nd ed., Wiley, 1984, ch. 2-3 (randomization and layout).
+.. [2] F. de Mendiburu, *agricolae: Statistical Procedures for Agricultural
+   Research*, R package (design.crd, design.rcbd, design.lsd, design.split;
+   plot numbering series 101, 102, ...; zigzag serpentine numbering).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "FIELDBOOK_COLUMNS",
+    "TrialPlan",
+    "plan_trial",
+    "HARVEST_COLUMNS",
+    "LAYOUTS",
+    "crd",
+    "field_map",
+    "latin_square",
+    "layout",
+    "rcbd",
+    "split_plot",
+]
+
+#: Layout keys accepted by :func:`layout` and the ``yieldtrial design`` command.
+LAYOUTS: tuple[str, ...] = ("crd", "rcbd", "latin", "split_plot")
+
+#: Empty harvest columns of a field book, in the names :func:`yieldtrial.io.read_plots` reads.
+HARVEST_COLUMNS: tuple[str, ...] = ("harvested_area_m2", "fresh_mass_kg", "moisture_pct",
+                                    "impurity_pct")
+
+#: Columns of an RCBD field book, in order (CRD and Latin square omit ``block``;
+#: split-plot adds the factor and ``main_plot`` columns before the harvest columns).
+FIELDBOOK_COLUMNS: tuple[str, ...] = ("plot_id", "treatment", "block", "row", "column",
+                                      *HARVEST_COLUMNS)
+
+
+# ----------------------------------------------------------------------------- helpers
+def _labels(values: Sequence[object], name: str, *, minimum: int = 2) -> list[str]:
+    if isinstance(values, str):
+        raise DataValidationError(
+            f"{name} must be a list of labels, e.g. ['CK1', 'CK2', 'T']; got the text {values!r}."
+        )
+    labels = [str(v).strip() for v in values]
+    if any(not label for label in labels):
+        raise DataValidationError(f"{name} contains an empty label; every level needs a name.")
+    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    if duplicates:
+        raise DataValidationError(
+            f"{name} lists {', '.join(map(repr, duplicates))} more than once; each level once "
+            "(the number of replicates is given separately)."
+        )
+    if len(labels) < minimum:
+        raise DataValidationError(
+            f"{name} needs at least {minimum} levels; got {len(labels)} ({', '.join(labels)})."
+        )
+    return labels
+
+
+def _count(value: object, name: str, *, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise DataValidationError(f"{name} must be an integer >= {minimum}; got {value!r}.")
+    return int(value)
+
+
+def _rng(seed: int | None) -> tuple[np.random.Generator, int]:
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    elif isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise DataValidationError(f"seed must be a non-negative integer; got {seed!r}.")
+    return np.random.default_rng(int(seed)), int(seed)
+
+
+def _series_base(plots_per_row: int) -> int:
+    """Multiplier of the row/block number in plot ids: 100, or 1000 for >= 100 plots."""
+    return 10 ** max(2, len(str(plots_per_row)))
+
+
+def _positions(n_in_row: int, row: int, serpentine: bool) -> list[int]:
+    """Field column of the 1st, 2nd, ... numbered plot of a field row."""
+    forward = list(range(1, n_in_row + 1))
+    return forward[::-1] if serpentine and row % 2 == 0 else forward
+
+
+def _finish(rows: list[dict[str, Any]], columns: Sequence[str], design: dict[str, Any],
+            plot_area_m2: float | None) -> pd.DataFrame:
+    book = pd.DataFrame(rows)
+    for col in HARVEST_COLUMNS:
+        book[col] = np.nan
+    if plot_area_m2 is not None:
+        if not (isinstance(plot_area_m2, int | float) and plot_area_m2 > 0):
+            raise DataValidationError(
+                f"plot_area_m2 must be a positive area in m2; got {plot_area_m2!r}."
+            )
+        book["harvested_area_m2"] = float(plot_area_m2)
+    book = book[list(columns)]
+    book = book.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+    for col in ("row", "column"):
+        book[col] = book[col].astype("int64")
+    for col in HARVEST_COLUMNS:
+        book[col] = book[col].astype("float64")
+    design["plot_area_m2"] = plot_area_m2
+    book.attrs["design"] = design
+    return book
+
+
+# ----------------------------------------------------------------------------- layouts
+def crd(treatments: Sequence[str], *, replicates: int, seed: int | None = None,
+        columns: int | None = None, serpentine: bool = False,
+        plot_area_m2: float | None = None) -> pd.DataFrame:
+    """Completely randomized design: every treatment ``replicates`` times, placed at random.
+
+    Parameters
+    ----------
+    treatments : sequence of str
+        Treatment labels (at least 2, unique).
+    replicates : int
+        Plots per treatment (>= 1).
+    seed : int, optional
+        Random seed; the same seed gives the same layout.
+    columns : int, optional
+        Plots per field row; default the number of treatments.
+    serpentine : bool, default False
+        Snake the plot numbering (even rows numbered right to left).
+    plot_area_m2 : float, optional
+        Net harvested area of each plot, pre-filled in ``harvested_area_m2``. [m2]
+
+    Returns
+    -------
+    DataFrame
+        Field book with ``plot_id`` (``101, 102, ...`` serially), ``treatment``,
+        ``row``, ``column`` and empty harvest columns, sorted by field position;
+        ``attrs["design"]`` records the design, seed and arguments.
+
+    Examples
+    --------
+    >>> book = crd(["A", "B", "C"], replicates=2, seed=1)
+    >>> book["treatment"].value_counts().sort_index().tolist()
+    [2, 2, 2]
+    >>> sorted(book["plot_id"])[:3]
+    ['101', '102', '103']
+    """
+    labels = _labels(treatments, "treatments")
+    r = _count(replicates, "replicates")
+    width = labels.__len__() if columns is None else _count(columns, "columns")
+    rng, used_seed = _rng(seed)
+    n = len(labels) * r
+    order = rng.permutation(np.repeat(np.arange(len(labels)), r))
+    base = _series_base(n)
+    rows = []
+    for k, code in enumerate(order):
+        field_row = k // width + 1
+        in_row = min(width, n - (field_row - 1) * width)
+        position = k % width
+        rows.append({
+            "plot_id": str(base + k + 1),
+            "treatment": labels[int(code)],
+            "row": field_row,
+            "column": _positions(in_row, field_row, serpentine)[position],
+        })
+    design = {"design": "crd", "treatments": labels, "replicates": r, "seed": used_seed,
+              "serpentine": bool(serpentine), "columns": width}
+    return _finish(rows, ("plot_id", "treatment", "row", "column", *HARVEST_COLUMNS), design,
+                   plot_area_m2)
+
+
+def rcbd(treatments: Sequence[str], *, blocks: int, seed: int | None = None,
+         serpentine: bool = False, plot_area_m2: float | None = None) -> pd.DataFrame:
+    """Randomized complete block design: each block holds every treatment once.
+
+    Each block is laid out as one field row (block ``b`` in row ``b``), its plots
+    in columns ``1 .. t``; treatments are randomized independently in each block.
+    Lay the blocks across the fertility gradient, so that plots within a block
+    are as alike as possible.
+
+    Parameters
+    ----------
+    treatments : sequence of str
+        Treatment labels (at least 2, unique).
+    blocks : int
+        Number of blocks (replicates), >= 1.
+    seed : int, optional
+        Random seed; the same seed gives the same layout.
+    serpentine : bool, default False
+        Snake the plot numbering: block 2 is numbered right to left, so plot
+        201 sits next to plot 1tt.
+    plot_area_m2 : float, optional
+        Net harvested area of each plot, pre-filled in ``harvested_area_m2``. [m2]
+
+    Returns
+    -------
+    DataFrame
+        Field book with columns :data:`FIELDBOOK_COLUMNS`: ``plot_id``
+        (``101..`` in block 1, ``201..`` in block 2, ...), ``treatment``,
+        ``block`` (``"1"``, ``"2"``, ...), ``row``, ``column`` and the empty
+        harvest columns; ``attrs["design"]`` records design, seed and arguments.
+
+    Examples
+    --------
+    >>> book = rcbd(["CK1", "CK2", "T"], blocks=4, seed=1)
+    >>> book.groupby("block")["treatment"].nunique().tolist()
+    [3, 3, 3, 3]
+    >>> book.loc[book["block"] == "2", "plot_id"].tolist()
+    ['201', '202', '203']
+    """
+    labels = _labels(treatments, "treatments")
+    b = _count(blocks, "blocks")
+    rng, used_seed = _rng(seed)
+    t = len(labels)
+    base = _series_base(t)
+    rows = []
+    for block in range(1, b + 1):
+        order = rng.permutation(t)
+        columns = _positions(t, block, serpentine)
+        for k in range(t):
+            rows.append({
+                "plot_id": str(block * base + k + 1),
+                "treatment": labels[int(order[k])],
+                "block": str(block),
+                "row": block,
+                "column": columns[k],
+            })
+    design = {"design": "rcbd", "treatments": labels, "blocks": b, "seed": used_seed,
+              "serpentine": bool(serpentine)}
+    return _finish(rows, FIELDBOOK_COLUMNS, design, plot_area_m2)
+
+
+def latin_square(treatments: Sequence[str], *, seed: int | None = None,
+                 serpentine: bool = False, plot_area_m2: float | None = None) -> pd.DataFrame:
+    """Latin square: t x t plots, each treatment once in every field row and column.
+
+    The square is the cyclic square ``(i + j) mod t`` with its rows, its columns
+    and the treatment labels each randomly permuted (the usual randomization of
+    Fisher and Yates for field work).
+
+    Parameters
+    ----------
+    treatments : sequence of str
+        Treatment labels (at least 2, unique); ``t`` labels give ``t x t`` plots.
+    seed : int, optional
+        Random seed; the same seed gives the same layout.
+    serpentine : bool, default False
+        Snake the plot numbering.
+    plot_area_m2 : float, optional
+        Net harvested area of each plot, pre-filled in ``harvested_area_m2``. [m2]
+
+    Returns
+    -------
+    DataFrame
+        Field book with ``plot_id`` (``101..`` in row 1, ``201..`` in row 2),
+        ``treatment``, ``row``, ``column`` and the empty harvest columns (no
+        ``block``: rows and columns are the two blocking factors; analyse with
+        ``design="latin", row="row", column="column"``).
+
+    Examples
+    --------
+    >>> book = latin_square(["A", "B", "C", "D"], seed=3)
+    >>> book.groupby("row")["treatment"].nunique().tolist()
+    [4, 4, 4, 4]
+    >>> book.groupby("column")["treatment"].nunique().tolist()
+    [4, 4, 4, 4]
+    """
+    labels = _labels(treatments, "treatments")
+    rng, used_seed = _rng(seed)
+    t = len(labels)
+    square = (np.arange(t)[:, None] + np.arange(t)[None, :]) % t
+    square = square[rng.permutation(t)][:, rng.permutation(t)]
+    symbols = rng.permutation(t)
+    base = _series_base(t)
+    rows = []
+    for i in range(t):
+        field_row = i + 1
+        columns = _positions(t, field_row, serpentine)
+        for k in range(t):
+            col = columns[k]
+            rows.append({
+                "plot_id": str(field_row * base + k + 1),
+                "treatment": labels[int(symbols[square[i, col - 1]])],
+                "row": field_row,
+                "column": col,
+            })
+    design = {"design": "latin", "treatments": labels, "seed": used_seed,
+              "serpentine": bool(serpentine)}
+    return _finish(rows, ("plot_id", "treatment", "row", "column", *HARVEST_COLUMNS), design,
+                   plot_area_m2)
+
+
+def split_plot(main_treatments: Sequence[str], sub_treatments: Sequence[str], *, blocks: int,
+               seed: int | None = None, main_factor: str = "main", sub_factor: str = "sub",
+               serpentine: bool = False, plot_area_m2: float | None = None) -> pd.DataFrame:
+    """Split-plot design in randomized complete blocks.
+
+    Each block is one field row of ``a`` main plots (main-plot factor randomized
+    within the block), each main plot split into ``s`` sub-plots (sub-plot factor
+    randomized within the main plot).
+
+    Parameters
+    ----------
+    main_treatments : sequence of str
+        Levels of the main-plot factor (e.g. irrigation, tillage), at least 2.
+    sub_treatments : sequence of str
+        Levels of the sub-plot factor (e.g. fertilizer), at least 2.
+    blocks : int
+        Number of blocks, >= 1.
+    seed : int, optional
+        Random seed; the same seed gives the same layout.
+    main_factor, sub_factor : str
+        Column names of the two factors in the field book.
+    serpentine : bool, default False
+        Snake the plot numbering.
+    plot_area_m2 : float, optional
+        Net harvested area of each sub-plot, pre-filled in ``harvested_area_m2``. [m2]
+
+    Returns
+    -------
+    DataFrame
+        Field book with ``plot_id``, ``treatment`` (``"<main>:<sub>"``),
+        ``block``, ``row``, ``column``, ``main_plot`` (``"<block>-<position>"``),
+        the two factor columns and the empty harvest columns.
+
+    Examples
+    --------
+    >>> book = split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=2, seed=5,
+    ...                   main_factor="irrigation", sub_factor="nitrogen")
+    >>> book.groupby("main_plot")["irrigation"].nunique().tolist()
+    [1, 1, 1, 1]
+    >>> book.groupby("main_plot")["nitrogen"].nunique().tolist()
+    [3, 3, 3, 3]
+    """
+    mains = _labels(main_treatments, "main_treatments")
+    subs = _labels(sub_treatments, "sub_treatments")
+    b = _count(blocks, "blocks")
+    names = [str(main_factor), str(sub_factor)]
+    reserved = set(FIELDBOOK_COLUMNS) | {"main_plot"}
+    if names[0] == names[1] or reserved & set(names) or not all(n.strip() for n in names):
+        raise DataValidationError(
+            f"main_factor and sub_factor must be two different, non-empty column names other than "
+            f"{', '.join(sorted(reserved))}; got {names[0]!r} and {names[1]!r}."
+        )
+    rng, used_seed = _rng(seed)
+    a, s = len(mains), len(subs)
+    base = _series_base(a * s)
+    rows = []
+    for block in range(1, b + 1):
+        main_order = rng.permutation(a)
+        columns = _positions(a * s, block, serpentine)
+        # main plot m occupies field columns m*s+1 .. (m+1)*s; numbered plot k sits in
+        # field column columns[k] (snaking when serpentine)
+        cells: dict[int, tuple[int, int, int]] = {}
+        for m in range(a):
+            sub_order = rng.permutation(s)
+            for j in range(s):
+                field_col = m * s + j + 1
+                cells[field_col] = (m, int(main_order[m]), int(sub_order[j]))
+        for k in range(a * s):
+            col = columns[k]
+            position, main_code, sub_code = cells[col]
+            rows.append({
+                "plot_id": str(block * base + k + 1),
+                "treatment": f"{mains[main_code]}:{subs[sub_code]}",
+                "block": str(block),
+                "row": block,
+                "column": col,
+                "main_plot": f"{block}-{position + 1}",
+                names[0]: mains[main_code],
+                names[1]: subs[sub_code],
+            })
+    design = {"design": "split_plot", "main_treatments": mains, "sub_treatments": subs,
+              "blocks": b, "seed": used_seed, "serpentine": bool(serpentine),
+              "main_factor": names[0], "sub_factor": names[1]}
+    columns_out = ("plot_id", "treatment", "block", "row", "column", "main_plot", *names,
+                   *HARVEST_COLUMNS)
+    return _finish(rows, columns_out, design, plot_area_m2)
+
+
+def layout(design: str, treatments: Sequence[str], *, blocks: int | None = None,
+           replicates: int | None = None, sub_treatments: Sequence[str] | None = None,
+           seed: int | None = None, serpentine: bool = False,
+           plot_area_m2: float | None = None, **options: Any) -> pd.DataFrame:
+    """Build the field book of any layout in :data:`LAYOUTS` (used by the CLI).
+
+    Parameters
+    ----------
+    design : {"crd", "rcbd", "latin", "split_plot"}
+        Layout key.
+    treatments : sequence of str
+        Treatments (the main-plot levels for ``split_plot``).
+    blocks : int, optional
+        Blocks (RCBD, split-plot).
+    replicates : int, optional
+        Replicates (CRD).
+    sub_treatments : sequence of str, optional
+        Sub-plot levels (split-plot).
+    seed : int, optional
+        Random seed.
+    serpentine : bool
+        Snake the plot numbering.
+    plot_area_m2 : float, optional
+        Net plot area pre-filled in ``harvested_area_m2``. [m2]
+    **options
+        Further keyword arguments of the layout function (``columns`` for CRD,
+        ``main_factor``/``sub_factor`` for split-plot).
+
+    Returns
+    -------
+    DataFrame
+        The field book.
+
+    Raises
+    ------
+    DataValidationError
+        On an unknown design or a missing argument it needs.
+
+    Examples
+    --------
+    >>> layout("rcbd", ["A", "B"], blocks=2, seed=0).shape
+    (4, 9)
+    """
+    key = str(design).lower().replace("-", "_")
+    key = {"latin_square": "latin", "lsd": "latin", "split": "split_plot"}.get(key, key)
+    if key not in LAYOUTS:
+        raise DataValidationError(
+            f"unknown design {design!r}; expected one of {', '.join(LAYOUTS)}."
+        )
+    common: dict[str, Any] = {"seed": seed, "serpentine": serpentine,
+                              "plot_area_m2": plot_area_m2}
+    if key == "crd":
+        if replicates is None:
+            raise DataValidationError("design 'crd' needs replicates (plots per treatment).")
+        return crd(treatments, replicates=replicates, **common, **options)
+    if key == "rcbd":
+        if blocks is None:
+            raise DataValidationError("design 'rcbd' needs blocks (number of blocks).")
+        return rcbd(treatments, blocks=blocks, **common, **options)
+    if key == "latin":
+        return latin_square(treatments, **common, **options)
+    if blocks is None or sub_treatments is None:
+        raise DataValidationError(
+            "design 'split_plot' needs blocks and sub_treatments (the sub-plot levels)."
+        )
+    return split_plot(treatments, sub_treatments, blocks=blocks, **common, **options)
+
+
+# ----------------------------------------------------------------------------- planning
+@dataclass(frozen=True)
+class TrialPlan:
+    """Replicates needed for a trial, with what that number buys.
+
+    Attributes
+    ----------
+    cv_pct : float
+        Expected coefficient of variation of plot yields. [%]
+    difference_pct : float or None
+        Difference to detect, % of the control mean (None when replicates were given). [%]
+    n_treatments : int
+        Treatments including the control(s).
+    alpha : float
+        Family-wise significance level.
+    power : float
+        Required power.
+    design : str
+        ``"rcbd"`` or ``"crd"``.
+    comparison : str
+        ``"dunnett"``, ``"t"`` or ``"tukey"``.
+    alternative : str
+        ``"two-sided"`` or ``"greater"``.
+    replicates : int
+        Replicates (blocks) per treatment: computed by
+        :func:`yieldtrial.stats.power.replicates_needed`, or as given.
+    df_error : float
+        Error degrees of freedom at ``replicates``: RCBD ``(t-1)(r-1)``, CRD ``t(r-1)``.
+    detectable_difference_pct : float
+        Smallest difference detected with ``power`` at ``replicates``. [%]
+    detectable_difference_fewer_pct : float or None
+        The same with one replicate fewer (None below 3 replicates). [%]
+    plots : int
+        Total plots, ``n_treatments x replicates``.
+    """
+
+    cv_pct: float
+    difference_pct: float | None
+    n_treatments: int
+    alpha: float
+    power: float
+    design: str
+    comparison: str
+    alternative: str
+    replicates: int
+    df_error: float
+    detectable_difference_pct: float
+    detectable_difference_fewer_pct: float | None
+    plots: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as a JSON-ready dict."""
+        return asdict(self)
+
+    def to_text(self) -> str:
+        """Explain the plan in a few plain lines (what ``yieldtrial plan`` prints).
+
+        Returns
+        -------
+        str
+            The explanation, ending with a newline.
+        """
+        test = {"dunnett": "Dunnett's test vs the control", "t": "an unadjusted t test (LSD)",
+                "tukey": "Tukey's HSD"}.get(self.comparison, self.comparison)
+        t, r = self.n_treatments, self.replicates
+        df_formula = (f"(t - 1)(r - 1) = ({t} - 1)({r} - 1)" if self.design == "rcbd"
+                      else f"t(r - 1) = {t}({r} - 1)")
+        lines = []
+        if self.difference_pct is not None:
+            lines.append(f"Replicates needed: {r}")
+            lines.append(
+                f"  to detect a {self.difference_pct:g} % yield difference at a CV of "
+                f"{self.cv_pct:g} % with {self.power:.0%} power, {test} ({self.alternative}, "
+                f"alpha {self.alpha:g}), {t} treatments in a {self.design.upper()}: "
+                f"{self.plots} plots."
+            )
+        else:
+            lines.append(f"Detectable difference with {r} replicates: "
+                         f"{self.detectable_difference_pct:.1f} %")
+            lines.append(f"  at a CV of {self.cv_pct:g} % with {self.power:.0%} power, {test} "
+                         f"({self.alternative}, alpha {self.alpha:g}), {t} treatments in a "
+                         f"{self.design.upper()}: {self.plots} plots.")
+        df_note = " (below 10: few error df, weak tests)" if self.df_error < 10 else ""
+        lines.append(f"Error df at {r} replicates: {df_formula} = {self.df_error:g}{df_note}.")
+        if self.difference_pct is not None:
+            lines.append(f"Detectable difference at {r} replicates: "
+                         f"{self.detectable_difference_pct:.1f} % of the control mean.")
+        if self.detectable_difference_fewer_pct is not None:
+            lines.append(f"With {r - 1} replicates it would be "
+                         f"{self.detectable_difference_fewer_pct:.1f} %.")
+        lines.append("The CV is a guess from earlier trials at the site; a higher CV needs more "
+                     "replicates (roughly in proportion to CV squared).")
+        return "\n".join(lines) + "\n"
+
+
+def plan_trial(*, cv_pct: float, n_treatments: int, difference_pct: float | None = None,
+               replicates: int | None = None, alpha: float = 0.05, power: float = 0.8,
+               design: str = "rcbd", comparison: str = "dunnett",
+               alternative: str = "two-sided") -> TrialPlan:
+    """Plan the replication of a trial: replicates needed, or the difference detectable.
+
+    Give either ``difference_pct`` (how many replicates detect it?) or
+    ``replicates`` (what can that many detect?).  The numbers come from
+    :func:`yieldtrial.stats.power.replicates_needed` and
+    :func:`yieldtrial.stats.power.detectable_difference_pct`.
+
+    Parameters
+    ----------
+    cv_pct : float
+        Expected CV of plot yields (from earlier trials at the site). [%]
+    n_treatments : int
+        Treatments including the control(s).
+    difference_pct : float, optional
+        Yield difference to detect, % of the control mean. [%]
+    replicates : int, optional
+        Replicates planned (instead of ``difference_pct``).
+    alpha, power, design, comparison, alternative
+        See :func:`yieldtrial.stats.power.replicates_needed`.
+
+    Returns
+    -------
+    TrialPlan
+        Replicates, error df, detectable difference, total plots; ``to_text()``
+        explains them.
+
+    Raises
+    ------
+    DataValidationError
+        If both or neither of ``difference_pct`` and ``replicates`` are given, or
+        on invalid arguments.
+
+    Examples
+    --------
+    >>> from yieldtrial.stats.power import replicates_needed
+    >>> p = plan_trial(cv_pct=8, difference_pct=10, n_treatments=3)
+    >>> p.replicates == replicates_needed(cv_pct=8, difference_pct=10, n_treatments=3)
+    True
+    >>> p.df_error == (3 - 1) * (p.replicates - 1)
+    True
+    """
+    from yieldtrial.stats.power import detectable_difference_pct, replicates_needed
+
+    if (difference_pct is None) == (replicates is None):
+        raise DataValidationError(
+            "give either difference_pct (the difference to detect) or replicates (the number "
+            "planned), not both and not neither."
+        )
+    if difference_pct is not None:
+        r = replicates_needed(cv_pct=cv_pct, difference_pct=difference_pct,
+                              n_treatments=n_treatments, alpha=alpha, power=power, design=design,
+                              comparison=comparison, alternative=alternative)
+    else:
+        r = _count(replicates, "replicates", minimum=2)
+    t = int(n_treatments)
+    df_error = float((t - 1) * (r - 1) if design == "rcbd" else t * (r - 1))
+
+    def detectable(reps: int) -> float:
+        return detectable_difference_pct(cv_pct=cv_pct, replicates=reps, n_treatments=t,
+                                         alpha=alpha, power=power, design=design,
+                                         comparison=comparison, alternative=alternative)
+
+    fewer = detectable(r - 1) if r >= 3 else None
+    return TrialPlan(cv_pct=float(cv_pct),
+                     difference_pct=None if difference_pct is None else float(difference_pct),
+                     n_treatments=t, alpha=float(alpha), power=float(power), design=design,
+                     comparison=comparison, alternative=alternative, replicates=int(r),
+                     df_error=df_error, detectable_difference_pct=float(detectable(r)),
+                     detectable_difference_fewer_pct=None if fewer is None else float(fewer),
+                     plots=t * int(r))
+
+
+# ----------------------------------------------------------------------------- figure
+def field_map(fieldbook: pd.DataFrame, *, ax: Axes | None = None,
+              title: str | None = None) -> Axes:
+    """Draw the field map of a field book: one labelled, coloured cell per plot.
+
+    Parameters
+    ----------
+    fieldbook : DataFrame
+        A field book with ``plot_id``, ``treatment``, ``row`` and ``column``.
+    ax : matplotlib Axes, optional
+        Axes to draw on; a new figure is made when omitted.
+    title : str, optional
+        Figure title; by default the design and seed from ``attrs["design"]``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes, row 1 at the top, with plot number and treatment in each cell.
+
+    Raises
+    ------
+    DataValidationError
+        If a position column is missing.
+
+    Examples
+    --------
+    >>> ax = field_map(rcbd(["CK1", "CK2", "T"], blocks=2, seed=1))
+    >>> len(ax.patches)
+    6
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(ax.figure)
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    missing = [c for c in ("plot_id", "treatment", "row", "column") if c not in fieldbook]
+    if missing:
+        raise DataValidationError(
+            f"the field book lacks column(s) {', '.join(missing)}; a field map needs plot_id, "
+            "treatment, row and column."
+        )
+    if ax is None:
+        n_rows = int(fieldbook["row"].max())
+        n_cols = int(fieldbook["column"].max())
+        _, ax = plt.subplots(figsize=(max(4.0, 1.3 * n_cols + 1), max(2.5, 0.9 * n_rows + 1)))
+    levels = list(dict.fromkeys(fieldbook["treatment"].astype(str)))
+    cmap = plt.get_cmap("tab20" if len(levels) > 10 else "tab10")
+    colour = {level: cmap(i % cmap.N) for i, level in enumerate(levels)}
+    cells = zip(fieldbook["plot_id"].astype(str), fieldbook["treatment"].astype(str),
+                fieldbook["row"].to_numpy(dtype=float), fieldbook["column"].to_numpy(dtype=float),
+                strict=True)
+    for plot_id, treatment, row, col in cells:
+        x, y = col - 1.0, row - 1.0
+        ax.add_patch(Rectangle((x, y), 1.0, 1.0, facecolor=colour[treatment],
+                               edgecolor="black", linewidth=1.0, alpha=0.55))
+        ax.text(x + 0.5, y + 0.5, f"{plot_id}\n{treatment}", ha="center", va="center",
+                fontsize=8)
+    ax.set_xlim(0, float(fieldbook["column"].max()))
+    ax.set_ylim(float(fieldbook["row"].max()), 0)
+    ax.set_xticks([c - 0.5 for c in range(1, int(fieldbook["column"].max()) + 1)])
+    ax.set_xticklabels([str(c) for c in range(1, int(fieldbook["column"].max()) + 1)])
+    ax.set_yticks([r - 0.5 for r in range(1, int(fieldbook["row"].max()) + 1)])
+    ax.set_yticklabels([str(r) for r in range(1, int(fieldbook["row"].max()) + 1)])
+    ax.set_xlabel("field column")
+    ax.set_ylabel("field row (block)" if "block" in fieldbook else "field row")
+    ax.set_aspect("equal")
+    if title is None:
+        info = fieldbook.attrs.get("design", {})
+        title = f"{info.get('design', 'field')} layout" + (
+            f", seed {info['seed']}" if "seed" in info else "")
+    ax.set_title(title)
+    return ax

@@ -1,0 +1,318 @@
+"""Plot harvest -> yield per area at standard moisture; theoretical yield from components.
+
+The actual-harvest formula of Chinese yield tests (实收测产) is, with the fresh
+mass ``W`` [kg] weighed on the harvested (net) area ``S`` [m2]:
+
+    Y = W x (1 - I/100) x (1 - E/100) x (P/100) x f(M, Ms) / S
+
+where ``I`` is the impurity rate (杂质率, share of the fresh harvest), ``E`` the
+empty/shrivelled-grain rate of rice (空瘪率), ``P`` the shelling percentage of
+maize ears (出籽率; 100 for threshed grain) and ``f`` the moisture factor of
+the chosen method (:mod:`yieldtrial.moisture`, dry matter by default).  Areas are
+square metres here; :mod:`yieldtrial.io` converts ``_mu``/``_ha`` columns.
+
+The theoretical yield (理论测产) multiplies yield components and a 0.85 factor
+(八五折): heads per mu x grains per head x grain weight.
+"""
+
+from __future__ import annotations
+
+from yieldtrial._checks import as_numeric, as_output, check_not_fraction, check_range
+from yieldtrial._typing import Numeric
+from yieldtrial.errors import DataValidationError
+from yieldtrial.moisture import standardize_moisture
+from yieldtrial.units import convert_yield
+
+__all__ = ["plot_yield", "standardized_mass_kg", "theoretical_yield"]
+
+
+def standardized_mass_kg(
+    fresh_mass_kg: Numeric,
+    *,
+    moisture_pct: Numeric,
+    standard_moisture_pct: Numeric,
+    impurity_pct: Numeric = 0.0,
+    empty_grain_pct: Numeric = 0.0,
+    shelling_pct: Numeric = 100.0,
+    method: str = "dry_matter",
+    shrink_pct_per_point: float | None = None,
+    factor_decimals: int | None = None,
+) -> Numeric:
+    """Clean grain mass at standard moisture from a weighed fresh harvest.
+
+    Parameters
+    ----------
+    fresh_mass_kg : numeric
+        Fresh harvest weighed on the plot: threshed grain, or ears for maize ear
+        harvest (then give ``shelling_pct``). [kg]
+    moisture_pct : numeric
+        Grain moisture of the cleaned grain, wet basis, in [0, 100). [%]
+    standard_moisture_pct : numeric
+        Standard moisture, wet basis; see :func:`yieldtrial.standard_moisture_pct`. [%]
+    impurity_pct : numeric, default 0
+        Impurity (杂质率) as a share of the fresh harvest, in [0, 100). [%]
+    empty_grain_pct : numeric, default 0
+        Empty and shrivelled grain (空瘪率, rice), in [0, 100). [%]
+    shelling_pct : numeric, default 100
+        Grain share of the ear mass (出籽率) for maize weighed as ears, in (0, 100];
+        100 for threshed grain. [%]
+    method : {"dry_matter", "percentage_point", "shrink"}
+        Moisture method; see :func:`yieldtrial.standardize_moisture`.
+    shrink_pct_per_point : float, optional
+        Required for ``method="shrink"``. [%/point]
+    factor_decimals : int, optional
+        Round the moisture factor as a hand calculation did; see
+        :func:`yieldtrial.standardize_moisture`.
+
+    Returns
+    -------
+    numeric
+        Clean grain mass at standard moisture; same kind (and index) as the
+        inputs. [kg]
+
+    Raises
+    ------
+    DataValidationError
+        If a mass is negative, a percentage is out of range, moisture or shelling
+        look like fractions (all in [0, 1]: multiply by 100), or the method is
+        invalid.
+
+    Notes
+    -----
+    ``m = W (1 - I/100)(1 - E/100)(P/100)`` is the clean grain at the measured
+    moisture; it is then standardized: ``m (100 - M) / (100 - Ms)`` for the
+    dry-matter method.  Impurity is a fraction of the fresh harvest and moisture
+    is measured on cleaned grain, so impurity comes off first [1]_, [2]_.
+
+    References
+    ----------
+    .. [1] Linfen (Shanxi) dryland wheat yield-test report, 2016: 3392 kg fresh,
+       2.0 % impurity, 11.5 % moisture -> 3381.34 kg at 13 %.
+       http://zhongguocjingxxiwang.beijingleather.com.cn/zhongguocjingxxiwang/201692.html
+    .. [2] Rice actual-harvest yield test (实收测产), with empty-grain rate.
+       http://bk.3456.tv/zhongzibk/16133
+
+    Examples
+    --------
+    >>> round(standardized_mass_kg(3392, moisture_pct=11.5, standard_moisture_pct=13,
+    ...                            impurity_pct=2.0), 2)
+    3381.47
+    >>> round(standardized_mass_kg(3392, moisture_pct=11.5, standard_moisture_pct=13,
+    ...                            impurity_pct=2.0, factor_decimals=4), 2)
+    3381.34
+    """
+    fresh = as_numeric(fresh_mass_kg, "fresh_mass_kg")
+    impurity = as_numeric(impurity_pct, "impurity_pct")
+    empty = as_numeric(empty_grain_pct, "empty_grain_pct")
+    shelling = as_numeric(shelling_pct, "shelling_pct")
+    check_range("fresh_mass_kg", fresh, low=0, fix="A harvested mass cannot be negative")
+    check_range("impurity_pct", impurity, low=0, high=100, fix="Give impurity in percent")
+    check_range("empty_grain_pct", empty, low=0, high=100, fix="Give empty grain in percent")
+    check_range(
+        "shelling_pct",
+        shelling,
+        low=0,
+        high=100,
+        low_inclusive=False,
+        high_inclusive=True,
+        fix="Shelling percentage is grain mass / ear mass x 100; use 100 for threshed grain",
+    )
+    check_not_fraction("shelling_pct", shelling)
+    clean = fresh * (1.0 - impurity / 100.0) * (1.0 - empty / 100.0) * (shelling / 100.0)
+    return standardize_moisture(
+        clean,
+        moisture_pct=moisture_pct,
+        standard_moisture_pct=standard_moisture_pct,
+        method=method,
+        shrink_pct_per_point=shrink_pct_per_point,
+        factor_decimals=factor_decimals,
+    )
+
+
+def plot_yield(
+    fresh_mass_kg: Numeric,
+    *,
+    harvested_area_m2: Numeric,
+    moisture_pct: Numeric,
+    standard_moisture_pct: Numeric,
+    impurity_pct: Numeric = 0.0,
+    empty_grain_pct: Numeric = 0.0,
+    shelling_pct: Numeric = 100.0,
+    method: str = "dry_matter",
+    unit: str = "kg/ha",
+    crop: str | None = None,
+    shrink_pct_per_point: float | None = None,
+    factor_decimals: int | None = None,
+) -> Numeric:
+    """Yield per area at standard moisture from a plot's fresh harvest (实收测产).
+
+    Parameters
+    ----------
+    fresh_mass_kg : numeric
+        Fresh harvest weighed on the plot (grain, or ears with ``shelling_pct``). [kg]
+    harvested_area_m2 : numeric
+        Net harvested area (borders excluded), > 0. [m2]
+    moisture_pct : numeric
+        Grain moisture, wet basis. [%]
+    standard_moisture_pct : numeric
+        Standard moisture, wet basis; see :func:`yieldtrial.standard_moisture_pct`. [%]
+    impurity_pct, empty_grain_pct, shelling_pct : numeric
+        See :func:`standardized_mass_kg`. [%]
+    method : {"dry_matter", "percentage_point", "shrink"}
+        Moisture method; see :func:`yieldtrial.standardize_moisture`.
+    unit : str, default "kg/ha"
+        Yield unit of the result (``"kg/ha"``, ``"t/ha"``, ``"kg/mu"``,
+        ``"jin/mu"``, ``"lb/ac"``, ``"bu/ac"``, ...; see
+        :func:`yieldtrial.units.yield_unit`).
+    crop : str, optional
+        Needed only for ``unit="bu/ac"``.
+    shrink_pct_per_point : float, optional
+        Required for ``method="shrink"``. [%/point]
+    factor_decimals : int, optional
+        Round the moisture factor as a hand calculation did.
+
+    Returns
+    -------
+    numeric
+        Yield at standard moisture in ``unit``; same kind (and index) as the
+        inputs.  NaN stays NaN.
+
+    Raises
+    ------
+    DataValidationError
+        If the area is not positive, or as :func:`standardized_mass_kg` and
+        :func:`yieldtrial.convert_yield`.
+
+    Notes
+    -----
+    ``Y = standardized_mass_kg(...) / harvested_area_m2``, converted from kg/m2
+    to ``unit``.  Printed Chinese formulas write ``666.7 / S x W ...`` (S in m2);
+    666.7 is a rounding of the exact 10000/15 m2 per mu used here.
+
+    References
+    ----------
+    .. [1] Maize ear-harvest yield test: ``ears/mu x shelling % x (1 - M)/(1 - 0.14)``.
+       https://m.kob123.com/nongyebaike/353209.html
+    .. [2] Hebei (Longhua county) maize report: 1622.24 kg ears/mu, 82.42 % shelling,
+       30.73 % moisture -> 1076.95 kg/mu. http://freetextsend.com/shenghuojineng/54085.html
+
+    Examples
+    --------
+    Hebei maize, ears weighed on one mu:
+
+    >>> round(plot_yield(1622.24, harvested_area_m2=10000 / 15, moisture_pct=30.73,
+    ...                  standard_moisture_pct=14, shelling_pct=82.42, unit="kg/mu"), 2)
+    1076.95
+    """
+    area = as_numeric(harvested_area_m2, "harvested_area_m2")
+    check_range(
+        "harvested_area_m2",
+        area,
+        low=0,
+        low_inclusive=False,
+        fix="Give the net harvested area in square metres (> 0)",
+    )
+    mass = standardized_mass_kg(
+        fresh_mass_kg,
+        moisture_pct=moisture_pct,
+        standard_moisture_pct=standard_moisture_pct,
+        impurity_pct=impurity_pct,
+        empty_grain_pct=empty_grain_pct,
+        shelling_pct=shelling_pct,
+        method=method,
+        shrink_pct_per_point=shrink_pct_per_point,
+        factor_decimals=factor_decimals,
+    )
+    return convert_yield(as_output(mass / area), "kg/m2", unit, crop=crop)
+
+
+def theoretical_yield(
+    *,
+    heads_per_mu: Numeric,
+    grains_per_head: Numeric,
+    thousand_grain_weight_g: Numeric | None = None,
+    hundred_grain_weight_g: Numeric | None = None,
+    factor: float = 0.85,
+    unit: str = "kg/mu",
+    crop: str | None = None,
+) -> Numeric:
+    """Theoretical yield from yield components (理论测产).
+
+    Parameters
+    ----------
+    heads_per_mu : numeric
+        Spikes (wheat), ears (maize) or panicles (rice) per mu; note that Chinese
+        reports often quote spikes in 万 (x 10 000). [1/mu]
+    grains_per_head : numeric
+        Grains per spike, kernels per ear, filled grains per panicle. [1]
+    thousand_grain_weight_g : numeric, optional
+        1000-grain weight (千粒重), wheat and rice. [g]
+    hundred_grain_weight_g : numeric, optional
+        100-kernel weight (百粒重), as maize reports give it.  Give exactly one of
+        the two grain weights. [g]
+    factor : float, default 0.85
+        Empirical discount (八五折) for harvest losses and grain weight below
+        the variety's average. [1]
+    unit : str, default "kg/mu"
+        Yield unit of the result; see :func:`yieldtrial.units.yield_unit`.
+    crop : str, optional
+        Needed only for ``unit="bu/ac"``.
+
+    Returns
+    -------
+    numeric
+        Theoretical yield in ``unit``; same kind (and index) as the inputs.
+
+    Raises
+    ------
+    DataValidationError
+        If neither or both grain weights are given, or a component is negative.
+
+    Notes
+    -----
+    ``kg/mu = heads_per_mu x grains_per_head x grain_weight_g_per_grain / 1000 x factor``
+    where the grain weight per grain is ``thousand_grain_weight_g / 1000`` or
+    ``hundred_grain_weight_g / 100``.  The factor is for theoretical yields only;
+    never apply it to actual-harvest yields.
+
+    References
+    ----------
+    .. [1] Wheat theoretical yield, spikes x grains x TKW x 0.85.
+       http://husay.cn/a/202112/497527.html
+    .. [2] Rice theoretical yield, panicles x filled grains x TGW x 0.85.
+       http://bk.3456.tv/zhongzibk/16133
+
+    Examples
+    --------
+    Wheat, 400 000 spikes/mu, 35 grains per spike, 45 g per 1000 grains:
+
+    >>> round(theoretical_yield(heads_per_mu=400_000, grains_per_head=35,
+    ...                         thousand_grain_weight_g=45), 2)
+    535.5
+
+    Maize, 4500 ears/mu, 550 kernels per ear, 35 g per 100 kernels:
+
+    >>> round(theoretical_yield(heads_per_mu=4500, grains_per_head=550,
+    ...                         hundred_grain_weight_g=35), 2)
+    736.31
+    """
+    if (thousand_grain_weight_g is None) == (hundred_grain_weight_g is None):
+        raise DataValidationError(
+            "give exactly one grain weight: thousand_grain_weight_g (wheat, rice; g per 1000 "
+            "grains) or hundred_grain_weight_g (maize; g per 100 kernels)"
+        )
+    heads = as_numeric(heads_per_mu, "heads_per_mu")
+    grains = as_numeric(grains_per_head, "grains_per_head")
+    check_range("heads_per_mu", heads, low=0)
+    check_range("grains_per_head", grains, low=0)
+    if thousand_grain_weight_g is not None:
+        weight = as_numeric(thousand_grain_weight_g, "thousand_grain_weight_g")
+        check_range("thousand_grain_weight_g", weight, low=0)
+        grain_g = weight / 1000.0
+    else:
+        weight = as_numeric(hundred_grain_weight_g, "hundred_grain_weight_g")
+        check_range("hundred_grain_weight_g", weight, low=0)
+        grain_g = weight / 100.0
+    check_range("factor", as_numeric(factor, "factor"), low=0, high=1, high_inclusive=True)
+    kg_per_mu = as_output(heads * grains * grain_g / 1000.0 * factor)
+    return convert_yield(kg_per_mu, "kg/mu", unit, crop=crop)

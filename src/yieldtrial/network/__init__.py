@@ -1,0 +1,404 @@
+"""Many trials at once: the vectorized network engine and the across-site summary.
+
+:func:`analyze_many` analyses every trial of a network (one trial per value of
+``by``) in one call and returns a :class:`NetworkResult` with a per-trial table,
+a per-treatment table and the across-site summary (layout G).  A trial that
+cannot be analysed is recorded with status ``failed`` and its reason; it never
+stops the run.  The per-trial numbers equal those of
+:func:`yieldtrial.stats.model.fit`, :func:`yieldtrial.stats.anova.anova`,
+:func:`yieldtrial.stats.compare.compare_to_control` and Tukey letters run on
+that trial alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError, MissingExtraError
+from yieldtrial.network._engine import (
+    PER_TRIAL_COLUMNS,
+    PER_TREATMENT_COLUMNS,
+    Coded,
+    Settings,
+    code_frame,
+    failure_reason,
+    run,
+)
+from yieldtrial.network._summary import (
+    COMBINED_METHODS,
+    SITE_EFFECTS,
+    NetworkSummary,
+    _num,
+    _records,
+    summarize,
+)
+from yieldtrial.stats.results import Provenance
+
+__all__ = [
+    "DESIGNS",
+    "DUNNETT_PVALUE_MODES",
+    "NetworkResult",
+    "NetworkSummary",
+    "analyze_many",
+]
+
+#: Designs the network engine handles.
+DESIGNS: tuple[str, ...] = ("rcbd", "crd")
+
+#: Valid ``dunnett_pvalues`` strings.  ``"auto"``: exact adjusted p-values when the network
+#: has at most :data:`AUTO_DUNNETT_LIMIT` comparisons with the control, else only the
+#: verdict at ``alpha`` (balanced trials) from the Dunnett critical value.
+DUNNETT_PVALUE_MODES: tuple[str, ...] = ("auto", "exact", "none")
+
+#: Comparisons up to which ``dunnett_pvalues="auto"`` computes exact p-values (about
+#: 15 ms each with the shared product-form integral).
+AUTO_DUNNETT_LIMIT = 600
+
+
+@dataclass(frozen=True)
+class NetworkResult:
+    """Result of :func:`analyze_many`.
+
+    Attributes
+    ----------
+    per_trial : DataFrame
+        One row per trial: the ``by`` columns, then ``status`` (``ok``,
+        ``unreplicated``, ``failed``), ``reason``, ``path`` (``stacked``,
+        ``least_squares``, ``none``), ``n_plots``, ``n_observed``, ``n_missing``,
+        ``n_treatments``, ``n_blocks``, ``grand_mean``, ``cv_pct``, ``mse``,
+        ``df_error``, ``sum_sq_error``, ``df_treatment``, ``sum_sq_treatment``,
+        ``f_treatment``, ``p_treatment``, ``df_block``, ``sum_sq_block``,
+        ``f_block``, ``p_block`` (type II), ``sed`` (mean SED), ``lsd`` (at
+        ``alpha``), ``hsd`` (Tukey, mean SED).  [response unit for means, LSD]
+    per_treatment : DataFrame
+        One row per trial x treatment: the ``by`` columns, ``treatment``,
+        ``is_control``, ``n`` (observed plots), ``lsmean``, ``se``,
+        ``difference`` and ``difference_pct`` (vs the control), ``se_difference``,
+        ``t_value``, ``p_dunnett`` (single-step adjusted, within the trial),
+        ``significant`` (1/0 verdict of Dunnett at ``alpha``), ``letters``
+        (Tukey-Kramer at ``alpha``, highest mean ``a``).
+    summary : NetworkSummary
+        Across-site analysis (treatment x site means, across-site mean, % of check,
+        win rate, combined model, treatment x site p).
+    provenance : Provenance
+        Design, per-trial model, error term, test, alpha, adjustment, version.
+    options : dict
+        The call's settings (``by``, ``response``, ``treatment``, ``block``,
+        ``control``, ``design``, ``alpha``, ``dunnett_pvalues``).
+    """
+
+    per_trial: pd.DataFrame
+    per_treatment: pd.DataFrame
+    summary: NetworkSummary
+    provenance: Provenance
+    options: dict[str, Any]
+
+    @property
+    def combined(self) -> pd.DataFrame:
+        """The combined-model table of the summary."""
+        return self.summary.anova
+
+    def to_frame(self, table: str = "per_treatment") -> pd.DataFrame:
+        """Return one table as a DataFrame.
+
+        Parameters
+        ----------
+        table : {"per_treatment", "per_trial", "means", "treatments", "combined", "sites"}
+            Which table.
+
+        Returns
+        -------
+        DataFrame
+            A copy of that table.
+        """
+        tables = {
+            "per_treatment": self.per_treatment,
+            "per_trial": self.per_trial,
+            "means": self.summary.means.reset_index(),
+            "treatments": self.summary.treatments,
+            "combined": self.summary.anova,
+            "sites": self.summary.sites,
+        }
+        if table not in tables:
+            raise DataValidationError(
+                f"table must be one of {', '.join(tables)}; got {table!r}")
+        return tables[table].copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return everything as JSON-ready structures (NaN becomes None)."""
+        return {
+            "options": dict(self.options),
+            "provenance": {k: _num(v) for k, v in self.provenance.to_dict().items()},
+            "per_trial": _records(self.per_trial),
+            "per_treatment": _records(self.per_treatment),
+            "summary": self.summary.to_dict(),
+        }
+
+    def to_json(self) -> str:
+        """Return :meth:`to_dict` as a JSON string."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Number of trials per status."""
+        return {str(k): int(v) for k, v in self.per_trial["status"].value_counts().items()}
+
+    def _repr_html_(self) -> str:
+        head = ", ".join(f"{k}: {v}" for k, v in self.counts.items())
+        return (f"<p><b>Network of {len(self.per_trial)} trials</b> ({head})</p>"
+                + self.summary.treatments.to_html(index=False, float_format="%.4g"))
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise DataValidationError(
+            f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+
+
+def analyze_many(
+    data: Any,
+    *,
+    by: str | Sequence[str],
+    response: str,
+    treatment: str,
+    block: str | None = None,
+    control: str | None = None,
+    design: str = "rcbd",
+    alpha: float = 0.05,
+    progress: Callable[[int, int], None] | None = None,
+    sites: str = "random",
+    combined: str = "anova",
+    dunnett_pvalues: str = "auto",
+) -> NetworkResult:
+    """Analyse every trial of a network in one call, with an across-site summary.
+
+    Parameters
+    ----------
+    data : DataFrame or dask DataFrame
+        Long data, one row per plot, many trials.  A dask DataFrame is shuffled so
+        that each trial sits in one partition and the engine is mapped over the
+        partitions (needs the ``dask`` extra).
+    by : str or sequence of str
+        Column(s) identifying a trial (a site, or site and year).
+    response : str
+        Response column, e.g. ``"yield_kg_ha"``; blanks are missing plots.
+    treatment : str
+        Treatment column.
+    block : str, optional
+        Block column (required for ``design="rcbd"``).
+    control : str, optional
+        Check treatment: enables differences, Dunnett p-values, % of check and win
+        rates.
+    design : {"rcbd", "crd"}
+        Field design of every trial.
+    alpha : float
+        Significance level of LSD, Tukey letters, Dunnett verdicts. In (0, 1).
+    progress : callable, optional
+        ``progress(done, total)`` called as trials are finished.
+    sites : {"random", "fixed"}
+        Site effects in the combined model: random sites test treatments against the
+        treatment x site interaction; fixed sites against the pooled error.
+    combined : {"anova", "mixedlm"}
+        Also fit statsmodels' MixedLM (site, block within site and treatment x site
+        random) as an alternative combined model.
+    dunnett_pvalues : {"auto", "exact", "none"}
+        Exact within-trial Dunnett p-values cost one numerical integration each;
+        ``"auto"`` computes them for networks with at most 600 comparisons and
+        otherwise reports only the verdict at ``alpha`` (balanced trials).
+
+    Returns
+    -------
+    NetworkResult
+        ``per_trial``, ``per_treatment``, ``summary``, ``provenance``.
+
+    Raises
+    ------
+    DataValidationError
+        Missing columns, unknown design or option, blank trial key, alpha out of
+        range.  Problems inside one trial never raise: that trial is ``failed``.
+
+    Examples
+    --------
+    >>> import yieldtrial as yt
+    >>> rows = [(s, b, t, 100 + 10 * (t == "N") + i + b)
+    ...         for i, s in enumerate(["S1", "S2", "S3"]) for b in range(3) for t in ["CK", "N"]]
+    >>> df = pd.DataFrame(rows, columns=["site", "block", "trt", "y"])
+    >>> df.loc[(df.site == "S2") & (df.block == 0), "y"] += 1.0
+    >>> res = yt.analyze_many(df, by="site", response="y", treatment="trt", block="block",
+    ...                       control="CK")
+    >>> res.per_trial["status"].tolist()
+    ['ok', 'ok', 'ok']
+    >>> res.summary.treatments[["treatment", "pct_of_check", "win_rate_pct"]].round(2).values.tolist()
+    [['CK', 100.0, 0.0], ['N', 109.71, 100.0]]
+    """
+    _check_choice("design", design, DESIGNS)
+    _check_choice("sites", sites, SITE_EFFECTS)
+    _check_choice("combined", combined, COMBINED_METHODS)
+    _check_choice("dunnett_pvalues", dunnett_pvalues, DUNNETT_PVALUE_MODES)
+    if not (isinstance(alpha, (int, float)) and 0.0 < float(alpha) < 1.0):
+        raise DataValidationError(f"alpha must be in (0, 1); got {alpha!r}")
+    by_list = [by] if isinstance(by, str) else list(by)
+    if not by_list:
+        raise DataValidationError("by must name at least one trial key column")
+    if design == "rcbd" and block is None:
+        raise DataValidationError(
+            "design='rcbd' needs block=<column>; pass the block (replicate) column, or "
+            "design='crd' for a completely randomized design.")
+    if design == "crd":
+        block = None
+    needed = {"response": response, "treatment": treatment, "block": block}
+    needed.update({f"by[{i}]": c for i, c in enumerate(by_list)})
+    options = {"by": by_list, "response": response, "treatment": treatment, "block": block,
+               "control": control, "design": design, "alpha": float(alpha),
+               "dunnett_pvalues": dunnett_pvalues, "sites": sites, "combined": combined}
+    if _is_dask(data):
+        _check_columns(list(data.columns), needed)
+        per_trial, per_treatment = _dask_tables(data, options, progress)
+        plots = data.compute() if combined == "mixedlm" else None
+    else:
+        if not isinstance(data, pd.DataFrame):
+            raise DataValidationError(
+                f"data must be a pandas or dask DataFrame; got {type(data).__name__}")
+        _check_columns(list(data.columns), needed)
+        per_trial, per_treatment = _tables(data, options, progress)
+        plots = data
+    summary = summarize(per_trial, per_treatment, by=by_list, control=control,
+                        alpha=float(alpha), site_effects=sites, combined=combined,
+                        design=design, response=response, plots=plots, treatment=treatment,
+                        block=block)
+    formula = f"{response} ~ {treatment}" + (f" + {block}" if block else "")
+    prov = Provenance(design=design, model=formula, error_term="residual (per trial)",
+                      df_error=float("nan"), test="F; Dunnett vs control; Tukey-Kramer letters",
+                      alpha=float(alpha), adjustment="single-step (Dunnett); Tukey-Kramer",
+                      sum_of_squares="type II (sequential when balanced)")
+    per_trial.attrs["provenance"] = prov.to_dict()
+    per_treatment.attrs["provenance"] = prov.to_dict()
+    return NetworkResult(per_trial, per_treatment, summary, prov, options)
+
+
+def _check_columns(columns: list[Any], needed: dict[str, str | None]) -> None:
+    missing = [f"{arg}={col!r}" for arg, col in needed.items()
+               if col is not None and col not in columns]
+    if missing:
+        raise DataValidationError(
+            f"column(s) not found: {', '.join(missing)}; the data have columns "
+            f"{', '.join(map(str, columns))}. Pass the right names or rename the columns.")
+
+
+def _tables(data: pd.DataFrame, options: dict[str, Any],
+            progress: Callable[[int, int], None] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run the engine on an in-memory frame and build the two tables."""
+    by: list[str] = options["by"]
+    if len(data) == 0:
+        raise DataValidationError("data has no rows; expected one row per plot.")
+    coded = code_frame(data, by=by, response=options["response"],
+                       treatment=options["treatment"], block=options["block"])
+    mode = options["dunnett_pvalues"]
+    if mode == "auto":
+        comparisons = len(data) if options["control"] is not None else 0
+        # rough upper bound of the number of comparisons: treatments x trials
+        n_tr = int(np.unique(coded.trial * max(len(coded.treatment_labels), 1)
+                             + np.maximum(coded.treatment, 0)).size)
+        comparisons = max(n_tr - coded.n_trials, 0) if options["control"] is not None else 0
+        want_p = comparisons <= AUTO_DUNNETT_LIMIT
+    else:
+        want_p = mode == "exact"
+    settings = Settings(design=options["design"], alpha=options["alpha"],
+                        control=None if options["control"] is None else str(options["control"]),
+                        dunnett_pvalues=want_p, response=options["response"],
+                        treatment=options["treatment"], block=options["block"])
+
+    def refit(i: int) -> str:
+        rows = np.flatnonzero(coded.trial == i)
+        return failure_reason(data.iloc[rows], response=options["response"],
+                              treatment=options["treatment"], block=options["block"],
+                              design=options["design"], control=settings.control)
+
+    out = run(coded, settings, progress=progress, refit=refit)
+    return _assemble(coded, out, by)
+
+
+def _assemble(coded: Coded, out: Any, by: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    per_trial = coded.keys.copy()
+    per_trial["status"] = pd.Categorical(out.status.astype(str),
+                                         categories=["ok", "unreplicated", "failed"])
+    per_trial["reason"] = pd.Series(out.reason, dtype=object)
+    per_trial["path"] = pd.Series(out.path, dtype=object)
+    for col in PER_TRIAL_COLUMNS[3:]:
+        per_trial[col] = out.cols[col]
+    for col in ("n_plots", "n_observed", "n_missing", "n_treatments"):
+        per_trial[col] = per_trial[col].astype("int64")
+    per_trial["status"] = per_trial["status"].astype(object)
+    if out.tr_parts:
+        parts = {c: np.concatenate([p[c] for p in out.tr_parts]) for c in out.tr_parts[0]}
+    else:
+        parts = {c: np.zeros(0) for c in ("trial", "treatment_code", "n", "lsmean", "se",
+                                          "is_control", "difference", "difference_pct",
+                                          "se_difference", "t_value", "p_dunnett",
+                                          "significant", "letters")}
+        parts["trial"] = parts["trial"].astype(np.int64)
+        parts["treatment_code"] = parts["treatment_code"].astype(np.int64)
+    order = np.lexsort((parts["treatment_code"], parts["trial"]))
+    trial_idx = parts["trial"][order].astype(np.int64)
+    per_treatment = coded.keys.iloc[trial_idx].reset_index(drop=True)
+    per_treatment["treatment"] = pd.Series(
+        coded.treatment_labels[parts["treatment_code"][order].astype(np.int64)]
+        if len(order) else np.zeros(0, dtype=object), dtype=object)
+    for col in PER_TREATMENT_COLUMNS[1:]:
+        values = parts[col][order]
+        if col == "is_control":
+            values = values.astype(bool)
+        elif col == "n":
+            values = values.astype("int64")
+        elif col == "letters":
+            values = values.astype(object)
+        per_treatment[col] = values
+    return per_trial, per_treatment
+
+
+# --------------------------------------------------------------------------- dask
+
+
+def _is_dask(data: Any) -> bool:
+    module = type(data).__module__
+    return module.startswith("dask") and hasattr(data, "map_partitions")
+
+
+def _dask_tables(ddf: Any, options: dict[str, Any],
+                 progress: Callable[[int, int], None] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Map the engine over partitions that each hold whole trials."""
+    try:
+        import dask
+    except ImportError as exc:  # pragma: no cover - dask present when a dask frame is
+        raise MissingExtraError("dask", "dask", "analyze_many on a dask DataFrame") from exc
+    by: list[str] = options["by"]
+    shuffled = ddf.shuffle(on=by) if ddf.npartitions > 1 else ddf
+    sub_options = dict(options)
+    if sub_options["dunnett_pvalues"] == "auto":
+        sub_options["dunnett_pvalues"] = "none"
+
+    def one(part: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+        if len(part) == 0:
+            return None
+        return _tables(part, sub_options, None)
+
+    parts = shuffled.to_delayed()
+    jobs = [dask.delayed(one)(p) for p in parts]
+    results = dask.compute(*jobs)
+    done = [r for r in results if r is not None]
+    if not done:
+        raise DataValidationError("data has no rows; expected one row per plot.")
+    per_trial = pd.concat([r[0] for r in done], ignore_index=True)
+    per_treatment = pd.concat([r[1] for r in done], ignore_index=True)
+    per_trial = per_trial.sort_values(by, kind="stable").reset_index(drop=True)
+    per_treatment = per_treatment.sort_values([*by, "treatment"], kind="stable") \
+        .reset_index(drop=True)
+    if progress is not None:
+        progress(len(per_trial), len(per_trial))
+    return per_trial, per_treatment

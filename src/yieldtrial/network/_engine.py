@@ -1,0 +1,640 @@
+"""The vectorized engine behind :func:`yieldtrial.analyze_many`.
+
+Rows are coded once (trial, treatment and block as integers), sorted by
+``(trial, treatment, block)`` and screened for problems with ``bincount``; then
+
+* **stacked path**: trials with the same balanced shape (``k`` treatments x
+  ``b`` blocks, one plot per cell; or ``k`` x ``r`` replicates in a CRD) become
+  one array of shape ``(trials, k, b)``; group means, centred sums of squares,
+  F, p, LS-means (plain means), LSD and Tukey/Dunnett critical values are
+  computed for all of them at once, the quantiles once per distinct ``(k, df)``;
+* **least-squares path**: the other trials (missing plots, duplicated cells)
+  are grouped by ``(n, k, b)`` and solved as a batch of small least-squares
+  problems on design matrices built by indexing (no formula, no DataFrame per
+  trial); sums of squares are type II, LS-means weight blocks equally and carry
+  their covariance, exactly as :func:`yieldtrial.stats.model.fit`;
+* **screened-out trials** (non-numeric response, a treatment without plots,
+  missing labels, fewer than two treatments, control absent, disconnected
+  design) are re-run alone through :func:`yieldtrial.stats.model.fit` only to
+  obtain its error message, recorded as ``reason`` with status ``failed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError, YieldTrialError
+
+ProgressFn = Callable[[int, int], None]
+
+#: Per-trial output columns after the trial key columns.
+PER_TRIAL_COLUMNS: tuple[str, ...] = (
+    "status",
+    "reason",
+    "path",
+    "n_plots",
+    "n_observed",
+    "n_missing",
+    "n_treatments",
+    "n_blocks",
+    "grand_mean",
+    "cv_pct",
+    "mse",
+    "df_error",
+    "sum_sq_error",
+    "df_treatment",
+    "sum_sq_treatment",
+    "f_treatment",
+    "p_treatment",
+    "df_block",
+    "sum_sq_block",
+    "f_block",
+    "p_block",
+    "sed",
+    "lsd",
+    "hsd",
+)
+
+#: Per-treatment output columns after the trial key columns.
+PER_TREATMENT_COLUMNS: tuple[str, ...] = (
+    "treatment",
+    "is_control",
+    "n",
+    "lsmean",
+    "se",
+    "difference",
+    "difference_pct",
+    "se_difference",
+    "t_value",
+    "p_dunnett",
+    "significant",
+    "letters",
+)
+
+_CHUNK = 200_000  # trials per stacked batch (bounds memory, paces the progress bar)
+
+
+@dataclass
+class Coded:
+    """Rows of the whole network as integer codes."""
+
+    trial: np.ndarray  # int64 per row
+    keys: pd.DataFrame  # one row per trial, the ``by`` columns
+    y: np.ndarray  # float64, NaN = missing plot
+    bad_row: np.ndarray  # bool: non-numeric / infinite response, or missing label
+    treatment: np.ndarray  # int64 global codes (-1 missing)
+    treatment_labels: np.ndarray  # object array of str
+    block: np.ndarray  # int64 global codes (0 when no block)
+    block_labels: np.ndarray
+    n_trials: int
+
+
+@dataclass
+class Output:
+    """Arrays filled by the engine paths."""
+
+    n: int
+    cols: dict[str, np.ndarray] = field(default_factory=dict)
+    status: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    reason: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    path: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    tr_parts: list[dict[str, np.ndarray]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        float_cols = [c for c in PER_TRIAL_COLUMNS if c not in ("status", "reason", "path")]
+        self.cols = {c: np.full(self.n, np.nan) for c in float_cols}
+        self.status = np.full(self.n, "failed", dtype=object)
+        self.reason = np.full(self.n, None, dtype=object)
+        self.path = np.full(self.n, "none", dtype=object)
+
+
+# --------------------------------------------------------------------------- coding
+
+
+def _factor_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted integer codes (-1 = missing) and string labels of a column."""
+    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    labels = np.array([str(u) for u in np.asarray(uniques, dtype=object)], dtype=object)
+    return codes.astype(np.int64), labels
+
+
+def code_frame(
+    data: pd.DataFrame, *, by: list[str], response: str, treatment: str, block: str | None
+) -> Coded:
+    """Code a long table of many trials.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per plot.
+    by : list of str
+        Columns whose combination identifies a trial.
+    response, treatment, block : str
+        Column names (``block`` None for a CRD).
+
+    Returns
+    -------
+    Coded
+        Integer codes and labels.
+    """
+    n = len(data)
+    combined = np.zeros(n, dtype=np.int64)
+    key_codes: list[tuple[np.ndarray, np.ndarray]] = []
+    for col in by:
+        codes, labels = pd.factorize(data[col], sort=True, use_na_sentinel=True)
+        if (codes < 0).any():
+            row = data.index[int(np.flatnonzero(codes < 0)[0])]
+            raise DataValidationError(
+                f"column {col!r} (a trial key in by=) is blank at row {row!r}; every plot needs "
+                f"its trial identified. Fill the {col!r} labels or drop those rows."
+            )
+        combined = combined * max(len(labels), 1) + codes
+        key_codes.append((codes, np.asarray(labels, dtype=object)))
+    if len(by) == 1:
+        trial = key_codes[0][0].astype(np.int64)
+        n_trials = len(key_codes[0][1])
+        keys = pd.DataFrame({by[0]: key_codes[0][1]})
+        keys[by[0]] = pd.Series(pd.Index(key_codes[0][1]), dtype=data[by[0]].dtype) \
+            if _is_plain_dtype(data[by[0]]) else keys[by[0]]
+    else:
+        uniq, first, trial = np.unique(combined, return_index=True, return_inverse=True)
+        n_trials = uniq.size
+        keys = pd.DataFrame({col: labels[codes[first]] for col, (codes, labels) in
+                             zip(by, key_codes, strict=True)})
+    raw = data[response]
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        y = raw.to_numpy(dtype=float, na_value=np.nan)
+        bad = ~np.isfinite(y) & ~np.isnan(y)
+    else:
+        y = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        bad = (np.isnan(y) & ~raw.isna().to_numpy()) | np.isinf(y)
+    t_codes, t_labels = _factor_codes(data[treatment])
+    bad = bad | (t_codes < 0)
+    if block is not None:
+        b_codes, b_labels = _factor_codes(data[block])
+        bad = bad | (b_codes < 0)
+    else:
+        b_codes, b_labels = np.zeros(n, dtype=np.int64), np.array(["1"], dtype=object)
+    y = y.copy()
+    y[bad] = np.nan
+    return Coded(trial.astype(np.int64), keys.reset_index(drop=True), y, bad, t_codes, t_labels,
+                 b_codes, b_labels, int(n_trials))
+
+
+def _is_plain_dtype(series: pd.Series) -> bool:
+    return bool(pd.api.types.is_numeric_dtype(series.dtype)) and not isinstance(
+        series.dtype, pd.CategoricalDtype)
+
+
+# --------------------------------------------------------------------------- engine
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Options of one run."""
+
+    design: str
+    alpha: float
+    control: str | None
+    dunnett_pvalues: bool
+    response: str
+    treatment: str
+    block: str | None
+
+
+def run(coded: Coded, settings: Settings, progress: ProgressFn | None = None,
+        refit: Callable[[int], str] | None = None) -> Output:
+    """Analyse every trial of ``coded``; see the module docstring.
+
+    Parameters
+    ----------
+    coded : Coded
+        The coded network.
+    settings : Settings
+        Design, alpha, control and options.
+    progress : callable, optional
+        Called as ``progress(done, total)`` in trials.
+    refit : callable, optional
+        ``refit(trial) -> reason``: analyse one trial alone with the shared
+        statistics layer and return its error message (for screened-out trials).
+
+    Returns
+    -------
+    Output
+        Per-trial arrays and per-treatment parts.
+    """
+    nt = coded.n_trials
+    out = Output(nt)
+    n_t_levels = max(len(coded.treatment_labels), 1)
+    n_b_levels = max(len(coded.block_labels), 1)
+    trial = coded.trial
+    n_plots = np.bincount(trial, minlength=nt)
+    out.cols["n_plots"][:] = n_plots
+    observed = ~np.isnan(coded.y)
+    problem = np.zeros(nt, dtype=bool)
+    problem[trial[coded.bad_row]] = True
+
+    # treatment levels present in the trial rows vs with an observed plot
+    pair_all = np.unique(trial * n_t_levels + np.maximum(coded.treatment, 0))
+    pair_obs = np.unique(trial[observed] * n_t_levels + coded.treatment[observed])
+    k_all = np.bincount(pair_all // n_t_levels, minlength=nt)
+    k_obs = np.bincount(pair_obs // n_t_levels, minlength=nt)
+    problem |= k_all != k_obs
+    problem |= k_obs < 2
+    blk_all = np.unique(trial * n_b_levels + np.maximum(coded.block, 0))
+    b_all = np.bincount(blk_all // n_b_levels, minlength=nt)
+    if settings.control is not None:
+        hit = np.flatnonzero(coded.treatment_labels == settings.control)
+        has_control = np.zeros(nt, dtype=bool)
+        if hit.size:
+            ctrl_code = int(hit[0])
+            has_control[np.unique(trial[observed & (coded.treatment == ctrl_code)])] = True
+        problem |= ~has_control
+    ctrl = int(hit[0]) if settings.control is not None and hit.size else -1
+
+    # sort the observed rows of the unproblematic trials by (trial, treatment, block)
+    use = observed & ~problem[trial]
+    rows = np.flatnonzero(use)
+    key = (trial[rows] * n_t_levels + coded.treatment[rows]) * n_b_levels + coded.block[rows]
+    order = np.argsort(key, kind="stable")
+    rows = rows[order]
+    key = key[order]
+    ts = trial[rows]
+    tc = coded.treatment[rows]
+    bc = coded.block[rows]
+    ys = coded.y[rows]
+    del key, order
+
+    n_obs = np.bincount(ts, minlength=nt)
+    out.cols["n_observed"][:] = np.bincount(trial[observed], minlength=nt)
+    if rows.size:
+        new_pair = np.ones(rows.size, dtype=bool)
+        new_pair[1:] = (ts[1:] != ts[:-1]) | (tc[1:] != tc[:-1])
+        dup = np.zeros(rows.size, dtype=bool)
+        dup[1:] = ~new_pair[1:] & (bc[1:] == bc[:-1])
+        pair_id = np.cumsum(new_pair) - 1
+        start = np.searchsorted(ts, np.arange(nt))  # first sorted row of each trial
+        first_pair = pair_id[np.minimum(start, rows.size - 1)]
+        t_local = pair_id - first_pair[ts]
+        blk_key = ts * n_b_levels + bc
+        blk_uniq, blk_inv = np.unique(blk_key, return_inverse=True)
+        blk_trial = blk_uniq // n_b_levels
+        b_obs = np.bincount(blk_trial, minlength=nt)
+        first_blk = np.searchsorted(blk_trial, np.arange(nt))
+        b_local = blk_inv - first_blk[ts]
+        has_dup = np.bincount(ts[dup], minlength=nt) > 0
+    else:
+        t_local = b_local = np.zeros(0, dtype=np.int64)
+        b_obs = np.zeros(nt, dtype=np.int64)
+        has_dup = np.zeros(nt, dtype=bool)
+
+    k = k_obs
+    out.cols["n_treatments"][:] = k_all
+    out.cols["n_blocks"][:] = b_all if settings.design == "rcbd" else np.nan
+    if settings.design == "rcbd":
+        out.cols["n_missing"][:] = k_all * b_all - out.cols["n_observed"]
+        balanced = ~problem & ~has_dup & (n_obs == k * b_obs)
+        reps = b_obs
+    else:
+        out.cols["n_missing"][:] = n_plots - out.cols["n_observed"]
+        # CRD balanced: equal replication; replicate index = position within treatment
+        pair_n = np.bincount(pair_id, minlength=int(pair_id[-1]) + 1) if rows.size else np.zeros(0)
+        reps_min = np.full(nt, np.iinfo(np.int64).max)
+        reps_max = np.zeros(nt, dtype=np.int64)
+        if rows.size:
+            pair_trial = ts[new_pair]
+            np.minimum.at(reps_min, pair_trial, pair_n)
+            np.maximum.at(reps_max, pair_trial, pair_n)
+        balanced = ~problem & (reps_min == reps_max) & (n_obs > 0)
+        reps = np.where(balanced, reps_max, 0)
+        b_obs = np.ones(nt, dtype=np.int64)
+
+    done = 0
+    total = nt
+    # ---- stacked path
+    shapes = np.unique(np.stack([k[balanced], reps[balanced]], axis=1), axis=0) \
+        if balanced.any() else np.zeros((0, 2), dtype=np.int64)
+    for kk, rr in shapes:
+        sel_trials = np.flatnonzero(balanced & (k == kk) & (reps == rr))
+        for lo in range(0, sel_trials.size, _CHUNK):
+            chunk = sel_trials[lo:lo + _CHUNK]
+            in_chunk = np.zeros(nt, dtype=bool)
+            in_chunk[chunk] = True
+            mask = in_chunk[ts]
+            y3 = ys[mask].reshape(chunk.size, int(kk), int(rr))
+            tcode2 = tc[mask].reshape(chunk.size, int(kk), int(rr))[:, :, 0]
+            _stacked(out, chunk, y3, tcode2, settings, ctrl)
+            done += chunk.size
+            if progress is not None:
+                progress(done, total)
+
+    # ---- least-squares path (grouped by (n, k, b))
+    ls = np.flatnonzero(~problem & ~balanced & (n_obs > 0))
+    if ls.size:
+        groups = np.stack([n_obs[ls], k[ls], b_obs[ls]], axis=1)
+        uniq_g, g_inv = np.unique(groups, axis=0, return_inverse=True)
+        for gi in range(uniq_g.shape[0]):
+            chunk = ls[g_inv.ravel() == gi]
+            nn, kk, bb = (int(v) for v in uniq_g[gi])
+            in_chunk = np.zeros(nt, dtype=bool)
+            in_chunk[chunk] = True
+            mask = in_chunk[ts]
+            yy = ys[mask].reshape(chunk.size, nn)
+            tl = t_local[mask].reshape(chunk.size, nn)
+            bl = b_local[mask].reshape(chunk.size, nn) if settings.design == "rcbd" \
+                else np.zeros((chunk.size, nn), dtype=np.int64)
+            tcode_rows = tc[mask].reshape(chunk.size, nn)
+            tcode2 = np.zeros((chunk.size, kk), dtype=np.int64)
+            np.put_along_axis(tcode2, tl, tcode_rows, axis=1)
+            _least_squares(out, chunk, yy, tl, bl, tcode2, kk,
+                           bb if settings.design == "rcbd" else 1, settings, ctrl)
+            done += chunk.size
+            if progress is not None:
+                progress(done, total)
+
+    # ---- screened-out trials: the shared layer's own message
+    for i in np.flatnonzero(problem):
+        out.status[i] = "failed"
+        out.path[i] = "none"
+        out.reason[i] = refit(int(i)) if refit is not None else "trial could not be analysed"
+        done += 1
+    if progress is not None and done < total:
+        progress(total, total)
+    return out
+
+
+# --------------------------------------------------------------------------- stacked
+
+
+def _set(out: Output, idx: np.ndarray, **values: Any) -> None:
+    for name, value in values.items():
+        out.cols[name][idx] = value
+
+
+def _stacked(out: Output, idx: np.ndarray, y3: np.ndarray, tcode: np.ndarray,
+             s: Settings, ctrl: int) -> None:
+    """Balanced trials of one shape: arrays of shape (T, k, b)."""
+    from scipy.special import fdtrc
+
+    t, k, b = y3.shape
+    grand = y3.mean(axis=(1, 2))
+    yc = y3 - grand[:, None, None]
+    tmean_c = yc.mean(axis=2)  # (T, k) centred treatment means
+    ss_trt = b * np.einsum("ij,ij->i", tmean_c, tmean_c)
+    if s.design == "rcbd":
+        bmean_c = yc.mean(axis=1)  # (T, b)
+        ss_blk = k * np.einsum("ij,ij->i", bmean_c, bmean_c)
+        resid = yc - tmean_c[:, :, None] - bmean_c[:, None, :]
+        df_e = (k - 1) * (b - 1)
+        df_b = b - 1
+    else:
+        ss_blk = np.full(t, np.nan)
+        resid = yc - tmean_c[:, :, None]
+        df_e = k * (b - 1)
+        df_b = 0
+    ss_e = np.einsum("ijk,ijk->i", resid, resid)
+    del resid, yc
+    lsmean = tmean_c + grand[:, None]
+    scale = np.einsum("ijk,ijk->i", y3, y3) / (k * b)
+    _set(out, idx, grand_mean=grand, sum_sq_treatment=ss_trt, df_treatment=k - 1,
+         sum_sq_error=ss_e, df_error=df_e)
+    if s.design == "rcbd":
+        _set(out, idx, sum_sq_block=ss_blk, df_block=df_b)
+    out.path[idx] = "stacked"
+    n_rep = np.full((t, k), b, dtype=float)
+    if df_e == 0:
+        out.status[idx] = "unreplicated"
+        out.reason[idx] = "one plot per treatment: no error degrees of freedom, means only"
+        _per_treatment(out, idx, tcode, n_rep, lsmean, None, None, s, ctrl, df_e, None)
+        return
+    mse = ss_e / df_e
+    zero = ~(ss_e > 1e-24 * scale * df_e)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f_trt = np.where(zero, np.nan, (ss_trt / (k - 1)) / mse)
+        p_trt = fdtrc(k - 1, df_e, f_trt)
+        if s.design == "rcbd" and df_b > 0:
+            f_blk = np.where(zero, np.nan, (ss_blk / df_b) / mse)
+            _set(out, idx, f_block=f_blk, p_block=fdtrc(df_b, df_e, f_blk))
+        cv = np.where(grand != 0, 100.0 * np.sqrt(mse) / grand, np.nan)
+    from yieldtrial.network._shared import t_quantile, tukey_critical
+
+    sed = np.sqrt(2.0 * mse / b)
+    tq = float(t_quantile(1.0 - s.alpha / 2.0, np.array([df_e]))[0])
+    q = tukey_critical(k, float(df_e), s.alpha)
+    _set(out, idx, mse=mse, cv_pct=cv, f_treatment=f_trt, p_treatment=p_trt, sed=sed,
+         lsd=tq * sed, hsd=q / np.sqrt(2.0) * sed)
+    out.status[idx] = "ok"
+    se = np.sqrt(mse / b)[:, None] * np.ones((1, k))
+    # covariance of the means is diagonal: differences have var 2 MSE / b
+    var_diff = np.broadcast_to((2.0 * mse / b)[:, None, None], (t, k, k))
+    _per_treatment(out, idx, tcode, n_rep, lsmean, se, var_diff, s, ctrl, df_e, zero)
+
+
+# --------------------------------------------------------------------------- least squares
+
+
+def _least_squares(out: Output, idx: np.ndarray, y: np.ndarray, tl: np.ndarray,
+                   bl: np.ndarray, tcode: np.ndarray, k: int, b: int, s: Settings,
+                   ctrl: int) -> None:
+    """Trials of one ``(n, k, b)`` shape solved as a batch of least-squares problems."""
+    from scipy.special import fdtrc
+
+    t, n = y.shape
+    p = k + b - 1
+    x = np.zeros((t, n, p))
+    x[:, :, 0] = 1.0
+    ti, ri = np.nonzero(tl > 0)
+    x[ti, ri, tl[ti, ri]] = 1.0
+    bi, rj = np.nonzero(bl > 0)
+    x[bi, rj, k - 1 + bl[bi, rj]] = 1.0
+    centre = y.mean(axis=1)
+    yc = y - centre[:, None]
+
+    def fit(cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        xs = x[:, :, cols]
+        pinv = np.linalg.pinv(xs)  # (T, p', n)
+        coef = np.einsum("tpn,tn->tp", pinv, yc)
+        fitted = np.einsum("tnp,tp->tn", xs, coef)
+        rank = np.linalg.matrix_rank(xs)
+        return coef, fitted, pinv, rank
+
+    all_cols = np.arange(p)
+    coef, fitted, pinv, rank = fit(all_cols)
+    resid = yc - fitted
+    ss_e = np.einsum("tn,tn->t", resid, resid)
+    df_e = n - rank
+    # type II: each factor against the model without it
+    no_trt = np.r_[0, np.arange(k, p)]
+    _, fit_nt, _, rank_nt = fit(no_trt)
+    d = fitted - fit_nt
+    ss_trt = np.einsum("tn,tn->t", d, d)
+    df_t = rank - rank_nt
+    if s.design == "rcbd" and b > 1:
+        _, fit_nb, _, rank_nb = fit(np.arange(k))
+        d = fitted - fit_nb
+        ss_blk = np.einsum("tn,tn->t", d, d)
+        df_b = rank - rank_nb
+    else:
+        ss_blk = np.full(t, np.nan)
+        df_b = np.zeros(t)
+    # LS-means: average prediction over the blocks (equal weights)
+    lmat = np.zeros((k, p))
+    lmat[:, 0] = 1.0
+    lmat[np.arange(1, k), np.arange(1, k)] = 1.0
+    if b > 1:
+        lmat[:, k:] = 1.0 / b
+    # estimability: L must lie in the row space of X
+    proj = np.einsum("tpn,tnq->tpq", pinv, x)  # (T, p, p) projector onto row space
+    resid_l = lmat[None, :, :] - np.einsum("kp,tpq->tkq", lmat, proj)
+    estimable = np.max(np.abs(resid_l), axis=(1, 2)) <= 1e-8 * np.max(np.abs(lmat))
+    lsmean = np.einsum("kp,tp->tk", lmat, coef) + centre[:, None]
+    a = np.einsum("kp,tpn->tkn", lmat, pinv)
+    xtx_l = np.einsum("tkn,tjn->tkj", a, a)  # L (X'X)^- L'
+    scale = np.einsum("tn,tn->t", y, y) / n
+    n_rep = np.zeros((t, k))
+    np.add.at(n_rep, (np.repeat(np.arange(t), n), tl.ravel()), 1.0)
+    from yieldtrial.network._shared import t_quantile, tukey_critical
+
+    out.path[idx] = "least_squares"
+    _set(out, idx, grand_mean=centre, sum_sq_treatment=ss_trt, df_treatment=df_t,
+         sum_sq_error=ss_e, df_error=df_e)
+    if s.design == "rcbd":
+        _set(out, idx, sum_sq_block=ss_blk, df_block=df_b)
+    bad = ~estimable
+    if bad.any():
+        out.status[idx[bad]] = "failed"
+        out.reason[idx[bad]] = ("some treatment means are not estimable: the design is "
+                                "disconnected (treatments and blocks do not overlap enough)")
+    good = ~bad
+    unrep = good & (df_e == 0)
+    if unrep.any():
+        j = idx[unrep]
+        out.status[j] = "unreplicated"
+        out.reason[j] = "one plot per treatment: no error degrees of freedom, means only"
+        _per_treatment(out, j, tcode[unrep], n_rep[unrep], lsmean[unrep], None, None, s, ctrl,
+                       0, None)
+    rep = good & (df_e > 0)
+    if not rep.any():
+        return
+    j = idx[rep]
+    dfe = df_e[rep].astype(float)
+    mse = ss_e[rep] / dfe
+    zero = ~(ss_e[rep] > 1e-24 * scale[rep] * dfe)
+    cov = mse[:, None, None] * xtx_l[rep]
+    diag = np.einsum("tkk->tk", cov)
+    var_diff = diag[:, :, None] + diag[:, None, :] - 2.0 * cov
+    iu = np.triu_indices(k, 1)
+    pair_sed = np.sqrt(np.clip(var_diff[:, iu[0], iu[1]], 0.0, None))
+    sed = pair_sed.mean(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dft = df_t[rep].astype(float)
+        f_trt = np.where(zero | (dft <= 0), np.nan, (ss_trt[rep] / dft) / mse)
+        p_trt = fdtrc(dft, dfe, f_trt)
+        if s.design == "rcbd" and b > 1:
+            dfb = df_b[rep].astype(float)
+            f_blk = np.where(zero | (dfb <= 0), np.nan, (ss_blk[rep] / dfb) / mse)
+            _set(out, j, f_block=f_blk, p_block=fdtrc(dfb, dfe, f_blk))
+        gm = centre[rep]
+        cv = np.where(gm != 0, 100.0 * np.sqrt(mse) / gm, np.nan)
+    tq = t_quantile(1.0 - s.alpha / 2.0, dfe)
+    q = np.array([tukey_critical(k, float(v), s.alpha) for v in dfe])
+    _set(out, j, mse=mse, cv_pct=cv, f_treatment=f_trt, p_treatment=p_trt, sed=sed,
+         lsd=tq * sed, hsd=q / np.sqrt(2.0) * sed)
+    out.status[j] = "ok"
+    se = np.sqrt(np.clip(diag, 0.0, None))
+    # Dunnett needs the full covariance of the differences with the control
+    _per_treatment(out, j, tcode[rep], n_rep[rep], lsmean[rep], se, var_diff, s, ctrl,
+                   dfe, zero, cov=cov)
+
+
+# --------------------------------------------------------------------------- per treatment
+
+
+def _per_treatment(out: Output, idx: np.ndarray, tcode: np.ndarray, n_rep: np.ndarray,
+                   lsmean: np.ndarray, se: np.ndarray | None, var_diff: np.ndarray | None,
+                   s: Settings, ctrl: int, df_e: float | np.ndarray, zero: np.ndarray | None,
+                   cov: np.ndarray | None = None) -> None:
+    """Per-treatment rows of a batch of trials: LS-means, vs control, letters."""
+    from yieldtrial.network._shared import dunnett_batch, letters_batch
+
+    t, k = lsmean.shape
+    nan = np.full((t, k), np.nan)
+    part: dict[str, np.ndarray] = {
+        "trial": np.repeat(idx, k),
+        "treatment_code": tcode.ravel(),
+        "n": n_rep.ravel(),
+        "lsmean": lsmean.ravel(),
+        "se": (se if se is not None else nan).ravel(),
+    }
+    diff = nan.copy()
+    diff_pct = nan.copy()
+    se_d = nan.copy()
+    tval = nan.copy()
+    p_d = nan.copy()
+    sig = np.full((t, k), np.nan)
+    is_ctrl = tcode == ctrl
+    if ctrl >= 0:
+        cpos = np.argmax(is_ctrl, axis=1)
+        cmean = lsmean[np.arange(t), cpos]
+        diff = lsmean - cmean[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            diff_pct = np.where(cmean[:, None] != 0, 100.0 * diff / cmean[:, None], np.nan)
+        if var_diff is not None and se is not None:
+            vd = var_diff[np.arange(t), :, cpos]
+            with np.errstate(invalid="ignore"):
+                se_d = np.sqrt(np.clip(vd, 0.0, None))
+            se_d[is_ctrl] = np.nan
+            with np.errstate(divide="ignore", invalid="ignore"):
+                tval = diff / se_d
+            if zero is not None:
+                tval[zero] = np.nan
+            p_d, sig = dunnett_batch(tval, is_ctrl, cpos, cov, df_e, s.alpha,
+                                     s.dunnett_pvalues)
+        diff[is_ctrl] = 0.0
+        diff_pct[is_ctrl] = 0.0
+    part.update(is_control=is_ctrl.ravel(), difference=diff.ravel(),
+                difference_pct=diff_pct.ravel(), se_difference=se_d.ravel(),
+                t_value=tval.ravel(), p_dunnett=p_d.ravel(), significant=sig.ravel())
+    if var_diff is not None and se is not None:
+        letters = letters_batch(lsmean, var_diff, k, df_e, s.alpha, zero)
+    else:
+        letters = np.full(t * k, "", dtype=object)
+    part["letters"] = letters
+    out.tr_parts.append(part)
+
+
+def failure_reason(trial_frame: pd.DataFrame, *, response: str, treatment: str,
+                   block: str | None, design: str, control: str | None) -> str:
+    """Why one trial cannot be analysed, in the words of the shared statistics layer.
+
+    Parameters
+    ----------
+    trial_frame : DataFrame
+        The plots of that one trial.
+    response, treatment, block, design, control
+        As for :func:`yieldtrial.analyze_many`.
+
+    Returns
+    -------
+    str
+        The error message (one line).
+    """
+    from yieldtrial.stats.model import fit
+
+    try:
+        res = fit(trial_frame, response=response, treatment=treatment, block=block,
+                  design=design)
+    except YieldTrialError as exc:
+        return " ".join(str(exc).split())
+    if len(res.levels) < 2:
+        return (f"only one treatment level ({res.levels[0]!r}) in column {treatment!r}; "
+                "at least two are needed for a comparison.")
+    if control is not None and control not in res.levels:
+        return (f"control {control!r} is not among the treatments of this trial "
+                f"({', '.join(res.levels)}); check the label or the trial's plots.")
+    return "trial could not be analysed"

@@ -1,0 +1,211 @@
+"""Network report (layout G) as Markdown, self-contained HTML, CSV or JSON.
+
+Rows are treatments; columns are each site's LS-mean with its within-site
+letters, then the across-site mean, % of check, sites above / below the check
+(win rate), the across-site Dunnett p and the treatment x site p.  A per-site
+strip below shows CV, MSE, error df, missing plots and whether the site was
+included (or why not), so one bad site is visible, not fatal.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from yieldtrial.network import NetworkResult
+
+__all__ = ["FORMATS", "layout_g_table", "render"]
+
+#: Output formats, chosen from the output file's suffix.
+FORMATS: tuple[str, ...] = ("html", "md", "json", "csv")
+
+
+def _fmt(value: Any, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def _p(value: Any) -> str:
+    if value is None or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return ""
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def layout_g_table(result: NetworkResult) -> pd.DataFrame:
+    """The treatment x site table of layout G as one flat DataFrame.
+
+    Parameters
+    ----------
+    result : NetworkResult
+        Output of :func:`yieldtrial.analyze_many`.
+
+    Returns
+    -------
+    DataFrame
+        One row per treatment: ``treatment``, one column per included site (its
+        LS-mean), one ``<site> letters`` column per site, then ``across_site_mean``,
+        ``pct_of_check``, ``sites_above``, ``sites_below``, ``sites_compared``,
+        ``win_rate_pct``, ``p_dunnett`` (across sites) and ``p_treatment_by_site``.
+    """
+    s = result.summary
+    means = s.means.copy()
+    letters = s.letters.copy()
+    letters.columns = [f"{c} letters" for c in letters.columns]
+    table = pd.concat([means, letters], axis=1).reset_index()
+    tr = s.treatments.set_index("treatment").reindex(table["treatment"])
+    for col in ("across_site_mean", "pct_of_check", "sites_above", "sites_below",
+                "sites_compared", "win_rate_pct", "p_dunnett"):
+        table[col] = tr[col].to_numpy()
+    table["p_treatment_by_site"] = s.p_treatment_by_site
+    return table
+
+
+def render(result: NetworkResult, fmt: str, *, title: str = "Trial network summary") -> str:
+    """Render the network report.
+
+    Parameters
+    ----------
+    result : NetworkResult
+        Output of :func:`yieldtrial.analyze_many`.
+    fmt : {"html", "md", "json", "csv"}
+        Output format.
+    title : str
+        Report title.
+
+    Returns
+    -------
+    str
+        The document.
+    """
+    if fmt == "json":
+        return result.to_json() + "\n"
+    if fmt == "csv":
+        return str(layout_g_table(result).to_csv(index=False))
+    blocks = _blocks(result)
+    if fmt == "md":
+        return _markdown(title, blocks)
+    return _html(title, blocks)
+
+
+def _blocks(result: NetworkResult) -> dict[str, Any]:
+    s = result.summary
+    sites = list(s.means.columns)
+    control = s.control
+    head = ["Treatment", *sites, "Across-site mean", "% of check", "> check", "< check",
+            "Win rate %", "Dunnett P"]
+    tr = s.treatments.set_index("treatment")
+    rows = []
+    for t in s.means.index:
+        cells = [str(t) + (" (check)" if t == control else "")]
+        for site in sites:
+            m = s.means.loc[t, site]
+            letter = s.letters.loc[t, site]
+            cells.append("" if pd.isna(m) else f"{_fmt(float(m))} {letter if isinstance(letter, str) else ''}".strip())
+        r = tr.loc[t]
+        is_check = t == control
+        cells += [
+            _fmt(float(r["across_site_mean"])),
+            _fmt(float(r["pct_of_check"])),
+            "" if is_check or control is None else str(int(r["sites_above"])),
+            "" if is_check or control is None else str(int(r["sites_below"])),
+            "" if is_check or control is None else _fmt(float(r["win_rate_pct"]), 0),
+            "" if is_check else _p(float(r["p_dunnett"])),
+        ]
+        rows.append(cells)
+    strip_head = ["Site", "Status", "CV %", "MSE", "Error df", "Missing plots",
+                  "Included", "Reason"]
+    strip = []
+    for r in s.sites.itertuples(index=False):
+        strip.append([str(r.site), str(r.status), _fmt(r.cv_pct), _fmt(r.mse, 1),
+                      _fmt(r.df_error, 0), _fmt(r.n_missing, 0),
+                      "yes" if r.included else "no", "" if r.included else str(r.reason)])
+    anova_head = ["Source", "df", "Sum of squares", "Mean square", "F", "P", "Error term"]
+    anova = [[str(r.source), _fmt(float(r.df), 0), _fmt(float(r.sum_sq), 1),
+              _fmt(float(r.mean_sq), 1), _fmt(float(r.f), 2), _p(float(r.p_value)),
+              str(r.error_term)] for r in s.anova.itertuples(index=False)]
+    counts = result.counts
+    opts = result.options
+    facts = [
+        ("Trials", f"{len(result.per_trial)} ("
+         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")"),
+        ("Response", str(opts["response"])),
+        ("Design", str(opts["design"]).upper() + " per site"),
+        ("Check", str(control) if control else "none"),
+        ("Combined model", f"{s.method}; sites {s.site_effects}"),
+        ("Treatment P (across sites)", _p(s.p_treatment)),
+        ("Treatment x site P", _p(s.p_treatment_by_site)),
+        ("alpha", _fmt(float(opts["alpha"]), 2)),
+        ("Version", result.provenance.version),
+    ]
+    return {"head": head, "rows": rows, "strip_head": strip_head, "strip": strip,
+            "anova_head": anova_head, "anova": anova, "facts": facts, "notes": list(s.notes)}
+
+
+def _md_table(head: list[str], rows: list[list[str]]) -> str:
+    def esc(x: str) -> str:
+        return x.replace("|", "\\|")
+
+    lines = ["| " + " | ".join(map(esc, head)) + " |",
+             "| " + " | ".join("---" for _ in head) + " |"]
+    lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _markdown(title: str, b: dict[str, Any]) -> str:
+    parts = [f"# {title}", ""]
+    parts += [f"- **{k}**: {v}" for k, v in b["facts"]]
+    parts += ["", "## Treatments across sites", "",
+              "Site columns: LS-mean and within-site Tukey letters.", "",
+              _md_table(b["head"], b["rows"]), "", "## Sites", "",
+              _md_table(b["strip_head"], b["strip"]), "", "## Combined model", "",
+              _md_table(b["anova_head"], b["anova"]) if b["anova"] else "(not fitted)"]
+    if b["notes"]:
+        parts += ["", "## Notes", ""] + [f"- {n}" for n in b["notes"]]
+    return "\n".join(parts) + "\n"
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#222}
+table{border-collapse:collapse;margin:0.5rem 0 1.5rem;font-size:0.9rem}
+th,td{border:1px solid #ccc;padding:0.25rem 0.5rem;text-align:right}
+th{background:#f3f3f3} td:first-child,th:first-child{text-align:left}
+tr.excluded td{background:#fdecea} dl{display:grid;grid-template-columns:max-content auto;
+gap:0.2rem 1rem} dt{font-weight:600}
+"""
+
+
+def _html_table(head: list[str], rows: list[list[str]], excluded: list[bool] | None = None
+                ) -> str:
+    out = ["<table>", "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head)
+           + "</tr></thead>", "<tbody>"]
+    for i, row in enumerate(rows):
+        cls = ' class="excluded"' if excluded is not None and excluded[i] else ""
+        out.append(f"<tr{cls}>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def _html(title: str, b: dict[str, Any]) -> str:
+    facts = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in b["facts"])
+    excluded = [row[6] == "no" for row in b["strip"]]
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in b["notes"])
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>\n"
+        f"<h1>{html.escape(title)}</h1>\n<dl>{facts}</dl>\n"
+        "<h2>Treatments across sites</h2>\n"
+        "<p>Site columns: LS-mean and within-site Tukey letters.</p>\n"
+        + _html_table(b["head"], b["rows"])
+        + "\n<h2>Sites</h2>\n" + _html_table(b["strip_head"], b["strip"], excluded)
+        + "\n<h2>Combined model</h2>\n"
+        + (_html_table(b["anova_head"], b["anova"]) if b["anova"] else "<p>(not fitted)</p>")
+        + (f"\n<h2>Notes</h2>\n<ul>{notes}</ul>" if notes else "")
+        + "\n</body></html>\n"
+    )

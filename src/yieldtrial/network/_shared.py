@@ -1,0 +1,246 @@
+"""Bridges between the network engine and the shared statistics layer.
+
+The engine never reimplements a distribution: Tukey and Dunnett critical values,
+Dunnett adjusted p-values and the compact letter display come from
+:mod:`yieldtrial.stats.distributions` and :mod:`yieldtrial.stats.letters`, so the
+per-trial numbers are those of :func:`yieldtrial.stats.compare.compare_to_control`
+and :func:`yieldtrial.stats.compare.pairwise` (Tukey-Kramer) run on one trial.
+
+What depends only on ``(k, df)`` (critical values) is computed once and cached;
+letters are computed once per distinct significance pattern.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+__all__ = [
+    "dunnett_batch",
+    "dunnett_critical_balanced",
+    "letters_batch",
+    "t_quantile",
+    "tukey_critical",
+]
+
+
+@functools.lru_cache(maxsize=4096)
+def tukey_critical(k: int, df: float, alpha: float) -> float:
+    """Studentized range critical value ``q(1 - alpha; k, df)``, cached per ``(k, df)``.
+
+    Parameters
+    ----------
+    k : int
+        Number of means.
+    df : float
+        Error degrees of freedom.
+    alpha : float
+        Significance level.
+
+    Returns
+    -------
+    float
+        The critical value.
+    """
+    from yieldtrial.stats.distributions import tukey_critical_value
+
+    return tukey_critical_value(int(k), float(df), alpha=float(alpha))
+
+
+@functools.lru_cache(maxsize=4096)
+def dunnett_critical_balanced(m: int, df: float, alpha: float) -> float:
+    """Two-sided Dunnett critical value for ``m`` equally replicated comparisons.
+
+    Parameters
+    ----------
+    m : int
+        Number of treatments compared with the control.
+    df : float
+        Error degrees of freedom.
+    alpha : float
+        Family-wise significance level.
+
+    Returns
+    -------
+    float
+        ``c`` with ``P(max |T_i| <= c) = 1 - alpha`` for correlation 1/2.
+    """
+    from yieldtrial.stats.distributions import dunnett_critical_value
+
+    corr = np.full((m, m), 0.5)
+    np.fill_diagonal(corr, 1.0)
+    value, _ = dunnett_critical_value(corr, float(df), confidence=1.0 - float(alpha))
+    return float(value)
+
+
+def t_quantile(probability: float, df: np.ndarray) -> np.ndarray:
+    """Student t quantile, vectorized over ``df``, once per distinct value.
+
+    Parameters
+    ----------
+    probability : float
+        Lower-tail probability.
+    df : ndarray
+        Degrees of freedom.
+
+    Returns
+    -------
+    ndarray
+        Quantiles (NaN where ``df`` is not positive).
+    """
+    from scipy import stats
+
+    df = np.asarray(df, dtype=float)
+    out = np.full(df.shape, np.nan)
+    ok = np.isfinite(df) & (df > 0)
+    if ok.any():
+        unique, inverse = np.unique(df[ok], return_inverse=True)
+        out[ok] = np.asarray(stats.t.ppf(probability, unique))[inverse]
+    return out
+
+
+def dunnett_batch(
+    tval: np.ndarray,
+    is_ctrl: np.ndarray,
+    cpos: np.ndarray,
+    cov: np.ndarray | None,
+    df_e: float | np.ndarray,
+    alpha: float,
+    pvalues: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Dunnett adjusted p-values and verdicts for a batch of trials.
+
+    Parameters
+    ----------
+    tval : ndarray, shape (T, k)
+        t statistics of each treatment against its trial's control (NaN at the control).
+    is_ctrl : ndarray of bool, shape (T, k)
+        Position of the control.
+    cpos : ndarray of int, shape (T,)
+        Index of the control in each row.
+    cov : ndarray, shape (T, k, k), or None
+        LS-means covariance; None when the trials are balanced (correlation 1/2).
+    df_e : float or ndarray
+        Error df (one value, or one per trial).
+    alpha : float
+        Family-wise significance level.
+    pvalues : bool
+        Compute the adjusted p-values (costly: one integration per comparison) or only
+        the verdict from the critical value.
+
+    Returns
+    -------
+    p : ndarray, shape (T, k)
+        Adjusted p-values (NaN at the control, or everywhere when not computed).
+    significant : ndarray, shape (T, k)
+        1.0 / 0.0 verdict at ``alpha`` (NaN when unknown).
+    """
+    from yieldtrial.stats.distributions import dunnett_pvalues
+
+    t, k = tval.shape
+    p = np.full((t, k), np.nan)
+    sig = np.full((t, k), np.nan)
+    if k < 2 or t == 0:
+        return p, sig
+    dfs = np.broadcast_to(np.asarray(df_e, dtype=float), (t,))
+    others = ~is_ctrl
+    if cov is None:
+        m = k - 1
+        corr = np.full((m, m), 0.5)
+        np.fill_diagonal(corr, 1.0)
+        crit = np.array([dunnett_critical_balanced(m, float(d), alpha) for d in dfs]) \
+            if np.unique(dfs).size > 1 else np.full(t, dunnett_critical_balanced(
+                m, float(dfs[0]), alpha))
+        ok = np.isfinite(tval)
+        sig[ok] = (np.abs(tval[ok]) > np.broadcast_to(crit[:, None], (t, k))[ok]).astype(float)
+        sig[is_ctrl] = np.nan
+        if pvalues:
+            for i in range(t):
+                row = tval[i][others[i]]
+                if np.all(np.isfinite(row)):
+                    p[i, others[i]] = dunnett_pvalues(row, corr, float(dfs[i]))[0]
+        return p, sig
+    if not pvalues:
+        return p, sig
+    for i in range(t):
+        row = tval[i][others[i]]
+        if not np.all(np.isfinite(row)):
+            continue
+        c = int(cpos[i])
+        idx = np.flatnonzero(others[i])
+        w = np.zeros((idx.size, k))
+        w[np.arange(idx.size), idx] = 1.0
+        w[:, c] -= 1.0
+        v = w @ cov[i] @ w.T
+        sd = np.sqrt(np.clip(np.diag(v), 0.0, None))
+        corr = v / np.outer(sd, sd)
+        np.fill_diagonal(corr, 1.0)
+        p_row = dunnett_pvalues(row, corr, float(dfs[i]))[0]
+        p[i, idx] = p_row
+        sig[i, idx] = (p_row < alpha).astype(float)
+    return p, sig
+
+
+def letters_batch(
+    lsmean: np.ndarray,
+    var_diff: np.ndarray,
+    k: int,
+    df_e: float | np.ndarray,
+    alpha: float,
+    zero: np.ndarray | None,
+) -> np.ndarray:
+    """Tukey-Kramer compact letters for a batch of trials.
+
+    Parameters
+    ----------
+    lsmean : ndarray, shape (T, k)
+        LS-means.
+    var_diff : ndarray, shape (T, k, k)
+        Variance of each pairwise difference.
+    k : int
+        Number of treatments per trial.
+    df_e : float or ndarray
+        Error df.
+    alpha : float
+        Significance level.
+    zero : ndarray of bool or None
+        Trials whose error variance is zero (letters ``"na"``).
+
+    Returns
+    -------
+    ndarray of object, shape (T * k,)
+        Letters per trial and treatment, row-major.
+    """
+    from yieldtrial.stats.letters import compact_letters
+
+    t = lsmean.shape[0]
+    dfs = np.broadcast_to(np.asarray(df_e, dtype=float), (t,))
+    q = np.array([tukey_critical(k, float(d), alpha) for d in np.unique(dfs)])
+    qv = q[np.searchsorted(np.unique(dfs), dfs)]
+    order = np.argsort(-lsmean, axis=1, kind="stable")
+    rows = np.arange(t)[:, None]
+    m_sorted = lsmean[rows, order]
+    v_sorted = var_diff[rows[:, :, None], order[:, :, None], order[:, None, :]]
+    iu = np.triu_indices(k, 1)
+    diff = m_sorted[:, iu[0]] - m_sorted[:, iu[1]]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stat = np.sqrt(2.0) * np.abs(diff) / np.sqrt(v_sorted[:, iu[0], iu[1]])
+    sig = stat > qv[:, None]
+    packed = np.packbits(sig, axis=1) if sig.shape[1] else np.zeros((t, 1), dtype=np.uint8)
+    patterns, inverse = np.unique(packed, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    table = np.empty((patterns.shape[0], k), dtype=object)
+    labels = [str(i) for i in range(k)]
+    for j in range(patterns.shape[0]):
+        first = int(np.flatnonzero(inverse == j)[0])
+        mat = np.zeros((k, k), dtype=bool)
+        mat[iu] = sig[first]
+        mat = mat | mat.T
+        table[j] = compact_letters(labels, m_sorted[first], mat).to_numpy(dtype=object)
+    sorted_letters = table[inverse]  # (T, k) in sorted order
+    out = np.empty((t, k), dtype=object)
+    out[rows, order] = sorted_letters
+    if zero is not None and zero.any():
+        out[zero] = "na"
+    return out.ravel()

@@ -1,0 +1,509 @@
+"""Across-site summary of a trial network (layout G).
+
+Built from the per-trial and per-treatment tables only, so the pandas and dask
+paths give the same summary.  When every included site is a complete balanced
+RCBD (or CRD) with the same treatments and the same number of blocks, the
+combined model ``site + block(site) + treatment + treatment:site`` is computed
+exactly from the site tables; otherwise a two-stage analysis of the site
+LS-means is used (stage 2: ``lsmean ~ site + treatment``, its residual being
+the treatment x site interaction).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.stats.results import Provenance
+
+__all__ = ["COMBINED_METHODS", "SITE_EFFECTS", "NetworkSummary", "summarize"]
+
+#: Valid ``sites`` strings: how site effects enter the combined model.
+SITE_EFFECTS: tuple[str, ...] = ("random", "fixed")
+
+#: Valid ``combined`` strings: which combined model is fitted.
+COMBINED_METHODS: tuple[str, ...] = ("anova", "mixedlm")
+
+ANOVA_COLUMNS: tuple[str, ...] = ("source", "df", "sum_sq", "mean_sq", "f", "p_value",
+                                  "error_term")
+
+
+@dataclass(frozen=True)
+class NetworkSummary:
+    """Across-site summary of a network (layout G).
+
+    Attributes
+    ----------
+    means : DataFrame
+        Treatment x site table of LS-means (index ``treatment``, one column per
+        included site). [response unit]
+    letters : DataFrame
+        Treatment x site table of the within-site Tukey letters.
+    treatments : DataFrame
+        One row per treatment: ``treatment, n_sites, across_site_mean, se,
+        difference, pct_of_check, sites_compared, sites_above, sites_below,
+        win_rate_pct, t_value, p_dunnett``.  ``across_site_mean`` comes from the
+        combined model; ``sites_above`` / ``sites_below`` count the sites where
+        the treatment's LS-mean is above / below the check's; ``win_rate_pct``
+        is ``100 * sites_above / sites_compared``; ``p_dunnett`` is the
+        across-site Dunnett adjusted p against the check (error term: see
+        ``anova``).
+    anova : DataFrame
+        Combined model table: ``source, df, sum_sq, mean_sq, f, p_value,
+        error_term``.
+    sites : DataFrame
+        The per-site strip: ``site, status, included, reason, cv_pct, mse,
+        df_error, n_missing``.
+    method : str
+        ``"combined ANOVA (balanced)"``, ``"two-stage (site LS-means)"`` or
+        ``"MixedLM"``.
+    site_effects : str
+        ``"random"`` or ``"fixed"``.
+    p_treatment : float
+        Across-site treatment p-value.
+    p_treatment_by_site : float
+        Treatment x site interaction p-value.
+    control : str or None
+        The check.
+    notes : tuple of str
+        Caveats (approximations, sites excluded, model warnings).
+    provenance : Provenance or None
+        Design, model, error term and df of the treatment test.
+    mixedlm : DataFrame or None
+        Fixed-effect estimates of the MixedLM alternative (when requested).
+    """
+
+    means: pd.DataFrame
+    letters: pd.DataFrame
+    treatments: pd.DataFrame
+    anova: pd.DataFrame
+    sites: pd.DataFrame
+    method: str
+    site_effects: str
+    p_treatment: float
+    p_treatment_by_site: float
+    control: str | None
+    notes: tuple[str, ...] = ()
+    provenance: Provenance | None = None
+    mixedlm: pd.DataFrame | None = field(default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the summary as plain JSON-ready structures."""
+        return {
+            "method": self.method,
+            "site_effects": self.site_effects,
+            "control": self.control,
+            "p_treatment": _num(self.p_treatment),
+            "p_treatment_by_site": _num(self.p_treatment_by_site),
+            "notes": list(self.notes),
+            "means": _records(self.means.reset_index()),
+            "letters": _records(self.letters.reset_index()),
+            "treatments": _records(self.treatments),
+            "anova": _records(self.anova),
+            "sites": _records(self.sites),
+            "mixedlm": None if self.mixedlm is None else _records(self.mixedlm),
+            "provenance": None if self.provenance is None
+            else {k: _num(v) for k, v in self.provenance.to_dict().items()},
+        }
+
+
+def _num(value: Any) -> Any:
+    if isinstance(value, (float, np.floating)):
+        return None if not np.isfinite(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    cols = [str(c) for c in frame.columns]
+    return [
+        {c: _num(v) if not (v is pd.NA) else None for c, v in zip(cols, row, strict=True)}
+        for row in frame.itertuples(index=False, name=None)
+    ]
+
+
+def _site_label(keys: pd.DataFrame) -> pd.Series:
+    cols = list(keys.columns)
+    label = keys[cols[0]].astype(str)
+    for c in cols[1:]:
+        label = label + " / " + keys[c].astype(str)
+    return label.astype(object)
+
+
+def summarize(
+    per_trial: pd.DataFrame,
+    per_treatment: pd.DataFrame,
+    *,
+    by: list[str],
+    control: str | None,
+    alpha: float,
+    site_effects: str = "random",
+    combined: str = "anova",
+    design: str = "rcbd",
+    response: str = "response",
+    plots: pd.DataFrame | None = None,
+    treatment: str = "treatment",
+    block: str | None = None,
+) -> NetworkSummary:
+    """Across-site summary from the per-trial tables.
+
+    Parameters
+    ----------
+    per_trial, per_treatment : DataFrame
+        Tables of :class:`yieldtrial.network.NetworkResult`.
+    by : list of str
+        Trial key columns (a site is one trial).
+    control : str or None
+        Check treatment.
+    alpha : float
+        Significance level.
+    site_effects : {"random", "fixed"}
+        Random sites: treatment tested against treatment x site; fixed: against
+        the pooled within-site error.
+    combined : {"anova", "mixedlm"}
+        ``"mixedlm"`` also fits statsmodels' MixedLM on the plots of the included
+        sites (needs ``plots``).
+    design, response : str
+        Design key and response name (for the provenance).
+    plots : DataFrame, optional
+        The plot data (MixedLM only).
+    treatment, block : str
+        Column names in ``plots`` (MixedLM only).
+
+    Returns
+    -------
+    NetworkSummary
+        The across-site tables.
+    """
+    site = _site_label(per_trial[by])
+    strip = pd.DataFrame({
+        "site": site,
+        "status": per_trial["status"].astype(object),
+        "included": (per_trial["status"] == "ok").to_numpy(),
+        "reason": per_trial["reason"].astype(object),
+        "cv_pct": per_trial["cv_pct"],
+        "mse": per_trial["mse"],
+        "df_error": per_trial["df_error"],
+        "n_missing": per_trial["n_missing"],
+    })
+    strip.loc[~strip["included"] & strip["reason"].isna(), "reason"] = "not analysed"
+    notes: list[str] = []
+    n_out = int((~strip["included"]).sum())
+    if n_out:
+        notes.append(f"{n_out} site(s) excluded from the across-site analysis (see the strip).")
+
+    key_to_site = dict(zip(map(tuple, per_trial[by].astype(str).to_numpy()), site, strict=True))
+    tr = per_treatment.copy()
+    tr["site"] = [key_to_site[tuple(r)] for r in tr[by].astype(str).to_numpy()]
+    ok_sites = list(strip.loc[strip["included"], "site"])
+    tr = tr[tr["site"].isin(ok_sites)]
+    levels = sorted(tr["treatment"].astype(str).unique())
+    means = tr.pivot(index="treatment", columns="site", values="lsmean").reindex(
+        index=levels, columns=ok_sites)
+    letters = tr.pivot(index="treatment", columns="site", values="letters").reindex(
+        index=levels, columns=ok_sites)
+    means.columns.name = letters.columns.name = "site"
+
+    empty_anova = pd.DataFrame(columns=list(ANOVA_COLUMNS))
+    n_sites = means.notna().sum(axis=1).astype(int)
+    base = pd.DataFrame({"treatment": levels, "n_sites": n_sites.to_numpy()})
+    if len(ok_sites) < 2 or len(levels) < 2:
+        notes.append("fewer than two usable sites: no combined model.")
+        treatments = _treatment_table(base, means, means.mean(axis=1).to_numpy(),
+                                      np.full(len(levels), np.nan), control, None, np.nan,
+                                      alpha)
+        return NetworkSummary(means, letters, treatments, empty_anova, strip,
+                              "none", site_effects, np.nan, np.nan, control, tuple(notes))
+
+    pt = per_trial.loc[strip["included"].to_numpy()]
+    complete = bool(means.notna().all().all())
+    stacked = bool((pt["path"] == "stacked").all())
+    nb = pt["n_blocks"].to_numpy() if design == "rcbd" else None
+    same_reps = stacked and complete and (
+        nb is None or np.unique(nb).size == 1)
+    if design != "rcbd":
+        reps = tr.groupby("site")["n"].agg(["min", "max"])
+        same_reps = same_reps and bool((reps["min"] == reps["max"]).all()) and \
+            reps["min"].nunique() == 1
+    if same_reps:
+        anova, across, se_across, err_df, err_ms, method = _balanced_anova(
+            means, pt, tr, design, site_effects)
+        cov = None
+    else:
+        anova, across, se_across, err_df, err_ms, cov, method, note = _two_stage(
+            means, tr, pt, site_effects)
+        notes.append(note)
+    p_trt = float(anova.loc[anova["source"] == "treatment", "p_value"].iloc[0])
+    p_txs = float(anova.loc[anova["source"] == "treatment:site", "p_value"].iloc[0])
+    treatments = _treatment_table(base, means, across, se_across, control, cov, err_df, alpha)
+    error_term = "treatment:site" if site_effects == "random" else "residual (pooled)"
+    prov = Provenance(
+        design=f"network of {design}",
+        model=f"{response} ~ site + block(site) + treatment + treatment:site"
+        if design == "rcbd" else f"{response} ~ site + treatment + treatment:site",
+        error_term=error_term,
+        df_error=float(err_df),
+        test="F; Dunnett vs check" if control is not None else "F",
+        alpha=alpha,
+        adjustment="single-step (Dunnett)" if control is not None else None,
+        sum_of_squares="sequential (balanced: equal to type II)" if same_reps else
+        "type II (stage 2)",
+    )
+    mixed = None
+    if combined == "mixedlm":
+        if plots is None:
+            notes.append("MixedLM requested but the plot data are not available.")
+        else:
+            mixed, mnote = _mixedlm(plots, by, ok_sites, key_to_site, response, treatment,
+                                    block)
+            notes.extend(mnote)
+            method = method + " + MixedLM"
+    _ = err_ms
+    return NetworkSummary(means, letters, treatments, anova, strip, method, site_effects,
+                          p_trt, p_txs, control, tuple(notes), prov, mixed)
+
+
+def _fsf(f: float, d1: float, d2: float) -> float:
+    from scipy.special import fdtrc
+
+    if not (np.isfinite(f) and d1 > 0 and d2 > 0):
+        return float("nan")
+    return float(fdtrc(d1, d2, f))
+
+
+def _row(source: str, df: float, ss: float, error_ms: float | None, error_df: float | None,
+         error_term: str) -> dict[str, Any]:
+    ms = ss / df if df > 0 else float("nan")
+    if error_ms is None or error_df is None or not error_ms > 0:
+        return {"source": source, "df": df, "sum_sq": ss, "mean_sq": ms, "f": np.nan,
+                "p_value": np.nan, "error_term": "" if error_ms is None else error_term}
+    f = ms / error_ms
+    return {"source": source, "df": df, "sum_sq": ss, "mean_sq": ms, "f": f,
+            "p_value": _fsf(f, df, error_df), "error_term": error_term}
+
+
+def _balanced_anova(
+    means: pd.DataFrame, pt: pd.DataFrame, tr: pd.DataFrame, design: str, site_effects: str
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, float, float, str]:
+    """Exact plot-level combined ANOVA of complete balanced sites."""
+    m = means.to_numpy(dtype=float).T  # (S, k)
+    s, k = m.shape
+    b = float(tr["n"].iloc[0])
+    grand = m.mean()
+    site_mean = m.mean(axis=1)
+    trt_mean = m.mean(axis=0)
+    inter = m - site_mean[:, None] - trt_mean[None, :] + grand
+    ss_site = k * b * float(np.sum((site_mean - grand) ** 2))
+    ss_trt = s * b * float(np.sum((trt_mean - grand) ** 2))
+    ss_txs = b * float(np.sum(inter**2))
+    df_site, df_trt, df_txs = s - 1.0, k - 1.0, (k - 1.0) * (s - 1.0)
+    ss_e = float(pt["sum_sq_error"].sum())
+    df_e = float(pt["df_error"].sum())
+    ms_e = ss_e / df_e
+    ms_txs = ss_txs / df_txs
+    rows = []
+    if design == "rcbd":
+        ss_blk = float(pt["sum_sq_block"].sum())
+        df_blk = float(pt["df_block"].sum())
+        ms_blk = ss_blk / df_blk if df_blk > 0 else np.nan
+        site_err = (ms_blk, df_blk, "block(site)") if site_effects == "random" else \
+            (ms_e, df_e, "residual")
+        rows.append(_row("site", df_site, ss_site, site_err[0], site_err[1], site_err[2]))
+        rows.append(_row("block(site)", df_blk, ss_blk, ms_e, df_e, "residual"))
+    else:
+        rows.append(_row("site", df_site, ss_site, ms_e, df_e, "residual"))
+    if site_effects == "random":
+        rows.append(_row("treatment", df_trt, ss_trt, ms_txs, df_txs, "treatment:site"))
+        err_ms, err_df = ms_txs, df_txs
+    else:
+        rows.append(_row("treatment", df_trt, ss_trt, ms_e, df_e, "residual"))
+        err_ms, err_df = ms_e, df_e
+    rows.append(_row("treatment:site", df_txs, ss_txs, ms_e, df_e, "residual"))
+    rows.append(_row("residual", df_e, ss_e, None, None, ""))
+    anova = pd.DataFrame(rows, columns=list(ANOVA_COLUMNS))
+    se = np.full(k, np.sqrt(err_ms / (s * b)))
+    return anova, trt_mean, se, err_df, err_ms, "combined ANOVA (balanced)"
+
+
+def _two_stage(
+    means: pd.DataFrame, tr: pd.DataFrame, pt: pd.DataFrame, site_effects: str
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, float, float, np.ndarray, str, str]:
+    """Stage 2 on the site LS-means: ``lsmean ~ site + treatment``."""
+    m = means.to_numpy(dtype=float).T  # (S, k), NaN = treatment absent at that site
+    s, k = m.shape
+    si, ti = np.nonzero(np.isfinite(m))
+    y = m[si, ti]
+    centre = y.mean()
+    yc = y - centre
+    x_site = np.zeros((y.size, s - 1))
+    x_site[si > 0, si[si > 0] - 1] = 1.0
+    x_trt = np.zeros((y.size, k - 1))
+    x_trt[ti > 0, ti[ti > 0] - 1] = 1.0
+    one = np.ones((y.size, 1))
+    x = np.hstack([one, x_site, x_trt])
+
+    def solve(mat: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+        coef, *_ = np.linalg.lstsq(mat, yc, rcond=None)
+        return coef, mat @ coef, int(np.linalg.matrix_rank(mat))
+
+    coef, fitted, rank = solve(x)
+    _, fit_s, rank_s = solve(np.hstack([one, x_site]))
+    _, fit_t, rank_t = solve(np.hstack([one, x_trt]))
+    resid = yc - fitted
+    ss_res = float(resid @ resid)
+    df_res = float(y.size - rank)
+    ss_trt = float((fitted - fit_s) @ (fitted - fit_s))
+    ss_site = float((fitted - fit_t) @ (fitted - fit_t))
+    df_trt, df_site = float(rank - rank_s), float(rank - rank_t)
+    ms_res = ss_res / df_res if df_res > 0 else np.nan
+    # within-site error variance of a site LS-mean, averaged over the cells
+    var_cell = float(np.nanmean((tr["se"].to_numpy(dtype=float)) ** 2))
+    df_within = float(pt["df_error"].sum())
+    rows = [_row("site", df_site, ss_site, ms_res, df_res, "treatment:site")]
+    if site_effects == "random":
+        rows.append(_row("treatment", df_trt, ss_trt, ms_res, df_res, "treatment:site"))
+        err_ms, err_df = ms_res, df_res
+    else:
+        rows.append(_row("treatment", df_trt, ss_trt, var_cell, df_within,
+                         "mean within-site variance of a site mean"))
+        err_ms, err_df = var_cell, df_within
+    rows.append(_row("treatment:site", df_res, ss_res, var_cell, df_within,
+                     "mean within-site variance of a site mean"))
+    anova = pd.DataFrame(rows, columns=list(ANOVA_COLUMNS))
+    lmat = np.zeros((k, x.shape[1]))
+    lmat[:, 0] = 1.0
+    if s > 1:
+        lmat[:, 1:s] = 1.0 / s
+    lmat[np.arange(1, k), s - 1 + np.arange(1, k)] = 1.0
+    across = lmat @ coef + centre
+    pinv = np.linalg.pinv(x)
+    a = lmat @ pinv
+    cov = err_ms * (a @ a.T)
+    se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    note = ("two-stage analysis of the site LS-means (sites unbalanced or incomplete); "
+            "the treatment x site F uses the mean within-site variance of a site mean as "
+            "its error (an approximation).")
+    return anova, across, se, err_df, err_ms, cov, "two-stage (site LS-means)", note
+
+
+def _treatment_table(
+    base: pd.DataFrame,
+    means: pd.DataFrame,
+    across: np.ndarray,
+    se: np.ndarray,
+    control: str | None,
+    cov: np.ndarray | None,
+    err_df: float,
+    alpha: float,
+) -> pd.DataFrame:
+    out = base.copy()
+    out["across_site_mean"] = across
+    out["se"] = se
+    k = len(out)
+    nan = np.full(k, np.nan)
+    for col in ("difference", "pct_of_check", "t_value", "p_dunnett", "win_rate_pct"):
+        out[col] = nan.copy()
+    out["sites_compared"] = 0
+    out["sites_above"] = 0
+    out["sites_below"] = 0
+    if control is None or control not in list(out["treatment"]):
+        return _order(out)
+    c = list(out["treatment"]).index(control)
+    m = means.to_numpy(dtype=float)
+    check = m[c]
+    both = np.isfinite(m) & np.isfinite(check)[None, :]
+    out["sites_compared"] = both.sum(axis=1)
+    out["sites_above"] = (both & (m > check[None, :])).sum(axis=1)
+    out["sites_below"] = (both & (m < check[None, :])).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["win_rate_pct"] = np.where(out["sites_compared"] > 0,
+                                       100.0 * out["sites_above"] / out["sites_compared"],
+                                       np.nan)
+        diff = across - across[c]
+        out["difference"] = diff
+        out["pct_of_check"] = 100.0 * across / across[c] if across[c] > 0 else np.nan
+    others = np.array([i for i in range(k) if i != c])
+    if others.size and np.isfinite(err_df) and err_df > 0 and np.all(np.isfinite(se)):
+        from yieldtrial.stats.distributions import dunnett_pvalues
+
+        if cov is None:
+            var_d = se[others] ** 2 + se[c] ** 2
+            cd = np.outer(np.full(others.size, se[c] ** 2), np.ones(others.size))
+        else:
+            w = np.zeros((others.size, k))
+            w[np.arange(others.size), others] = 1.0
+            w[:, c] -= 1.0
+            vd = w @ cov @ w.T
+            var_d = np.diag(vd)
+            cd = vd
+        sd = np.sqrt(var_d)
+        corr = cd / np.outer(sd, sd)
+        np.fill_diagonal(corr, 1.0)
+        t = diff[others] / sd
+        tv = out["t_value"].to_numpy(dtype=float, copy=True)
+        tv[others] = t
+        out["t_value"] = tv
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            p, _ = dunnett_pvalues(t, corr, float(err_df))
+        pv = out["p_dunnett"].to_numpy(dtype=float, copy=True)
+        pv[others] = p
+        out["p_dunnett"] = pv
+    return _order(out)
+
+
+def _order(out: pd.DataFrame) -> pd.DataFrame:
+    cols = ["treatment", "n_sites", "across_site_mean", "se", "difference", "pct_of_check",
+            "sites_compared", "sites_above", "sites_below", "win_rate_pct", "t_value",
+            "p_dunnett"]
+    return out[cols].reset_index(drop=True)
+
+
+def _mixedlm(
+    plots: pd.DataFrame,
+    by: list[str],
+    ok_sites: list[str],
+    key_to_site: dict[tuple[str, ...], str],
+    response: str,
+    treatment: str,
+    block: str | None,
+) -> tuple[pd.DataFrame | None, list[str]]:
+    """statsmodels MixedLM: treatment fixed; site, block(site), treatment:site random."""
+    import statsmodels.formula.api as smf
+
+    d = pd.DataFrame({
+        "y": pd.to_numeric(plots[response], errors="coerce"),
+        "trt": plots[treatment].astype(str).to_numpy(),
+        "site": [key_to_site.get(tuple(r), "") for r in plots[by].astype(str).to_numpy()],
+    })
+    if block is not None:
+        d["blk"] = plots[block].astype(str).to_numpy()
+    d = d[d["site"].isin(ok_sites) & d["y"].notna()]
+    vc = {"txs": "0 + C(trt)"}
+    if block is not None:
+        vc["blk"] = "0 + C(blk)"
+    notes: list[str] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model = smf.mixedlm("y ~ 0 + C(trt)", d, groups="site", vc_formula=vc,
+                                re_formula="1")
+            res = model.fit(reml=True)
+        for w in caught:
+            notes.append(f"MixedLM: {str(w.message).splitlines()[0]}")
+    except Exception as exc:  # noqa: BLE001 - statsmodels raises many kinds
+        return None, [f"MixedLM failed: {exc}"]
+    names = [n for n in res.fe_params.index]
+    table = pd.DataFrame({
+        "treatment": [n.split("[", 1)[1].rstrip("]") if "[" in n else n for n in names],
+        "estimate": res.fe_params.to_numpy(),
+        "se": res.bse_fe.to_numpy(),
+    })
+    return table, notes

@@ -1,0 +1,947 @@
+r"""Nutrient accounting: product rates and label grades -> nutrient rates.
+
+A label grade ``"15-15-15"`` means 15 % N, 15 % P2O5 and 15 % K2O of the product
+mass (the oxide convention of fertilizer labels); elemental P and K follow from
+atomic masses (:data:`P_PER_P2O5` = 0.4364, :data:`K_PER_K2O` = 0.8301).
+Nitrogen carried by an additive, such as the nitrification inhibitor
+dicyandiamide (DCD, 66.6 % N), is counted too (:data:`ADDITIVE_N_PCT`).  Rates are
+kept in kg/ha; ``kg/mu`` inputs are multiplied by 15 (1 mu = 10000/15 m2 exactly).
+
+A treatment's fertilizer is described as plain data, one mapping per product
+(see :func:`product_from_spec`)::
+
+    {"CK1": {"product": "compound fertilizer 15-15-15", "rate_kg_mu": 50},
+     "T": [{"product": "compound fertilizer 15-15-15", "rate_kg_mu": 40},
+           {"product": "synergist", "additive": "dicyandiamide", "rate_kg_mu": 0.5}]}
+
+:func:`nutrient_rates` gives one row per product, :func:`treatment_nutrient_rates`
+the totals per treatment; :func:`fertilizer_from_config` reads the same
+description from a ``trial.toml``.  The efficiency metrics built on these rates
+live in :mod:`yieldtrial.efficiency`.
+
+References
+----------
+.. [1] IUPAC Commission on Isotopic Abundances and Atomic Weights, standard
+   atomic weights (abridged, conventional values), 2013.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial._checks import as_numeric, check_option, check_range
+from yieldtrial._typing import Numeric, like_input
+from yieldtrial.errors import DataValidationError
+
+__all__ = [
+    "ADDITIVE_N_PCT",
+    "ATOMIC_MASS",
+    "GRADE_BASES",
+    "K_PER_K2O",
+    "KG_HA_PER_KG_MU",
+    "NUTRIENTS",
+    "P_PER_P2O5",
+    "FertilizerGrade",
+    "FertilizerInput",
+    "FertilizerProduct",
+    "fertilizer_from_config",
+    "k2o_from_potassium",
+    "nutrient_rate_kg_ha",
+    "nutrient_rates",
+    "p2o5_from_phosphorus",
+    "parse_grade",
+    "phosphorus_from_p2o5",
+    "potassium_from_k2o",
+    "product_from_spec",
+    "products_by_treatment",
+    "rate_column",
+    "treatment_nutrient_rates",
+]
+
+# ----------------------------------------------------------------------------- constants
+#: Standard atomic weights [g/mol], IUPAC 2013 abridged conventional values [3].
+ATOMIC_MASS: Mapping[str, float] = {
+    "H": 1.008,
+    "C": 12.011,
+    "N": 14.007,
+    "O": 15.999,
+    "P": 30.973762,
+    "S": 32.06,
+    "Cl": 35.45,
+    "K": 39.0983,
+}
+
+
+def _molar_mass(composition: Mapping[str, int]) -> float:
+    return sum(ATOMIC_MASS[element] * count for element, count in composition.items())
+
+
+def _mass_fraction(composition: Mapping[str, int], element: str) -> float:
+    return ATOMIC_MASS[element] * composition.get(element, 0) / _molar_mass(composition)
+
+
+#: Mass of elemental P per unit mass of P2O5: 2 x 30.973762 / (2 x 30.973762 + 5 x 15.999)
+#: = 61.947524 / 141.942524 = 0.43643 (printed on labels and in texts as 0.4364).
+P_PER_P2O5: float = _mass_fraction({"P": 2, "O": 5}, "P")
+
+#: Mass of elemental K per unit mass of K2O: 2 x 39.0983 / (2 x 39.0983 + 15.999)
+#: = 78.1966 / 94.1956 = 0.83015 (0.8301).
+K_PER_K2O: float = _mass_fraction({"K": 2, "O": 1}, "K")
+
+#: 1 ha = 15 mu exactly (1 mu = 10000/15 m2, State Council decree 1959), so kg/mu x 15 = kg/ha.
+KG_HA_PER_KG_MU: float = 15.0
+
+# name -> (chemical formula as element counts, aliases); N content derived from atomic masses
+_ADDITIVES: dict[str, tuple[dict[str, int], tuple[str, ...]]] = {
+    # dicyandiamide C2H4N4, nitrification inhibitor: 4 x 14.007 / 84.082 = 66.6 % N
+    "dicyandiamide": ({"C": 2, "H": 4, "N": 4}, ("dcd", "双氰胺")),
+    # urea CO(NH2)2 = CH4N2O: 2 x 14.007 / 60.056 = 46.6 % N (pure compound; fertilizer urea
+    # is usually labelled 46-0-0, so give its grade when the label says so)
+    "urea": ({"C": 1, "H": 4, "N": 2, "O": 1}, ("尿素",)),
+    # NBPT, N-(n-butyl)thiophosphoric triamide C4H14N3PS, urease inhibitor: 42.021 / 167.21 = 25.1 %
+    "nbpt": ({"C": 4, "H": 14, "N": 3, "P": 1, "S": 1},
+             ("n-(n-butyl)thiophosphoric triamide",)),
+    # DMPP, 3,4-dimethylpyrazole phosphate C5H8N2.H3PO4: 28.014 / 194.13 = 14.4 % N
+    "dmpp": ({"C": 5, "H": 11, "N": 2, "O": 4, "P": 1}, ("3,4-dimethylpyrazole phosphate",)),
+    # nitrapyrin, 2-chloro-6-(trichloromethyl)pyridine C6H3Cl4N: 14.007 / 230.90 = 6.1 % N
+    "nitrapyrin": ({"C": 6, "H": 3, "Cl": 4, "N": 1}, ()),
+}
+
+#: Nitrogen content [% of mass] of known N-containing additives, from their formulas and
+#: :data:`ATOMIC_MASS`: dicyandiamide 66.6, urea 46.6, NBPT 25.1, DMPP 14.4, nitrapyrin 6.1.
+ADDITIVE_N_PCT: Mapping[str, float] = {
+    name: 100.0 * _mass_fraction(formula, "N") for name, (formula, _) in _ADDITIVES.items()
+}
+
+_ADDITIVE_ALIASES: dict[str, str] = {
+    alias.lower(): name for name, (_, aliases) in _ADDITIVES.items() for alias in (name, *aliases)
+}
+
+#: Nutrients a rate or metric can be expressed in (oxide and elemental forms).
+NUTRIENTS: tuple[str, ...] = ("N", "P2O5", "P", "K2O", "K")
+
+
+# rate unit -> factor to kg/ha
+_RATE_UNITS: dict[str, float] = {
+    "kg/ha": 1.0,
+    "kg ha-1": 1.0,
+    "kg/mu": KG_HA_PER_KG_MU,
+    "kg/亩": KG_HA_PER_KG_MU,
+    "t/ha": 1000.0,
+    "g/ha": 0.001,
+    "g/mu": 0.001 * KG_HA_PER_KG_MU,
+    "lb/ac": 0.45359237 / 4046.8564224 * 10000.0,
+}
+
+
+def rate_column(nutrient: str) -> str:
+    """Return the table column of a nutrient's rate, e.g. ``"n_rate_kg_ha"``.
+
+    Parameters
+    ----------
+    nutrient : str
+        One of :data:`NUTRIENTS`.
+
+    Returns
+    -------
+    str
+        Column name.
+
+    Examples
+    --------
+    >>> rate_column("P2O5")
+    'p2o5_rate_kg_ha'
+    """
+    return f"{nutrient.lower()}_rate_kg_ha"
+
+
+def _template(*values: Numeric) -> Numeric:
+    for value in values:
+        if isinstance(value, pd.Series):
+            return value
+    for value in values:
+        if isinstance(value, np.ndarray) and value.ndim > 0:
+            return value
+    return 0.0
+
+
+# ----------------------------------------------------------------------------- conversions
+def phosphorus_from_p2o5(p2o5: Numeric) -> Numeric:
+    r"""Elemental phosphorus equivalent of a P2O5 amount.
+
+    Parameters
+    ----------
+    p2o5 : numeric
+        Amount, rate or content expressed as P2O5. [any mass unit, kg/ha or %]
+
+    Returns
+    -------
+    numeric
+        The same quantity expressed as elemental P, ``p2o5 x 0.4364``; same kind
+        and index as the input. [same unit]
+
+    Notes
+    -----
+    :math:`P = P_2O_5 \times 2 M_P / (2 M_P + 5 M_O)` with IUPAC atomic weights
+    (:data:`P_PER_P2O5` = 0.43643).
+
+    Examples
+    --------
+    >>> round(phosphorus_from_p2o5(15.0), 3)
+    6.546
+    """
+    value = as_numeric(p2o5, "p2o5")
+    return like_input(np.asarray(value, dtype=float) * P_PER_P2O5, value)
+
+
+def p2o5_from_phosphorus(phosphorus: Numeric) -> Numeric:
+    """P2O5 equivalent of an elemental P amount (inverse of :func:`phosphorus_from_p2o5`).
+
+    Parameters
+    ----------
+    phosphorus : numeric
+        Amount, rate or content expressed as elemental P. [any mass unit, kg/ha or %]
+
+    Returns
+    -------
+    numeric
+        The same quantity expressed as P2O5, ``P / 0.4364``. [same unit]
+
+    Examples
+    --------
+    >>> round(p2o5_from_phosphorus(phosphorus_from_p2o5(15.0)), 12)
+    15.0
+    """
+    value = as_numeric(phosphorus, "phosphorus")
+    return like_input(np.asarray(value, dtype=float) / P_PER_P2O5, value)
+
+
+def potassium_from_k2o(k2o: Numeric) -> Numeric:
+    r"""Elemental potassium equivalent of a K2O amount.
+
+    Parameters
+    ----------
+    k2o : numeric
+        Amount, rate or content expressed as K2O. [any mass unit, kg/ha or %]
+
+    Returns
+    -------
+    numeric
+        The same quantity expressed as elemental K, ``k2o x 0.8301``. [same unit]
+
+    Notes
+    -----
+    :math:`K = K_2O \times 2 M_K / (2 M_K + M_O)` (:data:`K_PER_K2O` = 0.83015).
+
+    Examples
+    --------
+    >>> round(potassium_from_k2o(15.0), 3)
+    12.452
+    """
+    value = as_numeric(k2o, "k2o")
+    return like_input(np.asarray(value, dtype=float) * K_PER_K2O, value)
+
+
+def k2o_from_potassium(potassium: Numeric) -> Numeric:
+    """K2O equivalent of an elemental K amount (inverse of :func:`potassium_from_k2o`).
+
+    Parameters
+    ----------
+    potassium : numeric
+        Amount, rate or content expressed as elemental K. [any mass unit, kg/ha or %]
+
+    Returns
+    -------
+    numeric
+        The same quantity expressed as K2O, ``K / 0.8301``. [same unit]
+
+    Examples
+    --------
+    >>> round(k2o_from_potassium(potassium_from_k2o(60.0)), 12)
+    60.0
+    """
+    value = as_numeric(potassium, "potassium")
+    return like_input(np.asarray(value, dtype=float) / K_PER_K2O, value)
+
+
+def nutrient_rate_kg_ha(product_rate_kg_ha: Numeric, *, content_pct: Numeric) -> Numeric:
+    """Nutrient applied with a product: product rate x nutrient content.
+
+    Parameters
+    ----------
+    product_rate_kg_ha : numeric
+        Product (fertilizer) applied. [kg/ha]
+    content_pct : numeric
+        Nutrient content of the product, percent of its mass (e.g. 15 for the N in
+        a 15-15-15 compound). [%]
+
+    Returns
+    -------
+    numeric
+        Nutrient applied, same kind and index as the inputs. [kg/ha]
+
+    Raises
+    ------
+    DataValidationError
+        If a rate is negative or a content is outside [0, 100].
+
+    Examples
+    --------
+    40 kg/mu of a 15-15-15 compound = 600 kg/ha of product = 90 kg N/ha:
+
+    >>> nutrient_rate_kg_ha(40 * 15, content_pct=15)
+    90.0
+    """
+    rate = as_numeric(product_rate_kg_ha, "product_rate_kg_ha")
+    content = as_numeric(content_pct, "content_pct")
+    check_range("product_rate_kg_ha", rate, low=0)
+    check_range("content_pct", content, low=0, high=100, high_inclusive=True,
+                fix="Give the nutrient content in percent of product mass (15, not 0.15).")
+    result = np.asarray(rate, dtype=float) * np.asarray(content, dtype=float) / 100.0
+    return like_input(result, _template(rate, content))
+
+
+# ----------------------------------------------------------------------------- grades
+@dataclass(frozen=True)
+class FertilizerGrade:
+    """Nutrient content of a fertilizer product, on the label's oxide basis.
+
+    Attributes
+    ----------
+    n_pct : float
+        Nitrogen, percent of product mass. [%]
+    p2o5_pct : float
+        Phosphate as P2O5, percent of product mass. [%]
+    k2o_pct : float
+        Potash as K2O, percent of product mass. [%]
+
+    Examples
+    --------
+    >>> g = parse_grade("15-15-15")
+    >>> round(g.p_pct, 3), round(g.k_pct, 3), str(g)
+    (6.546, 12.452, '15-15-15')
+    """
+
+    n_pct: float = 0.0
+    p2o5_pct: float = 0.0
+    k2o_pct: float = 0.0
+
+    @property
+    def p_pct(self) -> float:
+        """Elemental phosphorus, percent of product mass, in [%]."""
+        return self.p2o5_pct * P_PER_P2O5
+
+    @property
+    def k_pct(self) -> float:
+        """Elemental potassium, percent of product mass, in [%]."""
+        return self.k2o_pct * K_PER_K2O
+
+    def pct(self, nutrient: str) -> float:
+        """Return the content of ``nutrient`` (one of :data:`NUTRIENTS`) in [%] of product mass."""
+        check_option("nutrient", nutrient, NUTRIENTS)
+        return {"N": self.n_pct, "P2O5": self.p2o5_pct, "P": self.p_pct,
+                "K2O": self.k2o_pct, "K": self.k_pct}[nutrient]
+
+    def __add__(self, other: FertilizerGrade) -> FertilizerGrade:
+        """Sum the contents (e.g. a product plus the N of an additive it contains)."""
+        return FertilizerGrade(self.n_pct + other.n_pct, self.p2o5_pct + other.p2o5_pct,
+                               self.k2o_pct + other.k2o_pct)
+
+    def __str__(self) -> str:
+        """Return the label form ``N-P2O5-K2O``, e.g. ``"15-15-15"``."""
+        return "-".join(f"{v:g}" for v in (self.n_pct, self.p2o5_pct, self.k2o_pct))
+
+
+_NUMBER = r"\d+(?:\.\d+)?"
+_LABEL = r"P2O5|K2O|N|P|K"
+_PLAIN_GRADE = re.compile(rf"^\s*({_NUMBER})(?:\s*[-:/]\s*({_NUMBER}))?(?:\s*[-:/]\s*({_NUMBER}))?"
+                          r"\s*$")
+_HEADER_GRADE = re.compile(rf"^\s*((?:{_LABEL})(?:\s*[-:/]\s*(?:{_LABEL})){{0,2}})\s*[=:]?\s*"
+                           rf"({_NUMBER}(?:\s*[-:/]\s*{_NUMBER}){{0,2}})\s*%?\s*$", re.IGNORECASE)
+_PAIR = re.compile(rf"({_LABEL})\s*[=:]?\s*({_NUMBER})\s*%?", re.IGNORECASE)
+_GRADE_IN_NAME = re.compile(rf"(?<![\d.])({_NUMBER})-({_NUMBER})-({_NUMBER})(?![\d.])")
+GRADE_BASES: tuple[str, ...] = ("oxide", "element")
+
+
+def parse_grade(grade: str | Mapping[str, float] | FertilizerGrade, *,
+                basis: str = "oxide") -> FertilizerGrade:
+    """Read a fertilizer grade from its label form.
+
+    Parameters
+    ----------
+    grade : str, mapping or FertilizerGrade
+        ``"15-15-15"`` (N-P2O5-K2O percent, the label convention; ``":"`` or ``"/"``
+        also separate, fewer than three numbers leave the rest 0), a labelled form
+        such as ``"N-P-K 15-6.5-12.5"``, ``"N15 P2O5 15 K2O 15"`` or
+        ``"N=15, P=6.5, K=12.5"``, or a mapping ``{"N": 15, "P2O5": 15, "K2O": 15}``
+        (keys among :data:`NUTRIENTS`).
+    basis : {"oxide", "element"}
+        How to read *unlabelled* phosphorus and potassium numbers: ``"oxide"``
+        (P2O5, K2O; the label convention) or ``"element"`` (P, K).  Labelled
+        numbers always follow their label.
+
+    Returns
+    -------
+    FertilizerGrade
+        Contents on the oxide basis (elemental P and K via its properties).
+
+    Raises
+    ------
+    DataValidationError
+        If the text cannot be read, a content is outside [0, 100], P (or K) is
+        given both as element and as oxide, or the contents sum above 100 %.
+
+    Examples
+    --------
+    >>> parse_grade("15-15-15")
+    FertilizerGrade(n_pct=15.0, p2o5_pct=15.0, k2o_pct=15.0)
+    >>> parse_grade("46-0-0").n_pct
+    46.0
+    >>> g = parse_grade("N-P-K 15-6.5465-12.452")
+    >>> round(g.p2o5_pct, 2), round(g.k2o_pct, 2)
+    (15.0, 15.0)
+    """
+    check_option("basis", basis, GRADE_BASES)
+    if isinstance(grade, FertilizerGrade):
+        return grade
+    if isinstance(grade, Mapping):
+        pairs = [(str(k), _grade_number(v, grade)) for k, v in grade.items()]
+        return _grade_from_pairs(pairs, grade)
+    if not isinstance(grade, str):
+        raise DataValidationError(
+            f"fertilizer grade {grade!r} is not text or a mapping; write it as on the label, "
+            "e.g. \"15-15-15\" (% N - % P2O5 - % K2O)."
+        )
+    match = _PLAIN_GRADE.match(grade)
+    if match:
+        numbers = [float(x) if x is not None else 0.0 for x in match.groups()]
+        labels = ["N", "P2O5", "K2O"] if basis == "oxide" else ["N", "P", "K"]
+        return _grade_from_pairs(list(zip(labels, numbers, strict=True)), grade)
+    match = _HEADER_GRADE.match(grade)
+    if match:
+        labels = re.split(r"\s*[-:/]\s*", match.group(1).strip())
+        numbers = [float(x) for x in re.split(r"\s*[-:/]\s*", match.group(2).strip())]
+        if len(labels) == len(numbers):
+            return _grade_from_pairs(list(zip(labels, numbers, strict=True)), grade)
+    pairs_found = _PAIR.findall(grade)
+    leftover = _PAIR.sub("", grade).strip(" ,;%")
+    if pairs_found and not leftover:
+        return _grade_from_pairs([(k, float(v)) for k, v in pairs_found], grade)
+    raise DataValidationError(
+        f"cannot read the fertilizer grade {grade!r}; write it as on the label, \"15-15-15\" "
+        "(% N - % P2O5 - % K2O), or with labels, e.g. \"N-P-K 15-6.5-12.5\" or "
+        "\"N=15, P2O5=15, K2O=15\"."
+    )
+
+
+def _grade_number(value: Any, grade: object) -> float:
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        return float(value)
+    except (TypeError, ValueError):
+        raise DataValidationError(
+            f"fertilizer grade {grade!r}: content {value!r} is not a number; give percent of "
+            "product mass, e.g. {\"N\": 15, \"P2O5\": 15, \"K2O\": 15}."
+        ) from None
+
+
+def _grade_from_pairs(pairs: Sequence[tuple[str, float]], grade: object) -> FertilizerGrade:
+    canonical = {n.upper(): n for n in NUTRIENTS}
+    seen: dict[str, float] = {}
+    for label, value in pairs:
+        key = canonical.get(label.strip().upper())
+        if key is None:
+            raise DataValidationError(
+                f"fertilizer grade {grade!r}: unknown nutrient {label!r}; expected "
+                f"{', '.join(NUTRIENTS)}."
+            )
+        if key in seen:
+            raise DataValidationError(f"fertilizer grade {grade!r} gives {key} twice.")
+        if not 0 <= value <= 100 or math.isnan(value):
+            raise DataValidationError(
+                f"fertilizer grade {grade!r}: {key} = {value:g} % is outside [0, 100]; contents "
+                "are percent of product mass (15, not 0.15)."
+            )
+        seen[key] = value
+    for element, oxide in (("P", "P2O5"), ("K", "K2O")):
+        if element in seen and oxide in seen:
+            raise DataValidationError(
+                f"fertilizer grade {grade!r} gives both {element} and {oxide}; give one of them."
+            )
+    result = FertilizerGrade(
+        n_pct=seen.get("N", 0.0),
+        p2o5_pct=seen["P2O5"] if "P2O5" in seen else seen.get("P", 0.0) / P_PER_P2O5,
+        k2o_pct=seen["K2O"] if "K2O" in seen else seen.get("K", 0.0) / K_PER_K2O,
+    )
+    total = result.n_pct + result.p2o5_pct + result.k2o_pct
+    if total > 100.0 + 1e-9:
+        raise DataValidationError(
+            f"fertilizer grade {grade!r}: N + P2O5 + K2O = {total:g} % of the product, more than "
+            "100 %; check the numbers (and whether P, K were given as elements)."
+        )
+    return result
+
+
+# ----------------------------------------------------------------------------- products
+@dataclass(frozen=True)
+class FertilizerProduct:
+    """One product applied in one treatment, with its rate and nutrient content.
+
+    Attributes
+    ----------
+    name : str
+        Product name as reported (e.g. ``"compound fertilizer 15-15-15"``).
+    rate_kg_ha : float
+        Product applied. [kg/ha]
+    grade : FertilizerGrade
+        Nutrient content of the product, including N carried by additives. [%]
+    source : str
+        How the content was determined (grade label, additive formula, stated rates).
+    price_per_kg : float or None
+        Price of the product, when given (used by :mod:`yieldtrial.economics`).
+        [currency/kg]
+    stated_rates_kg_ha : mapping
+        Nutrient rates stated directly (``{"N": 90.0}``) instead of a product and
+        grade; they take precedence over ``rate_kg_ha x grade``. [kg/ha]
+    """
+
+    name: str
+    rate_kg_ha: float
+    grade: FertilizerGrade = field(default_factory=FertilizerGrade)
+    source: str = ""
+    price_per_kg: float | None = None
+    stated_rates_kg_ha: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def rate_kg_mu(self) -> float:
+        """Product applied per mu, in [kg/mu]."""
+        return self.rate_kg_ha / KG_HA_PER_KG_MU
+
+    def nutrient_kg_ha(self, nutrient: str) -> float:
+        """Return the nutrient applied with this product, in [kg/ha]."""
+        check_option("nutrient", nutrient, NUTRIENTS)
+        stated = _stated_nutrient(self.stated_rates_kg_ha, nutrient)
+        if stated is not None:
+            return stated
+        return self.rate_kg_ha * self.grade.pct(nutrient) / 100.0
+
+
+def _stated_nutrient(stated: Mapping[str, float], nutrient: str) -> float | None:
+    if not stated:
+        return None
+    if nutrient in stated:
+        return stated[nutrient]
+    pairs = {"P": ("P2O5", P_PER_P2O5), "P2O5": ("P", 1 / P_PER_P2O5),
+             "K": ("K2O", K_PER_K2O), "K2O": ("K", 1 / K_PER_K2O)}
+    if nutrient in pairs and pairs[nutrient][0] in stated:
+        other, factor = pairs[nutrient]
+        return stated[other] * factor
+    return 0.0
+
+
+_RATE_KEYS: dict[str, float] = {
+    "rate_kg_ha": 1.0,
+    "product_rate_kg_ha": 1.0,
+    "rate_kg_mu": KG_HA_PER_KG_MU,
+    "product_rate_kg_mu": KG_HA_PER_KG_MU,
+}
+_CONTENT_KEYS: dict[str, str] = {"n_pct": "N", "p2o5_pct": "P2O5", "k2o_pct": "K2O",
+                                 "p_pct": "P", "k_pct": "K"}
+_STATED_KEYS: dict[str, tuple[str, float]] = {
+    f"{n.lower()}_rate_{unit}": (n, factor)
+    for n in NUTRIENTS for unit, factor in (("kg_ha", 1.0), ("kg_mu", KG_HA_PER_KG_MU))
+}
+_SPEC_KEYS: tuple[str, ...] = (
+    "product", "name", "grade", "basis", "rate", "rate_unit", "additive", "contains",
+    "price_per_kg", "price_per_t", "label", "description",
+    *_RATE_KEYS, *_CONTENT_KEYS, *_STATED_KEYS,
+)
+
+
+def _additive_key(name: str) -> str | None:
+    return _ADDITIVE_ALIASES.get(name.strip().lower())
+
+
+def product_from_spec(spec: Mapping[str, Any] | FertilizerProduct, *,
+                      treatment: str = "?") -> FertilizerProduct:
+    """Build a :class:`FertilizerProduct` from a plain description.
+
+    Parameters
+    ----------
+    spec : mapping or FertilizerProduct
+        Keys (all optional except a rate and a content):
+
+        * ``product`` (or ``name``): product name; a grade written in it
+          (``"compound 15-15-15"``) is used when ``grade`` is absent, and a known
+          additive name (``"dicyandiamide"``, ``"DCD"``) gives its N content;
+        * ``grade``: label grade, see :func:`parse_grade`; ``basis`` likewise;
+        * one rate: ``rate_kg_ha``, ``rate_kg_mu`` (or ``product_rate_kg_ha``,
+          ``product_rate_kg_mu``), or ``rate`` with ``rate_unit`` (``"kg/ha"``,
+          ``"kg/mu"``, ``"t/ha"``, ...);
+        * ``n_pct``, ``p2o5_pct``, ``k2o_pct`` (or ``p_pct``, ``k_pct``): contents
+          instead of a grade;
+        * ``additive``: the product *is* this known additive (see
+          :data:`ADDITIVE_N_PCT`);
+        * ``contains``: mapping additive -> percent of the product's mass, whose N
+          is added to the grade (a compound fertilizer blended with DCD);
+        * ``n_rate_kg_ha`` (``p2o5_rate_kg_mu``, ...): nutrient rates stated
+          directly, when no product rate is known;
+        * ``price_per_kg`` or ``price_per_t``: product price (economics).
+    treatment : str
+        Treatment label, used in error messages.
+
+    Returns
+    -------
+    FertilizerProduct
+        The product with its rate in kg/ha and its content.
+
+    Raises
+    ------
+    DataValidationError
+        On an unknown key, no or two rates, a negative rate, an unknown rate unit,
+        or no way to tell the nutrient content.
+
+    Examples
+    --------
+    >>> p = product_from_spec({"product": "compound 15-15-15", "rate_kg_mu": 40})
+    >>> p.rate_kg_ha, p.nutrient_kg_ha("N")
+    (600.0, 90.0)
+    >>> round(product_from_spec({"additive": "DCD", "rate_kg_ha": 3}).nutrient_kg_ha("N"), 3)
+    1.999
+    """
+    if isinstance(spec, FertilizerProduct):
+        return spec
+    if not isinstance(spec, Mapping):
+        raise DataValidationError(
+            f"treatment {treatment!r}: fertilizer {spec!r} is not a product description; give a "
+            "mapping such as {\"product\": \"compound 15-15-15\", \"rate_kg_mu\": 40} (a bare "
+            "number is ambiguous: product rate or nutrient rate?)."
+        )
+    unknown = [k for k in spec if k not in _SPEC_KEYS]
+    if unknown:
+        raise DataValidationError(
+            f"treatment {treatment!r}: unknown fertilizer key(s) {', '.join(map(repr, unknown))}; "
+            f"allowed: {', '.join(_SPEC_KEYS)}."
+        )
+    name = str(spec.get("product") or spec.get("name") or spec.get("additive") or "fertilizer")
+    where = f"treatment {treatment!r}, product {name!r}"
+    stated = {nutrient: float(spec[key]) * factor
+              for key, (nutrient, factor) in _STATED_KEYS.items() if key in spec}
+    for nutrient, value in stated.items():
+        if not value >= 0:
+            raise DataValidationError(
+                f"{where}: {nutrient} rate {value:g} kg/ha is negative or not a number; nutrient "
+                "rates must be >= 0."
+            )
+    rate = _spec_rate_kg_ha(spec, where, required=not stated)
+    price = _spec_price(spec, where)
+    grade, source = _spec_grade(spec, name, where, required=not stated)
+    if stated:
+        source = "stated nutrient rates"
+    return FertilizerProduct(name=name, rate_kg_ha=rate, grade=grade, source=source,
+                             price_per_kg=price, stated_rates_kg_ha=stated)
+
+
+def _spec_rate_kg_ha(spec: Mapping[str, Any], where: str, *, required: bool) -> float:
+    given = [(key, factor) for key, factor in _RATE_KEYS.items() if key in spec]
+    if "rate" in spec:
+        unit = str(spec.get("rate_unit") or "").strip().lower().replace(" ", "")
+        factors = {k.replace(" ", ""): v for k, v in _RATE_UNITS.items()}
+        if unit not in factors:
+            raise DataValidationError(
+                f"{where}: rate_unit {spec.get('rate_unit')!r} is unknown or missing; expected one "
+                f"of {', '.join(_RATE_UNITS)} (e.g. rate = 40, rate_unit = \"kg/mu\")."
+            )
+        given.append(("rate", factors[unit]))
+    if len(given) > 1:
+        raise DataValidationError(
+            f"{where}: several product rates given ({', '.join(k for k, _ in given)}); give one."
+        )
+    if not given:
+        if required:
+            raise DataValidationError(
+                f"{where}: no product rate; give rate_kg_ha or rate_kg_mu (or rate with "
+                "rate_unit), or the nutrient rates directly (n_rate_kg_ha = ...)."
+            )
+        return float("nan")
+    key, factor = given[0]
+    try:
+        value = float(spec[key]) * factor
+    except (TypeError, ValueError):
+        raise DataValidationError(f"{where}: {key} = {spec[key]!r} is not a number.") from None
+    if not value >= 0:
+        raise DataValidationError(f"{where}: {key} = {spec[key]!r}; product rates must be >= 0.")
+    return value
+
+
+def _spec_price(spec: Mapping[str, Any], where: str) -> float | None:
+    if "price_per_kg" in spec and "price_per_t" in spec:
+        raise DataValidationError(f"{where}: give price_per_kg or price_per_t, not both.")
+    for key, factor in (("price_per_kg", 1.0), ("price_per_t", 0.001)):
+        if key in spec:
+            try:
+                value = float(spec[key]) * factor
+            except (TypeError, ValueError):
+                raise DataValidationError(
+                    f"{where}: {key} = {spec[key]!r} is not a number."
+                ) from None
+            if not value >= 0:
+                raise DataValidationError(f"{where}: {key} = {spec[key]!r}; prices must be >= 0.")
+            return value
+    return None
+
+
+def _spec_grade(spec: Mapping[str, Any], name: str, where: str, *,
+                required: bool) -> tuple[FertilizerGrade, str]:
+    basis = str(spec.get("basis", "oxide"))
+    contents = {nutrient: spec[key] for key, nutrient in _CONTENT_KEYS.items() if key in spec}
+    additive = spec.get("additive")
+    grade: FertilizerGrade | None = None
+    source = ""
+    if "grade" in spec:
+        grade = parse_grade(spec["grade"], basis=basis)
+        source = f"grade {grade}"
+    elif contents:
+        grade = parse_grade({k: float(v) for k, v in contents.items()})
+        source = f"stated contents {grade}"
+    elif additive is not None:
+        key = _additive_key(str(additive))
+        if key is None:
+            raise DataValidationError(
+                f"{where}: additive {additive!r} is not a known N-containing additive "
+                f"({', '.join(ADDITIVE_N_PCT)}); give its N content with n_pct = ... instead."
+            )
+        grade = FertilizerGrade(n_pct=ADDITIVE_N_PCT[key])
+        source = f"{key} {ADDITIVE_N_PCT[key]:.1f} % N"
+    elif (named := _additive_key(name)) is not None:
+        grade = FertilizerGrade(n_pct=ADDITIVE_N_PCT[named])
+        source = f"{named} {ADDITIVE_N_PCT[named]:.1f} % N"
+    else:
+        match = _GRADE_IN_NAME.search(name)
+        if match:
+            grade = parse_grade("-".join(match.groups()), basis=basis)
+            source = f"grade {grade} (read from the product name)"
+    for extra_name, pct in dict(spec.get("contains") or {}).items():
+        key = _additive_key(str(extra_name))
+        if key is None:
+            raise DataValidationError(
+                f"{where}: contains {extra_name!r}, not a known N-containing additive "
+                f"({', '.join(ADDITIVE_N_PCT)}); add its N to n_pct instead."
+            )
+        share = float(pct)
+        if not 0 <= share <= 100:
+            raise DataValidationError(
+                f"{where}: contains {extra_name!r} at {pct!r} % of the product; expected 0-100."
+            )
+        extra_n = share / 100.0 * ADDITIVE_N_PCT[key]
+        grade = (grade or FertilizerGrade()) + FertilizerGrade(n_pct=extra_n)
+        source += f"{'; ' if source else ''}+ {extra_n:.3g} % N from {share:g} % {key}"
+    if grade is None:
+        if required:
+            raise DataValidationError(
+                f"{where}: nutrient content unknown; give grade = \"15-15-15\" (% N-P2O5-K2O), "
+                "n_pct = ..., additive = \"dicyandiamide\", or the nutrient rate n_rate_kg_ha."
+            )
+        grade = FertilizerGrade()
+    return grade, source
+
+
+FertilizerInput = Mapping[str, Any]
+
+
+def products_by_treatment(fertilizer: FertilizerInput) -> dict[str, list[FertilizerProduct]]:
+    """Normalize a fertilizer description to treatment -> list of products.
+
+    Parameters
+    ----------
+    fertilizer : mapping
+        Treatment label -> one product description or a list of them (see
+        :func:`product_from_spec`), or a :class:`~yieldtrial.config.TrialConfig`-style
+        mapping already normalized.  An empty list means no fertilizer.
+
+    Returns
+    -------
+    dict
+        Treatment label -> list of :class:`FertilizerProduct`.
+
+    Examples
+    --------
+    >>> fert = {"CK1": {"product": "compound 15-15-15", "rate_kg_mu": 50},
+    ...         "T": [{"product": "compound 15-15-15", "rate_kg_mu": 40},
+    ...               {"additive": "dicyandiamide", "rate_kg_mu": 0.5}]}
+    >>> [len(v) for v in products_by_treatment(fert).values()]
+    [1, 2]
+    """
+    if not isinstance(fertilizer, Mapping) or not fertilizer:
+        raise DataValidationError(
+            "fertilizer must be a non-empty mapping treatment -> product(s), e.g. "
+            "{\"CK1\": {\"product\": \"compound 15-15-15\", \"rate_kg_mu\": 50}}."
+        )
+    out: dict[str, list[FertilizerProduct]] = {}
+    for treatment, value in fertilizer.items():
+        items: Iterable[Any]
+        if isinstance(value, Mapping | FertilizerProduct):
+            items = [value]
+        elif isinstance(value, list | tuple):
+            items = value
+        else:
+            items = [value]
+        out[str(treatment)] = [product_from_spec(item, treatment=str(treatment)) for item in items]
+    return out
+
+
+_RATE_COLUMNS: tuple[str, ...] = tuple(rate_column(n) for n in NUTRIENTS)
+
+
+def nutrient_rates(fertilizer: FertilizerInput) -> pd.DataFrame:
+    """Nutrients applied by every product of every treatment (one row per product).
+
+    Parameters
+    ----------
+    fertilizer : mapping
+        Treatment -> product(s); see :func:`products_by_treatment`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``treatment``, ``product``, ``grade`` (N-P2O5-K2O %),
+        ``content_source``, ``product_rate_kg_ha``, ``product_rate_kg_mu``,
+        ``n_rate_kg_ha``, ``p2o5_rate_kg_ha``, ``p_rate_kg_ha``,
+        ``k2o_rate_kg_ha``, ``k_rate_kg_ha`` [kg/ha], ``price_per_kg``.
+
+    Examples
+    --------
+    >>> t = nutrient_rates({"T": [{"product": "compound 15-15-15", "rate_kg_mu": 40},
+    ...                          {"additive": "dicyandiamide", "rate_kg_mu": 0.5}]})
+    >>> t["n_rate_kg_ha"].round(2).tolist()
+    [90.0, 5.0]
+    """
+    rows = []
+    for treatment, products in products_by_treatment(fertilizer).items():
+        for product in products:
+            row: dict[str, Any] = {
+                "treatment": treatment,
+                "product": product.name,
+                "grade": str(product.grade) if not product.stated_rates_kg_ha else "",
+                "content_source": product.source,
+                "product_rate_kg_ha": product.rate_kg_ha,
+                "product_rate_kg_mu": product.rate_kg_mu,
+            }
+            for nutrient in NUTRIENTS:
+                row[rate_column(nutrient)] = product.nutrient_kg_ha(nutrient)
+            row["price_per_kg"] = (np.nan if product.price_per_kg is None
+                                   else product.price_per_kg)
+            rows.append(row)
+    columns = ["treatment", "product", "grade", "content_source", "product_rate_kg_ha",
+               "product_rate_kg_mu", *_RATE_COLUMNS, "price_per_kg"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def treatment_nutrient_rates(fertilizer: FertilizerInput) -> pd.DataFrame:
+    """Total nutrients applied per treatment, in kg/ha and kg/mu.
+
+    Parameters
+    ----------
+    fertilizer : mapping
+        Treatment -> product(s); see :func:`products_by_treatment`.
+
+    Returns
+    -------
+    DataFrame
+        One row per treatment (in the given order): ``treatment``, ``products``
+        (names joined with ``" + "``), then for each nutrient ``<x>_rate_kg_ha``
+        and ``<x>_rate_kg_mu`` (x = n, p2o5, p, k2o, k).
+
+    Examples
+    --------
+    >>> t = treatment_nutrient_rates({"CK1": {"product": "compound 15-15-15", "rate_kg_mu": 50}})
+    >>> t[["n_rate_kg_mu", "n_rate_kg_ha"]].iloc[0].tolist()
+    [7.5, 112.5]
+    """
+    per_product = nutrient_rates(fertilizer)
+    order = list(dict.fromkeys(per_product["treatment"]))
+    grouped = per_product.groupby("treatment", sort=False)
+    out = pd.DataFrame({"treatment": order})
+    out["products"] = [" + ".join(grouped.get_group(t)["product"]) for t in order]
+    for nutrient in NUTRIENTS:
+        col = rate_column(nutrient)
+        totals = grouped[col].sum(min_count=1).reindex(order).to_numpy(dtype=float)
+        out[col] = totals
+        out[col.replace("_kg_ha", "_kg_mu")] = totals / KG_HA_PER_KG_MU
+    return out
+
+
+def fertilizer_from_config(config: Any) -> dict[str, list[dict[str, Any]]]:
+    """Read the treatments' fertilizer from a trial description (``trial.toml``).
+
+    The schema, within each ``[[treatments]]`` table of
+    :class:`yieldtrial.config.TrialConfig`:
+
+    * ``product``, ``rate``, ``rate_unit`` (the config's own fields) describe the
+      main product; its grade is the key ``grade = "15-15-15"`` or is read from the
+      product name; ``n_pct`` etc. may replace it;
+    * ``contains = {dicyandiamide = 1.0}``: additive share of the main product [%];
+    * ``products = [{product = "synergist", additive = "dicyandiamide", rate = 0.5,
+      rate_unit = "kg/mu"}, ...]``: further products (each like
+      :func:`product_from_spec`);
+    * ``n_rate_kg_ha = 90`` (or ``..._kg_mu``, other nutrients): nutrient rates
+      stated directly, used when no product content is given;
+    * ``price_per_kg`` / ``price_per_t``: price of the main product.
+
+    Parameters
+    ----------
+    config : TrialConfig
+        The parsed description (anything with a ``treatments`` sequence of objects
+        with ``label``, ``product``, ``rate``, ``rate_unit`` and ``extra``).
+
+    Returns
+    -------
+    dict
+        Treatment -> list of product descriptions, ready for :func:`products_by_treatment`;
+        empty when no treatment describes fertilizer.
+
+    Examples
+    --------
+    >>> from yieldtrial.config import TrialConfig
+    >>> cfg = TrialConfig.from_text('''
+    ... [[treatments]]
+    ... label = "CK1"
+    ... product = "compound fertilizer 15-15-15"
+    ... rate = 50
+    ... rate_unit = "kg/mu"
+    ... ''')
+    >>> fertilizer_from_config(cfg)
+    {'CK1': [{'product': 'compound fertilizer 15-15-15', 'rate': 50.0, 'rate_unit': 'kg/mu'}]}
+    """
+    out: dict[str, list[dict[str, Any]]] = {}
+    for info in getattr(config, "treatments", ()) or ():
+        extra = dict(getattr(info, "extra", {}) or {})
+        specs: list[dict[str, Any]] = []
+        main: dict[str, Any] = {}
+        if getattr(info, "product", None) is not None:
+            main["product"] = info.product
+        if getattr(info, "rate", None) is not None:
+            main["rate"] = info.rate
+            main["rate_unit"] = info.rate_unit
+        further = extra.pop("products", None) or []
+        for key in list(extra):
+            if key in _SPEC_KEYS:
+                main[key] = extra.pop(key)
+        has_main = "rate" in main or any(k in main for k in _STATED_KEYS)
+        if has_main:
+            specs.append(main)
+        if isinstance(further, Mapping):
+            further = [further]
+        for item in further:
+            specs.append(dict(item))
+        if specs:
+            out[str(info.label)] = specs
+    return out

@@ -1,0 +1,407 @@
+"""Figures for yield tests: treatment means, plot yields, field maps.
+
+Every figure function takes ``ax=None`` (a new figure is made when omitted) and
+returns the :class:`matplotlib.axes.Axes` it drew on, so figures compose in a
+notebook.  matplotlib is imported inside the functions: ``import yieldtrial``
+never imports it.
+
+:func:`figure_to_svg` keeps text as text (``svg.fonttype: none``) so Chinese
+labels are drawn by the reader's browser fonts; :func:`figure_to_png` renders
+a bitmap (for DOCX).
+
+Examples
+--------
+>>> import pandas as pd
+>>> means = pd.DataFrame({"treatment": ["CK", "T"], "mean": [440.0, 470.0],
+...                       "ci_low": [420.0, 450.0], "ci_high": [460.0, 490.0],
+...                       "letters": ["b", "a"]})
+>>> ax = plot_means(means, control="CK")
+>>> [t.get_text() for t in ax.get_xticklabels()]
+['CK', 'T']
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import wraps
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "plot_means",
+    "plot_yields",
+    "plot_field",
+    "figure_to_svg",
+    "figure_to_png",
+    "FONT_FAMILIES",
+]
+
+#: Font families tried in order; the CJK ones let Chinese labels render.  In SVG
+#: output the whole list is written, so the reader's browser picks what it has.
+FONT_FAMILIES: tuple[str, ...] = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "SimHei",
+    "WenQuanYi Micro Hei",
+    "DejaVu Sans",
+    "sans-serif",
+)
+
+_MEAN_COLUMNS = ("mean", "lsmean", "estimate", "yield", "yield_mean")
+_LOW_COLUMNS = ("ci_low", "lower", "ci_lower", "lcl")
+_HIGH_COLUMNS = ("ci_high", "upper", "ci_upper", "ucl")
+
+
+def _pick(frame: pd.DataFrame, given: str | None, candidates: Sequence[str], what: str,
+          required: bool = True) -> str | None:
+    if given is not None:
+        if given not in frame.columns:
+            raise DataValidationError(
+                f"column {given!r} ({what}) is not in the table; columns: "
+                f"{', '.join(map(str, frame.columns))}."
+            )
+        return given
+    for name in candidates:
+        if name in frame.columns:
+            return name
+    if required:
+        raise DataValidationError(
+            f"no {what} column in the table (looked for {', '.join(candidates)}); columns: "
+            f"{', '.join(map(str, frame.columns))}. Pass the column name explicitly."
+        )
+    return None
+
+
+def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=figsize)
+    return fig.add_subplot(1, 1, 1)
+
+
+@contextmanager
+def rc_fonts() -> Iterator[None]:
+    """Temporarily use :data:`FONT_FAMILIES` and keep SVG text as text."""
+    import matplotlib as mpl
+
+    with mpl.rc_context({"font.family": ["sans-serif"],
+                         "font.sans-serif": list(FONT_FAMILIES),
+                         "svg.fonttype": "none",
+                         "svg.hashsalt": "yieldtrial",
+                         "axes.unicode_minus": False}), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*[Gg]lyph .* missing from.*")
+        warnings.filterwarnings("ignore", message=r".*findfont.*")
+        yield
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _with_fonts(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    @wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with rc_fonts():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+@_with_fonts
+def plot_means(
+    means: pd.DataFrame,
+    *,
+    treatment: str = "treatment",
+    mean: str | None = None,
+    ci_low: str | None = None,
+    ci_high: str | None = None,
+    letters: str | None = "letters",
+    control: str | Sequence[str] | None = None,
+    ylabel: str | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Bar chart of treatment means with confidence intervals, letters and control line(s).
+
+    Parameters
+    ----------
+    means : DataFrame
+        One row per treatment, in the order to draw.
+    treatment : str, default "treatment"
+        Column with the treatment labels.
+    mean, ci_low, ci_high : str, optional
+        Columns with the mean and the confidence limits; found by name
+        (``mean``/``estimate``, ``ci_low``/``lower``, ``ci_high``/``upper``)
+        when omitted.  Limits may be missing or NaN (unreplicated trials):
+        no error bar is drawn then.
+    letters : str or None, default "letters"
+        Column with the letter display, written above the bars (skipped when
+        absent).
+    control : str or sequence of str, optional
+        Control label(s); a dashed horizontal line marks each control's mean.
+    ylabel, title : str, optional
+        Axis label and title.
+    ax : Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    Axes
+        The axes drawn on.
+    """
+    mean_col = _pick(means, mean, _MEAN_COLUMNS, "mean")
+    low_col = _pick(means, ci_low, _LOW_COLUMNS, "lower confidence limit", required=False)
+    high_col = _pick(means, ci_high, _HIGH_COLUMNS, "upper confidence limit", required=False)
+    assert mean_col is not None  # noqa: S101 - required=True
+    ax = _new_axes(ax, (6.0, 4.0))
+    labels = [str(v) for v in means[treatment]]
+    values = means[mean_col].to_numpy(dtype=float)
+    x = np.arange(len(labels))
+    controls = ([control] if isinstance(control, str) else list(control or []))
+    colors = ["#9e9e9e" if lab in controls else "#2e7d32" for lab in labels]
+    ax.bar(x, values, color=colors, width=0.6, zorder=2)
+    top = values.copy()
+    if low_col is not None and high_col is not None:
+        low = means[low_col].to_numpy(dtype=float)
+        high = means[high_col].to_numpy(dtype=float)
+        ok = np.isfinite(low) & np.isfinite(high)
+        if ok.any():
+            yerr = np.vstack([values[ok] - low[ok], high[ok] - values[ok]])
+            ax.errorbar(x[ok], values[ok], yerr=yerr, fmt="none", ecolor="black", capsize=4,
+                        zorder=3)
+            top = np.where(ok, np.fmax(high, values), values)
+    finite = top[np.isfinite(top)]
+    span = float(np.nanmax(finite)) if finite.size else 1.0
+    if letters is not None and letters in means.columns:
+        for xi, yi, text in zip(x, top, means[letters], strict=True):
+            if isinstance(text, str) and text and np.isfinite(yi):
+                ax.text(float(xi), float(yi) + 0.02 * span, text, ha="center", va="bottom",
+                        fontsize=10)
+    for lab in controls:
+        if lab in labels:
+            ax.axhline(values[labels.index(lab)], color="#616161", linestyle="--", linewidth=1,
+                       zorder=1)
+    ax.set_xticks(x)
+    ax.set_xticklabels(labels)
+    if finite.size:
+        low_lim = float(np.nanmin(values)) * 0.8 if np.nanmin(values) > 0 else 0.0
+        ax.set_ylim(low_lim, span * 1.1)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.grid(axis="y", alpha=0.3, zorder=0)
+    return ax
+
+
+@_with_fonts
+def plot_yields(
+    plots: pd.DataFrame,
+    *,
+    response: str = "yield_kg_ha",
+    treatment: str = "treatment",
+    block: str | None = "block",
+    order: Sequence[str] | None = None,
+    ylabel: str | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot yields by treatment, one marker per plot, marker style by block.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        One row per plot.
+    response : str, default "yield_kg_ha"
+        Column with the yields.
+    treatment : str, default "treatment"
+        Column with the treatment labels.
+    block : str or None, default "block"
+        Column with the block labels (ignored when absent); points of one block
+        are joined by a thin line so block effects are visible.
+    order : sequence of str, optional
+        Treatment order along the x axis (order of appearance when omitted).
+    ylabel, title : str, optional
+        Axis label and title.
+    ax : Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    Axes
+        The axes drawn on.
+    """
+    for col in (response, treatment):
+        _pick(plots, col, (), "plot table")
+    ax = _new_axes(ax, (6.0, 4.0))
+    labels = list(order) if order is not None else list(dict.fromkeys(map(str, plots[treatment])))
+    pos = {lab: i for i, lab in enumerate(labels)}
+    data = plots.assign(_x=plots[treatment].astype(str).map(pos)).dropna(subset=["_x"])
+    markers = "osD^v<>pX*"
+    if block is not None and block in data.columns:
+        for i, (name, group) in enumerate(data.groupby(block, sort=True)):
+            group = group.sort_values("_x")
+            ax.plot(group["_x"].to_numpy(dtype=float), group[response].to_numpy(dtype=float),
+                    marker=markers[i % len(markers)], linestyle="-", linewidth=0.6, alpha=0.8,
+                    label=str(name))
+        ax.legend(title=block, fontsize=8, title_fontsize=8, frameon=False)
+    else:
+        ax.plot(data["_x"].to_numpy(dtype=float), data[response].to_numpy(dtype=float), "o")
+    ax.set_xticks(np.arange(len(labels)))
+    ax.set_xticklabels(labels)
+    ax.set_xlim(-0.5, len(labels) - 0.5)
+    ax.set_ylabel(ylabel or response)
+    if title:
+        ax.set_title(title)
+    ax.grid(axis="y", alpha=0.3)
+    return ax
+
+
+@_with_fonts
+def plot_field(
+    plots: pd.DataFrame,
+    *,
+    value: str = "yield_kg_ha",
+    row: str = "row",
+    column: str = "column",
+    label: str | None = "treatment",
+    cmap: str | None = None,
+    colorbar_label: str | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Field heat map of plot yields (or residuals) at their row/column positions.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        One row per plot with integer-like ``row`` and ``column`` positions.
+    value : str, default "yield_kg_ha"
+        Column to colour by (yields, residuals, ...).  Residual-like columns
+        (containing negative values) get a diverging colour map centred on 0.
+    row, column : str
+        Position columns.
+    label : str or None, default "treatment"
+        Column written in each cell (with the value) when present.
+    cmap : str, optional
+        Colour map name.
+    colorbar_label, title : str, optional
+        Labels.
+    ax : Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    DataValidationError
+        If the table has no ``row``/``column`` positions.
+    """
+    for col in (value, row, column):
+        _pick(plots, col, (), "field map")
+    pos = plots[[row, column]].apply(pd.to_numeric, errors="coerce")
+    if pos.isna().any().any():
+        raise DataValidationError(
+            f"field map needs numeric {row!r} and {column!r} positions for every plot; some are "
+            "missing or not numbers."
+        )
+    rows = pos[row].to_numpy(dtype=int)
+    cols = pos[column].to_numpy(dtype=int)
+    r0, c0 = rows.min(), cols.min()
+    grid = np.full((rows.max() - r0 + 1, cols.max() - c0 + 1), np.nan)
+    values = plots[value].to_numpy(dtype=float)
+    grid[rows - r0, cols - c0] = values
+    ax = _new_axes(ax, (6.0, 4.0))
+    finite = values[np.isfinite(values)]
+    diverging = finite.size > 0 and finite.min() < 0 < finite.max()
+    if diverging:
+        bound = float(np.abs(finite).max())
+        image = ax.imshow(grid, cmap=cmap or "RdBu", vmin=-bound, vmax=bound, aspect="auto")
+    else:
+        image = ax.imshow(grid, cmap=cmap or "YlGn", aspect="auto")
+    ax.figure.colorbar(image, ax=ax, label=colorbar_label or value)
+    labels = plots[label].astype(str).to_numpy() if label and label in plots.columns else None
+    for i, (r, c, v) in enumerate(zip(rows, cols, values, strict=True)):
+        text = "" if not np.isfinite(v) else f"{v:.0f}"
+        if labels is not None:
+            text = f"{labels[i]}\n{text}"
+        ax.text(c - c0, r - r0, text, ha="center", va="center", fontsize=8)
+    ax.set_xticks(np.arange(grid.shape[1]))
+    ax.set_xticklabels([str(c0 + i) for i in range(grid.shape[1])])
+    ax.set_yticks(np.arange(grid.shape[0]))
+    ax.set_yticklabels([str(r0 + i) for i in range(grid.shape[0])])
+    ax.set_xlabel(column)
+    ax.set_ylabel(row)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def figure_to_svg(figure: Figure | Any) -> str:
+    """Render a figure (or the figure of an Axes) as SVG text, text kept as text.
+
+    Parameters
+    ----------
+    figure : Figure or Axes
+        What to render.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element (no XML prolog), ready to inline in HTML.
+    """
+    fig = getattr(figure, "figure", figure) if not hasattr(figure, "savefig") else figure
+    buffer = io.StringIO()
+    with rc_fonts():
+        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = buffer.getvalue()
+    start = text.find("<svg")
+    return text[start:] if start >= 0 else text
+
+
+def figure_to_png(figure: Figure | Any, *, dpi: int = 150) -> bytes:
+    """Render a figure (or the figure of an Axes) as PNG bytes.
+
+    Parameters
+    ----------
+    figure : Figure or Axes
+        What to render.
+    dpi : int, default 150
+        Resolution.
+
+    Returns
+    -------
+    bytes
+        The PNG image.
+    """
+    fig = getattr(figure, "figure", figure) if not hasattr(figure, "savefig") else figure
+    buffer = io.BytesIO()
+    with rc_fonts():
+        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def close(figure: Figure | Any) -> None:
+    """Close a figure (or an Axes' figure) to free its memory."""
+    import matplotlib.pyplot as plt
+
+    fig = getattr(figure, "figure", figure) if not hasattr(figure, "savefig") else figure
+    plt.close(fig)

@@ -1,0 +1,1071 @@
+"""Build the report model from a :class:`~yieldtrial.trial.FieldTrial` and its description.
+
+:func:`build_report` computes everything through the library's public functions
+(standardized yields, ANOVA, LS-means, Dunnett, pairwise letters, diagnostics,
+moisture audit) and lays the results out as sections of data
+(:mod:`yieldtrial.report.model`).  Numbers are kept raw; only renderers round.
+
+Sections (keys): ``header``, ``methods``, ``quality``, ``moisture_audit`` (when
+the description lists published figures), ``plots``, ``anova`` (replicated
+trials), ``means``, ``noninferiority`` (when a margin is set), ``efficiency``
+(hook, when :mod:`yieldtrial.efficiency` and fertilizer rates are available),
+``figures``, ``conclusions``, ``panel`` (when panel members are given).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import importlib
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.config import TrialConfig
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.report.i18n import check_lang, default_unit, t
+from yieldtrial.report.model import (
+    Bullets,
+    Column,
+    Figure,
+    KeyValues,
+    Paragraph,
+    Report,
+    Section,
+    Table,
+    json_value,
+    records,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = ["build_report", "ReportSettings"]
+
+_UPPER_ALPHA = 0.01
+
+
+@dataclass
+class ReportSettings:
+    """Resolved settings of one report (config file, then arguments, then defaults)."""
+
+    lang: str
+    unit: str
+    ycol: str
+    dcol: str
+    factor: float
+    controls: tuple[str, ...]
+    alpha: float
+    letters: str
+    margin_pct: float | None
+    design: str
+    block: str | None
+    standard_pct: float
+    method: str
+    replicated: bool
+    treatments: tuple[str, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _attr(obj: Any, name: str, default: Any = None) -> Any:
+    value = getattr(obj, name, default)
+    return default if value is None else value
+
+
+def _fmt(value: Any, digits: int = 2) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if not math.isfinite(number):
+        return "–"
+    return f"{number:.{digits}f}"
+
+
+def _fmt_signed(value: Any, digits: int = 1) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{number:+.{digits}f}" if math.isfinite(number) else "–"
+
+
+def _p(value: Any) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    if not math.isfinite(number):
+        return "–"
+    return "<0.001" if number < 0.001 else f"{number:.3f}"
+
+
+def _yield_digits(unit: str) -> int:
+    return 1 if unit in ("kg/ha", "lb/ac") else 2
+
+
+def _join(items: Sequence[str], lang: str) -> str:
+    return t("list.sep", lang).join(items)
+
+
+def _design_label(design: str, replicated: bool, lang: str) -> str:
+    if not replicated:
+        return t("design.unreplicated", lang)
+    key = f"design.{design}"
+    return t(key, lang) if key in _STRINGS_KEYS() else t("design.other", lang, design=design)
+
+
+def _STRINGS_KEYS() -> set[str]:  # noqa: N802 - constant-like accessor
+    from yieldtrial.report.i18n import STRINGS
+
+    return set(STRINGS)
+
+
+def _status_label(value: Any, lang: str) -> str:
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    key = f"status.{text.lower()}"
+    return t(key, lang) if key in _STRINGS_KEYS() else text
+
+
+def _means_table(trial: Any, s: ReportSettings, plots: pd.DataFrame) -> pd.DataFrame:
+    """LS-means in the display unit: columns treatment, n, mean, se, ci_low, ci_high."""
+    means_fn = getattr(trial, "means", None)
+    frame: pd.DataFrame | None = None
+    if callable(means_fn):
+        try:
+            frame = means_fn(unit=s.unit, alpha=s.alpha, letters=False)
+        except TypeError:
+            frame = None
+    if frame is None:
+        frame = _means_from_model(plots, s)
+    return _normalise_means(frame, s)
+
+
+def _normalise_means(frame: pd.DataFrame, s: ReportSettings) -> pd.DataFrame:
+    suffix = s.ycol.removeprefix("yield")
+    rename = {}
+    for col in frame.columns:
+        base = str(col)
+        if base.endswith(suffix) and base != s.ycol:
+            base = base[: -len(suffix)]
+        if base in ("lsmean", "estimate", "mean", "yield", s.ycol):
+            rename[col] = "mean"
+        elif base in ("se", "ci_low", "ci_high", "n", "treatment"):
+            rename[col] = base
+    out = frame.rename(columns=rename)
+    if "treatment" not in out.columns:
+        out = out.reset_index().rename(columns={"index": "treatment"})
+    return out
+
+
+def _means_from_model(plots: pd.DataFrame, s: ReportSettings) -> pd.DataFrame:
+    from scipy import stats as sps
+
+    from yieldtrial.stats.model import fit
+
+    model = fit(plots, response=s.ycol, treatment="treatment", block=s.block,
+                design=s.design if s.replicated else "crd")
+    mm = model.means_model()
+    se = mm.se
+    df = float(mm.df)
+    if np.isfinite(df) and df > 0 and np.isfinite(mm.mse):
+        q = float(sps.t.ppf(1 - s.alpha / 2, df))
+        low, high = mm.estimates - q * se, mm.estimates + q * se
+    else:
+        se = np.full(len(mm.levels), np.nan)
+        low = high = np.full(len(mm.levels), np.nan)
+    return pd.DataFrame({"treatment": list(mm.levels), "n": mm.n.astype(int),
+                         "mean": mm.estimates, "se": se, "ci_low": low, "ci_high": high})
+
+
+def _letters(plots: pd.DataFrame, means: pd.DataFrame, s: ReportSettings, alpha: float
+             ) -> pd.Series | None:
+    from yieldtrial.stats.compare import pairwise
+    from yieldtrial.stats.letters import compact_letters
+
+    try:
+        table = pairwise(plots, response=s.ycol, treatment="treatment", block=s.block,
+                         design=s.design, method=s.letters, alpha=alpha)
+    except DataValidationError:
+        return None
+    levels = [str(v) for v in means["treatment"]]
+    return compact_letters(levels, means["mean"].to_numpy(dtype=float), table)
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def _settings(trial: Any, config: TrialConfig, *, lang: str, unit: str | None,
+              margin_pct: float | None, alpha: float | None, letters: str | None) -> ReportSettings:
+    from yieldtrial.units import convert_yield, yield_column, yield_unit
+
+    lang = check_lang(lang)
+    chosen = unit or config.unit or (default_unit(lang) if lang == "zh" else None)
+    chosen = yield_unit(chosen or _attr(trial, "unit", "kg/ha"))
+    plots = trial.plots
+    controls = tuple(config.control) or tuple(_attr(trial, "control", ()))
+    if isinstance(controls, str):
+        controls = (controls,)
+    treatments = tuple(str(v) for v in _attr(trial, "treatment_order", ()))
+    if not treatments:
+        treatments = tuple(dict.fromkeys(str(v) for v in plots["treatment"]))
+    for c in controls:
+        if c not in treatments:
+            raise DataValidationError(
+                f"control {c!r} is not a treatment of the plot table; treatments: "
+                f"{', '.join(treatments)}. Fix --control or [analysis] control."
+            )
+    replicated = bool(_attr(trial, "is_replicated", False))
+    design = str(_attr(trial, "design", None) or config.design or
+                 ("rcbd" if "block" in plots.columns else "crd"))
+    block = "block" if design == "rcbd" and "block" in plots.columns else None
+    return ReportSettings(
+        lang=lang,
+        unit=chosen,
+        ycol=str(_attr(trial, "response", "yield_kg_ha")),
+        dcol=yield_column(chosen),
+        factor=float(np.asarray(convert_yield(1.0, "kg/ha", chosen,
+                                              crop=_attr(trial, "crop", None)))),
+        controls=controls,
+        alpha=float(alpha if alpha is not None else (config.alpha or 0.05)),
+        letters=(letters or config.letters or "tukey"),
+        margin_pct=margin_pct if margin_pct is not None else config.margin_pct,
+        design=design,
+        block=block,
+        standard_pct=float(_attr(trial, "standard_moisture_pct", 13.0)),
+        method=str(_attr(trial, "moisture_method", "dry_matter")),
+        replicated=replicated,
+        treatments=treatments,
+    )
+
+
+# --------------------------------------------------------------------------- build
+
+
+def build_report(
+    trial: Any,
+    config: TrialConfig | None = None,
+    *,
+    lang: str = "en",
+    unit: str | None = None,
+    margin_pct: float | None = None,
+    alpha: float | None = None,
+    letters: str | None = None,
+    title: str | None = None,
+    input_path: str | None = None,
+    report_date: str | None = None,
+    figures: bool = True,
+    extra_warnings: Sequence[str] = (),
+) -> Report:
+    """Build the yield-test report of a trial.
+
+    Parameters
+    ----------
+    trial : FieldTrial
+        The trial (plots, crop, control(s), protocol, standard moisture, design).
+    config : TrialConfig, optional
+        The trial description (title, site, treatments, panel...).  Its analysis
+        settings are used when the arguments below are ``None``.
+    lang : {"en", "zh"}
+        Report language; Chinese uses kg/mu by default.
+    unit : str, optional
+        Display unit (default: the description's, else kg/mu for Chinese, else
+        the trial's unit).
+    margin_pct : float, optional
+        Non-inferiority margin in % of the control mean; adds the verdict.
+    alpha : float, optional
+        Significance level (default 0.05).
+    letters : {"tukey", "lsd"}, optional
+        Procedure for the letter display (default Tukey).
+    title : str, optional
+        Report title.
+    input_path : str, optional
+        Input file name shown in the header.
+    report_date : str, optional
+        ISO date shown in the header (default today, UTC).
+    figures : bool, default True
+        Include the figures.
+    extra_warnings : sequence of str
+        Warnings raised while reading the data, shown under data quality.
+
+    Returns
+    -------
+    Report
+        The report model; render it with ``to_html()``, ``to_markdown()``,
+        ``to_json()`` or ``to_docx()``.
+    """
+    from yieldtrial import __version__
+
+    config = config or TrialConfig()
+    s = _settings(trial, config, lang=lang, unit=unit, margin_pct=margin_pct, alpha=alpha,
+                  letters=letters)
+    lang = s.lang
+    plots = trial.yields(s.unit).copy()
+    if "treatment" in plots.columns:
+        plots["treatment"] = plots["treatment"].astype(str)
+    used = plots[np.isfinite(plots[s.ycol].to_numpy(dtype=float))].copy()
+    date = report_date or _dt.datetime.now(_dt.UTC).date().isoformat()
+    source = input_path or _attr(trial, "source", None)
+    meta: dict[str, Any] = {
+        "trial": config.to_dict(),
+        "input_file": None if source is None else Path(str(source)).name,
+        "input_sha256": _attr(trial, "source_sha256", None),
+        "yieldtrial_version": __version__,
+        "report_date": date,
+        "settings": {
+            "crop": _attr(trial, "crop", None),
+            "protocol": _attr(trial, "protocol", None),
+            "standard_moisture_pct": s.standard_pct,
+            "moisture_method": s.method,
+            "design": s.design,
+            "replicated": s.replicated,
+            "unit": s.unit,
+            "response": s.ycol,
+            "control": list(s.controls),
+            "alpha": s.alpha,
+            "letters": s.letters,
+            "margin_pct": s.margin_pct,
+            "lang": lang,
+        },
+    }
+    results: dict[str, Any] = {}
+    ctx = _Context(trial=trial, config=config, s=s, plots=plots, used=used, results=results,
+                   meta=meta, warnings=list(extra_warnings))
+    ctx.compute()
+    if title is None:
+        title = (t("title.trial", lang, title=config.title) if config.title
+                 else t("title.default", lang))
+    sections = [
+        ctx.header_section(),
+        ctx.methods_section(),
+        ctx.quality_section(),
+    ]
+    audit = ctx.audit_section()
+    if audit is not None:
+        sections.append(audit)
+    sections.append(ctx.plots_section())
+    if ctx.anova is not None:
+        sections.append(ctx.anova_section())
+    sections.append(ctx.means_section())
+    if s.margin_pct is not None and s.controls:
+        sections.append(ctx.noninferiority_section())
+    efficiency = efficiency_section(ctx)
+    if efficiency is not None:
+        sections.append(efficiency)
+    if figures:
+        sections.append(ctx.figures_section())
+    sections.append(ctx.conclusions_section())
+    if config.panel_members or config.panel_date:
+        sections.append(ctx.panel_section())
+    return Report(title=title, lang=lang, sections=sections, metadata=meta, results=results)
+
+
+# --------------------------------------------------------------------------- efficiency hook
+
+
+def efficiency_section(ctx: _Context) -> Section | None:
+    """Build the fertilizer-efficiency section (OPTIONAL HOOK for issue H6).
+
+    Built only when :mod:`yieldtrial.efficiency` provides ``report_table`` and the
+    trial description gives fertilizer rates.  ``report_table(trial, config, *,
+    unit, lang, means)`` must return a DataFrame (one row per treatment); its
+    columns are shown as they are and written to ``results["efficiency"]``.
+    """
+    if not ctx.config.has_fertilizer_rates:
+        return None
+    try:
+        module = importlib.import_module("yieldtrial.efficiency")
+    except ImportError:
+        return None
+    builder = getattr(module, "report_table", None)
+    if builder is None:
+        return None
+    table = builder(ctx.trial, ctx.config, unit=ctx.s.unit, lang=ctx.s.lang, means=ctx.means)
+    if table is None or len(table) == 0:
+        return None
+    ctx.results["efficiency"] = records(table)
+    columns = [Column(str(c), str(c), "text" if table[c].dtype == object or
+                      str(table[c].dtype) == "str" else "number", 2) for c in table.columns]
+    notes = list(table.attrs.get("notes", [])) if hasattr(table, "attrs") else []
+    return Section("efficiency", t("section.efficiency", ctx.s.lang),
+                   [Table("efficiency", columns, records(table), notes=[str(n) for n in notes])])
+
+
+# --------------------------------------------------------------------------- the sections
+
+
+@dataclass
+class _Context:
+    trial: Any
+    config: TrialConfig
+    s: ReportSettings
+    plots: pd.DataFrame
+    used: pd.DataFrame
+    results: dict[str, Any]
+    meta: dict[str, Any]
+    anova: Any = None
+    diag: Any = None
+    means: pd.DataFrame | None = None
+    comparisons: pd.DataFrame | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    # ---------------------------------------------------------------- compute
+    def compute(self) -> None:
+        s = self.s
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", YieldTrialWarning)
+            self.means = _means_table(self.trial, s, self.used)
+            if s.replicated:
+                from yieldtrial.stats.anova import anova
+                from yieldtrial.stats.diagnostics import diagnostics
+
+                self.anova = anova(self.used, response=s.ycol, treatment="treatment",
+                                   block=s.block, design=s.design, alpha=s.alpha)
+                if self.anova.inference is not None:
+                    self.anova = None
+                else:
+                    has_rc = {"row", "column"} <= set(self.used.columns)
+                    self.diag = diagnostics(
+                        self.used, response=s.ycol, treatment="treatment", block=s.block,
+                        design=s.design, row="row" if has_rc and s.design == "latin" else None,
+                        column="column" if has_rc and s.design == "latin" else None,
+                        alpha=s.alpha)
+                lower = _letters(self.used, self.means, s, s.alpha)
+                upper = _letters(self.used, self.means, s, _UPPER_ALPHA)
+                if lower is not None:
+                    self.means["letters"] = lower.reindex(self.means["treatment"]).to_numpy()
+                if upper is not None:
+                    self.means["letters_upper"] = [
+                        str(v).upper() for v in upper.reindex(self.means["treatment"])]
+            if s.controls:
+                from yieldtrial.stats.compare import compare_to_control
+
+                self.comparisons = compare_to_control(
+                    self.used, response=s.ycol, treatment="treatment", control=list(s.controls),
+                    block=s.block if s.replicated else None,
+                    design=s.design if s.replicated else "crd",
+                    method="dunnett", confidence=1 - s.alpha, margin_pct=s.margin_pct)
+        for item in caught:
+            if issubclass(item.category, YieldTrialWarning):
+                self.warnings.append(str(item.message))
+            else:  # pragma: no cover - re-emit anything else
+                warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+        self._rank()
+        self._store_results()
+
+    def _rank(self) -> None:
+        assert self.means is not None  # noqa: S101
+        order = self.means["mean"].rank(ascending=False, method="min")
+        self.means["rank"] = order.astype("Int64")
+        if self.s.treatments:
+            pos = {lab: i for i, lab in enumerate(self.s.treatments)}
+            self.means = (self.means.assign(_o=self.means["treatment"].map(pos))
+                          .sort_values("_o").drop(columns="_o").reset_index(drop=True))
+
+    def _store_results(self) -> None:
+        s = self.s
+        r = self.results
+        r["plots"] = records(self.plots)
+        assert self.means is not None  # noqa: S101
+        r["means"] = records(self.means)
+        if self.anova is not None:
+            r["anova"] = {"table": records(self.anova.table), **json_value(self.anova.summary())}
+        if self.comparisons is not None:
+            r["control_comparisons"] = records(self.comparisons)
+        if self.diag is not None:
+            r["diagnostics"] = {
+                "shapiro_w": self.diag.shapiro[0], "shapiro_p": self.diag.shapiro[1],
+                "levene_statistic": self.diag.levene[0], "levene_p": self.diag.levene[1],
+                "cv_pct": self.diag.cv_pct, "cv_flag": self.diag.cv_flag,
+                "df_error": self.diag.df_error, "outliers": records(self.diag.outliers),
+                "warnings": list(self.diag.warnings),
+            }
+        r["warnings"] = list(self.warnings)
+        r["response"] = s.ycol
+
+    # ---------------------------------------------------------------- header
+    def header_section(self) -> Section:
+        s, c, lang = self.s, self.config, self.s.lang
+        items: list[tuple[str, str]] = []
+
+        def add(key: str, value: Any) -> None:
+            if value not in (None, "", ()):
+                items.append((t(key, lang), str(value)))
+
+        add("header.trial_id", c.trial_id)
+        add("header.title", c.title)
+        add("header.site", c.site)
+        add("header.season", c.season)
+        add("header.crop", c.crop or _attr(self.trial, "crop", None))
+        add("header.variety", c.variety)
+        add("header.previous_crop", c.previous_crop)
+        add("header.soil", c.soil)
+        add("header.design", _design_label(s.design, s.replicated, lang))
+        add("header.control", _join(s.controls, lang))
+        add("header.standard_moisture", f"{s.standard_pct:g} %")
+        add("header.unit", s.unit)
+        add("header.input", self.meta.get("input_file"))
+        add("header.sha256", self.meta.get("input_sha256"))
+        add("header.config", Path(c.source).name if c.source else None)
+        add("header.version", self.meta.get("yieldtrial_version"))
+        add("header.date", self.meta.get("report_date"))
+        blocks: list[Any] = [KeyValues(items)]
+        rows = []
+        for trt in s.treatments:
+            info = c.treatment(trt)
+            rate = None
+            if info is not None and info.rate is not None:
+                rate = f"{info.rate:g} {info.rate_unit or ''}".strip()
+            rows.append({"treatment": trt,
+                         "description": info.description if info else None,
+                         "product": info.product if info else None,
+                         "rate": rate})
+        if any(r["description"] or r["product"] for r in rows):
+            blocks.append(Table("treatments", [
+                Column("treatment", t("col.treatment", lang), "text"),
+                Column("description", t("col.description", lang), "text"),
+                Column("product", t("col.product", lang), "text"),
+                Column("rate", t("col.rate", lang), "text"),
+            ], rows))
+        if c.notes:
+            blocks.append(Paragraph(c.notes, "note"))
+        return Section("header", t("section.header", lang), blocks)
+
+    # ---------------------------------------------------------------- methods
+    def methods_section(self) -> Section:
+        from yieldtrial.moisture import describe_method
+
+        s, lang = self.s, self.s.lang
+        source = self._standard_source()
+        formula = describe_method(s.method, standard_moisture_pct=s.standard_pct, lang=lang)
+        blocks: list[Any] = [
+            Paragraph(t("methods.protocol", lang, standard=f"{s.standard_pct:g}",
+                        standard_source=source, method_name=t(f"method.{s.method}", lang)
+                        if f"method.{s.method}" in _STRINGS_KEYS() else s.method,
+                        formula=formula)),
+            Paragraph(t("methods.yield", lang, unit=s.unit)),
+            Paragraph(t("methods.design", lang, design=_design_label(s.design, s.replicated, lang),
+                        n_treatments=len(s.treatments), n_plots=len(self.used))),
+        ]
+        if s.replicated and self.anova is not None:
+            formula_text = self.anova.provenance.model
+            blocks.append(Paragraph(t(
+                "methods.stats", lang, formula=formula_text,
+                ss=self.anova.provenance.sum_of_squares,
+                alpha=f"{s.alpha:g}", letters=t(f"letters.{s.letters}", lang),
+                upper=t("methods.upper", lang), conf=f"{100 * (1 - s.alpha):g}")))
+        else:
+            blocks.append(Paragraph(t("methods.unreplicated", lang), "warning"))
+        if s.margin_pct is not None:
+            blocks.append(Paragraph(t("methods.noninferiority", lang, alpha=f"{s.alpha:g}",
+                                      margin=f"{s.margin_pct:g}")))
+        return Section("methods", t("section.methods", lang), blocks)
+
+    def _standard_source(self) -> str:
+        crop = _attr(self.trial, "crop", None)
+        protocol = _attr(self.trial, "protocol", None)
+        if crop and protocol:
+            try:
+                from yieldtrial.protocols import moisture_standard
+
+                std = moisture_standard(crop, protocol=protocol)
+                if abs(std.moisture_pct - self.s.standard_pct) < 1e-9:
+                    return f"{protocol}: {std.source}"
+            except (DataValidationError, KeyError):
+                pass
+        if self.config.standard_moisture_pct is not None:
+            return "trial.toml" if self.s.lang == "en" else "试验说明文件设定"
+        return str(protocol or "")
+
+    # ---------------------------------------------------------------- quality
+    def quality_section(self) -> Section:
+        s, lang = self.s, self.s.lang
+        blocks: list[Any] = []
+        missing = _attr(self.trial, "missing_plots", None)
+        n_missing = 0 if missing is None else len(missing)
+        observed = len(self.used)
+        blocks.append(Paragraph(t("quality.plots", lang, expected=observed + n_missing,
+                                  observed=observed)))
+        if n_missing:
+            items = []
+            for _, row in pd.DataFrame(missing).iterrows():
+                label = str(row.get("plot_id", row.get("treatment", "?")))
+                reason = row.get("reason", row.get("exclude_reason", ""))
+                trt = row.get("treatment")
+                text = f"{label} ({trt})" if trt is not None and label != str(trt) else label
+                items.append(f"{text}: {reason}" if reason else text)
+            blocks.append(Paragraph(t("quality.missing", lang, items="; ".join(items)), "warning"))
+            self.results["missing_plots"] = records(pd.DataFrame(missing))
+        else:
+            blocks.append(Paragraph(t("quality.no_missing", lang)))
+        if "moisture_pct" in self.used.columns:
+            m = self.used["moisture_pct"].to_numpy(dtype=float)
+            m = m[np.isfinite(m)]
+            if m.size:
+                if m.min() == m.max():
+                    blocks.append(Paragraph(t("quality.moisture_single", lang,
+                                              value=f"{m.min():g}")))
+                else:
+                    blocks.append(Paragraph(t("quality.moisture", lang, low=f"{m.min():g}",
+                                              high=f"{m.max():g}")))
+                self.results["moisture_range_pct"] = [float(m.min()), float(m.max())]
+        blocks.extend(self._status_paragraphs())
+        if self.diag is not None:
+            d = self.diag
+            normal_ok = not (np.isfinite(d.shapiro[1]) and d.shapiro[1] < s.alpha)
+            levene_ok = not (np.isfinite(d.levene[1]) and d.levene[1] < s.alpha)
+            checks = [
+                t("quality.normality", lang, stat=_fmt(d.shapiro[0], 3), p=_p(d.shapiro[1]),
+                  verdict=t("quality.ok_normal" if normal_ok else "quality.bad_normal", lang)),
+                t("quality.levene", lang, p=_p(d.levene[1]),
+                  verdict=t("quality.ok_levene" if levene_ok else "quality.bad_levene", lang)),
+                t("quality.cv", lang, cv=_fmt(d.cv_pct, 1),
+                  verdict=t("quality.cv_ok" if d.cv_flag == "ok" else "quality.cv_high", lang)),
+            ]
+            if len(d.outliers):
+                checks.append(t("quality.outliers", lang, items=_join(
+                    [f"{r.plot_id} ({r.treatment})" for r in d.outliers.itertuples()], lang)))
+            else:
+                checks.append(t("quality.no_outliers", lang))
+            if d.df_warning:
+                checks.append(t("quality.df_low", lang, df=d.df_error))
+            blocks.append(Bullets(checks))
+        elif not s.replicated:
+            blocks.append(Paragraph(t("quality.not_testable", lang), "note"))
+        shown = list(dict.fromkeys(self.warnings + (list(self.diag.warnings)
+                                                    if self.diag is not None else [])))
+        if shown and lang == "en":
+            blocks.append(Paragraph(t("quality.warnings", lang) + ":", "warning"))
+            blocks.append(Bullets(shown, "warning"))
+        elif shown:  # library warnings are English; show them as notes under a Chinese heading
+            blocks.append(Paragraph(t("quality.warnings", lang) + "：", "warning"))
+            blocks.append(Bullets(shown, "warning"))
+        return Section("quality", t("section.quality", lang), blocks)
+
+    def _status_paragraphs(self) -> list[Paragraph]:
+        lang = self.s.lang
+        if "data_status" not in self.plots.columns:
+            return []
+        status = self.plots["data_status"].astype(str).str.lower()
+        out: list[Paragraph] = []
+        if (status == "synthetic").all():
+            return [Paragraph(t("quality.synthetic", lang), "warning")]
+        published = self.plots.loc[status == "published", "treatment"].astype(str).unique()
+        illustrative = self.plots.loc[status == "illustrative", "treatment"].astype(str).unique()
+        if len(published):
+            out.append(Paragraph(t("quality.published", lang, items=_join(list(published), lang))))
+        if len(illustrative):
+            out.append(Paragraph(t("quality.illustrative", lang,
+                                   items=_join(list(illustrative), lang)), "warning"))
+        return out
+
+    # ---------------------------------------------------------------- moisture audit
+    def audit_section(self) -> Section | None:
+        if not self.config.published:
+            return None
+        from yieldtrial.moisture import audit_moisture_conversion
+
+        lang = self.s.lang
+        blocks: list[Any] = []
+        self.results["moisture_audit"] = []
+        for fig in self.config.published:
+            if fig.reported is None:
+                continue
+            table = audit_moisture_conversion(fig.yield_value, fig.reported,
+                                              moisture_pct=fig.moisture_pct,
+                                              standard_moisture_pct=self.s.standard_pct)
+            self.results["moisture_audit"].append({"treatment": fig.treatment,
+                                                   "source": fig.source, "unit": fig.unit,
+                                                   "rows": records(table)})
+            blocks.append(Paragraph(t("audit.intro", lang, reported=fig.reported, unit=fig.unit,
+                                      standard=f"{self.s.standard_pct:g}",
+                                      mass=f"{fig.yield_value:g}",
+                                      moisture=f"{fig.moisture_pct:g}")
+                                    + (f" ({fig.source})" if fig.source else "")))
+            rows = []
+            for row in table.itertuples():
+                method = str(row.method)
+                rows.append({
+                    "method": t(f"method.{method}", lang) if f"method.{method}" in
+                    _STRINGS_KEYS() else method,
+                    "formula": row.formula,
+                    "predicted": row.predicted,
+                    "reported": row.reported,
+                    "difference": row.difference,
+                    "reproduces": t("yes" if bool(row.reproduces) else "no", lang),
+                })
+            blocks.append(Table("moisture_audit", [
+                Column("method", t("col.method", lang), "text"),
+                Column("formula", t("col.formula", lang), "text"),
+                Column("predicted", t("col.predicted", lang, unit=fig.unit), "number", 2,
+                       fig.unit),
+                Column("reported", t("col.reported", lang, unit=fig.unit), "number", 2, fig.unit),
+                Column("difference", t("col.difference", lang, unit=fig.unit), "signed", 2,
+                       fig.unit),
+                Column("reproduces", t("col.reproduces", lang), "text"),
+            ], rows))
+            hits = table.loc[table["reproduces"].astype(bool), "method"]
+            reproduced = [t(f"method.{m}", lang) for m in hits]
+            dry = table.set_index("method").loc["dry_matter"]
+            blocks.append(Paragraph(t(
+                "audit.finding", lang, reported=fig.reported,
+                reproduced=_join(reproduced, lang) if reproduced else t("audit.none", lang),
+                dry=_fmt(dry["predicted"], 2), unit=fig.unit,
+                diff_pct=_fmt_signed(dry["difference_pct"])), "claim"))
+        if not blocks:
+            return None
+        return Section("moisture_audit", t("section.moisture_audit", lang), blocks)
+
+    # ---------------------------------------------------------------- plots
+    def plots_section(self) -> Section:
+        s, lang = self.s, self.s.lang
+        p = self.plots
+        cols: list[Column] = []
+
+        def add(key: str, label: str, kind: Any = "number", digits: int = 2,
+                unit: str | None = None) -> None:
+            if key in p.columns:
+                cols.append(Column(key, label, kind, digits, unit))
+
+        add("plot_id", t("col.plot", lang), "text")
+        add("block", t("col.block", lang), "text")
+        add("treatment", t("col.treatment", lang), "text")
+        add("harvested_area_m2", t("col.area", lang), "number", 1, "m2")
+        add("fresh_mass_kg", t("col.fresh", lang), "number", 2, "kg")
+        add("moisture_pct", t("col.moisture", lang), "number", 1, "%")
+        add("impurity_pct", t("col.impurity", lang), "number", 1, "%")
+        if s.dcol != "yield_kg_ha":
+            add(s.dcol, t("col.yield_unit", lang, unit=s.unit), "number", _yield_digits(s.unit),
+                s.unit)
+        add("yield_kg_ha", t("col.yield_kg_ha", lang), "number", 1, "kg/ha")
+        rows = records(p, [c.key for c in cols])
+        if "data_status" in p.columns:
+            cols.append(Column("data_status", t("col.status", lang), "text"))
+            for row, status in zip(rows, p["data_status"], strict=True):
+                row["data_status"] = _status_label(status, lang)
+        caption = t("plots.caption", lang, standard=f"{s.standard_pct:g}")
+        return Section("plots", t("section.plots", lang), [Table("plots", cols, rows, caption)])
+
+    # ---------------------------------------------------------------- anova
+    def anova_section(self) -> Section:
+        s, lang, a = self.s, self.s.lang, self.anova
+        rows = []
+        for row in a.table.itertuples():
+            source = str(row.source)
+            label = {"residual": t("source.residual", lang),
+                     "treatment": t("source.treatment", lang),
+                     "block": t("source.block", lang), "row": t("source.row", lang),
+                     "column": t("source.column", lang)}.get(source, source)
+            rows.append({"source": label, "df": row.df, "sum_sq": row.sum_sq,
+                         "mean_sq": row.mean_sq, "f": row.f, "p_value": row.p_value})
+        d = _yield_digits(s.unit)
+
+        def both(value: float) -> str:
+            text = f"{_fmt(value, 1)} kg/ha"
+            if s.unit != "kg/ha":
+                text += f" ({_fmt(value * s.factor, d)} {s.unit})"
+            return text
+
+        footer = [
+            (t("footer.grand_mean", lang), both(a.grand_mean)),
+            (t("footer.mse", lang), _fmt(a.mse, 1)),
+            (t("footer.df_error", lang), str(a.df_error)),
+            (t("footer.cv", lang), _fmt(a.cv_pct, 2)),
+            (t("footer.sed", lang), both(a.sed)),
+            (t("footer.lsd", lang, alpha=f"{s.alpha:g}"), both(a.lsd)),
+        ]
+        if a.relative_efficiency is not None:
+            footer.append((t("footer.re", lang), _fmt(a.relative_efficiency, 2)))
+        table = Table("anova", [
+            Column("source", t("col.source", lang), "text"),
+            Column("df", t("col.df", lang), "int"),
+            Column("sum_sq", t("col.ss", lang), "number", 1),
+            Column("mean_sq", t("col.ms", lang), "number", 1),
+            Column("f", t("col.f", lang), "number", 2),
+            Column("p_value", t("col.p", lang), "pvalue"),
+        ], rows, t("anova.caption", lang, unit="kg/ha"), footer=footer)
+        return Section("anova", t("section.anova", lang), [table])
+
+    # ---------------------------------------------------------------- means
+    def _control_columns(self) -> tuple[list[Column], dict[str, dict[str, Any]]]:
+        """Per-control columns (difference, %, Dunnett P) and their values by treatment."""
+        s, lang = self.s, self.s.lang
+        cols: list[Column] = []
+        values: dict[str, dict[str, Any]] = {}
+        if self.comparisons is None:
+            return cols, values
+        comp = self.comparisons
+        suffix = s.ycol.removeprefix("yield")
+        d = _yield_digits(s.unit)
+        for i, control in enumerate(s.controls):
+            tag = f"_{i + 1}" if len(s.controls) > 1 else ""
+            cols.append(Column(f"diff{tag}", t("col.diff", lang, control=control), "signed", d,
+                               s.unit))
+            cols.append(Column(f"diff_pct{tag}", t("col.diff_pct", lang, control=control),
+                               "signed_pct", 1, "%"))
+            if s.replicated:
+                cols.append(Column(f"dunnett_p{tag}", t("col.dunnett_p", lang, control=control),
+                                   "pvalue"))
+            sub = comp[comp["control"].astype(str) == control]
+            for row in sub.to_dict("records"):
+                trt = str(row["treatment"])
+                entry = values.setdefault(trt, {})
+                diff = row.get(f"difference{suffix}", row.get("difference"))
+                entry[f"diff{tag}"] = None if diff is None else float(diff) * s.factor
+                entry[f"diff_pct{tag}"] = row.get("difference_pct")
+                entry[f"dunnett_p{tag}"] = row.get("p_value_adjusted")
+        return cols, values
+
+    def means_section(self) -> Section:
+        s, lang = self.s, self.s.lang
+        assert self.means is not None  # noqa: S101
+        m = self.means
+        d = _yield_digits(s.unit)
+        cols = [Column("rank", t("col.rank", lang), "int"),
+                Column("treatment", t("col.treatment", lang), "text"),
+                Column("n", t("col.n", lang), "int"),
+                Column("mean", t("col.mean", lang, unit=s.unit), "number", d, s.unit)]
+        if s.replicated:
+            cols += [Column("se", t("col.se", lang), "number", d, s.unit),
+                     Column("ci_low", t("col.ci_low", lang), "number", d, s.unit),
+                     Column("ci_high", t("col.ci_high", lang), "number", d, s.unit)]
+        if s.unit != "kg/ha":
+            cols.insert(4, Column("mean_kg_ha", t("col.yield_kg_ha", lang), "number", 1, "kg/ha"))
+        ccols, cvalues = self._control_columns()
+        cols += ccols
+        if s.replicated and "letters" in m.columns:
+            cols.append(Column("letters", t("col.letters", lang), "text"))
+            if "letters_upper" in m.columns:
+                cols.append(Column("letters_upper", t("col.letters_upper", lang), "text"))
+        rows = []
+        for row in m.to_dict("records"):
+            entry = {c.key: row.get(c.key) for c in cols}
+            entry.update(cvalues.get(str(row["treatment"]), {}))
+            for key in ("mean", "se", "ci_low", "ci_high"):
+                value = entry.get(key)
+                if value is not None:
+                    entry[key] = float(value) * s.factor
+            if s.unit != "kg/ha":
+                entry["mean_kg_ha"] = row.get("mean")
+            rows.append({k: json_value(v) for k, v in entry.items()})
+        notes = []
+        if s.replicated:
+            caption = t("means.caption", lang, unit=s.unit, standard=f"{s.standard_pct:g}")
+            notes.append(t("means.ci_note", lang, conf=f"{100 * (1 - s.alpha):g}"))
+            if ccols:
+                notes.append(t("means.dunnett_note", lang))
+            if "letters" in m.columns:
+                notes.append(t("means.letters_note", lang, letters=t(f"letters.{s.letters}",
+                                                                     lang)))
+        else:
+            caption = t("means.caption_unreplicated", lang, unit=s.unit,
+                        standard=f"{s.standard_pct:g}")
+            reason = self._no_inference_reason()
+            notes.append(t("means.no_inference", lang, reason=reason))
+        self.results["means_table"] = rows
+        return Section("means", t("section.means", lang), [Table("means", cols, rows, caption,
+                                                                 notes)])
+
+    def _no_inference_reason(self) -> str:
+        if self.comparisons is not None and "inference" in self.comparisons.columns:
+            values = [str(v) for v in self.comparisons["inference"] if str(v) != "design-model"]
+            if values and self.s.lang == "en":
+                return values[0]
+        return t("methods.unreplicated", self.s.lang)
+
+    # ---------------------------------------------------------------- non-inferiority
+    def noninferiority_section(self) -> Section:
+        s, lang = self.s, self.s.lang
+        comp = self.comparisons
+        rows = []
+        if comp is not None:
+            for row in comp.to_dict("records"):
+                verdict = row.get("noninferior")
+                if verdict is None or (isinstance(verdict, float) and math.isnan(verdict)) or \
+                        verdict is pd.NA:
+                    text = t("ni.untestable", lang)
+                else:
+                    text = t("ni.yes" if bool(verdict) else "ni.no", lang)
+                rows.append({
+                    "comparison": f"{row['treatment']} – {row['control']}",
+                    "difference_pct": row.get("difference_pct"),
+                    "ci_low_pct": row.get("ci_low_pct"),
+                    "margin_pct": -float(s.margin_pct or 0.0),
+                    "p": row.get("noninferiority_p_value_adjusted"),
+                    "verdict": text,
+                })
+        table = Table("noninferiority", [
+            Column("comparison", t("col.comparison", lang), "text"),
+            Column("difference_pct", t("col.diff_pct", lang, control="CK"), "signed_pct", 1, "%"),
+            Column("ci_low_pct", t("col.ni_lower", lang), "signed_pct", 1, "%"),
+            Column("margin_pct", t("col.ni_margin", lang), "signed_pct", 1, "%"),
+            Column("p", t("col.ni_p", lang), "pvalue"),
+            Column("verdict", t("col.ni_verdict", lang), "text"),
+        ], rows, t("ni.caption", lang, margin=f"{s.margin_pct:g}"))
+        return Section("noninferiority", t("section.noninferiority", lang), [table])
+
+    # ---------------------------------------------------------------- figures
+    def figures_section(self) -> Section:
+        s, lang = self.s, self.s.lang
+        blocks: list[Any] = []
+        assert self.means is not None  # noqa: S101
+        means = self.means.copy()
+        for key in ("mean", "se", "ci_low", "ci_high"):
+            if key in means.columns:
+                means[key] = means[key].astype(float) * s.factor
+        conf = f"{100 * (1 - s.alpha):g}"
+        ylabel = t("axis.yield", lang, unit=s.unit)
+
+        def draw_means() -> Axes:
+            from yieldtrial.plotting import plot_means
+
+            ax = plot_means(means, treatment="treatment", mean="mean",
+                            ci_low="ci_low" if "ci_low" in means.columns else None,
+                            ci_high="ci_high" if "ci_high" in means.columns else None,
+                            letters="letters" if "letters" in means.columns else None,
+                            control=list(s.controls), ylabel=ylabel)
+            ax.set_xlabel(t("axis.treatment", lang))
+            return ax
+
+        blocks.append(Figure("means", t("fig.means" if s.replicated else
+                                        "fig.means_unreplicated", lang, conf=conf), draw_means))
+        if s.replicated:
+            used = self.used
+
+            def draw_yields() -> Axes:
+                from yieldtrial.plotting import plot_yields
+
+                ax = plot_yields(used, response=s.dcol, treatment="treatment",
+                                 block="block" if "block" in used.columns else None,
+                                 order=list(s.treatments), ylabel=ylabel)
+                ax.set_xlabel(t("axis.treatment", lang))
+                legend = ax.get_legend()
+                if legend is not None:
+                    legend.set_title(t("axis.block", lang))
+                return ax
+
+            blocks.append(Figure("yields", t("fig.yields", lang), draw_yields))
+        if {"row", "column"} <= set(self.used.columns) and \
+                self.used[["row", "column"]].notna().all().all():
+            field_data = self.used
+            what = t("fig.field_yields", lang)
+            value = s.dcol
+            label = ylabel
+            if self.diag is not None and "residual" in self.diag.residuals.columns:
+                res = self.diag.residuals[["plot_id", "residual"]].copy()
+                res["residual"] = res["residual"].astype(float) * s.factor
+                field_data = self.used.merge(res, on="plot_id", how="left")
+                value = "residual"
+                what = t("fig.field_residuals", lang)
+                label = t("axis.residual", lang, unit=s.unit)
+            data = field_data
+
+            def draw_field() -> Axes:
+                from yieldtrial.plotting import plot_field
+
+                ax = plot_field(data, value=value, colorbar_label=label)
+                ax.set_xlabel(t("axis.column", lang))
+                ax.set_ylabel(t("axis.row", lang))
+                return ax
+
+            blocks.append(Figure("field", t("fig.field", lang, what=what), draw_field))
+        return Section("figures", t("section.figures", lang), blocks)
+
+    # ---------------------------------------------------------------- conclusions
+    def conclusions_section(self) -> Section:
+        s, lang = self.s, self.s.lang
+        means = self.means
+        assert means is not None  # noqa: S101
+        d = _yield_digits(s.unit)
+        items: list[str] = []
+        status = (self.plots["data_status"].astype(str).str.lower()
+                  if "data_status" in self.plots.columns else pd.Series(dtype=str))
+        if not s.replicated:
+            best = means.iloc[int(np.nanargmax(means["mean"].to_numpy(dtype=float)))]
+            items.append(t("concl.unreplicated", lang, best=best["treatment"],
+                           best_yield=_fmt(float(best["mean"]) * s.factor, d), unit=s.unit))
+            if self.comparisons is not None:
+                suffix = s.ycol.removeprefix("yield")
+                for row in self.comparisons.to_dict("records"):
+                    items.append(t("concl.diff_descriptive", lang, treatment=row["treatment"],
+                                   control=row["control"],
+                                   diff=f"{float(row[f'difference{suffix}']) * s.factor:+.{d}f}",
+                                   pct=f"{float(row['difference_pct']):+.1f}", unit=s.unit))
+            r = self._replicates_needed()
+            if r is not None:
+                items.append(t("concl.replicates_needed", lang, delta=r[1], r=r[0], cv=r[2]))
+        else:
+            if self.anova is not None:
+                trt = self.anova.table[self.anova.table["source"] == "treatment"]
+                if len(trt):
+                    p = float(trt["p_value"].iloc[0])
+                    items.append(t("concl.anova_sig" if p < s.alpha else "concl.anova_ns", lang,
+                                   p=_p(p)))
+            if self.comparisons is not None:
+                suffix = s.ycol.removeprefix("yield")
+                for row in self.comparisons.to_dict("records"):
+                    p = float(row["p_value_adjusted"])
+                    diff = float(row[f"difference{suffix}"]) * s.factor
+                    key = ("concl.dunnett_ns" if not p < s.alpha else
+                           "concl.dunnett_sig_up" if diff > 0 else "concl.dunnett_sig_down")
+                    shown = abs(diff) if key != "concl.dunnett_ns" else diff
+                    items.append(t(key, lang, treatment=row["treatment"], control=row["control"],
+                                   diff=(f"{shown:.{d}f}" if key != "concl.dunnett_ns"
+                                         else f"{shown:+.{d}f}"),
+                                   pct=f"{float(row['difference_pct']):+.1f}",
+                                   p=_p(p), unit=s.unit))
+                    if s.margin_pct is not None:
+                        ni = row.get("noninferior")
+                        if ni is not None and ni is not pd.NA and not (
+                                isinstance(ni, float) and math.isnan(ni)):
+                            items.append(t("concl.ni_yes" if bool(ni) else "concl.ni_no", lang,
+                                           treatment=row["treatment"], control=row["control"],
+                                           margin=f"{s.margin_pct:g}"))
+            if self.anova is not None and self.diag is not None and self.diag.cv_flag != "ok":
+                items.append(t("concl.cv_high", lang, cv=_fmt(self.anova.cv_pct, 1)))
+        blocks: list[Any] = [Bullets(items)]
+        if len(status) and (status == "synthetic").all():
+            blocks.append(Paragraph(t("concl.synthetic", lang), "warning"))
+        elif len(status) and (status == "illustrative").any():
+            blocks.append(Paragraph(t("concl.illustrative", lang), "warning"))
+        self.results["conclusions"] = items
+        return Section("conclusions", t("section.conclusions", lang), blocks)
+
+    def _replicates_needed(self) -> tuple[int, str, str] | None:
+        from yieldtrial.stats import compare
+        from yieldtrial.stats.power import replicates_needed
+
+        cv = compare.UNREPLICATED_ASSUMED_CV_PCT
+        delta = compare.UNREPLICATED_TARGET_DIFFERENCE_PCT
+        try:
+            r = replicates_needed(cv_pct=cv, difference_pct=delta,
+                                  n_treatments=max(len(self.s.treatments), 2),
+                                  design=self.s.design if self.s.design in ("crd", "rcbd")
+                                  else "rcbd",
+                                  comparison="dunnett")
+        except DataValidationError:
+            return None
+        self.results["replicates_needed"] = {"replicates": r, "cv_pct": cv,
+                                             "difference_pct": delta, "power": 0.8,
+                                             "alpha": 0.05, "comparison": "dunnett",
+                                             "design": self.s.design}
+        return r, f"{delta:g}", f"{cv:g}"
+
+    # ---------------------------------------------------------------- panel
+    def panel_section(self) -> Section:
+        c, lang = self.config, self.s.lang
+        items = []
+        if c.panel_members:
+            items.append((t("panel.members", lang), _join(list(c.panel_members), lang)))
+        if c.panel_date:
+            items.append((t("panel.date", lang), c.panel_date))
+        items.append((t("panel.signature", lang), "______________________"))
+        return Section("panel", t("section.panel", lang), [KeyValues(items)])

@@ -1,0 +1,401 @@
+"""The report model: a yield-test report as data (sections of blocks).
+
+A :class:`Report` is a list of :class:`Section`, each a list of blocks:
+:class:`Paragraph`, :class:`Bullets`, :class:`KeyValues`, :class:`Table` and
+:class:`Figure`.  Tables hold the raw numbers (not strings); renderers format
+them with the column's :class:`Column` kind and digits, so the JSON renderer
+writes exactly the library's numbers while HTML, Markdown and DOCX show them
+rounded.  Figures hold a drawing function, called only by renderers that need
+the picture.
+
+Renderers: :meth:`Report.to_html`, :meth:`Report.to_markdown`,
+:meth:`Report.to_json`, :meth:`Report.to_docx`, or :meth:`Report.write` with
+the format inferred from the file suffix.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from yieldtrial.errors import DataValidationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "FORMATS",
+    "SCHEMA_VERSION",
+    "Bullets",
+    "Column",
+    "Figure",
+    "KeyValues",
+    "Paragraph",
+    "Report",
+    "Section",
+    "Table",
+    "format_for_path",
+    "format_value",
+]
+
+#: Version of the JSON report schema (``docs/report-json-schema.md``).
+SCHEMA_VERSION = "1.0"
+
+#: Output formats and their file suffixes; drives ``--format`` and suffix inference.
+FORMATS: dict[str, tuple[str, ...]] = {
+    "html": (".html", ".htm"),
+    "markdown": (".md", ".markdown"),
+    "json": (".json",),
+    "docx": (".docx",),
+}
+
+ColumnKind = Literal["text", "number", "int", "pvalue", "pct", "signed", "signed_pct"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: key into the row dicts, header label and number format.
+
+    Attributes
+    ----------
+    key : str
+        Key of the value in each row.
+    label : str
+        Header shown to the reader (translated).
+    kind : str
+        ``"text"``, ``"number"``, ``"int"``, ``"pvalue"``, ``"pct"``,
+        ``"signed"`` (number with a + sign) or ``"signed_pct"``.
+    digits : int
+        Decimals shown for numbers.
+    unit : str or None
+        Unit of the values (recorded in JSON).
+    """
+
+    key: str
+    label: str
+    kind: ColumnKind = "number"
+    digits: int = 2
+    unit: str | None = None
+
+
+@dataclass
+class Paragraph:
+    """A paragraph of text; ``style`` is ``"normal"``, ``"note"``, ``"warning"`` or ``"claim"``."""
+
+    text: str
+    style: str = "normal"
+    type: str = field(default="paragraph", init=False)
+
+
+@dataclass
+class Bullets:
+    """A bulleted list."""
+
+    items: list[str]
+    style: str = "normal"
+    type: str = field(default="bullets", init=False)
+
+
+@dataclass
+class KeyValues:
+    """A two-column list of labelled values (e.g. the report header)."""
+
+    items: list[tuple[str, str]]
+    type: str = field(default="keyvalues", init=False)
+
+
+@dataclass
+class Table:
+    """A table of raw values.
+
+    Attributes
+    ----------
+    key : str
+        Identifier (stable across languages; used in JSON).
+    columns : list of Column
+        Columns in display order.
+    rows : list of dict
+        One dict per row, keyed by :attr:`Column.key`; values are raw numbers,
+        text or ``None``.
+    caption : str or None
+        Caption above the table.
+    notes : list of str
+        Footnotes below the table.
+    footer : list of (str, str)
+        Summary lines under the table (label, formatted value), e.g. CV, LSD.
+    """
+
+    key: str
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    caption: str | None = None
+    notes: list[str] = field(default_factory=list)
+    footer: list[tuple[str, str]] = field(default_factory=list)
+    type: str = field(default="table", init=False)
+
+    def formatted(self) -> list[list[str]]:
+        """Return the rows as display strings, column by column."""
+        return [[format_value(row.get(col.key), col) for col in self.columns] for row in self.rows]
+
+
+@dataclass
+class Figure:
+    """A figure drawn on demand.
+
+    Attributes
+    ----------
+    key : str
+        Identifier.
+    caption : str
+        Caption under the figure.
+    draw : callable
+        ``draw() -> Axes``; called by the renderers that need the picture.
+    """
+
+    key: str
+    caption: str
+    draw: Callable[[], Axes]
+    type: str = field(default="figure", init=False)
+
+    def svg(self) -> str:
+        """Render as inline SVG (text kept as text)."""
+        from yieldtrial.plotting import close, figure_to_svg
+
+        ax = self.draw()
+        try:
+            return figure_to_svg(ax.figure)
+        finally:
+            close(ax)
+
+    def png(self, *, dpi: int = 150) -> bytes:
+        """Render as PNG bytes."""
+        from yieldtrial.plotting import close, figure_to_png
+
+        ax = self.draw()
+        try:
+            return figure_to_png(ax.figure, dpi=dpi)
+        finally:
+            close(ax)
+
+
+Block = Paragraph | Bullets | KeyValues | Table | Figure
+
+
+@dataclass
+class Section:
+    """A titled part of the report."""
+
+    key: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """A yield-test report as data.
+
+    Attributes
+    ----------
+    title : str
+        Report title.
+    lang : str
+        ``"en"`` or ``"zh"``.
+    sections : list of Section
+        The report body, in order.
+    metadata : dict
+        Header information and provenance (JSON-ready).
+    results : dict
+        The library's results as JSON-ready records (``means``,
+        ``control_comparisons``, ``pairwise``, ``anova``, ...), written to
+        the JSON report unchanged.
+    """
+
+    title: str
+    lang: str
+    sections: list[Section]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    results: dict[str, Any] = field(default_factory=dict)
+
+    def section(self, key: str) -> Section:
+        """Return the section with ``key`` (KeyError if absent)."""
+        for item in self.sections:
+            if item.key == key:
+                return item
+        raise KeyError(f"no section {key!r}; sections: {', '.join(s.key for s in self.sections)}")
+
+    def has_section(self, key: str) -> bool:
+        """Whether the report has a section ``key``."""
+        return any(item.key == key for item in self.sections)
+
+    # ----------------------------------------------------------------- renderers
+    def to_html(self) -> str:
+        """Render as one self-contained HTML file (inline CSS and SVG figures)."""
+        from yieldtrial.report.render_html import render_html
+
+        return render_html(self)
+
+    def to_markdown(self) -> str:
+        """Render as Markdown (figures are listed by caption)."""
+        from yieldtrial.report.render_markdown import render_markdown
+
+        return render_markdown(self)
+
+    def to_json(self) -> str:
+        """Render as JSON following ``docs/report-json-schema.md``."""
+        from yieldtrial.report.render_json import render_json
+
+        return render_json(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON document as a dict."""
+        from yieldtrial.report.render_json import report_dict
+
+        return report_dict(self)
+
+    def to_docx(self) -> bytes:
+        """Render as a Word document (needs the ``docx`` extra)."""
+        from yieldtrial.report.render_docx import render_docx
+
+        return render_docx(self)
+
+    def render(self, fmt: str) -> bytes:
+        """Render in format ``fmt`` (a key of :data:`FORMATS`) as bytes."""
+        fmt = check_format(fmt)
+        if fmt == "docx":
+            return self.to_docx()
+        text = {"html": self.to_html, "markdown": self.to_markdown, "json": self.to_json}[fmt]()
+        return text.encode("utf-8")
+
+    def write(self, path: str | os.PathLike[str], *, format: str | None = None) -> Path:
+        """Render and write atomically (format from ``format`` or the suffix).
+
+        Parameters
+        ----------
+        path : path
+            Output file.
+        format : str, optional
+            One of :data:`FORMATS`; inferred from the suffix when omitted.
+
+        Returns
+        -------
+        Path
+            The written file.
+        """
+        from yieldtrial._output import atomic_write_bytes
+
+        fmt = check_format(format) if format else format_for_path(path)
+        return atomic_write_bytes(path, self.render(fmt))
+
+    def _repr_html_(self) -> str:  # pragma: no cover - notebook display
+        return self.to_html()
+
+
+def check_format(fmt: str) -> str:
+    """Return ``fmt`` normalised, or raise DataValidationError listing the formats."""
+    key = str(fmt).lower().lstrip(".")
+    aliases = {"md": "markdown", "htm": "html", "word": "docx"}
+    key = aliases.get(key, key)
+    if key not in FORMATS:
+        raise DataValidationError(
+            f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}."
+        )
+    return key
+
+
+def format_for_path(path: str | os.PathLike[str]) -> str:
+    """Infer the report format from a file suffix.
+
+    Examples
+    --------
+    >>> format_for_path("out/report.md")
+    'markdown'
+    """
+    suffix = Path(path).suffix.lower()
+    for name, suffixes in FORMATS.items():
+        if suffix in suffixes:
+            return name
+    raise DataValidationError(
+        f"cannot tell the report format from the file name {str(path)!r}; use a suffix "
+        f"({', '.join(s for v in FORMATS.values() for s in v)}) or --format."
+    )
+
+
+def _finite(value: Any) -> float | None:
+    if value is None or isinstance(value, bool | str):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def format_value(value: Any, column: Column) -> str:
+    """Format one table value for display.
+
+    Examples
+    --------
+    >>> format_value(0.00001, Column("p", "P", "pvalue"))
+    '<0.001'
+    >>> format_value(5.28, Column("d", "D", "signed", 2))
+    '+5.28'
+    >>> format_value(float("nan"), Column("x", "X"))
+    '–'
+    """
+    if column.kind == "text":
+        return "" if value is None else str(value)
+    number = _finite(value)
+    if number is None:
+        return "–" if not isinstance(value, str) else value
+    if column.kind == "int":
+        return f"{number:.0f}"
+    if column.kind == "pvalue":
+        return "<0.001" if number < 0.001 else f"{number:.3f}"
+    if column.kind == "pct":
+        return f"{number:.{column.digits}f}"
+    if column.kind in ("signed", "signed_pct"):
+        return f"{number:+.{column.digits}f}"
+    return f"{number:,.{column.digits}f}" if abs(number) >= 10000 else f"{number:.{column.digits}f}"
+
+
+def records(frame: Any, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Turn a DataFrame into JSON-ready records (NaN -> None, NumPy -> Python)."""
+    if columns is not None:
+        frame = frame[[c for c in columns if c in frame.columns]]
+    out = []
+    for row in frame.to_dict("records"):
+        out.append({str(k): json_value(v) for k, v in row.items()})
+    return out
+
+
+def json_value(value: Any) -> Any:
+    """Convert a value to a JSON-ready Python value (NaN and NA -> None)."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_value(v) for v in value]
+    if isinstance(value, bool):
+        return value
+    if hasattr(value, "item") and not isinstance(value, str):
+        try:
+            value = value.item()
+        except (ValueError, AttributeError):
+            pass
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)

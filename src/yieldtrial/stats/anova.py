@@ -1,0 +1,447 @@
+"""Analysis of variance of a field design (CRD, RCBD, Latin square).
+
+:func:`anova` fits the design model (:func:`yieldtrial.stats.model.fit`) and
+returns an :class:`AnovaResult`: the ANOVA table (type II sums of squares,
+each computed as the squared norm of the difference of two least-squares
+projections of the centred response), the grand mean, MSE, error df, CV, SED,
+LSD and the relative efficiency of the blocking.  ``anova`` never warns;
+suspicious trials (high CV, few error df) are flagged by
+:func:`yieldtrial.stats.diagnostics.diagnostics`.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats.model import DesignFit, Term, fit, least_squares, model_matrix
+from yieldtrial.stats.results import Provenance
+
+__all__ = ["ANOVA_COLUMNS", "AnovaResult", "anova", "relative_efficiency", "term_sums_of_squares"]
+
+#: Columns of :attr:`AnovaResult.table`, in order.
+ANOVA_COLUMNS: tuple[str, ...] = ("source", "df", "sum_sq", "mean_sq", "f", "p_value")
+
+SEQUENTIAL_BALANCED = "sequential (balanced: equal to type II)"
+TYPE_II = "type II"
+
+
+def term_sums_of_squares(model: DesignFit) -> dict[Term, tuple[int, float]]:
+    """Type II sum of squares and df of every term of a fitted model.
+
+    Each term ``T`` is tested against the model of all terms that do not
+    contain ``T``: ``SS(T) = ||P(M_T + T) y - P(M_T) y||^2`` with ``P`` the
+    least-squares projection of the centred response and ``df`` the rank
+    difference.  For main-effect (additive) models this is every factor
+    adjusted for all the others.
+
+    Parameters
+    ----------
+    model : DesignFit
+        A fitted design model.
+
+    Returns
+    -------
+    dict
+        ``term -> (df, sum_sq)``.
+    """
+    y = model.centred_response
+    n_levels = {f: len(v) for f, v in model.factor_levels.items()}
+    out: dict[Term, tuple[int, float]] = {}
+    for term in model.terms:
+        reduced = [t for t in model.terms if not set(term) <= set(t)]
+        augmented = [*reduced, term]
+        x_red, _ = model_matrix(model.codes, n_levels, reduced)
+        x_aug, _ = model_matrix(model.codes, n_levels, augmented)
+        small = least_squares(x_red, y)
+        large = least_squares(x_aug, y)
+        diff = large.fitted - small.fitted
+        out[term] = (large.rank - small.rank, float(diff @ diff))
+    return out
+
+
+def is_balanced(model: DesignFit) -> bool:
+    """Whether every two-way table of factor counts (or the one-way counts) is constant."""
+    factors = [t[0] for t in model.terms if len(t) == 1]
+    if len(factors) == 1:
+        counts = np.bincount(model.codes[factors[0]])
+        return bool(np.all(counts == counts[0]))
+    for a, b in combinations(factors, 2):
+        table = np.zeros((len(model.factor_levels[a]), len(model.factor_levels[b])), dtype=int)
+        np.add.at(table, (model.codes[a], model.codes[b]), 1)
+        if not np.all(table == table.flat[0]):
+            return False
+    return True
+
+
+def relative_efficiency(
+    nuisance: list[tuple[int, float]],
+    *,
+    df_treatment: int,
+    df_error: int,
+    mse: float,
+) -> float:
+    r"""Efficiency of a blocked design relative to a CRD on the same plots.
+
+    Parameters
+    ----------
+    nuisance : list of (int, float)
+        ``(df, mean_sq)`` of each blocking term (blocks; or rows and columns).
+    df_treatment : int
+        Treatment degrees of freedom.
+    df_error : int
+        Error degrees of freedom of the blocked design.
+    mse : float
+        Error mean square of the blocked design.
+
+    Returns
+    -------
+    float
+        Relative efficiency (1.0 = blocking gained nothing; 1.6 = a CRD would
+        need 60 % more replicates for the same precision).  NaN when undefined.
+
+    Notes
+    -----
+    The error variance a CRD would have had is estimated from the blocked
+    analysis, :math:`\hat\sigma^2_{CRD} = [\sum_j d_j M_j + (d_t + d_e) E]/
+    (\sum_j d_j + d_t + d_e)`, and R.E. :math:`= \hat\sigma^2_{CRD}/E`.  For a
+    balanced RCBD this is Gomez & Gomez's
+    :math:`[(r-1)E_b + r(t-1)E_e]/[(rt-1)E_e]`, for a Latin square their
+    :math:`[E_r + E_c + (t-1)E_e]/[(t+1)E_e]` [1]_.  When the error df
+    :math:`n_1 < 20` the value is multiplied by the precision factor
+    :math:`k = (n_1+1)(n_2+3)/[(n_2+1)(n_1+3)]`, :math:`n_2` being the error df
+    of the CRD (:math:`n_1 + \sum_j d_j`), as in [1]_.
+
+    References
+    ----------
+    .. [1] Gomez, K.A. and Gomez, A.A. (1984). Statistical Procedures for
+       Agricultural Research, 2nd ed. Wiley, sec. 2.2.5 (block efficiency of an
+       RCB design) and sec. 2.3.4 (efficiency of a Latin square).
+
+    Examples
+    --------
+    RCBD with r = 4 blocks, t = 6 treatments, Eb = 600, Ee = 100 (error df 15):
+
+    >>> round(relative_efficiency([(3, 600.0)], df_treatment=5, df_error=15, mse=100.0), 6)
+    1.623188
+    """
+    if not (df_error > 0 and np.isfinite(mse) and mse > 0):
+        return float("nan")
+    df_nuisance = sum(d for d, _ in nuisance)
+    crd_variance = (sum(d * m for d, m in nuisance) + (df_treatment + df_error) * mse) / (
+        df_nuisance + df_treatment + df_error
+    )
+    ratio = crd_variance / mse
+    if df_error < 20:
+        n1, n2 = df_error, df_error + df_nuisance
+        ratio *= (n1 + 1) * (n2 + 3) / ((n2 + 1) * (n1 + 3))
+    return float(ratio)
+
+
+@dataclass(frozen=True, eq=False)
+class AnovaResult:
+    """ANOVA of a field design and the figures printed under it.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Columns ``source, df, sum_sq, mean_sq, f, p_value``; ``source`` is the
+        factor's column name (blocking factors first, then the treatment) and
+        ``residual``.  ``table.attrs["provenance"]`` holds the provenance dict.
+    grand_mean : float
+        Mean of the observed response. [response unit]
+    mse : float
+        Error (residual) mean square; NaN without error df. [response unit squared]
+    df_error : int
+        Error degrees of freedom.
+    cv_pct : float
+        Coefficient of variation, 100 sqrt(MSE) / grand mean. [%]
+    sed : float
+        Standard error of a difference between two treatment LS-means. [response unit]
+    sed_method : str
+        How :attr:`sed` was obtained (``"sqrt(2 MSE / r)"`` when balanced, else the
+        mean over all pairs of the SEDs from the LS-mean covariance).
+    lsd : float
+        Least significant difference, t(1 - alpha/2, df_error) x SED. [response unit]
+    alpha : float
+        Significance level of :attr:`lsd`.
+    relative_efficiency : float or None
+        Efficiency of blocking (RCBD) or of rows and columns (Latin square)
+        relative to a CRD; None for a CRD.  See :func:`relative_efficiency`.
+    provenance : Provenance
+        Design, formula, error term, error df, test (``"F"``), alpha, sums of squares.
+    fit : DesignFit
+        The fitted design model.
+    inference : str or None
+        Why F-tests, SED and LSD are missing (unreplicated trial, zero error
+        variance); None when they are available.
+    balanced : bool
+        Whether the data are balanced (then type II = sequential sums of squares).
+    """
+
+    table: pd.DataFrame
+    grand_mean: float
+    mse: float
+    df_error: int
+    cv_pct: float
+    sed: float
+    sed_method: str
+    lsd: float
+    alpha: float
+    relative_efficiency: float | None
+    provenance: Provenance
+    fit: DesignFit
+    inference: str | None
+    balanced: bool
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the ANOVA table (a copy, provenance in ``attrs``)."""
+        table = self.table.copy()
+        table.attrs["provenance"] = self.provenance.to_dict()
+        return table
+
+    def summary(self) -> dict[str, Any]:
+        """Footer figures as a plain dict (grand mean, MSE, df, CV, SED, LSD, R.E.)."""
+        return {
+            "grand_mean": self.grand_mean,
+            "mse": self.mse,
+            "df_error": self.df_error,
+            "cv_pct": self.cv_pct,
+            "sed": self.sed,
+            "lsd": self.lsd,
+            "alpha": self.alpha,
+            "relative_efficiency": self.relative_efficiency,
+            "sum_of_squares": self.provenance.sum_of_squares,
+            "inference": self.inference,
+        }
+
+    def _repr_html_(self) -> str:
+        table_html = self.table.to_html(index=False, float_format=lambda v: f"{v:.6g}", na_rep="")
+        footer = ", ".join(
+            f"{k} = {v:.6g}" if isinstance(v, float) else f"{k} = {v}"
+            for k, v in self.summary().items()
+            if v is not None
+        )
+        return (
+            f"<p><b>ANOVA</b> {html.escape(self.provenance.model)} "
+            f"({html.escape(self.provenance.design)})</p>"
+            f"{table_html}<p>{html.escape(footer)}</p>"
+        )
+
+
+def _unreplicated_note(model: DesignFit) -> str:
+    k = len(model.levels)
+    needed = 2
+    while (k - 1) * (needed - 1) < 10 and needed < 100:
+        needed += 1
+    return (
+        f"no error degrees of freedom ({model.n_obs} plots, {model.rank} model parameters): "
+        "with one plot per treatment the plot-to-plot variation cannot be separated from "
+        "treatment effects, so F-tests, p-values, SED and LSD are not available; compare "
+        "treatments descriptively (difference and % of control) only. A replicated trial "
+        f"with {k} treatments needs at least {needed} blocks (replicates) for >= 10 error df."
+    )
+
+
+def anova(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str,
+    block: str | None = None,
+    design: str = "rcbd",
+    row: str | None = None,
+    column: str | None = None,
+    alpha: float = 0.05,
+) -> AnovaResult:
+    r"""Analysis of variance of a CRD, RCBD or Latin-square trial.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long data, one row per plot; a blank response is a missing plot.
+    response : str
+        Response column, e.g. ``"yield_kg_ha"``.
+    treatment : str
+        Treatment column.
+    block : str, optional
+        Block column (required for ``design="rcbd"``).
+    design : {"crd", "rcbd", "latin"}
+        Field design; see :func:`yieldtrial.stats.model.fit`.
+    row, column : str, optional
+        Row and column factors of a Latin square.
+    alpha : float
+        Significance level of the LSD, in (0, 1).
+
+    Returns
+    -------
+    AnovaResult
+        ``.table`` with columns ``source, df, sum_sq, mean_sq, f, p_value``
+        (rows: RCBD ``block, treatment, residual``; CRD ``treatment, residual``;
+        Latin ``row, column, treatment, residual``, named by the columns), plus
+        ``grand_mean``, ``mse``, ``df_error``, ``cv_pct``, ``sed``, ``lsd``,
+        ``relative_efficiency`` and ``provenance``.
+
+    Raises
+    ------
+    DataValidationError
+        As :func:`yieldtrial.stats.model.fit`, or alpha outside (0, 1).
+
+    Notes
+    -----
+    Sums of squares are type II: each factor adjusted for the others, computed
+    as :math:`\lVert P_{full} y - P_{reduced} y \rVert^2` from two
+    least-squares projections of the centred response.  With balanced data they
+    equal the sequential (textbook) sums of squares, and the provenance says
+    which case applies.  An unreplicated trial (no error df) gives NaN F and
+    p-values and an explanatory :attr:`AnovaResult.inference`; it never raises.
+    CV :math:`= 100\sqrt{MSE}/\bar y` [1]_.
+
+    References
+    ----------
+    .. [1] Gomez, K.A. and Gomez, A.A. (1984). Statistical Procedures for
+       Agricultural Research, 2nd ed. Wiley, ch. 2 (Tables 2.2 and 2.6).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"treatment": list("ABCABC"), "block": list("111222"),
+    ...                    "y": [10.0, 12.0, 17.0, 14.0, 18.0, 21.0]})
+    >>> res = anova(df, response="y", treatment="treatment", block="block")
+    >>> res.table[["source", "df", "sum_sq"]].round(4).to_dict("list")
+    {'source': ['block', 'treatment', 'residual'], 'df': [1, 2, 2],
+     'sum_sq': [32.6667, 49.3333, 1.3333]}
+    >>> round(res.cv_pct, 2), res.provenance.sum_of_squares
+    (5.32, 'sequential (balanced: equal to type II)')
+    """
+    from scipy import stats
+
+    if not (isinstance(alpha, float | int) and 0.0 < float(alpha) < 1.0):
+        raise DataValidationError(f"alpha must be in (0, 1), e.g. 0.05; got {alpha!r}.")
+    alpha = float(alpha)
+    model = fit(
+        data,
+        response=response,
+        treatment=treatment,
+        block=block,
+        design=design,
+        row=row,
+        column=column,
+    )
+    ss = term_sums_of_squares(model)
+    balanced = is_balanced(model)
+    df_error = model.df_error
+    y = model.centred_response
+    rss = float(model.residuals.to_numpy() @ model.residuals.to_numpy())
+    scale = float(y @ y) / max(y.size, 1)
+    zero_error = df_error > 0 and not (rss > 1e-24 * scale * df_error)
+    mse = model.mse
+
+    order: list[Term] = [t for t in model.terms if t != (treatment,)] + [(treatment,)]
+    records: list[dict[str, Any]] = []
+    for term in order:
+        df_t, ss_t = ss[term]
+        ms_t = ss_t / df_t if df_t > 0 else float("nan")
+        if df_error > 0 and not zero_error and df_t > 0:
+            f_t = ms_t / mse
+            p_t = float(stats.f.sf(f_t, df_t, df_error))
+        else:
+            f_t, p_t = float("nan"), float("nan")
+        records.append(
+            {
+                "source": ":".join(term),
+                "df": int(df_t),
+                "sum_sq": ss_t,
+                "mean_sq": ms_t,
+                "f": f_t,
+                "p_value": p_t,
+            }
+        )
+    records.append(
+        {
+            "source": "residual",
+            "df": int(df_error),
+            "sum_sq": rss,
+            "mean_sq": mse,
+            "f": float("nan"),
+            "p_value": float("nan"),
+        }
+    )
+    table = pd.DataFrame.from_records(records, columns=list(ANOVA_COLUMNS))
+    table["df"] = table["df"].astype("int64")
+    table["source"] = table["source"].astype(object)
+
+    grand_mean = model.grand_mean
+    cv_pct = 100.0 * np.sqrt(mse) / grand_mean if df_error > 0 and grand_mean != 0 else float("nan")
+
+    inference: str | None = None
+    if df_error == 0:
+        inference = _unreplicated_note(model)
+        sed, sed_method, lsd = float("nan"), "not available (no error df)", float("nan")
+    else:
+        if balanced:
+            r = int(model.n[0])
+            sed = float(np.sqrt(2.0 * mse / r))
+            sed_method = f"sqrt(2 MSE / r), r = {r} (balanced)"
+        else:
+            cov = model.lsmeans_cov
+            k = cov.shape[0]
+            pair_sed = [
+                np.sqrt(max(cov[i, i] + cov[j, j] - 2.0 * cov[i, j], 0.0))
+                for i, j in combinations(range(k), 2)
+            ]
+            sed = float(np.mean(pair_sed)) if pair_sed else float("nan")
+            sed_method = (
+                "mean over all treatment pairs of the SED from the LS-mean covariance "
+                "(unbalanced data: SEDs differ between pairs)"
+            )
+        lsd = float(stats.t.ppf(1.0 - alpha / 2.0, df_error) * sed)
+        if zero_error:
+            inference = (
+                "the error variance is zero (every plot is fitted exactly), so F-tests and "
+                "p-values are not defined; check for duplicated or constructed data."
+            )
+
+    nuisance_terms = [t for t in order if t != (treatment,)]
+    if design == "crd":
+        efficiency: float | None = None
+    else:
+        nuisance = [(ss[t][0], ss[t][1] / ss[t][0]) for t in nuisance_terms if ss[t][0] > 0]
+        efficiency = relative_efficiency(
+            nuisance, df_treatment=ss[(treatment,)][0], df_error=df_error, mse=mse
+        )
+        if not np.isfinite(efficiency):
+            efficiency = None
+
+    provenance = Provenance(
+        design=model.design,
+        model=model.formula,
+        error_term="residual",
+        df_error=float(df_error),
+        test="F",
+        alpha=alpha,
+        adjustment=None,
+        sum_of_squares=SEQUENTIAL_BALANCED if balanced else TYPE_II,
+    )
+    table.attrs["provenance"] = provenance.to_dict()
+    return AnovaResult(
+        table=table,
+        grand_mean=grand_mean,
+        mse=mse,
+        df_error=df_error,
+        cv_pct=float(cv_pct),
+        sed=sed,
+        sed_method=sed_method,
+        lsd=lsd,
+        alpha=alpha,
+        relative_efficiency=efficiency,
+        provenance=provenance,
+        fit=model,
+        inference=inference,
+        balanced=balanced,
+    )

@@ -1,0 +1,776 @@
+"""Comparisons of least-squares means: treatment vs control(s) and all pairs.
+
+Every comparison starts from a :class:`~yieldtrial.stats.results.MeansModel` (the LS-means of
+the design model, their covariance and the error df), never from raw plots, so blocks and
+missing plots are accounted for by the model.  The data-level functions
+(:func:`compare_to_control`, :func:`pairwise`) fit the design model first
+(:func:`yieldtrial.stats.model.fit`) and then call the MeansModel-level functions
+(:func:`compare_means_to_control`, :func:`pairwise_means`).
+
+Column names follow one rule: quantities in the response's unit carry the unit suffix of the
+response (``yield_kg_ha`` -> ``difference_kg_ha``, ``ci_low_kg_ha``; a response without a
+recognised unit suffix, e.g. ``y``, gives plain ``difference``, ``ci_low``); percentages end in
+``_pct``.  ``df.attrs`` holds ``provenance`` (design, model, error term, df, test, alpha,
+adjustment, version), ``response`` and ``unit``.
+
+When the design leaves no error variance (one plot per treatment: ``df == 0``), or the error
+variance is zero, the tables are descriptive only: differences and percentages are given,
+p-values, confidence limits and verdicts are missing, and the ``inference`` column says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats.distributions import (
+    ALTERNATIVES,
+    dunnett_critical_value,
+    dunnett_pvalues,
+    tukey_critical_value,
+    tukey_pvalues,
+)
+from yieldtrial.stats.results import MeansModel
+
+__all__ = [
+    "CONTROL_METHODS",
+    "PAIRWISE_METHODS",
+    "compare_means_to_control",
+    "compare_to_control",
+    "pairwise",
+    "pairwise_means",
+    "treatment_f_test",
+]
+
+#: Methods of :func:`compare_to_control`: single-step Dunnett, unadjusted t, Bonferroni, Holm.
+CONTROL_METHODS: tuple[str, ...] = ("dunnett", "t", "bonferroni", "holm")
+
+#: Methods of :func:`pairwise`: Tukey-Kramer, Fisher's LSD, Bonferroni, Holm.
+PAIRWISE_METHODS: tuple[str, ...] = ("tukey", "lsd", "bonferroni", "holm")
+
+#: Unit suffixes recognised at the end of a response name (longest match wins).
+UNIT_SUFFIXES: tuple[str, ...] = (
+    "kg_ha", "t_ha", "kg_mu", "jin_mu", "bu_ac", "lb_ac", "g_m2", "kg_m2", "kg_plot",
+    "g_plot", "kg", "g", "t", "pct", "fraction", "m2", "ha", "cm", "mm", "m",
+)  # fmt: skip
+
+#: Label of the ``inference`` column when p-values come from the design model.
+INFERENCE_OK = "design-model"
+
+#: CV and difference used to state the replicates an unreplicated trial would need.
+UNREPLICATED_ASSUMED_CV_PCT = 8.0
+UNREPLICATED_TARGET_DIFFERENCE_PCT = 10.0
+
+_ADJUSTMENT_LABEL = {
+    "dunnett": "single-step (Dunnett, multivariate t)",
+    "t": "none",
+    "lsd": "none",
+    "bonferroni": "bonferroni",
+    "holm": "holm (step-down)",
+    "tukey": "single-step (Tukey-Kramer, studentized range)",
+}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def unit_suffix(response: str) -> str:
+    """Unit suffix (with leading underscore) of a response name, or ``""``.
+
+    Examples
+    --------
+    >>> unit_suffix("yield_kg_ha"), unit_suffix("y"), unit_suffix("protein_pct")
+    ('_kg_ha', '', '_pct')
+    """
+    for unit in sorted(UNIT_SUFFIXES, key=len, reverse=True):
+        if response.endswith("_" + unit) and len(response) > len(unit) + 1:
+            return "_" + unit
+    return ""
+
+
+def inference_status(mm: MeansModel) -> str:
+    """``"design-model"`` when p-values can be computed, else the reason they cannot.
+
+    Parameters
+    ----------
+    mm : MeansModel
+        LS-means with covariance and error df.
+
+    Returns
+    -------
+    str
+        The value of the ``inference`` column of comparison tables.
+    """
+    if not np.isfinite(mm.df) or mm.df <= 0 or not np.isfinite(mm.mse):
+        needed = _replicates_hint(len(mm.levels), mm.design)
+        return (
+            "unreplicated: no error variance (error df = 0, e.g. one plot per treatment); "
+            "differences are descriptive and no significance can be claimed; "
+            f"{needed}"
+        )
+    cov = np.asarray(mm.cov, dtype=float)
+    if not np.all(np.isfinite(cov)):
+        return "no inference: the covariance of the LS-means is undefined"
+    if mm.mse <= 0.0 or np.all(np.diag(cov) <= 0.0):
+        return (
+            "no inference: the error variance is zero (every residual is 0), "
+            "so no test statistic is defined"
+        )
+    return INFERENCE_OK
+
+
+def _replicates_hint(n_treatments: int, design: str) -> str:
+    from yieldtrial.stats.power import replicates_needed
+
+    k = max(int(n_treatments), 2)
+    dsg = design if design in ("crd", "rcbd") else "rcbd"
+    try:
+        r = replicates_needed(
+            cv_pct=UNREPLICATED_ASSUMED_CV_PCT,
+            difference_pct=UNREPLICATED_TARGET_DIFFERENCE_PCT,
+            n_treatments=k,
+            design=dsg,
+            comparison="dunnett",
+        )
+    except DataValidationError:  # pragma: no cover - only when max_replicates is too small
+        return "a replicated trial is needed"
+    return (
+        f"a trial needs at least {r} replicates per treatment ({dsg.upper()}, {k} treatments) "
+        f"to detect a {UNREPLICATED_TARGET_DIFFERENCE_PCT:g} % difference from the control with "
+        f"80 % power at alpha 0.05 (Dunnett), assuming a CV of "
+        f"{UNREPLICATED_ASSUMED_CV_PCT:g} %"
+    )
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise DataValidationError(
+            f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}"
+        )
+
+
+def _check_level(value: float, name: str) -> None:
+    if not (isinstance(value, int | float) and 0.0 < float(value) < 1.0):
+        raise DataValidationError(f"{name} must be a number in (0, 1); got {value!r}")
+
+
+def _controls(mm: MeansModel, control: str | Sequence[str]) -> list[str]:
+    items = [control] if isinstance(control, str) else [str(c) for c in control]
+    if not items:
+        raise DataValidationError("control must name at least one treatment level")
+    for c in items:
+        if str(c) not in mm.levels:
+            raise DataValidationError(
+                f"control {c!r} is not a level of {mm.factor!r}; levels: "
+                f"{', '.join(mm.levels)}. Pass one of these as control="
+            )
+    return list(dict.fromkeys(str(c) for c in items))
+
+
+def _holm(p: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjusted p-values (NaN kept)."""
+    out = np.full(p.shape, np.nan)
+    ok = np.flatnonzero(~np.isnan(p))
+    m = ok.size
+    if m == 0:
+        return out
+    order = ok[np.argsort(p[ok], kind="stable")]
+    adjusted = np.minimum(1.0, (m - np.arange(m)) * p[order])
+    out[order] = np.maximum.accumulate(adjusted)
+    return out
+
+
+def _t_pvalues(t: np.ndarray, df: float, alternative: str) -> np.ndarray:
+    from scipy import stats
+
+    if alternative == "two-sided":
+        return np.asarray(np.minimum(1.0, 2.0 * stats.t.sf(np.abs(t), df)), dtype=float)
+    if alternative == "greater":
+        return np.asarray(stats.t.sf(t, df), dtype=float)
+    return np.asarray(stats.t.cdf(t, df), dtype=float)
+
+
+def _adjust(
+    method: str,
+    t: np.ndarray,
+    corr: np.ndarray,
+    df: float,
+    alternative: str,
+    confidence: float,
+    *,
+    need_critical: bool = True,
+) -> tuple[np.ndarray, np.ndarray, float, str]:
+    """Unadjusted p, adjusted p, critical value and accuracy note for a family of t tests."""
+    from scipy import stats
+
+    p = _t_pvalues(t, df, alternative)
+    m = t.size
+    alpha = 1.0 - confidence
+    sides = 2.0 if alternative == "two-sided" else 1.0
+    note = "exact"
+    if method == "dunnett":
+        p_adj, acc = dunnett_pvalues(t, corr, df, alternative=alternative)
+        crit, acc_c = float("nan"), acc
+        if need_critical:
+            crit, acc_c = dunnett_critical_value(
+                corr, df, alternative=alternative, confidence=confidence
+            )
+        if acc.method == "qmc" or acc_c.method == "qmc":
+            err = max(acc.abs_error, acc_c.abs_error)
+            note = f"quasi-Monte Carlo multivariate t (seeded), abs. error <= {err:.1e}"
+        else:
+            note = "exact (product-form correlation, 1-D integration), abs. error < 1e-6"
+    elif method in ("t", "lsd"):
+        p_adj = p.copy()
+        crit = float(stats.t.isf(alpha / sides, df))
+    elif method == "bonferroni":
+        p_adj = np.minimum(1.0, m * p)
+        crit = float(stats.t.isf(alpha / (sides * m), df))
+    else:  # holm
+        p_adj = _holm(p)
+        crit = float(stats.t.isf(alpha / (sides * m), df))
+    return p, np.asarray(p_adj, dtype=float), crit, note
+
+
+def _interval(
+    estimate: np.ndarray, se: np.ndarray, crit: float, alternative: str
+) -> tuple[np.ndarray, np.ndarray]:
+    low = estimate - crit * se
+    high = estimate + crit * se
+    if alternative == "greater":
+        high = np.full(estimate.shape, np.inf)
+    elif alternative == "less":
+        low = np.full(estimate.shape, -np.inf)
+    return low, high
+
+
+def _pct(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    out = np.full(np.broadcast(values, reference).shape, np.nan)
+    ok = np.broadcast_to(reference > 0, out.shape)
+    vals = np.broadcast_to(values, out.shape)
+    refs = np.broadcast_to(reference, out.shape)
+    out[ok] = 100.0 * vals[ok] / refs[ok]
+    return out
+
+
+def _family_corr(cov: np.ndarray) -> np.ndarray:
+    sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    corr = cov / np.outer(sd, sd)
+    np.fill_diagonal(corr, 1.0)
+    return np.asarray(corr)
+
+
+def treatment_f_test(mm: MeansModel) -> tuple[float, float, float]:
+    """Wald F test that all LS-means are equal (the treatment F test of the design model).
+
+    Parameters
+    ----------
+    mm : MeansModel
+        LS-means with covariance and error df.
+
+    Returns
+    -------
+    tuple of float
+        ``(f, df_numerator, p_value)``; NaN when there is no error variance.
+
+    Notes
+    -----
+    With contrasts ``C`` of successive differences, ``F = (Cb)' (C V C')^{-1} (Cb) / (k - 1)``
+    on ``(k - 1, df)`` degrees of freedom; for the additive CRD/RCBD models this equals the
+    type II (= type III) F test of the treatment in the ANOVA table.
+
+    Examples
+    --------
+    >>> mm = MeansModel("t", ("a", "b"), np.array([1.0, 3.0]), np.eye(2), 10.0,
+    ...                 np.array([2, 2]), 2.0, "residual", "crd", "y ~ t", "y")
+    >>> f, df1, p = treatment_f_test(mm)
+    >>> round(f, 6), df1
+    (2.0, 1.0)
+    """
+    from scipy import stats
+
+    k = len(mm.levels)
+    if k < 2 or inference_status(mm) != INFERENCE_OK:
+        return float("nan"), float(max(k - 1, 0)), float("nan")
+    c = np.zeros((k - 1, k))
+    c[np.arange(k - 1), np.arange(k - 1)] = 1.0
+    c[np.arange(k - 1), np.arange(1, k)] = -1.0
+    est = c @ mm.estimates
+    v = c @ mm.cov @ c.T
+    f = float(est @ np.linalg.solve(v, est)) / (k - 1)
+    return f, float(k - 1), float(stats.f.sf(f, k - 1, mm.df))
+
+
+def _attach(
+    frame: pd.DataFrame, mm: MeansModel, provenance: dict[str, Any], **extra: Any
+) -> pd.DataFrame:
+    frame.attrs["provenance"] = provenance
+    frame.attrs["response"] = mm.response
+    frame.attrs["unit"] = unit_suffix(mm.response).lstrip("_") or None
+    frame.attrs.update(extra)
+    return frame
+
+
+# --------------------------------------------------------------------------- vs control
+
+
+def compare_means_to_control(
+    mm: MeansModel,
+    *,
+    control: str | Sequence[str],
+    method: str = "dunnett",
+    alternative: str = "two-sided",
+    confidence: float = 0.95,
+    margin_pct: float | None = None,
+) -> pd.DataFrame:
+    r"""Compare every treatment's LS-mean with the control(s) (Dunnett by default).
+
+    Parameters
+    ----------
+    mm : MeansModel
+        LS-means, covariance and error df of the design model
+        (``fit(...).means_model()``).
+    control : str or sequence of str
+        Control level(s).  With several controls each treatment is compared with each
+        control; the family of one control is every non-control level against it, and the
+        adjustment is made within that family.
+    method : {"dunnett", "t", "bonferroni", "holm"}
+        Multiplicity adjustment within each control's family.  ``"dunnett"``: single-step
+        multivariate t using the contrasts' correlation; ``"t"``: none.
+    alternative : {"two-sided", "greater", "less"}
+        ``"greater"``: H1 treatment > control.
+    confidence : float
+        Confidence level of the (simultaneous) intervals; ``1 - confidence`` is the
+        family-wise significance level.
+    margin_pct : float, optional
+        Non-inferiority margin in % of the control mean; adds the ``noninferior`` verdict.
+
+    Returns
+    -------
+    DataFrame
+        One row per (control, treatment) pair, columns (``<u>`` is the response's unit
+        suffix, e.g. ``_kg_ha``, or empty):
+
+        ``treatment, control, n_treatment, n_control, mean_treatment<u>, mean_control<u>,
+        difference<u>, se<u>, difference_pct, ci_low<u>, ci_high<u>, ci_low_pct, ci_high_pct,
+        statistic, df, p_value, p_value_adjusted, method, alternative, confidence,
+        margin_pct, noninferiority_statistic, noninferiority_p_value_adjusted, noninferior,
+        superior, inference``.
+
+        ``difference = mean_treatment - mean_control``; ``statistic`` is its t;
+        ``p_value`` is unadjusted, ``p_value_adjusted`` adjusted by ``method``.
+        ``*_pct`` columns are the difference and its confidence limits divided by the
+        control's LS-mean (x 100; NaN when that mean is not positive); the control mean is
+        treated as fixed in this scaling.  ``attrs["provenance"]`` records design, model,
+        error term, df, test, alpha, adjustment and version; ``attrs["accuracy"]`` the
+        accuracy of the Dunnett probabilities.
+
+    Raises
+    ------
+    DataValidationError
+        Unknown control, method or alternative; confidence outside (0, 1); negative margin.
+
+    Notes
+    -----
+    Each contrast is :math:`\hat\mu_T - \hat\mu_C` with standard error
+    :math:`\sqrt{w' V w}` from the LS-means covariance :math:`V`, and
+    :math:`t = \text{difference} / se` on the design's error df.  Dunnett's single-step
+    adjusted p-value is :math:`P(\max_j |T_j| \ge |t_i|)` for the multivariate t with the
+    contrasts' correlation ([1]_; computed in :mod:`yieldtrial.stats.distributions`).  Holm
+    intervals are the (conservative) Bonferroni intervals.
+
+    Non-inferiority (margin :math:`m` %) tests :math:`H_0: \mu_T \le (1 - m/100)\,\mu_C`
+    through the contrast :math:`w = e_T - (1 - m/100)\,e_C`, whose estimate is
+    :math:`\text{difference} + (m/100)\hat\mu_C` and standard error
+    :math:`\sqrt{w' V w}` (this accounts for the uncertainty of the control mean);
+    the statistic :math:`w'\hat\mu / \sqrt{w'Vw}` is referred to the one-sided version of
+    ``method`` within the family.  ``noninferior`` / ``superior`` (superiority:
+    :math:`H_0: \mu_T \le \mu_C`) are True when that adjusted one-sided p-value is below
+    :math:`(1 - \text{confidence})/2` for two-sided tables (the usual CI convention) or
+    :math:`1 - \text{confidence}` for one-sided ones; NA for ``alternative="less"`` and
+    when there is no error variance.
+
+    References
+    ----------
+    .. [1] Dunnett, C. W. (1955). A multiple comparison procedure for comparing several
+       treatments with a control. JASA 50, 1096-1121.
+
+    Examples
+    --------
+    >>> mm = MeansModel("treatment", ("CK", "A", "B"), np.array([100.0, 104.0, 112.0]),
+    ...                 np.eye(3) * 4.0, 12.0, np.array([4, 4, 4]), 16.0, "residual",
+    ...                 "rcbd", "yield_kg_ha ~ treatment + block", "yield_kg_ha")
+    >>> out = compare_means_to_control(mm, control="CK")
+    >>> print(out[["treatment", "difference_kg_ha", "difference_pct"]].to_string(index=False))
+    treatment  difference_kg_ha  difference_pct
+            A               4.0             4.0
+            B              12.0            12.0
+    """
+    _check_choice("method", method, CONTROL_METHODS)
+    _check_choice("alternative", alternative, ALTERNATIVES)
+    _check_level(confidence, "confidence")
+    if margin_pct is not None and not (np.isfinite(margin_pct) and 0.0 <= margin_pct < 100.0):
+        raise DataValidationError(
+            f"margin_pct must be a percentage in [0, 100) of the control mean; got {margin_pct!r}"
+        )
+    controls = _controls(mm, control)
+    treatments = [lv for lv in mm.levels if lv not in controls]
+    if not treatments:
+        raise DataValidationError(
+            f"nothing to compare: every level of {mm.factor!r} is a control ({', '.join(controls)})"
+        )
+    status = inference_status(mm)
+    u = unit_suffix(mm.response)
+    one_sided_alpha = (1.0 - confidence) / (2.0 if alternative == "two-sided" else 1.0)
+    cov = np.asarray(mm.cov, dtype=float)
+    est_all = np.asarray(mm.estimates, dtype=float)
+    frames = []
+    notes: list[str] = []
+    for ctrl in controls:
+        ic = mm.index(ctrl)
+        idx = [mm.index(t) for t in treatments]
+        m = len(idx)
+        weights = np.zeros((m, len(mm.levels)))
+        weights[np.arange(m), idx] = 1.0
+        weights[:, ic] -= 1.0
+        diff = weights @ est_all
+        mean_t = est_all[idx]
+        mean_c = np.full(m, est_all[ic])
+        row: dict[str, Any] = {
+            "treatment": treatments,
+            "control": [ctrl] * m,
+            "n_treatment": np.asarray(mm.n)[idx].astype(int),
+            "n_control": np.full(m, int(np.asarray(mm.n)[ic])),
+            f"mean_treatment{u}": mean_t,
+            f"mean_control{u}": mean_c,
+            f"difference{u}": diff,
+            "difference_pct": _pct(diff, mean_c),
+        }
+        nan = np.full(m, np.nan)
+        se = p = p_adj = low = high = ni_t = ni_p = nan
+        noninferior: list[Any] = [pd.NA] * m
+        superior: list[Any] = [pd.NA] * m
+        if status == INFERENCE_OK:
+            vcov = weights @ cov @ weights.T
+            se = np.sqrt(np.clip(np.diag(vcov), 0.0, None))
+            t = diff / se
+            corr = _family_corr(vcov)
+            p, p_adj, crit, note = _adjust(method, t, corr, mm.df, alternative, confidence)
+            notes.append(note)
+            low, high = _interval(diff, se, crit, alternative)
+            if alternative != "less":
+                _, sup_p, _, _ = _adjust(
+                    method, t, corr, mm.df, "greater", 0.95, need_critical=False
+                )
+                superior = list(sup_p < one_sided_alpha)
+                if margin_pct is not None:
+                    w_ni = weights.copy()
+                    w_ni[:, ic] = -(1.0 - margin_pct / 100.0)
+                    v_ni = w_ni @ cov @ w_ni.T
+                    ni_t = (w_ni @ est_all) / np.sqrt(np.diag(v_ni))
+                    _, ni_p, _, _ = _adjust(
+                        method,
+                        ni_t,
+                        _family_corr(v_ni),
+                        mm.df,
+                        "greater",
+                        0.95,
+                        need_critical=False,
+                    )
+                    noninferior = list(ni_p < one_sided_alpha)
+        row.update(
+            {
+                f"se{u}": se,
+                f"ci_low{u}": low,
+                f"ci_high{u}": high,
+                "ci_low_pct": _pct(low, mean_c),
+                "ci_high_pct": _pct(high, mean_c),
+                "statistic": diff / se if status == INFERENCE_OK else nan,
+                "df": np.full(m, float(mm.df)),
+                "p_value": p,
+                "p_value_adjusted": p_adj,
+                "method": [method] * m,
+                "alternative": [alternative] * m,
+                "confidence": np.full(m, float(confidence)),
+                "margin_pct": np.full(m, np.nan if margin_pct is None else float(margin_pct)),
+                "noninferiority_statistic": ni_t,
+                "noninferiority_p_value_adjusted": ni_p,
+                "noninferior": pd.array(noninferior, dtype="boolean"),
+                "superior": pd.array(superior, dtype="boolean"),
+                "inference": [status] * m,
+            }
+        )
+        frames.append(pd.DataFrame(row))
+    out = pd.concat(frames, ignore_index=True)
+    columns = [
+        "treatment", "control", "n_treatment", "n_control", f"mean_treatment{u}",
+        f"mean_control{u}", f"difference{u}", f"se{u}", "difference_pct", f"ci_low{u}",
+        f"ci_high{u}", "ci_low_pct", "ci_high_pct", "statistic", "df", "p_value",
+        "p_value_adjusted", "method", "alternative", "confidence", "margin_pct",
+        "noninferiority_statistic", "noninferiority_p_value_adjusted", "noninferior",
+        "superior", "inference",
+    ]  # fmt: skip
+    out = out[columns]
+    prov = mm.provenance(
+        test=f"{method} vs control ({alternative})",
+        alpha=round(1.0 - confidence, 12),
+        adjustment=_ADJUSTMENT_LABEL[method]
+        + (" within each control's family" if len(controls) > 1 else ""),
+    ).to_dict()
+    accuracy = notes[0] if notes else "not applicable"
+    if notes and any(n != notes[0] for n in notes):
+        accuracy = "; ".join(dict.fromkeys(notes))
+    return _attach(out, mm, prov, accuracy=accuracy, controls=tuple(controls))
+
+
+def compare_to_control(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str,
+    control: str | Sequence[str],
+    block: str | None = None,
+    design: str = "rcbd",
+    method: str = "dunnett",
+    alternative: str = "two-sided",
+    confidence: float = 0.95,
+    margin_pct: float | None = None,
+) -> pd.DataFrame:
+    """Fit the design model and compare every treatment with the control(s).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long data, one row per plot.
+    response : str
+        Response column, e.g. ``"yield_kg_ha"``.
+    treatment : str
+        Treatment column.
+    control : str or sequence of str
+        Control level(s).
+    block : str, optional
+        Block column (required for ``design="rcbd"``).
+    design : str
+        Design key passed to :func:`yieldtrial.stats.model.fit` (``"crd"``, ``"rcbd"``, ...).
+    method, alternative, confidence, margin_pct
+        See :func:`compare_means_to_control`.
+
+    Returns
+    -------
+    DataFrame
+        See :func:`compare_means_to_control`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"treatment": ["CK", "A", "B"] * 2, "block": list("111222"),
+    ...                    "yield_kg_ha": [100.0, 110.0, 120.0, 104.0, 112.0, 126.0]})
+    >>> out = compare_to_control(df, response="yield_kg_ha", treatment="treatment",
+    ...                          control="CK", block="block")
+    >>> out["difference_kg_ha"].tolist(), out["df"].tolist()
+    ([9.0, 21.0], [2.0, 2.0])
+    """
+    from yieldtrial.stats.model import fit
+
+    mm = fit(data, response=response, treatment=treatment, block=block, design=design)
+    return compare_means_to_control(
+        mm.means_model(),
+        control=control,
+        method=method,
+        alternative=alternative,
+        confidence=confidence,
+        margin_pct=margin_pct,
+    )
+
+
+# --------------------------------------------------------------------------- all pairs
+
+
+def pairwise_means(
+    mm: MeansModel,
+    *,
+    method: str = "tukey",
+    alpha: float = 0.05,
+    protected: bool = True,
+    anova_p: float | None = None,
+) -> pd.DataFrame:
+    r"""All pairwise comparisons of LS-means on the design model's error.
+
+    Parameters
+    ----------
+    mm : MeansModel
+        LS-means, covariance and error df of the design model.
+    method : {"tukey", "lsd", "bonferroni", "holm"}
+        ``"tukey"``: Tukey-Kramer (studentized range); ``"lsd"``: Fisher's least
+        significant difference (unadjusted t); ``"bonferroni"``, ``"holm"``: adjusted t.
+    alpha : float
+        Significance level (intervals have confidence ``1 - alpha``).
+    protected : bool
+        For ``"lsd"`` only: declare differences only when the treatment F test is
+        significant at ``alpha`` (Fisher's protected LSD).  The gate's outcome is in
+        ``attrs["gate_passed"]`` and in the provenance's ``test``.
+    anova_p : float, optional
+        p-value of the treatment F test to use for the gate; by default the Wald F test of
+        the LS-means (:func:`treatment_f_test`), equal to the ANOVA's treatment F test.
+
+    Returns
+    -------
+    DataFrame
+        One row per pair (in level order), columns (``<u>``: the response's unit suffix):
+        ``group1, group2, difference<u>, se<u>, statistic, df, p_value, p_value_adjusted,
+        ci_low<u>, ci_high<u>, reject, method, inference``.  ``difference`` is
+        ``mean(group1) - mean(group2)``; ``statistic`` is its t (Tukey's studentized
+        range is ``q = sqrt(2) |t|``); ``reject`` is ``p_value_adjusted < alpha`` (False for
+        every pair when the LSD gate failed; NA without error variance).
+        ``attrs["provenance"]``, ``attrs["gate_passed"]`` (LSD: bool; else None),
+        ``attrs["f_test"]`` (F, df1, df2, p).
+
+    Raises
+    ------
+    DataValidationError
+        Unknown method, alpha outside (0, 1), fewer than two levels.
+
+    Notes
+    -----
+    Tukey-Kramer: :math:`p = P(Q_{k,\nu} \ge |d| / \sqrt{\mathrm{Var}(d)/2})` and
+    intervals :math:`d \pm q_{1-\alpha;k,\nu} \sqrt{\mathrm{Var}(d)/2}` ([1]_, [2]_), with
+    :math:`\mathrm{Var}(d)` from the LS-means covariance and :math:`\nu` the design's error
+    df.  Holm intervals are the Bonferroni intervals.
+
+    References
+    ----------
+    .. [1] Tukey, J. W. (1953). The problem of multiple comparisons. Unpublished
+       manuscript; Kramer, C. Y. (1956). Biometrics 12, 307-310.
+    .. [2] Hsu, J. C. (1996). Multiple Comparisons: Theory and Methods. Chapman & Hall.
+
+    Examples
+    --------
+    >>> mm = MeansModel("t", ("a", "b", "c"), np.array([10.0, 12.0, 20.0]),
+    ...                 np.eye(3), 12.0, np.array([4, 4, 4]), 4.0, "residual", "crd",
+    ...                 "y ~ t", "y")
+    >>> print(pairwise_means(mm)[["group1", "group2", "reject"]].to_string(index=False))
+    group1 group2  reject
+         a      b   False
+         a      c    True
+         b      c    True
+    """
+    _check_choice("method", method, PAIRWISE_METHODS)
+    _check_level(alpha, "alpha")
+    k = len(mm.levels)
+    if k < 2:
+        raise DataValidationError(
+            f"pairwise comparisons need at least two levels of {mm.factor!r}; got {k}"
+        )
+    status = inference_status(mm)
+    u = unit_suffix(mm.response)
+    i_idx, j_idx = np.triu_indices(k, 1)
+    m = i_idx.size
+    weights = np.zeros((m, k))
+    weights[np.arange(m), i_idx] = 1.0
+    weights[np.arange(m), j_idx] = -1.0
+    diff = weights @ np.asarray(mm.estimates, dtype=float)
+    nan = np.full(m, np.nan)
+    se = t = p = p_adj = low = high = nan
+    reject: Any = pd.array([pd.NA] * m, dtype="boolean")
+    f_stat, df1, f_p = treatment_f_test(mm)
+    gate_p = f_p if anova_p is None else float(anova_p)
+    gate_passed: bool | None = None
+    if status == INFERENCE_OK:
+        vcov = weights @ np.asarray(mm.cov, dtype=float) @ weights.T
+        se = np.sqrt(np.clip(np.diag(vcov), 0.0, None))
+        t = diff / se
+        if method == "tukey":
+            p = _t_pvalues(t, mm.df, "two-sided")
+            p_adj = tukey_pvalues(np.sqrt(2.0) * np.abs(t), k, mm.df)
+            crit = tukey_critical_value(k, mm.df, alpha=alpha) / np.sqrt(2.0)
+        else:
+            adj = "t" if method == "lsd" else method
+            p, p_adj, crit, _ = _adjust(adj, t, np.eye(m), mm.df, "two-sided", 1.0 - alpha)
+        low, high = _interval(diff, se, crit, "two-sided")
+        rej = p_adj < alpha
+        if method == "lsd" and protected:
+            gate_passed = bool(gate_p < alpha)
+            if not gate_passed:
+                rej = np.zeros(m, dtype=bool)
+        reject = pd.array(rej, dtype="boolean")
+    out = pd.DataFrame(
+        {
+            "group1": [mm.levels[i] for i in i_idx],
+            "group2": [mm.levels[j] for j in j_idx],
+            f"difference{u}": diff,
+            f"se{u}": se,
+            "statistic": t,
+            "df": np.full(m, float(mm.df)),
+            "p_value": p,
+            "p_value_adjusted": p_adj,
+            f"ci_low{u}": low,
+            f"ci_high{u}": high,
+            "reject": reject,
+            "method": [method] * m,
+            "inference": [status] * m,
+        }
+    )
+    test = {"tukey": "Tukey-Kramer", "lsd": "Fisher LSD", "bonferroni": "t (Bonferroni)",
+            "holm": "t (Holm)"}[method]  # fmt: skip
+    if method == "lsd":
+        if protected:
+            test += (
+                f" (protected: treatment F test p = {gate_p:.4g}, "
+                f"gate {'passed' if gate_passed else 'not passed'})"
+                if gate_passed is not None
+                else " (protected; no F test without error variance)"
+            )
+        else:
+            test += " (unprotected)"
+    prov = mm.provenance(test=test, alpha=alpha, adjustment=_ADJUSTMENT_LABEL[method]).to_dict()
+    return _attach(
+        out,
+        mm,
+        prov,
+        gate_passed=gate_passed,
+        f_test={"f": f_stat, "df_numerator": df1, "df_denominator": float(mm.df), "p_value": f_p},
+        alpha=alpha,
+    )
+
+
+def pairwise(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str,
+    block: str | None = None,
+    design: str = "rcbd",
+    method: str = "tukey",
+    alpha: float = 0.05,
+    protected: bool = True,
+) -> pd.DataFrame:
+    """Fit the design model and compare all pairs of treatment LS-means.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long data, one row per plot.
+    response, treatment, block, design
+        See :func:`compare_to_control`.
+    method, alpha, protected
+        See :func:`pairwise_means`.
+
+    Returns
+    -------
+    DataFrame
+        See :func:`pairwise_means`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"treatment": list("ABCABC"), "y": [1.0, 2.0, 9.0, 1.2, 2.4, 9.5]})
+    >>> out = pairwise(df, response="y", treatment="treatment", design="crd")
+    >>> out["reject"].tolist()
+    [False, True, True]
+    """
+    from yieldtrial.stats.model import fit
+
+    mm = fit(data, response=response, treatment=treatment, block=block, design=design)
+    return pairwise_means(mm.means_model(), method=method, alpha=alpha, protected=protected)

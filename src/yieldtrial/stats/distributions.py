@@ -1,0 +1,426 @@
+"""Distributions behind the multiple comparisons: Dunnett's multivariate t, Tukey's range.
+
+Dunnett's procedure needs the distribution of the maximum (or maximum absolute value) of
+``k`` correlated t statistics sharing one variance estimate with ``df`` degrees of freedom.
+
+* When the correlation matrix has Dunnett's *product form* ``R[i, j] = lam[i] * lam[j]``
+  (always the case for comparisons of independent means with one control), the probability
+  is a two-dimensional integral, computed deterministically (Dunnett 1955, eq. 3; Hsu 1996,
+  sect. 3.1): an inner composite Gauss-Legendre rule over the standard normal variable and an
+  adaptive quadrature over the chi distribution of ``s / sigma``.  Absolute error is below
+  1e-9 (the tests check 1e-6 against published tables and an independent nested quadrature).
+* Otherwise (correlated LS-means, e.g. an RCBD with a missing plot) the probability comes
+  from :func:`scipy.stats.multivariate_t.cdf` (Genz's randomized quasi-Monte Carlo) run
+  with fixed seeds; the stated accuracy is three standard errors over the seeded replicates.
+
+Only public scipy distributions and quadrature are used.
+
+References
+----------
+.. [1] Dunnett, C. W. (1955). A multiple comparison procedure for comparing several
+   treatments with a control. *JASA* 50, 1096-1121. :doi:`10.1080/01621459.1955.10501294`
+.. [2] Hsu, J. C. (1996). *Multiple Comparisons: Theory and Methods*. Chapman & Hall.
+.. [3] Genz, A., Bretz, F. (2009). *Computation of Multivariate Normal and t Probabilities*.
+   Springer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "ALTERNATIVES",
+    "MvtProbability",
+    "dunnett_critical_value",
+    "dunnett_pvalues",
+    "max_t_exceedance",
+    "product_form_lambdas",
+    "tukey_critical_value",
+    "tukey_pvalues",
+]
+
+#: Valid ``alternative`` strings.
+ALTERNATIVES: tuple[str, ...] = ("two-sided", "greater", "less")
+
+#: Seeds of the quasi-Monte Carlo replicates used when the correlation is not of product form.
+QMC_SEEDS: tuple[int, ...] = (20240601, 20240602, 20240603, 20240604, 20240605)
+
+#: Points per QMC replicate.
+QMC_POINTS = 100_000
+
+_PRODUCT_FORM_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class MvtProbability:
+    """An exceedance probability of the maximum of correlated t statistics.
+
+    Attributes
+    ----------
+    value : float
+        The probability.
+    method : str
+        ``"exact-product-form"`` (deterministic quadrature) or ``"qmc"`` (seeded
+        quasi-Monte Carlo).
+    abs_error : float
+        Stated absolute accuracy (1e-9 for the quadrature; three standard errors over the
+        seeded replicates for QMC).
+    """
+
+    value: float
+    method: str
+    abs_error: float
+
+
+def product_form_lambdas(corr: np.ndarray, *, tol: float = _PRODUCT_FORM_TOL) -> np.ndarray | None:
+    """Return ``lam`` with ``corr[i, j] = lam[i] * lam[j]`` (i != j), or None if there is none.
+
+    Parameters
+    ----------
+    corr : ndarray, shape (k, k)
+        A correlation matrix.
+    tol : float
+        Largest accepted absolute deviation of ``lam[i] * lam[j]`` from ``corr[i, j]``.
+
+    Returns
+    -------
+    ndarray or None
+        The factors (each ``|lam| < 1``), or None when the matrix is not of product form.
+
+    Examples
+    --------
+    >>> r = np.array([[1.0, 0.5, 0.5], [0.5, 1.0, 0.5], [0.5, 0.5, 1.0]])
+    >>> product_form_lambdas(r).round(6).tolist()
+    [0.707107, 0.707107, 0.707107]
+    """
+    r = np.asarray(corr, dtype=float)
+    k = r.shape[0]
+    off = r - np.diag(np.diag(r))
+    if k == 1 or np.max(np.abs(off)) <= tol:
+        return np.zeros(k)
+    lam = np.zeros(k)
+    if k == 2:
+        rho = r[0, 1]
+        lam[:] = np.sqrt(abs(rho))
+        lam[1] *= np.sign(rho)
+    else:
+        for i in range(k):
+            others = [j for j in range(k) if j != i]
+            sub = np.abs(r[np.ix_(others, others)])
+            np.fill_diagonal(sub, -1.0)
+            a, b = np.unravel_index(np.argmax(sub), sub.shape)
+            j, m = others[a], others[b]
+            if abs(r[j, m]) <= tol:
+                lam[i] = 0.0
+                continue
+            square = r[i, j] * r[i, m] / r[j, m]
+            if square < -tol:
+                return None
+            lam[i] = np.sqrt(max(square, 0.0))
+        ref = int(np.argmax(np.abs(lam)))
+        signs = np.sign(r[ref])
+        signs[ref] = 1.0
+        signs[signs == 0] = 1.0
+        lam = lam * signs
+    if np.any(np.abs(lam) >= 1.0 - 1e-12):
+        return None
+    fitted = np.outer(lam, lam)
+    if np.max(np.abs((fitted - r)[~np.eye(k, dtype=bool)])) > tol:
+        return None
+    return lam
+
+
+def _gauss_legendre_nodes(lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Composite Gauss-Legendre nodes and weights for E over y ~ N(0, 1) on [-9, 9]."""
+    lam_max = float(np.max(np.abs(lam))) if lam.size else 0.0
+    scale = np.sqrt(max(1.0 - lam_max**2, 1e-12)) / max(lam_max, 1e-12)
+    width = min(1.0, max(scale, 0.02))
+    panels = int(np.ceil(18.0 / width))
+    x, w = np.polynomial.legendre.leggauss(20)
+    edges = np.linspace(-9.0, 9.0, panels + 1)
+    half = np.diff(edges) / 2.0
+    mid = (edges[:-1] + edges[1:]) / 2.0
+    nodes = (mid[:, None] + half[:, None] * x[None, :]).ravel()
+    weights = (half[:, None] * w[None, :]).ravel()
+    weights = weights * np.exp(-0.5 * nodes**2) / np.sqrt(2.0 * np.pi)
+    return nodes, weights
+
+
+def _complement_given_s(
+    s: float, c: float, lam: np.ndarray, two_sided: bool, nodes: np.ndarray, weights: np.ndarray
+) -> float:
+    """P(max T_i > c | s) (or max |T_i|) for the product-form normal, integrated over y."""
+    from scipy.special import log_ndtr, ndtr
+
+    root = np.sqrt(1.0 - lam**2)[:, None]
+    shift = lam[:, None] * nodes[None, :]
+    upper = (c * s - shift) / root
+    if two_sided:
+        lower = (-c * s - shift) / root
+        # q = P(outside [lower, upper]) per component, computed without cancellation
+        q = ndtr(-upper) + ndtr(lower)
+        with np.errstate(divide="ignore"):
+            log_inside = np.log1p(-np.clip(q, 0.0, 1.0))
+    else:
+        log_inside = log_ndtr(upper)
+    complement = -np.expm1(np.sum(log_inside, axis=0))
+    return float(np.dot(weights, complement))
+
+
+def _exact_exceedance(c: float, lam: np.ndarray, df: float, two_sided: bool) -> float:
+    """P(max_i T_i > c) (or max |T_i|) by the product-form integral."""
+    from scipy import integrate, special, stats
+
+    if c <= 0.0 and two_sided:
+        return 1.0
+    nodes, weights = _gauss_legendre_nodes(lam)
+    if not np.isfinite(df):
+        return _complement_given_s(1.0, c, lam, two_sided, nodes, weights)
+    dist = stats.chi(df, scale=1.0 / np.sqrt(df))
+
+    # density of s = sqrt(chi2_df / df)
+    log_norm = 0.5 * df * np.log(df / 2.0) + np.log(2.0) - float(special.gammaln(df / 2.0))
+
+    def integrand(s: float) -> float:
+        density = np.exp(log_norm + (df - 1.0) * np.log(s) - 0.5 * df * s * s)
+        return _complement_given_s(s, c, lam, two_sided, nodes, weights) * density
+
+    lo, hi = float(dist.ppf(1e-15)), float(dist.isf(1e-15))
+    breaks = [lo, float(dist.ppf(0.01)), float(dist.median()), float(dist.ppf(0.99)), hi]
+    total = 0.0
+    for a, b in zip(breaks[:-1], breaks[1:], strict=True):
+        if b > a:
+            part, _ = integrate.quad(integrand, a, b, epsabs=1e-12, epsrel=1e-10, limit=200)
+            total += part
+    # mass below lo: there s is tiny and the exceedance probability is ~1
+    total += float(dist.cdf(lo))
+    return float(min(max(total, 0.0), 1.0))
+
+
+def _qmc_exceedance(c: float, corr: np.ndarray, df: float, two_sided: bool) -> MvtProbability:
+    """P(max_i T_i > c) (or max |T_i|) by seeded quasi-Monte Carlo (Genz, via scipy)."""
+    from scipy import stats
+
+    k = corr.shape[0]
+    upper = np.full(k, c)
+    lower = -upper if two_sided else np.full(k, -np.inf)
+    dfv = df if np.isfinite(df) else 1e12
+    values = []
+    for seed in QMC_SEEDS:
+        inside = stats.multivariate_t.cdf(
+            upper,
+            shape=corr,
+            df=dfv,
+            lower_limit=lower,
+            maxpts=QMC_POINTS,
+            random_state=np.random.default_rng(seed),
+        )
+        values.append(1.0 - float(inside))
+    arr = np.asarray(values)
+    err = 3.0 * float(arr.std(ddof=1)) / np.sqrt(arr.size)
+    value = float(min(max(arr.mean(), 0.0), 1.0))
+    return MvtProbability(value=value, method="qmc", abs_error=max(err, 1e-7))
+
+
+def max_t_exceedance(
+    c: float, corr: np.ndarray, df: float, *, alternative: str = "two-sided"
+) -> MvtProbability:
+    """Probability that the maximum of correlated t statistics exceeds ``c``.
+
+    Parameters
+    ----------
+    c : float
+        Threshold.
+    corr : ndarray, shape (k, k)
+        Correlation matrix of the statistics' numerators.
+    df : float
+        Degrees of freedom of the shared variance estimate (``inf`` for a known variance).
+    alternative : {"two-sided", "greater", "less"}
+        ``"two-sided"``: P(max |T_i| >= c); ``"greater"``: P(max T_i >= c);
+        ``"less"``: P(min T_i <= -c), which equals the ``"greater"`` value.
+
+    Returns
+    -------
+    MvtProbability
+        Value, method and stated absolute accuracy.
+
+    Examples
+    --------
+    One comparison reduces to Student's t:
+
+    >>> round(max_t_exceedance(2.228139, np.eye(1), 10).value, 6)
+    0.05
+    """
+    _check_alternative(alternative)
+    r = np.atleast_2d(np.asarray(corr, dtype=float))
+    two_sided = alternative == "two-sided"
+    lam = product_form_lambdas(r)
+    if lam is not None:
+        value = _exact_exceedance(float(c), lam, float(df), two_sided)
+        return MvtProbability(value=value, method="exact-product-form", abs_error=1e-9)
+    return _qmc_exceedance(float(c), r, float(df), two_sided)
+
+
+def dunnett_pvalues(
+    statistics: np.ndarray, corr: np.ndarray, df: float, *, alternative: str = "two-sided"
+) -> tuple[np.ndarray, MvtProbability]:
+    """Single-step (Dunnett) adjusted p-values of correlated t statistics.
+
+    Parameters
+    ----------
+    statistics : ndarray, shape (k,)
+        Observed t statistics (estimate / standard error).
+    corr : ndarray, shape (k, k)
+        Correlation matrix of the contrasts.
+    df : float
+        Error degrees of freedom.
+    alternative : {"two-sided", "greater", "less"}
+        Direction of the alternative hypotheses.
+
+    Returns
+    -------
+    p_values : ndarray, shape (k,)
+        ``P(max_j T_j >= t_i)`` under the global null (with ``|.|`` when two-sided).
+    accuracy : MvtProbability
+        Method and the worst stated absolute accuracy (``value`` is the smallest p-value).
+
+    Examples
+    --------
+    Dunnett (1955, Table 1) blood counts, drug B against the control (R multcomp: 0.0058254):
+
+    >>> rho = 1 / np.sqrt((1 + 6 / 4) * (1 + 6 / 5))  # n = 6 (control), 4 (A), 5 (B)
+    >>> p, _ = dunnett_pvalues(np.array([0.85703, 3.69375]),
+    ...                        np.array([[1.0, rho], [rho, 1.0]]), 12)
+    >>> round(float(p[1]), 5)
+    0.00583
+    """
+    _check_alternative(alternative)
+    t = np.asarray(statistics, dtype=float)
+    if alternative == "two-sided":
+        thresholds = np.abs(t)
+    elif alternative == "greater":
+        thresholds = t
+    else:
+        thresholds = -t
+    out = np.full(t.shape, np.nan)
+    methods: list[MvtProbability] = []
+    for i, c in enumerate(thresholds):
+        if np.isnan(c):
+            continue
+        if alternative != "two-sided" and c <= -40.0:
+            out[i] = 1.0
+            continue
+        prob = max_t_exceedance(float(c), corr, df, alternative=alternative)
+        out[i] = prob.value
+        methods.append(prob)
+    if not methods:
+        return out, MvtProbability(np.nan, "none", np.nan)
+    worst = max(methods, key=lambda m: m.abs_error)
+    return out, MvtProbability(float(np.nanmin(out)), worst.method, worst.abs_error)
+
+
+def dunnett_critical_value(
+    corr: np.ndarray, df: float, *, alternative: str = "two-sided", confidence: float = 0.95
+) -> tuple[float, MvtProbability]:
+    """Critical value ``c`` with ``P(max T_i <= c) = confidence`` (``|T_i|`` when two-sided).
+
+    Parameters
+    ----------
+    corr : ndarray, shape (k, k)
+        Correlation matrix of the contrasts.
+    df : float
+        Error degrees of freedom.
+    alternative : {"two-sided", "greater", "less"}
+        ``"greater"`` and ``"less"`` give the same one-sided value.
+    confidence : float
+        Simultaneous coverage, in (0, 1).
+
+    Returns
+    -------
+    critical_value : float
+        The quantile, found by Brent's method to 1e-10.
+    accuracy : MvtProbability
+        Method and stated absolute accuracy of the probability at the root.
+
+    Examples
+    --------
+    Dunnett (1955, Table 2a): two-sided 95 %, 2 treatments vs control, 30 df gives 2.32:
+
+    >>> c, _ = dunnett_critical_value(np.array([[1.0, 0.5], [0.5, 1.0]]), 30)
+    >>> round(c, 2)
+    2.32
+    """
+    from scipy import optimize, stats
+
+    _check_alternative(alternative)
+    r = np.atleast_2d(np.asarray(corr, dtype=float))
+    k = r.shape[0]
+    alpha = 1.0 - confidence
+    sides = 2.0 if alternative == "two-sided" else 1.0
+    lo = float(stats.t.isf(alpha / sides, df)) - 1e-9
+    hi = float(stats.t.isf(alpha / (sides * k), df)) + 1e-9
+    if k == 1:
+        return float(stats.t.isf(alpha / sides, df)), MvtProbability(alpha, "t", 1e-12)
+
+    def f(c: float) -> float:
+        return max_t_exceedance(c, r, df, alternative=alternative).value - alpha
+
+    root = float(optimize.brentq(f, lo, hi, xtol=1e-10, rtol=1e-12))
+    return root, max_t_exceedance(root, r, df, alternative=alternative)
+
+
+def tukey_pvalues(q: np.ndarray, k: int, df: float) -> np.ndarray:
+    """Upper-tail probabilities of the studentized range (Tukey-Kramer p-values).
+
+    Parameters
+    ----------
+    q : ndarray
+        Studentized range statistics ``|difference| / sqrt(var(difference) / 2)``.
+    k : int
+        Number of means in the family.
+    df : float
+        Error degrees of freedom.
+
+    Returns
+    -------
+    ndarray
+        ``P(Q_{k, df} >= q)``.
+
+    Examples
+    --------
+    >>> round(float(tukey_pvalues(np.array([4.52881]), 4, 8)[0]), 5)
+    0.05
+    """
+    from scipy import stats
+
+    qv = np.asarray(q, dtype=float)
+    out = np.full(qv.shape, np.nan)
+    ok = np.isfinite(qv)
+    if np.any(ok):
+        out[ok] = np.clip(stats.studentized_range.sf(qv[ok], k, df), 0.0, 1.0)
+    out[np.isposinf(qv)] = 0.0
+    return out
+
+
+def tukey_critical_value(k: int, df: float, *, alpha: float = 0.05) -> float:
+    """Upper ``alpha`` quantile of the studentized range with ``k`` means and ``df`` df.
+
+    Examples
+    --------
+    >>> round(tukey_critical_value(4, 8), 5)  # agricolae sweetpotato vignette: 4.52881
+    4.52881
+    """
+    from scipy import stats
+
+    return float(stats.studentized_range.isf(alpha, k, df))
+
+
+def _check_alternative(alternative: str) -> None:
+    from yieldtrial.errors import DataValidationError
+
+    if alternative not in ALTERNATIVES:
+        raise DataValidationError(
+            f"alternative must be one of {', '.join(ALTERNATIVES)}; got {alternative!r}"
+        )

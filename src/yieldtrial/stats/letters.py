@@ -1,0 +1,211 @@
+"""Compact letter display of all-pairwise comparisons (insert-absorb, Piepho 2004).
+
+Two means share a letter when their difference was *not* declared significant.  The letters
+are built by Piepho's insert-and-absorb algorithm followed by his sweep step, which removes
+redundant letters; the result is correct when non-significance is not transitive
+(A = B, B = C, A != C gives ``a``, ``ab``, ``b``).  Letters are ordered by the means: the
+letter group holding the highest mean is ``a`` (``descending=False``: the lowest).
+
+A comparison that was not estimated (NaN/NA in the matrix or a pair absent from a pairwise
+table) is never read as "not different": in that case, and when every comparison is missing
+(no error variance), every level gets ``"na"``.
+
+After ``z`` the letters continue ``A`` .. ``Z`` and then ``a1`` .. ``z1``, ``a2`` ...; each
+letter is thus one character optionally followed by digits, so a concatenated display such
+as ``"abA1"`` is never ambiguous.
+
+References
+----------
+.. [1] Piepho, H.-P. (2004). An algorithm for a letter-based representation of
+   all-pairwise comparisons. *Journal of Computational and Graphical Statistics* 13(2),
+   456-466. :doi:`10.1198/1061860043515`
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+
+__all__ = ["NA_LETTER", "compact_letters", "letter_name"]
+
+#: Display used when the comparisons are missing or undefined.
+NA_LETTER = "na"
+
+
+def letter_name(index: int) -> str:
+    """Name of the ``index``-th letter: ``a``..``z``, ``A``..``Z``, then ``a1``, ``b1``, ...
+
+    Examples
+    --------
+    >>> [letter_name(i) for i in (0, 25, 26, 51, 52, 78)]
+    ['a', 'z', 'A', 'Z', 'a1', 'a2']
+    """
+    if index < 26:
+        return string.ascii_lowercase[index]
+    if index < 52:
+        return string.ascii_uppercase[index - 26]
+    rest = index - 52
+    return f"{string.ascii_lowercase[rest % 26]}{rest // 26 + 1}"
+
+
+def _significance_matrix(
+    levels: tuple[str, ...], significant: Any
+) -> np.ndarray:
+    """Symmetric float matrix: 1 significant, 0 not, NaN missing."""
+    k = len(levels)
+    if isinstance(significant, pd.DataFrame) and {"group1", "group2", "reject"} <= set(
+        significant.columns
+    ):
+        out = np.full((k, k), np.nan)
+        pos = {lv: i for i, lv in enumerate(levels)}
+        for g1, g2, rej in zip(
+            significant["group1"], significant["group2"], significant["reject"], strict=True
+        ):
+            if str(g1) not in pos or str(g2) not in pos:
+                raise DataValidationError(
+                    f"pairwise table compares {g1!r} and {g2!r}, but the levels are "
+                    f"{', '.join(levels)}"
+                )
+            value = np.nan if pd.isna(rej) else float(bool(rej))
+            out[pos[str(g1)], pos[str(g2)]] = value
+            out[pos[str(g2)], pos[str(g1)]] = value
+        return out
+    if isinstance(significant, pd.DataFrame):
+        significant = significant.reindex(index=list(levels), columns=list(levels))
+        raw = significant.astype("float64").to_numpy(dtype=float, na_value=np.nan)
+    else:
+        raw = np.asarray(significant, dtype=float)
+    if raw.shape != (k, k):
+        raise DataValidationError(
+            f"significant must be a {k} x {k} matrix (one row and column per level); "
+            f"got shape {raw.shape}"
+        )
+    missing = np.isnan(raw) | np.isnan(raw.T)
+    full = np.where(missing, np.nan, np.maximum(np.nan_to_num(raw), np.nan_to_num(raw.T)))
+    full = np.where(missing, np.nan, (full != 0).astype(float))
+    np.fill_diagonal(full, 0.0)
+    return np.asarray(full)
+
+
+def _absorb(columns: list[frozenset[int]]) -> list[frozenset[int]]:
+    unique = list(dict.fromkeys(columns))
+    return [c for c in unique if not any(c < other for other in unique)]
+
+
+def _insert_absorb(k: int, sig: np.ndarray) -> list[frozenset[int]]:
+    columns = [frozenset(range(k))]
+    for i in range(k):
+        for j in range(i + 1, k):
+            if sig[i, j] != 1.0:
+                continue
+            new: list[frozenset[int]] = []
+            for col in columns:
+                if i in col and j in col:
+                    new.append(col - {j})
+                    new.append(col - {i})
+                else:
+                    new.append(col)
+            columns = _absorb(new)
+    return columns
+
+
+def _sweep(columns: list[frozenset[int]]) -> list[frozenset[int]]:
+    cols = [set(c) for c in columns]
+    for c_index, col in enumerate(cols):
+        for member in sorted(col):
+            others = col - {member}
+            n_letters = sum(member in c for c in cols)
+            if n_letters <= 1:
+                continue
+            redundant = all(
+                any(member in c and other in c for ci, c in enumerate(cols) if ci != c_index)
+                for other in others
+            )
+            if redundant:
+                col.discard(member)
+    return _absorb([frozenset(c) for c in cols if c])
+
+
+def compact_letters(
+    levels: Sequence[str],
+    means: Sequence[float] | np.ndarray,
+    significant: Any,
+    *,
+    descending: bool = True,
+) -> pd.Series:
+    """Compact letter display: levels sharing a letter are not significantly different.
+
+    Parameters
+    ----------
+    levels : sequence of str
+        Level labels.
+    means : array_like
+        The levels' means (LS-means), used to order the letters.
+    significant : array_like, DataFrame
+        Either a square matrix (``True``/non-zero = significantly different,
+        ``False``/0 = not, NaN = not estimated; a pair is significant when either of its two
+        entries says so and missing when either is NaN) in the order of ``levels`` (a DataFrame is aligned on its
+        index and columns), or a pairwise table with columns ``group1``, ``group2`` and
+        ``reject`` (as returned by :func:`yieldtrial.stats.compare.pairwise_means`).
+    descending : bool
+        True: the highest mean gets ``a``; False: the lowest.
+
+    Returns
+    -------
+    Series
+        Letters per level (index = ``levels``, name ``"letters"``); every level is
+        ``"na"`` when any comparison is missing.
+
+    Raises
+    ------
+    DataValidationError
+        Matrix of the wrong shape, means of the wrong length, unknown levels in the table.
+
+    Notes
+    -----
+    Insert-absorb [1]_: start with one letter shared by all levels; for each significant
+    pair (i, j), every letter column holding both is split into a copy without i and a copy
+    without j, and columns contained in another column are absorbed.  The sweep step then
+    drops a level from a column when every level it shares that column with also shares
+    another column with it.  Columns are named in the order of their best-ranked member
+    (then the next best, ...).
+
+    Examples
+    --------
+    A = B, B = C, but A != C:
+
+    >>> sig = [[0, 0, 1], [0, 0, 0], [1, 0, 0]]
+    >>> compact_letters(["A", "B", "C"], [30.0, 20.0, 10.0], sig).tolist()
+    ['a', 'ab', 'b']
+    """
+    labels = tuple(str(lv) for lv in levels)
+    k = len(labels)
+    mu = np.asarray(means, dtype=float)
+    if mu.shape != (k,):
+        raise DataValidationError(
+            f"means must have one value per level ({k}); got shape {mu.shape}"
+        )
+    sig = _significance_matrix(labels, significant)
+    off_diagonal = ~np.eye(k, dtype=bool)
+    if k == 0:
+        return pd.Series([], index=pd.Index([], dtype=object), name="letters", dtype=object)
+    if np.any(np.isnan(sig[off_diagonal])):
+        return pd.Series([NA_LETTER] * k, index=list(labels), name="letters", dtype=object)
+    columns = _sweep(_insert_absorb(k, sig))
+    key = -mu if descending else mu
+    key = np.where(np.isnan(key), np.inf, key)
+    rank = np.empty(k, dtype=int)
+    rank[np.argsort(key, kind="stable")] = np.arange(k)
+    ordered = sorted(columns, key=lambda c: sorted(int(rank[i]) for i in c))
+    letters = ["" for _ in range(k)]
+    for n, col in enumerate(ordered):
+        name = letter_name(n)
+        for i in col:
+            letters[i] += name
+    return pd.Series(letters, index=list(labels), name="letters", dtype=object)

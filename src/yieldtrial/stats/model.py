@@ -1,0 +1,700 @@
+"""The design model: additive fixed-effects least squares for CRD, RCBD and Latin square.
+
+:func:`fit` turns long plot data into a :class:`DesignFit`: least-squares
+(estimated marginal) means of the treatments, their covariance, the error mean
+square and degrees of freedom, fitted values, residuals and leverages.
+:meth:`DesignFit.means_model` reduces it to the
+:class:`~yieldtrial.stats.results.MeansModel` that every comparison works on.
+
+The engine underneath (:func:`model_matrix`, :func:`least_squares`,
+:func:`reference_grid_means`) is design-agnostic: a design is just a list of
+terms (tuples of factor columns), so further designs (factorials, split-plot
+strata) plug into the same layer.
+
+Numerical method: the response is centred on its observed mean first, the model
+matrix uses treatment coding (first level as reference, 0/1 columns), and the
+least-squares problem is solved through the singular value decomposition of the
+model matrix (rank-revealing, so aliased columns are handled).  Sums of squares
+are computed as squared norms of differences of projections, never as "sum of
+squares minus correction factor"; see ``docs/statistics.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats.results import MeansModel
+
+__all__ = [
+    "DESIGNS",
+    "DesignFit",
+    "LeastSquares",
+    "fit",
+    "least_squares",
+    "model_matrix",
+    "reference_grid_means",
+]
+
+#: Designs :func:`fit` understands; the keys drive validation and dispatch.
+DESIGNS: tuple[str, ...] = ("crd", "rcbd", "latin")
+
+Term = tuple[str, ...]
+
+
+# --------------------------------------------------------------------------- engine
+
+
+@dataclass(frozen=True, eq=False)
+class LeastSquares:
+    """Rank-revealing least-squares solution of ``y ~ X`` by SVD.
+
+    Attributes
+    ----------
+    coef : ndarray, shape (p,)
+        Minimum-norm coefficients.
+    fitted : ndarray, shape (n,)
+        Fitted values ``X coef`` (the projection of ``y`` on the column space).
+    residuals : ndarray, shape (n,)
+        ``y - fitted``.
+    rank : int
+        Numerical rank of ``X``.
+    basis : ndarray, shape (n, rank)
+        Orthonormal basis of the column space (left singular vectors).
+    singular_values : ndarray, shape (rank,)
+        Non-zero singular values.
+    right : ndarray, shape (rank, p)
+        Right singular vectors spanning the row space.
+    """
+
+    coef: np.ndarray
+    fitted: np.ndarray
+    residuals: np.ndarray
+    rank: int
+    basis: np.ndarray
+    singular_values: np.ndarray
+    right: np.ndarray
+
+    @property
+    def rss(self) -> float:
+        """Residual sum of squares."""
+        return float(self.residuals @ self.residuals)
+
+    @property
+    def leverage(self) -> np.ndarray:
+        """Diagonal of the hat matrix."""
+        return np.einsum("ij,ij->i", self.basis, self.basis)
+
+    def xtx_pinv(self) -> np.ndarray:
+        """Moore-Penrose inverse of ``X'X`` (a generalized inverse ``(X'X)^-``)."""
+        scaled = self.right.T / self.singular_values
+        return scaled @ scaled.T
+
+    def estimable(self, rows: np.ndarray, *, rtol: float = 1e-8) -> np.ndarray:
+        """Whether each row of ``rows`` is an estimable linear function ``L beta``."""
+        rows = np.atleast_2d(rows)
+        projected = rows @ self.right.T @ self.right
+        scale = np.maximum(np.linalg.norm(rows, axis=1), 1.0)
+        return np.asarray(np.linalg.norm(rows - projected, axis=1) <= rtol * scale)
+
+
+def least_squares(x: np.ndarray, y: np.ndarray) -> LeastSquares:
+    """Solve ``y ~ x`` by the singular value decomposition of ``x``.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n, p)
+        Model matrix.
+    y : ndarray, shape (n,)
+        Response (centre it first for accuracy).
+
+    Returns
+    -------
+    LeastSquares
+        Coefficients, fitted values, residuals, rank and the decomposition.
+
+    Examples
+    --------
+    >>> x = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 1.0], [1.0, 1.0]])
+    >>> sol = least_squares(x, np.array([1.0, 3.0, 5.0, 7.0]))
+    >>> sol.rank, sol.rss
+    (2, 4.0)
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    n, p = x.shape
+    if p == 0:
+        zero = np.zeros(n)
+        return LeastSquares(
+            np.zeros(0), zero, y.copy(), 0, np.zeros((n, 0)), np.zeros(0), np.zeros((0, 0))
+        )
+    u, s, vt = np.linalg.svd(x, full_matrices=False)
+    tol = (s[0] if s.size else 0.0) * max(n, p) * np.finfo(float).eps
+    rank = int(np.sum(s > tol))
+    basis, sv, right = u[:, :rank], s[:rank], vt[:rank]
+    scores = basis.T @ y
+    fitted = basis @ scores
+    coef = right.T @ (scores / sv)
+    return LeastSquares(coef, fitted, y - fitted, rank, basis, sv, right)
+
+
+def _dummies(codes: np.ndarray, n_levels: int) -> np.ndarray:
+    """Treatment-coded 0/1 columns (first level is the reference)."""
+    out = np.zeros((codes.size, max(n_levels - 1, 0)))
+    rows = np.flatnonzero(codes > 0)
+    out[rows, codes[rows] - 1] = 1.0
+    return out
+
+
+def model_matrix(
+    codes: Mapping[str, np.ndarray],
+    n_levels: Mapping[str, int],
+    terms: Sequence[Term],
+) -> tuple[np.ndarray, dict[Term, tuple[int, int]]]:
+    """Model matrix with an intercept and treatment-coded terms.
+
+    Parameters
+    ----------
+    codes : mapping of str to ndarray of int
+        Integer level codes (0 .. levels-1) of each factor, one per plot.
+    n_levels : mapping of str to int
+        Number of levels of each factor.
+    terms : sequence of tuple of str
+        Model terms; ``("treatment",)`` is a main effect, ``("a", "b")`` an
+        interaction (row-wise products of the main-effect columns).
+
+    Returns
+    -------
+    x : ndarray, shape (n, p)
+        Intercept column first, then each term's columns.
+    slices : dict
+        ``term -> (start, stop)`` column range of each term in ``x``.
+
+    Examples
+    --------
+    >>> x, sl = model_matrix({"t": np.array([0, 1, 2])}, {"t": 3}, [("t",)])
+    >>> x.tolist(), sl
+    ([[1.0, 0.0, 0.0], [1.0, 1.0, 0.0], [1.0, 0.0, 1.0]], {('t',): (1, 3)})
+    """
+    n = next(iter(codes.values())).size if codes else 0
+    blocks: list[np.ndarray] = [np.ones((n, 1))]
+    slices: dict[Term, tuple[int, int]] = {}
+    start = 1
+    for term in terms:
+        cols = np.ones((n, 1))
+        for factor in term:
+            d = _dummies(np.asarray(codes[factor]), n_levels[factor])
+            cols = (cols[:, :, None] * d[:, None, :]).reshape(n, -1)
+        blocks.append(cols)
+        slices[tuple(term)] = (start, start + cols.shape[1])
+        start += cols.shape[1]
+    return np.hstack(blocks), slices
+
+
+def reference_grid_means(
+    focus: str,
+    n_levels: Mapping[str, int],
+    terms: Sequence[Term],
+) -> np.ndarray:
+    """Rows ``L`` such that ``L beta`` are the focus factor's LS-means.
+
+    The reference grid is every combination of the levels of all factors in
+    the model; each LS-mean is the equally weighted average of the model's
+    predictions over the grid cells of that focus level (as emmeans does).
+
+    Parameters
+    ----------
+    focus : str
+        Factor whose means are wanted.
+    n_levels : mapping of str to int
+        Number of levels of each factor in the model.
+    terms : sequence of tuple of str
+        Model terms, as for :func:`model_matrix`.
+
+    Returns
+    -------
+    ndarray, shape (n_levels[focus], p)
+        One row of model-matrix weights per level of ``focus``.
+    """
+    factors = list(n_levels)
+    grid = np.array(list(product(*(range(n_levels[f]) for f in factors))), dtype=int)
+    grid_codes = {f: grid[:, i] for i, f in enumerate(factors)}
+    x_grid, _ = model_matrix(grid_codes, n_levels, terms)
+    focus_codes = grid_codes[focus]
+    return np.vstack([x_grid[focus_codes == j].mean(axis=0) for j in range(n_levels[focus])])
+
+
+# --------------------------------------------------------------------------- data checks
+
+
+def _levels_of(series: pd.Series, *, column: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Integer codes and string labels of a factor column (categorical order kept)."""
+    isna = series.isna().to_numpy()
+    if isna.any():
+        bad = list(series.index[isna][:5])
+        raise DataValidationError(
+            f"column {column!r} has {int(isna.sum())} missing label(s) (rows {bad}); every plot "
+            f"needs a {column} label. Fill them in or drop those rows."
+        )
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        present = set(series.astype(object).unique())
+        labels = [c for c in series.cat.categories if c in present]
+        mapping = {c: i for i, c in enumerate(labels)}
+        codes = np.array([mapping[v] for v in series.astype(object)], dtype=int)
+    else:
+        uniques, first, codes_arr = np.unique(
+            series.astype(object).map(str).to_numpy(), return_index=True, return_inverse=True
+        )
+        order = np.argsort(first, kind="stable")  # order of first appearance
+        relabel = np.empty(len(uniques), dtype=int)
+        relabel[order] = np.arange(len(order))
+        codes = relabel[np.ravel(codes_arr)]
+        labels = [uniques[i] for i in order]
+    str_labels = tuple(str(label) for label in labels)
+    if len(set(str_labels)) != len(str_labels):
+        raise DataValidationError(
+            f"column {column!r} has labels that are equal as text ({', '.join(str_labels)}); "
+            "make the labels distinct."
+        )
+    return codes, str_labels
+
+
+def _numeric_response(data: pd.DataFrame, response: str) -> np.ndarray:
+    values = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    raw_missing = data[response].isna().to_numpy()
+    bad = np.isnan(values) & ~raw_missing
+    if bad.any():
+        row = data.index[np.flatnonzero(bad)[0]]
+        raise DataValidationError(
+            f"column {response!r} must be numeric; row {row!r} holds {data[response].loc[row]!r}. "
+            "Fix or blank the value (a blank is treated as a missing plot)."
+        )
+    inf = np.isinf(values)
+    if inf.any():
+        row = data.index[np.flatnonzero(inf)[0]]
+        raise DataValidationError(
+            f"column {response!r} holds an infinite value at row {row!r}; expected a finite yield "
+            "or a blank for a missing plot."
+        )
+    return values
+
+
+def _check_columns(data: pd.DataFrame, columns: Mapping[str, str | None]) -> None:
+    if not isinstance(data, pd.DataFrame):
+        raise DataValidationError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    missing = [
+        f"{arg}={col!r}"
+        for arg, col in columns.items()
+        if col is not None and col not in data.columns
+    ]
+    if missing:
+        raise DataValidationError(
+            f"column(s) not found in data: {', '.join(missing)}; available columns: "
+            f"{', '.join(map(str, data.columns))}. Pass the right column name(s)."
+        )
+
+
+def design_factors(
+    design: str,
+    *,
+    treatment: str,
+    block: str | None,
+    row: str | None,
+    column: str | None,
+) -> list[str]:
+    """Factor columns of a design, treatment first, in model-formula order.
+
+    Raises
+    ------
+    DataValidationError
+        If the design is unknown or a column it needs is not given.
+    """
+    if design not in DESIGNS:
+        raise DataValidationError(
+            f"design must be one of {', '.join(map(repr, DESIGNS))}; got {design!r}."
+        )
+    if design == "crd":
+        return [treatment]
+    if design == "rcbd":
+        if block is None:
+            raise DataValidationError(
+                "design='rcbd' needs block=<column of the block/replicate labels>; "
+                "pass block=... or use design='crd' for a completely randomized design."
+            )
+        return [treatment, block]
+    if row is None or column is None:
+        raise DataValidationError(
+            "design='latin' needs row=<row column> and column=<column column>."
+        )
+    return [treatment, row, column]
+
+
+# --------------------------------------------------------------------------- the fit
+
+
+@dataclass(frozen=True, eq=False)
+class DesignFit:
+    """A fitted additive design model (CRD, RCBD or Latin square).
+
+    Attributes
+    ----------
+    response, treatment : str
+        Column names of the response (with its unit, e.g. ``yield_kg_ha``) and the treatments.
+    block : str or None
+        Block column (RCBD), else None.
+    design : str
+        One of :data:`DESIGNS`.
+    formula : str
+        Model formula, e.g. ``"yield_kg_ha ~ treatment + block"``.
+    data : DataFrame
+        The plots used in the fit (rows with an observed response), original index kept.
+    levels : tuple of str
+        Treatment labels (order of first appearance, or the categorical order).
+    n : ndarray of int
+        Observed plots per treatment level.
+    lsmeans : ndarray
+        Least-squares means per treatment, other factors weighted equally. [response unit]
+    lsmeans_cov : ndarray, shape (k, k)
+        ``MSE L (X'X)^- L'`` (NaN when there are no error df).
+    mse : float
+        Residual mean square (NaN when ``df_error == 0``). [response unit squared]
+    df_error : int
+        Residual degrees of freedom, ``n - rank``.
+    grand_mean : float
+        Mean of the observed response. [response unit]
+    fitted, residuals : Series
+        Fitted values and residuals, indexed like :attr:`data`. [response unit]
+    leverage : Series
+        Diagonal of the hat matrix, indexed like :attr:`data`.
+    missing_cells : DataFrame
+        Cells without an observation: columns ``treatment``, ``block`` (RCBD) or ``row``,
+        ``column`` (Latin), and ``reason`` (``"missing response"`` when a record with a blank
+        response exists, ``"no record"`` otherwise).  For a CRD one row per plot whose
+        response is blank.
+    rank : int
+        Rank of the model matrix (intercept included).
+    df_model : int
+        ``rank - 1``.
+    blocks : tuple of str
+        Blocks with at least one observed plot (every one of them is used).
+    row, column : str or None
+        Row and column factors of a Latin square.
+    terms : tuple of tuple of str
+        Model terms in model-matrix order.
+    factor_levels : dict
+        Level labels of every factor in the model.
+    """
+
+    response: str
+    treatment: str
+    block: str | None
+    design: str
+    formula: str
+    data: pd.DataFrame
+    levels: tuple[str, ...]
+    n: np.ndarray
+    lsmeans: np.ndarray
+    lsmeans_cov: np.ndarray
+    mse: float
+    df_error: int
+    grand_mean: float
+    fitted: pd.Series
+    residuals: pd.Series
+    leverage: pd.Series
+    missing_cells: pd.DataFrame
+    rank: int
+    df_model: int
+    blocks: tuple[str, ...]
+    row: str | None = None
+    column: str | None = None
+    terms: tuple[Term, ...] = ()
+    factor_levels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    codes: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    centre: float = 0.0
+
+    @property
+    def n_obs(self) -> int:
+        """Number of observed plots used."""
+        return int(self.data.shape[0])
+
+    @property
+    def lsmeans_se(self) -> np.ndarray:
+        """Standard errors of the LS-means [response unit]."""
+        return np.sqrt(np.clip(np.diag(self.lsmeans_cov), 0.0, None))
+
+    @property
+    def centred_response(self) -> np.ndarray:
+        """Observed response minus :attr:`centre` (what the engine fits)."""
+        return self.data[self.response].to_numpy(dtype=float) - self.centre
+
+    def model_matrix(self, terms: Sequence[Term] | None = None) -> np.ndarray:
+        """Model matrix of these plots for ``terms`` (default: the fitted terms)."""
+        n_levels = {f: len(v) for f, v in self.factor_levels.items()}
+        x, _ = model_matrix(self.codes, n_levels, self.terms if terms is None else terms)
+        return x
+
+    def means_model(self) -> MeansModel:
+        """Reduce the fit to the treatment LS-means contract used by comparisons.
+
+        Returns
+        -------
+        MeansModel
+            ``factor`` = the treatment column, ``error_term="residual"``.
+        """
+        return MeansModel(
+            factor=self.treatment,
+            levels=self.levels,
+            estimates=self.lsmeans.copy(),
+            cov=self.lsmeans_cov.copy(),
+            df=float(self.df_error),
+            n=self.n.copy(),
+            mse=self.mse,
+            error_term="residual",
+            design=self.design,
+            formula=self.formula,
+            response=self.response,
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """LS-means table: ``treatment, n, lsmean, se``."""
+        return pd.DataFrame(
+            {
+                "treatment": list(self.levels),
+                "n": self.n,
+                "lsmean": self.lsmeans,
+                "se": self.lsmeans_se,
+            }
+        )
+
+
+def _missing_cells(
+    data: pd.DataFrame,
+    observed: np.ndarray,
+    *,
+    design: str,
+    factors: list[str],
+    labels: dict[str, tuple[str, ...]],
+    codes: dict[str, np.ndarray],
+) -> pd.DataFrame:
+    """List the design cells without an observed plot."""
+    treatment = factors[0]
+    if design == "crd":
+        idx = np.flatnonzero(~observed)
+        return pd.DataFrame(
+            {
+                "treatment": [labels[treatment][codes[treatment][i]] for i in idx],
+                "reason": ["missing response"] * idx.size,
+            },
+            columns=["treatment", "reason"],
+        )
+    if design == "rcbd":
+        cell_factors = factors[:2]
+        names = ["treatment", "block"]
+    else:
+        cell_factors = factors[1:3]
+        names = ["row", "column"]
+    a, b = cell_factors
+    rows: list[dict[str, Any]] = []
+    for i, la in enumerate(labels[a]):
+        for j, lb in enumerate(labels[b]):
+            in_cell = (codes[a] == i) & (codes[b] == j)
+            if observed[in_cell].any():
+                continue
+            record: dict[str, Any] = {names[0]: la, names[1]: lb}
+            if design == "latin":
+                t_codes = codes[treatment][in_cell]
+                record["treatment"] = labels[treatment][t_codes[0]] if t_codes.size else None
+            record["reason"] = "missing response" if in_cell.any() else "no record"
+            rows.append(record)
+    columns = names + (["treatment"] if design == "latin" else []) + ["reason"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def fit(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str,
+    block: str | None = None,
+    design: str = "rcbd",
+    row: str | None = None,
+    column: str | None = None,
+) -> DesignFit:
+    r"""Fit the additive fixed-effects model of a field design.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long data, one row per plot.
+    response : str
+        Response column, e.g. ``"yield_kg_ha"``; blanks (NaN) are missing plots.
+    treatment : str
+        Treatment column.
+    block : str, optional
+        Block (replicate) column; required for ``design="rcbd"``, ignored otherwise.
+    design : {"crd", "rcbd", "latin"}
+        ``crd``: response ~ treatment; ``rcbd``: response ~ treatment + block;
+        ``latin``: response ~ treatment + row + column.
+    row, column : str, optional
+        Row and column factors of a Latin square (``design="latin"``).
+
+    Returns
+    -------
+    DesignFit
+        LS-means (blocks/rows/columns weighted equally), their covariance, MSE,
+        error df, fitted values, residuals, leverages and the missing cells.
+
+    Raises
+    ------
+    DataValidationError
+        Unknown design, missing columns, non-numeric response, a treatment level
+        without any observed plot, or a treatment mean that is not estimable
+        (disconnected design).
+
+    Notes
+    -----
+    Plots with a blank response are dropped from the fit but listed in
+    ``missing_cells``; every observed plot is kept (no block is dropped).  A
+    block without any observed plot carries no information and is left out of
+    the LS-mean average (listed as missing).  With one plot per treatment
+    (``df_error == 0``) ``mse`` and ``lsmeans_cov`` are NaN; no exception.
+
+    The LS-mean of treatment *i* is :math:`L_i \hat\beta`, the average of the
+    model's predictions over all cells of the reference grid (every block, or
+    every row and column) with equal weights; its covariance is
+    :math:`\\mathrm{MSE}\\, L (X'X)^- L'` [1]_ [2]_.
+
+    References
+    ----------
+    .. [1] Searle, S.R., Speed, F.M. and Milliken, G.A. (1980). Population
+       marginal means in the linear model: an alternative to least squares
+       means. The American Statistician 34(4), 216-221.
+    .. [2] Gomez, K.A. and Gomez, A.A. (1984). Statistical Procedures for
+       Agricultural Research, 2nd ed. Wiley. Ch. 2 (CRD, RCBD, Latin square)
+       and sec. 7.1 (missing data).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"treatment": list("ABAB"), "block": ["1", "1", "2", "2"],
+    ...                    "y": [10.0, 12.0, 14.0, 18.0]})
+    >>> f = fit(df, response="y", treatment="treatment", block="block")
+    >>> f.formula, f.lsmeans.tolist(), f.df_error, f.mse
+    ('y ~ treatment + block', [12.0, 15.0], 1, 1.0)
+    """
+    factors = design_factors(design, treatment=treatment, block=block, row=row, column=column)
+    _check_columns(
+        data,
+        {
+            "response": response,
+            "treatment": treatment,
+            **({"block": block} if design == "rcbd" else {}),
+            **({"row": row, "column": column} if design == "latin" else {}),
+        },
+    )
+    if len(set(factors) | {response}) != len(factors) + 1:
+        raise DataValidationError(
+            f"response and factor columns must be distinct; got response={response!r}, "
+            f"factors {factors}."
+        )
+    if data.shape[0] == 0:
+        raise DataValidationError("data has no rows; expected one row per plot.")
+
+    y_all = _numeric_response(data, response)
+    observed = ~np.isnan(y_all)
+    all_codes: dict[str, np.ndarray] = {}
+    all_labels: dict[str, tuple[str, ...]] = {}
+    for f in factors:
+        all_codes[f], all_labels[f] = _levels_of(data[f], column=f)
+
+    missing = _missing_cells(
+        data, observed, design=design, factors=factors, labels=all_labels, codes=all_codes
+    )
+
+    # treatment levels: every level present in data needs >= 1 observed plot
+    t_codes_all = all_codes[treatment]
+    n_all = np.bincount(t_codes_all[observed], minlength=len(all_labels[treatment]))
+    empty = [all_labels[treatment][i] for i in np.flatnonzero(n_all == 0)]
+    if empty:
+        raise DataValidationError(
+            f"treatment level(s) {', '.join(map(repr, empty))} in column {treatment!r} have no "
+            f"observed {response!r} (all plots blank); their mean cannot be estimated. Supply at "
+            "least one observed plot or remove the level."
+        )
+
+    used = data.loc[observed].copy()
+    codes: dict[str, np.ndarray] = {}
+    labels: dict[str, tuple[str, ...]] = {}
+    for f in factors:
+        c = all_codes[f][observed]
+        present = np.unique(c)
+        remap = np.full(len(all_labels[f]), -1)
+        remap[present] = np.arange(present.size)
+        codes[f] = remap[c]
+        labels[f] = tuple(all_labels[f][i] for i in present)
+
+    y = y_all[observed]
+    centre = float(np.mean(y))
+    yc = y - centre
+    terms: tuple[Term, ...] = tuple((f,) for f in factors)
+    n_levels = {f: len(labels[f]) for f in factors}
+    x, _ = model_matrix(codes, n_levels, terms)
+    sol = least_squares(x, yc)
+    n_obs = y.size
+    df_error = n_obs - sol.rank
+
+    lmat = reference_grid_means(treatment, n_levels, terms)
+    ok = sol.estimable(lmat)
+    if not ok.all():
+        bad = [labels[treatment][i] for i in np.flatnonzero(~ok)]
+        raise DataValidationError(
+            f"the mean of treatment level(s) {', '.join(map(repr, bad))} is not estimable: the "
+            "design is disconnected (treatments and blocks/rows/columns do not overlap enough). "
+            "Check the block labels or analyse the disconnected parts separately."
+        )
+    lsmeans = lmat @ sol.coef + centre
+    k = len(labels[treatment])
+    if df_error > 0:
+        mse = sol.rss / df_error
+        a = lmat @ (sol.right.T / sol.singular_values)
+        cov = mse * (a @ a.T)
+    else:
+        mse = float("nan")
+        cov = np.full((k, k), np.nan)
+
+    index = used.index
+    formula = f"{response} ~ " + " + ".join(factors)
+    blocks_used = labels[block] if design == "rcbd" and block is not None else ()
+    return DesignFit(
+        response=response,
+        treatment=treatment,
+        block=block if design == "rcbd" else None,
+        design=design,
+        formula=formula,
+        data=used,
+        levels=labels[treatment],
+        n=np.bincount(codes[treatment], minlength=k),
+        lsmeans=lsmeans,
+        lsmeans_cov=cov,
+        mse=float(mse),
+        df_error=int(df_error),
+        grand_mean=float(centre),
+        fitted=pd.Series(sol.fitted + centre, index=index, name="fitted"),
+        residuals=pd.Series(sol.residuals, index=index, name="residual"),
+        leverage=pd.Series(sol.leverage, index=index, name="leverage"),
+        missing_cells=missing,
+        rank=int(sol.rank),
+        df_model=int(sol.rank - 1),
+        blocks=blocks_used,
+        row=row if design == "latin" else None,
+        column=column if design == "latin" else None,
+        terms=terms,
+        factor_levels=labels,
+        codes=codes,
+        centre=centre,
+    )

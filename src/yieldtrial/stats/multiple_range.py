@@ -1,0 +1,540 @@
+"""Legacy mean separation on a design model: Duncan, Student-Newman-Keuls, Scheffe.
+
+Chinese yield-test reports, DPS users and many agronomy journals still expect
+Duncan's new multiple range test (新复极差法, SSR), the Student-Newman-Keuls
+q test and two-level significance letters (lowercase at 0.05, uppercase at
+0.01).  Every procedure here works on a :class:`~yieldtrial.stats.results.MeansModel`:
+the least-squares means of one factor, their covariance and the error degrees of
+freedom of the *design* model (RCBD residual, split-plot error a or b, ...), never
+on raw groups.
+
+Duncan and SNK are step-down range tests: the means are ranked and two means
+``p`` ranks apart (``p`` = number of means in the range, both ends included) are
+declared different when their studentized range exceeds the critical value for
+``p`` means; a pair that lies inside a range already declared not significant is
+not significant either (Duncan 1955, rule of the "protected" subsets).  Duncan
+uses the protection level ``alpha_p = 1 - (1 - alpha)^(p - 1)``; SNK uses
+``alpha`` for every ``p``.  Scheffe's test compares every pair with
+``sqrt((k - 1) F_alpha(k - 1, df))`` standard errors of the difference.
+
+Unequal replication or covariances are handled as in Tukey-Kramer: the
+studentized range of a pair is its difference divided by ``SED / sqrt(2)``,
+where ``SED`` comes from the means' covariance matrix.
+
+References
+----------
+.. [1] Duncan, D. B. (1955). Multiple range and multiple F tests.
+   Biometrics 11(1), 1-42. doi:10.2307/3001478
+.. [2] Harter, H. L. (1960). Critical values for Duncan's new multiple range
+   test. Biometrics 16(4), 671-685. doi:10.2307/2527770
+.. [3] Keuls, M. (1952). The use of the "studentized range" in connection with
+   an analysis of variance. Euphytica 1, 112-122.
+.. [4] Scheffe, H. (1953). A method for judging all contrasts in the analysis of
+   variance. Biometrika 40, 87-104.
+.. [5] Piepho, H.-P. (2004). An algorithm for a letter-based representation of
+   all-pairwise comparisons. J. Comput. Graph. Stat. 13(2), 456-466 (letters via
+   :func:`yieldtrial.stats.letters.compact_letters`).
+.. [6] Gomez, K. A. and Gomez, A. A. (1984). Statistical Procedures for
+   Agricultural Research, 2nd ed., Wiley, sec. 5.1.2 (DMRT).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats.results import MeansModel, Provenance
+
+__all__ = [
+    "MEAN_SEPARATION_TESTS",
+    "MeanSeparation",
+    "duncan",
+    "mean_separation",
+    "scheffe",
+    "significant_studentized_range",
+    "snk",
+    "two_level_letters",
+]
+
+#: Tests :func:`mean_separation` and :func:`two_level_letters` accept.  ``tukey``
+#: (Tukey-Kramer HSD) and ``lsd`` (unprotected Fisher LSD) are the single-step
+#: members of the same family, included so that two-level letters can be drawn
+#: for them too.
+MEAN_SEPARATION_TESTS: tuple[str, ...] = ("duncan", "snk", "scheffe", "tukey", "lsd")
+
+_RANGE_TESTS = ("duncan", "snk")
+
+_TEST_LABELS = {
+    "duncan": "Duncan's new multiple range test",
+    "snk": "Student-Newman-Keuls",
+    "scheffe": "Scheffe",
+    "tukey": "Tukey-Kramer HSD",
+    "lsd": "Fisher LSD (unprotected)",
+}
+
+_ADJUSTMENTS = {
+    "duncan": "stepwise, protection level 1-(1-alpha)^(p-1)",
+    "snk": "stepwise, alpha at every range",
+    "scheffe": "Scheffe (all contrasts)",
+    "tukey": "single-step (Tukey-Kramer)",
+    "lsd": "none",
+}
+
+
+def _check_alpha(alpha: float) -> float:
+    value = float(alpha)
+    if not 0.0 < value < 1.0:
+        raise DataValidationError(
+            f"alpha must be between 0 and 1 (exclusive), got {alpha!r}; use e.g. 0.05 or 0.01"
+        )
+    return value
+
+
+def _check_test(test: str) -> str:
+    key = str(test).lower().replace("-", "_").replace(" ", "_")
+    key = {"newman_keuls": "snk", "student_newman_keuls": "snk", "dmrt": "duncan",
+           "ssr": "duncan", "hsd": "tukey", "q": "snk"}.get(key, key)
+    if key not in MEAN_SEPARATION_TESTS:
+        raise DataValidationError(
+            f"unknown mean-separation test {test!r}; expected one of "
+            f"{', '.join(MEAN_SEPARATION_TESTS)}"
+        )
+    return key
+
+
+def significant_studentized_range(
+    p: int | np.ndarray, df: float, *, alpha: float = 0.05, test: str = "duncan"
+) -> float | np.ndarray:
+    """Critical studentized range for ``p`` ranked means.
+
+    Parameters
+    ----------
+    p : int or ndarray of int
+        Number of means in the range (2 for adjacent means). [-]
+    df : float
+        Error degrees of freedom of the design model. [-]
+    alpha : float, default 0.05
+        Significance level. [-]
+    test : {"duncan", "snk", "tukey"}, default "duncan"
+        ``duncan``: Duncan's significant studentized range, the upper
+        ``1 - (1 - alpha)^(p - 1)`` point of the studentized range of ``p``
+        means; ``snk``: the upper ``alpha`` point for ``p`` means; ``tukey``
+        is not a function of ``p`` (use ``p = k``).
+
+    Returns
+    -------
+    float or ndarray
+        Critical value ``q`` [-]; multiply by ``SED / sqrt(2)`` (``sqrt(MSE / r)``
+        for ``r`` replicates) to get the least significant range.
+
+    References
+    ----------
+    Duncan (1955), Table II; Harter (1960) recomputed the table exactly.
+
+    Examples
+    --------
+    Duncan's table at 10 error df (Harter 1960): 3.15 for p = 2, 3.29 for p = 3.
+
+    >>> round(float(significant_studentized_range(2, 10)), 3)
+    3.151
+    >>> round(float(significant_studentized_range(3, 10)), 3)
+    3.293
+    >>> round(float(significant_studentized_range(3, 10, test="snk")), 3)
+    3.877
+    """
+    from scipy import stats
+
+    alpha = _check_alpha(alpha)
+    key = _check_test(test)
+    if key not in (*_RANGE_TESTS, "tukey"):
+        raise DataValidationError(
+            f"significant_studentized_range is defined for duncan, snk and tukey, not {test!r}"
+        )
+    p_arr = np.asarray(p, dtype=float)
+    if np.any(p_arr < 2) or not np.all(np.isfinite(p_arr)):
+        raise DataValidationError(f"p (number of means in the range) must be >= 2, got {p!r}")
+    if not float(df) > 0:
+        raise DataValidationError(f"error df must be positive, got {df!r}")
+    level = (1.0 - alpha) ** (p_arr - 1.0) if key == "duncan" else np.full_like(p_arr, 1 - alpha)
+    q = stats.studentized_range.ppf(level, p_arr, float(df))
+    if np.ndim(q) == 0:
+        return float(q)
+    return np.asarray(q, dtype=float)
+
+
+def _range_p_value(q: float, p: int, df: float, key: str) -> float:
+    """p-value of a studentized range ``q`` spanning ``p`` means."""
+    from scipy import stats
+
+    if not np.isfinite(q):
+        return 0.0 if q > 0 else float("nan")
+    sf = float(np.clip(stats.studentized_range.sf(q, p, df), 0.0, 1.0))
+    if key == "duncan" and p > 2:
+        # alpha* such that q is the critical value: 1 - (1 - alpha*)^(p-1) = sf
+        return float(min(1.0, -np.expm1(np.log1p(-sf) / (p - 1)))) if sf < 1.0 else 1.0
+    return sf
+
+
+def _upper_letters(letters: str) -> str:
+    """Uppercase version of a letter display: ``a`` -> ``A``; the 27th letter ``A`` -> ``A1``."""
+    from yieldtrial.stats.letters import NA_LETTER
+
+    if letters == NA_LETTER:
+        return letters.upper()
+    out = []
+    for token in re.findall(r"[A-Za-z]\d*", letters):
+        head, digits = token[0], token[1:]
+        if digits:  # a1, b1, ...: letters 53.. of the lowercase display
+            index = 52 + (int(digits) - 1) * 26 + ord(head) - ord("a")
+        elif head.islower():
+            index = ord(head) - ord("a")
+        else:  # A .. Z: letters 27..52 of the lowercase display
+            index = 26 + ord(head) - ord("A")
+        suffix = str(index // 26) if index >= 26 else ""
+        out.append(chr(ord("A") + index % 26) + suffix)
+    return "".join(out)
+
+
+def _letters(mm: MeansModel, significant: np.ndarray) -> list[str]:
+    """Compact letters (insert-absorb-sweep, :mod:`yieldtrial.stats.letters`), 'a' = highest."""
+    from yieldtrial.stats.letters import compact_letters
+
+    series = compact_letters(mm.levels, np.asarray(mm.estimates, dtype=float), significant)
+    return [str(v) for v in series.tolist()]
+
+
+@dataclass(frozen=True, eq=False)
+class MeanSeparation:
+    """Result of a multiple-range or Scheffe test on one factor's LS-means.
+
+    Attributes
+    ----------
+    test : str
+        Test key (``"duncan"``, ``"snk"``, ``"scheffe"``, ``"tukey"``, ``"lsd"``).
+    alpha : float
+        Significance level. [-]
+    groups : pandas.DataFrame
+        One row per level, highest mean first: ``level``, ``mean``, ``se``, ``n``,
+        ``rank`` (1 = highest), ``letters`` (same letter = not significantly
+        different; ``a`` marks the highest mean).
+    comparisons : pandas.DataFrame
+        One row per pair (higher mean first): ``level_a``, ``level_b``, ``diff``
+        (a - b), ``sed``, ``span`` (number of ranked means from a to b, both
+        included), ``statistic`` (studentized range ``diff / (sed / sqrt 2)`` for
+        duncan/snk/tukey, ``diff / sed`` for scheffe/lsd), ``critical_value`` (same
+        scale), ``least_significant`` (the least significant range or difference
+        for that pair [response unit]), ``p_value``, ``tested`` (False when the
+        pair lies inside a range already declared not significant) and
+        ``significant``.
+    critical_ranges : pandas.DataFrame
+        Duncan/SNK: ``span``, ``q_crit``, ``least_significant_range`` (with the
+        mean SED of all pairs; exact for equal replication).  Other tests: one row
+        with ``span`` = k.
+    provenance : Provenance
+        Design, model, error term, error df, test, alpha and adjustment.
+    """
+
+    test: str
+    alpha: float
+    groups: pd.DataFrame
+    comparisons: pd.DataFrame
+    critical_ranges: pd.DataFrame
+    provenance: Provenance
+
+    @property
+    def letters(self) -> dict[str, str]:
+        """Level -> letters."""
+        return dict(zip(self.groups["level"], self.groups["letters"], strict=True))
+
+    def to_frame(self) -> pd.DataFrame:
+        """Means with letters, provenance in ``attrs["provenance"]``."""
+        frame = self.groups.copy()
+        frame.attrs["provenance"] = self.provenance.to_dict()
+        return frame
+
+    def _repr_html_(self) -> str:
+        head = (f"<p><b>{_TEST_LABELS[self.test]}</b>, alpha = {self.alpha:g}, error term "
+                f"{self.provenance.error_term} ({self.provenance.df_error:g} df)</p>")
+        return head + self.groups.to_html(index=False)
+
+
+def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05) -> MeanSeparation:
+    """Separate the LS-means of one factor by Duncan, SNK, Scheffe, Tukey or LSD.
+
+    Parameters
+    ----------
+    mm : MeansModel
+        LS-means, covariance and error df from the design model (see
+        :meth:`yieldtrial.stats.model.DesignFit.means_model`, or a split-plot
+        result's ``means_model(kind)``).
+    test : str, default "duncan"
+        One of :data:`MEAN_SEPARATION_TESTS`.
+    alpha : float, default 0.05
+        Significance level. [-]
+
+    Returns
+    -------
+    MeanSeparation
+        Letters, pairwise table, critical ranges and provenance.
+
+    Raises
+    ------
+    DataValidationError
+        Unknown test, alpha outside (0, 1), fewer than two means, non-positive df
+        or a singular covariance (a difference with zero standard error).
+    """
+    from scipy import stats
+
+    key = _check_test(test)
+    alpha = _check_alpha(alpha)
+    est = np.asarray(mm.estimates, dtype=float)
+    cov = np.asarray(mm.cov, dtype=float)
+    k = est.size
+    if k < 2:
+        raise DataValidationError(
+            f"factor {mm.factor!r} has {k} level(s); mean separation needs at least two"
+        )
+    if not np.all(np.isfinite(est)):
+        bad = [lvl for lvl, v in zip(mm.levels, est, strict=True) if not np.isfinite(v)]
+        raise DataValidationError(
+            f"LS-means of {mm.factor!r} are not estimable for level(s) {', '.join(bad)}; "
+            "check that every level has observed plots"
+        )
+    df = float(mm.df)
+    if not df > 0:
+        raise DataValidationError(
+            f"error df of {mm.error_term!r} is {df:g}; mean separation needs a positive error df "
+            "(add replicates)"
+        )
+    order = sorted(range(k), key=lambda i: (-est[i], i))
+
+    diag = np.diag(cov)
+    var_diff = diag[:, None] + diag[None, :] - 2.0 * cov
+    var_diff = np.clip(var_diff, 0.0, None)
+    sed = np.sqrt(var_diff)
+    if np.any(sed[~np.eye(k, dtype=bool)] <= 0):
+        raise DataValidationError(
+            f"a difference between means of {mm.factor!r} has zero standard error "
+            f"(error mean square {mm.mse:g}); mean separation is undefined"
+        )
+
+    if key in ("scheffe", "lsd"):
+        if key == "scheffe":
+            crit_single = float(np.sqrt((k - 1) * stats.f.ppf(1 - alpha, k - 1, df)))
+        else:
+            crit_single = float(stats.t.ppf(1 - alpha / 2, df))
+    elif key == "tukey":
+        crit_single = float(stats.studentized_range.ppf(1 - alpha, k, df))
+    else:
+        crit_single = float("nan")
+    spans = np.arange(2, k + 1)
+    q_by_span: dict[int, float] = {}
+    if key in _RANGE_TESTS:
+        q_values = np.atleast_1d(significant_studentized_range(spans, df, alpha=alpha, test=key))
+        q_by_span = {int(p): float(q) for p, q in zip(spans, q_values, strict=True)}
+
+    significant = np.zeros((k, k), dtype=bool)
+    tested = np.ones((k, k), dtype=bool)
+    # for the protection rule: widest non-significant range starting at each rank
+    max_ns_end = np.full(k, -1)
+    rows: list[dict[str, Any]] = []
+    for span in range(k, 1, -1):
+        for r_a in range(0, k - span + 1):
+            r_b = r_a + span - 1
+            i, j = order[r_a], order[r_b]
+            diff = float(est[i] - est[j])
+            s = float(sed[i, j])
+            if key in _RANGE_TESTS:
+                stat = abs(diff) / (s / np.sqrt(2.0))
+                crit = q_by_span[span]
+                least = crit * s / np.sqrt(2.0)
+                p_val = _range_p_value(stat, span, df, key)
+            elif key == "tukey":
+                stat = abs(diff) / (s / np.sqrt(2.0))
+                crit = crit_single
+                least = crit * s / np.sqrt(2.0)
+                p_val = _range_p_value(stat, k, df, "snk")
+            else:
+                stat = abs(diff) / s
+                crit = crit_single
+                least = crit * s
+                if key == "scheffe":
+                    p_val = float(stats.f.sf(stat**2 / (k - 1), k - 1, df))
+                else:
+                    p_val = float(2 * stats.t.sf(stat, df))
+            inside_ns = key in _RANGE_TESTS and bool(np.any(max_ns_end[: r_a + 1] >= r_b))
+            is_tested = not inside_ns
+            is_sig = is_tested and stat > crit
+            if key in _RANGE_TESTS and not is_sig:
+                max_ns_end[r_a] = max(max_ns_end[r_a], r_b)
+            significant[i, j] = significant[j, i] = is_sig
+            tested[i, j] = tested[j, i] = is_tested
+            rows.append({
+                "level_a": mm.levels[i], "level_b": mm.levels[j], "diff": diff, "sed": s,
+                "span": span, "statistic": stat, "critical_value": crit,
+                "least_significant": least, "p_value": p_val, "tested": is_tested,
+                "significant": is_sig, "_ra": r_a, "_rb": r_b,
+            })
+    comparisons = (pd.DataFrame(rows).sort_values(["_ra", "_rb"]).drop(columns=["_ra", "_rb"])
+                   .reset_index(drop=True))
+
+    letters = _letters(mm, significant)
+    groups = pd.DataFrame({
+        "level": [mm.levels[i] for i in order],
+        "mean": est[order],
+        "se": np.asarray(mm.se, dtype=float)[order],
+        "n": np.asarray(mm.n)[order],
+        "rank": np.arange(1, k + 1),
+        "letters": [letters[i] for i in order],
+    })
+    mean_sed = float(np.mean(sed[np.triu_indices(k, 1)]))
+    if key in _RANGE_TESTS:
+        critical = pd.DataFrame({
+            "span": spans,
+            "q_crit": [q_by_span[int(p)] for p in spans],
+            "least_significant_range": [q_by_span[int(p)] * mean_sed / np.sqrt(2.0)
+                                        for p in spans],
+        })
+    else:
+        scale = mean_sed / np.sqrt(2.0) if key == "tukey" else mean_sed
+        critical = pd.DataFrame({"span": [k], "q_crit": [crit_single],
+                                 "least_significant_range": [crit_single * scale]})
+    prov = mm.provenance(test=key, alpha=alpha, adjustment=_ADJUSTMENTS[key])
+    comparisons.attrs["provenance"] = prov.to_dict()
+    groups.attrs["provenance"] = prov.to_dict()
+    return MeanSeparation(test=key, alpha=alpha, groups=groups, comparisons=comparisons,
+                          critical_ranges=critical, provenance=prov)
+
+
+def duncan(mm: MeansModel, *, alpha: float = 0.05) -> MeanSeparation:
+    """Duncan's new multiple range test (DMRT, 新复极差法) on a design model's LS-means.
+
+    Parameters
+    ----------
+    mm : MeansModel
+        LS-means, covariance and error df of the design model.
+    alpha : float, default 0.05
+        Comparison-wise level; the range of ``p`` means is tested at
+        ``1 - (1 - alpha)^(p - 1)``. [-]
+
+    Returns
+    -------
+    MeanSeparation
+
+    Notes
+    -----
+    Duncan's test does not control the family-wise error rate; it is provided
+    because reports and journals ask for it.  Prefer Tukey (all pairs) or
+    Dunnett (each treatment against the control) for new work.
+
+    Examples
+    --------
+    Sweetpotato yields (agricolae ``sweetpotato``; CRD, 3 plots per virus
+    treatment, MSE 22.48917 on 8 df):
+
+    >>> import numpy as np
+    >>> from yieldtrial.stats.results import MeansModel
+    >>> mm = MeansModel(factor="virus", levels=("cc", "fc", "ff", "oo"),
+    ...     estimates=np.array([24.4, 12.866667, 36.333333, 36.9]),
+    ...     cov=np.eye(4) * 22.48917 / 3, df=8, n=np.array([3, 3, 3, 3]), mse=22.48917,
+    ...     error_term="residual", design="crd", formula="yield ~ virus", response="yield")
+    >>> duncan(mm).letters
+    {'oo': 'a', 'ff': 'a', 'cc': 'b', 'fc': 'c'}
+    """
+    return mean_separation(mm, test="duncan", alpha=alpha)
+
+
+def snk(mm: MeansModel, *, alpha: float = 0.05) -> MeanSeparation:
+    """Student-Newman-Keuls (SNK, q test) on a design model's LS-means.
+
+    Parameters
+    ----------
+    mm : MeansModel
+        LS-means, covariance and error df of the design model.
+    alpha : float, default 0.05
+        Level used for every range. [-]
+
+    Returns
+    -------
+    MeanSeparation
+    """
+    return mean_separation(mm, test="snk", alpha=alpha)
+
+
+def scheffe(mm: MeansModel, *, alpha: float = 0.05) -> MeanSeparation:
+    """Scheffe's test for all pairs of a design model's LS-means.
+
+    Parameters
+    ----------
+    mm : MeansModel
+        LS-means, covariance and error df of the design model.
+    alpha : float, default 0.05
+        Family-wise level over all contrasts. [-]
+
+    Returns
+    -------
+    MeanSeparation
+        ``least_significant`` = ``sqrt((k - 1) F_alpha(k - 1, df)) * SED``.
+    """
+    return mean_separation(mm, test="scheffe", alpha=alpha)
+
+
+def two_level_letters(
+    mm: MeansModel,
+    *,
+    test: str = "duncan",
+    alpha_lower: float = 0.05,
+    alpha_upper: float = 0.01,
+) -> pd.DataFrame:
+    """Means table with two-level letters: lowercase at 0.05, uppercase at 0.01.
+
+    The Chinese reporting convention (小写字母 P < 0.05, 大写字母 P < 0.01): the
+    same test is run at two levels and both letter columns are printed.
+
+    Parameters
+    ----------
+    mm : MeansModel
+        LS-means, covariance and error df of the design model.
+    test : str, default "duncan"
+        One of :data:`MEAN_SEPARATION_TESTS`.
+    alpha_lower : float, default 0.05
+        Level of the lowercase letters. [-]
+    alpha_upper : float, default 0.01
+        Level of the uppercase letters; must be smaller than ``alpha_lower``. [-]
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``level``, ``mean``, ``se``, ``n``, ``rank``, ``letters_05`` (lowercase),
+        ``letters_01`` (uppercase), highest mean first; provenance in
+        ``attrs["provenance"]`` (``alpha`` = ``alpha_lower``; both levels are in
+        ``attrs["alphas"]``).  The column names keep the ``_05``/``_01`` suffixes
+        whatever the levels; ``attrs["alphas"]`` records them.
+    """
+    lo = _check_alpha(alpha_lower)
+    hi = _check_alpha(alpha_upper)
+    if not hi < lo:
+        raise DataValidationError(
+            f"alpha_upper ({alpha_upper}) must be smaller than alpha_lower ({alpha_lower}); "
+            "uppercase letters mark the stricter level (e.g. 0.01)"
+        )
+    first = mean_separation(mm, test=test, alpha=lo)
+    second = mean_separation(mm, test=test, alpha=hi)
+    order = [mm.levels.index(level) for level in first.groups["level"]]
+    sig = np.zeros((len(mm.levels), len(mm.levels)), dtype=bool)
+    index = {level: n for n, level in enumerate(mm.levels)}
+    for row in second.comparisons.itertuples(index=False):
+        if row.significant:
+            a, b = index[str(row.level_a)], index[str(row.level_b)]
+            sig[a, b] = sig[b, a] = True
+    upper = _letters(mm, sig)
+    frame = first.groups.rename(columns={"letters": "letters_05"}).copy()
+    frame["letters_01"] = [_upper_letters(upper[i]) for i in order]
+    frame.attrs["provenance"] = first.provenance.to_dict()
+    frame.attrs["alphas"] = {"letters_05": lo, "letters_01": hi}
+    return frame

@@ -1,0 +1,740 @@
+"""Split-plot and strip-plot trials: ANOVA by stratum, SEDs and means per comparison kind.
+
+A split-plot trial has two sizes of plot.  Whole plots (irrigation, tillage,
+variety) are randomized within blocks; sub-plots (fertilizer rate, nitrogen)
+are randomized within whole plots.  Each treatment term is tested against the
+error of the stratum where it is randomized (Genstat-style strata):
+
+====================  ==========================  ==================================
+stratum               source                      tested against
+====================  ==========================  ==================================
+``block``             block                       (not tested)
+``whole_plot``        whole-plot factor A         error a = block x A
+``sub_plot``          sub-plot factor B, A x B    error b = residual
+====================  ==========================  ==================================
+
+and every standard error of a difference (SED) uses the right error (Gomez &
+Gomez 1984, Table 3.10; Cochran & Cox 1957, sec. 7.1):
+
+* two A means: ``sqrt(2 Ea / (r b))``, error a df;
+* two B means: ``sqrt(2 Eb / (r a))``, error b df;
+* two B means at the same A level: ``sqrt(2 Eb / r)``, error b df;
+* two A means at the same (or different) B level:
+  ``sqrt(2 ((b - 1) Eb + Ea) / (r b))``, Satterthwaite df.
+
+A strip-plot (strip-block) trial has a horizontal factor A in strips across
+each block and a vertical factor B in strips the other way; it has three
+errors: a (block x A), b (block x B) and c (block x A x B) and the SEDs follow
+the same algebra.
+
+Each comparison kind reduces to one :class:`~yieldtrial.stats.results.MeansModel`
+(estimates, covariance, df, error term), so Dunnett, Tukey, Duncan and letters
+work unchanged on split-plot means.
+
+The classical stratum ANOVA needs a complete, balanced trial (every block x A x
+B cell observed exactly once).  Missing plots are reported with their cells;
+a REML (mixed-model) analysis is the route for unbalanced split plots.
+
+References
+----------
+.. [1] Yates, F. (1937). The design and analysis of factorial experiments.
+   Imperial Bureau of Soil Science, Technical Communication 35.
+.. [2] Gomez, K. A. and Gomez, A. A. (1984). Statistical Procedures for
+   Agricultural Research, 2nd ed. Wiley. Ch. 3.4 (split-plot), 3.5
+   (strip-plot), sec. 5.3 (SEDs in two-factor experiments, Tables 5.7-5.9).
+.. [3] Cochran, W. G. and Cox, G. M. (1957). Experimental Designs, 2nd ed.
+   Wiley. Sec. 7.1-7.2.
+.. [4] Venables, W. N. and Ripley, B. D. (2002). Modern Applied Statistics
+   with S, 4th ed. Springer. Sec. 6.7 (the oats split-plot).
+.. [5] Satterthwaite, F. E. (1946). An approximate distribution of estimates
+   of variance components. Biometrics Bulletin 2(6), 110-114.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats.results import MeansModel, Provenance
+
+__all__ = [
+    "SPLIT_PLOT_COMPARISONS",
+    "STRIP_PLOT_COMPARISONS",
+    "StrataAnova",
+    "satterthwaite_df",
+    "split_plot_anova",
+    "strip_plot_anova",
+]
+
+#: Comparison kinds of a split-plot; each has an SED row and a MeansModel.
+SPLIT_PLOT_COMPARISONS: tuple[str, ...] = (
+    "whole_plot",
+    "sub_plot",
+    "sub_plot_within_whole",
+    "whole_plot_within_sub",
+)
+
+#: Comparison kinds of a strip-plot.
+STRIP_PLOT_COMPARISONS: tuple[str, ...] = (
+    "horizontal",
+    "vertical",
+    "vertical_within_horizontal",
+    "horizontal_within_vertical",
+)
+
+_DESCRIPTIONS = {
+    "whole_plot": "two whole-plot ({a}) means",
+    "sub_plot": "two sub-plot ({b}) means",
+    "sub_plot_within_whole": "two {b} means at the same {a} level",
+    "whole_plot_within_sub": "two {a} means at the same or different {b} level",
+    "horizontal": "two horizontal-factor ({a}) means",
+    "vertical": "two vertical-factor ({b}) means",
+    "vertical_within_horizontal": "two {b} means at the same {a} level",
+    "horizontal_within_vertical": "two {a} means at the same {b} level",
+}
+
+
+def satterthwaite_df(weights: np.ndarray, mean_squares: np.ndarray, dfs: np.ndarray) -> float:
+    """Satterthwaite degrees of freedom of a linear combination of mean squares.
+
+    Parameters
+    ----------
+    weights : ndarray
+        Non-negative weights ``c_i`` of the combination ``sum c_i MS_i``.
+    mean_squares : ndarray
+        Mean squares ``MS_i``. [response unit squared]
+    dfs : ndarray
+        Their degrees of freedom.
+
+    Returns
+    -------
+    float
+        ``(sum c_i MS_i)^2 / sum((c_i MS_i)^2 / df_i)``.
+
+    References
+    ----------
+    Satterthwaite (1946).
+
+    Examples
+    --------
+    Oats split-plot, whole-plot means at one nitrogen level: ``3 Eb + Ea`` with
+    Eb = 177.08 (45 df), Ea = 601.33 (10 df):
+
+    >>> round(satterthwaite_df(np.array([3.0, 1.0]), np.array([177.0833, 601.3306]),
+    ...                        np.array([45.0, 10.0])), 1)
+    30.2
+    """
+    c = np.asarray(weights, dtype=float) * np.asarray(mean_squares, dtype=float)
+    d = np.asarray(dfs, dtype=float)
+    denom = float(np.sum(c**2 / d))
+    if denom <= 0:
+        return float("nan")
+    return float(np.sum(c) ** 2 / denom)
+
+
+def _factor_levels(series: pd.Series, column: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Integer codes and labels (categorical order, else order of first appearance)."""
+    if series.isna().any():
+        rows = list(series.index[series.isna().to_numpy()][:5])
+        raise DataValidationError(
+            f"column {column!r} has missing labels (rows {rows}); every plot needs a "
+            f"{column} label. Fill them in or drop those rows."
+        )
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        present = set(series.astype(object))
+        labels = [str(c) for c in series.cat.categories if c in present]
+        text = series.astype(object).map(str)
+    else:
+        text = series.astype(object).map(str)
+        labels = list(dict.fromkeys(text.tolist()))
+    mapping = {label: i for i, label in enumerate(labels)}
+    return text.map(mapping).to_numpy(dtype=int), tuple(labels)
+
+
+def _balanced_cube(
+    data: pd.DataFrame, *, response: str, block: str, first: str, second: str
+) -> tuple[np.ndarray, dict[str, tuple[str, ...]]]:
+    """Response as an array ``[block, first, second]``, checking completeness."""
+    if not isinstance(data, pd.DataFrame):
+        raise DataValidationError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    args = {"response": response, "block": block, "factor": first, "second factor": second}
+    missing = [f"{k}={v!r}" for k, v in args.items() if v not in data.columns]
+    if missing:
+        raise DataValidationError(
+            f"column(s) not found in data: {', '.join(missing)}; available columns: "
+            f"{', '.join(map(str, data.columns))}. Pass the right column name(s)."
+        )
+    if len({response, block, first, second}) != 4:
+        raise DataValidationError(
+            f"response, block and the two factors must be four different columns; got "
+            f"{response!r}, {block!r}, {first!r}, {second!r}"
+        )
+    y = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = np.isnan(y) & ~data[response].isna().to_numpy()
+    if bad.any():
+        row = data.index[np.flatnonzero(bad)[0]]
+        raise DataValidationError(
+            f"column {response!r} must be numeric; row {row!r} holds "
+            f"{data[response].loc[row]!r}. Fix the value."
+        )
+    codes, labels = {}, {}
+    for col in (block, first, second):
+        codes[col], labels[col] = _factor_levels(data[col], col)
+    for col in (block, first, second):
+        if len(labels[col]) < 2:
+            raise DataValidationError(
+                f"column {col!r} has a single level ({', '.join(labels[col])}); a split/strip "
+                "plot needs at least two blocks and two levels of each factor"
+            )
+    shape = (len(labels[block]), len(labels[first]), len(labels[second]))
+    cube = np.full(shape, np.nan)
+    count = np.zeros(shape, dtype=int)
+    for i, j, k, value in zip(codes[block], codes[first], codes[second], y, strict=True):
+        count[i, j, k] += 1
+        cube[i, j, k] = value
+    if (count > 1).any():
+        i, j, k = np.argwhere(count > 1)[0]
+        raise DataValidationError(
+            f"{int(count[i, j, k])} plots share {block}={labels[block][i]!r}, "
+            f"{first}={labels[first][j]!r}, {second}={labels[second][k]!r}; a split/strip plot "
+            "has one plot per block x factor combination. Average subsamples first or fix the "
+            "labels."
+        )
+    holes = np.argwhere(np.isnan(cube))
+    if holes.size:
+        listed = "; ".join(
+            f"{block}={labels[block][i]}, {first}={labels[first][j]}, "
+            f"{second}={labels[second][k]}"
+            for i, j, k in holes[:5]
+        )
+        more = f" (and {len(holes) - 5} more)" if len(holes) > 5 else ""
+        raise DataValidationError(
+            f"{len(holes)} plot(s) of {response!r} are missing: {listed}{more}. The stratum "
+            "ANOVA needs a complete trial; estimate the missing plots (Gomez & Gomez ch. 7) or "
+            "analyse with a mixed model (REML)."
+        )
+    return cube, labels
+
+
+def _f_rows(
+    rows: list[dict[str, Any]], errors: dict[str, tuple[float, float]]
+) -> list[dict[str, Any]]:
+    from scipy import stats
+
+    out = []
+    for row in rows:
+        row = dict(row)
+        row["mean_sq"] = row["sum_sq"] / row["df"] if row["df"] > 0 else float("nan")
+        term = row.get("error_term")
+        if term in errors and not row["source"].startswith("error"):
+            ms_e, df_e = errors[term]
+            if ms_e > 0 and df_e > 0:
+                row["f"] = row["mean_sq"] / ms_e
+                row["p_value"] = float(stats.f.sf(row["f"], row["df"], df_e))
+            else:
+                row["f"] = row["p_value"] = float("nan")
+        else:
+            row["f"] = row["p_value"] = float("nan")
+        out.append(row)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class StrataAnova:
+    """Stratum ANOVA of a split-plot or strip-plot trial.
+
+    Attributes
+    ----------
+    design : str
+        ``"split_plot"`` or ``"strip_plot"``.
+    response, block, factor_a, factor_b : str
+        Column names.  ``factor_a`` is the whole-plot (split) or horizontal
+        (strip) factor, ``factor_b`` the sub-plot or vertical factor.
+    levels : dict of str to tuple of str
+        Level labels of block, factor_a and factor_b.
+    table : pandas.DataFrame
+        ``stratum``, ``source``, ``df``, ``sum_sq``, ``mean_sq``, ``f``,
+        ``p_value``, ``error_term`` (the error the F test used: ``error_a``,
+        ``error_b``, ``error_c``; empty for error and block rows), one row per
+        source plus ``total``.
+    sed : pandas.DataFrame
+        ``comparison`` (a kind of :data:`SPLIT_PLOT_COMPARISONS` or
+        :data:`STRIP_PLOT_COMPARISONS`), ``description``, ``sed``
+        [response unit], ``df`` (Satterthwaite where errors combine),
+        ``lsd`` (``t_{alpha/2, df} * sed``) [response unit], ``error_term``.
+    means : pandas.DataFrame
+        Cell means: ``factor_a`` level, ``factor_b`` level, ``mean``, ``n``.
+    cv_pct : dict of str to float
+        Coefficient of variation of each error, ``100 sqrt(MS) / grand mean``. [%]
+    grand_mean : float
+        [response unit]
+    alpha : float
+        Level of the ``lsd`` column.
+    provenance : Provenance
+        Design, model, error terms, df of the innermost error, test ``F``.
+    """
+
+    design: str
+    response: str
+    block: str
+    factor_a: str
+    factor_b: str
+    levels: dict[str, tuple[str, ...]]
+    table: pd.DataFrame
+    sed: pd.DataFrame
+    means: pd.DataFrame
+    cv_pct: dict[str, float]
+    grand_mean: float
+    alpha: float
+    provenance: Provenance
+    _cell: np.ndarray = field(repr=False)
+    _errors: dict[str, tuple[float, float]] = field(repr=False)
+
+    @property
+    def comparisons(self) -> tuple[str, ...]:
+        """Comparison kinds accepted by :meth:`means_model`."""
+        return SPLIT_PLOT_COMPARISONS if self.design == "split_plot" else STRIP_PLOT_COMPARISONS
+
+    def error(self, name: str) -> tuple[float, float]:
+        """Mean square and df of an error term (``"error_a"``, ``"error_b"``, ``"error_c"``)."""
+        try:
+            return self._errors[name]
+        except KeyError:
+            raise KeyError(
+                f"{name!r} is not an error term of this {self.design}; "
+                f"available: {', '.join(self._errors)}"
+            ) from None
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the stratum ANOVA table, provenance in ``attrs["provenance"]``."""
+        frame = self.table.copy()
+        frame.attrs["provenance"] = self.provenance.to_dict()
+        return frame
+
+    def means_table(self) -> pd.DataFrame:
+        """Two-way table of means: rows ``factor_a`` levels, columns ``factor_b`` levels.
+
+        A ``mean`` column and a ``mean`` row hold the marginal means.
+        """
+        a_levels, b_levels = self.levels[self.factor_a], self.levels[self.factor_b]
+        table = pd.DataFrame(self._cell, index=pd.Index(a_levels, name=self.factor_a),
+                             columns=pd.Index(b_levels, name=self.factor_b))
+        table["mean"] = self._cell.mean(axis=1)
+        table.loc["mean"] = [*self._cell.mean(axis=0), float(self._cell.mean())]
+        table.attrs["provenance"] = self.provenance.to_dict()
+        return table
+
+    def means_model(self, kind: str, *, at: str | None = None) -> MeansModel:
+        """Means of one comparison kind with the covariance and df of the right error.
+
+        Parameters
+        ----------
+        kind : str
+            One of :attr:`comparisons`: ``whole_plot`` (A means, error a),
+            ``sub_plot`` (B means, error b), ``sub_plot_within_whole`` (B means
+            at A = ``at``, error b), ``whole_plot_within_sub`` (A means at
+            B = ``at``, Satterthwaite combination of errors a and b); for a
+            strip-plot ``horizontal``, ``vertical``, ``vertical_within_horizontal``,
+            ``horizontal_within_vertical``.
+        at : str, optional
+            Level of the other factor, required by the ``*_within_*`` kinds.
+
+        Returns
+        -------
+        MeansModel
+            Its covariance reproduces the SED of :attr:`sed` for every pair.
+
+        Raises
+        ------
+        DataValidationError
+            Unknown kind, or ``at`` missing / not a level.
+        """
+        if kind not in self.comparisons:
+            raise DataValidationError(
+                f"unknown comparison kind {kind!r} for a {self.design}; expected one of "
+                f"{', '.join(self.comparisons)}"
+            )
+        r = len(self.levels[self.block])
+        a_levels, b_levels = self.levels[self.factor_a], self.levels[self.factor_b]
+        a, b = len(a_levels), len(b_levels)
+        cell = self._cell
+        position = self.comparisons.index(kind)
+        df = float(self.sed["df"].iloc[position])
+        error_term = str(self.sed["error_term"].iloc[position])
+        ea = self._errors["error_a"][0]
+        eb = self._errors["error_b"][0]
+        ec = self._errors["error_c"][0] if "error_c" in self._errors else eb
+        strip = self.design == "strip_plot"
+
+        def need_at(levels: tuple[str, ...], other: str) -> int:
+            if at is None:
+                raise DataValidationError(
+                    f"kind {kind!r} compares means at one level of {other!r}; pass at=<level> "
+                    f"(one of {', '.join(levels)})"
+                )
+            if str(at) not in levels:
+                raise DataValidationError(
+                    f"at={at!r} is not a level of {other!r}; levels: {', '.join(levels)}"
+                )
+            return levels.index(str(at))
+
+        if kind in ("whole_plot", "horizontal"):
+            factor, levels = self.factor_a, a_levels
+            est = cell.mean(axis=1)
+            # shared (block x B) noise of A means in a strip plot
+            shared = (eb - ec) / (r * a * b) if strip else 0.0
+            cov = ea / (r * b) * np.eye(a) + shared * np.ones((a, a))
+            n = np.full(a, r * b)
+            mse, label = ea, ""
+        elif kind in ("sub_plot", "vertical"):
+            factor, levels = self.factor_b, b_levels
+            est = cell.mean(axis=0)
+            shared = (ea - ec) / (r * a * b) if strip else (ea - eb) / (r * a * b)
+            cov = eb / (r * a) * np.eye(b) + shared * np.ones((b, b))
+            n = np.full(b, r * a)
+            mse, label = eb, ""
+        elif kind in ("sub_plot_within_whole", "vertical_within_horizontal"):
+            j = need_at(a_levels, self.factor_a)
+            factor, levels = self.factor_b, b_levels
+            est = cell[j, :]
+            if strip:
+                diff_part = (eb + (a - 1) * ec) / (r * a)
+                shared = (ea - ec) / (r * b)
+            else:
+                diff_part = eb / r
+                shared = (ea - eb) / (r * b)
+            cov = diff_part * np.eye(b) + shared * np.ones((b, b))
+            n = np.full(b, r)
+            mse, label = diff_part * r, f" at {self.factor_a}={a_levels[j]}"
+        else:  # whole_plot_within_sub / horizontal_within_vertical
+            k = need_at(b_levels, self.factor_b)
+            factor, levels = self.factor_a, a_levels
+            est = cell[:, k]
+            if strip:
+                diff_part = (ea + (b - 1) * ec) / (r * b)
+                shared = (eb - ec) / (r * a)
+            else:
+                diff_part = (ea + (b - 1) * eb) / (r * b)
+                shared = 0.0
+            cov = diff_part * np.eye(a) + shared * np.ones((a, a))
+            n = np.full(a, r)
+            mse, label = diff_part * r, f" at {self.factor_b}={b_levels[k]}"
+        return MeansModel(
+            factor=factor,
+            levels=tuple(levels),
+            estimates=np.asarray(est, dtype=float).copy(),
+            cov=cov,
+            df=df,
+            n=n,
+            mse=float(mse),
+            error_term=error_term + label,
+            design=self.design,
+            formula=self.provenance.model,
+            response=self.response,
+        )
+
+    def _repr_html_(self) -> str:
+        return (f"<p><b>{self.design.replace('_', '-')} ANOVA by stratum</b> "
+                f"({self.provenance.model})</p>" + self.table.to_html(index=False)
+                + self.sed.to_html(index=False))
+
+
+def _sed_table(
+    kinds: tuple[str, ...],
+    entries: list[tuple[float, float, str]],
+    *,
+    alpha: float,
+    a_name: str,
+    b_name: str,
+) -> pd.DataFrame:
+    from scipy import stats
+
+    rows = []
+    for kind, (variance, df, term) in zip(kinds, entries, strict=True):
+        sed = float(np.sqrt(variance)) if variance >= 0 else float("nan")
+        t = float(stats.t.ppf(1 - alpha / 2, df)) if df > 0 else float("nan")
+        rows.append({
+            "comparison": kind,
+            "description": _DESCRIPTIONS[kind].format(a=a_name, b=b_name),
+            "sed": sed,
+            "df": df,
+            "lsd": t * sed,
+            "error_term": term,
+        })
+    return pd.DataFrame(rows)
+
+
+def _check_alpha(alpha: float) -> float:
+    if not 0.0 < float(alpha) < 1.0:
+        raise DataValidationError(f"alpha must be between 0 and 1 (exclusive), got {alpha!r}")
+    return float(alpha)
+
+
+def split_plot_anova(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    block: str,
+    whole_plot: str,
+    sub_plot: str,
+    alpha: float = 0.05,
+) -> StrataAnova:
+    """ANOVA by stratum of a split-plot trial in randomized complete blocks.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long data, one row per sub-plot.
+    response : str
+        Response column, e.g. ``"yield_kg_ha"``.
+    block : str
+        Block (replicate) column.
+    whole_plot : str
+        Whole-plot (main-plot) factor column, randomized within blocks.
+    sub_plot : str
+        Sub-plot factor column, randomized within whole plots.
+    alpha : float, default 0.05
+        Level of the ``lsd`` column of the SED table. [-]
+
+    Returns
+    -------
+    StrataAnova
+        ``table`` by stratum, ``sed`` per comparison kind, ``means_model(kind)``,
+        ``means_table()``, ``cv_pct`` (``error_a`` and ``error_b``) and provenance.
+
+    Raises
+    ------
+    DataValidationError
+        Missing columns, non-numeric response, a missing or duplicated plot,
+        or a factor with fewer than two levels.
+
+    Notes
+    -----
+    Sums of squares are computed from deviations of block, whole-plot and
+    cell means from the grand mean (orthogonal strata of a balanced design),
+    never as "sum of squares minus correction factor".  The block row is not
+    F-tested (blocks are not randomized).
+
+    Examples
+    --------
+    >>> import itertools
+    >>> rows = [dict(block=r, irrigation=i, rate=n, y=10 + 2 * (i == "wet") + n + 0.5 * (r == "2")
+    ...              + 0.1 * ((r == "1") == (n == 1)))
+    ...         for r, i, n in itertools.product(["1", "2"], ["dry", "wet"], [0, 1])]
+    >>> res = split_plot_anova(pd.DataFrame(rows), response="y", block="block",
+    ...                        whole_plot="irrigation", sub_plot="rate")
+    >>> [(row.stratum, row.source, row.df) for row in res.table.itertuples()]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('block', 'block', 1), ('whole_plot', 'irrigation', 1), ('whole_plot', 'error_a', 1),
+     ('sub_plot', 'rate', 1), ('sub_plot', 'irrigation:rate', 1), ('sub_plot', 'error_b', 2),
+     ('total', 'total', 7)]
+    >>> res.sed.loc[0, "error_term"], res.sed.loc[1, "error_term"]
+    ('error_a', 'error_b')
+    """
+    alpha = _check_alpha(alpha)
+    cube, labels = _balanced_cube(data, response=response, block=block, first=whole_plot,
+                                  second=sub_plot)
+    r, a, b = cube.shape
+    grand = float(cube.mean())
+    y = cube - grand  # centred: every sum of squares is a sum of squared deviations
+    m_r = y.mean(axis=(1, 2))
+    m_a = y.mean(axis=(0, 2))
+    m_b = y.mean(axis=(0, 1))
+    m_ra = y.mean(axis=2)
+    m_ab = y.mean(axis=0)
+    ss_block = a * b * float(np.sum(m_r**2))
+    ss_a = r * b * float(np.sum(m_a**2))
+    ss_ea = b * float(np.sum((m_ra - m_r[:, None] - m_a[None, :]) ** 2))
+    ss_b = r * a * float(np.sum(m_b**2))
+    ss_ab = r * float(np.sum((m_ab - m_a[:, None] - m_b[None, :]) ** 2))
+    resid = y - m_ra[:, :, None] - m_ab[None, :, :] + m_a[None, :, None]
+    ss_eb = float(np.sum(resid**2))
+    ss_total = float(np.sum(y**2))
+    df_a, df_ea = a - 1, (r - 1) * (a - 1)
+    df_b, df_ab, df_eb = b - 1, (a - 1) * (b - 1), a * (r - 1) * (b - 1)
+    ea, eb = ss_ea / df_ea, ss_eb / df_eb
+    errors = {"error_a": (ea, float(df_ea)), "error_b": (eb, float(df_eb))}
+    ab = f"{whole_plot}:{sub_plot}"
+    rows = [
+        dict(stratum="block", source=block, df=r - 1, sum_sq=ss_block, error_term=""),
+        dict(stratum="whole_plot", source=whole_plot, df=df_a, sum_sq=ss_a, error_term="error_a"),
+        dict(stratum="whole_plot", source="error_a", df=df_ea, sum_sq=ss_ea, error_term=""),
+        dict(stratum="sub_plot", source=sub_plot, df=df_b, sum_sq=ss_b, error_term="error_b"),
+        dict(stratum="sub_plot", source=ab, df=df_ab, sum_sq=ss_ab, error_term="error_b"),
+        dict(stratum="sub_plot", source="error_b", df=df_eb, sum_sq=ss_eb, error_term=""),
+        dict(stratum="total", source="total", df=r * a * b - 1, sum_sq=ss_total, error_term=""),
+    ]
+    table = pd.DataFrame(_f_rows(rows, errors),
+                         columns=["stratum", "source", "df", "sum_sq", "mean_sq", "f", "p_value",
+                                  "error_term"])
+    table.loc[table["source"] == "total", "mean_sq"] = float("nan")
+    wp_df = satterthwaite_df(np.array([b - 1.0, 1.0]), np.array([eb, ea]),
+                             np.array([df_eb, df_ea], dtype=float))
+    sed = _sed_table(
+        SPLIT_PLOT_COMPARISONS,
+        [
+            (2 * ea / (r * b), float(df_ea), "error_a"),
+            (2 * eb / (r * a), float(df_eb), "error_b"),
+            (2 * eb / r, float(df_eb), "error_b"),
+            (2 * ((b - 1) * eb + ea) / (r * b), wp_df, "satterthwaite(error_a, error_b)"),
+        ],
+        alpha=alpha, a_name=whole_plot, b_name=sub_plot,
+    )
+    formula = f"{response} ~ {whole_plot} * {sub_plot} + Error({block}/{whole_plot})"
+    prov = Provenance(
+        design="split_plot", model=formula,
+        error_term=f"error_a = {block}:{whole_plot} ({df_ea} df); error_b = residual "
+                   f"({df_eb} df)",
+        df_error=float(df_eb), test="F", alpha=alpha,
+        sum_of_squares="orthogonal strata (balanced)",
+    )
+    table.attrs["provenance"] = prov.to_dict()
+    sed.attrs["provenance"] = prov.to_dict()
+    return _result("split_plot", cube, labels, response=response, block=block,
+                   factor_a=whole_plot, factor_b=sub_plot, table=table, sed=sed,
+                   errors=errors, grand=grand, alpha=alpha, prov=prov)
+
+
+def _result(
+    design: str, cube: np.ndarray, labels: dict[str, tuple[str, ...]], *, response: str,
+    block: str, factor_a: str, factor_b: str, table: pd.DataFrame, sed: pd.DataFrame,
+    errors: dict[str, tuple[float, float]], grand: float, alpha: float, prov: Provenance,
+) -> StrataAnova:
+    r = cube.shape[0]
+    cell = cube.mean(axis=0)
+    a_levels, b_levels = labels[factor_a], labels[factor_b]
+    means = pd.DataFrame({
+        factor_a: np.repeat(a_levels, len(b_levels)),
+        factor_b: np.tile(b_levels, len(a_levels)),
+        "mean": cell.reshape(-1),
+        "n": r,
+    })
+    cv = {name: (100.0 * float(np.sqrt(ms)) / grand if grand != 0 else float("nan"))
+          for name, (ms, _) in errors.items()}
+    return StrataAnova(
+        design=design, response=response, block=block, factor_a=factor_a, factor_b=factor_b,
+        levels={block: labels[block], factor_a: a_levels, factor_b: b_levels},
+        table=table, sed=sed, means=means, cv_pct=cv, grand_mean=grand, alpha=alpha,
+        provenance=prov, _cell=cell, _errors=errors,
+    )
+
+
+def strip_plot_anova(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    block: str,
+    horizontal: str,
+    vertical: str,
+    alpha: float = 0.05,
+) -> StrataAnova:
+    """ANOVA by stratum of a strip-plot (strip-block) trial.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long data, one row per intersection plot.
+    response : str
+        Response column.
+    block : str
+        Block (replicate) column.
+    horizontal : str
+        Factor laid out in horizontal strips across each block (factor A).
+    vertical : str
+        Factor laid out in vertical strips (factor B).
+    alpha : float, default 0.05
+        Level of the ``lsd`` column of the SED table. [-]
+
+    Returns
+    -------
+    StrataAnova
+        Strata ``block``, ``horizontal`` (A vs error a = block x A), ``vertical``
+        (B vs error b = block x B), ``intersection`` (A x B vs error c).
+
+    Raises
+    ------
+    DataValidationError
+        As :func:`split_plot_anova`.
+
+    Notes
+    -----
+    SEDs (Gomez & Gomez 1984, sec. 5.3): A means ``sqrt(2 Ea / (r b))``; B means
+    ``sqrt(2 Eb / (r a))``; B at one A level ``sqrt(2 ((a - 1) Ec + Eb) / (r a))``;
+    A at one B level ``sqrt(2 ((b - 1) Ec + Ea) / (r b))``, both with
+    Satterthwaite df.
+    """
+    alpha = _check_alpha(alpha)
+    cube, labels = _balanced_cube(data, response=response, block=block, first=horizontal,
+                                  second=vertical)
+    r, a, b = cube.shape
+    grand = float(cube.mean())
+    y = cube - grand
+    m_r = y.mean(axis=(1, 2))
+    m_a = y.mean(axis=(0, 2))
+    m_b = y.mean(axis=(0, 1))
+    m_ra = y.mean(axis=2)
+    m_rb = y.mean(axis=1)
+    m_ab = y.mean(axis=0)
+    ss_block = a * b * float(np.sum(m_r**2))
+    ss_a = r * b * float(np.sum(m_a**2))
+    ss_ea = b * float(np.sum((m_ra - m_r[:, None] - m_a[None, :]) ** 2))
+    ss_b = r * a * float(np.sum(m_b**2))
+    ss_eb = a * float(np.sum((m_rb - m_r[:, None] - m_b[None, :]) ** 2))
+    ss_ab = r * float(np.sum((m_ab - m_a[:, None] - m_b[None, :]) ** 2))
+    resid = (y - m_ra[:, :, None] - m_rb[:, None, :] - m_ab[None, :, :]
+             + m_r[:, None, None] + m_a[None, :, None] + m_b[None, None, :])
+    ss_ec = float(np.sum(resid**2))
+    ss_total = float(np.sum(y**2))
+    df_ea, df_eb, df_ec = (r - 1) * (a - 1), (r - 1) * (b - 1), (r - 1) * (a - 1) * (b - 1)
+    ea, eb, ec = ss_ea / df_ea, ss_eb / df_eb, ss_ec / df_ec
+    errors = {"error_a": (ea, float(df_ea)), "error_b": (eb, float(df_eb)),
+              "error_c": (ec, float(df_ec))}
+    ab = f"{horizontal}:{vertical}"
+    rows = [
+        dict(stratum="block", source=block, df=r - 1, sum_sq=ss_block, error_term=""),
+        dict(stratum="horizontal", source=horizontal, df=a - 1, sum_sq=ss_a,
+             error_term="error_a"),
+        dict(stratum="horizontal", source="error_a", df=df_ea, sum_sq=ss_ea, error_term=""),
+        dict(stratum="vertical", source=vertical, df=b - 1, sum_sq=ss_b, error_term="error_b"),
+        dict(stratum="vertical", source="error_b", df=df_eb, sum_sq=ss_eb, error_term=""),
+        dict(stratum="intersection", source=ab, df=(a - 1) * (b - 1), sum_sq=ss_ab,
+             error_term="error_c"),
+        dict(stratum="intersection", source="error_c", df=df_ec, sum_sq=ss_ec, error_term=""),
+        dict(stratum="total", source="total", df=r * a * b - 1, sum_sq=ss_total, error_term=""),
+    ]
+    table = pd.DataFrame(_f_rows(rows, errors),
+                         columns=["stratum", "source", "df", "sum_sq", "mean_sq", "f", "p_value",
+                                  "error_term"])
+    table.loc[table["source"] == "total", "mean_sq"] = float("nan")
+    df_b_at_a = satterthwaite_df(np.array([a - 1.0, 1.0]), np.array([ec, eb]),
+                                 np.array([df_ec, df_eb], dtype=float))
+    df_a_at_b = satterthwaite_df(np.array([b - 1.0, 1.0]), np.array([ec, ea]),
+                                 np.array([df_ec, df_ea], dtype=float))
+    sed = _sed_table(
+        STRIP_PLOT_COMPARISONS,
+        [
+            (2 * ea / (r * b), float(df_ea), "error_a"),
+            (2 * eb / (r * a), float(df_eb), "error_b"),
+            (2 * ((a - 1) * ec + eb) / (r * a), df_b_at_a, "satterthwaite(error_b, error_c)"),
+            (2 * ((b - 1) * ec + ea) / (r * b), df_a_at_b, "satterthwaite(error_a, error_c)"),
+        ],
+        alpha=alpha, a_name=horizontal, b_name=vertical,
+    )
+    formula = (f"{response} ~ {horizontal} * {vertical} + "
+               f"Error({block}/({horizontal} * {vertical}))")
+    prov = Provenance(
+        design="strip_plot", model=formula,
+        error_term=f"error_a = {block}:{horizontal} ({df_ea} df); error_b = {block}:{vertical} "
+                   f"({df_eb} df); error_c = residual ({df_ec} df)",
+        df_error=float(df_ec), test="F", alpha=alpha,
+        sum_of_squares="orthogonal strata (balanced)",
+    )
+    table.attrs["provenance"] = prov.to_dict()
+    sed.attrs["provenance"] = prov.to_dict()
+    return _result("strip_plot", cube, labels, response=response, block=block,
+                   factor_a=horizontal, factor_b=vertical, table=table, sed=sed,
+                   errors=errors, grand=grand, alpha=alpha, prov=prov)

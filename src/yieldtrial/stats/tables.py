@@ -1,0 +1,219 @@
+"""The means table of a trial: LS-means, SE, CI, difference vs control, rank and letters.
+
+The module is called ``tables`` (not ``means``) so that the public function
+:func:`means` never collides with a module of the same name in ``yieldtrial.stats``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats.compare import (
+    INFERENCE_OK,
+    PAIRWISE_METHODS,
+    compare_means_to_control,
+    inference_status,
+    pairwise_means,
+    unit_suffix,
+)
+from yieldtrial.stats.letters import NA_LETTER, compact_letters
+from yieldtrial.stats.results import MeansModel
+
+__all__ = ["LETTER_METHODS", "means", "means_table"]
+
+#: Valid ``letters`` options (None: no letters column values, all ``None``).
+LETTER_METHODS: tuple[str | None, ...] = (*PAIRWISE_METHODS, None)
+
+
+def means_table(
+    mm: MeansModel,
+    *,
+    control: str | Sequence[str] | None = None,
+    letters: str | None = "tukey",
+    alpha: float = 0.05,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Table of LS-means with SE, confidence interval, rank, % of control and letters.
+
+    Parameters
+    ----------
+    mm : MeansModel
+        LS-means, covariance and error df of the design model.
+    control : str or sequence of str, optional
+        Control level(s); the differences and the Dunnett p-value are against the first.
+    letters : {"tukey", "lsd", "bonferroni", "holm"} or None
+        Test behind the compact letter display (``"lsd"``: Fisher's LSD protected by the
+        treatment F test); None leaves the column empty (None).
+    alpha : float
+        Significance level of the letters.
+    confidence : float
+        Confidence level of each LS-mean's own interval (``t`` on the error df).
+
+    Returns
+    -------
+    DataFrame
+        One row per level, sorted by descending LS-mean, columns (``<response>`` is the
+        response name, e.g. ``yield_kg_ha``; ``<u>`` its unit suffix, e.g. ``_kg_ha``):
+        ``rank, treatment, n, <response>, se<u>, ci_low<u>, ci_high<u>, difference<u>,
+        difference_pct, p_value_vs_control, letters, inference``.
+        ``rank`` 1 is the highest mean (ties share the smaller rank); ``difference`` and
+        ``difference_pct`` are against the first control (0 on its own row, NaN without a
+        control); ``p_value_vs_control`` is Dunnett-adjusted (two-sided, family = every
+        other level against that control).  ``attrs["provenance"]`` names the letters' test,
+        alpha, error term and df; ``attrs["control"]``, ``attrs["mean_column"]``.
+
+    Raises
+    ------
+    DataValidationError
+        Unknown control or letters method, alpha or confidence outside (0, 1).
+
+    Examples
+    --------
+    >>> mm = MeansModel("treatment", ("CK", "A", "B"), np.array([100.0, 104.0, 130.0]),
+    ...                 np.eye(3) * 4.0, 12.0, np.array([4, 4, 4]), 16.0, "residual",
+    ...                 "rcbd", "yield_kg_ha ~ treatment + block", "yield_kg_ha")
+    >>> t = means_table(mm, control="CK")
+    >>> print(t[["rank", "treatment", "yield_kg_ha", "difference_pct", "letters"]].to_string(
+    ...     index=False))
+    rank treatment  yield_kg_ha  difference_pct letters
+       1         B        130.0            30.0       a
+       2         A        104.0             4.0       b
+       3        CK        100.0             0.0       b
+    """
+    from scipy import stats
+
+    if letters not in LETTER_METHODS:
+        raise DataValidationError(
+            f"letters must be one of {', '.join(repr(m) for m in LETTER_METHODS)}; "
+            f"got {letters!r}"
+        )
+    for name, value in (("alpha", alpha), ("confidence", confidence)):
+        if not 0.0 < float(value) < 1.0:
+            raise DataValidationError(f"{name} must be in (0, 1); got {value!r}")
+    u = unit_suffix(mm.response)
+    k = len(mm.levels)
+    est = np.asarray(mm.estimates, dtype=float)
+    status = inference_status(mm)
+    se = np.full(k, np.nan)
+    low = np.full(k, np.nan)
+    high = np.full(k, np.nan)
+    if status == INFERENCE_OK:
+        se = mm.se
+        crit = float(stats.t.isf((1.0 - confidence) / 2.0, mm.df))
+        low, high = est - crit * se, est + crit * se
+    diff = np.full(k, np.nan)
+    diff_pct = np.full(k, np.nan)
+    p_ctrl = np.full(k, np.nan)
+    first: str | None = None
+    if control is not None:
+        controls = [control] if isinstance(control, str) else list(control)
+        if not controls:
+            raise DataValidationError("control must name at least one treatment level")
+        first = str(controls[0])
+        ic = mm.index(first) if first in mm.levels else -1
+        if ic < 0:
+            raise DataValidationError(
+                f"control {first!r} is not a level of {mm.factor!r}; levels: "
+                f"{', '.join(mm.levels)}"
+            )
+        diff = est - est[ic]
+        diff_pct = 100.0 * diff / est[ic] if est[ic] > 0 else diff_pct
+        if k > 1:
+            vs = compare_means_to_control(mm, control=first, method="dunnett")
+            pos = {lv: i for i, lv in enumerate(mm.levels)}
+            for trt, p in zip(vs["treatment"], vs["p_value_adjusted"], strict=True):
+                p_ctrl[pos[trt]] = p
+    letter_values: list[str | None] = [None] * k
+    letters_test = None
+    if letters is not None and k >= 2:
+        pw = pairwise_means(mm, method=letters, alpha=alpha)
+        letter_values = list(compact_letters(mm.levels, est, pw).to_numpy())
+        letters_test = str(pw.attrs["provenance"]["test"])
+    elif letters is not None:
+        letter_values = ["a" if status == INFERENCE_OK else NA_LETTER] * k
+    rank = pd.Series(est).rank(ascending=False, method="min").to_numpy()
+    out = pd.DataFrame(
+        {
+            "rank": pd.array(rank, dtype="Int64"),
+            "treatment": list(mm.levels),
+            "n": np.asarray(mm.n).astype(int),
+            mm.response: est,
+            f"se{u}": se,
+            f"ci_low{u}": low,
+            f"ci_high{u}": high,
+            f"difference{u}": diff,
+            "difference_pct": diff_pct,
+            "p_value_vs_control": p_ctrl,
+            "letters": pd.array(letter_values, dtype=object),
+            "inference": [status] * k,
+        }
+    )
+    order = np.argsort(-np.where(np.isnan(est), -np.inf, est), kind="stable")
+    out = out.iloc[order].reset_index(drop=True)
+    adjustment = {
+        "tukey": "single-step (Tukey-Kramer)", "lsd": "none (protected by the F test)",
+        "bonferroni": "bonferroni", "holm": "holm (step-down)", None: None,
+    }[letters]  # fmt: skip
+    prov = mm.provenance(
+        test=f"letters: {letters_test or letters}; vs control: Dunnett (two-sided)",
+        alpha=alpha,
+        adjustment=adjustment,
+    ).to_dict()
+    out.attrs["provenance"] = prov
+    out.attrs["response"] = mm.response
+    out.attrs["unit"] = u.lstrip("_") or None
+    out.attrs["mean_column"] = mm.response
+    out.attrs["control"] = first
+    out.attrs["confidence"] = confidence
+    return out
+
+
+def means(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str,
+    block: str | None = None,
+    design: str = "rcbd",
+    control: str | Sequence[str] | None = None,
+    letters: str | None = "tukey",
+    alpha: float = 0.05,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Fit the design model and return the means table (see :func:`means_table`).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long data, one row per plot.
+    response, treatment, block, design
+        See :func:`yieldtrial.stats.compare.compare_to_control`.
+    control, letters, alpha, confidence
+        See :func:`means_table`.
+
+    Returns
+    -------
+    DataFrame
+        See :func:`means_table`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"treatment": list("ABCABC"), "block": list("111222"),
+    ...                    "yield_kg_ha": [10.0, 12.0, 20.0, 11.0, 12.5, 21.0]})
+    >>> print(means(df, response="yield_kg_ha", treatment="treatment", block="block")[
+    ...     ["treatment", "yield_kg_ha"]].to_string(index=False))
+    treatment  yield_kg_ha
+            C        20.50
+            B        12.25
+            A        10.50
+    """
+    from yieldtrial.stats.model import fit
+
+    fitted = fit(data, response=response, treatment=treatment, block=block, design=design)
+    return means_table(
+        fitted.means_model(), control=control, letters=letters, alpha=alpha, confidence=confidence
+    )

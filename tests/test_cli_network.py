@@ -1,0 +1,96 @@
+"""Tests of the ``yieldtrial network`` subcommand (in-process)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.cli import main
+
+
+@pytest.fixture
+def plots_csv(tmp_path):
+    """Four RCBD sites (CK, N1, N2; 3 blocks); site 'D' has a non-numeric yield."""
+    rng = np.random.default_rng(3)
+    rows = []
+    for s_i, site in enumerate("ABCD"):
+        for b in (1, 2, 3):
+            for t, effect in (("CK", 0.0), ("N1", 500.0), ("N2", 200.0)):
+                rows.append((site, b, t, round(6000 + 300 * s_i + effect + rng.normal(0, 150), 1)))
+    df = pd.DataFrame(rows, columns=["site", "block", "treatment", "yield_kg_ha"])
+    df["yield_kg_ha"] = df["yield_kg_ha"].astype(object)
+    df.loc[(df.site == "D") & (df.block == 2) & (df.treatment == "N1"), "yield_kg_ha"] = "n/a?"
+    path = tmp_path / "plots.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+def test_network_writes_html_with_across_site_table_and_win_rates(plots_csv, tmp_path, capsys):
+    """-o summary.html holds the treatment x site table, win-rate columns and the site strip."""
+    out = tmp_path / "summary.html"
+    code = main(["network", str(plots_csv), "--by", "site", "--control", "CK", "-o", str(out)])
+    assert code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "<h2>Treatments across sites</h2>" in text
+    for header in ("Across-site mean", "% of check", "&gt; check", "&lt; check", "Win rate %"):
+        assert header in text
+    assert "<h2>Sites</h2>" in text and "must be numeric" in text
+    assert "wrote" in capsys.readouterr().err
+
+
+def test_network_markdown_reports_failed_site_and_win_rate(plots_csv, tmp_path):
+    """The Markdown report lists every site; N1 beats the check at all three usable sites."""
+    out = tmp_path / "summary.md"
+    assert main(["network", str(plots_csv), "--by", "site", "--control", "CK",
+                 "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    n1 = next(line for line in text.splitlines() if line.startswith("| N1 |"))
+    # expected: N1 is +500 kg/ha over CK by construction (noise sd 150): above at A, B, C
+    assert "| 3 | 0 | 100 |" in n1
+    strip = next(line for line in text.splitlines() if line.startswith("| D |"))
+    # expected: D is the 4th site (data rows 27-35, 0-based), block 2 N1 is index 31, i.e.
+    # file row 33 with the header as row 1
+    assert "failed" in strip and "row 33" in strip
+
+
+def test_network_json_and_csv(plots_csv, tmp_path):
+    """.json holds the full result; .csv the layout-G table with win-rate columns."""
+    js = tmp_path / "net.json"
+    cs = tmp_path / "net.csv"
+    assert main(["network", str(plots_csv), "--by", "site", "--control", "CK", "-o", str(js)]) == 0
+    assert main(["network", str(plots_csv), "--by", "site", "--control", "CK", "-o", str(cs)]) == 0
+    data = json.loads(js.read_text(encoding="utf-8"))
+    assert [r["status"] for r in data["per_trial"]] == ["ok", "ok", "ok", "failed"]
+    table = pd.read_csv(cs)
+    assert {"A", "B", "C", "across_site_mean", "win_rate_pct", "sites_above"} <= set(table.columns)
+
+
+def test_network_reads_control_from_config(plots_csv, tmp_path):
+    """[analysis] control in trial.toml is used when --control is absent."""
+    toml = tmp_path / "trial.toml"
+    toml.write_text('[analysis]\ncontrol = "CK"\n', encoding="utf-8")
+    out = tmp_path / "net.json"
+    assert main(["network", str(plots_csv), "--by", "site", "--config", str(toml),
+                 "-o", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["summary"]["control"] == "CK"
+
+
+def test_network_missing_by_column_is_data_error(plots_csv, capsys):
+    """An unknown --by column exits 1 with one error line naming it."""
+    assert main(["network", str(plots_csv), "--by", "farm"]) == 1
+    assert "by[0]='farm'" in capsys.readouterr().err
+
+
+def test_network_bad_output_suffix_is_usage_error(plots_csv, tmp_path):
+    """-o with an unknown suffix is a usage error (2)."""
+    assert main(["network", str(plots_csv), "--by", "site", "-o", str(tmp_path / "x.pdf")]) == 2
+
+
+def test_network_refuses_to_overwrite_input(plots_csv):
+    """-o naming the input file is refused (exit 1), the input is untouched."""
+    before = plots_csv.read_bytes()
+    assert main(["network", str(plots_csv), "--by", "site", "-o", str(plots_csv)]) == 1
+    assert plots_csv.read_bytes() == before

@@ -1,0 +1,140 @@
+"""Tests of yieldtrial.config (trial.toml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from yieldtrial.config import TrialConfig, load_config
+from yieldtrial.datasets import example_path
+from yieldtrial.errors import DataValidationError
+
+FULL = """
+[trial]
+id = "t1"
+title = "Wheat test"
+site = "Somewhere"
+season = "2024"
+crop = "wheat"
+variety = "Jimai 22"
+previous_crop = "maize"
+soil = "loam"
+
+[analysis]
+protocol = "cn-yield-test"
+standard_moisture_pct = 12.5
+moisture_method = "dry_matter"
+unit = "kg/mu"
+control = ["CK1", "CK2"]
+design = "rcbd"
+alpha = 0.05
+letters = "LSD"
+margin_pct = 5
+
+[columns]
+"小区" = "plot_id"
+
+[[treatments]]
+label = "CK1"
+description = "full rate"
+product = "15-15-15"
+rate = 50
+rate_unit = "kg/mu"
+n_rate_kg_ha = 112.5
+
+[panel]
+members = ["A", "B"]
+date = "2024-06-12"
+"""
+
+
+def test_full_file_parses_every_field(tmp_path: Path) -> None:
+    """Every documented key lands in its TrialConfig field."""
+    path = tmp_path / "trial.toml"
+    path.write_text(FULL, encoding="utf-8")
+    cfg = TrialConfig.from_file(path)
+    assert (cfg.trial_id, cfg.crop, cfg.variety, cfg.previous_crop) == (
+        "t1", "wheat", "Jimai 22", "maize")
+    assert cfg.standard_moisture_pct == 12.5  # as written in FULL
+    assert cfg.control == ("CK1", "CK2")
+    assert cfg.letters == "lsd"  # normalised to lower case
+    assert cfg.margin_pct == 5.0
+    assert dict(cfg.columns) == {"小区": "plot_id"}
+    assert cfg.panel_members == ("A", "B")
+    assert cfg.source == str(path)
+
+
+def test_treatment_extra_keys_are_kept() -> None:
+    """Keys beyond label/description/product/rate/rate_unit go to ``extra``."""
+    cfg = TrialConfig.from_text(FULL)
+    info = cfg.treatment("CK1")
+    assert info is not None and info.rate == 50.0  # rate = 50 in FULL
+    assert info.extra == {"n_rate_kg_ha": 112.5}
+    assert cfg.has_fertilizer_rates
+
+
+def test_every_field_is_optional() -> None:
+    """An empty file is a valid (empty) description."""
+    cfg = TrialConfig.from_text("")
+    assert cfg == TrialConfig()
+    assert load_config(None) == TrialConfig()
+
+
+def test_broken_toml_names_file_and_line(tmp_path: Path) -> None:
+    """Invalid TOML raises DataValidationError with the file, the line and the TOML error."""
+    path = tmp_path / "broken.toml"
+    path.write_text('[trial]\ncrop = "wheat"\n[analysis\n', encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"broken\.toml.*line 3.*Expected"):
+        TrialConfig.from_file(path)
+
+
+def test_unknown_key_is_an_error() -> None:
+    """A misspelt key is refused, naming it and the allowed keys."""
+    with pytest.raises(DataValidationError, match="'contol'.*allowed"):
+        TrialConfig.from_text('[analysis]\ncontol = "CK"\n')
+
+
+def test_unknown_table_is_an_error() -> None:
+    """A misspelt table is refused."""
+    with pytest.raises(DataValidationError, match="'anaylsis'"):
+        TrialConfig.from_text('[anaylsis]\ncontrol = "CK"\n')
+
+
+def test_alpha_must_be_a_probability() -> None:
+    """alpha = 5 (percent by mistake) is refused."""
+    with pytest.raises(DataValidationError, match="alpha"):
+        TrialConfig.from_text("[analysis]\nalpha = 5\n")
+
+
+def test_override_ignores_none_and_splits_comma_lists() -> None:
+    """CLI flags replace file values; flags not given (None) keep them."""
+    cfg = TrialConfig.from_text(FULL).override(control=["CK1,T"], unit=None, margin_pct=3)
+    assert cfg.control == ("CK1", "T")
+    assert cfg.unit == "kg/mu"  # kept from the file
+    assert cfg.margin_pct == 3.0
+
+
+def test_published_figures_keep_reported_text() -> None:
+    """[[published]] keeps the reported figure as text so its decimals are known."""
+    cfg = TrialConfig.from_file(example_path("jinzhong-2024", "trial.toml"))
+    (fig,) = cfg.published
+    # the Jinzhong 2024 figures: 442 kg/mu at 5 % reported as 477.36 kg/mu at 13 %
+    assert (fig.treatment, fig.yield_value, fig.moisture_pct, fig.reported) == (
+        "T", 442.0, 5.0, "477.36")
+
+
+def test_shipped_descriptions_parse() -> None:
+    """Both shipped trial.toml files are valid."""
+    for name in ("jinzhong-2024", "replicated-rcbd"):
+        cfg = TrialConfig.from_file(example_path(name, "trial.toml"))
+        assert cfg.crop == "wheat"
+        assert cfg.control == ("CK1", "CK2")
+
+
+def test_to_dict_is_json_ready() -> None:
+    """to_dict gives plain lists and dicts."""
+    import json
+
+    text = json.dumps(TrialConfig.from_text(FULL).to_dict(), ensure_ascii=False)
+    assert '"control": ["CK1", "CK2"]' in text

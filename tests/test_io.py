@@ -1,0 +1,307 @@
+"""Reading plot tables: formats, encodings, header aliases, units, missing plots."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.errors import DataValidationError, MissingExtraError
+from yieldtrial.io import (
+    has_harvest_columns,
+    input_yield_column,
+    read_plots,
+    recognised_headers,
+)
+
+CHINESE_CSV = (
+    "小区号,处理,重复,收获面积（m2）,鲜重(斤),含水量(%),杂质率\n"
+    "101,对照,1,20,24.2,14.2,1.5\n"
+    "102,处理1,1,20,26.0,14.0,1.2\n"
+)
+
+ENGLISH = pd.DataFrame(
+    {
+        "plot_id": ["1", "2", "3", "4"],
+        "treatment": ["CK", "T", "CK", "T"],
+        "block": ["1", "1", "2", "2"],
+        "harvested_area_m2": [20.0, 20.0, 20.0, 20.0],
+        "fresh_mass_kg": [14.0, 15.1, 13.6, 15.3],
+        "moisture_pct": [15.0, 15.2, 14.8, 15.0],
+    }
+)
+
+
+def test_read_plots_gbk_file_with_chinese_headers(data_dir):
+    """A GBK CSV as saved by Chinese Excel is decoded and its headers mapped."""
+    plots = read_plots(data_dir / "plots_gbk_chinese.csv")
+    assert plots.attrs["encoding"] == "gb18030"
+    assert list(plots.columns[:4]) == ["plot_id", "block", "treatment", "harvested_area_m2"]
+    assert plots["treatment"].tolist() == ["对照", "处理1", "对照", "处理1"]
+    # 鲜重(斤): 24.2 jin x 0.5 kg/jin = 12.1 kg (1 jin = 0.5 kg exactly)
+    assert plots.loc[0, "fresh_mass_kg"] == pytest.approx(12.1)
+    assert plots.loc[0, "fresh_mass_jin"] == pytest.approx(24.2)
+    assert "备注" in plots.columns  # unrecognised columns are kept
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_read_plots_detects_encoding(tmp_path, encoding):
+    """UTF-8 (with or without BOM) and GBK/GB18030 files read the same."""
+    path = tmp_path / "plots.csv"
+    path.write_bytes(CHINESE_CSV.encode(encoding))
+    plots = read_plots(path)
+    assert plots["plot_id"].tolist() == ["101", "102"]
+    assert plots["treatment"].tolist() == ["对照", "处理1"]
+
+
+def test_read_plots_explicit_encoding_error(tmp_path):
+    """A wrong explicit encoding is a data error that names the encoding."""
+    path = tmp_path / "plots.csv"
+    path.write_bytes(CHINESE_CSV.encode("gbk"))
+    with pytest.raises(DataValidationError, match="cannot decode the file as 'utf-8'"):
+        read_plots(path, encoding="utf-8")
+
+
+def test_read_plots_semicolon_and_tab_separators(tmp_path):
+    """Semicolon- and tab-separated files are recognised from the header line."""
+    for sep, name in ((";", "a.csv"), ("\t", "b.tsv")):
+        path = tmp_path / name
+        ENGLISH.to_csv(path, sep=sep, index=False)
+        assert read_plots(path)["fresh_mass_kg"].tolist() == [14.0, 15.1, 13.6, 15.3]
+
+
+def test_read_plots_area_in_mu_converted_to_m2():
+    """面积(亩) becomes harvested_area_mu plus harvested_area_m2 (1 mu = 10000/15 m2)."""
+    frame = pd.DataFrame(
+        {"小区": ["1"], "处理": ["T"], "面积(亩)": [1.5], "鲜重": [600.0], "水分": [14.0]}
+    )
+    plots = read_plots(frame)
+    assert plots.loc[0, "harvested_area_mu"] == 1.5
+    assert plots.loc[0, "harvested_area_m2"] == pytest.approx(1000.0)  # 1.5 x 10000/15
+
+
+def test_read_plots_area_in_ha_converted_to_m2():
+    """area_ha is converted to m2 (1 ha = 10000 m2)."""
+    frame = ENGLISH.drop(columns="harvested_area_m2").assign(area_ha=0.002)
+    assert read_plots(frame)["harvested_area_m2"].tolist() == pytest.approx([20.0] * 4)
+
+
+@pytest.mark.parametrize(
+    ("header", "canonical"),
+    [
+        ("Plot ID", "plot_id"),
+        ("plot", "plot_id"),
+        ("小区号", "plot_id"),
+        ("trt", "treatment"),
+        ("处理", "treatment"),
+        ("rep", "block"),
+        ("区组", "block"),
+        ("试点", "site"),
+        ("Moisture (%)", "moisture_pct"),
+        ("含水率", "moisture_pct"),
+        ("含水量%", "moisture_pct"),
+        ("杂质率(%)", "impurity_pct"),
+        ("空瘪率", "empty_grain_pct"),
+        ("出籽率", "shelling_pct"),
+        ("行", "row"),
+        ("列号", "column"),
+        ("收获面积（m²）", "harvested_area_m2"),
+        ("面积 (公顷)", "harvested_area_ha"),
+        ("area_mu", "harvested_area_mu"),
+        ("实收鲜重(kg)", "fresh_mass_kg"),
+        ("鲜重（斤）", "fresh_mass_jin"),
+        ("fresh weight", "fresh_mass_kg"),
+    ],
+)
+def test_read_plots_recognises_header(header, canonical):
+    """Chinese and English header variants map to the canonical names."""
+    base = {
+        "plot_id": ["1"],
+        "treatment": ["T"],
+        "harvested_area_m2": [20.0],
+        "fresh_mass_kg": [10.0],
+        "moisture_pct": [14.0],
+    }
+    base.pop(canonical, None)
+    values = {"row": 1, "column": 2}.get(canonical, "x")
+    if canonical.endswith(("_pct", "_m2", "_ha", "_mu", "_kg", "_jin")):
+        values = {"harvested_area_ha": 0.002, "harvested_area_mu": 0.03}.get(canonical, 14.0)
+    frame = pd.DataFrame({**base, header: [values]})
+    assert canonical in read_plots(frame).columns
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [
+        ("yield_kg_ha", "yield_kg_ha"),
+        ("Yield (t/ha)", "yield_t_ha"),
+        ("亩产(kg)", "yield_kg_mu"),
+        ("亩产（斤）", "yield_jin_mu"),
+        ("产量(kg/亩)", "yield_kg_mu"),
+        ("yield (bu/acre)", "yield_bu_ac"),
+    ],
+)
+def test_read_plots_yield_column_instead_of_harvest(header, column):
+    """A standardized yield column replaces the harvest columns."""
+    plots = read_plots(pd.DataFrame({"plot": ["1", "2"], "trt": ["A", "B"], header: [7.5, 8.0]}))
+    assert input_yield_column(plots) == column
+    assert not has_harvest_columns(plots)
+
+
+def test_read_plots_yield_column_with_mass_unit_explained():
+    """产量(kg) is a mass, not a yield per area: the missing-column error says so."""
+    frame = pd.DataFrame({"小区": ["1"], "处理": ["T"], "产量(kg)": [12.0]})
+    with pytest.raises(DataValidationError, match=r"'产量\(kg\)' looks like yield but .* mass"):
+        read_plots(frame)
+
+
+def test_read_plots_reported_yield_renamed_when_harvest_complete():
+    """A yield column next to complete harvest columns is kept as reported_<name>."""
+    plots = read_plots(ENGLISH.assign(yield_kg_mu=450.0))
+    assert "reported_yield_kg_mu" in plots.columns
+    assert input_yield_column(plots) is None
+
+
+def test_read_plots_columns_mapping_wins():
+    """columns= renames a header the aliases do not know."""
+    frame = ENGLISH.rename(columns={"fresh_mass_kg": "Netto"})
+    plots = read_plots(frame, columns={"Netto": "fresh_mass_kg"})
+    assert plots["fresh_mass_kg"].tolist() == [14.0, 15.1, 13.6, 15.3]
+
+
+def test_read_plots_columns_mapping_unknown_header():
+    """columns= naming a header that is not in the table is an error listing the headers."""
+    with pytest.raises(DataValidationError, match="columns= renames 'Netto'.*'plot_id'"):
+        read_plots(ENGLISH, columns={"Netto": "fresh_mass_kg"})
+
+
+def test_read_plots_secondary_alias_only_without_primary():
+    """品种 is the treatment only when no 处理 column exists."""
+    alone = read_plots(ENGLISH.rename(columns={"treatment": "品种"}))
+    assert "treatment" in alone.columns
+    both = read_plots(ENGLISH.assign(品种="X"))
+    assert both["treatment"].tolist() == ["CK", "T", "CK", "T"]
+    assert both["品种"].tolist() == ["X"] * 4
+
+
+def test_read_plots_two_primary_aliases_conflict():
+    """Two headers read as the same column (重复 and 区组) are an error naming both."""
+    frame = ENGLISH.drop(columns="block").assign(重复="1", 区组="1")
+    with pytest.raises(DataValidationError, match="'重复', '区组' are all read as block"):
+        read_plots(frame)
+
+
+def test_read_plots_missing_plot_kept():
+    """An empty mass cell is a missing plot: kept, with NaN mass."""
+    frame = ENGLISH.copy()
+    frame.loc[2, "fresh_mass_kg"] = np.nan
+    plots = read_plots(frame)
+    assert len(plots) == 4
+    assert np.isnan(plots.loc[2, "fresh_mass_kg"])
+
+
+def test_read_plots_blank_rows_ignored_and_row_numbers_kept(tmp_path):
+    """Blank lines are skipped, and error row numbers still match the file."""
+    path = tmp_path / "plots.csv"
+    path.write_text(
+        "plot_id,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+        "1,CK,20,14,15\n\n3,T,20,abc,15\n",
+        encoding="utf-8",
+    )
+    # file line 4 holds 'abc': header = row 1, plot 1 = row 2, blank = row 3
+    with pytest.raises(DataValidationError, match=r"fresh_mass_kg row 4 \(plot '3'\): 'abc'"):
+        read_plots(path)
+
+
+def test_read_plots_percent_sign_and_thousands_separator(tmp_path):
+    """'14.5%' in a percent column and '3,392' in a mass column parse as numbers."""
+    path = tmp_path / "plots.csv"
+    path.write_text(
+        'plot_id,treatment,area_mu,fresh_mass_kg,moisture_pct\n1,T,5.75,"3,392",11.5%\n',
+        encoding="utf-8",
+    )
+    plots = read_plots(path)
+    assert plots.loc[0, "fresh_mass_kg"] == 3392.0
+    assert plots.loc[0, "moisture_pct"] == 11.5
+
+
+def test_read_plots_integer_labels_become_text():
+    """Numeric plot ids and blocks become text labels ('1', not '1.0')."""
+    frame = ENGLISH.assign(plot_id=[1, 2, 3, 4], block=[1.0, 1.0, 2.0, 2.0])
+    plots = read_plots(frame)
+    assert plots["plot_id"].tolist() == ["1", "2", "3", "4"]
+    assert plots["block"].tolist() == ["1", "1", "2", "2"]
+
+
+def test_read_plots_does_not_mutate_dataframe():
+    """The input DataFrame is left unchanged (values, columns and dtypes)."""
+    frame = ENGLISH.rename(columns={"plot_id": "小区", "moisture_pct": "水分"})
+    before = frame.copy(deep=True)
+    read_plots(frame)
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_read_plots_keeps_dataframe_index():
+    """A DataFrame's index labels are kept on the returned table."""
+    frame = ENGLISH.set_axis(["a", "b", "c", "d"])
+    assert read_plots(frame).index.tolist() == ["a", "b", "c", "d"]
+
+
+def test_read_plots_xlsx(tmp_path):
+    """An .xlsx sheet is read with the same aliases and row numbers."""
+    import openpyxl
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "产量"
+    sheet.append(["小区号", "处理", "面积(亩)", "鲜重(kg)", "含水量"])
+    sheet.append([1, "CK", 1, 436, 14])
+    sheet.append([2, "T", 1, 442, 14])
+    path = tmp_path / "plots.xlsx"
+    workbook.save(path)
+    plots = read_plots(path, sheet="产量")
+    assert plots["plot_id"].tolist() == ["1", "2"]
+    assert plots["harvested_area_m2"].tolist() == pytest.approx([10000 / 15] * 2)
+
+
+def test_read_plots_xlsx_unknown_sheet(tmp_path):
+    """An unknown sheet name is an error listing the sheets."""
+    import openpyxl
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["plot_id"])
+    path = tmp_path / "plots.xlsx"
+    workbook.save(path)
+    with pytest.raises(DataValidationError, match="no sheet named 'x'; sheets: 'Sheet'"):
+        read_plots(path, sheet="x")
+
+
+def test_read_plots_xlsx_without_openpyxl(tmp_path, monkeypatch):
+    """Without openpyxl an .xlsx file raises MissingExtraError naming the extra."""
+    path = tmp_path / "plots.xlsx"
+    path.write_bytes(b"PK")
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    with pytest.raises(MissingExtraError, match=r"pip install 'yieldtrial\[xlsx\]'"):
+        read_plots(path)
+
+
+def test_read_plots_old_xls_refused(tmp_path):
+    """Old .xls workbooks are refused with the fix."""
+    path = tmp_path / "plots.xls"
+    path.write_bytes(b"\xd0\xcf")
+    with pytest.raises(DataValidationError, match=r"save it as \.xlsx or CSV"):
+        read_plots(path)
+
+
+def test_read_plots_wrong_type():
+    """A list is not a plot table."""
+    with pytest.raises(TypeError, match="file path or a pandas DataFrame"):
+        read_plots([1, 2])  # type: ignore[arg-type]
+
+
+def test_recognised_headers_lists_chinese_aliases():
+    """The alias table documents Chinese names for every harvest quantity."""
+    aliases = recognised_headers()
+    assert {"小区号", "处理", "重复", "区组", "地点", "收获面积", "鲜重", "含水量", "杂质率"} <= {
+        a for values in aliases.values() for a in values
+    }

@@ -1,0 +1,322 @@
+"""Tests of yieldtrial.network: analyze_many, the engine paths and the across-site summary."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.network import NetworkResult, analyze_many
+
+TREATMENTS = ["CK", "N1", "N2", "N3"]
+
+
+def _network(n_sites: int = 5, n_blocks: int = 4, seed: int = 7) -> pd.DataFrame:
+    """A generated RCBD network: site and block effects, a real N1 effect, noise."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for s in range(n_sites):
+        for b in range(n_blocks):
+            for t_i, t in enumerate(TREATMENTS):
+                y = 6000.0 + 150.0 * s + 80.0 * b + [0.0, 400.0, 150.0, -50.0][t_i]
+                rows.append((f"site{s:02d}", f"B{b + 1}", t, y + rng.normal(0.0, 200.0)))
+    return pd.DataFrame(rows, columns=["site", "block", "treatment", "yield_kg_ha"])
+
+
+def _analyze(df: pd.DataFrame, **kwargs: object) -> NetworkResult:
+    opts: dict[str, object] = dict(by="site", response="yield_kg_ha", treatment="treatment",
+                                   block="block", control="CK")
+    opts.update(kwargs)
+    return analyze_many(df, **opts)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def mixed_network() -> tuple[pd.DataFrame, NetworkResult]:
+    """Five sites: three balanced, one with a missing plot, one with a non-numeric yield."""
+    df = _network()
+    df["yield_kg_ha"] = df["yield_kg_ha"].astype(object)
+    df.loc[(df.site == "site01") & (df.block == "B2") & (df.treatment == "N2"),
+           "yield_kg_ha"] = np.nan
+    df.loc[(df.site == "site03") & (df.block == "B3") & (df.treatment == "N1"),
+           "yield_kg_ha"] = "12O0"  # letter O typed for a zero
+    return df, _analyze(df, dunnett_pvalues="exact")
+
+
+def _close(a: object, b: object) -> None:
+    np.testing.assert_allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float),
+                               rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("site", ["site00", "site01", "site04"], ids=["balanced", "missing-plot",
+                                                                       "balanced-2"])
+def test_per_trial_matches_anova_alone(mixed_network, site):
+    """Per-trial ANOVA figures equal yieldtrial.stats.anova on that trial alone (1e-9)."""
+    from yieldtrial.stats.anova import anova
+
+    df, res = mixed_network
+    alone = anova(df[df.site == site], response="yield_kg_ha", treatment="treatment",
+                  block="block")
+    row = res.per_trial.set_index("site").loc[site]
+    table = alone.table.set_index("source")
+    # expected: the shared single-trial ANOVA (independent code path: SVD per term)
+    _close(row["grand_mean"], alone.grand_mean)
+    _close(row["mse"], alone.mse)
+    _close(row["df_error"], alone.df_error)
+    _close(row["cv_pct"], alone.cv_pct)
+    _close(row["lsd"], alone.lsd)
+    _close(row["sed"], alone.sed)
+    _close(row["sum_sq_treatment"], table.loc["treatment", "sum_sq"])
+    _close(row["f_treatment"], table.loc["treatment", "f"])
+    _close(row["p_treatment"], table.loc["treatment", "p_value"])
+    _close(row["sum_sq_block"], table.loc["block", "sum_sq"])
+    _close(row["p_block"], table.loc["block", "p_value"])
+
+
+@pytest.mark.parametrize("site", ["site00", "site01"], ids=["balanced", "missing-plot"])
+def test_per_treatment_matches_compare_to_control_alone(mixed_network, site):
+    """LS-means, SE, differences and Dunnett p equal fit + compare_to_control alone (1e-9)."""
+    from yieldtrial.stats.compare import compare_to_control
+    from yieldtrial.stats.model import fit
+
+    df, res = mixed_network
+    one = df[df.site == site]
+    model = fit(one, response="yield_kg_ha", treatment="treatment", block="block")
+    dunnett = compare_to_control(one, response="yield_kg_ha", treatment="treatment",
+                                 block="block", control="CK").set_index("treatment")
+    got = res.per_treatment[res.per_treatment.site == site].set_index("treatment")
+    got = got.loc[list(model.levels)]
+    _close(got["lsmean"], model.lsmeans)
+    _close(got["se"], np.sqrt(np.diag(model.lsmeans_cov)))
+    others = [t for t in model.levels if t != "CK"]
+    _close(got.loc[others, "difference"], dunnett.loc[others, "difference_kg_ha"])
+    _close(got.loc[others, "difference_pct"], dunnett.loc[others, "difference_pct"])
+    _close(got.loc[others, "t_value"], dunnett.loc[others, "statistic"])
+    _close(got.loc[others, "p_dunnett"], dunnett.loc[others, "p_value_adjusted"])
+
+
+@pytest.mark.parametrize("site", ["site00", "site01"], ids=["balanced", "missing-plot"])
+def test_letters_match_tukey_letters_alone(mixed_network, site):
+    """Letters equal compact_letters of the Tukey-Kramer pairwise table of that trial."""
+    from yieldtrial.stats.compare import pairwise
+    from yieldtrial.stats.letters import compact_letters
+    from yieldtrial.stats.model import fit
+
+    df, res = mixed_network
+    one = df[df.site == site]
+    model = fit(one, response="yield_kg_ha", treatment="treatment", block="block")
+    table = pairwise(one, response="yield_kg_ha", treatment="treatment", block="block",
+                     method="tukey")
+    expected = compact_letters(model.levels, model.lsmeans, table)
+    got = res.per_treatment[res.per_treatment.site == site].set_index("treatment")["letters"]
+    assert got.loc[list(model.levels)].tolist() == expected.tolist()
+
+
+def test_broken_trial_is_failed_with_reason_others_succeed(mixed_network):
+    """A non-numeric yield fails only its own trial, with the shared layer's message."""
+    _, res = mixed_network
+    status = res.per_trial.set_index("site")["status"]
+    assert status.to_dict() == {"site00": "ok", "site01": "ok", "site02": "ok",
+                                "site03": "failed", "site04": "ok"}
+    reason = res.per_trial.set_index("site").loc["site03", "reason"]
+    assert "must be numeric" in reason and "12O0" in reason
+    assert "site03" not in set(res.per_treatment.site)
+
+
+def test_engine_paths(mixed_network):
+    """Balanced trials go through the stacked path, the missing-plot trial through least squares."""
+    _, res = mixed_network
+    path = res.per_trial.set_index("site")["path"]
+    assert path["site00"] == "stacked" and path["site01"] == "least_squares"
+    assert res.per_trial.set_index("site").loc["site01", "n_missing"] == 1
+
+
+def test_treatment_without_plots_fails_trial():
+    """A treatment whose plots are all blank fails that trial, naming the level."""
+    df = _network(n_sites=3)
+    df.loc[(df.site == "site02") & (df.treatment == "N3"), "yield_kg_ha"] = np.nan
+    res = _analyze(df, dunnett_pvalues="none")
+    row = res.per_trial.set_index("site").loc["site02"]
+    assert row["status"] == "failed" and "'N3'" in row["reason"]
+    assert (res.per_trial.status == "ok").sum() == 2
+
+
+def test_missing_control_fails_trial():
+    """A trial without the control cannot be compared with it: failed, reason names it."""
+    df = _network(n_sites=3)
+    df.loc[(df.site == "site01") & (df.treatment == "CK"), "treatment"] = "CK2"
+    res = _analyze(df, dunnett_pvalues="none")
+    row = res.per_trial.set_index("site").loc["site01"]
+    assert row["status"] == "failed" and "control 'CK'" in row["reason"]
+
+
+def test_single_block_trial_is_unreplicated():
+    """One block (one plot per treatment) gives status unreplicated, means but no tests."""
+    df = _network(n_sites=3)
+    df = df[~((df.site == "site02") & (df.block != "B1"))]
+    res = _analyze(df, dunnett_pvalues="none")
+    row = res.per_trial.set_index("site").loc["site02"]
+    assert row["status"] == "unreplicated" and np.isnan(row["p_treatment"])
+    means = res.per_treatment[res.per_treatment.site == "site02"]
+    # expected: with one plot each, the LS-mean is the plot's own value
+    _close(means["lsmean"], df[df.site == "site02"].sort_values("treatment")["yield_kg_ha"])
+
+
+def test_crd_network_matches_anova_alone():
+    """design='crd' (no block) matches the one-way ANOVA of each trial alone."""
+    from yieldtrial.stats.anova import anova
+
+    df = _network(n_sites=3).drop(columns="block")
+    df = df.drop(index=df.index[5])  # unequal replication in site00
+    res = analyze_many(df, by="site", response="yield_kg_ha", treatment="treatment",
+                       design="crd", control="CK", dunnett_pvalues="none")
+    for site in ("site00", "site01"):
+        alone = anova(df[df.site == site], response="yield_kg_ha", treatment="treatment",
+                      design="crd")
+        row = res.per_trial.set_index("site").loc[site]
+        _close(row["mse"], alone.mse)
+        _close(row["p_treatment"], alone.table.set_index("source").loc["treatment", "p_value"])
+
+
+def test_balanced_combined_anova_matches_statsmodels():
+    """The balanced combined model equals statsmodels' OLS ANOVA on the pooled plots."""
+    import statsmodels.formula.api as smf
+    from statsmodels.stats.anova import anova_lm
+
+    df = _network(n_sites=4, n_blocks=3)
+    res = _analyze(df, dunnett_pvalues="none")
+    assert res.summary.method == "combined ANOVA (balanced)"
+    # expected: sequential SS of y ~ site + block(site) + treatment + treatment:site (balanced)
+    ols = smf.ols("yield_kg_ha ~ C(site) + C(site):C(block) + C(treatment) + "
+                  "C(treatment):C(site)", data=df).fit()
+    ref = anova_lm(ols)
+    table = res.summary.anova.set_index("source")
+    _close(table.loc["site", "sum_sq"], ref.loc["C(site)", "sum_sq"])
+    _close(table.loc["block(site)", "sum_sq"], ref.loc["C(site):C(block)", "sum_sq"])
+    _close(table.loc["treatment", "sum_sq"], ref.loc["C(treatment)", "sum_sq"])
+    _close(table.loc["treatment:site", "sum_sq"], ref.loc["C(treatment):C(site)", "sum_sq"])
+    _close(table.loc["residual", "sum_sq"], ref.loc["Residual", "sum_sq"])
+    # random sites: treatment F = MS(treatment) / MS(treatment:site)
+    ms = ref["sum_sq"] / ref["df"]
+    _close(table.loc["treatment", "f"], ms["C(treatment)"] / ms["C(treatment):C(site)"])
+    _close(res.summary.p_treatment_by_site, ref.loc["C(treatment):C(site)", "PR(>F)"])
+
+
+def test_fixed_sites_test_treatment_against_pooled_error():
+    """sites='fixed': treatment F uses the pooled residual, as in the OLS ANOVA."""
+    import statsmodels.formula.api as smf
+    from statsmodels.stats.anova import anova_lm
+
+    df = _network(n_sites=3, n_blocks=3)
+    res = _analyze(df, sites="fixed", dunnett_pvalues="none")
+    ref = anova_lm(smf.ols("yield_kg_ha ~ C(site) + C(site):C(block) + C(treatment) + "
+                           "C(treatment):C(site)", data=df).fit())
+    _close(res.summary.p_treatment, ref.loc["C(treatment)", "PR(>F)"])
+
+
+def test_summary_means_pct_of_check_and_win_rate():
+    """Across-site mean, % of check and win rate follow from the treatment x site table."""
+    df = _network(n_sites=5)
+    res = _analyze(df, dunnett_pvalues="none")
+    means = res.summary.means
+    tr = res.summary.treatments.set_index("treatment")
+    # expected by hand: balanced network -> across-site mean = mean of the site LS-means
+    _close(tr["across_site_mean"], means.mean(axis=1).loc[tr.index])
+    _close(tr.loc["N1", "pct_of_check"], 100 * means.loc["N1"].mean() / means.loc["CK"].mean())
+    above = int((means.loc["N3"] > means.loc["CK"]).sum())
+    assert tr.loc["N3", "sites_above"] == above
+    assert tr.loc["N3", "sites_below"] == 5 - above
+    _close(tr.loc["N3", "win_rate_pct"], 100.0 * above / 5)
+
+
+def test_two_stage_summary_when_sites_incomplete():
+    """A treatment absent from one site switches the summary to the two-stage analysis."""
+    df = _network(n_sites=4)
+    df = df[~((df.site == "site03") & (df.treatment == "N3"))]
+    res = _analyze(df, dunnett_pvalues="none")
+    assert res.summary.method.startswith("two-stage")
+    tr = res.summary.treatments.set_index("treatment")
+    assert tr.loc["N3", "n_sites"] == 3 and tr.loc["CK", "n_sites"] == 4
+    assert np.isfinite(res.summary.p_treatment)
+
+
+def test_mixedlm_alternative_reports_fixed_effects():
+    """combined='mixedlm' adds statsmodels MixedLM treatment estimates."""
+    df = _network(n_sites=4, n_blocks=3)
+    res = _analyze(df, combined="mixedlm", dunnett_pvalues="none")
+    assert res.summary.mixedlm is not None
+    assert sorted(res.summary.mixedlm["treatment"]) == TREATMENTS
+
+
+def test_dask_path_equals_pandas_path():
+    """A dask DataFrame (synchronous scheduler) gives the same tables as pandas."""
+    dd = pytest.importorskip("dask.dataframe")
+    import dask
+
+    df = _network(n_sites=6)
+    df.loc[3, "yield_kg_ha"] = np.nan
+    expected = _analyze(df, dunnett_pvalues="none")
+    with dask.config.set(scheduler="sync"):
+        got = _analyze(dd.from_pandas(df, npartitions=3), dunnett_pvalues="none")
+    pd.testing.assert_frame_equal(got.per_trial, expected.per_trial, check_dtype=False)
+    pd.testing.assert_frame_equal(got.per_treatment, expected.per_treatment, check_dtype=False)
+    pd.testing.assert_frame_equal(got.summary.treatments, expected.summary.treatments)
+
+
+def test_multiple_key_columns():
+    """by=['year', 'site'] treats each year x site as one trial."""
+    df = pd.concat([_network(n_sites=2).assign(year=2023), _network(n_sites=2).assign(year=2024)])
+    res = _analyze(df, by=["year", "site"], dunnett_pvalues="none")
+    assert res.per_trial[["year", "site"]].values.tolist() == [
+        [2023, "site00"], [2023, "site01"], [2024, "site00"], [2024, "site01"]]
+    assert list(res.summary.means.columns) == ["2023 / site00", "2023 / site01",
+                                               "2024 / site00", "2024 / site01"]
+
+
+def test_progress_callback_reaches_total():
+    """progress(done, total) is called and ends at the number of trials."""
+    calls: list[tuple[int, int]] = []
+    _analyze(_network(n_sites=3), dunnett_pvalues="none",
+             progress=lambda done, total: calls.append((done, total)))
+    assert calls and calls[-1] == (3, 3)
+
+
+def test_auto_mode_skips_pvalues_on_large_networks_but_keeps_verdicts():
+    """dunnett_pvalues='none' leaves p NaN but still gives the Dunnett verdict (balanced)."""
+    res = _analyze(_network(n_sites=3), dunnett_pvalues="none")
+    rows = res.per_treatment[~res.per_treatment.is_control]
+    assert rows["p_dunnett"].isna().all()
+    assert set(rows["significant"].unique()) <= {0.0, 1.0}
+
+
+def test_to_dict_and_to_frame():
+    """to_dict is JSON-ready (NaN -> None) and to_frame returns named tables."""
+    import json
+
+    res = _analyze(_network(n_sites=3), dunnett_pvalues="none")
+    text = json.dumps(res.to_dict())
+    assert '"per_trial"' in text and "NaN" not in text
+    assert list(res.to_frame("treatments").columns)[:3] == ["treatment", "n_sites",
+                                                            "across_site_mean"]
+    with pytest.raises(DataValidationError, match="table must be one of"):
+        res.to_frame("nope")
+
+
+def test_missing_column_raises():
+    """A misspelt column is a DataValidationError naming it."""
+    with pytest.raises(DataValidationError, match="response='yeld'"):
+        _analyze(_network(n_sites=2), response="yeld")
+
+
+def test_unknown_design_raises():
+    """design outside DESIGNS is rejected."""
+    with pytest.raises(DataValidationError, match="design must be one of"):
+        _analyze(_network(n_sites=2), design="latin")
+
+
+def test_blank_trial_key_raises():
+    """A plot without a site cannot be placed in a trial."""
+    df = _network(n_sites=2)
+    df.loc[4, "site"] = None
+    with pytest.raises(DataValidationError, match="column 'site'"):
+        _analyze(df)

@@ -1,0 +1,124 @@
+"""Tests of yieldtrial.plotting."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.plotting import figure_to_png, figure_to_svg, plot_field, plot_means, plot_yields
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> None:
+    yield
+    plt.close("all")
+
+
+MEANS = pd.DataFrame({
+    "treatment": ["CK", "A", "B"],
+    "mean": [440.0, 470.0, 455.0],
+    "ci_low": [420.0, 450.0, 435.0],
+    "ci_high": [460.0, 490.0, 475.0],
+    "letters": ["b", "a", "ab"],
+})
+
+PLOTS = pd.DataFrame({
+    "plot_id": [f"p{i}" for i in range(6)],
+    "treatment": ["CK", "A", "B", "A", "B", "CK"],
+    "block": ["1", "1", "1", "2", "2", "2"],
+    "row": [1, 1, 1, 2, 2, 2],
+    "column": [1, 2, 3, 1, 2, 3],
+    "yield_kg_ha": [6600.0, 7000.0, 6800.0, 7100.0, 6900.0, 6500.0],
+})
+
+
+def test_plot_means_returns_the_axes_it_was_given() -> None:
+    """With ax given, the figure is drawn there and that Axes is returned."""
+    fig, ax = plt.subplots()
+    assert plot_means(MEANS, ax=ax) is ax
+
+
+def test_plot_means_writes_letters_above_bars() -> None:
+    """Each letter of the display appears as a text on the Axes."""
+    ax = plot_means(MEANS)
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == ["b", "a", "ab"]
+
+
+def test_plot_means_draws_control_line_at_control_mean() -> None:
+    """A horizontal line is drawn at the control's mean (440 in MEANS)."""
+    ax = plot_means(MEANS, control="CK")
+    ys = [line.get_ydata()[0] for line in ax.get_lines()]
+    assert 440.0 in ys
+
+
+def test_plot_means_without_intervals() -> None:
+    """NaN confidence limits (unreplicated trials) draw bars without error bars."""
+    means = MEANS.assign(ci_low=np.nan, ci_high=np.nan)
+    ax = plot_means(means)
+    assert len(ax.patches) == 3
+    assert not ax.collections  # no error bars
+
+
+def test_plot_means_missing_mean_column_raises() -> None:
+    """A table without a mean column is refused with the columns it has."""
+    with pytest.raises(DataValidationError, match="no mean column"):
+        plot_means(MEANS.drop(columns="mean"))
+
+
+def test_plot_yields_one_line_per_block() -> None:
+    """Plots of one block are joined: two blocks give two lines and a legend."""
+    ax = plot_yields(PLOTS, order=["CK", "A", "B"])
+    assert len(ax.get_lines()) == 2
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["CK", "A", "B"]
+    assert ax.get_legend() is not None
+
+
+def test_plot_field_places_values_at_row_and_column() -> None:
+    """The heat map's cell (row 2, column 3) holds plot p5's yield (6500)."""
+    ax = plot_field(PLOTS)
+    grid = ax.images[0].get_array()
+    assert grid[1, 2] == 6500.0  # PLOTS row 6: row 2, column 3
+
+
+def test_plot_field_residuals_use_a_diverging_scale() -> None:
+    """Values of both signs are centred on zero."""
+    data = PLOTS.assign(residual=[-50.0, 20.0, 30.0, -10.0, 40.0, -30.0])
+    ax = plot_field(data, value="residual")
+    low, high = ax.images[0].get_clim()
+    assert low == -high == -50.0  # largest |residual| is 50
+
+
+def test_plot_field_needs_positions() -> None:
+    """Without row/column the field map is refused."""
+    with pytest.raises(DataValidationError, match="row"):
+        plot_field(PLOTS.drop(columns="row"))
+
+
+def test_svg_keeps_chinese_text_as_text() -> None:
+    """Chinese labels stay text in the SVG (svg.fonttype none), not glyph paths."""
+    ax = plot_means(MEANS, ylabel="产量（kg/mu）")
+    svg = figure_to_svg(ax.figure)
+    assert svg.startswith("<svg")
+    assert "产量（kg/mu）" in svg
+
+
+def test_png_rendering() -> None:
+    """PNG output is a PNG file."""
+    ax = plot_yields(PLOTS)
+    assert figure_to_png(ax.figure, dpi=50)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_import_does_not_import_matplotlib() -> None:
+    """Importing yieldtrial.plotting (and the report package) leaves matplotlib unimported."""
+    code = ("import sys, yieldtrial.plotting, yieldtrial.report, yieldtrial.config; "
+            "print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,375 @@
+"""Tests of treatment-vs-control and pairwise comparisons (yieldtrial.stats.compare)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import integrate, special, stats
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats.compare import (
+    compare_means_to_control,
+    compare_to_control,
+    pairwise,
+    pairwise_means,
+    treatment_f_test,
+    unit_suffix,
+)
+from yieldtrial.stats.results import MeansModel
+
+# 4 treatments x 4 blocks, block effects ~8 units apart, plot error sd ~0.6 (synthetic:
+# 50 + treatment effect (0, 1.5, 2.5, 0.5) + block effect (0, 8, 16, 24) + N(0, 0.6),
+# numpy default_rng(2024), rounded to 0.01).
+STRONG_BLOCKS = {
+    "T0": [50.62, 57.16, 67.09, 73.34],
+    "T1": [52.49, 59.54, 67.95, 76.39],
+    "T2": [53.19, 61.02, 68.88, 76.53],
+    "T3": [49.92, 58.81, 66.06, 74.99],
+}
+
+
+def strong_block_frame(offset: float = 0.0, *, grid: bool = False) -> pd.DataFrame:
+    """The strong-block RCBD; ``grid`` rounds to multiples of 1/64, exact even near 1e12."""
+    rows = [
+        (t, f"B{j}", (round(y * 64) / 64 if grid else y) + offset)
+        for t, ys in STRONG_BLOCKS.items()
+        for j, y in enumerate(ys)
+    ]
+    return pd.DataFrame(rows, columns=["treatment", "block", "y"])
+
+
+def hand_mm(
+    estimates: list[float],
+    var: float | list[float],
+    *,
+    df: float = 12.0,
+    mse: float = 4.0,
+    levels: tuple[str, ...] | None = None,
+    n: int = 4,
+    response: str = "yield_kg_ha",
+) -> MeansModel:
+    """MeansModel built by hand with independent LS-means (balanced: cov = MSE / r I)."""
+    k = len(estimates)
+    return MeansModel(
+        factor="treatment",
+        levels=levels or tuple(f"L{i}" for i in range(k)),
+        estimates=np.asarray(estimates, dtype=float),
+        cov=np.diag(np.broadcast_to(np.asarray(var, dtype=float), (k,))).copy(),
+        df=df,
+        n=np.full(k, n),
+        mse=mse,
+        error_term="residual",
+        design="rcbd",
+        formula=f"{response} ~ treatment + block",
+        response=response,
+    )
+
+
+def nested_dunnett_p(t: float, lam: np.ndarray, df: float) -> float:
+    """Independent two-sided Dunnett p: nested quad of Dunnett (1955) eq. 3 (no shared code)."""
+    root = np.sqrt(1.0 - lam**2)
+    chi = stats.chi(df, scale=1.0 / np.sqrt(df))
+
+    def inner(s: float) -> float:
+        def f(y: float) -> float:
+            inside = special.ndtr((t * s - lam * y) / root) - special.ndtr(
+                (-t * s - lam * y) / root
+            )
+            return float(np.prod(inside)) * math.exp(-0.5 * y * y) / math.sqrt(2 * math.pi)
+
+        return integrate.quad(f, -10, 10, epsabs=1e-11, limit=100)[0]
+
+    return 1.0 - integrate.quad(lambda s: inner(s) * chi.pdf(s), 0, np.inf, epsabs=1e-10)[0]
+
+
+# ----------------------------------------------------------------------------- vs control
+
+
+def test_unit_suffix_naming():
+    """Unit suffix follows the response name; unknown units give plain names."""
+    assert unit_suffix("yield_kg_ha") == "_kg_ha"
+    assert unit_suffix("yield_t_ha") == "_t_ha"
+    assert unit_suffix("y") == ""
+
+
+def test_compare_columns_carry_unit_suffix():
+    """Columns in the response unit are suffixed (_kg_ha); attrs carry provenance."""
+    out = compare_means_to_control(hand_mm([100.0, 110.0], 2.0), control="L0")
+    for col in ("mean_treatment_kg_ha", "mean_control_kg_ha", "difference_kg_ha",
+                "ci_low_kg_ha", "ci_high_kg_ha", "difference_pct", "ci_low_pct"):  # fmt: skip
+        assert col in out.columns
+    prov = out.attrs["provenance"]
+    assert prov["df_error"] == 12.0 and prov["error_term"] == "residual"
+    assert prov["test"].startswith("dunnett") and prov["alpha"] == 0.05
+    assert out.attrs["unit"] == "kg_ha"
+
+
+def test_compare_difference_and_percent_of_control():
+    """difference = T - C and difference_pct = 100 (T - C) / C; CI pct = CI / C."""
+    out = compare_means_to_control(hand_mm([200.0, 230.0, 190.0], 9.0), control="L0")
+    # hand: 230 - 200 = 30 -> 15 %; 190 - 200 = -10 -> -5 %
+    np.testing.assert_allclose(out["difference_kg_ha"], [30.0, -10.0])
+    np.testing.assert_allclose(out["difference_pct"], [15.0, -5.0])
+    np.testing.assert_allclose(out["ci_low_pct"], 100 * out["ci_low_kg_ha"] / 200.0)
+
+
+def test_compare_se_and_statistic_from_covariance():
+    """SE = sqrt(v_T + v_C) for independent LS-means, t = diff / SE, df = error df."""
+    out = compare_means_to_control(hand_mm([10.0, 13.0], [1.0, 3.0], df=7.0), control="L0")
+    # hand: sqrt(1 + 3) = 2, t = 3 / 2
+    assert out["se_kg_ha"].iloc[0] == pytest.approx(2.0)
+    assert out["statistic"].iloc[0] == pytest.approx(1.5)
+    assert out["df"].iloc[0] == 7.0
+    # unadjusted two-sided t p-value (scipy.stats.t)
+    assert out["p_value"].iloc[0] == pytest.approx(2 * stats.t.sf(1.5, 7), abs=1e-12)
+
+
+def test_compare_dunnett_matches_independent_quadrature():
+    """Balanced Dunnett p-values equal a nested-quad evaluation (lam = sqrt(1/2)) to 1e-6."""
+    out = compare_means_to_control(hand_mm([10.0, 12.5, 14.0, 10.5], 0.5, df=12), control="L0")
+    lam = np.full(3, np.sqrt(0.5))
+    t, p = out["statistic"].iloc[0], out["p_value_adjusted"].iloc[0]
+    assert abs(p - nested_dunnett_p(abs(t), lam, 12)) < 1e-6
+
+
+def test_compare_one_sided_greater():
+    """One-sided 'greater': infinite upper limit, smaller p for a positive difference."""
+    mm = hand_mm([10.0, 12.0, 11.0], 0.5)
+    two = compare_means_to_control(mm, control="L0")
+    one = compare_means_to_control(mm, control="L0", alternative="greater")
+    assert np.isinf(one["ci_high_kg_ha"]).all()
+    assert (one["p_value_adjusted"] < two["p_value_adjusted"]).all()
+    assert (one["ci_low_kg_ha"] > two["ci_low_kg_ha"]).all()
+
+
+@pytest.mark.parametrize("method", ["t", "bonferroni", "holm"])
+def test_compare_simple_adjustments(method):
+    """t: none; Bonferroni: min(1, m p); Holm: step-down, between t and Bonferroni."""
+    out = compare_means_to_control(hand_mm([10.0, 12.0, 13.0, 10.2], 0.5), control="L0",
+                                   method=method)  # fmt: skip
+    p, adj = out["p_value"].to_numpy(), out["p_value_adjusted"].to_numpy()
+    if method == "t":
+        np.testing.assert_allclose(adj, p)
+    elif method == "bonferroni":
+        np.testing.assert_allclose(adj, np.minimum(1, 3 * p))
+    else:
+        # hand: Holm multiplies the ordered p-values by 3, 2, 1 and keeps them monotone
+        order = np.argsort(p)
+        expected = np.maximum.accumulate(np.minimum(1, p[order] * [3, 2, 1]))
+        np.testing.assert_allclose(adj[order], expected)
+
+
+def test_compare_several_controls_adjust_within_family():
+    """Each control's family (all non-controls vs it) is adjusted separately."""
+    mm = hand_mm([10.0, 11.0, 12.5, 13.0], 0.5, levels=("CK1", "CK2", "A", "B"))
+    both = compare_means_to_control(mm, control=["CK1", "CK2"])
+    assert list(zip(both["control"], both["treatment"], strict=True)) == [
+        ("CK1", "A"), ("CK1", "B"), ("CK2", "A"), ("CK2", "B")]  # fmt: skip
+    # the CK1 family excludes CK2: compare with a table where CK2 is dropped
+    mm3 = hand_mm([10.0, 12.5, 13.0], 0.5, levels=("CK1", "A", "B"))
+    alone = compare_means_to_control(mm3, control="CK1")
+    np.testing.assert_allclose(both["p_value_adjusted"].iloc[:2], alone["p_value_adjusted"],
+                               atol=1e-9)  # fmt: skip
+
+
+def test_compare_noninferiority_statistic():
+    """NI statistic = (diff + m/100 C) / sqrt(v_T + (1 - m/100)^2 v_C) (hand derivation)."""
+    mm = hand_mm([100.0, 97.0], [1.0, 1.0], df=20)
+    out = compare_means_to_control(mm, control="L0", method="t", margin_pct=10.0)
+    # hand: (-3 + 10) / sqrt(1 + 0.81) = 7 / 1.345362...
+    assert out["noninferiority_statistic"].iloc[0] == pytest.approx(7 / math.sqrt(1.81))
+    assert bool(out["noninferior"].iloc[0]) is True
+    assert bool(out["superior"].iloc[0]) is False
+
+
+def test_compare_noninferiority_fails_with_large_margin_violation():
+    """A treatment 15 % below control is not non-inferior at a 10 % margin."""
+    out = compare_means_to_control(hand_mm([100.0, 85.0], 1.0), control="L0", margin_pct=10.0)
+    assert bool(out["noninferior"].iloc[0]) is False
+
+
+def test_compare_without_margin_has_na_noninferior():
+    """Without margin_pct the noninferior column is NA but superior is computed."""
+    out = compare_means_to_control(hand_mm([100.0, 120.0], 1.0), control="L0")
+    assert out["noninferior"].isna().all()
+    assert bool(out["superior"].iloc[0]) is True
+
+
+def test_compare_unreplicated_gives_no_pvalues():
+    """df = 0 (one plot per treatment): descriptive only, inference says why."""
+    mm = MeansModel("treatment", ("CK1", "CK2", "T1"), np.array([6600.0, 6400.0, 7200.0]),
+                    np.full((3, 3), np.nan), 0.0, np.array([1, 1, 1]), float("nan"),
+                    "residual", "crd", "yield_kg_ha ~ treatment", "yield_kg_ha")  # fmt: skip
+    out = compare_means_to_control(mm, control="CK1")
+    assert out["p_value"].isna().all() and out["p_value_adjusted"].isna().all()
+    assert out["ci_low_kg_ha"].isna().all()
+    # hand: (7200 - 6600) / 6600 = 9.0909 %
+    assert out["difference_pct"].iloc[1] == pytest.approx(100 * 600 / 6600)
+    assert out["inference"].iloc[0].startswith("unreplicated")
+    assert "replicates" in out["inference"].iloc[0]
+
+
+def test_compare_zero_error_variance_gives_no_pvalues():
+    """MSE = 0: no statistic is defined; p-values NaN and inference names the reason."""
+    mm = hand_mm([1.0, 2.0], 0.0, mse=0.0)
+    out = compare_means_to_control(mm, control="L0")
+    assert out["p_value_adjusted"].isna().all()
+    assert "zero" in out["inference"].iloc[0]
+
+
+def test_compare_unknown_control_raises():
+    """An unknown control is a DataValidationError listing the levels."""
+    with pytest.raises(DataValidationError, match="control 'XX' is not a level"):
+        compare_means_to_control(hand_mm([1.0, 2.0], 1.0), control="XX")
+
+
+def test_compare_bad_method_raises():
+    """An unknown method is a DataValidationError naming the choices."""
+    with pytest.raises(DataValidationError, match="method"):
+        compare_means_to_control(hand_mm([1.0, 2.0], 1.0), control="L0", method="scheffe")
+
+
+def test_strong_blocks_match_statsmodels_and_exact_dunnett():
+    """4x4 RCBD: difference, SE, df equal statsmodels OLS; Dunnett p equals nested quad."""
+    import statsmodels.formula.api as smf
+
+    df = strong_block_frame()
+    out = compare_to_control(df, response="y", treatment="treatment", block="block",
+                             control="T0")  # fmt: skip
+    res = smf.ols("y ~ C(treatment) + C(block)", data=df).fit()
+    for _, row in out.iterrows():
+        name = f"C(treatment)[T.{row['treatment']}]"
+        assert row["difference"] == pytest.approx(res.params[name], abs=1e-9)
+        assert row["se"] == pytest.approx(res.bse[name], abs=1e-9)
+        assert row["df"] == res.df_resid == 9
+    lam = np.full(3, np.sqrt(0.5))  # balanced: corr(T_i - C, T_j - C) = 1/2
+    t, p = out["statistic"].iloc[0], out["p_value_adjusted"].iloc[0]
+    assert abs(p - nested_dunnett_p(abs(t), lam, 9)) < 1e-6
+    assert out["p_value_adjusted"].min() < 0.001
+
+
+def test_strong_blocks_one_way_dunnett_finds_nothing():
+    """The one-way scipy.stats.dunnett (block variance in the error) misses the effects."""
+    groups = [np.array(v) for v in STRONG_BLOCKS.values()]
+    one_way = stats.dunnett(*groups[1:], control=groups[0], rng=np.random.default_rng(0))
+    assert (one_way.pvalue > 0.5).all()
+
+
+def test_missing_plot_rcbd_matches_statsmodels():
+    """With a missing plot, contrasts and SEs equal statsmodels OLS on the observed plots."""
+    import statsmodels.formula.api as smf
+
+    df = strong_block_frame()
+    df.loc[(df["treatment"] == "T0") & (df["block"] == "B2"), "y"] = np.nan
+    out = compare_to_control(df, response="y", treatment="treatment", block="block",
+                             control="T0")  # fmt: skip
+    res = smf.ols("y ~ C(treatment) + C(block)", data=df.dropna()).fit()
+    for _, row in out.iterrows():
+        name = f"C(treatment)[T.{row['treatment']}]"
+        assert row["difference"] == pytest.approx(res.params[name], abs=1e-9)
+        assert row["se"] == pytest.approx(res.bse[name], abs=1e-9)
+    assert (out["df"] == 8).all()
+    assert out["n_control"].iloc[0] == 3
+
+
+def test_compare_invariant_to_offset_and_relabelling():
+    """Adding 1e12 to the response and renaming levels leaves every statistic unchanged."""
+    base = compare_to_control(strong_block_frame(grid=True), response="y",
+                              treatment="treatment", block="block", control="T0")  # fmt: skip
+    shifted = strong_block_frame(1e12, grid=True)
+    shifted["treatment"] = shifted["treatment"].map({"T0": "Z", "T1": "c", "T2": "b", "T3": "a"})
+    other = compare_to_control(shifted, response="y", treatment="treatment", block="block",
+                               control="Z")  # fmt: skip
+    # the data are exact binary fractions, so only the algorithm's rounding remains
+    np.testing.assert_allclose(other["difference"], base["difference"], atol=1e-6)
+    np.testing.assert_allclose(other["se"], base["se"], rtol=1e-6)
+    np.testing.assert_allclose(other["p_value_adjusted"], base["p_value_adjusted"], atol=1e-7)
+
+
+def test_compare_unreplicated_data_never_raises():
+    """Founding-trial layout (one plot per treatment): table with no p-values, no exception."""
+    df = pd.DataFrame({"treatment": ["CK1", "CK2", "T1", "T2"],
+                       "yield_kg_ha": [6630.0, 6420.0, 7240.0, 6960.0]})  # fmt: skip
+    out = compare_to_control(df, response="yield_kg_ha", treatment="treatment",
+                             control=["CK1", "CK2"], design="crd")  # fmt: skip
+    assert len(out) == 4
+    assert out["p_value_adjusted"].isna().all()
+    assert out["inference"].str.startswith("unreplicated").all()
+
+
+# ----------------------------------------------------------------------------- pairwise
+
+
+def test_pairwise_tukey_kramer_unbalanced():
+    """Tukey-Kramer p = P(Q >= |d| / sqrt(var(d) / 2)) with unequal variances."""
+    mm = hand_mm([10.0, 12.0, 15.0], [0.5, 1.0, 2.0], df=10)
+    out = pairwise_means(mm)
+    d, v = 12.0 - 10.0, 0.5 + 1.0
+    # independent: scipy.stats.studentized_range with k = 3, df = 10
+    expected = stats.studentized_range.sf(abs(d) / math.sqrt(v / 2), 3, 10)
+    assert out["p_value_adjusted"].iloc[0] == pytest.approx(expected, abs=1e-10)
+    assert out["difference_kg_ha"].iloc[0] == pytest.approx(-2.0)
+
+
+def test_pairwise_lsd_gate_blocks_rejections():
+    """Protected LSD: when the F test is not significant, nothing is declared different."""
+    mm = hand_mm([10.0, 10.2, 13.5, 10.1, 10.3, 10.0], 1.0, df=10)
+    f, _, p_f = treatment_f_test(mm)
+    assert p_f > 0.05
+    gated = pairwise_means(mm, method="lsd")
+    assert gated.attrs["gate_passed"] is False
+    assert not gated["reject"].any()
+    free = pairwise_means(mm, method="lsd", protected=False)
+    assert free["reject"].any()
+    assert "not passed" in gated.attrs["provenance"]["test"]
+
+
+def test_treatment_f_test_matches_statsmodels_anova():
+    """Wald F of the LS-means equals the treatment F of statsmodels anova_lm (RCBD)."""
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    from yieldtrial.stats.model import fit
+
+    df = strong_block_frame()
+    mm = fit(df, response="y", treatment="treatment", block="block").means_model()
+    f, df1, p = treatment_f_test(mm)
+    table = sm.stats.anova_lm(smf.ols("y ~ C(treatment) + C(block)", data=df).fit(), typ=2)
+    assert f == pytest.approx(table.loc["C(treatment)", "F"], rel=1e-9)
+    assert p == pytest.approx(table.loc["C(treatment)", "PR(>F)"], rel=1e-7)
+
+
+def test_pairwise_data_level_matches_statsmodels_contrasts():
+    """Pairwise differences and SEs in an RCBD with a missing plot equal OLS contrasts."""
+    import statsmodels.formula.api as smf
+
+    df = strong_block_frame()
+    df.loc[5, "y"] = np.nan
+    out = pairwise(df, response="y", treatment="treatment", block="block", method="bonferroni")
+    res = smf.ols("y ~ C(treatment) + C(block)", data=df.dropna()).fit()
+    row = out[(out["group1"] == "T1") & (out["group2"] == "T2")].iloc[0]
+    test = res.t_test("C(treatment)[T.T1] - C(treatment)[T.T2] = 0")
+    assert row["difference"] == pytest.approx(float(test.effect[0]), abs=1e-9)
+    assert row["se"] == pytest.approx(float(test.sd[0, 0]), abs=1e-9)
+    assert row["df"] == res.df_resid
+
+
+def test_pairwise_unreplicated_has_no_pvalues():
+    """No error variance: p-values NaN, reject NA, inference explains."""
+    mm = MeansModel("treatment", ("A", "B"), np.array([1.0, 2.0]), np.full((2, 2), np.nan),
+                    0.0, np.array([1, 1]), float("nan"), "residual", "crd", "y ~ treatment",
+                    "y")  # fmt: skip
+    out = pairwise_means(mm)
+    assert out["p_value_adjusted"].isna().all() and out["reject"].isna().all()
+    assert out["inference"].iloc[0].startswith("unreplicated")
+
+
+def test_pairwise_provenance():
+    """The pairwise table records test, alpha, error term and df."""
+    out = pairwise_means(hand_mm([1.0, 2.0, 3.0], 0.1), alpha=0.1)
+    prov = out.attrs["provenance"]
+    assert prov["test"] == "Tukey-Kramer" and prov["alpha"] == 0.1
+    assert prov["error_term"] == "residual" and prov["df_error"] == 12.0

@@ -1,0 +1,198 @@
+"""Tests of the model diagnostics (yieldtrial.stats.diagnostics)."""
+
+from __future__ import annotations
+
+from itertools import product
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.stats.diagnostics import Diagnostics, diagnostics, studentized_residuals
+from yieldtrial.stats.model import fit
+
+
+def rcbd(
+    seed: int = 0, *, n_treatments: int = 5, n_blocks: int = 6, sd: float = 150.0
+) -> pd.DataFrame:
+    """RCBD with moderate block effects, mean about 6000 kg/ha."""
+    rng = np.random.default_rng(seed)
+    cells = list(product(range(n_treatments), range(n_blocks)))
+    df = pd.DataFrame(
+        {
+            "plot_id": [f"P{k + 1:02d}" for k in range(len(cells))],
+            "treatment": [f"T{i}" for i, _ in cells],
+            "block": [f"B{j}" for _, j in cells],
+        }
+    )
+    t_eff = np.linspace(0, 400, n_treatments)
+    b_eff = rng.normal(0, 300, n_blocks)
+    df["yield_kg_ha"] = (
+        6000
+        + t_eff[[i for i, _ in cells]]
+        + b_eff[[j for _, j in cells]]
+        + rng.normal(0, sd, len(cells))
+    )
+    return df
+
+
+def run(df: pd.DataFrame, **kw: Any) -> Diagnostics:
+    return diagnostics(df, response="yield_kg_ha", treatment="treatment", block="block", **kw)
+
+
+def test_diagnostics_clean_trial_emits_no_warning() -> None:
+    """CV about 1.9 % and 20 error df: flags ok, no warning (pytest turns warnings into errors)."""
+    d = diagnostics(rcbd(), response="yield_kg_ha", treatment="treatment", block="block")
+    assert d.cv_flag == "ok"
+    assert d.df_error == 20 and not d.df_warning  # (5 - 1)(6 - 1) = 20
+    assert d.outliers.empty
+
+
+def test_diagnostics_shapiro_matches_scipy() -> None:
+    """Shapiro-Wilk is scipy's on the design-model residuals."""
+    df = rcbd(1)
+    d = diagnostics(df, response="yield_kg_ha", treatment="treatment", block="block")
+    resid = fit(df, response="yield_kg_ha", treatment="treatment", block="block").residuals
+    ref = stats.shapiro(resid.to_numpy())  # independent call on the same residuals
+    assert d.shapiro == pytest.approx((ref.statistic, ref.pvalue), rel=1e-12)
+
+
+def test_diagnostics_levene_is_brown_forsythe() -> None:
+    """Levene uses median centring (Brown-Forsythe) on residuals grouped by treatment."""
+    df = rcbd(2)
+    d = diagnostics(df, response="yield_kg_ha", treatment="treatment", block="block")
+    model = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    groups = [g.to_numpy() for _, g in model.residuals.groupby(df["treatment"], sort=False)]
+    ref = stats.levene(*groups, center="median")  # scipy, independent grouping
+    assert d.levene == pytest.approx((ref.statistic, ref.pvalue), rel=1e-12)
+
+
+def test_studentized_residuals_match_statsmodels() -> None:
+    """Internal and external studentized residuals equal statsmodels' OLSInfluence."""
+    import statsmodels.formula.api as smf
+
+    df = rcbd(3)
+    df.loc[4, "yield_kg_ha"] = np.nan  # unbalanced: leverages differ
+    model = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    internal, external = studentized_residuals(model)
+    ols = smf.ols("yield_kg_ha ~ C(treatment) + C(block)", data=df.dropna()).fit()
+    infl = ols.get_influence()
+    np.testing.assert_allclose(internal, infl.resid_studentized_internal, rtol=1e-9)
+    np.testing.assert_allclose(external, infl.resid_studentized_external, rtol=1e-9)
+
+
+def test_diagnostics_flags_planted_outlier() -> None:
+    """A plot 2000 kg/ha off is listed with its plot id, treatment and block."""
+    df = rcbd(4)
+    df.loc[7, "yield_kg_ha"] += 2000.0  # P08: T1, B1; about 13 error SDs
+    d = diagnostics(df, response="yield_kg_ha", treatment="treatment", block="block")
+    assert d.outliers["plot_id"].tolist() == ["P08"]
+    row = d.outliers.iloc[0]
+    assert (row["treatment"], row["block"]) == ("T1", "B1")
+    assert row["studentized_residual"] > 3
+    assert list(d.outliers.columns) == [
+        "plot_id",
+        "treatment",
+        "block",
+        "residual",
+        "studentized_residual",
+    ]
+    assert any("P08" in w for w in d.warnings)
+
+
+def test_diagnostics_cv_warn() -> None:
+    """CV between 10 and 15 % gives flag 'warn' and a YieldTrialWarning."""
+    df = rcbd(5, sd=700.0)
+    with pytest.warns(YieldTrialWarning, match=r"CV = 1\d\.\d % is above 10 %"):
+        d = run(df)
+    assert 10.0 < d.cv_pct <= 15.0
+    assert d.cv_flag == "warn"
+
+
+def test_diagnostics_cv_strong() -> None:
+    """CV above 15 % gives flag 'strong'."""
+    df = rcbd(6, sd=1300.0)
+    with pytest.warns(YieldTrialWarning, match="above 15 %"):
+        d = run(df)
+    assert d.cv_pct > 15.0
+    assert d.cv_flag == "strong"
+
+
+def test_diagnostics_cv_thresholds_configurable() -> None:
+    """Thresholds are arguments: a 1.9 % CV is 'strong' with limits 1.0 % and 1.5 %."""
+    with pytest.warns(YieldTrialWarning, match="above 1.5 %"):
+        d = run(rcbd(), cv_warn_pct=1.0, cv_strong_pct=1.5)
+    assert d.cv_flag == "strong"
+
+
+def test_diagnostics_cv_definition() -> None:
+    """CV = 100 sqrt(MSE) / grand mean (Gomez & Gomez 1984, p. 17)."""
+    df = rcbd(7)
+    d = diagnostics(df, response="yield_kg_ha", treatment="treatment", block="block")
+    model = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    assert d.cv_pct == pytest.approx(100 * np.sqrt(model.mse) / df["yield_kg_ha"].mean())
+
+
+def test_diagnostics_few_error_df_warns() -> None:
+    """A 4 x 4 RCBD has 9 error df: df_warning and a YieldTrialWarning."""
+    df = rcbd(8, n_treatments=4, n_blocks=4)
+    with pytest.warns(YieldTrialWarning, match="only 9 error degrees of freedom"):
+        d = run(df)
+    assert d.df_warning
+    # internal studentized residuals are bounded by sqrt(9) = 3: the finding says so
+    assert any("cannot exceed 3.00" in w for w in d.warnings)
+
+
+def test_diagnostics_unreplicated_does_not_raise() -> None:
+    """One plot per treatment: no tests (NaN), CV 'na', a warning about error df."""
+    df = pd.DataFrame(
+        {"treatment": ["CK", "A", "B"], "yield_kg_ha": [7000.0, 7240.0, 6900.0], "plot_id": "x"}
+    )
+    with pytest.warns(YieldTrialWarning, match="no error degrees of freedom"):
+        d = diagnostics(df, response="yield_kg_ha", treatment="treatment", design="crd")
+    assert np.isnan(d.shapiro).all() and np.isnan(d.levene).all()
+    assert d.cv_flag == "na" and d.df_error == 0
+    assert d.outliers.empty
+
+
+def test_diagnostics_plot_id_falls_back_to_index() -> None:
+    """Without a plot_id column the row index identifies plots."""
+    df = rcbd(4).drop(columns="plot_id")
+    df.loc[7, "yield_kg_ha"] += 2000.0
+    d = run(df)
+    assert d.outliers["plot_id"].tolist() == [7]
+
+
+def test_diagnostics_bad_thresholds_raise() -> None:
+    """cv_warn_pct above cv_strong_pct is an error."""
+    with pytest.raises(DataValidationError, match="cv_warn_pct"):
+        run(rcbd(), cv_warn_pct=20.0, cv_strong_pct=15.0)
+
+
+def test_diagnostics_to_frame() -> None:
+    """to_frame() lists each check with its statistic, p-value and flag."""
+    d = diagnostics(rcbd(), response="yield_kg_ha", treatment="treatment", block="block")
+    table = d.to_frame()
+    assert table["check"].tolist() == [
+        "shapiro_wilk",
+        "levene_brown_forsythe",
+        "cv_pct",
+        "df_error",
+        "outliers",
+    ]
+    assert list(table.columns) == ["check", "statistic", "p_value", "flag"]
+    assert "Diagnostics" in d._repr_html_()
+
+
+def test_fieldtrial_diagnostics_delegates() -> None:
+    """FieldTrial.diagnostics() passes the trial's yields, design and options on."""
+    from yieldtrial.trial import FieldTrial
+
+    plots = rcbd(9).rename(columns={"yield_kg_ha": "yield_kg_ha"})
+    trial = FieldTrial.from_dataframe(plots, crop="wheat", control="T0")
+    with pytest.warns(YieldTrialWarning, match="above 1 %"):
+        d = trial.diagnostics(cv_warn_pct=1.0)
+    assert d.cv_flag == "warn" and d.df_error == 20

@@ -1,0 +1,146 @@
+"""Tests of the Dunnett / Tukey distributions (yieldtrial.stats.distributions)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import integrate, special, stats
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats.distributions import (
+    dunnett_critical_value,
+    dunnett_pvalues,
+    max_t_exceedance,
+    product_form_lambdas,
+    tukey_critical_value,
+    tukey_pvalues,
+)
+
+
+def dunnett_corr(n_control: int, n_treatments: list[int]) -> np.ndarray:
+    """Correlation of (mean_i - mean_0) contrasts for independent means (Dunnett 1955, eq. 2)."""
+    lam = np.sqrt(np.array([n / (n + n_control) for n in n_treatments], dtype=float))
+    r = np.outer(lam, lam)
+    np.fill_diagonal(r, 1.0)
+    return r
+
+
+def nested_quad_inside(c: float, lam: np.ndarray, df: float, two_sided: bool) -> float:
+    """Independent check: P(max T_i <= c) by nested scipy.integrate.quad (no shared code).
+
+    Dunnett (1955) eq. 3: condition on Y ~ N(0,1) and s/sigma ~ chi_df / sqrt(df).
+    """
+    root = np.sqrt(1.0 - lam**2)
+    chi = stats.chi(df, scale=1.0 / np.sqrt(df))
+
+    def inner(s: float) -> float:
+        def f(y: float) -> float:
+            up = special.ndtr((c * s - lam * y) / root)
+            if two_sided:
+                up = up - special.ndtr((-c * s - lam * y) / root)
+            return float(np.prod(up)) * math.exp(-0.5 * y * y) / math.sqrt(2 * math.pi)
+
+        return integrate.quad(f, -10, 10, epsabs=1e-11, limit=100)[0]
+
+    return integrate.quad(lambda s: inner(s) * chi.pdf(s), 0, np.inf, epsabs=1e-10)[0]
+
+
+def test_product_form_lambdas_recovers_dunnett_factors():
+    """lam_i = sqrt(n_i / (n_i + n_0)) is recovered from an unequal-n Dunnett correlation."""
+    r = dunnett_corr(6, [4, 5, 9])
+    lam = product_form_lambdas(r)
+    # hand derivation: sqrt(4/10), sqrt(5/11), sqrt(9/15)
+    np.testing.assert_allclose(lam, np.sqrt([0.4, 5 / 11, 0.6]), atol=1e-12)
+
+
+def test_product_form_lambdas_rejects_general_correlation():
+    """A correlation with rho13 != rho12 rho23 / lam2^2 structure is not product form."""
+    r = np.array([[1.0, 0.5, 0.1], [0.5, 1.0, 0.5], [0.1, 0.5, 1.0]])
+    assert product_form_lambdas(r) is None
+
+
+@pytest.mark.parametrize("two_sided", [True, False], ids=["two-sided", "one-sided"])
+def test_exact_matches_independent_nested_quadrature(two_sided):
+    """Exceedance agrees with a nested-quad evaluation of Dunnett's integral to 1e-8."""
+    r = dunnett_corr(6, [4, 5, 9])
+    lam = np.sqrt([0.4, 5 / 11, 0.6])
+    alt = "two-sided" if two_sided else "greater"
+    got = max_t_exceedance(2.4, r, 7, alternative=alt)
+    expected = 1.0 - nested_quad_inside(2.4, lam, 7, two_sided)
+    assert got.method == "exact-product-form"
+    assert abs(got.value - expected) < 1e-8
+
+
+def test_exact_matches_scipy_multivariate_t_monte_carlo():
+    """Exact value agrees with scipy.stats.multivariate_t.cdf (seeded QMC) within its noise."""
+    r = dunnett_corr(5, [5, 5, 5, 5])
+    got = max_t_exceedance(2.5, r, 10).value
+    inside = stats.multivariate_t.cdf(
+        np.full(4, 2.5), shape=r, df=10, lower_limit=np.full(4, -2.5),
+        maxpts=400_000, random_state=np.random.default_rng(1),
+    )  # fmt: skip
+    assert abs(got - (1.0 - inside)) < 5e-4
+
+
+@pytest.mark.parametrize("df", [1, 3, 12, 1000, np.inf])
+def test_one_comparison_reduces_to_student_t(df):
+    """With k = 1 the two-sided and one-sided p-values are Student's t tail areas."""
+    p2 = max_t_exceedance(2.1, np.eye(1), df).value
+    p1 = max_t_exceedance(2.1, np.eye(1), df, alternative="greater").value
+    # independent: scipy.stats.t (norm for df = inf)
+    assert abs(p2 - 2 * stats.t.sf(2.1, df)) < 1e-9
+    assert abs(p1 - stats.t.sf(2.1, df)) < 1e-9
+
+
+def test_independent_normal_closed_form():
+    """Zero correlation, infinite df: P(max|Z| > c) = 1 - (2 Phi(c) - 1)^3."""
+    got = max_t_exceedance(2.0, np.eye(3), np.inf).value
+    # hand derivation: independence
+    assert abs(got - (1 - (2 * stats.norm.cdf(2.0) - 1) ** 3)) < 1e-10
+
+
+def test_critical_value_round_trip():
+    """At the critical value the exceedance probability is alpha (1e-9)."""
+    r = dunnett_corr(4, [3, 4, 6])
+    c, acc = dunnett_critical_value(r, 9, confidence=0.99)
+    assert abs(max_t_exceedance(c, r, 9).value - 0.01) < 1e-9
+    assert acc.method == "exact-product-form"
+
+
+def test_general_correlation_uses_seeded_qmc_deterministically():
+    """Non-product correlation: QMC, stated accuracy, identical on repeated calls."""
+    r = np.array([[1.0, 0.5, 0.1], [0.5, 1.0, 0.5], [0.1, 0.5, 1.0]])
+    a = max_t_exceedance(2.3, r, 15)
+    b = max_t_exceedance(2.3, r, 15)
+    assert a.method == "qmc" and a.value == b.value
+    assert 0 < a.abs_error < 1e-3
+    # independent: scipy.stats.multivariate_t with another seed
+    inside = stats.multivariate_t.cdf(
+        np.full(3, 2.3), shape=r, df=15, lower_limit=np.full(3, -2.3),
+        maxpts=400_000, random_state=np.random.default_rng(99),
+    )  # fmt: skip
+    assert abs(a.value - (1 - inside)) < 5e-4
+
+
+def test_dunnett_pvalues_less_mirrors_greater():
+    """alternative='less' on t equals 'greater' on -t."""
+    r = dunnett_corr(6, [4, 5])
+    t = np.array([-1.2, 2.0])
+    less, _ = dunnett_pvalues(t, r, 12, alternative="less")
+    greater, _ = dunnett_pvalues(-t, r, 12, alternative="greater")
+    np.testing.assert_allclose(less, greater, atol=1e-12)
+
+
+def test_bad_alternative_raises():
+    """An unknown alternative is a DataValidationError naming the choices."""
+    with pytest.raises(DataValidationError, match="alternative"):
+        max_t_exceedance(2.0, np.eye(2), 10, alternative="both")
+
+
+def test_tukey_quantile_and_pvalue():
+    """q(0.95; 4, 8) = 4.52881 (agricolae sweetpotato notes) and its tail area is 0.05."""
+    q = tukey_critical_value(4, 8)
+    assert abs(q - 4.52881) < 5e-6
+    assert abs(tukey_pvalues(np.array([q]), 4, 8)[0] - 0.05) < 1e-9

@@ -1,0 +1,297 @@
+"""Tests of the design model (yieldtrial.stats.model)."""
+
+from __future__ import annotations
+
+from itertools import product
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats.model import DESIGNS, fit, least_squares
+from yieldtrial.stats.results import MeansModel
+
+# Gomez & Gomez (1984) Table 2.5, p. 26: rice yield (kg/ha), 6 seeding rates x 4 replications.
+SEEDRATE_Y = {
+    "25": [5113.0, 5398.0, 5307.0, 4678.0],
+    "50": [5346.0, 5952.0, 4719.0, 4264.0],
+    "75": [5272.0, 5713.0, 5483.0, 4749.0],
+    "100": [5164.0, 4831.0, 4986.0, 4410.0],
+    "125": [4804.0, 4848.0, 4432.0, 4748.0],
+    "150": [5254.0, 4542.0, 4919.0, 4098.0],
+}
+
+
+def seedrate_frame() -> pd.DataFrame:
+    rows = [(t, f"R{j + 1}", y) for t, ys in SEEDRATE_Y.items() for j, y in enumerate(ys)]
+    return pd.DataFrame(rows, columns=["treatment", "block", "yield_kg_ha"])
+
+
+def random_unbalanced_rcbd(seed: int, *, n_treatments: int = 5, n_blocks: int = 4) -> pd.DataFrame:
+    """RCBD with 3 plots missing (every treatment keeps >= 1) and 2 duplicated cells."""
+    rng = np.random.default_rng(seed)
+    rows = [(f"T{i}", f"B{j}") for i, j in product(range(n_treatments), range(n_blocks))]
+    df = pd.DataFrame(rows, columns=["treatment", "block"])
+    extra = df.sample(2, random_state=seed)
+    df = pd.concat([df, extra], ignore_index=True)
+    t_eff = rng.normal(0, 300, n_treatments)
+    b_eff = rng.normal(0, 500, n_blocks)
+    df["yield_kg_ha"] = (
+        6000
+        + t_eff[df["treatment"].str[1:].astype(int)]
+        + b_eff[df["block"].str[1:].astype(int)]
+        + rng.normal(0, 200, len(df))
+    )
+    drop = rng.choice(len(df), size=3, replace=False)
+    df.loc[drop, "yield_kg_ha"] = np.nan
+    return df
+
+
+def statsmodels_lsmeans(df: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Independent LS-means: predict every treatment x block cell, average over blocks."""
+    import patsy
+    import statsmodels.formula.api as smf
+
+    obs = df.dropna(subset=["yield_kg_ha"])
+    res = smf.ols("yield_kg_ha ~ C(treatment) + C(block)", data=obs).fit()
+    levels = list(dict.fromkeys(obs["treatment"]))
+    blocks = list(dict.fromkeys(obs["block"]))
+    grid = pd.DataFrame(list(product(levels, blocks)), columns=["treatment", "block"])
+    design_info = res.model.data.model_spec  # patsy DesignInfo of the fitted formula
+    x_grid = np.asarray(patsy.build_design_matrices([design_info], grid)[0])
+    lmat = np.vstack([x_grid[grid["treatment"].to_numpy() == t].mean(axis=0) for t in levels])
+    params = res.params.to_numpy()
+    return levels, lmat @ params, lmat @ res.cov_params().to_numpy() @ lmat.T
+
+
+def test_designs_tuple() -> None:
+    """The dispatch tuple lists the three additive designs."""
+    assert DESIGNS == ("crd", "rcbd", "latin")
+
+
+def test_fit_balanced_rcbd_lsmeans_equal_raw_means() -> None:
+    """Balanced RCBD: LS-means equal the arithmetic treatment means."""
+    f = fit(seedrate_frame(), response="yield_kg_ha", treatment="treatment", block="block")
+    # balanced data: equal block weights = raw mean; Gomez Table 2.5 treatment totals / 4
+    expected = [np.mean(v) for v in SEEDRATE_Y.values()]
+    np.testing.assert_allclose(f.lsmeans, expected, rtol=1e-12)
+    assert f.levels == ("25", "50", "75", "100", "125", "150")
+
+
+def test_fit_balanced_rcbd_mse_and_se() -> None:
+    """Balanced RCBD: MSE from Gomez Table 2.6 and se = sqrt(MSE / r)."""
+    f = fit(seedrate_frame(), response="yield_kg_ha", treatment="treatment", block="block")
+    # Gomez & Gomez (1984) Table 2.6, p. 28: error MS 110,558 with 15 df (printed, rounded)
+    assert f.df_error == 15
+    assert f.mse == pytest.approx(110558.0, abs=1.0)
+    np.testing.assert_allclose(f.lsmeans_se, np.sqrt(f.mse / 4), rtol=1e-12)
+    # balanced: LS-means are raw means of disjoint plots, so their covariance is 0 (hand)
+    off_diagonal = f.lsmeans_cov[~np.eye(6, dtype=bool)]
+    np.testing.assert_allclose(off_diagonal, 0.0, atol=1e-9 * f.mse)
+
+
+def test_fit_formula_per_design() -> None:
+    """The formula string names the response and the factor columns."""
+    df = seedrate_frame()
+    f_rcbd = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    f_crd = fit(df, response="yield_kg_ha", treatment="treatment", design="crd")
+    assert f_rcbd.formula == "yield_kg_ha ~ treatment + block"
+    assert f_crd.formula == "yield_kg_ha ~ treatment"
+    assert f_crd.block is None and f_crd.blocks == ()
+
+
+def test_fit_fitted_plus_residuals_is_response() -> None:
+    """Fitted values plus residuals give back the observed response, index kept."""
+    df = random_unbalanced_rcbd(3)
+    f = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    obs = df["yield_kg_ha"].dropna()
+    pd.testing.assert_index_equal(f.residuals.index, obs.index)
+    np.testing.assert_allclose(f.fitted + f.residuals, obs, rtol=1e-12)
+    # hat-matrix trace = rank (hand: trace of a projection is its rank)
+    assert f.leverage.sum() == pytest.approx(f.rank)
+
+
+def test_fit_missing_plot_matches_yates_estimate() -> None:
+    """One missing plot: LS-mean = (observed + Yates missing-plot estimate) / r."""
+    df = seedrate_frame()
+    df.loc[0, "yield_kg_ha"] = np.nan  # treatment "25", block R1
+    f = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    obs = df.dropna()
+    t, r = 6, 4
+    total_t = obs.loc[obs.treatment == "25", "yield_kg_ha"].sum()
+    total_b = obs.loc[obs.block == "R1", "yield_kg_ha"].sum()
+    grand = obs["yield_kg_ha"].sum()
+    # Gomez & Gomez (1984) sec. 7.1.2.1, eq.: X = (rB + tT - G) / ((r - 1)(t - 1))
+    estimate = (r * total_b + t * total_t - grand) / ((r - 1) * (t - 1))
+    assert f.lsmeans[0] == pytest.approx((total_t + estimate) / r, rel=1e-12)
+
+
+def test_fit_missing_plot_keeps_blocks_and_loses_one_df() -> None:
+    """A missing plot keeps every block and costs exactly one error df."""
+    df = seedrate_frame()
+    full = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    df.loc[5, "yield_kg_ha"] = np.nan  # treatment "50", block R2
+    part = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    assert part.blocks == full.blocks == ("R1", "R2", "R3", "R4")
+    assert part.df_error == full.df_error - 1  # 15 -> 14
+    assert part.n.tolist() == [4, 3, 4, 4, 4, 4]
+    assert part.missing_cells.to_dict("records") == [
+        {"treatment": "50", "block": "R2", "reason": "missing response"}
+    ]
+
+
+def test_fit_absent_record_listed_as_missing_cell() -> None:
+    """A treatment x block cell with no row at all is listed as 'no record'."""
+    df = seedrate_frame().drop(index=23)  # treatment "150", block R4
+    f = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    assert f.missing_cells.to_dict("records") == [
+        {"treatment": "150", "block": "R4", "reason": "no record"}
+    ]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+def test_fit_lsmeans_match_statsmodels(seed: int) -> None:
+    """Unbalanced RCBD: LS-means and their covariance equal an independent statsmodels fit."""
+    df = random_unbalanced_rcbd(seed)
+    f = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    levels, est, cov = statsmodels_lsmeans(df)
+    assert list(f.levels) == levels
+    np.testing.assert_allclose(f.lsmeans, est, rtol=1e-10)
+    np.testing.assert_allclose(f.lsmeans_cov, cov, rtol=1e-8, atol=1e-8 * np.abs(cov).max())
+
+
+def test_fit_means_model_contract() -> None:
+    """means_model() carries the LS-means, covariance, df and provenance fields."""
+    df = random_unbalanced_rcbd(1)
+    f = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    mm = f.means_model()
+    assert isinstance(mm, MeansModel)
+    assert mm.factor == "treatment" and mm.error_term == "residual"
+    assert mm.design == "rcbd" and mm.formula == f.formula and mm.response == "yield_kg_ha"
+    assert mm.df == f.df_error and mm.mse == f.mse
+    np.testing.assert_array_equal(mm.estimates, f.lsmeans)
+    np.testing.assert_array_equal(mm.cov, f.lsmeans_cov)
+    np.testing.assert_array_equal(mm.n, f.n)
+
+
+def test_fit_unreplicated_gives_nan_error_without_exception() -> None:
+    """One plot per treatment: df_error 0, MSE and covariance NaN, LS-means = data."""
+    df = pd.DataFrame({"treatment": ["CK", "A", "B"], "yield_kg_ha": [7000.0, 7240.0, 6900.0]})
+    f = fit(df, response="yield_kg_ha", treatment="treatment", design="crd")
+    assert f.df_error == 0
+    assert np.isnan(f.mse) and np.isnan(f.lsmeans_cov).all()
+    np.testing.assert_allclose(f.lsmeans, [7000.0, 7240.0, 6900.0])
+
+
+def test_fit_empty_treatment_level_raises() -> None:
+    """A treatment whose plots are all blank cannot be estimated."""
+    df = seedrate_frame()
+    df.loc[df.treatment == "75", "yield_kg_ha"] = np.nan
+    with pytest.raises(DataValidationError, match="'75'"):
+        fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+
+
+def test_fit_disconnected_design_raises() -> None:
+    """Treatments confounded with blocks (disconnected) are not estimable."""
+    df = pd.DataFrame(
+        {
+            "treatment": ["A", "A", "B", "B", "C", "C"],
+            "block": ["1", "1", "2", "2", "2", "2"],
+            "y": [1.0, 2.0, 3.0, 5.0, 4.0, 6.0],
+        }
+    )
+    with pytest.raises(DataValidationError, match="not estimable"):
+        fit(df, response="y", treatment="treatment", block="block")
+
+
+def test_fit_rcbd_without_block_raises() -> None:
+    """design='rcbd' needs a block column."""
+    with pytest.raises(DataValidationError, match="block"):
+        fit(seedrate_frame(), response="yield_kg_ha", treatment="treatment")
+
+
+def test_fit_unknown_design_raises() -> None:
+    """An unknown design key lists the valid ones."""
+    with pytest.raises(DataValidationError, match="'crd', 'rcbd', 'latin'"):
+        fit(seedrate_frame(), response="yield_kg_ha", treatment="treatment", design="alpha")
+
+
+def test_fit_missing_column_raises() -> None:
+    """A column that is not in the data is named in the error."""
+    with pytest.raises(DataValidationError, match="'rep'"):
+        fit(seedrate_frame(), response="yield_kg_ha", treatment="treatment", block="rep")
+
+
+def test_fit_non_numeric_response_raises() -> None:
+    """A text yield is reported with its row."""
+    df = seedrate_frame().astype({"yield_kg_ha": object})
+    df.loc[2, "yield_kg_ha"] = "lost"
+    with pytest.raises(DataValidationError, match="row 2 holds 'lost'"):
+        fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+
+
+def test_fit_missing_treatment_label_raises() -> None:
+    """A blank treatment label is an error naming the column."""
+    df = seedrate_frame().astype({"treatment": object})
+    df.loc[4, "treatment"] = None
+    with pytest.raises(DataValidationError, match="'treatment' has 1 missing label"):
+        fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+
+
+def test_fit_categorical_treatment_keeps_category_order() -> None:
+    """Categorical treatments keep their category order; unused categories are dropped."""
+    df = seedrate_frame()
+    order = ["150", "125", "unused", "100", "75", "50", "25"]
+    df["treatment"] = pd.Categorical(df["treatment"], categories=order)
+    f = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    assert f.levels == ("150", "125", "100", "75", "50", "25")
+    assert f.lsmeans[0] == pytest.approx(np.mean(SEEDRATE_Y["150"]))
+
+
+def test_fit_numeric_labels_become_strings() -> None:
+    """Integer treatment labels become strings in order of first appearance."""
+    df = seedrate_frame()
+    df["treatment"] = df["treatment"].astype(int)
+    f = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    assert f.levels == ("25", "50", "75", "100", "125", "150")
+
+
+def latin_frame() -> pd.DataFrame:
+    """4 x 4 cyclic Latin square with additive row/column/treatment effects plus noise."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for r, c in product(range(4), range(4)):
+        t = (r + c) % 4
+        y = 5000 + 200 * r - 150 * c + 100 * t + rng.normal(0, 50)
+        rows.append((f"r{r}", f"c{c}", f"T{t}", y))
+    return pd.DataFrame(rows, columns=["row", "col", "treatment", "y"])
+
+
+def test_fit_latin_square_lsmeans_and_df() -> None:
+    """Complete Latin square: LS-means = raw means, error df = (t-1)(t-2)."""
+    df = latin_frame()
+    f = fit(df, response="y", treatment="treatment", design="latin", row="row", column="col")
+    # hand: t = 4 -> (4 - 1)(4 - 2) = 6 error df; balanced -> raw means
+    assert f.df_error == 6
+    np.testing.assert_allclose(f.lsmeans, df.groupby("treatment", sort=False)["y"].mean())
+    assert f.formula == "y ~ treatment + row + col"
+
+
+def test_fit_latin_missing_cell_listed() -> None:
+    """A blank plot in a Latin square is listed by row, column and treatment."""
+    df = latin_frame()
+    df.loc[5, "y"] = np.nan  # r1, c1, T2
+    f = fit(df, response="y", treatment="treatment", design="latin", row="row", column="col")
+    assert f.df_error == 5
+    assert f.missing_cells.to_dict("records") == [
+        {"row": "r1", "column": "c1", "treatment": "T2", "reason": "missing response"}
+    ]
+
+
+def test_least_squares_rank_deficient() -> None:
+    """Aliased columns are detected; fitted values are still the projection."""
+    x = np.array([[1.0, 1.0, 0.0], [1.0, 1.0, 0.0], [1.0, 0.0, 1.0], [1.0, 0.0, 1.0]])
+    sol = least_squares(x, np.array([1.0, 3.0, 5.0, 9.0]))
+    assert sol.rank == 2  # column 0 = column 1 + column 2
+    np.testing.assert_allclose(sol.fitted, [2.0, 2.0, 7.0, 7.0])  # group means (hand)

@@ -1,0 +1,358 @@
+"""Split-plot and strip-plot stratum ANOVA (yieldtrial.stats.splitplot)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats.splitplot import (
+    SPLIT_PLOT_COMPARISONS,
+    STRIP_PLOT_COMPARISONS,
+    satterthwaite_df,
+    split_plot_anova,
+    strip_plot_anova,
+)
+
+REFERENCE = Path(__file__).parent / "data" / "reference" / "yates_oats_splitplot.json"
+
+
+def _oats_case() -> dict:
+    return json.loads(REFERENCE.read_text(encoding="utf-8"))
+
+
+def oats() -> pd.DataFrame:
+    """Yates' oats split-plot (Yates 1935; agridat yates.oats; MASS::oats)."""
+    case = _oats_case()
+    return pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+
+
+@pytest.fixture(scope="module")
+def oats_result():  # noqa: ANN201 - fixture
+    """Split-plot ANOVA of the oats trial (varieties on whole plots, nitrogen on sub-plots)."""
+    return split_plot_anova(oats(), response="yield", block="block", whole_plot="gen",
+                            sub_plot="nitro")
+
+
+def _row(result, source: str) -> pd.Series:  # noqa: ANN001
+    return result.table.loc[result.table["source"] == source].iloc[0]
+
+
+# ----------------------------------------------------------------------------- published table
+
+_EXPECTED_ROWS = {
+    "block": "block", "gen": "gen", "error_a": "error_a", "nitro": "nitro",
+    "gen_nitro": "gen:nitro", "error_b": "error_b",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_oats_case()["expected"]))
+def test_oats_anova_matches_published_strata(oats_result, name: str) -> None:  # noqa: ANN001
+    """Every figure of the oats stratum ANOVA equals Venables & Ripley (2002) sec. 6.7."""
+    # expected values: tests/data/reference/yates_oats_splitplot.json (V&R 4th ed. sec. 6.7,
+    # summary(aov(Y ~ N*V + Error(B/V))): B 5 15875.3; V 2 1786.4 893.2 F 1.485;
+    # B:V residual 10 6013.3 601.3; N 3 20020.5 6673.5 F 37.69; N:V 6 321.8 53.6 F 0.303;
+    # within residual 45 7968.8 177.1)
+    spec = _oats_case()["expected"][name]
+    stat, source = name.split("_", 1)
+    row = _row(oats_result, _EXPECTED_ROWS[source])
+    column = {"df": "df", "ss": "sum_sq", "ms": "mean_sq", "f": "f"}[stat]
+    assert row[column] == pytest.approx(spec["value"], abs=spec["abs_tol"])
+
+
+def test_oats_strata_and_error_terms(oats_result) -> None:  # noqa: ANN001
+    """Variety is tested against error a (block x variety), nitrogen and N x V against error b."""
+    table = oats_result.table
+    assert table["stratum"].tolist() == ["block", "whole_plot", "whole_plot", "sub_plot",
+                                         "sub_plot", "sub_plot", "total"]
+    assert dict(zip(table["source"], table["error_term"], strict=True)) == {
+        "block": "", "gen": "error_a", "error_a": "", "nitro": "error_b",
+        "gen:nitro": "error_b", "error_b": "", "total": "",
+    }
+    # F = MS(term) / MS(its error); p from F(df_term, df_error) -- hand derivation
+    ms_a, ms_b = _row(oats_result, "error_a")["mean_sq"], _row(oats_result, "error_b")["mean_sq"]
+    gen = _row(oats_result, "gen")
+    assert gen["f"] == pytest.approx(gen["mean_sq"] / ms_a, rel=1e-12)
+    assert gen["p_value"] == pytest.approx(stats.f.sf(gen["f"], 2, 10), rel=1e-10)
+    nitro = _row(oats_result, "nitro")
+    assert nitro["f"] == pytest.approx(nitro["mean_sq"] / ms_b, rel=1e-12)
+    # V&R print P = 0.27239 for varieties (sec. 6.7)
+    assert gen["p_value"] == pytest.approx(0.27239, abs=5e-5)
+
+
+def test_oats_sums_of_squares_match_statsmodels(oats_result) -> None:  # noqa: ANN001
+    """Every stratum SS equals statsmodels' sequential SS of the equivalent fixed model."""
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    df = oats().rename(columns={"yield": "y"})
+    ols = smf.ols("y ~ C(block) + C(gen) + C(block):C(gen) + C(nitro) + C(gen):C(nitro)",
+                  data=df).fit()
+    ref = sm.stats.anova_lm(ols, typ=1)
+    mapping = {"block": "C(block)", "gen": "C(gen)", "error_a": "C(block):C(gen)",
+               "nitro": "C(nitro)", "gen:nitro": "C(gen):C(nitro)", "error_b": "Residual"}
+    for ours, theirs in mapping.items():
+        assert _row(oats_result, ours)["sum_sq"] == pytest.approx(ref.loc[theirs, "sum_sq"],
+                                                                 rel=1e-10)
+        assert _row(oats_result, ours)["df"] == ref.loc[theirs, "df"]
+
+
+def test_oats_total_is_sum_of_parts(oats_result) -> None:
+    """Total SS and df are the sums over the strata (orthogonal decomposition)."""
+    table = oats_result.table
+    parts = table[table["source"] != "total"]
+    total = _row(oats_result, "total")
+    assert total["sum_sq"] == pytest.approx(parts["sum_sq"].sum(), rel=1e-12)
+    assert total["df"] == parts["df"].sum() == 71
+
+
+def test_oats_misanalysed_as_rcbd_factorial_overstates_variety(oats_result) -> None:  # noqa: ANN001
+    """Pooling the errors (one residual) tests varieties against the wrong, smaller error."""
+    from yieldtrial.stats.factorial import factorial_anova
+
+    wrong = factorial_anova(oats(), response="yield", factor_a="gen", factor_b="nitro",
+                            block="block")
+    wrong_f = wrong.table.loc[wrong.table["source"] == "gen", "f"].iloc[0]
+    # pooled residual = (6013.31 + 7968.75) / (10 + 45) = 254.22, F = 893.18 / 254.22 = 3.51
+    assert wrong_f == pytest.approx(893.1806 / ((6013.3056 + 7968.75) / 55), rel=1e-6)
+    assert wrong_f > 2 * _row(oats_result, "gen")["f"]
+
+
+# ----------------------------------------------------------------------------- SEDs
+
+def test_oats_sed_formulas(oats_result) -> None:  # noqa: ANN001
+    """SEDs follow Gomez & Gomez (1984) Table 5.8 with r=6 blocks, a=3 varieties, b=4 rates."""
+    ea, eb = 6013.305556 / 10, 7968.75 / 45  # error mean squares from the table above
+    sed = oats_result.sed.set_index("comparison")
+    assert list(sed.index) == list(SPLIT_PLOT_COMPARISONS)
+    # two variety means: sqrt(2 Ea / (r b)) = sqrt(2 * 601.33 / 24) = 7.079
+    assert sed.loc["whole_plot", "sed"] == pytest.approx(np.sqrt(2 * ea / 24), rel=1e-9)
+    assert sed.loc["whole_plot", "sed"] == pytest.approx(7.079, abs=5e-4)
+    assert sed.loc["whole_plot", "df"] == 10
+    # two nitrogen means: sqrt(2 Eb / (r a)) = sqrt(2 * 177.08 / 18) = 4.436
+    assert sed.loc["sub_plot", "sed"] == pytest.approx(4.436, abs=5e-4)
+    assert sed.loc["sub_plot", "df"] == 45
+    # two nitrogen means at one variety: sqrt(2 Eb / r) = 7.683
+    assert sed.loc["sub_plot_within_whole", "sed"] == pytest.approx(np.sqrt(2 * eb / 6), rel=1e-9)
+    # two variety means at one nitrogen rate: sqrt(2 ((b-1) Eb + Ea) / (r b)) = 9.715
+    wp = np.sqrt(2 * (3 * eb + ea) / 24)
+    assert sed.loc["whole_plot_within_sub", "sed"] == pytest.approx(wp, rel=1e-9)
+    assert sed.loc["whole_plot_within_sub", "sed"] == pytest.approx(9.715, abs=5e-4)
+    # Satterthwaite df: (3 Eb + Ea)^2 / ((3 Eb)^2 / 45 + Ea^2 / 10)
+    df_s = (3 * eb + ea) ** 2 / ((3 * eb) ** 2 / 45 + ea**2 / 10)
+    assert sed.loc["whole_plot_within_sub", "df"] == pytest.approx(df_s, rel=1e-8)
+    # LSD = t_{0.025, df} * SED
+    assert sed.loc["whole_plot", "lsd"] == pytest.approx(
+        stats.t.ppf(0.975, 10) * sed.loc["whole_plot", "sed"], rel=1e-12)
+
+
+def test_oats_seds_match_statsmodels_mixedlm(oats_result) -> None:  # noqa: ANN001
+    """REML with a random whole-plot effect gives the same SEDs (balanced data, positive VC)."""
+    import warnings
+
+    import statsmodels.formula.api as smf
+
+    df = oats().rename(columns={"yield": "y"})
+    df["wholeplot"] = df["block"] + ":" + df["gen"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mixed = smf.mixedlm("y ~ C(block) + C(gen) * C(nitro)", df,
+                            groups=df["wholeplot"]).fit(reml=True)
+    names = mixed.model.exog_names
+    exog = pd.DataFrame(mixed.model.exog, columns=names)
+    cov = mixed.cov_params().loc[names, names].to_numpy()
+
+    def sed(mask_a: np.ndarray, mask_b: np.ndarray) -> float:
+        contrast = exog[mask_a].mean().to_numpy() - exog[mask_b].mean().to_numpy()
+        return float(np.sqrt(contrast @ cov @ contrast))
+
+    gen, nitro = df["gen"].to_numpy(), df["nitro"].to_numpy()
+    ours = oats_result.sed.set_index("comparison")["sed"]
+    assert sed(gen == "GoldenRain", gen == "Victory") == pytest.approx(ours["whole_plot"],
+                                                                       rel=1e-3)
+    assert sed(nitro == "0", nitro == "0.6") == pytest.approx(ours["sub_plot"], rel=1e-3)
+    assert sed((gen == "Victory") & (nitro == "0"), (gen == "Victory") & (nitro == "0.4")) == (
+        pytest.approx(ours["sub_plot_within_whole"], rel=1e-3))
+    assert sed((gen == "Victory") & (nitro == "0.2"),
+               (gen == "Marvellous") & (nitro == "0.2")) == pytest.approx(
+        ours["whole_plot_within_sub"], rel=1e-3)
+
+
+def test_satterthwaite_df_single_term_is_its_df() -> None:
+    """One mean square alone keeps its own df (hand derivation: (c MS)^2 / ((c MS)^2 / df))."""
+    assert satterthwaite_df(np.array([2.0]), np.array([5.0]), np.array([7.0])) == pytest.approx(7)
+
+
+# ----------------------------------------------------------------------------- MeansModels
+
+@pytest.mark.parametrize("kind", SPLIT_PLOT_COMPARISONS)
+def test_means_model_reproduces_sed(oats_result, kind: str) -> None:  # noqa: ANN001
+    """Every pair of a kind's MeansModel has exactly the SED and df of the SED table."""
+    at = {"sub_plot_within_whole": "Victory", "whole_plot_within_sub": "0.2"}.get(kind)
+    mm = oats_result.means_model(kind, at=at)
+    row = oats_result.sed.set_index("comparison").loc[kind]
+    k = len(mm.levels)
+    for i in range(k):
+        for j in range(i + 1, k):
+            w = np.zeros(k)
+            w[i], w[j] = 1.0, -1.0
+            assert mm.contrast(w)[1] == pytest.approx(row["sed"], rel=1e-10)
+    assert mm.df == pytest.approx(row["df"])
+    assert np.all(np.linalg.eigvalsh(mm.cov) > 0)
+    assert mm.design == "split_plot"
+
+
+def test_whole_plot_means_model_uses_error_a(oats_result) -> None:  # noqa: ANN001
+    """Variety means: raw means (balanced), error a, 10 df, SE sqrt(Ea / (r b))."""
+    mm = oats_result.means_model("whole_plot")
+    assert mm.levels == ("GoldenRain", "Marvellous", "Victory")
+    # variety means 104.5, 109.79, 97.625 (V&R sec. 6.7 model.tables)
+    assert mm.estimates == pytest.approx([104.5, 109.7916667, 97.625], abs=1e-6)
+    assert mm.error_term == "error_a"
+    assert mm.df == 10
+    assert mm.se == pytest.approx(np.sqrt(601.330556 / 24) * np.ones(3), rel=1e-6)
+
+
+def test_within_kinds_need_a_level(oats_result) -> None:  # noqa: ANN001
+    """A *_within_* kind without at= or with an unknown level is refused with the levels listed."""
+    with pytest.raises(DataValidationError, match="pass at="):
+        oats_result.means_model("sub_plot_within_whole")
+    with pytest.raises(DataValidationError, match="not a level of 'gen'"):
+        oats_result.means_model("sub_plot_within_whole", at="Nonesuch")
+    with pytest.raises(DataValidationError, match="unknown comparison kind"):
+        oats_result.means_model("cells")
+
+
+def test_duncan_and_dunnett_run_on_split_plot_means(oats_result) -> None:  # noqa: ANN001
+    """Comparisons reuse the MeansModel: nitrogen vs no nitrogen on error b (45 df)."""
+    from yieldtrial.stats.compare import compare_means_to_control
+    from yieldtrial.stats.multiple_range import duncan
+
+    mm = oats_result.means_model("sub_plot")
+    res = compare_means_to_control(mm, control="0")
+    assert set(res["df"]) == {45.0}
+    # every N rate beats no N: differences 19.5, 34.8, 44.0 vs SED 4.436
+    assert (res["p_value_adjusted"] < 0.001).all()
+    letters = duncan(mm).letters
+    assert letters == {"0.6": "a", "0.4": "b", "0.2": "c", "0": "d"}
+
+
+def test_means_table_margins(oats_result) -> None:  # noqa: ANN001
+    """Cell means with variety and nitrogen margins (balanced: margins = means of cells)."""
+    table = oats_result.means_table()
+    # V&R model.tables: GoldenRain at 0 cwt = 80.0, grand mean 103.97
+    assert table.loc["GoldenRain", "0"] == pytest.approx(80.0)
+    assert table.loc["mean", "mean"] == pytest.approx(103.9722222, abs=1e-6)
+    assert table.loc["Victory", "mean"] == pytest.approx(97.625)
+
+
+def test_cv_per_error(oats_result) -> None:  # noqa: ANN001
+    """CV(a) = 100 sqrt(Ea) / mean, CV(b) = 100 sqrt(Eb) / mean (Gomez & Gomez sec. 3.4.2)."""
+    assert oats_result.cv_pct["error_a"] == pytest.approx(100 * np.sqrt(601.330556) / 103.972222,
+                                                          rel=1e-6)
+    assert oats_result.cv_pct["error_b"] == pytest.approx(100 * np.sqrt(177.083333) / 103.972222,
+                                                          rel=1e-6)
+
+
+def test_provenance_names_both_errors(oats_result) -> None:  # noqa: ANN001
+    """Provenance records the design, the strata formula and each error's df."""
+    prov = oats_result.to_frame().attrs["provenance"]
+    assert prov["design"] == "split_plot"
+    assert prov["model"] == "yield ~ gen * nitro + Error(block/gen)"
+    assert "error_a = block:gen (10 df)" in prov["error_term"]
+    assert "error_b = residual (45 df)" in prov["error_term"]
+
+
+# ----------------------------------------------------------------------------- validation
+
+def test_missing_plot_is_reported_with_its_cell() -> None:
+    """A blank sub-plot is refused, naming block, variety and nitrogen level."""
+    df = oats()
+    df.loc[0, "yield"] = np.nan
+    with pytest.raises(DataValidationError, match="block=B1, gen=GoldenRain, nitro=0"):
+        split_plot_anova(df, response="yield", block="block", whole_plot="gen", sub_plot="nitro")
+
+
+def test_duplicate_plot_is_refused() -> None:
+    """Two records for one block x whole x sub cell are refused."""
+    df = pd.concat([oats(), oats().iloc[[0]]], ignore_index=True)
+    with pytest.raises(DataValidationError, match="2 plots share"):
+        split_plot_anova(df, response="yield", block="block", whole_plot="gen", sub_plot="nitro")
+
+
+def test_unknown_column_is_refused() -> None:
+    """A wrong column name lists the available columns."""
+    with pytest.raises(DataValidationError, match="column\\(s\\) not found.*variety"):
+        split_plot_anova(oats(), response="yield", block="block", whole_plot="variety",
+                         sub_plot="nitro")
+
+
+def test_non_numeric_response_is_refused() -> None:
+    """Text in the response column names the row."""
+    df = oats().astype({"yield": object})
+    df.loc[3, "yield"] = "n/a"
+    with pytest.raises(DataValidationError, match="row 3"):
+        split_plot_anova(df, response="yield", block="block", whole_plot="gen", sub_plot="nitro")
+
+
+def test_bad_alpha_is_refused() -> None:
+    """alpha outside (0, 1) is refused."""
+    with pytest.raises(DataValidationError, match="alpha"):
+        split_plot_anova(oats(), response="yield", block="block", whole_plot="gen",
+                         sub_plot="nitro", alpha=5)
+
+
+# ----------------------------------------------------------------------------- strip plot
+
+@pytest.fixture(scope="module")
+def strip_result():  # noqa: ANN201 - fixture
+    """The oats data analysed as if varieties and nitrogen were laid out in strips."""
+    return strip_plot_anova(oats(), response="yield", block="block", horizontal="gen",
+                            vertical="nitro")
+
+
+def test_strip_plot_sums_of_squares_match_statsmodels(strip_result) -> None:  # noqa: ANN001
+    """Strip-plot strata SS equal statsmodels' sequential SS; F tests use errors a, b, c."""
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    df = oats().rename(columns={"yield": "y"})
+    ols = smf.ols("y ~ C(block) + C(gen) + C(block):C(gen) + C(nitro) + C(block):C(nitro)"
+                  " + C(gen):C(nitro)", data=df).fit()
+    ref = sm.stats.anova_lm(ols, typ=1)
+    mapping = {"block": "C(block)", "gen": "C(gen)", "error_a": "C(block):C(gen)",
+               "nitro": "C(nitro)", "error_b": "C(block):C(nitro)",
+               "gen:nitro": "C(gen):C(nitro)", "error_c": "Residual"}
+    for ours, theirs in mapping.items():
+        assert _row(strip_result, ours)["sum_sq"] == pytest.approx(ref.loc[theirs, "sum_sq"],
+                                                                  rel=1e-10)
+        assert _row(strip_result, ours)["df"] == ref.loc[theirs, "df"]
+    ms = {e: _row(strip_result, e)["mean_sq"] for e in ("error_a", "error_b", "error_c")}
+    assert _row(strip_result, "nitro")["f"] == pytest.approx(
+        _row(strip_result, "nitro")["mean_sq"] / ms["error_b"], rel=1e-12)
+    assert _row(strip_result, "gen:nitro")["f"] == pytest.approx(
+        _row(strip_result, "gen:nitro")["mean_sq"] / ms["error_c"], rel=1e-12)
+
+
+@pytest.mark.parametrize("kind", STRIP_PLOT_COMPARISONS)
+def test_strip_plot_means_model_reproduces_sed(strip_result, kind: str) -> None:  # noqa: ANN001
+    """Strip-plot MeansModels reproduce the SED table (Gomez & Gomez sec. 5.3 formulas)."""
+    at = {"vertical_within_horizontal": "Victory", "horizontal_within_vertical": "0"}.get(kind)
+    mm = strip_result.means_model(kind, at=at)
+    row = strip_result.sed.set_index("comparison").loc[kind]
+    w = np.zeros(len(mm.levels))
+    w[0], w[-1] = 1.0, -1.0
+    assert mm.contrast(w)[1] == pytest.approx(row["sed"], rel=1e-10)
+    ea, eb, ec = (strip_result.error(e)[0] for e in ("error_a", "error_b", "error_c"))
+    expected = {
+        "horizontal": 2 * ea / 24,  # 2 Ea / (r b)
+        "vertical": 2 * eb / 18,  # 2 Eb / (r a)
+        "vertical_within_horizontal": 2 * (2 * ec + eb) / 18,  # 2 ((a-1) Ec + Eb) / (r a)
+        "horizontal_within_vertical": 2 * (3 * ec + ea) / 24,  # 2 ((b-1) Ec + Ea) / (r b)
+    }[kind]
+    assert row["sed"] ** 2 == pytest.approx(expected, rel=1e-12)

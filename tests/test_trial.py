@@ -1,0 +1,281 @@
+"""FieldTrial: construction, settings, yields, description, shipped examples."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial import FieldTrial, datasets
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
+
+M2_PER_MU = 10000 / 15
+
+
+def rcbd_plots() -> pd.DataFrame:
+    """Two treatments in two blocks, 20 m2 plots."""
+    return pd.DataFrame(
+        {
+            "plot_id": ["1", "2", "3", "4"],
+            "treatment": ["T", "CK", "CK", "T"],
+            "block": ["1", "1", "2", "2"],
+            "harvested_area_m2": [20.0] * 4,
+            "fresh_mass_kg": [15.1, 14.0, 13.6, 15.3],
+            "moisture_pct": [15.2, 15.0, 14.8, 15.0],
+        }
+    )
+
+
+def jinzhong_t() -> pd.DataFrame:
+    """The published Jinzhong figure: 442 kg on 1 mu at 5 % moisture."""
+    return pd.DataFrame(
+        {"plot_id": ["3"], "treatment": ["T"], "harvested_area_mu": [1.0],
+         "fresh_mass_kg": [442.0], "moisture_pct": [5.0]}
+    )
+
+
+def test_defaults_from_protocol_and_blocks():
+    """Standard moisture comes from the protocol; a block column means RCBD."""
+    trial = FieldTrial.from_dataframe(rcbd_plots(), crop="小麦", control="CK")
+    assert trial.crop == "wheat"
+    assert trial.standard_moisture_pct == 13.0  # cn-yield-test wheat 13 % (domain-standards §1.2)
+    assert trial.design == "rcbd"
+    assert trial.has_blocks
+    assert trial.response == "yield_kg_ha"
+
+
+def test_design_crd_without_blocks():
+    """Without a block column the design is CRD."""
+    trial = FieldTrial.from_dataframe(rcbd_plots().drop(columns="block"), crop="wheat")
+    assert trial.design == "crd"
+    assert not trial.has_blocks
+
+
+def test_design_override_and_rcbd_needs_blocks():
+    """design= overrides the inferred design; 'rcbd' without blocks is an error."""
+    assert FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", design="crd").design == "crd"
+    with pytest.raises(DataValidationError, match="design 'rcbd' needs a block column"):
+        FieldTrial.from_dataframe(rcbd_plots().drop(columns="block"), crop="wheat", design="rcbd")
+    with pytest.raises(DataValidationError, match="unknown design 'latin'"):
+        FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", design="latin")
+
+
+def test_yields_dry_matter_by_hand():
+    """Plot yield = mass x (100 - M)/(100 - 13) / area, hand-derived for plot '2'."""
+    table = FieldTrial.from_dataframe(rcbd_plots(), crop="wheat").yields()
+    row = table.set_index("plot_id").loc["2"]
+    # 14.0 kg x (100 - 15)/(100 - 13) = 13.67816 kg; / 20 m2 x 10000 = 6839.08 kg/ha
+    assert row["standardized_mass_kg"] == pytest.approx(14.0 * 85 / 87)
+    assert row["yield_kg_ha"] == pytest.approx(14.0 * 85 / 87 / 20 * 10000)
+    assert row["standard_moisture_pct"] == 13.0
+    assert row["moisture_method"] == "dry_matter"
+
+
+def test_yields_extra_unit_column():
+    """yields(unit='kg/mu') adds yield_kg_mu = yield_kg_ha / 15."""
+    table = FieldTrial.from_dataframe(rcbd_plots(), crop="wheat").yields(unit="kg/mu")
+    np.testing.assert_allclose(table["yield_kg_mu"], table["yield_kg_ha"] / 15)  # 15 mu = 1 ha
+
+
+def test_jinzhong_dry_matter_and_percentage_point():
+    """442 kg/mu at 5 % -> 482.64 (dry matter) and 477.36 (percentage point) at 13 %."""
+    with pytest.warns(YieldTrialWarning, match="plausible harvest range for wheat"):
+        trial = FieldTrial.from_dataframe(jinzhong_t(), crop="wheat", unit="kg/mu")
+    # 442 x 95/87 = 482.6437 (domain-standards §0)
+    assert trial.yields()["yield_kg_mu"].iloc[0] == pytest.approx(442 * 95 / 87)
+    with pytest.warns(YieldTrialWarning):
+        shortcut = trial.replace(moisture_method="percentage_point")
+    # 442 x (1 + 0.08) = 477.36, the published figure (domain-standards §0)
+    assert shortcut.yields()["yield_kg_mu"].iloc[0] == pytest.approx(477.36)
+
+
+def test_hebei_maize_ears_with_shelling():
+    """Hebei maize: 1622.24 kg ears on 1 mu, 82.42 % shelling, 30.73 % -> 1076.95 kg/mu at 14 %."""
+    frame = pd.DataFrame(
+        {"plot_id": ["1"], "treatment": ["T"], "面积(亩)": [1.0], "果穗鲜重(kg)": [1622.24],
+         "含水量": [30.73], "出籽率": [82.42]}
+    )
+    trial = FieldTrial.from_dataframe(frame, crop="玉米", unit="kg/mu")
+    assert trial.standard_moisture_pct == 14.0
+    # published 1076.95 kg/mu (domain-standards §1.2, Longhua county report)
+    assert round(trial.yields()["yield_kg_mu"].iloc[0], 2) == 1076.95
+
+
+def test_standard_moisture_override_and_usda_protocol():
+    """An explicit standard moisture wins; protocol='usda' gives wheat 13.5 %."""
+    assert FieldTrial.from_dataframe(
+        rcbd_plots(), crop="wheat", standard_moisture_pct=12.5
+    ).standard_moisture_pct == 12.5
+    # usda wheat 13.5 % (domain-standards §2.2)
+    assert FieldTrial.from_dataframe(
+        rcbd_plots(), crop="wheat", protocol="usda"
+    ).standard_moisture_pct == 13.5
+
+
+def test_bad_settings_are_errors():
+    """Unknown protocol and method, and an out-of-range standard moisture, are errors."""
+    with pytest.raises(DataValidationError, match="unknown protocol 'gb'"):
+        FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", protocol="gb")
+    with pytest.raises(DataValidationError, match="unknown moisture_method 'linear'"):
+        FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", moisture_method="linear")
+    with pytest.raises(DataValidationError, match="standard_moisture_pct must be in"):
+        FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", standard_moisture_pct=100)
+
+
+def test_control_not_a_treatment():
+    """A control label not among the treatments is an error listing those present."""
+    with pytest.raises(DataValidationError, match=r"control 'CK1' is not a treatment .* "
+                       r"treatments present: 'T', 'CK'"):
+        FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", control="CK1")
+
+
+def test_treatment_order_controls_first():
+    """Controls come first, then the order of first appearance in the file."""
+    frame = rcbd_plots().assign(treatment=["T", "CK2", "CK1", "T"])
+    trial = FieldTrial.from_dataframe(frame, crop="wheat", control=["CK1", "CK2"])
+    assert trial.control == ("CK1", "CK2")
+    assert trial.treatment_order == ("CK1", "CK2", "T")
+    assert trial.treatments == ("CK1", "CK2", "T")
+
+
+def test_treatment_order_override_checked():
+    """An explicit order must list every treatment once."""
+    trial = FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", treatment_order=["T", "CK"])
+    assert trial.treatment_order == ("T", "CK")
+    with pytest.raises(DataValidationError, match="treatment_order must list each treatment"):
+        FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", treatment_order=["T"])
+
+
+def test_input_not_mutated():
+    """Building a trial and computing yields leaves the input DataFrame unchanged."""
+    frame = rcbd_plots().rename(columns={"moisture_pct": "水分"})
+    before = frame.copy(deep=True)
+    trial = FieldTrial.from_dataframe(frame, crop="wheat")
+    trial.yields(unit="kg/mu")
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_yields_returns_new_table():
+    """yields() never modifies the stored plots."""
+    trial = FieldTrial.from_dataframe(rcbd_plots(), crop="wheat")
+    columns = list(trial.plots.columns)
+    table = trial.yields()
+    table["yield_kg_ha"] = 0.0
+    assert list(trial.plots.columns) == columns
+
+
+def test_frozen_and_metadata_read_only():
+    """Fields cannot be reassigned and metadata cannot be changed."""
+    trial = FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", metadata={"site": "Jinzhong"})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        trial.crop = "maize"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        trial.metadata["site"] = "x"  # type: ignore[index]
+    assert trial.metadata["site"] == "Jinzhong"
+
+
+def test_direct_construction_validates():
+    """FieldTrial(...) validates a raw table like the classmethods do."""
+    frame = rcbd_plots().rename(columns={"plot_id": "小区号"})
+    trial = FieldTrial(frame, crop="wheat", control=("CK",))
+    assert "plot_id" in trial.plots.columns
+    with pytest.raises(DataValidationError, match="duplicate plot ids"):
+        FieldTrial(rcbd_plots().assign(plot_id="1"), crop="wheat")
+
+
+def test_from_csv_records_source_and_hash(tmp_path):
+    """from_csv keeps the path and the SHA-256 of the file."""
+    path = tmp_path / "plots.csv"
+    rcbd_plots().to_csv(path, index=False)
+    trial = FieldTrial.from_csv(path, crop="wheat", control="CK")
+    assert trial.source == path
+    assert trial.source_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_from_csv_gbk_chinese(data_dir):
+    """A GBK CSV with Chinese headers gives hand-checkable yields."""
+    trial = FieldTrial.from_csv(data_dir / "plots_gbk_chinese.csv", crop="小麦", control="对照")
+    row = trial.yields().set_index("plot_id").loc["101"]
+    # 24.2 jin = 12.1 kg; x (1 - 0.015) x (100 - 14.2)/(100 - 13) = 11.75411 kg; /20 m2 x 10000
+    assert row["yield_kg_ha"] == pytest.approx(12.1 * 0.985 * 85.8 / 87 / 20 * 10000)
+
+
+def test_missing_plots_and_replication(data_dir):
+    """An empty mass is a missing plot; with it, 处理1 has one yield and is not replicated."""
+    trial = FieldTrial.from_csv(data_dir / "plots_gbk_chinese.csv", crop="wheat")
+    assert trial.missing_plots["plot_id"].tolist() == ["202"]
+    assert np.isnan(trial.yields().set_index("plot_id").loc["202", "yield_kg_ha"])
+    assert trial.n_plots == 4
+    assert not trial.is_replicated
+
+
+def test_is_replicated():
+    """Two plots with a yield for every treatment is replicated."""
+    assert FieldTrial.from_dataframe(rcbd_plots(), crop="wheat").is_replicated
+
+
+def test_yield_column_input():
+    """A yield_kg_mu column is used as the (already standardized) yield."""
+    frame = pd.DataFrame({"plot": ["1", "2"], "trt": ["CK", "T"], "亩产(kg)": [450.0, 480.0]})
+    table = FieldTrial.from_dataframe(frame, crop="wheat").yields()
+    assert table["yield_kg_ha"].tolist() == pytest.approx([6750.0, 7200.0])  # x 15 mu/ha
+    assert table["moisture_method"].tolist() == ["given", "given"]
+    assert "standardized_mass_kg" not in table
+
+
+def test_bushel_yield_input_uses_crop():
+    """yield_bu_ac converts with the crop's bushel weight (wheat 60 lb)."""
+    frame = pd.DataFrame({"plot_id": ["1"], "treatment": ["T"], "yield_bu_ac": [100.0]})
+    table = FieldTrial.from_dataframe(frame, crop="wheat").yields()
+    # 100 bu/ac x 60 lb x 0.45359237 kg/lb / 0.40468564224 ha = 6725.1 kg/ha
+    assert table["yield_kg_ha"].iloc[0] == pytest.approx(100 * 60 * 0.45359237 / 0.40468564224)
+
+
+def test_implausible_yield_warns_about_units():
+    """An area in mu read as m2 gives > 40 t/ha and a warning about the units."""
+    frame = jinzhong_t().rename(columns={"harvested_area_mu": "harvested_area_m2"})
+    with pytest.warns(YieldTrialWarning) as record:
+        FieldTrial.from_dataframe(frame, crop="wheat")
+    assert any("is the area in mu or ha but read as m2" in str(w.message) for w in record)
+
+
+def test_repr_and_html():
+    """repr and the notebook HTML summarise crop, moisture, treatments, control, design."""
+    trial = FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", control="CK")
+    assert repr(trial).startswith("FieldTrial(crop='wheat', protocol='cn-yield-test'")
+    html = trial._repr_html_()
+    assert "<table>" in html and "13 % (dry matter)" in html and "CK, T" in html
+    assert "rcbd" in html
+
+
+def test_replace_changes_settings():
+    """replace() returns a new trial; changing the crop looks the standard up again."""
+    trial = FieldTrial.from_dataframe(rcbd_plots(), crop="wheat")
+    maize = trial.replace(crop="maize")
+    assert maize.standard_moisture_pct == 14.0  # cn-yield-test maize 14 %
+    assert trial.standard_moisture_pct == 13.0
+
+
+def test_list_and_path_of_examples():
+    """The Jinzhong example ships its plots and README."""
+    assert "jinzhong-2024" in datasets.list_examples()
+    assert datasets.example_path("jinzhong-2024", "README.md").is_file()
+    with pytest.raises(DataValidationError, match="no example named 'nope'; examples shipped"):
+        datasets.example_path("nope")
+
+
+def test_load_example_jinzhong():
+    """The Jinzhong example: T published, controls illustrative, 5 % moisture warns."""
+    with pytest.warns(YieldTrialWarning, match="wheat"):
+        trial = datasets.load_example("jinzhong-2024")
+    table = trial.yields()
+    assert trial.control == ("CK1", "CK2")
+    assert trial.unit == "kg/mu"
+    status = dict(zip(table["treatment"], table["data_status"], strict=True))
+    assert status == {"CK1": "illustrative", "CK2": "illustrative", "T": "published"}
+    t_row = table.set_index("treatment").loc["T"]
+    assert t_row["yield_kg_mu"] == pytest.approx(442 * 95 / 87)  # 482.64 (domain-standards §0)
+    assert not trial.is_replicated
