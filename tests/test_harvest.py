@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yieldtrial import DataValidationError
@@ -172,6 +172,7 @@ def test_plot_yield_series_columns() -> None:
     assert math.isnan(result["B1"])
 
 
+@settings(deadline=None, max_examples=50)
 @given(
     mass=st.floats(min_value=0, max_value=1e5),
     scale=st.floats(min_value=0.01, max_value=100),
@@ -189,6 +190,7 @@ def test_plot_yield_linear_in_mass_inverse_in_area(mass: float, scale: float, ar
     )
 
 
+@settings(deadline=None, max_examples=50)
 @given(mass=st.floats(min_value=0, max_value=1e5), moisture=st.floats(min_value=1.5, max_value=50))
 def test_plot_yield_identity_without_deductions(mass: float, moisture: float) -> None:
     """No impurity, no empty grain, standard moisture: yield = mass / area."""

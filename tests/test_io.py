@@ -252,6 +252,7 @@ def test_read_plots_keeps_dataframe_index():
 def test_read_plots_xlsx(tmp_path):
     """An .xlsx sheet is read with the same aliases and row numbers."""
     import openpyxl
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "产量"
@@ -268,6 +269,7 @@ def test_read_plots_xlsx(tmp_path):
 def test_read_plots_xlsx_unknown_sheet(tmp_path):
     """An unknown sheet name is an error listing the sheets."""
     import openpyxl
+
     workbook = openpyxl.Workbook()
     workbook.active.append(["plot_id"])
     path = tmp_path / "plots.xlsx"
@@ -305,3 +307,42 @@ def test_recognised_headers_lists_chinese_aliases():
     assert {"小区号", "处理", "重复", "区组", "地点", "收获面积", "鲜重", "含水量", "杂质率"} <= {
         a for values in aliases.values() for a in values
     }
+
+
+def test_read_plots_trailing_empty_columns_dropped(tmp_path):
+    """Empty unnamed columns (Excel's trailing commas) are dropped."""
+    path = tmp_path / "plots.csv"
+    path.write_text(
+        "plot_id,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct,,\n1,CK,20,14,15,,\n",
+        encoding="utf-8",
+    )
+    assert list(read_plots(path).columns) == [
+        "plot_id",
+        "treatment",
+        "harvested_area_m2",
+        "fresh_mass_kg",
+        "moisture_pct",
+    ]
+
+
+def test_read_plots_utf16_file(tmp_path):
+    """A UTF-16 file with BOM (Excel 'Unicode text') is tab-separated and decoded."""
+    path = tmp_path / "plots.txt"
+    path.write_bytes(CHINESE_CSV.replace(",", "\t").encode("utf-16"))
+    assert read_plots(path)["treatment"].tolist() == ["对照", "处理1"]
+
+
+def test_read_plots_large_table_is_fast():
+    """Ten thousand plots given as text are parsed (vectorised path)."""
+    n = 10_000
+    frame = pd.DataFrame(
+        {
+            "plot_id": [str(i) for i in range(n)],
+            "treatment": ["A", "B"] * (n // 2),
+            "harvested_area_m2": ["20"] * n,
+            "fresh_mass_kg": ["14.5"] * n,
+            "moisture_pct": ["14%"] * n,
+        }
+    )
+    plots = read_plots(frame)
+    assert plots["moisture_pct"].eq(14.0).all()  # '14%' read as 14

@@ -140,7 +140,7 @@ def test_anova_gomez_rcbd_footer() -> None:
 
 
 def test_anova_relative_efficiency_gomez_formula() -> None:
-    """RCBD R.E. = [(r-1)Eb + r(t-1)Ee]/[(rt-1)Ee] x k, k for error df < 20 (Gomez 2.2.5)."""
+    """RCBD R.E. = [(r-1)Eb + r(t-1)Ee]/[(rt-1)Ee] x k, k for error df < 20 (Gomez ch. 2)."""
     res = anova(seedrate_frame(), response="yield_kg_ha", treatment="treatment", block="block")
     table = res.table.set_index("source")
     eb, ee, r, t = table.loc["block", "mean_sq"], res.mse, 4, 6
@@ -151,7 +151,7 @@ def test_anova_relative_efficiency_gomez_formula() -> None:
 
 
 def test_relative_efficiency_latin_matches_gomez_formula() -> None:
-    """Latin square R.E. = [Er + Ec + (t-1)Ee]/[(t+1)Ee] (Gomez sec. 2.3.4), df >= 20."""
+    """Latin square R.E. = [Er + Ec + (t-1)Ee]/[(t+1)Ee] (Gomez ch. 2), df >= 20."""
     t, er, ec, ee = 6, 900.0, 500.0, 100.0  # hand values; error df (t-1)(t-2) = 20, no k
     got = relative_efficiency([(5, er), (5, ec)], df_treatment=5, df_error=20, mse=ee)
     assert got == pytest.approx((er + ec + (t - 1) * ee) / ((t + 1) * ee), rel=1e-12)
@@ -281,9 +281,9 @@ def test_fieldtrial_anova_delegates() -> None:
     """FieldTrial.anova() equals anova() on the trial's standardized yields."""
     from yieldtrial.trial import FieldTrial
 
-    plots = seedrate_frame().rename(columns={"block": "block"})
+    plots = seedrate_frame()
     plots["plot_id"] = [f"P{i}" for i in range(len(plots))]
-    trial = FieldTrial.from_dataframe(plots, crop="rice", control="25")
+    trial = FieldTrial.from_dataframe(plots, crop="rice_indica", control="25")
     res = trial.anova(alpha=0.10)
     ref = anova(trial.yields(), response="yield_kg_ha", treatment="treatment", block="block")
     pd.testing.assert_frame_equal(res.table, ref.table)

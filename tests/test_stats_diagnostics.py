@@ -129,7 +129,7 @@ def test_diagnostics_cv_thresholds_configurable() -> None:
 
 
 def test_diagnostics_cv_definition() -> None:
-    """CV = 100 sqrt(MSE) / grand mean (Gomez & Gomez 1984, p. 17)."""
+    """CV = 100 sqrt(MSE) / grand mean (Gomez & Gomez 1984, ch. 2)."""
     df = rcbd(7)
     d = diagnostics(df, response="yield_kg_ha", treatment="treatment", block="block")
     model = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
@@ -191,7 +191,7 @@ def test_fieldtrial_diagnostics_delegates() -> None:
     """FieldTrial.diagnostics() passes the trial's yields, design and options on."""
     from yieldtrial.trial import FieldTrial
 
-    plots = rcbd(9).rename(columns={"yield_kg_ha": "yield_kg_ha"})
+    plots = rcbd(9)
     trial = FieldTrial.from_dataframe(plots, crop="wheat", control="T0")
     with pytest.warns(YieldTrialWarning, match="above 1 %"):
         d = trial.diagnostics(cv_warn_pct=1.0)

@@ -122,7 +122,7 @@ def test_fit_missing_plot_matches_yates_estimate() -> None:
     total_t = obs.loc[obs.treatment == "25", "yield_kg_ha"].sum()
     total_b = obs.loc[obs.block == "R1", "yield_kg_ha"].sum()
     grand = obs["yield_kg_ha"].sum()
-    # Gomez & Gomez (1984) sec. 7.1.2.1, eq.: X = (rB + tT - G) / ((r - 1)(t - 1))
+    # Gomez & Gomez (1984) ch. 7, missing-data formula (RCB): X = (rB + tT - G) / ((r - 1)(t - 1))
     estimate = (r * total_b + t * total_t - grand) / ((r - 1) * (t - 1))
     assert f.lsmeans[0] == pytest.approx((total_t + estimate) / r, rel=1e-12)
 
@@ -295,3 +295,13 @@ def test_least_squares_rank_deficient() -> None:
     sol = least_squares(x, np.array([1.0, 3.0, 5.0, 9.0]))
     assert sol.rank == 2  # column 0 = column 1 + column 2
     np.testing.assert_allclose(sol.fitted, [2.0, 2.0, 7.0, 7.0])  # group means (hand)
+
+
+def test_fit_wholly_missing_block_is_left_out() -> None:
+    """A block without any observed plot is not used and all its cells are listed."""
+    df = seedrate_frame()
+    df.loc[df.block == "R4", "yield_kg_ha"] = np.nan
+    f = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    assert f.blocks == ("R1", "R2", "R3")
+    assert f.df_error == 10  # (6 - 1)(3 - 1), hand
+    assert f.missing_cells["block"].tolist() == ["R4"] * 6

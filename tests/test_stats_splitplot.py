@@ -27,19 +27,19 @@ def _oats_case() -> dict:
 
 
 def oats() -> pd.DataFrame:
-    """Yates' oats split-plot (Yates 1935; agridat yates.oats; MASS::oats)."""
+    """Load Yates' oats split-plot (Yates 1935; agridat yates.oats; MASS::oats)."""
     case = _oats_case()
     return pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
 
 
 @pytest.fixture(scope="module")
-def oats_result():  # noqa: ANN201 - fixture
-    """Split-plot ANOVA of the oats trial (varieties on whole plots, nitrogen on sub-plots)."""
+def oats_result():
+    """Analyse the oats split-plot (varieties on whole plots, nitrogen on sub-plots)."""
     return split_plot_anova(oats(), response="yield", block="block", whole_plot="gen",
                             sub_plot="nitro")
 
 
-def _row(result, source: str) -> pd.Series:  # noqa: ANN001
+def _row(result, source: str) -> pd.Series:
     return result.table.loc[result.table["source"] == source].iloc[0]
 
 
@@ -52,7 +52,7 @@ _EXPECTED_ROWS = {
 
 
 @pytest.mark.parametrize("name", sorted(_oats_case()["expected"]))
-def test_oats_anova_matches_published_strata(oats_result, name: str) -> None:  # noqa: ANN001
+def test_oats_anova_matches_published_strata(oats_result, name: str) -> None:
     """Every figure of the oats stratum ANOVA equals Venables & Ripley (2002) sec. 6.7."""
     # expected values: tests/data/reference/yates_oats_splitplot.json (V&R 4th ed. sec. 6.7,
     # summary(aov(Y ~ N*V + Error(B/V))): B 5 15875.3; V 2 1786.4 893.2 F 1.485;
@@ -65,7 +65,7 @@ def test_oats_anova_matches_published_strata(oats_result, name: str) -> None:  #
     assert row[column] == pytest.approx(spec["value"], abs=spec["abs_tol"])
 
 
-def test_oats_strata_and_error_terms(oats_result) -> None:  # noqa: ANN001
+def test_oats_strata_and_error_terms(oats_result) -> None:
     """Variety is tested against error a (block x variety), nitrogen and N x V against error b."""
     table = oats_result.table
     assert table["stratum"].tolist() == ["block", "whole_plot", "whole_plot", "sub_plot",
@@ -85,7 +85,7 @@ def test_oats_strata_and_error_terms(oats_result) -> None:  # noqa: ANN001
     assert gen["p_value"] == pytest.approx(0.27239, abs=5e-5)
 
 
-def test_oats_sums_of_squares_match_statsmodels(oats_result) -> None:  # noqa: ANN001
+def test_oats_sums_of_squares_match_statsmodels(oats_result) -> None:
     """Every stratum SS equals statsmodels' sequential SS of the equivalent fixed model."""
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
@@ -111,7 +111,7 @@ def test_oats_total_is_sum_of_parts(oats_result) -> None:
     assert total["df"] == parts["df"].sum() == 71
 
 
-def test_oats_misanalysed_as_rcbd_factorial_overstates_variety(oats_result) -> None:  # noqa: ANN001
+def test_oats_misanalysed_as_rcbd_factorial_overstates_variety(oats_result) -> None:
     """Pooling the errors (one residual) tests varieties against the wrong, smaller error."""
     from yieldtrial.stats.factorial import factorial_anova
 
@@ -125,7 +125,7 @@ def test_oats_misanalysed_as_rcbd_factorial_overstates_variety(oats_result) -> N
 
 # ----------------------------------------------------------------------------- SEDs
 
-def test_oats_sed_formulas(oats_result) -> None:  # noqa: ANN001
+def test_oats_sed_formulas(oats_result) -> None:
     """SEDs follow Gomez & Gomez (1984) Table 5.8 with r=6 blocks, a=3 varieties, b=4 rates."""
     ea, eb = 6013.305556 / 10, 7968.75 / 45  # error mean squares from the table above
     sed = oats_result.sed.set_index("comparison")
@@ -151,7 +151,7 @@ def test_oats_sed_formulas(oats_result) -> None:  # noqa: ANN001
         stats.t.ppf(0.975, 10) * sed.loc["whole_plot", "sed"], rel=1e-12)
 
 
-def test_oats_seds_match_statsmodels_mixedlm(oats_result) -> None:  # noqa: ANN001
+def test_oats_seds_match_statsmodels_mixedlm(oats_result) -> None:
     """REML with a random whole-plot effect gives the same SEDs (balanced data, positive VC)."""
     import warnings
 
@@ -191,7 +191,7 @@ def test_satterthwaite_df_single_term_is_its_df() -> None:
 # ----------------------------------------------------------------------------- MeansModels
 
 @pytest.mark.parametrize("kind", SPLIT_PLOT_COMPARISONS)
-def test_means_model_reproduces_sed(oats_result, kind: str) -> None:  # noqa: ANN001
+def test_means_model_reproduces_sed(oats_result, kind: str) -> None:
     """Every pair of a kind's MeansModel has exactly the SED and df of the SED table."""
     at = {"sub_plot_within_whole": "Victory", "whole_plot_within_sub": "0.2"}.get(kind)
     mm = oats_result.means_model(kind, at=at)
@@ -207,7 +207,7 @@ def test_means_model_reproduces_sed(oats_result, kind: str) -> None:  # noqa: AN
     assert mm.design == "split_plot"
 
 
-def test_whole_plot_means_model_uses_error_a(oats_result) -> None:  # noqa: ANN001
+def test_whole_plot_means_model_uses_error_a(oats_result) -> None:
     """Variety means: raw means (balanced), error a, 10 df, SE sqrt(Ea / (r b))."""
     mm = oats_result.means_model("whole_plot")
     assert mm.levels == ("GoldenRain", "Marvellous", "Victory")
@@ -218,7 +218,7 @@ def test_whole_plot_means_model_uses_error_a(oats_result) -> None:  # noqa: ANN0
     assert mm.se == pytest.approx(np.sqrt(601.330556 / 24) * np.ones(3), rel=1e-6)
 
 
-def test_within_kinds_need_a_level(oats_result) -> None:  # noqa: ANN001
+def test_within_kinds_need_a_level(oats_result) -> None:
     """A *_within_* kind without at= or with an unknown level is refused with the levels listed."""
     with pytest.raises(DataValidationError, match="pass at="):
         oats_result.means_model("sub_plot_within_whole")
@@ -228,7 +228,7 @@ def test_within_kinds_need_a_level(oats_result) -> None:  # noqa: ANN001
         oats_result.means_model("cells")
 
 
-def test_duncan_and_dunnett_run_on_split_plot_means(oats_result) -> None:  # noqa: ANN001
+def test_duncan_and_dunnett_run_on_split_plot_means(oats_result) -> None:
     """Comparisons reuse the MeansModel: nitrogen vs no nitrogen on error b (45 df)."""
     from yieldtrial.stats.compare import compare_means_to_control
     from yieldtrial.stats.multiple_range import duncan
@@ -242,7 +242,7 @@ def test_duncan_and_dunnett_run_on_split_plot_means(oats_result) -> None:  # noq
     assert letters == {"0.6": "a", "0.4": "b", "0.2": "c", "0": "d"}
 
 
-def test_means_table_margins(oats_result) -> None:  # noqa: ANN001
+def test_means_table_margins(oats_result) -> None:
     """Cell means with variety and nitrogen margins (balanced: margins = means of cells)."""
     table = oats_result.means_table()
     # V&R model.tables: GoldenRain at 0 cwt = 80.0, grand mean 103.97
@@ -251,7 +251,7 @@ def test_means_table_margins(oats_result) -> None:  # noqa: ANN001
     assert table.loc["Victory", "mean"] == pytest.approx(97.625)
 
 
-def test_cv_per_error(oats_result) -> None:  # noqa: ANN001
+def test_cv_per_error(oats_result) -> None:
     """CV(a) = 100 sqrt(Ea) / mean, CV(b) = 100 sqrt(Eb) / mean (Gomez & Gomez sec. 3.4.2)."""
     assert oats_result.cv_pct["error_a"] == pytest.approx(100 * np.sqrt(601.330556) / 103.972222,
                                                           rel=1e-6)
@@ -259,7 +259,7 @@ def test_cv_per_error(oats_result) -> None:  # noqa: ANN001
                                                           rel=1e-6)
 
 
-def test_provenance_names_both_errors(oats_result) -> None:  # noqa: ANN001
+def test_provenance_names_both_errors(oats_result) -> None:
     """Provenance records the design, the strata formula and each error's df."""
     prov = oats_result.to_frame().attrs["provenance"]
     assert prov["design"] == "split_plot"
@@ -301,7 +301,7 @@ def test_non_numeric_response_is_refused() -> None:
 
 
 def test_bad_alpha_is_refused() -> None:
-    """alpha outside (0, 1) is refused."""
+    """Refuse alpha outside (0, 1)."""
     with pytest.raises(DataValidationError, match="alpha"):
         split_plot_anova(oats(), response="yield", block="block", whole_plot="gen",
                          sub_plot="nitro", alpha=5)
@@ -310,13 +310,13 @@ def test_bad_alpha_is_refused() -> None:
 # ----------------------------------------------------------------------------- strip plot
 
 @pytest.fixture(scope="module")
-def strip_result():  # noqa: ANN201 - fixture
-    """The oats data analysed as if varieties and nitrogen were laid out in strips."""
+def strip_result():
+    """Analyse the oats data as if varieties and nitrogen were laid out in strips."""
     return strip_plot_anova(oats(), response="yield", block="block", horizontal="gen",
                             vertical="nitro")
 
 
-def test_strip_plot_sums_of_squares_match_statsmodels(strip_result) -> None:  # noqa: ANN001
+def test_strip_plot_sums_of_squares_match_statsmodels(strip_result) -> None:
     """Strip-plot strata SS equal statsmodels' sequential SS; F tests use errors a, b, c."""
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
@@ -340,7 +340,7 @@ def test_strip_plot_sums_of_squares_match_statsmodels(strip_result) -> None:  # 
 
 
 @pytest.mark.parametrize("kind", STRIP_PLOT_COMPARISONS)
-def test_strip_plot_means_model_reproduces_sed(strip_result, kind: str) -> None:  # noqa: ANN001
+def test_strip_plot_means_model_reproduces_sed(strip_result, kind: str) -> None:
     """Strip-plot MeansModels reproduce the SED table (Gomez & Gomez sec. 5.3 formulas)."""
     at = {"vertical_within_horizontal": "Victory", "horizontal_within_vertical": "0"}.get(kind)
     mm = strip_result.means_model(kind, at=at)

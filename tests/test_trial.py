@@ -30,10 +30,15 @@ def rcbd_plots() -> pd.DataFrame:
 
 
 def jinzhong_t() -> pd.DataFrame:
-    """The published Jinzhong figure: 442 kg on 1 mu at 5 % moisture."""
+    """Return the published Jinzhong figure: 442 kg on 1 mu at 5 % moisture."""
     return pd.DataFrame(
-        {"plot_id": ["3"], "treatment": ["T"], "harvested_area_mu": [1.0],
-         "fresh_mass_kg": [442.0], "moisture_pct": [5.0]}
+        {
+            "plot_id": ["3"],
+            "treatment": ["T"],
+            "harvested_area_mu": [1.0],
+            "fresh_mass_kg": [442.0],
+            "moisture_pct": [5.0],
+        }
     )
 
 
@@ -95,8 +100,14 @@ def test_jinzhong_dry_matter_and_percentage_point():
 def test_hebei_maize_ears_with_shelling():
     """Hebei maize: 1622.24 kg ears on 1 mu, 82.42 % shelling, 30.73 % -> 1076.95 kg/mu at 14 %."""
     frame = pd.DataFrame(
-        {"plot_id": ["1"], "treatment": ["T"], "面积(亩)": [1.0], "果穗鲜重(kg)": [1622.24],
-         "含水量": [30.73], "出籽率": [82.42]}
+        {
+            "plot_id": ["1"],
+            "treatment": ["T"],
+            "面积(亩)": [1.0],
+            "果穗鲜重(kg)": [1622.24],
+            "含水量": [30.73],
+            "出籽率": [82.42],
+        }
     )
     trial = FieldTrial.from_dataframe(frame, crop="玉米", unit="kg/mu")
     assert trial.standard_moisture_pct == 14.0
@@ -106,13 +117,17 @@ def test_hebei_maize_ears_with_shelling():
 
 def test_standard_moisture_override_and_usda_protocol():
     """An explicit standard moisture wins; protocol='usda' gives wheat 13.5 %."""
-    assert FieldTrial.from_dataframe(
-        rcbd_plots(), crop="wheat", standard_moisture_pct=12.5
-    ).standard_moisture_pct == 12.5
+    assert (
+        FieldTrial.from_dataframe(
+            rcbd_plots(), crop="wheat", standard_moisture_pct=12.5
+        ).standard_moisture_pct
+        == 12.5
+    )
     # usda wheat 13.5 % (domain-standards §2.2)
-    assert FieldTrial.from_dataframe(
-        rcbd_plots(), crop="wheat", protocol="usda"
-    ).standard_moisture_pct == 13.5
+    assert (
+        FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", protocol="usda").standard_moisture_pct
+        == 13.5
+    )
 
 
 def test_bad_settings_are_errors():
@@ -127,8 +142,11 @@ def test_bad_settings_are_errors():
 
 def test_control_not_a_treatment():
     """A control label not among the treatments is an error listing those present."""
-    with pytest.raises(DataValidationError, match=r"control 'CK1' is not a treatment .* "
-                       r"treatments present: 'T', 'CK'"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"control 'CK1' is not a treatment .* "
+        r"treatments present: 'T', 'CK'",
+    ):
         FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", control="CK1")
 
 
@@ -243,7 +261,7 @@ def test_implausible_yield_warns_about_units():
 
 
 def test_repr_and_html():
-    """repr and the notebook HTML summarise crop, moisture, treatments, control, design."""
+    """The repr and the notebook HTML summarise crop, moisture, treatments, control, design."""
     trial = FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", control="CK")
     assert repr(trial).startswith("FieldTrial(crop='wheat', protocol='cn-yield-test'")
     html = trial._repr_html_()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yieldtrial import DataValidationError
@@ -302,6 +302,7 @@ def test_integer_input_gives_float() -> None:
 finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False)
 
 
+@settings(deadline=None, max_examples=50)
 @given(value=finite, a=st.sampled_from(AREA_UNITS), b=st.sampled_from(AREA_UNITS))
 def test_area_round_trip(value: float, a: str, b: str) -> None:
     """A -> B -> A returns the original area."""
@@ -309,6 +310,7 @@ def test_area_round_trip(value: float, a: str, b: str) -> None:
     assert back == pytest.approx(value, rel=1e-12, abs=1e-9)
 
 
+@settings(deadline=None, max_examples=50)
 @given(value=finite, a=st.sampled_from(MASS_UNITS), b=st.sampled_from(MASS_UNITS))
 def test_mass_round_trip(value: float, a: str, b: str) -> None:
     """A -> B -> A returns the original mass."""
@@ -316,6 +318,7 @@ def test_mass_round_trip(value: float, a: str, b: str) -> None:
     assert back == pytest.approx(value, rel=1e-12, abs=1e-9)
 
 
+@settings(deadline=None, max_examples=50)
 @given(
     value=finite,
     a=st.sampled_from(YIELD_UNITS),
@@ -328,6 +331,7 @@ def test_yield_round_trip(value: float, a: str, b: str, crop: str) -> None:
     assert back == pytest.approx(value, rel=1e-12, abs=1e-9)
 
 
+@settings(deadline=None, max_examples=50)
 @given(value=finite, scale=st.floats(min_value=-1e3, max_value=1e3, allow_nan=False))
 def test_yield_conversion_linear(value: float, scale: float) -> None:
     """Conversion is linear: f(c x) = c f(x)."""

@@ -12,7 +12,7 @@ from yieldtrial.io import read_plots
 
 
 def plots(**changes: object) -> pd.DataFrame:
-    """A valid four-plot table with some columns replaced."""
+    """Return a valid four-plot table with some columns replaced."""
     frame = pd.DataFrame(
         {
             "plot_id": ["1", "2", "3", "4"],
@@ -47,8 +47,11 @@ def test_missing_columns_reported_at_once():
 
 def test_missing_single_column():
     """A single missing column is named, with the columns that were found."""
-    with pytest.raises(DataValidationError, match=r"missing required column: moisture_pct .*"
-                       r"Columns found: 'plot_id'"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"missing required column: moisture_pct .*"
+        r"Columns found: 'plot_id'",
+    ):
         read_plots(plots().drop(columns="moisture_pct"))
 
 
@@ -69,8 +72,9 @@ def test_empty_file(tmp_path):
 def test_non_numeric_cells_with_row_numbers(tmp_path):
     """Non-numeric cells are reported with the file's row number (header = row 1) and value."""
     path = tmp_path / "plots.csv"
-    plots(fresh_mass_kg=["14", "15.1", "abc", "15.3"], moisture_pct=["15", "?", "14.8", "15"]) \
-        .to_csv(path, index=False)
+    plots(
+        fresh_mass_kg=["14", "15.1", "abc", "15.3"], moisture_pct=["15", "?", "14.8", "15"]
+    ).to_csv(path, index=False)
     with pytest.raises(DataValidationError) as info:
         read_plots(path)
     message = str(info.value)
@@ -96,7 +100,11 @@ def test_non_numeric_list_truncated():
 @pytest.mark.parametrize(
     ("column", "values", "pattern"),
     [
-        ("harvested_area_m2", [20.0, 0.0, 20.0, 20.0], r"harvested_area_m2 .* \(0, inf\).*plot '2' = 0"),
+        (
+            "harvested_area_m2",
+            [20.0, 0.0, 20.0, 20.0],
+            r"harvested_area_m2 .* \(0, inf\).*plot '2' = 0",
+        ),
         ("harvested_area_m2", [20.0, 20.0, -5.0, 20.0], r"plot '3' = -5"),
         ("fresh_mass_kg", [14.0, -1.0, 13.6, 15.3], r"fresh_mass_kg .* \[0, inf\).*plot '2' = -1"),
         ("moisture_pct", [15.0, 100.0, 14.8, 15.0], r"moisture_pct .* \[0, 100\).*plot '2' = 100"),
@@ -123,8 +131,11 @@ def test_several_problems_reported_together():
 
 def test_moisture_as_fractions():
     """A moisture column with every value in (0, 1] is an error suggesting x 100."""
-    with pytest.raises(DataValidationError, match=r"moisture_pct looks like fractions.*Multiply"
-                       r" the column by 100"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"moisture_pct looks like fractions.*Multiply"
+        r" the column by 100",
+    ):
         read_plots(plots(moisture_pct=[0.15, 0.152, 0.148, 0.15]))
 
 
@@ -149,8 +160,11 @@ def test_impurity_as_fractions_warns():
 
 def test_duplicate_plot_ids_listed():
     """Duplicate plot ids are listed with their counts."""
-    with pytest.raises(DataValidationError, match=r"duplicate plot ids: '1' \(2 times\), "
-                       r"'2' \(2 times\)"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"duplicate plot ids: '1' \(2 times\), "
+        r"'2' \(2 times\)",
+    ):
         read_plots(plots(plot_id=["1", "2", "1", "2"]))
 
 
@@ -176,8 +190,11 @@ def test_empty_treatment():
 
 def test_mass_without_moisture():
     """A weighed plot without moisture is an error; an empty mass marks a missing plot."""
-    with pytest.raises(DataValidationError, match=r"moisture_pct is empty for plot '2'.*"
-                       r"leave the mass empty too"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"moisture_pct is empty for plot '2'.*"
+        r"leave the mass empty too",
+    ):
         read_plots(plots(moisture_pct=[15.0, np.nan, 14.8, 15.0]))
 
 
@@ -210,8 +227,11 @@ def test_row_column_must_be_whole_numbers():
 
 def test_check_control_lists_treatments():
     """A control label that is not a treatment is an error listing the treatments present."""
-    with pytest.raises(DataValidationError, match=r"control 'ck' is not a treatment of this "
-                       r"trial; treatments present: 'CK', 'T'"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"control 'ck' is not a treatment of this "
+        r"trial; treatments present: 'CK', 'T'",
+    ):
         _validation.check_control("ck", ["CK", "T"])
 
 
@@ -227,8 +247,11 @@ def test_check_control_none():
 
 def test_warn_implausible_moisture():
     """Wheat at 5 % moisture warns, naming the plot."""
-    with pytest.warns(YieldTrialWarning, match=r"plausible harvest range for wheat \(8-25 %\): "
-                      r"plot '2' = 5 %"):
+    with pytest.warns(
+        YieldTrialWarning,
+        match=r"plausible harvest range for wheat \(8-25 %\): "
+        r"plot '2' = 5 %",
+    ):
         _validation.warn_implausible_moisture(
             plots(moisture_pct=[15.0, 5.0, 14.0, 15.0]), crop="wheat", low=8, high=25
         )
@@ -237,3 +260,42 @@ def test_warn_implausible_moisture():
 def test_list_items_truncates():
     """Lists longer than MAX_LISTED end with 'and N more'."""
     assert _validation.list_items(list("abcdefg")) == "a, b, c, d, e and 2 more"
+
+
+def test_values_without_header(tmp_path):
+    """A column that holds values but has no header is an error naming its position."""
+    path = tmp_path / "plots.csv"
+    path.write_text(
+        "plot_id,treatment,,harvested_area_m2,fresh_mass_kg,moisture_pct\n1,CK,x,20,14,15\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError, match="column 3 holds values but has no header"):
+        read_plots(path)
+
+
+def test_ragged_rows(tmp_path):
+    """A row with more fields than the header is an error."""
+    path = tmp_path / "plots.csv"
+    path.write_text(
+        "plot_id,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n1,CK,20,14,15,9,9\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError, match="row 2 \(7 fields\) has more values than the 5"):
+        read_plots(path)
+
+
+def test_header_only_file(tmp_path):
+    """A file with a header and no plots is an error."""
+    path = tmp_path / "plots.csv"
+    path.write_text(
+        "plot_id,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n", encoding="utf-8"
+    )
+    with pytest.raises(DataValidationError, match="plots.csv: the table has no plot rows"):
+        read_plots(path)
+
+
+def test_columns_mapping_collision():
+    """columns= mapping onto a name another column already has is an error."""
+    frame = plots(品种=["a", "b", "c", "d"])
+    with pytest.raises(DataValidationError, match="would both be named 'treatment'"):
+        read_plots(frame, columns={"品种": "treatment"})

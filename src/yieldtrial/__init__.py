@@ -57,6 +57,12 @@ _LAZY: dict[str, str] = {
     "replicates_needed": "yieldtrial.stats.power",
     "detectable_difference_pct": "yieldtrial.stats.power",
     "analyze_many": "yieldtrial.network",
+    # fertilizer efficiency, economics and trial planning
+    "efficiency_table": "yieldtrial.efficiency",
+    "economics_table": "yieldtrial.economics",
+    "parse_grade": "yieldtrial.nutrients",
+    "treatment_nutrient_rates": "yieldtrial.nutrients",
+    "plan_trial": "yieldtrial.design",
 }
 
 __all__ = [
@@ -69,6 +75,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from yieldtrial.design import plan_trial
+    from yieldtrial.economics import economics_table
+    from yieldtrial.efficiency import efficiency_table
     from yieldtrial.harvest import plot_yield, standardized_mass_kg, theoretical_yield
     from yieldtrial.io import read_plots
     from yieldtrial.moisture import (
@@ -79,6 +88,7 @@ if TYPE_CHECKING:  # pragma: no cover
         wet_basis_from_dry_basis_pct,
     )
     from yieldtrial.network import analyze_many
+    from yieldtrial.nutrients import parse_grade, treatment_nutrient_rates
     from yieldtrial.protocols import canonical_crop, moisture_standard, standard_moisture_pct
     from yieldtrial.stats.power import detectable_difference_pct, replicates_needed
     from yieldtrial.trial import FieldTrial

@@ -11,7 +11,6 @@ stays missing.
 
 from __future__ import annotations
 
-import reprlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -60,12 +59,26 @@ def as_numeric(value: Any, name: str) -> Numeric:
             return float(value)
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
-        shown = reprlib.repr(value)
+        shown = _first_non_numeric(value)
         raise DataValidationError(
             f"{name} must be a number, a NumPy array or a pandas Series of numbers; "
             f"got {shown} ({type(value).__name__}). Convert text cells to numbers first."
         ) from exc
     return float(array) if array.ndim == 0 else array
+
+
+def _first_non_numeric(value: Any) -> str:
+    """Describe the first element that is not a number (or the value itself)."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        return repr(value)
+    labels = list(value.index) if isinstance(value, pd.Series) else None
+    for position, item in enumerate(np.asarray(value, dtype=object).reshape(-1)):
+        try:
+            float(item)
+        except (TypeError, ValueError):
+            where = f"index {labels[position]!r}" if labels else f"position {position}"
+            return f"{item!r} at {where}"
+    return type(value).__name__
 
 
 def as_output(result: Any) -> Numeric:

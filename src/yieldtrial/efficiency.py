@@ -768,24 +768,27 @@ def _rate_note(row: dict[str, Any], *, rows_ref: Mapping[str, float], y_map: Map
         row["note"] = (f"same {nutrient} rate as {reference}: the {label} difference is the yield "
                        "difference only.")
         return
-    equal = abs(row["yield_effect_pct"]) <= tolerance
-    if ci is not None and ci[0] <= 0 <= ci[1]:
-        equal = True
+    within_tolerance = abs(row["yield_effect_pct"]) <= tolerance
+    within_ci = ci is not None and ci[0] <= 0 <= ci[1]
     direction = "cut" if cut_pct > 0 else "raised"
     rate_text = (f"{nutrient} {direction} by {abs(cut_pct):.1f} % ({_fmt(f_ref)} -> {_fmt(f)} kg "
                  f"{nutrient}/ha, {_fmt(f_ref / KG_HA_PER_KG_MU)} -> {_fmt(f / KG_HA_PER_KG_MU)} "
                  "kg/mu)")
-    if equal:
-        text = (f"{label} of {treatment} is {row['change_vs_reference_pct']:+.1f} % vs "
-                f"{reference}; at equal yield this comes only from the rate: {rate_text} changes "
-                f"{label} by {reference}'s rate / {treatment}'s rate - 1 = "
-                f"{row['rate_effect_pct']:+.1f} %. It is not evidence of better {nutrient} use; "
-                f"that needs AE or RE from a zero-{nutrient} plot.")
+    head = f"{label} of {treatment} is {row['change_vs_reference_pct']:+.1f} % vs {reference}"
+    rate_part = (f"the rate alone ({rate_text}) changes {label} by {reference}'s rate / "
+                 f"{treatment}'s rate - 1 = {row['rate_effect_pct']:+.1f} % at equal yield")
+    caveat = (f"It is not evidence of better {nutrient} use; that needs AE or RE from a "
+              f"zero-{nutrient} plot.")
+    if within_tolerance:
+        text = f"{head}; the yields are equal, so this comes only from the rate: {rate_part}. " \
+               + caveat
+    elif within_ci:
+        text = (f"{head}; the yield difference ({row['yield_effect_pct']:+.1f} %) is within its "
+                "confidence interval of no difference, so the change comes from the rate: "
+                f"{rate_part}. " + caveat)
     else:
-        text = (f"{label} of {treatment} is {row['change_vs_reference_pct']:+.1f} % vs "
-                f"{reference}: the rate alone ({rate_text}) accounts for "
-                f"{row['rate_effect_pct']:+.1f} %, the yield difference "
-                f"({row['yield_effect_pct']:+.1f} %) for the rest.")
+        text = (f"{head}: {rate_part}; the yield difference ({row['yield_effect_pct']:+.1f} %) "
+                "accounts for the rest.")
     row["note"] = text
     if label == "PFP":
         notes.append(text)

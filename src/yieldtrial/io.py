@@ -18,6 +18,7 @@ Canonical columns
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io as _io
 import os
@@ -342,6 +343,8 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
                 f"{name}: cannot decode the file as {encoding!r} ({exc}); pass the file's "
                 "encoding, e.g. encoding='gb18030' for CSV saved by Chinese Excel"
             ) from exc
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
     for candidate in ENCODINGS:
         try:
             return data.decode(candidate), candidate
@@ -368,18 +371,29 @@ def _read_csv(path: Path, encoding: str | None) -> tuple[pd.DataFrame, str]:
             "and one row per plot"
         )
     sep = "\t" if path.suffix.lower() == ".tsv" else _sniff_separator(text)
-    header = next(csv.reader(_io.StringIO(text), delimiter=sep))
-    _check_header_names(header, path.name)
-    frame = pd.read_csv(
-        _io.StringIO(text),
-        sep=sep,
-        dtype=str,
-        keep_default_na=False,
-        na_values=list(NA_VALUES),
-        skip_blank_lines=False,
-    )
+    rows = list(csv.reader(_io.StringIO(text), delimiter=sep))
+    header = rows[0]
+    width = len(header)
+    long_rows = [
+        f"row {number} ({len(row)} fields)"
+        for number, row in enumerate(rows[1:], start=2)
+        if len(row) > width and any(cell.strip() for cell in row[width:])
+    ]
+    if long_rows:
+        raise DataValidationError(
+            f"{path.name}: {_validation.list_items(long_rows)} "
+            f"{'has' if len(long_rows) == 1 else 'have'} more values than the {width} columns "
+            f"of the header row; every row must have the {width} fields of the header (check for "
+            "a decimal comma or a missing header)"
+        )
+    missing = set(NA_VALUES)
+    body = [
+        [np.nan if cell.strip() in missing else cell for cell in (row + [""] * width)[:width]]
+        for row in rows[1:]
+    ]
+    frame = pd.DataFrame(body, columns=list(range(width)), dtype=object)
     frame.columns = [str(c).strip() for c in header]
-    return frame, used
+    return _tidy_headers(frame, path.name), used
 
 
 def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
@@ -407,13 +421,41 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
         raise DataValidationError(
             f"{path.name}: the first row of the sheet is empty; expected the header row there"
         )
-    header = [("" if v is None else str(v).strip()) for v in rows[0]]
-    while header and header[-1] == "":
-        header.pop()
-    _check_header_names(header, path.name)
-    body = [(r + [None] * len(header))[: len(header)] for r in rows[1:]]
-    frame = pd.DataFrame(body, columns=header, dtype=object)
-    return frame.map(lambda v: np.nan if v is None or (isinstance(v, str) and not v.strip()) else v)
+    width = max(len(r) for r in rows)
+    header = [("" if v is None else str(v).strip()) for v in rows[0]] + [""] * (
+        width - len(rows[0])
+    )
+    body = [r + [None] * (width - len(r)) for r in rows[1:]]
+    frame = pd.DataFrame(body, columns=list(range(width)), dtype=object)
+    frame = frame.map(
+        lambda v: np.nan if v is None or (isinstance(v, str) and not v.strip()) else v
+    )
+    frame.columns = header
+    return _tidy_headers(frame, path.name)
+
+
+def _is_blank_header(label: object) -> bool:
+    text = "" if label is None else str(label).strip()
+    return not text or text.lower() == "nan" or re.fullmatch(r"Unnamed: \d+", text) is not None
+
+
+def _tidy_headers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Drop empty columns without a header (Excel's trailing commas); check the rest."""
+    keep: list[int] = []
+    for position, label in enumerate(frame.columns):
+        if _is_blank_header(label):
+            column = frame.iloc[:, position]
+            if column.isna().all() or column.astype(str).str.strip().eq("").all():
+                continue
+            raise DataValidationError(
+                f"{name}: column {position + 1} holds values but has no header; name it (e.g. "
+                "notes) or delete the column"
+            )
+        keep.append(position)
+    tidy = frame.iloc[:, keep].copy()
+    tidy.columns = [str(c).strip() for c in tidy.columns]
+    _check_header_names(tidy.columns, name)
+    return tidy
 
 
 def _check_header_names(header: Iterable[object], name: str) -> None:
@@ -522,9 +564,7 @@ def read_plots(
         def row_label(position: Any) -> str:
             return f"index {labels[position]!r}"
 
-        _check_header_names(frame.columns, name)
-        frame.columns = [str(c).strip() for c in frame.columns]
-        frame = frame.reset_index(drop=True)
+        frame = _tidy_headers(frame.reset_index(drop=True), name)
     elif isinstance(source, (str, os.PathLike)):
         path = Path(source)
         name = path.name
@@ -703,9 +743,18 @@ def _parse_numbers(
             values = series.to_numpy(dtype=float, na_value=np.nan)
             bad = np.isinf(values)
         else:
-            cells = [_parse_cell(v, percent=percent) for v in series.tolist()]
-            bad = np.array([c is None for c in cells], dtype=bool)
-            values = np.array([np.nan if c is None else c for c in cells], dtype=float)
+            quick = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            values = quick.copy()
+            bad = np.zeros(len(series), dtype=bool)
+            raw = series.tolist()
+            # only cells the fast path could not read (or read as inf) are parsed one by one
+            for slot in np.flatnonzero(~np.isfinite(quick)):
+                cell = _parse_cell(raw[slot], percent=percent)
+                if cell is None:
+                    bad[slot] = True
+                    values[slot] = np.nan
+                else:
+                    values[slot] = cell
         for position in (int(p) for p in np.flatnonzero(bad)):
             label = frame.index[position]
             plot = ""
@@ -800,15 +849,13 @@ def _build(
         return column if header == column else f"{column} (header {header!r})"
 
     # drop completely empty rows (keeping the file's row numbers in the index)
-    empty = frame.apply(
-        lambda col: col.map(
-            lambda v: (
-                v is None
-                or (isinstance(v, float) and np.isnan(v))
-                or (isinstance(v, str) and not v.strip())
-            )
-        )
-    ).all(axis=1)
+    empty = pd.Series(True, index=frame.index)
+    for column in frame.columns:
+        values = frame[column]
+        blank = values.isna()
+        if not pd.api.types.is_numeric_dtype(values):
+            blank |= values.astype(str).str.strip().eq("")
+        empty &= blank
     frame = frame.loc[~empty]
     if frame.empty:
         raise DataValidationError(

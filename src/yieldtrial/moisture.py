@@ -18,6 +18,10 @@ are implemented, selected by name (:data:`METHODS`):
     when the grain is wetter than standard: ``m_std = m x (1 - s x (M - Ms) / 100)``
     if ``M > Ms``, else ``m``.  Not dry-matter neutral.
 
+:func:`audit_moisture_conversion` recomputes a published figure with each
+method, plus the Chinese grain-trade step rule (:func:`grain_trade_adjusted_mass`),
+and says which one reproduces it at the report's printed precision.
+
 All moistures are wet basis, in percent (0-100).  See ``docs/moisture-methods.md``.
 """
 

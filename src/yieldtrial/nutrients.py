@@ -21,8 +21,8 @@ live in :mod:`yieldtrial.efficiency`.
 
 References
 ----------
-.. [1] IUPAC Commission on Isotopic Abundances and Atomic Weights, standard
-   atomic weights (abridged, conventional values), 2013.
+.. [1] IUPAC Commission on Isotopic Abundances and Atomic Weights, "Atomic
+   weights of the elements 2007," *Pure Appl. Chem.* 81(11):2131-2156, 2009.
 """
 
 from __future__ import annotations
@@ -66,15 +66,16 @@ __all__ = [
 ]
 
 # ----------------------------------------------------------------------------- constants
-#: Standard atomic weights [g/mol], IUPAC 2013 abridged conventional values [3].
+#: Standard atomic weights [g/mol], IUPAC 2007 values to the precision the fertilizer
+#: literature uses (O 15.9994 reproduces the printed factors 0.4364 and 0.8301) [1].
 ATOMIC_MASS: Mapping[str, float] = {
-    "H": 1.008,
-    "C": 12.011,
-    "N": 14.007,
-    "O": 15.999,
+    "H": 1.00794,
+    "C": 12.0107,
+    "N": 14.0067,
+    "O": 15.9994,
     "P": 30.973762,
-    "S": 32.06,
-    "Cl": 35.45,
+    "S": 32.065,
+    "Cl": 35.453,
     "K": 39.0983,
 }
 
@@ -87,12 +88,12 @@ def _mass_fraction(composition: Mapping[str, int], element: str) -> float:
     return ATOMIC_MASS[element] * composition.get(element, 0) / _molar_mass(composition)
 
 
-#: Mass of elemental P per unit mass of P2O5: 2 x 30.973762 / (2 x 30.973762 + 5 x 15.999)
-#: = 61.947524 / 141.942524 = 0.43643 (printed on labels and in texts as 0.4364).
+#: Mass of elemental P per unit mass of P2O5: 2 x 30.973762 / (2 x 30.973762 + 5 x 15.9994)
+#: = 61.947524 / 141.944524 = 0.436421 (printed in texts as 0.4364).
 P_PER_P2O5: float = _mass_fraction({"P": 2, "O": 5}, "P")
 
-#: Mass of elemental K per unit mass of K2O: 2 x 39.0983 / (2 x 39.0983 + 15.999)
-#: = 78.1966 / 94.1956 = 0.83015 (0.8301).
+#: Mass of elemental K per unit mass of K2O: 2 x 39.0983 / (2 x 39.0983 + 15.9994)
+#: = 78.1966 / 94.1960 = 0.830148 (0.8301).
 K_PER_K2O: float = _mass_fraction({"K": 2, "O": 1}, "K")
 
 #: 1 ha = 15 mu exactly (1 mu = 10000/15 m2, State Council decree 1959), so kg/mu x 15 = kg/ha.
@@ -100,9 +101,9 @@ KG_HA_PER_KG_MU: float = 15.0
 
 # name -> (chemical formula as element counts, aliases); N content derived from atomic masses
 _ADDITIVES: dict[str, tuple[dict[str, int], tuple[str, ...]]] = {
-    # dicyandiamide C2H4N4, nitrification inhibitor: 4 x 14.007 / 84.082 = 66.6 % N
+    # dicyandiamide C2H4N4, nitrification inhibitor: 4 x 14.0067 / 84.0800 = 66.6 % N
     "dicyandiamide": ({"C": 2, "H": 4, "N": 4}, ("dcd", "双氰胺")),
-    # urea CO(NH2)2 = CH4N2O: 2 x 14.007 / 60.056 = 46.6 % N (pure compound; fertilizer urea
+    # urea CO(NH2)2 = CH4N2O: 2 x 14.0067 / 60.0553 = 46.6 % N (pure compound; fertilizer urea
     # is usually labelled 46-0-0, so give its grade when the label says so)
     "urea": ({"C": 1, "H": 4, "N": 2, "O": 1}, ("尿素",)),
     # NBPT, N-(n-butyl)thiophosphoric triamide C4H14N3PS, urease inhibitor: 42.021 / 167.21 = 25.1 %
@@ -866,14 +867,14 @@ def treatment_nutrient_rates(fertilizer: FertilizerInput) -> pd.DataFrame:
     >>> t[["n_rate_kg_mu", "n_rate_kg_ha"]].iloc[0].tolist()
     [7.5, 112.5]
     """
-    per_product = nutrient_rates(fertilizer)
-    order = list(dict.fromkeys(per_product["treatment"]))
-    grouped = per_product.groupby("treatment", sort=False)
+    products = products_by_treatment(fertilizer)
+    order = list(products)
     out = pd.DataFrame({"treatment": order})
-    out["products"] = [" + ".join(grouped.get_group(t)["product"]) for t in order]
+    out["products"] = [" + ".join(p.name for p in products[t]) or "(none)" for t in order]
     for nutrient in NUTRIENTS:
         col = rate_column(nutrient)
-        totals = grouped[col].sum(min_count=1).reindex(order).to_numpy(dtype=float)
+        totals = np.array([sum((p.nutrient_kg_ha(nutrient) for p in products[t]), 0.0)
+                           for t in order], dtype=float)
         out[col] = totals
         out[col.replace("_kg_ha", "_kg_mu")] = totals / KG_HA_PER_KG_MU
     return out

@@ -591,3 +591,63 @@ class FieldTrial:
             design=str(self.design),
             **kwargs,
         )
+
+    # --- fertilizer efficiency and economics (yieldtrial.efficiency, yieldtrial.economics) ---
+
+    def efficiency(self, fertilizer: Mapping[str, Any] | None = None, *, nutrient: str = "N",
+                   **kwargs: Any) -> pd.DataFrame:
+        """Fertilizer-use efficiency (PFP, AE, RE, PE, IE, PNB) of each treatment.
+
+        Delegates to :func:`yieldtrial.efficiency.trial_efficiency` with the trial's
+        LS-means as yields and its first control as the reference of the notes.
+
+        Parameters
+        ----------
+        fertilizer : mapping, optional
+            Treatment -> product(s) with rates (see
+            :func:`yieldtrial.nutrients.product_from_spec`); by default read from
+            ``config=`` or the trial's metadata (``"fertilizer"``, ``"config"``).
+        nutrient : str, default "N"
+            Nutrient the efficiencies refer to (``"N"``, ``"P2O5"``, ``"P"``, ``"K2O"``, ``"K"``).
+        **kwargs
+            ``config``, ``zero_nutrient_treatment``, ``uptake``, ``removal``,
+            ``reference``, ``metrics``; see :func:`yieldtrial.efficiency.efficiency_table`.
+
+        Returns
+        -------
+        DataFrame
+            One row per treatment and metric with its inputs and notes.
+        """
+        from yieldtrial.efficiency import trial_efficiency
+
+        return trial_efficiency(self, fertilizer, nutrient=nutrient, **kwargs)
+
+    def economics(self, fertilizer: Mapping[str, Any] | None = None, *,
+                  grain_price_per_kg: float, currency: str, **kwargs: Any) -> pd.DataFrame:
+        """Value-cost ratio and net return of each treatment against the control.
+
+        Delegates to :func:`yieldtrial.economics.trial_economics`; when the trial is
+        replicated the confidence interval of each yield difference is carried through.
+
+        Parameters
+        ----------
+        fertilizer : mapping, optional
+            Treatment -> product(s) with rates and ``price_per_kg``; by default
+            read from ``config=`` or the trial's metadata.
+        grain_price_per_kg : float
+            Grain price. [currency/kg]
+        currency : str
+            Currency of every price, stated in the table.
+        **kwargs
+            ``prices``, ``control``, ``confidence``, ``other_costs_per_ha``,
+            ``config``; see :func:`yieldtrial.economics.trial_economics`.
+
+        Returns
+        -------
+        DataFrame
+            One row per treatment other than the control; money per ha.
+        """
+        from yieldtrial.economics import trial_economics
+
+        return trial_economics(self, fertilizer, grain_price_per_kg=grain_price_per_kg,
+                               currency=currency, **kwargs)

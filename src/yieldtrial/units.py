@@ -10,6 +10,14 @@ standard moisture, see :data:`BUSHEL_LB`).  Convert moisture first, then bushels
 
 Common spellings are accepted: ``m²``, ``hectare``, ``hm2`` (公顷), ``亩``,
 ``acres``, ``ac``, ``公斤``, ``斤``, ``lbs``, ``kg ha-1``, ``kg·ha⁻¹``, ``kg/亩``.
+
+References
+----------
+- Mu: 10000/15 m2 (1959 State Council decree; mainland China),
+  https://en.wikipedia.org/wiki/Mu_(land)
+- Pound 0.45359237 kg and acre 4046.8564224 m2: international yard and pound (1959).
+- Bushel weights (USDA): https://en.wikipedia.org/wiki/Test_weight ,
+  https://www.agriconverter.com/yield/bushel-weight-by-crop/
 """
 
 from __future__ import annotations

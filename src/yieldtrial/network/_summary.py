@@ -199,9 +199,9 @@ def summarize(
     if n_out:
         notes.append(f"{n_out} site(s) excluded from the across-site analysis (see the strip).")
 
-    key_to_site = dict(zip(map(tuple, per_trial[by].astype(str).to_numpy()), site, strict=True))
-    tr = per_treatment.copy()
-    tr["site"] = [key_to_site[tuple(r)] for r in tr[by].astype(str).to_numpy()]
+    labelled = per_trial[by].copy()
+    labelled["site"] = site.to_numpy()
+    tr = per_treatment.merge(labelled, on=by, how="left", sort=False)
     ok_sites = list(strip.loc[strip["included"], "site"])
     tr = tr[tr["site"].isin(ok_sites)]
     levels = sorted(tr["treatment"].astype(str).unique())
@@ -261,7 +261,7 @@ def summarize(
         if plots is None:
             notes.append("MixedLM requested but the plot data are not available.")
         else:
-            mixed, mnote = _mixedlm(plots, by, ok_sites, key_to_site, response, treatment,
+            mixed, mnote = _mixedlm(plots, by, ok_sites, labelled, response, treatment,
                                     block)
             notes.extend(mnote)
             method = method + " + MixedLM"
@@ -470,7 +470,7 @@ def _mixedlm(
     plots: pd.DataFrame,
     by: list[str],
     ok_sites: list[str],
-    key_to_site: dict[tuple[str, ...], str],
+    labelled: pd.DataFrame,
     response: str,
     treatment: str,
     block: str | None,
@@ -481,8 +481,8 @@ def _mixedlm(
     d = pd.DataFrame({
         "y": pd.to_numeric(plots[response], errors="coerce"),
         "trt": plots[treatment].astype(str).to_numpy(),
-        "site": [key_to_site.get(tuple(r), "") for r in plots[by].astype(str).to_numpy()],
     })
+    d["site"] = plots[by].merge(labelled, on=by, how="left")["site"].to_numpy()
     if block is not None:
         d["blk"] = plots[block].astype(str).to_numpy()
     d = d[d["site"].isin(ok_sites) & d["y"].notna()]

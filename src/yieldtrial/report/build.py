@@ -15,6 +15,7 @@ trials), ``means``, ``noninferiority`` (when a margin is set), ``efficiency``
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import importlib
 import math
 import warnings
@@ -368,6 +369,15 @@ def build_report(
     return Report(title=title, lang=lang, sections=sections, metadata=meta, results=results)
 
 
+@functools.lru_cache(maxsize=32)
+def _cached_replicates(cv_pct: float, difference_pct: float, n_treatments: int,
+                       design: str) -> int:
+    from yieldtrial.stats.power import replicates_needed
+
+    return replicates_needed(cv_pct=cv_pct, difference_pct=difference_pct,
+                             n_treatments=n_treatments, design=design, comparison="dunnett")
+
+
 # --------------------------------------------------------------------------- efficiency hook
 
 
@@ -445,14 +455,15 @@ class _Context:
                 if upper is not None:
                     self.means["letters_upper"] = [
                         str(v).upper() for v in upper.reindex(self.means["treatment"])]
-            if s.controls:
+            if s.controls and s.replicated:
                 from yieldtrial.stats.compare import compare_to_control
 
                 self.comparisons = compare_to_control(
                     self.used, response=s.ycol, treatment="treatment", control=list(s.controls),
-                    block=s.block if s.replicated else None,
-                    design=s.design if s.replicated else "crd",
-                    method="dunnett", confidence=1 - s.alpha, margin_pct=s.margin_pct)
+                    block=s.block, design=s.design, method="dunnett",
+                    confidence=1 - s.alpha, margin_pct=s.margin_pct)
+            elif s.controls:
+                self.comparisons = self._descriptive_differences()
         for item in caught:
             if issubclass(item.category, YieldTrialWarning):
                 self.warnings.append(str(item.message))
@@ -460,6 +471,31 @@ class _Context:
                 warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
         self._rank()
         self._store_results()
+
+    def _descriptive_differences(self) -> pd.DataFrame:
+        """Differences from each control without inference (unreplicated trials).
+
+        The library's ``compare_to_control`` gives the same differences with NaN
+        p-values; computing them here avoids its power search, which is slow.
+        """
+        assert self.means is not None  # noqa: S101
+        s = self.s
+        by = dict(zip(self.means["treatment"], self.means["mean"].astype(float), strict=True))
+        suffix = s.ycol.removeprefix("yield")
+        rows = []
+        for control in s.controls:
+            for trt in s.treatments:
+                if trt in s.controls or trt not in by:
+                    continue
+                diff = by[trt] - by[control]
+                rows.append({"treatment": trt, "control": control,
+                             f"mean_treatment{suffix}": by[trt],
+                             f"mean_control{suffix}": by[control],
+                             f"difference{suffix}": diff,
+                             "difference_pct": 100.0 * diff / by[control],
+                             "p_value_adjusted": np.nan, "noninferior": pd.NA,
+                             "inference": "unreplicated: descriptive only"})
+        return pd.DataFrame(rows)
 
     def _rank(self) -> None:
         assert self.means is not None  # noqa: S101
@@ -875,11 +911,7 @@ class _Context:
                                                                  notes)])
 
     def _no_inference_reason(self) -> str:
-        if self.comparisons is not None and "inference" in self.comparisons.columns:
-            values = [str(v) for v in self.comparisons["inference"] if str(v) != "design-model"]
-            if values and self.s.lang == "en":
-                return values[0]
-        return t("methods.unreplicated", self.s.lang)
+        return t("means.no_error_df", self.s.lang)
 
     # ---------------------------------------------------------------- non-inferiority
     def noninferiority_section(self) -> Section:
@@ -1041,16 +1073,12 @@ class _Context:
 
     def _replicates_needed(self) -> tuple[int, str, str] | None:
         from yieldtrial.stats import compare
-        from yieldtrial.stats.power import replicates_needed
 
         cv = compare.UNREPLICATED_ASSUMED_CV_PCT
         delta = compare.UNREPLICATED_TARGET_DIFFERENCE_PCT
         try:
-            r = replicates_needed(cv_pct=cv, difference_pct=delta,
-                                  n_treatments=max(len(self.s.treatments), 2),
-                                  design=self.s.design if self.s.design in ("crd", "rcbd")
-                                  else "rcbd",
-                                  comparison="dunnett")
+            r = _cached_replicates(cv, delta, max(len(self.s.treatments), 2),
+                                   self.s.design if self.s.design in ("crd", "rcbd") else "rcbd")
         except DataValidationError:
             return None
         self.results["replicates_needed"] = {"replicates": r, "cv_pct": cv,

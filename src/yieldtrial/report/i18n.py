@@ -275,6 +275,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "No significance test is possible: {reason}",
         "zh": "无法进行显著性检验：{reason}",
     },
+    "means.no_error_df": {
+        "en": "with one plot per treatment there are no error degrees of freedom, so "
+              "differences are descriptive only.",
+        "zh": "每处理仅一个小区，误差自由度为 0，差异仅作描述。",
+    },
     "means.ci_note": {"en": "CI: {conf} % confidence interval of the mean.",
                       "zh": "置信区间：均值的 {conf}% 置信区间。"},
     # ------------------------------------------------------------ non-inferiority

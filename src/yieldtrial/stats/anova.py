@@ -121,8 +121,8 @@ def relative_efficiency(
     References
     ----------
     .. [1] Gomez, K.A. and Gomez, A.A. (1984). Statistical Procedures for
-       Agricultural Research, 2nd ed. Wiley, sec. 2.2.5 (block efficiency of an
-       RCB design) and sec. 2.3.4 (efficiency of a Latin square).
+       Agricultural Research, 2nd ed. Wiley, ch. 2 (block efficiency of the
+       RCB design; efficiencies of row and column blocking of the Latin square).
 
     Examples
     --------

@@ -51,7 +51,7 @@ def studentized_residuals(model: DesignFit) -> tuple[pd.Series, pd.Series]:
     References
     ----------
     .. [1] Cook, R.D. and Weisberg, S. (1982). Residuals and Influence in
-       Regression. Chapman and Hall, sec. 2.2.
+       Regression. Chapman and Hall, ch. 2.
     """
     e = model.residuals.to_numpy(dtype=float)
     h = model.leverage.to_numpy(dtype=float)

@@ -577,7 +577,7 @@ def fit(
        means. The American Statistician 34(4), 216-221.
     .. [2] Gomez, K.A. and Gomez, A.A. (1984). Statistical Procedures for
        Agricultural Research, 2nd ed. Wiley. Ch. 2 (CRD, RCBD, Latin square)
-       and sec. 7.1 (missing data).
+       and ch. 7 (missing data).
 
     Examples
     --------

@@ -107,6 +107,61 @@ def _check_test(test: str) -> str:
     return key
 
 
+# Gauss-Legendre nodes for the studentized range integrals (fixed, deterministic)
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(96)
+
+
+def _range_cdf(w: np.ndarray, k: int) -> np.ndarray:
+    """``P(range of k iid N(0, 1) < w)`` = ``k int phi(z) [Phi(z) - Phi(z - w)]^(k-1) dz``."""
+    from scipy import special
+
+    half = 8.5
+    z = half * _GL_NODES
+    weights = half * _GL_WEIGHTS * np.exp(-0.5 * z**2) / np.sqrt(2 * np.pi)
+    inner = np.clip(special.ndtr(z[None, :]) - special.ndtr(z[None, :] - w[:, None]), 0.0, 1.0)
+    return np.asarray(k * np.sum(weights[None, :] * inner ** (k - 1), axis=1))
+
+
+def _ptukey(q: np.ndarray | float, k: int, df: float) -> np.ndarray:
+    """CDF of the studentized range of ``k`` means with ``df`` error df.
+
+    Deterministic 96 x 96-point Gauss-Legendre quadrature: over the normal range
+    and over ``log s`` for ``s = S / sigma`` (``df s^2`` is chi-square with ``df``
+    df).  Agrees with :data:`scipy.stats.studentized_range` to about 1e-12 for
+    k <= 20 (checked in the tests) at a few milliseconds per call, where scipy's
+    quantile takes about half a second.
+    """
+    from scipy import special, stats
+
+    qv = np.atleast_1d(np.asarray(q, dtype=float))
+    lo = np.sqrt(stats.chi2.ppf(1e-14, df) / df)
+    hi = np.sqrt(stats.chi2.isf(1e-14, df) / df)
+    a, b = np.log(lo), np.log(hi)
+    u = 0.5 * (b - a) * _GL_NODES + 0.5 * (b + a)
+    s = np.exp(u)
+    log_density = (0.5 * df * np.log(df) - special.gammaln(0.5 * df)
+                   - (0.5 * df - 1) * np.log(2.0) + (df - 1) * np.log(s) - 0.5 * df * s * s)
+    weights = 0.5 * (b - a) * _GL_WEIGHTS * np.exp(log_density) * s  # ds = s du
+    inner = _range_cdf((np.clip(qv, 0.0, None)[:, None] * s[None, :]).ravel(), k)
+    out = np.sum(weights[None, :] * inner.reshape(qv.size, s.size), axis=1)
+    return np.asarray(np.clip(out, 0.0, 1.0))
+
+
+def _qtukey(level: float, k: int, df: float) -> float:
+    """Quantile of the studentized range: ``q`` with ``_ptukey(q) = level``."""
+    from scipy import optimize
+
+    def gap(q: float) -> float:
+        return float(_ptukey(q, k, df)[0]) - level
+
+    hi = 8.0
+    while gap(hi) < 0:
+        hi *= 2.0
+        if hi > 1e6:  # pragma: no cover - level too close to 1
+            return float("inf")
+    return float(optimize.brentq(gap, 0.0, hi, xtol=1e-12, rtol=1e-13))
+
+
 def significant_studentized_range(
     p: int | np.ndarray, df: float, *, alpha: float = 0.05, test: str = "duncan"
 ) -> float | np.ndarray:
@@ -147,8 +202,6 @@ def significant_studentized_range(
     >>> round(float(significant_studentized_range(3, 10, test="snk")), 3)
     3.877
     """
-    from scipy import stats
-
     alpha = _check_alpha(alpha)
     key = _check_test(test)
     if key not in (*_RANGE_TESTS, "tukey"):
@@ -161,19 +214,18 @@ def significant_studentized_range(
     if not float(df) > 0:
         raise DataValidationError(f"error df must be positive, got {df!r}")
     level = (1.0 - alpha) ** (p_arr - 1.0) if key == "duncan" else np.full_like(p_arr, 1 - alpha)
-    q = stats.studentized_range.ppf(level, p_arr, float(df))
-    if np.ndim(q) == 0:
-        return float(q)
-    return np.asarray(q, dtype=float)
+    flat = [_qtukey(float(lv), int(pp), float(df)) for lv, pp in
+            zip(np.ravel(level), np.ravel(p_arr), strict=True)]
+    if p_arr.ndim == 0:
+        return flat[0]
+    return np.asarray(flat, dtype=float).reshape(p_arr.shape)
 
 
 def _range_p_value(q: float, p: int, df: float, key: str) -> float:
     """p-value of a studentized range ``q`` spanning ``p`` means."""
-    from scipy import stats
-
     if not np.isfinite(q):
         return 0.0 if q > 0 else float("nan")
-    sf = float(np.clip(stats.studentized_range.sf(q, p, df), 0.0, 1.0))
+    sf = float(np.clip(1.0 - _ptukey(q, p, df)[0], 0.0, 1.0))
     if key == "duncan" and p > 2:
         # alpha* such that q is the critical value: 1 - (1 - alpha*)^(p-1) = sf
         return float(min(1.0, -np.expm1(np.log1p(-sf) / (p - 1)))) if sf < 1.0 else 1.0
@@ -329,7 +381,7 @@ def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05
         else:
             crit_single = float(stats.t.ppf(1 - alpha / 2, df))
     elif key == "tukey":
-        crit_single = float(stats.studentized_range.ppf(1 - alpha, k, df))
+        crit_single = _qtukey(1 - alpha, k, df)
     else:
         crit_single = float("nan")
     spans = np.arange(2, k + 1)

@@ -1,0 +1,245 @@
+"""The ``standardize`` and ``audit`` subcommands, run in-process."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+import pytest
+
+from yieldtrial.cli import main
+
+PLOTS = pd.DataFrame(
+    {
+        "plot_id": ["1", "2", "3", "4"],
+        "treatment": ["CK", "T", "CK", "T"],
+        "block": ["1", "1", "2", "2"],
+        "harvested_area_m2": [20.0] * 4,
+        "fresh_mass_kg": [14.0, 15.1, 13.6, 15.3],
+        "moisture_pct": [15.0, 15.2, 14.8, 15.0],
+    }
+)
+
+
+@pytest.fixture
+def plots_csv(tmp_path):
+    """Write a valid plot table to disk."""
+    path = tmp_path / "plots.csv"
+    PLOTS.to_csv(path, index=False)
+    return path
+
+
+def test_standardize_single_dry_matter(capsys):
+    """442 at 5 % -> 482.64 at 13 % by the dry-matter formula (442 x 95/87)."""
+    assert main(["standardize", "442", "--moisture", "5", "--standard", "13"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "482.64"
+    assert "(100 - 5) / (100 - 13)" in out[1]
+
+
+def test_standardize_single_percentage_point(capsys):
+    """The shortcut reproduces the published 477.36 (442 x 1.08) and notes the difference."""
+    code = main(
+        [
+            "standardize",
+            "442",
+            "--moisture",
+            "5",
+            "--standard",
+            "13",
+            "--method",
+            "percentage_point",
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "477.36"
+    assert "dry_matter gives 482.64 (+5.28)" in out  # 482.64 - 477.36 = 5.28
+
+
+def test_standardize_single_standard_from_crop(capsys):
+    """--crop looks the standard up (wheat 13 %) and warns about 5 % moisture."""
+    assert main(["standardize", "442", "--moisture", "5", "--crop", "wheat"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[0] == "482.64"
+    assert "yieldtrial: warning: moisture 5 % is outside the plausible" in captured.err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["standardize", "442", "--standard", "13"],
+        ["standardize", "442", "--moisture", "5"],
+        ["standardize"],
+        ["standardize", "442", "--moisture", "5", "--standard", "13", "--method", "linear"],
+        ["standardize", "--example", "jinzhong-2024", "x.csv"],
+        ["standardize", "442", "--moisture", "5", "--standard", "13", "--unit", "kg/mu"],
+        ["audit", "442", "477.36", "--moisture", "5"],
+    ],
+    ids=[
+        "no-moisture",
+        "no-standard",
+        "no-source",
+        "bad-method",
+        "example-and-file",
+        "unit-for-mass",
+        "audit-no-standard",
+    ],
+)
+def test_usage_errors_exit_2(argv, capsys):
+    """Usage errors exit with status 2 and a message on stderr."""
+    assert main(argv) == 2
+    assert "error" in capsys.readouterr().err
+
+
+def test_standardize_file_to_stdout(plots_csv, capsys):
+    """A plot file without -o prints per-plot yields as CSV."""
+    assert main(["standardize", str(plots_csv), "--crop", "wheat", "--unit", "kg/mu"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert len(table) == 4
+    # plot 1: 14.0 x 85/87 / 20 m2 x 10000/15 = 455.94 kg/mu
+    assert table.loc[0, "yield_kg_mu"] == pytest.approx(14.0 * 85 / 87 / 20 * 10000 / 15)
+
+
+def test_standardize_file_to_output(plots_csv, tmp_path, capsys):
+    """-o writes the table and prints nothing on stdout."""
+    out = tmp_path / "yields.csv"
+    assert main(["standardize", str(plots_csv), "--crop", "wheat", "-o", str(out)]) == 0
+    assert capsys.readouterr().out == ""
+    assert "yield_kg_ha" in pd.read_csv(out).columns
+
+
+def test_standardize_refuses_to_overwrite_input(plots_csv, capsys):
+    """-o equal to the input file is refused and the input is unchanged."""
+    before = plots_csv.read_bytes()
+    assert main(["standardize", str(plots_csv), "--crop", "wheat", "-o", str(plots_csv)]) == 1
+    assert "refusing to overwrite" in capsys.readouterr().err
+    assert plots_csv.read_bytes() == before
+
+
+def test_standardize_needs_crop_for_file(plots_csv, capsys):
+    """A plot file without --crop is a usage error."""
+    assert main(["standardize", str(plots_csv)]) == 2
+    assert "needs --crop" in capsys.readouterr().err
+
+
+def test_standardize_gbk_chinese_file(data_dir, capsys):
+    """A GBK CSV with Chinese headers is read correctly through the CLI."""
+    assert main(["standardize", str(data_dir / "plots_gbk_chinese.csv"), "--crop", "小麦"]) == 0
+    captured = capsys.readouterr()
+    table = pd.read_csv(io.StringIO(captured.out), dtype={"plot_id": str})
+    row = table.set_index("plot_id").loc["101"]
+    # 24.2 jin = 12.1 kg; x 0.985 x 85.8/87 / 20 m2 x 10000 = 5877.05 kg/ha
+    assert row["yield_kg_ha"] == pytest.approx(12.1 * 0.985 * 85.8 / 87 / 20 * 10000)
+    assert "1 missing plot(s)" in captured.err and "'202'" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"moisture_pct": [0.15, 0.152, 0.148, 0.15]}, "moisture_pct looks like fractions"),
+        ({"plot_id": ["1", "1", "3", "4"]}, r"duplicate plot ids: '1' \(2 times\)"),
+        ({"fresh_mass_kg": None}, "missing required column: fresh_mass_kg"),
+    ],
+    ids=["fractions", "duplicate-id", "missing-column"],
+)
+def test_standardize_data_errors_exit_1_without_output(tmp_path, capsys, change, message):
+    """Bad data: one line on stderr, exit 1, and no output file."""
+    frame = PLOTS.copy()
+    for column, values in change.items():
+        if values is None:
+            frame = frame.drop(columns=column)
+        else:
+            frame[column] = values
+    source = tmp_path / "bad.csv"
+    frame.to_csv(source, index=False)
+    out = tmp_path / "yields.csv"
+    assert main(["standardize", str(source), "--crop", "wheat", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("yieldtrial: error: bad.csv:")
+    assert len(err.strip().splitlines()) == 1
+    assert re.search(message, err)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [source]
+
+
+def test_standardize_missing_file(tmp_path, capsys):
+    """A file that does not exist is a data error (exit 1)."""
+    assert main(["standardize", str(tmp_path / "nope.csv"), "--crop", "wheat"]) == 1
+    assert "nope.csv" in capsys.readouterr().err
+
+
+def test_standardize_example(capsys):
+    """The shipped Jinzhong example prints T at 482.64 kg/mu and warns about 5 % moisture."""
+    assert main(["standardize", "--example", "jinzhong-2024", "--unit", "kg/mu"]) == 0
+    captured = capsys.readouterr()
+    table = pd.read_csv(io.StringIO(captured.out))
+    t_row = table.set_index("treatment").loc["T"]
+    assert t_row["yield_kg_mu"] == pytest.approx(442 * 95 / 87)  # 482.64 (domain-standards §0)
+    assert t_row["data_status"] == "published"
+    assert "yieldtrial: warning: moisture_pct outside the plausible" in captured.err
+
+
+def test_standardize_example_table_format(capsys):
+    """--format table --decimals 2 prints an aligned, rounded table."""
+    code = main(
+        [
+            "standardize",
+            "--example",
+            "jinzhong-2024",
+            "--format",
+            "table",
+            "--decimals",
+            "2",
+            "--method",
+            "percentage_point",
+        ]
+    )
+    assert code == 0
+    assert "477.36" in capsys.readouterr().out  # 442 x 1.08, the published figure
+
+
+def test_standardize_json_format(plots_csv, capsys):
+    """--format json prints one record per plot."""
+    assert main(["standardize", str(plots_csv), "--crop", "wheat", "--format", "json"]) == 0
+    records = pd.read_json(io.StringIO(capsys.readouterr().out))
+    assert len(records) == 4
+
+
+def test_audit_names_percentage_point(capsys):
+    """The audit of 442 -> 477.36 names percentage_point and shows dry_matter's 482.64."""
+    assert main(["audit", "442", "477.36", "--moisture", "5", "--standard", "13"]) == 0
+    out = capsys.readouterr().out
+    assert "reproduced by: percentage_point" in out
+    assert "482.6437" in out  # 442 x 95/87
+
+
+def test_audit_csv_output_file(tmp_path, capsys):
+    """The audit with --format csv -o writes the table."""
+    out = tmp_path / "audit.csv"
+    code = main(
+        [
+            "audit",
+            "442",
+            "477.36",
+            "--moisture",
+            "5",
+            "--crop",
+            "wheat",
+            "--format",
+            "csv",
+            "-o",
+            str(out),
+        ]
+    )
+    assert code == 0
+    table = pd.read_csv(out)
+    assert table.set_index("method").loc["percentage_point", "reproduces"]
+
+
+def test_commands_have_help(capsys):
+    """Both subcommands print help with examples."""
+    for name in ("standardize", "audit"):
+        assert main([name, "--help"]) == 0
+        assert "examples:" in capsys.readouterr().out

@@ -1,0 +1,305 @@
+"""Tests of the report model, its builder and renderers (yieldtrial.report)."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+import sys
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.config import TrialConfig
+from yieldtrial.datasets import example_path
+from yieldtrial.errors import DataValidationError, MissingExtraError
+from yieldtrial.report.build import build_report
+from yieldtrial.report.files import report_from_files
+from yieldtrial.report.i18n import STRINGS
+from yieldtrial.report.model import SCHEMA_VERSION, Column, format_for_path, format_value
+
+DATE = "2026-01-01"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Any:
+    yield
+    plt.close("all")
+
+
+def _report(name: str, lang: str = "en", **options: Any) -> Any:
+    report, _ = report_from_files(example_path(name), example_path(name, "trial.toml"),
+                                  lang=lang, report_date=DATE, **options)
+    return report
+
+
+@pytest.fixture(scope="module")
+def jinzhong() -> Any:
+    return _report("jinzhong-2024", figures=False)
+
+
+@pytest.fixture(scope="module")
+def rcbd() -> Any:
+    return _report("replicated-rcbd", figures=False)
+
+
+@pytest.fixture(scope="module")
+def rcbd_zh() -> Any:
+    return _report("replicated-rcbd", lang="zh", figures=False)
+
+
+def _rcbd_trial() -> Any:
+    from yieldtrial.report.files import load_trial
+
+    cfg = TrialConfig.from_file(example_path("replicated-rcbd", "trial.toml"))
+    return load_trial(example_path("replicated-rcbd"), cfg)
+
+
+# ---------------------------------------------------------------- founding example
+
+
+def test_jinzhong_shows_published_and_dry_matter_figures(jinzhong: Any) -> None:
+    """The audit shows 477.36 (percentage-point) next to 482.64 (dry matter) with method names."""
+    md = jinzhong.to_markdown()
+    # 442 x (1 + 0.08) = 477.36 and 442 x 95/87 = 482.64 (domain-standards.md section 0)
+    assert re.search(r"dry-matter \(mass balance\) method \|[^\n]*\| 482\.64 \| 477\.36 \|", md)
+    assert re.search(r"percentage-point shortcut \|[^\n]*\| 477\.36 \| 477\.36 \| \+0\.00 \| yes", md)
+    assert "reproduced by the percentage-point shortcut" in md
+
+
+def test_jinzhong_labels_illustrative_values(jinzhong: Any) -> None:
+    """CK1 and CK2 were not published: the report says so and marks their rows."""
+    md = jinzhong.to_markdown()
+    assert "Illustrative values: CK1, CK2 were not published" in md
+    assert "| 1 | CK1 | 666.7 | 436.00 | 5.0 | 476.09 | 7141.4 | illustrative |" in md
+
+
+def test_jinzhong_makes_no_significance_claim(jinzhong: Any) -> None:
+    """Unreplicated: no ANOVA, no P values, and the conclusions say no claim is possible."""
+    assert not jinzhong.has_section("anova")
+    means = jinzhong.section("means").blocks[0]
+    assert not any("dunnett" in c.key or "letters" in c.key for c in means.columns)
+    md = jinzhong.to_markdown()
+    assert "no difference can be called significant" in md
+    assert "significantly" not in md.replace("not significantly", "")
+
+
+def test_jinzhong_states_replicates_needed(jinzhong: Any) -> None:
+    """Conclusions give the replicates a trial would need, from replicates_needed."""
+    from yieldtrial.stats.power import replicates_needed
+
+    # 8 % CV, 10 % difference, 3 treatments, CRD (the example's design), Dunnett, 80 % power
+    r = replicates_needed(cv_pct=8, difference_pct=10, n_treatments=3, design="crd",
+                          comparison="dunnett")
+    assert jinzhong.results["replicates_needed"]["replicates"] == r
+    assert f"about {r} replicates per treatment" in jinzhong.to_markdown()
+
+
+def test_jinzhong_display_unit_is_kg_mu(jinzhong: Any) -> None:
+    """The description's unit (kg/mu) is used; T = 442 x 95/87 = 482.64 kg/mu."""
+    rows = {r["treatment"]: r for r in jinzhong.section("means").blocks[0].rows}
+    assert rows["T"]["mean"] == pytest.approx(442 * 95 / 87)
+
+
+# ---------------------------------------------------------------- replicated example
+
+
+def test_rcbd_has_full_statistics(rcbd: Any) -> None:
+    """ANOVA, Dunnett against each control, letters, CV and diagnostics are all present."""
+    keys = [s.key for s in rcbd.sections]
+    assert keys[:3] == ["header", "methods", "quality"]
+    assert {"anova", "means", "noninferiority", "conclusions"} <= set(keys)
+    means = rcbd.section("means").blocks[0]
+    labels = [c.label for c in means.columns]
+    assert "Dunnett P vs CK1" in labels and "Dunnett P vs CK2" in labels
+    assert "Letters (0.05)" in labels and "Letters (0.01)" in labels
+    footer = dict(rcbd.section("anova").blocks[0].footer)
+    assert "CV (%)" in footer
+    quality = rcbd.to_markdown().split("## Data quality")[1].split("##")[0]
+    assert "Shapiro-Wilk" in quality and "Levene" in quality
+
+
+def test_json_anova_equals_library(rcbd: Any) -> None:
+    """The JSON ANOVA table is the library's anova() table, unrounded."""
+    from yieldtrial.stats.anova import anova
+
+    trial = _rcbd_trial()
+    expected = anova(trial.yields(), response="yield_kg_ha", treatment="treatment",
+                     block="block", design="rcbd")
+    doc = json.loads(rcbd.to_json())
+    got = pd.DataFrame(doc["results"]["anova"]["table"])
+    np.testing.assert_allclose(got["sum_sq"], expected.table["sum_sq"], rtol=1e-12)
+    assert doc["results"]["anova"]["cv_pct"] == pytest.approx(expected.cv_pct, rel=1e-12)
+    assert trial.anova().cv_pct == pytest.approx(expected.cv_pct, rel=1e-12)
+
+
+def test_json_comparisons_equal_library(rcbd: Any) -> None:
+    """The JSON Dunnett table is compare_to_control()'s, number for number."""
+    from yieldtrial.stats.compare import compare_to_control
+
+    trial = _rcbd_trial()
+    expected = compare_to_control(trial.yields(), response="yield_kg_ha", treatment="treatment",
+                                  block="block", control=["CK1", "CK2"], margin_pct=5)
+    got = pd.DataFrame(json.loads(rcbd.to_json())["results"]["control_comparisons"])
+    for col in ("difference_kg_ha", "p_value_adjusted", "ci_low_kg_ha", "difference_pct"):
+        np.testing.assert_allclose(got[col].astype(float), expected[col].astype(float),
+                                   rtol=1e-6)  # Dunnett p from numerical integration
+
+
+def test_json_means_equal_library(rcbd: Any) -> None:
+    """The JSON LS-means are the design model's LS-means (kg/ha)."""
+    from yieldtrial.stats.model import fit
+
+    trial = _rcbd_trial()
+    mm = fit(trial.yields(), response="yield_kg_ha", treatment="treatment", block="block",
+             design="rcbd").means_model()
+    got = {r["treatment"]: r["mean"] for r in rcbd.results["means"]}
+    for level, value in zip(mm.levels, mm.estimates, strict=True):
+        assert got[level] == pytest.approx(float(value), rel=1e-12)
+
+
+def test_display_means_are_converted_library_means(rcbd_zh: Any) -> None:
+    """Chinese report shows kg/mu = kg/ha / 15 (1 ha = 15 mu)."""
+    table = rcbd_zh.section("means").blocks[0]
+    by_trt = {r["treatment"]: r for r in table.rows}
+    for rec in rcbd_zh.results["means"]:
+        assert by_trt[rec["treatment"]]["mean"] == pytest.approx(rec["mean"] / 15)
+
+
+def test_json_schema_basics(rcbd: Any) -> None:
+    """The JSON has schema_version, provenance, no NaN and every table as raw numbers."""
+    text = rcbd.to_json()
+
+    def refuse(token: str) -> None:
+        raise AssertionError(f"non-standard JSON constant {token}")
+
+    doc = json.loads(text, parse_constant=refuse)
+    assert doc["schema_version"] == SCHEMA_VERSION
+    assert len(doc["metadata"]["input_sha256"]) == 64
+    assert doc["metadata"]["report_date"] == DATE
+    tables = [b for s in doc["sections"] for b in s["blocks"] if b["type"] == "table"]
+    assert {"plots", "anova", "means", "noninferiority"} <= {t["key"] for t in tables}
+
+
+# ---------------------------------------------------------------- Chinese layout
+
+
+def test_chinese_layout_has_rank_pct_over_ck_and_two_level_letters(rcbd_zh: Any) -> None:
+    """zh: 位次, 比CK±%, letters at 0.05 (lowercase) and 0.01 (uppercase), kg/mu."""
+    means = rcbd_zh.section("means").blocks[0]
+    labels = [c.label for c in means.columns]
+    assert labels[0] == "位次"
+    assert "比CK1±%" in labels and "比CK2±%" in labels
+    assert "产量（kg/mu）" in labels
+    letters = [r["letters"] for r in means.rows]
+    upper = [r["letters_upper"] for r in means.rows]
+    assert all(v == v.lower() for v in letters) and all(v == v.upper() for v in upper)
+    assert rcbd_zh.section("anova").title == "方差分析"
+
+
+def test_chinese_report_has_no_untranslated_section_titles(rcbd_zh: Any) -> None:
+    """Every section title of the Chinese report is Chinese."""
+    for section in rcbd_zh.sections:
+        assert re.search(r"[\u4e00-\u9fff]", section.title), section.title
+
+
+def test_every_string_has_both_languages_with_same_placeholders() -> None:
+    """i18n: each key has en and zh with identical {placeholders}."""
+    fmt = string.Formatter()
+    for key, value in STRINGS.items():
+        assert set(value) == {"en", "zh"}, key
+        en = {f for _, f, _, _ in fmt.parse(value["en"]) if f}
+        zh = {f for _, f, _, _ in fmt.parse(value["zh"]) if f}
+        assert en == zh, key
+
+
+# ---------------------------------------------------------------- renderers
+
+
+def test_html_is_self_contained_with_inline_svg() -> None:
+    """HTML: inline CSS and SVG, no external resource, A4 print rule."""
+    html = _report("replicated-rcbd").to_html()
+    assert html.count("<svg") == 3  # means, plot yields, field map of residuals
+    assert "<link" not in html and "<script" not in html and "<img" not in html
+    assert "@page { size: A4" in html
+
+
+def test_html_chinese_figures_keep_text() -> None:
+    """zh HTML figures carry Chinese labels as SVG text."""
+    html = _report("jinzhong-2024", lang="zh").to_html()
+    svg = html[html.index("<svg"):]
+    assert re.search(r"<text[^>]*>产量（kg/mu）</text>", svg)
+
+
+def test_docx_renders_tables_and_figures() -> None:
+    """DOCX: a Word file with the means table and a PNG figure."""
+    import io
+
+    import docx
+
+    data = _report("jinzhong-2024").to_docx()
+    document = docx.Document(io.BytesIO(data))
+    assert len(document.inline_shapes) == 1
+    headers = [t.rows[0].cells[0].text for t in document.tables]
+    assert "Rank" in headers
+
+
+def test_docx_without_python_docx_names_the_extra(monkeypatch: pytest.MonkeyPatch,
+                                                 jinzhong: Any) -> None:
+    """Without python-docx the error names the docx extra."""
+    monkeypatch.setitem(sys.modules, "docx", None)
+    with pytest.raises(MissingExtraError, match=r"yieldtrial\[docx\]"):
+        jinzhong.to_docx()
+
+
+def test_format_from_suffix() -> None:
+    """Suffixes map to formats; an unknown suffix is refused."""
+    assert [format_for_path(p) for p in ("a.html", "a.md", "a.json", "a.docx")] == [
+        "html", "markdown", "json", "docx"]
+    with pytest.raises(DataValidationError, match="suffix"):
+        format_for_path("report.pdf")
+
+
+def test_format_value_kinds() -> None:
+    """Display formatting of p-values, signed numbers and missing values."""
+    assert format_value(0.0004, Column("p", "P", "pvalue")) == "<0.001"
+    assert format_value(0.0421, Column("p", "P", "pvalue")) == "0.042"
+    assert format_value(-4.24, Column("d", "D", "signed_pct", 1)) == "-4.2"
+    assert format_value(None, Column("m", "M")) == "–"
+
+
+# ---------------------------------------------------------------- options
+
+
+def test_margin_adds_noninferiority_section() -> None:
+    """A margin adds the verdict; without one there is no section."""
+    cfg = TrialConfig.from_file(example_path("replicated-rcbd", "trial.toml"))
+    report, _ = report_from_files(example_path("replicated-rcbd"), cfg.override(),
+                                  figures=False, report_date=DATE)
+    assert report.has_section("noninferiority")
+    from yieldtrial.report.files import load_trial
+
+    trial = load_trial(example_path("replicated-rcbd"), cfg)
+    bare = build_report(trial, TrialConfig(), figures=False, report_date=DATE)
+    assert not bare.has_section("noninferiority")
+
+
+def test_unknown_control_is_refused() -> None:
+    """A control that is not a treatment raises DataValidationError."""
+    with pytest.raises(DataValidationError, match="'CK9'"):
+        report_from_files(example_path("replicated-rcbd"),
+                          example_path("replicated-rcbd", "trial.toml"),
+                          overrides={"control": ["CK9"]})
+
+
+def test_efficiency_hook_absent_without_rates(rcbd: Any) -> None:
+    """The optional efficiency section is not built when no fertilizer rate is given."""
+    assert not rcbd.has_section("efficiency")
+
+
+def test_reading_warnings_reach_the_report(jinzhong: Any) -> None:
+    """The implausible 5 % wheat moisture warning is shown under data quality."""
+    assert any("moisture" in w for w in jinzhong.results["warnings"])
