@@ -41,8 +41,12 @@ def test_version_is_a_string():
 
 def test_python_dash_m_runs_cli():
     """``python -m yieldtrial --version`` works."""
-    out = subprocess.run([sys.executable, "-m", "yieldtrial", "--version"], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "yieldtrial", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.startswith("yieldtrial ")
 
 

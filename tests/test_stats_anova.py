@@ -288,3 +288,15 @@ def test_fieldtrial_anova_delegates() -> None:
     ref = anova(trial.yields(), response="yield_kg_ha", treatment="treatment", block="block")
     pd.testing.assert_frame_equal(res.table, ref.table)
     assert res.provenance.design == "rcbd" and res.alpha == 0.10
+
+
+def test_package_attribute_is_the_function() -> None:
+    """yieldtrial.stats.anova is the function even after its submodule was imported."""
+    import yieldtrial.stats
+    from yieldtrial.stats.anova import AnovaResult  # imports the submodule of the same name
+
+    res = yieldtrial.stats.anova(
+        seedrate_frame(), response="yield_kg_ha", treatment="treatment", design="crd"
+    )
+    assert isinstance(res, AnovaResult)
+    assert callable(yieldtrial.stats.diagnostics) and callable(yieldtrial.stats.fit)

@@ -196,3 +196,17 @@ def test_fieldtrial_diagnostics_delegates() -> None:
     with pytest.warns(YieldTrialWarning, match="above 1 %"):
         d = trial.diagnostics(cv_warn_pct=1.0)
     assert d.cv_flag == "warn" and d.df_error == 20
+
+
+def test_diagnostics_invariant_to_huge_constant() -> None:
+    """Adding 1e12 to every yield leaves W, Levene and studentized residuals unchanged."""
+    df = rcbd(10)
+    shifted = df.assign(yield_kg_ha=df["yield_kg_ha"] + 1e12)
+    a = run(df)
+    b = run(shifted)
+    # doubles near 1e12 are 1.2e-4 apart: residuals of ~150 kg/ha move by < 1e-6 relative
+    np.testing.assert_allclose(b.shapiro, a.shapiro, rtol=1e-5)
+    np.testing.assert_allclose(b.levene, a.levene, rtol=1e-5)
+    np.testing.assert_allclose(
+        b.residuals["studentized_residual"], a.residuals["studentized_residual"], rtol=1e-5
+    )

@@ -39,17 +39,25 @@ def oats() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def battery_result():
     """Analyse the battery factorial as a CRD."""
-    return factorial_anova(battery(), response="life_h", factor_a="material",
-                           factor_b="temperature")
+    return factorial_anova(
+        battery(), response="life_h", factor_a="material", factor_b="temperature"
+    )
 
 
-_SOURCES = {"material": "material", "temperature": "temperature",
-            "interaction": "material:temperature", "error": "residual", "total": "total"}
+_SOURCES = {
+    "material": "material",
+    "temperature": "temperature",
+    "interaction": "material:temperature",
+    "error": "residual",
+    "total": "total",
+}
 
 
 @pytest.mark.parametrize(
-    "name", sorted(k for k in _case("montgomery_battery_factorial")["expected"]
-                   if not k.startswith("mean"))
+    "name",
+    sorted(
+        k for k in _case("montgomery_battery_factorial")["expected"] if not k.startswith("mean")
+    ),
 )
 def test_battery_anova_matches_montgomery(battery_result, name: str) -> None:
     """Every ANOVA figure equals Montgomery Table 5.5 (SS 10683.72, 39118.72, 9613.78, ...)."""
@@ -89,7 +97,8 @@ def test_battery_tukey_at_70f_matches_montgomery(battery_result) -> None:
     assert q == pytest.approx(3.50, abs=0.01)  # Montgomery reads 3.50 from his Table VII
     # T = q sqrt(MSE / n) = 3.506 * sqrt(675.21 / 4) = 45.55 (Montgomery: 3.50 -> 45.47)
     assert res.critical_ranges["least_significant_range"].iloc[0] == pytest.approx(
-        q * np.sqrt(675.2130 / 4), rel=1e-6)
+        q * np.sqrt(675.2130 / 4), rel=1e-6
+    )
     assert res.letters == {"3": "a", "2": "a", "1": "b"}
 
 
@@ -99,7 +108,8 @@ def test_simple_effects_partition_main_plus_interaction(battery_result) -> None:
     simple = battery_result.simple_effects
     a_within = simple[simple["effect"] == "material"]
     assert a_within["sum_sq"].sum() == pytest.approx(
-        table.loc["material", "sum_sq"] + table.loc["material:temperature", "sum_sq"], rel=1e-10)
+        table.loc["material", "sum_sq"] + table.loc["material:temperature", "sum_sq"], rel=1e-10
+    )
     # material within 70 F: SS = 4 * sum((mean - 107.583)^2) over 57.25, 119.75, 145.75
     cell = np.array([57.25, 119.75, 145.75])
     row = a_within.set_index("at").loc["70"]
@@ -123,11 +133,15 @@ def test_rcbd_factorial_matches_statsmodels() -> None:
 
     df = oats()
     res = factorial_anova(df, response="yield", factor_a="gen", factor_b="nitro", block="block")
-    ref = sm.stats.anova_lm(smf.ols("Q('yield') ~ C(block) + C(gen) * C(nitro)", df).fit(),
-                            typ=2)
+    ref = sm.stats.anova_lm(smf.ols("Q('yield') ~ C(block) + C(gen) * C(nitro)", df).fit(), typ=2)
     ours = res.table.set_index("source")
-    for name, theirs in {"block": "C(block)", "gen": "C(gen)", "nitro": "C(nitro)",
-                         "gen:nitro": "C(gen):C(nitro)", "residual": "Residual"}.items():
+    for name, theirs in {
+        "block": "C(block)",
+        "gen": "C(gen)",
+        "nitro": "C(nitro)",
+        "gen:nitro": "C(gen):C(nitro)",
+        "residual": "Residual",
+    }.items():
         assert ours.loc[name, "sum_sq"] == pytest.approx(ref.loc[theirs, "sum_sq"], rel=1e-9)
         assert ours.loc[name, "df"] == ref.loc[theirs, "df"]
     assert res.design == "factorial_rcbd"
@@ -143,10 +157,15 @@ def test_missing_plots_match_statsmodels_type2() -> None:
     df.loc[[0, 5, 40], "yield"] = np.nan
     res = factorial_anova(df, response="yield", factor_a="gen", factor_b="nitro", block="block")
     ref = sm.stats.anova_lm(
-        smf.ols("Q('yield') ~ C(block) + C(gen) * C(nitro)", df.dropna()).fit(), typ=2)
+        smf.ols("Q('yield') ~ C(block) + C(gen) * C(nitro)", df.dropna()).fit(), typ=2
+    )
     ours = res.table.set_index("source")
-    for name, theirs in {"gen": "C(gen)", "nitro": "C(nitro)", "gen:nitro": "C(gen):C(nitro)",
-                         "block": "C(block)"}.items():
+    for name, theirs in {
+        "gen": "C(gen)",
+        "nitro": "C(nitro)",
+        "gen:nitro": "C(gen):C(nitro)",
+        "block": "C(block)",
+    }.items():
         assert ours.loc[name, "sum_sq"] == pytest.approx(ref.loc[theirs, "sum_sq"], rel=1e-9)
         assert ours.loc[name, "f"] == pytest.approx(ref.loc[theirs, "F"], rel=1e-9)
     assert res.df_error == 52
@@ -197,18 +216,24 @@ def test_missing_column_is_refused() -> None:
 
 # ----------------------------------------------------------------------------- Latin square
 
+
 def test_latin_square_matches_montgomery() -> None:
     """Latin square (rocket propellant) ANOVA equals Montgomery Table 4.10 (330, 68, 150, 128)."""
     from yieldtrial.stats.anova import anova
 
     case = _case("montgomery_rocket_latin")
     df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
-    res = anova(df, response="y", treatment="formulation", design="latin", row="batch",
-                column="operator")
+    res = anova(
+        df, response="y", treatment="formulation", design="latin", row="batch", column="operator"
+    )
     table = res.table.set_index("source")
     exp = case["expected"]
-    names = {"formulation": "formulation", "batch": "batch", "operator": "operator",
-             "error": "residual"}
+    names = {
+        "formulation": "formulation",
+        "batch": "batch",
+        "operator": "operator",
+        "error": "residual",
+    }
     for key, source in names.items():
         assert table.loc[source, "sum_sq"] == pytest.approx(exp[f"ss_{key}"]["value"], abs=0.005)
         assert table.loc[source, "df"] == exp[f"df_{key}"]["value"]

@@ -305,3 +305,10 @@ def test_fit_wholly_missing_block_is_left_out() -> None:
     assert f.blocks == ("R1", "R2", "R3")
     assert f.df_error == 10  # (6 - 1)(3 - 1), hand
     assert f.missing_cells["block"].tolist() == ["R4"] * 6
+
+
+def test_fit_repr_html_names_formula() -> None:
+    """The notebook representation shows the formula and the LS-means table."""
+    f = fit(seedrate_frame(), response="yield_kg_ha", treatment="treatment", block="block")
+    text = f._repr_html_()
+    assert "yield_kg_ha ~ treatment + block" in text and "lsmean" in text

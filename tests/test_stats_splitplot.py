@@ -35,8 +35,9 @@ def oats() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def oats_result():
     """Analyse the oats split-plot (varieties on whole plots, nitrogen on sub-plots)."""
-    return split_plot_anova(oats(), response="yield", block="block", whole_plot="gen",
-                            sub_plot="nitro")
+    return split_plot_anova(
+        oats(), response="yield", block="block", whole_plot="gen", sub_plot="nitro"
+    )
 
 
 def _row(result, source: str) -> pd.Series:
@@ -46,8 +47,12 @@ def _row(result, source: str) -> pd.Series:
 # ----------------------------------------------------------------------------- published table
 
 _EXPECTED_ROWS = {
-    "block": "block", "gen": "gen", "error_a": "error_a", "nitro": "nitro",
-    "gen_nitro": "gen:nitro", "error_b": "error_b",
+    "block": "block",
+    "gen": "gen",
+    "error_a": "error_a",
+    "nitro": "nitro",
+    "gen_nitro": "gen:nitro",
+    "error_b": "error_b",
 }
 
 
@@ -68,11 +73,23 @@ def test_oats_anova_matches_published_strata(oats_result, name: str) -> None:
 def test_oats_strata_and_error_terms(oats_result) -> None:
     """Variety is tested against error a (block x variety), nitrogen and N x V against error b."""
     table = oats_result.table
-    assert table["stratum"].tolist() == ["block", "whole_plot", "whole_plot", "sub_plot",
-                                         "sub_plot", "sub_plot", "total"]
+    assert table["stratum"].tolist() == [
+        "block",
+        "whole_plot",
+        "whole_plot",
+        "sub_plot",
+        "sub_plot",
+        "sub_plot",
+        "total",
+    ]
     assert dict(zip(table["source"], table["error_term"], strict=True)) == {
-        "block": "", "gen": "error_a", "error_a": "", "nitro": "error_b",
-        "gen:nitro": "error_b", "error_b": "", "total": "",
+        "block": "",
+        "gen": "error_a",
+        "error_a": "",
+        "nitro": "error_b",
+        "gen:nitro": "error_b",
+        "error_b": "",
+        "total": "",
     }
     # F = MS(term) / MS(its error); p from F(df_term, df_error) -- hand derivation
     ms_a, ms_b = _row(oats_result, "error_a")["mean_sq"], _row(oats_result, "error_b")["mean_sq"]
@@ -91,14 +108,22 @@ def test_oats_sums_of_squares_match_statsmodels(oats_result) -> None:
     import statsmodels.formula.api as smf
 
     df = oats().rename(columns={"yield": "y"})
-    ols = smf.ols("y ~ C(block) + C(gen) + C(block):C(gen) + C(nitro) + C(gen):C(nitro)",
-                  data=df).fit()
+    ols = smf.ols(
+        "y ~ C(block) + C(gen) + C(block):C(gen) + C(nitro) + C(gen):C(nitro)", data=df
+    ).fit()
     ref = sm.stats.anova_lm(ols, typ=1)
-    mapping = {"block": "C(block)", "gen": "C(gen)", "error_a": "C(block):C(gen)",
-               "nitro": "C(nitro)", "gen:nitro": "C(gen):C(nitro)", "error_b": "Residual"}
+    mapping = {
+        "block": "C(block)",
+        "gen": "C(gen)",
+        "error_a": "C(block):C(gen)",
+        "nitro": "C(nitro)",
+        "gen:nitro": "C(gen):C(nitro)",
+        "error_b": "Residual",
+    }
     for ours, theirs in mapping.items():
-        assert _row(oats_result, ours)["sum_sq"] == pytest.approx(ref.loc[theirs, "sum_sq"],
-                                                                 rel=1e-10)
+        assert _row(oats_result, ours)["sum_sq"] == pytest.approx(
+            ref.loc[theirs, "sum_sq"], rel=1e-10
+        )
         assert _row(oats_result, ours)["df"] == ref.loc[theirs, "df"]
 
 
@@ -115,8 +140,9 @@ def test_oats_misanalysed_as_rcbd_factorial_overstates_variety(oats_result) -> N
     """Pooling the errors (one residual) tests varieties against the wrong, smaller error."""
     from yieldtrial.stats.factorial import factorial_anova
 
-    wrong = factorial_anova(oats(), response="yield", factor_a="gen", factor_b="nitro",
-                            block="block")
+    wrong = factorial_anova(
+        oats(), response="yield", factor_a="gen", factor_b="nitro", block="block"
+    )
     wrong_f = wrong.table.loc[wrong.table["source"] == "gen", "f"].iloc[0]
     # pooled residual = (6013.31 + 7968.75) / (10 + 45) = 254.22, F = 893.18 / 254.22 = 3.51
     assert wrong_f == pytest.approx(893.1806 / ((6013.3056 + 7968.75) / 55), rel=1e-6)
@@ -124,6 +150,7 @@ def test_oats_misanalysed_as_rcbd_factorial_overstates_variety(oats_result) -> N
 
 
 # ----------------------------------------------------------------------------- SEDs
+
 
 def test_oats_sed_formulas(oats_result) -> None:
     """SEDs follow Gomez & Gomez (1984) Table 5.8 with r=6 blocks, a=3 varieties, b=4 rates."""
@@ -148,7 +175,8 @@ def test_oats_sed_formulas(oats_result) -> None:
     assert sed.loc["whole_plot_within_sub", "df"] == pytest.approx(df_s, rel=1e-8)
     # LSD = t_{0.025, df} * SED
     assert sed.loc["whole_plot", "lsd"] == pytest.approx(
-        stats.t.ppf(0.975, 10) * sed.loc["whole_plot", "sed"], rel=1e-12)
+        stats.t.ppf(0.975, 10) * sed.loc["whole_plot", "sed"], rel=1e-12
+    )
 
 
 def test_oats_seds_match_statsmodels_mixedlm(oats_result) -> None:
@@ -161,8 +189,9 @@ def test_oats_seds_match_statsmodels_mixedlm(oats_result) -> None:
     df["wholeplot"] = df["block"] + ":" + df["gen"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        mixed = smf.mixedlm("y ~ C(block) + C(gen) * C(nitro)", df,
-                            groups=df["wholeplot"]).fit(reml=True)
+        mixed = smf.mixedlm("y ~ C(block) + C(gen) * C(nitro)", df, groups=df["wholeplot"]).fit(
+            reml=True
+        )
     names = mixed.model.exog_names
     exog = pd.DataFrame(mixed.model.exog, columns=names)
     cov = mixed.cov_params().loc[names, names].to_numpy()
@@ -173,14 +202,14 @@ def test_oats_seds_match_statsmodels_mixedlm(oats_result) -> None:
 
     gen, nitro = df["gen"].to_numpy(), df["nitro"].to_numpy()
     ours = oats_result.sed.set_index("comparison")["sed"]
-    assert sed(gen == "GoldenRain", gen == "Victory") == pytest.approx(ours["whole_plot"],
-                                                                       rel=1e-3)
+    assert sed(gen == "GoldenRain", gen == "Victory") == pytest.approx(ours["whole_plot"], rel=1e-3)
     assert sed(nitro == "0", nitro == "0.6") == pytest.approx(ours["sub_plot"], rel=1e-3)
     assert sed((gen == "Victory") & (nitro == "0"), (gen == "Victory") & (nitro == "0.4")) == (
-        pytest.approx(ours["sub_plot_within_whole"], rel=1e-3))
-    assert sed((gen == "Victory") & (nitro == "0.2"),
-               (gen == "Marvellous") & (nitro == "0.2")) == pytest.approx(
-        ours["whole_plot_within_sub"], rel=1e-3)
+        pytest.approx(ours["sub_plot_within_whole"], rel=1e-3)
+    )
+    assert sed(
+        (gen == "Victory") & (nitro == "0.2"), (gen == "Marvellous") & (nitro == "0.2")
+    ) == pytest.approx(ours["whole_plot_within_sub"], rel=1e-3)
 
 
 def test_satterthwaite_df_single_term_is_its_df() -> None:
@@ -189,6 +218,7 @@ def test_satterthwaite_df_single_term_is_its_df() -> None:
 
 
 # ----------------------------------------------------------------------------- MeansModels
+
 
 @pytest.mark.parametrize("kind", SPLIT_PLOT_COMPARISONS)
 def test_means_model_reproduces_sed(oats_result, kind: str) -> None:
@@ -253,10 +283,12 @@ def test_means_table_margins(oats_result) -> None:
 
 def test_cv_per_error(oats_result) -> None:
     """CV(a) = 100 sqrt(Ea) / mean, CV(b) = 100 sqrt(Eb) / mean (Gomez & Gomez sec. 3.4.2)."""
-    assert oats_result.cv_pct["error_a"] == pytest.approx(100 * np.sqrt(601.330556) / 103.972222,
-                                                          rel=1e-6)
-    assert oats_result.cv_pct["error_b"] == pytest.approx(100 * np.sqrt(177.083333) / 103.972222,
-                                                          rel=1e-6)
+    assert oats_result.cv_pct["error_a"] == pytest.approx(
+        100 * np.sqrt(601.330556) / 103.972222, rel=1e-6
+    )
+    assert oats_result.cv_pct["error_b"] == pytest.approx(
+        100 * np.sqrt(177.083333) / 103.972222, rel=1e-6
+    )
 
 
 def test_provenance_names_both_errors(oats_result) -> None:
@@ -269,6 +301,7 @@ def test_provenance_names_both_errors(oats_result) -> None:
 
 
 # ----------------------------------------------------------------------------- validation
+
 
 def test_missing_plot_is_reported_with_its_cell() -> None:
     """A blank sub-plot is refused, naming block, variety and nitrogen level."""
@@ -288,8 +321,9 @@ def test_duplicate_plot_is_refused() -> None:
 def test_unknown_column_is_refused() -> None:
     """A wrong column name lists the available columns."""
     with pytest.raises(DataValidationError, match="column\\(s\\) not found.*variety"):
-        split_plot_anova(oats(), response="yield", block="block", whole_plot="variety",
-                         sub_plot="nitro")
+        split_plot_anova(
+            oats(), response="yield", block="block", whole_plot="variety", sub_plot="nitro"
+        )
 
 
 def test_non_numeric_response_is_refused() -> None:
@@ -303,17 +337,20 @@ def test_non_numeric_response_is_refused() -> None:
 def test_bad_alpha_is_refused() -> None:
     """Refuse alpha outside (0, 1)."""
     with pytest.raises(DataValidationError, match="alpha"):
-        split_plot_anova(oats(), response="yield", block="block", whole_plot="gen",
-                         sub_plot="nitro", alpha=5)
+        split_plot_anova(
+            oats(), response="yield", block="block", whole_plot="gen", sub_plot="nitro", alpha=5
+        )
 
 
 # ----------------------------------------------------------------------------- strip plot
 
+
 @pytest.fixture(scope="module")
 def strip_result():
     """Analyse the oats data as if varieties and nitrogen were laid out in strips."""
-    return strip_plot_anova(oats(), response="yield", block="block", horizontal="gen",
-                            vertical="nitro")
+    return strip_plot_anova(
+        oats(), response="yield", block="block", horizontal="gen", vertical="nitro"
+    )
 
 
 def test_strip_plot_sums_of_squares_match_statsmodels(strip_result) -> None:
@@ -322,21 +359,32 @@ def test_strip_plot_sums_of_squares_match_statsmodels(strip_result) -> None:
     import statsmodels.formula.api as smf
 
     df = oats().rename(columns={"yield": "y"})
-    ols = smf.ols("y ~ C(block) + C(gen) + C(block):C(gen) + C(nitro) + C(block):C(nitro)"
-                  " + C(gen):C(nitro)", data=df).fit()
+    ols = smf.ols(
+        "y ~ C(block) + C(gen) + C(block):C(gen) + C(nitro) + C(block):C(nitro) + C(gen):C(nitro)",
+        data=df,
+    ).fit()
     ref = sm.stats.anova_lm(ols, typ=1)
-    mapping = {"block": "C(block)", "gen": "C(gen)", "error_a": "C(block):C(gen)",
-               "nitro": "C(nitro)", "error_b": "C(block):C(nitro)",
-               "gen:nitro": "C(gen):C(nitro)", "error_c": "Residual"}
+    mapping = {
+        "block": "C(block)",
+        "gen": "C(gen)",
+        "error_a": "C(block):C(gen)",
+        "nitro": "C(nitro)",
+        "error_b": "C(block):C(nitro)",
+        "gen:nitro": "C(gen):C(nitro)",
+        "error_c": "Residual",
+    }
     for ours, theirs in mapping.items():
-        assert _row(strip_result, ours)["sum_sq"] == pytest.approx(ref.loc[theirs, "sum_sq"],
-                                                                  rel=1e-10)
+        assert _row(strip_result, ours)["sum_sq"] == pytest.approx(
+            ref.loc[theirs, "sum_sq"], rel=1e-10
+        )
         assert _row(strip_result, ours)["df"] == ref.loc[theirs, "df"]
     ms = {e: _row(strip_result, e)["mean_sq"] for e in ("error_a", "error_b", "error_c")}
     assert _row(strip_result, "nitro")["f"] == pytest.approx(
-        _row(strip_result, "nitro")["mean_sq"] / ms["error_b"], rel=1e-12)
+        _row(strip_result, "nitro")["mean_sq"] / ms["error_b"], rel=1e-12
+    )
     assert _row(strip_result, "gen:nitro")["f"] == pytest.approx(
-        _row(strip_result, "gen:nitro")["mean_sq"] / ms["error_c"], rel=1e-12)
+        _row(strip_result, "gen:nitro")["mean_sq"] / ms["error_c"], rel=1e-12
+    )
 
 
 @pytest.mark.parametrize("kind", STRIP_PLOT_COMPARISONS)
@@ -356,3 +404,42 @@ def test_strip_plot_means_model_reproduces_sed(strip_result, kind: str) -> None:
         "horizontal_within_vertical": 2 * (3 * ec + ea) / 24,  # 2 ((b-1) Ec + Ea) / (r b)
     }[kind]
     assert row["sed"] ** 2 == pytest.approx(expected, rel=1e-12)
+
+
+GOMEZ_STRIP = Path(__file__).parent / "data" / "reference" / "gomez_stripplot_rice.json"
+
+
+def _gomez_case() -> dict:
+    return json.loads(GOMEZ_STRIP.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def gomez_strip():
+    """Analyse Gomez & Gomez's rice strip-plot (Table 3.11: 6 varieties x 3 N rates, 3 reps)."""
+    case = _gomez_case()
+    df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+    return strip_plot_anova(df, response="yield", block="rep", horizontal="gen", vertical="nitro")
+
+
+_GOMEZ_ROWS = {
+    "rep": "rep",
+    "gen": "gen",
+    "error_a": "error_a",
+    "nitro": "nitro",
+    "error_b": "error_b",
+    "gen_nitro": "gen:nitro",
+    "error_c": "error_c",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_gomez_case()["expected"]))
+def test_gomez_strip_plot_matches_table_3_15(gomez_strip, name: str) -> None:
+    """Every figure of the strip-plot ANOVA equals Gomez & Gomez (1984) Table 3.15."""
+    # expected values: tests/data/reference/gomez_stripplot_rice.json (Table 3.15: variety
+    # 5 df SS 57,100,201 F 7.65; error a 10 df 14,922,619; nitrogen 2 df 50,676,061 F 34.07;
+    # error b 4 df 2,974,908; V x N 10 df 23,877,979 F 5.80; error c 20 df 8,232,917)
+    spec = _gomez_case()["expected"][name]
+    stat, source = name.split("_", 1)
+    row = _row(gomez_strip, _GOMEZ_ROWS[source])
+    column = {"df": "df", "ss": "sum_sq", "f": "f"}[stat]
+    assert row[column] == pytest.approx(spec["value"], abs=spec["abs_tol"])

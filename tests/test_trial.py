@@ -297,3 +297,11 @@ def test_load_example_jinzhong():
     t_row = table.set_index("treatment").loc["T"]
     assert t_row["yield_kg_mu"] == pytest.approx(442 * 95 / 87)  # 482.64 (domain-standards §0)
     assert not trial.is_replicated
+
+
+def test_numeric_treatment_codes_and_control():
+    """Treatment codes 1, 2 are text labels; control=1 matches '1'."""
+    frame = rcbd_plots().assign(treatment=[2, 1, 1, 2])
+    trial = FieldTrial.from_dataframe(frame, crop="wheat", control=1)
+    assert trial.control == ("1",)
+    assert trial.treatment_order == ("1", "2")

@@ -20,6 +20,11 @@ dry-matter formula so that standardizing it gives y exactly:
     fresh_mass_kg = y * harvested_area_m2 / 666.67 * (100 - 13) / (100 - moisture_pct)
                     / (1 - impurity_pct / 100)
 
+The seed was picked from a scan of seeds 20240601-20240699 so that the example
+shows each kind of result (a significant and a non-significant Dunnett
+comparison, a non-inferiority verdict, normal-looking residuals); nothing
+should be read into the numbers.
+
 Run ``python examples/replicated-rcbd/generate.py`` to rewrite
 ``src/yieldtrial/datasets/replicated-rcbd/plots.csv``; the test suite checks
 that the shipped file equals this script's output.
@@ -33,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-SEED = 20240612
+SEED = 20240605
 TREATMENTS = {"CK1": 470.0, "CK2": 452.0, "T": 476.0}
 BLOCKS = 4
 AREA_M2 = 20.0
@@ -48,11 +53,9 @@ def generate(seed: int = SEED) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     block_effect = rng.normal(0.0, 12.0, size=BLOCKS)
     rows = []
-    plot_no = 100
     for b in range(BLOCKS):
         order = rng.permutation(list(TREATMENTS))  # randomization within the block
         for col, trt in enumerate(order, start=1):
-            plot_no += 1
             y = TREATMENTS[str(trt)] + block_effect[b] + rng.normal(0.0, 16.0)
             moisture = round(float(rng.uniform(11.5, 15.5)), 1)
             impurity = round(float(rng.uniform(0.5, 2.0)), 1)

@@ -53,6 +53,11 @@ _LAZY: dict[str, str] = {
     # io and the object layer
     "read_plots": "yieldtrial.io",
     "FieldTrial": "yieldtrial.trial",
+    # trial description and reports
+    "TrialConfig": "yieldtrial.config",
+    "load_config": "yieldtrial.config",
+    "build_report": "yieldtrial.report.build",
+    "report_from_files": "yieldtrial.report.files",
     # statistics (heavy: imported only when used)
     "replicates_needed": "yieldtrial.stats.power",
     "detectable_difference_pct": "yieldtrial.stats.power",
@@ -75,6 +80,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from yieldtrial.config import TrialConfig, load_config
     from yieldtrial.design import plan_trial
     from yieldtrial.economics import economics_table
     from yieldtrial.efficiency import efficiency_table
@@ -90,6 +96,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.network import analyze_many
     from yieldtrial.nutrients import parse_grade, treatment_nutrient_rates
     from yieldtrial.protocols import canonical_crop, moisture_standard, standard_moisture_pct
+    from yieldtrial.report.build import build_report
+    from yieldtrial.report.files import report_from_files
     from yieldtrial.stats.power import detectable_difference_pct, replicates_needed
     from yieldtrial.trial import FieldTrial
     from yieldtrial.units import convert_area, convert_mass, convert_yield

@@ -12,7 +12,9 @@ from yieldtrial.errors import DataValidationError
 __all__ = ["atomic_write_bytes", "atomic_write_text", "check_not_input"]
 
 
-def check_not_input(output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]) -> None:
+def check_not_input(
+    output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]
+) -> None:
     """Refuse an output path that is one of the input files.
 
     Parameters

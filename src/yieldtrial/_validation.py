@@ -23,6 +23,7 @@ from yieldtrial.errors import DataValidationError, YieldTrialWarning
 __all__ = [
     "MAX_LISTED",
     "Problems",
+    "as_labels",
     "check_control",
     "duplicate_id_problem",
     "fraction_problem",
@@ -271,6 +272,37 @@ def duplicate_id_problem(data: pd.DataFrame, keys: Sequence[str]) -> str | None:
     )
 
 
+def _label_text(value: Any) -> str:
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def as_labels(value: Any) -> tuple[str, ...]:
+    """Return one label or a sequence of labels as a tuple of text labels.
+
+    Parameters
+    ----------
+    value : str, number, sequence or None
+        ``"CK"``, ``1``, ``["CK1", "CK2"]`` or None.
+
+    Returns
+    -------
+    tuple of str
+        Labels as :func:`yieldtrial.read_plots` writes them (``1.0`` -> ``"1"``).
+
+    Examples
+    --------
+    >>> as_labels("CK"), as_labels(1.0), as_labels(["CK1", 2]), as_labels(None)
+    (('CK',), ('1',), ('CK1', '2'), ())
+    """
+    if value is None:
+        return ()
+    if isinstance(value, str | int | float | np.integer | np.floating):
+        return (_label_text(value),)
+    return tuple(_label_text(v) for v in value)
+
+
 def check_control(
     control: str | Sequence[str] | None, treatments: Sequence[str]
 ) -> tuple[str, ...]:
@@ -303,9 +335,9 @@ def check_control(
     yieldtrial.errors.DataValidationError: control 'ck' is not a treatment of this trial; \
 treatments present: 'CK', 'T1'. Labels are case-sensitive: pass control= one of them
     """
-    if control is None:
+    labels = as_labels(control)
+    if not labels:
         return ()
-    labels = (control,) if isinstance(control, str) else tuple(str(c) for c in control)
     present = [str(t) for t in treatments]
     for label in labels:
         if label not in present:

@@ -90,8 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"yieldtrial: error: {_one_line(str(exc))}", file=sys.stderr)
         return 1
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        print(f"yieldtrial: error: cannot read or write {exc.filename!r}: {exc.strerror}",
-              file=sys.stderr)
+        print(
+            f"yieldtrial: error: cannot read or write {exc.filename!r}: {exc.strerror}",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -993,8 +993,8 @@ def report_table(trial: Any, config: Any, *, unit: str = "kg/ha", lang: str = "e
     lang : {"en", "zh"}
         Language of the column labels (``attrs["column_labels"]``) and notes.
     means : DataFrame, optional
-        The report's means table (``treatment``, ``mean`` in ``unit``); when
-        omitted the LS-means are computed from the trial.
+        The report's means table; accepted for the hook's signature but not used:
+        the LS-means are recomputed in kg/ha from the trial (same design model).
     nutrient : str, default "N"
         Nutrient.
 
@@ -1009,28 +1009,33 @@ def report_table(trial: Any, config: Any, *, unit: str = "kg/ha", lang: str = "e
         computed without a zero-N plot).  None when the description has no
         usable fertilizer information.
     """
-    from yieldtrial.units import convert_yield, yield_unit
+    from yieldtrial.units import yield_unit
 
     fert = fertilizer_from_config(config) if config is not None else {}
     if not fert:
         return None
     controls = tuple(getattr(trial, "control", None) or ())
     reference = str(controls[0]) if controls else None
-    if means is not None and {"treatment", "mean"} <= set(means.columns):
-        kg_ha = np.asarray(convert_yield(means["mean"].to_numpy(dtype=float), yield_unit(unit),
-                                         "kg/ha", crop=getattr(trial, "crop", None)), dtype=float)
-        yields = {str(t): float(v) for t, v in zip(means["treatment"], kg_ha, strict=True)}
-        ci: dict[str, tuple[float, float]] = {}
-        if reference is not None and bool(getattr(trial, "is_replicated", False)):
-            _, ci, _ = trial_yields_kg_ha(trial, reference=reference)
-    else:
-        yields, ci, _ = trial_yields_kg_ha(trial, reference=reference)
+    # the report's means table is in its response unit, which the hook does not state;
+    # recompute the LS-means in kg/ha from the trial instead (same model, same numbers)
+    yields, ci, _ = trial_yields_kg_ha(trial, reference=reference)
     yields = {t: y for t, y in yields.items() if t in fert}
     if not yields:
         return None
-    long = efficiency_table(yields, fert, nutrient=nutrient, reference=reference,
-                            yield_difference_ci=ci or None)
-    rates = treatment_nutrient_rates({t: fert[t] for t in yields})
+    try:
+        long = efficiency_table(yields, fert, nutrient=nutrient, reference=reference,
+                                yield_difference_ci=ci or None)
+        rates = treatment_nutrient_rates({t: fert[t] for t in yields})
+    except DataValidationError as exc:
+        # an incomplete description must not break the report: say what is missing
+        key = "zh" if lang == "zh" else "en"
+        out = pd.DataFrame({"treatment": list(yields),
+                            "fertilizer": [", ".join(str(p.get("product", "?")) for p in fert[t])
+                                           for t in yields]})
+        out.attrs["column_labels"] = {"treatment": _REPORT_LABELS["treatment"][key],
+                                      "fertilizer": _REPORT_LABELS["fertilizer"][key]}
+        out.attrs["notes"] = [f"Fertilizer efficiency not computed: {exc}"]
+        return out
     per_area = 1.0 / KG_HA_PER_KG_MU if yield_unit(unit) == "kg/mu" else 1.0
     area = "kg/mu" if per_area != 1.0 else "kg/ha"
     fertilized = list(dict.fromkeys(long["treatment"]))

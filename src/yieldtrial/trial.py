@@ -42,6 +42,7 @@ from yieldtrial.io import has_harvest_columns, input_yield_column, read_plots
 from yieldtrial.units import convert_yield, unit_from_yield_column, yield_column, yield_unit
 
 if TYPE_CHECKING:  # pragma: no cover
+    from yieldtrial.report.model import Report
     from yieldtrial.stats.anova import AnovaResult
     from yieldtrial.stats.diagnostics import Diagnostics
 
@@ -156,7 +157,7 @@ class FieldTrial:
             check_range("standard_moisture_pct", standard, low=0, high=100)
         method = check_option("moisture_method", self.moisture_method, METHODS)
         present = [str(t) for t in pd.unique(plots["treatment"])]
-        control = _validation.check_control(None if self.control == () else self.control, present)
+        control = _validation.check_control(_validation.as_labels(self.control), present)
         order = self._order(present, control)
         design = self._design(plots)
         unit = yield_unit(self.unit)
@@ -179,7 +180,7 @@ class FieldTrial:
 
     def _order(self, present: list[str], control: tuple[str, ...]) -> tuple[str, ...]:
         if self.treatment_order:
-            order = tuple(str(t) for t in self.treatment_order)
+            order = _validation.as_labels(self.treatment_order)
             if sorted(order) != sorted(present):
                 raise DataValidationError(
                     f"treatment_order must list each treatment exactly once; got {order!r}, "
@@ -315,15 +316,13 @@ class FieldTrial:
         metadata: Mapping[str, Any] | None,
         **settings: Any,
     ) -> FieldTrial:
-        controls: tuple[str, ...] = (
-            () if control is None else (control,) if isinstance(control, str) else tuple(control)
-        )
+        controls = _validation.as_labels(control)
         token = _TRUSTED.set(True)
         try:
             return cls(
                 plots,
                 control=controls,
-                treatment_order=tuple(treatment_order or ()),
+                treatment_order=_validation.as_labels(treatment_order),
                 metadata=_frozen_mapping(metadata),
                 **settings,
             )
@@ -349,13 +348,7 @@ class FieldTrial:
             changes["standard_moisture_pct"] = None
         if "control" in changes:
             control = changes["control"]
-            changes["control"] = (
-                ()
-                if control is None
-                else (control,)
-                if isinstance(control, str)
-                else tuple(control)
-            )
+            changes["control"] = _validation.as_labels(control)
             if "treatment_order" not in changes:
                 changes["treatment_order"] = ()
         trusted = "plots" not in changes
@@ -651,3 +644,27 @@ class FieldTrial:
 
         return trial_economics(self, fertilizer, grain_price_per_kg=grain_price_per_kg,
                                currency=currency, **kwargs)
+
+    def report(self, config: Any = None, **kwargs: Any) -> Report:
+        """Build the yield-test report of this trial.
+
+        Delegates to :func:`yieldtrial.report.build.build_report`; render the
+        result with ``to_html()``, ``to_markdown()``, ``to_json()``, ``to_docx()``
+        or ``write(path)``.
+
+        Parameters
+        ----------
+        config : TrialConfig, optional
+            Trial description (title, site, treatments, margin, panel, ...).
+        **kwargs
+            ``lang``, ``unit``, ``margin_pct``, ``alpha``, ``letters``, ``title``,
+            ``report_date``, ``figures``; see :func:`~yieldtrial.report.build.build_report`.
+
+        Returns
+        -------
+        Report
+            The report model.
+        """
+        from yieldtrial.report.build import build_report
+
+        return build_report(self, config, **kwargs)

@@ -402,7 +402,8 @@ def efficiency_section(ctx: _Context) -> Section | None:
     if table is None or len(table) == 0:
         return None
     ctx.results["efficiency"] = records(table)
-    columns = [Column(str(c), str(c), "text" if table[c].dtype == object or
+    labels = dict(table.attrs.get("column_labels", {}))  # display labels from report_table
+    columns = [Column(str(c), str(labels.get(str(c), c)), "text" if table[c].dtype == object or
                       str(table[c].dtype) == "str" else "number", 2) for c in table.columns]
     notes = list(table.attrs.get("notes", [])) if hasattr(table, "attrs") else []
     return Section("efficiency", t("section.efficiency", ctx.s.lang),

@@ -27,6 +27,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -148,6 +149,7 @@ def _gauss_legendre_nodes(lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return nodes, weights
 
 
+@lru_cache(maxsize=64)
 def _chi_nodes(df: float) -> tuple[np.ndarray, np.ndarray]:
     """Composite Gauss-Legendre nodes/weights (pdf included) for s = sqrt(chi2_df / df).
 

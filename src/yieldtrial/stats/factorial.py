@@ -114,12 +114,16 @@ class FactorialAnova:
         """One-line guidance on which means to compare."""
         row = self.table.loc[self.table["source"] == self.interaction].iloc[0]
         if self.interaction_significant:
-            return (f"{self.interaction} interaction significant (F = {row['f']:.2f}, "
-                    f"p = {row['p_value']:.3g} < {self.alpha:g}): compare {self.factor_a} "
-                    f"within each {self.factor_b} level and vice versa (simple effects), not "
-                    "main-effect means.")
-        return (f"{self.interaction} interaction not significant (p = {row['p_value']:.3g}): "
-                "main-effect means summarize each factor.")
+            return (
+                f"{self.interaction} interaction significant (F = {row['f']:.2f}, "
+                f"p = {row['p_value']:.3g} < {self.alpha:g}): compare {self.factor_a} "
+                f"within each {self.factor_b} level and vice versa (simple effects), not "
+                "main-effect means."
+            )
+        return (
+            f"{self.interaction} interaction not significant (p = {row['p_value']:.3g}): "
+            "main-effect means summarize each factor."
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """Return the ANOVA table, provenance in ``attrs["provenance"]``."""
@@ -131,8 +135,11 @@ class FactorialAnova:
         """Two-way table of LS-means with marginal LS-means (``mean`` row and column)."""
         a_levels, b_levels = self.levels[self.factor_a], self.levels[self.factor_b]
         cells = self._models[self.interaction][0].reshape(len(a_levels), len(b_levels))
-        table = pd.DataFrame(cells, index=pd.Index(a_levels, name=self.factor_a),
-                             columns=pd.Index(b_levels, name=self.factor_b))
+        table = pd.DataFrame(
+            cells,
+            index=pd.Index(a_levels, name=self.factor_a),
+            columns=pd.Index(b_levels, name=self.factor_b),
+        )
         table["mean"] = self._models[self.factor_a][0]
         table.loc["mean"] = [*self._models[self.factor_b][0], float(cells.mean())]
         table.attrs["provenance"] = self.provenance.to_dict()
@@ -204,13 +211,14 @@ class FactorialAnova:
         )
 
     def _repr_html_(self) -> str:
-        return (f"<p><b>Factorial ANOVA</b> ({self.provenance.model})</p>"
-                + self.table.to_html(index=False) + f"<p>{self.note}</p>")
+        return (
+            f"<p><b>Factorial ANOVA</b> ({self.provenance.model})</p>"
+            + self.table.to_html(index=False)
+            + f"<p>{self.note}</p>"
+        )
 
 
-def _grid_rows(
-    n_levels: dict[str, int], terms: list[Term], fixed: dict[str, int]
-) -> np.ndarray:
+def _grid_rows(n_levels: dict[str, int], terms: list[Term], fixed: dict[str, int]) -> np.ndarray:
     """Mean model-matrix row over the reference grid with some factors fixed."""
     from yieldtrial.stats.model import model_matrix
 
@@ -302,8 +310,7 @@ def factorial_anova(
         raise DataValidationError(
             f"response, factors and block must be different columns; got {used_cols}"
         )
-    y_all = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float,
-                                                                     na_value=np.nan)
+    y_all = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = np.isnan(y_all) & ~data[response].isna().to_numpy()
     if bad.any():
         row = data.index[np.flatnonzero(bad)[0]]
@@ -329,8 +336,10 @@ def factorial_anova(
     cell_n = np.zeros((len(a_levels), len(b_levels)), dtype=int)
     np.add.at(cell_n, (codes[factor_a], codes[factor_b]), 1)
     if (cell_n == 0).any():
-        empty = [f"{factor_a}={a_levels[i]}, {factor_b}={b_levels[j]}"
-                 for i, j in np.argwhere(cell_n == 0)]
+        empty = [
+            f"{factor_a}={a_levels[i]}, {factor_b}={b_levels[j]}"
+            for i, j in np.argwhere(cell_n == 0)
+        ]
         raise DataValidationError(
             f"combination(s) without any observed plot: {'; '.join(empty)}. The interaction "
             "cannot be estimated; every combination needs at least one observed plot."
@@ -366,9 +375,15 @@ def factorial_anova(
         ss = float(diff @ diff)
         ms = ss / df if df > 0 else float("nan")
         f = ms / mse if mse > 0 else float("nan")
-        return dict(source=source, df=df, sum_sq=ss, mean_sq=ms, f=f,
-                    p_value=float(stats.f.sf(f, df, df_error)) if np.isfinite(f) else np.nan,
-                    error_term="residual")
+        return dict(
+            source=source,
+            df=df,
+            sum_sq=ss,
+            mean_sq=ms,
+            f=f,
+            p_value=float(stats.f.sf(f, df, df_error)) if np.isfinite(f) else np.nan,
+            error_term="residual",
+        )
 
     rows = []
     if block is not None:
@@ -376,67 +391,128 @@ def factorial_anova(
     rows.append(term_row(factor_a, fit([*blk, term_b]), additive))
     rows.append(term_row(factor_b, fit([*blk, term_a]), additive))
     rows.append(term_row(f"{factor_a}:{factor_b}", additive, full))
-    rows.append(dict(source="residual", df=df_error, sum_sq=full.rss, mean_sq=mse, f=np.nan,
-                     p_value=np.nan, error_term=""))
-    rows.append(dict(source="total", df=int(y.size - 1), sum_sq=float(yc @ yc), mean_sq=np.nan,
-                     f=np.nan, p_value=np.nan, error_term=""))
-    table = pd.DataFrame(rows, columns=["source", "df", "sum_sq", "mean_sq", "f", "p_value",
-                                        "error_term"])
+    rows.append(
+        dict(
+            source="residual",
+            df=df_error,
+            sum_sq=full.rss,
+            mean_sq=mse,
+            f=np.nan,
+            p_value=np.nan,
+            error_term="",
+        )
+    )
+    rows.append(
+        dict(
+            source="total",
+            df=int(y.size - 1),
+            sum_sq=float(yc @ yc),
+            mean_sq=np.nan,
+            f=np.nan,
+            p_value=np.nan,
+            error_term="",
+        )
+    )
+    table = pd.DataFrame(
+        rows, columns=["source", "df", "sum_sq", "mean_sq", "f", "p_value", "error_term"]
+    )
 
     # LS-means: marginal (reference grid, blocks weighted equally) and per combination
     pinv = full.xtx_pinv()
     l_a = reference_grid_means(factor_a, n_levels, full_terms)
     l_b = reference_grid_means(factor_b, n_levels, full_terms)
-    l_ab = np.vstack([_grid_rows(n_levels, full_terms, {factor_a: i, factor_b: j})
-                      for i, j in product(range(len(a_levels)), range(len(b_levels)))])
+    l_ab = np.vstack(
+        [
+            _grid_rows(n_levels, full_terms, {factor_a: i, factor_b: j})
+            for i, j in product(range(len(a_levels)), range(len(b_levels)))
+        ]
+    )
     models: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     n_a = cell_n.sum(axis=1)
     n_b = cell_n.sum(axis=0)
-    for name, lmat, n in ((factor_a, l_a, n_a), (factor_b, l_b, n_b),
-                          (f"{factor_a}:{factor_b}", l_ab, cell_n.reshape(-1))):
+    for name, lmat, n in (
+        (factor_a, l_a, n_a),
+        (factor_b, l_b, n_b),
+        (f"{factor_a}:{factor_b}", l_ab, cell_n.reshape(-1)),
+    ):
         if not full.estimable(lmat).all():
             raise DataValidationError(
                 f"the LS-means of {name!r} are not estimable (disconnected design); check "
                 "the block labels"
             )
-        models[name] = (lmat @ full.coef + centre, mse * (lmat @ pinv @ lmat.T),
-                        np.asarray(n, dtype=int))
+        models[name] = (
+            lmat @ full.coef + centre,
+            mse * (lmat @ pinv @ lmat.T),
+            np.asarray(n, dtype=int),
+        )
 
     # simple effects: each factor within each level of the other (Wald F on cell means)
-    simple = []
+    simple: list[dict[str, Any]] = []
     a, b = len(a_levels), len(b_levels)
     cells = l_ab.reshape(a, b, -1)
-    for effect, within, within_levels in ((factor_a, factor_b, b_levels),
-                                          (factor_b, factor_a, a_levels)):
+    for effect, within, within_levels in (
+        (factor_a, factor_b, b_levels),
+        (factor_b, factor_a, a_levels),
+    ):
         for pos, level in enumerate(within_levels):
             group = cells[:, pos, :] if effect == factor_a else cells[pos, :, :]
             contrasts = group[1:] - group[0]
-            q, ss, f, p = _wald(contrasts, full.coef, pinv, mse, df_error)
-            simple.append(dict(effect=effect, within=within, at=level, df=q, sum_sq=ss,
-                               mean_sq=ss / q, f=f, p_value=p, error_term="residual"))
+            q, ss, f_value, p_value = _wald(contrasts, full.coef, pinv, mse, df_error)
+            simple.append(
+                dict(
+                    effect=effect,
+                    within=within,
+                    at=level,
+                    df=q,
+                    sum_sq=ss,
+                    mean_sq=ss / q,
+                    f=f_value,
+                    p_value=p_value,
+                    error_term="residual",
+                )
+            )
     simple_effects = pd.DataFrame(simple)
 
     c_est, c_cov, c_n = models[f"{factor_a}:{factor_b}"]
-    means = pd.DataFrame({
-        factor_a: np.repeat(a_levels, b),
-        factor_b: np.tile(b_levels, a),
-        "mean": c_est,
-        "se": np.sqrt(np.clip(np.diag(c_cov), 0, None)),
-        "n": c_n,
-    })
+    means = pd.DataFrame(
+        {
+            factor_a: np.repeat(a_levels, b),
+            factor_b: np.tile(b_levels, a),
+            "mean": c_est,
+            "se": np.sqrt(np.clip(np.diag(c_cov), 0, None)),
+            "n": c_n,
+        }
+    )
     design = "factorial_rcbd" if block is not None else "factorial_crd"
     formula = f"{response} ~ {factor_a} * {factor_b}" + (f" + {block}" if block else "")
-    prov = Provenance(design=design, model=formula, error_term="residual",
-                      df_error=float(df_error), test="F", alpha=float(alpha),
-                      sum_of_squares="type II")
+    prov = Provenance(
+        design=design,
+        model=formula,
+        error_term="residual",
+        df_error=float(df_error),
+        test="F",
+        alpha=float(alpha),
+        sum_of_squares="type II",
+    )
     for frame in (table, simple_effects, means):
         frame.attrs["provenance"] = prov.to_dict()
     p_ab = float(table.loc[table["source"] == f"{factor_a}:{factor_b}", "p_value"].iloc[0])
     return FactorialAnova(
-        design=design, response=response, factor_a=factor_a, factor_b=factor_b, block=block,
-        levels={f: labels[f] for f in factors}, table=table, simple_effects=simple_effects,
-        means=means, grand_mean=centre,
+        design=design,
+        response=response,
+        factor_a=factor_a,
+        factor_b=factor_b,
+        block=block,
+        levels={f: labels[f] for f in factors},
+        table=table,
+        simple_effects=simple_effects,
+        means=means,
+        grand_mean=centre,
         cv_pct=100.0 * float(np.sqrt(mse)) / centre if centre != 0 else float("nan"),
-        mse=float(mse), df_error=df_error, alpha=float(alpha),
-        interaction_significant=bool(p_ab < alpha), provenance=prov, _models=models,
+        mse=float(mse),
+        df_error=df_error,
+        alpha=float(alpha),
+        interaction_significant=bool(p_ab < alpha),
+        provenance=prov,
+        _models=models,
     )

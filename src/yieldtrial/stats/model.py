@@ -472,6 +472,16 @@ class DesignFit:
             }
         )
 
+    def _repr_html_(self) -> str:
+        import html
+
+        table = self.to_frame().to_html(index=False, float_format=lambda v: f"{v:.6g}")
+        return (
+            f"<p><b>Design model</b> {html.escape(self.formula)} ({html.escape(self.design)}): "
+            f"{self.n_obs} plots, error df {self.df_error}, MSE {self.mse:.6g}, "
+            f"{len(self.missing_cells)} missing cell(s)</p>{table}"
+        )
+
 
 def _missing_cells(
     data: pd.DataFrame,

@@ -97,8 +97,14 @@ def _check_alpha(alpha: float) -> float:
 
 def _check_test(test: str) -> str:
     key = str(test).lower().replace("-", "_").replace(" ", "_")
-    key = {"newman_keuls": "snk", "student_newman_keuls": "snk", "dmrt": "duncan",
-           "ssr": "duncan", "hsd": "tukey", "q": "snk"}.get(key, key)
+    key = {
+        "newman_keuls": "snk",
+        "student_newman_keuls": "snk",
+        "dmrt": "duncan",
+        "ssr": "duncan",
+        "hsd": "tukey",
+        "q": "snk",
+    }.get(key, key)
     if key not in MEAN_SEPARATION_TESTS:
         raise DataValidationError(
             f"unknown mean-separation test {test!r}; expected one of "
@@ -139,8 +145,13 @@ def _ptukey(q: np.ndarray | float, k: int, df: float) -> np.ndarray:
     a, b = np.log(lo), np.log(hi)
     u = 0.5 * (b - a) * _GL_NODES + 0.5 * (b + a)
     s = np.exp(u)
-    log_density = (0.5 * df * np.log(df) - special.gammaln(0.5 * df)
-                   - (0.5 * df - 1) * np.log(2.0) + (df - 1) * np.log(s) - 0.5 * df * s * s)
+    log_density = (
+        0.5 * df * np.log(df)
+        - special.gammaln(0.5 * df)
+        - (0.5 * df - 1) * np.log(2.0)
+        + (df - 1) * np.log(s)
+        - 0.5 * df * s * s
+    )
     weights = 0.5 * (b - a) * _GL_WEIGHTS * np.exp(log_density) * s  # ds = s du
     inner = _range_cdf((np.clip(qv, 0.0, None)[:, None] * s[None, :]).ravel(), k)
     out = np.sum(weights[None, :] * inner.reshape(qv.size, s.size), axis=1)
@@ -214,8 +225,10 @@ def significant_studentized_range(
     if not float(df) > 0:
         raise DataValidationError(f"error df must be positive, got {df!r}")
     level = (1.0 - alpha) ** (p_arr - 1.0) if key == "duncan" else np.full_like(p_arr, 1 - alpha)
-    flat = [_qtukey(float(lv), int(pp), float(df)) for lv, pp in
-            zip(np.ravel(level), np.ravel(p_arr), strict=True)]
+    flat = [
+        _qtukey(float(lv), int(pp), float(df))
+        for lv, pp in zip(np.ravel(level), np.ravel(p_arr), strict=True)
+    ]
     if p_arr.ndim == 0:
         return flat[0]
     return np.asarray(flat, dtype=float).reshape(p_arr.shape)
@@ -310,8 +323,10 @@ class MeanSeparation:
         return frame
 
     def _repr_html_(self) -> str:
-        head = (f"<p><b>{_TEST_LABELS[self.test]}</b>, alpha = {self.alpha:g}, error term "
-                f"{self.provenance.error_term} ({self.provenance.df_error:g} df)</p>")
+        head = (
+            f"<p><b>{_TEST_LABELS[self.test]}</b>, alpha = {self.alpha:g}, error term "
+            f"{self.provenance.error_term} ({self.provenance.df_error:g} df)</p>"
+        )
         return head + self.groups.to_html(index=False)
 
 
@@ -426,41 +441,68 @@ def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05
                 max_ns_end[r_a] = max(max_ns_end[r_a], r_b)
             significant[i, j] = significant[j, i] = is_sig
             tested[i, j] = tested[j, i] = is_tested
-            rows.append({
-                "level_a": mm.levels[i], "level_b": mm.levels[j], "diff": diff, "sed": s,
-                "span": span, "statistic": stat, "critical_value": crit,
-                "least_significant": least, "p_value": p_val, "tested": is_tested,
-                "significant": is_sig, "_ra": r_a, "_rb": r_b,
-            })
-    comparisons = (pd.DataFrame(rows).sort_values(["_ra", "_rb"]).drop(columns=["_ra", "_rb"])
-                   .reset_index(drop=True))
+            rows.append(
+                {
+                    "level_a": mm.levels[i],
+                    "level_b": mm.levels[j],
+                    "diff": diff,
+                    "sed": s,
+                    "span": span,
+                    "statistic": stat,
+                    "critical_value": crit,
+                    "least_significant": least,
+                    "p_value": p_val,
+                    "tested": is_tested,
+                    "significant": is_sig,
+                    "_ra": r_a,
+                    "_rb": r_b,
+                }
+            )
+    comparisons = (
+        pd.DataFrame(rows)
+        .sort_values(["_ra", "_rb"])
+        .drop(columns=["_ra", "_rb"])
+        .reset_index(drop=True)
+    )
 
     letters = _letters(mm, significant)
-    groups = pd.DataFrame({
-        "level": [mm.levels[i] for i in order],
-        "mean": est[order],
-        "se": np.asarray(mm.se, dtype=float)[order],
-        "n": np.asarray(mm.n)[order],
-        "rank": np.arange(1, k + 1),
-        "letters": [letters[i] for i in order],
-    })
+    groups = pd.DataFrame(
+        {
+            "level": [mm.levels[i] for i in order],
+            "mean": est[order],
+            "se": np.asarray(mm.se, dtype=float)[order],
+            "n": np.asarray(mm.n)[order],
+            "rank": np.arange(1, k + 1),
+            "letters": [letters[i] for i in order],
+        }
+    )
     mean_sed = float(np.mean(sed[np.triu_indices(k, 1)]))
     if key in _RANGE_TESTS:
-        critical = pd.DataFrame({
-            "span": spans,
-            "q_crit": [q_by_span[int(p)] for p in spans],
-            "least_significant_range": [q_by_span[int(p)] * mean_sed / np.sqrt(2.0)
-                                        for p in spans],
-        })
+        critical = pd.DataFrame(
+            {
+                "span": spans,
+                "q_crit": [q_by_span[int(p)] for p in spans],
+                "least_significant_range": [
+                    q_by_span[int(p)] * mean_sed / np.sqrt(2.0) for p in spans
+                ],
+            }
+        )
     else:
         scale = mean_sed / np.sqrt(2.0) if key == "tukey" else mean_sed
-        critical = pd.DataFrame({"span": [k], "q_crit": [crit_single],
-                                 "least_significant_range": [crit_single * scale]})
+        critical = pd.DataFrame(
+            {"span": [k], "q_crit": [crit_single], "least_significant_range": [crit_single * scale]}
+        )
     prov = mm.provenance(test=key, alpha=alpha, adjustment=_ADJUSTMENTS[key])
     comparisons.attrs["provenance"] = prov.to_dict()
     groups.attrs["provenance"] = prov.to_dict()
-    return MeanSeparation(test=key, alpha=alpha, groups=groups, comparisons=comparisons,
-                          critical_ranges=critical, provenance=prov)
+    return MeanSeparation(
+        test=key,
+        alpha=alpha,
+        groups=groups,
+        comparisons=comparisons,
+        critical_ranges=critical,
+        provenance=prov,
+    )
 
 
 def duncan(mm: MeansModel, *, alpha: float = 0.05) -> MeanSeparation:

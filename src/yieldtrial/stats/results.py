@@ -122,8 +122,9 @@ class MeansModel:
         try:
             return self.levels.index(str(level))
         except ValueError:
-            raise KeyError(f"{level!r} is not a level of {self.factor!r}; levels: "
-                           f"{', '.join(self.levels)}") from None
+            raise KeyError(
+                f"{level!r} is not a level of {self.factor!r}; levels: {', '.join(self.levels)}"
+            ) from None
 
     def contrast(self, weights: np.ndarray) -> tuple[float, float]:
         """Estimate and standard error of a linear contrast of the LS-means.
@@ -145,5 +146,10 @@ class MeansModel:
 
     def provenance(self, **extra: Any) -> Provenance:
         """Provenance of a result computed from these means."""
-        return Provenance(design=self.design, model=self.formula, error_term=self.error_term,
-                          df_error=self.df, **extra)
+        return Provenance(
+            design=self.design,
+            model=self.formula,
+            error_term=self.error_term,
+            df_error=self.df,
+            **extra,
+        )

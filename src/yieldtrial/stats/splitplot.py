@@ -207,8 +207,7 @@ def _balanced_cube(
     holes = np.argwhere(np.isnan(cube))
     if holes.size:
         listed = "; ".join(
-            f"{block}={labels[block][i]}, {first}={labels[first][j]}, "
-            f"{second}={labels[second][k]}"
+            f"{block}={labels[block][i]}, {first}={labels[first][j]}, {second}={labels[second][k]}"
             for i, j, k in holes[:5]
         )
         more = f" (and {len(holes) - 5} more)" if len(holes) > 5 else ""
@@ -321,8 +320,11 @@ class StrataAnova:
         A ``mean`` column and a ``mean`` row hold the marginal means.
         """
         a_levels, b_levels = self.levels[self.factor_a], self.levels[self.factor_b]
-        table = pd.DataFrame(self._cell, index=pd.Index(a_levels, name=self.factor_a),
-                             columns=pd.Index(b_levels, name=self.factor_b))
+        table = pd.DataFrame(
+            self._cell,
+            index=pd.Index(a_levels, name=self.factor_a),
+            columns=pd.Index(b_levels, name=self.factor_b),
+        )
         table["mean"] = self._cell.mean(axis=1)
         table.loc["mean"] = [*self._cell.mean(axis=0), float(self._cell.mean())]
         table.attrs["provenance"] = self.provenance.to_dict()
@@ -438,9 +440,12 @@ class StrataAnova:
         )
 
     def _repr_html_(self) -> str:
-        return (f"<p><b>{self.design.replace('_', '-')} ANOVA by stratum</b> "
-                f"({self.provenance.model})</p>" + self.table.to_html(index=False)
-                + self.sed.to_html(index=False))
+        return (
+            f"<p><b>{self.design.replace('_', '-')} ANOVA by stratum</b> "
+            f"({self.provenance.model})</p>"
+            + self.table.to_html(index=False)
+            + self.sed.to_html(index=False)
+        )
 
 
 def _sed_table(
@@ -457,14 +462,16 @@ def _sed_table(
     for kind, (variance, df, term) in zip(kinds, entries, strict=True):
         sed = float(np.sqrt(variance)) if variance >= 0 else float("nan")
         t = float(stats.t.ppf(1 - alpha / 2, df)) if df > 0 else float("nan")
-        rows.append({
-            "comparison": kind,
-            "description": _DESCRIPTIONS[kind].format(a=a_name, b=b_name),
-            "sed": sed,
-            "df": df,
-            "lsd": t * sed,
-            "error_term": term,
-        })
+        rows.append(
+            {
+                "comparison": kind,
+                "description": _DESCRIPTIONS[kind].format(a=a_name, b=b_name),
+                "sed": sed,
+                "df": df,
+                "lsd": t * sed,
+                "error_term": term,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -536,8 +543,9 @@ def split_plot_anova(
     ('error_a', 'error_b')
     """
     alpha = _check_alpha(alpha)
-    cube, labels = _balanced_cube(data, response=response, block=block, first=whole_plot,
-                                  second=sub_plot)
+    cube, labels = _balanced_cube(
+        data, response=response, block=block, first=whole_plot, second=sub_plot
+    )
     r, a, b = cube.shape
     grand = float(cube.mean())
     y = cube - grand  # centred: every sum of squares is a sum of squared deviations
@@ -568,12 +576,14 @@ def split_plot_anova(
         dict(stratum="sub_plot", source="error_b", df=df_eb, sum_sq=ss_eb, error_term=""),
         dict(stratum="total", source="total", df=r * a * b - 1, sum_sq=ss_total, error_term=""),
     ]
-    table = pd.DataFrame(_f_rows(rows, errors),
-                         columns=["stratum", "source", "df", "sum_sq", "mean_sq", "f", "p_value",
-                                  "error_term"])
+    table = pd.DataFrame(
+        _f_rows(rows, errors),
+        columns=["stratum", "source", "df", "sum_sq", "mean_sq", "f", "p_value", "error_term"],
+    )
     table.loc[table["source"] == "total", "mean_sq"] = float("nan")
-    wp_df = satterthwaite_df(np.array([b - 1.0, 1.0]), np.array([eb, ea]),
-                             np.array([df_eb, df_ea], dtype=float))
+    wp_df = satterthwaite_df(
+        np.array([b - 1.0, 1.0]), np.array([eb, ea]), np.array([df_eb, df_ea], dtype=float)
+    )
     sed = _sed_table(
         SPLIT_PLOT_COMPARISONS,
         [
@@ -582,44 +592,86 @@ def split_plot_anova(
             (2 * eb / r, float(df_eb), "error_b"),
             (2 * ((b - 1) * eb + ea) / (r * b), wp_df, "satterthwaite(error_a, error_b)"),
         ],
-        alpha=alpha, a_name=whole_plot, b_name=sub_plot,
+        alpha=alpha,
+        a_name=whole_plot,
+        b_name=sub_plot,
     )
     formula = f"{response} ~ {whole_plot} * {sub_plot} + Error({block}/{whole_plot})"
     prov = Provenance(
-        design="split_plot", model=formula,
-        error_term=f"error_a = {block}:{whole_plot} ({df_ea} df); error_b = residual "
-                   f"({df_eb} df)",
-        df_error=float(df_eb), test="F", alpha=alpha,
+        design="split_plot",
+        model=formula,
+        error_term=f"error_a = {block}:{whole_plot} ({df_ea} df); error_b = residual ({df_eb} df)",
+        df_error=float(df_eb),
+        test="F",
+        alpha=alpha,
         sum_of_squares="orthogonal strata (balanced)",
     )
     table.attrs["provenance"] = prov.to_dict()
     sed.attrs["provenance"] = prov.to_dict()
-    return _result("split_plot", cube, labels, response=response, block=block,
-                   factor_a=whole_plot, factor_b=sub_plot, table=table, sed=sed,
-                   errors=errors, grand=grand, alpha=alpha, prov=prov)
+    return _result(
+        "split_plot",
+        cube,
+        labels,
+        response=response,
+        block=block,
+        factor_a=whole_plot,
+        factor_b=sub_plot,
+        table=table,
+        sed=sed,
+        errors=errors,
+        grand=grand,
+        alpha=alpha,
+        prov=prov,
+    )
 
 
 def _result(
-    design: str, cube: np.ndarray, labels: dict[str, tuple[str, ...]], *, response: str,
-    block: str, factor_a: str, factor_b: str, table: pd.DataFrame, sed: pd.DataFrame,
-    errors: dict[str, tuple[float, float]], grand: float, alpha: float, prov: Provenance,
+    design: str,
+    cube: np.ndarray,
+    labels: dict[str, tuple[str, ...]],
+    *,
+    response: str,
+    block: str,
+    factor_a: str,
+    factor_b: str,
+    table: pd.DataFrame,
+    sed: pd.DataFrame,
+    errors: dict[str, tuple[float, float]],
+    grand: float,
+    alpha: float,
+    prov: Provenance,
 ) -> StrataAnova:
     r = cube.shape[0]
     cell = cube.mean(axis=0)
     a_levels, b_levels = labels[factor_a], labels[factor_b]
-    means = pd.DataFrame({
-        factor_a: np.repeat(a_levels, len(b_levels)),
-        factor_b: np.tile(b_levels, len(a_levels)),
-        "mean": cell.reshape(-1),
-        "n": r,
-    })
-    cv = {name: (100.0 * float(np.sqrt(ms)) / grand if grand != 0 else float("nan"))
-          for name, (ms, _) in errors.items()}
+    means = pd.DataFrame(
+        {
+            factor_a: np.repeat(a_levels, len(b_levels)),
+            factor_b: np.tile(b_levels, len(a_levels)),
+            "mean": cell.reshape(-1),
+            "n": r,
+        }
+    )
+    cv = {
+        name: (100.0 * float(np.sqrt(ms)) / grand if grand != 0 else float("nan"))
+        for name, (ms, _) in errors.items()
+    }
     return StrataAnova(
-        design=design, response=response, block=block, factor_a=factor_a, factor_b=factor_b,
+        design=design,
+        response=response,
+        block=block,
+        factor_a=factor_a,
+        factor_b=factor_b,
         levels={block: labels[block], factor_a: a_levels, factor_b: b_levels},
-        table=table, sed=sed, means=means, cv_pct=cv, grand_mean=grand, alpha=alpha,
-        provenance=prov, _cell=cell, _errors=errors,
+        table=table,
+        sed=sed,
+        means=means,
+        cv_pct=cv,
+        grand_mean=grand,
+        alpha=alpha,
+        provenance=prov,
+        _cell=cell,
+        _errors=errors,
     )
 
 
@@ -668,8 +720,9 @@ def strip_plot_anova(
     Satterthwaite df.
     """
     alpha = _check_alpha(alpha)
-    cube, labels = _balanced_cube(data, response=response, block=block, first=horizontal,
-                                  second=vertical)
+    cube, labels = _balanced_cube(
+        data, response=response, block=block, first=horizontal, second=vertical
+    )
     r, a, b = cube.shape
     grand = float(cube.mean())
     y = cube - grand
@@ -685,35 +738,52 @@ def strip_plot_anova(
     ss_b = r * a * float(np.sum(m_b**2))
     ss_eb = a * float(np.sum((m_rb - m_r[:, None] - m_b[None, :]) ** 2))
     ss_ab = r * float(np.sum((m_ab - m_a[:, None] - m_b[None, :]) ** 2))
-    resid = (y - m_ra[:, :, None] - m_rb[:, None, :] - m_ab[None, :, :]
-             + m_r[:, None, None] + m_a[None, :, None] + m_b[None, None, :])
+    resid = (
+        y
+        - m_ra[:, :, None]
+        - m_rb[:, None, :]
+        - m_ab[None, :, :]
+        + m_r[:, None, None]
+        + m_a[None, :, None]
+        + m_b[None, None, :]
+    )
     ss_ec = float(np.sum(resid**2))
     ss_total = float(np.sum(y**2))
     df_ea, df_eb, df_ec = (r - 1) * (a - 1), (r - 1) * (b - 1), (r - 1) * (a - 1) * (b - 1)
     ea, eb, ec = ss_ea / df_ea, ss_eb / df_eb, ss_ec / df_ec
-    errors = {"error_a": (ea, float(df_ea)), "error_b": (eb, float(df_eb)),
-              "error_c": (ec, float(df_ec))}
+    errors = {
+        "error_a": (ea, float(df_ea)),
+        "error_b": (eb, float(df_eb)),
+        "error_c": (ec, float(df_ec)),
+    }
     ab = f"{horizontal}:{vertical}"
     rows = [
         dict(stratum="block", source=block, df=r - 1, sum_sq=ss_block, error_term=""),
-        dict(stratum="horizontal", source=horizontal, df=a - 1, sum_sq=ss_a,
-             error_term="error_a"),
+        dict(stratum="horizontal", source=horizontal, df=a - 1, sum_sq=ss_a, error_term="error_a"),
         dict(stratum="horizontal", source="error_a", df=df_ea, sum_sq=ss_ea, error_term=""),
         dict(stratum="vertical", source=vertical, df=b - 1, sum_sq=ss_b, error_term="error_b"),
         dict(stratum="vertical", source="error_b", df=df_eb, sum_sq=ss_eb, error_term=""),
-        dict(stratum="intersection", source=ab, df=(a - 1) * (b - 1), sum_sq=ss_ab,
-             error_term="error_c"),
+        dict(
+            stratum="intersection",
+            source=ab,
+            df=(a - 1) * (b - 1),
+            sum_sq=ss_ab,
+            error_term="error_c",
+        ),
         dict(stratum="intersection", source="error_c", df=df_ec, sum_sq=ss_ec, error_term=""),
         dict(stratum="total", source="total", df=r * a * b - 1, sum_sq=ss_total, error_term=""),
     ]
-    table = pd.DataFrame(_f_rows(rows, errors),
-                         columns=["stratum", "source", "df", "sum_sq", "mean_sq", "f", "p_value",
-                                  "error_term"])
+    table = pd.DataFrame(
+        _f_rows(rows, errors),
+        columns=["stratum", "source", "df", "sum_sq", "mean_sq", "f", "p_value", "error_term"],
+    )
     table.loc[table["source"] == "total", "mean_sq"] = float("nan")
-    df_b_at_a = satterthwaite_df(np.array([a - 1.0, 1.0]), np.array([ec, eb]),
-                                 np.array([df_ec, df_eb], dtype=float))
-    df_a_at_b = satterthwaite_df(np.array([b - 1.0, 1.0]), np.array([ec, ea]),
-                                 np.array([df_ec, df_ea], dtype=float))
+    df_b_at_a = satterthwaite_df(
+        np.array([a - 1.0, 1.0]), np.array([ec, eb]), np.array([df_ec, df_eb], dtype=float)
+    )
+    df_a_at_b = satterthwaite_df(
+        np.array([b - 1.0, 1.0]), np.array([ec, ea]), np.array([df_ec, df_ea], dtype=float)
+    )
     sed = _sed_table(
         STRIP_PLOT_COMPARISONS,
         [
@@ -722,19 +792,35 @@ def strip_plot_anova(
             (2 * ((a - 1) * ec + eb) / (r * a), df_b_at_a, "satterthwaite(error_b, error_c)"),
             (2 * ((b - 1) * ec + ea) / (r * b), df_a_at_b, "satterthwaite(error_a, error_c)"),
         ],
-        alpha=alpha, a_name=horizontal, b_name=vertical,
+        alpha=alpha,
+        a_name=horizontal,
+        b_name=vertical,
     )
-    formula = (f"{response} ~ {horizontal} * {vertical} + "
-               f"Error({block}/({horizontal} * {vertical}))")
+    formula = f"{response} ~ {horizontal} * {vertical} + Error({block}/({horizontal} * {vertical}))"
     prov = Provenance(
-        design="strip_plot", model=formula,
+        design="strip_plot",
+        model=formula,
         error_term=f"error_a = {block}:{horizontal} ({df_ea} df); error_b = {block}:{vertical} "
-                   f"({df_eb} df); error_c = residual ({df_ec} df)",
-        df_error=float(df_ec), test="F", alpha=alpha,
+        f"({df_eb} df); error_c = residual ({df_ec} df)",
+        df_error=float(df_ec),
+        test="F",
+        alpha=alpha,
         sum_of_squares="orthogonal strata (balanced)",
     )
     table.attrs["provenance"] = prov.to_dict()
     sed.attrs["provenance"] = prov.to_dict()
-    return _result("strip_plot", cube, labels, response=response, block=block,
-                   factor_a=horizontal, factor_b=vertical, table=table, sed=sed,
-                   errors=errors, grand=grand, alpha=alpha, prov=prov)
+    return _result(
+        "strip_plot",
+        cube,
+        labels,
+        response=response,
+        block=block,
+        factor_a=horizontal,
+        factor_b=vertical,
+        table=table,
+        sed=sed,
+        errors=errors,
+        grand=grand,
+        alpha=alpha,
+        prov=prov,
+    )
