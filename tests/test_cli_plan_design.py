@@ -23,21 +23,46 @@ def test_plan_prints_replicates_needed(capsys):
 
 def test_plan_json_with_options(capsys):
     """Options reach the library; --format json gives the plan's fields."""
-    args = ["plan", "--cv", "10", "--difference", "15", "--treatments", "4", "--alpha", "0.1",
-            "--power", "0.9", "--design", "crd", "--comparison", "t", "--format", "json"]
+    args = [
+        "plan",
+        "--cv",
+        "10",
+        "--difference",
+        "15",
+        "--treatments",
+        "4",
+        "--alpha",
+        "0.1",
+        "--power",
+        "0.9",
+        "--design",
+        "crd",
+        "--comparison",
+        "t",
+        "--format",
+        "json",
+    ]
     assert main(args) == 0
     plan = json.loads(capsys.readouterr().out)
-    assert plan["replicates"] == replicates_needed(cv_pct=10, difference_pct=15, n_treatments=4,
-                                                   alpha=0.1, power=0.9, design="crd",
-                                                   comparison="t")
+    assert plan["replicates"] == replicates_needed(
+        cv_pct=10,
+        difference_pct=15,
+        n_treatments=4,
+        alpha=0.1,
+        power=0.9,
+        design="crd",
+        comparison="t",
+    )
     # CRD error df t(r - 1)
     assert plan["df_error"] == 4 * (plan["replicates"] - 1)
 
 
 def test_plan_from_replicates(capsys):
     """--replicates instead of --difference reports the detectable difference."""
-    assert main(["plan", "--cv", "8", "--replicates", "4", "--treatments", "3",
-                 "--comparison", "t"]) == 0
+    assert (
+        main(["plan", "--cv", "8", "--replicates", "4", "--treatments", "3", "--comparison", "t"])
+        == 0
+    )
     assert "Detectable difference with 4 replicates" in capsys.readouterr().out
 
 
@@ -56,8 +81,25 @@ def test_design_rcbd_reproducible_and_balanced(tmp_path):
     """`design rcbd --treatments CK1 CK2 T --blocks 4 --seed 1` twice gives the same book."""
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     for path in (first, second):
-        assert main(["design", "rcbd", "--treatments", "CK1", "CK2", "T", "--blocks", "4",
-                     "--seed", "1", "-o", str(path)]) == 0
+        assert (
+            main(
+                [
+                    "design",
+                    "rcbd",
+                    "--treatments",
+                    "CK1",
+                    "CK2",
+                    "T",
+                    "--blocks",
+                    "4",
+                    "--seed",
+                    "1",
+                    "-o",
+                    str(path),
+                ]
+            )
+            == 0
+        )
     assert first.read_text() == second.read_text()
     book = pd.read_csv(first, dtype={"plot_id": str, "block": str})
     assert (book.groupby(["block", "treatment"]).size() == 1).all() and len(book) == 12
@@ -68,8 +110,27 @@ def test_design_rcbd_reproducible_and_balanced(tmp_path):
 def test_design_fieldbook_reads_back_into_fieldtrial(tmp_path):
     """The CLI's field book, with harvest columns filled, reads into FieldTrial."""
     path = tmp_path / "fieldbook.csv"
-    assert main(["design", "rcbd", "--treatments", "CK1", "CK2", "T", "--blocks", "4",
-                 "--seed", "1", "--plot-area", "20", "-o", str(path)]) == 0
+    assert (
+        main(
+            [
+                "design",
+                "rcbd",
+                "--treatments",
+                "CK1",
+                "CK2",
+                "T",
+                "--blocks",
+                "4",
+                "--seed",
+                "1",
+                "--plot-area",
+                "20",
+                "-o",
+                str(path),
+            ]
+        )
+        == 0
+    )
     book = pd.read_csv(path, dtype={"plot_id": str, "block": str})
     book["fresh_mass_kg"] = 13.0
     book["moisture_pct"] = 14.0
@@ -83,8 +144,12 @@ def test_design_fieldbook_reads_back_into_fieldtrial(tmp_path):
 def test_design_to_stdout_and_map(tmp_path, capsys):
     """Without -o the book goes to stdout; --map writes a figure."""
     figure = tmp_path / "map.svg"
-    assert main(["design", "latin", "--treatments", "A", "B", "C", "--seed", "2",
-                 "--map", str(figure)]) == 0
+    assert (
+        main(
+            ["design", "latin", "--treatments", "A", "B", "C", "--seed", "2", "--map", str(figure)]
+        )
+        == 0
+    )
     captured = capsys.readouterr()
     assert captured.out.startswith("plot_id,treatment,row,column,")
     assert figure.read_text().lstrip().startswith(("<?xml", "<svg"))
@@ -93,23 +158,74 @@ def test_design_to_stdout_and_map(tmp_path, capsys):
 def test_design_png_map(tmp_path):
     """A .png map is a PNG file."""
     figure = tmp_path / "map.png"
-    assert main(["design", "rcbd", "--treatments", "A", "B", "--blocks", "2", "--seed", "1",
-                 "-o", str(tmp_path / "b.csv"), "--map", str(figure)]) == 0
+    assert (
+        main(
+            [
+                "design",
+                "rcbd",
+                "--treatments",
+                "A",
+                "B",
+                "--blocks",
+                "2",
+                "--seed",
+                "1",
+                "-o",
+                str(tmp_path / "b.csv"),
+                "--map",
+                str(figure),
+            ]
+        )
+        == 0
+    )
     assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_design_without_seed_prints_it(tmp_path, capsys):
     """Without --seed the drawn seed is printed so the layout can be reproduced."""
-    assert main(["design", "crd", "--treatments", "A", "B", "--replicates", "2",
-                 "-o", str(tmp_path / "b.csv")]) == 0
+    assert (
+        main(
+            [
+                "design",
+                "crd",
+                "--treatments",
+                "A",
+                "B",
+                "--replicates",
+                "2",
+                "-o",
+                str(tmp_path / "b.csv"),
+            ]
+        )
+        == 0
+    )
     assert "--seed" in capsys.readouterr().err
 
 
 def test_design_split_plot(tmp_path):
     """split_plot needs --sub-treatments; the book has both factor columns."""
     path = tmp_path / "sp.csv"
-    assert main(["design", "split_plot", "--treatments", "I0", "I1", "--sub-treatments", "N0",
-                 "N1", "--blocks", "2", "--seed", "3", "-o", str(path)]) == 0
+    assert (
+        main(
+            [
+                "design",
+                "split_plot",
+                "--treatments",
+                "I0",
+                "I1",
+                "--sub-treatments",
+                "N0",
+                "N1",
+                "--blocks",
+                "2",
+                "--seed",
+                "3",
+                "-o",
+                str(path),
+            ]
+        )
+        == 0
+    )
     book = pd.read_csv(path)
     assert {"main", "sub", "main_plot"} <= set(book.columns) and len(book) == 8
 
@@ -123,6 +239,22 @@ def test_design_missing_blocks_is_data_error(capsys):
 def test_design_bad_map_suffix(tmp_path, capsys):
     """An unknown figure type is refused before anything is written."""
     out = tmp_path / "b.csv"
-    assert main(["design", "rcbd", "--treatments", "A", "B", "--blocks", "2", "-o", str(out),
-                 "--map", str(tmp_path / "map.gif")]) == 1
+    assert (
+        main(
+            [
+                "design",
+                "rcbd",
+                "--treatments",
+                "A",
+                "B",
+                "--blocks",
+                "2",
+                "-o",
+                str(out),
+                "--map",
+                str(tmp_path / "map.gif"),
+            ]
+        )
+        == 1
+    )
     assert not out.exists()

@@ -31,8 +31,9 @@ def plots(tmp_path: Path) -> Path:
     return path
 
 
-def _fails_cleanly(argv: list[str], out: Path, capsys: pytest.CaptureFixture[str],
-                   match: str) -> None:
+def _fails_cleanly(
+    argv: list[str], out: Path, capsys: pytest.CaptureFixture[str], match: str
+) -> None:
     code = main(argv)
     err = capsys.readouterr().err
     assert code == 1
@@ -43,12 +44,27 @@ def _fails_cleanly(argv: list[str], out: Path, capsys: pytest.CaptureFixture[str
     assert not list(out.parent.glob(f".{out.name}*"))  # no temporary file left behind
 
 
-def test_report_markdown_from_flags(plots: Path, tmp_path: Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_markdown_from_flags(
+    plots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Flags alone (no trial.toml) give a report; the format follows the suffix."""
     out = tmp_path / "r.md"
-    assert main(["report", str(plots), "--crop", "wheat", "--control", "CK", "-o", str(out),
-                 "--no-figures"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(plots),
+                "--crop",
+                "wheat",
+                "--control",
+                "CK",
+                "-o",
+                str(out),
+                "--no-figures",
+            ]
+        )
+        == 0
+    )
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Yield test report")
     assert "## Analysis of variance" in text
@@ -57,8 +73,26 @@ def test_report_markdown_from_flags(plots: Path, tmp_path: Path,
 def test_report_json_with_format_flag_and_margin(plots: Path, tmp_path: Path) -> None:
     """--format json overrides the suffix; --margin adds the non-inferiority result."""
     out = tmp_path / "r.txt"
-    assert main(["report", str(plots), "--crop", "wheat", "--control", "CK", "--margin", "5",
-                 "--format", "json", "-o", str(out), "--no-figures"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(plots),
+                "--crop",
+                "wheat",
+                "--control",
+                "CK",
+                "--margin",
+                "5",
+                "--format",
+                "json",
+                "-o",
+                str(out),
+                "--no-figures",
+            ]
+        )
+        == 0
+    )
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["metadata"]["settings"]["margin_pct"] == 5.0
     assert "noninferior" in doc["results"]["control_comparisons"][0]
@@ -67,11 +101,28 @@ def test_report_json_with_format_flag_and_margin(plots: Path, tmp_path: Path) ->
 def test_report_flags_override_config(tmp_path: Path, plots: Path) -> None:
     """--unit and --lang override trial.toml; zh labels appear."""
     config = tmp_path / "trial.toml"
-    config.write_text('[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "CK"\nunit = "kg/ha"\n',
-                      encoding="utf-8")
+    config.write_text(
+        '[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "CK"\nunit = "kg/ha"\n', encoding="utf-8"
+    )
     out = tmp_path / "r.md"
-    assert main(["report", str(plots), "--config", str(config), "--unit", "kg/mu",
-                 "--lang", "zh", "-o", str(out), "--no-figures"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(plots),
+                "--config",
+                str(config),
+                "--unit",
+                "kg/mu",
+                "--lang",
+                "zh",
+                "-o",
+                str(out),
+                "--no-figures",
+            ]
+        )
+        == 0
+    )
     text = out.read_text(encoding="utf-8")
     assert "产量（kg/mu）" in text and "位次" in text
 
@@ -86,65 +137,82 @@ def test_report_html_and_docx(tmp_path: Path) -> None:
         assert out.stat().st_size > 1000
 
 
-def test_missing_column_fails_cleanly(tmp_path: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_column_fails_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A table without fresh mass: one line on stderr, exit 1, no output file."""
     plots = tmp_path / "p.csv"
-    plots.write_text("plot_id,treatment,harvested_area_m2,moisture_pct\n1,CK,20,13\n2,A,20,13\n",
-                     encoding="utf-8")
+    plots.write_text(
+        "plot_id,treatment,harvested_area_m2,moisture_pct\n1,CK,20,13\n2,A,20,13\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "r.html"
-    _fails_cleanly(["report", str(plots), "--crop", "wheat", "-o", str(out)], out, capsys,
-                   "fresh_mass_kg")
+    _fails_cleanly(
+        ["report", str(plots), "--crop", "wheat", "-o", str(out)], out, capsys, "fresh_mass_kg"
+    )
 
 
-def test_moisture_fractions_fail_cleanly(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_moisture_fractions_fail_cleanly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Moisture written as fractions (0.13) is refused."""
     plots = tmp_path / "p.csv"
-    plots.write_text(GOOD.replace(",13\n", ",0.13\n").replace(",14\n", ",0.14\n")
-                     .replace(",13.5\n", ",0.135\n"), encoding="utf-8")
+    plots.write_text(
+        GOOD.replace(",13\n", ",0.13\n").replace(",14\n", ",0.14\n").replace(",13.5\n", ",0.135\n"),
+        encoding="utf-8",
+    )
     out = tmp_path / "r.html"
-    _fails_cleanly(["report", str(plots), "--crop", "wheat", "-o", str(out)], out, capsys,
-                   "fraction")
+    _fails_cleanly(
+        ["report", str(plots), "--crop", "wheat", "-o", str(out)], out, capsys, "fraction"
+    )
 
 
-def test_unknown_control_fails_cleanly(plots: Path, tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_control_fails_cleanly(
+    plots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """--control naming no treatment is refused."""
     out = tmp_path / "r.html"
-    _fails_cleanly(["report", str(plots), "--crop", "wheat", "--control", "CK9", "-o", str(out)],
-                   out, capsys, "CK9")
+    _fails_cleanly(
+        ["report", str(plots), "--crop", "wheat", "--control", "CK9", "-o", str(out)],
+        out,
+        capsys,
+        "CK9",
+    )
 
 
-def test_broken_toml_fails_cleanly(plots: Path, tmp_path: Path,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_toml_fails_cleanly(
+    plots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A broken trial.toml is refused, naming the file and the line."""
     config = tmp_path / "trial.toml"
     config.write_text('[trial]\ncrop = "wheat"\n[analysis\n', encoding="utf-8")
     out = tmp_path / "r.html"
-    _fails_cleanly(["report", str(plots), "--config", str(config), "-o", str(out)], out, capsys,
-                   "line 3")
+    _fails_cleanly(
+        ["report", str(plots), "--config", str(config), "-o", str(out)], out, capsys, "line 3"
+    )
 
 
-def test_missing_crop_fails_cleanly(plots: Path, tmp_path: Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_crop_fails_cleanly(
+    plots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Without --crop or crop in trial.toml the error says how to give it."""
     out = tmp_path / "r.html"
     _fails_cleanly(["report", str(plots), "-o", str(out)], out, capsys, "--crop")
 
 
-def test_unknown_suffix_fails_cleanly(plots: Path, tmp_path: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_suffix_fails_cleanly(
+    plots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """An output suffix that names no format is refused before any work."""
     out = tmp_path / "r.pdf"
-    _fails_cleanly(["report", str(plots), "--crop", "wheat", "-o", str(out)], out, capsys,
-                   "--format")
+    _fails_cleanly(
+        ["report", str(plots), "--crop", "wheat", "-o", str(out)], out, capsys, "--format"
+    )
 
 
 def test_output_over_input_is_refused(plots: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """-o naming the input file is refused and the input is untouched."""
-    assert main(["report", str(plots), "--crop", "wheat", "--format", "json",
-                 "-o", str(plots)]) == 1
+    assert (
+        main(["report", str(plots), "--crop", "wheat", "--format", "json", "-o", str(plots)]) == 1
+    )
     assert plots.read_text(encoding="utf-8") == GOOD
     assert "input file" in capsys.readouterr().err
 

@@ -243,3 +243,28 @@ def test_commands_have_help(capsys):
     for name in ("standardize", "audit"):
         assert main([name, "--help"]) == 0
         assert "examples:" in capsys.readouterr().out
+
+
+def test_standardize_single_fraction_moisture_is_data_error(capsys):
+    """--moisture 0.05 (a fraction) is bad data: exit 1 with the fix."""
+    assert main(["standardize", "442", "--moisture", "0.05", "--standard", "13"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("yieldtrial: error: moisture_pct") and "Multiply by 100" in err
+
+
+def test_standardize_xlsx_sheet(tmp_path, capsys):
+    """An .xlsx plot table is read from the named sheet."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "plots"
+    sheet.append(list(PLOTS.columns))
+    for row in PLOTS.itertuples(index=False):
+        sheet.append(list(row))
+    path = tmp_path / "plots.xlsx"
+    workbook.save(path)
+    assert main(["standardize", str(path), "--crop", "wheat", "--sheet", "plots"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    # plot 1: 14.0 x 85/87 / 20 m2 x 10000 = 6839.08 kg/ha
+    assert table.loc[0, "yield_kg_ha"] == pytest.approx(14.0 * 85 / 87 / 20 * 10000)

@@ -55,7 +55,11 @@ def test_full_file_parses_every_field(tmp_path: Path) -> None:
     path.write_text(FULL, encoding="utf-8")
     cfg = TrialConfig.from_file(path)
     assert (cfg.trial_id, cfg.crop, cfg.variety, cfg.previous_crop) == (
-        "t1", "wheat", "Jimai 22", "maize")
+        "t1",
+        "wheat",
+        "Jimai 22",
+        "maize",
+    )
     assert cfg.standard_moisture_pct == 12.5  # as written in FULL
     assert cfg.control == ("CK1", "CK2")
     assert cfg.letters == "lsd"  # normalised to lower case
@@ -102,7 +106,7 @@ def test_unknown_table_is_an_error() -> None:
 
 
 def test_alpha_must_be_a_probability() -> None:
-    """alpha = 5 (percent by mistake) is refused."""
+    """An alpha of 5 (percent by mistake) is refused."""
     with pytest.raises(DataValidationError, match="alpha"):
         TrialConfig.from_text("[analysis]\nalpha = 5\n")
 
@@ -121,7 +125,11 @@ def test_published_figures_keep_reported_text() -> None:
     (fig,) = cfg.published
     # the Jinzhong 2024 figures: 442 kg/mu at 5 % reported as 477.36 kg/mu at 13 %
     assert (fig.treatment, fig.yield_value, fig.moisture_pct, fig.reported) == (
-        "T", 442.0, 5.0, "477.36")
+        "T",
+        442.0,
+        5.0,
+        "477.36",
+    )
 
 
 def test_shipped_descriptions_parse() -> None:

@@ -109,8 +109,14 @@ def test_latin_square_reproducible_and_random():
 
 def test_split_plot_structure():
     """Split-plot: main levels once per block, sub levels once per main plot."""
-    book = split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5,
-                      main_factor="irrigation", sub_factor="nitrogen")
+    book = split_plot(
+        ["I0", "I1"],
+        ["N0", "N1", "N2"],
+        blocks=3,
+        seed=5,
+        main_factor="irrigation",
+        sub_factor="nitrogen",
+    )
     assert len(book) == 18
     assert (book.groupby(["block", "irrigation"])["main_plot"].nunique() == 1).all()
     assert (book.groupby(["main_plot", "nitrogen"]).size() == 1).all()
@@ -129,14 +135,16 @@ def test_split_plot_reproducible():
 
 @pytest.mark.parametrize(
     ("call", "match"),
-    [(lambda: rcbd(["A", "A", "B"], blocks=2), "more than once"),
-     (lambda: rcbd(["A"], blocks=2), "at least 2"),
-     (lambda: rcbd("AB", blocks=2), "list of labels"),
-     (lambda: rcbd(["A", "B"], blocks=0), "blocks must be an integer"),
-     (lambda: rcbd(["A", "B"], blocks=2, seed=-1), "seed"),
-     (lambda: layout("strip", ["A", "B"]), "unknown design"),
-     (lambda: layout("crd", ["A", "B"]), "needs replicates"),
-     (lambda: split_plot(["A", "B"], ["x", "y"], blocks=2, main_factor="block"), "main_factor")],
+    [
+        (lambda: rcbd(["A", "A", "B"], blocks=2), "more than once"),
+        (lambda: rcbd(["A"], blocks=2), "at least 2"),
+        (lambda: rcbd("AB", blocks=2), "list of labels"),
+        (lambda: rcbd(["A", "B"], blocks=0), "blocks must be an integer"),
+        (lambda: rcbd(["A", "B"], blocks=2, seed=-1), "seed"),
+        (lambda: layout("strip", ["A", "B"]), "unknown design"),
+        (lambda: layout("crd", ["A", "B"]), "needs replicates"),
+        (lambda: split_plot(["A", "B"], ["x", "y"], blocks=2, main_factor="block"), "main_factor"),
+    ],
     ids=["duplicate", "one", "text", "zero-blocks", "seed", "design", "crd-reps", "factor-name"],
 )
 def test_layout_argument_errors(call, match):
@@ -147,8 +155,9 @@ def test_layout_argument_errors(call, match):
 
 def test_layout_dispatch_matches_functions():
     """layout('latin_square', ...) is latin_square(...)."""
-    pd.testing.assert_frame_equal(layout("latin_square", ["A", "B", "C"], seed=2),
-                                  latin_square(["A", "B", "C"], seed=2))
+    pd.testing.assert_frame_equal(
+        layout("latin_square", ["A", "B", "C"], seed=2), latin_square(["A", "B", "C"], seed=2)
+    )
 
 
 def test_fieldbook_round_trip_to_fieldtrial(tmp_path):
@@ -167,7 +176,8 @@ def test_fieldbook_round_trip_to_fieldtrial(tmp_path):
     assert trial.plots["block"].tolist() == book["block"].tolist()
     # hand: plot 101: 12.0 kg x (1 - 0.015) x (1 - 0.14)/(1 - 0.13) / 20 m2 x 10000 = 5842.6 kg/ha
     assert trial.yields()["yield_kg_ha"].iloc[0] == pytest.approx(
-        12.0 * 0.985 * 0.86 / 0.87 / 20 * 10000)
+        12.0 * 0.985 * 0.86 / 0.87 / 20 * 10000
+    )
 
 
 def test_latin_fieldbook_reads_back():
@@ -198,7 +208,8 @@ def test_plan_trial_matches_replicates_needed():
     assert plan.replicates == expected
     assert plan.df_error == (3 - 1) * (expected - 1)
     assert plan.detectable_difference_pct == pytest.approx(
-        detectable_difference_pct(cv_pct=8, replicates=expected, n_treatments=3))
+        detectable_difference_pct(cv_pct=8, replicates=expected, n_treatments=3)
+    )
     assert plan.detectable_difference_pct <= 10.0
     assert plan.detectable_difference_fewer_pct > 10.0
 

@@ -20,8 +20,10 @@ from yieldtrial.trial import FieldTrial
 FERT = {
     "CK1": {"product": "compound 15-15-15", "rate_kg_mu": 50},
     "CK2": {"product": "compound 15-15-15", "rate_kg_mu": 40},
-    "T": [{"product": "compound 15-15-15", "rate_kg_mu": 40},
-          {"product": "synergist", "additive": "dicyandiamide", "rate_kg_mu": 0.5}],
+    "T": [
+        {"product": "compound 15-15-15", "rate_kg_mu": 40},
+        {"product": "synergist", "additive": "dicyandiamide", "rate_kg_mu": 0.5},
+    ],
 }
 PRICES = {"compound 15-15-15": 3.0, "synergist": 20.0}
 
@@ -36,16 +38,18 @@ def test_vcr_worked_example(numeric_kind):
 
 def test_vcr_undefined_for_cheaper_treatment():
     """A treatment that costs less than the control has no VCR (NaN, not a negative ratio)."""
-    out = value_cost_ratio(np.array([0.0, 100.0]), grain_price_per_kg=2.4,
-                           cost_change_per_ha=np.array([-90.0, 0.0]))
+    out = value_cost_ratio(
+        np.array([0.0, 100.0]), grain_price_per_kg=2.4, cost_change_per_ha=np.array([-90.0, 0.0])
+    )
     assert np.isnan(out).all()
 
 
 def test_net_return_change_worked_example():
     """Equal yield and 450 saved: net return +450; 300 kg more at 2.4 minus 360 = +360 (hand)."""
     assert net_return_change(0.0, grain_price_per_kg=2.4, cost_change_per_ha=-450.0) == 450.0
-    assert net_return_change(300.0, grain_price_per_kg=2.4,
-                             cost_change_per_ha=360.0) == pytest.approx(360.0)
+    assert net_return_change(
+        300.0, grain_price_per_kg=2.4, cost_change_per_ha=360.0
+    ) == pytest.approx(360.0)
 
 
 def test_negative_grain_price_is_refused():
@@ -69,8 +73,9 @@ def test_fertilizer_cost_missing_price_names_product():
 def test_economics_table_equal_yields():
     """Equal yields: CK2 saves 450 and T 300 per ha; VCR undefined; currency stated."""
     yields = {"CK1": 7000.0, "CK2": 7000.0, "T": 7000.0}
-    table = economics_table(yields, FERT, control="CK1", grain_price_per_kg=2.4, currency="CNY",
-                            prices=PRICES).set_index("treatment")
+    table = economics_table(
+        yields, FERT, control="CK1", grain_price_per_kg=2.4, currency="CNY", prices=PRICES
+    ).set_index("treatment")
     # hand: cost changes 1800 - 2250 = -450, 1950 - 2250 = -300; value change 0
     np.testing.assert_allclose(table.loc[["CK2", "T"], "cost_change_per_ha"], [-450.0, -300.0])
     np.testing.assert_allclose(table.loc[["CK2", "T"], "net_return_change_per_ha"], [450.0, 300.0])
@@ -84,36 +89,54 @@ def test_economics_table_equal_yields():
 def test_economics_table_ci_carried_through():
     """The yield-difference CI maps linearly: (-100, 500) kg -> (-240 + 450, 1200 + 450)."""
     yields = {"CK1": 7000.0, "CK2": 7200.0}
-    table = economics_table(yields, FERT, control="CK1", grain_price_per_kg=2.4, currency="CNY",
-                            prices=PRICES, yield_difference_ci={"CK2": (-100.0, 500.0)},
-                            confidence=0.95)
+    table = economics_table(
+        yields,
+        FERT,
+        control="CK1",
+        grain_price_per_kg=2.4,
+        currency="CNY",
+        prices=PRICES,
+        yield_difference_ci={"CK2": (-100.0, 500.0)},
+        confidence=0.95,
+    )
     row = table.iloc[0]
     # hand: net return change = dY x 2.4 + 450: 200 -> 930; -100 -> 210; 500 -> 1650
     assert row["net_return_change_per_ha"] == pytest.approx(930.0)
-    assert (row["net_return_change_ci_low_per_ha"],
-            row["net_return_change_ci_high_per_ha"]) == pytest.approx((210.0, 1650.0))
+    assert (
+        row["net_return_change_ci_low_per_ha"],
+        row["net_return_change_ci_high_per_ha"],
+    ) == pytest.approx((210.0, 1650.0))
     assert row["confidence"] == 0.95
 
 
 def test_economics_table_vcr_for_costlier_treatment():
     """A costlier treatment gets a VCR and its CI: (300 x 2.4)/360 = 2.0, CI (0.0, 4.0) (hand)."""
-    fert = {"CK": {"product": "u", "grade": "46-0-0", "rate_kg_ha": 100, "price_per_kg": 2.0},
-            "T": {"product": "u", "grade": "46-0-0", "rate_kg_ha": 280, "price_per_kg": 2.0}}
-    table = economics_table({"CK": 5000.0, "T": 5300.0}, fert, control="CK",
-                            grain_price_per_kg=2.4, currency="USD",
-                            yield_difference_ci={"T": (0.0, 600.0)})
+    fert = {
+        "CK": {"product": "u", "grade": "46-0-0", "rate_kg_ha": 100, "price_per_kg": 2.0},
+        "T": {"product": "u", "grade": "46-0-0", "rate_kg_ha": 280, "price_per_kg": 2.0},
+    }
+    table = economics_table(
+        {"CK": 5000.0, "T": 5300.0},
+        fert,
+        control="CK",
+        grain_price_per_kg=2.4,
+        currency="USD",
+        yield_difference_ci={"T": (0.0, 600.0)},
+    )
     row = table.iloc[0]
     assert row["value_cost_ratio"] == pytest.approx(2.0)
     assert (row["value_cost_ratio_ci_low"], row["value_cost_ratio_ci_high"]) == pytest.approx(
-        (0.0, 4.0))
+        (0.0, 4.0)
+    )
     assert "pays" in row["note"]
 
 
 def test_economics_table_unknown_control():
     """The control must have a yield."""
     with pytest.raises(DataValidationError, match="control 'CK9'"):
-        economics_table({"CK1": 1.0}, FERT, control="CK9", grain_price_per_kg=2.4,
-                        currency="CNY", prices=PRICES)
+        economics_table(
+            {"CK1": 1.0}, FERT, control="CK9", grain_price_per_kg=2.4, currency="CNY", prices=PRICES
+        )
 
 
 def test_fieldtrial_economics_carries_compare_to_control_ci():
@@ -123,13 +146,17 @@ def test_fieldtrial_economics_carries_compare_to_control_ci():
     book["moisture_pct"] = 14.0
     book["impurity_pct"] = 0.0
     trial = FieldTrial.from_dataframe(book, crop="wheat", control="CK1")
-    table = trial.economics(FERT, grain_price_per_kg=2.4, currency="CNY",
-                            prices=PRICES).set_index("treatment")
-    comp = compare_to_control(trial.yields(), response="yield_kg_ha", treatment="treatment",
-                              control="CK1", block="block").set_index("treatment")
+    table = trial.economics(FERT, grain_price_per_kg=2.4, currency="CNY", prices=PRICES).set_index(
+        "treatment"
+    )
+    comp = compare_to_control(
+        trial.yields(), response="yield_kg_ha", treatment="treatment", control="CK1", block="block"
+    ).set_index("treatment")
     # independent computation through the public statistics function
-    np.testing.assert_allclose(table.loc[["CK2", "T"], "yield_difference_ci_low_kg_ha"],
-                               comp.loc[["CK2", "T"], "ci_low_kg_ha"])
+    np.testing.assert_allclose(
+        table.loc[["CK2", "T"], "yield_difference_ci_low_kg_ha"],
+        comp.loc[["CK2", "T"], "ci_low_kg_ha"],
+    )
     expected_low = comp.loc["CK2", "ci_low_kg_ha"] * 2.4 + 450.0
     assert table.loc["CK2", "net_return_change_ci_low_per_ha"] == pytest.approx(expected_low)
     assert isinstance(table, pd.DataFrame)

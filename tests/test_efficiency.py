@@ -37,8 +37,10 @@ JINZHONG_YIELD_KG_HA = 482.64 * 15  # 7239.6 kg/ha
 JINZHONG = {
     "CK1": {"product": "compound fertilizer 15-15-15", "rate_kg_mu": 50},
     "CK2": {"product": "compound fertilizer 15-15-15", "rate_kg_mu": 40},
-    "T": [{"product": "compound fertilizer 15-15-15", "rate_kg_mu": 40},
-          {"product": "synergist", "n_pct": 0, "rate_kg_mu": 0.5}],
+    "T": [
+        {"product": "compound fertilizer 15-15-15", "rate_kg_mu": 40},
+        {"product": "synergist", "n_pct": 0, "rate_kg_mu": 0.5},
+    ],
 }
 JINZHONG_YIELDS = dict.fromkeys(("CK1", "CK2", "T"), JINZHONG_YIELD_KG_HA)
 
@@ -55,8 +57,9 @@ def test_pfp_worked_example(numeric_kind):
 def test_pfp_series_keeps_index():
     """A Series of yields gives a Series with the same index."""
     y = pd.Series([6000.0, np.nan], index=["CK", "T"])
-    out = partial_factor_productivity(y, nutrient_rate_kg_ha=pd.Series([120.0, 100.0],
-                                                                       index=["CK", "T"]))
+    out = partial_factor_productivity(
+        y, nutrient_rate_kg_ha=pd.Series([120.0, 100.0], index=["CK", "T"])
+    )
     assert out.index.tolist() == ["CK", "T"]
     assert out.iloc[0] == pytest.approx(50.0) and np.isnan(out.iloc[1])
 
@@ -69,8 +72,9 @@ def test_pfp_refuses_zero_rate():
 
 def test_ae_worked_example():
     """AE = (6000 - 3600)/120 = 20 kg/kg (hand)."""
-    assert agronomic_efficiency(6000.0, nutrient_rate_kg_ha=120.0,
-                                zero_nutrient_yield_kg_ha=3600.0) == pytest.approx(20.0)
+    assert agronomic_efficiency(
+        6000.0, nutrient_rate_kg_ha=120.0, zero_nutrient_yield_kg_ha=3600.0
+    ) == pytest.approx(20.0)
 
 
 def test_ae_refuses_without_zero_plot():
@@ -81,15 +85,19 @@ def test_ae_refuses_without_zero_plot():
 
 def test_re_worked_example():
     """RE = (100 - 60)/120 = 0.3333 (wefnexus recovery_efficiency docs example; hand)."""
-    assert recovery_efficiency(100.0, nutrient_rate_kg_ha=120.0,
-                               zero_nutrient_uptake_kg_ha=60.0) == pytest.approx(1 / 3)
+    assert recovery_efficiency(
+        100.0, nutrient_rate_kg_ha=120.0, zero_nutrient_uptake_kg_ha=60.0
+    ) == pytest.approx(1 / 3)
 
 
 def test_re_vector_matches_nueton_example():
     """NUETON NRE docs example: ((PlantNf - PlantN0)/15) x 100 = 11.33, 7.47, 4.60, 10.87 %."""
     # NUETON::NRE(c(2.92, 3.78, 4.68, 4.21), c(1.22, 2.66, 3.99, 2.58), 15), hand: 1.70/15 ...
-    out = recovery_efficiency(np.array([2.92, 3.78, 4.68, 4.21]), nutrient_rate_kg_ha=15.0,
-                              zero_nutrient_uptake_kg_ha=np.array([1.22, 2.66, 3.99, 2.58]))
+    out = recovery_efficiency(
+        np.array([2.92, 3.78, 4.68, 4.21]),
+        nutrient_rate_kg_ha=15.0,
+        zero_nutrient_uptake_kg_ha=np.array([1.22, 2.66, 3.99, 2.58]),
+    )
     np.testing.assert_allclose(out * 100, [11.3333, 7.4667, 4.6, 10.8667], atol=1e-4)
 
 
@@ -107,24 +115,37 @@ def test_re_refuses_without_zero_plot_uptake():
 
 def test_pe_worked_example():
     """PE = (6000 - 3600)/(100 - 60) = 60 kg/kg (hand)."""
-    assert physiological_efficiency(6000.0, uptake_kg_ha=100.0, zero_nutrient_yield_kg_ha=3600.0,
-                                    zero_nutrient_uptake_kg_ha=60.0) == pytest.approx(60.0)
+    assert physiological_efficiency(
+        6000.0,
+        uptake_kg_ha=100.0,
+        zero_nutrient_yield_kg_ha=3600.0,
+        zero_nutrient_uptake_kg_ha=60.0,
+    ) == pytest.approx(60.0)
 
 
 def test_ae_equals_re_times_pe():
     """Identity AE = RE x PE (Dobermann 2007) on the worked example: 1/3 x 60 = 20."""
     ae = agronomic_efficiency(6000.0, nutrient_rate_kg_ha=120.0, zero_nutrient_yield_kg_ha=3600.0)
     re = recovery_efficiency(100.0, nutrient_rate_kg_ha=120.0, zero_nutrient_uptake_kg_ha=60.0)
-    pe = physiological_efficiency(6000.0, uptake_kg_ha=100.0, zero_nutrient_yield_kg_ha=3600.0,
-                                  zero_nutrient_uptake_kg_ha=60.0)
+    pe = physiological_efficiency(
+        6000.0,
+        uptake_kg_ha=100.0,
+        zero_nutrient_yield_kg_ha=3600.0,
+        zero_nutrient_uptake_kg_ha=60.0,
+    )
     assert ae == pytest.approx(re * pe)
 
 
 def test_pe_undefined_when_uptake_unchanged():
     """PE is NaN when U = U0 (no extra uptake), not a division error."""
-    assert np.isnan(physiological_efficiency(6000.0, uptake_kg_ha=60.0,
-                                             zero_nutrient_yield_kg_ha=3600.0,
-                                             zero_nutrient_uptake_kg_ha=60.0))
+    assert np.isnan(
+        physiological_efficiency(
+            6000.0,
+            uptake_kg_ha=60.0,
+            zero_nutrient_yield_kg_ha=3600.0,
+            zero_nutrient_uptake_kg_ha=60.0,
+        )
+    )
 
 
 def test_pe_refuses_without_zero_plot():
@@ -182,8 +203,9 @@ def test_jinzhong_pfp_gain_comes_from_the_rate_cut():
     np.testing.assert_allclose(pfp.loc[["CK2", "T"], "rate_effect_pct"], [25.0, 25.0])
     np.testing.assert_allclose(pfp.loc[["CK2", "T"], "change_vs_reference_pct"], [25.0, 25.0])
     note = pfp.loc["T", "note"]
-    assert "comes only from the rate" in note and "cut by 20.0 %" in note and "+25.0 %" in note
-    assert any("PFP of T" in n and "cut by 20.0 %" in n for n in table.attrs["notes"])
+    assert "comes only from the rate" in note and "cutting N by 20.0 %" in note
+    assert "+25.0 %" in note
+    assert any("PFP of T" in n and "cutting N by 20.0 %" in n for n in table.attrs["notes"])
 
 
 def test_jinzhong_ae_not_computed_in_default_table():
@@ -198,8 +220,9 @@ def test_jinzhong_ae_not_computed_in_default_table():
 
 def test_jinzhong_ae_requested_explicitly_is_refused():
     """Asking for AE raises, naming the missing zero-N (omission) plot and the treatments."""
-    with pytest.raises(DataValidationError,
-                       match=r"no zero-N \(omission\) plot.*CK1, CK2, T.*reduced-rate"):
+    with pytest.raises(
+        DataValidationError, match=r"no zero-N \(omission\) plot.*CK1, CK2, T.*reduced-rate"
+    ):
         _jinzhong_table(metrics=["ae"])
 
 
@@ -212,8 +235,10 @@ def test_jinzhong_reduced_rate_control_cannot_be_the_zero_plot():
 def test_jinzhong_synergist_nitrogen_is_counted():
     """A DCD synergist (0.5 kg/mu, 66.6 % N) adds N, so T's PFP gain is below 25 %."""
     fert = dict(JINZHONG)
-    fert["T"] = [{"product": "compound fertilizer 15-15-15", "rate_kg_mu": 40},
-                 {"product": "synergist", "additive": "dicyandiamide", "rate_kg_mu": 0.5}]
+    fert["T"] = [
+        {"product": "compound fertilizer 15-15-15", "rate_kg_mu": 40},
+        {"product": "synergist", "additive": "dicyandiamide", "rate_kg_mu": 0.5},
+    ]
     table = efficiency_table(JINZHONG_YIELDS, fert, reference="CK1")
     pfp = table[table["label"] == "PFP"].set_index("treatment")
     # hand: F_T = 6.0 + 0.5 x 0.666351 = 6.33318 kg N/mu; 7.5/6.33318 - 1 = 18.42 %
@@ -224,12 +249,17 @@ def test_jinzhong_synergist_nitrogen_is_counted():
 def test_table_with_zero_plot_computes_all_metrics():
     """With an omission plot and uptakes every metric is computed (worked example)."""
     fert = {"N0": [], "N120": {"grade": "46-0-0", "rate_kg_ha": 120 / 0.46}}
-    table = efficiency_table({"N0": 3600.0, "N120": 6000.0}, fert,
-                             uptake={"N0": 60.0, "N120": 100.0}, removal={"N120": 84.0})
+    table = efficiency_table(
+        {"N0": 3600.0, "N120": 6000.0},
+        fert,
+        uptake={"N0": 60.0, "N120": 100.0},
+        removal={"N120": 84.0},
+    )
     values = table.set_index("label")["value"]
     # hand: see module docstring
-    np.testing.assert_allclose(values[["PFP", "AE", "RE", "PE", "IE", "PNB"]],
-                               [50.0, 20.0, 1 / 3, 60.0, 60.0, 0.7])
+    np.testing.assert_allclose(
+        values[["PFP", "AE", "RE", "PE", "IE", "PNB"]], [50.0, 20.0, 1 / 3, 60.0, 60.0, 0.7]
+    )
     assert table["computed"].all()
     assert table.attrs["provenance"]["zero_nutrient_treatment"] == "N0"
 
@@ -249,8 +279,13 @@ def test_table_yield_difference_explains_the_rest():
 def test_table_ci_containing_zero_counts_as_equal_yield():
     """A yield-difference CI that includes 0 makes the note attribute the gain to the rate."""
     fert = {"CK": {"n_rate_kg_ha": 100}, "T": {"n_rate_kg_ha": 80}}
-    table = efficiency_table({"CK": 6000.0, "T": 6300.0}, fert, reference="CK", metrics=["pfp"],
-                             yield_difference_ci={"T": (-200.0, 800.0)})
+    table = efficiency_table(
+        {"CK": 6000.0, "T": 6300.0},
+        fert,
+        reference="CK",
+        metrics=["pfp"],
+        yield_difference_ci={"T": (-200.0, 800.0)},
+    )
     assert "within its confidence interval" in table.set_index("treatment").loc["T", "note"]
 
 
@@ -262,8 +297,12 @@ def test_table_rejects_undescribed_treatment():
 
 def test_table_p_nutrient_uses_elemental_rate():
     """nutrient='P' uses elemental P: 750 kg/ha of 15-15-15 = 49.097 kg P/ha."""
-    table = efficiency_table({"CK": 6000.0}, {"CK": {"grade": "15-15-15", "rate_kg_ha": 750}},
-                             nutrient="P", metrics=["pfp"])
+    table = efficiency_table(
+        {"CK": 6000.0},
+        {"CK": {"grade": "15-15-15", "rate_kg_ha": 750}},
+        nutrient="P",
+        metrics=["pfp"],
+    )
     # hand: 750 x 0.15 x 0.436421 = 49.097; 6000/49.097 = 122.21
     assert table["nutrient_rate_kg_ha"].iloc[0] == pytest.approx(49.097, abs=1e-3)
     assert table["value"].iloc[0] == pytest.approx(122.21, abs=1e-2)
@@ -274,8 +313,9 @@ def _replicated_trial(metadata=None):
     book = rcbd(["CK1", "CK2", "T"], blocks=4, seed=1, plot_area_m2=20.0)
     masses = {"CK1": 13.0, "CK2": 13.1, "T": 12.9}
     block_effect = {"1": 0.0, "2": 0.3, "3": -0.2, "4": 0.1}
-    book["fresh_mass_kg"] = [masses[t] + block_effect[b]
-                             for t, b in zip(book["treatment"], book["block"], strict=True)]
+    book["fresh_mass_kg"] = [
+        masses[t] + block_effect[b] for t, b in zip(book["treatment"], book["block"], strict=True)
+    ]
     book["moisture_pct"] = 14.0
     book["impurity_pct"] = 2.0
     return FieldTrial.from_dataframe(book, crop="wheat", control="CK1", metadata=metadata)
@@ -288,15 +328,16 @@ def test_fieldtrial_efficiency_uses_lsmeans():
     pfp = table[table["label"] == "PFP"].set_index("treatment")
     means = trial.yields().groupby("treatment")["yield_kg_ha"].mean()
     # balanced RCBD without missing plots: LS-means equal the raw treatment means
-    np.testing.assert_allclose(pfp.loc[["CK1", "CK2", "T"], "yield_kg_ha"],
-                               means[["CK1", "CK2", "T"]])
+    np.testing.assert_allclose(
+        pfp.loc[["CK1", "CK2", "T"], "yield_kg_ha"], means[["CK1", "CK2", "T"]]
+    )
     np.testing.assert_allclose(pfp.loc["CK1", "value"], means["CK1"] / 112.5)
     assert pfp.loc["CK2", "reference"] == "CK1"
 
 
 def test_fieldtrial_efficiency_reads_trial_toml():
     """Without an explicit mapping the fertilizer comes from the trial description."""
-    cfg = TrialConfig.from_text('''
+    cfg = TrialConfig.from_text("""
 [[treatments]]
 label = "CK1"
 product = "compound fertilizer 15-15-15"
@@ -312,7 +353,7 @@ label = "T"
 product = "compound fertilizer 15-15-15"
 rate = 40
 rate_unit = "kg/mu"
-''')
+""")
     table = _replicated_trial().efficiency(config=cfg)
     rates = table.drop_duplicates("treatment").set_index("treatment")["nutrient_rate_kg_ha"]
     np.testing.assert_allclose(rates[["CK1", "CK2", "T"]], [112.5, 90.0, 90.0])
@@ -332,19 +373,52 @@ def test_fieldtrial_efficiency_without_description_is_an_error():
 
 def test_report_table_one_row_per_treatment_with_notes():
     """The report hook gives PFP per treatment in the display unit plus the AE note."""
-    cfg = TrialConfig.from_dict({"treatments": [
-        {"label": "CK1", "product": "compound 15-15-15", "rate": 50, "rate_unit": "kg/mu"},
-        {"label": "CK2", "product": "compound 15-15-15", "rate": 40, "rate_unit": "kg/mu"},
-        {"label": "T", "product": "compound 15-15-15", "rate": 40, "rate_unit": "kg/mu"}]})
+    cfg = TrialConfig.from_dict(
+        {
+            "treatments": [
+                {"label": "CK1", "product": "compound 15-15-15", "rate": 50, "rate_unit": "kg/mu"},
+                {"label": "CK2", "product": "compound 15-15-15", "rate": 40, "rate_unit": "kg/mu"},
+                {"label": "T", "product": "compound 15-15-15", "rate": 40, "rate_unit": "kg/mu"},
+            ]
+        }
+    )
     table = report_table(_replicated_trial(), cfg, unit="kg/mu", lang="en")
     assert table["treatment"].tolist() == ["CK1", "CK2", "T"]
-    np.testing.assert_allclose(table["nutrient_rate"], [7.5, 6.0, 6.0])
+    np.testing.assert_allclose(table["n_rate_kg_mu"], [7.5, 6.0, 6.0])
     assert "ae" not in table.columns and "pfp" in table.columns
     np.testing.assert_allclose(table["rate_effect_pct"], [0.0, 25.0, 25.0])
-    assert table.attrs["column_labels"]["nutrient_rate"] == "N rate (kg/mu)"
+    assert table.attrs["column_labels"]["n_rate_kg_mu"] == "N rate (kg/mu)"
     assert any("zero-N" in n for n in table.attrs["notes"])
 
 
 def test_report_table_none_without_fertilizer():
     """No fertilizer in the description: no efficiency section."""
     assert report_table(_replicated_trial(), TrialConfig(), unit="kg/ha") is None
+
+
+def test_report_table_chinese_notes():
+    """lang='zh' gives Chinese labels and notes (no zero-N plot; the 20 % cut gives +25 % PFP)."""
+    cfg = TrialConfig.from_dict(
+        {
+            "treatments": [
+                {"label": "CK1", "product": "compound 15-15-15", "rate": 50, "rate_unit": "kg/mu"},
+                {"label": "CK2", "product": "compound 15-15-15", "rate": 40, "rate_unit": "kg/mu"},
+            ]
+        }
+    )
+    table = report_table(_replicated_trial(), cfg, unit="kg/mu", lang="zh")
+    assert table.attrs["column_labels"]["treatment"] == "处理"
+    notes = table.attrs["notes"]
+    assert any("空白（缺素）小区" in n for n in notes)
+    # hand: 7.5/6.0 - 1 = +25.0 %
+    assert any("减少 20.0 %" in n and "+25.0 %" in n for n in notes)
+
+
+def test_report_table_incomplete_description_explains():
+    """A product without a known grade does not break the report: a note says what is missing."""
+    cfg = TrialConfig.from_dict(
+        {"treatments": [{"label": "CK1", "product": "compound", "rate": 50, "rate_unit": "kg/mu"}]}
+    )
+    table = report_table(_replicated_trial(), cfg, unit="kg/mu")
+    assert table["treatment"].tolist() == ["CK1"]
+    assert "nutrient content unknown" in table.attrs["notes"][0]

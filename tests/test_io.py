@@ -7,6 +7,8 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from yieldtrial.errors import DataValidationError, MissingExtraError
 from yieldtrial.io import (
@@ -346,3 +348,29 @@ def test_read_plots_large_table_is_fast():
     )
     plots = read_plots(frame)
     assert plots["moisture_pct"].eq(14.0).all()  # '14%' read as 14
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    masses=st.lists(
+        st.floats(min_value=0.0, max_value=5000.0, allow_nan=False), min_size=1, max_size=6
+    ),
+    moisture=st.floats(min_value=1.5, max_value=40.0),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk"]),
+)
+def test_read_plots_csv_round_trip(tmp_path_factory, masses, moisture, encoding):
+    """Numbers written to a CSV in any supported encoding are read back unchanged."""
+    frame = pd.DataFrame(
+        {
+            "小区号": [f"P{i}" for i in range(len(masses))],
+            "处理": ["对照"] * len(masses),
+            "收获面积(m2)": 20.0,
+            "鲜重(kg)": masses,
+            "含水量(%)": moisture,
+        }
+    )
+    path = tmp_path_factory.mktemp("csv") / "plots.csv"
+    path.write_bytes(frame.to_csv(index=False).encode(encoding))
+    plots = read_plots(path)
+    np.testing.assert_array_equal(plots["fresh_mass_kg"].to_numpy(), np.array(masses))
+    assert plots["moisture_pct"].eq(moisture).all()

@@ -218,7 +218,7 @@ def test_summary_means_pct_of_check_and_win_rate():
     """Across-site mean, % of check and win rate follow from the treatment x site table."""
     df = _network(n_sites=5)
     res = _analyze(df, dunnett_pvalues="none")
-    means = res.summary.means
+    means = res.summary.means.T  # treatment x site
     tr = res.summary.treatments.set_index("treatment")
     # expected by hand: balanced network -> across-site mean = mean of the site LS-means
     _close(tr["across_site_mean"], means.mean(axis=1).loc[tr.index])
@@ -269,7 +269,7 @@ def test_multiple_key_columns():
     res = _analyze(df, by=["year", "site"], dunnett_pvalues="none")
     assert res.per_trial[["year", "site"]].values.tolist() == [
         [2023, "site00"], [2023, "site01"], [2024, "site00"], [2024, "site01"]]
-    assert list(res.summary.means.columns) == ["2023 / site00", "2023 / site01",
+    assert list(res.summary.means.index) == ["2023 / site00", "2023 / site01",
                                                "2024 / site00", "2024 / site01"]
 
 

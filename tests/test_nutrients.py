@@ -67,10 +67,12 @@ def test_phosphorus_from_p2o5_keeps_series_index(numeric_kind):
 
 def test_oxide_element_round_trips():
     """P -> P2O5 -> P and K -> K2O -> K are identities."""
-    np.testing.assert_allclose(phosphorus_from_p2o5(p2o5_from_phosphorus(np.array([1.0, 7.5]))),
-                               [1.0, 7.5])
-    np.testing.assert_allclose(potassium_from_k2o(k2o_from_potassium(np.array([2.0, 60.0]))),
-                               [2.0, 60.0])
+    np.testing.assert_allclose(
+        phosphorus_from_p2o5(p2o5_from_phosphorus(np.array([1.0, 7.5]))), [1.0, 7.5]
+    )
+    np.testing.assert_allclose(
+        potassium_from_k2o(k2o_from_potassium(np.array([2.0, 60.0]))), [2.0, 60.0]
+    )
 
 
 def test_nutrient_rate_from_product_rate():
@@ -130,8 +132,12 @@ def test_parse_grade_mapping_and_elemental_properties():
 
 @pytest.mark.parametrize(
     ("text", "match"),
-    [("fifteen", "cannot read"), ("60-60-10", "more than 100"), ("N=15, P=5, P2O5=10", "both P"),
-     ("150-0-0", r"outside \[0, 100\]")],
+    [
+        ("fifteen", "cannot read"),
+        ("60-60-10", "more than 100"),
+        ("N=15, P=5, P2O5=10", "both P"),
+        ("150-0-0", r"outside \[0, 100\]"),
+    ],
     ids=["text", "sum", "both-forms", "range"],
 )
 def test_parse_grade_errors(text, match):
@@ -164,8 +170,9 @@ def test_product_pure_additive_by_name():
 
 def test_product_containing_additive_adds_its_n():
     """A 15-15-15 blended with 1 % DCD carries 15 + 0.666 % N."""
-    p = product_from_spec({"product": "compound 15-15-15", "rate_kg_ha": 600,
-                           "contains": {"dicyandiamide": 1.0}})
+    p = product_from_spec(
+        {"product": "compound 15-15-15", "rate_kg_ha": 600, "contains": {"dicyandiamide": 1.0}}
+    )
     # hand: 600 x (15 + 0.01 x 66.635) / 100 = 93.998 kg N/ha
     assert p.nutrient_kg_ha("N") == pytest.approx(93.998, abs=1e-3)
 
@@ -181,13 +188,15 @@ def test_product_stated_nutrient_rates():
 
 @pytest.mark.parametrize(
     ("spec", "match"),
-    [({"product": "mystery", "rate_kg_ha": 10}, "nutrient content unknown"),
-     ({"grade": "15-15-15"}, "no product rate"),
-     ({"grade": "15-15-15", "rate_kg_ha": 1, "rate_kg_mu": 1}, "several product rates"),
-     ({"grade": "15-15-15", "rate": 1, "rate_unit": "bags"}, "rate_unit"),
-     ({"grade": "15-15-15", "rate_kg_ha": -5}, ">= 0"),
-     ({"grade": "15-15-15", "rate_kg_ha": 5, "colour": "red"}, "unknown fertilizer key"),
-     ({"additive": "saltpetre-x", "rate_kg_ha": 5}, "not a known N-containing additive")],
+    [
+        ({"product": "mystery", "rate_kg_ha": 10}, "nutrient content unknown"),
+        ({"grade": "15-15-15"}, "no product rate"),
+        ({"grade": "15-15-15", "rate_kg_ha": 1, "rate_kg_mu": 1}, "several product rates"),
+        ({"grade": "15-15-15", "rate": 1, "rate_unit": "bags"}, "rate_unit"),
+        ({"grade": "15-15-15", "rate_kg_ha": -5}, ">= 0"),
+        ({"grade": "15-15-15", "rate_kg_ha": 5, "colour": "red"}, "unknown fertilizer key"),
+        ({"additive": "saltpetre-x", "rate_kg_ha": 5}, "not a known N-containing additive"),
+    ],
     ids=["no-content", "no-rate", "two-rates", "bad-unit", "negative", "unknown-key", "additive"],
 )
 def test_product_spec_errors(spec, match):
@@ -204,8 +213,14 @@ def test_bare_number_is_refused_as_ambiguous():
 
 def test_nutrient_rates_one_row_per_product():
     """Two products of one treatment give two rows; T's DCD adds 5 kg N/ha (hand: 7.5 x 0.666)."""
-    table = nutrient_rates({"T": [{"product": "compound 15-15-15", "rate_kg_mu": 40},
-                                  {"additive": "dicyandiamide", "rate_kg_mu": 0.5}]})
+    table = nutrient_rates(
+        {
+            "T": [
+                {"product": "compound 15-15-15", "rate_kg_mu": 40},
+                {"additive": "dicyandiamide", "rate_kg_mu": 0.5},
+            ]
+        }
+    )
     assert table["product"].tolist() == ["compound 15-15-15", "dicyandiamide"]
     # hand: 0.5 kg/mu x 15 = 7.5 kg/ha x 0.66635 = 4.998 kg N/ha
     np.testing.assert_allclose(table["n_rate_kg_ha"], [90.0, 4.998], atol=1e-3)
@@ -214,9 +229,14 @@ def test_nutrient_rates_one_row_per_product():
 def test_treatment_totals_in_kg_ha_and_kg_mu():
     """Totals per treatment in both units (hand: 90 + 4.998 = 94.998 kg/ha = 6.333 kg/mu)."""
     table = treatment_nutrient_rates(
-        {"CK1": {"product": "compound 15-15-15", "rate_kg_mu": 50},
-         "T": [{"product": "compound 15-15-15", "rate_kg_mu": 40},
-               {"additive": "dicyandiamide", "rate_kg_mu": 0.5}]})
+        {
+            "CK1": {"product": "compound 15-15-15", "rate_kg_mu": 50},
+            "T": [
+                {"product": "compound 15-15-15", "rate_kg_mu": 40},
+                {"additive": "dicyandiamide", "rate_kg_mu": 0.5},
+            ],
+        }
+    )
     assert table["treatment"].tolist() == ["CK1", "T"]
     np.testing.assert_allclose(table["n_rate_kg_ha"], [112.5, 94.998], atol=1e-3)
     np.testing.assert_allclose(table["n_rate_kg_mu"], [7.5, 6.3332], atol=1e-4)
@@ -231,7 +251,7 @@ def test_unfertilized_treatment_is_an_empty_list():
 
 def test_fertilizer_from_config_reads_trial_toml():
     """trial.toml: product/rate/rate_unit plus further products and additive shares."""
-    cfg = TrialConfig.from_text('''
+    cfg = TrialConfig.from_text("""
 [[treatments]]
 label = "CK1"
 product = "compound fertilizer 15-15-15"
@@ -248,7 +268,7 @@ products = [{product = "synergist", additive = "dicyandiamide", rate = 0.5, rate
 [[treatments]]
 label = "CK0"
 description = "no fertilizer"
-''')
+""")
     fert = fertilizer_from_config(cfg)
     assert list(fert) == ["CK1", "T"]
     table = treatment_nutrient_rates(fert)

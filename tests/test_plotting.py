@@ -20,22 +20,26 @@ def _close_figures() -> None:
     plt.close("all")
 
 
-MEANS = pd.DataFrame({
-    "treatment": ["CK", "A", "B"],
-    "mean": [440.0, 470.0, 455.0],
-    "ci_low": [420.0, 450.0, 435.0],
-    "ci_high": [460.0, 490.0, 475.0],
-    "letters": ["b", "a", "ab"],
-})
+MEANS = pd.DataFrame(
+    {
+        "treatment": ["CK", "A", "B"],
+        "mean": [440.0, 470.0, 455.0],
+        "ci_low": [420.0, 450.0, 435.0],
+        "ci_high": [460.0, 490.0, 475.0],
+        "letters": ["b", "a", "ab"],
+    }
+)
 
-PLOTS = pd.DataFrame({
-    "plot_id": [f"p{i}" for i in range(6)],
-    "treatment": ["CK", "A", "B", "A", "B", "CK"],
-    "block": ["1", "1", "1", "2", "2", "2"],
-    "row": [1, 1, 1, 2, 2, 2],
-    "column": [1, 2, 3, 1, 2, 3],
-    "yield_kg_ha": [6600.0, 7000.0, 6800.0, 7100.0, 6900.0, 6500.0],
-})
+PLOTS = pd.DataFrame(
+    {
+        "plot_id": [f"p{i}" for i in range(6)],
+        "treatment": ["CK", "A", "B", "A", "B", "CK"],
+        "block": ["1", "1", "1", "2", "2", "2"],
+        "row": [1, 1, 1, 2, 2, 2],
+        "column": [1, 2, 3, 1, 2, 3],
+        "yield_kg_ha": [6600.0, 7000.0, 6800.0, 7100.0, 6900.0, 6500.0],
+    }
+)
 
 
 def test_plot_means_returns_the_axes_it_was_given() -> None:
@@ -117,8 +121,9 @@ def test_png_rendering() -> None:
 
 def test_import_does_not_import_matplotlib() -> None:
     """Importing yieldtrial.plotting (and the report package) leaves matplotlib unimported."""
-    code = ("import sys, yieldtrial.plotting, yieldtrial.report, yieldtrial.config; "
-            "print('matplotlib' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys, yieldtrial.plotting, yieldtrial.report, yieldtrial.config; "
+        "print('matplotlib' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

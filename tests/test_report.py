@@ -31,8 +31,9 @@ def _close_figures() -> Any:
 
 
 def _report(name: str, lang: str = "en", **options: Any) -> Any:
-    report, _ = report_from_files(example_path(name), example_path(name, "trial.toml"),
-                                  lang=lang, report_date=DATE, **options)
+    report, _ = report_from_files(
+        example_path(name), example_path(name, "trial.toml"), lang=lang, report_date=DATE, **options
+    )
     return report
 
 
@@ -66,7 +67,9 @@ def test_jinzhong_shows_published_and_dry_matter_figures(jinzhong: Any) -> None:
     md = jinzhong.to_markdown()
     # 442 x (1 + 0.08) = 477.36 and 442 x 95/87 = 482.64 (domain-standards.md section 0)
     assert re.search(r"dry-matter \(mass balance\) method \|[^\n]*\| 482\.64 \| 477\.36 \|", md)
-    assert re.search(r"percentage-point shortcut \|[^\n]*\| 477\.36 \| 477\.36 \| \+0\.00 \| yes", md)
+    assert re.search(
+        r"percentage-point shortcut \|[^\n]*\| 477\.36 \| 477\.36 \| \+0\.00 \| yes", md
+    )
     assert "reproduced by the percentage-point shortcut" in md
 
 
@@ -92,8 +95,9 @@ def test_jinzhong_states_replicates_needed(jinzhong: Any) -> None:
     from yieldtrial.stats.power import replicates_needed
 
     # 8 % CV, 10 % difference, 3 treatments, CRD (the example's design), Dunnett, 80 % power
-    r = replicates_needed(cv_pct=8, difference_pct=10, n_treatments=3, design="crd",
-                          comparison="dunnett")
+    r = replicates_needed(
+        cv_pct=8, difference_pct=10, n_treatments=3, design="crd", comparison="dunnett"
+    )
     assert jinzhong.results["replicates_needed"]["replicates"] == r
     assert f"about {r} replicates per treatment" in jinzhong.to_markdown()
 
@@ -127,8 +131,9 @@ def test_json_anova_equals_library(rcbd: Any) -> None:
     from yieldtrial.stats.anova import anova
 
     trial = _rcbd_trial()
-    expected = anova(trial.yields(), response="yield_kg_ha", treatment="treatment",
-                     block="block", design="rcbd")
+    expected = anova(
+        trial.yields(), response="yield_kg_ha", treatment="treatment", block="block", design="rcbd"
+    )
     doc = json.loads(rcbd.to_json())
     got = pd.DataFrame(doc["results"]["anova"]["table"])
     np.testing.assert_allclose(got["sum_sq"], expected.table["sum_sq"], rtol=1e-12)
@@ -141,12 +146,19 @@ def test_json_comparisons_equal_library(rcbd: Any) -> None:
     from yieldtrial.stats.compare import compare_to_control
 
     trial = _rcbd_trial()
-    expected = compare_to_control(trial.yields(), response="yield_kg_ha", treatment="treatment",
-                                  block="block", control=["CK1", "CK2"], margin_pct=5)
+    expected = compare_to_control(
+        trial.yields(),
+        response="yield_kg_ha",
+        treatment="treatment",
+        block="block",
+        control=["CK1", "CK2"],
+        margin_pct=5,
+    )
     got = pd.DataFrame(json.loads(rcbd.to_json())["results"]["control_comparisons"])
     for col in ("difference_kg_ha", "p_value_adjusted", "ci_low_kg_ha", "difference_pct"):
-        np.testing.assert_allclose(got[col].astype(float), expected[col].astype(float),
-                                   rtol=1e-6)  # Dunnett p from numerical integration
+        np.testing.assert_allclose(
+            got[col].astype(float), expected[col].astype(float), rtol=1e-6
+        )  # Dunnett p from numerical integration
 
 
 def test_json_means_equal_library(rcbd: Any) -> None:
@@ -154,8 +166,9 @@ def test_json_means_equal_library(rcbd: Any) -> None:
     from yieldtrial.stats.model import fit
 
     trial = _rcbd_trial()
-    mm = fit(trial.yields(), response="yield_kg_ha", treatment="treatment", block="block",
-             design="rcbd").means_model()
+    mm = fit(
+        trial.yields(), response="yield_kg_ha", treatment="treatment", block="block", design="rcbd"
+    ).means_model()
     got = {r["treatment"]: r["mean"] for r in rcbd.results["means"]}
     for level, value in zip(mm.levels, mm.estimates, strict=True):
         assert got[level] == pytest.approx(float(value), rel=1e-12)
@@ -228,9 +241,9 @@ def test_html_is_self_contained_with_inline_svg() -> None:
 
 
 def test_html_chinese_figures_keep_text() -> None:
-    """zh HTML figures carry Chinese labels as SVG text."""
+    """Chinese HTML figures carry their labels as SVG text."""
     html = _report("jinzhong-2024", lang="zh").to_html()
-    svg = html[html.index("<svg"):]
+    svg = html[html.index("<svg") :]
     assert re.search(r"<text[^>]*>产量（kg/mu）</text>", svg)
 
 
@@ -247,8 +260,9 @@ def test_docx_renders_tables_and_figures() -> None:
     assert "Rank" in headers
 
 
-def test_docx_without_python_docx_names_the_extra(monkeypatch: pytest.MonkeyPatch,
-                                                 jinzhong: Any) -> None:
+def test_docx_without_python_docx_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch, jinzhong: Any
+) -> None:
     """Without python-docx the error names the docx extra."""
     monkeypatch.setitem(sys.modules, "docx", None)
     with pytest.raises(MissingExtraError, match=r"yieldtrial\[docx\]"):
@@ -258,7 +272,11 @@ def test_docx_without_python_docx_names_the_extra(monkeypatch: pytest.MonkeyPatc
 def test_format_from_suffix() -> None:
     """Suffixes map to formats; an unknown suffix is refused."""
     assert [format_for_path(p) for p in ("a.html", "a.md", "a.json", "a.docx")] == [
-        "html", "markdown", "json", "docx"]
+        "html",
+        "markdown",
+        "json",
+        "docx",
+    ]
     with pytest.raises(DataValidationError, match="suffix"):
         format_for_path("report.pdf")
 
@@ -277,8 +295,9 @@ def test_format_value_kinds() -> None:
 def test_margin_adds_noninferiority_section() -> None:
     """A margin adds the verdict; without one there is no section."""
     cfg = TrialConfig.from_file(example_path("replicated-rcbd", "trial.toml"))
-    report, _ = report_from_files(example_path("replicated-rcbd"), cfg.override(),
-                                  figures=False, report_date=DATE)
+    report, _ = report_from_files(
+        example_path("replicated-rcbd"), cfg.override(), figures=False, report_date=DATE
+    )
     assert report.has_section("noninferiority")
     from yieldtrial.report.files import load_trial
 
@@ -290,9 +309,11 @@ def test_margin_adds_noninferiority_section() -> None:
 def test_unknown_control_is_refused() -> None:
     """A control that is not a treatment raises DataValidationError."""
     with pytest.raises(DataValidationError, match="'CK9'"):
-        report_from_files(example_path("replicated-rcbd"),
-                          example_path("replicated-rcbd", "trial.toml"),
-                          overrides={"control": ["CK9"]})
+        report_from_files(
+            example_path("replicated-rcbd"),
+            example_path("replicated-rcbd", "trial.toml"),
+            overrides={"control": ["CK9"]},
+        )
 
 
 def test_efficiency_hook_absent_without_rates(rcbd: Any) -> None:
@@ -303,3 +324,19 @@ def test_efficiency_hook_absent_without_rates(rcbd: Any) -> None:
 def test_reading_warnings_reach_the_report(jinzhong: Any) -> None:
     """The implausible 5 % wheat moisture warning is shown under data quality."""
     assert any("moisture" in w for w in jinzhong.results["warnings"])
+
+
+def test_letters_are_the_library_two_level_letters(rcbd: Any) -> None:
+    """Lowercase/uppercase letters equal two_level_letters(test="tukey") at 0.05 and 0.01."""
+    from yieldtrial.stats.model import fit
+    from yieldtrial.stats.multiple_range import two_level_letters
+
+    trial = _rcbd_trial()
+    mm = fit(
+        trial.yields(), response="yield_kg_ha", treatment="treatment", block="block", design="rcbd"
+    ).means_model()
+    expected = two_level_letters(mm, test="tukey").set_index("level")
+    rows = {r["treatment"]: r for r in rcbd.section("means").blocks[0].rows}
+    for level, row in expected.iterrows():
+        assert rows[level]["letters"] == row["letters_05"]
+        assert rows[level]["letters_upper"] == row["letters_01"]

@@ -373,3 +373,24 @@ def test_pairwise_provenance():
     prov = out.attrs["provenance"]
     assert prov["test"] == "Tukey-Kramer" and prov["alpha"] == 0.1
     assert prov["error_term"] == "residual" and prov["df_error"] == 12.0
+
+
+def test_missing_plots_general_correlation_uses_stated_qmc():
+    """Two missing plots in different treatments and blocks break the product form: seeded QMC.
+
+    The adjusted p-values lie between the unadjusted and the Bonferroni ones, and the
+    accuracy of the multivariate-t probabilities is stated in attrs.
+    """
+    rng = np.random.default_rng(5)
+    rows = [(f"T{i}", f"B{j}", 100 + 3 * i + 10 * j + rng.normal(0, 2))
+            for i in range(5) for j in range(4)]  # fmt: skip
+    df = pd.DataFrame(rows, columns=["treatment", "block", "y"])
+    df.loc[[5, 10], "y"] = np.nan  # T1 in B1, T2 in B2
+    out = compare_to_control(df, response="y", treatment="treatment", block="block",
+                             control="T0")  # fmt: skip
+    assert out.attrs["accuracy"].startswith("quasi-Monte Carlo")
+    p, adj = out["p_value"].to_numpy(), out["p_value_adjusted"].to_numpy()
+    assert np.all(adj >= p - 1e-4) and np.all(adj <= np.minimum(1, 4 * p) + 1e-4)
+    again = compare_to_control(df, response="y", treatment="treatment", block="block",
+                               control="T0")  # fmt: skip
+    np.testing.assert_array_equal(again["p_value_adjusted"], adj)  # seeded: deterministic

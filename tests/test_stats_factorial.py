@@ -103,7 +103,7 @@ def test_battery_tukey_at_70f_matches_montgomery(battery_result) -> None:
 
 
 def test_simple_effects_partition_main_plus_interaction(battery_result) -> None:
-    """Balanced data: sum of SS(A within each B) = SS(A) + SS(AB) (Gomez & Gomez sec. 4.3)."""
+    """Balanced data: the SS of A within each B level sum to SS(A) + SS(AB) (hand identity)."""
     table = battery_result.table.set_index("source")
     simple = battery_result.simple_effects
     a_within = simple[simple["effect"] == "material"]

@@ -283,3 +283,14 @@ def test_p_below_two_is_refused() -> None:
     """A range of fewer than two means has no critical value."""
     with pytest.raises(DataValidationError, match="p \\(number of means"):
         significant_studentized_range(1, 10)
+
+
+def test_public_names_are_exported_lazily() -> None:
+    """duncan, snk, scheffe, two_level_letters, split_plot_anova ... are in yieldtrial.stats."""
+    import yieldtrial.stats as ys
+
+    assert ys.duncan is duncan
+    assert ys.two_level_letters is two_level_letters
+    for name in ("split_plot_anova", "strip_plot_anova", "factorial_anova", "snk", "scheffe"):
+        assert name in ys.__all__
+        assert callable(getattr(ys, name))

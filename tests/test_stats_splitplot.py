@@ -153,7 +153,7 @@ def test_oats_misanalysed_as_rcbd_factorial_overstates_variety(oats_result) -> N
 
 
 def test_oats_sed_formulas(oats_result) -> None:
-    """SEDs follow Gomez & Gomez (1984) Table 5.8 with r=6 blocks, a=3 varieties, b=4 rates."""
+    """SEDs follow Gomez & Gomez (1984) ch. 5 with r=6 blocks, a=3 varieties, b=4 rates."""
     ea, eb = 6013.305556 / 10, 7968.75 / 45  # error mean squares from the table above
     sed = oats_result.sed.set_index("comparison")
     assert list(sed.index) == list(SPLIT_PLOT_COMPARISONS)
@@ -255,7 +255,7 @@ def test_within_kinds_need_a_level(oats_result) -> None:
     with pytest.raises(DataValidationError, match="not a level of 'gen'"):
         oats_result.means_model("sub_plot_within_whole", at="Nonesuch")
     with pytest.raises(DataValidationError, match="unknown comparison kind"):
-        oats_result.means_model("cells")
+        oats_result.means_model("interaction")
 
 
 def test_duncan_and_dunnett_run_on_split_plot_means(oats_result) -> None:
@@ -282,7 +282,7 @@ def test_means_table_margins(oats_result) -> None:
 
 
 def test_cv_per_error(oats_result) -> None:
-    """CV(a) = 100 sqrt(Ea) / mean, CV(b) = 100 sqrt(Eb) / mean (Gomez & Gomez sec. 3.4.2)."""
+    """CV(a) = 100 sqrt(Ea) / mean, CV(b) = 100 sqrt(Eb) / mean (Gomez & Gomez sec. 3.4)."""
     assert oats_result.cv_pct["error_a"] == pytest.approx(
         100 * np.sqrt(601.330556) / 103.972222, rel=1e-6
     )
@@ -389,7 +389,7 @@ def test_strip_plot_sums_of_squares_match_statsmodels(strip_result) -> None:
 
 @pytest.mark.parametrize("kind", STRIP_PLOT_COMPARISONS)
 def test_strip_plot_means_model_reproduces_sed(strip_result, kind: str) -> None:
-    """Strip-plot MeansModels reproduce the SED table (Gomez & Gomez sec. 5.3 formulas)."""
+    """Strip-plot MeansModels reproduce the SED table (Gomez & Gomez ch. 5 formulas)."""
     at = {"vertical_within_horizontal": "Victory", "horizontal_within_vertical": "0"}.get(kind)
     mm = strip_result.means_model(kind, at=at)
     row = strip_result.sed.set_index("comparison").loc[kind]
@@ -443,3 +443,95 @@ def test_gomez_strip_plot_matches_table_3_15(gomez_strip, name: str) -> None:
     row = _row(gomez_strip, _GOMEZ_ROWS[source])
     column = {"df": "df", "ss": "sum_sq", "f": "f"}[stat]
     assert row[column] == pytest.approx(spec["value"], abs=spec["abs_tol"])
+
+
+@pytest.mark.parametrize("fixture", ["oats_result", "strip_result"])
+def test_cells_means_model_has_the_right_sed_for_every_pair(fixture: str, request) -> None:
+    """Cell means: same-A pairs get the within-A SED, other pairs the across-A/B SEDs."""
+    res = request.getfixturevalue(fixture)
+    mm = res.means_model("cells")
+    a_levels, b_levels = res.levels[res.factor_a], res.levels[res.factor_b]
+    assert len(mm.levels) == len(a_levels) * len(b_levels)
+    sed = res.sed.set_index("comparison")["sed"]
+    kinds = res.comparisons
+    b = len(b_levels)
+
+    def pair_sed(i: int, j: int) -> float:
+        w = np.zeros(len(mm.levels))
+        w[i], w[j] = 1.0, -1.0
+        return mm.contrast(w)[1]
+
+    # same A level, different B (cells 0 and 1): "B within A" SED
+    assert pair_sed(0, 1) == pytest.approx(sed[kinds[2]], rel=1e-10)
+    # same B level, different A (cells 0 and b): "A within B" SED
+    assert pair_sed(0, b) == pytest.approx(sed[kinds[3]], rel=1e-10)
+    assert mm.df == pytest.approx(res.sed["df"].iloc[1:].min())
+    assert np.all(np.linalg.eigvalsh(mm.cov) > 0)
+
+
+GOMEZ_SPLIT = Path(__file__).parent / "data" / "reference" / "gomez_splitplot_rice.json"
+
+
+def _gomez_split_case() -> dict:
+    return json.loads(GOMEZ_SPLIT.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def gomez_split():
+    """Analyse Gomez & Gomez's rice split-plot (Table 3.7: N on main plots, varieties on sub)."""
+    case = _gomez_split_case()
+    df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+    return split_plot_anova(
+        df, response="yield", block="rep", whole_plot="nitrogen", sub_plot="variety"
+    )
+
+
+_GOMEZ_SPLIT_ROWS = {
+    "rep": "rep",
+    "nitrogen": "nitrogen",
+    "error_a": "error_a",
+    "variety": "variety",
+    "nitrogen_variety": "nitrogen:variety",
+    "error_b": "error_b",
+    "total": "total",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        k for k in _gomez_split_case()["expected"] if k.split("_")[0] in ("df", "ss", "ms", "f")
+    ),
+)
+def test_gomez_split_plot_matches_table_3_10(gomez_split, name: str) -> None:
+    """Every figure of the split-plot ANOVA equals Gomez & Gomez (1984) Table 3.10."""
+    # expected values: tests/data/reference/gomez_splitplot_rice.json (Table 3.10: nitrogen
+    # 5 df 30,429,200 F 42.87; error a 10 df 1,419,678; variety 3 df 89,888,101 F 85.71;
+    # N x V 15 df 69,343,487 F 13.22; error b 36 df 12,584,873; total 71 df 204,747,916)
+    spec = _gomez_split_case()["expected"][name]
+    stat, source = name.split("_", 1)
+    row = _row(gomez_split, _GOMEZ_SPLIT_ROWS[source])
+    column = {"df": "df", "ss": "sum_sq", "ms": "mean_sq", "f": "f"}[stat]
+    assert row[column] == pytest.approx(spec["value"], abs=spec["abs_tol"])
+
+
+def test_gomez_split_plot_cv_and_seds(gomez_split) -> None:
+    """CV(a) 6.9 %, CV(b) 10.8 %, grand mean 5,479 and the four SEDs 153.8/197.1/482.8/445.5."""
+    # Gomez & Gomez (1984) Table 3.10 (CVs) and the SEDs (ch. 5) for this example, as
+    # listed in the DOEpro validation (see tests/data/reference/gomez_splitplot_rice.json)
+    exp = _gomez_split_case()["expected"]
+    assert gomez_split.cv_pct["error_a"] == pytest.approx(exp["cv_pct_a"]["value"], abs=0.05)
+    assert gomez_split.cv_pct["error_b"] == pytest.approx(exp["cv_pct_b"]["value"], abs=0.05)
+    assert gomez_split.grand_mean == pytest.approx(exp["grand_mean"]["value"], abs=0.5)
+    sed = gomez_split.sed.set_index("comparison")["sed"]
+    for kind in SPLIT_PLOT_COMPARISONS:
+        assert sed[kind] == pytest.approx(exp[f"sed[{kind}]"]["value"], abs=0.05)
+
+
+def test_categorical_level_order_is_kept() -> None:
+    """Ordered categorical factors keep their order in the table of means and the MeansModels."""
+    df = oats()
+    df["nitro"] = pd.Categorical(df["nitro"], categories=["0.6", "0.4", "0.2", "0"])
+    res = split_plot_anova(df, response="yield", block="block", whole_plot="gen", sub_plot="nitro")
+    assert res.means_model("sub_plot").levels == ("0.6", "0.4", "0.2", "0")
+    assert list(res.means_table().columns[:4]) == ["0.6", "0.4", "0.2", "0"]

@@ -280,7 +280,7 @@ def test_ragged_rows(tmp_path):
         "plot_id,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n1,CK,20,14,15,9,9\n",
         encoding="utf-8",
     )
-    with pytest.raises(DataValidationError, match="row 2 \(7 fields\) has more values than the 5"):
+    with pytest.raises(DataValidationError, match=r"row 2 \(7 fields\) has more values than the 5"):
         read_plots(path)
 
 

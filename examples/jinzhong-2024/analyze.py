@@ -34,8 +34,10 @@ def main(argv: list[str] | None = None) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", yt.YieldTrialWarning)
         report, messages = yt.report_from_files(
-            example_path("jinzhong-2024"), example_path("jinzhong-2024", "trial.toml"),
-            lang=args.lang)
+            example_path("jinzhong-2024"),
+            example_path("jinzhong-2024", "trial.toml"),
+            lang=args.lang,
+        )
     for message in messages:
         print("warning:", message)
     for suffix in (".html", ".md", ".json"):

@@ -32,10 +32,26 @@ def main(argv: list[str] | None = None) -> None:
     print(result.table.to_string(index=False))
     print(f"CV = {result.cv_pct:.2f} %, LSD(0.05) = {result.lsd:.1f} kg/ha")
 
-    dunnett = compare_to_control(trial.yields(), response="yield_kg_ha", treatment="treatment",
-                                 block="block", control=list(config.control), margin_pct=5)
-    print(dunnett[["treatment", "control", "difference_kg_ha", "difference_pct",
-                   "p_value_adjusted", "noninferior"]].to_string(index=False))
+    dunnett = compare_to_control(
+        trial.yields(),
+        response="yield_kg_ha",
+        treatment="treatment",
+        block="block",
+        control=list(config.control),
+        margin_pct=5,
+    )
+    print(
+        dunnett[
+            [
+                "treatment",
+                "control",
+                "difference_kg_ha",
+                "difference_pct",
+                "p_value_adjusted",
+                "noninferior",
+            ]
+        ].to_string(index=False)
+    )
 
     report = trial.report(config, lang=args.lang)
     for suffix in (".html", ".md", ".json"):

@@ -59,20 +59,28 @@ def generate(seed: int = SEED) -> pd.DataFrame:
             y = TREATMENTS[str(trt)] + block_effect[b] + rng.normal(0.0, 16.0)
             moisture = round(float(rng.uniform(11.5, 15.5)), 1)
             impurity = round(float(rng.uniform(0.5, 2.0)), 1)
-            fresh = (y * AREA_M2 / M2_PER_MU * (100 - STANDARD_MOISTURE_PCT)
-                     / (100 - moisture) / (1 - impurity / 100))
-            rows.append({
-                "plot_id": f"{(b + 1) * 100 + col}",
-                "block": f"B{b + 1}",
-                "treatment": str(trt),
-                "row": b + 1,
-                "column": col,
-                "harvested_area_m2": AREA_M2,
-                "fresh_mass_kg": round(float(fresh), 2),
-                "moisture_pct": moisture,
-                "impurity_pct": impurity,
-                "data_status": "synthetic",
-            })
+            fresh = (
+                y
+                * AREA_M2
+                / M2_PER_MU
+                * (100 - STANDARD_MOISTURE_PCT)
+                / (100 - moisture)
+                / (1 - impurity / 100)
+            )
+            rows.append(
+                {
+                    "plot_id": f"{(b + 1) * 100 + col}",
+                    "block": f"B{b + 1}",
+                    "treatment": str(trt),
+                    "row": b + 1,
+                    "column": col,
+                    "harvested_area_m2": AREA_M2,
+                    "fresh_mass_kg": round(float(fresh), 2),
+                    "moisture_pct": moisture,
+                    "impurity_pct": impurity,
+                    "data_status": "synthetic",
+                }
+            )
     return pd.DataFrame(rows)
 
 

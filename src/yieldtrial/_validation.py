@@ -256,10 +256,11 @@ def duplicate_id_problem(data: pd.DataFrame, keys: Sequence[str]) -> str | None:
     keys = [key for key in keys if key in data]
     if not keys:
         return None
-    duplicated = data.duplicated(subset=keys, keep=False)
+    labelled = data.dropna(subset=keys)  # empty ids are reported on their own
+    duplicated = labelled.duplicated(subset=keys, keep=False)
     if not duplicated.any():
         return None
-    counts = data.loc[duplicated].groupby(keys, sort=False, dropna=False).size()
+    counts = labelled.loc[duplicated].groupby(keys, sort=False).size()
     items = []
     for key, count in counts.items():
         parts = key if isinstance(key, tuple) else (key,)

@@ -82,7 +82,7 @@ from yieldtrial.errors import DataValidationError
 __all__ = ["TrialConfig", "TreatmentInfo", "PublishedFigure", "load_config", "LETTERS_METHODS"]
 
 #: Multiple-comparison procedures allowed for the letter display.
-LETTERS_METHODS: tuple[str, ...] = ("tukey", "lsd")
+LETTERS_METHODS: tuple[str, ...] = ("tukey", "lsd", "duncan", "snk", "scheffe")
 
 _TRIAL_KEYS: dict[str, str] = {
     "id": "trial_id",
@@ -341,8 +341,11 @@ class TrialConfig:
                 f"tables {', '.join('[' + t + ']' for t in _TABLES)} (see docs/trial-toml.md)."
             )
         values: dict[str, Any] = {"source": source}
-        for table, keys in (("trial", _TRIAL_KEYS), ("analysis", _ANALYSIS_KEYS),
-                            ("panel", _PANEL_KEYS)):
+        for table, keys in (
+            ("trial", _TRIAL_KEYS),
+            ("analysis", _ANALYSIS_KEYS),
+            ("panel", _PANEL_KEYS),
+        ):
             section = _table(raw, table, where)
             bad = [key for key in section if key not in keys]
             if bad:
@@ -365,20 +368,23 @@ class TrialConfig:
             raise DataValidationError(
                 f"{where}: 'treatments' must be an array of tables written [[treatments]]."
             )
-        values["treatments"] = tuple(_treatment(item, i, where)
-                                     for i, item in enumerate(treatments_raw))
+        values["treatments"] = tuple(
+            _treatment(item, i, where) for i, item in enumerate(treatments_raw)
+        )
         published_raw = raw.get("published", [])
         if not isinstance(published_raw, list):
             raise DataValidationError(
                 f"{where}: 'published' must be an array of tables written [[published]]."
             )
-        values["published"] = tuple(_published(item, i, where)
-                                    for i, item in enumerate(published_raw))
+        values["published"] = tuple(
+            _published(item, i, where) for i, item in enumerate(published_raw)
+        )
         return cls.from_values(values, where=where)
 
     @classmethod
-    def from_values(cls, values: Mapping[str, Any], *, where: str = "the trial description"
-                    ) -> TrialConfig:
+    def from_values(
+        cls, values: Mapping[str, Any], *, where: str = "the trial description"
+    ) -> TrialConfig:
         """Build a configuration from attribute values, checking their kinds.
 
         Parameters
@@ -420,8 +426,11 @@ class TrialConfig:
         bad = [name for name in changes if name not in names]
         if bad:
             raise TypeError(f"unknown TrialConfig field(s): {', '.join(bad)}")
-        clean = {name: _coerce(name, value, "the command line")
-                 for name, value in changes.items() if value is not None}
+        clean = {
+            name: _coerce(name, value, "the command line")
+            for name, value in changes.items()
+            if value is not None
+        }
         return dataclasses.replace(self, **clean)
 
     # ------------------------------------------------------------------ use
@@ -435,8 +444,10 @@ class TrialConfig:
     @property
     def has_fertilizer_rates(self) -> bool:
         """Whether at least one treatment gives a fertilizer rate."""
-        return any(t.rate is not None or any(k.endswith("_kg_ha") or k.endswith("_kg_mu")
-                                             for k in t.extra) for t in self.treatments)
+        return any(
+            t.rate is not None or any(k.endswith("_kg_ha") or k.endswith("_kg_mu") for k in t.extra)
+            for t in self.treatments
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the configuration as a JSON-ready dict."""
@@ -487,7 +498,7 @@ def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
     if not isinstance(item, Mapping) or "label" not in item:
         raise DataValidationError(
             f"{where}: treatments entry {index + 1} has no 'label'; each [[treatments]] needs "
-            "label = \"...\" matching the plot table."
+            'label = "..." matching the plot table.'
         )
     rate = item.get("rate")
     if rate is not None and (isinstance(rate, bool) or not isinstance(rate, int | float)):
@@ -505,8 +516,14 @@ def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
     )
 
 
-_PUBLISHED_KEYS: tuple[str, ...] = ("treatment", "yield", "moisture_pct", "reported", "unit",
-                                     "source")
+_PUBLISHED_KEYS: tuple[str, ...] = (
+    "treatment",
+    "yield",
+    "moisture_pct",
+    "reported",
+    "unit",
+    "source",
+)
 
 
 def _published(item: object, index: int, where: str) -> PublishedFigure:

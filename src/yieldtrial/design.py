@@ -67,13 +67,23 @@ __all__ = [
 LAYOUTS: tuple[str, ...] = ("crd", "rcbd", "latin", "split_plot")
 
 #: Empty harvest columns of a field book, in the names :func:`yieldtrial.io.read_plots` reads.
-HARVEST_COLUMNS: tuple[str, ...] = ("harvested_area_m2", "fresh_mass_kg", "moisture_pct",
-                                    "impurity_pct")
+HARVEST_COLUMNS: tuple[str, ...] = (
+    "harvested_area_m2",
+    "fresh_mass_kg",
+    "moisture_pct",
+    "impurity_pct",
+)
 
 #: Columns of an RCBD field book, in order (CRD and Latin square omit ``block``;
 #: split-plot adds the factor and ``main_plot`` columns before the harvest columns).
-FIELDBOOK_COLUMNS: tuple[str, ...] = ("plot_id", "treatment", "block", "row", "column",
-                                      *HARVEST_COLUMNS)
+FIELDBOOK_COLUMNS: tuple[str, ...] = (
+    "plot_id",
+    "treatment",
+    "block",
+    "row",
+    "column",
+    *HARVEST_COLUMNS,
+)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -123,8 +133,12 @@ def _positions(n_in_row: int, row: int, serpentine: bool) -> list[int]:
     return forward[::-1] if serpentine and row % 2 == 0 else forward
 
 
-def _finish(rows: list[dict[str, Any]], columns: Sequence[str], design: dict[str, Any],
-            plot_area_m2: float | None) -> pd.DataFrame:
+def _finish(
+    rows: list[dict[str, Any]],
+    columns: Sequence[str],
+    design: dict[str, Any],
+    plot_area_m2: float | None,
+) -> pd.DataFrame:
     book = pd.DataFrame(rows)
     for col in HARVEST_COLUMNS:
         book[col] = np.nan
@@ -146,9 +160,15 @@ def _finish(rows: list[dict[str, Any]], columns: Sequence[str], design: dict[str
 
 
 # ----------------------------------------------------------------------------- layouts
-def crd(treatments: Sequence[str], *, replicates: int, seed: int | None = None,
-        columns: int | None = None, serpentine: bool = False,
-        plot_area_m2: float | None = None) -> pd.DataFrame:
+def crd(
+    treatments: Sequence[str],
+    *,
+    replicates: int,
+    seed: int | None = None,
+    columns: int | None = None,
+    serpentine: bool = False,
+    plot_area_m2: float | None = None,
+) -> pd.DataFrame:
     """Completely randomized design: every treatment ``replicates`` times, placed at random.
 
     Parameters
@@ -193,20 +213,35 @@ def crd(treatments: Sequence[str], *, replicates: int, seed: int | None = None,
         field_row = k // width + 1
         in_row = min(width, n - (field_row - 1) * width)
         position = k % width
-        rows.append({
-            "plot_id": str(base + k + 1),
-            "treatment": labels[int(code)],
-            "row": field_row,
-            "column": _positions(in_row, field_row, serpentine)[position],
-        })
-    design = {"design": "crd", "treatments": labels, "replicates": r, "seed": used_seed,
-              "serpentine": bool(serpentine), "columns": width}
-    return _finish(rows, ("plot_id", "treatment", "row", "column", *HARVEST_COLUMNS), design,
-                   plot_area_m2)
+        rows.append(
+            {
+                "plot_id": str(base + k + 1),
+                "treatment": labels[int(code)],
+                "row": field_row,
+                "column": _positions(in_row, field_row, serpentine)[position],
+            }
+        )
+    design = {
+        "design": "crd",
+        "treatments": labels,
+        "replicates": r,
+        "seed": used_seed,
+        "serpentine": bool(serpentine),
+        "columns": width,
+    }
+    return _finish(
+        rows, ("plot_id", "treatment", "row", "column", *HARVEST_COLUMNS), design, plot_area_m2
+    )
 
 
-def rcbd(treatments: Sequence[str], *, blocks: int, seed: int | None = None,
-         serpentine: bool = False, plot_area_m2: float | None = None) -> pd.DataFrame:
+def rcbd(
+    treatments: Sequence[str],
+    *,
+    blocks: int,
+    seed: int | None = None,
+    serpentine: bool = False,
+    plot_area_m2: float | None = None,
+) -> pd.DataFrame:
     """Randomized complete block design: each block holds every treatment once.
 
     Each block is laid out as one field row (block ``b`` in row ``b``), its plots
@@ -254,20 +289,32 @@ def rcbd(treatments: Sequence[str], *, blocks: int, seed: int | None = None,
         order = rng.permutation(t)
         columns = _positions(t, block, serpentine)
         for k in range(t):
-            rows.append({
-                "plot_id": str(block * base + k + 1),
-                "treatment": labels[int(order[k])],
-                "block": str(block),
-                "row": block,
-                "column": columns[k],
-            })
-    design = {"design": "rcbd", "treatments": labels, "blocks": b, "seed": used_seed,
-              "serpentine": bool(serpentine)}
+            rows.append(
+                {
+                    "plot_id": str(block * base + k + 1),
+                    "treatment": labels[int(order[k])],
+                    "block": str(block),
+                    "row": block,
+                    "column": columns[k],
+                }
+            )
+    design = {
+        "design": "rcbd",
+        "treatments": labels,
+        "blocks": b,
+        "seed": used_seed,
+        "serpentine": bool(serpentine),
+    }
     return _finish(rows, FIELDBOOK_COLUMNS, design, plot_area_m2)
 
 
-def latin_square(treatments: Sequence[str], *, seed: int | None = None,
-                 serpentine: bool = False, plot_area_m2: float | None = None) -> pd.DataFrame:
+def latin_square(
+    treatments: Sequence[str],
+    *,
+    seed: int | None = None,
+    serpentine: bool = False,
+    plot_area_m2: float | None = None,
+) -> pd.DataFrame:
     """Latin square: t x t plots, each treatment once in every field row and column.
 
     The square is the cyclic square ``(i + j) mod t`` with its rows, its columns
@@ -314,21 +361,36 @@ def latin_square(treatments: Sequence[str], *, seed: int | None = None,
         columns = _positions(t, field_row, serpentine)
         for k in range(t):
             col = columns[k]
-            rows.append({
-                "plot_id": str(field_row * base + k + 1),
-                "treatment": labels[int(symbols[square[i, col - 1]])],
-                "row": field_row,
-                "column": col,
-            })
-    design = {"design": "latin", "treatments": labels, "seed": used_seed,
-              "serpentine": bool(serpentine)}
-    return _finish(rows, ("plot_id", "treatment", "row", "column", *HARVEST_COLUMNS), design,
-                   plot_area_m2)
+            rows.append(
+                {
+                    "plot_id": str(field_row * base + k + 1),
+                    "treatment": labels[int(symbols[square[i, col - 1]])],
+                    "row": field_row,
+                    "column": col,
+                }
+            )
+    design = {
+        "design": "latin",
+        "treatments": labels,
+        "seed": used_seed,
+        "serpentine": bool(serpentine),
+    }
+    return _finish(
+        rows, ("plot_id", "treatment", "row", "column", *HARVEST_COLUMNS), design, plot_area_m2
+    )
 
 
-def split_plot(main_treatments: Sequence[str], sub_treatments: Sequence[str], *, blocks: int,
-               seed: int | None = None, main_factor: str = "main", sub_factor: str = "sub",
-               serpentine: bool = False, plot_area_m2: float | None = None) -> pd.DataFrame:
+def split_plot(
+    main_treatments: Sequence[str],
+    sub_treatments: Sequence[str],
+    *,
+    blocks: int,
+    seed: int | None = None,
+    main_factor: str = "main",
+    sub_factor: str = "sub",
+    serpentine: bool = False,
+    plot_area_m2: float | None = None,
+) -> pd.DataFrame:
     """Split-plot design in randomized complete blocks.
 
     Each block is one field row of ``a`` main plots (main-plot factor randomized
@@ -396,28 +458,53 @@ def split_plot(main_treatments: Sequence[str], sub_treatments: Sequence[str], *,
         for k in range(a * s):
             col = columns[k]
             position, main_code, sub_code = cells[col]
-            rows.append({
-                "plot_id": str(block * base + k + 1),
-                "treatment": f"{mains[main_code]}:{subs[sub_code]}",
-                "block": str(block),
-                "row": block,
-                "column": col,
-                "main_plot": f"{block}-{position + 1}",
-                names[0]: mains[main_code],
-                names[1]: subs[sub_code],
-            })
-    design = {"design": "split_plot", "main_treatments": mains, "sub_treatments": subs,
-              "blocks": b, "seed": used_seed, "serpentine": bool(serpentine),
-              "main_factor": names[0], "sub_factor": names[1]}
-    columns_out = ("plot_id", "treatment", "block", "row", "column", "main_plot", *names,
-                   *HARVEST_COLUMNS)
+            rows.append(
+                {
+                    "plot_id": str(block * base + k + 1),
+                    "treatment": f"{mains[main_code]}:{subs[sub_code]}",
+                    "block": str(block),
+                    "row": block,
+                    "column": col,
+                    "main_plot": f"{block}-{position + 1}",
+                    names[0]: mains[main_code],
+                    names[1]: subs[sub_code],
+                }
+            )
+    design = {
+        "design": "split_plot",
+        "main_treatments": mains,
+        "sub_treatments": subs,
+        "blocks": b,
+        "seed": used_seed,
+        "serpentine": bool(serpentine),
+        "main_factor": names[0],
+        "sub_factor": names[1],
+    }
+    columns_out = (
+        "plot_id",
+        "treatment",
+        "block",
+        "row",
+        "column",
+        "main_plot",
+        *names,
+        *HARVEST_COLUMNS,
+    )
     return _finish(rows, columns_out, design, plot_area_m2)
 
 
-def layout(design: str, treatments: Sequence[str], *, blocks: int | None = None,
-           replicates: int | None = None, sub_treatments: Sequence[str] | None = None,
-           seed: int | None = None, serpentine: bool = False,
-           plot_area_m2: float | None = None, **options: Any) -> pd.DataFrame:
+def layout(
+    design: str,
+    treatments: Sequence[str],
+    *,
+    blocks: int | None = None,
+    replicates: int | None = None,
+    sub_treatments: Sequence[str] | None = None,
+    seed: int | None = None,
+    serpentine: bool = False,
+    plot_area_m2: float | None = None,
+    **options: Any,
+) -> pd.DataFrame:
     """Build the field book of any layout in :data:`LAYOUTS` (used by the CLI).
 
     Parameters
@@ -463,8 +550,7 @@ def layout(design: str, treatments: Sequence[str], *, blocks: int | None = None,
         raise DataValidationError(
             f"unknown design {design!r}; expected one of {', '.join(LAYOUTS)}."
         )
-    common: dict[str, Any] = {"seed": seed, "serpentine": serpentine,
-                              "plot_area_m2": plot_area_m2}
+    common: dict[str, Any] = {"seed": seed, "serpentine": serpentine, "plot_area_m2": plot_area_m2}
     if key == "crd":
         if replicates is None:
             raise DataValidationError("design 'crd' needs replicates (plots per treatment).")
@@ -544,11 +630,17 @@ class TrialPlan:
         str
             The explanation, ending with a newline.
         """
-        test = {"dunnett": "Dunnett's test vs the control", "t": "an unadjusted t test (LSD)",
-                "tukey": "Tukey's HSD"}.get(self.comparison, self.comparison)
+        test = {
+            "dunnett": "Dunnett's test vs the control",
+            "t": "an unadjusted t test (LSD)",
+            "tukey": "Tukey's HSD",
+        }.get(self.comparison, self.comparison)
         t, r = self.n_treatments, self.replicates
-        df_formula = (f"(t - 1)(r - 1) = ({t} - 1)({r} - 1)" if self.design == "rcbd"
-                      else f"t(r - 1) = {t}({r} - 1)")
+        df_formula = (
+            f"(t - 1)(r - 1) = ({t} - 1)({r} - 1)"
+            if self.design == "rcbd"
+            else f"t(r - 1) = {t}({r} - 1)"
+        )
         lines = []
         if self.difference_pct is not None:
             lines.append(f"Replicates needed: {r}")
@@ -559,28 +651,44 @@ class TrialPlan:
                 f"{self.plots} plots."
             )
         else:
-            lines.append(f"Detectable difference with {r} replicates: "
-                         f"{self.detectable_difference_pct:.1f} %")
-            lines.append(f"  at a CV of {self.cv_pct:g} % with {self.power:.0%} power, {test} "
-                         f"({self.alternative}, alpha {self.alpha:g}), {t} treatments in a "
-                         f"{self.design.upper()}: {self.plots} plots.")
+            lines.append(
+                f"Detectable difference with {r} replicates: {self.detectable_difference_pct:.1f} %"
+            )
+            lines.append(
+                f"  at a CV of {self.cv_pct:g} % with {self.power:.0%} power, {test} "
+                f"({self.alternative}, alpha {self.alpha:g}), {t} treatments in a "
+                f"{self.design.upper()}: {self.plots} plots."
+            )
         df_note = " (below 10: few error df, weak tests)" if self.df_error < 10 else ""
         lines.append(f"Error df at {r} replicates: {df_formula} = {self.df_error:g}{df_note}.")
         if self.difference_pct is not None:
-            lines.append(f"Detectable difference at {r} replicates: "
-                         f"{self.detectable_difference_pct:.1f} % of the control mean.")
+            lines.append(
+                f"Detectable difference at {r} replicates: "
+                f"{self.detectable_difference_pct:.1f} % of the control mean."
+            )
         if self.detectable_difference_fewer_pct is not None:
-            lines.append(f"With {r - 1} replicates it would be "
-                         f"{self.detectable_difference_fewer_pct:.1f} %.")
-        lines.append("The CV is a guess from earlier trials at the site; a higher CV needs more "
-                     "replicates (roughly in proportion to CV squared).")
+            lines.append(
+                f"With {r - 1} replicates it would be {self.detectable_difference_fewer_pct:.1f} %."
+            )
+        lines.append(
+            "The CV is a guess from earlier trials at the site; a higher CV needs more "
+            "replicates (roughly in proportion to CV squared)."
+        )
         return "\n".join(lines) + "\n"
 
 
-def plan_trial(*, cv_pct: float, n_treatments: int, difference_pct: float | None = None,
-               replicates: int | None = None, alpha: float = 0.05, power: float = 0.8,
-               design: str = "rcbd", comparison: str = "dunnett",
-               alternative: str = "two-sided") -> TrialPlan:
+def plan_trial(
+    *,
+    cv_pct: float,
+    n_treatments: int,
+    difference_pct: float | None = None,
+    replicates: int | None = None,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    design: str = "rcbd",
+    comparison: str = "dunnett",
+    alternative: str = "two-sided",
+) -> TrialPlan:
     """Plan the replication of a trial: replicates needed, or the difference detectable.
 
     Give either ``difference_pct`` (how many replicates detect it?) or
@@ -630,32 +738,53 @@ def plan_trial(*, cv_pct: float, n_treatments: int, difference_pct: float | None
             "planned), not both and not neither."
         )
     if difference_pct is not None:
-        r = replicates_needed(cv_pct=cv_pct, difference_pct=difference_pct,
-                              n_treatments=n_treatments, alpha=alpha, power=power, design=design,
-                              comparison=comparison, alternative=alternative)
+        r = replicates_needed(
+            cv_pct=cv_pct,
+            difference_pct=difference_pct,
+            n_treatments=n_treatments,
+            alpha=alpha,
+            power=power,
+            design=design,
+            comparison=comparison,
+            alternative=alternative,
+        )
     else:
         r = _count(replicates, "replicates", minimum=2)
     t = int(n_treatments)
     df_error = float((t - 1) * (r - 1) if design == "rcbd" else t * (r - 1))
 
     def detectable(reps: int) -> float:
-        return detectable_difference_pct(cv_pct=cv_pct, replicates=reps, n_treatments=t,
-                                         alpha=alpha, power=power, design=design,
-                                         comparison=comparison, alternative=alternative)
+        return detectable_difference_pct(
+            cv_pct=cv_pct,
+            replicates=reps,
+            n_treatments=t,
+            alpha=alpha,
+            power=power,
+            design=design,
+            comparison=comparison,
+            alternative=alternative,
+        )
 
     fewer = detectable(r - 1) if r >= 3 else None
-    return TrialPlan(cv_pct=float(cv_pct),
-                     difference_pct=None if difference_pct is None else float(difference_pct),
-                     n_treatments=t, alpha=float(alpha), power=float(power), design=design,
-                     comparison=comparison, alternative=alternative, replicates=int(r),
-                     df_error=df_error, detectable_difference_pct=float(detectable(r)),
-                     detectable_difference_fewer_pct=None if fewer is None else float(fewer),
-                     plots=t * int(r))
+    return TrialPlan(
+        cv_pct=float(cv_pct),
+        difference_pct=None if difference_pct is None else float(difference_pct),
+        n_treatments=t,
+        alpha=float(alpha),
+        power=float(power),
+        design=design,
+        comparison=comparison,
+        alternative=alternative,
+        replicates=int(r),
+        df_error=df_error,
+        detectable_difference_pct=float(detectable(r)),
+        detectable_difference_fewer_pct=None if fewer is None else float(fewer),
+        plots=t * int(r),
+    )
 
 
 # ----------------------------------------------------------------------------- figure
-def field_map(fieldbook: pd.DataFrame, *, ax: Axes | None = None,
-              title: str | None = None) -> Axes:
+def field_map(fieldbook: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
     """Draw the field map of a field book: one labelled, coloured cell per plot.
 
     Parameters
@@ -701,15 +830,27 @@ def field_map(fieldbook: pd.DataFrame, *, ax: Axes | None = None,
     levels = list(dict.fromkeys(fieldbook["treatment"].astype(str)))
     cmap = plt.get_cmap("tab20" if len(levels) > 10 else "tab10")
     colour = {level: cmap(i % cmap.N) for i, level in enumerate(levels)}
-    cells = zip(fieldbook["plot_id"].astype(str), fieldbook["treatment"].astype(str),
-                fieldbook["row"].to_numpy(dtype=float), fieldbook["column"].to_numpy(dtype=float),
-                strict=True)
+    cells = zip(
+        fieldbook["plot_id"].astype(str),
+        fieldbook["treatment"].astype(str),
+        fieldbook["row"].to_numpy(dtype=float),
+        fieldbook["column"].to_numpy(dtype=float),
+        strict=True,
+    )
     for plot_id, treatment, row, col in cells:
         x, y = col - 1.0, row - 1.0
-        ax.add_patch(Rectangle((x, y), 1.0, 1.0, facecolor=colour[treatment],
-                               edgecolor="black", linewidth=1.0, alpha=0.55))
-        ax.text(x + 0.5, y + 0.5, f"{plot_id}\n{treatment}", ha="center", va="center",
-                fontsize=8)
+        ax.add_patch(
+            Rectangle(
+                (x, y),
+                1.0,
+                1.0,
+                facecolor=colour[treatment],
+                edgecolor="black",
+                linewidth=1.0,
+                alpha=0.55,
+            )
+        )
+        ax.text(x + 0.5, y + 0.5, f"{plot_id}\n{treatment}", ha="center", va="center", fontsize=8)
     ax.set_xlim(0, float(fieldbook["column"].max()))
     ax.set_ylim(float(fieldbook["row"].max()), 0)
     ax.set_xticks([c - 0.5 for c in range(1, int(fieldbook["column"].max()) + 1)])
@@ -722,6 +863,7 @@ def field_map(fieldbook: pd.DataFrame, *, ax: Axes | None = None,
     if title is None:
         info = fieldbook.attrs.get("design", {})
         title = f"{info.get('design', 'field')} layout" + (
-            f", seed {info['seed']}" if "seed" in info else "")
+            f", seed {info['seed']}" if "seed" in info else ""
+        )
     ax.set_title(title)
     return ax

@@ -51,19 +51,35 @@ __all__ = [
 
 #: Columns of :func:`economics_table`, in order.
 ECONOMICS_COLUMNS: tuple[str, ...] = (
-    "treatment", "control", "currency", "grain_price_per_kg",
-    "yield_kg_ha", "control_yield_kg_ha", "yield_difference_kg_ha",
-    "yield_difference_ci_low_kg_ha", "yield_difference_ci_high_kg_ha", "confidence",
-    "fertilizer_cost_per_ha", "control_fertilizer_cost_per_ha", "cost_change_per_ha",
-    "gross_value_per_ha", "net_return_per_ha", "value_change_per_ha",
-    "net_return_change_per_ha", "net_return_change_ci_low_per_ha",
-    "net_return_change_ci_high_per_ha", "value_cost_ratio", "value_cost_ratio_ci_low",
-    "value_cost_ratio_ci_high", "note",
+    "treatment",
+    "control",
+    "currency",
+    "grain_price_per_kg",
+    "yield_kg_ha",
+    "control_yield_kg_ha",
+    "yield_difference_kg_ha",
+    "yield_difference_ci_low_kg_ha",
+    "yield_difference_ci_high_kg_ha",
+    "confidence",
+    "fertilizer_cost_per_ha",
+    "control_fertilizer_cost_per_ha",
+    "cost_change_per_ha",
+    "gross_value_per_ha",
+    "net_return_per_ha",
+    "value_change_per_ha",
+    "net_return_change_per_ha",
+    "net_return_change_ci_low_per_ha",
+    "net_return_change_ci_high_per_ha",
+    "value_cost_ratio",
+    "value_cost_ratio_ci_low",
+    "value_cost_ratio_ci_high",
+    "note",
 )
 
 
-def value_cost_ratio(yield_difference_kg_ha: Numeric, *, grain_price_per_kg: Numeric,
-                     cost_change_per_ha: Numeric) -> Numeric:
+def value_cost_ratio(
+    yield_difference_kg_ha: Numeric, *, grain_price_per_kg: Numeric, cost_change_per_ha: Numeric
+) -> Numeric:
     """Value-cost ratio, VCR = yield difference x grain price / extra fertilizer cost.
 
     Parameters
@@ -117,8 +133,9 @@ def value_cost_ratio(yield_difference_kg_ha: Numeric, *, grain_price_per_kg: Num
     return like_input(result, _template(dy, price, cost))
 
 
-def net_return_change(yield_difference_kg_ha: Numeric, *, grain_price_per_kg: Numeric,
-                      cost_change_per_ha: Numeric) -> Numeric:
+def net_return_change(
+    yield_difference_kg_ha: Numeric, *, grain_price_per_kg: Numeric, cost_change_per_ha: Numeric
+) -> Numeric:
     """Change in net return over fertilizer cost, treatment minus control.
 
     Parameters
@@ -152,13 +169,15 @@ def net_return_change(yield_difference_kg_ha: Numeric, *, grain_price_per_kg: Nu
     price = as_numeric(grain_price_per_kg, "grain_price_per_kg")
     cost = as_numeric(cost_change_per_ha, "cost_change_per_ha")
     check_range("grain_price_per_kg", price, low=0)
-    result = (np.asarray(dy, dtype=float) * np.asarray(price, dtype=float)
-              - np.asarray(cost, dtype=float))
+    result = np.asarray(dy, dtype=float) * np.asarray(price, dtype=float) - np.asarray(
+        cost, dtype=float
+    )
     return like_input(result, _template(dy, price, cost))
 
 
-def fertilizer_cost_per_ha(fertilizer: FertilizerInput, *,
-                           prices: Mapping[str, float] | None = None) -> pd.Series:
+def fertilizer_cost_per_ha(
+    fertilizer: FertilizerInput, *, prices: Mapping[str, float] | None = None
+) -> pd.Series:
     """Fertilizer cost of each treatment: sum of product rate x product price.
 
     Parameters
@@ -291,7 +310,7 @@ def economics_table(
         )
     check_range("grain_price_per_kg", float(grain_price_per_kg), low=0)
     if not str(currency).strip():
-        raise DataValidationError("currency must be stated, e.g. currency=\"CNY\".")
+        raise DataValidationError('currency must be stated, e.g. currency="CNY".')
     costs = fertilizer_cost_per_ha(fertilizer, prices=prices)
     missing = [t for t in y_map if t not in costs.index]
     if missing:
@@ -311,34 +330,62 @@ def economics_table(
         dc = cost[treatment] - cost[control]
         low, high = ci_map.get(treatment, (np.nan, np.nan))
         low, high = float(low), float(high)
-        nr, *nr_ci = _floats(net_return_change(np.array([dy, low, high]),
-                                               grain_price_per_kg=price, cost_change_per_ha=dc))
-        vcr, *vcr_ci = _floats(value_cost_ratio(np.array([dy, low, high]),
-                                                grain_price_per_kg=price, cost_change_per_ha=dc))
-        rows.append({
-            "treatment": treatment, "control": control, "currency": str(currency),
-            "grain_price_per_kg": price, "yield_kg_ha": y_map[treatment],
-            "control_yield_kg_ha": y_map[control], "yield_difference_kg_ha": dy,
-            "yield_difference_ci_low_kg_ha": low, "yield_difference_ci_high_kg_ha": high,
-            "confidence": np.nan if confidence is None else float(confidence),
-            "fertilizer_cost_per_ha": cost[treatment],
-            "control_fertilizer_cost_per_ha": cost[control], "cost_change_per_ha": dc,
-            "gross_value_per_ha": y_map[treatment] * price,
-            "net_return_per_ha": y_map[treatment] * price - cost[treatment],
-            "value_change_per_ha": dy * price, "net_return_change_per_ha": nr,
-            "net_return_change_ci_low_per_ha": nr_ci[0],
-            "net_return_change_ci_high_per_ha": nr_ci[1],
-            "value_cost_ratio": vcr, "value_cost_ratio_ci_low": vcr_ci[0],
-            "value_cost_ratio_ci_high": vcr_ci[1],
-            "note": _note(treatment, control, dy, dc, nr, nr_ci, vcr, str(currency),
-                          has_ci=bool(np.isfinite(low) and np.isfinite(high))),
-        })
+        nr, *nr_ci = _floats(
+            net_return_change(
+                np.array([dy, low, high]), grain_price_per_kg=price, cost_change_per_ha=dc
+            )
+        )
+        vcr, *vcr_ci = _floats(
+            value_cost_ratio(
+                np.array([dy, low, high]), grain_price_per_kg=price, cost_change_per_ha=dc
+            )
+        )
+        rows.append(
+            {
+                "treatment": treatment,
+                "control": control,
+                "currency": str(currency),
+                "grain_price_per_kg": price,
+                "yield_kg_ha": y_map[treatment],
+                "control_yield_kg_ha": y_map[control],
+                "yield_difference_kg_ha": dy,
+                "yield_difference_ci_low_kg_ha": low,
+                "yield_difference_ci_high_kg_ha": high,
+                "confidence": np.nan if confidence is None else float(confidence),
+                "fertilizer_cost_per_ha": cost[treatment],
+                "control_fertilizer_cost_per_ha": cost[control],
+                "cost_change_per_ha": dc,
+                "gross_value_per_ha": y_map[treatment] * price,
+                "net_return_per_ha": y_map[treatment] * price - cost[treatment],
+                "value_change_per_ha": dy * price,
+                "net_return_change_per_ha": nr,
+                "net_return_change_ci_low_per_ha": nr_ci[0],
+                "net_return_change_ci_high_per_ha": nr_ci[1],
+                "value_cost_ratio": vcr,
+                "value_cost_ratio_ci_low": vcr_ci[0],
+                "value_cost_ratio_ci_high": vcr_ci[1],
+                "note": _note(
+                    treatment,
+                    control,
+                    dy,
+                    dc,
+                    nr,
+                    nr_ci,
+                    vcr,
+                    str(currency),
+                    has_ci=bool(np.isfinite(low) and np.isfinite(high)),
+                ),
+            }
+        )
     table = pd.DataFrame(rows, columns=list(ECONOMICS_COLUMNS))
     table.attrs["provenance"] = {
-        "currency": str(currency), "grain_price_per_kg": price, "control": control,
-        "area": "per hectare", "confidence": confidence,
+        "currency": str(currency),
+        "grain_price_per_kg": price,
+        "control": control,
+        "area": "per hectare",
+        "confidence": confidence,
         "ci_method": "yield-difference limits mapped through the linear price formula "
-                     "(prices taken as known)",
+        "(prices taken as known)",
     }
     return table
 
@@ -347,19 +394,35 @@ def _floats(values: Numeric) -> list[float]:
     return [float(v) for v in np.asarray(values, dtype=float)]
 
 
-def _note(treatment: str, control: str, dy: float, dc: float, nr: float, nr_ci: list[float],
-          vcr: float, currency: str, *, has_ci: bool) -> str:
+def _note(
+    treatment: str,
+    control: str,
+    dy: float,
+    dc: float,
+    nr: float,
+    nr_ci: list[float],
+    vcr: float,
+    currency: str,
+    *,
+    has_ci: bool,
+) -> str:
     parts = []
     if dc < 0:
-        parts.append(f"{treatment} saves {-dc:.0f} {currency}/ha on fertilizer vs {control}; "
-                     "VCR is undefined for a cheaper treatment, judge it by the net return change")
+        parts.append(
+            f"{treatment} saves {-dc:.0f} {currency}/ha on fertilizer vs {control}; "
+            "VCR is undefined for a cheaper treatment, judge it by the net return change"
+        )
     elif dc == 0:
-        parts.append(f"{treatment} costs the same as {control}; the net return change is the "
-                     "value of the yield difference")
+        parts.append(
+            f"{treatment} costs the same as {control}; the net return change is the "
+            "value of the yield difference"
+        )
     else:
         verdict = "pays" if vcr > 1 else "does not pay"
-        parts.append(f"{treatment} costs {dc:.0f} {currency}/ha more than {control}; VCR "
-                     f"{vcr:.2f} ({verdict}; about 2 is the usual adoption threshold)")
+        parts.append(
+            f"{treatment} costs {dc:.0f} {currency}/ha more than {control}; VCR "
+            f"{vcr:.2f} ({verdict}; about 2 is the usual adoption threshold)"
+        )
     text = f"net return change {nr:+.0f} {currency}/ha"
     if has_ci:
         text += f" (CI {nr_ci[0]:+.0f} to {nr_ci[1]:+.0f})"
@@ -371,11 +434,18 @@ def _note(treatment: str, control: str, dy: float, dc: float, nr: float, nr_ci: 
     return "; ".join(parts) + "."
 
 
-def trial_economics(trial: Any, fertilizer: FertilizerInput | None = None, *,
-                    grain_price_per_kg: float, currency: str,
-                    prices: Mapping[str, float] | None = None, control: str | None = None,
-                    confidence: float = 0.95, other_costs_per_ha: Mapping[str, float] | None = None,
-                    config: Any = None) -> pd.DataFrame:
+def trial_economics(
+    trial: Any,
+    fertilizer: FertilizerInput | None = None,
+    *,
+    grain_price_per_kg: float,
+    currency: str,
+    prices: Mapping[str, float] | None = None,
+    control: str | None = None,
+    confidence: float = 0.95,
+    other_costs_per_ha: Mapping[str, float] | None = None,
+    config: Any = None,
+) -> pd.DataFrame:
     """Economics table of a :class:`~yieldtrial.trial.FieldTrial` against its control.
 
     Yields are the trial's LS-means; when the trial is replicated the Dunnett
@@ -421,12 +491,20 @@ def trial_economics(trial: Any, fertilizer: FertilizerInput | None = None, *,
     reference = control if control is not None else (str(controls[0]) if controls else None)
     if reference is None:
         raise DataValidationError(
-            "economics need a control to compare with; the trial has none. Pass control=\"CK1\"."
+            'economics need a control to compare with; the trial has none. Pass control="CK1".'
         )
     fert = resolve_fertilizer(trial, fertilizer, config=config)
     yields, ci, how = trial_yields_kg_ha(trial, reference=reference, confidence=confidence)
-    table = economics_table(yields, fert, control=reference, grain_price_per_kg=grain_price_per_kg,
-                            currency=currency, prices=prices, other_costs_per_ha=other_costs_per_ha,
-                            yield_difference_ci=ci or None, confidence=confidence if ci else None)
+    table = economics_table(
+        yields,
+        fert,
+        control=reference,
+        grain_price_per_kg=grain_price_per_kg,
+        currency=currency,
+        prices=prices,
+        other_costs_per_ha=other_costs_per_ha,
+        yield_difference_ci=ci or None,
+        confidence=confidence if ci else None,
+    )
     table.attrs["provenance"]["yields"] = how
     return table

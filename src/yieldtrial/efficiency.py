@@ -138,13 +138,19 @@ def _need_uptake(nutrient: str) -> str:
 
 
 def _check_rate(rate: Numeric, nutrient: str) -> None:
-    check_range("nutrient_rate_kg_ha", rate, low=0, low_inclusive=False,
-                fix=f"Efficiency per kg of {nutrient} applied is undefined for a plot that "
-                    f"received no {nutrient}; give the {nutrient} rate of fertilized treatments.")
+    check_range(
+        "nutrient_rate_kg_ha",
+        rate,
+        low=0,
+        low_inclusive=False,
+        fix=f"Efficiency per kg of {nutrient} applied is undefined for a plot that "
+        f"received no {nutrient}; give the {nutrient} rate of fertilized treatments.",
+    )
 
 
-def partial_factor_productivity(yield_kg_ha: Numeric, *, nutrient_rate_kg_ha: Numeric,
-                                nutrient: str = "N") -> Numeric:
+def partial_factor_productivity(
+    yield_kg_ha: Numeric, *, nutrient_rate_kg_ha: Numeric, nutrient: str = "N"
+) -> Numeric:
     """Partial factor productivity, PFP = Y / F.
 
     Parameters
@@ -189,9 +195,13 @@ def partial_factor_productivity(yield_kg_ha: Numeric, *, nutrient_rate_kg_ha: Nu
     return _divide(y, f)
 
 
-def agronomic_efficiency(yield_kg_ha: Numeric, *, nutrient_rate_kg_ha: Numeric,
-                         zero_nutrient_yield_kg_ha: Numeric | None = None,
-                         nutrient: str = "N") -> Numeric:
+def agronomic_efficiency(
+    yield_kg_ha: Numeric,
+    *,
+    nutrient_rate_kg_ha: Numeric,
+    zero_nutrient_yield_kg_ha: Numeric | None = None,
+    nutrient: str = "N",
+) -> Numeric:
     """Agronomic efficiency, AE = (Y - Y0) / F.
 
     Parameters
@@ -232,8 +242,12 @@ def agronomic_efficiency(yield_kg_ha: Numeric, *, nutrient_rate_kg_ha: Numeric,
     ...                            zero_nutrient_yield_kg_ha=3600.0), 6)
     20.0
     """
-    y0 = _require(zero_nutrient_yield_kg_ha, "zero_nutrient_yield_kg_ha", "agronomic efficiency",
-                  _need_zero_plot(nutrient))
+    y0 = _require(
+        zero_nutrient_yield_kg_ha,
+        "zero_nutrient_yield_kg_ha",
+        "agronomic efficiency",
+        _need_zero_plot(nutrient),
+    )
     y = as_numeric(yield_kg_ha, "yield_kg_ha")
     f = as_numeric(nutrient_rate_kg_ha, "nutrient_rate_kg_ha")
     check_range("yield_kg_ha", y, low=0)
@@ -242,9 +256,13 @@ def agronomic_efficiency(yield_kg_ha: Numeric, *, nutrient_rate_kg_ha: Numeric,
     return _divide(_subtract(y, y0), f)
 
 
-def recovery_efficiency(uptake_kg_ha: Numeric | None = None, *, nutrient_rate_kg_ha: Numeric,
-                        zero_nutrient_uptake_kg_ha: Numeric | None = None,
-                        nutrient: str = "N") -> Numeric:
+def recovery_efficiency(
+    uptake_kg_ha: Numeric | None = None,
+    *,
+    nutrient_rate_kg_ha: Numeric,
+    zero_nutrient_uptake_kg_ha: Numeric | None = None,
+    nutrient: str = "N",
+) -> Numeric:
     """Apparent recovery efficiency (difference method), RE = (U - U0) / F.
 
     Parameters
@@ -286,8 +304,12 @@ def recovery_efficiency(uptake_kg_ha: Numeric | None = None, *, nutrient_rate_kg
     0.3333
     """
     u = _require(uptake_kg_ha, "uptake_kg_ha", "recovery efficiency", _need_uptake(nutrient))
-    u0 = _require(zero_nutrient_uptake_kg_ha, "zero_nutrient_uptake_kg_ha",
-                  "recovery efficiency", _need_zero_plot(nutrient, "uptake"))
+    u0 = _require(
+        zero_nutrient_uptake_kg_ha,
+        "zero_nutrient_uptake_kg_ha",
+        "recovery efficiency",
+        _need_zero_plot(nutrient, "uptake"),
+    )
     f = as_numeric(nutrient_rate_kg_ha, "nutrient_rate_kg_ha")
     check_range("uptake_kg_ha", u, low=0)
     check_range("zero_nutrient_uptake_kg_ha", u0, low=0)
@@ -295,10 +317,14 @@ def recovery_efficiency(uptake_kg_ha: Numeric | None = None, *, nutrient_rate_kg
     return _divide(_subtract(u, u0), f)
 
 
-def physiological_efficiency(yield_kg_ha: Numeric, *, uptake_kg_ha: Numeric | None = None,
-                             zero_nutrient_yield_kg_ha: Numeric | None = None,
-                             zero_nutrient_uptake_kg_ha: Numeric | None = None,
-                             nutrient: str = "N") -> Numeric:
+def physiological_efficiency(
+    yield_kg_ha: Numeric,
+    *,
+    uptake_kg_ha: Numeric | None = None,
+    zero_nutrient_yield_kg_ha: Numeric | None = None,
+    zero_nutrient_uptake_kg_ha: Numeric | None = None,
+    nutrient: str = "N",
+) -> Numeric:
     """Physiological efficiency, PE = (Y - Y0) / (U - U0).
 
     Parameters
@@ -339,20 +365,33 @@ def physiological_efficiency(yield_kg_ha: Numeric, *, uptake_kg_ha: Numeric | No
     ...       zero_nutrient_yield_kg_ha=3600.0, zero_nutrient_uptake_kg_ha=60.0), 6)
     60.0
     """
-    y0 = _require(zero_nutrient_yield_kg_ha, "zero_nutrient_yield_kg_ha",
-                  "physiological efficiency", _need_zero_plot(nutrient))
+    y0 = _require(
+        zero_nutrient_yield_kg_ha,
+        "zero_nutrient_yield_kg_ha",
+        "physiological efficiency",
+        _need_zero_plot(nutrient),
+    )
     u = _require(uptake_kg_ha, "uptake_kg_ha", "physiological efficiency", _need_uptake(nutrient))
-    u0 = _require(zero_nutrient_uptake_kg_ha, "zero_nutrient_uptake_kg_ha",
-                  "physiological efficiency", _need_zero_plot(nutrient, "uptake"))
+    u0 = _require(
+        zero_nutrient_uptake_kg_ha,
+        "zero_nutrient_uptake_kg_ha",
+        "physiological efficiency",
+        _need_zero_plot(nutrient, "uptake"),
+    )
     y = as_numeric(yield_kg_ha, "yield_kg_ha")
-    for name, value in (("yield_kg_ha", y), ("zero_nutrient_yield_kg_ha", y0),
-                        ("uptake_kg_ha", u), ("zero_nutrient_uptake_kg_ha", u0)):
+    for name, value in (
+        ("yield_kg_ha", y),
+        ("zero_nutrient_yield_kg_ha", y0),
+        ("uptake_kg_ha", u),
+        ("zero_nutrient_uptake_kg_ha", u0),
+    ):
         check_range(name, value, low=0)
     return _divide(_subtract(y, y0), _subtract(u, u0))
 
 
-def internal_efficiency(yield_kg_ha: Numeric, *, uptake_kg_ha: Numeric | None = None,
-                        nutrient: str = "N") -> Numeric:
+def internal_efficiency(
+    yield_kg_ha: Numeric, *, uptake_kg_ha: Numeric | None = None, nutrient: str = "N"
+) -> Numeric:
     """Compute the internal efficiency, IE = Y / U.
 
     Parameters
@@ -393,13 +432,19 @@ def internal_efficiency(yield_kg_ha: Numeric, *, uptake_kg_ha: Numeric | None = 
     u = _require(uptake_kg_ha, "uptake_kg_ha", "internal efficiency", _need_uptake(nutrient))
     y = as_numeric(yield_kg_ha, "yield_kg_ha")
     check_range("yield_kg_ha", y, low=0)
-    check_range("uptake_kg_ha", u, low=0, low_inclusive=False,
-                fix="Plant uptake must be positive; check the plant analysis.")
+    check_range(
+        "uptake_kg_ha",
+        u,
+        low=0,
+        low_inclusive=False,
+        fix="Plant uptake must be positive; check the plant analysis.",
+    )
     return _divide(y, u)
 
 
-def partial_nutrient_balance(removal_kg_ha: Numeric | None = None, *,
-                             nutrient_rate_kg_ha: Numeric, nutrient: str = "N") -> Numeric:
+def partial_nutrient_balance(
+    removal_kg_ha: Numeric | None = None, *, nutrient_rate_kg_ha: Numeric, nutrient: str = "N"
+) -> Numeric:
     """Partial nutrient balance (removal-to-use ratio), PNB = U_H / F.
 
     Parameters
@@ -433,9 +478,13 @@ def partial_nutrient_balance(removal_kg_ha: Numeric | None = None, *,
     >>> round(partial_nutrient_balance(84.0, nutrient_rate_kg_ha=120.0), 6)
     0.7
     """
-    r = _require(removal_kg_ha, "removal_kg_ha", "partial nutrient balance",
-                 f"it needs the {nutrient} removed in the harvested product (removal_kg_ha = grain "
-                 f"yield x grain {nutrient} concentration), which was not given.")
+    r = _require(
+        removal_kg_ha,
+        "removal_kg_ha",
+        "partial nutrient balance",
+        f"it needs the {nutrient} removed in the harvested product (removal_kg_ha = grain "
+        f"yield x grain {nutrient} concentration), which was not given.",
+    )
     f = as_numeric(nutrient_rate_kg_ha, "nutrient_rate_kg_ha")
     check_range("removal_kg_ha", r, low=0)
     _check_rate(f, nutrient)
@@ -465,10 +514,25 @@ _LABELS: Mapping[str, str] = {
     "partial_nutrient_balance": "PNB",
 }
 TABLE_COLUMNS: tuple[str, ...] = (
-    "treatment", "nutrient", "metric", "label", "value", "unit", "computed",
-    "yield_kg_ha", "nutrient_rate_kg_ha", "zero_nutrient_treatment", "zero_nutrient_yield_kg_ha",
-    "uptake_kg_ha", "zero_nutrient_uptake_kg_ha", "removal_kg_ha", "reference",
-    "change_vs_reference_pct", "rate_effect_pct", "yield_effect_pct", "note",
+    "treatment",
+    "nutrient",
+    "metric",
+    "label",
+    "value",
+    "unit",
+    "computed",
+    "yield_kg_ha",
+    "nutrient_rate_kg_ha",
+    "zero_nutrient_treatment",
+    "zero_nutrient_yield_kg_ha",
+    "uptake_kg_ha",
+    "zero_nutrient_uptake_kg_ha",
+    "removal_kg_ha",
+    "reference",
+    "change_vs_reference_pct",
+    "rate_effect_pct",
+    "yield_effect_pct",
+    "note",
 )
 
 
@@ -644,8 +708,12 @@ def efficiency_table(
         u = u_map.get(treatment)
         removed = r_map.get(treatment)
         inputs = {
-            "yield_kg_ha": y, "nutrient_rate_kg_ha": f, "zero_nutrient_treatment": zero,
-            "zero_nutrient_yield_kg_ha": y0, "uptake_kg_ha": u, "zero_nutrient_uptake_kg_ha": u0,
+            "yield_kg_ha": y,
+            "nutrient_rate_kg_ha": f,
+            "zero_nutrient_treatment": zero,
+            "zero_nutrient_yield_kg_ha": y0,
+            "uptake_kg_ha": u,
+            "zero_nutrient_uptake_kg_ha": u0,
             "removal_kg_ha": removed,
         }
         for metric in wanted:
@@ -657,21 +725,50 @@ def efficiency_table(
                 if explicit:
                     raise
                 computed, note = False, str(exc)
-            row = {"treatment": treatment, "nutrient": nutrient, "metric": metric,
-                   "label": _LABELS[metric], "value": value, "unit": _UNITS[metric],
-                   "computed": computed, **inputs, "reference": reference,
-                   "change_vs_reference_pct": np.nan, "rate_effect_pct": np.nan,
-                   "yield_effect_pct": np.nan, "note": note}
-            if computed and metric in ("partial_factor_productivity", "partial_nutrient_balance") \
-                    and reference is not None:
-                _rate_note(row, rows_ref=rates, y_map=y_map, reference=reference,
-                           nutrient=nutrient, tolerance=equal_yield_tolerance_pct,
-                           ci=ci_map.get(treatment), notes=notes)
+            row = {
+                "treatment": treatment,
+                "nutrient": nutrient,
+                "metric": metric,
+                "label": _LABELS[metric],
+                "value": value,
+                "unit": _UNITS[metric],
+                "computed": computed,
+                **inputs,
+                "reference": reference,
+                "change_vs_reference_pct": np.nan,
+                "rate_effect_pct": np.nan,
+                "yield_effect_pct": np.nan,
+                "note": note,
+            }
+            if (
+                computed
+                and metric in ("partial_factor_productivity", "partial_nutrient_balance")
+                and reference is not None
+            ):
+                _rate_note(
+                    row,
+                    rows_ref=rates,
+                    y_map=y_map,
+                    reference=reference,
+                    nutrient=nutrient,
+                    tolerance=equal_yield_tolerance_pct,
+                    ci=ci_map.get(treatment),
+                    notes=notes,
+                )
             rows.append(row)
     table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
-    for col in ("value", "yield_kg_ha", "nutrient_rate_kg_ha", "zero_nutrient_yield_kg_ha",
-                "uptake_kg_ha", "zero_nutrient_uptake_kg_ha", "removal_kg_ha",
-                "change_vs_reference_pct", "rate_effect_pct", "yield_effect_pct"):
+    for col in (
+        "value",
+        "yield_kg_ha",
+        "nutrient_rate_kg_ha",
+        "zero_nutrient_yield_kg_ha",
+        "uptake_kg_ha",
+        "zero_nutrient_uptake_kg_ha",
+        "removal_kg_ha",
+        "change_vs_reference_pct",
+        "rate_effect_pct",
+        "yield_effect_pct",
+    ):
         table[col] = pd.to_numeric(table[col], errors="coerce").astype("float64")
     table["computed"] = table["computed"].astype(bool)
     table.attrs["notes"] = _summary_notes(table, treatments, zero, nutrient, rates) + notes
@@ -685,8 +782,9 @@ def efficiency_table(
     return table
 
 
-def _zero_treatment(given: str | None, rates: Mapping[str, float], treatments: Sequence[str],
-                    nutrient: str) -> str | None:
+def _zero_treatment(
+    given: str | None, rates: Mapping[str, float], treatments: Sequence[str], nutrient: str
+) -> str | None:
     if given is not None:
         if given not in treatments:
             raise DataValidationError(
@@ -709,30 +807,49 @@ def _zero_treatment(given: str | None, rates: Mapping[str, float], treatments: S
     return zeros[0] if zeros else None
 
 
-def _compute(metric: str, inputs: Mapping[str, Any], nutrient: str, treatments: Sequence[str],
-             zero: str | None) -> Numeric:
+def _compute(
+    metric: str,
+    inputs: Mapping[str, Any],
+    nutrient: str,
+    treatments: Sequence[str],
+    zero: str | None,
+) -> Numeric:
     y, f = inputs["yield_kg_ha"], inputs["nutrient_rate_kg_ha"]
-    u, u0, y0 = inputs["uptake_kg_ha"], inputs["zero_nutrient_uptake_kg_ha"], \
-        inputs["zero_nutrient_yield_kg_ha"]
+    u, u0, y0 = (
+        inputs["uptake_kg_ha"],
+        inputs["zero_nutrient_uptake_kg_ha"],
+        inputs["zero_nutrient_yield_kg_ha"],
+    )
     try:
         if metric == "partial_factor_productivity":
             return partial_factor_productivity(y, nutrient_rate_kg_ha=f, nutrient=nutrient)
         if metric == "agronomic_efficiency":
-            return agronomic_efficiency(y, nutrient_rate_kg_ha=f, zero_nutrient_yield_kg_ha=y0,
-                                        nutrient=nutrient)
+            return agronomic_efficiency(
+                y, nutrient_rate_kg_ha=f, zero_nutrient_yield_kg_ha=y0, nutrient=nutrient
+            )
         if metric == "recovery_efficiency":
-            return recovery_efficiency(u, nutrient_rate_kg_ha=f, zero_nutrient_uptake_kg_ha=u0,
-                                       nutrient=nutrient)
+            return recovery_efficiency(
+                u, nutrient_rate_kg_ha=f, zero_nutrient_uptake_kg_ha=u0, nutrient=nutrient
+            )
         if metric == "physiological_efficiency":
-            return physiological_efficiency(y, uptake_kg_ha=u, zero_nutrient_yield_kg_ha=y0,
-                                            zero_nutrient_uptake_kg_ha=u0, nutrient=nutrient)
+            return physiological_efficiency(
+                y,
+                uptake_kg_ha=u,
+                zero_nutrient_yield_kg_ha=y0,
+                zero_nutrient_uptake_kg_ha=u0,
+                nutrient=nutrient,
+            )
         if metric == "internal_efficiency":
             return internal_efficiency(y, uptake_kg_ha=u, nutrient=nutrient)
-        return partial_nutrient_balance(inputs["removal_kg_ha"], nutrient_rate_kg_ha=f,
-                                        nutrient=nutrient)
+        return partial_nutrient_balance(
+            inputs["removal_kg_ha"], nutrient_rate_kg_ha=f, nutrient=nutrient
+        )
     except DataValidationError as exc:
-        needs_zero = metric in ("agronomic_efficiency", "recovery_efficiency",
-                                "physiological_efficiency")
+        needs_zero = metric in (
+            "agronomic_efficiency",
+            "recovery_efficiency",
+            "physiological_efficiency",
+        )
         if needs_zero and zero is None and "omission" in str(exc):
             raise DataValidationError(
                 f"{_LABELS[metric]} ({metric.replace('_', ' ')}) cannot be computed: no zero-"
@@ -745,9 +862,17 @@ def _compute(metric: str, inputs: Mapping[str, Any], nutrient: str, treatments: 
         raise
 
 
-def _rate_note(row: dict[str, Any], *, rows_ref: Mapping[str, float], y_map: Mapping[str, float],
-               reference: str, nutrient: str, tolerance: float,
-               ci: tuple[float, float] | None, notes: list[str]) -> None:
+def _rate_note(
+    row: dict[str, Any],
+    *,
+    rows_ref: Mapping[str, float],
+    y_map: Mapping[str, float],
+    reference: str,
+    nutrient: str,
+    tolerance: float,
+    ci: tuple[float, float] | None,
+    notes: list[str],
+) -> None:
     treatment = row["treatment"]
     if treatment == reference or rows_ref.get(reference, 0) <= 0:
         if treatment == reference:
@@ -765,37 +890,56 @@ def _rate_note(row: dict[str, Any], *, rows_ref: Mapping[str, float], y_map: Map
     label = row["label"]
     cut_pct = 100.0 * (1.0 - f / f_ref)
     if abs(cut_pct) < 1e-9:
-        row["note"] = (f"same {nutrient} rate as {reference}: the {label} difference is the yield "
-                       "difference only.")
+        row["note"] = (
+            f"same {nutrient} rate as {reference}: the {label} difference is the yield "
+            "difference only."
+        )
         return
     within_tolerance = abs(row["yield_effect_pct"]) <= tolerance
     within_ci = ci is not None and ci[0] <= 0 <= ci[1]
-    direction = "cut" if cut_pct > 0 else "raised"
-    rate_text = (f"{nutrient} {direction} by {abs(cut_pct):.1f} % ({_fmt(f_ref)} -> {_fmt(f)} kg "
-                 f"{nutrient}/ha, {_fmt(f_ref / KG_HA_PER_KG_MU)} -> {_fmt(f / KG_HA_PER_KG_MU)} "
-                 "kg/mu)")
+    direction = "cutting" if cut_pct > 0 else "raising"
+    rate_text = (
+        f"{direction} {nutrient} by {abs(cut_pct):.1f} % ({_fmt(f_ref)} -> {_fmt(f)} kg "
+        f"{nutrient}/ha; {_fmt(f_ref / KG_HA_PER_KG_MU)} -> {_fmt(f / KG_HA_PER_KG_MU)} "
+        "kg/mu)"
+    )
     head = f"{label} of {treatment} is {row['change_vs_reference_pct']:+.1f} % vs {reference}"
-    rate_part = (f"the rate alone ({rate_text}) changes {label} by {reference}'s rate / "
-                 f"{treatment}'s rate - 1 = {row['rate_effect_pct']:+.1f} % at equal yield")
-    caveat = (f"It is not evidence of better {nutrient} use; that needs AE or RE from a "
-              f"zero-{nutrient} plot.")
+    rate_part = (
+        f"{rate_text} alone changes {label} by {reference}'s rate / {treatment}'s "
+        f"rate - 1 = {row['rate_effect_pct']:+.1f} % at equal yield"
+    )
+    caveat = (
+        f"It is not evidence of better {nutrient} use; that needs AE or RE from a "
+        f"zero-{nutrient} plot."
+    )
     if within_tolerance:
-        text = f"{head}; the yields are equal, so this comes only from the rate: {rate_part}. " \
-               + caveat
+        text = (
+            f"{head}; the yields are equal, so this comes only from the rate: {rate_part}. "
+            + caveat
+        )
     elif within_ci:
-        text = (f"{head}; the yield difference ({row['yield_effect_pct']:+.1f} %) is within its "
-                "confidence interval of no difference, so the change comes from the rate: "
-                f"{rate_part}. " + caveat)
+        text = (
+            f"{head}; the yield difference ({row['yield_effect_pct']:+.1f} %) is within its "
+            "confidence interval of no difference, so the change comes from the rate: "
+            f"{rate_part}. " + caveat
+        )
     else:
-        text = (f"{head}: {rate_part}; the yield difference ({row['yield_effect_pct']:+.1f} %) "
-                "accounts for the rest.")
+        text = (
+            f"{head}: {rate_part}; the yield difference ({row['yield_effect_pct']:+.1f} %) "
+            "accounts for the rest."
+        )
     row["note"] = text
     if label == "PFP":
         notes.append(text)
 
 
-def _summary_notes(table: pd.DataFrame, treatments: Sequence[str], zero: str | None,
-                   nutrient: str, rates: Mapping[str, float]) -> list[str]:
+def _summary_notes(
+    table: pd.DataFrame,
+    treatments: Sequence[str],
+    zero: str | None,
+    nutrient: str,
+    rates: Mapping[str, float],
+) -> list[str]:
     notes: list[str] = []
     absent = table.loc[~table["computed"], "label"].drop_duplicates().tolist()
     zero_metrics = [m for m in absent if m in ("AE", "RE", "PE")]
@@ -823,8 +967,9 @@ def _summary_notes(table: pd.DataFrame, treatments: Sequence[str], zero: str | N
 
 
 # ----------------------------------------------------------------------------- trials
-def resolve_fertilizer(trial: Any, fertilizer: FertilizerInput | None = None, *,
-                       config: Any = None) -> FertilizerInput:
+def resolve_fertilizer(
+    trial: Any, fertilizer: FertilizerInput | None = None, *, config: Any = None
+) -> FertilizerInput:
     """Find a trial's fertilizer description: explicit, else its trial description.
 
     Parameters
@@ -871,18 +1016,20 @@ def resolve_fertilizer(trial: Any, fertilizer: FertilizerInput | None = None, *,
         from yieldtrial.config import TrialConfig
 
         found = fertilizer_from_config(
-            TrialConfig.from_dict({"treatments": list(metadata["treatments"])}))
+            TrialConfig.from_dict({"treatments": list(metadata["treatments"])})
+        )
         if found:
             return found
     raise DataValidationError(
-        "no fertilizer description for this trial: pass fertilizer={treatment: {\"product\": "
-        "\"compound 15-15-15\", \"rate_kg_mu\": 50}, ...}, or give each [[treatments]] table of "
-        "trial.toml a product with its grade and rate (rate = 50, rate_unit = \"kg/mu\")."
+        'no fertilizer description for this trial: pass fertilizer={treatment: {"product": '
+        '"compound 15-15-15", "rate_kg_mu": 50}, ...}, or give each [[treatments]] table of '
+        'trial.toml a product with its grade and rate (rate = 50, rate_unit = "kg/mu").'
     )
 
 
-def trial_yields_kg_ha(trial: Any, *, reference: str | None = None, confidence: float = 0.95
-                       ) -> tuple[dict[str, float], dict[str, tuple[float, float]], str]:
+def trial_yields_kg_ha(
+    trial: Any, *, reference: str | None = None, confidence: float = 0.95
+) -> tuple[dict[str, float], dict[str, tuple[float, float]], str]:
     """LS-means of a trial's treatments and, when replicated, CIs of differences from a reference.
 
     Parameters
@@ -908,28 +1055,41 @@ def trial_yields_kg_ha(trial: Any, *, reference: str | None = None, confidence: 
     replicated = bool(getattr(trial, "is_replicated", False))
     design = str(trial.design) if replicated else "crd"
     block = "block" if design == "rcbd" else None
-    mm = fit(data, response="yield_kg_ha", treatment="treatment", block=block,
-             design=design).means_model()
+    mm = fit(
+        data, response="yield_kg_ha", treatment="treatment", block=block, design=design
+    ).means_model()
     yields = {str(level): float(v) for level, v in zip(mm.levels, mm.estimates, strict=True)}
     ci: dict[str, tuple[float, float]] = {}
-    how = (f"LS-means of the {design.upper()} model" if replicated
-           else "plot yields (one harvest per treatment: no confidence intervals)")
+    how = (
+        f"LS-means of the {design.upper()} model"
+        if replicated
+        else "plot yields (one harvest per treatment: no confidence intervals)"
+    )
     if replicated and reference is not None:
         from yieldtrial.stats.compare import compare_means_to_control
 
         comp = compare_means_to_control(mm, control=reference, confidence=confidence)
         if "ci_low_kg_ha" in comp and "ci_high_kg_ha" in comp:
-            for name, low, high in zip(comp["treatment"].astype(str),
-                                       comp["ci_low_kg_ha"].to_numpy(dtype=float),
-                                       comp["ci_high_kg_ha"].to_numpy(dtype=float), strict=True):
+            for name, low, high in zip(
+                comp["treatment"].astype(str),
+                comp["ci_low_kg_ha"].to_numpy(dtype=float),
+                comp["ci_high_kg_ha"].to_numpy(dtype=float),
+                strict=True,
+            ):
                 ci[name] = (float(low), float(high))
             how += f"; {confidence:.0%} Dunnett simultaneous CIs of differences from {reference}"
     return yields, ci, how
 
 
-def trial_efficiency(trial: Any, fertilizer: FertilizerInput | None = None, *,
-                     nutrient: str = "N", config: Any = None, reference: str | None = None,
-                     **options: Any) -> pd.DataFrame:
+def trial_efficiency(
+    trial: Any,
+    fertilizer: FertilizerInput | None = None,
+    *,
+    nutrient: str = "N",
+    config: Any = None,
+    reference: str | None = None,
+    **options: Any,
+) -> pd.DataFrame:
     """Efficiency table of a :class:`~yieldtrial.trial.FieldTrial` (LS-means as yields).
 
     Parameters
@@ -977,8 +1137,15 @@ _REPORT_LABELS: Mapping[str, Mapping[str, str]] = {
 }
 
 
-def report_table(trial: Any, config: Any, *, unit: str = "kg/ha", lang: str = "en",
-                 means: pd.DataFrame | None = None, nutrient: str = "N") -> pd.DataFrame | None:
+def report_table(
+    trial: Any,
+    config: Any,
+    *,
+    unit: str = "kg/ha",
+    lang: str = "en",
+    means: pd.DataFrame | None = None,
+    nutrient: str = "N",
+) -> pd.DataFrame | None:
     """Efficiency table for the yield-test report (the report's efficiency hook).
 
     Parameters
@@ -1002,8 +1169,10 @@ def report_table(trial: Any, config: Any, *, unit: str = "kg/ha", lang: str = "e
     -------
     DataFrame or None
         One row per fertilized treatment with identifier-safe columns
-        ``treatment, fertilizer, nutrient_rate, yield, pfp, ae, re, pe, ie, pnb``
-        (only the metrics that could be computed), ``pfp_change_pct``,
+        ``treatment, fertilizer, <n>_rate_<u>, yield_<u>`` (``<u>`` is ``kg_mu`` when
+        ``unit`` is kg/mu, else ``kg_ha``; ``<n>`` the nutrient, e.g. ``n_rate_kg_mu``),
+        ``pfp, ae, re, pe, ie, pnb`` [kg/kg] (only the metrics that could be computed),
+        ``pfp_change_pct``,
         ``rate_effect_pct``; ``attrs["column_labels"]`` holds display labels and
         ``attrs["notes"]`` the plain-language notes (e.g. that AE cannot be
         computed without a zero-N plot).  None when the description has no
@@ -1023,17 +1192,25 @@ def report_table(trial: Any, config: Any, *, unit: str = "kg/ha", lang: str = "e
     if not yields:
         return None
     try:
-        long = efficiency_table(yields, fert, nutrient=nutrient, reference=reference,
-                                yield_difference_ci=ci or None)
+        long = efficiency_table(
+            yields, fert, nutrient=nutrient, reference=reference, yield_difference_ci=ci or None
+        )
         rates = treatment_nutrient_rates({t: fert[t] for t in yields})
     except DataValidationError as exc:
         # an incomplete description must not break the report: say what is missing
         key = "zh" if lang == "zh" else "en"
-        out = pd.DataFrame({"treatment": list(yields),
-                            "fertilizer": [", ".join(str(p.get("product", "?")) for p in fert[t])
-                                           for t in yields]})
-        out.attrs["column_labels"] = {"treatment": _REPORT_LABELS["treatment"][key],
-                                      "fertilizer": _REPORT_LABELS["fertilizer"][key]}
+        out = pd.DataFrame(
+            {
+                "treatment": list(yields),
+                "fertilizer": [
+                    ", ".join(str(p.get("product", "?")) for p in fert[t]) for t in yields
+                ],
+            }
+        )
+        out.attrs["column_labels"] = {
+            "treatment": _REPORT_LABELS["treatment"][key],
+            "fertilizer": _REPORT_LABELS["fertilizer"][key],
+        }
         out.attrs["notes"] = [f"Fertilizer efficiency not computed: {exc}"]
         return out
     per_area = 1.0 / KG_HA_PER_KG_MU if yield_unit(unit) == "kg/mu" else 1.0
@@ -1041,16 +1218,20 @@ def report_table(trial: Any, config: Any, *, unit: str = "kg/ha", lang: str = "e
     fertilized = list(dict.fromkeys(long["treatment"]))
     out = pd.DataFrame({"treatment": fertilized})
     out["fertilizer"] = [rates.loc[rates["treatment"] == t, "products"].iloc[0] for t in fertilized]
-    rate_col = rate_column(nutrient)
-    out["nutrient_rate"] = [float(rates.loc[rates["treatment"] == t, rate_col].iloc[0]) * per_area
-                            for t in fertilized]
-    out["yield"] = [yields[t] * per_area for t in fertilized]
-    labels = {"treatment": _REPORT_LABELS["treatment"][lang if lang == "zh" else "en"],
-              "fertilizer": _REPORT_LABELS["fertilizer"][lang if lang == "zh" else "en"],
-              "nutrient_rate": _REPORT_LABELS["nutrient_rate"][lang if lang == "zh" else "en"]
-              .format(n=nutrient, u=area),
-              "yield": _REPORT_LABELS["yield"][lang if lang == "zh" else "en"].format(u=area)}
     key = "zh" if lang == "zh" else "en"
+    suffix = "kg_mu" if per_area != 1.0 else "kg_ha"
+    rate_name, yield_name = f"{nutrient.lower()}_rate_{suffix}", f"yield_{suffix}"
+    out[rate_name] = [
+        float(rates.loc[rates["treatment"] == t, rate_column(nutrient)].iloc[0]) * per_area
+        for t in fertilized
+    ]
+    out[yield_name] = [yields[t] * per_area for t in fertilized]
+    labels = {
+        "treatment": _REPORT_LABELS["treatment"][key],
+        "fertilizer": _REPORT_LABELS["fertilizer"][key],
+        rate_name: _REPORT_LABELS["nutrient_rate"][key].format(n=nutrient, u=area),
+        yield_name: _REPORT_LABELS["yield"][key].format(u=area),
+    }
     for short, metric in METRICS.items():
         rows = long[(long["metric"] == metric) & long["computed"]]
         if rows.empty:
@@ -1064,6 +1245,66 @@ def report_table(trial: Any, config: Any, *, unit: str = "kg/ha", lang: str = "e
         labels["pfp_change_pct"] = _REPORT_LABELS["pfp_change_pct"][key].format(r=reference)
         labels["rate_effect_pct"] = _REPORT_LABELS["rate_effect_pct"][key]
     out.attrs["column_labels"] = labels
-    out.attrs["notes"] = list(long.attrs.get("notes", []))
+    out.attrs["notes"] = (
+        _notes_zh(long, list(yields), nutrient)
+        if key == "zh"
+        else list(long.attrs.get("notes", []))
+    )
     out.attrs["provenance"] = dict(long.attrs.get("provenance", {}))
     return out
+
+
+def _notes_zh(long: pd.DataFrame, treatments: Sequence[str], nutrient: str) -> list[str]:
+    """Chinese version of the efficiency table's plain-language notes."""
+    notes: list[str] = []
+    zero = long.attrs.get("provenance", {}).get("zero_nutrient_treatment")
+    absent = long.loc[~long["computed"], "label"].drop_duplicates().tolist()
+    zero_metrics = [m for m in absent if m in ("AE", "RE", "PE")]
+    if zero is None and zero_metrics:
+        notes.append(
+            f"无法计算 {'、'.join(zero_metrics)}：试验没有不施{nutrient}的空白（缺素）小区，"
+            f"{'、'.join(treatments)} 都施了{nutrient}。减量处理不能代替空白小区（其产量已包含对"
+            f"{nutrient}的响应）。只能报告偏生产力 PFP（有植株养分分析时还可报告 IE、PNB）。"
+        )
+    elif zero is not None:
+        notes.append(f"不施{nutrient}的空白（缺素）小区：{zero}。")
+    uptake_metrics = [m for m in absent if m in ("RE", "PE", "IE")]
+    if uptake_metrics and long["uptake_kg_ha"].isna().any():
+        notes.append(
+            f"{'、'.join(uptake_metrics)} 需要植株{nutrient}吸收量（成熟期地上部总吸{nutrient}量，"
+            "来自植株分析），未提供。"
+        )
+    if "PNB" in absent and long["removal_kg_ha"].isna().any():
+        notes.append(f"PNB 需要籽粒带走的{nutrient}量（产量 × 籽粒含{nutrient}量），未提供。")
+    pfp = long[(long["metric"] == "partial_factor_productivity") & long["computed"]]
+    for rec in pfp.to_dict("records"):
+        treatment, note = str(rec["treatment"]), str(rec["note"])
+        reference = None if rec["reference"] is None else str(rec["reference"])
+        if reference is None or treatment == reference or not np.isfinite(rec["rate_effect_pct"]):
+            continue
+        f_ref = float(long.loc[long["treatment"] == reference, "nutrient_rate_kg_ha"].iloc[0])
+        f = float(rec["nutrient_rate_kg_ha"])
+        cut = 100.0 * (1.0 - f / f_ref)
+        if abs(cut) < 1e-9:
+            continue
+        change = float(rec["change_vs_reference_pct"])
+        rate, yld = float(rec["rate_effect_pct"]), float(rec["yield_effect_pct"])
+        verb = "减少" if cut > 0 else "增加"
+        amounts = (
+            f"{_fmt(f_ref / KG_HA_PER_KG_MU)}→{_fmt(f / KG_HA_PER_KG_MU)} kg/亩，"
+            f"{_fmt(f_ref)}→{_fmt(f)} kg/公顷"
+        )
+        if "within its confidence interval" in note or "yields are equal" in note:
+            notes.append(
+                f"{treatment} 的 PFP 比 {reference} {change:+.1f} %。产量相同（或差异在置信区间"
+                f"内），这一变化完全来自用量：{nutrient}用量{verb} {abs(cut):.1f} %（{amounts}），"
+                f"仅此一项在等产条件下使 PFP 变化 {rate:+.1f} %。这不能说明{nutrient}利用更好，"
+                f"需要空白小区的 AE 或 RE。"
+            )
+        else:
+            notes.append(
+                f"{treatment} 的 PFP 比 {reference} {change:+.1f} %：其中{nutrient}用量{verb} "
+                f"{abs(cut):.1f} %（{amounts}）贡献 {rate:+.1f} %，"
+                f"产量差异（{yld:+.1f} %）贡献其余部分。"
+            )
+    return notes

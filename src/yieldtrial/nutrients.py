@@ -107,8 +107,7 @@ _ADDITIVES: dict[str, tuple[dict[str, int], tuple[str, ...]]] = {
     # is usually labelled 46-0-0, so give its grade when the label says so)
     "urea": ({"C": 1, "H": 4, "N": 2, "O": 1}, ("尿素",)),
     # NBPT, N-(n-butyl)thiophosphoric triamide C4H14N3PS, urease inhibitor: 42.021 / 167.21 = 25.1 %
-    "nbpt": ({"C": 4, "H": 14, "N": 3, "P": 1, "S": 1},
-             ("n-(n-butyl)thiophosphoric triamide",)),
+    "nbpt": ({"C": 4, "H": 14, "N": 3, "P": 1, "S": 1}, ("n-(n-butyl)thiophosphoric triamide",)),
     # DMPP, 3,4-dimethylpyrazole phosphate C5H8N2.H3PO4: 28.014 / 194.13 = 14.4 % N
     "dmpp": ({"C": 5, "H": 11, "N": 2, "O": 4, "P": 1}, ("3,4-dimethylpyrazole phosphate",)),
     # nitrapyrin, 2-chloro-6-(trichloromethyl)pyridine C6H3Cl4N: 14.007 / 230.90 = 6.1 % N
@@ -303,8 +302,14 @@ def nutrient_rate_kg_ha(product_rate_kg_ha: Numeric, *, content_pct: Numeric) ->
     rate = as_numeric(product_rate_kg_ha, "product_rate_kg_ha")
     content = as_numeric(content_pct, "content_pct")
     check_range("product_rate_kg_ha", rate, low=0)
-    check_range("content_pct", content, low=0, high=100, high_inclusive=True,
-                fix="Give the nutrient content in percent of product mass (15, not 0.15).")
+    check_range(
+        "content_pct",
+        content,
+        low=0,
+        high=100,
+        high_inclusive=True,
+        fix="Give the nutrient content in percent of product mass (15, not 0.15).",
+    )
     result = np.asarray(rate, dtype=float) * np.asarray(content, dtype=float) / 100.0
     return like_input(result, _template(rate, content))
 
@@ -347,13 +352,19 @@ class FertilizerGrade:
     def pct(self, nutrient: str) -> float:
         """Return the content of ``nutrient`` (one of :data:`NUTRIENTS`) in [%] of product mass."""
         check_option("nutrient", nutrient, NUTRIENTS)
-        return {"N": self.n_pct, "P2O5": self.p2o5_pct, "P": self.p_pct,
-                "K2O": self.k2o_pct, "K": self.k_pct}[nutrient]
+        return {
+            "N": self.n_pct,
+            "P2O5": self.p2o5_pct,
+            "P": self.p_pct,
+            "K2O": self.k2o_pct,
+            "K": self.k_pct,
+        }[nutrient]
 
     def __add__(self, other: FertilizerGrade) -> FertilizerGrade:
         """Sum the contents (e.g. a product plus the N of an additive it contains)."""
-        return FertilizerGrade(self.n_pct + other.n_pct, self.p2o5_pct + other.p2o5_pct,
-                               self.k2o_pct + other.k2o_pct)
+        return FertilizerGrade(
+            self.n_pct + other.n_pct, self.p2o5_pct + other.p2o5_pct, self.k2o_pct + other.k2o_pct
+        )
 
     def __str__(self) -> str:
         """Return the label form ``N-P2O5-K2O``, e.g. ``"15-15-15"``."""
@@ -362,17 +373,23 @@ class FertilizerGrade:
 
 _NUMBER = r"\d+(?:\.\d+)?"
 _LABEL = r"P2O5|K2O|N|P|K"
-_PLAIN_GRADE = re.compile(rf"^\s*({_NUMBER})(?:\s*[-:/]\s*({_NUMBER}))?(?:\s*[-:/]\s*({_NUMBER}))?"
-                          r"\s*$")
-_HEADER_GRADE = re.compile(rf"^\s*((?:{_LABEL})(?:\s*[-:/]\s*(?:{_LABEL})){{0,2}})\s*[=:]?\s*"
-                           rf"({_NUMBER}(?:\s*[-:/]\s*{_NUMBER}){{0,2}})\s*%?\s*$", re.IGNORECASE)
+_PLAIN_GRADE = re.compile(
+    rf"^\s*({_NUMBER})(?:\s*[-:/]\s*({_NUMBER}))?(?:\s*[-:/]\s*({_NUMBER}))?"
+    r"\s*$"
+)
+_HEADER_GRADE = re.compile(
+    rf"^\s*((?:{_LABEL})(?:\s*[-:/]\s*(?:{_LABEL})){{0,2}})\s*[=:]?\s*"
+    rf"({_NUMBER}(?:\s*[-:/]\s*{_NUMBER}){{0,2}})\s*%?\s*$",
+    re.IGNORECASE,
+)
 _PAIR = re.compile(rf"({_LABEL})\s*[=:]?\s*({_NUMBER})\s*%?", re.IGNORECASE)
 _GRADE_IN_NAME = re.compile(rf"(?<![\d.])({_NUMBER})-({_NUMBER})-({_NUMBER})(?![\d.])")
 GRADE_BASES: tuple[str, ...] = ("oxide", "element")
 
 
-def parse_grade(grade: str | Mapping[str, float] | FertilizerGrade, *,
-                basis: str = "oxide") -> FertilizerGrade:
+def parse_grade(
+    grade: str | Mapping[str, float] | FertilizerGrade, *, basis: str = "oxide"
+) -> FertilizerGrade:
     """Read a fertilizer grade from its label form.
 
     Parameters
@@ -418,7 +435,7 @@ def parse_grade(grade: str | Mapping[str, float] | FertilizerGrade, *,
     if not isinstance(grade, str):
         raise DataValidationError(
             f"fertilizer grade {grade!r} is not text or a mapping; write it as on the label, "
-            "e.g. \"15-15-15\" (% N - % P2O5 - % K2O)."
+            'e.g. "15-15-15" (% N - % P2O5 - % K2O).'
         )
     match = _PLAIN_GRADE.match(grade)
     if match:
@@ -436,9 +453,9 @@ def parse_grade(grade: str | Mapping[str, float] | FertilizerGrade, *,
     if pairs_found and not leftover:
         return _grade_from_pairs([(k, float(v)) for k, v in pairs_found], grade)
     raise DataValidationError(
-        f"cannot read the fertilizer grade {grade!r}; write it as on the label, \"15-15-15\" "
-        "(% N - % P2O5 - % K2O), or with labels, e.g. \"N-P-K 15-6.5-12.5\" or "
-        "\"N=15, P2O5=15, K2O=15\"."
+        f'cannot read the fertilizer grade {grade!r}; write it as on the label, "15-15-15" '
+        '(% N - % P2O5 - % K2O), or with labels, e.g. "N-P-K 15-6.5-12.5" or '
+        '"N=15, P2O5=15, K2O=15".'
     )
 
 
@@ -450,7 +467,7 @@ def _grade_number(value: Any, grade: object) -> float:
     except (TypeError, ValueError):
         raise DataValidationError(
             f"fertilizer grade {grade!r}: content {value!r} is not a number; give percent of "
-            "product mass, e.g. {\"N\": 15, \"P2O5\": 15, \"K2O\": 15}."
+            'product mass, e.g. {"N": 15, "P2O5": 15, "K2O": 15}.'
         ) from None
 
 
@@ -540,8 +557,12 @@ def _stated_nutrient(stated: Mapping[str, float], nutrient: str) -> float | None
         return None
     if nutrient in stated:
         return stated[nutrient]
-    pairs = {"P": ("P2O5", P_PER_P2O5), "P2O5": ("P", 1 / P_PER_P2O5),
-             "K": ("K2O", K_PER_K2O), "K2O": ("K", 1 / K_PER_K2O)}
+    pairs = {
+        "P": ("P2O5", P_PER_P2O5),
+        "P2O5": ("P", 1 / P_PER_P2O5),
+        "K": ("K2O", K_PER_K2O),
+        "K2O": ("K", 1 / K_PER_K2O),
+    }
     if nutrient in pairs and pairs[nutrient][0] in stated:
         other, factor = pairs[nutrient]
         return stated[other] * factor
@@ -554,16 +575,34 @@ _RATE_KEYS: dict[str, float] = {
     "rate_kg_mu": KG_HA_PER_KG_MU,
     "product_rate_kg_mu": KG_HA_PER_KG_MU,
 }
-_CONTENT_KEYS: dict[str, str] = {"n_pct": "N", "p2o5_pct": "P2O5", "k2o_pct": "K2O",
-                                 "p_pct": "P", "k_pct": "K"}
+_CONTENT_KEYS: dict[str, str] = {
+    "n_pct": "N",
+    "p2o5_pct": "P2O5",
+    "k2o_pct": "K2O",
+    "p_pct": "P",
+    "k_pct": "K",
+}
 _STATED_KEYS: dict[str, tuple[str, float]] = {
     f"{n.lower()}_rate_{unit}": (n, factor)
-    for n in NUTRIENTS for unit, factor in (("kg_ha", 1.0), ("kg_mu", KG_HA_PER_KG_MU))
+    for n in NUTRIENTS
+    for unit, factor in (("kg_ha", 1.0), ("kg_mu", KG_HA_PER_KG_MU))
 }
 _SPEC_KEYS: tuple[str, ...] = (
-    "product", "name", "grade", "basis", "rate", "rate_unit", "additive", "contains",
-    "price_per_kg", "price_per_t", "label", "description",
-    *_RATE_KEYS, *_CONTENT_KEYS, *_STATED_KEYS,
+    "product",
+    "name",
+    "grade",
+    "basis",
+    "rate",
+    "rate_unit",
+    "additive",
+    "contains",
+    "price_per_kg",
+    "price_per_t",
+    "label",
+    "description",
+    *_RATE_KEYS,
+    *_CONTENT_KEYS,
+    *_STATED_KEYS,
 )
 
 
@@ -571,8 +610,9 @@ def _additive_key(name: str) -> str | None:
     return _ADDITIVE_ALIASES.get(name.strip().lower())
 
 
-def product_from_spec(spec: Mapping[str, Any] | FertilizerProduct, *,
-                      treatment: str = "?") -> FertilizerProduct:
+def product_from_spec(
+    spec: Mapping[str, Any] | FertilizerProduct, *, treatment: str = "?"
+) -> FertilizerProduct:
     """Build a :class:`FertilizerProduct` from a plain description.
 
     Parameters
@@ -623,7 +663,7 @@ def product_from_spec(spec: Mapping[str, Any] | FertilizerProduct, *,
     if not isinstance(spec, Mapping):
         raise DataValidationError(
             f"treatment {treatment!r}: fertilizer {spec!r} is not a product description; give a "
-            "mapping such as {\"product\": \"compound 15-15-15\", \"rate_kg_mu\": 40} (a bare "
+            'mapping such as {"product": "compound 15-15-15", "rate_kg_mu": 40} (a bare '
             "number is ambiguous: product rate or nutrient rate?)."
         )
     unknown = [k for k in spec if k not in _SPEC_KEYS]
@@ -634,8 +674,11 @@ def product_from_spec(spec: Mapping[str, Any] | FertilizerProduct, *,
         )
     name = str(spec.get("product") or spec.get("name") or spec.get("additive") or "fertilizer")
     where = f"treatment {treatment!r}, product {name!r}"
-    stated = {nutrient: float(spec[key]) * factor
-              for key, (nutrient, factor) in _STATED_KEYS.items() if key in spec}
+    stated = {
+        nutrient: float(spec[key]) * factor
+        for key, (nutrient, factor) in _STATED_KEYS.items()
+        if key in spec
+    }
     for nutrient, value in stated.items():
         if not value >= 0:
             raise DataValidationError(
@@ -647,8 +690,14 @@ def product_from_spec(spec: Mapping[str, Any] | FertilizerProduct, *,
     grade, source = _spec_grade(spec, name, where, required=not stated)
     if stated:
         source = "stated nutrient rates"
-    return FertilizerProduct(name=name, rate_kg_ha=rate, grade=grade, source=source,
-                             price_per_kg=price, stated_rates_kg_ha=stated)
+    return FertilizerProduct(
+        name=name,
+        rate_kg_ha=rate,
+        grade=grade,
+        source=source,
+        price_per_kg=price,
+        stated_rates_kg_ha=stated,
+    )
 
 
 def _spec_rate_kg_ha(spec: Mapping[str, Any], where: str, *, required: bool) -> float:
@@ -659,7 +708,7 @@ def _spec_rate_kg_ha(spec: Mapping[str, Any], where: str, *, required: bool) -> 
         if unit not in factors:
             raise DataValidationError(
                 f"{where}: rate_unit {spec.get('rate_unit')!r} is unknown or missing; expected one "
-                f"of {', '.join(_RATE_UNITS)} (e.g. rate = 40, rate_unit = \"kg/mu\")."
+                f'of {", ".join(_RATE_UNITS)} (e.g. rate = 40, rate_unit = "kg/mu").'
             )
         given.append(("rate", factors[unit]))
     if len(given) > 1:
@@ -700,8 +749,9 @@ def _spec_price(spec: Mapping[str, Any], where: str) -> float | None:
     return None
 
 
-def _spec_grade(spec: Mapping[str, Any], name: str, where: str, *,
-                required: bool) -> tuple[FertilizerGrade, str]:
+def _spec_grade(
+    spec: Mapping[str, Any], name: str, where: str, *, required: bool
+) -> tuple[FertilizerGrade, str]:
     basis = str(spec.get("basis", "oxide"))
     contents = {nutrient: spec[key] for key, nutrient in _CONTENT_KEYS.items() if key in spec}
     additive = spec.get("additive")
@@ -748,8 +798,8 @@ def _spec_grade(spec: Mapping[str, Any], name: str, where: str, *,
     if grade is None:
         if required:
             raise DataValidationError(
-                f"{where}: nutrient content unknown; give grade = \"15-15-15\" (% N-P2O5-K2O), "
-                "n_pct = ..., additive = \"dicyandiamide\", or the nutrient rate n_rate_kg_ha."
+                f'{where}: nutrient content unknown; give grade = "15-15-15" (% N-P2O5-K2O), '
+                'n_pct = ..., additive = "dicyandiamide", or the nutrient rate n_rate_kg_ha.'
             )
         grade = FertilizerGrade()
     return grade, source
@@ -784,7 +834,7 @@ def products_by_treatment(fertilizer: FertilizerInput) -> dict[str, list[Fertili
     if not isinstance(fertilizer, Mapping) or not fertilizer:
         raise DataValidationError(
             "fertilizer must be a non-empty mapping treatment -> product(s), e.g. "
-            "{\"CK1\": {\"product\": \"compound 15-15-15\", \"rate_kg_mu\": 50}}."
+            '{"CK1": {"product": "compound 15-15-15", "rate_kg_mu": 50}}.'
         )
     out: dict[str, list[FertilizerProduct]] = {}
     for treatment, value in fertilizer.items():
@@ -838,11 +888,18 @@ def nutrient_rates(fertilizer: FertilizerInput) -> pd.DataFrame:
             }
             for nutrient in NUTRIENTS:
                 row[rate_column(nutrient)] = product.nutrient_kg_ha(nutrient)
-            row["price_per_kg"] = (np.nan if product.price_per_kg is None
-                                   else product.price_per_kg)
+            row["price_per_kg"] = np.nan if product.price_per_kg is None else product.price_per_kg
             rows.append(row)
-    columns = ["treatment", "product", "grade", "content_source", "product_rate_kg_ha",
-               "product_rate_kg_mu", *_RATE_COLUMNS, "price_per_kg"]
+    columns = [
+        "treatment",
+        "product",
+        "grade",
+        "content_source",
+        "product_rate_kg_ha",
+        "product_rate_kg_mu",
+        *_RATE_COLUMNS,
+        "price_per_kg",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -873,8 +930,10 @@ def treatment_nutrient_rates(fertilizer: FertilizerInput) -> pd.DataFrame:
     out["products"] = [" + ".join(p.name for p in products[t]) or "(none)" for t in order]
     for nutrient in NUTRIENTS:
         col = rate_column(nutrient)
-        totals = np.array([sum((p.nutrient_kg_ha(nutrient) for p in products[t]), 0.0)
-                           for t in order], dtype=float)
+        totals = np.array(
+            [sum((p.nutrient_kg_ha(nutrient) for p in products[t]), 0.0) for t in order],
+            dtype=float,
+        )
         out[col] = totals
         out[col.replace("_kg_ha", "_kg_mu")] = totals / KG_HA_PER_KG_MU
     return out

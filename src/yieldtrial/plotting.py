@@ -65,8 +65,13 @@ _LOW_COLUMNS = ("ci_low", "lower", "ci_lower", "lcl")
 _HIGH_COLUMNS = ("ci_high", "upper", "ci_upper", "ucl")
 
 
-def _pick(frame: pd.DataFrame, given: str | None, candidates: Sequence[str], what: str,
-          required: bool = True) -> str | None:
+def _pick(
+    frame: pd.DataFrame,
+    given: str | None,
+    candidates: Sequence[str],
+    what: str,
+    required: bool = True,
+) -> str | None:
     if given is not None:
         if given not in frame.columns:
             raise DataValidationError(
@@ -99,11 +104,18 @@ def rc_fonts() -> Iterator[None]:
     """Temporarily use :data:`FONT_FAMILIES` and keep SVG text as text."""
     import matplotlib as mpl
 
-    with mpl.rc_context({"font.family": ["sans-serif"],
-                         "font.sans-serif": list(FONT_FAMILIES),
-                         "svg.fonttype": "none",
-                         "svg.hashsalt": "yieldtrial",
-                         "axes.unicode_minus": False}), warnings.catch_warnings():
+    with (
+        mpl.rc_context(
+            {
+                "font.family": ["sans-serif"],
+                "font.sans-serif": list(FONT_FAMILIES),
+                "svg.fonttype": "none",
+                "svg.hashsalt": "yieldtrial",
+                "axes.unicode_minus": False,
+            }
+        ),
+        warnings.catch_warnings(),
+    ):
         warnings.filterwarnings("ignore", message=r".*[Gg]lyph .* missing from.*")
         warnings.filterwarnings("ignore", message=r".*findfont.*")
         yield
@@ -172,7 +184,7 @@ def plot_means(
     labels = [str(v) for v in means[treatment]]
     values = means[mean_col].to_numpy(dtype=float)
     x = np.arange(len(labels))
-    controls = ([control] if isinstance(control, str) else list(control or []))
+    controls = [control] if isinstance(control, str) else list(control or [])
     colors = ["#9e9e9e" if lab in controls else "#2e7d32" for lab in labels]
     ax.bar(x, values, color=colors, width=0.6, zorder=2)
     top = values.copy()
@@ -182,20 +194,23 @@ def plot_means(
         ok = np.isfinite(low) & np.isfinite(high)
         if ok.any():
             yerr = np.vstack([values[ok] - low[ok], high[ok] - values[ok]])
-            ax.errorbar(x[ok], values[ok], yerr=yerr, fmt="none", ecolor="black", capsize=4,
-                        zorder=3)
+            ax.errorbar(
+                x[ok], values[ok], yerr=yerr, fmt="none", ecolor="black", capsize=4, zorder=3
+            )
             top = np.where(ok, np.fmax(high, values), values)
     finite = top[np.isfinite(top)]
     span = float(np.nanmax(finite)) if finite.size else 1.0
     if letters is not None and letters in means.columns:
         for xi, yi, text in zip(x, top, means[letters], strict=True):
             if isinstance(text, str) and text and np.isfinite(yi):
-                ax.text(float(xi), float(yi) + 0.02 * span, text, ha="center", va="bottom",
-                        fontsize=10)
+                ax.text(
+                    float(xi), float(yi) + 0.02 * span, text, ha="center", va="bottom", fontsize=10
+                )
     for lab in controls:
         if lab in labels:
-            ax.axhline(values[labels.index(lab)], color="#616161", linestyle="--", linewidth=1,
-                       zorder=1)
+            ax.axhline(
+                values[labels.index(lab)], color="#616161", linestyle="--", linewidth=1, zorder=1
+            )
     ax.set_xticks(x)
     ax.set_xticklabels(labels)
     if finite.size:
@@ -256,9 +271,15 @@ def plot_yields(
     if block is not None and block in data.columns:
         for i, (name, group) in enumerate(data.groupby(block, sort=True)):
             group = group.sort_values("_x")
-            ax.plot(group["_x"].to_numpy(dtype=float), group[response].to_numpy(dtype=float),
-                    marker=markers[i % len(markers)], linestyle="-", linewidth=0.6, alpha=0.8,
-                    label=str(name))
+            ax.plot(
+                group["_x"].to_numpy(dtype=float),
+                group[response].to_numpy(dtype=float),
+                marker=markers[i % len(markers)],
+                linestyle="-",
+                linewidth=0.6,
+                alpha=0.8,
+                label=str(name),
+            )
         ax.legend(title=block, fontsize=8, title_fontsize=8, frameon=False)
     else:
         ax.plot(data["_x"].to_numpy(dtype=float), data[response].to_numpy(dtype=float), "o")

@@ -31,14 +31,18 @@ def register(subparsers: Any) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("-o", "--output", default="yieldtrial-demo", metavar="DIR",
-                        help="output folder (default: ./yieldtrial-demo)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        default="yieldtrial-demo",
+        metavar="DIR",
+        help="output folder (default: ./yieldtrial-demo)",
+    )
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
     parser.set_defaults(handler=_run)
 
 
-def build_demo(out: str | Path, *, lang: str = "en", report_date: str | None = None
-               ) -> list[Path]:
+def build_demo(out: str | Path, *, lang: str = "en", report_date: str | None = None) -> list[Path]:
     """Write the demo reports and their index into ``out``.
 
     Parameters
@@ -81,9 +85,10 @@ def build_demo(out: str | Path, *, lang: str = "en", report_date: str | None = N
             links.append((fmt.upper() if fmt != "markdown" else "Markdown", target.name))
         entries.append((name, report.title, links))
     items = "\n".join(
-        f'<li><b>{html.escape(title)}</b> ({html.escape(name)}): '
-        + " · ".join(f'<a href="{html.escape(href)}">{html.escape(label)}</a>'
-                     for label, href in links)
+        f"<li><b>{html.escape(title)}</b> ({html.escape(name)}): "
+        + " · ".join(
+            f'<a href="{html.escape(href)}">{html.escape(label)}</a>' for label, href in links
+        )
         + "</li>"
         for name, title, links in entries
     )

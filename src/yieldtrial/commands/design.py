@@ -37,25 +37,47 @@ def register(subparsers: Any) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("layout", choices=LAYOUTS, metavar="DESIGN",
-                        help=f"layout: {', '.join(LAYOUTS)}")
-    parser.add_argument("--treatments", nargs="+", required=True, metavar="LABEL",
-                        help="treatment labels (main-plot levels for split_plot)")
-    parser.add_argument("--sub-treatments", nargs="+", metavar="LABEL",
-                        help="sub-plot levels (split_plot only)")
+    parser.add_argument(
+        "layout",
+        choices=(*LAYOUTS, "latin_square"),
+        metavar="DESIGN",
+        help=f"layout: {', '.join(LAYOUTS)} (latin_square = latin)",
+    )
+    parser.add_argument(
+        "--treatments",
+        nargs="+",
+        required=True,
+        metavar="LABEL",
+        help="treatment labels (main-plot levels for split_plot)",
+    )
+    parser.add_argument(
+        "--sub-treatments", nargs="+", metavar="LABEL", help="sub-plot levels (split_plot only)"
+    )
     parser.add_argument("--blocks", type=int, help="number of blocks (rcbd, split_plot)")
     parser.add_argument("--replicates", type=int, help="plots per treatment (crd)")
-    parser.add_argument("--seed", type=int,
-                        help="random seed; the same seed gives the same layout (default: a "
-                        "fresh seed, printed so the layout can be reproduced)")
-    parser.add_argument("--serpentine", action="store_true",
-                        help="snake the plot numbering (even rows numbered right to left)")
-    parser.add_argument("--plot-area", type=float, metavar="M2",
-                        help="net harvested plot area [m2], pre-filled in harvested_area_m2")
-    parser.add_argument("-o", "--output", metavar="PATH",
-                        help="write the field book CSV here instead of stdout")
-    parser.add_argument("--map", metavar="PATH",
-                        help="also draw the field map (.png, .svg or .pdf)")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        help="random seed; the same seed gives the same layout (default: a "
+        "fresh seed, printed so the layout can be reproduced)",
+    )
+    parser.add_argument(
+        "--serpentine",
+        action="store_true",
+        help="snake the plot numbering (even rows numbered right to left)",
+    )
+    parser.add_argument(
+        "--plot-area",
+        type=float,
+        metavar="M2",
+        help="net harvested plot area [m2], pre-filled in harvested_area_m2",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="PATH", help="write the field book CSV here instead of stdout"
+    )
+    parser.add_argument(
+        "--map", metavar="PATH", help="also draw the field map (.png, .svg or .pdf)"
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -68,17 +90,26 @@ def _run(args: argparse.Namespace) -> int:
         raise DataValidationError(
             f"--map {args.map!r}: unknown figure type; use a .png, .svg or .pdf file name."
         )
-    book = layout(args.layout, args.treatments, blocks=args.blocks, replicates=args.replicates,
-                  sub_treatments=args.sub_treatments, seed=args.seed,
-                  serpentine=args.serpentine, plot_area_m2=args.plot_area)
+    book = layout(
+        args.layout,
+        args.treatments,
+        blocks=args.blocks,
+        replicates=args.replicates,
+        sub_treatments=args.sub_treatments,
+        seed=args.seed,
+        serpentine=args.serpentine,
+        plot_area_m2=args.plot_area,
+    )
     text = book.to_csv(index=False)
     seed = book.attrs["design"]["seed"]
     if args.output is None:
         sys.stdout.write(text)
     else:
         atomic_write_text(args.output, text)
-        print(f"field book: {args.output} ({len(book)} plots, {args.layout}, seed {seed})",
-              file=sys.stderr)
+        print(
+            f"field book: {args.output} ({len(book)} plots, {args.layout}, seed {seed})",
+            file=sys.stderr,
+        )
     if args.seed is None:
         print(f"seed {seed} (give --seed {seed} to reproduce this layout)", file=sys.stderr)
     if args.map is not None:
@@ -87,8 +118,12 @@ def _run(args: argparse.Namespace) -> int:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        fig, ax = plt.subplots(figsize=(max(4.0, 1.3 * int(book["column"].max()) + 1),
-                                        max(2.5, 0.9 * int(book["row"].max()) + 1)))
+        fig, ax = plt.subplots(
+            figsize=(
+                max(4.0, 1.3 * int(book["column"].max()) + 1),
+                max(2.5, 0.9 * int(book["row"].max()) + 1),
+            )
+        )
         field_map(book, ax=ax)
         buffer = io.BytesIO()
         fig.savefig(buffer, format=Path(args.map).suffix.lower().lstrip("."), bbox_inches="tight")

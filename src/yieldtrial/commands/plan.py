@@ -30,38 +30,75 @@ def register(subparsers: Any) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--cv", type=float, required=True, metavar="PCT",
-                        help="expected coefficient of variation of plot yields [%%]")
+    parser.add_argument(
+        "--cv",
+        type=float,
+        required=True,
+        metavar="PCT",
+        help="expected coefficient of variation of plot yields [%%]",
+    )
     target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument("--difference", type=float, metavar="PCT",
-                        help="yield difference to detect, %% of the control mean")
-    target.add_argument("--replicates", type=int, metavar="R",
-                        help="replicates planned: report the difference they can detect")
-    parser.add_argument("--treatments", type=int, required=True, metavar="T",
-                        help="number of treatments including the control(s)")
-    parser.add_argument("--alpha", type=float, default=0.05,
-                        help="family-wise significance level (default 0.05)")
-    parser.add_argument("--power", type=float, default=0.8,
-                        help="required power (default 0.8)")
-    parser.add_argument("--design", choices=DESIGNS, default="rcbd",
-                        help="field design, sets the error df (default rcbd)")
-    parser.add_argument("--comparison", choices=COMPARISONS, default="dunnett",
-                        help="test used: dunnett (vs control), t (LSD) or tukey "
-                        "(default dunnett)")
-    parser.add_argument("--alternative", choices=POWER_ALTERNATIVES, default="two-sided",
-                        help="two-sided, or greater (treatment better than control)")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="output format (default text)")
+    target.add_argument(
+        "--difference",
+        type=float,
+        metavar="PCT",
+        help="yield difference to detect, %% of the control mean",
+    )
+    target.add_argument(
+        "--replicates",
+        type=int,
+        metavar="R",
+        help="replicates planned: report the difference they can detect",
+    )
+    parser.add_argument(
+        "--treatments",
+        type=int,
+        required=True,
+        metavar="T",
+        help="number of treatments including the control(s)",
+    )
+    parser.add_argument(
+        "--alpha", type=float, default=0.05, help="family-wise significance level (default 0.05)"
+    )
+    parser.add_argument("--power", type=float, default=0.8, help="required power (default 0.8)")
+    parser.add_argument(
+        "--design",
+        choices=DESIGNS,
+        default="rcbd",
+        help="field design, sets the error df (default rcbd)",
+    )
+    parser.add_argument(
+        "--comparison",
+        choices=COMPARISONS,
+        default="dunnett",
+        help="test used: dunnett (vs control), t (LSD) or tukey (default dunnett)",
+    )
+    parser.add_argument(
+        "--alternative",
+        choices=POWER_ALTERNATIVES,
+        default="two-sided",
+        help="two-sided, or greater (treatment better than control)",
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default text)"
+    )
     parser.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
     from yieldtrial.design import plan_trial
 
-    plan = plan_trial(cv_pct=args.cv, n_treatments=args.treatments,
-                      difference_pct=args.difference, replicates=args.replicates,
-                      alpha=args.alpha, power=args.power, design=args.design,
-                      comparison=args.comparison, alternative=args.alternative)
+    plan = plan_trial(
+        cv_pct=args.cv,
+        n_treatments=args.treatments,
+        difference_pct=args.difference,
+        replicates=args.replicates,
+        alpha=args.alpha,
+        power=args.power,
+        design=args.design,
+        comparison=args.comparison,
+        alternative=args.alternative,
+    )
     if args.format == "json":
         print(json.dumps(plan.to_dict(), indent=2))
     else:

@@ -28,29 +28,57 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("plots", metavar="PLOTS", help="plot table (CSV or .xlsx)")
-    parser.add_argument("-o", "--output", required=True, metavar="OUT",
-                        help="report file; the format follows the suffix "
-                        "(.html, .md, .json, .docx) unless --format is given")
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="report file; the format follows the suffix "
+        "(.html, .md, .json, .docx) unless --format is given",
+    )
     parser.add_argument("--config", metavar="TOML", help="trial description (trial.toml)")
     parser.add_argument("--crop", help="crop (wheat, maize, rice, ...); sets the standard moisture")
-    parser.add_argument("--control", action="append", metavar="LABEL",
-                        help="control treatment; repeat or give a comma list (CK1,CK2)")
+    parser.add_argument(
+        "--control",
+        action="append",
+        metavar="LABEL",
+        help="control treatment; repeat or give a comma list (CK1,CK2)",
+    )
     parser.add_argument("--protocol", help="moisture protocol (cn-yield-test, usda, dry-matter)")
-    parser.add_argument("--standard", type=float, metavar="PCT",
-                        help="standard moisture [%%]; overrides the protocol")
-    parser.add_argument("--method", metavar="METHOD",
-                        help="moisture method (dry_matter, percentage_point, shrink)")
+    parser.add_argument(
+        "--standard",
+        type=float,
+        metavar="PCT",
+        help="standard moisture [%%]; overrides the protocol",
+    )
+    parser.add_argument(
+        "--method", metavar="METHOD", help="moisture method (dry_matter, percentage_point, shrink)"
+    )
     parser.add_argument("--design", help="field design (crd, rcbd)")
     parser.add_argument("--unit", help="display unit of yields (kg/ha, kg/mu, t/ha, bu/ac, ...)")
-    parser.add_argument("--lang", choices=("en", "zh"), default="en",
-                        help="report language (zh uses kg/mu by default)")
-    parser.add_argument("--format", choices=("html", "markdown", "json", "docx"),
-                        help="output format (default: from the suffix of OUT)")
-    parser.add_argument("--margin", type=float, metavar="PCT",
-                        help="non-inferiority margin in %% of the control mean")
+    parser.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="report language (zh uses kg/mu by default)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("html", "markdown", "json", "docx"),
+        help="output format (default: from the suffix of OUT)",
+    )
+    parser.add_argument(
+        "--margin",
+        type=float,
+        metavar="PCT",
+        help="non-inferiority margin in %% of the control mean",
+    )
     parser.add_argument("--alpha", type=float, help="significance level (default 0.05)")
-    parser.add_argument("--letters", choices=("tukey", "lsd"),
-                        help="procedure for the letter display (default tukey)")
+    parser.add_argument(
+        "--letters",
+        choices=("tukey", "lsd", "duncan", "snk", "scheffe"),
+        help="procedure for the letter display (default tukey)",
+    )
     parser.add_argument("--no-figures", action="store_true", help="leave the figures out")
     parser.set_defaults(handler=_run)
 
@@ -64,13 +92,20 @@ def _run(args: argparse.Namespace) -> int:
     inputs = [args.plots] + ([args.config] if args.config else [])
     check_not_input(args.output, inputs)
     overrides = {
-        "crop": args.crop, "control": args.control, "protocol": args.protocol,
-        "standard_moisture_pct": args.standard, "moisture_method": args.method,
-        "design": args.design, "unit": args.unit, "margin_pct": args.margin,
-        "alpha": args.alpha, "letters": args.letters,
+        "crop": args.crop,
+        "control": args.control,
+        "protocol": args.protocol,
+        "standard_moisture_pct": args.standard,
+        "moisture_method": args.method,
+        "design": args.design,
+        "unit": args.unit,
+        "margin_pct": args.margin,
+        "alpha": args.alpha,
+        "letters": args.letters,
     }
-    report, warnings = report_from_files(args.plots, args.config, lang=args.lang,
-                                         overrides=overrides, figures=not args.no_figures)
+    report, warnings = report_from_files(
+        args.plots, args.config, lang=args.lang, overrides=overrides, figures=not args.no_figures
+    )
     data = report.render(fmt)
     for message in warnings:
         print(f"yieldtrial: warning: {' '.join(message.split())}", file=sys.stderr)

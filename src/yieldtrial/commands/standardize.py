@@ -85,7 +85,9 @@ def register(subparsers: Any) -> None:
         help="constant shrink per moisture point above standard, for --method shrink [%%]",
     )
     parser.add_argument(
-        "--unit", help="yield unit added to the output table, e.g. kg/mu, t/ha (default kg/ha)"
+        "--unit",
+        help="yield unit added to the output table, e.g. kg/mu, t/ha (default kg/ha, or the "
+        "example's own unit)",
     )
     parser.add_argument(
         "--format",

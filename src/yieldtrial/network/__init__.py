@@ -325,40 +325,45 @@ def _tables(data: pd.DataFrame, options: dict[str, Any],
 
 
 def _assemble(coded: Coded, out: Any, by: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    per_trial = coded.keys.copy()
-    per_trial["status"] = pd.Categorical(out.status.astype(str),
-                                         categories=["ok", "unreplicated", "failed"])
-    per_trial["reason"] = pd.Series(out.reason, dtype=object)
-    per_trial["path"] = pd.Series(out.path, dtype=object)
+    """Build the two tables in one DataFrame construction each (no per-column inserts)."""
+    int_cols = ("n_plots", "n_observed", "n_missing", "n_treatments")
+    columns: dict[str, Any] = {c: coded.keys[c].to_numpy() for c in by}
+    columns["status"] = pd.Series(out.status, dtype=object)
+    columns["reason"] = pd.Series(out.reason, dtype=object)
+    columns["path"] = pd.Series(out.path, dtype=object)
     for col in PER_TRIAL_COLUMNS[3:]:
-        per_trial[col] = out.cols[col]
-    for col in ("n_plots", "n_observed", "n_missing", "n_treatments"):
-        per_trial[col] = per_trial[col].astype("int64")
-    per_trial["status"] = per_trial["status"].astype(object)
+        columns[col] = out.cols[col].astype(np.int64) if col in int_cols else out.cols[col]
+    per_trial = pd.DataFrame(columns)
+    for c in by:  # keep the key columns' dtypes (categorical, numeric, text)
+        per_trial[c] = coded.keys[c].reset_index(drop=True)
+    names = ("trial", "treatment_code", "n", "lsmean", "se", "is_control", "difference",
+             "difference_pct", "se_difference", "t_value", "p_dunnett", "significant",
+             "letters")
     if out.tr_parts:
-        parts = {c: np.concatenate([p[c] for p in out.tr_parts]) for c in out.tr_parts[0]}
+        parts = {c: np.concatenate([p[c] for p in out.tr_parts]) for c in names}
     else:
-        parts = {c: np.zeros(0) for c in ("trial", "treatment_code", "n", "lsmean", "se",
-                                          "is_control", "difference", "difference_pct",
-                                          "se_difference", "t_value", "p_dunnett",
-                                          "significant", "letters")}
-        parts["trial"] = parts["trial"].astype(np.int64)
-        parts["treatment_code"] = parts["treatment_code"].astype(np.int64)
-    order = np.lexsort((parts["treatment_code"], parts["trial"]))
-    trial_idx = parts["trial"][order].astype(np.int64)
-    per_treatment = coded.keys.iloc[trial_idx].reset_index(drop=True)
-    per_treatment["treatment"] = pd.Series(
-        coded.treatment_labels[parts["treatment_code"][order].astype(np.int64)]
-        if len(order) else np.zeros(0, dtype=object), dtype=object)
+        parts = {c: np.zeros(0) for c in names}
+        parts["letters"] = np.zeros(0, dtype=object)
+    trial_code = parts["trial"].astype(np.int64)
+    t_code = parts["treatment_code"].astype(np.int64)
+    order = np.lexsort((t_code, trial_code))
+    trial_idx = trial_code[order]
+    tcols: dict[str, Any] = {c: coded.keys[c].to_numpy()[trial_idx] for c in by}
+    tcols["treatment"] = pd.Series(coded.treatment_labels[t_code[order]], dtype=object)
     for col in PER_TREATMENT_COLUMNS[1:]:
         values = parts[col][order]
         if col == "is_control":
             values = values.astype(bool)
         elif col == "n":
-            values = values.astype("int64")
+            values = values.astype(np.int64)
         elif col == "letters":
-            values = values.astype(object)
-        per_treatment[col] = values
+            values = pd.Series(values, dtype=object)
+        tcols[col] = values
+    per_treatment = pd.DataFrame(tcols)
+    for c in by:
+        if isinstance(coded.keys[c].dtype, pd.CategoricalDtype) or \
+                coded.keys[c].dtype != per_treatment[c].dtype:
+            per_treatment[c] = coded.keys[c].take(trial_idx).reset_index(drop=True)
     return per_trial, per_treatment
 
 

@@ -144,28 +144,27 @@ def code_frame(
     """
     n = len(data)
     combined = np.zeros(n, dtype=np.int64)
-    key_codes: list[tuple[np.ndarray, np.ndarray]] = []
+    key_codes: list[tuple[np.ndarray, pd.Series]] = []
     for col in by:
-        codes, labels = pd.factorize(data[col], sort=True, use_na_sentinel=True)
+        codes, uniques = pd.factorize(data[col], sort=True, use_na_sentinel=True)
         if (codes < 0).any():
             row = data.index[int(np.flatnonzero(codes < 0)[0])]
             raise DataValidationError(
                 f"column {col!r} (a trial key in by=) is blank at row {row!r}; every plot needs "
                 f"its trial identified. Fill the {col!r} labels or drop those rows."
             )
+        labels = pd.Series(uniques, name=col).reset_index(drop=True)
         combined = combined * max(len(labels), 1) + codes
-        key_codes.append((codes, np.asarray(labels, dtype=object)))
+        key_codes.append((codes.astype(np.int64), labels))
     if len(by) == 1:
-        trial = key_codes[0][0].astype(np.int64)
+        trial = key_codes[0][0]
         n_trials = len(key_codes[0][1])
         keys = pd.DataFrame({by[0]: key_codes[0][1]})
-        keys[by[0]] = pd.Series(pd.Index(key_codes[0][1]), dtype=data[by[0]].dtype) \
-            if _is_plain_dtype(data[by[0]]) else keys[by[0]]
     else:
         uniq, first, trial = np.unique(combined, return_index=True, return_inverse=True)
         n_trials = uniq.size
-        keys = pd.DataFrame({col: labels[codes[first]] for col, (codes, labels) in
-                             zip(by, key_codes, strict=True)})
+        keys = pd.DataFrame({col: labels.take(codes[first]).reset_index(drop=True)
+                             for col, (codes, labels) in zip(by, key_codes, strict=True)})
     raw = data[response]
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         y = raw.to_numpy(dtype=float, na_value=np.nan)
@@ -184,11 +183,6 @@ def code_frame(
     y[bad] = np.nan
     return Coded(trial.astype(np.int64), keys.reset_index(drop=True), y, bad, t_codes, t_labels,
                  b_codes, b_labels, int(n_trials))
-
-
-def _is_plain_dtype(series: pd.Series) -> bool:
-    return bool(pd.api.types.is_numeric_dtype(series.dtype)) and not isinstance(
-        series.dtype, pd.CategoricalDtype)
 
 
 # --------------------------------------------------------------------------- engine
@@ -240,35 +234,38 @@ def run(coded: Coded, settings: Settings, progress: ProgressFn | None = None,
     problem[trial[coded.bad_row]] = True
 
     # treatment levels present in the trial rows vs with an observed plot
-    pair_all = np.unique(trial * n_t_levels + np.maximum(coded.treatment, 0))
-    pair_obs = np.unique(trial[observed] * n_t_levels + coded.treatment[observed])
-    k_all = np.bincount(pair_all // n_t_levels, minlength=nt)
-    k_obs = np.bincount(pair_obs // n_t_levels, minlength=nt)
+    t_all = _distinct_per_trial(trial, np.maximum(coded.treatment, 0), nt, n_t_levels)
+    k_all = (t_all > 0).sum(axis=1) if t_all.ndim == 2 else t_all
+    t_obs = _distinct_per_trial(trial[observed], coded.treatment[observed], nt, n_t_levels)
+    k_obs = (t_obs > 0).sum(axis=1) if t_obs.ndim == 2 else t_obs
     problem |= k_all != k_obs
     problem |= k_obs < 2
-    blk_all = np.unique(trial * n_b_levels + np.maximum(coded.block, 0))
-    b_all = np.bincount(blk_all // n_b_levels, minlength=nt)
+    b_all = _distinct_per_trial(trial, np.maximum(coded.block, 0), nt, n_b_levels)
+    b_all = (b_all > 0).sum(axis=1) if b_all.ndim == 2 else b_all
+    ctrl = -1
     if settings.control is not None:
         hit = np.flatnonzero(coded.treatment_labels == settings.control)
         has_control = np.zeros(nt, dtype=bool)
         if hit.size:
-            ctrl_code = int(hit[0])
-            has_control[np.unique(trial[observed & (coded.treatment == ctrl_code)])] = True
+            ctrl = int(hit[0])
+            if t_obs.ndim == 2:
+                has_control = t_obs[:, ctrl] > 0
+            else:
+                has_control[trial[observed & (coded.treatment == ctrl)]] = True
         problem |= ~has_control
-    ctrl = int(hit[0]) if settings.control is not None and hit.size else -1
 
     # sort the observed rows of the unproblematic trials by (trial, treatment, block)
     use = observed & ~problem[trial]
     rows = np.flatnonzero(use)
     key = (trial[rows] * n_t_levels + coded.treatment[rows]) * n_b_levels + coded.block[rows]
-    order = np.argsort(key, kind="stable")
-    rows = rows[order]
-    key = key[order]
+    if key.size > 1 and not bool(np.all(key[1:] >= key[:-1])):
+        order = np.argsort(key)
+        rows = rows[order]
+        key = key[order]
     ts = trial[rows]
     tc = coded.treatment[rows]
     bc = coded.block[rows]
     ys = coded.y[rows]
-    del key, order
 
     n_obs = np.bincount(ts, minlength=nt)
     out.cols["n_observed"][:] = np.bincount(trial[observed], minlength=nt)
@@ -276,22 +273,20 @@ def run(coded: Coded, settings: Settings, progress: ProgressFn | None = None,
         new_pair = np.ones(rows.size, dtype=bool)
         new_pair[1:] = (ts[1:] != ts[:-1]) | (tc[1:] != tc[:-1])
         dup = np.zeros(rows.size, dtype=bool)
-        dup[1:] = ~new_pair[1:] & (bc[1:] == bc[:-1])
+        dup[1:] = key[1:] == key[:-1]
         pair_id = np.cumsum(new_pair) - 1
         start = np.searchsorted(ts, np.arange(nt))  # first sorted row of each trial
         first_pair = pair_id[np.minimum(start, rows.size - 1)]
         t_local = pair_id - first_pair[ts]
-        blk_key = ts * n_b_levels + bc
-        blk_uniq, blk_inv = np.unique(blk_key, return_inverse=True)
-        blk_trial = blk_uniq // n_b_levels
-        b_obs = np.bincount(blk_trial, minlength=nt)
-        first_blk = np.searchsorted(blk_trial, np.arange(nt))
-        b_local = blk_inv - first_blk[ts]
+        b_obs_arr = _distinct_per_trial(ts, bc, nt, n_b_levels)
+        b_obs = (b_obs_arr > 0).sum(axis=1) if b_obs_arr.ndim == 2 else b_obs_arr
         has_dup = np.bincount(ts[dup], minlength=nt) > 0
     else:
-        t_local = b_local = np.zeros(0, dtype=np.int64)
+        pair_id = t_local = np.zeros(0, dtype=np.int64)
+        new_pair = np.zeros(0, dtype=bool)
         b_obs = np.zeros(nt, dtype=np.int64)
         has_dup = np.zeros(nt, dtype=bool)
+    del key
 
     k = k_obs
     out.cols["n_treatments"][:] = k_all
@@ -317,10 +312,10 @@ def run(coded: Coded, settings: Settings, progress: ProgressFn | None = None,
     done = 0
     total = nt
     # ---- stacked path
-    shapes = np.unique(np.stack([k[balanced], reps[balanced]], axis=1), axis=0) \
-        if balanced.any() else np.zeros((0, 2), dtype=np.int64)
-    for kk, rr in shapes:
-        sel_trials = np.flatnonzero(balanced & (k == kk) & (reps == rr))
+    shape_key = k.astype(np.int64) * (int(reps.max(initial=0)) + 1) + reps
+    for sk in np.unique(shape_key[balanced]):
+        sel_trials = np.flatnonzero(balanced & (shape_key == sk))
+        kk, rr = int(k[sel_trials[0]]), int(reps[sel_trials[0]])
         for lo in range(0, sel_trials.size, _CHUNK):
             chunk = sel_trials[lo:lo + _CHUNK]
             in_chunk = np.zeros(nt, dtype=bool)
@@ -346,8 +341,10 @@ def run(coded: Coded, settings: Settings, progress: ProgressFn | None = None,
             mask = in_chunk[ts]
             yy = ys[mask].reshape(chunk.size, nn)
             tl = t_local[mask].reshape(chunk.size, nn)
-            bl = b_local[mask].reshape(chunk.size, nn) if settings.design == "rcbd" \
-                else np.zeros((chunk.size, nn), dtype=np.int64)
+            if settings.design == "rcbd":
+                bl = _local_codes(ts[mask], bc[mask], n_b_levels).reshape(chunk.size, nn)
+            else:
+                bl = np.zeros((chunk.size, nn), dtype=np.int64)
             tcode_rows = tc[mask].reshape(chunk.size, nn)
             tcode2 = np.zeros((chunk.size, kk), dtype=np.int64)
             np.put_along_axis(tcode2, tl, tcode_rows, axis=1)
@@ -366,6 +363,24 @@ def run(coded: Coded, settings: Settings, progress: ProgressFn | None = None,
     if progress is not None and done < total:
         progress(total, total)
     return out
+
+
+def _distinct_per_trial(trial: np.ndarray, codes: np.ndarray, nt: int, n_levels: int
+                        ) -> np.ndarray:
+    """Presence table (trials x levels, counts) or, when too large, distinct counts per trial."""
+    if nt * n_levels <= 20_000_000:
+        counts = np.bincount(trial * n_levels + codes, minlength=nt * n_levels)
+        return counts.reshape(nt, n_levels)
+    pairs = np.unique(trial * n_levels + codes)
+    return np.bincount(pairs // n_levels, minlength=nt)
+
+
+def _local_codes(trial: np.ndarray, codes: np.ndarray, n_levels: int) -> np.ndarray:
+    """Rank of each row's level among the levels present in its trial (0-based)."""
+    key = trial * n_levels + codes
+    uniq, inverse = np.unique(key, return_inverse=True)
+    first = np.searchsorted(uniq // n_levels, trial)
+    return np.asarray(inverse.ravel() - first, dtype=np.int64)
 
 
 # --------------------------------------------------------------------------- stacked
@@ -455,16 +470,29 @@ def _least_squares(out: Output, idx: np.ndarray, y: np.ndarray, tl: np.ndarray,
     centre = y.mean(axis=1)
     yc = y - centre[:, None]
 
+    xt = x.transpose(0, 2, 1)
+    xtx = xt @ x
+    xty = (xt @ yc[:, :, None])[:, :, 0]
+
     def fit(cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        xs = x[:, :, cols]
-        pinv = np.linalg.pinv(xs)  # (T, p', n)
-        coef = np.einsum("tpn,tn->tp", pinv, yc)
-        fitted = np.einsum("tnp,tp->tn", xs, coef)
-        rank = np.linalg.matrix_rank(xs)
-        return coef, fitted, pinv, rank
+        """Coefficients, fitted values, (X'X)^-1 and rank on a column subset (batched)."""
+        sub = xtx[:, cols[:, None], cols[None, :]]
+        try:
+            inv = np.linalg.inv(sub)
+            check = sub @ inv - np.eye(cols.size)
+            full = np.max(np.abs(check), axis=(1, 2)) < 1e-8
+        except np.linalg.LinAlgError:
+            full = np.zeros(t, dtype=bool)
+            inv = np.zeros_like(sub)
+        if not full.all():  # rank-deficient designs: pseudo-inverse for those trials
+            inv[~full] = np.linalg.pinv(sub[~full], hermitian=True)
+        coef = (inv @ xty[:, cols, None])[:, :, 0]
+        fitted = (x[:, :, cols] @ coef[:, :, None])[:, :, 0]
+        rank = np.where(full, cols.size, np.linalg.matrix_rank(sub) if not full.all() else 0)
+        return coef, fitted, inv, rank
 
     all_cols = np.arange(p)
-    coef, fitted, pinv, rank = fit(all_cols)
+    coef, fitted, inv, rank = fit(all_cols)
     resid = yc - fitted
     ss_e = np.einsum("tn,tn->t", resid, resid)
     df_e = n - rank
@@ -488,13 +516,12 @@ def _least_squares(out: Output, idx: np.ndarray, y: np.ndarray, tl: np.ndarray,
     lmat[np.arange(1, k), np.arange(1, k)] = 1.0
     if b > 1:
         lmat[:, k:] = 1.0 / b
-    # estimability: L must lie in the row space of X
-    proj = np.einsum("tpn,tnq->tpq", pinv, x)  # (T, p, p) projector onto row space
-    resid_l = lmat[None, :, :] - np.einsum("kp,tpq->tkq", lmat, proj)
+    # estimability: L must lie in the row space of X (always true at full rank)
+    proj = inv @ xtx
+    resid_l = lmat[None, :, :] - lmat @ proj
     estimable = np.max(np.abs(resid_l), axis=(1, 2)) <= 1e-8 * np.max(np.abs(lmat))
-    lsmean = np.einsum("kp,tp->tk", lmat, coef) + centre[:, None]
-    a = np.einsum("kp,tpn->tkn", lmat, pinv)
-    xtx_l = np.einsum("tkn,tjn->tkj", a, a)  # L (X'X)^- L'
+    lsmean = coef @ lmat.T + centre[:, None]
+    xtx_l = lmat @ inv @ lmat.T  # L (X'X)^- L'
     scale = np.einsum("tn,tn->t", y, y) / n
     n_rep = np.zeros((t, k))
     np.add.at(n_rep, (np.repeat(np.arange(t), n), tl.ravel()), 1.0)

@@ -55,8 +55,8 @@ def layout_g_table(result: NetworkResult) -> pd.DataFrame:
         ``win_rate_pct``, ``p_dunnett`` (across sites) and ``p_treatment_by_site``.
     """
     s = result.summary
-    means = s.means.copy()
-    letters = s.letters.copy()
+    means = s.means.T.copy()
+    letters = s.letters.T.copy()
     letters.columns = [f"{c} letters" for c in letters.columns]
     table = pd.concat([means, letters], axis=1).reset_index()
     tr = s.treatments.set_index("treatment").reindex(table["treatment"])
@@ -96,17 +96,17 @@ def render(result: NetworkResult, fmt: str, *, title: str = "Trial network summa
 
 def _blocks(result: NetworkResult) -> dict[str, Any]:
     s = result.summary
-    sites = list(s.means.columns)
+    sites = list(s.means.index)
     control = s.control
     head = ["Treatment", *sites, "Across-site mean", "% of check", "> check", "< check",
             "Win rate %", "Dunnett P"]
     tr = s.treatments.set_index("treatment")
     rows = []
-    for t in s.means.index:
+    for t in s.means.columns:
         cells = [str(t) + (" (check)" if t == control else "")]
         for site in sites:
-            m = s.means.loc[t, site]
-            letter = s.letters.loc[t, site]
+            m = s.means.loc[site, t]
+            letter = s.letters.loc[site, t]
             cells.append("" if pd.isna(m) else f"{_fmt(float(m))} {letter if isinstance(letter, str) else ''}".strip())
         r = tr.loc[t]
         is_check = t == control

@@ -216,8 +216,8 @@ def letters_batch(
 
     t = lsmean.shape[0]
     dfs = np.broadcast_to(np.asarray(df_e, dtype=float), (t,))
-    q = np.array([tukey_critical(k, float(d), alpha) for d in np.unique(dfs)])
-    qv = q[np.searchsorted(np.unique(dfs), dfs)]
+    udf, df_inv = np.unique(dfs, return_inverse=True)
+    qv = np.array([tukey_critical(k, float(d), alpha) for d in udf])[df_inv.ravel()]
     order = np.argsort(-lsmean, axis=1, kind="stable")
     rows = np.arange(t)[:, None]
     m_sorted = lsmean[rows, order]
@@ -228,12 +228,20 @@ def letters_batch(
         stat = np.sqrt(2.0) * np.abs(diff) / np.sqrt(v_sorted[:, iu[0], iu[1]])
     sig = stat > qv[:, None]
     packed = np.packbits(sig, axis=1) if sig.shape[1] else np.zeros((t, 1), dtype=np.uint8)
-    patterns, inverse = np.unique(packed, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    table = np.empty((patterns.shape[0], k), dtype=object)
+    if packed.shape[1] <= 8:  # up to 64 pairs (k <= 11): one integer key per pattern
+        padded = np.zeros((t, 8), dtype=np.uint8)
+        padded[:, : packed.shape[1]] = packed
+        _, inverse = np.unique(padded.view(np.uint64).ravel(), return_inverse=True)
+    else:
+        _, inverse = np.unique(packed, axis=0, return_inverse=True)
+    inverse = np.asarray(inverse).ravel()
+    n_patterns = int(inverse.max(initial=-1)) + 1
+    first_of = np.full(n_patterns, t, dtype=np.int64)
+    np.minimum.at(first_of, inverse, np.arange(t))
+    table = np.empty((n_patterns, k), dtype=object)
     labels = [str(i) for i in range(k)]
-    for j in range(patterns.shape[0]):
-        first = int(np.flatnonzero(inverse == j)[0])
+    for j in range(n_patterns):
+        first = int(first_of[j])
         mat = np.zeros((k, k), dtype=bool)
         mat[iu] = sig[first]
         mat = mat | mat.T

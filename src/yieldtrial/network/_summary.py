@@ -39,10 +39,10 @@ class NetworkSummary:
     Attributes
     ----------
     means : DataFrame
-        Treatment x site table of LS-means (index ``treatment``, one column per
-        included site). [response unit]
+        Site x treatment table of LS-means (index ``site``, one row per included
+        site, one column per treatment; ``means.T`` is layout G). [response unit]
     letters : DataFrame
-        Treatment x site table of the within-site Tukey letters.
+        Site x treatment table of the within-site Tukey letters.
     treatments : DataFrame
         One row per treatment: ``treatment, n_sites, across_site_mean, se,
         difference, pct_of_check, sites_compared, sites_above, sites_below,
@@ -201,48 +201,62 @@ def summarize(
 
     labelled = per_trial[by].copy()
     labelled["site"] = site.to_numpy()
-    tr = per_treatment.merge(labelled, on=by, how="left", sort=False)
-    ok_sites = list(strip.loc[strip["included"], "site"])
-    tr = tr[tr["site"].isin(ok_sites)]
-    levels = sorted(tr["treatment"].astype(str).unique())
-    means = tr.pivot(index="treatment", columns="site", values="lsmean").reindex(
-        index=levels, columns=ok_sites)
-    letters = tr.pivot(index="treatment", columns="site", values="letters").reindex(
-        index=levels, columns=ok_sites)
-    means.columns.name = letters.columns.name = "site"
+    trial_of = _trial_index(per_trial[by], per_treatment[by])
+    included = strip["included"].to_numpy(dtype=bool)
+    sel = included[trial_of]
+    ok_idx = np.flatnonzero(included)
+    ok_sites = [str(v) for v in site.to_numpy()[ok_idx]]
+    position = np.full(len(per_trial), -1)
+    position[ok_idx] = np.arange(ok_idx.size)
+    tr = per_treatment.loc[sel]
+    t_codes, t_uniques = pd.factorize(tr["treatment"].astype(str).to_numpy(), sort=True)
+    levels = [str(v) for v in t_uniques]
+    m_ts = np.full((len(levels), ok_idx.size), np.nan)  # treatment x site
+    l_ts = np.full((len(levels), ok_idx.size), None, dtype=object)
+    cols = position[trial_of[sel]]
+    m_ts[t_codes, cols] = tr["lsmean"].to_numpy(dtype=float)
+    l_ts[t_codes, cols] = tr["letters"].to_numpy(dtype=object)
+    site_index = pd.Index(ok_sites, name="site", dtype=object)
+    trt_index = pd.Index(levels, name="treatment", dtype=object)
+    means = pd.DataFrame(m_ts.T, index=site_index, columns=trt_index)
+    letters = pd.DataFrame(l_ts.T, index=site_index, columns=trt_index)
+    tr = tr.assign(site_position=cols)
 
     empty_anova = pd.DataFrame(columns=list(ANOVA_COLUMNS))
-    n_sites = means.notna().sum(axis=1).astype(int)
-    base = pd.DataFrame({"treatment": levels, "n_sites": n_sites.to_numpy()})
+    n_sites = np.isfinite(m_ts).sum(axis=1).astype(int)
+    base = pd.DataFrame({"treatment": levels, "n_sites": n_sites})
     if len(ok_sites) < 2 or len(levels) < 2:
         notes.append("fewer than two usable sites: no combined model.")
-        treatments = _treatment_table(base, means, means.mean(axis=1).to_numpy(),
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            plain = np.nanmean(m_ts, axis=1) if m_ts.size else np.full(len(levels), np.nan)
+        treatments = _treatment_table(base, m_ts, plain,
                                       np.full(len(levels), np.nan), control, None, np.nan,
                                       alpha)
         return NetworkSummary(means, letters, treatments, empty_anova, strip,
                               "none", site_effects, np.nan, np.nan, control, tuple(notes))
 
     pt = per_trial.loc[strip["included"].to_numpy()]
-    complete = bool(means.notna().all().all())
+    complete = bool(np.isfinite(m_ts).all())
     stacked = bool((pt["path"] == "stacked").all())
     nb = pt["n_blocks"].to_numpy() if design == "rcbd" else None
     same_reps = stacked and complete and (
         nb is None or np.unique(nb).size == 1)
     if design != "rcbd":
-        reps = tr.groupby("site")["n"].agg(["min", "max"])
+        reps = tr.groupby("site_position")["n"].agg(["min", "max"])
         same_reps = same_reps and bool((reps["min"] == reps["max"]).all()) and \
             reps["min"].nunique() == 1
     if same_reps:
         anova, across, se_across, err_df, err_ms, method = _balanced_anova(
-            means, pt, tr, design, site_effects)
+            m_ts, pt, tr, design, site_effects)
         cov = None
     else:
         anova, across, se_across, err_df, err_ms, cov, method, note = _two_stage(
-            means, tr, pt, site_effects)
+            m_ts, tr, pt, site_effects)
         notes.append(note)
     p_trt = float(anova.loc[anova["source"] == "treatment", "p_value"].iloc[0])
     p_txs = float(anova.loc[anova["source"] == "treatment:site", "p_value"].iloc[0])
-    treatments = _treatment_table(base, means, across, se_across, control, cov, err_df, alpha)
+    treatments = _treatment_table(base, m_ts, across, se_across, control, cov, err_df, alpha)
     error_term = "treatment:site" if site_effects == "random" else "residual (pooled)"
     prov = Provenance(
         design=f"network of {design}",
@@ -270,6 +284,16 @@ def summarize(
                           p_trt, p_txs, control, tuple(notes), prov, mixed)
 
 
+def _trial_index(trial_keys: pd.DataFrame, row_keys: pd.DataFrame) -> np.ndarray:
+    """Position in ``trial_keys`` of each row of ``row_keys`` (same columns)."""
+    if trial_keys.shape[1] == 1:
+        col = trial_keys.columns[0]
+        index = pd.Index(trial_keys[col])
+        return np.asarray(index.get_indexer(row_keys[col]), dtype=np.int64)
+    index = pd.MultiIndex.from_frame(trial_keys)
+    return np.asarray(index.get_indexer(pd.MultiIndex.from_frame(row_keys)), dtype=np.int64)
+
+
 def _fsf(f: float, d1: float, d2: float) -> float:
     from scipy.special import fdtrc
 
@@ -290,10 +314,10 @@ def _row(source: str, df: float, ss: float, error_ms: float | None, error_df: fl
 
 
 def _balanced_anova(
-    means: pd.DataFrame, pt: pd.DataFrame, tr: pd.DataFrame, design: str, site_effects: str
+    m_ts: np.ndarray, pt: pd.DataFrame, tr: pd.DataFrame, design: str, site_effects: str
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, float, float, str]:
     """Exact plot-level combined ANOVA of complete balanced sites."""
-    m = means.to_numpy(dtype=float).T  # (S, k)
+    m = m_ts.T  # (S, k)
     s, k = m.shape
     b = float(tr["n"].iloc[0])
     grand = m.mean()
@@ -333,35 +357,26 @@ def _balanced_anova(
 
 
 def _two_stage(
-    means: pd.DataFrame, tr: pd.DataFrame, pt: pd.DataFrame, site_effects: str
+    m_ts: np.ndarray, tr: pd.DataFrame, pt: pd.DataFrame, site_effects: str
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, float, float, np.ndarray, str, str]:
     """Stage 2 on the site LS-means: ``lsmean ~ site + treatment``."""
-    m = means.to_numpy(dtype=float).T  # (S, k), NaN = treatment absent at that site
+    m = m_ts.T  # (S, k), NaN = treatment absent at that site
     s, k = m.shape
-    si, ti = np.nonzero(np.isfinite(m))
-    y = m[si, ti]
-    centre = y.mean()
-    yc = y - centre
-    x_site = np.zeros((y.size, s - 1))
-    x_site[si > 0, si[si > 0] - 1] = 1.0
-    x_trt = np.zeros((y.size, k - 1))
-    x_trt[ti > 0, ti[ti > 0] - 1] = 1.0
-    one = np.ones((y.size, 1))
-    x = np.hstack([one, x_site, x_trt])
-
-    def solve(mat: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-        coef, *_ = np.linalg.lstsq(mat, yc, rcond=None)
-        return coef, mat @ coef, int(np.linalg.matrix_rank(mat))
-
-    coef, fitted, rank = solve(x)
-    _, fit_s, rank_s = solve(np.hstack([one, x_site]))
-    _, fit_t, rank_t = solve(np.hstack([one, x_trt]))
-    resid = yc - fitted
-    ss_res = float(resid @ resid)
-    df_res = float(y.size - rank)
-    ss_trt = float((fitted - fit_s) @ (fitted - fit_s))
-    ss_site = float((fitted - fit_t) @ (fitted - fit_t))
-    df_trt, df_site = float(rank - rank_s), float(rank - rank_t)
+    if np.isfinite(m).all():
+        # complete table: the additive two-way model has a closed form
+        grand = float(m.mean())
+        site_mean = m.mean(axis=1)
+        trt_mean = m.mean(axis=0)
+        inter = m - site_mean[:, None] - trt_mean[None, :] + grand
+        ss_res = float(np.sum(inter**2))
+        df_res = float((s - 1) * (k - 1))
+        ss_trt = s * float(np.sum((trt_mean - grand) ** 2))
+        ss_site = k * float(np.sum((site_mean - grand) ** 2))
+        df_trt, df_site = float(k - 1), float(s - 1)
+        across = trt_mean
+        factor = np.eye(k) / s  # L (X'X)^- L'
+    else:
+        ss_res, df_res, ss_trt, df_trt, ss_site, df_site, across, factor = _stage2_lstsq(m)
     ms_res = ss_res / df_res if df_res > 0 else np.nan
     # within-site error variance of a site LS-mean, averaged over the cells
     var_cell = float(np.nanmean((tr["se"].to_numpy(dtype=float)) ** 2))
@@ -377,15 +392,7 @@ def _two_stage(
     rows.append(_row("treatment:site", df_res, ss_res, var_cell, df_within,
                      "mean within-site variance of a site mean"))
     anova = pd.DataFrame(rows, columns=list(ANOVA_COLUMNS))
-    lmat = np.zeros((k, x.shape[1]))
-    lmat[:, 0] = 1.0
-    if s > 1:
-        lmat[:, 1:s] = 1.0 / s
-    lmat[np.arange(1, k), s - 1 + np.arange(1, k)] = 1.0
-    across = lmat @ coef + centre
-    pinv = np.linalg.pinv(x)
-    a = lmat @ pinv
-    cov = err_ms * (a @ a.T)
+    cov = err_ms * factor
     se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     note = ("two-stage analysis of the site LS-means (sites unbalanced or incomplete); "
             "the treatment x site F uses the mean within-site variance of a site mean as "
@@ -393,9 +400,45 @@ def _two_stage(
     return anova, across, se, err_df, err_ms, cov, "two-stage (site LS-means)", note
 
 
+def _stage2_lstsq(
+    m: np.ndarray,
+) -> tuple[float, float, float, float, float, float, np.ndarray, np.ndarray]:
+    """Additive site + treatment fit of an incomplete site x treatment table."""
+    s, k = m.shape
+    si, ti = np.nonzero(np.isfinite(m))
+    y = m[si, ti]
+    centre = y.mean()
+    yc = y - centre
+    x_site = np.zeros((y.size, s - 1))
+    x_site[si > 0, si[si > 0] - 1] = 1.0
+    x_trt = np.zeros((y.size, k - 1))
+    x_trt[ti > 0, ti[ti > 0] - 1] = 1.0
+    one = np.ones((y.size, 1))
+    x = np.hstack([one, x_site, x_trt])
+
+    def solve(mat: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+        coef, _, rank, _ = np.linalg.lstsq(mat, yc, rcond=None)
+        return coef, mat @ coef, int(rank)
+
+    coef, fitted, rank = solve(x)
+    _, fit_s, rank_s = solve(np.hstack([one, x_site]))
+    _, fit_t, rank_t = solve(np.hstack([one, x_trt]))
+    resid = yc - fitted
+    lmat = np.zeros((k, x.shape[1]))
+    lmat[:, 0] = 1.0
+    if s > 1:
+        lmat[:, 1:s] = 1.0 / s
+    lmat[np.arange(1, k), s - 1 + np.arange(1, k)] = 1.0
+    a = lmat @ np.linalg.pinv(x)
+    return (float(resid @ resid), float(y.size - rank),
+            float((fitted - fit_s) @ (fitted - fit_s)), float(rank - rank_s),
+            float((fitted - fit_t) @ (fitted - fit_t)), float(rank - rank_t),
+            lmat @ coef + centre, a @ a.T)
+
+
 def _treatment_table(
     base: pd.DataFrame,
-    means: pd.DataFrame,
+    m_ts: np.ndarray,
     across: np.ndarray,
     se: np.ndarray,
     control: str | None,
@@ -416,7 +459,7 @@ def _treatment_table(
     if control is None or control not in list(out["treatment"]):
         return _order(out)
     c = list(out["treatment"]).index(control)
-    m = means.to_numpy(dtype=float)
+    m = m_ts
     check = m[c]
     both = np.isfinite(m) & np.isfinite(check)[None, :]
     out["sites_compared"] = both.sum(axis=1)

@@ -172,8 +172,13 @@ def _means_from_model(plots: pd.DataFrame, s: ReportSettings) -> pd.DataFrame:
 
     from yieldtrial.stats.model import fit
 
-    model = fit(plots, response=s.ycol, treatment="treatment", block=s.block,
-                design=s.design if s.replicated else "crd")
+    model = fit(
+        plots,
+        response=s.ycol,
+        treatment="treatment",
+        block=s.block,
+        design=s.design if s.replicated else "crd",
+    )
     mm = model.means_model()
     se = mm.se
     df = float(mm.df)
@@ -183,18 +188,34 @@ def _means_from_model(plots: pd.DataFrame, s: ReportSettings) -> pd.DataFrame:
     else:
         se = np.full(len(mm.levels), np.nan)
         low = high = np.full(len(mm.levels), np.nan)
-    return pd.DataFrame({"treatment": list(mm.levels), "n": mm.n.astype(int),
-                         "mean": mm.estimates, "se": se, "ci_low": low, "ci_high": high})
+    return pd.DataFrame(
+        {
+            "treatment": list(mm.levels),
+            "n": mm.n.astype(int),
+            "mean": mm.estimates,
+            "se": se,
+            "ci_low": low,
+            "ci_high": high,
+        }
+    )
 
 
-def _letters(plots: pd.DataFrame, means: pd.DataFrame, s: ReportSettings, alpha: float
-             ) -> pd.Series | None:
+def _letters(
+    plots: pd.DataFrame, means: pd.DataFrame, s: ReportSettings, alpha: float
+) -> pd.Series | None:
     from yieldtrial.stats.compare import pairwise
     from yieldtrial.stats.letters import compact_letters
 
     try:
-        table = pairwise(plots, response=s.ycol, treatment="treatment", block=s.block,
-                         design=s.design, method=s.letters, alpha=alpha)
+        table = pairwise(
+            plots,
+            response=s.ycol,
+            treatment="treatment",
+            block=s.block,
+            design=s.design,
+            method=s.letters,
+            alpha=alpha,
+        )
     except DataValidationError:
         return None
     levels = [str(v) for v in means["treatment"]]
@@ -204,8 +225,16 @@ def _letters(plots: pd.DataFrame, means: pd.DataFrame, s: ReportSettings, alpha:
 # --------------------------------------------------------------------------- settings
 
 
-def _settings(trial: Any, config: TrialConfig, *, lang: str, unit: str | None,
-              margin_pct: float | None, alpha: float | None, letters: str | None) -> ReportSettings:
+def _settings(
+    trial: Any,
+    config: TrialConfig,
+    *,
+    lang: str,
+    unit: str | None,
+    margin_pct: float | None,
+    alpha: float | None,
+    letters: str | None,
+) -> ReportSettings:
     from yieldtrial.units import convert_yield, yield_column, yield_unit
 
     lang = check_lang(lang)
@@ -225,16 +254,20 @@ def _settings(trial: Any, config: TrialConfig, *, lang: str, unit: str | None,
                 f"{', '.join(treatments)}. Fix --control or [analysis] control."
             )
     replicated = bool(_attr(trial, "is_replicated", False))
-    design = str(_attr(trial, "design", None) or config.design or
-                 ("rcbd" if "block" in plots.columns else "crd"))
+    design = str(
+        _attr(trial, "design", None)
+        or config.design
+        or ("rcbd" if "block" in plots.columns else "crd")
+    )
     block = "block" if design == "rcbd" and "block" in plots.columns else None
     return ReportSettings(
         lang=lang,
         unit=chosen,
         ycol=str(_attr(trial, "response", "yield_kg_ha")),
         dcol=yield_column(chosen),
-        factor=float(np.asarray(convert_yield(1.0, "kg/ha", chosen,
-                                              crop=_attr(trial, "crop", None)))),
+        factor=float(
+            np.asarray(convert_yield(1.0, "kg/ha", chosen, crop=_attr(trial, "crop", None)))
+        ),
         controls=controls,
         alpha=float(alpha if alpha is not None else (config.alpha or 0.05)),
         letters=(letters or config.letters or "tukey"),
@@ -306,8 +339,9 @@ def build_report(
     from yieldtrial import __version__
 
     config = config or TrialConfig()
-    s = _settings(trial, config, lang=lang, unit=unit, margin_pct=margin_pct, alpha=alpha,
-                  letters=letters)
+    s = _settings(
+        trial, config, lang=lang, unit=unit, margin_pct=margin_pct, alpha=alpha, letters=letters
+    )
     lang = s.lang
     plots = trial.yields(s.unit).copy()
     if "treatment" in plots.columns:
@@ -338,12 +372,21 @@ def build_report(
         },
     }
     results: dict[str, Any] = {}
-    ctx = _Context(trial=trial, config=config, s=s, plots=plots, used=used, results=results,
-                   meta=meta, warnings=list(extra_warnings))
+    ctx = _Context(
+        trial=trial,
+        config=config,
+        s=s,
+        plots=plots,
+        used=used,
+        results=results,
+        meta=meta,
+        warnings=list(extra_warnings),
+    )
     ctx.compute()
     if title is None:
-        title = (t("title.trial", lang, title=config.title) if config.title
-                 else t("title.default", lang))
+        title = (
+            t("title.trial", lang, title=config.title) if config.title else t("title.default", lang)
+        )
     sections = [
         ctx.header_section(),
         ctx.methods_section(),
@@ -370,12 +413,16 @@ def build_report(
 
 
 @functools.lru_cache(maxsize=32)
-def _cached_replicates(cv_pct: float, difference_pct: float, n_treatments: int,
-                       design: str) -> int:
+def _cached_replicates(cv_pct: float, difference_pct: float, n_treatments: int, design: str) -> int:
     from yieldtrial.stats.power import replicates_needed
 
-    return replicates_needed(cv_pct=cv_pct, difference_pct=difference_pct,
-                             n_treatments=n_treatments, design=design, comparison="dunnett")
+    return replicates_needed(
+        cv_pct=cv_pct,
+        difference_pct=difference_pct,
+        n_treatments=n_treatments,
+        design=design,
+        comparison="dunnett",
+    )
 
 
 # --------------------------------------------------------------------------- efficiency hook
@@ -403,11 +450,21 @@ def efficiency_section(ctx: _Context) -> Section | None:
         return None
     ctx.results["efficiency"] = records(table)
     labels = dict(table.attrs.get("column_labels", {}))  # display labels from report_table
-    columns = [Column(str(c), str(labels.get(str(c), c)), "text" if table[c].dtype == object or
-                      str(table[c].dtype) == "str" else "number", 2) for c in table.columns]
+    columns = [
+        Column(
+            str(c),
+            str(labels.get(str(c), c)),
+            "text" if table[c].dtype == object or str(table[c].dtype) == "str" else "number",
+            2,
+        )
+        for c in table.columns
+    ]
     notes = list(table.attrs.get("notes", [])) if hasattr(table, "attrs") else []
-    return Section("efficiency", t("section.efficiency", ctx.s.lang),
-                   [Table("efficiency", columns, records(table), notes=[str(n) for n in notes])])
+    return Section(
+        "efficiency",
+        t("section.efficiency", ctx.s.lang),
+        [Table("efficiency", columns, records(table), notes=[str(n) for n in notes])],
+    )
 
 
 # --------------------------------------------------------------------------- the sections
@@ -438,31 +495,49 @@ class _Context:
                 from yieldtrial.stats.anova import anova
                 from yieldtrial.stats.diagnostics import diagnostics
 
-                self.anova = anova(self.used, response=s.ycol, treatment="treatment",
-                                   block=s.block, design=s.design, alpha=s.alpha)
+                self.anova = anova(
+                    self.used,
+                    response=s.ycol,
+                    treatment="treatment",
+                    block=s.block,
+                    design=s.design,
+                    alpha=s.alpha,
+                )
                 if self.anova.inference is not None:
                     self.anova = None
                 else:
                     has_rc = {"row", "column"} <= set(self.used.columns)
                     self.diag = diagnostics(
-                        self.used, response=s.ycol, treatment="treatment", block=s.block,
-                        design=s.design, row="row" if has_rc and s.design == "latin" else None,
+                        self.used,
+                        response=s.ycol,
+                        treatment="treatment",
+                        block=s.block,
+                        design=s.design,
+                        row="row" if has_rc and s.design == "latin" else None,
                         column="column" if has_rc and s.design == "latin" else None,
-                        alpha=s.alpha)
-                lower = _letters(self.used, self.means, s, s.alpha)
-                upper = _letters(self.used, self.means, s, _UPPER_ALPHA)
+                        alpha=s.alpha,
+                    )
+                lower, upper = self._two_level_letters()
                 if lower is not None:
                     self.means["letters"] = lower.reindex(self.means["treatment"]).to_numpy()
                 if upper is not None:
                     self.means["letters_upper"] = [
-                        str(v).upper() for v in upper.reindex(self.means["treatment"])]
+                        str(v).upper() for v in upper.reindex(self.means["treatment"])
+                    ]
             if s.controls and s.replicated:
                 from yieldtrial.stats.compare import compare_to_control
 
                 self.comparisons = compare_to_control(
-                    self.used, response=s.ycol, treatment="treatment", control=list(s.controls),
-                    block=s.block, design=s.design, method="dunnett",
-                    confidence=1 - s.alpha, margin_pct=s.margin_pct)
+                    self.used,
+                    response=s.ycol,
+                    treatment="treatment",
+                    control=list(s.controls),
+                    block=s.block,
+                    design=s.design,
+                    method="dunnett",
+                    confidence=1 - s.alpha,
+                    margin_pct=s.margin_pct,
+                )
             elif s.controls:
                 self.comparisons = self._descriptive_differences()
         for item in caught:
@@ -472,6 +547,43 @@ class _Context:
                 warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
         self._rank()
         self._store_results()
+
+    def _two_level_letters(self) -> tuple[pd.Series | None, pd.Series | None]:
+        """Letters at alpha (lowercase) and 0.01 (uppercase).
+
+        Uses :func:`yieldtrial.stats.multiple_range.two_level_letters` when it is
+        available, else the pairwise comparisons and the compact letter display at
+        each level.
+        """
+        s = self.s
+        assert self.means is not None  # noqa: S101
+        if s.alpha > _UPPER_ALPHA:
+            try:
+                from yieldtrial.stats.model import fit
+                from yieldtrial.stats.multiple_range import two_level_letters
+            except ImportError:  # pragma: no cover - older library layout
+                pass
+            else:
+                mm = fit(
+                    self.used,
+                    response=s.ycol,
+                    treatment="treatment",
+                    block=s.block,
+                    design=s.design,
+                ).means_model()
+                table = two_level_letters(
+                    mm, test=s.letters, alpha_lower=s.alpha, alpha_upper=_UPPER_ALPHA
+                )
+                self.results["letters"] = {
+                    "test": s.letters,
+                    "alphas": [s.alpha, _UPPER_ALPHA],
+                    "table": records(table),
+                }
+                by_level = table.set_index("level")
+                return by_level["letters_05"].astype(str), by_level["letters_01"].astype(str)
+        lower = _letters(self.used, self.means, s, s.alpha)
+        upper = _letters(self.used, self.means, s, _UPPER_ALPHA)
+        return lower, upper
 
     def _descriptive_differences(self) -> pd.DataFrame:
         """Differences from each control without inference (unreplicated trials).
@@ -489,13 +601,19 @@ class _Context:
                 if trt in s.controls or trt not in by:
                     continue
                 diff = by[trt] - by[control]
-                rows.append({"treatment": trt, "control": control,
-                             f"mean_treatment{suffix}": by[trt],
-                             f"mean_control{suffix}": by[control],
-                             f"difference{suffix}": diff,
-                             "difference_pct": 100.0 * diff / by[control],
-                             "p_value_adjusted": np.nan, "noninferior": pd.NA,
-                             "inference": "unreplicated: descriptive only"})
+                rows.append(
+                    {
+                        "treatment": trt,
+                        "control": control,
+                        f"mean_treatment{suffix}": by[trt],
+                        f"mean_control{suffix}": by[control],
+                        f"difference{suffix}": diff,
+                        "difference_pct": 100.0 * diff / by[control],
+                        "p_value_adjusted": np.nan,
+                        "noninferior": pd.NA,
+                        "inference": "unreplicated: descriptive only",
+                    }
+                )
         return pd.DataFrame(rows)
 
     def _rank(self) -> None:
@@ -504,8 +622,12 @@ class _Context:
         self.means["rank"] = order.astype("Int64")
         if self.s.treatments:
             pos = {lab: i for i, lab in enumerate(self.s.treatments)}
-            self.means = (self.means.assign(_o=self.means["treatment"].map(pos))
-                          .sort_values("_o").drop(columns="_o").reset_index(drop=True))
+            self.means = (
+                self.means.assign(_o=self.means["treatment"].map(pos))
+                .sort_values("_o")
+                .drop(columns="_o")
+                .reset_index(drop=True)
+            )
 
     def _store_results(self) -> None:
         s = self.s
@@ -519,10 +641,14 @@ class _Context:
             r["control_comparisons"] = records(self.comparisons)
         if self.diag is not None:
             r["diagnostics"] = {
-                "shapiro_w": self.diag.shapiro[0], "shapiro_p": self.diag.shapiro[1],
-                "levene_statistic": self.diag.levene[0], "levene_p": self.diag.levene[1],
-                "cv_pct": self.diag.cv_pct, "cv_flag": self.diag.cv_flag,
-                "df_error": self.diag.df_error, "outliers": records(self.diag.outliers),
+                "shapiro_w": self.diag.shapiro[0],
+                "shapiro_p": self.diag.shapiro[1],
+                "levene_statistic": self.diag.levene[0],
+                "levene_p": self.diag.levene[1],
+                "cv_pct": self.diag.cv_pct,
+                "cv_flag": self.diag.cv_flag,
+                "df_error": self.diag.df_error,
+                "outliers": records(self.diag.outliers),
                 "warnings": list(self.diag.warnings),
             }
         r["warnings"] = list(self.warnings)
@@ -561,17 +687,27 @@ class _Context:
             rate = None
             if info is not None and info.rate is not None:
                 rate = f"{info.rate:g} {info.rate_unit or ''}".strip()
-            rows.append({"treatment": trt,
-                         "description": info.description if info else None,
-                         "product": info.product if info else None,
-                         "rate": rate})
+            rows.append(
+                {
+                    "treatment": trt,
+                    "description": info.description if info else None,
+                    "product": info.product if info else None,
+                    "rate": rate,
+                }
+            )
         if any(r["description"] or r["product"] for r in rows):
-            blocks.append(Table("treatments", [
-                Column("treatment", t("col.treatment", lang), "text"),
-                Column("description", t("col.description", lang), "text"),
-                Column("product", t("col.product", lang), "text"),
-                Column("rate", t("col.rate", lang), "text"),
-            ], rows))
+            blocks.append(
+                Table(
+                    "treatments",
+                    [
+                        Column("treatment", t("col.treatment", lang), "text"),
+                        Column("description", t("col.description", lang), "text"),
+                        Column("product", t("col.product", lang), "text"),
+                        Column("rate", t("col.rate", lang), "text"),
+                    ],
+                    rows,
+                )
+            )
         if c.notes:
             blocks.append(Paragraph(c.notes, "note"))
         return Section("header", t("section.header", lang), blocks)
@@ -584,26 +720,58 @@ class _Context:
         source = self._standard_source()
         formula = describe_method(s.method, standard_moisture_pct=s.standard_pct, lang=lang)
         blocks: list[Any] = [
-            Paragraph(t("methods.protocol", lang, standard=f"{s.standard_pct:g}",
-                        standard_source=source, method_name=t(f"method.{s.method}", lang)
-                        if f"method.{s.method}" in _STRINGS_KEYS() else s.method,
-                        formula=formula)),
+            Paragraph(
+                t(
+                    "methods.protocol",
+                    lang,
+                    standard=f"{s.standard_pct:g}",
+                    standard_source=source,
+                    method_name=t(f"method.{s.method}", lang)
+                    if f"method.{s.method}" in _STRINGS_KEYS()
+                    else s.method,
+                    formula=formula,
+                )
+            ),
             Paragraph(t("methods.yield", lang, unit=s.unit)),
-            Paragraph(t("methods.design", lang, design=_design_label(s.design, s.replicated, lang),
-                        n_treatments=len(s.treatments), n_plots=len(self.used))),
+            Paragraph(
+                t(
+                    "methods.design",
+                    lang,
+                    design=_design_label(s.design, s.replicated, lang),
+                    n_treatments=len(s.treatments),
+                    n_plots=len(self.used),
+                )
+            ),
         ]
         if s.replicated and self.anova is not None:
             formula_text = self.anova.provenance.model
-            blocks.append(Paragraph(t(
-                "methods.stats", lang, formula=formula_text,
-                ss=self.anova.provenance.sum_of_squares,
-                alpha=f"{s.alpha:g}", letters=t(f"letters.{s.letters}", lang),
-                upper=t("methods.upper", lang), conf=f"{100 * (1 - s.alpha):g}")))
+            blocks.append(
+                Paragraph(
+                    t(
+                        "methods.stats",
+                        lang,
+                        formula=formula_text,
+                        ss=self.anova.provenance.sum_of_squares,
+                        alpha=f"{s.alpha:g}",
+                        letters=t(f"letters.{s.letters}", lang),
+                        upper=t("methods.upper", lang),
+                        conf=f"{100 * (1 - s.alpha):g}",
+                    )
+                )
+            )
         else:
             blocks.append(Paragraph(t("methods.unreplicated", lang), "warning"))
         if s.margin_pct is not None:
-            blocks.append(Paragraph(t("methods.noninferiority", lang, alpha=f"{s.alpha:g}",
-                                      margin=f"{s.margin_pct:g}")))
+            blocks.append(
+                Paragraph(
+                    t(
+                        "methods.noninferiority",
+                        lang,
+                        alpha=f"{s.alpha:g}",
+                        margin=f"{s.margin_pct:g}",
+                    )
+                )
+            )
         return Section("methods", t("section.methods", lang), blocks)
 
     def _standard_source(self) -> str:
@@ -629,8 +797,9 @@ class _Context:
         missing = _attr(self.trial, "missing_plots", None)
         n_missing = 0 if missing is None else len(missing)
         observed = len(self.used)
-        blocks.append(Paragraph(t("quality.plots", lang, expected=observed + n_missing,
-                                  observed=observed)))
+        blocks.append(
+            Paragraph(t("quality.plots", lang, expected=observed + n_missing, observed=observed))
+        )
         if n_missing:
             items = []
             for _, row in pd.DataFrame(missing).iterrows():
@@ -648,11 +817,15 @@ class _Context:
             m = m[np.isfinite(m)]
             if m.size:
                 if m.min() == m.max():
-                    blocks.append(Paragraph(t("quality.moisture_single", lang,
-                                              value=f"{m.min():g}")))
+                    blocks.append(
+                        Paragraph(t("quality.moisture_single", lang, value=f"{m.min():g}"))
+                    )
                 else:
-                    blocks.append(Paragraph(t("quality.moisture", lang, low=f"{m.min():g}",
-                                              high=f"{m.max():g}")))
+                    blocks.append(
+                        Paragraph(
+                            t("quality.moisture", lang, low=f"{m.min():g}", high=f"{m.max():g}")
+                        )
+                    )
                 self.results["moisture_range_pct"] = [float(m.min()), float(m.max())]
         blocks.extend(self._status_paragraphs())
         if self.diag is not None:
@@ -660,25 +833,48 @@ class _Context:
             normal_ok = not (np.isfinite(d.shapiro[1]) and d.shapiro[1] < s.alpha)
             levene_ok = not (np.isfinite(d.levene[1]) and d.levene[1] < s.alpha)
             checks = [
-                t("quality.normality", lang, stat=_fmt(d.shapiro[0], 3), p=_p(d.shapiro[1]),
-                  verdict=t("quality.ok_normal" if normal_ok else "quality.bad_normal", lang)),
-                t("quality.levene", lang, p=_p(d.levene[1]),
-                  verdict=t("quality.ok_levene" if levene_ok else "quality.bad_levene", lang)),
-                t("quality.cv", lang, cv=_fmt(d.cv_pct, 1),
-                  verdict=t("quality.cv_ok" if d.cv_flag == "ok" else "quality.cv_high", lang)),
+                t(
+                    "quality.normality",
+                    lang,
+                    stat=_fmt(d.shapiro[0], 3),
+                    p=_p(d.shapiro[1]),
+                    verdict=t("quality.ok_normal" if normal_ok else "quality.bad_normal", lang),
+                ),
+                t(
+                    "quality.levene",
+                    lang,
+                    p=_p(d.levene[1]),
+                    verdict=t("quality.ok_levene" if levene_ok else "quality.bad_levene", lang),
+                ),
+                t(
+                    "quality.cv",
+                    lang,
+                    cv=_fmt(d.cv_pct, 1),
+                    verdict=t("quality.cv_ok" if d.cv_flag == "ok" else "quality.cv_high", lang),
+                ),
             ]
             if len(d.outliers):
-                checks.append(t("quality.outliers", lang, items=_join(
-                    [f"{r.plot_id} ({r.treatment})" for r in d.outliers.itertuples()], lang)))
+                checks.append(
+                    t(
+                        "quality.outliers",
+                        lang,
+                        items=_join(
+                            [f"{r.plot_id} ({r.treatment})" for r in d.outliers.itertuples()], lang
+                        ),
+                    )
+                )
             else:
                 checks.append(t("quality.no_outliers", lang))
-            if d.df_warning:
+            if d.df_warning and lang != "en":  # the library's English warning says it too
                 checks.append(t("quality.df_low", lang, df=d.df_error))
             blocks.append(Bullets(checks))
         elif not s.replicated:
             blocks.append(Paragraph(t("quality.not_testable", lang), "note"))
-        shown = list(dict.fromkeys(self.warnings + (list(self.diag.warnings)
-                                                    if self.diag is not None else [])))
+        shown = list(
+            dict.fromkeys(
+                self.warnings + (list(self.diag.warnings) if self.diag is not None else [])
+            )
+        )
         if shown and lang == "en":
             blocks.append(Paragraph(t("quality.warnings", lang) + ":", "warning"))
             blocks.append(Bullets(shown, "warning"))
@@ -700,8 +896,12 @@ class _Context:
         if len(published):
             out.append(Paragraph(t("quality.published", lang, items=_join(list(published), lang))))
         if len(illustrative):
-            out.append(Paragraph(t("quality.illustrative", lang,
-                                   items=_join(list(illustrative), lang)), "warning"))
+            out.append(
+                Paragraph(
+                    t("quality.illustrative", lang, items=_join(list(illustrative), lang)),
+                    "warning",
+                )
+            )
         return out
 
     # ---------------------------------------------------------------- moisture audit
@@ -716,47 +916,98 @@ class _Context:
         for fig in self.config.published:
             if fig.reported is None:
                 continue
-            table = audit_moisture_conversion(fig.yield_value, fig.reported,
-                                              moisture_pct=fig.moisture_pct,
-                                              standard_moisture_pct=self.s.standard_pct)
-            self.results["moisture_audit"].append({"treatment": fig.treatment,
-                                                   "source": fig.source, "unit": fig.unit,
-                                                   "rows": records(table)})
-            blocks.append(Paragraph(t("audit.intro", lang, reported=fig.reported, unit=fig.unit,
-                                      standard=f"{self.s.standard_pct:g}",
-                                      mass=f"{fig.yield_value:g}",
-                                      moisture=f"{fig.moisture_pct:g}")
-                                    + (f" ({fig.source})" if fig.source else "")))
+            table = audit_moisture_conversion(
+                fig.yield_value,
+                fig.reported,
+                moisture_pct=fig.moisture_pct,
+                standard_moisture_pct=self.s.standard_pct,
+            )
+            self.results["moisture_audit"].append(
+                {
+                    "treatment": fig.treatment,
+                    "source": fig.source,
+                    "unit": fig.unit,
+                    "rows": records(table),
+                }
+            )
+            blocks.append(
+                Paragraph(
+                    t(
+                        "audit.intro",
+                        lang,
+                        reported=fig.reported,
+                        unit=fig.unit,
+                        standard=f"{self.s.standard_pct:g}",
+                        mass=f"{fig.yield_value:g}",
+                        moisture=f"{fig.moisture_pct:g}",
+                    )
+                    + (f" ({fig.source})" if fig.source else "")
+                )
+            )
             rows = []
             for row in table.itertuples():
                 method = str(row.method)
-                rows.append({
-                    "method": t(f"method.{method}", lang) if f"method.{method}" in
-                    _STRINGS_KEYS() else method,
-                    "formula": row.formula,
-                    "predicted": row.predicted,
-                    "reported": row.reported,
-                    "difference": row.difference,
-                    "reproduces": t("yes" if bool(row.reproduces) else "no", lang),
-                })
-            blocks.append(Table("moisture_audit", [
-                Column("method", t("col.method", lang), "text"),
-                Column("formula", t("col.formula", lang), "text"),
-                Column("predicted", t("col.predicted", lang, unit=fig.unit), "number", 2,
-                       fig.unit),
-                Column("reported", t("col.reported", lang, unit=fig.unit), "number", 2, fig.unit),
-                Column("difference", t("col.difference", lang, unit=fig.unit), "signed", 2,
-                       fig.unit),
-                Column("reproduces", t("col.reproduces", lang), "text"),
-            ], rows))
+                rows.append(
+                    {
+                        "method": t(f"method.{method}", lang)
+                        if f"method.{method}" in _STRINGS_KEYS()
+                        else method,
+                        "formula": row.formula,
+                        "predicted": row.predicted,
+                        "reported": row.reported,
+                        "difference": row.difference,
+                        "reproduces": t("yes" if bool(row.reproduces) else "no", lang),
+                    }
+                )
+            blocks.append(
+                Table(
+                    "moisture_audit",
+                    [
+                        Column("method", t("col.method", lang), "text"),
+                        Column("formula", t("col.formula", lang), "text"),
+                        Column(
+                            "predicted",
+                            t("col.predicted", lang, unit=fig.unit),
+                            "number",
+                            2,
+                            fig.unit,
+                        ),
+                        Column(
+                            "reported",
+                            t("col.reported", lang, unit=fig.unit),
+                            "number",
+                            2,
+                            fig.unit,
+                        ),
+                        Column(
+                            "difference",
+                            t("col.difference", lang, unit=fig.unit),
+                            "signed",
+                            2,
+                            fig.unit,
+                        ),
+                        Column("reproduces", t("col.reproduces", lang), "text"),
+                    ],
+                    rows,
+                )
+            )
             hits = table.loc[table["reproduces"].astype(bool), "method"]
             reproduced = [t(f"method.{m}", lang) for m in hits]
             dry = table.set_index("method").loc["dry_matter"]
-            blocks.append(Paragraph(t(
-                "audit.finding", lang, reported=fig.reported,
-                reproduced=_join(reproduced, lang) if reproduced else t("audit.none", lang),
-                dry=_fmt(dry["predicted"], 2), unit=fig.unit,
-                diff_pct=_fmt_signed(dry["difference_pct"])), "claim"))
+            blocks.append(
+                Paragraph(
+                    t(
+                        "audit.finding",
+                        lang,
+                        reported=fig.reported,
+                        reproduced=_join(reproduced, lang) if reproduced else t("audit.none", lang),
+                        dry=_fmt(dry["predicted"], 2),
+                        unit=fig.unit,
+                        diff_pct=_fmt_signed(dry["difference_pct"]),
+                    ),
+                    "claim",
+                )
+            )
         if not blocks:
             return None
         return Section("moisture_audit", t("section.moisture_audit", lang), blocks)
@@ -767,8 +1018,9 @@ class _Context:
         p = self.plots
         cols: list[Column] = []
 
-        def add(key: str, label: str, kind: Any = "number", digits: int = 2,
-                unit: str | None = None) -> None:
+        def add(
+            key: str, label: str, kind: Any = "number", digits: int = 2, unit: str | None = None
+        ) -> None:
             if key in p.columns:
                 cols.append(Column(key, label, kind, digits, unit))
 
@@ -780,8 +1032,13 @@ class _Context:
         add("moisture_pct", t("col.moisture", lang), "number", 1, "%")
         add("impurity_pct", t("col.impurity", lang), "number", 1, "%")
         if s.dcol != "yield_kg_ha":
-            add(s.dcol, t("col.yield_unit", lang, unit=s.unit), "number", _yield_digits(s.unit),
-                s.unit)
+            add(
+                s.dcol,
+                t("col.yield_unit", lang, unit=s.unit),
+                "number",
+                _yield_digits(s.unit),
+                s.unit,
+            )
         add("yield_kg_ha", t("col.yield_kg_ha", lang), "number", 1, "kg/ha")
         rows = records(p, [c.key for c in cols])
         if "data_status" in p.columns:
@@ -797,12 +1054,23 @@ class _Context:
         rows = []
         for row in a.table.itertuples():
             source = str(row.source)
-            label = {"residual": t("source.residual", lang),
-                     "treatment": t("source.treatment", lang),
-                     "block": t("source.block", lang), "row": t("source.row", lang),
-                     "column": t("source.column", lang)}.get(source, source)
-            rows.append({"source": label, "df": row.df, "sum_sq": row.sum_sq,
-                         "mean_sq": row.mean_sq, "f": row.f, "p_value": row.p_value})
+            label = {
+                "residual": t("source.residual", lang),
+                "treatment": t("source.treatment", lang),
+                "block": t("source.block", lang),
+                "row": t("source.row", lang),
+                "column": t("source.column", lang),
+            }.get(source, source)
+            rows.append(
+                {
+                    "source": label,
+                    "df": row.df,
+                    "sum_sq": row.sum_sq,
+                    "mean_sq": row.mean_sq,
+                    "f": row.f,
+                    "p_value": row.p_value,
+                }
+            )
         d = _yield_digits(s.unit)
 
         def both(value: float) -> str:
@@ -821,14 +1089,20 @@ class _Context:
         ]
         if a.relative_efficiency is not None:
             footer.append((t("footer.re", lang), _fmt(a.relative_efficiency, 2)))
-        table = Table("anova", [
-            Column("source", t("col.source", lang), "text"),
-            Column("df", t("col.df", lang), "int"),
-            Column("sum_sq", t("col.ss", lang), "number", 1),
-            Column("mean_sq", t("col.ms", lang), "number", 1),
-            Column("f", t("col.f", lang), "number", 2),
-            Column("p_value", t("col.p", lang), "pvalue"),
-        ], rows, t("anova.caption", lang, unit="kg/ha"), footer=footer)
+        table = Table(
+            "anova",
+            [
+                Column("source", t("col.source", lang), "text"),
+                Column("df", t("col.df", lang), "int"),
+                Column("sum_sq", t("col.ss", lang), "number", 1),
+                Column("mean_sq", t("col.ms", lang), "number", 1),
+                Column("f", t("col.f", lang), "number", 2),
+                Column("p_value", t("col.p", lang), "pvalue"),
+            ],
+            rows,
+            t("anova.caption", lang, unit="kg/ha"),
+            footer=footer,
+        )
         return Section("anova", t("section.anova", lang), [table])
 
     # ---------------------------------------------------------------- means
@@ -844,13 +1118,18 @@ class _Context:
         d = _yield_digits(s.unit)
         for i, control in enumerate(s.controls):
             tag = f"_{i + 1}" if len(s.controls) > 1 else ""
-            cols.append(Column(f"diff{tag}", t("col.diff", lang, control=control), "signed", d,
-                               s.unit))
-            cols.append(Column(f"diff_pct{tag}", t("col.diff_pct", lang, control=control),
-                               "signed_pct", 1, "%"))
+            cols.append(
+                Column(f"diff{tag}", t("col.diff", lang, control=control), "signed", d, s.unit)
+            )
+            cols.append(
+                Column(
+                    f"diff_pct{tag}", t("col.diff_pct", lang, control=control), "signed_pct", 1, "%"
+                )
+            )
             if s.replicated:
-                cols.append(Column(f"dunnett_p{tag}", t("col.dunnett_p", lang, control=control),
-                                   "pvalue"))
+                cols.append(
+                    Column(f"dunnett_p{tag}", t("col.dunnett_p", lang, control=control), "pvalue")
+                )
             sub = comp[comp["control"].astype(str) == control]
             for row in sub.to_dict("records"):
                 trt = str(row["treatment"])
@@ -866,14 +1145,18 @@ class _Context:
         assert self.means is not None  # noqa: S101
         m = self.means
         d = _yield_digits(s.unit)
-        cols = [Column("rank", t("col.rank", lang), "int"),
-                Column("treatment", t("col.treatment", lang), "text"),
-                Column("n", t("col.n", lang), "int"),
-                Column("mean", t("col.mean", lang, unit=s.unit), "number", d, s.unit)]
+        cols = [
+            Column("rank", t("col.rank", lang), "int"),
+            Column("treatment", t("col.treatment", lang), "text"),
+            Column("n", t("col.n", lang), "int"),
+            Column("mean", t("col.mean", lang, unit=s.unit), "number", d, s.unit),
+        ]
         if s.replicated:
-            cols += [Column("se", t("col.se", lang), "number", d, s.unit),
-                     Column("ci_low", t("col.ci_low", lang), "number", d, s.unit),
-                     Column("ci_high", t("col.ci_high", lang), "number", d, s.unit)]
+            cols += [
+                Column("se", t("col.se", lang), "number", d, s.unit),
+                Column("ci_low", t("col.ci_low", lang), "number", d, s.unit),
+                Column("ci_high", t("col.ci_high", lang), "number", d, s.unit),
+            ]
         if s.unit != "kg/ha":
             cols.insert(4, Column("mean_kg_ha", t("col.yield_kg_ha", lang), "number", 1, "kg/ha"))
         ccols, cvalues = self._control_columns()
@@ -900,16 +1183,17 @@ class _Context:
             if ccols:
                 notes.append(t("means.dunnett_note", lang))
             if "letters" in m.columns:
-                notes.append(t("means.letters_note", lang, letters=t(f"letters.{s.letters}",
-                                                                     lang)))
+                notes.append(t("means.letters_note", lang, letters=t(f"letters.{s.letters}", lang)))
         else:
-            caption = t("means.caption_unreplicated", lang, unit=s.unit,
-                        standard=f"{s.standard_pct:g}")
+            caption = t(
+                "means.caption_unreplicated", lang, unit=s.unit, standard=f"{s.standard_pct:g}"
+            )
             reason = self._no_inference_reason()
             notes.append(t("means.no_inference", lang, reason=reason))
-        self.results["means_table"] = rows
-        return Section("means", t("section.means", lang), [Table("means", cols, rows, caption,
-                                                                 notes)])
+        self.results["means_display"] = rows
+        return Section(
+            "means", t("section.means", lang), [Table("means", cols, rows, caption, notes)]
+        )
 
     def _no_inference_reason(self) -> str:
         return t("means.no_error_df", self.s.lang)
@@ -922,27 +1206,39 @@ class _Context:
         if comp is not None:
             for row in comp.to_dict("records"):
                 verdict = row.get("noninferior")
-                if verdict is None or (isinstance(verdict, float) and math.isnan(verdict)) or \
-                        verdict is pd.NA:
+                if (
+                    verdict is None
+                    or (isinstance(verdict, float) and math.isnan(verdict))
+                    or verdict is pd.NA
+                ):
                     text = t("ni.untestable", lang)
                 else:
                     text = t("ni.yes" if bool(verdict) else "ni.no", lang)
-                rows.append({
-                    "comparison": f"{row['treatment']} – {row['control']}",
-                    "difference_pct": row.get("difference_pct"),
-                    "ci_low_pct": row.get("ci_low_pct"),
-                    "margin_pct": -float(s.margin_pct or 0.0),
-                    "p": row.get("noninferiority_p_value_adjusted"),
-                    "verdict": text,
-                })
-        table = Table("noninferiority", [
-            Column("comparison", t("col.comparison", lang), "text"),
-            Column("difference_pct", t("col.diff_pct", lang, control="CK"), "signed_pct", 1, "%"),
-            Column("ci_low_pct", t("col.ni_lower", lang), "signed_pct", 1, "%"),
-            Column("margin_pct", t("col.ni_margin", lang), "signed_pct", 1, "%"),
-            Column("p", t("col.ni_p", lang), "pvalue"),
-            Column("verdict", t("col.ni_verdict", lang), "text"),
-        ], rows, t("ni.caption", lang, margin=f"{s.margin_pct:g}"))
+                rows.append(
+                    {
+                        "comparison": f"{row['treatment']} – {row['control']}",
+                        "difference_pct": row.get("difference_pct"),
+                        "ci_low_pct": row.get("ci_low_pct"),
+                        "margin_pct": -float(s.margin_pct or 0.0),
+                        "p": row.get("noninferiority_p_value_adjusted"),
+                        "verdict": text,
+                    }
+                )
+        table = Table(
+            "noninferiority",
+            [
+                Column("comparison", t("col.comparison", lang), "text"),
+                Column(
+                    "difference_pct", t("col.diff_pct", lang, control="CK"), "signed_pct", 1, "%"
+                ),
+                Column("ci_low_pct", t("col.ni_lower", lang), "signed_pct", 1, "%"),
+                Column("margin_pct", t("col.ni_margin", lang), "signed_pct", 1, "%"),
+                Column("p", t("col.ni_p", lang), "pvalue"),
+                Column("verdict", t("col.ni_verdict", lang), "text"),
+            ],
+            rows,
+            t("ni.caption", lang, margin=f"{s.margin_pct:g}"),
+        )
         return Section("noninferiority", t("section.noninferiority", lang), [table])
 
     # ---------------------------------------------------------------- figures
@@ -960,25 +1256,40 @@ class _Context:
         def draw_means() -> Axes:
             from yieldtrial.plotting import plot_means
 
-            ax = plot_means(means, treatment="treatment", mean="mean",
-                            ci_low="ci_low" if "ci_low" in means.columns else None,
-                            ci_high="ci_high" if "ci_high" in means.columns else None,
-                            letters="letters" if "letters" in means.columns else None,
-                            control=list(s.controls), ylabel=ylabel)
+            ax = plot_means(
+                means,
+                treatment="treatment",
+                mean="mean",
+                ci_low="ci_low" if "ci_low" in means.columns else None,
+                ci_high="ci_high" if "ci_high" in means.columns else None,
+                letters="letters" if "letters" in means.columns else None,
+                control=list(s.controls),
+                ylabel=ylabel,
+            )
             ax.set_xlabel(t("axis.treatment", lang))
             return ax
 
-        blocks.append(Figure("means", t("fig.means" if s.replicated else
-                                        "fig.means_unreplicated", lang, conf=conf), draw_means))
+        blocks.append(
+            Figure(
+                "means",
+                t("fig.means" if s.replicated else "fig.means_unreplicated", lang, conf=conf),
+                draw_means,
+            )
+        )
         if s.replicated:
             used = self.used
 
             def draw_yields() -> Axes:
                 from yieldtrial.plotting import plot_yields
 
-                ax = plot_yields(used, response=s.dcol, treatment="treatment",
-                                 block="block" if "block" in used.columns else None,
-                                 order=list(s.treatments), ylabel=ylabel)
+                ax = plot_yields(
+                    used,
+                    response=s.dcol,
+                    treatment="treatment",
+                    block="block" if "block" in used.columns else None,
+                    order=list(s.treatments),
+                    ylabel=ylabel,
+                )
                 ax.set_xlabel(t("axis.treatment", lang))
                 legend = ax.get_legend()
                 if legend is not None:
@@ -986,8 +1297,9 @@ class _Context:
                 return ax
 
             blocks.append(Figure("yields", t("fig.yields", lang), draw_yields))
-        if {"row", "column"} <= set(self.used.columns) and \
-                self.used[["row", "column"]].notna().all().all():
+        if {"row", "column"} <= set(self.used.columns) and self.used[
+            ["row", "column"]
+        ].notna().all().all():
             field_data = self.used
             what = t("fig.field_yields", lang)
             value = s.dcol
@@ -1019,19 +1331,36 @@ class _Context:
         assert means is not None  # noqa: S101
         d = _yield_digits(s.unit)
         items: list[str] = []
-        status = (self.plots["data_status"].astype(str).str.lower()
-                  if "data_status" in self.plots.columns else pd.Series(dtype=str))
+        status = (
+            self.plots["data_status"].astype(str).str.lower()
+            if "data_status" in self.plots.columns
+            else pd.Series(dtype=str)
+        )
         if not s.replicated:
             best = means.iloc[int(np.nanargmax(means["mean"].to_numpy(dtype=float)))]
-            items.append(t("concl.unreplicated", lang, best=best["treatment"],
-                           best_yield=_fmt(float(best["mean"]) * s.factor, d), unit=s.unit))
+            items.append(
+                t(
+                    "concl.unreplicated",
+                    lang,
+                    best=best["treatment"],
+                    best_yield=_fmt(float(best["mean"]) * s.factor, d),
+                    unit=s.unit,
+                )
+            )
             if self.comparisons is not None:
                 suffix = s.ycol.removeprefix("yield")
                 for row in self.comparisons.to_dict("records"):
-                    items.append(t("concl.diff_descriptive", lang, treatment=row["treatment"],
-                                   control=row["control"],
-                                   diff=f"{float(row[f'difference{suffix}']) * s.factor:+.{d}f}",
-                                   pct=f"{float(row['difference_pct']):+.1f}", unit=s.unit))
+                    items.append(
+                        t(
+                            "concl.diff_descriptive",
+                            lang,
+                            treatment=row["treatment"],
+                            control=row["control"],
+                            diff=f"{float(row[f'difference{suffix}']) * s.factor:+.{d}f}",
+                            pct=f"{float(row['difference_pct']):+.1f}",
+                            unit=s.unit,
+                        )
+                    )
             r = self._replicates_needed()
             if r is not None:
                 items.append(t("concl.replicates_needed", lang, delta=r[1], r=r[0], cv=r[2]))
@@ -1040,28 +1369,52 @@ class _Context:
                 trt = self.anova.table[self.anova.table["source"] == "treatment"]
                 if len(trt):
                     p = float(trt["p_value"].iloc[0])
-                    items.append(t("concl.anova_sig" if p < s.alpha else "concl.anova_ns", lang,
-                                   p=_p(p)))
+                    items.append(
+                        t("concl.anova_sig" if p < s.alpha else "concl.anova_ns", lang, p=_p(p))
+                    )
             if self.comparisons is not None:
                 suffix = s.ycol.removeprefix("yield")
                 for row in self.comparisons.to_dict("records"):
                     p = float(row["p_value_adjusted"])
                     diff = float(row[f"difference{suffix}"]) * s.factor
-                    key = ("concl.dunnett_ns" if not p < s.alpha else
-                           "concl.dunnett_sig_up" if diff > 0 else "concl.dunnett_sig_down")
+                    key = (
+                        "concl.dunnett_ns"
+                        if not p < s.alpha
+                        else "concl.dunnett_sig_up"
+                        if diff > 0
+                        else "concl.dunnett_sig_down"
+                    )
                     shown = abs(diff) if key != "concl.dunnett_ns" else diff
-                    items.append(t(key, lang, treatment=row["treatment"], control=row["control"],
-                                   diff=(f"{shown:.{d}f}" if key != "concl.dunnett_ns"
-                                         else f"{shown:+.{d}f}"),
-                                   pct=f"{float(row['difference_pct']):+.1f}",
-                                   p=_p(p), unit=s.unit))
+                    items.append(
+                        t(
+                            key,
+                            lang,
+                            treatment=row["treatment"],
+                            control=row["control"],
+                            diff=(
+                                f"{shown:.{d}f}" if key != "concl.dunnett_ns" else f"{shown:+.{d}f}"
+                            ),
+                            pct=f"{float(row['difference_pct']):+.1f}",
+                            p=_p(p),
+                            unit=s.unit,
+                        )
+                    )
                     if s.margin_pct is not None:
                         ni = row.get("noninferior")
-                        if ni is not None and ni is not pd.NA and not (
-                                isinstance(ni, float) and math.isnan(ni)):
-                            items.append(t("concl.ni_yes" if bool(ni) else "concl.ni_no", lang,
-                                           treatment=row["treatment"], control=row["control"],
-                                           margin=f"{s.margin_pct:g}"))
+                        if (
+                            ni is not None
+                            and ni is not pd.NA
+                            and not (isinstance(ni, float) and math.isnan(ni))
+                        ):
+                            items.append(
+                                t(
+                                    "concl.ni_yes" if bool(ni) else "concl.ni_no",
+                                    lang,
+                                    treatment=row["treatment"],
+                                    control=row["control"],
+                                    margin=f"{s.margin_pct:g}",
+                                )
+                            )
             if self.anova is not None and self.diag is not None and self.diag.cv_flag != "ok":
                 items.append(t("concl.cv_high", lang, cv=_fmt(self.anova.cv_pct, 1)))
         blocks: list[Any] = [Bullets(items)]
@@ -1078,14 +1431,23 @@ class _Context:
         cv = compare.UNREPLICATED_ASSUMED_CV_PCT
         delta = compare.UNREPLICATED_TARGET_DIFFERENCE_PCT
         try:
-            r = _cached_replicates(cv, delta, max(len(self.s.treatments), 2),
-                                   self.s.design if self.s.design in ("crd", "rcbd") else "rcbd")
+            r = _cached_replicates(
+                cv,
+                delta,
+                max(len(self.s.treatments), 2),
+                self.s.design if self.s.design in ("crd", "rcbd") else "rcbd",
+            )
         except DataValidationError:
             return None
-        self.results["replicates_needed"] = {"replicates": r, "cv_pct": cv,
-                                             "difference_pct": delta, "power": 0.8,
-                                             "alpha": 0.05, "comparison": "dunnett",
-                                             "design": self.s.design}
+        self.results["replicates_needed"] = {
+            "replicates": r,
+            "cv_pct": cv,
+            "difference_pct": delta,
+            "power": 0.8,
+            "alpha": 0.05,
+            "comparison": "dunnett",
+            "design": self.s.design,
+        }
         return r, f"{delta:g}", f"{cv:g}"
 
     # ---------------------------------------------------------------- panel

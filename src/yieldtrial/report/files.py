@@ -48,7 +48,7 @@ def load_trial(plots: str | os.PathLike[str], config: TrialConfig) -> FieldTrial
 
     if not config.crop:
         raise DataValidationError(
-            "the crop is not known: give --crop (e.g. --crop wheat) or crop = \"wheat\" in the "
+            'the crop is not known: give --crop (e.g. --crop wheat) or crop = "wheat" in the '
             "[trial] table of trial.toml; it sets the standard moisture."
         )
     kwargs: dict[str, Any] = {
@@ -124,6 +124,7 @@ def report_from_files(
             messages.append(str(item.message))
         else:  # pragma: no cover - pass other warnings on
             warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
-    report = build_report(trial, cfg, lang=lang, input_path=str(Path(plots)),
-                          extra_warnings=messages, **options)
+    report = build_report(
+        trial, cfg, lang=lang, input_path=str(Path(plots)), extra_warnings=messages, **options
+    )
     return report, messages

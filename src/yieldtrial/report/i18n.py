@@ -30,8 +30,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "section.header": {"en": "Trial and provenance", "zh": "试验概况与数据来源"},
     "section.methods": {"en": "Methods", "zh": "方法"},
     "section.quality": {"en": "Data quality", "zh": "数据质量"},
-    "section.moisture_audit": {"en": "Moisture conversion check",
-                               "zh": "水分折算核对"},
+    "section.moisture_audit": {"en": "Moisture conversion check", "zh": "水分折算核对"},
     "section.plots": {"en": "Plot yields", "zh": "小区产量"},
     "section.anova": {"en": "Analysis of variance", "zh": "方差分析"},
     "section.means": {"en": "Treatment means and comparisons", "zh": "产量结果与多重比较"},
@@ -64,22 +63,24 @@ STRINGS: dict[str, dict[str, str]] = {
     "design.crd": {"en": "completely randomized design (CRD)", "zh": "完全随机设计"},
     "design.rcbd": {"en": "randomized complete block design (RCBD)", "zh": "随机区组设计"},
     "design.latin": {"en": "Latin square", "zh": "拉丁方设计"},
-    "design.unreplicated": {"en": "unreplicated demonstration (one plot per treatment)",
-                            "zh": "无重复示范（每处理一个小区）"},
+    "design.unreplicated": {
+        "en": "unreplicated demonstration (one plot per treatment)",
+        "zh": "无重复示范（每处理一个小区）",
+    },
     "design.other": {"en": "{design}", "zh": "{design}"},
     # ------------------------------------------------------------ methods
     "methods.protocol": {
         "en": "Grain yields were standardized to {standard} % moisture ({standard_source}) "
-              "with the {method_name}: {formula}.",
+        "with the {method_name}: {formula}.",
         "zh": "籽粒产量按标准含水量 {standard}%（{standard_source}）折算，"
-              "采用{method_name}：{formula}。",
+        "采用{method_name}：{formula}。",
     },
     "methods.yield": {
         "en": "Plot yield = fresh mass x (1 - impurity) x moisture factor / harvested area; "
-            "yields are shown in {unit} (1 mu = 666.67 m2; 15 mu = 1 ha) and kg/ha.",
+        "yields are shown in {unit} (1 mu = 666.67 m2; 15 mu = 1 ha) and kg/ha.",
         "zh": "小区产量 = 鲜重 ×（1 − 杂质率）× 水分折算系数 ÷ 收获面积；"
-              "产量以 {unit} 与 kg/ha 表示"
-              "（1 亩 = 666.67 m²，15 亩 = 1 公顷）。",
+        "产量以 {unit} 与 kg/ha 表示"
+        "（1 亩 = 666.67 m²，15 亩 = 1 公顷）。",
     },
     "methods.design": {
         "en": "Design: {design}; {n_treatments} treatments, {n_plots} harvested plots.",
@@ -87,56 +88,66 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "methods.stats": {
         "en": "Yields were analysed with the linear model {formula} (analysis of variance, "
-              "{ss}). Each treatment was compared with the control(s) by Dunnett's test "
-              "(two-sided, family-wise alpha = {alpha}); treatments were grouped by letters from "
-              "{letters} at alpha = {alpha}{upper}. Confidence intervals are {conf} %.",
+        "{ss}). Each treatment was compared with the control(s) by Dunnett's test "
+        "(two-sided, family-wise alpha = {alpha}); treatments were grouped by letters from "
+        "{letters} at alpha = {alpha}{upper}. Confidence intervals are {conf} %.",
         "zh": "产量采用线性模型 {formula} 进行方差分析（{ss}）。各处理与对照的比较采用 Dunnett 检验"
-              "（双侧，α = {alpha}）；处理间多重比较采用{letters}，以小写字母表示 α = {alpha} 水平"
-              "{upper}。置信区间为 {conf}%。",
+        "（双侧，α = {alpha}）；处理间多重比较采用{letters}，以小写字母表示 α = {alpha} 水平"
+        "{upper}。置信区间为 {conf}%。",
     },
-    "methods.upper": {"en": " (uppercase letters: alpha = 0.01)",
-                      "zh": "，大写字母表示 α = 0.01 水平"},
+    "methods.upper": {
+        "en": " (uppercase letters: alpha = 0.01)",
+        "zh": "，大写字母表示 α = 0.01 水平",
+    },
     "methods.unreplicated": {
         "en": "Each treatment was harvested from a single plot, so there is no estimate of "
-              "plot-to-plot variation: no analysis of variance, confidence interval or "
-              "significance test is possible. Differences are reported descriptively.",
+        "plot-to-plot variation: no analysis of variance, confidence interval or "
+        "significance test is possible. Differences are reported descriptively.",
         "zh": "每个处理仅收获一个小区，无法估计小区间误差，"
-              "因此不能进行方差分析、置信区间或显著性检验，"
-              "差异仅作描述性比较。",
+        "因此不能进行方差分析、置信区间或显著性检验，"
+        "差异仅作描述性比较。",
     },
     "methods.noninferiority": {
         "en": "Non-inferiority of each treatment to the control was judged with a one-sided "
-              "test at alpha = {alpha} and a margin of {margin} % of the control mean.",
+        "test at alpha = {alpha} and a margin of {margin} % of the control mean.",
         "zh": "非劣效检验：单侧检验，α = {alpha}，非劣效界值为对照均值的 {margin}%。",
     },
     "letters.tukey": {"en": "Tukey's HSD", "zh": "Tukey 检验"},
     "letters.lsd": {"en": "Fisher's protected LSD", "zh": "LSD 法"},
+    "letters.duncan": {"en": "Duncan's new multiple range test", "zh": "Duncan 新复极差法"},
+    "letters.snk": {"en": "the Student-Newman-Keuls test", "zh": "SNK 法（q 检验）"},
+    "letters.scheffe": {"en": "Scheffé's test", "zh": "Scheffé 检验"},
     "method.dry_matter": {"en": "dry-matter (mass balance) method", "zh": "干物质守恒法"},
-    "method.percentage_point": {"en": "percentage-point shortcut",
-                                "zh": "百分点直接加减法"},
+    "method.percentage_point": {"en": "percentage-point shortcut", "zh": "百分点直接加减法"},
     "method.shrink": {"en": "shrink-factor method", "zh": "缩水系数法"},
-    "method.cn_grain_trade": {"en": "China grain-trade step rule",
-                              "zh": "粮食收购水分增量规则"},
+    "method.cn_grain_trade": {"en": "China grain-trade step rule", "zh": "粮食收购水分增量规则"},
     "ss.type2": {"en": "type II sums of squares", "zh": "II 型平方和"},
     # ------------------------------------------------------------ data quality
-    "quality.plots": {"en": "Plots expected / observed: {expected} / {observed}.",
-                      "zh": "应有小区 / 实有小区：{expected} / {observed}。"},
-    "quality.missing": {"en": "Missing or excluded plots: {items}.",
-                        "zh": "缺失或剔除小区：{items}。"},
-    "quality.no_missing": {"en": "No plot is missing or excluded.",
-                           "zh": "无缺失或剔除小区。"},
-    "quality.moisture_single": {"en": "Harvest moisture was {value} % in every plot.",
-                                "zh": "各小区收获时籽粒含水量均为 {value}%。"},
-    "quality.moisture": {"en": "Harvest moisture ranged from {low} % to {high} %.",
-                         "zh": "收获时籽粒含水量 {low}%～{high}%。"},
+    "quality.plots": {
+        "en": "Plots expected / observed: {expected} / {observed}.",
+        "zh": "应有小区 / 实有小区：{expected} / {observed}。",
+    },
+    "quality.missing": {
+        "en": "Missing or excluded plots: {items}.",
+        "zh": "缺失或剔除小区：{items}。",
+    },
+    "quality.no_missing": {"en": "No plot is missing or excluded.", "zh": "无缺失或剔除小区。"},
+    "quality.moisture_single": {
+        "en": "Harvest moisture was {value} % in every plot.",
+        "zh": "各小区收获时籽粒含水量均为 {value}%。",
+    },
+    "quality.moisture": {
+        "en": "Harvest moisture ranged from {low} % to {high} %.",
+        "zh": "收获时籽粒含水量 {low}%～{high}%。",
+    },
     "quality.illustrative": {
         "en": "Illustrative values: {items} were not published; they are placeholders for the "
-              "layout and must not be cited.",
+        "layout and must not be cited.",
         "zh": "示意数据：{items} 的数值未公开发布，仅用于展示报表格式，不得引用。",
     },
     "quality.synthetic": {
         "en": "All plot data are synthetic (simulated with a fixed seed) to demonstrate the "
-              "statistics; they are not measurements.",
+        "statistics; they are not measurements.",
         "zh": "全部小区数据为模拟数据（固定随机种子生成），仅用于演示统计分析，并非实测值。",
     },
     "quality.published": {"en": "Published values: {items}.", "zh": "公开发布的数值：{items}。"},
@@ -149,19 +160,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Equal variances across treatments (Levene/Brown-Forsythe): P = {p} - {verdict}.",
         "zh": "处理间方差齐性（Levene 检验）：P = {p}，{verdict}。",
     },
-    "quality.ok_normal": {"en": "no evidence against normality",
-                          "zh": "未见偏离正态"},
-    "quality.bad_normal": {"en": "residuals look non-normal; interpret P values with care",
-                           "zh": "残差可能偏离正态，P 值需谨慎解释"},
+    "quality.ok_normal": {"en": "no evidence against normality", "zh": "未见偏离正态"},
+    "quality.bad_normal": {
+        "en": "residuals look non-normal; interpret P values with care",
+        "zh": "残差可能偏离正态，P 值需谨慎解释",
+    },
     "quality.ok_levene": {"en": "no evidence of unequal variances", "zh": "未见方差不齐"},
-    "quality.bad_levene": {"en": "variances may differ between treatments",
-                           "zh": "各处理方差可能不齐"},
-    "quality.outliers": {"en": "Possible outliers (|studentized residual| > 3): {items}.",
-                         "zh": "可能的异常值（|学生化残差| > 3）：{items}。"},
-    "quality.no_outliers": {"en": "No plot has a studentized residual beyond ±3.",
-                            "zh": "无学生化残差超过 ±3 的小区。"},
-    "quality.cv": {"en": "Coefficient of variation: {cv} % - {verdict}.",
-                   "zh": "变异系数：{cv}%，{verdict}。"},
+    "quality.bad_levene": {
+        "en": "variances may differ between treatments",
+        "zh": "各处理方差可能不齐",
+    },
+    "quality.outliers": {
+        "en": "Possible outliers (|studentized residual| > 3): {items}.",
+        "zh": "可能的异常值（|学生化残差| > 3）：{items}。",
+    },
+    "quality.no_outliers": {
+        "en": "No plot has a studentized residual beyond ±3.",
+        "zh": "无学生化残差超过 ±3 的小区。",
+    },
+    "quality.cv": {
+        "en": "Coefficient of variation: {cv} % - {verdict}.",
+        "zh": "变异系数：{cv}%，{verdict}。",
+    },
     "quality.cv_ok": {"en": "acceptable for a yield trial", "zh": "试验精度可接受"},
     "quality.cv_high": {"en": "high; the trial is imprecise", "zh": "偏高，试验精度较低"},
     "quality.not_testable": {
@@ -175,15 +195,15 @@ STRINGS: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------ moisture audit
     "audit.intro": {
         "en": "The published figure {reported} {unit} at {standard} % moisture was checked "
-              "against the moisture methods, from {mass} {unit} at {moisture} % moisture.",
+        "against the moisture methods, from {mass} {unit} at {moisture} % moisture.",
         "zh": "对公开发布的 {reported} {unit}（标准含水量 {standard}%）按各折算方法复核，"
-              "原始数据为 {mass} {unit}（含水量 {moisture}%）。",
+        "原始数据为 {mass} {unit}（含水量 {moisture}%）。",
     },
     "audit.finding": {
         "en": "The published {reported} is reproduced by the {reproduced}; the dry-matter "
-              "method gives {dry} {unit} ({diff_pct} % difference).",
+        "method gives {dry} {unit} ({diff_pct} % difference).",
         "zh": "公开发布的 {reported} 与{reproduced}结果一致；按干物质守恒法应为 {dry} {unit}"
-              "（相差 {diff_pct}%）。",
+        "（相差 {diff_pct}%）。",
     },
     "audit.none": {"en": "none of the methods", "zh": "无任何方法"},
     "col.method": {"en": "Method", "zh": "方法"},
@@ -228,8 +248,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "source.residual": {"en": "Error", "zh": "误差"},
     "source.row": {"en": "Rows", "zh": "行"},
     "source.column": {"en": "Columns", "zh": "列"},
-    "anova.caption": {"en": "Analysis of variance of yield ({unit}).",
-                      "zh": "产量（{unit}）方差分析表。"},
+    "anova.caption": {
+        "en": "Analysis of variance of yield ({unit}).",
+        "zh": "产量（{unit}）方差分析表。",
+    },
     "footer.grand_mean": {"en": "Grand mean", "zh": "总平均"},
     "footer.mse": {"en": "Error mean square", "zh": "误差均方"},
     "footer.df_error": {"en": "Error df", "zh": "误差自由度"},
@@ -263,12 +285,12 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "means.letters_note": {
         "en": "Means sharing a letter do not differ significantly ({letters}); lowercase "
-              "alpha = 0.05, uppercase alpha = 0.01.",
+        "alpha = 0.05, uppercase alpha = 0.01.",
         "zh": "同列含相同字母者差异不显著（{letters}）；小写字母 α = 0.05，大写字母 α = 0.01。",
     },
     "means.dunnett_note": {
         "en": "Dunnett P values are adjusted for comparing several treatments with the same "
-              "control.",
+        "control.",
         "zh": "Dunnett P 值已按多个处理与同一对照比较进行校正。",
     },
     "means.no_inference": {
@@ -277,11 +299,13 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "means.no_error_df": {
         "en": "with one plot per treatment there are no error degrees of freedom, so "
-              "differences are descriptive only.",
+        "differences are descriptive only.",
         "zh": "每处理仅一个小区，误差自由度为 0，差异仅作描述。",
     },
-    "means.ci_note": {"en": "CI: {conf} % confidence interval of the mean.",
-                      "zh": "置信区间：均值的 {conf}% 置信区间。"},
+    "means.ci_note": {
+        "en": "CI: {conf} % confidence interval of the mean.",
+        "zh": "置信区间：均值的 {conf}% 置信区间。",
+    },
     # ------------------------------------------------------------ non-inferiority
     "col.ni_lower": {"en": "Lower bound of difference (%)", "zh": "差值下限（%）"},
     "col.ni_margin": {"en": "Margin (%)", "zh": "界值（%）"},
@@ -296,16 +320,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "相对对照的非劣效检验（界值为对照均值的 {margin}%）。",
     },
     # ------------------------------------------------------------ figures
-    "fig.means": {"en": "Treatment means with {conf} % confidence intervals and letters; the "
-                        "dashed line marks the control.",
-                  "zh": "各处理平均产量及 {conf}% 置信区间和显著性字母；虚线为对照水平。"},
-    "fig.means_unreplicated": {"en": "Treatment yields (one plot each); the dashed line marks "
-                                     "the control.",
-                               "zh": "各处理产量（每处理一个小区）；虚线为对照水平。"},
-    "fig.yields": {"en": "Plot yields by treatment; lines join the plots of one block.",
-                   "zh": "各处理小区产量；同一区组的小区以线相连。"},
-    "fig.field": {"en": "Field map of {what} at the plots' row and column positions.",
-                  "zh": "田间小区{what}分布图（按行列位置）。"},
+    "fig.means": {
+        "en": "Treatment means with {conf} % confidence intervals and letters; the "
+        "dashed line marks the control.",
+        "zh": "各处理平均产量及 {conf}% 置信区间和显著性字母；虚线为对照水平。",
+    },
+    "fig.means_unreplicated": {
+        "en": "Treatment yields (one plot each); the dashed line marks the control.",
+        "zh": "各处理产量（每处理一个小区）；虚线为对照水平。",
+    },
+    "fig.yields": {
+        "en": "Plot yields by treatment; lines join the plots of one block.",
+        "zh": "各处理小区产量；同一区组的小区以线相连。",
+    },
+    "fig.field": {
+        "en": "Field map of {what} at the plots' row and column positions.",
+        "zh": "田间小区{what}分布图（按行列位置）。",
+    },
     "fig.field_residuals": {"en": "residuals", "zh": "残差"},
     "fig.field_yields": {"en": "yields", "zh": "产量"},
     "axis.yield": {"en": "Yield ({unit})", "zh": "产量（{unit}）"},
@@ -317,16 +348,16 @@ STRINGS: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------ conclusions
     "concl.unreplicated": {
         "en": "This is an unreplicated demonstration: {best} gave the highest yield "
-              "({best_yield} {unit}), but with one plot per treatment no difference can be called "
-              "significant, and field variation alone could produce differences of this size.",
+        "({best_yield} {unit}), but with one plot per treatment no difference can be called "
+        "significant, and field variation alone could produce differences of this size.",
         "zh": "本试验为无重复示范：{best} 产量最高（{best_yield} {unit}），但每处理仅一个小区，"
-              "任何差异均不能认定为显著，田间误差本身即可能造成此类差异。",
+        "任何差异均不能认定为显著，田间误差本身即可能造成此类差异。",
     },
     "concl.replicates_needed": {
         "en": "To detect a {delta} % yield difference with 80 % power at alpha = 0.05, a trial "
-              "would need about {r} replicates per treatment (assuming a CV of {cv} %).",
+        "would need about {r} replicates per treatment (assuming a CV of {cv} %).",
         "zh": "若要以 80% 的把握度（α = 0.05）检出 {delta}% 的产量差异，约需每处理 {r} 次重复"
-              "（假定变异系数 {cv}%）。",
+        "（假定变异系数 {cv}%）。",
     },
     "concl.diff_descriptive": {
         "en": "{treatment} vs {control}: {diff} {unit} ({pct} %), descriptive only.",
@@ -346,14 +377,14 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "concl.dunnett_sig_down": {
         "en": "{treatment} yielded less than {control} by {diff} {unit} "
-              "({pct} %; Dunnett P = {p}).",
+        "({pct} %; Dunnett P = {p}).",
         "zh": "{treatment} 比 {control} 显著减产 {diff} {unit}（{pct}%；Dunnett P = {p}）。",
     },
     "concl.dunnett_ns": {
         "en": "{treatment} vs {control}: {diff} {unit} ({pct} %), not significant "
-              "(Dunnett P = {p}); this does not show that the yields are equal.",
+        "(Dunnett P = {p}); this does not show that the yields are equal.",
         "zh": "{treatment} 比 {control}：{diff} {unit}（{pct}%），差异不显著（Dunnett P = {p}）；"
-              "这并不证明两者产量相同。",
+        "这并不证明两者产量相同。",
     },
     "concl.ni_yes": {
         "en": "{treatment} is non-inferior to {control} (margin {margin} %).",
@@ -380,8 +411,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "panel.date": {"en": "Date", "zh": "日期"},
     "panel.signature": {"en": "Signatures", "zh": "签字"},
     # ------------------------------------------------------------ misc
-    "footer.generated": {"en": "Generated by yieldtrial {version} on {date}.",
-                         "zh": "由 yieldtrial {version} 于 {date} 生成。"},
+    "footer.generated": {
+        "en": "Generated by yieldtrial {version} on {date}.",
+        "zh": "由 yieldtrial {version} 于 {date} 生成。",
+    },
     "index.title": {"en": "yieldtrial demo reports", "zh": "yieldtrial 示例报告"},
     "index.intro": {
         "en": "Reports built by `yieldtrial demo` from the example trials shipped with yieldtrial.",

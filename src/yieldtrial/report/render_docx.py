@@ -101,12 +101,17 @@ def render_docx(report: Report) -> bytes:
             elif isinstance(block, Figure):
                 figure_no += 1
                 document.add_picture(io.BytesIO(block.png(dpi=150)), width=Mm(150))
-                label = (f"Figure {figure_no}. " if report.lang == "en" else f"图 {figure_no}　")
+                label = f"Figure {figure_no}. " if report.lang == "en" else f"图 {figure_no}　"
                 document.add_paragraph().add_run(label + block.caption).italic = True
     meta = report.metadata
-    document.add_paragraph(t("footer.generated", report.lang,
-                             version=meta.get("yieldtrial_version", ""),
-                             date=meta.get("report_date", "")))
+    document.add_paragraph(
+        t(
+            "footer.generated",
+            report.lang,
+            version=meta.get("yieldtrial_version", ""),
+            date=meta.get("report_date", ""),
+        )
+    )
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

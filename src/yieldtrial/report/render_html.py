@@ -64,13 +64,19 @@ def render_html(report: Report) -> str:
         for s in report.sections
     ]
     meta = report.metadata
-    footer = t("footer.generated", report.lang, version=meta.get("yieldtrial_version", ""),
-               date=meta.get("report_date", ""))
-    template = _environment().get_template("report.html.j2")
-    return str(template.render(
-        title=report.title,
-        html_lang="zh-CN" if report.lang == "zh" else "en",
+    footer = t(
+        "footer.generated",
+        report.lang,
         version=meta.get("yieldtrial_version", ""),
-        sections=sections,
-        footer=footer,
-    ))
+        date=meta.get("report_date", ""),
+    )
+    template = _environment().get_template("report.html.j2")
+    return str(
+        template.render(
+            title=report.title,
+            html_lang="zh-CN" if report.lang == "zh" else "en",
+            version=meta.get("yieldtrial_version", ""),
+            sections=sections,
+            footer=footer,
+        )
+    )

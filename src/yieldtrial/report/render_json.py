@@ -26,10 +26,13 @@ def _block(block: Any) -> dict[str, Any]:
             "type": "table",
             "key": block.key,
             "caption": block.caption,
-            "columns": [{"key": c.key, "label": c.label, "kind": c.kind, "digits": c.digits,
-                         "unit": c.unit} for c in block.columns],
-            "rows": [{c.key: json_value(row.get(c.key)) for c in block.columns}
-                     for row in block.rows],
+            "columns": [
+                {"key": c.key, "label": c.label, "kind": c.kind, "digits": c.digits, "unit": c.unit}
+                for c in block.columns
+            ],
+            "rows": [
+                {c.key: json_value(row.get(c.key)) for c in block.columns} for row in block.rows
+            ],
             "footer": [{"label": label, "value": value} for label, value in block.footer],
             "notes": list(block.notes),
         }
@@ -58,14 +61,15 @@ def report_dict(report: Report) -> dict[str, Any]:
     """
     return {
         "schema_version": SCHEMA_VERSION,
-        "generator": {"name": "yieldtrial",
-                      "version": report.metadata.get("yieldtrial_version")},
+        "generator": {"name": "yieldtrial", "version": report.metadata.get("yieldtrial_version")},
         "lang": report.lang,
         "title": report.title,
         "metadata": json_value(report.metadata),
         "results": json_value(report.results),
-        "sections": [{"key": s.key, "title": s.title, "blocks": [_block(b) for b in s.blocks]}
-                     for s in report.sections],
+        "sections": [
+            {"key": s.key, "title": s.title, "blocks": [_block(b) for b in s.blocks]}
+            for s in report.sections
+        ],
     }
 
 

@@ -63,10 +63,22 @@ def render_markdown(report: Report) -> str:
                     out += [f"_{note}_", ""]
             elif isinstance(block, Figure):
                 figure_no += 1
-                out += [f"*Figure {figure_no}. {block.caption}*" if report.lang == "en"
-                        else f"*图 {figure_no}　{block.caption}*", ""]
+                out += [
+                    f"*Figure {figure_no}. {block.caption}*"
+                    if report.lang == "en"
+                    else f"*图 {figure_no}　{block.caption}*",
+                    "",
+                ]
     meta = report.metadata
-    out += ["---", "", t("footer.generated", report.lang,
-                         version=meta.get("yieldtrial_version", ""),
-                         date=meta.get("report_date", "")), ""]
+    out += [
+        "---",
+        "",
+        t(
+            "footer.generated",
+            report.lang,
+            version=meta.get("yieldtrial_version", ""),
+            date=meta.get("report_date", ""),
+        ),
+        "",
+    ]
     return "\n".join(out)

@@ -12,7 +12,7 @@ needs at least one observed plot).  It returns the ANOVA (type II sums of
 squares, equal to the classical sequential ones for balanced data), the LS-means
 of each factor and of every combination, and the simple effects: the F test of
 one factor within each level of the other, which is what should be reported
-when the interaction is significant (Gomez & Gomez 1984, sec. 4.3).
+when the interaction is significant (Gomez & Gomez 1984, sec. 3.1).
 
 Each set of means reduces to a :class:`~yieldtrial.stats.results.MeansModel`,
 so Dunnett, Tukey, Duncan and letters run on it unchanged.

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -128,6 +129,28 @@ def _range_cdf(w: np.ndarray, k: int) -> np.ndarray:
     return np.asarray(k * np.sum(weights[None, :] * inner ** (k - 1), axis=1))
 
 
+@lru_cache(maxsize=64)
+def _chi_nodes(df: float) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes ``s`` and weights of the outer integral over ``s = S / sigma`` (log scale)."""
+    from scipy import special, stats
+
+    lo = np.sqrt(stats.chi2.ppf(1e-14, df) / df)
+    hi = np.sqrt(stats.chi2.isf(1e-14, df) / df)
+    a, b = np.log(lo), np.log(hi)
+    s = np.exp(0.5 * (b - a) * _GL_NODES + 0.5 * (b + a))
+    log_density = (
+        0.5 * df * np.log(df)
+        - special.gammaln(0.5 * df)
+        - (0.5 * df - 1) * np.log(2.0)
+        + (df - 1) * np.log(s)
+        - 0.5 * df * s * s
+    )
+    weights = 0.5 * (b - a) * _GL_WEIGHTS * np.exp(log_density) * s  # ds = s du
+    s.setflags(write=False)
+    weights.setflags(write=False)
+    return s, weights
+
+
 def _ptukey(q: np.ndarray | float, k: int, df: float) -> np.ndarray:
     """CDF of the studentized range of ``k`` means with ``df`` error df.
 
@@ -137,22 +160,8 @@ def _ptukey(q: np.ndarray | float, k: int, df: float) -> np.ndarray:
     k <= 20 (checked in the tests) at a few milliseconds per call, where scipy's
     quantile takes about half a second.
     """
-    from scipy import special, stats
-
     qv = np.atleast_1d(np.asarray(q, dtype=float))
-    lo = np.sqrt(stats.chi2.ppf(1e-14, df) / df)
-    hi = np.sqrt(stats.chi2.isf(1e-14, df) / df)
-    a, b = np.log(lo), np.log(hi)
-    u = 0.5 * (b - a) * _GL_NODES + 0.5 * (b + a)
-    s = np.exp(u)
-    log_density = (
-        0.5 * df * np.log(df)
-        - special.gammaln(0.5 * df)
-        - (0.5 * df - 1) * np.log(2.0)
-        + (df - 1) * np.log(s)
-        - 0.5 * df * s * s
-    )
-    weights = 0.5 * (b - a) * _GL_WEIGHTS * np.exp(log_density) * s  # ds = s du
+    s, weights = _chi_nodes(float(df))
     inner = _range_cdf((np.clip(qv, 0.0, None)[:, None] * s[None, :]).ravel(), k)
     out = np.sum(weights[None, :] * inner.reshape(qv.size, s.size), axis=1)
     return np.asarray(np.clip(out, 0.0, 1.0))
@@ -234,15 +243,20 @@ def significant_studentized_range(
     return np.asarray(flat, dtype=float).reshape(p_arr.shape)
 
 
-def _range_p_value(q: float, p: int, df: float, key: str) -> float:
-    """p-value of a studentized range ``q`` spanning ``p`` means."""
-    if not np.isfinite(q):
-        return 0.0 if q > 0 else float("nan")
-    sf = float(np.clip(1.0 - _ptukey(q, p, df)[0], 0.0, 1.0))
-    if key == "duncan" and p > 2:
-        # alpha* such that q is the critical value: 1 - (1 - alpha*)^(p-1) = sf
-        return float(min(1.0, -np.expm1(np.log1p(-sf) / (p - 1)))) if sf < 1.0 else 1.0
-    return sf
+def _range_p_values(q: np.ndarray, p: int, df: float, key: str) -> np.ndarray:
+    """p-values of studentized ranges ``q`` spanning ``p`` means (vectorized)."""
+    qv = np.asarray(q, dtype=float)
+    out = np.full(qv.shape, np.nan)
+    finite = np.isfinite(qv)
+    out[np.isposinf(qv)] = 0.0
+    if finite.any():
+        sf = np.clip(1.0 - _ptukey(qv[finite], p, df), 0.0, 1.0)
+        if key == "duncan" and p > 2:
+            # alpha* such that q is the critical value: 1 - (1 - alpha*)^(p-1) = sf
+            with np.errstate(divide="ignore"):
+                sf = np.where(sf < 1.0, -np.expm1(np.log1p(-np.minimum(sf, 1.0)) / (p - 1)), 1.0)
+        out[finite] = np.minimum(sf, 1.0)
+    return out
 
 
 def _upper_letters(letters: str) -> str:
@@ -420,12 +434,12 @@ def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05
                 stat = abs(diff) / (s / np.sqrt(2.0))
                 crit = q_by_span[span]
                 least = crit * s / np.sqrt(2.0)
-                p_val = _range_p_value(stat, span, df, key)
+                p_val = float("nan")  # filled below, vectorized by span
             elif key == "tukey":
                 stat = abs(diff) / (s / np.sqrt(2.0))
                 crit = crit_single
                 least = crit * s / np.sqrt(2.0)
-                p_val = _range_p_value(stat, k, df, "snk")
+                p_val = float("nan")
             else:
                 stat = abs(diff) / s
                 crit = crit_single
@@ -458,11 +472,19 @@ def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05
                     "_rb": r_b,
                 }
             )
+    frame = pd.DataFrame(rows)
+    if key in (*_RANGE_TESTS, "tukey"):
+        for span_value in np.unique(frame["span"].to_numpy(dtype=int)):
+            part = frame["span"].to_numpy(dtype=int) == span_value
+            p_range = int(span_value) if key in _RANGE_TESTS else k
+            frame.loc[part, "p_value"] = _range_p_values(
+                frame.loc[part, "statistic"].to_numpy(dtype=float),
+                p_range,
+                df,
+                key if key in _RANGE_TESTS else "snk",
+            )
     comparisons = (
-        pd.DataFrame(rows)
-        .sort_values(["_ra", "_rb"])
-        .drop(columns=["_ra", "_rb"])
-        .reset_index(drop=True)
+        frame.sort_values(["_ra", "_rb"]).drop(columns=["_ra", "_rb"]).reset_index(drop=True)
     )
 
     letters = _letters(mm, significant)

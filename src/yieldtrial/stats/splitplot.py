@@ -14,7 +14,7 @@ stratum               source                      tested against
 ====================  ==========================  ==================================
 
 and every standard error of a difference (SED) uses the right error (Gomez &
-Gomez 1984, Table 3.10; Cochran & Cox 1957, sec. 7.1):
+Gomez 1984, ch. 5; Cochran & Cox 1957, ch. 7):
 
 * two A means: ``sqrt(2 Ea / (r b))``, error a df;
 * two B means: ``sqrt(2 Eb / (r a))``, error b df;
@@ -40,10 +40,10 @@ References
 .. [1] Yates, F. (1937). The design and analysis of factorial experiments.
    Imperial Bureau of Soil Science, Technical Communication 35.
 .. [2] Gomez, K. A. and Gomez, A. A. (1984). Statistical Procedures for
-   Agricultural Research, 2nd ed. Wiley. Ch. 3.4 (split-plot), 3.5
-   (strip-plot), sec. 5.3 (SEDs in two-factor experiments, Tables 5.7-5.9).
+   Agricultural Research, 2nd ed. Wiley. Sec. 3.4 (split-plot), 3.5
+   (strip-plot), ch. 5 (standard errors of mean differences).
 .. [3] Cochran, W. G. and Cox, G. M. (1957). Experimental Designs, 2nd ed.
-   Wiley. Sec. 7.1-7.2.
+   Wiley. Ch. 7 (split-plot designs).
 .. [4] Venables, W. N. and Ripley, B. D. (2002). Modern Applied Statistics
    with S, 4th ed. Springer. Sec. 6.7 (the oats split-plot).
 .. [5] Satterthwaite, F. E. (1946). An approximate distribution of estimates
@@ -341,7 +341,11 @@ class StrataAnova:
             at A = ``at``, error b), ``whole_plot_within_sub`` (A means at
             B = ``at``, Satterthwaite combination of errors a and b); for a
             strip-plot ``horizontal``, ``vertical``, ``vertical_within_horizontal``,
-            ``horizontal_within_vertical``.
+            ``horizontal_within_vertical``.  ``"cells"``: every A x B combination
+            (levels ``"a:b"``) with the exact covariance of the cell means, so
+            every pair has its right SED; its single df is the smallest df of the
+            kinds involved (conservative), since pairs at the same and at
+            different levels rest on different errors.
         at : str, optional
             Level of the other factor, required by the ``*_within_*`` kinds.
 
@@ -355,10 +359,12 @@ class StrataAnova:
         DataValidationError
             Unknown kind, or ``at`` missing / not a level.
         """
+        if kind == "cells":
+            return self._cells_means_model()
         if kind not in self.comparisons:
             raise DataValidationError(
                 f"unknown comparison kind {kind!r} for a {self.design}; expected one of "
-                f"{', '.join(self.comparisons)}"
+                f"{', '.join(self.comparisons)} or 'cells'"
             )
         r = len(self.levels[self.block])
         a_levels, b_levels = self.levels[self.factor_a], self.levels[self.factor_b]
@@ -434,6 +440,36 @@ class StrataAnova:
             n=n,
             mse=float(mse),
             error_term=error_term + label,
+            design=self.design,
+            formula=self.provenance.model,
+            response=self.response,
+        )
+
+    def _cells_means_model(self) -> MeansModel:
+        """Every A x B cell mean with its exact covariance (blocks fixed)."""
+        r = len(self.levels[self.block])
+        a_levels, b_levels = self.levels[self.factor_a], self.levels[self.factor_b]
+        a, b = len(a_levels), len(b_levels)
+        ea = self._errors["error_a"][0]
+        eb = self._errors["error_b"][0]
+        if self.design == "strip_plot":
+            ec = self._errors["error_c"][0]
+            resid, var_a, var_b = ec, (ea - ec) / b, (eb - ec) / a
+        else:
+            resid, var_a, var_b = eb, (ea - eb) / b, 0.0
+        same_a = np.kron(np.eye(a), np.ones((b, b)))
+        same_b = np.kron(np.ones((a, a)), np.eye(b))
+        cov = (resid * np.eye(a * b) + var_a * same_a + var_b * same_b) / r
+        df = float(np.min(self.sed["df"].to_numpy(dtype=float)[1:]))
+        return MeansModel(
+            factor=f"{self.factor_a}:{self.factor_b}",
+            levels=tuple(f"{x}:{y}" for x in a_levels for y in b_levels),
+            estimates=self._cell.reshape(-1).copy(),
+            cov=cov,
+            df=df,
+            n=np.full(a * b, r),
+            mse=float(resid),
+            error_term="cells: errors combined per pair (smallest df)",
             design=self.design,
             formula=self.provenance.model,
             response=self.response,
@@ -714,7 +750,7 @@ def strip_plot_anova(
 
     Notes
     -----
-    SEDs (Gomez & Gomez 1984, sec. 5.3): A means ``sqrt(2 Ea / (r b))``; B means
+    SEDs (Gomez & Gomez 1984, ch. 5): A means ``sqrt(2 Ea / (r b))``; B means
     ``sqrt(2 Eb / (r a))``; B at one A level ``sqrt(2 ((a - 1) Ec + Eb) / (r a))``;
     A at one B level ``sqrt(2 ((b - 1) Ec + Ea) / (r b))``, both with
     Satterthwaite df.

@@ -1,0 +1,105 @@
+"""Tests of the compact letter display (yieldtrial.stats.letters)."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats.letters import compact_letters, letter_name
+
+
+def sig_matrix(k: int, pairs: list[tuple[int, int]]) -> np.ndarray:
+    out = np.zeros((k, k), dtype=bool)
+    for i, j in pairs:
+        out[i, j] = out[j, i] = True
+    return out
+
+
+def test_overlap_case_a_ab_b():
+    """A = B, B = C, A != C gives a, ab, b (issue 3 acceptance case)."""
+    got = compact_letters(["A", "B", "C"], [30.0, 20.0, 10.0], sig_matrix(3, [(0, 2)]))
+    assert got.tolist() == ["a", "ab", "b"]
+
+
+def test_highest_mean_gets_a_regardless_of_level_order():
+    """Letters follow the means, not the order in which levels are listed."""
+    got = compact_letters(["C", "B", "A"], [10.0, 20.0, 30.0], sig_matrix(3, [(0, 2)]))
+    assert got.to_dict() == {"C": "b", "B": "ab", "A": "a"}
+
+
+def test_descending_false_gives_lowest_mean_a():
+    """descending=False: the lowest mean gets a."""
+    got = compact_letters(["A", "B"], [30.0, 10.0], sig_matrix(2, [(0, 1)]), descending=False)
+    assert got.tolist() == ["b", "a"]
+
+
+def test_no_differences_single_letter():
+    """No significant pair: every level gets a."""
+    got = compact_letters(list("ABCD"), [4.0, 3.0, 2.0, 1.0], np.zeros((4, 4), dtype=bool))
+    assert got.tolist() == ["a"] * 4
+
+
+def test_all_different_distinct_letters():
+    """Every pair significant: a, b, c, d in order of the means."""
+    sig = ~np.eye(4, dtype=bool)
+    got = compact_letters(list("ABCD"), [1.0, 4.0, 3.0, 2.0], sig)
+    assert got.tolist() == ["d", "a", "b", "c"]
+
+
+def test_missing_comparison_gives_na_for_all():
+    """A NaN comparison is never read as 'same': every level gets na."""
+    sig = np.zeros((3, 3))
+    sig[0, 1] = np.nan
+    got = compact_letters(["A", "B", "C"], [3.0, 2.0, 1.0], sig)
+    assert got.tolist() == ["na", "na", "na"]
+
+
+def test_pairwise_table_input_with_missing_pair():
+    """A pairwise table is accepted; a pair absent from it makes the display na."""
+    table = pd.DataFrame({"group1": ["A", "A"], "group2": ["B", "C"], "reject": [False, True]})
+    got = compact_letters(["A", "B", "C"], [3.0, 2.0, 1.0], table)
+    assert got.tolist() == ["na"] * 3
+    table.loc[2] = ["B", "C", False]
+    got = compact_letters(["A", "B", "C"], [3.0, 2.0, 1.0], table)
+    assert got.tolist() == ["a", "ab", "b"]
+
+
+def test_sweetpotato_tukey_pattern():
+    """agricolae sweetpotato Tukey: oo a, ff ab, cc bc, fc c (vignette sect. 4.6)."""
+    # HSD = 12.3995 (notes): significant pairs cc-oo (12.5), fc-ff, fc-oo
+    sig = sig_matrix(4, [(0, 3), (1, 2), (1, 3)])
+    got = compact_letters(["cc", "fc", "ff", "oo"], [24.4, 12.86667, 36.33333, 36.9], sig)
+    assert got.to_dict() == {"cc": "bc", "fc": "c", "ff": "ab", "oo": "a"}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_letters_represent_every_comparison(seed):
+    """Random significance patterns: shared letter iff not significant (Piepho 2004, def.)."""
+    rng = np.random.default_rng(seed)
+    k = 7
+    sig = np.zeros((k, k), dtype=bool)
+    for i, j in combinations(range(k), 2):
+        sig[i, j] = sig[j, i] = rng.random() < 0.4
+    means = rng.normal(size=k)
+    letters = compact_letters([f"L{i}" for i in range(k)], means, sig).tolist()
+    for i, j in combinations(range(k), 2):
+        share = bool(set(letters[i]) & set(letters[j]))
+        assert share == (not sig[i, j])
+
+
+def test_more_than_26_letters():
+    """Past z the letters continue A..Z, then a1, b1, ..."""
+    k = 60
+    got = compact_letters([str(i) for i in range(k)], np.arange(k, 0, -1.0), ~np.eye(k, dtype=bool))
+    assert got.iloc[0] == "a" and got.iloc[26] == "A" and got.iloc[52] == "a1"
+    assert letter_name(53) == "b1"
+
+
+def test_wrong_shape_raises():
+    """A matrix that does not match the levels is a DataValidationError."""
+    with pytest.raises(DataValidationError, match="3 x 3"):
+        compact_letters(["A", "B", "C"], [1.0, 2.0, 3.0], np.zeros((2, 2)))

@@ -1,0 +1,92 @@
+"""Tests of the means table (yieldtrial.stats.tables)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats.results import MeansModel
+from yieldtrial.stats.tables import means, means_table
+
+
+def balanced_mm(estimates: list[float], *, var: float = 4.0, df: float = 12.0) -> MeansModel:
+    k = len(estimates)
+    levels = ("CK", *[f"T{i}" for i in range(1, k)])
+    return MeansModel("treatment", levels, np.asarray(estimates, dtype=float), np.eye(k) * var,
+                      df, np.full(k, 4), var * 4, "residual", "rcbd",
+                      "yield_kg_ha ~ treatment + block", "yield_kg_ha")  # fmt: skip
+
+
+def test_means_table_columns_and_units():
+    """The LS-mean column is named after the response; other unit columns get _kg_ha."""
+    out = means_table(balanced_mm([100.0, 120.0, 105.0]), control="CK")
+    assert list(out.columns) == [
+        "rank", "treatment", "n", "yield_kg_ha", "se_kg_ha", "ci_low_kg_ha", "ci_high_kg_ha",
+        "difference_kg_ha", "difference_pct", "p_value_vs_control", "letters", "inference",
+    ]  # fmt: skip
+
+
+def test_means_table_sorted_by_mean_with_rank():
+    """Rows are sorted by descending LS-mean; rank 1 is the highest."""
+    out = means_table(balanced_mm([100.0, 120.0, 105.0]), control="CK")
+    assert out["treatment"].tolist() == ["T1", "T2", "CK"]
+    assert out["rank"].tolist() == [1, 2, 3]
+
+
+def test_means_table_ci_uses_error_df():
+    """CI = LS-mean +- t(0.975, df) SE (scipy.stats.t)."""
+    out = means_table(balanced_mm([100.0, 120.0]), letters=None)
+    row = out[out["treatment"] == "CK"].iloc[0]
+    half = stats.t.isf(0.025, 12) * 2.0
+    assert row["ci_low_kg_ha"] == pytest.approx(100.0 - half)
+    assert row["ci_high_kg_ha"] == pytest.approx(100.0 + half)
+    assert row["letters"] is None
+
+
+def test_means_table_difference_vs_control():
+    """Difference and % vs the control; 0 on the control's row, p-value NaN there."""
+    out = means_table(balanced_mm([200.0, 230.0, 190.0]), control="CK").set_index("treatment")
+    # hand: 230 - 200 = 30 (15 %), 190 - 200 = -10 (-5 %)
+    assert out.loc["T1", "difference_pct"] == pytest.approx(15.0)
+    assert out.loc["T2", "difference_kg_ha"] == pytest.approx(-10.0)
+    assert out.loc["CK", "difference_pct"] == 0.0
+    assert np.isnan(out.loc["CK", "p_value_vs_control"])
+    assert 0 < out.loc["T1", "p_value_vs_control"] < 1
+
+
+def test_means_table_letters_and_provenance():
+    """Letters from Tukey by default; provenance names the test, alpha and df."""
+    out = means_table(balanced_mm([100.0, 130.0, 104.0]), control="CK")
+    assert out.set_index("treatment")["letters"].to_dict() == {"T1": "a", "T2": "b", "CK": "b"}
+    prov = out.attrs["provenance"]
+    assert "Tukey-Kramer" in prov["test"] and prov["alpha"] == 0.05 and prov["df_error"] == 12.0
+
+
+def test_means_table_unreplicated_letters_na():
+    """No error variance: letters na, SE/CI NaN, inference explains, no exception."""
+    mm = MeansModel("treatment", ("CK", "T1"), np.array([6600.0, 7200.0]),
+                    np.full((2, 2), np.nan), 0.0, np.array([1, 1]), float("nan"), "residual",
+                    "crd", "yield_kg_ha ~ treatment", "yield_kg_ha")  # fmt: skip
+    out = means_table(mm, control="CK")
+    assert out["letters"].tolist() == ["na", "na"]
+    assert out["se_kg_ha"].isna().all() and out["p_value_vs_control"].isna().all()
+    assert out["inference"].iloc[0].startswith("unreplicated")
+
+
+def test_means_table_bad_letters_raises():
+    """An unknown letters method is a DataValidationError."""
+    with pytest.raises(DataValidationError, match="letters"):
+        means_table(balanced_mm([1.0, 2.0]), letters="duncan")
+
+
+def test_means_data_level_rcbd():
+    """means() fits the RCBD and reports the LS-means (hand: treatment averages, balanced)."""
+    df = pd.DataFrame({"treatment": list("ABCABC"), "block": list("111222"),
+                       "yield_kg_ha": [10.0, 12.0, 20.0, 11.0, 12.5, 21.0]})  # fmt: skip
+    out = means(df, response="yield_kg_ha", treatment="treatment", block="block", control="A")
+    got = out.set_index("treatment")["yield_kg_ha"]
+    assert got.to_dict() == pytest.approx({"C": 20.5, "B": 12.25, "A": 10.5}, abs=1e-12)
+    assert out.attrs["control"] == "A"
