@@ -160,3 +160,18 @@ def test_fieldtrial_economics_carries_compare_to_control_ci():
     expected_low = comp.loc["CK2", "ci_low_kg_ha"] * 2.4 + 450.0
     assert table.loc["CK2", "net_return_change_ci_low_per_ha"] == pytest.approx(expected_low)
     assert isinstance(table, pd.DataFrame)
+
+
+def test_fieldtrial_economics_unreplicated_has_no_interval():
+    """One harvest per treatment (shipped Jinzhong data): no CI, and the note says so."""
+    from yieldtrial.datasets import load_example
+
+    with pytest.warns(Warning):  # wheat at 5 % moisture is flagged as implausible
+        trial = load_example("jinzhong-2024")
+    table = trial.economics(
+        FERT, grain_price_per_kg=2.4, currency="CNY", prices=PRICES, control="CK1"
+    ).set_index("treatment")
+    assert table["yield_difference_ci_low_kg_ha"].isna().all()
+    assert "no confidence interval" in table.loc["T", "note"]
+    # hand: (442 - 436) x 95/87 x 15 x 2.4 + 300 = 235.86 + 300 = 535.86 CNY/ha
+    assert table.loc["T", "net_return_change_per_ha"] == pytest.approx(535.862, abs=1e-3)

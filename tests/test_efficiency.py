@@ -422,3 +422,18 @@ def test_report_table_incomplete_description_explains():
     table = report_table(_replicated_trial(), cfg, unit="kg/mu")
     assert table["treatment"].tolist() == ["CK1"]
     assert "nutrient content unknown" in table.attrs["notes"][0]
+
+
+def test_founding_example_pfp_with_stated_rates():
+    """Shipped Jinzhong data (436, 418, 442 kg/mu at 5 %) with stated rates: PFP per treatment."""
+    from yieldtrial.datasets import load_example
+
+    with pytest.warns(Warning):  # wheat harvested at 5 % moisture is flagged as implausible
+        trial = load_example("jinzhong-2024")
+    table = trial.efficiency(JINZHONG)
+    pfp = table[table["label"] == "PFP"].set_index("treatment")["value"]
+    # hand: 436 x 95/87 x 15 / 112.5 = 63.479; 418 x 95/87 x 15 / 90 = 76.073;
+    # 442 x 95/87 x 15 / 90 = 80.441 (dry-matter standardization to 13 %, domain standards §0)
+    np.testing.assert_allclose(pfp[["CK1", "CK2", "T"]], [63.479, 76.073, 80.441], atol=1e-3)
+    assert not table.loc[table["label"] == "AE", "computed"].any()
+    assert any("One harvest per treatment" in n for n in table.attrs["notes"])

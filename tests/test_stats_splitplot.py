@@ -270,6 +270,11 @@ def test_duncan_and_dunnett_run_on_split_plot_means(oats_result) -> None:
     assert (res["p_value_adjusted"] < 0.001).all()
     letters = duncan(mm).letters
     assert letters == {"0.6": "a", "0.4": "b", "0.2": "c", "0": "d"}
+    # whole-plot (variety) comparisons: error a, 10 df, SED sqrt(2 * 601.3306 / 24) = 7.0789
+    wp = compare_means_to_control(oats_result.means_model("whole_plot"), control="Victory")
+    assert set(wp["df"]) == {10.0}
+    se_col = [c for c in wp.columns if c.startswith("se")][0]
+    assert wp[se_col].to_numpy() == pytest.approx([7.0789, 7.0789], abs=1e-4)
 
 
 def test_means_table_margins(oats_result) -> None:

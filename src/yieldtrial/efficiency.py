@@ -686,7 +686,7 @@ def efficiency_table(
             "mapping (an empty list [] for an unfertilized plot)."
         )
     for name, values in (("yields", y_map), ("uptake", u_map), ("removal", r_map)):
-        check_range(name, np.array(list(values.values()) or [0.0]), low=0)
+        check_range(name, pd.Series(values, dtype="float64"), low=0)
     treatments = list(y_map)
     zero = _zero_treatment(zero_nutrient_treatment, rates, treatments, nutrient)
     fertilized = [t for t in treatments if t != zero]
@@ -1015,9 +1015,11 @@ def resolve_fertilizer(
     if isinstance(metadata.get("treatments"), list | tuple):
         from yieldtrial.config import TrialConfig
 
-        found = fertilizer_from_config(
-            TrialConfig.from_dict({"treatments": list(metadata["treatments"])})
-        )
+        items = [
+            {k: v for k, v in dict(t).items() if k != "extra"} | dict(dict(t).get("extra") or {})
+            for t in metadata["treatments"]
+        ]  # TrialConfig.to_dict() nests further keys under "extra"
+        found = fertilizer_from_config(TrialConfig.from_dict({"treatments": items}))
         if found:
             return found
     raise DataValidationError(
@@ -1123,7 +1125,15 @@ def trial_efficiency(
     options.setdefault("yield_difference_ci", ci or None)
     table = efficiency_table(yields, fert, nutrient=nutrient, reference=reference, **options)
     table.attrs["provenance"]["yields"] = how
+    if not bool(getattr(trial, "is_replicated", False)):
+        table.attrs["notes"].append(_UNREPLICATED_NOTE)
     return table
+
+
+_UNREPLICATED_NOTE = (
+    "One harvest per treatment: the yields behind these efficiencies are single plots, so a yield "
+    "difference between treatments cannot be told from plot-to-plot noise."
+)
 
 
 _REPORT_LABELS: Mapping[str, Mapping[str, str]] = {
@@ -1250,6 +1260,12 @@ def report_table(
         if key == "zh"
         else list(long.attrs.get("notes", []))
     )
+    if not bool(getattr(trial, "is_replicated", False)):
+        out.attrs["notes"].append(
+            "每个处理只有一次收获：效率所依据的产量是单个小区，处理间产量差异无法与小区误差区分。"
+            if key == "zh"
+            else _UNREPLICATED_NOTE
+        )
     out.attrs["provenance"] = dict(long.attrs.get("provenance", {}))
     return out
 

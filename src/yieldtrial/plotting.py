@@ -364,7 +364,12 @@ def plot_field(
         text = "" if not np.isfinite(v) else f"{v:.0f}"
         if labels is not None:
             text = f"{labels[i]}\n{text}"
-        ax.text(c - c0, r - r0, text, ha="center", va="center", fontsize=8)
+        color = "black"
+        if np.isfinite(v):
+            red, green, blue, _ = image.cmap(image.norm(v))
+            if 0.299 * red + 0.587 * green + 0.114 * blue < 0.5:  # dark cell: white text
+                color = "white"
+        ax.text(c - c0, r - r0, text, ha="center", va="center", fontsize=8, color=color)
     ax.set_xticks(np.arange(grid.shape[1]))
     ax.set_xticklabels([str(c0 + i) for i in range(grid.shape[1])])
     ax.set_yticks(np.arange(grid.shape[0]))

@@ -83,9 +83,9 @@ class NetworkResult:
         ``t_value``, ``p_dunnett`` (single-step adjusted, within the trial),
         ``significant`` (1/0 verdict of Dunnett at ``alpha``), ``letters``
         (Tukey-Kramer at ``alpha``, highest mean ``a``).
-    summary : NetworkSummary
+    summary : NetworkSummary or None
         Across-site analysis (treatment x site means, across-site mean, % of check,
-        win rate, combined model, treatment x site p).
+        win rate, combined model, treatment x site p); None with ``summary=False``.
     provenance : Provenance
         Design, per-trial model, error term, test, alpha, adjustment, version.
     options : dict
@@ -95,14 +95,20 @@ class NetworkResult:
 
     per_trial: pd.DataFrame
     per_treatment: pd.DataFrame
-    summary: NetworkSummary
+    summary: NetworkSummary | None
     provenance: Provenance
     options: dict[str, Any]
 
     @property
     def combined(self) -> pd.DataFrame:
         """The combined-model table of the summary."""
-        return self.summary.anova
+        return self._summary().anova
+
+    def _summary(self) -> NetworkSummary:
+        if self.summary is None:
+            raise DataValidationError("this result has no across-site summary "
+                                      "(analyze_many was called with summary=False)")
+        return self.summary
 
     def to_frame(self, table: str = "per_treatment") -> pd.DataFrame:
         """Return one table as a DataFrame.
@@ -117,18 +123,17 @@ class NetworkResult:
         DataFrame
             A copy of that table.
         """
-        tables = {
-            "per_treatment": self.per_treatment,
-            "per_trial": self.per_trial,
-            "means": self.summary.means.reset_index(),
-            "treatments": self.summary.treatments,
-            "combined": self.summary.anova,
-            "sites": self.summary.sites,
-        }
-        if table not in tables:
-            raise DataValidationError(
-                f"table must be one of {', '.join(tables)}; got {table!r}")
-        return tables[table].copy()
+        names = ("per_treatment", "per_trial", "means", "treatments", "combined", "sites")
+        if table not in names:
+            raise DataValidationError(f"table must be one of {', '.join(names)}; got {table!r}")
+        if table == "per_treatment":
+            return self.per_treatment.copy()
+        if table == "per_trial":
+            return self.per_trial.copy()
+        s = self._summary()
+        frames = {"means": s.means.reset_index(), "treatments": s.treatments,
+                  "combined": s.anova, "sites": s.sites}
+        return frames[table].copy()
 
     def to_dict(self) -> dict[str, Any]:
         """Return everything as JSON-ready structures (NaN becomes None)."""
@@ -137,7 +142,7 @@ class NetworkResult:
             "provenance": {k: _num(v) for k, v in self.provenance.to_dict().items()},
             "per_trial": _records(self.per_trial),
             "per_treatment": _records(self.per_treatment),
-            "summary": self.summary.to_dict(),
+            "summary": None if self.summary is None else self.summary.to_dict(),
         }
 
     def to_json(self) -> str:
@@ -151,8 +156,9 @@ class NetworkResult:
 
     def _repr_html_(self) -> str:
         head = ", ".join(f"{k}: {v}" for k, v in self.counts.items())
-        return (f"<p><b>Network of {len(self.per_trial)} trials</b> ({head})</p>"
-                + self.summary.treatments.to_html(index=False, float_format="%.4g"))
+        body = "" if self.summary is None else self.summary.treatments.to_html(
+            index=False, float_format="%.4g")
+        return f"<p><b>Network of {len(self.per_trial)} trials</b> ({head})</p>" + body
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
@@ -175,6 +181,7 @@ def analyze_many(
     sites: str = "random",
     combined: str = "anova",
     dunnett_pvalues: str = "auto",
+    summary: bool = True,
 ) -> NetworkResult:
     """Analyse every trial of a network in one call, with an across-site summary.
 
@@ -211,6 +218,9 @@ def analyze_many(
         Exact within-trial Dunnett p-values cost one numerical integration each;
         ``"auto"`` computes them for networks with at most 600 comparisons and
         otherwise reports only the verdict at ``alpha`` (balanced trials).
+    summary : bool
+        Compute the across-site summary (False: per-trial tables only, ``summary`` is
+        None; useful when the trials are not sites of one network).
 
     Returns
     -------
@@ -268,10 +278,10 @@ def analyze_many(
         _check_columns(list(data.columns), needed)
         per_trial, per_treatment = _tables(data, options, progress)
         plots = data
-    summary = summarize(per_trial, per_treatment, by=by_list, control=control,
-                        alpha=float(alpha), site_effects=sites, combined=combined,
-                        design=design, response=response, plots=plots, treatment=treatment,
-                        block=block)
+    across = summarize(per_trial, per_treatment, by=by_list, control=control,
+                       alpha=float(alpha), site_effects=sites, combined=combined,
+                       design=design, response=response, plots=plots, treatment=treatment,
+                       block=block) if summary else None
     formula = f"{response} ~ {treatment}" + (f" + {block}" if block else "")
     prov = Provenance(design=design, model=formula, error_term="residual (per trial)",
                       df_error=float("nan"), test="F; Dunnett vs control; Tukey-Kramer letters",
@@ -279,7 +289,7 @@ def analyze_many(
                       sum_of_squares="type II (sequential when balanced)")
     per_trial.attrs["provenance"] = prov.to_dict()
     per_treatment.attrs["provenance"] = prov.to_dict()
-    return NetworkResult(per_trial, per_treatment, summary, prov, options)
+    return NetworkResult(per_trial, per_treatment, across, prov, options)
 
 
 def _check_columns(columns: list[Any], needed: dict[str, str | None]) -> None:

@@ -183,29 +183,31 @@ def summarize(
         The across-site tables.
     """
     site = _site_label(per_trial[by])
+    status = per_trial["status"].to_numpy(dtype=object)
+    included = status == "ok"
+    reason = per_trial["reason"].to_numpy(dtype=object).copy()
+    reason[~included & pd.isna(reason)] = "not analysed"
     strip = pd.DataFrame({
-        "site": site,
-        "status": per_trial["status"].astype(object),
-        "included": (per_trial["status"] == "ok").to_numpy(),
-        "reason": per_trial["reason"].astype(object),
-        "cv_pct": per_trial["cv_pct"],
-        "mse": per_trial["mse"],
-        "df_error": per_trial["df_error"],
-        "n_missing": per_trial["n_missing"],
+        "site": pd.Series(site.to_numpy(dtype=object), dtype=object),
+        "status": pd.Series(status, dtype=object),
+        "included": included,
+        "reason": pd.Series(reason, dtype=object),
+        "cv_pct": per_trial["cv_pct"].to_numpy(),
+        "mse": per_trial["mse"].to_numpy(),
+        "df_error": per_trial["df_error"].to_numpy(),
+        "n_missing": per_trial["n_missing"].to_numpy(),
     })
-    strip.loc[~strip["included"] & strip["reason"].isna(), "reason"] = "not analysed"
     notes: list[str] = []
-    n_out = int((~strip["included"]).sum())
+    n_out = int((~included).sum())
     if n_out:
         notes.append(f"{n_out} site(s) excluded from the across-site analysis (see the strip).")
 
     labelled = per_trial[by].copy()
     labelled["site"] = site.to_numpy()
     trial_of = _trial_index(per_trial[by], per_treatment[by])
-    included = strip["included"].to_numpy(dtype=bool)
     sel = included[trial_of]
     ok_idx = np.flatnonzero(included)
-    ok_sites = [str(v) for v in site.to_numpy()[ok_idx]]
+    ok_sites = site.to_numpy(dtype=object)[ok_idx]
     position = np.full(len(per_trial), -1)
     position[ok_idx] = np.arange(ok_idx.size)
     tr = per_treatment.loc[sel]
@@ -236,7 +238,7 @@ def summarize(
         return NetworkSummary(means, letters, treatments, empty_anova, strip,
                               "none", site_effects, np.nan, np.nan, control, tuple(notes))
 
-    pt = per_trial.loc[strip["included"].to_numpy()]
+    pt = per_trial.loc[included]
     complete = bool(np.isfinite(m_ts).all())
     stacked = bool((pt["path"] == "stacked").all())
     nb = pt["n_blocks"].to_numpy() if design == "rcbd" else None
@@ -512,7 +514,7 @@ def _order(out: pd.DataFrame) -> pd.DataFrame:
 def _mixedlm(
     plots: pd.DataFrame,
     by: list[str],
-    ok_sites: list[str],
+    ok_sites: np.ndarray,
     labelled: pd.DataFrame,
     response: str,
     treatment: str,

@@ -137,17 +137,25 @@ def _status_label(value: Any, lang: str) -> str:
 
 
 def _means_table(trial: Any, s: ReportSettings, plots: pd.DataFrame) -> pd.DataFrame:
-    """LS-means in the display unit: columns treatment, n, mean, se, ci_low, ci_high."""
+    """LS-means in kg/ha: columns treatment, n, mean, se, ci_low, ci_high.
+
+    Uses ``FieldTrial.means()`` when the trial has it (so the report's numbers are the
+    object's), else the design model's LS-means with t intervals on the error df.
+    """
     means_fn = getattr(trial, "means", None)
-    frame: pd.DataFrame | None = None
-    if callable(means_fn):
-        try:
-            frame = means_fn(unit=s.unit, alpha=s.alpha, letters=False)
-        except TypeError:
-            frame = None
-    if frame is None:
-        frame = _means_from_model(plots, s)
-    return _normalise_means(frame, s)
+    if callable(means_fn) and s.replicated:
+        for kwargs in ({"alpha": s.alpha, "letters": False}, {"alpha": s.alpha}, {}):
+            try:
+                frame = means_fn(**kwargs)
+            except TypeError:
+                continue
+            if isinstance(frame, pd.DataFrame):
+                out = _normalise_means(frame, s)
+                if {"treatment", "mean", "n", "se", "ci_low", "ci_high"} <= set(out.columns):
+                    keep = ["treatment", "n", "mean", "se", "ci_low", "ci_high"]
+                    return out[keep].reset_index(drop=True)
+            break
+    return _normalise_means(_means_from_model(plots, s), s)
 
 
 def _normalise_means(frame: pd.DataFrame, s: ReportSettings) -> pd.DataFrame:
@@ -161,6 +169,14 @@ def _normalise_means(frame: pd.DataFrame, s: ReportSettings) -> pd.DataFrame:
             rename[col] = "mean"
         elif base in ("se", "ci_low", "ci_high", "n", "treatment"):
             rename[col] = base
+        elif base in ("level", "lower", "upper", "n_plots", "lsmean_se"):
+            rename[col] = {
+                "level": "treatment",
+                "lower": "ci_low",
+                "upper": "ci_high",
+                "n_plots": "n",
+                "lsmean_se": "se",
+            }[base]
     out = frame.rename(columns=rename)
     if "treatment" not in out.columns:
         out = out.reset_index().rename(columns={"index": "treatment"})

@@ -452,6 +452,7 @@ def tukey_pvalues(q: np.ndarray, k: int, df: float) -> np.ndarray:
     return out
 
 
+@lru_cache(maxsize=256)
 def tukey_critical_value(k: int, df: float, *, alpha: float = 0.05) -> float:
     """Upper ``alpha`` quantile of the studentized range with ``k`` means and ``df`` df.
 

@@ -310,6 +310,12 @@ def factorial_anova(
         raise DataValidationError(
             f"response, factors and block must be different columns; got {used_cols}"
         )
+    reserved = {"residual", "total"} & {factor_a, factor_b, block}
+    if reserved:
+        raise DataValidationError(
+            f"column name(s) {', '.join(sorted(reserved))} clash with the ANOVA table's row "
+            "names; rename the column(s) first"
+        )
     y_all = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = np.isnan(y_all) & ~data[response].isna().to_numpy()
     if bad.any():

@@ -173,6 +173,12 @@ def _balanced_cube(
             f"response, block and the two factors must be four different columns; got "
             f"{response!r}, {block!r}, {first!r}, {second!r}"
         )
+    reserved = {"error_a", "error_b", "error_c", "total"} & {block, first, second}
+    if reserved:
+        raise DataValidationError(
+            f"column name(s) {', '.join(sorted(reserved))} clash with the ANOVA table's row "
+            "names; rename the column(s) first"
+        )
     y = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = np.isnan(y) & ~data[response].isna().to_numpy()
     if bad.any():
@@ -229,7 +235,7 @@ def _f_rows(
         row = dict(row)
         row["mean_sq"] = row["sum_sq"] / row["df"] if row["df"] > 0 else float("nan")
         term = row.get("error_term")
-        if term in errors and not row["source"].startswith("error"):
+        if term in errors:
             ms_e, df_e = errors[term]
             if ms_e > 0 and df_e > 0:
                 row["f"] = row["mean_sq"] / ms_e
