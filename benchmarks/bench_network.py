@@ -116,7 +116,7 @@ def numpy_floor_array(y3: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def numpy_floor_frame(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """The same floor starting from the long table: code, sort, reshape, ANOVA."""
+    """Compute the same floor from the long table: code, sort, reshape, ANOVA."""
     site = pd.factorize(frame["site"], sort=True)[0]
     trt = pd.factorize(frame["treatment"], sort=True)[0]
     blk = pd.factorize(frame["block"], sort=True)[0]

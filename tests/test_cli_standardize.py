@@ -212,7 +212,11 @@ def test_audit_names_percentage_point(capsys):
     assert main(["audit", "442", "477.36", "--moisture", "5", "--standard", "13"]) == 0
     out = capsys.readouterr().out
     assert "reproduced by: percentage_point" in out
-    assert "482.6437" in out  # 442 x 95/87
+    # dry_matter: 442 x 95/87 = 482.6437 -> 482.64 at the report's 2 decimals;
+    # 482.64 - 477.36 = +5.28; 5.2837 / 477.36 = +1.1 %
+    dry_matter = next(line for line in out.splitlines() if line.split()[:1] == ["dry_matter"])
+    assert dry_matter.split() == ["dry_matter", "482.64", "+5.28", "+1.1", "%", "no"]
+    assert "482.6437" in out  # the formula line keeps two more decimals
 
 
 def test_audit_csv_output_file(tmp_path, capsys):

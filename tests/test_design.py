@@ -143,9 +143,20 @@ def test_split_plot_reproducible():
         (lambda: rcbd(["A", "B"], blocks=2, seed=-1), "seed"),
         (lambda: layout("strip", ["A", "B"]), "unknown design"),
         (lambda: layout("crd", ["A", "B"]), "needs replicates"),
+        (lambda: layout("rcbd", ["A", "B"], blocks=2, columns=3), "does not take columns"),
         (lambda: split_plot(["A", "B"], ["x", "y"], blocks=2, main_factor="block"), "main_factor"),
     ],
-    ids=["duplicate", "one", "text", "zero-blocks", "seed", "design", "crd-reps", "factor-name"],
+    ids=[
+        "duplicate",
+        "one",
+        "text",
+        "zero-blocks",
+        "seed",
+        "design",
+        "crd-reps",
+        "rcbd-columns",
+        "factor-name",
+    ],
 )
 def test_layout_argument_errors(call, match):
     """Invalid layout arguments are refused with a message naming the argument."""

@@ -437,3 +437,28 @@ def test_founding_example_pfp_with_stated_rates():
     np.testing.assert_allclose(pfp[["CK1", "CK2", "T"]], [63.479, 76.073, 80.441], atol=1e-3)
     assert not table.loc[table["label"] == "AE", "computed"].any()
     assert any("One harvest per treatment" in n for n in table.attrs["notes"])
+
+
+def test_build_report_gains_efficiency_section():
+    """A trial description with kg rates adds the efficiency section to the report model."""
+    from yieldtrial.datasets import load_example
+    from yieldtrial.report.build import build_report
+
+    cfg = TrialConfig.from_dict(
+        {
+            "analysis": {"unit": "kg/mu"},
+            "treatments": [
+                {"label": "CK1", "product": "compound 15-15-15", "rate": 50, "rate_unit": "kg/mu"},
+                {"label": "CK2", "product": "compound 15-15-15", "rate": 40, "rate_unit": "kg/mu"},
+                {"label": "T", "product": "compound 15-15-15", "rate": 40, "rate_unit": "kg/mu"},
+            ],
+        }
+    )
+    with pytest.warns(Warning):  # wheat at 5 % moisture is flagged as implausible
+        trial = load_example("jinzhong-2024")
+        report = build_report(trial, cfg, figures=False)
+    assert report.has_section("efficiency")
+    rows = {r["treatment"]: r for r in report.results["efficiency"]}
+    # hand: 442 x 95/87 / 6.0 = 80.44 kg/kg N (kg/mu over kg/mu)
+    assert rows["T"]["pfp"] == pytest.approx(80.4406, abs=1e-3)
+    assert rows["T"]["rate_effect_pct"] == pytest.approx(25.0)

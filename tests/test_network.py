@@ -13,7 +13,7 @@ TREATMENTS = ["CK", "N1", "N2", "N3"]
 
 
 def _network(n_sites: int = 5, n_blocks: int = 4, seed: int = 7) -> pd.DataFrame:
-    """A generated RCBD network: site and block effects, a real N1 effect, noise."""
+    """Generate an RCBD network: site and block effects, a real N1 effect, noise."""
     rng = np.random.default_rng(seed)
     rows = []
     for s in range(n_sites):
@@ -309,7 +309,7 @@ def test_missing_column_raises():
 
 
 def test_unknown_design_raises():
-    """design outside DESIGNS is rejected."""
+    """A design outside DESIGNS is rejected."""
     with pytest.raises(DataValidationError, match="design must be one of"):
         _analyze(_network(n_sites=2), design="latin")
 

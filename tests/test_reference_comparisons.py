@@ -44,16 +44,16 @@ def oriented(table: pd.DataFrame, a: str, b: str) -> dict[str, float]:
 
 SWEET = load("agricolae_sweetpotato_crd")
 SWEET_DF = oneway_frame(SWEET["data"]["groups"])
-PAIR_KEY = re.compile(r"^(diff|pvalue|ci_low|ci_high|pvalue_bonferroni|pvalue_holm)\[(\w+)-(\w+)\]$")
+PAIR_KEY = re.compile(
+    r"^(diff|pvalue|ci_low|ci_high|pvalue_bonferroni|pvalue_holm)\[(\w+)-(\w+)\]$"
+)
 
 
 def sweet_pairwise(method: str) -> pd.DataFrame:
     return pairwise(SWEET_DF, response="y", treatment="treatment", design="crd", method=method)
 
 
-SWEET_PAIR_CASES = [
-    (key, spec) for key, spec in SWEET["expected"].items() if PAIR_KEY.match(key)
-]
+SWEET_PAIR_CASES = [(key, spec) for key, spec in SWEET["expected"].items() if PAIR_KEY.match(key)]
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def sweet_tables() -> dict[str, pd.DataFrame]:
 
 @pytest.mark.parametrize(("key", "spec"), SWEET_PAIR_CASES, ids=[k for k, _ in SWEET_PAIR_CASES])
 def test_sweetpotato_pairwise_figures(key, spec, sweet_tables):
-    """agricolae vignette sect. 4.1-4.2: LSD differences, p-values, CIs; Bonferroni and Holm p."""
+    """Agricolae vignette sect. 4.1-4.2: LSD differences, p-values, CIs; Bonferroni, Holm p."""
     kind, a, b = PAIR_KEY.match(key).groups()
     method = {"pvalue_bonferroni": "bonferroni", "pvalue_holm": "holm"}.get(kind, "lsd")
     row = oriented(sweet_tables[method], a, b)

@@ -162,16 +162,22 @@ def test_json_comparisons_equal_library(rcbd: Any) -> None:
 
 
 def test_json_means_equal_library(rcbd: Any) -> None:
-    """The JSON LS-means are the design model's LS-means (kg/ha)."""
-    from yieldtrial.stats.model import fit
+    """The JSON LS-means, SE and CI are FieldTrial.means()' (kg/ha), number for number."""
+    expected = _rcbd_trial().means().set_index("treatment")
+    for rec in rcbd.results["means"]:
+        row = expected.loc[rec["treatment"]]
+        assert rec["mean"] == row["yield_kg_ha"]
+        assert rec["se"] == row["se_kg_ha"]
+        assert (rec["ci_low"], rec["ci_high"]) == (row["ci_low_kg_ha"], row["ci_high_kg_ha"])
+        assert rec["n"] == row["n"]
 
-    trial = _rcbd_trial()
-    mm = fit(
-        trial.yields(), response="yield_kg_ha", treatment="treatment", block="block", design="rcbd"
-    ).means_model()
-    got = {r["treatment"]: r["mean"] for r in rcbd.results["means"]}
-    for level, value in zip(mm.levels, mm.estimates, strict=True):
-        assert got[level] == pytest.approx(float(value), rel=1e-12)
+
+def test_json_comparisons_equal_trial_method(rcbd: Any) -> None:
+    """The JSON Dunnett table is FieldTrial.compare_to_control()'s."""
+    expected = _rcbd_trial().compare_to_control(margin_pct=5)
+    got = pd.DataFrame(rcbd.results["control_comparisons"])
+    for col in ("difference_kg_ha", "p_value_adjusted", "ci_low_pct", "noninferior"):
+        assert got[col].tolist() == expected[col].tolist(), col
 
 
 def test_display_means_are_converted_library_means(rcbd_zh: Any) -> None:

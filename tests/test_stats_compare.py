@@ -32,7 +32,7 @@ STRONG_BLOCKS = {
 
 
 def strong_block_frame(offset: float = 0.0, *, grid: bool = False) -> pd.DataFrame:
-    """The strong-block RCBD; ``grid`` rounds to multiples of 1/64, exact even near 1e12."""
+    """Build the strong-block RCBD; ``grid`` rounds to multiples of 1/64, exact even near 1e12."""
     rows = [
         (t, f"B{j}", (round(y * 64) / 64 if grid else y) + offset)
         for t, ys in STRONG_BLOCKS.items()
@@ -108,7 +108,7 @@ def test_compare_columns_carry_unit_suffix():
 
 
 def test_compare_difference_and_percent_of_control():
-    """difference = T - C and difference_pct = 100 (T - C) / C; CI pct = CI / C."""
+    """The difference is T - C, difference_pct = 100 (T - C) / C; CI pct = CI / C."""
     out = compare_means_to_control(hand_mm([200.0, 230.0, 190.0], 9.0), control="L0")
     # hand: 230 - 200 = 30 -> 15 %; 190 - 200 = -10 -> -5 %
     np.testing.assert_allclose(out["difference_kg_ha"], [30.0, -10.0])
@@ -199,7 +199,7 @@ def test_compare_without_margin_has_na_noninferior():
 
 
 def test_compare_unreplicated_gives_no_pvalues():
-    """df = 0 (one plot per treatment): descriptive only, inference says why."""
+    """Error df 0 (one plot per treatment): descriptive only, inference says why."""
     mm = MeansModel("treatment", ("CK1", "CK2", "T1"), np.array([6600.0, 6400.0, 7200.0]),
                     np.full((3, 3), np.nan), 0.0, np.array([1, 1, 1]), float("nan"),
                     "residual", "crd", "yield_kg_ha ~ treatment", "yield_kg_ha")  # fmt: skip
@@ -394,3 +394,40 @@ def test_missing_plots_general_correlation_uses_stated_qmc():
     again = compare_to_control(df, response="y", treatment="treatment", block="block",
                                control="T0")  # fmt: skip
     np.testing.assert_array_equal(again["p_value_adjusted"], adj)  # seeded: deterministic
+
+
+def test_pairwise_invariant_to_offset_and_relabelling():
+    """Adding 1e12 and renaming levels leaves Tukey differences, SEs and p-values unchanged."""
+    base = pairwise(strong_block_frame(grid=True), response="y", treatment="treatment",
+                    block="block")  # fmt: skip
+    shifted = strong_block_frame(1e12, grid=True)
+    names = {"T0": "Z", "T1": "c", "T2": "b", "T3": "a"}
+    shifted["treatment"] = shifted["treatment"].map(names)
+    other = pairwise(shifted, response="y", treatment="treatment", block="block")
+    np.testing.assert_array_equal(other["group1"], base["group1"].map(names))
+    np.testing.assert_allclose(other["difference"], base["difference"], atol=1e-6)
+    np.testing.assert_allclose(other["se"], base["se"], rtol=1e-6)
+    np.testing.assert_allclose(other["p_value_adjusted"], base["p_value_adjusted"], atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_unbalanced_rcbd_contrasts_match_statsmodels(seed):
+    """Random RCBD, 3 missing plots, 1 duplicated cell: contrasts and SEs equal statsmodels OLS."""
+    import statsmodels.formula.api as smf
+
+    rng = np.random.default_rng(seed)
+    rows = [(f"T{i}", f"B{j}") for i in range(5) for j in range(4)]
+    df = pd.DataFrame(rows + [("T2", "B1")], columns=["treatment", "block"])
+    df["y"] = 6000 + rng.normal(0, 300, len(df)) + df["block"].str[1:].astype(int) * 400.0
+    df.loc[rng.choice(len(df), 3, replace=False), "y"] = np.nan
+    out = pairwise(df, response="y", treatment="treatment", block="block", method="holm")
+    res = smf.ols("y ~ C(treatment) + C(block)", data=df.dropna()).fit()
+    for _, row in out.iterrows():
+        terms = [f"C(treatment)[T.{g}]" for g in (row["group1"], row["group2"])]
+        expr = " - ".join(t for t in terms if not t.endswith("[T.T0]"))
+        if row["group2"] != "T0" and row["group1"] == "T0":
+            expr = f"-{terms[1]}"
+        test = res.t_test(f"{expr} = 0")
+        assert row["difference"] == pytest.approx(float(test.effect[0]), abs=1e-8)
+        assert row["se"] == pytest.approx(float(test.sd[0, 0]), rel=1e-9)
+        assert row["df"] == res.df_resid

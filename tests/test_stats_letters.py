@@ -69,7 +69,7 @@ def test_pairwise_table_input_with_missing_pair():
 
 
 def test_sweetpotato_tukey_pattern():
-    """agricolae sweetpotato Tukey: oo a, ff ab, cc bc, fc c (vignette sect. 4.6)."""
+    """The agricolae sweetpotato Tukey letters: oo a, ff ab, cc bc, fc c (vignette sect. 4.6)."""
     # HSD = 12.3995 (notes): significant pairs cc-oo (12.5), fc-ff, fc-oo
     sig = sig_matrix(4, [(0, 3), (1, 2), (1, 3)])
     got = compact_letters(["cc", "fc", "ff", "oo"], [24.4, 12.86667, 36.33333, 36.9], sig)

@@ -11,16 +11,55 @@ stays missing.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import numpy as np
-import pandas as pd
 
-from yieldtrial._typing import Numeric
 from yieldtrial.errors import DataValidationError
 
-__all__ = ["as_numeric", "as_output", "check_not_fraction", "check_option", "check_range"]
+if TYPE_CHECKING:  # pragma: no cover - pandas is imported lazily (fast CLI start)
+    import pandas as pd
+
+    from yieldtrial._typing import Numeric
+
+__all__ = [
+    "as_numeric",
+    "as_output",
+    "check_not_fraction",
+    "check_option",
+    "check_range",
+    "is_series",
+]
+
+
+def is_series(value: object) -> TypeGuard[pd.Series]:
+    """Tell whether ``value`` is a pandas Series, without importing pandas.
+
+    A Series can only exist once pandas has been imported, so the formula
+    modules need not import pandas themselves (the command line stays fast).
+
+    Parameters
+    ----------
+    value : object
+        Any value.
+
+    Returns
+    -------
+    bool
+        True for a ``pandas.Series``.
+
+    Examples
+    --------
+    >>> is_series(1.0)
+    False
+    >>> import pandas as pd
+    >>> is_series(pd.Series([1.0]))
+    True
+    """
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(value, pandas.Series)
 
 
 def as_numeric(value: Any, name: str) -> Numeric:
@@ -51,7 +90,7 @@ def as_numeric(value: Any, name: str) -> Numeric:
     array([1., 2.])
     """
     try:
-        if isinstance(value, pd.Series):
+        if is_series(value):
             return value.astype("float64")
         if isinstance(value, bool):
             raise TypeError("bool")
@@ -71,7 +110,7 @@ def _first_non_numeric(value: Any) -> str:
     """Describe the first element that is not a number (or the value itself)."""
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         return repr(value)
-    labels = list(value.index) if isinstance(value, pd.Series) else None
+    labels = list(value.index) if is_series(value) else None
     for position, item in enumerate(np.asarray(value, dtype=object).reshape(-1)):
         try:
             float(item)
@@ -99,7 +138,7 @@ def as_output(result: Any) -> Numeric:
     >>> type(as_output(np.float64(1.5))).__name__
     'float'
     """
-    if isinstance(result, pd.Series):
+    if is_series(result):
         return result
     if isinstance(result, np.ndarray) and result.ndim > 0:
         return result
@@ -116,7 +155,7 @@ def _where(value: Numeric, mask: np.ndarray) -> str:
     count = positions.size
     first = int(positions[0])
     given = float(_values(value)[first])
-    if isinstance(value, pd.Series):
+    if is_series(value):
         place = f"at index {value.index[first]!r}"
     elif isinstance(value, np.ndarray) and value.ndim > 0:
         place = f"at position {first}"

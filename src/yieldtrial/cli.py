@@ -37,8 +37,15 @@ def _version() -> str:
     return __version__
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
     """Build the top-level parser with every available subcommand.
+
+    Parameters
+    ----------
+    commands : sequence of str, default COMMANDS
+        The subcommands to register.  :func:`main` registers only the one it
+        runs, so a light command does not import the heavy modules that other
+        commands need just to build their parsers.
 
     Returns
     -------
@@ -52,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in commands:
         try:
             module = importlib.import_module(f"yieldtrial.commands.{name}")
         except ModuleNotFoundError as exc:  # a command not built yet
@@ -76,9 +83,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         0 on success, 1 on bad input data, 2 on a usage error.
     """
-    parser = build_parser()
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    # a known subcommand first: build only its parser (fast start for light commands)
+    selected = arguments[:1] if arguments and arguments[0] in COMMANDS else COMMANDS
+    parser = build_parser(selected)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
     if getattr(args, "handler", None) is None:

@@ -550,6 +550,13 @@ def layout(
         raise DataValidationError(
             f"unknown design {design!r}; expected one of {', '.join(LAYOUTS)}."
         )
+    allowed = {"crd": {"columns"}, "split_plot": {"main_factor", "sub_factor"}}.get(key, set())
+    extra = sorted(set(options) - allowed)
+    if extra:
+        raise DataValidationError(
+            f"design {key!r} does not take {', '.join(extra)}; "
+            f"it takes {', '.join(sorted(allowed)) or 'no further options'}."
+        )
     common: dict[str, Any] = {"seed": seed, "serpentine": serpentine, "plot_area_m2": plot_area_m2}
     if key == "crd":
         if replicates is None:

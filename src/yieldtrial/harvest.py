@@ -17,11 +17,15 @@ The theoretical yield (理论测产) multiplies yield components and a 0.85 fact
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from yieldtrial._checks import as_numeric, as_output, check_not_fraction, check_range
-from yieldtrial._typing import Numeric
 from yieldtrial.errors import DataValidationError
 from yieldtrial.moisture import standardize_moisture
 from yieldtrial.units import convert_yield
+
+if TYPE_CHECKING:  # pragma: no cover - pandas is imported lazily (fast CLI start)
+    from yieldtrial._typing import Numeric
 
 __all__ = ["plot_yield", "standardized_mass_kg", "theoretical_yield"]
 

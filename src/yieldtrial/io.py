@@ -614,6 +614,14 @@ def has_harvest_columns(plots: pd.DataFrame) -> bool:
     -------
     bool
         True when ``harvested_area_m2``, ``fresh_mass_kg`` and ``moisture_pct`` exist.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> plots = read_plots(pd.DataFrame({"小区号": [1, 2], "处理": ["CK", "T"],
+    ...                                  "yield_kg_mu": [476.1, 482.6]}))
+    >>> has_harvest_columns(plots)
+    False
     """
     return all(column in plots for column in HARVEST_COLUMNS)
 
@@ -631,6 +639,14 @@ def input_yield_column(plots: pd.DataFrame) -> str | None:
     str or None
         The first ``yield_<mass>_<area>`` column, or None when yields are computed
         from the harvest columns (or no yield column exists).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> plots = read_plots(pd.DataFrame({"小区号": [1, 2], "处理": ["CK", "T"],
+    ...                                  "yield_kg_mu": [476.1, 482.6]}))
+    >>> input_yield_column(plots)
+    'yield_kg_mu'
     """
     if has_harvest_columns(plots):
         return None

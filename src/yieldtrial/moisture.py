@@ -30,9 +30,9 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from yieldtrial._checks import (
     as_numeric,
@@ -41,8 +41,12 @@ from yieldtrial._checks import (
     check_option,
     check_range,
 )
-from yieldtrial._typing import Numeric
 from yieldtrial.errors import DataValidationError
+
+if TYPE_CHECKING:  # pragma: no cover - pandas is imported lazily (fast CLI start)
+    import pandas as pd
+
+    from yieldtrial._typing import Numeric
 
 __all__ = [
     "AUDIT_COLUMNS",
@@ -203,9 +207,9 @@ def standardize_moisture(
     Raises
     ------
     DataValidationError
-        If a moisture is outside [0, 100), moistures look like fractions (all in
-        [0, 1]: multiply by 100), ``method`` is unknown, or ``method="shrink"``
-        lacks ``shrink_pct_per_point``.
+        If ``mass`` is negative, a moisture is outside [0, 100), moistures look
+        like fractions (all in [0, 1]: multiply by 100), ``method`` is unknown,
+        or ``method="shrink"`` lacks ``shrink_pct_per_point``.
 
     See Also
     --------
@@ -244,6 +248,9 @@ def standardize_moisture(
     872
     """
     value = as_numeric(mass, "mass")
+    check_range(
+        "mass", value, low=0, fix="A grain mass or yield cannot be negative; check the sign"
+    )
     factor = moisture_factor(
         moisture_pct,
         standard_moisture_pct=standard_moisture_pct,
@@ -652,6 +659,8 @@ def audit_moisture_conversion(
                 "formula": formula,
             }
         )
+    import pandas as pd
+
     table = pd.DataFrame(rows, columns=list(AUDIT_COLUMNS))
     table.attrs["inputs"] = {
         "mass": value,

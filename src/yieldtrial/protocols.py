@@ -14,10 +14,12 @@ Crop names are case-insensitive and accept common aliases, English and Chinese
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from yieldtrial.errors import DataValidationError
+
+if TYPE_CHECKING:  # pragma: no cover - pandas is imported lazily (fast CLI start)
+    import pandas as pd
 
 __all__ = [
     "CROPS",
@@ -335,6 +337,8 @@ def moisture_standards_table() -> pd.DataFrame:
         }
         for s in _TABLE.values()
     ]
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=["protocol", "crop", "moisture_pct", "source", "confirmed"])
 
 

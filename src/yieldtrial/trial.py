@@ -585,6 +585,145 @@ class FieldTrial:
             **kwargs,
         )
 
+    def _ordered_yields(self) -> pd.DataFrame:
+        """Return the yields with ``treatment`` categorical in display order (controls first)."""
+        data = self.yields()
+        data["treatment"] = pd.Categorical(
+            data["treatment"].astype(str), categories=list(self.treatment_order)
+        )
+        return data
+
+    def compare_to_control(
+        self,
+        *,
+        control: str | Sequence[str] | None = None,
+        method: str = "dunnett",
+        alternative: str = "two-sided",
+        confidence: float = 0.95,
+        margin_pct: float | None = None,
+    ) -> pd.DataFrame:
+        """Compare each treatment's LS-mean yield with the control(s).
+
+        Delegates to :func:`yieldtrial.stats.compare.compare_to_control` with the
+        trial's yields (``yield_kg_ha``), design and blocks.
+
+        Parameters
+        ----------
+        control : str or sequence of str, optional
+            Control level(s); the trial's control(s) when omitted.
+        method : {"dunnett", "t", "bonferroni", "holm"}
+            Multiplicity adjustment within each control's family.
+        alternative : {"two-sided", "greater", "less"}
+            Direction of the alternative hypothesis.
+        confidence : float
+            Confidence level of the (simultaneous) intervals.
+        margin_pct : float, optional
+            Non-inferiority margin in % of the control mean. [%]
+
+        Returns
+        -------
+        DataFrame
+            One row per (control, treatment): LS-means, difference [kg/ha] and % of
+            control with CIs, statistic, df, p-values, verdicts and ``inference``.
+
+        Raises
+        ------
+        DataValidationError
+            The trial has no control and none is given, or an unknown control/method.
+        """
+        from yieldtrial.stats.compare import compare_to_control
+
+        controls = self.control if control is None else control
+        if not controls:
+            raise DataValidationError(
+                "the trial has no control treatment; pass control='<label>' "
+                f"(treatments: {', '.join(self.treatment_order)})"
+            )
+        return compare_to_control(
+            self._ordered_yields(),
+            response=self.response,
+            treatment="treatment",
+            control=controls,
+            block="block" if self.design == "rcbd" else None,
+            design=str(self.design),
+            method=method,
+            alternative=alternative,
+            confidence=confidence,
+            margin_pct=margin_pct,
+        )
+
+    def pairwise(
+        self, *, method: str = "tukey", alpha: float = 0.05, protected: bool = True
+    ) -> pd.DataFrame:
+        """All pairwise comparisons of the treatments' LS-mean yields.
+
+        Delegates to :func:`yieldtrial.stats.compare.pairwise` (Tukey-Kramer, protected
+        LSD, Bonferroni or Holm on the design model's error).
+
+        Parameters
+        ----------
+        method : {"tukey", "lsd", "bonferroni", "holm"}
+            Comparison procedure.
+        alpha : float
+            Significance level.
+        protected : bool
+            For ``"lsd"``: require a significant treatment F test first.
+
+        Returns
+        -------
+        DataFrame
+            One row per pair: difference [kg/ha], SE, statistic, df, p-values, CI,
+            ``reject`` and ``inference``; provenance in ``attrs``.
+        """
+        from yieldtrial.stats.compare import pairwise
+
+        return pairwise(
+            self._ordered_yields(),
+            response=self.response,
+            treatment="treatment",
+            block="block" if self.design == "rcbd" else None,
+            design=str(self.design),
+            method=method,
+            alpha=alpha,
+            protected=protected,
+        )
+
+    def means(
+        self, *, letters: str | None = "tukey", alpha: float = 0.05, confidence: float = 0.95
+    ) -> pd.DataFrame:
+        """Means table: rank, LS-mean yield, SE, CI, difference and % vs control, letters.
+
+        Delegates to :func:`yieldtrial.stats.tables.means` with the trial's first
+        control as the reference.
+
+        Parameters
+        ----------
+        letters : {"tukey", "lsd", "bonferroni", "holm"} or None
+            Test behind the letters (highest mean gets ``a``).
+        alpha : float
+            Significance level of the letters.
+        confidence : float
+            Confidence level of each LS-mean's interval.
+
+        Returns
+        -------
+        DataFrame
+            One row per treatment sorted by descending ``yield_kg_ha``.
+        """
+        from yieldtrial.stats.tables import means
+
+        return means(
+            self._ordered_yields(),
+            response=self.response,
+            treatment="treatment",
+            block="block" if self.design == "rcbd" else None,
+            design=str(self.design),
+            control=self.control[0] if self.control else None,
+            letters=letters,
+            alpha=alpha,
+            confidence=confidence,
+        )
+
     # --- fertilizer efficiency and economics (yieldtrial.efficiency, yieldtrial.economics) ---
 
     def efficiency(self, fertilizer: Mapping[str, Any] | None = None, *, nutrient: str = "N",

@@ -23,11 +23,14 @@ References
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from yieldtrial._checks import as_numeric, as_output
-from yieldtrial._typing import Numeric
 from yieldtrial.errors import DataValidationError
 from yieldtrial.protocols import canonical_crop
+
+if TYPE_CHECKING:  # pragma: no cover - pandas is imported lazily (fast CLI start)
+    from yieldtrial._typing import Numeric
 
 __all__ = [
     "AREA_UNITS",
@@ -266,6 +269,13 @@ def bushel_weight_kg(crop: str) -> float:
     DataValidationError
         If the crop has no bushel weight; the message lists the crops that do.
 
+    References
+    ----------
+    .. [1] USDA standard bushel weights (wheat and soybean 60 lb; maize, sorghum
+       and rye 56; barley 48; oats 32; rough rice 45);
+       https://en.wikipedia.org/wiki/Test_weight ,
+       https://www.agriconverter.com/yield/bushel-weight-by-crop/
+
     Examples
     --------
     >>> round(bushel_weight_kg("wheat"), 4)
@@ -381,6 +391,15 @@ def convert_yield(
     DataValidationError
         If a unit is unknown, or ``bu/ac`` is used without a crop that has a
         bushel weight.
+
+    References
+    ----------
+    .. [1] Mu (市亩) = 10000/15 m2, State Council decree of 1959;
+       https://en.wikipedia.org/wiki/Mu_(land)
+    .. [2] International yard and pound agreement (1959): 1 lb = 0.45359237 kg,
+       1 acre = 4046.8564224 m2.
+    .. [3] USDA standard bushel weights;
+       https://www.agriconverter.com/yield/bushel-weight-by-crop/
 
     Examples
     --------

@@ -96,15 +96,30 @@ def _run(args: argparse.Namespace) -> int:
             if matched
             else f"no method reproduces {args.reported} at its printed precision"
         )
-        shown = table.drop(columns=["reported"]).round(
-            {"predicted": 4, "difference": 4, "difference_pct": 3}
-        )
         text = (
             f"{args.mass:g} at {args.moisture:g} % moisture, reported {args.reported} at "
-            f"{standard:g} %\n{shown.to_string(index=False)}\n{verdict}\n"
+            f"{standard:g} %\n{_table_text(table)}\n{verdict}\n"
         )
     if args.output is None:
         sys.stdout.write(text)
     else:
         atomic_write_text(args.output, text)
     return 0
+
+
+def _table_text(table: Any) -> str:
+    """Format the audit table at the report's printed precision, formulas below it."""
+    decimals = int(table.attrs.get("inputs", {}).get("decimals", 2))
+
+    def number(value: float, places: int, sign: str = "") -> str:
+        return "n/a" if value != value else f"{value:{sign}.{places}f}"  # NaN -> n/a
+
+    shown = table.loc[:, ["method"]].copy()
+    shown["predicted"] = [number(v, decimals) for v in table["predicted"]]
+    shown["difference"] = [number(v, decimals, "+") for v in table["difference"]]
+    shown["difference_pct"] = [
+        number(v, 1 if v == 0 or abs(v) >= 0.05 else 3, "+") + " %" for v in table["difference_pct"]
+    ]
+    shown["reproduces"] = ["yes" if v else "no" for v in table["reproduces"]]
+    formulas = "\n".join(f"  {formula}" for formula in table["formula"])
+    return f"{shown.to_string(index=False)}\nformulas:\n{formulas}"

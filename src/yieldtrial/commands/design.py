@@ -56,6 +56,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--blocks", type=int, help="number of blocks (rcbd, split_plot)")
     parser.add_argument("--replicates", type=int, help="plots per treatment (crd)")
     parser.add_argument(
+        "--columns", type=int, metavar="N", help="plots per field row (crd; default: treatments)"
+    )
+    parser.add_argument(
         "--seed",
         type=int,
         help="random seed; the same seed gives the same layout (default: a "
@@ -99,6 +102,7 @@ def _run(args: argparse.Namespace) -> int:
         seed=args.seed,
         serpentine=args.serpentine,
         plot_area_m2=args.plot_area,
+        **({"columns": args.columns} if args.columns is not None else {}),
     )
     text = book.to_csv(index=False)
     seed = book.attrs["design"]["seed"]

@@ -22,8 +22,8 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError, MissingExtraError
 from yieldtrial.network._engine import (
-    PER_TRIAL_COLUMNS,
     PER_TREATMENT_COLUMNS,
+    PER_TRIAL_COLUMNS,
     Coded,
     Settings,
     code_frame,
@@ -156,8 +156,8 @@ class NetworkResult:
 
     def _repr_html_(self) -> str:
         head = ", ".join(f"{k}: {v}" for k, v in self.counts.items())
-        body = "" if self.summary is None else self.summary.treatments.to_html(
-            index=False, float_format="%.4g")
+        body = "" if self.summary is None else str(self.summary.treatments.to_html(
+            index=False, float_format=lambda v: f"{v:.4g}"))
         return f"<p><b>Network of {len(self.per_trial)} trials</b> ({head})</p>" + body
 
 
@@ -236,16 +236,17 @@ def analyze_many(
     Examples
     --------
     >>> import yieldtrial as yt
-    >>> rows = [(s, b, t, 100 + 10 * (t == "N") + i + b)
+    >>> rows = [(s, b, t, 100 + (10 + i) * (t == "N") + 2 * i + b + (b * i) % 2)
     ...         for i, s in enumerate(["S1", "S2", "S3"]) for b in range(3) for t in ["CK", "N"]]
     >>> df = pd.DataFrame(rows, columns=["site", "block", "trt", "y"])
-    >>> df.loc[(df.site == "S2") & (df.block == 0), "y"] += 1.0
+    >>> df.loc[(df.site == "S2") & (df.block == 0) & (df.trt == "N"), "y"] += 1.0
     >>> res = yt.analyze_many(df, by="site", response="y", treatment="trt", block="block",
     ...                       control="CK")
     >>> res.per_trial["status"].tolist()
     ['ok', 'ok', 'ok']
-    >>> res.summary.treatments[["treatment", "pct_of_check", "win_rate_pct"]].round(2).values.tolist()
-    [['CK', 100.0, 0.0], ['N', 109.71, 100.0]]
+    >>> table = res.summary.treatments[["treatment", "pct_of_check", "win_rate_pct"]]
+    >>> table.round(2).values.tolist()
+    [['CK', 100.0, 0.0], ['N', 110.78, 100.0]]
     """
     _check_choice("design", design, DESIGNS)
     _check_choice("sites", sites, SITE_EFFECTS)
@@ -366,9 +367,7 @@ def _assemble(coded: Coded, out: Any, by: list[str]) -> tuple[pd.DataFrame, pd.D
             values = values.astype(bool)
         elif col == "n":
             values = values.astype(np.int64)
-        elif col == "letters":
-            values = pd.Series(values, dtype=object)
-        tcols[col] = values
+        tcols[col] = pd.Series(values, dtype=object) if col == "letters" else values
     per_treatment = pd.DataFrame(tcols)
     for c in by:
         if isinstance(coded.keys[c].dtype, pd.CategoricalDtype) or \
@@ -393,10 +392,21 @@ def _dask_tables(ddf: Any, options: dict[str, Any],
     except ImportError as exc:  # pragma: no cover - dask present when a dask frame is
         raise MissingExtraError("dask", "dask", "analyze_many on a dask DataFrame") from exc
     by: list[str] = options["by"]
-    shuffled = ddf.shuffle(on=by) if ddf.npartitions > 1 else ddf
+    treatment = options["treatment"]
+    levels, n_pairs, n_trials = dask.compute(
+        ddf[treatment].dropna().unique(),
+        ddf[[*by, treatment]].drop_duplicates().shape[0],
+        ddf[by].drop_duplicates().shape[0],
+    )
+    # the pandas path orders treatments by their sorted original values
+    _, sorted_levels = pd.factorize(pd.Series(levels), sort=True)
+    rank = {str(v): i for i, v in enumerate(sorted_levels)}
     sub_options = dict(options)
     if sub_options["dunnett_pvalues"] == "auto":
-        sub_options["dunnett_pvalues"] = "none"
+        comparisons = int(n_pairs) - int(n_trials) if options["control"] is not None else 0
+        sub_options["dunnett_pvalues"] = "exact" if comparisons <= AUTO_DUNNETT_LIMIT \
+            else "none"
+    shuffled = ddf.shuffle(on=by) if ddf.npartitions > 1 else ddf
 
     def one(part: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame] | None:
         if len(part) == 0:
@@ -412,8 +422,9 @@ def _dask_tables(ddf: Any, options: dict[str, Any],
     per_trial = pd.concat([r[0] for r in done], ignore_index=True)
     per_treatment = pd.concat([r[1] for r in done], ignore_index=True)
     per_trial = per_trial.sort_values(by, kind="stable").reset_index(drop=True)
-    per_treatment = per_treatment.sort_values([*by, "treatment"], kind="stable") \
-        .reset_index(drop=True)
+    per_treatment["_rank"] = per_treatment["treatment"].map(rank)
+    per_treatment = per_treatment.sort_values([*by, "_rank"], kind="stable") \
+        .drop(columns="_rank").reset_index(drop=True)
     if progress is not None:
         progress(len(per_trial), len(per_trial))
     return per_trial, per_treatment

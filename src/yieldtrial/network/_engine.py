@@ -318,11 +318,15 @@ def run(coded: Coded, settings: Settings, progress: ProgressFn | None = None,
         kk, rr = int(k[sel_trials[0]]), int(reps[sel_trials[0]])
         for lo in range(0, sel_trials.size, _CHUNK):
             chunk = sel_trials[lo:lo + _CHUNK]
-            in_chunk = np.zeros(nt, dtype=bool)
-            in_chunk[chunk] = True
-            mask = in_chunk[ts]
-            y3 = ys[mask].reshape(chunk.size, int(kk), int(rr))
-            tcode2 = tc[mask].reshape(chunk.size, int(kk), int(rr))[:, :, 0]
+            if chunk.size * kk * rr == ys.size:  # every analysed row is in this chunk
+                y3 = ys.reshape(chunk.size, int(kk), int(rr))
+                tcode2 = tc.reshape(chunk.size, int(kk), int(rr))[:, :, 0]
+            else:
+                in_chunk = np.zeros(nt, dtype=bool)
+                in_chunk[chunk] = True
+                mask = in_chunk[ts]
+                y3 = ys[mask].reshape(chunk.size, int(kk), int(rr))
+                tcode2 = tc[mask].reshape(chunk.size, int(kk), int(rr))[:, :, 0]
             _stacked(out, chunk, y3, tcode2, settings, ctrl)
             done += chunk.size
             if progress is not None:
@@ -446,8 +450,7 @@ def _stacked(out: Output, idx: np.ndarray, y3: np.ndarray, tcode: np.ndarray,
     out.status[idx] = "ok"
     se = np.sqrt(mse / b)[:, None] * np.ones((1, k))
     # covariance of the means is diagonal: differences have var 2 MSE / b
-    var_diff = np.broadcast_to((2.0 * mse / b)[:, None, None], (t, k, k))
-    _per_treatment(out, idx, tcode, n_rep, lsmean, se, var_diff, s, ctrl, df_e, zero)
+    _per_treatment(out, idx, tcode, n_rep, lsmean, se, 2.0 * mse / b, s, ctrl, df_e, zero)
 
 
 # --------------------------------------------------------------------------- least squares
@@ -612,7 +615,8 @@ def _per_treatment(out: Output, idx: np.ndarray, tcode: np.ndarray, n_rep: np.nd
         with np.errstate(divide="ignore", invalid="ignore"):
             diff_pct = np.where(cmean[:, None] != 0, 100.0 * diff / cmean[:, None], np.nan)
         if var_diff is not None and se is not None:
-            vd = var_diff[np.arange(t), :, cpos]
+            vd = np.broadcast_to(var_diff[:, None], (t, k)) if var_diff.ndim == 1 \
+                else var_diff[np.arange(t), :, cpos]
             with np.errstate(invalid="ignore"):
                 se_d = np.sqrt(np.clip(vd, 0.0, None))
             se_d[is_ctrl] = np.nan

@@ -32,6 +32,13 @@ def _fmt(value: Any, digits: int = 1) -> str:
     return str(value)
 
 
+def _f(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
 def _p(value: Any) -> str:
     if value is None or not isinstance(value, (int, float)) or not math.isfinite(value):
         return ""
@@ -39,7 +46,7 @@ def _p(value: Any) -> str:
 
 
 def layout_g_table(result: NetworkResult) -> pd.DataFrame:
-    """The treatment x site table of layout G as one flat DataFrame.
+    """Return the treatment x site table of layout G as one flat DataFrame.
 
     Parameters
     ----------
@@ -54,7 +61,7 @@ def layout_g_table(result: NetworkResult) -> pd.DataFrame:
         ``pct_of_check``, ``sites_above``, ``sites_below``, ``sites_compared``,
         ``win_rate_pct``, ``p_dunnett`` (across sites) and ``p_treatment_by_site``.
     """
-    s = result.summary
+    s = result._summary()
     means = s.means.T.copy()
     letters = s.letters.T.copy()
     letters.columns = [f"{c} letters" for c in letters.columns]
@@ -95,7 +102,7 @@ def render(result: NetworkResult, fmt: str, *, title: str = "Trial network summa
 
 
 def _blocks(result: NetworkResult) -> dict[str, Any]:
-    s = result.summary
+    s = result._summary()
     sites = list(s.means.index)
     control = s.control
     head = ["Treatment", *sites, "Across-site mean", "% of check", "> check", "< check",
@@ -107,28 +114,30 @@ def _blocks(result: NetworkResult) -> dict[str, Any]:
         for site in sites:
             m = s.means.loc[site, t]
             letter = s.letters.loc[site, t]
-            cells.append("" if pd.isna(m) else f"{_fmt(float(m))} {letter if isinstance(letter, str) else ''}".strip())
+            shown = letter if isinstance(letter, str) else ""
+            cells.append("" if pd.isna(m) else f"{_fmt(_f(m))} {shown}".strip())
         r = tr.loc[t]
         is_check = t == control
         cells += [
-            _fmt(float(r["across_site_mean"])),
-            _fmt(float(r["pct_of_check"])),
-            "" if is_check or control is None else str(int(r["sites_above"])),
-            "" if is_check or control is None else str(int(r["sites_below"])),
-            "" if is_check or control is None else _fmt(float(r["win_rate_pct"]), 0),
-            "" if is_check else _p(float(r["p_dunnett"])),
+            _fmt(_f(r["across_site_mean"])),
+            _fmt(_f(r["pct_of_check"])),
+            "" if is_check or control is None else str(int(_f(r["sites_above"]))),
+            "" if is_check or control is None else str(int(_f(r["sites_below"]))),
+            "" if is_check or control is None else _fmt(_f(r["win_rate_pct"]), 0),
+            "" if is_check else _p(_f(r["p_dunnett"])),
         ]
         rows.append(cells)
     strip_head = ["Site", "Status", "CV %", "MSE", "Error df", "Missing plots",
                   "Included", "Reason"]
     strip = []
-    for r in s.sites.itertuples(index=False):
-        strip.append([str(r.site), str(r.status), _fmt(r.cv_pct), _fmt(r.mse, 1),
-                      _fmt(r.df_error, 0), _fmt(r.n_missing, 0),
-                      "yes" if r.included else "no", "" if r.included else str(r.reason)])
+    for site in s.sites.itertuples(index=False):
+        strip.append([str(site.site), str(site.status), _fmt(_f(site.cv_pct)),
+                      _fmt(_f(site.mse), 1), _fmt(_f(site.df_error), 0),
+                      _fmt(_f(site.n_missing), 0), "yes" if site.included else "no",
+                      "" if site.included else str(site.reason)])
     anova_head = ["Source", "df", "Sum of squares", "Mean square", "F", "P", "Error term"]
-    anova = [[str(r.source), _fmt(float(r.df), 0), _fmt(float(r.sum_sq), 1),
-              _fmt(float(r.mean_sq), 1), _fmt(float(r.f), 2), _p(float(r.p_value)),
+    anova = [[str(r.source), _fmt(_f(r.df), 0), _fmt(_f(r.sum_sq), 1),
+              _fmt(_f(r.mean_sq), 1), _fmt(_f(r.f), 2), _p(_f(r.p_value)),
               str(r.error_term)] for r in s.anova.itertuples(index=False)]
     counts = result.counts
     opts = result.options

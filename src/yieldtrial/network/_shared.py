@@ -196,8 +196,8 @@ def letters_batch(
     ----------
     lsmean : ndarray, shape (T, k)
         LS-means.
-    var_diff : ndarray, shape (T, k, k)
-        Variance of each pairwise difference.
+    var_diff : ndarray, shape (T, k, k) or (T,)
+        Variance of each pairwise difference (one value per trial when equal).
     k : int
         Number of treatments per trial.
     df_e : float or ndarray
@@ -215,17 +215,23 @@ def letters_batch(
     from yieldtrial.stats.letters import compact_letters
 
     t = lsmean.shape[0]
-    dfs = np.broadcast_to(np.asarray(df_e, dtype=float), (t,))
-    udf, df_inv = np.unique(dfs, return_inverse=True)
-    qv = np.array([tukey_critical(k, float(d), alpha) for d in udf])[df_inv.ravel()]
+    if np.ndim(df_e) == 0:
+        qv = np.full(t, tukey_critical(k, float(df_e), alpha))  # type: ignore[arg-type]
+    else:
+        udf, df_inv = np.unique(np.asarray(df_e, dtype=float), return_inverse=True)
+        qv = np.array([tukey_critical(k, float(d), alpha) for d in udf])[df_inv.ravel()]
     order = np.argsort(-lsmean, axis=1, kind="stable")
     rows = np.arange(t)[:, None]
-    m_sorted = lsmean[rows, order]
-    v_sorted = var_diff[rows[:, :, None], order[:, :, None], order[:, None, :]]
+    m_sorted = np.take_along_axis(lsmean, order, axis=1)
     iu = np.triu_indices(k, 1)
     diff = m_sorted[:, iu[0]] - m_sorted[:, iu[1]]
+    if var_diff.ndim == 1:  # one variance of a difference per trial (balanced)
+        v_pairs = var_diff[:, None]
+    else:
+        v_sorted = var_diff[rows[:, :, None], order[:, :, None], order[:, None, :]]
+        v_pairs = v_sorted[:, iu[0], iu[1]]
     with np.errstate(divide="ignore", invalid="ignore"):
-        stat = np.sqrt(2.0) * np.abs(diff) / np.sqrt(v_sorted[:, iu[0], iu[1]])
+        stat = np.sqrt(2.0) * np.abs(diff) / np.sqrt(v_pairs)
     sig = stat > qv[:, None]
     packed = np.packbits(sig, axis=1) if sig.shape[1] else np.zeros((t, 1), dtype=np.uint8)
     if packed.shape[1] <= 8:  # up to 64 pairs (k <= 11): one integer key per pattern

@@ -124,7 +124,7 @@ def _num(value: Any) -> Any:
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     cols = [str(c) for c in frame.columns]
     return [
-        {c: _num(v) if not (v is pd.NA) else None for c, v in zip(cols, row, strict=True)}
+        {c: _num(v) if v is not pd.NA else None for c, v in zip(cols, row, strict=True)}
         for row in frame.itertuples(index=False, name=None)
     ]
 
@@ -475,7 +475,8 @@ def _treatment_table(
         out["difference"] = diff
         out["pct_of_check"] = 100.0 * across / across[c] if across[c] > 0 else np.nan
     others = np.array([i for i in range(k) if i != c])
-    if others.size and np.isfinite(err_df) and err_df > 0 and np.all(np.isfinite(se)):
+    if others.size and np.isfinite(err_df) and err_df > 0 and np.all(np.isfinite(se)) \
+            and np.all(se > 0):
         from yieldtrial.stats.distributions import dunnett_pvalues
 
         if cov is None:
@@ -520,7 +521,7 @@ def _mixedlm(
     treatment: str,
     block: str | None,
 ) -> tuple[pd.DataFrame | None, list[str]]:
-    """statsmodels MixedLM: treatment fixed; site, block(site), treatment:site random."""
+    """Fit statsmodels MixedLM: treatment fixed; site, block(site), treatment:site random."""
     import statsmodels.formula.api as smf
 
     d = pd.DataFrame({

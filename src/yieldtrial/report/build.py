@@ -144,10 +144,14 @@ def _means_table(trial: Any, s: ReportSettings, plots: pd.DataFrame) -> pd.DataF
     """
     means_fn = getattr(trial, "means", None)
     if callable(means_fn) and s.replicated:
-        for kwargs in ({"alpha": s.alpha, "letters": False}, {"alpha": s.alpha}, {}):
+        attempts: tuple[dict[str, Any], ...] = (
+            {"letters": None, "alpha": s.alpha, "confidence": 1 - s.alpha},
+            {"alpha": s.alpha},
+        )
+        for kwargs in attempts:
             try:
                 frame = means_fn(**kwargs)
-            except TypeError:
+            except (TypeError, DataValidationError):
                 continue
             if isinstance(frame, pd.DataFrame):
                 out = _normalise_means(frame, s)
@@ -540,7 +544,15 @@ class _Context:
                     self.means["letters_upper"] = [
                         str(v).upper() for v in upper.reindex(self.means["treatment"])
                     ]
-            if s.controls and s.replicated:
+            method = getattr(self.trial, "compare_to_control", None)
+            if s.controls and s.replicated and callable(method):
+                self.comparisons = method(
+                    control=list(s.controls),
+                    method="dunnett",
+                    confidence=1 - s.alpha,
+                    margin_pct=s.margin_pct,
+                )
+            elif s.controls and s.replicated:
                 from yieldtrial.stats.compare import compare_to_control
 
                 self.comparisons = compare_to_control(

@@ -1,12 +1,20 @@
-"""Analysis of variance of a field design (CRD, RCBD, Latin square).
+"""Analysis of variance of a field design (CRD, RCBD, Latin square, split/strip plot, factorial).
 
-:func:`anova` fits the design model (:func:`yieldtrial.stats.model.fit`) and
+:func:`anova` is the one entry point for every design.  For ``crd``, ``rcbd``
+and ``latin`` it fits the design model (:func:`yieldtrial.stats.model.fit`) and
 returns an :class:`AnovaResult`: the ANOVA table (type II sums of squares,
 each computed as the squared norm of the difference of two least-squares
 projections of the centred response), the grand mean, MSE, error df, CV, SED,
 LSD and the relative efficiency of the blocking.  ``anova`` never warns;
 suspicious trials (high CV, few error df) are flagged by
-:func:`yieldtrial.stats.diagnostics.diagnostics`.
+:func:`yieldtrial.stats.diagnostics.diagnostics`.  ``design="split_plot"`` and
+``"strip_plot"`` dispatch to :func:`yieldtrial.stats.splitplot.split_plot_anova`
+/ :func:`~yieldtrial.stats.splitplot.strip_plot_anova` (ANOVA by stratum,
+:class:`~yieldtrial.stats.splitplot.StrataAnova`), ``design="factorial"`` to
+:func:`yieldtrial.stats.factorial.factorial_anova`
+(:class:`~yieldtrial.stats.factorial.FactorialAnova`); every result has
+``.table``, ``.provenance``, ``to_frame()`` and a ``means_model(...)`` for the
+comparisons.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -23,7 +31,33 @@ from yieldtrial.errors import DataValidationError
 from yieldtrial.stats.model import DesignFit, Term, fit, least_squares, model_matrix
 from yieldtrial.stats.results import Provenance
 
-__all__ = ["ANOVA_COLUMNS", "AnovaResult", "anova", "relative_efficiency", "term_sums_of_squares"]
+if TYPE_CHECKING:  # pragma: no cover
+    from yieldtrial.stats.factorial import FactorialAnova
+    from yieldtrial.stats.splitplot import StrataAnova
+
+__all__ = [
+    "ANOVA_COLUMNS",
+    "ANOVA_DESIGNS",
+    "AnovaResult",
+    "anova",
+    "relative_efficiency",
+    "term_sums_of_squares",
+]
+
+#: Designs :func:`anova` accepts: the additive designs of :mod:`yieldtrial.stats.model`,
+#: then the two-factor designs with their own result types.
+ANOVA_DESIGNS: tuple[str, ...] = ("crd", "rcbd", "latin", "split_plot", "strip_plot", "factorial")
+
+#: Design-specific keyword arguments of :func:`anova`, by design (``treatment``
+#: and ``block`` are handled separately).
+_DESIGN_ARGUMENTS: dict[str, tuple[str, ...]] = {
+    "crd": (),
+    "rcbd": (),
+    "latin": ("row", "column"),
+    "split_plot": ("whole_plot", "sub_plot"),
+    "strip_plot": ("horizontal", "vertical"),
+    "factorial": ("factor_a", "factor_b"),
+}
 
 #: Columns of :attr:`AnovaResult.table`, in order.
 ANOVA_COLUMNS: tuple[str, ...] = ("source", "df", "sum_sq", "mean_sq", "f", "p_value")
@@ -249,18 +283,97 @@ def _unreplicated_note(model: DesignFit) -> str:
     )
 
 
+@overload
 def anova(
     data: pd.DataFrame,
     *,
     response: str,
     treatment: str,
     block: str | None = None,
-    design: str = "rcbd",
+    design: Literal["crd", "rcbd", "latin"] = "rcbd",
     row: str | None = None,
     column: str | None = None,
     alpha: float = 0.05,
-) -> AnovaResult:
-    r"""Analysis of variance of a CRD, RCBD or Latin-square trial.
+) -> AnovaResult: ...
+
+
+@overload
+def anova(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str | None = None,
+    block: str | None = None,
+    design: Literal["split_plot", "strip_plot"],
+    whole_plot: str | None = None,
+    sub_plot: str | None = None,
+    horizontal: str | None = None,
+    vertical: str | None = None,
+    alpha: float = 0.05,
+) -> StrataAnova: ...
+
+
+@overload
+def anova(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str | None = None,
+    block: str | None = None,
+    design: Literal["factorial"],
+    factor_a: str | None = None,
+    factor_b: str | None = None,
+    alpha: float = 0.05,
+) -> FactorialAnova: ...
+
+
+@overload
+def anova(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str | None = None,
+    block: str | None = None,
+    design: str = "rcbd",
+    row: str | None = None,
+    column: str | None = None,
+    whole_plot: str | None = None,
+    sub_plot: str | None = None,
+    horizontal: str | None = None,
+    vertical: str | None = None,
+    factor_a: str | None = None,
+    factor_b: str | None = None,
+    alpha: float = 0.05,
+) -> AnovaResult | StrataAnova | FactorialAnova: ...
+
+
+def anova(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str | None = None,
+    block: str | None = None,
+    design: str = "rcbd",
+    row: str | None = None,
+    column: str | None = None,
+    whole_plot: str | None = None,
+    sub_plot: str | None = None,
+    horizontal: str | None = None,
+    vertical: str | None = None,
+    factor_a: str | None = None,
+    factor_b: str | None = None,
+    alpha: float = 0.05,
+) -> AnovaResult | StrataAnova | FactorialAnova:
+    r"""Analysis of variance of a field trial, dispatched on its design.
+
+    ``crd``, ``rcbd`` and ``latin`` are analysed here (an :class:`AnovaResult`);
+    ``split_plot`` and ``strip_plot`` by
+    :func:`~yieldtrial.stats.splitplot.split_plot_anova` /
+    :func:`~yieldtrial.stats.splitplot.strip_plot_anova` (a
+    :class:`~yieldtrial.stats.splitplot.StrataAnova`, table by stratum);
+    ``factorial`` by :func:`~yieldtrial.stats.factorial.factorial_anova` (a
+    :class:`~yieldtrial.stats.factorial.FactorialAnova`).  The result of the
+    call equals the direct call of that function.
 
     Parameters
     ----------
@@ -268,35 +381,59 @@ def anova(
         Long data, one row per plot; a blank response is a missing plot.
     response : str
         Response column, e.g. ``"yield_kg_ha"``.
-    treatment : str
-        Treatment column.
+    treatment : str, optional
+        Treatment column; required for ``crd``, ``rcbd`` and ``latin``.  For
+        ``split_plot`` it may stand for the sub-plot factor (``sub_plot=``
+        omitted, or equal to it): a fertilizer trial's treatments usually sit on
+        the sub-plots.  For ``strip_plot`` and ``factorial`` it may be omitted or
+        name one of the two factor columns; anything else is an error.
     block : str, optional
-        Block column (required for ``design="rcbd"``).
-    design : {"crd", "rcbd", "latin"}
-        Field design; see :func:`yieldtrial.stats.model.fit`.
+        Block column: required for ``rcbd``, ``split_plot`` and ``strip_plot``;
+        optional for ``factorial`` (given: factorial in an RCBD, else in a CRD);
+        ignored for ``crd`` (as before).
+    design : {"crd", "rcbd", "latin", "split_plot", "strip_plot", "factorial"}
+        Field design; see :data:`ANOVA_DESIGNS` and :func:`yieldtrial.stats.model.fit`.
     row, column : str, optional
-        Row and column factors of a Latin square.
+        Row and column factors of a Latin square (``design="latin"`` only).
+    whole_plot, sub_plot : str, optional
+        Whole-plot and sub-plot factor columns (``design="split_plot"`` only).
+    horizontal, vertical : str, optional
+        Horizontal- and vertical-strip factor columns (``design="strip_plot"`` only).
+    factor_a, factor_b : str, optional
+        The two treatment factors (``design="factorial"`` only).
     alpha : float
-        Significance level of the LSD, in (0, 1).
+        Significance level of the LSD (or the SED table's ``lsd`` column, or
+        the factorial's interaction flag), in (0, 1).
 
     Returns
     -------
-    AnovaResult
-        ``.table`` with columns ``source, df, sum_sq, mean_sq, f, p_value``
-        (rows: RCBD ``block, treatment, residual``; CRD ``treatment, residual``;
-        Latin ``row, column, treatment, residual``, named by the columns), plus
+    AnovaResult or StrataAnova or FactorialAnova
+        ``crd``/``rcbd``/``latin``: an :class:`AnovaResult`, ``.table`` with
+        columns ``source, df, sum_sq, mean_sq, f, p_value`` (rows: RCBD
+        ``block, treatment, residual``; CRD ``treatment, residual``; Latin
+        ``row, column, treatment, residual``, named by the columns), plus
         ``grand_mean``, ``mse``, ``df_error``, ``cv_pct``, ``sed``, ``lsd``,
         ``relative_efficiency`` and ``provenance``.
+        ``split_plot``/``strip_plot``: a ``StrataAnova`` (``.table`` by
+        stratum with ``stratum`` and ``error_term`` columns, ``.sed`` per kind
+        of comparison, ``.means_model(kind, at=None)``).
+        ``factorial``: a ``FactorialAnova`` (``.table``, ``.simple_effects``,
+        ``.means_model(factor, at=None)``).
 
     Raises
     ------
     DataValidationError
-        As :func:`yieldtrial.stats.model.fit`, or alpha outside (0, 1).
+        Unknown design; a column argument the design needs is missing (the
+        message names it) or one it does not use is given (e.g. ``row=`` with
+        ``design="split_plot"``); ``treatment`` conflicting with ``sub_plot``;
+        otherwise as :func:`yieldtrial.stats.model.fit` or the dispatched
+        function; alpha outside (0, 1).
 
     Notes
     -----
-    Sums of squares are type II: each factor adjusted for the others, computed
-    as :math:`\lVert P_{full} y - P_{reduced} y \rVert^2` from two
+    For ``crd``, ``rcbd`` and ``latin``, sums of squares are type II: each
+    factor adjusted for the others, computed as
+    :math:`\lVert P_{full} y - P_{reduced} y \rVert^2` from two
     least-squares projections of the centred response.  With balanced data they
     equal the sequential (textbook) sums of squares, and the provenance says
     which case applies.  An unreplicated trial (no error df) gives NaN F and
@@ -318,7 +455,150 @@ def anova(
      'sum_sq': [32.6667, 49.3333, 1.3333]}
     >>> round(res.cv_pct, 2), res.provenance.sum_of_squares
     (5.32, 'sequential (balanced: equal to type II)')
+
+    A split plot (irrigation on whole plots, N rate on sub-plots): ``treatment``
+    stands for the sub-plot factor.
+
+    >>> sp = pd.DataFrame({"block": list("11112222"), "irrigation": list("ddwwddww"),
+    ...                    "n_rate": list("01010101"),
+    ...                    "y": [4.0, 5.1, 6.0, 7.2, 4.4, 5.2, 6.5, 7.4]})
+    >>> res = anova(sp, response="y", treatment="n_rate", block="block",
+    ...             design="split_plot", whole_plot="irrigation")
+    >>> res.table[["stratum", "source", "df", "error_term"]].values.tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['block', 'block', 1, ''], ['whole_plot', 'irrigation', 1, 'error_a'],
+     ['whole_plot', 'error_a', 1, ''], ['sub_plot', 'n_rate', 1, 'error_b'],
+     ['sub_plot', 'irrigation:n_rate', 1, 'error_b'], ['sub_plot', 'error_b', 2, ''],
+     ['total', 'total', 7, '']]
     """
+    given = {
+        "row": row,
+        "column": column,
+        "whole_plot": whole_plot,
+        "sub_plot": sub_plot,
+        "horizontal": horizontal,
+        "vertical": vertical,
+        "factor_a": factor_a,
+        "factor_b": factor_b,
+    }
+    key = _check_design_arguments(design, given)
+    if key in ("split_plot", "strip_plot", "factorial"):
+        return _two_factor_anova(
+            data,
+            design=key,
+            response=response,
+            treatment=treatment,
+            block=block,
+            given=given,
+            alpha=alpha,
+        )
+    if treatment is None:
+        raise DataValidationError(
+            f"design={design!r} needs treatment=<column of the treatment labels>."
+        )
+    return _additive_anova(
+        data,
+        response=response,
+        treatment=treatment,
+        block=block,
+        design=design,
+        row=row,
+        column=column,
+        alpha=alpha,
+    )
+
+
+def _check_design_arguments(design: Any, given: dict[str, str | None]) -> str:
+    """Validate ``design`` and reject column arguments it does not use."""
+    if not isinstance(design, str) or design not in ANOVA_DESIGNS:
+        raise DataValidationError(
+            f"design must be one of {', '.join(map(repr, ANOVA_DESIGNS))}; got {design!r}."
+        )
+    used = _DESIGN_ARGUMENTS[design]
+    extra = [name for name, value in given.items() if value is not None and name not in used]
+    if extra:
+        hint = (
+            f"it uses {' and '.join(f'{u}=' for u in used)}"
+            if used
+            else "it takes only treatment= (and block= for 'rcbd')"
+        )
+        wanted = {
+            name: d for d, names in _DESIGN_ARGUMENTS.items() for name in names if name in extra
+        }
+        raise DataValidationError(
+            f"design={design!r} does not use {', '.join(f'{e}=' for e in extra)}; {hint}. "
+            + "; ".join(f"{e}= belongs to design={d!r}" for e, d in wanted.items())
+            + "."
+        )
+    return design
+
+
+def _two_factor_anova(
+    data: pd.DataFrame,
+    *,
+    design: str,
+    response: str,
+    treatment: str | None,
+    block: str | None,
+    given: dict[str, str | None],
+    alpha: float,
+) -> StrataAnova | FactorialAnova:
+    """Dispatch split-plot, strip-plot and factorial designs to their own functions."""
+    first_name, second_name = _DESIGN_ARGUMENTS[design]
+    first, second = given[first_name], given[second_name]
+    if design == "split_plot" and treatment is not None:
+        if second is None:
+            second = treatment
+        elif second != treatment:
+            raise DataValidationError(
+                f"design='split_plot': treatment={treatment!r} and sub_plot={second!r} differ; "
+                "treatment= stands for the sub-plot factor. Pass one of them, or the same column."
+            )
+    if first is None or second is None:
+        missing = [n for n, v in ((first_name, first), (second_name, second)) if v is None]
+        alias = " (or treatment=)" if design == "split_plot" and second is None else ""
+        raise DataValidationError(
+            f"design={design!r} needs {first_name}=<column> and {second_name}=<column>; "
+            f"missing: {', '.join(f'{m}=' for m in missing)}{alias}."
+        )
+    if design != "split_plot" and treatment is not None and treatment not in (first, second):
+        raise DataValidationError(
+            f"design={design!r} analyses {first_name}={first!r} and {second_name}={second!r}; "
+            f"treatment={treatment!r} is neither. Omit treatment= or name one of the factors."
+        )
+    if design == "factorial":
+        from yieldtrial.stats.factorial import factorial_anova
+
+        return factorial_anova(
+            data, response=response, factor_a=first, factor_b=second, block=block, alpha=alpha
+        )
+    if block is None:
+        raise DataValidationError(
+            f"design={design!r} needs block=<column of the block/replicate labels>."
+        )
+    from yieldtrial.stats.splitplot import split_plot_anova, strip_plot_anova
+
+    if design == "split_plot":
+        return split_plot_anova(
+            data, response=response, block=block, whole_plot=first, sub_plot=second, alpha=alpha
+        )
+    return strip_plot_anova(
+        data, response=response, block=block, horizontal=first, vertical=second, alpha=alpha
+    )
+
+
+def _additive_anova(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str,
+    block: str | None,
+    design: str,
+    row: str | None,
+    column: str | None,
+    alpha: float,
+) -> AnovaResult:
+    """ANOVA of the additive designs (CRD, RCBD, Latin square); see :func:`anova`."""
     from scipy import stats
 
     if not (isinstance(alpha, float | int) and 0.0 < float(alpha) < 1.0):

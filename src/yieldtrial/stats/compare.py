@@ -79,7 +79,7 @@ _ADJUSTMENT_LABEL = {
 
 
 def unit_suffix(response: str) -> str:
-    """Unit suffix (with leading underscore) of a response name, or ``""``.
+    """Return the unit suffix (with leading underscore) of a response name, or ``""``.
 
     Examples
     --------

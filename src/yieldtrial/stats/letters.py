@@ -54,9 +54,7 @@ def letter_name(index: int) -> str:
     return f"{string.ascii_lowercase[rest % 26]}{rest // 26 + 1}"
 
 
-def _significance_matrix(
-    levels: tuple[str, ...], significant: Any
-) -> np.ndarray:
+def _significance_matrix(levels: tuple[str, ...], significant: Any) -> np.ndarray:
     """Symmetric float matrix: 1 significant, 0 not, NaN missing."""
     k = len(levels)
     if isinstance(significant, pd.DataFrame) and {"group1", "group2", "reject"} <= set(
@@ -150,9 +148,10 @@ def compact_letters(
     significant : array_like, DataFrame
         Either a square matrix (``True``/non-zero = significantly different,
         ``False``/0 = not, NaN = not estimated; a pair is significant when either of its two
-        entries says so and missing when either is NaN) in the order of ``levels`` (a DataFrame is aligned on its
-        index and columns), or a pairwise table with columns ``group1``, ``group2`` and
-        ``reject`` (as returned by :func:`yieldtrial.stats.compare.pairwise_means`).
+        entries says so and missing when either is NaN) in the order of ``levels`` (a
+        DataFrame is aligned on its index and columns), or a pairwise table with columns
+        ``group1``, ``group2`` and ``reject`` (as returned by
+        :func:`yieldtrial.stats.compare.pairwise_means`).
     descending : bool
         True: the highest mean gets ``a``; False: the lowest.
 

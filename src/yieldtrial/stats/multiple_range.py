@@ -54,6 +54,7 @@ from yieldtrial.stats.results import MeansModel, Provenance
 __all__ = [
     "MEAN_SEPARATION_TESTS",
     "MeanSeparation",
+    "add_two_level_letters",
     "duncan",
     "mean_separation",
     "scheffe",
@@ -654,3 +655,95 @@ def two_level_letters(
     frame.attrs["provenance"] = first.provenance.to_dict()
     frame.attrs["alphas"] = {"letters_05": lo, "letters_01": hi}
     return frame
+
+
+def add_two_level_letters(
+    table: pd.DataFrame,
+    mm: MeansModel,
+    *,
+    test: str = "duncan",
+    alpha_lower: float = 0.05,
+    alpha_upper: float = 0.01,
+    level_column: str = "treatment",
+) -> pd.DataFrame:
+    """Add ``letters_05`` and ``letters_01`` columns to a means table.
+
+    The means table of :func:`yieldtrial.stats.tables.means_table` (or
+    ``FieldTrial.means()``) carries one letter column; Chinese reports print
+    two (小写字母 P < 0.05, 大写字母 P < 0.01).  This runs
+    :func:`two_level_letters` on the same :class:`MeansModel` and joins both
+    columns on the level labels, so the table keeps its rows, order and other
+    columns.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A means table with one row per level of ``mm`` (never modified).
+    mm : MeansModel
+        The LS-means the table was built from (its error term and df are used).
+    test : str, default "duncan"
+        One of :data:`MEAN_SEPARATION_TESTS`.
+    alpha_lower, alpha_upper : float, default 0.05 and 0.01
+        Levels of the lowercase and uppercase letters. [-]
+    level_column : str, default "treatment"
+        Column of ``table`` holding the level labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``table`` with ``letters_05`` (lowercase) and ``letters_01``
+        (uppercase) inserted after ``letters`` (or appended);
+        ``attrs["two_level_letters"]`` records the test, both levels, the error
+        term and its df.
+
+    Raises
+    ------
+    DataValidationError
+        ``level_column`` missing, or its labels differ from ``mm.levels``; as
+        :func:`two_level_letters`.
+
+    Examples
+    --------
+    >>> mm = MeansModel(factor="virus", levels=("cc", "fc", "ff", "oo"),
+    ...     estimates=np.array([24.4, 12.866667, 36.333333, 36.9]),
+    ...     cov=np.eye(4) * 22.48917 / 3, df=8, n=np.array([3, 3, 3, 3]), mse=22.48917,
+    ...     error_term="residual", design="crd", formula="yield ~ virus", response="yield")
+    >>> table = pd.DataFrame({"treatment": ["oo", "ff", "cc", "fc"]})
+    >>> add_two_level_letters(table, mm).values.tolist()
+    [['oo', 'a', 'A'], ['ff', 'a', 'A'], ['cc', 'b', 'AB'], ['fc', 'c', 'B']]
+    """
+    if level_column not in table.columns:
+        raise DataValidationError(
+            f"the means table has no {level_column!r} column; columns: "
+            f"{', '.join(map(str, table.columns))}. Pass level_column=<column of the levels>."
+        )
+    labels = [str(v) for v in table[level_column]]
+    if sorted(labels) != sorted(mm.levels):
+        raise DataValidationError(
+            f"the means table's {level_column!r} labels ({', '.join(labels)}) are not the "
+            f"levels of {mm.factor!r} ({', '.join(mm.levels)}); pass the MeansModel the "
+            "table was built from"
+        )
+    letters = two_level_letters(mm, test=test, alpha_lower=alpha_lower, alpha_upper=alpha_upper)
+    lower = dict(zip(letters["level"], letters["letters_05"], strict=True))
+    upper = dict(zip(letters["level"], letters["letters_01"], strict=True))
+    out = table.drop(columns=["letters_05", "letters_01"], errors="ignore").copy()
+    position = list(out.columns).index("letters") + 1 if "letters" in out.columns else None
+    at = len(out.columns) if position is None else position
+    out.insert(
+        at, "letters_05", pd.Series([lower[v] for v in labels], index=out.index, dtype=object)
+    )
+    out.insert(
+        at + 1, "letters_01", pd.Series([upper[v] for v in labels], index=out.index, dtype=object)
+    )
+    prov = letters.attrs["provenance"]
+    out.attrs = {
+        **table.attrs,
+        "two_level_letters": {
+            "test": prov["test"],
+            "alphas": dict(letters.attrs["alphas"]),
+            "error_term": prov["error_term"],
+            "df_error": prov["df_error"],
+        },
+    }
+    return out

@@ -45,7 +45,9 @@ def _error_df(design: str, n_treatments: int, replicates: int) -> float:
 
 
 @lru_cache(maxsize=512)
-def _critical(comparison: str, n_treatments: int, df: float, alpha: float, alternative: str) -> float:
+def _critical(
+    comparison: str, n_treatments: int, df: float, alpha: float, alternative: str
+) -> float:
     from scipy import stats
 
     two = alternative == "two-sided"
@@ -53,7 +55,9 @@ def _critical(comparison: str, n_treatments: int, df: float, alpha: float, alter
         return float(stats.t.isf(alpha / (2.0 if two else 1.0), df))
     if comparison == "tukey":
         if not two:
-            raise DataValidationError("comparison='tukey' is two-sided; use alternative='two-sided'")
+            raise DataValidationError(
+                "comparison='tukey' is two-sided; use alternative='two-sided'"
+            )
         return float(stats.studentized_range.isf(alpha, n_treatments, df)) / np.sqrt(2.0)
     from yieldtrial.stats.distributions import dunnett_critical_value
 
@@ -212,8 +216,13 @@ def replicates_needed(
     def enough(r: int) -> bool:
         return (
             comparison_power(
-                cv_pct=cv_pct, difference_pct=difference_pct, replicates=r,
-                n_treatments=n_treatments, alpha=alpha, design=design, comparison=comparison,
+                cv_pct=cv_pct,
+                difference_pct=difference_pct,
+                replicates=r,
+                n_treatments=n_treatments,
+                alpha=alpha,
+                design=design,
+                comparison=comparison,
                 alternative=alternative,
             )  # fmt: skip
             >= power
@@ -282,8 +291,13 @@ def detectable_difference_pct(
     def gap(diff: float) -> float:
         return (
             comparison_power(
-                cv_pct=cv_pct, difference_pct=diff, replicates=replicates,
-                n_treatments=n_treatments, alpha=alpha, design=design, comparison=comparison,
+                cv_pct=cv_pct,
+                difference_pct=diff,
+                replicates=replicates,
+                n_treatments=n_treatments,
+                alpha=alpha,
+                design=design,
+                comparison=comparison,
                 alternative=alternative,
             )  # fmt: skip
             - power

@@ -88,8 +88,7 @@ def means_table(
 
     if letters not in LETTER_METHODS:
         raise DataValidationError(
-            f"letters must be one of {', '.join(repr(m) for m in LETTER_METHODS)}; "
-            f"got {letters!r}"
+            f"letters must be one of {', '.join(repr(m) for m in LETTER_METHODS)}; got {letters!r}"
         )
     for name, value in (("alpha", alpha), ("confidence", confidence)):
         if not 0.0 < float(value) < 1.0:
@@ -117,8 +116,7 @@ def means_table(
         ic = mm.index(first) if first in mm.levels else -1
         if ic < 0:
             raise DataValidationError(
-                f"control {first!r} is not a level of {mm.factor!r}; levels: "
-                f"{', '.join(mm.levels)}"
+                f"control {first!r} is not a level of {mm.factor!r}; levels: {', '.join(mm.levels)}"
             )
         diff = est - est[ic]
         diff_pct = 100.0 * diff / est[ic] if est[ic] > 0 else diff_pct
@@ -135,10 +133,10 @@ def means_table(
         letters_test = str(pw.attrs["provenance"]["test"])
     elif letters is not None:
         letter_values = ["a" if status == INFERENCE_OK else NA_LETTER] * k
-    rank = pd.Series(est).rank(ascending=False, method="min").to_numpy()
+    rank = pd.Series(est).rank(ascending=False, method="min").astype("Int64").array
     out = pd.DataFrame(
         {
-            "rank": pd.array(rank, dtype="Int64"),
+            "rank": rank,
             "treatment": list(mm.levels),
             "n": np.asarray(mm.n).astype(int),
             mm.response: est,

@@ -1,0 +1,79 @@
+"""FieldTrial's comparison methods delegate to yieldtrial.stats (compare, tables)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.datasets import load_example
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.stats.compare import compare_to_control
+
+
+def jinzhong():
+    with warnings.catch_warnings():  # the demo's 5 % harvest moisture is flagged on purpose
+        warnings.simplefilter("ignore", YieldTrialWarning)
+        return load_example("jinzhong-2024")
+
+
+def test_founding_trial_has_no_pvalues():
+    """One harvest per treatment: differences only, p-values absent, inference says why."""
+    out = jinzhong().compare_to_control()
+    assert set(out["control"]) == {"CK1", "CK2"}
+    assert out["p_value_adjusted"].isna().all() and out["ci_low_kg_ha"].isna().all()
+    assert out["inference"].str.startswith("unreplicated").all()
+    assert out["difference_pct"].notna().all()
+
+
+def test_founding_trial_means_letters_na():
+    """The means table of the demonstration shows 'na' letters, not invented ones."""
+    table = jinzhong().means()
+    assert (table["letters"] == "na").all()
+    assert table["rank"].tolist() == [1, 2, 3]
+
+
+def test_trial_compare_matches_functional_twin():
+    """FieldTrial.compare_to_control equals stats.compare_to_control on trial.yields()."""
+    trial = load_example("replicated-rcbd")
+    got = trial.compare_to_control(margin_pct=5.0)
+    expected = compare_to_control(trial.yields(), response="yield_kg_ha", treatment="treatment",
+                                  control=list(trial.control), block="block", design="rcbd",
+                                  margin_pct=5.0)  # fmt: skip
+    key = ["control", "treatment"]
+    a = got.sort_values(key).reset_index(drop=True)
+    b = expected.sort_values(key).reset_index(drop=True)
+    np.testing.assert_allclose(a["p_value_adjusted"], b["p_value_adjusted"], atol=1e-12)
+    np.testing.assert_allclose(a["difference_kg_ha"], b["difference_kg_ha"], atol=1e-9)
+    assert got.attrs["provenance"]["design"] == "rcbd"
+
+
+def test_trial_pairwise_and_means_provenance():
+    """pairwise() and means() record the design model's error term and df."""
+    trial = load_example("replicated-rcbd")
+    pw = trial.pairwise(method="lsd")
+    tbl = trial.means(letters="tukey")
+    assert pw.attrs["provenance"]["error_term"] == "residual"
+    assert tbl.attrs["provenance"]["df_error"] == pw.attrs["provenance"]["df_error"] > 0
+    assert list(tbl["treatment"]) == list(tbl.sort_values("yield_kg_ha", ascending=False)[
+        "treatment"])  # fmt: skip
+
+
+def test_trial_without_control_raises():
+    """A trial without a control needs control= for compare_to_control."""
+    plots = pd.DataFrame(
+        {
+            "plot_id": [str(i) for i in range(4)],
+            "treatment": list("ABAB"),
+            "block": list("1122"),
+            "yield_kg_ha": [7000.0, 7100.0, 6900.0, 7300.0],
+        }
+    )
+    from yieldtrial import FieldTrial
+
+    trial = FieldTrial.from_dataframe(plots, crop="wheat")
+    with pytest.raises(DataValidationError, match="no control"):
+        trial.compare_to_control()
+    assert len(trial.compare_to_control(control="A")) == 1
