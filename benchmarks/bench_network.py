@@ -38,8 +38,9 @@ import pandas as pd
 TREATMENTS = ("CK", "T1", "T2", "T3")
 
 
-def balanced_frame(n_trials: int, *, k: int = 4, b: int = 4, seed: int = 1,
-                   coded: bool = False) -> pd.DataFrame:
+def balanced_frame(
+    n_trials: int, *, k: int = 4, b: int = 4, seed: int = 1, coded: bool = False
+) -> pd.DataFrame:
     """Long table of ``n_trials`` RCBD trials, built with numpy (no Python loop over trials).
 
     ``coded=True`` keeps site, block and treatment as small integers (memory-lean, for the
@@ -49,16 +50,23 @@ def balanced_frame(n_trials: int, *, k: int = 4, b: int = 4, seed: int = 1,
     site = np.repeat(np.arange(n_trials, dtype=np.int32), k * b)
     trt = np.tile(np.repeat(np.arange(k, dtype=np.int8), b), n_trials)
     blk = np.tile(np.arange(b, dtype=np.int8), n_trials * k)
-    y = (6000.0 + rng.normal(0, 500, n_trials)[site] + 300.0 * (trt == 1)
-         + 50.0 * blk + rng.normal(0, 250, site.size))
+    y = (
+        6000.0
+        + rng.normal(0, 500, n_trials)[site]
+        + 300.0 * (trt == 1)
+        + 50.0 * blk
+        + rng.normal(0, 250, site.size)
+    )
     if coded:
         return pd.DataFrame({"site": site, "block": blk, "treatment": trt, "y": y})
-    return pd.DataFrame({
-        "site": pd.Categorical.from_codes(site, [f"S{i:07d}" for i in range(n_trials)]),
-        "block": pd.Categorical.from_codes(blk, [f"B{i + 1}" for i in range(b)]),
-        "treatment": pd.Categorical.from_codes(trt, list(TREATMENTS[:k])),
-        "y": y,
-    })
+    return pd.DataFrame(
+        {
+            "site": pd.Categorical.from_codes(site, [f"S{i:07d}" for i in range(n_trials)]),
+            "block": pd.Categorical.from_codes(blk, [f"B{i + 1}" for i in range(b)]),
+            "treatment": pd.Categorical.from_codes(trt, list(TREATMENTS[:k])),
+            "y": y,
+        }
+    )
 
 
 def one_missing_plot(frame: pd.DataFrame, *, seed: int = 2) -> pd.DataFrame:
@@ -85,10 +93,18 @@ def statsmodels_loop(frame: pd.DataFrame, n_trials: int) -> float:
     import statsmodels.formula.api as smf
     from statsmodels.stats.anova import anova_lm
 
-    sites = frame["site"].cat.categories[:n_trials] if hasattr(frame["site"], "cat") \
+    sites = (
+        frame["site"].cat.categories[:n_trials]
+        if hasattr(frame["site"], "cat")
         else np.unique(frame["site"])[:n_trials]
+    )
     sub = frame[frame["site"].isin(sites)]
-    sub = sub.assign(site=sub["site"].astype(str))
+    # plain text columns, as read from a CSV file
+    sub = sub.assign(
+        site=sub["site"].astype(str),
+        treatment=sub["treatment"].astype(str),
+        block=sub["block"].astype(str),
+    )
     t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -128,8 +144,15 @@ def numpy_floor_frame(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 def run_analyze(frame: pd.DataFrame, **kwargs: object) -> object:
     from yieldtrial import analyze_many
 
-    return analyze_many(frame, by="site", response="y", treatment="treatment", block="block",
-                        control="CK" if not kwargs.pop("coded", False) else 0, **kwargs)
+    return analyze_many(
+        frame,
+        by="site",
+        response="y",
+        treatment="treatment",
+        block="block",
+        control="CK" if not kwargs.pop("coded", False) else 0,
+        **kwargs,
+    )
 
 
 def section_balanced(n: int, loop_n: int, repeat: int) -> None:
@@ -145,34 +168,47 @@ def section_balanced(n: int, loop_n: int, repeat: int) -> None:
     print(f"  analyze_many, per-trial tables only (summary=False): {t_engine:.3f} s")
     print(f"  analyze_many, with the across-site summary:          {t_many:.3f} s")
     print("    (per trial: ANOVA, LS-means, SED/LSD/HSD, Tukey letters, Dunnett verdicts)")
-    print(f"  statsmodels ols+anova_lm loop: {t_loop:.1f} s (measured on {loop_n:,} trials, "
-          f"scaled x{n / loop_n:,.0f}; {t_loop / n * 1000:.1f} ms per trial)")
+    print(
+        f"  statsmodels ols+anova_lm loop: {t_loop:.1f} s (measured on {loop_n:,} trials, "
+        f"scaled x{n / loop_n:,.0f}; {t_loop / n * 1000:.1f} ms per trial)"
+    )
     print(f"  numpy floor, ready 3-D array:   {t_floor:.4f} s")
     print(f"  numpy floor, from the long table (factorize, sort, reshape): {t_floor_frame:.4f} s")
-    print(f"  speed-up vs statsmodels loop: {t_loop / t_engine:,.0f}x per-trial tables, "
-          f"{t_loop / t_many:,.0f}x with summary   (target >= 1000x)")
-    print(f"  ratio to numpy floor from the long table: {t_engine / t_floor_frame:.1f}x "
-          f"(per-trial), {t_many / t_floor_frame:.1f}x (with summary); to the ready-array "
-          f"floor: {t_engine / t_floor:.0f}x   (target <= 3x)")
+    print(
+        f"  speed-up vs statsmodels loop: {t_loop / t_engine:,.0f}x per-trial tables, "
+        f"{t_loop / t_many:,.0f}x with summary   (target >= 1000x)"
+    )
+    print(
+        f"  ratio to numpy floor from the long table: {t_engine / t_floor_frame:.1f}x "
+        f"(per-trial), {t_many / t_floor_frame:.1f}x (with summary); to the ready-array "
+        f"floor: {t_engine / t_floor:.0f}x   (target <= 3x)"
+    )
     sub = frame.iloc[: 16 * 50]
     t_exact = best_of(lambda: run_analyze(sub, dunnett_pvalues="exact", summary=False), 1)
-    print(f"  with exact within-trial Dunnett p-values: {t_exact / 50 * 1000:.0f} ms per trial "
-          "(measured on 50 trials)")
+    print(
+        f"  with exact within-trial Dunnett p-values: {t_exact / 50 * 1000:.0f} ms per trial "
+        "(measured on 50 trials)"
+    )
 
 
 def section_unbalanced(n: int, loop_n: int, repeat: int) -> None:
     frame = one_missing_plot(balanced_frame(n, seed=3))
-    t_engine = best_of(lambda: run_analyze(frame, dunnett_pvalues="none", summary=False),
-                       repeat)
+    t_engine = best_of(lambda: run_analyze(frame, dunnett_pvalues="none", summary=False), repeat)
     t_many = best_of(lambda: run_analyze(frame, dunnett_pvalues="none"), repeat)
     t_loop = statsmodels_loop(frame, loop_n) * n
     print(f"\n[2] {n:,} unbalanced RCBD trials (one missing plot each, {len(frame):,} plots)")
-    print(f"  analyze_many (least-squares path), per-trial tables only: {t_engine:.3f} s; "
-          f"with the across-site summary: {t_many:.3f} s")
-    print(f"  statsmodels ols+anova_lm loop: {t_loop:.1f} s (measured on {loop_n:,} trials, "
-          f"scaled x{n / loop_n:,.0f}; {t_loop / n * 1000:.1f} ms per trial)")
-    print(f"  speed-up vs statsmodels loop: {t_loop / t_engine:,.0f}x per-trial tables, "
-          f"{t_loop / t_many:,.0f}x with summary   (target >= 50x)")
+    print(
+        f"  analyze_many (least-squares path), per-trial tables only: {t_engine:.3f} s; "
+        f"with the across-site summary: {t_many:.3f} s"
+    )
+    print(
+        f"  statsmodels ols+anova_lm loop: {t_loop:.1f} s (measured on {loop_n:,} trials, "
+        f"scaled x{n / loop_n:,.0f}; {t_loop / n * 1000:.1f} ms per trial)"
+    )
+    print(
+        f"  speed-up vs statsmodels loop: {t_loop / t_engine:,.0f}x per-trial tables, "
+        f"{t_loop / t_many:,.0f}x with summary   (target >= 50x)"
+    )
 
 
 _MEMORY_CHILD = """
@@ -181,6 +217,8 @@ sys.path.insert(0, {here!r})
 from bench_network import balanced_frame
 from yieldtrial import analyze_many
 n = {n}
+analyze_many(balanced_frame(20, coded=True), by="site", response="y", treatment="treatment",
+             block="block", control="0", dunnett_pvalues="none")  # imports, quantile caches
 frame = balanced_frame(n, coded=True)
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t0 = time.perf_counter()
@@ -195,19 +233,19 @@ print(base / 1024**2, peak / 1024**2, elapsed, int((res.per_trial.status == "ok"
 def section_memory(n: int) -> None:
     here = os.path.dirname(os.path.abspath(__file__))
     code = _MEMORY_CHILD.format(here=here, n=n)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     base, peak, elapsed, ok = out.stdout.split()
     print(f"\n[3] {n:,} balanced trials ({16 * n:,} plots, numeric-coded columns)")
-    print(f"  peak RSS of the process: {float(peak):,.2f} GiB (after building the data: "
-          f"{float(base):,.2f} GiB)   (target <= 8 GiB)")
+    print(
+        f"  peak RSS of the process: {float(peak):,.2f} GiB (after building the data: "
+        f"{float(base):,.2f} GiB)   (target <= 8 GiB)"
+    )
     print(f"  analyze_many time: {float(elapsed):.1f} s; trials ok: {int(ok):,}")
 
 
 def _import_time(module: str) -> float:
     code = f"import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout)
 
 
@@ -218,32 +256,49 @@ def section_import(repeat: int) -> None:
         pdt.append(_import_time("pandas"))
     y_med, p_med = statistics.median(yt), statistics.median(pdt)
     print(f"\n[4] import time, median of {repeat} fresh interpreters")
-    print(f"  import yieldtrial: {y_med * 1000:.0f} ms;  import pandas: {p_med * 1000:.0f} ms;  "
-          f"ratio {y_med / p_med:.2f}   (target <= 1.2)")
+    print(
+        f"  import yieldtrial: {y_med * 1000:.0f} ms;  import pandas: {p_med * 1000:.0f} ms;  "
+        f"ratio {y_med / p_med:.2f}   (target <= 1.2)"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="CI-sized run (seconds)")
-    parser.add_argument("--only", choices=("balanced", "unbalanced", "memory", "import"),
-                        help="run one section")
+    parser.add_argument(
+        "--only", choices=("balanced", "unbalanced", "memory", "import"), help="run one section"
+    )
     args = parser.parse_args()
     if args.small:
-        sizes = {"balanced": (1_000, 50), "unbalanced": (200, 50), "memory": 20_000,
-                 "repeat": 3, "imports": 5}
+        sizes = {
+            "balanced": (1_000, 50),
+            "unbalanced": (200, 50),
+            "memory": 20_000,
+            "repeat": 3,
+            "imports": 5,
+        }
     else:
-        sizes = {"balanced": (10_000, 300), "unbalanced": (2_000, 300), "memory": 1_000_000,
-                 "repeat": 5, "imports": 15}
+        sizes = {
+            "balanced": (10_000, 300),
+            "unbalanced": (2_000, 300),
+            "memory": 1_000_000,
+            "repeat": 5,
+            "imports": 15,
+        }
     import numpy
     import scipy
 
     import yieldtrial
 
-    print(f"yieldtrial {yieldtrial.__version__}; Python {platform.python_version()}; "
-          f"numpy {numpy.__version__}; scipy {scipy.__version__}; pandas {pd.__version__}")
+    print(
+        f"yieldtrial {yieldtrial.__version__}; Python {platform.python_version()}; "
+        f"numpy {numpy.__version__}; scipy {scipy.__version__}; pandas {pd.__version__}"
+    )
     print(f"machine: {platform.machine()}, {os.cpu_count()} logical CPUs, {platform.platform()}")
-    print(f"started {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC"
-          f"{' (--small)' if args.small else ''}")
+    print(
+        f"started {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC"
+        f"{' (--small)' if args.small else ''}"
+    )
     if args.only in (None, "balanced"):
         section_balanced(*sizes["balanced"], sizes["repeat"])
     if args.only in (None, "unbalanced"):

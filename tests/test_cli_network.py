@@ -44,8 +44,7 @@ def test_network_writes_html_with_across_site_table_and_win_rates(plots_csv, tmp
 def test_network_markdown_reports_failed_site_and_win_rate(plots_csv, tmp_path):
     """The Markdown report lists every site; N1 beats the check at all three usable sites."""
     out = tmp_path / "summary.md"
-    assert main(["network", str(plots_csv), "--by", "site", "--control", "CK",
-                 "-o", str(out)]) == 0
+    assert main(["network", str(plots_csv), "--by", "site", "--control", "CK", "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     n1 = next(line for line in text.splitlines() if line.startswith("| N1 |"))
     # expected: N1 is +500 kg/ha over CK by construction (noise sd 150): above at A, B, C
@@ -73,8 +72,10 @@ def test_network_reads_control_from_config(plots_csv, tmp_path):
     toml = tmp_path / "trial.toml"
     toml.write_text('[analysis]\ncontrol = "CK"\n', encoding="utf-8")
     out = tmp_path / "net.json"
-    assert main(["network", str(plots_csv), "--by", "site", "--config", str(toml),
-                 "-o", str(out)]) == 0
+    assert (
+        main(["network", str(plots_csv), "--by", "site", "--config", str(toml), "-o", str(out)])
+        == 0
+    )
     assert json.loads(out.read_text(encoding="utf-8"))["summary"]["control"] == "CK"
 
 

@@ -272,3 +272,89 @@ def test_standardize_xlsx_sheet(tmp_path, capsys):
     table = pd.read_csv(io.StringIO(capsys.readouterr().out))
     # plot 1: 14.0 x 85/87 / 20 m2 x 10000 = 6839.08 kg/ha
     assert table.loc[0, "yield_kg_ha"] == pytest.approx(14.0 * 85 / 87 / 20 * 10000)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["standardize", "442", "--moisture", "120", "--standard", "13"], r"moisture_pct .*120"),
+        (["standardize", "-442", "--moisture", "5", "--standard", "13"], r"mass .*got -442"),
+        (["audit", "-442", "477.36", "--moisture", "5", "--standard", "13"], r"got -442"),
+        (["standardize", "442", "--moisture", "5", "--crop", "banana"], "unknown crop 'banana'"),
+        (
+            ["standardize", "--example", "jinzhong-2024", "--unit", "kg/foo"],
+            "unknown yield unit 'kg/foo'",
+        ),
+    ],
+    ids=["moisture-120", "negative-mass", "audit-negative-mass", "unknown-crop", "unknown-unit"],
+)
+def test_bad_values_are_one_line_data_errors(argv, message, capsys):
+    """Bad numbers, crops and units: exit 1, one line on stderr, no traceback."""
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if not line.startswith("yieldtrial: warning:")]
+    assert len(lines) == 1 and lines[0].startswith("yieldtrial: error: ")
+    assert re.search(message, lines[0]) and "Traceback" not in err
+
+
+def test_standardize_xlsx_without_openpyxl(tmp_path, capsys, monkeypatch):
+    """Without openpyxl an .xlsx file is a one-line error naming the extra; no output file."""
+    source = tmp_path / "plots.xlsx"
+    PLOTS.to_excel(source, index=False)
+    monkeypatch.setitem(__import__("sys").modules, "openpyxl", None)  # simulate: not installed
+    out = tmp_path / "yields.csv"
+    assert main(["standardize", str(source), "--crop", "wheat", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("yieldtrial: error: ") and "pip install 'yieldtrial[xlsx]'" in err
+    assert not out.exists()
+
+
+def test_standardize_column_mapping(tmp_path, capsys):
+    """--column HEADER=NAME maps headers that are not recognised."""
+    source = tmp_path / "plots.csv"
+    PLOTS.rename(columns={"fresh_mass_kg": "Netto kg", "moisture_pct": "Feuchte"}).to_csv(
+        source, index=False
+    )
+    argv = ["standardize", str(source), "--crop", "wheat", "--column", "Netto kg=fresh_mass_kg"]
+    assert main([*argv, "--column", "Feuchte=moisture_pct"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    # plot 1: 14.0 x 85/87 / 20 m2 x 10000 = 6839.08 kg/ha
+    assert table.loc[0, "yield_kg_ha"] == pytest.approx(14.0 * 85 / 87 / 20 * 10000)
+
+
+def test_standardize_column_mapping_usage_error(plots_csv, capsys):
+    """--column without '=' is a usage error (exit 2)."""
+    assert main(["standardize", str(plots_csv), "--crop", "wheat", "--column", "Nettokg"]) == 2
+    assert "HEADER=NAME" in capsys.readouterr().err
+
+
+def test_missing_column_message_names_the_cli_option(tmp_path, capsys):
+    """The missing-column error tells a command-line user how to map a header."""
+    source = tmp_path / "plots.csv"
+    PLOTS.rename(columns={"moisture_pct": "Feuchte"}).to_csv(source, index=False)
+    assert main(["standardize", str(source), "--crop", "wheat"]) == 1
+    err = capsys.readouterr().err
+    assert "missing required column: moisture_pct" in err and "--column" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["standardize", "442", "--moisture", "5", "--standard", "13"],
+        ["standardize", "--help"],
+    ],
+    ids=["standardize-number", "standardize-help"],
+)
+def test_light_commands_do_not_import_pandas(argv):
+    """A single number or the subcommand help imports neither pandas nor heavy libraries."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom yieldtrial.cli import main\n"
+        f"main({argv!r})\n"
+        "heavy = ('pandas', 'scipy', 'matplotlib', 'statsmodels')\n"
+        "print('HEAVY:' + ','.join(m for m in heavy if m in sys.modules))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip().splitlines()[-1] == "HEAVY:"

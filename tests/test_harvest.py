@@ -282,3 +282,60 @@ def test_theoretical_yield_negative_heads() -> None:
     """Negative head counts are an error."""
     with pytest.raises(DataValidationError, match=r"heads_per_mu must be in \[0, inf\)"):
         theoretical_yield(heads_per_mu=-1, grains_per_head=35, thousand_grain_weight_g=45)
+
+
+@settings(deadline=None, max_examples=40)
+@given(
+    plots=st.lists(
+        st.tuples(
+            st.floats(min_value=0, max_value=1e4),  # fresh mass [kg]
+            st.floats(min_value=1, max_value=1e4),  # area [m2]
+            st.floats(min_value=1.5, max_value=40),  # moisture [%]
+            st.floats(min_value=0, max_value=20),  # impurity [%]
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    unit=st.sampled_from(["kg/ha", "kg/mu", "t/ha", "jin/mu"]),
+)
+def test_plot_yield_series_equals_elementwise(
+    plots: list[tuple[float, float, float, float]], unit: str
+) -> None:
+    """A Series of plots gives, per plot label, the float result of the scalar call."""
+    index = [f"P{i}" for i in range(len(plots))]
+    columns = pd.DataFrame(plots, columns=["mass", "area", "moisture", "impurity"], index=index)
+    result = plot_yield(
+        columns["mass"],
+        harvested_area_m2=columns["area"],
+        moisture_pct=columns["moisture"],
+        impurity_pct=columns["impurity"],
+        standard_moisture_pct=13,
+        unit=unit,
+    )
+    assert isinstance(result, pd.Series) and list(result.index) == index
+    for label, (mass, area, moisture, impurity) in zip(index, plots, strict=True):
+        expected = plot_yield(
+            mass,
+            harvested_area_m2=area,
+            moisture_pct=moisture,
+            impurity_pct=impurity,
+            standard_moisture_pct=13,
+            unit=unit,
+        )
+        assert type(expected) is float
+        assert result[label] == pytest.approx(expected, rel=1e-12, abs=1e-9)
+
+
+@settings(deadline=None, max_examples=40)
+@given(
+    impurity=st.floats(min_value=0, max_value=50),
+    more=st.floats(min_value=0.01, max_value=40),
+)
+def test_plot_yield_decreases_with_impurity(impurity: float, more: float) -> None:
+    """More impurity never gives more clean grain (the deduction is (1 - I/100))."""
+    kwargs = {"harvested_area_m2": 20.0, "moisture_pct": 15.0, "standard_moisture_pct": 13.0}
+    low = plot_yield(10.0, impurity_pct=impurity, **kwargs)
+    high = plot_yield(10.0, impurity_pct=impurity + more, **kwargs)
+    assert high < low
+    # hand derivation: the ratio is exactly (100 - I2) / (100 - I1)
+    assert high / low == pytest.approx((100 - impurity - more) / (100 - impurity), rel=1e-12)

@@ -528,3 +528,63 @@ def test_non_numeric_series_names_label() -> None:
     masses = pd.Series([442.0, "n/a"], index=["p1", "p2"], dtype=object)
     with pytest.raises(DataValidationError, match=r"got 'n/a' at index 'p2'"):
         standardize_moisture(masses, moisture_pct=5, standard_moisture_pct=13)
+
+
+_maybe_missing_mass = st.one_of(st.just(math.nan), mass)
+
+
+@settings(deadline=None, max_examples=40)
+@given(
+    data=st.lists(st.tuples(_maybe_missing_mass, moisture), min_size=1, max_size=8),
+    standard=moisture,
+    method=st.sampled_from(METHODS),
+)
+def test_vectorized_equals_elementwise_and_keeps_kind(
+    data: list[tuple[float, float]], standard: float, method: str
+) -> None:
+    """Series in -> Series out (same index), ndarray -> ndarray, each element as the float call."""
+    masses = [m for m, _ in data]
+    moistures = [w for _, w in data]
+    index = [f"plot{i}" for i in range(len(data))]
+    kwargs = {"standard_moisture_pct": standard, "method": method, "shrink_pct_per_point": 1.2}
+    # the scalar call is the reference: one float per plot
+    expected = [standardize_moisture(m, moisture_pct=w, **kwargs) for m, w in data]
+    series = standardize_moisture(
+        pd.Series(masses, index=index), moisture_pct=pd.Series(moistures, index=index), **kwargs
+    )
+    array = standardize_moisture(np.array(masses), moisture_pct=np.array(moistures), **kwargs)
+    assert isinstance(series, pd.Series) and list(series.index) == index
+    assert isinstance(array, np.ndarray) and array.shape == (len(data),)
+    for got in (series.to_numpy(), array):
+        for value, reference in zip(got, expected, strict=True):
+            assert type(reference) is float
+            if math.isnan(reference):  # NaN passes through
+                assert math.isnan(value)
+            else:
+                assert value == pytest.approx(reference, rel=1e-12, abs=1e-9)
+
+
+@settings(deadline=None, max_examples=50)
+@given(a=moisture, b=moisture)
+def test_wet_dry_basis_round_trip(a: float, b: float) -> None:
+    """Wet -> dry -> wet basis returns the moisture; dry basis is never below wet basis."""
+    dry = dry_basis_from_wet_basis_pct(a)
+    assert dry >= a
+    assert wet_basis_from_dry_basis_pct(dry) == pytest.approx(a, rel=1e-12)
+    # the two factors compose: going a -> b via a third moisture equals going directly
+    via = standardize_moisture(
+        standardize_moisture(100.0, moisture_pct=a, standard_moisture_pct=14.0),
+        moisture_pct=14.0,
+        standard_moisture_pct=b,
+    )
+    assert via == pytest.approx(
+        standardize_moisture(100.0, moisture_pct=a, standard_moisture_pct=b), rel=1e-12
+    )
+
+
+@settings(deadline=None, max_examples=30)
+@given(mass=st.floats(max_value=-1e-9, min_value=-1e9))
+def test_negative_mass_is_an_error(mass: float) -> None:
+    """A negative mass is rejected with its value, whatever the method."""
+    with pytest.raises(DataValidationError, match=r"mass must be in \[0, inf\); got -"):
+        standardize_moisture(mass, moisture_pct=5, standard_moisture_pct=13)

@@ -25,8 +25,9 @@ def _network(n_sites: int = 5, n_blocks: int = 4, seed: int = 7) -> pd.DataFrame
 
 
 def _analyze(df: pd.DataFrame, **kwargs: object) -> NetworkResult:
-    opts: dict[str, object] = dict(by="site", response="yield_kg_ha", treatment="treatment",
-                                   block="block", control="CK")
+    opts: dict[str, object] = dict(
+        by="site", response="yield_kg_ha", treatment="treatment", block="block", control="CK"
+    )
     opts.update(kwargs)
     return analyze_many(df, **opts)  # type: ignore[arg-type]
 
@@ -36,27 +37,30 @@ def mixed_network() -> tuple[pd.DataFrame, NetworkResult]:
     """Five sites: three balanced, one with a missing plot, one with a non-numeric yield."""
     df = _network()
     df["yield_kg_ha"] = df["yield_kg_ha"].astype(object)
-    df.loc[(df.site == "site01") & (df.block == "B2") & (df.treatment == "N2"),
-           "yield_kg_ha"] = np.nan
-    df.loc[(df.site == "site03") & (df.block == "B3") & (df.treatment == "N1"),
-           "yield_kg_ha"] = "12O0"  # letter O typed for a zero
+    df.loc[(df.site == "site01") & (df.block == "B2") & (df.treatment == "N2"), "yield_kg_ha"] = (
+        np.nan
+    )
+    df.loc[(df.site == "site03") & (df.block == "B3") & (df.treatment == "N1"), "yield_kg_ha"] = (
+        "12O0"  # letter O typed for a zero
+    )
     return df, _analyze(df, dunnett_pvalues="exact")
 
 
 def _close(a: object, b: object) -> None:
-    np.testing.assert_allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float),
-                               rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=1e-9, atol=1e-12
+    )
 
 
-@pytest.mark.parametrize("site", ["site00", "site01", "site04"], ids=["balanced", "missing-plot",
-                                                                       "balanced-2"])
+@pytest.mark.parametrize(
+    "site", ["site00", "site01", "site04"], ids=["balanced", "missing-plot", "balanced-2"]
+)
 def test_per_trial_matches_anova_alone(mixed_network, site):
     """Per-trial ANOVA figures equal yieldtrial.stats.anova on that trial alone (1e-9)."""
     from yieldtrial.stats.anova import anova
 
     df, res = mixed_network
-    alone = anova(df[df.site == site], response="yield_kg_ha", treatment="treatment",
-                  block="block")
+    alone = anova(df[df.site == site], response="yield_kg_ha", treatment="treatment", block="block")
     row = res.per_trial.set_index("site").loc[site]
     table = alone.table.set_index("source")
     # expected: the shared single-trial ANOVA (independent code path: SVD per term)
@@ -82,8 +86,9 @@ def test_per_treatment_matches_compare_to_control_alone(mixed_network, site):
     df, res = mixed_network
     one = df[df.site == site]
     model = fit(one, response="yield_kg_ha", treatment="treatment", block="block")
-    dunnett = compare_to_control(one, response="yield_kg_ha", treatment="treatment",
-                                 block="block", control="CK").set_index("treatment")
+    dunnett = compare_to_control(
+        one, response="yield_kg_ha", treatment="treatment", block="block", control="CK"
+    ).set_index("treatment")
     got = res.per_treatment[res.per_treatment.site == site].set_index("treatment")
     got = got.loc[list(model.levels)]
     _close(got["lsmean"], model.lsmeans)
@@ -105,8 +110,9 @@ def test_letters_match_tukey_letters_alone(mixed_network, site):
     df, res = mixed_network
     one = df[df.site == site]
     model = fit(one, response="yield_kg_ha", treatment="treatment", block="block")
-    table = pairwise(one, response="yield_kg_ha", treatment="treatment", block="block",
-                     method="tukey")
+    table = pairwise(
+        one, response="yield_kg_ha", treatment="treatment", block="block", method="tukey"
+    )
     expected = compact_letters(model.levels, model.lsmeans, table)
     got = res.per_treatment[res.per_treatment.site == site].set_index("treatment")["letters"]
     assert got.loc[list(model.levels)].tolist() == expected.tolist()
@@ -116,8 +122,13 @@ def test_broken_trial_is_failed_with_reason_others_succeed(mixed_network):
     """A non-numeric yield fails only its own trial, with the shared layer's message."""
     _, res = mixed_network
     status = res.per_trial.set_index("site")["status"]
-    assert status.to_dict() == {"site00": "ok", "site01": "ok", "site02": "ok",
-                                "site03": "failed", "site04": "ok"}
+    assert status.to_dict() == {
+        "site00": "ok",
+        "site01": "ok",
+        "site02": "ok",
+        "site03": "failed",
+        "site04": "ok",
+    }
     reason = res.per_trial.set_index("site").loc["site03", "reason"]
     assert "must be numeric" in reason and "12O0" in reason
     assert "site03" not in set(res.per_treatment.site)
@@ -168,11 +179,19 @@ def test_crd_network_matches_anova_alone():
 
     df = _network(n_sites=3).drop(columns="block")
     df = df.drop(index=df.index[5])  # unequal replication in site00
-    res = analyze_many(df, by="site", response="yield_kg_ha", treatment="treatment",
-                       design="crd", control="CK", dunnett_pvalues="none")
+    res = analyze_many(
+        df,
+        by="site",
+        response="yield_kg_ha",
+        treatment="treatment",
+        design="crd",
+        control="CK",
+        dunnett_pvalues="none",
+    )
     for site in ("site00", "site01"):
-        alone = anova(df[df.site == site], response="yield_kg_ha", treatment="treatment",
-                      design="crd")
+        alone = anova(
+            df[df.site == site], response="yield_kg_ha", treatment="treatment", design="crd"
+        )
         row = res.per_trial.set_index("site").loc[site]
         _close(row["mse"], alone.mse)
         _close(row["p_treatment"], alone.table.set_index("source").loc["treatment", "p_value"])
@@ -187,8 +206,9 @@ def test_balanced_combined_anova_matches_statsmodels():
     res = _analyze(df, dunnett_pvalues="none")
     assert res.summary.method == "combined ANOVA (balanced)"
     # expected: sequential SS of y ~ site + block(site) + treatment + treatment:site (balanced)
-    ols = smf.ols("yield_kg_ha ~ C(site) + C(site):C(block) + C(treatment) + "
-                  "C(treatment):C(site)", data=df).fit()
+    ols = smf.ols(
+        "yield_kg_ha ~ C(site) + C(site):C(block) + C(treatment) + C(treatment):C(site)", data=df
+    ).fit()
     ref = anova_lm(ols)
     table = res.summary.anova.set_index("source")
     _close(table.loc["site", "sum_sq"], ref.loc["C(site)", "sum_sq"])
@@ -209,8 +229,12 @@ def test_fixed_sites_test_treatment_against_pooled_error():
 
     df = _network(n_sites=3, n_blocks=3)
     res = _analyze(df, sites="fixed", dunnett_pvalues="none")
-    ref = anova_lm(smf.ols("yield_kg_ha ~ C(site) + C(site):C(block) + C(treatment) + "
-                           "C(treatment):C(site)", data=df).fit())
+    ref = anova_lm(
+        smf.ols(
+            "yield_kg_ha ~ C(site) + C(site):C(block) + C(treatment) + C(treatment):C(site)",
+            data=df,
+        ).fit()
+    )
     _close(res.summary.p_treatment, ref.loc["C(treatment)", "PR(>F)"])
 
 
@@ -268,16 +292,27 @@ def test_multiple_key_columns():
     df = pd.concat([_network(n_sites=2).assign(year=2023), _network(n_sites=2).assign(year=2024)])
     res = _analyze(df, by=["year", "site"], dunnett_pvalues="none")
     assert res.per_trial[["year", "site"]].values.tolist() == [
-        [2023, "site00"], [2023, "site01"], [2024, "site00"], [2024, "site01"]]
-    assert list(res.summary.means.index) == ["2023 / site00", "2023 / site01",
-                                               "2024 / site00", "2024 / site01"]
+        [2023, "site00"],
+        [2023, "site01"],
+        [2024, "site00"],
+        [2024, "site01"],
+    ]
+    assert list(res.summary.means.index) == [
+        "2023 / site00",
+        "2023 / site01",
+        "2024 / site00",
+        "2024 / site01",
+    ]
 
 
 def test_progress_callback_reaches_total():
     """progress(done, total) is called and ends at the number of trials."""
     calls: list[tuple[int, int]] = []
-    _analyze(_network(n_sites=3), dunnett_pvalues="none",
-             progress=lambda done, total: calls.append((done, total)))
+    _analyze(
+        _network(n_sites=3),
+        dunnett_pvalues="none",
+        progress=lambda done, total: calls.append((done, total)),
+    )
     assert calls and calls[-1] == (3, 3)
 
 
@@ -296,8 +331,11 @@ def test_to_dict_and_to_frame():
     res = _analyze(_network(n_sites=3), dunnett_pvalues="none")
     text = json.dumps(res.to_dict())
     assert '"per_trial"' in text and "NaN" not in text
-    assert list(res.to_frame("treatments").columns)[:3] == ["treatment", "n_sites",
-                                                            "across_site_mean"]
+    assert list(res.to_frame("treatments").columns)[:3] == [
+        "treatment",
+        "n_sites",
+        "across_site_mean",
+    ]
     with pytest.raises(DataValidationError, match="table must be one of"):
         res.to_frame("nope")
 
@@ -320,3 +358,23 @@ def test_blank_trial_key_raises():
     df.loc[4, "site"] = None
     with pytest.raises(DataValidationError, match="column 'site'"):
         _analyze(df)
+
+
+def test_field_trial_per_site_matches_analyze_sites():
+    """FieldTrial.analyze_sites equals FieldTrial.anova / compare_to_control of each site."""
+    import yieldtrial as yt
+
+    df = _network(n_sites=3)
+    df["plot_id"] = [str(i % 16 + 1) for i in range(len(df))]
+    df = df.drop(index=df.index[20])  # one missing plot at site01
+    trial = yt.FieldTrial.from_dataframe(df, crop="wheat", control="CK")
+    net = trial.analyze_sites(by="site", dunnett_pvalues="exact")
+    for site in ("site00", "site01"):
+        alone = yt.FieldTrial.from_dataframe(df[df.site == site], crop="wheat", control="CK")
+        row = net.per_trial.set_index("site").loc[site]
+        # expected: the single-trial FieldTrial analysis of that site
+        _close(row["mse"], alone.anova().mse)
+        _close(row["cv_pct"], alone.anova().cv_pct)
+        cmp = alone.compare_to_control().set_index("treatment")
+        got = net.per_treatment[net.per_treatment.site == site].set_index("treatment")
+        _close(got.loc[cmp.index, "p_dunnett"], cmp["p_value_adjusted"])

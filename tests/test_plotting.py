@@ -127,3 +127,9 @@ def test_import_does_not_import_matplotlib() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_plot_means_hatches_named_bars() -> None:
+    """Bars named in ``hatched`` (illustrative values) are hatched; the others are not."""
+    ax = plot_means(MEANS, hatched=["CK"])
+    assert [bar.get_hatch() for bar in ax.patches] == ["//", None, None]

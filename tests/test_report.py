@@ -346,3 +346,56 @@ def test_letters_are_the_library_two_level_letters(rcbd: Any) -> None:
     for level, row in expected.iterrows():
         assert rows[level]["letters"] == row["letters_05"]
         assert rows[level]["letters_upper"] == row["letters_01"]
+
+
+def test_missing_plot_listed_with_reason(tmp_path: Any) -> None:
+    """A plot without a harvest is counted, listed with the note column's reason, and dropped."""
+    lines = example_path("replicated-rcbd").read_text(encoding="utf-8").splitlines()
+    out = [lines[0] + ",note"]
+    for line in lines[1:]:
+        cells = line.split(",")
+        if cells[0] == "203":
+            cells[6] = ""  # fresh_mass_kg empty: plot lost
+            out.append(",".join(cells) + ",destroyed by hail")
+        else:
+            out.append(line + ",")
+    plots = tmp_path / "plots.csv"
+    plots.write_text("\n".join(out) + "\n", encoding="utf-8")
+    report, _ = report_from_files(
+        plots, example_path("replicated-rcbd", "trial.toml"), figures=False, report_date=DATE
+    )
+    md = report.to_markdown()
+    assert "Plots expected / observed: 12 / 11." in md
+    assert "203 (CK2): destroyed by hail" in md
+    assert report.results["missing_plots"][0]["reason"] == "destroyed by hail"
+    n = {r["treatment"]: r["n"] for r in report.results["means"]}
+    assert n == {"CK1": 4, "CK2": 3, "T": 4}
+
+
+def test_hsd_in_footer_equals_studentized_range(rcbd: Any) -> None:
+    """Tukey HSD = q(0.95; 3, 6) x sqrt(MSE / r), r = 4 (balanced RCBD)."""
+    from scipy import stats
+
+    a = rcbd.results["anova"]
+    q = stats.studentized_range.ppf(0.95, 3, a["df_error"])
+    assert a["hsd"] == pytest.approx(q * np.sqrt(a["mse"] / 4), rel=1e-9)
+
+
+def test_chinese_anova_has_critical_f(rcbd_zh: Any) -> None:
+    """The Chinese ANOVA shows F0.05 and F0.01 (scipy f.ppf on the treatment and error df)."""
+    from scipy import stats
+
+    table = rcbd_zh.section("anova").blocks[0]
+    assert [c.label for c in table.columns][5:7] == ["F0.05", "F0.01"]
+    treatment = table.rows[1]
+    assert treatment["f_05"] == pytest.approx(stats.f.ppf(0.95, 2, 6))
+    assert treatment["f_01"] == pytest.approx(stats.f.ppf(0.99, 2, 6))
+
+
+def test_by_block_table_means_are_plot_means(rcbd_zh: Any) -> None:
+    """The treatment x block table's mean is the plain mean of the four plots (kg/mu)."""
+    table = next(b for b in rcbd_zh.section("plots").blocks if b.key == "plots_by_block")
+    plots = pd.DataFrame(rcbd_zh.results["plots"])
+    for row in table.rows:
+        expected = plots.loc[plots["treatment"] == row["treatment"], "yield_kg_mu"].mean()
+        assert row["mean"] == pytest.approx(expected)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from itertools import combinations, product
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -300,3 +302,164 @@ def test_package_attribute_is_the_function() -> None:
     )
     assert isinstance(res, AnovaResult)
     assert callable(yieldtrial.stats.diagnostics) and callable(yieldtrial.stats.fit)
+
+
+# ----------------------------------------------------------------------------- design dispatch
+
+_REF = Path(__file__).parent / "data" / "reference"
+
+
+def _reference_frame(name: str) -> pd.DataFrame:
+    case = json.loads((_REF / f"{name}.json").read_text(encoding="utf-8"))
+    return pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+
+
+def _battery() -> pd.DataFrame:
+    case = json.loads((_REF / "montgomery_battery_factorial.json").read_text(encoding="utf-8"))
+    return pd.DataFrame(
+        [
+            {"material": key.split("|")[0], "temperature": key.split("|")[1], "life_h": v}
+            for key, values in case["data"]["cells"].items()
+            for v in values
+        ]
+    )
+
+
+def test_anova_split_plot_dispatch_equals_direct_call() -> None:
+    """anova(design='split_plot') returns split_plot_anova's stratum table and SEDs."""
+    from yieldtrial.stats.splitplot import StrataAnova, split_plot_anova
+
+    oats = _reference_frame("yates_oats_splitplot")  # Yates (1935) oats, 6 x 3 x 4
+    via = anova(
+        oats, response="yield", block="block", design="split_plot", whole_plot="gen",
+        sub_plot="nitro",
+    )  # fmt: skip
+    direct = split_plot_anova(
+        oats, response="yield", block="block", whole_plot="gen", sub_plot="nitro"
+    )
+    assert isinstance(via, StrataAnova)
+    pd.testing.assert_frame_equal(via.table, direct.table)
+    pd.testing.assert_frame_equal(via.sed, direct.sed)
+    # V&R (2002) sec. 6.7: error a = B:V 10 df, error b = within 45 df
+    assert via.error("error_a")[1] == 10
+    assert via.error("error_b")[1] == 45
+
+
+def test_anova_split_plot_treatment_stands_for_sub_plot() -> None:
+    """treatment= without sub_plot= is the sub-plot factor (same table as sub_plot=)."""
+    oats = _reference_frame("yates_oats_splitplot")
+    by_treatment = anova(
+        oats, response="yield", treatment="nitro", block="block", design="split_plot",
+        whole_plot="gen",
+    )  # fmt: skip
+    by_sub_plot = anova(
+        oats, response="yield", treatment="nitro", block="block", design="split_plot",
+        whole_plot="gen", sub_plot="nitro",
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(by_treatment.table, by_sub_plot.table)
+
+
+def test_anova_split_plot_treatment_conflicting_with_sub_plot() -> None:
+    """treatment= naming another column than sub_plot= is refused."""
+    oats = _reference_frame("yates_oats_splitplot")
+    with pytest.raises(DataValidationError, match="treatment='gen' and sub_plot='nitro' differ"):
+        anova(
+            oats, response="yield", treatment="gen", block="block", design="split_plot",
+            whole_plot="block", sub_plot="nitro",
+        )  # fmt: skip
+
+
+def test_anova_strip_plot_dispatch_equals_direct_call() -> None:
+    """anova(design='strip_plot') returns strip_plot_anova's result."""
+    from yieldtrial.stats.splitplot import strip_plot_anova
+
+    oats = _reference_frame("yates_oats_splitplot")  # used only as a complete 6 x 3 x 4 layout
+    via = anova(
+        oats, response="yield", block="block", design="strip_plot", horizontal="gen",
+        vertical="nitro",
+    )  # fmt: skip
+    direct = strip_plot_anova(
+        oats, response="yield", block="block", horizontal="gen", vertical="nitro"
+    )
+    pd.testing.assert_frame_equal(via.table, direct.table)
+    assert via.design == "strip_plot"
+
+
+def test_anova_factorial_dispatch_equals_direct_call() -> None:
+    """anova(design='factorial') equals factorial_anova (Montgomery battery, CRD)."""
+    from yieldtrial.stats.factorial import FactorialAnova, factorial_anova
+
+    battery = _battery()
+    via = anova(
+        battery, response="life_h", design="factorial", factor_a="material",
+        factor_b="temperature",
+    )  # fmt: skip
+    direct = factorial_anova(
+        battery, response="life_h", factor_a="material", factor_b="temperature"
+    )
+    assert isinstance(via, FactorialAnova)
+    pd.testing.assert_frame_equal(via.table, direct.table)
+    # Montgomery Example 5.1, Table 5.5: interaction SS 9613.78 on 4 df
+    row = via.table.set_index("source").loc["material:temperature"]
+    assert row["sum_sq"] == pytest.approx(9613.78, abs=0.01)
+
+
+def test_anova_factorial_with_block_is_an_rcbd_factorial() -> None:
+    """block= with design='factorial' adds the block row (factorial in an RCBD)."""
+    from yieldtrial.stats.factorial import factorial_anova
+
+    oats = _reference_frame("yates_oats_splitplot")
+    via = anova(
+        oats, response="yield", block="block", design="factorial", factor_a="gen",
+        factor_b="nitro", treatment="nitro",
+    )  # fmt: skip
+    direct = factorial_anova(
+        oats, response="yield", factor_a="gen", factor_b="nitro", block="block"
+    )
+    pd.testing.assert_frame_equal(via.table, direct.table)
+    assert via.table["source"].iloc[0] == "block"
+
+
+def test_anova_additive_path_unchanged_by_dispatch() -> None:
+    """design='latin' still returns an AnovaResult equal to the explicit call."""
+    from yieldtrial.stats.anova import AnovaResult
+
+    df = _reference_frame("montgomery_rocket_latin")
+    res = anova(
+        df, response="y", treatment="formulation", design="latin", row="batch", column="operator"
+    )
+    assert isinstance(res, AnovaResult)
+    # Montgomery Table 4.10: formulations SS 330 on 4 df
+    assert res.table.set_index("source").loc["formulation", "sum_sq"] == pytest.approx(330.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"design": "split_plot", "block": "block", "whole_plot": "gen"}, r"missing: sub_plot="),
+        ({"design": "split_plot", "block": "block", "sub_plot": "nitro"}, r"missing: whole_plot="),
+        ({"design": "split_plot", "whole_plot": "gen", "sub_plot": "nitro"}, r"needs block="),
+        ({"design": "strip_plot", "block": "block", "horizontal": "gen"}, r"missing: vertical="),
+        ({"design": "factorial", "factor_b": "nitro"}, r"missing: factor_a="),
+        ({"design": "rcbd", "block": "block"}, r"needs treatment="),
+        (
+            {"design": "split_plot", "block": "block", "whole_plot": "gen", "sub_plot": "nitro",
+             "row": "block"},
+            r"does not use row=.*row= belongs to design='latin'",
+        ),
+        (
+            {"design": "rcbd", "treatment": "nitro", "block": "block", "whole_plot": "gen"},
+            r"design='rcbd' does not use whole_plot=",
+        ),
+        (
+            {"design": "factorial", "factor_a": "gen", "factor_b": "nitro", "treatment": "block"},
+            r"treatment='block' is neither",
+        ),
+        ({"design": "split", "treatment": "nitro"}, r"design must be one of"),
+    ],
+)  # fmt: skip
+def test_anova_dispatch_argument_errors(kwargs: dict, message: str) -> None:
+    """Missing or extra design arguments raise DataValidationError naming them."""
+    oats = _reference_frame("yates_oats_splitplot")
+    with pytest.raises(DataValidationError, match=message):
+        anova(oats, response="yield", **kwargs)

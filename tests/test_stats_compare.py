@@ -431,3 +431,21 @@ def test_random_unbalanced_rcbd_contrasts_match_statsmodels(seed):
         assert row["difference"] == pytest.approx(float(test.effect[0]), abs=1e-8)
         assert row["se"] == pytest.approx(float(test.sd[0, 0]), rel=1e-9)
         assert row["df"] == res.df_resid
+
+
+def test_latin_square_contrasts_match_statsmodels():
+    """Latin square: differences, SEs and df equal OLS ``y ~ C(treatment) + C(row) + C(col)``."""
+    import statsmodels.formula.api as smf
+
+    rng = np.random.default_rng(7)
+    rows = [(f"T{(r + c) % 4}", f"R{r}", f"C{c}") for r in range(4) for c in range(4)]
+    df = pd.DataFrame(rows, columns=["treatment", "row", "column"])
+    df["y"] = 50 + rng.normal(0, 1, 16) + df["row"].str[1:].astype(int) * 5.0
+    out = compare_to_control(df, response="y", treatment="treatment", control="T0",
+                             design="latin", row="row", column="column")  # fmt: skip
+    res = smf.ols("y ~ C(treatment) + C(row) + C(column)", data=df).fit()
+    for _, r in out.iterrows():
+        name = f"C(treatment)[T.{r['treatment']}]"
+        assert r["difference"] == pytest.approx(res.params[name], abs=1e-9)
+        assert r["se"] == pytest.approx(res.bse[name], rel=1e-9)
+    assert (out["df"] == res.df_resid).all() and res.df_resid == 6

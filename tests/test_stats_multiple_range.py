@@ -294,3 +294,55 @@ def test_public_names_are_exported_lazily() -> None:
     for name in ("split_plot_anova", "strip_plot_anova", "factorial_anova", "snk", "scheffe"):
         assert name in ys.__all__
         assert callable(getattr(ys, name))
+
+
+# ----------------------------------------------------------------------------- means-table letters
+
+
+def test_add_two_level_letters_joins_on_the_means_table_rows() -> None:
+    """letters_05/letters_01 follow the means table's rows and equal two_level_letters."""
+    from yieldtrial.stats.multiple_range import add_two_level_letters
+    from yieldtrial.stats.tables import means_table
+
+    mm = sweetpotato_means()
+    table = means_table(mm, letters="tukey")
+    out = add_two_level_letters(table, mm)
+    # expected: the standalone two-level display of the same MeansModel (Duncan at 0.05/0.01)
+    ref = two_level_letters(mm).set_index("level")
+    assert out["treatment"].tolist() == table["treatment"].tolist()
+    assert out["letters_05"].tolist() == ref.loc[out["treatment"], "letters_05"].tolist()
+    assert out["letters_01"].tolist() == ref.loc[out["treatment"], "letters_01"].tolist()
+    # agricolae duncan.test(sweetpotato) at 0.05: oo a, ff a, cc b, fc c
+    assert dict(zip(out["treatment"], out["letters_05"], strict=True)) == {
+        "oo": "a", "ff": "a", "cc": "b", "fc": "c",
+    }  # fmt: skip
+    columns = list(out.columns)
+    assert columns[columns.index("letters") + 1 : columns.index("letters") + 3] == [
+        "letters_05",
+        "letters_01",
+    ]
+    assert out.attrs["two_level_letters"]["alphas"] == {"letters_05": 0.05, "letters_01": 0.01}
+    assert out.attrs["two_level_letters"]["df_error"] == 8  # sweetpotato CRD: 12 plots - 4
+
+
+def test_add_two_level_letters_leaves_the_input_alone() -> None:
+    """The means table passed in is not modified."""
+    from yieldtrial.stats.multiple_range import add_two_level_letters
+
+    mm = sweetpotato_means()
+    table = pd.DataFrame({"treatment": list(mm.levels), "letters": ["x"] * 4})
+    add_two_level_letters(table, mm, test="snk")
+    assert list(table.columns) == ["treatment", "letters"]
+
+
+def test_add_two_level_letters_refuses_other_levels() -> None:
+    """A table whose labels are not the MeansModel's levels is refused."""
+    from yieldtrial.stats.multiple_range import add_two_level_letters
+
+    mm = sweetpotato_means()
+    with pytest.raises(DataValidationError, match="are not the levels of 'virus'"):
+        add_two_level_letters(pd.DataFrame({"treatment": ["a", "b", "c", "d"]}), mm)
+    with pytest.raises(DataValidationError, match="no 'level' column"):
+        add_two_level_letters(
+            pd.DataFrame({"treatment": list(mm.levels)}), mm, level_column="level"
+        )

@@ -90,3 +90,21 @@ def test_means_data_level_rcbd():
     got = out.set_index("treatment")["yield_kg_ha"]
     assert got.to_dict() == pytest.approx({"C": 20.5, "B": 12.25, "A": 10.5}, abs=1e-12)
     assert out.attrs["control"] == "A"
+
+
+def test_means_invariant_to_offset_and_relabelling():
+    """Adding 1e12 and renaming treatments keeps letters, ranks, SEs and differences."""
+    rows = [("A", "1", 10.0), ("B", "1", 12.5), ("C", "1", 19.0), ("D", "1", 11.0),
+            ("A", "2", 11.0), ("B", "2", 13.0), ("C", "2", 21.0), ("D", "2", 12.5),
+            ("A", "3", 10.5), ("B", "3", 14.0), ("C", "3", 20.0), ("D", "3", 10.5)]  # fmt: skip
+    df = pd.DataFrame(rows, columns=["treatment", "block", "y"])
+    base = means(df, response="y", treatment="treatment", block="block", control="A")
+    names = {"A": "zz", "B": "m", "C": "b", "D": "a"}
+    moved = df.assign(y=df["y"] + 1e12, treatment=df["treatment"].map(names))
+    other = means(moved, response="y", treatment="treatment", block="block", control="zz")
+    assert other["treatment"].tolist() == base["treatment"].map(names).tolist()
+    assert other["letters"].tolist() == base["letters"].tolist()
+    np.testing.assert_allclose(other["se"], base["se"], rtol=1e-9)
+    # LS-means near 1e12 are stored to the double spacing there (2**-13 = 1.2e-4), so their
+    # differences can only agree to about that
+    np.testing.assert_allclose(other["difference"], base["difference"], atol=2.5e-4)

@@ -64,7 +64,9 @@ def test_design_override_and_rcbd_needs_blocks():
     assert FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", design="crd").design == "crd"
     with pytest.raises(DataValidationError, match="design 'rcbd' needs a block column"):
         FieldTrial.from_dataframe(rcbd_plots().drop(columns="block"), crop="wheat", design="rcbd")
-    with pytest.raises(DataValidationError, match="unknown design 'latin'"):
+    with pytest.raises(DataValidationError, match="unknown design 'alpha_lattice'"):
+        FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", design="alpha_lattice")
+    with pytest.raises(DataValidationError, match="design 'latin' needs row and column"):
         FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", design="latin")
 
 

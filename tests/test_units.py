@@ -338,3 +338,27 @@ def test_yield_conversion_linear(value: float, scale: float) -> None:
     left = convert_yield(scale * value, "kg/mu", "lb/ac")
     right = scale * convert_yield(value, "kg/mu", "lb/ac")
     assert left == pytest.approx(right, rel=1e-12, abs=1e-6)
+
+
+@settings(deadline=None, max_examples=40)
+@given(
+    values=st.lists(st.floats(min_value=0, max_value=1e5), min_size=1, max_size=6),
+    a=st.sampled_from(YIELD_UNITS),
+    b=st.sampled_from(YIELD_UNITS),
+)
+def test_yield_conversion_keeps_series_index(values: list[float], a: str, b: str) -> None:
+    """A Series keeps its index and each element equals the float conversion."""
+    index = [f"P{i}" for i in range(len(values))]
+    result = convert_yield(pd.Series(values, index=index), a, b, crop="maize")
+    assert isinstance(result, pd.Series) and list(result.index) == index
+    for label, value in zip(index, values, strict=True):
+        assert result[label] == pytest.approx(convert_yield(value, a, b, crop="maize"), rel=1e-12)
+
+
+@settings(deadline=None, max_examples=40)
+@given(value=finite, a=st.sampled_from(YIELD_UNITS), b=st.sampled_from(YIELD_UNITS),
+       c=st.sampled_from(YIELD_UNITS))  # fmt: skip
+def test_yield_conversion_composes(value: float, a: str, b: str, c: str) -> None:
+    """Converting A -> B -> C equals converting A -> C directly."""
+    via = convert_yield(convert_yield(value, a, b, crop="wheat"), b, c, crop="wheat")
+    assert via == pytest.approx(convert_yield(value, a, c, crop="wheat"), rel=1e-12, abs=1e-9)

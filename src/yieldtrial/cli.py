@@ -85,7 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     arguments = sys.argv[1:] if argv is None else list(argv)
     # a known subcommand first: build only its parser (fast start for light commands)
-    selected = arguments[:1] if arguments and arguments[0] in COMMANDS else COMMANDS
+    selected: Sequence[str] = COMMANDS
+    if arguments and arguments[0] in COMMANDS:
+        selected = arguments[:1]
+    elif arguments[:1] == ["--version"]:
+        selected = ()
     parser = build_parser(selected)
     try:
         args = parser.parse_args(arguments)

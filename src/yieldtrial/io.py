@@ -841,7 +841,11 @@ def _missing_columns_message(frame: pd.DataFrame, hints: list[str]) -> str | Non
     if hints:
         message += f". Note: {'; '.join(hints)}"
     present = ", ".join(repr(str(c)) for c in frame.columns)
-    return f"{message}. Columns found: {present}. Rename columns in the file or pass columns="
+    return (
+        f"{message}. Columns found: {present}. Rename columns in the file, or map them with "
+        "columns={'your header': 'canonical_name'} (command line: --column 'your "
+        "header=canonical_name')"
+    )
 
 
 def _build(

@@ -144,6 +144,7 @@ def plot_means(
     ci_high: str | None = None,
     letters: str | None = "letters",
     control: str | Sequence[str] | None = None,
+    hatched: Sequence[str] | None = None,
     ylabel: str | None = None,
     title: str | None = None,
     ax: Axes | None = None,
@@ -166,6 +167,8 @@ def plot_means(
         absent).
     control : str or sequence of str, optional
         Control label(s); a dashed horizontal line marks each control's mean.
+    hatched : sequence of str, optional
+        Treatments whose bars are hatched (e.g. illustrative, unpublished values).
     ylabel, title : str, optional
         Axis label and title.
     ax : Axes, optional
@@ -186,7 +189,11 @@ def plot_means(
     x = np.arange(len(labels))
     controls = [control] if isinstance(control, str) else list(control or [])
     colors = ["#9e9e9e" if lab in controls else "#2e7d32" for lab in labels]
-    ax.bar(x, values, color=colors, width=0.6, zorder=2)
+    bars = ax.bar(x, values, color=colors, width=0.6, zorder=2)
+    for bar, lab in zip(bars, labels, strict=True):
+        if hatched is not None and lab in hatched:
+            bar.set_hatch("//")
+            bar.set_edgecolor("white")
     top = values.copy()
     if low_col is not None and high_col is not None:
         low = means[low_col].to_numpy(dtype=float)

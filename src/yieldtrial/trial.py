@@ -42,15 +42,23 @@ from yieldtrial.io import has_harvest_columns, input_yield_column, read_plots
 from yieldtrial.units import convert_yield, unit_from_yield_column, yield_column, yield_unit
 
 if TYPE_CHECKING:  # pragma: no cover
+    from yieldtrial.network import NetworkResult
     from yieldtrial.report.model import Report
     from yieldtrial.stats.anova import AnovaResult
     from yieldtrial.stats.diagnostics import Diagnostics
+    from yieldtrial.stats.factorial import FactorialAnova
+    from yieldtrial.stats.results import MeansModel
+    from yieldtrial.stats.splitplot import StrataAnova
 
-__all__ = ["DESIGNS", "FieldTrial"]
+__all__ = ["DESIGNS", "TWO_FACTOR_DESIGNS", "FieldTrial"]
 
 #: Designs a trial can declare.  ``None`` at construction means "rcbd" when the plot
-#: table has a ``block`` column and "crd" otherwise.
-DESIGNS: tuple[str, ...] = ("crd", "rcbd")
+#: table has a ``block`` column and "crd" otherwise.  "latin" needs ``row`` and
+#: ``column`` columns; the two-factor designs name their factor columns in ``factors``.
+DESIGNS: tuple[str, ...] = ("crd", "rcbd", "latin", "split_plot", "strip_plot", "factorial")
+
+#: Designs whose treatments are two crossed factors, named by ``FieldTrial.factors``.
+TWO_FACTOR_DESIGNS: tuple[str, ...] = ("split_plot", "strip_plot", "factorial")
 
 #: Above this standardized yield a plot is almost certainly a unit slip (area in
 #: mu read as m2, mass in g read as kg): no grain crop yields 40 t/ha. [kg/ha]
@@ -90,8 +98,11 @@ class FieldTrial:
         See :data:`yieldtrial.moisture.METHODS`.
     shrink_pct_per_point : float, optional
         Needed for ``moisture_method="shrink"``. [%/point]
-    design : {"crd", "rcbd"}, optional
-        "rcbd" when the table has a ``block`` column, else "crd".
+    design : {"crd", "rcbd", "latin", "split_plot", "strip_plot", "factorial"}, optional
+        "rcbd" when the table has a ``block`` column, else "crd".  "latin" needs
+        ``row`` and ``column`` columns; "split_plot" and "strip_plot" need a
+        ``block`` column and ``factors``; "factorial" needs ``factors`` (and is
+        analysed in an RCBD when the table has a ``block`` column, else in a CRD).
     treatment_order : tuple of str, optional
         Display order; control(s) first, then the order of first appearance.
     unit : str, default "kg/ha"
@@ -102,13 +113,22 @@ class FieldTrial:
         File the plots were read from.
     source_sha256 : str, optional
         SHA-256 of that file, for provenance.
+    factors : tuple of str, optional
+        Two-factor designs only: the plot-table columns of the two treatment
+        factors, in design order: split plot ``(whole_plot, sub_plot)``, strip
+        plot ``(horizontal, vertical)``, factorial ``(factor_a, factor_b)``.  One
+        name stands for the first factor; the ``treatment`` column is then the
+        second (e.g. tillage on whole plots, the fertilizer treatments on
+        sub-plots: ``factors=("tillage",)``).  Factor labels are compared as text
+        (``60.0`` -> ``"60"``).
 
     Raises
     ------
     DataValidationError
         Invalid plot data (see :func:`yieldtrial.read_plots`), an unknown crop,
         protocol, method, design or unit, a control label that is not a
-        treatment, or a ``treatment_order`` that does not list each treatment once.
+        treatment, a ``treatment_order`` that does not list each treatment once,
+        or a design whose columns (block, row/column, factors) are missing.
 
     Warns
     -----
@@ -130,6 +150,7 @@ class FieldTrial:
     metadata: Mapping[str, Any] = field(default_factory=lambda: _frozen_mapping(None))
     source: Path | None = None
     source_sha256: str | None = None
+    factors: tuple[str, ...] = ()
 
     # --- construction ---------------------------------------------------------------
 
@@ -160,6 +181,7 @@ class FieldTrial:
         control = _validation.check_control(_validation.as_labels(self.control), present)
         order = self._order(present, control)
         design = self._design(plots)
+        factors = self._factors(plots, design)
         unit = yield_unit(self.unit)
         _set = object.__setattr__
         _set(self, "plots", plots)
@@ -170,6 +192,7 @@ class FieldTrial:
         _set(self, "control", control)
         _set(self, "treatment_order", order)
         _set(self, "design", design)
+        _set(self, "factors", factors)
         _set(self, "unit", unit)
         _set(self, "metadata", _frozen_mapping(self.metadata))
         _set(self, "source", None if self.source is None else Path(self.source))
@@ -193,12 +216,57 @@ class FieldTrial:
         if self.design is None:
             return "rcbd" if "block" in plots else "crd"
         design = check_option("design", str(self.design).lower(), DESIGNS)
-        if design == "rcbd" and "block" not in plots:
+        if design in ("rcbd", "split_plot", "strip_plot") and "block" not in plots:
+            alternative = ", or use design='crd'" if design == "rcbd" else ""
             raise DataValidationError(
-                "design 'rcbd' needs a block column (block, rep, 重复, 区组); the plot table has "
-                "none. Add the block of each plot, or use design='crd'"
+                f"design {design!r} needs a block column (block, rep, 重复, 区组); the plot table "
+                f"has none. Add the block of each plot{alternative}"
             )
+        if design == "latin":
+            absent = [c for c in ("row", "column") if c not in plots]
+            if absent:
+                raise DataValidationError(
+                    f"design 'latin' needs row and column columns (the field position of each "
+                    f"plot: row/行, column/col/列); the plot table has no {' or '.join(absent)} "
+                    "column. Add them, or use design='rcbd'"
+                )
         return design
+
+    def _factors(self, plots: pd.DataFrame, design: str) -> tuple[str, ...]:
+        names = _validation.as_labels(self.factors)
+        if design not in TWO_FACTOR_DESIGNS:
+            if names:
+                raise DataValidationError(
+                    f"factors={names!r} applies to the two-factor designs "
+                    f"({', '.join(TWO_FACTOR_DESIGNS)}); this trial's design is {design!r}. Pass "
+                    "design='split_plot', 'strip_plot' or 'factorial', or drop factors"
+                )
+            return ()
+        roles = {
+            "split_plot": ("whole-plot", "sub-plot"),
+            "strip_plot": ("horizontal", "vertical"),
+            "factorial": ("factor A", "factor B"),
+        }[design]
+        if not 1 <= len(names) <= 2:
+            raise DataValidationError(
+                f"design {design!r} needs factors=(<{roles[0]} column>, <{roles[1]} column>), or "
+                f"factors=(<{roles[0]} column>,) with the treatment column as the {roles[1]} "
+                f"factor; got factors={names!r}"
+            )
+        columns = names if len(names) == 2 else (names[0], "treatment")
+        absent = [c for c in columns if c not in plots]
+        if absent:
+            raise DataValidationError(
+                f"factor column(s) {', '.join(map(repr, absent))} not in the plot table; columns: "
+                f"{', '.join(map(str, plots.columns))}. Name the {roles[0]} and {roles[1]} "
+                "columns in factors="
+            )
+        if columns[0] == columns[1] or "block" in columns:
+            raise DataValidationError(
+                f"the two factors of a {design!r} must be two different columns other than "
+                f"block; got {columns!r}"
+            )
+        return names
 
     @classmethod
     def from_csv(
@@ -216,6 +284,7 @@ class FieldTrial:
         columns: Mapping[str, str] | None = None,
         unit: str = "kg/ha",
         metadata: Mapping[str, Any] | None = None,
+        factors: str | Sequence[str] | None = None,
         sheet: str | int | None = None,
         encoding: str | None = None,
     ) -> FieldTrial:
@@ -226,7 +295,7 @@ class FieldTrial:
         path : path
             The plot table; see :func:`yieldtrial.read_plots` for formats and encodings.
         crop, control, protocol, standard_moisture_pct, moisture_method : see class
-        shrink_pct_per_point, design, treatment_order, unit, metadata : see class
+        shrink_pct_per_point, design, treatment_order, unit, metadata, factors : see class
         columns : mapping, optional
             Header renames, see :func:`yieldtrial.read_plots`.
         sheet : str or int, optional
@@ -254,6 +323,7 @@ class FieldTrial:
             treatment_order=treatment_order,
             unit=unit,
             metadata=metadata,
+            factors=_validation.as_labels(factors),
             source=file,
             source_sha256=digest,
         )
@@ -274,6 +344,7 @@ class FieldTrial:
         columns: Mapping[str, str] | None = None,
         unit: str = "kg/ha",
         metadata: Mapping[str, Any] | None = None,
+        factors: str | Sequence[str] | None = None,
     ) -> FieldTrial:
         """Build a trial from a DataFrame of plot records (never modified).
 
@@ -282,7 +353,7 @@ class FieldTrial:
         data : DataFrame
             Plot records, any recognised headers; see :func:`yieldtrial.read_plots`.
         crop, control, protocol, standard_moisture_pct, moisture_method : see class
-        shrink_pct_per_point, design, treatment_order, unit, metadata : see class
+        shrink_pct_per_point, design, treatment_order, unit, metadata, factors : see class
         columns : mapping, optional
             Header renames, see :func:`yieldtrial.read_plots`.
 
@@ -304,6 +375,7 @@ class FieldTrial:
             treatment_order=treatment_order,
             unit=unit,
             metadata=metadata,
+            factors=_validation.as_labels(factors),
         )
 
     @classmethod
@@ -507,12 +579,18 @@ class FieldTrial:
             ("plots", f"{self.n_plots}" + (f" ({missing} missing)" if missing else "")),
             ("treatments", ", ".join(self.treatment_order)),
             ("control", ", ".join(self.control) if self.control else "none"),
-            ("design", f"{self.design}{replicated}"),
+            ("design", f"{self.design}{self._factors_note()}{replicated}"),
             ("display unit", self.unit),
         ]
         if self.source is not None:
             rows.append(("source", self.source.name))
         return rows
+
+    def _factors_note(self) -> str:
+        if not self.factors:
+            return ""
+        first, second = self.design_columns()["factors"]
+        return f" ({first} x {second})"
 
     def __repr__(self) -> str:
         return (
@@ -520,7 +598,7 @@ class FieldTrial:
             f"standard_moisture_pct={self.standard_moisture_pct!r}, "
             f"moisture_method={self.moisture_method!r}, plots={self.n_plots}, "
             f"treatments={self.treatment_order!r}, control={self.control!r}, "
-            f"design={self.design!r})"
+            f"design={self.design!r}" + (f", factors={self.factors!r})" if self.factors else ")")
         )
 
     def _repr_html_(self) -> str:
@@ -535,55 +613,285 @@ class FieldTrial:
     # Methods added here pass the trial's stored settings (response, design, control,
     # treatment_order) to one public function in yieldtrial.stats and return its result.
 
-    def anova(self, *, alpha: float = 0.05) -> AnovaResult:
+    def design_columns(self) -> dict[str, Any]:
+        """Columns of the plot table that carry the trial's design.
+
+        Returns
+        -------
+        dict
+            ``design``; ``block`` (column name or None); ``row`` and ``column``
+            (Latin square, else None); ``factors`` (the two treatment-factor
+            columns of a two-factor design in design order, ``treatment`` filling
+            in when one name was given; else ``("treatment",)``).
+        """
+        design = str(self.design)
+        if design in TWO_FACTOR_DESIGNS:
+            names = tuple(self.factors)
+            factors: tuple[str, ...] = names if len(names) == 2 else (names[0], "treatment")
+        else:
+            factors = ("treatment",)
+        uses_block = design in ("rcbd", "split_plot", "strip_plot") or (
+            design == "factorial" and self.has_blocks
+        )
+        latin = design == "latin"
+        return {
+            "design": design,
+            "block": "block" if uses_block else None,
+            "row": "row" if latin else None,
+            "column": "column" if latin else None,
+            "factors": factors,
+        }
+
+    def _analysis_data(self) -> pd.DataFrame:
+        """Return ``yields()`` with the factor columns as text labels (``60.0`` -> ``"60"``)."""
+        data = self.yields()
+        for name in self.factors:
+            values = data[name]
+            if not (pd.api.types.is_string_dtype(values) or values.isna().any()):
+                data[name] = pd.Series(
+                    _validation.as_labels(values.tolist()), index=data.index, dtype=object
+                )
+        if "treatment" in self.design_columns()["factors"] and self.factors:
+            # treatment is one of the two factors: its levels in display order
+            data["treatment"] = pd.Categorical(
+                data["treatment"].astype(str), categories=list(self.treatment_order)
+            )
+        return data
+
+    def anova(self, *, alpha: float = 0.05) -> AnovaResult | StrataAnova | FactorialAnova:
         """Analysis of variance of the standardized yields (``yield_kg_ha``).
 
         Delegates to :func:`yieldtrial.stats.anova.anova` with the trial's design
-        (blocks as a term for an RCBD); see there for the result's fields.
+        and design columns (see :meth:`design_columns`); see there for the
+        result's fields.
 
         Parameters
         ----------
         alpha : float
-            Significance level of the LSD.
+            Significance level of the LSD (split/strip plot: of the SED table's
+            ``lsd`` column; factorial: of the interaction flag).
 
         Returns
         -------
-        AnovaResult
-            Table (``source, df, sum_sq, mean_sq, f, p_value``), grand mean, MSE,
-            error df, CV, SED, LSD, relative efficiency and provenance.
+        AnovaResult or StrataAnova or FactorialAnova
+            CRD, RCBD, Latin square: an ``AnovaResult`` (table ``source, df,
+            sum_sq, mean_sq, f, p_value``, grand mean, MSE, error df, CV, SED,
+            LSD, relative efficiency, provenance).  Split plot and strip plot: a
+            ``StrataAnova`` (table by stratum, each F test against its
+            stratum's error; ``sed`` per kind of comparison).  Factorial: a
+            ``FactorialAnova`` (main effects, interaction, simple effects).
         """
         from yieldtrial.stats.anova import anova
 
+        cols = self.design_columns()
+        design = cols["design"]
+        data = self._analysis_data()
+        if design in TWO_FACTOR_DESIGNS:
+            first, second = cols["factors"]
+            names = {
+                "split_plot": ("whole_plot", "sub_plot"),
+                "strip_plot": ("horizontal", "vertical"),
+                "factorial": ("factor_a", "factor_b"),
+            }[design]
+            return anova(
+                data,
+                response=self.response,
+                block=cols["block"],
+                design=design,
+                alpha=alpha,
+                **{names[0]: first, names[1]: second},
+            )
         return anova(
-            self.yields(),
+            data,
             response=self.response,
             treatment="treatment",
-            block="block" if self.design == "rcbd" else None,
-            design=str(self.design),
+            block=cols["block"],
+            design=design,
+            row=cols["row"],
+            column=cols["column"],
             alpha=alpha,
         )
+
+    def means_model(self, kind: str | None = None, *, at: str | None = None) -> MeansModel:
+        """LS-means of one factor with the covariance and df of the right error term.
+
+        The bridge from the trial's design to the comparisons
+        (:func:`yieldtrial.stats.compare.compare_means_to_control`,
+        :func:`~yieldtrial.stats.compare.pairwise_means`,
+        :func:`yieldtrial.stats.tables.means_table`,
+        :func:`yieldtrial.stats.multiple_range.mean_separation`): whole-plot
+        means of a split plot carry error a and its df, sub-plot means error b.
+
+        Parameters
+        ----------
+        kind : str, optional
+            CRD, RCBD, Latin square: None or ``"treatment"``.  Split plot: one
+            of ``whole_plot``, ``sub_plot``, ``sub_plot_within_whole``,
+            ``whole_plot_within_sub``, ``cells``; strip plot: ``horizontal``,
+            ``vertical``, ``vertical_within_horizontal``,
+            ``horizontal_within_vertical``, ``cells``; factorial: a factor
+            column, ``"<A>:<B>"`` or ``cells`` (every combination).  For the
+            two-factor designs a factor column name is accepted for its main
+            means, and None means the ``treatment`` column when it is one of the
+            factors (``factors`` gave one name); otherwise ``kind`` is required.
+        at : str, optional
+            Level of the other factor for the ``*_within_*`` kinds (and, for a
+            factorial, the simple effects of ``kind`` at that level).
+
+        Returns
+        -------
+        MeansModel
+            Estimates, covariance, error df, error term, design and formula.
+
+        Raises
+        ------
+        DataValidationError
+            Unknown kind or level; ``kind`` needed but not given.
+        """
+        from yieldtrial.stats.factorial import FactorialAnova
+        from yieldtrial.stats.model import fit
+        from yieldtrial.stats.splitplot import StrataAnova
+
+        cols = self.design_columns()
+        design = cols["design"]
+        if design not in TWO_FACTOR_DESIGNS:
+            if kind not in (None, "treatment"):
+                raise DataValidationError(
+                    f"a {design!r} trial has one treatment factor; means_model() takes "
+                    f"kind=None or 'treatment', got {kind!r}"
+                )
+            if at is not None:
+                raise DataValidationError(f"at= applies to two-factor designs, not {design!r}")
+            return fit(
+                self._ordered_analysis_data(),
+                response=self.response,
+                treatment="treatment",
+                block=cols["block"],
+                design=design,
+                row=cols["row"],
+                column=cols["column"],
+            ).means_model()
+        first, second = cols["factors"]
+        result = self.anova()
+        if isinstance(result, FactorialAnova):
+            choices: tuple[str, ...] = (first, second, result.interaction, "cells")
+        elif isinstance(result, StrataAnova):
+            choices = (*result.comparisons, first, second, "cells")
+        else:  # pragma: no cover - anova() of a two-factor design is one of the two
+            raise TypeError(f"unexpected ANOVA result {type(result).__name__}")
+        if kind is None:
+            if "treatment" not in (first, second):
+                raise DataValidationError(
+                    f"a {design!r} trial has two factors ({first}, {second}); pass "
+                    f"kind=<one of {', '.join(choices)}>"
+                )
+            kind = "treatment"
+        if kind not in choices:
+            raise DataValidationError(
+                f"unknown kind {kind!r} for this {design!r} trial; expected one of "
+                f"{', '.join(choices)}"
+            )
+        if not isinstance(result, StrataAnova):
+            return result.means_model(result.interaction if kind == "cells" else kind, at=at)
+        if kind in (first, second):
+            main = result.comparisons[:2]  # whole_plot/sub_plot or horizontal/vertical
+            kind = main[0] if kind == first else main[1]
+        return result.means_model(kind, at=at)
+
+    def _ordered_analysis_data(self) -> pd.DataFrame:
+        """:meth:`_analysis_data` with ``treatment`` categorical in display order."""
+        data = self._analysis_data()
+        data["treatment"] = pd.Categorical(
+            data["treatment"].astype(str), categories=list(self.treatment_order)
+        )
+        return data
 
     def diagnostics(self, **kwargs: Any) -> Diagnostics:
         """Residual checks, CV and error-df flags of the trial's design model.
 
         Delegates to :func:`yieldtrial.stats.diagnostics.diagnostics`; keyword
         arguments (``cv_warn_pct``, ``cv_strong_pct``, ``plot_id``, ...) are passed on.
+        CRD, RCBD and Latin-square trials only.
 
         Returns
         -------
         Diagnostics
             Shapiro-Wilk, Brown-Forsythe, outliers, CV flag and warnings.
+
+        Raises
+        ------
+        DataValidationError
+            For split-plot, strip-plot and factorial trials (not available yet).
         """
         from yieldtrial.stats.diagnostics import diagnostics
 
+        cols = self.design_columns()
+        if cols["design"] in TWO_FACTOR_DESIGNS:
+            raise DataValidationError(
+                f"diagnostics() covers CRD, RCBD and Latin-square trials; a {cols['design']!r} "
+                "trial has several error strata. Inspect anova() (CV of each error) instead"
+            )
+        latin = {"row": cols["row"], "column": cols["column"]} if cols["design"] == "latin" else {}
         return diagnostics(
             self.yields(),
             response=self.response,
             treatment="treatment",
-            block="block" if self.design == "rcbd" else None,
-            design=str(self.design),
+            block=cols["block"],
+            design=cols["design"],
+            **latin,
             **kwargs,
         )
+
+    # --- comparisons on the right error term (two-factor designs, kind=, two-level letters) ---
+
+    def _comparison_means(
+        self, kind: str | None, at: str | None, control: str | Sequence[str] | None
+    ) -> tuple[MeansModel, tuple[str, ...]]:
+        """MeansModel of ``kind`` and the controls that apply to it (given, else the trial's)."""
+        mm = self.means_model(kind, at=at)
+        if control is not None:
+            return mm, _validation.as_labels(control)
+        return mm, (self.control if mm.factor == "treatment" else ())
+
+    def _compare_via_model(
+        self, kind: str | None, at: str | None, control: str | Sequence[str] | None, **options: Any
+    ) -> pd.DataFrame:
+        from yieldtrial.stats.compare import compare_means_to_control
+
+        mm, controls = self._comparison_means(kind, at, control)
+        if not controls:
+            raise DataValidationError(
+                f"no control level for the {mm.factor!r} means ({mm.error_term}); pass "
+                f"control='<level>' (levels: {', '.join(mm.levels)})"
+            )
+        return compare_means_to_control(mm, control=list(controls), **options)
+
+    def _pairwise_via_model(self, kind: str | None, at: str | None, **options: Any) -> pd.DataFrame:
+        from yieldtrial.stats.compare import pairwise_means
+
+        return pairwise_means(self.means_model(kind, at=at), **options)
+
+    def _means_via_model(
+        self, kind: str | None, at: str | None, two_level: bool | str, **options: Any
+    ) -> pd.DataFrame:
+        from yieldtrial.stats.multiple_range import add_two_level_letters
+        from yieldtrial.stats.tables import means_table
+
+        mm, controls = self._comparison_means(kind, at, None)
+        table = means_table(mm, control=controls[0] if controls else None, **options)
+        if two_level:
+            test = "duncan" if two_level is True else str(two_level)
+            table = add_two_level_letters(table, mm, test=test)
+        return table
+
+    def _model_columns(self) -> dict[str, str | None]:
+        """Return the design columns of the trial's model (block; row and column for latin)."""
+        latin = self.design == "latin"
+        return {
+            "block": "block" if self.design == "rcbd" else None,
+            "row": "row" if latin else None,
+            "column": "column" if latin else None,
+        }
 
     def _ordered_yields(self) -> pd.DataFrame:
         """Return the yields with ``treatment`` categorical in display order (controls first)."""
@@ -601,6 +909,8 @@ class FieldTrial:
         alternative: str = "two-sided",
         confidence: float = 0.95,
         margin_pct: float | None = None,
+        kind: str | None = None,
+        at: str | None = None,
     ) -> pd.DataFrame:
         """Compare each treatment's LS-mean yield with the control(s).
 
@@ -619,6 +929,12 @@ class FieldTrial:
             Confidence level of the (simultaneous) intervals.
         margin_pct : float, optional
             Non-inferiority margin in % of the control mean. [%]
+        kind, at : str, optional
+            Which means to compare, with the error term of their stratum (split
+            plot: ``"whole_plot"`` uses error a, ``"sub_plot"`` error b); see
+            :meth:`means_model`.  Required for two-factor designs unless the
+            treatment column is one of the factors.  For means of a factor other
+            than ``treatment``, ``control`` names a level of that factor.
 
         Returns
         -------
@@ -633,6 +949,11 @@ class FieldTrial:
         """
         from yieldtrial.stats.compare import compare_to_control
 
+        if kind is not None or at is not None or self.design in TWO_FACTOR_DESIGNS:
+            return self._compare_via_model(
+                kind, at, control, method=method, alternative=alternative,
+                confidence=confidence, margin_pct=margin_pct,
+            )  # fmt: skip
         controls = self.control if control is None else control
         if not controls:
             raise DataValidationError(
@@ -641,10 +962,10 @@ class FieldTrial:
             )
         return compare_to_control(
             self._ordered_yields(),
+            **self._model_columns(),
             response=self.response,
             treatment="treatment",
             control=controls,
-            block="block" if self.design == "rcbd" else None,
             design=str(self.design),
             method=method,
             alternative=alternative,
@@ -653,7 +974,13 @@ class FieldTrial:
         )
 
     def pairwise(
-        self, *, method: str = "tukey", alpha: float = 0.05, protected: bool = True
+        self,
+        *,
+        method: str = "tukey",
+        alpha: float = 0.05,
+        protected: bool = True,
+        kind: str | None = None,
+        at: str | None = None,
     ) -> pd.DataFrame:
         """All pairwise comparisons of the treatments' LS-mean yields.
 
@@ -668,6 +995,9 @@ class FieldTrial:
             Significance level.
         protected : bool
             For ``"lsd"``: require a significant treatment F test first.
+        kind, at : str, optional
+            Which means to compare (error term of their stratum); see
+            :meth:`means_model`.
 
         Returns
         -------
@@ -677,11 +1007,15 @@ class FieldTrial:
         """
         from yieldtrial.stats.compare import pairwise
 
+        if kind is not None or at is not None or self.design in TWO_FACTOR_DESIGNS:
+            return self._pairwise_via_model(
+                kind, at, method=method, alpha=alpha, protected=protected
+            )
         return pairwise(
             self._ordered_yields(),
+            **self._model_columns(),
             response=self.response,
             treatment="treatment",
-            block="block" if self.design == "rcbd" else None,
             design=str(self.design),
             method=method,
             alpha=alpha,
@@ -689,7 +1023,14 @@ class FieldTrial:
         )
 
     def means(
-        self, *, letters: str | None = "tukey", alpha: float = 0.05, confidence: float = 0.95
+        self,
+        *,
+        letters: str | None = "tukey",
+        alpha: float = 0.05,
+        confidence: float = 0.95,
+        kind: str | None = None,
+        at: str | None = None,
+        two_level: bool | str = False,
     ) -> pd.DataFrame:
         """Means table: rank, LS-mean yield, SE, CI, difference and % vs control, letters.
 
@@ -704,6 +1045,13 @@ class FieldTrial:
             Significance level of the letters.
         confidence : float
             Confidence level of each LS-mean's interval.
+        kind, at : str, optional
+            Which means (error term of their stratum); see :meth:`means_model`.
+        two_level : bool or str, default False
+            Add ``letters_05`` (lowercase) and ``letters_01`` (uppercase) columns:
+            True for Duncan's test, or a test name (``"snk"``, ``"tukey"``,
+            ``"scheffe"``, ``"lsd"``); see
+            :func:`yieldtrial.stats.multiple_range.add_two_level_letters`.
 
         Returns
         -------
@@ -712,11 +1060,15 @@ class FieldTrial:
         """
         from yieldtrial.stats.tables import means
 
+        if kind is not None or at is not None or two_level or self.design in TWO_FACTOR_DESIGNS:
+            return self._means_via_model(
+                kind, at, two_level, letters=letters, alpha=alpha, confidence=confidence
+            )
         return means(
             self._ordered_yields(),
+            **self._model_columns(),
             response=self.response,
             treatment="treatment",
-            block="block" if self.design == "rcbd" else None,
             design=str(self.design),
             control=self.control[0] if self.control else None,
             letters=letters,
@@ -783,6 +1135,37 @@ class FieldTrial:
 
         return trial_economics(self, fertilizer, grain_price_per_kg=grain_price_per_kg,
                                currency=currency, **kwargs)
+
+    def analyze_sites(self, *, by: str | Sequence[str] = "site", **kwargs: Any) -> NetworkResult:
+        """Analyse each site (or other trial key) alone and summarize across sites.
+
+        Delegates to :func:`yieldtrial.analyze_many` on :meth:`yields` with the trial's
+        response (``yield_kg_ha`` at standard moisture), treatment, block, first control
+        and design (``"rcbd"`` or ``"crd"``).
+
+        Parameters
+        ----------
+        by : str or sequence of str, default "site"
+            Column(s) of the plot table that identify one trial.
+        **kwargs
+            Further options of :func:`yieldtrial.analyze_many` (``alpha``, ``sites``, ...).
+
+        Returns
+        -------
+        NetworkResult
+            Per-trial and per-treatment tables and the across-site summary.
+        """
+        from yieldtrial.network import analyze_many
+
+        design = "rcbd" if self.has_blocks else "crd"
+        options: dict[str, Any] = {
+            "block": "block" if design == "rcbd" else None,
+            "control": self.control[0] if self.control else None,
+            "design": design,
+        }
+        options.update(kwargs)
+        return analyze_many(self.yields(), by=by, response=self.response,
+                            treatment="treatment", **options)
 
     def report(self, config: Any = None, **kwargs: Any) -> Report:
         """Build the yield-test report of this trial.

@@ -105,7 +105,15 @@ def build_demo(out: str | Path, *, lang: str = "en", report_date: str | None = N
 
 
 def _run(args: argparse.Namespace) -> int:
+    _use_file_backend()
     written = build_demo(args.output, lang=args.lang)
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
     return 0
+
+
+def _use_file_backend() -> None:
+    """Draw figures off-screen: the command only writes files (no display needed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")

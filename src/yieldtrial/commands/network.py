@@ -29,8 +29,14 @@ examples:
 #: Response columns tried, in order, when --response is not given.
 RESPONSE_CANDIDATES: tuple[str, ...] = ("yield_kg_ha", "yield_kg_mu", "yield_t_ha", "yield")
 
-_SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md",
-                  ".json": "json", ".csv": "csv"}
+_SUFFIX_FORMAT = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".json": "json",
+    ".csv": "csv",
+}
 
 
 def register(subparsers: Any) -> None:
@@ -48,26 +54,44 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("plots", metavar="PLOTS", help="plot table (.csv or .xlsx), many trials")
-    parser.add_argument("--by", required=True,
-                        help="trial key column(s), comma-separated, e.g. site or year,site")
-    parser.add_argument("--response",
-                        help="yield column (default: the first of "
-                        f"{', '.join(RESPONSE_CANDIDATES)} present)")
-    parser.add_argument("--treatment", default="treatment",
-                        help="treatment column (default treatment)")
+    parser.add_argument(
+        "--by", required=True, help="trial key column(s), comma-separated, e.g. site or year,site"
+    )
+    parser.add_argument(
+        "--response",
+        help=f"yield column (default: the first of {', '.join(RESPONSE_CANDIDATES)} present)",
+    )
+    parser.add_argument(
+        "--treatment", default="treatment", help="treatment column (default treatment)"
+    )
     parser.add_argument("--block", help="block (replicate) column (default block, when present)")
-    parser.add_argument("--control", help="check treatment label (default: [analysis] control "
-                        "of --config)")
-    parser.add_argument("--design", choices=("rcbd", "crd"),
-                        help="design of every trial (default rcbd with blocks, else crd)")
+    parser.add_argument(
+        "--control", help="check treatment label (default: [analysis] control of --config)"
+    )
+    parser.add_argument(
+        "--design",
+        choices=("rcbd", "crd"),
+        help="design of every trial (default rcbd with blocks, else crd)",
+    )
     parser.add_argument("--alpha", type=float, help="significance level (default 0.05)")
-    parser.add_argument("--sites", choices=("random", "fixed"), default="random",
-                        help="site effects in the combined model (default random)")
-    parser.add_argument("--config", metavar="TOML",
-                        help="trial.toml with [analysis] control/design/alpha and [columns]")
+    parser.add_argument(
+        "--sites",
+        choices=("random", "fixed"),
+        default="random",
+        help="site effects in the combined model (default random)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="TOML",
+        help="trial.toml with [analysis] control/design/alpha and [columns]",
+    )
     parser.add_argument("--title", default="Trial network summary", help="report title")
-    parser.add_argument("-o", "--output", metavar="PATH",
-                        help="summary.html, .md, .json or .csv (default: Markdown on stdout)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="summary.html, .md, .json or .csv (default: Markdown on stdout)",
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -90,13 +114,15 @@ def _read_table(path: Path) -> pd.DataFrame:
         except UnicodeDecodeError:
             continue
     else:
-        raise DataValidationError(f"{path.name}: cannot decode as UTF-8 or GB18030; save the "
-                                  "file as UTF-8 CSV.")
+        raise DataValidationError(
+            f"{path.name}: cannot decode as UTF-8 or GB18030; save the file as UTF-8 CSV."
+        )
     import io
 
     sep = "\t" if path.suffix.lower() == ".tsv" else None
-    return pd.read_csv(io.StringIO(text), sep=sep, engine="python", dtype=str,
-                       skipinitialspace=True)
+    return pd.read_csv(
+        io.StringIO(text), sep=sep, engine="python", dtype=str, skipinitialspace=True
+    )
 
 
 class _Bar:
@@ -112,8 +138,7 @@ class _Bar:
         self.last = now
         width = 30
         filled = int(width * done / max(total, 1))
-        sys.stderr.write(f"\r[{'#' * filled}{' ' * (width - filled)}] "
-                         f"{done:,}/{total:,} trials")
+        sys.stderr.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done:,}/{total:,} trials")
         if done >= total:
             sys.stderr.write("\n")
         sys.stderr.flush()
@@ -128,8 +153,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.output is not None:
         fmt = _SUFFIX_FORMAT.get(Path(args.output).suffix.lower(), "")
         if not fmt:
-            print("yieldtrial network: error: -o must end in .html, .md, .json or .csv",
-                  file=sys.stderr)
+            print(
+                "yieldtrial network: error: -o must end in .html, .md, .json or .csv",
+                file=sys.stderr,
+            )
             return 2
         check_not_input(args.output, [args.plots] + ([args.config] if args.config else []))
     config = load_config(args.config)
@@ -142,15 +169,25 @@ def _run(args: argparse.Namespace) -> int:
     if response is None:
         raise DataValidationError(
             f"{Path(args.plots).name}: no yield column found (looked for "
-            f"{', '.join(RESPONSE_CANDIDATES)}); name it with --response COLUMN.")
+            f"{', '.join(RESPONSE_CANDIDATES)}); name it with --response COLUMN."
+        )
     block = args.block or ("block" if "block" in plots.columns else None)
     design = args.design or config.design or ("rcbd" if block else "crd")
     control = args.control or (config.control[0] if config.control else None)
     alpha = args.alpha if args.alpha is not None else (config.alpha or 0.05)
     progress = _Bar() if sys.stderr.isatty() else None
-    result = analyze_many(plots, by=by, response=response, treatment=args.treatment,
-                          block=block if design == "rcbd" else None, control=control,
-                          design=design, alpha=alpha, sites=args.sites, progress=progress)
+    result = analyze_many(
+        plots,
+        by=by,
+        response=response,
+        treatment=args.treatment,
+        block=block if design == "rcbd" else None,
+        control=control,
+        design=design,
+        alpha=alpha,
+        sites=args.sites,
+        progress=progress,
+    )
     text = render(result, fmt, title=args.title)
     if args.output is None:
         sys.stdout.write(text)

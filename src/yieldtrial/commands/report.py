@@ -84,6 +84,7 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    _use_file_backend()
     from yieldtrial._output import atomic_write_bytes, check_not_input
     from yieldtrial.report.files import report_from_files
     from yieldtrial.report.model import check_format, format_for_path
@@ -112,3 +113,10 @@ def _run(args: argparse.Namespace) -> int:
     atomic_write_bytes(args.output, data)
     print(f"wrote {args.output}", file=sys.stderr)
     return 0
+
+
+def _use_file_backend() -> None:
+    """Draw figures off-screen: the command only writes files (no display needed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")

@@ -102,6 +102,13 @@ def register(subparsers: Any) -> None:
         help="round the output to N decimals (default: 2 "
         "for a single MASS, full precision for a table)",
     )
+    parser.add_argument(
+        "--column",
+        action="append",
+        metavar="HEADER=NAME",
+        help="map a header of the file to a canonical column, e.g. "
+        "--column 'Netto kg=fresh_mass_kg' (repeatable; see docs/data-format.md)",
+    )
     parser.add_argument("--encoding", help="encoding of a CSV file (default: UTF-8, then GB18030)")
     parser.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first)")
     parser.add_argument(
@@ -162,7 +169,15 @@ def _run(args: argparse.Namespace) -> int:
         return _run_single(args)
     if args.moisture is not None:
         return _usage_error("--moisture applies to a single MASS; a plot table has its own column")
-    return _run_table(args)
+    columns: dict[str, str] = {}
+    for item in args.column or []:
+        header, sep, name = item.rpartition("=")
+        if not sep or not header.strip() or not name.strip():
+            return _usage_error(
+                f"--column needs HEADER=NAME (e.g. 'Netto kg=fresh_mass_kg'); got {item!r}"
+            )
+        columns[header.strip()] = name.strip()
+    return _run_table(args, columns)
 
 
 def _as_float(value: object) -> float:
@@ -240,7 +255,7 @@ def _format_table(table: pd.DataFrame, fmt: str, decimals: int | None) -> str:
     return str(table.to_csv(index=False, lineterminator="\n"))
 
 
-def _run_table(args: argparse.Namespace) -> int:
+def _run_table(args: argparse.Namespace, columns: dict[str, str]) -> int:
     from yieldtrial.datasets import example_path, load_example
     from yieldtrial.trial import FieldTrial
 
@@ -253,6 +268,7 @@ def _run_table(args: argparse.Namespace) -> int:
             ("moisture_method", args.method),
             ("shrink_pct_per_point", args.shrink_per_point),
             ("unit", args.unit),
+            ("columns", columns or None),
         )
         if value is not None
     }

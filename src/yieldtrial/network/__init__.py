@@ -26,6 +26,7 @@ from yieldtrial.network._engine import (
     PER_TRIAL_COLUMNS,
     Coded,
     Settings,
+    _distinct_per_trial,
     code_frame,
     failure_reason,
     run,
@@ -106,8 +107,10 @@ class NetworkResult:
 
     def _summary(self) -> NetworkSummary:
         if self.summary is None:
-            raise DataValidationError("this result has no across-site summary "
-                                      "(analyze_many was called with summary=False)")
+            raise DataValidationError(
+                "this result has no across-site summary "
+                "(analyze_many was called with summary=False)"
+            )
         return self.summary
 
     def to_frame(self, table: str = "per_treatment") -> pd.DataFrame:
@@ -131,8 +134,12 @@ class NetworkResult:
         if table == "per_trial":
             return self.per_trial.copy()
         s = self._summary()
-        frames = {"means": s.means.reset_index(), "treatments": s.treatments,
-                  "combined": s.anova, "sites": s.sites}
+        frames = {
+            "means": s.means.reset_index(),
+            "treatments": s.treatments,
+            "combined": s.anova,
+            "sites": s.sites,
+        }
         return frames[table].copy()
 
     def to_dict(self) -> dict[str, Any]:
@@ -156,15 +163,21 @@ class NetworkResult:
 
     def _repr_html_(self) -> str:
         head = ", ".join(f"{k}: {v}" for k, v in self.counts.items())
-        body = "" if self.summary is None else str(self.summary.treatments.to_html(
-            index=False, float_format=lambda v: f"{v:.4g}"))
+        body = (
+            ""
+            if self.summary is None
+            else str(
+                self.summary.treatments.to_html(index=False, float_format=lambda v: f"{v:.4g}")
+            )
+        )
         return f"<p><b>Network of {len(self.per_trial)} trials</b> ({head})</p>" + body
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
         raise DataValidationError(
-            f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+            f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}"
+        )
 
 
 def analyze_many(
@@ -260,14 +273,24 @@ def analyze_many(
     if design == "rcbd" and block is None:
         raise DataValidationError(
             "design='rcbd' needs block=<column>; pass the block (replicate) column, or "
-            "design='crd' for a completely randomized design.")
+            "design='crd' for a completely randomized design."
+        )
     if design == "crd":
         block = None
     needed = {"response": response, "treatment": treatment, "block": block}
     needed.update({f"by[{i}]": c for i, c in enumerate(by_list)})
-    options = {"by": by_list, "response": response, "treatment": treatment, "block": block,
-               "control": control, "design": design, "alpha": float(alpha),
-               "dunnett_pvalues": dunnett_pvalues, "sites": sites, "combined": combined}
+    options = {
+        "by": by_list,
+        "response": response,
+        "treatment": treatment,
+        "block": block,
+        "control": control,
+        "design": design,
+        "alpha": float(alpha),
+        "dunnett_pvalues": dunnett_pvalues,
+        "sites": sites,
+        "combined": combined,
+    }
     if _is_dask(data):
         _check_columns(list(data.columns), needed)
         per_trial, per_treatment = _dask_tables(data, options, progress)
@@ -275,61 +298,105 @@ def analyze_many(
     else:
         if not isinstance(data, pd.DataFrame):
             raise DataValidationError(
-                f"data must be a pandas or dask DataFrame; got {type(data).__name__}")
+                f"data must be a pandas or dask DataFrame; got {type(data).__name__}"
+            )
         _check_columns(list(data.columns), needed)
         per_trial, per_treatment = _tables(data, options, progress)
         plots = data
-    across = summarize(per_trial, per_treatment, by=by_list, control=control,
-                       alpha=float(alpha), site_effects=sites, combined=combined,
-                       design=design, response=response, plots=plots, treatment=treatment,
-                       block=block) if summary else None
+    across = (
+        summarize(
+            per_trial,
+            per_treatment,
+            by=by_list,
+            control=control,
+            alpha=float(alpha),
+            site_effects=sites,
+            combined=combined,
+            design=design,
+            response=response,
+            plots=plots,
+            treatment=treatment,
+            block=block,
+        )
+        if summary
+        else None
+    )
     formula = f"{response} ~ {treatment}" + (f" + {block}" if block else "")
-    prov = Provenance(design=design, model=formula, error_term="residual (per trial)",
-                      df_error=float("nan"), test="F; Dunnett vs control; Tukey-Kramer letters",
-                      alpha=float(alpha), adjustment="single-step (Dunnett); Tukey-Kramer",
-                      sum_of_squares="type II (sequential when balanced)")
+    prov = Provenance(
+        design=design,
+        model=formula,
+        error_term="residual (per trial)",
+        df_error=float("nan"),
+        test="F; Dunnett vs control; Tukey-Kramer letters",
+        alpha=float(alpha),
+        adjustment="single-step (Dunnett); Tukey-Kramer",
+        sum_of_squares="type II (sequential when balanced)",
+    )
     per_trial.attrs["provenance"] = prov.to_dict()
     per_treatment.attrs["provenance"] = prov.to_dict()
     return NetworkResult(per_trial, per_treatment, across, prov, options)
 
 
 def _check_columns(columns: list[Any], needed: dict[str, str | None]) -> None:
-    missing = [f"{arg}={col!r}" for arg, col in needed.items()
-               if col is not None and col not in columns]
+    missing = [
+        f"{arg}={col!r}" for arg, col in needed.items() if col is not None and col not in columns
+    ]
     if missing:
         raise DataValidationError(
             f"column(s) not found: {', '.join(missing)}; the data have columns "
-            f"{', '.join(map(str, columns))}. Pass the right names or rename the columns.")
+            f"{', '.join(map(str, columns))}. Pass the right names or rename the columns."
+        )
 
 
-def _tables(data: pd.DataFrame, options: dict[str, Any],
-            progress: Callable[[int, int], None] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _tables(
+    data: pd.DataFrame, options: dict[str, Any], progress: Callable[[int, int], None] | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run the engine on an in-memory frame and build the two tables."""
     by: list[str] = options["by"]
     if len(data) == 0:
         raise DataValidationError("data has no rows; expected one row per plot.")
-    coded = code_frame(data, by=by, response=options["response"],
-                       treatment=options["treatment"], block=options["block"])
+    coded = code_frame(
+        data,
+        by=by,
+        response=options["response"],
+        treatment=options["treatment"],
+        block=options["block"],
+    )
     mode = options["dunnett_pvalues"]
     if mode == "auto":
-        comparisons = len(data) if options["control"] is not None else 0
-        # rough upper bound of the number of comparisons: treatments x trials
-        n_tr = int(np.unique(coded.trial * max(len(coded.treatment_labels), 1)
-                             + np.maximum(coded.treatment, 0)).size)
-        comparisons = max(n_tr - coded.n_trials, 0) if options["control"] is not None else 0
+        comparisons = 0
+        if options["control"] is not None:
+            present = _distinct_per_trial(
+                coded.trial,
+                np.maximum(coded.treatment, 0),
+                coded.n_trials,
+                max(len(coded.treatment_labels), 1),
+            )
+            n_pairs = int((present > 0).sum()) if present.ndim == 2 else int(present.sum())
+            comparisons = n_pairs - coded.n_trials
         want_p = comparisons <= AUTO_DUNNETT_LIMIT
     else:
         want_p = mode == "exact"
-    settings = Settings(design=options["design"], alpha=options["alpha"],
-                        control=None if options["control"] is None else str(options["control"]),
-                        dunnett_pvalues=want_p, response=options["response"],
-                        treatment=options["treatment"], block=options["block"])
+    settings = Settings(
+        design=options["design"],
+        alpha=options["alpha"],
+        control=None if options["control"] is None else str(options["control"]),
+        dunnett_pvalues=want_p,
+        response=options["response"],
+        treatment=options["treatment"],
+        block=options["block"],
+    )
 
     def refit(i: int) -> str:
         rows = np.flatnonzero(coded.trial == i)
-        return failure_reason(data.iloc[rows], response=options["response"],
-                              treatment=options["treatment"], block=options["block"],
-                              design=options["design"], control=settings.control)
+        return failure_reason(
+            data.iloc[rows],
+            response=options["response"],
+            treatment=options["treatment"],
+            block=options["block"],
+            design=options["design"],
+            control=settings.control,
+        )
 
     out = run(coded, settings, progress=progress, refit=refit)
     return _assemble(coded, out, by)
@@ -338,18 +405,28 @@ def _tables(data: pd.DataFrame, options: dict[str, Any],
 def _assemble(coded: Coded, out: Any, by: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Build the two tables in one DataFrame construction each (no per-column inserts)."""
     int_cols = ("n_plots", "n_observed", "n_missing", "n_treatments")
-    columns: dict[str, Any] = {c: coded.keys[c].to_numpy() for c in by}
+    columns: dict[str, Any] = {c: coded.keys[c].reset_index(drop=True) for c in by}
     columns["status"] = pd.Series(out.status, dtype=object)
     columns["reason"] = pd.Series(out.reason, dtype=object)
     columns["path"] = pd.Series(out.path, dtype=object)
     for col in PER_TRIAL_COLUMNS[3:]:
         columns[col] = out.cols[col].astype(np.int64) if col in int_cols else out.cols[col]
     per_trial = pd.DataFrame(columns)
-    for c in by:  # keep the key columns' dtypes (categorical, numeric, text)
-        per_trial[c] = coded.keys[c].reset_index(drop=True)
-    names = ("trial", "treatment_code", "n", "lsmean", "se", "is_control", "difference",
-             "difference_pct", "se_difference", "t_value", "p_dunnett", "significant",
-             "letters")
+    names = (
+        "trial",
+        "treatment_code",
+        "n",
+        "lsmean",
+        "se",
+        "is_control",
+        "difference",
+        "difference_pct",
+        "se_difference",
+        "t_value",
+        "p_dunnett",
+        "significant",
+        "letters",
+    )
     if out.tr_parts:
         parts = {c: np.concatenate([p[c] for p in out.tr_parts]) for c in names}
     else:
@@ -359,7 +436,8 @@ def _assemble(coded: Coded, out: Any, by: list[str]) -> tuple[pd.DataFrame, pd.D
     t_code = parts["treatment_code"].astype(np.int64)
     order = np.lexsort((t_code, trial_code))
     trial_idx = trial_code[order]
-    tcols: dict[str, Any] = {c: coded.keys[c].to_numpy()[trial_idx] for c in by}
+    # key columns keep their dtypes (categorical, numeric, text)
+    tcols: dict[str, Any] = {c: coded.keys[c].take(trial_idx).reset_index(drop=True) for c in by}
     tcols["treatment"] = pd.Series(coded.treatment_labels[t_code[order]], dtype=object)
     for col in PER_TREATMENT_COLUMNS[1:]:
         values = parts[col][order]
@@ -369,10 +447,6 @@ def _assemble(coded: Coded, out: Any, by: list[str]) -> tuple[pd.DataFrame, pd.D
             values = values.astype(np.int64)
         tcols[col] = pd.Series(values, dtype=object) if col == "letters" else values
     per_treatment = pd.DataFrame(tcols)
-    for c in by:
-        if isinstance(coded.keys[c].dtype, pd.CategoricalDtype) or \
-                coded.keys[c].dtype != per_treatment[c].dtype:
-            per_treatment[c] = coded.keys[c].take(trial_idx).reset_index(drop=True)
     return per_trial, per_treatment
 
 
@@ -384,8 +458,9 @@ def _is_dask(data: Any) -> bool:
     return module.startswith("dask") and hasattr(data, "map_partitions")
 
 
-def _dask_tables(ddf: Any, options: dict[str, Any],
-                 progress: Callable[[int, int], None] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _dask_tables(
+    ddf: Any, options: dict[str, Any], progress: Callable[[int, int], None] | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Map the engine over partitions that each hold whole trials."""
     try:
         import dask
@@ -404,8 +479,7 @@ def _dask_tables(ddf: Any, options: dict[str, Any],
     sub_options = dict(options)
     if sub_options["dunnett_pvalues"] == "auto":
         comparisons = int(n_pairs) - int(n_trials) if options["control"] is not None else 0
-        sub_options["dunnett_pvalues"] = "exact" if comparisons <= AUTO_DUNNETT_LIMIT \
-            else "none"
+        sub_options["dunnett_pvalues"] = "exact" if comparisons <= AUTO_DUNNETT_LIMIT else "none"
     shuffled = ddf.shuffle(on=by) if ddf.npartitions > 1 else ddf
 
     def one(part: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -423,8 +497,11 @@ def _dask_tables(ddf: Any, options: dict[str, Any],
     per_treatment = pd.concat([r[1] for r in done], ignore_index=True)
     per_trial = per_trial.sort_values(by, kind="stable").reset_index(drop=True)
     per_treatment["_rank"] = per_treatment["treatment"].map(rank)
-    per_treatment = per_treatment.sort_values([*by, "_rank"], kind="stable") \
-        .drop(columns="_rank").reset_index(drop=True)
+    per_treatment = (
+        per_treatment.sort_values([*by, "_rank"], kind="stable")
+        .drop(columns="_rank")
+        .reset_index(drop=True)
+    )
     if progress is not None:
         progress(len(per_trial), len(per_trial))
     return per_trial, per_treatment

@@ -163,8 +163,12 @@ def code_frame(
     else:
         uniq, first, trial = np.unique(combined, return_index=True, return_inverse=True)
         n_trials = uniq.size
-        keys = pd.DataFrame({col: labels.take(codes[first]).reset_index(drop=True)
-                             for col, (codes, labels) in zip(by, key_codes, strict=True)})
+        keys = pd.DataFrame(
+            {
+                col: labels.take(codes[first]).reset_index(drop=True)
+                for col, (codes, labels) in zip(by, key_codes, strict=True)
+            }
+        )
     raw = data[response]
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         y = raw.to_numpy(dtype=float, na_value=np.nan)
@@ -181,8 +185,17 @@ def code_frame(
         b_codes, b_labels = np.zeros(n, dtype=np.int64), np.array(["1"], dtype=object)
     y = y.copy()
     y[bad] = np.nan
-    return Coded(trial.astype(np.int64), keys.reset_index(drop=True), y, bad, t_codes, t_labels,
-                 b_codes, b_labels, int(n_trials))
+    return Coded(
+        trial.astype(np.int64),
+        keys.reset_index(drop=True),
+        y,
+        bad,
+        t_codes,
+        t_labels,
+        b_codes,
+        b_labels,
+        int(n_trials),
+    )
 
 
 # --------------------------------------------------------------------------- engine
@@ -201,8 +214,12 @@ class Settings:
     block: str | None
 
 
-def run(coded: Coded, settings: Settings, progress: ProgressFn | None = None,
-        refit: Callable[[int], str] | None = None) -> Output:
+def run(
+    coded: Coded,
+    settings: Settings,
+    progress: ProgressFn | None = None,
+    refit: Callable[[int], str] | None = None,
+) -> Output:
     """Analyse every trial of ``coded``; see the module docstring.
 
     Parameters
@@ -236,8 +253,12 @@ def run(coded: Coded, settings: Settings, progress: ProgressFn | None = None,
     # treatment levels present in the trial rows vs with an observed plot
     t_all = _distinct_per_trial(trial, np.maximum(coded.treatment, 0), nt, n_t_levels)
     k_all = (t_all > 0).sum(axis=1) if t_all.ndim == 2 else t_all
-    t_obs = _distinct_per_trial(trial[observed], coded.treatment[observed], nt, n_t_levels)
-    k_obs = (t_obs > 0).sum(axis=1) if t_obs.ndim == 2 else t_obs
+    all_observed = bool(observed.all())
+    if all_observed:
+        t_obs, k_obs = t_all, k_all
+    else:
+        t_obs = _distinct_per_trial(trial[observed], coded.treatment[observed], nt, n_t_levels)
+        k_obs = (t_obs > 0).sum(axis=1) if t_obs.ndim == 2 else t_obs
     problem |= k_all != k_obs
     problem |= k_obs < 2
     b_all = _distinct_per_trial(trial, np.maximum(coded.block, 0), nt, n_b_levels)
@@ -255,38 +276,49 @@ def run(coded: Coded, settings: Settings, progress: ProgressFn | None = None,
         problem |= ~has_control
 
     # sort the observed rows of the unproblematic trials by (trial, treatment, block)
-    use = observed & ~problem[trial]
-    rows = np.flatnonzero(use)
-    key = (trial[rows] * n_t_levels + coded.treatment[rows]) * n_b_levels + coded.block[rows]
+    every_row = all_observed and not problem.any()
+    if every_row:
+        key = (trial * n_t_levels + coded.treatment) * n_b_levels + coded.block
+        rows = None
+    else:
+        rows = np.flatnonzero(observed & ~problem[trial])
+        key = (trial[rows] * n_t_levels + coded.treatment[rows]) * n_b_levels + coded.block[rows]
     if key.size > 1 and not bool(np.all(key[1:] >= key[:-1])):
         order = np.argsort(key)
-        rows = rows[order]
+        rows = order if rows is None else rows[order]
         key = key[order]
-    ts = trial[rows]
-    tc = coded.treatment[rows]
-    bc = coded.block[rows]
-    ys = coded.y[rows]
+    if rows is None:  # already sorted, every row analysed: no copies
+        ts, tc, bc, ys = trial, coded.treatment, coded.block, coded.y
+    else:
+        ts, tc, bc, ys = trial[rows], coded.treatment[rows], coded.block[rows], coded.y[rows]
+    n_rows = ts.size
 
     n_obs = np.bincount(ts, minlength=nt)
-    out.cols["n_observed"][:] = np.bincount(trial[observed], minlength=nt)
-    if rows.size:
-        new_pair = np.ones(rows.size, dtype=bool)
-        new_pair[1:] = (ts[1:] != ts[:-1]) | (tc[1:] != tc[:-1])
-        dup = np.zeros(rows.size, dtype=bool)
+    out.cols["n_observed"][:] = (
+        n_plots if all_observed else np.bincount(trial[observed], minlength=nt)
+    )
+    if n_rows:
+        dup = np.zeros(n_rows, dtype=bool)
         dup[1:] = key[1:] == key[:-1]
-        pair_id = np.cumsum(new_pair) - 1
-        start = np.searchsorted(ts, np.arange(nt))  # first sorted row of each trial
-        first_pair = pair_id[np.minimum(start, rows.size - 1)]
-        t_local = pair_id - first_pair[ts]
-        b_obs_arr = _distinct_per_trial(ts, bc, nt, n_b_levels)
-        b_obs = (b_obs_arr > 0).sum(axis=1) if b_obs_arr.ndim == 2 else b_obs_arr
-        has_dup = np.bincount(ts[dup], minlength=nt) > 0
+        if every_row:
+            b_obs = b_all
+        else:
+            b_obs_arr = _distinct_per_trial(ts, bc, nt, n_b_levels)
+            b_obs = (b_obs_arr > 0).sum(axis=1) if b_obs_arr.ndim == 2 else b_obs_arr
+        has_dup = np.bincount(ts[dup], minlength=nt) > 0 if dup.any() else np.zeros(nt, dtype=bool)
     else:
-        pair_id = t_local = np.zeros(0, dtype=np.int64)
-        new_pair = np.zeros(0, dtype=bool)
         b_obs = np.zeros(nt, dtype=np.int64)
         has_dup = np.zeros(nt, dtype=bool)
     del key
+
+    def pairs() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """New-pair flags, pair ids and local treatment index of the sorted rows."""
+        new_pair = np.ones(n_rows, dtype=bool)
+        new_pair[1:] = (ts[1:] != ts[:-1]) | (tc[1:] != tc[:-1])
+        pair_id = np.cumsum(new_pair) - 1
+        start = np.searchsorted(ts, np.arange(nt))  # first sorted row of each trial
+        first_pair = pair_id[np.minimum(start, n_rows - 1)]
+        return new_pair, pair_id, pair_id - first_pair[ts]
 
     k = k_obs
     out.cols["n_treatments"][:] = k_all
@@ -298,10 +330,11 @@ def run(coded: Coded, settings: Settings, progress: ProgressFn | None = None,
     else:
         out.cols["n_missing"][:] = n_plots - out.cols["n_observed"]
         # CRD balanced: equal replication; replicate index = position within treatment
-        pair_n = np.bincount(pair_id, minlength=int(pair_id[-1]) + 1) if rows.size else np.zeros(0)
         reps_min = np.full(nt, np.iinfo(np.int64).max)
         reps_max = np.zeros(nt, dtype=np.int64)
-        if rows.size:
+        if n_rows:
+            new_pair, pair_id, _ = pairs()
+            pair_n = np.bincount(pair_id, minlength=int(pair_id[-1]) + 1)
             pair_trial = ts[new_pair]
             np.minimum.at(reps_min, pair_trial, pair_n)
             np.maximum.at(reps_max, pair_trial, pair_n)
@@ -317,7 +350,7 @@ def run(coded: Coded, settings: Settings, progress: ProgressFn | None = None,
         sel_trials = np.flatnonzero(balanced & (shape_key == sk))
         kk, rr = int(k[sel_trials[0]]), int(reps[sel_trials[0]])
         for lo in range(0, sel_trials.size, _CHUNK):
-            chunk = sel_trials[lo:lo + _CHUNK]
+            chunk = sel_trials[lo : lo + _CHUNK]
             if chunk.size * kk * rr == ys.size:  # every analysed row is in this chunk
                 y3 = ys.reshape(chunk.size, int(kk), int(rr))
                 tcode2 = tc.reshape(chunk.size, int(kk), int(rr))[:, :, 0]
@@ -335,6 +368,7 @@ def run(coded: Coded, settings: Settings, progress: ProgressFn | None = None,
     # ---- least-squares path (grouped by (n, k, b))
     ls = np.flatnonzero(~problem & ~balanced & (n_obs > 0))
     if ls.size:
+        _, _, t_local = pairs()
         groups = np.stack([n_obs[ls], k[ls], b_obs[ls]], axis=1)
         uniq_g, g_inv = np.unique(groups, axis=0, return_inverse=True)
         for gi in range(uniq_g.shape[0]):
@@ -352,8 +386,18 @@ def run(coded: Coded, settings: Settings, progress: ProgressFn | None = None,
             tcode_rows = tc[mask].reshape(chunk.size, nn)
             tcode2 = np.zeros((chunk.size, kk), dtype=np.int64)
             np.put_along_axis(tcode2, tl, tcode_rows, axis=1)
-            _least_squares(out, chunk, yy, tl, bl, tcode2, kk,
-                           bb if settings.design == "rcbd" else 1, settings, ctrl)
+            _least_squares(
+                out,
+                chunk,
+                yy,
+                tl,
+                bl,
+                tcode2,
+                kk,
+                bb if settings.design == "rcbd" else 1,
+                settings,
+                ctrl,
+            )
             done += chunk.size
             if progress is not None:
                 progress(done, total)
@@ -369,8 +413,7 @@ def run(coded: Coded, settings: Settings, progress: ProgressFn | None = None,
     return out
 
 
-def _distinct_per_trial(trial: np.ndarray, codes: np.ndarray, nt: int, n_levels: int
-                        ) -> np.ndarray:
+def _distinct_per_trial(trial: np.ndarray, codes: np.ndarray, nt: int, n_levels: int) -> np.ndarray:
     """Presence table (trials x levels, counts) or, when too large, distinct counts per trial."""
     if nt * n_levels <= 20_000_000:
         counts = np.bincount(trial * n_levels + codes, minlength=nt * n_levels)
@@ -395,8 +438,9 @@ def _set(out: Output, idx: np.ndarray, **values: Any) -> None:
         out.cols[name][idx] = value
 
 
-def _stacked(out: Output, idx: np.ndarray, y3: np.ndarray, tcode: np.ndarray,
-             s: Settings, ctrl: int) -> None:
+def _stacked(
+    out: Output, idx: np.ndarray, y3: np.ndarray, tcode: np.ndarray, s: Settings, ctrl: int
+) -> None:
     """Balanced trials of one shape: arrays of shape (T, k, b)."""
     from scipy.special import fdtrc
 
@@ -420,8 +464,15 @@ def _stacked(out: Output, idx: np.ndarray, y3: np.ndarray, tcode: np.ndarray,
     del resid, yc
     lsmean = tmean_c + grand[:, None]
     scale = np.einsum("ijk,ijk->i", y3, y3) / (k * b)
-    _set(out, idx, grand_mean=grand, sum_sq_treatment=ss_trt, df_treatment=k - 1,
-         sum_sq_error=ss_e, df_error=df_e)
+    _set(
+        out,
+        idx,
+        grand_mean=grand,
+        sum_sq_treatment=ss_trt,
+        df_treatment=k - 1,
+        sum_sq_error=ss_e,
+        df_error=df_e,
+    )
     if s.design == "rcbd":
         _set(out, idx, sum_sq_block=ss_blk, df_block=df_b)
     out.path[idx] = "stacked"
@@ -445,8 +496,17 @@ def _stacked(out: Output, idx: np.ndarray, y3: np.ndarray, tcode: np.ndarray,
     sed = np.sqrt(2.0 * mse / b)
     tq = float(t_quantile(1.0 - s.alpha / 2.0, np.array([df_e]))[0])
     q = tukey_critical(k, float(df_e), s.alpha)
-    _set(out, idx, mse=mse, cv_pct=cv, f_treatment=f_trt, p_treatment=p_trt, sed=sed,
-         lsd=tq * sed, hsd=q / np.sqrt(2.0) * sed)
+    _set(
+        out,
+        idx,
+        mse=mse,
+        cv_pct=cv,
+        f_treatment=f_trt,
+        p_treatment=p_trt,
+        sed=sed,
+        lsd=tq * sed,
+        hsd=q / np.sqrt(2.0) * sed,
+    )
     out.status[idx] = "ok"
     se = np.sqrt(mse / b)[:, None] * np.ones((1, k))
     # covariance of the means is diagonal: differences have var 2 MSE / b
@@ -456,9 +516,18 @@ def _stacked(out: Output, idx: np.ndarray, y3: np.ndarray, tcode: np.ndarray,
 # --------------------------------------------------------------------------- least squares
 
 
-def _least_squares(out: Output, idx: np.ndarray, y: np.ndarray, tl: np.ndarray,
-                   bl: np.ndarray, tcode: np.ndarray, k: int, b: int, s: Settings,
-                   ctrl: int) -> None:
+def _least_squares(
+    out: Output,
+    idx: np.ndarray,
+    y: np.ndarray,
+    tl: np.ndarray,
+    bl: np.ndarray,
+    tcode: np.ndarray,
+    k: int,
+    b: int,
+    s: Settings,
+    ctrl: int,
+) -> None:
     """Trials of one ``(n, k, b)`` shape solved as a batch of least-squares problems."""
     from scipy.special import fdtrc
 
@@ -531,23 +600,33 @@ def _least_squares(out: Output, idx: np.ndarray, y: np.ndarray, tl: np.ndarray,
     from yieldtrial.network._shared import t_quantile, tukey_critical
 
     out.path[idx] = "least_squares"
-    _set(out, idx, grand_mean=centre, sum_sq_treatment=ss_trt, df_treatment=df_t,
-         sum_sq_error=ss_e, df_error=df_e)
+    _set(
+        out,
+        idx,
+        grand_mean=centre,
+        sum_sq_treatment=ss_trt,
+        df_treatment=df_t,
+        sum_sq_error=ss_e,
+        df_error=df_e,
+    )
     if s.design == "rcbd":
         _set(out, idx, sum_sq_block=ss_blk, df_block=df_b)
     bad = ~estimable
     if bad.any():
         out.status[idx[bad]] = "failed"
-        out.reason[idx[bad]] = ("some treatment means are not estimable: the design is "
-                                "disconnected (treatments and blocks do not overlap enough)")
+        out.reason[idx[bad]] = (
+            "some treatment means are not estimable: the design is "
+            "disconnected (treatments and blocks do not overlap enough)"
+        )
     good = ~bad
     unrep = good & (df_e == 0)
     if unrep.any():
         j = idx[unrep]
         out.status[j] = "unreplicated"
         out.reason[j] = "one plot per treatment: no error degrees of freedom, means only"
-        _per_treatment(out, j, tcode[unrep], n_rep[unrep], lsmean[unrep], None, None, s, ctrl,
-                       0, None)
+        _per_treatment(
+            out, j, tcode[unrep], n_rep[unrep], lsmean[unrep], None, None, s, ctrl, 0, None
+        )
     rep = good & (df_e > 0)
     if not rep.any():
         return
@@ -573,22 +652,42 @@ def _least_squares(out: Output, idx: np.ndarray, y: np.ndarray, tl: np.ndarray,
         cv = np.where(gm != 0, 100.0 * np.sqrt(mse) / gm, np.nan)
     tq = t_quantile(1.0 - s.alpha / 2.0, dfe)
     q = np.array([tukey_critical(k, float(v), s.alpha) for v in dfe])
-    _set(out, j, mse=mse, cv_pct=cv, f_treatment=f_trt, p_treatment=p_trt, sed=sed,
-         lsd=tq * sed, hsd=q / np.sqrt(2.0) * sed)
+    _set(
+        out,
+        j,
+        mse=mse,
+        cv_pct=cv,
+        f_treatment=f_trt,
+        p_treatment=p_trt,
+        sed=sed,
+        lsd=tq * sed,
+        hsd=q / np.sqrt(2.0) * sed,
+    )
     out.status[j] = "ok"
     se = np.sqrt(np.clip(diag, 0.0, None))
     # Dunnett needs the full covariance of the differences with the control
-    _per_treatment(out, j, tcode[rep], n_rep[rep], lsmean[rep], se, var_diff, s, ctrl,
-                   dfe, zero, cov=cov)
+    _per_treatment(
+        out, j, tcode[rep], n_rep[rep], lsmean[rep], se, var_diff, s, ctrl, dfe, zero, cov=cov
+    )
 
 
 # --------------------------------------------------------------------------- per treatment
 
 
-def _per_treatment(out: Output, idx: np.ndarray, tcode: np.ndarray, n_rep: np.ndarray,
-                   lsmean: np.ndarray, se: np.ndarray | None, var_diff: np.ndarray | None,
-                   s: Settings, ctrl: int, df_e: float | np.ndarray, zero: np.ndarray | None,
-                   cov: np.ndarray | None = None) -> None:
+def _per_treatment(
+    out: Output,
+    idx: np.ndarray,
+    tcode: np.ndarray,
+    n_rep: np.ndarray,
+    lsmean: np.ndarray,
+    se: np.ndarray | None,
+    var_diff: np.ndarray | None,
+    s: Settings,
+    ctrl: int,
+    df_e: float | np.ndarray,
+    zero: np.ndarray | None,
+    cov: np.ndarray | None = None,
+) -> None:
     """Per-treatment rows of a batch of trials: LS-means, vs control, letters."""
     from yieldtrial.network._shared import dunnett_batch, letters_batch
 
@@ -615,8 +714,11 @@ def _per_treatment(out: Output, idx: np.ndarray, tcode: np.ndarray, n_rep: np.nd
         with np.errstate(divide="ignore", invalid="ignore"):
             diff_pct = np.where(cmean[:, None] != 0, 100.0 * diff / cmean[:, None], np.nan)
         if var_diff is not None and se is not None:
-            vd = np.broadcast_to(var_diff[:, None], (t, k)) if var_diff.ndim == 1 \
+            vd = (
+                np.broadcast_to(var_diff[:, None], (t, k))
+                if var_diff.ndim == 1
                 else var_diff[np.arange(t), :, cpos]
+            )
             with np.errstate(invalid="ignore"):
                 se_d = np.sqrt(np.clip(vd, 0.0, None))
             se_d[is_ctrl] = np.nan
@@ -624,13 +726,18 @@ def _per_treatment(out: Output, idx: np.ndarray, tcode: np.ndarray, n_rep: np.nd
                 tval = diff / se_d
             if zero is not None:
                 tval[zero] = np.nan
-            p_d, sig = dunnett_batch(tval, is_ctrl, cpos, cov, df_e, s.alpha,
-                                     s.dunnett_pvalues)
+            p_d, sig = dunnett_batch(tval, is_ctrl, cpos, cov, df_e, s.alpha, s.dunnett_pvalues)
         diff[is_ctrl] = 0.0
         diff_pct[is_ctrl] = 0.0
-    part.update(is_control=is_ctrl.ravel(), difference=diff.ravel(),
-                difference_pct=diff_pct.ravel(), se_difference=se_d.ravel(),
-                t_value=tval.ravel(), p_dunnett=p_d.ravel(), significant=sig.ravel())
+    part.update(
+        is_control=is_ctrl.ravel(),
+        difference=diff.ravel(),
+        difference_pct=diff_pct.ravel(),
+        se_difference=se_d.ravel(),
+        t_value=tval.ravel(),
+        p_dunnett=p_d.ravel(),
+        significant=sig.ravel(),
+    )
     if var_diff is not None and se is not None:
         letters = letters_batch(lsmean, var_diff, k, df_e, s.alpha, zero)
     else:
@@ -639,8 +746,15 @@ def _per_treatment(out: Output, idx: np.ndarray, tcode: np.ndarray, n_rep: np.nd
     out.tr_parts.append(part)
 
 
-def failure_reason(trial_frame: pd.DataFrame, *, response: str, treatment: str,
-                   block: str | None, design: str, control: str | None) -> str:
+def failure_reason(
+    trial_frame: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str,
+    block: str | None,
+    design: str,
+    control: str | None,
+) -> str:
     """Why one trial cannot be analysed, in the words of the shared statistics layer.
 
     Parameters
@@ -658,14 +772,17 @@ def failure_reason(trial_frame: pd.DataFrame, *, response: str, treatment: str,
     from yieldtrial.stats.model import fit
 
     try:
-        res = fit(trial_frame, response=response, treatment=treatment, block=block,
-                  design=design)
+        res = fit(trial_frame, response=response, treatment=treatment, block=block, design=design)
     except YieldTrialError as exc:
         return " ".join(str(exc).split())
     if len(res.levels) < 2:
-        return (f"only one treatment level ({res.levels[0]!r}) in column {treatment!r}; "
-                "at least two are needed for a comparison.")
+        return (
+            f"only one treatment level ({res.levels[0]!r}) in column {treatment!r}; "
+            "at least two are needed for a comparison."
+        )
     if control is not None and control not in res.levels:
-        return (f"control {control!r} is not among the treatments of this trial "
-                f"({', '.join(res.levels)}); check the label or the trial's plots.")
+        return (
+            f"control {control!r} is not among the treatments of this trial "
+            f"({', '.join(res.levels)}); check the label or the trial's plots."
+        )
     return "trial could not be analysed"

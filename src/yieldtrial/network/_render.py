@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -67,8 +68,15 @@ def layout_g_table(result: NetworkResult) -> pd.DataFrame:
     letters.columns = [f"{c} letters" for c in letters.columns]
     table = pd.concat([means, letters], axis=1).reset_index()
     tr = s.treatments.set_index("treatment").reindex(table["treatment"])
-    for col in ("across_site_mean", "pct_of_check", "sites_above", "sites_below",
-                "sites_compared", "win_rate_pct", "p_dunnett"):
+    for col in (
+        "across_site_mean",
+        "pct_of_check",
+        "sites_above",
+        "sites_below",
+        "sites_compared",
+        "win_rate_pct",
+        "p_dunnett",
+    ):
         table[col] = tr[col].to_numpy()
     table["p_treatment_by_site"] = s.p_treatment_by_site
     return table
@@ -105,8 +113,16 @@ def _blocks(result: NetworkResult) -> dict[str, Any]:
     s = result._summary()
     sites = list(s.means.index)
     control = s.control
-    head = ["Treatment", *sites, "Across-site mean", "% of check", "> check", "< check",
-            "Win rate %", "Dunnett P"]
+    head = [
+        "Treatment",
+        *sites,
+        "Across-site mean",
+        "% of check",
+        "> check",
+        "< check",
+        "Win rate %",
+        "Dunnett P",
+    ]
     tr = s.treatments.set_index("treatment")
     rows = []
     for t in s.means.columns:
@@ -127,23 +143,52 @@ def _blocks(result: NetworkResult) -> dict[str, Any]:
             "" if is_check else _p(_f(r["p_dunnett"])),
         ]
         rows.append(cells)
-    strip_head = ["Site", "Status", "CV %", "MSE", "Error df", "Missing plots",
-                  "Included", "Reason"]
+    strip_head = [
+        "Site",
+        "Status",
+        "CV %",
+        "MSE",
+        "Error df",
+        "Missing plots",
+        "Included",
+        "Reason",
+    ]
     strip = []
     for site in s.sites.itertuples(index=False):
-        strip.append([str(site.site), str(site.status), _fmt(_f(site.cv_pct)),
-                      _fmt(_f(site.mse), 1), _fmt(_f(site.df_error), 0),
-                      _fmt(_f(site.n_missing), 0), "yes" if site.included else "no",
-                      "" if site.included else str(site.reason)])
+        strip.append(
+            [
+                str(site.site),
+                str(site.status),
+                _fmt(_f(site.cv_pct)),
+                _fmt(_f(site.mse), 1),
+                _fmt(_f(site.df_error), 0),
+                _fmt(_f(site.n_missing), 0),
+                "yes" if site.included else "no",
+                "" if site.included else str(site.reason),
+            ]
+        )
     anova_head = ["Source", "df", "Sum of squares", "Mean square", "F", "P", "Error term"]
-    anova = [[str(r.source), _fmt(_f(r.df), 0), _fmt(_f(r.sum_sq), 1),
-              _fmt(_f(r.mean_sq), 1), _fmt(_f(r.f), 2), _p(_f(r.p_value)),
-              str(r.error_term)] for r in s.anova.itertuples(index=False)]
+    anova = [
+        [
+            str(r.source),
+            _fmt(_f(r.df), 0),
+            _fmt(_f(r.sum_sq), 1),
+            _fmt(_f(r.mean_sq), 1),
+            _fmt(_f(r.f), 2),
+            _p(_f(r.p_value)),
+            str(r.error_term),
+        ]
+        for r in s.anova.itertuples(index=False)
+    ]
     counts = result.counts
     opts = result.options
     facts = [
-        ("Trials", f"{len(result.per_trial)} ("
-         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")"),
+        (
+            "Trials",
+            f"{len(result.per_trial)} ("
+            + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+            + ")",
+        ),
         ("Response", str(opts["response"])),
         ("Design", str(opts["design"]).upper() + " per site"),
         ("Check", str(control) if control else "none"),
@@ -153,16 +198,26 @@ def _blocks(result: NetworkResult) -> dict[str, Any]:
         ("alpha", _fmt(float(opts["alpha"]), 2)),
         ("Version", result.provenance.version),
     ]
-    return {"head": head, "rows": rows, "strip_head": strip_head, "strip": strip,
-            "anova_head": anova_head, "anova": anova, "facts": facts, "notes": list(s.notes)}
+    return {
+        "head": head,
+        "rows": rows,
+        "strip_head": strip_head,
+        "strip": strip,
+        "anova_head": anova_head,
+        "anova": anova,
+        "facts": facts,
+        "notes": list(s.notes),
+    }
 
 
 def _md_table(head: list[str], rows: list[list[str]]) -> str:
     def esc(x: str) -> str:
         return x.replace("|", "\\|")
 
-    lines = ["| " + " | ".join(map(esc, head)) + " |",
-             "| " + " | ".join("---" for _ in head) + " |"]
+    lines = [
+        "| " + " | ".join(map(esc, head)) + " |",
+        "| " + " | ".join("---" for _ in head) + " |",
+    ]
     lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -170,33 +225,57 @@ def _md_table(head: list[str], rows: list[list[str]]) -> str:
 def _markdown(title: str, b: dict[str, Any]) -> str:
     parts = [f"# {title}", ""]
     parts += [f"- **{k}**: {v}" for k, v in b["facts"]]
-    parts += ["", "## Treatments across sites", "",
-              "Site columns: LS-mean and within-site Tukey letters.", "",
-              _md_table(b["head"], b["rows"]), "", "## Sites", "",
-              _md_table(b["strip_head"], b["strip"]), "", "## Combined model", "",
-              _md_table(b["anova_head"], b["anova"]) if b["anova"] else "(not fitted)"]
+    parts += [
+        "",
+        "## Treatments across sites",
+        "",
+        "Site columns: LS-mean and within-site Tukey letters.",
+        "",
+        _md_table(b["head"], b["rows"]),
+        "",
+        "## Sites",
+        "",
+        _md_table(b["strip_head"], b["strip"]),
+        "",
+        "## Combined model",
+        "",
+        _md_table(b["anova_head"], b["anova"]) if b["anova"] else "(not fitted)",
+    ]
     if b["notes"]:
         parts += ["", "## Notes", ""] + [f"- {n}" for n in b["notes"]]
     return "\n".join(parts) + "\n"
 
+
+_NUMERIC = re.compile(r"^[-+<]?[\d,.]*\d[\d,.]*( [a-zA-Z]+)?$|^$")
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#222}
 table{border-collapse:collapse;margin:0.5rem 0 1.5rem;font-size:0.9rem}
 th,td{border:1px solid #ccc;padding:0.25rem 0.5rem;text-align:right}
 th{background:#f3f3f3} td:first-child,th:first-child{text-align:left}
-tr.excluded td{background:#fdecea} dl{display:grid;grid-template-columns:max-content auto;
-gap:0.2rem 1rem} dt{font-weight:600}
+td.text{text-align:left} tr.excluded td{background:#fdecea}
+dl{display:grid;grid-template-columns:max-content auto;gap:0.2rem 1rem} dt{font-weight:600}
 """
 
 
-def _html_table(head: list[str], rows: list[list[str]], excluded: list[bool] | None = None
-                ) -> str:
-    out = ["<table>", "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head)
-           + "</tr></thead>", "<tbody>"]
+def _html_table(head: list[str], rows: list[list[str]], excluded: list[bool] | None = None) -> str:
+    out = [
+        "<table>",
+        "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr></thead>",
+        "<tbody>",
+    ]
     for i, row in enumerate(rows):
         cls = ' class="excluded"' if excluded is not None and excluded[i] else ""
-        out.append(f"<tr{cls}>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>")
+        out.append(
+            f"<tr{cls}>"
+            + "".join(
+                f"<td>{html.escape(c)}</td>"
+                if _NUMERIC.match(c)
+                else f'<td class="text">{html.escape(c)}</td>'
+                for c in row
+            )
+            + "</tr>"
+        )
     out.append("</tbody></table>")
     return "\n".join(out)
 
@@ -206,13 +285,14 @@ def _html(title: str, b: dict[str, Any]) -> str:
     excluded = [row[6] == "no" for row in b["strip"]]
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in b["notes"])
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>\n"
         f"<h1>{html.escape(title)}</h1>\n<dl>{facts}</dl>\n"
         "<h2>Treatments across sites</h2>\n"
         "<p>Site columns: LS-mean and within-site Tukey letters.</p>\n"
         + _html_table(b["head"], b["rows"])
-        + "\n<h2>Sites</h2>\n" + _html_table(b["strip_head"], b["strip"], excluded)
+        + "\n<h2>Sites</h2>\n"
+        + _html_table(b["strip_head"], b["strip"], excluded)
         + "\n<h2>Combined model</h2>\n"
         + (_html_table(b["anova_head"], b["anova"]) if b["anova"] else "<p>(not fitted)</p>")
         + (f"\n<h2>Notes</h2>\n<ul>{notes}</ul>" if notes else "")

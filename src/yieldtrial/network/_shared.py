@@ -149,9 +149,11 @@ def dunnett_batch(
         m = k - 1
         corr = np.full((m, m), 0.5)
         np.fill_diagonal(corr, 1.0)
-        crit = np.array([dunnett_critical_balanced(m, float(d), alpha) for d in dfs]) \
-            if np.unique(dfs).size > 1 else np.full(t, dunnett_critical_balanced(
-                m, float(dfs[0]), alpha))
+        crit = (
+            np.array([dunnett_critical_balanced(m, float(d), alpha) for d in dfs])
+            if np.unique(dfs).size > 1
+            else np.full(t, dunnett_critical_balanced(m, float(dfs[0]), alpha))
+        )
         ok = np.isfinite(tval)
         sig[ok] = (np.abs(tval[ok]) > np.broadcast_to(crit[:, None], (t, k))[ok]).astype(float)
         sig[is_ctrl] = np.nan

@@ -28,8 +28,7 @@ SITE_EFFECTS: tuple[str, ...] = ("random", "fixed")
 #: Valid ``combined`` strings: which combined model is fitted.
 COMBINED_METHODS: tuple[str, ...] = ("anova", "mixedlm")
 
-ANOVA_COLUMNS: tuple[str, ...] = ("source", "df", "sum_sq", "mean_sq", "f", "p_value",
-                                  "error_term")
+ANOVA_COLUMNS: tuple[str, ...] = ("source", "df", "sum_sq", "mean_sq", "f", "p_value", "error_term")
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,8 @@ class NetworkSummary:
             "anova": _records(self.anova),
             "sites": _records(self.sites),
             "mixedlm": None if self.mixedlm is None else _records(self.mixedlm),
-            "provenance": None if self.provenance is None
+            "provenance": None
+            if self.provenance is None
             else {k: _num(v) for k, v in self.provenance.to_dict().items()},
         }
 
@@ -187,16 +187,18 @@ def summarize(
     included = status == "ok"
     reason = per_trial["reason"].to_numpy(dtype=object).copy()
     reason[~included & pd.isna(reason)] = "not analysed"
-    strip = pd.DataFrame({
-        "site": pd.Series(site.to_numpy(dtype=object), dtype=object),
-        "status": pd.Series(status, dtype=object),
-        "included": included,
-        "reason": pd.Series(reason, dtype=object),
-        "cv_pct": per_trial["cv_pct"].to_numpy(),
-        "mse": per_trial["mse"].to_numpy(),
-        "df_error": per_trial["df_error"].to_numpy(),
-        "n_missing": per_trial["n_missing"].to_numpy(),
-    })
+    strip = pd.DataFrame(
+        {
+            "site": pd.Series(site.to_numpy(dtype=object), dtype=object),
+            "status": pd.Series(status, dtype=object),
+            "included": included,
+            "reason": pd.Series(reason, dtype=object),
+            "cv_pct": per_trial["cv_pct"].to_numpy(),
+            "mse": per_trial["mse"].to_numpy(),
+            "df_error": per_trial["df_error"].to_numpy(),
+            "n_missing": per_trial["n_missing"].to_numpy(),
+        }
+    )
     notes: list[str] = []
     n_out = int((~included).sum())
     if n_out:
@@ -232,29 +234,42 @@ def summarize(
         with np.errstate(invalid="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             plain = np.nanmean(m_ts, axis=1) if m_ts.size else np.full(len(levels), np.nan)
-        treatments = _treatment_table(base, m_ts, plain,
-                                      np.full(len(levels), np.nan), control, None, np.nan,
-                                      alpha)
-        return NetworkSummary(means, letters, treatments, empty_anova, strip,
-                              "none", site_effects, np.nan, np.nan, control, tuple(notes))
+        treatments = _treatment_table(
+            base, m_ts, plain, np.full(len(levels), np.nan), control, None, np.nan, alpha
+        )
+        return NetworkSummary(
+            means,
+            letters,
+            treatments,
+            empty_anova,
+            strip,
+            "none",
+            site_effects,
+            np.nan,
+            np.nan,
+            control,
+            tuple(notes),
+        )
 
     pt = per_trial.loc[included]
     complete = bool(np.isfinite(m_ts).all())
     stacked = bool((pt["path"] == "stacked").all())
     nb = pt["n_blocks"].to_numpy() if design == "rcbd" else None
-    same_reps = stacked and complete and (
-        nb is None or np.unique(nb).size == 1)
+    same_reps = stacked and complete and (nb is None or np.unique(nb).size == 1)
     if design != "rcbd":
         reps = tr.groupby("site_position")["n"].agg(["min", "max"])
-        same_reps = same_reps and bool((reps["min"] == reps["max"]).all()) and \
-            reps["min"].nunique() == 1
+        same_reps = (
+            same_reps and bool((reps["min"] == reps["max"]).all()) and reps["min"].nunique() == 1
+        )
     if same_reps:
         anova, across, se_across, err_df, err_ms, method = _balanced_anova(
-            m_ts, pt, tr, design, site_effects)
+            m_ts, pt, tr, design, site_effects
+        )
         cov = None
     else:
         anova, across, se_across, err_df, err_ms, cov, method, note = _two_stage(
-            m_ts, tr, pt, site_effects)
+            m_ts, tr, pt, site_effects
+        )
         notes.append(note)
     p_trt = float(anova.loc[anova["source"] == "treatment", "p_value"].iloc[0])
     p_txs = float(anova.loc[anova["source"] == "treatment:site", "p_value"].iloc[0])
@@ -263,27 +278,41 @@ def summarize(
     prov = Provenance(
         design=f"network of {design}",
         model=f"{response} ~ site + block(site) + treatment + treatment:site"
-        if design == "rcbd" else f"{response} ~ site + treatment + treatment:site",
+        if design == "rcbd"
+        else f"{response} ~ site + treatment + treatment:site",
         error_term=error_term,
         df_error=float(err_df),
         test="F; Dunnett vs check" if control is not None else "F",
         alpha=alpha,
         adjustment="single-step (Dunnett)" if control is not None else None,
-        sum_of_squares="sequential (balanced: equal to type II)" if same_reps else
-        "type II (stage 2)",
+        sum_of_squares="sequential (balanced: equal to type II)"
+        if same_reps
+        else "type II (stage 2)",
     )
     mixed = None
     if combined == "mixedlm":
         if plots is None:
             notes.append("MixedLM requested but the plot data are not available.")
         else:
-            mixed, mnote = _mixedlm(plots, by, ok_sites, labelled, response, treatment,
-                                    block)
+            mixed, mnote = _mixedlm(plots, by, ok_sites, labelled, response, treatment, block)
             notes.extend(mnote)
             method = method + " + MixedLM"
     _ = err_ms
-    return NetworkSummary(means, letters, treatments, anova, strip, method, site_effects,
-                          p_trt, p_txs, control, tuple(notes), prov, mixed)
+    return NetworkSummary(
+        means,
+        letters,
+        treatments,
+        anova,
+        strip,
+        method,
+        site_effects,
+        p_trt,
+        p_txs,
+        control,
+        tuple(notes),
+        prov,
+        mixed,
+    )
 
 
 def _trial_index(trial_keys: pd.DataFrame, row_keys: pd.DataFrame) -> np.ndarray:
@@ -304,15 +333,35 @@ def _fsf(f: float, d1: float, d2: float) -> float:
     return float(fdtrc(d1, d2, f))
 
 
-def _row(source: str, df: float, ss: float, error_ms: float | None, error_df: float | None,
-         error_term: str) -> dict[str, Any]:
+def _row(
+    source: str,
+    df: float,
+    ss: float,
+    error_ms: float | None,
+    error_df: float | None,
+    error_term: str,
+) -> dict[str, Any]:
     ms = ss / df if df > 0 else float("nan")
     if error_ms is None or error_df is None or not error_ms > 0:
-        return {"source": source, "df": df, "sum_sq": ss, "mean_sq": ms, "f": np.nan,
-                "p_value": np.nan, "error_term": "" if error_ms is None else error_term}
+        return {
+            "source": source,
+            "df": df,
+            "sum_sq": ss,
+            "mean_sq": ms,
+            "f": np.nan,
+            "p_value": np.nan,
+            "error_term": "" if error_ms is None else error_term,
+        }
     f = ms / error_ms
-    return {"source": source, "df": df, "sum_sq": ss, "mean_sq": ms, "f": f,
-            "p_value": _fsf(f, df, error_df), "error_term": error_term}
+    return {
+        "source": source,
+        "df": df,
+        "sum_sq": ss,
+        "mean_sq": ms,
+        "f": f,
+        "p_value": _fsf(f, df, error_df),
+        "error_term": error_term,
+    }
 
 
 def _balanced_anova(
@@ -339,8 +388,11 @@ def _balanced_anova(
         ss_blk = float(pt["sum_sq_block"].sum())
         df_blk = float(pt["df_block"].sum())
         ms_blk = ss_blk / df_blk if df_blk > 0 else np.nan
-        site_err = (ms_blk, df_blk, "block(site)") if site_effects == "random" else \
-            (ms_e, df_e, "residual")
+        site_err = (
+            (ms_blk, df_blk, "block(site)")
+            if site_effects == "random"
+            else (ms_e, df_e, "residual")
+        )
         rows.append(_row("site", df_site, ss_site, site_err[0], site_err[1], site_err[2]))
         rows.append(_row("block(site)", df_blk, ss_blk, ms_e, df_e, "residual"))
     else:
@@ -388,17 +440,35 @@ def _two_stage(
         rows.append(_row("treatment", df_trt, ss_trt, ms_res, df_res, "treatment:site"))
         err_ms, err_df = ms_res, df_res
     else:
-        rows.append(_row("treatment", df_trt, ss_trt, var_cell, df_within,
-                         "mean within-site variance of a site mean"))
+        rows.append(
+            _row(
+                "treatment",
+                df_trt,
+                ss_trt,
+                var_cell,
+                df_within,
+                "mean within-site variance of a site mean",
+            )
+        )
         err_ms, err_df = var_cell, df_within
-    rows.append(_row("treatment:site", df_res, ss_res, var_cell, df_within,
-                     "mean within-site variance of a site mean"))
+    rows.append(
+        _row(
+            "treatment:site",
+            df_res,
+            ss_res,
+            var_cell,
+            df_within,
+            "mean within-site variance of a site mean",
+        )
+    )
     anova = pd.DataFrame(rows, columns=list(ANOVA_COLUMNS))
     cov = err_ms * factor
     se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
-    note = ("two-stage analysis of the site LS-means (sites unbalanced or incomplete); "
-            "the treatment x site F uses the mean within-site variance of a site mean as "
-            "its error (an approximation).")
+    note = (
+        "two-stage analysis of the site LS-means (sites unbalanced or incomplete); "
+        "the treatment x site F uses the mean within-site variance of a site mean as "
+        "its error (an approximation)."
+    )
     return anova, across, se, err_df, err_ms, cov, "two-stage (site LS-means)", note
 
 
@@ -432,10 +502,16 @@ def _stage2_lstsq(
         lmat[:, 1:s] = 1.0 / s
     lmat[np.arange(1, k), s - 1 + np.arange(1, k)] = 1.0
     a = lmat @ np.linalg.pinv(x)
-    return (float(resid @ resid), float(y.size - rank),
-            float((fitted - fit_s) @ (fitted - fit_s)), float(rank - rank_s),
-            float((fitted - fit_t) @ (fitted - fit_t)), float(rank - rank_t),
-            lmat @ coef + centre, a @ a.T)
+    return (
+        float(resid @ resid),
+        float(y.size - rank),
+        float((fitted - fit_s) @ (fitted - fit_s)),
+        float(rank - rank_s),
+        float((fitted - fit_t) @ (fitted - fit_t)),
+        float(rank - rank_t),
+        lmat @ coef + centre,
+        a @ a.T,
+    )
 
 
 def _treatment_table(
@@ -468,15 +544,20 @@ def _treatment_table(
     out["sites_above"] = (both & (m > check[None, :])).sum(axis=1)
     out["sites_below"] = (both & (m < check[None, :])).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["win_rate_pct"] = np.where(out["sites_compared"] > 0,
-                                       100.0 * out["sites_above"] / out["sites_compared"],
-                                       np.nan)
+        out["win_rate_pct"] = np.where(
+            out["sites_compared"] > 0, 100.0 * out["sites_above"] / out["sites_compared"], np.nan
+        )
         diff = across - across[c]
         out["difference"] = diff
         out["pct_of_check"] = 100.0 * across / across[c] if across[c] > 0 else np.nan
     others = np.array([i for i in range(k) if i != c])
-    if others.size and np.isfinite(err_df) and err_df > 0 and np.all(np.isfinite(se)) \
-            and np.all(se > 0):
+    if (
+        others.size
+        and np.isfinite(err_df)
+        and err_df > 0
+        and np.all(np.isfinite(se))
+        and np.all(se > 0)
+    ):
         from yieldtrial.stats.distributions import dunnett_pvalues
 
         if cov is None:
@@ -506,9 +587,20 @@ def _treatment_table(
 
 
 def _order(out: pd.DataFrame) -> pd.DataFrame:
-    cols = ["treatment", "n_sites", "across_site_mean", "se", "difference", "pct_of_check",
-            "sites_compared", "sites_above", "sites_below", "win_rate_pct", "t_value",
-            "p_dunnett"]
+    cols = [
+        "treatment",
+        "n_sites",
+        "across_site_mean",
+        "se",
+        "difference",
+        "pct_of_check",
+        "sites_compared",
+        "sites_above",
+        "sites_below",
+        "win_rate_pct",
+        "t_value",
+        "p_dunnett",
+    ]
     return out[cols].reset_index(drop=True)
 
 
@@ -524,10 +616,12 @@ def _mixedlm(
     """Fit statsmodels MixedLM: treatment fixed; site, block(site), treatment:site random."""
     import statsmodels.formula.api as smf
 
-    d = pd.DataFrame({
-        "y": pd.to_numeric(plots[response], errors="coerce"),
-        "trt": plots[treatment].astype(str).to_numpy(),
-    })
+    d = pd.DataFrame(
+        {
+            "y": pd.to_numeric(plots[response], errors="coerce"),
+            "trt": plots[treatment].astype(str).to_numpy(),
+        }
+    )
     d["site"] = plots[by].merge(labelled, on=by, how="left")["site"].to_numpy()
     if block is not None:
         d["blk"] = plots[block].astype(str).to_numpy()
@@ -539,17 +633,18 @@ def _mixedlm(
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            model = smf.mixedlm("y ~ 0 + C(trt)", d, groups="site", vc_formula=vc,
-                                re_formula="1")
+            model = smf.mixedlm("y ~ 0 + C(trt)", d, groups="site", vc_formula=vc, re_formula="1")
             res = model.fit(reml=True)
         for w in caught:
             notes.append(f"MixedLM: {str(w.message).splitlines()[0]}")
     except Exception as exc:  # noqa: BLE001 - statsmodels raises many kinds
         return None, [f"MixedLM failed: {exc}"]
     names = [n for n in res.fe_params.index]
-    table = pd.DataFrame({
-        "treatment": [n.split("[", 1)[1].rstrip("]") if "[" in n else n for n in names],
-        "estimate": res.fe_params.to_numpy(),
-        "se": res.bse_fe.to_numpy(),
-    })
+    table = pd.DataFrame(
+        {
+            "treatment": [n.split("[", 1)[1].rstrip("]") if "[" in n else n for n in names],
+            "estimate": res.fe_params.to_numpy(),
+            "se": res.bse_fe.to_numpy(),
+        }
+    )
     return table, notes

@@ -49,6 +49,15 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["build_report", "ReportSettings"]
 
 _UPPER_ALPHA = 0.01
+#: Plot-table columns whose text explains why a plot has no yield.
+_REASON_COLUMNS: tuple[str, ...] = (
+    "reason",
+    "exclude_reason",
+    "note",
+    "notes",
+    "remark",
+    "comment",
+)
 
 
 @dataclass
@@ -585,7 +594,7 @@ class _Context:
         """
         s = self.s
         assert self.means is not None  # noqa: S101
-        if s.alpha > _UPPER_ALPHA:
+        if s.alpha > _UPPER_ALPHA and s.letters != "lsd":  # LSD: protected, via pairwise()
             try:
                 from yieldtrial.stats.model import fit
                 from yieldtrial.stats.multiple_range import two_level_letters
@@ -701,6 +710,10 @@ class _Context:
         add("header.soil", c.soil)
         add("header.design", _design_label(s.design, s.replicated, lang))
         add("header.control", _join(s.controls, lang))
+        if "harvested_area_m2" in self.used.columns:
+            areas = sorted(set(np.round(self.used["harvested_area_m2"].astype(float), 2)))
+            text = _join([f"{v:g} m²" for v in areas[:4]], lang) + ("…" if len(areas) > 4 else "")
+            add("header.area", text)
         add("header.standard_moisture", f"{s.standard_pct:g} %")
         add("header.unit", s.unit)
         add("header.input", self.meta.get("input_file"))
@@ -830,14 +843,24 @@ class _Context:
         )
         if n_missing:
             items = []
-            for _, row in pd.DataFrame(missing).iterrows():
+            table = pd.DataFrame(missing).copy()
+            notes = [c for c in _REASON_COLUMNS if c in self.trial.plots.columns]
+            reasons = []
+            for index, row in table.iterrows():
                 label = str(row.get("plot_id", row.get("treatment", "?")))
-                reason = row.get("reason", row.get("exclude_reason", ""))
+                reason = ""
+                for col in notes:
+                    value = self.trial.plots.at[index, col]
+                    if isinstance(value, str) and value.strip():
+                        reason = value.strip()
+                        break
+                reason = reason or t("quality.missing_reason", lang)
+                reasons.append(reason)
                 trt = row.get("treatment")
                 text = f"{label} ({trt})" if trt is not None and label != str(trt) else label
-                items.append(f"{text}: {reason}" if reason else text)
+                items.append(f"{text}: {reason}")
             blocks.append(Paragraph(t("quality.missing", lang, items="; ".join(items)), "warning"))
-            self.results["missing_plots"] = records(pd.DataFrame(missing))
+            self.results["missing_plots"] = records(table.assign(reason=reasons))
         else:
             blocks.append(Paragraph(t("quality.no_missing", lang)))
         if "moisture_pct" in self.used.columns:
@@ -922,7 +945,24 @@ class _Context:
         published = self.plots.loc[status == "published", "treatment"].astype(str).unique()
         illustrative = self.plots.loc[status == "illustrative", "treatment"].astype(str).unique()
         if len(published):
-            out.append(Paragraph(t("quality.published", lang, items=_join(list(published), lang))))
+            labels = []
+            for trt in published:
+                figs = [f for f in self.config.published if f.treatment == trt]
+                if figs:
+                    f = figs[0]
+                    labels.append(
+                        t(
+                            "quality.published_figure",
+                            lang,
+                            treatment=trt,
+                            value=f"{f.yield_value:g}",
+                            unit=f.unit,
+                            moisture=f"{f.moisture_pct:g}",
+                        )
+                    )
+                else:
+                    labels.append(trt)
+            out.append(Paragraph(t("quality.published", lang, items=_join(labels, lang))))
         if len(illustrative):
             out.append(
                 Paragraph(
@@ -980,7 +1020,7 @@ class _Context:
                         "method": t(f"method.{method}", lang)
                         if f"method.{method}" in _STRINGS_KEYS()
                         else method,
-                        "formula": row.formula,
+                        "formula": self._formula_text(method, row.formula, fig, row.predicted),
                         "predicted": row.predicted,
                         "reported": row.reported,
                         "difference": row.difference,
@@ -1040,6 +1080,20 @@ class _Context:
             return None
         return Section("moisture_audit", t("section.moisture_audit", lang), blocks)
 
+    def _formula_text(self, method: str, formula: Any, fig: Any, predicted: Any) -> str:
+        """Return the audit's calculation (Chinese from describe_method for the main methods)."""
+        if self.s.lang != "zh" or method not in ("dry_matter", "percentage_point"):
+            return str(formula)
+        from yieldtrial.moisture import describe_method
+
+        text = describe_method(
+            method,
+            moisture_pct=fig.moisture_pct,
+            standard_moisture_pct=self.s.standard_pct,
+            lang="zh",
+        )
+        return f"{text} = {float(predicted):.4f}"
+
     # ---------------------------------------------------------------- plots
     def plots_section(self) -> Section:
         s, lang = self.s, self.s.lang
@@ -1074,7 +1128,31 @@ class _Context:
             for row, status in zip(rows, p["data_status"], strict=True):
                 row["data_status"] = _status_label(status, lang)
         caption = t("plots.caption", lang, standard=f"{s.standard_pct:g}")
-        return Section("plots", t("section.plots", lang), [Table("plots", cols, rows, caption)])
+        blocks: list[Any] = [Table("plots", cols, rows, caption)]
+        if s.replicated and s.block is not None:
+            blocks.append(self._by_block_table())
+        return Section("plots", t("section.plots", lang), blocks)
+
+    def _by_block_table(self) -> Table:
+        """Treatment x block table of plot yields in the display unit (Chinese layout E)."""
+        s, lang = self.s, self.s.lang
+        data = self.plots.assign(_b=self.plots["block"].astype(str))
+        wide = data.pivot_table(index="treatment", columns="_b", values=s.dcol, aggfunc="mean")
+        wide = wide.reindex([trt for trt in s.treatments if trt in wide.index])
+        blocks = [str(b) for b in wide.columns]
+        d = _yield_digits(s.unit)
+        cols = [Column("treatment", t("col.treatment", lang), "text")]
+        cols += [Column(f"block_{b}", b, "number", d, s.unit) for b in blocks]
+        cols.append(Column("mean", t("col.block_mean", lang), "number", d, s.unit))
+        rows = []
+        for trt, values in wide.iterrows():
+            row: dict[str, Any] = {"treatment": trt}
+            for b in blocks:
+                row[f"block_{b}"] = json_value(values[b])
+            row["mean"] = json_value(float(np.nanmean(values.to_numpy(dtype=float))))
+            rows.append(row)
+        caption = t("plots.by_block", lang, unit=s.unit)
+        return Table("plots_by_block", cols, rows, caption)
 
     # ---------------------------------------------------------------- anova
     def anova_section(self) -> Section:
@@ -1089,16 +1167,20 @@ class _Context:
                 "row": t("source.row", lang),
                 "column": t("source.column", lang),
             }.get(source, source)
-            rows.append(
-                {
-                    "source": label,
-                    "df": row.df,
-                    "sum_sq": row.sum_sq,
-                    "mean_sq": row.mean_sq,
-                    "f": row.f,
-                    "p_value": row.p_value,
-                }
-            )
+            entry = {
+                "source": label,
+                "df": row.df,
+                "sum_sq": row.sum_sq,
+                "mean_sq": row.mean_sq,
+                "f": row.f,
+                "p_value": row.p_value,
+            }
+            if lang == "zh" and source != "residual":
+                from scipy import stats as sps
+
+                entry["f_05"] = float(sps.f.ppf(0.95, row.df, a.df_error))
+                entry["f_01"] = float(sps.f.ppf(0.99, row.df, a.df_error))
+            rows.append(entry)
         d = _yield_digits(s.unit)
 
         def both(value: float) -> str:
@@ -1115,23 +1197,43 @@ class _Context:
             (t("footer.sed", lang), both(a.sed)),
             (t("footer.lsd", lang, alpha=f"{s.alpha:g}"), both(a.lsd)),
         ]
+        hsd = self._hsd()
+        if hsd is not None:
+            footer.append((t("footer.hsd", lang, alpha=f"{s.alpha:g}"), both(hsd)))
         if a.relative_efficiency is not None:
             footer.append((t("footer.re", lang), _fmt(a.relative_efficiency, 2)))
+        columns = [
+            Column("source", t("col.source", lang), "text"),
+            Column("df", t("col.df", lang), "int"),
+            Column("sum_sq", t("col.ss", lang), "number", 1),
+            Column("mean_sq", t("col.ms", lang), "number", 1),
+            Column("f", t("col.f", lang), "number", 2),
+        ]
+        if lang == "zh":
+            columns += [Column("f_05", "F0.05", "number", 2), Column("f_01", "F0.01", "number", 2)]
+        columns.append(Column("p_value", t("col.p", lang), "pvalue"))
         table = Table(
             "anova",
-            [
-                Column("source", t("col.source", lang), "text"),
-                Column("df", t("col.df", lang), "int"),
-                Column("sum_sq", t("col.ss", lang), "number", 1),
-                Column("mean_sq", t("col.ms", lang), "number", 1),
-                Column("f", t("col.f", lang), "number", 2),
-                Column("p_value", t("col.p", lang), "pvalue"),
-            ],
+            columns,
             rows,
             t("anova.caption", lang, unit="kg/ha"),
             footer=footer,
         )
         return Section("anova", t("section.anova", lang), [table])
+
+    def _hsd(self) -> float | None:
+        """Tukey's honestly significant difference for balanced data (kg/ha), else None."""
+        a, s = self.anova, self.s
+        if a is None or not a.balanced or not np.isfinite(a.sed) or a.df_error < 1:
+            return None
+        from scipy import stats as sps
+
+        k = len(s.treatments)
+        q = float(sps.studentized_range.ppf(1 - s.alpha, k, a.df_error))
+        hsd = q * float(a.sed) / math.sqrt(2.0)  # SED = sqrt(2 MSE / r) when balanced
+        if isinstance(self.results.get("anova"), dict):
+            self.results["anova"]["hsd"] = hsd
+        return hsd
 
     # ---------------------------------------------------------------- means
     def _control_columns(self) -> tuple[list[Column], dict[str, dict[str, Any]]]:
@@ -1187,6 +1289,11 @@ class _Context:
             ]
         if s.unit != "kg/ha":
             cols.insert(4, Column("mean_kg_ha", t("col.yield_kg_ha", lang), "number", 1, "kg/ha"))
+        moisture: dict[str, float] = {}
+        if "moisture_pct" in self.used.columns:
+            grouped = self.used.groupby("treatment")["moisture_pct"].mean()
+            moisture = {str(k): float(v) for k, v in grouped.items()}
+            cols.append(Column("moisture_pct", t("col.moisture_mean", lang), "number", 1, "%"))
         ccols, cvalues = self._control_columns()
         cols += ccols
         if s.replicated and "letters" in m.columns:
@@ -1203,6 +1310,8 @@ class _Context:
                     entry[key] = float(value) * s.factor
             if s.unit != "kg/ha":
                 entry["mean_kg_ha"] = row.get("mean")
+            if moisture:
+                entry["moisture_pct"] = moisture.get(str(row["treatment"]))
             rows.append({k: json_value(v) for k, v in entry.items()})
         notes = []
         if s.replicated:
@@ -1280,6 +1389,10 @@ class _Context:
                 means[key] = means[key].astype(float) * s.factor
         conf = f"{100 * (1 - s.alpha):g}"
         ylabel = t("axis.yield", lang, unit=s.unit)
+        hatched: list[str] = []
+        if "data_status" in self.plots.columns:
+            status = self.plots["data_status"].astype(str).str.lower()
+            hatched = sorted(set(self.plots.loc[status == "illustrative", "treatment"].astype(str)))
 
         def draw_means() -> Axes:
             from yieldtrial.plotting import plot_means
@@ -1292,18 +1405,16 @@ class _Context:
                 ci_high="ci_high" if "ci_high" in means.columns else None,
                 letters="letters" if "letters" in means.columns else None,
                 control=list(s.controls),
+                hatched=hatched,
                 ylabel=ylabel,
             )
             ax.set_xlabel(t("axis.treatment", lang))
             return ax
 
-        blocks.append(
-            Figure(
-                "means",
-                t("fig.means" if s.replicated else "fig.means_unreplicated", lang, conf=conf),
-                draw_means,
-            )
-        )
+        caption = t("fig.means" if s.replicated else "fig.means_unreplicated", lang, conf=conf)
+        if hatched:
+            caption += " " + t("fig.hatched", lang, items=_join(hatched, lang))
+        blocks.append(Figure("means", caption, draw_means))
         if s.replicated:
             used = self.used
 
@@ -1443,6 +1554,15 @@ class _Context:
                                     margin=f"{s.margin_pct:g}",
                                 )
                             )
+            if "letters" in means.columns:
+                ranked = means.sort_values("mean", ascending=False)
+                order = " > ".join(
+                    f"{trt} ({letters})"
+                    for trt, letters in zip(ranked["treatment"], ranked["letters"], strict=True)
+                )
+                items.append(
+                    t("concl.ranking", lang, order=order, letters=t(f"letters.{s.letters}", lang))
+                )
             if self.anova is not None and self.diag is not None and self.diag.cv_flag != "ok":
                 items.append(t("concl.cv_high", lang, cv=_fmt(self.anova.cv_pct, 1)))
         blocks: list[Any] = [Bullets(items)]

@@ -51,6 +51,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "header.design": {"en": "Design", "zh": "试验设计"},
     "header.treatments": {"en": "Treatments", "zh": "处理"},
     "header.control": {"en": "Control(s)", "zh": "对照"},
+    "header.area": {"en": "Harvested plot area (net)", "zh": "实收小区面积（净面积）"},
     "header.standard_moisture": {"en": "Standard moisture", "zh": "标准含水量"},
     "header.unit": {"en": "Yield unit", "zh": "产量单位"},
     "header.input": {"en": "Input file", "zh": "输入文件"},
@@ -151,6 +152,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "全部小区数据为模拟数据（固定随机种子生成），仅用于演示统计分析，并非实测值。",
     },
     "quality.published": {"en": "Published values: {items}.", "zh": "公开发布的数值：{items}。"},
+    "quality.published_figure": {
+        "en": "{treatment} ({value} {unit} at {moisture} % moisture)",
+        "zh": "{treatment}（{value} {unit}，含水量 {moisture}%）",
+    },
+    "quality.missing_reason": {"en": "no harvest recorded", "zh": "无收获记录"},
     "quality.warnings": {"en": "Warnings", "zh": "警告"},
     "quality.normality": {
         "en": "Normality of residuals (Shapiro-Wilk): W = {stat}, P = {p} - {verdict}.",
@@ -232,6 +238,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "status.illustrative": {"en": "illustrative", "zh": "示意"},
     "status.synthetic": {"en": "synthetic", "zh": "模拟"},
     "status.measured": {"en": "measured", "zh": "实测"},
+    "plots.by_block": {
+        "en": "Plot yields ({unit}) by treatment and block.",
+        "zh": "各处理各区组小区产量（{unit}）。",
+    },
+    "col.block_mean": {"en": "Mean", "zh": "平均"},
+    "col.moisture_mean": {"en": "Harvest moisture (%)", "zh": "收获含水量（%）"},
     "plots.caption": {
         "en": "Plot records and yields standardized to {standard} % moisture.",
         "zh": "各小区记录及折算为标准含水量 {standard}% 的产量。",
@@ -258,6 +270,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "footer.cv": {"en": "CV (%)", "zh": "变异系数（%）"},
     "footer.sed": {"en": "SED", "zh": "差数标准误"},
     "footer.lsd": {"en": "LSD ({alpha})", "zh": "LSD（{alpha}）"},
+    "footer.hsd": {"en": "Tukey HSD ({alpha})", "zh": "Tukey HSD（{alpha}）"},
     "footer.re": {"en": "Relative efficiency of blocking", "zh": "区组相对效率"},
     "anova.unavailable": {
         "en": "No analysis of variance: {reason}",
@@ -329,6 +342,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Treatment yields (one plot each); the dashed line marks the control.",
         "zh": "各处理产量（每处理一个小区）；虚线为对照水平。",
     },
+    "fig.hatched": {
+        "en": "Hatched bars ({items}): illustrative values, not published.",
+        "zh": "斜线柱（{items}）为示意数据，未公开发布。",
+    },
     "fig.yields": {
         "en": "Plot yields by treatment; lines join the plots of one block.",
         "zh": "各处理小区产量；同一区组的小区以线相连。",
@@ -385,6 +402,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "(Dunnett P = {p}); this does not show that the yields are equal.",
         "zh": "{treatment} 比 {control}：{diff} {unit}（{pct}%），差异不显著（Dunnett P = {p}）；"
         "这并不证明两者产量相同。",
+    },
+    "concl.ranking": {
+        "en": "Ranking by LS-mean (letters, {letters}): {order}; means sharing a letter do not "
+        "differ significantly.",
+        "zh": "按平均产量排序（{letters}）：{order}；含相同字母者差异不显著。",
     },
     "concl.ni_yes": {
         "en": "{treatment} is non-inferior to {control} (margin {margin} %).",

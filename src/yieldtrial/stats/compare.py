@@ -539,6 +539,8 @@ def compare_to_control(
     alternative: str = "two-sided",
     confidence: float = 0.95,
     margin_pct: float | None = None,
+    row: str | None = None,
+    column: str | None = None,
 ) -> pd.DataFrame:
     """Fit the design model and compare every treatment with the control(s).
 
@@ -558,6 +560,8 @@ def compare_to_control(
         Design key passed to :func:`yieldtrial.stats.model.fit` (``"crd"``, ``"rcbd"``, ...).
     method, alternative, confidence, margin_pct
         See :func:`compare_means_to_control`.
+    row, column : str, optional
+        Row and column factors of a Latin square (``design="latin"``).
 
     Returns
     -------
@@ -575,7 +579,10 @@ def compare_to_control(
     """
     from yieldtrial.stats.model import fit
 
-    mm = fit(data, response=response, treatment=treatment, block=block, design=design)
+    mm = fit(
+        data, response=response, treatment=treatment, block=block, design=design, row=row,
+        column=column,
+    )  # fmt: skip
     return compare_means_to_control(
         mm.means_model(),
         control=control,
@@ -746,6 +753,8 @@ def pairwise(
     method: str = "tukey",
     alpha: float = 0.05,
     protected: bool = True,
+    row: str | None = None,
+    column: str | None = None,
 ) -> pd.DataFrame:
     """Fit the design model and compare all pairs of treatment LS-means.
 
@@ -757,6 +766,8 @@ def pairwise(
         See :func:`compare_to_control`.
     method, alpha, protected
         See :func:`pairwise_means`.
+    row, column : str, optional
+        Row and column factors of a Latin square (``design="latin"``).
 
     Returns
     -------
@@ -772,5 +783,8 @@ def pairwise(
     """
     from yieldtrial.stats.model import fit
 
-    mm = fit(data, response=response, treatment=treatment, block=block, design=design)
+    mm = fit(
+        data, response=response, treatment=treatment, block=block, design=design, row=row,
+        column=column,
+    )  # fmt: skip
     return pairwise_means(mm.means_model(), method=method, alpha=alpha, protected=protected)

@@ -181,6 +181,8 @@ def means(
     letters: str | None = "tukey",
     alpha: float = 0.05,
     confidence: float = 0.95,
+    row: str | None = None,
+    column: str | None = None,
 ) -> pd.DataFrame:
     """Fit the design model and return the means table (see :func:`means_table`).
 
@@ -192,6 +194,8 @@ def means(
         See :func:`yieldtrial.stats.compare.compare_to_control`.
     control, letters, alpha, confidence
         See :func:`means_table`.
+    row, column : str, optional
+        Row and column factors of a Latin square (``design="latin"``).
 
     Returns
     -------
@@ -211,7 +215,10 @@ def means(
     """
     from yieldtrial.stats.model import fit
 
-    fitted = fit(data, response=response, treatment=treatment, block=block, design=design)
+    fitted = fit(
+        data, response=response, treatment=treatment, block=block, design=design, row=row,
+        column=column,
+    )  # fmt: skip
     return means_table(
         fitted.means_model(), control=control, letters=letters, alpha=alpha, confidence=confidence
     )

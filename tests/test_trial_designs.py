@@ -1,0 +1,348 @@
+"""FieldTrial with Latin-square, split-plot, strip-plot and factorial designs (issue 7)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial import FieldTrial
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats.anova import anova
+from yieldtrial.stats.factorial import factorial_anova
+from yieldtrial.stats.multiple_range import two_level_letters
+from yieldtrial.stats.splitplot import split_plot_anova
+
+REF = Path(__file__).parent / "data" / "reference"
+
+
+def _case(name: str) -> dict:
+    return json.loads((REF / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def oats_plots(*, treatment: str = "nitro") -> pd.DataFrame:
+    """Yates' oats (tests/data/reference/yates_oats_splitplot.json) as plot records.
+
+    The published yields (1/4 lb per sub-plot) are passed as ``yield_kg_ha`` unchanged so
+    the published ANOVA applies; ``treatment`` is the nitrogen rate (or ``gen:nitro``).
+    """
+    case = _case("yates_oats_splitplot")
+    df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+    df["plot_id"] = [str(i + 1) for i in range(len(df))]
+    df["treatment"] = df["nitro"] if treatment == "nitro" else df["gen"] + ":" + df["nitro"]
+    return df.rename(columns={"yield": "yield_kg_ha"})
+
+
+@pytest.fixture(scope="module")
+def oats_trial() -> FieldTrial:
+    """Oats: varieties on whole plots (factors=("gen",)), nitrogen = treatment on sub-plots."""
+    return FieldTrial.from_dataframe(
+        oats_plots(), crop="wheat", control="0", design="split_plot", factors=("gen",)
+    )
+
+
+def _row(table: pd.DataFrame, source: str) -> pd.Series:
+    return table.loc[table["source"] == source].iloc[0]
+
+
+# Venables & Ripley (2002) sec. 6.7, summary(aov(Y ~ N*V + Error(B/V))) on the oats:
+# B 5 df SS 15875.3; V 2 df 1786.4; B:V (error a) 10 df 6013.3 (MS 601.3);
+# N 3 df 20020.5; N:V 6 df 321.8; within (error b) 45 df 7968.8 (MS 177.1)
+_PUBLISHED = {
+    "block": (5, 15875.3),
+    "gen": (2, 1786.4),
+    "error_a": (10, 6013.3),
+    "treatment": (3, 20020.5),
+    "gen:treatment": (6, 321.8),
+    "error_b": (45, 7968.8),
+}
+
+
+# ----------------------------------------------------------------------------- split plot
+
+
+def test_split_plot_trial_gives_the_published_stratum_table(oats_trial: FieldTrial) -> None:
+    """FieldTrial.anova() of the oats split plot equals the published ANOVA by stratum."""
+    table = oats_trial.anova().table
+    for source, (df, ss) in _PUBLISHED.items():
+        row = _row(table, source)
+        assert row["df"] == df
+        assert row["sum_sq"] == pytest.approx(ss, abs=0.06)  # published rounded to 0.1
+    assert _row(table, "gen")["error_term"] == "error_a"
+    assert _row(table, "treatment")["error_term"] == "error_b"
+    # V&R: F(V) = 893.2 / 601.3 = 1.485, F(N) = 6673.5 / 177.1 = 37.69
+    assert _row(table, "gen")["f"] == pytest.approx(1.485, abs=5e-4)
+    assert _row(table, "treatment")["f"] == pytest.approx(37.69, abs=5e-3)
+
+
+def test_split_plot_trial_equals_the_direct_call(oats_trial: FieldTrial) -> None:
+    """The trial passes its yields and design columns to split_plot_anova unchanged."""
+    direct = split_plot_anova(
+        oats_plots(), response="yield_kg_ha", block="block", whole_plot="gen",
+        sub_plot="treatment",
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(oats_trial.anova().table, direct.table)
+
+
+def test_split_plot_trial_with_two_named_factors() -> None:
+    """factors=(whole, sub) with a combined treatment label gives the same strata."""
+    trial = FieldTrial.from_dataframe(
+        oats_plots(treatment="combined"), crop="wheat", design="split_plot",
+        factors=("gen", "nitro"),
+    )  # fmt: skip
+    table = trial.anova().table
+    assert _row(table, "nitro")["sum_sq"] == pytest.approx(20020.5, abs=0.05)  # V&R sec. 6.7
+    assert _row(table, "error_a")["df"] == 10
+    assert trial.design_columns()["factors"] == ("gen", "nitro")
+    assert "split_plot (gen x nitro)" in dict(trial._summary())["design"]
+
+
+def test_whole_plot_comparisons_use_error_a(oats_trial: FieldTrial) -> None:
+    """Variety comparisons through FieldTrial use error a: df 10, SED sqrt(2 Ea / (r b))."""
+    ea, df_a = oats_trial.anova().error("error_a")
+    out = oats_trial.compare_to_control(kind="whole_plot", control="Victory")
+    # hand derivation: r = 6 blocks, b = 4 nitrogen rates; Ea = 6013.3 / 10 = 601.33
+    assert df_a == 10
+    assert out["df"].tolist() == [10.0, 10.0]
+    se_column = [c for c in out.columns if c.startswith("se_")][0]
+    assert out[se_column].to_numpy() == pytest.approx(np.sqrt(2 * ea / (6 * 4)))
+    assert np.sqrt(2 * ea / 24) == pytest.approx(7.079, abs=1e-3)  # sqrt(2 x 601.33 / 24)
+    by_name = oats_trial.compare_to_control(kind="gen", control="Victory")
+    pd.testing.assert_frame_equal(out, by_name)
+
+
+def test_sub_plot_comparisons_use_error_b(oats_trial: FieldTrial) -> None:
+    """Nitrogen (= treatment) comparisons use error b: df 45, SED sqrt(2 Eb / (r a))."""
+    eb, df_b = oats_trial.anova().error("error_b")
+    out = oats_trial.compare_to_control()  # the trial's control "0", sub-plot means
+    # hand derivation: r = 6 blocks, a = 3 varieties; Eb = 7968.8 / 45 = 177.08
+    assert df_b == 45
+    assert out["control"].unique().tolist() == ["0"]
+    assert out["df"].tolist() == [45.0, 45.0, 45.0]
+    se_column = [c for c in out.columns if c.startswith("se_")][0]
+    assert out[se_column].to_numpy() == pytest.approx(np.sqrt(2 * eb / (6 * 3)))
+
+
+def test_sub_plot_pairs_within_one_variety_use_sqrt_2eb_over_r(oats_trial: FieldTrial) -> None:
+    """pairwise(kind='sub_plot_within_whole', at=...) uses SED sqrt(2 Eb / r) on error b df."""
+    eb, _ = oats_trial.anova().error("error_b")
+    out = oats_trial.pairwise(kind="sub_plot_within_whole", at="Victory")
+    # Gomez & Gomez (1984) ch. 5: two sub-plot means at one whole-plot level, r = 6
+    assert out["df"].unique().tolist() == [45.0]
+    se_column = [c for c in out.columns if c.startswith("se_")][0]
+    assert out[se_column].to_numpy() == pytest.approx(np.sqrt(2 * eb / 6))
+
+
+def test_split_plot_means_with_two_level_letters(oats_trial: FieldTrial) -> None:
+    """means(two_level=True) adds Duncan letters_05/letters_01 from the sub-plot MeansModel."""
+    table = oats_trial.means(two_level=True)
+    mm = oats_trial.means_model()
+    assert mm.error_term == "error_b" and mm.df == 45
+    # expected: two_level_letters on the same error-b MeansModel
+    ref = two_level_letters(mm).set_index("level")
+    assert table["letters_05"].tolist() == ref.loc[table["treatment"], "letters_05"].tolist()
+    assert table["letters_01"].tolist() == ref.loc[table["treatment"], "letters_01"].tolist()
+    assert table["treatment"].tolist() == ["0.6", "0.4", "0.2", "0"]  # means 123.4 ... 79.4
+
+
+def test_split_plot_whole_plot_means_table(oats_trial: FieldTrial) -> None:
+    """means(kind='whole_plot') lists the varieties with error a in its provenance."""
+    table = oats_trial.means(kind="whole_plot", letters="tukey")
+    assert sorted(table["treatment"]) == ["GoldenRain", "Marvellous", "Victory"]
+    assert table.attrs["provenance"]["error_term"] == "error_a"
+    assert table.attrs["provenance"]["df_error"] == 10
+
+
+def test_split_plot_kind_needed_when_treatment_is_not_a_factor() -> None:
+    """With two named factors, means_model() needs kind= and lists the choices."""
+    trial = FieldTrial.from_dataframe(
+        oats_plots(treatment="combined"), crop="wheat", design="split_plot",
+        factors=("gen", "nitro"),
+    )  # fmt: skip
+    with pytest.raises(DataValidationError, match="pass kind=<one of whole_plot, sub_plot"):
+        trial.means_model()
+    assert trial.means_model("nitro").error_term == "error_b"
+
+
+def test_whole_plot_comparison_needs_a_control_level(oats_trial: FieldTrial) -> None:
+    """Comparing varieties without control= names the variety levels."""
+    with pytest.raises(DataValidationError, match="pass control='<level>'.*Victory"):
+        oats_trial.compare_to_control(kind="whole_plot")
+
+
+def test_strip_plot_trial_dispatches() -> None:
+    """design='strip_plot' gives the three-error strip-plot table."""
+    trial = FieldTrial.from_dataframe(
+        oats_plots(), crop="wheat", design="strip_plot", factors=("gen",)
+    )
+    res = trial.anova()
+    assert res.design == "strip_plot"
+    # strip-plot df (Gomez & Gomez sec. 3.5): error a (r-1)(a-1) = 10, b (r-1)(b-1) = 15,
+    # c (r-1)(a-1)(b-1) = 30
+    assert [res.error(e)[1] for e in ("error_a", "error_b", "error_c")] == [10, 15, 30]
+    assert trial.means_model("vertical").error_term == "error_b"
+
+
+# ----------------------------------------------------------------------------- Latin square
+
+
+def rocket_plots() -> pd.DataFrame:
+    """Montgomery's rocket-propellant Latin square (batches = rows, operators = columns)."""
+    case = _case("montgomery_rocket_latin")
+    df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+    df = df.rename(
+        columns={
+            "batch": "row",
+            "operator": "column",
+            "formulation": "treatment",
+            "y": "yield_kg_ha",
+        }
+    )
+    df["plot_id"] = [str(i + 1) for i in range(len(df))]
+    return df
+
+
+def test_latin_trial_matches_montgomery() -> None:
+    """FieldTrial(design='latin').anova() equals Montgomery Table 4.10 (330, 68, 150, 128)."""
+    trial = FieldTrial.from_dataframe(rocket_plots(), crop="wheat", design="latin", control="A")
+    table = trial.anova().table.set_index("source")
+    # Montgomery, Design and Analysis of Experiments, Table 4.10
+    assert table.loc["treatment", "sum_sq"] == pytest.approx(330.0)
+    assert table.loc["row", "sum_sq"] == pytest.approx(68.0)
+    assert table.loc["column", "sum_sq"] == pytest.approx(150.0)
+    assert table.loc["residual", "sum_sq"] == pytest.approx(128.0)
+    assert table.loc["residual", "df"] == 12
+
+
+def test_latin_trial_comparisons_use_the_latin_error() -> None:
+    """Latin-square comparisons use MSE 10.67 on 12 df (Montgomery Table 4.10)."""
+    trial = FieldTrial.from_dataframe(rocket_plots(), crop="wheat", design="latin", control="A")
+    out = trial.compare_to_control()
+    assert out["df"].unique().tolist() == [12.0]
+    se_column = [c for c in out.columns if c.startswith("se_")][0]
+    # SED = sqrt(2 x 128/12 / 5) with 5 plots per formulation
+    assert out[se_column].to_numpy() == pytest.approx(np.sqrt(2 * (128 / 12) / 5))
+
+
+def test_latin_trial_needs_row_and_column() -> None:
+    """design='latin' without a column column is refused, naming it."""
+    plots = rocket_plots().drop(columns=["column"])
+    with pytest.raises(DataValidationError, match="design 'latin' needs row and column"):
+        FieldTrial.from_dataframe(plots, crop="wheat", design="latin")
+
+
+# ----------------------------------------------------------------------------- factorial
+
+
+def battery_plots() -> pd.DataFrame:
+    """Montgomery's battery factorial (Example 5.1): material x temperature, 4 per cell."""
+    cells = _case("montgomery_battery_factorial")["data"]["cells"]
+    rows = [
+        {"material": key.split("|")[0], "temperature": float(key.split("|")[1]), "life": v}
+        for key, values in cells.items()
+        for v in values
+    ]
+    df = pd.DataFrame(rows)
+    df["plot_id"] = [str(i + 1) for i in range(len(df))]
+    df["treatment"] = df["material"] + "|" + df["temperature"].astype(str)
+    df["yield_kg_ha"] = df["life"].astype(float)
+    return df
+
+
+def test_factorial_trial_matches_montgomery() -> None:
+    """FieldTrial(design='factorial') gives Montgomery Table 5.5 (CRD, no block column)."""
+    trial = FieldTrial.from_dataframe(
+        battery_plots(), crop="wheat", design="factorial", factors=("material", "temperature")
+    )
+    res = trial.anova()
+    table = res.table.set_index("source")
+    exp = {k: v["value"] for k, v in _case("montgomery_battery_factorial")["expected"].items()}
+    assert table.loc["material", "sum_sq"] == pytest.approx(exp["ss_material"], abs=0.01)
+    assert table.loc["temperature", "sum_sq"] == pytest.approx(exp["ss_temperature"], abs=0.01)
+    assert table.loc["material:temperature", "sum_sq"] == pytest.approx(
+        exp["ss_interaction"], abs=0.01
+    )
+    assert table.loc["residual", "df"] == exp["df_error"]
+    # numeric temperatures 15.0, 70.0 are labels "15", "70" (as read_plots writes labels)
+    mm = trial.means_model("material", at="70")
+    assert mm.estimates == pytest.approx([57.25, 119.75, 145.75])  # Montgomery cell means
+
+
+def test_factorial_trial_equals_the_direct_call() -> None:
+    """The trial's factorial ANOVA equals factorial_anova on the same yields."""
+    plots = battery_plots()
+    trial = FieldTrial.from_dataframe(
+        plots, crop="wheat", design="factorial", factors=("material", "temperature")
+    )
+    data = plots.assign(temperature=plots["temperature"].map(lambda v: f"{v:g}"))
+    direct = factorial_anova(
+        data, response="yield_kg_ha", factor_a="material", factor_b="temperature"
+    )
+    pd.testing.assert_frame_equal(trial.anova().table, direct.table)
+
+
+def test_factorial_trial_in_blocks() -> None:
+    """A factorial trial with a block column is analysed as a factorial RCBD."""
+    trial = FieldTrial.from_dataframe(
+        oats_plots(), crop="wheat", design="factorial", factors=("gen",)
+    )
+    res = trial.anova()
+    direct = anova(
+        oats_plots(), response="yield_kg_ha", block="block", design="factorial",
+        factor_a="gen", factor_b="treatment",
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(res.table, direct.table)
+    assert res.table["source"].iloc[0] == "block"
+    assert trial.means_model().factor == "treatment"  # treatment is factor B
+
+
+# ----------------------------------------------------------------------------- CRD/RCBD, errors
+
+
+def test_rcbd_two_level_means_keep_the_plain_columns() -> None:
+    """means(two_level=True) on an RCBD is means() plus letters_05 and letters_01."""
+    # the oats read as an RCBD of the nitrogen rates (varieties ignored): only the columns matter
+    trial = FieldTrial.from_dataframe(oats_plots(), crop="wheat", control="0", design="rcbd")
+    plain = trial.means()
+    both = trial.means(two_level="snk")
+    pd.testing.assert_frame_equal(both.drop(columns=["letters_05", "letters_01"]), plain)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"design": "rcbd", "factors": ("gen",)}, r"factors=\('gen',\) applies to the two-factor"),
+        ({"design": "split_plot"}, r"needs factors=\(<whole-plot column>, <sub-plot column>\)"),
+        ({"design": "split_plot", "factors": ("variety",)}, r"'variety' not in the plot table"),
+        ({"design": "factorial", "factors": ("gen", "gen")}, r"two different columns"),
+    ],
+)
+def test_design_setting_errors(kwargs: dict, message: str) -> None:
+    """Inconsistent design settings are refused at construction, naming what is needed."""
+    with pytest.raises(DataValidationError, match=message):
+        FieldTrial.from_dataframe(oats_plots(), crop="wheat", **kwargs)
+
+
+def test_split_plot_needs_blocks() -> None:
+    """design='split_plot' without a block column is refused."""
+    with pytest.raises(DataValidationError, match="design 'split_plot' needs a block column"):
+        FieldTrial.from_dataframe(
+            oats_plots().drop(columns=["block"]), crop="wheat", design="split_plot",
+            factors=("gen",),
+        )  # fmt: skip
+
+
+def test_two_factor_diagnostics_not_available(oats_trial: FieldTrial) -> None:
+    """diagnostics() refuses a split plot (several error strata) with a clear message."""
+    with pytest.raises(DataValidationError, match="several error strata"):
+        oats_trial.diagnostics()
+
+
+def test_replace_keeps_factors(oats_trial: FieldTrial) -> None:
+    """replace(design='factorial') keeps the factors; repr shows them."""
+    other = oats_trial.replace(design="factorial")
+    assert other.factors == ("gen",)
+    assert "factors=('gen',)" in repr(other)
