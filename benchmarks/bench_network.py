@@ -59,11 +59,15 @@ def balanced_frame(
     )
     if coded:
         return pd.DataFrame({"site": site, "block": blk, "treatment": trt, "y": y})
+    # text columns, as pandas reads them from a CSV file
+    sites = np.array([f"S{i:07d}" for i in range(n_trials)], dtype=object)
+    blocks = np.array([f"B{i + 1}" for i in range(b)], dtype=object)
+    treatments = np.array(TREATMENTS[:k], dtype=object)
     return pd.DataFrame(
         {
-            "site": pd.Categorical.from_codes(site, [f"S{i:07d}" for i in range(n_trials)]),
-            "block": pd.Categorical.from_codes(blk, [f"B{i + 1}" for i in range(b)]),
-            "treatment": pd.Categorical.from_codes(trt, list(TREATMENTS[:k])),
+            "site": pd.array(sites[site], dtype="str"),
+            "block": pd.array(blocks[blk], dtype="str"),
+            "treatment": pd.array(treatments[trt], dtype="str"),
             "y": y,
         }
     )
@@ -72,7 +76,7 @@ def balanced_frame(
 def one_missing_plot(frame: pd.DataFrame, *, seed: int = 2) -> pd.DataFrame:
     """Drop one random plot from every trial (16 -> 15 plots)."""
     rng = np.random.default_rng(seed)
-    n_trials = frame["site"].nunique()
+    n_trials = int(frame["site"].nunique())
     per = len(frame) // n_trials
     drop = np.arange(n_trials) * per + rng.integers(0, per, n_trials)
     return frame.drop(index=frame.index[drop]).reset_index(drop=True)
@@ -93,11 +97,7 @@ def statsmodels_loop(frame: pd.DataFrame, n_trials: int) -> float:
     import statsmodels.formula.api as smf
     from statsmodels.stats.anova import anova_lm
 
-    sites = (
-        frame["site"].cat.categories[:n_trials]
-        if hasattr(frame["site"], "cat")
-        else np.unique(frame["site"])[:n_trials]
-    )
+    sites = pd.unique(frame["site"])[:n_trials]
     sub = frame[frame["site"].isin(sites)]
     # plain text columns, as read from a CSV file
     sub = sub.assign(

@@ -95,3 +95,22 @@ def test_network_refuses_to_overwrite_input(plots_csv):
     before = plots_csv.read_bytes()
     assert main(["network", str(plots_csv), "--by", "site", "-o", str(plots_csv)]) == 1
     assert plots_csv.read_bytes() == before
+
+
+def test_network_no_progress_bar_when_not_a_terminal(plots_csv, tmp_path, capsys):
+    """stderr is not a TTY under pytest: only the one 'wrote' line, no progress bar."""
+    out = tmp_path / "net.md"
+    assert main(["network", str(plots_csv), "--by", "site", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\r" not in err and err.startswith("wrote")
+
+
+def test_progress_bar_draws_on_stderr(capsys):
+    """The bar writes a carriage-return line and ends with a newline at completion."""
+    from yieldtrial.commands.network import _Bar
+
+    bar = _Bar()
+    bar(5, 10)
+    bar(10, 10)
+    err = capsys.readouterr().err
+    assert "\r[" in err and "10/10 trials" in err and err.endswith("\n")

@@ -76,6 +76,9 @@ def test_standardize_single_standard_from_crop(capsys):
         ["standardize", "--example", "jinzhong-2024", "x.csv"],
         ["standardize", "442", "--moisture", "5", "--standard", "13", "--unit", "kg/mu"],
         ["audit", "442", "477.36", "--moisture", "5"],
+        ["standardize", "1000", "--moisture", "25", "--standard", "15.5", "--method", "shrink"],
+        ["standardize", "nan", "--moisture", "5", "--standard", "13"],
+        ["audit", "inf", "477.36", "--moisture", "5", "--standard", "13"],
     ],
     ids=[
         "no-moisture",
@@ -85,6 +88,9 @@ def test_standardize_single_standard_from_crop(capsys):
         "example-and-file",
         "unit-for-mass",
         "audit-no-standard",
+        "shrink-without-rate",
+        "mass-nan",
+        "audit-mass-inf",
     ],
 )
 def test_usage_errors_exit_2(argv, capsys):
@@ -342,11 +348,14 @@ def test_missing_column_message_names_the_cli_option(tmp_path, capsys):
     [
         ["standardize", "442", "--moisture", "5", "--standard", "13"],
         ["standardize", "--help"],
+        ["audit", "442", "477.36", "--moisture", "5", "--standard", "13"],
+        ["audit", "442", "477.36", "--moisture", "5", "--crop", "wheat", "--format", "json"],
+        ["--version"],
     ],
-    ids=["standardize-number", "standardize-help"],
+    ids=["standardize-number", "standardize-help", "audit", "audit-json", "version"],
 )
 def test_light_commands_do_not_import_pandas(argv):
-    """A single number or the subcommand help imports neither pandas nor heavy libraries."""
+    """A single number, the audit and the help import neither pandas nor heavy libraries."""
     import subprocess
     import sys
 
@@ -358,3 +367,20 @@ def test_light_commands_do_not_import_pandas(argv):
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip().splitlines()[-1] == "HEAVY:"
+
+
+def test_audit_json_matches_library_table(capsys):
+    """--format json gives the library's audit table, full precision, one record per method."""
+    import json
+
+    from yieldtrial.moisture import audit_moisture_conversion
+
+    assert (
+        main(["audit", "442", "477.36", "--moisture", "5", "--standard", "13", "--format", "json"])
+        == 0
+    )
+    records = json.loads(capsys.readouterr().out)
+    table = audit_moisture_conversion(442, 477.36, moisture_pct=5, standard_moisture_pct=13)
+    assert [r["method"] for r in records] == table["method"].tolist()
+    for record, predicted in zip(records, table["predicted"], strict=True):
+        assert record["predicted"] == pytest.approx(predicted, rel=1e-15)

@@ -378,3 +378,21 @@ def test_field_trial_per_site_matches_analyze_sites():
         cmp = alone.compare_to_control().set_index("treatment")
         got = net.per_treatment[net.per_treatment.site == site].set_index("treatment")
         _close(got.loc[cmp.index, "p_dunnett"], cmp["p_value_adjusted"])
+
+
+def test_many_failures_use_the_screen_reason(monkeypatch):
+    """Past REFIT_LIMIT failed trials the engine's own screen states each reason."""
+    from yieldtrial.network import _engine
+
+    monkeypatch.setattr(_engine, "REFIT_LIMIT", 0)
+    df = _network(n_sites=4)
+    df["yield_kg_ha"] = df["yield_kg_ha"].astype(object)
+    df.loc[df.index[(df.site == "site00").to_numpy()][3], "yield_kg_ha"] = "x"
+    df.loc[(df.site == "site01") & (df.treatment == "N2"), "yield_kg_ha"] = np.nan
+    df.loc[(df.site == "site02") & (df.treatment == "CK"), "treatment"] = "CK2"
+    res = _analyze(df, dunnett_pvalues="none")
+    reason = res.per_trial.set_index("site")["reason"]
+    assert "row 3" in reason["site00"] and "non-numeric" in reason["site00"]
+    assert "'N2'" in reason["site01"] and "no observed" in reason["site01"]
+    assert "control 'CK'" in reason["site02"]
+    assert res.per_trial.set_index("site").loc["site03", "status"] == "ok"

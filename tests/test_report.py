@@ -399,3 +399,28 @@ def test_by_block_table_means_are_plot_means(rcbd_zh: Any) -> None:
     for row in table.rows:
         expected = plots.loc[plots["treatment"] == row["treatment"], "yield_kg_mu"].mean()
         assert row["mean"] == pytest.approx(expected)
+
+
+def test_html_escapes_user_text() -> None:
+    """Text from trial.toml is escaped in HTML (no markup injection)."""
+    trial = _rcbd_trial()
+    cfg = TrialConfig(title="<script>alert(1)</script>", notes="a < b & c")
+    html = build_report(trial, cfg, figures=False, report_date=DATE).to_html()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "a &lt; b &amp; c" in html
+
+
+def test_efficiency_hook_contract(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With rates in trial.toml and efficiency.report_table present, the section is built."""
+    import yieldtrial.efficiency as efficiency
+
+    def report_table(trial: Any, config: Any, *, unit: str, lang: str, means: Any) -> Any:
+        return pd.DataFrame({"treatment": ["CK1"], "PFP": [58.9]})
+
+    monkeypatch.setattr(efficiency, "report_table", report_table, raising=False)
+    cfg = TrialConfig.from_text('[[treatments]]\nlabel = "CK1"\nrate = 50\nrate_unit = "kg/mu"\n')
+    report = build_report(_rcbd_trial(), cfg, figures=False, report_date=DATE)
+    section = report.section("efficiency")
+    assert section.blocks[0].rows == [{"treatment": "CK1", "PFP": 58.9}]
+    assert report.results["efficiency"] == [{"treatment": "CK1", "PFP": 58.9}]

@@ -14,7 +14,7 @@ from yieldtrial.errors import DataValidationError
 from yieldtrial.stats.anova import anova
 from yieldtrial.stats.factorial import factorial_anova
 from yieldtrial.stats.multiple_range import two_level_letters
-from yieldtrial.stats.splitplot import split_plot_anova
+from yieldtrial.stats.splitplot import StrataAnova, split_plot_anova
 
 REF = Path(__file__).parent / "data" / "reference"
 
@@ -42,6 +42,13 @@ def oats_trial() -> FieldTrial:
     return FieldTrial.from_dataframe(
         oats_plots(), crop="wheat", control="0", design="split_plot", factors=("gen",)
     )
+
+
+def _strata(trial: FieldTrial) -> StrataAnova:
+    """Return the trial's ANOVA, checked to be a stratum ANOVA."""
+    res = trial.anova()
+    assert isinstance(res, StrataAnova)
+    return res
 
 
 def _row(table: pd.DataFrame, source: str) -> pd.Series:
@@ -102,7 +109,7 @@ def test_split_plot_trial_with_two_named_factors() -> None:
 
 def test_whole_plot_comparisons_use_error_a(oats_trial: FieldTrial) -> None:
     """Variety comparisons through FieldTrial use error a: df 10, SED sqrt(2 Ea / (r b))."""
-    ea, df_a = oats_trial.anova().error("error_a")
+    ea, df_a = _strata(oats_trial).error("error_a")
     out = oats_trial.compare_to_control(kind="whole_plot", control="Victory")
     # hand derivation: r = 6 blocks, b = 4 nitrogen rates; Ea = 6013.3 / 10 = 601.33
     assert df_a == 10
@@ -116,7 +123,7 @@ def test_whole_plot_comparisons_use_error_a(oats_trial: FieldTrial) -> None:
 
 def test_sub_plot_comparisons_use_error_b(oats_trial: FieldTrial) -> None:
     """Nitrogen (= treatment) comparisons use error b: df 45, SED sqrt(2 Eb / (r a))."""
-    eb, df_b = oats_trial.anova().error("error_b")
+    eb, df_b = _strata(oats_trial).error("error_b")
     out = oats_trial.compare_to_control()  # the trial's control "0", sub-plot means
     # hand derivation: r = 6 blocks, a = 3 varieties; Eb = 7968.8 / 45 = 177.08
     assert df_b == 45
@@ -128,7 +135,7 @@ def test_sub_plot_comparisons_use_error_b(oats_trial: FieldTrial) -> None:
 
 def test_sub_plot_pairs_within_one_variety_use_sqrt_2eb_over_r(oats_trial: FieldTrial) -> None:
     """pairwise(kind='sub_plot_within_whole', at=...) uses SED sqrt(2 Eb / r) on error b df."""
-    eb, _ = oats_trial.anova().error("error_b")
+    eb, _ = _strata(oats_trial).error("error_b")
     out = oats_trial.pairwise(kind="sub_plot_within_whole", at="Victory")
     # Gomez & Gomez (1984) ch. 5: two sub-plot means at one whole-plot level, r = 6
     assert out["df"].unique().tolist() == [45.0]
@@ -178,7 +185,7 @@ def test_strip_plot_trial_dispatches() -> None:
     trial = FieldTrial.from_dataframe(
         oats_plots(), crop="wheat", design="strip_plot", factors=("gen",)
     )
-    res = trial.anova()
+    res = _strata(trial)
     assert res.design == "strip_plot"
     # strip-plot df (Gomez & Gomez sec. 3.5): error a (r-1)(a-1) = 10, b (r-1)(b-1) = 15,
     # c (r-1)(a-1)(b-1) = 30

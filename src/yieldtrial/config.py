@@ -443,9 +443,15 @@ class TrialConfig:
 
     @property
     def has_fertilizer_rates(self) -> bool:
-        """Whether at least one treatment gives a fertilizer rate."""
+        """Whether at least one treatment gives a fertilizer rate.
+
+        A rate is ``rate``, a nutrient rate key (``n_rate_kg_ha``, ``..._kg_mu``) or a
+        ``products`` list of further products with their rates.
+        """
         return any(
-            t.rate is not None or any(k.endswith("_kg_ha") or k.endswith("_kg_mu") for k in t.extra)
+            t.rate is not None
+            or "products" in t.extra
+            or any(k.endswith("_kg_ha") or k.endswith("_kg_mu") for k in t.extra)
             for t in self.treatments
         )
 

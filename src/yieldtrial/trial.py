@@ -811,7 +811,8 @@ class FieldTrial:
 
         Delegates to :func:`yieldtrial.stats.diagnostics.diagnostics`; keyword
         arguments (``cv_warn_pct``, ``cv_strong_pct``, ``plot_id``, ...) are passed on.
-        CRD, RCBD and Latin-square trials only.
+        A factorial is checked on the residuals of its full model (every A x B
+        combination as a treatment, plus blocks).
 
         Returns
         -------
@@ -821,23 +822,39 @@ class FieldTrial:
         Raises
         ------
         DataValidationError
-            For split-plot, strip-plot and factorial trials (not available yet).
+            For split-plot and strip-plot trials (several error strata; not available).
         """
         from yieldtrial.stats.diagnostics import diagnostics
 
         cols = self.design_columns()
-        if cols["design"] in TWO_FACTOR_DESIGNS:
+        design = cols["design"]
+        if design in ("split_plot", "strip_plot"):
             raise DataValidationError(
-                f"diagnostics() covers CRD, RCBD and Latin-square trials; a {cols['design']!r} "
+                f"diagnostics() covers CRD, RCBD, Latin-square and factorial trials; a {design!r} "
                 "trial has several error strata. Inspect anova() (CV of each error) instead"
             )
-        latin = {"row": cols["row"], "column": cols["column"]} if cols["design"] == "latin" else {}
+        if design == "factorial":
+            # residuals of the full model: every A x B combination (+ blocks)
+            first, second = cols["factors"]
+            data = self._analysis_data()
+            cell = f"{first}:{second}"
+            data[cell] = data[first].astype(str) + ":" + data[second].astype(str)
+            block = cols["block"]
+            return diagnostics(
+                data,
+                response=self.response,
+                treatment=cell,
+                block=block,
+                design="crd" if block is None else "rcbd",
+                **kwargs,
+            )
+        latin = {"row": cols["row"], "column": cols["column"]} if design == "latin" else {}
         return diagnostics(
             self.yields(),
             response=self.response,
             treatment="treatment",
             block=cols["block"],
-            design=cols["design"],
+            design=design,
             **latin,
             **kwargs,
         )

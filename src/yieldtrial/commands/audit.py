@@ -6,6 +6,10 @@ yieldtrial audit 442 477.36 --moisture 5 --standard 13
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
+import math
 import sys
 from typing import Any
 
@@ -61,12 +65,18 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from yieldtrial.moisture import audit_moisture_conversion
+    from yieldtrial.moisture import AUDIT_COLUMNS, audit_rows
     from yieldtrial.protocols import PROTOCOLS, standard_moisture_pct
 
     if args.protocol is not None and args.protocol not in PROTOCOLS:
         print(
             f"yieldtrial audit: error: --protocol must be one of {', '.join(PROTOCOLS)}",
+            file=sys.stderr,
+        )
+        return 2
+    if not math.isfinite(args.mass):
+        print(
+            f"yieldtrial audit: error: MASS must be a finite number; got {args.mass}",
             file=sys.stderr,
         )
         return 2
@@ -78,7 +88,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.standard is not None
         else standard_moisture_pct(args.crop, protocol=args.protocol or "cn-yield-test")
     )
-    table = audit_moisture_conversion(
+    rows, inputs = audit_rows(
         args.mass,
         args.reported,
         moisture_pct=args.moisture,
@@ -86,19 +96,25 @@ def _run(args: argparse.Namespace) -> int:
         shrink_pct_per_point=args.shrink_per_point,
     )
     if args.format == "csv":
-        text = str(table.to_csv(index=False, lineterminator="\n"))
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(AUDIT_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        text = buffer.getvalue()
     elif args.format == "json":
-        text = table.to_json(orient="records", force_ascii=False, indent=2) + "\n"
+        clean = [{k: (None if v != v else v) for k, v in row.items()} for row in rows]  # NaN
+        text = json.dumps(clean, ensure_ascii=False, indent=2) + "\n"
     else:
-        matched = table.loc[table["reproduces"].astype(bool), "method"].tolist()
+        matched = [str(row["method"]) for row in rows if row["reproduces"]]
         verdict = (
             f"reported {args.reported} is reproduced by: {', '.join(matched)}"
             if matched
             else f"no method reproduces {args.reported} at its printed precision"
         )
+        decimals = int(inputs["decimals"])  # type: ignore[call-overload]
         text = (
             f"{args.mass:g} at {args.moisture:g} % moisture, reported {args.reported} at "
-            f"{standard:g} %\n{_table_text(table)}\n{verdict}\n"
+            f"{standard:g} %\n{_table_text(rows, decimals)}\n{verdict}\n"
         )
     if args.output is None:
         sys.stdout.write(text)
@@ -107,19 +123,32 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _table_text(table: Any) -> str:
-    """Format the audit table at the report's printed precision, formulas below it."""
-    decimals = int(table.attrs.get("inputs", {}).get("decimals", 2))
+def _table_text(rows: list[dict[str, Any]], decimals: int) -> str:
+    """Format the audit rows at the report's printed precision, formulas below them."""
 
     def number(value: float, places: int, sign: str = "") -> str:
         return "n/a" if value != value else f"{value:{sign}.{places}f}"  # NaN -> n/a
 
-    shown = table.loc[:, ["method"]].copy()
-    shown["predicted"] = [number(v, decimals) for v in table["predicted"]]
-    shown["difference"] = [number(v, decimals, "+") for v in table["difference"]]
-    shown["difference_pct"] = [
-        number(v, 1 if v == 0 or abs(v) >= 0.05 else 3, "+") + " %" for v in table["difference_pct"]
+    header = ("method", "predicted", "difference", "difference_pct", "reproduces")
+    cells = [header] + [
+        (
+            str(row["method"]),
+            number(row["predicted"], decimals),
+            number(row["difference"], decimals, "+"),
+            _percent(row["difference_pct"]),
+            "yes" if row["reproduces"] else "no",
+        )
+        for row in rows
     ]
-    shown["reproduces"] = ["yes" if v else "no" for v in table["reproduces"]]
-    formulas = "\n".join(f"  {formula}" for formula in table["formula"])
-    return f"{shown.to_string(index=False)}\nformulas:\n{formulas}"
+    widths = [max(len(line[k]) for line in cells) for k in range(len(header))]
+    lines = [" ".join(c.rjust(w) for c, w in zip(line, widths, strict=True)) for line in cells]
+    formulas = "\n".join(f"  {row['formula']}" for row in rows)
+    return "\n".join(lines) + f"\nformulas:\n{formulas}"
+
+
+def _percent(value: float) -> str:
+    """Show a percentage with a sign: 1 decimal, 3 when it is tiny but not zero."""
+    if value != value:  # NaN
+        return "n/a"
+    places = 1 if value == 0 or abs(value) >= 0.05 else 3
+    return f"{value:+.{places}f} %"

@@ -46,7 +46,7 @@ def register(subparsers: Any) -> None:
         help="analyse many trials (a site network) at once and summarize across sites",
         description="Analyse every trial of a plot table (one trial per value of --by) with the "
         "vectorized network engine, and write the across-site report: treatment x site LS-means "
-        "with letters, across-site mean, %% of check, win rate, combined model and a per-site "
+        "with letters, across-site mean, % of check, win rate, combined model and a per-site "
         "strip (CV, MSE, df, missing plots, included or excluded with reason). A bad site is "
         "reported, never fatal. PLOTS must hold a yield column (run 'yieldtrial standardize' "
         "first for raw harvest masses).",
@@ -79,6 +79,13 @@ def register(subparsers: Any) -> None:
         choices=("random", "fixed"),
         default="random",
         help="site effects in the combined model (default random)",
+    )
+    parser.add_argument(
+        "--dunnett-pvalues",
+        choices=("auto", "exact", "none"),
+        default="auto",
+        help="within-trial Dunnett p-values: exact (one integration each, slow for big "
+        "networks), none, or auto (exact up to 400 comparisons; default)",
     )
     parser.add_argument(
         "--config",
@@ -186,6 +193,7 @@ def _run(args: argparse.Namespace) -> int:
         design=design,
         alpha=alpha,
         sites=args.sites,
+        dunnett_pvalues=args.dunnett_pvalues,
         progress=progress,
     )
     text = render(result, fmt, title=args.title)

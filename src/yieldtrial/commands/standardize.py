@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import sys
 import warnings
 from collections.abc import Iterator
@@ -203,7 +204,14 @@ def _run_single(args: argparse.Namespace) -> int:
         else standard_moisture_pct(args.crop, protocol=protocol)
     )
     method = args.method or "dry_matter"
+    if method == "shrink" and args.shrink_per_point is None:
+        return _usage_error(
+            "--method shrink needs --shrink-per-point PCT (e.g. 1.2 for US crop insurance); "
+            "there is no neutral default"
+        )
     mass = float(args.source)
+    if not math.isfinite(mass):
+        return _usage_error(f"MASS must be a finite number; got {args.source!r}")
     result = _as_float(
         standardize_moisture(
             mass,

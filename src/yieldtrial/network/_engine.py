@@ -78,6 +78,10 @@ PER_TREATMENT_COLUMNS: tuple[str, ...] = (
 
 _CHUNK = 200_000  # trials per stacked batch (bounds memory, paces the progress bar)
 
+#: Failed trials up to which the reason is the shared layer's own message (each costs a
+#: single-trial fit); beyond it the engine's screen states the reason.
+REFIT_LIMIT = 200
+
 
 @dataclass
 class Coded:
@@ -92,6 +96,7 @@ class Coded:
     block: np.ndarray  # int64 global codes (0 when no block)
     block_labels: np.ndarray
     n_trials: int
+    row_labels: pd.Index
 
 
 @dataclass
@@ -195,6 +200,7 @@ def code_frame(
         b_codes,
         b_labels,
         int(n_trials),
+        data.index,
     )
 
 
@@ -402,15 +408,71 @@ def run(
             if progress is not None:
                 progress(done, total)
 
-    # ---- screened-out trials: the shared layer's own message
-    for i in np.flatnonzero(problem):
+    # ---- screened-out trials: the shared layer's own message (re-running a trial alone
+    # costs milliseconds, so beyond REFIT_LIMIT failures the screen's reason is kept)
+    failed = np.flatnonzero(problem)
+    use_refit = refit is not None and failed.size <= REFIT_LIMIT
+    screen = _screen_reasons(coded, settings, failed, t_all, t_obs, ctrl, observed)
+    for j, i in enumerate(failed):
         out.status[i] = "failed"
         out.path[i] = "none"
-        out.reason[i] = refit(int(i)) if refit is not None else "trial could not be analysed"
-        done += 1
+        out.reason[i] = refit(int(i)) if use_refit and refit is not None else screen[j]
+    done += failed.size
     if progress is not None and done < total:
         progress(total, total)
     return out
+
+
+def _screen_reasons(
+    coded: Coded,
+    s: Settings,
+    failed: np.ndarray,
+    t_all: np.ndarray,
+    t_obs: np.ndarray,
+    ctrl: int,
+    observed: np.ndarray,
+) -> list[str]:
+    """Return the screen's reason for each failed trial (first problem found)."""
+    if failed.size == 0:
+        return []
+    bad_trials = np.zeros(coded.n_trials, dtype=bool)
+    bad_trials[coded.trial[coded.bad_row]] = True
+    first_bad: dict[int, int] = {}
+    if coded.bad_row.any():
+        rows = np.flatnonzero(coded.bad_row)
+        tr, first = np.unique(coded.trial[rows], return_index=True)
+        first_bad = dict(zip(tr.tolist(), rows[first].tolist(), strict=True))
+    reasons = []
+    for i in failed.tolist():
+        if bad_trials[i]:
+            row = coded.row_labels[first_bad[i]]
+            reasons.append(
+                f"row {row!r}: non-numeric or infinite {s.response!r}, or a blank "
+                f"{s.treatment!r}{'' if s.block is None else ' or ' + repr(s.block)} label; "
+                "fix or blank the value (a blank response is a missing plot)."
+            )
+            continue
+        if t_all.ndim == 2:
+            empty = np.flatnonzero((t_all[i] > 0) & (t_obs[i] == 0))
+            if empty.size:
+                names = ", ".join(repr(coded.treatment_labels[e]) for e in empty)
+                reasons.append(
+                    f"treatment level(s) {names} have no observed {s.response!r} (all plots "
+                    "blank); their mean cannot be estimated."
+                )
+                continue
+            k_obs = int((t_obs[i] > 0).sum())
+            if k_obs < 2:
+                reasons.append("fewer than two treatments with observed plots.")
+                continue
+            if s.control is not None and (ctrl < 0 or t_obs[i, ctrl] == 0):
+                reasons.append(f"control {s.control!r} is not among the treatments of this trial.")
+                continue
+        reasons.append(
+            "trial could not be analysed (treatments without plots, a single "
+            "treatment, or no control plots)."
+        )
+    return reasons
 
 
 def _distinct_per_trial(trial: np.ndarray, codes: np.ndarray, nt: int, n_levels: int) -> np.ndarray:

@@ -379,7 +379,10 @@ def build_report(
     date = report_date or _dt.datetime.now(_dt.UTC).date().isoformat()
     source = input_path or _attr(trial, "source", None)
     meta: dict[str, Any] = {
-        "trial": config.to_dict(),
+        "trial": {
+            **config.to_dict(),
+            "source": None if config.source is None else Path(config.source).name,
+        },
         "input_file": None if source is None else Path(str(source)).name,
         "input_sha256": _attr(trial, "source_sha256", None),
         "yieldtrial_version": __version__,

@@ -31,6 +31,7 @@ _LAZY: dict[str, str] = {
     "scheffe": "yieldtrial.stats.multiple_range",
     "mean_separation": "yieldtrial.stats.multiple_range",
     "two_level_letters": "yieldtrial.stats.multiple_range",
+    "add_two_level_letters": "yieldtrial.stats.multiple_range",
     "significant_studentized_range": "yieldtrial.stats.multiple_range",
 }
 
