@@ -258,3 +258,17 @@ def test_design_bad_map_suffix(tmp_path, capsys):
         == 1
     )
     assert not out.exists()
+
+
+def test_cli_option_tuples_match_the_library():
+    """The CLI's copies of the option tuples (kept light for --help) equal the library's."""
+    from yieldtrial import design, stats
+    from yieldtrial.commands import design as design_command
+    from yieldtrial.commands import plan as plan_command
+    from yieldtrial.stats import power
+
+    assert stats is not None
+    assert plan_command.COMPARISONS == power.COMPARISONS
+    assert plan_command.DESIGNS == power.DESIGNS
+    assert plan_command.POWER_ALTERNATIVES == power.POWER_ALTERNATIVES
+    assert design_command.LAYOUTS == design.LAYOUTS

@@ -306,6 +306,17 @@ def test_factorial_trial_in_blocks() -> None:
     assert trial.means_model().factor == "treatment"  # treatment is factor B
 
 
+def test_factorial_trial_diagnostics_use_the_full_model_residuals() -> None:
+    """diagnostics() of a factorial uses the A x B cell model: MSE 675.21 on 27 df."""
+    trial = FieldTrial.from_dataframe(
+        battery_plots(), crop="wheat", design="factorial", factors=("material", "temperature")
+    )
+    diag = trial.diagnostics(cv_warn_pct=100.0, cv_strong_pct=200.0)  # battery CV is ~25 %
+    # Montgomery Table 5.5: error MS 675.21 on 27 df
+    assert diag.df_error == 27
+    assert diag.fit is not None and diag.fit.mse == pytest.approx(675.21, abs=0.005)
+
+
 # ----------------------------------------------------------------------------- CRD/RCBD, errors
 
 

@@ -25,10 +25,13 @@ impurity_pct) to fill in at harvest.  The same --seed always gives the same layo
 """
 
 
+# Copy of yieldtrial.design.LAYOUTS, so that building the parser (for ``--help``) imports
+# neither numpy nor pandas; tests/test_cli_plan_design.py checks they agree.
+LAYOUTS: tuple[str, ...] = ("crd", "rcbd", "latin", "split_plot")
+
+
 def register(subparsers: Any) -> None:
     """Add the ``design`` subcommand."""
-    from yieldtrial.design import LAYOUTS
-
     parser = subparsers.add_parser(
         "design",
         help="randomized field layout (CRD, RCBD, Latin square, split-plot) and field book",

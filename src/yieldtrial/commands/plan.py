@@ -17,10 +17,15 @@ examples:
 """
 
 
+# Copies of yieldtrial.stats.power's option tuples, so that building the parser (for
+# ``--help``) imports neither numpy nor pandas; tests/test_cli_plan_design.py checks they agree.
+COMPARISONS: tuple[str, ...] = ("dunnett", "t", "tukey")
+DESIGNS: tuple[str, ...] = ("rcbd", "crd")
+POWER_ALTERNATIVES: tuple[str, ...] = ("two-sided", "greater")
+
+
 def register(subparsers: Any) -> None:
     """Add the ``plan`` subcommand."""
-    from yieldtrial.stats.power import COMPARISONS, DESIGNS, POWER_ALTERNATIVES
-
     parser = subparsers.add_parser(
         "plan",
         help="replicates needed to detect a yield difference (power analysis)",

@@ -184,6 +184,11 @@ def dunnett_batch(
     return p, sig
 
 
+#: Letters of a significance pattern among means sorted high to low, keyed by
+#: ``(k, packed upper triangle)``; shared across calls.
+_LETTERS_CACHE: dict[tuple[int, bytes], tuple[str, ...]] = {}
+
+
 def letters_batch(
     lsmean: np.ndarray,
     var_diff: np.ndarray,
@@ -250,10 +255,17 @@ def letters_batch(
     labels = [str(i) for i in range(k)]
     for j in range(n_patterns):
         first = int(first_of[j])
-        mat = np.zeros((k, k), dtype=bool)
-        mat[iu] = sig[first]
-        mat = mat | mat.T
-        table[j] = compact_letters(labels, m_sorted[first], mat).to_numpy(dtype=object)
+        cache_key = (k, sig[first].tobytes())
+        cached = _LETTERS_CACHE.get(cache_key)
+        if cached is None:
+            mat = np.zeros((k, k), dtype=bool)
+            mat[iu] = sig[first]
+            mat = mat | mat.T
+            # means in decreasing order: the letters depend only on the pattern
+            cached = tuple(compact_letters(labels, m_sorted[first], mat).tolist())
+            if len(_LETTERS_CACHE) < 100_000:
+                _LETTERS_CACHE[cache_key] = cached
+        table[j] = cached
     sorted_letters = table[inverse]  # (T, k) in sorted order
     out = np.empty((t, k), dtype=object)
     out[rows, order] = sorted_letters

@@ -1,0 +1,52 @@
+"""Safe output files: atomic writes, usual file mode, never over an input."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from yieldtrial._output import atomic_write_bytes, atomic_write_text, check_not_input
+from yieldtrial.errors import DataValidationError
+
+
+def test_atomic_write_text_writes_whole_file(tmp_path):
+    """The text arrives complete and no temporary file is left behind."""
+    target = tmp_path / "sub" / "out.csv"
+    atomic_write_text(target, "a,b\n1,2\n")
+    assert target.read_text(encoding="utf-8") == "a,b\n1,2\n"
+    assert [p.name for p in target.parent.iterdir()] == ["out.csv"]
+
+
+def test_atomic_write_uses_umask_file_mode(tmp_path):
+    """Output files get the mode an ordinary open() would give (0666 minus the umask)."""
+    mask = os.umask(0o022)
+    try:
+        path = atomic_write_bytes(tmp_path / "x.bin", b"1")
+    finally:
+        os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_atomic_write_leaves_old_file_on_failure(tmp_path, monkeypatch):
+    """A failing write keeps the previous content and removes its temporary file."""
+    target = tmp_path / "out.txt"
+    target.write_text("old", encoding="utf-8")
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write_text(target, "new")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_check_not_input_refuses_overwriting_an_input(tmp_path):
+    """Writing over a file that was read is refused with a hint."""
+    source = tmp_path / "plots.csv"
+    source.write_text("x", encoding="utf-8")
+    with pytest.raises(DataValidationError, match="refusing to overwrite"):
+        check_not_input(tmp_path / "." / "plots.csv", [source])
+    check_not_input(tmp_path / "other.csv", [source])
