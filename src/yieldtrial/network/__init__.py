@@ -59,7 +59,7 @@ DUNNETT_PVALUE_MODES: tuple[str, ...] = ("auto", "exact", "none")
 
 #: Comparisons up to which ``dunnett_pvalues="auto"`` computes exact p-values (about
 #: 15 ms each with the shared product-form integral).
-AUTO_DUNNETT_LIMIT = 400
+AUTO_DUNNETT_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -229,7 +229,7 @@ def analyze_many(
         random) as an alternative combined model.
     dunnett_pvalues : {"auto", "exact", "none"}
         Exact within-trial Dunnett p-values cost one numerical integration each;
-        ``"auto"`` computes them for networks with at most 400 comparisons and
+        ``"auto"`` computes them for networks with at most 1000 comparisons and
         otherwise reports only the verdict at ``alpha`` (balanced trials).
     summary : bool
         Compute the across-site summary (False: per-trial tables only, ``summary`` is

@@ -77,6 +77,8 @@ PER_TREATMENT_COLUMNS: tuple[str, ...] = (
 )
 
 _CHUNK = 200_000  # trials per stacked batch (bounds memory, paces the progress bar)
+_CHUNK_LS = 50_000  # trials per least-squares batch (design matrices are n x p each)
+_CHUNK_PVALUES = 20  # with exact Dunnett p-values (~50 ms a trial): keep the bar moving
 
 #: Failed trials up to which the reason is the shared layer's own message (each costs a
 #: single-trial fit); beyond it the engine's screen states the reason.
@@ -355,8 +357,9 @@ def run(
     for sk in np.unique(shape_key[balanced]):
         sel_trials = np.flatnonzero(balanced & (shape_key == sk))
         kk, rr = int(k[sel_trials[0]]), int(reps[sel_trials[0]])
-        for lo in range(0, sel_trials.size, _CHUNK):
-            chunk = sel_trials[lo : lo + _CHUNK]
+        size = _CHUNK_PVALUES if settings.dunnett_pvalues else _CHUNK
+        for lo in range(0, sel_trials.size, size):
+            chunk = sel_trials[lo : lo + size]
             if chunk.size * kk * rr == ys.size:  # every analysed row is in this chunk
                 y3 = ys.reshape(chunk.size, int(kk), int(rr))
                 tcode2 = tc.reshape(chunk.size, int(kk), int(rr))[:, :, 0]
@@ -377,36 +380,39 @@ def run(
         _, _, t_local = pairs()
         groups = np.stack([n_obs[ls], k[ls], b_obs[ls]], axis=1)
         uniq_g, g_inv = np.unique(groups, axis=0, return_inverse=True)
+        ls_chunk = _CHUNK_PVALUES if settings.dunnett_pvalues else _CHUNK_LS
         for gi in range(uniq_g.shape[0]):
-            chunk = ls[g_inv.ravel() == gi]
+            members = ls[g_inv.ravel() == gi]
             nn, kk, bb = (int(v) for v in uniq_g[gi])
-            in_chunk = np.zeros(nt, dtype=bool)
-            in_chunk[chunk] = True
-            mask = in_chunk[ts]
-            yy = ys[mask].reshape(chunk.size, nn)
-            tl = t_local[mask].reshape(chunk.size, nn)
-            if settings.design == "rcbd":
-                bl = _local_codes(ts[mask], bc[mask], n_b_levels).reshape(chunk.size, nn)
-            else:
-                bl = np.zeros((chunk.size, nn), dtype=np.int64)
-            tcode_rows = tc[mask].reshape(chunk.size, nn)
-            tcode2 = np.zeros((chunk.size, kk), dtype=np.int64)
-            np.put_along_axis(tcode2, tl, tcode_rows, axis=1)
-            _least_squares(
-                out,
-                chunk,
-                yy,
-                tl,
-                bl,
-                tcode2,
-                kk,
-                bb if settings.design == "rcbd" else 1,
-                settings,
-                ctrl,
-            )
-            done += chunk.size
-            if progress is not None:
-                progress(done, total)
+            for lo in range(0, members.size, ls_chunk):
+                chunk = members[lo : lo + ls_chunk]
+                in_chunk = np.zeros(nt, dtype=bool)
+                in_chunk[chunk] = True
+                mask = in_chunk[ts]
+                yy = ys[mask].reshape(chunk.size, nn)
+                tl = t_local[mask].reshape(chunk.size, nn)
+                if settings.design == "rcbd":
+                    bl = _local_codes(ts[mask], bc[mask], n_b_levels).reshape(chunk.size, nn)
+                else:
+                    bl = np.zeros((chunk.size, nn), dtype=np.int64)
+                tcode_rows = tc[mask].reshape(chunk.size, nn)
+                tcode2 = np.zeros((chunk.size, kk), dtype=np.int64)
+                np.put_along_axis(tcode2, tl, tcode_rows, axis=1)
+                _least_squares(
+                    out,
+                    chunk,
+                    yy,
+                    tl,
+                    bl,
+                    tcode2,
+                    kk,
+                    bb if settings.design == "rcbd" else 1,
+                    settings,
+                    ctrl,
+                )
+                done += chunk.size
+                if progress is not None:
+                    progress(done, total)
 
     # ---- screened-out trials: the shared layer's own message (re-running a trial alone
     # costs milliseconds, so beyond REFIT_LIMIT failures the screen's reason is kept)
