@@ -133,9 +133,9 @@ def numpy_floor_array(y3: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def numpy_floor_frame(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Compute the same floor from the long table: code, sort, reshape, ANOVA."""
-    site = pd.factorize(frame["site"], sort=True)[0]
-    trt = pd.factorize(frame["treatment"], sort=True)[0]
-    blk = pd.factorize(frame["block"], sort=True)[0]
+    site = pd.factorize(frame["site"])[0]  # any order identifies the trials
+    trt = pd.factorize(frame["treatment"])[0]
+    blk = pd.factorize(frame["block"])[0]
     order = np.argsort((site * 4 + trt) * 4 + blk, kind="stable")
     y3 = frame["y"].to_numpy()[order].reshape(-1, 4, 4)
     return numpy_floor_array(y3)

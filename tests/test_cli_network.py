@@ -98,7 +98,7 @@ def test_network_refuses_to_overwrite_input(plots_csv):
 
 
 def test_network_no_progress_bar_when_not_a_terminal(plots_csv, tmp_path, capsys):
-    """stderr is not a TTY under pytest: only the one 'wrote' line, no progress bar."""
+    """Under pytest stderr is not a TTY: only the one "wrote" line, no progress bar."""
     out = tmp_path / "net.md"
     assert main(["network", str(plots_csv), "--by", "site", "-o", str(out)]) == 0
     err = capsys.readouterr().err

@@ -273,7 +273,20 @@ def test_table_yield_difference_explains_the_rest():
     assert row["change_vs_reference_pct"] == pytest.approx(31.25)
     assert row["rate_effect_pct"] == pytest.approx(25.0)
     assert row["yield_effect_pct"] == pytest.approx(5.0)
-    assert "accounts for the rest" in row["note"]
+    assert "has no confidence interval" in row["note"]
+
+
+def test_table_ci_excluding_zero_credits_the_yield_difference():
+    """A yield-difference CI that excludes 0 lets the yield part account for the rest."""
+    fert = {"CK": {"n_rate_kg_ha": 100}, "T": {"n_rate_kg_ha": 80}}
+    table = efficiency_table(
+        {"CK": 6000.0, "T": 6300.0},
+        fert,
+        reference="CK",
+        metrics=["pfp"],
+        yield_difference_ci={"T": (100.0, 500.0)},  # hand-set CI of +300 kg/ha, excludes 0
+    )
+    assert "accounts for the rest" in table.set_index("treatment").loc["T", "note"]
 
 
 def test_table_ci_containing_zero_counts_as_equal_yield():
@@ -386,7 +399,7 @@ def test_report_table_one_row_per_treatment_with_notes():
     assert table["treatment"].tolist() == ["CK1", "CK2", "T"]
     np.testing.assert_allclose(table["n_rate_kg_mu"], [7.5, 6.0, 6.0])
     assert "ae" not in table.columns and "pfp" in table.columns
-    np.testing.assert_allclose(table["rate_effect_pct"], [0.0, 25.0, 25.0])
+    np.testing.assert_allclose(table["rate_effect_pct"], [np.nan, 25.0, 25.0])  # reference row: no change shown
     assert table.attrs["column_labels"]["n_rate_kg_mu"] == "N rate (kg/mu)"
     assert any("zero-N" in n for n in table.attrs["notes"])
 

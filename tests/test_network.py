@@ -272,15 +272,16 @@ def test_mixedlm_alternative_reports_fixed_effects():
     assert sorted(res.summary.mixedlm["treatment"]) == TREATMENTS
 
 
-def test_dask_path_equals_pandas_path():
-    """A dask DataFrame (synchronous scheduler) gives the same tables as pandas."""
+@pytest.mark.parametrize("scheduler", ["sync", "threads"])
+def test_dask_path_equals_pandas_path(scheduler):
+    """A dask DataFrame (local scheduler) gives the same tables as pandas."""
     dd = pytest.importorskip("dask.dataframe")
     import dask
 
     df = _network(n_sites=6)
     df.loc[3, "yield_kg_ha"] = np.nan
     expected = _analyze(df, dunnett_pvalues="none")
-    with dask.config.set(scheduler="sync"):
+    with dask.config.set(scheduler=scheduler):
         got = _analyze(dd.from_pandas(df, npartitions=3), dunnett_pvalues="none")
     pd.testing.assert_frame_equal(got.per_trial, expected.per_trial, check_dtype=False)
     pd.testing.assert_frame_equal(got.per_treatment, expected.per_treatment, check_dtype=False)
@@ -316,12 +317,26 @@ def test_progress_callback_reaches_total():
     assert calls and calls[-1] == (3, 3)
 
 
-def test_auto_mode_skips_pvalues_on_large_networks_but_keeps_verdicts():
+def test_none_mode_leaves_pvalues_but_keeps_verdicts():
     """dunnett_pvalues='none' leaves p NaN but still gives the Dunnett verdict (balanced)."""
     res = _analyze(_network(n_sites=3), dunnett_pvalues="none")
     rows = res.per_treatment[~res.per_treatment.is_control]
     assert rows["p_dunnett"].isna().all()
     assert set(rows["significant"].unique()) <= {0.0, 1.0}
+
+
+@pytest.mark.parametrize(("limit", "computed"), [(100, True), (5, False)], ids=["small", "big"])
+def test_auto_mode_computes_pvalues_up_to_the_limit(monkeypatch, limit, computed):
+    """'auto' gives exact p-values for up to AUTO_DUNNETT_LIMIT comparisons (here 9)."""
+    import yieldtrial.network as network
+
+    monkeypatch.setattr(network, "AUTO_DUNNETT_LIMIT", limit)
+    res = _analyze(_network(n_sites=3))  # 3 sites x 3 comparisons with CK
+    rows = res.per_treatment[~res.per_treatment.is_control]
+    assert rows["p_dunnett"].notna().all() == computed
+    # verdicts agree with the p-values where both exist
+    if computed:
+        assert ((rows["p_dunnett"] < 0.05) == (rows["significant"] == 1.0)).all()
 
 
 def test_to_dict_and_to_frame():
@@ -396,3 +411,21 @@ def test_many_failures_use_the_screen_reason(monkeypatch):
     assert "'N2'" in reason["site01"] and "no observed" in reason["site01"]
     assert "control 'CK'" in reason["site02"]
     assert res.per_trial.set_index("site").loc["site03", "status"] == "ok"
+
+
+def test_disconnected_trial_fails_with_the_fit_message():
+    """A disconnected design (CK, N1 only in B1; N2, N3 only in B2) fails with fit's reason."""
+    df = _network(n_sites=2)
+    extra = pd.DataFrame(
+        {
+            "site": "site09",
+            "block": ["B1"] * 3 + ["B2"] * 3,
+            "treatment": ["CK", "N1", "CK", "N2", "N3", "N2"],
+            "yield_kg_ha": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        }
+    )
+    res = _analyze(pd.concat([df, extra], ignore_index=True), dunnett_pvalues="none")
+    row = res.per_trial.set_index("site").loc["site09"]
+    assert row["status"] == "failed" and "disconnected" in row["reason"]
+    assert "'N3'" in row["reason"]  # the message of yieldtrial.stats.model.fit names levels
+    assert (res.per_trial.status == "ok").sum() == 2

@@ -180,6 +180,19 @@ def test_json_comparisons_equal_trial_method(rcbd: Any) -> None:
         assert got[col].tolist() == expected[col].tolist(), col
 
 
+def test_jinzhong_json_comparisons_equal_trial_method(jinzhong: Any) -> None:
+    """Unreplicated: the JSON differences are FieldTrial.compare_to_control()'s (p-values NaN)."""
+    from yieldtrial.report.files import load_trial
+
+    cfg = TrialConfig.from_file(example_path("jinzhong-2024", "trial.toml"))
+    expected = load_trial(example_path("jinzhong-2024"), cfg).compare_to_control()
+    got = pd.DataFrame(jinzhong.results["control_comparisons"])
+    for col in ("difference_kg_ha", "difference_pct", "mean_treatment_kg_ha"):
+        assert got[col].tolist() == expected[col].tolist(), col
+    assert got["p_value_adjusted"].isna().all()
+    assert got["inference"].str.startswith("unreplicated").all()
+
+
 def test_display_means_are_converted_library_means(rcbd_zh: Any) -> None:
     """Chinese report shows kg/mu = kg/ha / 15 (1 ha = 15 mu)."""
     table = rcbd_zh.section("means").blocks[0]
@@ -322,9 +335,36 @@ def test_unknown_control_is_refused() -> None:
         )
 
 
-def test_efficiency_hook_absent_without_rates(rcbd: Any) -> None:
+def test_efficiency_hook_absent_without_rates() -> None:
     """The optional efficiency section is not built when no fertilizer rate is given."""
-    assert not rcbd.has_section("efficiency")
+    cfg = TrialConfig.from_text('[[treatments]]\nlabel = "CK1"\nrelative_rate_pct = 100\n')
+    report = build_report(_rcbd_trial(), cfg, figures=False, report_date=DATE)
+    assert not report.has_section("efficiency")
+
+
+def test_jinzhong_efficiency_pfp_for_each_and_ae_refused(jinzhong: Any) -> None:
+    """Founding example: PFP of CK1, CK2, T; AE refused for lack of a zero-N plot; rate-cut note."""
+    rows = {r["treatment"]: r for r in jinzhong.results["efficiency"]}
+    assert list(rows) == ["CK1", "CK2", "T"]
+    # hand: trial.toml (illustrative) 40 kg/mu of 15-15-15 -> 6 kg N/mu; CK2 32 -> 4.8;
+    # T 32 x 0.15 + 0.3 kg DCD x 66.6 % N = 4.8 + 0.1998 = 5.0 kg N/mu
+    assert [rows[k]["n_rate_kg_mu"] for k in rows] == pytest.approx([6.0, 4.8, 4.9998], abs=1e-3)
+    # hand: PFP = yield / N rate; T 442 x 95/87 = 482.644 kg/mu / 4.9998 = 96.53 kg/kg
+    assert rows["T"]["pfp"] == pytest.approx(482.6437 / 4.9998, rel=1e-4)
+    assert "ae" not in rows["T"]
+    notes = " ".join(jinzhong.section("efficiency").blocks[0].notes)
+    assert "AE" in notes and "zero-N (omission) plot" in notes
+    assert "illustrative" in notes
+    # hand: rate effect of T vs CK1 = 6 / 5.0 - 1 = +20.0 % at equal yield
+    assert rows["T"]["rate_effect_pct"] == pytest.approx(20.0, abs=0.01)
+    assert "at equal yield" in notes
+
+
+def test_rcbd_efficiency_section_present_in_both_languages(rcbd: Any, rcbd_zh: Any) -> None:
+    """The replicated example's illustrative rates give an efficiency section in en and zh."""
+    assert rcbd.has_section("efficiency") and rcbd_zh.has_section("efficiency")
+    zh_notes = " ".join(rcbd_zh.section("efficiency").blocks[0].notes)
+    assert "无法计算" in zh_notes and "示意" in zh_notes
 
 
 def test_reading_warnings_reach_the_report(jinzhong: Any) -> None:

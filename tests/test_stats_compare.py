@@ -449,3 +449,93 @@ def test_latin_square_contrasts_match_statsmodels():
         assert r["difference"] == pytest.approx(res.params[name], abs=1e-9)
         assert r["se"] == pytest.approx(res.bse[name], rel=1e-9)
     assert (out["df"] == res.df_resid).all() and res.df_resid == 6
+
+
+# ----------------------------------------------------------------------------- verdicts
+
+
+@pytest.mark.parametrize("method", ["dunnett", "t", "bonferroni", "holm"])
+def test_superior_never_contradicts_the_interval(method):
+    """Two-sided tables: a lower limit above 0 always means superior (and vice versa here)."""
+    # se = sqrt(0.5 + 0.5) = 1, so t = d; the sweep 2.0..3.4 crosses the two-sided Dunnett
+    # value for 3 comparisons on 9 df (2.8116, test_strong_blocks_...) and the larger
+    # one-sided value at alpha / 2 that the old rule used
+    for d in np.linspace(2.0, 3.4, 29):
+        out = compare_means_to_control(hand_mm([10.0, 10.0 + d, 10.5, 9.8], 0.5, df=9),
+                                       control="L0", method=method)  # fmt: skip
+        row = out.iloc[0]
+        by_test = bool(row["p_value_adjusted"] < 0.05 and row["difference_kg_ha"] > 0)
+        assert bool(row["superior"]) == (by_test or bool(row["ci_low_kg_ha"] > 0))
+        if row["ci_low_kg_ha"] > 0:
+            assert bool(row["superior"]) is True
+        if method != "holm":  # single-step: superior <=> interval above 0
+            assert bool(row["superior"]) == bool(row["ci_low_kg_ha"] > 0)
+
+
+def test_noninferior_with_zero_margin_equals_superior():
+    """margin_pct = 0 makes the NI contrast the difference: the verdicts coincide."""
+    for d in (0.5, 2.6, 2.75, 4.0):
+        out = compare_means_to_control(hand_mm([10.0, 10.0 + d, 11.0], 0.5, df=9),
+                                       control="L0", margin_pct=0.0)  # fmt: skip
+        assert out["noninferior"].tolist() == out["superior"].tolist()
+        np.testing.assert_allclose(out["noninferiority_statistic"], out["statistic"])
+
+
+def test_superior_two_sided_is_directional_decision_of_the_interval():
+    """Two-sided Dunnett: superior is True exactly between the two-sided and one-sided values.
+
+    The old rule (one-sided test at alpha/2) said False for t between c2 (two-sided
+    critical value) and c1 (one-sided at alpha/2), while the interval excluded 0.
+    """
+    from yieldtrial.stats.distributions import dunnett_critical_value
+
+    corr = np.full((3, 3), 0.5)
+    np.fill_diagonal(corr, 1.0)
+    c2, _ = dunnett_critical_value(corr, 9)
+    c1, _ = dunnett_critical_value(corr, 9, alternative="greater", confidence=0.975)
+    assert c2 < c1  # P(max|T| > c) <= 2 P(max T > c), so the two-sided value is smaller
+    t = (c1 + c2) / 2  # an effect in the gap
+    out = compare_means_to_control(hand_mm([0.0, t, 0.0, 0.0], 0.5, df=9), control="L0")
+    assert out["ci_low_kg_ha"].iloc[0] > 0
+    assert bool(out["superior"].iloc[0]) is True
+
+
+def test_compare_table_shows_error_term_and_df_columns():
+    """The test's df and error term are visible columns, not only attrs."""
+    out = compare_means_to_control(hand_mm([1.0, 2.0], 1.0), control="L0")
+    assert out["error_term"].tolist() == ["residual"] and out["df"].tolist() == [12.0]
+    pw = pairwise_means(hand_mm([1.0, 2.0, 3.0], 1.0), alpha=0.1)
+    assert set(pw["error_term"]) == {"residual"} and set(pw["alpha"]) == {0.1}
+
+
+def test_unreplicated_attrs_state_replicates_needed():
+    """Table attrs carry the inference status and the replicates a proper trial would need."""
+    from yieldtrial.stats.power import replicates_needed
+
+    mm = MeansModel("treatment", ("CK", "T1", "T2"), np.array([6600.0, 7200.0, 6900.0]),
+                    np.full((3, 3), np.nan), 0.0, np.array([1, 1, 1]), float("nan"),
+                    "residual", "crd", "yield_kg_ha ~ treatment", "yield_kg_ha")  # fmt: skip
+    out = compare_means_to_control(mm, control="CK")
+    # independent: the documented defaults (CV 8 %, 10 % difference, Dunnett, 80 %, 0.05)
+    expected = replicates_needed(cv_pct=8.0, difference_pct=10.0, n_treatments=3, design="crd")
+    assert out.attrs["replicates_needed"] == expected
+    assert f"at least {expected} replicates" in out["inference"].iloc[0]
+    assert out.attrs["inference"].startswith("unreplicated")
+    assert pairwise_means(mm).attrs["replicates_needed"] == expected
+
+
+def test_centred_estimates_keep_differences_exact_near_1e12():
+    """With estimates_centred, differences near a 1e12 offset are exact, not 1e-4 rounded."""
+    from dataclasses import replace
+
+    centred = np.array([0.1, 0.3, 0.7])
+    mm = hand_mm(list(1e12 + centred), 0.01)
+    assert abs((mm.estimates[1] - mm.estimates[0]) - 0.2) > 1e-6  # absolute means lose it
+    exact = replace(mm, estimates_centred=centred)
+    out = compare_means_to_control(exact, control="L0")
+    # hand: 0.3 - 0.1, 0.7 - 0.1
+    np.testing.assert_allclose(out["difference_kg_ha"], [0.2, 0.6], atol=1e-15)
+    pw = pairwise_means(exact)
+    np.testing.assert_allclose(pw["difference_kg_ha"], [-0.2, -0.6, -0.4], atol=1e-15)
+    est, _ = exact.contrast(np.array([-1.0, 1.0, 0.0]))
+    assert est == pytest.approx(0.2, abs=1e-15)

@@ -14,6 +14,7 @@ from yieldtrial.stats.distributions import (
     dunnett_pvalues,
     max_t_exceedance,
     product_form_lambdas,
+    studentized_range_sf,
     tukey_critical_value,
     tukey_pvalues,
 )
@@ -144,3 +145,29 @@ def test_tukey_quantile_and_pvalue():
     q = tukey_critical_value(4, 8)
     assert abs(q - 4.52881) < 5e-6
     assert abs(tukey_pvalues(np.array([q]), 4, 8)[0] - 0.05) < 1e-9
+
+
+@pytest.mark.parametrize("k", [2, 3, 5, 10, 30])
+@pytest.mark.parametrize("df", [1, 4, 12, 60, np.inf])
+def test_studentized_range_matches_scipy(k, df):
+    """The quadrature studentized range tail equals scipy.stats.studentized_range to 1e-8."""
+    q = np.array([0.5, 1.5, 3.0, 4.5, 6.0, 9.0])
+    got = studentized_range_sf(q, k, df)
+    np.testing.assert_allclose(got, stats.studentized_range.sf(q, k, df), rtol=0, atol=1e-8)
+
+
+def test_tukey_critical_value_matches_scipy_quantile():
+    """q(0.99; 6, 20) and q(0.95; 10, 45) equal scipy's studentized_range.isf to 1e-7."""
+    for k, df, alpha in ((6, 20.0, 0.01), (10, 45.0, 0.05)):
+        expected = stats.studentized_range.isf(alpha, k, df)
+        assert abs(tukey_critical_value(k, df, alpha=alpha) - expected) < 1e-7
+
+
+def test_dunnett_vectorised_pvalues_equal_one_at_a_time():
+    """Vectorised p-values (grouped equal lambdas) equal separate single evaluations."""
+    r = dunnett_corr(5, [5, 5, 4, 5])
+    t = np.array([0.3, -2.2, 2.9, 4.4])
+    p, acc = dunnett_pvalues(t, r, 11)
+    assert acc.method == "exact-product-form"
+    single = [max_t_exceedance(abs(v), r, 11).value for v in t]
+    np.testing.assert_allclose(p, single, atol=1e-14)

@@ -108,3 +108,30 @@ def test_means_invariant_to_offset_and_relabelling():
     # LS-means near 1e12 are stored to the double spacing there (2**-13 = 1.2e-4), so their
     # differences can only agree to about that
     np.testing.assert_allclose(other["difference"], base["difference"], atol=2.5e-4)
+
+
+def test_means_table_several_controls_match_compare_to_control():
+    """Two controls: per-control columns; p-values equal compare_means_to_control's families."""
+    from yieldtrial.stats.compare import compare_means_to_control
+
+    mm = MeansModel("treatment", ("CK1", "CK2", "A", "B"), np.array([100.0, 92.0, 108.0, 99.0]),
+                    np.eye(4) * 4.0, 12.0, np.full(4, 4), 16.0, "residual", "rcbd",
+                    "yield_kg_ha ~ treatment + block", "yield_kg_ha")  # fmt: skip
+    table = means_table(mm, control=["CK1", "CK2"]).set_index("treatment")
+    vs = compare_means_to_control(mm, control=["CK1", "CK2"]).set_index(["control", "treatment"])
+    for trt in ("A", "B"):
+        assert table.loc[trt, "p_value_vs_control"] == vs.loc[("CK1", trt), "p_value_adjusted"]
+        assert table.loc[trt, "p_value_vs_control2"] == vs.loc[("CK2", trt), "p_value_adjusted"]
+        assert table.loc[trt, "difference_pct_vs_control2"] == pytest.approx(
+            vs.loc[("CK2", trt), "difference_pct"])  # fmt: skip
+    # hand: CK2 vs CK1 = (92 - 100) / 100 = -8 %; controls are not tested against each other
+    assert table.loc["CK2", "difference_pct"] == pytest.approx(-8.0)
+    assert np.isnan(table.loc["CK2", "p_value_vs_control"])
+    assert np.isnan(table.loc["CK1", "p_value_vs_control2"])
+    assert table.attrs["controls"] == ("CK1", "CK2") and table.attrs["control"] == "CK1"
+
+
+def test_means_table_unknown_control_raises():
+    """A control that is not a level is a DataValidationError listing the levels."""
+    with pytest.raises(DataValidationError, match="control 'XX' is not a level"):
+        means_table(balanced_mm([1.0, 2.0]), control=["CK", "XX"])

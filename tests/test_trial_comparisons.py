@@ -77,3 +77,25 @@ def test_trial_without_control_raises():
     with pytest.raises(DataValidationError, match="no control"):
         trial.compare_to_control()
     assert len(trial.compare_to_control(control="A")) == 1
+
+
+def test_trial_means_uses_every_control_like_compare_to_control():
+    """FieldTrial.means() p-values equal compare_to_control()'s for each of several controls."""
+    trial = load_example("replicated-rcbd")
+    if len(trial.control) < 2:  # make the second treatment a second control
+        trial = trial.replace(control=(trial.control[0], trial.treatment_order[1]))
+    table = trial.means().set_index("treatment")
+    vs = trial.compare_to_control().set_index(["control", "treatment"])
+    first, second = trial.control[:2]
+    for (ctrl, trt), row in vs.iterrows():
+        column = "p_value_vs_control" if ctrl == first else "p_value_vs_control2"
+        assert table.loc[trt, column] == pytest.approx(row["p_value_adjusted"], abs=1e-12)
+    assert np.isnan(table.loc[second, "p_value_vs_control"])
+
+
+def test_founding_trial_states_replicates_needed():
+    """Unreplicated demo: every comparison method names the replicates a real trial needs."""
+    trial = jinzhong()
+    for table in (trial.compare_to_control(), trial.means(), trial.pairwise()):
+        assert isinstance(table.attrs["replicates_needed"], int)
+        assert "replicates per treatment" in table["inference"].iloc[0]

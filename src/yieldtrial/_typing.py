@@ -46,6 +46,6 @@ def like_input(result: object, template: object) -> Numeric:
     array = np.asarray(result, dtype=float)
     if isinstance(template, np.ndarray) and template.ndim > 0:
         return array
-    if np.ndim(template) == 0 and array.size == 1:
+    if not isinstance(template, np.ndarray) and array.size == 1:
         return float(array.reshape(-1)[0])
     return array

@@ -923,6 +923,12 @@ def _rate_note(
             "confidence interval of no difference, so the change comes from the rate: "
             f"{rate_part}. " + caveat
         )
+    elif ci is None:
+        text = (
+            f"{head}: {rate_part}; the remaining part is the yield difference "
+            f"({row['yield_effect_pct']:+.1f} %), which has no confidence interval here and may "
+            "be plot-to-plot variation. " + caveat
+        )
     else:
         text = (
             f"{head}: {rate_part}; the yield difference ({row['yield_effect_pct']:+.1f} %) "
@@ -1198,7 +1204,7 @@ def report_table(
     # the report's means table is in its response unit, which the hook does not state;
     # recompute the LS-means in kg/ha from the trial instead (same model, same numbers)
     yields, ci, _ = trial_yields_kg_ha(trial, reference=reference)
-    yields = {t: y for t, y in yields.items() if t in fert}
+    yields = {t: yields[t] for t in fert if t in yields}  # trial.toml's order
     if not yields:
         return None
     try:
@@ -1250,8 +1256,12 @@ def report_table(
         labels[short] = _REPORT_LABELS["metric"][key].format(m=_LABELS[metric], n=nutrient)
     pfp = long[long["metric"] == "partial_factor_productivity"].set_index("treatment")
     if reference is not None and pfp["computed"].any():
-        out["pfp_change_pct"] = pfp["change_vs_reference_pct"].reindex(fertilized).to_numpy()
-        out["rate_effect_pct"] = pfp["rate_effect_pct"].reindex(fertilized).to_numpy()
+        is_reference = np.array([t == reference for t in fertilized])
+        change = pfp["change_vs_reference_pct"].reindex(fertilized).to_numpy(dtype=float)
+        rate_effect = pfp["rate_effect_pct"].reindex(fertilized).to_numpy(dtype=float)
+        # the reference's own row has no change to show ("-" rather than +0.0)
+        out["pfp_change_pct"] = np.where(is_reference, np.nan, change)
+        out["rate_effect_pct"] = np.where(is_reference, np.nan, rate_effect)
         labels["pfp_change_pct"] = _REPORT_LABELS["pfp_change_pct"][key].format(r=reference)
         labels["rate_effect_pct"] = _REPORT_LABELS["rate_effect_pct"][key]
     out.attrs["column_labels"] = labels
@@ -1316,6 +1326,13 @@ def _notes_zh(long: pd.DataFrame, treatments: Sequence[str], nutrient: str) -> l
                 f"内），这一变化完全来自用量：{nutrient}用量{verb} {abs(cut):.1f} %（{amounts}），"
                 f"仅此一项在等产条件下使 PFP 变化 {rate:+.1f} %。这不能说明{nutrient}利用更好，"
                 f"需要空白小区的 AE 或 RE。"
+            )
+        elif "has no confidence interval" in note:
+            notes.append(
+                f"{treatment} 的 PFP 比 {reference} {change:+.1f} %：其中{nutrient}用量{verb} "
+                f"{abs(cut):.1f} %（{amounts}）在等产条件下使 PFP 变化 {rate:+.1f} %；"
+                f"其余部分是产量差异（{yld:+.1f} %），它没有置信区间，可能只是小区间的随机差异。"
+                f"这不能说明{nutrient}利用更好，需要空白小区的 AE 或 RE。"
             )
         else:
             notes.append(

@@ -221,8 +221,8 @@ def plot_means(
     ax.set_xticks(x)
     ax.set_xticklabels(labels)
     if finite.size:
-        low_lim = float(np.nanmin(values)) * 0.8 if np.nanmin(values) > 0 else 0.0
-        ax.set_ylim(low_lim, span * 1.1)
+        # bars start at zero: a cut axis would exaggerate the differences between bars
+        ax.set_ylim(min(0.0, float(np.nanmin(values)) * 1.1), span * 1.12)
     if ylabel:
         ax.set_ylabel(ylabel)
     if title:

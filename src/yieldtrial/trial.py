@@ -895,7 +895,7 @@ class FieldTrial:
         from yieldtrial.stats.tables import means_table
 
         mm, controls = self._comparison_means(kind, at, None)
-        table = means_table(mm, control=controls[0] if controls else None, **options)
+        table = means_table(mm, control=list(controls) if controls else None, **options)
         if two_level:
             test = "duncan" if two_level is True else str(two_level)
             table = add_two_level_letters(table, mm, test=test)
@@ -1051,8 +1051,10 @@ class FieldTrial:
     ) -> pd.DataFrame:
         """Means table: rank, LS-mean yield, SE, CI, difference and % vs control, letters.
 
-        Delegates to :func:`yieldtrial.stats.tables.means` with the trial's first
-        control as the reference.
+        Delegates to :func:`yieldtrial.stats.tables.means` with the trial's
+        control(s): ``difference``/``difference_pct``/``p_value_vs_control`` are
+        against the first control, ``*_vs_control2`` columns against the second
+        (same Dunnett families as :meth:`compare_to_control`).
 
         Parameters
         ----------
@@ -1087,7 +1089,7 @@ class FieldTrial:
             response=self.response,
             treatment="treatment",
             design=str(self.design),
-            control=self.control[0] if self.control else None,
+            control=list(self.control) if self.control else None,
             letters=letters,
             alpha=alpha,
             confidence=confidence,

@@ -85,7 +85,7 @@ def register(subparsers: Any) -> None:
         choices=("auto", "exact", "none"),
         default="auto",
         help="within-trial Dunnett p-values: exact (one integration each, slow for big "
-        "networks), none, or auto (exact up to 1000 comparisons; default)",
+        "networks), none, or auto (exact up to 2000 comparisons; default)",
     )
     parser.add_argument(
         "--config",

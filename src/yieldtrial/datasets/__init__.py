@@ -118,6 +118,9 @@ def _settings_from_toml(path: Path) -> dict[str, Any]:
         for key in ("trial_id", "title", "site", "season", "variety", "notes")
         if getattr(config, key, None) is not None
     }
+    if getattr(config, "treatments", ()):
+        # the [[treatments]] tables (products, rates) let FieldTrial.efficiency() work
+        metadata["treatments"] = [t.to_dict() for t in config.treatments]
     if metadata:
         settings["metadata"] = metadata
     return settings

@@ -13,10 +13,12 @@ Rows are coded once (trial, treatment and block as integers), sorted by
   problems on design matrices built by indexing (no formula, no DataFrame per
   trial); sums of squares are type II, LS-means weight blocks equally and carry
   their covariance, exactly as :func:`yieldtrial.stats.model.fit`;
+  a disconnected design (treatment means not estimable) fails that trial;
 * **screened-out trials** (non-numeric response, a treatment without plots,
-  missing labels, fewer than two treatments, control absent, disconnected
-  design) are re-run alone through :func:`yieldtrial.stats.model.fit` only to
-  obtain its error message, recorded as ``reason`` with status ``failed``.
+  missing labels, fewer than two treatments, control absent) get status
+  ``failed``; up to :data:`REFIT_LIMIT` of them are re-run alone through
+  :func:`yieldtrial.stats.model.fit` only to record its error message as
+  ``reason``, beyond that the screen's own reason is recorded.
 """
 
 from __future__ import annotations
@@ -123,9 +125,36 @@ class Output:
 # --------------------------------------------------------------------------- coding
 
 
+def sorted_factorize(values: pd.Series) -> tuple[np.ndarray, Any]:
+    """``pandas.factorize(values, sort=True)``, faster: factorize, then sort the uniques.
+
+    Parameters
+    ----------
+    values : Series
+        A label column.
+
+    Returns
+    -------
+    codes : ndarray of int64
+        Code of each row (-1 for a missing label), in the sorted order of the uniques.
+    uniques : array-like
+        The sorted distinct labels.
+    """
+    codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+    try:
+        order = np.asarray(uniques.argsort(), dtype=np.int64)
+    except TypeError:  # labels of mixed types: let pandas order them
+        codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+        return np.asarray(codes, dtype=np.int64), uniques
+    rank = np.empty(order.size + 1, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    rank[-1] = -1  # code -1 (missing) stays -1
+    return rank[np.asarray(codes, dtype=np.int64)], uniques.take(order)
+
+
 def _factor_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Sorted integer codes (-1 = missing) and string labels of a column."""
-    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    codes, uniques = sorted_factorize(values)
     labels = np.array([str(u) for u in np.asarray(uniques, dtype=object)], dtype=object)
     return codes.astype(np.int64), labels
 
@@ -153,7 +182,7 @@ def code_frame(
     combined = np.zeros(n, dtype=np.int64)
     key_codes: list[tuple[np.ndarray, pd.Series]] = []
     for col in by:
-        codes, uniques = pd.factorize(data[col], sort=True, use_na_sentinel=True)
+        codes, uniques = sorted_factorize(data[col])
         if (codes < 0).any():
             row = data.index[int(np.flatnonzero(codes < 0)[0])]
             raise DataValidationError(
@@ -332,7 +361,12 @@ def run(
     out.cols["n_treatments"][:] = k_all
     out.cols["n_blocks"][:] = b_all if settings.design == "rcbd" else np.nan
     if settings.design == "rcbd":
-        out.cols["n_missing"][:] = k_all * b_all - out.cols["n_observed"]
+        # cells (treatment x block) without an observed plot; duplicated plots count once
+        cells_observed = out.cols["n_observed"].copy()
+        if n_rows and has_dup.any():
+            analysed = np.bincount(ts[~dup], minlength=nt)
+            cells_observed[~problem] = analysed[~problem]
+        out.cols["n_missing"][:] = np.maximum(k_all * b_all - cells_observed, 0)
         balanced = ~problem & ~has_dup & (n_obs == k * b_obs)
         reps = b_obs
     else:
@@ -377,6 +411,8 @@ def run(
     # ---- least-squares path (grouped by (n, k, b))
     ls = np.flatnonzero(~problem & ~balanced & (n_obs > 0))
     if ls.size:
+        from yieldtrial.network._lsq import _least_squares
+
         _, _, t_local = pairs()
         groups = np.stack([n_obs[ls], k[ls], b_obs[ls]], axis=1)
         uniq_g, g_inv = np.unique(groups, axis=0, return_inverse=True)
@@ -417,7 +453,11 @@ def run(
     # ---- screened-out trials: the shared layer's own message (re-running a trial alone
     # costs milliseconds, so beyond REFIT_LIMIT failures the screen's reason is kept)
     failed = np.flatnonzero(problem)
-    use_refit = refit is not None and failed.size <= REFIT_LIMIT
+    unestimable = np.flatnonzero(~problem & (out.status == "failed"))
+    use_refit = refit is not None and failed.size + unestimable.size <= REFIT_LIMIT
+    if use_refit and refit is not None:
+        for i in unestimable:
+            out.reason[i] = refit(int(i))
     screen = _screen_reasons(coded, settings, failed, t_all, t_obs, ctrl, observed)
     for j, i in enumerate(failed):
         out.status[i] = "failed"
@@ -579,164 +619,6 @@ def _stacked(
     se = np.sqrt(mse / b)[:, None] * np.ones((1, k))
     # covariance of the means is diagonal: differences have var 2 MSE / b
     _per_treatment(out, idx, tcode, n_rep, lsmean, se, 2.0 * mse / b, s, ctrl, df_e, zero)
-
-
-# --------------------------------------------------------------------------- least squares
-
-
-def _least_squares(
-    out: Output,
-    idx: np.ndarray,
-    y: np.ndarray,
-    tl: np.ndarray,
-    bl: np.ndarray,
-    tcode: np.ndarray,
-    k: int,
-    b: int,
-    s: Settings,
-    ctrl: int,
-) -> None:
-    """Trials of one ``(n, k, b)`` shape solved as a batch of least-squares problems."""
-    from scipy.special import fdtrc
-
-    t, n = y.shape
-    p = k + b - 1
-    x = np.zeros((t, n, p))
-    x[:, :, 0] = 1.0
-    ti, ri = np.nonzero(tl > 0)
-    x[ti, ri, tl[ti, ri]] = 1.0
-    bi, rj = np.nonzero(bl > 0)
-    x[bi, rj, k - 1 + bl[bi, rj]] = 1.0
-    centre = y.mean(axis=1)
-    yc = y - centre[:, None]
-
-    xt = x.transpose(0, 2, 1)
-    xtx = xt @ x
-    xty = (xt @ yc[:, :, None])[:, :, 0]
-
-    def fit(cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Coefficients, fitted values, (X'X)^-1 and rank on a column subset (batched)."""
-        sub = xtx[:, cols[:, None], cols[None, :]]
-        try:
-            inv = np.linalg.inv(sub)
-            check = sub @ inv - np.eye(cols.size)
-            full = np.max(np.abs(check), axis=(1, 2)) < 1e-8
-        except np.linalg.LinAlgError:
-            full = np.zeros(t, dtype=bool)
-            inv = np.zeros_like(sub)
-        if not full.all():  # rank-deficient designs: pseudo-inverse for those trials
-            inv[~full] = np.linalg.pinv(sub[~full], hermitian=True)
-        coef = (inv @ xty[:, cols, None])[:, :, 0]
-        fitted = (x[:, :, cols] @ coef[:, :, None])[:, :, 0]
-        rank = np.where(full, cols.size, np.linalg.matrix_rank(sub) if not full.all() else 0)
-        return coef, fitted, inv, rank
-
-    all_cols = np.arange(p)
-    coef, fitted, inv, rank = fit(all_cols)
-    resid = yc - fitted
-    ss_e = np.einsum("tn,tn->t", resid, resid)
-    df_e = n - rank
-    # type II: each factor against the model without it
-    no_trt = np.r_[0, np.arange(k, p)]
-    _, fit_nt, _, rank_nt = fit(no_trt)
-    d = fitted - fit_nt
-    ss_trt = np.einsum("tn,tn->t", d, d)
-    df_t = rank - rank_nt
-    if s.design == "rcbd" and b > 1:
-        _, fit_nb, _, rank_nb = fit(np.arange(k))
-        d = fitted - fit_nb
-        ss_blk = np.einsum("tn,tn->t", d, d)
-        df_b = rank - rank_nb
-    else:
-        ss_blk = np.full(t, np.nan)
-        df_b = np.zeros(t)
-    # LS-means: average prediction over the blocks (equal weights)
-    lmat = np.zeros((k, p))
-    lmat[:, 0] = 1.0
-    lmat[np.arange(1, k), np.arange(1, k)] = 1.0
-    if b > 1:
-        lmat[:, k:] = 1.0 / b
-    # estimability: L must lie in the row space of X (always true at full rank)
-    proj = inv @ xtx
-    resid_l = lmat[None, :, :] - lmat @ proj
-    estimable = np.max(np.abs(resid_l), axis=(1, 2)) <= 1e-8 * np.max(np.abs(lmat))
-    lsmean = coef @ lmat.T + centre[:, None]
-    xtx_l = lmat @ inv @ lmat.T  # L (X'X)^- L'
-    scale = np.einsum("tn,tn->t", y, y) / n
-    n_rep = np.zeros((t, k))
-    np.add.at(n_rep, (np.repeat(np.arange(t), n), tl.ravel()), 1.0)
-    from yieldtrial.network._shared import t_quantile, tukey_critical
-
-    out.path[idx] = "least_squares"
-    _set(
-        out,
-        idx,
-        grand_mean=centre,
-        sum_sq_treatment=ss_trt,
-        df_treatment=df_t,
-        sum_sq_error=ss_e,
-        df_error=df_e,
-    )
-    if s.design == "rcbd":
-        _set(out, idx, sum_sq_block=ss_blk, df_block=df_b)
-    bad = ~estimable
-    if bad.any():
-        out.status[idx[bad]] = "failed"
-        out.reason[idx[bad]] = (
-            "some treatment means are not estimable: the design is "
-            "disconnected (treatments and blocks do not overlap enough)"
-        )
-    good = ~bad
-    unrep = good & (df_e == 0)
-    if unrep.any():
-        j = idx[unrep]
-        out.status[j] = "unreplicated"
-        out.reason[j] = "one plot per treatment: no error degrees of freedom, means only"
-        _per_treatment(
-            out, j, tcode[unrep], n_rep[unrep], lsmean[unrep], None, None, s, ctrl, 0, None
-        )
-    rep = good & (df_e > 0)
-    if not rep.any():
-        return
-    j = idx[rep]
-    dfe = df_e[rep].astype(float)
-    mse = ss_e[rep] / dfe
-    zero = ~(ss_e[rep] > 1e-24 * scale[rep] * dfe)
-    cov = mse[:, None, None] * xtx_l[rep]
-    diag = np.einsum("tkk->tk", cov)
-    var_diff = diag[:, :, None] + diag[:, None, :] - 2.0 * cov
-    iu = np.triu_indices(k, 1)
-    pair_sed = np.sqrt(np.clip(var_diff[:, iu[0], iu[1]], 0.0, None))
-    sed = pair_sed.mean(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dft = df_t[rep].astype(float)
-        f_trt = np.where(zero | (dft <= 0), np.nan, (ss_trt[rep] / dft) / mse)
-        p_trt = fdtrc(dft, dfe, f_trt)
-        if s.design == "rcbd" and b > 1:
-            dfb = df_b[rep].astype(float)
-            f_blk = np.where(zero | (dfb <= 0), np.nan, (ss_blk[rep] / dfb) / mse)
-            _set(out, j, f_block=f_blk, p_block=fdtrc(dfb, dfe, f_blk))
-        gm = centre[rep]
-        cv = np.where(gm != 0, 100.0 * np.sqrt(mse) / gm, np.nan)
-    tq = t_quantile(1.0 - s.alpha / 2.0, dfe)
-    q = np.array([tukey_critical(k, float(v), s.alpha) for v in dfe])
-    _set(
-        out,
-        j,
-        mse=mse,
-        cv_pct=cv,
-        f_treatment=f_trt,
-        p_treatment=p_trt,
-        sed=sed,
-        lsd=tq * sed,
-        hsd=q / np.sqrt(2.0) * sed,
-    )
-    out.status[j] = "ok"
-    se = np.sqrt(np.clip(diag, 0.0, None))
-    # Dunnett needs the full covariance of the differences with the control
-    _per_treatment(
-        out, j, tcode[rep], n_rep[rep], lsmean[rep], se, var_diff, s, ctrl, dfe, zero, cov=cov
-    )
 
 
 # --------------------------------------------------------------------------- per treatment

@@ -158,10 +158,15 @@ def dunnett_batch(
         sig[ok] = (np.abs(tval[ok]) > np.broadcast_to(crit[:, None], (t, k))[ok]).astype(float)
         sig[is_ctrl] = np.nan
         if pvalues:
-            for i in range(t):
-                row = tval[i][others[i]]
-                if np.all(np.isfinite(row)):
-                    p[i, others[i]] = dunnett_pvalues(row, corr, float(dfs[i]))[0]
+            # one family correlation for every trial of this shape: the shared routine
+            # evaluates all thresholds together on one quadrature grid
+            for d in np.unique(dfs):
+                rows = dfs == d
+                block = tval[rows]
+                mask = others[rows]
+                values = np.full(block.shape, np.nan)
+                values[mask] = dunnett_pvalues(block[mask], corr, float(d))[0]
+                p[rows] = values
         return p, sig
     if not pvalues:
         return p, sig

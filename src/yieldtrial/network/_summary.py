@@ -316,13 +316,27 @@ def summarize(
 
 
 def _trial_index(trial_keys: pd.DataFrame, row_keys: pd.DataFrame) -> np.ndarray:
-    """Position in ``trial_keys`` of each row of ``row_keys`` (same columns)."""
+    """Position in ``trial_keys`` of each row of ``row_keys`` (same columns).
+
+    Rows of one trial are consecutive in the per-treatment table, so only the first
+    row of each run is looked up.
+    """
+    n = len(row_keys)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    change = np.zeros(n, dtype=bool)
+    change[0] = True
+    for col in row_keys.columns:
+        values = row_keys[col].to_numpy()
+        change[1:] |= values[1:] != values[:-1]
+    run = np.cumsum(change) - 1
+    firsts = row_keys.loc[change]
     if trial_keys.shape[1] == 1:
         col = trial_keys.columns[0]
-        index = pd.Index(trial_keys[col])
-        return np.asarray(index.get_indexer(row_keys[col]), dtype=np.int64)
-    index = pd.MultiIndex.from_frame(trial_keys)
-    return np.asarray(index.get_indexer(pd.MultiIndex.from_frame(row_keys)), dtype=np.int64)
+        found = pd.Index(trial_keys[col]).get_indexer(firsts[col])
+    else:
+        found = pd.MultiIndex.from_frame(trial_keys).get_indexer(pd.MultiIndex.from_frame(firsts))
+    return np.asarray(found, dtype=np.int64)[run]
 
 
 def _fsf(f: float, d1: float, d2: float) -> float:

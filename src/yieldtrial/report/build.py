@@ -18,8 +18,9 @@ import datetime as _dt
 import functools
 import importlib
 import math
+import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,7 @@ import pandas as pd
 
 from yieldtrial.config import TrialConfig
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
-from yieldtrial.report.i18n import check_lang, default_unit, t
+from yieldtrial.report.i18n import CROPS_ZH, check_lang, default_unit, t, translate_message
 from yieldtrial.report.model import (
     Bullets,
     Column,
@@ -457,6 +458,10 @@ def _cached_replicates(cv_pct: float, difference_pct: float, n_treatments: int, 
     )
 
 
+#: The library's low-error-df warning (said again by ``quality.df_low`` in Chinese reports).
+_DF_WARNING = re.compile(r"^only \d+ error degrees of freedom")
+
+
 # --------------------------------------------------------------------------- efficiency hook
 
 
@@ -486,17 +491,68 @@ def efficiency_section(ctx: _Context) -> Section | None:
         Column(
             str(c),
             str(labels.get(str(c), c)),
-            "text" if table[c].dtype == object or str(table[c].dtype) == "str" else "number",
-            2,
+            "text"
+            if table[c].dtype == object or str(table[c].dtype) == "str"
+            else ("signed" if str(c).endswith("_pct") else "number"),
+            _efficiency_decimals(str(c)),
         )
         for c in table.columns
     ]
     notes = list(table.attrs.get("notes", [])) if hasattr(table, "attrs") else []
+    illustrative = [
+        info.label
+        for info in ctx.config.treatments
+        if str(info.extra.get("rate_status", "")).lower() == "illustrative"
+    ]
+    if illustrative:
+        notes.insert(
+            0, t("efficiency.illustrative", ctx.s.lang, items=_join(illustrative, ctx.s.lang))
+        )
     return Section(
         "efficiency",
         t("section.efficiency", ctx.s.lang),
         [Table("efficiency", columns, records(table), notes=[str(n) for n in notes])],
     )
+
+
+def _efficiency_decimals(column: str) -> int:
+    """Decimals of an efficiency-table column: 1 for % and kg/kg, 2 for rates and kg/mu."""
+    if column.endswith("_pct") or column in ("pfp", "ae", "re", "pe", "ie", "pnb"):
+        return 1
+    if column.endswith("_kg_ha") and column.startswith("yield"):
+        return 1
+    return 2
+
+
+def _product_text(info: Any) -> str | None:
+    """Product of a treatment with its grade and further products (synergist, ...)."""
+    if info is None:
+        return None
+    parts: list[str] = []
+    if info.product:
+        grade = info.extra.get("grade")
+        parts.append(f"{info.product} {grade}" if grade else str(info.product))
+    further = info.extra.get("products") or []
+    if isinstance(further, Mapping):
+        further = [further]
+    for item in further:
+        if not isinstance(item, Mapping):
+            continue
+        name = str(item.get("product") or item.get("name") or item.get("additive") or "?")
+        if item.get("rate") is not None:
+            name += f" {float(item['rate']):g} {item.get('rate_unit') or ''}".rstrip()
+        parts.append(name)
+    return " + ".join(parts) or None
+
+
+def _rate_text(info: Any, lang: str) -> str | None:
+    """Rate of a treatment's main product, marked when the trial.toml calls it illustrative."""
+    if info is None or info.rate is None:
+        return None
+    text = f"{info.rate:g} {info.rate_unit or ''}".strip()
+    if str(info.extra.get("rate_status", "")).lower() == "illustrative":
+        text += f" ({t('status.illustrative', lang)})"
+    return text
 
 
 # --------------------------------------------------------------------------- the sections
@@ -556,15 +612,18 @@ class _Context:
                     self.means["letters_upper"] = [
                         str(v).upper() for v in upper.reindex(self.means["treatment"])
                     ]
+            # the library's comparisons in every case (unreplicated: differences with NaN
+            # p-values and the inference note), so the JSON equals compare_to_control()
+            margin = s.margin_pct if s.replicated else None
             method = getattr(self.trial, "compare_to_control", None)
-            if s.controls and s.replicated and callable(method):
+            if s.controls and callable(method):
                 self.comparisons = method(
                     control=list(s.controls),
                     method="dunnett",
                     confidence=1 - s.alpha,
-                    margin_pct=s.margin_pct,
+                    margin_pct=margin,
                 )
-            elif s.controls and s.replicated:
+            elif s.controls:
                 from yieldtrial.stats.compare import compare_to_control
 
                 self.comparisons = compare_to_control(
@@ -576,10 +635,8 @@ class _Context:
                     design=s.design,
                     method="dunnett",
                     confidence=1 - s.alpha,
-                    margin_pct=s.margin_pct,
+                    margin_pct=margin,
                 )
-            elif s.controls:
-                self.comparisons = self._descriptive_differences()
         for item in caught:
             if issubclass(item.category, YieldTrialWarning):
                 self.warnings.append(str(item.message))
@@ -624,37 +681,6 @@ class _Context:
         lower = _letters(self.used, self.means, s, s.alpha)
         upper = _letters(self.used, self.means, s, _UPPER_ALPHA)
         return lower, upper
-
-    def _descriptive_differences(self) -> pd.DataFrame:
-        """Differences from each control without inference (unreplicated trials).
-
-        The library's ``compare_to_control`` gives the same differences with NaN
-        p-values; computing them here avoids its power search, which is slow.
-        """
-        assert self.means is not None  # noqa: S101
-        s = self.s
-        by = dict(zip(self.means["treatment"], self.means["mean"].astype(float), strict=True))
-        suffix = s.ycol.removeprefix("yield")
-        rows = []
-        for control in s.controls:
-            for trt in s.treatments:
-                if trt in s.controls or trt not in by:
-                    continue
-                diff = by[trt] - by[control]
-                rows.append(
-                    {
-                        "treatment": trt,
-                        "control": control,
-                        f"mean_treatment{suffix}": by[trt],
-                        f"mean_control{suffix}": by[control],
-                        f"difference{suffix}": diff,
-                        "difference_pct": 100.0 * diff / by[control],
-                        "p_value_adjusted": np.nan,
-                        "noninferior": pd.NA,
-                        "inference": "unreplicated: descriptive only",
-                    }
-                )
-        return pd.DataFrame(rows)
 
     def _rank(self) -> None:
         assert self.means is not None  # noqa: S101
@@ -707,7 +733,10 @@ class _Context:
         add("header.title", c.title)
         add("header.site", c.site)
         add("header.season", c.season)
-        add("header.crop", c.crop or _attr(self.trial, "crop", None))
+        crop = c.crop or _attr(self.trial, "crop", None)
+        if crop is not None and lang == "zh":
+            crop = CROPS_ZH.get(str(crop).strip().lower(), crop)
+        add("header.crop", crop)
         add("header.variety", c.variety)
         add("header.previous_crop", c.previous_crop)
         add("header.soil", c.soil)
@@ -728,15 +757,12 @@ class _Context:
         rows = []
         for trt in s.treatments:
             info = c.treatment(trt)
-            rate = None
-            if info is not None and info.rate is not None:
-                rate = f"{info.rate:g} {info.rate_unit or ''}".strip()
             rows.append(
                 {
                     "treatment": trt,
                     "description": info.description if info else None,
-                    "product": info.product if info else None,
-                    "rate": rate,
+                    "product": _product_text(info),
+                    "rate": _rate_text(info, lang),
                 }
             )
         if any(r["description"] or r["product"] for r in rows):
@@ -763,6 +789,10 @@ class _Context:
         s, lang = self.s, self.s.lang
         source = self._standard_source()
         formula = describe_method(s.method, standard_moisture_pct=s.standard_pct, lang=lang)
+        # the description starts with the method's name, which the sentence already gives
+        head, sep, rest = formula.partition("：" if lang == "zh" else ": ")
+        if sep and s.method in ("dry_matter", "percentage_point") and "=" not in head:
+            formula = rest
         blocks: list[Any] = [
             Paragraph(
                 t(
@@ -776,7 +806,11 @@ class _Context:
                     formula=formula,
                 )
             ),
-            Paragraph(t("methods.yield", lang, unit=s.unit)),
+            Paragraph(
+                t("methods.yield", lang, unit=s.unit)
+                if s.unit != "kg/ha"
+                else t("methods.yield_ha", lang)
+            ),
             Paragraph(
                 t(
                     "methods.design",
@@ -795,7 +829,7 @@ class _Context:
                         "methods.stats",
                         lang,
                         formula=formula_text,
-                        ss=self.anova.provenance.sum_of_squares,
+                        ss=translate_message(str(self.anova.provenance.sum_of_squares), lang),
                         alpha=f"{s.alpha:g}",
                         letters=t(f"letters.{s.letters}", lang),
                         upper=t("methods.upper", lang),
@@ -827,7 +861,18 @@ class _Context:
 
                 std = moisture_standard(crop, protocol=protocol)
                 if abs(std.moisture_pct - self.s.standard_pct) < 1e-9:
-                    return f"{protocol}: {std.source}"
+                    if self.s.lang == "en":
+                        return f"{protocol}: {std.source}"
+                    url = re.search(r"https?://\S+", std.source)
+                    return t(
+                        "methods.source_protocol",
+                        self.s.lang,
+                        protocol=protocol,
+                        source=std.source,
+                        crop=CROPS_ZH.get(str(crop).strip().lower(), str(crop)),
+                        standard=f"{std.moisture_pct:g}",
+                        ref=url.group(0) if url else std.source,
+                    )
             except (DataValidationError, KeyError):
                 pass
         if self.config.standard_moisture_pct is not None:
@@ -929,12 +974,13 @@ class _Context:
                 self.warnings + (list(self.diag.warnings) if self.diag is not None else [])
             )
         )
-        if shown and lang == "en":
-            blocks.append(Paragraph(t("quality.warnings", lang) + ":", "warning"))
-            blocks.append(Bullets(shown, "warning"))
-        elif shown:  # library warnings are English; show them as notes under a Chinese heading
-            blocks.append(Paragraph(t("quality.warnings", lang) + "：", "warning"))
-            blocks.append(Bullets(shown, "warning"))
+        if lang != "en" and self.diag is not None and self.diag.df_warning:
+            # already said by quality.df_low in the checks above
+            shown = [w for w in shown if not _DF_WARNING.match(w)]
+        if shown:  # library messages are English: translate the known ones
+            colon = ":" if lang == "en" else "："
+            blocks.append(Paragraph(t("quality.warnings", lang) + colon, "warning"))
+            blocks.append(Bullets([translate_message(w, lang) for w in shown], "warning"))
         return Section("quality", t("section.quality", lang), blocks)
 
     def _status_paragraphs(self) -> list[Paragraph]:
@@ -1085,8 +1131,10 @@ class _Context:
 
     def _formula_text(self, method: str, formula: Any, fig: Any, predicted: Any) -> str:
         """Return the audit's calculation (Chinese from describe_method for the main methods)."""
-        if self.s.lang != "zh" or method not in ("dry_matter", "percentage_point"):
+        if self.s.lang != "zh":
             return str(formula)
+        if method not in ("dry_matter", "percentage_point"):
+            return translate_message(str(formula), self.s.lang)
         from yieldtrial.moisture import describe_method
 
         text = describe_method(
@@ -1378,6 +1426,7 @@ class _Context:
             ],
             rows,
             t("ni.caption", lang, margin=f"{s.margin_pct:g}"),
+            notes=[t("ni.note_bound", lang, conf=f"{100 * (1 - s.alpha):g}")],
         )
         return Section("noninferiority", t("section.noninferiority", lang), [table])
 
@@ -1555,6 +1604,7 @@ class _Context:
                                     treatment=row["treatment"],
                                     control=row["control"],
                                     margin=f"{s.margin_pct:g}",
+                                    p=_p(row.get("noninferiority_p_value_adjusted")),
                                 )
                             )
             if "letters" in means.columns:

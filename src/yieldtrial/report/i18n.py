@@ -14,9 +14,10 @@ Examples
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-__all__ = ["LANGUAGES", "STRINGS", "t", "default_unit", "check_lang"]
+__all__ = ["LANGUAGES", "STRINGS", "t", "default_unit", "check_lang", "translate_message"]
 
 #: Report languages.
 LANGUAGES: tuple[str, ...] = ("en", "zh")
@@ -78,10 +79,15 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "methods.yield": {
         "en": "Plot yield = fresh mass x (1 - impurity) x moisture factor / harvested area; "
-        "yields are shown in {unit} (1 mu = 666.67 m2; 15 mu = 1 ha) and kg/ha.",
+        "yields are shown in {unit} (1 mu = 666.67 m²; 15 mu = 1 ha) and kg/ha.",
         "zh": "小区产量 = 鲜重 ×（1 − 杂质率）× 水分折算系数 ÷ 收获面积；"
         "产量以 {unit} 与 kg/ha 表示"
         "（1 亩 = 666.67 m²，15 亩 = 1 公顷）。",
+    },
+    "methods.yield_ha": {
+        "en": "Plot yield = fresh mass x (1 - impurity) x moisture factor / harvested area; "
+        "yields are shown in kg/ha.",
+        "zh": "小区产量 = 鲜重 ×（1 − 杂质率）× 水分折算系数 ÷ 收获面积；产量以 kg/ha 表示。",
     },
     "methods.design": {
         "en": "Design: {design}; {n_treatments} treatments, {n_plots} harvested plots.",
@@ -93,7 +99,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "(two-sided, family-wise alpha = {alpha}); treatments were grouped by letters from "
         "{letters} at alpha = {alpha}{upper}. Confidence intervals are {conf} %.",
         "zh": "产量采用线性模型 {formula} 进行方差分析（{ss}）。各处理与对照的比较采用 Dunnett 检验"
-        "（双侧，α = {alpha}）；处理间多重比较采用{letters}，以小写字母表示 α = {alpha} 水平"
+        "（双侧，α = {alpha}）；处理间多重比较采用 {letters}，以小写字母表示 α = {alpha} 水平"
         "{upper}。置信区间为 {conf}%。",
     },
     "methods.upper": {
@@ -145,6 +151,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Illustrative values: {items} were not published; they are placeholders for the "
         "layout and must not be cited.",
         "zh": "示意数据：{items} 的数值未公开发布，仅用于展示报表格式，不得引用。",
+    },
+    "efficiency.illustrative": {
+        "en": "Fertilizer rates of {items} are illustrative (not published): the efficiency "
+        "figures show how the section reads and must not be cited.",
+        "zh": "{items} 的施肥量为示意数值（未公开发布）：效率数值仅展示本节格式，不得引用。",
+    },
+    "methods.source_protocol": {
+        "en": "{protocol}: {crop} at {standard} % ({ref})",
+        "zh": "{protocol} 规范规定{crop}按 {standard}% 计；出处：{ref}",
     },
     "quality.synthetic": {
         "en": "All plot data are synthetic (simulated with a fixed seed) to demonstrate the "
@@ -320,7 +335,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "置信区间：均值的 {conf}% 置信区间。",
     },
     # ------------------------------------------------------------ non-inferiority
-    "col.ni_lower": {"en": "Lower bound of difference (%)", "zh": "差值下限（%）"},
+    "col.ni_lower": {"en": "Lower CI bound of difference (%)", "zh": "差值置信下限（%）"},
     "col.ni_margin": {"en": "Margin (%)", "zh": "界值（%）"},
     "col.ni_p": {"en": "P (one-sided)", "zh": "P（单侧）"},
     "col.ni_verdict": {"en": "Verdict", "zh": "结论"},
@@ -334,13 +349,13 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # ------------------------------------------------------------ figures
     "fig.means": {
-        "en": "Treatment means with {conf} % confidence intervals and letters; the "
-        "dashed line marks the control.",
+        "en": "Treatment means with {conf} % confidence intervals and letters; dashed "
+        "lines mark the control means.",
         "zh": "各处理平均产量及 {conf}% 置信区间和显著性字母；虚线为对照水平。",
     },
     "fig.means_unreplicated": {
-        "en": "Treatment yields (one plot each); the dashed line marks the control.",
-        "zh": "各处理产量（每处理一个小区）；虚线为对照水平。",
+        "en": "Treatment yields (one plot each); dashed lines mark the controls' yields.",
+        "zh": "各处理产量（每处理一个小区）；虚线为对照产量水平。",
     },
     "fig.hatched": {
         "en": "Hatched bars ({items}): illustrative values, not published.",
@@ -409,12 +424,26 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "按平均产量排序（{letters}）：{order}；含相同字母者差异不显著。",
     },
     "concl.ni_yes": {
-        "en": "{treatment} is non-inferior to {control} (margin {margin} %).",
-        "zh": "{treatment} 相对 {control} 非劣（界值 {margin}%）。",
+        "en": "{treatment} is non-inferior to {control}: a yield loss of more than {margin} % "
+        "of {control}'s yield is ruled out (one-sided P = {p}), so \"no yield loss\" holds "
+        "within this margin.",
+        "zh": "{treatment} 相对 {control} 非劣：可以排除减产超过 {control} 产量 {margin}% 的可能"
+        "（单侧 P = {p}），即在该界值内\"不减产\"成立。",
     },
     "concl.ni_no": {
-        "en": "Non-inferiority of {treatment} to {control} (margin {margin} %) was not shown.",
-        "zh": "未能证明 {treatment} 相对 {control} 非劣（界值 {margin}%）。",
+        "en": "Non-inferiority of {treatment} to {control} was not shown: a yield loss of more "
+        "than {margin} % of {control}'s yield cannot be ruled out (one-sided P = {p}), so "
+        "\"no yield loss\" is not supported.",
+        "zh": "未能证明 {treatment} 相对 {control} 非劣：不能排除减产超过 {control} 产量 {margin}% "
+        "的可能（单侧 P = {p}），\"不减产\"的结论不成立。",
+    },
+    "ni.note_bound": {
+        "en": "The verdict is the one-sided test of treatment - (1 - margin) x control, which "
+        "includes the uncertainty of the control mean; the lower bound shown ({conf} % "
+        "simultaneous interval) treats the control mean as fixed, so near the margin the two "
+        "can disagree and the verdict rules.",
+        "zh": "结论依据对\"处理 −（1 − 界值）× 对照\"的单侧检验，已计入对照均值的不确定性；表中差值下限"
+        "（{conf}% 联合置信区间）把对照均值视为固定值，因此接近界值时两者可能不一致，以结论为准。",
     },
     "concl.cv_high": {
         "en": "The CV of {cv} % is high; conclusions are uncertain.",
@@ -477,7 +506,125 @@ def t(key: str, lang: str, **values: Any) -> str:
         The translated string.
     """
     template = STRINGS[key][lang]
-    return template.format(**values) if values else template
+    if not values:
+        return template
+    # "P = <0.001" reads "P < 0.001"
+    return template.format(**values).replace("= <0.001", "< 0.001")
+
+
+#: Crop names of the header in Chinese (other crops are shown as given).
+CROPS_ZH: dict[str, str] = {
+    "wheat": "小麦",
+    "maize": "玉米",
+    "corn": "玉米",
+    "rice": "水稻",
+    "indica": "籼稻",
+    "japonica": "粳稻",
+    "soybean": "大豆",
+    "barley": "大麦",
+    "sorghum": "高粱",
+    "millet": "谷子",
+    "rapeseed": "油菜",
+    "cotton": "棉花",
+    "potato": "马铃薯",
+    "peanut": "花生",
+}
+
+_PLOT_LIST = re.compile(r"plot '([^']*)' = ")
+
+#: English library messages shown in the report -> Chinese (regex, template).
+_MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"^moisture_pct outside the plausible harvest range for (?P<crop>[^(]+?) "
+            r"\((?P<low>[\d.]+)-(?P<high>[\d.]+) %\): (?P<items>.+?)\. Check for a typing error "
+            r"\(e\.g\. 5 for 15\) or a moisture measured after drying; the yields are computed "
+            r"as given\.?$"
+        ),
+        "含水量超出{crop}收获时的合理范围（{low}%～{high}%）：{items}。请检查是否录入错误"
+        "（如把 15 写成 5）或是否为烘干后测定的含水量；产量按所给数值计算。",
+    ),
+    (
+        re.compile(
+            r"^only (?P<df>\d+) error degrees of freedom \(fewer than 10\): the error variance "
+            r"is poorly estimated and tests have little power; add replicates\.?$"
+        ),
+        "误差自由度仅 {df}（少于 10）：误差方差估计不准，检验功效低；应增加重复。",
+    ),
+    (
+        re.compile(
+            r"^with (?P<df>\d+) error df an internally studentized residual cannot exceed "
+            r"(?P<limit>[\d.]+), so no plot can be flagged as an outlier beyond 3; inspect the "
+            r"externally studentized residuals\.?$"
+        ),
+        "误差自由度为 {df} 时，内学生化残差不可能超过 {limit}，因此无法按 ±3 标记异常小区；"
+        "请查看外学生化残差。",
+    ),
+    (
+        re.compile(
+            r"^China grain-trade step rule \(full 0\.5-point steps from base (?P<base>[\d.]+)\): "
+            r"(?P<rest>.*)$"
+        ),
+        "粮食收购水分增量规则（以 {base}% 为基数，每满 0.5 个百分点为一档）：{rest}",
+    ),
+    (
+        re.compile(
+            r"^shrink: no adjustment at or below standard moisture "
+            r"\((?P<m>[\d.]+) <= (?P<std>[\d.]+)\): (?P<rest>.*)$"
+        ),
+        "缩水系数法：含水量不高于标准水分（{m} ≤ {std}）时不调整：{rest}",
+    ),
+    (re.compile(r"^sequential \(balanced: equal to type II\)$"), "序贯平方和（均衡数据，等同 II 型）"),
+    (re.compile(r"^type (?P<kind>II|III)$"), "{kind} 型平方和"),
+    (re.compile(r"^orthogonal strata \(balanced\)$"), "正交误差层（均衡数据）"),
+    (
+        re.compile(r"^shrink: needs shrink_pct_per_point \(grain wetter than standard\)$"),
+        "缩水系数法：需给出每百分点扣量 shrink_pct_per_point（籽粒含水量高于标准）",
+    ),
+)
+
+
+def translate_message(text: str, lang: str) -> str:
+    """Translate a known English library message (warning, audit formula) for the report.
+
+    Messages without a translation are returned unchanged.
+
+    Parameters
+    ----------
+    text : str
+        The English message.
+    lang : {"en", "zh"}
+        Report language.
+
+    Returns
+    -------
+    str
+        The message in ``lang`` when known, else ``text``.
+
+    Examples
+    --------
+    >>> translate_message("shrink: no adjustment at or below standard moisture (5 <= 13): 442", "zh")
+    '缩水系数法：含水量不高于标准水分（5 ≤ 13）时不调整：442'
+    >>> translate_message("anything else", "zh")
+    'anything else'
+    """
+    if lang != "zh":
+        return text
+    for pattern, template in _MESSAGES_ZH:
+        found = pattern.match(text)
+        if found is None:
+            continue
+        values = found.groupdict()
+        if "crop" in values:
+            values["crop"] = CROPS_ZH.get(values["crop"].strip().lower(), values["crop"])
+        if "items" in values:
+            values["items"] = _PLOT_LIST.sub(r"小区 \1 = ", values["items"]).replace(", ", "、")
+        if "rest" in values:
+            rest = values["rest"].replace(" x ", " × ")
+            rest = re.sub(r"\[(\d+) steps, gain capped at 5\]", r"[共 \1 档，增量最多按 5 档计]", rest)
+            values["rest"] = rest
+        return template.format(**values)
+    return text
 
 
 def default_unit(lang: str) -> str:

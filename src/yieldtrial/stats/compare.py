@@ -10,8 +10,11 @@ missing plots are accounted for by the model.  The data-level functions
 Column names follow one rule: quantities in the response's unit carry the unit suffix of the
 response (``yield_kg_ha`` -> ``difference_kg_ha``, ``ci_low_kg_ha``; a response without a
 recognised unit suffix, e.g. ``y``, gives plain ``difference``, ``ci_low``); percentages end in
-``_pct``.  ``df.attrs`` holds ``provenance`` (design, model, error term, df, test, alpha,
-adjustment, version), ``response`` and ``unit``.
+``_pct``.  The test, its df and error term are visible as columns (``method``, ``df``,
+``error_term``; ``confidence`` or ``alpha``); ``df.attrs`` holds the full ``provenance``
+(design, model, error term, df, test, alpha, adjustment, version), ``response``, ``unit``,
+``inference`` and ``replicates_needed`` (unreplicated trials: replicates a proper trial
+would need, see :func:`replicates_for_unreplicated`; else None).
 
 When the design leaves no error variance (one plot per treatment: ``df == 0``), or the error
 variance is zero, the tables are descriptive only: differences and percentages are given,
@@ -21,6 +24,7 @@ p-values, confidence limits and verdicts are missing, and the ``inference`` colu
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -43,6 +47,7 @@ __all__ = [
     "compare_to_control",
     "pairwise",
     "pairwise_means",
+    "replicates_for_unreplicated",
     "treatment_f_test",
 ]
 
@@ -104,6 +109,13 @@ def inference_status(mm: MeansModel) -> str:
     -------
     str
         The value of the ``inference`` column of comparison tables.
+
+    Examples
+    --------
+    >>> mm = MeansModel("t", ("CK", "A"), np.array([100.0, 110.0]), np.full((2, 2), np.nan),
+    ...                 0.0, np.array([1, 1]), float("nan"), "residual", "crd", "y ~ t", "y")
+    >>> inference_status(mm)[:46]
+    'unreplicated: no error variance (error df = 0,'
     """
     if not np.isfinite(mm.df) or mm.df <= 0 or not np.isfinite(mm.mse):
         needed = _replicates_hint(len(mm.levels), mm.design)
@@ -123,13 +135,25 @@ def inference_status(mm: MeansModel) -> str:
     return INFERENCE_OK
 
 
-def _replicates_hint(n_treatments: int, design: str) -> str:
+@lru_cache(maxsize=128)
+def replicates_for_unreplicated(n_treatments: int, design: str) -> int | None:
+    """Replicates a proper trial of these treatments would need (None if over 100).
+
+    :func:`yieldtrial.stats.power.replicates_needed` with the stated defaults
+    (:data:`UNREPLICATED_ASSUMED_CV_PCT`, :data:`UNREPLICATED_TARGET_DIFFERENCE_PCT`,
+    80 % power, alpha 0.05, Dunnett); designs other than CRD are planned as an RCBD.
+
+    Examples
+    --------
+    >>> replicates_for_unreplicated(3, "crd")
+    13
+    """
     from yieldtrial.stats.power import replicates_needed
 
     k = max(int(n_treatments), 2)
     dsg = design if design in ("crd", "rcbd") else "rcbd"
     try:
-        r = replicates_needed(
+        return replicates_needed(
             cv_pct=UNREPLICATED_ASSUMED_CV_PCT,
             difference_pct=UNREPLICATED_TARGET_DIFFERENCE_PCT,
             n_treatments=k,
@@ -137,6 +161,14 @@ def _replicates_hint(n_treatments: int, design: str) -> str:
             comparison="dunnett",
         )
     except DataValidationError:  # pragma: no cover - only when max_replicates is too small
+        return None
+
+
+def _replicates_hint(n_treatments: int, design: str) -> str:
+    k = max(int(n_treatments), 2)
+    dsg = design if design in ("crd", "rcbd") else "rcbd"
+    r = replicates_for_unreplicated(k, design)
+    if r is None:  # pragma: no cover
         return "a replicated trial is needed"
     return (
         f"a trial needs at least {r} replicates per treatment ({dsg.upper()}, {k} treatments) "
@@ -299,7 +331,7 @@ def treatment_f_test(mm: MeansModel) -> tuple[float, float, float]:
     c = np.zeros((k - 1, k))
     c[np.arange(k - 1), np.arange(k - 1)] = 1.0
     c[np.arange(k - 1), np.arange(1, k)] = -1.0
-    est = c @ mm.estimates
+    est = c @ mm.contrast_basis
     v = c @ mm.cov @ c.T
     f = float(est @ np.linalg.solve(v, est)) / (k - 1)
     return f, float(k - 1), float(stats.f.sf(f, k - 1, mm.df))
@@ -312,6 +344,13 @@ def _attach(
     frame.attrs["response"] = mm.response
     frame.attrs["unit"] = unit_suffix(mm.response).lstrip("_") or None
     frame.attrs.update(extra)
+    status = inference_status(mm)
+    frame.attrs["inference"] = status
+    frame.attrs["replicates_needed"] = (
+        replicates_for_unreplicated(len(mm.levels), mm.design)
+        if status.startswith("unreplicated")
+        else None
+    )
     return frame
 
 
@@ -357,7 +396,7 @@ def compare_means_to_control(
 
         ``treatment, control, n_treatment, n_control, mean_treatment<u>, mean_control<u>,
         difference<u>, se<u>, difference_pct, ci_low<u>, ci_high<u>, ci_low_pct, ci_high_pct,
-        statistic, df, p_value, p_value_adjusted, method, alternative, confidence,
+        statistic, df, error_term, p_value, p_value_adjusted, method, alternative, confidence,
         margin_pct, noninferiority_statistic, noninferiority_p_value_adjusted, noninferior,
         superior, inference``.
 
@@ -387,17 +426,35 @@ def compare_means_to_control(
     through the contrast :math:`w = e_T - (1 - m/100)\,e_C`, whose estimate is
     :math:`\text{difference} + (m/100)\hat\mu_C` and standard error
     :math:`\sqrt{w' V w}` (this accounts for the uncertainty of the control mean);
-    the statistic :math:`w'\hat\mu / \sqrt{w'Vw}` is referred to the one-sided version of
-    ``method`` within the family.  ``noninferior`` / ``superior`` (superiority:
-    :math:`H_0: \mu_T \le \mu_C`) are True when that adjusted one-sided p-value is below
-    :math:`(1 - \text{confidence})/2` for two-sided tables (the usual CI convention) or
-    :math:`1 - \text{confidence}` for one-sided ones; NA for ``alternative="less"`` and
-    when there is no error variance.
+    the statistic :math:`w'\hat\mu / \sqrt{w'Vw}` is adjusted by ``method`` within the
+    family of NI contrasts, with the table's ``alternative`` (two-sided tables:
+    :math:`P(\max_j |T^{NI}_j| \ge |t^{NI}_i|)`).
+
+    Verdicts are the table's own test read in the treatment's favour, at
+    :math:`\alpha = 1 - \text{confidence}`, so they never contradict the reported
+    interval: ``superior`` (:math:`H_0: \mu_T \le \mu_C`) is True when
+    ``p_value_adjusted < alpha`` and the difference is positive, which for the single-step
+    methods (Dunnett, t, Bonferroni) is exactly ``ci_low > 0`` (Holm's step-down p-values
+    may declare superiority while its conservative Bonferroni interval still covers 0; an
+    interval above 0 always gives True).  For two-sided tables this is the directional
+    decision of the two-sided simultaneous intervals, whose directional error rate is at
+    most alpha ([2]_); for ``alternative="greater"`` it is the one-sided test
+    at alpha.  ``noninferior`` is the same rule applied to the NI contrast: True when
+    ``noninferiority_p_value_adjusted < alpha`` and the NI statistic is positive, i.e. when
+    the lower simultaneous limit of :math:`\mu_T - (1 - m/100)\mu_C` is above 0 (with
+    ``m = 0`` it equals ``superior``).  Because the NI contrast includes the uncertainty of
+    the control mean, ``noninferior`` need not match the comparison of ``ci_low_pct``
+    (which treats the control mean as fixed) with ``-margin_pct``.  Both verdicts are NA
+    for ``alternative="less"`` and when there is no error variance.
+
+    When the MeansModel carries :attr:`~MeansModel.estimates_centred`, differences are
+    computed from it (full precision with large offsets in the response).
 
     References
     ----------
     .. [1] Dunnett, C. W. (1955). A multiple comparison procedure for comparing several
        treatments with a control. JASA 50, 1096-1121.
+    .. [2] Hsu, J. C. (1996). Multiple Comparisons: Theory and Methods. Chapman & Hall.
 
     Examples
     --------
@@ -425,9 +482,10 @@ def compare_means_to_control(
         )
     status = inference_status(mm)
     u = unit_suffix(mm.response)
-    one_sided_alpha = (1.0 - confidence) / (2.0 if alternative == "two-sided" else 1.0)
     cov = np.asarray(mm.cov, dtype=float)
     est_all = np.asarray(mm.estimates, dtype=float)
+    basis = mm.contrast_basis  # differences from centred estimates when the model gives them
+    alpha = 1.0 - confidence
     frames = []
     notes: list[str] = []
     for ctrl in controls:
@@ -437,7 +495,7 @@ def compare_means_to_control(
         weights = np.zeros((m, len(mm.levels)))
         weights[np.arange(m), idx] = 1.0
         weights[:, ic] -= 1.0
-        diff = weights @ est_all
+        diff = weights @ basis
         mean_t = est_all[idx]
         mean_c = np.full(m, est_all[ic])
         row: dict[str, Any] = {
@@ -463,25 +521,28 @@ def compare_means_to_control(
             notes.append(note)
             low, high = _interval(diff, se, crit, alternative)
             if alternative != "less":
-                _, sup_p, _, _ = _adjust(
-                    method, t, corr, mm.df, "greater", 0.95, need_critical=False
-                )
-                superior = list(sup_p < one_sided_alpha)
+                # verdicts are the table's own test in the treatment's favour, so they agree
+                # with the reported interval: superior <=> (adjusted p < alpha and
+                # difference > 0) <=> lower limit > 0 for single-step methods; the interval
+                # check guards against rounding at the boundary
+                sup = ((p_adj < alpha) & (diff > 0.0)) | (low > 0.0)
+                superior = [bool(v) for v in sup]
                 if margin_pct is not None:
                     w_ni = weights.copy()
                     w_ni[:, ic] = -(1.0 - margin_pct / 100.0)
                     v_ni = w_ni @ cov @ w_ni.T
-                    ni_t = (w_ni @ est_all) / np.sqrt(np.diag(v_ni))
+                    ni_est = diff + (margin_pct / 100.0) * est_all[ic]
+                    ni_t = ni_est / np.sqrt(np.clip(np.diag(v_ni), 0.0, None))
                     _, ni_p, _, _ = _adjust(
                         method,
                         ni_t,
                         _family_corr(v_ni),
                         mm.df,
-                        "greater",
-                        0.95,
+                        alternative,
+                        confidence,
                         need_critical=False,
                     )
-                    noninferior = list(ni_p < one_sided_alpha)
+                    noninferior = [bool(v) for v in (ni_p < alpha) & (ni_t > 0.0)]
         row.update(
             {
                 f"se{u}": se,
@@ -491,6 +552,7 @@ def compare_means_to_control(
                 "ci_high_pct": _pct(high, mean_c),
                 "statistic": diff / se if status == INFERENCE_OK else nan,
                 "df": np.full(m, float(mm.df)),
+                "error_term": [mm.error_term] * m,
                 "p_value": p,
                 "p_value_adjusted": p_adj,
                 "method": [method] * m,
@@ -509,7 +571,7 @@ def compare_means_to_control(
     columns = [
         "treatment", "control", "n_treatment", "n_control", f"mean_treatment{u}",
         f"mean_control{u}", f"difference{u}", f"se{u}", "difference_pct", f"ci_low{u}",
-        f"ci_high{u}", "ci_low_pct", "ci_high_pct", "statistic", "df", "p_value",
+        f"ci_high{u}", "ci_low_pct", "ci_high_pct", "statistic", "df", "error_term", "p_value",
         "p_value_adjusted", "method", "alternative", "confidence", "margin_pct",
         "noninferiority_statistic", "noninferiority_p_value_adjusted", "noninferior",
         "superior", "inference",
@@ -627,11 +689,12 @@ def pairwise_means(
     -------
     DataFrame
         One row per pair (in level order), columns (``<u>``: the response's unit suffix):
-        ``group1, group2, difference<u>, se<u>, statistic, df, p_value, p_value_adjusted,
-        ci_low<u>, ci_high<u>, reject, method, inference``.  ``difference`` is
-        ``mean(group1) - mean(group2)``; ``statistic`` is its t (Tukey's studentized
-        range is ``q = sqrt(2) |t|``); ``reject`` is ``p_value_adjusted < alpha`` (False for
-        every pair when the LSD gate failed; NA without error variance).
+        ``group1, group2, difference<u>, se<u>, statistic, df, error_term, p_value,
+        p_value_adjusted, ci_low<u>, ci_high<u>, reject, method, alpha, inference``.
+        ``difference`` is ``mean(group1) - mean(group2)``; ``statistic`` is its t
+        (Tukey's studentized range is ``q = sqrt(2) |t|``); ``reject`` is
+        ``p_value_adjusted < alpha`` (False for every pair when the LSD gate failed; NA
+        without error variance).
         ``attrs["provenance"]``, ``attrs["gate_passed"]`` (LSD: bool; else None),
         ``attrs["f_test"]`` (F, df1, df2, p).
 
@@ -678,7 +741,7 @@ def pairwise_means(
     weights = np.zeros((m, k))
     weights[np.arange(m), i_idx] = 1.0
     weights[np.arange(m), j_idx] = -1.0
-    diff = weights @ np.asarray(mm.estimates, dtype=float)
+    diff = weights @ mm.contrast_basis
     nan = np.full(m, np.nan)
     se = t = p = p_adj = low = high = nan
     reject: Any = pd.array([pd.NA] * m, dtype="boolean")
@@ -711,12 +774,14 @@ def pairwise_means(
             f"se{u}": se,
             "statistic": t,
             "df": np.full(m, float(mm.df)),
+            "error_term": [mm.error_term] * m,
             "p_value": p,
             "p_value_adjusted": p_adj,
             f"ci_low{u}": low,
             f"ci_high{u}": high,
             "reject": reject,
             "method": [method] * m,
+            "alpha": np.full(m, float(alpha)),
             "inference": [status] * m,
         }
     )

@@ -98,6 +98,13 @@ class MeansModel:
         Model formula.
     response : str
         Response column name (carries the unit, e.g. ``yield_kg_ha``).
+    estimates_centred : ndarray, shape (k,), optional
+        The LS-means minus one common constant (e.g. the model's centring value), as the
+        model computed them *before* adding that constant back.  Optional (default None);
+        when given, contrasts whose weights sum to zero (differences) are computed from it,
+        so they keep full precision when the response carries a large offset (near 1e12
+        the absolute means are only stored to about 1e-4).  :attr:`estimates` stays the
+        absolute LS-means.
     """
 
     factor: str
@@ -111,6 +118,18 @@ class MeansModel:
     design: str
     formula: str
     response: str
+    estimates_centred: np.ndarray | None = None
+
+    @property
+    def contrast_basis(self) -> np.ndarray:
+        """Estimates that zero-sum contrasts (differences) are applied to.
+
+        :attr:`estimates_centred` when given, else :attr:`estimates`; differences are the
+        same either way up to rounding.
+        """
+        if self.estimates_centred is not None:
+            return np.asarray(self.estimates_centred, dtype=float)
+        return np.asarray(self.estimates, dtype=float)
 
     @property
     def se(self) -> np.ndarray:
@@ -140,7 +159,8 @@ class MeansModel:
             ``(estimate, se)``.
         """
         w = np.asarray(weights, dtype=float)
-        estimate = float(w @ self.estimates)
+        zero_sum = abs(float(w.sum())) <= 1e-12 * max(1.0, float(np.abs(w).sum()))
+        estimate = float(w @ (self.contrast_basis if zero_sum else self.estimates))
         variance = float(w @ self.cov @ w)
         return estimate, float(np.sqrt(max(variance, 0.0)))
 

@@ -15,9 +15,11 @@ from yieldtrial.errors import DataValidationError
 from yieldtrial.stats.compare import (
     INFERENCE_OK,
     PAIRWISE_METHODS,
+    _controls,
     compare_means_to_control,
     inference_status,
     pairwise_means,
+    replicates_for_unreplicated,
     unit_suffix,
 )
 from yieldtrial.stats.letters import NA_LETTER, compact_letters
@@ -44,7 +46,10 @@ def means_table(
     mm : MeansModel
         LS-means, covariance and error df of the design model.
     control : str or sequence of str, optional
-        Control level(s); the differences and the Dunnett p-value are against the first.
+        Control level(s).  The fixed columns ``difference<u>``, ``difference_pct`` and
+        ``p_value_vs_control`` are against the first; each further control adds
+        ``difference_vs_control2<u>``, ``difference_pct_vs_control2``, ``p_value_vs_control2``
+        (``3`` for the third, ...; ``attrs["controls"]`` lists them in that order).
     letters : {"tukey", "lsd", "bonferroni", "holm"} or None
         Test behind the compact letter display (``"lsd"``: Fisher's LSD protected by the
         treatment F test); None leaves the column empty (None).
@@ -62,9 +67,15 @@ def means_table(
         difference_pct, p_value_vs_control, letters, inference``.
         ``rank`` 1 is the highest mean (ties share the smaller rank); ``difference`` and
         ``difference_pct`` are against the first control (0 on its own row, NaN without a
-        control); ``p_value_vs_control`` is Dunnett-adjusted (two-sided, family = every
-        other level against that control).  ``attrs["provenance"]`` names the letters' test,
-        alpha, error term and df; ``attrs["control"]``, ``attrs["mean_column"]``.
+        control).  ``p_value_vs_control`` is the Dunnett-adjusted (two-sided) p-value of
+        exactly the same family as :func:`~yieldtrial.stats.compare.compare_means_to_control`
+        with the same controls: every non-control level against that control, adjusted
+        within the control's family; it is NaN on the rows of the controls (a control is
+        not compared with another control; call ``compare_means_to_control(mm,
+        control="CK1")`` for that).  ``attrs["provenance"]`` names the letters' test, alpha,
+        error term and df; ``attrs["control"]`` (first control), ``attrs["controls"]``,
+        ``attrs["mean_column"]``, ``attrs["confidence"]``, ``attrs["inference"]``,
+        ``attrs["replicates_needed"]`` (unreplicated: the replicates a proper trial needs).
 
     Raises
     ------
@@ -83,6 +94,19 @@ def means_table(
        1         B        130.0            30.0       a
        2         A        104.0             4.0       b
        3        CK        100.0             0.0       b
+
+    Two controls (a full-rate and a reduced-rate check):
+
+    >>> mm2 = MeansModel("treatment", ("CK1", "CK2", "A"), np.array([100.0, 90.0, 108.0]),
+    ...                  np.eye(3) * 4.0, 12.0, np.array([4, 4, 4]), 16.0, "residual",
+    ...                  "rcbd", "yield_kg_ha ~ treatment + block", "yield_kg_ha")
+    >>> t2 = means_table(mm2, control=["CK1", "CK2"], letters=None)
+    >>> print(t2[["treatment", "difference_pct", "difference_pct_vs_control2"]].to_string(
+    ...     index=False))
+    treatment  difference_pct  difference_pct_vs_control2
+            A             8.0                   20.000000
+          CK1             0.0                   11.111111
+          CK2           -10.0                    0.000000
     """
     from scipy import stats
 
@@ -104,27 +128,38 @@ def means_table(
         se = mm.se
         crit = float(stats.t.isf((1.0 - confidence) / 2.0, mm.df))
         low, high = est - crit * se, est + crit * se
-    diff = np.full(k, np.nan)
-    diff_pct = np.full(k, np.nan)
-    p_ctrl = np.full(k, np.nan)
-    first: str | None = None
+    controls: list[str] = []
     if control is not None:
-        controls = [control] if isinstance(control, str) else list(control)
-        if not controls:
-            raise DataValidationError("control must name at least one treatment level")
-        first = str(controls[0])
-        ic = mm.index(first) if first in mm.levels else -1
-        if ic < 0:
-            raise DataValidationError(
-                f"control {first!r} is not a level of {mm.factor!r}; levels: {', '.join(mm.levels)}"
-            )
-        diff = est - est[ic]
-        diff_pct = 100.0 * diff / est[ic] if est[ic] > 0 else diff_pct
-        if k > 1:
-            vs = compare_means_to_control(mm, control=first, method="dunnett")
-            pos = {lv: i for i, lv in enumerate(mm.levels)}
-            for trt, p in zip(vs["treatment"], vs["p_value_adjusted"], strict=True):
+        controls = _controls(mm, control)
+    # one (difference, %, p) triple per control; the first control's columns have fixed names
+    vs_columns: dict[str, np.ndarray] = {}
+    basis = mm.contrast_basis
+    vs = None
+    if controls and any(lv not in controls for lv in mm.levels):
+        # the same families as compare_to_control(control=controls): every non-control level
+        # against each control, Dunnett-adjusted within that control's family
+        vs = compare_means_to_control(mm, control=controls, method="dunnett")
+    pos = {lv: i for i, lv in enumerate(mm.levels)}
+    for j, ctrl in enumerate(controls):
+        ic = pos[ctrl]
+        diff = basis - basis[ic]
+        diff[ic] = 0.0
+        diff_pct = 100.0 * diff / est[ic] if est[ic] > 0 else np.full(k, np.nan)
+        p_ctrl = np.full(k, np.nan)
+        if vs is not None:
+            rows = vs[vs["control"] == ctrl]
+            for trt, p in zip(rows["treatment"], rows["p_value_adjusted"], strict=True):
                 p_ctrl[pos[trt]] = p
+        tag = "" if j == 0 else f"_vs_control{j + 1}"
+        vs_columns[f"difference{tag}{u}"] = diff
+        vs_columns[f"difference_pct{tag}"] = diff_pct
+        vs_columns[f"p_value_vs_control{'' if j == 0 else j + 1}"] = p_ctrl
+    if not controls:
+        vs_columns = {
+            f"difference{u}": np.full(k, np.nan),
+            "difference_pct": np.full(k, np.nan),
+            "p_value_vs_control": np.full(k, np.nan),
+        }
     letter_values: list[str | None] = [None] * k
     letters_test = None
     if letters is not None and k >= 2:
@@ -143,9 +178,7 @@ def means_table(
             f"se{u}": se,
             f"ci_low{u}": low,
             f"ci_high{u}": high,
-            f"difference{u}": diff,
-            "difference_pct": diff_pct,
-            "p_value_vs_control": p_ctrl,
+            **vs_columns,
             "letters": pd.array(letter_values, dtype=object),
             "inference": [status] * k,
         }
@@ -157,7 +190,8 @@ def means_table(
         "bonferroni": "bonferroni", "holm": "holm (step-down)", None: None,
     }[letters]  # fmt: skip
     prov = mm.provenance(
-        test=f"letters: {letters_test or letters}; vs control: Dunnett (two-sided)",
+        test=f"letters: {letters_test or letters}; vs control: Dunnett (two-sided)"
+        + (" within each control's family" if len(controls) > 1 else ""),
         alpha=alpha,
         adjustment=adjustment,
     ).to_dict()
@@ -165,7 +199,12 @@ def means_table(
     out.attrs["response"] = mm.response
     out.attrs["unit"] = u.lstrip("_") or None
     out.attrs["mean_column"] = mm.response
-    out.attrs["control"] = first
+    out.attrs["control"] = controls[0] if controls else None
+    out.attrs["controls"] = tuple(controls)
+    out.attrs["inference"] = status
+    out.attrs["replicates_needed"] = (
+        replicates_for_unreplicated(k, mm.design) if status.startswith("unreplicated") else None
+    )
     out.attrs["confidence"] = confidence
     return out
 
