@@ -399,7 +399,8 @@ def test_report_table_one_row_per_treatment_with_notes():
     assert table["treatment"].tolist() == ["CK1", "CK2", "T"]
     np.testing.assert_allclose(table["n_rate_kg_mu"], [7.5, 6.0, 6.0])
     assert "ae" not in table.columns and "pfp" in table.columns
-    np.testing.assert_allclose(table["rate_effect_pct"], [np.nan, 25.0, 25.0])  # reference row: no change shown
+    # the reference row shows no change (NaN, "-" in the report)
+    np.testing.assert_allclose(table["rate_effect_pct"], [np.nan, 25.0, 25.0])
     assert table.attrs["column_labels"]["n_rate_kg_mu"] == "N rate (kg/mu)"
     assert any("zero-N" in n for n in table.attrs["notes"])
 

@@ -62,6 +62,14 @@ def test_plot_means_draws_control_line_at_control_mean() -> None:
     assert 440.0 in ys
 
 
+def test_plot_means_bars_start_at_zero() -> None:
+    """Bars are drawn from 0 so their heights compare honestly (no cut value axis)."""
+    ax = plot_means(MEANS)
+    low, high = ax.get_ylim()
+    assert low == 0.0
+    assert high >= 490.0  # highest upper CI limit in MEANS
+
+
 def test_plot_means_without_intervals() -> None:
     """NaN confidence limits (unreplicated trials) draw bars without error bars."""
     means = MEANS.assign(ci_low=np.nan, ci_high=np.nan)

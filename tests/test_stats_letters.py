@@ -103,3 +103,18 @@ def test_wrong_shape_raises():
     """A matrix that does not match the levels is a DataValidationError."""
     with pytest.raises(DataValidationError, match="3 x 3"):
         compact_letters(["A", "B", "C"], [1.0, 2.0, 3.0], np.zeros((2, 2)))
+
+
+def test_letters_from_pairwise_table_carry_its_provenance():
+    """Letters built from a pairwise table keep its test, alpha, error term and df."""
+    from yieldtrial.stats.compare import pairwise_means
+    from yieldtrial.stats.results import MeansModel
+
+    mm = MeansModel("t", ("A", "B", "C"), np.array([30.0, 20.0, 10.0]), np.eye(3) * 4.0,
+                    9.0, np.array([4, 4, 4]), 16.0, "residual", "rcbd", "y ~ t + block",
+                    "y")  # fmt: skip
+    table = pairwise_means(mm, alpha=0.01)
+    got = compact_letters(mm.levels, mm.estimates, table)
+    prov = got.attrs["provenance"]
+    assert prov["test"] == "Tukey-Kramer" and prov["alpha"] == 0.01
+    assert prov["error_term"] == "residual" and prov["df_error"] == 9.0

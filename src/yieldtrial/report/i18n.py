@@ -425,25 +425,26 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "concl.ni_yes": {
         "en": "{treatment} is non-inferior to {control}: a yield loss of more than {margin} % "
-        "of {control}'s yield is ruled out (one-sided P = {p}), so \"no yield loss\" holds "
+        'of {control}\'s yield is ruled out (one-sided P = {p}), so "no yield loss" holds '
         "within this margin.",
         "zh": "{treatment} 相对 {control} 非劣：可以排除减产超过 {control} 产量 {margin}% 的可能"
-        "（单侧 P = {p}），即在该界值内\"不减产\"成立。",
+        "（单侧 P = {p}），即在该界值内“不减产”成立。",
     },
     "concl.ni_no": {
         "en": "Non-inferiority of {treatment} to {control} was not shown: a yield loss of more "
         "than {margin} % of {control}'s yield cannot be ruled out (one-sided P = {p}), so "
-        "\"no yield loss\" is not supported.",
+        '"no yield loss" is not supported.',
         "zh": "未能证明 {treatment} 相对 {control} 非劣：不能排除减产超过 {control} 产量 {margin}% "
-        "的可能（单侧 P = {p}），\"不减产\"的结论不成立。",
+        "的可能（单侧 P = {p}），“不减产”的结论不成立。",
     },
     "ni.note_bound": {
         "en": "The verdict is the one-sided test of treatment - (1 - margin) x control, which "
         "includes the uncertainty of the control mean; the lower bound shown ({conf} % "
         "simultaneous interval) treats the control mean as fixed, so near the margin the two "
         "can disagree and the verdict rules.",
-        "zh": "结论依据对\"处理 −（1 − 界值）× 对照\"的单侧检验，已计入对照均值的不确定性；表中差值下限"
-        "（{conf}% 联合置信区间）把对照均值视为固定值，因此接近界值时两者可能不一致，以结论为准。",
+        "zh": "结论依据对“处理 −（1 − 界值）× 对照”的单侧检验，已计入对照均值的不确定性；"
+        "表中差值下限（{conf}% 联合置信区间）把对照均值视为固定值，"
+        "因此接近界值时两者可能不一致，以结论为准。",
     },
     "concl.cv_high": {
         "en": "The CV of {cv} % is high; conclusions are uncertain.",
@@ -574,7 +575,10 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "缩水系数法：含水量不高于标准水分（{m} ≤ {std}）时不调整：{rest}",
     ),
-    (re.compile(r"^sequential \(balanced: equal to type II\)$"), "序贯平方和（均衡数据，等同 II 型）"),
+    (
+        re.compile(r"^sequential \(balanced: equal to type II\)$"),
+        "序贯平方和（均衡数据，等同 II 型）",
+    ),
     (re.compile(r"^type (?P<kind>II|III)$"), "{kind} 型平方和"),
     (re.compile(r"^orthogonal strata \(balanced\)$"), "正交误差层（均衡数据）"),
     (
@@ -603,7 +607,8 @@ def translate_message(text: str, lang: str) -> str:
 
     Examples
     --------
-    >>> translate_message("shrink: no adjustment at or below standard moisture (5 <= 13): 442", "zh")
+    >>> text = "shrink: no adjustment at or below standard moisture (5 <= 13): 442"
+    >>> translate_message(text, "zh")
     '缩水系数法：含水量不高于标准水分（5 ≤ 13）时不调整：442'
     >>> translate_message("anything else", "zh")
     'anything else'
@@ -621,7 +626,9 @@ def translate_message(text: str, lang: str) -> str:
             values["items"] = _PLOT_LIST.sub(r"小区 \1 = ", values["items"]).replace(", ", "、")
         if "rest" in values:
             rest = values["rest"].replace(" x ", " × ")
-            rest = re.sub(r"\[(\d+) steps, gain capped at 5\]", r"[共 \1 档，增量最多按 5 档计]", rest)
+            rest = re.sub(
+                r"\[(\d+) steps, gain capped at 5\]", r"[共 \1 档，增量最多按 5 档计]", rest
+            )
             values["rest"] = rest
         return template.format(**values)
     return text

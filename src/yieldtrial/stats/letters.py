@@ -159,7 +159,9 @@ def compact_letters(
     -------
     Series
         Letters per level (index = ``levels``, name ``"letters"``); every level is
-        ``"na"`` when any comparison is missing.
+        ``"na"`` when any comparison is missing.  When ``significant`` is a pairwise table
+        with ``attrs["provenance"]`` (test, alpha, error term, df, ...), the Series carries a
+        copy in ``attrs["provenance"]``.
 
     Raises
     ------
@@ -191,6 +193,17 @@ def compact_letters(
             f"means must have one value per level ({k}); got shape {mu.shape}"
         )
     sig = _significance_matrix(labels, significant)
+    provenance = getattr(significant, "attrs", {}).get("provenance")
+    out = _letters_series(labels, mu, sig, descending)
+    if provenance is not None:
+        out.attrs["provenance"] = dict(provenance)
+    return out
+
+
+def _letters_series(
+    labels: tuple[str, ...], mu: np.ndarray, sig: np.ndarray, descending: bool
+) -> pd.Series:
+    k = len(labels)
     off_diagonal = ~np.eye(k, dtype=bool)
     if k == 0:
         return pd.Series([], index=pd.Index([], dtype=object), name="letters", dtype=object)
