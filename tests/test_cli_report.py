@@ -226,4 +226,8 @@ def test_demo_writes_index_and_reports(tmp_path: Path) -> None:
         for suffix in (".html", ".md", ".json", ".docx"):
             assert (out / f"{name}{suffix}").stat().st_size > 0
             assert f'href="{name}{suffix}"' in index
-    assert "477.36" in (out / "jinzhong-2024.md").read_text(encoding="utf-8")
+    markdown = (out / "jinzhong-2024.md").read_text(encoding="utf-8")
+    assert "477.36" in markdown and "482.64" in markdown
+    # issue 6: the founding example's (illustrative) rates give the efficiency section
+    assert "## Fertilizer efficiency" in markdown and "zero-N (omission) plot" in markdown
+    assert "40 kg/mu (illustrative)" in markdown

@@ -175,6 +175,34 @@ def test_fit_means_model_contract() -> None:
     np.testing.assert_array_equal(mm.n, f.n)
 
 
+def test_fit_means_model_carries_centred_lsmeans() -> None:
+    """estimates_centred = LS-means minus the centre (the observed mean), kept from the solve."""
+    df = random_unbalanced_rcbd(2)
+    f = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    mm = f.means_model()
+    assert mm.estimates_centred is not None
+    # hand: the centre is the mean of the observed yields; estimates = centred + centre
+    assert f.centre == pytest.approx(df["yield_kg_ha"].mean(), rel=1e-14)
+    np.testing.assert_allclose(mm.estimates_centred + f.centre, mm.estimates, rtol=1e-14)
+
+
+def test_compare_to_control_differences_invariant_to_1e12_offset() -> None:
+    """Adding 1e12 to every yield changes no Dunnett difference by more than 1e-9."""
+    from yieldtrial.stats.compare import compare_to_control
+
+    # Gomez & Gomez Table 2.5 with one plot missing (unbalanced); integer yields are exact at
+    # 1e12 (double spacing there 2**-13), so the true differences are identical.
+    df = seedrate_frame()
+    df.loc[5, "yield_kg_ha"] = np.nan
+    moved = df.assign(yield_kg_ha=df["yield_kg_ha"] + 1e12)
+    kw = dict(response="yield_kg_ha", treatment="treatment", block="block", control="25")
+    base = compare_to_control(df, **kw)
+    other = compare_to_control(moved, **kw)
+    np.testing.assert_allclose(other["difference_kg_ha"], base["difference_kg_ha"], atol=1e-9)
+    np.testing.assert_allclose(other["ci_low_kg_ha"], base["ci_low_kg_ha"], atol=1e-9)
+    np.testing.assert_allclose(other["p_value_adjusted"], base["p_value_adjusted"], atol=1e-9)
+
+
 def test_fit_unreplicated_gives_nan_error_without_exception() -> None:
     """One plot per treatment: df_error 0, MSE and covariance NaN, LS-means = data."""
     df = pd.DataFrame({"treatment": ["CK", "A", "B"], "yield_kg_ha": [7000.0, 7240.0, 6900.0]})

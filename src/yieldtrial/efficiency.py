@@ -1128,6 +1128,8 @@ def trial_efficiency(
     if reference is None and controls:
         reference = str(controls[0])
     yields, ci, how = trial_yields_kg_ha(trial, reference=reference)
+    # rows in the order of the fertilizer description (trial.toml), then any other treatment
+    yields = {t: yields[t] for t in fert if t in yields} | yields
     options.setdefault("yield_difference_ci", ci or None)
     table = efficiency_table(yields, fert, nutrient=nutrient, reference=reference, **options)
     table.attrs["provenance"]["yields"] = how

@@ -1300,7 +1300,13 @@ class _Context:
         for i, control in enumerate(s.controls):
             tag = f"_{i + 1}" if len(s.controls) > 1 else ""
             cols.append(
-                Column(f"diff{tag}", t("col.diff", lang, control=control), "signed", d, s.unit)
+                Column(
+                    f"diff{tag}",
+                    t("col.diff", lang, control=control, unit=s.unit),
+                    "signed",
+                    d,
+                    s.unit,
+                )
             )
             cols.append(
                 Column(
@@ -1334,9 +1340,9 @@ class _Context:
         ]
         if s.replicated:
             cols += [
-                Column("se", t("col.se", lang), "number", d, s.unit),
-                Column("ci_low", t("col.ci_low", lang), "number", d, s.unit),
-                Column("ci_high", t("col.ci_high", lang), "number", d, s.unit),
+                Column("se", t("col.se", lang, unit=s.unit), "number", d, s.unit),
+                Column("ci_low", t("col.ci_low", lang, unit=s.unit), "number", d, s.unit),
+                Column("ci_high", t("col.ci_high", lang, unit=s.unit), "number", d, s.unit),
             ]
         if s.unit != "kg/ha":
             cols.insert(4, Column("mean_kg_ha", t("col.yield_kg_ha", lang), "number", 1, "kg/ha"))

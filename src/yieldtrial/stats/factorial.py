@@ -103,6 +103,7 @@ class FactorialAnova:
     interaction_significant: bool
     provenance: Provenance
     _models: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(repr=False)
+    _centred: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def interaction(self) -> str:
@@ -177,6 +178,7 @@ class FactorialAnova:
             if at is not None:
                 raise DataValidationError("at= applies to a single factor, not the interaction")
             est, cov, n = self._models[factor]
+            centred = self._centred.get(factor)
             if factor == self.interaction:
                 levels = tuple(f"{a}:{b}" for a, b in product(a_levels, b_levels))
             else:
@@ -194,6 +196,8 @@ class FactorialAnova:
             idx = grid[:, pos] if factor == self.factor_a else grid[pos, :]
             c_est, c_cov, c_n = self._models[self.interaction]
             est, cov, n = c_est[idx], c_cov[np.ix_(idx, idx)], c_n[idx]
+            c_centred = self._centred.get(self.interaction)
+            centred = None if c_centred is None else c_centred[idx]
             levels = self.levels[factor]
             label = f" at {other}={at}"
         return MeansModel(
@@ -208,6 +212,7 @@ class FactorialAnova:
             design=self.design,
             formula=self.provenance.model,
             response=self.response,
+            estimates_centred=None if centred is None else np.array(centred, dtype=float),
         )
 
     def _repr_html_(self) -> str:
@@ -434,6 +439,7 @@ def factorial_anova(
         ]
     )
     models: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    centred_means: dict[str, np.ndarray] = {}
     n_a = cell_n.sum(axis=1)
     n_b = cell_n.sum(axis=0)
     for name, lmat, n in (
@@ -446,8 +452,9 @@ def factorial_anova(
                 f"the LS-means of {name!r} are not estimable (disconnected design); check "
                 "the block labels"
             )
+        centred_means[name] = lmat @ full.coef  # LS-means minus the centre (full precision)
         models[name] = (
-            lmat @ full.coef + centre,
+            centred_means[name] + centre,
             mse * (lmat @ pinv @ lmat.T),
             np.asarray(n, dtype=int),
         )
@@ -521,4 +528,5 @@ def factorial_anova(
         interaction_significant=bool(p_ab < alpha),
         provenance=prov,
         _models=models,
+        _centred=centred_means,
     )

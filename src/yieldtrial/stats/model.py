@@ -389,6 +389,10 @@ class DesignFit:
         Model terms in model-matrix order.
     factor_levels : dict
         Level labels of every factor in the model.
+    lsmeans_centred : ndarray or None
+        :attr:`lsmeans` minus :attr:`centre`, as solved on the centred response before the
+        centre is added back; differences of LS-means are taken from these, so they keep full
+        precision when the response carries a large offset (e.g. 1e12). [response unit]
     """
 
     response: str
@@ -417,6 +421,7 @@ class DesignFit:
     factor_levels: dict[str, tuple[str, ...]] = field(default_factory=dict)
     codes: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     centre: float = 0.0
+    lsmeans_centred: np.ndarray | None = None
 
     @property
     def n_obs(self) -> int:
@@ -459,6 +464,9 @@ class DesignFit:
             design=self.design,
             formula=self.formula,
             response=self.response,
+            estimates_centred=(
+                None if self.lsmeans_centred is None else self.lsmeans_centred.copy()
+            ),
         )
 
     def to_frame(self) -> pd.DataFrame:
@@ -667,7 +675,8 @@ def fit(
             "design is disconnected (treatments and blocks/rows/columns do not overlap enough). "
             "Check the block labels or analyse the disconnected parts separately."
         )
-    lsmeans = lmat @ sol.coef + centre
+    lsmeans_centred = lmat @ sol.coef
+    lsmeans = lsmeans_centred + centre
     k = len(labels[treatment])
     if df_error > 0:
         mse = sol.rss / df_error
@@ -707,4 +716,5 @@ def fit(
         factor_levels=labels,
         codes=codes,
         centre=centre,
+        lsmeans_centred=lsmeans_centred,
     )

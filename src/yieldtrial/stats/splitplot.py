@@ -298,6 +298,7 @@ class StrataAnova:
     provenance: Provenance
     _cell: np.ndarray = field(repr=False)
     _errors: dict[str, tuple[float, float]] = field(repr=False)
+    _cell_centred: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def comparisons(self) -> tuple[str, ...]:
@@ -396,9 +397,19 @@ class StrataAnova:
                 )
             return levels.index(str(at))
 
+        def select(values: np.ndarray) -> np.ndarray:
+            """The estimates of this kind taken from a table of cell means."""
+            if kind in ("whole_plot", "horizontal"):
+                return np.asarray(values.mean(axis=1), dtype=float)
+            if kind in ("sub_plot", "vertical"):
+                return np.asarray(values.mean(axis=0), dtype=float)
+            if kind in ("sub_plot_within_whole", "vertical_within_horizontal"):
+                return np.asarray(values[need_at(a_levels, self.factor_a), :], dtype=float)
+            return np.asarray(values[:, need_at(b_levels, self.factor_b)], dtype=float)
+
+        est = select(cell)
         if kind in ("whole_plot", "horizontal"):
             factor, levels = self.factor_a, a_levels
-            est = cell.mean(axis=1)
             # shared (block x B) noise of A means in a strip plot
             shared = (eb - ec) / (r * a * b) if strip else 0.0
             cov = ea / (r * b) * np.eye(a) + shared * np.ones((a, a))
@@ -406,7 +417,6 @@ class StrataAnova:
             mse, label = ea, ""
         elif kind in ("sub_plot", "vertical"):
             factor, levels = self.factor_b, b_levels
-            est = cell.mean(axis=0)
             shared = (ea - ec) / (r * a * b) if strip else (ea - eb) / (r * a * b)
             cov = eb / (r * a) * np.eye(b) + shared * np.ones((b, b))
             n = np.full(b, r * a)
@@ -414,7 +424,6 @@ class StrataAnova:
         elif kind in ("sub_plot_within_whole", "vertical_within_horizontal"):
             j = need_at(a_levels, self.factor_a)
             factor, levels = self.factor_b, b_levels
-            est = cell[j, :]
             if strip:
                 diff_part = (eb + (a - 1) * ec) / (r * a)
                 shared = (ea - ec) / (r * b)
@@ -427,7 +436,6 @@ class StrataAnova:
         else:  # whole_plot_within_sub / horizontal_within_vertical
             k = need_at(b_levels, self.factor_b)
             factor, levels = self.factor_a, a_levels
-            est = cell[:, k]
             if strip:
                 diff_part = (ea + (b - 1) * ec) / (r * b)
                 shared = (eb - ec) / (r * a)
@@ -449,6 +457,7 @@ class StrataAnova:
             design=self.design,
             formula=self.provenance.model,
             response=self.response,
+            estimates_centred=None if self._cell_centred is None else select(self._cell_centred),
         )
 
     def _cells_means_model(self) -> MeansModel:
@@ -479,6 +488,9 @@ class StrataAnova:
             design=self.design,
             formula=self.provenance.model,
             response=self.response,
+            estimates_centred=(
+                None if self._cell_centred is None else self._cell_centred.reshape(-1).copy()
+            ),
         )
 
     def _repr_html_(self) -> str:
@@ -664,6 +676,7 @@ def split_plot_anova(
         grand=grand,
         alpha=alpha,
         prov=prov,
+        cell_centred=m_ab,
     )
 
 
@@ -682,6 +695,7 @@ def _result(
     grand: float,
     alpha: float,
     prov: Provenance,
+    cell_centred: np.ndarray | None = None,
 ) -> StrataAnova:
     r = cube.shape[0]
     cell = cube.mean(axis=0)
@@ -714,6 +728,7 @@ def _result(
         provenance=prov,
         _cell=cell,
         _errors=errors,
+        _cell_centred=None if cell_centred is None else np.asarray(cell_centred, dtype=float),
     )
 
 
@@ -865,4 +880,5 @@ def strip_plot_anova(
         grand=grand,
         alpha=alpha,
         prov=prov,
+        cell_centred=m_ab,
     )
