@@ -476,3 +476,24 @@ def test_build_report_gains_efficiency_section():
     # hand: 442 x 95/87 / 6.0 = 80.44 kg/kg N (kg/mu over kg/mu)
     assert rows["T"]["pfp"] == pytest.approx(80.4406, abs=1e-3)
     assert rows["T"]["rate_effect_pct"] == pytest.approx(25.0)
+
+
+def test_shipped_jinzhong_example_efficiency() -> None:
+    """load_example("jinzhong-2024").efficiency(): PFP for CK1, CK2, T; AE refused; rate note."""
+    from yieldtrial.datasets import load_example
+    from yieldtrial.errors import YieldTrialWarning
+
+    with pytest.warns(YieldTrialWarning, match="moisture_pct outside"):  # 5 %, as published
+        trial = load_example("jinzhong-2024")
+    table = trial.efficiency()
+    pfp = table[table["metric"] == "partial_factor_productivity"].set_index("treatment")
+    assert list(pfp.index) == ["CK1", "CK2", "T"]
+    # hand (illustrative trial.toml rates): N = 40 x 15 % = 6 kg/mu = 90 kg/ha (CK1);
+    # 32 x 15 % = 4.8 kg/mu = 72 kg/ha (CK2); T 4.8 + 0.3 x 66.6 % = 5.0 kg/mu = 75 kg/ha
+    np.testing.assert_allclose(pfp["nutrient_rate_kg_ha"], [90.0, 72.0, 75.0], atol=0.01)
+    assert pfp["computed"].all()
+    ae = table[table["metric"] == "agronomic_efficiency"]
+    assert not ae["computed"].any()
+    assert ae["note"].str.contains("zero-N").all()
+    # hand: rate effect of T vs CK1 = 90 / 75 - 1 = +20 % at equal yield
+    assert pfp.loc["T", "rate_effect_pct"] == pytest.approx(20.0, abs=0.02)

@@ -268,6 +268,23 @@ def test_html_chinese_figures_keep_text() -> None:
     assert re.search(r"<text[^>]*>产量（kg/mu）</text>", svg)
 
 
+def test_chinese_report_translates_library_messages() -> None:
+    """zh: the moisture warning, audit formulas, crop and protocol source are in Chinese."""
+    text = _report("jinzhong-2024", lang="zh", figures=False).to_markdown()
+    assert "含水量超出小麦收获时的合理范围" in text  # library warning, translated
+    assert "粮食收购水分增量规则（以 13% 为基数" in text  # audit row, translated
+    assert "缩水系数法：含水量不高于标准水分（5 ≤ 13）" in text
+    assert "**作物：** 小麦" in text
+    assert "cn-yield-test 规范规定小麦按 13% 计" in text
+    for english in ("moisture_pct outside", "China grain-trade", "shrink:", "Chinese yield-test"):
+        assert english not in text
+
+
+def test_chinese_anova_sum_of_squares_translated(rcbd_zh: Any) -> None:
+    """zh: the methods paragraph names the sums of squares in Chinese."""
+    assert "序贯平方和（均衡数据，等同 II 型）" in rcbd_zh.to_markdown()
+
+
 def test_docx_renders_tables_and_figures() -> None:
     """DOCX: a Word file with the means table and a PNG figure."""
     import io

@@ -235,8 +235,18 @@ def test_anova_unreplicated_has_no_inference() -> None:
     assert res.table["f"].isna().all() and res.table["p_value"].isna().all()
     assert np.isnan(res.mse) and np.isnan(res.sed) and np.isnan(res.lsd) and np.isnan(res.cv_pct)
     assert res.inference is not None and "no error degrees of freedom" in res.inference
-    # 4 treatments: (4-1)(r-1) >= 10 needs r = 5 blocks (hand)
-    assert "at least 5 blocks" in res.inference
+    # Mead's resource equation for a CRD: 4 (r - 1) >= 10 needs r = 4 replicates (hand)
+    assert ">= 4 replicates for 10 error df (Mead's resource equation)" in res.inference
+    # power: the comparisons' own figure, replicates_for_unreplicated(4, "crd") = 14 (80 %
+    # power, CV 8 %, 10 % difference, Dunnett); the note states the same number
+    from yieldtrial.stats.compare import replicates_for_unreplicated
+
+    assert replicates_for_unreplicated(4, "crd") == 14
+    assert "14 replicates to detect a 10 % difference" in res.inference
+    # no error df: residual sum of squares exactly 0 (not ~1e-27 rounding) and mean_sq NaN
+    resid = res.table.loc[res.table["source"] == "residual"].iloc[0]
+    assert resid["sum_sq"] == 0.0 and resid["df"] == 0 and np.isnan(resid["mean_sq"])
+    assert (res.fit.residuals == 0.0).all()
 
 
 def test_anova_replicated_has_no_inference_note() -> None:

@@ -158,6 +158,28 @@ def test_diagnostics_unreplicated_does_not_raise() -> None:
     assert d.outliers.empty
 
 
+def test_diagnostics_unreplicated_advice_matches_anova_and_comparisons() -> None:
+    """The replicate advice equals the ANOVA note's and the comparisons' replicates_needed."""
+    from yieldtrial.stats.anova import anova
+    from yieldtrial.stats.compare import compare_to_control
+
+    df = pd.DataFrame({"treatment": ["CK", "A", "B"], "yield_kg_ha": [7000.0, 7240.0, 6900.0]})
+    kw: dict[str, Any] = dict(response="yield_kg_ha", treatment="treatment", design="crd")
+    with pytest.warns(YieldTrialWarning, match="no error degrees of freedom"):
+        d = diagnostics(df, **kw)
+    vs = compare_to_control(df, control="CK", **kw)
+    # replicates_for_unreplicated(3, "crd") = 13 (doctest in yieldtrial.stats.compare);
+    # Mead for a CRD: 3 (r - 1) >= 10 needs r = 5 (hand)
+    assert vs.attrs["replicates_needed"] == 13
+    advice = (
+        "needs >= 5 replicates for 10 error df (Mead's resource equation) and 13 replicates "
+        "to detect a 10 % difference from the control at CV 8 % with 80 % power"
+    )
+    assert any(advice in w for w in d.warnings)
+    note = anova(df, **kw).inference
+    assert note is not None and advice in note
+
+
 def test_diagnostics_plot_id_falls_back_to_index() -> None:
     """Without a plot_id column the row index identifies plots."""
     df = rcbd(4).drop(columns="plot_id")
@@ -210,3 +232,132 @@ def test_diagnostics_invariant_to_huge_constant() -> None:
     np.testing.assert_allclose(
         b.residuals["studentized_residual"], a.residuals["studentized_residual"], rtol=1e-5
     )
+
+
+# ----------------------------------------------------------------------------- split/strip plot
+
+
+def oats() -> pd.DataFrame:
+    """Yates' oats split plot (tests/data/reference/yates_oats_splitplot.json), with plot ids."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "reference" / "yates_oats_splitplot.json"
+    case = json.loads(path.read_text(encoding="utf-8"))
+    df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+    df["plot_id"] = [f"P{i + 1:02d}" for i in range(len(df))]
+    return df
+
+
+def split_diag(df: pd.DataFrame, **kw: Any) -> Diagnostics:
+    """Diagnostics of the oats split plot; its CV of error b (12.8 %) warns."""
+    with pytest.warns(YieldTrialWarning, match=r"CV = 12\.8 %"):
+        return diagnostics(
+            df, response="yield", block="block", design="split_plot", whole_plot="gen",
+            sub_plot="nitro", **kw,
+        )  # fmt: skip
+
+
+def test_split_plot_diagnostics_use_the_sub_plot_stratum_residuals() -> None:
+    """Residuals = OLS of y ~ block*gen + gen*nitro; SS 7968.75 on 45 df (V&R sec. 6.7)."""
+    import statsmodels.formula.api as smf
+
+    df = oats()
+    d = split_diag(df)
+    # independent: statsmodels OLS with the whole-plot error as the fixed block:gen term
+    ols = smf.ols("Q('yield') ~ C(block) * C(gen) + C(gen) * C(nitro)", data=df).fit()
+    np.testing.assert_allclose(d.residuals["residual"], ols.resid.to_numpy(), atol=1e-9)
+    assert d.df_error == 45 == int(ols.df_resid)
+    # Venables & Ripley (2002) sec. 6.7: error b SS 7968.75 (exact, reference notes), 45 df
+    assert float((d.residuals["residual"] ** 2).sum()) == pytest.approx(7968.75, rel=1e-12)
+    # CV of error b = 100 sqrt(7968.75 / 45) / mean 103.9722 = 12.80 % (hand)
+    assert d.cv_pct == pytest.approx(100 * np.sqrt(7968.75 / 45) / df["yield"].mean())
+    assert d.fit is None and d.strata is not None
+
+
+def test_split_plot_diagnostics_tests_match_scipy() -> None:
+    """Shapiro on the stratum residuals, Brown-Forsythe grouped by nitrogen (scipy)."""
+    df = oats()
+    d = split_diag(df)
+    e = d.residuals["residual"].to_numpy()
+    ref = stats.shapiro(e)  # independent call on the same residuals
+    assert d.shapiro == pytest.approx((ref.statistic, ref.pvalue), rel=1e-10)
+    groups = [e[(df["nitro"] == n).to_numpy()] for n in df["nitro"].unique()]
+    lev = stats.levene(*groups, center="median")
+    assert d.levene == pytest.approx((lev.statistic, lev.pvalue), rel=1e-10)
+    # leverage of the full stratum model is rank / n = (6*3 + 3*3) / 72 = 0.375 (hand)
+    np.testing.assert_allclose(d.residuals["leverage"], 0.375)
+
+
+def test_split_plot_diagnostics_say_what_is_not_checked() -> None:
+    """The whole-plot stratum is named as unchecked; its CV 23.6 % is reported."""
+    d = split_diag(oats())
+    assert any(w.startswith("not checked: the error_a stratum") for w in d.warnings)
+    # CV of error a = 100 sqrt(601.3306) / 103.9722 = 23.6 % (V&R MS, hand)
+    assert any("CV of error_a" in w and "23.6 %" in w for w in d.warnings)
+
+
+def test_split_plot_diagnostics_flag_an_outlying_plot() -> None:
+    """A sub-plot raised by 60 units is listed with its plot id, cell and block."""
+    df = oats()
+    before = split_diag(df).residuals.loc[10, "residual"]
+    df.loc[10, "yield"] += 60.0
+    with pytest.warns(YieldTrialWarning, match=r"CV = 14\.5 %"):
+        d = diagnostics(
+            df, response="yield", block="block", design="split_plot", whole_plot="gen",
+            sub_plot="nitro",
+        )  # fmt: skip
+    assert d.outliers["plot_id"].tolist() == ["P11"]
+    rec = d.outliers.iloc[0]
+    assert rec["treatment"] == "GoldenRain:0.2" and rec["block"] == "B5"
+    # a shift of 60 moves the residual by 60 (1 - h) = 60 x 0.625 = 37.5 (hand, h = 0.375)
+    assert rec["residual"] == pytest.approx(before + 37.5, abs=1e-9)
+    assert any(w.startswith("plot P11 (treatment GoldenRain:0.2, block B5)") for w in d.warnings)
+
+
+def test_strip_plot_diagnostics_use_the_intersection_residuals() -> None:
+    """Strip plot: residuals of y ~ block*gen + block*nitro + gen:nitro (error c, 30 df)."""
+    import statsmodels.formula.api as smf
+
+    df = oats()
+    with pytest.warns(YieldTrialWarning, match=r"CV = 13\.8 %"):
+        d = diagnostics(
+            df, response="yield", block="block", design="strip_plot", horizontal="gen",
+            vertical="nitro",
+        )  # fmt: skip
+    formula = "Q('yield') ~ C(block) * C(gen) + C(block) * C(nitro) + C(gen):C(nitro)"
+    ols = smf.ols(formula, data=df).fit()  # independent fixed-effects fit
+    np.testing.assert_allclose(d.residuals["residual"], ols.resid.to_numpy(), atol=1e-9)
+    # (r - 1)(a - 1)(b - 1) = 5 x 2 x 3 = 30 error c df (hand)
+    assert d.df_error == 30 == int(ols.df_resid)
+    assert d.strata is not None
+    assert d.strata.error("error_c")[0] == pytest.approx(ols.mse_resid, rel=1e-12)
+    assert any(w.startswith("not checked: the error_b stratum") for w in d.warnings)
+    assert any(w.startswith("not checked: the error_a stratum") for w in d.warnings)
+
+
+def test_split_plot_diagnostics_treatment_stands_for_sub_plot() -> None:
+    """treatment= names the sub-plot factor, as in anova(); a conflict is an error."""
+    df = oats()
+    with pytest.warns(YieldTrialWarning, match="CV"):
+        d = diagnostics(
+            df, response="yield", treatment="nitro", block="block", design="split_plot",
+            whole_plot="gen",
+        )  # fmt: skip
+    assert d.df_error == 45  # a (r - 1)(b - 1) = 3 x 5 x 3 (hand)
+    with pytest.raises(DataValidationError, match="treatment='gen' and sub_plot='nitro'"):
+        diagnostics(
+            df, response="yield", treatment="gen", block="block", design="split_plot",
+            whole_plot="gen", sub_plot="nitro",
+        )  # fmt: skip
+
+
+def test_split_plot_diagnostics_missing_arguments_raise() -> None:
+    """A split plot without its whole-plot factor or blocks is refused with a clear message."""
+    df = oats()
+    with pytest.raises(DataValidationError, match="needs whole_plot=<column>"):
+        diagnostics(df, response="yield", block="block", design="split_plot", sub_plot="nitro")
+    with pytest.raises(DataValidationError, match="needs block="):
+        diagnostics(df, response="yield", design="split_plot", whole_plot="gen", sub_plot="nitro")
+    with pytest.raises(DataValidationError, match="does not use whole_plot="):
+        diagnostics(df, response="yield", treatment="nitro", block="block", whole_plot="gen")

@@ -118,6 +118,27 @@ def test_simple_effects_partition_main_plus_interaction(battery_result) -> None:
     assert row["p_value"] == pytest.approx(stats.f.sf(row["f"], 2, 27), rel=1e-10)
 
 
+def test_differences_invariant_to_1e12_offset() -> None:
+    """Differences of main-effect, cell and simple-effect LS-means agree to 1e-9 at +1e12."""
+    data = battery()  # integer lifetimes [h]: exact at 1e12 (double spacing there 2**-13)
+    moved = data.assign(life_h=data["life_h"] + 1e12)
+    kw = dict(response="life_h", factor_a="material", factor_b="temperature")
+    base, other = factorial_anova(data, **kw), factorial_anova(moved, **kw)
+    for factor, at in [
+        ("material", None),
+        ("temperature", None),
+        ("material:temperature", None),
+        ("material", "70"),
+    ]:
+        mm0, mm1 = base.means_model(factor, at=at), other.means_model(factor, at=at)
+        assert mm1.estimates_centred is not None
+        k = len(mm0.levels)
+        weights = np.eye(k)[1:] - np.eye(k)[0]  # each level minus the first
+        d0 = [mm0.contrast(w)[0] for w in weights]
+        d1 = [mm1.contrast(w)[0] for w in weights]
+        np.testing.assert_allclose(d1, d0, atol=1e-9)
+
+
 def test_interaction_means_model_levels(battery_result) -> None:
     """The combination MeansModel has one level per cell, labelled 'a:b'."""
     mm = battery_result.means_model("material:temperature")

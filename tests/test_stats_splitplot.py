@@ -277,6 +277,35 @@ def test_duncan_and_dunnett_run_on_split_plot_means(oats_result) -> None:
     assert wp[se_col].to_numpy() == pytest.approx([7.0789, 7.0789], abs=1e-4)
 
 
+@pytest.mark.parametrize(
+    ("design", "first", "second", "kinds"),
+    [
+        ("split", "whole_plot", "sub_plot", SPLIT_PLOT_COMPARISONS),
+        ("strip", "horizontal", "vertical", STRIP_PLOT_COMPARISONS),
+    ],
+)
+def test_differences_invariant_to_1e12_offset(design, first, second, kinds) -> None:
+    """Every kind's differences (and the cells') agree to 1e-9 after adding 1e12 to the yield."""
+    func = split_plot_anova if design == "split" else strip_plot_anova
+    data = oats()  # integer yields: exact at 1e12 (double spacing there 2**-13)
+    moved = data.assign(**{"yield": data["yield"] + 1e12})
+    kw = {"response": "yield", "block": "block", first: "gen", second: "nitro"}
+    base, other = func(data, **kw), func(moved, **kw)
+    for kind in (*kinds, "cells"):
+        at = None
+        if kind.endswith(("_within_whole", "_within_horizontal")):
+            at = "Victory"
+        elif kind.endswith(("_within_sub", "_within_vertical")):
+            at = "0.2"
+        mm0, mm1 = base.means_model(kind, at=at), other.means_model(kind, at=at)
+        assert mm1.estimates_centred is not None
+        k = len(mm0.levels)
+        weights = np.eye(k)[1:] - np.eye(k)[0]  # each level minus the first
+        d0 = [mm0.contrast(w)[0] for w in weights]
+        d1 = [mm1.contrast(w)[0] for w in weights]
+        np.testing.assert_allclose(d1, d0, atol=1e-9)
+
+
 def test_means_table_margins(oats_result) -> None:
     """Cell means with variety and nitrogen margins (balanced: margins = means of cells)."""
     table = oats_result.means_table()

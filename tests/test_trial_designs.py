@@ -353,10 +353,25 @@ def test_split_plot_needs_blocks() -> None:
         )  # fmt: skip
 
 
-def test_two_factor_diagnostics_not_available(oats_trial: FieldTrial) -> None:
-    """diagnostics() refuses a split plot (several error strata) with a clear message."""
-    with pytest.raises(DataValidationError, match="several error strata"):
-        oats_trial.diagnostics()
+def test_split_plot_trial_diagnostics_use_the_sub_plot_stratum(oats_trial: FieldTrial) -> None:
+    """diagnostics() of a split plot checks the sub-plot residuals: error b 177.08 on 45 df."""
+    diag = oats_trial.diagnostics(cv_warn_pct=30.0, cv_strong_pct=40.0)  # CVs 12.8 / 23.6 %
+    assert diag.df_error == 45 and diag.strata is not None
+    # Venables & Ripley (2002) sec. 6.7: error b SS 7968.75 / 45 df = 177.0833
+    resid = diag.residuals["residual"].to_numpy()
+    assert float(resid @ resid) / 45 == pytest.approx(177.0833, abs=1e-4)
+    assert diag.residuals["plot_id"].tolist()[:2] == ["1", "2"]
+    assert any(w.startswith("not checked: the error_a stratum") for w in diag.warnings)
+
+
+def test_strip_plot_trial_diagnostics_do_not_raise() -> None:
+    """A strip-plot trial gets diagnostics on its intersection stratum (error c, 30 df)."""
+    trial = FieldTrial.from_dataframe(
+        oats_plots(), crop="wheat", control="0", design="strip_plot", factors=("gen",)
+    )
+    diag = trial.diagnostics(cv_warn_pct=30.0, cv_strong_pct=40.0)
+    assert diag.df_error == 30  # (6 - 1)(3 - 1)(4 - 1) (hand)
+    assert diag.shapiro[1] > 0.0 and np.isfinite(diag.levene[1])
 
 
 def test_replace_keeps_factors(oats_trial: FieldTrial) -> None:

@@ -819,19 +819,25 @@ class FieldTrial:
         Diagnostics
             Shapiro-Wilk, Brown-Forsythe, outliers, CV flag and warnings.
 
-        Raises
-        ------
-        DataValidationError
-            For split-plot and strip-plot trials (several error strata; not available).
+        A split plot or strip plot is checked on the residuals of its innermost
+        stratum (sub-plots, or strip intersections); the warnings say what the
+        outer strata leave unchecked.
         """
         from yieldtrial.stats.diagnostics import diagnostics
 
         cols = self.design_columns()
         design = cols["design"]
         if design in ("split_plot", "strip_plot"):
-            raise DataValidationError(
-                f"diagnostics() covers CRD, RCBD, Latin-square and factorial trials; a {design!r} "
-                "trial has several error strata. Inspect anova() (CV of each error) instead"
+            first, second = cols["factors"]
+            names = ("whole_plot", "sub_plot") if design == "split_plot" else (
+                "horizontal", "vertical")  # fmt: skip
+            return diagnostics(
+                self._analysis_data(),
+                response=self.response,
+                block=cols["block"],
+                design=design,
+                **{names[0]: first, names[1]: second},
+                **kwargs,
             )
         if design == "factorial":
             # residuals of the full model: every A x B combination (+ blocks)
@@ -1109,7 +1115,9 @@ class FieldTrial:
         fertilizer : mapping, optional
             Treatment -> product(s) with rates (see
             :func:`yieldtrial.nutrients.product_from_spec`); by default read from
-            ``config=`` or the trial's metadata (``"fertilizer"``, ``"config"``).
+            ``config=`` or the trial's metadata (``"fertilizer"``, ``"config"``, or
+            ``"treatments"``, which ``yieldtrial.datasets.load_example`` fills from the
+            example's ``trial.toml``).
         nutrient : str, default "N"
             Nutrient the efficiencies refer to (``"N"``, ``"P2O5"``, ``"P"``, ``"K2O"``, ``"K"``).
         **kwargs

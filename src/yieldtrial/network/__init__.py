@@ -35,6 +35,7 @@ from yieldtrial.network._summary import (
     COMBINED_METHODS,
     SITE_EFFECTS,
     NetworkSummary,
+    TableCodes,
     _num,
     _records,
     summarize,
@@ -295,13 +296,14 @@ def analyze_many(
         _check_columns(list(data.columns), needed)
         per_trial, per_treatment = _dask_tables(data, options, progress)
         plots = data.compute() if combined == "mixedlm" else None
+        codes = None
     else:
         if not isinstance(data, pd.DataFrame):
             raise DataValidationError(
                 f"data must be a pandas or dask DataFrame; got {type(data).__name__}"
             )
         _check_columns(list(data.columns), needed)
-        per_trial, per_treatment = _tables(data, options, progress)
+        per_trial, per_treatment, codes = _tables(data, options, progress)
         plots = data
     across = (
         summarize(
@@ -317,6 +319,7 @@ def analyze_many(
             plots=plots,
             treatment=treatment,
             block=block,
+            codes=codes,
         )
         if summary
         else None
@@ -350,8 +353,8 @@ def _check_columns(columns: list[Any], needed: dict[str, str | None]) -> None:
 
 def _tables(
     data: pd.DataFrame, options: dict[str, Any], progress: Callable[[int, int], None] | None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run the engine on an in-memory frame and build the two tables."""
+) -> tuple[pd.DataFrame, pd.DataFrame, TableCodes]:
+    """Run the engine on an in-memory frame and build the two tables (and their codes)."""
     by: list[str] = options["by"]
     if len(data) == 0:
         raise DataValidationError("data has no rows; expected one row per plot.")
@@ -402,7 +405,9 @@ def _tables(
     return _assemble(coded, out, by)
 
 
-def _assemble(coded: Coded, out: Any, by: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _assemble(
+    coded: Coded, out: Any, by: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, TableCodes]:
     """Build the two tables in one DataFrame construction each (no per-column inserts)."""
     int_cols = ("n_plots", "n_observed", "n_missing", "n_treatments")
     columns: dict[str, Any] = {c: coded.keys[c].reset_index(drop=True) for c in by}
@@ -449,7 +454,8 @@ def _assemble(coded: Coded, out: Any, by: list[str]) -> tuple[pd.DataFrame, pd.D
             values = values.astype(np.int64)
         tcols[col] = pd.Series(values, dtype=object) if col == "letters" else values
     per_treatment = pd.DataFrame(tcols)
-    return per_trial, per_treatment
+    codes = TableCodes(trial_idx, t_code[order], coded.treatment_labels)
+    return per_trial, per_treatment, codes
 
 
 # --------------------------------------------------------------------------- dask
@@ -487,7 +493,8 @@ def _dask_tables(
     def one(part: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame] | None:
         if len(part) == 0:
             return None
-        return _tables(part, sub_options, None)
+        per_trial, per_treatment, _ = _tables(part, sub_options, None)
+        return per_trial, per_treatment
 
     parts = shuffled.to_delayed()
     jobs = [dask.delayed(one)(p) for p in parts]

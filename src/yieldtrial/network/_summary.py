@@ -129,12 +129,35 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _site_label(keys: pd.DataFrame) -> pd.Series:
+def _site_label(keys: pd.DataFrame) -> np.ndarray:
+    """Site labels (``"a / b"`` for several key columns) as an object array of str."""
     cols = list(keys.columns)
-    label = keys[cols[0]].astype(str)
+    first = keys[cols[0]]
+    if len(cols) == 1 and isinstance(first.dtype, pd.StringDtype) and not first.isna().any():
+        return first.to_numpy(dtype=object)  # already str: no conversion
+    label = first.astype(str)
     for c in cols[1:]:
         label = label + " / " + keys[c].astype(str)
-    return label.astype(object)
+    return label.to_numpy(dtype=object)
+
+
+@dataclass(frozen=True)
+class TableCodes:
+    """Integer codes the engine already has, so :func:`summarize` needs no lookups.
+
+    Attributes
+    ----------
+    trial : ndarray of int
+        Row of ``per_trial`` for each row of ``per_treatment``.
+    treatment : ndarray of int
+        Index into ``labels`` for each row of ``per_treatment``.
+    labels : ndarray of object
+        Treatment labels as str.
+    """
+
+    trial: np.ndarray
+    treatment: np.ndarray
+    labels: np.ndarray
 
 
 def summarize(
@@ -151,6 +174,7 @@ def summarize(
     plots: pd.DataFrame | None = None,
     treatment: str = "treatment",
     block: str | None = None,
+    codes: TableCodes | None = None,
 ) -> NetworkSummary:
     """Across-site summary from the per-trial tables.
 
@@ -176,20 +200,23 @@ def summarize(
         The plot data (MixedLM only).
     treatment, block : str
         Column names in ``plots`` (MixedLM only).
+    codes : TableCodes, optional
+        Trial and treatment codes of the ``per_treatment`` rows from the engine
+        (otherwise they are found by matching the key columns).
 
     Returns
     -------
     NetworkSummary
         The across-site tables.
     """
-    site = _site_label(per_trial[by])
+    site_all = _site_label(per_trial[by])
     status = per_trial["status"].to_numpy(dtype=object)
     included = status == "ok"
     reason = per_trial["reason"].to_numpy(dtype=object).copy()
     reason[~included & pd.isna(reason)] = "not analysed"
     strip = pd.DataFrame(
         {
-            "site": pd.Series(site.to_numpy(dtype=object), dtype=object),
+            "site": pd.Series(site_all, dtype=object),
             "status": pd.Series(status, dtype=object),
             "included": included,
             "reason": pd.Series(reason, dtype=object),
@@ -204,31 +231,51 @@ def summarize(
     if n_out:
         notes.append(f"{n_out} site(s) excluded from the across-site analysis (see the strip).")
 
-    labelled = per_trial[by].copy()
-    labelled["site"] = site.to_numpy()
-    trial_of = _trial_index(per_trial[by], per_treatment[by])
-    sel = included[trial_of]
+    if codes is not None and len(set(codes.labels.tolist())) < codes.labels.size:
+        codes = None  # labels equal as text (e.g. 1 and "1") are one level: match by text
+    if codes is None:
+        trial_of = _trial_index(per_trial[by], per_treatment[by])
+        t_all, t_labels = pd.factorize(
+            per_treatment["treatment"].astype(str).to_numpy(dtype=object)
+        )
+        t_all = np.asarray(t_all, dtype=np.int64)
+        label_str = np.asarray([str(v) for v in t_labels], dtype=object)
+    else:
+        trial_of = codes.trial
+        t_all = codes.treatment
+        label_str = codes.labels
+    sel = np.flatnonzero(included[trial_of])
     ok_idx = np.flatnonzero(included)
-    ok_sites = site.to_numpy(dtype=object)[ok_idx]
+    ok_sites = site_all[ok_idx]
     position = np.full(len(per_trial), -1)
     position[ok_idx] = np.arange(ok_idx.size)
-    tr = per_treatment.loc[sel]
-    t_codes, t_uniques = pd.factorize(tr["treatment"].astype(str).to_numpy(), sort=True)
-    levels = [str(v) for v in t_uniques]
+    # treatment levels of the included sites, in sorted order of their labels
+    present = np.zeros(max(label_str.size, 1), dtype=bool)
+    present[t_all[sel]] = True
+    present_codes = np.flatnonzero(present)
+    order = sorted(present_codes.tolist(), key=lambda c: label_str[c])
+    levels = [str(label_str[c]) for c in order]
+    remap = np.full(max(label_str.size, 1), -1, dtype=np.int64)
+    remap[order] = np.arange(len(order))
+    t_codes = remap[t_all[sel]]
+    tr = {
+        "lsmean": per_treatment["lsmean"].to_numpy(dtype=float)[sel],
+        "n": per_treatment["n"].to_numpy(dtype=float)[sel],
+        "se": per_treatment["se"].to_numpy(dtype=float)[sel],
+    }
     m_ts = np.full((len(levels), ok_idx.size), np.nan)  # treatment x site
     l_ts = np.full((len(levels), ok_idx.size), None, dtype=object)
     cols = position[trial_of[sel]]
-    m_ts[t_codes, cols] = tr["lsmean"].to_numpy(dtype=float)
-    l_ts[t_codes, cols] = tr["letters"].to_numpy(dtype=object)
+    m_ts[t_codes, cols] = tr["lsmean"]
+    l_ts[t_codes, cols] = per_treatment["letters"].to_numpy(dtype=object)[sel]
     site_index = pd.Index(ok_sites, name="site", dtype=object)
     trt_index = pd.Index(levels, name="treatment", dtype=object)
     means = pd.DataFrame(m_ts.T, index=site_index, columns=trt_index)
-    letters = pd.DataFrame(l_ts.T, index=site_index, columns=trt_index)
-    tr = tr.assign(site_position=cols)
+    letters = pd.DataFrame(l_ts.T, index=site_index, columns=trt_index, dtype=object)
 
     empty_anova = pd.DataFrame(columns=list(ANOVA_COLUMNS))
     n_sites = np.isfinite(m_ts).sum(axis=1).astype(int)
-    base = pd.DataFrame({"treatment": levels, "n_sites": n_sites})
+    base = {"treatment": levels, "n_sites": n_sites}
     if len(ok_sites) < 2 or len(levels) < 2:
         notes.append("fewer than two usable sites: no combined model.")
         with np.errstate(invalid="ignore"), warnings.catch_warnings():
@@ -251,16 +298,17 @@ def summarize(
             tuple(notes),
         )
 
-    pt = per_trial.loc[included]
+    pt = {
+        c: per_trial[c].to_numpy()[ok_idx]
+        for c in ("path", "n_blocks", "sum_sq_error", "df_error", "sum_sq_block", "df_block")
+    }
     complete = bool(np.isfinite(m_ts).all())
     stacked = bool((pt["path"] == "stacked").all())
-    nb = pt["n_blocks"].to_numpy() if design == "rcbd" else None
+    nb = pt["n_blocks"] if design == "rcbd" else None
     same_reps = stacked and complete and (nb is None or np.unique(nb).size == 1)
     if design != "rcbd":
-        reps = tr.groupby("site_position")["n"].agg(["min", "max"])
-        same_reps = (
-            same_reps and bool((reps["min"] == reps["max"]).all()) and reps["min"].nunique() == 1
-        )
+        # every included site has the same replication of every treatment
+        same_reps = same_reps and np.unique(tr["n"]).size == 1
     if same_reps:
         anova, across, se_across, err_df, err_ms, method = _balanced_anova(
             m_ts, pt, tr, design, site_effects
@@ -271,8 +319,10 @@ def summarize(
             m_ts, tr, pt, site_effects
         )
         notes.append(note)
-    p_trt = float(anova.loc[anova["source"] == "treatment", "p_value"].iloc[0])
-    p_txs = float(anova.loc[anova["source"] == "treatment:site", "p_value"].iloc[0])
+    sources = anova["source"].tolist()
+    p_values = anova["p_value"].to_numpy(dtype=float)
+    p_trt = float(p_values[sources.index("treatment")])
+    p_txs = float(p_values[sources.index("treatment:site")])
     treatments = _treatment_table(base, m_ts, across, se_across, control, cov, err_df, alpha)
     error_term = "treatment:site" if site_effects == "random" else "residual (pooled)"
     prov = Provenance(
@@ -294,6 +344,8 @@ def summarize(
         if plots is None:
             notes.append("MixedLM requested but the plot data are not available.")
         else:
+            labelled = per_trial[by].copy()
+            labelled["site"] = site_all
             mixed, mnote = _mixedlm(plots, by, ok_sites, labelled, response, treatment, block)
             notes.extend(mnote)
             method = method + " + MixedLM"
@@ -379,12 +431,16 @@ def _row(
 
 
 def _balanced_anova(
-    m_ts: np.ndarray, pt: pd.DataFrame, tr: pd.DataFrame, design: str, site_effects: str
+    m_ts: np.ndarray,
+    pt: dict[str, np.ndarray],
+    tr: dict[str, np.ndarray],
+    design: str,
+    site_effects: str,
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, float, float, str]:
     """Exact plot-level combined ANOVA of complete balanced sites."""
     m = m_ts.T  # (S, k)
     s, k = m.shape
-    b = float(tr["n"].iloc[0])
+    b = float(tr["n"][0])
     grand = m.mean()
     site_mean = m.mean(axis=1)
     trt_mean = m.mean(axis=0)
@@ -425,7 +481,7 @@ def _balanced_anova(
 
 
 def _two_stage(
-    m_ts: np.ndarray, tr: pd.DataFrame, pt: pd.DataFrame, site_effects: str
+    m_ts: np.ndarray, tr: dict[str, np.ndarray], pt: dict[str, np.ndarray], site_effects: str
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, float, float, np.ndarray, str, str]:
     """Stage 2 on the site LS-means: ``lsmean ~ site + treatment``."""
     m = m_ts.T  # (S, k), NaN = treatment absent at that site
@@ -447,7 +503,7 @@ def _two_stage(
         ss_res, df_res, ss_trt, df_trt, ss_site, df_site, across, factor = _stage2_lstsq(m)
     ms_res = ss_res / df_res if df_res > 0 else np.nan
     # within-site error variance of a site LS-mean, averaged over the cells
-    var_cell = float(np.nanmean((tr["se"].to_numpy(dtype=float)) ** 2))
+    var_cell = float(np.nanmean(tr["se"] ** 2))
     df_within = float(pt["df_error"].sum())
     rows = [_row("site", df_site, ss_site, ms_res, df_res, "treatment:site")]
     if site_effects == "random":
@@ -529,7 +585,7 @@ def _stage2_lstsq(
 
 
 def _treatment_table(
-    base: pd.DataFrame,
+    base: dict[str, Any],
     m_ts: np.ndarray,
     across: np.ndarray,
     se: np.ndarray,
@@ -538,32 +594,37 @@ def _treatment_table(
     err_df: float,
     alpha: float,
 ) -> pd.DataFrame:
-    out = base.copy()
-    out["across_site_mean"] = across
-    out["se"] = se
-    k = len(out)
+    levels = list(base["treatment"])
+    k = len(levels)
+    across = np.asarray(across, dtype=float)
+    se = np.asarray(se, dtype=float)
+    cols: dict[str, Any] = {
+        "treatment": pd.Series(levels, dtype=object),
+        "n_sites": base["n_sites"],
+        "across_site_mean": across,
+        "se": se,
+    }
     nan = np.full(k, np.nan)
     for col in ("difference", "pct_of_check", "t_value", "p_dunnett", "win_rate_pct"):
-        out[col] = nan.copy()
-    out["sites_compared"] = 0
-    out["sites_above"] = 0
-    out["sites_below"] = 0
-    if control is None or control not in list(out["treatment"]):
-        return _order(out)
-    c = list(out["treatment"]).index(control)
+        cols[col] = nan.copy()
+    for col in ("sites_compared", "sites_above", "sites_below"):
+        cols[col] = np.zeros(k, dtype=np.int64)
+    if control is None or control not in levels:
+        return _order(cols)
+    c = levels.index(control)
     m = m_ts
     check = m[c]
     both = np.isfinite(m) & np.isfinite(check)[None, :]
-    out["sites_compared"] = both.sum(axis=1)
-    out["sites_above"] = (both & (m > check[None, :])).sum(axis=1)
-    out["sites_below"] = (both & (m < check[None, :])).sum(axis=1)
+    compared = both.sum(axis=1)
+    above = (both & (m > check[None, :])).sum(axis=1)
+    cols["sites_compared"] = compared
+    cols["sites_above"] = above
+    cols["sites_below"] = (both & (m < check[None, :])).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["win_rate_pct"] = np.where(
-            out["sites_compared"] > 0, 100.0 * out["sites_above"] / out["sites_compared"], np.nan
-        )
+        cols["win_rate_pct"] = np.where(compared > 0, 100.0 * above / compared, np.nan)
         diff = across - across[c]
-        out["difference"] = diff
-        out["pct_of_check"] = 100.0 * across / across[c] if across[c] > 0 else np.nan
+        cols["difference"] = diff
+        cols["pct_of_check"] = 100.0 * across / across[c] if across[c] > 0 else nan.copy()
     others = np.array([i for i in range(k) if i != c])
     if (
         others.size
@@ -588,20 +649,16 @@ def _treatment_table(
         corr = cd / np.outer(sd, sd)
         np.fill_diagonal(corr, 1.0)
         t = diff[others] / sd
-        tv = out["t_value"].to_numpy(dtype=float, copy=True)
-        tv[others] = t
-        out["t_value"] = tv
+        cols["t_value"][others] = t
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             p, _ = dunnett_pvalues(t, corr, float(err_df))
-        pv = out["p_dunnett"].to_numpy(dtype=float, copy=True)
-        pv[others] = p
-        out["p_dunnett"] = pv
-    return _order(out)
+        cols["p_dunnett"][others] = p
+    return _order(cols)
 
 
-def _order(out: pd.DataFrame) -> pd.DataFrame:
-    cols = [
+def _order(cols: dict[str, Any]) -> pd.DataFrame:
+    names = [
         "treatment",
         "n_sites",
         "across_site_mean",
@@ -615,7 +672,7 @@ def _order(out: pd.DataFrame) -> pd.DataFrame:
         "t_value",
         "p_dunnett",
     ]
-    return out[cols].reset_index(drop=True)
+    return pd.DataFrame({c: cols[c] for c in names})
 
 
 def _mixedlm(

@@ -516,10 +516,10 @@ def efficiency_section(ctx: _Context) -> Section | None:
 
 
 def _efficiency_decimals(column: str) -> int:
-    """Decimals of an efficiency-table column: 1 for % and kg/kg, 2 for rates and kg/mu."""
+    """Decimals of an efficiency-table column: 1 for %, kg/kg and per-ha values, else 2."""
     if column.endswith("_pct") or column in ("pfp", "ae", "re", "pe", "ie", "pnb"):
         return 1
-    if column.endswith("_kg_ha") and column.startswith("yield"):
+    if column.endswith("_kg_ha"):  # yields and nutrient rates per ha
         return 1
     return 2
 
@@ -805,6 +805,7 @@ class _Context:
                     else s.method,
                     formula=formula,
                 )
+                + self._moisture_here()
             ),
             Paragraph(
                 t("methods.yield", lang, unit=s.unit)
@@ -851,6 +852,19 @@ class _Context:
                 )
             )
         return Section("methods", t("section.methods", lang), blocks)
+
+    def _moisture_here(self) -> str:
+        """Sentence defining Y and M with this trial's harvest moisture (empty without it)."""
+        if "moisture_pct" not in self.used.columns:
+            return ""
+        values = self.used["moisture_pct"].to_numpy(dtype=float)
+        values = values[np.isfinite(values)]
+        if values.size == 0:
+            return ""
+        low, high = float(values.min()), float(values.max())
+        span = f"{low:g}" if low == high else f"{low:g}–{high:g}"
+        gap = "" if self.s.lang == "zh" else " "
+        return gap + t("methods.moisture_here", self.s.lang, moisture=span)
 
     def _standard_source(self) -> str:
         crop = _attr(self.trial, "crop", None)

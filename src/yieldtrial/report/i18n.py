@@ -77,6 +77,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "籽粒产量按标准含水量 {standard}%（{standard_source}）折算，"
         "采用{method_name}：{formula}。",
     },
+    "methods.moisture_here": {
+        "en": "Y is the yield at the harvest moisture M (here M = {moisture} %).",
+        "zh": "式中 M 为收获时籽粒含水量（本试验 M = {moisture}%）。",
+    },
     "methods.yield": {
         "en": "Plot yield = fresh mass x (1 - impurity) x moisture factor / harvested area; "
         "yields are shown in {unit} (1 mu = 666.67 m²; 15 mu = 1 ha) and kg/ha.",

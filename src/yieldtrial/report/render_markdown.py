@@ -44,7 +44,8 @@ def render_markdown(report: Report) -> str:
             elif isinstance(block, Bullets):
                 out += [f"- {item}" for item in block.items] + [""]
             elif isinstance(block, KeyValues):
-                out += [f"- **{key}:** {value}" for key, value in block.items] + [""]
+                colon = "：" if report.lang == "zh" else ":"
+                out += [f"- **{key}{colon}** {value}" for key, value in block.items] + [""]
             elif isinstance(block, Table):
                 if block.caption:
                     out += [f"*{block.caption}*", ""]

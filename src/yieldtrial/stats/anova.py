@@ -41,6 +41,7 @@ __all__ = [
     "AnovaResult",
     "anova",
     "relative_efficiency",
+    "replication_advice",
     "term_sums_of_squares",
 ]
 
@@ -269,17 +270,81 @@ class AnovaResult:
         )
 
 
+#: Error df Mead's resource equation asks for (at least; 10 to 20 is the usual target).
+MEAD_MIN_ERROR_DF = 10
+
+
+def replication_advice(n_treatments: int, design: str) -> str:
+    """Replicates a replicated trial of these treatments needs, in one sentence.
+
+    States both rules the package uses, consistently everywhere (ANOVA, diagnostics,
+    comparisons): the replicates giving at least :data:`MEAD_MIN_ERROR_DF` error df
+    (Mead's resource equation [1]_) and the replicates giving 80 % power to detect a 10 %
+    difference from the control at a CV of 8 % with Dunnett's test, taken from
+    :func:`yieldtrial.stats.compare.replicates_for_unreplicated` (not recomputed).  A CRD
+    is planned as a CRD (error df ``t (r - 1)``), every other design as an RCBD (error df
+    ``(t - 1)(r - 1)``), as in :func:`~yieldtrial.stats.compare.replicates_for_unreplicated`.
+
+    Parameters
+    ----------
+    n_treatments : int
+        Number of treatments, control(s) included.
+    design : str
+        Design key of the trial (``"crd"``, ``"rcbd"``, ...).
+
+    Returns
+    -------
+    str
+        One sentence, e.g. for 4 treatments in an RCBD ``"... needs >= 5 blocks
+        (replicates) for 10 error df (Mead's resource equation) and 14 replicates to
+        detect a 10 % difference from the control at CV 8 % with 80 % power (Dunnett,
+        alpha 0.05)."``
+
+    References
+    ----------
+    .. [1] Mead, R. (1988). The Design of Experiments: Statistical Principles for
+       Practical Applications. Cambridge University Press, sec. 2.2 (resource equation
+       E = N - T - B, with 10 <= E <= 20 recommended).
+
+    Examples
+    --------
+    >>> replication_advice(3, "crd")  # doctest: +NORMALIZE_WHITESPACE
+    "A replicated CRD of 3 treatments needs >= 5 replicates for 10 error df (Mead's
+    resource equation) and 13 replicates to detect a 10 % difference from the control at
+    CV 8 % with 80 % power (Dunnett, alpha 0.05)."
+    """
+    from yieldtrial.stats.compare import (
+        UNREPLICATED_ASSUMED_CV_PCT,
+        UNREPLICATED_TARGET_DIFFERENCE_PCT,
+        replicates_for_unreplicated,
+    )
+
+    k = max(int(n_treatments), 2)
+    plan = "crd" if design == "crd" else "rcbd"
+    per_replicate = k if plan == "crd" else k - 1  # error df added by each further replicate
+    mead = 1 + -(-MEAD_MIN_ERROR_DF // per_replicate)  # smallest r with df(r) >= 10
+    unit = "replicates" if plan == "crd" else "blocks (replicates)"
+    power_r = replicates_for_unreplicated(k, plan)
+    power_part = (
+        f"{power_r} replicates"
+        if power_r is not None
+        else "more than 100 replicates"  # pragma: no cover - not reached at CV 8 %, 10 %
+    )
+    return (
+        f"A replicated {plan.upper()} of {k} treatments needs >= {mead} {unit} for "
+        f"{MEAD_MIN_ERROR_DF} error df (Mead's resource equation) and {power_part} to detect "
+        f"a {UNREPLICATED_TARGET_DIFFERENCE_PCT:g} % difference from the control at CV "
+        f"{UNREPLICATED_ASSUMED_CV_PCT:g} % with 80 % power (Dunnett, alpha 0.05)."
+    )
+
+
 def _unreplicated_note(model: DesignFit) -> str:
-    k = len(model.levels)
-    needed = 2
-    while (k - 1) * (needed - 1) < 10 and needed < 100:
-        needed += 1
     return (
         f"no error degrees of freedom ({model.n_obs} plots, {model.rank} model parameters): "
         "with one plot per treatment the plot-to-plot variation cannot be separated from "
         "treatment effects, so F-tests, p-values, SED and LSD are not available; compare "
-        "treatments descriptively (difference and % of control) only. A replicated trial "
-        f"with {k} treatments needs at least {needed} blocks (replicates) for >= 10 error df."
+        "treatments descriptively (difference and % of control) only. "
+        + replication_advice(len(model.levels), model.design)
     )
 
 
@@ -617,7 +682,9 @@ def _additive_anova(
     balanced = is_balanced(model)
     df_error = model.df_error
     y = model.centred_response
-    rss = float(model.residuals.to_numpy() @ model.residuals.to_numpy())
+    # no error df: the model is saturated and the residual sum of squares is exactly 0
+    # (not the ~1e-27 rounding noise of the projection)
+    rss = float(model.residuals.to_numpy() @ model.residuals.to_numpy()) if df_error > 0 else 0.0
     scale = float(y @ y) / max(y.size, 1)
     zero_error = df_error > 0 and not (rss > 1e-24 * scale * df_error)
     mse = model.mse

@@ -5,6 +5,10 @@ its F-tests and comparisons.  It is the one place that emits
 :class:`~yieldtrial.errors.YieldTrialWarning` about the trial's quality (CV
 above the thresholds, fewer than 10 error df); :func:`yieldtrial.stats.anova.anova`
 stays silent so that reports and comparisons do not warn twice.
+
+Split-plot and strip-plot trials are checked on the residuals of their full
+stratum model (the innermost stratum: sub-plots, or strip intersections); see
+:func:`diagnostics`.
 """
 
 from __future__ import annotations
@@ -12,12 +16,16 @@ from __future__ import annotations
 import html
 import warnings
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.stats.model import DesignFit, fit
+
+if TYPE_CHECKING:  # pragma: no cover
+    from yieldtrial.stats.splitplot import StrataAnova
 
 __all__ = ["CV_FLAGS", "Diagnostics", "diagnostics", "studentized_residuals"]
 
@@ -26,6 +34,23 @@ CV_FLAGS: tuple[str, ...] = ("ok", "warn", "strong", "na")
 
 #: Error df below which the trial is flagged as having too few error df.
 MIN_ERROR_DF = 10
+
+#: Designs checked on their full stratum model (several error strata).
+STRATA_DESIGNS: tuple[str, ...] = ("split_plot", "strip_plot")
+
+
+def _studentize(e: np.ndarray, h: np.ndarray, nu: int, mse: float) -> tuple[np.ndarray, np.ndarray]:
+    """Internally and externally studentized residuals (NaN where undefined)."""
+    internal = np.full(e.shape, np.nan)
+    external = np.full(e.shape, np.nan)
+    if nu > 0 and np.isfinite(mse) and mse > 0:
+        ok = (1.0 - h) > 1e-10
+        internal[ok] = e[ok] / np.sqrt(mse * (1.0 - h[ok]))
+        if nu > 1:
+            denom = nu - internal**2
+            good = ok & (denom > 1e-12)
+            external[good] = internal[good] * np.sqrt((nu - 1) / denom[good])
+    return internal, external
 
 
 def studentized_residuals(model: DesignFit) -> tuple[pd.Series, pd.Series]:
@@ -53,18 +78,12 @@ def studentized_residuals(model: DesignFit) -> tuple[pd.Series, pd.Series]:
     .. [1] Cook, R.D. and Weisberg, S. (1982). Residuals and Influence in
        Regression. Chapman and Hall, ch. 2.
     """
-    e = model.residuals.to_numpy(dtype=float)
-    h = model.leverage.to_numpy(dtype=float)
-    nu = model.df_error
-    internal = np.full(e.shape, np.nan)
-    external = np.full(e.shape, np.nan)
-    if nu > 0 and np.isfinite(model.mse) and model.mse > 0:
-        ok = (1.0 - h) > 1e-10
-        internal[ok] = e[ok] / np.sqrt(model.mse * (1.0 - h[ok]))
-        if nu > 1:
-            denom = nu - internal**2
-            good = ok & (denom > 1e-12)
-            external[good] = internal[good] * np.sqrt((nu - 1) / denom[good])
+    internal, external = _studentize(
+        model.residuals.to_numpy(dtype=float),
+        model.leverage.to_numpy(dtype=float),
+        model.df_error,
+        model.mse,
+    )
     index = model.data.index
     return (
         pd.Series(internal, index=index, name="studentized_residual"),
@@ -89,7 +108,8 @@ class Diagnostics:
         (internally studentized, see :func:`studentized_residuals`).
     residuals : DataFrame
         Every used plot: ``plot_id, treatment, block, fitted, residual, leverage,
-        studentized_residual, externally_studentized_residual``.
+        studentized_residual, externally_studentized_residual`` (split/strip plot:
+        residuals of the innermost stratum, ``treatment`` = the ``A:B`` combination).
     cv_pct : float
         100 sqrt(MSE) / grand mean. [%]
     cv_flag : str
@@ -103,8 +123,10 @@ class Diagnostics:
         Plain-language findings (CV, df, normality, variances, outliers).
     alpha : float
         Level used for the Shapiro-Wilk and Levene verdicts.
-    fit : DesignFit
-        The fitted design model.
+    fit : DesignFit or None
+        The fitted design model (None for split-plot and strip-plot trials).
+    strata : StrataAnova or None
+        Split-plot / strip-plot trials: their stratum ANOVA (errors, CVs); else None.
     """
 
     shapiro: tuple[float, float]
@@ -118,6 +140,7 @@ class Diagnostics:
     warnings: list[str] = field(default_factory=list)
     alpha: float = 0.05
     fit: DesignFit | None = None
+    strata: StrataAnova | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """Return the checks as a tidy table: ``check, statistic, p_value, flag``."""
@@ -190,11 +213,15 @@ def diagnostics(
     data: pd.DataFrame,
     *,
     response: str,
-    treatment: str,
+    treatment: str | None = None,
     block: str | None = None,
     design: str = "rcbd",
     row: str | None = None,
     column: str | None = None,
+    whole_plot: str | None = None,
+    sub_plot: str | None = None,
+    horizontal: str | None = None,
+    vertical: str | None = None,
     plot_id: str = "plot_id",
     cv_warn_pct: float = 10.0,
     cv_strong_pct: float = 15.0,
@@ -207,14 +234,23 @@ def diagnostics(
     ----------
     data : DataFrame
         Long data, one row per plot.
-    response, treatment : str
-        Response and treatment columns.
+    response : str
+        Response column.
+    treatment : str, optional
+        Treatment column; required for ``crd``, ``rcbd`` and ``latin``.  For
+        ``split_plot`` it may stand for the sub-plot factor (as in
+        :func:`yieldtrial.stats.anova.anova`); for ``strip_plot`` it is ignored.
     block : str, optional
-        Block column (required for ``design="rcbd"``).
-    design : {"crd", "rcbd", "latin"}
-        Field design; see :func:`yieldtrial.stats.model.fit`.
+        Block column (required for ``rcbd``, ``split_plot`` and ``strip_plot``).
+    design : {"crd", "rcbd", "latin", "split_plot", "strip_plot"}
+        Field design; see :func:`yieldtrial.stats.model.fit` and
+        :func:`yieldtrial.stats.splitplot.split_plot_anova`.
     row, column : str, optional
         Row and column factors of a Latin square.
+    whole_plot, sub_plot : str, optional
+        Whole-plot and sub-plot factors (``design="split_plot"``).
+    horizontal, vertical : str, optional
+        Horizontal- and vertical-strip factors (``design="strip_plot"``).
     plot_id : str
         Column identifying plots in the outlier list; the row index is used when
         the column is absent.
@@ -236,7 +272,10 @@ def diagnostics(
     Raises
     ------
     DataValidationError
-        As :func:`yieldtrial.stats.model.fit`, or inconsistent thresholds.
+        As :func:`yieldtrial.stats.model.fit` (split/strip plot: as
+        :func:`~yieldtrial.stats.splitplot.split_plot_anova`, e.g. a missing
+        plot), a factor column the design needs is not given, or inconsistent
+        thresholds.
 
     Warns
     -----
@@ -256,6 +295,19 @@ def diagnostics(
     :math:`\sqrt{df_{error}}`, so with fewer than 10 error df no plot can pass
     the threshold 3 (a finding says so); the externally studentized residual is
     reported alongside in :attr:`Diagnostics.residuals`.
+
+    Split-plot and strip-plot trials are checked on the residuals of their full
+    stratum model, fitted by least squares with the whole-plot error as a fixed
+    ``block:A`` term (strip plot: also ``block:B``): ``response ~ block + A +
+    block:A + B + A:B`` (strip: ``+ block:B``).  Its residuals are the
+    innermost stratum's (sub-plot, error b; strip intersection, error c), its
+    residual mean square equals that error's mean square, and they are tested
+    as above (Levene grouped by the sub-plot / vertical factor; the
+    ``treatment`` column of the tables holds the ``A:B`` combination).  The
+    outer strata (whole plots, strips) have only ``(r - 1)(a - 1)`` df each and a
+    different variance; they are not tested, and :attr:`Diagnostics.warnings`
+    says so, with their CV and df when those are poor.  The CV and its flag are
+    those of the innermost error.
 
     References
     ----------
@@ -281,49 +333,85 @@ def diagnostics(
         )
     if not 0.0 < alpha < 1.0:
         raise DataValidationError(f"alpha must be in (0, 1), e.g. 0.05; got {alpha!r}.")
-    model = fit(
-        data,
-        response=response,
-        treatment=treatment,
-        block=block,
-        design=design,
-        row=row,
-        column=column,
-    )
-    used = model.data
-    e = model.residuals.to_numpy(dtype=float)
-    internal, external = studentized_residuals(model)
-    ids = used[plot_id] if plot_id in used.columns else pd.Series(used.index, index=used.index)
-    block_values = (
-        used[model.block].astype(object).map(str)
-        if model.block is not None
-        else pd.Series([None] * len(used), index=used.index, dtype=object)
-    )
-    table = pd.DataFrame(
-        {
-            "plot_id": ids.to_numpy(dtype=object),
-            "treatment": used[treatment].astype(object).map(str).to_numpy(),
-            "block": block_values.to_numpy(dtype=object),
-            "fitted": model.fitted.to_numpy(),
-            "residual": e,
-            "leverage": model.leverage.to_numpy(),
-            "studentized_residual": internal.to_numpy(),
-            "externally_studentized_residual": external.to_numpy(),
-        },
-        index=used.index,
-    )
+    model: DesignFit | None = None
+    strata: StrataAnova | None = None
+    extra_findings: list[str] = []
+    if design in STRATA_DESIGNS:
+        first, second = _strata_factors(
+            design,
+            treatment=treatment,
+            given={
+                "whole_plot": whole_plot,
+                "sub_plot": sub_plot,
+                "horizontal": horizontal,
+                "vertical": vertical,
+            },
+            row=row,
+            column=column,
+        )
+        if block is None:
+            raise DataValidationError(
+                f"design={design!r} needs block=<column of the block/replicate labels>."
+            )
+        table, groups, strata, extra_findings = _strata_residuals(
+            data,
+            response=response,
+            block=block,
+            design=design,
+            first=first,
+            second=second,
+            plot_id=plot_id,
+            cv_warn_pct=cv_warn_pct,
+            cv_strong_pct=cv_strong_pct,
+        )
+        inner = "error_b" if design == "split_plot" else "error_c"
+        mse, df_inner = strata.error(inner)
+        df_error = int(df_inner)
+        mean = strata.grand_mean
+    else:
+        if treatment is None:
+            raise DataValidationError(
+                f"design={design!r} needs treatment=<column of the treatment labels>."
+            )
+        stray = [
+            f"{name}="
+            for name, value in (
+                ("whole_plot", whole_plot),
+                ("sub_plot", sub_plot),
+                ("horizontal", horizontal),
+                ("vertical", vertical),
+            )
+            if value is not None
+        ]
+        if stray:
+            raise DataValidationError(
+                f"design={design!r} does not use {', '.join(stray)}; they belong to "
+                "design='split_plot' (whole_plot=, sub_plot=) or 'strip_plot' (horizontal=, "
+                "vertical=)."
+            )
+        model = fit(
+            data,
+            response=response,
+            treatment=treatment,
+            block=block,
+            design=design,
+            row=row,
+            column=column,
+        )
+        table = _residual_table(model, treatment=treatment, plot_id=plot_id)
+        groups = model.codes[treatment]
+        df_error, mse, mean = model.df_error, model.mse, model.grand_mean
+    e = table["residual"].to_numpy(dtype=float)
     flagged = np.abs(table["studentized_residual"].to_numpy()) > outlier_threshold
     outliers = table.loc[
         flagged, ["plot_id", "treatment", "block", "residual", "studentized_residual"]
     ].reset_index(drop=True)
 
-    df_error = model.df_error
     shapiro = _shapiro(e, df_error)
-    levene = _levene(e, model.codes[treatment]) if df_error > 0 else (float("nan"),) * 2
+    levene = _levene(e, groups) if df_error > 0 else (float("nan"),) * 2
 
-    mean = model.grand_mean
-    if df_error > 0 and np.isfinite(model.mse) and mean > 0:
-        cv_pct = float(100.0 * np.sqrt(model.mse) / mean)
+    if df_error > 0 and np.isfinite(mse) and mean > 0:
+        cv_pct = float(100.0 * np.sqrt(mse) / mean)
     else:
         cv_pct = float("nan")
     if not np.isfinite(cv_pct):
@@ -353,10 +441,12 @@ def diagnostics(
         findings.append(msg)
         emitted.append(msg)
     df_warning = df_error < MIN_ERROR_DF
-    if df_error == 0:
+    if df_error == 0 and model is not None:
+        from yieldtrial.stats.anova import replication_advice
+
         msg = (
             "no error degrees of freedom (one plot per treatment): no test or p-value is "
-            "possible; replicate the treatments in blocks."
+            "possible. " + replication_advice(len(model.levels), model.design)
         )
         findings.append(msg)
         emitted.append(msg)
@@ -389,6 +479,7 @@ def diagnostics(
             + (f", block {rec['block']}" if rec["block"] is not None else "")
             + f") has studentized residual {rec['studentized_residual']:.2f}: check its record."
         )
+    findings.extend(extra_findings)
     for msg in emitted:
         warnings.warn(msg, YieldTrialWarning, stacklevel=2)
 
@@ -404,4 +495,162 @@ def diagnostics(
         warnings=findings,
         alpha=float(alpha),
         fit=model,
+        strata=strata,
     )
+
+
+def _residual_table(model: DesignFit, *, treatment: str, plot_id: str) -> pd.DataFrame:
+    """Per-plot residual table of an additive design model."""
+    used = model.data
+    internal, external = studentized_residuals(model)
+    ids = used[plot_id] if plot_id in used.columns else pd.Series(used.index, index=used.index)
+    block_values = (
+        used[model.block].astype(object).map(str)
+        if model.block is not None
+        else pd.Series([None] * len(used), index=used.index, dtype=object)
+    )
+    return pd.DataFrame(
+        {
+            "plot_id": ids.to_numpy(dtype=object),
+            "treatment": used[treatment].astype(object).map(str).to_numpy(),
+            "block": block_values.to_numpy(dtype=object),
+            "fitted": model.fitted.to_numpy(),
+            "residual": model.residuals.to_numpy(dtype=float),
+            "leverage": model.leverage.to_numpy(),
+            "studentized_residual": internal.to_numpy(),
+            "externally_studentized_residual": external.to_numpy(),
+        },
+        index=used.index,
+    )
+
+
+def _strata_factors(
+    design: str,
+    *,
+    treatment: str | None,
+    given: dict[str, str | None],
+    row: str | None,
+    column: str | None,
+) -> tuple[str, str]:
+    """Return the two factor columns of a split/strip plot, checked as :func:`anova` does."""
+    names = ("whole_plot", "sub_plot") if design == "split_plot" else ("horizontal", "vertical")
+    stray = [n for n, v in given.items() if v is not None and n not in names]
+    stray += [n for n, v in (("row", row), ("column", column)) if v is not None]
+    if stray:
+        raise DataValidationError(
+            f"design={design!r} does not use {', '.join(f'{n}=' for n in stray)}; it uses "
+            f"{names[0]}= and {names[1]}=."
+        )
+    first, second = given[names[0]], given[names[1]]
+    if design == "split_plot" and treatment is not None:
+        if second is None:
+            second = treatment
+        elif second != treatment:
+            raise DataValidationError(
+                f"design='split_plot': treatment={treatment!r} and sub_plot={second!r} differ; "
+                "treatment= stands for the sub-plot factor. Pass one of them, or the same column."
+            )
+    if first is None or second is None:
+        missing = [n for n, v in zip(names, (first, second), strict=True) if v is None]
+        raise DataValidationError(
+            f"design={design!r} needs {names[0]}=<column> and {names[1]}=<column>; missing: "
+            f"{', '.join(f'{m}=' for m in missing)}."
+        )
+    return first, second
+
+
+def _strata_residuals(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    block: str,
+    design: str,
+    first: str,
+    second: str,
+    plot_id: str,
+    cv_warn_pct: float,
+    cv_strong_pct: float,
+) -> tuple[pd.DataFrame, np.ndarray, StrataAnova, list[str]]:
+    """Residual table of the innermost stratum of a split/strip plot, and what is not checked.
+
+    Returns the per-plot table (as for an additive design, ``treatment`` = ``"a:b"``),
+    the Levene groups (codes of the sub-plot / vertical factor), the stratum ANOVA and
+    findings about the outer strata.
+    """
+    from yieldtrial.stats.model import least_squares, model_matrix
+    from yieldtrial.stats.splitplot import _factor_levels, split_plot_anova, strip_plot_anova
+
+    if design == "split_plot":
+        strata = split_plot_anova(
+            data, response=response, block=block, whole_plot=first, sub_plot=second
+        )
+        inner = "error_b"
+        outer = {"error_a": (f"whole plots, {block} x {first}", first, "whole plot")}
+        terms: list[tuple[str, ...]] = [
+            (block,), (first,), (block, first), (second,), (first, second),
+        ]  # fmt: skip
+        stratum = "sub-plot"
+    else:
+        strata = strip_plot_anova(
+            data, response=response, block=block, horizontal=first, vertical=second
+        )
+        inner = "error_c"
+        outer = {
+            "error_a": (f"horizontal strips, {block} x {first}", first, "strip"),
+            "error_b": (f"vertical strips, {block} x {second}", second, "strip"),
+        }
+        terms = [(block,), (first,), (block, first), (second,), (block, second), (first, second)]
+        stratum = "intersection-plot"
+    # complete and balanced (the stratum ANOVA refuses missing or duplicated plots)
+    codes: dict[str, np.ndarray] = {}
+    labels: dict[str, tuple[str, ...]] = {}
+    for col in (block, first, second):
+        codes[col], labels[col] = _factor_levels(data[col], col)
+    y = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float)
+    centre = float(np.mean(y))
+    x, _ = model_matrix(codes, {c: len(v) for c, v in labels.items()}, terms)
+    sol = least_squares(x, y - centre)
+    mse, df_inner = strata.error(inner)
+    residuals = sol.residuals
+    leverage = sol.leverage
+    internal, external = _studentize(residuals, leverage, int(df_inner), mse)
+    ids = data[plot_id] if plot_id in data.columns else pd.Series(data.index, index=data.index)
+    cell = [
+        f"{labels[first][i]}:{labels[second][j]}"
+        for i, j in zip(codes[first], codes[second], strict=True)
+    ]
+    table = pd.DataFrame(
+        {
+            "plot_id": ids.to_numpy(dtype=object),
+            "treatment": np.asarray(cell, dtype=object),
+            "block": np.asarray([labels[block][i] for i in codes[block]], dtype=object),
+            "fitted": sol.fitted + centre,
+            "residual": residuals,
+            "leverage": leverage,
+            "studentized_residual": internal,
+            "externally_studentized_residual": external,
+        },
+        index=data.index,
+    )
+    findings: list[str] = []
+    for name, (what, factor, unit) in outer.items():
+        _, df = strata.error(name)
+        cv = strata.cv_pct[name]
+        findings.append(
+            f"not checked: the {name} stratum ({what}, {df:g} df) has no plot-level residuals "
+            f"of its own; normality, equal variances and outliers are tested on the {stratum} "
+            f"residuals ({inner}, {df_inner:g} df) only. Look at the {factor} means per "
+            f"{block} for a suspicious {unit}."
+        )
+        limit = cv_strong_pct if cv > cv_strong_pct else cv_warn_pct
+        if np.isfinite(cv) and cv > cv_warn_pct:
+            findings.append(
+                f"CV of {name} ({what}) = {cv:.1f} % is above {limit:g} %: tests against "
+                "that error are imprecise."
+            )
+        if df < MIN_ERROR_DF:
+            findings.append(
+                f"{name} ({what}) has only {df:g} df (fewer than {MIN_ERROR_DF}): tests against "
+                "it have little power."
+            )
+    return table, codes[second], strata, findings

@@ -686,6 +686,10 @@ def fit(
         mse = float("nan")
         cov = np.full((k, k), np.nan)
 
+    residuals, fitted = sol.residuals, sol.fitted + centre
+    if df_error == 0:
+        # saturated model: the fit is exact, so residuals are 0 (not rounding noise ~1e-13)
+        residuals, fitted = np.zeros_like(y), y.copy()
     index = used.index
     formula = f"{response} ~ " + " + ".join(factors)
     blocks_used = labels[block] if design == "rcbd" and block is not None else ()
@@ -703,8 +707,8 @@ def fit(
         mse=float(mse),
         df_error=int(df_error),
         grand_mean=float(centre),
-        fitted=pd.Series(sol.fitted + centre, index=index, name="fitted"),
-        residuals=pd.Series(sol.residuals, index=index, name="residual"),
+        fitted=pd.Series(fitted, index=index, name="fitted"),
+        residuals=pd.Series(residuals, index=index, name="residual"),
         leverage=pd.Series(sol.leverage, index=index, name="leverage"),
         missing_cells=missing,
         rank=int(sol.rank),

@@ -398,7 +398,7 @@ class StrataAnova:
             return levels.index(str(at))
 
         def select(values: np.ndarray) -> np.ndarray:
-            """The estimates of this kind taken from a table of cell means."""
+            """Take the estimates of this kind from a table of cell means."""
             if kind in ("whole_plot", "horizontal"):
                 return np.asarray(values.mean(axis=1), dtype=float)
             if kind in ("sub_plot", "vertical"):
