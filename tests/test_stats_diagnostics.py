@@ -300,8 +300,8 @@ def test_split_plot_diagnostics_say_what_is_not_checked() -> None:
 def test_split_plot_diagnostics_flag_an_outlying_plot() -> None:
     """A sub-plot raised by 60 units is listed with its plot id, cell and block."""
     df = oats()
-    before = split_diag(df).residuals.loc[10, "residual"]
-    df.loc[10, "yield"] += 60.0
+    before = float(split_diag(df).residuals["residual"].iloc[10])
+    df["yield"] = df["yield"] + np.where(df.index == 10, 60.0, 0.0)
     with pytest.warns(YieldTrialWarning, match=r"CV = 14\.5 %"):
         d = diagnostics(
             df, response="yield", block="block", design="split_plot", whole_plot="gen",

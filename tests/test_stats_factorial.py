@@ -122,8 +122,10 @@ def test_differences_invariant_to_1e12_offset() -> None:
     """Differences of main-effect, cell and simple-effect LS-means agree to 1e-9 at +1e12."""
     data = battery()  # integer lifetimes [h]: exact at 1e12 (double spacing there 2**-13)
     moved = data.assign(life_h=data["life_h"] + 1e12)
-    kw = dict(response="life_h", factor_a="material", factor_b="temperature")
-    base, other = factorial_anova(data, **kw), factorial_anova(moved, **kw)
+    base, other = (
+        factorial_anova(d, response="life_h", factor_a="material", factor_b="temperature")
+        for d in (data, moved)
+    )
     for factor, at in [
         ("material", None),
         ("temperature", None),

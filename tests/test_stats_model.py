@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import product
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -195,7 +196,9 @@ def test_compare_to_control_differences_invariant_to_1e12_offset() -> None:
     df = seedrate_frame()
     df.loc[5, "yield_kg_ha"] = np.nan
     moved = df.assign(yield_kg_ha=df["yield_kg_ha"] + 1e12)
-    kw = dict(response="yield_kg_ha", treatment="treatment", block="block", control="25")
+    kw: dict[str, Any] = dict(
+        response="yield_kg_ha", treatment="treatment", block="block", control="25"
+    )
     base = compare_to_control(df, **kw)
     other = compare_to_control(moved, **kw)
     np.testing.assert_allclose(other["difference_kg_ha"], base["difference_kg_ha"], atol=1e-9)

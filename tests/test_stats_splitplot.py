@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -284,13 +285,15 @@ def test_duncan_and_dunnett_run_on_split_plot_means(oats_result) -> None:
         ("strip", "horizontal", "vertical", STRIP_PLOT_COMPARISONS),
     ],
 )
-def test_differences_invariant_to_1e12_offset(design, first, second, kinds) -> None:
+def test_differences_invariant_to_1e12_offset(
+    design: str, first: str, second: str, kinds: tuple[str, ...]
+) -> None:
     """Every kind's differences (and the cells') agree to 1e-9 after adding 1e12 to the yield."""
     func = split_plot_anova if design == "split" else strip_plot_anova
     data = oats()  # integer yields: exact at 1e12 (double spacing there 2**-13)
     moved = data.assign(**{"yield": data["yield"] + 1e12})
-    kw = {"response": "yield", "block": "block", first: "gen", second: "nitro"}
-    base, other = func(data, **kw), func(moved, **kw)
+    factors: Any = {first: "gen", second: "nitro"}
+    base, other = (func(d, response="yield", block="block", **factors) for d in (data, moved))
     for kind in (*kinds, "cells"):
         at = None
         if kind.endswith(("_within_whole", "_within_horizontal")):

@@ -119,9 +119,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "差异仅作描述性比较。",
     },
     "methods.noninferiority": {
-        "en": "Non-inferiority of each treatment to the control was judged with a one-sided "
-        "test at alpha = {alpha} and a margin of {margin} % of the control mean.",
-        "zh": "非劣效检验：单侧检验，α = {alpha}，非劣效界值为对照均值的 {margin}%。",
+        "en": "Non-inferiority of each treatment to the control was judged with a margin of "
+        "{margin} % of the control mean: a treatment is non-inferior when the lower limit of "
+        "the simultaneous two-sided interval (Dunnett, alpha = {alpha}) of treatment - "
+        "(1 - margin) x control is above 0, i.e. when the adjusted P of that contrast is below "
+        "alpha and the contrast is positive.",
+        "zh": "非劣效检验：非劣效界值为对照均值的 {margin}%；"
+        "当“处理 −（1 − 界值）× 对照”的联合双侧置信区间（Dunnett，α = {alpha}）下限大于 0，"
+        "即该对比的校正 P 小于 α 且对比为正时，判为非劣。",
     },
     "letters.tukey": {"en": "Tukey's HSD", "zh": "Tukey 检验"},
     "letters.lsd": {"en": "Fisher's protected LSD", "zh": "LSD 法"},
@@ -341,7 +346,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------ non-inferiority
     "col.ni_lower": {"en": "Lower CI bound of difference (%)", "zh": "差值置信下限（%）"},
     "col.ni_margin": {"en": "Margin (%)", "zh": "界值（%）"},
-    "col.ni_p": {"en": "P (one-sided)", "zh": "P（单侧）"},
+    "col.ni_p": {"en": "P (NI contrast, adjusted)", "zh": "P（非劣效对比，校正）"},
     "col.ni_verdict": {"en": "Verdict", "zh": "结论"},
     "col.comparison": {"en": "Comparison", "zh": "比较"},
     "ni.yes": {"en": "non-inferior", "zh": "非劣"},
@@ -429,24 +434,24 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "concl.ni_yes": {
         "en": "{treatment} is non-inferior to {control}: a yield loss of more than {margin} % "
-        'of {control}\'s yield is ruled out (one-sided P = {p}), so "no yield loss" holds '
+        'of {control}\'s yield is ruled out (adjusted P = {p}), so "no yield loss" holds '
         "within this margin.",
         "zh": "{treatment} 相对 {control} 非劣：可以排除减产超过 {control} 产量 {margin}% 的可能"
-        "（单侧 P = {p}），即在该界值内“不减产”成立。",
+        "（校正 P = {p}），即在该界值内“不减产”成立。",
     },
     "concl.ni_no": {
         "en": "Non-inferiority of {treatment} to {control} was not shown: a yield loss of more "
-        "than {margin} % of {control}'s yield cannot be ruled out (one-sided P = {p}), so "
+        "than {margin} % of {control}'s yield cannot be ruled out (adjusted P = {p}), so "
         '"no yield loss" is not supported.',
         "zh": "未能证明 {treatment} 相对 {control} 非劣：不能排除减产超过 {control} 产量 {margin}% "
-        "的可能（单侧 P = {p}），“不减产”的结论不成立。",
+        "的可能（校正 P = {p}），“不减产”的结论不成立。",
     },
     "ni.note_bound": {
-        "en": "The verdict is the one-sided test of treatment - (1 - margin) x control, which "
+        "en": "The verdict is the simultaneous test of treatment - (1 - margin) x control, which "
         "includes the uncertainty of the control mean; the lower bound shown ({conf} % "
         "simultaneous interval) treats the control mean as fixed, so near the margin the two "
         "can disagree and the verdict rules.",
-        "zh": "结论依据对“处理 −（1 − 界值）× 对照”的单侧检验，已计入对照均值的不确定性；"
+        "zh": "结论依据对“处理 −（1 − 界值）× 对照”的联合检验，已计入对照均值的不确定性；"
         "表中差值下限（{conf}% 联合置信区间）把对照均值视为固定值，"
         "因此接近界值时两者可能不一致，以结论为准。",
     },

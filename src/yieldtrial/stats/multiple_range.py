@@ -284,7 +284,7 @@ def _letters(mm: MeansModel, significant: np.ndarray) -> list[str]:
     """Compact letters (insert-absorb-sweep, :mod:`yieldtrial.stats.letters`), 'a' = highest."""
     from yieldtrial.stats.letters import compact_letters
 
-    series = compact_letters(mm.levels, np.asarray(mm.estimates, dtype=float), significant)
+    series = compact_letters(mm.levels, mm.contrast_basis, significant)
     return [str(v) for v in series.tolist()]
 
 
@@ -393,7 +393,10 @@ def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05
             f"error df of {mm.error_term!r} is {df:g}; mean separation needs a positive error df "
             "(add replicates)"
         )
-    order = sorted(range(k), key=lambda i: (-est[i], i))
+    # differences (and the ranking) from the centred LS-means when the model gives them:
+    # full precision under a large offset (MeansModel.contrast_basis)
+    basis = mm.contrast_basis
+    order = sorted(range(k), key=lambda i: (-basis[i], i))
 
     diag = np.diag(cov)
     var_diff = diag[:, None] + diag[None, :] - 2.0 * cov
@@ -429,7 +432,7 @@ def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05
         for r_a in range(0, k - span + 1):
             r_b = r_a + span - 1
             i, j = order[r_a], order[r_b]
-            diff = float(est[i] - est[j])
+            diff = float(basis[i] - basis[j])
             s = float(sed[i, j])
             if key in _RANGE_TESTS:
                 stat = abs(diff) / (s / np.sqrt(2.0))
