@@ -72,6 +72,31 @@ def test_duncan_letters_match_agricolae() -> None:
     assert res.groups["mean"].tolist() == pytest.approx([36.9, 36.33333, 24.4, 12.86667], abs=5e-6)
 
 
+@pytest.mark.parametrize("test", MEAN_SEPARATION_TESTS)
+def test_differences_and_letters_invariant_to_1e12_offset(test: str) -> None:
+    """Adding 1e12 keeps every difference (to 1e-9), statistic and letter of each test."""
+    from yieldtrial.stats.model import fit
+
+    case = json.loads((REF / "agricolae_sweetpotato_crd.json").read_text(encoding="utf-8"))
+    # yields x 10 are integers (one printed decimal), so they are exact at 1e12 (spacing 2**-13)
+    rows = [
+        {"virus": k, "y": round(10 * v)} for k, vals in case["data"]["groups"].items() for v in vals
+    ]
+    df = pd.DataFrame(rows).astype({"y": float})
+    moved = df.assign(y=df["y"] + 1e12)
+    base, other = (
+        mean_separation(
+            fit(d, response="y", treatment="virus", design="crd").means_model(), test=test
+        )
+        for d in (df, moved)
+    )
+    assert other.letters == base.letters
+    np.testing.assert_allclose(other.comparisons["diff"], base.comparisons["diff"], atol=1e-9)
+    np.testing.assert_allclose(
+        other.comparisons["statistic"], base.comparisons["statistic"], rtol=1e-9
+    )
+
+
 def test_snk_critical_ranges_and_letters_match_agricolae() -> None:
     """SNK ranges 8.928965, 11.064170, 12.399670; groups oo a, ff a, cc b, fc c (sec. 4.4)."""
     # agricolae tutorial, "Student-Newman-Keuls", SNK.test(model, "virus") on sweetpotato
