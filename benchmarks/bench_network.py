@@ -115,7 +115,11 @@ def statsmodels_loop(frame: pd.DataFrame, n_trials: int) -> float:
 
 
 def numpy_floor_array(y3: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Bare RCBD ANOVA (F and p of treatments) on a ready (trials, k, b) array."""
+    """Bare RCBD ANOVA on a ready (trials, k, b) array: F and p of treatments per trial.
+
+    Centred sums of squares (treatments, residual), F, and p by ``scipy.special.fdtrc``;
+    nothing else (no blocks' F, no means table, no screening, no DataFrame).
+    """
     from scipy.special import fdtrc
 
     _, k, b = y3.shape
@@ -132,7 +136,12 @@ def numpy_floor_array(y3: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def numpy_floor_frame(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Compute the same floor from the long table: code, sort, reshape, ANOVA."""
+    """Compute the same floor from the long table a user has: code, sort, reshape, ANOVA.
+
+    ``pandas.factorize`` of the site, treatment and block columns (no sorting of the
+    labels), one stable argsort of the combined code, reshape to (trials, 4, 4), then
+    :func:`numpy_floor_array`.
+    """
     site = pd.factorize(frame["site"])[0]  # any order identifies the trials
     trt = pd.factorize(frame["treatment"])[0]
     blk = pd.factorize(frame["block"])[0]
@@ -155,33 +164,75 @@ def run_analyze(frame: pd.DataFrame, **kwargs: object) -> object:
     )
 
 
+def interleaved(fns: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
+    """Wall times [s] of each callable, called in turn once per round (same machine load)."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return times
+
+
+def ratio(times: dict[str, list[float]], a: str, b: str) -> float:
+    """Median over rounds of ``a / b`` timed back to back in the same round."""
+    return statistics.median(x / y for x, y in zip(times[a], times[b], strict=True))
+
+
 def section_balanced(n: int, loop_n: int, repeat: int) -> None:
     frame = balanced_frame(n)
-    run_analyze(balanced_frame(20))  # warm: imports and (k, df) quantile caches
-    t_engine = best_of(lambda: run_analyze(frame, dunnett_pvalues="none", summary=False), repeat)
-    t_many = best_of(lambda: run_analyze(frame, dunnett_pvalues="none"), repeat)
-    t_loop = statsmodels_loop(frame, loop_n) * n
     y3 = balanced_frame(n)["y"].to_numpy().reshape(n, 4, 4)
-    t_floor = best_of(lambda: numpy_floor_array(y3), max(repeat, 5))
-    t_floor_frame = best_of(lambda: numpy_floor_frame(frame), repeat)
+    run_analyze(balanced_frame(20))  # warm: imports and (k, df) quantile caches
+    run_analyze(frame)
+    fns: dict[str, Callable[[], object]] = {
+        "default": lambda: run_analyze(frame),
+        "tables": lambda: run_analyze(frame, summary=False),
+        "floor_frame": lambda: numpy_floor_frame(frame),
+        "floor_array": lambda: numpy_floor_array(y3),
+    }
+    times = interleaved(fns, repeat * 3)
+    med = {name: statistics.median(v) for name, v in times.items()}
+    t_loop = statsmodels_loop(frame, loop_n) * n
     print(f"\n[1] {n:,} balanced RCBD trials (4 treatments x 4 blocks, {len(frame):,} plots)")
-    print(f"  analyze_many, per-trial tables only (summary=False): {t_engine:.3f} s")
-    print(f"  analyze_many, with the across-site summary:          {t_many:.3f} s")
-    print("    (per trial: ANOVA, LS-means, SED/LSD/HSD, Tukey letters, Dunnett verdicts)")
+    print(
+        "  analyze_many(frame, by=..., control='CK') as called by default: per_trial + "
+        f"per_treatment + across-site summary: {med['default']:.3f} s"
+    )
+    print(
+        "    (per trial: type II ANOVA with F and p of treatments and blocks, CV, MSE, SED, "
+        "LSD, HSD, LS-means and SEs, differences vs CK, Dunnett verdicts at alpha (auto: no "
+        "p-values above 2,000 comparisons), Tukey letters; summary: site x treatment tables, "
+        "win rates, combined ANOVA, across-site Dunnett p-values)"
+    )
+    print(f"  analyze_many, per-trial tables only (summary=False): {med['tables']:.3f} s")
     print(
         f"  statsmodels ols+anova_lm loop: {t_loop:.1f} s (measured on {loop_n:,} trials, "
         f"scaled x{n / loop_n:,.0f}; {t_loop / n * 1000:.1f} ms per trial)"
     )
-    print(f"  numpy floor, ready 3-D array:   {t_floor:.4f} s")
-    print(f"  numpy floor, from the long table (factorize, sort, reshape): {t_floor_frame:.4f} s")
     print(
-        f"  speed-up vs statsmodels loop: {t_loop / t_engine:,.0f}x per-trial tables, "
-        f"{t_loop / t_many:,.0f}x with summary   (target >= 1000x)"
+        "  numpy floor from the same long DataFrame (factorize site/treatment/block, argsort, "
+        f"reshape, ANOVA F and p of treatments for every trial): {med['floor_frame']:.4f} s"
     )
     print(
-        f"  ratio to numpy floor from the long table: {t_engine / t_floor_frame:.1f}x "
-        f"(per-trial), {t_many / t_floor_frame:.1f}x (with summary); to the ready-array "
-        f"floor: {t_engine / t_floor:.0f}x   (target <= 3x)"
+        f"  numpy floor on a ready (trials, 4, 4) array (ANOVA F and p only): "
+        f"{med['floor_array']:.4f} s"
+    )
+    print(
+        f"  speed-up vs statsmodels loop: {t_loop / med['default']:,.0f}x default call, "
+        f"{t_loop / med['tables']:,.0f}x per-trial tables   (target >= 1000x)"
+    )
+    rounds = len(times["default"])
+    print(
+        "  ratio to the numpy floor from the long DataFrame (median of per-round ratios, "
+        f"{rounds} interleaved rounds): {ratio(times, 'default', 'floor_frame'):.2f}x "
+        f"default call, {ratio(times, 'tables', 'floor_frame'):.2f}x per-trial tables   "
+        "(target <= 3x)"
+    )
+    print(
+        "  ratio to the ready-array floor: "
+        f"{ratio(times, 'default', 'floor_array'):.1f}x default call, "
+        f"{ratio(times, 'tables', 'floor_array'):.1f}x per-trial tables"
     )
     sub = frame.iloc[: 16 * 50]
     t_exact = best_of(lambda: run_analyze(sub, dunnett_pvalues="exact", summary=False), 1)
@@ -193,6 +244,8 @@ def section_balanced(n: int, loop_n: int, repeat: int) -> None:
 
 def section_unbalanced(n: int, loop_n: int, repeat: int) -> None:
     frame = one_missing_plot(balanced_frame(n, seed=3))
+    # warm: Dunnett critical values of the few missing-plot correlation structures (cached)
+    run_analyze(frame.iloc[: 15 * min(n, 50)], dunnett_pvalues="none")
     t_engine = best_of(lambda: run_analyze(frame, dunnett_pvalues="none", summary=False), repeat)
     t_many = best_of(lambda: run_analyze(frame, dunnett_pvalues="none"), repeat)
     t_loop = statsmodels_loop(frame, loop_n) * n

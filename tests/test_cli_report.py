@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -19,7 +20,7 @@ GOOD = (
 
 
 @pytest.fixture(autouse=True)
-def _close_figures() -> None:
+def _close_figures() -> Iterator[None]:
     yield
     plt.close("all")
 
@@ -231,3 +232,47 @@ def test_demo_writes_index_and_reports(tmp_path: Path) -> None:
     # issue 6: the founding example's (illustrative) rates give the efficiency section
     assert "## Fertilizer efficiency" in markdown and "zero-N (omission) plot" in markdown
     assert "40 kg/mu (illustrative)" in markdown
+
+
+def _oats_csv(path: Path) -> Path:
+    """Yates' oats split plot (tests/data/reference) as a CSV with its own column names."""
+    case = json.loads(
+        (Path(__file__).parent / "data" / "reference" / "yates_oats_splitplot.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    lines = ["plot_id,rep,gen,treatment,yield_kg_ha"]
+    lines += [f"{i + 1},{b},{g},{n},{y}" for i, (b, g, n, y) in enumerate(case["data"]["rows"])]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_report_split_plot_from_trial_toml(tmp_path: Path) -> None:
+    """design, whole_plot and block in trial.toml give the split-plot report (error a, error b)."""
+    plots = _oats_csv(tmp_path / "oats.csv")
+    toml = tmp_path / "trial.toml"
+    toml.write_text(
+        '[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "0"\ndesign = "split_plot"\n'
+        'whole_plot = "gen"\nblock = "rep"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "report.json"
+    assert main(["report", str(plots), "--config", str(toml), "-o", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    errors = {m["kind"]: m["error_term"] for m in doc["results"]["design_means"]}
+    assert errors == {"gen": "error_a", "treatment": "error_b", "cells": errors["cells"]}
+    # Venables & Ripley (2002) sec. 6.7: varieties F = 1.49 against B:V on 10 df
+    gen = next(r for r in doc["results"]["anova"]["table"] if r["source"] == "gen")
+    assert gen["f"] == pytest.approx(1.4853, abs=1e-4)
+
+
+def test_report_design_flags(tmp_path: Path) -> None:
+    """--design split_plot --factors gen works without a trial.toml (Markdown shows Error a)."""
+    plots = _oats_csv(tmp_path / "oats.csv")
+    text = plots.read_text(encoding="utf-8").replace("plot_id,rep,", "plot_id,block,", 1)
+    plots.write_text(text, encoding="utf-8")
+    out = tmp_path / "report.md"
+    argv = ["report", str(plots), "--crop", "wheat", "--design", "split_plot"]
+    argv += ["--factors", "gen", "--control", "0", "--no-figures", "-o", str(out)]
+    assert main(argv) == 0
+    assert "Error a" in out.read_text(encoding="utf-8")

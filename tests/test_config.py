@@ -146,3 +146,63 @@ def test_to_dict_is_json_ready() -> None:
 
     text = json.dumps(TrialConfig.from_text(FULL).to_dict(), ensure_ascii=False)
     assert '"control": ["CK1", "CK2"]' in text
+
+
+# --------------------------------------------------------------------------- designs
+
+
+def test_factors_by_role_become_factors() -> None:
+    """whole_plot = "irrigation" in a split plot is factors = ("irrigation",)."""
+    cfg = TrialConfig.from_text('[analysis]\ndesign = "split_plot"\nwhole_plot = "irrigation"\n')
+    assert (cfg.design, cfg.factors) == ("split_plot", ("irrigation",))
+
+
+def test_two_factor_roles_in_design_order() -> None:
+    """factor_b before factor_a in the file still gives (factor_a, factor_b)."""
+    text = '[analysis]\ndesign = "factorial"\nfactor_b = "rate"\nfactor_a = "product"\n'
+    assert TrialConfig.from_text(text).factors == ("product", "rate")
+
+
+def test_factors_list_accepted() -> None:
+    """A factors list is kept in order."""
+    text = '[analysis]\ndesign = "strip_plot"\nfactors = ["tillage", "n_rate"]\n'
+    assert TrialConfig.from_text(text).factors == ("tillage", "n_rate")
+
+
+def test_role_of_another_design_is_refused() -> None:
+    """A strip-plot role in a split plot is refused, naming the roles it takes."""
+    text = '[analysis]\ndesign = "split_plot"\nhorizontal = "tillage"\n'
+    with pytest.raises(DataValidationError, match="takes whole_plot"):
+        TrialConfig.from_text(text)
+
+
+def test_role_without_two_factor_design_is_refused() -> None:
+    """whole_plot without a two-factor design asks for the design."""
+    with pytest.raises(DataValidationError, match='design = "split_plot"'):
+        TrialConfig.from_text('[analysis]\nwhole_plot = "tillage"\n')
+
+
+def test_factors_and_roles_together_refused() -> None:
+    """Both a factors list and a role key at once are ambiguous."""
+    text = '[analysis]\ndesign = "split_plot"\nfactors = ["a"]\nwhole_plot = "b"\n'
+    with pytest.raises(DataValidationError, match="not both"):
+        TrialConfig.from_text(text)
+
+
+def test_unknown_design_refused() -> None:
+    """An unknown design is refused with the list of designs."""
+    with pytest.raises(DataValidationError, match="latin, split_plot"):
+        TrialConfig.from_text('[analysis]\ndesign = "rcb"\n')
+
+
+def test_design_columns_are_renamed() -> None:
+    """row/column/block name plot-table columns, renamed on reading."""
+    text = (
+        '[analysis]\ndesign = "latin"\nrow = "batch"\ncolumn = "operator"\n'
+        '[columns]\ny = "yield_kg_ha"\n'
+    )
+    assert TrialConfig.from_text(text).column_renames() == {
+        "y": "yield_kg_ha",
+        "batch": "row",
+        "operator": "column",
+    }

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from yieldtrial.design import rcbd
+from yieldtrial.design import latin_square, rcbd
 from yieldtrial.economics import (
     economics_table,
     fertilizer_cost_per_ha,
@@ -175,3 +175,33 @@ def test_fieldtrial_economics_unreplicated_has_no_interval():
     assert "no confidence interval" in table.loc["T", "note"]
     # hand: (442 - 436) x 95/87 x 15 x 2.4 + 300 = 235.86 + 300 = 535.86 CNY/ha
     assert table.loc["T", "net_return_change_per_ha"] == pytest.approx(535.862, abs=1e-3)
+
+
+def test_fieldtrial_economics_latin_square_uses_latin_intervals():
+    """A Latin-square trial: yield differences and CIs are FieldTrial.compare_to_control's."""
+    book = latin_square(["CK1", "CK2", "T"], seed=4, plot_area_m2=20.0)
+    base = {"CK1": 13.0, "CK2": 12.8, "T": 13.1}
+    noise = [0.05, -0.03, 0.02, -0.04, 0.01, 0.06, -0.05, 0.0, -0.02]  # irregular [kg/plot]
+    book["fresh_mass_kg"] = [
+        base[t] + 0.2 * int(r) - 0.1 * int(c) + e
+        for t, r, c, e in zip(book["treatment"], book["row"], book["column"], noise, strict=True)
+    ]
+    book["moisture_pct"] = 13.0
+    book["impurity_pct"] = 0.0
+    trial = FieldTrial.from_dataframe(book, crop="wheat", design="latin", control="CK1")
+    table = trial.economics(FERT, grain_price_per_kg=2.4, currency="CNY", prices=PRICES).set_index(
+        "treatment"
+    )
+    comp = trial.compare_to_control(control="CK1").set_index("treatment")
+    # hand: 3 x 3 Latin square, error df (t - 1)(t - 2) = 2
+    assert comp["df"].unique().tolist() == [2.0]
+    for name in ("CK2", "T"):
+        assert table.loc[name, "yield_difference_kg_ha"] == pytest.approx(
+            comp.loc[name, "difference_kg_ha"]
+        )
+        assert table.loc[name, "yield_difference_ci_low_kg_ha"] == pytest.approx(
+            comp.loc[name, "ci_low_kg_ha"]
+        )
+        assert table.loc[name, "yield_difference_ci_high_kg_ha"] == pytest.approx(
+            comp.loc[name, "ci_high_kg_ha"]
+        )

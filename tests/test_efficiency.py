@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from yieldtrial.config import TrialConfig
-from yieldtrial.design import rcbd
+from yieldtrial.design import latin_square, rcbd, split_plot
 from yieldtrial.efficiency import (
     agronomic_efficiency,
     efficiency_table,
@@ -25,6 +25,7 @@ from yieldtrial.efficiency import (
     physiological_efficiency,
     recovery_efficiency,
     report_table,
+    trial_yields_kg_ha,
 )
 from yieldtrial.errors import DataValidationError
 from yieldtrial.trial import FieldTrial
@@ -382,6 +383,133 @@ def test_fieldtrial_efficiency_without_description_is_an_error():
     """No mapping, config or metadata: a clear error saying how to describe the fertilizer."""
     with pytest.raises(DataValidationError, match="no fertilizer description"):
         _replicated_trial().efficiency()
+
+
+# --------------------------------------------------------------------------- other designs
+LATIN_FERT = {
+    "CK1": {"n_rate_kg_ha": 150},
+    "CK2": {"n_rate_kg_ha": 120},
+    "T": {"n_rate_kg_ha": 120},
+    "Z": [],  # zero-N (omission) plot
+}
+# irregular plot-to-plot noise [kg per plot], so the Latin-square residual is not zero
+NOISE_KG = [0.05, -0.03, 0.02, -0.04, 0.01, 0.06, -0.05, 0.0, -0.02, 0.03, 0.04, -0.06]
+
+
+def _latin_trial():
+    """4 x 4 Latin square with row and column trends and one missing plot (unbalanced)."""
+    book = latin_square(["CK1", "CK2", "T", "Z"], seed=3, plot_area_m2=20.0)
+    base = {"CK1": 13.0, "CK2": 12.6, "T": 12.9, "Z": 9.0}
+    noise = NOISE_KG + NOISE_KG[:4]
+    book["fresh_mass_kg"] = [
+        base[t] + 0.2 * int(r) - 0.1 * int(c) + e
+        for t, r, c, e in zip(book["treatment"], book["row"], book["column"], noise, strict=True)
+    ]
+    book.loc[book.index[5], "fresh_mass_kg"] = np.nan  # a lost plot: LS-means != raw means
+    book["moisture_pct"] = 13.0
+    book["impurity_pct"] = 0.0
+    return FieldTrial.from_dataframe(book, crop="wheat", design="latin", control="CK1")
+
+
+def _ols_lsmeans(data, formula, factor, margins):
+    """LS-means by statsmodels: predictions averaged over every combination of ``margins``."""
+    import itertools
+
+    import statsmodels.formula.api as smf
+
+    fit = smf.ols(formula, data=data).fit()
+    grid = list(itertools.product(*(sorted(data[m].unique()) for m in margins)))
+    out = {}
+    for level in data[factor].unique():
+        cells = pd.DataFrame(grid, columns=margins).assign(**{factor: level})
+        out[str(level)] = float(fit.predict(cells).mean())
+    return out
+
+
+def test_latin_square_efficiency_uses_the_row_column_model():
+    """Latin square: yields are the row + column + treatment LS-means (statsmodels OLS)."""
+    trial = _latin_trial()
+    data = trial.yields().dropna(subset=["yield_kg_ha"])
+    data = data.assign(**{c: data[c].astype(str) for c in ("treatment", "row", "column")})
+    # independent: statsmodels OLS on the same plots, LS-means over the 4 x 4 rows x columns
+    expected = _ols_lsmeans(
+        data, "yield_kg_ha ~ C(treatment) + C(row) + C(column)", "treatment", ["row", "column"]
+    )
+    raw_t = data.loc[data["treatment"] == "T", "yield_kg_ha"].mean()
+    table = trial.efficiency(LATIN_FERT)
+    pfp = table[table["label"] == "PFP"].set_index("treatment")
+    ae = table[table["label"] == "AE"].set_index("treatment")
+    np.testing.assert_allclose(pfp.loc["T", "yield_kg_ha"], expected["T"], rtol=1e-9)
+    assert abs(expected["T"] - raw_t) > 1.0  # the lost plot makes the model matter
+    # PFP = Y / F and AE = (Y - Y0) / F with the LS-means (Dobermann 2007)
+    np.testing.assert_allclose(pfp.loc["CK2", "value"], expected["CK2"] / 120.0, rtol=1e-9)
+    np.testing.assert_allclose(
+        ae.loc["CK1", "value"], (expected["CK1"] - expected["Z"]) / 150.0, rtol=1e-9
+    )
+    assert "LATIN" in table.attrs["provenance"]["yields"]
+
+
+def test_latin_square_intervals_come_from_compare_to_control():
+    """Latin square: the CIs behind the notes are FieldTrial.compare_to_control's (error df 5)."""
+    trial = _latin_trial()
+    yields, ci, how = trial_yields_kg_ha(trial, reference="CK1")
+    comp = trial.compare_to_control(control="CK1").set_index("treatment")
+    # hand: 15 plots - (1 + 3 treatments + 3 rows + 3 columns) = 5 error df
+    assert comp["df"].unique().tolist() == [5.0]
+    assert set(ci) == {"CK2", "T", "Z"}
+    for name, (low, high) in ci.items():
+        assert low == pytest.approx(comp.loc[name, "ci_low_kg_ha"])
+        assert high == pytest.approx(comp.loc[name, "ci_high_kg_ha"])
+    assert "Dunnett" in how
+
+
+def _split_plot_trial():
+    """Split plot: varieties on whole plots, N rates on sub-plots, 3 blocks."""
+    book = split_plot(["V1", "V2"], ["N0", "N90", "N150"], blocks=3, seed=1, plot_area_m2=20.0)
+    base = {"N0": 9.0, "N90": 12.0, "N150": 13.0}
+    variety = {"V1": 0.0, "V2": 0.5}
+    block = {"1": 0.0, "2": 0.3, "3": -0.2}
+    book["fresh_mass_kg"] = [
+        base[n] + variety[v] + block[str(b)] + e
+        for n, v, b, e in zip(book["sub"], book["main"], book["block"], NOISE_KG * 2, strict=False)
+    ]
+    book["moisture_pct"] = 13.0
+    book["impurity_pct"] = 0.0
+    return FieldTrial.from_dataframe(
+        book, crop="wheat", design="split_plot", factors=("main", "sub")
+    )
+
+
+SPLIT_FERT = {"N0": [], "N90": {"n_rate_kg_ha": 90}, "N150": {"n_rate_kg_ha": 150}}
+
+
+def test_split_plot_efficiency_applies_to_the_fertilizer_factor():
+    """Split plot: the sub-plot factor named by the fertilizer is used, with error b."""
+    trial = _split_plot_trial()
+    table = trial.efficiency(SPLIT_FERT)
+    pfp = table[table["label"] == "PFP"].set_index("treatment")
+    mm = trial.means_model("sub")
+    expected = dict(zip(mm.levels, mm.estimates, strict=True))
+    # PFP = sub-plot LS-mean (averaged over varieties) / N rate
+    np.testing.assert_allclose(pfp.loc["N90", "value"], expected["N90"] / 90.0, rtol=1e-9)
+    assert "error_b" in table.attrs["provenance"]["yields"]
+    # the trial has no control among the N levels: the highest rate is the reference, with CIs
+    assert table.attrs["provenance"]["reference"] == "N150"
+    assert "Dunnett" in table.attrs["provenance"]["yields"]
+
+
+def test_split_plot_with_unclear_fertilizer_factor_is_an_error():
+    """Two factors and a description naming neither factor's levels: ask for kind=."""
+    with pytest.raises(DataValidationError, match="pass kind="):
+        _split_plot_trial().efficiency({"A": []})
+
+
+def test_split_plot_kind_chooses_the_means():
+    """kind= and at= pass through: N means within variety V2 (FieldTrial.means_model)."""
+    trial = _split_plot_trial()
+    yields, _, _ = trial_yields_kg_ha(trial, kind="sub_plot_within_whole", at="V2")
+    mm = trial.means_model("sub_plot_within_whole", at="V2")
+    np.testing.assert_allclose(list(yields.values()), mm.estimates)
 
 
 def test_report_table_one_row_per_treatment_with_notes():

@@ -325,6 +325,35 @@ def test_none_mode_leaves_pvalues_but_keeps_verdicts():
     assert set(rows["significant"].unique()) <= {0.0, 1.0}
 
 
+def test_sorted_complete_grid_gives_the_same_tables_as_shuffled_rows():
+    """A table sorted by (site, treatment, block) (grid fast path) = the same rows shuffled."""
+    df = _network(n_sites=4)
+    tidy = df.sort_values(["site", "treatment", "block"]).reset_index(drop=True)
+    shuffled = df.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    # expected: the general path (screen with bincount, sort) on the shuffled rows
+    a = _analyze(tidy, dunnett_pvalues="none")
+    b = _analyze(shuffled, dunnett_pvalues="none")
+    pd.testing.assert_frame_equal(a.per_trial, b.per_trial, rtol=1e-12)
+    pd.testing.assert_frame_equal(a.per_treatment, b.per_treatment, rtol=1e-12)
+    pd.testing.assert_frame_equal(a.summary.treatments, b.summary.treatments, rtol=1e-12)
+
+
+def test_none_mode_verdicts_of_missing_plot_trials_match_exact_pvalues(mixed_network):
+    """Missing-plot trials get the verdict |t| > c of their own correlation, = (p < alpha)."""
+    df, exact = mixed_network
+    res = _analyze(df, dunnett_pvalues="none", summary=False)
+    assert res.per_trial.set_index("site").loc["site01", "path"] == "least_squares"
+    got = res.per_treatment[~res.per_treatment.is_control]
+    ref = exact.per_treatment[~exact.per_treatment.is_control]
+    ref = ref[ref.site.isin(got.site)]
+    assert got["p_dunnett"].isna().all() and got["significant"].notna().all()
+    # expected: the exact single-step p-values of the same trials (shared product-form
+    # integral) compared with alpha = 0.05
+    np.testing.assert_array_equal(
+        got["significant"].to_numpy(), (ref["p_dunnett"] < 0.05).astype(float).to_numpy()
+    )
+
+
 @pytest.mark.parametrize(("limit", "computed"), [(100, True), (5, False)], ids=["small", "big"])
 def test_auto_mode_computes_pvalues_up_to_the_limit(monkeypatch, limit, computed):
     """'auto' gives exact p-values for up to AUTO_DUNNETT_LIMIT comparisons (here 9)."""
@@ -441,8 +470,9 @@ def test_benchmark_sections_run_at_tiny_size(capsys):
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    bench.section_balanced(60, 3, 1)
+    bench.section_balanced(800, 3, 1)  # 2,400 comparisons: "auto" skips the p-values
     bench.section_unbalanced(30, 3, 1)
     text = capsys.readouterr().out
     assert "speed-up vs statsmodels loop" in text and "target >= 1000x" in text
+    assert "target <= 3x" in text and "ready-array floor" in text
     assert "target >= 50x" in text

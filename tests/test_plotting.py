@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -15,7 +16,7 @@ from yieldtrial.plotting import figure_to_png, figure_to_svg, plot_field, plot_m
 
 
 @pytest.fixture(autouse=True)
-def _close_figures() -> None:
+def _close_figures() -> Iterator[None]:
     yield
     plt.close("all")
 
@@ -58,7 +59,7 @@ def test_plot_means_writes_letters_above_bars() -> None:
 def test_plot_means_draws_control_line_at_control_mean() -> None:
     """A horizontal line is drawn at the control's mean (440 in MEANS)."""
     ax = plot_means(MEANS, control="CK")
-    ys = [line.get_ydata()[0] for line in ax.get_lines()]
+    ys = [float(np.asarray(line.get_ydata())[0]) for line in ax.get_lines()]
     assert 440.0 in ys
 
 
@@ -95,7 +96,7 @@ def test_plot_yields_one_line_per_block() -> None:
 def test_plot_field_places_values_at_row_and_column() -> None:
     """The heat map's cell (row 2, column 3) holds plot p5's yield (6500)."""
     ax = plot_field(PLOTS)
-    grid = ax.images[0].get_array()
+    grid = np.asarray(ax.images[0].get_array())
     assert grid[1, 2] == 6500.0  # PLOTS row 6: row 2, column 3
 
 

@@ -19,7 +19,13 @@ from yieldtrial.errors import DataValidationError, MissingExtraError, YieldTrial
 from yieldtrial.report.build import build_report
 from yieldtrial.report.files import report_from_files
 from yieldtrial.report.i18n import STRINGS
-from yieldtrial.report.model import SCHEMA_VERSION, Column, format_for_path, format_value
+from yieldtrial.report.model import (
+    SCHEMA_VERSION,
+    Column,
+    Table,
+    format_for_path,
+    format_value,
+)
 
 DATE = "2026-01-01"
 
@@ -50,6 +56,13 @@ def rcbd() -> Any:
 @pytest.fixture(scope="module")
 def rcbd_zh() -> Any:
     return _report("replicated-rcbd", lang="zh", figures=False)
+
+
+def _table(section: Any, key: str) -> Table:
+    """Return the table ``key`` of a report section."""
+    table = next(b for b in section.blocks if isinstance(b, Table) and b.key == key)
+    assert isinstance(table, Table)
+    return table
 
 
 def _rcbd_trial() -> Any:
@@ -481,5 +494,196 @@ def test_efficiency_hook_contract(monkeypatch: pytest.MonkeyPatch) -> None:
     cfg = TrialConfig.from_text('[[treatments]]\nlabel = "CK1"\nrate = 50\nrate_unit = "kg/mu"\n')
     report = build_report(_rcbd_trial(), cfg, figures=False, report_date=DATE)
     section = report.section("efficiency")
-    assert section.blocks[0].rows == [{"treatment": "CK1", "PFP": 58.9}]
+    assert _table(section, "efficiency").rows == [{"treatment": "CK1", "PFP": 58.9}]
     assert report.results["efficiency"] == [{"treatment": "CK1", "PFP": 58.9}]
+
+
+# --------------------------------------------------------------------------- other designs
+# Published cases in tests/data/reference/ (copied from the shared reference data).
+
+
+def _reference(name: str) -> dict[str, Any]:
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "reference" / f"{name}.json"
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _rocket_trial() -> Any:
+    """Montgomery's rocket-propellant Latin square (Table 4.9): batches = rows, operators = cols."""
+    from yieldtrial import FieldTrial
+
+    case = _reference("montgomery_rocket_latin")
+    df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+    df = df.rename(
+        columns={
+            "batch": "row",
+            "operator": "column",
+            "formulation": "treatment",
+            "y": "yield_kg_ha",
+        }
+    )
+    df["plot_id"] = [str(i + 1) for i in range(len(df))]
+    return FieldTrial.from_dataframe(df, crop="wheat", design="latin", control="A")
+
+
+def _oats_frame() -> pd.DataFrame:
+    """Yates' oats split plot: varieties (gen) on whole plots, nitrogen = treatment on sub-plots."""
+    case = _reference("yates_oats_splitplot")
+    df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+    df["plot_id"] = [str(i + 1) for i in range(len(df))]
+    return df.rename(columns={"nitro": "treatment", "yield": "yield_kg_ha"})
+
+
+def _oats_trial() -> Any:
+    from yieldtrial import FieldTrial
+
+    return FieldTrial.from_dataframe(
+        _oats_frame(), crop="wheat", control="0", design="split_plot", factors=("gen",)
+    )
+
+
+def _battery_trial() -> Any:
+    """Montgomery's battery factorial (Example 5.1): material x temperature, CRD, 4 per cell."""
+    from yieldtrial import FieldTrial
+
+    cells = _reference("montgomery_battery_factorial")["data"]["cells"]
+    rows = [
+        {"material": key.split("|")[0], "temperature": key.split("|")[1], "yield_kg_ha": v}
+        for key, values in cells.items()
+        for v in values
+    ]
+    df = pd.DataFrame(rows)
+    df["plot_id"] = [str(i + 1) for i in range(len(df))]
+    df["treatment"] = df["material"] + "|" + df["temperature"]
+    return FieldTrial.from_dataframe(
+        df, crop="wheat", design="factorial", factors=("material", "temperature")
+    )
+
+
+_DESIGN_TRIALS = {"latin": _rocket_trial, "split_plot": _oats_trial, "factorial": _battery_trial}
+
+
+@pytest.fixture(scope="module")
+def design_reports() -> dict[str, Any]:
+    """Build the reports (en, no figures) of the Latin-square, split-plot and factorial trials."""
+    return {
+        name: build_report(make(), figures=False, report_date=DATE)
+        for name, make in _DESIGN_TRIALS.items()
+    }
+
+
+@pytest.mark.parametrize("design", list(_DESIGN_TRIALS))
+def test_design_report_renders_and_json_anova_is_trial_anova(
+    design: str, design_reports: dict[str, Any]
+) -> None:
+    """Latin, split-plot and factorial reports render; the JSON ANOVA is trial.anova().table."""
+    report = design_reports[design]
+    assert "<html" in report.to_html()
+    assert "## Analysis of variance" in report.to_markdown()
+    doc = json.loads(report.to_json())
+    expected = _DESIGN_TRIALS[design]().anova().table
+    got = pd.DataFrame(doc["results"]["anova"]["table"])
+    assert list(got["source"]) == [str(v) for v in expected["source"]]
+    np.testing.assert_allclose(got["sum_sq"], expected["sum_sq"], rtol=1e-12)
+    np.testing.assert_allclose(got["df"], expected["df"], rtol=0)
+
+
+def test_latin_report_anova_matches_montgomery(design_reports: dict[str, Any]) -> None:
+    """The Latin-square report's ANOVA has rows, columns and 12 error df (Montgomery Table 4.10)."""
+    table = pd.DataFrame(design_reports["latin"].results["anova"]["table"]).set_index("source")
+    # Montgomery, Design and Analysis of Experiments, Table 4.10: SS 330 / 68 / 150 / 128
+    assert table.loc["treatment", "sum_sq"] == pytest.approx(330.0)
+    assert table.loc["row", "sum_sq"] == pytest.approx(68.0)
+    assert table.loc["column", "sum_sq"] == pytest.approx(150.0)
+    assert table.loc["residual", "df"] == 12
+
+
+def test_latin_report_dunnett_uses_latin_error_df(design_reports: dict[str, Any]) -> None:
+    """Dunnett vs formulation A is on the Latin-square error (12 df, Montgomery Table 4.10)."""
+    comparisons = pd.DataFrame(design_reports["latin"].results["control_comparisons"])
+    assert set(comparisons["df"]) == {12.0}  # 25 plots - 1 - 3 x 4 (rows, columns, trt) = 12
+
+
+def test_split_plot_anova_table_shows_strata_and_error_terms(
+    design_reports: dict[str, Any],
+) -> None:
+    """The split-plot ANOVA table has stratum and tested-against columns and the SED table."""
+    anova = design_reports["split_plot"].section("anova")
+    keys = [c.key for c in anova.blocks[0].columns]
+    assert keys[0] == "stratum" and keys[-1] == "error_term"
+    assert [b.key for b in anova.blocks] == ["anova", "sed"]
+    # Venables & Ripley (2002) sec. 6.7: varieties tested against B:V (error a), F = 1.49
+    gen = next(r for r in anova.blocks[0].rows if r["source"] == "gen")
+    assert gen["error_term"] == "Error a"
+    assert gen["f"] == pytest.approx(1.4853, abs=1e-4)
+
+
+def test_split_plot_factor_means_use_their_own_error(design_reports: dict[str, Any]) -> None:
+    """Whole-plot means carry error a (10 df), sub-plot means error b (45 df)."""
+    means = {m["kind"]: m for m in design_reports["split_plot"].results["design_means"]}
+    # Venables & Ripley (2002) sec. 6.7: B:V 10 df, within 45 df
+    assert (means["gen"]["error_term"], means["gen"]["df"]) == ("error_a", 10.0)
+    assert (means["treatment"]["error_term"], means["treatment"]["df"]) == ("error_b", 45.0)
+    # Yates' variety means (reference notes): 104.50, 109.79, 97.625
+    gen = {r["level"]: r["mean"] for r in means["gen"]["table"]}
+    assert gen == pytest.approx(
+        {"GoldenRain": 104.5, "Marvellous": 109.7917, "Victory": 97.625}, abs=1e-3
+    )
+    assert "cells" in means
+    assert design_reports["split_plot"].has_section("design_means")
+
+
+def test_split_plot_dunnett_on_sub_plot_error(design_reports: dict[str, Any]) -> None:
+    """Nitrogen rates vs 0 are compared on error b (45 df), as trial.compare_to_control()."""
+    got = pd.DataFrame(design_reports["split_plot"].results["control_comparisons"])
+    expected = _oats_trial().compare_to_control(method="dunnett", confidence=0.95)
+    assert set(got["df"]) == {45.0}  # Venables & Ripley sec. 6.7: within stratum 45 df
+    np.testing.assert_allclose(got["p_value_adjusted"], expected["p_value_adjusted"], rtol=1e-9)
+
+
+def test_split_plot_has_no_treatment_by_block_table(design_reports: dict[str, Any]) -> None:
+    """Sub-plot treatments have three plots per block: no treatment x block table."""
+    keys = [b.key for b in design_reports["split_plot"].section("plots").blocks]
+    assert "plots_by_block" not in keys
+
+
+def test_factorial_control_on_a_factor(tmp_path: Any) -> None:
+    """A control given as a level of one factor runs Dunnett on that factor's means."""
+    report = build_report(
+        _battery_trial(), TrialConfig(control=("15",)), figures=False, report_date=DATE
+    )
+    assert report.results["means_factor"] == "temperature"
+    got = pd.DataFrame(report.results["control_comparisons"])
+    assert set(got["control"]) == {"15"}
+    assert set(got["df"]) == {27.0}  # Montgomery Table 5.5: error 27 df
+    md = report.to_markdown()
+    assert "| temperature |" in md  # the means table is headed by the factor
+
+
+def test_factorial_report_says_interaction_is_significant(design_reports: dict[str, Any]) -> None:
+    """Montgomery's battery A x B interaction (P = 0.0186) is flagged in the conclusions."""
+    items = design_reports["factorial"].results["conclusions"]
+    assert any("material:temperature: significant" in item for item in items)
+    assert any("simple effects" in item for item in items)
+
+
+@pytest.mark.parametrize("design", list(_DESIGN_TRIALS))
+def test_design_report_in_chinese(design: str) -> None:
+    """Chinese reports of the other designs render with translated strata and sections."""
+    report = build_report(_DESIGN_TRIALS[design](), lang="zh", figures=False, report_date=DATE)
+    md = report.to_markdown()
+    assert "方差分析" in md
+    if design == "split_plot":
+        assert "误差 a" in md and "主区" in md
+
+
+def test_by_block_mean_is_labelled_raw_with_missing_plot(tmp_path: Any) -> None:
+    """With a missing plot the treatment x block mean is labelled raw and explained."""
+    trial = _rcbd_trial()
+    plots = trial.plots.copy()
+    plots.loc[plots.index[0], "fresh_mass_kg"] = np.nan
+    report = build_report(trial.replace(plots=plots), figures=False, report_date=DATE)
+    table = _table(report.section("plots"), "plots_by_block")
+    assert next(c.label for c in table.columns if c.key == "mean") == "Raw plot mean"
+    assert any("LS-mean" in note for note in table.notes)

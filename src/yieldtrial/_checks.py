@@ -7,6 +7,9 @@ what was expected, what was given and how to fix it (:func:`check_range`,
 :func:`check_not_fraction`), and turn a NumPy scalar result back into a Python
 float (:func:`as_output`).  NaN always passes the checks, so a missing plot
 stays missing.
+
+A Python float never touches NumPy here: NumPy is imported only when an array
+(or NumPy scalar) is given, so the one-number command line starts fast.
 """
 
 from __future__ import annotations
@@ -15,11 +18,10 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeGuard
 
-import numpy as np
-
 from yieldtrial.errors import DataValidationError
 
-if TYPE_CHECKING:  # pragma: no cover - pandas is imported lazily (fast CLI start)
+if TYPE_CHECKING:  # pragma: no cover - numpy and pandas are imported lazily (fast CLI start)
+    import numpy as np
     import pandas as pd
 
     from yieldtrial._typing import Numeric
@@ -30,8 +32,31 @@ __all__ = [
     "check_not_fraction",
     "check_option",
     "check_range",
+    "is_python_number",
     "is_series",
+    "outside_interval",
 ]
+
+
+def is_python_number(value: object) -> TypeGuard[float | int]:
+    """Tell whether ``value`` is a plain number (int or float, not bool): no NumPy needed.
+
+    Parameters
+    ----------
+    value : object
+        Any value.
+
+    Returns
+    -------
+    bool
+        True for an ``int`` or ``float`` (including ``numpy.float64``, a float subclass).
+
+    Examples
+    --------
+    >>> is_python_number(13), is_python_number(True), is_python_number([1.0])
+    (True, False, False)
+    """
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def is_series(value: object) -> TypeGuard[pd.Series]:
@@ -89,12 +114,16 @@ def as_numeric(value: Any, name: str) -> Numeric:
     >>> as_numeric([1, 2], "mass")
     array([1., 2.])
     """
+    if is_python_number(value):
+        return float(value)
+    import numpy as np
+
     try:
         if is_series(value):
             return value.astype("float64")
         if isinstance(value, bool):
             raise TypeError("bool")
-        if isinstance(value, (int, float, np.integer, np.floating)):
+        if isinstance(value, (np.integer, np.floating)):
             return float(value)
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -110,6 +139,8 @@ def _first_non_numeric(value: Any) -> str:
     """Describe the first element that is not a number (or the value itself)."""
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         return repr(value)
+    import numpy as np
+
     labels = list(value.index) if is_series(value) else None
     for position, item in enumerate(np.asarray(value, dtype=object).reshape(-1)):
         try:
@@ -135,22 +166,28 @@ def as_output(result: Any) -> Numeric:
 
     Examples
     --------
+    >>> import numpy as np
     >>> type(as_output(np.float64(1.5))).__name__
     'float'
     """
     if is_series(result):
         return result
-    if isinstance(result, np.ndarray) and result.ndim > 0:
+    numpy = sys.modules.get("numpy")  # an ndarray exists only once NumPy is imported
+    if numpy is not None and isinstance(result, numpy.ndarray) and result.ndim > 0:
         return result
     return float(result)
 
 
 def _values(value: Numeric) -> np.ndarray:
+    import numpy as np
+
     return np.atleast_1d(np.asarray(value, dtype=float))
 
 
 def _where(value: Numeric, mask: np.ndarray) -> str:
     """Describe where the first flagged value sits (index label or position)."""
+    import numpy as np
+
     positions = np.flatnonzero(mask)
     count = positions.size
     first = int(positions[0])
@@ -163,6 +200,42 @@ def _where(value: Numeric, mask: np.ndarray) -> str:
         return f"got {given:g}"
     more = f"; {count} values out of range" if count > 1 else ""
     return f"got {given:g} {place}{more}"
+
+
+def outside_interval(
+    values: Any,
+    low: float | None,
+    high: float | None,
+    low_inclusive: bool,
+    high_inclusive: bool,
+) -> Any:
+    """Whether values lie outside an interval; NaN never does.
+
+    Parameters
+    ----------
+    values : float or ndarray
+        The values.
+    low, high : float, optional
+        Interval bounds; ``None`` means unbounded.
+    low_inclusive, high_inclusive : bool
+        Whether each bound itself is allowed.
+
+    Returns
+    -------
+    bool or ndarray of bool
+        A bool for a number, an element-wise mask for an array (a plain ``False``
+        when both bounds are ``None``).
+
+    Examples
+    --------
+    >>> outside_interval(100.0, 0, 100, True, False)
+    True
+    >>> outside_interval(float("nan"), 0, 100, True, False)
+    False
+    """
+    below = low is not None and (values < low if low_inclusive else values <= low)
+    above = high is not None and (values > high if high_inclusive else values >= high)
+    return below | above
 
 
 def check_range(
@@ -203,20 +276,24 @@ def check_range(
     ...
     yieldtrial.errors.DataValidationError: moisture_pct must be in [0, 100); got 100
     """
-    values = _values(value)
-    bad = np.zeros(values.shape, dtype=bool)
-    with np.errstate(invalid="ignore"):
-        if low is not None:
-            bad |= values < low if low_inclusive else values <= low
-        if high is not None:
-            bad |= values > high if high_inclusive else values >= high
-    if not bad.any():
-        return
+    if is_python_number(value):
+        if not outside_interval(float(value), low, high, low_inclusive, high_inclusive):
+            return
+        where = f"got {float(value):g}"
+    else:
+        import numpy as np
+
+        values = _values(value)
+        with np.errstate(invalid="ignore"):
+            bad = outside_interval(values, low, high, low_inclusive, high_inclusive)
+        if not np.any(bad):
+            return
+        where = _where(value, bad)
     left = "[" if low_inclusive else "("
     right = "]" if high_inclusive else ")"
     lo = "-inf" if low is None else f"{low:g}"
     hi = "inf" if high is None else f"{high:g}"
-    message = f"{name} must be in {left}{lo}, {hi}{right}; {_where(value, bad)}"
+    message = f"{name} must be in {left}{lo}, {hi}{right}; {where}"
     if fix:
         message += f". {fix}"
     raise DataValidationError(message)
@@ -250,11 +327,20 @@ def check_not_fraction(name: str, value: Numeric) -> None:
     ...
     yieldtrial.errors.DataValidationError: moisture_pct is a percentage (0-100) but got 0.13, ...
     """
-    values = _values(value)
-    finite = values[~np.isnan(values)]
-    if finite.size == 0 or not ((finite >= 0) & (finite <= 1)).all() or not (finite > 0).any():
-        return
-    shown = f"{finite[0]:g}" if values.size == 1 else f"values all in [0, 1] (first {finite[0]:g})"
+    if is_python_number(value):
+        if not 0 < value <= 1:  # NaN fails the comparison and passes
+            return
+        shown = f"{float(value):g}"
+    else:
+        import numpy as np
+
+        values = _values(value)
+        finite = values[~np.isnan(values)]
+        if finite.size == 0 or not ((finite >= 0) & (finite <= 1)).all() or not (finite > 0).any():
+            return
+        shown = (
+            f"{finite[0]:g}" if values.size == 1 else f"values all in [0, 1] (first {finite[0]:g})"
+        )
     raise DataValidationError(
         f"{name} is a percentage (0-100) but got {shown}, which looks like a fraction. "
         f"Multiply by 100 (0.13 -> 13)."

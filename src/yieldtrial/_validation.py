@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from yieldtrial._checks import outside_interval
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 
 __all__ = [
@@ -91,13 +92,9 @@ def _outside(
     high_inclusive: bool,
 ) -> np.ndarray:
     """Boolean mask of finite-or-infinite values outside the interval (NaN is never outside)."""
-    bad = np.zeros(values.shape, dtype=bool)
     with np.errstate(invalid="ignore"):
-        if low is not None:
-            bad |= values < low if low_inclusive else values <= low
-        if high is not None:
-            bad |= values > high if high_inclusive else values >= high
-    return bad & ~np.isnan(values)
+        bad = outside_interval(values, low, high, low_inclusive, high_inclusive)
+    return np.zeros(values.shape, dtype=bool) | bad
 
 
 class Problems:

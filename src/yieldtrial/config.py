@@ -27,7 +27,9 @@ silently ignored::
     moisture_method = "dry_matter"
     unit = "kg/mu"                  # display unit
     control = ["CK1", "CK2"]        # or one string
-    design = "rcbd"
+    design = "rcbd"                 # crd, rcbd, latin, split_plot, strip_plot, factorial
+    factors = ["irrigation"]        # two-factor designs (or whole_plot = ..., sub_plot = ...)
+    block = "rep"                   # plot-table columns of the design (renamed on reading)
     alpha = 0.05
     letters = "tukey"
     margin_pct = 5                  # non-inferiority margin, % of control
@@ -102,12 +104,30 @@ _ANALYSIS_KEYS: dict[str, str] = {
     "unit": "unit",
     "control": "control",
     "design": "design",
+    "factors": "factors",
+    "whole_plot": "whole_plot",
+    "sub_plot": "sub_plot",
+    "horizontal": "horizontal",
+    "vertical": "vertical",
+    "factor_a": "factor_a",
+    "factor_b": "factor_b",
+    "block": "block",
+    "row": "row",
+    "column": "column",
     "alpha": "alpha",
     "letters": "letters",
     "margin_pct": "margin_pct",
 }
 _PANEL_KEYS: dict[str, str] = {"members": "panel_members", "date": "panel_date"}
 _TABLES: tuple[str, ...] = ("trial", "analysis", "columns", "treatments", "panel", "published")
+#: Design-role keys of [analysis] naming the two factor columns, by design (first, second).
+FACTOR_ROLES: dict[str, tuple[str, str]] = {
+    "split_plot": ("whole_plot", "sub_plot"),
+    "strip_plot": ("horizontal", "vertical"),
+    "factorial": ("factor_a", "factor_b"),
+}
+#: [analysis] keys naming the plot-table column of a design role (renamed to the role).
+DESIGN_COLUMN_KEYS: tuple[str, ...] = ("block", "row", "column")
 _TREATMENT_KEYS: tuple[str, ...] = ("label", "description", "product", "rate", "rate_unit")
 
 
@@ -206,7 +226,17 @@ class TrialConfig:
     control : tuple of str
         Control (check) treatment label(s).
     design : str or None
-        Field design key (``"crd"``, ``"rcbd"``, ...).
+        Field design key (``"crd"``, ``"rcbd"``, ``"latin"``, ``"split_plot"``,
+        ``"strip_plot"``, ``"factorial"``).
+    factors : tuple of str
+        Two-factor designs: the factor columns in design order (one name: the
+        first factor, the ``treatment`` column being the second).  Given in the
+        file as ``factors = [...]`` or by role (``whole_plot``/``sub_plot``,
+        ``horizontal``/``vertical``, ``factor_a``/``factor_b``).
+    block, row, column : str or None
+        Plot-table columns holding the block (replicate) and, for a Latin square,
+        the row and column of each plot; renamed to ``block``/``row``/``column``
+        when the table is read (see :meth:`column_renames`).
     alpha : float or None
         Significance level.
     letters : str or None
@@ -242,6 +272,10 @@ class TrialConfig:
     unit: str | None = None
     control: tuple[str, ...] = ()
     design: str | None = None
+    factors: tuple[str, ...] = ()
+    block: str | None = None
+    row: str | None = None
+    column: str | None = None
     alpha: float | None = None
     letters: str | None = None
     margin_pct: float | None = None
@@ -379,6 +413,7 @@ class TrialConfig:
         values["published"] = tuple(
             _published(item, i, where) for i, item in enumerate(published_raw)
         )
+        _resolve_factor_roles(values, where)
         return cls.from_values(values, where=where)
 
     @classmethod
@@ -455,6 +490,27 @@ class TrialConfig:
             for t in self.treatments
         )
 
+    def column_renames(self) -> dict[str, str]:
+        """Column renaming for reading the plot table: ``columns`` plus the design columns.
+
+        Returns
+        -------
+        dict
+            The file's column name -> yieldtrial's name (``block = "rep"`` adds
+            ``"rep" -> "block"``).
+
+        Examples
+        --------
+        >>> TrialConfig.from_dict({"analysis": {"block": "rep"}}).column_renames()
+        {'rep': 'block'}
+        """
+        renames = dict(self.columns)
+        for role in DESIGN_COLUMN_KEYS:
+            name = getattr(self, role)
+            if name and name != role:
+                renames[name] = role
+        return renames
+
     def to_dict(self) -> dict[str, Any]:
         """Return the configuration as a JSON-ready dict."""
         out: dict[str, Any] = {}
@@ -490,7 +546,7 @@ def load_config(path: str | os.PathLike[str] | None) -> TrialConfig:
 
 # ---------------------------------------------------------------------- helpers
 _FLOAT_FIELDS = ("standard_moisture_pct", "alpha", "margin_pct")
-_TUPLE_FIELDS = ("control", "panel_members")
+_TUPLE_FIELDS = ("control", "panel_members", "factors")
 
 
 def _table(raw: Mapping[str, Any], name: str, where: str) -> Mapping[str, Any]:
@@ -560,6 +616,33 @@ def _published(item: object, index: int, where: str) -> PublishedFigure:
     )
 
 
+def _resolve_factor_roles(values: dict[str, Any], where: str) -> None:
+    """Replace the role keys (``whole_plot = ...``) of ``values`` by ``factors``, in place."""
+    roles = [role for pair in FACTOR_ROLES.values() for role in pair]
+    given = {role: values.pop(role) for role in roles if role in values}
+    if not given:
+        return
+    if "factors" in values:
+        raise DataValidationError(
+            f"{where}: give the factor columns either as factors = [...] or by role "
+            f"({', '.join(given)}), not both."
+        )
+    design = str(values.get("design") or "").lower()
+    pair = FACTOR_ROLES.get(design)
+    if pair is None:
+        raise DataValidationError(
+            f"{where}: {', '.join(given)} name(s) the factors of a two-factor design; set "
+            'design = "split_plot", "strip_plot" or "factorial" in [analysis].'
+        )
+    wrong = [role for role in given if role not in pair]
+    if wrong or pair[0] not in given:
+        raise DataValidationError(
+            f"{where}: design {design!r} takes {pair[0]} (and optionally {pair[1]}; the "
+            f"treatment column otherwise); got {', '.join(given)}."
+        )
+    values["factors"] = [str(given[role]) for role in pair if role in given]
+
+
 def _opt_str(value: object) -> str | None:
     return None if value is None else str(value)
 
@@ -596,6 +679,15 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         else:
             raise DataValidationError(f"{where}: {name} = {value!r}; expected text or a list.")
         return tuple(item for item in items if item)
+    if name == "design":
+        from yieldtrial.trial import DESIGNS
+
+        text = str(value).strip().lower()
+        if text not in DESIGNS:
+            raise DataValidationError(
+                f"{where}: design = {value!r}; expected one of {', '.join(DESIGNS)}."
+            )
+        return text
     if name == "letters":
         text = str(value).lower()
         if text not in LETTERS_METHODS:

@@ -77,6 +77,21 @@ ECONOMICS_COLUMNS: tuple[str, ...] = (
 )
 
 
+def _value_and_cost(
+    yield_difference_kg_ha: Numeric, grain_price_per_kg: Numeric, cost_change_per_ha: Numeric
+) -> tuple[np.ndarray, np.ndarray, Numeric]:
+    """Validate the inputs; return yield difference x price, the cost change, a template.
+
+    The template is the input whose kind (Series, ndarray, float) the result takes.
+    """
+    dy = as_numeric(yield_difference_kg_ha, "yield_difference_kg_ha")
+    price = as_numeric(grain_price_per_kg, "grain_price_per_kg")
+    cost = as_numeric(cost_change_per_ha, "cost_change_per_ha")
+    check_range("grain_price_per_kg", price, low=0)
+    value = np.asarray(dy, dtype=float) * np.asarray(price, dtype=float)
+    return value, np.asarray(cost, dtype=float), _template(dy, price, cost)
+
+
 def value_cost_ratio(
     yield_difference_kg_ha: Numeric, *, grain_price_per_kg: Numeric, cost_change_per_ha: Numeric
 ) -> Numeric:
@@ -122,15 +137,12 @@ def value_cost_ratio(
     >>> value_cost_ratio(0.0, grain_price_per_kg=2.4, cost_change_per_ha=-90.0)
     nan
     """
-    dy = as_numeric(yield_difference_kg_ha, "yield_difference_kg_ha")
-    price = as_numeric(grain_price_per_kg, "grain_price_per_kg")
-    cost = as_numeric(cost_change_per_ha, "cost_change_per_ha")
-    check_range("grain_price_per_kg", price, low=0)
-    value = np.asarray(dy, dtype=float) * np.asarray(price, dtype=float)
-    den = np.asarray(cost, dtype=float)
+    value, cost, template = _value_and_cost(
+        yield_difference_kg_ha, grain_price_per_kg, cost_change_per_ha
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
-        result = np.where(den > 0, value / np.where(den > 0, den, 1.0), np.nan)
-    return like_input(result, _template(dy, price, cost))
+        result = np.where(cost > 0, value / np.where(cost > 0, cost, 1.0), np.nan)
+    return like_input(result, template)
 
 
 def net_return_change(
@@ -165,14 +177,10 @@ def net_return_change(
     >>> net_return_change(0.0, grain_price_per_kg=2.4, cost_change_per_ha=-90.0)
     90.0
     """
-    dy = as_numeric(yield_difference_kg_ha, "yield_difference_kg_ha")
-    price = as_numeric(grain_price_per_kg, "grain_price_per_kg")
-    cost = as_numeric(cost_change_per_ha, "cost_change_per_ha")
-    check_range("grain_price_per_kg", price, low=0)
-    result = np.asarray(dy, dtype=float) * np.asarray(price, dtype=float) - np.asarray(
-        cost, dtype=float
+    value, cost, template = _value_and_cost(
+        yield_difference_kg_ha, grain_price_per_kg, cost_change_per_ha
     )
-    return like_input(result, _template(dy, price, cost))
+    return like_input(value - cost, template)
 
 
 def fertilizer_cost_per_ha(
@@ -445,13 +453,16 @@ def trial_economics(
     confidence: float = 0.95,
     other_costs_per_ha: Mapping[str, float] | None = None,
     config: Any = None,
+    kind: str | None = None,
+    at: str | None = None,
 ) -> pd.DataFrame:
     """Economics table of a :class:`~yieldtrial.trial.FieldTrial` against its control.
 
-    Yields are the trial's LS-means; when the trial is replicated the Dunnett
-    simultaneous confidence interval of each yield difference (from
-    :func:`yieldtrial.stats.compare.compare_means_to_control`) is carried through to
-    the net return change and the VCR.
+    Yields are the LS-means of the trial's design model (any design; see
+    :func:`yieldtrial.efficiency.trial_yields_kg_ha`); when the trial is replicated
+    the Dunnett simultaneous confidence interval of each yield difference (from
+    :meth:`FieldTrial.compare_to_control <yieldtrial.trial.FieldTrial.compare_to_control>`)
+    is carried through to the net return change and the VCR.
 
     Parameters
     ----------
@@ -474,6 +485,11 @@ def trial_economics(
         Treatment -> other cost that differs between treatments. [currency/ha]
     config : TrialConfig, optional
         Parsed ``trial.toml`` with the treatments' fertilizer.
+    kind, at : str, optional
+        Which means carry the fertilizer treatments (see
+        :func:`yieldtrial.efficiency.trial_yields_kg_ha`); by default the
+        treatments, or for a two-factor design the factor whose levels the
+        fertilizer description names (name the ``control`` among its levels).
 
     Returns
     -------
@@ -494,7 +510,9 @@ def trial_economics(
             'economics need a control to compare with; the trial has none. Pass control="CK1".'
         )
     fert = resolve_fertilizer(trial, fertilizer, config=config)
-    yields, ci, how = trial_yields_kg_ha(trial, reference=reference, confidence=confidence)
+    yields, ci, how = trial_yields_kg_ha(
+        trial, reference=reference, confidence=confidence, kind=kind, at=at, fertilizer=fert
+    )
     table = economics_table(
         yields,
         fert,

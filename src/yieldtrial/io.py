@@ -14,17 +14,19 @@ Canonical columns
 ``moisture_pct`` (with the optional ``impurity_pct``, ``empty_grain_pct`` and
 ``shelling_pct``), or one standardized yield column such as ``yield_kg_ha`` or
 ``yield_kg_mu``.  Other columns are kept unchanged.  See ``docs/data-format.md``.
+
+Header aliases and their recognition live in :mod:`yieldtrial._headers`, file
+reading (encodings, separators, Excel) in :mod:`yieldtrial._table_files`; this
+module maps the headers, parses the cells and validates the table.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io as _io
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+import warnings
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,18 +34,22 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial import _validation
-from yieldtrial.errors import DataValidationError, MissingExtraError, YieldTrialWarning
+from yieldtrial._headers import (
+    accepted_aliases,
+    normalise_header,
+    recognise_header,
+    recognised_headers,
+)
+from yieldtrial._table_files import ENCODINGS, NA_VALUES, read_table_file, tidy_headers
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.units import (
     AREA_UNITS,
     MASS_UNITS,
     YIELD_UNITS,
-    area_unit,
     convert_area,
     convert_mass,
-    mass_unit,
     unit_from_yield_column,
     yield_column,
-    yield_unit,
 )
 
 __all__ = [
@@ -83,404 +89,6 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     *PERCENT_COLUMNS,
     *(f"{name.removesuffix('_pct')}_fraction" for name in PERCENT_COLUMNS),
 )
-#: Encodings tried, in order, when ``encoding`` is not given.
-ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
-#: Cell texts read as a missing value (in addition to an empty cell).
-NA_VALUES: tuple[str, ...] = ("", "NA", "N/A", "n/a", "na", "NaN", "nan", "-", "--", "—", "–", "/")
-
-# --- header aliases -------------------------------------------------------------------
-# normalised base name -> quantity.  Tier 1 aliases are unambiguous; tier 2 ones are
-# used only when no tier 1 column of the same quantity exists (e.g. a gross plot area
-# is read as the harvested area only when no harvested-area column is given).
-_PRIMARY: dict[str, tuple[str, ...]] = {
-    "plot_id": (
-        "plot_id",
-        "plot",
-        "plot_no",
-        "plot_number",
-        "plot_nr",
-        "plotid",
-        "plot_code",
-        "小区",
-        "小区号",
-        "小区编号",
-        "小区代号",
-    ),
-    "treatment": (
-        "treatment",
-        "trt",
-        "treat",
-        "treatments",
-        "处理",
-        "处理名称",
-        "处理号",
-        "处理代号",
-    ),
-    "block": (
-        "block",
-        "blk",
-        "rep",
-        "replicate",
-        "replication",
-        "repetition",
-        "重复",
-        "区组",
-        "重复号",
-        "区组号",
-    ),
-    "site": ("site", "location", "loc", "trial_site", "地点", "试点", "试验地点", "地址"),
-    "row": ("row", "field_row", "行", "行号"),
-    "column": ("column", "col", "field_column", "range", "列", "列号"),
-    "harvested_area": (
-        "harvested_area",
-        "harvest_area",
-        "net_area",
-        "net_plot_area",
-        "harvested_plot_area",
-        "area",
-        "收获面积",
-        "实收面积",
-        "测产面积",
-        "收割面积",
-        "面积",
-    ),
-    "fresh_mass": (
-        "fresh_mass",
-        "fresh_weight",
-        "harvest_mass",
-        "harvest_weight",
-        "harvested_mass",
-        "grain_mass",
-        "grain_weight",
-        "fresh_wt",
-        "鲜重",
-        "实收鲜重",
-        "收获鲜重",
-        "籽粒鲜重",
-        "实收重量",
-        "收获重量",
-        "鲜穗重",
-        "果穗鲜重",
-        "穗重",
-    ),
-    "moisture": (
-        "moisture",
-        "moisture_content",
-        "grain_moisture",
-        "mc",
-        "h2o",
-        "含水量",
-        "水分",
-        "含水率",
-        "籽粒含水量",
-        "籽粒水分",
-        "籽粒含水率",
-        "水分含量",
-    ),
-    "impurity": (
-        "impurity",
-        "impurities",
-        "dockage",
-        "foreign_material",
-        "杂质率",
-        "杂质",
-        "杂质含量",
-    ),
-    "empty_grain": (
-        "empty_grain",
-        "empty_grain_rate",
-        "unfilled_grain",
-        "空瘪率",
-        "空秕率",
-        "空瘪粒率",
-    ),
-    "shelling": (
-        "shelling",
-        "shelling_percentage",
-        "shelling_rate",
-        "shelling_percent",
-        "出籽率",
-        "出籽",
-    ),
-    "yield": ("yield", "grain_yield", "standardized_yield", "产量", "折合产量", "标准产量"),
-    "yield_mu": ("亩产", "亩产量", "折合亩产", "折亩产", "折合亩产量"),
-    "yield_ha": ("公顷产量", "折合公顷产量"),
-}
-_SECONDARY: dict[str, tuple[str, ...]] = {
-    "plot_id": ("id", "plot_name", "编号", "序号"),
-    "treatment": ("variety", "cultivar", "genotype", "entry", "品种"),
-    "harvested_area": ("plot_area", "小区面积"),
-    "fresh_mass": ("mass", "weight", "重量", "小区产量"),
-}
-_QUANTITY_OF: dict[str, tuple[str, int]] = {
-    **{alias: (q, 1) for q, aliases in _PRIMARY.items() for alias in aliases},
-    **{alias: (q, 2) for q, aliases in _SECONDARY.items() for alias in aliases},
-}
-_PERCENT_QUANTITIES = ("moisture", "impurity", "empty_grain", "shelling")
-_PCT_UNITS = {"%": "pct", "pct": "pct", "percent": "pct", "百分比": "pct", "百分率": "pct"}
-_FRACTION_UNITS = {"fraction": "fraction", "frac": "fraction", "小数": "fraction"}
-
-
-def _normalise_header(name: object) -> str:
-    """NFKC (full-width -> ASCII, m² -> m2), lower case, single spaces."""
-    text = unicodedata.normalize("NFKC", str(name)).replace("【", "[").replace("】", "]")
-    return re.sub(r"\s+", " ", text.strip().lower())
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[\s\-.:#]+", "_", text).strip("_")
-
-
-def _split_header(name: object) -> list[tuple[str, str | None]]:
-    """Candidate (base key, unit text) splits of a header, most explicit first."""
-    text = _normalise_header(name)
-    candidates: list[tuple[str, str | None]] = []
-    bracket = re.fullmatch(r"(.*?)\s*[(\[](.*?)[)\]]\s*", text)
-    if bracket:
-        candidates.append((_key(bracket.group(1)), bracket.group(2).strip()))
-        return candidates
-    glued = re.fullmatch(r"([\u4e00-\u9fff]+)\s*([a-z0-9/^%_ ]+)", text)
-    if glued:
-        candidates.append((_key(glued.group(1)), glued.group(2).strip()))
-    key = _key(text)
-    candidates.append((key, None))
-    parts = key.split("_")
-    for cut in range(1, min(3, len(parts) - 1) + 1):
-        candidates.append(("_".join(parts[:-cut]), "_".join(parts[-cut:])))
-    if text.endswith("%"):
-        candidates.append((_key(text[:-1]), "%"))
-    return candidates
-
-
-def _resolve(quantity: str, unit: str | None) -> str:
-    """Canonical column for a quantity and a unit text; raises ValueError on a bad unit."""
-    if quantity in ("plot_id", "treatment", "block", "site", "row", "column"):
-        return quantity
-    if quantity == "harvested_area":
-        return f"harvested_area_{area_unit(unit) if unit else 'm2'}"
-    if quantity == "fresh_mass":
-        return f"fresh_mass_{mass_unit(unit) if unit else 'kg'}"
-    if quantity in _PERCENT_QUANTITIES:
-        if unit is None or unit in _PCT_UNITS:
-            return f"{quantity}_pct"
-        if unit in _FRACTION_UNITS:
-            return f"{quantity}_fraction"
-        raise ValueError(f"unit {unit!r} is not percent ('%', 'pct') or 'fraction'")
-    # yields: an explicit per-area unit, or a mass unit for the 亩产 / 公顷产量 family
-    area = {"yield_mu": "mu", "yield_ha": "ha"}.get(quantity)
-    if unit is None:
-        if area is None:
-            raise ValueError(
-                "a yield column must state its unit, e.g. 'yield (kg/ha)' or 'yield_kg_mu'"
-            )
-        return yield_column(f"kg/{area}")
-    text = unit.replace("_", "/") if "/" not in unit and " " not in unit else unit
-    if area is not None and "/" not in text:
-        text = f"{text}/{area}"
-    if "/" not in text and "-1" not in text:
-        raise ValueError(
-            f"unit {unit!r} is a mass, not a yield per area; if this is the plot's harvested "
-            "mass name the column fresh_mass_kg"
-        )
-    return yield_column(yield_unit(text))
-
-
-def _recognise(name: object) -> tuple[str | None, int, str | None]:
-    """Return (canonical name or None, tier, problem) for one header."""
-    problem = None
-    for base, unit in _split_header(name):
-        found = _QUANTITY_OF.get(base)
-        if found is None:
-            continue
-        quantity, tier = found
-        try:
-            return _resolve(quantity, unit), tier, None
-        except (ValueError, DataValidationError) as exc:
-            problem = problem or f"header {str(name)!r} looks like {quantity} but {exc}"
-    if isinstance(name, str) and unit_from_yield_column(name) is not None:
-        return name, 1, None
-    return None, 0, problem
-
-
-def recognised_headers() -> dict[str, tuple[str, ...]]:
-    """Return the header aliases recognised for each quantity.
-
-    Returns
-    -------
-    dict
-        Quantity (``"plot_id"``, ``"harvested_area"``, ...) -> accepted names,
-        primary aliases first.  Matching ignores case, surrounding spaces and
-        full-width characters; a unit may follow in brackets (``面积(亩)``) or as a
-        suffix (``area_mu``).
-
-    Examples
-    --------
-    >>> "小区号" in recognised_headers()["plot_id"]
-    True
-    """
-    out: dict[str, tuple[str, ...]] = {}
-    for quantity, aliases in _PRIMARY.items():
-        out[quantity] = aliases + _SECONDARY.get(quantity, ())
-    return out
-
-
-def _accepted(quantity: str, *, limit: int = 3) -> str:
-    aliases = recognised_headers()[quantity]
-    latin = [a for a in aliases if a.isascii()][:limit]
-    chinese = [a for a in aliases if not a.isascii()][:limit]
-    return ", ".join(repr(a) for a in latin + chinese)
-
-
-# --- loading --------------------------------------------------------------------------
-
-
-def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
-    if encoding is not None:
-        try:
-            return data.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise DataValidationError(
-                f"{name}: cannot decode the file as {encoding!r} ({exc}); pass the file's "
-                "encoding, e.g. encoding='gb18030' for CSV saved by Chinese Excel"
-            ) from exc
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
-    for candidate in ENCODINGS:
-        try:
-            return data.decode(candidate), candidate
-        except UnicodeDecodeError:
-            continue
-    raise DataValidationError(
-        f"{name}: the file is neither UTF-8 nor GB18030/GBK text; save it as 'CSV UTF-8' "
-        "or pass encoding= (e.g. encoding='big5')"
-    )
-
-
-def _sniff_separator(text: str) -> str:
-    header = text.split("\n", 1)[0]
-    counts = {sep: header.count(sep) for sep in (",", "\t", ";")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] > 0 else ","
-
-
-def _read_csv(path: Path, encoding: str | None) -> tuple[pd.DataFrame, str]:
-    text, used = _decode(path.read_bytes(), encoding, path.name)
-    if not text.strip():
-        raise DataValidationError(
-            f"{path.name}: the file is empty; expected a header row (plot_id, treatment, ...) "
-            "and one row per plot"
-        )
-    sep = "\t" if path.suffix.lower() == ".tsv" else _sniff_separator(text)
-    rows = list(csv.reader(_io.StringIO(text), delimiter=sep))
-    header = rows[0]
-    width = len(header)
-    long_rows = [
-        f"row {number} ({len(row)} fields)"
-        for number, row in enumerate(rows[1:], start=2)
-        if len(row) > width and any(cell.strip() for cell in row[width:])
-    ]
-    if long_rows:
-        raise DataValidationError(
-            f"{path.name}: {_validation.list_items(long_rows)} "
-            f"{'has' if len(long_rows) == 1 else 'have'} more values than the {width} columns "
-            f"of the header row; every row must have the {width} fields of the header (check for "
-            "a decimal comma or a missing header)"
-        )
-    missing = set(NA_VALUES)
-    body = [
-        [np.nan if cell.strip() in missing else cell for cell in (row + [""] * width)[:width]]
-        for row in rows[1:]
-    ]
-    frame = pd.DataFrame(body, columns=list(range(width)), dtype=object)
-    frame.columns = [str(c).strip() for c in header]
-    return _tidy_headers(frame, path.name), used
-
-
-def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
-    try:
-        import openpyxl
-    except ImportError as exc:
-        raise MissingExtraError("openpyxl", "xlsx", "Reading .xlsx files") from exc
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        if sheet is None:
-            worksheet = workbook.worksheets[0]
-        elif isinstance(sheet, int):
-            worksheet = workbook.worksheets[sheet]
-        elif sheet in workbook.sheetnames:
-            worksheet = workbook[sheet]
-        else:
-            raise DataValidationError(
-                f"{path.name}: no sheet named {sheet!r}; sheets: "
-                f"{', '.join(repr(s) for s in workbook.sheetnames)}"
-            )
-        rows = [list(r) for r in worksheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-    if not rows or all(v is None for v in rows[0]):
-        raise DataValidationError(
-            f"{path.name}: the first row of the sheet is empty; expected the header row there"
-        )
-    width = max(len(r) for r in rows)
-    header = [("" if v is None else str(v).strip()) for v in rows[0]] + [""] * (
-        width - len(rows[0])
-    )
-    body = [r + [None] * (width - len(r)) for r in rows[1:]]
-    frame = pd.DataFrame(body, columns=list(range(width)), dtype=object)
-    frame = frame.map(
-        lambda v: np.nan if v is None or (isinstance(v, str) and not v.strip()) else v
-    )
-    frame.columns = header
-    return _tidy_headers(frame, path.name)
-
-
-def _is_blank_header(label: object) -> bool:
-    text = "" if label is None else str(label).strip()
-    return not text or text.lower() == "nan" or re.fullmatch(r"Unnamed: \d+", text) is not None
-
-
-def _tidy_headers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Drop empty columns without a header (Excel's trailing commas); check the rest."""
-    keep: list[int] = []
-    for position, label in enumerate(frame.columns):
-        if _is_blank_header(label):
-            column = frame.iloc[:, position]
-            if column.isna().all() or column.astype(str).str.strip().eq("").all():
-                continue
-            raise DataValidationError(
-                f"{name}: column {position + 1} holds values but has no header; name it (e.g. "
-                "notes) or delete the column"
-            )
-        keep.append(position)
-    tidy = frame.iloc[:, keep].copy()
-    tidy.columns = [str(c).strip() for c in tidy.columns]
-    _check_header_names(tidy.columns, name)
-    return tidy
-
-
-def _check_header_names(header: Iterable[object], name: str) -> None:
-    seen: dict[str, int] = {}
-    duplicated: list[str] = []
-    blank: list[str] = []
-    for position, label in enumerate(header, start=1):
-        text = str(label).strip()
-        if not text:
-            blank.append(str(position))
-            continue
-        if text in seen and text not in duplicated:
-            duplicated.append(text)
-        seen[text] = position
-    if duplicated:
-        raise DataValidationError(
-            f"{name}: column header {_validation.list_items(repr(d) for d in duplicated)} appears "
-            "more than once; give every column its own name"
-        )
-    if blank:
-        raise DataValidationError(
-            f"{name}: column {_validation.list_items(blank)} has an empty header; name it or "
-            "delete the column"
-        )
-
 
 # --- public API -----------------------------------------------------------------------
 
@@ -564,20 +172,11 @@ def read_plots(
         def row_label(position: Any) -> str:
             return f"index {labels[position]!r}"
 
-        frame = _tidy_headers(frame.reset_index(drop=True), name)
+        frame = tidy_headers(frame.reset_index(drop=True), name)
     elif isinstance(source, (str, os.PathLike)):
         path = Path(source)
         name = path.name
-        suffix = path.suffix.lower()
-        if suffix == ".xls":
-            raise DataValidationError(
-                f"{name}: old .xls workbooks are not supported; save it as .xlsx or CSV"
-            )
-        if suffix in (".xlsx", ".xlsm"):
-            frame = _read_xlsx(path, sheet)
-            used_encoding = None
-        else:
-            frame, used_encoding = _read_csv(path, encoding)
+        frame, used_encoding = read_table_file(path, sheet=sheet, encoding=encoding)
 
         def row_label(position: Any) -> str:
             return f"row {int(position) + 2}"
@@ -665,9 +264,9 @@ def _map_columns(
     """Return {header: new name} and hints about recognised-but-unusable headers."""
     explicit: dict[str, str] = {}
     if columns:
-        by_normalised = {_normalise_header(h): h for h in headers}
+        by_normalised = {normalise_header(h): h for h in headers}
         for given, target in columns.items():
-            header = given if given in headers else by_normalised.get(_normalise_header(given))
+            header = given if given in headers else by_normalised.get(normalise_header(given))
             if header is None:
                 raise DataValidationError(
                     f"{name}: columns= renames {given!r}, which is not a column of the table; "
@@ -681,7 +280,7 @@ def _map_columns(
         if header in explicit:
             candidates.setdefault(explicit[header], []).append((0, header))
             continue
-        canonical, tier, problem = _recognise(header)
+        canonical, tier, problem = recognise_header(header)
         if canonical is None:
             if problem:
                 hints.append(problem)
@@ -814,21 +413,22 @@ def _missing_columns_message(frame: pd.DataFrame, hints: list[str]) -> str | Non
     missing = []
     for column in ("plot_id", "treatment"):
         if column not in frame:
-            missing.append(f"{column} (also accepted: {_accepted(column)})")
+            missing.append(f"{column} (also accepted: {accepted_aliases(column)})")
     has_yield = any(unit_from_yield_column(str(c)) is not None for c in frame.columns)
     harvest_missing = []
     if not has_yield:
         if not any(str(c).startswith("harvested_area_") for c in frame.columns):
             harvest_missing.append(
                 "harvested_area_m2 (or harvested_area_mu / harvested_area_ha; also accepted: "
-                f"{_accepted('harvested_area')}, '面积(亩)')"
+                f"{accepted_aliases('harvested_area')}, '面积(亩)')"
             )
         if not any(str(c).startswith("fresh_mass_") for c in frame.columns):
             harvest_missing.append(
-                f"fresh_mass_kg (or fresh_mass_jin; also accepted: {_accepted('fresh_mass')})"
+                "fresh_mass_kg (or fresh_mass_jin; also accepted: "
+                f"{accepted_aliases('fresh_mass')})"
             )
         if "moisture_pct" not in frame and "moisture_fraction" not in frame:
-            harvest_missing.append(f"moisture_pct (also accepted: {_accepted('moisture')})")
+            harvest_missing.append(f"moisture_pct (also accepted: {accepted_aliases('moisture')})")
     if not missing and not harvest_missing:
         return None
     parts = missing + harvest_missing
@@ -917,49 +517,38 @@ def _check_values(
     row_label: Callable[[Any], str],
     problems: _validation.Problems,
 ) -> None:
+    def check(column: str, low: float, high: float | None, **options: Any) -> None:
+        problems.add(
+            _validation.range_problem(
+                frame, column, low=low, high=high, row_label=row_label, **options
+            )
+        )
+
     for column in frame.columns:
         column = str(column)
         if column.startswith("harvested_area_"):
-            problems.add(
-                _validation.range_problem(
-                    frame,
-                    column,
-                    low=0,
-                    high=None,
-                    low_inclusive=False,
-                    meaning=f"harvested area, {column.rsplit('_', 1)[1]}",
-                    fix="Enter the net harvested area of each plot (leave the mass empty for a "
-                    "missing plot)",
-                    row_label=row_label,
-                )
+            check(
+                column,
+                0,
+                None,
+                low_inclusive=False,
+                meaning=f"harvested area, {column.rsplit('_', 1)[1]}",
+                fix="Enter the net harvested area of each plot (leave the mass empty for a "
+                "missing plot)",
             )
         elif column.startswith("fresh_mass_") or unit_from_yield_column(column) is not None:
-            problems.add(
-                _validation.range_problem(
-                    frame,
-                    column,
-                    low=0,
-                    high=None,
-                    meaning="mass" if column.startswith("fresh") else "yield",
-                    fix="Masses and yields cannot be negative",
-                    row_label=row_label,
-                )
+            check(
+                column,
+                0,
+                None,
+                meaning="mass" if column.startswith("fresh") else "yield",
+                fix="Masses and yields cannot be negative",
             )
     for column, (low, high, low_inc, high_inc) in PERCENT_COLUMNS.items():
+        interval = {"low_inclusive": low_inc, "high_inclusive": high_inc}
         fraction = column.removesuffix("_pct") + "_fraction"
         if fraction in frame:
-            problems.add(
-                _validation.range_problem(
-                    frame,
-                    fraction,
-                    low=low / 100,
-                    high=high / 100,
-                    low_inclusive=low_inc,
-                    high_inclusive=high_inc,
-                    meaning="fraction 0-1",
-                    row_label=row_label,
-                )
-            )
+            check(fraction, low / 100, high / 100, **interval, meaning="fraction 0-1")
         if column not in frame:
             continue
         if column in ("moisture_pct", "shelling_pct"):
@@ -967,18 +556,13 @@ def _check_values(
             if found:
                 problems.add(found)
                 continue
-        problems.add(
-            _validation.range_problem(
-                frame,
-                column,
-                low=low,
-                high=high,
-                low_inclusive=low_inc,
-                high_inclusive=high_inc,
-                meaning="percent",
-                fix="Percentages are 0-100 (13 for 13 %)",
-                row_label=row_label,
-            )
+        check(
+            column,
+            low,
+            high,
+            **interval,
+            meaning="percent",
+            fix="Percentages are 0-100 (13 for 13 %)",
         )
     for column in ("row", "column"):
         if column in frame:
@@ -1050,8 +634,6 @@ def _check_complete(
 
 
 def _warn_fractions(frame: pd.DataFrame) -> None:
-    import warnings
-
     for column in ("impurity_pct", "empty_grain_pct"):
         if column in frame and _validation.fraction_problem(frame, column):
             values = frame[column].dropna()

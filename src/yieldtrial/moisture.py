@@ -27,12 +27,11 @@ All moistures are wet basis, in percent (0-100).  See ``docs/moisture-methods.md
 
 from __future__ import annotations
 
+import decimal
 import math
 import numbers
 from collections.abc import Callable
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from yieldtrial._checks import (
     as_numeric,
@@ -40,10 +39,11 @@ from yieldtrial._checks import (
     check_not_fraction,
     check_option,
     check_range,
+    is_python_number,
 )
 from yieldtrial.errors import DataValidationError
 
-if TYPE_CHECKING:  # pragma: no cover - pandas is imported lazily (fast CLI start)
+if TYPE_CHECKING:  # pragma: no cover - numpy and pandas are imported lazily (fast CLI start)
     import pandas as pd
 
     from yieldtrial._typing import Numeric
@@ -81,6 +81,47 @@ AUDIT_COLUMNS: tuple[str, ...] = (
     "reproduces",
     "formula",
 )
+
+
+# Element-wise helpers: plain Python for a float (the one-number command line then never
+# imports NumPy), the NumPy ufunc otherwise; NaN passes through either way.
+
+
+def _maximum(value: Numeric, bound: float) -> Numeric:
+    if is_python_number(value):
+        return value if math.isnan(value) or value >= bound else float(bound)
+    import numpy as np
+
+    return np.maximum(value, bound)
+
+
+def _minimum(value: Numeric, bound: float) -> Numeric:
+    if is_python_number(value):
+        return value if math.isnan(value) or value <= bound else float(bound)
+    import numpy as np
+
+    return np.minimum(value, bound)
+
+
+def _floor(value: Numeric) -> Numeric:
+    if is_python_number(value):
+        return float(math.floor(value)) if math.isfinite(value) else value
+    import numpy as np
+
+    return np.floor(value)
+
+
+def _round(value: Numeric, decimals: int) -> Numeric:
+    """``numpy.round``: scale by 10**decimals, round half to even, scale back."""
+    if is_python_number(value):
+        scale = 10.0 ** abs(decimals)
+        scaled = value * scale if decimals >= 0 else value / scale
+        if math.isfinite(scaled):  # round half to even, keeping the sign of -0.0
+            scaled = math.copysign(float(round(scaled)), scaled)
+        return scaled / scale if decimals >= 0 else scaled * scale
+    import numpy as np
+
+    return np.round(value, decimals)
 
 
 def _check_moisture(name: str, value: Numeric) -> None:
@@ -152,7 +193,7 @@ def moisture_factor(
         factor = 1.0 + (standard - moisture) / 100.0
     else:
         shrink = _check_shrink(shrink_pct_per_point, method)
-        factor = 1.0 - shrink * np.maximum(moisture - standard, 0.0) / 100.0
+        factor = 1.0 - shrink * _maximum(moisture - standard, 0.0) / 100.0
         check_range(
             "moisture factor 1 - shrink_pct_per_point x (moisture_pct - standard_moisture_pct) "
             "/ 100",
@@ -259,7 +300,7 @@ def standardize_moisture(
         shrink_pct_per_point=shrink_pct_per_point,
     )
     if factor_decimals is not None:
-        factor = np.round(factor, factor_decimals)
+        factor = _round(factor, factor_decimals)
     return as_output(value * factor)
 
 
@@ -401,12 +442,12 @@ def grain_trade_adjusted_mass(
     _check_moisture("moisture_pct", moisture)
     _check_moisture("base_moisture_pct", base)
     # full 0.5-point steps; the tiny offset keeps 8.0 / 0.5 from flooring to 15.999...
-    drier_steps = np.minimum(np.floor((base - moisture) / 0.5 + 1e-9), max_gain_steps)
-    wetter_steps = np.floor((moisture - base) / 0.5 + 1e-9)
+    drier_steps = _minimum(_floor((base - moisture) / 0.5 + 1e-9), max_gain_steps)
+    wetter_steps = _floor((moisture - base) / 0.5 + 1e-9)
     factor = (
         1.0
-        + gain_pct_per_step * np.maximum(drier_steps, 0.0) / 100.0
-        - loss_pct_per_step * np.maximum(wetter_steps, 0.0) / 100.0
+        + gain_pct_per_step * _maximum(drier_steps, 0.0) / 100.0
+        - loss_pct_per_step * _maximum(wetter_steps, 0.0) / 100.0
     )
     return as_output(value * factor)
 
@@ -416,8 +457,16 @@ def _num(value: float | None) -> str:
 
 
 def _fmt(value: float) -> str:
-    """Shortest exact text of a number, without a trailing '.0' (442.0 -> '442')."""
-    return str(np.format_float_positional(float(value), trim="-"))
+    """Shortest exact text of a number, without a trailing '.0' (442.0 -> '442').
+
+    ``numpy.format_float_positional(value, trim="-")`` without NumPy: the shortest
+    round-trip digits (``repr``) written out positionally, never in exponent form.
+    """
+    number = float(value)
+    if not math.isfinite(number):
+        return repr(number)  # 'nan', 'inf', '-inf'
+    text = format(decimal.Decimal(repr(number)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 _TEMPLATES: dict[tuple[str, str], Callable[[str, str, str], str]] = {
@@ -513,7 +562,7 @@ def reported_decimals(reported: float | str) -> int:
     """
     text = reported.strip() if isinstance(reported, str) else repr(float(reported))
     if "e" in text.lower():
-        text = np.format_float_positional(float(text), trim="-")
+        text = _fmt(float(text))
     whole, _, decimals = text.partition(".")
     decimals = decimals if isinstance(reported, str) else decimals.rstrip("0")
     return len(decimals)

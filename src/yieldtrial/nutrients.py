@@ -173,6 +173,12 @@ def _template(*values: Numeric) -> Numeric:
 
 
 # ----------------------------------------------------------------------------- conversions
+def _scale(value: Numeric, name: str, *, times: float = 1.0, per: float = 1.0) -> Numeric:
+    """Return ``value x times / per``, keeping the input's kind and index."""
+    checked = as_numeric(value, name)
+    return like_input(np.asarray(checked, dtype=float) * times / per, checked)
+
+
 def phosphorus_from_p2o5(p2o5: Numeric) -> Numeric:
     r"""Elemental phosphorus equivalent of a P2O5 amount.
 
@@ -197,8 +203,7 @@ def phosphorus_from_p2o5(p2o5: Numeric) -> Numeric:
     >>> round(phosphorus_from_p2o5(15.0), 3)
     6.546
     """
-    value = as_numeric(p2o5, "p2o5")
-    return like_input(np.asarray(value, dtype=float) * P_PER_P2O5, value)
+    return _scale(p2o5, "p2o5", times=P_PER_P2O5)
 
 
 def p2o5_from_phosphorus(phosphorus: Numeric) -> Numeric:
@@ -219,8 +224,7 @@ def p2o5_from_phosphorus(phosphorus: Numeric) -> Numeric:
     >>> round(p2o5_from_phosphorus(phosphorus_from_p2o5(15.0)), 12)
     15.0
     """
-    value = as_numeric(phosphorus, "phosphorus")
-    return like_input(np.asarray(value, dtype=float) / P_PER_P2O5, value)
+    return _scale(phosphorus, "phosphorus", per=P_PER_P2O5)
 
 
 def potassium_from_k2o(k2o: Numeric) -> Numeric:
@@ -245,8 +249,7 @@ def potassium_from_k2o(k2o: Numeric) -> Numeric:
     >>> round(potassium_from_k2o(15.0), 3)
     12.452
     """
-    value = as_numeric(k2o, "k2o")
-    return like_input(np.asarray(value, dtype=float) * K_PER_K2O, value)
+    return _scale(k2o, "k2o", times=K_PER_K2O)
 
 
 def k2o_from_potassium(potassium: Numeric) -> Numeric:
@@ -267,8 +270,7 @@ def k2o_from_potassium(potassium: Numeric) -> Numeric:
     >>> round(k2o_from_potassium(potassium_from_k2o(60.0)), 12)
     60.0
     """
-    value = as_numeric(potassium, "potassium")
-    return like_input(np.asarray(value, dtype=float) / K_PER_K2O, value)
+    return _scale(potassium, "potassium", per=K_PER_K2O)
 
 
 def nutrient_rate_kg_ha(product_rate_kg_ha: Numeric, *, content_pct: Numeric) -> Numeric:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from yieldtrial._checks import check_option
 from yieldtrial.errors import DataValidationError
 
 if TYPE_CHECKING:  # pragma: no cover - pandas is imported lazily (fast CLI start)
@@ -217,14 +218,6 @@ def canonical_crop(name: str) -> str:
     return crop
 
 
-def _check_protocol(protocol: object) -> str:
-    if not isinstance(protocol, str) or protocol not in PROTOCOLS:
-        raise DataValidationError(
-            f"unknown protocol {protocol!r}; expected one of: {', '.join(PROTOCOLS)}"
-        )
-    return protocol
-
-
 def moisture_standard(crop: str, *, protocol: str = "cn-yield-test") -> MoistureStandard:
     """Return the standard moisture of a crop under a protocol, with its source.
 
@@ -255,7 +248,7 @@ def moisture_standard(crop: str, *, protocol: str = "cn-yield-test") -> Moisture
     >>> moisture_standard("corn", protocol="usda").moisture_pct
     15.5
     """
-    protocol = _check_protocol(protocol)
+    protocol = check_option("protocol", protocol, PROTOCOLS)
     key = canonical_crop(crop)
     if protocol == "dry-matter":
         return MoistureStandard(key, protocol, 0.0, _SRC_DRY, True)
@@ -327,19 +320,11 @@ def moisture_standards_table() -> pd.DataFrame:
     >>> moisture_standards_table().columns.tolist()
     ['protocol', 'crop', 'moisture_pct', 'source', 'confirmed']
     """
-    rows = [
-        {
-            "protocol": s.protocol,
-            "crop": s.crop,
-            "moisture_pct": s.moisture_pct,
-            "source": s.source,
-            "confirmed": s.confirmed,
-        }
-        for s in _TABLE.values()
-    ]
     import pandas as pd
 
-    return pd.DataFrame(rows, columns=["protocol", "crop", "moisture_pct", "source", "confirmed"])
+    columns = ["protocol", "crop", "moisture_pct", "source", "confirmed"]
+    rows = [[getattr(standard, column) for column in columns] for standard in _TABLE.values()]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def plausible_harvest_moisture_pct(crop: str) -> tuple[float, float]:

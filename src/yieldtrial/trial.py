@@ -1108,7 +1108,9 @@ class FieldTrial:
         """Fertilizer-use efficiency (PFP, AE, RE, PE, IE, PNB) of each treatment.
 
         Delegates to :func:`yieldtrial.efficiency.trial_efficiency` with the trial's
-        LS-means as yields and its first control as the reference of the notes.
+        LS-means as yields (from :meth:`means_model`, for any design) and its first
+        control as the reference of the notes.  Two-factor designs: the factor whose
+        levels the fertilizer description names (or ``kind=``/``at=``).
 
         Parameters
         ----------
@@ -1122,7 +1124,8 @@ class FieldTrial:
             Nutrient the efficiencies refer to (``"N"``, ``"P2O5"``, ``"P"``, ``"K2O"``, ``"K"``).
         **kwargs
             ``config``, ``zero_nutrient_treatment``, ``uptake``, ``removal``,
-            ``reference``, ``metrics``; see :func:`yieldtrial.efficiency.efficiency_table`.
+            ``reference``, ``metrics``, ``kind``, ``at``; see
+            :func:`yieldtrial.efficiency.trial_efficiency`.
 
         Returns
         -------
@@ -1151,7 +1154,7 @@ class FieldTrial:
             Currency of every price, stated in the table.
         **kwargs
             ``prices``, ``control``, ``confidence``, ``other_costs_per_ha``,
-            ``config``; see :func:`yieldtrial.economics.trial_economics`.
+            ``config``, ``kind``, ``at``; see :func:`yieldtrial.economics.trial_economics`.
 
         Returns
         -------

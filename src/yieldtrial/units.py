@@ -291,6 +291,11 @@ def bushel_weight_kg(crop: str) -> float:
     return BUSHEL_LB[key] * KG_PER_LB
 
 
+def _rescaled(value: Numeric, factor: float) -> Numeric:
+    """``value x factor``, of the same kind (and index) as ``value``."""
+    return as_output(as_numeric(value, "value") * factor)
+
+
 def convert_area(value: Numeric, from_unit: str, to_unit: str) -> Numeric:
     """Convert an area between units.
 
@@ -319,7 +324,7 @@ def convert_area(value: Numeric, from_unit: str, to_unit: str) -> Numeric:
     666.6667
     """
     factor = _M2_PER[area_unit(from_unit)] / _M2_PER[area_unit(to_unit)]
-    return as_output(as_numeric(value, "value") * factor)
+    return _rescaled(value, factor)
 
 
 def convert_mass(value: Numeric, from_unit: str, to_unit: str) -> Numeric:
@@ -350,7 +355,7 @@ def convert_mass(value: Numeric, from_unit: str, to_unit: str) -> Numeric:
     453.59237
     """
     factor = _KG_PER[mass_unit(from_unit)] / _KG_PER[mass_unit(to_unit)]
-    return as_output(as_numeric(value, "value") * factor)
+    return _rescaled(value, factor)
 
 
 def _kg_per(mass: str, crop: str | None, from_unit: str, to_unit: str) -> float:
@@ -413,7 +418,7 @@ def convert_yield(
     kg_from = _kg_per(from_mass, crop, from_unit, to_unit)
     kg_to = _kg_per(to_mass, crop, from_unit, to_unit)
     factor = (kg_from * _M2_PER[to_area]) / (_M2_PER[from_area] * kg_to)
-    return as_output(as_numeric(value, "value") * factor)
+    return _rescaled(value, factor)
 
 
 def yield_column(unit: str) -> str:

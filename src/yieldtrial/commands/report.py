@@ -14,6 +14,7 @@ examples:
   yieldtrial report plots.csv --config trial.toml -o report.html
   yieldtrial report plots.csv --crop wheat --control CK1,CK2 --lang zh -o report.docx
   yieldtrial report plots.csv --config trial.toml --margin 5 --format json -o report.json
+  yieldtrial report oats.csv --crop oats --design split_plot --factors variety -o report.md
 """
 
 
@@ -54,7 +55,17 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--method", metavar="METHOD", help="moisture method (dry_matter, percentage_point, shrink)"
     )
-    parser.add_argument("--design", help="field design (crd, rcbd)")
+    parser.add_argument(
+        "--design",
+        help="field design (crd, rcbd, latin, split_plot, strip_plot, factorial); latin needs "
+        "row and column columns, the two-factor designs --factors",
+    )
+    parser.add_argument(
+        "--factors",
+        metavar="COLS",
+        help="two-factor designs: the factor columns in design order, comma-separated "
+        "(split plot: WHOLE,SUB; one name = whole plot, the treatment column the sub-plot)",
+    )
     parser.add_argument("--unit", help="display unit of yields (kg/ha, kg/mu, t/ha, bu/ac, ...)")
     parser.add_argument(
         "--lang",
@@ -99,6 +110,7 @@ def _run(args: argparse.Namespace) -> int:
         "standard_moisture_pct": args.standard,
         "moisture_method": args.method,
         "design": args.design,
+        "factors": args.factors,
         "unit": args.unit,
         "margin_pct": args.margin,
         "alpha": args.alpha,

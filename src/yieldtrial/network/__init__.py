@@ -26,7 +26,6 @@ from yieldtrial.network._engine import (
     PER_TRIAL_COLUMNS,
     Coded,
     Settings,
-    _distinct_per_trial,
     code_frame,
     failure_reason,
     run,
@@ -366,25 +365,14 @@ def _tables(
         block=options["block"],
     )
     mode = options["dunnett_pvalues"]
-    if mode == "auto":
-        comparisons = 0
-        if options["control"] is not None:
-            present = _distinct_per_trial(
-                coded.trial,
-                np.maximum(coded.treatment, 0),
-                coded.n_trials,
-                max(len(coded.treatment_labels), 1),
-            )
-            n_pairs = int((present > 0).sum()) if present.ndim == 2 else int(present.sum())
-            comparisons = n_pairs - coded.n_trials
-        want_p = comparisons <= AUTO_DUNNETT_LIMIT
-    else:
-        want_p = mode == "exact"
+    # "auto" is resolved by the engine once it has counted the treatments of every trial
+    want_p: bool | None = None if mode == "auto" else mode == "exact"
     settings = Settings(
         design=options["design"],
         alpha=options["alpha"],
         control=None if options["control"] is None else str(options["control"]),
         dunnett_pvalues=want_p,
+        auto_limit=AUTO_DUNNETT_LIMIT,
         response=options["response"],
         treatment=options["treatment"],
         block=options["block"],
@@ -432,7 +420,9 @@ def _assemble(
         "significant",
         "letters",
     )
-    if out.tr_parts:
+    if len(out.tr_parts) == 1:  # one batch: its arrays as they are
+        parts = {c: np.asarray(out.tr_parts[0][c]) for c in names}
+    elif out.tr_parts:
         parts = {c: np.concatenate([p[c] for p in out.tr_parts]) for c in names}
     else:
         parts = {c: np.zeros(0) for c in names}

@@ -134,7 +134,10 @@ def dunnett_batch(
     p : ndarray, shape (T, k)
         Adjusted p-values (NaN at the control, or everywhere when not computed).
     significant : ndarray, shape (T, k)
-        1.0 / 0.0 verdict at ``alpha`` (NaN when unknown).
+        1.0 / 0.0 verdict at ``alpha`` (NaN at the control or when unknown).  Without
+        p-values the verdict is ``|t| > c`` with the Dunnett critical value ``c`` of the
+        trial's correlation: once per ``(k, df)`` for balanced trials, once per distinct
+        correlation structure (see :func:`_verdicts_from_critical`) otherwise.
     """
     from yieldtrial.stats.distributions import dunnett_pvalues
 
@@ -169,6 +172,7 @@ def dunnett_batch(
                 p[rows] = values
         return p, sig
     if not pvalues:
+        _verdicts_from_critical(tval, is_ctrl, cov, dfs, alpha, sig)
         return p, sig
     for i in range(t):
         row = tval[i][others[i]]
@@ -187,6 +191,68 @@ def dunnett_batch(
         p[i, idx] = p_row
         sig[i, idx] = (p_row < alpha).astype(float)
     return p, sig
+
+
+#: Distinct correlation structures (rounded to 1e-12) per call whose Dunnett critical value
+#: is computed for the verdicts of unbalanced trials; trials beyond it keep ``significant``
+#: NaN.  A product-form structure costs about 50 ms once (then cached), a general one a
+#: seeded quasi-Monte Carlo root search.
+CRITICAL_STRUCTURE_LIMIT = 200
+
+
+def _verdicts_from_critical(
+    tval: np.ndarray,
+    is_ctrl: np.ndarray,
+    cov: np.ndarray,
+    dfs: np.ndarray,
+    alpha: float,
+    sig: np.ndarray,
+) -> None:
+    """Fill ``sig`` (T, k) with the Dunnett verdict ``|t| > c`` of unequally replicated trials.
+
+    ``c`` is the two-sided critical value of each trial's own correlation of the
+    comparisons with the control (from the LS-means covariance ``cov``), computed by
+    :func:`yieldtrial.stats.distributions.dunnett_critical_value` once per distinct
+    ``(rounded correlation, df)``: trials with a missing plot in the same treatment share it.
+    The verdict equals ``p_dunnett < alpha`` up to the root's tolerance (1e-10 on ``c``).
+    """
+    from yieldtrial.stats.distributions import dunnett_critical_value
+
+    t, k = tval.shape
+    m = k - 1
+    if m < 1 or t == 0:
+        return
+    # positions of the non-control treatments, in order, and of the control
+    oth = np.argsort(is_ctrl, axis=1, kind="stable")[:, :m]
+    cpos = np.argmax(is_ctrl, axis=1)
+    rows = np.arange(t)
+    diag = np.einsum("tkk->tk", cov)
+    cc = diag[rows, cpos]
+    c_o = np.take_along_axis(cov[rows, cpos], oth, axis=1)  # cov(mean_i, mean_control)
+    v = cov[rows[:, None, None], oth[:, :, None], oth[:, None, :]]
+    v = v - c_o[:, :, None] - c_o[:, None, :] + cc[:, None, None]  # cov of the differences
+    sd = np.sqrt(np.clip(np.einsum("tii->ti", v), 0.0, None))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        corr = v / (sd[:, :, None] * sd[:, None, :])
+    idx = np.arange(m)
+    corr[:, idx, idx] = 1.0
+    t_o = np.take_along_axis(tval, oth, axis=1)
+    usable = np.all(np.isfinite(corr.reshape(t, -1)), axis=1) & np.all(np.isfinite(t_o), axis=1)
+    if not usable.any():
+        return
+    use = np.flatnonzero(usable)
+    keys = np.concatenate([np.round(corr[use].reshape(use.size, -1), 12), dfs[use, None]], axis=1)
+    uniq, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    inverse = np.asarray(inverse).ravel()
+    crit = np.full(uniq.shape[0], np.nan)
+    for j in range(min(uniq.shape[0], CRITICAL_STRUCTURE_LIMIT)):
+        i = int(use[first[j]])
+        value, _ = dunnett_critical_value(corr[i], float(dfs[i]), confidence=1.0 - float(alpha))
+        crit[j] = value
+    c_trial = crit[inverse]
+    known = np.isfinite(c_trial)
+    verdict = (np.abs(t_o[known]) > c_trial[known, None]).astype(float)
+    sig[use[known][:, None], oth[use[known]]] = verdict
 
 
 #: Letters of a significance pattern among means sorted high to low, keyed by
@@ -249,13 +315,13 @@ def letters_batch(
     if packed.shape[1] <= 8:  # up to 64 pairs (k <= 11): one integer key per pattern
         padded = np.zeros((t, 8), dtype=np.uint8)
         padded[:, : packed.shape[1]] = packed
-        _, inverse = np.unique(padded.view(np.uint64).ravel(), return_inverse=True)
+        _, first_of, inverse = np.unique(
+            padded.view(np.uint64).ravel(), return_index=True, return_inverse=True
+        )
     else:
-        _, inverse = np.unique(packed, axis=0, return_inverse=True)
+        _, first_of, inverse = np.unique(packed, axis=0, return_index=True, return_inverse=True)
     inverse = np.asarray(inverse).ravel()
-    n_patterns = int(inverse.max(initial=-1)) + 1
-    first_of = np.full(n_patterns, t, dtype=np.int64)
-    np.minimum.at(first_of, inverse, np.arange(t))
+    n_patterns = int(first_of.size)
     table = np.empty((n_patterns, k), dtype=object)
     labels = [str(i) for i in range(k)]
     for j in range(n_patterns):
@@ -271,9 +337,11 @@ def letters_batch(
             if len(_LETTERS_CACHE) < 100_000:
                 _LETTERS_CACHE[cache_key] = cached
         table[j] = cached
-    sorted_letters = table[inverse]  # (T, k) in sorted order
-    out = np.empty((t, k), dtype=object)
-    out[rows, order] = sorted_letters
+    # rank[i, j]: position of treatment j among trial i's means sorted high to low; the
+    # letters of every trial are then one take from the flat pattern table
+    rank = np.empty((t, k), dtype=np.int64)
+    np.put_along_axis(rank, order, np.broadcast_to(np.arange(k), (t, k)), axis=1)
+    out = table.ravel()[inverse[:, None] * k + rank]
     if zero is not None and zero.any():
         out[zero] = "na"
     return out.ravel()

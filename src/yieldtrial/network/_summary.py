@@ -129,9 +129,9 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _site_label(keys: pd.DataFrame) -> np.ndarray:
-    """Site labels (``"a / b"`` for several key columns) as an object array of str."""
-    cols = list(keys.columns)
+def _site_label(keys: pd.DataFrame, by: list[str]) -> np.ndarray:
+    """Site labels (``"a / b"`` for several key columns ``by``) as an object array of str."""
+    cols = list(by)
     first = keys[cols[0]]
     if len(cols) == 1 and isinstance(first.dtype, pd.StringDtype) and not first.isna().any():
         return first.to_numpy(dtype=object)  # already str: no conversion
@@ -209,7 +209,7 @@ def summarize(
     NetworkSummary
         The across-site tables.
     """
-    site_all = _site_label(per_trial[by])
+    site_all = _site_label(per_trial, by)
     status = per_trial["status"].to_numpy(dtype=object)
     included = status == "ok"
     reason = per_trial["reason"].to_numpy(dtype=object).copy()
@@ -244,11 +244,16 @@ def summarize(
         trial_of = codes.trial
         t_all = codes.treatment
         label_str = codes.labels
-    sel = np.flatnonzero(included[trial_of])
-    ok_idx = np.flatnonzero(included)
+    every = n_out == 0  # every site included: whole columns, no selection copies
+    sel: np.ndarray | slice = slice(None) if every else np.flatnonzero(included[trial_of])
+    ok_idx: np.ndarray | slice = slice(None) if every else np.flatnonzero(included)
     ok_sites = site_all[ok_idx]
-    position = np.full(len(per_trial), -1)
-    position[ok_idx] = np.arange(ok_idx.size)
+    n_ok = ok_sites.size
+    if every:
+        position = np.arange(len(per_trial))
+    else:
+        position = np.full(len(per_trial), -1)
+        position[ok_idx] = np.arange(n_ok)
     # treatment levels of the included sites, in sorted order of their labels
     present = np.zeros(max(label_str.size, 1), dtype=bool)
     present[t_all[sel]] = True
@@ -263,8 +268,8 @@ def summarize(
         "n": per_treatment["n"].to_numpy(dtype=float)[sel],
         "se": per_treatment["se"].to_numpy(dtype=float)[sel],
     }
-    m_ts = np.full((len(levels), ok_idx.size), np.nan)  # treatment x site
-    l_ts = np.full((len(levels), ok_idx.size), None, dtype=object)
+    m_ts = np.full((len(levels), n_ok), np.nan)  # treatment x site
+    l_ts = np.full((len(levels), n_ok), None, dtype=object)
     cols = position[trial_of[sel]]
     m_ts[t_codes, cols] = tr["lsmean"]
     l_ts[t_codes, cols] = per_treatment["letters"].to_numpy(dtype=object)[sel]
@@ -273,7 +278,6 @@ def summarize(
     means = pd.DataFrame(m_ts.T, index=site_index, columns=trt_index)
     letters = pd.DataFrame(l_ts.T, index=site_index, columns=trt_index, dtype=object)
 
-    empty_anova = pd.DataFrame(columns=list(ANOVA_COLUMNS))
     n_sites = np.isfinite(m_ts).sum(axis=1).astype(int)
     base = {"treatment": levels, "n_sites": n_sites}
     if len(ok_sites) < 2 or len(levels) < 2:
@@ -288,7 +292,7 @@ def summarize(
             means,
             letters,
             treatments,
-            empty_anova,
+            pd.DataFrame(columns=list(ANOVA_COLUMNS)),
             strip,
             "none",
             site_effects,

@@ -44,8 +44,6 @@ def load_trial(plots: str | os.PathLike[str], config: TrialConfig) -> FieldTrial
     DataValidationError
         If the crop is not given, or the data are invalid.
     """
-    from yieldtrial.trial import FieldTrial
-
     if not config.crop:
         raise DataValidationError(
             'the crop is not known: give --crop (e.g. --crop wheat) or crop = "wheat" in the '
@@ -55,9 +53,11 @@ def load_trial(plots: str | os.PathLike[str], config: TrialConfig) -> FieldTrial
         "crop": config.crop,
         "control": list(config.control) or None,
         "standard_moisture_pct": config.standard_moisture_pct,
-        "columns": dict(config.columns) or None,
+        "columns": config.column_renames() or None,
         "design": config.design,
     }
+    if config.factors:
+        kwargs["factors"] = list(config.factors)
     if config.protocol:
         kwargs["protocol"] = config.protocol
     if config.moisture_method:
@@ -68,13 +68,27 @@ def load_trial(plots: str | os.PathLike[str], config: TrialConfig) -> FieldTrial
         labels = [item.label for item in config.treatments]
         kwargs["treatment_order"] = labels
     try:
+        return _read_trial(plots, kwargs)
+    except DataValidationError as exc:
+        if len(config.factors) == 2 and kwargs["control"] and "control" in str(exc):
+            # two named factors: the control is a level of one of them (the report's
+            # Dunnett runs on that factor's means), not a label of the treatment column
+            return _read_trial(plots, {**kwargs, "control": None})
+        raise
+
+
+def _read_trial(plots: str | os.PathLike[str], kwargs: dict[str, Any]) -> FieldTrial:
+    """Read the trial; in the table's order when the description's treatment list does not fit."""
+    from yieldtrial.trial import FieldTrial
+
+    try:
         return FieldTrial.from_csv(plots, **kwargs)
     except DataValidationError as exc:
         if "treatment_order" in kwargs and "treatment_order" in str(exc):
             # the description lists treatments the table does not have (or misses some):
             # fall back to the table's order rather than refusing the report
-            kwargs.pop("treatment_order")
-            return FieldTrial.from_csv(plots, **kwargs)
+            rest = {key: value for key, value in kwargs.items() if key != "treatment_order"}
+            return FieldTrial.from_csv(plots, **rest)
         raise
 
 

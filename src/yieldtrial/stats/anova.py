@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.stats._common import two_factor_columns
 from yieldtrial.stats.model import DesignFit, Term, fit, least_squares, model_matrix
 from yieldtrial.stats.results import Provenance
 
@@ -281,9 +282,9 @@ def replication_advice(n_treatments: int, design: str) -> str:
     comparisons): the replicates giving at least :data:`MEAD_MIN_ERROR_DF` error df
     (Mead's resource equation [1]_) and the replicates giving 80 % power to detect a 10 %
     difference from the control at a CV of 8 % with Dunnett's test, taken from
-    :func:`yieldtrial.stats.compare.replicates_for_unreplicated` (not recomputed).  A CRD
+    :func:`yieldtrial.stats.inference.replicates_for_unreplicated` (not recomputed).  A CRD
     is planned as a CRD (error df ``t (r - 1)``), every other design as an RCBD (error df
-    ``(t - 1)(r - 1)``), as in :func:`~yieldtrial.stats.compare.replicates_for_unreplicated`.
+    ``(t - 1)(r - 1)``), as in :func:`~yieldtrial.stats.inference.replicates_for_unreplicated`.
 
     Parameters
     ----------
@@ -313,7 +314,7 @@ def replication_advice(n_treatments: int, design: str) -> str:
     resource equation) and 13 replicates to detect a 10 % difference from the control at
     CV 8 % with 80 % power (Dunnett, alpha 0.05)."
     """
-    from yieldtrial.stats.compare import (
+    from yieldtrial.stats.inference import (
         UNREPLICATED_ASSUMED_CV_PCT,
         UNREPLICATED_TARGET_DIFFERENCE_PCT,
         replicates_for_unreplicated,
@@ -610,22 +611,13 @@ def _two_factor_anova(
 ) -> StrataAnova | FactorialAnova:
     """Dispatch split-plot, strip-plot and factorial designs to their own functions."""
     first_name, second_name = _DESIGN_ARGUMENTS[design]
-    first, second = given[first_name], given[second_name]
-    if design == "split_plot" and treatment is not None:
-        if second is None:
-            second = treatment
-        elif second != treatment:
-            raise DataValidationError(
-                f"design='split_plot': treatment={treatment!r} and sub_plot={second!r} differ; "
-                "treatment= stands for the sub-plot factor. Pass one of them, or the same column."
-            )
-    if first is None or second is None:
-        missing = [n for n, v in ((first_name, first), (second_name, second)) if v is None]
-        alias = " (or treatment=)" if design == "split_plot" and second is None else ""
-        raise DataValidationError(
-            f"design={design!r} needs {first_name}=<column> and {second_name}=<column>; "
-            f"missing: {', '.join(f'{m}=' for m in missing)}{alias}."
-        )
+    first, second = two_factor_columns(
+        design,
+        (first_name, second_name),
+        given[first_name],
+        given[second_name],
+        treatment=treatment,
+    )
     if design != "split_plot" and treatment is not None and treatment not in (first, second):
         raise DataValidationError(
             f"design={design!r} analyses {first_name}={first!r} and {second_name}={second!r}; "

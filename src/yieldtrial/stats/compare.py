@@ -24,19 +24,32 @@ p-values, confidence limits and verdicts are missing, and the ``inference`` colu
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.stats._common import fit_means_model
 from yieldtrial.stats.distributions import (
     ALTERNATIVES,
     dunnett_critical_value,
     dunnett_pvalues,
     tukey_critical_value,
     tukey_pvalues,
+)
+from yieldtrial.stats.inference import (  # the constants re-exported: first defined here
+    INFERENCE_OK,
+    inference_status,
+    replicates_for_unreplicated,
+    unit_suffix,
+)
+from yieldtrial.stats.inference import UNIT_SUFFIXES as UNIT_SUFFIXES
+from yieldtrial.stats.inference import (
+    UNREPLICATED_ASSUMED_CV_PCT as UNREPLICATED_ASSUMED_CV_PCT,
+)
+from yieldtrial.stats.inference import (
+    UNREPLICATED_TARGET_DIFFERENCE_PCT as UNREPLICATED_TARGET_DIFFERENCE_PCT,
 )
 from yieldtrial.stats.results import MeansModel
 
@@ -57,19 +70,6 @@ CONTROL_METHODS: tuple[str, ...] = ("dunnett", "t", "bonferroni", "holm")
 #: Methods of :func:`pairwise`: Tukey-Kramer, Fisher's LSD, Bonferroni, Holm.
 PAIRWISE_METHODS: tuple[str, ...] = ("tukey", "lsd", "bonferroni", "holm")
 
-#: Unit suffixes recognised at the end of a response name (longest match wins).
-UNIT_SUFFIXES: tuple[str, ...] = (
-    "kg_ha", "t_ha", "kg_mu", "jin_mu", "bu_ac", "lb_ac", "g_m2", "kg_m2", "kg_plot",
-    "g_plot", "kg", "g", "t", "pct", "fraction", "m2", "ha", "cm", "mm", "m",
-)  # fmt: skip
-
-#: Label of the ``inference`` column when p-values come from the design model.
-INFERENCE_OK = "design-model"
-
-#: CV and difference used to state the replicates an unreplicated trial would need.
-UNREPLICATED_ASSUMED_CV_PCT = 8.0
-UNREPLICATED_TARGET_DIFFERENCE_PCT = 10.0
-
 _ADJUSTMENT_LABEL = {
     "dunnett": "single-step (Dunnett, multivariate t)",
     "t": "none",
@@ -81,101 +81,6 @@ _ADJUSTMENT_LABEL = {
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def unit_suffix(response: str) -> str:
-    """Return the unit suffix (with leading underscore) of a response name, or ``""``.
-
-    Examples
-    --------
-    >>> unit_suffix("yield_kg_ha"), unit_suffix("y"), unit_suffix("protein_pct")
-    ('_kg_ha', '', '_pct')
-    """
-    for unit in sorted(UNIT_SUFFIXES, key=len, reverse=True):
-        if response.endswith("_" + unit) and len(response) > len(unit) + 1:
-            return "_" + unit
-    return ""
-
-
-def inference_status(mm: MeansModel) -> str:
-    """``"design-model"`` when p-values can be computed, else the reason they cannot.
-
-    Parameters
-    ----------
-    mm : MeansModel
-        LS-means with covariance and error df.
-
-    Returns
-    -------
-    str
-        The value of the ``inference`` column of comparison tables.
-
-    Examples
-    --------
-    >>> mm = MeansModel("t", ("CK", "A"), np.array([100.0, 110.0]), np.full((2, 2), np.nan),
-    ...                 0.0, np.array([1, 1]), float("nan"), "residual", "crd", "y ~ t", "y")
-    >>> inference_status(mm)[:46]
-    'unreplicated: no error variance (error df = 0,'
-    """
-    if not np.isfinite(mm.df) or mm.df <= 0 or not np.isfinite(mm.mse):
-        needed = _replicates_hint(len(mm.levels), mm.design)
-        return (
-            "unreplicated: no error variance (error df = 0, e.g. one plot per treatment); "
-            "differences are descriptive and no significance can be claimed; "
-            f"{needed}"
-        )
-    cov = np.asarray(mm.cov, dtype=float)
-    if not np.all(np.isfinite(cov)):
-        return "no inference: the covariance of the LS-means is undefined"
-    if mm.mse <= 0.0 or np.all(np.diag(cov) <= 0.0):
-        return (
-            "no inference: the error variance is zero (every residual is 0), "
-            "so no test statistic is defined"
-        )
-    return INFERENCE_OK
-
-
-@lru_cache(maxsize=128)
-def replicates_for_unreplicated(n_treatments: int, design: str) -> int | None:
-    """Replicates a proper trial of these treatments would need (None if over 100).
-
-    :func:`yieldtrial.stats.power.replicates_needed` with the stated defaults
-    (:data:`UNREPLICATED_ASSUMED_CV_PCT`, :data:`UNREPLICATED_TARGET_DIFFERENCE_PCT`,
-    80 % power, alpha 0.05, Dunnett); designs other than CRD are planned as an RCBD.
-
-    Examples
-    --------
-    >>> replicates_for_unreplicated(3, "crd")
-    13
-    """
-    from yieldtrial.stats.power import replicates_needed
-
-    k = max(int(n_treatments), 2)
-    dsg = design if design in ("crd", "rcbd") else "rcbd"
-    try:
-        return replicates_needed(
-            cv_pct=UNREPLICATED_ASSUMED_CV_PCT,
-            difference_pct=UNREPLICATED_TARGET_DIFFERENCE_PCT,
-            n_treatments=k,
-            design=dsg,
-            comparison="dunnett",
-        )
-    except DataValidationError:  # pragma: no cover - only when max_replicates is too small
-        return None
-
-
-def _replicates_hint(n_treatments: int, design: str) -> str:
-    k = max(int(n_treatments), 2)
-    dsg = design if design in ("crd", "rcbd") else "rcbd"
-    r = replicates_for_unreplicated(k, design)
-    if r is None:  # pragma: no cover
-        return "a replicated trial is needed"
-    return (
-        f"a trial needs at least {r} replicates per treatment ({dsg.upper()}, {k} treatments) "
-        f"to detect a {UNREPLICATED_TARGET_DIFFERENCE_PCT:g} % difference from the control with "
-        f"80 % power at alpha 0.05 (Dunnett), assuming a CV of "
-        f"{UNREPLICATED_ASSUMED_CV_PCT:g} %"
-    )
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
@@ -639,14 +544,12 @@ def compare_to_control(
     >>> out["difference_kg_ha"].tolist(), out["df"].tolist()
     ([9.0, 21.0], [2.0, 2.0])
     """
-    from yieldtrial.stats.model import fit
-
-    mm = fit(
+    mm = fit_means_model(
         data, response=response, treatment=treatment, block=block, design=design, row=row,
         column=column,
     )  # fmt: skip
     return compare_means_to_control(
-        mm.means_model(),
+        mm,
         control=control,
         method=method,
         alternative=alternative,
@@ -846,10 +749,8 @@ def pairwise(
     >>> out["reject"].tolist()
     [False, True, True]
     """
-    from yieldtrial.stats.model import fit
-
-    mm = fit(
+    mm = fit_means_model(
         data, response=response, treatment=treatment, block=block, design=design, row=row,
         column=column,
     )  # fmt: skip
-    return pairwise_means(mm.means_model(), method=method, alpha=alpha, protected=protected)
+    return pairwise_means(mm, method=method, alpha=alpha, protected=protected)

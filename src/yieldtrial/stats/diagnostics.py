@@ -22,15 +22,20 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.stats._common import check_alpha, two_factor_columns
 from yieldtrial.stats.model import DesignFit, fit
 
 if TYPE_CHECKING:  # pragma: no cover
+    from yieldtrial.stats.results import Provenance
     from yieldtrial.stats.splitplot import StrataAnova
 
 __all__ = ["CV_FLAGS", "Diagnostics", "diagnostics", "studentized_residuals"]
 
 #: Values of :attr:`Diagnostics.cv_flag`.
 CV_FLAGS: tuple[str, ...] = ("ok", "warn", "strong", "na")
+
+#: The checks, as named in the provenance's ``test``.
+DIAGNOSTIC_TESTS = "Shapiro-Wilk; Brown-Forsythe (Levene, median); studentized residuals"
 
 #: Error df below which the trial is flagged as having too few error df.
 MIN_ERROR_DF = 10
@@ -142,9 +147,25 @@ class Diagnostics:
     fit: DesignFit | None = None
     strata: StrataAnova | None = None
 
+    @property
+    def provenance(self) -> Provenance | None:
+        """Provenance of the checks: the model's design, formula and (innermost) error term.
+
+        None only when the result holds neither a fit nor a stratum ANOVA.
+        """
+        extra = {"test": DIAGNOSTIC_TESTS, "alpha": self.alpha, "adjustment": "none"}
+        if self.fit is not None:
+            return self.fit.means_model().provenance(**extra)
+        if self.strata is not None:
+            return self.strata.provenance.replace(**extra)
+        return None
+
     def to_frame(self) -> pd.DataFrame:
-        """Return the checks as a tidy table: ``check, statistic, p_value, flag``."""
-        return pd.DataFrame(
+        """Return the checks as a tidy table: ``check, statistic, p_value, flag``.
+
+        ``attrs["provenance"]`` holds :attr:`provenance` as a dict (when there is one).
+        """
+        frame = pd.DataFrame(
             {
                 "check": [
                     "shapiro_wilk",
@@ -170,6 +191,10 @@ class Diagnostics:
                 ],
             }
         )
+        provenance = self.provenance
+        if provenance is not None:
+            frame.attrs["provenance"] = provenance.to_dict()
+        return frame
 
     def _repr_html_(self) -> str:
         items = (
@@ -331,8 +356,7 @@ def diagnostics(
             f"need 0 < cv_warn_pct <= cv_strong_pct; got cv_warn_pct={cv_warn_pct!r}, "
             f"cv_strong_pct={cv_strong_pct!r}."
         )
-    if not 0.0 < alpha < 1.0:
-        raise DataValidationError(f"alpha must be in (0, 1), e.g. 0.05; got {alpha!r}.")
+    alpha = check_alpha(alpha)
     model: DesignFit | None = None
     strata: StrataAnova | None = None
     extra_findings: list[str] = []
@@ -541,22 +565,7 @@ def _strata_factors(
             f"design={design!r} does not use {', '.join(f'{n}=' for n in stray)}; it uses "
             f"{names[0]}= and {names[1]}=."
         )
-    first, second = given[names[0]], given[names[1]]
-    if design == "split_plot" and treatment is not None:
-        if second is None:
-            second = treatment
-        elif second != treatment:
-            raise DataValidationError(
-                f"design='split_plot': treatment={treatment!r} and sub_plot={second!r} differ; "
-                "treatment= stands for the sub-plot factor. Pass one of them, or the same column."
-            )
-    if first is None or second is None:
-        missing = [n for n, v in zip(names, (first, second), strict=True) if v is None]
-        raise DataValidationError(
-            f"design={design!r} needs {names[0]}=<column> and {names[1]}=<column>; missing: "
-            f"{', '.join(f'{m}=' for m in missing)}."
-        )
-    return first, second
+    return two_factor_columns(design, names, given[names[0]], given[names[1]], treatment=treatment)
 
 
 def _strata_residuals(
@@ -577,8 +586,9 @@ def _strata_residuals(
     the Levene groups (codes of the sub-plot / vertical factor), the stratum ANOVA and
     findings about the outer strata.
     """
+    from yieldtrial.stats._strata import factor_levels
     from yieldtrial.stats.model import least_squares, model_matrix
-    from yieldtrial.stats.splitplot import _factor_levels, split_plot_anova, strip_plot_anova
+    from yieldtrial.stats.splitplot import split_plot_anova, strip_plot_anova
 
     if design == "split_plot":
         strata = split_plot_anova(
@@ -605,7 +615,7 @@ def _strata_residuals(
     codes: dict[str, np.ndarray] = {}
     labels: dict[str, tuple[str, ...]] = {}
     for col in (block, first, second):
-        codes[col], labels[col] = _factor_levels(data[col], col)
+        codes[col], labels[col] = factor_levels(data[col], col)
     y = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float)
     centre = float(np.mean(y))
     x, _ = model_matrix(codes, {c: len(v) for c, v in labels.items()}, terms)

@@ -37,8 +37,9 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.stats._common import check_alpha, numeric_column, reject_reserved_names
+from yieldtrial.stats._strata import factor_levels, two_way_table
 from yieldtrial.stats.results import MeansModel, Provenance
-from yieldtrial.stats.splitplot import _factor_levels
 
 __all__ = ["FactorialAnova", "factorial_anova"]
 
@@ -136,15 +137,12 @@ class FactorialAnova:
         """Two-way table of LS-means with marginal LS-means (``mean`` row and column)."""
         a_levels, b_levels = self.levels[self.factor_a], self.levels[self.factor_b]
         cells = self._models[self.interaction][0].reshape(len(a_levels), len(b_levels))
-        table = pd.DataFrame(
+        return two_way_table(
             cells,
-            index=pd.Index(a_levels, name=self.factor_a),
-            columns=pd.Index(b_levels, name=self.factor_b),
+            (self.factor_a, a_levels, self._models[self.factor_a][0]),
+            (self.factor_b, b_levels, self._models[self.factor_b][0]),
+            self.provenance,
         )
-        table["mean"] = self._models[self.factor_a][0]
-        table.loc["mean"] = [*self._models[self.factor_b][0], float(cells.mean())]
-        table.attrs["provenance"] = self.provenance.to_dict()
-        return table
 
     def means_model(self, factor: str, *, at: str | None = None) -> MeansModel:
         """LS-means of a factor, of the combinations, or of a factor at one level of the other.
@@ -297,38 +295,24 @@ def factorial_anova(
     """
     from scipy import stats
 
-    from yieldtrial.stats.model import least_squares, model_matrix, reference_grid_means
+    from yieldtrial.stats.model import (
+        _check_columns,
+        least_squares,
+        model_matrix,
+        reference_grid_means,
+    )
 
-    if not 0.0 < float(alpha) < 1.0:
-        raise DataValidationError(f"alpha must be between 0 and 1 (exclusive), got {alpha!r}")
-    if not isinstance(data, pd.DataFrame):
-        raise DataValidationError(f"data must be a pandas DataFrame, got {type(data).__name__}")
-    args = {"response": response, "factor_a": factor_a, "factor_b": factor_b, "block": block}
-    missing = [f"{k}={v!r}" for k, v in args.items() if v is not None and v not in data.columns]
-    if missing:
-        raise DataValidationError(
-            f"column(s) not found in data: {', '.join(missing)}; available columns: "
-            f"{', '.join(map(str, data.columns))}. Pass the right column name(s)."
-        )
+    check_alpha(alpha)
+    _check_columns(
+        data, {"response": response, "factor_a": factor_a, "factor_b": factor_b, "block": block}
+    )
     used_cols = [c for c in (response, factor_a, factor_b, block) if c is not None]
     if len(set(used_cols)) != len(used_cols):
         raise DataValidationError(
             f"response, factors and block must be different columns; got {used_cols}"
         )
-    reserved = {"residual", "total"} & {factor_a, factor_b, block}
-    if reserved:
-        raise DataValidationError(
-            f"column name(s) {', '.join(sorted(reserved))} clash with the ANOVA table's row "
-            "names; rename the column(s) first"
-        )
-    y_all = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bad = np.isnan(y_all) & ~data[response].isna().to_numpy()
-    if bad.any():
-        row = data.index[np.flatnonzero(bad)[0]]
-        raise DataValidationError(
-            f"column {response!r} must be numeric; row {row!r} holds "
-            f"{data[response].loc[row]!r}. Fix the value or blank it (missing plot)."
-        )
+    reject_reserved_names((factor_a, factor_b, block), ("residual", "total"))
+    y_all = numeric_column(data, response, fix="Fix the value or blank it (missing plot).")
     observed = np.isfinite(y_all)
     used = data.loc[observed]
     if used.shape[0] == 0:
@@ -337,7 +321,7 @@ def factorial_anova(
     codes: dict[str, np.ndarray] = {}
     labels: dict[str, tuple[str, ...]] = {}
     for f in factors:
-        codes[f], labels[f] = _factor_levels(used[f], f)
+        codes[f], labels[f] = factor_levels(used[f], f)
         if len(labels[f]) < 2:
             raise DataValidationError(
                 f"column {f!r} has a single level ({', '.join(labels[f])}) among the observed "

@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.stats.results import MeansModel
+from yieldtrial.stats._common import numeric_column
+from yieldtrial.stats.results import MeansModel, Provenance
 
 __all__ = [
     "DESIGNS",
@@ -266,15 +267,9 @@ def _levels_of(series: pd.Series, *, column: str) -> tuple[np.ndarray, tuple[str
 
 
 def _numeric_response(data: pd.DataFrame, response: str) -> np.ndarray:
-    values = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    raw_missing = data[response].isna().to_numpy()
-    bad = np.isnan(values) & ~raw_missing
-    if bad.any():
-        row = data.index[np.flatnonzero(bad)[0]]
-        raise DataValidationError(
-            f"column {response!r} must be numeric; row {row!r} holds {data[response].loc[row]!r}. "
-            "Fix or blank the value (a blank is treated as a missing plot)."
-        )
+    values = numeric_column(
+        data, response, fix="Fix or blank the value (a blank is treated as a missing plot)."
+    )
     inf = np.isinf(values)
     if inf.any():
         row = data.index[np.flatnonzero(inf)[0]]
@@ -469,9 +464,14 @@ class DesignFit:
             ),
         )
 
+    @property
+    def provenance(self) -> Provenance:
+        """Provenance of the fit (design, formula, residual error term and its df)."""
+        return self.means_model().provenance(test="least-squares means")
+
     def to_frame(self) -> pd.DataFrame:
-        """LS-means table: ``treatment, n, lsmean, se``."""
-        return pd.DataFrame(
+        """LS-means table: ``treatment, n, lsmean, se``, provenance in ``attrs["provenance"]``."""
+        frame = pd.DataFrame(
             {
                 "treatment": list(self.levels),
                 "n": self.n,
@@ -479,6 +479,8 @@ class DesignFit:
                 "se": self.lsmeans_se,
             }
         )
+        frame.attrs["provenance"] = self.provenance.to_dict()
+        return frame
 
     def _repr_html_(self) -> str:
         import html

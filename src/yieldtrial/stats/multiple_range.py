@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.stats._common import check_alpha
 from yieldtrial.stats.results import MeansModel, Provenance
 
 __all__ = [
@@ -86,15 +87,6 @@ _ADJUSTMENTS = {
     "tukey": "single-step (Tukey-Kramer)",
     "lsd": "none",
 }
-
-
-def _check_alpha(alpha: float) -> float:
-    value = float(alpha)
-    if not 0.0 < value < 1.0:
-        raise DataValidationError(
-            f"alpha must be between 0 and 1 (exclusive), got {alpha!r}; use e.g. 0.05 or 0.01"
-        )
-    return value
 
 
 def _check_test(test: str) -> str:
@@ -223,7 +215,7 @@ def significant_studentized_range(
     >>> round(float(significant_studentized_range(3, 10, test="snk")), 3)
     3.877
     """
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     key = _check_test(test)
     if key not in (*_RANGE_TESTS, "tukey"):
         raise DataValidationError(
@@ -373,7 +365,7 @@ def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05
     from scipy import stats
 
     key = _check_test(test)
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     est = np.asarray(mm.estimates, dtype=float)
     cov = np.asarray(mm.cov, dtype=float)
     k = est.size
@@ -636,8 +628,8 @@ def two_level_letters(
         ``attrs["alphas"]``).  The column names keep the ``_05``/``_01`` suffixes
         whatever the levels; ``attrs["alphas"]`` records them.
     """
-    lo = _check_alpha(alpha_lower)
-    hi = _check_alpha(alpha_upper)
+    lo = check_alpha(alpha_lower, "alpha_lower")
+    hi = check_alpha(alpha_upper, "alpha_upper")
     if not hi < lo:
         raise DataValidationError(
             f"alpha_upper ({alpha_upper}) must be smaller than alpha_lower ({alpha_lower}); "

@@ -19,7 +19,8 @@ References
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
 
 import numpy as np
 
@@ -151,6 +152,26 @@ def comparison_power(
     return upper + float(stats.nct.cdf(-crit, df, ncp))
 
 
+def _power_function(
+    cv_pct: float,
+    n_treatments: int,
+    alpha: float,
+    design: str,
+    comparison: str,
+    alternative: str,
+) -> Callable[..., float]:
+    """:func:`comparison_power` with everything but the difference and replicates fixed."""
+    return partial(
+        comparison_power,
+        cv_pct=cv_pct,
+        n_treatments=n_treatments,
+        alpha=alpha,
+        design=design,
+        comparison=comparison,
+        alternative=alternative,
+    )
+
+
 def replicates_needed(
     *,
     cv_pct: float,
@@ -213,20 +234,10 @@ def replicates_needed(
             f"difference_pct must be a non-zero percentage; got {difference_pct!r}"
         )
 
+    power_at = _power_function(cv_pct, n_treatments, alpha, design, comparison, alternative)
+
     def enough(r: int) -> bool:
-        return (
-            comparison_power(
-                cv_pct=cv_pct,
-                difference_pct=difference_pct,
-                replicates=r,
-                n_treatments=n_treatments,
-                alpha=alpha,
-                design=design,
-                comparison=comparison,
-                alternative=alternative,
-            )  # fmt: skip
-            >= power
-        )
+        return power_at(difference_pct=difference_pct, replicates=r) >= power
 
     if enough(2):
         return 2
@@ -288,20 +299,10 @@ def detectable_difference_pct(
 
     _validate(cv_pct, n_treatments, alpha, power, design, comparison, alternative)
 
+    power_at = _power_function(cv_pct, n_treatments, alpha, design, comparison, alternative)
+
     def gap(diff: float) -> float:
-        return (
-            comparison_power(
-                cv_pct=cv_pct,
-                difference_pct=diff,
-                replicates=replicates,
-                n_treatments=n_treatments,
-                alpha=alpha,
-                design=design,
-                comparison=comparison,
-                alternative=alternative,
-            )  # fmt: skip
-            - power
-        )
+        return power_at(difference_pct=diff, replicates=replicates) - power
 
     hi = cv_pct
     while gap(hi) < 0:

@@ -59,6 +59,14 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.stats._common import check_alpha
+from yieldtrial.stats._strata import (
+    balanced_cube,
+    margins,
+    sed_table,
+    strata_table,
+    two_way_table,
+)
 from yieldtrial.stats.results import MeansModel, Provenance
 
 __all__ = [
@@ -85,17 +93,6 @@ STRIP_PLOT_COMPARISONS: tuple[str, ...] = (
     "vertical_within_horizontal",
     "horizontal_within_vertical",
 )
-
-_DESCRIPTIONS = {
-    "whole_plot": "two whole-plot ({a}) means",
-    "sub_plot": "two sub-plot ({b}) means",
-    "sub_plot_within_whole": "two {b} means at the same {a} level",
-    "whole_plot_within_sub": "two {a} means at the same or different {b} level",
-    "horizontal": "two horizontal-factor ({a}) means",
-    "vertical": "two vertical-factor ({b}) means",
-    "vertical_within_horizontal": "two {b} means at the same {a} level",
-    "horizontal_within_vertical": "two {a} means at the same {b} level",
-}
 
 
 def satterthwaite_df(weights: np.ndarray, mean_squares: np.ndarray, dfs: np.ndarray) -> float:
@@ -134,118 +131,6 @@ def satterthwaite_df(weights: np.ndarray, mean_squares: np.ndarray, dfs: np.ndar
     if denom <= 0:
         return float("nan")
     return float(np.sum(c) ** 2 / denom)
-
-
-def _factor_levels(series: pd.Series, column: str) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Integer codes and labels (categorical order, else order of first appearance)."""
-    if series.isna().any():
-        rows = list(series.index[series.isna().to_numpy()][:5])
-        raise DataValidationError(
-            f"column {column!r} has missing labels (rows {rows}); every plot needs a "
-            f"{column} label. Fill them in or drop those rows."
-        )
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        present = set(series.astype(object))
-        labels = [str(c) for c in series.cat.categories if c in present]
-        text = series.astype(object).map(str)
-    else:
-        text = series.astype(object).map(str)
-        labels = list(dict.fromkeys(text.tolist()))
-    mapping = {label: i for i, label in enumerate(labels)}
-    return text.map(mapping).to_numpy(dtype=int), tuple(labels)
-
-
-def _balanced_cube(
-    data: pd.DataFrame, *, response: str, block: str, first: str, second: str
-) -> tuple[np.ndarray, dict[str, tuple[str, ...]]]:
-    """Response as an array ``[block, first, second]``, checking completeness."""
-    if not isinstance(data, pd.DataFrame):
-        raise DataValidationError(f"data must be a pandas DataFrame, got {type(data).__name__}")
-    args = {"response": response, "block": block, "factor": first, "second factor": second}
-    missing = [f"{k}={v!r}" for k, v in args.items() if v not in data.columns]
-    if missing:
-        raise DataValidationError(
-            f"column(s) not found in data: {', '.join(missing)}; available columns: "
-            f"{', '.join(map(str, data.columns))}. Pass the right column name(s)."
-        )
-    if len({response, block, first, second}) != 4:
-        raise DataValidationError(
-            f"response, block and the two factors must be four different columns; got "
-            f"{response!r}, {block!r}, {first!r}, {second!r}"
-        )
-    reserved = {"error_a", "error_b", "error_c", "total"} & {block, first, second}
-    if reserved:
-        raise DataValidationError(
-            f"column name(s) {', '.join(sorted(reserved))} clash with the ANOVA table's row "
-            "names; rename the column(s) first"
-        )
-    y = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bad = np.isnan(y) & ~data[response].isna().to_numpy()
-    if bad.any():
-        row = data.index[np.flatnonzero(bad)[0]]
-        raise DataValidationError(
-            f"column {response!r} must be numeric; row {row!r} holds "
-            f"{data[response].loc[row]!r}. Fix the value."
-        )
-    codes, labels = {}, {}
-    for col in (block, first, second):
-        codes[col], labels[col] = _factor_levels(data[col], col)
-    for col in (block, first, second):
-        if len(labels[col]) < 2:
-            raise DataValidationError(
-                f"column {col!r} has a single level ({', '.join(labels[col])}); a split/strip "
-                "plot needs at least two blocks and two levels of each factor"
-            )
-    shape = (len(labels[block]), len(labels[first]), len(labels[second]))
-    cube = np.full(shape, np.nan)
-    count = np.zeros(shape, dtype=int)
-    for i, j, k, value in zip(codes[block], codes[first], codes[second], y, strict=True):
-        count[i, j, k] += 1
-        cube[i, j, k] = value
-    if (count > 1).any():
-        i, j, k = np.argwhere(count > 1)[0]
-        raise DataValidationError(
-            f"{int(count[i, j, k])} plots share {block}={labels[block][i]!r}, "
-            f"{first}={labels[first][j]!r}, {second}={labels[second][k]!r}; a split/strip plot "
-            "has one plot per block x factor combination. Average subsamples first or fix the "
-            "labels."
-        )
-    holes = np.argwhere(np.isnan(cube))
-    if holes.size:
-        listed = "; ".join(
-            f"{block}={labels[block][i]}, {first}={labels[first][j]}, {second}={labels[second][k]}"
-            for i, j, k in holes[:5]
-        )
-        more = f" (and {len(holes) - 5} more)" if len(holes) > 5 else ""
-        raise DataValidationError(
-            f"{len(holes)} plot(s) of {response!r} are missing: {listed}{more}. The stratum "
-            "ANOVA needs a complete trial; estimate the missing plots (Gomez & Gomez ch. 7) or "
-            "analyse with a mixed model (REML)."
-        )
-    return cube, labels
-
-
-def _f_rows(
-    rows: list[dict[str, Any]], errors: dict[str, tuple[float, float]]
-) -> list[dict[str, Any]]:
-    from scipy import stats
-
-    out = []
-    for row in rows:
-        row = dict(row)
-        row["mean_sq"] = row["sum_sq"] / row["df"] if row["df"] > 0 else float("nan")
-        term = row.get("error_term")
-        if term in errors:
-            ms_e, df_e = errors[term]
-            if ms_e > 0 and df_e > 0:
-                row["f"] = row["mean_sq"] / ms_e
-                row["p_value"] = float(stats.f.sf(row["f"], row["df"], df_e))
-            else:
-                row["f"] = row["p_value"] = float("nan")
-        else:
-            row["f"] = row["p_value"] = float("nan")
-        out.append(row)
-    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -327,15 +212,12 @@ class StrataAnova:
         A ``mean`` column and a ``mean`` row hold the marginal means.
         """
         a_levels, b_levels = self.levels[self.factor_a], self.levels[self.factor_b]
-        table = pd.DataFrame(
+        return two_way_table(
             self._cell,
-            index=pd.Index(a_levels, name=self.factor_a),
-            columns=pd.Index(b_levels, name=self.factor_b),
+            (self.factor_a, a_levels, self._cell.mean(axis=1)),
+            (self.factor_b, b_levels, self._cell.mean(axis=0)),
+            self.provenance,
         )
-        table["mean"] = self._cell.mean(axis=1)
-        table.loc["mean"] = [*self._cell.mean(axis=0), float(self._cell.mean())]
-        table.attrs["provenance"] = self.provenance.to_dict()
-        return table
 
     def means_model(self, kind: str, *, at: str | None = None) -> MeansModel:
         """Means of one comparison kind with the covariance and df of the right error.
@@ -502,39 +384,6 @@ class StrataAnova:
         )
 
 
-def _sed_table(
-    kinds: tuple[str, ...],
-    entries: list[tuple[float, float, str]],
-    *,
-    alpha: float,
-    a_name: str,
-    b_name: str,
-) -> pd.DataFrame:
-    from scipy import stats
-
-    rows = []
-    for kind, (variance, df, term) in zip(kinds, entries, strict=True):
-        sed = float(np.sqrt(variance)) if variance >= 0 else float("nan")
-        t = float(stats.t.ppf(1 - alpha / 2, df)) if df > 0 else float("nan")
-        rows.append(
-            {
-                "comparison": kind,
-                "description": _DESCRIPTIONS[kind].format(a=a_name, b=b_name),
-                "sed": sed,
-                "df": df,
-                "lsd": t * sed,
-                "error_term": term,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _check_alpha(alpha: float) -> float:
-    if not 0.0 < float(alpha) < 1.0:
-        raise DataValidationError(f"alpha must be between 0 and 1 (exclusive), got {alpha!r}")
-    return float(alpha)
-
-
 def split_plot_anova(
     data: pd.DataFrame,
     *,
@@ -596,60 +445,39 @@ def split_plot_anova(
     >>> res.sed.loc[0, "error_term"], res.sed.loc[1, "error_term"]
     ('error_a', 'error_b')
     """
-    alpha = _check_alpha(alpha)
-    cube, labels = _balanced_cube(
+    alpha = check_alpha(alpha)
+    cube, labels = balanced_cube(
         data, response=response, block=block, first=whole_plot, second=sub_plot
     )
     r, a, b = cube.shape
     grand = float(cube.mean())
     y = cube - grand  # centred: every sum of squares is a sum of squared deviations
-    m_r = y.mean(axis=(1, 2))
-    m_a = y.mean(axis=(0, 2))
-    m_b = y.mean(axis=(0, 1))
-    m_ra = y.mean(axis=2)
-    m_ab = y.mean(axis=0)
-    ss_block = a * b * float(np.sum(m_r**2))
-    ss_a = r * b * float(np.sum(m_a**2))
-    ss_ea = b * float(np.sum((m_ra - m_r[:, None] - m_a[None, :]) ** 2))
-    ss_b = r * a * float(np.sum(m_b**2))
-    ss_ab = r * float(np.sum((m_ab - m_a[:, None] - m_b[None, :]) ** 2))
-    resid = y - m_ra[:, :, None] - m_ab[None, :, :] + m_a[None, :, None]
+    m = margins(y)
+    resid = y - m.ra[:, :, None] - m.ab[None, :, :] + m.a[None, :, None]
     ss_eb = float(np.sum(resid**2))
-    ss_total = float(np.sum(y**2))
     df_a, df_ea = a - 1, (r - 1) * (a - 1)
     df_b, df_ab, df_eb = b - 1, (a - 1) * (b - 1), a * (r - 1) * (b - 1)
-    ea, eb = ss_ea / df_ea, ss_eb / df_eb
+    ea, eb = m.ss_ea / df_ea, ss_eb / df_eb
     errors = {"error_a": (ea, float(df_ea)), "error_b": (eb, float(df_eb))}
     ab = f"{whole_plot}:{sub_plot}"
     rows = [
-        dict(stratum="block", source=block, df=r - 1, sum_sq=ss_block, error_term=""),
-        dict(stratum="whole_plot", source=whole_plot, df=df_a, sum_sq=ss_a, error_term="error_a"),
-        dict(stratum="whole_plot", source="error_a", df=df_ea, sum_sq=ss_ea, error_term=""),
-        dict(stratum="sub_plot", source=sub_plot, df=df_b, sum_sq=ss_b, error_term="error_b"),
-        dict(stratum="sub_plot", source=ab, df=df_ab, sum_sq=ss_ab, error_term="error_b"),
+        dict(stratum="block", source=block, df=r - 1, sum_sq=m.ss_block, error_term=""),
+        dict(stratum="whole_plot", source=whole_plot, df=df_a, sum_sq=m.ss_a, error_term="error_a"),
+        dict(stratum="whole_plot", source="error_a", df=df_ea, sum_sq=m.ss_ea, error_term=""),
+        dict(stratum="sub_plot", source=sub_plot, df=df_b, sum_sq=m.ss_b, error_term="error_b"),
+        dict(stratum="sub_plot", source=ab, df=df_ab, sum_sq=m.ss_ab, error_term="error_b"),
         dict(stratum="sub_plot", source="error_b", df=df_eb, sum_sq=ss_eb, error_term=""),
-        dict(stratum="total", source="total", df=r * a * b - 1, sum_sq=ss_total, error_term=""),
+        dict(stratum="total", source="total", df=r * a * b - 1, sum_sq=m.ss_total, error_term=""),
     ]
-    table = pd.DataFrame(
-        _f_rows(rows, errors),
-        columns=["stratum", "source", "df", "sum_sq", "mean_sq", "f", "p_value", "error_term"],
-    )
-    table.loc[table["source"] == "total", "mean_sq"] = float("nan")
     wp_df = satterthwaite_df(
         np.array([b - 1.0, 1.0]), np.array([eb, ea]), np.array([df_eb, df_ea], dtype=float)
     )
-    sed = _sed_table(
-        SPLIT_PLOT_COMPARISONS,
-        [
-            (2 * ea / (r * b), float(df_ea), "error_a"),
-            (2 * eb / (r * a), float(df_eb), "error_b"),
-            (2 * eb / r, float(df_eb), "error_b"),
-            (2 * ((b - 1) * eb + ea) / (r * b), wp_df, "satterthwaite(error_a, error_b)"),
-        ],
-        alpha=alpha,
-        a_name=whole_plot,
-        b_name=sub_plot,
-    )
+    sed_entries = [
+        (2 * ea / (r * b), float(df_ea), "error_a"),
+        (2 * eb / (r * a), float(df_eb), "error_b"),
+        (2 * eb / r, float(df_eb), "error_b"),
+        (2 * ((b - 1) * eb + ea) / (r * b), wp_df, "satterthwaite(error_a, error_b)"),
+    ]
     formula = f"{response} ~ {whole_plot} * {sub_plot} + Error({block}/{whole_plot})"
     prov = Provenance(
         design="split_plot",
@@ -660,8 +488,6 @@ def split_plot_anova(
         alpha=alpha,
         sum_of_squares="orthogonal strata (balanced)",
     )
-    table.attrs["provenance"] = prov.to_dict()
-    sed.attrs["provenance"] = prov.to_dict()
     return _result(
         "split_plot",
         cube,
@@ -670,13 +496,13 @@ def split_plot_anova(
         block=block,
         factor_a=whole_plot,
         factor_b=sub_plot,
-        table=table,
-        sed=sed,
+        rows=rows,
+        sed_entries=sed_entries,
         errors=errors,
         grand=grand,
         alpha=alpha,
         prov=prov,
-        cell_centred=m_ab,
+        cell_centred=m.ab,
     )
 
 
@@ -689,14 +515,20 @@ def _result(
     block: str,
     factor_a: str,
     factor_b: str,
-    table: pd.DataFrame,
-    sed: pd.DataFrame,
+    rows: list[dict[str, Any]],
+    sed_entries: list[tuple[float, float, str]],
     errors: dict[str, tuple[float, float]],
     grand: float,
     alpha: float,
     prov: Provenance,
     cell_centred: np.ndarray | None = None,
 ) -> StrataAnova:
+    """Assemble a :class:`StrataAnova`: the F table, the SED table and provenance on both."""
+    table = strata_table(rows, errors)
+    comparisons = SPLIT_PLOT_COMPARISONS if design == "split_plot" else STRIP_PLOT_COMPARISONS
+    sed = sed_table(comparisons, sed_entries, alpha=alpha, a_name=factor_a, b_name=factor_b)
+    table.attrs["provenance"] = prov.to_dict()
+    sed.attrs["provenance"] = prov.to_dict()
     r = cube.shape[0]
     cell = cube.mean(axis=0)
     a_levels, b_levels = labels[factor_a], labels[factor_b]
@@ -776,38 +608,28 @@ def strip_plot_anova(
     A at one B level ``sqrt(2 ((b - 1) Ec + Ea) / (r b))``, both with
     Satterthwaite df.
     """
-    alpha = _check_alpha(alpha)
-    cube, labels = _balanced_cube(
+    alpha = check_alpha(alpha)
+    cube, labels = balanced_cube(
         data, response=response, block=block, first=horizontal, second=vertical
     )
     r, a, b = cube.shape
     grand = float(cube.mean())
     y = cube - grand
-    m_r = y.mean(axis=(1, 2))
-    m_a = y.mean(axis=(0, 2))
-    m_b = y.mean(axis=(0, 1))
-    m_ra = y.mean(axis=2)
+    m = margins(y)
     m_rb = y.mean(axis=1)
-    m_ab = y.mean(axis=0)
-    ss_block = a * b * float(np.sum(m_r**2))
-    ss_a = r * b * float(np.sum(m_a**2))
-    ss_ea = b * float(np.sum((m_ra - m_r[:, None] - m_a[None, :]) ** 2))
-    ss_b = r * a * float(np.sum(m_b**2))
-    ss_eb = a * float(np.sum((m_rb - m_r[:, None] - m_b[None, :]) ** 2))
-    ss_ab = r * float(np.sum((m_ab - m_a[:, None] - m_b[None, :]) ** 2))
+    ss_eb = a * float(np.sum((m_rb - m.r[:, None] - m.b[None, :]) ** 2))
     resid = (
         y
-        - m_ra[:, :, None]
+        - m.ra[:, :, None]
         - m_rb[:, None, :]
-        - m_ab[None, :, :]
-        + m_r[:, None, None]
-        + m_a[None, :, None]
-        + m_b[None, None, :]
+        - m.ab[None, :, :]
+        + m.r[:, None, None]
+        + m.a[None, :, None]
+        + m.b[None, None, :]
     )
     ss_ec = float(np.sum(resid**2))
-    ss_total = float(np.sum(y**2))
     df_ea, df_eb, df_ec = (r - 1) * (a - 1), (r - 1) * (b - 1), (r - 1) * (a - 1) * (b - 1)
-    ea, eb, ec = ss_ea / df_ea, ss_eb / df_eb, ss_ec / df_ec
+    ea, eb, ec = m.ss_ea / df_ea, ss_eb / df_eb, ss_ec / df_ec
     errors = {
         "error_a": (ea, float(df_ea)),
         "error_b": (eb, float(df_eb)),
@@ -815,44 +637,35 @@ def strip_plot_anova(
     }
     ab = f"{horizontal}:{vertical}"
     rows = [
-        dict(stratum="block", source=block, df=r - 1, sum_sq=ss_block, error_term=""),
-        dict(stratum="horizontal", source=horizontal, df=a - 1, sum_sq=ss_a, error_term="error_a"),
-        dict(stratum="horizontal", source="error_a", df=df_ea, sum_sq=ss_ea, error_term=""),
-        dict(stratum="vertical", source=vertical, df=b - 1, sum_sq=ss_b, error_term="error_b"),
+        dict(stratum="block", source=block, df=r - 1, sum_sq=m.ss_block, error_term=""),
+        dict(
+            stratum="horizontal", source=horizontal, df=a - 1, sum_sq=m.ss_a, error_term="error_a"
+        ),
+        dict(stratum="horizontal", source="error_a", df=df_ea, sum_sq=m.ss_ea, error_term=""),
+        dict(stratum="vertical", source=vertical, df=b - 1, sum_sq=m.ss_b, error_term="error_b"),
         dict(stratum="vertical", source="error_b", df=df_eb, sum_sq=ss_eb, error_term=""),
         dict(
             stratum="intersection",
             source=ab,
             df=(a - 1) * (b - 1),
-            sum_sq=ss_ab,
+            sum_sq=m.ss_ab,
             error_term="error_c",
         ),
         dict(stratum="intersection", source="error_c", df=df_ec, sum_sq=ss_ec, error_term=""),
-        dict(stratum="total", source="total", df=r * a * b - 1, sum_sq=ss_total, error_term=""),
+        dict(stratum="total", source="total", df=r * a * b - 1, sum_sq=m.ss_total, error_term=""),
     ]
-    table = pd.DataFrame(
-        _f_rows(rows, errors),
-        columns=["stratum", "source", "df", "sum_sq", "mean_sq", "f", "p_value", "error_term"],
-    )
-    table.loc[table["source"] == "total", "mean_sq"] = float("nan")
     df_b_at_a = satterthwaite_df(
         np.array([a - 1.0, 1.0]), np.array([ec, eb]), np.array([df_ec, df_eb], dtype=float)
     )
     df_a_at_b = satterthwaite_df(
         np.array([b - 1.0, 1.0]), np.array([ec, ea]), np.array([df_ec, df_ea], dtype=float)
     )
-    sed = _sed_table(
-        STRIP_PLOT_COMPARISONS,
-        [
-            (2 * ea / (r * b), float(df_ea), "error_a"),
-            (2 * eb / (r * a), float(df_eb), "error_b"),
-            (2 * ((a - 1) * ec + eb) / (r * a), df_b_at_a, "satterthwaite(error_b, error_c)"),
-            (2 * ((b - 1) * ec + ea) / (r * b), df_a_at_b, "satterthwaite(error_a, error_c)"),
-        ],
-        alpha=alpha,
-        a_name=horizontal,
-        b_name=vertical,
-    )
+    sed_entries = [
+        (2 * ea / (r * b), float(df_ea), "error_a"),
+        (2 * eb / (r * a), float(df_eb), "error_b"),
+        (2 * ((a - 1) * ec + eb) / (r * a), df_b_at_a, "satterthwaite(error_b, error_c)"),
+        (2 * ((b - 1) * ec + ea) / (r * b), df_a_at_b, "satterthwaite(error_a, error_c)"),
+    ]
     formula = f"{response} ~ {horizontal} * {vertical} + Error({block}/({horizontal} * {vertical}))"
     prov = Provenance(
         design="strip_plot",
@@ -864,8 +677,6 @@ def strip_plot_anova(
         alpha=alpha,
         sum_of_squares="orthogonal strata (balanced)",
     )
-    table.attrs["provenance"] = prov.to_dict()
-    sed.attrs["provenance"] = prov.to_dict()
     return _result(
         "strip_plot",
         cube,
@@ -874,11 +685,11 @@ def strip_plot_anova(
         block=block,
         factor_a=horizontal,
         factor_b=vertical,
-        table=table,
-        sed=sed,
+        rows=rows,
+        sed_entries=sed_entries,
         errors=errors,
         grand=grand,
         alpha=alpha,
         prov=prov,
-        cell_centred=m_ab,
+        cell_centred=m.ab,
     )

@@ -12,13 +12,16 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.stats._common import fit_means_model
 from yieldtrial.stats.compare import (
-    INFERENCE_OK,
     PAIRWISE_METHODS,
     _controls,
     compare_means_to_control,
-    inference_status,
     pairwise_means,
+)
+from yieldtrial.stats.inference import (
+    INFERENCE_OK,
+    inference_status,
     replicates_for_unreplicated,
     unit_suffix,
 )
@@ -252,12 +255,8 @@ def means(
             B        12.25
             A        10.50
     """
-    from yieldtrial.stats.model import fit
-
-    fitted = fit(
+    mm = fit_means_model(
         data, response=response, treatment=treatment, block=block, design=design, row=row,
         column=column,
     )  # fmt: skip
-    return means_table(
-        fitted.means_model(), control=control, letters=letters, alpha=alpha, confidence=confidence
-    )
+    return means_table(mm, control=control, letters=letters, alpha=alpha, confidence=confidence)

@@ -1,0 +1,88 @@
+"""Small text helpers shared by the report sections (numbers, P values, lists, labels)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from yieldtrial.report.i18n import t
+
+__all__ = [
+    "attr_or",
+    "design_label",
+    "fmt_number",
+    "fmt_p",
+    "fmt_signed",
+    "join_list",
+    "source_label",
+    "status_label",
+    "string_keys",
+    "yield_digits",
+]
+
+
+def attr_or(obj: Any, name: str, default: Any = None) -> Any:
+    value = getattr(obj, name, default)
+    return default if value is None else value
+
+
+def fmt_number(value: Any, digits: int = 2) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if not math.isfinite(number):
+        return "–"
+    return f"{number:.{digits}f}"
+
+
+def fmt_signed(value: Any, digits: int = 1) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{number:+.{digits}f}" if math.isfinite(number) else "–"
+
+
+def fmt_p(value: Any) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    if not math.isfinite(number):
+        return "–"
+    return "<0.001" if number < 0.001 else f"{number:.3f}"
+
+
+def yield_digits(unit: str) -> int:
+    return 1 if unit in ("kg/ha", "lb/ac") else 2
+
+
+def join_list(items: Sequence[str], lang: str) -> str:
+    return t("list.sep", lang).join(items)
+
+
+def design_label(design: str, replicated: bool, lang: str) -> str:
+    if not replicated:
+        return t("design.unreplicated", lang)
+    key = f"design.{design}"
+    return t(key, lang) if key in string_keys() else t("design.other", lang, design=design)
+
+
+def string_keys() -> set[str]:  # noqa: N802 - constant-like accessor
+    from yieldtrial.report.i18n import STRINGS
+
+    return set(STRINGS)
+
+
+def status_label(value: Any, lang: str) -> str:
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    key = f"status.{text.lower()}"
+    return t(key, lang) if key in string_keys() else text
+
+
+def source_label(source: str, lang: str) -> str:
+    """Return the display label of an ANOVA source, stratum or error term (factors as named)."""
+    key = f"source.{source}"
+    return t(key, lang) if key in string_keys() else source

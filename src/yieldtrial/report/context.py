@@ -1,0 +1,303 @@
+"""The numbers behind a report: LS-means, ANOVA, letters, Dunnett and diagnostics.
+
+:class:`ReportContext` runs the trial's own methods once (so the report's numbers
+are the object's) and keeps the results for the section builders in
+:mod:`yieldtrial.report.sections`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.config import TrialConfig
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.report.model import json_value, records
+from yieldtrial.report.settings import ReportSettings
+
+__all__ = ["ReportContext", "UPPER_ALPHA"]
+
+#: Significance level of the uppercase letters.
+UPPER_ALPHA = 0.01
+
+
+def _normalise_means(frame: pd.DataFrame, s: ReportSettings) -> pd.DataFrame:
+    """Rename a library means table to ``treatment, n, mean, se, ci_low, ci_high`` (kg/ha)."""
+    suffix = s.ycol.removeprefix("yield")
+    rename = {}
+    for col in frame.columns:
+        base = str(col)
+        if base.endswith(suffix) and base != s.ycol:
+            base = base[: -len(suffix)]
+        if base in ("lsmean", "estimate", "mean", "yield", s.ycol):
+            rename[col] = "mean"
+        elif base in ("se", "ci_low", "ci_high", "n", "treatment"):
+            rename[col] = base
+        elif base in ("level", "lower", "upper", "n_plots", "lsmean_se"):
+            rename[col] = {
+                "level": "treatment",
+                "lower": "ci_low",
+                "upper": "ci_high",
+                "n_plots": "n",
+                "lsmean_se": "se",
+            }[base]
+    out = frame.rename(columns=rename)
+    if "treatment" not in out.columns:
+        out = out.reset_index().rename(columns={"index": "treatment"})
+    keep = [c for c in ("treatment", "n", "mean", "se", "ci_low", "ci_high") if c in out.columns]
+    return out[keep].reset_index(drop=True)
+
+
+def _unreplicated_means(plots: pd.DataFrame, s: ReportSettings) -> pd.DataFrame:
+    """Means of a trial without replication of every treatment (CRD model; SE when df > 0)."""
+    from scipy import stats as sps
+
+    from yieldtrial.stats.model import fit
+
+    mm = fit(plots, response=s.ycol, treatment="treatment", design="crd").means_model()
+    se = mm.se
+    df = float(mm.df)
+    if np.isfinite(df) and df > 0 and np.isfinite(mm.mse):
+        q = float(sps.t.ppf(1 - s.alpha / 2, df))
+        low, high = mm.estimates - q * se, mm.estimates + q * se
+    else:
+        se = np.full(len(mm.levels), np.nan)
+        low = high = np.full(len(mm.levels), np.nan)
+    return pd.DataFrame(
+        {
+            "treatment": list(mm.levels),
+            "n": mm.n.astype(int),
+            "mean": mm.estimates,
+            "se": se,
+            "ci_low": low,
+            "ci_high": high,
+        }
+    )
+
+
+def model_letters(mm: Any, s: ReportSettings) -> tuple[pd.Series | None, pd.Series | None, Any]:
+    """Letters of a ``MeansModel`` at ``s.alpha`` (lowercase) and 0.01 (uppercase).
+
+    Duncan, SNK, Scheffe and Tukey go through
+    :func:`yieldtrial.stats.multiple_range.two_level_letters`; the protected LSD
+    (and any test at alpha <= 0.01) through the pairwise comparisons and the
+    compact letter display at each level.  The letters use the error term of
+    ``mm`` (error a for whole-plot means, error b for sub-plot means).
+
+    Returns
+    -------
+    lower, upper : Series or None
+        Letters indexed by level (None when the test does not apply).
+    table : DataFrame or None
+        The two-level letters table when it was computed in one go.
+    """
+    if s.alpha > UPPER_ALPHA and s.letters != "lsd":
+        from yieldtrial.stats.multiple_range import two_level_letters
+
+        table = two_level_letters(mm, test=s.letters, alpha_lower=s.alpha, alpha_upper=UPPER_ALPHA)
+        by_level = table.set_index("level")
+        return by_level["letters_05"].astype(str), by_level["letters_01"].astype(str), table
+    from yieldtrial.stats.compare import pairwise_means
+    from yieldtrial.stats.letters import compact_letters
+
+    found: list[pd.Series | None] = []
+    for alpha in (s.alpha, UPPER_ALPHA):
+        try:
+            pairs = pairwise_means(mm, method=s.letters, alpha=alpha)
+        except DataValidationError:
+            found.append(None)
+            continue
+        found.append(compact_letters(list(mm.levels), np.asarray(mm.estimates), pairs))
+    return found[0], found[1], None
+
+
+@dataclass
+class DesignMeans:
+    """Means of one factor (or the A x B cells) of a two-factor design, on its error term."""
+
+    kind: str
+    factor: str
+    error_term: str
+    df: float
+    table: pd.DataFrame
+
+
+@dataclass
+class ReportContext:
+    """Trial, settings and computed results shared by the section builders."""
+
+    trial: Any
+    config: TrialConfig
+    s: ReportSettings
+    plots: pd.DataFrame
+    used: pd.DataFrame
+    results: dict[str, Any]
+    meta: dict[str, Any]
+    anova: Any = None
+    diag: Any = None
+    means: pd.DataFrame | None = None
+    comparisons: pd.DataFrame | None = None
+    design_means: list[DesignMeans] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def single_error(self) -> bool:
+        """Whether the ANOVA is a one-error-term ``AnovaResult`` (CRD, RCBD, Latin square)."""
+        return self.anova is not None and not self.s.factors
+
+    # ---------------------------------------------------------------- compute
+    def compute(self) -> None:
+        """Run the trial's analyses once and collect their warnings."""
+        s = self.s
+        kind = {} if s.kind is None else {"kind": s.kind}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", YieldTrialWarning)
+            if s.replicated:
+                frame = self.trial.means(
+                    letters=None, alpha=s.alpha, confidence=1 - s.alpha, **kind
+                )
+                self.means = _normalise_means(frame, s)
+                self.anova = self.trial.anova(alpha=s.alpha)
+                if getattr(self.anova, "inference", None) is not None:
+                    self.anova = None
+                else:
+                    try:
+                        self.diag = self.trial.diagnostics(alpha=s.alpha)
+                    except DataValidationError:  # a design without residual checks
+                        self.diag = None
+                self._add_letters()
+                if s.factors and self.anova is not None:
+                    self._compute_design_means()
+            else:
+                self.means = _unreplicated_means(self.used, s)
+            # the library's comparisons in every case (unreplicated: differences with NaN
+            # p-values and the inference note), so the JSON equals compare_to_control()
+            if s.controls:
+                self.comparisons = self.trial.compare_to_control(
+                    control=list(s.controls),
+                    method="dunnett",
+                    confidence=1 - s.alpha,
+                    margin_pct=s.margin_pct if s.replicated else None,
+                    **kind,
+                )
+        for item in caught:
+            if issubclass(item.category, YieldTrialWarning):
+                self.warnings.append(str(item.message))
+            else:  # pragma: no cover - re-emit anything else
+                warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+        self._rank()
+        self._store_results()
+
+    def _add_letters(self) -> None:
+        """Letters of the main means on their design model's error term."""
+        s = self.s
+        assert self.means is not None  # noqa: S101
+        lower, upper, table = model_letters(self.trial.means_model(s.kind), s)
+        if table is not None:
+            self.results["letters"] = {
+                "test": s.letters,
+                "alphas": [s.alpha, UPPER_ALPHA],
+                "table": records(table),
+            }
+        if lower is not None:
+            self.means["letters"] = lower.reindex(self.means["treatment"]).to_numpy()
+        if upper is not None:
+            self.means["letters_upper"] = [
+                str(v).upper() for v in upper.reindex(self.means["treatment"])
+            ]
+
+    def _compute_design_means(self) -> None:
+        """Means of each factor and of the A x B cells, each on its own error term."""
+        s = self.s
+        for kind in (*s.factors, "cells"):
+            mm = self.trial.means_model(kind)
+            table = pd.DataFrame(
+                {"level": list(mm.levels), "n": mm.n.astype(int), "mean": mm.estimates,
+                 "se": mm.se}
+            )  # fmt: skip
+            if kind != "cells":
+                lower, upper, _ = model_letters(mm, s)
+                if lower is not None:
+                    table["letters"] = lower.reindex(table["level"]).to_numpy()
+                if upper is not None:
+                    table["letters_upper"] = [str(v).upper() for v in upper.reindex(table["level"])]
+            factor = kind if kind != "cells" else ":".join(s.factors)
+            self.design_means.append(
+                DesignMeans(kind, factor, str(mm.error_term), float(mm.df), table)
+            )
+
+    def _rank(self) -> None:
+        assert self.means is not None  # noqa: S101
+        order = self.means["mean"].rank(ascending=False, method="min")
+        self.means["rank"] = order.astype("Int64")
+        if self.s.levels:
+            pos = {lab: i for i, lab in enumerate(self.s.levels)}
+            self.means = (
+                self.means.assign(_o=self.means["treatment"].map(pos))
+                .sort_values("_o")
+                .drop(columns="_o")
+                .reset_index(drop=True)
+            )
+
+    def _anova_results(self) -> dict[str, Any]:
+        """Return the ANOVA for the JSON: ``trial.anova().table`` and its summary."""
+        a = self.anova
+        out: dict[str, Any] = {"table": records(a.table)}
+        summary = getattr(a, "summary", None)
+        if callable(summary):
+            out.update(json_value(summary()))
+            return out
+        out["design"] = a.provenance.design
+        out["model"] = a.provenance.model
+        out["error_term"] = a.provenance.error_term
+        out["grand_mean"] = json_value(a.grand_mean)
+        out["cv_pct"] = json_value(a.cv_pct)
+        sed = getattr(a, "sed", None)
+        if isinstance(sed, pd.DataFrame):
+            out["sed"] = records(sed)
+        note = getattr(a, "note", None)
+        if note:
+            out["note"] = str(note)
+        return out
+
+    def _store_results(self) -> None:
+        s = self.s
+        r = self.results
+        r["plots"] = records(self.plots)
+        assert self.means is not None  # noqa: S101
+        r["means"] = records(self.means)
+        if s.kind is not None:
+            r["means_factor"] = s.kind
+        if self.anova is not None:
+            r["anova"] = self._anova_results()
+        if self.design_means:
+            r["design_means"] = [
+                {
+                    "kind": m.kind,
+                    "factor": m.factor,
+                    "error_term": m.error_term,
+                    "df": m.df,
+                    "table": records(m.table),
+                }
+                for m in self.design_means
+            ]
+        if self.comparisons is not None:
+            r["control_comparisons"] = records(self.comparisons)
+        if self.diag is not None:
+            r["diagnostics"] = {
+                "shapiro_w": self.diag.shapiro[0],
+                "shapiro_p": self.diag.shapiro[1],
+                "levene_statistic": self.diag.levene[0],
+                "levene_p": self.diag.levene[1],
+                "cv_pct": self.diag.cv_pct,
+                "cv_flag": self.diag.cv_flag,
+                "df_error": self.diag.df_error,
+                "outliers": records(self.diag.outliers),
+                "warnings": list(self.diag.warnings),
+            }
+        r["warnings"] = list(self.warnings)
+        r["response"] = s.ycol

@@ -1,0 +1,198 @@
+"""Conclusions section: F test, Dunnett verdicts, ranking, replicates needed."""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.report._format import fmt_number, fmt_p, source_label, yield_digits
+from yieldtrial.report.context import ReportContext
+from yieldtrial.report.i18n import t
+from yieldtrial.report.model import Bullets, Paragraph, Section
+
+__all__ = ["conclusions_section"]
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_replicates(cv_pct: float, difference_pct: float, n_treatments: int, design: str) -> int:
+    from yieldtrial.stats.power import replicates_needed
+
+    return replicates_needed(
+        cv_pct=cv_pct,
+        difference_pct=difference_pct,
+        n_treatments=n_treatments,
+        design=design,
+        comparison="dunnett",
+    )
+
+
+def conclusions_section(ctx: ReportContext) -> Section:
+    """Conclusions: F test(s), Dunnett verdicts, ranking with letters, data caveats."""
+    s, lang = ctx.s, ctx.s.lang
+    means = ctx.means
+    assert means is not None  # noqa: S101
+    d = yield_digits(s.unit)
+    items: list[str] = []
+    status = (
+        ctx.plots["data_status"].astype(str).str.lower()
+        if "data_status" in ctx.plots.columns
+        else pd.Series(dtype=str)
+    )
+    if not s.replicated:
+        best = means.iloc[int(np.nanargmax(means["mean"].to_numpy(dtype=float)))]
+        items.append(
+            t(
+                "concl.unreplicated",
+                lang,
+                best=best["treatment"],
+                best_yield=fmt_number(float(best["mean"]) * s.factor, d),
+                unit=s.unit,
+            )
+        )
+        if ctx.comparisons is not None:
+            suffix = s.ycol.removeprefix("yield")
+            for row in ctx.comparisons.to_dict("records"):
+                items.append(
+                    t(
+                        "concl.diff_descriptive",
+                        lang,
+                        treatment=row["treatment"],
+                        control=row["control"],
+                        diff=f"{float(row[f'difference{suffix}']) * s.factor:+.{d}f}",
+                        pct=f"{float(row['difference_pct']):+.1f}",
+                        unit=s.unit,
+                    )
+                )
+        r = _replicates_needed(ctx)
+        if r is not None:
+            items.append(t("concl.replicates_needed", lang, delta=r[1], r=r[0], cv=r[2]))
+    else:
+        if ctx.single_error:
+            trt = ctx.anova.table[ctx.anova.table["source"] == "treatment"]
+            if len(trt):
+                p = float(trt["p_value"].iloc[0])
+                items.append(
+                    t("concl.anova_sig" if p < s.alpha else "concl.anova_ns", lang, p=fmt_p(p))
+                )
+        elif ctx.anova is not None:
+            items.extend(_factor_verdicts(ctx))
+        if ctx.comparisons is not None:
+            suffix = s.ycol.removeprefix("yield")
+            for row in ctx.comparisons.to_dict("records"):
+                p = float(row["p_value_adjusted"])
+                diff = float(row[f"difference{suffix}"]) * s.factor
+                key = (
+                    "concl.dunnett_ns"
+                    if not p < s.alpha
+                    else "concl.dunnett_sig_up"
+                    if diff > 0
+                    else "concl.dunnett_sig_down"
+                )
+                shown = abs(diff) if key != "concl.dunnett_ns" else diff
+                items.append(
+                    t(
+                        key,
+                        lang,
+                        treatment=row["treatment"],
+                        control=row["control"],
+                        diff=(f"{shown:.{d}f}" if key != "concl.dunnett_ns" else f"{shown:+.{d}f}"),
+                        pct=f"{float(row['difference_pct']):+.1f}",
+                        p=fmt_p(p),
+                        unit=s.unit,
+                    )
+                )
+                if s.margin_pct is not None:
+                    ni = row.get("noninferior")
+                    if (
+                        ni is not None
+                        and ni is not pd.NA
+                        and not (isinstance(ni, float) and math.isnan(ni))
+                    ):
+                        items.append(
+                            t(
+                                "concl.ni_yes" if bool(ni) else "concl.ni_no",
+                                lang,
+                                treatment=row["treatment"],
+                                control=row["control"],
+                                margin=f"{s.margin_pct:g}",
+                                p=fmt_p(row.get("noninferiority_p_value_adjusted")),
+                            )
+                        )
+        if "letters" in means.columns:
+            ranked = means.sort_values("mean", ascending=False)
+            order = " > ".join(
+                f"{trt} ({letters})"
+                for trt, letters in zip(ranked["treatment"], ranked["letters"], strict=True)
+            )
+            items.append(
+                t("concl.ranking", lang, order=order, letters=t(f"letters.{s.letters}", lang))
+            )
+        if ctx.anova is not None and ctx.diag is not None and ctx.diag.cv_flag != "ok":
+            items.append(
+                t(
+                    "concl.cv_high",
+                    lang,
+                    cv=fmt_number(ctx.anova.cv_pct if ctx.single_error else ctx.diag.cv_pct, 1),
+                )
+            )
+    blocks: list[Any] = [Bullets(items)]
+    if len(status) and (status == "synthetic").all():
+        blocks.append(Paragraph(t("concl.synthetic", lang), "warning"))
+    elif len(status) and (status == "illustrative").any():
+        blocks.append(Paragraph(t("concl.illustrative", lang), "warning"))
+    ctx.results["conclusions"] = items
+    return Section("conclusions", t("section.conclusions", lang), blocks)
+
+
+def _replicates_needed(ctx: ReportContext) -> tuple[int, str, str] | None:
+    from yieldtrial.stats import compare
+
+    cv = compare.UNREPLICATED_ASSUMED_CV_PCT
+    delta = compare.UNREPLICATED_TARGET_DIFFERENCE_PCT
+    try:
+        r = _cached_replicates(
+            cv,
+            delta,
+            max(len(ctx.s.treatments), 2),
+            ctx.s.design if ctx.s.design in ("crd", "rcbd") else "rcbd",
+        )
+    except DataValidationError:
+        return None
+    ctx.results["replicates_needed"] = {
+        "replicates": r,
+        "cv_pct": cv,
+        "difference_pct": delta,
+        "power": 0.8,
+        "alpha": 0.05,
+        "comparison": "dunnett",
+        "design": ctx.s.design,
+    }
+    return r, f"{delta:g}", f"{cv:g}"
+
+
+def _factor_verdicts(ctx: ReportContext) -> list[str]:
+    """F-test verdict of each tested source of a two-factor ANOVA, with its error term."""
+    s, lang = ctx.s, ctx.s.lang
+    items = []
+    for row in ctx.anova.table.to_dict("records"):
+        p = float(row["p_value"])
+        error = str(row.get("error_term") or "")
+        if not (math.isfinite(p) and error):
+            continue
+        items.append(
+            t(
+                "concl.source_sig" if p < s.alpha else "concl.source_ns",
+                lang,
+                source=source_label(str(row["source"]), lang),
+                error=source_label(error, lang),
+                p=fmt_p(p),
+            )
+        )
+    if getattr(ctx.anova, "interaction_significant", False):
+        items.append(t("anova.interaction_note", lang))
+    return items

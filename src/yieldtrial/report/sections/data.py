@@ -1,0 +1,385 @@
+"""Data sections: data quality, moisture-conversion audit and plot yields."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.report._format import (
+    attr_or,
+    fmt_number,
+    fmt_p,
+    fmt_signed,
+    join_list,
+    status_label,
+    string_keys,
+    yield_digits,
+)
+from yieldtrial.report.context import ReportContext
+from yieldtrial.report.i18n import t, translate_message
+from yieldtrial.report.model import (
+    Bullets,
+    Column,
+    Paragraph,
+    Section,
+    Table,
+    json_value,
+    records,
+)
+
+__all__ = ["audit_section", "plots_section", "quality_section"]
+
+#: Plot-table columns whose text explains why a plot has no yield.
+_REASON_COLUMNS: tuple[str, ...] = (
+    "reason",
+    "exclude_reason",
+    "note",
+    "notes",
+    "remark",
+    "comment",
+)
+
+
+#: The library's low-error-df warning (said again by ``quality.df_low`` in Chinese reports).
+_DF_WARNING = re.compile(r"^only \d+ error degrees of freedom")
+
+
+def quality_section(ctx: ReportContext) -> Section:
+    """Build data quality: missing plots, moisture range, data status, residual checks, warnings."""
+    s, lang = ctx.s, ctx.s.lang
+    blocks: list[Any] = []
+    missing = attr_or(ctx.trial, "missing_plots", None)
+    n_missing = 0 if missing is None else len(missing)
+    observed = len(ctx.used)
+    blocks.append(
+        Paragraph(t("quality.plots", lang, expected=observed + n_missing, observed=observed))
+    )
+    if n_missing:
+        items = []
+        table = pd.DataFrame(missing).copy()
+        notes = [c for c in _REASON_COLUMNS if c in ctx.trial.plots.columns]
+        reasons = []
+        for index, row in table.iterrows():
+            label = str(row.get("plot_id", row.get("treatment", "?")))
+            reason = ""
+            for col in notes:
+                value = ctx.trial.plots.at[index, col]
+                if isinstance(value, str) and value.strip():
+                    reason = value.strip()
+                    break
+            reason = reason or t("quality.missing_reason", lang)
+            reasons.append(reason)
+            trt = row.get("treatment")
+            text = f"{label} ({trt})" if trt is not None and label != str(trt) else label
+            items.append(f"{text}: {reason}")
+        blocks.append(Paragraph(t("quality.missing", lang, items="; ".join(items)), "warning"))
+        ctx.results["missing_plots"] = records(table.assign(reason=reasons))
+    else:
+        blocks.append(Paragraph(t("quality.no_missing", lang)))
+    if "moisture_pct" in ctx.used.columns:
+        m = ctx.used["moisture_pct"].to_numpy(dtype=float)
+        m = m[np.isfinite(m)]
+        if m.size:
+            if m.min() == m.max():
+                blocks.append(Paragraph(t("quality.moisture_single", lang, value=f"{m.min():g}")))
+            else:
+                blocks.append(
+                    Paragraph(t("quality.moisture", lang, low=f"{m.min():g}", high=f"{m.max():g}"))
+                )
+            ctx.results["moisture_range_pct"] = [float(m.min()), float(m.max())]
+    blocks.extend(_status_paragraphs(ctx))
+    if ctx.diag is not None:
+        d = ctx.diag
+        normal_ok = not (np.isfinite(d.shapiro[1]) and d.shapiro[1] < s.alpha)
+        levene_ok = not (np.isfinite(d.levene[1]) and d.levene[1] < s.alpha)
+        checks = [
+            t(
+                "quality.normality",
+                lang,
+                stat=fmt_number(d.shapiro[0], 3),
+                p=fmt_p(d.shapiro[1]),
+                verdict=t("quality.ok_normal" if normal_ok else "quality.bad_normal", lang),
+            ),
+            t(
+                "quality.levene",
+                lang,
+                p=fmt_p(d.levene[1]),
+                verdict=t("quality.ok_levene" if levene_ok else "quality.bad_levene", lang),
+            ),
+            t(
+                "quality.cv",
+                lang,
+                cv=fmt_number(d.cv_pct, 1),
+                verdict=t("quality.cv_ok" if d.cv_flag == "ok" else "quality.cv_high", lang),
+            ),
+        ]
+        if len(d.outliers):
+            checks.append(
+                t(
+                    "quality.outliers",
+                    lang,
+                    items=join_list(
+                        [f"{r.plot_id} ({r.treatment})" for r in d.outliers.itertuples()], lang
+                    ),
+                )
+            )
+        else:
+            checks.append(t("quality.no_outliers", lang))
+        if d.df_warning and lang != "en":  # the library's English warning says it too
+            checks.append(t("quality.df_low", lang, df=d.df_error))
+        blocks.append(Bullets(checks))
+    elif not s.replicated:
+        blocks.append(Paragraph(t("quality.not_testable", lang), "note"))
+    shown = list(
+        dict.fromkeys(ctx.warnings + (list(ctx.diag.warnings) if ctx.diag is not None else []))
+    )
+    if lang != "en" and ctx.diag is not None and ctx.diag.df_warning:
+        # already said by quality.df_low in the checks above
+        shown = [w for w in shown if not _DF_WARNING.match(w)]
+    if shown:  # library messages are English: translate the known ones
+        colon = ":" if lang == "en" else "："
+        blocks.append(Paragraph(t("quality.warnings", lang) + colon, "warning"))
+        blocks.append(Bullets([translate_message(w, lang) for w in shown], "warning"))
+    return Section("quality", t("section.quality", lang), blocks)
+
+
+def _status_paragraphs(ctx: ReportContext) -> list[Paragraph]:
+    lang = ctx.s.lang
+    if "data_status" not in ctx.plots.columns:
+        return []
+    status = ctx.plots["data_status"].astype(str).str.lower()
+    out: list[Paragraph] = []
+    if (status == "synthetic").all():
+        return [Paragraph(t("quality.synthetic", lang), "warning")]
+    published = ctx.plots.loc[status == "published", "treatment"].astype(str).unique()
+    illustrative = ctx.plots.loc[status == "illustrative", "treatment"].astype(str).unique()
+    if len(published):
+        labels = []
+        for trt in published:
+            figs = [f for f in ctx.config.published if f.treatment == trt]
+            if figs:
+                f = figs[0]
+                labels.append(
+                    t(
+                        "quality.published_figure",
+                        lang,
+                        treatment=trt,
+                        value=f"{f.yield_value:g}",
+                        unit=f.unit,
+                        moisture=f"{f.moisture_pct:g}",
+                    )
+                )
+            else:
+                labels.append(trt)
+        out.append(Paragraph(t("quality.published", lang, items=join_list(labels, lang))))
+    if len(illustrative):
+        out.append(
+            Paragraph(
+                t("quality.illustrative", lang, items=join_list(list(illustrative), lang)),
+                "warning",
+            )
+        )
+    return out
+
+
+def audit_section(ctx: ReportContext) -> Section | None:
+    """Moisture-conversion audit of the published figures (None when there are none)."""
+    if not ctx.config.published:
+        return None
+    from yieldtrial.moisture import audit_moisture_conversion
+
+    lang = ctx.s.lang
+    blocks: list[Any] = []
+    ctx.results["moisture_audit"] = []
+    for fig in ctx.config.published:
+        if fig.reported is None:
+            continue
+        table = audit_moisture_conversion(
+            fig.yield_value,
+            fig.reported,
+            moisture_pct=fig.moisture_pct,
+            standard_moisture_pct=ctx.s.standard_pct,
+        )
+        ctx.results["moisture_audit"].append(
+            {
+                "treatment": fig.treatment,
+                "source": fig.source,
+                "unit": fig.unit,
+                "rows": records(table),
+            }
+        )
+        blocks.append(
+            Paragraph(
+                t(
+                    "audit.intro",
+                    lang,
+                    reported=fig.reported,
+                    unit=fig.unit,
+                    standard=f"{ctx.s.standard_pct:g}",
+                    mass=f"{fig.yield_value:g}",
+                    moisture=f"{fig.moisture_pct:g}",
+                )
+                + (f" ({fig.source})" if fig.source else "")
+            )
+        )
+        rows = []
+        for row in table.itertuples():
+            method = str(row.method)
+            rows.append(
+                {
+                    "method": t(f"method.{method}", lang)
+                    if f"method.{method}" in string_keys()
+                    else method,
+                    "formula": _formula_text(ctx, method, row.formula, fig, row.predicted),
+                    "predicted": row.predicted,
+                    "reported": row.reported,
+                    "difference": row.difference,
+                    "reproduces": t("yes" if bool(row.reproduces) else "no", lang),
+                }
+            )
+        blocks.append(
+            Table(
+                "moisture_audit",
+                [
+                    Column("method", t("col.method", lang), "text"),
+                    Column("formula", t("col.formula", lang), "text"),
+                    Column(
+                        "predicted",
+                        t("col.predicted", lang, unit=fig.unit),
+                        "number",
+                        2,
+                        fig.unit,
+                    ),
+                    Column(
+                        "reported",
+                        t("col.reported", lang, unit=fig.unit),
+                        "number",
+                        2,
+                        fig.unit,
+                    ),
+                    Column(
+                        "difference",
+                        t("col.difference", lang, unit=fig.unit),
+                        "signed",
+                        2,
+                        fig.unit,
+                    ),
+                    Column("reproduces", t("col.reproduces", lang), "text"),
+                ],
+                rows,
+            )
+        )
+        hits = table.loc[table["reproduces"].astype(bool), "method"]
+        reproduced = [t(f"method.{m}", lang) for m in hits]
+        dry = table.set_index("method").loc["dry_matter"]
+        blocks.append(
+            Paragraph(
+                t(
+                    "audit.finding",
+                    lang,
+                    reported=fig.reported,
+                    reproduced=join_list(reproduced, lang) if reproduced else t("audit.none", lang),
+                    dry=fmt_number(dry["predicted"], 2),
+                    unit=fig.unit,
+                    diff_pct=fmt_signed(dry["difference_pct"]),
+                ),
+                "claim",
+            )
+        )
+    if not blocks:
+        return None
+    return Section("moisture_audit", t("section.moisture_audit", lang), blocks)
+
+
+def _formula_text(ctx: ReportContext, method: str, formula: Any, fig: Any, predicted: Any) -> str:
+    """Return the audit's calculation (Chinese from describe_method for the main methods)."""
+    if ctx.s.lang != "zh":
+        return str(formula)
+    if method not in ("dry_matter", "percentage_point"):
+        return translate_message(str(formula), ctx.s.lang)
+    from yieldtrial.moisture import describe_method
+
+    text = describe_method(
+        method,
+        moisture_pct=fig.moisture_pct,
+        standard_moisture_pct=ctx.s.standard_pct,
+        lang="zh",
+    )
+    return f"{text} = {float(predicted):.4f}"
+
+
+def plots_section(ctx: ReportContext) -> Section:
+    """Plot records with standardized yields (and the treatment x block table)."""
+    s, lang = ctx.s, ctx.s.lang
+    p = ctx.plots
+    cols: list[Column] = []
+
+    def add(
+        key: str, label: str, kind: Any = "number", digits: int = 2, unit: str | None = None
+    ) -> None:
+        if key in p.columns:
+            cols.append(Column(key, label, kind, digits, unit))
+
+    add("plot_id", t("col.plot", lang), "text")
+    add("block", t("col.block", lang), "text")
+    add("treatment", t("col.treatment", lang), "text")
+    add("harvested_area_m2", t("col.area", lang), "number", 1, "m2")
+    add("fresh_mass_kg", t("col.fresh", lang), "number", 2, "kg")
+    add("moisture_pct", t("col.moisture", lang), "number", 1, "%")
+    add("impurity_pct", t("col.impurity", lang), "number", 1, "%")
+    if s.dcol != "yield_kg_ha":
+        add(
+            s.dcol,
+            t("col.yield_unit", lang, unit=s.unit),
+            "number",
+            yield_digits(s.unit),
+            s.unit,
+        )
+    add("yield_kg_ha", t("col.yield_kg_ha", lang), "number", 1, "kg/ha")
+    rows = records(p, [c.key for c in cols])
+    if "data_status" in p.columns:
+        cols.append(Column("data_status", t("col.status", lang), "text"))
+        for row, status in zip(rows, p["data_status"], strict=True):
+            row["data_status"] = status_label(status, lang)
+    caption = t("plots.caption", lang, standard=f"{s.standard_pct:g}")
+    blocks: list[Any] = [Table("plots", cols, rows, caption)]
+    if s.replicated and s.block is not None and _one_plot_per_cell(p, s.block):
+        blocks.append(_by_block_table(ctx))
+    return Section("plots", t("section.plots", lang), blocks)
+
+
+def _by_block_table(ctx: ReportContext) -> Table:
+    """Treatment x block table of plot yields in the display unit (Chinese layout E)."""
+    s, lang = ctx.s, ctx.s.lang
+    data = ctx.plots.assign(_b=ctx.plots["block"].astype(str))
+    wide = data.pivot_table(index="treatment", columns="_b", values=s.dcol, aggfunc="mean")
+    wide = wide.reindex([trt for trt in s.treatments if trt in wide.index])
+    blocks = [str(b) for b in wide.columns]
+    d = yield_digits(s.unit)
+    cols = [Column("treatment", t("col.treatment", lang), "text")]
+    cols += [Column(f"block_{b}", b, "number", d, s.unit) for b in blocks]
+    # the plain average of the observed plots (NOT the LS-mean; see plots.raw_mean_note)
+    cols.append(Column("mean", t("col.raw_mean", lang), "number", d, s.unit))
+    rows = []
+    for trt, values in wide.iterrows():
+        row: dict[str, Any] = {"treatment": trt}
+        for b in blocks:
+            row[f"block_{b}"] = json_value(values[b])
+        row["mean"] = json_value(float(np.nanmean(values.to_numpy(dtype=float))))
+        rows.append(row)
+    caption = t("plots.by_block", lang, unit=s.unit)
+    notes = [t("plots.raw_mean_note", lang)] if wide.isna().to_numpy().any() else []
+    return Table("plots_by_block", cols, rows, caption, notes)
+
+
+def _one_plot_per_cell(plots: pd.DataFrame, block: str) -> bool:
+    """Check that each treatment has at most one plot per block.
+
+    Otherwise (split plot with the treatments on sub-plots) a treatment x block
+    table would average plots of different whole plots.
+    """
+    counts = plots.groupby([plots["treatment"].astype(str), plots[block].astype(str)]).size()
+    return bool((counts <= 1).all())

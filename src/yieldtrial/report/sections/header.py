@@ -1,0 +1,238 @@
+"""Header (trial and provenance), methods and expert-panel sections."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.report._format import attr_or, design_label, join_list, string_keys
+from yieldtrial.report.context import ReportContext
+from yieldtrial.report.i18n import CROPS_ZH, t, translate_message
+from yieldtrial.report.model import Column, KeyValues, Paragraph, Section, Table
+
+__all__ = ["header_section", "methods_section", "panel_section"]
+
+
+def header_section(ctx: ReportContext) -> Section:
+    """Trial description, provenance of the input and the treatment list."""
+    s, c, lang = ctx.s, ctx.config, ctx.s.lang
+    items: list[tuple[str, str]] = []
+
+    def add(key: str, value: Any) -> None:
+        if value not in (None, "", ()):
+            items.append((t(key, lang), str(value)))
+
+    add("header.trial_id", c.trial_id)
+    add("header.title", c.title)
+    add("header.site", c.site)
+    add("header.season", c.season)
+    crop = c.crop or attr_or(ctx.trial, "crop", None)
+    if crop is not None and lang == "zh":
+        crop = CROPS_ZH.get(str(crop).strip().lower(), crop)
+    add("header.crop", crop)
+    add("header.variety", c.variety)
+    add("header.previous_crop", c.previous_crop)
+    add("header.soil", c.soil)
+    add("header.design", design_label(s.design, s.replicated, lang))
+    add("header.control", join_list(s.controls, lang))
+    if "harvested_area_m2" in ctx.used.columns:
+        areas = sorted(set(np.round(ctx.used["harvested_area_m2"].astype(float), 2)))
+        text = join_list([f"{v:g} m²" for v in areas[:4]], lang) + ("…" if len(areas) > 4 else "")
+        add("header.area", text)
+    add("header.standard_moisture", f"{s.standard_pct:g} %")
+    add("header.unit", s.unit)
+    add("header.input", ctx.meta.get("input_file"))
+    add("header.sha256", ctx.meta.get("input_sha256"))
+    add("header.config", Path(c.source).name if c.source else None)
+    add("header.version", ctx.meta.get("yieldtrial_version"))
+    add("header.date", ctx.meta.get("report_date"))
+    blocks: list[Any] = [KeyValues(items)]
+    rows = []
+    for trt in s.treatments:
+        info = c.treatment(trt)
+        rows.append(
+            {
+                "treatment": trt,
+                "description": info.description if info else None,
+                "product": _product_text(info),
+                "rate": _rate_text(info, lang),
+            }
+        )
+    if any(r["description"] or r["product"] for r in rows):
+        blocks.append(
+            Table(
+                "treatments",
+                [
+                    Column("treatment", t("col.treatment", lang), "text"),
+                    Column("description", t("col.description", lang), "text"),
+                    Column("product", t("col.product", lang), "text"),
+                    Column("rate", t("col.rate", lang), "text"),
+                ],
+                rows,
+            )
+        )
+    if c.notes:
+        blocks.append(Paragraph(c.notes, "note"))
+    return Section("header", t("section.header", lang), blocks)
+
+
+def methods_section(ctx: ReportContext) -> Section:
+    """Methods: moisture standardization, yield, design, statistics."""
+    from yieldtrial.moisture import describe_method
+
+    s, lang = ctx.s, ctx.s.lang
+    source = _standard_source(ctx)
+    formula = describe_method(s.method, standard_moisture_pct=s.standard_pct, lang=lang)
+    # the description starts with the method's name, which the sentence already gives
+    head, sep, rest = formula.partition("：" if lang == "zh" else ": ")
+    if sep and s.method in ("dry_matter", "percentage_point") and "=" not in head:
+        formula = rest
+    blocks: list[Any] = [
+        Paragraph(
+            t(
+                "methods.protocol",
+                lang,
+                standard=f"{s.standard_pct:g}",
+                standard_source=source,
+                method_name=t(f"method.{s.method}", lang)
+                if f"method.{s.method}" in string_keys()
+                else s.method,
+                formula=formula,
+            )
+            + _moisture_here(ctx)
+        ),
+        Paragraph(
+            t("methods.yield", lang, unit=s.unit)
+            if s.unit != "kg/ha"
+            else t("methods.yield_ha", lang)
+        ),
+        Paragraph(
+            t(
+                "methods.design",
+                lang,
+                design=design_label(s.design, s.replicated, lang),
+                n_treatments=len(s.treatments),
+                n_plots=len(ctx.used),
+            )
+        ),
+    ]
+    if s.replicated and ctx.anova is not None:
+        formula_text = ctx.anova.provenance.model
+        blocks.append(
+            Paragraph(
+                t(
+                    "methods.stats",
+                    lang,
+                    formula=formula_text,
+                    ss=translate_message(str(ctx.anova.provenance.sum_of_squares), lang),
+                    alpha=f"{s.alpha:g}",
+                    letters=t(f"letters.{s.letters}", lang),
+                    upper=t("methods.upper", lang),
+                    conf=f"{100 * (1 - s.alpha):g}",
+                )
+            )
+        )
+    else:
+        blocks.append(Paragraph(t("methods.unreplicated", lang), "warning"))
+    if s.margin_pct is not None:
+        blocks.append(
+            Paragraph(
+                t(
+                    "methods.noninferiority",
+                    lang,
+                    alpha=f"{s.alpha:g}",
+                    margin=f"{s.margin_pct:g}",
+                )
+            )
+        )
+    return Section("methods", t("section.methods", lang), blocks)
+
+
+def _moisture_here(ctx: ReportContext) -> str:
+    """Sentence defining Y and M with this trial's harvest moisture (empty without it)."""
+    if "moisture_pct" not in ctx.used.columns:
+        return ""
+    values = ctx.used["moisture_pct"].to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return ""
+    low, high = float(values.min()), float(values.max())
+    span = f"{low:g}" if low == high else f"{low:g}–{high:g}"
+    gap = "" if ctx.s.lang == "zh" else " "
+    return gap + t("methods.moisture_here", ctx.s.lang, moisture=span)
+
+
+def _standard_source(ctx: ReportContext) -> str:
+    crop = attr_or(ctx.trial, "crop", None)
+    protocol = attr_or(ctx.trial, "protocol", None)
+    if crop and protocol:
+        try:
+            from yieldtrial.protocols import moisture_standard
+
+            std = moisture_standard(crop, protocol=protocol)
+            if abs(std.moisture_pct - ctx.s.standard_pct) < 1e-9:
+                if ctx.s.lang == "en":
+                    return f"{protocol}: {std.source}"
+                url = re.search(r"https?://\S+", std.source)
+                return t(
+                    "methods.source_protocol",
+                    ctx.s.lang,
+                    protocol=protocol,
+                    source=std.source,
+                    crop=CROPS_ZH.get(str(crop).strip().lower(), str(crop)),
+                    standard=f"{std.moisture_pct:g}",
+                    ref=url.group(0) if url else std.source,
+                )
+        except (DataValidationError, KeyError):
+            pass
+    if ctx.config.standard_moisture_pct is not None:
+        return "trial.toml" if ctx.s.lang == "en" else "试验说明文件设定"
+    return str(protocol or "")
+
+
+def panel_section(ctx: ReportContext) -> Section:
+    """Expert panel members, date and signature line."""
+    c, lang = ctx.config, ctx.s.lang
+    items = []
+    if c.panel_members:
+        items.append((t("panel.members", lang), join_list(list(c.panel_members), lang)))
+    if c.panel_date:
+        items.append((t("panel.date", lang), c.panel_date))
+    items.append((t("panel.signature", lang), "______________________"))
+    return Section("panel", t("section.panel", lang), [KeyValues(items)])
+
+
+def _product_text(info: Any) -> str | None:
+    """Product of a treatment with its grade and further products (synergist, ...)."""
+    if info is None:
+        return None
+    parts: list[str] = []
+    if info.product:
+        grade = info.extra.get("grade")
+        parts.append(f"{info.product} {grade}" if grade else str(info.product))
+    further = info.extra.get("products") or []
+    if isinstance(further, Mapping):
+        further = [further]
+    for item in further:
+        if not isinstance(item, Mapping):
+            continue
+        name = str(item.get("product") or item.get("name") or item.get("additive") or "?")
+        if item.get("rate") is not None:
+            name += f" {float(item['rate']):g} {item.get('rate_unit') or ''}".rstrip()
+        parts.append(name)
+    return " + ".join(parts) or None
+
+
+def _rate_text(info: Any, lang: str) -> str | None:
+    """Rate of a treatment's main product, marked when the trial.toml calls it illustrative."""
+    if info is None or info.rate is None:
+        return None
+    text = f"{info.rate:g} {info.rate_unit or ''}".strip()
+    if str(info.extra.get("rate_status", "")).lower() == "illustrative":
+        text += f" ({t('status.illustrative', lang)})"
+    return text

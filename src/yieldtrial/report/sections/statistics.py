@@ -1,0 +1,442 @@
+"""Statistics sections: ANOVA, means and Dunnett, non-inferiority, fertilizer efficiency."""
+
+from __future__ import annotations
+
+import importlib
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.report._format import fmt_number, join_list, source_label, yield_digits
+from yieldtrial.report.context import ReportContext
+from yieldtrial.report.i18n import t
+from yieldtrial.report.model import Column, Section, Table, json_value, records
+
+__all__ = [
+    "anova_section",
+    "design_means_section",
+    "efficiency_section",
+    "means_section",
+    "noninferiority_section",
+]
+
+
+def anova_section(ctx: ReportContext) -> Section:
+    """Analysis of variance (by stratum for split/strip plots) with its footer."""
+    lang, a = ctx.s.lang, ctx.anova
+    table = a.table
+    strata = "stratum" in table.columns
+    tested_against = "error_term" in table.columns
+    df_of = {
+        str(source): float(df) for source, df in zip(table["source"], table["df"], strict=True)
+    }
+    rows = []
+    for row in table.to_dict("records"):
+        source = str(row["source"])
+        error = str(row.get("error_term") or "") if tested_against else ""
+        entry = {
+            "source": source_label(source, lang),
+            "df": row["df"],
+            "sum_sq": row["sum_sq"],
+            "mean_sq": row["mean_sq"],
+            "f": row["f"],
+            "p_value": row["p_value"],
+        }
+        if strata:
+            entry["stratum"] = source_label(str(row["stratum"]), lang)
+        if tested_against:
+            entry["error_term"] = source_label(error, lang) if error else None
+        df_den = (
+            df_of.get(error) if tested_against else (a.df_error if source != "residual" else None)
+        )
+        if lang == "zh" and df_den is not None:
+            from scipy import stats as sps
+
+            entry["f_05"] = float(sps.f.ppf(0.95, row["df"], df_den))
+            entry["f_01"] = float(sps.f.ppf(0.99, row["df"], df_den))
+        rows.append(entry)
+    columns = [Column("stratum", t("col.stratum", lang), "text")] if strata else []
+    columns += [
+        Column("source", t("col.source", lang), "text"),
+        Column("df", t("col.df", lang), "int"),
+        Column("sum_sq", t("col.ss", lang), "number", 1),
+        Column("mean_sq", t("col.ms", lang), "number", 1),
+        Column("f", t("col.f", lang), "number", 2),
+    ]
+    if lang == "zh":
+        columns += [Column("f_05", "F0.05", "number", 2), Column("f_01", "F0.01", "number", 2)]
+    columns.append(Column("p_value", t("col.p", lang), "pvalue"))
+    if tested_against:
+        columns.append(Column("error_term", t("col.error_term", lang), "text"))
+    footer = _single_error_footer(ctx) if ctx.single_error else _strata_footer(ctx, df_of)
+    notes = [str(a.note)] if getattr(a, "note", None) and lang == "en" else []
+    if getattr(a, "interaction_significant", False) and lang != "en":
+        notes.append(t("anova.interaction_note", lang))
+    blocks: list[Any] = [
+        Table("anova", columns, rows, t("anova.caption", lang, unit="kg/ha"), notes, footer)
+    ]
+    sed = getattr(a, "sed", None)
+    if isinstance(sed, pd.DataFrame) and len(sed):
+        blocks.append(_sed_table(sed, lang))
+    return Section("anova", t("section.anova", lang), blocks)
+
+
+def _both_units(ctx: ReportContext, value: float) -> str:
+    """Format a kg/ha value followed by the display unit's value when that differs."""
+    s = ctx.s
+    text = f"{fmt_number(value, 1)} kg/ha"
+    if s.unit != "kg/ha":
+        text += f" ({fmt_number(value * s.factor, yield_digits(s.unit))} {s.unit})"
+    return text
+
+
+def _single_error_footer(ctx: ReportContext) -> list[tuple[str, str]]:
+    """Build the footer of a one-error ANOVA: grand mean, MSE, error df, CV, SED, LSD, HSD, RE."""
+    s, lang, a = ctx.s, ctx.s.lang, ctx.anova
+    footer = [
+        (t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean)),
+        (t("footer.mse", lang), fmt_number(a.mse, 1)),
+        (t("footer.df_error", lang), str(a.df_error)),
+        (t("footer.cv", lang), fmt_number(a.cv_pct, 2)),
+        (t("footer.sed", lang), _both_units(ctx, a.sed)),
+        (t("footer.lsd", lang, alpha=f"{s.alpha:g}"), _both_units(ctx, a.lsd)),
+    ]
+    hsd = _hsd(ctx)
+    if hsd is not None:
+        footer.append((t("footer.hsd", lang, alpha=f"{s.alpha:g}"), _both_units(ctx, hsd)))
+    if a.relative_efficiency is not None:
+        footer.append((t("footer.re", lang), fmt_number(a.relative_efficiency, 2)))
+    return footer
+
+
+def _strata_footer(ctx: ReportContext, df_of: dict[str, float]) -> list[tuple[str, str]]:
+    """Build a two-factor ANOVA footer: grand mean; mean square, df and CV of each error."""
+    lang, a = ctx.s.lang, ctx.anova
+    footer = [(t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean))]
+    errors = [str(e) for e in dict.fromkeys(a.table["error_term"]) if isinstance(e, str) and e]
+    cv = a.cv_pct if isinstance(a.cv_pct, dict) else dict.fromkeys(errors, a.cv_pct)
+    by_source = a.table.set_index(a.table["source"].astype(str))
+    for error in errors:
+        label = source_label(error, lang)
+        if error in by_source.index:
+            ms = fmt_number(by_source.at[error, "mean_sq"], 1)
+            footer.append((t("footer.error_ms", lang, error=label), ms))
+            footer.append((t("footer.error_df", lang, error=label), f"{df_of[error]:g}"))
+        if error in cv:
+            footer.append((t("footer.error_cv", lang, error=label), fmt_number(cv[error], 2)))
+    return footer
+
+
+def _sed_table(sed: pd.DataFrame, lang: str) -> Table:
+    """Tabulate the SED, df and LSD for each kind of comparison (kg/ha)."""
+    rows = [
+        {
+            "comparison": str(row["description"]) if lang == "en" else str(row["comparison"]),
+            "sed": row["sed"],
+            "df": row["df"],
+            "lsd": row["lsd"],
+            "error_term": source_label(str(row["error_term"]), lang),
+        }
+        for row in sed.to_dict("records")
+    ]
+    columns = [
+        Column("comparison", t("col.comparison", lang), "text"),
+        Column("sed", t("col.sed", lang), "number", 2, "kg/ha"),
+        Column("df", t("col.df", lang), "number", 1),
+        Column("lsd", t("col.lsd", lang), "number", 2, "kg/ha"),
+        Column("error_term", t("col.error_term", lang), "text"),
+    ]
+    return Table("sed", columns, rows, t("anova.sed_caption", lang))
+
+
+def design_means_section(ctx: ReportContext) -> Section:
+    """Build the means of each factor on its own error term and the two-way table of cell means."""
+    s, lang = ctx.s, ctx.s.lang
+    d = yield_digits(s.unit)
+    blocks: list[Any] = []
+    for means in ctx.design_means:
+        if means.kind == "cells":
+            continue
+        cols = [
+            Column("level", means.factor, "text"),
+            Column("n", t("col.n", lang), "int"),
+            Column("mean", t("col.mean", lang, unit=s.unit), "number", d, s.unit),
+            Column("se", t("col.se", lang, unit=s.unit), "number", d, s.unit),
+        ]
+        cols += [
+            Column(key, t(f"col.{key}", lang), "text")
+            for key in ("letters", "letters_upper")
+            if key in means.table.columns
+        ]
+        rows = []
+        for row in means.table.to_dict("records"):
+            entry = {c.key: row.get(c.key) for c in cols}
+            entry["mean"] = float(row["mean"]) * s.factor
+            entry["se"] = float(row["se"]) * s.factor
+            rows.append({k: json_value(v) for k, v in entry.items()})
+        caption = t(
+            "design_means.caption",
+            lang,
+            factor=means.factor,
+            error=source_label(means.error_term.split(" ")[0], lang),
+            df=f"{means.df:g}",
+        )
+        notes = [t("means.letters_note", lang, letters=t(f"letters.{s.letters}", lang))]
+        blocks.append(Table(f"means_{means.kind}", cols, rows, caption, notes))
+    blocks.append(_cells_table(ctx))
+    return Section("design_means", t("section.design_means", lang), blocks)
+
+
+def _cells_table(ctx: ReportContext) -> Table:
+    """Tabulate the A x B means with margins, in the display unit."""
+    s, lang = ctx.s, ctx.s.lang
+    d = yield_digits(s.unit)
+    wide = ctx.anova.means_table()
+    first, second = s.factors
+    levels = [str(c) for c in wide.columns]
+    cols = [Column("level", f"{first} \\ {second}", "text")]
+    cols += [
+        Column(f"b_{i}", t("col.block_mean", lang) if b == "mean" else b, "number", d, s.unit)
+        for i, b in enumerate(levels)
+    ]
+    rows = []
+    for label, values in wide.iterrows():
+        row: dict[str, Any] = {"level": t("col.block_mean", lang) if label == "mean" else label}
+        for i, value in enumerate(values.to_numpy(dtype=float)):
+            row[f"b_{i}"] = json_value(value * s.factor)
+        rows.append(row)
+    return Table("means_cells", cols, rows, t("design_means.cells_caption", lang, unit=s.unit))
+
+
+def _means_factor_label(ctx: ReportContext) -> str:
+    """Header of the means table's level column: the factor's name unless it is the treatment."""
+    kind = ctx.s.kind
+    return t("col.treatment", ctx.s.lang) if kind in (None, "treatment") else str(kind)
+
+
+def _hsd(ctx: ReportContext) -> float | None:
+    """Tukey's honestly significant difference for balanced data (kg/ha), else None."""
+    a, s = ctx.anova, ctx.s
+    if (
+        a is None
+        or not ctx.single_error
+        or not a.balanced
+        or not np.isfinite(a.sed)
+        or a.df_error < 1
+    ):
+        return None
+    from scipy import stats as sps
+
+    k = len(s.treatments)
+    q = float(sps.studentized_range.ppf(1 - s.alpha, k, a.df_error))
+    hsd = q * float(a.sed) / math.sqrt(2.0)  # SED = sqrt(2 MSE / r) when balanced
+    if isinstance(ctx.results.get("anova"), dict):
+        ctx.results["anova"]["hsd"] = hsd
+    return hsd
+
+
+def _control_columns(ctx: ReportContext) -> tuple[list[Column], dict[str, dict[str, Any]]]:
+    """Per-control columns (difference, %, Dunnett P) and their values by treatment."""
+    s, lang = ctx.s, ctx.s.lang
+    cols: list[Column] = []
+    values: dict[str, dict[str, Any]] = {}
+    if ctx.comparisons is None:
+        return cols, values
+    comp = ctx.comparisons
+    suffix = s.ycol.removeprefix("yield")
+    d = yield_digits(s.unit)
+    for i, control in enumerate(s.controls):
+        tag = f"_{i + 1}" if len(s.controls) > 1 else ""
+        cols.append(
+            Column(
+                f"diff{tag}",
+                t("col.diff", lang, control=control, unit=s.unit),
+                "signed",
+                d,
+                s.unit,
+            )
+        )
+        cols.append(
+            Column(f"diff_pct{tag}", t("col.diff_pct", lang, control=control), "signed_pct", 1, "%")
+        )
+        if s.replicated:
+            cols.append(
+                Column(f"dunnett_p{tag}", t("col.dunnett_p", lang, control=control), "pvalue")
+            )
+        sub = comp[comp["control"].astype(str) == control]
+        for row in sub.to_dict("records"):
+            trt = str(row["treatment"])
+            entry = values.setdefault(trt, {})
+            diff = row.get(f"difference{suffix}", row.get("difference"))
+            entry[f"diff{tag}"] = None if diff is None else float(diff) * s.factor
+            entry[f"diff_pct{tag}"] = row.get("difference_pct")
+            entry[f"dunnett_p{tag}"] = row.get("p_value_adjusted")
+    return cols, values
+
+
+def means_section(ctx: ReportContext) -> Section:
+    """LS-means of the treatments with SE, CI, differences vs control and letters."""
+    s, lang = ctx.s, ctx.s.lang
+    assert ctx.means is not None  # noqa: S101
+    m = ctx.means
+    d = yield_digits(s.unit)
+    cols = [
+        Column("rank", t("col.rank", lang), "int"),
+        Column("treatment", _means_factor_label(ctx), "text"),
+        Column("n", t("col.n", lang), "int"),
+        Column("mean", t("col.mean", lang, unit=s.unit), "number", d, s.unit),
+    ]
+    if s.replicated:
+        cols += [
+            Column("se", t("col.se", lang, unit=s.unit), "number", d, s.unit),
+            Column("ci_low", t("col.ci_low", lang, unit=s.unit), "number", d, s.unit),
+            Column("ci_high", t("col.ci_high", lang, unit=s.unit), "number", d, s.unit),
+        ]
+    if s.unit != "kg/ha":
+        cols.insert(4, Column("mean_kg_ha", t("col.yield_kg_ha", lang), "number", 1, "kg/ha"))
+    moisture: dict[str, float] = {}
+    if "moisture_pct" in ctx.used.columns:
+        grouped = ctx.used.groupby("treatment")["moisture_pct"].mean()
+        moisture = {str(k): float(v) for k, v in grouped.items()}
+        cols.append(Column("moisture_pct", t("col.moisture_mean", lang), "number", 1, "%"))
+    ccols, cvalues = _control_columns(ctx)
+    cols += ccols
+    if s.replicated and "letters" in m.columns:
+        cols.append(Column("letters", t("col.letters", lang), "text"))
+        if "letters_upper" in m.columns:
+            cols.append(Column("letters_upper", t("col.letters_upper", lang), "text"))
+    rows = []
+    for row in m.to_dict("records"):
+        entry = {c.key: row.get(c.key) for c in cols}
+        entry.update(cvalues.get(str(row["treatment"]), {}))
+        for key in ("mean", "se", "ci_low", "ci_high"):
+            value = entry.get(key)
+            if value is not None:
+                entry[key] = float(value) * s.factor
+        if s.unit != "kg/ha":
+            entry["mean_kg_ha"] = row.get("mean")
+        if moisture:
+            entry["moisture_pct"] = moisture.get(str(row["treatment"]))
+        rows.append({k: json_value(v) for k, v in entry.items()})
+    notes = []
+    if s.replicated:
+        caption = t("means.caption", lang, unit=s.unit, standard=f"{s.standard_pct:g}")
+        notes.append(t("means.ci_note", lang, conf=f"{100 * (1 - s.alpha):g}"))
+        if ccols:
+            notes.append(t("means.dunnett_note", lang))
+        if "letters" in m.columns:
+            notes.append(t("means.letters_note", lang, letters=t(f"letters.{s.letters}", lang)))
+    else:
+        caption = t("means.caption_unreplicated", lang, unit=s.unit, standard=f"{s.standard_pct:g}")
+        reason = _no_inference_reason(ctx)
+        notes.append(t("means.no_inference", lang, reason=reason))
+    ctx.results["means_display"] = rows
+    return Section("means", t("section.means", lang), [Table("means", cols, rows, caption, notes)])
+
+
+def _no_inference_reason(ctx: ReportContext) -> str:
+    return t("means.no_error_df", ctx.s.lang)
+
+
+def noninferiority_section(ctx: ReportContext) -> Section:
+    """Non-inferiority verdict of each treatment against each control."""
+    s, lang = ctx.s, ctx.s.lang
+    comp = ctx.comparisons
+    rows = []
+    if comp is not None:
+        for row in comp.to_dict("records"):
+            verdict = row.get("noninferior")
+            if (
+                verdict is None
+                or (isinstance(verdict, float) and math.isnan(verdict))
+                or verdict is pd.NA
+            ):
+                text = t("ni.untestable", lang)
+            else:
+                text = t("ni.yes" if bool(verdict) else "ni.no", lang)
+            rows.append(
+                {
+                    "comparison": f"{row['treatment']} – {row['control']}",
+                    "difference_pct": row.get("difference_pct"),
+                    "ci_low_pct": row.get("ci_low_pct"),
+                    "margin_pct": -float(s.margin_pct or 0.0),
+                    "p": row.get("noninferiority_p_value_adjusted"),
+                    "verdict": text,
+                }
+            )
+    table = Table(
+        "noninferiority",
+        [
+            Column("comparison", t("col.comparison", lang), "text"),
+            Column("difference_pct", t("col.diff_pct", lang, control="CK"), "signed_pct", 1, "%"),
+            Column("ci_low_pct", t("col.ni_lower", lang), "signed_pct", 1, "%"),
+            Column("margin_pct", t("col.ni_margin", lang), "signed_pct", 1, "%"),
+            Column("p", t("col.ni_p", lang), "pvalue"),
+            Column("verdict", t("col.ni_verdict", lang), "text"),
+        ],
+        rows,
+        t("ni.caption", lang, margin=f"{s.margin_pct:g}"),
+        notes=[t("ni.note_bound", lang, conf=f"{100 * (1 - s.alpha):g}")],
+    )
+    return Section("noninferiority", t("section.noninferiority", lang), [table])
+
+
+def efficiency_section(ctx: ReportContext) -> Section | None:
+    """Build the fertilizer-efficiency section (OPTIONAL HOOK for issue H6).
+
+    Built only when :mod:`yieldtrial.efficiency` provides ``report_table`` and the
+    trial description gives fertilizer rates.  ``report_table(trial, config, *,
+    unit, lang, means)`` must return a DataFrame (one row per treatment); its
+    columns are shown as they are and written to ``results["efficiency"]``.
+    """
+    if not ctx.config.has_fertilizer_rates:
+        return None
+    try:
+        module = importlib.import_module("yieldtrial.efficiency")
+    except ImportError:
+        return None
+    builder = getattr(module, "report_table", None)
+    if builder is None:
+        return None
+    table = builder(ctx.trial, ctx.config, unit=ctx.s.unit, lang=ctx.s.lang, means=ctx.means)
+    if table is None or len(table) == 0:
+        return None
+    ctx.results["efficiency"] = records(table)
+    labels = dict(table.attrs.get("column_labels", {}))  # display labels from report_table
+    columns = [
+        Column(
+            str(c),
+            str(labels.get(str(c), c)),
+            "text"
+            if table[c].dtype == object or str(table[c].dtype) == "str"
+            else ("signed" if str(c).endswith("_pct") else "number"),
+            _efficiency_decimals(str(c)),
+        )
+        for c in table.columns
+    ]
+    notes = list(table.attrs.get("notes", [])) if hasattr(table, "attrs") else []
+    illustrative = [
+        info.label
+        for info in ctx.config.treatments
+        if str(info.extra.get("rate_status", "")).lower() == "illustrative"
+    ]
+    if illustrative:
+        notes.insert(
+            0, t("efficiency.illustrative", ctx.s.lang, items=join_list(illustrative, ctx.s.lang))
+        )
+    return Section(
+        "efficiency",
+        t("section.efficiency", ctx.s.lang),
+        [Table("efficiency", columns, records(table), notes=[str(n) for n in notes])],
+    )
+
+
+def _efficiency_decimals(column: str) -> int:
+    """Decimals of an efficiency-table column: 1 for %, kg/kg and per-ha values, else 2."""
+    if column.endswith("_pct") or column in ("pfp", "ae", "re", "pe", "ie", "pnb"):
+        return 1
+    if column.endswith("_kg_ha"):  # yields and nutrient rates per ha
+        return 1
+    return 2

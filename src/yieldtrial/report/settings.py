@@ -1,0 +1,127 @@
+"""Resolved settings of one report: the trial description, then arguments, then defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from yieldtrial.config import TrialConfig
+from yieldtrial.errors import DataValidationError
+from yieldtrial.report._format import attr_or
+from yieldtrial.report.i18n import check_lang, default_unit
+
+__all__ = ["ReportSettings", "resolve_settings"]
+
+
+@dataclass
+class ReportSettings:
+    """Resolved settings of one report (config file, then arguments, then defaults)."""
+
+    lang: str
+    unit: str
+    ycol: str
+    dcol: str
+    factor: float
+    controls: tuple[str, ...]
+    alpha: float
+    letters: str
+    margin_pct: float | None
+    design: str
+    block: str | None
+    standard_pct: float
+    method: str
+    replicated: bool
+    treatments: tuple[str, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+    #: Two-factor designs: the two factor columns in design order (else empty).
+    factors: tuple[str, ...] = ()
+    #: Which means the means table, Dunnett and letters use (``FieldTrial.means_model``
+    #: kind): None for one-factor designs, else the factor column carrying the control.
+    kind: str | None = None
+    #: Levels of the ``kind`` means in display order (controls first).
+    levels: tuple[str, ...] = ()
+
+
+def resolve_settings(
+    trial: Any,
+    config: TrialConfig,
+    *,
+    lang: str,
+    unit: str | None,
+    margin_pct: float | None,
+    alpha: float | None,
+    letters: str | None,
+) -> ReportSettings:
+    """Resolve the report settings from the trial, its description and the arguments."""
+    from yieldtrial.units import convert_yield, yield_column, yield_unit
+
+    lang = check_lang(lang)
+    chosen = unit or config.unit or (default_unit(lang) if lang == "zh" else None)
+    chosen = yield_unit(chosen or attr_or(trial, "unit", "kg/ha"))
+    plots = trial.plots
+    controls = tuple(config.control) or tuple(attr_or(trial, "control", ()))
+    if isinstance(controls, str):
+        controls = (controls,)
+    treatments = tuple(str(v) for v in attr_or(trial, "treatment_order", ()))
+    if not treatments:
+        treatments = tuple(dict.fromkeys(str(v) for v in plots["treatment"]))
+    replicated = bool(attr_or(trial, "is_replicated", False))
+    columns = trial.design_columns()
+    design = str(columns["design"])
+    factors = tuple(columns["factors"]) if len(columns["factors"]) == 2 else ()
+    kind, levels = _main_factor(trial, factors, controls, treatments)
+    for c in controls:
+        if c not in levels:
+            where = "a treatment of the plot table" if kind in (None, "treatment") else (
+                f"a level of the {kind!r} factor")  # fmt: skip
+            raise DataValidationError(
+                f"control {c!r} is not {where}; levels: {', '.join(levels)}. Fix --control or "
+                "[analysis] control."
+            )
+    if kind not in (None, "treatment"):
+        levels = controls + tuple(v for v in levels if v not in controls)
+    block = columns["block"]
+    return ReportSettings(
+        lang=lang,
+        unit=chosen,
+        ycol=str(attr_or(trial, "response", "yield_kg_ha")),
+        dcol=yield_column(chosen),
+        factor=float(
+            np.asarray(convert_yield(1.0, "kg/ha", chosen, crop=attr_or(trial, "crop", None)))
+        ),
+        controls=controls,
+        alpha=float(alpha if alpha is not None else (config.alpha or 0.05)),
+        letters=(letters or config.letters or "tukey"),
+        margin_pct=margin_pct if margin_pct is not None else config.margin_pct,
+        design=design,
+        block=block,
+        standard_pct=float(attr_or(trial, "standard_moisture_pct", 13.0)),
+        method=str(attr_or(trial, "moisture_method", "dry_matter")),
+        replicated=replicated,
+        treatments=treatments,
+        factors=factors,
+        kind=kind,
+        levels=levels,
+    )
+
+
+def _main_factor(
+    trial: Any, factors: tuple[str, ...], controls: tuple[str, ...], treatments: tuple[str, ...]
+) -> tuple[str | None, tuple[str, ...]]:
+    """Return the means kind the report centres on and its levels.
+
+    One-factor designs: None and the treatments.  Two-factor designs: the
+    ``treatment`` column when it is one of the factors, else the factor whose
+    levels hold the control(s), else the second (sub-plot, vertical, B) factor.
+    """
+    if not factors:
+        return None, treatments
+    if "treatment" in factors:
+        return "treatment", treatments
+    by_factor = {name: tuple(trial.means_model(name).levels) for name in factors}
+    for name, levels in by_factor.items():
+        if controls and set(controls) <= set(levels):
+            return name, levels
+    return factors[1], by_factor[factors[1]]

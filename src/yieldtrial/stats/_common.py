@@ -1,0 +1,107 @@
+"""Private helpers shared by the statistics modules (argument checks, column checks).
+
+Only numpy, pandas and :mod:`yieldtrial.errors` are imported at load time, so every
+statistics module can use these without slowing ``import yieldtrial``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+
+if TYPE_CHECKING:
+    from yieldtrial.stats.results import MeansModel
+
+__all__: list[str] = []
+
+
+def check_alpha(alpha: float, name: str = "alpha") -> float:
+    """Return ``alpha`` as a float, or raise when it is not strictly between 0 and 1."""
+    value = float(alpha)
+    if not 0.0 < value < 1.0:
+        raise DataValidationError(
+            f"{name} must be between 0 and 1 (exclusive), got {alpha!r}; use e.g. 0.05 or 0.01"
+        )
+    return value
+
+
+def reject_reserved_names(columns: Iterable[str | None], reserved: Iterable[str]) -> None:
+    """Raise when a factor column is named like a row of the ANOVA table."""
+    clash = set(reserved) & set(columns)
+    if clash:
+        raise DataValidationError(
+            f"column name(s) {', '.join(sorted(map(str, clash)))} clash with the ANOVA table's "
+            "row names; rename the column(s) first"
+        )
+
+
+def numeric_column(data: pd.DataFrame, column: str, *, fix: str) -> np.ndarray:
+    """Values of ``column`` as floats (blank -> NaN); raise on text that is not a number.
+
+    ``fix`` ends the error message (how to repair the value).
+    """
+    values = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = np.isnan(values) & ~data[column].isna().to_numpy()
+    if bad.any():
+        row = data.index[np.flatnonzero(bad)[0]]
+        raise DataValidationError(
+            f"column {column!r} must be numeric; row {row!r} holds {data[column].loc[row]!r}. "
+            + fix
+        )
+    return values
+
+
+def two_factor_columns(
+    design: str,
+    names: tuple[str, str],
+    first: str | None,
+    second: str | None,
+    *,
+    treatment: str | None,
+) -> tuple[str, str]:
+    """Return the two factor columns of a split/strip-plot or factorial call.
+
+    For ``design="split_plot"`` ``treatment=`` stands for the sub-plot factor; ``names`` are
+    the argument names of the two factors (``("whole_plot", "sub_plot")``, ...).
+    """
+    if design == "split_plot" and treatment is not None:
+        if second is None:
+            second = treatment
+        elif second != treatment:
+            raise DataValidationError(
+                f"design='split_plot': treatment={treatment!r} and sub_plot={second!r} differ; "
+                "treatment= stands for the sub-plot factor. Pass one of them, or the same column."
+            )
+    if first is None or second is None:
+        missing = [n for n, v in zip(names, (first, second), strict=True) if v is None]
+        alias = " (or treatment=)" if design == "split_plot" and second is None else ""
+        raise DataValidationError(
+            f"design={design!r} needs {names[0]}=<column> and {names[1]}=<column>; "
+            f"missing: {', '.join(f'{m}=' for m in missing)}{alias}."
+        )
+    return first, second
+
+
+def fit_means_model(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str,
+    block: str | None,
+    design: str,
+    row: str | None,
+    column: str | None,
+) -> MeansModel:
+    """Fit the additive design model and reduce it to the treatment LS-means."""
+    from yieldtrial.stats.model import fit
+
+    fitted = fit(
+        data, response=response, treatment=treatment, block=block, design=design, row=row,
+        column=column,
+    )  # fmt: skip
+    return fitted.means_model()
