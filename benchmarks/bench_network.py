@@ -31,6 +31,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -150,7 +151,7 @@ def numpy_floor_frame(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return numpy_floor_array(y3)
 
 
-def run_analyze(frame: pd.DataFrame, **kwargs: object) -> object:
+def run_analyze(frame: pd.DataFrame, **kwargs: Any) -> Any:
     from yieldtrial import analyze_many
 
     return analyze_many(
@@ -159,7 +160,7 @@ def run_analyze(frame: pd.DataFrame, **kwargs: object) -> object:
         response="y",
         treatment="treatment",
         block="block",
-        control="CK" if not kwargs.pop("coded", False) else 0,
+        control="CK" if not kwargs.pop("coded", False) else "0",
         **kwargs,
     )
 
@@ -322,6 +323,7 @@ def main() -> int:
         "--only", choices=("balanced", "unbalanced", "memory", "import"), help="run one section"
     )
     args = parser.parse_args()
+    sizes: dict[str, Any]
     if args.small:
         sizes = {
             "balanced": (1_000, 50),
@@ -353,9 +355,9 @@ def main() -> int:
         f"{' (--small)' if args.small else ''}"
     )
     if args.only in (None, "balanced"):
-        section_balanced(*sizes["balanced"], sizes["repeat"])
+        section_balanced(sizes["balanced"][0], sizes["balanced"][1], sizes["repeat"])
     if args.only in (None, "unbalanced"):
-        section_unbalanced(*sizes["unbalanced"], sizes["repeat"])
+        section_unbalanced(sizes["unbalanced"][0], sizes["unbalanced"][1], sizes["repeat"])
     if args.only in (None, "memory"):
         section_memory(sizes["memory"])
     if args.only in (None, "import"):

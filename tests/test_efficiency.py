@@ -209,6 +209,15 @@ def test_jinzhong_pfp_gain_comes_from_the_rate_cut():
     assert any("PFP of T" in n and "cutting N by 20.0 %" in n for n in table.attrs["notes"])
 
 
+def test_table_notes_in_chinese_say_the_same():
+    """attrs["notes_zh"]: the same notes in Chinese, one for one (rate cut 20 % -> PFP +25 %)."""
+    table = _jinzhong_table()
+    notes, notes_zh = table.attrs["notes"], table.attrs["notes_zh"]
+    assert len(notes_zh) == len(notes)
+    # hand: 7.5/6.0 - 1 = +25.0 % at equal yield
+    assert any("T 的 PFP 比 CK1 +25.0 %" in n and "减少 20.0 %" in n for n in notes_zh)
+
+
 def test_jinzhong_ae_not_computed_in_default_table():
     """The default table lists AE as not computable, naming the missing zero-N plot."""
     table = _jinzhong_table()
@@ -496,6 +505,26 @@ def test_split_plot_efficiency_applies_to_the_fertilizer_factor():
     # the trial has no control among the N levels: the highest rate is the reference, with CIs
     assert table.attrs["provenance"]["reference"] == "N150"
     assert "Dunnett" in table.attrs["provenance"]["yields"]
+
+
+def test_report_table_for_a_latin_square():
+    """The report hook works for a Latin square: PFP from the row + column LS-means."""
+    cfg = TrialConfig.from_dict(
+        {
+            "treatments": [
+                {"label": "CK1", "n_rate_kg_ha": 150},
+                {"label": "CK2", "n_rate_kg_ha": 120},
+                {"label": "T", "n_rate_kg_ha": 120},
+                {"label": "Z", "n_rate_kg_ha": 0},
+            ]
+        }
+    )
+    trial = _latin_trial()
+    table = report_table(trial, cfg, unit="kg/ha", lang="en").set_index("treatment")
+    long = trial.efficiency(LATIN_FERT)
+    pfp = long[long["label"] == "PFP"].set_index("treatment")["value"]
+    np.testing.assert_allclose(table.loc[["CK1", "CK2", "T"], "pfp"], pfp[["CK1", "CK2", "T"]])
+    assert "ae" in table.columns  # Z is the zero-N plot
 
 
 def test_split_plot_with_unclear_fertilizer_factor_is_an_error():

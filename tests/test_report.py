@@ -561,7 +561,25 @@ def _battery_trial() -> Any:
     )
 
 
-_DESIGN_TRIALS = {"latin": _rocket_trial, "split_plot": _oats_trial, "factorial": _battery_trial}
+def _rice_strip_trial() -> Any:
+    """Gomez & Gomez (1984) rice strip plot (Table 3.11): varieties x nitrogen strips."""
+    from yieldtrial import FieldTrial
+
+    case = _reference("gomez_stripplot_rice")
+    df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+    df = df.rename(columns={"rep": "block", "nitro": "treatment", "yield": "yield_kg_ha"})
+    df["plot_id"] = [str(i + 1) for i in range(len(df))]
+    return FieldTrial.from_dataframe(
+        df, crop="rice_indica", control="0", design="strip_plot", factors=("gen",)
+    )
+
+
+_DESIGN_TRIALS = {
+    "latin": _rocket_trial,
+    "split_plot": _oats_trial,
+    "strip_plot": _rice_strip_trial,
+    "factorial": _battery_trial,
+}
 
 
 @pytest.fixture(scope="module")
@@ -676,6 +694,8 @@ def test_design_report_in_chinese(design: str) -> None:
     assert "方差分析" in md
     if design == "split_plot":
         assert "误差 a" in md and "主区" in md
+    if design == "strip_plot":  # three errors; SED kinds translated
+        assert "误差 c" in md and "同一横向水平下两纵向均值" in md
 
 
 def test_by_block_mean_is_labelled_raw_with_missing_plot(tmp_path: Any) -> None:

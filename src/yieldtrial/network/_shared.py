@@ -74,6 +74,14 @@ def dunnett_critical_balanced(m: int, df: float, alpha: float) -> float:
     return float(value)
 
 
+@functools.lru_cache(maxsize=4096)
+def _t_ppf(probability: float, df: float) -> float:
+    """Student t quantile for one ``df`` (cached: the same few values recur)."""
+    from scipy import stats
+
+    return float(stats.t.ppf(probability, df))
+
+
 def t_quantile(probability: float, df: np.ndarray) -> np.ndarray:
     """Student t quantile, vectorized over ``df``, once per distinct value.
 
@@ -89,14 +97,13 @@ def t_quantile(probability: float, df: np.ndarray) -> np.ndarray:
     ndarray
         Quantiles (NaN where ``df`` is not positive).
     """
-    from scipy import stats
-
     df = np.asarray(df, dtype=float)
     out = np.full(df.shape, np.nan)
     ok = np.isfinite(df) & (df > 0)
     if ok.any():
         unique, inverse = np.unique(df[ok], return_inverse=True)
-        out[ok] = np.asarray(stats.t.ppf(probability, unique))[inverse]
+        values = np.array([_t_ppf(float(probability), float(d)) for d in unique])
+        out[ok] = values[inverse]
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -83,6 +84,21 @@ def status_label(value: Any, lang: str) -> str:
 
 
 def source_label(source: str, lang: str) -> str:
-    """Return the display label of an ANOVA source, stratum or error term (factors as named)."""
+    """Return the display label of an ANOVA source, stratum or error term (factors as named).
+
+    ``satterthwaite(error_a, error_b)`` (a combined error) reads "Error a and Error b
+    combined (Satterthwaite df)".
+
+    Examples
+    --------
+    >>> source_label("error_a", "en"), source_label("irrigation", "en")
+    ('Error a', 'irrigation')
+    >>> source_label("satterthwaite(error_a, error_b)", "en")
+    'Error a and Error b combined (Satterthwaite df)'
+    """
+    combined = re.fullmatch(r"satterthwaite\((\w+), (\w+)\)", source)
+    if combined:
+        first, second = (source_label(name, lang) for name in combined.groups())
+        return t("source.combined", lang, first=first, second=second)
     key = f"source.{source}"
     return t(key, lang) if key in string_keys() else source

@@ -122,6 +122,8 @@ def build_report(
             "standard_moisture_pct": s.standard_pct,
             "moisture_method": s.method,
             "design": s.design,
+            "factors": list(s.factors),
+            "means_factor": s.kind,
             "replicated": s.replicated,
             "unit": s.unit,
             "response": s.ycol,

@@ -9,7 +9,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial.report._format import fmt_number, join_list, source_label, yield_digits
+from yieldtrial.report._format import (
+    fmt_number,
+    join_list,
+    source_label,
+    string_keys,
+    yield_digits,
+)
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Column, Section, Table, json_value, records
@@ -133,7 +139,9 @@ def _sed_table(sed: pd.DataFrame, lang: str) -> Table:
     """Tabulate the SED, df and LSD for each kind of comparison (kg/ha)."""
     rows = [
         {
-            "comparison": str(row["description"]) if lang == "en" else str(row["comparison"]),
+            "comparison": str(row["description"])
+            if lang == "en" or f"sed.{row['comparison']}" not in string_keys()
+            else t(f"sed.{row['comparison']}", lang),
             "sed": row["sed"],
             "df": row["df"],
             "lsd": row["lsd"],
