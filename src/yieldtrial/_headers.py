@@ -87,7 +87,10 @@ _PRIMARY: dict[str, tuple[str, ...]] = {
         "籽粒鲜重",
         "实收重量",
         "收获重量",
+        "小区鲜重",
+        "grain_wt",
         "鲜穗重",
+        "鲜穗重量",
         "果穗鲜重",
         "穗重",
     ),
@@ -98,6 +101,7 @@ _PRIMARY: dict[str, tuple[str, ...]] = {
         "mc",
         "h2o",
         "含水量",
+        "收获含水量",
         "水分",
         "含水率",
         "籽粒含水量",
@@ -136,7 +140,17 @@ _PRIMARY: dict[str, tuple[str, ...]] = {
 }
 _SECONDARY: dict[str, tuple[str, ...]] = {
     "plot_id": ("id", "plot_name", "编号", "序号"),
-    "treatment": ("variety", "cultivar", "genotype", "entry", "品种"),
+    "treatment": (
+        "variety",
+        "cultivar",
+        "genotype",
+        "entry",
+        "hybrid",
+        "品种",
+        "品种名称",
+        "参试品种",
+        "处理编号",
+    ),
     "harvested_area": ("plot_area", "小区面积"),
     "fresh_mass": ("mass", "weight", "重量", "小区产量"),
 }

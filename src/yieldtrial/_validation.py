@@ -11,6 +11,8 @@ header is row 1, so the first data row is row 2.
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -31,6 +33,7 @@ __all__ = [
     "list_items",
     "range_problem",
     "warn_implausible_moisture",
+    "warn_label_variants",
 ]
 
 MAX_LISTED = 5
@@ -395,3 +398,76 @@ def warn_implausible_moisture(
         YieldTrialWarning,
         stacklevel=4,
     )
+
+
+def label_key(label: str) -> str:
+    """Key under which two labels count as the same spelling (NFKC, case, spaces ignored).
+
+    Examples
+    --------
+    >>> label_key("ＣＫ") == label_key("ck") == label_key(" C K")
+    True
+    """
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(label))).casefold()
+
+
+def warn_label_variants(
+    data: pd.DataFrame,
+    columns: Sequence[str] = ("treatment", "block"),
+    *,
+    id_column: str = "plot_id",
+    stacklevel: int = 4,
+) -> None:
+    """Warn about labels that differ only in case, character width or spaces.
+
+    ``ck`` next to ``CK`` or a full-width ``ＣＫ`` is most likely one treatment
+    typed two ways; yieldtrial keeps them apart (it never merges labels
+    silently) and names both spellings and their plots.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Plot table with text label columns.
+    columns : sequence of str
+        Label columns to check; absent ones are skipped.
+    id_column : str, default "plot_id"
+        Column that names the plots in the message.
+    stacklevel : int, default 4
+        Passed to :func:`warnings.warn`.
+
+    Warns
+    -----
+    YieldTrialWarning
+        One warning per column with such labels.
+    """
+    for column in columns:
+        if column not in data:
+            continue
+        labels = data[column].astype(object)
+        groups: dict[str, list[str]] = {}
+        for value in dict.fromkeys(str(v) for v in labels.dropna()):
+            groups.setdefault(label_key(value), []).append(value)
+        clashes = [spellings for spellings in groups.values() if len(spellings) > 1]
+        if not clashes:
+            continue
+        ids = data[id_column].astype(str) if id_column in data else None
+        items = []
+        for spellings in clashes:
+            parts = []
+            for spelling in spellings:
+                rows = labels.astype(str) == spelling
+                where = (
+                    f" (plot{'s' if rows.sum() > 1 else ''} "
+                    f"{list_items(repr(i) for i in ids[rows])})"
+                    if ids is not None
+                    else ""
+                )
+                parts.append(f"{spelling!r}{where}")
+            items.append(" and ".join(parts))
+        warnings.warn(
+            f"{column} labels that differ only in upper/lower case, character width or spaces: "
+            f"{'; '.join(items)}. They are analysed as different {column}s; if they are the "
+            f"same, write them one way in the file (e.g. all {clashes[0][0]!r})",
+            YieldTrialWarning,
+            stacklevel=stacklevel,
+        )

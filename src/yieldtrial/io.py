@@ -311,6 +311,10 @@ def _map_columns(
     return final, hints
 
 
+#: A number written with a decimal comma ("14,9"), as European spreadsheets save it.
+_DECIMAL_COMMA = re.compile(r"[-+]?\d*,\d+%?")
+
+
 def _parse_cell(value: Any, *, percent: bool) -> float | None:
     """Float value of one cell, NaN for missing, None when not a number."""
     if value is None:
@@ -349,6 +353,7 @@ def _parse_numbers(
     file_rows: bool,
 ) -> pd.DataFrame:
     bad_cells: list[str] = []
+    decimal_comma = False
     parsed: dict[str, pd.Series] = {}
     ids = frame["plot_id"] if "plot_id" in frame else None
     for column in columns:
@@ -378,14 +383,22 @@ def _parse_numbers(
             bad_cells.append(
                 f"{display(column)} {row_label(label)}{plot}: {series.iloc[position]!r}"
             )
+            if _DECIMAL_COMMA.fullmatch(str(series.iloc[position]).strip()):
+                decimal_comma = True
         parsed[column] = pd.Series(values, index=frame.index, name=column)
     if bad_cells:
         where = " (row numbers as in the file: the header is row 1)" if file_rows else ""
+        comma = (
+            ". The numbers use a comma as the decimal separator (e.g. '14,9'): use a dot as the "
+            "decimal separator (or save the CSV with a dot decimal separator)"
+            if decimal_comma
+            else ""
+        )
         problems.add(
             f"{len(bad_cells)} non-numeric value{'s' if len(bad_cells) > 1 else ''} in numeric "
             f"columns{where}: {_validation.list_items(bad_cells)}; expected plain numbers such as "
             "12.5 (a trailing % is allowed in percent columns; leave the cell empty for a "
-            "missing value). Correct these cells"
+            f"missing value){comma}. Correct these cells"
         )
     out = frame.copy()
     for column, series in parsed.items():
@@ -506,6 +519,7 @@ def _build(
     _check_complete(frame, display, row_label, problems)
     problems.raise_if_any()
     _warn_fractions(frame)
+    _validation.warn_label_variants(frame, ("treatment", "block"), stacklevel=5)
     frame = _order(frame)
     column_map = {old: new for old, new in mapping.items()}
     return frame, column_map
@@ -627,8 +641,9 @@ def _check_complete(
                 if column in ("impurity_pct", "empty_grain_pct")
                 else ""
             )
+            verb = "have" if len(items) > 1 else "has"
             problems.add(
-                f"{display(column)} is empty for {_validation.list_items(items)}, which have a "
+                f"{display(column)} is empty for {_validation.list_items(items)}, which {verb} a "
                 f"fresh mass; fill it in{zero}, or leave the mass empty too if the plot is missing"
             )
 

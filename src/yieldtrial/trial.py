@@ -550,14 +550,150 @@ class FieldTrial:
 
     @property
     def is_replicated(self) -> bool:
-        """Whether every treatment has more than one plot with a yield.
+        """Whether the trial's design model leaves error degrees of freedom (``df_error > 0``).
 
-        A demonstration with one harvest per treatment supports no significance
-        test; reports say so instead of printing p-values.
+        The error df is the number of observed plots minus the rank of the design
+        model (treatment; + block for an RCBD; + row + column for a Latin square;
+        two-factor designs: every factor combination as a treatment, + block).  A
+        replicated RCBD stays replicated when missing plots leave one treatment
+        with a single observed plot: that treatment still gets an LS-mean and the
+        other plots estimate the error.  A demonstration with one harvest per
+        treatment has ``df_error == 0`` and supports no significance test;
+        reports say so instead of printing p-values.  Computed once (a design
+        model fit, :func:`yieldtrial.stats.model.fit`) and cached.
+
+        Raises
+        ------
+        DataValidationError
+            The plot table holds several sites, or a treatment has no observed
+            plot (see :meth:`anova`): no single-trial verdict is possible.
         """
-        yield_kg_ha: pd.Series = self._yield_kg_ha  # type: ignore[attr-defined]
-        counts = yield_kg_ha.notna().groupby(self.plots["treatment"]).sum()
-        return bool((counts.reindex(list(self.treatment_order), fill_value=0) > 1).all())
+        return self._design_df_error() > 0
+
+    def _design_df_error(self) -> int:
+        """Error df of the design model (observed plots minus model rank); cached."""
+        cached = self.__dict__.get("_df_error_cache")
+        if cached is not None:
+            return int(cached)
+        from yieldtrial.stats.model import fit
+
+        cols = self.design_columns()
+        design = cols["design"]
+        data = self._analysis_data()
+        if design in TWO_FACTOR_DESIGNS:
+            first, second = cols["factors"]
+            data["_cell"] = data[first].astype(str) + " x " + data[second].astype(str)
+            model = fit(data, response=self.response, treatment="_cell", block=cols["block"],
+                        design="crd" if cols["block"] is None else "rcbd")  # fmt: skip
+        else:
+            model = fit(data, response=self.response, treatment="treatment", block=cols["block"],
+                        design=design, row=cols["row"], column=cols["column"])  # fmt: skip
+        object.__setattr__(self, "_df_error_cache", int(model.df_error))
+        return int(model.df_error)
+
+    @property
+    def sites(self) -> tuple[str, ...]:
+        """Site labels in order of appearance (empty without a ``site`` column)."""
+        if "site" not in self.plots:
+            return ()
+        return tuple(dict.fromkeys(str(v) for v in self.plots["site"]))
+
+    def site(self, name: str) -> FieldTrial:
+        """Return the trial of one site of a multi-site plot table.
+
+        Parameters
+        ----------
+        name : str
+            A value of the ``site`` column (numbers are compared as text).
+
+        Returns
+        -------
+        FieldTrial
+            The same settings with only that site's plots; treatments that have no
+            plot there are dropped from the display order; ``metadata["site"]`` is
+            set to ``name``.
+
+        Raises
+        ------
+        DataValidationError
+            No ``site`` column, an unknown site, or a control with no plot at that site.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> plots = pd.DataFrame({"site": ["A", "A", "B", "B"], "plot_id": ["1", "2", "1", "2"],
+        ...                       "treatment": ["CK", "T", "CK", "T"],
+        ...                       "yield_kg_ha": [6000.0, 6300.0, 7000.0, 7100.0]})
+        >>> FieldTrial.from_dataframe(plots, crop="wheat", control="CK").site("B").n_plots
+        2
+        """
+        sites = self.sites
+        if not sites:
+            raise DataValidationError(
+                "the plot table has no site column; site() selects one site of a multi-site table"
+            )
+        label = _validation.as_labels(name)[0]
+        if label not in sites:
+            raise DataValidationError(
+                f"site {label!r} is not in the plot table; sites present: "
+                f"{_validation.list_items((repr(s) for s in sites), limit=20)}"
+            )
+        plots = self.plots.loc[self.plots["site"].astype(str) == label].copy()
+        present = {str(t) for t in plots["treatment"]}
+        absent = [c for c in self.control if c not in present]
+        if absent:
+            raise DataValidationError(
+                f"control {', '.join(map(repr, absent))} has no plot at site {label!r} "
+                f"(treatments there: {', '.join(sorted(present))}); pick another site or set "
+                "another control with trial.replace(control=...) first"
+            )
+        token = _TRUSTED.set(True)  # a subset of validated plots is valid
+        try:
+            return dataclasses.replace(
+                self,
+                plots=plots,
+                treatment_order=tuple(t for t in self.treatment_order if t in present),
+                metadata={**self.metadata, "site": label},
+            )
+        finally:
+            _TRUSTED.reset(token)
+
+    def _single_trial_yields(self) -> pd.DataFrame:
+        """:meth:`yields` for one trial's statistics; refuses pooled sites and empty treatments.
+
+        Every single-trial statistics method (ANOVA, LS-means, comparisons,
+        letters, diagnostics, :attr:`is_replicated`) reads its data here.
+        """
+        sites = self.sites
+        if len(sites) > 1:
+            shown = _validation.list_items((repr(s) for s in sites), limit=10)
+            raise DataValidationError(
+                f"the plot table holds {len(sites)} sites ({shown}) in its site column; a "
+                "single-trial analysis would pool them (block '1' of every site merged into one "
+                f"block). Analyse one site with trial.site({sites[0]!r}), or every site with "
+                "trial.analyze_sites(by='site') (command line: yieldtrial network PLOTS --by "
+                "site)"
+            )
+        data = self.yields()
+        observed = data[self.response].notna()
+        counts = observed.groupby(data["treatment"].astype(str)).sum()
+        empty = [t for t in self.treatment_order if counts.get(t, 0) == 0]
+        if empty:
+            parts = []
+            for t in empty:
+                ids = data.loc[data["treatment"].astype(str) == t, "plot_id"]
+                shown = _validation.list_items(repr(str(i)) for i in ids)
+                parts.append(f"{t!r} (plots {shown})")
+            many = len(empty) > 1
+            raise DataValidationError(
+                f"treatment{'s' if many else ''} {'; '.join(parts)} "
+                f"{'have' if many else 'has'} no observed yield: every plot is missing (empty "
+                "mass or yield), so no mean can be estimated and the trial cannot be analysed "
+                f"with {'them' if many else 'it'}. Delete {'their' if many else 'its'} rows from "
+                "the plot table (and from the control and treatment list) to analyse the other "
+                "treatments, or fill in the harvest data"
+            )
+        return data
 
     @property
     def missing_plots(self) -> pd.DataFrame:
@@ -568,7 +704,14 @@ class FieldTrial:
 
     def _summary(self) -> list[tuple[str, str]]:
         missing = len(self.missing_plots)
-        replicated = "" if self.is_replicated else " (not replicated: no significance tests)"
+        try:
+            replicated = "" if self.is_replicated else " (not replicated: no significance tests)"
+        except DataValidationError:  # several sites, or a treatment without any yield
+            replicated = (
+                f" ({len(self.sites)} sites: analyse with analyze_sites() or site())"
+                if len(self.sites) > 1
+                else " (a treatment has no observed yield)"
+            )
         rows = [
             ("crop", self.crop),
             ("protocol", self.protocol),
@@ -644,7 +787,7 @@ class FieldTrial:
 
     def _analysis_data(self) -> pd.DataFrame:
         """Return ``yields()`` with the factor columns as text labels (``60.0`` -> ``"60"``)."""
-        data = self.yields()
+        data = self._single_trial_yields()
         for name in self.factors:
             values = data[name]
             if not (pd.api.types.is_string_dtype(values) or values.isna().any()):
@@ -856,7 +999,7 @@ class FieldTrial:
             )
         latin = {"row": cols["row"], "column": cols["column"]} if design == "latin" else {}
         return diagnostics(
-            self.yields(),
+            self._single_trial_yields(),
             response=self.response,
             treatment="treatment",
             block=cols["block"],
@@ -918,7 +1061,7 @@ class FieldTrial:
 
     def _ordered_yields(self) -> pd.DataFrame:
         """Return the yields with ``treatment`` categorical in display order (controls first)."""
-        data = self.yields()
+        data = self._single_trial_yields()
         data["treatment"] = pd.Categorical(
             data["treatment"].astype(str), categories=list(self.treatment_order)
         )

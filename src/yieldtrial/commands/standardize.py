@@ -113,7 +113,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--encoding", help="encoding of a CSV file (default: UTF-8, then GB18030)")
     parser.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first)")
     parser.add_argument(
-        "-o", "--output", metavar="PATH", help="write here instead of standard output"
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="write here instead of standard output (CSV files are UTF-8 with a BOM, so Excel "
+        "shows Chinese text correctly)",
     )
     parser.set_defaults(handler=_run)
 
@@ -144,12 +148,18 @@ def _is_number(text: str) -> bool:
     return not Path(text).exists()
 
 
-def _emit(text: str, output: str | None, inputs: list[Path]) -> None:
+def _emit(text: str, output: str | None, inputs: list[Path], *, csv: bool = False) -> None:
+    """Print ``text``, or write it to ``output``; a CSV file gets a UTF-8 BOM for Excel.
+
+    Excel (and Chinese-locale Excel in particular) opens a CSV as UTF-8 only when it
+    starts with a byte-order mark; without one 品种 shows as mojibake.  Standard
+    output stays plain UTF-8 (no BOM), so pipes and other tools are unaffected.
+    """
     if output is None:
         sys.stdout.write(text)
         return
     check_not_input(output, inputs)
-    atomic_write_text(output, text)
+    atomic_write_text(output, text, encoding="utf-8-sig" if csv else "utf-8")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -302,5 +312,10 @@ def _run_table(args: argparse.Namespace, columns: dict[str, str]) -> int:
             f"an empty yield: {shown}{more}",
             file=sys.stderr,
         )
-    _emit(_format_table(table, args.format, args.decimals), args.output, [source])
+    _emit(
+        _format_table(table, args.format, args.decimals),
+        args.output,
+        [source],
+        csv=args.format == "csv",
+    )
     return 0

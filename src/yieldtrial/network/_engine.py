@@ -158,7 +158,7 @@ def _factor_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Sorted integer codes (-1 = missing) and string labels of a column."""
     codes, uniques = sorted_factorize(values)
     labels = np.array([str(u) for u in np.asarray(uniques, dtype=object)], dtype=object)
-    return codes.astype(np.int64), labels
+    return np.asarray(codes, dtype=np.int64), labels
 
 
 def code_frame(
@@ -194,7 +194,7 @@ def code_frame(
         labels = pd.Series(uniques, name=col).reset_index(drop=True)
         if len(by) > 1:
             combined = combined * max(len(labels), 1) + codes
-        key_codes.append((codes.astype(np.int64), labels))
+        key_codes.append((np.asarray(codes, dtype=np.int64), labels))
     if len(by) == 1:
         trial = key_codes[0][0]
         n_trials = len(key_codes[0][1])
@@ -225,7 +225,7 @@ def code_frame(
     y = y.copy()
     y[bad] = np.nan
     return Coded(
-        trial.astype(np.int64),
+        np.asarray(trial, dtype=np.int64),
         keys.reset_index(drop=True),
         y,
         bad,

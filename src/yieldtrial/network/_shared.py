@@ -164,9 +164,9 @@ def dunnett_batch(
             if np.unique(dfs).size > 1
             else np.full(t, dunnett_critical_balanced(m, float(dfs[0]), alpha))
         )
-        ok = np.isfinite(tval)
-        sig[ok] = (np.abs(tval[ok]) > np.broadcast_to(crit[:, None], (t, k))[ok]).astype(float)
-        sig[is_ctrl] = np.nan
+        with np.errstate(invalid="ignore"):
+            above = np.abs(tval) > crit[:, None]
+        sig = np.where(np.isfinite(tval) & others, above.astype(float), np.nan)
         if pvalues:
             # one family correlation for every trial of this shape: the shared routine
             # evaluates all thresholds together on one quadrature grid
