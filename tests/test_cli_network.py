@@ -114,3 +114,28 @@ def test_progress_bar_draws_on_stderr(capsys):
     bar(10, 10)
     err = capsys.readouterr().err
     assert "\r[" in err and "10/10 trials" in err and err.endswith("\n")
+
+
+def test_network_reads_block_column_name_from_config(plots_csv, tmp_path):
+    """`[analysis] block = "rep"` in trial.toml maps the file's `rep` column to the blocks."""
+    frame = pd.read_csv(plots_csv).rename(columns={"block": "rep"})
+    renamed = tmp_path / "plots_rep.csv"
+    frame.to_csv(renamed, index=False)
+    config = tmp_path / "trial.toml"
+    config.write_text('[analysis]\ncontrol = "CK"\nblock = "rep"\n', encoding="utf-8")
+    with_rep = tmp_path / "rep.json"
+    with_block = tmp_path / "block.json"
+    assert (
+        main(
+            ["network", str(renamed), "--by", "site", "--config", str(config), "-o", str(with_rep)]
+        )
+        == 0
+    )
+    assert (
+        main(["network", str(plots_csv), "--by", "site", "--control", "CK", "-o", str(with_block)])
+        == 0
+    )
+    # expected: renaming the column changes nothing in the analysis (same error df per site)
+    rep = json.loads(with_rep.read_text(encoding="utf-8"))
+    block = json.loads(with_block.read_text(encoding="utf-8"))
+    assert rep["per_trial"] == block["per_trial"]

@@ -169,8 +169,9 @@ def _run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     plots = _read_table(Path(args.plots))
     plots.index = plots.index + 2  # messages name the file's row (the header is row 1)
-    if config.columns:
-        plots = plots.rename(columns=dict(config.columns))
+    renames = config.column_renames()
+    if renames:
+        plots = plots.rename(columns=renames)
     by = [c.strip() for c in args.by.split(",") if c.strip()]
     response = args.response or next((c for c in RESPONSE_CANDIDATES if c in plots.columns), None)
     if response is None:
