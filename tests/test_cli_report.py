@@ -276,3 +276,64 @@ def test_report_design_flags(tmp_path: Path) -> None:
     argv += ["--factors", "gen", "--control", "0", "--no-figures", "-o", str(out)]
     assert main(argv) == 0
     assert "Error a" in out.read_text(encoding="utf-8")
+
+
+E2E = Path(__file__).parent / "data" / "e2e"
+
+
+def test_report_maize_ears_zh_states_shelling(tmp_path: Path) -> None:
+    """GBK maize ears (出籽率): formula with P, columns 鲜穗重 and 出籽率, no 杂质率."""
+    out = tmp_path / "m.md"
+    argv = ["report", str(E2E / "maize_gbk.csv"), "--crop", "玉米", "--control", "CK"]
+    assert main([*argv, "--lang", "zh", "--no-figures", "-o", str(out)]) == 0
+    md = out.read_text(encoding="utf-8")
+    assert "W × P ÷ 100 × (100 − M) ÷ (100 − 14) ÷ S × 10000" in md  # maize 14 %
+    assert "P 为出籽率（籽粒重 ÷ 鲜穗重，本试验 82–85.7%）" in md  # range of the 出籽率 column
+    assert "| 鲜穗重（kg） | 含水量（%） | 出籽率（%） |" in md
+    assert "杂质率" not in md
+    # plot 101: 18.48 kg ears x 85.1 % x (100 - 26.4)/86 / 20 m2 x 10000 / 15 = 448.63 kg/mu
+    assert "| 101 | 1 | 郑单958 | 20.0 | 18.48 | 26.4 | 85.1 | 448.63 | 6729.5 |" in md
+
+
+def test_report_us_corn_states_bushel_conversion(tmp_path: Path) -> None:
+    """corn_us.csv + corn.toml (bu/ac): bushel/lb/acre conversions, input lb and acre columns."""
+    out = tmp_path / "c.md"
+    argv = ["report", str(E2E / "corn_us.csv"), "--config", str(E2E / "corn.toml")]
+    assert main([*argv, "--no-figures", "-o", str(out)]) == 0
+    md = out.read_text(encoding="utf-8")
+    # domain-standards section 3: maize 56 lb/bu, lb and acre exact by definition
+    assert "1 bushel of maize = 56 lb at 15.5 % moisture; 1 lb = 0.45359237 kg" in md
+    assert "1 acre = 4046.8564224 m²" in md and "666.67" not in md
+    assert "| Area (acre) | Area (m²) | Fresh mass (lb) | Fresh mass (kg) |" in md
+    # plot 101 as given: 0.01 acre, 134.7 lb; 0.01 x 4046.8564224 = 40.47 m2, x 0.45359237 = 61.10
+    assert "| 101 | 1 | P1197 | 0.01 | 40.47 | 134.7 | 61.10 | 16.5 |" in md
+
+
+def test_report_single_observed_plot_has_anova_and_dunnett(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """maize_gbk with plot 103 also blank (京科968 has 1 plot): ANOVA and Dunnett P reported."""
+    import pandas as pd
+
+    frame = pd.read_csv(E2E / "maize_gbk.csv", encoding="gbk", dtype=str)
+    frame.loc[frame["小区号"] == "103", "鲜穗重(kg)"] = ""
+    plots = tmp_path / "maize_one.csv"
+    frame.to_csv(plots, index=False, encoding="gbk")
+    out = tmp_path / "m1.json"
+    argv = ["report", str(plots), "--crop", "maize", "--control", "CK", "--no-figures"]
+    assert main([*argv, "-o", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["results"]["anova"]["df_error"] == 6  # 13 plots - 5 treatments - 3 blocks + 1
+    one = next(c for c in doc["results"]["control_comparisons"] if c["treatment"] == "京科968")
+    assert 0 <= one["p_value_adjusted"] <= 1
+    means = {m["treatment"]: m for m in doc["results"]["means"]}
+    assert means["京科968"]["n"] == 1 and means["京科968"]["se"] > 0
+
+
+def test_report_multi_site_table_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A table with several sites: one error pointing to `yieldtrial network --by site`."""
+    out = tmp_path / "n.md"
+    argv = ["report", str(E2E / "network.csv"), "--crop", "wheat", "--control", "CK"]
+    _fails_cleanly([*argv, "-o", str(out)], out, capsys, "yieldtrial network PLOTS --by site")

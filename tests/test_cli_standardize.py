@@ -384,3 +384,28 @@ def test_audit_json_matches_library_table(capsys):
     assert [r["method"] for r in records] == table["method"].tolist()
     for record, predicted in zip(records, table["predicted"], strict=True):
         assert record["predicted"] == pytest.approx(predicted, rel=1e-15)
+
+
+def test_standardize_csv_output_has_bom_for_excel(tmp_path, capsys):
+    """-o out.csv is UTF-8 with a BOM (Excel shows 品种); standard output has no BOM."""
+    source = tmp_path / "plots.csv"
+    PLOTS.rename(columns={"treatment": "品种"}).assign(品种=["对照", "T", "对照", "T"]).to_csv(
+        source, index=False
+    )
+    out = tmp_path / "out.csv"
+    assert main(["standardize", str(source), "--crop", "wheat", "-o", str(out)]) == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the UTF-8 byte-order mark, EF BB BF
+    assert "对照" in raw.decode("utf-8-sig")
+    assert pd.read_csv(out, encoding="utf-8-sig")["treatment"].tolist()[0] == "对照"
+    capsys.readouterr()
+    assert main(["standardize", str(source), "--crop", "wheat"]) == 0
+    assert not capsys.readouterr().out.startswith("\ufeff")
+
+
+def test_standardize_json_output_has_no_bom(plots_csv, tmp_path):
+    """Only CSV files get the BOM; JSON stays plain UTF-8."""
+    out = tmp_path / "out.json"
+    argv = ["standardize", str(plots_csv), "--crop", "wheat", "--format", "json", "-o", str(out)]
+    assert main(argv) == 0
+    assert out.read_bytes().startswith(b"[")

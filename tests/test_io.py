@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from yieldtrial.errors import DataValidationError, MissingExtraError
+from yieldtrial.errors import DataValidationError, MissingExtraError, YieldTrialWarning
 from yieldtrial.io import (
     has_harvest_columns,
     input_yield_column,
@@ -374,3 +374,96 @@ def test_read_plots_csv_round_trip(tmp_path_factory, masses, moisture, encoding)
     plots = read_plots(path)
     np.testing.assert_array_equal(plots["fresh_mass_kg"].to_numpy(), np.array(masses))
     assert plots["moisture_pct"].eq(moisture).all()
+
+
+@pytest.mark.parametrize(
+    ("header", "canonical"),
+    [
+        ("hybrid", "treatment"),  # US hybrid trials (tests/data/e2e/corn_us.csv)
+        ("品种名称", "treatment"),
+        ("参试品种", "treatment"),
+        ("处理编号", "treatment"),
+        ("处理名称", "treatment"),
+        ("小区鲜重(kg)", "fresh_mass_kg"),
+        ("鲜穗重量(kg)", "fresh_mass_kg"),
+        ("Grain wt (kg)", "fresh_mass_kg"),  # grain weighed at harvest moisture = fresh mass
+        ("收获含水量(%)", "moisture_pct"),  # the report's own Chinese moisture label
+    ],
+)
+def test_read_plots_recognises_tester_headers(header, canonical):
+    """Headers found in real field books map to the canonical names."""
+    base = {
+        "plot_id": ["1"],
+        "treatment": ["T"],
+        "harvested_area_m2": [20.0],
+        "fresh_mass_kg": [10.0],
+        "moisture_pct": [14.0],
+    }
+    base.pop(canonical)
+    frame = pd.DataFrame({**base, header: ["x" if canonical == "treatment" else 14.0]})
+    assert canonical in read_plots(frame).columns
+
+
+def test_read_plots_treatment_code_and_name_columns():
+    """处理编号 (code) next to 处理名称 (name): the name is the treatment, the code is kept."""
+    frame = ENGLISH.drop(columns="treatment").assign(处理编号=["1", "2", "1", "2"])
+    frame["处理名称"] = ["CK", "T", "CK", "T"]
+    plots = read_plots(frame)
+    assert plots["treatment"].tolist() == ["CK", "T", "CK", "T"]
+    assert plots["处理编号"].tolist() == ["1", "2", "1", "2"]
+
+
+def test_read_plots_number_of_replicates_is_not_a_block():
+    """重复次数 (how many replicates) is not read as the block of each plot."""
+    plots = read_plots(ENGLISH.drop(columns="block").assign(重复次数=2))
+    assert "block" not in plots.columns
+    assert "重复次数" in plots.columns
+
+
+@pytest.mark.parametrize("variant", ["ck", "ＣＫ", "C K"])
+def test_read_plots_warns_on_treatment_label_variants(variant):
+    """'CK' next to 'ck' / full-width 'ＣＫ' / 'C K' warns naming both spellings and the plots."""
+    frame = ENGLISH.assign(treatment=["CK", "T", variant, "T"])
+    with pytest.warns(YieldTrialWarning, match=rf"treatment labels .*'CK' \(plot '1'\) and "
+                      rf"'{variant}' \(plot '3'\).*write them one way"):  # fmt: skip
+        plots = read_plots(frame)
+    assert plots["treatment"].tolist() == ["CK", "T", variant, "T"]  # never merged silently
+
+
+def test_read_plots_warns_on_block_label_variants():
+    """Block '1' and full-width '１' are flagged (NFKC-equal) but kept apart."""
+    frame = ENGLISH.assign(block=["1", "1", "１", "2"])
+    with pytest.warns(YieldTrialWarning, match=r"block labels .*'1' \(plots '1', '2'\) and '１'"):
+        read_plots(frame)
+
+
+def test_read_plots_decimal_comma_hint(tmp_path):
+    """'14,9' is refused with the cell and a hint to use a dot as decimal separator."""
+    path = tmp_path / "eu.csv"
+    path.write_text(
+        "plot_id;treatment;harvested_area_m2;fresh_mass_kg;moisture_pct\n1;CK;20;14;14,9\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        DataValidationError,
+        match=r"moisture_pct row 2 \(plot '1'\): '14,9'.*use a dot as the decimal separator "
+        r"\(or save the CSV with a dot decimal separator\)",
+    ):
+        read_plots(path)
+
+
+def test_read_plots_no_decimal_comma_hint_for_text():
+    """Plain text in a number cell gets no decimal-separator hint."""
+    with pytest.raises(DataValidationError, match="non-numeric") as info:
+        read_plots(ENGLISH.assign(moisture_pct=["abc", 15.2, 14.8, 15.0]))
+    assert "decimal separator" not in str(info.value)
+
+
+def test_read_plots_incomplete_plot_message_grammar():
+    """One weighed plot without moisture: 'which has a fresh mass'; two: 'which have'."""
+    one = ENGLISH.assign(moisture_pct=[np.nan, 15.2, 14.8, 15.0])
+    with pytest.raises(DataValidationError, match=r"plot '1', which has a fresh mass"):
+        read_plots(one)
+    two = ENGLISH.assign(moisture_pct=[np.nan, np.nan, 14.8, 15.0])
+    with pytest.raises(DataValidationError, match=r"plot '1', plot '2', which have a fresh mass"):
+        read_plots(two)

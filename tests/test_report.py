@@ -90,7 +90,8 @@ def test_jinzhong_labels_illustrative_values(jinzhong: Any) -> None:
     """CK1 and CK2 were not published: the report says so and marks their rows."""
     md = jinzhong.to_markdown()
     assert "Illustrative values: CK1, CK2 were not published" in md
-    assert "| 1 | CK1 | 666.7 | 436.00 | 5.0 | 476.09 | 7141.4 | illustrative |" in md
+    # input area 1 mu = 10000/15 m2 = 666.67 m2 (shown with the input column)
+    assert "| 1 | CK1 | 1 | 666.67 | 436.00 | 5.0 | 476.09 | 7141.4 | illustrative |" in md
 
 
 def test_jinzhong_makes_no_significance_claim(jinzhong: Any) -> None:
@@ -484,13 +485,13 @@ def test_html_escapes_user_text() -> None:
 
 
 def test_efficiency_hook_contract(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With rates in trial.toml and efficiency.report_table present, the section is built."""
-    import yieldtrial.efficiency as efficiency
+    """With rates in trial.toml the section shows efficiency_trial.report_table's table."""
+    import yieldtrial.report.sections.statistics as statistics
 
     def report_table(trial: Any, config: Any, *, unit: str, lang: str, means: Any) -> Any:
         return pd.DataFrame({"treatment": ["CK1"], "PFP": [58.9]})
 
-    monkeypatch.setattr(efficiency, "report_table", report_table, raising=False)
+    monkeypatch.setattr(statistics, "report_table", report_table)
     cfg = TrialConfig.from_text('[[treatments]]\nlabel = "CK1"\nrate = 50\nrate_unit = "kg/mu"\n')
     report = build_report(_rcbd_trial(), cfg, figures=False, report_date=DATE)
     section = report.section("efficiency")
@@ -707,3 +708,211 @@ def test_by_block_mean_is_labelled_raw_with_missing_plot(tmp_path: Any) -> None:
     table = _table(report.section("plots"), "plots_by_block")
     assert next(c.label for c in table.columns if c.key == "mean") == "Raw plot mean"
     assert any("LS-mean" in note for note in table.notes)
+
+
+def test_efficiency_data_error_surfaces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A DataValidationError of the efficiency table reaches the caller (no silent drop)."""
+    import yieldtrial.report.sections.statistics as statistics
+
+    def report_table(trial: Any, config: Any, **options: Any) -> Any:
+        raise DataValidationError("fertilizer 'urea' of CK1: rate_unit 'bags' is unknown")
+
+    monkeypatch.setattr(statistics, "report_table", report_table)
+    cfg = TrialConfig.from_text('[[treatments]]\nlabel = "CK1"\nrate = 50\nrate_unit = "kg/mu"\n')
+    with pytest.raises(DataValidationError, match="rate_unit 'bags'"):
+        build_report(_rcbd_trial(), cfg, figures=False, report_date=DATE)
+
+
+def test_efficiency_bug_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A programming error in the efficiency hook is raised, not swallowed by the report."""
+    import yieldtrial.report.sections.statistics as statistics
+
+    def report_table(trial: Any, config: Any, **options: Any) -> Any:
+        raise AttributeError("report_table bug")
+
+    monkeypatch.setattr(statistics, "report_table", report_table)
+    cfg = TrialConfig.from_text('[[treatments]]\nlabel = "CK1"\nrate = 50\nrate_unit = "kg/mu"\n')
+    with pytest.raises(AttributeError, match="report_table bug"):
+        build_report(_rcbd_trial(), cfg, figures=False, report_date=DATE)
+
+
+# --------------------------------------------------------------------------- harvest formula
+# Plot tables with the harvest factors of yieldtrial.harvest.standardized_mass_kg.
+
+
+def _harvest_trial(crop: str = "maize", **columns: list[float]) -> Any:
+    """Two treatments x 2 blocks with the given extra harvest columns."""
+    from yieldtrial import FieldTrial
+
+    frame = pd.DataFrame(
+        {
+            "plot_id": ["1", "2", "3", "4"],
+            "block": ["1", "1", "2", "2"],
+            "treatment": ["CK", "A", "CK", "A"],
+            "harvested_area_m2": [13.34, 13.34, 13.3, 13.34],
+            "fresh_mass_kg": [18.48, 19.36, 18.08, 18.69],
+            "moisture_pct": [26.4, 25.1, 27.5, 29.3],
+            **columns,
+        }
+    )
+    return FieldTrial.from_dataframe(frame, crop=crop, control="CK")
+
+
+def _methods_text(report: Any) -> str:
+    return " ".join(b.text for b in report.section("methods").blocks)
+
+
+@pytest.fixture(scope="module")
+def ear_reports() -> dict[str, Any]:
+    """Build the reports (en, zh) of a maize trial weighed as ears, with shelling %."""
+    trial = _harvest_trial(shelling_pct=[85.1, 82.0, 84.0, 85.2])
+    return {
+        lang: build_report(trial, lang=lang, figures=False, report_date=DATE)
+        for lang in ("en", "zh")
+    }
+
+
+def test_ear_harvest_formula_names_shelling(ear_reports: dict[str, Any]) -> None:
+    """Maize weighed as ears: the formula has P/100 with its range, no impurity term."""
+    text = _methods_text(ear_reports["en"])
+    # maize standard 14 % (cn-yield-test); shelling range of the plots 82.0-85.2 %
+    assert "Plot yield (kg/ha) = W x P/100 x (100 - M)/(100 - 14) / S x 10000" in text
+    assert "W is the fresh ear mass (kg)" in text
+    assert "P the shelling percentage, grain mass / ear mass (here 82–85.2 %)" in text
+    assert "impurity" not in text.lower() and "1 mu" not in text  # kg/ha: no mu note
+    zh = _methods_text(ear_reports["zh"])
+    assert "W × P ÷ 100 × (100 − M) ÷ (100 − 14) ÷ S × 10000" in zh
+    assert "W 为鲜穗重（kg）" in zh and "P 为出籽率（籽粒重 ÷ 鲜穗重，本试验 82–85.2%）" in zh
+    assert "杂质率" not in zh
+    assert "1 亩 = 10000/15 ≈ 666.67 m²，15 亩 = 1 公顷" in zh  # zh default unit kg/mu
+
+
+def test_ear_harvest_plot_table_reproduces_yields(ear_reports: dict[str, Any]) -> None:
+    """Ear mass and shelling columns are shown; the printed cells give the printed yields."""
+    table = _table(ear_reports["en"].section("plots"), "plots")
+    labels = {c.key: c.label for c in table.columns}
+    assert labels["fresh_mass_kg"] == "Ear mass (kg)"
+    assert labels["shelling_pct"] == "Shelling (%)"
+    assert _table(ear_reports["zh"].section("plots"), "plots").columns[4].label == "鲜穗重（kg）"
+    keys = [c.key for c in table.columns]
+    for cells in table.formatted():
+        row = dict(zip(keys, cells, strict=True))
+        w, p = float(row["fresh_mass_kg"]), float(row["shelling_pct"])
+        m, area = float(row["moisture_pct"]), float(row["harvested_area_m2"])
+        # hand formula (harvest.py Notes): W x P/100 x (100 - M)/(100 - 14) / S x 10000
+        expected = w * p / 100 * (100 - m) / (100 - 14) / area * 10000
+        assert float(row["yield_kg_ha"].replace(",", "")) == pytest.approx(expected, abs=0.05)
+
+
+def test_plot_area_keeps_input_decimals(ear_reports: dict[str, Any]) -> None:
+    """13.34 m² is printed 13.34 (not 13.3): the yields can be recomputed from the table."""
+    table = _table(ear_reports["en"].section("plots"), "plots")
+    area = next(c for c in table.columns if c.key == "harvested_area_m2")
+    assert area.digits == 2  # 13.34 has two decimals
+    assert table.formatted()[0][3] == "13.34" and table.formatted()[2][3] == "13.30"
+
+
+def test_rice_formula_has_impurity_and_empty_grain() -> None:
+    """Rice with impurity and empty grain: both factors, with ranges, and both columns."""
+    trial = _harvest_trial(
+        crop="rice_indica",
+        impurity_pct=[1.0, 1.5, 2.0, 1.2],
+        empty_grain_pct=[3.0, 4.5, 3.2, 3.9],
+    )
+    report = build_report(trial, figures=False, report_date=DATE)
+    text = _methods_text(report)
+    std = f"{trial.standard_moisture_pct:g}"
+    assert f"W x (1 - I/100) x (1 - E/100) x (100 - M)/(100 - {std}) / S" in text
+    assert "I the impurity (here 1–2 %)" in text
+    assert "E the empty and shrivelled grain (here 3–4.5 %)" in text
+    assert "W is the fresh grain mass (kg)" in text and "P/100" not in text
+    labels = {c.key: c.label for c in _table(report.section("plots"), "plots").columns}
+    assert labels["empty_grain_pct"] == "Empty grain (%)" and labels["impurity_pct"] == (
+        "Impurity (%)"
+    )
+
+
+def test_threshed_grain_formula_has_moisture_factor_only() -> None:
+    """Threshed grain without impurity: W x moisture factor / S, nothing else."""
+    report = build_report(_harvest_trial(), figures=False, report_date=DATE)
+    text = _methods_text(report)
+    # maize standard 14 % (cn-yield-test), dry-matter factor (100 - M)/(100 - 14)
+    assert "Plot yield (kg/ha) = W x (100 - M)/(100 - 14) / S x 10000, where W is the " in text
+    assert "fresh grain mass" in text and "impurity" not in text.lower()
+
+
+def test_percentage_point_formula_is_stated(rcbd: Any) -> None:
+    """The method's own factor is printed (percentage point: 1 + (Ms - M)/100), with impurity."""
+    trial = _rcbd_trial().replace(moisture_method="percentage_point")
+    text = _methods_text(build_report(trial, figures=False, report_date=DATE))
+    # rcbd example: impurity 0.6-1.9 % in its plots.csv, wheat at 13 %
+    assert "= W x (1 - I/100) x (1 + (13 - M)/100) / S x 10000" in text
+    assert "I the impurity (here 0.6–1.9 %)" in text
+
+
+def test_us_units_note_and_input_columns() -> None:
+    """Input in lb and acres, bu/ac display: exact conversions and the input columns shown."""
+    from yieldtrial import FieldTrial
+
+    frame = pd.DataFrame(
+        {
+            "plot_id": ["101", "102", "201", "202"],
+            "block": ["1", "1", "2", "2"],
+            "treatment": ["Check", "P1197", "Check", "P1197"],
+            "harvested_area_acre": [0.01, 0.01, 0.01, 0.01],
+            "fresh_mass_lb": [126.0, 134.7, 129.5, 131.4],
+            "moisture_pct": [19.6, 16.5, 17.6, 18.4],
+        }
+    )
+    trial = FieldTrial.from_dataframe(frame, crop="corn", protocol="usda", control="Check")
+    report = build_report(trial, unit="bu/ac", figures=False, report_date=DATE)
+    text = _methods_text(report)
+    # domain-standards section 3: 56 lb/bu maize, 1 lb = 0.45359237 kg, 1 acre = 4046.8564224 m2
+    assert (
+        "(1 bushel of maize = 56 lb at 15.5 % moisture; 1 lb = 0.45359237 kg; "
+        "1 acre = 4046.8564224 m²)" in text
+    )
+    assert "Input columns in acre, lb were converted to m² and kg" in text
+    assert not re.search(r"\bmu\b", text)  # no mu note in a US report
+    table = _table(report.section("plots"), "plots")
+    labels = {c.key: c.label for c in table.columns}
+    assert labels["harvested_area_acre"] == "Area (acre)"
+    assert labels["fresh_mass_lb"] == "Fresh mass (lb)"
+    row = dict(zip([c.key for c in table.columns], table.formatted()[1], strict=True))
+    assert (row["harvested_area_acre"], row["fresh_mass_lb"]) == ("0.01", "134.7")  # as given
+    # hand: 134.7 lb x 83.5/84.5 / 0.01 ac / 56 lb/bu = 237.69 bu/ac
+    assert row["yield_bu_ac"] == f"{134.7 * 83.5 / 84.5 / 0.01 / 56:.2f}"
+    header = dict(report.section("header").blocks[0].items)
+    assert header["Harvested plot area (net)"] == "0.01 acre (40.47 m²)"  # 0.01 x 4046.856
+
+
+def test_given_yields_are_stated_as_given(design_reports: dict[str, Any]) -> None:
+    """A table of yields (no harvest columns) says the yields were used as given."""
+    text = _methods_text(design_reports["latin"])
+    assert "Plot yields were read as given in the input column yield_kg_ha (kg/ha)" in text
+    assert "W x" not in text
+
+
+def test_single_observed_plot_keeps_full_statistics(tmp_path: Any) -> None:
+    """RCBD whose one treatment has 1 observed plot: ANOVA, LS-mean and Dunnett P are reported."""
+    import statsmodels.formula.api as smf
+
+    trial = _rcbd_trial()
+    plots = trial.plots.copy()
+    level = "T"
+    only = plots["treatment"].astype(str) == level
+    blank = plots.index[only][1:]  # keep the first plot of T only
+    plots.loc[blank, "fresh_mass_kg"] = np.nan
+    trial = trial.replace(plots=plots)
+    report = build_report(trial, figures=False, report_date=DATE)
+    assert report.has_section("anova")
+    means = {m["treatment"]: m for m in report.results["means"]}
+    data = trial.yields().dropna(subset=["yield_kg_ha"])
+    data = data.assign(treatment=data["treatment"].astype(str), block=data["block"].astype(str))
+    fit = smf.ols("yield_kg_ha ~ C(treatment, Sum) + C(block, Sum)", data=data).fit()
+    # independent: statsmodels LS-mean of the level = prediction averaged over the blocks
+    grid = pd.DataFrame({"treatment": level, "block": sorted(data["block"].unique())})
+    assert means[level]["n"] == 1
+    assert means[level]["mean"] == pytest.approx(float(fit.predict(grid).mean()), rel=1e-9)
+    comp = [c for c in report.results["control_comparisons"] if c["treatment"] == level]
+    assert comp and all(np.isfinite(c["p_value_adjusted"]) for c in comp)

@@ -307,3 +307,112 @@ def test_numeric_treatment_codes_and_control():
     trial = FieldTrial.from_dataframe(frame, crop="wheat", control=1)
     assert trial.control == ("1",)
     assert trial.treatment_order == ("1", "2")
+
+
+# --- replication, sites and empty treatments (tester's issues) ---------------------------
+
+
+def rcbd_3x3(missing: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Three treatments x three blocks of yields; ``missing`` plot ids have an empty yield."""
+    frame = pd.DataFrame(
+        {
+            "plot_id": [f"{b}0{t}" for b in (1, 2, 3) for t in (1, 2, 3)],
+            "block": [str(b) for b in (1, 2, 3) for _ in range(3)],
+            "treatment": ["CK", "T1", "T2"] * 3,
+            "yield_kg_ha": [6000.0, 6400.0, 6900.0, 6100.0, 6350.0, 7000.0, 5900.0, 6500.0, 6800],
+        }
+    )
+    frame.loc[frame["plot_id"].isin(missing), "yield_kg_ha"] = np.nan
+    return frame
+
+
+def two_sites() -> pd.DataFrame:
+    """Sites A and B, each an RCBD of CK and T in blocks '1' and '2' (plot ids repeat)."""
+    one = rcbd_3x3().query("treatment != 'T2' and block != '3'")
+    return pd.concat(
+        [one.assign(site="A"), one.assign(site="B", yield_kg_ha=one["yield_kg_ha"] + 900)],
+        ignore_index=True,
+    )
+
+
+def test_is_replicated_when_missing_plots_leave_one_plot():
+    """RCBD 3 x 3 with two T2 plots missing is still replicated: error df = 7 - 5 = 2."""
+    import statsmodels.formula.api as smf
+
+    frame = rcbd_3x3(missing=("103", "203"))
+    trial = FieldTrial.from_dataframe(frame, crop="wheat", control="CK")
+    # hand: 7 observed plots - rank (1 + 2 treatment + 2 block columns) = 2 error df
+    fit = smf.ols("yield_kg_ha ~ C(treatment) + C(block)", data=frame.dropna()).fit()
+    assert fit.df_resid == 2  # independent statsmodels count
+    assert trial.is_replicated
+    assert trial.anova().df_error == 2
+
+
+def test_is_replicated_crd_with_one_single_plot_treatment():
+    """CRD: CK x2, T1 x2, T2 x1 gives 5 - 3 = 2 error df, so replicated."""
+    frame = rcbd_3x3().drop(columns="block")
+    frame = frame[frame["plot_id"].isin(["101", "102", "103", "201", "202"])]
+    trial = FieldTrial.from_dataframe(frame, crop="wheat", control="CK")
+    assert trial.design == "crd" and trial.is_replicated  # hand: 5 plots - 3 means = 2 df
+
+
+def test_is_replicated_false_for_one_plot_per_treatment():
+    """One plot per treatment (a demonstration) has error df 0: not replicated."""
+    frame = rcbd_3x3().query("block == '1'").drop(columns="block")
+    assert not FieldTrial.from_dataframe(frame, crop="wheat").is_replicated  # 3 - 3 = 0
+
+
+@pytest.mark.parametrize("control", [None, "CK"])
+def test_treatment_with_every_plot_missing_is_an_error(control):
+    """A treatment without any yield: the same error with or without a control, naming plots."""
+    frame = rcbd_3x3(missing=("103", "203", "303"))
+    trial = FieldTrial.from_dataframe(frame, crop="wheat", control=control)  # constructible
+    message = r"treatment 'T2' \(plots '103', '203', '303'\) has no observed yield.*Delete its rows"
+    with pytest.raises(DataValidationError, match=message):
+        _ = trial.is_replicated
+    with pytest.raises(DataValidationError, match=message):
+        trial.anova()
+    with pytest.raises(DataValidationError, match=message):
+        trial.report()
+    assert "no observed yield" in trial._repr_html_()
+
+
+def test_several_sites_refused_by_single_trial_statistics():
+    """A two-site table is not pooled: every statistics method names the sites and the fix."""
+    trial = FieldTrial.from_dataframe(two_sites(), crop="wheat", control="CK")
+    assert trial.sites == ("A", "B")
+    message = r"2 sites \('A', 'B'\).*trial\.site\('A'\).*analyze_sites\(by='site'\).*--by site"
+    calls = [
+        lambda: trial.anova(),
+        lambda: trial.means(),
+        lambda: trial.compare_to_control(),
+        lambda: trial.pairwise(),
+        lambda: trial.diagnostics(),
+        lambda: trial.means_model(),
+        lambda: trial.is_replicated,
+        lambda: trial.report(),
+    ]
+    for call in calls:
+        with pytest.raises(DataValidationError, match=message):
+            call()
+    assert "2 sites" in trial._repr_html_()
+
+
+def test_site_selects_one_site():
+    """trial.site('B') equals a trial built from site B's rows alone."""
+    trial = FieldTrial.from_dataframe(two_sites(), crop="wheat", control="CK")
+    one = trial.site("B")
+    alone = FieldTrial.from_dataframe(two_sites().query("site == 'B'"), crop="wheat", control="CK")
+    assert one.n_plots == 4 and one.metadata["site"] == "B"
+    assert one.means()["yield_kg_ha"].tolist() == alone.means()["yield_kg_ha"].tolist()
+    # hand: site B CK plots 6000 + 900, 6100 + 900 -> LS-mean 6950 kg/ha (balanced)
+    assert one.means().set_index("treatment").loc["CK", "yield_kg_ha"] == pytest.approx(6950)
+
+
+def test_site_unknown_or_absent_column():
+    """An unknown site lists the sites; a table without a site column says so."""
+    trial = FieldTrial.from_dataframe(two_sites(), crop="wheat")
+    with pytest.raises(DataValidationError, match="site 'C' is not in the plot table.*'A', 'B'"):
+        trial.site("C")
+    with pytest.raises(DataValidationError, match="no site column"):
+        FieldTrial.from_dataframe(rcbd_plots(), crop="wheat").site("A")

@@ -299,3 +299,24 @@ def test_columns_mapping_collision():
     frame = plots(品种=["a", "b", "c", "d"])
     with pytest.raises(DataValidationError, match="would both be named 'treatment'"):
         read_plots(frame, columns={"品种": "treatment"})
+
+
+def test_warn_label_variants_silent_for_distinct_labels():
+    """Distinct labels ('CK', 'CK2', 'T') give no warning."""
+    import warnings as _warnings
+
+    from yieldtrial._validation import warn_label_variants
+
+    frame = pd.DataFrame({"plot_id": ["1", "2", "3"], "treatment": ["CK", "CK2", "T"]})
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("error")
+        warn_label_variants(frame)
+
+
+def test_warn_label_variants_without_plot_ids():
+    """Without a plot_id column the warning still names both spellings."""
+    from yieldtrial._validation import warn_label_variants
+
+    frame = pd.DataFrame({"treatment": ["CK", "ck"]})
+    with pytest.warns(YieldTrialWarning, match="'CK' and 'ck'"):
+        warn_label_variants(frame, ["treatment"])

@@ -672,7 +672,7 @@ class FieldTrial:
                 "single-trial analysis would pool them (block '1' of every site merged into one "
                 f"block). Analyse one site with trial.site({sites[0]!r}), or every site with "
                 "trial.analyze_sites(by='site') (command line: yieldtrial network PLOTS --by "
-                "site)"
+                "site, or keep one site's rows in the file)"
             )
         data = self.yields()
         observed = data[self.response].notna()

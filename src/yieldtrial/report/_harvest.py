@@ -10,7 +10,6 @@ jin ...), so that a reader can reproduce every yield from the printed plot table
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -23,7 +22,9 @@ __all__ = [
     "conversion_note",
     "decimals",
     "input_unit_columns",
+    "input_units_note",
     "is_ear_harvest",
+    "unit_name",
     "value_range",
     "yield_formula",
 ]
@@ -63,7 +64,7 @@ def finite(values: Any) -> np.ndarray:
     return array[np.isfinite(array)]
 
 
-def value_range(values: Any, lang: str = "en") -> str | None:
+def value_range(values: Any) -> str | None:
     """Return ``"low–high"`` (or the single value) of the finite values, None when there are none.
 
     Examples
@@ -75,9 +76,7 @@ def value_range(values: Any, lang: str = "en") -> str | None:
     if found.size == 0:
         return None
     low, high = float(found.min()), float(found.max())
-    if low == high:
-        return f"{low:g}"
-    return f"{low:g}～{high:g}" if lang == "zh" else f"{low:g}–{high:g}"
+    return f"{low:g}" if low == high else f"{low:g}–{high:g}"
 
 
 def decimals(values: Any, low: int, high: int) -> int:
@@ -131,7 +130,7 @@ def input_unit_columns(plots: pd.DataFrame) -> list[tuple[str, str, str]]:
 
 def _number(value: float) -> str:
     """Print a conversion constant exactly (``4046.8564224``, ``0.45359237``, ``666.67``)."""
-    return f"{value:.10g}"
+    return f"{value:.15g}"
 
 
 def _unit_facts(mass: str, area: str, lang: str, *, crop: str | None, standard: float) -> list[str]:
@@ -175,7 +174,7 @@ def conversion_note(unit: str, lang: str, *, crop: str | None, standard: float) 
     >>> conversion_note("bu/ac", "en", crop="corn", standard=15.5)
     '1 bushel of corn = 56 lb at 15.5 % moisture; 1 lb = 0.45359237 kg; 1 acre = 4046.8564224 m²'
     >>> conversion_note("kg/mu", "en", crop="wheat", standard=13)
-    '1 mu = 10000/15 = 666.67 m² (15 mu = 1 ha)'
+    '1 mu = 10000/15 ≈ 666.67 m², 15 mu = 1 ha'
     >>> conversion_note("kg/ha", "en", crop="wheat", standard=13)
     ''
     """
@@ -185,9 +184,10 @@ def conversion_note(unit: str, lang: str, *, crop: str | None, standard: float) 
     area = area_unit("acre" if area == "ac" else area)
     if mass == "kg" and area == "ha":
         return ""
-    return t("list.semicolon", lang).join(
-        _unit_facts(mass, area, lang, crop=crop, standard=standard)
-    )
+    facts = _unit_facts(mass, area, lang, crop=crop, standard=standard)
+    if area == "m2":
+        facts.append(f"1 {unit_name('ha', lang)} = 10000 m²")
+    return t("list.semicolon", lang).join(facts)
 
 
 def input_units_note(plots: pd.DataFrame, lang: str) -> str | None:
@@ -211,7 +211,7 @@ def input_units_note(plots: pd.DataFrame, lang: str) -> str | None:
 
 
 def _moisture_factor(method: str, standard: float, shrink: float | None, lang: str) -> str:
-    """The moisture factor of the method as printed in the formula."""
+    """Return the moisture factor of the method as printed in the formula."""
     std = f"{standard:g}"
     if method == "percentage_point":
         return t("formula.factor_percentage_point", lang, standard=std)
@@ -263,13 +263,13 @@ def yield_formula(
     for column in HARVEST_FACTORS:
         if column not in plots.columns:
             continue
-        span = value_range(plots[column], lang)
+        span = value_range(plots[column])
         if span is None:
             continue
         terms.append(t(f"formula.term_{column}", lang))
         where.append(t(f"formula.{column}", lang, symbol=symbols[column], range=span))
     terms.append(_moisture_factor(method, standard, shrink_pct_per_point, lang))
-    moisture = value_range(plots["moisture_pct"], lang) if "moisture_pct" in plots else None
+    moisture = value_range(plots["moisture_pct"]) if "moisture_pct" in plots else None
     where.append(
         t("formula.moisture", lang, range=moisture)
         if moisture is not None
@@ -282,8 +282,3 @@ def yield_formula(
         terms=t("formula.times", lang).join(terms),
         where=t("list.semicolon", lang).join(where),
     )
-
-
-def join_units(items: Sequence[str], lang: str) -> str:
-    """Join unit names with the list separator of ``lang``."""
-    return t("list.sep", lang).join(items)

@@ -52,13 +52,11 @@ def _normalise_means(frame: pd.DataFrame, s: ReportSettings) -> pd.DataFrame:
     return out[keep].reset_index(drop=True)
 
 
-def _unreplicated_means(plots: pd.DataFrame, s: ReportSettings) -> pd.DataFrame:
-    """Means of a trial without replication of every treatment (CRD model; SE when df > 0)."""
+def _unreplicated_means(trial: Any, s: ReportSettings) -> pd.DataFrame:
+    """Means of a trial without error df (the trial's own means model; SE and CI when df > 0)."""
     from scipy import stats as sps
 
-    from yieldtrial.stats.model import fit
-
-    mm = fit(plots, response=s.ycol, treatment="treatment", design="crd").means_model()
+    mm = trial.means_model(s.kind)
     se = mm.se
     df = float(mm.df)
     if np.isfinite(df) and df > 0 and np.isfinite(mm.mse):
@@ -173,7 +171,7 @@ class ReportContext:
                 if s.factors and self.anova is not None:
                     self._compute_design_means()
             else:
-                self.means = _unreplicated_means(self.used, s)
+                self.means = _unreplicated_means(self.trial, s)
             # the library's comparisons in every case (unreplicated: differences with NaN
             # p-values and the inference note), so the JSON equals compare_to_control()
             if s.controls:

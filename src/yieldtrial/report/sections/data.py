@@ -18,6 +18,7 @@ from yieldtrial.report._format import (
     string_keys,
     yield_digits,
 )
+from yieldtrial.report._harvest import decimals, input_unit_columns, is_ear_harvest, unit_name
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t, translate_message
 from yieldtrial.report.model import (
@@ -323,13 +324,36 @@ def plots_section(ctx: ReportContext) -> Section:
         if key in p.columns:
             cols.append(Column(key, label, kind, digits, unit))
 
+    def digits(key: str, low: int, high: int) -> int:
+        return decimals(p[key], low, high) if key in p.columns else low
+
     add("plot_id", t("col.plot", lang), "text")
     add("block", t("col.block", lang), "text")
     add("treatment", t("col.treatment", lang), "text")
-    add("harvested_area_m2", t("col.area", lang), "number", 1, "m2")
-    add("fresh_mass_kg", t("col.fresh", lang), "number", 2, "kg")
-    add("moisture_pct", t("col.moisture", lang), "number", 1, "%")
-    add("impurity_pct", t("col.impurity", lang), "number", 1, "%")
+    # the input columns in other units (acre, mu, lb, jin...) as given, then the converted
+    # m2 / kg columns: enough decimals to reproduce every yield from the printed table
+    given = {quantity: (column, unit) for column, quantity, unit in input_unit_columns(p)}
+    if "area" in given:
+        column, unit = given["area"]
+        add(column, t("col.area_in", lang, unit=unit_name(unit, lang)), "number",
+            digits(column, 0, 4), unit)  # fmt: skip
+    area_high = 2 if "area" in given else 4
+    add("harvested_area_m2", t("col.area", lang), "number",
+        digits("harvested_area_m2", 1, area_high), "m2")  # fmt: skip
+    ears = is_ear_harvest(ctx.used)
+    if "mass" in given:
+        column, unit = given["mass"]
+        label = "col.ear_in" if ears else "col.fresh_in"
+        add(column, t(label, lang, unit=unit_name(unit, lang)), "number", digits(column, 0, 4),
+            unit)  # fmt: skip
+    mass_high = 2 if "mass" in given else 4
+    add("fresh_mass_kg", t("col.ear" if ears else "col.fresh", lang), "number",
+        digits("fresh_mass_kg", 2, mass_high), "kg")  # fmt: skip
+    add("moisture_pct", t("col.moisture", lang), "number", digits("moisture_pct", 1, 3), "%")
+    add("impurity_pct", t("col.impurity", lang), "number", digits("impurity_pct", 1, 3), "%")
+    add("empty_grain_pct", t("col.empty_grain", lang), "number",
+        digits("empty_grain_pct", 1, 3), "%")  # fmt: skip
+    add("shelling_pct", t("col.shelling", lang), "number", digits("shelling_pct", 1, 3), "%")
     if s.dcol != "yield_kg_ha":
         add(
             s.dcol,

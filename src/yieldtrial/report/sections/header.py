@@ -11,6 +11,13 @@ import numpy as np
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.report._format import attr_or, design_label, join_list, string_keys
+from yieldtrial.report._harvest import (
+    conversion_note,
+    input_unit_columns,
+    input_units_note,
+    unit_name,
+    yield_formula,
+)
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import CROPS_ZH, t, translate_message
 from yieldtrial.report.model import Column, KeyValues, Paragraph, Section, Table
@@ -41,9 +48,7 @@ def header_section(ctx: ReportContext) -> Section:
     add("header.design", design_label(s.design, s.replicated, lang))
     add("header.control", join_list(s.controls, lang))
     if "harvested_area_m2" in ctx.used.columns:
-        areas = sorted(set(np.round(ctx.used["harvested_area_m2"].astype(float), 2)))
-        text = join_list([f"{v:g} m²" for v in areas[:4]], lang) + ("…" if len(areas) > 4 else "")
-        add("header.area", text)
+        add("header.area", _area_text(ctx))
     add("header.standard_moisture", f"{s.standard_pct:g} %")
     add("header.unit", s.unit)
     add("header.input", ctx.meta.get("input_file"))
@@ -81,13 +86,32 @@ def header_section(ctx: ReportContext) -> Section:
     return Section("header", t("section.header", lang), blocks)
 
 
+def _area_text(ctx: ReportContext) -> str:
+    """Harvested areas in m² (up to four), with the input unit's value when it was not m²."""
+    lang, used = ctx.s.lang, ctx.used
+    given = [(col, unit) for col, quantity, unit in input_unit_columns(used) if quantity == "area"]
+    pairs = used[["harvested_area_m2"] + [col for col, _ in given[:1]]].astype(float)
+    texts = []
+    for values in sorted(set(map(tuple, np.round(pairs.to_numpy(), 6)))):
+        text = f"{round(values[0], 2):g} m²"
+        if given:
+            text = f"{values[1]:g} {unit_name(given[0][1], lang)} ({text})"
+        texts.append(text)
+    return join_list(texts[:4], lang) + ("…" if len(texts) > 4 else "")
+
+
 def methods_section(ctx: ReportContext) -> Section:
     """Methods: moisture standardization, yield, design, statistics."""
     from yieldtrial.moisture import describe_method
 
     s, lang = ctx.s, ctx.s.lang
     source = _standard_source(ctx)
-    formula = describe_method(s.method, standard_moisture_pct=s.standard_pct, lang=lang)
+    formula = describe_method(
+        s.method,
+        standard_moisture_pct=s.standard_pct,
+        shrink_pct_per_point=attr_or(ctx.trial, "shrink_pct_per_point", None),
+        lang=lang,
+    )
     # the description starts with the method's name, which the sentence already gives
     head, sep, rest = formula.partition("：" if lang == "zh" else ": ")
     if sep and s.method in ("dry_matter", "percentage_point") and "=" not in head:
@@ -106,11 +130,7 @@ def methods_section(ctx: ReportContext) -> Section:
             )
             + _moisture_here(ctx)
         ),
-        Paragraph(
-            t("methods.yield", lang, unit=s.unit)
-            if s.unit != "kg/ha"
-            else t("methods.yield_ha", lang)
-        ),
+        Paragraph(_yield_text(ctx)),
         Paragraph(
             t(
                 "methods.design",
@@ -151,6 +171,40 @@ def methods_section(ctx: ReportContext) -> Section:
             )
         )
     return Section("methods", t("section.methods", lang), blocks)
+
+
+def _yield_text(ctx: ReportContext) -> str:
+    """Plot-yield formula of this trial, display-unit conversions and input-unit conversions."""
+    from yieldtrial.io import has_harvest_columns, input_yield_column
+    from yieldtrial.units import unit_from_yield_column
+
+    s, lang = ctx.s, ctx.s.lang
+    plots = ctx.trial.plots
+    if has_harvest_columns(plots):
+        parts = [
+            yield_formula(
+                ctx.used,
+                lang,
+                method=s.method,
+                standard=s.standard_pct,
+                shrink_pct_per_point=attr_or(ctx.trial, "shrink_pct_per_point", None),
+            )
+        ]
+    else:
+        column = str(input_yield_column(plots))
+        given = unit_from_yield_column(column) or "kg/ha"
+        parts = [t("methods.yield_given", lang, column=column, unit=given)]
+    crop = attr_or(ctx.trial, "crop", None)
+    conversions = conversion_note(s.unit, lang, crop=crop, standard=s.standard_pct)
+    parts.append(
+        t("methods.units", lang, unit=s.unit, conversions=conversions)
+        if conversions
+        else t("methods.units_ha", lang)
+    )
+    note = input_units_note(plots, lang)
+    if note:
+        parts.append(note)
+    return ("" if lang == "zh" else " ").join(parts)
 
 
 def _moisture_here(ctx: ReportContext) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from yieldtrial.efficiency_trial import report_table
 from yieldtrial.report._format import (
     fmt_number,
     join_list,
@@ -392,23 +392,18 @@ def noninferiority_section(ctx: ReportContext) -> Section:
 
 
 def efficiency_section(ctx: ReportContext) -> Section | None:
-    """Build the fertilizer-efficiency section (OPTIONAL HOOK for issue H6).
+    """Build the fertilizer-efficiency section.
 
-    Built only when :mod:`yieldtrial.efficiency` provides ``report_table`` and the
-    trial description gives fertilizer rates.  ``report_table(trial, config, *,
-    unit, lang, means)`` must return a DataFrame (one row per treatment); its
-    columns are shown as they are and written to ``results["efficiency"]``.
+    Built when the trial description gives fertilizer rates, from
+    :func:`yieldtrial.efficiency_trial.report_table` (a plain call: errors in the
+    data surface as :class:`~yieldtrial.errors.YieldTrialError`, anything else
+    is a bug and is not hidden).  It returns a DataFrame (one row per treatment)
+    or None; its columns are shown as they are and written to
+    ``results["efficiency"]``.
     """
     if not ctx.config.has_fertilizer_rates:
         return None
-    try:
-        module = importlib.import_module("yieldtrial.efficiency")
-    except ImportError:
-        return None
-    builder = getattr(module, "report_table", None)
-    if builder is None:
-        return None
-    table = builder(ctx.trial, ctx.config, unit=ctx.s.unit, lang=ctx.s.lang, means=ctx.means)
+    table = report_table(ctx.trial, ctx.config, unit=ctx.s.unit, lang=ctx.s.lang, means=ctx.means)
     if table is None or len(table) == 0:
         return None
     ctx.results["efficiency"] = records(table)
