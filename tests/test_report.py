@@ -916,3 +916,12 @@ def test_single_observed_plot_keeps_full_statistics(tmp_path: Any) -> None:
     assert means[level]["mean"] == pytest.approx(float(fit.predict(grid).mean()), rel=1e-9)
     comp = [c for c in report.results["control_comparisons"] if c["treatment"] == level]
     assert comp and all(np.isfinite(c["p_value_adjusted"]) for c in comp)
+
+
+def test_input_in_mu_shown_and_conversion_stated_once(jinzhong: Any) -> None:
+    """Jinzhong areas given in mu: header 1 mu (666.67 m²); the mu conversion is said once."""
+    text = _methods_text(jinzhong)
+    assert text.count("1 mu = 10000/15 ≈ 666.67 m²") == 1  # 10000/15 = 666.666... m2
+    assert "Input columns in mu were converted to m² and kg (as above)" in text
+    header = dict(jinzhong.section("header").blocks[0].items)
+    assert header["Harvested plot area (net)"] == "1 mu (666.67 m²)"

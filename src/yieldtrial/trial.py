@@ -1246,8 +1246,9 @@ class FieldTrial:
 
     # --- fertilizer efficiency and economics (yieldtrial.efficiency, yieldtrial.economics) ---
 
-    def efficiency(self, fertilizer: Mapping[str, Any] | None = None, *, nutrient: str = "N",
-                   **kwargs: Any) -> pd.DataFrame:
+    def efficiency(
+        self, fertilizer: Mapping[str, Any] | None = None, *, nutrient: str = "N", **kwargs: Any
+    ) -> pd.DataFrame:
         """Fertilizer-use efficiency (PFP, AE, RE, PE, IE, PNB) of each treatment.
 
         Delegates to :func:`yieldtrial.efficiency.trial_efficiency` with the trial's
@@ -1279,8 +1280,14 @@ class FieldTrial:
 
         return trial_efficiency(self, fertilizer, nutrient=nutrient, **kwargs)
 
-    def economics(self, fertilizer: Mapping[str, Any] | None = None, *,
-                  grain_price_per_kg: float, currency: str, **kwargs: Any) -> pd.DataFrame:
+    def economics(
+        self,
+        fertilizer: Mapping[str, Any] | None = None,
+        *,
+        grain_price_per_kg: float,
+        currency: str,
+        **kwargs: Any,
+    ) -> pd.DataFrame:
         """Value-cost ratio and net return of each treatment against the control.
 
         Delegates to :func:`yieldtrial.economics.trial_economics`; when the trial is
@@ -1306,8 +1313,9 @@ class FieldTrial:
         """
         from yieldtrial.economics import trial_economics
 
-        return trial_economics(self, fertilizer, grain_price_per_kg=grain_price_per_kg,
-                               currency=currency, **kwargs)
+        return trial_economics(
+            self, fertilizer, grain_price_per_kg=grain_price_per_kg, currency=currency, **kwargs
+        )
 
     def analyze_sites(self, *, by: str | Sequence[str] = "site", **kwargs: Any) -> NetworkResult:
         """Analyse each site (or other trial key) alone and summarize across sites.
@@ -1337,8 +1345,9 @@ class FieldTrial:
             "design": design,
         }
         options.update(kwargs)
-        return analyze_many(self.yields(), by=by, response=self.response,
-                            treatment="treatment", **options)
+        return analyze_many(
+            self.yields(), by=by, response=self.response, treatment="treatment", **options
+        )
 
     def report(self, config: Any = None, **kwargs: Any) -> Report:
         """Build the yield-test report of this trial.

@@ -190,8 +190,11 @@ def conversion_note(unit: str, lang: str, *, crop: str | None, standard: float) 
     return t("list.semicolon", lang).join(facts)
 
 
-def input_units_note(plots: pd.DataFrame, lang: str) -> str | None:
-    """Sentence stating how input areas and masses in other units were converted (or None)."""
+def input_units_note(plots: pd.DataFrame, lang: str, *, stated: str = "") -> str | None:
+    """Sentence stating how input areas and masses in other units were converted (or None).
+
+    Conversions already in ``stated`` (the display unit's note) are not repeated.
+    """
     given = input_unit_columns(plots)
     if not given:
         return None
@@ -201,12 +204,13 @@ def input_units_note(plots: pd.DataFrame, lang: str) -> str | None:
             facts += _unit_facts("kg", unit, lang, crop=None, standard=0.0)
         else:
             facts += _unit_facts(unit, "m2", lang, crop=None, standard=0.0)
+    new = [fact for fact in facts if fact not in stated]
     names = [unit_name(unit, lang) for _, _, unit in given]
     return t(
         "methods.input_units",
         lang,
         units=t("list.sep", lang).join(names),
-        conversions=t("list.semicolon", lang).join(facts),
+        conversions=t("list.semicolon", lang).join(new) if new else t("units.as_above", lang),
     )
 
 

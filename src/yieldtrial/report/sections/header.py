@@ -95,7 +95,12 @@ def _area_text(ctx: ReportContext) -> str:
     for values in sorted(set(map(tuple, np.round(pairs.to_numpy(), 6)))):
         text = f"{round(values[0], 2):g} m²"
         if given:
-            text = f"{values[1]:g} {unit_name(given[0][1], lang)} ({text})"
+            unit = unit_name(given[0][1], lang)
+            text = (
+                f"{values[1]:g} {unit}（{text}）"
+                if lang == "zh"
+                else f"{values[1]:g} {unit} ({text})"
+            )
         texts.append(text)
     return join_list(texts[:4], lang) + ("…" if len(texts) > 4 else "")
 
@@ -201,7 +206,7 @@ def _yield_text(ctx: ReportContext) -> str:
         if conversions
         else t("methods.units_ha", lang)
     )
-    note = input_units_note(plots, lang)
+    note = input_units_note(plots, lang, stated=conversions)
     if note:
         parts.append(note)
     return ("" if lang == "zh" else " ").join(parts)
