@@ -185,11 +185,9 @@ def trial_yields_kg_ha(
     """
     design = str(trial.design)
     if not bool(getattr(trial, "is_replicated", False)):
-        from yieldtrial.stats.model import fit
-
-        data = trial.yields(unit="kg/ha")
-        data = data[data["yield_kg_ha"].notna()]
-        mm = fit(data, response="yield_kg_ha", treatment="treatment", design="crd").means_model()
+        # the trial's own model (and its single-trial checks); one plot per treatment, so the
+        # LS-means are the plot yields
+        mm = trial.means_model()
         yields = {str(level): float(v) for level, v in zip(mm.levels, mm.estimates, strict=True)}
         return yields, {}, "plot yields (one harvest per treatment: no confidence intervals)"
     if kind is None and design in _TWO_FACTOR_DESIGNS:
