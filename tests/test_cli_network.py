@@ -139,3 +139,23 @@ def test_network_reads_block_column_name_from_config(plots_csv, tmp_path):
     rep = json.loads(with_rep.read_text(encoding="utf-8"))
     block = json.loads(with_block.read_text(encoding="utf-8"))
     assert rep["per_trial"] == block["per_trial"]
+
+
+def test_network_exclude_cv_above_option(plots_csv, tmp_path):
+    """--exclude-cv-above leaves a high-CV site out; the strip and JSON say why."""
+    df = pd.read_csv(plots_csv, dtype=str)
+    noisy = df.site == "B"
+    rng = np.random.default_rng(5)
+    df.loc[noisy, "yield_kg_ha"] = [
+        str(round(float(v) + rng.normal(0, 2500), 1)) for v in df.loc[noisy, "yield_kg_ha"]
+    ]
+    path = tmp_path / "noisy.csv"
+    df.to_csv(path, index=False)
+    out = tmp_path / "net.json"
+    argv = ["network", str(path), "--by", "site", "--control", "CK", "--exclude-cv-above", "15"]
+    assert main([*argv, "-o", str(out)]) == 0
+    summary = json.loads(out.read_text(encoding="utf-8"))["summary"]
+    strip = {row["site"]: row for row in summary["sites"]}
+    assert strip["B"]["status"] == "ok" and strip["B"]["included"] is False
+    assert strip["B"]["cv_flag"] == "strong" and strip["B"]["reason"].startswith("excluded: CV")
+    assert [row["site"] for row in summary["means"]] == ["A", "C"]  # D failed, B excluded

@@ -467,3 +467,43 @@ def test_read_plots_incomplete_plot_message_grammar():
     two = ENGLISH.assign(moisture_pct=[np.nan, np.nan, 14.8, 15.0])
     with pytest.raises(DataValidationError, match=r"plot '1', plot '2', which have a fresh mass"):
         read_plots(two)
+
+
+def _with_impurity(values: list[float]) -> pd.DataFrame:
+    n = len(values)
+    return pd.DataFrame(
+        {
+            "plot_id": [str(i + 1) for i in range(n)],
+            "treatment": ["CK", "T"] * (n // 2),
+            "harvested_area_m2": [20.0] * n,
+            "fresh_mass_kg": [10.0] * n,
+            "moisture_pct": [13.0] * n,
+            "impurity_pct": values,
+        }
+    )
+
+
+def test_read_plots_impurity_of_one_percent_does_not_warn():
+    """An impurity column of all 1.0 is read as 1 %, a plausible percent: no fraction warning."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plots = read_plots(_with_impurity([1.0, 1.0, 1.0, 1.0]))
+    assert plots["impurity_pct"].tolist() == [1.0] * 4  # used as given
+
+
+def test_read_plots_impurity_all_zero_does_not_warn():
+    """All-zero impurity (nothing deducted) is no sign of fractions."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_plots(_with_impurity([0.0, 0.0]))
+
+
+def test_read_plots_impurity_fractions_warn():
+    """Impurity values all below 1 with one non-zero look like fractions: warn, keep them."""
+    with pytest.warns(YieldTrialWarning, match=r"impurity_pct value lies in \[0, 1\)"):
+        plots = read_plots(_with_impurity([0.02, 0.0, 0.015, 0.03]))
+    assert plots["impurity_pct"].max() == 0.03  # used as given

@@ -283,8 +283,9 @@ def test_dask_path_equals_pandas_path(scheduler):
     expected = _analyze(df, dunnett_pvalues="none")
     with dask.config.set(scheduler=scheduler):
         got = _analyze(dd.from_pandas(df, npartitions=3), dunnett_pvalues="none")
-    pd.testing.assert_frame_equal(got.per_trial, expected.per_trial, check_dtype=False)
-    pd.testing.assert_frame_equal(got.per_treatment, expected.per_treatment, check_dtype=False)
+    # strict: same values and the same dtypes (text keys as pandas' own ``str`` dtype)
+    pd.testing.assert_frame_equal(got.per_trial, expected.per_trial)
+    pd.testing.assert_frame_equal(got.per_treatment, expected.per_treatment)
     pd.testing.assert_frame_equal(got.summary.treatments, expected.summary.treatments)
 
 
@@ -476,3 +477,118 @@ def test_benchmark_sections_run_at_tiny_size(capsys):
     assert "speed-up vs statsmodels loop" in text and "target >= 1000x" in text
     assert "target <= 3x" in text and "ready-array floor" in text
     assert "target >= 50x" in text
+
+
+# --------------------------------------------------------------------------- CV flag
+
+
+def _noisy_network() -> pd.DataFrame:
+    """Five sites; site02 gets extra plot noise (SD 2500 on ~6300 kg/ha: CV about 26 %)."""
+    df = _network()
+    rng = np.random.default_rng(1)
+    noisy = df.site == "site02"
+    df.loc[noisy, "yield_kg_ha"] += rng.normal(0.0, 2500.0, int(noisy.sum()))
+    return df
+
+
+def test_cv_flag_equals_single_trial_diagnostics():
+    """per_trial.cv_flag is the flag FieldTrial-level diagnostics() gives each site alone."""
+    import warnings
+
+    from yieldtrial.stats.diagnostics import diagnostics
+
+    df = _noisy_network()
+    res = _analyze(df, dunnett_pvalues="none")
+    got = res.per_trial.set_index("site")["cv_flag"]
+    for site, frame in df.groupby("site"):
+        with warnings.catch_warnings():  # the noisy site warns "CV above 15 %" by design
+            warnings.simplefilter("ignore")
+            alone = diagnostics(frame, response="yield_kg_ha", treatment="treatment", block="block")
+        # expected: the single-trial diagnostics of that site (default 10 % / 15 %)
+        assert got[site] == alone.cv_flag
+    assert got["site02"] == "strong" and (got.drop("site02") == "ok").all()
+
+
+def test_cv_thresholds_are_configurable():
+    """cv_warn_pct / cv_strong_pct move the flags; the defaults are the diagnostics' ones."""
+    from yieldtrial.network import CV_STRONG_PCT, CV_WARN_PCT
+
+    # defaults of yieldtrial.stats.diagnostics.diagnostics (10 % and 15 %)
+    assert (CV_WARN_PCT, CV_STRONG_PCT) == (10.0, 15.0)
+    res = _analyze(_network(), dunnett_pvalues="none", cv_warn_pct=2.2, cv_strong_pct=2.4)
+    pt = res.per_trial
+    # hand rule: strong if CV > 2.4, warn if 2.2 < CV <= 2.4, else ok
+    cv = pt["cv_pct"].to_numpy()
+    expected = np.where(cv > 2.4, "strong", np.where(cv > 2.2, "warn", "ok"))
+    assert pt["cv_flag"].tolist() == expected.tolist()
+    assert set(expected) == {"ok", "warn", "strong"}  # the data exercise every flag
+
+
+def test_flagged_site_is_included_and_listed_in_notes():
+    """By default a high-CV site stays in the summary, flagged in the strip and the notes."""
+    res = _analyze(_noisy_network(), dunnett_pvalues="none")
+    sites = res.summary.sites.set_index("site")
+    assert bool(sites.loc["site02", "included"]) and sites.loc["site02", "cv_flag"] == "strong"
+    assert "site02" in res.summary.means.index
+    assert any("site02 (CV" in n and "strong" in n for n in res.summary.notes)
+
+
+def test_exclude_cv_above_leaves_site_out_of_the_summary():
+    """exclude_cv_above=15 drops the noisy site: summary equals the network without it."""
+    df = _noisy_network()
+    res = _analyze(df, dunnett_pvalues="none", exclude_cv_above=15.0)
+    pt = res.per_trial.set_index("site")
+    assert pt.loc["site02", "status"] == "ok"  # per-trial analysis unchanged
+    sites = res.summary.sites.set_index("site")
+    assert not bool(sites.loc["site02", "included"])
+    assert sites.loc["site02", "reason"].startswith("excluded: CV ")
+    assert sites.loc["site02", "reason"].endswith("> 15 %")
+    # expected: analysing the four other sites alone gives the same across-site table
+    alone = _analyze(df[df.site != "site02"], dunnett_pvalues="none")
+    pd.testing.assert_frame_equal(res.summary.treatments, alone.summary.treatments, rtol=1e-12)
+    pd.testing.assert_frame_equal(res.summary.anova, alone.summary.anova, rtol=1e-12)
+    assert any("excluded for CV above 15 %" in n for n in res.summary.notes)
+    assert res.options["exclude_cv_above"] == 15.0
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"cv_warn_pct": 20.0, "cv_strong_pct": 15.0},
+        {"cv_warn_pct": 0.0},
+        {"exclude_cv_above": -1.0},
+        {"exclude_cv_above": "15"},
+    ],
+)
+def test_bad_cv_options_raise(kwargs):
+    """Thresholds out of order, non-positive or not numbers are data errors."""
+    with pytest.raises(DataValidationError, match="cv_"):
+        _analyze(_network(n_sites=2), **kwargs)
+
+
+def test_report_strip_shows_cv_flag_and_exclusion():
+    """The layout-G site strip has a CV flag column and the exclusion reason."""
+    from yieldtrial.network._render import render
+
+    res = _analyze(_noisy_network(), dunnett_pvalues="none", exclude_cv_above=15.0)
+    md = render(res, "md")
+    assert "| CV flag |" in md
+    line = next(x for x in md.splitlines() if x.startswith("| site02 |"))
+    assert "| strong |" in line and "| no |" in line and "excluded: CV" in line
+    assert 'class="excluded"' in render(res, "html")
+
+
+# --------------------------------------------------------------------------- repr
+
+
+def test_short_text_repr():
+    """NetworkResult / NetworkSummary reprs are one short line with the counts."""
+    res = _analyze(_noisy_network(), dunnett_pvalues="none")
+    text = repr(res)
+    assert len(text) < 300 and "\n" not in text
+    assert "trials=5 (ok=5)" in text and "treatments=4" in text and "'CK'" in text
+    assert "rcbd" in text and "combined ANOVA" in text
+    s = repr(res.summary)
+    assert len(s) < 300 and "sites=5 included of 5" in s
+    assert "summary=none" in repr(_analyze(_network(n_sites=2), summary=False))
+    assert res._repr_html_().startswith("<p><b>Network of 5 trials")

@@ -92,11 +92,13 @@ def test_letters_represent_every_comparison(seed):
 
 
 def test_more_than_26_letters():
-    """Past z the letters continue A..Z, then a1, b1, ..."""
+    """Past z the letters continue a1..z1, a2, ... (lowercase only)."""
     k = 60
     got = compact_letters([str(i) for i in range(k)], np.arange(k, 0, -1.0), ~np.eye(k, dtype=bool))
-    assert got.iloc[0] == "a" and got.iloc[26] == "A" and got.iloc[52] == "a1"
-    assert letter_name(53) == "b1"
+    # all 60 means differ: one letter each, in order of the means (index -> name by hand)
+    assert got.iloc[0] == "a" and got.iloc[26] == "a1" and got.iloc[52] == "a2"
+    assert letter_name(53) == "b2"
+    assert not any(ch.isupper() for ch in "".join(got))
 
 
 def test_wrong_shape_raises():
@@ -118,3 +120,12 @@ def test_letters_from_pairwise_table_carry_its_provenance():
     prov = got.attrs["provenance"]
     assert prov["test"] == "Tukey-Kramer" and prov["alpha"] == 0.01
     assert prov["error_term"] == "residual" and prov["df_error"] == 9.0
+
+
+def test_upper_letters_past_z_are_uppercase_with_digits():
+    """The 1 % column maps a1 -> A1, so it never collides with the 0.05 column's letters."""
+    from yieldtrial.stats.multiple_range import _upper_letters
+
+    # token by token uppercase of the lowercase display (scheme in letters.letter_name)
+    assert _upper_letters("abz1a2") == "ABZ1A2"
+    assert _upper_letters("na") == "NA"

@@ -572,3 +572,26 @@ def test_categorical_level_order_is_kept() -> None:
     res = split_plot_anova(df, response="yield", block="block", whole_plot="gen", sub_plot="nitro")
     assert res.means_model("sub_plot").levels == ("0.6", "0.4", "0.2", "0")
     assert list(res.means_table().columns[:4]) == ["0.6", "0.4", "0.2", "0"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "at", "within"),
+    [
+        ("sub_plot", "Victory", "sub_plot_within_whole"),
+        ("whole_plot", "0.2", "whole_plot_within_sub"),
+    ],
+)
+def test_main_kind_with_at_is_the_simple_comparison(oats_result, kind, at, within) -> None:
+    """kind=sub_plot/whole_plot with at= is never ignored: it is the matching *_within_* kind."""
+    got = oats_result.means_model(kind, at=at)
+    want = oats_result.means_model(within, at=at)
+    # same estimates, covariance and df as the explicit within kind (SED table row `within`)
+    assert got.estimates == pytest.approx(want.estimates)
+    assert got.cov == pytest.approx(want.cov)
+    assert got.df == pytest.approx(want.df)
+
+
+def test_cells_with_at_is_refused(oats_result) -> None:
+    """kind='cells' with at= is an error rather than silently ignoring at."""
+    with pytest.raises(DataValidationError, match="does not apply to kind 'cells'"):
+        oats_result.means_model("cells", at="Victory")

@@ -379,3 +379,93 @@ def test_replace_keeps_factors(oats_trial: FieldTrial) -> None:
     other = oats_trial.replace(design="factorial")
     assert other.factors == ("gen",)
     assert "factors=('gen',)" in repr(other)
+
+
+# ----------------------------------------------------------------------------- at= and detection
+
+
+def test_pairwise_at_a_variety_compares_nitrogen_within_it(oats_trial: FieldTrial) -> None:
+    """pairwise(at='Victory') compares N rates within Victory (sqrt(2 Eb / r)), not overall."""
+    eb, _ = _strata(oats_trial).error("error_b")
+    out = oats_trial.pairwise(at="Victory")
+    # Gomez & Gomez (1984) ch. 5: two sub-plot means at one whole-plot level, r = 6
+    se_column = [c for c in out.columns if c.startswith("se_")][0]
+    assert out[se_column].to_numpy() == pytest.approx(np.sqrt(2 * eb / 6))
+    within = oats_trial.pairwise(kind="sub_plot_within_whole", at="Victory")
+    assert out["estimate" if "estimate" in out else out.columns[2]].tolist() == pytest.approx(
+        within["estimate" if "estimate" in within else within.columns[2]].tolist()
+    )
+
+
+def _filled(book: pd.DataFrame) -> pd.DataFrame:
+    """A field book with its harvest columns filled (masses vary by plot)."""
+    n = len(book)
+    return book.assign(
+        harvested_area_m2=20.0,
+        fresh_mass_kg=10.0 + (np.arange(n) * 7 % 5) * 0.3,
+        moisture_pct=13.0,
+        impurity_pct=1.0,
+    )
+
+
+def test_split_plot_field_book_is_detected() -> None:
+    """A yieldtrial.design.split_plot field book is read back as a split plot with its factors."""
+    from yieldtrial.design import split_plot
+
+    book = split_plot(
+        ["I0", "I1"],
+        ["N0", "N1", "N2"],
+        blocks=3,
+        seed=1,
+        main_factor="irrigation",
+        sub_factor="nitrogen",
+    )
+    trial = FieldTrial.from_dataframe(_filled(book), crop="wheat")
+    assert trial.design == "split_plot"
+    assert trial.factors == ("irrigation", "nitrogen")
+    assert "detected from the layout" in trial.metadata["design_source"]
+    table = _strata(trial).table
+    # split-plot df (Gomez & Gomez 1984 sec. 3.4), r = 3, a = 2, b = 3: block r-1 = 2,
+    # error a (r-1)(a-1) = 2, B b-1 = 2, AxB (a-1)(b-1) = 2, error b a(r-1)(b-1) = 8
+    df = dict(zip(table["source"], table["df"], strict=True))
+    assert [df[s] for s in ("block", "irrigation", "error_a", "nitrogen", "error_b")] == [
+        2,
+        1,
+        2,
+        2,
+        8,
+    ]
+
+
+def test_latin_square_field_book_is_detected() -> None:
+    """A yieldtrial.design.latin_square field book (row/column, no block) is analysed as Latin."""
+    from yieldtrial.design import latin_square
+
+    trial = FieldTrial.from_dataframe(
+        _filled(latin_square(["A", "B", "C", "D"], seed=2)), crop="wheat"
+    )
+    assert trial.design == "latin"
+    table = trial.anova().table
+    # t x t Latin square (Gomez & Gomez 1984 sec. 2.3), t = 4: rows, columns, treatments
+    # t-1 = 3 df each, error (t-1)(t-2) = 6
+    df = dict(zip(table["source"], table["df"], strict=True))
+    assert [df[s] for s in ("row", "column", "treatment", "residual")] == [3, 3, 3, 6]
+
+
+def test_crd_field_book_with_rows_and_columns_stays_crd() -> None:
+    """A CRD laid out on a 4 x 4 grid is not a Latin square: it stays CRD."""
+    from yieldtrial.design import crd
+
+    book = crd(["A", "B", "C", "D"], replicates=4, seed=2, columns=4)
+    trial = FieldTrial.from_dataframe(_filled(book), crop="wheat")
+    assert trial.design == "crd"
+    assert "design_source" not in trial.metadata
+
+
+def test_given_design_wins_over_detection() -> None:
+    """design='rcbd' on a split-plot field book is honoured (detection only when design is None)."""
+    from yieldtrial.design import split_plot
+
+    book = split_plot(["I0", "I1"], ["N0", "N1"], blocks=3, seed=4)
+    trial = FieldTrial.from_dataframe(_filled(book), crop="wheat", design="rcbd")
+    assert trial.design == "rcbd" and trial.factors == ()

@@ -153,8 +153,8 @@ def test_shelling_as_fractions():
 
 
 def test_impurity_as_fractions_warns():
-    """Impurity all in (0, 1] only warns: below 1 % is normal for cleaned grain."""
-    with pytest.warns(YieldTrialWarning, match="every impurity_pct value lies in \\(0, 1\\]"):
+    """Impurity all in [0, 1) only warns: below 1 % is normal for cleaned grain."""
+    with pytest.warns(YieldTrialWarning, match="every impurity_pct value lies in \\[0, 1\\)"):
         read_plots(plots(impurity_pct=[0.02, 0.01, 0.015, 0.02]))
 
 

@@ -146,8 +146,9 @@ def read_plots(
     Warns
     -----
     YieldTrialWarning
-        When every impurity or empty-grain value lies in (0, 1]: they may be
-        fractions, but values below 1 % are possible, so this is only a warning.
+        When every impurity or empty-grain value lies in [0, 1) and one is non-zero: they
+        may be fractions, but values below 1 % are possible, so this is only a warning
+        (``1.0`` is a plausible percent and does not warn).
 
     Notes
     -----
@@ -649,16 +650,22 @@ def _check_complete(
 
 
 def _warn_fractions(frame: pd.DataFrame) -> None:
+    # impurity and empty grain below 1 % are real, and 1.0 is a plausible percent: warn only
+    # when every value is a fraction-like number below 1 and at least one is non-zero
     for column in ("impurity_pct", "empty_grain_pct"):
-        if column in frame and _validation.fraction_problem(frame, column):
-            values = frame[column].dropna()
-            warnings.warn(
-                f"every {column} value lies in (0, 1] (largest {values.max():g}); if they are "
-                "fractions, multiply by 100. Values below 1 % are possible, so they are used as "
-                "given",
-                YieldTrialWarning,
-                stacklevel=5,
-            )
+        if column not in frame:
+            continue
+        values = frame[column].to_numpy(dtype=float, na_value=np.nan)
+        values = values[~np.isnan(values)]
+        if values.size == 0 or not ((values >= 0) & (values < 1)).all() or values.max() <= 0:
+            continue
+        warnings.warn(
+            f"every {column} value lies in [0, 1) (largest {values.max():g}); if they are "
+            "fractions, multiply by 100. Values below 1 % are possible, so they are used as "
+            "given",
+            YieldTrialWarning,
+            stacklevel=5,
+        )
 
 
 def _order(frame: pd.DataFrame) -> pd.DataFrame:

@@ -27,7 +27,8 @@ import dataclasses
 import hashlib
 import html
 import os
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -70,6 +71,94 @@ _TRUSTED: contextvars.ContextVar[bool] = contextvars.ContextVar("yieldtrial_trus
 
 def _frozen_mapping(metadata: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(metadata or {}))
+
+
+def _read_deferring_warnings(
+    read: Callable[[], pd.DataFrame],
+) -> tuple[pd.DataFrame, list[warnings.WarningMessage]]:
+    """Run ``read`` and hold back its warnings, to be shown once the trial is built.
+
+    A caller that retries a refused trial (e.g. without a control) would otherwise print the
+    table's warnings once per attempt.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plots = read()
+    return plots, list(caught)
+
+
+def _reemit(caught: list[warnings.WarningMessage]) -> None:
+    for item in caught:
+        warnings.warn(item.message, item.category, stacklevel=3)
+
+
+def _text_labels(plots: pd.DataFrame, column: str) -> pd.Series | None:
+    values = plots[column]
+    if values.isna().any() or pd.api.types.is_float_dtype(values):
+        return None
+    return values.astype(str)
+
+
+def _detect_split_plot(plots: pd.DataFrame) -> tuple[str, str] | None:
+    """Factor columns of a :func:`yieldtrial.design.split_plot` field book, or None.
+
+    Such a book has ``block`` and ``main_plot`` columns and two factor columns whose levels
+    make the treatment label ``"<whole-plot level>:<sub-plot level>"``; the whole-plot
+    factor is constant within each main plot.
+    """
+    if "block" not in plots or "main_plot" not in plots:
+        return None
+    reserved = {"plot_id", "treatment", "block", "row", "column", "main_plot"}
+    candidates = {}
+    for name in plots.columns:
+        if str(name) in reserved:
+            continue
+        labels = _text_labels(plots, str(name))
+        if labels is not None:
+            candidates[str(name)] = labels
+    treatment = plots["treatment"].astype(str)
+    main_plot = plots["block"].astype(str) + "\x00" + plots["main_plot"].astype(str)
+    for whole, whole_labels in candidates.items():
+        if whole_labels.groupby(main_plot).nunique().max() != 1:
+            continue
+        for sub, sub_labels in candidates.items():
+            if sub != whole and (whole_labels + ":" + sub_labels).equals(treatment):
+                return whole, sub
+    return None
+
+
+def _is_latin_square(plots: pd.DataFrame) -> bool:
+    """True when row x column is a t x t square holding each treatment once per row and column."""
+    if "block" in plots or "row" not in plots or "column" not in plots:
+        return False
+    if plots[["treatment", "row", "column"]].isna().any().any():
+        return False
+    t = plots["treatment"].nunique()
+    if t < 2 or len(plots) != t * t:
+        return False
+    if plots["row"].nunique() != t or plots["column"].nunique() != t:
+        return False
+    if plots.duplicated(["row", "column"]).any():
+        return False
+    return all(
+        (plots.groupby(axis)["treatment"].nunique() == t).all() for axis in ("row", "column")
+    )
+
+
+def _detect_design(plots: pd.DataFrame) -> tuple[str, tuple[str, ...], str] | None:
+    """Design implied by a field book's layout columns (split-plot or Latin square), or None."""
+    factors = _detect_split_plot(plots)
+    if factors is not None:
+        return (
+            "split_plot",
+            factors,
+            f"split-plot: main_plot column, whole-plot factor {factors[0]}, "
+            f"sub-plot factor {factors[1]}",
+        )
+    if _is_latin_square(plots):
+        t = plots["treatment"].nunique()
+        return "latin", (), f"Latin square: {t} rows x {t} columns, no block"
+    return None
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -180,8 +269,9 @@ class FieldTrial:
         present = [str(t) for t in pd.unique(plots["treatment"])]
         control = _validation.check_control(_validation.as_labels(self.control), present)
         order = self._order(present, control)
-        design = self._design(plots)
-        factors = self._factors(plots, design)
+        detected = _detect_design(plots) if self.design is None else None
+        design = detected[0] if detected else self._design(plots)
+        factors = self._factors(plots, design, default=detected[1] if detected else ())
         unit = yield_unit(self.unit)
         _set = object.__setattr__
         _set(self, "plots", plots)
@@ -194,7 +284,10 @@ class FieldTrial:
         _set(self, "design", design)
         _set(self, "factors", factors)
         _set(self, "unit", unit)
-        _set(self, "metadata", _frozen_mapping(self.metadata))
+        metadata = dict(self.metadata or {})
+        if detected:
+            metadata.setdefault("design_source", f"detected from the layout ({detected[2]})")
+        _set(self, "metadata", _frozen_mapping(metadata))
         _set(self, "source", None if self.source is None else Path(self.source))
         low, high = plausible_harvest_moisture_pct(crop)
         _validation.warn_implausible_moisture(plots, crop=crop, low=low, high=high)
@@ -232,8 +325,10 @@ class FieldTrial:
                 )
         return design
 
-    def _factors(self, plots: pd.DataFrame, design: str) -> tuple[str, ...]:
-        names = _validation.as_labels(self.factors)
+    def _factors(
+        self, plots: pd.DataFrame, design: str, *, default: tuple[str, ...] = ()
+    ) -> tuple[str, ...]:
+        names = _validation.as_labels(self.factors) or default
         if design not in TWO_FACTOR_DESIGNS:
             if names:
                 raise DataValidationError(
@@ -309,9 +404,11 @@ class FieldTrial:
             The validated trial; ``source`` and ``source_sha256`` identify the file.
         """
         file = Path(path)
-        plots = read_plots(file, columns=columns, sheet=sheet, encoding=encoding)
+        plots, caught = _read_deferring_warnings(
+            lambda: read_plots(file, columns=columns, sheet=sheet, encoding=encoding)
+        )
         digest = hashlib.sha256(file.read_bytes()).hexdigest()
-        return cls._trusted(
+        trial = cls._trusted(
             plots,
             crop=crop,
             control=control,
@@ -327,6 +424,8 @@ class FieldTrial:
             source=file,
             source_sha256=digest,
         )
+        _reemit(caught)
+        return trial
 
     @classmethod
     def from_dataframe(
@@ -362,8 +461,8 @@ class FieldTrial:
         FieldTrial
             The validated trial (``source`` is None).
         """
-        plots = read_plots(data, columns=columns)
-        return cls._trusted(
+        plots, caught = _read_deferring_warnings(lambda: read_plots(data, columns=columns))
+        trial = cls._trusted(
             plots,
             crop=crop,
             control=control,
@@ -377,6 +476,8 @@ class FieldTrial:
             metadata=metadata,
             factors=_validation.as_labels(factors),
         )
+        _reemit(caught)
+        return trial
 
     @classmethod
     def _trusted(

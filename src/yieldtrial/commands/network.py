@@ -24,6 +24,7 @@ examples:
   yieldtrial network plots.csv --by site --control CK -o summary.html
   yieldtrial network plots.csv --by year,site --response yield_kg_mu --config trial.toml -o net.md
   yieldtrial network plots.xlsx --by site --block rep --treatment variety -o net.json
+  yieldtrial network plots.csv --by site --control CK --exclude-cv-above 15 -o net.html
 """
 
 #: Response columns tried, in order, when --response is not given.
@@ -86,6 +87,13 @@ def register(subparsers: Any) -> None:
         default="auto",
         help="within-trial Dunnett p-values: exact (one integration each, slow for big "
         "networks), none, or auto (exact up to 2000 comparisons; default)",
+    )
+    parser.add_argument(
+        "--exclude-cv-above",
+        type=float,
+        metavar="PCT",
+        help="leave sites whose CV %% is above PCT (e.g. 15) out of the across-site analysis; "
+        "the site strip gives the reason (default: include them and flag CV above 10 %% / 15 %%)",
     )
     parser.add_argument(
         "--config",
@@ -195,6 +203,7 @@ def _run(args: argparse.Namespace) -> int:
         alpha=alpha,
         sites=args.sites,
         dunnett_pvalues=args.dunnett_pvalues,
+        exclude_cv_above=args.exclude_cv_above,
         progress=progress,
     )
     text = render(result, fmt, title=args.title)

@@ -39,9 +39,13 @@ from yieldtrial.network._summary import (
     _records,
     summarize,
 )
+from yieldtrial.stats.diagnostics import CV_FLAGS
+from yieldtrial.stats.diagnostics import diagnostics as _diagnostics
 from yieldtrial.stats.results import Provenance
 
 __all__ = [
+    "CV_STRONG_PCT",
+    "CV_WARN_PCT",
     "DESIGNS",
     "DUNNETT_PVALUE_MODES",
     "NetworkResult",
@@ -57,12 +61,18 @@ DESIGNS: tuple[str, ...] = ("rcbd", "crd")
 #: verdict at ``alpha`` (balanced trials) from the Dunnett critical value.
 DUNNETT_PVALUE_MODES: tuple[str, ...] = ("auto", "exact", "none")
 
+#: CV [%] above which a trial is flagged ``"warn"`` / ``"strong"``: the defaults of the
+#: single-trial :func:`yieldtrial.stats.diagnostics.diagnostics`, read from its signature so
+#: the two can never disagree.
+CV_WARN_PCT: float = float((_diagnostics.__kwdefaults__ or {})["cv_warn_pct"])
+CV_STRONG_PCT: float = float((_diagnostics.__kwdefaults__ or {})["cv_strong_pct"])
+
 #: Comparisons up to which ``dunnett_pvalues="auto"`` computes exact p-values (about
 #: 4 ms each with the shared product-form integral).
 AUTO_DUNNETT_LIMIT = 2000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NetworkResult:
     """Result of :func:`analyze_many`.
 
@@ -72,7 +82,9 @@ class NetworkResult:
         One row per trial: the ``by`` columns, then ``status`` (``ok``,
         ``unreplicated``, ``failed``), ``reason``, ``path`` (``stacked``,
         ``least_squares``, ``none``), ``n_plots``, ``n_observed``, ``n_missing``,
-        ``n_treatments``, ``n_blocks``, ``grand_mean``, ``cv_pct``, ``mse``,
+        ``n_treatments``, ``n_blocks``, ``grand_mean``, ``cv_pct``, ``cv_flag``
+        (``ok``; ``warn`` above ``cv_warn_pct``; ``strong`` above ``cv_strong_pct``;
+        ``na`` without a CV: the flags of the single-trial diagnostics), ``mse``,
         ``df_error``, ``sum_sq_error``, ``df_treatment``, ``sum_sq_treatment``,
         ``f_treatment``, ``p_treatment``, ``df_block``, ``sum_sq_block``,
         ``f_block``, ``p_block`` (type II), ``sed`` (mean SED), ``lsd`` (at
@@ -161,6 +173,18 @@ class NetworkResult:
         """Number of trials per status."""
         return {str(k): int(v) for k, v in self.per_trial["status"].value_counts().items()}
 
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{k}={v}" for k, v in sorted(self.counts.items()))
+        opts = self.options
+        trt = self.per_treatment["treatment"]
+        n_trt = int(trt.nunique()) if len(trt) else 0
+        summary = "none" if self.summary is None else repr(self.summary.method)
+        return (
+            f"NetworkResult(trials={len(self.per_trial)} ({counts}), treatments={n_trt}, "
+            f"by={opts.get('by')!r}, control={opts.get('control')!r}, "
+            f"design={opts.get('design')!r}, summary={summary})"
+        )
+
     def _repr_html_(self) -> str:
         head = ", ".join(f"{k}: {v}" for k, v in self.counts.items())
         body = (
@@ -195,6 +219,9 @@ def analyze_many(
     combined: str = "anova",
     dunnett_pvalues: str = "auto",
     summary: bool = True,
+    cv_warn_pct: float = CV_WARN_PCT,
+    cv_strong_pct: float = CV_STRONG_PCT,
+    exclude_cv_above: float | None = None,
 ) -> NetworkResult:
     """Analyse every trial of a network in one call, with an across-site summary.
 
@@ -234,6 +261,15 @@ def analyze_many(
     summary : bool
         Compute the across-site summary (False: per-trial tables only, ``summary`` is
         None; useful when the trials are not sites of one network).
+    cv_warn_pct, cv_strong_pct : float
+        CV thresholds [%] of ``per_trial["cv_flag"]`` (``"warn"`` above the first,
+        ``"strong"`` above the second); defaults 10 % and 15 %, the same as
+        :func:`yieldtrial.stats.diagnostics.diagnostics`.  Flagged sites stay in the
+        across-site analysis and are listed in ``summary.notes``.
+    exclude_cv_above : float, optional
+        Leave trials whose CV is above this [%] (e.g. 15.0) out of the across-site
+        summary; their per-trial status stays ``ok`` and the site strip says
+        ``excluded: CV <x> % > <limit> %``.  None (default): include and flag.
 
     Returns
     -------
@@ -267,6 +303,7 @@ def analyze_many(
     _check_choice("dunnett_pvalues", dunnett_pvalues, DUNNETT_PVALUE_MODES)
     if not (isinstance(alpha, (int, float)) and 0.0 < float(alpha) < 1.0):
         raise DataValidationError(f"alpha must be in (0, 1); got {alpha!r}")
+    _check_cv_options(cv_warn_pct, cv_strong_pct, exclude_cv_above)
     by_list = [by] if isinstance(by, str) else list(by)
     if not by_list:
         raise DataValidationError("by must name at least one trial key column")
@@ -290,6 +327,9 @@ def analyze_many(
         "dunnett_pvalues": dunnett_pvalues,
         "sites": sites,
         "combined": combined,
+        "cv_warn_pct": float(cv_warn_pct),
+        "cv_strong_pct": float(cv_strong_pct),
+        "exclude_cv_above": None if exclude_cv_above is None else float(exclude_cv_above),
     }
     if _is_dask(data):
         _check_columns(list(data.columns), needed)
@@ -304,6 +344,7 @@ def analyze_many(
         _check_columns(list(data.columns), needed)
         per_trial, per_treatment, codes = _tables(data, options, progress)
         plots = data
+    per_trial = _with_cv_flag(per_trial, float(cv_warn_pct), float(cv_strong_pct))
     across = (
         summarize(
             per_trial,
@@ -319,6 +360,9 @@ def analyze_many(
             treatment=treatment,
             block=block,
             codes=codes,
+            exclude_cv_above=None if exclude_cv_above is None else float(exclude_cv_above),
+            cv_warn_pct=float(cv_warn_pct),
+            cv_strong_pct=float(cv_strong_pct),
         )
         if summary
         else None
@@ -337,6 +381,37 @@ def analyze_many(
     per_trial.attrs["provenance"] = prov.to_dict()
     per_treatment.attrs["provenance"] = prov.to_dict()
     return NetworkResult(per_trial, per_treatment, across, prov, options)
+
+
+def _check_cv_options(warn: Any, strong: Any, exclude: Any) -> None:
+    def number(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v)
+
+    if not (number(warn) and number(strong) and 0 < warn <= strong):
+        raise DataValidationError(
+            f"need 0 < cv_warn_pct <= cv_strong_pct; got cv_warn_pct={warn!r}, "
+            f"cv_strong_pct={strong!r}."
+        )
+    if exclude is not None and not (number(exclude) and exclude > 0):
+        raise DataValidationError(
+            f"exclude_cv_above must be a CV in % above 0 (e.g. 15.0) or None; got {exclude!r}."
+        )
+
+
+def _with_cv_flag(per_trial: pd.DataFrame, warn: float, strong: float) -> pd.DataFrame:
+    """Insert ``cv_flag`` after ``cv_pct``: the single-trial diagnostics' CV flags."""
+    ok, warn_flag, strong_flag, na = CV_FLAGS
+    cv = per_trial["cv_pct"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        flag = np.where(
+            ~np.isfinite(cv),
+            na,
+            np.where(cv > strong, strong_flag, np.where(cv > warn, warn_flag, ok)),
+        )
+    per_trial = per_trial.copy(deep=False)
+    at = list(per_trial.columns).index("cv_pct") + 1
+    per_trial.insert(at, "cv_flag", pd.Series(flag, dtype=object))
+    return per_trial
 
 
 def _check_columns(columns: list[Any], needed: dict[str, str | None]) -> None:
@@ -492,8 +567,8 @@ def _dask_tables(
     done = [r for r in results if r is not None]
     if not done:
         raise DataValidationError("data has no rows; expected one row per plot.")
-    per_trial = pd.concat([r[0] for r in done], ignore_index=True)
-    per_treatment = pd.concat([r[1] for r in done], ignore_index=True)
+    per_trial = _pandas_key_dtypes(pd.concat([r[0] for r in done], ignore_index=True), by)
+    per_treatment = _pandas_key_dtypes(pd.concat([r[1] for r in done], ignore_index=True), by)
     per_trial = per_trial.sort_values(by, kind="stable").reset_index(drop=True)
     per_treatment["_rank"] = per_treatment["treatment"].map(rank)
     per_treatment = (
@@ -504,3 +579,18 @@ def _dask_tables(
     if progress is not None:
         progress(len(per_trial), len(per_trial))
     return per_trial, per_treatment
+
+
+def _pandas_key_dtypes(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Give text key columns pandas' default string dtype (``str``, NaN as missing).
+
+    dask turns text columns into ``StringDtype(na_value=pd.NA)``; the pandas path keeps
+    pandas' own ``str`` dtype, so the two results would differ only in that dtype.  Trial
+    keys are never missing (a blank key raises), so the cast changes no value.
+    """
+    cast = {}
+    for c in by:
+        dtype = frame[c].dtype
+        if isinstance(dtype, pd.StringDtype) and dtype.na_value is pd.NA:
+            cast[c] = "str"
+    return frame.astype(cast) if cast else frame

@@ -3,8 +3,9 @@
 Rows are treatments; columns are each site's LS-mean with its within-site
 letters, then the across-site mean, % of check, sites above / below the check
 (win rate), the across-site Dunnett p and the treatment x site p.  A per-site
-strip below shows CV, MSE, error df, missing plots and whether the site was
-included (or why not), so one bad site is visible, not fatal.
+strip below shows CV and its flag (ok / warn / strong), MSE, error df, missing
+plots and whether the site was included (or why not: failed, or CV above
+``exclude_cv_above``), so one bad site is visible, not fatal.
 """
 
 from __future__ import annotations
@@ -147,6 +148,7 @@ def _blocks(result: NetworkResult) -> dict[str, Any]:
         "Site",
         "Status",
         "CV %",
+        "CV flag",
         "MSE",
         "Error df",
         "Missing plots",
@@ -160,6 +162,7 @@ def _blocks(result: NetworkResult) -> dict[str, Any]:
                 str(site.site),
                 str(site.status),
                 _fmt(_f(site.cv_pct)),
+                "" if str(site.cv_flag) == "na" else str(site.cv_flag),
                 _fmt(_f(site.mse), 1),
                 _fmt(_f(site.df_error), 0),
                 _fmt(_f(site.n_missing), 0),
@@ -282,7 +285,8 @@ def _html_table(head: list[str], rows: list[list[str]], excluded: list[bool] | N
 
 def _html(title: str, b: dict[str, Any]) -> str:
     facts = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in b["facts"])
-    excluded = [row[6] == "no" for row in b["strip"]]
+    col = b["strip_head"].index("Included")
+    excluded = [row[col] == "no" for row in b["strip"]]
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in b["notes"])
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -31,7 +31,7 @@ COMBINED_METHODS: tuple[str, ...] = ("anova", "mixedlm")
 ANOVA_COLUMNS: tuple[str, ...] = ("source", "df", "sum_sq", "mean_sq", "f", "p_value", "error_term")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NetworkSummary:
     """Across-site summary of a network (layout G).
 
@@ -55,8 +55,11 @@ class NetworkSummary:
         Combined model table: ``source, df, sum_sq, mean_sq, f, p_value,
         error_term``.
     sites : DataFrame
-        The per-site strip: ``site, status, included, reason, cv_pct, mse,
-        df_error, n_missing``.
+        The per-site strip: ``site, status, included, reason, cv_pct, cv_flag,
+        mse, df_error, n_missing``.  ``cv_flag`` is ``"ok"``, ``"warn"``,
+        ``"strong"`` or ``"na"`` (as ``per_trial``); a site left out by
+        ``exclude_cv_above`` keeps status ``ok`` with ``included`` False and a
+        reason ``"excluded: CV <x> % > <limit> %"``.
     method : str
         ``"combined ANOVA (balanced)"``, ``"two-stage (site LS-means)"`` or
         ``"MixedLM"``.
@@ -89,6 +92,16 @@ class NetworkSummary:
     notes: tuple[str, ...] = ()
     provenance: Provenance | None = None
     mixedlm: pd.DataFrame | None = field(default=None)
+
+    def __repr__(self) -> str:
+        included = int(self.sites["included"].sum()) if len(self.sites) else 0
+        return (
+            f"NetworkSummary(sites={included} included of {len(self.sites)}, "
+            f"treatments={self.means.shape[1]}, control={self.control!r}, "
+            f"method={self.method!r}, site_effects={self.site_effects!r}, "
+            f"p_treatment={self.p_treatment:.4g}, "
+            f"p_treatment_by_site={self.p_treatment_by_site:.4g}, notes={len(self.notes)})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the summary as plain JSON-ready structures."""
@@ -175,6 +188,9 @@ def summarize(
     treatment: str = "treatment",
     block: str | None = None,
     codes: TableCodes | None = None,
+    exclude_cv_above: float | None = None,
+    cv_warn_pct: float = 10.0,
+    cv_strong_pct: float = 15.0,
 ) -> NetworkSummary:
     """Across-site summary from the per-trial tables.
 
@@ -203,6 +219,11 @@ def summarize(
     codes : TableCodes, optional
         Trial and treatment codes of the ``per_treatment`` rows from the engine
         (otherwise they are found by matching the key columns).
+    exclude_cv_above : float, optional
+        Leave sites whose CV is above this [%] out of the across-site analysis
+        (their status stays ``ok``; the strip gives the reason).  None: keep them.
+    cv_warn_pct, cv_strong_pct : float
+        The thresholds behind ``per_trial["cv_flag"]`` [%], quoted in the notes.
 
     Returns
     -------
@@ -214,22 +235,48 @@ def summarize(
     included = status == "ok"
     reason = per_trial["reason"].to_numpy(dtype=object).copy()
     reason[~included & pd.isna(reason)] = "not analysed"
+    cv = per_trial["cv_pct"].to_numpy(dtype=float)
+    flag = (
+        per_trial["cv_flag"].to_numpy(dtype=object)
+        if "cv_flag" in per_trial.columns
+        else np.full(len(per_trial), "na", dtype=object)
+    )
+    notes: list[str] = []
+    if exclude_cv_above is not None:
+        with np.errstate(invalid="ignore"):
+            high = included & (cv > exclude_cv_above)
+        for i in np.flatnonzero(high):
+            reason[i] = f"excluded: CV {cv[i]:.1f} % > {exclude_cv_above:g} %"
+        included = included & ~high
+        if high.any():
+            notes.append(
+                f"{int(high.sum())} site(s) excluded for CV above {exclude_cv_above:g} % "
+                f"(exclude_cv_above): {_name_list(site_all[high], cv[high])}."
+            )
+    flagged = included & np.isin(flag, ("warn", "strong"))
+    if flagged.any():
+        notes.append(
+            f"CV above {cv_warn_pct:g} % (strong: above {cv_strong_pct:g} %) at included "
+            f"site(s): {_name_list(site_all[flagged], cv[flagged], flag[flagged])}; their "
+            "comparisons are imprecise (exclude_cv_above, or --exclude-cv-above, leaves such "
+            "sites out)."
+        )
     strip = pd.DataFrame(
         {
             "site": pd.Series(site_all, dtype=object),
             "status": pd.Series(status, dtype=object),
             "included": included,
             "reason": pd.Series(reason, dtype=object),
-            "cv_pct": per_trial["cv_pct"].to_numpy(),
+            "cv_pct": cv,
+            "cv_flag": pd.Series(flag, dtype=object),
             "mse": per_trial["mse"].to_numpy(),
             "df_error": per_trial["df_error"].to_numpy(),
             "n_missing": per_trial["n_missing"].to_numpy(),
         }
     )
-    notes: list[str] = []
     n_out = int((~included).sum())
     if n_out:
-        notes.append(f"{n_out} site(s) excluded from the across-site analysis (see the strip).")
+        notes.insert(0, f"{n_out} site(s) excluded from the across-site analysis (see the strip).")
 
     if codes is not None and len(set(codes.labels.tolist())) < codes.labels.size:
         codes = None  # labels equal as text (e.g. 1 and "1") are one level: match by text
@@ -369,6 +416,20 @@ def summarize(
         prov,
         mixed,
     )
+
+
+def _name_list(
+    names: np.ndarray, cv: np.ndarray, flags: np.ndarray | None = None, limit: int = 20
+) -> str:
+    """``"D (CV 39.2 %, strong), ..."``: at most ``limit`` sites, then how many more."""
+    shown = [
+        f"{n} (CV {c:.1f} %" + ("" if flags is None else f", {f}") + ")"
+        for n, c, f in zip(
+            names[:limit], cv[:limit], (flags if flags is not None else names)[:limit], strict=True
+        )
+    ]
+    more = names.size - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 def _trial_index(trial_keys: pd.DataFrame, row_keys: pd.DataFrame) -> np.ndarray:

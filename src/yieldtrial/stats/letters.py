@@ -10,9 +10,10 @@ A comparison that was not estimated (NaN/NA in the matrix or a pair absent from 
 table) is never read as "not different": in that case, and when every comparison is missing
 (no error variance), every level gets ``"na"``.
 
-After ``z`` the letters continue ``A`` .. ``Z`` and then ``a1`` .. ``z1``, ``a2`` ...; each
-letter is thus one character optionally followed by digits, so a concatenated display such
-as ``"abA1"`` is never ambiguous.
+After ``z`` the letters continue ``a1`` .. ``z1``, ``a2`` .. ``z2``, ... (lowercase only, so
+they never collide with the uppercase 1 % letters ``A`` .. ``Z``, ``A1`` .. of a two-level
+table); each letter is one character optionally followed by digits, so a concatenated display
+such as ``"aba1"`` is never ambiguous.
 
 References
 ----------
@@ -39,19 +40,17 @@ NA_LETTER = "na"
 
 
 def letter_name(index: int) -> str:
-    """Name of the ``index``-th letter: ``a``..``z``, ``A``..``Z``, then ``a1``, ``b1``, ...
+    """Name of the ``index``-th letter: ``a``..``z``, then ``a1``..``z1``, ``a2``, ...
+
+    Lowercase only: uppercase letters are reserved for the 1 % column of two-level tables.
 
     Examples
     --------
     >>> [letter_name(i) for i in (0, 25, 26, 51, 52, 78)]
-    ['a', 'z', 'A', 'Z', 'a1', 'a2']
+    ['a', 'z', 'a1', 'z1', 'a2', 'a3']
     """
-    if index < 26:
-        return string.ascii_lowercase[index]
-    if index < 52:
-        return string.ascii_uppercase[index - 26]
-    rest = index - 52
-    return f"{string.ascii_lowercase[rest % 26]}{rest // 26 + 1}"
+    suffix = str(index // 26) if index >= 26 else ""
+    return f"{string.ascii_lowercase[index % 26]}{suffix}"
 
 
 def _significance_matrix(levels: tuple[str, ...], significant: Any) -> np.ndarray:

@@ -253,23 +253,14 @@ def _range_p_values(q: np.ndarray, p: int, df: float, key: str) -> np.ndarray:
 
 
 def _upper_letters(letters: str) -> str:
-    """Uppercase version of a letter display: ``a`` -> ``A``; the 27th letter ``A`` -> ``A1``."""
+    """Uppercase version of a letter display: ``a`` -> ``A``; the 27th letter ``a1`` -> ``A1``."""
     from yieldtrial.stats.letters import NA_LETTER
 
     if letters == NA_LETTER:
         return letters.upper()
-    out = []
-    for token in re.findall(r"[A-Za-z]\d*", letters):
-        head, digits = token[0], token[1:]
-        if digits:  # a1, b1, ...: letters 53.. of the lowercase display
-            index = 52 + (int(digits) - 1) * 26 + ord(head) - ord("a")
-        elif head.islower():
-            index = ord(head) - ord("a")
-        else:  # A .. Z: letters 27..52 of the lowercase display
-            index = 26 + ord(head) - ord("A")
-        suffix = str(index // 26) if index >= 26 else ""
-        out.append(chr(ord("A") + index % 26) + suffix)
-    return "".join(out)
+    return "".join(
+        token[0].upper() + token[1:] for token in re.findall(r"[A-Za-z]\d*", letters)
+    )
 
 
 def _letters(mm: MeansModel, significant: np.ndarray) -> list[str]:

@@ -86,6 +86,15 @@ SPLIT_PLOT_COMPARISONS: tuple[str, ...] = (
     "whole_plot_within_sub",
 )
 
+#: A main-effect kind given ``at=<level of the other factor>`` means the simple
+#: comparison at that level: the matching ``*_within_*`` kind.
+_AT_KINDS: dict[str, str] = {
+    "whole_plot": "whole_plot_within_sub",
+    "sub_plot": "sub_plot_within_whole",
+    "horizontal": "horizontal_within_vertical",
+    "vertical": "vertical_within_horizontal",
+}
+
 #: Comparison kinds of a strip-plot.
 STRIP_PLOT_COMPARISONS: tuple[str, ...] = (
     "horizontal",
@@ -236,7 +245,11 @@ class StrataAnova:
             kinds involved (conservative), since pairs at the same and at
             different levels rest on different errors.
         at : str, optional
-            Level of the other factor, required by the ``*_within_*`` kinds.
+            Level of the other factor, required by the ``*_within_*`` kinds.  With a
+            main-effect kind it selects the simple comparison at that level:
+            ``sub_plot`` with ``at=<whole-plot level>`` is ``sub_plot_within_whole``,
+            ``whole_plot`` with ``at=<sub-plot level>`` is ``whole_plot_within_sub``
+            (strip-plot likewise).
 
         Returns
         -------
@@ -249,7 +262,15 @@ class StrataAnova:
             Unknown kind, or ``at`` missing / not a level.
         """
         if kind == "cells":
+            if at is not None:
+                raise DataValidationError(
+                    f"at={at!r} does not apply to kind 'cells' (every combination of "
+                    f"{self.factor_a} and {self.factor_b}); use kind="
+                    f"{self.comparisons[2]!r} or {self.comparisons[3]!r} with at="
+                )
             return self._cells_means_model()
+        if at is not None and kind in _AT_KINDS and kind in self.comparisons:
+            kind = _AT_KINDS[kind]
         if kind not in self.comparisons:
             raise DataValidationError(
                 f"unknown comparison kind {kind!r} for a {self.design}; expected one of "
