@@ -242,3 +242,14 @@ def test_glossary_crop_aliases_are_accepted():
             checked += 1
         assert canonical_crop(key) == key
     assert checked > 30, "the crop table was not found"
+
+
+def test_cli_reference_has_a_section_for_every_command():
+    """docs/cli.md documents every subcommand the CLI registers."""
+    from pathlib import Path
+
+    from yieldtrial.cli import COMMANDS
+
+    text = (Path(__file__).parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
+    missing = [name for name in COMMANDS if f"## `yieldtrial {name}`" not in text]
+    assert missing == []

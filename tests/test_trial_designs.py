@@ -389,11 +389,25 @@ def test_pairwise_at_a_variety_compares_nitrogen_within_it(oats_trial: FieldTria
     eb, _ = _strata(oats_trial).error("error_b")
     out = oats_trial.pairwise(at="Victory")
     # Gomez & Gomez (1984) ch. 5: two sub-plot means at one whole-plot level, r = 6
-    se_column = [c for c in out.columns if c.startswith("se_")][0]
-    assert out[se_column].to_numpy() == pytest.approx(np.sqrt(2 * eb / 6))
-    within = oats_trial.pairwise(kind="sub_plot_within_whole", at="Victory")
-    assert out["estimate" if "estimate" in out else out.columns[2]].tolist() == pytest.approx(
-        within["estimate" if "estimate" in within else within.columns[2]].tolist()
+    assert out["se_kg_ha"].to_numpy() == pytest.approx(np.sqrt(2 * eb / 6))
+    assert out["df"].unique().tolist() == [45.0]
+    # differences of the Victory cell means, computed here from the published plot yields
+    plots = oats_plots()
+    victory = plots[plots["gen"] == "Victory"].groupby("nitro")["yield_kg_ha"].mean()
+    want = [victory[a] - victory[b] for a, b in zip(out["group1"], out["group2"], strict=True)]
+    assert out["difference_kg_ha"].to_numpy() == pytest.approx(want)
+
+
+def test_means_and_control_at_a_variety(oats_trial: FieldTrial) -> None:
+    """means(at=) and compare_to_control(at=) give the Victory means, not the overall N means."""
+    plots = oats_plots()
+    victory = plots[plots["gen"] == "Victory"].groupby("nitro")["yield_kg_ha"].mean()
+    table = oats_trial.means(at="Victory").set_index("treatment")["yield_kg_ha"]
+    # Victory cell means of the published yields (computed here)
+    assert table.sort_index().to_numpy() == pytest.approx(victory.sort_index().to_numpy())
+    dunnett = oats_trial.compare_to_control(at="Victory")
+    assert dunnett["mean_treatment_kg_ha"].to_numpy() == pytest.approx(
+        victory.loc[dunnett["treatment"]].to_numpy()
     )
 
 

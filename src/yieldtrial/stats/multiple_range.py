@@ -258,9 +258,7 @@ def _upper_letters(letters: str) -> str:
 
     if letters == NA_LETTER:
         return letters.upper()
-    return "".join(
-        token[0].upper() + token[1:] for token in re.findall(r"[A-Za-z]\d*", letters)
-    )
+    return "".join(token[0].upper() + token[1:] for token in re.findall(r"[A-Za-z]\d*", letters))
 
 
 def _letters(mm: MeansModel, significant: np.ndarray) -> list[str]:
