@@ -416,3 +416,20 @@ def test_site_unknown_or_absent_column():
         trial.site("C")
     with pytest.raises(DataValidationError, match="no site column"):
         FieldTrial.from_dataframe(rcbd_plots(), crop="wheat").site("A")
+
+
+def test_refused_trial_shows_no_table_warnings(tmp_path):
+    """A refused build (e.g. a wrong control, retried by the report) prints no read warnings."""
+    import warnings
+
+    path = tmp_path / "plots.csv"
+    rcbd_plots().assign(impurity_pct=[0.5, 0.2, 0.3, 0.4]).to_csv(path, index=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(DataValidationError, match="control 'CK1'"):
+            FieldTrial.from_csv(path, crop="wheat", control="CK1")
+        assert caught == []  # nothing shown for the refused attempt
+        FieldTrial.from_csv(path, crop="wheat", control="CK")
+    # the successful retry shows the impurity warning exactly once
+    texts = [str(w.message) for w in caught if issubclass(w.category, YieldTrialWarning)]
+    assert sum("impurity_pct" in t for t in texts) == 1

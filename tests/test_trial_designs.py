@@ -412,7 +412,7 @@ def test_means_and_control_at_a_variety(oats_trial: FieldTrial) -> None:
 
 
 def _filled(book: pd.DataFrame) -> pd.DataFrame:
-    """A field book with its harvest columns filled (masses vary by plot)."""
+    """Fill the harvest columns of a field book (masses vary by plot)."""
     n = len(book)
     return book.assign(
         harvested_area_m2=20.0,

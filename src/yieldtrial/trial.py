@@ -128,7 +128,7 @@ def _detect_split_plot(plots: pd.DataFrame) -> tuple[str, str] | None:
 
 
 def _is_latin_square(plots: pd.DataFrame) -> bool:
-    """True when row x column is a t x t square holding each treatment once per row and column."""
+    """Tell whether row x column is a t x t square with each treatment once per row and column."""
     if "block" in plots or "row" not in plots or "column" not in plots:
         return False
     if plots[["treatment", "row", "column"]].isna().any().any():
