@@ -188,7 +188,13 @@ class FieldTrial:
     shrink_pct_per_point : float, optional
         Needed for ``moisture_method="shrink"``. [%/point]
     design : {"crd", "rcbd", "latin", "split_plot", "strip_plot", "factorial"}, optional
-        "rcbd" when the table has a ``block`` column, else "crd".  "latin" needs
+        Detected when not given: "split_plot" (with its two factor columns) for a
+        :func:`yieldtrial.design.split_plot` field book (``block``, ``main_plot`` and
+        factor columns whose levels make the treatment ``"A:B"``); "latin" when there
+        is no ``block`` and ``row`` x ``column`` is a t x t square holding each
+        treatment once in every row and column; else "rcbd" when the table has a
+        ``block`` column, else "crd" (a detection is noted in
+        ``metadata["design_source"]``).  "latin" needs
         ``row`` and ``column`` columns; "split_plot" and "strip_plot" need a
         ``block`` column and ``factors``; "factorial" needs ``factors`` (and is
         analysed in an RCBD when the table has a ``block`` column, else in a CRD).
