@@ -925,3 +925,28 @@ def test_input_in_mu_shown_and_conversion_stated_once(jinzhong: Any) -> None:
     assert "Input columns in mu were converted to m² and kg (as above)" in text
     header = dict(jinzhong.section("header").blocks[0].items)
     assert header["Harvested plot area (net)"] == "1 mu (666.67 m²)"
+
+
+def test_methods_say_when_the_design_was_detected_from_the_layout() -> None:
+    """A Latin-square field book read without a declared design: the methods paragraph says so."""
+    import numpy as np
+
+    from yieldtrial import FieldTrial
+    from yieldtrial.design import latin_square
+    from yieldtrial.report import build_report
+
+    book = latin_square(["A", "B", "C", "D"], seed=2)
+    n = len(book)
+    filled = book.assign(
+        harvested_area_m2=20.0,
+        fresh_mass_kg=10.0 + (np.arange(n) * 7 % 5) * 0.3,
+        moisture_pct=13.0,
+        impurity_pct=1.0,
+    )
+    trial = FieldTrial.from_dataframe(filled, crop="wheat", control="A")
+    text = build_report(trial, figures=False).to_markdown()
+    assert "detected from the plot layout" in text
+    declared = FieldTrial.from_dataframe(filled, crop="wheat", control="A", design="latin")
+    assert (
+        "detected from the plot layout" not in build_report(declared, figures=False).to_markdown()
+    )

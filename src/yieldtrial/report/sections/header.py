@@ -144,6 +144,7 @@ def methods_section(ctx: ReportContext) -> Section:
                 n_treatments=len(s.treatments),
                 n_plots=len(ctx.used),
             )
+            + _design_detected(ctx, lang)
         ),
     ]
     if s.replicated and ctx.anova is not None:
@@ -295,3 +296,11 @@ def _rate_text(info: Any, lang: str) -> str | None:
     if str(info.extra.get("rate_status", "")).lower() == "illustrative":
         text += f" ({t('status.illustrative', lang)})"
     return text
+
+
+def _design_detected(ctx: Any, lang: str) -> str:
+    """Say so when the design was detected from the plot layout rather than declared."""
+    metadata = attr_or(ctx.trial, "metadata", None) or {}
+    if "design_source" not in metadata:
+        return ""
+    return " " + t("methods.design_detected", lang)
