@@ -950,3 +950,19 @@ def test_methods_say_when_the_design_was_detected_from_the_layout() -> None:
     assert (
         "detected from the plot layout" not in build_report(declared, figures=False).to_markdown()
     )
+
+
+def test_noninferiority_table_shows_the_verdicts_bound() -> None:
+    """The NI table's bound is noninferiority_ci_low_pct and agrees with every verdict."""
+    cfg = TrialConfig.from_file(example_path("replicated-rcbd", "trial.toml"))
+    report, _ = report_from_files(
+        example_path("replicated-rcbd"), cfg.override(), figures=False, report_date=DATE
+    )
+    table = _table(report.section("noninferiority"), "noninferiority")
+    # expected values: the library's own NI bound (compare_to_control, same settings)
+    expected = _rcbd_trial().compare_to_control(margin_pct=cfg.margin_pct)
+    assert [r["ni_bound_pct"] for r in table.rows] == expected["noninferiority_ci_low_pct"].tolist()
+    yes = STRINGS["ni.yes"]["en"]
+    for row in table.rows:
+        assert (row["verdict"] == yes) == (row["ni_bound_pct"] > row["margin_pct"])
+    assert any("agrees with the verdict" in note for note in table.notes)

@@ -539,3 +539,102 @@ def test_centred_estimates_keep_differences_exact_near_1e12():
     np.testing.assert_allclose(pw["difference_kg_ha"], [-0.2, -0.6, -0.4], atol=1e-15)
     est, _ = exact.contrast(np.array([-1.0, 1.0, 0.0]))
     assert est == pytest.approx(0.2, abs=1e-15)
+
+
+# ------------------------------------------------------------ non-inferiority bound
+
+
+def _random_rcbd(seed: int) -> pd.DataFrame:
+    """Balanced 5 x 4 RCBD; treatments 0-15 % below the control CK, so margins cross them."""
+    rng = np.random.default_rng(seed)
+    effects = {"CK": 0.0, "T1": -300.0, "T2": -600.0, "T3": -900.0, "T4": 150.0}
+    rows = [(t, f"B{j}") for t in effects for j in range(4)]
+    df = pd.DataFrame(rows, columns=["treatment", "block"])
+    df["y"] = (
+        6000.0
+        + df["treatment"].map(effects).astype(float)
+        + df["block"].str[1:].astype(int) * 250.0
+        + rng.normal(0, 200, len(df))
+    )
+    return df
+
+
+def _ni_bound(df: pd.DataFrame, margin_pct: float) -> pd.DataFrame:
+    return compare_to_control(df, response="y", treatment="treatment", block="block",
+                              control="CK", margin_pct=margin_pct)  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_noninferior_iff_bound_above_minus_margin(seed):
+    """Verdict <=> noninferiority_ci_low_pct > -margin, on a margin grid and at the crossings."""
+    df = _random_rcbd(seed)
+    for margin in np.arange(0.0, 30.0, 1.25):
+        out = _ni_bound(df, margin)
+        assert (
+            out["noninferior"].astype(bool) == (out["noninferiority_ci_low_pct"] > -margin)
+        ).all()
+        assert (out["noninferior"].astype(bool) == (out["noninferiority_ci_low"] > 0)).all()
+    # bisect the margin at which T2's bound meets -margin, then step just either side
+    lo, hi = 0.0, 40.0
+    for _ in range(24):
+        mid = (lo + hi) / 2
+        row = _ni_bound(df, mid).set_index("treatment").loc["T2"]
+        lo, hi = (lo, mid) if bool(row["noninferior"]) else (mid, hi)
+    for margin, expected in ((lo, False), (hi, True)):  # hi - lo = 40 / 2**24
+        row = _ni_bound(df, margin).set_index("treatment").loc["T2"]
+        assert bool(row["noninferior"]) is expected
+        assert bool(row["noninferiority_ci_low_pct"] > -margin) is expected
+        assert abs(row["noninferiority_ci_low_pct"] + margin) < 1e-3  # right at the margin
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_noninferiority_bound_matches_statsmodels_and_dunnett(seed):
+    """Bound = OLS estimate of T - (1 - m)CK minus Dunnett c (NI correlation) x its SE."""
+    import statsmodels.formula.api as smf
+
+    from yieldtrial.stats.distributions import dunnett_critical_value
+
+    df, m = _random_rcbd(seed), 7.5
+    out = _ni_bound(df, m)
+    res = smf.ols("y ~ C(treatment, Treatment('CK')) + C(block)", data=df).fit()
+    names = list(res.params.index)
+    # LS-mean of CK = intercept + mean block effect (B0 is the reference block, 4 blocks)
+    ck = np.array([1.0 if n == "Intercept" else 0.25 if n.startswith("C(block)") else 0.0
+                   for n in names])  # fmt: skip
+    rows = []
+    for trt in out["treatment"]:
+        lvec = (m / 100.0) * ck  # mu_T - (1 - m)mu_C = tau_T + (m/100) mu_C
+        lvec[names.index(f"C(treatment, Treatment('CK'))[T.{trt}]")] += 1.0
+        rows.append(lvec)
+    lmat = np.array(rows)
+    est = lmat @ res.params.to_numpy()
+    vcov = lmat @ res.cov_params().to_numpy() @ lmat.T
+    se = np.sqrt(np.diag(vcov))
+    crit, _ = dunnett_critical_value(vcov / np.outer(se, se), res.df_resid)
+    low = est - crit * se  # independent lower simultaneous limit
+    mean_ck = float(ck @ res.params.to_numpy())
+    np.testing.assert_allclose(out["noninferiority_ci_low"], low, rtol=1e-7, atol=1e-6)
+    np.testing.assert_allclose(out["noninferiority_ci_low_pct"],
+                               100 * low / mean_ck - m, rtol=1e-7, atol=1e-7)  # fmt: skip
+
+
+def test_noninferiority_bound_equals_ci_low_pct_at_zero_margin_or_fixed_control():
+    """Zero margin, or a control mean without variance: the NI bound equals ci_low_pct."""
+    df = _random_rcbd(3)
+    out = _ni_bound(df, 0.0)  # same contrast and critical value: identical by construction
+    np.testing.assert_allclose(out["noninferiority_ci_low_pct"], out["ci_low_pct"], rtol=1e-12)
+    # control variance 0: se(T - (1-m)C) = se(T) = se(T - C), same correlation -> same c
+    mm = MeansModel("treatment", ("CK", "A", "B"), np.array([100.0, 97.0, 92.0]),
+                    np.diag([0.0, 2.0, 2.0]), 12.0, np.array([4, 4, 4]), 8.0, "residual",
+                    "rcbd", "yield_kg_ha ~ treatment + block", "yield_kg_ha")  # fmt: skip
+    fixed = compare_means_to_control(mm, control="CK", margin_pct=5.0)
+    np.testing.assert_allclose(fixed["noninferiority_ci_low_pct"], fixed["ci_low_pct"],
+                               rtol=1e-9)  # fmt: skip
+
+
+def test_noninferiority_bound_nan_without_margin_and_for_less():
+    """No margin, or alternative='less': the NI bound columns are NaN."""
+    mm = hand_mm([100.0, 98.0, 95.0], 1.0)
+    assert compare_means_to_control(mm, control="L0")["noninferiority_ci_low_kg_ha"].isna().all()
+    less = compare_means_to_control(mm, control="L0", alternative="less", margin_pct=5.0)
+    assert less["noninferiority_ci_low_pct"].isna().all()

@@ -302,8 +302,9 @@ def compare_means_to_control(
         ``treatment, control, n_treatment, n_control, mean_treatment<u>, mean_control<u>,
         difference<u>, se<u>, difference_pct, ci_low<u>, ci_high<u>, ci_low_pct, ci_high_pct,
         statistic, df, error_term, p_value, p_value_adjusted, method, alternative, confidence,
-        margin_pct, noninferiority_statistic, noninferiority_p_value_adjusted, noninferior,
-        superior, inference``.
+        margin_pct, noninferiority_statistic, noninferiority_p_value_adjusted,
+        noninferiority_ci_low<u>, noninferiority_ci_low_pct, noninferior, superior,
+        inference``.
 
         ``difference = mean_treatment - mean_control``; ``statistic`` is its t;
         ``p_value`` is unadjusted, ``p_value_adjusted`` adjusted by ``method``.
@@ -312,6 +313,10 @@ def compare_means_to_control(
         treated as fixed in this scaling.  ``attrs["provenance"]`` records design, model,
         error term, df, test, alpha, adjustment and version; ``attrs["accuracy"]`` the
         accuracy of the Dunnett probabilities.
+        ``noninferiority_ci_low<u>`` is the lower simultaneous limit of
+        :math:`\mu_T - (1 - m/100)\mu_C` and ``noninferiority_ci_low_pct`` the same limit
+        in % of the control mean minus the margin (see Notes); both NaN without a margin,
+        for ``alternative="less"`` and without error variance.
 
     Raises
     ------
@@ -347,10 +352,26 @@ def compare_means_to_control(
     at alpha.  ``noninferior`` is the same rule applied to the NI contrast: True when
     ``noninferiority_p_value_adjusted < alpha`` and the NI statistic is positive, i.e. when
     the lower simultaneous limit of :math:`\mu_T - (1 - m/100)\mu_C` is above 0 (with
-    ``m = 0`` it equals ``superior``).  Because the NI contrast includes the uncertainty of
-    the control mean, ``noninferior`` need not match the comparison of ``ci_low_pct``
-    (which treats the control mean as fixed) with ``-margin_pct``.  Both verdicts are NA
-    for ``alternative="less"`` and when there is no error variance.
+    ``m = 0`` it equals ``superior``).  For the single-step methods the verdict is decided
+    by that limit itself, :math:`L = w'\hat\mu - c\,\sqrt{w'Vw}` with :math:`c` the
+    critical value of the NI family (Dunnett: from the NI contrasts' correlation), so it
+    never contradicts the reported bound; with Holm the verdict also accepts the step-down
+    p-value (its interval is Bonferroni's).  Both verdicts are NA for
+    ``alternative="less"`` and when there is no error variance.
+
+    The displayed bound ``noninferiority_ci_low_pct`` is
+    :math:`B = 100\,L / \hat\mu_C - m`.  Since :math:`\hat\mu_C > 0`,
+    :math:`L > 0 \iff B > -m`, so ``noninferior`` (single-step) is exactly
+    ``noninferiority_ci_low_pct > -margin_pct`` and the bound can be read against the
+    margin like a % difference.  Writing :math:`w'\hat\mu = \text{difference} +
+    (m/100)\hat\mu_C` gives :math:`B = \text{difference\_pct} - 100\,c\,
+    \sqrt{w'Vw}/\hat\mu_C`, whereas ``ci_low_pct`` is
+    :math:`\text{difference\_pct} - 100\,c_D\,se/\hat\mu_C` with the standard error
+    and critical value of the plain difference: the two coincide for ``m = 0`` (same
+    contrast) and, more generally, when the control mean carries no variance or
+    covariance (the control mean "treated as fixed"); otherwise ``ci_low_pct`` compared
+    with :math:`-m` need not match the verdict, which is why the report shows
+    :math:`B`.
 
     When the MeansModel carries :attr:`~MeansModel.estimates_centred`, differences are
     computed from it (full precision with large offsets in the response).
@@ -414,7 +435,7 @@ def compare_means_to_control(
             "difference_pct": _pct(diff, mean_c),
         }
         nan = np.full(m, np.nan)
-        se = p = p_adj = low = high = ni_t = ni_p = nan
+        se = p = p_adj = low = high = ni_t = ni_p = ni_low = nan
         noninferior: list[Any] = [pd.NA] * m
         superior: list[Any] = [pd.NA] * m
         if status == INFERENCE_OK:
@@ -437,17 +458,22 @@ def compare_means_to_control(
                     w_ni[:, ic] = -(1.0 - margin_pct / 100.0)
                     v_ni = w_ni @ cov @ w_ni.T
                     ni_est = diff + (margin_pct / 100.0) * est_all[ic]
-                    ni_t = ni_est / np.sqrt(np.clip(np.diag(v_ni), 0.0, None))
-                    _, ni_p, _, _ = _adjust(
-                        method,
-                        ni_t,
-                        _family_corr(v_ni),
-                        mm.df,
-                        alternative,
-                        confidence,
-                        need_critical=False,
+                    ni_se = np.sqrt(np.clip(np.diag(v_ni), 0.0, None))
+                    ni_t = ni_est / ni_se
+                    # same adjustment and critical value (NI contrasts' correlation) as
+                    # the verdict, so the displayed bound agrees with it
+                    _, ni_p, ni_crit, _ = _adjust(
+                        method, ni_t, _family_corr(v_ni), mm.df, alternative, confidence
                     )
-                    noninferior = [bool(v) for v in (ni_p < alpha) & (ni_t > 0.0)]
+                    ni_low, _ = _interval(ni_est, ni_se, ni_crit, alternative)
+                    if method == "holm":
+                        # step-down p-values; the interval is Bonferroni's (conservative)
+                        ni = ((ni_p < alpha) & (ni_t > 0.0)) | (ni_low > 0.0)
+                    else:
+                        # single-step: p_adj < alpha and t > 0 <=> lower limit > 0; the
+                        # limit decides so the verdict and the displayed bound never differ
+                        ni = ni_low > 0.0
+                    noninferior = [bool(v) for v in ni]
         row.update(
             {
                 f"se{u}": se,
@@ -466,6 +492,9 @@ def compare_means_to_control(
                 "margin_pct": np.full(m, np.nan if margin_pct is None else float(margin_pct)),
                 "noninferiority_statistic": ni_t,
                 "noninferiority_p_value_adjusted": ni_p,
+                f"noninferiority_ci_low{u}": ni_low,
+                "noninferiority_ci_low_pct": _pct(ni_low, mean_c)
+                - (np.nan if margin_pct is None else float(margin_pct)),
                 "noninferior": pd.array(noninferior, dtype="boolean"),
                 "superior": pd.array(superior, dtype="boolean"),
                 "inference": [status] * m,
@@ -478,7 +507,8 @@ def compare_means_to_control(
         f"mean_control{u}", f"difference{u}", f"se{u}", "difference_pct", f"ci_low{u}",
         f"ci_high{u}", "ci_low_pct", "ci_high_pct", "statistic", "df", "error_term", "p_value",
         "p_value_adjusted", "method", "alternative", "confidence", "margin_pct",
-        "noninferiority_statistic", "noninferiority_p_value_adjusted", "noninferior",
+        "noninferiority_statistic", "noninferiority_p_value_adjusted",
+        f"noninferiority_ci_low{u}", "noninferiority_ci_low_pct", "noninferior",
         "superior", "inference",
     ]  # fmt: skip
     out = out[columns]

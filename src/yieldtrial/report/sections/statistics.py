@@ -368,7 +368,7 @@ def noninferiority_section(ctx: ReportContext) -> Section:
                 {
                     "comparison": f"{row['treatment']} – {row['control']}",
                     "difference_pct": row.get("difference_pct"),
-                    "ci_low_pct": row.get("ci_low_pct"),
+                    "ni_bound_pct": row.get("noninferiority_ci_low_pct"),
                     "margin_pct": -float(s.margin_pct or 0.0),
                     "p": row.get("noninferiority_p_value_adjusted"),
                     "verdict": text,
@@ -379,7 +379,7 @@ def noninferiority_section(ctx: ReportContext) -> Section:
         [
             Column("comparison", t("col.comparison", lang), "text"),
             Column("difference_pct", t("col.diff_pct", lang, control="CK"), "signed_pct", 1, "%"),
-            Column("ci_low_pct", t("col.ni_lower", lang), "signed_pct", 1, "%"),
+            Column("ni_bound_pct", t("col.ni_lower", lang), "signed_pct", 1, "%"),
             Column("margin_pct", t("col.ni_margin", lang), "signed_pct", 1, "%"),
             Column("p", t("col.ni_p", lang), "pvalue"),
             Column("verdict", t("col.ni_verdict", lang), "text"),
