@@ -39,15 +39,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from yieldtrial._field_map import field_map
+from yieldtrial._fieldbook import (
+    FIELDBOOK_COLUMNS,
+    HARVEST_COLUMNS,
+    _count,
+    _finish,
+    _labels,
+    _positions,
+    _rng,
+    _series_base,
+)
 from yieldtrial.errors import DataValidationError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.axes import Axes
 
 __all__ = [
     "FIELDBOOK_COLUMNS",
@@ -65,98 +73,6 @@ __all__ = [
 
 #: Layout keys accepted by :func:`layout` and the ``yieldtrial design`` command.
 LAYOUTS: tuple[str, ...] = ("crd", "rcbd", "latin", "split_plot")
-
-#: Empty harvest columns of a field book, in the names :func:`yieldtrial.io.read_plots` reads.
-HARVEST_COLUMNS: tuple[str, ...] = (
-    "harvested_area_m2",
-    "fresh_mass_kg",
-    "moisture_pct",
-    "impurity_pct",
-)
-
-#: Columns of an RCBD field book, in order (CRD and Latin square omit ``block``;
-#: split-plot adds the factor and ``main_plot`` columns before the harvest columns).
-FIELDBOOK_COLUMNS: tuple[str, ...] = (
-    "plot_id",
-    "treatment",
-    "block",
-    "row",
-    "column",
-    *HARVEST_COLUMNS,
-)
-
-
-# ----------------------------------------------------------------------------- helpers
-def _labels(values: Sequence[object], name: str, *, minimum: int = 2) -> list[str]:
-    if isinstance(values, str):
-        raise DataValidationError(
-            f"{name} must be a list of labels, e.g. ['CK1', 'CK2', 'T']; got the text {values!r}."
-        )
-    labels = [str(v).strip() for v in values]
-    if any(not label for label in labels):
-        raise DataValidationError(f"{name} contains an empty label; every level needs a name.")
-    duplicates = sorted({label for label in labels if labels.count(label) > 1})
-    if duplicates:
-        raise DataValidationError(
-            f"{name} lists {', '.join(map(repr, duplicates))} more than once; each level once "
-            "(the number of replicates is given separately)."
-        )
-    if len(labels) < minimum:
-        raise DataValidationError(
-            f"{name} needs at least {minimum} levels; got {len(labels)} ({', '.join(labels)})."
-        )
-    return labels
-
-
-def _count(value: object, name: str, *, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise DataValidationError(f"{name} must be an integer >= {minimum}; got {value!r}.")
-    return int(value)
-
-
-def _rng(seed: int | None) -> tuple[np.random.Generator, int]:
-    if seed is None:
-        seed = int(np.random.SeedSequence().generate_state(1)[0])
-    elif isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise DataValidationError(f"seed must be a non-negative integer; got {seed!r}.")
-    return np.random.default_rng(int(seed)), int(seed)
-
-
-def _series_base(plots_per_row: int) -> int:
-    """Multiplier of the row/block number in plot ids: 100, or 1000 for >= 100 plots."""
-    return 10 ** max(2, len(str(plots_per_row)))
-
-
-def _positions(n_in_row: int, row: int, serpentine: bool) -> list[int]:
-    """Field column of the 1st, 2nd, ... numbered plot of a field row."""
-    forward = list(range(1, n_in_row + 1))
-    return forward[::-1] if serpentine and row % 2 == 0 else forward
-
-
-def _finish(
-    rows: list[dict[str, Any]],
-    columns: Sequence[str],
-    design: dict[str, Any],
-    plot_area_m2: float | None,
-) -> pd.DataFrame:
-    book = pd.DataFrame(rows)
-    for col in HARVEST_COLUMNS:
-        book[col] = np.nan
-    if plot_area_m2 is not None:
-        if not (isinstance(plot_area_m2, int | float) and plot_area_m2 > 0):
-            raise DataValidationError(
-                f"plot_area_m2 must be a positive area in m2; got {plot_area_m2!r}."
-            )
-        book["harvested_area_m2"] = float(plot_area_m2)
-    book = book[list(columns)]
-    book = book.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
-    for col in ("row", "column"):
-        book[col] = book[col].astype("int64")
-    for col in HARVEST_COLUMNS:
-        book[col] = book[col].astype("float64")
-    design["plot_area_m2"] = plot_area_m2
-    book.attrs["design"] = design
-    return book
 
 
 # ----------------------------------------------------------------------------- layouts
@@ -788,89 +704,3 @@ def plan_trial(
         detectable_difference_fewer_pct=None if fewer is None else float(fewer),
         plots=t * int(r),
     )
-
-
-# ----------------------------------------------------------------------------- figure
-def field_map(fieldbook: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
-    """Draw the field map of a field book: one labelled, coloured cell per plot.
-
-    Parameters
-    ----------
-    fieldbook : DataFrame
-        A field book with ``plot_id``, ``treatment``, ``row`` and ``column``.
-    ax : matplotlib Axes, optional
-        Axes to draw on; a new figure is made when omitted.
-    title : str, optional
-        Figure title; by default the design and seed from ``attrs["design"]``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes, row 1 at the top, with plot number and treatment in each cell.
-
-    Raises
-    ------
-    DataValidationError
-        If a position column is missing.
-
-    Examples
-    --------
-    >>> ax = field_map(rcbd(["CK1", "CK2", "T"], blocks=2, seed=1))
-    >>> len(ax.patches)
-    6
-    >>> import matplotlib.pyplot as plt
-    >>> plt.close(ax.figure)
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Rectangle
-
-    missing = [c for c in ("plot_id", "treatment", "row", "column") if c not in fieldbook]
-    if missing:
-        raise DataValidationError(
-            f"the field book lacks column(s) {', '.join(missing)}; a field map needs plot_id, "
-            "treatment, row and column."
-        )
-    if ax is None:
-        n_rows = int(fieldbook["row"].max())
-        n_cols = int(fieldbook["column"].max())
-        _, ax = plt.subplots(figsize=(max(4.0, 1.3 * n_cols + 1), max(2.5, 0.9 * n_rows + 1)))
-    levels = list(dict.fromkeys(fieldbook["treatment"].astype(str)))
-    cmap = plt.get_cmap("tab20" if len(levels) > 10 else "tab10")
-    colour = {level: cmap(i % cmap.N) for i, level in enumerate(levels)}
-    cells = zip(
-        fieldbook["plot_id"].astype(str),
-        fieldbook["treatment"].astype(str),
-        fieldbook["row"].to_numpy(dtype=float),
-        fieldbook["column"].to_numpy(dtype=float),
-        strict=True,
-    )
-    for plot_id, treatment, row, col in cells:
-        x, y = col - 1.0, row - 1.0
-        ax.add_patch(
-            Rectangle(
-                (x, y),
-                1.0,
-                1.0,
-                facecolor=colour[treatment],
-                edgecolor="black",
-                linewidth=1.0,
-                alpha=0.55,
-            )
-        )
-        ax.text(x + 0.5, y + 0.5, f"{plot_id}\n{treatment}", ha="center", va="center", fontsize=8)
-    ax.set_xlim(0, float(fieldbook["column"].max()))
-    ax.set_ylim(float(fieldbook["row"].max()), 0)
-    ax.set_xticks([c - 0.5 for c in range(1, int(fieldbook["column"].max()) + 1)])
-    ax.set_xticklabels([str(c) for c in range(1, int(fieldbook["column"].max()) + 1)])
-    ax.set_yticks([r - 0.5 for r in range(1, int(fieldbook["row"].max()) + 1)])
-    ax.set_yticklabels([str(r) for r in range(1, int(fieldbook["row"].max()) + 1)])
-    ax.set_xlabel("field column")
-    ax.set_ylabel("field row (block)" if "block" in fieldbook else "field row")
-    ax.set_aspect("equal")
-    if title is None:
-        info = fieldbook.attrs.get("design", {})
-        title = f"{info.get('design', 'field')} layout" + (
-            f", seed {info['seed']}" if "seed" in info else ""
-        )
-    ax.set_title(title)
-    return ax

@@ -1,0 +1,104 @@
+"""Field-map figure of a field book (see :func:`yieldtrial.design.field_map`).
+
+Private: :func:`field_map` is re-exported by :mod:`yieldtrial.design`; matplotlib
+is imported only when a map is drawn.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = ["field_map"]
+
+
+def field_map(fieldbook: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
+    """Draw the field map of a field book: one labelled, coloured cell per plot.
+
+    Parameters
+    ----------
+    fieldbook : DataFrame
+        A field book with ``plot_id``, ``treatment``, ``row`` and ``column``.
+    ax : matplotlib Axes, optional
+        Axes to draw on; a new figure is made when omitted.
+    title : str, optional
+        Figure title; by default the design and seed from ``attrs["design"]``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes, row 1 at the top, with plot number and treatment in each cell.
+
+    Raises
+    ------
+    DataValidationError
+        If a position column is missing.
+
+    Examples
+    --------
+    >>> from yieldtrial.design import rcbd
+    >>> ax = field_map(rcbd(["CK1", "CK2", "T"], blocks=2, seed=1))
+    >>> len(ax.patches)
+    6
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(ax.figure)
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    missing = [c for c in ("plot_id", "treatment", "row", "column") if c not in fieldbook]
+    if missing:
+        raise DataValidationError(
+            f"the field book lacks column(s) {', '.join(missing)}; a field map needs plot_id, "
+            "treatment, row and column."
+        )
+    if ax is None:
+        n_rows = int(fieldbook["row"].max())
+        n_cols = int(fieldbook["column"].max())
+        _, ax = plt.subplots(figsize=(max(4.0, 1.3 * n_cols + 1), max(2.5, 0.9 * n_rows + 1)))
+    levels = list(dict.fromkeys(fieldbook["treatment"].astype(str)))
+    cmap = plt.get_cmap("tab20" if len(levels) > 10 else "tab10")
+    colour = {level: cmap(i % cmap.N) for i, level in enumerate(levels)}
+    cells = zip(
+        fieldbook["plot_id"].astype(str),
+        fieldbook["treatment"].astype(str),
+        fieldbook["row"].to_numpy(dtype=float),
+        fieldbook["column"].to_numpy(dtype=float),
+        strict=True,
+    )
+    for plot_id, treatment, row, col in cells:
+        x, y = col - 1.0, row - 1.0
+        ax.add_patch(
+            Rectangle(
+                (x, y),
+                1.0,
+                1.0,
+                facecolor=colour[treatment],
+                edgecolor="black",
+                linewidth=1.0,
+                alpha=0.55,
+            )
+        )
+        ax.text(x + 0.5, y + 0.5, f"{plot_id}\n{treatment}", ha="center", va="center", fontsize=8)
+    ax.set_xlim(0, float(fieldbook["column"].max()))
+    ax.set_ylim(float(fieldbook["row"].max()), 0)
+    ax.set_xticks([c - 0.5 for c in range(1, int(fieldbook["column"].max()) + 1)])
+    ax.set_xticklabels([str(c) for c in range(1, int(fieldbook["column"].max()) + 1)])
+    ax.set_yticks([r - 0.5 for r in range(1, int(fieldbook["row"].max()) + 1)])
+    ax.set_yticklabels([str(r) for r in range(1, int(fieldbook["row"].max()) + 1)])
+    ax.set_xlabel("field column")
+    ax.set_ylabel("field row (block)" if "block" in fieldbook else "field row")
+    ax.set_aspect("equal")
+    if title is None:
+        info = fieldbook.attrs.get("design", {})
+        title = f"{info.get('design', 'field')} layout" + (
+            f", seed {info['seed']}" if "seed" in info else ""
+        )
+    ax.set_title(title)
+    return ax

@@ -1,0 +1,114 @@
+"""Field-book building blocks shared by the layouts of :mod:`yieldtrial.design`.
+
+Column tuples of a field book, validation of treatment labels and counts, the
+seeded random generator, plot numbering (serpentine or not) and the final
+assembly of the field-book table. Private: the public names are re-exported by
+:mod:`yieldtrial.design`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+
+__all__ = [
+    "FIELDBOOK_COLUMNS",
+    "HARVEST_COLUMNS",
+]
+
+#: Empty harvest columns of a field book, in the names :func:`yieldtrial.io.read_plots` reads.
+HARVEST_COLUMNS: tuple[str, ...] = (
+    "harvested_area_m2",
+    "fresh_mass_kg",
+    "moisture_pct",
+    "impurity_pct",
+)
+
+#: Columns of an RCBD field book, in order (CRD and Latin square omit ``block``;
+#: split-plot adds the factor and ``main_plot`` columns before the harvest columns).
+FIELDBOOK_COLUMNS: tuple[str, ...] = (
+    "plot_id",
+    "treatment",
+    "block",
+    "row",
+    "column",
+    *HARVEST_COLUMNS,
+)
+
+
+# ----------------------------------------------------------------------------- helpers
+def _labels(values: Sequence[object], name: str, *, minimum: int = 2) -> list[str]:
+    if isinstance(values, str):
+        raise DataValidationError(
+            f"{name} must be a list of labels, e.g. ['CK1', 'CK2', 'T']; got the text {values!r}."
+        )
+    labels = [str(v).strip() for v in values]
+    if any(not label for label in labels):
+        raise DataValidationError(f"{name} contains an empty label; every level needs a name.")
+    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    if duplicates:
+        raise DataValidationError(
+            f"{name} lists {', '.join(map(repr, duplicates))} more than once; each level once "
+            "(the number of replicates is given separately)."
+        )
+    if len(labels) < minimum:
+        raise DataValidationError(
+            f"{name} needs at least {minimum} levels; got {len(labels)} ({', '.join(labels)})."
+        )
+    return labels
+
+
+def _count(value: object, name: str, *, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise DataValidationError(f"{name} must be an integer >= {minimum}; got {value!r}.")
+    return int(value)
+
+
+def _rng(seed: int | None) -> tuple[np.random.Generator, int]:
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    elif isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise DataValidationError(f"seed must be a non-negative integer; got {seed!r}.")
+    return np.random.default_rng(int(seed)), int(seed)
+
+
+def _series_base(plots_per_row: int) -> int:
+    """Multiplier of the row/block number in plot ids: 100, or 1000 for >= 100 plots."""
+    return 10 ** max(2, len(str(plots_per_row)))
+
+
+def _positions(n_in_row: int, row: int, serpentine: bool) -> list[int]:
+    """Field column of the 1st, 2nd, ... numbered plot of a field row."""
+    forward = list(range(1, n_in_row + 1))
+    return forward[::-1] if serpentine and row % 2 == 0 else forward
+
+
+def _finish(
+    rows: list[dict[str, Any]],
+    columns: Sequence[str],
+    design: dict[str, Any],
+    plot_area_m2: float | None,
+) -> pd.DataFrame:
+    book = pd.DataFrame(rows)
+    for col in HARVEST_COLUMNS:
+        book[col] = np.nan
+    if plot_area_m2 is not None:
+        if not (isinstance(plot_area_m2, int | float) and plot_area_m2 > 0):
+            raise DataValidationError(
+                f"plot_area_m2 must be a positive area in m2; got {plot_area_m2!r}."
+            )
+        book["harvested_area_m2"] = float(plot_area_m2)
+    book = book[list(columns)]
+    book = book.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+    for col in ("row", "column"):
+        book[col] = book[col].astype("int64")
+    for col in HARVEST_COLUMNS:
+        book[col] = book[col].astype("float64")
+    design["plot_area_m2"] = plot_area_m2
+    book.attrs["design"] = design
+    return book
