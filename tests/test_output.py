@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from yieldtrial._output import atomic_write_bytes, atomic_write_text, check_not_input
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.output import atomic_write_bytes, atomic_write_text, check_not_input
 
 
 def test_atomic_write_text_writes_whole_file(tmp_path):

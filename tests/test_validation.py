@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from yieldtrial import _validation
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io import read_plots
+from yieldtrial.io import validation as _validation
 
 
 def plots(**changes: object) -> pd.DataFrame:
@@ -305,7 +305,7 @@ def test_warn_label_variants_silent_for_distinct_labels():
     """Distinct labels ('CK', 'CK2', 'T') give no warning."""
     import warnings as _warnings
 
-    from yieldtrial._validation import warn_label_variants
+    from yieldtrial.io.validation import warn_label_variants
 
     frame = pd.DataFrame({"plot_id": ["1", "2", "3"], "treatment": ["CK", "CK2", "T"]})
     with _warnings.catch_warnings():
@@ -315,7 +315,7 @@ def test_warn_label_variants_silent_for_distinct_labels():
 
 def test_warn_label_variants_without_plot_ids():
     """Without a plot_id column the warning still names both spellings."""
-    from yieldtrial._validation import warn_label_variants
+    from yieldtrial.io.validation import warn_label_variants
 
     frame = pd.DataFrame({"treatment": ["CK", "ck"]})
     with pytest.warns(YieldTrialWarning, match="'CK' and 'ck'"):

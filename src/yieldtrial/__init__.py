@@ -15,20 +15,15 @@ Examples
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
+from yieldtrial._version import __version__
 from yieldtrial.errors import (
     DataValidationError,
     MissingExtraError,
     YieldTrialError,
     YieldTrialWarning,
 )
-
-try:
-    __version__ = version("yieldtrial")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
 
 # public name -> module that defines it (imported on first attribute access)
 _LAZY: dict[str, str] = {
@@ -81,11 +76,12 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.config import TrialConfig, load_config
-    from yieldtrial.design import plan_trial
-    from yieldtrial.economics import economics_table
-    from yieldtrial.efficiency import efficiency_table
+    from yieldtrial.design.layouts import plan_trial
+    from yieldtrial.efficiency.economics import economics_table
+    from yieldtrial.efficiency.nutrients import parse_grade, treatment_nutrient_rates
+    from yieldtrial.efficiency.table import efficiency_table
     from yieldtrial.harvest import plot_yield, standardized_mass_kg, theoretical_yield
-    from yieldtrial.io import read_plots
+    from yieldtrial.io.plots import read_plots
     from yieldtrial.moisture import (
         audit_moisture_conversion,
         describe_method,
@@ -94,7 +90,6 @@ if TYPE_CHECKING:  # pragma: no cover
         wet_basis_from_dry_basis_pct,
     )
     from yieldtrial.network import analyze_many
-    from yieldtrial.nutrients import parse_grade, treatment_nutrient_rates
     from yieldtrial.protocols import canonical_crop, moisture_standard, standard_moisture_pct
     from yieldtrial.report.build import build_report
     from yieldtrial.report.files import report_from_files

@@ -680,7 +680,7 @@ def _coerce(name: str, value: Any, where: str) -> Any:
             raise DataValidationError(f"{where}: {name} = {value!r}; expected text or a list.")
         return tuple(item for item in items if item)
     if name == "design":
-        from yieldtrial.trial import DESIGNS
+        from yieldtrial.design.detect import DESIGNS
 
         text = str(value).strip().lower()
         if text not in DESIGNS:

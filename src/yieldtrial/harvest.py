@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from yieldtrial._checks import as_numeric, as_output, check_not_fraction, check_range
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import as_numeric, as_output, check_not_fraction, check_range
 from yieldtrial.moisture import standardize_moisture
 from yieldtrial.units import convert_yield
 

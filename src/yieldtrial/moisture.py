@@ -33,7 +33,8 @@ import numbers
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from yieldtrial._checks import (
+from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import (
     as_numeric,
     as_output,
     check_not_fraction,
@@ -41,7 +42,6 @@ from yieldtrial._checks import (
     check_range,
     is_python_number,
 )
-from yieldtrial.errors import DataValidationError
 
 if TYPE_CHECKING:  # pragma: no cover - numpy and pandas are imported lazily (fast CLI start)
     import pandas as pd

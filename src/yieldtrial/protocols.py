@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from yieldtrial._checks import check_option
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import check_option
 
 if TYPE_CHECKING:  # pragma: no cover - pandas is imported lazily (fast CLI start)
     import pandas as pd

@@ -36,10 +36,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from yieldtrial import _validation
-from yieldtrial._checks import check_option, check_range
+from yieldtrial.design.detect import DESIGNS, TWO_FACTOR_DESIGNS, detect_design
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
-from yieldtrial.io import has_harvest_columns, input_yield_column, read_plots
+from yieldtrial.io import validation as _validation
+from yieldtrial.io.checks import check_option, check_range
+from yieldtrial.io.plots import has_harvest_columns, input_yield_column, read_plots
 from yieldtrial.units import convert_yield, unit_from_yield_column, yield_column, yield_unit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,15 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.stats.results import MeansModel
     from yieldtrial.stats.splitplot import StrataAnova
 
-__all__ = ["DESIGNS", "TWO_FACTOR_DESIGNS", "FieldTrial"]
-
-#: Designs a trial can declare.  ``None`` at construction means "rcbd" when the plot
-#: table has a ``block`` column and "crd" otherwise.  "latin" needs ``row`` and
-#: ``column`` columns; the two-factor designs name their factor columns in ``factors``.
-DESIGNS: tuple[str, ...] = ("crd", "rcbd", "latin", "split_plot", "strip_plot", "factorial")
-
-#: Designs whose treatments are two crossed factors, named by ``FieldTrial.factors``.
-TWO_FACTOR_DESIGNS: tuple[str, ...] = ("split_plot", "strip_plot", "factorial")
+__all__ = ["DESIGNS", "TWO_FACTOR_DESIGNS", "FieldTrial"]  # the constants are re-exported
 
 #: Above this standardized yield a plot is almost certainly a unit slip (area in
 #: mu read as m2, mass in g read as kg): no grain crop yields 40 t/ha. [kg/ha]
@@ -90,75 +83,6 @@ def _read_deferring_warnings(
 def _reemit(caught: list[warnings.WarningMessage]) -> None:
     for item in caught:
         warnings.warn(item.message, item.category, stacklevel=3)
-
-
-def _text_labels(plots: pd.DataFrame, column: str) -> pd.Series | None:
-    values = plots[column]
-    if values.isna().any() or pd.api.types.is_float_dtype(values):
-        return None
-    return values.astype(str)
-
-
-def _detect_split_plot(plots: pd.DataFrame) -> tuple[str, str] | None:
-    """Factor columns of a :func:`yieldtrial.design.split_plot` field book, or None.
-
-    Such a book has ``block`` and ``main_plot`` columns and two factor columns whose levels
-    make the treatment label ``"<whole-plot level>:<sub-plot level>"``; the whole-plot
-    factor is constant within each main plot.
-    """
-    if "block" not in plots or "main_plot" not in plots:
-        return None
-    reserved = {"plot_id", "treatment", "block", "row", "column", "main_plot"}
-    candidates = {}
-    for name in plots.columns:
-        if str(name) in reserved:
-            continue
-        labels = _text_labels(plots, str(name))
-        if labels is not None:
-            candidates[str(name)] = labels
-    treatment = plots["treatment"].astype(str)
-    main_plot = plots["block"].astype(str) + "\x00" + plots["main_plot"].astype(str)
-    for whole, whole_labels in candidates.items():
-        if whole_labels.groupby(main_plot).nunique().max() != 1:
-            continue
-        for sub, sub_labels in candidates.items():
-            if sub != whole and (whole_labels + ":" + sub_labels).equals(treatment):
-                return whole, sub
-    return None
-
-
-def _is_latin_square(plots: pd.DataFrame) -> bool:
-    """Tell whether row x column is a t x t square with each treatment once per row and column."""
-    if "block" in plots or "row" not in plots or "column" not in plots:
-        return False
-    if plots[["treatment", "row", "column"]].isna().any().any():
-        return False
-    t = plots["treatment"].nunique()
-    if t < 2 or len(plots) != t * t:
-        return False
-    if plots["row"].nunique() != t or plots["column"].nunique() != t:
-        return False
-    if plots.duplicated(["row", "column"]).any():
-        return False
-    return all(
-        (plots.groupby(axis)["treatment"].nunique() == t).all() for axis in ("row", "column")
-    )
-
-
-def _detect_design(plots: pd.DataFrame) -> tuple[str, tuple[str, ...], str] | None:
-    """Design implied by a field book's layout columns (split-plot or Latin square), or None."""
-    factors = _detect_split_plot(plots)
-    if factors is not None:
-        return (
-            "split_plot",
-            factors,
-            f"split-plot: main_plot column, whole-plot factor {factors[0]}, "
-            f"sub-plot factor {factors[1]}",
-        )
-    if _is_latin_square(plots):
-        t = plots["treatment"].nunique()
-        return "latin", (), f"Latin square: {t} rows x {t} columns, no block"
-    return None
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -275,7 +199,7 @@ class FieldTrial:
         present = [str(t) for t in pd.unique(plots["treatment"])]
         control = _validation.check_control(_validation.as_labels(self.control), present)
         order = self._order(present, control)
-        detected = _detect_design(plots) if self.design is None else None
+        detected = detect_design(plots) if self.design is None else None
         design = detected[0] if detected else self._design(plots)
         factors = self._factors(plots, design, default=detected[1] if detected else ())
         unit = yield_unit(self.unit)
@@ -1383,7 +1307,7 @@ class FieldTrial:
         DataFrame
             One row per treatment and metric with its inputs and notes.
         """
-        from yieldtrial.efficiency import trial_efficiency
+        from yieldtrial.efficiency.trial_tables import trial_efficiency
 
         return trial_efficiency(self, fertilizer, nutrient=nutrient, **kwargs)
 
@@ -1418,7 +1342,7 @@ class FieldTrial:
         DataFrame
             One row per treatment other than the control; money per ha.
         """
-        from yieldtrial.economics import trial_economics
+        from yieldtrial.efficiency.economics import trial_economics
 
         return trial_economics(
             self, fertilizer, grain_price_per_kg=grain_price_per_kg, currency=currency, **kwargs

@@ -25,8 +25,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from yieldtrial._checks import as_numeric, as_output
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import as_numeric, as_output
 from yieldtrial.protocols import canonical_crop
 
 if TYPE_CHECKING:  # pragma: no cover - pandas is imported lazily (fast CLI start)

@@ -13,7 +13,7 @@ import math
 import sys
 from typing import Any
 
-from yieldtrial._output import atomic_write_text
+from yieldtrial.io.output import atomic_write_text
 
 EXAMPLES = """\
 examples:

@@ -59,8 +59,8 @@ def build_demo(out: str | Path, *, lang: str = "en", report_date: str | None = N
     list of Path
         The files written, ``index.html`` last.
     """
-    from yieldtrial._output import atomic_write_bytes, atomic_write_text
     from yieldtrial.datasets import example_path
+    from yieldtrial.io.output import atomic_write_bytes, atomic_write_text
     from yieldtrial.report.files import report_from_files
     from yieldtrial.report.i18n import t
 

@@ -88,9 +88,9 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from yieldtrial._output import atomic_write_bytes, atomic_write_text
-    from yieldtrial.design import field_map, layout
+    from yieldtrial.design.layouts import field_map, layout
     from yieldtrial.errors import DataValidationError
+    from yieldtrial.io.output import atomic_write_bytes, atomic_write_text
 
     if args.map is not None and Path(args.map).suffix.lower() not in (".png", ".svg", ".pdf"):
         raise DataValidationError(

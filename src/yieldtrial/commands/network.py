@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from yieldtrial._output import atomic_write_text, check_not_input
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.output import atomic_write_text, check_not_input
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

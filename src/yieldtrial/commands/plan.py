@@ -91,7 +91,7 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from yieldtrial.design import plan_trial
+    from yieldtrial.design.layouts import plan_trial
 
     plan = plan_trial(
         cv_pct=args.cv,

@@ -96,7 +96,7 @@ def register(subparsers: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     _use_file_backend()
-    from yieldtrial._output import atomic_write_bytes, check_not_input
+    from yieldtrial.io.output import atomic_write_bytes, check_not_input
     from yieldtrial.report.files import report_from_files
     from yieldtrial.report.model import check_format, format_for_path
 

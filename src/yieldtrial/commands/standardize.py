@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from yieldtrial._output import atomic_write_text, check_not_input
 from yieldtrial.errors import YieldTrialWarning
+from yieldtrial.io.output import atomic_write_text, check_not_input
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -94,7 +94,7 @@ def build_report(
         The report model; render it with ``to_html()``, ``to_markdown()``,
         ``to_json()`` or ``to_docx()``.
     """
-    from yieldtrial import __version__
+    from yieldtrial._version import __version__
 
     config = config or TrialConfig()
     s = resolve_settings(

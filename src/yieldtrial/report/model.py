@@ -285,7 +285,7 @@ class Report:
         Path
             The written file.
         """
-        from yieldtrial._output import atomic_write_bytes
+        from yieldtrial.io.output import atomic_write_bytes
 
         fmt = check_format(format) if format else format_for_path(path)
         return atomic_write_bytes(path, self.render(fmt))

@@ -18,7 +18,7 @@ __all__ = ["MeansModel", "Provenance"]
 
 
 def _version() -> str:
-    from yieldtrial import __version__
+    from yieldtrial._version import __version__
 
     return __version__
 

@@ -181,7 +181,7 @@ def methods_section(ctx: ReportContext) -> Section:
 
 def _yield_text(ctx: ReportContext) -> str:
     """Plot-yield formula of this trial, display-unit conversions and input-unit conversions."""
-    from yieldtrial.io import has_harvest_columns, input_yield_column
+    from yieldtrial.io.plots import has_harvest_columns, input_yield_column
     from yieldtrial.units import unit_from_yield_column
 
     s, lang = ctx.s, ctx.s.lang

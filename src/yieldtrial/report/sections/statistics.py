@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial.efficiency_trial import report_table
+from yieldtrial.efficiency.trial_tables import report_table
 from yieldtrial.report._format import (
     fmt_number,
     join_list,
@@ -395,7 +395,7 @@ def efficiency_section(ctx: ReportContext) -> Section | None:
     """Build the fertilizer-efficiency section.
 
     Built when the trial description gives fertilizer rates, from
-    :func:`yieldtrial.efficiency_trial.report_table` (a plain call: errors in the
+    :func:`yieldtrial.efficiency.trial_tables.report_table` (a plain call: errors in the
     data surface as :class:`~yieldtrial.errors.YieldTrialError`, anything else
     is a bug and is not hidden).  It returns a DataFrame (one row per treatment)
     or None; its columns are shown as they are and written to

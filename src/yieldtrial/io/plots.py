@@ -15,8 +15,8 @@ Canonical columns
 ``shelling_pct``), or one standardized yield column such as ``yield_kg_ha`` or
 ``yield_kg_mu``.  Other columns are kept unchanged.  See ``docs/data-format.md``.
 
-Header aliases and their recognition live in :mod:`yieldtrial._headers`, file
-reading (encodings, separators, Excel) in :mod:`yieldtrial._table_files`; this
+Header aliases and their recognition live in :mod:`yieldtrial.io.headers`, file
+reading (encodings, separators, Excel) in :mod:`yieldtrial.io.table_files`; this
 module maps the headers, parses the cells and validates the table.
 """
 
@@ -33,15 +33,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial import _validation
-from yieldtrial._headers import (
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io import validation as _validation
+from yieldtrial.io.headers import (
     accepted_aliases,
     normalise_header,
     recognise_header,
     recognised_headers,
 )
-from yieldtrial._table_files import ENCODINGS, NA_VALUES, read_table_file, tidy_headers
-from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io.table_files import ENCODINGS, NA_VALUES, read_table_file, tidy_headers
 from yieldtrial.units import (
     AREA_UNITS,
     MASS_UNITS,

@@ -16,8 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial._checks import check_option
-from yieldtrial._nutrient_grades import (
+from yieldtrial.efficiency.grades import (
     _ADDITIVE_ALIASES,
     _GRADE_IN_NAME,
     _RATE_UNITS,
@@ -31,6 +30,7 @@ from yieldtrial._nutrient_grades import (
     rate_column,
 )
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import check_option
 
 __all__ = [
     "FertilizerInput",

@@ -33,20 +33,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial.efficiency import _LABELS, METRICS, efficiency_table
-from yieldtrial.errors import DataValidationError
-from yieldtrial.nutrients import (
+from yieldtrial.design.detect import TWO_FACTOR_DESIGNS
+from yieldtrial.efficiency.nutrients import (
     KG_HA_PER_KG_MU,
     FertilizerInput,
     fertilizer_from_config,
     rate_column,
     treatment_nutrient_rates,
 )
+from yieldtrial.efficiency.table import _LABELS, METRICS, efficiency_table
+from yieldtrial.errors import DataValidationError
 
 __all__ = ["report_table", "resolve_fertilizer", "trial_efficiency", "trial_yields_kg_ha"]
-
-#: Designs with two treatment factors (FieldTrial.design_columns()["factors"]).
-_TWO_FACTOR_DESIGNS: tuple[str, ...] = ("split_plot", "strip_plot", "factorial")
 
 
 def resolve_fertilizer(
@@ -190,12 +188,12 @@ def trial_yields_kg_ha(
         mm = trial.means_model()
         yields = {str(level): float(v) for level, v in zip(mm.levels, mm.estimates, strict=True)}
         return yields, {}, "plot yields (one harvest per treatment: no confidence intervals)"
-    if kind is None and design in _TWO_FACTOR_DESIGNS:
+    if kind is None and design in TWO_FACTOR_DESIGNS:
         kind = _fertilizer_factor(trial, fertilizer)
     mm = trial.means_model(kind, at=at)
     yields = {str(level): float(v) for level, v in zip(mm.levels, mm.estimates, strict=True)}
     how = f"LS-means of the {design.upper()} model"
-    if design in _TWO_FACTOR_DESIGNS:
+    if design in TWO_FACTOR_DESIGNS:
         how += f" ({mm.factor} means, {mm.error_term})"
     ci: dict[str, tuple[float, float]] = {}
     if reference is not None and reference in yields:
@@ -251,7 +249,7 @@ def _yields_and_reference(
     yields, ci, how = trial_yields_kg_ha(
         trial, reference=reference, kind=kind, at=at, fertilizer=fert
     )
-    if not given and reference not in yields and str(trial.design) in _TWO_FACTOR_DESIGNS:
+    if not given and reference not in yields and str(trial.design) in TWO_FACTOR_DESIGNS:
         reference = _highest_rate(fert, yields, nutrient)
         if reference is not None:
             yields, ci, how = trial_yields_kg_ha(

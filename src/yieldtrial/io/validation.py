@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial._checks import outside_interval
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io.checks import outside_interval
 
 __all__ = [
     "MAX_LISTED",

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from yieldtrial.nutrients import KG_HA_PER_KG_MU
+from yieldtrial.efficiency.nutrients import KG_HA_PER_KG_MU
 
 _ZH_EQUAL_YIELD = (
     "{head}。产量相同（或差异在置信区间内），这一变化完全来自用量：{rate}，"

@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from yieldtrial import _validation
 from yieldtrial.errors import DataValidationError, MissingExtraError
+from yieldtrial.io import validation as _validation
 
 __all__ = ["ENCODINGS", "NA_VALUES", "read_table_file", "tidy_headers"]
 

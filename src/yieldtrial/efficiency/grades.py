@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial._checks import as_numeric, check_option, check_range
 from yieldtrial._typing import Numeric, like_input
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import as_numeric, check_option, check_range
 
 __all__ = [
     "ADDITIVE_N_PCT",

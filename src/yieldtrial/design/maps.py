@@ -1,4 +1,4 @@
-"""Field-map figure of a field book (see :func:`yieldtrial.design.field_map`).
+"""Field-map figure of a field book (see :func:`yieldtrial.design.maps`).
 
 Private: :func:`field_map` is re-exported by :mod:`yieldtrial.design`; matplotlib
 is imported only when a map is drawn.

@@ -3,14 +3,14 @@ r"""Fertilizer-use efficiency: nutrient accounting, the Dobermann (2007) metrics
 This is the public face of the topic; the pieces live in their own modules and
 are all importable from here:
 
-* the metrics, pure vectorized formulas, are in :mod:`yieldtrial.efficiency_metrics`:
+* the metrics, pure vectorized formulas, are in :mod:`yieldtrial.efficiency.metrics`:
   partial factor productivity (PFP), agronomic efficiency (AE), apparent recovery
   efficiency (RE), physiological efficiency (PE), internal efficiency (IE) and
   partial nutrient balance (PNB).  AE, RE and PE need the yield (and uptake) of a
   **zero-nutrient (omission) plot** and refuse a reduced-rate control in its place;
 * :func:`efficiency_table` (defined here) gives them for a whole trial;
 * the functions that take a :class:`~yieldtrial.trial.FieldTrial` are in
-  :mod:`yieldtrial.efficiency_trial`.
+  :mod:`yieldtrial.efficiency.trial_tables`.
 
 Nutrient rates come from product rates and label grades through
 :mod:`yieldtrial.nutrients` (re-exported here: :func:`parse_grade`,
@@ -23,7 +23,7 @@ cut (a lower rate raises PFP at equal yield).
 
 :func:`trial_efficiency`, :func:`trial_yields_kg_ha` (LS-means from the trial's
 design model, for any design), :func:`resolve_fertilizer` and the report's hook
-:func:`report_table` are defined in :mod:`yieldtrial.efficiency_trial`.
+:func:`report_table` are defined in :mod:`yieldtrial.efficiency.trial_tables`.
 
 References
 ----------
@@ -37,15 +37,13 @@ References
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from yieldtrial._checks import check_option, check_range
-from yieldtrial._efficiency_notes import NOTE_LANGUAGES, rate_notes, summary_notes
 from yieldtrial._typing import Numeric
-from yieldtrial.efficiency_metrics import (
+from yieldtrial.efficiency.metrics import (
     agronomic_efficiency,
     internal_efficiency,
     partial_factor_productivity,
@@ -53,8 +51,8 @@ from yieldtrial.efficiency_metrics import (
     physiological_efficiency,
     recovery_efficiency,
 )
-from yieldtrial.errors import DataValidationError
-from yieldtrial.nutrients import (
+from yieldtrial.efficiency.notes import NOTE_LANGUAGES, rate_notes, summary_notes
+from yieldtrial.efficiency.nutrients import (
     ADDITIVE_N_PCT,
     K_PER_K2O,
     NUTRIENTS,
@@ -73,14 +71,8 @@ from yieldtrial.nutrients import (
     rate_column,
     treatment_nutrient_rates,
 )
-
-if TYPE_CHECKING:
-    from yieldtrial.efficiency_trial import (
-        report_table,
-        resolve_fertilizer,
-        trial_efficiency,
-        trial_yields_kg_ha,
-    )
+from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import check_option, check_range
 
 __all__ = [
     # re-exported nutrient accounting (defined in yieldtrial.nutrients)
@@ -99,7 +91,7 @@ __all__ = [
     "phosphorus_from_p2o5",
     "potassium_from_k2o",
     "treatment_nutrient_rates",
-    # the metrics (defined in yieldtrial.efficiency_metrics) and the efficiency table
+    # the metrics (defined in yieldtrial.efficiency.metrics) and the efficiency table
     "METRICS",
     "TABLE_COLUMNS",
     "agronomic_efficiency",
@@ -109,28 +101,7 @@ __all__ = [
     "partial_nutrient_balance",
     "physiological_efficiency",
     "recovery_efficiency",
-    # FieldTrial integration and the report hook (defined in yieldtrial.efficiency_trial)
-    "report_table",
-    "resolve_fertilizer",
-    "trial_efficiency",
-    "trial_yields_kg_ha",
 ]
-
-_TRIAL_NAMES: tuple[str, ...] = (
-    "report_table",
-    "resolve_fertilizer",
-    "trial_efficiency",
-    "trial_yields_kg_ha",
-)
-
-
-def __getattr__(name: str) -> Any:
-    """Import the FieldTrial functions on first use (their module imports this one)."""
-    if name in _TRIAL_NAMES:
-        from yieldtrial import efficiency_trial
-
-        return getattr(efficiency_trial, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 #: Efficiency metrics, in report order: short key -> column value used in tables.

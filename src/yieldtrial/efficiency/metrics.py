@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from yieldtrial._checks import as_numeric, check_range
 from yieldtrial._typing import Numeric, like_input
+from yieldtrial.efficiency.nutrients import _template
 from yieldtrial.errors import DataValidationError
-from yieldtrial.nutrients import _template
+from yieldtrial.io.checks import as_numeric, check_range
 
 __all__ = [
     "agronomic_efficiency",

@@ -44,8 +44,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial._field_map import field_map
-from yieldtrial._fieldbook import (
+from yieldtrial.design.maps import field_map
+from yieldtrial.design.fieldbook import (
     FIELDBOOK_COLUMNS,
     HARVEST_COLUMNS,
     _count,

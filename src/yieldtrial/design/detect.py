@@ -1,0 +1,93 @@
+"""Design detection: which design a plot table was laid out in, and the design names.
+
+A field book written by :mod:`yieldtrial.design.layouts` carries its layout in its columns
+(``main_plot`` and ``A:B`` labels for a split plot; ``row`` and ``column`` forming a t x t
+square for a Latin square).  :func:`detect_design` reads it back so that a field book fed to
+``yieldtrial report`` is analysed in the design it was laid out in.
+
+The design names live here, below :mod:`yieldtrial.trial` and :mod:`yieldtrial.config`, which
+both use them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["DESIGNS", "TWO_FACTOR_DESIGNS", "detect_design", "detect_split_plot", "is_latin_square"]
+
+#: Designs a trial can declare.  ``None`` at construction means "rcbd" when the plot
+#: table has a ``block`` column and "crd" otherwise.  "latin" needs ``row`` and
+#: ``column`` columns; the two-factor designs name their factor columns in ``factors``.
+DESIGNS: tuple[str, ...] = ("crd", "rcbd", "latin", "split_plot", "strip_plot", "factorial")
+
+#: Designs whose treatments are two crossed factors, named by ``FieldTrial.factors``.
+TWO_FACTOR_DESIGNS: tuple[str, ...] = ("split_plot", "strip_plot", "factorial")
+
+
+def _text_labels(plots: pd.DataFrame, column: str) -> pd.Series | None:
+    values = plots[column]
+    if values.isna().any() or pd.api.types.is_float_dtype(values):
+        return None
+    return values.astype(str)
+
+
+def detect_split_plot(plots: pd.DataFrame) -> tuple[str, str] | None:
+    """Factor columns of a :func:`yieldtrial.design.split_plot` field book, or None.
+
+    Such a book has ``block`` and ``main_plot`` columns and two factor columns whose levels
+    make the treatment label ``"<whole-plot level>:<sub-plot level>"``; the whole-plot
+    factor is constant within each main plot.
+    """
+    if "block" not in plots or "main_plot" not in plots:
+        return None
+    reserved = {"plot_id", "treatment", "block", "row", "column", "main_plot"}
+    candidates = {}
+    for name in plots.columns:
+        if str(name) in reserved:
+            continue
+        labels = _text_labels(plots, str(name))
+        if labels is not None:
+            candidates[str(name)] = labels
+    treatment = plots["treatment"].astype(str)
+    main_plot = plots["block"].astype(str) + "\x00" + plots["main_plot"].astype(str)
+    for whole, whole_labels in candidates.items():
+        if whole_labels.groupby(main_plot).nunique().max() != 1:
+            continue
+        for sub, sub_labels in candidates.items():
+            if sub != whole and (whole_labels + ":" + sub_labels).equals(treatment):
+                return whole, sub
+    return None
+
+
+def is_latin_square(plots: pd.DataFrame) -> bool:
+    """Tell whether row x column is a t x t square with each treatment once per row and column."""
+    if "block" in plots or "row" not in plots or "column" not in plots:
+        return False
+    if plots[["treatment", "row", "column"]].isna().any().any():
+        return False
+    t = plots["treatment"].nunique()
+    if t < 2 or len(plots) != t * t:
+        return False
+    if plots["row"].nunique() != t or plots["column"].nunique() != t:
+        return False
+    if plots.duplicated(["row", "column"]).any():
+        return False
+    return all(
+        (plots.groupby(axis)["treatment"].nunique() == t).all() for axis in ("row", "column")
+    )
+
+
+def detect_design(plots: pd.DataFrame) -> tuple[str, tuple[str, ...], str] | None:
+    """Design implied by a field book's layout columns (split-plot or Latin square), or None."""
+    factors = detect_split_plot(plots)
+    if factors is not None:
+        return (
+            "split_plot",
+            factors,
+            f"split-plot: main_plot column, whole-plot factor {factors[0]}, "
+            f"sub-plot factor {factors[1]}",
+        )
+    if is_latin_square(plots):
+        t = plots["treatment"].nunique()
+        return "latin", (), f"Latin square: {t} rows x {t} columns, no block"
+    return None

@@ -1,0 +1,61 @@
+"""Stage 1, reading: plot tables in, validated canonical tables out, and safe output files.
+
+Holds ``plots`` (:func:`read_plots`, the one reading path), ``headers`` (English and Chinese
+header aliases), ``table_files`` (CSV/TSV/Excel decoding), ``validation`` (messages naming
+column, row and value), ``checks`` (argument checks shared by the formula modules) and
+``output`` (atomic writes that never replace an input).
+
+May import: :mod:`yieldtrial.errors`, ``_typing``, :mod:`yieldtrial.units`,
+:mod:`yieldtrial.protocols` and its own modules. Never the trial, statistics, report or CLI.
+The public names below are imported lazily, so ``yieldtrial.io.checks`` stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# public name -> submodule that defines it (imported on first use)
+_LAZY: dict[str, str] = {
+    "CANONICAL_COLUMNS": "plots",
+    "ENCODINGS": "plots",
+    "HARVEST_COLUMNS": "plots",
+    "LABEL_COLUMNS": "plots",
+    "NA_VALUES": "plots",
+    "PERCENT_COLUMNS": "plots",
+    "has_harvest_columns": "plots",
+    "input_yield_column": "plots",
+    "read_plots": "plots",
+    "recognised_headers": "plots",
+}
+
+__all__ = sorted(_LAZY)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from yieldtrial.io.plots import (
+        CANONICAL_COLUMNS,
+        ENCODINGS,
+        HARVEST_COLUMNS,
+        LABEL_COLUMNS,
+        NA_VALUES,
+        PERCENT_COLUMNS,
+        has_harvest_columns,
+        input_yield_column,
+        read_plots,
+        recognised_headers,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its submodule on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'yieldtrial.io' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"yieldtrial.io.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """List the public names, including the lazily imported ones."""
+    return sorted(set(globals()) | set(__all__))
