@@ -32,7 +32,7 @@ COMMANDS: tuple[str, ...] = (
 
 
 def _version() -> str:
-    from yieldtrial import __version__
+    from yieldtrial._version import __version__
 
     return __version__
 

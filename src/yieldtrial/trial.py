@@ -54,6 +54,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["DESIGNS", "TWO_FACTOR_DESIGNS", "FieldTrial"]  # the constants are re-exported
 
+#: The FieldTrial convenience methods whose imports reach a later stage (the report, the
+#: network): the only exceptions to the import order of docs/architecture.md, checked by
+#: tests/test_architecture.py.
+FORWARD_METHODS: tuple[str, ...] = ("analyze_sites", "report")
+
 #: Above this standardized yield a plot is almost certainly a unit slip (area in
 #: mu read as m2, mass in g read as kg): no grain crop yields 40 t/ha. [kg/ha]
 IMPLAUSIBLE_YIELD_KG_HA = 40_000.0

@@ -44,7 +44,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial.design.maps import field_map
 from yieldtrial.design.fieldbook import (
     FIELDBOOK_COLUMNS,
     HARVEST_COLUMNS,
@@ -55,6 +54,7 @@ from yieldtrial.design.fieldbook import (
     _rng,
     _series_base,
 )
+from yieldtrial.design.maps import field_map
 from yieldtrial.errors import DataValidationError
 
 __all__ = [

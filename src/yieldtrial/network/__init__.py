@@ -8,6 +8,10 @@ stops the run.  The per-trial numbers equal those of
 :func:`yieldtrial.stats.model.fit`, :func:`yieldtrial.stats.anova.anova`,
 :func:`yieldtrial.stats.compare.compare_to_control` and Tukey letters run on
 that trial alone.
+
+May import: :mod:`yieldtrial.errors` and :mod:`yieldtrial.stats` (one implementation of
+each distribution and test, shared with single trials). Never the trial object, the report
+or the CLI; the network report is built by :mod:`yieldtrial.report`.
 """
 
 from __future__ import annotations
@@ -21,11 +25,9 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, MissingExtraError
+from yieldtrial.network._batch import PER_TREATMENT_COLUMNS, PER_TRIAL_COLUMNS, Settings
 from yieldtrial.network._engine import (
-    PER_TREATMENT_COLUMNS,
-    PER_TRIAL_COLUMNS,
     Coded,
-    Settings,
     code_frame,
     failure_reason,
     run,

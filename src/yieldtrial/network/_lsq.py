@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from yieldtrial.network._engine import Output, Settings, _per_treatment, _set
+from yieldtrial.network._batch import Output, Settings, _per_treatment, _set
 
 __all__ = ["_least_squares"]
 

@@ -5,6 +5,10 @@ optional :class:`~yieldtrial.config.TrialConfig`) into a
 :class:`~yieldtrial.report.model.Report`, whose sections are data; the
 renderers turn it into files.  Names are imported lazily so that
 ``import yieldtrial.report`` does not import matplotlib or jinja2.
+
+May import: every earlier stage (formulas, io, stats, config, efficiency, network, trial).
+The report model imports no renderer: renderers register with it. Only
+:mod:`yieldtrial.commands` and the CLI sit above the report.
 """
 
 from __future__ import annotations

@@ -3,6 +3,10 @@
 Every function takes long data ``(data, *, response, treatment, block=None,
 design=...)`` and returns a tidy DataFrame or a frozen result with a
 ``to_frame()``.  Names are imported lazily from their modules.
+
+May import: :mod:`yieldtrial.errors` and ``_version`` only (numpy, scipy, pandas;
+statsmodels lazily). Statistics take plain tables and know nothing of ``FieldTrial``,
+``trial.toml`` or the report; everything above them delegates here.
 """
 
 from __future__ import annotations

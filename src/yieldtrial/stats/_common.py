@@ -7,15 +7,11 @@ statistics module can use these without slowing ``import yieldtrial``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-
-if TYPE_CHECKING:
-    from yieldtrial.stats.results import MeansModel
 
 __all__: list[str] = []
 
@@ -85,23 +81,3 @@ def two_factor_columns(
             f"missing: {', '.join(f'{m}=' for m in missing)}{alias}."
         )
     return first, second
-
-
-def fit_means_model(
-    data: pd.DataFrame,
-    *,
-    response: str,
-    treatment: str,
-    block: str | None,
-    design: str,
-    row: str | None,
-    column: str | None,
-) -> MeansModel:
-    """Fit the additive design model and reduce it to the treatment LS-means."""
-    from yieldtrial.stats.model import fit
-
-    fitted = fit(
-        data, response=response, treatment=treatment, block=block, design=design, row=row,
-        column=column,
-    )  # fmt: skip
-    return fitted.means_model()

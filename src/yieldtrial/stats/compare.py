@@ -30,7 +30,6 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.stats._common import fit_means_model
 from yieldtrial.stats.distributions import (
     ALTERNATIVES,
     dunnett_critical_value,
@@ -51,6 +50,7 @@ from yieldtrial.stats.inference import (
 from yieldtrial.stats.inference import (
     UNREPLICATED_TARGET_DIFFERENCE_PCT as UNREPLICATED_TARGET_DIFFERENCE_PCT,
 )
+from yieldtrial.stats.model import fit_means_model
 from yieldtrial.stats.results import MeansModel
 
 __all__ = [

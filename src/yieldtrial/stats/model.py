@@ -724,3 +724,21 @@ def fit(
         centre=centre,
         lsmeans_centred=lsmeans_centred,
     )
+
+
+def fit_means_model(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str,
+    block: str | None,
+    design: str,
+    row: str | None,
+    column: str | None,
+) -> MeansModel:
+    """Fit the additive design model and reduce it to the treatment LS-means."""
+    fitted = fit(
+        data, response=response, treatment=treatment, block=block, design=design, row=row,
+        column=column,
+    )  # fmt: skip
+    return fitted.means_model()

@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.stats._common import fit_means_model
 from yieldtrial.stats.compare import (
     PAIRWISE_METHODS,
     _controls,
@@ -26,6 +25,7 @@ from yieldtrial.stats.inference import (
     unit_suffix,
 )
 from yieldtrial.stats.letters import NA_LETTER, compact_letters
+from yieldtrial.stats.model import fit_means_model
 from yieldtrial.stats.results import MeansModel
 
 __all__ = ["LETTER_METHODS", "means", "means_table"]
