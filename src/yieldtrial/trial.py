@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextvars
 import dataclasses
 import hashlib
-import html
 import os
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -36,12 +35,16 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from yieldtrial.design import resolve as _resolve
 from yieldtrial.design.detect import DESIGNS, TWO_FACTOR_DESIGNS, detect_design
-from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io import validation as _validation
+from yieldtrial.io import yields as _yields
 from yieldtrial.io.checks import check_option, check_range
-from yieldtrial.io.plots import has_harvest_columns, input_yield_column, read_plots
-from yieldtrial.units import convert_yield, unit_from_yield_column, yield_column, yield_unit
+from yieldtrial.io.plots import read_plots
+from yieldtrial.io.yields import IMPLAUSIBLE_YIELD_KG_HA
+from yieldtrial.stats import trial_analysis as _analysis
+from yieldtrial.stats import trial_summary as _describe
+from yieldtrial.units import yield_unit
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.network import NetworkResult
@@ -52,16 +55,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.stats.results import MeansModel
     from yieldtrial.stats.splitplot import StrataAnova
 
-__all__ = ["DESIGNS", "TWO_FACTOR_DESIGNS", "FieldTrial"]  # the constants are re-exported
+__all__ = ["DESIGNS", "IMPLAUSIBLE_YIELD_KG_HA", "TWO_FACTOR_DESIGNS", "FieldTrial"]
+# (the constants are re-exported from yieldtrial.design.detect and yieldtrial.io.yields)
 
 #: The FieldTrial convenience methods whose imports reach a later stage (the report, the
 #: network): the only exceptions to the import order of docs/architecture.md, checked by
 #: tests/test_architecture.py.
 FORWARD_METHODS: tuple[str, ...] = ("analyze_sites", "report")
-
-#: Above this standardized yield a plot is almost certainly a unit slip (area in
-#: mu read as m2, mass in g read as kg): no grain crop yields 40 t/ha. [kg/ha]
-IMPLAUSIBLE_YIELD_KG_HA = 40_000.0
 
 # set by the classmethods: the plot table they pass was just validated by read_plots
 _TRUSTED: contextvars.ContextVar[bool] = contextvars.ContextVar("yieldtrial_trusted", default=False)
@@ -203,10 +203,12 @@ class FieldTrial:
         method = check_option("moisture_method", self.moisture_method, METHODS)
         present = [str(t) for t in pd.unique(plots["treatment"])]
         control = _validation.check_control(_validation.as_labels(self.control), present)
-        order = self._order(present, control)
+        order = _resolve.treatment_order(present, control, self.treatment_order)
         detected = detect_design(plots) if self.design is None else None
-        design = detected[0] if detected else self._design(plots)
-        factors = self._factors(plots, design, default=detected[1] if detected else ())
+        design = detected[0] if detected else _resolve.resolve_design(plots, self.design)
+        factors = _resolve.resolve_factors(
+            plots, design, self.factors, default=detected[1] if detected else ()
+        )
         unit = yield_unit(self.unit)
         _set = object.__setattr__
         _set(self, "plots", plots)
@@ -226,77 +228,15 @@ class FieldTrial:
         _set(self, "source", None if self.source is None else Path(self.source))
         low, high = plausible_harvest_moisture_pct(crop)
         _validation.warn_implausible_moisture(plots, crop=crop, low=low, high=high)
-        _set(self, "_yield_kg_ha", self._compute_yield_kg_ha())
-        self._warn_implausible_yields()
-
-    def _order(self, present: list[str], control: tuple[str, ...]) -> tuple[str, ...]:
-        if self.treatment_order:
-            order = _validation.as_labels(self.treatment_order)
-            if sorted(order) != sorted(present):
-                raise DataValidationError(
-                    f"treatment_order must list each treatment exactly once; got {order!r}, "
-                    f"treatments present: {tuple(present)!r}"
-                )
-            return order
-        return control + tuple(t for t in present if t not in control)
-
-    def _design(self, plots: pd.DataFrame) -> str:
-        if self.design is None:
-            return "rcbd" if "block" in plots else "crd"
-        design = check_option("design", str(self.design).lower(), DESIGNS)
-        if design in ("rcbd", "split_plot", "strip_plot") and "block" not in plots:
-            alternative = ", or use design='crd'" if design == "rcbd" else ""
-            raise DataValidationError(
-                f"design {design!r} needs a block column (block, rep, 重复, 区组); the plot table "
-                f"has none. Add the block of each plot{alternative}"
-            )
-        if design == "latin":
-            absent = [c for c in ("row", "column") if c not in plots]
-            if absent:
-                raise DataValidationError(
-                    f"design 'latin' needs row and column columns (the field position of each "
-                    f"plot: row/行, column/col/列); the plot table has no {' or '.join(absent)} "
-                    "column. Add them, or use design='rcbd'"
-                )
-        return design
-
-    def _factors(
-        self, plots: pd.DataFrame, design: str, *, default: tuple[str, ...] = ()
-    ) -> tuple[str, ...]:
-        names = _validation.as_labels(self.factors) or default
-        if design not in TWO_FACTOR_DESIGNS:
-            if names:
-                raise DataValidationError(
-                    f"factors={names!r} applies to the two-factor designs "
-                    f"({', '.join(TWO_FACTOR_DESIGNS)}); this trial's design is {design!r}. Pass "
-                    "design='split_plot', 'strip_plot' or 'factorial', or drop factors"
-                )
-            return ()
-        roles = {
-            "split_plot": ("whole-plot", "sub-plot"),
-            "strip_plot": ("horizontal", "vertical"),
-            "factorial": ("factor A", "factor B"),
-        }[design]
-        if not 1 <= len(names) <= 2:
-            raise DataValidationError(
-                f"design {design!r} needs factors=(<{roles[0]} column>, <{roles[1]} column>), or "
-                f"factors=(<{roles[0]} column>,) with the treatment column as the {roles[1]} "
-                f"factor; got factors={names!r}"
-            )
-        columns = names if len(names) == 2 else (names[0], "treatment")
-        absent = [c for c in columns if c not in plots]
-        if absent:
-            raise DataValidationError(
-                f"factor column(s) {', '.join(map(repr, absent))} not in the plot table; columns: "
-                f"{', '.join(map(str, plots.columns))}. Name the {roles[0]} and {roles[1]} "
-                "columns in factors="
-            )
-        if columns[0] == columns[1] or "block" in columns:
-            raise DataValidationError(
-                f"the two factors of a {design!r} must be two different columns other than "
-                f"block; got {columns!r}"
-            )
-        return names
+        yield_kg_ha = _yields.plot_yield_kg_ha(
+            plots,
+            crop=crop,
+            standard_moisture_pct=standard,
+            moisture_method=method,
+            shrink_pct_per_point=self.shrink_pct_per_point,
+        )
+        _set(self, "_yield_kg_ha", yield_kg_ha)
+        _yields.warn_implausible_yields(plots, yield_kg_ha, stacklevel=3)
 
     @classmethod
     def from_csv(
@@ -468,57 +408,6 @@ class FieldTrial:
 
     # --- yields ---------------------------------------------------------------------
 
-    def _compute_yield_kg_ha(self) -> pd.Series:
-        plots = self.plots
-        if has_harvest_columns(plots):
-            mass = self._standardized_mass_kg()
-            return (mass / plots["harvested_area_m2"] * 10_000.0).rename("yield_kg_ha")
-        column = input_yield_column(plots)
-        if column is None:  # pragma: no cover - read_plots guarantees one or the other
-            raise DataValidationError("the plot table has neither harvest columns nor a yield")
-        given = unit_from_yield_column(column) or "kg/ha"
-        values = convert_yield(plots[column].astype(float), given, "kg/ha", crop=self.crop)
-        return pd.Series(values, index=plots.index, name="yield_kg_ha", dtype=float)
-
-    def _standardized_mass_kg(self) -> pd.Series:
-        from yieldtrial.harvest import standardized_mass_kg
-
-        plots = self.plots
-
-        def column(name: str, default: float) -> pd.Series | float:
-            return plots[name].astype(float) if name in plots else default
-
-        mass = standardized_mass_kg(
-            plots["fresh_mass_kg"].astype(float),
-            moisture_pct=plots["moisture_pct"].astype(float),
-            standard_moisture_pct=float(self.standard_moisture_pct or 0.0),
-            impurity_pct=column("impurity_pct", 0.0),
-            empty_grain_pct=column("empty_grain_pct", 0.0),
-            shelling_pct=column("shelling_pct", 100.0),
-            method=self.moisture_method,
-            shrink_pct_per_point=self.shrink_pct_per_point,
-        )
-        return pd.Series(mass, index=plots.index, name="standardized_mass_kg", dtype=float)
-
-    def _warn_implausible_yields(self) -> None:
-        import warnings
-
-        values: pd.Series = self._yield_kg_ha  # type: ignore[attr-defined]
-        high = values > IMPLAUSIBLE_YIELD_KG_HA
-        if high.any():
-            items = [
-                f"plot {pid!r} = {value:,.0f} kg/ha"
-                for pid, value in zip(self.plots.loc[high, "plot_id"], values[high], strict=True)
-            ]
-            warnings.warn(
-                f"standardized yield above {IMPLAUSIBLE_YIELD_KG_HA:,.0f} kg/ha: "
-                f"{_validation.list_items(items)}. Check the units: is the area in mu or ha but "
-                "read as m2 (name the column harvested_area_mu / 面积(亩)), or the mass in g or "
-                "jin but read as kg?",
-                YieldTrialWarning,
-                stacklevel=4,
-            )
-
     @property
     def response(self) -> str:
         """Name of the response column the analyses use: ``"yield_kg_ha"``."""
@@ -544,28 +433,24 @@ class FieldTrial:
             ``standard_moisture_pct`` [%], ``moisture_method``, ``yield_kg_ha``
             [kg/ha] and ``yield_<unit>``.  Missing plots have NaN yields.
         """
-        target = yield_unit(unit or self.unit)
-        table = self.plots.copy()
-        harvest = has_harvest_columns(self.plots)
-        if harvest:
-            table["standardized_mass_kg"] = self._standardized_mass_kg()
-        table["standard_moisture_pct"] = float(self.standard_moisture_pct or 0.0)
-        table["moisture_method"] = self.moisture_method if harvest else "given"
         yield_kg_ha: pd.Series = self._yield_kg_ha  # type: ignore[attr-defined]
-        table["yield_kg_ha"] = yield_kg_ha
-        column = yield_column(target)
-        if column not in table:
-            table[column] = convert_yield(yield_kg_ha, "kg/ha", target, crop=self.crop)
-        provenance = {
-            "crop": self.crop,
-            "protocol": self.protocol,
-            "standard_moisture_pct": self.standard_moisture_pct,
-            "moisture_method": self.moisture_method,
-            "source": None if self.source is None else str(self.source),
-            "source_sha256": self.source_sha256,
-        }
-        table.attrs = {**self.plots.attrs, "provenance": provenance}
-        return table
+        return _yields.yields_table(
+            self.plots,
+            yield_kg_ha,
+            unit=unit or self.unit,
+            crop=self.crop,
+            standard_moisture_pct=float(self.standard_moisture_pct or 0.0),
+            moisture_method=self.moisture_method,
+            shrink_pct_per_point=self.shrink_pct_per_point,
+            provenance={
+                "crop": self.crop,
+                "protocol": self.protocol,
+                "standard_moisture_pct": self.standard_moisture_pct,
+                "moisture_method": self.moisture_method,
+                "source": None if self.source is None else str(self.source),
+                "source_sha256": self.source_sha256,
+            },
+        )
 
     # --- description ----------------------------------------------------------------
 
@@ -611,21 +496,11 @@ class FieldTrial:
         cached = self.__dict__.get("_df_error_cache")
         if cached is not None:
             return int(cached)
-        from yieldtrial.stats.model import fit
-
-        cols = self.design_columns()
-        design = cols["design"]
-        data = self._analysis_data()
-        if design in TWO_FACTOR_DESIGNS:
-            first, second = cols["factors"]
-            data["_cell"] = data[first].astype(str) + " x " + data[second].astype(str)
-            model = fit(data, response=self.response, treatment="_cell", block=cols["block"],
-                        design="crd" if cols["block"] is None else "rcbd")  # fmt: skip
-        else:
-            model = fit(data, response=self.response, treatment="treatment", block=cols["block"],
-                        design=design, row=cols["row"], column=cols["column"])  # fmt: skip
-        object.__setattr__(self, "_df_error_cache", int(model.df_error))
-        return int(model.df_error)
+        df_error = _analysis.design_df_error(
+            self._analysis_data(), columns=self.design_columns(), response=self.response
+        )
+        object.__setattr__(self, "_df_error_cache", df_error)
+        return df_error
 
     @property
     def sites(self) -> tuple[str, ...]:
@@ -663,26 +538,8 @@ class FieldTrial:
         >>> FieldTrial.from_dataframe(plots, crop="wheat", control="CK").site("B").n_plots
         2
         """
-        sites = self.sites
-        if not sites:
-            raise DataValidationError(
-                "the plot table has no site column; site() selects one site of a multi-site table"
-            )
-        label = _validation.as_labels(name)[0]
-        if label not in sites:
-            raise DataValidationError(
-                f"site {label!r} is not in the plot table; sites present: "
-                f"{_validation.list_items((repr(s) for s in sites), limit=20)}"
-            )
-        plots = self.plots.loc[self.plots["site"].astype(str) == label].copy()
+        label, plots = _resolve.site_plots(self.plots, name, control=self.control)
         present = {str(t) for t in plots["treatment"]}
-        absent = [c for c in self.control if c not in present]
-        if absent:
-            raise DataValidationError(
-                f"control {', '.join(map(repr, absent))} has no plot at site {label!r} "
-                f"(treatments there: {', '.join(sorted(present))}); pick another site or set "
-                "another control with trial.replace(control=...) first"
-            )
         token = _TRUSTED.set(True)  # a subset of validated plots is valid
         try:
             return dataclasses.replace(
@@ -700,36 +557,12 @@ class FieldTrial:
         Every single-trial statistics method (ANOVA, LS-means, comparisons,
         letters, diagnostics, :attr:`is_replicated`) reads its data here.
         """
-        sites = self.sites
-        if len(sites) > 1:
-            shown = _validation.list_items((repr(s) for s in sites), limit=10)
-            raise DataValidationError(
-                f"the plot table holds {len(sites)} sites ({shown}) in its site column; a "
-                "single-trial analysis would pool them (block '1' of every site merged into one "
-                f"block). Analyse one site with trial.site({sites[0]!r}), or every site with "
-                "trial.analyze_sites(by='site') (command line: yieldtrial network PLOTS --by "
-                "site, or keep one site's rows in the file)"
-            )
-        data = self.yields()
-        observed = data[self.response].notna()
-        counts = observed.groupby(data["treatment"].astype(str)).sum()
-        empty = [t for t in self.treatment_order if counts.get(t, 0) == 0]
-        if empty:
-            parts = []
-            for t in empty:
-                ids = data.loc[data["treatment"].astype(str) == t, "plot_id"]
-                shown = _validation.list_items(repr(str(i)) for i in ids)
-                parts.append(f"{t!r} (plots {shown})")
-            many = len(empty) > 1
-            raise DataValidationError(
-                f"treatment{'s' if many else ''} {'; '.join(parts)} "
-                f"{'have' if many else 'has'} no observed yield: every plot is missing (empty "
-                "mass or yield), so no mean can be estimated and the trial cannot be analysed "
-                f"with {'them' if many else 'it'}. Delete {'their' if many else 'its'} rows from "
-                "the plot table (and from the control and treatment list) to analyse the other "
-                "treatments, or fill in the harvest data"
-            )
-        return data
+        return _analysis.single_trial_data(
+            self.yields(),
+            sites=self.sites,
+            treatment_order=self.treatment_order,
+            response=self.response,
+        )
 
     @property
     def missing_plots(self) -> pd.DataFrame:
@@ -739,37 +572,21 @@ class FieldTrial:
         return self.plots.loc[yield_kg_ha.isna().to_numpy(), labels].copy()
 
     def _summary(self) -> list[tuple[str, str]]:
-        missing = len(self.missing_plots)
-        try:
-            replicated = "" if self.is_replicated else " (not replicated: no significance tests)"
-        except DataValidationError:  # several sites, or a treatment without any yield
-            replicated = (
-                f" ({len(self.sites)} sites: analyse with analyze_sites() or site())"
-                if len(self.sites) > 1
-                else " (a treatment has no observed yield)"
-            )
-        rows = [
-            ("crop", self.crop),
-            ("protocol", self.protocol),
-            (
-                "standard moisture",
-                f"{self.standard_moisture_pct:g} % ({self.moisture_method.replace('_', ' ')})",
-            ),
-            ("plots", f"{self.n_plots}" + (f" ({missing} missing)" if missing else "")),
-            ("treatments", ", ".join(self.treatment_order)),
-            ("control", ", ".join(self.control) if self.control else "none"),
-            ("design", f"{self.design}{self._factors_note()}{replicated}"),
-            ("display unit", self.unit),
-        ]
-        if self.source is not None:
-            rows.append(("source", self.source.name))
-        return rows
-
-    def _factors_note(self) -> str:
-        if not self.factors:
-            return ""
-        first, second = self.design_columns()["factors"]
-        return f" ({first} x {second})"
+        return _describe.summary_rows(
+            crop=self.crop,
+            protocol=self.protocol,
+            standard_moisture_pct=float(self.standard_moisture_pct or 0.0),
+            moisture_method=self.moisture_method,
+            n_plots=self.n_plots,
+            n_missing=len(self.missing_plots),
+            treatments=self.treatment_order,
+            control=self.control,
+            design=str(self.design),
+            factor_columns=self.design_columns()["factors"] if self.factors else (),
+            replication=_describe.replication_note(self._design_df_error, n_sites=len(self.sites)),
+            unit=self.unit,
+            source_name=None if self.source is None else self.source.name,
+        )
 
     def __repr__(self) -> str:
         return (
@@ -781,12 +598,7 @@ class FieldTrial:
         )
 
     def _repr_html_(self) -> str:
-        cells = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-            f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
-            for k, v in self._summary()
-        )
-        return f"<table><caption>FieldTrial</caption>{cells}</table>"
+        return _describe.html_table(self._summary(), caption="FieldTrial")
 
     # --- statistics (delegating to yieldtrial.stats) ---
     # Methods added here pass the trial's stored settings (response, design, control,
@@ -803,39 +615,16 @@ class FieldTrial:
             columns of a two-factor design in design order, ``treatment`` filling
             in when one name was given; else ``("treatment",)``).
         """
-        design = str(self.design)
-        if design in TWO_FACTOR_DESIGNS:
-            names = tuple(self.factors)
-            factors: tuple[str, ...] = names if len(names) == 2 else (names[0], "treatment")
-        else:
-            factors = ("treatment",)
-        uses_block = design in ("rcbd", "split_plot", "strip_plot") or (
-            design == "factorial" and self.has_blocks
-        )
-        latin = design == "latin"
-        return {
-            "design": design,
-            "block": "block" if uses_block else None,
-            "row": "row" if latin else None,
-            "column": "column" if latin else None,
-            "factors": factors,
-        }
+        return _resolve.design_columns(str(self.design), self.factors, has_blocks=self.has_blocks)
 
     def _analysis_data(self) -> pd.DataFrame:
         """Return ``yields()`` with the factor columns as text labels (``60.0`` -> ``"60"``)."""
-        data = self._single_trial_yields()
-        for name in self.factors:
-            values = data[name]
-            if not (pd.api.types.is_string_dtype(values) or values.isna().any()):
-                data[name] = pd.Series(
-                    _validation.as_labels(values.tolist()), index=data.index, dtype=object
-                )
-        if "treatment" in self.design_columns()["factors"] and self.factors:
-            # treatment is one of the two factors: its levels in display order
-            data["treatment"] = pd.Categorical(
-                data["treatment"].astype(str), categories=list(self.treatment_order)
-            )
-        return data
+        return _analysis.analysis_data(
+            self._single_trial_yields(),
+            factors=self.factors,
+            columns=self.design_columns(),
+            treatment_order=self.treatment_order,
+        )
 
     def anova(self, *, alpha: float = 0.05) -> AnovaResult | StrataAnova | FactorialAnova:
         """Analysis of variance of the standardized yields (``yield_kg_ha``).
@@ -860,35 +649,11 @@ class FieldTrial:
             stratum's error; ``sed`` per kind of comparison).  Factorial: a
             ``FactorialAnova`` (main effects, interaction, simple effects).
         """
-        from yieldtrial.stats.anova import anova
-
-        cols = self.design_columns()
-        design = cols["design"]
-        data = self._analysis_data()
-        if design in TWO_FACTOR_DESIGNS:
-            first, second = cols["factors"]
-            names = {
-                "split_plot": ("whole_plot", "sub_plot"),
-                "strip_plot": ("horizontal", "vertical"),
-                "factorial": ("factor_a", "factor_b"),
-            }[design]
-            return anova(
-                data,
-                response=self.response,
-                block=cols["block"],
-                design=design,
-                alpha=alpha,
-                **{names[0]: first, names[1]: second},
-            )
-        return anova(
-            data,
-            response=self.response,
-            treatment="treatment",
-            block=cols["block"],
-            design=design,
-            row=cols["row"],
-            column=cols["column"],
+        return _analysis.trial_anova(
+            self._analysis_data(),
+            columns=self.design_columns(),
             alpha=alpha,
+            response=self.response,
         )
 
     def means_model(self, kind: str | None = None, *, at: str | None = None) -> MeansModel:
@@ -927,63 +692,14 @@ class FieldTrial:
         DataValidationError
             Unknown kind or level; ``kind`` needed but not given.
         """
-        from yieldtrial.stats.factorial import FactorialAnova
-        from yieldtrial.stats.model import fit
-        from yieldtrial.stats.splitplot import StrataAnova
-
-        cols = self.design_columns()
-        design = cols["design"]
-        if design not in TWO_FACTOR_DESIGNS:
-            if kind not in (None, "treatment"):
-                raise DataValidationError(
-                    f"a {design!r} trial has one treatment factor; means_model() takes "
-                    f"kind=None or 'treatment', got {kind!r}"
-                )
-            if at is not None:
-                raise DataValidationError(f"at= applies to two-factor designs, not {design!r}")
-            return fit(
-                self._ordered_analysis_data(),
-                response=self.response,
-                treatment="treatment",
-                block=cols["block"],
-                design=design,
-                row=cols["row"],
-                column=cols["column"],
-            ).means_model()
-        first, second = cols["factors"]
-        result = self.anova()
-        if isinstance(result, FactorialAnova):
-            choices: tuple[str, ...] = (first, second, result.interaction, "cells")
-        elif isinstance(result, StrataAnova):
-            choices = (*result.comparisons, first, second, "cells")
-        else:  # pragma: no cover - anova() of a two-factor design is one of the two
-            raise TypeError(f"unexpected ANOVA result {type(result).__name__}")
-        if kind is None:
-            if "treatment" not in (first, second):
-                raise DataValidationError(
-                    f"a {design!r} trial has two factors ({first}, {second}); pass "
-                    f"kind=<one of {', '.join(choices)}>"
-                )
-            kind = "treatment"
-        if kind not in choices:
-            raise DataValidationError(
-                f"unknown kind {kind!r} for this {design!r} trial; expected one of "
-                f"{', '.join(choices)}"
-            )
-        if not isinstance(result, StrataAnova):
-            return result.means_model(result.interaction if kind == "cells" else kind, at=at)
-        if kind in (first, second):
-            main = result.comparisons[:2]  # whole_plot/sub_plot or horizontal/vertical
-            kind = main[0] if kind == first else main[1]
-        return result.means_model(kind, at=at)
-
-    def _ordered_analysis_data(self) -> pd.DataFrame:
-        """:meth:`_analysis_data` with ``treatment`` categorical in display order."""
-        data = self._analysis_data()
-        data["treatment"] = pd.Categorical(
-            data["treatment"].astype(str), categories=list(self.treatment_order)
+        return _analysis.means_model(
+            self._analysis_data(),
+            columns=self.design_columns(),
+            treatment_order=self.treatment_order,
+            kind=kind,
+            at=at,
+            response=self.response,
         )
-        return data
 
     def diagnostics(self, **kwargs: Any) -> Diagnostics:
         """Residual checks, CV and error-df flags of the trial's design model.
@@ -1002,106 +718,9 @@ class FieldTrial:
         stratum (sub-plots, or strip intersections); the warnings say what the
         outer strata leave unchecked.
         """
-        from yieldtrial.stats.diagnostics import diagnostics
-
-        cols = self.design_columns()
-        design = cols["design"]
-        if design in ("split_plot", "strip_plot"):
-            first, second = cols["factors"]
-            names = ("whole_plot", "sub_plot") if design == "split_plot" else (
-                "horizontal", "vertical")  # fmt: skip
-            return diagnostics(
-                self._analysis_data(),
-                response=self.response,
-                block=cols["block"],
-                design=design,
-                **{names[0]: first, names[1]: second},
-                **kwargs,
-            )
-        if design == "factorial":
-            # residuals of the full model: every A x B combination (+ blocks)
-            first, second = cols["factors"]
-            data = self._analysis_data()
-            cell = f"{first}:{second}"
-            data[cell] = data[first].astype(str) + ":" + data[second].astype(str)
-            block = cols["block"]
-            return diagnostics(
-                data,
-                response=self.response,
-                treatment=cell,
-                block=block,
-                design="crd" if block is None else "rcbd",
-                **kwargs,
-            )
-        latin = {"row": cols["row"], "column": cols["column"]} if design == "latin" else {}
-        return diagnostics(
-            self._single_trial_yields(),
-            response=self.response,
-            treatment="treatment",
-            block=cols["block"],
-            design=design,
-            **latin,
-            **kwargs,
+        return _analysis.diagnostics(
+            self._analysis_data(), columns=self.design_columns(), response=self.response, **kwargs
         )
-
-    # --- comparisons on the right error term (two-factor designs, kind=, two-level letters) ---
-
-    def _comparison_means(
-        self, kind: str | None, at: str | None, control: str | Sequence[str] | None
-    ) -> tuple[MeansModel, tuple[str, ...]]:
-        """MeansModel of ``kind`` and the controls that apply to it (given, else the trial's)."""
-        mm = self.means_model(kind, at=at)
-        if control is not None:
-            return mm, _validation.as_labels(control)
-        return mm, (self.control if mm.factor == "treatment" else ())
-
-    def _compare_via_model(
-        self, kind: str | None, at: str | None, control: str | Sequence[str] | None, **options: Any
-    ) -> pd.DataFrame:
-        from yieldtrial.stats.compare import compare_means_to_control
-
-        mm, controls = self._comparison_means(kind, at, control)
-        if not controls:
-            raise DataValidationError(
-                f"no control level for the {mm.factor!r} means ({mm.error_term}); pass "
-                f"control='<level>' (levels: {', '.join(mm.levels)})"
-            )
-        return compare_means_to_control(mm, control=list(controls), **options)
-
-    def _pairwise_via_model(self, kind: str | None, at: str | None, **options: Any) -> pd.DataFrame:
-        from yieldtrial.stats.compare import pairwise_means
-
-        return pairwise_means(self.means_model(kind, at=at), **options)
-
-    def _means_via_model(
-        self, kind: str | None, at: str | None, two_level: bool | str, **options: Any
-    ) -> pd.DataFrame:
-        from yieldtrial.stats.multiple_range import add_two_level_letters
-        from yieldtrial.stats.tables import means_table
-
-        mm, controls = self._comparison_means(kind, at, None)
-        table = means_table(mm, control=list(controls) if controls else None, **options)
-        if two_level:
-            test = "duncan" if two_level is True else str(two_level)
-            table = add_two_level_letters(table, mm, test=test)
-        return table
-
-    def _model_columns(self) -> dict[str, str | None]:
-        """Return the design columns of the trial's model (block; row and column for latin)."""
-        latin = self.design == "latin"
-        return {
-            "block": "block" if self.design == "rcbd" else None,
-            "row": "row" if latin else None,
-            "column": "column" if latin else None,
-        }
-
-    def _ordered_yields(self) -> pd.DataFrame:
-        """Return the yields with ``treatment`` categorical in display order (controls first)."""
-        data = self._single_trial_yields()
-        data["treatment"] = pd.Categorical(
-            data["treatment"].astype(str), categories=list(self.treatment_order)
-        )
-        return data
 
     def compare_to_control(
         self,
@@ -1149,26 +768,15 @@ class FieldTrial:
         DataValidationError
             The trial has no control and none is given, or an unknown control/method.
         """
-        from yieldtrial.stats.compare import compare_to_control
-
-        if kind is not None or at is not None or self.design in TWO_FACTOR_DESIGNS:
-            return self._compare_via_model(
-                kind, at, control, method=method, alternative=alternative,
-                confidence=confidence, margin_pct=margin_pct,
-            )  # fmt: skip
-        controls = self.control if control is None else control
-        if not controls:
-            raise DataValidationError(
-                "the trial has no control treatment; pass control='<label>' "
-                f"(treatments: {', '.join(self.treatment_order)})"
-            )
-        return compare_to_control(
-            self._ordered_yields(),
-            **self._model_columns(),
+        return _analysis.compare_to_control(
+            self._analysis_data(),
+            columns=self.design_columns(),
+            treatment_order=self.treatment_order,
+            trial_control=self.control,
+            control=control,
+            kind=kind,
+            at=at,
             response=self.response,
-            treatment="treatment",
-            control=controls,
-            design=str(self.design),
             method=method,
             alternative=alternative,
             confidence=confidence,
@@ -1207,18 +815,13 @@ class FieldTrial:
             One row per pair: difference [kg/ha], SE, statistic, df, p-values, CI,
             ``reject`` and ``inference``; provenance in ``attrs``.
         """
-        from yieldtrial.stats.compare import pairwise
-
-        if kind is not None or at is not None or self.design in TWO_FACTOR_DESIGNS:
-            return self._pairwise_via_model(
-                kind, at, method=method, alpha=alpha, protected=protected
-            )
-        return pairwise(
-            self._ordered_yields(),
-            **self._model_columns(),
+        return _analysis.pairwise(
+            self._analysis_data(),
+            columns=self.design_columns(),
+            treatment_order=self.treatment_order,
+            kind=kind,
+            at=at,
             response=self.response,
-            treatment="treatment",
-            design=str(self.design),
             method=method,
             alpha=alpha,
             protected=protected,
@@ -1262,19 +865,15 @@ class FieldTrial:
         DataFrame
             One row per treatment sorted by descending ``yield_kg_ha``.
         """
-        from yieldtrial.stats.tables import means
-
-        if kind is not None or at is not None or two_level or self.design in TWO_FACTOR_DESIGNS:
-            return self._means_via_model(
-                kind, at, two_level, letters=letters, alpha=alpha, confidence=confidence
-            )
-        return means(
-            self._ordered_yields(),
-            **self._model_columns(),
+        return _analysis.means(
+            self._analysis_data(),
+            columns=self.design_columns(),
+            treatment_order=self.treatment_order,
+            trial_control=self.control,
+            kind=kind,
+            at=at,
+            two_level=two_level,
             response=self.response,
-            treatment="treatment",
-            design=str(self.design),
-            control=list(self.control) if self.control else None,
             letters=letters,
             alpha=alpha,
             confidence=confidence,

@@ -2,7 +2,8 @@
 
 Holds ``layouts`` (CRD, RCBD, Latin square, split plot and :func:`plan_trial`), ``fieldbook``
 (field-book columns and checks), ``maps`` (the field-map figure, matplotlib imported lazily) and
-``detect`` (which design a plot table was laid out in, and the design names).
+``detect`` (which design a plot table was laid out in, and the design names) and ``resolve``
+(a trial's design, factors, treatment order and sites checked against its plot table).
 
 May import: :mod:`yieldtrial.errors`, :mod:`yieldtrial.io` and the formula modules; the
 power functions of :mod:`yieldtrial.stats.power` lazily, for :func:`plan_trial`. Never the

@@ -2,11 +2,13 @@
 
 Holds ``plots`` (:func:`read_plots`, the one reading path), ``headers`` (English and Chinese
 header aliases), ``table_files`` (CSV/TSV/Excel decoding), ``validation`` (messages naming
-column, row and value), ``checks`` (argument checks shared by the formula modules) and
-``output`` (atomic writes that never replace an input).
+column, row and value), ``checks`` (argument checks shared by the formula modules),
+``output`` (atomic writes that never replace an input) and ``yields`` (a validated table's
+yields at standard moisture, in kg/ha).
 
 May import: :mod:`yieldtrial.errors`, ``_typing``, :mod:`yieldtrial.units`,
-:mod:`yieldtrial.protocols` and its own modules. Never the trial, statistics, report or CLI.
+:mod:`yieldtrial.protocols`, :mod:`yieldtrial.harvest` and its own modules. Never the trial,
+statistics, report or CLI.
 The public names below are imported lazily, so ``yieldtrial.io.checks`` stays light.
 """
 

@@ -7,6 +7,11 @@ design=...)`` and returns a tidy DataFrame or a frozen result with a
 May import: :mod:`yieldtrial.errors` and ``_version`` only (numpy, scipy, pandas;
 statsmodels lazily). Statistics take plain tables and know nothing of ``FieldTrial``,
 ``trial.toml`` or the report; everything above them delegates here.
+
+``trial_analysis`` and ``trial_summary`` hold the glue under
+:class:`~yieldtrial.trial.FieldTrial`'s methods (plain arguments: yields, design columns,
+treatment order, control); besides the statistics they use only the message helpers of
+:mod:`yieldtrial.io.validation` (stage 1).
 """
 
 from __future__ import annotations

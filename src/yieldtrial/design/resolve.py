@@ -1,0 +1,271 @@
+"""Resolve a trial's design settings against its plot table: design, factors, display order.
+
+:class:`~yieldtrial.trial.FieldTrial` calls these once, at construction, with the settings
+it was given; each function checks them against the plot table's columns and returns the
+canonical value, or raises a :class:`~yieldtrial.errors.DataValidationError` that names
+the missing column and the fix.  :func:`design_columns` reads back which columns carry a
+resolved design, for the statistics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from yieldtrial.design.detect import DESIGNS, TWO_FACTOR_DESIGNS
+from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import check_option
+from yieldtrial.io.validation import as_labels, list_items
+
+__all__ = [
+    "FACTOR_ROLES",
+    "design_columns",
+    "resolve_design",
+    "resolve_factors",
+    "site_plots",
+    "treatment_order",
+]
+
+#: The two factors' roles in each two-factor design, in design order (for messages).
+FACTOR_ROLES: dict[str, tuple[str, str]] = {
+    "split_plot": ("whole-plot", "sub-plot"),
+    "strip_plot": ("horizontal", "vertical"),
+    "factorial": ("factor A", "factor B"),
+}
+
+
+def treatment_order(
+    present: Sequence[str], control: Sequence[str], given: Sequence[str] | None = None
+) -> tuple[str, ...]:
+    """Display order of the treatments.
+
+    Parameters
+    ----------
+    present : sequence of str
+        Treatment labels in order of first appearance in the plot table.
+    control : sequence of str
+        The control label(s), already checked to be among ``present``.
+    given : sequence of str, optional
+        An explicit order; it must list each treatment of ``present`` exactly once.
+
+    Returns
+    -------
+    tuple of str
+        ``given``, else the control(s) first and then the order of first appearance.
+
+    Raises
+    ------
+    DataValidationError
+        ``given`` misses a treatment, repeats one or names one that is not present.
+
+    Examples
+    --------
+    >>> treatment_order(["T1", "CK", "T2"], ("CK",))
+    ('CK', 'T1', 'T2')
+    """
+    if given:
+        order = as_labels(given)
+        if sorted(order) != sorted(present):
+            raise DataValidationError(
+                f"treatment_order must list each treatment exactly once; got {order!r}, "
+                f"treatments present: {tuple(present)!r}"
+            )
+        return order
+    controls = tuple(control)
+    return controls + tuple(t for t in present if t not in controls)
+
+
+def resolve_design(plots: pd.DataFrame, design: str | None) -> str:
+    """Check a declared design against the plot table's columns.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The validated plot table.
+    design : str or None
+        One of :data:`~yieldtrial.design.detect.DESIGNS`; None gives "rcbd" when the table
+        has a ``block`` column, else "crd".
+
+    Returns
+    -------
+    str
+        The canonical (lower-case) design name.
+
+    Raises
+    ------
+    DataValidationError
+        An unknown design, or one whose columns (block; row and column) are missing.
+    """
+    if design is None:
+        return "rcbd" if "block" in plots else "crd"
+    name = check_option("design", str(design).lower(), DESIGNS)
+    if name in ("rcbd", "split_plot", "strip_plot") and "block" not in plots:
+        alternative = ", or use design='crd'" if name == "rcbd" else ""
+        raise DataValidationError(
+            f"design {name!r} needs a block column (block, rep, 重复, 区组); the plot table "
+            f"has none. Add the block of each plot{alternative}"
+        )
+    if name == "latin":
+        absent = [c for c in ("row", "column") if c not in plots]
+        if absent:
+            raise DataValidationError(
+                f"design 'latin' needs row and column columns (the field position of each "
+                f"plot: row/行, column/col/列); the plot table has no {' or '.join(absent)} "
+                "column. Add them, or use design='rcbd'"
+            )
+    return name
+
+
+def resolve_factors(
+    plots: pd.DataFrame,
+    design: str,
+    factors: str | Sequence[str] | None,
+    *,
+    default: tuple[str, ...] = (),
+) -> tuple[str, ...]:
+    """Check the factor columns of a two-factor design.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The validated plot table.
+    design : str
+        The resolved design.
+    factors : str or sequence of str or None
+        One or two factor columns in design order; empty for one-factor designs.
+    default : tuple of str
+        Factor columns found by design detection, used when ``factors`` is empty.
+
+    Returns
+    -------
+    tuple of str
+        The factor column names (empty for one-factor designs).
+
+    Raises
+    ------
+    DataValidationError
+        Factors given for a one-factor design, none or more than two for a two-factor
+        design, a column that is not in the plot table, or the same column twice.
+    """
+    names = as_labels(factors) or default
+    if design not in TWO_FACTOR_DESIGNS:
+        if names:
+            raise DataValidationError(
+                f"factors={names!r} applies to the two-factor designs "
+                f"({', '.join(TWO_FACTOR_DESIGNS)}); this trial's design is {design!r}. Pass "
+                "design='split_plot', 'strip_plot' or 'factorial', or drop factors"
+            )
+        return ()
+    roles = FACTOR_ROLES[design]
+    if not 1 <= len(names) <= 2:
+        raise DataValidationError(
+            f"design {design!r} needs factors=(<{roles[0]} column>, <{roles[1]} column>), or "
+            f"factors=(<{roles[0]} column>,) with the treatment column as the {roles[1]} "
+            f"factor; got factors={names!r}"
+        )
+    columns = names if len(names) == 2 else (names[0], "treatment")
+    absent = [c for c in columns if c not in plots]
+    if absent:
+        raise DataValidationError(
+            f"factor column(s) {', '.join(map(repr, absent))} not in the plot table; columns: "
+            f"{', '.join(map(str, plots.columns))}. Name the {roles[0]} and {roles[1]} "
+            "columns in factors="
+        )
+    if columns[0] == columns[1] or "block" in columns:
+        raise DataValidationError(
+            f"the two factors of a {design!r} must be two different columns other than "
+            f"block; got {columns!r}"
+        )
+    return names
+
+
+def design_columns(design: str, factors: Sequence[str], *, has_blocks: bool) -> dict[str, Any]:
+    """Columns of the plot table that carry a resolved design.
+
+    Parameters
+    ----------
+    design : str
+        The resolved design.
+    factors : sequence of str
+        The resolved factor columns (see :func:`resolve_factors`).
+    has_blocks : bool
+        Whether the plot table has a ``block`` column (a factorial uses it when present).
+
+    Returns
+    -------
+    dict
+        ``design``; ``block`` (column name or None); ``row`` and ``column`` (Latin
+        square, else None); ``factors`` (the two treatment-factor columns of a
+        two-factor design in design order, ``treatment`` filling in when one name was
+        given; else ``("treatment",)``).
+
+    Examples
+    --------
+    >>> design_columns("split_plot", ("tillage",), has_blocks=True)["factors"]
+    ('tillage', 'treatment')
+    """
+    if design in TWO_FACTOR_DESIGNS:
+        names = tuple(factors)
+        columns: tuple[str, ...] = names if len(names) == 2 else (names[0], "treatment")
+    else:
+        columns = ("treatment",)
+    uses_block = design in ("rcbd", "split_plot", "strip_plot") or (
+        design == "factorial" and has_blocks
+    )
+    latin = design == "latin"
+    return {
+        "design": design,
+        "block": "block" if uses_block else None,
+        "row": "row" if latin else None,
+        "column": "column" if latin else None,
+        "factors": columns,
+    }
+
+
+def site_plots(
+    plots: pd.DataFrame, name: Any, *, control: Sequence[str] = ()
+) -> tuple[str, pd.DataFrame]:
+    """Select the plots of one site of a multi-site plot table.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Validated plot table with a ``site`` column.
+    name : str or number
+        A site label (numbers are compared as text).
+    control : sequence of str
+        The control(s), which must have a plot at that site.
+
+    Returns
+    -------
+    (str, DataFrame)
+        The site label as text, and a copy of its rows.
+
+    Raises
+    ------
+    DataValidationError
+        No ``site`` column, an unknown site, or a control with no plot at that site.
+    """
+    if "site" not in plots:
+        raise DataValidationError(
+            "the plot table has no site column; site() selects one site of a multi-site table"
+        )
+    sites = tuple(dict.fromkeys(str(v) for v in plots["site"]))
+    label = as_labels(name)[0]
+    if label not in sites:
+        raise DataValidationError(
+            f"site {label!r} is not in the plot table; sites present: "
+            f"{list_items((repr(s) for s in sites), limit=20)}"
+        )
+    rows = plots.loc[plots["site"].astype(str) == label].copy()
+    present = {str(t) for t in rows["treatment"]}
+    absent = [c for c in control if c not in present]
+    if absent:
+        raise DataValidationError(
+            f"control {', '.join(map(repr, absent))} has no plot at site {label!r} "
+            f"(treatments there: {', '.join(sorted(present))}); pick another site or set "
+            "another control with trial.replace(control=...) first"
+        )
+    return label, rows

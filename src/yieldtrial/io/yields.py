@@ -1,0 +1,202 @@
+"""Yields of a validated plot table: harvest records or given yields -> kg/ha at standard moisture.
+
+The step between reading (:func:`yieldtrial.read_plots`) and the design model: each plot's
+harvest (fresh mass, moisture, impurity, ... on a harvested area) becomes clean grain at
+the standard moisture (:func:`yieldtrial.harvest.standardized_mass_kg`) and a yield per
+hectare; a table that already holds yields is converted to kg/ha
+(:func:`yieldtrial.convert_yield`).  :class:`~yieldtrial.trial.FieldTrial` computes its
+yields here once and reads them back with :func:`yields_table`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io.plots import has_harvest_columns, input_yield_column
+from yieldtrial.io.validation import list_items
+from yieldtrial.units import convert_yield, unit_from_yield_column, yield_column, yield_unit
+
+__all__ = [
+    "IMPLAUSIBLE_YIELD_KG_HA",
+    "plot_yield_kg_ha",
+    "standardized_plot_mass_kg",
+    "warn_implausible_yields",
+    "yields_table",
+]
+
+#: Above this standardized yield a plot is almost certainly a unit slip (area in
+#: mu read as m2, mass in g read as kg): no grain crop yields 40 t/ha. [kg/ha]
+IMPLAUSIBLE_YIELD_KG_HA = 40_000.0
+
+
+def standardized_plot_mass_kg(
+    plots: pd.DataFrame,
+    *,
+    standard_moisture_pct: float,
+    moisture_method: str,
+    shrink_pct_per_point: float | None = None,
+) -> pd.Series:
+    """Clean grain of each plot at the standard moisture, from its harvest columns.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Validated plot table with ``fresh_mass_kg`` and ``moisture_pct`` (and optionally
+        ``impurity_pct``, ``empty_grain_pct``, ``shelling_pct``).
+    standard_moisture_pct : float
+        Standard moisture. [%]
+    moisture_method : str
+        See :data:`yieldtrial.moisture.METHODS`.
+    shrink_pct_per_point : float, optional
+        Needed for ``moisture_method="shrink"``. [%/point]
+
+    Returns
+    -------
+    Series
+        ``standardized_mass_kg`` on the plot table's index. [kg]
+    """
+    from yieldtrial.harvest import standardized_mass_kg
+
+    def column(name: str, default: float) -> pd.Series | float:
+        return plots[name].astype(float) if name in plots else default
+
+    mass = standardized_mass_kg(
+        plots["fresh_mass_kg"].astype(float),
+        moisture_pct=plots["moisture_pct"].astype(float),
+        standard_moisture_pct=float(standard_moisture_pct),
+        impurity_pct=column("impurity_pct", 0.0),
+        empty_grain_pct=column("empty_grain_pct", 0.0),
+        shelling_pct=column("shelling_pct", 100.0),
+        method=moisture_method,
+        shrink_pct_per_point=shrink_pct_per_point,
+    )
+    return pd.Series(mass, index=plots.index, name="standardized_mass_kg", dtype=float)
+
+
+def plot_yield_kg_ha(
+    plots: pd.DataFrame,
+    *,
+    crop: str,
+    standard_moisture_pct: float,
+    moisture_method: str,
+    shrink_pct_per_point: float | None = None,
+) -> pd.Series:
+    """Yield of each plot at the standard moisture.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Validated plot table: harvest columns (see :func:`standardized_plot_mass_kg`) and
+        ``harvested_area_m2``, or a yield column (``yield_kg_ha``, ``yield_kg_mu``, ...).
+    crop : str
+        Canonical crop (for bushel conversions).
+    standard_moisture_pct, moisture_method, shrink_pct_per_point
+        See :func:`standardized_plot_mass_kg`; unused for given yields.
+
+    Returns
+    -------
+    Series
+        ``yield_kg_ha`` on the plot table's index; NaN for missing plots. [kg/ha]
+    """
+    if has_harvest_columns(plots):
+        mass = standardized_plot_mass_kg(
+            plots,
+            standard_moisture_pct=standard_moisture_pct,
+            moisture_method=moisture_method,
+            shrink_pct_per_point=shrink_pct_per_point,
+        )
+        return (mass / plots["harvested_area_m2"] * 10_000.0).rename("yield_kg_ha")
+    column = input_yield_column(plots)
+    if column is None:  # pragma: no cover - read_plots guarantees one or the other
+        raise DataValidationError("the plot table has neither harvest columns nor a yield")
+    given = unit_from_yield_column(column) or "kg/ha"
+    values = convert_yield(plots[column].astype(float), given, "kg/ha", crop=crop)
+    return pd.Series(values, index=plots.index, name="yield_kg_ha", dtype=float)
+
+
+def warn_implausible_yields(
+    plots: pd.DataFrame, yield_kg_ha: pd.Series, *, stacklevel: int = 2
+) -> None:
+    """Warn about plots whose yield exceeds :data:`IMPLAUSIBLE_YIELD_KG_HA` (a unit slip).
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The plot table (for ``plot_id``).
+    yield_kg_ha : Series
+        Its yields. [kg/ha]
+    stacklevel : int, default 2
+        Passed to :func:`warnings.warn`, counted from this function.
+    """
+    high = yield_kg_ha > IMPLAUSIBLE_YIELD_KG_HA
+    if high.any():
+        items = [
+            f"plot {pid!r} = {value:,.0f} kg/ha"
+            for pid, value in zip(plots.loc[high, "plot_id"], yield_kg_ha[high], strict=True)
+        ]
+        warnings.warn(
+            f"standardized yield above {IMPLAUSIBLE_YIELD_KG_HA:,.0f} kg/ha: "
+            f"{list_items(items)}. Check the units: is the area in mu or ha but "
+            "read as m2 (name the column harvested_area_mu / 面积(亩)), or the mass in g or "
+            "jin but read as kg?",
+            YieldTrialWarning,
+            stacklevel=stacklevel + 1,
+        )
+
+
+def yields_table(
+    plots: pd.DataFrame,
+    yield_kg_ha: pd.Series,
+    *,
+    unit: str,
+    crop: str,
+    standard_moisture_pct: float,
+    moisture_method: str,
+    shrink_pct_per_point: float | None = None,
+    provenance: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Return the plot table with its yields at standard moisture (a new table).
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Validated plot table.
+    yield_kg_ha : Series
+        Its yields from :func:`plot_yield_kg_ha`. [kg/ha]
+    unit : str
+        Extra yield unit to add (``"kg/mu"`` adds ``yield_kg_mu``).
+    crop, standard_moisture_pct, moisture_method, shrink_pct_per_point
+        As for :func:`plot_yield_kg_ha`.
+    provenance : mapping, optional
+        Stored as ``attrs["provenance"]``.
+
+    Returns
+    -------
+    DataFrame
+        The plot columns, then ``standardized_mass_kg`` (clean grain at standard moisture
+        [kg]; only when computed from harvest columns), ``standard_moisture_pct`` [%],
+        ``moisture_method``, ``yield_kg_ha`` [kg/ha] and ``yield_<unit>``.
+    """
+    target = yield_unit(unit)
+    table = plots.copy()
+    harvest = has_harvest_columns(plots)
+    if harvest:
+        table["standardized_mass_kg"] = standardized_plot_mass_kg(
+            plots,
+            standard_moisture_pct=standard_moisture_pct,
+            moisture_method=moisture_method,
+            shrink_pct_per_point=shrink_pct_per_point,
+        )
+    table["standard_moisture_pct"] = float(standard_moisture_pct)
+    table["moisture_method"] = moisture_method if harvest else "given"
+    table["yield_kg_ha"] = yield_kg_ha
+    column = yield_column(target)
+    if column not in table:
+        table[column] = convert_yield(yield_kg_ha, "kg/ha", target, crop=crop)
+    table.attrs = {**plots.attrs, "provenance": dict(provenance or {})}
+    return table

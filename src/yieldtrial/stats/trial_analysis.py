@@ -1,0 +1,640 @@
+"""One trial's statistics from its plot yields and design columns: the glue under FieldTrial.
+
+:class:`~yieldtrial.trial.FieldTrial` delegates each statistics method to one function here,
+passing plain values: the yields table, the design columns
+(:func:`yieldtrial.design.resolve.design_columns`), the display order of the treatments and
+the control(s).  Each function picks the public function of :mod:`yieldtrial.stats` that
+fits the design (one treatment factor: :func:`~yieldtrial.stats.compare.compare_to_control`
+and friends on the plots; two factors: the LS-means of the stratum that carries the
+comparison, :func:`~yieldtrial.stats.compare.compare_means_to_control` and friends) and
+returns its result unchanged.
+
+Data preparation: :func:`single_trial_data` refuses pooled sites and treatments without an
+observed yield; :func:`analysis_data` turns factor columns into text labels;
+:func:`in_display_order` makes ``treatment`` categorical in the display order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.io.validation import as_labels, list_items
+
+if TYPE_CHECKING:  # pragma: no cover
+    from yieldtrial.stats.anova import AnovaResult
+    from yieldtrial.stats.diagnostics import Diagnostics
+    from yieldtrial.stats.factorial import FactorialAnova
+    from yieldtrial.stats.results import MeansModel
+    from yieldtrial.stats.splitplot import StrataAnova
+
+__all__ = [
+    "RESPONSE",
+    "analysis_data",
+    "compare_to_control",
+    "design_df_error",
+    "diagnostics",
+    "in_display_order",
+    "means",
+    "means_model",
+    "pairwise",
+    "single_trial_data",
+    "trial_anova",
+]
+
+#: The response column every single-trial analysis uses. [kg/ha]
+RESPONSE = "yield_kg_ha"
+
+# keyword names of the two factors in the two-factor ANOVA functions, in design order
+_FACTOR_KEYWORDS: dict[str, tuple[str, str]] = {
+    "split_plot": ("whole_plot", "sub_plot"),
+    "strip_plot": ("horizontal", "vertical"),
+    "factorial": ("factor_a", "factor_b"),
+}
+
+
+def _two_factors(columns: Mapping[str, Any]) -> bool:
+    """Whether the design columns are those of a two-factor design (two factor columns)."""
+    return len(columns["factors"]) == 2
+
+
+# --- data -------------------------------------------------------------------------------
+
+
+def single_trial_data(
+    yields: pd.DataFrame,
+    *,
+    sites: Sequence[str],
+    treatment_order: Sequence[str],
+    response: str = RESPONSE,
+) -> pd.DataFrame:
+    """Check that a yields table is one trial with a yield for every treatment.
+
+    Every single-trial statistic (ANOVA, LS-means, comparisons, letters,
+    diagnostics, replication) reads its data through here.
+
+    Parameters
+    ----------
+    yields : DataFrame
+        The trial's yields (``FieldTrial.yields()``).
+    sites : sequence of str
+        The sites of the plot table (empty without a ``site`` column).
+    treatment_order : sequence of str
+        The treatments.
+    response : str
+        Response column.
+
+    Returns
+    -------
+    DataFrame
+        ``yields`` itself.
+
+    Raises
+    ------
+    DataValidationError
+        Several sites (a single-trial analysis would pool them), or a treatment whose
+        plots are all missing.
+    """
+    if len(sites) > 1:
+        shown = list_items((repr(s) for s in sites), limit=10)
+        raise DataValidationError(
+            f"the plot table holds {len(sites)} sites ({shown}) in its site column; a "
+            "single-trial analysis would pool them (block '1' of every site merged into one "
+            f"block). Analyse one site with trial.site({sites[0]!r}), or every site with "
+            "trial.analyze_sites(by='site') (command line: yieldtrial network PLOTS --by "
+            "site, or keep one site's rows in the file)"
+        )
+    observed = yields[response].notna()
+    counts = observed.groupby(yields["treatment"].astype(str)).sum()
+    empty = [t for t in treatment_order if counts.get(t, 0) == 0]
+    if empty:
+        parts = []
+        for t in empty:
+            ids = yields.loc[yields["treatment"].astype(str) == t, "plot_id"]
+            shown = list_items(repr(str(i)) for i in ids)
+            parts.append(f"{t!r} (plots {shown})")
+        many = len(empty) > 1
+        raise DataValidationError(
+            f"treatment{'s' if many else ''} {'; '.join(parts)} "
+            f"{'have' if many else 'has'} no observed yield: every plot is missing (empty "
+            "mass or yield), so no mean can be estimated and the trial cannot be analysed "
+            f"with {'them' if many else 'it'}. Delete {'their' if many else 'its'} rows from "
+            "the plot table (and from the control and treatment list) to analyse the other "
+            "treatments, or fill in the harvest data"
+        )
+    return yields
+
+
+def in_display_order(data: pd.DataFrame, treatment_order: Sequence[str]) -> pd.DataFrame:
+    """Make ``treatment`` categorical in the display order (in place; returns ``data``)."""
+    data["treatment"] = pd.Categorical(
+        data["treatment"].astype(str), categories=list(treatment_order)
+    )
+    return data
+
+
+def analysis_data(
+    data: pd.DataFrame,
+    *,
+    factors: Sequence[str],
+    columns: Mapping[str, Any],
+    treatment_order: Sequence[str],
+) -> pd.DataFrame:
+    """Return ``data`` with the factor columns as text labels (``60.0`` -> ``"60"``).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One trial's yields (see :func:`single_trial_data`); modified in place.
+    factors : sequence of str
+        The factor columns as given to the trial (empty for one-factor designs).
+    columns : mapping
+        Design columns (:func:`yieldtrial.design.resolve.design_columns`).
+    treatment_order : sequence of str
+        Display order; applied to ``treatment`` when it is one of the two factors.
+
+    Returns
+    -------
+    DataFrame
+        ``data``.
+    """
+    for name in factors:
+        values = data[name]
+        if not (pd.api.types.is_string_dtype(values) or values.isna().any()):
+            data[name] = pd.Series(as_labels(values.tolist()), index=data.index, dtype=object)
+    if "treatment" in columns["factors"] and factors:
+        # treatment is one of the two factors: its levels in display order
+        in_display_order(data, treatment_order)
+    return data
+
+
+def _cell_column(data: pd.DataFrame, columns: Mapping[str, Any], sep: str) -> str:
+    """Add a column of the two factors' combinations; return its name."""
+    first, second = columns["factors"]
+    name = "_cell" if sep == " x " else f"{first}:{second}"
+    data[name] = data[first].astype(str) + sep + data[second].astype(str)
+    return name
+
+
+# --- the design model --------------------------------------------------------------------
+
+
+def design_df_error(
+    data: pd.DataFrame, *, columns: Mapping[str, Any], response: str = RESPONSE
+) -> int:
+    """Error df of the trial's design model (observed plots minus model rank).
+
+    Two-factor designs: every factor combination as a treatment, plus blocks.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Analysis data (:func:`analysis_data`).
+    columns : mapping
+        Design columns.
+    response : str
+        Response column.
+
+    Returns
+    -------
+    int
+        ``df_error`` of :func:`yieldtrial.stats.model.fit`.
+    """
+    from yieldtrial.stats.model import fit
+
+    design = columns["design"]
+    if _two_factors(columns):
+        cell = _cell_column(data, columns, " x ")
+        model = fit(data, response=response, treatment=cell, block=columns["block"],
+                    design="crd" if columns["block"] is None else "rcbd")  # fmt: skip
+    else:
+        model = fit(data, response=response, treatment="treatment", block=columns["block"],
+                    design=design, row=columns["row"], column=columns["column"])  # fmt: skip
+    return int(model.df_error)
+
+
+def trial_anova(
+    data: pd.DataFrame,
+    *,
+    columns: Mapping[str, Any],
+    alpha: float = 0.05,
+    response: str = RESPONSE,
+) -> AnovaResult | StrataAnova | FactorialAnova:
+    """ANOVA of one trial in its design: :func:`yieldtrial.stats.anova.anova`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Analysis data (:func:`analysis_data`).
+    columns : mapping
+        Design columns.
+    alpha : float
+        Significance level of the LSD (or of the SED table, or the interaction flag).
+    response : str
+        Response column.
+
+    Returns
+    -------
+    AnovaResult or StrataAnova or FactorialAnova
+        See :meth:`yieldtrial.trial.FieldTrial.anova`.
+    """
+    from yieldtrial.stats.anova import anova
+
+    design = columns["design"]
+    if _two_factors(columns):
+        first, second = columns["factors"]
+        names = _FACTOR_KEYWORDS[design]
+        return anova(
+            data,
+            response=response,
+            block=columns["block"],
+            design=design,
+            alpha=alpha,
+            **{names[0]: first, names[1]: second},
+        )
+    return anova(
+        data,
+        response=response,
+        treatment="treatment",
+        block=columns["block"],
+        design=design,
+        row=columns["row"],
+        column=columns["column"],
+        alpha=alpha,
+    )
+
+
+def means_model(
+    data: pd.DataFrame,
+    *,
+    columns: Mapping[str, Any],
+    treatment_order: Sequence[str],
+    kind: str | None = None,
+    at: str | None = None,
+    response: str = RESPONSE,
+) -> MeansModel:
+    """LS-means of one factor with the covariance and df of the right error term.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Analysis data (:func:`analysis_data`).
+    columns : mapping
+        Design columns.
+    treatment_order : sequence of str
+        Display order of the treatments (the order of one-factor LS-means).
+    kind, at : str, optional
+        See :meth:`yieldtrial.trial.FieldTrial.means_model`.
+    response : str
+        Response column.
+
+    Returns
+    -------
+    MeansModel
+        Estimates, covariance, error df, error term, design and formula.
+
+    Raises
+    ------
+    DataValidationError
+        Unknown kind or level; ``kind`` needed but not given.
+    """
+    from yieldtrial.stats.factorial import FactorialAnova
+    from yieldtrial.stats.model import fit
+    from yieldtrial.stats.splitplot import StrataAnova
+
+    design = columns["design"]
+    if not _two_factors(columns):
+        if kind not in (None, "treatment"):
+            raise DataValidationError(
+                f"a {design!r} trial has one treatment factor; means_model() takes "
+                f"kind=None or 'treatment', got {kind!r}"
+            )
+        if at is not None:
+            raise DataValidationError(f"at= applies to two-factor designs, not {design!r}")
+        return fit(
+            in_display_order(data, treatment_order),
+            response=response,
+            treatment="treatment",
+            block=columns["block"],
+            design=design,
+            row=columns["row"],
+            column=columns["column"],
+        ).means_model()
+    first, second = columns["factors"]
+    result = trial_anova(data, columns=columns, response=response)
+    if isinstance(result, FactorialAnova):
+        choices: tuple[str, ...] = (first, second, result.interaction, "cells")
+    elif isinstance(result, StrataAnova):
+        choices = (*result.comparisons, first, second, "cells")
+    else:  # pragma: no cover - anova() of a two-factor design is one of the two
+        raise TypeError(f"unexpected ANOVA result {type(result).__name__}")
+    if kind is None:
+        if "treatment" not in (first, second):
+            raise DataValidationError(
+                f"a {design!r} trial has two factors ({first}, {second}); pass "
+                f"kind=<one of {', '.join(choices)}>"
+            )
+        kind = "treatment"
+    if kind not in choices:
+        raise DataValidationError(
+            f"unknown kind {kind!r} for this {design!r} trial; expected one of {', '.join(choices)}"
+        )
+    if not isinstance(result, StrataAnova):
+        return result.means_model(result.interaction if kind == "cells" else kind, at=at)
+    if kind in (first, second):
+        main = result.comparisons[:2]  # whole_plot/sub_plot or horizontal/vertical
+        kind = main[0] if kind == first else main[1]
+    return result.means_model(kind, at=at)
+
+
+def diagnostics(
+    data: pd.DataFrame,
+    *,
+    columns: Mapping[str, Any],
+    response: str = RESPONSE,
+    **options: Any,
+) -> Diagnostics:
+    """Check the residuals of the trial's design model (see :mod:`yieldtrial.stats.diagnostics`).
+
+    A split plot or strip plot is checked on its innermost stratum; a factorial on the
+    residuals of its full model (every A x B combination, plus blocks).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Analysis data (:func:`analysis_data`).
+    columns : mapping
+        Design columns.
+    response : str
+        Response column.
+    **options
+        Passed on (``cv_warn_pct``, ``cv_strong_pct``, ``plot_id``, ...).
+
+    Returns
+    -------
+    Diagnostics
+        Shapiro-Wilk, Brown-Forsythe, outliers, CV flag and warnings.
+    """
+    from yieldtrial.stats.diagnostics import diagnostics as check
+
+    design = columns["design"]
+    if design in ("split_plot", "strip_plot"):
+        first, second = columns["factors"]
+        names = _FACTOR_KEYWORDS[design]
+        return check(
+            data,
+            response=response,
+            block=columns["block"],
+            design=design,
+            **{names[0]: first, names[1]: second},
+            **options,
+        )
+    if design == "factorial":
+        cell = _cell_column(data, columns, ":")
+        block = columns["block"]
+        return check(
+            data,
+            response=response,
+            treatment=cell,
+            block=block,
+            design="crd" if block is None else "rcbd",
+            **options,
+        )
+    latin = {"row": columns["row"], "column": columns["column"]} if design == "latin" else {}
+    return check(
+        data,
+        response=response,
+        treatment="treatment",
+        block=columns["block"],
+        design=design,
+        **latin,
+        **options,
+    )
+
+
+# --- comparisons and means tables ----------------------------------------------------------
+
+
+def _by_model(columns: Mapping[str, Any], kind: str | None, at: str | None) -> bool:
+    """Whether the comparison goes through a MeansModel (two factors, or kind/at given)."""
+    return kind is not None or at is not None or _two_factors(columns)
+
+
+def _block(columns: Mapping[str, Any]) -> str | None:
+    """Block column of the one-factor comparison functions (an RCBD's only)."""
+    return "block" if columns["design"] == "rcbd" else None
+
+
+def _model_and_controls(
+    data: pd.DataFrame,
+    columns: Mapping[str, Any],
+    treatment_order: Sequence[str],
+    trial_control: Sequence[str],
+    kind: str | None,
+    at: str | None,
+    control: str | Sequence[str] | None,
+    response: str,
+) -> tuple[MeansModel, tuple[str, ...]]:
+    """MeansModel of ``kind`` and the controls that apply to it (given, else the trial's)."""
+    mm = means_model(
+        data, columns=columns, treatment_order=treatment_order, kind=kind, at=at, response=response
+    )
+    if control is not None:
+        return mm, as_labels(control)
+    return mm, (tuple(trial_control) if mm.factor == "treatment" else ())
+
+
+def compare_to_control(
+    data: pd.DataFrame,
+    *,
+    columns: Mapping[str, Any],
+    treatment_order: Sequence[str],
+    trial_control: Sequence[str],
+    control: str | Sequence[str] | None = None,
+    kind: str | None = None,
+    at: str | None = None,
+    response: str = RESPONSE,
+    **options: Any,
+) -> pd.DataFrame:
+    """Compare each treatment's LS-mean with the control(s) on the design's error.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Analysis data (:func:`analysis_data`).
+    columns : mapping
+        Design columns.
+    treatment_order : sequence of str
+        Display order of the treatments.
+    trial_control : sequence of str
+        The trial's control(s), used when ``control`` is None.
+    control : str or sequence of str, optional
+        Control level(s) to compare with.
+    kind, at : str, optional
+        Which means (see :meth:`yieldtrial.trial.FieldTrial.means_model`).
+    response : str
+        Response column.
+    **options
+        ``method``, ``alternative``, ``confidence``, ``margin_pct``; see
+        :func:`yieldtrial.stats.compare.compare_to_control`.
+
+    Returns
+    -------
+    DataFrame
+        One row per (control, treatment).
+
+    Raises
+    ------
+    DataValidationError
+        No control given and none that applies.
+    """
+    from yieldtrial.stats.compare import compare_means_to_control
+    from yieldtrial.stats.compare import compare_to_control as compare
+
+    if _by_model(columns, kind, at):
+        mm, controls = _model_and_controls(
+            data, columns, treatment_order, trial_control, kind, at, control, response
+        )
+        if not controls:
+            raise DataValidationError(
+                f"no control level for the {mm.factor!r} means ({mm.error_term}); pass "
+                f"control='<level>' (levels: {', '.join(mm.levels)})"
+            )
+        return compare_means_to_control(mm, control=list(controls), **options)
+    given: str | Sequence[str] = tuple(trial_control) if control is None else control
+    if not given:
+        raise DataValidationError(
+            "the trial has no control treatment; pass control='<label>' "
+            f"(treatments: {', '.join(treatment_order)})"
+        )
+    return compare(
+        in_display_order(data, treatment_order),
+        block=_block(columns),
+        row=columns["row"],
+        column=columns["column"],
+        response=response,
+        treatment="treatment",
+        control=given,
+        design=str(columns["design"]),
+        **options,
+    )
+
+
+def pairwise(
+    data: pd.DataFrame,
+    *,
+    columns: Mapping[str, Any],
+    treatment_order: Sequence[str],
+    kind: str | None = None,
+    at: str | None = None,
+    response: str = RESPONSE,
+    **options: Any,
+) -> pd.DataFrame:
+    """All pairwise comparisons of the LS-means on the design's error.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Analysis data (:func:`analysis_data`).
+    columns : mapping
+        Design columns.
+    treatment_order : sequence of str
+        Display order of the treatments.
+    kind, at : str, optional
+        Which means (see :meth:`yieldtrial.trial.FieldTrial.means_model`).
+    response : str
+        Response column.
+    **options
+        ``method``, ``alpha``, ``protected``; see :func:`yieldtrial.stats.compare.pairwise`.
+
+    Returns
+    -------
+    DataFrame
+        One row per pair.
+    """
+    from yieldtrial.stats.compare import pairwise as compare_pairs
+    from yieldtrial.stats.compare import pairwise_means
+
+    if _by_model(columns, kind, at):
+        mm = means_model(
+            data, columns=columns, treatment_order=treatment_order, kind=kind, at=at,
+            response=response,
+        )  # fmt: skip
+        return pairwise_means(mm, **options)
+    return compare_pairs(
+        in_display_order(data, treatment_order),
+        block=_block(columns),
+        row=columns["row"],
+        column=columns["column"],
+        response=response,
+        treatment="treatment",
+        design=str(columns["design"]),
+        **options,
+    )
+
+
+def means(
+    data: pd.DataFrame,
+    *,
+    columns: Mapping[str, Any],
+    treatment_order: Sequence[str],
+    trial_control: Sequence[str],
+    kind: str | None = None,
+    at: str | None = None,
+    two_level: bool | str = False,
+    response: str = RESPONSE,
+    **options: Any,
+) -> pd.DataFrame:
+    """Means table of one trial: LS-means, SE, CI, difference vs control, letters.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Analysis data (:func:`analysis_data`).
+    columns : mapping
+        Design columns.
+    treatment_order : sequence of str
+        Display order of the treatments.
+    trial_control : sequence of str
+        The trial's control(s).
+    kind, at : str, optional
+        Which means (see :meth:`yieldtrial.trial.FieldTrial.means_model`).
+    two_level : bool or str
+        Add two-level letters (True: Duncan; or a test name).
+    response : str
+        Response column.
+    **options
+        ``letters``, ``alpha``, ``confidence``; see :func:`yieldtrial.stats.tables.means`.
+
+    Returns
+    -------
+    DataFrame
+        One row per treatment sorted by descending mean.
+    """
+    from yieldtrial.stats.multiple_range import add_two_level_letters
+    from yieldtrial.stats.tables import means as means_of_plots
+    from yieldtrial.stats.tables import means_table
+
+    if _by_model(columns, kind, at) or two_level:
+        mm, controls = _model_and_controls(
+            data, columns, treatment_order, trial_control, kind, at, None, response
+        )
+        table = means_table(mm, control=list(controls) if controls else None, **options)
+        if two_level:
+            test = "duncan" if two_level is True else str(two_level)
+            table = add_two_level_letters(table, mm, test=test)
+        return table
+    return means_of_plots(
+        in_display_order(data, treatment_order),
+        block=_block(columns),
+        row=columns["row"],
+        column=columns["column"],
+        response=response,
+        treatment="treatment",
+        design=str(columns["design"]),
+        control=list(trial_control) if trial_control else None,
+        **options,
+    )
