@@ -568,7 +568,7 @@ def test_bad_cv_options_raise(kwargs):
 
 def test_report_strip_shows_cv_flag_and_exclusion():
     """The layout-G site strip has a CV flag column and the exclusion reason."""
-    from yieldtrial.network._render import render
+    from yieldtrial.report.network import render
 
     res = _analyze(_noisy_network(), dunnett_pvalues="none", exclude_cv_above=15.0)
     md = render(res, "md")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.output import atomic_write_text, check_not_input
+from yieldtrial.io.output import check_not_input
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -29,15 +29,6 @@ examples:
 
 #: Response columns tried, in order, when --response is not given.
 RESPONSE_CANDIDATES: tuple[str, ...] = ("yield_kg_ha", "yield_kg_mu", "yield_t_ha", "yield")
-
-_SUFFIX_FORMAT = {
-    ".html": "html",
-    ".htm": "html",
-    ".md": "md",
-    ".markdown": "md",
-    ".json": "json",
-    ".csv": "csv",
-}
 
 
 def register(subparsers: Any) -> None:
@@ -105,7 +96,7 @@ def register(subparsers: Any) -> None:
         "-o",
         "--output",
         metavar="PATH",
-        help="summary.html, .md, .json or .csv (default: Markdown on stdout)",
+        help="summary.html, .md, .json, .csv or .docx (default: Markdown on stdout)",
     )
     parser.set_defaults(handler=_run)
 
@@ -162,16 +153,13 @@ class _Bar:
 def _run(args: argparse.Namespace) -> int:
     from yieldtrial.config import load_config
     from yieldtrial.network import analyze_many
-    from yieldtrial.network._render import render
+    from yieldtrial.report.network import network_format_for_path, render, write_network_report
 
-    fmt = "md"
     if args.output is not None:
-        fmt = _SUFFIX_FORMAT.get(Path(args.output).suffix.lower(), "")
-        if not fmt:
-            print(
-                "yieldtrial network: error: -o must end in .html, .md, .json or .csv",
-                file=sys.stderr,
-            )
+        try:
+            network_format_for_path(args.output)
+        except DataValidationError as exc:
+            print(f"yieldtrial network: error: {exc}", file=sys.stderr)
             return 2
         check_not_input(args.output, [args.plots] + ([args.config] if args.config else []))
     config = load_config(args.config)
@@ -206,11 +194,10 @@ def _run(args: argparse.Namespace) -> int:
         exclude_cv_above=args.exclude_cv_above,
         progress=progress,
     )
-    text = render(result, fmt, title=args.title)
     if args.output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(str(render(result, "markdown", title=args.title)))
     else:
-        atomic_write_text(args.output, text)
+        write_network_report(result, args.output, title=args.title)
         counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()))
         print(f"wrote {args.output} ({len(result.per_trial)} trials: {counts})", file=sys.stderr)
     return 0

@@ -98,7 +98,7 @@ def _run(args: argparse.Namespace) -> int:
     _use_file_backend()
     from yieldtrial.io.output import atomic_write_bytes, check_not_input
     from yieldtrial.report.files import report_from_files
-    from yieldtrial.report.model import check_format, format_for_path
+    from yieldtrial.report.formats import check_format, format_for_path
 
     fmt = check_format(args.format) if args.format else format_for_path(args.output)
     inputs = [args.plots] + ([args.config] if args.config else [])

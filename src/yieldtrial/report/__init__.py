@@ -24,8 +24,8 @@ _LAZY: dict[str, str] = {
     "Figure": "yieldtrial.report.model",
     "Paragraph": "yieldtrial.report.model",
     "SCHEMA_VERSION": "yieldtrial.report.model",
-    "FORMATS": "yieldtrial.report.model",
-    "format_for_path": "yieldtrial.report.model",
+    "FORMATS": "yieldtrial.report.formats",
+    "format_for_path": "yieldtrial.report.formats",
 }
 
 __all__ = sorted(_LAZY)

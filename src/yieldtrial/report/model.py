@@ -10,11 +10,14 @@ the picture.
 
 Renderers: :meth:`Report.to_html`, :meth:`Report.to_markdown`,
 :meth:`Report.to_json`, :meth:`Report.to_docx`, or :meth:`Report.write` with
-the format inferred from the file suffix.
+the format inferred from the file suffix.  The model imports no renderer: the
+renderers register with :mod:`yieldtrial.report.formats`, where
+:meth:`Report.render` looks them up.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from yieldtrial.errors import DataValidationError
+from yieldtrial.report.formats import FORMATS, check_format, format_for_path, renderer
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -34,6 +37,7 @@ __all__ = [
     "Column",
     "Figure",
     "KeyValues",
+    "NumberStyle",
     "Paragraph",
     "Report",
     "Section",
@@ -45,13 +49,38 @@ __all__ = [
 #: Version of the JSON report schema (``docs/report-json-schema.md``).
 SCHEMA_VERSION = "1.0"
 
-#: Output formats and their file suffixes; drives ``--format`` and suffix inference.
-FORMATS: dict[str, tuple[str, ...]] = {
-    "html": (".html", ".htm"),
-    "markdown": (".md", ".markdown"),
-    "json": (".json",),
-    "docx": (".docx",),
-}
+
+@dataclass(frozen=True)
+class NumberStyle:
+    """How a report writes numbers; one style per report, used by every renderer.
+
+    Attributes
+    ----------
+    group_from : float
+        Numbers whose magnitude is at least this get thousands separators
+        (default 10000: four-digit numbers stay ungrouped, as GB/T 15835-2011
+        and most journals allow).
+    separator : str
+        Thousands separator.
+
+    Examples
+    --------
+    >>> NumberStyle().number(12345.678, 1), NumberStyle(group_from=1000).number(6123.44, 1)
+    ('12,345.7', '6,123.4')
+    """
+
+    group_from: float = 10000.0
+    separator: str = ","
+
+    def number(self, value: float, digits: int) -> str:
+        """Format ``value`` with ``digits`` decimals and this style's grouping."""
+        if abs(value) >= self.group_from:
+            return f"{value:,.{digits}f}".replace(",", self.separator)
+        return f"{value:.{digits}f}"
+
+
+#: The default number style.
+DEFAULT_NUMBER_STYLE = NumberStyle()
 
 ColumnKind = Literal["text", "number", "int", "pvalue", "pct", "signed", "signed_pct"]
 
@@ -127,6 +156,9 @@ class Table:
         Footnotes below the table.
     footer : list of (str, str)
         Summary lines under the table (label, formatted value), e.g. CV, LSD.
+    row_styles : list of str
+        Optional style name per row (e.g. ``"excluded"``), used by HTML as a
+        row class and by DOCX as shading; empty or ``""`` for none.
     """
 
     key: str
@@ -135,11 +167,19 @@ class Table:
     caption: str | None = None
     notes: list[str] = field(default_factory=list)
     footer: list[tuple[str, str]] = field(default_factory=list)
+    row_styles: list[str] = field(default_factory=list)
     type: str = field(default="table", init=False)
 
-    def formatted(self) -> list[list[str]]:
-        """Return the rows as display strings, column by column."""
-        return [[format_value(row.get(col.key), col) for col in self.columns] for row in self.rows]
+    def formatted(self, style: NumberStyle | None = None) -> list[list[str]]:
+        """Return the rows as display strings, column by column (numbers in ``style``)."""
+        return [
+            [format_value(row.get(col.key), col, style) for col in self.columns]
+            for row in self.rows
+        ]
+
+    def row_style(self, index: int) -> str:
+        """Style name of row ``index`` (``""`` when none)."""
+        return self.row_styles[index] if index < len(self.row_styles) else ""
 
 
 @dataclass
@@ -212,6 +252,8 @@ class Report:
         The library's results as JSON-ready records (``means``,
         ``control_comparisons``, ``pairwise``, ``anova``, ...), written to
         the JSON report unchanged.
+    number_style : NumberStyle
+        How every renderer writes the numbers of this report's tables.
     """
 
     title: str
@@ -219,6 +261,7 @@ class Report:
     sections: list[Section]
     metadata: dict[str, Any] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
+    number_style: NumberStyle = field(default_factory=NumberStyle)
 
     def section(self, key: str) -> Section:
         """Return the section with ``key`` (KeyError if absent)."""
@@ -232,43 +275,36 @@ class Report:
         return any(item.key == key for item in self.sections)
 
     # ----------------------------------------------------------------- renderers
+    def render_as(self, fmt: str) -> str | bytes:
+        """Render with the renderer registered for ``fmt`` (text or bytes, as it returns)."""
+        return renderer(fmt)(self)
+
     def to_html(self) -> str:
         """Render as one self-contained HTML file (inline CSS and SVG figures)."""
-        from yieldtrial.report.render_html import render_html
-
-        return render_html(self)
+        return str(self.render_as("html"))
 
     def to_markdown(self) -> str:
         """Render as Markdown (figures are listed by caption)."""
-        from yieldtrial.report.render_markdown import render_markdown
-
-        return render_markdown(self)
+        return str(self.render_as("markdown"))
 
     def to_json(self) -> str:
         """Render as JSON following ``docs/report-json-schema.md``."""
-        from yieldtrial.report.render_json import render_json
-
-        return render_json(self)
+        return str(self.render_as("json"))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON document as a dict."""
-        from yieldtrial.report.render_json import report_dict
-
-        return report_dict(self)
+        document: dict[str, Any] = json.loads(self.to_json())
+        return document
 
     def to_docx(self) -> bytes:
         """Render as a Word document (needs the ``docx`` extra)."""
-        from yieldtrial.report.render_docx import render_docx
-
-        return render_docx(self)
+        data = self.render_as("docx")
+        return data if isinstance(data, bytes) else data.encode("utf-8")
 
     def render(self, fmt: str) -> bytes:
         """Render in format ``fmt`` (a key of :data:`FORMATS`) as bytes."""
-        fmt = check_format(fmt)
-        if fmt == "docx":
-            return self.to_docx()
-        text = {"html": self.to_html, "markdown": self.to_markdown, "json": self.to_json}[fmt]()
-        return text.encode("utf-8")
+        data = self.render_as(fmt)
+        return data.encode("utf-8") if isinstance(data, str) else data
 
     def write(self, path: str | os.PathLike[str], *, format: str | None = None) -> Path:
         """Render and write atomically (format from ``format`` or the suffix).
@@ -294,36 +330,6 @@ class Report:
         return self.to_html()
 
 
-def check_format(fmt: str) -> str:
-    """Return ``fmt`` normalised, or raise DataValidationError listing the formats."""
-    key = str(fmt).lower().lstrip(".")
-    aliases = {"md": "markdown", "htm": "html", "word": "docx"}
-    key = aliases.get(key, key)
-    if key not in FORMATS:
-        raise DataValidationError(
-            f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}."
-        )
-    return key
-
-
-def format_for_path(path: str | os.PathLike[str]) -> str:
-    """Infer the report format from a file suffix.
-
-    Examples
-    --------
-    >>> format_for_path("out/report.md")
-    'markdown'
-    """
-    suffix = Path(path).suffix.lower()
-    for name, suffixes in FORMATS.items():
-        if suffix in suffixes:
-            return name
-    raise DataValidationError(
-        f"cannot tell the report format from the file name {str(path)!r}; use a suffix "
-        f"({', '.join(s for v in FORMATS.values() for s in v)}) or --format."
-    )
-
-
 def _finite(value: Any) -> float | None:
     if value is None or isinstance(value, bool | str):
         return None
@@ -334,7 +340,7 @@ def _finite(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def format_value(value: Any, column: Column) -> str:
+def format_value(value: Any, column: Column, style: NumberStyle | None = None) -> str:
     """Format one table value for display.
 
     Examples
@@ -359,7 +365,7 @@ def format_value(value: Any, column: Column) -> str:
         return f"{number:.{column.digits}f}"
     if column.kind in ("signed", "signed_pct"):
         return f"{number:+.{column.digits}f}"
-    return f"{number:,.{column.digits}f}" if abs(number) >= 10000 else f"{number:.{column.digits}f}"
+    return (style or DEFAULT_NUMBER_STYLE).number(number, column.digits)
 
 
 def records(frame: Any, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:

@@ -91,7 +91,7 @@ def render_docx(report: Report) -> bytes:
                     cell.text = col.label
                     for run in cell.paragraphs[0].runs:
                         run.bold = True
-                for row in block.formatted():
+                for row in block.formatted(report.number_style):
                     for cell, text in zip(table.add_row().cells, row, strict=True):
                         cell.text = text
                 for label, value in block.footer:

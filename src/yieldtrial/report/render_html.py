@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from yieldtrial.report.model import Bullets, Figure, Paragraph, Table
+from yieldtrial.report.model import Bullets, Figure, NumberStyle, Paragraph, Table
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.report.model import Report
@@ -24,14 +24,15 @@ def _environment() -> Any:
     )
 
 
-def _block_context(block: Any) -> dict[str, Any]:
+def _block_context(block: Any, style: NumberStyle) -> dict[str, Any]:
     if isinstance(block, Table):
         return {
             "type": block.type,
             "key": block.key,
             "caption": block.caption,
             "columns": block.columns,
-            "cells": block.formatted(),
+            "cells": block.formatted(style),
+            "row_styles": [block.row_style(i) for i in range(len(block.rows))],
             "notes": block.notes,
             "footer": block.footer,
         }
@@ -59,8 +60,9 @@ def render_html(report: Report) -> str:
     """
     from yieldtrial.report.i18n import t
 
+    style = report.number_style
     sections = [
-        {"key": s.key, "title": s.title, "blocks": [_block_context(b) for b in s.blocks]}
+        {"key": s.key, "title": s.title, "blocks": [_block_context(b, style) for b in s.blocks]}
         for s in report.sections
     ]
     meta = report.metadata

@@ -53,7 +53,7 @@ def render_markdown(report: Report) -> str:
                 align = ["---" if c.kind == "text" else "---:" for c in block.columns]
                 out.append("| " + " | ".join(header) + " |")
                 out.append("| " + " | ".join(align) + " |")
-                for row in block.formatted():
+                for row in block.formatted(report.number_style):
                     out.append("| " + " | ".join(_cell(v) for v in row) + " |")
                 out.append("")
                 for label, value in block.footer:

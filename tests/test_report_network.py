@@ -1,0 +1,75 @@
+"""The network report goes through the report engine (issue 10 item 4)."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.cli import main
+
+
+@pytest.fixture(scope="module")
+def network_csv(tmp_path_factory: pytest.TempPathFactory):
+    """Three RCBD sites (CK, N1; 3 blocks), N1 = CK + 500 kg/ha by construction."""
+    rng = np.random.default_rng(7)
+    rows = [
+        (site, block, trt, round(6000 + 200 * i + effect + rng.normal(0, 100), 1))
+        for i, site in enumerate("ABC")
+        for block in (1, 2, 3)
+        for trt, effect in (("CK", 0.0), ("N1", 500.0))
+    ]
+    path = tmp_path_factory.mktemp("net") / "plots.csv"
+    pd.DataFrame(rows, columns=["site", "block", "treatment", "yield_kg_ha"]).to_csv(
+        path, index=False
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def result(network_csv):
+    from yieldtrial.network import analyze_many
+
+    plots = pd.read_csv(network_csv)
+    return analyze_many(
+        plots,
+        by=["site"],
+        response="yield_kg_ha",
+        treatment="treatment",
+        block="block",
+        control="CK",
+        dunnett_pvalues="none",
+    )
+
+
+def test_network_report_model_sections(result) -> None:
+    """The network report is a Report with the layout-G, site-strip and combined tables."""
+    from yieldtrial.report.model import Report, Table
+    from yieldtrial.report.network import network_report
+
+    report = network_report(result, report_date="2024-01-01")
+    assert isinstance(report, Report)
+    assert [s.key for s in report.sections][:4] == ["header", "treatments", "sites", "combined"]
+    tables = [b for s in report.sections for b in s.blocks if isinstance(b, Table)]
+    assert [t.key for t in tables] == ["layout_g", "sites", "combined"]
+
+
+def test_network_html_uses_the_report_template(result) -> None:
+    """The HTML network report is the report engine's page (same stylesheet and table markup)."""
+    from yieldtrial.report.network import render
+
+    text = str(render(result, "html"))
+    assert '<table class="data' in text and "<main>" in text and "Across-site mean" in text
+
+
+def test_network_docx_output(network_csv, tmp_path) -> None:
+    """`yieldtrial network -o net.docx` writes a Word file with the layout-G table."""
+    docx = pytest.importorskip("docx")
+    out = tmp_path / "net.docx"
+    argv = ["network", str(network_csv), "--by", "site", "--control", "CK", "-o", str(out)]
+    assert main(argv) == 0
+    document = docx.Document(io.BytesIO(out.read_bytes()))
+    headers = [[c.text for c in t.rows[0].cells] for t in document.tables]
+    assert any("Across-site mean" in row for row in headers)
