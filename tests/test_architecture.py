@@ -164,9 +164,6 @@ def _stage(module: str) -> int:
     return STAGES[top]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="report.model imports its renderers (fixed when renderers register)"
-)
 def test_import_graph_has_no_cycle():
     """No import cycle among yieldtrial's modules, function-level imports included."""
     assert _cycles(import_graph()) == []

@@ -18,12 +18,9 @@ import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from yieldtrial.errors import DataValidationError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from yieldtrial.report.model import Report
 
 __all__ = [
     "FORMATS",
@@ -35,7 +32,9 @@ __all__ = [
 ]
 
 #: A renderer: ``render(report) -> str | bytes`` (text is written as UTF-8).
-Renderer = Callable[["Report"], "str | bytes"]
+#: A renderer takes a :class:`~yieldtrial.report.model.Report` (typed ``Any`` here: the
+#: model imports this module, so this one may not import the model, even for annotations).
+Renderer = Callable[[Any], "str | bytes"]
 
 #: Output formats and their file suffixes; drives ``--format`` and suffix inference.
 FORMATS: dict[str, tuple[str, ...]] = {
