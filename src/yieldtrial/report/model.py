@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 #: Version of the JSON report schema (``docs/report-json-schema.md``).
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,10 @@ class Column:
         Decimals shown for numbers.
     unit : str or None
         Unit of the values (recorded in JSON).
+    group : str or None
+        Label of a column group: adjacent columns with the same group share a
+        spanning header above their own labels (e.g. "Significance" over the
+        0.05 and 0.01 letter columns).
     """
 
     key: str
@@ -109,6 +113,7 @@ class Column:
     kind: ColumnKind = "number"
     digits: int = 2
     unit: str | None = None
+    group: str | None = None
 
 
 @dataclass
@@ -176,6 +181,21 @@ class Table:
             [format_value(row.get(col.key), col, style) for col in self.columns]
             for row in self.rows
         ]
+
+    def column_groups(self) -> list[tuple[str | None, list[Column]]]:
+        """Adjacent columns grouped by :attr:`Column.group` (``None`` for ungrouped runs)."""
+        spans: list[tuple[str | None, list[Column]]] = []
+        for col in self.columns:
+            if spans and col.group is not None and spans[-1][0] == col.group:
+                spans[-1][1].append(col)
+            else:
+                spans.append((col.group, [col]))
+        return spans
+
+    @property
+    def has_groups(self) -> bool:
+        """Whether any column belongs to a group (the header has two rows)."""
+        return any(col.group is not None for col in self.columns)
 
     def row_style(self, index: int) -> str:
         """Style name of row ``index`` (``""`` when none)."""

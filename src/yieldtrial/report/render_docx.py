@@ -1,17 +1,76 @@
-"""Word renderer (python-docx, from the ``docx`` extra); figures as PNG."""
+"""Word renderer (python-docx, from the ``docx`` extra), laid out as a printed trial report.
+
+- A4 portrait; a section whose table is too wide for a portrait page goes on a
+  landscape page, and a table too wide even for that is split into parts that
+  repeat its key columns (:func:`yieldtrial.report._widths.plan_table`).
+- Three-line tables (三线表): a thick rule above and below, a thin rule under the
+  header, no vertical rules; a column group gets a short rule under its label.
+- Column widths from the content: no number and no header word is broken.
+- Header rows repeat on every page (``w:tblHeader``); rows never split
+  (``w:cantSplit``); captions stay with their table or figure (``keepNext``).
+- Numbers right-aligned (each column has one number of decimals, so the
+  decimal points line up).
+- Report title in the page header, "Page x of y" in the footer (PAGE and
+  NUMPAGES fields).
+- Latin text in Times New Roman (headings Arial); Chinese in SimSun (宋体; headings
+  SimHei 黑体) through ``w:eastAsia``, with the Chinese names as fallbacks in the
+  font table; Chinese is never set in italics.
+- Deterministic file: fixed zip timestamps, the report date as document dates.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
 
 from yieldtrial.errors import MissingExtraError
+from yieldtrial.report._ooxml import deterministic_package, package_datetime
+from yieldtrial.report._widths import MM_PER_PT, TablePlan, plan_table, wrap_lines
 from yieldtrial.report.model import Bullets, Figure, KeyValues, Paragraph, Table
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.report.model import Report
 
-__all__ = ["render_docx"]
+__all__ = [
+    "BODY_PT",
+    "FONTS",
+    "LANDSCAPE_TEXT_MM",
+    "PORTRAIT_TEXT_MM",
+    "TABLE_PT",
+    "render_docx",
+]
+
+#: Page size (A4) and margins [mm].
+PAGE_MM = (210.0, 297.0)
+MARGINS_MM = {"top": 25.0, "bottom": 20.0, "left": 20.0, "right": 20.0}
+#: Text width of a portrait and of a landscape page [mm].
+PORTRAIT_TEXT_MM = PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]
+LANDSCAPE_TEXT_MM = PAGE_MM[1] - MARGINS_MM["left"] - MARGINS_MM["right"]
+
+#: Fonts: (Latin, East Asian) for body text and headings.
+FONTS = {"body": ("Times New Roman", "SimSun"), "heading": ("Arial", "SimHei")}
+#: Fallback names written to the font table (Word looks them up when a font is missing).
+FONT_FALLBACKS = {"SimSun": "宋体", "SimHei": "黑体"}
+
+#: Font sizes [pt]: body (五号), table (小五), notes, title, section headings.
+BODY_PT = 10.5
+TABLE_PT = 9.0
+SMALL_TABLE_PT = 8.0
+NOTE_PT = 9.0
+TITLE_PT = 16.0
+HEADING_PT = 14.0
+
+#: Tables with at most this many rows are kept on one page.
+KEEP_WHOLE_ROWS = 15
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+_TWIPS_PER_MM = 1440 / 25.4
+_GREY = "595959"
+_WARN = "9A6700"
 
 
 def _import_docx() -> Any:
@@ -20,6 +79,532 @@ def _import_docx() -> Any:
     except ImportError:
         raise MissingExtraError("python-docx", "docx", "the Word (.docx) report") from None
     return docx
+
+
+def _clean(text: Any) -> str:
+    """Text safe for XML: control characters (never visible) removed."""
+    return _CONTROL.sub("", "" if text is None else str(text))
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds Chinese (CJK) characters or full-width punctuation."""
+    return _CJK.search(text) is not None
+
+
+def _twips(mm: float) -> int:
+    """Millimetres to twips, rounded down (a table never outgrows the sum of its columns)."""
+    return int(mm * _TWIPS_PER_MM)
+
+
+def _run_xml(
+    text: str,
+    *,
+    size: float,
+    bold: bool = False,
+    italic: bool = False,
+    heading: bool = False,
+    color: str | None = None,
+) -> str:
+    latin, east = FONTS["heading" if heading else "body"]
+    props = [
+        f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east}" w:cs="{latin}"'
+        + (' w:hint="eastAsia"/>' if has_cjk(text) else "/>")
+    ]
+    if bold:
+        props.append("<w:b/><w:bCs/>")
+    if italic and not has_cjk(text):
+        props.append("<w:i/><w:iCs/>")
+    if color:
+        props.append(f'<w:color w:val="{color}"/>')
+    half = round(size * 2)
+    props.append(f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>')
+    lines = _clean(text).split("\n")
+    body = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in lines)
+    return f"<w:r><w:rPr>{''.join(props)}</w:rPr>{body}</w:r>"
+
+
+def _paragraph_xml(runs: str, *, align: str = "left", keep_next: bool = False) -> str:
+    keep = "<w:keepNext/>" if keep_next else ""
+    return (
+        f"<w:p><w:pPr>{keep}"
+        '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+        f'<w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="{align}"/></w:pPr>'
+        f"{runs}</w:p>"
+    )
+
+
+def _border(side: str, size: int) -> str:
+    return f'<w:{side} w:val="single" w:sz="{size}" w:space="0" w:color="000000"/>'
+
+
+class _Writer:
+    """State of one document being written (orientation, table and figure numbers)."""
+
+    def __init__(self, report: Report) -> None:
+        self.docx = _import_docx()
+        from docx.oxml import parse_xml
+
+        self.parse_xml = parse_xml
+        self.report = report
+        self.lang = report.lang
+        self.document = self.docx.Document()
+        self.landscape = False
+        self.table_no = 0
+        self.figure_no = 0
+        self._setup()
+
+    # ------------------------------------------------------------------ setup
+    def _setup(self) -> None:
+        from docx.shared import Mm
+
+        section = self.document.sections[0]
+        section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+        for side, value in MARGINS_MM.items():
+            setattr(section, f"{side}_margin", Mm(value))
+        section.header_distance, section.footer_distance = Mm(12), Mm(10)
+        self._styles()
+        self._font_table()
+        self._drop_thumbnail()
+        self._header_footer(section)
+        props = self.document.core_properties
+        props.title = _clean(self.report.title)
+        props.author = "yieldtrial"
+        props.last_modified_by = "yieldtrial"
+        props.revision = 1
+        props.comments = ""
+        props.language = "zh-CN" if self.lang == "zh" else "en"
+
+    def _set_style_fonts(self, style: Any, kind: str, size: float, *, bold: bool) -> None:
+        from docx.oxml.ns import qn
+        from docx.shared import Pt, RGBColor
+
+        latin, east = FONTS[kind]
+        style.font.size = Pt(size)
+        style.font.bold = bold
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        rpr = style.element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = rpr.makeelement(qn("w:rFonts"), {})
+            rpr.insert(0, fonts)
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attr), None)
+        for attr, value in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east), ("cs", latin)):
+            fonts.set(qn(f"w:{attr}"), value)
+        color = rpr.find(qn("w:color"))
+        if color is not None:
+            for attr in ("w:themeColor", "w:themeShade", "w:themeTint"):
+                color.attrib.pop(qn(attr), None)
+
+    def _styles(self) -> None:
+        from docx.oxml.ns import qn
+        from docx.shared import Pt
+
+        styles = self.document.styles
+        # document defaults: explicit fonts instead of theme fonts, Chinese language tag
+        defaults = styles.element.find(qn("w:docDefaults"))
+        if defaults is not None:
+            for fonts in defaults.iter(qn("w:rFonts")):
+                for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                    fonts.attrib.pop(qn(attr), None)
+                latin, east = FONTS["body"]
+                for attr, value in (
+                    ("ascii", latin),
+                    ("hAnsi", latin),
+                    ("eastAsia", east),
+                    ("cs", latin),
+                ):
+                    fonts.set(qn(f"w:{attr}"), value)
+            for lang in defaults.iter(qn("w:lang")):
+                lang.set(qn("w:eastAsia"), "zh-CN")
+        normal = styles["Normal"]
+        self._set_style_fonts(normal, "body", BODY_PT, bold=False)
+        normal.paragraph_format.space_after = Pt(4)
+        normal.paragraph_format.line_spacing = 1.2
+        for name, size in (("Title", TITLE_PT), ("Heading 1", HEADING_PT)):
+            style = styles[name]
+            self._set_style_fonts(style, "heading", size, bold=True)
+            ppr = style.element.get_or_add_pPr()
+            border = ppr.find(qn("w:pBdr"))
+            if border is not None:
+                ppr.remove(border)
+            style.paragraph_format.keep_with_next = True
+            style.paragraph_format.space_before = Pt(14 if name == "Heading 1" else 0)
+            style.paragraph_format.space_after = Pt(6)
+        styles["Title"].paragraph_format.alignment = 1  # centred
+        self._set_style_fonts(styles["List Bullet"], "body", BODY_PT, bold=False)
+
+    def _font_table(self) -> None:
+        """Add the Chinese fonts to the font table with their Chinese names as fallbacks."""
+        for part in self.document.part.package.iter_parts():
+            if str(part.partname) != "/word/fontTable.xml":
+                continue
+            text = part.blob.decode("utf-8")
+            extra = "".join(
+                f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
+                '<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
+                for name, alt in FONT_FALLBACKS.items()
+                if f'w:name="{name}"' not in text
+            )
+            part._blob = text.replace("</w:fonts>", extra + "</w:fonts>").encode("utf-8")
+
+    def _drop_thumbnail(self) -> None:
+        """Remove python-docx's template thumbnail (a picture of another document)."""
+        rels = self.document.part.package.rels
+        for key, rel in list(rels.items()):
+            if rel.reltype.endswith("/thumbnail"):
+                del rels[key]
+
+    def _header_footer(self, section: Any) -> None:
+        header = section.header.paragraphs[0]._p
+        header.getparent().replace(
+            header,
+            self.parse_xml(
+                f'<w:p xmlns:w="{_W}"><w:pPr><w:pBdr>{_border("bottom", 4)}</w:pBdr>'
+                '<w:spacing w:before="0" w:after="0"/><w:jc w:val="center"/></w:pPr>'
+                + _run_xml(self.report.title, size=NOTE_PT, color=_GREY)
+                + "</w:p>"
+            ),
+        )
+        footer = section.footer.paragraphs[0]._p
+        footer.getparent().replace(footer, self.parse_xml(self._page_number_xml()))
+
+    def _page_number_xml(self) -> str:
+        from string import Formatter
+
+        from yieldtrial.report.i18n import STRINGS
+
+        runs = []
+        for literal, field, _, _ in Formatter().parse(STRINGS["label.page"][self.lang]):
+            if literal:
+                runs.append(_run_xml(literal, size=NOTE_PT, color=_GREY))
+            if field:
+                instr = "PAGE" if field == "page" else "NUMPAGES"
+                rpr = _run_xml("1", size=NOTE_PT, color=_GREY).split("<w:t ")[0]
+                runs.append(
+                    f'{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
+                    f'{rpr}<w:instrText xml:space="preserve"> {instr} </w:instrText></w:r>'
+                    f'{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
+                    f'{rpr}<w:t>1</w:t></w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
+                )
+        return (
+            f'<w:p xmlns:w="{_W}"><w:pPr><w:spacing w:before="0" w:after="0"/>'
+            f'<w:jc w:val="center"/></w:pPr>{"".join(runs)}</w:p>'
+        )
+
+    # -------------------------------------------------------------- structure
+    def orient(self, landscape: bool) -> None:
+        """Start a new page section in the wanted orientation (when it changes)."""
+        if landscape == self.landscape:
+            return
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+        from docx.shared import Mm
+
+        section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        width, height = (PAGE_MM[1], PAGE_MM[0]) if landscape else PAGE_MM
+        section.page_width, section.page_height = Mm(width), Mm(height)
+        self.landscape = landscape
+
+    def text_width_mm(self) -> float:
+        return LANDSCAPE_TEXT_MM if self.landscape else PORTRAIT_TEXT_MM
+
+    def heading(self, text: str, level: int) -> None:
+        paragraph = self.document.add_heading(level=level)
+        paragraph.add_run(_clean(text))
+        for run in paragraph.runs:
+            self._run_fonts(run, heading=True)
+
+    def _run_fonts(self, run: Any, *, heading: bool = False) -> None:
+        from docx.oxml.ns import qn
+
+        latin, east = FONTS["heading" if heading else "body"]
+        rpr = run._r.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = rpr.makeelement(qn("w:rFonts"), {})
+            rpr.insert(0, fonts)
+        for attr, value in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east), ("cs", latin)):
+            fonts.set(qn(f"w:{attr}"), value)
+        if has_cjk(run.text):
+            fonts.set(qn("w:hint"), "eastAsia")
+
+    def paragraph(
+        self,
+        text: str,
+        *,
+        size: float = BODY_PT,
+        bold: bool = False,
+        italic: bool = False,
+        color: str | None = None,
+        align: str = "left",
+        keep_next: bool = False,
+        indent: bool = False,
+        space_after: float = 4.0,
+        label: str | None = None,
+    ) -> None:
+        """Append a paragraph (optional bold ``label`` run before the text)."""
+        runs = ""
+        if label:
+            runs += _run_xml(label, size=size, bold=True, color=color)
+        runs += _run_xml(text, size=size, bold=bold, italic=italic, color=color)
+        keep = "<w:keepNext/>" if keep_next else ""
+        first = round(2 * size * 20) if indent and self.lang == "zh" else 0
+        xml = (
+            f'<w:p xmlns:w="{_W}"><w:pPr>{keep}'
+            f'<w:spacing w:before="0" w:after="{round(space_after * 20)}"/>'
+            f'<w:ind w:firstLine="{first}"/><w:jc w:val="{align}"/></w:pPr>{runs}</w:p>'
+        )
+        self.document.element.body._insert_p(self.parse_xml(xml))
+
+    def bullets(self, items: list[str], *, color: str | None = None) -> None:
+        for item in items:
+            paragraph = self.document.add_paragraph(style="List Bullet")
+            paragraph._p.append(self.parse_xml(_ns(_run_xml(item, size=BODY_PT, color=color))))
+
+    # ----------------------------------------------------------------- tables
+    def plan(self, block: Table) -> TablePlan:
+        cells = block.formatted(self.report.number_style)
+        columns = [[row[i] for row in cells] for i in range(len(block.columns))]
+        groups = []
+        start = 0
+        for group, cols in block.column_groups():
+            if group is not None:
+                groups.append((start, start + len(cols), group))
+            start += len(cols)
+        first_text = next((i for i, c in enumerate(block.columns) if c.kind == "text"), 0)
+        return plan_table(
+            [c.label for c in block.columns],
+            columns,
+            [c.kind != "text" for c in block.columns],
+            portrait_mm=PORTRAIT_TEXT_MM,
+            landscape_mm=LANDSCAPE_TEXT_MM,
+            font_pt=TABLE_PT,
+            small_font_pt=SMALL_TABLE_PT,
+            key_columns=first_text + 1,
+            groups=groups,
+        )
+
+    def table(self, block: Table, plan: TablePlan) -> None:
+        from yieldtrial.report.i18n import t
+
+        cells = block.formatted(self.report.number_style)
+        number = None
+        if block.caption:
+            self.table_no += 1
+            number = t("label.table", self.lang, n=self.table_no)
+        for index, (part, widths) in enumerate(zip(plan.parts, plan.widths_mm, strict=True)):
+            if number:
+                label = number if index == 0 else t("label.continued", self.lang, n=self.table_no)
+                self.paragraph(
+                    str(block.caption),
+                    label=label + ("　" if self.lang == "zh" else " "),
+                    size=BODY_PT - 0.5,
+                    align="center",
+                    keep_next=True,
+                    space_after=3,
+                )
+            self.document.element.body._insert_tbl(
+                self.parse_xml(self._table_xml(block, cells, part, widths, plan.font_pt))
+            )
+        colon = "：" if self.lang == "zh" else ": "
+        after = [(label + colon, value) for label, value in block.footer]
+        for position, (label, value) in enumerate(after):
+            last = position == len(after) - 1 and not block.notes
+            # the summary lines stay together (and with the table: see _table_xml)
+            self.paragraph(
+                value,
+                label=label,
+                size=NOTE_PT,
+                space_after=6 if last else 0,
+                keep_next=position < len(after) - 1,
+            )
+        for position, note in enumerate(block.notes):
+            last = position == len(block.notes) - 1
+            self.paragraph(note, size=NOTE_PT, color=_GREY, space_after=6 if last else 1)
+        if not after and not block.notes:
+            self.paragraph("", size=4, space_after=2)
+
+    def _table_xml(
+        self,
+        block: Table,
+        cells: list[list[str]],
+        part: list[int],
+        widths: list[float],
+        font_pt: float,
+    ) -> str:
+        columns = [block.columns[i] for i in part]
+        twips = [_twips(w) for w in widths]
+        spans: list[tuple[str | None, list[int]]] = []
+        for position, col in enumerate(columns):
+            if spans and col.group is not None and spans[-1][0] == col.group:
+                spans[-1][1].append(position)
+            else:
+                spans.append((col.group, [position]))
+        two_rows = any(group is not None for group, _ in spans)
+        rows: list[str] = []
+
+        def cell(
+            text: str,
+            width: int,
+            *,
+            align: str,
+            bold: bool = False,
+            span: int = 1,
+            merge: str | None = None,
+            bottom: int = 0,
+            shade: bool = False,
+            keep: bool | None = None,
+        ) -> str:
+            props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+            if span > 1:
+                props += f'<w:gridSpan w:val="{span}"/>'
+            if merge:
+                props += f'<w:vMerge w:val="{merge}"/>' if merge == "restart" else "<w:vMerge/>"
+            if bottom:
+                props += f"<w:tcBorders>{_border('bottom', bottom)}</w:tcBorders>"
+            if shade:
+                props += '<w:shd w:val="clear" w:color="auto" w:fill="EDEDED"/>'
+            props += '<w:vAlign w:val="bottom"/>' if bold else '<w:vAlign w:val="center"/>'
+            if bold and text:  # header: wrapped here, at word boundaries only
+                room_mm = width / _TWIPS_PER_MM - 2.2  # cell margins 1 mm each side
+                lines = wrap_lines(text, room_mm / (font_pt * MM_PER_PT), bold=True)
+                text = "\n".join(lines)
+            run = _run_xml(text, size=font_pt, bold=bold) if text else ""
+            keep_next = bold if keep is None else keep  # header cells stay with the first row
+            paragraph = _paragraph_xml(run, align=align, keep_next=keep_next)
+            return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraph}</w:tc>"
+
+        header_row = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+        if two_rows:
+            first, second = [], []
+            for group, members in spans:
+                if group is None:
+                    i = members[0]
+                    first.append(
+                        cell(columns[i].label, twips[i], align="center", bold=True, merge="restart")
+                    )
+                    second.append(cell("", twips[i], align="center", merge="continue", bottom=6))
+                else:
+                    width = sum(twips[i] for i in members)
+                    first.append(
+                        cell(group, width, align="center", bold=True, span=len(members), bottom=4)
+                    )
+                    for i in members:
+                        second.append(
+                            cell(columns[i].label, twips[i], align="center", bold=True, bottom=6)
+                        )
+            rows.append(f"<w:tr>{header_row}{''.join(first)}</w:tr>")
+            rows.append(f"<w:tr>{header_row}{''.join(second)}</w:tr>")
+        else:
+            rows.append(
+                f"<w:tr>{header_row}"
+                + "".join(
+                    cell(col.label, twips[i], align="center", bold=True, bottom=6)
+                    for i, col in enumerate(columns)
+                )
+                + "</w:tr>"
+            )
+        whole = len(cells) <= KEEP_WHOLE_ROWS
+        for r, row in enumerate(cells):
+            shade = bool(block.row_style(r))
+            last = r == len(cells) - 1
+            # a short table stays on one page; a long one leaves no lone first or last
+            # row; the last row stays with the summary lines under the table
+            keep = (whole and not last) or r in (0, len(cells) - 2) or (last and bool(block.footer))
+            rows.append(
+                "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+                + "".join(
+                    cell(
+                        row[j],
+                        twips[i],
+                        align="left" if col.kind == "text" else "right",
+                        shade=shade,
+                        keep=keep,
+                    )
+                    for i, (j, col) in enumerate(zip(part, columns, strict=True))
+                )
+                + "</w:tr>"
+            )
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
+        borders = (
+            f"<w:tblBorders>{_border('top', 12)}<w:left w:val='nil'/>{_border('bottom', 12)}"
+            "<w:right w:val='nil'/><w:insideH w:val='nil'/><w:insideV w:val='nil'/></w:tblBorders>"
+        )
+        return (
+            f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblW w:w="{sum(twips)}" w:type="dxa"/>'
+            f'<w:jc w:val="center"/>{borders}<w:tblLayout w:type="fixed"/>'
+            '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
+            '</w:tblCellMar><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" '
+            'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+            f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+        )
+
+    def key_values(self, block: KeyValues) -> None:
+        from yieldtrial.report._widths import text_em
+
+        size = BODY_PT - 0.5
+        em = size * MM_PER_PT
+        label_mm = min(max((text_em(k, bold=True) for k, _ in block.items), default=4) * em, 55)
+        label_mm += 4
+        value_mm = PORTRAIT_TEXT_MM - label_mm
+        rows = "".join(
+            "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+            f'<w:tc><w:tcPr><w:tcW w:w="{_twips(label_mm)}" w:type="dxa"/></w:tcPr>'
+            + _paragraph_xml(_run_xml(key, size=size, bold=True))
+            + f'</w:tc><w:tc><w:tcPr><w:tcW w:w="{_twips(value_mm)}" w:type="dxa"/></w:tcPr>'
+            + _paragraph_xml(_run_xml(value, size=size))
+            + "</w:tc></w:tr>"
+            for key, value in block.items
+        )
+        xml = (
+            f'<w:tbl xmlns:w="{_W}"><w:tblPr>'
+            f'<w:tblW w:w="{_twips(label_mm + value_mm)}" w:type="dxa"/>'
+            "<w:tblBorders><w:top w:val='nil'/><w:left w:val='nil'/><w:bottom w:val='nil'/>"
+            "<w:right w:val='nil'/><w:insideH w:val='nil'/><w:insideV w:val='nil'/></w:tblBorders>"
+            '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="10" w:type="dxa"/>'
+            '<w:left w:w="57" w:type="dxa"/><w:bottom w:w="10" w:type="dxa"/>'
+            '<w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+            f'<w:tblGrid><w:gridCol w:w="{_twips(label_mm)}"/><w:gridCol w:w="{_twips(value_mm)}"/>'
+            f"</w:tblGrid>{rows}</w:tbl>"
+        )
+        self.document.element.body._insert_tbl(self.parse_xml(xml))
+        self.paragraph("", size=4, space_after=2)
+
+    # ---------------------------------------------------------------- figures
+    def figure(self, block: Figure) -> None:
+        from docx.shared import Mm
+
+        from yieldtrial.report.i18n import t
+
+        self.figure_no += 1
+        paragraph = self.document.add_paragraph()
+        paragraph.alignment = 1
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.first_line_indent = 0
+        width = min(150.0, self.text_width_mm())
+        paragraph.add_run().add_picture(io.BytesIO(block.png(dpi=150)), width=Mm(width))
+        label = t("label.figure", self.lang, n=self.figure_no)
+        self.paragraph(
+            block.caption,
+            label=label + ("　" if self.lang == "zh" else " "),
+            size=BODY_PT - 0.5,
+            align="center",
+            space_after=8,
+        )
+
+    # ----------------------------------------------------------------- output
+    def save(self) -> bytes:
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        created = package_datetime(self.report.metadata.get("report_date"))
+        return deterministic_package(buffer.getvalue(), created=created)
+
+
+def _ns(xml: str) -> str:
+    """Declare the w: namespace on the first element of an XML fragment."""
+    return re.sub(r"^<w:(\w+)", lambda m: f'<w:{m.group(1)} xmlns:w="{_W}"', xml, count=1)
 
 
 def render_docx(report: Report) -> bytes:
@@ -33,85 +618,49 @@ def render_docx(report: Report) -> bytes:
     Returns
     -------
     bytes
-        The document.
+        The document (identical bytes for identical reports).
 
     Raises
     ------
     MissingExtraError
         If python-docx is not installed (``pip install 'yieldtrial[docx]'``).
     """
-    docx = _import_docx()
-    from docx.enum.section import WD_ORIENT  # noqa: F401 - checks the package is complete
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
-
     from yieldtrial.report.i18n import t
 
-    document = docx.Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(18)
-    section.top_margin = section.bottom_margin = Mm(15)
-    normal = document.styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(10)
-    rpr = normal.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), "SimSun")
-    document.core_properties.title = report.title
-    document.core_properties.author = "yieldtrial"
-    document.add_heading(report.title, level=0)
-    figure_no = 0
+    writer = _Writer(report)
+    writer.heading(report.title, 0)
     for part in report.sections:
-        document.add_heading(part.title, level=1)
+        plans = {id(b): writer.plan(b) for b in part.blocks if isinstance(b, Table)}
+        writer.orient(any(plan.landscape for plan in plans.values()))
+        writer.heading(part.title, 1)
         for block in part.blocks:
             if isinstance(block, Paragraph):
-                paragraph = document.add_paragraph()
-                run = paragraph.add_run(block.text)
-                run.bold = block.style == "claim"
-                run.italic = block.style in ("note", "warning")
+                color = {"note": _GREY, "warning": _WARN}.get(block.style)
+                size = NOTE_PT if block.style == "note" else BODY_PT
+                writer.paragraph(
+                    block.text,
+                    size=size,
+                    bold=block.style == "claim",
+                    color=color,
+                    indent=block.style == "normal",
+                )
             elif isinstance(block, Bullets):
-                for item in block.items:
-                    document.add_paragraph(item, style="List Bullet")
+                writer.bullets(block.items, color=_WARN if block.style == "warning" else None)
             elif isinstance(block, KeyValues):
-                table = document.add_table(rows=0, cols=2)
-                table.style = "Table Grid"
-                for key, value in block.items:
-                    cells = table.add_row().cells
-                    cells[0].text, cells[1].text = key, value
+                writer.key_values(block)
             elif isinstance(block, Table):
-                if block.caption:
-                    document.add_paragraph().add_run(block.caption).italic = True
-                table = document.add_table(rows=1, cols=len(block.columns))
-                table.style = "Table Grid"
-                for cell, col in zip(table.rows[0].cells, block.columns, strict=True):
-                    cell.text = col.label
-                    for run in cell.paragraphs[0].runs:
-                        run.bold = True
-                for row in block.formatted(report.number_style):
-                    for cell, text in zip(table.add_row().cells, row, strict=True):
-                        cell.text = text
-                for label, value in block.footer:
-                    document.add_paragraph(f"{label}: {value}")
-                for note in block.notes:
-                    document.add_paragraph().add_run(note).italic = True
+                writer.table(block, plans[id(block)])
             elif isinstance(block, Figure):
-                figure_no += 1
-                document.add_picture(io.BytesIO(block.png(dpi=150)), width=Mm(150))
-                label = f"Figure {figure_no}. " if report.lang == "en" else f"图 {figure_no}　"
-                document.add_paragraph().add_run(label + block.caption).italic = True
+                writer.figure(block)
     meta = report.metadata
-    document.add_paragraph(
+    writer.paragraph(
         t(
             "footer.generated",
             report.lang,
             version=meta.get("yieldtrial_version", ""),
             date=meta.get("report_date", ""),
-        )
+        ),
+        size=NOTE_PT,
+        color=_GREY,
     )
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return writer.save()

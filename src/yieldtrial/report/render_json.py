@@ -27,7 +27,14 @@ def _block(block: Any) -> dict[str, Any]:
             "key": block.key,
             "caption": block.caption,
             "columns": [
-                {"key": c.key, "label": c.label, "kind": c.kind, "digits": c.digits, "unit": c.unit}
+                {
+                    "key": c.key,
+                    "label": c.label,
+                    "kind": c.kind,
+                    "digits": c.digits,
+                    "unit": c.unit,
+                    "group": c.group,
+                }
                 for c in block.columns
             ],
             "rows": [

@@ -173,11 +173,9 @@ def design_means_section(ctx: ReportContext) -> Section:
             Column("mean", t("col.mean", lang, unit=s.unit), "number", d, s.unit),
             Column("se", t("col.se", lang, unit=s.unit), "number", d, s.unit),
         ]
-        cols += [
-            Column(key, t(f"col.{key}", lang), "text")
-            for key in ("letters", "letters_upper")
-            if key in means.table.columns
-        ]
+        keys = [k for k in ("letters", "letters_upper") if k in means.table.columns]
+        group = t("col.significance", lang) if len(keys) == 2 else None
+        cols += [Column(key, t(f"col.{key}", lang), "text", group=group) for key in keys]
         rows = []
         for row in means.table.to_dict("records"):
             entry = {c.key: row.get(c.key) for c in cols}
@@ -312,9 +310,10 @@ def means_section(ctx: ReportContext) -> Section:
     ccols, cvalues = _control_columns(ctx)
     cols += ccols
     if s.replicated and "letters" in m.columns:
-        cols.append(Column("letters", t("col.letters", lang), "text"))
+        group = t("col.significance", lang) if "letters_upper" in m.columns else None
+        cols.append(Column("letters", t("col.letters", lang), "text", group=group))
         if "letters_upper" in m.columns:
-            cols.append(Column("letters_upper", t("col.letters_upper", lang), "text"))
+            cols.append(Column("letters_upper", t("col.letters_upper", lang), "text", group=group))
     rows = []
     for row in m.to_dict("records"):
         entry = {c.key: row.get(c.key) for c in cols}

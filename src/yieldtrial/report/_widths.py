@@ -1,0 +1,354 @@
+"""Column widths of report tables from their content (used by the DOCX and XLSX renderers).
+
+Text width is estimated per character in em (the font size): CJK ideographs and
+full-width forms 1 em, digits 0.55 em (Times New Roman's and Arial's digits are
+0.50 and 0.556 em), capitals 0.72 em, narrow punctuation 0.3 em, other Latin
+0.55 em; bold adds 8 %.  A column is never narrower than its longest number
+(numbers never wrap), its longest header word (headers wrap at word boundaries
+only: between Latin words, before an opening bracket, between a Chinese word and
+a Latin one; a Chinese run of up to six characters stays on one line) or its
+longest text word.
+
+:func:`plan_table` chooses the page orientation and font size of a table and
+splits it into parts (repeating its key columns) when even a landscape page is
+too narrow.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "MM_PER_PT",
+    "TablePlan",
+    "column_extent_mm",
+    "plan_table",
+    "segments",
+    "text_em",
+    "wrap_lines",
+]
+
+#: Millimetres per typographic point.
+MM_PER_PT = 25.4 / 72
+
+#: Space added to each column: cell margins (1 mm each side) and 1.2 mm of slack [mm].
+COLUMN_PADDING_MM = 3.2
+
+_NARROW = set(".,:;'|!il ·")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_ATTACH_LEFT = set("）)]】%％，、：；。,.:;!?！？")
+#: Words (no spaces) up to this width are never broken [em].
+_SHORT_WORD_EM = 6.0
+_OPENING_CHARS = set("（([【")
+
+#: A bracketed expression, a Chinese run, or a run of other characters.
+_PIECE = re.compile(
+    r"[（(\[【][^（()）\]【】]*[）)\]】]"
+    r"|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
+    r"|[^（(\[【\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
+    r"|."
+)
+
+
+def _char_em(char: str) -> float:
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 1.0
+    if char.isdigit():
+        return 0.55
+    if char in _NARROW:
+        return 0.3
+    if char.isupper():
+        return 0.72
+    return 0.55
+
+
+def text_em(text: str, *, bold: bool = False) -> float:
+    """Estimated width of ``text`` on one line [em].
+
+    Examples
+    --------
+    >>> round(text_em("475.60"), 2), text_em("产量")
+    (3.05, 2.0)
+    """
+    width = sum(_char_em(char) for char in text)
+    return width * 1.08 if bold else width
+
+
+def segments(text: str) -> list[str]:
+    """Split ``text`` into the pieces a line may not break inside.
+
+    Breaks are allowed at spaces, before an opening bracket and between a
+    Chinese run and Latin text; a bracketed expression and a short word
+    (up to 6 em) stay whole, and closing brackets and punctuation stay with the
+    piece before them.
+
+    Examples
+    --------
+    >>> segments("Dunnett P vs CK1")
+    ['Dunnett', 'P', 'vs', 'CK1']
+    >>> segments("比CK1±%"), segments("比CK1±（kg/亩）")
+    (['比CK1±%'], ['比', 'CK1±', '（kg/亩）'])
+    >>> segments("PFP (kg/kg N)")
+    ['PFP', '(kg/kg', 'N)']
+    """
+    pieces: list[str] = []
+    for word in text.split():
+        if text_em(word) <= _SHORT_WORD_EM:  # "比CK1±%", "(kg/mu)": kept whole
+            pieces.append(word)
+            continue
+        found = [match.group() for match in _PIECE.finditer(word)]
+        for index, piece in enumerate(found):
+            if index and found[index - 1] in _OPENING_CHARS:  # "(" goes with what follows
+                pieces[-1] += piece
+            else:
+                pieces.append(piece)
+    out: list[str] = []
+    for piece in pieces:
+        while piece and piece[0] in _ATTACH_LEFT and out:
+            out[-1] += piece[0]
+            piece = piece[1:]
+        if piece:
+            out.append(piece)
+    return out
+
+
+def wrap_lines(text: str, width_em: float, *, bold: bool = False) -> list[str]:
+    """Break ``text`` into lines of at most ``width_em`` at the allowed places only.
+
+    A piece wider than the line (see :func:`segments`) gets a line of its own.
+
+    Examples
+    --------
+    >>> wrap_lines("产量（kg/mu）", 5.5)
+    ['产量', '（kg/mu）']
+    >>> wrap_lines("Dunnett P vs CK1", 20)
+    ['Dunnett P vs CK1']
+    """
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        for index, piece in enumerate(segments(word)):
+            joined = current + (" " if current and index == 0 else "") + piece
+            if current and text_em(joined, bold=bold) > width_em:
+                lines.append(current)
+                current = piece
+            else:
+                current = joined
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _min_piece_em(piece: str, *, bold: bool) -> float:
+    """Narrowest width a piece may take: a long Chinese run may wrap into halves."""
+    if _CJK_RUN.fullmatch(piece) and len(piece) > 6:
+        return text_em(piece[: math.ceil(len(piece) / 2)], bold=bold)
+    return text_em(piece, bold=bold)
+
+
+def column_extent_mm(
+    header: str,
+    cells: Sequence[str],
+    *,
+    numeric: bool,
+    font_pt: float,
+) -> tuple[float, float]:
+    """Minimum and preferred width of a column [mm], padding included.
+
+    Parameters
+    ----------
+    header : str
+        Column label (bold; wraps at word boundaries).
+    cells : sequence of str
+        Displayed cell texts.
+    numeric : bool
+        Whether the cells are numbers (never wrapped).
+    font_pt : float
+        Table font size [pt].
+
+    Returns
+    -------
+    (float, float)
+        Minimum width (no number, header word or text word broken) and
+        preferred width (cells on one line, header on at most two lines).
+    """
+    em = font_pt * MM_PER_PT
+    head_pieces = segments(header) or [""]
+    head_min = max(_min_piece_em(p, bold=True) for p in head_pieces)
+    head_full = text_em(header, bold=True)
+    head_pref = max(head_min, head_full / 2 + 0.5) if head_full > head_min else head_full
+    cell_min = 0.0
+    cell_pref = 0.0
+    for text in cells:
+        full = text_em(text)
+        if numeric or full <= 10:
+            low = full
+        else:
+            low = max((_min_piece_em(p, bold=False) for p in segments(text)), default=0.0)
+        cell_min = max(cell_min, low)
+        cell_pref = max(cell_pref, min(full, 30.0) if not numeric else full)
+    low_mm = max(head_min, cell_min) * em + COLUMN_PADDING_MM
+    pref_mm = max(head_pref, cell_pref, cell_min) * em + COLUMN_PADDING_MM
+    return low_mm, max(low_mm, pref_mm)
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    """How a table is laid out on the page.
+
+    Attributes
+    ----------
+    parts : list of list of int
+        Column indices of each part (one part unless the table is split; key
+        columns are repeated in every part).
+    widths_mm : list of list of float
+        Column widths of each part [mm].
+    font_pt : float
+        Table font size [pt].
+    landscape : bool
+        Whether the table needs a landscape page.
+    """
+
+    parts: list[list[int]]
+    widths_mm: list[list[float]]
+    font_pt: float
+    landscape: bool
+
+
+def _fit(low: list[float], pref: list[float], width: float) -> list[float]:
+    """Widths between ``low`` and ``pref`` that fill at most ``width``."""
+    if sum(pref) <= width:
+        return list(pref)
+    slack = sum(pref) - sum(low)
+    room = max(width - sum(low), 0.0)
+    share = room / slack if slack > 0 else 0.0
+    return [lo + (pr - lo) * share for lo, pr in zip(low, pref, strict=True)]
+
+
+def _spread_groups(low: list[float], groups: Sequence[tuple[int, int, float]]) -> list[float]:
+    """Widen the columns under a group label that is wider than the columns together."""
+    out = list(low)
+    for start, stop, need in groups:
+        have = sum(out[start:stop])
+        if need > have:
+            extra = (need - have) / (stop - start)
+            for i in range(start, stop):
+                out[i] += extra
+    return out
+
+
+def plan_table(
+    headers: Sequence[str],
+    columns: Sequence[Sequence[str]],
+    numeric: Sequence[bool],
+    *,
+    portrait_mm: float,
+    landscape_mm: float,
+    font_pt: float = 9.0,
+    small_font_pt: float = 8.0,
+    key_columns: int = 1,
+    groups: Sequence[tuple[int, int, str]] = (),
+    max_portrait_columns: int = 12,
+    split_rows: int = 30,
+) -> TablePlan:
+    """Choose orientation, font size, column widths and (if needed) a split of a table.
+
+    Parameters
+    ----------
+    headers : sequence of str
+        Column labels.
+    columns : sequence of sequence of str
+        Displayed cells, column by column.
+    numeric : sequence of bool
+        Whether each column holds numbers.
+    portrait_mm, landscape_mm : float
+        Text width of a portrait and of a landscape page [mm].
+    font_pt, small_font_pt : float
+        Table font size, and the smaller size tried before splitting [pt].
+    key_columns : int
+        Leading columns repeated in each part when the table is split.
+    groups : sequence of (start, stop, label)
+        Column groups (``columns[start:stop]`` under ``label``).
+    max_portrait_columns : int
+        Tables with more columns are split or go on a landscape page even when
+        they would fit a portrait one with every header wrapped.
+    split_rows : int
+        A table too wide for a portrait page with at most this many rows is
+        split into two portrait tables (repeating the key columns) rather than
+        put on a landscape page of its own.
+
+    Returns
+    -------
+    TablePlan
+        The layout.
+    """
+
+    def extents(size: float) -> tuple[list[float], list[float]]:
+        pairs = [
+            column_extent_mm(h, c, numeric=n, font_pt=size)
+            for h, c, n in zip(headers, columns, numeric, strict=True)
+        ]
+        spans = [
+            (start, stop, text_em(label, bold=True) * size * MM_PER_PT + COLUMN_PADDING_MM)
+            for start, stop, label in groups
+        ]
+        low = _spread_groups([p[0] for p in pairs], spans)
+        pref = [max(lo, p[1]) for lo, p in zip(low, pairs, strict=True)]
+        return low, pref
+
+    everything = list(range(len(headers)))
+    low, pref = extents(font_pt)
+    if sum(low) <= portrait_mm and (
+        len(headers) <= max_portrait_columns or sum(pref) <= portrait_mm
+    ):
+        return TablePlan([everything], [_fit(low, pref, portrait_mm)], font_pt, False)
+    n_rows = max((len(c) for c in columns), default=0)
+    if n_rows <= split_rows:
+        halves = _split(low, pref, portrait_mm, font_pt, key_columns, groups, landscape=False)
+        if len(halves.parts) <= 2 and all(sum(w) <= portrait_mm + 1e-9 for w in halves.widths_mm):
+            return halves
+    if sum(low) <= landscape_mm:
+        return TablePlan([everything], [_fit(low, pref, landscape_mm)], font_pt, True)
+    low, pref = extents(small_font_pt)
+    if sum(low) <= landscape_mm:
+        return TablePlan([everything], [_fit(low, pref, landscape_mm)], small_font_pt, True)
+    return _split(low, pref, landscape_mm, small_font_pt, key_columns, groups, landscape=True)
+
+
+def _split(
+    low: list[float],
+    pref: list[float],
+    width: float,
+    font_pt: float,
+    key_columns: int,
+    groups: Sequence[tuple[int, int, str]],
+    *,
+    landscape: bool,
+) -> TablePlan:
+    """Split the columns after the key columns into parts that each fit ``width``."""
+    keys = list(range(min(key_columns, len(low))))
+    key_width = sum(low[i] for i in keys)
+    # columns of one group stay together
+    units: list[list[int]] = []
+    grouped = {i: (start, stop) for start, stop, _ in groups for i in range(start, stop)}
+    i = len(keys)
+    while i < len(low):
+        start, stop = grouped.get(i, (i, i + 1))
+        units.append(list(range(max(start, i), stop)))
+        i = stop
+    parts: list[list[int]] = []
+    current: list[int] = []
+    for unit in units:
+        need = sum(low[j] for j in unit)
+        if current and key_width + sum(low[j] for j in current) + need > width:
+            parts.append(keys + current)
+            current = []
+        current += unit
+    if current or not parts:
+        parts.append(keys + current)
+    widths = [_fit([low[j] for j in part], [pref[j] for j in part], width) for part in parts]
+    return TablePlan(parts, widths, font_pt, landscape)

@@ -1,0 +1,261 @@
+"""Structure of the Word report (issue 11 item 1): page layout, tables, fonts, determinism.
+
+Widths are checked against the fonts' published advance widths: in Times New Roman
+(and its metric twin Liberation Serif) every digit is 1024/2048 = 0.5 em, the full
+stop and comma 0.25 em, the hyphen 0.333 em, plus and less-than 0.564 em, the en
+dash 0.5 em.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from typing import Any
+
+import pytest
+
+docx = pytest.importorskip("docx")
+
+from yieldtrial.datasets import example_path  # noqa: E402
+from yieldtrial.report.files import report_from_files  # noqa: E402
+from yieldtrial.report.model import format_value  # noqa: E402
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TWIPS_PER_PT = 20
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+NUMBER = re.compile(r"^[<+\-–]?[\d,]*\.?\d+$")
+#: Advance widths [em] of Times New Roman / Liberation Serif (hmtx table / 2048).
+TIMES_EM = {".": 0.25, ",": 0.25, "-": 0.333, "+": 0.564, "<": 0.564, "–": 0.5}
+
+
+def _report(name: str, lang: str) -> Any:
+    report, _ = report_from_files(
+        example_path(name),
+        example_path(name, "trial.toml"),
+        lang=lang,
+        report_date="2024-06-01",
+        figures=False,
+    )
+    return report
+
+
+@pytest.fixture(scope="module", params=["en", "zh"])
+def rcbd(request: pytest.FixtureRequest) -> Any:
+    return _report("replicated-rcbd", request.param)
+
+
+@pytest.fixture(scope="module")
+def document(rcbd: Any) -> Any:
+    return docx.Document(io.BytesIO(rcbd.to_docx()))
+
+
+def _sections_of_tables(document: Any) -> list[tuple[Any, Any]]:
+    """(table element, sectPr of the section it is in), in document order."""
+    body = document.element.body
+    pending: list[Any] = []
+    pairs = []
+    for child in body.iterchildren():
+        if child.tag == f"{W}tbl":
+            pending.append(child)
+        sect = child.find(f"{W}pPr/{W}sectPr") if child.tag == f"{W}p" else None
+        if child.tag == f"{W}sectPr":
+            sect = child
+        if sect is not None:
+            pairs += [(table, sect) for table in pending]
+            pending = []
+    return pairs
+
+
+def _text_width_twips(sect: Any) -> int:
+    size = sect.find(f"{W}pgSz")
+    margins = sect.find(f"{W}pgMar")
+    return int(size.get(f"{W}w")) - int(margins.get(f"{W}left")) - int(margins.get(f"{W}right"))
+
+
+def _grid(table: Any) -> list[int]:
+    return [int(col.get(f"{W}w")) for col in table.iter(f"{W}gridCol")]
+
+
+def _data_tables(document: Any) -> list[Any]:
+    """Return the data tables (three-line tables: a top rule), not the key-value lists."""
+    out = []
+    for table in document.element.body.iter(f"{W}tbl"):
+        top = table.find(f"{W}tblPr/{W}tblBorders/{W}top")
+        if top is not None and top.get(f"{W}val") == "single":
+            out.append(table)
+    return out
+
+
+def _cell_text(cell: Any) -> str:
+    return "".join(t.text or "" for t in cell.iter(f"{W}t"))
+
+
+def test_tables_fit_the_text_width_of_their_section(document: Any) -> None:
+    """Each table's column widths sum to at most the text width of its page section."""
+    pairs = _sections_of_tables(document)
+    assert len(pairs) == len(list(document.element.body.iter(f"{W}tbl")))
+    for table, sect in pairs:
+        assert sum(_grid(table)) <= _text_width_twips(sect)
+
+
+def test_no_column_narrower_than_its_longest_number(document: Any) -> None:
+    """Every number fits its column on one line at the table's font size (Times metrics)."""
+    checked = 0
+    for table in _data_tables(document):
+        grid = _grid(table)
+        margins = table.find(f"{W}tblPr/{W}tblCellMar")
+        pad = sum(int(margins.find(f"{W}{side}").get(f"{W}w")) for side in ("left", "right"))
+        for row in table.iter(f"{W}tr"):
+            if row.find(f"{W}trPr/{W}tblHeader") is not None:
+                continue
+            for index, cell in enumerate(row.iter(f"{W}tc")):
+                text = _cell_text(cell)
+                if not NUMBER.match(text):
+                    continue
+                size_pt = int(cell.find(f".//{W}sz").get(f"{W}val")) / 2
+                width_em = sum(TIMES_EM.get(ch, 0.5) for ch in text)
+                assert width_em * size_pt * TWIPS_PER_PT + pad <= grid[index], (text, grid)
+                checked += 1
+    assert checked > 50
+
+
+def test_header_rows_repeat_and_rows_cannot_split(document: Any) -> None:
+    """Data tables start with header rows marked to repeat; no row may split across pages."""
+    tables = _data_tables(document)
+    assert len(tables) >= 5
+    for table in tables:
+        rows = list(table.iter(f"{W}tr"))
+        flags = [row.find(f"{W}trPr/{W}tblHeader") is not None for row in rows]
+        assert flags[0], "first row is a repeated header"
+        assert flags == sorted(flags, reverse=True), "header rows come first"
+        assert all(row.find(f"{W}trPr/{W}cantSplit") is not None for row in rows)
+
+
+def test_three_line_tables_have_no_vertical_rules(document: Any) -> None:
+    """三线表: thick top and bottom rules, no vertical or inner horizontal rules."""
+    for table in _data_tables(document):
+        borders = table.find(f"{W}tblPr/{W}tblBorders")
+        assert borders.find(f"{W}bottom").get(f"{W}val") == "single"
+        for side in ("left", "right", "insideV", "insideH"):
+            assert borders.find(f"{W}{side}").get(f"{W}val") == "nil"
+
+
+def test_significance_group_header_spans_the_letter_columns(rcbd: Any, document: Any) -> None:
+    """The means table has a two-row header; the group label spans the 0.05 and 0.01 columns."""
+    label = "差异显著性" if rcbd.lang == "zh" else "Significance"
+    spans = [
+        cell
+        for table in _data_tables(document)
+        for cell in table.iter(f"{W}tc")
+        if _cell_text(cell) == label
+    ]
+    assert spans and spans[0].find(f"{W}tcPr/{W}gridSpan").get(f"{W}val") == "2"
+
+
+def test_chinese_runs_carry_an_east_asian_font_and_no_italics(document: Any) -> None:
+    """Every run with Chinese text names an East Asian font; none of them is italic."""
+    body = document.element.body
+    runs = [
+        r for r in body.iter(f"{W}r") if CJK.search("".join(t.text or "" for t in r.iter(f"{W}t")))
+    ]
+    header = document.sections[0].header._element
+    runs += [
+        r
+        for r in header.iter(f"{W}r")
+        if CJK.search("".join(t.text or "" for t in r.iter(f"{W}t")))
+    ]
+    if document.core_properties.language == "zh-CN":
+        assert len(runs) > 50
+    for run in runs:
+        fonts = run.find(f"{W}rPr/{W}rFonts")
+        assert fonts is not None and fonts.get(f"{W}eastAsia") in ("SimSun", "SimHei")
+        assert run.find(f"{W}rPr/{W}i") is None
+
+
+def test_page_numbers_and_title_in_header_and_footer(rcbd: Any, document: Any) -> None:
+    """The footer holds PAGE and NUMPAGES fields; the page header holds the report title."""
+    section = document.sections[0]
+    instructions = "".join(t.text or "" for t in section.footer._element.iter(f"{W}instrText"))
+    assert "PAGE" in instructions and "NUMPAGES" in instructions
+    assert rcbd.title in "".join(p.text for p in section.header.paragraphs)
+
+
+def test_captions_keep_with_their_table(document: Any) -> None:
+    """A caption paragraph directly before a table is kept with it (keepNext; headings by style)."""
+    body = list(document.element.body.iterchildren())
+    captions = [body[i - 1] for i, el in enumerate(body) if el.tag == f"{W}tbl" and i]
+    with_text = [c for c in captions if c.tag == f"{W}p" and _cell_text(c)]
+    assert with_text
+    for caption in with_text:
+        style = caption.find(f"{W}pPr/{W}pStyle")
+        heading = style is not None and style.get(f"{W}val").startswith("Heading")
+        assert heading or caption.find(f"{W}pPr/{W}keepNext") is not None
+
+
+def test_docx_is_deterministic(rcbd: Any) -> None:
+    """Two renders give the same bytes: fixed zip timestamps and document dates."""
+    first, second = rcbd.to_docx(), rcbd.to_docx()
+    assert first == second
+    archive = zipfile.ZipFile(io.BytesIO(first))
+    assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    core = archive.read("docProps/core.xml").decode("utf-8")
+    assert "2024-06-01T00:00:00Z" in core
+    assert "docProps/thumbnail.jpeg" not in archive.namelist() or "thumbnail" not in archive.read(
+        "_rels/.rels"
+    ).decode("utf-8")
+
+
+def test_control_characters_do_not_break_the_document() -> None:
+    """A control character in a title is dropped instead of failing the XML writer."""
+    report = _report("jinzhong-2024", "en")
+    report.title = "Trial\x07 one"
+    document = docx.Document(io.BytesIO(report.to_docx()))
+    assert document.paragraphs[0].text == "Trial one"
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="needs LibreOffice (soffice) and poppler-utils (pdftotext)",
+)
+def test_every_means_number_appears_unbroken_in_the_pdf(rcbd: Any, tmp_path: Any) -> None:
+    """LibreOffice's PDF of the DOCX shows every number of the JSON means table on one line."""
+    source = tmp_path / "report.docx"
+    source.write_bytes(rcbd.to_docx())
+    subprocess.run(  # noqa: S603
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    text = subprocess.run(  # noqa: S603
+        ["pdftotext", "-layout", str(tmp_path / "report.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    tokens = set(text.split())
+    table = next(b for s in rcbd.to_dict()["sections"] if s["key"] == "means" for b in s["blocks"])
+    from yieldtrial.report.model import Column
+
+    expected = set()
+    for row in table["rows"]:
+        for col in table["columns"]:
+            if col["kind"] == "text" or row[col["key"]] is None:
+                continue
+            column = Column(col["key"], col["label"], col["kind"], col["digits"])
+            expected.add(format_value(row[col["key"]], column, rcbd.number_style))
+    assert len(expected) > 20
+    missing = sorted(value for value in expected if value not in tokens)
+    assert not missing, missing
