@@ -71,5 +71,5 @@ def test_network_docx_output(network_csv, tmp_path) -> None:
     argv = ["network", str(network_csv), "--by", "site", "--control", "CK", "-o", str(out)]
     assert main(argv) == 0
     document = docx.Document(io.BytesIO(out.read_bytes()))
-    headers = [[c.text for c in t.rows[0].cells] for t in document.tables]
+    headers = [[" ".join(c.text.split()) for c in t.rows[0].cells] for t in document.tables]
     assert any("Across-site mean" in row for row in headers)

@@ -60,7 +60,7 @@ def build_demo(out: str | Path, *, lang: str = "en", report_date: str | None = N
         The files written, ``index.html`` last.
     """
     from yieldtrial.datasets import example_path
-    from yieldtrial.io.output import atomic_write_bytes, atomic_write_text
+    from yieldtrial.io.output import atomic_write_text
     from yieldtrial.report.files import report_from_files
     from yieldtrial.report.i18n import t
 
@@ -81,7 +81,7 @@ def build_demo(out: str | Path, *, lang: str = "en", report_date: str | None = N
         links = []
         for fmt, suffix in formats:
             target = folder / f"{name}{'' if lang == 'en' else '.' + lang}{suffix}"
-            written.append(atomic_write_bytes(target, report.render(fmt)))
+            written.append(report.write(target, format=fmt))
             links.append((fmt.upper() if fmt != "markdown" else "Markdown", target.name))
         entries.append((name, report.title, links))
     items = "\n".join(

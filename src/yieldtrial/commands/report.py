@@ -1,4 +1,4 @@
-"""``yieldtrial report``: the yield-test report of a plot table (HTML, Markdown, JSON, DOCX).
+"""``yieldtrial report``: the yield-test report of a plot table (HTML, Markdown, JSON, DOCX, XLSX).
 
 yieldtrial report plots.csv --config trial.toml --lang zh -o report.html
 """
@@ -14,6 +14,7 @@ examples:
   yieldtrial report plots.csv --config trial.toml -o report.html
   yieldtrial report plots.csv --crop wheat --control CK1,CK2 --lang zh -o report.docx
   yieldtrial report plots.csv --config trial.toml --margin 5 --format json -o report.json
+  yieldtrial report plots.csv --config trial.toml -o tables.xlsx
   yieldtrial report oats.csv --crop oats --design split_plot --factors variety -o report.md
 """
 
@@ -22,7 +23,7 @@ def register(subparsers: Any) -> None:
     """Add the ``report`` subcommand."""
     parser = subparsers.add_parser(
         "report",
-        help="write the yield-test report of a plot table (HTML, Markdown, JSON, DOCX)",
+        help="write the yield-test report of a plot table (HTML, Markdown, JSON, DOCX, XLSX)",
         description="Standardize plot yields, analyse the trial and write its yield-test "
         "report. Settings come from --config trial.toml; flags override the file.",
         epilog=EXAMPLES,
@@ -35,7 +36,8 @@ def register(subparsers: Any) -> None:
         required=True,
         metavar="OUT",
         help="report file; the format follows the suffix "
-        "(.html, .md, .json, .docx) unless --format is given",
+        "(.html, .md, .json, .docx, .xlsx) unless --format is given; a .md report writes its "
+        "figures into OUT_files/",
     )
     parser.add_argument("--config", metavar="TOML", help="trial description (trial.toml)")
     parser.add_argument("--crop", help="crop (wheat, maize, rice, ...); sets the standard moisture")
@@ -75,7 +77,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("html", "markdown", "json", "docx"),
+        choices=("html", "markdown", "json", "docx", "xlsx"),
         help="output format (default: from the suffix of OUT)",
     )
     parser.add_argument(
@@ -96,7 +98,7 @@ def register(subparsers: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     _use_file_backend()
-    from yieldtrial.io.output import atomic_write_bytes, check_not_input
+    from yieldtrial.io.output import check_not_input
     from yieldtrial.report.files import report_from_files
     from yieldtrial.report.formats import check_format, format_for_path
 
@@ -119,10 +121,9 @@ def _run(args: argparse.Namespace) -> int:
     report, warnings = report_from_files(
         args.plots, args.config, lang=args.lang, overrides=overrides, figures=not args.no_figures
     )
-    data = report.render(fmt)
     for message in warnings:
         print(f"yieldtrial: warning: {' '.join(message.split())}", file=sys.stderr)
-    atomic_write_bytes(args.output, data)
+    report.write(args.output, format=fmt)
     print(f"wrote {args.output}", file=sys.stderr)
     return 0
 

@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from yieldtrial.report.i18n import t
+from yieldtrial.report.model import DEFAULT_NUMBER_STYLE
 
 __all__ = [
+    "CV_DIGITS",
     "attr_or",
     "design_label",
     "fmt_number",
@@ -28,14 +30,28 @@ def attr_or(obj: Any, name: str, default: Any = None) -> Any:
     return default if value is None else value
 
 
+#: Decimals of a coefficient of variation [%], the same in every table and sentence.
+CV_DIGITS = 1
+
+
 def fmt_number(value: Any, digits: int = 2) -> str:
+    """Format a number for report text, in the report's one number style.
+
+    Thousands separators from 10,000 on, as in the tables
+    (:data:`yieldtrial.report.model.DEFAULT_NUMBER_STYLE`).
+
+    Examples
+    --------
+    >>> fmt_number(40149.94, 1), fmt_number(7028.04, 1), fmt_number(float("nan"))
+    ('40,149.9', '7028.0', '–')
+    """
     try:
         number = float(value)
     except (TypeError, ValueError):
         return str(value)
     if not math.isfinite(number):
         return "–"
-    return f"{number:.{digits}f}"
+    return DEFAULT_NUMBER_STYLE.number(number, digits)
 
 
 def fmt_signed(value: Any, digits: int = 1) -> str:

@@ -4,7 +4,7 @@ The report model (:mod:`yieldtrial.report.model`) knows no renderer: each
 renderer module registers a function ``render(report) -> str | bytes`` here with
 :func:`register_renderer`, and :meth:`Report.render <yieldtrial.report.model.Report.render>`
 looks the function up with :func:`renderer`.  The built-in renderers (HTML,
-Markdown, JSON, DOCX) are registered by :mod:`yieldtrial.report.renderers`,
+Markdown, JSON, DOCX, XLSX) are registered by :mod:`yieldtrial.report.renderers`,
 which this module loads by name on the first look-up, so the import graph stays
 one-way: renderers -> model -> formats.
 
@@ -28,7 +28,9 @@ __all__ = [
     "check_format",
     "format_for_path",
     "register_renderer",
+    "register_writer",
     "renderer",
+    "writer",
 ]
 
 #: A renderer: ``render(report) -> str | bytes`` (text is written as UTF-8).
@@ -42,15 +44,21 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "markdown": (".md", ".markdown"),
     "json": (".json",),
     "docx": (".docx",),
+    "xlsx": (".xlsx",),
 }
 
 #: Other names accepted for a format (``--format md``).
-ALIASES: dict[str, str] = {"md": "markdown", "htm": "html", "word": "docx"}
+ALIASES: dict[str, str] = {"md": "markdown", "htm": "html", "word": "docx", "excel": "xlsx"}
 
 #: Module that registers the built-in renderers; loaded by name on the first look-up.
 BUILTIN_RENDERERS = "yieldtrial.report.renderers"
 
+#: A file writer: ``write(report, path) -> Path`` for formats that write more than one
+#: file (Markdown writes its figures next to the ``.md``).
+Writer = Callable[["Report", Path], Path]
+
 _RENDERERS: dict[str, Renderer] = {}
+_WRITERS: dict[str, Writer] = {}
 
 
 def register_renderer(fmt: str, suffixes: tuple[str, ...], func: Renderer) -> None:
@@ -84,6 +92,27 @@ def renderer(fmt: str) -> Renderer:
         return _RENDERERS[key]
     except KeyError:  # pragma: no cover - every built-in format has a renderer
         raise DataValidationError(f"no renderer is registered for the format {key!r}.") from None
+
+
+def register_writer(fmt: str, func: Writer) -> None:
+    """Register a file writer for ``fmt`` (used by :meth:`Report.write` instead of the renderer).
+
+    Parameters
+    ----------
+    fmt : str
+        A registered format.
+    func : callable
+        ``func(report, path) -> Path``: writes the file (and its companions) atomically.
+    """
+    _WRITERS[check_format(fmt)] = func
+
+
+def writer(fmt: str) -> Writer | None:
+    """Return the file writer of ``fmt``, or None when the renderer's output is the whole file."""
+    key = check_format(fmt)
+    if key not in _RENDERERS:
+        importlib.import_module(BUILTIN_RENDERERS)
+    return _WRITERS.get(key)
 
 
 def check_format(fmt: str) -> str:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from yieldtrial.report.formats import FORMATS, check_format, format_for_path, renderer
+from yieldtrial.report.formats import FORMATS, check_format, format_for_path, renderer, writer
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -329,6 +329,9 @@ class Report:
     def write(self, path: str | os.PathLike[str], *, format: str | None = None) -> Path:
         """Render and write atomically (format from ``format`` or the suffix).
 
+        Markdown reports also write their figures as SVG files into a folder
+        next to the ``.md`` (``report_files/fig1.svg``), linked from the text.
+
         Parameters
         ----------
         path : path
@@ -344,6 +347,9 @@ class Report:
         from yieldtrial.io.output import atomic_write_bytes
 
         fmt = check_format(format) if format else format_for_path(path)
+        write_file = writer(fmt)
+        if write_file is not None:
+            return write_file(self, Path(path))
         return atomic_write_bytes(path, self.render(fmt))
 
     def _repr_html_(self) -> str:  # pragma: no cover - notebook display

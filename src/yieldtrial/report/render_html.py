@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from yieldtrial.report.model import Bullets, Figure, NumberStyle, Paragraph, Table
@@ -24,9 +25,71 @@ def _environment() -> Any:
     )
 
 
+def header_html(label: str) -> str:
+    """Return a header label as HTML that wraps only at word boundaries.
+
+    Pieces a browser could break inside (Chinese runs, bracketed units such as
+    "（kg/mu）", anything with a slash) become ``<span class="w">`` (``white-space:
+    nowrap``) joined by a ``<wbr>`` break opportunity; plain words stay plain
+    text, so lines break at their spaces.  Short headers get no break at all
+    (the ``nw`` class of their cell).
+
+    Examples
+    --------
+    >>> header_html("产量（kg/mu）")
+    '<span class="w">产量</span><wbr><span class="w">（kg/mu）</span>'
+    >>> header_html("Yield (kg/ha)")
+    'Yield <span class="w">(kg/ha)</span>'
+    """
+    from html import escape
+
+    from yieldtrial.report._widths import segments
+
+    def piece_html(piece: str) -> str:
+        if _UNBREAKABLE.search(piece):
+            return f'<span class="w">{escape(piece)}</span>'
+        return escape(piece)
+
+    return " ".join("<wbr>".join(piece_html(p) for p in segments(word)) for word in label.split())
+
+
+#: Characters that make a header piece need protection from a browser's line breaker.
+_UNBREAKABLE = re.compile(r"[/（()）\u3400-\u9fff]")
+
+#: Headers up to this width [em] are never wrapped.
+NOWRAP_HEADER_EM = 7.0
+
+
+def _head_rows(block: Table) -> list[list[dict[str, Any]]]:
+    """Header rows of a table: one, or two when columns are grouped."""
+    from markupsafe import Markup
+
+    from yieldtrial.report._widths import text_em
+
+    def th(label: str, **extra: Any) -> dict[str, Any]:
+        kind = extra.pop("kind")
+        if text_em(label) <= NOWRAP_HEADER_EM:
+            kind += " nw"
+        html = Markup(header_html(label))  # noqa: S704 - built from escaped pieces
+        return {"html": html, "colspan": 1, "rowspan": 1, "kind": kind, **extra}
+
+    if not block.has_groups:
+        return [[th(c.label, kind=c.kind) for c in block.columns]]
+    first: list[dict[str, Any]] = []
+    second: list[dict[str, Any]] = []
+    for group, cols in block.column_groups():
+        if group is None:
+            first += [th(c.label, kind=c.kind, rowspan=2) for c in cols]
+        else:
+            first.append(th(group, kind="group", colspan=len(cols)))
+            second += [th(c.label, kind=c.kind) for c in cols]
+    return [first, second]
+
+
 def _block_context(block: Any, style: NumberStyle) -> dict[str, Any]:
     if isinstance(block, Table):
         return {
+            "head_rows": _head_rows(block),
             "type": block.type,
             "key": block.key,
             "caption": block.caption,

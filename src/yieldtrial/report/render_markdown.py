@@ -1,36 +1,52 @@
-"""Markdown renderer (GitHub-flavoured tables; figures listed by caption)."""
+"""Markdown renderer (GitHub-flavoured tables; figures as SVG files next to the ``.md``).
+
+:func:`render_markdown` returns the text (figures listed by caption, or linked when
+their file names are given); :func:`write_markdown` writes the ``.md`` and its
+figures (``report_files/fig1.svg`` ...) atomically, and refuses to replace a file
+in that folder that yieldtrial did not write.
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from yieldtrial.errors import DataValidationError
 from yieldtrial.report.model import Bullets, Figure, KeyValues, Paragraph, Table
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.report.model import Report
 
-__all__ = ["render_markdown"]
+__all__ = ["FIGURE_MARK", "figure_folder", "render_markdown", "write_markdown"]
+
+#: First line of every figure file yieldtrial writes (so it knows it may replace it).
+FIGURE_MARK = "<!-- yieldtrial report figure -->"
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(report: Report) -> str:
+def render_markdown(report: Report, *, figure_files: list[str] | None = None) -> str:
     """Render ``report`` as Markdown.
 
     Parameters
     ----------
     report : Report
         The report model.
+    figure_files : list of str, optional
+        Relative paths of the figure files, in figure order; each figure is then
+        an image link.  Without them the figures' captions are listed.
 
     Returns
     -------
     str
-        Markdown text.  Figures are not embedded; their captions are listed
-        (the HTML and DOCX reports carry the pictures).
+        Markdown text.
     """
     from yieldtrial.report.i18n import t
+
+    zh = report.lang == "zh"
 
     out: list[str] = [f"# {report.title}", ""]
     figure_no = 0
@@ -47,9 +63,13 @@ def render_markdown(report: Report) -> str:
                 colon = "：" if report.lang == "zh" else ":"
                 out += [f"- **{key}{colon}** {value}" for key, value in block.items] + [""]
             elif isinstance(block, Table):
-                if block.caption:
-                    out += [f"*{block.caption}*", ""]
-                header = [_cell(c.label) for c in block.columns]
+                if block.caption:  # no italics for Chinese
+                    out += [block.caption if zh else f"*{block.caption}*", ""]
+                colon = "：" if zh else ": "
+                header = [
+                    _cell(f"{c.group}{colon}{c.label}" if c.group else c.label)
+                    for c in block.columns
+                ]
                 align = ["---" if c.kind == "text" else "---:" for c in block.columns]
                 out.append("| " + " | ".join(header) + " |")
                 out.append("| " + " | ".join(align) + " |")
@@ -61,15 +81,15 @@ def render_markdown(report: Report) -> str:
                 if block.footer:
                     out.append("")
                 for note in block.notes:
-                    out += [f"_{note}_", ""]
+                    out += [note if zh else f"_{note}_", ""]
             elif isinstance(block, Figure):
                 figure_no += 1
-                out += [
-                    f"*Figure {figure_no}. {block.caption}*"
-                    if report.lang == "en"
-                    else f"*图 {figure_no}　{block.caption}*",
-                    "",
-                ]
+                label = t("label.figure", report.lang, n=figure_no)
+                caption = f"{label}{'　' if zh else ' '}{block.caption}"
+                if figure_files and figure_no <= len(figure_files):
+                    alt = _cell(caption).replace("[", "(").replace("]", ")")
+                    out += [f"![{alt}]({figure_files[figure_no - 1]})", ""]
+                out += [caption if zh else f"*{caption}*", ""]
     meta = report.metadata
     out += [
         "---",
@@ -83,3 +103,58 @@ def render_markdown(report: Report) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def figure_folder(path: str | os.PathLike[str]) -> Path:
+    """Folder of a Markdown report's figures: ``report.md`` -> ``report_files``."""
+    target = Path(path)
+    return target.parent / f"{target.stem}_files"
+
+
+def write_markdown(report: Report, path: Path) -> Path:
+    """Write the Markdown report and its figures (SVG) next to it, atomically.
+
+    Parameters
+    ----------
+    report : Report
+        The report model.
+    path : Path
+        The ``.md`` file; figures go to ``<stem>_files/fig<n>.svg``.
+
+    Returns
+    -------
+    Path
+        The Markdown file.
+
+    Raises
+    ------
+    DataValidationError
+        If a figure file exists that yieldtrial did not write (it is left alone).
+    """
+    from yieldtrial.io.output import atomic_write_bytes, atomic_write_text
+
+    figures = [b for s in report.sections for b in s.blocks if isinstance(b, Figure)]
+    folder = figure_folder(path)
+    names = [f"fig{i}.svg" for i in range(1, len(figures) + 1)]
+    for name in names:
+        _check_own_figure(folder / name)
+    for name, figure in zip(names, figures, strict=True):
+        svg = f'<?xml version="1.0" encoding="utf-8"?>\n{FIGURE_MARK}\n{figure.svg()}'
+        atomic_write_bytes(folder / name, svg.encode("utf-8"))
+    links = [f"{folder.name}/{name}" for name in names]
+    return atomic_write_text(path, render_markdown(report, figure_files=links))
+
+
+def _check_own_figure(path: Path) -> None:
+    if not path.exists():
+        return
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(200)
+    except OSError:
+        head = b""
+    if FIGURE_MARK.encode("utf-8") not in head:
+        raise DataValidationError(
+            f"{path} exists and was not written by yieldtrial; refusing to replace it with a "
+            "report figure. Move it, or write the report under another name."
+        )

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.report._format import fmt_number, fmt_p, source_label, yield_digits
+from yieldtrial.report._format import CV_DIGITS, fmt_number, fmt_p, source_label, yield_digits
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Bullets, Paragraph, Section
@@ -137,7 +137,9 @@ def conclusions_section(ctx: ReportContext) -> Section:
                 t(
                     "concl.cv_high",
                     lang,
-                    cv=fmt_number(ctx.anova.cv_pct if ctx.single_error else ctx.diag.cv_pct, 1),
+                    cv=fmt_number(
+                        ctx.anova.cv_pct if ctx.single_error else ctx.diag.cv_pct, CV_DIGITS
+                    ),
                 )
             )
     blocks: list[Any] = [Bullets(items)]

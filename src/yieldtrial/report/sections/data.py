@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.report._format import (
+    CV_DIGITS,
     attr_or,
     fmt_number,
     fmt_p,
@@ -113,7 +114,7 @@ def quality_section(ctx: ReportContext) -> Section:
             t(
                 "quality.cv",
                 lang,
-                cv=fmt_number(d.cv_pct, 1),
+                cv=fmt_number(d.cv_pct, CV_DIGITS),
                 verdict=t("quality.cv_ok" if d.cv_flag == "ok" else "quality.cv_high", lang),
             ),
         ]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from yieldtrial.efficiency.trial_tables import report_table
 from yieldtrial.report._format import (
+    CV_DIGITS,
     fmt_number,
     join_list,
     source_label,
@@ -105,7 +106,7 @@ def _single_error_footer(ctx: ReportContext) -> list[tuple[str, str]]:
         (t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean)),
         (t("footer.mse", lang), fmt_number(a.mse, 1)),
         (t("footer.df_error", lang), str(a.df_error)),
-        (t("footer.cv", lang), fmt_number(a.cv_pct, 2)),
+        (t("footer.cv", lang), fmt_number(a.cv_pct, CV_DIGITS)),
         (t("footer.sed", lang), _both_units(ctx, a.sed)),
         (t("footer.lsd", lang, alpha=f"{s.alpha:g}"), _both_units(ctx, a.lsd)),
     ]
@@ -131,7 +132,9 @@ def _strata_footer(ctx: ReportContext, df_of: dict[str, float]) -> list[tuple[st
             footer.append((t("footer.error_ms", lang, error=label), ms))
             footer.append((t("footer.error_df", lang, error=label), f"{df_of[error]:g}"))
         if error in cv:
-            footer.append((t("footer.error_cv", lang, error=label), fmt_number(cv[error], 2)))
+            footer.append(
+                (t("footer.error_cv", lang, error=label), fmt_number(cv[error], CV_DIGITS))
+            )
     return footer
 
 

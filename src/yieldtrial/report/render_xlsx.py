@@ -1,0 +1,214 @@
+"""Excel renderer (openpyxl, from the ``xlsx`` extra): every table of the report, one sheet each.
+
+Each sheet holds the table's caption, its header (a group row above when columns
+are grouped; units in the headers), the rows with numbers stored as numbers
+(shown with the report's decimals and thousands separators), then the summary
+lines and notes under the table, so a user can paste the table into their own
+document.  The report header (trial and provenance) is the first sheet.
+
+Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) are neutralised with a leading
+apostrophe, as OWASP recommends for CSV/spreadsheet injection.  The file is
+deterministic: fixed zip timestamps and the report date as document dates.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from typing import TYPE_CHECKING, Any
+
+from yieldtrial.errors import MissingExtraError
+from yieldtrial.report._ooxml import deterministic_package, package_datetime
+from yieldtrial.report._widths import text_em
+from yieldtrial.report.model import Column, KeyValues, NumberStyle, Table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from yieldtrial.report.model import Report
+
+__all__ = ["neutralise", "render_xlsx", "sheet_name"]
+
+_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _import_openpyxl() -> Any:
+    try:
+        import openpyxl
+    except ImportError:
+        raise MissingExtraError("openpyxl", "xlsx", "the Excel (.xlsx) report") from None
+    return openpyxl
+
+
+def neutralise(text: str) -> str:
+    """Make a text cell inert in a spreadsheet (OWASP: prefix a formula-like text with ').
+
+    Examples
+    --------
+    >>> neutralise("=1+2"), neutralise("-5 % vs CK"), neutralise("CK1")
+    ("'=1+2", "'-5 % vs CK", 'CK1')
+    """
+    text = _CONTROL.sub("", text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def sheet_name(title: str, used: set[str]) -> str:
+    """Return a valid, unique sheet name: at most 31 characters, none of ``[]:*?/`` or backslash.
+
+    Examples
+    --------
+    >>> used = set()
+    >>> sheet_name("Treatment means and comparisons (kg/ha)", used)
+    'Treatment means and comparisons'
+    >>> sheet_name("Treatment means and comparisons", used)
+    'Treatment means and compariso 2'
+    """
+    base = _FORBIDDEN.sub(" ", _CONTROL.sub("", title)).strip().strip("'") or "Table"
+    base = " ".join(base.split())
+    candidate = base[:31].rstrip()
+    number = 1
+    while candidate.lower() in used:
+        number += 1
+        suffix = f" {number}"
+        candidate = base[: 31 - len(suffix)].rstrip() + suffix
+    used.add(candidate.lower())
+    return candidate
+
+
+def _number_format(column: Column, style: NumberStyle) -> str:
+    digits = 0 if column.kind == "int" else (3 if column.kind == "pvalue" else column.digits)
+    decimals = "0" + ("." + "0" * digits if digits else "")
+    grouped = "#,##" + decimals
+    if column.kind in ("signed", "signed_pct"):
+        return f"+{decimals};-{decimals};{decimals}"
+    if column.kind == "pvalue":
+        return decimals
+    limit = f"{style.group_from:g}"
+    return f"[>={limit}]{grouped};[<=-{limit}]-{grouped};{decimals}"
+
+
+def _header_label(column: Column) -> str:
+    """Column label with its unit when the label does not show it yet."""
+    unit = column.unit
+    if not unit or unit in column.label or column.kind == "text":
+        return column.label
+    if unit == "%" and "%" in column.label:
+        return column.label
+    return f"{column.label} ({unit})"
+
+
+def _value(value: Any, column: Column) -> Any:
+    if column.kind == "text":
+        return None if value is None else neutralise(str(value))
+    if isinstance(value, bool) or value is None:
+        return None if value is None else str(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return neutralise(str(value))
+    return number if math.isfinite(number) else None
+
+
+def render_xlsx(report: Report) -> bytes:
+    """Render the tables of ``report`` as an Excel workbook, one sheet per table.
+
+    Parameters
+    ----------
+    report : Report
+        The report model.
+
+    Returns
+    -------
+    bytes
+        The workbook (identical bytes for identical reports).
+
+    Raises
+    ------
+    MissingExtraError
+        If openpyxl is not installed (``pip install 'yieldtrial[xlsx]'``).
+    """
+    openpyxl = _import_openpyxl()
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    bold = Font(bold=True)
+    rule = Side(style="thin")
+    wrap = Alignment(wrap_text=True, vertical="bottom", horizontal="center")
+    style = report.number_style
+    for section in report.sections:
+        tables = [b for b in section.blocks if isinstance(b, Table | KeyValues)]
+        for number, block in enumerate(tables, start=1):
+            title = section.title if len(tables) == 1 else f"{section.title} {number}"
+            sheet = workbook.create_sheet(sheet_name(title, used))
+            if isinstance(block, KeyValues):
+                sheet.append([neutralise(section.title)])
+                sheet["A1"].font = bold
+                for key, value in block.items:
+                    sheet.append([neutralise(key), neutralise(value)])
+                sheet.column_dimensions["A"].width = 24
+                sheet.column_dimensions["B"].width = 80
+                continue
+            row = 1
+            sheet.cell(row, 1, neutralise(block.caption or section.title)).font = bold
+            row += 1
+            if block.has_groups:
+                col = 1
+                for group, cols in block.column_groups():
+                    if group is not None:
+                        sheet.cell(row, col, neutralise(group)).font = bold
+                        sheet.cell(row, col).alignment = wrap
+                        if len(cols) > 1:
+                            sheet.merge_cells(
+                                start_row=row,
+                                start_column=col,
+                                end_row=row,
+                                end_column=col + len(cols) - 1,
+                            )
+                    col += len(cols)
+                row += 1
+            for col, column in enumerate(block.columns, start=1):
+                cell = sheet.cell(row, col, neutralise(_header_label(column)))
+                cell.font = bold
+                cell.alignment = wrap
+                cell.border = Border(top=rule, bottom=rule)
+            header_row = row
+            for record in block.rows:
+                row += 1
+                for col, column in enumerate(block.columns, start=1):
+                    cell = sheet.cell(row, col, _value(record.get(column.key), column))
+                    if column.kind != "text":
+                        cell.number_format = _number_format(column, style)
+            for col in range(1, len(block.columns) + 1):
+                sheet.cell(row, col).border = Border(bottom=rule)
+            row += 1
+            for label, value in block.footer:
+                row += 1
+                sheet.cell(row, 1, neutralise(f"{label}: {value}"))
+            for note in block.notes:
+                row += 1
+                sheet.cell(row, 1, neutralise(note))
+            sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+            cells = block.formatted(style)
+            for col, column in enumerate(block.columns, start=1):
+                widest = max(
+                    [text_em(_header_label(column)) / 2 + 1]
+                    + [text_em(r[col - 1]) for r in cells]
+                    + [4.0]
+                )
+                sheet.column_dimensions[get_column_letter(col)].width = min(widest * 1.15 + 2, 60)
+    if not workbook.sheetnames:
+        workbook.create_sheet("Report")
+    props = workbook.properties
+    props.title = report.title
+    props.creator = "yieldtrial"
+    props.lastModifiedBy = "yieldtrial"
+    props.language = "zh-CN" if report.lang == "zh" else "en"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    created = package_datetime(report.metadata.get("report_date"))
+    return deterministic_package(buffer.getvalue(), created=created)

@@ -1,0 +1,107 @@
+"""Markdown figures as files, HTML tables and print CSS, one number style (issue 11 items 3, 7)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from yieldtrial.datasets import example_path
+from yieldtrial.errors import DataValidationError
+from yieldtrial.report.files import report_from_files
+from yieldtrial.report.model import Column, NumberStyle, format_value
+from yieldtrial.report.render_markdown import FIGURE_MARK
+
+CSS = Path(__file__).parents[1] / "src" / "yieldtrial" / "report" / "templates" / "report.css"
+
+
+def _report(lang: str = "en", *, figures: bool = False) -> Any:
+    report, _ = report_from_files(
+        example_path("replicated-rcbd"),
+        example_path("replicated-rcbd", "trial.toml"),
+        lang=lang,
+        report_date="2024-06-01",
+        figures=figures,
+    )
+    return report
+
+
+@pytest.fixture(scope="module")
+def with_figures() -> Any:
+    return _report(figures=True)
+
+
+def test_markdown_writes_figures_next_to_it(with_figures: Any, tmp_path: Path) -> None:
+    """report.md links report_files/fig<n>.svg, written by yieldtrial (marked)."""
+    out = with_figures.write(tmp_path / "report.md")
+    text = out.read_text(encoding="utf-8")
+    figures = sorted((tmp_path / "report_files").glob("*.svg"))
+    assert [f.name for f in figures] == ["fig1.svg", "fig2.svg", "fig3.svg"]
+    for figure in figures:
+        assert f"](report_files/{figure.name})" in text
+        assert FIGURE_MARK in figure.read_text(encoding="utf-8")[:200]
+    # written again over its own earlier output: fine
+    with_figures.write(tmp_path / "report.md")
+
+
+def test_markdown_never_replaces_a_users_file(with_figures: Any, tmp_path: Path) -> None:
+    """A file of the user's in the figure folder is left alone and the write is refused."""
+    folder = tmp_path / "report_files"
+    folder.mkdir()
+    mine = folder / "fig2.svg"
+    mine.write_text("<svg>my drawing</svg>", encoding="utf-8")
+    with pytest.raises(DataValidationError, match="not written by yieldtrial"):
+        with_figures.write(tmp_path / "report.md")
+    assert mine.read_text(encoding="utf-8") == "<svg>my drawing</svg>"
+    assert not (tmp_path / "report.md").exists() and not (folder / "fig1.svg").exists()
+
+
+def test_markdown_group_header_and_no_italic_chinese() -> None:
+    """Markdown prefixes grouped headers with the group; Chinese captions are not italic."""
+    assert "Significance: Letters (0.05)" in _report().to_markdown()
+    zh = _report("zh").to_markdown()
+    assert "差异显著性：0.05" in zh
+    assert not re.search(r"^\*[^*\n]*[\u4e00-\u9fff][^*\n]*\*$", zh, flags=re.MULTILINE)
+    assert not re.search(r"^_[^_\n]*[\u4e00-\u9fff][^_\n]*_$", zh, flags=re.MULTILINE)
+
+
+def test_html_tables_scroll_and_group_header() -> None:
+    """Tables sit in a scrolling wrapper; 差异显著性 spans the two letter columns."""
+    html = _report("zh").to_html()
+    assert html.count('<div class="table-wrap">') == html.count('<table class="data')
+    assert re.search(r'<th class="group[^"]*" colspan="2">(<span class="w">)?差异显著性', html)
+    # a Chinese header with a unit wraps between the word and the unit only
+    assert '<span class="w">产量</span><wbr><span class="w">（kg/mu）</span>' in html
+
+
+def test_css_has_no_mid_word_breaks_and_prints_long_tables() -> None:
+    """No break-all; the header repeats on printed pages; whole tables are not kept together."""
+    css = CSS.read_text(encoding="utf-8")
+    assert "break-all" not in css
+    assert "overflow-x: auto" in css
+    print_css = css.split("@media print")[1]
+    assert "thead { display: table-header-group; }" in print_css
+    avoid = re.findall(r"([^{}]+)\{[^}]*break-inside: avoid", print_css)
+    selectors = {s.strip() for group in avoid for s in group.split(",")}
+    assert not selectors & {"table", "section", "figure", "figure.table", "table.data"}
+
+
+def test_one_number_style_for_text_and_tables() -> None:
+    """A number of 10,000 or more is grouped the same way in tables and sentences."""
+    from yieldtrial.report._format import fmt_number
+
+    column = Column("x", "X", "number", 1)
+    for value in (9999.94, 12345.67, 40149.94, -25000.0):
+        assert fmt_number(value, 1) == format_value(value, column)
+    assert NumberStyle(group_from=1000).number(6123.44, 1) == "6,123.4"
+
+
+def test_cv_has_the_same_decimals_everywhere() -> None:
+    """The CV reads the same in the ANOVA footer and the data-quality list."""
+    report = _report()
+    footer = dict(report.section("anova").blocks[0].footer)
+    cv = footer["CV (%)"]
+    quality = report.to_markdown().split("## Data quality")[1].split("##")[0]
+    assert f"Coefficient of variation: {cv} %" in quality

@@ -1,0 +1,125 @@
+"""Excel output of the report (issue 11 item 6): one sheet per table, numbers as numbers."""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from typing import Any
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+
+from yieldtrial.cli import main  # noqa: E402
+from yieldtrial.datasets import example_path  # noqa: E402
+from yieldtrial.errors import MissingExtraError  # noqa: E402
+from yieldtrial.report.files import report_from_files  # noqa: E402
+from yieldtrial.report.model import Column, KeyValues, Report, Section, Table  # noqa: E402
+from yieldtrial.report.render_xlsx import neutralise, sheet_name  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def rcbd() -> Any:
+    report, _ = report_from_files(
+        example_path("replicated-rcbd"),
+        example_path("replicated-rcbd", "trial.toml"),
+        report_date="2024-06-01",
+        figures=False,
+    )
+    return report
+
+
+@pytest.fixture(scope="module")
+def workbook(rcbd: Any) -> Any:
+    return openpyxl.load_workbook(io.BytesIO(rcbd.render("xlsx")))
+
+
+def test_one_sheet_per_table(rcbd: Any, workbook: Any) -> None:
+    """Every table (and the header list) of the report is a sheet of its own."""
+    blocks = [b for s in rcbd.sections for b in s.blocks if isinstance(b, Table | KeyValues)]
+    assert len(workbook.sheetnames) == len(blocks)
+    assert len({name.lower() for name in workbook.sheetnames}) == len(workbook.sheetnames)
+    for name in workbook.sheetnames:
+        assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
+
+
+def test_means_are_numbers_equal_to_the_json(rcbd: Any, workbook: Any) -> None:
+    """The means sheet stores the report's unrounded numbers, formatted for display."""
+    table = rcbd.section("means").blocks[0]
+    sheet = workbook["Treatment means and comparisons"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header_index = next(i for i, r in enumerate(rows) if r[0] == table.columns[0].label)
+    header = list(rows[header_index])
+    mean_col = header.index(next(h for h in header if h and h.startswith("Yield (kg/ha)")))
+    first = rows[header_index + 1]
+    assert isinstance(first[mean_col], float)
+    assert first[mean_col] == table.rows[0]["mean"]
+    cell = sheet.cell(header_index + 2, mean_col + 1)
+    assert cell.number_format.endswith("0.0")
+
+
+def test_units_in_headers_and_notes_under_the_table(workbook: Any) -> None:
+    """Columns with a unit show it in the header; the notes follow the table."""
+    sheet = workbook["Analysis of variance"]
+    values = [v for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    assert any(isinstance(v, str) and v.startswith("CV (%)") for v in values)
+    means = workbook["Treatment means and comparisons"]
+    texts = [v for row in means.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    assert any("Dunnett P values are adjusted" in v for v in texts)
+    assert "Significance" in texts  # the group header above the letter columns
+
+
+def test_formula_like_text_is_neutralised() -> None:
+    """Text cells starting with = + - @ (or tab/CR) get a leading apostrophe (OWASP)."""
+    table = Table(
+        "t",
+        [Column("label", "Label", "text"), Column("x", "X", "number", 1)],
+        [{"label": '=HYPERLINK("http://x")', "x": 1.0}, {"label": "@SUM(A1)", "x": -2.0}],
+        notes=["+1 note"],
+    )
+    report = Report("=cmd", "en", [Section("s", "S", [table])], {"report_date": "2024-06-01"})
+    sheet = openpyxl.load_workbook(io.BytesIO(report.render("xlsx"))).active
+    values = [v for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    assert '\'=HYPERLINK("http://x")' in values and "'@SUM(A1)" in values
+    assert "'+1 note" in values and -2.0 in values  # numbers stay numbers
+    assert neutralise("\tx") == "'\tx" and neutralise("CK") == "CK"
+
+
+def test_sheet_names_are_valid_and_unique() -> None:
+    """Forbidden characters are replaced, names cut to 31 characters, duplicates numbered."""
+    used: set[str] = set()
+    names = [
+        sheet_name("a/b:c*d?[e]", used),
+        sheet_name("A/B:C*D?[E]", used),
+        sheet_name("x" * 40, used),
+    ]
+    assert names[0] == "a b c d e"
+    assert names[1].endswith(" 2") and len(names[2]) == 31
+
+
+def test_xlsx_is_deterministic(rcbd: Any) -> None:
+    """Identical reports give identical bytes (fixed zip timestamps and dates)."""
+    first = rcbd.render("xlsx")
+    assert first == rcbd.render("xlsx")
+    archive = zipfile.ZipFile(io.BytesIO(first))
+    assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert "2024-06-01T00:00:00Z" in archive.read("docProps/core.xml").decode("utf-8")
+
+
+def test_xlsx_without_openpyxl_names_the_extra(monkeypatch: pytest.MonkeyPatch, rcbd: Any) -> None:
+    """Without openpyxl the error names the xlsx extra."""
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    with pytest.raises(MissingExtraError, match=r"yieldtrial\[xlsx\]"):
+        rcbd.render("xlsx")
+
+
+def test_cli_writes_xlsx(tmp_path: Any) -> None:
+    """`yieldtrial report ... -o tables.xlsx` writes a workbook."""
+    out = tmp_path / "tables.xlsx"
+    plots = example_path("replicated-rcbd")
+    config = example_path("replicated-rcbd", "trial.toml")
+    assert (
+        main(["report", str(plots), "--config", str(config), "--no-figures", "-o", str(out)]) == 0
+    )
+    assert "Analysis of variance" in openpyxl.load_workbook(out).sheetnames
