@@ -4,9 +4,10 @@ Text width is estimated per character in em (the font size): CJK ideographs and
 full-width forms 1 em, digits 0.55 em (Times New Roman's and Arial's digits are
 0.50 and 0.556 em), capitals 0.72 em (M and W 0.95), "%" 0.9 em, narrow
 punctuation 0.3 em, other Latin 0.55 em (m 0.8); bold adds 8 %.  A column is
-never narrower than its longest number (numbers never wrap), its longest header word (headers wrap at word boundaries
-only: between Latin words, before an opening bracket, between a Chinese word and
-a Latin one; a Chinese run of up to six characters stays on one line) or its
+never narrower than its longest number (numbers never wrap), its longest header
+word (headers wrap at word boundaries only: between Latin words, before an
+opening bracket, between a Chinese word and a Latin one; a Chinese run of up to
+six characters stays on one line) or its
 longest text word.
 
 :func:`plan_table` chooses the page orientation and font size of a table and
