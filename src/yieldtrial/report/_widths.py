@@ -7,12 +7,12 @@ punctuation 0.3 em, other Latin 0.55 em (m 0.8); bold adds 8 %.  A column is
 never narrower than its longest number (numbers never wrap), its longest header
 word (headers wrap at word boundaries only: between Latin words, before an
 opening bracket, between a Chinese word and a Latin one; a Chinese run of up to
-six characters stays on one line) or its
-longest text word.
+eight characters stays on one line) or its longest text word.
 
-:func:`plan_table` chooses the page orientation and font size of a table and
-splits it into parts (repeating its key columns) when even a landscape page is
-too narrow.
+:func:`plan_table` chooses the layout of a table: portrait when it fits; a short
+table too wide for portrait is split into two portrait tables that repeat its key
+columns; a long one goes on a landscape page (at 8 pt if needed) and is split
+only when even that is too narrow.
 """
 
 from __future__ import annotations
@@ -42,6 +42,9 @@ COLUMN_PADDING_MM = 3.2
 _NARROW = set(".,:;'|!il ·")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ATTACH_LEFT = set("）)]】%％，、：；。,.:;!?！？")
+#: Chinese runs up to this many characters are never broken.
+_WHOLE_CJK_RUN = 8
+
 #: Words (no spaces) up to this width are never broken [em].
 _SHORT_WORD_EM = 6.0
 _OPENING_CHARS = set("（([【")
@@ -134,11 +137,16 @@ def wrap_lines(text: str, width_em: float, *, bold: bool = False) -> list[str]:
     ['产量', '（kg/mu）']
     >>> wrap_lines("Dunnett P vs CK1", 20)
     ['Dunnett P vs CK1']
+    >>> wrap_lines("非劣效置信下限（%）", 4.5)
+    ['非劣效置', '信下限', '（%）']
     """
     lines: list[str] = []
     current = ""
     for word in text.split():
-        for index, piece in enumerate(segments(word)):
+        pieces: list[str] = []
+        for piece in segments(word):
+            pieces += _split_run(piece, width_em, bold=bold)
+        for index, piece in enumerate(pieces):
             joined = current + (" " if current and index == 0 else "") + piece
             if current and text_em(joined, bold=bold) > width_em:
                 lines.append(current)
@@ -150,9 +158,21 @@ def wrap_lines(text: str, width_em: float, *, bold: bool = False) -> list[str]:
     return lines
 
 
+def _split_run(piece: str, width_em: float, *, bold: bool) -> list[str]:
+    """Cut a Chinese run wider than the line into equal chunks that fit (else keep it)."""
+    if not _CJK_RUN.fullmatch(piece) or text_em(piece, bold=bold) <= width_em:
+        return [piece]
+    for count in range(2, len(piece) + 1):
+        size = math.ceil(len(piece) / count)
+        chunks = [piece[i : i + size] for i in range(0, len(piece), size)]
+        if all(text_em(c, bold=bold) <= width_em for c in chunks):
+            return chunks
+    return [piece]
+
+
 def _min_piece_em(piece: str, *, bold: bool) -> float:
     """Narrowest width a piece may take: a long Chinese run may wrap into halves."""
-    if _CJK_RUN.fullmatch(piece) and len(piece) > 6:
+    if _CJK_RUN.fullmatch(piece) and len(piece) > _WHOLE_CJK_RUN:
         return text_em(piece[: math.ceil(len(piece) / 2)], bold=bold)
     return text_em(piece, bold=bold)
 

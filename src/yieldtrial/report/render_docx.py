@@ -397,6 +397,8 @@ class _Writer:
         for index, (part, widths) in enumerate(zip(plan.parts, plan.widths_mm, strict=True)):
             if number:
                 label = number if index == 0 else t("label.continued", self.lang, n=self.table_no)
+                if index:
+                    self.paragraph("", size=4, space_after=4)
                 self.paragraph(
                     str(block.caption),
                     label=label + ("　" if self.lang == "zh" else " "),
