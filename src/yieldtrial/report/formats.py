@@ -33,9 +33,9 @@ __all__ = [
     "writer",
 ]
 
-#: A renderer: ``render(report) -> str | bytes`` (text is written as UTF-8).
-#: A renderer takes a :class:`~yieldtrial.report.model.Report` (typed ``Any`` here: the
-#: model imports this module, so this one may not import the model, even for annotations).
+#: A renderer: ``render(report) -> str | bytes`` (text is written as UTF-8).  It takes a
+#: :class:`~yieldtrial.report.model.Report` (typed ``Any`` here: the model imports this
+#: module, so this one may not import the model, even for annotations).
 Renderer = Callable[[Any], "str | bytes"]
 
 #: Output formats and their file suffixes; drives ``--format`` and suffix inference.
@@ -55,7 +55,7 @@ BUILTIN_RENDERERS = "yieldtrial.report.renderers"
 
 #: A file writer: ``write(report, path) -> Path`` for formats that write more than one
 #: file (Markdown writes its figures next to the ``.md``).
-Writer = Callable[["Report", Path], Path]
+Writer = Callable[[Any, Path], Path]
 
 _RENDERERS: dict[str, Renderer] = {}
 _WRITERS: dict[str, Writer] = {}
