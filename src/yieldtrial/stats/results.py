@@ -45,6 +45,12 @@ class Provenance:
         Multiplicity adjustment (``"single-step (Dunnett)"``, ``"holm"``, ``"none"``).
     sum_of_squares : str
         How sums of squares were computed (``"type II"``; equal to sequential when balanced).
+    df_method : str or None
+        How denominator degrees of freedom were obtained when they are not the exact df of
+        an error stratum (``"satterthwaite"`` for mixed models fitted by REML); None when
+        the df are exact residual or stratum df.
+    variance_estimation : str or None
+        How variance components were estimated (``"REML"``); None for fixed-effects models.
     version : str
         yieldtrial version that produced the result.
     """
@@ -57,6 +63,8 @@ class Provenance:
     alpha: float | None = None
     adjustment: str | None = None
     sum_of_squares: str = "type II"
+    df_method: str | None = None
+    variance_estimation: str | None = None
     version: str = field(default_factory=_version)
 
     def to_dict(self) -> dict[str, Any]:
@@ -105,6 +113,17 @@ class MeansModel:
         so they keep full precision when the response carries a large offset (near 1e12
         the absolute means are only stored to about 1e-4).  :attr:`estimates` stays the
         absolute LS-means.
+    df_method : str, optional
+        ``"satterthwaite"`` when :attr:`df` and :meth:`contrast_df` are Satterthwaite
+        approximations (mixed models fitted by REML); None when :attr:`df` is the exact df of
+        the error term.
+    cov_gradient : ndarray, shape (m, k, k), optional
+        Derivative of :attr:`cov` with respect to each of the ``m`` estimated variance
+        parameters (mixed models).  With :attr:`variance_parameter_cov` it gives every
+        contrast its own Satterthwaite df (:meth:`contrast_df`).
+    variance_parameter_cov : ndarray, shape (m, m), optional
+        Asymptotic covariance of the estimated variance parameters (inverse of the observed
+        REML information).
     """
 
     factor: str
@@ -119,6 +138,9 @@ class MeansModel:
     formula: str
     response: str
     estimates_centred: np.ndarray | None = None
+    df_method: str | None = None
+    cov_gradient: np.ndarray | None = None
+    variance_parameter_cov: np.ndarray | None = None
 
     @property
     def contrast_basis(self) -> np.ndarray:
@@ -164,8 +186,69 @@ class MeansModel:
         variance = float(w @ self.cov @ w)
         return estimate, float(np.sqrt(max(variance, 0.0)))
 
+    def contrast_df(self, weights: np.ndarray) -> np.ndarray:
+        """Degrees of freedom of linear contrasts of the LS-means.
+
+        Parameters
+        ----------
+        weights : ndarray, shape (k,) or (c, k)
+            Contrast coefficients, one row per contrast.
+
+        Returns
+        -------
+        ndarray, shape (c,)
+            :attr:`df` for every contrast when the model has one error df; for mixed models
+            (:attr:`cov_gradient` given) the Satterthwaite df of each contrast,
+            :math:`2 (w'Vw)^2 / (g' A g)` with :math:`g_j = w' (\partial V/\partial\theta_j) w`
+            and :math:`A` = :attr:`variance_parameter_cov` (inf when the variance does not
+            depend on an estimated parameter).
+
+        Examples
+        --------
+        >>> mm = MeansModel("t", ("a", "b"), np.array([1.0, 3.0]), np.eye(2), 10.0,
+        ...                 np.array([2, 2]), 2.0, "residual", "crd", "y ~ t", "y")
+        >>> mm.contrast_df(np.array([1.0, -1.0])).tolist()
+        [10.0]
+        """
+        w = np.atleast_2d(np.asarray(weights, dtype=float))
+        if self.cov_gradient is None or self.variance_parameter_cov is None:
+            return np.full(w.shape[0], float(self.df))
+        var = np.einsum("ci,ij,cj->c", w, np.asarray(self.cov, dtype=float), w)
+        grad = np.einsum("ci,fij,cj->fc", w, np.asarray(self.cov_gradient, dtype=float), w)
+        a = np.asarray(self.variance_parameter_cov, dtype=float)
+        denom = np.einsum("fc,fg,gc->c", grad, a, grad)
+        out = np.full(w.shape[0], np.inf)
+        ok = denom > 0
+        out[ok] = 2.0 * var[ok] ** 2 / denom[ok]
+        return out
+
+    def pairwise_df(self) -> np.ndarray:
+        """Degrees of freedom of every pairwise difference, a (k, k) matrix (NaN diagonal).
+
+        Equal to :attr:`df` everywhere unless the model is a mixed model, where each pair has
+        its Satterthwaite df (see :meth:`contrast_df`).
+        """
+        k = len(self.levels)
+        out = np.full((k, k), float(self.df))
+        if self.cov_gradient is not None and self.variance_parameter_cov is not None:
+            cov = np.asarray(self.cov, dtype=float)
+            d = np.diag(cov)
+            var = d[:, None] + d[None, :] - 2.0 * cov
+            g = np.asarray(self.cov_gradient, dtype=float)
+            gd = np.einsum("fii->fi", g)
+            grad = gd[:, :, None] + gd[:, None, :] - 2.0 * g
+            a = np.asarray(self.variance_parameter_cov, dtype=float)
+            denom = np.einsum("fij,fg,gij->ij", grad, a, grad)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out = np.where(denom > 0, 2.0 * var**2 / np.where(denom > 0, denom, 1.0), np.inf)
+        np.fill_diagonal(out, np.nan)
+        return np.asarray(out, dtype=float)
+
     def provenance(self, **extra: Any) -> Provenance:
         """Provenance of a result computed from these means."""
+        if self.df_method is not None:
+            extra.setdefault("df_method", self.df_method)
+            extra.setdefault("variance_estimation", "REML")
         return Provenance(
             design=self.design,
             model=self.formula,

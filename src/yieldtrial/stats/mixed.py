@@ -1,0 +1,977 @@
+"""Mixed models of field designs fitted by REML: unbalanced split plots, incomplete blocks.
+
+:func:`mixed_model` fits a linear mixed model with independent variance components
+(blocks, whole plots, incomplete blocks, rows and columns) by residual maximum
+likelihood (:mod:`yieldtrial.stats._reml`) and returns a :class:`MixedModelFit`.  Like
+every design model it reduces to a :class:`~yieldtrial.stats.results.MeansModel`
+(LS-means = BLUEs of the treatment means, their covariance, Satterthwaite df), so
+Dunnett, Tukey, letters, non-inferiority, the report and the network work unchanged.
+
+==============  ===============================  =============================================
+design          fixed effects                    random effects (variance components)
+==============  ===============================  =============================================
+``rcbd``        treatment                        block (``blocks="random"``, the default here)
+``latin``       treatment                        row, column
+``split_plot``  whole_plot * sub_plot            block, block:whole_plot
+``strip_plot``  horizontal * vertical            block, block:horizontal, block:vertical
+``alpha``       block (replicate) + treatment    block:incomplete_block
+``row_column``  block (replicate) + treatment    block:row, block:column
+==============  ===============================  =============================================
+
+``blocks="fixed"`` moves the complete blocks (replicates; rows and columns of a Latin
+square) to the fixed part, ``blocks="random"`` to the random part; the defaults are
+random for the RCBD, Latin square, split and strip plot (recovery of inter-block
+information, as lme4 ``(1 | block)``) and fixed replicates for the resolvable incomplete
+block designs (alpha-lattice, row-column), as in Patterson & Williams (1976) and
+John & Williams (1995).
+
+Fixed-effect F tests are Wald tests of the LS-means hypotheses (type III: equality of
+the marginal means of a factor averaged equally over the other; the interaction
+contrasts of the cell means), with Satterthwaite denominator df (Fai & Cornelius 1996,
+the method of lmerTest's ``anova()`` and SAS ``DDFM=SATTERTHWAITE``).  Why Satterthwaite
+and not Kenward-Roger: for these variance-component models in balanced data both give
+the exact stratum df and the same F; Satterthwaite leaves the covariance of the
+estimates unadjusted, so the MeansModel's covariance is the REML one (what emmeans with
+``lmer.df = "satterthwaite"`` and lmerTest use), and it is cheap for 200 entries.  In
+unbalanced data Kenward-Roger also inflates the covariance for the uncertainty of the
+variance components (slightly larger SEs, usually slightly different df); this is not
+implemented.
+
+Comparison df: each pairwise difference has its own Satterthwaite df
+(:meth:`~yieldtrial.stats.results.MeansModel.pairwise_df`,
+:meth:`~yieldtrial.stats.results.MeansModel.contrast_df`); the single
+:attr:`~yieldtrial.stats.results.MeansModel.df` that single-step procedures (Dunnett,
+Tukey) use for a family is the smallest df of the family's pairs (conservative; equal to
+the stratum df when the data are balanced).
+
+References
+----------
+.. [1] Patterson, H. D. and Thompson, R. (1971). Recovery of inter-block information when
+   block sizes are unequal. Biometrika 58(3), 545-554.
+.. [2] Patterson, H. D. and Williams, E. R. (1976). A new class of resolvable incomplete
+   block designs. Biometrika 63(1), 83-92.
+.. [3] John, J. A. and Williams, E. R. (1995). Cyclic and Computer Generated Designs, 2nd
+   ed. Chapman & Hall.
+.. [4] Satterthwaite, F. E. (1946). An approximate distribution of estimates of variance
+   components. Biometrics Bulletin 2(6), 110-114.
+.. [5] Fai, A. H.-T. and Cornelius, P. L. (1996). Approximate F-tests of multiple degree
+   of freedom hypotheses in generalized least squares analyses of unbalanced split-plot
+   experiments. J. Statist. Comput. Simul. 54, 363-378.
+.. [6] Kuznetsova, A., Brockhoff, P. B. and Christensen, R. H. B. (2017). lmerTest
+   package: tests in linear mixed effects models. J. Statist. Software 82(13).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats._common import check_alpha, two_factor_columns
+from yieldtrial.stats.model import (
+    Term,
+    _check_columns,
+    _levels_of,
+    _numeric_response,
+    model_matrix,
+)
+from yieldtrial.stats.results import MeansModel, Provenance
+
+__all__ = [
+    "BLOCK_EFFECTS",
+    "DF_METHOD",
+    "MIXED_DESIGNS",
+    "MixedModelFit",
+    "mixed_model",
+]
+
+#: Designs :func:`mixed_model` fits.
+MIXED_DESIGNS: tuple[str, ...] = (
+    "rcbd",
+    "latin",
+    "split_plot",
+    "strip_plot",
+    "alpha",
+    "row_column",
+)
+
+#: Values of ``blocks=``: complete blocks (replicates) as fixed or random effects.
+BLOCK_EFFECTS: tuple[str, ...] = ("fixed", "random")
+
+#: Denominator df method of every F test and comparison of a mixed model.
+DF_METHOD = "satterthwaite"
+
+_DEFAULT_BLOCKS = {
+    "rcbd": "random",
+    "latin": "random",
+    "split_plot": "random",
+    "strip_plot": "random",
+    "alpha": "fixed",
+    "row_column": "fixed",
+}
+
+_SPLIT_KINDS = ("whole_plot", "sub_plot", "sub_plot_within_whole", "whole_plot_within_sub")
+_STRIP_KINDS = ("horizontal", "vertical", "vertical_within_horizontal", "horizontal_within_vertical")
+_AT_KINDS = {
+    "whole_plot": "whole_plot_within_sub",
+    "sub_plot": "sub_plot_within_whole",
+    "horizontal": "horizontal_within_vertical",
+    "vertical": "vertical_within_horizontal",
+}
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """Model structure of one design: fixed factors and terms, random terms, formula."""
+
+    design: str
+    treatments: tuple[str, ...]
+    fixed_factors: tuple[str, ...]
+    fixed_terms: tuple[Term, ...]
+    random_terms: tuple[Term, ...]
+    formula: str
+    cell_factors: tuple[str, ...]
+    columns: dict[str, str]
+
+
+def _need(design: str, **given: str | None) -> dict[str, str]:
+    missing = [name for name, value in given.items() if value is None]
+    if missing:
+        raise DataValidationError(
+            f"design={design!r} needs {', '.join(f'{m}=<column>' for m in missing)}; "
+            "pass the plot-table column(s)."
+        )
+    return {k: str(v) for k, v in given.items()}
+
+
+def _spec(
+    design: str,
+    *,
+    response: str,
+    treatment: str | None,
+    block: str | None,
+    incomplete_block: str | None,
+    row: str | None,
+    column: str | None,
+    whole_plot: str | None,
+    sub_plot: str | None,
+    horizontal: str | None,
+    vertical: str | None,
+    blocks: str,
+) -> _Spec:
+    """Fixed and random structure of a design (see the module table)."""
+    rnd = blocks == "random"
+
+    def lme4(fixed: list[str], random: list[Term]) -> str:
+        parts = fixed + [f"(1 | {':'.join(t)})" for t in random]
+        return f"{response} ~ " + " + ".join(parts)
+
+    if design == "rcbd":
+        c = _need(design, treatment=treatment, block=block)
+        t, b = c["treatment"], c["block"]
+        random: list[Term] = [(b,)] if rnd else []
+        fixed_f = (t,) if rnd else (t, b)
+        return _Spec(
+            design, (t,), fixed_f, tuple((f,) for f in fixed_f), tuple(random),
+            lme4([t] if rnd else [t, b], random), (t, b), c,
+        )  # fmt: skip
+    if design == "latin":
+        c = _need(design, treatment=treatment, row=row, column=column)
+        t, r, k = c["treatment"], c["row"], c["column"]
+        random = [(r,), (k,)] if rnd else []
+        fixed_f = (t,) if rnd else (t, r, k)
+        return _Spec(
+            design, (t,), fixed_f, tuple((f,) for f in fixed_f), tuple(random),
+            lme4(list(fixed_f), random), (r, k), c,
+        )  # fmt: skip
+    if design in ("split_plot", "strip_plot"):
+        if design == "split_plot":
+            a, bb = two_factor_columns(
+                design, ("whole_plot", "sub_plot"), whole_plot, sub_plot, treatment=treatment
+            )
+        else:
+            a, bb = two_factor_columns(
+                design, ("horizontal", "vertical"), horizontal, vertical, treatment=None
+            )
+        c = _need(design, block=block)
+        b = c["block"]
+        c.update({"factor_a": a, "factor_b": bb})
+        random = ([(b,)] if rnd else []) + [(b, a)] + ([(b, bb)] if design == "strip_plot" else [])
+        fixed_terms: tuple[Term, ...] = ((a,), (bb,), (a, bb))
+        fixed_f = (a, bb) if rnd else (a, bb, b)
+        if not rnd:
+            fixed_terms = ((b,), *fixed_terms)
+        fixed_txt = [f"{a} * {bb}"] if rnd else [b, f"{a} * {bb}"]
+        return _Spec(
+            design, (a, bb), fixed_f, fixed_terms, tuple(random), lme4(fixed_txt, random),
+            (b, a, bb), c,
+        )  # fmt: skip
+    if design == "alpha":
+        c = _need(design, treatment=treatment, block=block, incomplete_block=incomplete_block)
+        t, b, ib = c["treatment"], c["block"], c["incomplete_block"]
+        random = ([(b,)] if rnd else []) + [(b, ib)]
+    else:  # row_column
+        c = _need(design, treatment=treatment, block=block, row=row, column=column)
+        t, b = c["treatment"], c["block"]
+        random = ([(b,)] if rnd else []) + [(b, c["row"]), (b, c["column"])]
+    fixed_f = (t,) if rnd else (t, b)
+    return _Spec(
+        design, (t,), fixed_f, tuple((f,) for f in fixed_f), tuple(random),
+        lme4([t] if rnd else [b, t], random), (t, b), c,
+    )  # fmt: skip
+
+
+def _pairs_summary(mm: MeansModel) -> tuple[float, float]:
+    """Root mean pairwise difference variance and the smallest pairwise df of a MeansModel."""
+    cov = np.asarray(mm.cov, dtype=float)
+    k = cov.shape[0]
+    if k < 2:
+        return float("nan"), float("nan")
+    d = np.diag(cov)
+    var = d[:, None] + d[None, :] - 2.0 * cov
+    iu = np.triu_indices(k, 1)
+    df = mm.pairwise_df()[iu]
+    return float(np.sqrt(np.mean(var[iu]))), float(np.nanmin(df))
+
+
+@dataclass(frozen=True, eq=False)
+class MixedModelFit:
+    """A field design fitted as a linear mixed model by REML.
+
+    Attributes
+    ----------
+    design : str
+        One of :data:`MIXED_DESIGNS`.
+    response : str
+        Response column (with its unit, e.g. ``yield_kg_ha``).
+    formula : str
+        Model in lme4 notation, e.g. ``"yield_kg_ha ~ gen * nitro + (1 | block) +
+        (1 | block:gen)"``.
+    treatments : tuple of str
+        Treatment factor column(s): one, or the two factors of a split/strip plot in
+        design order.
+    blocks : str
+        ``"fixed"`` or ``"random"``: how the complete blocks (replicates) entered the model.
+    levels : dict of str to tuple of str
+        Level labels of every factor of the model.
+    data : DataFrame
+        The plots used (observed response), original index kept.
+    table : DataFrame
+        Fixed-effect F tests: ``source, df, df_denominator, f, p_value, error_term``
+        (``df`` = numerator df; ``df_denominator`` by Satterthwaite / Fai-Cornelius;
+        ``error_term`` names the method).
+    variance_components : DataFrame
+        ``component, variance, se, pct_of_total, n_levels, boundary``: REML estimates
+        [response unit squared], their asymptotic standard errors (inverse observed
+        information; NaN on the boundary), the share of the total variance [%], the number
+        of levels, and whether the estimate is on the boundary (zero).
+    missing_cells : DataFrame
+        Cells of the complete design without an observed plot (``reason``:
+        ``"missing response"`` or ``"no record"``).
+    grand_mean : float
+        Mean of the observed response. [response unit]
+    loglik : float
+        Maximised REML log-likelihood (lme4's ``-REMLcrit / 2`` for this model).
+    iterations : int
+        REML iterations.
+    alpha : float
+        Level of the ``lsd`` column of :attr:`sed`.
+    provenance : Provenance
+        Design, model, variance components, df method (Satterthwaite), estimation (REML).
+    fitted, residuals : Series
+        Conditional fitted values (fixed effects + predicted random effects) and residuals,
+        indexed like :attr:`data`. [response unit]
+    """
+
+    design: str
+    response: str
+    formula: str
+    treatments: tuple[str, ...]
+    blocks: str
+    levels: dict[str, tuple[str, ...]]
+    data: pd.DataFrame
+    table: pd.DataFrame
+    variance_components: pd.DataFrame
+    missing_cells: pd.DataFrame
+    grand_mean: float
+    loglik: float
+    iterations: int
+    alpha: float
+    provenance: Provenance
+    fitted: pd.Series
+    residuals: pd.Series
+    _reml: Any = field(repr=False)
+    _spec: _Spec = field(repr=False)
+    _codes: dict[str, np.ndarray] = field(repr=False)
+
+    # ------------------------------------------------------------------ structure
+
+    @property
+    def n_obs(self) -> int:
+        """Number of observed plots used."""
+        return int(self.data.shape[0])
+
+    @property
+    def two_factor(self) -> bool:
+        """Whether the design has two treatment factors (split or strip plot)."""
+        return len(self.treatments) == 2
+
+    @property
+    def comparisons(self) -> tuple[str, ...]:
+        """Comparison kinds accepted by :meth:`means_model`."""
+        if self.design == "split_plot":
+            return _SPLIT_KINDS
+        if self.design == "strip_plot":
+            return _STRIP_KINDS
+        return ("treatment",)
+
+    @property
+    def factor_a(self) -> str:
+        """Whole-plot / horizontal factor (two-factor designs), else the treatment."""
+        return self.treatments[0]
+
+    @property
+    def factor_b(self) -> str:
+        """Sub-plot / vertical factor (two-factor designs), else the treatment."""
+        return self.treatments[-1]
+
+    @property
+    def block(self) -> str | None:
+        """Block (replicate) column, when the design has one."""
+        return self._spec.columns.get("block")
+
+    def variance(self, component: str) -> float:
+        """REML estimate of one variance component (``"residual"`` for the residual)."""
+        vc = self.variance_components.set_index("component")
+        if component not in vc.index:
+            raise KeyError(
+                f"{component!r} is not a variance component of this model; "
+                f"available: {', '.join(vc.index)}"
+            )
+        return float(vc.loc[component, "variance"])
+
+    @property
+    def residual_variance(self) -> float:
+        """Residual (plot) variance. [response unit squared]"""
+        return self.variance("residual")
+
+    def stratum_mean_squares(self) -> dict[str, float]:
+        """Expected mean square of each error stratum at the REML estimates.
+
+        One-factor designs: ``{"residual": residual variance}``.  Split plot: ``error_a``
+        (residual + b x block:whole_plot variance) and ``error_b`` (residual); strip plot
+        ``error_a`` (residual + b x block:horizontal), ``error_b`` (residual + a x
+        block:vertical) and ``error_c`` (residual).  With balanced data and positive
+        components these are the stratum mean squares of the ANOVA. [response unit squared]
+        """
+        s2 = self.residual_variance
+        if not self.two_factor:
+            return {"residual": s2}
+        a, b = self.factor_a, self.factor_b
+        blk = str(self.block)
+        n_a, n_b = len(self.levels[a]), len(self.levels[b])
+        ea = s2 + n_b * self.variance(f"{blk}:{a}")
+        if self.design == "split_plot":
+            return {"error_a": ea, "error_b": s2}
+        eb = s2 + n_a * self.variance(f"{blk}:{b}")
+        return {"error_a": ea, "error_b": eb, "error_c": s2}
+
+    @property
+    def cv_pct(self) -> dict[str, float]:
+        """CV of each error stratum, ``100 sqrt(mean square) / grand mean`` [%].
+
+        Mean squares from :meth:`stratum_mean_squares`; with balanced data and positive
+        components these are the stratum CVs of the ANOVA.
+        """
+        gm = self.grand_mean
+        return {
+            k: (100.0 * float(np.sqrt(v)) / gm if gm != 0 else float("nan"))
+            for k, v in self.stratum_mean_squares().items()
+        }
+
+    # ------------------------------------------------------------------ LS-means
+
+    def _grid(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        n_levels = {f: len(self.levels[f]) for f in self._spec.fixed_factors}
+        factors = list(n_levels)
+        grid = np.array(list(product(*(range(n_levels[f]) for f in factors))), dtype=int)
+        codes = {f: grid[:, i] for i, f in enumerate(factors)}
+        x, _ = model_matrix(codes, n_levels, self._spec.fixed_terms)
+        return x, codes
+
+    def _rows(self, by: tuple[str, ...]) -> np.ndarray:
+        """LS-mean rows of the factor(s) ``by`` (cells in A-major order for two factors)."""
+        x, codes = self._grid()
+        sizes = [len(self.levels[f]) for f in by]
+        rows = []
+        for combo in product(*(range(s) for s in sizes)):
+            mask = np.ones(x.shape[0], dtype=bool)
+            for f, j in zip(by, combo, strict=True):
+                mask &= codes[f] == j
+            rows.append(x[mask].mean(axis=0))
+        return np.vstack(rows)
+
+    def _means_model(
+        self, rows: np.ndarray, *, factor: str, levels: tuple[str, ...], n: np.ndarray,
+        mse: float, label: str,
+    ) -> MeansModel:  # fmt: skip
+        fit = self._reml
+        est, cov, grad = fit.estimate(rows)
+        centred, _, _ = fit.estimate(rows, centred=True)
+        mm = MeansModel(
+            factor=factor,
+            levels=levels,
+            estimates=est,
+            cov=cov,
+            df=float("nan"),
+            n=n,
+            mse=float(mse),
+            error_term=label,
+            design=self.design,
+            formula=self.formula,
+            response=self.response,
+            estimates_centred=centred,
+            df_method=DF_METHOD,
+            cov_gradient=grad,
+            variance_parameter_cov=fit.free_cov,
+        )
+        _, df = _pairs_summary(mm)
+        return _replace_df(mm, df)
+
+    def _count(self, by: tuple[str, ...]) -> np.ndarray:
+        sizes = [len(self.levels[f]) for f in by]
+        flat = np.zeros(int(np.prod(sizes)), dtype=int)
+        idx = np.ravel_multi_index(tuple(self._codes[f] for f in by), sizes)
+        np.add.at(flat, idx, 1)
+        return flat
+
+    def _error_label(self, what: str) -> str:
+        comps = ", ".join(self.variance_components["component"])
+        return f"REML ({comps}); {what}Satterthwaite df (smallest over pairs)"
+
+    def means_model(self, kind: str | None = None, *, at: str | None = None) -> MeansModel:
+        """LS-means (BLUEs) of one comparison kind with their REML covariance and df.
+
+        Parameters
+        ----------
+        kind : str, optional
+            One-factor designs: None or ``"treatment"``.  Split plot: ``whole_plot``,
+            ``sub_plot``, ``sub_plot_within_whole``, ``whole_plot_within_sub`` or ``cells``;
+            strip plot: ``horizontal``, ``vertical``, ``vertical_within_horizontal``,
+            ``horizontal_within_vertical`` or ``cells`` (as
+            :meth:`yieldtrial.stats.splitplot.StrataAnova.means_model`).
+        at : str, optional
+            Level of the other factor for the ``*_within_*`` kinds; with a main-effect kind
+            it selects the simple comparison at that level.
+
+        Returns
+        -------
+        MeansModel
+            ``df`` is the smallest Satterthwaite df over the pairs (each pair's own df:
+            :meth:`~yieldtrial.stats.results.MeansModel.pairwise_df`); ``mse`` is the
+            expected mean square of the stratum the kind is compared in (one-factor
+            designs: the residual variance).
+
+        Raises
+        ------
+        DataValidationError
+            Unknown kind, or ``at`` missing or not a level.
+        """
+        s2 = self.residual_variance
+        if not self.two_factor:
+            if kind not in (None, "treatment", self.factor_a):
+                raise DataValidationError(
+                    f"a {self.design!r} mixed model has one treatment factor; kind must be None "
+                    f"or 'treatment', got {kind!r}"
+                )
+            if at is not None:
+                raise DataValidationError(f"at= applies to two-factor designs, not {self.design!r}")
+            t = self.factor_a
+            return self._means_model(
+                self._rows((t,)), factor=t, levels=self.levels[t], n=self._count((t,)),
+                mse=s2, label=self._error_label(""),
+            )  # fmt: skip
+        a, b = self.factor_a, self.factor_b
+        a_levels, b_levels = self.levels[a], self.levels[b]
+        na, nb = len(a_levels), len(b_levels)
+        ms = self.stratum_mean_squares()
+        if kind == "cells":
+            if at is not None:
+                raise DataValidationError(
+                    f"at={at!r} does not apply to kind 'cells' (every combination of {a} and "
+                    f"{b}); use a *_within_* kind with at="
+                )
+            return self._means_model(
+                self._rows((a, b)), factor=f"{a}:{b}",
+                levels=tuple(f"{x}:{y}" for x in a_levels for y in b_levels),
+                n=self._count((a, b)), mse=s2, label=self._error_label("cells; "),
+            )  # fmt: skip
+        kinds = self.comparisons
+        if kind in (a, b):
+            kind = kinds[0] if kind == a else kinds[1]
+        if at is not None and kind in _AT_KINDS and kind in kinds:
+            kind = _AT_KINDS[kind]
+        if kind not in kinds:
+            raise DataValidationError(
+                f"unknown comparison kind {kind!r} for a {self.design}; expected one of "
+                f"{', '.join(kinds)} or 'cells'"
+            )
+        position = kinds.index(kind)
+        if position in (0, 1):
+            factor = a if position == 0 else b
+            mse = ms["error_a"] if position == 0 else ms["error_b"]
+            return self._means_model(
+                self._rows((factor,)), factor=factor, levels=self.levels[factor],
+                n=self._count((factor,)), mse=mse, label=self._error_label(""),
+            )  # fmt: skip
+        cells = self._rows((a, b)).reshape(na, nb, -1)
+        counts = self._count((a, b)).reshape(na, nb)
+        if position == 2:  # B means at one A level
+            j = self._at(at, a_levels, a, kind)
+            return self._means_model(
+                cells[j], factor=b, levels=b_levels, n=counts[j], mse=s2,
+                label=self._error_label(f"at {a}={a_levels[j]}; "),
+            )  # fmt: skip
+        j = self._at(at, b_levels, b, kind)
+        return self._means_model(
+            cells[:, j], factor=a, levels=a_levels, n=counts[:, j], mse=s2,
+            label=self._error_label(f"at {b}={b_levels[j]}; "),
+        )  # fmt: skip
+
+    @staticmethod
+    def _at(at: str | None, levels: tuple[str, ...], other: str, kind: str) -> int:
+        if at is None:
+            raise DataValidationError(
+                f"kind {kind!r} compares means at one level of {other!r}; pass at=<level> "
+                f"(one of {', '.join(levels)})"
+            )
+        if str(at) not in levels:
+            raise DataValidationError(
+                f"at={at!r} is not a level of {other!r}; levels: {', '.join(levels)}"
+            )
+        return levels.index(str(at))
+
+    def lsmeans(self, kind: str | None = None, *, at: str | None = None) -> pd.DataFrame:
+        """LS-means table of one kind: ``level, n, lsmean, se``; provenance in ``attrs``."""
+        mm = self.means_model(kind, at=at)
+        frame = pd.DataFrame(
+            {mm.factor: list(mm.levels), "n": mm.n, "lsmean": mm.estimates, "se": mm.se}
+        )
+        frame.attrs["provenance"] = mm.provenance(test="least-squares means (BLUE)").to_dict()
+        return frame
+
+    @property
+    def sed(self) -> pd.DataFrame:
+        """Standard errors of differences per comparison kind (two-factor designs).
+
+        Columns as :attr:`yieldtrial.stats.splitplot.StrataAnova.sed`: ``comparison,
+        description, sed`` (root mean square over the pairs, and over the levels of the
+        other factor for the ``*_within_*`` kinds; the same for every pair when the data
+        are balanced) [response unit], ``df`` (smallest Satterthwaite df over those pairs),
+        ``lsd`` (``t_{alpha/2, df} x sed``) [response unit], ``error_term``.  One-factor
+        designs: one row ``treatment``.
+        """
+        from scipy import stats
+
+        from yieldtrial.stats._strata import _DESCRIPTIONS
+
+        rows = []
+        for kind in self.comparisons:
+            if kind == "treatment":
+                models = [self.means_model()]
+                description = f"two {self.factor_a} means"
+            else:
+                if kind.endswith(("_within_whole", "_within_horizontal")):
+                    others = self.levels[self.factor_a]
+                elif "_within_" in kind:
+                    others = self.levels[self.factor_b]
+                else:
+                    others = (None,)  # type: ignore[assignment]
+                models = [self.means_model(kind, at=o) for o in others]
+                description = _DESCRIPTIONS[kind].format(a=self.factor_a, b=self.factor_b)
+            sums = [_pairs_summary(m) for m in models]
+            sed = float(np.sqrt(np.mean([s[0] ** 2 for s in sums])))
+            df = float(np.min([s[1] for s in sums]))
+            t = float(stats.t.ppf(1 - self.alpha / 2, df)) if df > 0 else float("nan")
+            rows.append(
+                {
+                    "comparison": kind,
+                    "description": description,
+                    "sed": sed,
+                    "df": df,
+                    "lsd": t * sed,
+                    "error_term": f"REML, {DF_METHOD} df",
+                }
+            )
+        frame = pd.DataFrame(rows)
+        frame.attrs["provenance"] = self.provenance.to_dict()
+        return frame
+
+    def means_table(self) -> pd.DataFrame:
+        """Two-way table of LS-means (two-factor designs): rows A levels, columns B levels.
+
+        A ``mean`` column and a ``mean`` row hold the marginal LS-means.
+        """
+        from yieldtrial.stats._strata import two_way_table
+
+        if not self.two_factor:
+            raise DataValidationError(
+                f"means_table() is for two-factor designs; this is a {self.design!r} model. "
+                "Use lsmeans()."
+            )
+        a, b = self.factor_a, self.factor_b
+        cells = self.means_model("cells").estimates.reshape(len(self.levels[a]), -1)
+        return two_way_table(
+            cells,
+            (a, self.levels[a], self.means_model(a).estimates),
+            (b, self.levels[b], self.means_model(b).estimates),
+            self.provenance,
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the fixed-effect F tests, provenance in ``attrs["provenance"]``."""
+        frame = self.table.copy()
+        frame.attrs["provenance"] = self.provenance.to_dict()
+        return frame
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<p><b>Mixed model (REML)</b> {html.escape(self.formula)}: {self.n_obs} plots, "
+            f"{len(self.missing_cells)} missing cell(s), Satterthwaite df</p>"
+            + self.table.to_html(index=False, float_format=lambda v: f"{v:.6g}")
+            + self.variance_components.to_html(index=False, float_format=lambda v: f"{v:.6g}")
+        )
+
+
+def _replace_df(mm: MeansModel, df: float) -> MeansModel:
+    from dataclasses import replace
+
+    return replace(mm, df=float(df))
+
+
+def _successive(k: int) -> np.ndarray:
+    c = np.zeros((max(k - 1, 0), k))
+    c[np.arange(k - 1), np.arange(k - 1)] = 1.0
+    c[np.arange(k - 1), np.arange(1, k)] = -1.0
+    return c
+
+
+def _missing(
+    data: pd.DataFrame, observed: np.ndarray, cell_factors: tuple[str, ...], response: str
+) -> pd.DataFrame:
+    """Cells of the complete cross of ``cell_factors`` without an observed plot."""
+    labels = {}
+    codes = {}
+    for f in cell_factors:
+        codes[f], labels[f] = _levels_of(data[f], column=f)
+    shape = tuple(len(labels[f]) for f in cell_factors)
+    seen = np.zeros(shape, dtype=bool)
+    recorded = np.zeros(shape, dtype=bool)
+    idx = tuple(codes[f] for f in cell_factors)
+    recorded[idx] = True
+    seen[tuple(i[observed] for i in idx)] = True
+    rows = []
+    for cell in np.argwhere(~seen):
+        record: dict[str, Any] = {
+            f: labels[f][j] for f, j in zip(cell_factors, cell, strict=True)
+        }
+        record["reason"] = "missing response" if recorded[tuple(cell)] else "no record"
+        rows.append(record)
+    return pd.DataFrame(rows, columns=[*cell_factors, "reason"])
+
+
+def mixed_model(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    design: str,
+    treatment: str | None = None,
+    block: str | None = None,
+    incomplete_block: str | None = None,
+    row: str | None = None,
+    column: str | None = None,
+    whole_plot: str | None = None,
+    sub_plot: str | None = None,
+    horizontal: str | None = None,
+    vertical: str | None = None,
+    blocks: str | None = None,
+    alpha: float = 0.05,
+) -> MixedModelFit:
+    """Fit a field design as a linear mixed model by REML (missing plots allowed).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long data, one row per plot; a blank response is a missing plot.
+    response : str
+        Response column, e.g. ``"yield_kg_ha"``.
+    design : {"rcbd", "latin", "split_plot", "strip_plot", "alpha", "row_column"}
+        Field design (see the module table for the model of each).
+    treatment : str, optional
+        Treatment column (one-factor designs; for ``split_plot`` it stands for the sub-plot
+        factor).
+    block : str, optional
+        Complete block (replicate) column: RCBD blocks, split/strip-plot blocks, the
+        replicates of an alpha-lattice or row-column design.
+    incomplete_block : str, optional
+        Incomplete block within replicate (``alpha``); labels may repeat across replicates.
+    row, column : str, optional
+        Rows and columns of a Latin square, or rows and columns within replicate
+        (``row_column``).
+    whole_plot, sub_plot : str, optional
+        Factors of a split plot.
+    horizontal, vertical : str, optional
+        Factors of a strip plot.
+    blocks : {"fixed", "random"}, optional
+        Complete blocks (replicates; Latin-square rows and columns) fixed or random; default
+        random for ``rcbd``, ``latin``, ``split_plot``, ``strip_plot`` and fixed replicates
+        for ``alpha`` and ``row_column``.
+    alpha : float, default 0.05
+        Level of the ``lsd`` column of :attr:`MixedModelFit.sed`. [-]
+
+    Returns
+    -------
+    MixedModelFit
+        F tests (Satterthwaite df), variance components with SEs, LS-means via
+        :meth:`MixedModelFit.means_model`.
+
+    Raises
+    ------
+    DataValidationError
+        Missing columns, non-numeric response, a factor with fewer than two levels, a
+        treatment (or treatment combination) without observed plots, duplicated plots in a
+        split/strip plot, LS-means that are not estimable, or no convergence.
+
+    Notes
+    -----
+    The LS-means are generalized least-squares estimates (BLUEs) of the treatment means
+    averaged over the fixed blocking factors with equal weights; with random blocks they
+    recover the inter-block information (Patterson & Thompson 1971).  With balanced data
+    and positive variance components REML equals the ANOVA (stratum) estimates, the
+    LS-means are the plain means and the F tests and their df are the stratum F tests
+    (:func:`yieldtrial.stats.splitplot.split_plot_anova`); a variance component estimated
+    at zero pools its stratum with the one below.
+
+    Examples
+    --------
+    >>> import itertools
+    >>> rows = [dict(block=b, variety=v, y=10 + (v == "B") + 0.3 * int(b) + 0.1 * ((i % 3) - 1))
+    ...         for i, (b, v) in enumerate(itertools.product("1234", "ABC"))]
+    >>> df = pd.DataFrame(rows)
+    >>> df.loc[0, "y"] = None  # one missing plot
+    >>> fit = mixed_model(df, response="y", design="rcbd", treatment="variety", block="block")
+    >>> fit.formula
+    'y ~ variety + (1 | block)'
+    >>> fit.table[["source", "df"]].to_dict("records")
+    [{'source': 'variety', 'df': 2}]
+    """
+    alpha = check_alpha(alpha)
+    if design not in MIXED_DESIGNS:
+        raise DataValidationError(
+            f"design must be one of {', '.join(map(repr, MIXED_DESIGNS))} for a mixed model; "
+            f"got {design!r}."
+        )
+    blocks = _DEFAULT_BLOCKS[design] if blocks is None else str(blocks)
+    if blocks not in BLOCK_EFFECTS:
+        raise DataValidationError(f"blocks must be 'fixed' or 'random'; got {blocks!r}.")
+    spec = _spec(
+        design, response=response, treatment=treatment, block=block,
+        incomplete_block=incomplete_block, row=row, column=column, whole_plot=whole_plot,
+        sub_plot=sub_plot, horizontal=horizontal, vertical=vertical, blocks=blocks,
+    )  # fmt: skip
+    _check_columns(data, {"response": response, **spec.columns})
+    used_columns = list(dict.fromkeys(spec.columns.values()))
+    if response in used_columns or len(used_columns) != len(spec.columns):
+        raise DataValidationError(
+            f"response and design columns must be distinct; got response={response!r}, "
+            + ", ".join(f"{k}={v!r}" for k, v in spec.columns.items())
+        )
+    if data.shape[0] == 0:
+        raise DataValidationError("data has no rows; expected one row per plot.")
+    y_all = _numeric_response(data, response)
+    observed = ~np.isnan(y_all)
+    missing = _missing(data, observed, spec.cell_factors, response)
+    used = data.loc[observed].copy()
+    if used.shape[0] == 0:
+        raise DataValidationError(f"column {response!r} has no observed value.")
+
+    # factor codes on the observed plots; treatment levels of all plots must be observed
+    codes: dict[str, np.ndarray] = {}
+    levels: dict[str, tuple[str, ...]] = {}
+    for col in used_columns:
+        all_codes, all_labels = _levels_of(data[col], column=col)
+        present = np.unique(all_codes[observed])
+        if col in spec.treatments and present.size < len(all_labels):
+            empty = [all_labels[i] for i in range(len(all_labels)) if i not in set(present)]
+            raise DataValidationError(
+                f"level(s) {', '.join(map(repr, empty))} of {col!r} have no observed "
+                f"{response!r} (all plots blank); their mean cannot be estimated. Supply at "
+                "least one observed plot or remove the level."
+            )
+        remap = np.full(len(all_labels), -1)
+        remap[present] = np.arange(present.size)
+        codes[col] = remap[all_codes[observed]]
+        levels[col] = tuple(all_labels[i] for i in present)
+        if len(levels[col]) < 2 and col in (*spec.treatments, spec.columns.get("block")):
+            role = "treatment factor" if col in spec.treatments else "block column"
+            raise DataValidationError(
+                f"{role} {col!r} has a single observed level ({', '.join(levels[col])}); a "
+                f"{design} needs at least two."
+            )
+    if design in ("split_plot", "strip_plot"):
+        cells = np.stack([codes[c] for c in spec.cell_factors], axis=1)
+        uniq, counts = np.unique(cells, axis=0, return_counts=True)
+        if (counts > 1).any():
+            dup = uniq[np.argmax(counts > 1)]
+            where = ", ".join(
+                f"{c}={levels[c][j]!r}" for c, j in zip(spec.cell_factors, dup, strict=True)
+            )
+            raise DataValidationError(
+                f"{int(counts.max())} plots share {where}; a {design.replace('_', '-')} has one "
+                "plot per block x factor combination. Average subsamples first or fix the "
+                "labels."
+            )
+
+    y = y_all[observed]
+    n_levels = {f: len(levels[f]) for f in spec.fixed_factors}
+    x, _ = model_matrix({f: codes[f] for f in spec.fixed_factors}, n_levels, spec.fixed_terms)
+    random_codes = []
+    for term in spec.random_terms:
+        stacked = np.stack([codes[c] for c in term], axis=1)
+        _, inverse = np.unique(stacked, axis=0, return_inverse=True)
+        random_codes.append(np.ravel(inverse))
+
+    from yieldtrial.stats._reml import RemlError, reml
+
+    try:
+        fit = reml(y, x, random_codes)
+    except RemlError as exc:
+        raise DataValidationError(
+            f"the {design} mixed model {spec.formula!r} could not be fitted by REML: {exc}. "
+            "Check that every factor has observed plots in more than one block."
+        ) from None
+
+    # variance components table
+    names = [":".join(t) for t in spec.random_terms] + ["residual"]
+    n_lev = [int(c.max()) + 1 for c in random_codes] + [int(y.size)]
+    theta = fit.theta
+    se = np.sqrt(np.clip(np.diag(fit.theta_cov), 0.0, None))
+    se[~fit.free] = np.nan
+    total = float(np.sum(theta))
+    vc = pd.DataFrame(
+        {
+            "component": names,
+            "variance": theta,
+            "se": se,
+            "pct_of_total": 100.0 * theta / total if total > 0 else np.nan,
+            "n_levels": n_lev,
+            "boundary": ~fit.free,
+        }
+    )
+
+    centre = float(np.mean(y))
+    fitted = pd.Series(fit.fitted_conditional, index=used.index, name="fitted")
+    residuals = pd.Series(y - fit.fitted_conditional, index=used.index, name="residual")
+
+    zero = [n for n, b in zip(names, ~fit.free, strict=True) if b]
+    comp_txt = ", ".join(names)
+    prov = Provenance(
+        design=design,
+        model=spec.formula,
+        error_term=f"REML variance components: {comp_txt}"
+        + (f" ({', '.join(zero)} estimated at zero)" if zero else ""),
+        df_error=float("nan"),
+        test="F (Wald, type III)",
+        alpha=alpha,
+        sum_of_squares="none: Wald F tests of LS-means hypotheses (type III)",
+        df_method=DF_METHOD,
+        variance_estimation="REML",
+    )
+    result = MixedModelFit(
+        design=design,
+        response=response,
+        formula=spec.formula,
+        treatments=spec.treatments,
+        blocks=blocks,
+        levels=levels,
+        data=used,
+        table=pd.DataFrame(),
+        variance_components=vc,
+        missing_cells=missing,
+        grand_mean=centre,
+        loglik=fit.loglik,
+        iterations=fit.iterations,
+        alpha=alpha,
+        provenance=prov,
+        fitted=fitted,
+        residuals=residuals,
+        _reml=fit,
+        _spec=spec,
+        _codes=codes,
+    )
+    table, df_main = _f_tests(result)
+    object.__setattr__(result, "table", table)
+    object.__setattr__(result, "provenance", prov.replace(df_error=df_main))
+    table.attrs["provenance"] = result.provenance.to_dict()
+    vc.attrs["provenance"] = result.provenance.to_dict()
+    return result
+
+
+def _f_tests(result: MixedModelFit) -> tuple[pd.DataFrame, float]:
+    """F tests of the treatment terms; returns the table and the df of the innermost term."""
+    from scipy import stats
+
+    from yieldtrial.stats._reml import f_test
+
+    fit = result._reml
+    hypotheses: list[tuple[str, np.ndarray]] = []
+    a = result.factor_a
+    if not result.two_factor:
+        rows = result._rows((a,))
+        _check_estimable(result, rows, (a,))
+        hypotheses.append((a, _successive(len(result.levels[a])) @ rows))
+    else:
+        b = result.factor_b
+        cells = result._rows((a, b))
+        _check_estimable(result, cells, (a, b))
+        ca, cb = _successive(len(result.levels[a])), _successive(len(result.levels[b]))
+        hypotheses += [
+            (a, ca @ result._rows((a,))),
+            (b, cb @ result._rows((b,))),
+            (f"{a}:{b}", np.kron(ca, cb) @ cells),
+        ]
+    records = []
+    for source, lmat in hypotheses:
+        est, cov, grad = fit.estimate(lmat, centred=True)
+        f, q, ddf = f_test(est, cov, grad, fit.free_cov)
+        p = float(stats.f.sf(f, q, ddf)) if q > 0 and np.isfinite(ddf) else float("nan")
+        records.append(
+            {
+                "source": source,
+                "df": int(q),
+                "df_denominator": float(ddf),
+                "f": float(f),
+                "p_value": p,
+                "error_term": f"REML, {DF_METHOD} df",
+            }
+        )
+    table = pd.DataFrame(records)
+    return table, float(table["df_denominator"].iloc[-1])
+
+
+def _check_estimable(result: MixedModelFit, rows: np.ndarray, by: tuple[str, ...]) -> None:
+    ok = result._reml.basis.estimable(rows)
+    if ok.all():
+        return
+    combos = list(product(*(result.levels[f] for f in by)))
+    bad = [":".join(combos[i]) for i in np.flatnonzero(~ok)][:5]
+    raise DataValidationError(
+        f"the LS-means of {' x '.join(by)} {', '.join(map(repr, bad))} are not estimable: "
+        "a whole treatment combination (or every plot that connects it to the others) is "
+        "missing. Remove that level or supply its plots."
+    )
