@@ -461,6 +461,11 @@ def _start(problem: _Problem) -> np.ndarray:
     coef, _, rank, _ = np.linalg.lstsq(full, y, rcond=None)
     r = y - full @ coef
     dof = problem.n - rank
+    if dof > 0 and float(r @ r) <= 1e-20 * problem.n:
+        raise RemlError(
+            "the fixed and random effects reproduce every observation exactly, so the residual "
+            "variance is zero"
+        )
     s2 = float(r @ r) / dof if dof > 0 else total / (k + 1)
     s2 = min(max(s2, 1e-4 * total, 1e-8), max(total, 1e-8))
     comp = max((total - s2) / k, 0.1 * s2)
@@ -530,7 +535,7 @@ def reml(
             except RemlError:
                 direction = None
         if direction is None:
-            direction = np.linalg.solve(expected[np.ix_(idx, idx)], score[idx])
+            direction = np.linalg.lstsq(expected[np.ix_(idx, idx)], score[idx], rcond=None)[0]
         step = 1.0
         accepted = False
         for _ in range(60):

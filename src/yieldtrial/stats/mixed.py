@@ -760,8 +760,9 @@ def mixed_model(
     Examples
     --------
     >>> import itertools
-    >>> rows = [dict(block=b, variety=v, y=10 + (v == "B") + 0.3 * int(b) + 0.1 * ((i % 3) - 1))
-    ...         for i, (b, v) in enumerate(itertools.product("1234", "ABC"))]
+    >>> noise = [0.3, -0.2, 0.1, -0.4, 0.2, 0.0, 0.1, 0.3, -0.3, 0.0, -0.1, 0.2]
+    >>> rows = [dict(block=b, variety=v, y=10 + (v == "B") + 0.5 * int(b) + e)
+    ...         for (b, v), e in zip(itertools.product("1234", "ABC"), noise)]
     >>> df = pd.DataFrame(rows)
     >>> df.loc[0, "y"] = None  # one missing plot
     >>> fit = mixed_model(df, response="y", design="rcbd", treatment="variety", block="block")
@@ -769,6 +770,8 @@ def mixed_model(
     'y ~ variety + (1 | block)'
     >>> fit.table[["source", "df"]].to_dict("records")
     [{'source': 'variety', 'df': 2}]
+    >>> fit.variance_components["component"].tolist()
+    ['block', 'residual']
     """
     alpha = check_alpha(alpha)
     if design not in MIXED_DESIGNS:
@@ -851,9 +854,13 @@ def mixed_model(
     try:
         fit = reml(y, x, random_codes)
     except RemlError as exc:
+        hint = (
+            ""
+            if "exactly" in str(exc)
+            else " Check that every factor has observed plots in more than one block."
+        )
         raise DataValidationError(
-            f"the {design} mixed model {spec.formula!r} could not be fitted by REML: {exc}. "
-            "Check that every factor has observed plots in more than one block."
+            f"the {design} mixed model {spec.formula!r} could not be fitted by REML: {exc}.{hint}"
         ) from None
 
     # variance components table

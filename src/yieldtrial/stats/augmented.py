@@ -1,0 +1,601 @@
+"""Augmented randomized complete block designs (Federer 1956, 1961).
+
+Seed and extension programmes screen many unreplicated entries (new lines, accessions)
+against a few checks: every block holds every check once and a share of the entries,
+each entry appearing once in the whole trial.  The checks estimate the block effects and
+the error; each entry is adjusted for the block it sits in:
+
+.. math::
+
+    \\hat y_e^{adj} = y_{ej} - \\hat b_j, \\qquad
+    \\hat b_j = \\bar y_{C, j} - \\bar y_{C}
+
+(:math:`\\bar y_{C,j}` mean of the checks in block *j*, :math:`\\bar y_C` their overall
+mean).  These are the least-squares means of the model ``response ~ treatment + block``
+(blocks weighted equally), which is how they are computed here, so missing plots and
+checks absent from a block are handled too.
+
+The analysis of variance splits the treatments into checks, entries and checks vs
+entries, in two tables (as Federer and the R package augmentedRCBD print them):
+
+* treatment-adjusted: blocks (ignoring treatments), treatments (eliminating blocks) =
+  checks + (entries and entries vs checks), residual;
+* block-adjusted: treatments (ignoring blocks) = checks + entries + entries vs checks,
+  blocks (eliminating treatments), residual.
+
+Standard errors of a difference, with *b* blocks, *c* checks and the residual mean square
+MSE (Federer 1956; Petersen 1994, ch. 5):
+
+* two checks: :math:`\\sqrt{2\\,MSE / b}`;
+* two entries in the same block: :math:`\\sqrt{2\\,MSE}`;
+* two entries in different blocks: :math:`\\sqrt{2\\,MSE\\,(1 + 1/c)}`;
+* an entry and a check: :math:`\\sqrt{MSE\\,(1 + 1/b + 1/c + 1/(b c))}`.
+
+Here every SED is read from the covariance of the least-squares means: for the first three
+kinds this is exactly the formula above when every check is in every block (with missing
+plots the table gives the root mean square over the pairs of each kind).  For an entry and
+a check the exact variance of the difference of the adjusted means is
+:math:`MSE\,(1 + 1/b + 1/c - 1/(b c))` (the entry's adjustment
+:math:`\bar y_{C,j} - \bar y_C` and the check mean share the check plots); Federer's
+printed :math:`MSE\,(b + 1)(c + 1)/(b c) = MSE\,(1 + 1/b + 1/c + 1/(bc))` overstates it
+by :math:`2\,MSE/(bc)`.  The SED table keeps that textbook value in ``sed_textbook`` so
+that output of other programs (augmentedRCBD prints it) can be reconciled, but every
+comparison uses the exact covariance, as emmeans does (the augmentedRCBD vignette's own
+pairwise table shows the exact 6.36 where its summary prints 6.70).
+
+References
+----------
+.. [1] Federer, W. T. (1956). Augmented (or hoonuiaku) designs. Hawaiian Planters' Record
+   55, 191-208.
+.. [2] Federer, W. T. (1961). Augmented designs with one-way elimination of
+   heterogeneity. Biometrics 17(3), 447-473. doi:10.2307/2527837
+.. [3] Petersen, R. G. (1994). Agricultural Field Experiments: Design and Analysis.
+   Marcel Dekker. Ch. 5.
+.. [4] Aravind, J., Mukesh Sankar, S., Wankhede, D. P. and Kaur, V. augmentedRCBD:
+   Analysis of Augmented Randomised Complete Block Designs. R package (CRAN).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats._common import check_alpha
+from yieldtrial.stats.model import (
+    _check_columns,
+    _levels_of,
+    _numeric_response,
+    least_squares,
+    model_matrix,
+    reference_grid_means,
+)
+from yieldtrial.stats.results import MeansModel, Provenance
+
+__all__ = ["AUGMENTED_COMPARISONS", "AugmentedAnova", "augmented_anova"]
+
+#: Kinds of comparison of an augmented design, in the order of :attr:`AugmentedAnova.sed`.
+AUGMENTED_COMPARISONS: tuple[str, ...] = (
+    "two_checks",
+    "two_entries_same_block",
+    "two_entries_different_blocks",
+    "entry_vs_check",
+)
+
+_DESCRIPTIONS = {
+    "two_checks": "two check means",
+    "two_entries_same_block": "two entries in the same block",
+    "two_entries_different_blocks": "two entries in different blocks",
+    "entry_vs_check": "an entry and a check",
+}
+
+_TABLE_COLUMNS = ["source", "df", "sum_sq", "mean_sq", "f", "p_value"]
+
+
+@dataclass(frozen=True, eq=False)
+class AugmentedAnova:
+    """Analysis of an augmented randomized complete block design.
+
+    Attributes
+    ----------
+    response, treatment, block : str
+        Column names.
+    checks, entries : tuple of str
+        Check (repeated) and entry (unreplicated) treatment labels.
+    blocks : tuple of str
+        Block labels.
+    table : DataFrame
+        Treatment-adjusted ANOVA: ``source`` (``block (ignoring treatments)``,
+        ``treatment (eliminating blocks)``, ``checks``, ``entries + entries vs checks``,
+        ``residual``), ``df``, ``sum_sq``, ``mean_sq``, ``f``, ``p_value`` (F against the
+        residual).
+    table_block_adjusted : DataFrame
+        Block-adjusted ANOVA: ``treatment (ignoring blocks)``, ``checks``, ``entries``,
+        ``entries vs checks``, ``block (eliminating treatments)``, ``residual``.
+    means : DataFrame
+        One row per treatment: ``treatment``, ``kind`` (``check``/``entry``), ``block``
+        (the entry's block; empty for checks), ``n``, ``mean`` (raw) and ``adjusted_mean``
+        (LS-mean) [response unit], ``se`` of the adjusted mean [response unit].
+    block_effects : Series
+        Estimated block effects (deviations from their mean), indexed by block. [response
+        unit]
+    sed : DataFrame
+        ``comparison`` (:data:`AUGMENTED_COMPARISONS`), ``description``, ``sed``
+        [response unit] from the LS-means covariance, ``df``, ``lsd`` (critical difference
+        ``t_{alpha/2, df} x sed``) [response unit], and ``sed_textbook``, Federer's (1956)
+        balanced-design formula (equal to ``sed`` except for ``entry_vs_check``; see the
+        module notes) [response unit].
+    mse : float
+        Residual mean square. [response unit squared]
+    df_error : int
+        Residual degrees of freedom.
+    grand_mean : float
+        Mean of the observed plots. [response unit]
+    overall_adjusted_mean : float
+        Mean of the adjusted means of all treatments. [response unit]
+    cv_pct : float
+        ``100 sqrt(MSE) / grand_mean``. [%]
+    alpha : float
+        Level of the ``lsd`` column.
+    provenance : Provenance
+        Design ``augmented``, model, residual error and df.
+    """
+
+    response: str
+    treatment: str
+    block: str
+    checks: tuple[str, ...]
+    entries: tuple[str, ...]
+    blocks: tuple[str, ...]
+    table: pd.DataFrame
+    table_block_adjusted: pd.DataFrame
+    means: pd.DataFrame
+    block_effects: pd.Series
+    sed: pd.DataFrame
+    mse: float
+    df_error: int
+    grand_mean: float
+    overall_adjusted_mean: float
+    cv_pct: float
+    alpha: float
+    provenance: Provenance
+    _means_model: MeansModel
+
+    def means_model(self, levels: Sequence[str] | None = None) -> MeansModel:
+        """Adjusted means (LS-means) of all or some treatments, for the comparisons.
+
+        Parameters
+        ----------
+        levels : sequence of str, optional
+            Treatments to keep (default: all checks and entries).
+
+        Returns
+        -------
+        MeansModel
+            Residual error term and df; Dunnett, Tukey, letters work on it.
+        """
+        mm = self._means_model
+        if levels is None:
+            return mm
+        idx = [mm.index(level) for level in levels]
+        return replace(
+            mm,
+            levels=tuple(mm.levels[i] for i in idx),
+            estimates=mm.estimates[idx],
+            cov=mm.cov[np.ix_(idx, idx)],
+            n=mm.n[idx],
+            estimates_centred=(
+                None if mm.estimates_centred is None else mm.estimates_centred[idx]
+            ),
+        )
+
+    @property
+    def best_check(self) -> str:
+        """The check with the highest adjusted mean."""
+        mm = self._means_model
+        values = [mm.estimates[mm.index(c)] for c in self.checks]
+        return self.checks[int(np.argmax(values))]
+
+    def vs_best_check(
+        self,
+        *,
+        check: str | None = None,
+        method: str = "t",
+        alternative: str = "two-sided",
+        confidence: float = 0.95,
+    ) -> pd.DataFrame:
+        """Every entry against the best check (or ``check``), with the entry-vs-check SE.
+
+        Parameters
+        ----------
+        check : str, optional
+            Check to compare with (default :attr:`best_check`).
+        method : {"t", "dunnett", "bonferroni", "holm"}
+            Adjustment over the entries; ``"t"`` (default) is the critical-difference
+            comparison of the augmentedRCBD literature.
+        alternative : {"two-sided", "greater", "less"}
+            ``"greater"``: is the entry better than the check?
+        confidence : float
+            Confidence level of the intervals.
+
+        Returns
+        -------
+        DataFrame
+            :func:`yieldtrial.stats.compare.compare_means_to_control` on the entries and the
+            check, sorted by the entries' adjusted means (best first).
+        """
+        from yieldtrial.stats.compare import compare_means_to_control
+
+        check = self.best_check if check is None else str(check)
+        if check not in self.checks:
+            raise DataValidationError(
+                f"check {check!r} is not a check of this trial; checks: {', '.join(self.checks)}"
+            )
+        mm = self.means_model([check, *self.entries])
+        out = compare_means_to_control(
+            mm, control=check, method=method, alternative=alternative, confidence=confidence
+        )
+        diff = [c for c in out.columns if c.startswith("difference") and not c.endswith("_pct")]
+        out = out.sort_values(diff[0], ascending=False, kind="stable").reset_index(drop=True)
+        out.attrs["best_check"] = check
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the treatment-adjusted ANOVA table, provenance in ``attrs``."""
+        frame = self.table.copy()
+        frame.attrs["provenance"] = self.provenance.to_dict()
+        return frame
+
+    def summary(self) -> dict[str, Any]:
+        """Footer figures: grand and overall adjusted mean, MSE, df, CV, best check."""
+        return {
+            "grand_mean": self.grand_mean,
+            "overall_adjusted_mean": self.overall_adjusted_mean,
+            "mse": self.mse,
+            "df_error": self.df_error,
+            "cv_pct": self.cv_pct,
+            "checks": list(self.checks),
+            "n_entries": len(self.entries),
+            "best_check": self.best_check,
+        }
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<p><b>Augmented RCBD</b> ({html.escape(self.provenance.model)}): "
+            f"{len(self.checks)} checks, {len(self.entries)} entries, {len(self.blocks)} "
+            f"blocks</p>"
+            + self.table.to_html(index=False, float_format=lambda v: f"{v:.6g}", na_rep="")
+            + self.sed.to_html(index=False, float_format=lambda v: f"{v:.6g}")
+        )
+
+
+def _rss(x: np.ndarray, y: np.ndarray) -> tuple[float, int]:
+    sol = least_squares(x, y)
+    return sol.rss, sol.rank
+
+
+def _wald_ss(x: np.ndarray, y: np.ndarray, lmat: np.ndarray) -> float:
+    """Sum of squares of the hypothesis ``L beta = 0`` (numerator of the F test x df)."""
+    sol = least_squares(x, y)
+    est = lmat @ sol.coef
+    a = lmat @ (sol.right.T / sol.singular_values)
+    return float(est @ np.linalg.lstsq(a @ a.T, est, rcond=None)[0])
+
+
+def _contrast_rows(idx: list[int], p_trt: int, start: int, width: int) -> np.ndarray:
+    """Successive differences among treatment levels ``idx`` in treatment coding."""
+    rows = []
+    for i, j in zip(idx[:-1], idx[1:], strict=True):
+        r = np.zeros(width)
+        if i > 0:
+            r[start + i - 1] += 1.0
+        if j > 0:
+            r[start + j - 1] -= 1.0
+        rows.append(r)
+    return np.array(rows).reshape(-1, width)
+
+
+def augmented_anova(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str,
+    block: str,
+    checks: Sequence[str] | None = None,
+    alpha: float = 0.05,
+) -> AugmentedAnova:
+    """Analyse an augmented RCBD: adjusted means, ANOVA with checks vs entries, four SEDs.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long data, one row per plot.
+    response : str
+        Response column, e.g. ``"yield_kg_ha"``.
+    treatment : str
+        Treatment column holding both checks and entries.
+    block : str
+        Block column.
+    checks : sequence of str, optional
+        Check labels; default: the treatments with more than one plot.
+    alpha : float, default 0.05
+        Level of the critical differences (``lsd`` column of the SED table). [-]
+
+    Returns
+    -------
+    AugmentedAnova
+
+    Raises
+    ------
+    DataValidationError
+        Missing columns, non-numeric response, no checks or no entries, a check label that
+        is not a treatment, fewer than two blocks, no residual df, or an entry that cannot be
+        adjusted (its block has no check).
+
+    Examples
+    --------
+    The augmentedRCBD vignette's Table 1 (3 blocks, checks 1-4, 8 entries):
+
+    >>> blk = [1] * 7 + [2] * 6 + [3] * 7
+    >>> trt = [1, 2, 3, 4, 7, 11, 12, 1, 2, 3, 4, 5, 9, 1, 2, 3, 4, 8, 6, 10]
+    >>> y = [92, 79, 87, 81, 96, 89, 82, 79, 81, 81, 91, 79, 78, 83, 77, 78, 78, 70, 75, 74]
+    >>> df = pd.DataFrame({"block": blk, "treatment": trt, "y": y})
+    >>> res = augmented_anova(df, response="y", treatment="treatment", block="block")
+    >>> res.checks, round(res.mse, 4), round(res.overall_adjusted_mean, 4)
+    (('1', '2', '3', '4'), 26.9722, 81.0625)
+    >>> res.sed.set_index("comparison")["sed"].round(4).tolist()
+    [4.2405, 7.3447, 8.2116, 6.3607]
+    """
+    from scipy import stats
+
+    alpha = check_alpha(alpha)
+    _check_columns(data, {"response": response, "treatment": treatment, "block": block})
+    if len({response, treatment, block}) != 3:
+        raise DataValidationError(
+            f"response, treatment and block must be three different columns; got {response!r}, "
+            f"{treatment!r}, {block!r}"
+        )
+    y_all = _numeric_response(data, response)
+    observed = ~np.isnan(y_all)
+    used = data.loc[observed]
+    if used.shape[0] == 0:
+        raise DataValidationError(f"column {response!r} has no observed value.")
+    t_codes, t_labels = _levels_of(used[treatment], column=treatment)
+    b_codes, b_labels = _levels_of(used[block], column=block)
+    if len(b_labels) < 2:
+        raise DataValidationError(
+            f"an augmented design needs at least two blocks; column {block!r} has "
+            f"{len(b_labels)} with observed plots."
+        )
+    counts = np.bincount(t_codes, minlength=len(t_labels))
+    if checks is None:
+        check_set = {t_labels[i] for i in np.flatnonzero(counts > 1)}
+    else:
+        check_set = {str(c) for c in checks}
+        unknown = sorted(check_set - set(t_labels))
+        if unknown:
+            raise DataValidationError(
+                f"check(s) {', '.join(map(repr, unknown))} not found among the observed "
+                f"treatments of {treatment!r}; pass labels from that column."
+            )
+    check_labels = tuple(t for t in t_labels if t in check_set)
+    entry_labels = tuple(t for t in t_labels if t not in check_set)
+    if not check_labels or not entry_labels:
+        raise DataValidationError(
+            "an augmented design needs repeated checks and unreplicated entries; found "
+            f"{len(check_labels)} check(s) and {len(entry_labels)} entr(y/ies) in "
+            f"{treatment!r}. Pass checks=[...] if the checks are not the only repeated "
+            "treatments."
+        )
+    # order: checks first, then entries (display and MeansModel order)
+    order = [t_labels.index(t) for t in (*check_labels, *entry_labels)]
+    remap = np.empty(len(t_labels), dtype=int)
+    remap[order] = np.arange(len(order))
+    t_codes = remap[t_codes]
+    labels = (*check_labels, *entry_labels)
+    n_t, n_b, c = len(labels), len(b_labels), len(check_labels)
+
+    y = y_all[observed]
+    centre = float(np.mean(y))
+    yc = y - centre
+    codes = {"t": t_codes, "b": b_codes}
+    n_levels = {"t": n_t, "b": n_b}
+    x_b, _ = model_matrix(codes, n_levels, [("b",)])
+    x_t, _ = model_matrix(codes, n_levels, [("t",)])
+    x_tb, sl = model_matrix(codes, n_levels, [("t",), ("b",)])
+    total = float(yc @ yc)
+    rss_b, _ = _rss(x_b, yc)
+    rss_t, rank_t = _rss(x_t, yc)
+    sol = least_squares(x_tb, yc)
+    rss_tb, rank_tb = sol.rss, sol.rank
+    df_e = y.size - rank_tb
+    if df_e <= 0:
+        raise DataValidationError(
+            "the augmented design leaves no residual degrees of freedom; the checks must be "
+            "repeated in at least two blocks."
+        )
+    mse = rss_tb / df_e
+
+    lmat = reference_grid_means("t", n_levels, [("t",), ("b",)])
+    ok = sol.estimable(lmat)
+    if not ok.all():
+        bad = [labels[i] for i in np.flatnonzero(~ok)][:5]
+        raise DataValidationError(
+            f"treatment(s) {', '.join(map(repr, bad))} cannot be adjusted: their block has no "
+            "check plot. Every block of an augmented design needs the checks."
+        )
+    adj_centred = lmat @ sol.coef
+    adj = adj_centred + centre
+    a = lmat @ (sol.right.T / sol.singular_values)
+    cov = mse * (a @ a.T)
+
+    # block effects as deviations (block LS-means minus their mean)
+    lb = reference_grid_means("b", n_levels, [("t",), ("b",)])
+    beff = lb @ sol.coef
+    beff = beff - beff.mean()
+
+    check_idx = list(range(c))
+    entry_idx = list(range(c, n_t))
+    width = x_tb.shape[1]
+    start_t = sl[("t",)][0]
+    ss_check = _wald_ss(x_tb, yc, _contrast_rows(check_idx, n_t, start_t, width)) if c > 1 else 0.0
+    ss_check_ign = (
+        _wald_ss(x_t, yc, _contrast_rows(check_idx, n_t, 1, x_t.shape[1])) if c > 1 else 0.0
+    )
+    ss_entries_ign = (
+        _wald_ss(x_t, yc, _contrast_rows(entry_idx, n_t, 1, x_t.shape[1]))
+        if len(entry_idx) > 1
+        else 0.0
+    )
+    ss_trt_elim = rss_b - rss_tb
+    ss_trt_ign = total - rss_t
+    df_trt = rank_tb - n_b  # treatments eliminating blocks
+    rank_b = n_b
+    df_block_ign = rank_b - 1
+    df_block_elim = rank_tb - rank_t
+    df_check = c - 1
+    df_entries = len(entry_idx) - 1
+
+    def row(source: str, df: int, ss: float) -> dict[str, Any]:
+        ms = ss / df if df > 0 else float("nan")
+        f = ms / mse if df > 0 and mse > 0 else float("nan")
+        p = float(stats.f.sf(f, df, df_e)) if np.isfinite(f) else float("nan")
+        return {"source": source, "df": int(df), "sum_sq": ss, "mean_sq": ms, "f": f, "p_value": p}
+
+    resid = {
+        "source": "residual", "df": int(df_e), "sum_sq": rss_tb, "mean_sq": mse,
+        "f": float("nan"), "p_value": float("nan"),
+    }  # fmt: skip
+    table = pd.DataFrame(
+        [
+            row("block (ignoring treatments)", df_block_ign, total - rss_b),
+            row("treatment (eliminating blocks)", df_trt, ss_trt_elim),
+            row("checks", df_check, ss_check),
+            row("entries + entries vs checks", df_trt - df_check, ss_trt_elim - ss_check),
+            resid,
+        ],
+        columns=_TABLE_COLUMNS,
+    )
+    table_b = pd.DataFrame(
+        [
+            row("treatment (ignoring blocks)", rank_t - 1, ss_trt_ign),
+            row("checks", df_check, ss_check_ign),
+            row("entries", df_entries, ss_entries_ign),
+            row("entries vs checks", 1, ss_trt_ign - ss_check_ign - ss_entries_ign),
+            row("block (eliminating treatments)", df_block_elim, rss_t - rss_tb),
+            resid,
+        ],
+        columns=_TABLE_COLUMNS,
+    )
+
+    # SED per kind from the LS-means covariance
+    d = np.diag(cov)
+    var = d[:, None] + d[None, :] - 2.0 * cov
+    entry_block = {}
+    for i in entry_idx:
+        blocks_i = np.unique(b_codes[t_codes == i])
+        entry_block[i] = int(blocks_i[0]) if blocks_i.size == 1 else -1
+    groups: dict[str, list[float]] = {k: [] for k in AUGMENTED_COMPARISONS}
+    for i, j in combinations(range(n_t), 2):
+        if i < c and j < c:
+            groups["two_checks"].append(var[i, j])
+        elif i < c <= j:
+            groups["entry_vs_check"].append(var[i, j])
+        else:
+            same = entry_block[i] == entry_block[j] != -1
+            groups["two_entries_same_block" if same else "two_entries_different_blocks"].append(
+                var[i, j]
+            )
+    t_crit = float(stats.t.ppf(1 - alpha / 2, df_e))
+    textbook = {
+        "two_checks": 2.0 / n_b,
+        "two_entries_same_block": 2.0,
+        "two_entries_different_blocks": 2.0 * (1.0 + 1.0 / c),
+        "entry_vs_check": (n_b + 1.0) * (c + 1.0) / (n_b * c),
+    }
+    sed_rows = []
+    for kind in AUGMENTED_COMPARISONS:
+        values = groups[kind]
+        sed = float(np.sqrt(np.mean(values))) if values else float("nan")
+        sed_rows.append(
+            {
+                "comparison": kind,
+                "description": _DESCRIPTIONS[kind],
+                "sed": sed,
+                "df": float(df_e),
+                "lsd": t_crit * sed,
+                "sed_textbook": float(np.sqrt(textbook[kind] * mse)),
+            }
+        )
+    sed_table = pd.DataFrame(sed_rows)
+
+    n = np.bincount(t_codes, minlength=n_t)
+    raw = np.bincount(t_codes, weights=y, minlength=n_t) / n
+    block_of = [
+        "" if i < c else (b_labels[entry_block[i]] if entry_block[i] >= 0 else "")
+        for i in range(n_t)
+    ]
+    means = pd.DataFrame(
+        {
+            "treatment": list(labels),
+            "kind": ["check"] * c + ["entry"] * (n_t - c),
+            "block": block_of,
+            "n": n,
+            "mean": raw,
+            "adjusted_mean": adj,
+            "se": np.sqrt(np.clip(d, 0.0, None)),
+        }
+    )
+    formula = f"{response} ~ {treatment} + {block}"
+    prov = Provenance(
+        design="augmented",
+        model=formula,
+        error_term="residual (from the checks)",
+        df_error=float(df_e),
+        test="F",
+        alpha=alpha,
+        sum_of_squares="sequential: blocks ignoring / eliminating treatments (Federer 1961)",
+    )
+    for frame in (table, table_b, means, sed_table):
+        frame.attrs["provenance"] = prov.to_dict()
+    mm = MeansModel(
+        factor=treatment,
+        levels=labels,
+        estimates=adj,
+        cov=cov,
+        df=float(df_e),
+        n=n,
+        mse=float(mse),
+        error_term="residual",
+        design="augmented",
+        formula=formula,
+        response=response,
+        estimates_centred=adj_centred,
+    )
+    return AugmentedAnova(
+        response=response,
+        treatment=treatment,
+        block=block,
+        checks=check_labels,
+        entries=entry_labels,
+        blocks=b_labels,
+        table=table,
+        table_block_adjusted=table_b,
+        means=means,
+        block_effects=pd.Series(beff, index=pd.Index(b_labels, name=block), name="block_effect"),
+        sed=sed_table,
+        mse=float(mse),
+        df_error=int(df_e),
+        grand_mean=centre,
+        overall_adjusted_mean=float(np.mean(adj)),
+        cv_pct=100.0 * float(np.sqrt(mse)) / centre if centre != 0 else float("nan"),
+        alpha=alpha,
+        provenance=prov,
+        _means_model=mm,
+    )

@@ -1,0 +1,226 @@
+"""Augmented RCBD (yieldtrial.stats.augmented).
+
+Expected values: the augmentedRCBD vignette (Aravind et al., 'Data Analysis with
+augmentedRCBD', section 7.1, Table 1 data; tests/data/reference/augmentedrcbd_vignette.json)
+and independent statsmodels OLS sequential (type I) sums of squares.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats.augmented import AUGMENTED_COMPARISONS, augmented_anova
+
+REFERENCE = Path(__file__).parent / "data" / "reference" / "augmentedrcbd_vignette.json"
+CASE = json.loads(REFERENCE.read_text(encoding="utf-8"))
+
+
+def vignette() -> pd.DataFrame:
+    """Table 1 of the augmentedRCBD vignette: 3 blocks, checks 1-4, entries 5-12."""
+    return pd.DataFrame(CASE["data"]["rows"], columns=CASE["data"]["columns"])
+
+
+@pytest.fixture(scope="module", params=["y1", "y2"])
+def result(request: pytest.FixtureRequest):
+    """Analyse one trait of the vignette's example."""
+    res = augmented_anova(vignette(), response=request.param, treatment="treatment", block="block")
+    return request.param, res
+
+
+def _expected(trait: str, name: str) -> dict:
+    return CASE["expected"][f"{trait}.{name}"]
+
+
+_ROWS_T = {
+    "block_ignoring": "block (ignoring treatments)",
+    "treatment_eliminating": "treatment (eliminating blocks)",
+    "check": "checks",
+    "test_and_test_vs_check": "entries + entries vs checks",
+    "residual": "residual",
+}
+_ROWS_B = {
+    "treatment_ignoring": "treatment (ignoring blocks)",
+    "test": "entries",
+    "test_vs_check": "entries vs checks",
+    "block_eliminating": "block (eliminating treatments)",
+}
+_COLUMNS = {"df": "df", "ss": "sum_sq", "ms": "mean_sq", "f": "f", "p": "p_value"}
+
+
+def test_anova_tables_match_vignette(result) -> None:
+    """Both ANOVA tables equal the printed augmentedRCBD output (to its rounding)."""
+    trait, res = result
+    checked = 0
+    for key, spec in CASE["expected"].items():
+        t, name = key.split(".", 1)
+        stat, _, row = name.partition("_")
+        if t != trait or stat not in _COLUMNS or row not in {**_ROWS_T, **_ROWS_B}:
+            continue
+        table = res.table if row in _ROWS_T else res.table_block_adjusted
+        source = {**_ROWS_T, **_ROWS_B}[row]
+        value = table.set_index("source").loc[source, _COLUMNS[stat]]
+        assert value == pytest.approx(spec["value"], abs=spec["abs_tol"]), key
+        checked += 1
+    assert checked >= 15
+
+
+def test_adjusted_means_match_vignette(result) -> None:
+    """Adjusted means of checks and entries equal the vignette's (2 decimals)."""
+    trait, res = result
+    means = res.means.set_index("treatment")
+    for t in means.index:
+        spec = _expected(trait, f"adjusted_mean[{t}]")
+        assert means.loc[t, "adjusted_mean"] == pytest.approx(spec["value"], abs=spec["abs_tol"])
+    se_check = _expected(trait, "se_adjusted_mean_check")
+    se_entry = _expected(trait, "se_adjusted_mean_entry")
+    kinds = means.groupby("kind")["se"]
+    assert kinds.max()["check"] == pytest.approx(se_check["value"], abs=se_check["abs_tol"])
+    assert kinds.max()["entry"] == pytest.approx(se_entry["value"], abs=se_entry["abs_tol"])
+
+
+def test_cv_and_overall_adjusted_mean_match_vignette(result) -> None:
+    """CV (100 sqrt(MSE) / grand mean) and the mean of the adjusted means."""
+    trait, res = result
+    for name, value in (("cv_pct", res.cv_pct), ("overall_adjusted_mean", res.overall_adjusted_mean)):
+        spec = _expected(trait, name)
+        assert value == pytest.approx(spec["value"], abs=spec["abs_tol"])
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [
+        ("two_checks", "two_checks"),
+        ("two_entries_same_block", "two_entries_same_block"),
+        ("two_entries_different_blocks", "two_entries_different_blocks"),
+    ],
+)
+def test_sed_and_critical_difference_match_vignette(result, kind: str, name: str) -> None:
+    """Three of the four SEDs and CDs (5 %) equal the vignette's 'Standard Errors' table."""
+    trait, res = result
+    row = res.sed.set_index("comparison").loc[kind]
+    sed, cd = _expected(trait, f"sed_{name}"), _expected(trait, f"cd5_{name}")
+    assert row["sed"] == pytest.approx(sed["value"], abs=sed["abs_tol"])
+    assert row["lsd"] == pytest.approx(cd["value"], abs=cd["abs_tol"])
+
+
+def test_entry_vs_check_sed_textbook_and_exact(result) -> None:
+    """Entry vs check: textbook (b+1)(c+1)MSE/(bc) = vignette summary; exact = its pairs (6.36).
+
+    The vignette's 'Standard Errors' table prints Federer's formula (6.704752 for y1); its
+    emmeans pairwise table prints SE 6.36 for every check-entry pair, which is the exact
+    MSE (1 + 1/b + 1/c - 1/(bc)) (hand derivation in the module notes) that yieldtrial uses.
+    """
+    trait, res = result
+    row = res.sed.set_index("comparison").loc["entry_vs_check"]
+    spec = _expected(trait, "sed_entry_vs_check")
+    assert row["sed_textbook"] == pytest.approx(spec["value"], abs=spec["abs_tol"])
+    b, c = 3, 4
+    assert row["sed"] == pytest.approx(np.sqrt(res.mse * (1 + 1 / b + 1 / c - 1 / (b * c))))
+    if trait == "y1":
+        assert round(row["sed"], 2) == 6.36  # vignette pairwise table, e.g. treatment1 - treatment5
+
+
+def test_sequential_sums_of_squares_equal_statsmodels(result) -> None:
+    """Blocks ignoring/eliminating treatments = statsmodels type I SS in both orders."""
+    import statsmodels.formula.api as smf
+    from statsmodels.stats.anova import anova_lm
+
+    trait, res = result
+    df = vignette()
+    first = anova_lm(smf.ols(f"{trait} ~ C(block) + C(treatment)", df).fit(), typ=1)
+    second = anova_lm(smf.ols(f"{trait} ~ C(treatment) + C(block)", df).fit(), typ=1)
+    t = res.table.set_index("source")["sum_sq"]
+    tb = res.table_block_adjusted.set_index("source")["sum_sq"]
+    assert t["block (ignoring treatments)"] == pytest.approx(first.loc["C(block)", "sum_sq"])
+    assert t["treatment (eliminating blocks)"] == pytest.approx(
+        first.loc["C(treatment)", "sum_sq"]
+    )
+    assert tb["block (eliminating treatments)"] == pytest.approx(second.loc["C(block)", "sum_sq"])
+    assert t["residual"] == pytest.approx(first.loc["Residual", "sum_sq"])
+
+
+def test_checks_inferred_and_ordered_first() -> None:
+    """Checks default to the repeated treatments and lead the means table."""
+    res = augmented_anova(vignette(), response="y1", treatment="treatment", block="block")
+    assert res.checks == ("1", "2", "3", "4")
+    assert len(res.entries) == 8
+    assert res.means["kind"].tolist()[:4] == ["check"] * 4
+    assert res.means_model().levels[:4] == res.checks
+
+
+def test_block_effects_from_checks() -> None:
+    """Block effect j = mean of the checks in block j minus the mean of all check plots."""
+    df = vignette()
+    res = augmented_anova(df, response="y1", treatment="treatment", block="block")
+    checks = df[df["treatment"].isin(res.checks)]
+    expected = checks.groupby("block")["y1"].mean() - checks["y1"].mean()
+    np.testing.assert_allclose(res.block_effects.to_numpy(), expected.to_numpy())
+
+
+def test_vs_best_check_uses_exact_entry_vs_check_se() -> None:
+    """Entries against the best check: difference, SE of the LS difference, sorted best first."""
+    res = augmented_anova(vignette(), response="y2", treatment="treatment", block="block")
+    assert res.best_check == "4"  # highest check adjusted mean, 264.00
+    out = res.vs_best_check()
+    assert set(out["treatment"]) == set(res.entries)
+    assert out["control"].unique().tolist() == ["4"]
+    assert out.iloc[0]["treatment"] == "10"  # 437.67, the best entry
+    exact = res.sed.set_index("comparison").loc["entry_vs_check", "sed"]
+    np.testing.assert_allclose(out["se"], exact)
+    assert out.iloc[0]["difference"] == pytest.approx(437.6666667 - 264.0)
+
+
+def test_means_model_feeds_comparisons() -> None:
+    """The MeansModel (residual df 6) works with Dunnett."""
+    from yieldtrial.stats.compare import compare_means_to_control
+
+    res = augmented_anova(vignette(), response="y1", treatment="treatment", block="block")
+    mm = res.means_model()
+    assert mm.df == 6 and mm.design == "augmented"
+    out = compare_means_to_control(mm, control="1")
+    assert len(out) == 11
+
+
+def test_missing_check_plot_still_analysed() -> None:
+    """A lost check plot: least squares still adjusts every entry; SEDs become averages."""
+    df = vignette()
+    df.loc[0, "y1"] = np.nan  # check 1 in block 1
+    res = augmented_anova(df, response="y1", treatment="treatment", block="block")
+    assert res.df_error == 5
+    assert res.means.set_index("treatment").loc["1", "n"] == 2
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"checks": ["99"]}, "not found"),
+        ({"checks": ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]}, "entr"),
+    ],
+    ids=["unknown-check", "no-entries"],
+)
+def test_bad_checks_raise(kwargs: dict, match: str) -> None:
+    """Unknown checks, or no entries left, are refused."""
+    with pytest.raises(DataValidationError, match=match):
+        augmented_anova(vignette(), response="y1", treatment="treatment", block="block", **kwargs)
+
+
+def test_entry_in_block_without_checks_raises() -> None:
+    """An entry in a block without checks cannot be adjusted."""
+    df = pd.concat(
+        [vignette(), pd.DataFrame([["4", "13", 80, 300]], columns=vignette().columns)],
+        ignore_index=True,
+    )
+    with pytest.raises(DataValidationError, match="no check"):
+        augmented_anova(df, response="y1", treatment="treatment", block="block")
+
+
+def test_comparisons_constant() -> None:
+    """The SED table lists the four kinds in order."""
+    res = augmented_anova(vignette(), response="y1", treatment="treatment", block="block")
+    assert tuple(res.sed["comparison"]) == AUGMENTED_COMPARISONS
