@@ -87,7 +87,10 @@ def test_adjusted_means_match_vignette(result) -> None:
 def test_cv_and_overall_adjusted_mean_match_vignette(result) -> None:
     """CV (100 sqrt(MSE) / grand mean) and the mean of the adjusted means."""
     trait, res = result
-    for name, value in (("cv_pct", res.cv_pct), ("overall_adjusted_mean", res.overall_adjusted_mean)):
+    for name, value in (
+        ("cv_pct", res.cv_pct),
+        ("overall_adjusted_mean", res.overall_adjusted_mean),
+    ):
         spec = _expected(trait, name)
         assert value == pytest.approx(spec["value"], abs=spec["abs_tol"])
 
@@ -138,9 +141,7 @@ def test_sequential_sums_of_squares_equal_statsmodels(result) -> None:
     t = res.table.set_index("source")["sum_sq"]
     tb = res.table_block_adjusted.set_index("source")["sum_sq"]
     assert t["block (ignoring treatments)"] == pytest.approx(first.loc["C(block)", "sum_sq"])
-    assert t["treatment (eliminating blocks)"] == pytest.approx(
-        first.loc["C(treatment)", "sum_sq"]
-    )
+    assert t["treatment (eliminating blocks)"] == pytest.approx(first.loc["C(treatment)", "sum_sq"])
     assert tb["block (eliminating treatments)"] == pytest.approx(second.loc["C(block)", "sum_sq"])
     assert t["residual"] == pytest.approx(first.loc["Residual", "sum_sq"])
 

@@ -86,7 +86,7 @@ def _split(df: pd.DataFrame, **kw: Any) -> Any:
 
 
 def _mixedlm(formula: str, df: pd.DataFrame, **kw: Any) -> Any:
-    """statsmodels MixedLM by REML, converged tightly (BFGS, gradient tolerance 1e-10)."""
+    """Statsmodels MixedLM by REML, converged tightly (BFGS, gradient tolerance 1e-10)."""
     import statsmodels.formula.api as smf
 
     with warnings.catch_warnings():
@@ -232,9 +232,7 @@ def test_split_plot_balanced_sed_table_equals_strata(oats_fits: Any) -> None:
 def test_strip_plot_balanced_equals_strata() -> None:
     """Gomez & Gomez (1984) strip plot: REML F tests, df and SEDs = the stratum ANOVA."""
     df = _frame("gomez_stripplot_rice")
-    strata = strip_plot_anova(
-        df, response="yield", block="rep", horizontal="gen", vertical="nitro"
-    )
+    strata = strip_plot_anova(df, response="yield", block="rep", horizontal="gen", vertical="nitro")
     fit = mixed_model(
         df, response="yield", design="strip_plot", block="rep", horizontal="gen", vertical="nitro"
     )
@@ -541,7 +539,9 @@ def test_f_test_df_match_fai_cornelius_numerical(unbalanced_oats: dict[str, Any]
     fit, obs, d = unbalanced_oats["fit"], unbalanced_oats["obs"], unbalanced_oats["dense"]
     levels_g = list(dict.fromkeys(obs["gen"]))
     levels_n = list(dict.fromkeys(obs["nitro"]))
-    cells = _grid_rows(d, obs, ["gen", "nitro"], [], order=fit.levels).reshape(len(levels_g), len(levels_n), -1)
+    cells = _grid_rows(d, obs, ["gen", "nitro"], [], order=fit.levels).reshape(
+        len(levels_g), len(levels_n), -1
+    )
 
     def succ(k: int) -> np.ndarray:
         return np.eye(k)[:-1] - np.eye(k)[1:]
@@ -608,7 +608,9 @@ def test_component_estimated_at_zero_pools_into_residual() -> None:
     assert bool(vc.loc["block", "boundary"])
     assert np.isnan(vc.loc["block", "se"])
     crd = anova(df, response="y", treatment="treatment", design="crd")
-    assert fit.table.iloc[0]["f"] == pytest.approx(crd.table.set_index("source").loc["treatment", "f"])
+    assert fit.table.iloc[0]["f"] == pytest.approx(
+        crd.table.set_index("source").loc["treatment", "f"]
+    )
     assert fit.table.iloc[0]["df_denominator"] == pytest.approx(crd.df_error)
     assert fit.residual_variance == pytest.approx(crd.mse, rel=1e-9)
     assert "estimated at zero" in fit.provenance.error_term
@@ -688,7 +690,7 @@ def test_unknown_design_raises() -> None:
 
 
 def test_bad_blocks_option_raises() -> None:
-    """blocks must be 'fixed' or 'random'."""
+    """Blocks must be 'fixed' or 'random'."""
     with pytest.raises(DataValidationError, match="blocks must be"):
         _split(oats(), blocks="mixed")
 

@@ -35,6 +35,8 @@ _LAZY: dict[str, str] = {
     "split_plot_anova": "yieldtrial.stats.splitplot",
     "strip_plot_anova": "yieldtrial.stats.splitplot",
     "factorial_anova": "yieldtrial.stats.factorial",
+    "mixed_model": "yieldtrial.stats.mixed",
+    "augmented_anova": "yieldtrial.stats.augmented",
     "duncan": "yieldtrial.stats.multiple_range",
     "snk": "yieldtrial.stats.multiple_range",
     "scheffe": "yieldtrial.stats.multiple_range",
@@ -47,6 +49,8 @@ _LAZY: dict[str, str] = {
 _LAZY.update(
     {
         "DesignFit": "yieldtrial.stats.model",
+        "MixedModelFit": "yieldtrial.stats.mixed",
+        "AugmentedAnova": "yieldtrial.stats.augmented",
         "AnovaResult": "yieldtrial.stats.anova",
         "Diagnostics": "yieldtrial.stats.diagnostics",
     }

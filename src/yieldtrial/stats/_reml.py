@@ -1,34 +1,34 @@
-"""REML engine for linear mixed models with independent variance components.
+r"""REML engine for linear mixed models with independent variance components.
 
 The model is
 
 .. math::
 
-    y = X\\beta + \\sum_{k=1}^{K} Z_k u_k + e,\\qquad
-    u_k \\sim N(0, \\theta_k I),\\quad e \\sim N(0, \\theta_0 I),
+    y = X\beta + \sum_{k=1}^{K} Z_k u_k + e,\qquad
+    u_k \sim N(0, \theta_k I),\quad e \sim N(0, \theta_0 I),
 
 where every :math:`Z_k` is the 0/1 incidence matrix of one grouping factor (block,
 block x whole plot, incomplete block within replicate, row within replicate, ...).  The
-variance parameters :math:`\\theta = (\\theta_1, \\dots, \\theta_K, \\theta_0)` are
+variance parameters :math:`\theta = (\theta_1, \dots, \theta_K, \theta_0)` are
 estimated by residual (restricted) maximum likelihood (Patterson & Thompson 1971).
 
 Numerical method
 ----------------
-Nothing of size n x n is ever formed.  With :math:`H = V / \\theta_0 = I + W W'`,
-:math:`W = [Z_k \\sqrt{\\theta_k / \\theta_0}]_k`, Woodbury's identity gives
+Nothing of size n x n is ever formed.  With :math:`H = V / \theta_0 = I + W W'`,
+:math:`W = [Z_k \sqrt{\theta_k / \theta_0}]_k`, Woodbury's identity gives
 :math:`H^{-1} a = a - W M^{-1} W' a` with :math:`M = I + W'W` (q x q, Cholesky), and
-:math:`\\log|H| = \\log|M|`.  The fixed effects are re-expressed on an orthonormal basis
+:math:`\log|H| = \log|M|`.  The fixed effects are re-expressed on an orthonormal basis
 of the column space of :math:`X` (pivoted QR; aliased columns are dropped), so
-:math:`X'H^{-1}X` is well conditioned; its Cholesky factor gives :math:`\\hat\\beta`,
-:math:`\\log|X'H^{-1}X|` and the projection :math:`P = V^{-1} - V^{-1}X(X'V^{-1}X)^{-1}
+:math:`X'H^{-1}X` is well conditioned; its Cholesky factor gives :math:`\hat\beta`,
+:math:`\log|X'H^{-1}X|` and the projection :math:`P = V^{-1} - V^{-1}X(X'V^{-1}X)^{-1}
 X'V^{-1}` applied to any n x m matrix in O(n m (q + p)) operations.
 
 The REML log-likelihood is maximised by Fisher scoring (expected information
-:math:`\\tfrac12 \\mathrm{tr}(P V_k P V_l)`) for the first steps and then Newton-Raphson
+:math:`\tfrac12 \mathrm{tr}(P V_k P V_l)`) for the first steps and then Newton-Raphson
 with the observed information
-:math:`-\\tfrac12 \\mathrm{tr}(P V_k P V_l) + y'P V_k P V_l P y` (exact, since :math:`V`
-is linear in :math:`\\theta`), with step halving so that every step increases the
-likelihood, and an active set for components on the boundary :math:`\\theta_k = 0`
+:math:`-\tfrac12 \mathrm{tr}(P V_k P V_l) + y'P V_k P V_l P y` (exact, since :math:`V`
+is linear in :math:`\theta`), with step halving so that every step increases the
+likelihood, and an active set for components on the boundary :math:`\theta_k = 0`
 (a component stays at zero while the likelihood decreases in it: the Karush-Kuhn-Tucker
 condition).  The response is centred and scaled to unit variance first.  Convergence is
 declared when the Newton step changes no variance by more than ``1e-11`` of the response
@@ -36,9 +36,9 @@ variance; for the designs here this takes 3 to 8 iterations.
 
 Satterthwaite degrees of freedom (Satterthwaite 1946; Giesbrecht & Burns 1985; Fai &
 Cornelius 1996; Kuznetsova, Brockhoff & Christensen 2017, lmerTest) need the gradient of
-the covariance of the estimates with respect to :math:`\\theta`,
-:math:`\\partial \\Phi / \\partial\\theta_k = \\Phi X'V^{-1} V_k V^{-1} X \\Phi` with
-:math:`\\Phi = (X'V^{-1}X)^{-1}`, and the asymptotic covariance of :math:`\\hat\\theta`,
+the covariance of the estimates with respect to :math:`\theta`,
+:math:`\partial \Phi / \partial\theta_k = \Phi X'V^{-1} V_k V^{-1} X \Phi` with
+:math:`\Phi = (X'V^{-1}X)^{-1}`, and the asymptotic covariance of :math:`\hat\theta`,
 the inverse of the observed REML information at the estimate (what lmerTest and SAS
 ``DDFM=SATTERTHWAITE`` use).  Components estimated at zero are held fixed (their
 gradient is zero on the standard-deviation scale lmerTest works on).
@@ -408,13 +408,13 @@ def satterthwaite(var: np.ndarray, grad: np.ndarray, a: np.ndarray) -> np.ndarra
 def f_test(
     estimate: np.ndarray, cov: np.ndarray, grad: np.ndarray, a: np.ndarray
 ) -> tuple[float, int, float]:
-    """Wald F statistic of ``H0: L beta = 0`` with its Satterthwaite denominator df.
+    r"""Wald F statistic of ``H0: L beta = 0`` with its Satterthwaite denominator df.
 
     Multi-df hypotheses follow Fai & Cornelius (1996) as implemented in lmerTest
     (``contestMD``): ``L Phi L'`` is diagonalised, each eigen-contrast gets its
-    Satterthwaite df :math:`\\nu_m`, and with :math:`E = \\sum \\nu_m / (\\nu_m - 2)` the
-    denominator df is :math:`2E / (E - q)` (the mean when all :math:`\\nu_m` are equal,
-    2 when any :math:`\\nu_m \\le 2`).
+    Satterthwaite df :math:`\nu_m`, and with :math:`E = \sum \nu_m / (\nu_m - 2)` the
+    denominator df is :math:`2E / (E - q)` (the mean when all :math:`\nu_m` are equal,
+    2 when any :math:`\nu_m \le 2`).
 
     Returns
     -------
@@ -451,7 +451,7 @@ def _fstat_ddf(nu: np.ndarray, tol: float = 1e-8) -> float:
 
 
 def _start(problem: _Problem) -> np.ndarray:
-    """Starting values: residual variance of the model with every component fixed, rest equal."""
+    """Return starting values: residual variance with every component fixed, rest equal."""
     y, k = problem.y, problem.k
     resid_fixed = y - problem.x @ (problem.x.T @ y)
     total = float(resid_fixed @ resid_fixed) / max(problem.n - problem.p, 1)
@@ -582,16 +582,14 @@ def reml(
     phi = st.s_inv * s2  # (X'V^-1 X)^-1
     vix = st.hx / s2  # V^-1 X
     dphi = []
-    for j in idx:
+    for j in idx.tolist():
         if j == k:
             g = vix @ phi
         else:
-            g = problem.z[:, problem.block(j)].T @ vix @ phi
+            g = problem.z[:, problem.block(int(j))].T @ vix @ phi
         dphi.append(g.T @ g)
     py = st.phy / s2
-    blups = [
-        theta[j] * (problem.z[:, problem.block(j)].T @ py) for j in range(k)
-    ]
+    blups = [theta[j] * (problem.z[:, problem.block(j)].T @ py) for j in range(k)]
     fitted_m = basis.q @ st.gamma
     fitted_c = fitted_m + (problem.z @ np.concatenate(blups) if k else 0.0)
 

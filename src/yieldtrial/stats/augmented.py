@@ -1,4 +1,4 @@
-"""Augmented randomized complete block designs (Federer 1956, 1961).
+r"""Augmented randomized complete block designs (Federer 1956, 1961).
 
 Seed and extension programmes screen many unreplicated entries (new lines, accessions)
 against a few checks: every block holds every check once and a share of the entries,
@@ -7,10 +7,10 @@ the error; each entry is adjusted for the block it sits in:
 
 .. math::
 
-    \\hat y_e^{adj} = y_{ej} - \\hat b_j, \\qquad
-    \\hat b_j = \\bar y_{C, j} - \\bar y_{C}
+    \hat y_e^{adj} = y_{ej} - \hat b_j, \qquad
+    \hat b_j = \bar y_{C, j} - \bar y_{C}
 
-(:math:`\\bar y_{C,j}` mean of the checks in block *j*, :math:`\\bar y_C` their overall
+(:math:`\bar y_{C,j}` mean of the checks in block *j*, :math:`\bar y_C` their overall
 mean).  These are the least-squares means of the model ``response ~ treatment + block``
 (blocks weighted equally), which is how they are computed here, so missing plots and
 checks absent from a block are handled too.
@@ -26,10 +26,10 @@ entries, in two tables (as Federer and the R package augmentedRCBD print them):
 Standard errors of a difference, with *b* blocks, *c* checks and the residual mean square
 MSE (Federer 1956; Petersen 1994, ch. 5):
 
-* two checks: :math:`\\sqrt{2\\,MSE / b}`;
-* two entries in the same block: :math:`\\sqrt{2\\,MSE}`;
-* two entries in different blocks: :math:`\\sqrt{2\\,MSE\\,(1 + 1/c)}`;
-* an entry and a check: :math:`\\sqrt{MSE\\,(1 + 1/b + 1/c + 1/(b c))}`.
+* two checks: :math:`\sqrt{2\,MSE / b}`;
+* two entries in the same block: :math:`\sqrt{2\,MSE}`;
+* two entries in different blocks: :math:`\sqrt{2\,MSE\,(1 + 1/c)}`;
+* an entry and a check: :math:`\sqrt{MSE\,(1 + 1/b + 1/c + 1/(b c))}`.
 
 Here every SED is read from the covariance of the least-squares means: for the first three
 kinds this is exactly the formula above when every check is in every block (with missing
@@ -168,7 +168,7 @@ class AugmentedAnova:
     _means_model: MeansModel
 
     def means_model(self, levels: Sequence[str] | None = None) -> MeansModel:
-        """Adjusted means (LS-means) of all or some treatments, for the comparisons.
+        """Return the adjusted means (LS-means) of all or some treatments, for comparisons.
 
         Parameters
         ----------
@@ -190,9 +190,7 @@ class AugmentedAnova:
             estimates=mm.estimates[idx],
             cov=mm.cov[np.ix_(idx, idx)],
             n=mm.n[idx],
-            estimates_centred=(
-                None if mm.estimates_centred is None else mm.estimates_centred[idx]
-            ),
+            estimates_centred=(None if mm.estimates_centred is None else mm.estimates_centred[idx]),
         )
 
     @property

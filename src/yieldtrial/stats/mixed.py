@@ -116,7 +116,12 @@ _DEFAULT_BLOCKS = {
 }
 
 _SPLIT_KINDS = ("whole_plot", "sub_plot", "sub_plot_within_whole", "whole_plot_within_sub")
-_STRIP_KINDS = ("horizontal", "vertical", "vertical_within_horizontal", "horizontal_within_vertical")
+_STRIP_KINDS = (
+    "horizontal",
+    "vertical",
+    "vertical_within_horizontal",
+    "horizontal_within_vertical",
+)
 _AT_KINDS = {
     "whole_plot": "whole_plot_within_sub",
     "sub_plot": "sub_plot_within_whole",
@@ -164,7 +169,7 @@ def _spec(
     vertical: str | None,
     blocks: str,
 ) -> _Spec:
-    """Fixed and random structure of a design (see the module table)."""
+    """Return the fixed and random structure of a design (see the module table)."""
     rnd = blocks == "random"
 
     def lme4(fixed: list[str], random: list[Term]) -> str:
@@ -175,7 +180,7 @@ def _spec(
         c = _need(design, treatment=treatment, block=block)
         t, b = c["treatment"], c["block"]
         random: list[Term] = [(b,)] if rnd else []
-        fixed_f = (t,) if rnd else (t, b)
+        fixed_f: tuple[str, ...] = (t,) if rnd else (t, b)
         return _Spec(
             design, (t,), fixed_f, tuple((f,) for f in fixed_f), tuple(random),
             lme4([t] if rnd else [t, b], random), (t, b), c,
@@ -201,7 +206,8 @@ def _spec(
         c = _need(design, block=block)
         b = c["block"]
         c.update({"factor_a": a, "factor_b": bb})
-        random = ([(b,)] if rnd else []) + [(b, a)] + ([(b, bb)] if design == "strip_plot" else [])
+        random = [(b,)] if rnd else []
+        random += [(b, a)] + ([(b, bb)] if design == "strip_plot" else [])
         fixed_terms: tuple[Term, ...] = ((a,), (bb,), (a, bb))
         fixed_f = (a, bb) if rnd else (a, bb, b)
         if not rnd:
@@ -214,11 +220,13 @@ def _spec(
     if design == "alpha":
         c = _need(design, treatment=treatment, block=block, incomplete_block=incomplete_block)
         t, b, ib = c["treatment"], c["block"], c["incomplete_block"]
-        random = ([(b,)] if rnd else []) + [(b, ib)]
+        random = [(b,)] if rnd else []
+        random += [(b, ib)]
     else:  # row_column
         c = _need(design, treatment=treatment, block=block, row=row, column=column)
         t, b = c["treatment"], c["block"]
-        random = ([(b,)] if rnd else []) + [(b, c["row"]), (b, c["column"])]
+        random = [(b,)] if rnd else []
+        random += [(b, c["row"]), (b, c["column"])]
     fixed_f = (t,) if rnd else (t, b)
     return _Spec(
         design, (t,), fixed_f, tuple((f,) for f in fixed_f), tuple(random),
@@ -353,15 +361,15 @@ class MixedModelFit:
                 f"{component!r} is not a variance component of this model; "
                 f"available: {', '.join(vc.index)}"
             )
-        return float(vc.loc[component, "variance"])
+        return float(vc.loc[component, "variance"])  # type: ignore[arg-type]
 
     @property
     def residual_variance(self) -> float:
-        """Residual (plot) variance. [response unit squared]"""
+        """Residual (plot) variance [response unit squared]."""
         return self.variance("residual")
 
     def stratum_mean_squares(self) -> dict[str, float]:
-        """Expected mean square of each error stratum at the REML estimates.
+        """Return the expected mean square of each error stratum at the REML estimates.
 
         One-factor designs: ``{"residual": residual variance}``.  Split plot: ``error_a``
         (residual + b x block:whole_plot variance) and ``error_b`` (residual); strip plot
@@ -677,9 +685,7 @@ def _missing(
     seen[tuple(i[observed] for i in idx)] = True
     rows = []
     for cell in np.argwhere(~seen):
-        record: dict[str, Any] = {
-            f: labels[f][j] for f, j in zip(cell_factors, cell, strict=True)
-        }
+        record: dict[str, Any] = {f: labels[f][j] for f, j in zip(cell_factors, cell, strict=True)}
         record["reason"] = "missing response" if recorded[tuple(cell)] else "no record"
         rows.append(record)
     return pd.DataFrame(rows, columns=[*cell_factors, "reason"])

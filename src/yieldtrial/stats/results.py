@@ -187,7 +187,7 @@ class MeansModel:
         return estimate, float(np.sqrt(max(variance, 0.0)))
 
     def contrast_df(self, weights: np.ndarray) -> np.ndarray:
-        """Degrees of freedom of linear contrasts of the LS-means.
+        r"""Degrees of freedom of linear contrasts of the LS-means.
 
         Parameters
         ----------
