@@ -22,7 +22,7 @@ from yieldtrial.stats import (
     pairwise,
     two_level_letters,
 )
-from yieldtrial.stats.results import Provenance
+from yieldtrial.stats.results import MeansModel, Provenance
 
 #: The keys every attrs["provenance"] holds (the Provenance fields, in order).
 KEYS = [f.name for f in fields(Provenance)]
@@ -129,3 +129,42 @@ def test_fit_provenance_is_that_of_its_means_model() -> None:
     assert prov == model.means_model().provenance(test="least-squares means")
     # residual df of the RCBD: 12 plots - 1 - 3 treatments - 2 blocks = 6
     assert (prov.error_term, prov.df_error) == ("residual", 6.0)
+
+
+# ----------------------------------------------------------------------------- per-contrast df
+
+
+def _two_means(cov: np.ndarray | None = None, **extra: Any) -> MeansModel:
+    return MeansModel(
+        "t", ("a", "b", "c"), np.array([1.0, 3.0, 4.0]), np.eye(3) if cov is None else cov,
+        10.0, np.array([2, 2, 2]), 2.0, "residual", "crd", "y ~ t", "y", **extra,
+    )  # fmt: skip
+
+
+def test_contrast_df_defaults_to_the_single_df() -> None:
+    """Without covariance gradients every contrast has the model's df."""
+    mm = _two_means()
+    np.testing.assert_array_equal(mm.contrast_df(np.array([[1.0, -1, 0], [0, 1, -1]])), [10, 10])
+    pairs = mm.pairwise_df()
+    assert np.isnan(np.diag(pairs)).all()
+    assert (pairs[~np.eye(3, dtype=bool)] == 10.0).all()
+
+
+def test_contrast_df_is_satterthwaite_with_gradients() -> None:
+    """With cov = theta_e I + theta_b J a difference has df 2 theta_e^2 / var(theta_e)."""
+    theta_e, theta_b, var_e, var_b = 2.0, 5.0, 0.4, 9.0
+    cov = theta_e * np.eye(3) + theta_b * np.ones((3, 3))
+    grad = np.stack([np.eye(3), np.ones((3, 3))])  # d cov / d theta_e, d cov / d theta_b
+    mm = _two_means(
+        cov=cov, cov_gradient=grad, variance_parameter_cov=np.diag([var_e, var_b]),
+        df_method="satterthwaite",
+    )  # fmt: skip
+    # var(a - b) = 2 theta_e, gradient (2, 0): df = 2 (2 theta_e)^2 / (4 var_e)
+    expected = 2 * theta_e**2 / var_e
+    assert mm.contrast_df(np.array([1.0, -1.0, 0.0]))[0] == pytest.approx(expected)
+    assert mm.pairwise_df()[0, 2] == pytest.approx(expected)
+    # a single mean also carries theta_b: var = theta_e + theta_b, gradient (1, 1)
+    single = 2 * (theta_e + theta_b) ** 2 / (var_e + var_b)
+    assert mm.contrast_df(np.array([1.0, 0.0, 0.0]))[0] == pytest.approx(single)
+    assert mm.provenance().df_method == "satterthwaite"
+    assert mm.provenance().variance_estimation == "REML"
