@@ -27,9 +27,11 @@ silently ignored::
     moisture_method = "dry_matter"
     unit = "kg/mu"                  # display unit
     control = ["CK1", "CK2"]        # or one string
-    design = "rcbd"                 # crd, rcbd, latin, split_plot, strip_plot, factorial
+    design = "rcbd"                 # crd, rcbd, latin, split_plot, strip_plot, factorial,
+                                    # alpha, row_column, augmented
     factors = ["irrigation"]        # two-factor designs (or whole_plot = ..., sub_plot = ...)
     block = "rep"                   # plot-table columns of the design (renamed on reading)
+    block_effects = "random"        # blocks (replicates) fixed or random (REML mixed model)
     alpha = 0.05
     letters = "tukey"
     margin_pct = 5                  # non-inferiority margin, % of control
@@ -112,8 +114,10 @@ _ANALYSIS_KEYS: dict[str, str] = {
     "factor_a": "factor_a",
     "factor_b": "factor_b",
     "block": "block",
+    "incomplete_block": "incomplete_block",
     "row": "row",
     "column": "column",
+    "block_effects": "block_effects",
     "alpha": "alpha",
     "letters": "letters",
     "margin_pct": "margin_pct",
@@ -127,7 +131,7 @@ FACTOR_ROLES: dict[str, tuple[str, str]] = {
     "factorial": ("factor_a", "factor_b"),
 }
 #: [analysis] keys naming the plot-table column of a design role (renamed to the role).
-DESIGN_COLUMN_KEYS: tuple[str, ...] = ("block", "row", "column")
+DESIGN_COLUMN_KEYS: tuple[str, ...] = ("block", "incomplete_block", "row", "column")
 _TREATMENT_KEYS: tuple[str, ...] = ("label", "description", "product", "rate", "rate_unit")
 
 
@@ -237,6 +241,12 @@ class TrialConfig:
         Plot-table columns holding the block (replicate) and, for a Latin square,
         the row and column of each plot; renamed to ``block``/``row``/``column``
         when the table is read (see :meth:`column_renames`).
+    incomplete_block : str or None
+        Alpha designs: the plot-table column of the incomplete block within the
+        replicate; renamed to ``incomplete_block``.
+    block_effects : str or None
+        ``"fixed"`` or ``"random"``: how blocks (replicates) enter the model (random: a
+        mixed model fitted by REML).
     alpha : float or None
         Significance level.
     letters : str or None
@@ -274,8 +284,10 @@ class TrialConfig:
     design: str | None = None
     factors: tuple[str, ...] = ()
     block: str | None = None
+    incomplete_block: str | None = None
     row: str | None = None
     column: str | None = None
+    block_effects: str | None = None
     alpha: float | None = None
     letters: str | None = None
     margin_pct: float | None = None
@@ -686,6 +698,15 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         if text not in DESIGNS:
             raise DataValidationError(
                 f"{where}: design = {value!r}; expected one of {', '.join(DESIGNS)}."
+            )
+        return text
+    if name == "block_effects":
+        from yieldtrial.design.detect import BLOCK_EFFECTS
+
+        text = str(value).strip().lower()
+        if text not in BLOCK_EFFECTS:
+            raise DataValidationError(
+                f"{where}: block_effects = {value!r}; expected one of {', '.join(BLOCK_EFFECTS)}."
             )
         return text
     if name == "letters":

@@ -50,8 +50,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.network import NetworkResult
     from yieldtrial.report.model import Report
     from yieldtrial.stats.anova import AnovaResult
+    from yieldtrial.stats.augmented import AugmentedAnova
     from yieldtrial.stats.diagnostics import Diagnostics
     from yieldtrial.stats.factorial import FactorialAnova
+    from yieldtrial.stats.mixed import MixedModelFit
     from yieldtrial.stats.results import MeansModel
     from yieldtrial.stats.splitplot import StrataAnova
 
@@ -116,7 +118,8 @@ class FieldTrial:
         See :data:`yieldtrial.moisture.METHODS`.
     shrink_pct_per_point : float, optional
         Needed for ``moisture_method="shrink"``. [%/point]
-    design : {"crd", "rcbd", "latin", "split_plot", "strip_plot", "factorial"}, optional
+    design : {"crd", "rcbd", "latin", "split_plot", "strip_plot", "factorial", "alpha", \
+"row_column", "augmented"}, optional
         Detected when not given: "split_plot" (with its two factor columns) for a
         :func:`yieldtrial.design.split_plot` field book (``block``, ``main_plot`` and
         factor columns whose levels make the treatment ``"A:B"``); "latin" when there
@@ -127,6 +130,11 @@ class FieldTrial:
         ``row`` and ``column`` columns; "split_plot" and "strip_plot" need a
         ``block`` column and ``factors``; "factorial" needs ``factors`` (and is
         analysed in an RCBD when the table has a ``block`` column, else in a CRD).
+        "alpha" (alpha-lattice, resolvable incomplete blocks: ``block`` = replicate and
+        ``incomplete_block``) and "row_column" (``block`` = replicate, ``row`` and
+        ``column`` within it) are analysed as mixed models by REML; "augmented" (checks
+        in every block, entries once) by Federer's analysis.  Split and strip plots with
+        missing plots are analysed by REML instead of the stratum ANOVA.
     treatment_order : tuple of str, optional
         Display order; control(s) first, then the order of first appearance.
     unit : str, default "kg/ha"
@@ -145,6 +153,14 @@ class FieldTrial:
         second (e.g. tillage on whole plots, the fertilizer treatments on
         sub-plots: ``factors=("tillage",)``).  Factor labels are compared as text
         (``60.0`` -> ``"60"``).
+    block_effects : {"fixed", "random"}, optional
+        How the complete blocks (replicates; Latin-square rows and columns) enter the
+        model.  "random" fits a mixed model by REML
+        (:func:`yieldtrial.stats.mixed.mixed_model`, recovering inter-block information);
+        "fixed" the fixed-block analysis.  Default: fixed for RCBD, Latin square, augmented
+        designs and the replicates of alpha and row-column designs; for split and strip
+        plots the stratum ANOVA when complete and REML with random blocks when plots are
+        missing.
 
     Raises
     ------
@@ -175,6 +191,7 @@ class FieldTrial:
     source: Path | None = None
     source_sha256: str | None = None
     factors: tuple[str, ...] = ()
+    block_effects: str | None = None
 
     # --- construction ---------------------------------------------------------------
 
@@ -209,6 +226,7 @@ class FieldTrial:
         factors = _resolve.resolve_factors(
             plots, design, self.factors, default=detected[1] if detected else ()
         )
+        block_effects = _resolve.resolve_block_effects(design, self.block_effects)
         unit = yield_unit(self.unit)
         _set = object.__setattr__
         _set(self, "plots", plots)
@@ -220,6 +238,7 @@ class FieldTrial:
         _set(self, "treatment_order", order)
         _set(self, "design", design)
         _set(self, "factors", factors)
+        _set(self, "block_effects", block_effects)
         _set(self, "unit", unit)
         metadata = dict(self.metadata or {})
         if detected:
@@ -255,6 +274,7 @@ class FieldTrial:
         unit: str = "kg/ha",
         metadata: Mapping[str, Any] | None = None,
         factors: str | Sequence[str] | None = None,
+        block_effects: str | None = None,
         sheet: str | int | None = None,
         encoding: str | None = None,
     ) -> FieldTrial:
@@ -266,6 +286,7 @@ class FieldTrial:
             The plot table; see :func:`yieldtrial.read_plots` for formats and encodings.
         crop, control, protocol, standard_moisture_pct, moisture_method : see class
         shrink_pct_per_point, design, treatment_order, unit, metadata, factors : see class
+        block_effects : see class
         columns : mapping, optional
             Header renames, see :func:`yieldtrial.read_plots`.
         sheet : str or int, optional
@@ -296,6 +317,7 @@ class FieldTrial:
             unit=unit,
             metadata=metadata,
             factors=_validation.as_labels(factors),
+            block_effects=block_effects,
             source=file,
             source_sha256=digest,
         )
@@ -319,6 +341,7 @@ class FieldTrial:
         unit: str = "kg/ha",
         metadata: Mapping[str, Any] | None = None,
         factors: str | Sequence[str] | None = None,
+        block_effects: str | None = None,
     ) -> FieldTrial:
         """Build a trial from a DataFrame of plot records (never modified).
 
@@ -328,6 +351,7 @@ class FieldTrial:
             Plot records, any recognised headers; see :func:`yieldtrial.read_plots`.
         crop, control, protocol, standard_moisture_pct, moisture_method : see class
         shrink_pct_per_point, design, treatment_order, unit, metadata, factors : see class
+        block_effects : see class
         columns : mapping, optional
             Header renames, see :func:`yieldtrial.read_plots`.
 
@@ -350,6 +374,7 @@ class FieldTrial:
             unit=unit,
             metadata=metadata,
             factors=_validation.as_labels(factors),
+            block_effects=block_effects,
         )
         _reemit(caught)
         return trial
@@ -611,11 +636,17 @@ class FieldTrial:
         -------
         dict
             ``design``; ``block`` (column name or None); ``row`` and ``column``
-            (Latin square, else None); ``factors`` (the two treatment-factor
+            (Latin square and row-column design, else None); ``incomplete_block``
+            (alpha design, else None); ``factors`` (the two treatment-factor
             columns of a two-factor design in design order, ``treatment`` filling
-            in when one name was given; else ``("treatment",)``).
+            in when one name was given; else ``("treatment",)``); ``block_effects``.
         """
-        return _resolve.design_columns(str(self.design), self.factors, has_blocks=self.has_blocks)
+        return _resolve.design_columns(
+            str(self.design),
+            self.factors,
+            has_blocks=self.has_blocks,
+            block_effects=self.block_effects,
+        )
 
     def _analysis_data(self) -> pd.DataFrame:
         """Return ``yields()`` with the factor columns as text labels (``60.0`` -> ``"60"``)."""
@@ -626,7 +657,9 @@ class FieldTrial:
             treatment_order=self.treatment_order,
         )
 
-    def anova(self, *, alpha: float = 0.05) -> AnovaResult | StrataAnova | FactorialAnova:
+    def anova(
+        self, *, alpha: float = 0.05
+    ) -> AnovaResult | StrataAnova | FactorialAnova | MixedModelFit | AugmentedAnova:
         """Analysis of variance of the standardized yields (``yield_kg_ha``).
 
         Delegates to :func:`yieldtrial.stats.anova.anova` with the trial's design
@@ -648,6 +681,10 @@ class FieldTrial:
             ``StrataAnova`` (table by stratum, each F test against its
             stratum's error; ``sed`` per kind of comparison).  Factorial: a
             ``FactorialAnova`` (main effects, interaction, simple effects).
+            Alpha and row-column designs, ``block_effects="random"``, and split/strip
+            plots with missing plots: a ``MixedModelFit`` (REML; F tests with
+            Satterthwaite df, variance components).  Augmented designs: an
+            ``AugmentedAnova`` (Federer).
         """
         return _analysis.trial_anova(
             self._analysis_data(),
@@ -716,7 +753,10 @@ class FieldTrial:
 
         A split plot or strip plot is checked on the residuals of its innermost
         stratum (sub-plots, or strip intersections); the warnings say what the
-        outer strata leave unchecked.
+        outer strata leave unchecked.  Designs analysed by REML (and augmented designs)
+        are checked on the residuals of their intra-block model, every blocking factor
+        fixed; a split or strip plot with missing plots raises ``DataValidationError``
+        (residual checks by stratum need every plot).
         """
         return _analysis.diagnostics(
             self._analysis_data(), columns=self.design_columns(), response=self.response, **kwargs

@@ -59,8 +59,14 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--design",
-        help="field design (crd, rcbd, latin, split_plot, strip_plot, factorial); latin needs "
-        "row and column columns, the two-factor designs --factors",
+        help="field design (crd, rcbd, latin, split_plot, strip_plot, factorial, alpha, "
+        "row_column, augmented); latin needs row and column columns, the two-factor designs "
+        "--factors, alpha an incomplete_block column",
+    )
+    parser.add_argument(
+        "--block-effects",
+        choices=("fixed", "random"),
+        help="blocks (replicates) as fixed or random effects; random fits a mixed model by REML",
     )
     parser.add_argument(
         "--factors",
@@ -112,6 +118,7 @@ def _run(args: argparse.Namespace) -> int:
         "standard_moisture_pct": args.standard,
         "moisture_method": args.method,
         "design": args.design,
+        "block_effects": args.block_effects,
         "factors": args.factors,
         "unit": args.unit,
         "margin_pct": args.margin,

@@ -13,12 +13,40 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["DESIGNS", "TWO_FACTOR_DESIGNS", "detect_design", "detect_split_plot", "is_latin_square"]
+__all__ = [
+    "BLOCK_EFFECTS",
+    "DESIGNS",
+    "MIXED_MODEL_DESIGNS",
+    "TWO_FACTOR_DESIGNS",
+    "detect_design",
+    "detect_split_plot",
+    "is_latin_square",
+]
 
 #: Designs a trial can declare.  ``None`` at construction means "rcbd" when the plot
 #: table has a ``block`` column and "crd" otherwise.  "latin" needs ``row`` and
-#: ``column`` columns; the two-factor designs name their factor columns in ``factors``.
-DESIGNS: tuple[str, ...] = ("crd", "rcbd", "latin", "split_plot", "strip_plot", "factorial")
+#: ``column`` columns; the two-factor designs name their factor columns in ``factors``;
+#: "alpha" (resolvable incomplete blocks) needs ``block`` (replicate) and
+#: ``incomplete_block``, "row_column" ``block``, ``row`` and ``column`` (within replicate),
+#: "augmented" (repeated checks, unreplicated entries) ``block``.
+DESIGNS: tuple[str, ...] = (
+    "crd",
+    "rcbd",
+    "latin",
+    "split_plot",
+    "strip_plot",
+    "factorial",
+    "alpha",
+    "row_column",
+    "augmented",
+)
+
+#: Designs always analysed as mixed models by REML (incomplete blocks random).
+MIXED_MODEL_DESIGNS: tuple[str, ...] = ("alpha", "row_column")
+
+#: How complete blocks (replicates) enter the model: ``FieldTrial.block_effects``,
+#: ``block_effects`` in trial.toml.
+BLOCK_EFFECTS: tuple[str, ...] = ("fixed", "random")
 
 #: Designs whose treatments are two crossed factors, named by ``FieldTrial.factors``.
 TWO_FACTOR_DESIGNS: tuple[str, ...] = ("split_plot", "strip_plot", "factorial")

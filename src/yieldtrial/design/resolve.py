@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from yieldtrial.design.detect import DESIGNS, TWO_FACTOR_DESIGNS
+from yieldtrial.design.detect import BLOCK_EFFECTS, DESIGNS, TWO_FACTOR_DESIGNS
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import check_option
 from yieldtrial.io.validation import as_labels, list_items
@@ -22,6 +22,7 @@ from yieldtrial.io.validation import as_labels, list_items
 __all__ = [
     "FACTOR_ROLES",
     "design_columns",
+    "resolve_block_effects",
     "resolve_design",
     "resolve_factors",
     "site_plots",
@@ -101,11 +102,19 @@ def resolve_design(plots: pd.DataFrame, design: str | None) -> str:
     if design is None:
         return "rcbd" if "block" in plots else "crd"
     name = check_option("design", str(design).lower(), DESIGNS)
-    if name in ("rcbd", "split_plot", "strip_plot") and "block" not in plots:
+    if name in _BLOCKED and "block" not in plots:
         alternative = ", or use design='crd'" if name == "rcbd" else ""
         raise DataValidationError(
             f"design {name!r} needs a block column (block, rep, 重复, 区组); the plot table "
             f"has none. Add the block of each plot{alternative}"
+        )
+    needs = {"alpha": ("incomplete_block",), "row_column": ("row", "column")}.get(name, ())
+    absent = [c for c in needs if c not in plots]
+    if absent:
+        raise DataValidationError(
+            f"design {name!r} needs the column(s) {', '.join(absent)} (the position of each "
+            "plot within its replicate); the plot table has none. Add them, or name them in "
+            "trial.toml ([analysis] incomplete_block / row / column = '<column>')"
         )
     if name == "latin":
         absent = [c for c in ("row", "column") if c not in plots]
@@ -116,6 +125,54 @@ def resolve_design(plots: pd.DataFrame, design: str | None) -> str:
                 "column. Add them, or use design='rcbd'"
             )
     return name
+
+
+#: Designs whose plot table needs a ``block`` (replicate) column.
+_BLOCKED: tuple[str, ...] = (
+    "rcbd",
+    "split_plot",
+    "strip_plot",
+    "alpha",
+    "row_column",
+    "augmented",
+)
+
+
+def resolve_block_effects(design: str, block_effects: str | None) -> str | None:
+    """Check ``block_effects`` (fixed or random blocks) against the design.
+
+    Parameters
+    ----------
+    design : str
+        The resolved design.
+    block_effects : str or None
+        ``"fixed"``, ``"random"`` or None (the design's default analysis).
+
+    Returns
+    -------
+    str or None
+        The lower-case value.
+
+    Raises
+    ------
+    DataValidationError
+        An unknown value, or one given for a design without blocks (CRD, factorial).
+
+    Examples
+    --------
+    >>> resolve_block_effects("rcbd", "Random")
+    'random'
+    """
+    if block_effects is None:
+        return None
+    value = check_option("block_effects", str(block_effects).lower(), BLOCK_EFFECTS)
+    if design in ("crd", "factorial"):
+        raise DataValidationError(
+            "block_effects applies to designs with blocks (rcbd, latin, split_plot, "
+            f"strip_plot, alpha, row_column, augmented); this trial's design is {design!r}. "
+            "Drop block_effects"
+        )
+    return value
 
 
 def resolve_factors(
@@ -181,7 +238,13 @@ def resolve_factors(
     return names
 
 
-def design_columns(design: str, factors: Sequence[str], *, has_blocks: bool) -> dict[str, Any]:
+def design_columns(
+    design: str,
+    factors: Sequence[str],
+    *,
+    has_blocks: bool,
+    block_effects: str | None = None,
+) -> dict[str, Any]:
     """Columns of the plot table that carry a resolved design.
 
     Parameters
@@ -192,14 +255,17 @@ def design_columns(design: str, factors: Sequence[str], *, has_blocks: bool) -> 
         The resolved factor columns (see :func:`resolve_factors`).
     has_blocks : bool
         Whether the plot table has a ``block`` column (a factorial uses it when present).
+    block_effects : str or None
+        ``"fixed"``, ``"random"`` or None (see :func:`resolve_block_effects`).
 
     Returns
     -------
     dict
         ``design``; ``block`` (column name or None); ``row`` and ``column`` (Latin
-        square, else None); ``factors`` (the two treatment-factor columns of a
-        two-factor design in design order, ``treatment`` filling in when one name was
-        given; else ``("treatment",)``).
+        square and row-column design, else None); ``incomplete_block`` (alpha design,
+        else None); ``factors`` (the two treatment-factor columns of a two-factor
+        design in design order, ``treatment`` filling in when one name was given; else
+        ``("treatment",)``); ``block_effects``.
 
     Examples
     --------
@@ -211,16 +277,16 @@ def design_columns(design: str, factors: Sequence[str], *, has_blocks: bool) -> 
         columns: tuple[str, ...] = names if len(names) == 2 else (names[0], "treatment")
     else:
         columns = ("treatment",)
-    uses_block = design in ("rcbd", "split_plot", "strip_plot") or (
-        design == "factorial" and has_blocks
-    )
-    latin = design == "latin"
+    uses_block = design in _BLOCKED or (design == "factorial" and has_blocks)
+    rows = design in ("latin", "row_column")
     return {
         "design": design,
         "block": "block" if uses_block else None,
-        "row": "row" if latin else None,
-        "column": "column" if latin else None,
+        "row": "row" if rows else None,
+        "column": "column" if rows else None,
+        "incomplete_block": "incomplete_block" if design == "alpha" else None,
         "factors": columns,
+        "block_effects": block_effects,
     }
 
 

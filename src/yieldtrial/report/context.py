@@ -144,8 +144,15 @@ class ReportContext:
 
     @property
     def single_error(self) -> bool:
-        """Whether the ANOVA is a one-error-term ``AnovaResult`` (CRD, RCBD, Latin square)."""
-        return self.anova is not None and not self.s.factors
+        """Whether the ANOVA is a one-error-term ``AnovaResult`` (CRD, RCBD, Latin square).
+
+        False for mixed models (REML) and augmented designs, which have their own sections.
+        """
+        return (
+            self.anova is not None
+            and not self.s.factors
+            and hasattr(self.anova, "relative_efficiency")
+        )
 
     # ---------------------------------------------------------------- compute
     def compute(self) -> None:
@@ -248,6 +255,11 @@ class ReportContext:
         summary = getattr(a, "summary", None)
         if callable(summary):
             out.update(json_value(summary()))
+            block_adjusted = getattr(a, "table_block_adjusted", None)
+            if isinstance(block_adjusted, pd.DataFrame):  # augmented design
+                out["table_block_adjusted"] = records(block_adjusted)
+                out["sed"] = records(a.sed)
+                out["model"] = a.provenance.model
             return out
         out["design"] = a.provenance.design
         out["model"] = a.provenance.model
@@ -260,6 +272,11 @@ class ReportContext:
         note = getattr(a, "note", None)
         if note:
             out["note"] = str(note)
+        components = getattr(a, "variance_components", None)
+        if isinstance(components, pd.DataFrame):  # mixed model fitted by REML
+            out["variance_components"] = records(components)
+            out["df_method"] = a.provenance.df_method
+            out["variance_estimation"] = a.provenance.variance_estimation
         return out
 
     def _store_results(self) -> None:

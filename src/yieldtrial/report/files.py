@@ -56,6 +56,8 @@ def load_trial(plots: str | os.PathLike[str], config: TrialConfig) -> FieldTrial
         "columns": config.column_renames() or None,
         "design": config.design,
     }
+    if config.block_effects:
+        kwargs["block_effects"] = config.block_effects
     if config.factors:
         kwargs["factors"] = list(config.factors)
     if config.protocol:

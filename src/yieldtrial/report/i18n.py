@@ -146,6 +146,14 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^type (?P<kind>II|III)$"), "{kind} 型平方和"),
     (re.compile(r"^orthogonal strata \(balanced\)$"), "正交误差层（均衡数据）"),
     (
+        re.compile(r"^Wald F tests of LS-means hypotheses \(type III\)$"),
+        "最小二乘均值假设的 Wald F 检验（III 型）",
+    ),
+    (
+        re.compile(r"^sequential: blocks ignoring / eliminating treatments \(Federer 1961\)$"),
+        "序贯平方和：区组（不校正/校正处理）（Federer 1961）",
+    ),
+    (
         re.compile(r"^shrink: needs shrink_pct_per_point \(grain wetter than standard\)$"),
         "缩水系数法：需给出每百分点扣量 shrink_pct_per_point（籽粒含水量高于标准）",
     ),

@@ -901,7 +901,7 @@ def mixed_model(
         df_error=float("nan"),
         test="F (Wald, type III)",
         alpha=alpha,
-        sum_of_squares="none: Wald F tests of LS-means hypotheses (type III)",
+        sum_of_squares="Wald F tests of LS-means hypotheses (type III)",
         df_method=DF_METHOD,
         variance_estimation="REML",
     )

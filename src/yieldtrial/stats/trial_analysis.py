@@ -26,20 +26,24 @@ from yieldtrial.io.validation import as_labels, list_items
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.stats.anova import AnovaResult
+    from yieldtrial.stats.augmented import AugmentedAnova
     from yieldtrial.stats.diagnostics import Diagnostics
     from yieldtrial.stats.factorial import FactorialAnova
+    from yieldtrial.stats.mixed import MixedModelFit
     from yieldtrial.stats.results import MeansModel
     from yieldtrial.stats.splitplot import StrataAnova
 
 __all__ = [
     "RESPONSE",
     "analysis_data",
+    "analysis_model",
     "compare_to_control",
     "design_df_error",
     "diagnostics",
     "in_display_order",
     "means",
     "means_model",
+    "model_fit",
     "pairwise",
     "single_trial_data",
     "trial_anova",
@@ -59,6 +63,10 @@ _FACTOR_KEYWORDS: dict[str, tuple[str, str]] = {
 def _two_factors(columns: Mapping[str, Any]) -> bool:
     """Whether the design columns are those of a two-factor design (two factor columns)."""
     return len(columns["factors"]) == 2
+
+
+#: Designs always analysed as mixed models by REML (incomplete blocks random).
+_MIXED_MODEL_DESIGNS: tuple[str, ...] = ("alpha", "row_column")
 
 
 # --- data -------------------------------------------------------------------------------
@@ -206,7 +214,10 @@ def design_df_error(
     from yieldtrial.stats.model import fit
 
     design = columns["design"]
-    if _two_factors(columns):
+    if design in (*_MIXED_MODEL_DESIGNS, "augmented"):
+        data, args = _intra_block_model(data, columns)
+        model = fit(data, response=response, **args)
+    elif _two_factors(columns):
         cell = _cell_column(data, columns, " x ")
         model = fit(data, response=response, treatment=cell, block=columns["block"],
                     design="crd" if columns["block"] is None else "rcbd")  # fmt: skip
@@ -216,14 +227,149 @@ def design_df_error(
     return int(model.df_error)
 
 
+def analysis_model(
+    data: pd.DataFrame, *, columns: Mapping[str, Any], response: str = RESPONSE
+) -> str:
+    """Return the model family that analyses a trial.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Analysis data (:func:`analysis_data`).
+    columns : mapping
+        Design columns (``block_effects`` read when present).
+    response : str
+        Response column.
+
+    Returns
+    -------
+    str
+        ``"fixed"`` (CRD, RCBD, Latin square by least squares), ``"factorial"``,
+        ``"strata"`` (a complete split or strip plot), ``"mixed"`` (REML: alpha and
+        row-column designs, ``block_effects="random"``, split/strip plots with missing
+        plots) or ``"augmented"`` (Federer's analysis).
+    """
+    design, effects = str(columns["design"]), columns.get("block_effects")
+    if design in _MIXED_MODEL_DESIGNS:
+        return "mixed"
+    if design == "augmented":
+        return "mixed" if effects == "random" else "augmented"
+    if design in ("rcbd", "latin"):
+        return "mixed" if effects == "random" else "fixed"
+    if design in ("split_plot", "strip_plot"):
+        if effects == "random" or plots_missing(data, columns=columns, response=response):
+            return "mixed"
+        return "strata"
+    return "fixed" if design == "crd" else "factorial"
+
+
+def plots_missing(
+    data: pd.DataFrame, *, columns: Mapping[str, Any], response: str = RESPONSE
+) -> bool:
+    """Tell whether a split/strip plot lacks an observed plot of some block x A x B cell."""
+    first, second = columns["factors"]
+    full = data["block"].nunique() * data[first].nunique() * data[second].nunique()
+    observed = data.loc[data[response].notna(), ["block", first, second]]
+    return len(observed.drop_duplicates()) < full
+
+
+def _own_model(data: pd.DataFrame, columns: Mapping[str, Any], response: str) -> bool:
+    return analysis_model(data, columns=columns, response=response) in ("mixed", "augmented")
+
+
+def model_fit(
+    data: pd.DataFrame,
+    *,
+    columns: Mapping[str, Any],
+    alpha: float = 0.05,
+    response: str = RESPONSE,
+) -> MixedModelFit | AugmentedAnova:
+    """Fit the REML mixed model or the augmented-design analysis of a trial.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Analysis data (:func:`analysis_data`; ``treatment`` categorical in display order
+        for the LS-means order).
+    columns : mapping
+        Design columns.
+    alpha : float
+        Level of the SED table's LSD column.
+    response : str
+        Response column.
+
+    Returns
+    -------
+    MixedModelFit or AugmentedAnova
+        :func:`yieldtrial.stats.mixed.mixed_model` (``design="rcbd"`` for an augmented
+        trial with random blocks) or :func:`yieldtrial.stats.augmented.augmented_anova`.
+    """
+    from yieldtrial.stats.augmented import augmented_anova
+    from yieldtrial.stats.mixed import mixed_model
+
+    design = str(columns["design"])
+    if analysis_model(data, columns=columns, response=response) == "augmented":
+        return augmented_anova(
+            data, response=response, treatment="treatment", block="block", alpha=alpha
+        )
+    named: dict[str, str] = {"treatment": "treatment"}
+    if _two_factors(columns):
+        first, second = columns["factors"]
+        names = _FACTOR_KEYWORDS[design]
+        named = {names[0]: first, names[1]: second}
+    return mixed_model(
+        data,
+        response=response,
+        design="rcbd" if design == "augmented" else design,
+        block=columns["block"],
+        incomplete_block=columns.get("incomplete_block"),
+        row=columns["row"],
+        column=columns["column"],
+        blocks=columns.get("block_effects"),
+        alpha=alpha,
+        **named,
+    )
+
+
+def _intra_block_model(
+    data: pd.DataFrame, columns: Mapping[str, Any]
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Data and design arguments of the fixed-effects version of a one-factor design.
+
+    Every blocking factor fixed: alpha, ``block:incomplete_block``; row-column,
+    ``block:row`` and ``block:column``; RCBD, Latin square and augmented designs their
+    usual fixed model.  Its residuals are what :func:`diagnostics` checks and its residual
+    df what :func:`design_df_error` returns.
+    """
+    design = columns["design"]
+
+    def join(*names: str) -> pd.Series:
+        out = data[names[0]].astype(str)
+        for name in names[1:]:
+            out = out + ":" + data[name].astype(str)
+        return out
+
+    if design == "alpha":
+        data["_block"] = join("block", "incomplete_block")
+        return data, {"treatment": "treatment", "block": "_block", "design": "rcbd"}
+    if design in ("row_column", "latin"):
+        if design == "row_column":
+            data["_row"], data["_column"] = join("block", "row"), join("block", "column")
+        row, column = ("_row", "_column") if design == "row_column" else ("row", "column")
+        return data, {"treatment": "treatment", "row": row, "column": column, "design": "latin"}
+    return data, {"treatment": "treatment", "block": "block", "design": "rcbd"}
+
+
 def trial_anova(
     data: pd.DataFrame,
     *,
     columns: Mapping[str, Any],
     alpha: float = 0.05,
     response: str = RESPONSE,
-) -> AnovaResult | StrataAnova | FactorialAnova:
+) -> AnovaResult | StrataAnova | FactorialAnova | MixedModelFit | AugmentedAnova:
     """ANOVA of one trial in its design: :func:`yieldtrial.stats.anova.anova`.
+
+    Designs with their own model (see :func:`analysis_model`) get :func:`model_fit`.
 
     Parameters
     ----------
@@ -238,11 +384,13 @@ def trial_anova(
 
     Returns
     -------
-    AnovaResult or StrataAnova or FactorialAnova
+    AnovaResult or StrataAnova or FactorialAnova or MixedModelFit or AugmentedAnova
         See :meth:`yieldtrial.trial.FieldTrial.anova`.
     """
     from yieldtrial.stats.anova import anova
 
+    if _own_model(data, columns, response):
+        return model_fit(data, columns=columns, alpha=alpha, response=response)
     design = columns["design"]
     if _two_factors(columns):
         first, second = columns["factors"]
@@ -300,8 +448,14 @@ def means_model(
     ------
     DataValidationError
         Unknown kind or level; ``kind`` needed but not given.
+
+    Notes
+    -----
+    Designs with their own model (:func:`analysis_model`: REML, augmented) give the
+    LS-means of :func:`model_fit`.
     """
     from yieldtrial.stats.factorial import FactorialAnova
+    from yieldtrial.stats.mixed import MixedModelFit
     from yieldtrial.stats.model import fit
     from yieldtrial.stats.splitplot import StrataAnova
 
@@ -314,6 +468,9 @@ def means_model(
             )
         if at is not None:
             raise DataValidationError(f"at= applies to two-factor designs, not {design!r}")
+        if _own_model(data, columns, response):
+            ordered = in_display_order(data, treatment_order)
+            return model_fit(ordered, columns=columns, response=response).means_model()
         return fit(
             in_display_order(data, treatment_order),
             response=response,
@@ -327,7 +484,7 @@ def means_model(
     result = trial_anova(data, columns=columns, response=response)
     if isinstance(result, FactorialAnova):
         choices: tuple[str, ...] = (first, second, result.interaction, "cells")
-    elif isinstance(result, StrataAnova):
+    elif isinstance(result, StrataAnova | MixedModelFit):
         choices = (*result.comparisons, first, second, "cells")
     else:  # pragma: no cover - anova() of a two-factor design is one of the two
         raise TypeError(f"unexpected ANOVA result {type(result).__name__}")
@@ -342,7 +499,7 @@ def means_model(
         raise DataValidationError(
             f"unknown kind {kind!r} for this {design!r} trial; expected one of {', '.join(choices)}"
         )
-    if not isinstance(result, StrataAnova):
+    if isinstance(result, FactorialAnova):
         return result.means_model(result.interaction if kind == "cells" else kind, at=at)
     if kind in (first, second):
         main = result.comparisons[:2]  # whole_plot/sub_plot or horizontal/vertical
@@ -360,7 +517,10 @@ def diagnostics(
     """Check the residuals of the trial's design model (see :mod:`yieldtrial.stats.diagnostics`).
 
     A split plot or strip plot is checked on its innermost stratum; a factorial on the
-    residuals of its full model (every A x B combination, plus blocks).
+    residuals of its full model (every A x B combination, plus blocks).  Designs analysed
+    by REML or as augmented designs are checked on the residuals of their intra-block
+    model (every blocking factor fixed); a split or strip plot with missing plots is
+    refused (residual checks by stratum need every plot).
 
     Parameters
     ----------
@@ -381,6 +541,16 @@ def diagnostics(
     from yieldtrial.stats.diagnostics import diagnostics as check
 
     design = columns["design"]
+    if design in ("split_plot", "strip_plot") and plots_missing(
+        data, columns=columns, response=response
+    ):
+        raise DataValidationError(
+            f"this {design} has missing plots and is analysed by REML; residual checks by "
+            "stratum need every plot. Estimate the missing plots to check the residuals."
+        )
+    if not _two_factors(columns) and _own_model(data, columns, response):
+        data, args = _intra_block_model(data, columns)
+        return check(data, response=response, **args, **options)
     if design in ("split_plot", "strip_plot"):
         first, second = columns["factors"]
         names = _FACTOR_KEYWORDS[design]
@@ -418,9 +588,20 @@ def diagnostics(
 # --- comparisons and means tables ----------------------------------------------------------
 
 
-def _by_model(columns: Mapping[str, Any], kind: str | None, at: str | None) -> bool:
-    """Whether the comparison goes through a MeansModel (two factors, or kind/at given)."""
-    return kind is not None or at is not None or _two_factors(columns)
+def _by_model(
+    data: pd.DataFrame,
+    columns: Mapping[str, Any],
+    kind: str | None,
+    at: str | None,
+    response: str = RESPONSE,
+) -> bool:
+    """Whether the comparison goes through a MeansModel (two factors, kind/at, own model)."""
+    return (
+        kind is not None
+        or at is not None
+        or _two_factors(columns)
+        or _own_model(data, columns, response)
+    )
 
 
 def _block(columns: Mapping[str, Any]) -> str | None:
@@ -494,7 +675,7 @@ def compare_to_control(
     from yieldtrial.stats.compare import compare_means_to_control
     from yieldtrial.stats.compare import compare_to_control as compare
 
-    if _by_model(columns, kind, at):
+    if _by_model(data, columns, kind, at, response):
         mm, controls = _model_and_controls(
             data, columns, treatment_order, trial_control, kind, at, control, response
         )
@@ -558,7 +739,7 @@ def pairwise(
     from yieldtrial.stats.compare import pairwise as compare_pairs
     from yieldtrial.stats.compare import pairwise_means
 
-    if _by_model(columns, kind, at):
+    if _by_model(data, columns, kind, at, response):
         mm = means_model(
             data, columns=columns, treatment_order=treatment_order, kind=kind, at=at,
             response=response,
@@ -618,7 +799,7 @@ def means(
     from yieldtrial.stats.tables import means as means_of_plots
     from yieldtrial.stats.tables import means_table
 
-    if _by_model(columns, kind, at) or two_level:
+    if _by_model(data, columns, kind, at, response) or two_level:
         mm, controls = _model_and_controls(
             data, columns, treatment_order, trial_control, kind, at, None, response
         )

@@ -161,6 +161,7 @@ def methods_section(ctx: ReportContext) -> Section:
                     upper=t("methods.upper", lang),
                     conf=f"{100 * (1 - s.alpha):g}",
                 )
+                + _model_sentence(ctx, lang)
             )
         )
     else:
@@ -296,6 +297,14 @@ def _rate_text(info: Any, lang: str) -> str | None:
     if str(info.extra.get("rate_status", "")).lower() == "illustrative":
         text += f" ({t('status.illustrative', lang)})"
     return text
+
+
+def _model_sentence(ctx: ReportContext, lang: str) -> str:
+    """Sentence on REML / Federer's analysis for the designs with their own model."""
+    from yieldtrial.report.sections.models import model_methods_text
+
+    text = model_methods_text(ctx)
+    return ("" if lang == "zh" else " ") + text if text else ""
 
 
 def _design_detected(ctx: Any, lang: str) -> str:

@@ -20,6 +20,7 @@ from yieldtrial.report._format import (
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Column, Section, Table, json_value, records
+from yieldtrial.report.sections.models import model_anova_section
 
 __all__ = [
     "anova_section",
@@ -32,6 +33,9 @@ __all__ = [
 
 def anova_section(ctx: ReportContext) -> Section:
     """Analysis of variance (by stratum for split/strip plots) with its footer."""
+    own = model_anova_section(ctx)  # REML mixed models and augmented designs
+    if own is not None:
+        return own
     lang, a = ctx.s.lang, ctx.anova
     table = a.table
     strata = "stratum" in table.columns
@@ -190,7 +194,7 @@ def design_means_section(ctx: ReportContext) -> Section:
             lang,
             factor=means.factor,
             error=source_label(means.error_term.split(" ")[0], lang),
-            df=f"{means.df:g}",
+            df=f"{means.df:.4g}",
         )
         notes = [t("means.letters_note", lang, letters=t(f"letters.{s.letters}", lang))]
         blocks.append(Table(f"means_{means.kind}", cols, rows, caption, notes))

@@ -1,0 +1,210 @@
+"""ANOVA sections of the designs with their own model: REML mixed models, augmented designs.
+
+:func:`model_anova_section` returns the section for a
+:class:`~yieldtrial.stats.mixed.MixedModelFit` (fixed-effect F tests with Satterthwaite
+df, variance components, SEDs) or an :class:`~yieldtrial.stats.augmented.AugmentedAnova`
+(both ANOVA tables with the checks/entries partition, the four SEDs), and None for the
+other designs, whose section :func:`yieldtrial.report.sections.statistics.anova_section`
+builds.  :func:`model_methods_text` is the methods sentence on how the model was fitted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from yieldtrial.report._format import fmt_number, source_label, string_keys
+from yieldtrial.report.context import ReportContext
+from yieldtrial.report.i18n import t
+from yieldtrial.report.model import Column, Section, Table
+
+__all__ = ["model_anova_section", "model_methods_text"]
+
+
+def _kind(anova: Any) -> str | None:
+    if anova is None:
+        return None
+    if hasattr(anova, "variance_components"):
+        return "mixed"
+    if hasattr(anova, "table_block_adjusted"):
+        return "augmented"
+    return None
+
+
+def model_anova_section(ctx: ReportContext) -> Section | None:
+    """Build the ANOVA section of a mixed-model or augmented trial (None for other designs)."""
+    kind = _kind(ctx.anova)
+    if kind == "mixed":
+        return _mixed_section(ctx)
+    if kind == "augmented":
+        return _augmented_section(ctx)
+    return None
+
+
+def model_methods_text(ctx: ReportContext) -> str:
+    """Return the sentence saying how a mixed or augmented model was fitted ("" otherwise)."""
+    kind, lang = _kind(ctx.anova), ctx.s.lang
+    if kind == "mixed":
+        components = [str(c) for c in ctx.anova.variance_components["component"]]
+        named = ", ".join(source_label(c, lang) for c in components)
+        return t("methods.mixed", lang, components=named)
+    if kind == "augmented":
+        return t("methods.augmented", lang)
+    return ""
+
+
+def _f_critical(row: dict[str, Any], df_den: float) -> dict[str, float]:
+    from scipy import stats as sps
+
+    return {
+        "f_05": float(sps.f.ppf(0.95, row["df"], df_den)),
+        "f_01": float(sps.f.ppf(0.99, row["df"], df_den)),
+    }
+
+
+def _mixed_section(ctx: ReportContext) -> Section:
+    lang, a = ctx.s.lang, ctx.anova
+    rows = []
+    for row in a.table.to_dict("records"):
+        entry = {
+            "source": source_label(str(row["source"]), lang),
+            "df": row["df"],
+            "df_denominator": row["df_denominator"],
+            "f": row["f"],
+            "p_value": row["p_value"],
+        }
+        if lang == "zh":
+            entry.update(_f_critical(row, float(row["df_denominator"])))
+        rows.append(entry)
+    columns = [
+        Column("source", t("col.source", lang), "text"),
+        Column("df", t("col.df", lang), "int"),
+        Column("df_denominator", t("col.df_denominator", lang), "number", 1),
+        Column("f", t("col.f", lang), "number", 2),
+    ]
+    if lang == "zh":
+        columns += [Column("f_05", "F0.05", "number", 2), Column("f_01", "F0.01", "number", 2)]
+    columns.append(Column("p_value", t("col.p", lang), "pvalue"))
+    footer = [(t("footer.grand_mean", lang), _kg_ha(ctx, a.grand_mean))]
+    footer.append((t("footer.residual_variance", lang), fmt_number(a.residual_variance, 1)))
+    cv = a.cv_pct
+    if len(cv) == 1:
+        footer.append((t("footer.cv", lang), fmt_number(next(iter(cv.values())), 2)))
+    else:
+        for error, value in cv.items():
+            label = source_label(error, lang)
+            footer.append((t("footer.error_cv", lang, error=label), fmt_number(value, 2)))
+    blocks: list[Any] = [
+        Table("anova", columns, rows, t("anova.mixed_caption", lang, unit="kg/ha"), [], footer),
+        _variance_components_table(ctx),
+    ]
+    if a.two_factor:
+        blocks.append(_sed_table(a.sed, lang, "anova.mixed_sed_caption", with_error=True))
+    return Section("anova", t("section.anova", lang), blocks)
+
+
+def _sed_table(sed: Any, lang: str, caption: str, *, with_error: bool) -> Table:
+    """Tabulate SED, df and LSD per kind of comparison (kg/ha)."""
+    rows = []
+    for row in sed.to_dict("records"):
+        key = f"sed.{row['comparison']}"
+        entry = {
+            "comparison": str(row["description"])
+            if lang == "en" or key not in string_keys()
+            else t(key, lang),
+            "sed": row["sed"],
+            "df": row["df"],
+            "lsd": row["lsd"],
+        }
+        if with_error:
+            entry["error_term"] = t("col.reml_satterthwaite", lang)
+        rows.append(entry)
+    columns = [
+        Column("comparison", t("col.comparison", lang), "text"),
+        Column("sed", t("col.sed", lang), "number", 2, "kg/ha"),
+        Column("df", t("col.df", lang), "number", 1),
+        Column("lsd", t("col.lsd", lang), "number", 2, "kg/ha"),
+    ]
+    if with_error:
+        columns.append(Column("error_term", t("col.error_term", lang), "text"))
+    return Table("sed", columns, rows, t(caption, lang))
+
+
+def _variance_components_table(ctx: ReportContext) -> Table:
+    lang, vc = ctx.s.lang, ctx.anova.variance_components
+    rows = [
+        {
+            "component": source_label(str(row["component"]), lang),
+            "variance": row["variance"],
+            "se": row["se"],
+            "pct_of_total": row["pct_of_total"],
+        }
+        for row in vc.to_dict("records")
+    ]
+    columns = [
+        Column("component", t("col.component", lang), "text"),
+        Column("variance", t("col.variance", lang), "number", 1),
+        Column("se", t("col.se_plain", lang), "number", 1),
+        Column("pct_of_total", t("col.pct_of_total", lang), "number", 1),
+    ]
+    return Table("variance_components", columns, rows, t("anova.vc_caption", lang))
+
+
+def _kg_ha(ctx: ReportContext, value: float) -> str:
+    s = ctx.s
+    text = f"{fmt_number(value, 1)} kg/ha"
+    if s.unit != "kg/ha":
+        from yieldtrial.report._format import yield_digits
+
+        text += f" ({fmt_number(value * s.factor, yield_digits(s.unit))} {s.unit})"
+    return text
+
+
+def _ss_table(key: str, table: Any, caption: str, lang: str, df_error: float) -> Table:
+    rows = []
+    for row in table.to_dict("records"):
+        entry = {
+            "source": source_label(str(row["source"]), lang),
+            "df": row["df"],
+            "sum_sq": row["sum_sq"],
+            "mean_sq": row["mean_sq"],
+            "f": row["f"],
+            "p_value": row["p_value"],
+        }
+        if lang == "zh" and str(row["source"]) != "residual" and row["df"] > 0:
+            entry.update(_f_critical(row, df_error))
+        rows.append(entry)
+    columns = [
+        Column("source", t("col.source", lang), "text"),
+        Column("df", t("col.df", lang), "int"),
+        Column("sum_sq", t("col.ss", lang), "number", 1),
+        Column("mean_sq", t("col.ms", lang), "number", 1),
+        Column("f", t("col.f", lang), "number", 2),
+    ]
+    if lang == "zh":
+        columns += [Column("f_05", "F0.05", "number", 2), Column("f_01", "F0.01", "number", 2)]
+    columns.append(Column("p_value", t("col.p", lang), "pvalue"))
+    return Table(key, columns, rows, caption)
+
+
+def _augmented_section(ctx: ReportContext) -> Section:
+    lang, a = ctx.s.lang, ctx.anova
+    first = _ss_table(
+        "anova", a.table, t("anova.augmented_caption", lang, unit="kg/ha"), lang, a.df_error
+    )
+    first.footer = [
+        (t("footer.grand_mean", lang), _kg_ha(ctx, a.grand_mean)),
+        (t("footer.adjusted_mean", lang), _kg_ha(ctx, a.overall_adjusted_mean)),
+        (t("footer.mse", lang), fmt_number(a.mse, 1)),
+        (t("footer.df_error", lang), str(a.df_error)),
+        (t("footer.cv", lang), fmt_number(a.cv_pct, 2)),
+        (t("footer.checks", lang), ", ".join(a.checks)),
+    ]
+    second = _ss_table(
+        "anova_block_adjusted",
+        a.table_block_adjusted,
+        t("anova.augmented_block_caption", lang),
+        lang,
+        a.df_error,
+    )
+    sed = _sed_table(a.sed, lang, "anova.augmented_sed_caption", with_error=False)
+    return Section("anova", t("section.anova", lang), [first, second, sed])

@@ -1,0 +1,279 @@
+"""FieldTrial, trial.toml and the report with REML mixed models and augmented designs (issue 15).
+
+The statistics themselves are proven in tests/test_stats_mixed.py and
+tests/test_stats_augmented.py; these tests check that the trial picks the right model,
+passes its columns, and that the report states the model, the df method and REML.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial import FieldTrial
+from yieldtrial.config import TrialConfig
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.stats.augmented import AugmentedAnova, augmented_anova
+from yieldtrial.stats.mixed import MixedModelFit, mixed_model
+from yieldtrial.stats.splitplot import StrataAnova
+
+REF = Path(__file__).parent / "data" / "reference"
+
+
+def _case(name: str) -> dict:
+    return json.loads((REF / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def oats_plots(missing: list[int] | None = None) -> pd.DataFrame:
+    """Yates' oats split plot as plot records (yields used unchanged as kg/ha)."""
+    case = _case("yates_oats_splitplot")
+    df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+    df["plot_id"] = [str(i + 1) for i in range(len(df))]
+    df["treatment"] = df["nitro"].astype(str)
+    df = df.drop(columns="nitro").rename(columns={"yield": "yield_kg_ha"})
+    df["yield_kg_ha"] = df["yield_kg_ha"].astype(float)
+    if missing:
+        df.loc[missing, "yield_kg_ha"] = np.nan
+    return df
+
+
+def split_trial(missing: list[int] | None = None, **kw: object) -> FieldTrial:
+    """Oats as a split plot: varieties on whole plots, nitrogen (the treatment) on sub-plots."""
+    return FieldTrial.from_dataframe(
+        oats_plots(missing), crop="wheat", control="0", design="split_plot", factors=("gen",),
+        **kw,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def alpha_plots() -> pd.DataFrame:
+    """John & Williams (1995) alpha design (agridat john.alpha) as plot records."""
+    case = _case("john_williams_alpha_oats")
+    df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+    return df.rename(
+        columns={"plot": "plot_id", "rep": "block", "block": "incomplete_block", "gen": "treatment",
+                 "yield": "yield_t_ha"}
+    )  # fmt: skip
+
+
+def augmented_plots() -> pd.DataFrame:
+    """Return the augmentedRCBD vignette's Table 1 (trait y2) as plot records."""
+    case = _case("augmentedrcbd_vignette")
+    df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+    df["plot_id"] = range(1, len(df) + 1)
+    return df.rename(columns={"y2": "yield_kg_ha"}).drop(columns="y1")
+
+
+# ----------------------------------------------------------------------------- model choice
+
+
+def test_complete_split_plot_keeps_the_stratum_anova() -> None:
+    """A complete split plot is still analysed by strata (no behaviour change)."""
+    assert isinstance(split_trial().anova(), StrataAnova)
+
+
+def test_split_plot_with_missing_plots_uses_reml() -> None:
+    """Missing sub-plots: REML instead of refusing; the same model as mixed_model()."""
+    trial = split_trial([3, 20])
+    res = trial.anova()
+    assert isinstance(res, MixedModelFit)
+    direct = mixed_model(
+        oats_plots([3, 20]), response="yield_kg_ha", design="split_plot", block="block",
+        whole_plot="gen", sub_plot="treatment",
+    )  # fmt: skip
+    np.testing.assert_allclose(
+        res.variance_components["variance"], direct.variance_components["variance"], rtol=1e-10
+    )
+    mm = trial.means_model("whole_plot")
+    assert mm.df_method == "satterthwaite" and mm.factor == "gen"
+    out = trial.compare_to_control()
+    assert list(out["treatment"]) == ["0.2", "0.4", "0.6"]
+    assert out["p_value_adjusted"].notna().all()
+    assert trial.is_replicated
+
+
+def test_split_plot_missing_diagnostics_explain() -> None:
+    """Residual checks by stratum need every plot: a clear error, not a crash."""
+    with pytest.raises(DataValidationError, match="missing plots"):
+        split_trial([3]).diagnostics()
+
+
+def test_random_blocks_on_complete_split_plot_equal_strata() -> None:
+    """block_effects='random' fits REML; balanced, its F tests equal the strata's."""
+    strata = split_trial().anova()
+    mixed = split_trial(block_effects="random").anova()
+    assert isinstance(strata, StrataAnova) and isinstance(mixed, MixedModelFit)
+    f_strata = strata.table.set_index("source")["f"]
+    for row in mixed.table.itertuples():
+        assert row.f == pytest.approx(f_strata[row.source], rel=1e-9)
+
+
+def test_rcbd_random_blocks_uses_reml() -> None:
+    """An RCBD with block_effects='random' is fitted by REML; balanced F = fixed-block F."""
+    plots = oats_plots()
+    plots = plots[plots["gen"] == "Victory"].drop(columns="gen")
+    fixed = FieldTrial.from_dataframe(plots, crop="wheat", control="0")
+    mixed = fixed.replace(block_effects="random")
+    assert isinstance(mixed.anova(), MixedModelFit)
+    f_fixed = fixed.anova().table.set_index("source").loc["treatment", "f"]
+    assert mixed.anova().table.iloc[0]["f"] == pytest.approx(f_fixed, rel=1e-9)
+    assert mixed.means_model().df == pytest.approx(fixed.means_model().df, rel=1e-9)
+
+
+def test_alpha_trial_is_fitted_by_reml_with_reps_fixed() -> None:
+    """design='alpha': rep fixed, incomplete block within rep random; control first."""
+    trial = FieldTrial.from_dataframe(alpha_plots(), crop="wheat", control="G05", design="alpha")
+    res = trial.anova()
+    assert isinstance(res, MixedModelFit)
+    assert res.formula == "yield_kg_ha ~ block + treatment + (1 | block:incomplete_block)"
+    assert trial.design_columns()["incomplete_block"] == "incomplete_block"
+    mm = trial.means_model()
+    assert mm.levels[0] == "G05"
+    # lme4 (agridat man page) rep:block variance 0.06194 (t/ha)^2 -> kg/ha: x 1e6
+    assert res.variance("block:incomplete_block") == pytest.approx(61944, rel=1e-4)
+    # method="t": the Dunnett integration of 23 non-product contrasts is issue 15 item 4
+    out = trial.compare_to_control(method="t")
+    assert len(out) == 23 and (out["df"] == mm.df).all()
+    diag = trial.diagnostics()
+    assert diag.df_error == 72 - 1 - 23 - 17  # intra-block model: 24 gen + 18 blocks
+
+
+def test_alpha_needs_incomplete_block_column() -> None:
+    """Without an incomplete_block column an alpha design is refused with the fix."""
+    plots = alpha_plots().drop(columns="incomplete_block")
+    with pytest.raises(DataValidationError, match="incomplete_block"):
+        FieldTrial.from_dataframe(plots, crop="wheat", design="alpha")
+
+
+def test_row_column_trial() -> None:
+    """design='row_column': rows and columns within replicate random."""
+    df = pd.read_csv(Path(__file__).parent / "data" / "mixed" / "burgueno_rowcol.tsv", sep="\t")
+    df = df.rename(columns={"rep": "block", "gen": "treatment", "col": "column",
+                            "yield": "yield_t_ha"})  # fmt: skip
+    df["plot_id"] = range(1, len(df) + 1)
+    trial = FieldTrial.from_dataframe(df, crop="wheat", design="row_column")
+    res = trial.anova()
+    assert isinstance(res, MixedModelFit)
+    assert list(res.variance_components["component"]) == [
+        "block:row",
+        "block:column",
+        "residual",
+    ]
+    assert trial.is_replicated
+
+
+def test_augmented_trial_uses_federer_analysis() -> None:
+    """design='augmented': AugmentedAnova; comparisons on the adjusted means."""
+    trial = FieldTrial.from_dataframe(
+        augmented_plots(), crop="wheat", control="4", design="augmented"
+    )
+    res = trial.anova()
+    assert isinstance(res, AugmentedAnova)
+    direct = augmented_anova(
+        augmented_plots(), response="yield_kg_ha", treatment="treatment", block="block"
+    )
+    assert res.mse == pytest.approx(direct.mse)
+    mm = trial.means_model()
+    assert mm.design == "augmented" and mm.df == 6
+    out = trial.compare_to_control(method="t")
+    assert len(out) == 11
+    with pytest.warns(YieldTrialWarning, match="6 error degrees of freedom"):
+        assert trial.diagnostics().df_error == 6
+    means = trial.replace(control=[]).means(letters="lsd")  # no Dunnett column (item 4)
+    assert len(means) == 12
+
+
+def test_augmented_random_blocks_is_a_mixed_model() -> None:
+    """block_effects='random' on an augmented trial fits treatment + (1 | block) by REML."""
+    trial = FieldTrial.from_dataframe(
+        augmented_plots(), crop="wheat", control="4", design="augmented", block_effects="random"
+    )
+    assert trial.anova().formula == "yield_kg_ha ~ treatment + (1 | block)"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"block_effects": "mixed"}, "block_effects"), ({"design": "crd", "block_effects": "random"},
+                                                      "block_effects applies")],
+    ids=["bad-value", "no-blocks"],
+)  # fmt: skip
+def test_block_effects_validated(kwargs: dict, match: str) -> None:
+    """block_effects must be fixed/random and needs a blocked design."""
+    with pytest.raises(DataValidationError, match=match):
+        FieldTrial.from_dataframe(oats_plots().drop(columns="gen"), crop="wheat", **kwargs)
+
+
+# ----------------------------------------------------------------------------- trial.toml
+
+
+def test_config_reads_block_effects_and_incomplete_block() -> None:
+    """[analysis] block_effects and incomplete_block (a column role, renamed on reading)."""
+    cfg = TrialConfig.from_dict(
+        {"analysis": {"design": "alpha", "block_effects": "Random", "incomplete_block": "iblock",
+                      "block": "rep"}}
+    )  # fmt: skip
+    assert cfg.block_effects == "random" and cfg.design == "alpha"
+    assert cfg.column_renames() == {"rep": "block", "iblock": "incomplete_block"}
+
+
+def test_config_rejects_bad_block_effects() -> None:
+    """A value other than fixed/random is refused with the choices."""
+    with pytest.raises(DataValidationError, match="fixed, random"):
+        TrialConfig.from_dict({"analysis": {"block_effects": "both"}})
+
+
+# ----------------------------------------------------------------------------- report
+
+
+def _report(tmp_path: Path, plots: pd.DataFrame, toml: str, fmt: str = "json", **kw: object):
+    from yieldtrial.report.files import report_from_files
+
+    csv = tmp_path / "plots.csv"
+    plots.to_csv(csv, index=False)
+    cfg = tmp_path / "trial.toml"
+    cfg.write_text(toml, encoding="utf-8")
+    report, _ = report_from_files(csv, cfg, figures=False, **kw)  # type: ignore[arg-type]
+    return report.render(fmt)
+
+
+def test_alpha_report_states_reml_and_satterthwaite(tmp_path: Path) -> None:
+    """The methods say REML and Satterthwaite; the JSON carries the variance components."""
+    plots = alpha_plots().rename(columns={"block": "rep", "incomplete_block": "iblock"})
+    toml = (
+        '[trial]\ncrop = "wheat"\n[analysis]\ndesign = "alpha"\nblock = "rep"\n'
+        'incomplete_block = "iblock"\n'
+    )  # no control: Dunnett with 23 non-product contrasts is slow until issue 15 item 4
+    data = json.loads(_report(tmp_path, plots, toml))
+    anova = data["results"]["anova"]
+    assert anova["df_method"] == "satterthwaite" and anova["variance_estimation"] == "REML"
+    assert [r["component"] for r in anova["variance_components"]] == [
+        "block:incomplete_block",
+        "residual",
+    ]
+    text = _report(tmp_path, plots, toml, fmt="md").decode("utf-8")
+    assert "residual maximum likelihood (REML)" in text
+    assert "Satterthwaite denominator degrees of freedom" in text
+    assert "alpha-lattice" in text
+
+
+def test_augmented_report_has_both_tables_in_chinese(tmp_path: Path) -> None:
+    """Chinese augmented report: both ANOVA tables, the four SEDs, Federer in the methods."""
+    toml = '[trial]\ncrop = "wheat"\n[analysis]\ndesign = "augmented"\n'
+    text = _report(tmp_path, augmented_plots(), toml, fmt="md", lang="zh").decode("utf-8")
+    assert "区组（不校正处理）" in text and "区组（校正处理）" in text
+    assert "不同区组两材料间" in text
+    assert "Federer" in text
+
+
+def test_split_plot_missing_report(tmp_path: Path) -> None:
+    """A split plot with missing sub-plots gets a report (REML) instead of an error."""
+    toml = (
+        '[trial]\ncrop = "wheat"\n[analysis]\ndesign = "split_plot"\nfactors = ["gen"]\n'
+        'control = "0"\n'
+    )
+    data = json.loads(_report(tmp_path, oats_plots([3, 20, 41]), toml))
+    assert data["results"]["anova"]["variance_estimation"] == "REML"
+    assert {r["kind"] for r in data["results"]["design_means"]} == {"gen", "treatment", "cells"}
