@@ -334,7 +334,7 @@ def model_fit(
 def _intra_block_model(
     data: pd.DataFrame, columns: Mapping[str, Any]
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Data and design arguments of the fixed-effects version of a one-factor design.
+    """Return data and design arguments of the fixed-effects version of the design.
 
     Every blocking factor fixed: alpha, ``block:incomplete_block``; row-column,
     ``block:row`` and ``block:column``; RCBD, Latin square and augmented designs their
