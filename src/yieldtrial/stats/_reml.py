@@ -133,35 +133,41 @@ class FixedBasis:
 
 
 def fixed_basis(x: np.ndarray) -> FixedBasis:
-    """Pivoted QR of the fixed-effect model matrix (rank-revealing)."""
-    from scipy.linalg import qr, solve_triangular
+    """Orthonormal basis of the fixed-effect model matrix (QR; aliased columns dropped).
 
+    One unpivoted Householder QR when ``x`` has full column rank (the usual case); a
+    column-pivoted (rank-revealing) QR otherwise, to find the aliased columns and the
+    null space that decides estimability.
+    """
     x = np.asarray(x, dtype=float)
     n, p = x.shape
-    q, r, piv = qr(x, mode="economic", pivoting=True)
-    diag = np.abs(np.diag(r))
-    tol = (diag[0] if diag.size else 0.0) * max(n, p) * np.finfo(float).eps * 10
-    rank = int(np.sum(diag > tol))
-    order = np.asarray(piv)
-    kept = order[:rank]
-    r11 = r[:rank, :rank]
-    # null space: X P = Q [R11 R12]; vectors P [-R11^-1 R12; I]
-    r12 = r[:rank, rank:]
-    null = np.zeros((p, p - rank))
-    if p > rank:
-        null[kept, :] = -solve_triangular(r11, r12, lower=False)
+    eps_tol = max(n, p) * np.finfo(float).eps * 10
+    qk, rk = np.linalg.qr(x)
+    diag = np.abs(np.diag(rk))
+    if diag.size and np.all(diag > (diag.max() * eps_tol)):
+        keep = np.arange(p)
+        null = np.zeros((p, 0))
+    else:
+        from scipy.linalg import qr, solve_triangular
+
+        _, r, piv = qr(x, mode="economic", pivoting=True)
+        d = np.abs(np.diag(r))
+        rank = int(np.sum(d > (d[0] if d.size else 0.0) * eps_tol))
+        order = np.asarray(piv)
+        kept = order[:rank]
+        # null space: X P = Q [R11 R12]; vectors P [-R11^-1 R12; I]
+        null = np.zeros((p, p - rank))
+        null[kept, :] = -solve_triangular(r[:rank, :rank], r[:rank, rank:], lower=False)
         null[order[rank:], np.arange(p - rank)] = 1.0
         null /= np.linalg.norm(null, axis=0)
-    # keep columns in their original order: re-factor X[:, keep] = Q R (unpivoted)
-    keep = np.sort(kept)
-    qk, rk = np.linalg.qr(x[:, keep])
+        keep = np.sort(kept)  # columns in their original order
+        qk, rk = np.linalg.qr(x[:, keep])
     signs = np.where(np.diag(rk) < 0, -1.0, 1.0)
     qk, rk = qk * signs, rk * signs[:, None]
-    r_inv = solve_triangular(rk, np.eye(rank), lower=False)
     return FixedBasis(
         q=qk,
         keep=keep,
-        r_inv=r_inv,
+        r_inv=np.linalg.inv(rk),
         null=null,
         log_abs_det_r=float(np.sum(np.log(np.abs(np.diag(rk))))),
     )
@@ -451,25 +457,11 @@ def _fstat_ddf(nu: np.ndarray, tol: float = 1e-8) -> float:
 
 
 def _start(problem: _Problem) -> np.ndarray:
-    """Return starting values: residual variance with every component fixed, rest equal."""
+    """Return starting values: the fixed-model residual variance shared equally."""
     y, k = problem.y, problem.k
     resid_fixed = y - problem.x @ (problem.x.T @ y)
-    total = float(resid_fixed @ resid_fixed) / max(problem.n - problem.p, 1)
-    if k == 0:
-        return np.array([max(total, 1e-8)])
-    full = np.hstack([problem.x, problem.z])
-    coef, _, rank, _ = np.linalg.lstsq(full, y, rcond=None)
-    r = y - full @ coef
-    dof = problem.n - rank
-    if dof > 0 and float(r @ r) <= 1e-20 * problem.n:
-        raise RemlError(
-            "the fixed and random effects reproduce every observation exactly, so the residual "
-            "variance is zero"
-        )
-    s2 = float(r @ r) / dof if dof > 0 else total / (k + 1)
-    s2 = min(max(s2, 1e-4 * total, 1e-8), max(total, 1e-8))
-    comp = max((total - s2) / k, 0.1 * s2)
-    return np.concatenate([np.full(k, comp), [s2]])
+    total = max(float(resid_fixed @ resid_fixed) / max(problem.n - problem.p, 1), 1e-8)
+    return np.full(k + 1, total / (k + 1))
 
 
 def reml(
@@ -516,6 +508,7 @@ def reml(
     problem = _Problem(ys, basis.q, codes)
     k = problem.k
     theta = _start(problem)
+    start_total = float(np.sum(theta))
     st = problem.state(theta)
     iterations = 0
     converged = False
@@ -559,6 +552,11 @@ def reml(
             break
         change = float(np.max(np.abs(cand - theta)))
         theta, st = cand, cst
+        if theta[-1] < 1e-10 * start_total:
+            raise RemlError(
+                "the fixed and random effects reproduce every observation exactly, so the "
+                "residual variance is zero"
+            )
         if change < _STEP_TOL and it >= _FISHER_STEPS:
             converged = True
             break
