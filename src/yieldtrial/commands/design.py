@@ -18,23 +18,28 @@ examples:
   yieldtrial design crd --treatments A B C --replicates 4 --seed 7
   yieldtrial design latin --treatments A B C D --seed 2 -o latin.csv
   yieldtrial design split_plot --treatments I0 I1 --sub-treatments N0 N1 N2 --blocks 3 --seed 5
+  yieldtrial design alpha --treatments G01 G02 ... G24 --block-size 4 --replicates 3 --seed 1
+  yieldtrial design augmented --checks CK1 CK2 CK3 --treatments E1 E2 ... E30 --blocks 5
 
 The field book has the columns `yieldtrial report` reads (plot_id, treatment, block, row,
-column) and empty harvest columns (harvested_area_m2, fresh_mass_kg, moisture_pct,
-impurity_pct) to fill in at harvest.  The same --seed always gives the same layout.
+column; incomplete_block for alpha, entry_type for augmented) and empty harvest columns
+(harvested_area_m2, fresh_mass_kg, moisture_pct, impurity_pct) to fill in at harvest.  The
+same --seed always gives the same layout.  alpha prints its generating array and efficiency
+factor (Patterson & Williams 1976); augmented its residual df (Federer 1961).
 """
 
 
 # Copy of yieldtrial.design.LAYOUTS, so that building the parser (for ``--help``) imports
 # neither numpy nor pandas; tests/test_cli_plan_design.py checks they agree.
-LAYOUTS: tuple[str, ...] = ("crd", "rcbd", "latin", "split_plot")
+LAYOUTS: tuple[str, ...] = ("crd", "rcbd", "latin", "split_plot", "alpha", "augmented")
 
 
 def register(subparsers: Any) -> None:
     """Add the ``design`` subcommand."""
     parser = subparsers.add_parser(
         "design",
-        help="randomized field layout (CRD, RCBD, Latin square, split-plot) and field book",
+        help="randomized field layout (CRD, RCBD, Latin square, split-plot, alpha-lattice, "
+        "augmented) and field book",
         description="Randomize a field layout and write its field book (CSV) and, optionally, "
         "a field map figure.",
         epilog=EXAMPLES,
@@ -51,13 +56,22 @@ def register(subparsers: Any) -> None:
         nargs="+",
         required=True,
         metavar="LABEL",
-        help="treatment labels (main-plot levels for split_plot)",
+        help="treatment labels (main-plot levels for split_plot, entries for augmented)",
+    )
+    parser.add_argument(
+        "--checks", nargs="+", metavar="LABEL", help="check labels repeated in every block "
+        "(augmented only)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--block-size", type=int, metavar="K", help="plots per incomplete block (alpha only)"
     )
     parser.add_argument(
         "--sub-treatments", nargs="+", metavar="LABEL", help="sub-plot levels (split_plot only)"
     )
-    parser.add_argument("--blocks", type=int, help="number of blocks (rcbd, split_plot)")
-    parser.add_argument("--replicates", type=int, help="plots per treatment (crd)")
+    parser.add_argument("--blocks", type=int, help="number of blocks (rcbd, split_plot, augmented)")
+    parser.add_argument(
+        "--replicates", type=int, help="plots per treatment (crd); replicates (alpha)"
+    )
     parser.add_argument(
         "--columns", type=int, metavar="N", help="plots per field row (crd; default: treatments)"
     )
@@ -106,6 +120,8 @@ def _run(args: argparse.Namespace) -> int:
         serpentine=args.serpentine,
         plot_area_m2=args.plot_area,
         **({"columns": args.columns} if args.columns is not None else {}),
+        **({"block_size": args.block_size} if args.block_size is not None else {}),
+        **({"checks": args.checks} if args.checks is not None else {}),
     )
     text = book.to_csv(index=False)
     seed = book.attrs["design"]["seed"]
@@ -117,6 +133,7 @@ def _run(args: argparse.Namespace) -> int:
             f"field book: {args.output} ({len(book)} plots, {args.layout}, seed {seed})",
             file=sys.stderr,
         )
+    _describe(book.attrs["design"])
     if args.seed is None:
         print(f"seed {seed} (give --seed {seed} to reproduce this layout)", file=sys.stderr)
     if args.map is not None:
@@ -138,3 +155,29 @@ def _run(args: argparse.Namespace) -> int:
         atomic_write_bytes(args.map, buffer.getvalue())
         print(f"field map: {args.map}", file=sys.stderr)
     return 0
+
+
+def _describe(design: dict[str, Any]) -> None:
+    """Print the generator and efficiency of an alpha design, the df of an augmented one."""
+    if design["design"] == "alpha":
+        rows = "; ".join(" ".join(str(v) for v in row) for row in design["generator"])
+        print(
+            f"alpha design: {len(design['treatments'])} treatments, {design['replicates']} "
+            f"replicates of {design['blocks_per_replicate']} blocks x {design['block_size']} "
+            f"plots; generator (rows i, columns = replicates, mod "
+            f"{design['blocks_per_replicate']}, {design['construction']}): {rows}",
+            file=sys.stderr,
+        )
+        print(
+            f"efficiency factor {design['efficiency']:.4f} (upper bound "
+            f"{design['efficiency_upper_bound']:.4f}); pairs meet in at most "
+            f"{design['max_concurrence']} block(s)",
+            file=sys.stderr,
+        )
+    elif design["design"] == "augmented":
+        print(
+            f"augmented design: {len(design['checks'])} checks in each of {design['blocks']} "
+            f"blocks, {len(design['entries'])} entries ({design['entries_per_block']} per "
+            f"block); residual df {design['df_error']}",
+            file=sys.stderr,
+        )

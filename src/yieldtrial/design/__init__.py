@@ -1,6 +1,7 @@
 """Stage 2, layouts: randomized field books, field maps, design detection, trial plans.
 
-Holds ``layouts`` (CRD, RCBD, Latin square, split plot and :func:`plan_trial`), ``fieldbook``
+Holds ``layouts`` (CRD, RCBD, Latin square, split plot and :func:`plan_trial`), ``alpha``
+(resolvable alpha-lattice designs), ``augmented`` (augmented RCBD), ``fieldbook``
 (field-book columns and checks), ``maps`` (the field-map figure, matplotlib imported lazily) and
 ``detect`` (which design a plot table was laid out in, and the design names) and ``resolve``
 (a trial's design, factors, treatment order and sites checked against its plot table).
@@ -21,6 +22,10 @@ _LAZY: dict[str, str] = {
     "HARVEST_COLUMNS": "layouts",
     "LAYOUTS": "layouts",
     "TrialPlan": "layouts",
+    "alpha_design": "alpha",
+    "alpha_efficiency": "alpha",
+    "alpha_generator": "alpha",
+    "augmented_design": "augmented",
     "crd": "layouts",
     "field_map": "layouts",
     "latin_square": "layouts",
@@ -33,6 +38,8 @@ _LAZY: dict[str, str] = {
 __all__ = sorted(_LAZY)
 
 if TYPE_CHECKING:  # pragma: no cover
+    from yieldtrial.design.alpha import alpha_design, alpha_efficiency, alpha_generator
+    from yieldtrial.design.augmented import augmented_design
     from yieldtrial.design.layouts import (
         FIELDBOOK_COLUMNS,
         HARVEST_COLUMNS,

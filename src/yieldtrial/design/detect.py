@@ -106,7 +106,18 @@ def is_latin_square(plots: pd.DataFrame) -> bool:
 
 
 def detect_design(plots: pd.DataFrame) -> tuple[str, tuple[str, ...], str] | None:
-    """Design implied by a field book's layout columns (split-plot or Latin square), or None."""
+    """Design implied by a field book's layout columns, or None.
+
+    Split plot (``main_plot`` and ``A:B`` treatment labels), alpha design (``block`` and
+    ``incomplete_block`` columns), augmented design (an ``entry_type`` column of ``check``
+    and ``entry``, and a ``block`` column) or Latin square (see :func:`is_latin_square`).
+    """
+    if "block" in plots and "incomplete_block" in plots:
+        return "alpha", (), "alpha design: incomplete_block column within block (replicate)"
+    if "block" in plots and "entry_type" in plots:
+        kinds = set(plots["entry_type"].dropna().astype(str).str.lower())
+        if kinds == {"check", "entry"}:
+            return "augmented", (), "augmented design: entry_type column (check / entry)"
     factors = detect_split_plot(plots)
     if factors is not None:
         return (

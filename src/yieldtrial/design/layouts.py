@@ -20,7 +20,11 @@ Layouts (dispatch and validation via :data:`LAYOUTS`):
   holds every treatment once, randomized independently per block;
 * :func:`latin_square` - t x t square, each treatment once in every row and column;
 * :func:`split_plot` - main-plot factor randomized within blocks, sub-plot factor
-  randomized within each main plot.
+  randomized within each main plot;
+* :func:`yieldtrial.design.alpha.alpha_design` - resolvable alpha-lattice (incomplete blocks
+  within replicates; generator and efficiency factor in ``attrs["design"]``);
+* :func:`yieldtrial.design.augmented.augmented_design` - augmented RCBD (checks in every
+  block, entries once).
 
 Randomization uses :func:`numpy.random.default_rng` with ``seed``, so the same
 seed gives the same layout; when ``seed`` is omitted a fresh seed is drawn and
@@ -72,7 +76,7 @@ __all__ = [
 ]
 
 #: Layout keys accepted by :func:`layout` and the ``yieldtrial design`` command.
-LAYOUTS: tuple[str, ...] = ("crd", "rcbd", "latin", "split_plot")
+LAYOUTS: tuple[str, ...] = ("crd", "rcbd", "latin", "split_plot", "alpha", "augmented")
 
 
 # ----------------------------------------------------------------------------- layouts
@@ -425,14 +429,15 @@ def layout(
 
     Parameters
     ----------
-    design : {"crd", "rcbd", "latin", "split_plot"}
+    design : {"crd", "rcbd", "latin", "split_plot", "alpha", "augmented"}
         Layout key.
     treatments : sequence of str
-        Treatments (the main-plot levels for ``split_plot``).
+        Treatments (the main-plot levels for ``split_plot``; the entries for
+        ``augmented``).
     blocks : int, optional
-        Blocks (RCBD, split-plot).
+        Blocks (RCBD, split-plot, augmented).
     replicates : int, optional
-        Replicates (CRD).
+        Replicates (CRD, alpha).
     sub_treatments : sequence of str, optional
         Sub-plot levels (split-plot).
     seed : int, optional
@@ -443,7 +448,8 @@ def layout(
         Net plot area pre-filled in ``harvested_area_m2``. [m2]
     **options
         Further keyword arguments of the layout function (``columns`` for CRD,
-        ``main_factor``/``sub_factor`` for split-plot).
+        ``main_factor``/``sub_factor`` for split-plot, ``block_size`` for alpha,
+        ``checks`` for augmented).
 
     Returns
     -------
@@ -466,7 +472,12 @@ def layout(
         raise DataValidationError(
             f"unknown design {design!r}; expected one of {', '.join(LAYOUTS)}."
         )
-    allowed = {"crd": {"columns"}, "split_plot": {"main_factor", "sub_factor"}}.get(key, set())
+    allowed = {
+        "crd": {"columns"},
+        "split_plot": {"main_factor", "sub_factor"},
+        "alpha": {"block_size"},
+        "augmented": {"checks"},
+    }.get(key, set())
     extra = sorted(set(options) - allowed)
     if extra:
         raise DataValidationError(
@@ -484,11 +495,51 @@ def layout(
         return rcbd(treatments, blocks=blocks, **common, **options)
     if key == "latin":
         return latin_square(treatments, **common, **options)
+    if key == "alpha":
+        return _alpha_layout(treatments, replicates, serpentine, seed, plot_area_m2, options)
+    if key == "augmented":
+        from yieldtrial.design.augmented import augmented_design
+
+        if blocks is None or not options.get("checks"):
+            raise DataValidationError(
+                "design 'augmented' needs blocks and checks (the check labels repeated in "
+                "every block); the treatments are the entries."
+            )
+        return augmented_design(options["checks"], treatments, blocks=blocks, **common)
     if blocks is None or sub_treatments is None:
         raise DataValidationError(
             "design 'split_plot' needs blocks and sub_treatments (the sub-plot levels)."
         )
     return split_plot(treatments, sub_treatments, blocks=blocks, **common, **options)
+
+
+def _alpha_layout(
+    treatments: Sequence[str],
+    replicates: int | None,
+    serpentine: bool,
+    seed: int | None,
+    plot_area_m2: float | None,
+    options: dict[str, Any],
+) -> pd.DataFrame:
+    """Dispatch ``layout("alpha", ...)`` to :func:`yieldtrial.design.alpha.alpha_design`."""
+    from yieldtrial.design.alpha import alpha_design
+
+    if replicates is None or options.get("block_size") is None:
+        raise DataValidationError(
+            "design 'alpha' needs replicates and block_size (plots per incomplete block)."
+        )
+    if serpentine:
+        raise DataValidationError(
+            "design 'alpha' lays each incomplete block in its own field row; serpentine "
+            "numbering does not apply. Drop it."
+        )
+    return alpha_design(
+        treatments,
+        block_size=options["block_size"],
+        replicates=replicates,
+        seed=seed,
+        plot_area_m2=plot_area_m2,
+    )
 
 
 # ----------------------------------------------------------------------------- planning

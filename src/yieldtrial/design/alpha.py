@@ -1,0 +1,340 @@
+r"""Resolvable alpha-lattice (alpha) designs: generator, efficiency factor and field book.
+
+An alpha design (Patterson & Williams 1976) places ``v = s k`` treatments in ``r``
+replicates, each replicate split into ``s`` incomplete blocks of ``k`` plots.  It is built
+from a ``k x r`` generating array :math:`\alpha` of integers modulo ``s``: in replicate
+``j``, block ``l`` holds the treatments
+
+.. math::
+
+    t = i\,s + (\alpha_{ij} + l) \bmod s, \qquad i = 0, \dots, k - 1
+
+(the treatments are numbered ``0 .. v-1`` in ``k`` groups of ``s``).  Two treatments meet in
+a block at most once (an alpha(0, 1) design) when, for every pair of rows of
+:math:`\alpha`, the differences :math:`\alpha_{ij} - \alpha_{i'j}` are distinct modulo
+``s`` over the replicates.  With ``s`` prime and ``k, r <= s`` the array
+:math:`\alpha_{ij} = i j \bmod s` has that property (Patterson & Williams 1976, sec. 3;
+the square and rectangular lattices are special cases).  Otherwise :func:`alpha_design`
+searches (seeded, reproducible) for the array that minimises the sum of squared pairwise
+concurrences, the criterion behind alpha(0, 1) designs, starting from ``i j mod s``.
+
+The **efficiency factor** is the harmonic mean of the canonical efficiency factors, the
+non-trivial eigenvalues of :math:`I - N N' / (r k)` (``N`` the treatment x block incidence
+matrix; John & Williams 1995, ch. 2), i.e. the average variance of a treatment difference in
+an RCBD divided by that in the incomplete-block design (intra-block analysis).  It is
+reported with the upper bound for resolvable designs,
+:math:`E_U = (v - 1)(r - 1) / [(v - 1)(r - 1) + r (s - 1)]` (Patterson & Williams 1976).
+
+Randomization: the treatment labels are allotted at random to the design's numbers, the
+blocks are randomized within each replicate and the plots within each block.
+
+References
+----------
+.. [1] Patterson, H. D. and Williams, E. R. (1976). A new class of resolvable incomplete
+   block designs. Biometrika 63(1), 83-92.
+.. [2] John, J. A. and Williams, E. R. (1995). Cyclic and Computer Generated Designs, 2nd
+   ed. Chapman & Hall. Ch. 2 (efficiency factors), ch. 4 (alpha designs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.design.fieldbook import HARVEST_COLUMNS, _count, _finish, _labels, _rng
+from yieldtrial.errors import DataValidationError
+
+__all__ = ["ALPHA_COLUMNS", "AlphaDesign", "alpha_design", "alpha_efficiency", "alpha_generator"]
+
+#: Columns of an alpha-design field book: ``block`` is the replicate.
+ALPHA_COLUMNS: tuple[str, ...] = (
+    "plot_id",
+    "treatment",
+    "block",
+    "incomplete_block",
+    "row",
+    "column",
+    *HARVEST_COLUMNS,
+)
+
+
+@dataclass(frozen=True)
+class AlphaDesign:
+    """An alpha design before randomization: generator and efficiency.
+
+    Attributes
+    ----------
+    generator : ndarray of int, shape (k, r)
+        The alpha array (entries modulo ``s``).
+    blocks : ndarray of int, shape (r, s, k)
+        Treatment numbers ``0 .. v-1`` of each replicate, block and plot.
+    efficiency : float
+        Efficiency factor (harmonic mean of the canonical efficiency factors). [-]
+    upper_bound : float
+        Upper bound of the efficiency factor of a resolvable design with these
+        parameters. [-]
+    max_concurrence : int
+        Largest number of blocks any two treatments share (1 for an alpha(0, 1) design).
+    construction : str
+        ``"ij mod s"`` (the prime construction) or ``"search"``.
+    """
+
+    generator: np.ndarray
+    blocks: np.ndarray
+    efficiency: float
+    upper_bound: float
+    max_concurrence: int
+    construction: str
+
+
+def _blocks(alpha: np.ndarray, s: int) -> np.ndarray:
+    k, r = alpha.shape
+    out = np.empty((r, s, k), dtype=int)
+    i = np.arange(k)
+    for j in range(r):
+        for block in range(s):
+            out[j, block] = i * s + (alpha[:, j] + block) % s
+    return out
+
+
+def alpha_efficiency(blocks: np.ndarray) -> float:
+    """Efficiency factor of an equireplicate, proper block design.
+
+    Parameters
+    ----------
+    blocks : ndarray of int, shape (r, s, k)
+        Treatment numbers ``0 .. v-1`` of each replicate, block and plot.
+
+    Returns
+    -------
+    float
+        Harmonic mean of the canonical efficiency factors (the ``v - 1`` non-trivial
+        eigenvalues of ``I - N N' / (r k)``). [-]
+
+    Examples
+    --------
+    A 3 x 3 simple lattice in 2 replicates (rows, then columns of the square):
+
+    >>> rep1 = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+    >>> rep2 = [[0, 3, 6], [1, 4, 7], [2, 5, 8]]
+    >>> round(alpha_efficiency(np.array([rep1, rep2])), 4)  # (k + 1) / (k + 3) = 4 / 6
+    0.6667
+    """
+    r, s, k = blocks.shape
+    v = s * k
+    incidence = np.zeros((v, r * s))
+    for j in range(r):
+        for block in range(s):
+            incidence[blocks[j, block], j * s + block] = 1.0
+    a = np.eye(v) - incidence @ incidence.T / (r * k)
+    values = np.sort(np.linalg.eigvalsh(a))[1:]  # drop the zero of the grand mean
+    if np.any(values <= 1e-10):
+        return 0.0  # disconnected
+    return float((v - 1) / np.sum(1.0 / values))
+
+
+def _concurrence_cost(alpha: np.ndarray, s: int) -> int:
+    """Sum over row pairs and differences of the squared number of replicates sharing it."""
+    total = 0
+    for a, b in combinations(range(alpha.shape[0]), 2):
+        counts = np.bincount((alpha[a] - alpha[b]) % s, minlength=s)
+        total += int(np.sum(counts * counts))
+    return total
+
+
+def _search(k: int, r: int, s: int, rng: np.random.Generator, sweeps: int = 60) -> np.ndarray:
+    """Coordinate search for an alpha array with few repeated concurrences."""
+    alpha = np.outer(np.arange(k), np.arange(r)) % s
+    cost = _concurrence_cost(alpha, s)
+    best = cost
+    for _ in range(sweeps):
+        improved = False
+        cells = [(i, j) for i in range(1, k) for j in range(1, r)]
+        for idx in rng.permutation(len(cells)):
+            i, j = cells[int(idx)]
+            current = alpha[i, j]
+            for value in rng.permutation(s):
+                if value == current:
+                    continue
+                alpha[i, j] = value
+                trial = _concurrence_cost(alpha, s)
+                if trial < cost:
+                    cost, current, improved = trial, value, True
+                else:
+                    alpha[i, j] = current
+            best = min(best, cost)
+        if not improved:
+            break
+    return alpha
+
+
+def _is_prime(n: int) -> bool:
+    return n >= 2 and all(n % d for d in range(2, int(n**0.5) + 1))
+
+
+def alpha_generator(
+    n_treatments: int, *, block_size: int, replicates: int, seed: int | None = None
+) -> AlphaDesign:
+    """Build the generating array of an alpha design and its efficiency factor.
+
+    Parameters
+    ----------
+    n_treatments : int
+        Number of treatments ``v``; a multiple of ``block_size``.
+    block_size : int
+        Plots per incomplete block ``k`` (2 <= k < v).
+    replicates : int
+        Replicates ``r`` (>= 2).
+    seed : int, optional
+        Seed of the search (non-prime ``s``); the result is reproducible.
+
+    Returns
+    -------
+    AlphaDesign
+
+    Raises
+    ------
+    DataValidationError
+        ``v`` not a multiple of ``k``, or ``k`` out of range.
+
+    Examples
+    --------
+    >>> d = alpha_generator(20, block_size=4, replicates=3)
+    >>> d.generator.tolist(), d.max_concurrence, round(d.efficiency, 4)
+    ([[0, 0, 0], [0, 1, 2], [0, 2, 4], [0, 3, 1]], 1, 0.7447)
+    """
+    v = _count(n_treatments, "treatments", minimum=4)
+    k = _count(block_size, "block_size", minimum=2)
+    r = _count(replicates, "replicates", minimum=2)
+    if k >= v or v % k:
+        raise DataValidationError(
+            f"an alpha design needs the number of treatments ({v}) to be a multiple of the "
+            f"block size ({k}), with more than one block per replicate; choose a block size "
+            f"that divides {v} (e.g. {', '.join(str(d) for d in range(2, v) if v % d == 0)}), or "
+            "add entries (extra checks) to reach a multiple."
+        )
+    s = v // k
+    if _is_prime(s) and k <= s and r <= s:
+        alpha = np.outer(np.arange(k), np.arange(r)) % s
+        construction = "ij mod s"
+    else:
+        rng, _ = _rng(seed)
+        alpha = _search(k, r, s, rng)
+        construction = "search"
+    blocks = _blocks(alpha, s)
+    concurrence = 0
+    for a, b in combinations(range(k), 2):
+        concurrence = max(concurrence, int(np.bincount((alpha[a] - alpha[b]) % s).max()))
+    upper = (v - 1) * (r - 1) / ((v - 1) * (r - 1) + r * (s - 1))
+    return AlphaDesign(
+        generator=alpha,
+        blocks=blocks,
+        efficiency=alpha_efficiency(blocks),
+        upper_bound=float(upper),
+        max_concurrence=max(concurrence, 1 if k > 1 else 0),
+        construction=construction,
+    )
+
+
+def alpha_design(
+    treatments: Sequence[str],
+    *,
+    block_size: int,
+    replicates: int,
+    seed: int | None = None,
+    plot_area_m2: float | None = None,
+) -> pd.DataFrame:
+    """Randomized field book of a resolvable alpha-lattice design.
+
+    Parameters
+    ----------
+    treatments : sequence of str
+        Treatment (entry) labels; their number must be a multiple of ``block_size``.
+    block_size : int
+        Plots per incomplete block.
+    replicates : int
+        Number of replicates (complete blocks), >= 2.
+    seed : int, optional
+        Random seed (generator search and randomization); the same seed gives the same
+        field book.
+    plot_area_m2 : float, optional
+        Net harvested area of each plot, pre-filled in ``harvested_area_m2``. [m2]
+
+    Returns
+    -------
+    DataFrame
+        Field book with columns :data:`ALPHA_COLUMNS`: ``block`` is the replicate
+        (``"1"``, ``"2"``, ...), ``incomplete_block`` the block within it; each incomplete
+        block is one field row (``row``), its plots in ``column`` 1..k; ``plot_id`` runs
+        ``101..`` in replicate 1, ``201..`` in replicate 2 (``1001..`` with 100 plots or more
+        per replicate).  ``attrs["design"]`` records the design (``"alpha"``), seed,
+        generator, efficiency factor and its upper bound.  ``yieldtrial report`` reads it
+        back as an alpha design (REML, incomplete blocks random).
+
+    Raises
+    ------
+    DataValidationError
+        Fewer than 4 treatments, duplicated labels, a block size that does not divide the
+        number of treatments, fewer than 2 replicates.
+
+    References
+    ----------
+    Patterson & Williams (1976); John & Williams (1995), ch. 4.
+
+    Examples
+    --------
+    >>> book = alpha_design([f"G{i:02d}" for i in range(1, 13)], block_size=3, replicates=2,
+    ...                     seed=1)
+    >>> book.groupby("block")["treatment"].nunique().tolist()
+    [12, 12]
+    >>> book.groupby(["block", "incomplete_block"]).size().unique().tolist()
+    [3]
+    >>> round(book.attrs["design"]["efficiency"], 4)
+    0.5946
+    """
+    labels = _labels(treatments, "treatments", minimum=4)
+    rng, used_seed = _rng(seed)
+    design = alpha_generator(
+        len(labels), block_size=block_size, replicates=replicates, seed=used_seed
+    )
+    r, s, k = design.blocks.shape
+    v = s * k
+    allot = rng.permutation(v)  # design number -> label index
+    base = 10 ** max(2, len(str(v)))
+    rows = []
+    for j in range(r):
+        block_order = rng.permutation(s)
+        number = 0
+        for position, block in enumerate(block_order):
+            plots = rng.permutation(design.blocks[j, block])
+            for col, t in enumerate(plots, start=1):
+                number += 1
+                rows.append(
+                    {
+                        "plot_id": str((j + 1) * base + number),
+                        "treatment": labels[int(allot[t])],
+                        "block": str(j + 1),
+                        "incomplete_block": str(position + 1),
+                        "row": j * s + position + 1,
+                        "column": col,
+                    }
+                )
+    info = {
+        "design": "alpha",
+        "treatments": labels,
+        "replicates": r,
+        "block_size": k,
+        "blocks_per_replicate": s,
+        "seed": used_seed,
+        "generator": design.generator.tolist(),
+        "construction": design.construction,
+        "efficiency": design.efficiency,
+        "efficiency_upper_bound": design.upper_bound,
+        "max_concurrence": design.max_concurrence,
+        "serpentine": False,
+    }
+    return _finish(rows, ALPHA_COLUMNS, info, plot_area_m2)

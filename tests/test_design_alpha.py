@@ -1,0 +1,138 @@
+"""Alpha-lattice designs (yieldtrial.design.alpha) and ``yieldtrial design alpha``.
+
+Expected efficiency factors: square lattices with r replicates have canonical efficiency
+factors (r - 1)/r (multiplicity r (k - 1)) and 1 (the rest), so E = (v - 1) / [r^2 (k - 1)/(r - 1)
++ (k - 1)(k + 1 - r)], i.e. (k + 1)/(k + 3) for the simple lattice (Cochran & Cox 1957, ch. 10;
+John & Williams 1995, ch. 2); they attain the Patterson & Williams (1976) upper bound.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.cli import main
+from yieldtrial.design.alpha import alpha_design, alpha_efficiency, alpha_generator
+from yieldtrial.errors import DataValidationError
+
+
+def _lattice_efficiency(k: int, r: int) -> float:
+    """Efficiency factor of a square lattice with r replicates (hand derivation above)."""
+    return (k * k - 1) / (r * r * (k - 1) / (r - 1) + (k - 1) * (k + 1 - r))
+
+
+@pytest.mark.parametrize(("k", "r"), [(3, 2), (5, 2), (5, 3), (7, 4)])
+def test_prime_construction_is_a_square_lattice(k: int, r: int) -> None:
+    """With s = k prime, i j mod s gives the square lattice; E equals the upper bound."""
+    design = alpha_generator(k * k, block_size=k, replicates=r)
+    assert design.construction == "ij mod s"
+    assert design.max_concurrence == 1
+    assert design.efficiency == pytest.approx(_lattice_efficiency(k, r), rel=1e-12)
+    assert design.upper_bound == pytest.approx(design.efficiency, rel=1e-12)
+
+
+def _independent_efficiency(blocks: np.ndarray) -> float:
+    """E = RCBD average variance of a difference / the design's, from C^+ (sigma^2 = 1)."""
+    r, s, k = blocks.shape
+    v = s * k
+    n = np.zeros((v, r * s))
+    for j in range(r):
+        for b in range(s):
+            n[blocks[j, b], j * s + b] = 1
+    c_plus = np.linalg.pinv(r * np.eye(v) - n @ n.T / k)
+    pairs = [c_plus[i, i] + c_plus[j, j] - 2 * c_plus[i, j] for i, j in combinations(range(v), 2)]
+    return (2.0 / r) / float(np.mean(pairs))
+
+
+@pytest.mark.parametrize(("v", "k", "r"), [(24, 4, 3), (30, 5, 2), (48, 6, 3)])
+def test_searched_generator_is_alpha01_and_efficiency_checks(v: int, k: int, r: int) -> None:
+    """Non-prime s: the searched array is alpha(0, 1); E matches a brute-force computation."""
+    design = alpha_generator(v, block_size=k, replicates=r, seed=3)
+    assert design.construction == "search"
+    assert design.max_concurrence == 1
+    assert design.efficiency == pytest.approx(_independent_efficiency(design.blocks), rel=1e-9)
+    assert design.efficiency <= design.upper_bound + 1e-12
+
+
+def test_every_replicate_is_complete() -> None:
+    """Each replicate holds every treatment once, in s blocks of k."""
+    design = alpha_generator(200, block_size=10, replicates=3, seed=1)
+    for rep in design.blocks:
+        assert sorted(rep.ravel().tolist()) == list(range(200))
+    assert design.blocks.shape == (3, 20, 10)
+    assert design.max_concurrence == 1
+
+
+def test_efficiency_of_a_disconnected_design_is_zero() -> None:
+    """Two replicates with identical blocks are disconnected: E = 0."""
+    rep = [[0, 1], [2, 3]]
+    assert alpha_efficiency(np.array([rep, rep])) == 0.0
+
+
+def test_field_book_columns_and_randomization() -> None:
+    """Field book: replicate, incomplete block, positions; the same seed, the same book."""
+    labels = [f"G{i:02d}" for i in range(1, 25)]
+    book = alpha_design(labels, block_size=4, replicates=3, seed=11)
+    assert list(book.columns[:6]) == ["plot_id", "treatment", "block", "incomplete_block",
+                                      "row", "column"]  # fmt: skip
+    assert (book.groupby("block")["treatment"].nunique() == 24).all()
+    assert (book.groupby(["block", "incomplete_block"]).size() == 4).all()
+    assert book["plot_id"].is_unique
+    assert book.equals(alpha_design(labels, block_size=4, replicates=3, seed=11))
+    assert not book["treatment"].equals(
+        alpha_design(labels, block_size=4, replicates=3, seed=12)["treatment"]
+    )
+    assert book.attrs["design"]["design"] == "alpha"
+    assert book.attrs["design"]["max_concurrence"] == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"block_size": 5}, "multiple of the block size"), ({"block_size": 4, "replicates": 1},
+                                                         "replicates")],
+    ids=["not-multiple", "one-replicate"],
+)  # fmt: skip
+def test_bad_parameters_raise(kwargs: dict, match: str) -> None:
+    """A v that is not a multiple of k, or one replicate, is refused with the fix."""
+    args = {"replicates": 2, **kwargs}
+    with pytest.raises(DataValidationError, match=match):
+        alpha_design([f"G{i}" for i in range(24)], **args)
+
+
+def test_field_book_feeds_back_into_the_trial() -> None:
+    """A filled-in alpha field book is detected as an alpha design and fitted by REML."""
+    from yieldtrial.stats.mixed import MixedModelFit
+    from yieldtrial.trial import FieldTrial
+
+    book = alpha_design([f"G{i:02d}" for i in range(1, 21)], block_size=4, replicates=3, seed=5)
+    rng = np.random.default_rng(5)
+    plots = book.drop(columns=["harvested_area_m2", "fresh_mass_kg", "moisture_pct",
+                               "impurity_pct"])  # fmt: skip
+    plots["yield_kg_ha"] = 6000 + rng.normal(0, 300, len(plots))
+    trial = FieldTrial.from_dataframe(plots, crop="wheat")
+    assert trial.design == "alpha"
+    assert "alpha design" in trial.metadata["design_source"]
+    assert isinstance(trial.anova(), MixedModelFit)
+
+
+def test_cli_prints_generator_and_efficiency(tmp_path, capsys) -> None:
+    """``yieldtrial design alpha`` writes the book and prints generator and efficiency."""
+    out = tmp_path / "alpha.csv"
+    labels = [f"G{i:02d}" for i in range(1, 26)]
+    code = main(["design", "alpha", "--treatments", *labels, "--block-size", "5",
+                 "--replicates", "2", "--seed", "1", "-o", str(out)])  # fmt: skip
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "generator" in err and "ij mod s" in err
+    assert f"efficiency factor {_lattice_efficiency(5, 2):.4f}" in err  # 6/8 = 0.75
+    book = pd.read_csv(out, dtype=str)
+    assert len(book) == 50 and set(book["incomplete_block"]) == {"1", "2", "3", "4", "5"}
+
+
+def test_cli_alpha_needs_block_size(capsys) -> None:
+    """Without --block-size the command stops with a data error."""
+    assert main(["design", "alpha", "--treatments", "A", "B", "C", "D", "--replicates", "2"]) == 1
+    assert "block_size" in capsys.readouterr().err
