@@ -33,7 +33,7 @@ import pandas as pd
 
 
 def alpha_lattice(entries: int, *, reps: int = 3, block_size: int = 10, seed: int = 1):
-    """Simulated alpha-lattice: each replicate a random partition into incomplete blocks."""
+    """Simulate an alpha-lattice: each replicate a random partition into incomplete blocks."""
     rng = np.random.default_rng(seed)
     rows = []
     for r in range(reps):
