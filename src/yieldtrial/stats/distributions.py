@@ -10,10 +10,15 @@ Dunnett's procedure needs the distribution of the maximum (or maximum absolute v
   adaptive quadrature over the chi distribution of ``s / sigma``.  Absolute error is below
   1e-9 (the tests check 1e-6 against published tables and an independent nested quadrature).
 * Otherwise (correlated LS-means, e.g. an RCBD with missing plots in two treatments) the
-  probability comes from Genz's separation-of-variables algorithm with randomized
-  quasi-Monte Carlo (scrambled Sobol points from :mod:`scipy.stats.qmc`) under fixed seeds,
-  so it is deterministic; the stated accuracy is three standard errors over the seeded
-  replicates (about 1e-6 for 3-4 comparisons, up to ~5e-5 for 11; stated in the result).
+  probability comes from Genz's separation-of-variables algorithm with variable reordering
+  on a *fixed* lattice rule (a rank-1 lattice with ten shifts drawn once from a constant
+  seed, :mod:`yieldtrial.stats._mvt_lattice`), with the nearest product-form correlation as
+  a control variate (its probability is the exact integral above; only the difference is
+  integrated on the lattice).  The result is repeatable bit for bit; the stated accuracy is
+  three standard errors over the shifted copies, and the points double until it is below
+  5e-5 (20 comparisons: well under 1e-4 in a fraction of a second; see
+  ``benchmarks/bench_dunnett_general.py``).  Critical values are the root of that
+  deterministic function with the lattice size frozen, bracketed by Brent's method.
 
 * The studentized range (Tukey-Kramer) is integrated the same way (Hartley 1942): a composite
   Gauss-Legendre rule over the largest normal and the chi panels over ``s``; it agrees with
@@ -59,12 +64,6 @@ __all__ = [
 #: Valid ``alternative`` strings.
 ALTERNATIVES: tuple[str, ...] = ("two-sided", "greater", "less")
 
-#: Seeds of the quasi-Monte Carlo replicates used when the correlation is not of product form.
-QMC_SEEDS: tuple[int, ...] = tuple(range(20240601, 20240609))
-
-#: Points per QMC replicate.
-QMC_POINTS = 2**14
-
 _PRODUCT_FORM_TOL = 1e-9
 
 
@@ -77,8 +76,8 @@ class MvtProbability:
     value : float
         The probability.
     method : str
-        ``"exact-product-form"`` (deterministic quadrature) or ``"qmc"`` (seeded
-        quasi-Monte Carlo).
+        ``"exact-product-form"`` (deterministic quadrature) or ``"qmc"`` (Genz's method on
+        a fixed lattice rule, a deterministic quasi-Monte Carlo rule).
     abs_error : float
         Stated absolute accuracy (1e-9 for the quadrature; three standard errors over the
         seeded replicates for QMC).
@@ -277,58 +276,49 @@ def _exact_exceedance(c: float, lam: np.ndarray, df: float, two_sided: bool) -> 
     return float(_exact_exceedances(np.array([c]), lam, df, two_sided)[0])
 
 
-@lru_cache(maxsize=16)
-def _qmc_points(k: int, df: float) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
-    """Seeded scrambled Sobol points and the matching s = sqrt(chi2_df / df), per seed."""
-    from scipy import special
-    from scipy.stats import qmc
+def _lattice_exceedances(
+    cs: np.ndarray,
+    corr: np.ndarray,
+    df: float,
+    two_sided: bool,
+    *,
+    points: int | None = None,
+    order_at: float | None = None,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """P(max_i T_i > c) (or max |T_i|) for any correlation: Genz's lattice method.
 
-    out = []
-    for seed in QMC_SEEDS:
-        u = qmc.Sobol(d=k, scramble=True, seed=seed).random(QMC_POINTS)
-        if np.isfinite(df):
-            s = np.sqrt(2.0 * special.gammaincinv(df / 2.0, u[:, 0]) / df)
-        else:
-            s = np.ones(QMC_POINTS)
-        u.setflags(write=False)
-        s.setflags(write=False)
-        out.append((u, s))
-    return tuple(out)
+    Separation of variables with reordering on a fixed, seeded rank-1 lattice
+    (:mod:`yieldtrial.stats._mvt_lattice`), with the nearest product-form correlation as a
+    control variate: its exceedance is known exactly (:func:`_exact_exceedances`), and only
+    the difference is integrated on the lattice.
+
+    Returns
+    -------
+    values, errors : ndarray
+        Exceedance probabilities and their stated absolute errors (three standard errors
+        over the shifted lattice copies).
+    points : int
+        Lattice points per shift used.
+    """
+    from yieldtrial.stats._mvt_lattice import box_probability, nearest_product_form
+
+    lam = nearest_product_form(corr)
+    control = np.outer(lam, lam)
+    np.fill_diagonal(control, 1.0)
+    res = box_probability(
+        cs, corr, df, two_sided=two_sided, points=points, order_at=order_at, control=control
+    )
+    exact = _exact_exceedances(cs, lam, df, two_sided)
+    values = np.clip(exact - res.inside, 0.0, 1.0)
+    if two_sided:
+        values[np.asarray(cs) <= 0.0] = 1.0
+    return values, res.abs_error + 1e-9, res.points
 
 
 def _qmc_exceedance(c: float, corr: np.ndarray, df: float, two_sided: bool) -> MvtProbability:
-    """P(max_i T_i > c) (or max |T_i|) by Genz's separation of variables with seeded RQMC.
-
-    Genz & Bretz (2009, sect. 4.1.1): with ``L`` the Cholesky factor of ``corr`` and
-    ``s = chi_df / sqrt(df)`` drawn by inversion from the first coordinate, the probability
-    of the box ``[a s, b s]`` is the mean of a product of conditional normal probabilities
-    over a scrambled Sobol sequence.  One replicate per seed in :data:`QMC_SEEDS`; the value
-    is their mean and the stated error three standard errors.
-    """
-    from scipy import special
-
-    k = corr.shape[0]
-    chol = np.linalg.cholesky(corr + 1e-13 * np.eye(k))
-    upper_c = np.full(k, c)
-    lower_c = -upper_c if two_sided else np.full(k, -np.inf)
-    estimates = []
-    for u, s in _qmc_points(k, float(df)):
-        y = np.zeros((QMC_POINTS, k))
-        f = np.ones(QMC_POINTS)
-        for i in range(k):
-            shift = y[:, :i] @ chol[i, :i]
-            lo = special.ndtr((lower_c[i] * s - shift) / chol[i, i])
-            hi = special.ndtr((upper_c[i] * s - shift) / chol[i, i])
-            width = np.clip(hi - lo, 0.0, 1.0)
-            f = f * width
-            if i < k - 1:
-                w = u[:, i + 1]
-                y[:, i] = special.ndtri(np.clip(lo + w * width, 1e-300, 1.0 - 1e-16))
-        estimates.append(1.0 - float(f.mean()))
-    arr = np.asarray(estimates)
-    err = 3.0 * float(arr.std(ddof=1)) / np.sqrt(arr.size)
-    value = float(min(max(arr.mean(), 0.0), 1.0))
-    return MvtProbability(value=value, method="qmc", abs_error=float(max(err, 1e-7)))
+    """P(max_i T_i > c) (or max |T_i|) for a general correlation (deterministic lattice)."""
+    values, errors, _ = _lattice_exceedances(np.array([c]), corr, df, two_sided)
+    return MvtProbability(value=float(values[0]), method="qmc", abs_error=float(errors[0]))
 
 
 def max_t_exceedance(
@@ -423,20 +413,17 @@ def dunnett_pvalues(
             return out, MvtProbability(np.nan, "none", np.nan)
         out[ok] = _exact_exceedances(thresholds[ok], lam, float(df), alternative == "two-sided")
         return out, MvtProbability(float(np.nanmin(out)), "exact-product-form", 1e-9)
-    methods: list[MvtProbability] = []
-    for i, c in enumerate(thresholds):
-        if np.isnan(c):
-            continue
-        if alternative != "two-sided" and c <= -40.0:
-            out[i] = 1.0
-            continue
-        prob = max_t_exceedance(float(c), corr, df, alternative=alternative)
-        out[i] = prob.value
-        methods.append(prob)
-    if not methods:
+    ok = ~np.isnan(thresholds)
+    if alternative != "two-sided":
+        out[ok & (thresholds <= -40.0)] = 1.0
+        ok &= thresholds > -40.0
+    if not np.any(ok):
         return out, MvtProbability(np.nan, "none", np.nan)
-    worst = max(methods, key=lambda m: m.abs_error)
-    return out, MvtProbability(float(np.nanmin(out)), worst.method, worst.abs_error)
+    values, errors, _ = _lattice_exceedances(
+        thresholds[ok], r, float(df), alternative == "two-sided"
+    )
+    out[ok] = values
+    return out, MvtProbability(float(np.nanmin(out)), "qmc", float(np.max(errors)))
 
 
 def dunnett_critical_value(
@@ -521,11 +508,55 @@ def _dunnett_critical(
     def f(c: float) -> float:
         return max_t_exceedance(c, r, df, alternative=alternative).value - alpha
 
-    exact = product_form_lambdas(r) is not None
-    # with QMC the probability is only known to ~1e-6, so a finer root is meaningless
-    xtol = 1e-10 if exact else 1e-6
-    root = float(optimize.brentq(f, lo, hi, xtol=xtol, rtol=1e-12 if exact else 1e-8))
+    if product_form_lambdas(r) is None:
+        return _dunnett_critical_lattice(r, df, alternative, confidence, lo, hi)
+    root = float(optimize.brentq(f, lo, hi, xtol=1e-10, rtol=1e-12))
     return root, max_t_exceedance(root, r, df, alternative=alternative)
+
+
+def _dunnett_critical_lattice(
+    r: np.ndarray, df: float, alternative: str, confidence: float, lo: float, hi: float
+) -> tuple[float, MvtProbability]:
+    """Critical value for a general correlation: a bracketed root of a fixed function.
+
+    The lattice size is chosen once, adaptively, at the product-form critical value (the
+    start); then the number of points and the variable order are frozen, so the exceedance
+    is one deterministic, smooth function of ``c`` and Brent's method finds its root to
+    1e-8 between the single-test and Bonferroni bounds.
+    """
+    from scipy import optimize
+
+    from yieldtrial.stats._mvt_lattice import nearest_product_form
+
+    alpha = 1.0 - confidence
+    two_sided = alternative == "two-sided"
+    lam = nearest_product_form(r)
+    key = tuple(np.round(np.sort(lam), 13).tolist())
+    start, _ = _dunnett_critical_cached(key, float(df), alternative, float(confidence))
+    start = min(max(start, lo), hi)
+    _, _, points = _lattice_exceedances(np.array([start]), r, df, two_sided)
+
+    def f(c: float) -> float:
+        values, _, _ = _lattice_exceedances(
+            np.array([c]), r, df, two_sided, points=points, order_at=start
+        )
+        return float(values[0]) - alpha
+
+    a, b, step = start, start, 0.02
+    fa = fb = f(start)
+    while fa < 0.0 and a > lo:  # exceedance below alpha: the root is lower
+        b, fb, a = a, fa, max(lo, a - step)
+        fa = f(a)
+        step *= 2.0
+    while fb > 0.0 and b < hi:
+        a, fa, b = b, fb, min(hi, b + step)
+        fb = f(b)
+        step *= 2.0
+    root = a if fa == 0.0 else float(optimize.brentq(f, a, b, xtol=1e-8, rtol=1e-10))
+    values, errors, _ = _lattice_exceedances(
+        np.array([root]), r, df, two_sided, points=points, order_at=start
+    )
+    return root, MvtProbability(float(values[0]), "qmc", float(errors[0]))
 
 
 #: Studentized range: Gauss-Legendre panels and nodes per panel over the largest normal.
