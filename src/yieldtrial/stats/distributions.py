@@ -120,19 +120,27 @@ def product_form_lambdas(corr: np.ndarray, *, tol: float = _PRODUCT_FORM_TOL) ->
         lam[:] = np.sqrt(abs(rho))
         lam[1] *= np.sign(rho)
     else:
-        for i in range(k):
-            others = [j for j in range(k) if j != i]
-            sub = np.abs(r[np.ix_(others, others)])
-            np.fill_diagonal(sub, -1.0)
-            a, b = np.unravel_index(np.argmax(sub), sub.shape)
-            j, m = others[a], others[b]
-            if abs(r[j, m]) <= tol:
-                lam[i] = 0.0
-                continue
-            square = r[i, j] * r[i, m] / r[j, m]
-            if square < -tol:
-                return None
-            lam[i] = np.sqrt(max(square, 0.0))
+        # lam_i^2 = r[i, j] r[i, m] / r[j, m] for any j, m != i: take (j, m) the pair with
+        # the largest |r| (the best-conditioned ratio) and, for i in that pair, the pair of
+        # the other two largest; O(k^2), then the fit is verified below
+        a = np.abs(off)
+        j0, m0 = np.unravel_index(int(np.argmax(a)), a.shape)
+        if abs(r[j0, m0]) <= tol:
+            return None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            square = r[:, j0] * r[:, m0] / r[j0, m0]
+        for i in (j0, m0):
+            row = a[i].copy()
+            row[[j0, m0]] = -1.0
+            x = int(np.argmax(row))
+            other = m0 if i == j0 else j0
+            if abs(r[other, x]) <= tol:
+                square[i] = 0.0 if abs(r[i, x]) <= tol else np.nan
+            else:
+                square[i] = r[i, other] * r[i, x] / r[other, x]
+        if np.any(~np.isfinite(square)) or np.any(square < -tol):
+            return None
+        lam = np.sqrt(np.clip(square, 0.0, None))
         ref = int(np.argmax(np.abs(lam)))
         signs = np.sign(r[ref])
         signs[ref] = 1.0
@@ -141,7 +149,8 @@ def product_form_lambdas(corr: np.ndarray, *, tol: float = _PRODUCT_FORM_TOL) ->
     if np.any(np.abs(lam) >= 1.0 - 1e-12):
         return None
     fitted = np.outer(lam, lam)
-    if np.max(np.abs((fitted - r)[~np.eye(k, dtype=bool)])) > tol:
+    np.fill_diagonal(fitted, 0.0)
+    if np.max(np.abs(fitted - off)) > tol:
         return None
     return lam
 

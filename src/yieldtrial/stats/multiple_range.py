@@ -307,10 +307,25 @@ def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05
         Unknown test, alpha outside (0, 1), fewer than two means, non-positive df
         or a singular covariance (a difference with zero standard error).
     """
-    from scipy import stats
-
     key = _check_test(test)
     alpha = check_alpha(alpha)
+    comparisons, significant, order, crit_single, q_by_span, sed = _pairs(
+        mm, key, alpha, with_pairs=True
+    )
+    return _result(mm, key, alpha, comparisons, significant, order, crit_single, q_by_span, sed)
+
+
+def _pairs(
+    mm: MeansModel, key: str, alpha: float, *, with_pairs: bool
+) -> tuple[pd.DataFrame | None, np.ndarray, list[int], float, dict[int, float], np.ndarray]:
+    """Verdicts of every pair (vectorized), and the pairwise table when ``with_pairs``.
+
+    Returns the table (None without ``with_pairs``: a 10,000-level family has 50 million
+    pairs), the k x k significance matrix, the rank order, the single critical value
+    (Tukey, Scheffe, LSD), Duncan/SNK critical values by span and the SED matrix.
+    """
+    from scipy import stats
+
     est = np.asarray(mm.estimates, dtype=float)
     cov = np.asarray(mm.cov, dtype=float)
     k = est.size
@@ -360,74 +375,96 @@ def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05
         q_values = np.atleast_1d(significant_studentized_range(spans, df, alpha=alpha, test=key))
         q_by_span = {int(p): float(q) for p, q in zip(spans, q_values, strict=True)}
 
-    significant = np.zeros((k, k), dtype=bool)
-    tested = np.ones((k, k), dtype=bool)
-    # for the protection rule: widest non-significant range starting at each rank
-    max_ns_end = np.full(k, -1)
-    rows: list[dict[str, Any]] = []
-    for span in range(k, 1, -1):
-        for r_a in range(0, k - span + 1):
-            r_b = r_a + span - 1
-            i, j = order[r_a], order[r_b]
-            diff = float(basis[i] - basis[j])
-            s = float(sed[i, j])
-            if key in _RANGE_TESTS:
-                stat = abs(diff) / (s / np.sqrt(2.0))
-                crit = q_by_span[span]
-                least = crit * s / np.sqrt(2.0)
-                p_val = float("nan")  # filled below, vectorized by span
-            elif key == "tukey":
-                stat = abs(diff) / (s / np.sqrt(2.0))
-                crit = crit_single
-                least = crit * s / np.sqrt(2.0)
-                p_val = float("nan")
-            else:
-                stat = abs(diff) / s
-                crit = crit_single
-                least = crit * s
-                if key == "scheffe":
-                    p_val = float(stats.f.sf(stat**2 / (k - 1), k - 1, df))
-                else:
-                    p_val = float(2 * stats.t.sf(stat, df))
-            inside_ns = key in _RANGE_TESTS and bool(np.any(max_ns_end[: r_a + 1] >= r_b))
-            is_tested = not inside_ns
-            is_sig = is_tested and stat > crit
-            if key in _RANGE_TESTS and not is_sig:
-                max_ns_end[r_a] = max(max_ns_end[r_a], r_b)
-            significant[i, j] = significant[j, i] = is_sig
-            tested[i, j] = tested[j, i] = is_tested
-            rows.append(
-                {
-                    "level_a": mm.levels[i],
-                    "level_b": mm.levels[j],
-                    "diff": diff,
-                    "sed": s,
-                    "span": span,
-                    "statistic": stat,
-                    "critical_value": crit,
-                    "least_significant": least,
-                    "p_value": p_val,
-                    "tested": is_tested,
-                    "significant": is_sig,
-                    "_ra": r_a,
-                    "_rb": r_b,
-                }
-            )
-    frame = pd.DataFrame(rows)
+    # every pair in rank order (higher mean first), vectorized: rank a < rank b
+    rank_order = np.asarray(order)
+    r_a, r_b = np.triu_indices(k, 1)
+    i_lv, j_lv = rank_order[r_a], rank_order[r_b]
+    diff = basis[i_lv] - basis[j_lv]
+    s_pair = sed[i_lv, j_lv]
+    span = r_b - r_a + 1
     if key in (*_RANGE_TESTS, "tukey"):
-        for span_value in np.unique(frame["span"].to_numpy(dtype=int)):
-            part = frame["span"].to_numpy(dtype=int) == span_value
-            p_range = int(span_value) if key in _RANGE_TESTS else k
-            frame.loc[part, "p_value"] = _range_p_values(
-                frame.loc[part, "statistic"].to_numpy(dtype=float),
-                p_range,
-                df,
-                key if key in _RANGE_TESTS else "snk",
-            )
-    comparisons = (
-        frame.sort_values(["_ra", "_rb"]).drop(columns=["_ra", "_rb"]).reset_index(drop=True)
+        stat = np.abs(diff) / (s_pair / np.sqrt(2.0))
+        if key in _RANGE_TESTS:
+            q_table = np.zeros(k + 1)
+            q_table[spans] = [q_by_span[int(p)] for p in spans]
+            crit = q_table[span]
+        else:
+            crit = np.full(span.size, crit_single)
+        least = crit * s_pair / np.sqrt(2.0)
+        p_val = np.full(span.size, np.nan)  # filled below, vectorized by span
+    else:
+        stat = np.abs(diff) / s_pair
+        crit = np.full(span.size, crit_single)
+        least = crit * s_pair
+        if key == "scheffe":
+            p_val = np.asarray(stats.f.sf(stat**2 / (k - 1), k - 1, df), dtype=float)
+        else:
+            p_val = np.asarray(2 * stats.t.sf(stat, df), dtype=float)
+    is_tested = np.ones(span.size, dtype=bool)
+    if key in _RANGE_TESTS:
+        # protection rule: a pair is tested unless a wider range enclosing it (a' <= a,
+        # b' >= b) was not significant; "not significant" is closed under enclosure, so
+        # only the raw verdicts (stat <= crit) of enclosing pairs matter
+        raw_ns = stat <= crit
+        widest = np.full(k, -1)  # widest raw non-significant end b' per start a'
+        np.maximum.at(widest, r_a[raw_ns], r_b[raw_ns])
+        before = np.concatenate([[-1], np.maximum.accumulate(widest)[:-1]])  # a' < a
+        is_tested = ~((before[r_a] >= r_b) | (widest[r_a] > r_b))
+    is_sig = is_tested & (stat > crit)
+    significant = np.zeros((k, k), dtype=bool)
+    significant[i_lv, j_lv] = is_sig
+    significant[j_lv, i_lv] = is_sig
+    if not with_pairs:
+        return None, significant, order, crit_single, q_by_span, sed
+    levels = np.asarray(mm.levels, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "level_a": levels[i_lv],
+            "level_b": levels[j_lv],
+            "diff": diff,
+            "sed": s_pair,
+            "span": span,
+            "statistic": stat,
+            "critical_value": crit,
+            "least_significant": least,
+            "p_value": p_val,
+            "tested": is_tested,
+            "significant": is_sig,
+        }
     )
+    if key in (*_RANGE_TESTS, "tukey"):
+        span_values = frame["span"].to_numpy(dtype=int)
+        statistic = frame["statistic"].to_numpy(dtype=float)
+        p_column = np.full(span_values.size, np.nan)
+        groups = np.unique(span_values) if key in _RANGE_TESTS else np.array([k])
+        for span_value in groups:
+            part = span_values == span_value if key in _RANGE_TESTS else np.ones_like(
+                span_values, dtype=bool
+            )
+            p_range = int(span_value) if key in _RANGE_TESTS else k
+            p_column[part] = _range_p_values(
+                statistic[part], p_range, df, key if key in _RANGE_TESTS else "snk"
+            )
+        frame["p_value"] = p_column
+    comparisons = frame
+    return comparisons, significant, order, crit_single, q_by_span, sed
 
+
+def _result(
+    mm: MeansModel,
+    key: str,
+    alpha: float,
+    comparisons: pd.DataFrame | None,
+    significant: np.ndarray,
+    order: list[int],
+    crit_single: float,
+    q_by_span: dict[int, float],
+    sed: np.ndarray,
+) -> MeanSeparation:
+    """Letters, means table, critical ranges and provenance of a mean separation."""
+    est = np.asarray(mm.estimates, dtype=float)
+    k = est.size
+    spans = np.arange(2, k + 1)
     letters = _letters(mm, significant)
     groups = pd.DataFrame(
         {
@@ -439,7 +476,7 @@ def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05
             "letters": [letters[i] for i in order],
         }
     )
-    mean_sed = float(np.mean(sed[np.triu_indices(k, 1)]))
+    mean_sed = float((sed.sum() - np.trace(sed)) / (k * (k - 1)))
     if key in _RANGE_TESTS:
         critical = pd.DataFrame(
             {
@@ -456,6 +493,8 @@ def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05
             {"span": [k], "q_crit": [crit_single], "least_significant_range": [crit_single * scale]}
         )
     prov = mm.provenance(test=key, alpha=alpha, adjustment=_ADJUSTMENTS[key])
+    if comparisons is None:  # pragma: no cover - callers without pairs build no result
+        comparisons = pd.DataFrame()
     comparisons.attrs["provenance"] = prov.to_dict()
     groups.attrs["provenance"] = prov.to_dict()
     return MeanSeparation(
@@ -580,15 +619,12 @@ def two_level_letters(
             f"alpha_upper ({alpha_upper}) must be smaller than alpha_lower ({alpha_lower}); "
             "uppercase letters mark the stricter level (e.g. 0.01)"
         )
-    first = mean_separation(mm, test=test, alpha=lo)
-    second = mean_separation(mm, test=test, alpha=hi)
+    key = _check_test(test)
+    # verdicts only: the pairwise tables (k (k - 1) / 2 rows) are not needed for letters
+    _, sig_lo, order_lo, crit_lo, q_lo, sed = _pairs(mm, key, lo, with_pairs=False)
+    first = _result(mm, key, lo, None, sig_lo, order_lo, crit_lo, q_lo, sed)
+    _, sig, _, _, _, _ = _pairs(mm, key, hi, with_pairs=False)
     order = [mm.levels.index(level) for level in first.groups["level"]]
-    sig = np.zeros((len(mm.levels), len(mm.levels)), dtype=bool)
-    index = {level: n for n, level in enumerate(mm.levels)}
-    for row in second.comparisons.itertuples(index=False):
-        if row.significant:
-            a, b = index[str(row.level_a)], index[str(row.level_b)]
-            sig[a, b] = sig[b, a] = True
     upper = _letters(mm, sig)
     frame = first.groups.rename(columns={"letters": "letters_05"}).copy()
     frame["letters_01"] = [_upper_letters(upper[i]) for i in order]
