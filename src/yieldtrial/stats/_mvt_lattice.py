@@ -298,7 +298,8 @@ def box_probability(
         Target for the stated error; points per shift go through
         :data:`LATTICE_SIZES` (about doubling) until every threshold meets it.
     points : int, optional
-        Use exactly this many points per shift (one of :data:`LATTICE_SIZES`; no doubling): the probability is then a
+        Use exactly this many points per shift (one of :data:`LATTICE_SIZES`; no
+        doubling): the probability is then a
         fixed, smooth function of ``c``, as a root search needs.
     order_at : float, optional
         Threshold at which the variables are reordered (default: the median of ``cs``);

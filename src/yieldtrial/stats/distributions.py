@@ -582,9 +582,9 @@ _RANGE_DIRECT_LIMIT = 96
 
 @lru_cache(maxsize=256)
 def _range_z_nodes(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Nodes ``z``, weights times the density of the largest of ``k`` normals, and log Phi(z).
+    r"""Nodes ``z``, weights times the density of the largest of ``k`` normals, and log Phi(z).
 
-    The density :math:`k\\phi(z)\\Phi(z)^{k-1}` is negligible (below ``e^-60`` of its peak)
+    The density :math:`k\phi(z)\Phi(z)^{k-1}` is negligible (below ``e^-60`` of its peak)
     outside an interval that narrows as ``k`` grows; the panels cover only that interval,
     so a family of 10,000 means is integrated as accurately as one of 3.
     """
@@ -673,7 +673,10 @@ def _range_sf_many(values: np.ndarray, k: int, df: float) -> np.ndarray:
     log_g = _normal_range_log_sf(w_grid, k)
     under = np.flatnonzero(~(log_g > floor))
     if under.size:  # beyond the first underflow the tail is 0 (log floor), cut the grid there
-        w_grid, log_g = w_grid[: max(under[0], 4) + 1], np.maximum(log_g, floor)[: max(under[0], 4) + 1]
+        w_grid, log_g = (
+            w_grid[: max(under[0], 4) + 1],
+            np.maximum(log_g, floor)[: max(under[0], 4) + 1],
+        )
     spline_w = CubicSpline(w_grid, log_g)
     sf_grid = np.empty(q_grid.size)
     step = max(1, 1_000_000 // s_nodes.size)

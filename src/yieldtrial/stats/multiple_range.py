@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -438,8 +437,10 @@ def _pairs(
         p_column = np.full(span_values.size, np.nan)
         groups = np.unique(span_values) if key in _RANGE_TESTS else np.array([k])
         for span_value in groups:
-            part = span_values == span_value if key in _RANGE_TESTS else np.ones_like(
-                span_values, dtype=bool
+            part = (
+                span_values == span_value
+                if key in _RANGE_TESTS
+                else np.ones_like(span_values, dtype=bool)
             )
             p_range = int(span_value) if key in _RANGE_TESTS else k
             p_column[part] = _range_p_values(
