@@ -42,8 +42,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -107,72 +105,27 @@ def _check_test(test: str) -> str:
     return key
 
 
-# Gauss-Legendre nodes for the studentized range integrals (fixed, deterministic)
-_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(96)
-
-
-def _range_cdf(w: np.ndarray, k: int) -> np.ndarray:
-    """``P(range of k iid N(0, 1) < w)`` = ``k int phi(z) [Phi(z) - Phi(z - w)]^(k-1) dz``."""
-    from scipy import special
-
-    half = 8.5
-    z = half * _GL_NODES
-    weights = half * _GL_WEIGHTS * np.exp(-0.5 * z**2) / np.sqrt(2 * np.pi)
-    inner = np.clip(special.ndtr(z[None, :]) - special.ndtr(z[None, :] - w[:, None]), 0.0, 1.0)
-    return np.asarray(k * np.sum(weights[None, :] * inner ** (k - 1), axis=1))
-
-
-@lru_cache(maxsize=64)
-def _chi_nodes(df: float) -> tuple[np.ndarray, np.ndarray]:
-    """Nodes ``s`` and weights of the outer integral over ``s = S / sigma`` (log scale)."""
-    from scipy import special, stats
-
-    lo = np.sqrt(stats.chi2.ppf(1e-14, df) / df)
-    hi = np.sqrt(stats.chi2.isf(1e-14, df) / df)
-    a, b = np.log(lo), np.log(hi)
-    s = np.exp(0.5 * (b - a) * _GL_NODES + 0.5 * (b + a))
-    log_density = (
-        0.5 * df * np.log(df)
-        - special.gammaln(0.5 * df)
-        - (0.5 * df - 1) * np.log(2.0)
-        + (df - 1) * np.log(s)
-        - 0.5 * df * s * s
-    )
-    weights = 0.5 * (b - a) * _GL_WEIGHTS * np.exp(log_density) * s  # ds = s du
-    s.setflags(write=False)
-    weights.setflags(write=False)
-    return s, weights
-
-
 def _ptukey(q: np.ndarray | float, k: int, df: float) -> np.ndarray:
     """CDF of the studentized range of ``k`` means with ``df`` error df.
 
-    Deterministic 96 x 96-point Gauss-Legendre quadrature: over the normal range
-    and over ``log s`` for ``s = S / sigma`` (``df s^2`` is chi-square with ``df``
-    df).  Agrees with :data:`scipy.stats.studentized_range` to about 1e-12 for
-    k <= 20 (checked in the tests) at a few milliseconds per call, where scipy's
-    quantile takes about half a second.
+    A thin wrapper of :func:`yieldtrial.stats.distributions.studentized_range_cdf`, the one
+    implementation of the studentized range (deterministic quadrature, agrees with
+    :data:`scipy.stats.studentized_range` to about 1e-12 for k <= 100).
     """
+    from yieldtrial.stats.distributions import studentized_range_cdf
+
     qv = np.atleast_1d(np.asarray(q, dtype=float))
-    s, weights = _chi_nodes(float(df))
-    inner = _range_cdf((np.clip(qv, 0.0, None)[:, None] * s[None, :]).ravel(), k)
-    out = np.sum(weights[None, :] * inner.reshape(qv.size, s.size), axis=1)
-    return np.asarray(np.clip(out, 0.0, 1.0))
+    return np.asarray(studentized_range_cdf(qv, int(k), float(df)))
 
 
 def _qtukey(level: float, k: int, df: float) -> float:
     """Quantile of the studentized range: ``q`` with ``_ptukey(q) = level``."""
-    from scipy import optimize
+    from yieldtrial.stats.distributions import range_quantile
 
-    def gap(q: float) -> float:
-        return float(_ptukey(q, k, df)[0]) - level
-
-    hi = 8.0
-    while gap(hi) < 0:
-        hi *= 2.0
-        if hi > 1e6:  # pragma: no cover - level too close to 1
-            return float("inf")
-    return float(optimize.brentq(gap, 0.0, hi, xtol=1e-12, rtol=1e-13))
+    level = float(level)
+    if level < 0.5:  # the lower tail itself: Duncan's levels for many means are tiny
+        return range_quantile(level, int(k), float(df), upper=False)
+    return range_quantile(1.0 - level, int(k), float(df), upper=True)
 
 
 def significant_studentized_range(
@@ -238,12 +191,14 @@ def significant_studentized_range(
 
 def _range_p_values(q: np.ndarray, p: int, df: float, key: str) -> np.ndarray:
     """p-values of studentized ranges ``q`` spanning ``p`` means (vectorized)."""
+    from yieldtrial.stats.distributions import studentized_range_sf
+
     qv = np.asarray(q, dtype=float)
     out = np.full(qv.shape, np.nan)
     finite = np.isfinite(qv)
     out[np.isposinf(qv)] = 0.0
     if finite.any():
-        sf = np.clip(1.0 - _ptukey(qv[finite], p, df), 0.0, 1.0)
+        sf = studentized_range_sf(qv[finite], p, df)
         if key == "duncan" and p > 2:
             # alpha* such that q is the critical value: 1 - (1 - alpha*)^(p-1) = sf
             with np.errstate(divide="ignore"):
@@ -351,10 +306,25 @@ def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05
         Unknown test, alpha outside (0, 1), fewer than two means, non-positive df
         or a singular covariance (a difference with zero standard error).
     """
-    from scipy import stats
-
     key = _check_test(test)
     alpha = check_alpha(alpha)
+    comparisons, significant, order, crit_single, q_by_span, sed = _pairs(
+        mm, key, alpha, with_pairs=True
+    )
+    return _result(mm, key, alpha, comparisons, significant, order, crit_single, q_by_span, sed)
+
+
+def _pairs(
+    mm: MeansModel, key: str, alpha: float, *, with_pairs: bool
+) -> tuple[pd.DataFrame | None, np.ndarray, list[int], float, dict[int, float], np.ndarray]:
+    """Verdicts of every pair (vectorized), and the pairwise table when ``with_pairs``.
+
+    Returns the table (None without ``with_pairs``: a 10,000-level family has 50 million
+    pairs), the k x k significance matrix, the rank order, the single critical value
+    (Tukey, Scheffe, LSD), Duncan/SNK critical values by span and the SED matrix.
+    """
+    from scipy import stats
+
     est = np.asarray(mm.estimates, dtype=float)
     cov = np.asarray(mm.cov, dtype=float)
     k = est.size
@@ -404,74 +374,98 @@ def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05
         q_values = np.atleast_1d(significant_studentized_range(spans, df, alpha=alpha, test=key))
         q_by_span = {int(p): float(q) for p, q in zip(spans, q_values, strict=True)}
 
-    significant = np.zeros((k, k), dtype=bool)
-    tested = np.ones((k, k), dtype=bool)
-    # for the protection rule: widest non-significant range starting at each rank
-    max_ns_end = np.full(k, -1)
-    rows: list[dict[str, Any]] = []
-    for span in range(k, 1, -1):
-        for r_a in range(0, k - span + 1):
-            r_b = r_a + span - 1
-            i, j = order[r_a], order[r_b]
-            diff = float(basis[i] - basis[j])
-            s = float(sed[i, j])
-            if key in _RANGE_TESTS:
-                stat = abs(diff) / (s / np.sqrt(2.0))
-                crit = q_by_span[span]
-                least = crit * s / np.sqrt(2.0)
-                p_val = float("nan")  # filled below, vectorized by span
-            elif key == "tukey":
-                stat = abs(diff) / (s / np.sqrt(2.0))
-                crit = crit_single
-                least = crit * s / np.sqrt(2.0)
-                p_val = float("nan")
-            else:
-                stat = abs(diff) / s
-                crit = crit_single
-                least = crit * s
-                if key == "scheffe":
-                    p_val = float(stats.f.sf(stat**2 / (k - 1), k - 1, df))
-                else:
-                    p_val = float(2 * stats.t.sf(stat, df))
-            inside_ns = key in _RANGE_TESTS and bool(np.any(max_ns_end[: r_a + 1] >= r_b))
-            is_tested = not inside_ns
-            is_sig = is_tested and stat > crit
-            if key in _RANGE_TESTS and not is_sig:
-                max_ns_end[r_a] = max(max_ns_end[r_a], r_b)
-            significant[i, j] = significant[j, i] = is_sig
-            tested[i, j] = tested[j, i] = is_tested
-            rows.append(
-                {
-                    "level_a": mm.levels[i],
-                    "level_b": mm.levels[j],
-                    "diff": diff,
-                    "sed": s,
-                    "span": span,
-                    "statistic": stat,
-                    "critical_value": crit,
-                    "least_significant": least,
-                    "p_value": p_val,
-                    "tested": is_tested,
-                    "significant": is_sig,
-                    "_ra": r_a,
-                    "_rb": r_b,
-                }
-            )
-    frame = pd.DataFrame(rows)
+    # every pair in rank order (higher mean first), vectorized: rank a < rank b
+    rank_order = np.asarray(order)
+    r_a, r_b = np.triu_indices(k, 1)
+    i_lv, j_lv = rank_order[r_a], rank_order[r_b]
+    diff = basis[i_lv] - basis[j_lv]
+    s_pair = sed[i_lv, j_lv]
+    span = r_b - r_a + 1
     if key in (*_RANGE_TESTS, "tukey"):
-        for span_value in np.unique(frame["span"].to_numpy(dtype=int)):
-            part = frame["span"].to_numpy(dtype=int) == span_value
-            p_range = int(span_value) if key in _RANGE_TESTS else k
-            frame.loc[part, "p_value"] = _range_p_values(
-                frame.loc[part, "statistic"].to_numpy(dtype=float),
-                p_range,
-                df,
-                key if key in _RANGE_TESTS else "snk",
-            )
-    comparisons = (
-        frame.sort_values(["_ra", "_rb"]).drop(columns=["_ra", "_rb"]).reset_index(drop=True)
+        stat = np.abs(diff) / (s_pair / np.sqrt(2.0))
+        if key in _RANGE_TESTS:
+            q_table = np.zeros(k + 1)
+            q_table[spans] = [q_by_span[int(p)] for p in spans]
+            crit = q_table[span]
+        else:
+            crit = np.full(span.size, crit_single)
+        least = crit * s_pair / np.sqrt(2.0)
+        p_val = np.full(span.size, np.nan)  # filled below, vectorized by span
+    else:
+        stat = np.abs(diff) / s_pair
+        crit = np.full(span.size, crit_single)
+        least = crit * s_pair
+        if key == "scheffe":
+            p_val = np.asarray(stats.f.sf(stat**2 / (k - 1), k - 1, df), dtype=float)
+        else:
+            p_val = np.asarray(2 * stats.t.sf(stat, df), dtype=float)
+    is_tested = np.ones(span.size, dtype=bool)
+    if key in _RANGE_TESTS:
+        # protection rule: a pair is tested unless a wider range enclosing it (a' <= a,
+        # b' >= b) was not significant; "not significant" is closed under enclosure, so
+        # only the raw verdicts (stat <= crit) of enclosing pairs matter
+        raw_ns = stat <= crit
+        widest = np.full(k, -1)  # widest raw non-significant end b' per start a'
+        np.maximum.at(widest, r_a[raw_ns], r_b[raw_ns])
+        before = np.concatenate([[-1], np.maximum.accumulate(widest)[:-1]])  # a' < a
+        is_tested = ~((before[r_a] >= r_b) | (widest[r_a] > r_b))
+    is_sig = is_tested & (stat > crit)
+    significant = np.zeros((k, k), dtype=bool)
+    significant[i_lv, j_lv] = is_sig
+    significant[j_lv, i_lv] = is_sig
+    if not with_pairs:
+        return None, significant, order, crit_single, q_by_span, sed
+    levels = np.asarray(mm.levels, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "level_a": levels[i_lv],
+            "level_b": levels[j_lv],
+            "diff": diff,
+            "sed": s_pair,
+            "span": span,
+            "statistic": stat,
+            "critical_value": crit,
+            "least_significant": least,
+            "p_value": p_val,
+            "tested": is_tested,
+            "significant": is_sig,
+        }
     )
+    if key in (*_RANGE_TESTS, "tukey"):
+        span_values = frame["span"].to_numpy(dtype=int)
+        statistic = frame["statistic"].to_numpy(dtype=float)
+        p_column = np.full(span_values.size, np.nan)
+        groups = np.unique(span_values) if key in _RANGE_TESTS else np.array([k])
+        for span_value in groups:
+            part = (
+                span_values == span_value
+                if key in _RANGE_TESTS
+                else np.ones_like(span_values, dtype=bool)
+            )
+            p_range = int(span_value) if key in _RANGE_TESTS else k
+            p_column[part] = _range_p_values(
+                statistic[part], p_range, df, key if key in _RANGE_TESTS else "snk"
+            )
+        frame["p_value"] = p_column
+    comparisons = frame
+    return comparisons, significant, order, crit_single, q_by_span, sed
 
+
+def _result(
+    mm: MeansModel,
+    key: str,
+    alpha: float,
+    comparisons: pd.DataFrame | None,
+    significant: np.ndarray,
+    order: list[int],
+    crit_single: float,
+    q_by_span: dict[int, float],
+    sed: np.ndarray,
+) -> MeanSeparation:
+    """Letters, means table, critical ranges and provenance of a mean separation."""
+    est = np.asarray(mm.estimates, dtype=float)
+    k = est.size
+    spans = np.arange(2, k + 1)
     letters = _letters(mm, significant)
     groups = pd.DataFrame(
         {
@@ -483,7 +477,7 @@ def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05
             "letters": [letters[i] for i in order],
         }
     )
-    mean_sed = float(np.mean(sed[np.triu_indices(k, 1)]))
+    mean_sed = float((sed.sum() - np.trace(sed)) / (k * (k - 1)))
     if key in _RANGE_TESTS:
         critical = pd.DataFrame(
             {
@@ -500,6 +494,8 @@ def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05
             {"span": [k], "q_crit": [crit_single], "least_significant_range": [crit_single * scale]}
         )
     prov = mm.provenance(test=key, alpha=alpha, adjustment=_ADJUSTMENTS[key])
+    if comparisons is None:  # pragma: no cover - callers without pairs build no result
+        comparisons = pd.DataFrame()
     comparisons.attrs["provenance"] = prov.to_dict()
     groups.attrs["provenance"] = prov.to_dict()
     return MeanSeparation(
@@ -624,15 +620,12 @@ def two_level_letters(
             f"alpha_upper ({alpha_upper}) must be smaller than alpha_lower ({alpha_lower}); "
             "uppercase letters mark the stricter level (e.g. 0.01)"
         )
-    first = mean_separation(mm, test=test, alpha=lo)
-    second = mean_separation(mm, test=test, alpha=hi)
+    key = _check_test(test)
+    # verdicts only: the pairwise tables (k (k - 1) / 2 rows) are not needed for letters
+    _, sig_lo, order_lo, crit_lo, q_lo, sed = _pairs(mm, key, lo, with_pairs=False)
+    first = _result(mm, key, lo, None, sig_lo, order_lo, crit_lo, q_lo, sed)
+    _, sig, _, _, _, _ = _pairs(mm, key, hi, with_pairs=False)
     order = [mm.levels.index(level) for level in first.groups["level"]]
-    sig = np.zeros((len(mm.levels), len(mm.levels)), dtype=bool)
-    index = {level: n for n, level in enumerate(mm.levels)}
-    for row in second.comparisons.itertuples(index=False):
-        if row.significant:
-            a, b = index[str(row.level_a)], index[str(row.level_b)]
-            sig[a, b] = sig[b, a] = True
     upper = _letters(mm, sig)
     frame = first.groups.rename(columns={"letters": "letters_05"}).copy()
     frame["letters_01"] = [_upper_letters(upper[i]) for i in order]

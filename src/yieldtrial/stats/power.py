@@ -59,7 +59,9 @@ def _critical(
             raise DataValidationError(
                 "comparison='tukey' is two-sided; use alternative='two-sided'"
             )
-        return float(stats.studentized_range.isf(alpha, n_treatments, df)) / np.sqrt(2.0)
+        from yieldtrial.stats.distributions import tukey_critical_value
+
+        return tukey_critical_value(n_treatments, df, alpha=alpha) / np.sqrt(2.0)
     from yieldtrial.stats.distributions import dunnett_critical_value
 
     k = n_treatments - 1
