@@ -64,6 +64,7 @@ __all__ = [
     "comparison_power",
     "detectable_difference_pct",
     "replicates_needed",
+    "validate_plan_arguments",
 ]
 
 #: Valid ``comparison`` strings.
@@ -194,10 +195,27 @@ def validate_plan_arguments(
 ) -> None:
     """Check every planning argument (the same messages for the CLI, trial.toml and the API).
 
+    Parameters
+    ----------
+    cv_pct, n_treatments, alpha, power, design, comparison, alternative
+        See :func:`replicates_needed`.
+    difference_pct : float, optional
+        Checked when given: a positive finite percentage. [%]
+    replicates : int, optional
+        Checked when given: a whole number from 2 to :data:`MAX_REPLICATES`.
+
     Raises
     ------
     DataValidationError
         The first argument that is of the wrong type, not finite or out of range.
+
+    Examples
+    --------
+    >>> validate_plan_arguments(cv_pct=8, n_treatments=3, replicates=4)
+    >>> validate_plan_arguments(cv_pct=8e5, n_treatments=3)
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: cv_pct (CV of plot yields) must be a positive ...
     """
     _check_choices(design, comparison, alternative)
     _check_cv(cv_pct)
