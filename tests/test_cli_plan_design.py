@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from yieldtrial.cli import main
 from yieldtrial.design import rcbd
@@ -75,6 +78,75 @@ def test_plan_bad_value_is_data_error(capsys):
     """An impossible CV is one error line and exit 1."""
     assert main(["plan", "--cv", "-8", "--difference", "5", "--treatments", "3"]) == 1
     assert capsys.readouterr().err.startswith("yieldtrial: error:")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--cv", "8", "--replicates", "3", "--treatments", "3"],
+        ["--cv", "3", "--replicates", "3", "--treatments", "4"],
+        ["--cv", "4", "--replicates", "3", "--treatments", "4"],
+        ["--cv", "5", "--replicates", "3", "--treatments", "4"],
+        ["--cv", "3", "--replicates", "2", "--treatments", "4"],
+    ],
+)
+def test_plan_where_scipy_nct_is_nan(args, capsys):
+    """Issue 16: these crashed with 'The function value at x=24.0 is NaN' (scipy.stats.nct)."""
+    assert main(["plan", *args]) == 0
+    out = capsys.readouterr().out
+    assert "nan" not in out.lower()
+    assert re.match(r"Detectable difference with \d+ replicates: \d+\.\d %", out)
+
+
+@pytest.mark.slow
+def test_plan_on_a_coarse_grid_always_answers_with_a_number(capsys):
+    """CV 1-30 %, treatments 2-20, replicates 2-12 or differences 1-50 %: exit 0, a number."""
+    for cv in ("1", "8", "30"):
+        for t in ("2", "3", "20"):
+            for flag, values in (
+                ("--replicates", ("2", "3", "12")),
+                ("--difference", ("1", "10", "50")),
+            ):
+                for value in values:
+                    code = main(["plan", "--cv", cv, flag, value, "--treatments", t])
+                    captured = capsys.readouterr()
+                    assert code == 0, (cv, t, flag, value, captured.err)
+                    first = captured.out.splitlines()[0]
+                    number = re.search(r": (\d+(?:\.\d+)?)", first)
+                    assert number is not None and np.isfinite(float(number.group(1))), first
+                    assert "nan" not in captured.out.lower() and not captured.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--cv", "1e6", "--replicates", "3", "--treatments", "3"],
+        ["--cv", "8", "--replicates", "1e9", "--treatments", "3"],
+        ["--cv", "8", "--replicates", "3", "--treatments", "1e6"],
+        ["--cv", "8", "--difference", "1e-9", "--treatments", "3"],
+        ["--cv", "nan", "--difference", "5", "--treatments", "3"],
+        ["--cv", "inf", "--difference", "5", "--treatments", "3"],
+        ["--cv", "-8", "--difference", "5", "--treatments", "3"],
+        ["--cv", "8", "--difference", "-5", "--treatments", "3"],
+        ["--cv", "8", "--difference", "nan", "--treatments", "3"],
+        ["--cv", "8", "--difference", "inf", "--treatments", "3"],
+        ["--cv", "8", "--difference", "5", "--treatments", "-3"],
+        ["--cv", "8", "--difference", "5", "--treatments", "nan"],
+        ["--cv", "8", "--replicates", "-3", "--treatments", "3"],
+        ["--cv", "8", "--replicates", "inf", "--treatments", "3"],
+        ["--cv", "8", "--replicates", "2.5", "--treatments", "3"],
+        ["--cv", "8", "--difference", "5", "--treatments", "3", "--alpha", "nan"],
+        ["--cv", "8", "--difference", "5", "--treatments", "3", "--alpha", "-1"],
+        ["--cv", "8", "--difference", "5", "--treatments", "3", "--power", "inf"],
+        ["--cv", "8", "--difference", "5", "--treatments", "3", "--power", "1"],
+    ],
+)
+def test_plan_extreme_arguments_give_one_clean_error(args, capsys):
+    """Issue 13: extreme arguments are one 'yieldtrial: error:' line and exit 1, at once."""
+    assert main(["plan", *args]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("yieldtrial: error:") and err.count("\n") == 1, err
+    assert "Traceback" not in err
 
 
 def test_design_rcbd_reproducible_and_balanced(tmp_path):

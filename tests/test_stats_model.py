@@ -59,7 +59,9 @@ def statsmodels_lsmeans(df: pd.DataFrame) -> tuple[list[str], np.ndarray, np.nda
     levels = list(dict.fromkeys(obs["treatment"]))
     blocks = list(dict.fromkeys(obs["block"]))
     grid = pd.DataFrame(list(product(levels, blocks)), columns=["treatment", "block"])
-    design_info = res.model.data.model_spec  # patsy DesignInfo of the fitted formula
+    # patsy DesignInfo of the fitted formula (statsmodels 0.14: design_info; 0.15: model_spec)
+    data = res.model.data
+    design_info = getattr(data, "model_spec", None) or data.design_info
     x_grid = np.asarray(patsy.build_design_matrices([design_info], grid)[0])
     lmat = np.vstack([x_grid[grid["treatment"].to_numpy() == t].mean(axis=0) for t in levels])
     params = res.params.to_numpy()

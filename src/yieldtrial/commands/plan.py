@@ -24,6 +24,22 @@ DESIGNS: tuple[str, ...] = ("rcbd", "crd")
 POWER_ALTERNATIVES: tuple[str, ...] = ("two-sided", "greater")
 
 
+def _number(text: str) -> float | int:
+    """Any number (``1e9`` and ``nan`` included): the library checks range and type.
+
+    Whole numbers stay ints so that ``--replicates 4`` reaches the library as 4; a value that
+    is not a number at all is a usage error.
+    """
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
 def register(subparsers: Any) -> None:
     """Add the ``plan`` subcommand."""
     parser = subparsers.add_parser(
@@ -37,7 +53,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--cv",
-        type=float,
+        type=_number,
         required=True,
         metavar="PCT",
         help="expected coefficient of variation of plot yields [%%]",
@@ -45,27 +61,27 @@ def register(subparsers: Any) -> None:
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument(
         "--difference",
-        type=float,
+        type=_number,
         metavar="PCT",
         help="yield difference to detect, %% of the control mean",
     )
     target.add_argument(
         "--replicates",
-        type=int,
+        type=_number,
         metavar="R",
         help="replicates planned: report the difference they can detect",
     )
     parser.add_argument(
         "--treatments",
-        type=int,
+        type=_number,
         required=True,
         metavar="T",
         help="number of treatments including the control(s)",
     )
     parser.add_argument(
-        "--alpha", type=float, default=0.05, help="family-wise significance level (default 0.05)"
+        "--alpha", type=_number, default=0.05, help="family-wise significance level (default 0.05)"
     )
-    parser.add_argument("--power", type=float, default=0.8, help="required power (default 0.8)")
+    parser.add_argument("--power", type=_number, default=0.8, help="required power (default 0.8)")
     parser.add_argument(
         "--design",
         choices=DESIGNS,

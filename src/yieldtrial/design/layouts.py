@@ -704,14 +704,27 @@ def plan_trial(
     >>> p.df_error == (3 - 1) * (p.replicates - 1)
     True
     """
-    from yieldtrial.stats.power import detectable_difference_pct, replicates_needed
+    from yieldtrial.stats.power import (
+        MAX_REPLICATES,
+        detectable_difference_pct,
+        replicates_needed,
+        validate_plan_arguments,
+    )
 
     if (difference_pct is None) == (replicates is None):
         raise DataValidationError(
             "give either difference_pct (the difference to detect) or replicates (the number "
             "planned), not both and not neither."
         )
-    if difference_pct is not None:
+    validate_plan_arguments(
+        cv_pct=cv_pct, n_treatments=n_treatments, alpha=alpha, power=power, design=design,
+        comparison=comparison, alternative=alternative, difference_pct=difference_pct,
+        replicates=replicates,
+    )  # fmt: skip
+    if replicates is not None:
+        r = int(replicates)
+    elif difference_pct is not None:
+        # no practical cap here: the plan states the number, however large it is
         r = replicates_needed(
             cv_pct=cv_pct,
             difference_pct=difference_pct,
@@ -721,9 +734,8 @@ def plan_trial(
             design=design,
             comparison=comparison,
             alternative=alternative,
+            max_replicates=MAX_REPLICATES,
         )
-    else:
-        r = _count(replicates, "replicates", minimum=2)
     t = int(n_treatments)
     df_error = float((t - 1) * (r - 1) if design == "rcbd" else t * (r - 1))
 

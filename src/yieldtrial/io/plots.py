@@ -345,6 +345,22 @@ def _numeric_columns(frame: pd.DataFrame) -> list[str]:
     return names
 
 
+def _exact_floats(series: pd.Series) -> np.ndarray | None:
+    """Correctly rounded floats of a text column under pandas < 3, else None.
+
+    pandas 2 parses text with a fast strtod that can be one ulp off (``2.9750411052698626e-133``
+    is not read back as written); Python's ``float()``, which numpy uses for object arrays, is
+    exact.  None when a cell is not a plain number (the caller parses those one by one) or
+    when pandas' own parser is already exact (pandas >= 3, faster).
+    """
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return None
+    try:
+        return np.asarray(series.to_numpy(dtype=object), dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
 def _parse_numbers(
     frame: pd.DataFrame,
     columns: list[str],
@@ -364,7 +380,11 @@ def _parse_numbers(
             values = series.to_numpy(dtype=float, na_value=np.nan)
             bad = np.isinf(values)
         else:
-            quick = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            quick = _exact_floats(series)
+            if quick is None:
+                quick = pd.to_numeric(series, errors="coerce").to_numpy(
+                    dtype=float, na_value=np.nan
+                )
             values = quick.copy()
             bad = np.zeros(len(series), dtype=bool)
             raw = series.tolist()

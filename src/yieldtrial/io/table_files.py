@@ -140,7 +140,9 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     )
     body = [r + [None] * (width - len(r)) for r in rows[1:]]
     frame = pd.DataFrame(body, columns=list(range(width)), dtype=object)
-    frame = frame.map(
+    # DataFrame.map is pandas >= 2.1; pandas 2.0 names it applymap
+    elementwise = getattr(frame, "map" if hasattr(frame, "map") else "applymap")
+    frame = elementwise(
         lambda v: np.nan if v is None or (isinstance(v, str) and not v.strip()) else v
     )
     frame.columns = header

@@ -195,26 +195,29 @@ def _chi_nodes(df: float, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
     Panels are bounded by quantiles from 1e-15 to 1 - 1e-15 so that both tails (which
     carry the small exceedance probabilities) get their own panels.
     """
-    from scipy import special, stats
+    from scipy import special
 
     if not np.isfinite(df):
         return np.ones(1), np.ones(1)
-    dist = stats.chi(df, scale=1.0 / np.sqrt(df))
     tail = np.array([1e-15, 1e-10, 1e-6, 1e-3, 0.02, 0.15])
-    mid = np.array([0.5])
-    probs = np.concatenate([tail, mid, 1.0 - tail[::-1]])
-    edges = np.unique(np.concatenate([[0.0], dist.ppf(probs[probs < 0.5]),
-                                      dist.isf(1.0 - probs[probs >= 0.5])]))  # fmt: skip
+    # quantiles of s = sqrt(chi2_df / df) from the inverse regularized incomplete gamma
+    # functions (what scipy.stats.chi's ppf/isf compute, without the per-call overhead)
+    lower = np.sqrt(2.0 * special.gammaincinv(df / 2.0, np.append(tail, 0.5)) / df)
+    upper = np.sqrt(2.0 * special.gammainccinv(df / 2.0, tail) / df)
+    edges = np.unique(np.concatenate([[0.0], lower, upper]))
     x, w = _leggauss(order)
     half = np.diff(edges) / 2.0
     centre = (edges[:-1] + edges[1:]) / 2.0
     nodes = (centre[:, None] + half[:, None] * x[None, :]).ravel()
     weights = (half[:, None] * w[None, :]).ravel()
-    log_norm = 0.5 * df * np.log(df / 2.0) + np.log(2.0) - float(special.gammaln(df / 2.0))
-    density = np.exp(log_norm + (df - 1.0) * np.log(nodes) - 0.5 * df * nodes**2)
-    # mass beyond the last edge (s large: exceedance ~ 0) is dropped; the mass below the first
-    # edge is 0 (first edge is s = 0)
-    weights = weights * density
+    # log density up to a constant, written around s = 1 so that a large df loses no digits:
+    # (df - 1) log s - df s^2 / 2 = df (log s - e - e^2 / 2) - log s - df / 2 with e = s - 1
+    # (the normalising constant cancels in large terms, so the rule is normalised instead;
+    # it holds all but 2e-15 of the mass, between the 1e-15 quantiles)
+    log_s, e = np.log(nodes), nodes - 1.0
+    log_density = df * (log_s - e - 0.5 * e**2) - log_s
+    weights = weights * np.exp(log_density - log_density.max())
+    weights = weights / weights.sum()
     nodes.setflags(write=False)
     weights.setflags(write=False)
     return nodes, weights
@@ -494,10 +497,29 @@ def _dunnett_critical_qmc_cached(
 def _dunnett_critical_cached(
     lam: tuple[float, ...], df: float, alternative: str, confidence: float
 ) -> tuple[float, MvtProbability]:
-    """Product-form critical value for sorted factors ``lam`` (cached)."""
-    r = np.outer(lam, lam)
-    np.fill_diagonal(r, 1.0)
-    return _dunnett_critical(r, df, alternative, confidence)
+    """Product-form critical value for sorted factors ``lam`` (cached).
+
+    The root is found on the factors themselves (no ``k x k`` matrix), so a family of
+    thousands of comparisons costs what a small one does (equal factors are grouped).
+    """
+    from scipy import optimize, stats
+
+    factors = np.asarray(lam, dtype=float)
+    k = factors.size
+    alpha = 1.0 - confidence
+    sides = 2.0 if alternative == "two-sided" else 1.0
+    if k == 1:
+        return float(stats.t.isf(alpha / sides, df)), MvtProbability(alpha, "t", 1e-12)
+    two_sided = alternative == "two-sided"
+    lo = float(stats.t.isf(alpha / sides, df)) - 1e-9
+    hi = float(stats.t.isf(alpha / (sides * k), df)) + 1e-9
+
+    def f(c: float) -> float:
+        return _exact_exceedance(c, factors, df, two_sided) - alpha
+
+    root = float(optimize.brentq(f, lo, hi, xtol=1e-10, rtol=1e-12))
+    value = _exact_exceedance(root, factors, df, two_sided)
+    return root, MvtProbability(value=value, method="exact-product-form", abs_error=1e-9)
 
 
 def _dunnett_critical(
