@@ -132,15 +132,25 @@ class NetworkResult:
 
         Parameters
         ----------
-        table : {"per_treatment", "per_trial", "means", "treatments", "combined", "sites"}
-            Which table.
+        table : {"per_treatment", "per_trial", "means", "treatments", "combined", "sites", \
+"comparisons", "contrasts"}
+            Which table (``comparisons`` / ``contrasts`` are empty when not computed).
 
         Returns
         -------
         DataFrame
             A copy of that table.
         """
-        names = ("per_treatment", "per_trial", "means", "treatments", "combined", "sites")
+        names = (
+            "per_treatment",
+            "per_trial",
+            "means",
+            "treatments",
+            "combined",
+            "sites",
+            "comparisons",
+            "contrasts",
+        )
         if table not in names:
             raise DataValidationError(f"table must be one of {', '.join(names)}; got {table!r}")
         if table == "per_treatment":
@@ -153,6 +163,8 @@ class NetworkResult:
             "treatments": s.treatments,
             "combined": s.anova,
             "sites": s.sites,
+            "comparisons": pd.DataFrame() if s.comparisons is None else s.comparisons,
+            "contrasts": pd.DataFrame() if s.contrasts is None else s.contrasts,
         }
         return frames[table].copy()
 
@@ -169,6 +181,28 @@ class NetworkResult:
     def to_json(self) -> str:
         """Return :meth:`to_dict` as a JSON string."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    def environment_response(self, **kwargs: Any) -> pd.DataFrame:
+        """Regress each treatment's gain over the check on the site's yield level.
+
+        Delegates to :func:`yieldtrial.network.response.environment_response`
+        (``on="site_mean"`` or ``"control"``, ``confidence``, ``control``).
+
+        Returns
+        -------
+        DataFrame
+            One row per treatment: slope with its confidence interval, p-value, fitted
+            gains at the poorest and richest sites.
+        """
+        from yieldtrial.network.response import environment_response
+
+        return environment_response(self, **kwargs)
+
+    def plot_environment_response(self, **kwargs: Any) -> Any:
+        """Plot the gains against the site's yield level (:mod:`yieldtrial.network.figures`)."""
+        from yieldtrial.network.figures import plot_environment_response
+
+        return plot_environment_response(self, **kwargs)
 
     @property
     def counts(self) -> dict[str, int]:

@@ -115,7 +115,7 @@ def absorbed_fit(table: np.ndarray, weights: np.ndarray | None = None) -> Absorb
     >>> y = np.array([[10.0, 12.0, 11.0], [13.0, 15.0, 15.0]])
     >>> fit = absorbed_fit(y)
     >>> fit.lsmeans.round(6).tolist(), fit.df_error, round(fit.sse / fit.df_error, 6)
-    ([11.0, 14.333333], 2, 0.333333)
+    ([11.0, 14.333333], 2, 0.166667)
     """
     y = np.asarray(table, dtype=float)
     observed = np.isfinite(y)
