@@ -260,6 +260,7 @@ def analyze_many(
     exclude_cv_above: float | None = None,
     margin_pct: float | None = None,
     contrasts: Mapping[str, Mapping[str, float]] | None = None,
+    letters: bool = True,
 ) -> NetworkResult:
     """Analyse every trial of a network in one call, with an across-site summary.
 
@@ -318,6 +319,10 @@ def analyze_many(
         Named contrasts of the across-site means, ``{"T vs CK2": {"T": 1, "CK2": -1}}``:
         estimate, SE, t, p and CI in ``summary.contrasts`` (unadjusted, on the error
         of the across-site model).
+    letters : bool
+        Compute the within-trial Tukey letters (default).  False leaves ``letters``
+        empty: their compact letter display costs seconds per trial with hundreds of
+        treatments (a 200-variety regional trial), and stability analyses do not use them.
 
     Returns
     -------
@@ -403,6 +408,7 @@ def analyze_many(
         "exclude_cv_above": None if exclude_cv_above is None else float(exclude_cv_above),
         "controls": controls,
         "margin_pct": None if margin_pct is None else float(margin_pct),
+        "letters": bool(letters),
     }
     if _is_dask(data):
         _check_columns(list(data.columns), needed)
@@ -537,6 +543,7 @@ def _tables(
         response=options["response"],
         treatment=options["treatment"],
         block=options["block"],
+        letters=bool(options.get("letters", True)),
     )
 
     def refit(i: int) -> str:

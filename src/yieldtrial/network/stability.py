@@ -674,6 +674,7 @@ def _table_of_means(
         design="rcbd" if block is not None else "crd",
         summary=False,
         dunnett_pvalues="none",
+        letters=False,
     )
     pt, tr = res.per_trial, res.per_treatment
     notes: list[str] = []
