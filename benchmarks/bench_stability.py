@@ -64,7 +64,7 @@ def farms_frame(n_farms: int, seed: int = 1) -> pd.DataFrame:
 
 
 def regional_frame(g: int, e: int, reps: int, seed: int = 2) -> pd.DataFrame:
-    """A ``g``-variety x ``e``-site RCBD regional trial with ``reps`` blocks per site."""
+    """Simulate a ``g``-variety x ``e``-site RCBD regional trial, ``reps`` blocks per site."""
     rng = np.random.default_rng(seed)
     gen, env = rng.normal(0, 300, g), rng.normal(0, 900, e)
     slope = rng.normal(1.0, 0.15, g)
@@ -118,13 +118,19 @@ def section_farms(n_farms: int, ols_farms: int, mixedlm: bool = True, repeat: in
     yt_time, yt_mem = measure(
         _quiet(
             lambda: yt.analyze_many(
-                frame, by="site", response="yield_kg_mu", treatment="treatment",
-                control="CK1", design="crd",
+                frame,
+                by="site",
+                response="yield_kg_mu",
+                treatment="treatment",
+                control="CK1",
+                design="crd",
             )  # fmt: skip
         ),
         repeat,
     )
-    print(f"yieldtrial analyze_many (pooled RCBD, Dunnett, CIs):  {yt_time:8.2f} s  {yt_mem:8.1f} MB")
+    print(
+        f"yieldtrial analyze_many (pooled RCBD, Dunnett, CIs):  {yt_time:8.2f} s  {yt_mem:8.1f} MB"
+    )
     if mixedlm:
         sm_time, sm_mem = measure(
             _quiet(lambda: smf.mixedlm("yield_kg_mu ~ C(treatment)", frame, groups="site").fit())
@@ -142,14 +148,15 @@ def section_farms(n_farms: int, ols_farms: int, mixedlm: bool = True, repeat: in
         f"statsmodels ols (farms fixed), {ols_farms:,} farms measured:  {ols_time:8.2f} s  "
         f"{ols_mem:8.1f} MB"
     )
+    dense_gb = 3 * n_farms * (n_farms + 2) * 8 / 1e9
     print(
         f"  scaled to {n_farms:,} farms (x (n/m)^3): ~{ols_time * scale:,.0f} s; dense design "
-        f"{3 * n_farms * (n_farms + 2) * 8 / 1e9:.1f} GB   speed-up ~{ols_time * scale / yt_time:,.0f}x"
+        f"{dense_gb:.1f} GB   speed-up ~{ols_time * scale / yt_time:,.0f}x"
     )
 
 
 def _user_regional_path(frame: pd.DataFrame, mixedlm: bool) -> None:
-    """What a statsmodels user would write for FW, Wricke/Shukla, AMMI, GGE and BLUPs."""
+    """Run what a statsmodels user would write for FW, Wricke/Shukla, AMMI, GGE and BLUPs."""
     import statsmodels.formula.api as smf
 
     cell = frame.groupby(["variety", "site"], as_index=False)["yield_kg_ha"].mean()
@@ -185,13 +192,19 @@ def section_regional(g: int, e: int, reps: int, mixedlm: bool = True, repeat: in
     yt_time, yt_mem = measure(
         _quiet(
             lambda: yt.stability(
-                frame, env="site", treatment="variety", response="yield_kg_ha", block="rep",
+                frame,
+                env="site",
+                treatment="variety",
+                response="yield_kg_ha",
+                block="rep",
                 control="V000",
             )  # fmt: skip
         ),
         repeat,
     )
-    print(f"yieldtrial stability (all statistics, BLUPs):         {yt_time:8.2f} s  {yt_mem:8.1f} MB")
+    print(
+        f"yieldtrial stability (all statistics, BLUPs):         {yt_time:8.2f} s  {yt_mem:8.1f} MB"
+    )
     sm_time, sm_mem = measure(_quiet(lambda: _user_regional_path(frame, mixedlm)))
     label = "with mixedlm BLUPs" if mixedlm else "without BLUPs"
     print(

@@ -230,7 +230,7 @@ def _design(t: np.ndarray, s: np.ndarray, k: int, n_sites: int) -> np.ndarray:
 def _wls_lsmeans(
     y: np.ndarray, t: np.ndarray, s: np.ndarray, w: np.ndarray, k: int, n_sites: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, object]:
-    """statsmodels WLS; LS-means = predictions averaged over every site (L b, L V L')."""
+    """Statsmodels WLS; LS-means = predictions averaged over every site (L b, L V L')."""
     import statsmodels.api as sm
 
     res = sm.WLS(y, _design(t, s, k, n_sites), weights=w).fit()
@@ -330,3 +330,19 @@ def test_single_trial_refusal_points_to_the_pooled_analysis(farms):
     trial = yt.FieldTrial.from_dataframe(df, crop="wheat", control="CK1", unit="kg/mu")
     with pytest.raises(DataValidationError, match="sites as the blocks of an RCBD"):
         trial.anova()
+
+
+def test_benchmark_sections_run_at_tiny_size(capsys):
+    """benchmarks/bench_stability.py still runs (tiny sizes, without the slow MixedLM)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_stability.py"
+    spec = importlib.util.spec_from_file_location("bench_stability", path)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.section_farms(60, 20, mixedlm=False)
+    bench.section_regional(6, 4, 2, mixedlm=False)
+    text = capsys.readouterr().out
+    assert "unreplicated farms" in text and "speed-up" in text and "MB" in text

@@ -73,7 +73,11 @@ def test_accepts_a_plain_means_table():
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
-    [({"on": "mean"}, "on must be"), ({"control": "X"}, "control 'X'"), ({"confidence": 2}, "conf")],
+    [
+        ({"on": "mean"}, "on must be"),
+        ({"control": "X"}, "control 'X'"),
+        ({"confidence": 2}, "conf"),
+    ],
 )
 def test_bad_options_raise(network, kwargs, match):
     """Unknown index, check or confidence raise DataValidationError."""

@@ -21,7 +21,7 @@ G, E, R = 8, 6, 3
 
 
 def _regional(seed: int = 21, reps: int = R) -> pd.DataFrame:
-    """A synthetic regional trial: varieties with different slopes and GxE noise, RCBD sites."""
+    """Simulate a regional trial: varieties with different slopes and GxE noise, RCBD sites."""
     rng = np.random.default_rng(seed)
     env = rng.normal(0.0, 900.0, E)
     gen = rng.normal(0.0, 250.0, G)
@@ -210,9 +210,11 @@ def test_ammi_scores_reconstruct_the_interaction(result, means):
     """sum_m (u_im lambda^1/2)(v_jm lambda^1/2) = ge_ij; ASV from the two first axes."""
     names = [f"IPCA{m}" for m in range(1, E)]
     t = result.ammi.treatment_scores.sort_values("treatment")[names].to_numpy()
-    e = result.ammi.environment_scores.set_index("environment").loc[
-        list(result.means.columns), names
-    ].to_numpy()
+    e = (
+        result.ammi.environment_scores.set_index("environment")
+        .loc[list(result.means.columns), names]
+        .to_numpy()
+    )
     _close(t @ e.T, _interaction(means), rtol=1e-7)
     lam = np.linalg.svd(_interaction(means), compute_uv=False)
     # Purchase et al. (2000): ASV = sqrt((SS1/SS2 * IPCA1)^2 + IPCA2^2)

@@ -22,8 +22,9 @@ Model (yield at 13 % moisture, kg/mu), farm *j* in county *c*:
 so T's gain over CK1 is larger on poorer farms (slope -0.10 on the farm
 level).  The seed was picked from a scan of seeds 20240901-20240959 so that the
 estimates land near the simulated values (chance correlations among 60 strips can
-tilt a slope); nothing should be read into the numbers.  Two farms lack one strip (a record the farmer could not harvest
-separately), which the model handles as missing cells.
+tilt a slope); nothing should be read into the numbers.  Two farms lack one
+strip (a record the farmer could not harvest separately), which the model
+handles as missing cells.
 
 Run ``python examples/farm-network/generate.py`` to rewrite
 ``src/yieldtrial/datasets/farm-network/plots.csv``; the test suite checks that

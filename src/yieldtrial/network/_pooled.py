@@ -1,10 +1,10 @@
-"""Across-site models that treat sites as blocks: the sites-as-blocks RCBD and its weighted form.
+r"""Across-site models that treat sites as blocks: the sites-as-blocks RCBD and its weighted form.
 
 An on-farm demonstration network lays the same few strips (one plot per treatment)
 on many farms.  No farm alone supports a test, but the farms together are the
 replicates of a randomized complete block design with **sites as blocks**:
 
-.. math:: y_{ij} = \\mu + \\tau_i + \\beta_j + e_{ij},
+.. math:: y_{ij} = \mu + \tau_i + \beta_j + e_{ij},
 
 where the treatment x site interaction is the error.  :func:`absorbed_fit` solves
 this model exactly as :func:`yieldtrial.stats.model.fit` does on the stacked table
@@ -76,7 +76,7 @@ class AbsorbedFit:
 
 
 def absorbed_fit(table: np.ndarray, weights: np.ndarray | None = None) -> AbsorbedFit:
-    """Fit ``y ~ treatment + site`` to a treatment x site table by absorbing the sites.
+    r"""Fit ``y ~ treatment + site`` to a treatment x site table by absorbing the sites.
 
     Parameters
     ----------
@@ -95,20 +95,20 @@ def absorbed_fit(table: np.ndarray, weights: np.ndarray | None = None) -> Absorb
     Notes
     -----
     With :math:`N` the 0/1 incidence (or weight) matrix, :math:`r = N 1`,
-    :math:`k_j = 1' N_{\\cdot j}`, the reduced normal equations for the treatment
-    effects are :math:`C \\hat\\tau = Q` with
-    :math:`C = \\mathrm{diag}(r) - N \\mathrm{diag}(1/k) N'` and
+    :math:`k_j = 1' N_{\cdot j}`, the reduced normal equations for the treatment
+    effects are :math:`C \hat\tau = Q` with
+    :math:`C = \mathrm{diag}(r) - N \mathrm{diag}(1/k) N'` and
     :math:`Q = T - N (B / k)` (:math:`T`, :math:`B`: weighted treatment and site
     totals of the centred response).  The site effects are
-    :math:`\\hat\\beta_j = (B_j - \\sum_i N_{ij} \\hat\\tau_i)/k_j`, so the LS-mean
-    :math:`\\hat\\tau_i + \\bar{\\hat\\beta}` is
-    :math:`(I - 1 w')\\hat\\tau + 1 \\bar b` with
-    :math:`w = N (1/k) / s` and :math:`\\bar b = \\frac1s \\sum_j B_j/k_j`.
-    :math:`\\hat\\tau` depends on the within-site contrasts only and :math:`\\bar b`
+    :math:`\hat\beta_j = (B_j - \sum_i N_{ij} \hat\tau_i)/k_j`, so the LS-mean
+    :math:`\hat\tau_i + \bar{\hat\beta}` is
+    :math:`(I - 1 w')\hat\tau + 1 \bar b` with
+    :math:`w = N (1/k) / s` and :math:`\bar b = \frac1s \sum_j B_j/k_j`.
+    :math:`\hat\tau` depends on the within-site contrasts only and :math:`\bar b`
     on the site means only, which are uncorrelated, so
-    :math:`\\mathrm{Var} = \\sigma^2[(I - 1w') C^- (I - w1') + 11'\\sum_j k_j^{-1}/s^2]`.
+    :math:`\mathrm{Var} = \sigma^2[(I - 1w') C^- (I - w1') + 11'\sum_j k_j^{-1}/s^2]`.
     The residual sum of squares is
-    :math:`\\sum_{ij} N_{ij}(y_{ij} - B_j/k_j)^2 - \\hat\\tau' Q`.
+    :math:`\sum_{ij} N_{ij}(y_{ij} - B_j/k_j)^2 - \hat\tau' Q`.
 
     Examples
     --------
@@ -176,7 +176,7 @@ def absorbed_fit(table: np.ndarray, weights: np.ndarray | None = None) -> Absorb
 def weighted_two_stage(
     table: np.ndarray, variance: np.ndarray
 ) -> tuple[AbsorbedFit, float, float, float]:
-    """Stage 2 of a two-stage network analysis weighted by the site means' variances.
+    r"""Stage 2 of a two-stage network analysis weighted by the site means' variances.
 
     Parameters
     ----------
@@ -190,12 +190,12 @@ def weighted_two_stage(
     Returns
     -------
     fit : AbsorbedFit
-        Weighted fit with weights :math:`1 / (\\hat\\sigma^2_{GE} + v_{ij})`.
+        Weighted fit with weights :math:`1 / (\hat\sigma^2_{GE} + v_{ij})`.
     sigma2_ge : float
         Moment estimate of the treatment x site interaction variance,
         ``max(0, MS_res - mean(v))`` from the unweighted stage-2 fit.
     scale : float
-        Weighted residual mean square :math:`\\phi` (1 when the weights are exact);
+        Weighted residual mean square :math:`\phi` (1 when the weights are exact);
         the covariance of the LS-means is ``scale * fit.cov_unit``.
     ms_res_unweighted : float
         Residual mean square of the unweighted additive fit.

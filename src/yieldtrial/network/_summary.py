@@ -531,7 +531,7 @@ def _no_model(
     notes: list[str],
     alpha: float,
 ) -> NetworkSummary:
-    """A summary without an across-site model: plain means of the site LS-means."""
+    """Build a summary without an across-site model: plain means of the site LS-means."""
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         plain = np.nanmean(m_ts, axis=1) if m_ts.size else np.full(len(levels), np.nan)
@@ -884,7 +884,7 @@ def _stage2_lstsq(
 def wilson_interval(
     successes: np.ndarray, trials: np.ndarray, confidence: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of a binomial proportion, in %.
+    r"""Wilson score interval of a binomial proportion, in %.
 
     Parameters
     ----------
@@ -972,8 +972,7 @@ def _treatment_table(
         cols["difference"] = diff
         cols["pct_of_check"] = 100.0 * across / across[c] if across[c] > 0 else nan.copy()
     cols["win_rate_ci_low_pct"], cols["win_rate_ci_high_pct"] = low, high
-    for arr in (low, high, cols["win_rate_pct"]):
-        arr[c] = np.nan
+    low[c] = high[c] = np.nan  # the check against itself
     if site_info is not None:
         _two_thirds(cols, site_info, both, c)
     comparisons = None

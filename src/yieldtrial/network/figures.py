@@ -12,8 +12,8 @@ Examples
 >>> from yieldtrial.network.stability import stability
 >>> res = stability(df, env="env", treatment="variety", response="y", blup=None)
 >>> ax = plot_adaptation(res)
->>> len(ax.get_lines())
-4
+>>> len(ax.get_lines())  # 4 fitted lines, 4 sets of observed means, the 1:1 line
+9
 """
 
 from __future__ import annotations
@@ -109,9 +109,7 @@ def plot_environment_response(
                     f"[{row['slope_ci_low']:.3f}, {row['slope_ci_high']:.3f}]",
                 )
         ax.axhline(0.0, color="0.5", linewidth=0.8)
-        ax.set_xlabel(
-            "site mean of all treatments" if on == "site_mean" else f"yield of {ctrl}"
-        )
+        ax.set_xlabel("site mean of all treatments" if on == "site_mean" else f"yield of {ctrl}")
         ax.set_ylabel(f"gain over {ctrl}")
         ax.legend(fontsize=8, frameon=False)
         ax.grid(alpha=0.3)
@@ -213,7 +211,7 @@ def plot_gge(
 
 
 def plot_adaptation(result: StabilityResult, *, ax: Axes | None = None) -> Axes:
-    """Finlay-Wilkinson adaptation lines: each treatment's means against the environment mean.
+    r"""Finlay-Wilkinson adaptation lines: each treatment's means against the environment mean.
 
     Parameters
     ----------
@@ -225,7 +223,7 @@ def plot_adaptation(result: StabilityResult, *, ax: Axes | None = None) -> Axes:
     Returns
     -------
     Axes
-        One line per treatment, :math:`\\bar y_{i\\cdot} + b_i I_j` over the range of the
+        One line per treatment, :math:`\bar y_{i\cdot} + b_i I_j` over the range of the
         environment means (slope ``b`` in the legend), its observed means as points, and
         the 1:1 line of an average-responding treatment.
     """
@@ -283,7 +281,9 @@ def plot_heatmap(
     if relative:
         values = 100.0 * values / np.nanmean(values, axis=0)[None, :]
     with _fonts():
-        ax = _axes(ax, (max(4.0, 0.35 * values.shape[1] + 2), max(3.0, 0.3 * values.shape[0] + 1.5)))
+        ax = _axes(
+            ax, (max(4.0, 0.35 * values.shape[1] + 2), max(3.0, 0.3 * values.shape[0] + 1.5))
+        )
         image = ax.imshow(values, aspect="auto", cmap=cmap)
         ax.figure.colorbar(image, ax=ax, label="% of site mean" if relative else "mean")
         ax.set_xticks(np.arange(values.shape[1]))

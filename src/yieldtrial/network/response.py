@@ -1,4 +1,4 @@
-"""Response to the environment: does a treatment's gain depend on the site's yield level?
+"""Response to the environment: does a treatment's gain depend on the site's yield level.
 
 :func:`environment_response` regresses each treatment's gain over the check
 (site LS-mean minus the check's LS-mean at the same site) on an index of the
@@ -54,7 +54,7 @@ RESPONSE_COLUMNS: tuple[str, ...] = (
 
 
 def _means_table(data: Any) -> pd.DataFrame:
-    """The site x treatment table of a NetworkResult, NetworkSummary or DataFrame."""
+    """Return the site x treatment table of a NetworkResult, NetworkSummary or DataFrame."""
     summary = getattr(data, "summary", data)
     means = getattr(summary, "means", summary)
     if not isinstance(means, pd.DataFrame):
@@ -146,8 +146,7 @@ def environment_response(
     labels = [str(c) for c in means.columns]
     if str(control) not in labels:
         raise DataValidationError(
-            f"control {control!r} is not a treatment of the table; treatments: "
-            f"{', '.join(labels)}"
+            f"control {control!r} is not a treatment of the table; treatments: {', '.join(labels)}"
         )
     m = means.to_numpy(dtype=float)  # (sites, treatments)
     c = labels.index(str(control))

@@ -117,7 +117,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
 
 @dataclass(frozen=True, repr=False)
 class AmmiResult:
-    """AMMI (additive main effects and multiplicative interaction) analysis.
+    r"""AMMI (additive main effects and multiplicative interaction) analysis.
 
     Attributes
     ----------
@@ -128,11 +128,11 @@ class AmmiResult:
         left after the listed axes) and ``error`` (pooled within-site error, when known).
         Plot scale (sums of squares of means times the replicates). [response unit squared]
     singular_values : ndarray
-        Singular values :math:`\\lambda_m` of the interaction matrix :math:`ge_{ij}`
+        Singular values :math:`\lambda_m` of the interaction matrix :math:`ge_{ij}`
         (means scale). [response unit]
     treatment_scores, environment_scores : DataFrame
         ``treatment`` / ``environment``, ``mean``, ``IPCA1``, ``IPCA2``, ...: the scores
-        :math:`u_{im}\\lambda_m^{1/2}` and :math:`v_{jm}\\lambda_m^{1/2}` (their products summed
+        :math:`u_{im}\lambda_m^{1/2}` and :math:`v_{jm}\lambda_m^{1/2}` (their products summed
         over all axes give :math:`ge_{ij}`). [response unit ** 0.5]
     """
 
@@ -151,20 +151,20 @@ class AmmiResult:
 
 @dataclass(frozen=True, repr=False)
 class GgeResult:
-    """GGE biplot analysis (genotype main effect plus genotype x environment).
+    r"""GGE biplot analysis (genotype main effect plus genotype x environment).
 
     Attributes
     ----------
     singular_values : ndarray
         Singular values of the environment-centred (optionally SD-scaled) table.
     pct_explained : ndarray
-        :math:`100\\,\\lambda_m^2 / \\sum \\lambda^2` [%].
+        :math:`100\,\lambda_m^2 / \sum \lambda^2` [%].
     treatment_scores, environment_scores : DataFrame
         ``treatment`` / ``environment``, ``PC1``, ``PC2``, ... after the chosen singular
         value partitioning ``svp``.
     which_won_where : DataFrame
         One row per environment: ``environment``, ``winner`` (the treatment with the
-        largest predicted value :math:`g_i \\cdot e_j` in the PC1-PC2 plane, a vertex of the
+        largest predicted value :math:`g_i \cdot e_j` in the PC1-PC2 plane, a vertex of the
         polygon) and ``sector`` (1-based number of the polygon side's sector).
     polygon : list of str
         Treatments at the vertices of the convex hull of the treatment scores (PC1,
@@ -194,14 +194,14 @@ class GgeResult:
 
 @dataclass(frozen=True, repr=False)
 class BlupResult:
-    """BLUPs of the treatment means with treatments and sites random.
+    r"""BLUPs of the treatment means with treatments and sites random.
 
     Attributes
     ----------
     table : DataFrame
         ``treatment, mean, blup, shrinkage``: the treatment's mean over the sites (its
-        BLUE in a complete table), its BLUP :math:`\\hat\\mu + \\hat g_i`, and the shrinkage
-        factor :math:`\\sigma^2_g/(\\sigma^2_g + \\sigma^2_{res}/e)`. [response unit]
+        BLUE in a complete table), its BLUP :math:`\hat\mu + \hat g_i`, and the shrinkage
+        factor :math:`\sigma^2_g/(\sigma^2_g + \sigma^2_{res}/e)`. [response unit]
     variance_components : DataFrame
         ``component, variance`` for ``treatment``, ``environment``, ``residual``
         (interaction plus the error of a cell mean) and, with a pooled error,
@@ -209,7 +209,7 @@ class BlupResult:
         (:math:`MS_e`, one plot). [response unit squared]
     repeatability : float
         Entry-mean repeatability (broad-sense heritability) across sites,
-        :math:`\\sigma^2_g / (\\sigma^2_g + \\sigma^2_{res}/e)`.
+        :math:`\sigma^2_g / (\sigma^2_g + \sigma^2_{res}/e)`.
     method : str
         ``"statsmodels MixedLM (REML)"`` or ``"closed-form REML (balanced)"``.
     notes : tuple of str
@@ -578,8 +578,7 @@ def stability(
     labels = [str(v) for v in table.index]
     if control is not None and str(control) not in labels:
         raise DataValidationError(
-            f"control {control!r} is not a treatment of the data; treatments: "
-            f"{', '.join(labels)}"
+            f"control {control!r} is not a treatment of the data; treatments: {', '.join(labels)}"
         )
     y = table.to_numpy(dtype=float)
     g, e = y.shape
@@ -827,9 +826,7 @@ def _statistics(
     w_total = float(w.sum())
     if g >= 3:
         shukla = (g * (g - 1) * w - w_total) / ((g - 1) * (g - 2) * (e - 1))
-        shukla_p = (
-            _fsf(shukla / (mse / r), e - 1, df_e) if has_error else np.full(g, np.nan)
-        )
+        shukla_p = _fsf(shukla / (mse / r), e - 1, df_e) if has_error else np.full(g, np.nan)
     else:
         shukla = np.full(g, np.nan)
         shukla_p = np.full(g, np.nan)
@@ -1138,7 +1135,7 @@ def _blups(
 def _blup_mixedlm(
     y: np.ndarray, labels: list[str], envs: list[str], notes: list[str]
 ) -> tuple[float, float, float, float, np.ndarray, str] | None:
-    """statsmodels MixedLM: one group, treatment and environment as variance components."""
+    """Statsmodels MixedLM: one group, treatment and environment as variance components."""
     import statsmodels.formula.api as smf
 
     g, e = y.shape
@@ -1183,12 +1180,12 @@ def _blup_mixedlm(
 def _blup_closed_form(
     y: np.ndarray, notes: list[str]
 ) -> tuple[float, float, float, float, np.ndarray, str]:
-    """REML of the balanced crossed model from its three strata, pooled at the boundary.
+    r"""REML of the balanced crossed model from its three strata, pooled at the boundary.
 
     The REML likelihood of the complete two-way table factorizes over the treatment,
     environment and residual strata with expected mean squares
-    :math:`\\sigma^2 + e\\sigma^2_g`, :math:`\\sigma^2 + g\\sigma^2_E` and :math:`\\sigma^2`;
-    the maximum under :math:`\\sigma^2_g, \\sigma^2_E \\ge 0` pools a stratum whose mean
+    :math:`\sigma^2 + e\sigma^2_g`, :math:`\sigma^2 + g\sigma^2_E` and :math:`\sigma^2`;
+    the maximum under :math:`\sigma^2_g, \sigma^2_E \ge 0` pools a stratum whose mean
     square falls below the residual's into it (smallest first) until none does.
     """
     g, e = y.shape
