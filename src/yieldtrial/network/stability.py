@@ -60,6 +60,7 @@ __all__ = [
     "BlupResult",
     "GgeResult",
     "StabilityResult",
+    "network_stability",
     "stability",
 ]
 
@@ -1219,3 +1220,74 @@ def _blup_closed_form(
         )
     h = s2g / (s2g + s2 / e) if (s2g + s2 / e) > 0 else 0.0
     return s2g, s2e, s2, grand, h * (gm - grand), "closed-form REML (balanced)"
+
+
+def network_stability(result: Any, **options: Any) -> tuple[StabilityResult | None, str | None]:
+    """Stability statistics of an analysed network, from its table of site LS-means.
+
+    Parameters
+    ----------
+    result : NetworkResult
+        Output of :func:`yieldtrial.analyze_many` with its across-site summary.
+    **options
+        Further options of :func:`stability` (``control``, ``blup``, ...; ``control``
+        defaults to the network's check).
+
+    Returns
+    -------
+    stability : StabilityResult or None
+        Computed on the included sites that have every treatment, with the pooled
+        within-site error of the replicated ones (``error_mean_square``, ``error_df``,
+        ``replicates``); None when fewer than 3 such sites or 2 treatments remain.
+    note : str or None
+        What was left out, or why nothing could be computed.
+
+    Examples
+    --------
+    >>> rows = [(f"S{j}", t, 100 + 5 * j + (3 + j) * (t == "T")) for j in range(4)
+    ...         for t in ("CK", "T")]
+    >>> df = pd.DataFrame(rows, columns=["site", "treatment", "y"])
+    >>> from yieldtrial.network import analyze_many
+    >>> net = analyze_many(df, by="site", response="y", treatment="treatment",
+    ...                    control="CK", design="crd")
+    >>> stab, note = network_stability(net, blup=None)
+    >>> stab.table["b"].round(3).tolist(), note  # site means rise 5.5 per site: 5/5.5, 6/5.5
+    ([0.909, 1.091], None)
+    """
+    summary = result.summary
+    if summary is None:
+        return None, "no across-site summary (summary=False): stability not computed."
+    means = summary.means
+    complete = means.notna().all(axis=1)
+    dropped = int((~complete).sum())
+    table = means[complete]
+    if table.shape[0] < 3 or table.shape[1] < 2:
+        return None, (
+            f"stability needs at least 3 sites with every treatment; {table.shape[0]} have all "
+            f"{means.shape[1]} treatments: not computed."
+        )
+    long = table.stack().rename("response").reset_index()
+    long.columns = ["environment", "treatment", "response"]
+    strip = summary.sites[summary.sites["included"]].set_index("site")
+    rep = strip.loc[[str(s) for s in table.index]]
+    df_err = pd.to_numeric(rep["df_error"], errors="coerce").to_numpy(dtype=float)
+    mse = pd.to_numeric(rep["mse"], errors="coerce").to_numpy(dtype=float)
+    ok = np.isfinite(df_err) & (df_err > 0) & np.isfinite(mse)
+    kwargs: dict[str, Any] = {"control": summary.control, **options}
+    if ok.any():
+        per = result.per_treatment
+        n = pd.to_numeric(per["n"], errors="coerce").to_numpy(dtype=float)
+        n = n[np.isfinite(n) & (n > 0)]
+        kwargs.update(
+            error_mean_square=float(np.sum(mse[ok] * df_err[ok]) / np.sum(df_err[ok])),
+            error_df=float(np.sum(df_err[ok])),
+            replicates=float(n.size / np.sum(1.0 / n)) if n.size else 1.0,
+        )
+    res = stability(long, env="environment", treatment="treatment", response="response", **kwargs)
+    note = (
+        f"stability computed on the {table.shape[0]} sites with every treatment ({dropped} "
+        "site(s) lacking a treatment left out)."
+        if dropped
+        else None
+    )
+    return res, note
