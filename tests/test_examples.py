@@ -92,3 +92,33 @@ def test_notebook_executes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert not errors
     text = json.dumps([c.outputs for c in nb.cells if c.cell_type == "code"], default=str)
     assert "482.64" in text  # 442 x 95/87, the founding case
+
+
+def test_farm_network_generator_reproduces_shipped_csv(tmp_path: Path) -> None:
+    """examples/farm-network/generate.py (fixed seed) writes exactly the shipped network."""
+    out = tmp_path / "plots.csv"
+    subprocess.run(
+        [sys.executable, str(EXAMPLES / "farm-network" / "generate.py"), "-o", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    shipped = example_path("farm-network").read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == shipped
+
+
+def test_farm_network_is_labelled_synthetic_and_pools_as_blocks() -> None:
+    """Every row says synthetic; the farms are unreplicated, so they pool as RCBD blocks."""
+    import warnings
+
+    import pandas as pd
+
+    from yieldtrial.datasets import load_example
+
+    plots = pd.read_csv(example_path("farm-network"))
+    assert set(plots["data_status"]) == {"synthetic"}
+    assert plots["site"].nunique() == 60
+    assert "synthetic" in example_path("farm-network", "README.md").read_text(encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = load_example("farm-network").analyze_sites()
+    assert res.summary.method == "RCBD, sites as blocks"

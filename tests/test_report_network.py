@@ -53,7 +53,16 @@ def test_network_report_model_sections(result) -> None:
     assert isinstance(report, Report)
     assert [s.key for s in report.sections][:4] == ["header", "treatments", "sites", "combined"]
     tables = [b for s in report.sections for b in s.blocks if isinstance(b, Table)]
-    assert [t.key for t in tables] == ["layout_g", "sites", "combined"]
+    # issue 14: the comparison with the check and the response to the site level follow
+    assert [t.key for t in tables] == [
+        "layout_g",
+        "sites",
+        "combined",
+        "across_sites",
+        "environment_response",
+    ]
+    keys = [s.key for s in report.sections]
+    assert keys[4:6] == ["summary", "response"] and "conclusions" in keys and "methods" in keys
 
 
 def test_network_html_uses_the_report_template(result) -> None:

@@ -57,6 +57,8 @@ _LAZY: dict[str, str] = {
     "replicates_needed": "yieldtrial.stats.power",
     "detectable_difference_pct": "yieldtrial.stats.power",
     "analyze_many": "yieldtrial.network",
+    "stability": "yieldtrial.network.stability",
+    "environment_response": "yieldtrial.network.response",
     # fertilizer efficiency, economics and trial planning
     "efficiency_table": "yieldtrial.efficiency",
     "economics_table": "yieldtrial.economics",
@@ -90,6 +92,8 @@ if TYPE_CHECKING:  # pragma: no cover
         wet_basis_from_dry_basis_pct,
     )
     from yieldtrial.network import analyze_many
+    from yieldtrial.network.response import environment_response
+    from yieldtrial.network.stability import stability
     from yieldtrial.protocols import canonical_crop, moisture_standard, standard_moisture_pct
     from yieldtrial.report.build import build_report
     from yieldtrial.report.files import report_from_files

@@ -25,6 +25,7 @@ examples:
   yieldtrial network plots.csv --by year,site --response yield_kg_mu --config trial.toml -o net.md
   yieldtrial network plots.xlsx --by site --block rep --treatment variety -o net.json
   yieldtrial network plots.csv --by site --control CK --exclude-cv-above 15 -o net.html
+  yieldtrial network farms.csv --control CK1 --margin-pct 5 --lang zh -o farms.docx
 """
 
 #: Response columns tried, in order, when --response is not given.
@@ -47,7 +48,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("plots", metavar="PLOTS", help="plot table (.csv or .xlsx), many trials")
     parser.add_argument(
-        "--by", required=True, help="trial key column(s), comma-separated, e.g. site or year,site"
+        "--by",
+        default="site",
+        help="trial key column(s), comma-separated, e.g. site or year,site (default: site)",
     )
     parser.add_argument(
         "--response",
@@ -91,7 +94,19 @@ def register(subparsers: Any) -> None:
         metavar="TOML",
         help="trial.toml with [analysis] control/design/alpha and [columns]",
     )
-    parser.add_argument("--title", default="Trial network summary", help="report title")
+    parser.add_argument(
+        "--margin-pct",
+        type=float,
+        metavar="PCT",
+        help="non-inferiority margin in %% of the check (default: [analysis] margin_pct)",
+    )
+    parser.add_argument(
+        "--no-stability",
+        action="store_true",
+        help="leave out the stability section (Eberhart-Russell, Shukla, AMMI, HSC, ...)",
+    )
+    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
+    parser.add_argument("--title", help="report title (default by language)")
     parser.add_argument(
         "-o",
         "--output",
@@ -150,6 +165,24 @@ class _Bar:
         sys.stderr.flush()
 
 
+def _report_options(result: Any, config: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """Language, header facts from trial.toml and the stability statistics of the network."""
+    from yieldtrial.network.stability import network_stability
+
+    options: dict[str, Any] = {"lang": args.lang}
+    facts = {
+        label: getattr(config, key, None)
+        for key, label in (("title", "Title"), ("crop", "Crop"), ("season", "Season"))
+    }
+    options["metadata"] = {k: v for k, v in facts.items() if v}
+    if not args.no_stability and result.summary is not None:
+        stab, note = network_stability(result)
+        options["stability"] = stab
+        if note:
+            options["notes"] = [note]
+    return options
+
+
 def _run(args: argparse.Namespace) -> int:
     from yieldtrial.config import load_config
     from yieldtrial.network import analyze_many
@@ -179,6 +212,7 @@ def _run(args: argparse.Namespace) -> int:
     design = args.design or config.design or ("rcbd" if block else "crd")
     control = args.control or (config.control[0] if config.control else None)
     alpha = args.alpha if args.alpha is not None else (config.alpha or 0.05)
+    margin = args.margin_pct if args.margin_pct is not None else config.margin_pct
     progress = _Bar() if sys.stderr.isatty() else None
     result = analyze_many(
         plots,
@@ -193,11 +227,13 @@ def _run(args: argparse.Namespace) -> int:
         dunnett_pvalues=args.dunnett_pvalues,
         exclude_cv_above=args.exclude_cv_above,
         progress=progress,
+        margin_pct=margin,
     )
+    options = _report_options(result, config, args)
     if args.output is None:
-        sys.stdout.write(str(render(result, "markdown", title=args.title)))
+        sys.stdout.write(str(render(result, "markdown", title=args.title, **options)))
     else:
-        write_network_report(result, args.output, title=args.title)
+        write_network_report(result, args.output, title=args.title, **options)
         counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()))
         print(f"wrote {args.output} ({len(result.per_trial)} trials: {counts})", file=sys.stderr)
     return 0

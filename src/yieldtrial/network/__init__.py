@@ -17,7 +17,7 @@ or the CLI; the network report is built by :mod:`yieldtrial.report`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,15 +132,25 @@ class NetworkResult:
 
         Parameters
         ----------
-        table : {"per_treatment", "per_trial", "means", "treatments", "combined", "sites"}
-            Which table.
+        table : {"per_treatment", "per_trial", "means", "treatments", "combined", "sites", \
+"comparisons", "contrasts"}
+            Which table (``comparisons`` / ``contrasts`` are empty when not computed).
 
         Returns
         -------
         DataFrame
             A copy of that table.
         """
-        names = ("per_treatment", "per_trial", "means", "treatments", "combined", "sites")
+        names = (
+            "per_treatment",
+            "per_trial",
+            "means",
+            "treatments",
+            "combined",
+            "sites",
+            "comparisons",
+            "contrasts",
+        )
         if table not in names:
             raise DataValidationError(f"table must be one of {', '.join(names)}; got {table!r}")
         if table == "per_treatment":
@@ -153,6 +163,8 @@ class NetworkResult:
             "treatments": s.treatments,
             "combined": s.anova,
             "sites": s.sites,
+            "comparisons": pd.DataFrame() if s.comparisons is None else s.comparisons,
+            "contrasts": pd.DataFrame() if s.contrasts is None else s.contrasts,
         }
         return frames[table].copy()
 
@@ -169,6 +181,28 @@ class NetworkResult:
     def to_json(self) -> str:
         """Return :meth:`to_dict` as a JSON string."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    def environment_response(self, **kwargs: Any) -> pd.DataFrame:
+        """Regress each treatment's gain over the check on the site's yield level.
+
+        Delegates to :func:`yieldtrial.network.response.environment_response`
+        (``on="site_mean"`` or ``"control"``, ``confidence``, ``control``).
+
+        Returns
+        -------
+        DataFrame
+            One row per treatment: slope with its confidence interval, p-value, fitted
+            gains at the poorest and richest sites.
+        """
+        from yieldtrial.network.response import environment_response
+
+        return environment_response(self, **kwargs)
+
+    def plot_environment_response(self, **kwargs: Any) -> Any:
+        """Plot the gains against the site's yield level (:mod:`yieldtrial.network.figures`)."""
+        from yieldtrial.network.figures import plot_environment_response
+
+        return plot_environment_response(self, **kwargs)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -213,7 +247,7 @@ def analyze_many(
     response: str,
     treatment: str,
     block: str | None = None,
-    control: str | None = None,
+    control: str | Sequence[str] | None = None,
     design: str = "rcbd",
     alpha: float = 0.05,
     progress: Callable[[int, int], None] | None = None,
@@ -224,6 +258,9 @@ def analyze_many(
     cv_warn_pct: float = CV_WARN_PCT,
     cv_strong_pct: float = CV_STRONG_PCT,
     exclude_cv_above: float | None = None,
+    margin_pct: float | None = None,
+    contrasts: Mapping[str, Mapping[str, float]] | None = None,
+    letters: bool = True,
 ) -> NetworkResult:
     """Analyse every trial of a network in one call, with an across-site summary.
 
@@ -241,9 +278,11 @@ def analyze_many(
         Treatment column.
     block : str, optional
         Block column (required for ``design="rcbd"``).
-    control : str, optional
+    control : str or sequence of str, optional
         Check treatment: enables differences, Dunnett p-values, % of check and win
-        rates.
+        rates.  With several controls (e.g. ``["CK1", "CK2"]``) the first is the check
+        of the per-trial tables and of ``summary.treatments``; ``summary.comparisons``
+        compares every treatment with every control on the across-site model.
     design : {"rcbd", "crd"}
         Field design of every trial.
     alpha : float
@@ -272,11 +311,38 @@ def analyze_many(
         Leave trials whose CV is above this [%] (e.g. 15.0) out of the across-site
         summary; their per-trial status stays ``ok`` and the site strip says
         ``excluded: CV <x> % > <limit> %``.  None (default): include and flag.
+    margin_pct : float, optional
+        Non-inferiority margin [% of the check's across-site mean], e.g. 5: adds the
+        ``noninferior`` verdicts and bounds to ``summary.treatments`` and
+        ``summary.comparisons``.
+    contrasts : mapping, optional
+        Named contrasts of the across-site means, ``{"T vs CK2": {"T": 1, "CK2": -1}}``:
+        estimate, SE, t, p and CI in ``summary.contrasts`` (unadjusted, on the error
+        of the across-site model).
+    letters : bool
+        Compute the within-trial Tukey letters (default).  False leaves ``letters``
+        empty: their compact letter display costs seconds per trial with hundreds of
+        treatments (a 200-variety regional trial), and stability analyses do not use them.
 
     Returns
     -------
     NetworkResult
         ``per_trial``, ``per_treatment``, ``summary``, ``provenance``.
+
+    Notes
+    -----
+    **Unreplicated sites pool as replicates.**  A site with one plot per treatment
+    (status ``unreplicated``) supports no test alone, but many of them are the
+    replicates of a randomized complete block design with sites as blocks: when every
+    included site is unreplicated, the across-site analysis is that RCBD
+    (``response ~ treatment + site``, the treatment x site interaction as the error;
+    LS-means with missing cells handled by the model; exact Dunnett against the check,
+    CIs, non-inferiority, contrasts).  When replicated and unreplicated sites are mixed,
+    a two-stage analysis weighted by the variances of the site means is used (stated in
+    ``summary.notes``).  ``win_rate_pct`` (增产点率, the share of sites where the
+    treatment beat the check) carries a Wilson score interval.  The NY/T 1536-style rule
+    (a significant gain at >= 2/3 of the sites) needs replicated sites and is NA
+    otherwise.
 
     Raises
     ------
@@ -306,6 +372,14 @@ def analyze_many(
     if not (isinstance(alpha, (int, float)) and 0.0 < float(alpha) < 1.0):
         raise DataValidationError(f"alpha must be in (0, 1); got {alpha!r}")
     _check_cv_options(cv_warn_pct, cv_strong_pct, exclude_cv_above)
+    controls = _control_list(control)
+    control = controls[0] if controls else None
+    if margin_pct is not None and not (
+        isinstance(margin_pct, (int, float)) and 0.0 <= float(margin_pct) < 100.0
+    ):
+        raise DataValidationError(
+            f"margin_pct must be a percentage in [0, 100) of the check's mean; got {margin_pct!r}"
+        )
     by_list = [by] if isinstance(by, str) else list(by)
     if not by_list:
         raise DataValidationError("by must name at least one trial key column")
@@ -332,6 +406,9 @@ def analyze_many(
         "cv_warn_pct": float(cv_warn_pct),
         "cv_strong_pct": float(cv_strong_pct),
         "exclude_cv_above": None if exclude_cv_above is None else float(exclude_cv_above),
+        "controls": controls,
+        "margin_pct": None if margin_pct is None else float(margin_pct),
+        "letters": bool(letters),
     }
     if _is_dask(data):
         _check_columns(list(data.columns), needed)
@@ -365,6 +442,9 @@ def analyze_many(
             exclude_cv_above=None if exclude_cv_above is None else float(exclude_cv_above),
             cv_warn_pct=float(cv_warn_pct),
             cv_strong_pct=float(cv_strong_pct),
+            controls=controls,
+            margin_pct=None if margin_pct is None else float(margin_pct),
+            contrasts=contrasts,
         )
         if summary
         else None
@@ -383,6 +463,16 @@ def analyze_many(
     per_trial.attrs["provenance"] = prov.to_dict()
     per_treatment.attrs["provenance"] = prov.to_dict()
     return NetworkResult(per_trial, per_treatment, across, prov, options)
+
+
+def _control_list(control: Any) -> list[str]:
+    """``control`` as a list of labels (empty for None)."""
+    if control is None:
+        return []
+    items = [control] if isinstance(control, str) else list(control)
+    if not items:
+        raise DataValidationError("control must name at least one treatment, or be None")
+    return [str(c) for c in items]
 
 
 def _check_cv_options(warn: Any, strong: Any, exclude: Any) -> None:
@@ -453,6 +543,7 @@ def _tables(
         response=options["response"],
         treatment=options["treatment"],
         block=options["block"],
+        letters=bool(options.get("letters", True)),
     )
 
     def refit(i: int) -> str:

@@ -96,6 +96,7 @@ class Settings:
     treatment: str
     block: str | None
     auto_limit: int = 2000  # "auto": exact p-values up to this many comparisons
+    letters: bool = True  # within-trial Tukey letters (costly with hundreds of treatments)
 
 
 def _set(out: Output, idx: np.ndarray | slice, **values: Any) -> None:
@@ -169,7 +170,7 @@ def _per_treatment(
         p_dunnett=p_d.ravel(),
         significant=sig.ravel(),
     )
-    if var_diff is not None and se is not None:
+    if s.letters and var_diff is not None and se is not None:
         letters = letters_batch(lsmean, var_diff, k, df_e, s.alpha, zero)
     else:
         letters = np.full(t * k, "", dtype=object)

@@ -12,13 +12,14 @@ the treatment x site interaction).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from yieldtrial.stats.results import Provenance
+from yieldtrial.stats.results import MeansModel, Provenance
 
 __all__ = ["COMBINED_METHODS", "SITE_EFFECTS", "NetworkSummary", "summarize"]
 
@@ -45,12 +46,24 @@ class NetworkSummary:
     treatments : DataFrame
         One row per treatment: ``treatment, n_sites, across_site_mean, se,
         difference, pct_of_check, sites_compared, sites_above, sites_below,
-        win_rate_pct, t_value, p_dunnett``.  ``across_site_mean`` comes from the
+        win_rate_pct, t_value, p_dunnett, ci_low, ci_high, ci_low_pct, ci_high_pct,
+        win_rate_ci_low_pct, win_rate_ci_high_pct, sites_replicated,
+        sites_significant_gain, meets_two_thirds_rule, noninferior,
+        noninferiority_ci_low_pct``.  ``across_site_mean`` comes from the
         combined model; ``sites_above`` / ``sites_below`` count the sites where
-        the treatment's LS-mean is above / below the check's; ``win_rate_pct``
-        is ``100 * sites_above / sites_compared``; ``p_dunnett`` is the
-        across-site Dunnett adjusted p against the check (error term: see
-        ``anova``).
+        the treatment's LS-mean is above / below the check's (ties count in
+        ``sites_compared`` only); ``win_rate_pct`` (增产点率) is
+        ``100 * sites_above / sites_compared`` and ``win_rate_ci_*`` its Wilson score
+        interval at ``1 - alpha``; ``p_dunnett`` is the across-site Dunnett adjusted
+        p against the check and ``ci_low`` / ``ci_high`` the simultaneous Dunnett
+        interval of ``difference`` (``*_pct``: in % of the check's across-site mean;
+        error term: see ``anova``); ``sites_significant_gain`` counts the replicated
+        sites where the treatment beat the check significantly (within-site Dunnett
+        at ``alpha``) out of ``sites_replicated``; ``meets_two_thirds_rule`` is the
+        NY/T 1536-style verdict (significant gain at >= 2/3 of the sites), NA unless
+        every compared site is replicated; ``noninferior`` and
+        ``noninferiority_ci_low_pct`` (lower simultaneous bound of
+        ``T - (1 - m) CK`` in % of the check minus the margin) need ``margin_pct``.
     anova : DataFrame
         Combined model table: ``source, df, sum_sq, mean_sq, f, p_value,
         error_term``.
@@ -77,6 +90,18 @@ class NetworkSummary:
         Design, model, error term and df of the treatment test.
     mixedlm : DataFrame or None
         Fixed-effect estimates of the MixedLM alternative (when requested).
+    comparisons : DataFrame or None
+        Every treatment against every control on the across-site model: the table of
+        :func:`yieldtrial.stats.compare.compare_means_to_control` (Dunnett within each
+        control's family, CIs in the response unit and in %, non-inferiority with
+        ``margin_pct``).  None without a control or a model.
+    contrasts : DataFrame or None
+        Named contrasts (``contrasts=`` of :func:`~yieldtrial.analyze_many`):
+        ``contrast, estimate, se, t_value, df, p_value, ci_low, ci_high, confidence``
+        (unadjusted t tests on the across-site model's error).
+    means_model : MeansModel or None
+        The across-site LS-means, their covariance and error df (what the comparisons
+        used).
     """
 
     means: pd.DataFrame
@@ -92,6 +117,9 @@ class NetworkSummary:
     notes: tuple[str, ...] = ()
     provenance: Provenance | None = None
     mixedlm: pd.DataFrame | None = field(default=None)
+    comparisons: pd.DataFrame | None = field(default=None)
+    contrasts: pd.DataFrame | None = field(default=None)
+    means_model: MeansModel | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         included = int(self.sites["included"].sum()) if len(self.sites) else 0
@@ -118,6 +146,8 @@ class NetworkSummary:
             "anova": _records(self.anova),
             "sites": _records(self.sites),
             "mixedlm": None if self.mixedlm is None else _records(self.mixedlm),
+            "comparisons": None if self.comparisons is None else _records(self.comparisons),
+            "contrasts": None if self.contrasts is None else _records(self.contrasts),
             "provenance": None
             if self.provenance is None
             else {k: _num(v) for k, v in self.provenance.to_dict().items()},
@@ -191,6 +221,9 @@ def summarize(
     exclude_cv_above: float | None = None,
     cv_warn_pct: float = 10.0,
     cv_strong_pct: float = 15.0,
+    controls: Sequence[str] | None = None,
+    margin_pct: float | None = None,
+    contrasts: Mapping[str, Mapping[str, float]] | None = None,
 ) -> NetworkSummary:
     """Across-site summary from the per-trial tables.
 
@@ -224,15 +257,35 @@ def summarize(
         (their status stays ``ok``; the strip gives the reason).  None: keep them.
     cv_warn_pct, cv_strong_pct : float
         The thresholds behind ``per_trial["cv_flag"]`` [%], quoted in the notes.
+    controls : sequence of str, optional
+        Every control for ``summary.comparisons`` (default: ``[control]``).
+    margin_pct : float, optional
+        Non-inferiority margin [% of the check].
+    contrasts : mapping, optional
+        Named contrasts ``{name: {treatment: weight, ...}}`` of the across-site means.
 
     Returns
     -------
     NetworkSummary
         The across-site tables.
+
+    Notes
+    -----
+    Which across-site model is used depends on the included sites (status ``ok`` =
+    replicated, ``unreplicated`` = one plot per treatment):
+
+    * all replicated, complete and balanced: the exact combined ANOVA;
+    * all replicated otherwise: the two-stage analysis of the site LS-means;
+    * all unreplicated: an RCBD with **sites as blocks** (the treatment x site
+      interaction is the error), fitted exactly as
+      :func:`yieldtrial.stats.model.fit` on the stacked table
+      (:func:`yieldtrial.network._pooled.absorbed_fit`);
+    * replicated and unreplicated sites mixed: a weighted two-stage analysis
+      (:func:`yieldtrial.network._pooled.weighted_two_stage`).
     """
     site_all = _site_label(per_trial, by)
     status = per_trial["status"].to_numpy(dtype=object)
-    included = status == "ok"
+    included = np.isin(status, ("ok", "unreplicated"))
     reason = per_trial["reason"].to_numpy(dtype=object).copy()
     reason[~included & pd.isna(reason)] = "not analysed"
     cv = per_trial["cv_pct"].to_numpy(dtype=float)
@@ -329,30 +382,16 @@ def summarize(
     base = {"treatment": levels, "n_sites": n_sites}
     if len(ok_sites) < 2 or len(levels) < 2:
         notes.append("fewer than two usable sites: no combined model.")
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            plain = np.nanmean(m_ts, axis=1) if m_ts.size else np.full(len(levels), np.nan)
-        treatments = _treatment_table(
-            base, m_ts, plain, np.full(len(levels), np.nan), control, None, np.nan, alpha
-        )
-        return NetworkSummary(
-            means,
-            letters,
-            treatments,
-            pd.DataFrame(columns=list(ANOVA_COLUMNS)),
-            strip,
-            "none",
-            site_effects,
-            np.nan,
-            np.nan,
-            control,
-            tuple(notes),
+        return _no_model(
+            base, m_ts, levels, means, letters, strip, site_effects, control, notes, alpha
         )
 
     pt = {
         c: per_trial[c].to_numpy()[ok_idx]
         for c in ("path", "n_blocks", "sum_sq_error", "df_error", "sum_sq_block", "df_block")
     }
+    site_status = status[ok_idx]
+    unrep = site_status == "unreplicated"
     complete = bool(np.isfinite(m_ts).all())
     stacked = bool((pt["path"] == "stacked").all())
     nb = pt["n_blocks"] if design == "rcbd" else None
@@ -360,11 +399,46 @@ def summarize(
     if design != "rcbd":
         # every included site has the same replication of every treatment
         same_reps = same_reps and np.unique(tr["n"]).size == 1
-    if same_reps:
+    model_formula = (
+        f"{response} ~ site + block(site) + treatment + treatment:site"
+        if design == "rcbd"
+        else f"{response} ~ site + treatment + treatment:site"
+    )
+    sum_of_squares = "type II (stage 2)"
+    cov: np.ndarray | None
+    if unrep.all():
+        model = _sites_as_blocks(m_ts, alpha)
+        if model is None:
+            notes.append(
+                "the unreplicated sites do not connect the treatments (each treatment at "
+                "different farms only): no across-site model."
+            )
+            return _no_model(
+                base, m_ts, levels, means, letters, strip, site_effects, control, notes, alpha
+            )
+        anova, across, se_across, err_df, err_ms, cov, method, note = model
+        notes.append(note)
+        model_formula = f"{response} ~ treatment + site (sites as blocks)"
+        sum_of_squares = "type II"
+    elif unrep.any():
+        v_cell = tr["se"] ** 2
+        df_rep = pt["df_error"][~unrep].astype(float)
+        pooled = float(np.nansum(pt["sum_sq_error"][~unrep]) / np.nansum(df_rep))
+        cell_unrep = unrep[cols]
+        v_cell = np.where(cell_unrep, pooled / tr["n"], v_cell)
+        v_ts = np.full((len(levels), n_ok), np.nan)
+        v_ts[t_codes, cols] = v_cell
+        anova, across, se_across, err_df, err_ms, cov, method, note = _mixed_two_stage(
+            m_ts, v_ts, pooled, float(np.nansum(df_rep)), int(unrep.sum()), int((~unrep).sum())
+        )
+        notes.append(note)
+        model_formula = "stage 2: lsmean ~ site + treatment, weights 1 / (var_GE + se^2)"
+    elif same_reps:
         anova, across, se_across, err_df, err_ms, method = _balanced_anova(
             m_ts, pt, tr, design, site_effects
         )
         cov = None
+        sum_of_squares = "sequential (balanced: equal to type II)"
     else:
         anova, across, se_across, err_df, err_ms, cov, method, note = _two_stage(
             m_ts, tr, pt, site_effects
@@ -374,21 +448,46 @@ def summarize(
     p_values = anova["p_value"].to_numpy(dtype=float)
     p_trt = float(p_values[sources.index("treatment")])
     p_txs = float(p_values[sources.index("treatment:site")])
-    treatments = _treatment_table(base, m_ts, across, se_across, control, cov, err_df, alpha)
-    error_term = "treatment:site" if site_effects == "random" else "residual (pooled)"
+    mm = MeansModel(
+        factor="treatment",
+        levels=tuple(levels),
+        estimates=np.asarray(across, dtype=float),
+        cov=np.diag(np.asarray(se_across, dtype=float) ** 2) if cov is None else cov,
+        df=float(err_df),
+        n=base["n_sites"].astype(np.int64),
+        mse=float(err_ms),
+        error_term="treatment:site"
+        if (site_effects == "random" or unrep.any())
+        else "residual (pooled)",
+        design=f"network of {design}",
+        formula=model_formula,
+        response=response,
+    )
+    site_info = _site_verdicts(per_treatment, sel, t_codes, cols, len(levels), n_ok, unrep)
+    treatments, comparisons = _treatment_table(
+        base, m_ts, mm, control, controls, alpha, margin_pct, site_info
+    )
+    contrast_table = _contrast_table(mm, contrasts, alpha) if contrasts else None
+    if control is not None and unrep.all():
+        notes.append(
+            "the NY/T 1536-style rule (a significant gain at >= 2/3 of the sites) needs "
+            "replicated sites; these sites are unreplicated, so it is not applied "
+            "(meets_two_thirds_rule is NA) and the across-site test above is the evidence."
+        )
+    elif control is not None and unrep.any():
+        notes.append(
+            "the NY/T 1536-style rule (a significant gain at >= 2/3 of the sites) needs every "
+            "site replicated; some sites are not, so it is not applied (NA)."
+        )
     prov = Provenance(
         design=f"network of {design}",
-        model=f"{response} ~ site + block(site) + treatment + treatment:site"
-        if design == "rcbd"
-        else f"{response} ~ site + treatment + treatment:site",
-        error_term=error_term,
+        model=model_formula,
+        error_term=mm.error_term,
         df_error=float(err_df),
         test="F; Dunnett vs check" if control is not None else "F",
         alpha=alpha,
         adjustment="single-step (Dunnett)" if control is not None else None,
-        sum_of_squares="sequential (balanced: equal to type II)"
-        if same_reps
-        else "type II (stage 2)",
+        sum_of_squares=sum_of_squares,
     )
     mixed = None
     if combined == "mixedlm":
@@ -400,7 +499,6 @@ def summarize(
             mixed, mnote = _mixedlm(plots, by, ok_sites, labelled, response, treatment, block)
             notes.extend(mnote)
             method = method + " + MixedLM"
-    _ = err_ms
     return NetworkSummary(
         means,
         letters,
@@ -415,7 +513,141 @@ def summarize(
         tuple(notes),
         prov,
         mixed,
+        comparisons,
+        contrast_table,
+        mm,
     )
+
+
+def _no_model(
+    base: dict[str, Any],
+    m_ts: np.ndarray,
+    levels: list[str],
+    means: pd.DataFrame,
+    letters: pd.DataFrame,
+    strip: pd.DataFrame,
+    site_effects: str,
+    control: str | None,
+    notes: list[str],
+    alpha: float,
+) -> NetworkSummary:
+    """Build a summary without an across-site model: plain means of the site LS-means."""
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        plain = np.nanmean(m_ts, axis=1) if m_ts.size else np.full(len(levels), np.nan)
+    treatments, _ = _treatment_table(base, m_ts, None, control, None, alpha, None, None, plain)
+    return NetworkSummary(
+        means,
+        letters,
+        treatments,
+        pd.DataFrame(columns=list(ANOVA_COLUMNS)),
+        strip,
+        "none",
+        site_effects,
+        np.nan,
+        np.nan,
+        control,
+        tuple(notes),
+    )
+
+
+def _site_verdicts(
+    per_treatment: pd.DataFrame,
+    sel: np.ndarray | slice,
+    t_codes: np.ndarray,
+    cols: np.ndarray,
+    k: int,
+    n_sites: int,
+    unrep: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Treatment x site tables of the within-site significant gains (replicated sites)."""
+    significant = per_treatment["significant"].to_numpy(dtype=float)[sel]
+    difference = per_treatment["difference"].to_numpy(dtype=float)[sel]
+    sig = np.full((k, n_sites), np.nan)
+    sig[t_codes, cols] = np.where(
+        np.isfinite(significant), (significant == 1.0) & (difference > 0.0), np.nan
+    )
+    return {"significant_gain": sig, "replicated": ~unrep}
+
+
+def _sites_as_blocks(
+    m_ts: np.ndarray, alpha: float
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, float, float, np.ndarray, str, str] | None:
+    """Unreplicated sites: the RCBD with sites as blocks (treatment x site = error)."""
+    from yieldtrial.network._pooled import absorbed_fit
+
+    fit = absorbed_fit(m_ts)
+    if not fit.connected or fit.df_error <= 0:
+        return None
+    mse = fit.sse / fit.df_error
+    k = m_ts.shape[0]
+    rows = [
+        _row("site", fit.n_sites - 1.0, fit.ss_site, mse, fit.df_error, "treatment:site"),
+        _row("treatment", k - 1.0, fit.ss_treatment, mse, fit.df_error, "treatment:site"),
+        _row("treatment:site", float(fit.df_error), fit.sse, None, None, ""),
+    ]
+    anova = pd.DataFrame(rows, columns=list(ANOVA_COLUMNS))
+    cov = mse * fit.cov_unit
+    se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    missing = int(m_ts.size - fit.n_obs)
+    note = (
+        f"every site is unreplicated (one plot per treatment): the {fit.n_sites} sites are "
+        "the replicates of a randomized complete block design with sites as blocks "
+        f"(response ~ treatment + site); the treatment x site interaction ({fit.df_error} df) "
+        "is the error of every test and interval"
+        + (f"; {missing} missing cell(s) are handled by the model (LS-means)" if missing else "")
+        + "."
+    )
+    return anova, fit.lsmeans, se, float(fit.df_error), mse, cov, "RCBD, sites as blocks", note
+
+
+def _mixed_two_stage(
+    m_ts: np.ndarray,
+    v_ts: np.ndarray,
+    pooled: float,
+    df_pooled: float,
+    n_unrep: int,
+    n_rep: int,
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, float, float, np.ndarray, str, str]:
+    """Replicated and unreplicated sites: stage 2 weighted by the site means' variances."""
+    from yieldtrial.network._pooled import absorbed_fit, weighted_two_stage
+
+    fit, s2ge, scale, ms_res = weighted_two_stage(m_ts, v_ts)
+    k = m_ts.shape[0]
+    df = float(fit.df_error)
+    rows = [
+        _row("site", fit.n_sites - 1.0, fit.ss_site, scale, df, "treatment:site (weighted)"),
+        _row("treatment", k - 1.0, fit.ss_treatment, scale, df, "treatment:site (weighted)"),
+    ]
+    # interaction test: weighted residual SS with weights 1/v is chi-square(df) without
+    # interaction; its mean square is compared with 1 on (df, pooled within-site df)
+    plain = absorbed_fit(m_ts, 1.0 / v_ts)
+    chi = plain.sse / plain.df_error if plain.df_error > 0 else float("nan")
+    rows.append(
+        {
+            "source": "treatment:site",
+            "df": df,
+            "sum_sq": fit.sse,
+            "mean_sq": scale,
+            "f": chi,
+            "p_value": _fsf(chi, float(plain.df_error), df_pooled),
+            "error_term": "within-site variances of the site means",
+        }
+    )
+    anova = pd.DataFrame(rows, columns=list(ANOVA_COLUMNS))
+    cov = scale * fit.cov_unit
+    se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    note = (
+        f"{n_unrep} site(s) are unreplicated and {n_rep} replicated: two-stage analysis. "
+        "Stage 1: each site's LS-means and their variances (squared standard errors; at an "
+        f"unreplicated site the pooled plot error variance of the replicated sites, {pooled:.6g} "
+        f"on {df_pooled:g} df). Stage 2: weighted least squares of lsmean ~ site + treatment "
+        f"with weights 1 / (var_GE + se^2), var_GE = {s2ge:.6g} (moment estimate: interaction "
+        f"mean square {ms_res:.6g} minus the mean se^2, at least 0); the LS-means' covariance is "
+        f"scaled by the weighted residual mean square {scale:.4g} on {df:g} df, which is the "
+        "error of the treatment test and of the comparisons."
+    )
+    return anova, fit.lsmeans, se, df, ms_res, cov, "two-stage (weighted site LS-means)", note
 
 
 def _name_list(
@@ -649,20 +881,65 @@ def _stage2_lstsq(
     )
 
 
+def wilson_interval(
+    successes: np.ndarray, trials: np.ndarray, confidence: float
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Wilson score interval of a binomial proportion, in %.
+
+    Parameters
+    ----------
+    successes, trials : ndarray of int
+        Sites where the treatment beat the check, and sites compared.
+    confidence : float
+        Coverage, e.g. 0.95.
+
+    Returns
+    -------
+    low, high : ndarray
+        Interval limits [%]; NaN where ``trials == 0``.
+
+    Notes
+    -----
+    :math:`(\hat p + z^2/2n \pm z\sqrt{\hat p(1-\hat p)/n + z^2/4n^2}) / (1 + z^2/n)`
+    with :math:`z = \Phi^{-1}(1 - (1 - \text{confidence})/2)` (Wilson 1927; recommended
+    over the Wald interval by Brown, Cai & DasGupta 2001, Statist. Sci. 16:101-133).
+
+    Examples
+    --------
+    >>> low, high = wilson_interval(np.array([8]), np.array([10]), 0.95)
+    >>> round(float(low[0]), 2), round(float(high[0]), 2)
+    (49.02, 94.33)
+    """
+    from scipy.special import ndtri
+
+    x = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    z = float(ndtri(1.0 - (1.0 - confidence) / 2.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_hat = x / n
+        denom = 1.0 + z * z / n
+        centre = (p_hat + z * z / (2.0 * n)) / denom
+        half = z * np.sqrt(p_hat * (1.0 - p_hat) / n + z * z / (4.0 * n * n)) / denom
+        low = np.where(n > 0, 100.0 * np.clip(centre - half, 0.0, 1.0), np.nan)
+        high = np.where(n > 0, 100.0 * np.clip(centre + half, 0.0, 1.0), np.nan)
+    return low, high
+
+
 def _treatment_table(
     base: dict[str, Any],
     m_ts: np.ndarray,
-    across: np.ndarray,
-    se: np.ndarray,
+    mm: MeansModel | None,
     control: str | None,
-    cov: np.ndarray | None,
-    err_df: float,
+    controls: Sequence[str] | None,
     alpha: float,
-) -> pd.DataFrame:
+    margin_pct: float | None,
+    site_info: dict[str, np.ndarray] | None,
+    plain: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     levels = list(base["treatment"])
     k = len(levels)
-    across = np.asarray(across, dtype=float)
-    se = np.asarray(se, dtype=float)
+    across = np.asarray(plain if mm is None else mm.estimates, dtype=float)
+    se = np.full(k, np.nan) if mm is None else np.asarray(mm.se, dtype=float)
     cols: dict[str, Any] = {
         "treatment": pd.Series(levels, dtype=object),
         "n_sites": base["n_sites"],
@@ -670,12 +947,15 @@ def _treatment_table(
         "se": se,
     }
     nan = np.full(k, np.nan)
-    for col in ("difference", "pct_of_check", "t_value", "p_dunnett", "win_rate_pct"):
+    for col in _FLOAT_COLUMNS:
         cols[col] = nan.copy()
-    for col in ("sites_compared", "sites_above", "sites_below"):
+    for col in ("sites_compared", "sites_above", "sites_below", "sites_replicated"):
         cols[col] = np.zeros(k, dtype=np.int64)
+    cols["sites_significant_gain"] = pd.array([pd.NA] * k, dtype="Int64")
+    for col in ("meets_two_thirds_rule", "noninferior"):
+        cols[col] = pd.array([pd.NA] * k, dtype="boolean")
     if control is None or control not in levels:
-        return _order(cols)
+        return _order(cols), None
     c = levels.index(control)
     m = m_ts
     check = m[c]
@@ -685,59 +965,168 @@ def _treatment_table(
     cols["sites_compared"] = compared
     cols["sites_above"] = above
     cols["sites_below"] = (both & (m < check[None, :])).sum(axis=1)
+    low, high = wilson_interval(above, compared, 1.0 - alpha)
     with np.errstate(divide="ignore", invalid="ignore"):
         cols["win_rate_pct"] = np.where(compared > 0, 100.0 * above / compared, np.nan)
         diff = across - across[c]
         cols["difference"] = diff
         cols["pct_of_check"] = 100.0 * across / across[c] if across[c] > 0 else nan.copy()
-    others = np.array([i for i in range(k) if i != c])
-    if (
-        others.size
-        and np.isfinite(err_df)
-        and err_df > 0
-        and np.all(np.isfinite(se))
-        and np.all(se > 0)
-    ):
-        from yieldtrial.stats.distributions import dunnett_pvalues
+    cols["win_rate_ci_low_pct"], cols["win_rate_ci_high_pct"] = low, high
+    low[c] = high[c] = np.nan  # the check against itself
+    if site_info is not None:
+        _two_thirds(cols, site_info, both, c)
+    comparisons = None
+    if mm is not None and k > 1:
+        from yieldtrial.stats.compare import compare_means_to_control
+        from yieldtrial.stats.inference import INFERENCE_OK, inference_status, unit_suffix
 
-        if cov is None:
-            var_d = se[others] ** 2 + se[c] ** 2
-            cd = np.outer(np.full(others.size, se[c] ** 2), np.ones(others.size))
-        else:
-            w = np.zeros((others.size, k))
-            w[np.arange(others.size), others] = 1.0
-            w[:, c] -= 1.0
-            vd = w @ cov @ w.T
-            var_d = np.diag(vd)
-            cd = vd
-        sd = np.sqrt(var_d)
-        corr = cd / np.outer(sd, sd)
-        np.fill_diagonal(corr, 1.0)
-        t = diff[others] / sd
-        cols["t_value"][others] = t
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            p, _ = dunnett_pvalues(t, corr, float(err_df))
-        cols["p_dunnett"][others] = p
-    return _order(cols)
+        if inference_status(mm) == INFERENCE_OK:
+            u = unit_suffix(mm.response)
+            wanted = [str(x) for x in (controls or [control]) if str(x) in levels]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                # the check's family: every other level (as in the per-trial tables)
+                first = compare_means_to_control(
+                    mm, control=control, confidence=1.0 - alpha, margin_pct=margin_pct
+                )
+                comparisons = (
+                    first
+                    if len(wanted) < 2
+                    else compare_means_to_control(
+                        mm, control=wanted, confidence=1.0 - alpha, margin_pct=margin_pct
+                    )
+                )
+            first = first.set_index("treatment")
+            idx = [levels.index(str(v)) for v in first.index]
+            cols["t_value"][idx] = first["statistic"].to_numpy(dtype=float)
+            cols["p_dunnett"][idx] = first["p_value_adjusted"].to_numpy(dtype=float)
+            cols["ci_low"][idx] = first[f"ci_low{u}"].to_numpy(dtype=float)
+            cols["ci_high"][idx] = first[f"ci_high{u}"].to_numpy(dtype=float)
+            cols["ci_low_pct"][idx] = first["ci_low_pct"].to_numpy(dtype=float)
+            cols["ci_high_pct"][idx] = first["ci_high_pct"].to_numpy(dtype=float)
+            if margin_pct is not None:
+                ni = cols["noninferior"].copy()
+                ni[idx] = first["noninferior"].to_numpy()
+                cols["noninferior"] = ni
+                cols["noninferiority_ci_low_pct"][idx] = first[
+                    "noninferiority_ci_low_pct"
+                ].to_numpy(dtype=float)
+    return _order(cols), comparisons
+
+
+def _two_thirds(
+    cols: dict[str, Any], site_info: dict[str, np.ndarray], both: np.ndarray, c: int
+) -> None:
+    """NY/T 1536-style counts: significant gains at replicated sites, >= 2/3 rule."""
+    sig = site_info["significant_gain"]
+    replicated = site_info["replicated"][None, :] & both
+    k = sig.shape[0]
+    counted = np.where(replicated, sig, 0.0)
+    known = ~(replicated & ~np.isfinite(sig))
+    n_rep = replicated.sum(axis=1)
+    gains = np.nansum(counted, axis=1).astype(np.int64)
+    cols["sites_replicated"] = n_rep
+    sig_col = pd.array([pd.NA] * k, dtype="Int64")
+    rule = pd.array([pd.NA] * k, dtype="boolean")
+    compared = both.sum(axis=1)
+    for i in range(k):
+        if i == c or n_rep[i] == 0 or not known[i].all():
+            continue
+        sig_col[i] = int(gains[i])
+        if n_rep[i] == compared[i]:  # every compared site replicated
+            rule[i] = bool(3 * gains[i] >= 2 * n_rep[i])
+    cols["sites_significant_gain"] = sig_col
+    cols["meets_two_thirds_rule"] = rule
+
+
+_FLOAT_COLUMNS = (
+    "difference",
+    "pct_of_check",
+    "t_value",
+    "p_dunnett",
+    "win_rate_pct",
+    "ci_low",
+    "ci_high",
+    "ci_low_pct",
+    "ci_high_pct",
+    "win_rate_ci_low_pct",
+    "win_rate_ci_high_pct",
+    "noninferiority_ci_low_pct",
+)
+
+#: Columns of ``NetworkSummary.treatments``, in order.
+TREATMENT_COLUMNS: tuple[str, ...] = (
+    "treatment",
+    "n_sites",
+    "across_site_mean",
+    "se",
+    "difference",
+    "pct_of_check",
+    "sites_compared",
+    "sites_above",
+    "sites_below",
+    "win_rate_pct",
+    "t_value",
+    "p_dunnett",
+    "ci_low",
+    "ci_high",
+    "ci_low_pct",
+    "ci_high_pct",
+    "win_rate_ci_low_pct",
+    "win_rate_ci_high_pct",
+    "sites_replicated",
+    "sites_significant_gain",
+    "meets_two_thirds_rule",
+    "noninferior",
+    "noninferiority_ci_low_pct",
+)
 
 
 def _order(cols: dict[str, Any]) -> pd.DataFrame:
-    names = [
-        "treatment",
-        "n_sites",
-        "across_site_mean",
-        "se",
-        "difference",
-        "pct_of_check",
-        "sites_compared",
-        "sites_above",
-        "sites_below",
-        "win_rate_pct",
-        "t_value",
-        "p_dunnett",
-    ]
-    return pd.DataFrame({c: cols[c] for c in names})
+    return pd.DataFrame({c: cols[c] for c in TREATMENT_COLUMNS})
+
+
+def _contrast_table(
+    mm: MeansModel, contrasts: Mapping[str, Mapping[str, float]], alpha: float
+) -> pd.DataFrame:
+    """Named contrasts of the across-site LS-means: estimate, SE, t, p, CI (unadjusted)."""
+    from scipy import stats
+
+    from yieldtrial.errors import DataValidationError
+
+    rows = []
+    for name, weights in contrasts.items():
+        if not isinstance(weights, Mapping) or not weights:
+            raise DataValidationError(
+                f"contrast {name!r} must map treatment labels to weights, e.g. "
+                "{'T': 1, 'CK2': -1}; got " + repr(weights)
+            )
+        w = np.zeros(len(mm.levels))
+        for label, value in weights.items():
+            if str(label) not in mm.levels:
+                raise DataValidationError(
+                    f"contrast {name!r} names {label!r}, which is not a treatment of the "
+                    f"network; treatments: {', '.join(mm.levels)}"
+                )
+            w[mm.levels.index(str(label))] = float(value)
+        est, se = mm.contrast(w)
+        t = est / se if se > 0 else float("nan")
+        p = float(2.0 * stats.t.sf(abs(t), mm.df)) if np.isfinite(t) else float("nan")
+        crit = float(stats.t.isf(alpha / 2.0, mm.df)) if mm.df > 0 else float("nan")
+        rows.append(
+            {
+                "contrast": str(name),
+                "estimate": est,
+                "se": se,
+                "t_value": t,
+                "df": float(mm.df),
+                "p_value": p,
+                "ci_low": est - crit * se,
+                "ci_high": est + crit * se,
+                "confidence": 1.0 - alpha,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _mixedlm(

@@ -22,6 +22,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from yieldtrial.errors import DataValidationError
 from yieldtrial.report.formats import FORMATS, check_format
 from yieldtrial.report.model import (
@@ -42,6 +44,9 @@ __all__ = ["NETWORK_FORMATS", "network_report", "render", "write_network_report"
 
 #: Network output formats -> suffixes: the report formats plus the layout-G CSV table.
 NETWORK_FORMATS: dict[str, tuple[str, ...]] = {"csv": (".csv",)}
+
+#: Sites up to which the site table has one column per site (layout G); beyond, one row per site.
+WIDE_SITES = 12
 
 #: Thousands separators from 1,000 (yields in kg/ha across sites: "6,123.4").
 NETWORK_NUMBER_STYLE = NumberStyle(group_from=1000.0)
@@ -72,103 +77,529 @@ def _p(value: Any) -> str:
 
 
 def network_report(
-    result: NetworkResult, *, title: str = "Trial network summary", report_date: str | None = None
+    result: NetworkResult,
+    *,
+    title: str | None = None,
+    report_date: str | None = None,
+    lang: str = "en",
+    stability: Any = None,
+    response: Any = None,
+    metadata: dict[str, Any] | None = None,
+    notes: list[str] | None = None,
 ) -> Report:
-    """Build the network report (layout G) as a report model.
+    """Build the network report as a report model (English multi-site or Chinese 区试 layout).
 
     Parameters
     ----------
     result : NetworkResult
         Output of :func:`yieldtrial.analyze_many` (with its across-site summary).
-    title : str
-        Report title.
+    title : str, optional
+        Report title (default "Trial network summary" / "多点试验汇总报告").
     report_date : str, optional
         Date printed in the footer (ISO; default today, UTC).
+    lang : {"en", "zh"}
+        Report language.
+    stability : StabilityResult, optional
+        Stability statistics (:func:`yieldtrial.network.stability.network_stability`);
+        adds the stability section.
+    response : DataFrame, optional
+        :func:`yieldtrial.network.response.environment_response` of the network; computed
+        here when the network has a check and at least 3 sites.
+    metadata : dict, optional
+        Extra header facts (e.g. crop, season from ``trial.toml``), label -> value.
+    notes : list of str, optional
+        Extra notes (e.g. which sites the stability statistics left out).
 
     Returns
     -------
     Report
-        Sections ``header`` (facts), ``treatments`` (layout-G table), ``sites``
-        (per-site strip; excluded sites marked), ``combined`` (combined model)
-        and ``notes`` (when any).
+        Sections ``header`` (facts), ``treatments`` (the yield table: layout G, one
+        column per site, or one row per site beyond :data:`WIDE_SITES` sites),
+        ``sites`` (per-site data quality; excluded sites marked), ``combined`` (the
+        across-site model), ``summary`` (each treatment against the check: across-site
+        mean, ± % of the check, rank, difference with its simultaneous interval, Dunnett
+        P, sites above / below, win rate with its Wilson interval, non-inferiority),
+        ``response`` (gain vs the site's yield level), ``stability`` (when given),
+        ``conclusions`` (hedged statements), ``methods`` and ``notes``.
     """
     import datetime as _dt
 
+    from yieldtrial.report.i18n import check_lang, t
+
+    lang = check_lang(lang)
     s = result._summary()
     style = NETWORK_NUMBER_STYLE
     sites = [str(site) for site in s.means.index]
     control = s.control
     opts = result.options
     counts = result.counts
+    if response is None:
+        response = _default_response(result)
     facts = [
         (
-            "Trials",
+            t("network.fact.trials", lang),
             f"{len(result.per_trial)} ("
-            + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+            + ", ".join(f"{_status(k, lang)} {v}" for k, v in sorted(counts.items()))
             + ")",
         ),
-        ("Response", str(opts["response"])),
-        ("Design", str(opts["design"]).upper() + " per site"),
-        ("Check", str(control) if control else "none"),
-        ("Combined model", f"{s.method}; sites {s.site_effects}"),
-        ("Treatment P (across sites)", _p(s.p_treatment)),
-        ("Treatment x site P", _p(s.p_treatment_by_site)),
-        ("alpha", f"{float(opts['alpha']):.2f}"),
-        ("Version", result.provenance.version),
+        (t("network.fact.response", lang), str(opts["response"])),
+        (t("network.fact.design", lang), str(opts["design"]).upper()),
+        (t("network.fact.check", lang), str(control) if control else t("network.none", lang)),
+        (t("network.fact.model", lang), _method(s.method, s.site_effects, lang)),
+        (t("network.fact.p_treatment", lang), _p(s.p_treatment) or "–"),
+        (t("network.fact.p_interaction", lang), _p(s.p_treatment_by_site) or "–"),
+        (t("network.fact.alpha", lang), f"{float(opts['alpha']):.2f}"),
+        (t("network.fact.version", lang), result.provenance.version),
     ]
-    sections = [Section("header", "Network and combined analysis", [KeyValues(facts)])]
+    facts = [(str(k), str(v)) for k, v in (metadata or {}).items()] + facts
+    sections = [Section("header", t("network.section.header", lang), [KeyValues(facts)])]
+    layout: list[Paragraph | Table]
+    if len(sites) <= WIDE_SITES:
+        layout = [
+            Paragraph(t("network.layout_g.note", lang)),
+            _treatment_table(result, sites, style, lang),
+        ]
+    else:
+        layout = [
+            Paragraph(t("network.layout_by_site.note", lang, n=WIDE_SITES)),
+            _site_means_table(result, style, lang),
+        ]
+    sections.append(Section("treatments", t("network.section.treatments", lang), list(layout)))
+    sections.append(Section("sites", t("network.section.sites", lang), [_site_table(result, lang)]))
+    anova = _combined_table(result, lang)
     sections.append(
         Section(
-            "treatments",
-            "Treatments across sites",
-            [
-                Paragraph("Site columns: LS-mean and within-site Tukey letters."),
-                _treatment_table(result, sites, style),
-            ],
+            "combined",
+            t("network.section.combined", lang),
+            [anova if anova else Paragraph(t("network.not_fitted", lang))],
         )
     )
-    sections.append(Section("sites", "Sites", [_site_table(result)]))
-    anova = _combined_table(result)
+    summary_table = _summary_table(result, lang)
+    if summary_table is not None:
+        sections.append(Section("summary", t("network.section.summary", lang), [summary_table]))
+    if response is not None and len(response):
+        sections.append(
+            Section(
+                "response",
+                t("network.section.response", lang),
+                [_response_table(response, lang)],
+            )
+        )
+    if stability is not None:
+        sections.append(
+            Section(
+                "stability",
+                t("network.section.stability", lang),
+                [_stability_table(stability, lang)],
+            )
+        )
+    conclusions = _conclusions(result, response, lang)
+    if conclusions:
+        sections.append(
+            Section("conclusions", t("network.section.conclusions", lang), [Bullets(conclusions)])
+        )
     sections.append(
-        Section("combined", "Combined model", [anova if anova else Paragraph("(not fitted)")])
+        Section(
+            "methods",
+            t("network.section.methods", lang),
+            _methods(result, lang, stability is not None, response is not None),
+        )
     )
-    if s.notes:
-        sections.append(Section("notes", "Notes", [Bullets([str(n) for n in s.notes])]))
+    notes = list(s.notes) + list(notes or []) + ([] if stability is None else list(stability.notes))
+    if notes:
+        sections.append(
+            Section("notes", t("network.section.notes", lang), [Bullets([str(n) for n in notes])])
+        )
     date = report_date or _dt.datetime.now(_dt.UTC).date().isoformat()
-    metadata = {
+    meta = {
         "kind": "network",
         "yieldtrial_version": result.provenance.version,
         "report_date": date,
         "options": {str(k): v for k, v in opts.items()},
     }
+    results = result.to_dict()
+    if response is not None:
+        from yieldtrial.report.model import records
+
+        results["environment_response"] = records(response)
+    if stability is not None:
+        results["stability"] = stability.to_dict()
     return Report(
-        title=title,
-        lang="en",
+        title=title or t("network.title", lang),
+        lang=lang,
         sections=sections,
-        metadata=metadata,
-        results=result.to_dict(),
+        metadata=meta,
+        results=results,
         number_style=style,
     )
 
 
-def _treatment_table(result: NetworkResult, sites: list[str], style: NumberStyle) -> Table:
+def _default_response(result: NetworkResult) -> Any:
+    """Gain vs the site's level for a network with a check and at least 3 sites, else None."""
+    s = result._summary()
+    if s.control is None or len(s.means.index) < 3:
+        return None
+    from yieldtrial.network.response import environment_response
+
+    return environment_response(result, confidence=1.0 - float(result.options["alpha"]))
+
+
+def _method(method: str, site_effects: str, lang: str) -> str:
+    from yieldtrial.report.i18n import STRINGS, t
+
+    base, plus, extra = method.partition(" + ")
+    key = f"network.method.{base}"
+    shown = t(key, lang) if key in STRINGS else base
+    if base.startswith(("combined", "two-stage (site")):
+        shown += "; " + t(f"network.effects.{site_effects}", lang)
+    return shown + (plus + extra if plus else "")
+
+
+def _source(source: str, lang: str) -> str:
+    from yieldtrial.report.i18n import STRINGS, t
+
+    key = f"network.source.{source}"
+    return t(key, lang) if key in STRINGS else source
+
+
+def _status(status: str, lang: str) -> str:
+    from yieldtrial.report.i18n import STRINGS, t
+
+    key = f"network.status.{status}"
+    return t(key, lang) if key in STRINGS else str(status)
+
+
+def _methods(result: NetworkResult, lang: str, stability: bool, response: bool) -> list[Any]:
+    from yieldtrial.report.i18n import t
+
+    s = result._summary()
+    opts = result.options
+    pct = f"{100 * (1 - float(opts['alpha'])):g}"
+    check = str(s.control) if s.control else t("network.none", lang)
+    blocks: list[Any] = [
+        Paragraph(t("network.methods.sites", lang, design=str(opts["design"]).upper(), check=check))
+    ]
+    if s.method.startswith("RCBD, sites as blocks"):
+        model = t("network.model.pooled", lang)
+    elif s.method.startswith("combined ANOVA"):
+        model = t(
+            "network.model.balanced", lang, effects=t(f"network.effects.{s.site_effects}", lang)
+        )
+    elif s.method.startswith("two-stage (weighted"):
+        model = t("network.model.weighted", lang)
+    elif s.method.startswith("two-stage"):
+        model = t("network.model.two_stage", lang)
+    else:
+        model = s.method
+    prov = s.provenance
+    if prov is not None:
+        error = t(
+            "network.error.treatment_site"
+            if str(prov.error_term).startswith("treatment:site")
+            else "network.error.residual",
+            lang,
+        )
+        blocks.append(
+            Paragraph(
+                t("network.methods.model", lang, model=model, error=error, df=f"{prov.df_error:g}")
+            )
+        )
+    if s.control is not None:
+        blocks.append(
+            Paragraph(
+                t("network.methods.comparisons", lang, pct=pct, alpha=f"{float(opts['alpha']):g}")
+            )
+        )
+    if response:
+        blocks.append(Paragraph(t("network.methods.response", lang, pct=pct)))
+    if stability:
+        blocks.append(Paragraph(t("network.methods.stability", lang)))
+    return blocks
+
+
+def _summary_table(result: NetworkResult, lang: str) -> Table | None:
+    from yieldtrial.report.i18n import t
+
     s = result._summary()
     control = s.control
-    columns = [Column("treatment", "Treatment", "text")]
+    if control is None:
+        return None
+    pct = f"{100 * (1 - float(result.options['alpha'])):g}"
+    margin = result.options.get("margin_pct")
+    ci = t("network.group.ci", lang, pct=pct)
+    win_ci = t("network.group.win_ci", lang, pct=pct)
+    columns = [
+        Column("treatment", t("network.col.treatment", lang), "text"),
+        Column("across_site_mean", t("network.col.across_site_mean", lang), "number", 1),
+        Column("vs_check_pct", t("network.col.vs_check_pct", lang), "signed", 1),
+        Column("rank", t("network.col.rank", lang), "int"),
+        Column("difference", t("network.col.difference", lang), "signed", 1),
+        Column("ci_low", t("network.col.ci_low", lang), "number", 1, group=ci),
+        Column("ci_high", t("network.col.ci_high", lang), "number", 1, group=ci),
+        Column("p_dunnett", t("network.col.p_dunnett", lang), "pvalue"),
+        Column("sites_above", t("network.col.sites_above", lang), "int"),
+        Column("sites_below", t("network.col.sites_below", lang), "int"),
+        Column("win_rate_pct", t("network.col.win_rate", lang), "number", 1),
+        Column("win_low", t("network.col.ci_low", lang), "number", 1, group=win_ci),
+        Column("win_high", t("network.col.ci_high", lang), "number", 1, group=win_ci),
+    ]
+    if margin is not None:
+        columns.append(
+            Column("noninferior", t("network.col.noninferior", lang, margin=f"{margin:g}"), "text")
+        )
+    tr = s.treatments
+    order = tr["across_site_mean"].rank(ascending=False, method="min")
+    rows = []
+    for i, r in enumerate(tr.itertuples(index=False)):
+        is_check = str(r.treatment) == str(control)
+        row: dict[str, Any] = {
+            "treatment": str(r.treatment) + (t("network.check_suffix", lang) if is_check else ""),
+            "across_site_mean": _num(r.across_site_mean),
+            "vs_check_pct": None if is_check else _num(_f(r.pct_of_check) - 100.0),
+            "rank": _num(order.iloc[i]),
+            "difference": None if is_check else _num(r.difference),
+            "ci_low": None if is_check else _num(r.ci_low),
+            "ci_high": None if is_check else _num(r.ci_high),
+            "p_dunnett": None if is_check else _num(r.p_dunnett),
+            "sites_above": None if is_check else _num(r.sites_above),
+            "sites_below": None if is_check else _num(r.sites_below),
+            "win_rate_pct": None if is_check else _num(r.win_rate_pct),
+            "win_low": None if is_check else _num(r.win_rate_ci_low_pct),
+            "win_high": None if is_check else _num(r.win_rate_ci_high_pct),
+        }
+        if margin is not None:
+            ni = r.noninferior
+            row["noninferior"] = (
+                "" if is_check or ni is pd.NA or ni is None
+                else t("network.yes" if bool(ni) else "network.no", lang)
+            )  # fmt: skip
+        rows.append(row)
+    return Table("across_sites", columns, rows)
+
+
+def _response_table(response: Any, lang: str) -> Table:
+    from yieldtrial.report.i18n import t
+
+    pct = f"{100 * float(response['confidence'].iloc[0]):g}"
+    ci = t("network.group.ci", lang, pct=pct).replace(
+        "simultaneous " if lang == "en" else "联合", ""
+    )
+    columns = [
+        Column("treatment", t("network.col.treatment", lang), "text"),
+        Column("index", t("network.col.index", lang), "text"),
+        Column("n_sites", t("network.col.sites_compared", lang), "int"),
+        Column("slope", t("network.col.slope", lang), "number", 3),
+        Column("slope_ci_low", t("network.col.ci_low", lang), "number", 3, group=ci),
+        Column("slope_ci_high", t("network.col.ci_high", lang), "number", 3, group=ci),
+        Column("p_value", "P", "pvalue"),
+        Column("gain_at_x_min", t("network.col.gain_low", lang), "signed", 1),
+        Column("gain_at_x_max", t("network.col.gain_high", lang), "signed", 1),
+    ]
+    rows = [
+        {
+            "treatment": str(r.treatment),
+            "index": t(f"network.index.{r.on}", lang),
+            "n_sites": _num(r.n_sites),
+            "slope": _num(r.slope),
+            "slope_ci_low": _num(r.slope_ci_low),
+            "slope_ci_high": _num(r.slope_ci_high),
+            "p_value": _num(r.p_value),
+            "gain_at_x_min": _num(r.gain_at_x_min),
+            "gain_at_x_max": _num(r.gain_at_x_max),
+        }
+        for r in response.itertuples(index=False)
+    ]
+    return Table("environment_response", columns, rows)
+
+
+def _stability_table(stability: Any, lang: str) -> Table:
+    from yieldtrial.report.i18n import t
+
+    columns = [
+        Column("treatment", t("network.col.treatment", lang), "text"),
+        Column("mean", t("network.col.mean", lang), "number", 1),
+        Column("vs_check_pct", t("network.col.vs_check_pct", lang), "signed", 1),
+        Column("rank", t("network.col.rank", lang), "int"),
+        Column("b", t("network.col.b", lang), "number", 3),
+        Column("s2d", t("network.col.s2d", lang), "number", 1),
+        Column("shukla_sigma2", t("network.col.shukla", lang), "number", 1),
+        Column("wricke_w2_pct", t("network.col.wricke", lang), "number", 1),
+        Column("asv", t("network.col.asv", lang), "number", 2),
+        Column("hsc", t("network.col.hsc", lang), "number", 1),
+        Column("annicchiarico_index", t("network.col.annicchiarico", lang), "number", 1),
+    ]
+    check = stability.options.get("control")
+    rows = [
+        {
+            "treatment": str(r.treatment)
+            + (t("network.check_suffix", lang) if str(r.treatment) == str(check) else ""),
+            "mean": _num(r.mean),
+            "vs_check_pct": None
+            if str(r.treatment) == str(check)
+            else _num(_f(r.pct_of_control) - 100.0),
+            "rank": _num(r.rank),
+            "b": _num(r.b),
+            "s2d": _num(r.s2d),
+            "shukla_sigma2": _num(r.shukla_sigma2),
+            "wricke_w2_pct": _num(r.wricke_w2_pct),
+            "asv": _num(r.asv),
+            "hsc": _num(r.hsc),
+            "annicchiarico_index": _num(r.annicchiarico_index),
+        }
+        for r in stability.table.itertuples(index=False)
+    ]
+    return Table("stability", columns, rows)
+
+
+def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
+    """Hedged statements: each treatment against the check, win rate, NI, rule, slope."""
+    from yieldtrial.report.i18n import t
+    from yieldtrial.stats.inference import unit_suffix
+
+    s = result._summary()
+    control = s.control
+    if control is None or s.treatments.empty:
+        return []
+    alpha = float(result.options["alpha"])
+    pct = f"{100 * (1 - alpha):g}"
+    unit = unit_suffix(str(result.options["response"])).lstrip("_").replace("_", "/") or ""
+    margin = result.options.get("margin_pct")
+    out: list[str] = []
+    included = s.sites[s.sites["included"]]
+    unreplicated = bool(len(included)) and bool((included["status"] == "unreplicated").all())
+    for r in s.treatments.itertuples(index=False):
+        name = str(r.treatment)
+        if name == str(control) or not math.isfinite(_f(r.difference)):
+            continue
+        values = {
+            "treatment": name,
+            "check": str(control),
+            "n": int(_f(r.sites_compared)),
+            "unit": unit,
+            "ci": pct,
+        }
+        p = _f(r.p_dunnett)
+        diff = _f(r.difference)
+        if math.isfinite(p):
+            key = (
+                "network.conclusion.ns"
+                if p >= alpha
+                else "network.conclusion.gain"
+                if diff > 0
+                else "network.conclusion.loss"
+            )
+            shown = abs(diff) if key != "network.conclusion.ns" else diff
+            out.append(
+                t(
+                    key,
+                    lang,
+                    diff=f"{shown:+.1f}" if key == "network.conclusion.ns" else f"{shown:.1f}",
+                    pct=f"{_f(r.pct_of_check) - 100:+.1f}",
+                    low=f"{_f(r.ci_low):.1f}",
+                    high=f"{_f(r.ci_high):.1f}",
+                    p=_p(p),
+                    **values,
+                )
+            )
+        if _f(r.sites_compared) > 0:
+            low, high = _f(r.win_rate_ci_low_pct), _f(r.win_rate_ci_high_pct)
+            out.append(
+                t(
+                    "network.conclusion.win",
+                    lang,
+                    above=int(_f(r.sites_above)),
+                    rate=f"{_f(r.win_rate_pct):.1f}",
+                    low=f"{low:.0f}",
+                    high=f"{high:.0f}",
+                    **values,
+                )
+            )
+            if low <= 50.0 <= high:
+                out.append(t("network.conclusion.win_uncertain", lang, treatment=name))
+        if margin is not None and r.noninferior is not pd.NA:
+            key = (
+                "network.conclusion.noninferior"
+                if bool(r.noninferior)
+                else "network.conclusion.not_noninferior"
+            )
+            out.append(
+                t(
+                    key,
+                    lang,
+                    treatment=name,
+                    check=str(control),
+                    margin=f"{margin:g}",
+                    bound=f"{_f(r.noninferiority_ci_low_pct):+.1f}",
+                )
+            )
+        if r.meets_two_thirds_rule is not pd.NA:
+            verdict = (
+                "network.rule.met" if bool(r.meets_two_thirds_rule) else "network.rule.not_met"
+            )
+            out.append(
+                t(
+                    "network.conclusion.rule",
+                    lang,
+                    treatment=name,
+                    gains=int(_f(r.sites_significant_gain)),
+                    n=int(_f(r.sites_replicated)),
+                    verdict=t(verdict, lang),
+                )
+            )
+    if response is not None:
+        for r in response.itertuples(index=False):
+            p = _f(r.p_value)
+            if math.isfinite(p) and p < alpha:
+                key = (
+                    "network.conclusion.slope_down"
+                    if r.slope < 0
+                    else "network.conclusion.slope_up"
+                )
+                out.append(
+                    t(
+                        key,
+                        lang,
+                        treatment=str(r.treatment),
+                        check=str(control),
+                        slope=f"{r.slope:+.3f}",
+                        low=f"{r.slope_ci_low:+.3f}",
+                        high=f"{r.slope_ci_high:+.3f}",
+                        p=_p(p),
+                    )
+                )
+    if math.isfinite(_f(s.p_treatment_by_site)) and _f(s.p_treatment_by_site) < alpha:
+        out.append(t("network.conclusion.interaction", lang, p=_p(s.p_treatment_by_site)))
+    if unreplicated:
+        out.append(t("network.conclusion.unreplicated", lang))
+        out.append(t("network.conclusion.rule_na", lang))
+    out.append(t("network.conclusion.synthetic", lang))
+    return out
+
+
+def _treatment_table(
+    result: NetworkResult, sites: list[str], style: NumberStyle, lang: str = "en"
+) -> Table:
+    from yieldtrial.report.i18n import t
+
+    s = result._summary()
+    control = s.control
+    columns = [Column("treatment", t("network.col.treatment", lang), "text")]
     columns += [Column(f"site:{site}", site, "text") for site in sites]
     columns += [
-        Column("across_site_mean", "Across-site mean", "number", 1),
-        Column("pct_of_check", "% of check", "number", 1),
-        Column("sites_above", "> check", "int"),
-        Column("sites_below", "< check", "int"),
-        Column("win_rate_pct", "Win rate %", "number", 0),
-        Column("p_dunnett", "Dunnett P", "pvalue"),
+        Column("across_site_mean", t("network.col.across_site_mean", lang), "number", 1),
+        Column("pct_of_check", t("network.col.pct_of_check", lang), "number", 1),
+        Column("sites_above", t("network.col.sites_above", lang), "int"),
+        Column("sites_below", t("network.col.sites_below", lang), "int"),
+        Column("win_rate_pct", t("network.col.win_rate", lang), "number", 0),
+        Column("p_dunnett", t("network.col.p_dunnett", lang), "pvalue"),
     ]
     tr = s.treatments.set_index("treatment")
     rows = []
     for treatment in s.means.columns:
         is_check = treatment == control
-        row: dict[str, Any] = {"treatment": str(treatment) + (" (check)" if is_check else "")}
+        row: dict[str, Any] = {
+            "treatment": str(treatment) + (t("network.check_suffix", lang) if is_check else "")
+        }
         for site, label in zip(s.means.index, sites, strict=True):
             mean = _num(s.means.loc[site, treatment])
             letter = s.letters.loc[site, treatment]
@@ -187,18 +618,58 @@ def _treatment_table(result: NetworkResult, sites: list[str], style: NumberStyle
     return Table("layout_g", columns, rows)
 
 
-def _site_table(result: NetworkResult) -> Table:
+def _site_means_table(result: NetworkResult, style: NumberStyle, lang: str) -> Table:
+    """One row per site: each treatment's LS-mean with its letters (many-site networks)."""
+    from yieldtrial.report.i18n import t
+
+    s = result._summary()
+    control = s.control
+    treatments = [str(c) for c in s.means.columns]
+    columns = [Column("site", t("network.col.site", lang), "text")]
+    columns += [
+        Column(
+            f"trt:{name}",
+            name + (t("network.check_suffix", lang) if name == control else ""),
+            "text",
+        )
+        for name in treatments
+    ]
+    if control is not None:
+        columns += [
+            Column(f"pct:{name}", f"{name} {t('network.col.vs_check_pct', lang)}", "signed", 1)
+            for name in treatments
+            if name != control
+        ]
+    rows = []
+    for site in s.means.index:
+        row: dict[str, Any] = {"site": str(site)}
+        check = _f(s.means.loc[site, control]) if control is not None else float("nan")
+        for name in treatments:
+            mean = _num(s.means.loc[site, name])
+            letter = s.letters.loc[site, name]
+            shown = letter if isinstance(letter, str) else ""
+            row[f"trt:{name}"] = "" if mean is None else f"{style.number(mean, 1)} {shown}".strip()
+            if control is not None and name != control:
+                value = _f(s.means.loc[site, name])
+                row[f"pct:{name}"] = _num(100.0 * (value - check) / check) if check > 0 else None
+        rows.append(row)
+    return Table("site_means", columns, rows)
+
+
+def _site_table(result: NetworkResult, lang: str = "en") -> Table:
+    from yieldtrial.report.i18n import t
+
     s = result._summary()
     columns = [
-        Column("site", "Site", "text"),
-        Column("status", "Status", "text"),
-        Column("cv_pct", "CV %", "number", 1),
-        Column("cv_flag", "CV flag", "text"),
-        Column("mse", "MSE", "number", 1),
-        Column("df_error", "Error df", "int"),
-        Column("n_missing", "Missing plots", "int"),
-        Column("included", "Included", "text"),
-        Column("reason", "Reason", "text"),
+        Column("site", t("network.col.site", lang), "text"),
+        Column("status", t("network.col.status", lang), "text"),
+        Column("cv_pct", t("network.col.cv", lang), "number", 1),
+        Column("cv_flag", t("network.col.cv_flag", lang), "text"),
+        Column("mse", t("network.col.mse", lang), "number", 1),
+        Column("df_error", t("network.col.df_error", lang), "int"),
+        Column("n_missing", t("network.col.missing", lang), "int"),
+        Column("included", t("network.col.included", lang), "text"),
+        Column("reason", t("network.col.reason", lang), "text"),
     ]
     rows = []
     styles = []
@@ -206,13 +677,13 @@ def _site_table(result: NetworkResult) -> Table:
         rows.append(
             {
                 "site": str(site.site),
-                "status": str(site.status),
+                "status": _status(str(site.status), lang),
                 "cv_pct": _num(site.cv_pct),
                 "cv_flag": "" if str(site.cv_flag) == "na" else str(site.cv_flag),
                 "mse": _num(site.mse),
                 "df_error": _num(site.df_error),
                 "n_missing": _num(site.n_missing),
-                "included": "yes" if site.included else "no",
+                "included": t("network.yes" if site.included else "network.no", lang),
                 "reason": "" if site.included else str(site.reason),
             }
         )
@@ -220,22 +691,24 @@ def _site_table(result: NetworkResult) -> Table:
     return Table("sites", columns, rows, row_styles=styles)
 
 
-def _combined_table(result: NetworkResult) -> Table | None:
+def _combined_table(result: NetworkResult, lang: str = "en") -> Table | None:
+    from yieldtrial.report.i18n import t
+
     s = result._summary()
     if s.anova is None or not len(s.anova):
         return None
     columns = [
-        Column("source", "Source", "text"),
-        Column("df", "df", "int"),
-        Column("sum_sq", "Sum of squares", "number", 1),
-        Column("mean_sq", "Mean square", "number", 1),
+        Column("source", t("network.col.source", lang), "text"),
+        Column("df", t("network.col.df", lang), "int"),
+        Column("sum_sq", t("network.col.sum_sq", lang), "number", 1),
+        Column("mean_sq", t("network.col.mean_sq", lang), "number", 1),
         Column("f", "F", "number", 2),
         Column("p_value", "P", "pvalue"),
-        Column("error_term", "Error term", "text"),
+        Column("error_term", t("network.col.error_term", lang), "text"),
     ]
     rows = [
         {
-            "source": str(r.source),
+            "source": _source(str(r.source), lang),
             "df": _num(r.df),
             "sum_sq": _num(r.sum_sq),
             "mean_sq": _num(r.mean_sq),
@@ -266,7 +739,9 @@ def network_format_for_path(path: str | os.PathLike[str]) -> str:
     )
 
 
-def render(result: NetworkResult, fmt: str, *, title: str = "Trial network summary") -> str | bytes:
+def render(
+    result: NetworkResult, fmt: str, *, title: str | None = None, **options: Any
+) -> str | bytes:
     """Render the network report.
 
     Parameters
@@ -276,8 +751,11 @@ def render(result: NetworkResult, fmt: str, *, title: str = "Trial network summa
     fmt : str
         ``"csv"`` (the layout-G table), ``"json"`` (the network result), or a
         report format (``"html"``, ``"markdown"``/``"md"``, ``"docx"``, ...).
-    title : str
-        Report title.
+    title : str, optional
+        Report title (default by language).
+    **options
+        ``lang``, ``stability``, ``response``, ``metadata``, ``report_date`` of
+        :func:`network_report`.
 
     Returns
     -------
@@ -290,17 +768,37 @@ def render(result: NetworkResult, fmt: str, *, title: str = "Trial network summa
         return str(layout_g_table(result).to_csv(index=False))
     key = check_format(fmt)
     if key == "json":
-        return result.to_json() + "\n"
-    return network_report(result, title=title).render_as(key)
+        return _json_document(result, options) + "\n"
+    return network_report(result, title=title, **options).render_as(key)
+
+
+def _json_document(result: NetworkResult, options: dict[str, Any]) -> str:
+    """Return the network result's JSON, with the stability and response tables when given."""
+    import json
+
+    from yieldtrial.report.model import records
+
+    document = result.to_dict()
+    response = options.get("response")
+    if response is None and result.summary is not None:
+        response = _default_response(result)
+    if response is not None:
+        document["environment_response"] = records(response)
+    if options.get("stability") is not None:
+        document["stability"] = options["stability"].to_dict()
+    return json.dumps(document, indent=2, ensure_ascii=False)
 
 
 def write_network_report(
     result: NetworkResult,
     path: str | os.PathLike[str],
     *,
-    title: str = "Trial network summary",
+    title: str | None = None,
+    **options: Any,
 ) -> Path:
     """Render the network report in the format of ``path``'s suffix and write it atomically.
+
+    ``options`` are those of :func:`network_report` (``lang``, ``stability``, ...).
 
     Returns
     -------
@@ -309,5 +807,5 @@ def write_network_report(
     """
     from yieldtrial.io.output import atomic_write_bytes
 
-    data = render(result, network_format_for_path(path), title=title)
+    data = render(result, network_format_for_path(path), title=title, **options)
     return atomic_write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data)

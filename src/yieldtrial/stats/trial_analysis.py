@@ -113,7 +113,10 @@ def single_trial_data(
             "single-trial analysis would pool them (block '1' of every site merged into one "
             f"block). Analyse one site with trial.site({sites[0]!r}), or every site with "
             "trial.analyze_sites(by='site') (command line: yieldtrial network PLOTS --by "
-            "site, or keep one site's rows in the file)"
+            "site, or keep one site's rows in the file); when every site has one plot per "
+            "treatment (an on-farm demonstration network), that across-site analysis pools "
+            "the sites as the blocks of an RCBD and tests the treatments against the check "
+            "(see docs/networks.md)"
         )
     observed = yields[response].notna()
     counts = observed.groupby(yields["treatment"].astype(str)).sum()

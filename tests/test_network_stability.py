@@ -1,0 +1,439 @@
+"""Stability and adaptation statistics against independent computations from their formulas.
+
+Every expected value is computed inside the test from the published formula with plain
+numpy/scipy (written independently of the module: loops, np.polyfit, statsmodels), or with
+statsmodels (OLS ANOVA, MixedLM) called directly.  Published worked examples (agricolae's
+vignette) are in test_network_stability_published.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as sps
+
+import yieldtrial as yt
+from yieldtrial.errors import DataValidationError
+from yieldtrial.network.stability import stability
+
+G, E, R = 8, 6, 3
+
+
+def _regional(seed: int = 21, reps: int = R) -> pd.DataFrame:
+    """Simulate a regional trial: varieties with different slopes and GxE noise, RCBD sites."""
+    rng = np.random.default_rng(seed)
+    env = rng.normal(0.0, 900.0, E)
+    gen = rng.normal(0.0, 250.0, G)
+    slope = rng.normal(1.0, 0.2, G)
+    ge = rng.normal(0.0, 150.0, (G, E)) * rng.uniform(0.3, 2.0, G)[:, None]
+    rows = []
+    for j in range(E):
+        blocks = rng.normal(0.0, 120.0, reps)
+        for b in range(reps):
+            for i in range(G):
+                y = 7000 + gen[i] + slope[i] * env[j] + ge[i, j] + blocks[b]
+                rows.append((f"L{j + 1}", f"R{b + 1}", f"V{i + 1:02d}", y + rng.normal(0, 180)))
+    return pd.DataFrame(rows, columns=["site", "rep", "variety", "yield_kg_ha"])
+
+
+@pytest.fixture(scope="module")
+def trial() -> pd.DataFrame:
+    return _regional()
+
+
+@pytest.fixture(scope="module")
+def result(trial):
+    return stability(
+        trial,
+        env="site",
+        treatment="variety",
+        response="yield_kg_ha",
+        block="rep",
+        control="V01",
+        blup="mixedlm",
+    )
+
+
+@pytest.fixture(scope="module")
+def means(trial) -> np.ndarray:
+    """Treatment x site cell means (balanced RCBD: the LS-means are the plain means)."""
+    wide = trial.groupby(["variety", "site"])["yield_kg_ha"].mean().unstack("site")
+    return wide.sort_index().to_numpy()
+
+
+@pytest.fixture(scope="module")
+def pooled(trial) -> tuple[float, float]:
+    """Pooled within-site RCBD error mean square and df, from statsmodels per site."""
+    import statsmodels.formula.api as smf
+
+    ss = df = 0.0
+    for _, one in trial.groupby("site"):
+        fit = smf.ols("yield_kg_ha ~ C(variety) + C(rep)", data=one).fit()
+        ss += fit.ssr
+        df += fit.df_resid
+    return ss / df, df
+
+
+def _col(result, name: str) -> np.ndarray:
+    return result.table.sort_values("treatment")[name].to_numpy(dtype=float)
+
+
+def _close(a: object, b: object, rtol: float = 1e-9) -> None:
+    np.testing.assert_allclose(
+        np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=rtol, atol=1e-9
+    )
+
+
+def test_means_table_equals_cell_means(result, means):
+    """The analysed table is the treatment x site table of means."""
+    _close(result.means.sort_index().to_numpy(), means)
+    assert result.replicates == R
+
+
+def test_pooled_error_equals_per_site_ols(result, pooled):
+    """MS_e and df: sum of the per-site RCBD residual SS / df (statsmodels OLS per site)."""
+    _close(result.error_mean_square, pooled[0])
+    assert result.error_df == pooled[1]
+
+
+def test_finlay_wilkinson_slope_equals_polyfit(result, means):
+    """b_i: slope of the treatment's means on the environmental index (np.polyfit)."""
+    index = means.mean(axis=0) - means.mean()
+    expected = [np.polyfit(index, row, 1)[0] for row in means]
+    _close(_col(result, "b"), expected)
+
+
+def test_finlay_wilkinson_slope_se_and_test(result, means):
+    """b_se from the treatment's own regression residuals; t test of b = 1 on e - 2 df."""
+    index = means.mean(axis=0) - means.mean()
+    se, p = [], []
+    for row in means:
+        lr = sps.linregress(index, row)  # independent OLS
+        se.append(lr.stderr)
+        p.append(2 * sps.t.sf(abs((lr.slope - 1) / lr.stderr), E - 2))
+    _close(_col(result, "b_se"), se)
+    _close(_col(result, "b_p_value"), p)
+
+
+def test_eberhart_russell_s2d(result, means, pooled):
+    """S2d_i = sum(delta^2)/(e - 2) - MS_e/r, F = [sum(delta^2)/(e - 2)]/(MS_e/r)."""
+    mse, df_e = pooled
+    index = means.mean(axis=0) - means.mean()
+    s2d, p = [], []
+    for row in means:
+        slope, intercept = np.polyfit(index, row, 1)
+        delta = row - (intercept + slope * index)
+        ms_dev = float(np.sum(delta**2)) / (E - 2)
+        s2d.append(ms_dev - mse / R)
+        p.append(sps.f.sf(ms_dev / (mse / R), E - 2, df_e))
+    _close(_col(result, "s2d"), s2d)
+    _close(_col(result, "s2d_p_value"), p)
+
+
+def _interaction(means: np.ndarray) -> np.ndarray:
+    """ge_ij by explicit loops: y_ij - row mean - column mean + grand mean."""
+    out = np.empty_like(means)
+    grand = means.mean()
+    for i in range(means.shape[0]):
+        for j in range(means.shape[1]):
+            out[i, j] = means[i, j] - means[i].mean() - means[:, j].mean() + grand
+    return out
+
+
+def test_wricke_ecovalence(result, means):
+    """W2_i = sum_j ge_ij^2 (Wricke 1962), and its share of the total in %."""
+    ge = _interaction(means)
+    w = [sum(ge[i, j] ** 2 for j in range(E)) for i in range(G)]
+    _close(_col(result, "wricke_w2"), w)
+    _close(_col(result, "wricke_w2_pct"), 100 * np.array(w) / sum(w))
+
+
+def test_shukla_stability_variance_and_f(result, means, pooled):
+    """sigma2_i = [g(g-1) W_i - sum W] / ((g-1)(g-2)(e-1)) (Shukla 1972); F on (e-1, df_e)."""
+    mse, df_e = pooled
+    ge = _interaction(means)
+    w = (ge**2).sum(axis=1)
+    sigma2 = (G * (G - 1) * w - w.sum()) / ((G - 1) * (G - 2) * (E - 1))
+    _close(_col(result, "shukla_sigma2"), sigma2)
+    _close(_col(result, "shukla_p_value"), sps.f.sf(sigma2 / (mse / R), E - 1, df_e))
+
+
+def test_shukla_equals_variance_definition(result, means):
+    """The mean of the sigma2_i is the interaction mean square.
+
+    Hand algebra: sum_i [g(g-1) W_i - sum W] = g (g-2) sum W, so
+    mean_i sigma2_i = sum W / ((g-1)(e-1)) = MS(treatment x environment) of the means.
+    """
+    ge = _interaction(means)
+    _close(_col(result, "shukla_sigma2").mean(), (ge**2).sum() / ((G - 1) * (E - 1)))
+
+
+def test_ammi_anova_equals_statsmodels(result, trial):
+    """Environment, block(environment), treatment, interaction and error SS = OLS ANOVA."""
+    import statsmodels.formula.api as smf
+    from statsmodels.stats.anova import anova_lm
+
+    ols = smf.ols(
+        "yield_kg_ha ~ C(site) + C(site):C(rep) + C(variety) + C(variety):C(site)", data=trial
+    ).fit()
+    ref = anova_lm(ols)
+    got = result.ammi.anova.set_index("source")
+    _close(got.loc["environment", "sum_sq"], ref.loc["C(site)", "sum_sq"])
+    _close(got.loc["block(environment)", "sum_sq"], ref.loc["C(site):C(rep)", "sum_sq"])
+    _close(got.loc["treatment", "sum_sq"], ref.loc["C(variety)", "sum_sq"])
+    _close(got.loc["treatment:environment", "sum_sq"], ref.loc["C(variety):C(site)", "sum_sq"])
+    _close(got.loc["error", "sum_sq"], ref.loc["Residual", "sum_sq"])
+    _close(got.loc["treatment", "p_value"], ref.loc["C(variety)", "PR(>F)"])
+    # environment tested against block(environment), as agricolae's and metan's AMMI
+    ms = ref["sum_sq"] / ref["df"]
+    _close(got.loc["environment", "f"], ms["C(site)"] / ms["C(site):C(rep)"])
+
+
+def test_ammi_ipca_sums_of_squares_and_gollob_df(result, means, pooled):
+    """SS(IPCA_m) = r * lambda_m^2 of the interaction matrix; Gollob df = g + e - 1 - 2m."""
+    mse, df_e = pooled
+    lam = np.linalg.svd(_interaction(means), compute_uv=False)
+    anova = result.ammi.anova.set_index("source")
+    for m in range(1, min(G, E)):
+        row = anova.loc[f"IPCA{m}"]
+        df = G + E - 1 - 2 * m
+        assert row["df"] == df
+        _close(row["sum_sq"], R * lam[m - 1] ** 2)
+        _close(row["p_value"], sps.f.sf(R * lam[m - 1] ** 2 / df / mse, df, df_e))
+    # all axes listed: nothing is left in the residual
+    assert anova.loc["residual", "df"] == 0
+    _close(sum(anova.loc[f"IPCA{m}", "sum_sq"] for m in range(1, E)), R * (lam**2).sum())
+
+
+def test_ammi_scores_reconstruct_the_interaction(result, means):
+    """sum_m (u_im lambda^1/2)(v_jm lambda^1/2) = ge_ij; ASV from the two first axes."""
+    names = [f"IPCA{m}" for m in range(1, E)]
+    t = result.ammi.treatment_scores.sort_values("treatment")[names].to_numpy()
+    e = (
+        result.ammi.environment_scores.set_index("environment")
+        .loc[list(result.means.columns), names]
+        .to_numpy()
+    )
+    _close(t @ e.T, _interaction(means), rtol=1e-7)
+    lam = np.linalg.svd(_interaction(means), compute_uv=False)
+    # Purchase et al. (2000): ASV = sqrt((SS1/SS2 * IPCA1)^2 + IPCA2^2)
+    asv = np.sqrt((lam[0] ** 2 / lam[1] ** 2 * t[:, 0]) ** 2 + t[:, 1] ** 2)
+    _close(_col(result, "asv"), asv)
+
+
+def test_gge_singular_values_of_environment_centred_table(result, means):
+    """GGE singular values: SVD of y_ij - environment mean (np.linalg.svd)."""
+    centred = means - means.mean(axis=0)
+    _close(result.gge.singular_values, np.linalg.svd(centred, compute_uv=False))
+    lam = np.linalg.svd(centred, compute_uv=False)
+    _close(result.gge.pct_explained, 100 * lam**2 / (lam**2).sum())
+
+
+@pytest.mark.parametrize(("svp", "power"), [("symmetric", 0.5), ("row", 1.0), ("column", 0.0)])
+def test_gge_partitioning_reconstructs_the_table(trial, means, svp, power):
+    """Treatment scores x environment scores (all PCs) = the centred table; scores U S^f."""
+    res = stability(
+        trial, env="site", treatment="variety", response="yield_kg_ha", block="rep",
+        gge_svp=svp, blup=None,
+    )  # fmt: skip
+    pcs = [c for c in res.gge.treatment_scores.columns if c.startswith("PC")]
+    t = res.gge.treatment_scores.sort_values("treatment")[pcs].to_numpy()
+    e = res.gge.environment_scores[pcs].to_numpy()
+    _close(t @ e.T, means - means.mean(axis=0), rtol=1e-7)
+    u, s, _ = np.linalg.svd(means - means.mean(axis=0), full_matrices=False)
+    # up to the sign of each axis
+    _close(np.abs(t), np.abs(u * s**power), rtol=1e-7)
+
+
+def test_gge_sd_scaling(trial, means):
+    """gge_scaling='sd' divides each environment by its standard deviation before the SVD."""
+    res = stability(
+        trial, env="site", treatment="variety", response="yield_kg_ha", block="rep",
+        gge_scaling="sd", blup=None,
+    )  # fmt: skip
+    scaled = (means - means.mean(axis=0)) / means.std(axis=0, ddof=1)
+    _close(res.gge.singular_values, np.linalg.svd(scaled, compute_uv=False))
+
+
+def test_which_won_where_winner_is_best_in_the_two_pc_plane(result):
+    """Each environment's winner maximises g_i . e_j (PC1, PC2) and is a polygon vertex."""
+    t = result.gge.treatment_scores.set_index("treatment")[["PC1", "PC2"]]
+    e = result.gge.environment_scores.set_index("environment")[["PC1", "PC2"]]
+    pred = t.to_numpy() @ e.to_numpy().T
+    expected = [t.index[k] for k in pred.argmax(axis=0)]
+    www = result.gge.which_won_where.set_index("environment").loc[e.index]
+    assert www["winner"].tolist() == expected
+    assert set(www["winner"]) <= set(result.gge.polygon)
+    from scipy.spatial import ConvexHull
+
+    hull = ConvexHull(t.to_numpy())
+    assert sorted(result.gge.polygon) == sorted(t.index[hull.vertices])
+
+
+def test_gge_mean_vs_stability_axes(result):
+    """Projection on the average environment axis and distance from it (Yan 2001)."""
+    t = result.gge.treatment_scores.set_index("treatment")[["PC1", "PC2"]].to_numpy()
+    e = result.gge.environment_scores[["PC1", "PC2"]].to_numpy()
+    a = e.mean(axis=0) / np.linalg.norm(e.mean(axis=0))
+    ms = result.gge.mean_stability
+    _close(ms["mean_axis"], t @ a)
+    _close(ms["stability_axis"], np.linalg.norm(t - np.outer(t @ a, a), axis=1))
+
+
+def test_hsc_formula(result, means):
+    """HSC_i = (mean_i - S_i) / (1.10 * mean_CK) * 100 (温振民 & 张永科 1994)."""
+    mean = means.mean(axis=1)
+    sd = means.std(axis=1, ddof=1)
+    ck = mean[0]  # V01 is the check (sorted first)
+    _close(_col(result, "hsc"), (mean - sd) / (1.10 * ck) * 100)
+    _close(_col(result, "pct_of_control"), 100 * mean / ck)
+
+
+def test_annicchiarico_index(result, means):
+    """I_i = mean of 100 y_ij / env mean - z_(0.75) * its SD (Annicchiarico 1992)."""
+    rel = 100 * means / means.mean(axis=0)
+    z = sps.norm.ppf(0.75)
+    _close(_col(result, "relative_mean_pct"), rel.mean(axis=1))
+    _close(_col(result, "annicchiarico_index"), rel.mean(axis=1) - z * rel.std(axis=1, ddof=1))
+
+
+def test_blups_and_variance_components_equal_mixedlm(result, means):
+    """BLUPs and variance components equal statsmodels MixedLM fitted directly."""
+    import statsmodels.formula.api as smf
+
+    d = pd.DataFrame(
+        [(f"g{i}", f"e{j}", means[i, j]) for i in range(G) for j in range(E)],
+        columns=["g", "e", "y"],
+    ).assign(one=1)
+    fit = smf.mixedlm(
+        "y ~ 1", d, groups="one", vc_formula={"g": "0 + C(g)", "e": "0 + C(e)"}, re_formula="0"
+    ).fit(reml=True)
+    vc = dict(zip(fit.model.exog_vc.names, fit.vcomp, strict=True))
+    comps = result.blup.variance_components.set_index("component")["variance"]
+    _close(comps["treatment"], vc["g"], rtol=1e-6)
+    _close(comps["environment"], vc["e"], rtol=1e-6)
+    _close(comps["residual"], fit.scale, rtol=1e-6)
+    re = fit.random_effects[1]
+    blup = fit.fe_params.iloc[0] + np.array([re[f"g[C(g)[g{i}]]"] for i in range(G)])
+    _close(result.blup.table.sort_values("treatment")["blup"], blup, rtol=1e-6)
+    h2 = vc["g"] / (vc["g"] + fit.scale / E)
+    _close(result.blup.repeatability, h2, rtol=1e-6)
+
+
+def test_closed_form_blups_equal_mixedlm(trial):
+    """The closed-form REML of the balanced table equals MixedLM (to its tolerance)."""
+    kw = dict(env="site", treatment="variety", response="yield_kg_ha", block="rep")
+    a = stability(trial, blup="closed_form", **kw).blup
+    b = stability(trial, blup="mixedlm", **kw).blup
+    _close(a.variance_components["variance"], b.variance_components["variance"], rtol=1e-4)
+    _close(a.table["blup"], b.table["blup"], rtol=1e-6)
+    assert a.method.startswith("closed-form") and b.method.startswith("statsmodels")
+
+
+def test_closed_form_boundary_pools_the_treatment_stratum():
+    """No treatment differences: REML sets var(treatment) = 0 and pools its mean square."""
+    rng = np.random.default_rng(0)
+    y = rng.normal(0, 1, (5, 6)) + np.arange(6)[None, :] * 3.0
+    y -= y.mean(axis=1, keepdims=True)  # treatment means all equal
+    rows = [(f"e{j}", f"g{i}", y[i, j]) for i in range(5) for j in range(6)]
+    res = stability(
+        pd.DataFrame(rows, columns=["env", "g", "y"]),
+        env="env", treatment="g", response="y", blup="closed_form",
+    )  # fmt: skip
+    comps = res.blup.variance_components.set_index("component")["variance"]
+    ge = _interaction(y)
+    # hand: pooled residual = (SS_G + SS_R) / (df_G + df_R) with SS_G = 0
+    assert comps["treatment"] == 0.0
+    _close(comps["residual"], (ge**2).sum() / (4 + 4 * 5))
+    assert any("boundary" in n for n in res.notes)
+
+
+def test_unreplicated_table_has_no_error_tests():
+    """One plot per cell: no pooled error; S2d has no test, IPCAs test against later axes."""
+    df = _regional(reps=1)
+    res = stability(df, env="site", treatment="variety", response="yield_kg_ha", blup=None)
+    assert np.isnan(res.error_mean_square)
+    assert res.table["s2d_p_value"].isna().all() and res.table["shukla_p_value"].isna().all()
+    anova = res.ammi.anova.set_index("source")
+    assert "error" not in anova.index
+    ss = [anova.loc[f"IPCA{m}", "sum_sq"] for m in range(1, E)]
+    df_ = [anova.loc[f"IPCA{m}", "df"] for m in range(1, E)]
+    # hand: F(IPCA1) = MS1 / (sum of later SS / sum of later df)
+    _close(anova.loc["IPCA1", "f"], (ss[0] / df_[0]) / (sum(ss[1:]) / sum(df_[1:])))
+    assert np.isnan(anova.loc[f"IPCA{E - 1}", "p_value"])
+
+
+def test_supplied_error_enables_tests_on_a_table_of_means(means, pooled):
+    """error_mean_square / error_df / replicates (as agricolae's MSerror, rep) give the tests."""
+    mse, df_e = pooled
+    rows = [(f"L{j + 1}", f"V{i + 1:02d}", means[i, j]) for i in range(G) for j in range(E)]
+    df = pd.DataFrame(rows, columns=["site", "variety", "y"])
+    res = stability(
+        df, env="site", treatment="variety", response="y", blup=None,
+        error_mean_square=mse, error_df=df_e, replicates=R,
+    )  # fmt: skip
+    ge = _interaction(means)
+    w = (ge**2).sum(axis=1)
+    sigma2 = (G * (G - 1) * w - w.sum()) / ((G - 1) * (G - 2) * (E - 1))
+    _close(_col(res, "shukla_p_value"), sps.f.sf(sigma2 / (mse / R), E - 1, df_e))
+
+
+def test_missing_cell_raises_naming_it(trial):
+    """A variety absent from a site: the error names the cell."""
+    df = trial[~((trial.variety == "V03") & (trial.site == "L2"))]
+    with pytest.raises(DataValidationError, match="V03 at L2"):
+        stability(df, env="site", treatment="variety", response="yield_kg_ha", block="rep")
+
+
+def test_too_few_environments_raise(trial):
+    """Fewer than three environments is a data error."""
+    df = trial[trial.site.isin(["L1", "L2"])]
+    with pytest.raises(DataValidationError, match="3 environments"):
+        stability(df, env="site", treatment="variety", response="yield_kg_ha", block="rep")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"gge_svp": "genotype"}, "gge_svp"),
+        ({"blup": "reml"}, "blup"),
+        ({"control": "V99"}, "control"),
+        ({"n_axes": 9}, "n_axes"),
+        ({"error_mean_square": 2.0}, "together"),
+        ({"alpha": 1.5}, "alpha"),
+    ],
+)
+def test_bad_options_raise(trial, kwargs, match):
+    """Options are validated with messages naming them."""
+    with pytest.raises(DataValidationError, match=match):
+        stability(
+            trial, env="site", treatment="variety", response="yield_kg_ha", block="rep", **kwargs
+        )
+
+
+def test_exported_lazily_from_the_package(result):
+    """yt.stability is the module's function; the result is JSON-ready."""
+    import json
+
+    assert yt.stability is stability
+    text = json.dumps(result.to_dict())
+    assert "NaN" not in text and '"ammi"' in text
+    assert "StabilityResult(treatments=8" in repr(result)
+
+
+def test_figures_draw(result):
+    """The four figures draw on Agg and return their Axes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    for method in ("plot_ammi1", "plot_gge", "plot_adaptation", "plot_heatmap"):
+        ax = getattr(result, method)()
+        assert ax.has_data(), method
+        plt.close(ax.figure)
+    ax = result.plot_gge()
+    # the polygon is drawn as a closed line through its vertices
+    assert any(len(line.get_xdata()) == len(result.gge.polygon) + 1 for line in ax.get_lines())
+    plt.close(ax.figure)

@@ -1,0 +1,158 @@
+"""The network report of issue 14: Chinese regional-trial and English multi-site layouts."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.cli import main
+from yieldtrial.datasets import example_path
+
+
+@pytest.fixture(scope="module")
+def farms_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Copy the shipped synthetic 60-farm network (one strip per treatment and farm)."""
+    path = tmp_path_factory.mktemp("farms") / "farms.csv"
+    shutil.copy(example_path("farm-network"), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def farms_result(farms_csv):
+    from yieldtrial.network import analyze_many
+
+    return analyze_many(
+        pd.read_csv(farms_csv),
+        by="site",
+        response="yield_kg_mu",
+        treatment="treatment",
+        control="CK1",
+        design="crd",
+        margin_pct=5.0,
+    )
+
+
+def test_cli_zh_docx_has_the_regional_trial_layout(farms_csv, tmp_path):
+    """`yieldtrial network farms.csv --control CK1 --lang zh -o n.docx` (no --by: site)."""
+    docx = pytest.importorskip("docx")
+    out = tmp_path / "n.docx"
+    assert (
+        main(["network", str(farms_csv), "--control", "CK1", "--lang", "zh", "-o", str(out)]) == 0
+    )
+    document = docx.Document(io.BytesIO(out.read_bytes()))
+    text = "\n".join(p.text for p in document.paragraphs)
+    # DOCX wraps long headers: compare without white space
+    cells = "".join(
+        "".join(c.text for t in document.tables for row in t.rows for c in row.cells).split()
+    )
+    for word in ("比CK±%", "位次", "增产点率%", "高稳系数HSC%", "DunnettP值"):
+        assert word in cells, word
+    for heading in ("稳定性与适应性分析", "结论", "各处理与对照的多点汇总比较"):
+        assert heading in text, heading
+
+
+def test_cli_english_markdown_sections_and_hedges(farms_csv, tmp_path):
+    """The English report has the summary, response, stability, conclusions and methods."""
+    out = tmp_path / "n.md"
+    assert (
+        main(["network", str(farms_csv), "--control", "CK1", "--margin-pct", "5", "-o", str(out)])
+        == 0
+    )
+    text = out.read_text(encoding="utf-8")
+    for heading in (
+        "## Treatments against the check across sites",
+        "## Response to the site's yield level",
+        "## Stability and adaptation",
+        "## Conclusions",
+        "## Methods",
+    ):
+        assert heading in text, heading
+    # hedges: unreplicated sites, the NY/T rule not applied, representativeness
+    assert "The sites are unreplicated" in text
+    assert "needs replicated sites and was not applied" in text
+    assert "say nothing about sites unlike them" in text
+    assert "non-inferior to CK1 within 5 %" in text
+    assert "stability computed on the 58 sites" in text  # the two incomplete farms left out
+
+
+def test_summary_table_equals_the_across_site_numbers(farms_result):
+    """Row values of the summary table are the summary's numbers; rank 1 = highest mean."""
+    from yieldtrial.report.model import Table
+    from yieldtrial.report.network import network_report
+
+    report = network_report(farms_result, report_date="2024-01-01")
+    table = next(b for b in report.section("summary").blocks if isinstance(b, Table))
+    rows = {r["treatment"].split(" ")[0]: r for r in table.rows}
+    tr = farms_result.summary.treatments.set_index("treatment")
+    for name in ("CK2", "T"):
+        assert rows[name]["difference"] == pytest.approx(tr.loc[name, "difference"])
+        assert rows[name]["ci_low"] == pytest.approx(tr.loc[name, "ci_low"])
+        assert rows[name]["win_low"] == pytest.approx(tr.loc[name, "win_rate_ci_low_pct"])
+        assert rows[name]["vs_check_pct"] == pytest.approx(tr.loc[name, "pct_of_check"] - 100)
+    # hand: means T 453.5 > CK1 445.9 > CK2 434.1
+    assert [rows[n]["rank"] for n in ("T", "CK1", "CK2")] == [1, 2, 3]
+
+
+def test_many_sites_get_one_row_per_site(farms_result):
+    """Beyond WIDE_SITES sites the yield table has one row per site, not 60 columns."""
+    from yieldtrial.report.model import Table
+    from yieldtrial.report.network import WIDE_SITES, network_report
+
+    report = network_report(farms_result, report_date="2024-01-01")
+    table = next(b for b in report.section("treatments").blocks if isinstance(b, Table))
+    assert len(farms_result.summary.means) > WIDE_SITES
+    assert table.key == "site_means" and len(table.rows) == 60
+    first = table.rows[0]
+    means = farms_result.summary.means
+    # the % column is (T - CK1) / CK1 at that farm
+    expected = 100 * (means.iloc[0]["T"] - means.iloc[0]["CK1"]) / means.iloc[0]["CK1"]
+    assert first["pct:T"] == pytest.approx(expected)
+
+
+def test_json_and_xlsx_outputs(farms_csv, tmp_path):
+    """JSON carries the stability and response tables; XLSX is written by the report engine."""
+    pytest.importorskip("openpyxl")
+    js, xl = tmp_path / "n.json", tmp_path / "n.xlsx"
+    assert main(["network", str(farms_csv), "--control", "CK1", "-o", str(js)]) == 0
+    assert main(["network", str(farms_csv), "--control", "CK1", "--lang", "zh", "-o", str(xl)]) == 0
+    doc = json.loads(js.read_text(encoding="utf-8"))
+    assert {"stability", "environment_response", "summary"} <= set(doc)
+    assert doc["stability"]["table"][0]["treatment"] == "CK1"
+    import openpyxl
+
+    book = openpyxl.load_workbook(xl)
+    assert len(book.sheetnames) >= 4
+
+
+def test_no_stability_flag(farms_csv, tmp_path):
+    """--no-stability leaves the stability section out."""
+    out = tmp_path / "n.md"
+    argv = ["network", str(farms_csv), "--control", "CK1", "--no-stability", "-o", str(out)]
+    assert main(argv) == 0
+    assert "## Stability and adaptation" not in out.read_text(encoding="utf-8")
+
+
+def test_replicated_network_states_the_two_thirds_rule(tmp_path):
+    """Replicated sites: the conclusions state the NY/T 1536-style verdict with its counts."""
+    rng = np.random.default_rng(5)
+    rows = [
+        (f"s{s}", f"B{b}", t, 500.0 + 20 * b + (60.0 if t == "N" else 0.0) + rng.normal(0, 5))
+        for s in range(4)
+        for b in range(4)
+        for t in ("CK", "N")
+    ]
+    path = tmp_path / "rep.csv"
+    pd.DataFrame(rows, columns=["site", "block", "treatment", "yield_kg_ha"]).to_csv(
+        path, index=False
+    )
+    out = tmp_path / "rep.md"
+    assert main(["network", str(path), "--control", "CK", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "significant gain at 4 of 4 replicated sites" in text
+    assert "(NY/T 1536-style) is met" in text
