@@ -99,3 +99,22 @@ def test_orthogonal_fit_refuses_missing_cell() -> None:
     t = np.array([0, 1, 0, 1, 0, 0, 1, 1])
     b = np.array([0, 0, 1, 1, 2, 0, 2, 2])
     assert orthogonal_fit({"t": t, "b": b}, {"t": 2, "b": 3}, np.zeros(8)) is None
+
+
+def test_fit_is_cached_on_content() -> None:
+    data, kw = _rcbd(1)
+    first = fit(data, response="y", treatment="treatment", **kw)  # type: ignore[arg-type]
+    again = fit(data.copy(), response="y", treatment="treatment", **kw)  # type: ignore[arg-type]
+    assert again is first
+
+
+def test_fit_cache_misses_when_a_value_changes() -> None:
+    data, kw = _rcbd(1)
+    first = fit(data, response="y", treatment="treatment", **kw)  # type: ignore[arg-type]
+    changed = data.copy()
+    changed.loc[0, "y"] += 1.0
+    other = fit(changed, response="y", treatment="treatment", **kw)  # type: ignore[arg-type]
+    assert other is not first
+    # one plot raised by 1: its treatment mean rises by 1/4 (4 blocks)
+    i = other.levels.index(str(changed.loc[0, "treatment"]))
+    assert other.lsmeans[i] - first.lsmeans[i] == pytest.approx(0.25)

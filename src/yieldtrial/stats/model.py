@@ -21,6 +21,7 @@ squares minus correction factor"; see ``docs/statistics.md``.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
@@ -639,6 +640,33 @@ def _missing_cells(
     return pd.DataFrame(rows, columns=columns)
 
 
+#: Fits kept by :func:`fit` (a report asks for the same model several times).
+_FIT_CACHE_SIZE = 4
+_fit_cache: OrderedDict[tuple[Any, ...], DesignFit] = OrderedDict()
+
+
+def _fit_key(
+    data: pd.DataFrame, columns: Sequence[str | None], args: tuple[Any, ...]
+) -> tuple[Any, ...] | None:
+    """Content key of a fit: the used columns' values, dtypes, categories and the index."""
+    import hashlib
+
+    used = [c for c in dict.fromkeys(columns) if c is not None]
+    if any(c not in data.columns for c in used):
+        return None
+    try:
+        hashed = pd.util.hash_pandas_object(data[used], index=True).to_numpy()
+    except TypeError:  # unhashable cells: no caching
+        return None
+    digest = hashlib.blake2b(hashed.tobytes(), digest_size=16)
+    for c in used:
+        digest.update(str(data[c].dtype).encode())
+        if isinstance(data[c].dtype, pd.CategoricalDtype):
+            digest.update(repr(tuple(data[c].cat.categories)).encode())
+    digest.update(repr(tuple(data.index.names)).encode())
+    return (*args, data.shape[0], digest.hexdigest())
+
+
 def fit(
     data: pd.DataFrame,
     *,
@@ -688,6 +716,12 @@ def fit(
     the LS-mean average (listed as missing).  With one plot per treatment
     (``df_error == 0``) ``mse`` and ``lsmeans_cov`` are NaN; no exception.
 
+    A complete, balanced design is solved in closed form (:func:`orthogonal_fit`), any
+    other by the SVD of the model matrix.  The last few fits are cached on the content of
+    the columns used (values, dtypes, categories, index), so a report that asks for the
+    same model several times fits it once; the returned object is shared: do not modify
+    its arrays in place.
+
     The LS-mean of treatment *i* is :math:`L_i \hat\beta`, the average of the
     model's predictions over all cells of the reference grid (every block, or
     every row and column) with equal weights; its covariance is
@@ -711,6 +745,32 @@ def fit(
     ('y ~ treatment + block', [12.0, 15.0], 1, 1.0)
     """
     factors = design_factors(design, treatment=treatment, block=block, row=row, column=column)
+    args = (response, treatment, block, design, row, column)
+    key = _fit_key(data, [response, *factors], args)
+    if key is not None and key in _fit_cache:
+        _fit_cache.move_to_end(key)
+        return _fit_cache[key]
+    result = _fit(data, factors=factors, response=response, treatment=treatment, block=block,
+                  design=design, row=row, column=column)  # fmt: skip
+    if key is not None:
+        _fit_cache[key] = result
+        while len(_fit_cache) > _FIT_CACHE_SIZE:
+            _fit_cache.popitem(last=False)
+    return result
+
+
+def _fit(
+    data: pd.DataFrame,
+    *,
+    factors: list[str],
+    response: str,
+    treatment: str,
+    block: str | None,
+    design: str,
+    row: str | None,
+    column: str | None,
+) -> DesignFit:
+    """Fit the model (the uncached work behind :func:`fit`)."""
     _check_columns(
         data,
         {
