@@ -34,7 +34,7 @@ _TAIL = 1e-6
 
 @dataclass(frozen=True)
 class ExceedanceCurve:
-    """``P(max T_i > c)`` (or ``max |T_i|``) for any ``c``, from one lattice pass.
+    """Difference of ``P(max T_i <= c)`` from its product form, any ``c``, one lattice pass.
 
     Attributes
     ----------
@@ -69,12 +69,13 @@ class ExceedanceCurve:
         sf = stats.t.sf(cs, self.df) if np.isfinite(self.df) else stats.norm.sf(cs)
         return np.asarray(-ndtri(np.clip(sf, 1e-300, 1.0)))
 
-    def __call__(self, cs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Exceedance probabilities and stated errors at the thresholds ``cs``."""
-        from yieldtrial.stats.distributions import _exact_exceedances
+    def difference(self, cs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``P_inside(corr) - P_inside(product form)`` and its stated error at ``cs``.
 
+        The exceedance is the exact product-form exceedance minus this difference
+        (:func:`yieldtrial.stats.distributions.dunnett_pvalues` does the subtraction).
+        """
         cs = np.atleast_1d(np.asarray(cs, dtype=float))
-        exact = _exact_exceedances(cs, self.lam, self.df, self.two_sided)
         z = self._z(cs)
         inside = (z >= 0.0) & (z <= self.z_top)
         x = 2.0 * z[inside] / self.z_top - 1.0
@@ -85,10 +86,7 @@ class ExceedanceCurve:
             diff[inside] = per_shift.mean(axis=1)
             spread = 3.0 * per_shift.std(axis=1, ddof=1) / np.sqrt(per_shift.shape[1])
             error[inside] = spread + self.truncation + 1e-9
-        values = np.clip(exact - diff, 0.0, 1.0)
-        if self.two_sided:
-            values[cs <= 0.0] = 1.0
-        return values, error
+        return diff, error
 
 
 def exceedance_curve(
@@ -111,7 +109,7 @@ def exceedance_curve(
     Returns
     -------
     ExceedanceCurve
-        Callable ``curve(cs) -> (values, errors)``.
+        ``curve.difference(cs) -> (difference, errors)`` from the product form.
     """
     r = np.atleast_2d(np.asarray(corr, dtype=float))
     return _curve_cached(np.round(r, 12).tobytes(), r.shape[0], float(df), two_sided, abs_tol)

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -336,11 +337,24 @@ def _lattice_exceedances(
     return values, res.abs_error + 1e-9, res.points
 
 
+def _curve_exceedances(curve: Any, cs: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Exceedances and stated errors at ``cs`` from an :class:`ExceedanceCurve`.
+
+    The exact product-form exceedance minus the curve's lattice difference.
+    """
+    c = np.atleast_1d(np.asarray(cs, dtype=float))
+    diff, errors = curve.difference(c)
+    values = np.clip(_exact_exceedances(c, curve.lam, curve.df, curve.two_sided) - diff, 0, 1)
+    if curve.two_sided:
+        values[c <= 0.0] = 1.0
+    return values, errors
+
+
 def _qmc_exceedance(c: float, corr: np.ndarray, df: float, two_sided: bool) -> MvtProbability:
     """P(max_i T_i > c) (or max |T_i|) for a general correlation (deterministic lattice)."""
     from yieldtrial.stats._mvt_curve import exceedance_curve
 
-    values, errors = exceedance_curve(corr, df, two_sided=two_sided)(np.array([c]))
+    values, errors = _curve_exceedances(exceedance_curve(corr, df, two_sided=two_sided), [c])
     return MvtProbability(value=float(values[0]), method="qmc", abs_error=float(errors[0]))
 
 
@@ -448,7 +462,7 @@ def dunnett_pvalues(
 
     # every statistic from one lattice pass (the interpolated exceedance curve)
     curve = exceedance_curve(r, float(df), two_sided=alternative == "two-sided")
-    values, errors = curve(thresholds[ok])
+    values, errors = _curve_exceedances(curve, thresholds[ok])
     out[ok] = values
     return out, MvtProbability(float(np.nanmin(out)), "qmc", float(np.max(errors)))
 
@@ -565,7 +579,7 @@ def _dunnett_critical_lattice(
     curve = exceedance_curve(r, float(df), two_sided=two_sided)
 
     def f(c: float) -> float:
-        values, _ = curve(np.array([c]))
+        values, _ = _curve_exceedances(curve, [c])
         return float(values[0]) - alpha
 
     a, b, step = start, start, 0.02
@@ -579,7 +593,7 @@ def _dunnett_critical_lattice(
         fb = f(b)
         step *= 2.0
     root = a if fa == 0.0 else float(optimize.brentq(f, a, b, xtol=1e-8, rtol=1e-10))
-    values, errors = curve(np.array([root]))
+    values, errors = _curve_exceedances(curve, [root])
     return root, MvtProbability(float(values[0]), "qmc", float(errors[0]))
 
 
