@@ -1,80 +1,90 @@
-"""Many-treatment RCBD: letters and comparisons for 100 / 1,000 / 10,000 treatments.
+"""Many-treatment RCBD: fit, ANOVA, letters, Dunnett and the whole report for 100 / 1,000 / 10,000.
 
-Run: ``python benchmarks/bench_many_treatments.py [--sizes 100,1000]``.  For each size,
-prints the seconds and peak Python memory (tracemalloc) of the statistics the report
-needs from the LS-means (Tukey two-level letters, Dunnett against one control), and the
-ratio to statsmodels' ``pairwise_tukeyhsd`` on the same data, computed in the same
-process where it is feasible (up to 1,000 treatments: it builds every pair).
+Run: ``python benchmarks/bench_many_treatments.py [--sizes 100,1000,10000] [--report]``.
+For each size (t treatments x 3 blocks, one control), prints the seconds of the design
+fit + ANOVA (``FieldTrial.anova``), the LS-means (``FieldTrial.means_model``), Tukey
+two-level letters, Dunnett against the control, and with ``--report`` the whole HTML report
+(``FieldTrial.report(...).write``), the peak resident memory of the process so far
+(run one size per process for a clean reading), and the ratios to statsmodels on the
+same data in the same process where feasible:
+``ols`` + ``anova_lm`` (typ=2) for the fit + ANOVA (up to 1,000 treatments) and
+``pairwise_tukeyhsd`` (one-way, all pairs; up to 1,000 treatments) for the letters.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
+import tempfile
 import time
-import tracemalloc
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from yieldtrial.stats.compare import compare_means_to_control
 from yieldtrial.stats.multiple_range import two_level_letters
-from yieldtrial.stats.results import MeansModel
+from yieldtrial.trial import FieldTrial
 
 
-def balanced_rcbd(
-    t: int, blocks: int = 3, seed: int = 1
-) -> tuple[MeansModel, np.ndarray, np.ndarray]:
-    """LS-means of a balanced RCBD (treatment means, MSE, diagonal covariance) and raw data."""
+def plots(t: int, blocks: int = 3, seed: int = 1) -> pd.DataFrame:
+    """Build a complete RCBD: t treatments (the first is the control CK) x ``blocks``."""
     rng = np.random.default_rng(seed)
     effects = rng.normal(0.0, 600.0, t)
-    y = (
-        7000.0
-        + effects[None, :]
-        + rng.normal(0.0, 400.0, (blocks, t))
-        + 100.0 * np.arange(blocks)[:, None]
-    )
-    means = y.mean(axis=0)
-    resid = y - y.mean(axis=1, keepdims=True) - means[None, :] + y.mean()
-    df = (t - 1) * (blocks - 1)
-    mse = float((resid**2).sum() / df)
-    mm = MeansModel(
-        factor="treatment", levels=tuple(f"T{i:05d}" for i in range(t)), estimates=means,
-        cov=np.eye(t) * mse / blocks, df=float(df), n=np.full(t, blocks), mse=mse,
-        error_term="residual", design="rcbd", formula="yield ~ treatment + block",
-        response="yield_kg_ha",
-    )  # fmt: skip
-    groups = np.repeat(np.arange(t), blocks)
-    return mm, y.T.ravel(), groups
+    labels = ["CK"] + [f"G{i:05d}" for i in range(1, t)]
+    frames = []
+    for b in range(blocks):
+        y = 7000.0 + effects + rng.normal(0.0, 400.0, t) + 100.0 * b
+        frames.append(pd.DataFrame({"plot": [f"B{b + 1}-{i}" for i in range(t)],
+                                    "block": f"B{b + 1}", "treatment": labels,
+                                    "yield_kg_ha": y}))  # fmt: skip
+    return pd.concat(frames, ignore_index=True)
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far [MB] (Linux: ru_maxrss in kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _timed(func, *args, **kwargs):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    out = func(*args, **kwargs)
+    return out, time.perf_counter() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100,1000,10000")
-    sizes = [int(v) for v in parser.parse_args().sizes.split(",")]
-    print(
-        f"{'t':>6} {'letters_s':>10} {'dunnett_s':>10} {'peak_MB':>8} "
-        f"{'statsmodels_s':>14} {'ratio':>6}"
-    )
+    parser.add_argument("--report", action="store_true", help="also time the whole HTML report")
+    options = parser.parse_args()
+    sizes = [int(v) for v in options.sizes.split(",")]
+    print(f"{'t':>6} {'anova_s':>8} {'sm_ols_s':>9} {'ratio':>6} {'means_s':>8} "
+          f"{'letters_s':>9} {'sm_hsd_s':>9} {'ratio':>6} {'dunnett_s':>9} {'peak_MB':>8} "
+          f"{'report_s':>9}")  # fmt: skip
     for t in sizes:
-        mm, y, groups = balanced_rcbd(t)
-        tracemalloc.start()
-        start = time.perf_counter()
-        two_level_letters(mm, test="tukey")
-        letters = time.perf_counter() - start
-        start = time.perf_counter()
-        if t <= 2000:
-            compare_means_to_control(mm, control=mm.levels[0])
-        dunnett = time.perf_counter() - start
-        peak = tracemalloc.get_traced_memory()[1] / 1e6
-        tracemalloc.stop()
-        peer = ratio = float("nan")
+        data = plots(t)
+        trial = FieldTrial.from_dataframe(data, crop="wheat", control="CK", design="rcbd")
+        _, anova_s = _timed(trial.anova)
+        mm, means_s = _timed(trial.means_model)
+        _, letters_s = _timed(two_level_letters, mm, test="tukey")
+        _, dunnett_s = _timed(compare_means_to_control, mm, control="CK")
+        sm_ols = sm_hsd = float("nan")
         if t <= 1000:
+            import statsmodels.formula.api as smf
+            from statsmodels.stats.anova import anova_lm
             from statsmodels.stats.multicomp import pairwise_tukeyhsd
 
-            start = time.perf_counter()
-            pairwise_tukeyhsd(y, groups)
-            peer = time.perf_counter() - start
-            ratio = (letters + dunnett) / peer
-        print(f"{t:>6} {letters:10.2f} {dunnett:10.2f} {peak:8.0f} {peer:14.2f} {ratio:6.2f}")
+            model = smf.ols("yield_kg_ha ~ C(treatment) + C(block)", data)
+            _, sm_ols = _timed(lambda m=model: anova_lm(m.fit(), typ=2))
+            _, sm_hsd = _timed(pairwise_tukeyhsd, data["yield_kg_ha"], data["treatment"])
+        report_s = float("nan")
+        if options.report:
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / "r.html"
+                _, report_s = _timed(lambda ft=trial, o=out: ft.report().write(o))
+        print(f"{t:>6} {anova_s:8.2f} {sm_ols:9.2f} {anova_s / sm_ols:6.2f} {means_s:8.2f} "
+              f"{letters_s:9.2f} {sm_hsd:9.2f} {letters_s / sm_hsd:6.2f} {dunnett_s:9.2f} "
+              f"{peak_mb():8.0f} {report_s:9.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -29,7 +29,14 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats._common import two_factor_columns
-from yieldtrial.stats.model import DesignFit, Term, fit, least_squares, model_matrix
+from yieldtrial.stats.model import (
+    DesignFit,
+    Term,
+    fit,
+    least_squares,
+    model_matrix,
+    orthogonal_fit,
+)
 from yieldtrial.stats.results import Provenance
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -90,6 +97,12 @@ def term_sums_of_squares(model: DesignFit) -> dict[Term, tuple[int, float]]:
     y = model.centred_response
     n_levels = {f: len(v) for f, v in model.factor_levels.items()}
     out: dict[Term, tuple[int, float]] = {}
+    if all(len(t) == 1 for t in model.terms):
+        main = {t[0]: n_levels[t[0]] for t in model.terms}
+        orth = orthogonal_fit({f: model.codes[f] for f in main}, main, y)
+        if orth is not None:
+            # complete and balanced: sums of squares of the centred level means
+            return {(f,): (main[f] - 1, orth.sum_sq[f]) for f in main}
     for term in model.terms:
         reduced = [t for t in model.terms if not set(term) <= set(t)]
         augmented = [*reduced, term]

@@ -134,14 +134,17 @@ def _t_pvalues(t: np.ndarray, df: float, alternative: str) -> np.ndarray:
 def _adjust(
     method: str,
     t: np.ndarray,
-    corr: np.ndarray,
+    corr: np.ndarray | None,
     df: float,
     alternative: str,
     confidence: float,
     *,
     need_critical: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, float, str]:
-    """Unadjusted p, adjusted p, critical value and accuracy note for a family of t tests."""
+    """Unadjusted p, adjusted p, critical value and accuracy note for a family of t tests.
+
+    ``corr`` (the family's correlation) is needed by Dunnett only.
+    """
     from scipy import stats
 
     p = _t_pvalues(t, df, alternative)
@@ -150,6 +153,8 @@ def _adjust(
     sides = 2.0 if alternative == "two-sided" else 1.0
     note = "exact"
     if method == "dunnett":
+        if corr is None:  # pragma: no cover - internal misuse
+            raise ValueError("Dunnett needs the family's correlation")
         p_adj, acc = dunnett_pvalues(t, corr, df, alternative=alternative)
         crit, acc_c = float("nan"), acc
         if need_critical:
@@ -194,6 +199,18 @@ def _pct(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
     return out
 
 
+def _versus_control_cov(cov: np.ndarray, idx: list[int], ic: int, scale: float) -> np.ndarray:
+    """Covariance of the contrasts ``e_i - scale e_ic`` (``i`` in ``idx``) in O(m^2).
+
+    The same matrix as ``W V W'`` with the dense weight matrix ``W``, without the
+    ``k x k`` products (a 10,000-treatment trial would need 10^12 operations).
+    """
+    sub = cov[np.ix_(idx, idx)]
+    cross = cov[idx, ic]
+    out = sub - scale * cross[:, None] - scale * cov[ic, idx][None, :]
+    return np.asarray(out + scale**2 * cov[ic, ic])
+
+
 def _family_corr(cov: np.ndarray) -> np.ndarray:
     sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     corr = cov / np.outer(sd, sd)
@@ -233,12 +250,21 @@ def treatment_f_test(mm: MeansModel) -> tuple[float, float, float]:
     k = len(mm.levels)
     if k < 2 or inference_status(mm) != INFERENCE_OK:
         return float("nan"), float(max(k - 1, 0)), float("nan")
-    c = np.zeros((k - 1, k))
-    c[np.arange(k - 1), np.arange(k - 1)] = 1.0
-    c[np.arange(k - 1), np.arange(1, k)] = -1.0
-    est = c @ mm.contrast_basis
-    v = c @ mm.cov @ c.T
-    f = float(est @ np.linalg.solve(v, est)) / (k - 1)
+    cov = np.asarray(mm.cov, dtype=float)
+    basis = mm.contrast_basis
+    var = np.diag(cov)
+    if np.count_nonzero(cov) == np.count_nonzero(var) and np.all(var > 0):
+        # diagonal covariance (balanced designs): the quadratic form of the contrasts is the
+        # weighted sum of squares about the weighted mean, no k x k solve
+        w = 1.0 / var
+        centred = basis - float(w @ basis) / float(w.sum())
+        f = float(w @ centred**2) / (k - 1)
+    else:
+        # successive differences C b and C V C' in O(k^2) (no dense contrast matrix)
+        est = basis[:-1] - basis[1:]
+        rows = cov[:-1, :] - cov[1:, :]
+        v = rows[:, :-1] - rows[:, 1:]
+        f = float(est @ np.linalg.solve(v, est)) / (k - 1)
     return f, float(k - 1), float(stats.f.sf(f, k - 1, mm.df))
 
 
@@ -418,10 +444,7 @@ def compare_means_to_control(
         ic = mm.index(ctrl)
         idx = [mm.index(t) for t in treatments]
         m = len(idx)
-        weights = np.zeros((m, len(mm.levels)))
-        weights[np.arange(m), idx] = 1.0
-        weights[:, ic] -= 1.0
-        diff = weights @ basis
+        diff = basis[idx] - basis[ic]
         mean_t = est_all[idx]
         mean_c = np.full(m, est_all[ic])
         row: dict[str, Any] = {
@@ -439,7 +462,7 @@ def compare_means_to_control(
         noninferior: list[Any] = [pd.NA] * m
         superior: list[Any] = [pd.NA] * m
         if status == INFERENCE_OK:
-            vcov = weights @ cov @ weights.T
+            vcov = _versus_control_cov(cov, idx, ic, 1.0)
             se = np.sqrt(np.clip(np.diag(vcov), 0.0, None))
             t = diff / se
             corr = _family_corr(vcov)
@@ -454,9 +477,7 @@ def compare_means_to_control(
                 sup = ((p_adj < alpha) & (diff > 0.0)) | (low > 0.0)
                 superior = [bool(v) for v in sup]
                 if margin_pct is not None:
-                    w_ni = weights.copy()
-                    w_ni[:, ic] = -(1.0 - margin_pct / 100.0)
-                    v_ni = w_ni @ cov @ w_ni.T
+                    v_ni = _versus_control_cov(cov, idx, ic, 1.0 - margin_pct / 100.0)
                     ni_est = diff + (margin_pct / 100.0) * est_all[ic]
                     ni_se = np.sqrt(np.clip(np.diag(v_ni), 0.0, None))
                     ni_t = ni_est / ni_se
@@ -671,10 +692,8 @@ def pairwise_means(
     u = unit_suffix(mm.response)
     i_idx, j_idx = np.triu_indices(k, 1)
     m = i_idx.size
-    weights = np.zeros((m, k))
-    weights[np.arange(m), i_idx] = 1.0
-    weights[np.arange(m), j_idx] = -1.0
-    diff = weights @ mm.contrast_basis
+    basis = mm.contrast_basis
+    diff = basis[i_idx] - basis[j_idx]
     nan = np.full(m, np.nan)
     se = t = p = p_adj = low = high = nan
     reject: Any = pd.array([pd.NA] * m, dtype="boolean")
@@ -682,8 +701,10 @@ def pairwise_means(
     gate_p = f_p if anova_p is None else float(anova_p)
     gate_passed: bool | None = None
     if status == INFERENCE_OK:
-        vcov = weights @ np.asarray(mm.cov, dtype=float) @ weights.T
-        se = np.sqrt(np.clip(np.diag(vcov), 0.0, None))
+        cov = np.asarray(mm.cov, dtype=float)
+        var = np.diag(cov)
+        # Var(b_i - b_j) = V_ii + V_jj - 2 V_ij for every pair, without the m x m product
+        se = np.sqrt(np.clip(var[i_idx] + var[j_idx] - 2.0 * cov[i_idx, j_idx], 0.0, None))
         t = diff / se
         if method == "tukey":
             p = _t_pvalues(t, mm.df, "two-sided")
@@ -691,7 +712,7 @@ def pairwise_means(
             crit = tukey_critical_value(k, mm.df, alpha=alpha) / np.sqrt(2.0)
         else:
             adj = "t" if method == "lsd" else method
-            p, p_adj, crit, _ = _adjust(adj, t, np.eye(m), mm.df, "two-sided", 1.0 - alpha)
+            p, p_adj, crit, _ = _adjust(adj, t, None, mm.df, "two-sided", 1.0 - alpha)
         low, high = _interval(diff, se, crit, "two-sided")
         rej = p_adj < alpha
         if method == "lsd" and protected:

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -235,6 +236,18 @@ def _lambda_groups(lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return means, counts.astype(float)
 
 
+@lru_cache(maxsize=8)
+def _exact_exceedances_cached(
+    cs_bytes: bytes, lam_bytes: bytes, df: float, two_sided: bool
+) -> np.ndarray:
+    """:func:`_exact_exceedances` of arrays given as bytes, cached (a report asks twice)."""
+    cs = np.frombuffer(cs_bytes, dtype=float)
+    lam = np.frombuffer(lam_bytes, dtype=float)
+    out = _exact_exceedances(cs, lam, df, two_sided)
+    out.setflags(write=False)
+    return out
+
+
 def _exact_exceedances(cs: np.ndarray, lam: np.ndarray, df: float, two_sided: bool) -> np.ndarray:
     """P(max_i T_i > c) (or max |T_i|) for every ``c`` in ``cs`` (Dunnett 1955, eq. 3).
 
@@ -327,9 +340,24 @@ def _lattice_exceedances(
     return values, res.abs_error + 1e-9, res.points
 
 
+def _curve_exceedances(curve: Any, cs: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Exceedances and stated errors at ``cs`` from an :class:`ExceedanceCurve`.
+
+    The exact product-form exceedance minus the curve's lattice difference.
+    """
+    c = np.atleast_1d(np.asarray(cs, dtype=float))
+    diff, errors = curve.difference(c)
+    values = np.clip(_exact_exceedances(c, curve.lam, curve.df, curve.two_sided) - diff, 0, 1)
+    if curve.two_sided:
+        values[c <= 0.0] = 1.0
+    return values, errors
+
+
 def _qmc_exceedance(c: float, corr: np.ndarray, df: float, two_sided: bool) -> MvtProbability:
     """P(max_i T_i > c) (or max |T_i|) for a general correlation (deterministic lattice)."""
-    values, errors, _ = _lattice_exceedances(np.array([c]), corr, df, two_sided)
+    from yieldtrial.stats._mvt_curve import exceedance_curve
+
+    values, errors = _curve_exceedances(exceedance_curve(corr, df, two_sided=two_sided), [c])
     return MvtProbability(value=float(values[0]), method="qmc", abs_error=float(errors[0]))
 
 
@@ -423,7 +451,9 @@ def dunnett_pvalues(
             ok &= thresholds > -40.0
         if not np.any(ok):
             return out, MvtProbability(np.nan, "none", np.nan)
-        out[ok] = _exact_exceedances(thresholds[ok], lam, float(df), alternative == "two-sided")
+        out[ok] = _exact_exceedances_cached(
+            thresholds[ok].tobytes(), lam.tobytes(), float(df), alternative == "two-sided"
+        )
         return out, MvtProbability(float(np.nanmin(out)), "exact-product-form", 1e-9)
     ok = ~np.isnan(thresholds)
     if alternative != "two-sided":
@@ -431,9 +461,11 @@ def dunnett_pvalues(
         ok &= thresholds > -40.0
     if not np.any(ok):
         return out, MvtProbability(np.nan, "none", np.nan)
-    values, errors, _ = _lattice_exceedances(
-        thresholds[ok], r, float(df), alternative == "two-sided"
-    )
+    from yieldtrial.stats._mvt_curve import exceedance_curve
+
+    # every statistic from one lattice pass (the interpolated exceedance curve)
+    curve = exceedance_curve(r, float(df), two_sided=alternative == "two-sided")
+    values, errors = _curve_exceedances(curve, thresholds[ok])
     out[ok] = values
     return out, MvtProbability(float(np.nanmin(out)), "qmc", float(np.max(errors)))
 
@@ -550,13 +582,14 @@ def _dunnett_critical_lattice(
 ) -> tuple[float, MvtProbability]:
     """Critical value for a general correlation: a bracketed root of a fixed function.
 
-    The lattice size is chosen once, adaptively, at the product-form critical value (the
-    start); then the number of points and the variable order are frozen, so the exceedance
-    is one deterministic, smooth function of ``c`` and Brent's method finds its root to
-    1e-8 between the single-test and Bonferroni bounds.
+    The exceedance is the interpolated curve of one lattice pass
+    (:func:`yieldtrial.stats._mvt_curve.exceedance_curve`, shared with the p-values): one
+    deterministic, smooth function of ``c``, so Brent's method finds its root to 1e-8
+    between the single-test and Bonferroni bounds, starting from the product-form value.
     """
     from scipy import optimize
 
+    from yieldtrial.stats._mvt_curve import exceedance_curve
     from yieldtrial.stats._mvt_lattice import nearest_product_form
 
     alpha = 1.0 - confidence
@@ -565,12 +598,10 @@ def _dunnett_critical_lattice(
     key = tuple(np.round(np.sort(lam), 13).tolist())
     start, _ = _dunnett_critical_cached(key, float(df), alternative, float(confidence))
     start = min(max(start, lo), hi)
-    _, _, points = _lattice_exceedances(np.array([start]), r, df, two_sided)
+    curve = exceedance_curve(r, float(df), two_sided=two_sided)
 
     def f(c: float) -> float:
-        values, _, _ = _lattice_exceedances(
-            np.array([c]), r, df, two_sided, points=points, order_at=start
-        )
+        values, _ = _curve_exceedances(curve, [c])
         return float(values[0]) - alpha
 
     a, b, step = start, start, 0.02
@@ -584,9 +615,7 @@ def _dunnett_critical_lattice(
         fb = f(b)
         step *= 2.0
     root = a if fa == 0.0 else float(optimize.brentq(f, a, b, xtol=1e-8, rtol=1e-10))
-    values, errors, _ = _lattice_exceedances(
-        np.array([root]), r, df, two_sided, points=points, order_at=start
-    )
+    values, errors = _curve_exceedances(curve, [root])
     return root, MvtProbability(float(values[0]), "qmc", float(errors[0]))
 
 

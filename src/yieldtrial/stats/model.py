@@ -21,6 +21,7 @@ squares minus correction factor"; see ``docs/statistics.md``.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
@@ -37,9 +38,11 @@ __all__ = [
     "DESIGNS",
     "DesignFit",
     "LeastSquares",
+    "OrthogonalFit",
     "fit",
     "least_squares",
     "model_matrix",
+    "orthogonal_fit",
     "reference_grid_means",
 ]
 
@@ -143,6 +146,107 @@ def least_squares(x: np.ndarray, y: np.ndarray) -> LeastSquares:
     fitted = basis @ scores
     coef = right.T @ (scores / sv)
     return LeastSquares(coef, fitted, y - fitted, rank, basis, sv, right)
+
+
+@dataclass(frozen=True, eq=False)
+class OrthogonalFit:
+    """Closed-form least squares of a complete, balanced main-effects model.
+
+    Attributes
+    ----------
+    fitted, residuals : ndarray, shape (n,)
+        Fitted values and residuals of the (centred) response.
+    rank : int
+        ``1 + sum(levels - 1)``.
+    leverage : ndarray, shape (n,)
+        Hat diagonal, ``1/n + sum_f (1/c_f - 1/n)`` (the same for every plot).
+    means : dict of str to ndarray
+        Level means of each factor (= its LS-means in a balanced design).
+    count : dict of str to int
+        Plots per level of each factor.
+    sum_sq : dict of str to float
+        Sum of squares of each factor, ``c_f sum_j (mean_j - grand)^2``.
+    """
+
+    fitted: np.ndarray
+    residuals: np.ndarray
+    rank: int
+    leverage: np.ndarray
+    means: dict[str, np.ndarray]
+    count: dict[str, int]
+    sum_sq: dict[str, float]
+
+
+def orthogonal_fit(
+    codes: Mapping[str, np.ndarray], n_levels: Mapping[str, int], y: np.ndarray
+) -> OrthogonalFit | None:
+    r"""Closed-form fit of ``y ~ f1 + f2 + ...`` when the factors are orthogonal, else None.
+
+    The factors are orthogonal when every level of each factor has the same number of
+    plots and every two-way table of counts is constant (a complete CRD, RCBD or Latin
+    square, any number of plots per cell).  Then the fitted value is the grand mean plus
+    each factor's centred level mean, the LS-means are the level means, and the type II
+    sum of squares of a factor is :math:`c \sum_j (\bar y_j - \bar y)^2` [1]_.
+
+    Parameters
+    ----------
+    codes : mapping of str to ndarray of int
+        Level codes ``0 .. levels-1`` of each factor (every level present).
+    n_levels : mapping of str to int
+        Number of levels of each factor.
+    y : ndarray, shape (n,)
+        Response, centred for accuracy.
+
+    Returns
+    -------
+    OrthogonalFit or None
+        None when the design is not complete and balanced.
+
+    References
+    ----------
+    .. [1] Gomez, K.A. and Gomez, A.A. (1984). Statistical Procedures for Agricultural
+       Research, 2nd ed. Wiley. Ch. 2.
+
+    Examples
+    --------
+    >>> sol = orthogonal_fit({"t": np.array([0, 1, 0, 1])}, {"t": 2}, np.array([1., 3., 3., 5.]))
+    >>> sol.means["t"].tolist(), sol.rank, float(sol.residuals @ sol.residuals)
+    ([2.0, 4.0], 2, 4.0)
+    """
+    factors = list(n_levels)
+    n = y.size
+    if n == 0 or not factors:
+        return None
+    counts: dict[str, int] = {}
+    for f in factors:
+        c = np.bincount(codes[f], minlength=n_levels[f])
+        if c[0] == 0 or np.any(c != c[0]):
+            return None
+        counts[f] = int(c[0])
+    for i, a in enumerate(factors):
+        for b in factors[i + 1 :]:
+            cells = np.bincount(
+                codes[a] * n_levels[b] + codes[b], minlength=n_levels[a] * n_levels[b]
+            )
+            if np.any(cells != cells[0]):
+                return None
+    grand = float(np.mean(y))
+    fitted = np.full(n, grand)
+    means: dict[str, np.ndarray] = {}
+    sum_sq: dict[str, float] = {}
+    lev = 1.0 / n
+    for f in factors:
+        m = np.bincount(codes[f], weights=y, minlength=n_levels[f]) / counts[f]
+        effect = m - grand
+        fitted += effect[codes[f]]
+        means[f] = m
+        sum_sq[f] = float(counts[f] * (effect @ effect))
+        lev += 1.0 / counts[f] - 1.0 / n
+    rank = 1 + sum(n_levels[f] - 1 for f in factors)
+    return OrthogonalFit(
+        fitted=fitted, residuals=y - fitted, rank=rank, leverage=np.full(n, lev),
+        means=means, count=counts, sum_sq=sum_sq,
+    )  # fmt: skip
 
 
 def _dummies(codes: np.ndarray, n_levels: int) -> np.ndarray:
@@ -536,6 +640,33 @@ def _missing_cells(
     return pd.DataFrame(rows, columns=columns)
 
 
+#: Fits kept by :func:`fit` (a report asks for the same model several times).
+_FIT_CACHE_SIZE = 4
+_fit_cache: OrderedDict[tuple[Any, ...], DesignFit] = OrderedDict()
+
+
+def _fit_key(
+    data: pd.DataFrame, columns: Sequence[str | None], args: tuple[Any, ...]
+) -> tuple[Any, ...] | None:
+    """Content key of a fit: the used columns' values, dtypes, categories and the index."""
+    import hashlib
+
+    used = [c for c in dict.fromkeys(columns) if c is not None]
+    if any(c not in data.columns for c in used):
+        return None
+    try:
+        hashed = pd.util.hash_pandas_object(data[used], index=True).to_numpy()
+    except TypeError:  # unhashable cells: no caching
+        return None
+    digest = hashlib.blake2b(hashed.tobytes(), digest_size=16)
+    for c in used:
+        digest.update(str(data[c].dtype).encode())
+        if isinstance(data[c].dtype, pd.CategoricalDtype):
+            digest.update(repr(tuple(data[c].cat.categories)).encode())
+    digest.update(repr(tuple(data.index.names)).encode())
+    return (*args, data.shape[0], digest.hexdigest())
+
+
 def fit(
     data: pd.DataFrame,
     *,
@@ -585,6 +716,12 @@ def fit(
     the LS-mean average (listed as missing).  With one plot per treatment
     (``df_error == 0``) ``mse`` and ``lsmeans_cov`` are NaN; no exception.
 
+    A complete, balanced design is solved in closed form (:func:`orthogonal_fit`), any
+    other by the SVD of the model matrix.  The last few fits are cached on the content of
+    the columns used (values, dtypes, categories, index), so a report that asks for the
+    same model several times fits it once; the returned object is shared: do not modify
+    its arrays in place.
+
     The LS-mean of treatment *i* is :math:`L_i \hat\beta`, the average of the
     model's predictions over all cells of the reference grid (every block, or
     every row and column) with equal weights; its covariance is
@@ -608,6 +745,32 @@ def fit(
     ('y ~ treatment + block', [12.0, 15.0], 1, 1.0)
     """
     factors = design_factors(design, treatment=treatment, block=block, row=row, column=column)
+    args = (response, treatment, block, design, row, column)
+    key = _fit_key(data, [response, *factors], args)
+    if key is not None and key in _fit_cache:
+        _fit_cache.move_to_end(key)
+        return _fit_cache[key]
+    result = _fit(data, factors=factors, response=response, treatment=treatment, block=block,
+                  design=design, row=row, column=column)  # fmt: skip
+    if key is not None:
+        _fit_cache[key] = result
+        while len(_fit_cache) > _FIT_CACHE_SIZE:
+            _fit_cache.popitem(last=False)
+    return result
+
+
+def _fit(
+    data: pd.DataFrame,
+    *,
+    factors: list[str],
+    response: str,
+    treatment: str,
+    block: str | None,
+    design: str,
+    row: str | None,
+    column: str | None,
+) -> DesignFit:
+    """Fit the model (the uncached work behind :func:`fit`)."""
     _check_columns(
         data,
         {
@@ -663,32 +826,47 @@ def fit(
     yc = y - centre
     terms: tuple[Term, ...] = tuple((f,) for f in factors)
     n_levels = {f: len(labels[f]) for f in factors}
-    x, _ = model_matrix(codes, n_levels, terms)
-    sol = least_squares(x, yc)
     n_obs = y.size
-    df_error = n_obs - sol.rank
-
-    lmat = reference_grid_means(treatment, n_levels, terms)
-    ok = sol.estimable(lmat)
-    if not ok.all():
-        bad = [labels[treatment][i] for i in np.flatnonzero(~ok)]
-        raise DataValidationError(
-            f"the mean of treatment level(s) {', '.join(map(repr, bad))} is not estimable: the "
-            "design is disconnected (treatments and blocks/rows/columns do not overlap enough). "
-            "Check the block labels or analyse the disconnected parts separately."
-        )
-    lsmeans_centred = lmat @ sol.coef
-    lsmeans = lsmeans_centred + centre
     k = len(labels[treatment])
-    if df_error > 0:
-        mse = sol.rss / df_error
-        a = lmat @ (sol.right.T / sol.singular_values)
-        cov = mse * (a @ a.T)
+    orth = orthogonal_fit(codes, n_levels, yc)
+    if orth is not None:
+        # complete and balanced: closed form (same values as the SVD path, see the tests)
+        rank, fitted_c, lev = orth.rank, orth.fitted, orth.leverage
+        df_error = n_obs - rank
+        lsmeans_centred = orth.means[treatment]
+        rss = float(orth.residuals @ orth.residuals)
+        mse = rss / df_error if df_error > 0 else float("nan")
+        cov = (
+            np.diag(np.full(k, mse / orth.count[treatment]))
+            if df_error > 0
+            else np.full((k, k), np.nan)
+        )
+        resid_c = orth.residuals
     else:
-        mse = float("nan")
-        cov = np.full((k, k), np.nan)
+        x, _ = model_matrix(codes, n_levels, terms)
+        sol = least_squares(x, yc)
+        rank, fitted_c, lev, resid_c = sol.rank, sol.fitted, sol.leverage, sol.residuals
+        df_error = n_obs - sol.rank
+        lmat = reference_grid_means(treatment, n_levels, terms)
+        ok = sol.estimable(lmat)
+        if not ok.all():
+            bad = [labels[treatment][i] for i in np.flatnonzero(~ok)]
+            raise DataValidationError(
+                f"the mean of treatment level(s) {', '.join(map(repr, bad))} is not estimable: "
+                "the design is disconnected (treatments and blocks/rows/columns do not overlap "
+                "enough). Check the block labels or analyse the disconnected parts separately."
+            )
+        lsmeans_centred = lmat @ sol.coef
+        if df_error > 0:
+            mse = sol.rss / df_error
+            a = lmat @ (sol.right.T / sol.singular_values)
+            cov = mse * (a @ a.T)
+        else:
+            mse = float("nan")
+            cov = np.full((k, k), np.nan)
+    lsmeans = lsmeans_centred + centre
 
-    residuals, fitted = sol.residuals, sol.fitted + centre
+    residuals, fitted = resid_c, fitted_c + centre
     if df_error == 0:
         # saturated model: the fit is exact, so residuals are 0 (not rounding noise ~1e-13)
         residuals, fitted = np.zeros_like(y), y.copy()
@@ -711,10 +889,10 @@ def fit(
         grand_mean=float(centre),
         fitted=pd.Series(fitted, index=index, name="fitted"),
         residuals=pd.Series(residuals, index=index, name="residual"),
-        leverage=pd.Series(sol.leverage, index=index, name="leverage"),
+        leverage=pd.Series(lev, index=index, name="leverage"),
         missing_cells=missing,
-        rank=int(sol.rank),
-        df_model=int(sol.rank - 1),
+        rank=int(rank),
+        df_model=int(rank - 1),
         blocks=blocks_used,
         row=row if design == "latin" else None,
         column=column if design == "latin" else None,

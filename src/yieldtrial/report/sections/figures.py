@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from yieldtrial.report._format import join_list
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
@@ -12,7 +14,22 @@ from yieldtrial.report.model import Figure, Section
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["figures_section"]
+__all__ = ["MAX_BARS", "figures_section"]
+
+#: Most treatments a means or plot-yield figure draws; beyond it the figure shows the
+#: highest and lowest ``MAX_BARS // 2`` means and the control(s), and the caption says so.
+MAX_BARS = 40
+
+
+def _shown(means: pd.DataFrame, controls: list[str]) -> pd.DataFrame:
+    """Pick the rows a figure draws: all, or the extremes and controls of a large trial."""
+    if len(means) <= MAX_BARS:
+        return means
+    ranked = means["mean"].astype(float).rank(ascending=False, method="first")
+    half = MAX_BARS // 2
+    keep = (ranked <= half) | (ranked > len(means) - half)
+    keep |= means["treatment"].astype(str).isin(controls)
+    return means.loc[keep]
 
 
 def figures_section(ctx: ReportContext) -> Section:
@@ -31,11 +48,18 @@ def figures_section(ctx: ReportContext) -> Section:
         status = ctx.plots["data_status"].astype(str).str.lower()
         hatched = sorted(set(ctx.plots.loc[status == "illustrative", "treatment"].astype(str)))
 
+    shown = _shown(means, list(s.controls))
+    subset_note = (
+        " " + t("fig.subset", lang, shown=len(shown), total=len(means), half=MAX_BARS // 2)
+        if len(shown) < len(means)
+        else ""
+    )
+
     def draw_means() -> Axes:
         from yieldtrial.plotting import plot_means
 
         ax = plot_means(
-            means,
+            shown,
             treatment="treatment",
             mean="mean",
             ci_low="ci_low" if "ci_low" in means.columns else None,
@@ -51,9 +75,14 @@ def figures_section(ctx: ReportContext) -> Section:
     caption = t("fig.means" if s.replicated else "fig.means_unreplicated", lang, conf=conf)
     if hatched:
         caption += " " + t("fig.hatched", lang, items=join_list(hatched, lang))
-    blocks.append(Figure("means", caption, draw_means))
+    blocks.append(Figure("means", caption + subset_note, draw_means))
     if s.replicated:
         used = ctx.used
+        order = list(s.treatments)
+        if subset_note:
+            names = set(shown["treatment"].astype(str))
+            used = used.loc[used["treatment"].astype(str).isin(names)]
+            order = [v for v in order if v in names]
 
         def draw_yields() -> Axes:
             from yieldtrial.plotting import plot_yields
@@ -63,7 +92,7 @@ def figures_section(ctx: ReportContext) -> Section:
                 response=s.dcol,
                 treatment="treatment",
                 block="block" if "block" in used.columns else None,
-                order=list(s.treatments),
+                order=order,
                 ylabel=ylabel,
             )
             ax.set_xlabel(t("axis.treatment", lang))
@@ -72,7 +101,7 @@ def figures_section(ctx: ReportContext) -> Section:
                 legend.set_title(t("axis.block", lang))
             return ax
 
-        blocks.append(Figure("yields", t("fig.yields", lang), draw_yields))
+        blocks.append(Figure("yields", t("fig.yields", lang) + subset_note, draw_yields))
     if {"row", "column"} <= set(ctx.used.columns) and ctx.used[
         ["row", "column"]
     ].notna().all().all():

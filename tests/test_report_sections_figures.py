@@ -1,0 +1,68 @@
+"""Figures of a large trial draw the extremes and the controls, and the caption says so."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.report.model import Figure
+from yieldtrial.report.sections.figures import MAX_BARS, _shown
+from yieldtrial.trial import FieldTrial
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Any:
+    yield
+    plt.close("all")
+
+
+def _means(k: int) -> pd.DataFrame:
+    # means 1..k in a shuffled display order; the control "CK" has a middling mean
+    rng = np.random.default_rng(0)
+    values = rng.permutation(np.arange(1.0, k + 1.0))
+    labels = [f"G{i}" for i in range(k)]
+    labels[int(np.argmin(np.abs(values - k / 2)))] = "CK"
+    return pd.DataFrame({"treatment": labels, "mean": values})
+
+
+def test_small_trial_draws_every_treatment() -> None:
+    means = _means(MAX_BARS)
+    assert _shown(means, ["CK"]) is means
+
+
+def test_large_trial_draws_extremes_and_control_in_display_order() -> None:
+    means = _means(200)
+    shown = _shown(means, ["CK"])
+    half = MAX_BARS // 2
+    expected = (means["mean"] > 200 - half) | (means["mean"] <= half) | (means["treatment"] == "CK")
+    assert shown.index.tolist() == means.index[expected].tolist()
+    assert len(shown) == MAX_BARS + 1
+
+
+def test_report_caption_says_figure_is_a_subset() -> None:
+    k, blocks = MAX_BARS + 10, 2
+    rng = np.random.default_rng(3)
+    plots = pd.DataFrame(
+        {
+            "plot": [f"{b}-{i}" for b in range(blocks) for i in range(k)],
+            "block": [f"B{b}" for b in range(blocks) for _ in range(k)],
+            "treatment": ["CK" if i == 0 else f"G{i:03d}" for _ in range(blocks) for i in range(k)],
+            "yield_kg_ha": 7000.0 + rng.normal(0.0, 300.0, k * blocks),
+        }
+    )
+    trial = FieldTrial.from_dataframe(plots, crop="wheat", control="CK", design="rcbd")
+    report = trial.report(figures=True)
+    figures = [b for s in report.sections for b in s.blocks if isinstance(b, Figure)]
+    means = next(f for f in figures if f.key == "means")
+    found = re.search(r"Showing (\d+) of (\d+) treatments", means.caption)
+    assert found is not None and int(found[2]) == k
+    # the 20 highest and 20 lowest, plus the control when it is not among them
+    assert int(found[1]) in (MAX_BARS, MAX_BARS + 1)
+    ax = means.draw()
+    labels = [tick.get_text() for tick in ax.get_xticklabels()]
+    assert len(labels) == int(found[1]) and "CK" in labels

@@ -1,0 +1,120 @@
+"""The closed-form path of complete balanced designs equals the general SVD path.
+
+Expected values come from the same fit with ``orthogonal_fit`` disabled (the
+rank-revealing SVD least squares of the full model matrix), so every field of the
+fit and of the ANOVA table is checked against an independent computation.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.stats.anova import anova, term_sums_of_squares
+from yieldtrial.stats.model import fit, orthogonal_fit
+
+
+def _crd(seed: int = 1) -> tuple[pd.DataFrame, dict[str, object]]:
+    rng = np.random.default_rng(seed)
+    t = np.repeat([f"T{i}" for i in range(5)], 4)
+    y = 1e6 + rng.normal(0.0, 300.0, t.size) + np.repeat(rng.normal(0, 500, 5), 4)
+    return pd.DataFrame({"treatment": t, "y": y}), {"design": "crd"}
+
+
+def _rcbd(reps_per_cell: int, seed: int = 2) -> tuple[pd.DataFrame, dict[str, object]]:
+    rng = np.random.default_rng(seed)
+    rows = [(f"T{i}", f"B{j}") for j in range(4) for i in range(6) for _ in range(reps_per_cell)]
+    frame = pd.DataFrame(rows, columns=["treatment", "block"])
+    frame["y"] = 7000.0 + rng.normal(0.0, 400.0, len(frame))
+    return frame, {"design": "rcbd", "block": "block"}
+
+
+def _latin(seed: int = 3) -> tuple[pd.DataFrame, dict[str, object]]:
+    rng = np.random.default_rng(seed)
+    k = 5
+    rows = [(f"T{(r + c) % k}", f"R{r}", f"C{c}") for r in range(k) for c in range(k)]
+    frame = pd.DataFrame(rows, columns=["treatment", "row", "column"])
+    frame["y"] = 5.0 + rng.normal(0.0, 1.0, len(frame))
+    return frame, {"design": "latin", "row": "row", "column": "column"}
+
+
+anova_module = importlib.import_module("yieldtrial.stats.anova")
+model_module = importlib.import_module("yieldtrial.stats.model")
+
+CASES = [_crd(), _rcbd(1), _rcbd(2), _latin()]
+
+
+def _general(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model_module, "orthogonal_fit", lambda *a, **k: None)
+    monkeypatch.setattr(anova_module, "orthogonal_fit", lambda *a, **k: None)
+
+
+@pytest.mark.parametrize(("data", "kw"), CASES)
+def test_balanced_fit_equals_general_path(
+    data: pd.DataFrame, kw: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = fit(data, response="y", treatment="treatment", **kw)  # type: ignore[arg-type]
+    _general(monkeypatch)
+    slow = fit(data, response="y", treatment="treatment", **kw)  # type: ignore[arg-type]
+    scale = float(np.std(data["y"]))
+    assert fast.rank == slow.rank and fast.df_error == slow.df_error
+    np.testing.assert_allclose(fast.lsmeans, slow.lsmeans, rtol=0, atol=1e-9 * scale)
+    np.testing.assert_allclose(fast.lsmeans_cov, slow.lsmeans_cov, rtol=1e-9, atol=1e-9)
+    assert fast.mse == pytest.approx(slow.mse, rel=1e-9)
+    np.testing.assert_allclose(fast.residuals, slow.residuals, rtol=0, atol=1e-9 * scale)
+    np.testing.assert_allclose(fast.fitted, slow.fitted, rtol=0, atol=1e-9 * scale)
+    np.testing.assert_allclose(fast.leverage, slow.leverage, rtol=0, atol=1e-9)
+    assert fast.lsmeans_centred is not None and slow.lsmeans_centred is not None
+    np.testing.assert_allclose(fast.lsmeans_centred, slow.lsmeans_centred, atol=1e-9 * scale)
+
+
+@pytest.mark.parametrize(("data", "kw"), CASES)
+def test_balanced_sums_of_squares_equal_general_path(
+    data: pd.DataFrame, kw: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = fit(data, response="y", treatment="treatment", **kw)  # type: ignore[arg-type]
+    fast = term_sums_of_squares(model)
+    fast_table = anova(data, response="y", treatment="treatment", **kw).table  # type: ignore[arg-type]
+    _general(monkeypatch)
+    slow = term_sums_of_squares(model)
+    slow_table = anova(data, response="y", treatment="treatment", **kw).table  # type: ignore[arg-type]
+    assert fast.keys() == slow.keys()
+    for term, (df, ss) in slow.items():
+        assert fast[term][0] == df
+        assert fast[term][1] == pytest.approx(ss, rel=1e-9)
+    pd.testing.assert_frame_equal(fast_table, slow_table, rtol=1e-9)
+
+
+def test_orthogonal_fit_refuses_unbalanced_counts() -> None:
+    # treatment 0 has 2 plots, treatment 1 has 1: not balanced -> general path
+    assert orthogonal_fit({"t": np.array([0, 0, 1])}, {"t": 2}, np.zeros(3)) is None
+
+
+def test_orthogonal_fit_refuses_missing_cell() -> None:
+    # 2 treatments x 3 blocks, one cell missing and one doubled: one-way counts equal,
+    # two-way table not constant
+    t = np.array([0, 1, 0, 1, 0, 0, 1, 1])
+    b = np.array([0, 0, 1, 1, 2, 0, 2, 2])
+    assert orthogonal_fit({"t": t, "b": b}, {"t": 2, "b": 3}, np.zeros(8)) is None
+
+
+def test_fit_is_cached_on_content() -> None:
+    data, kw = _rcbd(1)
+    first = fit(data, response="y", treatment="treatment", **kw)  # type: ignore[arg-type]
+    again = fit(data.copy(), response="y", treatment="treatment", **kw)  # type: ignore[arg-type]
+    assert again is first
+
+
+def test_fit_cache_misses_when_a_value_changes() -> None:
+    data, kw = _rcbd(1)
+    first = fit(data, response="y", treatment="treatment", **kw)  # type: ignore[arg-type]
+    changed = data.copy()
+    changed.loc[0, "y"] += 1.0
+    other = fit(changed, response="y", treatment="treatment", **kw)  # type: ignore[arg-type]
+    assert other is not first
+    # one plot raised by 1: its treatment mean rises by 1/4 (4 blocks)
+    i = other.levels.index(str(changed.loc[0, "treatment"]))
+    assert other.lsmeans[i] - first.lsmeans[i] == pytest.approx(0.25)
