@@ -136,7 +136,9 @@ class FieldTrial:
         in every block, entries once) by Federer's analysis.  Split and strip plots with
         missing plots are analysed by REML instead of the stratum ANOVA.
     treatment_order : tuple of str, optional
-        Display order; control(s) first, then the order of first appearance.
+        Display order; by default the control(s) first, then the order of first
+        appearance in the plot table, or natural sort (``T2`` before ``T10``) when the
+        blocks list the treatments in different (randomized) orders.
     unit : str, default "kg/ha"
         Display unit for yields (analyses always use ``yield_kg_ha``).
     metadata : mapping, optional
@@ -220,7 +222,7 @@ class FieldTrial:
         method = check_option("moisture_method", self.moisture_method, METHODS)
         present = [str(t) for t in pd.unique(plots["treatment"])]
         control = _validation.check_control(_validation.as_labels(self.control), present)
-        order = _resolve.treatment_order(present, control, self.treatment_order)
+        order = _resolve.treatment_order(present, control, self.treatment_order, plots=plots)
         detected = detect_design(plots) if self.design is None else None
         design = detected[0] if detected else _resolve.resolve_design(plots, self.design)
         factors = _resolve.resolve_factors(

@@ -61,6 +61,7 @@ __all__ = [
     "PERCENT_COLUMNS",
     "has_harvest_columns",
     "input_yield_column",
+    "map_plot_headers",
     "read_plots",
     "recognised_headers",
 ]
@@ -200,6 +201,48 @@ def read_plots(
         plots = plots.reset_index(drop=True)
     plots.attrs = {"column_map": column_map, "source": name, "encoding": used_encoding}
     return plots
+
+
+def map_plot_headers(
+    raw: pd.DataFrame, *, columns: Mapping[str, str] | None = None, name: str = "plot table"
+) -> pd.DataFrame:
+    """Rename a raw table's headers to the canonical names, leaving the cells untouched.
+
+    The first step of :func:`read_plots` (the same aliases in English and Chinese, and
+    ``columns=`` winning over them), for readers that validate the cells themselves, such
+    as the network engine, which reports a bad trial instead of refusing the table.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        A table as read from the file (never modified).
+    columns : mapping, optional
+        Your header -> canonical name, as :func:`read_plots`.
+    name : str
+        File name for messages.
+
+    Returns
+    -------
+    DataFrame
+        A copy with renamed columns; ``attrs["column_map"]`` maps each header to its name.
+
+    Raises
+    ------
+    DataValidationError
+        A ``columns`` entry that is not a header, or two headers read as the same column.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"地点": ["A"], "处理": ["CK"], "产量(kg/亩)": ["512"]})
+    >>> list(map_plot_headers(raw).columns)
+    ['site', 'treatment', 'yield_kg_mu']
+    """
+    headers = [str(c) for c in raw.columns]
+    mapping, _ = _map_columns(headers, columns, name)
+    frame = raw.copy()
+    frame.columns = [mapping[h] for h in headers]
+    frame.attrs = {"column_map": mapping, "source": name}
+    return frame
 
 
 def has_harvest_columns(plots: pd.DataFrame) -> bool:
