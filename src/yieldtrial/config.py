@@ -542,6 +542,37 @@ class TrialConfig:
                 renames[name] = role
         return renames
 
+    def trial_settings(self) -> dict[str, Any]:
+        """Keyword arguments of :meth:`FieldTrial.from_csv <yieldtrial.trial.FieldTrial.from_csv>`.
+
+        Returns
+        -------
+        dict
+            The settings the description gives (``crop``, ``control``, ``protocol``,
+            ``standard_moisture_pct``, ``moisture_method``, ``shrink_pct_per_point``,
+            ``design``, ``block_effects``, ``factors``, ``unit``, ``columns``); those it
+            leaves open are absent.
+
+        Examples
+        --------
+        >>> TrialConfig(crop="wheat", control="CK").trial_settings()
+        {'crop': 'wheat', 'control': ['CK']}
+        """
+        settings: dict[str, Any] = {
+            "crop": self.crop,
+            "control": list(self.control) or None,
+            "protocol": self.protocol,
+            "standard_moisture_pct": self.standard_moisture_pct,
+            "moisture_method": self.moisture_method,
+            "shrink_pct_per_point": self.shrink_pct_per_point,
+            "design": self.design,
+            "block_effects": self.block_effects,
+            "factors": list(self.factors) or None,
+            "unit": self.unit,
+            "columns": self.column_renames() or None,
+        }
+        return {key: value for key, value in settings.items() if value is not None}
+
     def to_dict(self) -> dict[str, Any]:
         """Return the configuration as a JSON-ready dict."""
         out: dict[str, Any] = {}

@@ -67,26 +67,11 @@ def load_trial(
             'crop = "wheat" in the [trial] table of trial.toml; it sets the standard moisture.'
         )
     kwargs: dict[str, Any] = {
-        "crop": config.crop,
+        **config.trial_settings(),
         "control": list(config.control) or None,
-        "standard_moisture_pct": config.standard_moisture_pct,
-        "columns": config.column_renames() or None,
-        "design": config.design,
         "sheet": sheet,
         "encoding": encoding,
     }
-    if config.block_effects:
-        kwargs["block_effects"] = config.block_effects
-    if config.factors:
-        kwargs["factors"] = list(config.factors)
-    if config.protocol:
-        kwargs["protocol"] = config.protocol
-    if config.moisture_method:
-        kwargs["moisture_method"] = config.moisture_method
-    if config.shrink_pct_per_point is not None:
-        kwargs["shrink_pct_per_point"] = config.shrink_pct_per_point
-    if config.unit:
-        kwargs["unit"] = config.unit
     try:
         trial = _read_trial(plots, kwargs)
     except DataValidationError as exc:

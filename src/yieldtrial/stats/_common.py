@@ -16,6 +16,32 @@ from yieldtrial.errors import DataValidationError
 __all__: list[str] = []
 
 
+def default_design(
+    design: str | None,
+    block: str | None = None,
+    row: str | None = None,
+    column: str | None = None,
+) -> str:
+    """Return the design the arguments imply when ``design`` is None.
+
+    A block column -> ``"rcbd"``; row and column columns (no block) -> ``"latin"``;
+    neither -> ``"crd"``.  A given design is returned as is; the two-factor designs are
+    always named.
+
+    Examples
+    --------
+    >>> default_design(None, block="block"), default_design(None), default_design("latin")
+    ('rcbd', 'crd', 'latin')
+    """
+    if design is not None:
+        return design
+    if block is not None:
+        return "rcbd"
+    if row is not None and column is not None:
+        return "latin"
+    return "crd"
+
+
 def check_alpha(alpha: float, name: str = "alpha") -> float:
     """Return ``alpha`` as a float, or raise when it is not strictly between 0 and 1."""
     value = float(alpha)

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.stats._common import two_factor_columns
+from yieldtrial.stats._common import default_design, two_factor_columns
 from yieldtrial.stats.model import DesignFit, Term, fit, least_squares, model_matrix
 from yieldtrial.stats.results import Provenance
 
@@ -400,7 +400,7 @@ def anova(
     response: str,
     treatment: str | None = None,
     block: str | None = None,
-    design: str = "rcbd",
+    design: str | None = None,
     row: str | None = None,
     column: str | None = None,
     whole_plot: str | None = None,
@@ -419,7 +419,7 @@ def anova(
     response: str,
     treatment: str | None = None,
     block: str | None = None,
-    design: str = "rcbd",
+    design: str | None = None,
     row: str | None = None,
     column: str | None = None,
     whole_plot: str | None = None,
@@ -457,8 +457,10 @@ def anova(
         Block column: required for ``rcbd``, ``split_plot`` and ``strip_plot``;
         optional for ``factorial`` (given: factorial in an RCBD, else in a CRD);
         ignored for ``crd`` (as before).
-    design : {"crd", "rcbd", "latin", "split_plot", "strip_plot", "factorial"}
+    design : {"crd", "rcbd", "latin", "split_plot", "strip_plot", "factorial"}, optional
         Field design; see :data:`ANOVA_DESIGNS` and :func:`yieldtrial.stats.model.fit`.
+        Default: ``"rcbd"`` when ``block`` is given, ``"latin"`` with ``row`` and
+        ``column``, else ``"crd"``.
     row, column : str, optional
         Row and column factors of a Latin square (``design="latin"`` only).
     whole_plot, sub_plot : str, optional
@@ -537,6 +539,7 @@ def anova(
      ['sub_plot', 'irrigation:n_rate', 1, 'error_b'], ['sub_plot', 'error_b', 2, ''],
      ['total', 'total', 7, '']]
     """
+    design = default_design(design, block, row=row, column=column)
     given = {
         "row": row,
         "column": column,

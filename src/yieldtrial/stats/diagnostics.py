@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
-from yieldtrial.stats._common import check_alpha, two_factor_columns
+from yieldtrial.stats._common import check_alpha, default_design, two_factor_columns
 from yieldtrial.stats.model import DesignFit, fit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -240,7 +240,7 @@ def diagnostics(
     response: str,
     treatment: str | None = None,
     block: str | None = None,
-    design: str = "rcbd",
+    design: str | None = None,
     row: str | None = None,
     column: str | None = None,
     whole_plot: str | None = None,
@@ -267,9 +267,11 @@ def diagnostics(
         :func:`yieldtrial.stats.anova.anova`); for ``strip_plot`` it is ignored.
     block : str, optional
         Block column (required for ``rcbd``, ``split_plot`` and ``strip_plot``).
-    design : {"crd", "rcbd", "latin", "split_plot", "strip_plot"}
+    design : {"crd", "rcbd", "latin", "split_plot", "strip_plot"}, optional
         Field design; see :func:`yieldtrial.stats.model.fit` and
         :func:`yieldtrial.stats.splitplot.split_plot_anova`.
+        Default: ``"rcbd"`` when ``block`` is given, ``"latin"`` with ``row`` and
+        ``column``, else ``"crd"``.
     row, column : str, optional
         Row and column factors of a Latin square.
     whole_plot, sub_plot : str, optional
@@ -351,6 +353,7 @@ def diagnostics(
     >>> d.cv_flag, d.df_error, d.df_warning, len(d.outliers)
     ('ok', 12, False, 0)
     """
+    design = default_design(design, block, row=row, column=column)
     if not (0 < cv_warn_pct <= cv_strong_pct):
         raise DataValidationError(
             f"need 0 < cv_warn_pct <= cv_strong_pct; got cv_warn_pct={cv_warn_pct!r}, "
