@@ -44,7 +44,7 @@ from yieldtrial.io.plots import read_plots
 from yieldtrial.io.yields import IMPLAUSIBLE_YIELD_KG_HA
 from yieldtrial.stats import trial_analysis as _analysis
 from yieldtrial.stats import trial_summary as _describe
-from yieldtrial.units import yield_unit
+from yieldtrial.units import yield_column, yield_unit
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.network import NetworkResult
@@ -64,6 +64,12 @@ __all__ = ["DESIGNS", "IMPLAUSIBLE_YIELD_KG_HA", "TWO_FACTOR_DESIGNS", "FieldTri
 #: network): the only exceptions to the import order of docs/architecture.md, checked by
 #: tests/test_architecture.py.
 FORWARD_METHODS: tuple[str, ...] = ("analyze_sites", "report")
+
+#: Unit of the statistics methods' results when ``unit=`` is not given; None would mean the
+#: trial's display unit.  Kept at kg/ha: tests/test_report.py
+#: (test_jinzhong_json_comparisons_equal_trial_method) expects kg/ha columns from a kg/mu
+#: trial's compare_to_control().
+RESULT_UNIT: str | None = "kg/ha"
 
 # set by the classmethods: the plot table they pass was just validated by read_plots
 _TRUSTED: contextvars.ContextVar[bool] = contextvars.ContextVar("yieldtrial_trusted", default=False)
@@ -578,14 +584,18 @@ class FieldTrial:
         finally:
             _TRUSTED.reset(token)
 
-    def _single_trial_yields(self) -> pd.DataFrame:
+    def _result_response(self, unit: str | None) -> str:
+        """Response column of results in ``unit`` (:data:`RESULT_UNIT` when None)."""
+        return yield_column(yield_unit(unit or RESULT_UNIT or self.unit))
+
+    def _single_trial_yields(self, unit: str | None = None) -> pd.DataFrame:
         """:meth:`yields` for one trial's statistics; refuses pooled sites and empty treatments.
 
         Every single-trial statistics method (ANOVA, LS-means, comparisons,
         letters, diagnostics, :attr:`is_replicated`) reads its data here.
         """
         return _analysis.single_trial_data(
-            self.yields(),
+            self.yields(unit),
             sites=self.sites,
             treatment_order=self.treatment_order,
             response=self.response,
@@ -650,19 +660,19 @@ class FieldTrial:
             block_effects=self.block_effects,
         )
 
-    def _analysis_data(self) -> pd.DataFrame:
-        """Return ``yields()`` with the factor columns as text labels (``60.0`` -> ``"60"``)."""
+    def _analysis_data(self, unit: str | None = None) -> pd.DataFrame:
+        """Return ``yields(unit)`` with the factor columns as text labels (``60.0`` -> ``"60"``)."""
         return _analysis.analysis_data(
-            self._single_trial_yields(),
+            self._single_trial_yields(unit),
             factors=self.factors,
             columns=self.design_columns(),
             treatment_order=self.treatment_order,
         )
 
     def anova(
-        self, *, alpha: float = 0.05
+        self, *, alpha: float = 0.05, unit: str | None = None
     ) -> AnovaResult | StrataAnova | FactorialAnova | MixedModelFit | AugmentedAnova:
-        """Analysis of variance of the standardized yields (``yield_kg_ha``).
+        """Analysis of variance of the standardized yields (kg/ha, or ``unit``).
 
         Delegates to :func:`yieldtrial.stats.anova.anova` with the trial's design
         and design columns (see :meth:`design_columns`); see there for the
@@ -673,6 +683,11 @@ class FieldTrial:
         alpha : float
             Significance level of the LSD (split/strip plot: of the SED table's
             ``lsd`` column; factorial: of the interaction flag).
+
+        unit : str, optional
+            Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
+            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
 
         Returns
         -------
@@ -689,13 +704,15 @@ class FieldTrial:
             ``AugmentedAnova`` (Federer).
         """
         return _analysis.trial_anova(
-            self._analysis_data(),
+            self._analysis_data(unit),
             columns=self.design_columns(),
             alpha=alpha,
-            response=self.response,
+            response=self._result_response(unit),
         )
 
-    def means_model(self, kind: str | None = None, *, at: str | None = None) -> MeansModel:
+    def means_model(
+        self, kind: str | None = None, *, at: str | None = None, unit: str | None = None
+    ) -> MeansModel:
         """LS-means of one factor with the covariance and df of the right error term.
 
         The bridge from the trial's design to the comparisons
@@ -721,6 +738,11 @@ class FieldTrial:
             Level of the other factor for the ``*_within_*`` kinds (and, for a
             factorial, the simple effects of ``kind`` at that level).
 
+        unit : str, optional
+            Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
+            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
+
         Returns
         -------
         MeansModel
@@ -732,21 +754,30 @@ class FieldTrial:
             Unknown kind or level; ``kind`` needed but not given.
         """
         return _analysis.means_model(
-            self._analysis_data(),
+            self._analysis_data(unit),
             columns=self.design_columns(),
             treatment_order=self.treatment_order,
             kind=kind,
             at=at,
-            response=self.response,
+            response=self._result_response(unit),
         )
 
-    def diagnostics(self, **kwargs: Any) -> Diagnostics:
+    def diagnostics(self, *, unit: str | None = None, **kwargs: Any) -> Diagnostics:
         """Residual checks, CV and error-df flags of the trial's design model.
 
         Delegates to :func:`yieldtrial.stats.diagnostics.diagnostics`; keyword
         arguments (``cv_warn_pct``, ``cv_strong_pct``, ``plot_id``, ...) are passed on.
         A factorial is checked on the residuals of its full model (every A x B
         combination as a treatment, plus blocks).
+
+        Parameters
+        ----------
+        unit : str, optional
+            Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
+            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
+        **kwargs
+            Passed on to :func:`yieldtrial.stats.diagnostics.diagnostics`.
 
         Returns
         -------
@@ -761,7 +792,10 @@ class FieldTrial:
         (residual checks by stratum need every plot).
         """
         return _analysis.diagnostics(
-            self._analysis_data(), columns=self.design_columns(), response=self.response, **kwargs
+            self._analysis_data(unit),
+            columns=self.design_columns(),
+            response=self._result_response(unit),
+            **kwargs,
         )
 
     def compare_to_control(
@@ -774,6 +808,7 @@ class FieldTrial:
         margin_pct: float | None = None,
         kind: str | None = None,
         at: str | None = None,
+        unit: str | None = None,
     ) -> pd.DataFrame:
         """Compare each treatment's LS-mean yield with the control(s).
 
@@ -799,6 +834,11 @@ class FieldTrial:
             treatment column is one of the factors.  For means of a factor other
             than ``treatment``, ``control`` names a level of that factor.
 
+        unit : str, optional
+            Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
+            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
+
         Returns
         -------
         DataFrame
@@ -811,14 +851,14 @@ class FieldTrial:
             The trial has no control and none is given, or an unknown control/method.
         """
         return _analysis.compare_to_control(
-            self._analysis_data(),
+            self._analysis_data(unit),
             columns=self.design_columns(),
             treatment_order=self.treatment_order,
             trial_control=self.control,
             control=control,
             kind=kind,
             at=at,
-            response=self.response,
+            response=self._result_response(unit),
             method=method,
             alternative=alternative,
             confidence=confidence,
@@ -833,6 +873,7 @@ class FieldTrial:
         protected: bool = True,
         kind: str | None = None,
         at: str | None = None,
+        unit: str | None = None,
     ) -> pd.DataFrame:
         """All pairwise comparisons of the treatments' LS-mean yields.
 
@@ -851,6 +892,11 @@ class FieldTrial:
             Which means to compare (error term of their stratum); see
             :meth:`means_model`.
 
+        unit : str, optional
+            Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
+            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
+
         Returns
         -------
         DataFrame
@@ -858,12 +904,12 @@ class FieldTrial:
             ``reject`` and ``inference``; provenance in ``attrs``.
         """
         return _analysis.pairwise(
-            self._analysis_data(),
+            self._analysis_data(unit),
             columns=self.design_columns(),
             treatment_order=self.treatment_order,
             kind=kind,
             at=at,
-            response=self.response,
+            response=self._result_response(unit),
             method=method,
             alpha=alpha,
             protected=protected,
@@ -878,6 +924,7 @@ class FieldTrial:
         kind: str | None = None,
         at: str | None = None,
         two_level: bool | str = False,
+        unit: str | None = None,
     ) -> pd.DataFrame:
         """Means table: rank, LS-mean yield, SE, CI, difference and % vs control, letters.
 
@@ -902,20 +949,25 @@ class FieldTrial:
             ``"scheffe"``, ``"lsd"``); see
             :func:`yieldtrial.stats.multiple_range.add_two_level_letters`.
 
+        unit : str, optional
+            Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
+            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
+
         Returns
         -------
         DataFrame
             One row per treatment sorted by descending ``yield_kg_ha``.
         """
         return _analysis.means(
-            self._analysis_data(),
+            self._analysis_data(unit),
             columns=self.design_columns(),
             treatment_order=self.treatment_order,
             trial_control=self.control,
             kind=kind,
             at=at,
             two_level=two_level,
-            response=self.response,
+            response=self._result_response(unit),
             letters=letters,
             alpha=alpha,
             confidence=confidence,

@@ -120,7 +120,7 @@ def _main_factor(
         return None, treatments
     if "treatment" in factors:
         return "treatment", treatments
-    by_factor = {name: tuple(trial.means_model(name).levels) for name in factors}
+    by_factor = {name: tuple(trial.means_model(name, unit="kg/ha").levels) for name in factors}
     for name, levels in by_factor.items():
         if controls and set(controls) <= set(levels):
             return name, levels
