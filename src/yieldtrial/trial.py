@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
+import functools
 import hashlib
 import os
 import warnings
@@ -31,7 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import pandas as pd
 
@@ -71,6 +72,9 @@ FORWARD_METHODS: tuple[str, ...] = ("analyze_sites", "report")
 #: trial's compare_to_control().
 RESULT_UNIT: str | None = "kg/ha"
 
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
+
 # set by the classmethods: the plot table they pass was just validated by read_plots
 _TRUSTED: contextvars.ContextVar[bool] = contextvars.ContextVar("yieldtrial_trusted", default=False)
 
@@ -80,8 +84,8 @@ def _frozen_mapping(metadata: Mapping[str, Any] | None) -> Mapping[str, Any]:
 
 
 def _read_deferring_warnings(
-    read: Callable[[], pd.DataFrame],
-) -> tuple[pd.DataFrame, list[warnings.WarningMessage]]:
+    read: Callable[[], _T],
+) -> tuple[_T, list[warnings.WarningMessage]]:
     """Run ``read`` and hold back its warnings, to be shown once the trial is built.
 
     A caller that retries a refused trial (e.g. without a control) would otherwise print the
@@ -89,13 +93,30 @@ def _read_deferring_warnings(
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        plots = read()
-    return plots, list(caught)
+        value = read()
+    return value, list(caught)
 
 
-def _reemit(caught: list[warnings.WarningMessage]) -> None:
+def _reemit(caught: list[warnings.WarningMessage], *, stacklevel: int = 3) -> None:
+    """Warn again, attributed ``stacklevel`` frames up from here (the library's caller)."""
     for item in caught:
-        warnings.warn(item.message, item.category, stacklevel=3)
+        warnings.warn(item.message, item.category, stacklevel=stacklevel)
+
+
+def _warns_at_caller(method: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Attribute the warnings a method's delegates raise to the method's caller.
+
+    The statistics functions count their stack levels from their own callers; called
+    through a FieldTrial method, their warnings would point at yieldtrial's lines.
+    """
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        value, caught = _read_deferring_warnings(lambda: method(*args, **kwargs))
+        _reemit(caught, stacklevel=3)  # _reemit <- wrapper <- the caller
+        return value
+
+    return wrapper
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -217,7 +238,12 @@ class FieldTrial:
                 f"FieldTrial plots must be a pandas DataFrame; got {type(self.plots).__name__}. "
                 "Use FieldTrial.from_csv(path, ...) for a file"
             )
-        plots = self.plots if _TRUSTED.get() else read_plots(self.plots)
+        caught: list[warnings.WarningMessage] = []
+        if _TRUSTED.get():
+            plots = self.plots
+        else:
+            plots, caught = _read_deferring_warnings(lambda: read_plots(self.plots))
+            _reemit(caught, stacklevel=4)  # _reemit <- __post_init__ <- __init__ <- caller
         crop = canonical_crop(self.crop)
         protocol = check_option("protocol", self.protocol, PROTOCOLS)
         if self.standard_moisture_pct is None:
@@ -312,7 +338,7 @@ class FieldTrial:
             lambda: read_plots(file, columns=columns, sheet=sheet, encoding=encoding)
         )
         digest = hashlib.sha256(file.read_bytes()).hexdigest()
-        trial = cls._trusted(
+        trial, built = _read_deferring_warnings(lambda: cls._trusted(
             plots,
             crop=crop,
             control=control,
@@ -328,8 +354,8 @@ class FieldTrial:
             block_effects=block_effects,
             source=file,
             source_sha256=digest,
-        )
-        _reemit(caught)
+        ))  # fmt: skip
+        _reemit(caught + built)
         return trial
 
     @classmethod
@@ -369,7 +395,7 @@ class FieldTrial:
             The validated trial (``source`` is None).
         """
         plots, caught = _read_deferring_warnings(lambda: read_plots(data, columns=columns))
-        trial = cls._trusted(
+        trial, built = _read_deferring_warnings(lambda: cls._trusted(
             plots,
             crop=crop,
             control=control,
@@ -383,8 +409,8 @@ class FieldTrial:
             metadata=metadata,
             factors=_validation.as_labels(factors),
             block_effects=block_effects,
-        )
-        _reemit(caught)
+        ))  # fmt: skip
+        _reemit(caught + built)
         return trial
 
     @classmethod
@@ -669,6 +695,7 @@ class FieldTrial:
             treatment_order=self.treatment_order,
         )
 
+    @_warns_at_caller
     def anova(
         self, *, alpha: float = 0.05, unit: str | None = None
     ) -> AnovaResult | StrataAnova | FactorialAnova | MixedModelFit | AugmentedAnova:
@@ -710,6 +737,7 @@ class FieldTrial:
             response=self._result_response(unit),
         )
 
+    @_warns_at_caller
     def means_model(
         self, kind: str | None = None, *, at: str | None = None, unit: str | None = None
     ) -> MeansModel:
@@ -762,6 +790,7 @@ class FieldTrial:
             response=self._result_response(unit),
         )
 
+    @_warns_at_caller
     def diagnostics(self, *, unit: str | None = None, **kwargs: Any) -> Diagnostics:
         """Residual checks, CV and error-df flags of the trial's design model.
 
@@ -798,6 +827,7 @@ class FieldTrial:
             **kwargs,
         )
 
+    @_warns_at_caller
     def compare_to_control(
         self,
         *,
@@ -865,6 +895,7 @@ class FieldTrial:
             margin_pct=margin_pct,
         )
 
+    @_warns_at_caller
     def pairwise(
         self,
         *,
@@ -915,6 +946,7 @@ class FieldTrial:
             protected=protected,
         )
 
+    @_warns_at_caller
     def means(
         self,
         *,
@@ -975,6 +1007,7 @@ class FieldTrial:
 
     # --- fertilizer efficiency and economics (yieldtrial.efficiency, yieldtrial.economics) ---
 
+    @_warns_at_caller
     def efficiency(
         self, fertilizer: Mapping[str, Any] | None = None, *, nutrient: str = "N", **kwargs: Any
     ) -> pd.DataFrame:
@@ -1009,6 +1042,7 @@ class FieldTrial:
 
         return trial_efficiency(self, fertilizer, nutrient=nutrient, **kwargs)
 
+    @_warns_at_caller
     def economics(
         self,
         fertilizer: Mapping[str, Any] | None = None,
@@ -1046,6 +1080,7 @@ class FieldTrial:
             self, fertilizer, grain_price_per_kg=grain_price_per_kg, currency=currency, **kwargs
         )
 
+    @_warns_at_caller
     def analyze_sites(self, *, by: str | Sequence[str] = "site", **kwargs: Any) -> NetworkResult:
         """Analyse each site (or other trial key) alone and summarize across sites.
 
@@ -1078,6 +1113,7 @@ class FieldTrial:
             self.yields(), by=by, response=self.response, treatment="treatment", **options
         )
 
+    @_warns_at_caller
     def report(self, config: Any = None, **kwargs: Any) -> Report:
         """Build the yield-test report of this trial.
 

@@ -320,6 +320,17 @@ def _map_columns(
             explicit[header] = str(target)
     candidates: dict[str, list[tuple[int, str]]] = {}
     hints: list[str] = []
+    for header, target in list(explicit.items()):
+        # a target written as a recognised alias ("fresh_mass", "moisture") means its
+        # canonical column; any other name is kept as an extra column (a factor, a note)
+        canonical, tier, _ = recognise_header(target)
+        if canonical is not None and tier == 1:
+            explicit[header] = canonical
+        elif canonical is None:
+            hints.append(
+                f"columns= maps {header!r} to {target!r}, which is not one of yieldtrial's "
+                "column names, so it is kept as an extra column"
+            )
     for header in headers:
         if header in explicit:
             candidates.setdefault(explicit[header], []).append((0, header))
@@ -563,7 +574,7 @@ def _build(
     _check_complete(frame, display, row_label, problems)
     problems.raise_if_any()
     _warn_fractions(frame)
-    _validation.warn_label_variants(frame, ("treatment", "block"), stacklevel=5)
+    _validation.warn_label_variants(frame, ("treatment", "block"), stacklevel=4)
     frame = _order(frame)
     column_map = {old: new for old, new in mapping.items()}
     return frame, column_map
@@ -707,7 +718,7 @@ def _warn_fractions(frame: pd.DataFrame) -> None:
             "fractions, multiply by 100. Values below 1 % are possible, so they are used as "
             "given",
             YieldTrialWarning,
-            stacklevel=5,
+            stacklevel=4,
         )
 
 

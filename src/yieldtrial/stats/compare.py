@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.stats._common import default_design
+from yieldtrial.stats._common import default_design, warn_fraction_pct
 from yieldtrial.stats.distributions import (
     ALTERNATIVES,
     dunnett_critical_value,
@@ -405,6 +405,7 @@ def compare_means_to_control(
         raise DataValidationError(
             f"margin_pct must be a percentage in [0, 100) of the control mean; got {margin_pct!r}"
         )
+    warn_fraction_pct("margin_pct", margin_pct)
     controls = _controls(mm, control)
     treatments = [lv for lv in mm.levels if lv not in controls]
     if not treatments:

@@ -22,7 +22,12 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
-from yieldtrial.stats._common import check_alpha, default_design, two_factor_columns
+from yieldtrial.stats._common import (
+    check_alpha,
+    default_design,
+    two_factor_columns,
+    warn_fraction_pct,
+)
 from yieldtrial.stats.model import DesignFit, fit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -359,6 +364,8 @@ def diagnostics(
             f"need 0 < cv_warn_pct <= cv_strong_pct; got cv_warn_pct={cv_warn_pct!r}, "
             f"cv_strong_pct={cv_strong_pct!r}."
         )
+    warn_fraction_pct("cv_warn_pct", cv_warn_pct, example="10")
+    warn_fraction_pct("cv_strong_pct", cv_strong_pct, example="15")
     alpha = check_alpha(alpha)
     model: DesignFit | None = None
     strata: StrataAnova | None = None
