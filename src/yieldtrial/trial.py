@@ -50,11 +50,11 @@ from yieldtrial.units import yield_column, yield_unit
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.network import NetworkResult
     from yieldtrial.report.model import Report
-    from yieldtrial.stats.anova import AnovaResult
+    from yieldtrial.stats.anova_tables import AnovaResult
     from yieldtrial.stats.augmented import AugmentedAnova
-    from yieldtrial.stats.diagnostics import Diagnostics
     from yieldtrial.stats.factorial import FactorialAnova
     from yieldtrial.stats.mixed import MixedModelFit
+    from yieldtrial.stats.residual_checks import Diagnostics
     from yieldtrial.stats.results import MeansModel
     from yieldtrial.stats.splitplot import StrataAnova
 
@@ -701,7 +701,7 @@ class FieldTrial:
     ) -> AnovaResult | StrataAnova | FactorialAnova | MixedModelFit | AugmentedAnova:
         """Analysis of variance of the standardized yields (kg/ha, or ``unit``).
 
-        Delegates to :func:`yieldtrial.stats.anova.anova` with the trial's design
+        Delegates to :func:`yieldtrial.stats.anova_tables.anova` with the trial's design
         and design columns (see :meth:`design_columns`); see there for the
         result's fields.
 
@@ -794,7 +794,7 @@ class FieldTrial:
     def diagnostics(self, *, unit: str | None = None, **kwargs: Any) -> Diagnostics:
         """Residual checks, CV and error-df flags of the trial's design model.
 
-        Delegates to :func:`yieldtrial.stats.diagnostics.diagnostics`; keyword
+        Delegates to :func:`yieldtrial.stats.residual_checks.diagnostics`; keyword
         arguments (``cv_warn_pct``, ``cv_strong_pct``, ``plot_id``, ...) are passed on.
         A factorial is checked on the residuals of its full model (every A x B
         combination as a treatment, plus blocks).
@@ -806,7 +806,7 @@ class FieldTrial:
             ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
             (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
         **kwargs
-            Passed on to :func:`yieldtrial.stats.diagnostics.diagnostics`.
+            Passed on to :func:`yieldtrial.stats.residual_checks.diagnostics`.
 
         Returns
         -------

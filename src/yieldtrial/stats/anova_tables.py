@@ -7,7 +7,7 @@ each computed as the squared norm of the difference of two least-squares
 projections of the centred response), the grand mean, MSE, error df, CV, SED,
 LSD and the relative efficiency of the blocking.  ``anova`` never warns;
 suspicious trials (high CV, few error df) are flagged by
-:func:`yieldtrial.stats.diagnostics.diagnostics`.  ``design="split_plot"`` and
+:func:`yieldtrial.stats.residual_checks.diagnostics`.  ``design="split_plot"`` and
 ``"strip_plot"`` dispatch to :func:`yieldtrial.stats.splitplot.split_plot_anova`
 / :func:`~yieldtrial.stats.splitplot.strip_plot_anova` (ANOVA by stratum,
 :class:`~yieldtrial.stats.splitplot.StrataAnova`), ``design="factorial"`` to

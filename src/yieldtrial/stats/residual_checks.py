@@ -3,7 +3,7 @@
 :func:`diagnostics` fits the design model and checks the assumptions behind
 its F-tests and comparisons.  It is the one place that emits
 :class:`~yieldtrial.errors.YieldTrialWarning` about the trial's quality (CV
-above the thresholds, fewer than 10 error df); :func:`yieldtrial.stats.anova.anova`
+above the thresholds, fewer than 10 error df); :func:`yieldtrial.stats.anova_tables.anova`
 stays silent so that reports and comparisons do not warn twice.
 
 Split-plot and strip-plot trials are checked on the residuals of their full
@@ -269,7 +269,7 @@ def diagnostics(
     treatment : str, optional
         Treatment column; required for ``crd``, ``rcbd`` and ``latin``.  For
         ``split_plot`` it may stand for the sub-plot factor (as in
-        :func:`yieldtrial.stats.anova.anova`); for ``strip_plot`` it is ignored.
+        :func:`yieldtrial.stats.anova_tables.anova`); for ``strip_plot`` it is ignored.
     block : str, optional
         Block column (required for ``rcbd``, ``split_plot`` and ``strip_plot``).
     design : {"crd", "rcbd", "latin", "split_plot", "strip_plot"}, optional
@@ -476,7 +476,7 @@ def diagnostics(
         emitted.append(msg)
     df_warning = df_error < MIN_ERROR_DF
     if df_error == 0 and model is not None:
-        from yieldtrial.stats.anova import replication_advice
+        from yieldtrial.stats.anova_tables import replication_advice
 
         msg = (
             "no error degrees of freedom (one plot per treatment): no test or p-value is "
