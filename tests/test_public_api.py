@@ -30,7 +30,7 @@ PACKAGES = (
 
 @pytest.fixture(scope="module")
 def rcbd():
-    """The shipped replicated RCBD (CK1, CK2 and two treatments in blocks)."""
+    """Load the shipped replicated RCBD (CK1, CK2 and two treatments in blocks)."""
     return load_example("replicated-rcbd")
 
 

@@ -230,6 +230,8 @@ def read_network(
         encoding=args.encoding,
         validate=False,
     )
+    mapped = {str(k): str(v) for k, v in plots.attrs.get("column_map", {}).items()}
+    by[:] = [mapped.get(c, c) for c in by]  # a header of the file names its column
     absent = [c for c in by if c not in plots.columns]
     if absent and by == ["site"] and len(files) == 1:
         raise DataValidationError(
@@ -239,7 +241,6 @@ def read_network(
     has_yield = args.response is not None or any(c in plots.columns for c in RESPONSE_CANDIDATES)
     if not has_yield and has_harvest_columns(plots.rename(columns=_harvest_names(plots))):
         return _standardized(plots, config, by=by, args=args)
-    mapped = {str(k): str(v) for k, v in plots.attrs.get("column_map", {}).items()}
     response = mapped.get(args.response, args.response) or next(
         (c for c in RESPONSE_CANDIDATES if c in plots.columns), None
     )
