@@ -57,7 +57,7 @@ def _close(a: object, b: object) -> None:
 )
 def test_per_trial_matches_anova_alone(mixed_network, site):
     """Per-trial ANOVA figures equal yieldtrial.stats.anova on that trial alone (1e-9)."""
-    from yieldtrial.stats.anova import anova
+    from yieldtrial.stats.anova_tables import anova
 
     df, res = mixed_network
     alone = anova(df[df.site == site], response="yield_kg_ha", treatment="treatment", block="block")
@@ -175,7 +175,7 @@ def test_single_block_trial_is_unreplicated():
 
 def test_crd_network_matches_anova_alone():
     """design='crd' (no block) matches the one-way ANOVA of each trial alone."""
-    from yieldtrial.stats.anova import anova
+    from yieldtrial.stats.anova_tables import anova
 
     df = _network(n_sites=3).drop(columns="block")
     df = df.drop(index=df.index[5])  # unequal replication in site00
@@ -495,7 +495,7 @@ def test_cv_flag_equals_single_trial_diagnostics():
     """per_trial.cv_flag is the flag FieldTrial-level diagnostics() gives each site alone."""
     import warnings
 
-    from yieldtrial.stats.diagnostics import diagnostics
+    from yieldtrial.stats.residual_checks import diagnostics
 
     df = _noisy_network()
     res = _analyze(df, dunnett_pvalues="none")
@@ -513,7 +513,7 @@ def test_cv_thresholds_are_configurable():
     """cv_warn_pct / cv_strong_pct move the flags; the defaults are the diagnostics' ones."""
     from yieldtrial.network import CV_STRONG_PCT, CV_WARN_PCT
 
-    # defaults of yieldtrial.stats.diagnostics.diagnostics (10 % and 15 %)
+    # defaults of yieldtrial.stats.residual_checks.diagnostics (10 % and 15 %)
     assert (CV_WARN_PCT, CV_STRONG_PCT) == (10.0, 15.0)
     res = _analyze(_network(), dunnett_pvalues="none", cv_warn_pct=2.2, cv_strong_pct=2.4)
     pt = res.per_trial

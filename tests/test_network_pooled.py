@@ -96,7 +96,7 @@ def test_pooled_dunnett_equals_compare_to_control_with_site_as_block(farms, farm
 
 def test_pooled_anova_equals_stats_anova_with_site_as_block(farms_missing):
     """The combined table (site, treatment, treatment:site) is the type II RCBD ANOVA."""
-    from yieldtrial.stats.anova import anova
+    from yieldtrial.stats.anova_tables import anova
 
     res = _pool(farms_missing)
     ref = anova(

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from yieldtrial.stats.anova import AnovaResult, anova
+from yieldtrial.stats.anova_tables import AnovaResult, anova
 
 REFERENCE_DIR = Path(__file__).parent / "data" / "reference"
 NIST_CASES = [

@@ -11,8 +11,8 @@ import pytest
 from scipy import stats
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
-from yieldtrial.stats.diagnostics import Diagnostics, diagnostics, studentized_residuals
 from yieldtrial.stats.model import fit
+from yieldtrial.stats.residual_checks import Diagnostics, diagnostics, studentized_residuals
 
 
 def rcbd(
@@ -160,7 +160,7 @@ def test_diagnostics_unreplicated_does_not_raise() -> None:
 
 def test_diagnostics_unreplicated_advice_matches_anova_and_comparisons() -> None:
     """The replicate advice equals the ANOVA note's and the comparisons' replicates_needed."""
-    from yieldtrial.stats.anova import anova
+    from yieldtrial.stats.anova_tables import anova
     from yieldtrial.stats.compare import compare_to_control
 
     df = pd.DataFrame({"treatment": ["CK", "A", "B"], "yield_kg_ha": [7000.0, 7240.0, 6900.0]})

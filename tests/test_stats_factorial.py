@@ -242,7 +242,7 @@ def test_missing_column_is_refused() -> None:
 
 def test_latin_square_matches_montgomery() -> None:
     """Latin square (rocket propellant) ANOVA equals Montgomery Table 4.10 (330, 68, 150, 128)."""
-    from yieldtrial.stats.anova import anova
+    from yieldtrial.stats.anova_tables import anova
 
     case = _case("montgomery_rocket_latin")
     df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])

@@ -4,7 +4,7 @@ Proof of the numbers, three ways:
 
 * balanced trials: REML equals the stratum ANOVA (variance components from the expected
   mean squares, F tests and their df, SEDs) computed by :mod:`yieldtrial.stats.splitplot`
-  and :mod:`yieldtrial.stats.anova`, which are themselves checked against published tables;
+  and :mod:`yieldtrial.stats.anova_tables`, which are themselves checked against published tables;
 * unbalanced trials: statsmodels MixedLM with the same fixed and random structure (an
   independent REML optimiser) for the variance components, and a dense numpy computation
   of :math:`(X'V^{-1}X)^{-1}` from those components (patsy model matrices, n x n V) for the
@@ -260,7 +260,7 @@ def _seedrate() -> pd.DataFrame:
 
 def test_rcbd_random_blocks_balanced_equals_fixed_anova() -> None:
     """Gomez & Gomez (1984) Table 2.5: random blocks give the fixed-block F, df and SED."""
-    from yieldtrial.stats.anova import anova
+    from yieldtrial.stats.anova_tables import anova
 
     df = _seedrate()
     fixed = anova(df, response="yield_kg_ha", treatment="treatment", block="block")
@@ -280,7 +280,7 @@ def test_rcbd_random_blocks_balanced_equals_fixed_anova() -> None:
 
 def test_latin_random_rows_columns_balanced_equals_fixed_anova() -> None:
     """Montgomery's rocket-propellant Latin square: random rows/columns = fixed ANOVA F."""
-    from yieldtrial.stats.anova import anova
+    from yieldtrial.stats.anova_tables import anova
 
     df = _frame("montgomery_rocket_latin")
     fixed = anova(
@@ -594,7 +594,7 @@ def test_variance_component_se_match_numerical_information(
 
 def test_component_estimated_at_zero_pools_into_residual() -> None:
     """Block MS below the error MS: REML block variance 0; tests = the CRD analysis."""
-    from yieldtrial.stats.anova import anova
+    from yieldtrial.stats.anova_tables import anova
 
     rng = np.random.default_rng(11)
     rows = [(f"T{t}", f"B{b}") for t, b in product(range(4), range(4))]

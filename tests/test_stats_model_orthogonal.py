@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from yieldtrial.stats.anova import anova, term_sums_of_squares
+from yieldtrial.stats.anova_tables import anova, term_sums_of_squares
 from yieldtrial.stats.model import fit, orthogonal_fit
 
 
@@ -41,7 +41,7 @@ def _latin(seed: int = 3) -> tuple[pd.DataFrame, dict[str, object]]:
     return frame, {"design": "latin", "row": "row", "column": "column"}
 
 
-anova_module = importlib.import_module("yieldtrial.stats.anova")
+anova_module = importlib.import_module("yieldtrial.stats.anova_tables")
 model_module = importlib.import_module("yieldtrial.stats.model")
 
 CASES = [_crd(), _rcbd(1), _rcbd(2), _latin()]

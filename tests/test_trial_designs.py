@@ -11,7 +11,7 @@ import pytest
 
 from yieldtrial import FieldTrial
 from yieldtrial.errors import DataValidationError
-from yieldtrial.stats.anova import anova
+from yieldtrial.stats.anova_tables import anova
 from yieldtrial.stats.factorial import factorial_anova
 from yieldtrial.stats.multiple_range import two_level_letters
 from yieldtrial.stats.splitplot import StrataAnova, split_plot_anova

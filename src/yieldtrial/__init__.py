@@ -2,8 +2,9 @@
 
 Plot harvest records -> yield at a standard grain moisture -> design-aware
 statistics -> yield-test report.  The public names below are imported lazily on
-first use, so ``import yieldtrial`` stays fast and does not import matplotlib or
-statsmodels.
+first use, so ``import yieldtrial`` stays fast and does not import pandas, matplotlib or
+statsmodels; so are the subpackages (``yt.stats``, ``yt.design``, ``yt.plotting``,
+``yt.report``, ``yt.io``, ``yt.efficiency``, ``yt.network``, ``yt.datasets``, ...).
 
 Examples
 --------
@@ -67,6 +68,29 @@ _LAZY: dict[str, str] = {
     "plan_trial": "yieldtrial.design",
 }
 
+#: Documented subpackages and modules, attributes of the package loaded on first use
+#: (``yt.stats.anova``, ``yt.design.rcbd``, ``yt.plotting.plot_means``); not in ``__all__``,
+#: so ``from yieldtrial import *`` stays light.
+SUBMODULES: tuple[str, ...] = (
+    "config",
+    "datasets",
+    "design",
+    "economics",
+    "efficiency",
+    "errors",
+    "harvest",
+    "io",
+    "moisture",
+    "network",
+    "nutrients",
+    "plotting",
+    "protocols",
+    "report",
+    "stats",
+    "trial",
+    "units",
+)
+
 __all__ = [
     "DataValidationError",
     "MissingExtraError",
@@ -104,6 +128,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def __getattr__(name: str) -> Any:
     """Import a public name from its module on first use."""
+    if name in SUBMODULES:
+        module = importlib.import_module(f"yieldtrial.{name}")
+        globals()[name] = module
+        return module
     module_name = _LAZY.get(name)
     if module_name is None:
         raise AttributeError(f"module 'yieldtrial' has no attribute {name!r}")
@@ -114,4 +142,4 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     """List the public names, including the lazily imported ones."""
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | set(SUBMODULES))

@@ -15,6 +15,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from yieldtrial.commands._input import UsageError
 from yieldtrial.errors import YieldTrialError
 
 __all__ = ["main", "build_parser"]
@@ -100,8 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.handler(args) or 0)
+    except UsageError as exc:
+        print(f"yieldtrial {args.command}: error: {_one_line(str(exc))}", file=sys.stderr)
+        return 2
     except YieldTrialError as exc:
-        print(f"yieldtrial: error: {_one_line(str(exc))}", file=sys.stderr)
+        print(f"yieldtrial: error: {_command_line_words(_one_line(str(exc)))}", file=sys.stderr)
         return 1
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         print(
@@ -113,3 +117,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _one_line(message: str) -> str:
     return " ".join(message.split())
+
+
+#: Python keyword hints in library messages and the flag that does the same on the command line.
+_FLAG_WORDS: tuple[tuple[str, str], ...] = (
+    ("pass control= one of them", "pass --control one of them"),
+    ("pass control='<label>'", "pass --control LABEL"),
+)
+
+
+def _command_line_words(message: str) -> str:
+    """Say ``--control`` where a library message says ``control=`` (the CLI has no keywords)."""
+    for library, flag in _FLAG_WORDS:
+        message = message.replace(library, flag)
+    return message

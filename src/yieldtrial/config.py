@@ -103,6 +103,7 @@ _ANALYSIS_KEYS: dict[str, str] = {
     "protocol": "protocol",
     "standard_moisture_pct": "standard_moisture_pct",
     "moisture_method": "moisture_method",
+    "shrink_pct_per_point": "shrink_pct_per_point",
     "unit": "unit",
     "control": "control",
     "design": "design",
@@ -225,10 +226,14 @@ class TrialConfig:
         Standard moisture [%]; overrides the protocol's value.
     moisture_method : str or None
         Moisture standardization method (e.g. ``"dry_matter"``).
+    shrink_pct_per_point : float or None
+        Shrink per moisture point above standard, for ``moisture_method = "shrink"``.
+        [%/point]
     unit : str or None
         Display unit of yields (e.g. ``"kg/mu"``, ``"kg/ha"``).
     control : tuple of str
-        Control (check) treatment label(s).
+        Control (check) treatment label(s); one label may be given as a string
+        (``TrialConfig(control="CK常规施肥")``), never split into characters.
     design : str or None
         Field design key (``"crd"``, ``"rcbd"``, ``"latin"``, ``"split_plot"``,
         ``"strip_plot"``, ``"factorial"``).
@@ -252,7 +257,8 @@ class TrialConfig:
     letters : str or None
         Procedure for the letter display, one of :data:`LETTERS_METHODS`.
     margin_pct : float or None
-        Non-inferiority margin, percent of the control mean [%].
+        Non-inferiority margin, percent of the control mean [%]; a value below 1 warns
+        that it looks like a fraction (``0.05`` is 0.05 %, not 5 %).
     columns : dict
         Column renaming, the file's name -> yieldtrial's name.
     treatments : tuple of TreatmentInfo
@@ -279,6 +285,7 @@ class TrialConfig:
     protocol: str | None = None
     standard_moisture_pct: float | None = None
     moisture_method: str | None = None
+    shrink_pct_per_point: float | None = None
     unit: str | None = None
     control: tuple[str, ...] = ()
     design: str | None = None
@@ -297,6 +304,18 @@ class TrialConfig:
     panel_date: str | None = None
     published: tuple[PublishedFigure, ...] = ()
     source: str | None = None
+
+    def __post_init__(self) -> None:
+        """Keep label fields tuples of labels and flag fraction-looking percentages."""
+        for name in _TUPLE_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, str):  # one label, never its characters
+                object.__setattr__(self, name, (value,) if value else ())
+            elif not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(str(v) for v in value))
+        for name in ("treatments", "published"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        _warn_fraction_pct("margin_pct", self.margin_pct, example="5")
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -523,6 +542,37 @@ class TrialConfig:
                 renames[name] = role
         return renames
 
+    def trial_settings(self) -> dict[str, Any]:
+        """Keyword arguments of :meth:`FieldTrial.from_csv <yieldtrial.trial.FieldTrial.from_csv>`.
+
+        Returns
+        -------
+        dict
+            The settings the description gives (``crop``, ``control``, ``protocol``,
+            ``standard_moisture_pct``, ``moisture_method``, ``shrink_pct_per_point``,
+            ``design``, ``block_effects``, ``factors``, ``unit``, ``columns``); those it
+            leaves open are absent.
+
+        Examples
+        --------
+        >>> TrialConfig(crop="wheat", control="CK").trial_settings()
+        {'crop': 'wheat', 'control': ['CK']}
+        """
+        settings: dict[str, Any] = {
+            "crop": self.crop,
+            "control": list(self.control) or None,
+            "protocol": self.protocol,
+            "standard_moisture_pct": self.standard_moisture_pct,
+            "moisture_method": self.moisture_method,
+            "shrink_pct_per_point": self.shrink_pct_per_point,
+            "design": self.design,
+            "block_effects": self.block_effects,
+            "factors": list(self.factors) or None,
+            "unit": self.unit,
+            "columns": self.column_renames() or None,
+        }
+        return {key: value for key, value in settings.items() if value is not None}
+
     def to_dict(self) -> dict[str, Any]:
         """Return the configuration as a JSON-ready dict."""
         out: dict[str, Any] = {}
@@ -557,7 +607,7 @@ def load_config(path: str | os.PathLike[str] | None) -> TrialConfig:
 
 
 # ---------------------------------------------------------------------- helpers
-_FLOAT_FIELDS = ("standard_moisture_pct", "alpha", "margin_pct")
+_FLOAT_FIELDS = ("standard_moisture_pct", "shrink_pct_per_point", "alpha", "margin_pct")
 _TUPLE_FIELDS = ("control", "panel_members", "factors")
 
 
@@ -653,6 +703,22 @@ def _resolve_factor_roles(values: dict[str, Any], where: str) -> None:
             f"treatment column otherwise); got {', '.join(given)}."
         )
     values["factors"] = [str(given[role]) for role in pair if role in given]
+
+
+def _warn_fraction_pct(name: str, value: float | None, *, example: str) -> None:
+    """Warn when a percent setting looks like a fraction (0 < value < 1)."""
+    if value is not None and 0 < float(value) < 1:
+        import warnings
+
+        from yieldtrial.errors import YieldTrialWarning
+
+        warnings.warn(
+            f"{name} = {value:g} is read as {value:g} %; if you meant "
+            f"{float(value) * 100:g} %, write {name} = {float(value) * 100:g} (percent, "
+            f"e.g. {example} for {example} %)",
+            YieldTrialWarning,
+            stacklevel=4,
+        )
 
 
 def _opt_str(value: object) -> str | None:

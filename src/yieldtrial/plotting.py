@@ -26,7 +26,8 @@ import io
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import wraps
+from functools import cache, wraps
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import numpy as np
@@ -45,6 +46,8 @@ __all__ = [
     "figure_to_svg",
     "figure_to_png",
     "FONT_FAMILIES",
+    "font_families",
+    "rc_fonts",
 ]
 
 #: Font families tried in order; the CJK ones let Chinese labels render.  In SVG
@@ -99,15 +102,66 @@ def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     return fig.add_subplot(1, 1, 1)
 
 
+#: File-name fragments of CJK-capable system fonts, registered when matplotlib's font cache
+#: predates their installation (then no family of :data:`FONT_FAMILIES` is known to it).
+_CJK_FONT_FILES: tuple[str, ...] = (
+    "notosanscjk",
+    "notoserifcjk",
+    "sourcehansans",
+    "wqy",
+    "simhei",
+    "msyh",
+    "pingfang",
+    "droidsansfallback",
+)
+
+
+@cache
+def font_families() -> tuple[str, ...]:
+    """Installed font families every figure uses, CJK-capable first, then DejaVu Sans.
+
+    The families of :data:`FONT_FAMILIES` that matplotlib knows, in that order; when it
+    knows none (its font cache was built before a CJK font was installed), the system's
+    CJK fonts are registered for this process (the cache on disk is left alone).  Only
+    installed names are returned, so matplotlib never logs "findfont: Font family ... not
+    found", and each text keeps the whole list: a glyph missing from the first family
+    (Chinese in DejaVu Sans) is taken from the next one.
+
+    Returns
+    -------
+    tuple of str
+        Family names, ending with ``"DejaVu Sans"`` (matplotlib's own font).
+    """
+    from matplotlib import font_manager
+
+    def known() -> set[str]:
+        return {entry.name for entry in font_manager.fontManager.ttflist}
+
+    wanted = [name for name in FONT_FAMILIES if name not in ("DejaVu Sans", "sans-serif")]
+    found = [name for name in wanted if name in known()]
+    if not found:
+        before = known()
+        for path in font_manager.findSystemFonts():
+            stem = Path(path).name.lower().replace("-", "").replace("_", "")
+            if any(part in stem for part in _CJK_FONT_FILES):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # pragma: no cover - unreadable
+                    continue
+        added = sorted(known() - before, key=lambda n: ("Sans" not in n, "SC" not in n, n))
+        found = [name for name in wanted if name in known()] or added[:2]
+    return (*found, "DejaVu Sans")
+
+
 @contextmanager
 def rc_fonts() -> Iterator[None]:
-    """Temporarily use :data:`FONT_FAMILIES` and keep SVG text as text."""
+    """Temporarily use :func:`font_families` (CJK fallback) and keep SVG text as text."""
     import matplotlib as mpl
 
     with (
         mpl.rc_context(
             {
-                "font.family": ["sans-serif"],
+                "font.family": list(font_families()),
                 "font.sans-serif": list(FONT_FAMILIES),
                 "svg.fonttype": "none",
                 "svg.hashsalt": "yieldtrial",
@@ -159,9 +213,10 @@ def plot_means(
         Column with the treatment labels.
     mean, ci_low, ci_high : str, optional
         Columns with the mean and the confidence limits; found by name
-        (``mean``/``estimate``, ``ci_low``/``lower``, ``ci_high``/``upper``)
-        when omitted.  Limits may be missing or NaN (unreplicated trials):
-        no error bar is drawn then.
+        (``mean``/``estimate``, ``ci_low``/``lower``, ``ci_high``/``upper``, or a
+        yield column such as ``yield_kg_ha`` with ``ci_low_kg_ha``/``ci_high_kg_ha`` as
+        in :meth:`FieldTrial.means <yieldtrial.trial.FieldTrial.means>`) when omitted.
+        Limits may be missing or NaN (unreplicated trials): no error bar is drawn then.
     letters : str or None, default "letters"
         Column with the letter display, written above the bars (skipped when
         absent).
@@ -170,7 +225,7 @@ def plot_means(
     hatched : sequence of str, optional
         Treatments whose bars are hatched (e.g. illustrative, unpublished values).
     ylabel, title : str, optional
-        Axis label and title.
+        Axis label (default ``"Yield (<unit>)"`` for a yield column) and title.
     ax : Axes, optional
         Where to draw; a new figure when omitted.
 
@@ -179,10 +234,19 @@ def plot_means(
     Axes
         The axes drawn on.
     """
-    mean_col = _pick(means, mean, _MEAN_COLUMNS, "mean")
-    low_col = _pick(means, ci_low, _LOW_COLUMNS, "lower confidence limit", required=False)
-    high_col = _pick(means, ci_high, _HIGH_COLUMNS, "upper confidence limit", required=False)
+    from yieldtrial.units import unit_from_yield_column
+
+    yield_columns = [c for c in map(str, means.columns) if unit_from_yield_column(c)]
+    mean_col = _pick(means, mean, (*_MEAN_COLUMNS, *yield_columns[:1]), "mean")
     assert mean_col is not None  # noqa: S101 - required=True
+    unit = unit_from_yield_column(mean_col)
+    suffix = mean_col.removeprefix("yield") if unit else ""  # "_kg_ha": ci_low_kg_ha
+    low_names = (*_LOW_COLUMNS, *((f"ci_low{suffix}",) if suffix else ()))
+    high_names = (*_HIGH_COLUMNS, *((f"ci_high{suffix}",) if suffix else ()))
+    low_col = _pick(means, ci_low, low_names, "lower confidence limit", required=False)
+    high_col = _pick(means, ci_high, high_names, "upper confidence limit", required=False)
+    if ylabel is None and unit:
+        ylabel = f"Yield ({unit})"
     ax = _new_axes(ax, (6.0, 4.0))
     labels = [str(v) for v in means[treatment]]
     values = means[mean_col].to_numpy(dtype=float)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
+import functools
 import hashlib
 import os
 import warnings
@@ -31,7 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import pandas as pd
 
@@ -44,16 +45,16 @@ from yieldtrial.io.plots import read_plots
 from yieldtrial.io.yields import IMPLAUSIBLE_YIELD_KG_HA
 from yieldtrial.stats import trial_analysis as _analysis
 from yieldtrial.stats import trial_summary as _describe
-from yieldtrial.units import yield_unit
+from yieldtrial.units import yield_column, yield_unit
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.network import NetworkResult
     from yieldtrial.report.model import Report
-    from yieldtrial.stats.anova import AnovaResult
+    from yieldtrial.stats.anova_tables import AnovaResult
     from yieldtrial.stats.augmented import AugmentedAnova
-    from yieldtrial.stats.diagnostics import Diagnostics
     from yieldtrial.stats.factorial import FactorialAnova
     from yieldtrial.stats.mixed import MixedModelFit
+    from yieldtrial.stats.residual_checks import Diagnostics
     from yieldtrial.stats.results import MeansModel
     from yieldtrial.stats.splitplot import StrataAnova
 
@@ -65,6 +66,15 @@ __all__ = ["DESIGNS", "IMPLAUSIBLE_YIELD_KG_HA", "TWO_FACTOR_DESIGNS", "FieldTri
 #: tests/test_architecture.py.
 FORWARD_METHODS: tuple[str, ...] = ("analyze_sites", "report")
 
+#: Unit of the statistics methods' results when ``unit=`` is not given; None would mean the
+#: trial's display unit.  Kept at kg/ha: tests/test_report.py
+#: (test_jinzhong_json_comparisons_equal_trial_method) expects kg/ha columns from a kg/mu
+#: trial's compare_to_control().
+RESULT_UNIT: str | None = "kg/ha"
+
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
+
 # set by the classmethods: the plot table they pass was just validated by read_plots
 _TRUSTED: contextvars.ContextVar[bool] = contextvars.ContextVar("yieldtrial_trusted", default=False)
 
@@ -74,8 +84,8 @@ def _frozen_mapping(metadata: Mapping[str, Any] | None) -> Mapping[str, Any]:
 
 
 def _read_deferring_warnings(
-    read: Callable[[], pd.DataFrame],
-) -> tuple[pd.DataFrame, list[warnings.WarningMessage]]:
+    read: Callable[[], _T],
+) -> tuple[_T, list[warnings.WarningMessage]]:
     """Run ``read`` and hold back its warnings, to be shown once the trial is built.
 
     A caller that retries a refused trial (e.g. without a control) would otherwise print the
@@ -83,13 +93,30 @@ def _read_deferring_warnings(
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        plots = read()
-    return plots, list(caught)
+        value = read()
+    return value, list(caught)
 
 
-def _reemit(caught: list[warnings.WarningMessage]) -> None:
+def _reemit(caught: list[warnings.WarningMessage], *, stacklevel: int = 3) -> None:
+    """Warn again, attributed ``stacklevel`` frames up from here (the library's caller)."""
     for item in caught:
-        warnings.warn(item.message, item.category, stacklevel=3)
+        warnings.warn(item.message, item.category, stacklevel=stacklevel)
+
+
+def _warns_at_caller(method: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Attribute the warnings a method's delegates raise to the method's caller.
+
+    The statistics functions count their stack levels from their own callers; called
+    through a FieldTrial method, their warnings would point at yieldtrial's lines.
+    """
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        value, caught = _read_deferring_warnings(lambda: method(*args, **kwargs))
+        _reemit(caught, stacklevel=3)  # _reemit <- wrapper <- the caller
+        return value
+
+    return wrapper
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -136,7 +163,9 @@ class FieldTrial:
         in every block, entries once) by Federer's analysis.  Split and strip plots with
         missing plots are analysed by REML instead of the stratum ANOVA.
     treatment_order : tuple of str, optional
-        Display order; control(s) first, then the order of first appearance.
+        Display order; by default the control(s) first, then the order of first
+        appearance in the plot table, or natural sort (``T2`` before ``T10``) when the
+        blocks list the treatments in different (randomized) orders.
     unit : str, default "kg/ha"
         Display unit for yields (analyses always use ``yield_kg_ha``).
     metadata : mapping, optional
@@ -209,7 +238,12 @@ class FieldTrial:
                 f"FieldTrial plots must be a pandas DataFrame; got {type(self.plots).__name__}. "
                 "Use FieldTrial.from_csv(path, ...) for a file"
             )
-        plots = self.plots if _TRUSTED.get() else read_plots(self.plots)
+        caught: list[warnings.WarningMessage] = []
+        if _TRUSTED.get():
+            plots = self.plots
+        else:
+            plots, caught = _read_deferring_warnings(lambda: read_plots(self.plots))
+            _reemit(caught, stacklevel=4)  # _reemit <- __post_init__ <- __init__ <- caller
         crop = canonical_crop(self.crop)
         protocol = check_option("protocol", self.protocol, PROTOCOLS)
         if self.standard_moisture_pct is None:
@@ -220,7 +254,7 @@ class FieldTrial:
         method = check_option("moisture_method", self.moisture_method, METHODS)
         present = [str(t) for t in pd.unique(plots["treatment"])]
         control = _validation.check_control(_validation.as_labels(self.control), present)
-        order = _resolve.treatment_order(present, control, self.treatment_order)
+        order = _resolve.treatment_order(present, control, self.treatment_order, plots=plots)
         detected = detect_design(plots) if self.design is None else None
         design = detected[0] if detected else _resolve.resolve_design(plots, self.design)
         factors = _resolve.resolve_factors(
@@ -304,7 +338,7 @@ class FieldTrial:
             lambda: read_plots(file, columns=columns, sheet=sheet, encoding=encoding)
         )
         digest = hashlib.sha256(file.read_bytes()).hexdigest()
-        trial = cls._trusted(
+        trial, built = _read_deferring_warnings(lambda: cls._trusted(
             plots,
             crop=crop,
             control=control,
@@ -320,8 +354,8 @@ class FieldTrial:
             block_effects=block_effects,
             source=file,
             source_sha256=digest,
-        )
-        _reemit(caught)
+        ))  # fmt: skip
+        _reemit(caught + built)
         return trial
 
     @classmethod
@@ -361,7 +395,7 @@ class FieldTrial:
             The validated trial (``source`` is None).
         """
         plots, caught = _read_deferring_warnings(lambda: read_plots(data, columns=columns))
-        trial = cls._trusted(
+        trial, built = _read_deferring_warnings(lambda: cls._trusted(
             plots,
             crop=crop,
             control=control,
@@ -375,8 +409,8 @@ class FieldTrial:
             metadata=metadata,
             factors=_validation.as_labels(factors),
             block_effects=block_effects,
-        )
-        _reemit(caught)
+        ))  # fmt: skip
+        _reemit(caught + built)
         return trial
 
     @classmethod
@@ -576,14 +610,18 @@ class FieldTrial:
         finally:
             _TRUSTED.reset(token)
 
-    def _single_trial_yields(self) -> pd.DataFrame:
+    def _result_response(self, unit: str | None) -> str:
+        """Response column of results in ``unit`` (:data:`RESULT_UNIT` when None)."""
+        return yield_column(yield_unit(unit or RESULT_UNIT or self.unit))
+
+    def _single_trial_yields(self, unit: str | None = None) -> pd.DataFrame:
         """:meth:`yields` for one trial's statistics; refuses pooled sites and empty treatments.
 
         Every single-trial statistics method (ANOVA, LS-means, comparisons,
         letters, diagnostics, :attr:`is_replicated`) reads its data here.
         """
         return _analysis.single_trial_data(
-            self.yields(),
+            self.yields(unit),
             sites=self.sites,
             treatment_order=self.treatment_order,
             response=self.response,
@@ -648,21 +686,22 @@ class FieldTrial:
             block_effects=self.block_effects,
         )
 
-    def _analysis_data(self) -> pd.DataFrame:
-        """Return ``yields()`` with the factor columns as text labels (``60.0`` -> ``"60"``)."""
+    def _analysis_data(self, unit: str | None = None) -> pd.DataFrame:
+        """Return ``yields(unit)`` with the factor columns as text labels (``60.0`` -> ``"60"``)."""
         return _analysis.analysis_data(
-            self._single_trial_yields(),
+            self._single_trial_yields(unit),
             factors=self.factors,
             columns=self.design_columns(),
             treatment_order=self.treatment_order,
         )
 
+    @_warns_at_caller
     def anova(
-        self, *, alpha: float = 0.05
+        self, *, alpha: float = 0.05, unit: str | None = None
     ) -> AnovaResult | StrataAnova | FactorialAnova | MixedModelFit | AugmentedAnova:
-        """Analysis of variance of the standardized yields (``yield_kg_ha``).
+        """Analysis of variance of the standardized yields (kg/ha, or ``unit``).
 
-        Delegates to :func:`yieldtrial.stats.anova.anova` with the trial's design
+        Delegates to :func:`yieldtrial.stats.anova_tables.anova` with the trial's design
         and design columns (see :meth:`design_columns`); see there for the
         result's fields.
 
@@ -671,6 +710,11 @@ class FieldTrial:
         alpha : float
             Significance level of the LSD (split/strip plot: of the SED table's
             ``lsd`` column; factorial: of the interaction flag).
+
+        unit : str, optional
+            Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
+            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
 
         Returns
         -------
@@ -687,13 +731,16 @@ class FieldTrial:
             ``AugmentedAnova`` (Federer).
         """
         return _analysis.trial_anova(
-            self._analysis_data(),
+            self._analysis_data(unit),
             columns=self.design_columns(),
             alpha=alpha,
-            response=self.response,
+            response=self._result_response(unit),
         )
 
-    def means_model(self, kind: str | None = None, *, at: str | None = None) -> MeansModel:
+    @_warns_at_caller
+    def means_model(
+        self, kind: str | None = None, *, at: str | None = None, unit: str | None = None
+    ) -> MeansModel:
         """LS-means of one factor with the covariance and df of the right error term.
 
         The bridge from the trial's design to the comparisons
@@ -719,6 +766,11 @@ class FieldTrial:
             Level of the other factor for the ``*_within_*`` kinds (and, for a
             factorial, the simple effects of ``kind`` at that level).
 
+        unit : str, optional
+            Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
+            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
+
         Returns
         -------
         MeansModel
@@ -730,21 +782,31 @@ class FieldTrial:
             Unknown kind or level; ``kind`` needed but not given.
         """
         return _analysis.means_model(
-            self._analysis_data(),
+            self._analysis_data(unit),
             columns=self.design_columns(),
             treatment_order=self.treatment_order,
             kind=kind,
             at=at,
-            response=self.response,
+            response=self._result_response(unit),
         )
 
-    def diagnostics(self, **kwargs: Any) -> Diagnostics:
+    @_warns_at_caller
+    def diagnostics(self, *, unit: str | None = None, **kwargs: Any) -> Diagnostics:
         """Residual checks, CV and error-df flags of the trial's design model.
 
-        Delegates to :func:`yieldtrial.stats.diagnostics.diagnostics`; keyword
+        Delegates to :func:`yieldtrial.stats.residual_checks.diagnostics`; keyword
         arguments (``cv_warn_pct``, ``cv_strong_pct``, ``plot_id``, ...) are passed on.
         A factorial is checked on the residuals of its full model (every A x B
         combination as a treatment, plus blocks).
+
+        Parameters
+        ----------
+        unit : str, optional
+            Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
+            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
+        **kwargs
+            Passed on to :func:`yieldtrial.stats.residual_checks.diagnostics`.
 
         Returns
         -------
@@ -759,9 +821,13 @@ class FieldTrial:
         (residual checks by stratum need every plot).
         """
         return _analysis.diagnostics(
-            self._analysis_data(), columns=self.design_columns(), response=self.response, **kwargs
+            self._analysis_data(unit),
+            columns=self.design_columns(),
+            response=self._result_response(unit),
+            **kwargs,
         )
 
+    @_warns_at_caller
     def compare_to_control(
         self,
         *,
@@ -772,6 +838,7 @@ class FieldTrial:
         margin_pct: float | None = None,
         kind: str | None = None,
         at: str | None = None,
+        unit: str | None = None,
     ) -> pd.DataFrame:
         """Compare each treatment's LS-mean yield with the control(s).
 
@@ -797,6 +864,11 @@ class FieldTrial:
             treatment column is one of the factors.  For means of a factor other
             than ``treatment``, ``control`` names a level of that factor.
 
+        unit : str, optional
+            Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
+            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
+
         Returns
         -------
         DataFrame
@@ -809,20 +881,21 @@ class FieldTrial:
             The trial has no control and none is given, or an unknown control/method.
         """
         return _analysis.compare_to_control(
-            self._analysis_data(),
+            self._analysis_data(unit),
             columns=self.design_columns(),
             treatment_order=self.treatment_order,
             trial_control=self.control,
             control=control,
             kind=kind,
             at=at,
-            response=self.response,
+            response=self._result_response(unit),
             method=method,
             alternative=alternative,
             confidence=confidence,
             margin_pct=margin_pct,
         )
 
+    @_warns_at_caller
     def pairwise(
         self,
         *,
@@ -831,6 +904,7 @@ class FieldTrial:
         protected: bool = True,
         kind: str | None = None,
         at: str | None = None,
+        unit: str | None = None,
     ) -> pd.DataFrame:
         """All pairwise comparisons of the treatments' LS-mean yields.
 
@@ -849,6 +923,11 @@ class FieldTrial:
             Which means to compare (error term of their stratum); see
             :meth:`means_model`.
 
+        unit : str, optional
+            Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
+            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
+
         Returns
         -------
         DataFrame
@@ -856,17 +935,18 @@ class FieldTrial:
             ``reject`` and ``inference``; provenance in ``attrs``.
         """
         return _analysis.pairwise(
-            self._analysis_data(),
+            self._analysis_data(unit),
             columns=self.design_columns(),
             treatment_order=self.treatment_order,
             kind=kind,
             at=at,
-            response=self.response,
+            response=self._result_response(unit),
             method=method,
             alpha=alpha,
             protected=protected,
         )
 
+    @_warns_at_caller
     def means(
         self,
         *,
@@ -876,6 +956,7 @@ class FieldTrial:
         kind: str | None = None,
         at: str | None = None,
         two_level: bool | str = False,
+        unit: str | None = None,
     ) -> pd.DataFrame:
         """Means table: rank, LS-mean yield, SE, CI, difference and % vs control, letters.
 
@@ -900,20 +981,25 @@ class FieldTrial:
             ``"scheffe"``, ``"lsd"``); see
             :func:`yieldtrial.stats.multiple_range.add_two_level_letters`.
 
+        unit : str, optional
+            Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
+            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
+
         Returns
         -------
         DataFrame
             One row per treatment sorted by descending ``yield_kg_ha``.
         """
         return _analysis.means(
-            self._analysis_data(),
+            self._analysis_data(unit),
             columns=self.design_columns(),
             treatment_order=self.treatment_order,
             trial_control=self.control,
             kind=kind,
             at=at,
             two_level=two_level,
-            response=self.response,
+            response=self._result_response(unit),
             letters=letters,
             alpha=alpha,
             confidence=confidence,
@@ -921,6 +1007,7 @@ class FieldTrial:
 
     # --- fertilizer efficiency and economics (yieldtrial.efficiency, yieldtrial.economics) ---
 
+    @_warns_at_caller
     def efficiency(
         self, fertilizer: Mapping[str, Any] | None = None, *, nutrient: str = "N", **kwargs: Any
     ) -> pd.DataFrame:
@@ -955,6 +1042,7 @@ class FieldTrial:
 
         return trial_efficiency(self, fertilizer, nutrient=nutrient, **kwargs)
 
+    @_warns_at_caller
     def economics(
         self,
         fertilizer: Mapping[str, Any] | None = None,
@@ -992,6 +1080,7 @@ class FieldTrial:
             self, fertilizer, grain_price_per_kg=grain_price_per_kg, currency=currency, **kwargs
         )
 
+    @_warns_at_caller
     def analyze_sites(self, *, by: str | Sequence[str] = "site", **kwargs: Any) -> NetworkResult:
         """Analyse each site (or other trial key) alone and summarize across sites.
 
@@ -1024,6 +1113,7 @@ class FieldTrial:
             self.yields(), by=by, response=self.response, treatment="treatment", **options
         )
 
+    @_warns_at_caller
     def report(self, config: Any = None, **kwargs: Any) -> Report:
         """Build the yield-test report of this trial.
 

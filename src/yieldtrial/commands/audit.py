@@ -1,6 +1,15 @@
 """``yieldtrial audit``: find the moisture method that reproduces a published figure.
 
-yieldtrial audit 442 477.36 --moisture 5 --standard 13
+Two forms::
+
+    yieldtrial audit 442 477.36 --moisture 5 --standard 13
+    yieldtrial audit PLOTS.csv --crop wheat [--config trial.toml] [--reported COLUMN]
+
+The file form reads the plot table as every other command does (``--config``,
+``--column``, ``--sheet``, ``--encoding``, English and Chinese headers) and audits each
+plot's published standardized yield (a yield column given beside the harvest columns,
+e.g. ``折标产量(kg/亩)`` mapped with ``--column``, which the reader names
+``reported_yield_<unit>``) against the plot's own harvest record.
 """
 
 from __future__ import annotations
@@ -11,14 +20,23 @@ import io
 import json
 import math
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from yieldtrial.commands._input import (
+    UsageError,
+    add_control_option,
+    add_table_options,
+    settings_from_args,
+)
 from yieldtrial.io.output import atomic_write_text
 
 EXAMPLES = """\
 examples:
   yieldtrial audit 442 477.36 --moisture 5 --standard 13
   yieldtrial audit 442 477.36 --moisture 5 --crop wheat --format csv -o audit.csv
+  yieldtrial audit plots.csv --crop wheat --column '折标产量(kg/亩)=yield_kg_mu'
 """
 
 
@@ -28,23 +46,30 @@ def register(subparsers: Any) -> None:
         "audit",
         help="check which moisture method reproduces a reported standardized figure",
         description="Recompute a reported standard-moisture figure with every moisture method "
-        "and say which one reproduces it at the report's printed precision.",
+        "and say which one reproduces it at the report's printed precision; or, given a plot "
+        "table, audit every plot's published standardized yield against its harvest record.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "mass", type=float, metavar="MASS", help="mass or yield at the measured moisture"
+        "mass",
+        metavar="MASS_OR_FILE",
+        help="mass or yield at the measured moisture, or a plot table file",
     )
     parser.add_argument(
         "reported",
+        nargs="?",
         metavar="REPORTED",
-        help="the figure the report gives at standard moisture (as printed, e.g. 477.36)",
+        help="the figure the report gives at standard moisture (as printed, e.g. 477.36); "
+        "not with a plot table",
     )
     parser.add_argument(
-        "--moisture", type=float, required=True, metavar="PCT", help="measured moisture [%%]"
+        "--moisture", type=float, metavar="PCT", help="measured moisture of MASS [%%]"
     )
     parser.add_argument(
+        "--standard-moisture-pct",
         "--standard",
+        dest="standard",
         type=float,
         metavar="PCT",
         help="standard moisture [%%]; default: the protocol's value for --crop",
@@ -52,7 +77,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--crop", help="crop name, to look up the standard moisture")
     parser.add_argument("--protocol", help="moisture protocol (default cn-yield-test)")
     parser.add_argument(
+        "--shrink-pct-per-point",
         "--shrink-per-point",
+        dest="shrink_per_point",
         type=float,
         metavar="PCT",
         help="shrink per point for the 'shrink' row [%%]",
@@ -60,8 +87,26 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="output format"
     )
+    parser.add_argument(
+        "--reported",
+        dest="reported_column",
+        metavar="COLUMN",
+        help="plot table: the column of published standardized yields (default: the "
+        "reported_yield_<unit> column the reader makes of a yield column beside the harvest "
+        "columns)",
+    )
+    add_table_options(parser)
+    add_control_option(parser)
     parser.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
     parser.set_defaults(handler=_run)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return not Path(text).exists()
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -74,6 +119,13 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if not _is_number(args.mass):
+        return _run_file(args)
+    args.mass = float(args.mass)
+    for flag, value in (("--moisture", args.moisture), ("REPORTED", args.reported)):
+        if value is None:
+            print(f"yieldtrial audit: error: a single MASS needs {flag}", file=sys.stderr)
+            return 2
     if not math.isfinite(args.mass):
         print(
             f"yieldtrial audit: error: MASS must be a finite number; got {args.mass}",
@@ -116,11 +168,149 @@ def _run(args: argparse.Namespace) -> int:
             f"{args.mass:g} at {args.moisture:g} % moisture, reported {args.reported} at "
             f"{standard:g} %\n{_table_text(rows, decimals)}\n{verdict}\n"
         )
-    if args.output is None:
-        sys.stdout.write(text)
-    else:
-        atomic_write_text(args.output, text)
+    _write(text, args.output)
     return 0
+
+
+def _write(text: str, output: str | None, inputs: Sequence[str | Path] = ()) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from yieldtrial.io.output import check_not_input
+
+    check_not_input(output, list(inputs))
+    atomic_write_text(output, text)
+    print(f"wrote {output}", file=sys.stderr)
+
+
+def _run_file(args: argparse.Namespace) -> int:
+    """Audit every plot's published standardized yield against its harvest record."""
+    from yieldtrial.report.files import load_trial
+
+    if args.reported is not None or args.moisture is not None:
+        raise UsageError(
+            "a plot table has its own moisture and reported columns: give the file alone "
+            "(REPORTED and --moisture are for a single MASS)"
+        )
+    config = settings_from_args(args)
+    if not config.crop:
+        raise UsageError(
+            "a plot table needs --crop (e.g. --crop wheat), or crop in the [trial] table of "
+            "--config trial.toml"
+        )
+    trial = load_trial(args.mass, config, sheet=args.sheet, encoding=args.encoding)
+    rows = plot_audit_rows(trial, column=args.reported_column)
+    if args.format == "csv":
+        buffer = io.StringIO()
+        fields = ["plot_id", "treatment", "unit", *AUDIT_FIELDS]
+        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        text = buffer.getvalue()
+    elif args.format == "json":
+        clean = [{k: (None if v != v else v) for k, v in row.items()} for row in rows]  # NaN
+        text = json.dumps(clean, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = _plot_summary(rows, trial)
+    _write(text, args.output, [args.mass, *([args.config] if args.config else [])])
+    return 0
+
+
+#: Per-plot audit columns after the plot's labels (those of the single-figure audit).
+AUDIT_FIELDS: tuple[str, ...] = (
+    "method",
+    "predicted",
+    "reported",
+    "difference",
+    "difference_pct",
+    "reproduces",
+    "formula",
+)
+
+
+def plot_audit_rows(trial: Any, *, column: str | None = None) -> list[dict[str, Any]]:
+    """Audit rows of every plot with a harvest record and a published standardized yield.
+
+    The yield at the measured moisture is the clean grain ``W (1 - I/100)(1 - E/100)(P/100)``
+    (:func:`yieldtrial.harvest.standardized_mass_kg`, Notes) per harvested area, in the unit
+    of the published column; :func:`yieldtrial.moisture.audit_rows` recomputes it at the
+    trial's standard moisture with every method.
+    """
+    import numpy as np
+
+    from yieldtrial.errors import DataValidationError
+    from yieldtrial.io.plots import has_harvest_columns
+    from yieldtrial.moisture import audit_rows
+    from yieldtrial.units import convert_yield, unit_from_yield_column
+
+    plots = trial.plots
+    candidates = [c for c in plots.columns if str(c).startswith("reported_yield_")]
+    name = column or (candidates[0] if len(candidates) == 1 else None)
+    if name is None or name not in plots.columns or not has_harvest_columns(plots):
+        found = ", ".join(map(str, plots.columns))
+        raise DataValidationError(
+            "the plot table needs harvest columns (fresh mass, moisture, area) and one column "
+            "of published standardized yields with its unit, e.g. 'yield_kg_mu' or "
+            "'折标产量(kg/亩)' mapped with --column '折标产量(kg/亩)=yield_kg_mu' (read as "
+            f"reported_yield_kg_mu), or named with --reported COLUMN; columns found: {found}"
+        )
+    unit = unit_from_yield_column(str(name).removeprefix("reported_")) or "kg/ha"
+
+    def optional(key: str, default: float) -> Any:
+        return plots[key].astype(float) if key in plots else default
+
+    clean_kg = (
+        plots["fresh_mass_kg"].astype(float)
+        * (1 - optional("impurity_pct", 0.0) / 100)
+        * (1 - optional("empty_grain_pct", 0.0) / 100)
+        * (optional("shelling_pct", 100.0) / 100)
+    )
+    per_ha = clean_kg / plots["harvested_area_m2"].astype(float) * 10_000
+    at_moisture = np.asarray(convert_yield(per_ha, "kg/ha", unit, crop=trial.crop), dtype=float)
+    rows: list[dict[str, Any]] = []
+    for i in range(len(plots)):
+        reported = plots[name].iloc[i]
+        mass = float(at_moisture[i])
+        if reported != reported or mass != mass:  # NaN: a missing plot or no published figure
+            continue
+        audit, _ = audit_rows(
+            mass,
+            float(reported),
+            moisture_pct=float(plots["moisture_pct"].iloc[i]),
+            standard_moisture_pct=float(trial.standard_moisture_pct),
+            shrink_pct_per_point=trial.shrink_pct_per_point,
+        )
+        labels = {
+            "plot_id": str(plots["plot_id"].iloc[i]),
+            "treatment": str(plots["treatment"].iloc[i]),
+            "unit": unit,
+        }
+        rows.extend({**labels, **{k: row[k] for k in AUDIT_FIELDS}} for row in audit)
+    if not rows:
+        raise DataValidationError(
+            f"no plot has both a harvest record and a published figure in {name!r}"
+        )
+    return rows
+
+
+def _plot_summary(rows: list[dict[str, Any]], trial: Any) -> str:
+    """How many plots each method reproduces, and the plots no method reproduces."""
+    plots = list(dict.fromkeys(row["plot_id"] for row in rows))
+    lines = [
+        f"{len(plots)} plots, published yields in {rows[0]['unit']} at "
+        f"{trial.standard_moisture_pct:g} % moisture ({trial.crop}):"
+    ]
+    methods = list(dict.fromkeys(row["method"] for row in rows))
+    width = max(len(m) for m in methods)
+    for method in methods:
+        hits = sum(1 for row in rows if row["method"] == method and row["reproduces"])
+        lines.append(f"  {method.ljust(width)}  reproduces {hits} of {len(plots)}")
+    unexplained = [p for p in plots if not any(r["reproduces"] for r in rows if r["plot_id"] == p)]
+    if unexplained:
+        shown = ", ".join(repr(p) for p in unexplained[:10])
+        more = f" and {len(unexplained) - 10} more" if len(unexplained) > 10 else ""
+        lines.append(f"no method reproduces plot(s) {shown}{more}")
+    return "\n".join(lines) + "\n"
 
 
 def _table_text(rows: list[dict[str, Any]], decimals: int) -> str:

@@ -150,7 +150,12 @@ def _run(args: argparse.Namespace) -> int:
         )
         field_map(book, ax=ax)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format=Path(args.map).suffix.lower().lstrip("."), bbox_inches="tight")
+        from yieldtrial.plotting import rc_fonts
+
+        with rc_fonts():
+            fig.savefig(
+                buffer, format=Path(args.map).suffix.lower().lstrip("."), bbox_inches="tight"
+            )
         plt.close(fig)
         atomic_write_bytes(args.map, buffer.getvalue())
         print(f"field map: {args.map}", file=sys.stderr)

@@ -3,6 +3,16 @@
 ::
 
     yieldtrial network PLOTS.csv --by site [--config trial.toml] -o summary.html
+    yieldtrial network sites/ --crop wheat --control CK --lang zh -o summary.html
+    yieldtrial network 'sites/*.csv' site-21.xlsx --crop wheat --control CK -o net.md
+
+The plot tables are read as every other command reads them (the same header aliases in
+English and Chinese, ``--config``, ``--column``, ``--sheet``, ``--encoding``): one file
+with a site column (or ``--by``), or one file per site (several files, a folder or a glob;
+the site is the file name without its suffix when the files have no site column).  Raw
+harvest records (fresh mass, moisture, area) are standardized to yields per trial, as
+``report`` and ``standardize`` do; a trial whose records are invalid is left out with a
+warning, never fatal for the network.
 """
 
 from __future__ import annotations
@@ -13,11 +23,18 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from yieldtrial.commands._input import (
+    add_moisture_options,
+    add_table_options,
+    settings_from_args,
+)
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.output import check_not_input
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+
+    from yieldtrial.config import TrialConfig
 
 EXAMPLES = """\
 examples:
@@ -26,6 +43,7 @@ examples:
   yieldtrial network plots.xlsx --by site --block rep --treatment variety -o net.json
   yieldtrial network plots.csv --by site --control CK --exclude-cv-above 15 -o net.html
   yieldtrial network farms.csv --control CK1 --margin-pct 5 --lang zh -o farms.docx
+  yieldtrial network sites/ --crop wheat --control CK --lang zh -o summary.html
 """
 
 #: Response columns tried, in order, when --response is not given.
@@ -37,24 +55,30 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "network",
         help="analyse many trials (a site network) at once and summarize across sites",
-        description="Analyse every trial of a plot table (one trial per value of --by) with the "
-        "vectorized network engine, and write the across-site report: treatment x site LS-means "
-        "with letters, across-site mean, % of check, win rate, combined model and a per-site "
-        "strip (CV, MSE, df, missing plots, included or excluded with reason). A bad site is "
-        "reported, never fatal. PLOTS must hold a yield column (run 'yieldtrial standardize' "
-        "first for raw harvest masses).",
+        description="Analyse every trial of a network (one trial per value of --by, or one "
+        "file per site) with the vectorized network engine, and write the across-site report: "
+        "treatment x site LS-means with letters, across-site mean, % of check, win rate, "
+        "combined model and a per-site strip (CV, MSE, df, missing plots, included or "
+        "excluded with reason). A bad site is reported, never fatal. PLOTS may hold yields or "
+        "raw harvest records (standardized as 'yieldtrial report' does; give --crop).",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("plots", metavar="PLOTS", help="plot table (.csv or .xlsx), many trials")
+    parser.add_argument(
+        "plots",
+        nargs="+",
+        metavar="PLOTS",
+        help="plot table(s): one file with a site column, several files (one per site), a "
+        "folder of them or a glob pattern ('sites/*.csv')",
+    )
     parser.add_argument(
         "--by",
-        default="site",
         help="trial key column(s), comma-separated, e.g. site or year,site (default: site)",
     )
     parser.add_argument(
         "--response",
-        help=f"yield column (default: the first of {', '.join(RESPONSE_CANDIDATES)} present)",
+        help=f"yield column (default: the first of {', '.join(RESPONSE_CANDIDATES)} present; "
+        "yield_<unit> of --unit for raw harvest records)",
     )
     parser.add_argument(
         "--treatment", default="treatment", help="treatment column (default treatment)"
@@ -89,10 +113,12 @@ def register(subparsers: Any) -> None:
         help="leave sites whose CV %% is above PCT (e.g. 15) out of the across-site analysis; "
         "the site strip gives the reason (default: include them and flag CV above 10 %% / 15 %%)",
     )
+    add_table_options(parser)
+    add_moisture_options(parser)
     parser.add_argument(
-        "--config",
-        metavar="TOML",
-        help="trial.toml with [analysis] control/design/alpha and [columns]",
+        "--unit",
+        help="yield unit of raw harvest records' yields (default kg/ha, kg/mu with --lang zh); "
+        "with a yield table, the yields are converted to it",
     )
     parser.add_argument(
         "--margin-pct",
@@ -114,36 +140,6 @@ def register(subparsers: Any) -> None:
         help="summary.html, .md, .json, .csv or .docx (default: Markdown on stdout)",
     )
     parser.set_defaults(handler=_run)
-
-
-def _read_table(path: Path) -> pd.DataFrame:
-    import pandas as pd
-
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            import openpyxl  # noqa: F401
-        except ImportError as exc:
-            from yieldtrial.errors import MissingExtraError
-
-            raise MissingExtraError("openpyxl", "xlsx", "reading .xlsx files") from exc
-        return pd.read_excel(path, dtype=str)
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise DataValidationError(
-            f"{path.name}: cannot decode as UTF-8 or GB18030; save the file as UTF-8 CSV."
-        )
-    import io
-
-    sep = "\t" if path.suffix.lower() == ".tsv" else None
-    return pd.read_csv(
-        io.StringIO(text), sep=sep, engine="python", dtype=str, skipinitialspace=True
-    )
 
 
 class _Bar:
@@ -184,7 +180,7 @@ def _report_options(result: Any, config: Any, args: argparse.Namespace) -> dict[
 
 
 def _run(args: argparse.Namespace) -> int:
-    from yieldtrial.config import load_config
+    from yieldtrial.io.sources import expand_sources
     from yieldtrial.network import analyze_many
     from yieldtrial.report.network import network_format_for_path, render, write_network_report
 
@@ -194,23 +190,19 @@ def _run(args: argparse.Namespace) -> int:
         except DataValidationError as exc:
             print(f"yieldtrial network: error: {exc}", file=sys.stderr)
             return 2
-        check_not_input(args.output, [args.plots] + ([args.config] if args.config else []))
-    config = load_config(args.config)
-    plots = _read_table(Path(args.plots))
-    plots.index = plots.index + 2  # messages name the file's row (the header is row 1)
-    renames = config.column_renames()
-    if renames:
-        plots = plots.rename(columns=renames)
-    by = [c.strip() for c in args.by.split(",") if c.strip()]
-    response = args.response or next((c for c in RESPONSE_CANDIDATES if c in plots.columns), None)
-    if response is None:
-        raise DataValidationError(
-            f"{Path(args.plots).name}: no yield column found (looked for "
-            f"{', '.join(RESPONSE_CANDIDATES)}); name it with --response COLUMN."
-        )
-    block = args.block or ("block" if "block" in plots.columns else None)
+    config = settings_from_args(args, control=None)
+    files = expand_sources(args.plots)
+    if args.output is not None:
+        check_not_input(args.output, [*files, *([args.config] if args.config else [])])
+    by = [c.strip() for c in (args.by or "site").split(",") if c.strip()]
+    plots, response, left_out = read_network(files, config, by=by, args=args)
+    mapped = {str(k): str(v) for k, v in plots.attrs.get("column_map", {}).items()}
+    treatment = mapped.get(args.treatment, args.treatment)  # a header of the file is fine
+    block = mapped.get(args.block, args.block) or ("block" if "block" in plots.columns else None)
     design = args.design or config.design or ("rcbd" if block else "crd")
     control = args.control or (config.control[0] if config.control else None)
+    if control is not None:
+        control = _check_control(plots, treatment, control)
     alpha = args.alpha if args.alpha is not None else (config.alpha or 0.05)
     margin = args.margin_pct if args.margin_pct is not None else config.margin_pct
     progress = _Bar() if sys.stderr.isatty() else None
@@ -218,7 +210,7 @@ def _run(args: argparse.Namespace) -> int:
         plots,
         by=by,
         response=response,
-        treatment=args.treatment,
+        treatment=treatment,
         block=block if design == "rcbd" else None,
         control=control,
         design=design,
@@ -229,11 +221,205 @@ def _run(args: argparse.Namespace) -> int:
         progress=progress,
         margin_pct=margin,
     )
+    _check_some_trial_analysed(result, left_out)
     options = _report_options(result, config, args)
     if args.output is None:
         sys.stdout.write(str(render(result, "markdown", title=args.title, **options)))
     else:
         write_network_report(result, args.output, title=args.title, **options)
-        counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()))
-        print(f"wrote {args.output} ({len(result.per_trial)} trials: {counts})", file=sys.stderr)
+        counts = dict(result.counts)
+        if left_out:
+            counts["failed"] = counts.get("failed", 0) + len(left_out)
+        shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        total = len(result.per_trial) + len(left_out)
+        print(f"wrote {args.output} ({total} trials: {shown})", file=sys.stderr)
     return 0
+
+
+def read_network(
+    files: list[Path], config: TrialConfig, *, by: list[str], args: argparse.Namespace
+) -> tuple[pd.DataFrame, str, list[str]]:
+    """Read the network's plot tables; standardize raw harvest records trial by trial.
+
+    Returns
+    -------
+    plots : DataFrame
+        Every plot, with the response column.
+    response : str
+        The response column.
+    left_out : list of str
+        One message per trial left out because its harvest records are invalid.
+    """
+    from yieldtrial.io.plots import has_harvest_columns
+    from yieldtrial.io.sources import read_plot_sources
+
+    plots = read_plot_sources(
+        files,
+        columns=config.column_renames() or None,
+        sheet=args.sheet,
+        encoding=args.encoding,
+        validate=False,
+    )
+    mapped = {str(k): str(v) for k, v in plots.attrs.get("column_map", {}).items()}
+    by[:] = [mapped.get(c, c) for c in by]  # a header of the file names its column
+    absent = [c for c in by if c not in plots.columns]
+    if absent and by == ["site"] and len(files) == 1:
+        raise DataValidationError(
+            f"{files[0].name}: no site column (site, 地点, 试点); name the trial key column with "
+            "--by COLUMN, or give one file per site (several files, a folder or a glob)"
+        )
+    has_yield = args.response is not None or any(c in plots.columns for c in RESPONSE_CANDIDATES)
+    if not has_yield and has_harvest_columns(plots.rename(columns=_harvest_names(plots))):
+        return _standardized(plots, config, by=by, args=args)
+    response = mapped.get(args.response, args.response) or next(
+        (c for c in RESPONSE_CANDIDATES if c in plots.columns), None
+    )
+    if response is None:
+        raise DataValidationError(
+            f"{files[0].name}: no yield column found (looked for "
+            f"{', '.join(RESPONSE_CANDIDATES)}, and the harvest columns fresh_mass_kg, "
+            "moisture_pct and harvested_area_m2 with their Chinese names); name the yield "
+            "column with --response COLUMN or map a header with --column 'HEADER=yield_kg_ha'"
+        )
+    if args.unit and response in plots.columns:
+        plots, response = _in_unit(plots, response, args.unit, config.crop)
+    return plots, response, []
+
+
+def _harvest_names(plots: pd.DataFrame) -> dict[str, str]:
+    """Map unit variants of area and mass headers to the names has_harvest_columns checks."""
+    names = {}
+    for column in plots.columns:
+        text = str(column)
+        if text.startswith("harvested_area_"):
+            names[text] = "harvested_area_m2"
+        elif text.startswith("fresh_mass_"):
+            names[text] = "fresh_mass_kg"
+    return names
+
+
+def _in_unit(
+    plots: pd.DataFrame, response: str, unit: str, crop: str | None
+) -> tuple[pd.DataFrame, str]:
+    """Convert the response column to ``unit`` (non-numeric cells stay for the engine)."""
+    import pandas as pd
+
+    from yieldtrial.units import convert_yield, unit_from_yield_column, yield_column, yield_unit
+
+    given = unit_from_yield_column(response)
+    target = yield_unit(unit)
+    if given is None or given == target:
+        return plots, response
+    column = yield_column(target)
+    numbers = pd.to_numeric(plots[response], errors="coerce")
+    converted = convert_yield(numbers, given, target, crop=crop)
+    plots = plots.copy()
+    plots[column] = plots[response].where(numbers.isna(), converted)
+    return plots, column
+
+
+def _standardized(
+    plots: pd.DataFrame, config: TrialConfig, *, by: list[str], args: argparse.Namespace
+) -> tuple[pd.DataFrame, str, list[str]]:
+    """Standardize raw harvest records to yields one trial at a time, as ``report`` does."""
+    import pandas as pd
+
+    from yieldtrial.io.plots import read_plots
+    from yieldtrial.io.yields import plot_yield_kg_ha
+    from yieldtrial.protocols import PROTOCOLS, canonical_crop, standard_moisture_pct
+    from yieldtrial.units import convert_yield, yield_column, yield_unit
+
+    if not config.crop and config.standard_moisture_pct is None:
+        raise DataValidationError(
+            "the plot tables hold raw harvest records (fresh mass and moisture): give --crop "
+            "(e.g. --crop wheat) or crop in trial.toml (--config), or "
+            "--standard-moisture-pct, to standardize them to yields"
+        )
+    crop = canonical_crop(config.crop) if config.crop else "wheat"
+    protocol = config.protocol or "cn-yield-test"
+    if protocol not in PROTOCOLS:
+        raise DataValidationError(
+            f"unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}"
+        )
+    standard = (
+        config.standard_moisture_pct
+        if config.standard_moisture_pct is not None
+        else standard_moisture_pct(crop, protocol=protocol)
+    )
+    unit = yield_unit(args.unit or config.unit or ("kg/mu" if args.lang == "zh" else "kg/ha"))
+    response = yield_column(unit)
+    absent = [c for c in by if c not in plots.columns]
+    if absent:
+        raise DataValidationError(
+            f"trial key column(s) {', '.join(map(repr, absent))} not in the plot table; "
+            f"columns: {', '.join(map(str, plots.columns))}. Give --by COLUMN, or one file per "
+            "site"
+        )
+    tables = []
+    left_out = []
+    keys = plots[by].astype(str).agg(" / ".join, axis=1)
+    for key, group in plots.groupby(keys, sort=False):
+        frame = group.copy()
+        if "plot_id" not in frame:
+            frame.insert(0, "plot_id", [str(i) for i in frame.index])
+        try:
+            valid = read_plots(frame)
+        except DataValidationError as exc:
+            left_out.append(f"{'/'.join(by)} {key!r}: {exc}")
+            continue
+        yields = plot_yield_kg_ha(
+            valid,
+            crop=crop,
+            standard_moisture_pct=float(standard),
+            moisture_method=config.moisture_method or "dry_matter",
+            shrink_pct_per_point=config.shrink_pct_per_point,
+        )
+        valid[response] = convert_yield(yields, "kg/ha", unit, crop=crop)
+        tables.append(valid)
+    for message in left_out:
+        print(f"yieldtrial: warning: left out {' '.join(message.split())}", file=sys.stderr)
+    if not tables:
+        raise DataValidationError(
+            f"every trial's harvest records are invalid ({len(left_out)} of {len(left_out)}); "
+            f"first: {left_out[0]}"
+        )
+    combined = pd.concat(tables)
+    combined.attrs = dict(plots.attrs)
+    return combined, response, left_out
+
+
+def _check_control(plots: pd.DataFrame, treatment: str, control: str) -> str:
+    """Return the control as a label of the treatment column; refuse it (listing them) if absent."""
+    from yieldtrial.io.validation import as_labels, list_items
+
+    if treatment not in plots.columns:
+        return control  # the engine names the missing column
+    labels = list(dict.fromkeys(as_labels(plots[treatment].dropna().astype(str).str.strip())))
+    if control in labels:
+        return control
+    label = as_labels(control)[0]
+    if label in labels:
+        return label
+    raise DataValidationError(
+        f"control {control!r} is not a treatment of any trial; treatments present: "
+        f"{list_items((repr(t) for t in labels), limit=30)}. Labels are case-sensitive: pass "
+        "--control one of them (or control in the [analysis] table of trial.toml)"
+    )
+
+
+def _check_some_trial_analysed(result: Any, left_out: list[str]) -> None:
+    """Exit 1 when no trial could be analysed (a network of failures is not a result)."""
+    counts = dict(result.counts)
+    if sum(v for k, v in counts.items() if k != "failed"):
+        return
+    by = list(result.options.get("by", []))
+    reasons = [
+        " ".join(str(row.get(k, "")) for k in by) + ": " + str(row.get("reason", "")).rstrip(".")
+        for row in result.per_trial.to_dict("records")[:3]
+    ]
+    total = len(result.per_trial) + len(left_out)
+    raise DataValidationError(
+        f"no trial could be analysed: {total} trials, all failed"
+        + (f"; first reasons: {'; '.join(reasons)}" if any(reasons) else "")
+        + ". Check the control, treatment and block columns and the yields"
+    )

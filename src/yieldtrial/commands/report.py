@@ -9,6 +9,14 @@ import argparse
 import sys
 from typing import Any
 
+from yieldtrial.commands._input import (
+    add_control_option,
+    add_moisture_options,
+    add_table_options,
+    require_crop,
+    settings_from_args,
+)
+
 EXAMPLES = """\
 examples:
   yieldtrial report plots.csv --config trial.toml -o report.html
@@ -39,24 +47,9 @@ def register(subparsers: Any) -> None:
         "(.html, .md, .json, .docx, .xlsx) unless --format is given; a .md report writes its "
         "figures into OUT_files/",
     )
-    parser.add_argument("--config", metavar="TOML", help="trial description (trial.toml)")
-    parser.add_argument("--crop", help="crop (wheat, maize, rice, ...); sets the standard moisture")
-    parser.add_argument(
-        "--control",
-        action="append",
-        metavar="LABEL",
-        help="control treatment; repeat or give a comma list (CK1,CK2)",
-    )
-    parser.add_argument("--protocol", help="moisture protocol (cn-yield-test, usda, dry-matter)")
-    parser.add_argument(
-        "--standard",
-        type=float,
-        metavar="PCT",
-        help="standard moisture [%%]; overrides the protocol",
-    )
-    parser.add_argument(
-        "--method", metavar="METHOD", help="moisture method (dry_matter, percentage_point, shrink)"
-    )
+    add_table_options(parser)
+    add_moisture_options(parser)
+    add_control_option(parser)
     parser.add_argument(
         "--design",
         help="field design (crd, rcbd, latin, split_plot, strip_plot, factorial, alpha, "
@@ -87,7 +80,9 @@ def register(subparsers: Any) -> None:
         help="output format (default: from the suffix of OUT)",
     )
     parser.add_argument(
+        "--margin-pct",
         "--margin",
+        dest="margin",
         type=float,
         metavar="PCT",
         help="non-inferiority margin in %% of the control mean",
@@ -111,22 +106,23 @@ def _run(args: argparse.Namespace) -> int:
     fmt = check_format(args.format) if args.format else format_for_path(args.output)
     inputs = [args.plots] + ([args.config] if args.config else [])
     check_not_input(args.output, inputs)
-    overrides = {
-        "crop": args.crop,
-        "control": args.control,
-        "protocol": args.protocol,
-        "standard_moisture_pct": args.standard,
-        "moisture_method": args.method,
-        "design": args.design,
-        "block_effects": args.block_effects,
-        "factors": args.factors,
-        "unit": args.unit,
-        "margin_pct": args.margin,
-        "alpha": args.alpha,
-        "letters": args.letters,
-    }
+    config = settings_from_args(
+        args,
+        design=args.design,
+        block_effects=args.block_effects,
+        factors=args.factors,
+        margin_pct=args.margin,
+        alpha=args.alpha,
+        letters=args.letters,
+    )
+    require_crop(config)
     report, warnings = report_from_files(
-        args.plots, args.config, lang=args.lang, overrides=overrides, figures=not args.no_figures
+        args.plots,
+        config,
+        lang=args.lang,
+        sheet=args.sheet,
+        encoding=args.encoding,
+        figures=not args.no_figures,
     )
     for message in warnings:
         print(f"yieldtrial: warning: {' '.join(message.split())}", file=sys.stderr)

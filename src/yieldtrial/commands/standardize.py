@@ -4,6 +4,7 @@ Three forms::
 
     yieldtrial standardize 442 --moisture 5 --standard 13 [--method percentage_point]
     yieldtrial standardize PLOTS.csv --crop wheat [--unit kg/mu] [-o OUT.csv]
+    yieldtrial standardize PLOTS.csv --config trial.toml [--column 'Netto kg=fresh_mass_kg']
     yieldtrial standardize --example jinzhong-2024 --unit kg/mu
 """
 
@@ -18,11 +19,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from yieldtrial.commands._input import (
+    UsageError,
+    add_moisture_options,
+    add_table_options,
+    settings_from_args,
+)
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.io.output import atomic_write_text, check_not_input
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+
+    from yieldtrial.config import TrialConfig
 
 EXAMPLES = """\
 examples:
@@ -63,28 +72,7 @@ def register(subparsers: Any) -> None:
         metavar="PCT",
         help="measured grain moisture of MASS, wet basis [%%]",
     )
-    parser.add_argument(
-        "--standard",
-        type=float,
-        metavar="PCT",
-        help="standard moisture [%%]; default: the protocol's value for --crop",
-    )
-    parser.add_argument("--crop", help="crop name, e.g. wheat, maize, 小麦 (required for a file)")
-    parser.add_argument(
-        "--protocol",
-        help="moisture protocol: cn-yield-test (default), usda or dry-matter",
-    )
-    parser.add_argument(
-        "--method",
-        help="moisture method: dry_matter (default, the standard), percentage_point (the "
-        "shortcut m x (1 + (Ms - M)/100)) or shrink (needs --shrink-per-point)",
-    )
-    parser.add_argument(
-        "--shrink-per-point",
-        type=float,
-        metavar="PCT",
-        help="constant shrink per moisture point above standard, for --method shrink [%%]",
-    )
+    add_moisture_options(parser)
     parser.add_argument(
         "--unit",
         help="yield unit added to the output table, e.g. kg/mu, t/ha (default kg/ha, or the "
@@ -103,15 +91,7 @@ def register(subparsers: Any) -> None:
         help="round the output to N decimals (default: 2 "
         "for a single MASS, full precision for a table)",
     )
-    parser.add_argument(
-        "--column",
-        action="append",
-        metavar="HEADER=NAME",
-        help="map a header of the file to a canonical column, e.g. "
-        "--column 'Netto kg=fresh_mass_kg' (repeatable; see docs/data-format.md)",
-    )
-    parser.add_argument("--encoding", help="encoding of a CSV file (default: UTF-8, then GB18030)")
-    parser.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first)")
+    add_table_options(parser)
     parser.add_argument(
         "-o",
         "--output",
@@ -180,15 +160,11 @@ def _run(args: argparse.Namespace) -> int:
         return _run_single(args)
     if args.moisture is not None:
         return _usage_error("--moisture applies to a single MASS; a plot table has its own column")
-    columns: dict[str, str] = {}
-    for item in args.column or []:
-        header, sep, name = item.rpartition("=")
-        if not sep or not header.strip() or not name.strip():
-            return _usage_error(
-                f"--column needs HEADER=NAME (e.g. 'Netto kg=fresh_mass_kg'); got {item!r}"
-            )
-        columns[header.strip()] = name.strip()
-    return _run_table(args, columns)
+    try:
+        config = settings_from_args(args)
+    except UsageError as exc:
+        return _usage_error(str(exc))
+    return _run_table(args, config)
 
 
 def _as_float(value: object) -> float:
@@ -272,36 +248,37 @@ def _format_table(table: pd.DataFrame, fmt: str, decimals: int | None) -> str:
     return str(table.to_csv(index=False, lineterminator="\n"))
 
 
-def _run_table(args: argparse.Namespace, columns: dict[str, str]) -> int:
+def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
     from yieldtrial.datasets import example_path, load_example
-    from yieldtrial.trial import FieldTrial
+    from yieldtrial.report.files import load_trial
 
-    settings: dict[str, Any] = {
-        key: value
-        for key, value in (
-            ("crop", args.crop),
-            ("protocol", args.protocol),
-            ("standard_moisture_pct", args.standard),
-            ("moisture_method", args.method),
-            ("shrink_pct_per_point", args.shrink_per_point),
-            ("unit", args.unit),
-            ("columns", columns or None),
-        )
-        if value is not None
-    }
     with report_warnings():
         if args.example is not None:
             source = example_path(args.example)
+            settings: dict[str, Any] = {
+                key: value
+                for key, value in (
+                    ("crop", args.crop),
+                    ("protocol", args.protocol),
+                    ("standard_moisture_pct", args.standard),
+                    ("moisture_method", args.method),
+                    ("shrink_pct_per_point", args.shrink_per_point),
+                    ("unit", args.unit),
+                    ("columns", config.column_renames() or None),
+                )
+                if value is not None
+            }
             trial = load_example(args.example, **settings)
         else:
             source = Path(args.source)
-            if args.crop is None:
-                return _usage_error("a plot table needs --crop (e.g. --crop wheat)")
+            if not config.crop:
+                return _usage_error(
+                    "a plot table needs --crop (e.g. --crop wheat), or crop in the [trial] "
+                    "table of --config trial.toml"
+                )
             if args.output is not None:
                 check_not_input(args.output, [source])
-            trial = FieldTrial.from_csv(
-                source, encoding=args.encoding, sheet=args.sheet, **settings
-            )
+            trial = load_trial(source, config, sheet=args.sheet, encoding=args.encoding)
     table = trial.yields()
     missing = trial.missing_plots
     if len(missing):
@@ -318,4 +295,10 @@ def _run_table(args: argparse.Namespace, columns: dict[str, str]) -> int:
         [source],
         csv=args.format == "csv",
     )
+    if args.output is not None:
+        print(
+            f"wrote {args.output} ({len(table)} plots, yields in {trial.unit} at "
+            f"{trial.standard_moisture_pct:g} % moisture)",
+            file=sys.stderr,
+        )
     return 0

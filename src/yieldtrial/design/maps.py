@@ -49,6 +49,13 @@ def field_map(fieldbook: pd.DataFrame, *, ax: Axes | None = None, title: str | N
     >>> import matplotlib.pyplot as plt
     >>> plt.close(ax.figure)
     """
+    from yieldtrial.plotting import rc_fonts
+
+    with rc_fonts():  # the fonts of every yieldtrial figure (Chinese labels included)
+        return _draw(fieldbook, ax=ax, title=title)
+
+
+def _draw(fieldbook: pd.DataFrame, *, ax: Axes | None, title: str | None) -> Axes:
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 

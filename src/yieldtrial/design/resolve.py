@@ -9,6 +9,7 @@ resolved design, for the statistics.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,14 +21,21 @@ from yieldtrial.io.checks import check_option
 from yieldtrial.io.validation import as_labels, list_items
 
 __all__ = [
+    "CONTROLS_FIRST",
     "FACTOR_ROLES",
     "design_columns",
     "resolve_block_effects",
     "resolve_design",
     "resolve_factors",
     "site_plots",
+    "natural_key",
     "treatment_order",
 ]
+
+#: Whether a trial without a given order shows its control(s) first.  The display order is
+#: otherwise that of the file (or natural sort for a randomized layout);
+#: tests/test_trial.py::test_treatment_order_controls_first holds the control-first rule.
+CONTROLS_FIRST = True
 
 #: The two factors' roles in each two-factor design, in design order (for messages).
 FACTOR_ROLES: dict[str, tuple[str, str]] = {
@@ -38,9 +46,19 @@ FACTOR_ROLES: dict[str, tuple[str, str]] = {
 
 
 def treatment_order(
-    present: Sequence[str], control: Sequence[str], given: Sequence[str] | None = None
+    present: Sequence[str],
+    control: Sequence[str] = (),
+    given: Sequence[str] | None = None,
+    *,
+    plots: pd.DataFrame | None = None,
+    controls_first: bool = CONTROLS_FIRST,
 ) -> tuple[str, ...]:
     """Display order of the treatments.
+
+    The order given (a trial.toml's ``[[treatments]]``), else the order of first
+    appearance in the plot table, else natural sort (``T2`` before ``T10``) when that
+    order is only the randomization: the blocks list the treatments in different orders.
+    With ``controls_first`` the control(s) then move to the front.
 
     Parameters
     ----------
@@ -50,11 +68,15 @@ def treatment_order(
         The control label(s), already checked to be among ``present``.
     given : sequence of str, optional
         An explicit order; it must list each treatment of ``present`` exactly once.
+    plots : DataFrame, optional
+        The plot table (``treatment`` and ``block`` columns), to tell a randomized layout.
+    controls_first : bool, default :data:`CONTROLS_FIRST`
+        Put the control(s) first (when no order is given).
 
     Returns
     -------
     tuple of str
-        ``given``, else the control(s) first and then the order of first appearance.
+        The display order.
 
     Raises
     ------
@@ -63,8 +85,12 @@ def treatment_order(
 
     Examples
     --------
-    >>> treatment_order(["T1", "CK", "T2"], ("CK",))
-    ('CK', 'T1', 'T2')
+    >>> treatment_order(["T1", "CK", "T2"], ("CK",), controls_first=False)
+    ('T1', 'CK', 'T2')
+    >>> book = pd.DataFrame({"block": ["1"] * 3 + ["2"] * 3,
+    ...                      "treatment": ["T10", "T2", "CK", "T2", "T10", "CK"]})
+    >>> treatment_order(["T10", "T2", "CK"], ("CK",), plots=book)
+    ('CK', 'T2', 'T10')
     """
     if given:
         order = as_labels(given)
@@ -74,8 +100,47 @@ def treatment_order(
                 f"treatments present: {tuple(present)!r}"
             )
         return order
-    controls = tuple(control)
-    return controls + tuple(t for t in present if t not in controls)
+    order = tuple(present)
+    if plots is not None and _randomized(plots):
+        order = tuple(sorted(present, key=natural_key))
+    if controls_first:
+        controls = tuple(control)
+        order = controls + tuple(t for t in order if t not in controls)
+    return order
+
+
+def natural_key(label: str) -> tuple[tuple[int, float, str], ...]:
+    """Sort key that orders the numbers inside labels by value (``T2`` < ``T10``).
+
+    Examples
+    --------
+    >>> sorted(["T10", "CK", "T2", "N150", "N60"], key=natural_key)
+    ['CK', 'N60', 'N150', 'T2', 'T10']
+    """
+    parts = re.split(r"(\d+(?:\.\d+)?)", str(label))
+    return tuple(
+        (1, float(part), "") if i % 2 else (0, 0.0, part.casefold())
+        for i, part in enumerate(parts)
+        if part
+    )
+
+
+def _randomized(plots: pd.DataFrame) -> bool:
+    """Whether the blocks list the treatments in different orders (a randomized layout)."""
+    if "block" not in plots or "treatment" not in plots:
+        return False
+    orders = [
+        tuple(dict.fromkeys(group.astype(str)))
+        for _, group in plots["treatment"].groupby(plots["block"].astype(str), sort=False)
+    ]
+    if len(orders) < 2:
+        return False
+    first = orders[0]
+    for order in orders[1:]:
+        common = [t for t in order if t in first]
+        if common != [t for t in first if t in order]:
+            return True
+    return False
 
 
 def resolve_design(plots: pd.DataFrame, design: str | None) -> str:

@@ -115,7 +115,7 @@ def _fertilizer_factor(trial: Any, fertilizer: FertilizerInput | None) -> str | 
     if fertilizer is None:
         return None  # means_model decides (the treatment column, when it is a factor)
     described = {str(t) for t in fertilizer}
-    levels = {factor: trial.means_model(factor).levels for factor in factors}
+    levels = {factor: trial.means_model(factor, unit="kg/ha").levels for factor in factors}
     matching = [f for f in factors if set(levels[f]) <= described]
     if len(matching) == 1:
         return matching[0]
@@ -185,19 +185,21 @@ def trial_yields_kg_ha(
     if not bool(getattr(trial, "is_replicated", False)):
         # the trial's own model (and its single-trial checks); one plot per treatment, so the
         # LS-means are the plot yields
-        mm = trial.means_model()
+        mm = trial.means_model(unit="kg/ha")
         yields = {str(level): float(v) for level, v in zip(mm.levels, mm.estimates, strict=True)}
         return yields, {}, "plot yields (one harvest per treatment: no confidence intervals)"
     if kind is None and design in TWO_FACTOR_DESIGNS:
         kind = _fertilizer_factor(trial, fertilizer)
-    mm = trial.means_model(kind, at=at)
+    mm = trial.means_model(kind, at=at, unit="kg/ha")
     yields = {str(level): float(v) for level, v in zip(mm.levels, mm.estimates, strict=True)}
     how = f"LS-means of the {design.upper()} model"
     if design in TWO_FACTOR_DESIGNS:
         how += f" ({mm.factor} means, {mm.error_term})"
     ci: dict[str, tuple[float, float]] = {}
     if reference is not None and reference in yields:
-        comp = trial.compare_to_control(control=reference, confidence=confidence, kind=kind, at=at)
+        comp = trial.compare_to_control(
+            control=reference, confidence=confidence, kind=kind, at=at, unit="kg/ha"
+        )
         if "ci_low_kg_ha" in comp and "ci_high_kg_ha" in comp:
             for name, low, high in zip(
                 comp["treatment"].astype(str),

@@ -3,7 +3,8 @@
 Holds ``plots`` (:func:`read_plots`, the one reading path), ``headers`` (English and Chinese
 header aliases), ``table_files`` (CSV/TSV/Excel decoding), ``validation`` (messages naming
 column, row and value), ``checks`` (argument checks shared by the formula modules),
-``output`` (atomic writes that never replace an input) and ``yields`` (a validated table's
+``output`` (atomic writes that never replace an input), ``sources`` (several files, a
+folder or a glob read as one table) and ``yields`` (a validated table's
 yields at standard moisture, in kg/ha).
 
 May import: :mod:`yieldtrial.errors`, ``_typing``, :mod:`yieldtrial.units`,
@@ -27,8 +28,11 @@ _LAZY: dict[str, str] = {
     "PERCENT_COLUMNS": "plots",
     "has_harvest_columns": "plots",
     "input_yield_column": "plots",
+    "map_plot_headers": "plots",
     "read_plots": "plots",
     "recognised_headers": "plots",
+    "expand_sources": "sources",
+    "read_plot_sources": "sources",
 }
 
 __all__ = sorted(_LAZY)
@@ -43,9 +47,11 @@ if TYPE_CHECKING:  # pragma: no cover
         PERCENT_COLUMNS,
         has_harvest_columns,
         input_yield_column,
+        map_plot_headers,
         read_plots,
         recognised_headers,
     )
+    from yieldtrial.io.sources import expand_sources, read_plot_sources
 
 
 def __getattr__(name: str) -> Any:

@@ -61,6 +61,7 @@ __all__ = [
     "PERCENT_COLUMNS",
     "has_harvest_columns",
     "input_yield_column",
+    "map_plot_headers",
     "read_plots",
     "recognised_headers",
 ]
@@ -202,6 +203,48 @@ def read_plots(
     return plots
 
 
+def map_plot_headers(
+    raw: pd.DataFrame, *, columns: Mapping[str, str] | None = None, name: str = "plot table"
+) -> pd.DataFrame:
+    """Rename a raw table's headers to the canonical names, leaving the cells untouched.
+
+    The first step of :func:`read_plots` (the same aliases in English and Chinese, and
+    ``columns=`` winning over them), for readers that validate the cells themselves, such
+    as the network engine, which reports a bad trial instead of refusing the table.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        A table as read from the file (never modified).
+    columns : mapping, optional
+        Your header -> canonical name, as :func:`read_plots`.
+    name : str
+        File name for messages.
+
+    Returns
+    -------
+    DataFrame
+        A copy with renamed columns; ``attrs["column_map"]`` maps each header to its name.
+
+    Raises
+    ------
+    DataValidationError
+        A ``columns`` entry that is not a header, or two headers read as the same column.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"地点": ["A"], "处理": ["CK"], "产量(kg/亩)": ["512"]})
+    >>> list(map_plot_headers(raw).columns)
+    ['site', 'treatment', 'yield_kg_mu']
+    """
+    headers = [str(c) for c in raw.columns]
+    mapping, _ = _map_columns(headers, columns, name)
+    frame = raw.copy()
+    frame.columns = [mapping[h] for h in headers]
+    frame.attrs = {"column_map": mapping, "source": name}
+    return frame
+
+
 def has_harvest_columns(plots: pd.DataFrame) -> bool:
     """Whether a canonical plot table has every harvest column needed to compute yields.
 
@@ -277,6 +320,17 @@ def _map_columns(
             explicit[header] = str(target)
     candidates: dict[str, list[tuple[int, str]]] = {}
     hints: list[str] = []
+    for header, target in list(explicit.items()):
+        # a target written as a recognised alias ("fresh_mass", "moisture") means its
+        # canonical column; any other name is kept as an extra column (a factor, a note)
+        canonical, tier, _ = recognise_header(target)
+        if canonical is not None and tier == 1:
+            explicit[header] = canonical
+        elif canonical is None:
+            hints.append(
+                f"columns= maps {header!r} to {target!r}, which is not one of yieldtrial's "
+                "column names, so it is kept as an extra column"
+            )
     for header in headers:
         if header in explicit:
             candidates.setdefault(explicit[header], []).append((0, header))
@@ -540,7 +594,7 @@ def _build(
     _check_complete(frame, display, row_label, problems)
     problems.raise_if_any()
     _warn_fractions(frame)
-    _validation.warn_label_variants(frame, ("treatment", "block"), stacklevel=5)
+    _validation.warn_label_variants(frame, ("treatment", "block"), stacklevel=4)
     frame = _order(frame)
     column_map = {old: new for old, new in mapping.items()}
     return frame, column_map
@@ -684,7 +738,7 @@ def _warn_fractions(frame: pd.DataFrame) -> None:
             "fractions, multiply by 100. Values below 1 % are possible, so they are used as "
             "given",
             YieldTrialWarning,
-            stacklevel=5,
+            stacklevel=4,
         )
 
 

@@ -5,7 +5,7 @@
 a per-treatment table and the across-site summary (layout G).  A trial that
 cannot be analysed is recorded with status ``failed`` and its reason; it never
 stops the run.  The per-trial numbers equal those of
-:func:`yieldtrial.stats.model.fit`, :func:`yieldtrial.stats.anova.anova`,
+:func:`yieldtrial.stats.model.fit`, :func:`yieldtrial.stats.anova_tables.anova`,
 :func:`yieldtrial.stats.compare.compare_to_control` and Tukey letters run on
 that trial alone.
 
@@ -41,8 +41,8 @@ from yieldtrial.network._summary import (
     _records,
     summarize,
 )
-from yieldtrial.stats.diagnostics import CV_FLAGS
-from yieldtrial.stats.diagnostics import diagnostics as _diagnostics
+from yieldtrial.stats.residual_checks import CV_FLAGS
+from yieldtrial.stats.residual_checks import diagnostics as _diagnostics
 from yieldtrial.stats.results import Provenance
 
 __all__ = [
@@ -64,7 +64,7 @@ DESIGNS: tuple[str, ...] = ("rcbd", "crd")
 DUNNETT_PVALUE_MODES: tuple[str, ...] = ("auto", "exact", "none")
 
 #: CV [%] above which a trial is flagged ``"warn"`` / ``"strong"``: the defaults of the
-#: single-trial :func:`yieldtrial.stats.diagnostics.diagnostics`, read from its signature so
+#: single-trial :func:`yieldtrial.stats.residual_checks.diagnostics`, read from its signature so
 #: the two can never disagree.
 CV_WARN_PCT: float = float((_diagnostics.__kwdefaults__ or {})["cv_warn_pct"])
 CV_STRONG_PCT: float = float((_diagnostics.__kwdefaults__ or {})["cv_strong_pct"])
@@ -305,7 +305,7 @@ def analyze_many(
     cv_warn_pct, cv_strong_pct : float
         CV thresholds [%] of ``per_trial["cv_flag"]`` (``"warn"`` above the first,
         ``"strong"`` above the second); defaults 10 % and 15 %, the same as
-        :func:`yieldtrial.stats.diagnostics.diagnostics`.  Flagged sites stay in the
+        :func:`yieldtrial.stats.residual_checks.diagnostics`.  Flagged sites stay in the
         across-site analysis and are listed in ``summary.notes``.
     exclude_cv_above : float, optional
         Leave trials whose CV is above this [%] (e.g. 15.0) out of the across-site

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from yieldtrial.config import TrialConfig
+from yieldtrial.errors import DataValidationError
 from yieldtrial.report._format import attr_or
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
@@ -40,6 +41,65 @@ from yieldtrial.report.sections.statistics import (
 from yieldtrial.report.settings import ReportSettings, resolve_settings
 
 __all__ = ["build_report", "ReportSettings"]
+
+
+def trial_with_settings(trial: Any, config: TrialConfig) -> Any:
+    """Return the trial with the description's analysis settings (a DataFrame is read first).
+
+    Parameters
+    ----------
+    trial : FieldTrial or DataFrame
+        The trial; a DataFrame of plot records is read with the description's settings
+        (it must name the crop).
+    config : TrialConfig
+        The description; its crop, protocol, standard moisture, moisture method, shrink,
+        design and factors replace the trial's where it gives them.
+
+    Returns
+    -------
+    FieldTrial
+        The trial to report.
+
+    Raises
+    ------
+    DataValidationError
+        A DataFrame without a crop in the description.
+    TypeError
+        Anything else than a FieldTrial or a DataFrame.
+    """
+    import pandas as pd
+
+    from yieldtrial.trial import FieldTrial
+
+    if isinstance(trial, pd.DataFrame):
+        if not config.crop:
+            raise DataValidationError(
+                "build_report() takes a FieldTrial; got a DataFrame and no crop to read it "
+                "with. Build the trial first: yt.FieldTrial.from_dataframe(plots, crop='wheat', "
+                "control='CK'), or pass a TrialConfig that names the crop"
+            )
+        return FieldTrial.from_dataframe(trial, **config.trial_settings())
+    if not isinstance(trial, FieldTrial):
+        raise TypeError(
+            f"build_report() takes a FieldTrial (or a DataFrame of plot records); got "
+            f"{type(trial).__name__}"
+        )
+    given = config.trial_settings()
+    changes: dict[str, Any] = {
+        key: given[key]
+        for key in ("protocol", "standard_moisture_pct", "moisture_method", "shrink_pct_per_point")
+        if key in given and given[key] != getattr(trial, key)
+    }
+    if "crop" in given:
+        from yieldtrial.protocols import canonical_crop
+
+        if canonical_crop(given["crop"]) != trial.crop:
+            changes["crop"] = given["crop"]
+    if "design" in given and given["design"] != trial.design:
+        changes["design"] = given["design"]
+    if "factors" in given and tuple(given["factors"]) != tuple(trial.factors):
+        changes["factors"] = tuple(given["factors"])
+    return trial.replace(**changes) if changes else trial
 
 
 def build_report(
@@ -97,6 +157,7 @@ def build_report(
     from yieldtrial._version import __version__
 
     config = config or TrialConfig()
+    trial = trial_with_settings(trial, config)
     s = resolve_settings(
         trial, config, lang=lang, unit=unit, margin_pct=margin_pct, alpha=alpha, letters=letters
     )

@@ -56,7 +56,7 @@ def _unreplicated_means(trial: Any, s: ReportSettings) -> pd.DataFrame:
     """Means of a trial without error df (the trial's own means model; SE and CI when df > 0)."""
     from scipy import stats as sps
 
-    mm = trial.means_model(s.kind)
+    mm = trial.means_model(s.kind, unit="kg/ha")
     se = mm.se
     df = float(mm.df)
     if np.isfinite(df) and df > 0 and np.isfinite(mm.mse):
@@ -163,15 +163,15 @@ class ReportContext:
             warnings.simplefilter("always", YieldTrialWarning)
             if s.replicated:
                 frame = self.trial.means(
-                    letters=None, alpha=s.alpha, confidence=1 - s.alpha, **kind
+                    letters=None, alpha=s.alpha, confidence=1 - s.alpha, unit="kg/ha", **kind
                 )
                 self.means = _normalise_means(frame, s)
-                self.anova = self.trial.anova(alpha=s.alpha)
+                self.anova = self.trial.anova(alpha=s.alpha, unit="kg/ha")
                 if getattr(self.anova, "inference", None) is not None:
                     self.anova = None
                 else:
                     try:
-                        self.diag = self.trial.diagnostics(alpha=s.alpha)
+                        self.diag = self.trial.diagnostics(alpha=s.alpha, unit="kg/ha")
                     except DataValidationError:  # a design without residual checks
                         self.diag = None
                 self._add_letters()
@@ -187,6 +187,7 @@ class ReportContext:
                     method="dunnett",
                     confidence=1 - s.alpha,
                     margin_pct=s.margin_pct if s.replicated else None,
+                    unit="kg/ha",
                     **kind,
                 )
         for item in caught:
@@ -201,7 +202,7 @@ class ReportContext:
         """Letters of the main means on their design model's error term."""
         s = self.s
         assert self.means is not None  # noqa: S101
-        lower, upper, table = model_letters(self.trial.means_model(s.kind), s)
+        lower, upper, table = model_letters(self.trial.means_model(s.kind, unit="kg/ha"), s)
         if table is not None:
             self.results["letters"] = {
                 "test": s.letters,
@@ -219,7 +220,7 @@ class ReportContext:
         """Means of each factor and of the A x B cells, each on its own error term."""
         s = self.s
         for kind in (*s.factors, "cells"):
-            mm = self.trial.means_model(kind)
+            mm = self.trial.means_model(kind, unit="kg/ha")
             table = pd.DataFrame(
                 {"level": list(mm.levels), "n": mm.n.astype(int), "mean": mm.estimates,
                  "se": mm.se}

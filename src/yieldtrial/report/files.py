@@ -2,7 +2,7 @@
 
 Used by the ``report`` and ``demo`` commands and handy in notebooks::
 
-    report = report_from_files("plots.csv", "trial.toml", lang="zh")
+    report, warnings = report_from_files("plots.csv", "trial.toml", lang="zh")
     report.write("report.html")
 """
 
@@ -23,8 +23,19 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["load_trial", "report_from_files"]
 
 
-def load_trial(plots: str | os.PathLike[str], config: TrialConfig) -> FieldTrial:
+def load_trial(
+    plots: str | os.PathLike[str],
+    config: TrialConfig,
+    *,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+) -> FieldTrial:
     """Read the plot table with the settings of a trial description.
+
+    The one reading path of the commands (``report``, ``standardize``, ``audit``) and of
+    :func:`report_from_files`: :meth:`FieldTrial.from_csv
+    <yieldtrial.trial.FieldTrial.from_csv>` (hence :func:`yieldtrial.read_plots`) with the
+    description's crop, control, moisture settings, design and column renames.
 
     Parameters
     ----------
@@ -32,74 +43,82 @@ def load_trial(plots: str | os.PathLike[str], config: TrialConfig) -> FieldTrial
         Plot table (CSV or xlsx).
     config : TrialConfig
         Trial description (crop, control, protocol, standard moisture, method,
-        design, column renames, display unit).
+        design, column renames, display unit, treatments).
+    sheet : str or int, optional
+        Worksheet of an ``.xlsx`` file.
+    encoding : str, optional
+        Encoding of a CSV file (UTF-8 or GB18030 detected by default).
 
     Returns
     -------
     FieldTrial
-        The validated trial.
+        The validated trial.  Its treatments are in the order of the description's
+        ``[[treatments]]`` (those it does not list follow in the trial's own order).
 
     Raises
     ------
     DataValidationError
-        If the crop is not given, or the data are invalid.
+        If the crop is not given, a control or a described treatment is not in the
+        table (the message lists the treatments present), or the data are invalid.
     """
     if not config.crop:
         raise DataValidationError(
-            'the crop is not known: give --crop (e.g. --crop wheat) or crop = "wheat" in the '
-            "[trial] table of trial.toml; it sets the standard moisture."
+            "the crop is not known: pass crop='wheat' (or another crop), or set "
+            'crop = "wheat" in the [trial] table of trial.toml; it sets the standard moisture.'
         )
     kwargs: dict[str, Any] = {
-        "crop": config.crop,
+        **config.trial_settings(),
         "control": list(config.control) or None,
-        "standard_moisture_pct": config.standard_moisture_pct,
-        "columns": config.column_renames() or None,
-        "design": config.design,
+        "sheet": sheet,
+        "encoding": encoding,
     }
-    if config.block_effects:
-        kwargs["block_effects"] = config.block_effects
-    if config.factors:
-        kwargs["factors"] = list(config.factors)
-    if config.protocol:
-        kwargs["protocol"] = config.protocol
-    if config.moisture_method:
-        kwargs["moisture_method"] = config.moisture_method
-    if config.unit:
-        kwargs["unit"] = config.unit
-    if config.treatments:
-        labels = [item.label for item in config.treatments]
-        kwargs["treatment_order"] = labels
     try:
-        return _read_trial(plots, kwargs)
+        trial = _read_trial(plots, kwargs)
     except DataValidationError as exc:
         if len(config.factors) == 2 and kwargs["control"] and "control" in str(exc):
             # two named factors: the control is a level of one of them (the report's
             # Dunnett runs on that factor's means), not a label of the treatment column
-            return _read_trial(plots, {**kwargs, "control": None})
-        raise
+            trial = _read_trial(plots, {**kwargs, "control": None})
+        else:
+            raise
+    return _in_described_order(trial, [item.label for item in config.treatments])
 
 
 def _read_trial(plots: str | os.PathLike[str], kwargs: dict[str, Any]) -> FieldTrial:
-    """Read the trial; in the table's order when the description's treatment list does not fit."""
     from yieldtrial.trial import FieldTrial
 
-    try:
-        return FieldTrial.from_csv(plots, **kwargs)
-    except DataValidationError as exc:
-        if "treatment_order" in kwargs and "treatment_order" in str(exc):
-            # the description lists treatments the table does not have (or misses some):
-            # fall back to the table's order rather than refusing the report
-            rest = {key: value for key, value in kwargs.items() if key != "treatment_order"}
-            return FieldTrial.from_csv(plots, **rest)
-        raise
+    return FieldTrial.from_csv(plots, **kwargs)
+
+
+def _in_described_order(trial: FieldTrial, labels: list[str]) -> FieldTrial:
+    """Order the treatments as the description lists them (the others after them)."""
+    if not labels:
+        return trial
+    present = trial.treatment_order
+    absent = [label for label in labels if label not in present]
+    if absent and not trial.factors:
+        from yieldtrial.io.validation import list_items
+
+        raise DataValidationError(
+            f"[[treatments]] describes {list_items(repr(a) for a in absent)}, which "
+            f"{'are' if len(absent) > 1 else 'is'} not a treatment of the plot table; "
+            f"treatments present: {list_items((repr(t) for t in present), limit=30)}. "
+            "Labels are case-sensitive: correct the label in trial.toml"
+        )
+    listed = [label for label in labels if label in present]
+    order = tuple(dict.fromkeys(listed + list(present)))
+    return trial if order == present else trial.replace(treatment_order=order)
 
 
 def report_from_files(
     plots: str | os.PathLike[str],
     config: str | os.PathLike[str] | TrialConfig | None = None,
     *,
+    crop: str | None = None,
     lang: str = "en",
     overrides: dict[str, Any] | None = None,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
     **options: Any,
 ) -> tuple[Report, list[str]]:
     """Build the report of a plot table and its trial description.
@@ -110,11 +129,17 @@ def report_from_files(
         Plot table.
     config : path or TrialConfig, optional
         ``trial.toml`` (or an already loaded description).
+    crop : str, optional
+        Crop (``"wheat"``, ``"小麦"``); overrides the description's.
     lang : {"en", "zh"}
         Report language.
     overrides : dict, optional
         :class:`TrialConfig` fields that replace the file's (command-line flags);
         ``None`` values are ignored.
+    sheet : str or int, optional
+        Worksheet of an ``.xlsx`` plot table.
+    encoding : str, optional
+        Encoding of a CSV plot table.
     **options
         Passed to :func:`yieldtrial.report.build.build_report` (``unit``,
         ``report_date``, ``figures``...).
@@ -130,10 +155,10 @@ def report_from_files(
     from yieldtrial.report.build import build_report
 
     cfg = config if isinstance(config, TrialConfig) else load_config(config)
-    cfg = cfg.override(**(overrides or {}))
+    cfg = cfg.override(**{**(overrides or {}), **({"crop": crop} if crop else {})})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", YieldTrialWarning)
-        trial = load_trial(plots, cfg)
+        trial = load_trial(plots, cfg, sheet=sheet, encoding=encoding)
     messages = []
     for item in caught:
         if issubclass(item.category, YieldTrialWarning):

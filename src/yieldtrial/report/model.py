@@ -352,6 +352,23 @@ class Report:
             return write_file(self, Path(path))
         return atomic_write_bytes(path, self.render(fmt))
 
+    def __repr__(self) -> str:
+        """Title, language and sections with their sizes (the text is in ``_repr_html_``)."""
+        parts = []
+        for section in self.sections:
+            rows = sum(len(b.rows) for b in section.blocks if isinstance(b, Table))
+            figures = sum(isinstance(b, Figure) for b in section.blocks)
+            size = f"{len(section.blocks)} block{'s' if len(section.blocks) != 1 else ''}"
+            if rows:
+                size += f", {rows} table row{'s' if rows != 1 else ''}"
+            if figures:
+                size += f", {figures} figure{'s' if figures != 1 else ''}"
+            parts.append(f"{section.key} ({size})")
+        return (
+            f"Report(title={self.title!r}, lang={self.lang!r}, {len(self.sections)} sections: "
+            f"{', '.join(parts)})"
+        )
+
     def _repr_html_(self) -> str:  # pragma: no cover - notebook display
         return self.to_html()
 

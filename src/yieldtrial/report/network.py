@@ -42,6 +42,63 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["NETWORK_FORMATS", "network_report", "render", "write_network_report"]
 
+#: Chinese headings and labels of the network report (``lang="zh"``).
+_ZH: dict[str, str] = {
+    "Network and combined analysis": "试验网与联合分析",
+    "Treatments across sites": "各试点处理表现",
+    "Site columns: LS-mean and within-site Tukey letters.": (
+        "试点列：最小二乘均值及试点内 Tukey 字母标记。"
+    ),
+    "Sites": "试点",
+    "Combined model": "联合分析模型",
+    "Notes": "说明",
+    "(not fitted)": "（未拟合）",
+    "Trials": "试验数",
+    "Response": "响应变量",
+    "Design": "设计",
+    "Check": "对照",
+    "Treatment P (across sites)": "处理 P（跨试点）",
+    "Treatment x site P": "处理×试点 P",
+    "Version": "版本",
+    "Treatment": "处理",
+    "Across-site mean": "跨试点均值",
+    "% of check": "比对照 %",
+    "> check": "高于对照",
+    "< check": "低于对照",
+    "Win rate %": "增产点率 %",
+    "Dunnett P": "Dunnett P",
+    "Site": "试点",
+    "Status": "状态",
+    "CV %": "CV %",
+    "CV flag": "CV 标记",
+    "MSE": "误差均方",
+    "Error df": "误差自由度",
+    "Missing plots": "缺失小区",
+    "Included": "纳入",
+    "Reason": "原因",
+    "Source": "变异来源",
+    "Sum of squares": "平方和",
+    "Mean square": "均方",
+    "Error term": "误差项",
+}
+
+
+def _to_chinese(sections: list[Section]) -> None:
+    """Translate the headings, fact labels and column labels of the sections in place."""
+    for section in sections:
+        section.title = _ZH.get(section.title, section.title)
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                block.text = _ZH.get(block.text, block.text)
+            elif isinstance(block, KeyValues):
+                block.items = [(_ZH.get(k, k), v) for k, v in block.items]
+            elif isinstance(block, Table):
+                block.columns = [
+                    Column(c.key, _ZH.get(c.label, c.label), c.kind, c.digits, c.unit)
+                    for c in block.columns
+                ]
+
+
 #: Network output formats -> suffixes: the report formats plus the layout-G CSV table.
 NETWORK_FORMATS: dict[str, tuple[str, ...]] = {"csv": (".csv",)}
 

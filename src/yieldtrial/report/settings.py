@@ -77,8 +77,8 @@ def resolve_settings(
             where = "a treatment of the plot table" if kind in (None, "treatment") else (
                 f"a level of the {kind!r} factor")  # fmt: skip
             raise DataValidationError(
-                f"control {c!r} is not {where}; levels: {', '.join(levels)}. Fix --control or "
-                "[analysis] control."
+                f"control {c!r} is not {where}; levels: {', '.join(levels)}. Fix the control "
+                "(control=, --control on the command line, or [analysis] control in trial.toml)."
             )
     if kind not in (None, "treatment"):
         levels = controls + tuple(v for v in levels if v not in controls)
@@ -120,7 +120,7 @@ def _main_factor(
         return None, treatments
     if "treatment" in factors:
         return "treatment", treatments
-    by_factor = {name: tuple(trial.means_model(name).levels) for name in factors}
+    by_factor = {name: tuple(trial.means_model(name, unit="kg/ha").levels) for name in factors}
     for name, levels in by_factor.items():
         if controls and set(controls) <= set(levels):
             return name, levels

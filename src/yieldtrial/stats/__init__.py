@@ -21,7 +21,7 @@ from typing import Any
 
 _LAZY: dict[str, str] = {
     "fit": "yieldtrial.stats.model",
-    "anova": "yieldtrial.stats.anova",
+    "anova": "yieldtrial.stats.anova_tables",
     "compare_to_control": "yieldtrial.stats.compare",
     "pairwise": "yieldtrial.stats.compare",
     "compare_means_to_control": "yieldtrial.stats.compare",
@@ -29,7 +29,7 @@ _LAZY: dict[str, str] = {
     "means": "yieldtrial.stats.tables",
     "means_table": "yieldtrial.stats.tables",
     "compact_letters": "yieldtrial.stats.letters",
-    "diagnostics": "yieldtrial.stats.diagnostics",
+    "diagnostics": "yieldtrial.stats.residual_checks",
     "replicates_needed": "yieldtrial.stats.power",
     "detectable_difference_pct": "yieldtrial.stats.power",
     "split_plot_anova": "yieldtrial.stats.splitplot",
@@ -51,20 +51,16 @@ _LAZY.update(
         "DesignFit": "yieldtrial.stats.model",
         "MixedModelFit": "yieldtrial.stats.mixed",
         "AugmentedAnova": "yieldtrial.stats.augmented",
-        "AnovaResult": "yieldtrial.stats.anova",
-        "Diagnostics": "yieldtrial.stats.diagnostics",
+        "AnovaResult": "yieldtrial.stats.anova_tables",
+        "Diagnostics": "yieldtrial.stats.residual_checks",
     }
 )
 
 __all__ = sorted(_LAZY)
 
-# ``anova`` and ``diagnostics`` are both submodules and functions.  Importing the
-# submodule (``from yieldtrial.stats.anova import ...`` anywhere) would bind the
-# *module* to the package attribute and hide the function from ``__getattr__``; binding
-# the functions here, once, keeps ``yieldtrial.stats.anova(...)`` callable whatever the
-# import order.  Both modules import only numpy and pandas at load time (scipy lazily).
-from yieldtrial.stats.anova import anova  # noqa: E402, F401
-from yieldtrial.stats.diagnostics import diagnostics  # noqa: E402, F401
+# No public name is also a submodule name (the ANOVA module is ``anova_tables``, the
+# residual checks ``residual_checks``), so ``import yieldtrial.stats.<module>`` gives the
+# module and ``yieldtrial.stats.anova(...)`` the function, whatever the import order.
 
 
 def __getattr__(name: str) -> Any:

@@ -16,6 +16,64 @@ from yieldtrial.errors import DataValidationError
 __all__: list[str] = []
 
 
+def default_design(
+    design: str | None,
+    block: str | None = None,
+    row: str | None = None,
+    column: str | None = None,
+) -> str:
+    """Return the design the arguments imply when ``design`` is None.
+
+    A block column -> ``"rcbd"``; row and column columns (no block) -> ``"latin"``;
+    neither -> ``"crd"``.  A given design is returned as is; the two-factor designs are
+    always named.
+
+    Examples
+    --------
+    >>> default_design(None, block="block"), default_design(None), default_design("latin")
+    ('rcbd', 'crd', 'latin')
+    """
+    if design is not None:
+        return design
+    if block is not None:
+        return "rcbd"
+    if row is not None and column is not None:
+        return "latin"
+    return "crd"
+
+
+def warn_at_caller(message: str) -> None:
+    """Issue a YieldTrialWarning attributed to the first caller outside yieldtrial.
+
+    The same check may run from a public function or from the functions that delegate to
+    it; the warning then points at the user's line either way.
+    """
+    import sys
+    import warnings
+    from pathlib import Path
+
+    from yieldtrial.errors import YieldTrialWarning
+
+    package = str(Path(__file__).resolve().parents[1])
+    frame = sys._getframe(0)
+    level = 1
+    while frame.f_back is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(
+        package
+    ):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, YieldTrialWarning, stacklevel=level)
+
+
+def warn_fraction_pct(name: str, value: float | None, *, example: str = "5") -> None:
+    """Warn when a percent argument looks like a fraction (0 < value < 1)."""
+    if value is not None and 0.0 < float(value) < 1.0:
+        warn_at_caller(
+            f"{name}={value:g} is read as {value:g} %; if you meant {float(value) * 100:g} %, "
+            f"pass {name}={float(value) * 100:g} (percent, e.g. {example} for {example} %)"
+        )
+
+
 def check_alpha(alpha: float, name: str = "alpha") -> float:
     """Return ``alpha`` as a float, or raise when it is not strictly between 0 and 1."""
     value = float(alpha)

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.stats._common import default_design, warn_fraction_pct
 from yieldtrial.stats.distributions import (
     ALTERNATIVES,
     dunnett_critical_value,
@@ -327,13 +328,17 @@ def compare_means_to_control(
 
         ``treatment, control, n_treatment, n_control, mean_treatment<u>, mean_control<u>,
         difference<u>, se<u>, difference_pct, ci_low<u>, ci_high<u>, ci_low_pct, ci_high_pct,
-        statistic, df, error_term, p_value, p_value_adjusted, method, alternative, confidence,
+        statistic, critical_value, df, error_term, p_value, p_value_adjusted, method,
+        alternative, confidence,
         margin_pct, noninferiority_statistic, noninferiority_p_value_adjusted,
         noninferiority_ci_low<u>, noninferiority_ci_low_pct, noninferior, superior,
         inference``.
 
         ``difference = mean_treatment - mean_control``; ``statistic`` is its t;
-        ``p_value`` is unadjusted, ``p_value_adjusted`` adjusted by ``method``.
+        ``critical_value`` the multiplier of the intervals, ``ci = difference +/-
+        critical_value x se`` (Dunnett's two- or one-sided critical value of the family, or
+        the t / Bonferroni quantile; NaN without error variance); ``p_value`` is
+        unadjusted, ``p_value_adjusted`` adjusted by ``method``.
         ``*_pct`` columns are the difference and its confidence limits divided by the
         control's LS-mean (x 100; NaN when that mean is not positive); the control mean is
         treated as fixed in this scaling.  ``attrs["provenance"]`` records design, model,
@@ -426,6 +431,7 @@ def compare_means_to_control(
         raise DataValidationError(
             f"margin_pct must be a percentage in [0, 100) of the control mean; got {margin_pct!r}"
         )
+    warn_fraction_pct("margin_pct", margin_pct)
     controls = _controls(mm, control)
     treatments = [lv for lv in mm.levels if lv not in controls]
     if not treatments:
@@ -458,7 +464,7 @@ def compare_means_to_control(
             "difference_pct": _pct(diff, mean_c),
         }
         nan = np.full(m, np.nan)
-        se = p = p_adj = low = high = ni_t = ni_p = ni_low = nan
+        se = p = p_adj = low = high = ni_t = ni_p = ni_low = critical = nan
         noninferior: list[Any] = [pd.NA] * m
         superior: list[Any] = [pd.NA] * m
         if status == INFERENCE_OK:
@@ -467,6 +473,7 @@ def compare_means_to_control(
             t = diff / se
             corr = _family_corr(vcov)
             p, p_adj, crit, note = _adjust(method, t, corr, mm.df, alternative, confidence)
+            critical = np.full(m, float(crit))
             notes.append(note)
             low, high = _interval(diff, se, crit, alternative)
             if alternative != "less":
@@ -503,6 +510,7 @@ def compare_means_to_control(
                 "ci_low_pct": _pct(low, mean_c),
                 "ci_high_pct": _pct(high, mean_c),
                 "statistic": diff / se if status == INFERENCE_OK else nan,
+                "critical_value": critical,
                 "df": np.full(m, float(mm.df)),
                 "error_term": [mm.error_term] * m,
                 "p_value": p,
@@ -526,7 +534,8 @@ def compare_means_to_control(
     columns = [
         "treatment", "control", "n_treatment", "n_control", f"mean_treatment{u}",
         f"mean_control{u}", f"difference{u}", f"se{u}", "difference_pct", f"ci_low{u}",
-        f"ci_high{u}", "ci_low_pct", "ci_high_pct", "statistic", "df", "error_term", "p_value",
+        f"ci_high{u}", "ci_low_pct", "ci_high_pct", "statistic", "critical_value", "df",
+        "error_term", "p_value",
         "p_value_adjusted", "method", "alternative", "confidence", "margin_pct",
         "noninferiority_statistic", "noninferiority_p_value_adjusted",
         f"noninferiority_ci_low{u}", "noninferiority_ci_low_pct", "noninferior",
@@ -552,7 +561,7 @@ def compare_to_control(
     treatment: str,
     control: str | Sequence[str],
     block: str | None = None,
-    design: str = "rcbd",
+    design: str | None = None,
     method: str = "dunnett",
     alternative: str = "two-sided",
     confidence: float = 0.95,
@@ -574,8 +583,10 @@ def compare_to_control(
         Control level(s).
     block : str, optional
         Block column (required for ``design="rcbd"``).
-    design : str
+    design : str, optional
         Design key passed to :func:`yieldtrial.stats.model.fit` (``"crd"``, ``"rcbd"``, ...).
+        Default: ``"rcbd"`` when ``block`` is given, ``"latin"`` with ``row`` and
+        ``column``, else ``"crd"``.
     method, alternative, confidence, margin_pct
         See :func:`compare_means_to_control`.
     row, column : str, optional
@@ -595,6 +606,7 @@ def compare_to_control(
     >>> out["difference_kg_ha"].tolist(), out["df"].tolist()
     ([9.0, 21.0], [2.0, 2.0])
     """
+    design = default_design(design, block, row=row, column=column)
     mm = fit_means_model(
         data, response=response, treatment=treatment, block=block, design=design, row=row,
         column=column,
@@ -643,10 +655,12 @@ def pairwise_means(
     -------
     DataFrame
         One row per pair (in level order), columns (``<u>``: the response's unit suffix):
-        ``group1, group2, difference<u>, se<u>, statistic, df, error_term, p_value,
+        ``group1, group2, difference<u>, se<u>, statistic, critical_value, df, error_term, p_value,
         p_value_adjusted, ci_low<u>, ci_high<u>, reject, method, alpha, inference``.
         ``difference`` is ``mean(group1) - mean(group2)``; ``statistic`` is its t
-        (Tukey's studentized range is ``q = sqrt(2) |t|``); ``reject`` is
+        (Tukey's studentized range is ``q = sqrt(2) |t|``); ``critical_value`` the
+        multiplier of the intervals on the t scale, ``ci = difference +/- critical_value x
+        se`` (Tukey: ``q(1 - alpha; k, df) / sqrt(2)``); ``reject`` is
         ``p_value_adjusted < alpha`` (False for every pair when the LSD gate failed; NA
         without error variance).
         ``attrs["provenance"]``, ``attrs["gate_passed"]`` (LSD: bool; else None),
@@ -695,7 +709,7 @@ def pairwise_means(
     basis = mm.contrast_basis
     diff = basis[i_idx] - basis[j_idx]
     nan = np.full(m, np.nan)
-    se = t = p = p_adj = low = high = nan
+    se = t = p = p_adj = low = high = critical = nan
     reject: Any = pd.array([pd.NA] * m, dtype="boolean")
     f_stat, df1, f_p = treatment_f_test(mm)
     gate_p = f_p if anova_p is None else float(anova_p)
@@ -714,6 +728,7 @@ def pairwise_means(
             adj = "t" if method == "lsd" else method
             p, p_adj, crit, _ = _adjust(adj, t, None, mm.df, "two-sided", 1.0 - alpha)
         low, high = _interval(diff, se, crit, "two-sided")
+        critical = np.full(m, float(crit))
         rej = p_adj < alpha
         if method == "lsd" and protected:
             gate_passed = bool(gate_p < alpha)
@@ -727,6 +742,7 @@ def pairwise_means(
             f"difference{u}": diff,
             f"se{u}": se,
             "statistic": t,
+            "critical_value": critical,
             "df": np.full(m, float(mm.df)),
             "error_term": [mm.error_term] * m,
             "p_value": p,
@@ -768,7 +784,7 @@ def pairwise(
     response: str,
     treatment: str,
     block: str | None = None,
-    design: str = "rcbd",
+    design: str | None = None,
     method: str = "tukey",
     alpha: float = 0.05,
     protected: bool = True,
@@ -800,6 +816,7 @@ def pairwise(
     >>> out["reject"].tolist()
     [False, True, True]
     """
+    design = default_design(design, block, row=row, column=column)
     mm = fit_means_model(
         data, response=response, treatment=treatment, block=block, design=design, row=row,
         column=column,

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.stats._common import default_design
 from yieldtrial.stats.compare import (
     PAIRWISE_METHODS,
     _controls,
@@ -218,7 +219,7 @@ def means(
     response: str,
     treatment: str,
     block: str | None = None,
-    design: str = "rcbd",
+    design: str | None = None,
     control: str | Sequence[str] | None = None,
     letters: str | None = "tukey",
     alpha: float = 0.05,
@@ -255,6 +256,7 @@ def means(
             B        12.25
             A        10.50
     """
+    design = default_design(design, block, row=row, column=column)
     mm = fit_means_model(
         data, response=response, treatment=treatment, block=block, design=design, row=row,
         column=column,

@@ -25,11 +25,11 @@ from yieldtrial.errors import DataValidationError
 from yieldtrial.io.validation import as_labels, list_items
 
 if TYPE_CHECKING:  # pragma: no cover
-    from yieldtrial.stats.anova import AnovaResult
+    from yieldtrial.stats.anova_tables import AnovaResult
     from yieldtrial.stats.augmented import AugmentedAnova
-    from yieldtrial.stats.diagnostics import Diagnostics
     from yieldtrial.stats.factorial import FactorialAnova
     from yieldtrial.stats.mixed import MixedModelFit
+    from yieldtrial.stats.residual_checks import Diagnostics
     from yieldtrial.stats.results import MeansModel
     from yieldtrial.stats.splitplot import StrataAnova
 
@@ -370,7 +370,7 @@ def trial_anova(
     alpha: float = 0.05,
     response: str = RESPONSE,
 ) -> AnovaResult | StrataAnova | FactorialAnova | MixedModelFit | AugmentedAnova:
-    """ANOVA of one trial in its design: :func:`yieldtrial.stats.anova.anova`.
+    """ANOVA of one trial in its design: :func:`yieldtrial.stats.anova_tables.anova`.
 
     Designs with their own model (see :func:`analysis_model`) get :func:`model_fit`.
 
@@ -390,7 +390,7 @@ def trial_anova(
     AnovaResult or StrataAnova or FactorialAnova or MixedModelFit or AugmentedAnova
         See :meth:`yieldtrial.trial.FieldTrial.anova`.
     """
-    from yieldtrial.stats.anova import anova
+    from yieldtrial.stats.anova_tables import anova
 
     if _own_model(data, columns, response):
         return model_fit(data, columns=columns, alpha=alpha, response=response)
@@ -517,7 +517,7 @@ def diagnostics(
     response: str = RESPONSE,
     **options: Any,
 ) -> Diagnostics:
-    """Check the residuals of the trial's design model (see :mod:`yieldtrial.stats.diagnostics`).
+    """Check the residuals of the trial's design model (:mod:`~yieldtrial.stats.residual_checks`).
 
     A split plot or strip plot is checked on its innermost stratum; a factorial on the
     residuals of its full model (every A x B combination, plus blocks).  Designs analysed
@@ -541,7 +541,7 @@ def diagnostics(
     Diagnostics
         Shapiro-Wilk, Brown-Forsythe, outliers, CV flag and warnings.
     """
-    from yieldtrial.stats.diagnostics import diagnostics as check
+    from yieldtrial.stats.residual_checks import diagnostics as check
 
     design = columns["design"]
     if design in ("split_plot", "strip_plot") and plots_missing(

@@ -3,7 +3,7 @@
 :func:`diagnostics` fits the design model and checks the assumptions behind
 its F-tests and comparisons.  It is the one place that emits
 :class:`~yieldtrial.errors.YieldTrialWarning` about the trial's quality (CV
-above the thresholds, fewer than 10 error df); :func:`yieldtrial.stats.anova.anova`
+above the thresholds, fewer than 10 error df); :func:`yieldtrial.stats.anova_tables.anova`
 stays silent so that reports and comparisons do not warn twice.
 
 Split-plot and strip-plot trials are checked on the residuals of their full
@@ -22,7 +22,12 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
-from yieldtrial.stats._common import check_alpha, two_factor_columns
+from yieldtrial.stats._common import (
+    check_alpha,
+    default_design,
+    two_factor_columns,
+    warn_fraction_pct,
+)
 from yieldtrial.stats.model import DesignFit, fit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -240,7 +245,7 @@ def diagnostics(
     response: str,
     treatment: str | None = None,
     block: str | None = None,
-    design: str = "rcbd",
+    design: str | None = None,
     row: str | None = None,
     column: str | None = None,
     whole_plot: str | None = None,
@@ -264,12 +269,14 @@ def diagnostics(
     treatment : str, optional
         Treatment column; required for ``crd``, ``rcbd`` and ``latin``.  For
         ``split_plot`` it may stand for the sub-plot factor (as in
-        :func:`yieldtrial.stats.anova.anova`); for ``strip_plot`` it is ignored.
+        :func:`yieldtrial.stats.anova_tables.anova`); for ``strip_plot`` it is ignored.
     block : str, optional
         Block column (required for ``rcbd``, ``split_plot`` and ``strip_plot``).
-    design : {"crd", "rcbd", "latin", "split_plot", "strip_plot"}
+    design : {"crd", "rcbd", "latin", "split_plot", "strip_plot"}, optional
         Field design; see :func:`yieldtrial.stats.model.fit` and
         :func:`yieldtrial.stats.splitplot.split_plot_anova`.
+        Default: ``"rcbd"`` when ``block`` is given, ``"latin"`` with ``row`` and
+        ``column``, else ``"crd"``.
     row, column : str, optional
         Row and column factors of a Latin square.
     whole_plot, sub_plot : str, optional
@@ -351,11 +358,14 @@ def diagnostics(
     >>> d.cv_flag, d.df_error, d.df_warning, len(d.outliers)
     ('ok', 12, False, 0)
     """
+    design = default_design(design, block, row=row, column=column)
     if not (0 < cv_warn_pct <= cv_strong_pct):
         raise DataValidationError(
             f"need 0 < cv_warn_pct <= cv_strong_pct; got cv_warn_pct={cv_warn_pct!r}, "
             f"cv_strong_pct={cv_strong_pct!r}."
         )
+    warn_fraction_pct("cv_warn_pct", cv_warn_pct, example="10")
+    warn_fraction_pct("cv_strong_pct", cv_strong_pct, example="15")
     alpha = check_alpha(alpha)
     model: DesignFit | None = None
     strata: StrataAnova | None = None
@@ -466,7 +476,7 @@ def diagnostics(
         emitted.append(msg)
     df_warning = df_error < MIN_ERROR_DF
     if df_error == 0 and model is not None:
-        from yieldtrial.stats.anova import replication_advice
+        from yieldtrial.stats.anova_tables import replication_advice
 
         msg = (
             "no error degrees of freedom (one plot per treatment): no test or p-value is "

@@ -7,7 +7,7 @@ each computed as the squared norm of the difference of two least-squares
 projections of the centred response), the grand mean, MSE, error df, CV, SED,
 LSD and the relative efficiency of the blocking.  ``anova`` never warns;
 suspicious trials (high CV, few error df) are flagged by
-:func:`yieldtrial.stats.diagnostics.diagnostics`.  ``design="split_plot"`` and
+:func:`yieldtrial.stats.residual_checks.diagnostics`.  ``design="split_plot"`` and
 ``"strip_plot"`` dispatch to :func:`yieldtrial.stats.splitplot.split_plot_anova`
 / :func:`~yieldtrial.stats.splitplot.strip_plot_anova` (ANOVA by stratum,
 :class:`~yieldtrial.stats.splitplot.StrataAnova`), ``design="factorial"`` to
@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.stats._common import two_factor_columns
+from yieldtrial.stats._common import default_design, two_factor_columns
 from yieldtrial.stats.model import (
     DesignFit,
     Term,
@@ -413,7 +413,7 @@ def anova(
     response: str,
     treatment: str | None = None,
     block: str | None = None,
-    design: str = "rcbd",
+    design: str | None = None,
     row: str | None = None,
     column: str | None = None,
     whole_plot: str | None = None,
@@ -432,7 +432,7 @@ def anova(
     response: str,
     treatment: str | None = None,
     block: str | None = None,
-    design: str = "rcbd",
+    design: str | None = None,
     row: str | None = None,
     column: str | None = None,
     whole_plot: str | None = None,
@@ -470,8 +470,10 @@ def anova(
         Block column: required for ``rcbd``, ``split_plot`` and ``strip_plot``;
         optional for ``factorial`` (given: factorial in an RCBD, else in a CRD);
         ignored for ``crd`` (as before).
-    design : {"crd", "rcbd", "latin", "split_plot", "strip_plot", "factorial"}
+    design : {"crd", "rcbd", "latin", "split_plot", "strip_plot", "factorial"}, optional
         Field design; see :data:`ANOVA_DESIGNS` and :func:`yieldtrial.stats.model.fit`.
+        Default: ``"rcbd"`` when ``block`` is given, ``"latin"`` with ``row`` and
+        ``column``, else ``"crd"``.
     row, column : str, optional
         Row and column factors of a Latin square (``design="latin"`` only).
     whole_plot, sub_plot : str, optional
@@ -550,6 +552,7 @@ def anova(
      ['sub_plot', 'irrigation:n_rate', 1, 'error_b'], ['sub_plot', 'error_b', 2, ''],
      ['total', 'total', 7, '']]
     """
+    design = default_design(design, block, row=row, column=column)
     given = {
         "row": row,
         "column": column,

@@ -1,0 +1,176 @@
+"""The options every command that reads plot tables shares, and the one way they are read.
+
+``report``, ``standardize``, ``network`` and ``audit`` (file mode) add the same options with
+:func:`add_table_options` (``--config``, ``--column``, ``--sheet``, ``--encoding``) and
+:func:`add_moisture_options` (``--crop``, ``--protocol``, ``--standard-moisture-pct``,
+``--moisture-method``, ``--shrink-pct-per-point``), and turn them into a
+:class:`~yieldtrial.config.TrialConfig` with :func:`settings_from_args`: the trial.toml
+given by ``--config``, overridden by the flags.  The plot table is then read by
+:func:`yieldtrial.report.files.load_trial` (one trial) or
+:func:`yieldtrial.io.read_plot_sources` (many files), both on
+:func:`yieldtrial.read_plots`.  The flags carry the names of the trial.toml keys and the
+Python parameters (``--standard-moisture-pct`` = ``standard_moisture_pct``); the short
+historical spellings (``--standard``, ``--method``, ``--shrink-per-point``) stay accepted.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from yieldtrial.errors import YieldTrialError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from yieldtrial.config import TrialConfig
+
+__all__ = [
+    "UsageError",
+    "add_control_option",
+    "add_moisture_options",
+    "add_table_options",
+    "parse_columns",
+    "require_crop",
+    "settings_from_args",
+]
+
+
+class UsageError(YieldTrialError):
+    """A command-line usage error (exit status 2), raised before any data is read."""
+
+
+def add_table_options(parser: argparse.ArgumentParser, *, config: bool = True) -> None:
+    """Add ``--config``, ``--column``, ``--sheet`` and ``--encoding``."""
+    if config:
+        parser.add_argument(
+            "--config",
+            metavar="TOML",
+            help="trial description (trial.toml): crop, control, moisture settings, [columns]; "
+            "flags override it",
+        )
+    parser.add_argument(
+        "--column",
+        action="append",
+        metavar="HEADER=NAME",
+        help="map a header of the file to a canonical column, e.g. "
+        "--column 'Netto kg=fresh_mass_kg' (repeatable; see docs/data-format.md)",
+    )
+    parser.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first)")
+    parser.add_argument("--encoding", help="encoding of a CSV file (default: UTF-8, then GB18030)")
+
+
+def add_moisture_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--crop``, ``--protocol`` and the moisture settings (trial.toml key names)."""
+    parser.add_argument(
+        "--crop", help="crop (wheat, maize, rice, 小麦, ...); sets the standard moisture"
+    )
+    parser.add_argument(
+        "--protocol", help="moisture protocol: cn-yield-test (default), usda or dry-matter"
+    )
+    parser.add_argument(
+        "--standard-moisture-pct",
+        "--standard",
+        dest="standard",
+        type=float,
+        metavar="PCT",
+        help="standard moisture [%%]; default: the protocol's value for --crop",
+    )
+    parser.add_argument(
+        "--moisture-method",
+        "--method",
+        dest="method",
+        metavar="METHOD",
+        help="moisture method: dry_matter (default, the standard), percentage_point or shrink "
+        "(needs --shrink-pct-per-point)",
+    )
+    parser.add_argument(
+        "--shrink-pct-per-point",
+        "--shrink-per-point",
+        dest="shrink_per_point",
+        type=float,
+        metavar="PCT",
+        help="constant shrink per moisture point above standard, for the shrink method [%%]",
+    )
+
+
+def add_control_option(parser: argparse.ArgumentParser, *, repeat: bool = True) -> None:
+    """Add ``--control`` (repeatable, or a comma list)."""
+    parser.add_argument(
+        "--control",
+        action="append" if repeat else "store",
+        metavar="LABEL",
+        help="control treatment; repeat or give a comma list (CK1,CK2)"
+        if repeat
+        else "control (check) treatment label",
+    )
+
+
+def parse_columns(items: Sequence[str] | None) -> dict[str, str]:
+    """Parse ``--column HEADER=NAME`` items.
+
+    Raises
+    ------
+    UsageError
+        An item without ``=`` or with an empty side.
+    """
+    columns: dict[str, str] = {}
+    for item in items or []:
+        header, sep, name = item.rpartition("=")
+        if not sep or not header.strip() or not name.strip():
+            raise UsageError(
+                f"--column needs HEADER=NAME (e.g. 'Netto kg=fresh_mass_kg'); got {item!r}"
+            )
+        columns[header.strip()] = name.strip()
+    return columns
+
+
+def settings_from_args(args: argparse.Namespace, **overrides: Any) -> TrialConfig:
+    """Build the trial description of a command: ``--config`` overridden by the flags given.
+
+    Parameters
+    ----------
+    args : Namespace
+        Parsed arguments; the options of :func:`add_table_options` and
+        :func:`add_moisture_options` (and ``--control``, ``--unit``) are used when present.
+    **overrides
+        Further :class:`~yieldtrial.config.TrialConfig` fields set by the command
+        (``None`` keeps the file's value).
+
+    Returns
+    -------
+    TrialConfig
+        The description; ``columns`` holds the file's ``[columns]`` and the ``--column``
+        maps (the flags win).
+    """
+    from yieldtrial.config import load_config
+
+    config = load_config(getattr(args, "config", None))
+    columns = parse_columns(getattr(args, "column", None))
+    flags = {
+        "crop": getattr(args, "crop", None),
+        "protocol": getattr(args, "protocol", None),
+        "standard_moisture_pct": getattr(args, "standard", None),
+        "moisture_method": getattr(args, "method", None),
+        "shrink_pct_per_point": getattr(args, "shrink_per_point", None),
+        "control": getattr(args, "control", None),
+        "unit": getattr(args, "unit", None),
+        "columns": {**config.columns, **columns} if columns else None,
+    }
+    return config.override(**{**flags, **overrides})
+
+
+def require_crop(config: TrialConfig) -> None:
+    """Refuse a description without a crop, in command-line words.
+
+    Raises
+    ------
+    DataValidationError
+        No crop in ``--crop`` or trial.toml.
+    """
+    if not config.crop:
+        from yieldtrial.errors import DataValidationError
+
+        raise DataValidationError(
+            'the crop is not known: give --crop (e.g. --crop wheat) or crop = "wheat" in the '
+            "[trial] table of trial.toml (--config); it sets the standard moisture."
+        )

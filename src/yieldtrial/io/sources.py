@@ -1,0 +1,175 @@
+"""Plot tables from several files: a list of files, a folder or a glob, one trial per file.
+
+A network of trials often arrives as one file per site.  :func:`expand_sources` turns what the
+user typed (files, folders, glob patterns) into the list of plot-table files;
+:func:`read_plot_sources` reads each one with :func:`yieldtrial.read_plots` (same header
+aliases, ``columns=``, ``sheet=`` and ``encoding=``) and stacks them, adding a ``site``
+column from the file name when the files have none.  With ``validate=False`` the headers are
+mapped but the cells are left as text, for the network engine, which reports a bad trial
+instead of refusing the whole network.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.io.plots import map_plot_headers, read_plots
+from yieldtrial.io.table_files import read_table_file
+from yieldtrial.io.validation import list_items
+
+__all__ = ["TABLE_SUFFIXES", "expand_sources", "read_plot_sources"]
+
+#: File suffixes taken from a folder (other files in it are ignored).
+TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+
+_GLOB_CHARACTERS = frozenset("*?[")
+
+PathLike = str | os.PathLike[str]
+
+
+def expand_sources(sources: PathLike | Sequence[PathLike]) -> list[Path]:
+    """List the plot-table files named by files, folders and glob patterns.
+
+    Parameters
+    ----------
+    sources : path or sequence of paths
+        Files (kept in the given order), folders (their ``.csv``, ``.tsv``, ``.txt``,
+        ``.xlsx`` and ``.xlsm`` files, sorted by name) and glob patterns
+        (``"sites/*.csv"``, sorted).
+
+    Returns
+    -------
+    list of Path
+        Each file once, in order.
+
+    Raises
+    ------
+    DataValidationError
+        A name that is neither a file, a folder nor a pattern matching a file; a folder
+        or pattern without plot tables.
+
+    Examples
+    --------
+    >>> expand_sources([])
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: no plot table given; name one or more files, a folder or a glob pattern such as 'sites/*.csv'
+    """  # noqa: E501
+    items = [sources] if isinstance(sources, str | os.PathLike) else list(sources)
+    if not items:
+        raise DataValidationError(
+            "no plot table given; name one or more files, a folder or a glob pattern such as "
+            "'sites/*.csv'"
+        )
+    found: list[Path] = []
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if _is_table(p))
+            if not files:
+                raise DataValidationError(
+                    f"folder {str(path)!r} holds no plot table (files ending in "
+                    f"{', '.join(TABLE_SUFFIXES)})"
+                )
+        elif path.exists() or not _GLOB_CHARACTERS & set(str(item)):
+            files = [path]  # a missing file is reported by the reader (FileNotFoundError)
+        else:
+            files = sorted(Path(p) for p in glob.glob(str(item)) if _is_table(Path(p)))
+            if not files:
+                raise DataValidationError(
+                    f"the pattern {str(item)!r} matches no plot table (files ending in "
+                    f"{', '.join(TABLE_SUFFIXES)})"
+                )
+        found.extend(f for f in files if f not in found)
+    return found
+
+
+def _is_table(path: Path) -> bool:
+    return (
+        path.is_file()
+        and path.suffix.lower() in TABLE_SUFFIXES
+        and not path.name.startswith((".", "~$"))
+    )
+
+
+def read_plot_sources(
+    sources: PathLike | Sequence[PathLike],
+    *,
+    columns: Mapping[str, str] | None = None,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    site_column: str = "site",
+    validate: bool = True,
+) -> pd.DataFrame:
+    r"""Read one or many plot-table files into one table.
+
+    Parameters
+    ----------
+    sources : path or sequence of paths
+        Files, folders or glob patterns (see :func:`expand_sources`).
+    columns : mapping, optional
+        Header renames, as :func:`yieldtrial.read_plots`.
+    sheet : str or int, optional
+        Worksheet of ``.xlsx`` files.
+    encoding : str, optional
+        Encoding of CSV files (UTF-8 or GB18030 detected by default).
+    site_column : str, default "site"
+        When several files are read and a file has no such column, it is added with the
+        file's name without its suffix (``sites/Jinzhong.csv`` -> ``"Jinzhong"``).
+    validate : bool, default True
+        Read each file with :func:`yieldtrial.read_plots` (every cell checked).  False:
+        map the headers only and keep the cells as text, indexed by their row in the file
+        (the header is row 1), for an analysis that reports bad trials one by one.
+
+    Returns
+    -------
+    DataFrame
+        The files' rows, stacked in file order; ``attrs["sources"]`` lists the files.
+
+    Raises
+    ------
+    DataValidationError
+        As :func:`yieldtrial.read_plots` for each file (the message names the file).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for site in ("Jinzhong", "Taigu"):
+    ...     _ = (folder / f"{site}.csv").write_text(
+    ...         "小区号,处理,产量(kg/亩)\n1,CK,480\n2,T1,512\n", encoding="utf-8")
+    >>> table = read_plot_sources(folder)
+    >>> table[["site", "treatment", "yield_kg_mu"]].values.tolist()
+    [['Jinzhong', 'CK', 480.0], ['Jinzhong', 'T1', 512.0], ['Taigu', 'CK', 480.0], ['Taigu', 'T1', 512.0]]
+    """  # noqa: E501
+    files = expand_sources(sources)
+    several = len(files) > 1
+    tables = []
+    for path in files:
+        if validate:
+            table = read_plots(path, columns=columns, sheet=sheet, encoding=encoding)
+        else:
+            raw, _ = read_table_file(path, sheet=sheet, encoding=encoding)
+            table = map_plot_headers(raw, columns=columns, name=path.name)
+            table.index = table.index + 2  # the file's row numbers (the header is row 1)
+        if several and site_column not in table:
+            table.insert(0, site_column, path.stem)
+        tables.append(table)
+    if several:
+        sites = [str(t[site_column].iloc[0]) for t in tables if site_column in t and len(t)]
+        repeated = sorted({s for s in sites if sites.count(s) > 1})
+        stems = [p.stem for p in files]
+        if len(set(stems)) < len(stems) and repeated:
+            raise DataValidationError(
+                f"several files are named {list_items(repr(s) for s in repeated)} (the site "
+                "name is the file name without its suffix); rename them or add a site column"
+            )
+    combined = tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=validate)
+    combined.attrs = {**tables[0].attrs, "sources": [str(p) for p in files]}
+    return combined

@@ -1,0 +1,264 @@
+"""Every command reads plot tables alike (issue 16).
+
+One Chinese-header raw harvest file in every command, many site files in ``network``, the same
+options, the same refusal of a misspelled control.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.cli import main
+
+CONTROL = "CK常规施肥"
+TREATMENTS = ((CONTROL, 0.0), ("减氮20%", 0.6), ("增效剂", 1.2))
+
+
+def raw_site(rng: np.random.Generator, shift: float = 0.0) -> pd.DataFrame:
+    """Raw harvest records with Chinese headers: 3 treatments x 3 blocks, 0.05 mu plots."""
+    rows = []
+    for block in (1, 2, 3):
+        for label, effect in TREATMENTS:
+            rows.append(
+                {
+                    "小区号": f"{block}{len(rows) % 3 + 1:02d}",
+                    "处理": label,
+                    "重复": block,
+                    "面积(亩)": 0.05,
+                    "鲜重(kg)": round(30.0 + shift + effect + rng.normal(0, 0.4), 2),
+                    "含水量(%)": round(15.0 + rng.normal(0, 0.3), 1),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def raw_csv(tmp_path):
+    """One trial's raw harvest file with Chinese headers (the file ``report`` reads)."""
+    path = tmp_path / "小区产量.csv"
+    raw_site(np.random.default_rng(7)).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def site_folder(tmp_path):
+    """Twenty site files of raw harvest records, one per site, no site column."""
+    folder = tmp_path / "sites"
+    folder.mkdir()
+    rng = np.random.default_rng(11)
+    for i in range(20):
+        raw_site(rng, shift=rng.normal(0, 2)).to_csv(folder / f"site{i + 1:02d}.csv", index=False)
+    return folder
+
+
+# ----------------------------------------------------------- the same raw file in every command
+
+
+def test_report_reads_the_chinese_raw_file(raw_csv, tmp_path):
+    """``report`` standardizes the raw records and writes its report."""
+    out = tmp_path / "report.json"
+    argv = ["report", str(raw_csv), "--crop", "wheat", "--control", CONTROL, "-o", str(out)]
+    assert main([*argv, "--no-figures"]) == 0
+    means = json.loads(out.read_text(encoding="utf-8"))["results"]["means"]
+    assert {row["treatment"] for row in means} == {label for label, _ in TREATMENTS}
+
+
+def test_standardize_reads_the_chinese_raw_file(raw_csv, tmp_path, capsys):
+    """``standardize -o`` writes the yields and says what it wrote."""
+    out = tmp_path / "yields.csv"
+    assert main(["standardize", str(raw_csv), "--crop", "wheat", "-o", str(out)]) == 0
+    assert f"wrote {out} (9 plots" in capsys.readouterr().err
+    table = pd.read_csv(out)
+    # plot 1: fresh mass W at moisture M on 0.05 mu (33.333 m2): W (100-M)/87 / area x 10000
+    raw = pd.read_csv(raw_csv)
+    first = raw.iloc[0]
+    expected = first["鲜重(kg)"] * (100 - first["含水量(%)"]) / 87 / (0.05 * 10000 / 15) * 10000
+    assert table.loc[0, "yield_kg_ha"] == pytest.approx(expected)
+
+
+def test_network_reads_the_chinese_raw_file(raw_csv, tmp_path):
+    """``network`` reads the same file (one trial): raw records standardized, same yields."""
+    out = tmp_path / "net.json"
+    site = tmp_path / "one-site.csv"
+    pd.read_csv(raw_csv).assign(地点="A").to_csv(site, index=False)
+    argv = ["network", str(site), "--crop", "wheat", "--control", CONTROL, "-o", str(out)]
+    assert main(argv) == 0
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert [row["status"] for row in result["per_trial"]] == ["ok"]
+
+
+def test_audit_file_mode_reads_the_chinese_raw_file(raw_csv, tmp_path, capsys):
+    """``audit PLOTS`` audits each plot's published standardized yield (dry matter here)."""
+    raw = pd.read_csv(raw_csv)
+    area_mu = raw["面积(亩)"]
+    # published figures computed with the dry-matter method at 13 % (kg/mu, 2 decimals)
+    published = raw["鲜重(kg)"] * (100 - raw["含水量(%)"]) / 87 / area_mu
+    raw["折标产量(kg/亩)"] = published.round(2)
+    path = tmp_path / "published.csv"
+    raw.to_csv(path, index=False)
+    argv = ["audit", str(path), "--crop", "wheat", "--column", "折标产量(kg/亩)=yield_kg_mu"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "dry_matter        reproduces 9 of 9" in out
+
+
+# ----------------------------------------------------------------- many site files in network
+
+
+def test_network_reads_a_folder_of_site_files(site_folder, tmp_path, capsys):
+    """A folder of 20 files: 20 sites named after the files, all analysed."""
+    out = tmp_path / "net.json"
+    argv = ["network", str(site_folder), "--crop", "wheat", "--control", CONTROL, "-o", str(out)]
+    assert main(argv) == 0
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert [row["site"] for row in result["per_trial"]] == [f"site{i:02d}" for i in range(1, 21)]
+    assert {row["status"] for row in result["per_trial"]} == {"ok"}
+    assert "20 trials: ok 20" in capsys.readouterr().err
+
+
+def test_network_reads_20_files_and_a_glob_alike(site_folder, tmp_path):
+    """Twenty file arguments and a glob pattern give the same per-trial results."""
+    files = sorted(str(p) for p in site_folder.glob("*.csv"))
+    by_files = tmp_path / "files.json"
+    by_glob = tmp_path / "glob.json"
+    common = ["--crop", "wheat", "--control", CONTROL]
+    assert main(["network", *files, *common, "-o", str(by_files)]) == 0
+    assert main(["network", str(site_folder / "*.csv"), *common, "-o", str(by_glob)]) == 0
+    first = json.loads(by_files.read_text(encoding="utf-8"))["per_trial"]
+    second = json.loads(by_glob.read_text(encoding="utf-8"))["per_trial"]
+    assert first == second and len(first) == 20
+
+
+def test_network_lang_zh_writes_chinese_headings(site_folder, tmp_path):
+    """``--lang zh``: Chinese headings, yields in kg/mu."""
+    out = tmp_path / "net.md"
+    argv = ["network", str(site_folder), "--crop", "wheat", "--control", CONTROL, "--lang", "zh"]
+    assert main([*argv, "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "## 各试点处理表现" in text and "yield_kg_mu" in text
+
+
+def test_network_raw_records_without_crop_name_the_option(site_folder, capsys):
+    """Raw harvest records need the crop: the error names --crop."""
+    assert main(["network", str(site_folder), "--control", CONTROL]) == 1
+    assert "give --crop" in capsys.readouterr().err
+
+
+def test_network_every_trial_failed_exits_1(tmp_path, capsys):
+    """A network where no trial can be analysed is an error, not "failed 2" with exit 0."""
+    frame = pd.DataFrame(
+        {
+            "site": ["A"] * 4 + ["B"] * 4,
+            "treatment": ["CK", "T"] * 4,
+            "block": [1, 1, 2, 2] * 2,
+            "yield_kg_ha": ["x", 6000, 6100, 6200, "y", 6000, 6100, 6200],
+        }
+    )
+    path = tmp_path / "bad.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "net.md"
+    assert main(["network", str(path), "--control", "CK", "-o", str(out)]) == 1
+    assert "no trial could be analysed" in capsys.readouterr().err
+    assert not out.exists()
+
+
+# ------------------------------------------------------- a misspelled control in every command
+
+
+def _misspelled_config(tmp_path):
+    path = tmp_path / "trial.toml"
+    path.write_text('[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "CK"\n', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", ["report", "standardize", "network", "audit"])
+def test_misspelled_control_exits_1_listing_the_labels(command, raw_csv, tmp_path, capsys):
+    """A control that is not a treatment: exit 1, the labels present, the CLI's own option."""
+    config = _misspelled_config(tmp_path)
+    out = tmp_path / "out.md"
+    argv = {
+        "report": ["report", str(raw_csv), "--config", str(config), "-o", str(out)],
+        "standardize": ["standardize", str(raw_csv), "--config", str(config), "-o", str(out)],
+        "network": ["network", str(raw_csv), "--config", str(config), "--by", "重复"],
+        "audit": ["audit", str(raw_csv), "--config", str(config)],
+    }[command]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "'CK'" in err and CONTROL in err
+    assert "control=" not in err.replace("[analysis] control", "")
+    assert not out.exists()
+
+
+# ---------------------------------------------------------- the same options in every command
+
+
+@pytest.mark.parametrize("command", ["report", "standardize", "network", "audit"])
+def test_every_reading_command_has_the_reading_options(command, capsys):
+    """--config, --column, --sheet, --encoding, --crop and the moisture flags everywhere."""
+    assert main([command, "--help"]) == 0
+    help_text = capsys.readouterr().out
+    for option in ("--config", "--column", "--sheet", "--encoding", "--crop"):
+        assert option in help_text, f"{command} has no {option}"
+    for option in ("--standard-moisture-pct", "--shrink-pct-per-point"):
+        assert option in help_text, f"{command} has no {option}"
+
+
+@pytest.mark.parametrize("command", ["report", "standardize", "audit"])
+def test_header_error_suggests_an_option_the_command_has(command, tmp_path, capsys):
+    """The missing-column message suggests --column, which every reading command accepts."""
+    path = tmp_path / "plots.csv"
+    pd.DataFrame({"plot": ["1", "2"], "trt": ["CK", "T"], "Netto": [1.0, 2.0]}).to_csv(
+        path, index=False
+    )
+    argv = [command, str(path), "--crop", "wheat"]
+    if command == "report":
+        argv += ["-o", str(tmp_path / "r.html")]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "--column" in err
+    assert main([command, "--help"]) == 0
+    assert "--column" in capsys.readouterr().out
+
+
+def test_network_header_error_suggests_its_own_options(tmp_path, capsys):
+    """No yield column: ``network`` suggests --response and --column, both its own options."""
+    path = tmp_path / "plots.csv"
+    pd.DataFrame({"site": ["A", "A"], "trt": ["CK", "T"], "Netto": [1.0, 2.0]}).to_csv(
+        path, index=False
+    )
+    assert main(["network", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "--response" in err and "--column" in err
+    assert main(["network", "--help"]) == 0
+    help_text = capsys.readouterr().out
+    assert "--response" in help_text and "--column" in help_text
+
+
+def test_column_option_maps_a_header_in_report(raw_csv, tmp_path):
+    """``report --column`` maps a header exactly as ``standardize --column`` does."""
+    frame = pd.read_csv(raw_csv).rename(columns={"鲜重(kg)": "Netto kg"})
+    path = tmp_path / "renamed.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "r.json"
+    argv = ["report", str(path), "--crop", "wheat", "--control", CONTROL, "--no-figures"]
+    assert main([*argv, "--column", "Netto kg=fresh_mass_kg", "-o", str(out)]) == 0
+
+
+def test_flags_carry_the_trial_toml_names(raw_csv, tmp_path):
+    """--standard-moisture-pct and --moisture-method set what the trial.toml keys set."""
+    by_flags = tmp_path / "flags.csv"
+    by_file = tmp_path / "file.csv"
+    config = tmp_path / "trial.toml"
+    config.write_text(
+        '[trial]\ncrop = "wheat"\n[analysis]\nstandard_moisture_pct = 14\n'
+        'moisture_method = "percentage_point"\n',
+        encoding="utf-8",
+    )
+    flags = ["--standard-moisture-pct", "14", "--moisture-method", "percentage_point"]
+    assert main(["standardize", str(raw_csv), "--crop", "wheat", *flags, "-o", str(by_flags)]) == 0
+    assert main(["standardize", str(raw_csv), "--config", str(config), "-o", str(by_file)]) == 0
+    assert pd.read_csv(by_flags).equals(pd.read_csv(by_file))

@@ -1,0 +1,291 @@
+"""Every code snippet of README.md and docs/ runs (issue 16, item 3).
+
+Each page is run as one session, in a temporary folder, top to bottom:
+
+* ``python`` blocks are executed in one namespace per page; a block with ``>>>`` lines is run
+  as a doctest and must print what it shows.
+* Shell blocks (no info string, or ``console``/``shell``/``sh``/``bash``) run their
+  ``yieldtrial ...`` commands in-process (:func:`yieldtrial.cli.main`), which must exit 0;
+  after a ``$ `` command the lines the page shows must be among the lines printed (``...``
+  stands for lines left out).  ``head -N FILE`` is the only other command understood.
+* ``text`` and ``toml`` blocks are not run.
+
+Markers (an HTML comment on the line before the fence, invisible on the rendered page):
+
+* ``<!-- file: NAME -->``: the block is the content of the file ``NAME``; it is written into
+  the page's folder before any block runs.
+* ``<!-- doc-test: skip (reason) -->``: the block is not run (installing packages, the
+  optional dask extra, minute-long benchmarks).
+
+The files the pages name without showing them are made here from data shipped with yieldtrial
+or kept in ``tests/data/reference`` (see :data:`PAGE_FILES`).  The marker convention is
+documented in ``docs/index.md``.
+"""
+
+from __future__ import annotations
+
+import doctest
+import io
+import json
+import re
+import shlex
+import shutil
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+REFERENCE = Path(__file__).parent / "data" / "reference"
+SHELL = ("", "console", "shell", "sh", "bash")
+MARKER = re.compile(r"<!--\s*(file|doc-test):\s*(.*?)\s*-->")
+
+
+@dataclass
+class Block:
+    """One fenced block of a page."""
+
+    line: int
+    info: str
+    body: str
+    file: str | None = None
+    skip: str | None = None
+
+
+def blocks_of(page: Path) -> list[Block]:
+    """Return the fenced blocks of a page with the marker on the line before each fence."""
+    found: list[Block] = []
+    lines = page.read_text(encoding="utf-8").splitlines()
+    fence: Block | None = None
+    body: list[str] = []
+    for number, line in enumerate(lines, 1):
+        if line.startswith("```"):
+            if fence is None:
+                fence, body = Block(number, line[3:].strip(), ""), []
+                previous = lines[number - 2] if number > 1 else ""
+                marker = MARKER.search(previous)
+                if marker and marker.group(1) == "file":
+                    fence.file = marker.group(2)
+                elif marker:
+                    fence.skip = marker.group(2)
+            else:
+                fence.body = "\n".join(body) + "\n"
+                found.append(fence)
+                fence = None
+        elif fence is not None:
+            body.append(line)
+    return found
+
+
+# ----------------------------------------------------------------------- files the pages use
+
+
+def _copy_example(folder: Path, name: str = "replicated-rcbd") -> None:
+    """``plots.csv`` and ``trial.toml`` of a shipped example (CK1, CK2, T in 4 blocks)."""
+    from yieldtrial.datasets import example_path
+
+    source = example_path(name)
+    shutil.copy(source, folder / "plots.csv")
+    shutil.copy(source.with_name("trial.toml"), folder / "trial.toml")
+
+
+def _reference_rows(name: str) -> tuple[list[str], list[list[object]]]:
+    case = json.loads((REFERENCE / f"{name}.json").read_text(encoding="utf-8"))
+    return case["data"]["columns"], case["data"]["rows"]
+
+
+def _sites(folder: Path) -> None:
+    """Make ``sites.csv`` (four synthetic sites) and ``sites/`` (three raw site files).
+
+    ``sites.csv``: RCBD sites A-D (CK, N1, N2, 3 blocks) with a site column; ``sites/``: raw
+    harvest records with Chinese headers, one file per site.
+    """
+    rng = np.random.default_rng(3)
+    rows = []
+    for s_i, site in enumerate("ABCD"):
+        for block in (1, 2, 3):
+            for treatment, effect in (("CK", 0.0), ("N1", 500.0), ("N2", 200.0)):
+                value = round(6000 + 300 * s_i + effect + rng.normal(0, 150), 1)
+                rows.append((site, block, treatment, value))
+    pd.DataFrame(rows, columns=["site", "block", "treatment", "yield_kg_ha"]).to_csv(
+        folder / "sites.csv", index=False
+    )
+    (folder / "sites").mkdir()
+    for site in ("太谷", "榆次", "祁县"):
+        raw = []
+        for block in (1, 2, 3):
+            for treatment, effect in (("CK", 0.0), ("N1", 1.2), ("N2", 0.5)):
+                raw.append(
+                    {
+                        "小区号": f"{block}-{treatment}",
+                        "处理": treatment,
+                        "重复": block,
+                        "面积(亩)": 0.05,
+                        "鲜重(kg)": round(30 + effect + rng.normal(0, 0.5), 2),
+                        "含水量(%)": round(15 + rng.normal(0, 0.3), 1),
+                    }
+                )
+        pd.DataFrame(raw).to_csv(folder / "sites" / f"{site}.csv", index=False)
+
+
+def _oats(folder: Path) -> None:
+    """``oats.csv``: Yates' (1935) oats split plot (Venables & Ripley 2002, sec. 6.7)."""
+    _, rows = _reference_rows("yates_oats_splitplot")
+    lines = ["plot_id,block,variety,treatment,yield_kg_ha"]
+    lines += [f"{i + 1},{b},{v},{n},{y}" for i, (b, v, n, y) in enumerate(rows)]
+    (folder / "oats.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _rice(folder: Path) -> None:
+    """``rice.csv``: the rice split plot of Gomez & Gomez (1984), Table 3.7."""
+    _, rows = _reference_rows("gomez_splitplot_rice")
+    frame = pd.DataFrame(rows, columns=["block", "nitrogen", "variety", "yield_kg_ha"])
+    frame.to_csv(folder / "rice.csv", index=False)
+
+
+def _battery(folder: Path) -> None:
+    """``battery.csv``: Montgomery's battery-life factorial (material x temperature, CRD)."""
+    case = json.loads((REFERENCE / "montgomery_battery_factorial.json").read_text("utf-8"))
+    rows = []
+    for cell, values in case["data"]["cells"].items():
+        material, temperature = cell.split("|")
+        rows += [(material, temperature, value) for value in values]
+    pd.DataFrame(rows, columns=["material", "temperature", "life"]).to_csv(
+        folder / "battery.csv", index=False
+    )
+
+
+def _alpha(folder: Path) -> None:
+    """``alpha.csv``: John & Williams' alpha-lattice oats trial (24 entries, 3 reps)."""
+    columns, rows = _reference_rows("john_williams_alpha_oats")
+    pd.DataFrame(rows, columns=columns).to_csv(folder / "alpha.csv", index=False)
+
+
+def _harvest(folder: Path) -> None:
+    """``harvest.csv``: a field book with the harvest typed in (the shipped RCBD's plots)."""
+    from yieldtrial.datasets import example_path
+
+    shutil.copy(example_path("replicated-rcbd"), folder / "harvest.csv")
+
+
+#: Files each page names without showing them, made before the page runs (every page also
+#: gets the shipped replicated RCBD as plots.csv and trial.toml unless it writes its own).
+PAGE_FILES: dict[str, tuple[Callable[[Path], None], ...]] = {
+    "cli.md": (_sites,),
+    "networks.md": (_sites,),
+    "designs.md": (_oats, _rice, _battery),
+    "mixed-models.md": (_alpha,),
+    "planning.md": (_harvest,),
+}
+
+
+# --------------------------------------------------------------------------------- runners
+
+
+def _run_python(block: Block, namespace: dict[str, object], name: str) -> None:
+    if ">>>" in block.body:
+        parser = doctest.DocTestParser()
+        test = parser.get_doctest(block.body, namespace, f"{name}:{block.line}", name, block.line)
+        runner = doctest.DocTestRunner(
+            optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False
+        )
+        output = io.StringIO()
+        runner.run(test, out=output.write, clear_globs=False)
+        namespace.update(test.globs)  # DocTest runs in a copy of the namespace
+        assert runner.failures == 0, f"{name}:{block.line}\n{output.getvalue()}"
+        return
+    code = compile(block.body, f"{name}:{block.line}", "exec")
+    exec(code, namespace)  # noqa: S102 - the documentation's own code
+
+
+def _commands(block: Block) -> list[tuple[str, list[str]]]:
+    """(command, lines shown after it) of a shell block."""
+    lines = block.body.splitlines()
+    if any(line.startswith("$ ") for line in lines):
+        found: list[tuple[str, list[str]]] = []
+        for line in lines:
+            if line.startswith("$ "):
+                found.append((line[2:], []))
+            elif found and line.strip() and line.strip() != "...":
+                found[-1][1].append(line)
+        return found
+    return [(line, []) for line in lines if line.strip()]
+
+
+def _run_shell(block: Block, folder: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from yieldtrial.cli import main
+
+    for command, shown in _commands(block):
+        words = shlex.split(command, comments=True)
+        where = f"{name}:{block.line}: {command}"
+        if words[:1] == ["head"]:
+            count = int(words[1].lstrip("-")) if len(words) > 2 else 10
+            text = (folder / words[-1]).read_text(encoding="utf-8")
+            printed = text.splitlines()[:count]
+        else:
+            assert words[:1] == ["yieldtrial"], (
+                f"{where}: only yieldtrial and head commands run; mark the block "
+                "<!-- doc-test: skip (reason) --> if it must not"
+            )
+            capsys.readouterr()
+            code = main(words[1:])
+            captured = capsys.readouterr()
+            assert code == 0, f"{where}: exit {code}\n{captured.err}"
+            printed = captured.out.splitlines()
+        stripped = [line.rstrip() for line in printed]
+        for line in shown:
+            assert line.rstrip() in stripped, f"{where}: no longer prints {line!r}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_page_snippets_run(page, tmp_path, monkeypatch, capsys):
+    """Every Python and shell snippet of the page runs and shows what the page says."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    blocks = blocks_of(page)
+    _copy_example(tmp_path)
+    for make in PAGE_FILES.get(page.name, ()):
+        make(tmp_path)
+    for block in blocks:
+        if block.file:
+            (tmp_path / block.file).write_text(block.body, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {"__name__": "__doc_snippets__"}
+    ran = 0
+    for block in blocks:
+        if block.file or block.skip or block.info in ("text", "toml"):
+            continue
+        with warnings.catch_warnings(record=True):  # the pages' data warn as they say
+            warnings.simplefilter("always")
+            if block.info == "python":
+                _run_python(block, namespace, page.name)
+            elif block.info in SHELL:
+                _run_shell(block, tmp_path, page.name, capsys)
+            else:
+                continue
+        ran += 1
+        plt.close("all")
+    runnable = [b for b in blocks if b.info in ("python", *SHELL) and not b.file]
+    assert ran == len([b for b in runnable if not b.skip])
+
+
+def test_pages_have_snippets():
+    """The collector finds blocks (the marker syntax did not break the parser)."""
+    counted = {page.name: len(blocks_of(page)) for page in PAGES}
+    assert counted["README.md"] >= 3 and counted["designs.md"] >= 5
+
+
+def test_skipped_blocks_say_why():
+    """Every skip marker gives its reason; installs, the dask extra and benchmarks only."""
+    for page in PAGES:
+        for block in blocks_of(page):
+            if block.skip:
+                assert re.search(r"install|dask|benchmark", block.skip), (page.name, block.skip)
