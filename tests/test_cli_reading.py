@@ -139,7 +139,7 @@ def test_network_lang_zh_writes_chinese_headings(site_folder, tmp_path):
     argv = ["network", str(site_folder), "--crop", "wheat", "--control", CONTROL, "--lang", "zh"]
     assert main([*argv, "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
-    assert "## 各试点处理表现" in text and "yield_kg_mu" in text
+    assert "## 试验网络与联合分析" in text and "yield_kg_mu" in text
 
 
 def test_network_raw_records_without_crop_name_the_option(site_folder, capsys):
