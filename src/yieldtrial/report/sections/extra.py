@@ -381,11 +381,13 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
                                "pct": pct}  # fmt: skip
         if testable:
             se = float(math.sqrt(vec @ np.asarray(mm.cov, dtype=float) @ vec)) * abs(scale)
-            q = float(sps.t.ppf(1 - s.alpha / 2, df))
+            # the design model's df (Satterthwaite for a mixed model)
+            cdf = float(mm.contrast_df(vec)[0]) if hasattr(mm, "contrast_df") else df
+            q = float(sps.t.ppf(1 - s.alpha / 2, cdf))
             tval = estimate / se
-            p = float(2 * sps.t.sf(abs(tval), df))
+            p = float(2 * sps.t.sf(abs(tval), cdf))
             row |= {"se": se, "ci_low": estimate - q * se, "ci_high": estimate + q * se,
-                    "t": tval, "df": df, "p": p}  # fmt: skip
+                    "t": tval, "df": cdf, "p": p}  # fmt: skip
             key = (
                 "contrast.sig_up"
                 if p < s.alpha and estimate > 0
@@ -427,7 +429,12 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
             Column("ci_low", t("col.ci_low_conf", lang, conf=conf), "number", d, u),
             Column("ci_high", t("col.ci_high_conf", lang, conf=conf), "number", d, u),
             Column("t", "t", "number", 2),
-            Column("df", t("col.df", lang), "int"),
+            Column(
+                "df",
+                t("col.df", lang),
+                "number",
+                1 if getattr(mm, "cov_gradient", None) is not None else 0,
+            ),
             Column("p", "P", "pvalue"),
         ]
         from yieldtrial.report._format import source_label
