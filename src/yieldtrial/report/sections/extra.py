@@ -194,6 +194,8 @@ def trial_info_section(ctx: ReportContext) -> Section | None:
     """Trial information from ``[conditions]`` (and the site, variety, previous crop)."""
     c, lang = ctx.config, ctx.s.lang
     cond = c.conditions
+    if not cond:  # the header already shows the site, variety and previous crop
+        return None
     marked = _illustrative_conditions(ctx)
     items: list[tuple[str, str]] = []
 
