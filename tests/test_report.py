@@ -118,7 +118,7 @@ def test_jinzhong_states_replicates_needed(jinzhong: Any) -> None:
 
 def test_jinzhong_display_unit_is_kg_mu(jinzhong: Any) -> None:
     """The description's unit (kg/mu) is used; T = 442 x 95/87 = 482.64 kg/mu."""
-    rows = {r["treatment"]: r for r in jinzhong.section("means").blocks[0].rows}
+    rows = {r["treatment"].rstrip("\u00a0†"): r for r in jinzhong.section("means").blocks[0].rows}
     assert rows["T"]["mean"] == pytest.approx(442 * 95 / 87)
 
 

@@ -142,7 +142,7 @@ def test_economics_yield_gain_equals_the_contrast(rcbd: Any) -> None:
 def test_pfp_decomposition_adds_up(rcbd: Any) -> None:
     """Rate part + yield part = PFP change; the rate part is F_ref / F - 1 (40/32 - 1 = 25 %)."""
     table = _table(rcbd, "efficiency", "efficiency")
-    rows = {r["treatment"]: r for r in table.rows}
+    rows = {r["treatment"].rstrip("\u00a0†"): r for r in table.rows}  # † illustrative rates
     ck2 = rows["CK2"]
     assert ck2["rate_effect_pct"] == pytest.approx(25.0)
     for row in rows.values():
@@ -225,3 +225,15 @@ def test_contrast_with_unknown_treatment_is_an_error() -> None:
     object.__setattr__(bad, "contrasts", ({"name": "x", "treatment": "T9", "versus": "CK1"},))
     with pytest.raises(DataValidationError, match="'T9'.*treatments are CK1, CK2, T"):
         build_report(trial, bad, figures=False)
+
+
+def test_illustrative_values_are_marked_where_printed() -> None:
+    """Jinzhong: illustrative CK1/CK2 rows, columns vs CK1/CK2 and sentences carry †."""
+    report = _report("jinzhong-2024")
+    means = _table(report, "means", "means")
+    treatments = [r["treatment"] for r in means.rows]
+    assert treatments == ["CK1\u00a0†", "CK2\u00a0†", "T"]  # T's figure is published
+    assert any(c.label.endswith("CK1 †") for c in means.columns)
+    assert any("†" in note for note in means.notes)
+    bullets = next(b for b in report.section("conclusions").blocks if hasattr(b, "items"))
+    assert all("†" in item for item in bullets.items if "CK" in item)

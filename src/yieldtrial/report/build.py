@@ -35,6 +35,7 @@ from yieldtrial.report.sections.extra import (
     contrasts_section,
     economics_section,
     field_map_section,
+    mark_illustrative,
     summary_section,
     trial_info_section,
 )
@@ -205,6 +206,7 @@ def build_report(
     ):
         sections.append(panel_section(ctx))
     report = Report(title=title, lang=lang, sections=sections, metadata=meta, results=results)
+    mark_illustrative(report, ctx)
     if lang == "zh":
         from yieldtrial.report.i18n import localize_units
 

@@ -34,6 +34,7 @@ __all__ = [
     "economics_section",
     "field_map_section",
     "localized",
+    "mark_illustrative",
     "summary_section",
     "trial_info_section",
     "untranslated_fields",
@@ -170,7 +171,9 @@ def summary_section(ctx: ReportContext) -> Section | None:
             unit=s.unit,
         )
     ]
-    parts.extend(str(item) for item in ctx.results.get("conclusions", []))
+    data = illustrative_treatments(ctx)
+    for item in ctx.results.get("conclusions", []):
+        parts.append(with_mark(str(item)) if data and _names(str(item), data) else str(item))
     for item in ctx.results.get("named_contrasts", []):
         parts.append(str(item["sentence"]))
     gap = "" if lang == "zh" else " "
@@ -379,6 +382,7 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
         ref_mean = float(mm.estimates[j]) * scale
         pct = 100.0 * estimate / ref_mean if ref_mean else float("nan")
         name = item.get("name_zh") if lang == "zh" and item.get("name_zh") else item["name"]
+        name = name[:1].upper() + name[1:]  # it starts a sentence
         row: dict[str, Any] = {"name": name, "contrast": f"{trt} − {ref}", "estimate": estimate,
                                "pct": pct}  # fmt: skip
         if testable:
@@ -643,3 +647,68 @@ def panel_table(ctx: ReportContext) -> Table | None:
         Column("signature", t("panel.col_signature", lang), "text"),
     ]
     return Table("panel", columns, rows)
+
+
+# ------------------------------------------------------------------ illustrative marks
+#: Tables that mark illustrative values themselves (or show the data status as a column).
+_SELF_MARKED = frozenset(
+    {"plots", "treatments", "contrasts", "economics", "fertilization", "panel", "moisture_audit"}
+)
+
+
+def illustrative_treatments(ctx: ReportContext) -> set[str]:
+    """Treatments whose plot data are illustrative (``data_status = illustrative``)."""
+    if "data_status" not in ctx.plots.columns:
+        return set()
+    status = ctx.plots["data_status"].astype(str).str.lower()
+    return set(ctx.plots.loc[status == "illustrative", "treatment"].astype(str))
+
+
+def _names(text: str, labels: set[str]) -> bool:
+    return any(re.search(rf"(?<![A-Za-z0-9]){re.escape(x)}(?![A-Za-z0-9])", text) for x in labels)
+
+
+def mark_illustrative(report: Any, ctx: ReportContext) -> None:
+    """Put :data:`ILLUSTRATIVE_MARK` where a number computed from an illustrative value is printed.
+
+    Rows of illustrative treatments (and, in the efficiency table, of treatments whose
+    rates are illustrative) get the mark on their treatment cell; columns computed
+    against an illustrative control on their label; conclusion sentences naming an
+    illustrative treatment at their end.  Each marked table gets the one legend.
+    """
+    data = illustrative_treatments(ctx)
+    rates = {
+        info.label
+        for info in ctx.config.treatments
+        if str(info.extra.get("rate_status", "")).lower() == "illustrative"
+    }
+    if not data and not rates:
+        return
+    import dataclasses
+
+    legend = t("mark.legend", ctx.s.lang, mark=ILLUSTRATIVE_MARK)
+    for section in report.sections:
+        for block in section.blocks:
+            kind = getattr(block, "type", "")
+            if kind == "bullets" and section.key == "conclusions" and data:
+                block.items = [with_mark(i) if _names(i, data) else i for i in block.items]
+            if kind != "table" or block.key in _SELF_MARKED:
+                continue
+            marked = data | (rates if block.key == "efficiency" else set())
+            hit = False
+            keys = {c.key for c in block.columns}
+            if "treatment" in keys:
+                for row in block.rows:
+                    if str(row.get("treatment")) in marked:
+                        # no-break space: the mark stays with the label in a narrow column
+                        row["treatment"] = f"{row['treatment']}\u00a0{ILLUSTRATIVE_MARK}"
+                        hit = True
+            columns = []
+            for col in block.columns:
+                if col.key != "treatment" and col.kind != "text" and _names(col.label, data):
+                    col = dataclasses.replace(col, label=f"{col.label} {ILLUSTRATIVE_MARK}")
+                    hit = True
+                columns.append(col)
+            block.columns = columns
+            if hit and legend not in block.notes:
+                block.notes.append(legend)
