@@ -381,7 +381,7 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
         estimate = float(vec @ basis) * scale
         ref_mean = float(mm.estimates[j]) * scale
         pct = 100.0 * estimate / ref_mean if ref_mean else float("nan")
-        name = item.get("name_zh") if lang == "zh" and item.get("name_zh") else item["name"]
+        name = str(item.get("name_zh") if lang == "zh" and item.get("name_zh") else item["name"])
         name = name[:1].upper() + name[1:]  # it starts a sentence
         row: dict[str, Any] = {"name": name, "contrast": f"{trt} − {ref}", "estimate": estimate,
                                "pct": pct}  # fmt: skip
