@@ -237,3 +237,28 @@ def test_illustrative_values_are_marked_where_printed() -> None:
     assert any("†" in note for note in means.notes)
     bullets = next(b for b in report.section("conclusions").blocks if hasattr(b, "items"))
     assert all("†" in item for item in bullets.items if "CK" in item)
+
+
+def test_yield_components_and_theoretical_yield(tmp_path: Any) -> None:
+    """Measured components give the section; theoretical yield = spikes x grains x TKW x 0.85.
+
+    Hand derivation: CK has 400,000 spikes/mu, 35 grains, 45 g -> 400000 x 35 x 45 / 1e6 x 0.85
+    = 535.5 kg/mu (domain-standards section 1.3); A: 420000 x 36 x 46 / 1e6 x 0.85 = 591.192.
+    """
+    plots = tmp_path / "plots.csv"
+    plots.write_text(
+        "plot_id,block,treatment,yield_kg_ha,heads_per_mu,grains_per_head,thousand_grain_weight_g\n"
+        "1,B1,CK,7000,390000,34,45\n2,B1,A,7400,420000,36,46\n"
+        "3,B2,CK,7100,410000,36,45\n4,B2,A,7500,420000,36,46\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "trial.toml"
+    config.write_text(
+        '[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "CK"\ndesign = "rcbd"\nunit = "kg/mu"\n',
+        encoding="utf-8",
+    )
+    report, _ = report_from_files(plots, config, report_date="2024-06-01", figures=False)
+    rows = {r["treatment"]: r for r in _table(report, "components", "components").rows}
+    assert rows["CK"]["heads_per_mu"] == pytest.approx(400000)
+    assert rows["CK"]["theoretical"] == pytest.approx(535.5)
+    assert rows["A"]["theoretical"] == pytest.approx(591.192)
