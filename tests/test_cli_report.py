@@ -125,7 +125,7 @@ def test_report_flags_override_config(tmp_path: Path, plots: Path) -> None:
         == 0
     )
     text = out.read_text(encoding="utf-8")
-    assert "产量（kg/mu）" in text and "位次" in text
+    assert "产量（kg/亩）" in text and "位次" in text
 
 
 def test_report_html_and_docx(tmp_path: Path) -> None:

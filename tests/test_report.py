@@ -118,7 +118,7 @@ def test_jinzhong_states_replicates_needed(jinzhong: Any) -> None:
 
 def test_jinzhong_display_unit_is_kg_mu(jinzhong: Any) -> None:
     """The description's unit (kg/mu) is used; T = 442 x 95/87 = 482.64 kg/mu."""
-    rows = {r["treatment"]: r for r in jinzhong.section("means").blocks[0].rows}
+    rows = {r["treatment"].rstrip("\u00a0†"): r for r in jinzhong.section("means").blocks[0].rows}
     assert rows["T"]["mean"] == pytest.approx(442 * 95 / 87)
 
 
@@ -128,7 +128,7 @@ def test_jinzhong_display_unit_is_kg_mu(jinzhong: Any) -> None:
 def test_rcbd_has_full_statistics(rcbd: Any) -> None:
     """ANOVA, Dunnett against each control, letters, CV and diagnostics are all present."""
     keys = [s.key for s in rcbd.sections]
-    assert keys[:3] == ["header", "methods", "quality"]
+    assert keys[:5] == ["summary", "header", "trial_info", "methods", "quality"]
     assert {"anova", "means", "noninferiority", "conclusions"} <= set(keys)
     means = rcbd.section("means").blocks[0]
     labels = [c.label for c in means.columns]
@@ -241,7 +241,7 @@ def test_chinese_layout_has_rank_pct_over_ck_and_two_level_letters(rcbd_zh: Any)
     labels = [c.label for c in means.columns]
     assert labels[0] == "位次"
     assert "比CK1±%" in labels and "比CK2±%" in labels
-    assert "产量（kg/mu）" in labels
+    assert "产量（kg/亩）" in labels  # the Chinese unit spelling (docs/user-guide.md)
     letters = [r["letters"] for r in means.rows]
     upper = [r["letters_upper"] for r in means.rows]
     assert all(v == v.lower() for v in letters) and all(v == v.upper() for v in upper)
@@ -270,7 +270,7 @@ def test_every_string_has_both_languages_with_same_placeholders() -> None:
 def test_html_is_self_contained_with_inline_svg() -> None:
     """HTML: inline CSS and SVG, no external resource, A4 print rule."""
     html = _report("replicated-rcbd").to_html()
-    assert html.count("<svg") == 3  # means, plot yields, field map of residuals
+    assert html.count("<svg") == 4  # field layout, means, plot yields, field map of residuals
     assert "<link" not in html and "<script" not in html and "<img" not in html
     assert "@page { size: A4" in html
 
@@ -279,7 +279,7 @@ def test_html_chinese_figures_keep_text() -> None:
     """Chinese HTML figures carry their labels as SVG text."""
     html = _report("jinzhong-2024", lang="zh").to_html()
     svg = html[html.index("<svg") :]
-    assert re.search(r"<text[^>]*>产量（kg/mu）</text>", svg)
+    assert re.search(r"<text[^>]*>产量（kg/亩）</text>", svg)
 
 
 def test_chinese_report_translates_library_messages() -> None:
@@ -289,7 +289,8 @@ def test_chinese_report_translates_library_messages() -> None:
     assert "粮食收购水分增量规则（以 13% 为基数" in text  # audit row, translated
     assert "缩水系数法：含水量不高于标准水分（5 ≤ 13）" in text
     assert "**作物：** 小麦" in text
-    assert "cn-yield-test 规范规定小麦按 13% 计" in text
+    assert "农业部高产创建测产验收办法（2008）规定的国家商品粮贮藏标准含水量，小麦 13%" in text
+    assert "http" not in text  # the method is cited by name, web sources are in docs/
     for english in ("moisture_pct outside", "China grain-trade", "shrink:", "Chinese yield-test"):
         assert english not in text
 

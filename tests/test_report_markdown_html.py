@@ -38,7 +38,7 @@ def test_markdown_writes_figures_next_to_it(with_figures: Any, tmp_path: Path) -
     out = with_figures.write(tmp_path / "report.md")
     text = out.read_text(encoding="utf-8")
     figures = sorted((tmp_path / "report_files").glob("*.svg"))
-    assert [f.name for f in figures] == ["fig1.svg", "fig2.svg", "fig3.svg"]
+    assert [f.name for f in figures] == ["fig1.svg", "fig2.svg", "fig3.svg", "fig4.svg"]
     for figure in figures:
         assert f"](report_files/{figure.name})" in text
         assert FIGURE_MARK in figure.read_text(encoding="utf-8")[:200]
@@ -73,7 +73,7 @@ def test_html_tables_scroll_and_group_header() -> None:
     assert html.count('<div class="table-wrap">') == html.count('<table class="data')
     assert re.search(r'<th class="group[^"]*" colspan="2">(<span class="w">)?差异显著性', html)
     # a Chinese header with a unit wraps between the word and the unit only
-    assert '<span class="w">产量</span><wbr><span class="w">（kg/mu）</span>' in html
+    assert '<span class="w">产量</span><wbr><span class="w">（kg/亩）</span>' in html
 
 
 def test_css_has_no_mid_word_breaks_and_prints_long_tables() -> None:

@@ -123,8 +123,73 @@ _ANALYSIS_KEYS: dict[str, str] = {
     "letters": "letters",
     "margin_pct": "margin_pct",
 }
-_PANEL_KEYS: dict[str, str] = {"members": "panel_members", "date": "panel_date"}
-_TABLES: tuple[str, ...] = ("trial", "analysis", "columns", "treatments", "panel", "published")
+_PANEL_KEYS: dict[str, str] = {
+    "members": "panel_members",
+    "date": "panel_date",
+    "responsible_unit": "responsible_unit",
+    "report_number": "report_number",
+}
+_TABLES: tuple[str, ...] = (
+    "trial",
+    "analysis",
+    "columns",
+    "treatments",
+    "panel",
+    "published",
+    "zh",
+    "conditions",
+    "economics",
+    "contrasts",
+)
+#: Keys of ``[conditions]`` (trial information; see docs/trial-toml.md): numbers or text.
+CONDITION_KEYS: tuple[str, ...] = (
+    "latitude",
+    "longitude",
+    "altitude_m",
+    "soil_type",
+    "soil_ph",
+    "organic_matter_g_kg",
+    "total_n_g_kg",
+    "alkali_n_mg_kg",
+    "olsen_p_mg_kg",
+    "available_k_mg_kg",
+    "sowing_date",
+    "harvest_date",
+    "seeding_rate",
+    "irrigation",
+    "weather",
+    "fertilization",
+    "illustrative",
+)
+#: Keys of ``[economics]``.
+ECONOMICS_KEYS: tuple[str, ...] = (
+    "currency",
+    "grain_price_per_kg",
+    "prices",
+    "other_costs_per_mu",
+    "other_costs_per_ha",
+    "status",
+    "source",
+)
+#: Keys of one ``[[contrasts]]`` entry.
+CONTRAST_KEYS: tuple[str, ...] = ("name", "name_zh", "treatment", "versus")
+#: Keys of ``[zh]``: Chinese versions of the free-text fields.
+ZH_KEYS: tuple[str, ...] = (
+    "title",
+    "site",
+    "season",
+    "variety",
+    "previous_crop",
+    "soil",
+    "notes",
+    "soil_type",
+    "seeding_rate",
+    "irrigation",
+    "weather",
+    "responsible_unit",
+    "economics_source",
+    "products",
+)
 #: Design-role keys of [analysis] naming the two factor columns, by design (first, second).
 FACTOR_ROLES: dict[str, tuple[str, str]] = {
     "split_plot": ("whole_plot", "sub_plot"),
@@ -195,6 +260,8 @@ class PublishedFigure:
         Unit of both figures.
     source : str or None
         Where it was published.
+    source_zh : str or None
+        The same in Chinese (shown in Chinese reports).
     """
 
     treatment: str | None
@@ -203,6 +270,7 @@ class PublishedFigure:
     reported: str | None = None
     unit: str = "kg/mu"
     source: str | None = None
+    source_zh: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the fields as a plain JSON-ready dict."""
@@ -269,6 +337,20 @@ class TrialConfig:
         Date of the panel's inspection.
     published : tuple of PublishedFigure
         Published figures to audit (moisture conversion check).
+    responsible_unit, report_number : str or None
+        Responsible unit (承担单位) and report number, from ``[panel]``.
+    panel_experts : tuple of dict
+        Acceptance-panel members as ``{name, affiliation, title}`` (``[panel]
+        experts = [...]``); printed as the panel table.
+    zh : dict
+        Chinese versions of the free-text fields (``[zh]``, keys :data:`ZH_KEYS`).
+    conditions : dict
+        Trial information (``[conditions]``, keys :data:`CONDITION_KEYS`): coordinates,
+        soil test, dates, seeding rate, irrigation, fertilization schedule, weather.
+    economics : dict
+        Prices for the economic-benefit section (``[economics]``, keys :data:`ECONOMICS_KEYS`).
+    contrasts : tuple of dict
+        Named contrasts (``[[contrasts]]``: ``name``, ``treatment``, ``versus``, ``name_zh``).
     source : str or None
         Path of the file the configuration came from.
     """
@@ -303,6 +385,13 @@ class TrialConfig:
     panel_members: tuple[str, ...] = ()
     panel_date: str | None = None
     published: tuple[PublishedFigure, ...] = ()
+    responsible_unit: str | None = None
+    report_number: str | None = None
+    panel_experts: tuple[Mapping[str, str], ...] = ()
+    zh: Mapping[str, Any] = field(default_factory=dict)
+    conditions: Mapping[str, Any] = field(default_factory=dict)
+    economics: Mapping[str, Any] = field(default_factory=dict)
+    contrasts: tuple[Mapping[str, str], ...] = ()
     source: str | None = None
 
     def __post_init__(self) -> None:
@@ -412,7 +501,7 @@ class TrialConfig:
             ("panel", _PANEL_KEYS),
         ):
             section = _table(raw, table, where)
-            bad = [key for key in section if key not in keys]
+            bad = [k for k in section if k not in keys and (table, k) != ("panel", "experts")]
             if bad:
                 raise DataValidationError(
                     f"{where}: unknown key {', '.join(map(repr, bad))} in [{table}]; allowed: "
@@ -445,6 +534,7 @@ class TrialConfig:
             _published(item, i, where) for i, item in enumerate(published_raw)
         )
         _resolve_factor_roles(values, where)
+        _new_tables(raw, values, where)
         return cls.from_values(values, where=where)
 
     @classmethod
@@ -580,6 +670,8 @@ class TrialConfig:
             value = getattr(self, f.name)
             if f.name in ("treatments", "published"):
                 value = [t.to_dict() for t in value]
+            elif f.name in ("contrasts", "panel_experts"):
+                value = [dict(item) for item in value]
             elif isinstance(value, tuple):
                 value = list(value)
             elif isinstance(value, Mapping):
@@ -647,6 +739,7 @@ _PUBLISHED_KEYS: tuple[str, ...] = (
     "reported",
     "unit",
     "source",
+    "source_zh",
 )
 
 
@@ -675,6 +768,7 @@ def _published(item: object, index: int, where: str) -> PublishedFigure:
         reported=None if reported is None else str(reported),
         unit=str(item.get("unit", "kg/mu")),
         source=_opt_str(item.get("source")),
+        source_zh=_opt_str(item.get("source_zh")),
     )
 
 
@@ -719,6 +813,88 @@ def _warn_fraction_pct(name: str, value: float | None, *, example: str) -> None:
             YieldTrialWarning,
             stacklevel=4,
         )
+
+
+def _checked_keys(
+    section: Mapping[str, Any], allowed: tuple[str, ...], name: str, where: str
+) -> None:
+    bad = [key for key in section if key not in allowed]
+    if bad:
+        raise DataValidationError(
+            f"{where}: unknown key {', '.join(map(repr, bad))} in {name}; allowed: "
+            f"{', '.join(allowed)} (see docs/trial-toml.md)."
+        )
+
+
+def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> None:
+    """Read ``[zh]``, ``[conditions]``, ``[economics]``, ``[[contrasts]]`` and panel experts."""
+    zh = _table(raw, "zh", where)
+    _checked_keys(zh, ZH_KEYS, "[zh]", where)
+    products = zh.get("products", {})
+    if not isinstance(products, Mapping):
+        raise DataValidationError(
+            f"{where}: [zh] products must be a table of product name -> Chinese name, e.g. "
+            '[zh.products] "compound fertilizer" = "复合肥".'
+        )
+    values["zh"] = {key: str(value) for key, value in zh.items() if key != "products"}
+    if products:
+        values["zh"]["products"] = {str(k): str(v) for k, v in products.items()}
+    conditions = _table(raw, "conditions", where)
+    _checked_keys(conditions, CONDITION_KEYS, "[conditions]", where)
+    schedule = conditions.get("fertilization", [])
+    if not isinstance(schedule, list) or not all(isinstance(i, Mapping) for i in schedule):
+        raise DataValidationError(
+            f"{where}: [conditions] fertilization must be an array of tables, e.g. "
+            'fertilization = [{ stage = "basal", product = "urea", rate = 10, '
+            'rate_unit = "kg/mu" }].'
+        )
+    values["conditions"] = dict(conditions)
+    economics = _table(raw, "economics", where)
+    _checked_keys(economics, ECONOMICS_KEYS, "[economics]", where)
+    price = economics.get("grain_price_per_kg")
+    if economics and (isinstance(price, bool) or not isinstance(price, int | float) or price < 0):
+        raise DataValidationError(
+            f"{where}: [economics] needs grain_price_per_kg = <number >= 0> [currency/kg], "
+            f"got {price!r}."
+        )
+    for key in ("prices", "other_costs_per_mu", "other_costs_per_ha"):
+        table = economics.get(key, {})
+        if not isinstance(table, Mapping) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in table.values()
+        ):
+            raise DataValidationError(
+                f"{where}: [economics] {key} must be a table of numbers, e.g. "
+                f'{key} = {{ "compound fertilizer" = 3.2 }}.'
+            )
+    values["economics"] = dict(economics)
+    contrasts = raw.get("contrasts", [])
+    if not isinstance(contrasts, list):
+        raise DataValidationError(
+            f"{where}: 'contrasts' must be an array of tables written [[contrasts]]."
+        )
+    out = []
+    for index, item in enumerate(contrasts):
+        if not isinstance(item, Mapping):
+            raise DataValidationError(f"{where}: contrasts entry {index + 1} must be a table.")
+        _checked_keys(item, CONTRAST_KEYS, f"[[contrasts]] entry {index + 1}", where)
+        missing = [key for key in ("name", "treatment", "versus") if not item.get(key)]
+        if missing:
+            raise DataValidationError(
+                f"{where}: [[contrasts]] entry {index + 1} lacks {', '.join(missing)}; write e.g. "
+                'name = "synergist effect", treatment = "T", versus = "CK2".'
+            )
+        out.append({key: str(value) for key, value in item.items()})
+    values["contrasts"] = tuple(out)
+    panel = raw.get("panel", {})
+    experts = panel.get("experts", []) if isinstance(panel, Mapping) else []
+    if not isinstance(experts, list) or not all(
+        isinstance(e, Mapping) and "name" in e for e in experts
+    ):
+        raise DataValidationError(
+            f"{where}: [panel] experts must be an array of tables with a name, e.g. "
+            'experts = [{ name = "...", affiliation = "...", title = "..." }].'
+        )
+    values["panel_experts"] = tuple({key: str(value) for key, value in e.items()} for e in experts)
 
 
 def _opt_str(value: object) -> str | None:
@@ -782,7 +958,16 @@ def _coerce(name: str, value: Any, where: str) -> Any:
                 f"{where}: letters = {value!r}; expected one of {', '.join(LETTERS_METHODS)}."
             )
         return text
-    if name in ("columns", "treatments", "published"):
+    if name in (
+        "columns",
+        "treatments",
+        "published",
+        "zh",
+        "conditions",
+        "economics",
+        "contrasts",
+        "panel_experts",
+    ):
         return value
     if isinstance(value, Mapping | list):
         raise DataValidationError(f"{where}: {name} = {value!r}; expected text.")

@@ -62,7 +62,6 @@ def build_demo(out: str | Path, *, lang: str = "en", report_date: str | None = N
     from yieldtrial.datasets import example_path
     from yieldtrial.io.output import atomic_write_text
     from yieldtrial.report.files import report_from_files
-    from yieldtrial.report.i18n import t
 
     folder = Path(out)
     formats = [("html", ".html"), ("markdown", ".md"), ("json", ".json")]
@@ -73,35 +72,98 @@ def build_demo(out: str | Path, *, lang: str = "en", report_date: str | None = N
     except ImportError:
         pass
     written: list[Path] = []
-    entries: list[tuple[str, str, list[tuple[str, str]]]] = []
     for name in DEMO_EXAMPLES:
         plots = example_path(name)
         config = example_path(name, "trial.toml")
         report, _ = report_from_files(plots, config, lang=lang, report_date=report_date)
-        links = []
         for fmt, suffix in formats:
-            target = folder / f"{name}{'' if lang == 'en' else '.' + lang}{suffix}"
+            target = folder / f"{name}{_lang_suffix(lang)}{suffix}"
             written.append(report.write(target, format=fmt))
-            links.append((fmt.upper() if fmt != "markdown" else "Markdown", target.name))
-        entries.append((name, report.title, links))
-    items = "\n".join(
-        f"<li><b>{html.escape(title)}</b> ({html.escape(name)}): "
-        + " · ".join(
-            f'<a href="{html.escape(href)}">{html.escape(label)}</a>' for label, href in links
-        )
-        + "</li>"
-        for name, title, links in entries
-    )
-    page = (
+    page = index_page(folder, lang)
+    written.append(atomic_write_text(folder / "index.html", page))
+    return written
+
+
+#: Report files of one example and language, in the order the index links them.
+_FORMATS: tuple[tuple[str, str], ...] = (
+    ("HTML", ".html"),
+    ("DOCX", ".docx"),
+    ("Markdown", ".md"),
+    ("JSON", ".json"),
+)
+
+
+def _lang_suffix(lang: str) -> str:
+    return "" if lang == "en" else f".{lang}"
+
+
+def _code(text: str) -> str:
+    """Escape ``text`` for HTML, writing `backticked` spans as <code> (no literal backticks)."""
+    import re
+
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+
+
+def index_page(folder: Path, lang: str) -> str:
+    """Build the demo index: every demo report found in ``folder``, in each language.
+
+    A demo written into the folder of a demo in the other language keeps both:
+    the index lists the reports present on disk, not only those just written.
+
+    Parameters
+    ----------
+    folder : Path
+        The demo folder.
+    lang : {"en", "zh"}
+        Language of the index page's own text.
+
+    Returns
+    -------
+    str
+        The HTML page.
+    """
+    import json
+
+    from yieldtrial.report.i18n import LANGUAGES, t
+
+    items = []
+    for name in DEMO_EXAMPLES:
+        for report_lang in LANGUAGES:
+            stem = f"{name}{_lang_suffix(report_lang)}"
+            links = [
+                (label, f"{stem}{suffix}")
+                for label, suffix in _FORMATS
+                if (folder / f"{stem}{suffix}").is_file()
+            ]
+            if not links:
+                continue
+            title = name
+            json_file = folder / f"{stem}.json"
+            if json_file.is_file():
+                try:
+                    title = str(json.loads(json_file.read_text(encoding="utf-8"))["title"])
+                except (ValueError, KeyError):
+                    pass
+            items.append(
+                f'<li lang="{"zh-CN" if report_lang == "zh" else "en"}">'
+                f"<b>{html.escape(title)}</b> ({html.escape(name)}, "
+                f"{html.escape(t(f'index.lang_{report_lang}', lang))}): "
+                + " · ".join(
+                    f'<a href="{html.escape(href)}">{html.escape(label)}</a>'
+                    for label, href in links
+                )
+                + "</li>"
+            )
+    body = "\n".join(items)
+    return (
         f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
         f'<meta charset="utf-8">\n<title>{html.escape(t("index.title", lang))}</title>\n'
         "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.6}"
         "</style>\n</head>\n<body>\n"
         f"<h1>{html.escape(t('index.title', lang))}</h1>\n"
-        f"<p>{html.escape(t('index.intro', lang))}</p>\n<ul>\n{items}\n</ul>\n</body>\n</html>\n"
+        f"<p>{_code(t('index.intro', lang))}</p>\n"
+        f"<h2>{html.escape(t('index.both', lang))}</h2>\n<ul>\n{body}\n</ul>\n</body>\n</html>\n"
     )
-    written.append(atomic_write_text(folder / "index.html", page))
-    return written
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -9,7 +9,9 @@ Sections (keys): ``header``, ``methods``, ``quality``, ``moisture_audit`` (when
 the description lists published figures), ``plots``, ``anova`` (replicated
 trials), ``means``, ``noninferiority`` (when a margin is set), ``efficiency``
 (hook, when :mod:`yieldtrial.efficiency` and fertilizer rates are available),
-``figures``, ``conclusions``, ``panel`` (when panel members are given).
+``figures``, ``conclusions``, ``panel`` (when panel members are given); and, when
+trial.toml has the data, ``summary`` (first), ``trial_info``, ``field_map``,
+``contrasts``, ``components`` and ``economics`` (:mod:`.sections.extra`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,15 @@ from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Report
 from yieldtrial.report.sections.conclusions import conclusions_section
 from yieldtrial.report.sections.data import audit_section, plots_section, quality_section
+from yieldtrial.report.sections.extra import (
+    components_section,
+    contrasts_section,
+    economics_section,
+    field_map_section,
+    mark_illustrative,
+    summary_section,
+    trial_info_section,
+)
 from yieldtrial.report.sections.figures import figures_section
 from yieldtrial.report.sections.header import header_section, methods_section, panel_section
 from yieldtrial.report.sections.statistics import (
@@ -208,11 +219,13 @@ def build_report(
     )
     ctx.compute()
     if title is None:
-        title = (
-            t("title.trial", lang, title=config.title) if config.title else t("title.default", lang)
-        )
-    sections = [
-        header_section(ctx),
+        name = config.zh.get("title", config.title) if lang == "zh" else config.title
+        title = t("title.trial", lang, title=name) if name else t("title.default", lang)
+    sections = [header_section(ctx)]
+    for optional in (trial_info_section(ctx), field_map_section(ctx) if figures else None):
+        if optional is not None:
+            sections.append(optional)
+    sections += [
         methods_section(ctx),
         quality_section(ctx),
     ]
@@ -223,6 +236,12 @@ def build_report(
     if ctx.anova is not None:
         sections.append(anova_section(ctx))
     sections.append(means_section(ctx))
+    contrasts = contrasts_section(ctx)
+    if contrasts is not None:
+        sections.append(contrasts)
+    components = components_section(ctx)
+    if components is not None:
+        sections.append(components)
     if ctx.design_means:
         sections.append(design_means_section(ctx))
     if s.margin_pct is not None and s.controls:
@@ -230,9 +249,27 @@ def build_report(
     efficiency = efficiency_section(ctx)
     if efficiency is not None:
         sections.append(efficiency)
+    economics = economics_section(ctx)
+    if economics is not None:
+        sections.append(economics)
     if figures:
         sections.append(figures_section(ctx))
     sections.append(conclusions_section(ctx))
-    if config.panel_members or config.panel_date:
+    summary = summary_section(ctx)
+    if summary is not None:
+        sections.insert(0, summary)
+    if (
+        config.panel_members
+        or config.panel_date
+        or config.panel_experts
+        or config.responsible_unit
+        or config.report_number
+    ):
         sections.append(panel_section(ctx))
-    return Report(title=title, lang=lang, sections=sections, metadata=meta, results=results)
+    report = Report(title=title, lang=lang, sections=sections, metadata=meta, results=results)
+    mark_illustrative(report, ctx)
+    if lang == "zh":
+        from yieldtrial.report.i18n import localize_units
+
+        localize_units(report)
+    return report

@@ -18,7 +18,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["LANGUAGES", "STRINGS", "t", "default_unit", "check_lang", "translate_message"]
+__all__ = [
+    "LANGUAGES",
+    "STRINGS",
+    "ZH_UNITS",
+    "t",
+    "default_unit",
+    "check_lang",
+    "localize_units",
+    "translate_message",
+    "unit_label",
+    "zh_units",
+]
 
 #: Report languages.
 LANGUAGES: tuple[str, ...] = ("en", "zh")
@@ -209,3 +220,81 @@ def translate_message(text: str, lang: str) -> str:
 def default_unit(lang: str) -> str:
     """Default display unit: kg/mu for Chinese, kg/ha otherwise."""
     return STRINGS["unit.default"][check_lang(lang)]
+
+
+#: Unit spellings of Chinese reports (one per unit, in tables, text and figure captions):
+#: the area is written in Chinese (亩, 公顷), the mass keeps its symbol (kg, t, g).
+ZH_UNITS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<![A-Za-z])(kg|t|g)( N| P₂O₅| K₂O)?/mu\b"), r"\1\2/亩"),
+    (re.compile(r"(?<![A-Za-z])(kg|t|g)( N| P₂O₅| K₂O)?/ha\b"), r"\1\2/公顷"),
+    (re.compile(r"(?<![A-Za-z])CNY/(亩|公顷|mu|ha)\b"), r"元/\1"),
+    (re.compile(r"(?<![A-Za-z])CNY(?![A-Za-z])"), "元"),
+    (re.compile(r"(?<=\d) mu\b"), " 亩"),
+    (re.compile(r"元/mu\b"), "元/亩"),
+    (re.compile(r"元/ha\b"), "元/公顷"),
+)
+
+
+def zh_units(text: str) -> str:
+    """Write the units of ``text`` the Chinese way (kg/mu -> kg/亩, kg/ha -> kg/公顷).
+
+    Examples
+    --------
+    >>> zh_units("产量 (kg/mu)，折合 7200 kg/ha；N 用量 (kg N/mu)；1 mu")
+    '产量 (kg/亩)，折合 7200 kg/公顷；N 用量 (kg N/亩)；1 亩'
+    """
+    for pattern, replacement in ZH_UNITS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def localize_units(report: Any) -> None:
+    """Rewrite the unit spellings of every visible string of a Chinese report in place.
+
+    Paragraphs, bullets, key-value pairs, table captions, column labels and group
+    labels, notes, footers and text cells, figure captions; :attr:`Column.unit`
+    (machine-readable, in JSON) and the numbers are left as they are.
+    """
+    import dataclasses
+
+    for section in report.sections:
+        section.title = zh_units(section.title)
+        for block in section.blocks:
+            kind = getattr(block, "type", "")
+            if kind == "paragraph":
+                block.text = zh_units(block.text)
+            elif kind == "bullets":
+                block.items = [zh_units(item) for item in block.items]
+            elif kind == "keyvalues":
+                block.items = [(zh_units(k), zh_units(v)) for k, v in block.items]
+            elif kind == "figure":
+                block.caption = zh_units(block.caption)
+            elif kind == "table":
+                block.caption = None if block.caption is None else zh_units(block.caption)
+                block.notes = [zh_units(n) for n in block.notes]
+                block.footer = [(zh_units(k), zh_units(v)) for k, v in block.footer]
+                block.columns = [
+                    dataclasses.replace(
+                        col,
+                        label=zh_units(col.label),
+                        group=None if col.group is None else zh_units(col.group),
+                    )
+                    for col in block.columns
+                ]
+                text_keys = [col.key for col in block.columns if col.kind == "text"]
+                for row in block.rows:
+                    for key in text_keys:
+                        if isinstance(row.get(key), str):
+                            row[key] = zh_units(row[key])
+    report.title = zh_units(report.title)
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """Display spelling of a unit in ``lang`` (kg/亩 in Chinese; unchanged in English).
+
+    Examples
+    --------
+    >>> unit_label("kg/mu", "zh"), unit_label("kg/mu", "en")
+    ('kg/亩', 'kg/mu')
+    """
+    return zh_units(unit) if lang == "zh" else unit

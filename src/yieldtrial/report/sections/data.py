@@ -224,7 +224,7 @@ def audit_section(ctx: ReportContext) -> Section | None:
                     mass=f"{fig.yield_value:g}",
                     moisture=f"{fig.moisture_pct:g}",
                 )
-                + (f" ({fig.source})" if fig.source else "")
+                + _published_source(fig, lang)
             )
         )
         rows = []
@@ -408,3 +408,11 @@ def _one_plot_per_cell(plots: pd.DataFrame, block: str) -> bool:
     """
     counts = plots.groupby([plots["treatment"].astype(str), plots[block].astype(str)]).size()
     return bool((counts <= 1).all())
+
+
+def _published_source(fig: Any, lang: str) -> str:
+    """Where a published figure comes from, in the report's language ("" when not given)."""
+    source = fig.source_zh if lang == "zh" and getattr(fig, "source_zh", None) else fig.source
+    if not source:
+        return ""
+    return f"（{source}）" if lang == "zh" else f" ({source})"

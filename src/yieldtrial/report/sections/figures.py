@@ -8,7 +8,7 @@ import pandas as pd
 
 from yieldtrial.report._format import join_list
 from yieldtrial.report.context import ReportContext
-from yieldtrial.report.i18n import t
+from yieldtrial.report.i18n import t, unit_label
 from yieldtrial.report.model import Figure, Section
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,7 +42,7 @@ def figures_section(ctx: ReportContext) -> Section:
         if key in means.columns:
             means[key] = means[key].astype(float) * s.factor
     conf = f"{100 * (1 - s.alpha):g}"
-    ylabel = t("axis.yield", lang, unit=s.unit)
+    ylabel = t("axis.yield", lang, unit=unit_label(s.unit, lang))
     hatched: list[str] = []
     if "data_status" in ctx.plots.columns:
         status = ctx.plots["data_status"].astype(str).str.lower()
@@ -115,7 +115,7 @@ def figures_section(ctx: ReportContext) -> Section:
             field_data = ctx.used.merge(res, on="plot_id", how="left")
             value = "residual"
             what = t("fig.field_residuals", lang)
-            label = t("axis.residual", lang, unit=s.unit)
+            label = t("axis.residual", lang, unit=unit_label(s.unit, lang))
         data = field_data
 
         def draw_field() -> Axes:

@@ -34,17 +34,20 @@ def header_section(ctx: ReportContext) -> Section:
         if value not in (None, "", ()):
             items.append((t(key, lang), str(value)))
 
+    from yieldtrial.report.sections.extra import localized, untranslated_fields
+
     add("header.trial_id", c.trial_id)
-    add("header.title", c.title)
-    add("header.site", c.site)
-    add("header.season", c.season)
+    add("header.title", localized(ctx, "title", c.title))
+    add("header.site", localized(ctx, "site", c.site))
+    add("header.season", localized(ctx, "season", c.season))
     crop = c.crop or attr_or(ctx.trial, "crop", None)
     if crop is not None and lang == "zh":
         crop = CROPS_ZH.get(str(crop).strip().lower(), crop)
     add("header.crop", crop)
-    add("header.variety", c.variety)
-    add("header.previous_crop", c.previous_crop)
-    add("header.soil", c.soil)
+    if not c.conditions:  # else the trial-information section shows them
+        add("header.variety", localized(ctx, "variety", c.variety))
+        add("header.previous_crop", localized(ctx, "previous_crop", c.previous_crop))
+    add("header.soil", localized(ctx, "soil", c.soil))
     add("header.design", design_label(s.design, s.replicated, lang))
     add("header.control", join_list(s.controls, lang))
     if "harvested_area_m2" in ctx.used.columns:
@@ -55,16 +58,20 @@ def header_section(ctx: ReportContext) -> Section:
     add("header.sha256", ctx.meta.get("input_sha256"))
     add("header.config", Path(c.source).name if c.source else None)
     add("header.version", ctx.meta.get("yieldtrial_version"))
+    add("header.responsible_unit", localized(ctx, "responsible_unit", c.responsible_unit))
+    add("header.report_number", c.report_number)
     add("header.date", ctx.meta.get("report_date"))
     blocks: list[Any] = [KeyValues(items)]
+    from yieldtrial.report.sections.extra import treatment_text
+
     rows = []
     for trt in s.treatments:
         info = c.treatment(trt)
         rows.append(
             {
                 "treatment": trt,
-                "description": info.description if info else None,
-                "product": _product_text(info),
+                "description": treatment_text(ctx, info, "description"),
+                "product": _product_text(info, ctx),
                 "rate": _rate_text(info, lang),
             }
         )
@@ -82,7 +89,13 @@ def header_section(ctx: ReportContext) -> Section:
             )
         )
     if c.notes:
-        blocks.append(Paragraph(c.notes, "note"))
+        blocks.append(Paragraph(localized(ctx, "notes", c.notes), "note"))
+    if lang == "zh":
+        missing = untranslated_fields(c)
+        ctx.meta["untranslated_fields"] = missing
+        if missing:
+            text = t("header.untranslated", lang, items="、".join(missing))
+            blocks.append(Paragraph(text, "note"))
     return Section("header", t("section.header", lang), blocks)
 
 
@@ -148,7 +161,7 @@ def methods_section(ctx: ReportContext) -> Section:
         ),
     ]
     if s.replicated and ctx.anova is not None:
-        formula_text = ctx.anova.provenance.model
+        formula_text = _formula(str(ctx.anova.provenance.model), lang)
         blocks.append(
             Paragraph(
                 t(
@@ -164,6 +177,9 @@ def methods_section(ctx: ReportContext) -> Section:
                 + _model_sentence(ctx, lang)
             )
         )
+        families = _families_text(ctx)
+        if families:
+            blocks.append(Paragraph(families))
     else:
         blocks.append(Paragraph(t("methods.unreplicated", lang), "warning"))
     if s.margin_pct is not None:
@@ -178,6 +194,61 @@ def methods_section(ctx: ReportContext) -> Section:
             )
         )
     return Section("methods", t("section.methods", lang), blocks)
+
+
+#: Model-formula terms of a Chinese report.
+_FORMULA_ZH: dict[str, str] = {
+    "treatment": "处理",
+    "block": "区组",
+    "row": "行",
+    "column": "列",
+    "error": "误差",
+}
+
+
+def _formula(formula: str, lang: str) -> str:
+    """Return the ANOVA model formula, in Chinese with the terms named (产量 ~ 处理 + 区组).
+
+    Examples
+    --------
+    >>> _formula("yield_kg_ha ~ treatment + block", "zh")
+    '产量 ~ 处理 + 区组'
+    """
+    if lang != "zh":
+        return formula
+    out = re.sub(r"\byield\w*", "产量", formula)
+    for term, name in _FORMULA_ZH.items():
+        out = re.sub(rf"\b{term}\b", name, out)
+    return out
+
+
+def _families_text(ctx: ReportContext) -> str:
+    """How many comparison families the report tests and how each is adjusted."""
+    s, lang = ctx.s, ctx.s.lang
+    if ctx.comparisons is None or not len(ctx.comparisons):
+        return ""
+    items = []
+    for control in s.controls:
+        members = ctx.comparisons.loc[ctx.comparisons["control"].astype(str) == control]
+        if len(members):
+            items.append(
+                t("methods.family_control", lang, control=control)
+                + ("：" if lang == "zh" else ": ")
+                + join_list([str(v) for v in members["treatment"]], lang)
+            )
+    if not items:
+        return ""
+    ctx.results["comparison_families"] = {
+        "count": len(items),
+        "adjustment": "Dunnett single-step within each control's family",
+    }
+    return t(
+        "methods.families",
+        lang,
+        n=len(items),
+        items=("；" if lang == "zh" else "; ").join(items),
+        how=t("methods.family_how", lang),
+    )
 
 
 def _yield_text(ctx: ReportContext) -> str:
@@ -236,10 +307,25 @@ def _standard_source(ctx: ReportContext) -> str:
             from yieldtrial.protocols import moisture_standard
 
             std = moisture_standard(crop, protocol=protocol)
+            if abs(std.moisture_pct - ctx.s.standard_pct) < 1e-9 and protocol == "cn-yield-test":
+                # a report cites the method by its name; web sources belong in docs/
+                crop_name = (
+                    str(crop)
+                    if ctx.s.lang == "en"
+                    else CROPS_ZH.get(str(crop).strip().lower(), str(crop))
+                )
+                standard = f"{std.moisture_pct:g}"
+                return t("methods.source_cn", ctx.s.lang, crop=crop_name, standard=standard)
             if abs(std.moisture_pct - ctx.s.standard_pct) < 1e-9:
+                std = type(std)(
+                    std.crop,
+                    std.protocol,
+                    std.moisture_pct,
+                    re.sub(r",?\s*;?\s*https?://\S+", "", std.source).strip(" ,;"),
+                    std.confirmed,
+                )
                 if ctx.s.lang == "en":
                     return f"{protocol}: {std.source}"
-                url = re.search(r"https?://\S+", std.source)
                 return t(
                     "methods.source_protocol",
                     ctx.s.lang,
@@ -247,7 +333,7 @@ def _standard_source(ctx: ReportContext) -> str:
                     source=std.source,
                     crop=CROPS_ZH.get(str(crop).strip().lower(), str(crop)),
                     standard=f"{std.moisture_pct:g}",
-                    ref=url.group(0) if url else std.source,
+                    ref=std.source,
                 )
         except (DataValidationError, KeyError):
             pass
@@ -258,24 +344,43 @@ def _standard_source(ctx: ReportContext) -> str:
 
 def panel_section(ctx: ReportContext) -> Section:
     """Expert panel members, date and signature line."""
+    from yieldtrial.report.sections.extra import panel_table
+
     c, lang = ctx.config, ctx.s.lang
+    table = panel_table(ctx)
     items = []
-    if c.panel_members:
+    if c.responsible_unit:
+        from yieldtrial.report.sections.extra import localized
+
+        unit = localized(ctx, "responsible_unit", c.responsible_unit)
+        items.append((t("header.responsible_unit", lang), unit))
+    if c.report_number:
+        items.append((t("header.report_number", lang), c.report_number))
+    if c.panel_members and table is None:
         items.append((t("panel.members", lang), join_list(list(c.panel_members), lang)))
     if c.panel_date:
         items.append((t("panel.date", lang), c.panel_date))
-    items.append((t("panel.signature", lang), "______________________"))
-    return Section("panel", t("section.panel", lang), [KeyValues(items)])
+    if table is None:
+        items.append((t("panel.signature", lang), "______________________"))
+    blocks: list[Any] = [KeyValues(items)]
+    if table is not None:
+        blocks.append(table)
+    return Section("panel", t("section.panel", lang), blocks)
 
 
-def _product_text(info: Any) -> str | None:
+def _product_text(info: Any, ctx: Any = None) -> str | None:
     """Product of a treatment with its grade and further products (synergist, ...)."""
     if info is None:
         return None
+    zh = ctx is not None and ctx.s.lang == "zh"
     parts: list[str] = []
     if info.product:
         grade = info.extra.get("grade")
-        parts.append(f"{info.product} {grade}" if grade else str(info.product))
+        product = info.extra.get("product_zh") if zh and info.extra.get("product_zh") else None
+        if zh and not product:
+            product = dict(ctx.config.zh.get("products", {})).get(info.product)
+        product = product or info.product
+        parts.append(f"{product} {grade}" if grade else str(product))
     further = info.extra.get("products") or []
     if isinstance(further, Mapping):
         further = [further]
@@ -283,6 +388,8 @@ def _product_text(info: Any) -> str | None:
         if not isinstance(item, Mapping):
             continue
         name = str(item.get("product") or item.get("name") or item.get("additive") or "?")
+        if zh:
+            name = str(dict(ctx.config.zh.get("products", {})).get(name, name))
         if item.get("rate") is not None:
             name += f" {float(item['rate']):g} {item.get('rate_unit') or ''}".rstrip()
         parts.append(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,7 @@ def anova_section(ctx: ReportContext) -> Section:
     df_of = {
         str(source): float(df) for source, df in zip(table["source"], table["df"], strict=True)
     }
+    k2 = _anova_scale(ctx) ** 2  # sums of squares in the report's unit, squared
     rows = []
     for row in table.to_dict("records"):
         source = str(row["source"])
@@ -50,8 +52,8 @@ def anova_section(ctx: ReportContext) -> Section:
         entry = {
             "source": source_label(source, lang),
             "df": row["df"],
-            "sum_sq": row["sum_sq"],
-            "mean_sq": row["mean_sq"],
+            "sum_sq": row["sum_sq"] * k2,
+            "mean_sq": row["mean_sq"] * k2,
             "f": row["f"],
             "p_value": row["p_value"],
         }
@@ -86,7 +88,9 @@ def anova_section(ctx: ReportContext) -> Section:
     if getattr(a, "interaction_significant", False) and lang != "en":
         notes.append(t("anova.interaction_note", lang))
     blocks: list[Any] = [
-        Table("anova", columns, rows, t("anova.caption", lang, unit="kg/ha"), notes, footer)
+        Table(
+            "anova", columns, rows, t("anova.caption", lang, unit=_anova_unit(ctx)), notes, footer
+        )
     ]
     sed = getattr(a, "sed", None)
     if isinstance(sed, pd.DataFrame) and len(sed):
@@ -94,12 +98,22 @@ def anova_section(ctx: ReportContext) -> Section:
     return Section("anova", t("section.anova", lang), blocks)
 
 
+def _anova_scale(ctx: ReportContext) -> float:
+    """Factor from the ANOVA's response (kg/ha) to the report's unit (1 when the same)."""
+    return float(ctx.s.factor) if ctx.s.ycol == "yield_kg_ha" else 1.0
+
+
+def _anova_unit(ctx: ReportContext) -> str:
+    """Return the ANOVA table's unit as shown: the report's unit when the response is kg/ha."""
+    return ctx.s.unit if ctx.s.ycol == "yield_kg_ha" else "kg/ha"
+
+
 def _both_units(ctx: ReportContext, value: float) -> str:
-    """Format a kg/ha value followed by the display unit's value when that differs."""
+    """Format a kg/ha value in the report's unit, followed by kg/ha when that differs."""
     s = ctx.s
     text = f"{fmt_number(value, 1)} kg/ha"
     if s.unit != "kg/ha":
-        text += f" ({fmt_number(value * s.factor, yield_digits(s.unit))} {s.unit})"
+        text = f"{fmt_number(value * s.factor, yield_digits(s.unit))} {s.unit} ({text})"
     return text
 
 
@@ -108,7 +122,7 @@ def _single_error_footer(ctx: ReportContext) -> list[tuple[str, str]]:
     s, lang, a = ctx.s, ctx.s.lang, ctx.anova
     footer = [
         (t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean)),
-        (t("footer.mse", lang), fmt_number(a.mse, 1)),
+        (t("footer.mse", lang), fmt_number(a.mse * _anova_scale(ctx) ** 2, 1)),
         (t("footer.df_error", lang), str(a.df_error)),
         (t("footer.cv", lang), fmt_number(a.cv_pct, CV_DIGITS)),
         (t("footer.sed", lang), _both_units(ctx, a.sed)),
@@ -132,7 +146,7 @@ def _strata_footer(ctx: ReportContext, df_of: dict[str, float]) -> list[tuple[st
     for error in errors:
         label = source_label(error, lang)
         if error in by_source.index:
-            ms = fmt_number(by_source.at[error, "mean_sq"], 1)
+            ms = fmt_number(by_source.at[error, "mean_sq"] * _anova_scale(ctx) ** 2, 1)
             footer.append((t("footer.error_ms", lang, error=label), ms))
             footer.append((t("footer.error_df", lang, error=label), f"{df_of[error]:g}"))
         if error in cv:
@@ -412,8 +426,9 @@ def efficiency_section(ctx: ReportContext) -> Section | None:
     table = report_table(ctx.trial, ctx.config, unit=ctx.s.unit, lang=ctx.s.lang, means=ctx.means)
     if table is None or len(table) == 0:
         return None
-    ctx.results["efficiency"] = records(table)
     labels = dict(table.attrs.get("column_labels", {}))  # display labels from report_table
+    table, labels, extra_notes = _additive_decomposition(ctx, table, labels)
+    ctx.results["efficiency"] = records(table)
     columns = [
         Column(
             str(c),
@@ -426,6 +441,9 @@ def efficiency_section(ctx: ReportContext) -> Section | None:
         for c in table.columns
     ]
     notes = list(table.attrs.get("notes", [])) if hasattr(table, "attrs") else []
+    if ctx.s.lang == "zh" and table.attrs.get("notes_zh"):
+        notes = list(table.attrs["notes_zh"])
+    notes = extra_notes + notes
     illustrative = [
         info.label
         for info in ctx.config.treatments
@@ -440,6 +458,48 @@ def efficiency_section(ctx: ReportContext) -> Section | None:
         t("section.efficiency", ctx.s.lang),
         [Table("efficiency", columns, records(table), notes=[str(n) for n in notes])],
     )
+
+
+def _additive_decomposition(
+    ctx: ReportContext, table: pd.DataFrame, labels: dict[str, str]
+) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+    """Show the PFP change as rate part + yield part (percentage points that add up).
+
+    ``rate_effect_pct`` of the efficiency table is the change at equal yield,
+    ``F_ref / F - 1``; the rest of the PFP change, ``(F_ref / F) (Y / Y_ref - 1)``, is
+    the yield part, so the two parts add up to ``pfp_change_pct`` exactly.  Nutrient
+    rates are labelled kg N per area; product names are shown in the report's language.
+    """
+    from yieldtrial.report.sections.extra import zh_product
+
+    lang = ctx.s.lang
+    table = table.copy()
+    table.attrs = dict(table.attrs)
+    notes: list[str] = []
+    if {"pfp_change_pct", "rate_effect_pct"} <= set(table.columns):
+        position = list(table.columns).index("rate_effect_pct") + 1
+        table.insert(
+            position,
+            "yield_effect_pct",
+            table["pfp_change_pct"].astype(float) - table["rate_effect_pct"].astype(float),
+        )
+        labels["rate_effect_pct"] = t("efficiency.rate_part", lang)
+        labels["yield_effect_pct"] = t("efficiency.yield_part", lang)
+        notes.append(t("efficiency.decomposition", lang))
+    for column in table.columns:
+        name = str(column)
+        nutrient = re.fullmatch(r"([a-z0-9]+)_rate_kg_(mu|ha)", name)
+        if nutrient:
+            n = nutrient.group(1).upper().replace("P2O5", "P₂O₅").replace("K2O", "K₂O")
+            area = nutrient.group(2)
+            labels[name] = str(labels.get(name, name)).replace(f"(kg/{area})", f"(kg {n}/{area})")
+    if lang == "zh" and "fertilizer" in table.columns:
+        table["fertilizer"] = [
+            " + ".join(zh_product(ctx, part) for part in str(v).split(" + "))
+            if isinstance(v, str) else v
+            for v in table["fertilizer"]
+        ]  # fmt: skip
+    return table, labels, notes
 
 
 def _efficiency_decimals(column: str) -> int:

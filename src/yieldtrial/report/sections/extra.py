@@ -1,0 +1,714 @@
+"""Sections reviewers expect beyond the statistics.
+
+Summary, trial information, yield components, economic benefit, named
+contrasts, field-layout map and the acceptance panel.
+
+Each builder returns ``None`` when the trial description and the plot table hold
+nothing for it, so a report never prints an empty section.  Free text of the
+trial description is shown in Chinese from its ``[zh]`` table (or the ``_zh``
+keys of a treatment) in a Chinese report; :func:`untranslated_fields` lists the
+fields still in English, which the header says once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from yieldtrial.report._format import fmt_number, fmt_p, join_list, yield_digits
+from yieldtrial.report.context import ReportContext
+from yieldtrial.report.i18n import t
+from yieldtrial.report.model import Column, Figure, KeyValues, Paragraph, Section, Table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "ILLUSTRATIVE_MARK",
+    "components_section",
+    "contrasts_section",
+    "economics_section",
+    "field_map_section",
+    "localized",
+    "mark_illustrative",
+    "summary_section",
+    "trial_info_section",
+    "untranslated_fields",
+]
+
+#: Mark printed next to every number computed from an illustrative (unpublished) value.
+ILLUSTRATIVE_MARK = "†"
+
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+#: Latin-letter words a Chinese text may keep (abbreviations, chemical names).
+_KEEP = frozenset({"CK", "DCD", "NPK", "TKW", "pH", "ID"})
+
+#: Text fields of ``[trial]`` and ``[conditions]`` with a ``[zh]`` counterpart.
+_TEXT_FIELDS: tuple[str, ...] = ("title", "site", "season", "variety", "previous_crop", "soil")
+_CONDITION_TEXT: tuple[str, ...] = ("soil_type", "seeding_rate", "irrigation", "weather")
+
+
+def _latin(text: Any) -> bool:
+    """Whether ``text`` holds a Latin-letter word that is not an allowed abbreviation."""
+    words = _LATIN_WORD.findall(re.sub(r"CK\d*", "", str(text)))
+    return any(w not in _KEEP for w in words)
+
+
+def localized(ctx: ReportContext, key: str, value: Any) -> Any:
+    """Return the ``[zh]`` version of field ``key`` in a Chinese report, else ``value``."""
+    if ctx.s.lang != "zh" or value in (None, ""):
+        return value
+    return ctx.config.zh.get(key, value)
+
+
+def treatment_text(ctx: ReportContext, info: Any, key: str) -> Any:
+    """Return a treatment's ``description`` or ``product``, from ``<key>_zh`` in Chinese."""
+    value = getattr(info, key, None)
+    if ctx.s.lang == "zh" and info is not None and info.extra.get(f"{key}_zh"):
+        return str(info.extra[f"{key}_zh"])
+    return value
+
+
+def product_name(ctx: ReportContext, item: Mapping[str, Any]) -> str:
+    """Name of a further product (synergist, ...) in the report's language."""
+    name = str(item.get("product") or item.get("name") or item.get("additive") or "?")
+    if ctx.s.lang == "zh" and item.get("product_zh"):
+        return str(item["product_zh"])
+    return zh_product(ctx, name)
+
+
+def zh_product(ctx: ReportContext, name: str) -> str:
+    """Chinese name of a product from ``[zh.products]`` in a Chinese report, else ``name``."""
+    if ctx.s.lang != "zh":
+        return name
+    return str(dict(ctx.config.zh.get("products", {})).get(name, name))
+
+
+def untranslated_fields(config: Any) -> list[str]:
+    """Free-text fields of a trial description that have no Chinese version.
+
+    Parameters
+    ----------
+    config : TrialConfig
+        The trial description.
+
+    Returns
+    -------
+    list of str
+        Field names (``site``, ``treatments.CK1.description``, ...) whose text holds
+        English words and whose ``[zh]`` / ``_zh`` counterpart is missing.
+    """
+    missing: list[str] = []
+    for key in _TEXT_FIELDS + ("notes",):
+        value = getattr(config, key, None)
+        if value and _latin(value) and key not in config.zh:
+            missing.append(key)
+    for key in _CONDITION_TEXT:
+        value = config.conditions.get(key)
+        if value and _latin(value) and key not in config.zh:
+            missing.append(f"conditions.{key}")
+    if config.responsible_unit and _latin(config.responsible_unit):
+        if "responsible_unit" not in config.zh:
+            missing.append("responsible_unit")
+    for info in config.treatments:
+        for key in ("description", "product"):
+            value = getattr(info, key)
+            if key == "product" and value in dict(config.zh.get("products", {})):
+                continue
+            if value and _latin(value) and not info.extra.get(f"{key}_zh"):
+                missing.append(f"treatments.{info.label}.{key}")
+        names = dict(config.zh.get("products", {}))
+        for item in info.extra.get("products") or []:
+            if isinstance(item, Mapping) and str(item.get("product")) not in names:
+                missing.append(f"zh.products.{item.get('product')}")
+    for item in config.contrasts:
+        if _latin(item["name"]) and not item.get("name_zh"):
+            missing.append(f"contrasts.{item['name']}")
+    for fig in config.published:
+        if fig.source and _latin(fig.source) and not fig.source_zh:
+            missing.append("published.source")
+    return list(dict.fromkeys(missing))
+
+
+def _illustrative_conditions(ctx: ReportContext) -> set[str]:
+    value = ctx.config.conditions.get("illustrative", [])
+    return {str(v) for v in (value if isinstance(value, list) else [value])}
+
+
+# --------------------------------------------------------------------------- summary
+def summary_section(ctx: ReportContext) -> Section | None:
+    """Summary (摘要): the trial in one sentence and the conclusions' verdicts, same hedges."""
+    s, lang = ctx.s, ctx.s.lang
+    means = ctx.means
+    if means is None or not len(means):
+        return None
+    d = yield_digits(s.unit)
+    crop = ctx.config.crop or getattr(ctx.trial, "crop", None) or ""
+    if lang == "zh":
+        from yieldtrial.report.i18n import CROPS_ZH
+
+        crop = CROPS_ZH.get(str(crop).strip().lower(), crop)
+    from yieldtrial.report._format import design_label
+
+    values = means["mean"].to_numpy(dtype=float) * s.factor
+    best = int(np.nanargmax(values))
+    parts = [
+        t(
+            "summary.trial",
+            lang,
+            crop=crop,
+            design=design_label(s.design, s.replicated, lang),
+            n_treatments=len(s.treatments),
+            n_plots=len(ctx.used),
+            standard=f"{s.standard_pct:g}",
+            low=fmt_number(float(np.nanmin(values)), d),
+            high=fmt_number(float(np.nanmax(values)), d),
+            best=str(means["treatment"].iloc[best]),
+            unit=s.unit,
+        )
+    ]
+    data = illustrative_treatments(ctx)
+    for item in ctx.results.get("conclusions", []):
+        parts.append(with_mark(str(item)) if data and _names(str(item), data) else str(item))
+    for item in ctx.results.get("named_contrasts", []):
+        parts.append(str(item["sentence"]))
+    gap = "" if lang == "zh" else " "
+    text = gap.join(p if p.endswith(("。", ".", "；")) else p + ("。" if lang == "zh" else ".")
+                    for p in parts)  # fmt: skip
+    blocks: list[Any] = [Paragraph(text)]
+    status = ctx.plots.get("data_status")
+    if status is not None:
+        status = status.astype(str).str.lower()
+        if (status == "synthetic").all():
+            blocks.append(Paragraph(t("concl.synthetic", lang), "warning"))
+        elif (status == "illustrative").any():
+            blocks.append(
+                Paragraph(t("summary.illustrative", lang, mark=ILLUSTRATIVE_MARK), "warning")
+            )
+    return Section("summary", t("section.summary", lang), blocks)
+
+
+# --------------------------------------------------------------------- trial information
+def trial_info_section(ctx: ReportContext) -> Section | None:
+    """Trial information from ``[conditions]`` (and the site, variety, previous crop)."""
+    c, lang = ctx.config, ctx.s.lang
+    cond = c.conditions
+    if not cond:  # the header already shows the site, variety and previous crop
+        return None
+    marked = _illustrative_conditions(ctx)
+    items: list[tuple[str, str]] = []
+
+    def add(label_key: str, value: Any, *keys: str) -> None:
+        if value in (None, ""):
+            return
+        text = str(value)
+        if any(k in marked for k in keys):
+            text += " " + ILLUSTRATIVE_MARK
+        items.append((t(label_key, lang), text))
+
+    add("info.site", localized(ctx, "site", c.site), "site")
+    lat, lon = cond.get("latitude"), cond.get("longitude")
+    if lat is not None and lon is not None:
+        coords = f"{abs(float(lat)):.4f}°{'N' if float(lat) >= 0 else 'S'}, " + (
+            f"{abs(float(lon)):.4f}°{'E' if float(lon) >= 0 else 'W'}"
+        )
+        if cond.get("altitude_m") is not None:
+            coords += f", {float(cond['altitude_m']):g} m"
+        add("info.coordinates", coords, "latitude", "longitude")
+    add("info.soil_type", localized(ctx, "soil_type", cond.get("soil_type")), "soil_type")
+    soil = []
+    for key, label, unit in (
+        ("soil_ph", "pH", ""),
+        ("organic_matter_g_kg", "info.om", "g/kg"),
+        ("total_n_g_kg", "info.total_n", "g/kg"),
+        ("alkali_n_mg_kg", "info.alkali_n", "mg/kg"),
+        ("olsen_p_mg_kg", "info.olsen_p", "mg/kg"),
+        ("available_k_mg_kg", "info.available_k", "mg/kg"),
+    ):
+        if cond.get(key) is not None:
+            name = label if label == "pH" else t(label, lang)
+            soil.append(f"{name} {float(cond[key]):g} {unit}".rstrip())
+    if soil:
+        soil_keys = [k for k in cond if k.endswith(("_g_kg", "_mg_kg")) or k == "soil_ph"]
+        add("info.soil_test", ("，" if lang == "zh" else ", ").join(soil), *soil_keys)
+    add("info.previous_crop", localized(ctx, "previous_crop", c.previous_crop), "previous_crop")
+    add("info.variety", localized(ctx, "variety", c.variety), "variety")
+    add("info.sowing_date", cond.get("sowing_date"), "sowing_date")
+    add("info.harvest_date", cond.get("harvest_date"), "harvest_date")
+    seeding = localized(ctx, "seeding_rate", cond.get("seeding_rate"))
+    add("info.seeding_rate", seeding, "seeding_rate")
+    add("info.irrigation", localized(ctx, "irrigation", cond.get("irrigation")), "irrigation")
+    add("info.weather", localized(ctx, "weather", cond.get("weather")), "weather")
+    blocks: list[Any] = []
+    if items:
+        blocks.append(KeyValues(items))
+    schedule = cond.get("fertilization") or []
+    if schedule:
+        rows = []
+        for item in schedule:
+            stage = str(item.get("stage", ""))
+            key = f"stage.{stage}"
+            from yieldtrial.report._format import string_keys
+
+            rows.append(
+                {
+                    "stage": t(key, lang) if key in string_keys() else stage,
+                    "date": item.get("date"),
+                    "product": product_name(ctx, item),
+                    "rate": item.get("rate"),
+                    "rate_unit": item.get("rate_unit"),
+                    "treatments": join_list(list(item.get("treatments", [])), lang) or None,
+                }
+            )
+        columns = [
+            Column("stage", t("col.stage", lang), "text"),
+            Column("date", t("col.date", lang), "text"),
+            Column("product", t("col.product", lang), "text"),
+            Column("rate", t("col.rate_value", lang), "number", 1),
+            Column("rate_unit", t("col.rate_unit", lang), "text"),
+        ]
+        if any(r["treatments"] for r in rows):
+            columns.append(Column("treatments", t("col.treatments", lang), "text"))
+        notes = []
+        if "fertilization" in marked:
+            notes.append(t("info.illustrative", lang, mark=ILLUSTRATIVE_MARK))
+        blocks.append(
+            Table("fertilization", columns, rows, caption=t("info.schedule", lang), notes=notes)
+        )
+    if not blocks:
+        return None
+    if marked - {"fertilization"} and not (schedule and "fertilization" in marked):
+        blocks.append(Paragraph(t("info.illustrative", lang, mark=ILLUSTRATIVE_MARK), "note"))
+    return Section("trial_info", t("section.trial_info", lang), blocks)
+
+
+# ------------------------------------------------------------------- yield components
+_COMPONENT_COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("heads_per_mu", "col.heads_per_mu", 0),
+    ("grains_per_head", "col.grains_per_head", 1),
+    ("thousand_grain_weight_g", "col.tkw", 1),
+)
+
+
+def components_section(ctx: ReportContext) -> Section | None:
+    """Yield components per treatment and theoretical yield (x 0.85), when measured."""
+    from yieldtrial.harvest import theoretical_yield
+
+    used, lang = ctx.used, ctx.s.lang
+    if not all(col in used.columns for col, _, _ in _COMPONENT_COLUMNS):
+        return None
+    frame = used[["treatment"] + [col for col, _, _ in _COMPONENT_COLUMNS]].copy()
+    for col, _, _ in _COMPONENT_COLUMNS:
+        frame[col] = frame[col].astype(float)
+    means = frame.groupby("treatment", sort=False).mean()
+    rows: list[dict[str, Any]] = []
+    for trt in ctx.s.treatments:
+        if trt not in means.index:
+            continue
+        row: dict[str, Any] = {"treatment": trt}
+        for col, _, _ in _COMPONENT_COLUMNS:
+            row[col] = float(means.loc[trt, col])  # type: ignore[arg-type]
+        value = theoretical_yield(
+            heads_per_mu=row["heads_per_mu"],
+            grains_per_head=row["grains_per_head"],
+            thousand_grain_weight_g=row["thousand_grain_weight_g"],
+            unit=ctx.s.unit,
+        )
+        row["theoretical"] = float(np.asarray(value, dtype=float))
+        rows.append(row)
+    ctx.results["yield_components"] = rows
+    columns = [Column("treatment", t("col.treatment", lang), "text")] + [
+        Column(col, t(label, lang), "number", digits) for col, label, digits in _COMPONENT_COLUMNS
+    ]
+    columns.append(
+        Column(
+            "theoretical",
+            t("col.theoretical", lang, unit=ctx.s.unit),
+            "number",
+            yield_digits(ctx.s.unit),
+        )
+    )
+    table = Table(
+        "components", columns, rows, caption=t("components.caption", lang),
+        notes=[t("components.note", lang)],
+    )  # fmt: skip
+    return Section("components", t("section.components", lang), [table])
+
+
+# -------------------------------------------------------------------- named contrasts
+def _contrast_scale(ctx: ReportContext, mm: Any) -> float:
+    """Factor from the means model's response unit to the report's display unit."""
+    means = ctx.means
+    assert means is not None  # noqa: S101
+    level = str(mm.levels[0])
+    shown = means.loc[means["treatment"].astype(str) == level, "mean"]
+    if not len(shown) or not mm.estimates[0]:
+        return float(ctx.s.factor)
+    return float(shown.iloc[0]) * float(ctx.s.factor) / float(mm.estimates[0])
+
+
+def contrasts_section(ctx: ReportContext) -> Section | None:
+    """Named contrasts of ``[[contrasts]]``: estimate, CI, t test on the design model's error."""
+    from scipy import stats as sps
+
+    s, lang = ctx.s, ctx.s.lang
+    if not ctx.config.contrasts:
+        return None
+    mm = ctx.trial.means_model(s.kind)
+    levels = [str(v) for v in mm.levels]
+    basis = np.asarray(mm.contrast_basis, dtype=float)
+    scale = _contrast_scale(ctx, mm)
+    df = float(mm.df)
+    testable = s.replicated and math.isfinite(df) and df > 0 and math.isfinite(float(mm.mse))
+    d = yield_digits(s.unit)
+    rows, sentences, records_ = [], [], []
+    for item in ctx.config.contrasts:
+        trt, ref = item["treatment"], item["versus"]
+        if trt not in levels or ref not in levels:
+            from yieldtrial.errors import DataValidationError
+
+            raise DataValidationError(
+                f"contrast {item['name']!r} compares {trt!r} with {ref!r}, but the treatments "
+                f"are {', '.join(levels)}; fix treatment/versus in [[contrasts]] of trial.toml."
+            )
+        i, j = levels.index(trt), levels.index(ref)
+        vec = np.zeros(len(levels))
+        vec[i], vec[j] = 1.0, -1.0
+        estimate = float(vec @ basis) * scale
+        ref_mean = float(mm.estimates[j]) * scale
+        pct = 100.0 * estimate / ref_mean if ref_mean else float("nan")
+        name = str(item.get("name_zh") if lang == "zh" and item.get("name_zh") else item["name"])
+        name = name[:1].upper() + name[1:]  # it starts a sentence
+        row: dict[str, Any] = {"name": name, "contrast": f"{trt} − {ref}", "estimate": estimate,
+                               "pct": pct}  # fmt: skip
+        if testable:
+            se = float(math.sqrt(vec @ np.asarray(mm.cov, dtype=float) @ vec)) * abs(scale)
+            # the design model's df (Satterthwaite for a mixed model)
+            cdf = float(mm.contrast_df(vec)[0]) if hasattr(mm, "contrast_df") else df
+            q = float(sps.t.ppf(1 - s.alpha / 2, cdf))
+            tval = estimate / se
+            p = float(2 * sps.t.sf(abs(tval), cdf))
+            row |= {"se": se, "ci_low": estimate - q * se, "ci_high": estimate + q * se,
+                    "t": tval, "df": cdf, "p": p}  # fmt: skip
+            key = (
+                "contrast.sig_up"
+                if p < s.alpha and estimate > 0
+                else ("contrast.sig_down" if p < s.alpha else "contrast.ns")
+            )
+            sentence = t(
+                key, lang, name=name, treatment=trt, versus=ref,
+                diff=fmt_number(abs(estimate) if key != "contrast.ns" else estimate, d),
+                pct=f"{pct:+.1f}", p=fmt_p(p), unit=s.unit,
+                low=fmt_number(row["ci_low"], d), high=fmt_number(row["ci_high"], d),
+                conf=f"{100 * (1 - s.alpha):g}",
+            )  # fmt: skip
+        else:
+            sentence = t(
+                "contrast.descriptive", lang, name=name, treatment=trt, versus=ref,
+                diff=f"{estimate:+.{d}f}", pct=f"{pct:+.1f}", unit=s.unit,
+            )  # fmt: skip
+        if _is_illustrative(ctx, trt) or _is_illustrative(ctx, ref):
+            sentence = with_mark(sentence)
+            row["name"] = f"{name} {ILLUSTRATIVE_MARK}"
+        row["interpretation"] = sentence
+        rows.append(row)
+        sentences.append(sentence)
+        records_.append({**item, **{k: v for k, v in row.items() if k != "name"},
+                         "sentence": sentence, "error_term": str(mm.error_term),
+                         "unit": s.unit})  # fmt: skip
+    ctx.results["named_contrasts"] = records_
+    u = s.unit
+    columns = [
+        Column("name", t("col.contrast_name", lang), "text"),
+        Column("contrast", t("col.contrast", lang), "text"),
+        Column("estimate", t("col.estimate", lang, unit=u), "signed", d, u),
+        Column("pct", t("contrast.pct", lang), "signed_pct", 1, "%"),
+    ]
+    if testable:
+        conf = f"{100 * (1 - s.alpha):g}"
+        columns += [
+            Column("se", t("col.se", lang, unit=u), "number", d, u),
+            Column("ci_low", t("col.ci_low_conf", lang, conf=conf), "number", d, u),
+            Column("ci_high", t("col.ci_high_conf", lang, conf=conf), "number", d, u),
+            Column("t", "t", "number", 2),
+            Column(
+                "df",
+                t("col.df", lang),
+                "number",
+                1 if getattr(mm, "cov_gradient", None) is not None else 0,
+            ),
+            Column("p", "P", "pvalue"),
+        ]
+        from yieldtrial.report._format import source_label
+
+        note = t(
+            "contrast.method", lang, error=source_label(str(mm.error_term), lang), df=f"{df:g}",
+            alpha=f"{s.alpha:g}",
+        )  # fmt: skip
+    else:
+        note = t("contrast.no_test", lang)
+    notes = [note]
+    if any(ILLUSTRATIVE_MARK in r["interpretation"] for r in rows):
+        notes.append(t("mark.legend", lang, mark=ILLUSTRATIVE_MARK))
+    table = Table("contrasts", columns, rows, caption=t("contrast.caption", lang), notes=notes)
+    return Section(
+        "contrasts", t("section.contrasts", lang), [table, *[Paragraph(x) for x in sentences]]
+    )
+
+
+def with_mark(sentence: str) -> str:
+    """``sentence`` with the illustrative mark before its final full stop."""
+    for stop in ("。", "."):
+        if sentence.endswith(stop):
+            return sentence[: -len(stop)] + " " + ILLUSTRATIVE_MARK + stop
+    return sentence + " " + ILLUSTRATIVE_MARK
+
+
+def _is_illustrative(ctx: ReportContext, treatment: str) -> bool:
+    if "data_status" not in ctx.plots.columns:
+        return False
+    rows = ctx.plots[ctx.plots["treatment"].astype(str) == str(treatment)]
+    return bool((rows["data_status"].astype(str).str.lower() == "illustrative").any())
+
+
+# ------------------------------------------------------------------- economic benefit
+def economics_section(ctx: ReportContext) -> Section | None:
+    """Economic benefit (经济效益, NY/T 3181-2018) of each treatment against its control."""
+    from yieldtrial.efficiency.economics import trial_economics
+    from yieldtrial.efficiency.nutrients import KG_HA_PER_KG_MU
+    from yieldtrial.units import yield_unit
+
+    s, lang, econ = ctx.s, ctx.s.lang, ctx.config.economics
+    if not econ or not s.controls or not ctx.config.has_fertilizer_rates:
+        return None
+    per_mu = yield_unit(s.unit) == "kg/mu"
+    area = 1.0 / KG_HA_PER_KG_MU if per_mu else 1.0
+    currency = str(econ.get("currency", "CNY"))
+    money = (t("currency.cny", lang) if currency == "CNY" else currency) + (
+        "/" + t("area.mu", lang) if per_mu else "/" + t("area.ha", lang)
+    )
+    others = dict(econ.get("other_costs_per_ha", {}))
+    for trt, cost in dict(econ.get("other_costs_per_mu", {})).items():
+        others[trt] = others.get(trt, 0.0) + float(cost) * KG_HA_PER_KG_MU
+    prices = {str(k): float(v) for k, v in dict(econ.get("prices", {})).items()}
+    price = float(econ["grain_price_per_kg"])
+    illustrative = str(econ.get("status", "")).lower() == "illustrative"
+    rows: list[dict[str, Any]] = []
+    order = list(s.treatments)
+    for index, control in enumerate(s.controls):
+        table = trial_economics(
+            ctx.trial, config=ctx.config, grain_price_per_kg=price, currency=currency,
+            prices=prices, control=control, confidence=1 - s.alpha,
+            other_costs_per_ha=others or None, kind=s.kind,
+        )  # fmt: skip
+        for rec in table.to_dict("records"):
+            trt = str(rec["treatment"])
+            if trt in s.controls[: index + 1]:
+                continue
+            saved = _product_saved(ctx, control, trt)
+            vcr = rec["value_cost_ratio"]
+            rows.append(
+                {
+                    "treatment": trt,
+                    "control": control,
+                    "yield_gain": float(rec["yield_difference_kg_ha"]) * area,
+                    "value_gain": float(rec["value_change_per_ha"]) * area,
+                    "cost_change": float(rec["cost_change_per_ha"]) * area,
+                    "fertilizer_saved": saved,
+                    "net_return_change": float(rec["net_return_change_per_ha"]) * area,
+                    "net_low": float(rec["net_return_change_ci_low_per_ha"]) * area,
+                    "net_high": float(rec["net_return_change_ci_high_per_ha"]) * area,
+                    "vcr": None if vcr is None or not np.isfinite(vcr) else float(vcr),
+                }
+            )
+    if not rows:
+        return None
+    rows.sort(key=lambda r: (s.controls.index(r["control"]), order.index(r["treatment"])
+                             if r["treatment"] in order else 99))  # fmt: skip
+    ctx.results["economics"] = {
+        "rows": rows,
+        "currency": currency,
+        "per": "mu" if per_mu else "ha",
+        "grain_price_per_kg": price,
+        "prices_per_kg": prices,
+        "other_costs_per_ha": others,
+        "illustrative": illustrative,
+        "reference": "NY/T 3181-2018",
+    }
+    mark = f" {ILLUSTRATIVE_MARK}" if illustrative else ""
+    unit_area = s.unit
+    columns = [
+        Column("treatment", t("col.treatment", lang), "text"),
+        Column("control", t("col.versus", lang), "text"),
+        Column("yield_gain", t("econ.yield_gain", lang, unit=unit_area) + mark, "signed",
+               yield_digits(s.unit)),
+        Column("value_gain", t("econ.value_gain", lang, money=money) + mark, "signed", 1),
+        Column("cost_change", t("econ.cost_change", lang, money=money) + mark, "signed", 1),
+        Column("fertilizer_saved", t("econ.saved", lang, area=t(
+            "area.mu" if per_mu else "area.ha", lang)) + mark, "number", 1),
+        Column("net_return_change", t("econ.net", lang, money=money) + mark, "signed", 1),
+    ]  # fmt: skip
+    if any(math.isfinite(float(r["net_low"])) for r in rows):
+        conf = f"{100 * (1 - s.alpha):g}"
+        columns.append(Column("net_low", t("col.ci_low_conf", lang, conf=conf) + mark, "number", 1))
+        columns.append(
+            Column("net_high", t("col.ci_high_conf", lang, conf=conf) + mark, "number", 1)
+        )
+    columns.append(Column("vcr", t("econ.vcr", lang) + mark, "number", 2))
+    cur = t("currency.cny", lang) if currency == "CNY" else currency
+    price_items = [f"{t('econ.grain_price', lang)} {price:g} {cur}/kg"]
+    for product, value in prices.items():
+        shown = zh_product(ctx, product)
+        price_items.append(f"{shown} {value:g} {cur}/kg")
+    for trt, cost in dict(econ.get("other_costs_per_mu", {})).items():
+        price_items.append(t("econ.other_cost", lang, treatment=trt, cost=f"{float(cost):g}",
+                             money=money if per_mu else money))  # fmt: skip
+    notes = [
+        t("econ.formula", lang),
+        t("econ.prices", lang)
+        + ("：" if lang == "zh" else ": ")
+        + ("；" if lang == "zh" else "; ").join(price_items)
+        + mark,
+        t("econ.vcr_note", lang),
+    ]
+    if illustrative:
+        notes.append(t("econ.illustrative", lang, mark=ILLUSTRATIVE_MARK))
+    if econ.get("source"):
+        notes.append(str(localized(ctx, "economics_source", econ["source"])))
+    block = Table("economics", columns, rows, caption=t("econ.caption", lang), notes=notes)
+    return Section("economics", t("section.economics", lang), [block])
+
+
+def _product_saved(ctx: ReportContext, control: str, treatment: str) -> float | None:
+    """Main-product rate of the control minus the treatment's, in the rate unit [kg/area]."""
+    a, b = ctx.config.treatment(control), ctx.config.treatment(treatment)
+    if a is None or b is None or a.rate is None or b.rate is None:
+        return None
+    return float(a.rate) - float(b.rate)
+
+
+# ------------------------------------------------------------------------ field map
+def field_map_section(ctx: ReportContext) -> Section | None:
+    """Field-layout map (plot numbers and treatments) from the plot table's row/column."""
+    used, lang = ctx.plots, ctx.s.lang
+    if not {"row", "column", "plot_id", "treatment"} <= set(used.columns):
+        return None
+    book = used[["plot_id", "treatment", "row", "column"]].copy()
+    if "block" in used.columns:
+        book["block"] = used["block"]
+    try:
+        book["row"] = book["row"].astype(float)
+        book["column"] = book["column"].astype(float)
+    except (TypeError, ValueError):
+        return None
+    if not np.isfinite(book[["row", "column"]].to_numpy()).all():
+        return None
+
+    def draw() -> Axes:
+        from yieldtrial.design.maps import field_map
+
+        ax = field_map(book, title="")
+        ax.set_xlabel(t("axis.column", lang))
+        ax.set_ylabel(t("axis.row", lang))
+        ax.set_title("")
+        return ax
+
+    n_rows, n_cols = int(book["row"].max()), int(book["column"].max())
+    caption = t("map.caption", lang, rows=n_rows, cols=n_cols, n=len(book))
+    return Section("field_map", t("section.field_map", lang), [Figure("field_map", caption, draw)])
+
+
+# ----------------------------------------------------------------------- panel table
+def panel_table(ctx: ReportContext) -> Table | None:
+    """Build the acceptance-panel table (姓名/单位/职称/签字); None without experts."""
+    lang = ctx.s.lang
+    experts = ctx.config.panel_experts
+    if not experts:
+        return None
+    rows = [
+        {
+            "name": e.get("name_zh") if lang == "zh" and e.get("name_zh") else e.get("name"),
+            "affiliation": e.get("affiliation_zh")
+            if lang == "zh" and e.get("affiliation_zh")
+            else e.get("affiliation"),
+            "title": e.get("title_zh") if lang == "zh" and e.get("title_zh") else e.get("title"),
+            "signature": "",
+        }
+        for e in experts
+    ]
+    columns = [
+        Column("name", t("panel.col_name", lang), "text"),
+        Column("affiliation", t("panel.col_unit", lang), "text"),
+        Column("title", t("panel.col_title", lang), "text"),
+        Column("signature", t("panel.col_signature", lang), "text"),
+    ]
+    return Table("panel", columns, rows)
+
+
+# ------------------------------------------------------------------ illustrative marks
+#: Tables that mark illustrative values themselves (or show the data status as a column).
+_SELF_MARKED = frozenset(
+    {"plots", "treatments", "contrasts", "economics", "fertilization", "panel", "moisture_audit"}
+)
+
+
+def illustrative_treatments(ctx: ReportContext) -> set[str]:
+    """Treatments whose plot data are illustrative (``data_status = illustrative``)."""
+    if "data_status" not in ctx.plots.columns:
+        return set()
+    status = ctx.plots["data_status"].astype(str).str.lower()
+    return set(ctx.plots.loc[status == "illustrative", "treatment"].astype(str))
+
+
+def _names(text: str, labels: set[str]) -> bool:
+    return any(re.search(rf"(?<![A-Za-z0-9]){re.escape(x)}(?![A-Za-z0-9])", text) for x in labels)
+
+
+def mark_illustrative(report: Any, ctx: ReportContext) -> None:
+    """Put :data:`ILLUSTRATIVE_MARK` where a number computed from an illustrative value is printed.
+
+    Rows of illustrative treatments (and, in the efficiency table, of treatments whose
+    rates are illustrative) get the mark on their treatment cell; columns computed
+    against an illustrative control on their label; conclusion sentences naming an
+    illustrative treatment at their end.  Each marked table gets the one legend.
+    """
+    data = illustrative_treatments(ctx)
+    rates = {
+        info.label
+        for info in ctx.config.treatments
+        if str(info.extra.get("rate_status", "")).lower() == "illustrative"
+    }
+    if not data and not rates:
+        return
+    import dataclasses
+
+    legend = t("mark.legend", ctx.s.lang, mark=ILLUSTRATIVE_MARK)
+    for section in report.sections:
+        for block in section.blocks:
+            kind = getattr(block, "type", "")
+            if kind == "bullets" and section.key == "conclusions" and data:
+                block.items = [with_mark(i) if _names(i, data) else i for i in block.items]
+            if kind != "table" or block.key in _SELF_MARKED:
+                continue
+            marked = data | (rates if block.key == "efficiency" else set())
+            hit = False
+            keys = {c.key for c in block.columns}
+            if "treatment" in keys:
+                for row in block.rows:
+                    if str(row.get("treatment")) in marked:
+                        # no-break space: the mark stays with the label in a narrow column
+                        row["treatment"] = f"{row['treatment']}\u00a0{ILLUSTRATIVE_MARK}"
+                        hit = True
+            columns = []
+            for col in block.columns:
+                if col.key != "treatment" and col.kind != "text" and _names(col.label, data):
+                    col = dataclasses.replace(col, label=f"{col.label} {ILLUSTRATIVE_MARK}")
+                    hit = True
+                columns.append(col)
+            block.columns = columns
+            if hit and legend not in block.notes:
+                block.notes.append(legend)

@@ -1,0 +1,182 @@
+"""Chinese reports are Chinese: no English word outside the documented allowed list.
+
+The visible text of every ``--lang zh`` report of the shipped examples (HTML text
+content including the figures' SVG text; DOCX paragraphs, tables, headers and
+footers read with python-docx) is split into Latin-letter words; each must be in
+:data:`ALLOWED_WORDS` (names, units and standard abbreviations) or match one of
+:data:`ALLOWED_PATTERNS` (file names, checksums, identifiers).  The same list is
+documented in docs/user-guide.md ("Chinese reports"); a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from yieldtrial.commands.demo import DEMO_EXAMPLES
+from yieldtrial.datasets import example_path
+from yieldtrial.report.files import report_from_files
+
+#: Latin-letter words a Chinese report may show: statistical and agronomic abbreviations,
+#: test and method names, units and chemical symbols, the program's name.
+ALLOWED_WORDS: frozenset[str] = frozenset(
+    {
+        # controls, treatments and letters of the shipped examples
+        "CK",
+        "CK1",
+        "CK2",
+        "T",
+        # statistics
+        "ANOVA",
+        "CV",
+        "LSD",
+        "HSD",
+        "SED",
+        "SE",
+        "CI",
+        "df",
+        "F",
+        "P",
+        "W",
+        "t",
+        "Dunnett",
+        "Tukey",
+        "Duncan",
+        "SNK",
+        "Scheffe",
+        "Shapiro-Wilk",
+        "Levene",
+        "Brown-Forsythe",
+        "II",
+        "III",
+        # fertilizer efficiency and economics
+        "PFP",
+        "AE",
+        "RE",
+        "PE",
+        "IE",
+        "PNB",
+        "VCR",
+        "N",
+        "P2O5",
+        "K2O",
+        "DCD",
+        "NY",
+        "CIMMYT",
+        # units
+        "kg",
+        "g",
+        "mg",
+        "cm",
+        "m",
+        "pH",
+        # formula symbols of the methods (W, M, I, S, Y, P are defined there)
+        "M",
+        "I",
+        "S",
+        "Y",
+        "E",
+        # the program and its identifiers
+        "yieldtrial",
+        "SHA-256",
+        "SHA",
+    }
+)
+
+#: Tokens that are data, not language: file names, checksums, ids, report numbers.
+ALLOWED_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"^[\w.-]+\.(csv|toml|xlsx|json|html|md|docx|svg)$"),  # file names
+    re.compile(r"^[0-9a-f]{16,}$"),  # SHA-256 digests
+    re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$"),  # example ids (jinzhong-2024, replicated-rcbd)
+    re.compile(r"^[A-Z]{1,4}-\d{4}-\d{3}$"),  # report numbers (YT-2024-001)
+    re.compile(r"^[a-eA-E]{1,4}$"),  # significance letters (a, ab, AB)
+    re.compile(r"^B\d+$"),  # block labels of the plot table (B1, B2, ...)
+)
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_./²³₂₅-]*")
+
+
+def english_words(text: str) -> list[str]:
+    """Latin-letter tokens of ``text`` that are not allowed in a Chinese report."""
+    bad = []
+    for token in _TOKEN.findall(text):
+        token = token.strip(".-/")
+        if not re.search(r"[A-Za-z]", token):
+            continue
+        if token in ALLOWED_WORDS or any(p.match(token) for p in ALLOWED_PATTERNS):
+            continue
+        parts = [p for p in re.split(r"[/.\-]", token) if re.search(r"[A-Za-z]", p)]
+        if parts and all(re.sub(r"[\d²³]+$", "", p) in ALLOWED_WORDS for p in parts):
+            continue  # kg/kg, kg/kg N, t/ha split at "/" ...
+        bad.append(token)
+    return bad
+
+
+def html_text(document: str) -> str:
+    """Visible text of an HTML report: body text and SVG <text>, without style and scripts."""
+    document = re.sub(r"<style.*?</style>", " ", document, flags=re.S)
+    document = re.sub(r"<!--.*?-->", " ", document, flags=re.S)
+    svg_text = " ".join(re.findall(r"<text[^>]*>(.*?)</text>", document, flags=re.S))
+    document = re.sub(r"<svg.*?</svg>", " ", document, flags=re.S)
+    # <head>: only the <title> is visible
+    head_title = " ".join(re.findall(r"<title>(.*?)</title>", document, flags=re.S))
+    document = re.sub(r"<head>.*?</head>", " ", document, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", document + " " + svg_text + " " + head_title)
+    return html.unescape(text)
+
+
+def docx_text(data: bytes) -> str:
+    """Visible text of a DOCX: paragraphs, table cells, headers and footers."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            parts.extend(p.text for p in part.paragraphs)
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module", params=DEMO_EXAMPLES)
+def zh_report(request: pytest.FixtureRequest) -> Any:
+    report, _ = report_from_files(
+        example_path(request.param),
+        example_path(request.param, "trial.toml"),
+        lang="zh",
+        report_date="2024-06-01",
+    )
+    return report
+
+
+def test_english_words_finds_english() -> None:
+    """The checker itself: English words are found, allowed names and ids are not."""
+    assert english_words("产量 (kg/亩)，CK1 与 T 比较，Dunnett P = 0.01") == []
+    assert english_words("plots.csv 8cfe79533b0a163d59fb0927898c91340b184929") == []
+    assert english_words("复合肥 compound fertilizer") == ["compound", "fertilizer"]
+
+
+def test_zh_html_has_no_english_words(zh_report: Any) -> None:
+    """HTML text content (with the figures' text) of a zh report: no English word."""
+    assert english_words(html_text(zh_report.to_html())) == []
+
+
+def test_zh_docx_has_no_english_words(zh_report: Any) -> None:
+    """DOCX paragraphs, tables, headers and footers of a zh report: no English word."""
+    pytest.importorskip("docx")
+    assert english_words(docx_text(zh_report.to_docx())) == []
+
+
+def test_allowed_list_is_documented() -> None:
+    """docs/user-guide.md lists exactly the allowed words of this test."""
+    guide = (Path(__file__).parents[1] / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    block = guide.split("<!-- zh-allowed-words -->")[1].split("<!-- /zh-allowed-words -->")[0]
+    documented = set(re.findall(r"`([^`]+)`", block))
+    assert documented == set(ALLOWED_WORDS)
