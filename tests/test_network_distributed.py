@@ -49,7 +49,8 @@ def client():
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address=":0",
+        scheduler_port=0,
     )
     with distributed.Client(cluster) as c:
         yield c

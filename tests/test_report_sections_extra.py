@@ -249,7 +249,7 @@ def test_yield_components_and_theoretical_yield(tmp_path: Any) -> None:
     plots.write_text(
         "plot_id,block,treatment,yield_kg_ha,heads_per_mu,grains_per_head,thousand_grain_weight_g\n"
         "1,B1,CK,7000,390000,34,45\n2,B1,A,7400,420000,36,46\n"
-        "3,B2,CK,7100,410000,36,45\n4,B2,A,7500,420000,36,46\n",
+        "3,B2,CK,7100,410000,36,45\n4,B2,A,7530,420000,36,46\n",  # residual df > 0: MSE not 0
         encoding="utf-8",
     )
     config = tmp_path / "trial.toml"
