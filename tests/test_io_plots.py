@@ -420,9 +420,9 @@ def test_read_plots_number_of_replicates_is_not_a_block():
     assert "重复次数" in plots.columns
 
 
-@pytest.mark.parametrize("variant", ["ck", "ＣＫ", "C K"])
+@pytest.mark.parametrize("variant", ["ck", "C K", "\u0421K"])
 def test_read_plots_warns_on_treatment_label_variants(variant):
-    """'CK' next to 'ck' / full-width 'ＣＫ' / 'C K' warns naming both spellings and the plots."""
+    """'CK' next to 'ck' / 'C K' / Cyrillic 'СK' warns naming both spellings and the plots."""
     frame = ENGLISH.assign(treatment=["CK", "T", variant, "T"])
     with pytest.warns(YieldTrialWarning, match=rf"treatment labels .*'CK' \(plot '1'\) and "
                       rf"'{variant}' \(plot '3'\).*write them one way"):  # fmt: skip
@@ -430,11 +430,12 @@ def test_read_plots_warns_on_treatment_label_variants(variant):
     assert plots["treatment"].tolist() == ["CK", "T", variant, "T"]  # never merged silently
 
 
-def test_read_plots_warns_on_block_label_variants():
-    """Block '1' and full-width '１' are flagged (NFKC-equal) but kept apart."""
+def test_read_plots_merges_full_width_block_labels_with_a_warning():
+    """Block '1' and full-width '１' are one block after NFKC, and the merge is reported."""
     frame = ENGLISH.assign(block=["1", "1", "１", "2"])
-    with pytest.warns(YieldTrialWarning, match=r"block labels .*'1' \(plots '1', '2'\) and '１'"):
-        read_plots(frame)
+    with pytest.warns(YieldTrialWarning, match=r"block '１' and '1' are read as '1'"):
+        plots = read_plots(frame)
+    assert plots["block"].tolist() == ["1", "1", "1", "2"]
 
 
 def test_read_plots_decimal_comma_hint(tmp_path):

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from yieldtrial._version import __version__
 from yieldtrial.errors import (
     DataValidationError,
+    FileAccessError,
     MissingExtraError,
     YieldTrialError,
     YieldTrialWarning,
@@ -93,6 +94,7 @@ SUBMODULES: tuple[str, ...] = (
 
 __all__ = [
     "DataValidationError",
+    "FileAccessError",
     "MissingExtraError",
     "YieldTrialError",
     "YieldTrialWarning",

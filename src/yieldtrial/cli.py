@@ -4,16 +4,25 @@ Each subcommand lives in :mod:`yieldtrial.commands` as a module with a
 ``register(subparsers)`` function that adds its parser and sets ``handler``.
 Handlers parse, call the library and write output; they hold no formulas.
 
-Exit status: 0 success, 1 bad data (one line on stderr, no traceback), 2 usage
-error.
+Exit status: 0 success; 1 bad data or a file that cannot be read or written (one
+line on stderr saying what to fix, no traceback); 2 usage error; 3 an internal error
+(a bug: one line naming the bug-report file; the traceback only with ``--debug``);
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import math
+import os
+import platform
 import sys
+import tempfile
+import time
+import traceback
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
 from yieldtrial.commands._input import UsageError
 from yieldtrial.errors import YieldTrialError
@@ -38,6 +47,14 @@ def _version() -> str:
     return __version__
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line (exit 2), pointing to --help."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``prog: error: message`` on one line and exit with status 2."""
+        self.exit(2, f"{self.prog}: error: {_one_line(message)} (see '{self.prog} --help')\n")
+
+
 def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
     """Build the top-level parser with every available subcommand.
 
@@ -53,13 +70,18 @@ def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
     argparse.ArgumentParser
         The parser; each subcommand sets ``handler`` in its namespace.
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="yieldtrial",
         description="Crop yield tests and field trials: standardize plot yields to a standard "
         "moisture, compare treatments with design-aware statistics, write yield-test reports.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the full traceback of an error (also accepted after the command)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in commands:
         try:
             module = importlib.import_module(f"yieldtrial.commands.{name}")
@@ -68,6 +90,14 @@ def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
                 continue
             raise
         module.register(subparsers)
+        command = subparsers.choices.get(name)
+        if command is not None and "--output" in command._option_string_actions:
+            command.add_argument(
+                "--force",
+                action="store_true",
+                help="replace an existing output file (or write into a non-empty folder) that "
+                "yieldtrial did not write; never an input file, never a filled-in field book",
+            )
     return parser
 
 
@@ -82,37 +112,169 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 1 on bad input data, 2 on a usage error.
+        0 on success, 1 on bad input data or a file problem, 2 on a usage error,
+        3 on an internal error (a bug), 130 when interrupted.
     """
     arguments = sys.argv[1:] if argv is None else list(argv)
+    arguments, debug = _take_debug(arguments)
     # a known subcommand first: build only its parser (fast start for light commands)
     selected: Sequence[str] = COMMANDS
     if arguments and arguments[0] in COMMANDS:
         selected = arguments[:1]
     elif arguments[:1] == ["--version"]:
         selected = ()
-    parser = build_parser(selected)
+    args: argparse.Namespace | None = None
     try:
-        args = parser.parse_args(arguments)
-    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
-        return int(exc.code or 0)
-    if getattr(args, "handler", None) is None:
-        parser.print_help(sys.stderr)
-        return 2
-    try:
+        parser = build_parser(selected)
+        try:
+            args = parser.parse_args(arguments)
+        except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+            return int(exc.code or 0)
+        if getattr(args, "handler", None) is None:
+            parser.print_help(sys.stderr)
+            return 2
+        problem = _non_finite_argument(parser, args)
+        if problem:
+            print(f"yieldtrial {args.command}: error: {problem}", file=sys.stderr)
+            return 2
         return int(args.handler(args) or 0)
-    except UsageError as exc:
-        print(f"yieldtrial {args.command}: error: {_one_line(str(exc))}", file=sys.stderr)
+    except BaseException as exc:  # noqa: BLE001 - the one place every error is turned into a line
+        command = getattr(args, "command", None)
+        return _report_error(exc, debug=debug, argv=argv, command=command)
+
+
+def _take_debug(arguments: list[str]) -> tuple[list[str], bool]:
+    """Remove ``--debug`` wherever it stands (before a ``--`` that ends the options)."""
+    end = arguments.index("--") if "--" in arguments else len(arguments)
+    debug = "--debug" in arguments[:end] or os.environ.get("YIELDTRIAL_DEBUG", "") not in ("", "0")
+    kept = [a for i, a in enumerate(arguments) if not (i < end and a == "--debug")]
+    return kept, debug
+
+
+def _non_finite_argument(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
+    """Refuse a float option given as nan or inf, like a value that is not a number."""
+    for action in _command_actions(parser, getattr(args, "command", None)):
+        if action.type is not float:
+            continue
+        value = getattr(args, action.dest, None)
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, float) and not math.isfinite(item):
+                name = action.option_strings[-1] if action.option_strings else action.metavar
+                return (
+                    f"argument {name or action.dest}: expected a finite number, got {item!r}; "
+                    "give a number such as 13 or 0.05"
+                )
+    return ""
+
+
+def _command_actions(parser: argparse.ArgumentParser, command: str | None) -> list[argparse.Action]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            return list(action.choices[command]._actions)
+    return []
+
+
+def _report_error(
+    exc: BaseException, *, debug: bool, argv: Sequence[str] | None, command: str | None = None
+) -> int:
+    """Print one line for ``exc`` and return the exit status (see the module docstring)."""
+    if isinstance(exc, SystemExit):
+        return int(exc.code) if isinstance(exc.code, int) else 1
+    if isinstance(exc, KeyboardInterrupt):
+        print("yieldtrial: interrupted; no output was written", file=sys.stderr)
+        return 130
+    if isinstance(exc, BrokenPipeError):  # e.g. `yieldtrial standardize ... | head`
+        _silence_stdout()
+        return 1
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    if isinstance(exc, UsageError):
+        print(f"yieldtrial {command}: error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
-    except YieldTrialError as exc:
+    if isinstance(exc, YieldTrialError):
         print(f"yieldtrial: error: {_command_line_words(_one_line(str(exc)))}", file=sys.stderr)
         return 1
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+    if isinstance(exc, OSError):
+        from yieldtrial.io.oserrors import describe_os_error
+
+        action = "read or write"
         print(
-            f"yieldtrial: error: cannot read or write {exc.filename!r}: {exc.strerror}",
+            f"yieldtrial: error: {_one_line(describe_os_error(exc, None, action))}", file=sys.stderr
+        )
+        return 1
+    if isinstance(exc, MemoryError):
+        print(
+            "yieldtrial: error: out of memory; the input is too large for this computer (or is "
+            "not a plot table); split it, or use a computer with more memory",
             file=sys.stderr,
         )
         return 1
+    if isinstance(exc, RecursionError):
+        print(
+            "yieldtrial: error: the input is nested too deeply to be read (a hostile or broken "
+            "file?); check the plot table and trial.toml",
+            file=sys.stderr,
+        )
+        return 1
+    report = _write_bug_report(exc, argv)
+    where = (
+        f"details are in {report}: please send that file with your bug report"
+        if report
+        else "run again with --debug and send the traceback with your bug report"
+    )
+    print(
+        f"yieldtrial: internal error (a bug in yieldtrial, not a problem with your data): "
+        f"{type(exc).__name__}: {_one_line(str(exc))[:300]}; {where}"
+        + ("" if debug else " (--debug shows the traceback)"),
+        file=sys.stderr,
+    )
+    return 3
+
+
+def _write_bug_report(exc: BaseException, argv: Sequence[str] | None) -> str | None:
+    """Write the traceback and versions to a file in the temporary folder; return its path."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = os.path.join(tempfile.gettempdir(), f"yieldtrial-bug-{stamp}-{os.getpid()}.txt")
+    lines: list[str] = [
+        f"yieldtrial {_safe_version()}, Python {platform.python_version()}, {platform.platform()}",
+        f"arguments: {arguments!r}",
+        *(_versions()),
+        "",
+        *traceback.format_exception(exc),
+    ]
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as handle:
+            handle.write("\n".join(line.rstrip("\n") for line in lines) + "\n")
+    except OSError:
+        return None
+    return path
+
+
+def _safe_version() -> str:
+    try:
+        return _version()
+    except Exception:  # noqa: BLE001 - a bug report must never fail
+        return "?"
+
+
+def _versions() -> list[str]:
+    out = []
+    for name in ("numpy", "scipy", "pandas", "statsmodels", "matplotlib"):
+        module: Any = sys.modules.get(name)
+        if module is not None:
+            out.append(f"{name} {getattr(module, '__version__', '?')}")
+    return out
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _one_line(message: str) -> str:

@@ -73,6 +73,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import tomllib
@@ -83,7 +84,18 @@ from typing import Any
 
 from yieldtrial.errors import DataValidationError
 
-__all__ = ["TrialConfig", "TreatmentInfo", "PublishedFigure", "load_config", "LETTERS_METHODS"]
+__all__ = [
+    "LETTERS_METHODS",
+    "MAX_CONFIG_BYTES",
+    "PublishedFigure",
+    "TreatmentInfo",
+    "TrialConfig",
+    "check_setting",
+    "load_config",
+]
+
+#: Largest trial.toml read. [bytes]
+MAX_CONFIG_BYTES = 1 << 20
 
 #: Multiple-comparison procedures allowed for the letter display.
 LETTERS_METHODS: tuple[str, ...] = ("tukey", "lsd", "duncan", "snk", "scheffe")
@@ -427,9 +439,22 @@ class TrialConfig:
             If the file is not valid TOML (the message names the file, the line
             and the TOML error) or holds an unknown key or a value of the wrong kind.
         """
+        from yieldtrial.io.oserrors import file_error
+        from yieldtrial.io.table_files import check_input_file
+
         p = Path(path)
+        info = check_input_file(p, "trial description (trial.toml)")
+        if info.st_size > MAX_CONFIG_BYTES:
+            raise DataValidationError(
+                f"trial description {str(p)!r} is {info.st_size:,} bytes; a trial.toml is a few "
+                f"kilobytes (at most {MAX_CONFIG_BYTES:,} bytes are read). Is it the right file?"
+            )
         try:
-            text = p.read_text(encoding="utf-8")
+            data = p.read_bytes()
+        except OSError as exc:
+            raise file_error(exc, p, "read") from None
+        try:
+            text = data.decode("utf-8-sig")  # a BOM (Windows Notepad) is accepted
         except UnicodeDecodeError as exc:
             raise DataValidationError(
                 f"trial description {str(p)!r} is not UTF-8 text ({exc.reason} at byte "
@@ -459,8 +484,14 @@ class TrialConfig:
             On invalid TOML, unknown keys or values of the wrong kind.
         """
         where = repr(source) if source else "<text>"
+        text = text.removeprefix("\ufeff")
         try:
             raw = tomllib.loads(text)
+        except RecursionError:
+            raise DataValidationError(
+                f"trial description {where} nests arrays or tables too deeply to be read; a "
+                "trial.toml needs at most a few levels (see docs/trial-toml.md)."
+            ) from None
         except tomllib.TOMLDecodeError as exc:
             message = str(exc)
             match = re.search(r"line (\d+)", message)
@@ -711,25 +742,104 @@ def _table(raw: Mapping[str, Any], name: str, where: str) -> Mapping[str, Any]:
 
 
 def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
+    from yieldtrial.io.validation import normalise_label
+
     if not isinstance(item, Mapping) or "label" not in item:
         raise DataValidationError(
             f"{where}: treatments entry {index + 1} has no 'label'; each [[treatments]] needs "
             'label = "..." matching the plot table.'
         )
-    rate = item.get("rate")
-    if rate is not None and (isinstance(rate, bool) or not isinstance(rate, int | float)):
+    label = item["label"]
+    if isinstance(label, Mapping | list) or not normalise_label(label):
         raise DataValidationError(
-            f"{where}: treatment {item['label']!r} has rate = {rate!r}; expected a number."
+            f"{where}: treatments entry {index + 1} has label = {label!r}; expected the text of "
+            'a treatment label of the plot table, e.g. label = "CK".'
         )
+    label = normalise_label(label)
+    rate = item.get("rate")
+    if rate is not None:
+        rate = _number(
+            "rate", rate, f"{where}: treatment {label!r}", low=0.0, high=None,
+            fix="a fertilizer rate is zero or positive, e.g. rate = 40",
+        )  # fmt: skip
+    rate_unit = _opt_str(item.get("rate_unit"))
+    if rate_unit is not None:
+        _check_rate_unit(rate_unit, f"{where}: treatment {label!r}")
     extra = {k: v for k, v in item.items() if k not in _TREATMENT_KEYS}
+    for key, value in extra.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise DataValidationError(
+                f"{where}: treatment {label!r} has {key} = {value!r}; expected a finite number."
+            )
+        if key.endswith(("_kg_ha", "_kg_mu", "_per_kg", "_per_t")) and value is not None:
+            _number(key, value, f"{where}: treatment {label!r}", low=0.0, high=None,
+                    fix="rates and prices are zero or positive")  # fmt: skip
     return TreatmentInfo(
-        label=str(item["label"]),
+        label=label,
         description=_opt_str(item.get("description")),
         product=_opt_str(item.get("product")),
-        rate=None if rate is None else float(rate),
-        rate_unit=_opt_str(item.get("rate_unit")),
+        rate=rate,
+        rate_unit=rate_unit,
         extra=extra,
     )
+
+
+def _check_rate_unit(unit: str, where: str) -> None:
+    """Refuse a fertilizer rate unit that is not a mass per area (kg/ha, kg/mu, t/ha, ...)."""
+    from yieldtrial.units import yield_unit
+
+    try:
+        canonical = yield_unit(unit)
+    except DataValidationError:
+        canonical = ""
+    if not canonical or canonical.startswith("bu/"):
+        raise DataValidationError(
+            f'{where}: rate_unit = {unit!r} is not a mass per area; expected e.g. "kg/mu", '
+            '"kg/ha", "t/ha", "g/mu" or "lb/ac".'
+        )
+
+
+def _number(
+    name: str,
+    value: object,
+    where: str,
+    *,
+    low: float | None,
+    high: float | None,
+    low_inclusive: bool = True,
+    high_inclusive: bool = False,
+    fix: str = "",
+) -> float:
+    """Return a finite number in the interval, else raise naming the key, value and fix."""
+    if isinstance(value, str):
+        raise DataValidationError(
+            f"{where}: {name} = {value!r} is text; write the number without quotes "
+            f"({name} = {value.strip()})." if _looks_numeric(value) else
+            f"{where}: {name} = {value!r}; expected a number."
+        )  # fmt: skip
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise DataValidationError(f"{where}: {name} = {value!r}; expected a number.")
+    number = float(value)
+    if not math.isfinite(number):
+        raise DataValidationError(f"{where}: {name} = {value!r}; expected a finite number.")
+    below = low is not None and (number < low if low_inclusive else number <= low)
+    above = high is not None and (number > high if high_inclusive else number >= high)
+    if below or above:
+        left = ("[" if low_inclusive else "(") + ("-inf" if low is None else f"{low:g}")
+        right = ("inf" if high is None else f"{high:g}") + ("]" if high_inclusive else ")")
+        raise DataValidationError(
+            f"{where}: {name} = {value!r}; {name} must be in {left}, {right}"
+            + (f": {fix}." if fix else ".")
+        )
+    return number
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 _PUBLISHED_KEYS: tuple[str, ...] = (
@@ -753,13 +863,15 @@ def _published(item: object, index: int, where: str) -> PublishedFigure:
             f"{index + 1}; allowed: {', '.join(_PUBLISHED_KEYS)}."
         )
     numbers: dict[str, float] = {}
-    for key in ("yield", "moisture_pct"):
+    for key, high in (("yield", None), ("moisture_pct", 100.0)):
         value = item.get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if value is None:
             raise DataValidationError(
                 f"{where}: [[published]] entry {index + 1} needs {key} = <number>, got {value!r}."
             )
-        numbers[key] = float(value)
+        numbers[key] = _number(
+            key, value, f"{where}: [[published]] entry {index + 1}", low=0.0, high=high
+        )
     reported = item.get("reported")
     return PublishedFigure(
         treatment=_opt_str(item.get("treatment")),
@@ -898,38 +1010,91 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
 
 
 def _opt_str(value: object) -> str | None:
-    return None if value is None else str(value)
+    from yieldtrial.io.validation import clean_text
+
+    if isinstance(value, Mapping | list):
+        raise DataValidationError(f"expected text, got {value!r}")
+    return None if value is None else clean_text(str(value))
+
+
+#: Number fields: (low, high, low_inclusive, high_inclusive, what a valid value looks like).
+_NUMBER_RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
+    "alpha": (0.0, 1.0, False, False, "a probability between 0 and 1, e.g. 0.05"),
+    "standard_moisture_pct": (0.0, 100.0, True, False, "percent (0-100), e.g. 13"),
+    "margin_pct": (
+        0.0,
+        100.0,
+        False,
+        False,
+        "a percentage of the control mean between 0 and 100, e.g. 5",
+    ),
+}
+
+
+def check_setting(name: str, value: Any, where: str = "the trial description") -> Any:
+    """Check one setting (``alpha``, ``margin_pct``, ...) as trial.toml and the CLI do.
+
+    The API functions that take the same settings call this, so a value gets the
+    same message wherever it is given.
+
+    Parameters
+    ----------
+    name : str
+        A :class:`TrialConfig` field.
+    value : object
+        The value.
+    where : str
+        Where it was given, for the message.
+
+    Returns
+    -------
+    object
+        The value in its canonical type.
+
+    Raises
+    ------
+    DataValidationError
+        A value of the wrong type or outside its range.
+
+    Examples
+    --------
+    >>> check_setting("alpha", 0.05)
+    0.05
+    >>> check_setting("alpha", "0.05")
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: the trial description: alpha = '0.05' is text; ...
+    """
+    return _coerce(name, value, where)
 
 
 def _coerce(name: str, value: Any, where: str) -> Any:
     if name in _FLOAT_FIELDS:
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise DataValidationError(f"{where}: {name} = {value!r}; expected a number.")
-        try:
-            number = float(value)
-        except ValueError:
-            raise DataValidationError(f"{where}: {name} = {value!r}; expected a number.") from None
-        if name == "alpha" and not 0 < number < 1:
-            raise DataValidationError(
-                f"{where}: alpha = {value!r}; expected a probability between 0 and 1, e.g. 0.05."
-            )
-        if name == "standard_moisture_pct" and not 0 <= number < 100:
-            raise DataValidationError(
-                f"{where}: standard_moisture_pct = {value!r}; expected percent (0-100), e.g. 13."
-            )
-        if name == "margin_pct" and not 0 < number < 100:
-            raise DataValidationError(
-                f"{where}: margin_pct = {value!r}; expected a percentage of the control mean "
-                "between 0 and 100, e.g. 5."
-            )
-        return number
+        low, high, low_inc, high_inc, expected = _NUMBER_RANGES[name]
+        return _number(
+            name,
+            value,
+            where,
+            low=low,
+            high=high,
+            low_inclusive=low_inc,
+            high_inclusive=high_inc,
+            fix=f"expected {expected}",
+        )
     if name in _TUPLE_FIELDS:
+        from yieldtrial.io.validation import clean_text, normalise_label
+
+        tidy = normalise_label if name == "control" else (lambda v: clean_text(str(v)).strip())
         if isinstance(value, str):
-            items = [part.strip() for part in value.split(",")]
+            items = [tidy(part) for part in value.split(",")]
         elif isinstance(value, list | tuple):
             items = []
             for part in value:
-                items.extend(p.strip() for p in str(part).split(","))
+                if isinstance(part, Mapping | list | tuple):
+                    raise DataValidationError(
+                        f"{where}: {name} = {value!r}; expected text or a list of text."
+                    )
+                items.extend(tidy(p) for p in str(part).split(","))
         else:
             raise DataValidationError(f"{where}: {name} = {value!r}; expected text or a list.")
         return tuple(item for item in items if item)
@@ -971,4 +1136,6 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         return value
     if isinstance(value, Mapping | list):
         raise DataValidationError(f"{where}: {name} = {value!r}; expected text.")
-    return str(value)
+    from yieldtrial.io.validation import clean_text
+
+    return clean_text(str(value))

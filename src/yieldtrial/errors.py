@@ -8,7 +8,13 @@ to fix it.
 
 from __future__ import annotations
 
-__all__ = ["DataValidationError", "YieldTrialError", "YieldTrialWarning", "MissingExtraError"]
+__all__ = [
+    "DataValidationError",
+    "FileAccessError",
+    "MissingExtraError",
+    "YieldTrialError",
+    "YieldTrialWarning",
+]
 
 
 class YieldTrialError(Exception):
@@ -17,6 +23,17 @@ class YieldTrialError(Exception):
 
 class DataValidationError(YieldTrialError, ValueError):
     """Input data or arguments are impossible (missing column, moisture >= 100 %, ...)."""
+
+
+class FileAccessError(YieldTrialError, OSError):
+    """A file cannot be read or written (missing, a folder, disk full, read-only, ...).
+
+    The message names the path and says what to do; ``errno`` and ``filename`` are set
+    as on the :class:`OSError` it replaces, so ``except OSError`` still catches it.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 class MissingExtraError(YieldTrialError, ImportError):

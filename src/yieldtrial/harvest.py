@@ -17,10 +17,16 @@ The theoretical yield (理论测产) multiplies yield components and a 0.85 fact
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import as_numeric, as_output, check_not_fraction, check_range
+from yieldtrial.io.checks import (
+    as_numeric,
+    as_output,
+    check_aligned,
+    check_not_fraction,
+    check_range,
+)
 from yieldtrial.moisture import standardize_moisture
 from yieldtrial.units import convert_yield
 
@@ -122,6 +128,13 @@ def standardized_mass_kg(
         fix="Shelling percentage is grain mass / ear mass x 100; use 100 for threshed grain",
     )
     check_not_fraction("shelling_pct", shelling)
+    check_aligned(
+        fresh_mass_kg=fresh,
+        moisture_pct=as_numeric(moisture_pct, "moisture_pct"),
+        impurity_pct=impurity,
+        empty_grain_pct=empty,
+        shelling_pct=shelling,
+    )
     clean = fresh * (1.0 - impurity / 100.0) * (1.0 - empty / 100.0) * (shelling / 100.0)
     return standardize_moisture(
         clean,
@@ -216,6 +229,7 @@ def plot_yield(
         low_inclusive=False,
         fix="Give the net harvested area in square metres (> 0)",
     )
+    check_aligned(fresh_mass_kg=as_numeric(fresh_mass_kg, "fresh_mass_kg"), harvested_area_m2=area)
     mass = standardized_mass_kg(
         fresh_mass_kg,
         moisture_pct=moisture_pct,
@@ -227,7 +241,24 @@ def plot_yield(
         shrink_pct_per_point=shrink_pct_per_point,
         factor_decimals=factor_decimals,
     )
-    return convert_yield(as_output(mass / area), "kg/m2", unit, crop=crop)
+    with _ignore_overflow():
+        per_m2 = as_output(mass / area)
+    check_range(
+        "yield per m2",
+        per_m2,
+        low=0,
+        fix="A mass or area is far out of scale (e.g. 1e308); correct it",
+    )
+    return convert_yield(per_m2, "kg/m2", unit, crop=crop)
+
+
+def _ignore_overflow() -> Any:
+    """Silence NumPy's overflow warning (the result is checked instead)."""
+    import contextlib
+    import sys
+
+    numpy = sys.modules.get("numpy")
+    return numpy.errstate(over="ignore") if numpy is not None else contextlib.nullcontext()
 
 
 def theoretical_yield(

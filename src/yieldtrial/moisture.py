@@ -37,9 +37,11 @@ from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import (
     as_numeric,
     as_output,
+    check_aligned,
     check_not_fraction,
     check_option,
     check_range,
+    check_setting_finite,
     is_python_number,
 )
 
@@ -185,6 +187,8 @@ def moisture_factor(
     method = check_option("method", method, METHODS)
     moisture = as_numeric(moisture_pct, "moisture_pct")
     standard = as_numeric(standard_moisture_pct, "standard_moisture_pct")
+    check_setting_finite("standard_moisture_pct", standard)
+    check_aligned(moisture_pct=moisture, standard_moisture_pct=standard)
     _check_moisture("moisture_pct", moisture)
     _check_moisture("standard_moisture_pct", standard)
     if method == "dry_matter":
@@ -292,6 +296,11 @@ def standardize_moisture(
     value = as_numeric(mass, "mass")
     check_range(
         "mass", value, low=0, fix="A grain mass or yield cannot be negative; check the sign"
+    )
+    check_aligned(
+        mass=value,
+        moisture_pct=as_numeric(moisture_pct, "moisture_pct"),
+        standard_moisture_pct=as_numeric(standard_moisture_pct, "standard_moisture_pct"),
     )
     factor = moisture_factor(
         moisture_pct,
@@ -439,6 +448,9 @@ def grain_trade_adjusted_mass(
     value = as_numeric(mass, "mass")
     moisture = as_numeric(moisture_pct, "moisture_pct")
     base = as_numeric(base_moisture_pct, "base_moisture_pct")
+    check_setting_finite("base_moisture_pct", base)
+    check_aligned(mass=value, moisture_pct=moisture, base_moisture_pct=base)
+    check_range("mass", value, low=0, fix="A grain mass cannot be negative")
     _check_moisture("moisture_pct", moisture)
     _check_moisture("base_moisture_pct", base)
     # full 0.5-point steps; the tiny offset keeps 8.0 / 0.5 from flooring to 15.999...
@@ -571,14 +583,21 @@ def reported_decimals(reported: float | str) -> int:
 def _scalar(value: object, name: str) -> float:
     if isinstance(value, str):
         try:
-            return float(value)
+            number = float(value)
         except ValueError as exc:
             raise DataValidationError(f"{name} must be a number; got {value!r}") from exc
-    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+    elif not isinstance(value, numbers.Real) or isinstance(value, bool):
         raise DataValidationError(
             f"{name} must be a single number (the audit checks one reported figure); got {value!r}"
         )
-    return float(value)
+    else:
+        number = float(value)
+    if not math.isfinite(number):
+        raise DataValidationError(
+            f"{name} must be a finite number; got {value!r}. Give the figure as printed, "
+            "e.g. 477.36"
+        )
+    return number
 
 
 def _audit_prediction(
@@ -729,6 +748,8 @@ def audit_rows(
     """
     value = _scalar(mass, "mass")
     reported = _scalar(reported_mass, "reported_mass")
+    check_range("reported_mass", reported, low=0, fix="A reported mass or yield is not negative")
+    check_range("mass", value, low=0, fix="A grain mass or yield cannot be negative")
     moisture = _scalar(moisture_pct, "moisture_pct")
     standard = _scalar(standard_moisture_pct, "standard_moisture_pct")
     decimals = reported_decimals(reported_mass)

@@ -26,7 +26,7 @@ import re
 from typing import TYPE_CHECKING
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import as_numeric, as_output
+from yieldtrial.io.checks import as_numeric, as_output, check_range
 from yieldtrial.protocols import canonical_crop
 
 if TYPE_CHECKING:  # pragma: no cover - pandas is imported lazily (fast CLI start)
@@ -291,9 +291,17 @@ def bushel_weight_kg(crop: str) -> float:
     return BUSHEL_LB[key] * KG_PER_LB
 
 
-def _rescaled(value: Numeric, factor: float) -> Numeric:
-    """``value x factor``, of the same kind (and index) as ``value``."""
-    return as_output(as_numeric(value, "value") * factor)
+def _rescaled(value: Numeric, factor: float, quantity: str) -> Numeric:
+    """``value x factor``, of the same kind (and index) as ``value``; never negative."""
+    number = as_numeric(value, "value")
+    check_range(
+        "value",
+        number,
+        low=0,
+        fix=f"An {quantity} cannot be negative (to convert a difference, multiply it by "
+        "the conversion of 1)",
+    )
+    return as_output(number * factor)
 
 
 def convert_area(value: Numeric, from_unit: str, to_unit: str) -> Numeric:
@@ -324,7 +332,7 @@ def convert_area(value: Numeric, from_unit: str, to_unit: str) -> Numeric:
     666.6667
     """
     factor = _M2_PER[area_unit(from_unit)] / _M2_PER[area_unit(to_unit)]
-    return _rescaled(value, factor)
+    return _rescaled(value, factor, "area")
 
 
 def convert_mass(value: Numeric, from_unit: str, to_unit: str) -> Numeric:
@@ -355,7 +363,7 @@ def convert_mass(value: Numeric, from_unit: str, to_unit: str) -> Numeric:
     453.59237
     """
     factor = _KG_PER[mass_unit(from_unit)] / _KG_PER[mass_unit(to_unit)]
-    return _rescaled(value, factor)
+    return _rescaled(value, factor, "amount of mass")
 
 
 def _kg_per(mass: str, crop: str | None, from_unit: str, to_unit: str) -> float:
@@ -418,7 +426,7 @@ def convert_yield(
     kg_from = _kg_per(from_mass, crop, from_unit, to_unit)
     kg_to = _kg_per(to_mass, crop, from_unit, to_unit)
     factor = (kg_from * _M2_PER[to_area]) / (_M2_PER[from_area] * kg_to)
-    return _rescaled(value, factor)
+    return _rescaled(value, factor, "yield")
 
 
 def yield_column(unit: str) -> str:

@@ -30,7 +30,7 @@ from yieldtrial.commands._input import (
     add_table_options,
     settings_from_args,
 )
-from yieldtrial.io.output import atomic_write_text
+from yieldtrial.io.output import check_output, csv_safe_text, write_output
 
 EXAMPLES = """\
 examples:
@@ -135,6 +135,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.standard is None and args.crop is None:
         print("yieldtrial audit: error: give --standard PCT or --crop", file=sys.stderr)
         return 2
+    if args.output is not None:
+        check_output(args.output, force=getattr(args, "force", False))
     standard = (
         args.standard
         if args.standard is not None
@@ -168,18 +170,17 @@ def _run(args: argparse.Namespace) -> int:
             f"{args.mass:g} at {args.moisture:g} % moisture, reported {args.reported} at "
             f"{standard:g} %\n{_table_text(rows, decimals)}\n{verdict}\n"
         )
-    _write(text, args.output)
+    _write(text, args.output, force=getattr(args, "force", False))
     return 0
 
 
-def _write(text: str, output: str | None, inputs: Sequence[str | Path] = ()) -> None:
+def _write(
+    text: str, output: str | None, inputs: Sequence[str | Path] = (), *, force: bool = False
+) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from yieldtrial.io.output import check_not_input
-
-    check_not_input(output, list(inputs))
-    atomic_write_text(output, text)
+    write_output(output, text, force=force, inputs=list(inputs))
     print(f"wrote {output}", file=sys.stderr)
 
 
@@ -198,6 +199,10 @@ def _run_file(args: argparse.Namespace) -> int:
             "a plot table needs --crop (e.g. --crop wheat), or crop in the [trial] table of "
             "--config trial.toml"
         )
+    inputs = [args.mass, *([args.config] if args.config else [])]
+    force = getattr(args, "force", False)
+    if args.output is not None:
+        check_output(args.output, force=force, inputs=inputs)
     trial = load_trial(args.mass, config, sheet=args.sheet, encoding=args.encoding)
     rows = plot_audit_rows(trial, column=args.reported_column)
     if args.format == "csv":
@@ -205,14 +210,17 @@ def _run_file(args: argparse.Namespace) -> int:
         fields = ["plot_id", "treatment", "unit", *AUDIT_FIELDS]
         writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(  # labels starting with = + - @ are not run as formulas
+            {k: csv_safe_text(v) if isinstance(v, str) else v for k, v in row.items()}
+            for row in rows
+        )
         text = buffer.getvalue()
     elif args.format == "json":
         clean = [{k: (None if v != v else v) for k, v in row.items()} for row in rows]  # NaN
         text = json.dumps(clean, ensure_ascii=False, indent=2) + "\n"
     else:
         text = _plot_summary(rows, trial)
-    _write(text, args.output, [args.mass, *([args.config] if args.config else [])])
+    _write(text, args.output, inputs, force=force)
     return 0
 
 

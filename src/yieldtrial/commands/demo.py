@@ -42,17 +42,23 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=_run)
 
 
-def build_demo(out: str | Path, *, lang: str = "en", report_date: str | None = None) -> list[Path]:
+def build_demo(
+    out: str | Path, *, lang: str = "en", report_date: str | None = None, force: bool = False
+) -> list[Path]:
     """Write the demo reports and their index into ``out``.
 
     Parameters
     ----------
     out : path
-        Output folder (created when missing).
+        Output folder (created when missing).  It must be new, empty, or hold only an
+        earlier demo (yieldtrial's own unchanged outputs).
     lang : {"en", "zh"}
         Report language.
     report_date : str, optional
         Date printed in the reports (default today).
+    force : bool, default False
+        Write into a folder that holds other files too (files of the same names are
+        replaced, the others left alone).
 
     Returns
     -------
@@ -60,10 +66,10 @@ def build_demo(out: str | Path, *, lang: str = "en", report_date: str | None = N
         The files written, ``index.html`` last.
     """
     from yieldtrial.datasets import example_path
-    from yieldtrial.io.output import atomic_write_text
-    from yieldtrial.report.files import report_from_files
+    from yieldtrial.io.output import check_folder, write_output
+    from yieldtrial.report.files import report_from_files, write_report_file
 
-    folder = Path(out)
+    folder = check_folder(out, force=force)
     formats = [("html", ".html"), ("markdown", ".md"), ("json", ".json")]
     try:
         import docx  # noqa: F401
@@ -78,9 +84,9 @@ def build_demo(out: str | Path, *, lang: str = "en", report_date: str | None = N
         report, _ = report_from_files(plots, config, lang=lang, report_date=report_date)
         for fmt, suffix in formats:
             target = folder / f"{name}{_lang_suffix(lang)}{suffix}"
-            written.append(report.write(target, format=fmt))
+            written.append(write_report_file(report, target, fmt=fmt, force=force))
     page = index_page(folder, lang)
-    written.append(atomic_write_text(folder / "index.html", page))
+    written.append(write_output(folder / "index.html", page, force=force))
     return written
 
 
@@ -168,7 +174,7 @@ def index_page(folder: Path, lang: str) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     _use_file_backend()
-    written = build_demo(args.output, lang=args.lang)
+    written = build_demo(args.output, lang=args.lang, force=getattr(args, "force", False))
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
     return 0

@@ -29,6 +29,12 @@ factor (Patterson & Williams 1976); augmented its residual df (Federer 1961).
 """
 
 
+#: Figure metadata without a creation date, so the same layout gives the same file.
+_NO_DATE: dict[str, dict[str, Any]] = {
+    "svg": {"Date": None},
+    "pdf": {"CreationDate": None, "ModDate": None},
+}
+
 # Copy of yieldtrial.design.LAYOUTS, so that building the parser (for ``--help``) imports
 # neither numpy nor pandas; tests/test_cli_plan_design.py checks they agree.
 LAYOUTS: tuple[str, ...] = ("crd", "rcbd", "latin", "split_plot", "alpha", "augmented")
@@ -104,12 +110,17 @@ def register(subparsers: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     from yieldtrial.design.layouts import field_map, layout
     from yieldtrial.errors import DataValidationError
-    from yieldtrial.io.output import atomic_write_bytes, atomic_write_text
+    from yieldtrial.io.output import check_output, csv_safe_frame, write_output
 
     if args.map is not None and Path(args.map).suffix.lower() not in (".png", ".svg", ".pdf"):
         raise DataValidationError(
             f"--map {args.map!r}: unknown figure type; use a .png, .svg or .pdf file name."
         )
+    force = getattr(args, "force", False)
+    if args.output is not None:  # refuse before randomizing: never over a filled-in field book
+        check_output(args.output, force=force, protect_harvest=True)
+    if args.map is not None:
+        check_output(args.map, force=force, inputs=[args.output])
     book = layout(
         args.layout,
         args.treatments,
@@ -123,12 +134,12 @@ def _run(args: argparse.Namespace) -> int:
         **({"block_size": args.block_size} if args.block_size is not None else {}),
         **({"checks": args.checks} if args.checks is not None else {}),
     )
-    text = book.to_csv(index=False)
+    text = csv_safe_frame(book).to_csv(index=False)
     seed = book.attrs["design"]["seed"]
     if args.output is None:
         sys.stdout.write(text)
     else:
-        atomic_write_text(args.output, text)
+        write_output(args.output, text, force=force, protect_harvest=True)
         print(
             f"field book: {args.output} ({len(book)} plots, {args.layout}, seed {seed})",
             file=sys.stderr,
@@ -152,12 +163,11 @@ def _run(args: argparse.Namespace) -> int:
         buffer = io.BytesIO()
         from yieldtrial.plotting import rc_fonts
 
+        kind = Path(args.map).suffix.lower().lstrip(".")
         with rc_fonts():
-            fig.savefig(
-                buffer, format=Path(args.map).suffix.lower().lstrip("."), bbox_inches="tight"
-            )
+            fig.savefig(buffer, format=kind, bbox_inches="tight", metadata=_NO_DATE.get(kind))
         plt.close(fig)
-        atomic_write_bytes(args.map, buffer.getvalue())
+        write_output(args.map, buffer.getvalue(), force=force, inputs=[args.output])
         print(f"field map: {args.map}", file=sys.stderr)
     return 0
 

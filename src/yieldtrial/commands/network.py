@@ -29,7 +29,7 @@ from yieldtrial.commands._input import (
     settings_from_args,
 )
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.output import check_not_input
+from yieldtrial.io.output import check_output, write_output
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -182,7 +182,7 @@ def _report_options(result: Any, config: Any, args: argparse.Namespace) -> dict[
 def _run(args: argparse.Namespace) -> int:
     from yieldtrial.io.sources import expand_sources
     from yieldtrial.network import analyze_many
-    from yieldtrial.report.network import network_format_for_path, render, write_network_report
+    from yieldtrial.report.network import network_format_for_path, render
 
     if args.output is not None:
         try:
@@ -192,8 +192,9 @@ def _run(args: argparse.Namespace) -> int:
             return 2
     config = settings_from_args(args, control=None)
     files = expand_sources(args.plots)
+    inputs = [*files, *([args.config] if args.config else [])]
     if args.output is not None:
-        check_not_input(args.output, [*files, *([args.config] if args.config else [])])
+        check_output(args.output, force=getattr(args, "force", False), inputs=inputs)
     by = [c.strip() for c in (args.by or "site").split(",") if c.strip()]
     plots, response, left_out = read_network(files, config, by=by, args=args)
     mapped = {str(k): str(v) for k, v in plots.attrs.get("column_map", {}).items()}
@@ -226,7 +227,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(str(render(result, "markdown", title=args.title, **options)))
     else:
-        write_network_report(result, args.output, title=args.title, **options)
+        data = render(result, network_format_for_path(args.output), title=args.title, **options)
+        write_output(args.output, data, force=getattr(args, "force", False), inputs=inputs)
         counts = dict(result.counts)
         if left_out:
             counts["failed"] = counts.get("failed", 0) + len(left_out)

@@ -99,13 +99,14 @@ def register(subparsers: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     _use_file_backend()
-    from yieldtrial.io.output import check_not_input
-    from yieldtrial.report.files import report_from_files
+    from yieldtrial.io.output import check_output
+    from yieldtrial.report.files import report_from_files, write_report_file
     from yieldtrial.report.formats import check_format, format_for_path
 
     fmt = check_format(args.format) if args.format else format_for_path(args.output)
     inputs = [args.plots] + ([args.config] if args.config else [])
-    check_not_input(args.output, inputs)
+    force = getattr(args, "force", False)
+    check_output(args.output, force=force, inputs=inputs)
     config = settings_from_args(
         args,
         design=args.design,
@@ -126,7 +127,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     for message in warnings:
         print(f"yieldtrial: warning: {' '.join(message.split())}", file=sys.stderr)
-    report.write(args.output, format=fmt)
+    write_report_file(report, args.output, fmt=fmt, force=force, inputs=inputs)
     print(f"wrote {args.output}", file=sys.stderr)
     return 0
 

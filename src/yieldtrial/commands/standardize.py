@@ -26,7 +26,7 @@ from yieldtrial.commands._input import (
     settings_from_args,
 )
 from yieldtrial.errors import YieldTrialWarning
-from yieldtrial.io.output import atomic_write_text, check_not_input
+from yieldtrial.io.output import check_output, stderr_is_terminal, write_output
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -128,7 +128,9 @@ def _is_number(text: str) -> bool:
     return not Path(text).exists()
 
 
-def _emit(text: str, output: str | None, inputs: list[Path], *, csv: bool = False) -> None:
+def _emit(
+    text: str, output: str | None, inputs: list[Path], *, csv: bool = False, force: bool = False
+) -> None:
     """Print ``text``, or write it to ``output``; a CSV file gets a UTF-8 BOM for Excel.
 
     Excel (and Chinese-locale Excel in particular) opens a CSV as UTF-8 only when it
@@ -138,8 +140,7 @@ def _emit(text: str, output: str | None, inputs: list[Path], *, csv: bool = Fals
     if output is None:
         sys.stdout.write(text)
         return
-    check_not_input(output, inputs)
-    atomic_write_text(output, text, encoding="utf-8-sig" if csv else "utf-8")
+    write_output(output, text, force=force, inputs=inputs, encoding="utf-8-sig" if csv else "utf-8")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -234,7 +235,7 @@ def _run_single(args: argparse.Namespace) -> int:
                 f"harvest range for {args.crop} ({low:g}-{high:g} %); check for a typing error",
                 file=sys.stderr,
             )
-    _emit("\n".join(lines) + "\n", args.output, [])
+    _emit("\n".join(lines) + "\n", args.output, [], force=getattr(args, "force", False))
     return 0
 
 
@@ -245,7 +246,9 @@ def _format_table(table: pd.DataFrame, fmt: str, decimals: int | None) -> str:
         return table.to_string(index=False) + "\n"
     if fmt == "json":
         return table.to_json(orient="records", force_ascii=False, indent=2) + "\n"
-    return str(table.to_csv(index=False, lineterminator="\n"))
+    from yieldtrial.io.output import csv_safe_frame
+
+    return str(csv_safe_frame(table).to_csv(index=False, lineterminator="\n"))
 
 
 def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
@@ -277,7 +280,7 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
                     "table of --config trial.toml"
                 )
             if args.output is not None:
-                check_not_input(args.output, [source])
+                check_output(args.output, force=getattr(args, "force", False), inputs=[source])
             trial = load_trial(source, config, sheet=args.sheet, encoding=args.encoding)
     table = trial.yields()
     missing = trial.missing_plots
@@ -289,11 +292,14 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
             f"an empty yield: {shown}{more}",
             file=sys.stderr,
         )
+    if args.format == "csv":
+        _emit_csv(table if args.decimals is None else table.round(args.decimals), args, source)
+        return 0
     _emit(
         _format_table(table, args.format, args.decimals),
         args.output,
         [source],
-        csv=args.format == "csv",
+        force=getattr(args, "force", False),
     )
     if args.output is not None:
         print(
@@ -302,3 +308,52 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _emit_csv(table: pd.DataFrame, args: argparse.Namespace, source: Path) -> None:
+    """Stream the CSV in blocks (UTF-8 with a BOM in a file, for Excel; none on stdout)."""
+    from yieldtrial.io.csv_out import write_csv
+
+    progress = _Progress("writing") if args.output is not None and stderr_is_terminal() else None
+    if args.output is None:
+        write_csv(_TextSink(sys.stdout), table)
+        return
+    write_output(
+        args.output,
+        lambda handle: write_csv(handle, table, bom=True, progress=progress),
+        force=getattr(args, "force", False),
+        inputs=[source],
+    )
+    if progress is not None:
+        progress.done()
+
+
+class _TextSink:
+    """Bytes written to a text stream (standard output, or a test's StringIO)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, data: bytes) -> int:
+        self.stream.write(data.decode("utf-8"))
+        return len(data)
+
+
+class _Progress:
+    """A one-line percentage on a terminal's stderr, for steps that take seconds."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = int(100 * done / max(total, 1))
+        if percent != self.shown:
+            self.shown = percent
+            sys.stderr.write(f"\ryieldtrial: {self.what} {done:,}/{total:,} rows ({percent} %)")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.shown >= 0:
+            sys.stderr.write("\n")
+            sys.stderr.flush()

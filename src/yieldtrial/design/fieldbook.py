@@ -42,15 +42,36 @@ FIELDBOOK_COLUMNS: tuple[str, ...] = (
 
 
 # ----------------------------------------------------------------------------- helpers
+#: Largest field book a layout function writes (plots), and largest count it accepts.
+MAX_PLOTS = 100_000
+
+
+def _check_total(plots: int, design: str) -> None:
+    """Refuse a layout with more plots than any field trial has (before allocating it)."""
+    if plots > MAX_PLOTS:
+        raise DataValidationError(
+            f"this {design} layout would have {plots:,} plots; yieldtrial lays out at most "
+            f"{MAX_PLOTS:,} plots in one field book. Check the number of treatments and "
+            "blocks or replicates"
+        )
+
+
 def _labels(values: Sequence[object], name: str, *, minimum: int = 2) -> list[str]:
+    from collections import Counter
+
+    from yieldtrial.io.validation import normalise_label
+
     if isinstance(values, str):
         raise DataValidationError(
             f"{name} must be a list of labels, e.g. ['CK1', 'CK2', 'T']; got the text {values!r}."
         )
-    labels = [str(v).strip() for v in values]
+    labels = [normalise_label(v) for v in values]
+    if len(labels) > MAX_PLOTS:
+        raise DataValidationError(f"{name} lists {len(labels):,} levels; at most {MAX_PLOTS:,}.")
     if any(not label for label in labels):
         raise DataValidationError(f"{name} contains an empty label; every level needs a name.")
-    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    counts = Counter(labels)
+    duplicates = sorted(label for label, count in counts.items() if count > 1)
     if duplicates:
         raise DataValidationError(
             f"{name} lists {', '.join(map(repr, duplicates))} more than once; each level once "
@@ -66,6 +87,10 @@ def _labels(values: Sequence[object], name: str, *, minimum: int = 2) -> list[st
 def _count(value: object, name: str, *, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
         raise DataValidationError(f"{name} must be an integer >= {minimum}; got {value!r}.")
+    if value > MAX_PLOTS:
+        raise DataValidationError(
+            f"{name} = {value:,} is more than any field trial has (at most {MAX_PLOTS:,})."
+        )
     return int(value)
 
 

@@ -51,6 +51,7 @@ import pandas as pd
 from yieldtrial.design.fieldbook import (
     FIELDBOOK_COLUMNS,
     HARVEST_COLUMNS,
+    _check_total,
     _count,
     _finish,
     _labels,
@@ -123,6 +124,7 @@ def crd(
     """
     labels = _labels(treatments, "treatments")
     r = _count(replicates, "replicates")
+    _check_total(len(labels) * r, "CRD")
     width = labels.__len__() if columns is None else _count(columns, "columns")
     rng, used_seed = _rng(seed)
     n = len(labels) * r
@@ -201,6 +203,7 @@ def rcbd(
     """
     labels = _labels(treatments, "treatments")
     b = _count(blocks, "blocks")
+    _check_total(len(labels) * b, "RCBD")
     rng, used_seed = _rng(seed)
     t = len(labels)
     base = _series_base(t)
@@ -269,6 +272,7 @@ def latin_square(
     [4, 4, 4, 4]
     """
     labels = _labels(treatments, "treatments")
+    _check_total(len(labels) ** 2, "Latin square")
     rng, used_seed = _rng(seed)
     t = len(labels)
     square = (np.arange(t)[:, None] + np.arange(t)[None, :]) % t
@@ -353,6 +357,7 @@ def split_plot(
     mains = _labels(main_treatments, "main_treatments")
     subs = _labels(sub_treatments, "sub_treatments")
     b = _count(blocks, "blocks")
+    _check_total(len(mains) * len(subs) * b, "split-plot")
     names = [str(main_factor), str(sub_factor)]
     reserved = set(FIELDBOOK_COLUMNS) | {"main_plot"}
     if names[0] == names[1] or reserved & set(names) or not all(n.strip() for n in names):

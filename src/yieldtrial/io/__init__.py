@@ -3,9 +3,10 @@
 Holds ``plots`` (:func:`read_plots`, the one reading path), ``headers`` (English and Chinese
 header aliases), ``table_files`` (CSV/TSV/Excel decoding), ``validation`` (messages naming
 column, row and value), ``checks`` (argument checks shared by the formula modules),
-``output`` (atomic writes that never replace an input), ``sources`` (several files, a
-folder or a glob read as one table) and ``yields`` (a validated table's
-yields at standard moisture, in kg/ha).
+``output`` (atomic writes that never replace user data; CSV and Markdown injection),
+``csv_out`` (CSV written in blocks), ``oserrors`` (one-line file-error messages),
+``progress`` (progress on a terminal), ``sources`` (several files, a folder or a glob read as
+one table) and ``yields`` (a validated table's yields at standard moisture, in kg/ha).
 
 May import: :mod:`yieldtrial.errors`, ``_typing``, :mod:`yieldtrial.units`,
 :mod:`yieldtrial.protocols`, :mod:`yieldtrial.harvest` and its own modules. Never the trial,

@@ -29,9 +29,11 @@ if TYPE_CHECKING:  # pragma: no cover - numpy and pandas are imported lazily (fa
 __all__ = [
     "as_numeric",
     "as_output",
+    "check_aligned",
     "check_not_fraction",
     "check_option",
     "check_range",
+    "check_setting_finite",
     "is_python_number",
     "is_series",
     "outside_interval",
@@ -118,6 +120,7 @@ def as_numeric(value: Any, name: str) -> Numeric:
         return float(value)
     import numpy as np
 
+    _refuse_non_measurements(value, name)
     try:
         if is_series(value):
             return value.astype("float64")
@@ -133,6 +136,140 @@ def as_numeric(value: Any, name: str) -> Numeric:
             f"got {shown} ({type(value).__name__}). Convert text cells to numbers first."
         ) from exc
     return float(array) if array.ndim == 0 else array
+
+
+def _refuse_non_measurements(value: Any, name: str) -> None:
+    """Refuse booleans, dates and durations, which NumPy and pandas would turn into numbers."""
+    import datetime
+
+    import numpy as np
+
+    kind = None
+    if isinstance(value, bool | np.bool_):
+        kind = "a boolean"
+    elif isinstance(value, datetime.date | datetime.timedelta | np.datetime64 | np.timedelta64):
+        kind = "a date or duration"
+    else:
+        dtype = getattr(value, "dtype", None)
+        if dtype is not None:
+            if getattr(dtype, "kind", "") == "b":
+                kind = "booleans"
+            elif getattr(dtype, "kind", "") in ("M", "m") or "datetime" in str(dtype):
+                kind = "dates or durations"
+            elif getattr(dtype, "kind", "") == "O":
+                cells = value.tolist() if hasattr(value, "tolist") else list(value)
+                flat = np.asarray(cells, dtype=object).reshape(-1)
+                for item in flat:
+                    if isinstance(item, bool | np.bool_):
+                        kind = f"a boolean ({item!r})"
+                        break
+                    if isinstance(item, datetime.date | datetime.timedelta | np.datetime64):
+                        kind = f"a date ({item!r})"
+                        break
+        elif isinstance(value, list | tuple) and any(isinstance(v, bool) for v in value):
+            kind = "booleans"
+    if kind is not None:
+        raise DataValidationError(
+            f"{name} must be numbers; got {kind}. Booleans and dates are not measurements: "
+            "give the measured values (convert the column with pandas.to_numeric first if it "
+            "holds numbers as text)."
+        )
+
+
+def check_aligned(**values: Any) -> None:
+    """Refuse inputs that would broadcast or align silently into wrong or missing values.
+
+    Two pandas Series must share their index (pandas would align them and give NaN
+    where the labels differ); arrays and Series that are not single numbers must
+    have the same length (NumPy would raise a broadcast error, or repeat values).
+
+    Parameters
+    ----------
+    **values
+        Argument name -> value (float, ndarray or Series), as given to a formula.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the two arguments, their lengths or the first index label that differs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_aligned(mass=np.array([1.0, 2.0]), moisture_pct=13.0)
+    >>> check_aligned(mass=np.array([1.0, 2.0]), moisture_pct=np.array([13.0, 14.0, 15.0]))
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: mass has 2 values but moisture_pct has 3; ...
+    """
+    import numpy as np
+
+    sized = [
+        (name, value)
+        for name, value in values.items()
+        if is_series(value) or (isinstance(value, np.ndarray) and value.ndim > 0)
+    ]
+    for (name_a, a), (name_b, b) in zip(sized, sized[1:], strict=False):
+        if np.shape(a) != np.shape(b):
+            if np.size(a) == 1 or np.size(b) == 1:
+                continue
+            raise DataValidationError(
+                f"{name_a} has {np.size(a)} values but {name_b} has {np.size(b)}; give one "
+                "value per plot in each (or a single number for all)."
+            )
+        if is_series(a) and is_series(b) and not a.index.equals(b.index):
+            difference = [x for x, y in zip(a.index, b.index, strict=False) if x != y]
+            first = f" (first difference: {difference[0]!r})" if difference else ""
+            raise DataValidationError(
+                f"{name_a} and {name_b} are Series with different indexes{first}; pandas "
+                "would pair them by label and give NaN where the labels differ. Align them "
+                "(e.g. b.reindex(a.index)) or pass plain arrays."
+            )
+
+
+def check_setting_finite(name: str, value: Numeric) -> None:
+    """Refuse a NaN or infinite value where a setting, not a measurement, is expected.
+
+    A missing measurement is NaN and passes :func:`check_range`; a setting such as
+    the standard moisture has no missing value: NaN there would make every result NaN.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name.
+    value : float, ndarray or Series
+        The setting.
+
+    Raises
+    ------
+    DataValidationError
+        If any value is NaN or infinite.
+
+    Examples
+    --------
+    >>> check_setting_finite("standard_moisture_pct", 13.0)
+    >>> check_setting_finite("standard_moisture_pct", float("nan"))
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: standard_moisture_pct must be a finite number; got nan...
+    """
+    if is_python_number(value):
+        if value == value and value not in (float("inf"), float("-inf")):
+            return
+        given = f"{float(value)!r}"
+    else:
+        import numpy as np
+
+        values = _values(value)
+        bad = ~np.isfinite(values)
+        if not bad.any():
+            return
+        given = _where(value, bad)
+        given = given.removeprefix("got ")
+    raise DataValidationError(
+        f"{name} must be a finite number; got {given}. It is a setting, not a measurement, so "
+        "it cannot be missing: give the value (e.g. 13 for 13 %)."
+    )
 
 
 def _first_non_numeric(value: Any) -> str:
@@ -277,23 +414,29 @@ def check_range(
     yieldtrial.errors.DataValidationError: moisture_pct must be in [0, 100); got 100
     """
     if is_python_number(value):
-        if not outside_interval(float(value), low, high, low_inclusive, high_inclusive):
+        number = float(value)
+        infinite = number in (float("inf"), float("-inf"))
+        if not infinite and not outside_interval(number, low, high, low_inclusive, high_inclusive):
             return
-        where = f"got {float(value):g}"
+        where = f"got {number:g}"
+        finite = " a finite number" if infinite else ""
     else:
         import numpy as np
 
         values = _values(value)
         with np.errstate(invalid="ignore"):
             bad = outside_interval(values, low, high, low_inclusive, high_inclusive)
+        infinite_values = np.isinf(values)
+        bad = np.asarray(bad) | infinite_values  # infinity is never a measurement
         if not np.any(bad):
             return
         where = _where(value, bad)
+        finite = " a finite number" if infinite_values.any() else ""
     left = "[" if low_inclusive else "("
     right = "]" if high_inclusive else ")"
     lo = "-inf" if low is None else f"{low:g}"
     hi = "inf" if high is None else f"{high:g}"
-    message = f"{name} must be in {left}{lo}, {hi}{right}; {where}"
+    message = f"{name} must be{finite} in {left}{lo}, {hi}{right}; {where}"
     if fix:
         message += f". {fix}"
     raise DataValidationError(message)

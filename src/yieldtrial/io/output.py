@@ -1,43 +1,80 @@
-"""Safe output files: written whole or not at all, never over an input file."""
+"""Safe output files: written whole or not at all, never over user data.
+
+Three layers, each usable on its own:
+
+* :func:`atomic_write_bytes` / :func:`atomic_write_text` / :func:`atomic_write_stream`
+  write through a temporary file in the destination folder, ``fsync`` it, rename it
+  over the destination and ``fsync`` the folder: a reader sees the old file or the
+  new one, never a half-written one, even after a power cut.  A replaced file keeps
+  its permission bits.  Temporary files are named
+  ``.<name>.yieldtrial-<pid>-<random>.tmp``; one left behind by a run that was killed
+  is removed by the next write into the same folder once its process is gone.
+  Every :class:`OSError` becomes a :class:`~yieldtrial.errors.FileAccessError` naming
+  the destination (never the temporary name) and what to do.
+* :func:`check_output` decides whether a command may write a path: never over an
+  input file, never over a folder or a device, and never over an existing file that
+  is not one of yieldtrial's own earlier outputs unless ``force`` is given.
+* :func:`write_output` does both and records what it wrote in a small manifest,
+  ``.yieldtrial-outputs``, in the output folder: file name -> SHA-256 of the content
+  written.  An existing file counts as yieldtrial's own output only while its
+  content still has the recorded hash, so a field book that was filled in after
+  ``yieldtrial design`` wrote it is user data again.
+
+:func:`csv_safe_frame` neutralises spreadsheet formulas in text cells (CSV injection).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import hashlib
+import json
 import os
-import tempfile
-from collections.abc import Iterable
+import re
+import secrets
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, FileAccessError
+from yieldtrial.io.oserrors import describe_os_error, file_error
+from yieldtrial.io.progress import stderr_is_terminal, terminal_progress
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "check_not_input"]
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = [
+    "MANIFEST_NAME",
+    "atomic_write_bytes",
+    "atomic_write_stream",
+    "atomic_write_text",
+    "check_folder",
+    "check_not_input",
+    "check_output",
+    "csv_safe_frame",
+    "csv_safe_text",
+    "describe_os_error",
+    "file_error",
+    "is_own_output",
+    "markdown_text",
+    "record_output",
+    "stderr_is_terminal",
+    "terminal_progress",
+    "write_output",
+]
+
+#: Name of the manifest of yieldtrial's outputs kept in each output folder.
+MANIFEST_NAME = ".yieldtrial-outputs"
+#: A temporary file of :func:`atomic_write_stream`: ``.<name>.yieldtrial-<pid>-<hex>.tmp``.
+_TEMP = re.compile(r"^\..*\.yieldtrial-(?P<pid>\d+)-[0-9a-f]{8}\.tmp$")
+#: Temporary files of earlier yieldtrial versions (``mkstemp``) older than this are stale. [s]
+_LEGACY_TEMP_AGE_S = 3600.0
+_CHUNK = 1 << 20
 
 
-def check_not_input(
-    output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]
-) -> None:
-    """Refuse an output path that is one of the input files.
-
-    Parameters
-    ----------
-    output : path
-        The file about to be written.
-    inputs : iterable of paths
-        Files that were read to produce it.
-
-    Raises
-    ------
-    DataValidationError
-        If ``output`` resolves to one of ``inputs``.
-    """
-    out = Path(output).resolve()
-    for item in inputs:
-        if Path(item).resolve() == out:
-            raise DataValidationError(
-                f"output file {str(output)!r} is also an input file; refusing to overwrite it. "
-                "Choose another name with -o/--output."
-            )
-
-
+# ------------------------------------------------------------------------- atomic writing
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
@@ -52,25 +89,15 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     -------
     Path
         The written path.
+
+    Raises
+    ------
+    FileAccessError
+        When the file cannot be written (the message names ``path``); the previous
+        file, if any, is left unchanged and no temporary file remains.
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual file mode
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    target, _ = atomic_write_stream(path, lambda handle: handle.write(data))
     return target
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> Path:
@@ -91,3 +118,654 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, *, encoding: str 
         The written path.
     """
     return atomic_write_bytes(path, text.encode(encoding))
+
+
+class _HashingWriter:
+    """A binary file wrapper that hashes what passes through it."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.hash = hashlib.sha256()
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        self.hash.update(data)
+        return self.handle.write(data)
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+
+def atomic_write_stream(
+    path: str | os.PathLike[str], write: Callable[[Any], object]
+) -> tuple[Path, str]:
+    """Write a file atomically by streaming into it; see :func:`atomic_write_bytes`.
+
+    Parameters
+    ----------
+    path : path
+        Destination file; its folder is created when missing.
+    write : callable
+        Called with a binary file-like object (``write(bytes)``); writes the content in
+        as many pieces as it likes, so a large table never needs to exist as one string.
+
+    Returns
+    -------
+    path : Path
+        The written path.
+    sha256 : str
+        Hex digest of the content written.
+
+    Raises
+    ------
+    FileAccessError
+        When the file cannot be written.
+    """
+    target = Path(path)
+    _check_parent(target)
+    _refuse_folder(target)
+    folder = target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise file_error(exc, folder, "create the folder") from None
+    _remove_stale_temporaries(folder, target.name)
+    mode = _mode_for(target)
+    tmp = folder / f".{target.name[:64]}.yieldtrial-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    except OSError as exc:
+        raise file_error(exc, target, "write") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            writer = _HashingWriter(handle)
+            write(writer)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, OSError) and not isinstance(exc, FileAccessError):
+            raise file_error(exc, target, "write") from None
+        raise
+    _fsync_folder(folder)
+    return target, writer.hash.hexdigest()
+
+
+def _probe(target: Path) -> os.stat_result | None:
+    """``os.stat`` of ``target`` (None when it does not exist); other errors are clean."""
+    try:
+        return os.stat(target)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ENOTDIR:
+            _check_parent(target)
+        raise file_error(exc, target, "write") from None
+
+
+def _check_parent(target: Path) -> None:
+    """Refuse a path whose folder part is an existing file (``-o plots.csv/out.csv``)."""
+    for folder in target.parents:
+        try:
+            info = os.stat(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as exc:
+            raise file_error(exc, folder, "write into") from None
+        if not stat.S_ISDIR(info.st_mode):
+            raise FileAccessError(
+                f"cannot write {str(target)!r}: {str(folder)!r} is a file, not a folder; check "
+                "the path"
+            )
+        return
+
+
+def _refuse_folder(target: Path) -> None:
+    info = _probe(target)
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise FileAccessError(
+            f"cannot write {str(target)!r}: it is a folder; give a file name (e.g. "
+            f"{str(target / 'report.html')!r})"
+        )
+
+
+def _mode_for(target: Path) -> int:
+    """Permission bits for the new file: those of the file it replaces, else 0666 - umask."""
+    with contextlib.suppress(OSError):
+        info = target.stat()
+        if stat.S_ISREG(info.st_mode):
+            return stat.S_IMODE(info.st_mode)
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename durable; some systems cannot fsync a folder (then nothing to do)."""
+    if not hasattr(os, "O_DIRECTORY"):  # pragma: no cover - Windows
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:  # pragma: no cover - folder unreadable but writable
+        return
+    try:
+        os.fsync(fd)
+    except OSError as exc:  # pragma: no cover - EINVAL on file systems without dir fsync
+        if exc.errno not in (errno.EINVAL, errno.EBADF, errno.ENOTSUP):
+            raise file_error(exc, folder, "write") from None
+    finally:
+        os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):  # exists (another user's), or cannot tell
+        return True
+    return True
+
+
+def _remove_stale_temporaries(folder: Path, name: str) -> None:
+    """Remove temporary files left by killed runs (their process is gone)."""
+    legacy = re.compile(rf"^\.{re.escape(name)}\.[a-z0-9_]{{8}}\.tmp$")
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        match = _TEMP.match(entry.name)
+        stale = False
+        if match is not None:
+            stale = not _pid_alive(int(match.group("pid")))
+        elif legacy.match(entry.name):
+            with contextlib.suppress(OSError):
+                stale = now - entry.stat().st_mtime > _LEGACY_TEMP_AGE_S
+        if stale:
+            with contextlib.suppress(OSError):
+                if entry.is_file(follow_symlinks=False):
+                    os.unlink(entry.path)
+
+
+# ------------------------------------------------------------------------- replace policy
+def check_not_input(
+    output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]
+) -> None:
+    """Refuse an output path that is one of the input files.
+
+    Parameters
+    ----------
+    output : path
+        The file about to be written.
+    inputs : iterable of paths
+        Files that were read to produce it.
+
+    Raises
+    ------
+    DataValidationError
+        If ``output`` resolves to one of ``inputs``.
+    """
+    out = _resolved(output)
+    for item in inputs:
+        if item is not None and _resolved(item) == out:
+            raise DataValidationError(
+                f"output file {str(output)!r} is also an input file; refusing to overwrite it. "
+                "Choose another name with -o/--output."
+            )
+
+
+def _resolved(path: str | os.PathLike[str]) -> Path:
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):  # symlink loop: compare as given
+        return Path(os.path.abspath(path))
+
+
+def _file_sha256(path: Path) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    try:
+        with (folder / MANIFEST_NAME).open("rb") as handle:
+            raw = json.loads(handle.read(4 << 20))
+    except (OSError, ValueError):
+        return {}
+    files = raw.get("files") if isinstance(raw, dict) else None
+    return files if isinstance(files, dict) else {}
+
+
+def is_own_output(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is an output yieldtrial wrote and nobody changed since.
+
+    Parameters
+    ----------
+    path : path
+        An existing file.
+
+    Returns
+    -------
+    bool
+        True when the folder's manifest (:data:`MANIFEST_NAME`) records the file with
+        the SHA-256 of its present content.
+    """
+    target = Path(path)
+    entry = _read_manifest(target.parent).get(target.name)
+    if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+        return False
+    with contextlib.suppress(OSError):
+        if entry.get("size") is not None and target.stat().st_size != entry["size"]:
+            return False
+    return _file_sha256(target) == entry["sha256"]
+
+
+def check_output(
+    path: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    inputs: Iterable[str | os.PathLike[str] | None] = (),
+    protect_harvest: bool = False,
+) -> Path:
+    """Check that a command may write ``path``; raise saying why not.
+
+    Parameters
+    ----------
+    path : path
+        The output file.
+    force : bool, default False
+        Allow replacing an existing file that is not one of yieldtrial's own outputs
+        (``--force``).
+    inputs : iterable of paths
+        Files the command reads; never replaced, even with ``force``.
+    protect_harvest : bool, default False
+        Also refuse, even with ``force``, to replace a plot table that holds harvest
+        data (``yieldtrial design`` over a filled-in field book).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    DataValidationError
+        An input file, an existing file that is not yieldtrial's unchanged output
+        (without ``force``), or a field book with harvest data.
+    FileAccessError
+        A folder, a device or another special file.
+    """
+    target = Path(path)
+    check_not_input(target, [item for item in inputs if item is not None])
+    _check_parent(target)
+    info = _probe(target)
+    if info is None:
+        return target  # new, or a dangling symbolic link: replacing it loses nothing
+    _refuse_folder(target)
+    if not stat.S_ISREG(info.st_mode):
+        raise FileAccessError(
+            f"cannot write {str(target)!r}: it is not a regular file (a device, pipe or "
+            "socket); give the name of a file to create"
+        )
+    if protect_harvest:
+        filled = harvest_data_columns(target)
+        if filled:
+            raise DataValidationError(
+                f"{str(target)!r} already holds harvest data ({filled}); yieldtrial never "
+                "replaces a filled-in field book, not even with --force. Write the new layout "
+                "to another file (e.g. -o fieldbook-2.csv), or move the old one away first"
+            )
+    if force or is_own_output(target):
+        return target
+    raise DataValidationError(
+        f"{str(target)!r} already exists and is not an unchanged output of yieldtrial; "
+        "refusing to replace it. Choose another output name, or add --force to replace it"
+    )
+
+
+def check_folder(folder: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Check that a command may write its files into ``folder`` (``yieldtrial demo``).
+
+    The folder must be new, empty, or hold only yieldtrial's own unchanged outputs
+    (an earlier run of the same command); ``force`` allows other files to be there
+    (files of the same names are then replaced, the others left alone).
+
+    Parameters
+    ----------
+    folder : path
+        The output folder.
+    force : bool, default False
+        Allow a folder holding other files.
+
+    Returns
+    -------
+    Path
+        ``folder``.
+
+    Raises
+    ------
+    DataValidationError
+        The folder holds files that are not yieldtrial's unchanged outputs.
+    FileAccessError
+        ``folder`` is a file, or cannot be listed.
+    """
+    target = Path(folder)
+    if not os.path.lexists(target):
+        return target
+    if not target.is_dir():
+        raise FileAccessError(
+            f"cannot write into {str(target)!r}: it is a file, not a folder; give a folder name"
+        )
+    try:
+        names = sorted(entry.name for entry in os.scandir(target))
+    except OSError as exc:
+        raise file_error(exc, target, "list") from None
+    foreign = [
+        name
+        for name in names
+        if name != MANIFEST_NAME and not _TEMP.match(name) and not _own_entry(target / name)
+    ]
+    if foreign and not force:
+        shown = ", ".join(repr(n) for n in foreign[:5])
+        more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        raise DataValidationError(
+            f"folder {str(target)!r} holds files that yieldtrial did not write (or that were "
+            f"changed since): {shown}{more}; refusing to write into it. Give a new or empty "
+            "folder, or add --force to write there anyway (files of the same names are replaced)"
+        )
+    return target
+
+
+def _own_entry(path: Path, depth: int = 0) -> bool:
+    """Tell whether a file is an own output, or a folder holds only own outputs (figures)."""
+    if path.is_dir() and not path.is_symlink():
+        if depth > 2:
+            return False
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            return False
+        return all(
+            entry.name == MANIFEST_NAME
+            or _TEMP.match(entry.name) is not None
+            or _own_entry(Path(entry.path), depth + 1)
+            for entry in entries
+        )
+    return is_own_output(path)
+
+
+def write_output(
+    path: str | os.PathLike[str],
+    content: bytes | str | Callable[[Any], object],
+    *,
+    force: bool = False,
+    inputs: Iterable[str | os.PathLike[str] | None] = (),
+    encoding: str = "utf-8",
+    protect_harvest: bool = False,
+) -> Path:
+    """Write a command's output file safely and record it as yieldtrial's own.
+
+    Checks ``path`` with :func:`check_output`, writes it atomically and records its
+    hash in the folder's manifest (:data:`MANIFEST_NAME`), so the next run may
+    replace it while it is unchanged.
+
+    Parameters
+    ----------
+    path : path
+        Output file.
+    content : bytes, str or callable
+        The content; text is encoded with ``encoding``; a callable is given a binary
+        file object to write into (see :func:`atomic_write_stream`).
+    force, inputs, protect_harvest
+        See :func:`check_output`.
+    encoding : str, default "utf-8"
+        Encoding of text ``content``.
+
+    Returns
+    -------
+    Path
+        The written path.
+    """
+    target = check_output(path, force=force, inputs=inputs, protect_harvest=protect_harvest)
+    if isinstance(content, str):
+        data = content.encode(encoding)
+        target, digest = atomic_write_stream(target, lambda handle: handle.write(data))
+    elif isinstance(content, bytes | bytearray | memoryview):
+        blob = bytes(content)
+        target, digest = atomic_write_stream(target, lambda handle: handle.write(blob))
+    else:
+        target, digest = atomic_write_stream(target, content)
+    _record(target, digest)
+    return target
+
+
+def record_output(path: str | os.PathLike[str]) -> Path:
+    """Record an existing file as one of yieldtrial's own outputs (see :func:`write_output`).
+
+    For outputs written by another writer (a Markdown report and its figure files).
+
+    Parameters
+    ----------
+    path : path
+        The file just written.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    target = Path(path)
+    digest = _file_sha256(target)
+    if digest is not None:
+        _record(target, digest)
+    return target
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """Serialise manifest updates of concurrent runs (POSIX ``flock`` on the folder)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _record(target: Path, digest: str) -> None:
+    """Add ``target`` to its folder's manifest; a failure only costs a later --force."""
+    folder = target.parent
+    with contextlib.suppress(OSError), _folder_lock(folder):
+        files = _read_manifest(folder)
+        files[target.name] = {"sha256": digest, "size": target.stat().st_size}
+        for name in [n for n in files if not (folder / n).exists()]:
+            del files[name]  # forget outputs that were deleted since
+        text = json.dumps(
+            {"generator": "yieldtrial", "format": 1, "files": dict(sorted(files.items()))},
+            indent=1,
+            ensure_ascii=False,
+        )
+        atomic_write_text(folder / MANIFEST_NAME, text + "\n")
+
+
+# ------------------------------------------------------------------------- CSV injection
+#: Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def csv_safe_text(value: str) -> str:
+    r"""Neutralise a text cell that a spreadsheet would run as a formula.
+
+    Following the OWASP recommendation, a cell starting with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return gets a leading single quote, which spreadsheets
+    show as text.  Plain numbers (``-5``, ``+1.5e3``) are left alone: they cannot be
+    formulas.  :func:`yieldtrial.read_plots` removes such a quote again when it reads
+    the file back.
+
+    Parameters
+    ----------
+    value : str
+        The cell text.
+
+    Returns
+    -------
+    str
+        The safe text.
+
+    Examples
+    --------
+    >>> csv_safe_text("=1+2"), csv_safe_text("@SUM(A1)"), csv_safe_text("-N"), csv_safe_text("-5")
+    ("'=1+2", "'@SUM(A1)", "'-N", '-5')
+    """
+    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with every text cell and column name passed through :func:`csv_safe_text`.
+
+    Numeric columns are not touched, and text columns are copied only when one of
+    their cells needs the quote.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A table about to be written as CSV.
+
+    Returns
+    -------
+    DataFrame
+        The same table (not a copy when nothing needed neutralising).
+    """
+    import pandas as pd
+
+    out = frame
+    for position in range(frame.shape[1]):
+        series = frame.iloc[:, position]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+            continue
+        if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+            starts = series.str.startswith(_FORMULA_START, na=False)  # vectorized (pyarrow)
+        else:
+            starts = series.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
+        if not bool(starts.any()):
+            continue
+        text = series.astype(object)
+        if out is frame:
+            out = frame.copy(deep=False)
+        safe = text.where(~starts, text[starts].map(csv_safe_text))
+        fixed = safe.astype(series.dtype) if series.dtype != object else safe
+        out.isetitem(position, fixed.array)
+    names = [csv_safe_text(c) if isinstance(c, str) else c for c in out.columns]
+    if names != list(out.columns):
+        if out is frame:
+            out = frame.copy()
+        out.columns = names
+    return out
+
+
+# ------------------------------------------------------------------------- Markdown text
+_MD_LINE_BREAK = re.compile("\r\n|[\r\n\u2028\u2029\x85\x0b\x0c]")
+_MD_TAG = re.compile(r"<(?=[A-Za-z/!?])")
+_MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_MD_BLOCK_START = re.compile(r"^(\s*)([#>=+*-]|\d+[.)])")
+
+
+def markdown_text(text: object, *, cell: bool = False, line_start: bool = False) -> str:
+    r"""Make user text safe to place in a Markdown document.
+
+    Markdown passes HTML through, so ``<script>`` or ``<img onerror=...>`` in a
+    treatment label or a title would reach a reader's browser, and a line break in a
+    title would start a new block (``# injected heading``).  Here a ``<`` that could
+    open a tag becomes ``&lt;``, an ``&`` that could start an entity ``&amp;``, line
+    breaks become spaces and control characters are removed; in a table cell ``|``
+    is escaped; at the start of a line a block marker (``#``, ``>``, ``-``, ``1.``)
+    is escaped with a backslash.  Ordinary text (``p < 0.05``, ``R&D``) is unchanged.
+
+    Parameters
+    ----------
+    text : object
+        The text (converted with ``str``).
+    cell : bool, default False
+        The text goes into a table cell.
+    line_start : bool, default False
+        The text starts a line (a paragraph).
+
+    Returns
+    -------
+    str
+        The escaped text.
+
+    Examples
+    --------
+    >>> markdown_text("<script>alert(1)</script>")
+    '&lt;script>alert(1)&lt;/script>'
+    >>> markdown_text("Trial\n# injected", line_start=True), markdown_text("p < 0.05")
+    ('Trial # injected', 'p < 0.05')
+    >>> print(markdown_text("a|b", cell=True))
+    a\|b
+    """
+    from yieldtrial.io.validation import clean_text
+
+    out = _MD_LINE_BREAK.sub(" ", clean_text(str(text)))
+    out = _MD_ENTITY.sub("&amp;", out)
+    out = _MD_TAG.sub("&lt;", out)
+    if cell:
+        out = out.replace("|", "\\|")
+    if line_start:
+        out = _MD_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), out, count=1)
+    return out
+
+
+# ------------------------------------------------------------------------- harvest data
+def harvest_data_columns(path: Path) -> str:
+    """Describe the harvest columns of a plot table file that hold values ('' if none).
+
+    Used to refuse replacing a filled-in field book.  A file that cannot be read as a
+    plot table holds no harvest data here.
+
+    Parameters
+    ----------
+    path : Path
+        An existing CSV, TSV or ``.xlsx`` file.
+
+    Returns
+    -------
+    str
+        E.g. ``"fresh_mass_kg in 12 rows, moisture_pct in 12 rows"``, or ``""``.
+    """
+    from yieldtrial.io.table_files import harvest_columns_filled
+
+    try:
+        filled = harvest_columns_filled(path)
+    except Exception:  # noqa: BLE001 - unreadable: not a plot table, nothing to protect
+        return ""
+    return ", ".join(f"{name} in {count} row{'s' if count > 1 else ''}" for name, count in filled)

@@ -22,6 +22,7 @@ module maps the headers, parses the cells and validates the table.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import unicodedata
@@ -178,7 +179,9 @@ def read_plots(
     elif isinstance(source, (str, os.PathLike)):
         path = Path(source)
         name = path.name
-        frame, used_encoding = read_table_file(path, sheet=sheet, encoding=encoding)
+        frame, used_encoding = read_table_file(
+            path, sheet=sheet, encoding=encoding, numeric=_numeric_headers(columns)
+        )
 
         def row_label(position: Any) -> str:
             return f"row {int(position) + 2}"
@@ -393,6 +396,20 @@ def _parse_cell(value: Any, *, percent: bool) -> float | None:
     return number if np.isfinite(number) else None
 
 
+def _numeric_headers(columns: Mapping[str, str] | None) -> Callable[[list[str]], set[str]]:
+    """Headers of a file whose cells the reader may parse straight to numbers."""
+
+    def pick(headers: list[str]) -> set[str]:
+        try:
+            mapping, _ = _map_columns(headers, columns, "")
+        except DataValidationError:
+            return set()  # reported properly once the table is built
+        numeric = set(_numeric_columns(pd.DataFrame(columns=list(mapping.values()))))
+        return {header for header, name in mapping.items() if name in numeric}
+
+    return pick
+
+
 def _numeric_columns(frame: pd.DataFrame) -> list[str]:
     names = [c for c in CANONICAL_COLUMNS if c in frame and c not in LABEL_COLUMNS]
     names += [c for c in frame.columns if unit_from_yield_column(str(c)) is not None]
@@ -427,21 +444,36 @@ def _parse_numbers(
     decimal_comma = False
     parsed: dict[str, pd.Series] = {}
     ids = frame["plot_id"] if "plot_id" in frame else None
+    typed_cells = False
     for column in columns:
         series = frame[column]
         percent = column.endswith(("_pct", "_fraction"))
-        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        if series.dtype == np.float64:
+            values = series.to_numpy()  # no copy: the column is used as read
+            bad = np.isinf(values)
+        elif pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
             values = series.to_numpy(dtype=float, na_value=np.nan)
             bad = np.isinf(values)
+        elif _is_typed_column(series):
+            # booleans, dates and durations are not measurements (Excel TRUE, a date cell)
+            values = np.full(len(series), np.nan)
+            bad = series.notna().to_numpy()
+            typed_cells = typed_cells or bool(bad.any())
         else:
             quick = _exact_floats(series)
             if quick is None:
                 quick = pd.to_numeric(series, errors="coerce").to_numpy(
                     dtype=float, na_value=np.nan
                 )
+            quick = np.array(quick)  # writable
             values = quick.copy()
             bad = np.zeros(len(series), dtype=bool)
             raw = series.tolist()
+            if series.dtype == object:
+                # to_numeric reads True as 1 and a date as nanoseconds: never measurements
+                typed = np.fromiter((_is_typed_cell(v) for v in raw), bool, len(raw))
+                quick[typed] = np.nan
+                typed_cells = typed_cells or bool(typed.any())
             # only cells the fast path could not read (or read as inf) are parsed one by one
             for slot in np.flatnonzero(~np.isfinite(quick)):
                 cell = _parse_cell(raw[slot], percent=percent)
@@ -460,7 +492,7 @@ def _parse_numbers(
             )
             if _DECIMAL_COMMA.fullmatch(str(series.iloc[position]).strip()):
                 decimal_comma = True
-        parsed[column] = pd.Series(values, index=frame.index, name=column)
+        parsed[column] = pd.Series(values, index=frame.index, name=column, copy=False)
     if bad_cells:
         where = " (row numbers as in the file: the header is row 1)" if file_rows else ""
         comma = (
@@ -474,27 +506,86 @@ def _parse_numbers(
             f"columns{where}: {_validation.list_items(bad_cells)}; expected plain numbers such as "
             "12.5 (a trailing % is allowed in percent columns; leave the cell empty for a "
             f"missing value){comma}. Correct these cells"
+            + (
+                " (TRUE/FALSE and dates are not measurements: check that the column holds the "
+                "numbers and is not formatted as a date or a checkbox)"
+                if typed_cells
+                else ""
+            )
         )
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: the columns are replaced, never edited
     for column, series in parsed.items():
         out[column] = series
     return out
 
 
-def _as_label(series: pd.Series) -> pd.Series:
-    """Text labels; integral floats (1.0 from a column with blanks) become '1'."""
+def _is_typed_cell(value: Any) -> bool:
+    """Tell whether pandas would turn a cell into a number that is none (bool, date, ...)."""
+    return isinstance(
+        value, bool | np.bool_ | datetime.date | datetime.time | datetime.timedelta | np.datetime64
+    ) or isinstance(value, np.timedelta64)
 
-    def convert(value: Any) -> Any:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            return np.nan
-        if isinstance(value, float | np.floating) and float(value).is_integer():
-            return str(int(value))
-        text = str(value).strip()
-        return text if text else np.nan
 
-    return pd.Series(
-        [convert(v) for v in series.tolist()], index=series.index, name=series.name, dtype="str"
+def _is_typed_column(series: pd.Series) -> bool:
+    return bool(
+        pd.api.types.is_bool_dtype(series)
+        or pd.api.types.is_datetime64_any_dtype(series)
+        or pd.api.types.is_timedelta64_dtype(series)
+        or isinstance(series.dtype, pd.PeriodDtype)
     )
+
+
+#: Longest label accepted: a plot id, treatment, block or site is a short name. [characters]
+MAX_LABEL_CHARS = 200
+
+
+def _long_label_problem(
+    frame: pd.DataFrame,
+    column: str,
+    display: Callable[[str], str],
+    row_label: Callable[[Any], str],
+) -> str | None:
+    if _validation.short_single_line_text(frame[column], MAX_LABEL_CHARS):
+        return None  # checked on pyarrow's buffers, without a Python object per cell
+    labels = frame[column].astype("str")
+    broken = labels.str.contains("\n", regex=False, na=False).to_numpy(dtype=bool)
+    if broken.any():
+        rows = [row_label(label) for label in frame.index[broken]]
+        return (
+            f"{display(column)} holds a label that spans several lines in "
+            f'{_validation.list_items(rows)}; a quote (") in the file probably joins several '
+            "cells or rows: remove the stray quote or close it where the cell ends"
+        )
+    lengths = labels.str.len().to_numpy(dtype=float, na_value=0.0)
+    long = lengths > MAX_LABEL_CHARS
+    if not long.any():
+        return None
+    rows = [
+        f"{row_label(label)} ({int(n):,} characters)"
+        for label, n in zip(frame.index[long], lengths[long], strict=True)
+    ]
+    return (
+        f"{display(column)} holds labels longer than {MAX_LABEL_CHARS} characters in "
+        f"{_validation.list_items(rows)}; a label is a short name. Check those rows for a stray "
+        "quote that joins several cells, or a note typed into the wrong column"
+    )
+
+
+def _clean_text_columns(frame: pd.DataFrame, skip: set[str]) -> pd.DataFrame:
+    """Strip control characters from the other text columns (notes, ...)."""
+    for column in frame.columns:
+        if column in skip:
+            continue
+        series = frame[column]
+        if pd.api.types.is_numeric_dtype(series) or not (
+            series.dtype == object or pd.api.types.is_string_dtype(series)
+        ):
+            continue
+        text = series.astype(object)
+        dirty = text.map(lambda v: isinstance(v, str) and _validation.clean_text(v) != v)
+        if bool(dirty.any()):
+            frame[column] = text.where(~dirty, text[dirty].map(_validation.clean_text))
+    return frame
 
 
 def _missing_columns_message(frame: pd.DataFrame, hints: list[str]) -> str | None:
@@ -548,7 +639,7 @@ def _build(
     if not headers:
         raise DataValidationError(f"{name}: the table has no columns; expected a header row")
     mapping, hints = _map_columns(headers, columns, name)
-    frame = raw.copy()
+    frame = raw.copy(deep=False)  # copy-on-write: no need to duplicate the data
     frame.columns = [mapping[h] for h in headers]
     original = {new: old for old, new in mapping.items()}
 
@@ -557,13 +648,19 @@ def _build(
         return column if header == column else f"{column} (header {header!r})"
 
     # drop completely empty rows (keeping the file's row numbers in the index)
-    empty = pd.Series(True, index=frame.index)
-    for column in frame.columns:
-        values = frame[column]
-        blank = values.isna()
+    empty = np.ones(len(frame), dtype=bool)
+    numeric_first = sorted(
+        range(frame.shape[1]), key=lambda i: not pd.api.types.is_numeric_dtype(frame.iloc[:, i])
+    )
+    for position in numeric_first:
+        if not empty.any():
+            break
+        rows = np.flatnonzero(empty)
+        values = frame.iloc[rows, position] if len(rows) < len(frame) else frame.iloc[:, position]
+        blank = np.array(values.isna().to_numpy(), dtype=bool)
         if not pd.api.types.is_numeric_dtype(values):
-            blank |= values.astype(str).str.strip().eq("")
-        empty &= blank
+            blank |= values.astype(str).str.strip().eq("").to_numpy(dtype=bool)
+        empty[rows] = blank
     frame = frame.loc[~empty]
     if frame.empty:
         raise DataValidationError(
@@ -574,10 +671,23 @@ def _build(
         raise DataValidationError(f"{name}: {message}")
 
     problems = _validation.Problems(name)
+    for column in LABEL_COLUMNS:  # before normalising: a stray quote shows as a line break
+        if column in frame and not pd.api.types.is_numeric_dtype(frame[column]):
+            problems.add(_long_label_problem(frame, column, display, row_label))
+    problems.raise_if_any()
+    merges: list[str] = []
     for column in LABEL_COLUMNS:
         if column in frame:
-            frame[column] = _as_label(frame[column])
-    frame = _parse_numbers(frame, _numeric_columns(frame), display, row_label, problems, file_rows)
+            frame[column], merged = _validation.normalise_labels(
+                frame[column], missing=NA_VALUES if file_rows else ()
+            )
+            merges += [
+                f"{column} {' and '.join(repr(s) for s in spellings)} are read as {label!r}"
+                for label, spellings in merged
+            ]
+    numeric = _numeric_columns(frame)
+    frame = _clean_text_columns(frame, set(LABEL_COLUMNS) | set(numeric))
+    frame = _parse_numbers(frame, numeric, display, row_label, problems, file_rows)
     for column in LABEL_COLUMNS:
         if column in frame:
             blank = frame[column].isna()
@@ -594,6 +704,14 @@ def _build(
     _check_complete(frame, display, row_label, problems)
     problems.raise_if_any()
     _warn_fractions(frame)
+    if merges:
+        warnings.warn(
+            f"labels written with full-width, zero-width or other compatibility characters: "
+            f"{_validation.list_items(merges)}. They are treated as one label; write them one "
+            "way in the file to silence this warning",
+            YieldTrialWarning,
+            stacklevel=4,
+        )
     _validation.warn_label_variants(frame, ("treatment", "block"), stacklevel=4)
     frame = _order(frame)
     column_map = {old: new for old, new in mapping.items()}
@@ -669,7 +787,7 @@ def _check_values(
 
 
 def _convert_units(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
+    out = frame.copy(deep=False)
     if "harvested_area_m2" not in out:
         for unit in AREA_UNITS:
             if f"harvested_area_{unit}" in out:

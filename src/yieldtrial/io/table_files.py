@@ -1,9 +1,25 @@
 """Reading CSV, TSV and Excel files into raw tables for :func:`yieldtrial.io.read_plots`.
 
-Text encoding detection (UTF-8 with or without BOM, then GB18030; UTF-16 by its
-BOM), separator sniffing (comma, tab, semicolon), missing-value cell texts, and
-header checks (blank, duplicate, unnamed columns with values).  Cells are kept
-as text (object dtype); :mod:`yieldtrial.io` maps the headers and parses numbers.
+What is refused before anything is parsed: a path that is not a regular file (a
+folder, a pipe, a device such as ``/dev/zero``), a ZIP workbook or a binary file
+given as CSV, text given as ``.xlsx``.
+
+Text encoding: UTF-8 (with or without BOM) is checked over the whole file; a file
+that is not UTF-8 is read as GB18030 (a superset of GBK) only when none of its rows
+is UTF-8 text: a UTF-8 file with a few rows saved in another encoding is an error
+naming those rows, never decoded as GB18030 wholesale.  UTF-16 is recognised by its
+BOM.  Separators (comma, tab, semicolon) are sniffed from the header line.
+
+Structure: every row must have the fields of the header row (a short row is an
+error naming it; a longer row may only add empty fields); an opening quote that is
+never closed, a title row above the header and empty or duplicate headers are
+errors that say so.  Cells are kept as text, except the columns the caller names as
+numeric, which the fast path parses straight to numbers.
+
+The fast path (plain UTF-8 or GB18030 CSV with well-formed quoting, the usual
+case) checks the structure with a vectorized byte scan and parses with
+``pandas.read_csv``'s C engine; anything unusual goes through Python's ``csv``
+module with the same checks and messages.
 """
 
 from __future__ import annotations
@@ -11,64 +27,248 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
-from collections.abc import Iterable
+import stat
+import sys
+import unicodedata
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from yieldtrial.errors import DataValidationError, MissingExtraError
+from yieldtrial.errors import DataValidationError, FileAccessError, MissingExtraError
 from yieldtrial.io import validation as _validation
+from yieldtrial.io.oserrors import file_error
 
-__all__ = ["ENCODINGS", "NA_VALUES", "read_table_file", "tidy_headers"]
+__all__ = [
+    "ENCODINGS",
+    "NA_VALUES",
+    "check_input_file",
+    "harvest_columns_filled",
+    "read_table_file",
+    "tidy_headers",
+]
 
 #: Encodings tried, in order, when ``encoding`` is not given.
 ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
 #: Cell texts read as a missing value (in addition to an empty cell).
 NA_VALUES: tuple[str, ...] = ("", "NA", "N/A", "n/a", "na", "NaN", "nan", "-", "--", "—", "–", "/")
+#: Largest cell the ``csv`` module path accepts. [characters]
+MAX_CELL_CHARS = 1_000_000
+#: Rows above the header searched for the real header when the first row looks like a title.
+_TITLE_SEARCH_ROWS = 12
+_CHUNK = 8 << 20
+_HEAD = 1 << 16
+_QUOTE, _NL, _CR = ord('"'), ord("\n"), ord("\r")
+
+NumericHeaders = Callable[[list[str]], Collection[str]]
+
+
+# ----------------------------------------------------------------------------- the file
+def check_input_file(path: str | os.PathLike[str], what: str = "plot table") -> os.stat_result:
+    """Refuse a path that is not an existing regular file, before it is opened.
+
+    A pipe (FIFO) would block, a device such as ``/dev/zero`` never ends, and a
+    folder is not a table; each is refused with a message naming the path.
+
+    Parameters
+    ----------
+    path : path
+        The input file.
+    what : str
+        What the file should be, for the message.
+
+    Returns
+    -------
+    os.stat_result
+        The file's status.
+
+    Raises
+    ------
+    FileAccessError
+        Missing, unreadable, a folder, or not a regular file.
+    """
+    target = Path(path)
+    try:
+        info = target.stat()
+    except OSError as exc:
+        raise file_error(exc, target, "read") from None
+    except ValueError:  # embedded NUL in the path
+        raise FileAccessError(f"cannot read {str(target)!r}: the path is not valid") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise FileAccessError(
+            f"cannot read {str(target)!r}: it is a folder; give the {what} file inside it"
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise FileAccessError(
+            f"cannot read {str(target)!r}: it is not a regular file (a pipe, device or socket); "
+            f"save the {what} to a file and give its name"
+        )
+    return info
+
+
+def _read_head(path: Path, size: int = _HEAD) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError as exc:
+        raise file_error(exc, path, "read") from None
+
+
+def _read_all(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise file_error(exc, path, "read") from None
 
 
 def read_table_file(
-    path: Path, *, sheet: str | int | None, encoding: str | None
+    path: Path,
+    *,
+    sheet: str | int | None,
+    encoding: str | None,
+    numeric: NumericHeaders | None = None,
 ) -> tuple[pd.DataFrame, str | None]:
     """Read a plot table file: ``.xlsx``/``.xlsm`` workbook, else delimited text.
 
-    Returns the raw table (object cells, tidy headers) and the text encoding used
-    (None for a workbook).
+    Parameters
+    ----------
+    path : Path
+        The file.
+    sheet : str or int, optional
+        Worksheet of a workbook.
+    encoding : str, optional
+        Text encoding of a CSV file (detected when omitted).
+    numeric : callable, optional
+        Given the header names, returns those whose cells may be parsed as numbers
+        straight away (the others stay text).
+
+    Returns
+    -------
+    frame : DataFrame
+        The raw table (tidy headers; text cells, NaN for empty ones).
+    encoding : str or None
+        The text encoding used (None for a workbook).
     """
+    path = Path(path)
+    check_input_file(path)
     suffix = path.suffix.lower()
-    if suffix == ".xls":
+    head = _read_head(path, 8)
+    if suffix == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
         raise DataValidationError(
-            f"{path.name}: old .xls workbooks are not supported; save it as .xlsx or CSV"
+            f"{path.name}: old .xls workbooks (Excel 97-2003) are not supported; open it in "
+            "Excel and save it as .xlsx or CSV"
         )
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet), None
-    return _read_csv(path, encoding)
+    if head.startswith(b"PK\x03\x04"):
+        raise DataValidationError(
+            f"{path.name}: this is a ZIP file (an Excel .xlsx workbook?), not CSV text; give it "
+            "the .xlsx suffix, or save the sheet as CSV"
+        )
+    return _read_csv(path, encoding, numeric)
 
 
-def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
-    if encoding is not None:
-        try:
-            return data.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise DataValidationError(
-                f"{name}: cannot decode the file as {encoding!r} ({exc}); pass the file's "
-                "encoding, e.g. encoding='gb18030' for CSV saved by Chinese Excel"
-            ) from exc
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
-    for candidate in ENCODINGS:
-        try:
-            return data.decode(candidate), candidate
-        except UnicodeDecodeError:
-            continue
-    raise DataValidationError(
-        f"{name}: the file is neither UTF-8 nor GB18030/GBK text; save it as 'CSV UTF-8' "
-        "or pass encoding= (e.g. encoding='big5')"
+# ----------------------------------------------------------------------------- encodings
+def _check_binary(head: bytes, name: str) -> None:
+    if b"\x00" in head:
+        raise DataValidationError(
+            f"{name}: the file is binary (it holds NUL bytes), not a text table; give a CSV "
+            "file (UTF-8 or GBK text), or an .xlsx workbook with the .xlsx suffix"
+        )
+
+
+def _codec(encoding: str, name: str) -> str:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise DataValidationError(
+            f"{name}: unknown text encoding {encoding!r}; use e.g. 'utf-8', 'gb18030' or 'big5'"
+        ) from None
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _explain_decode_error(data: bytes, exc: UnicodeDecodeError, encoding: str, name: str) -> str:
+    line = _line_of(data, exc.start)
+    return (
+        f"{name}: cannot decode row {line} as {encoding!r} ({exc.reason} at byte {exc.start}); "
+        "pass the file's encoding (e.g. --encoding gb18030 for CSV saved by Chinese Excel), or "
+        "save the file as 'CSV UTF-8'"
     )
 
 
+def _mixed_encoding_problem(data: bytes, name: str) -> str | None:
+    """Describe rows that are not UTF-8 in a file whose other rows are UTF-8 text."""
+    lines = data.split(b"\n")
+    utf8_lines = 0
+    strong = False
+    bad: list[int] = []
+    for number, line in enumerate(lines, start=1):
+        if line.isascii():
+            continue
+        if number == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[3:]
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(number)
+            continue
+        utf8_lines += 1
+        strong = strong or any(ord(ch) >= 0x800 for ch in text)
+    if not bad or not (strong or utf8_lines >= len(bad)):
+        return None
+    sample = lines[bad[0] - 1].decode("gb18030", errors="replace").strip()
+    if len(sample) > 60:
+        sample = sample[:57] + "..."
+    rows = _validation.list_items(str(n) for n in bad)
+    return (
+        f"{name}: the file mixes text encodings: row{'s' if len(bad) > 1 else ''} {rows} "
+        f"{'are' if len(bad) > 1 else 'is'} not UTF-8 (read as GBK, row {bad[0]} says "
+        f"{sample!r}) while the other rows with non-ASCII text are UTF-8. "
+        "Save the whole file in one encoding (Excel: Save As 'CSV UTF-8'), or pass --encoding "
+        "if every row really uses one"
+    )
+
+
+def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
+    """Decode a whole file (the ``csv``-module path)."""
+    if encoding is not None:
+        codec = _codec(encoding, name)
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise DataValidationError(_explain_decode_error(data, exc, encoding, name)) from None
+        return text.removeprefix("\ufeff"), encoding
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise DataValidationError(_explain_decode_error(data, exc, "utf-16", name)) from None
+    _check_binary(data[:_HEAD], name)
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    mixed = _mixed_encoding_problem(data, name)
+    if mixed:
+        raise DataValidationError(mixed)
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        raise DataValidationError(
+            f"{name}: the file is neither UTF-8 nor GB18030/GBK text; save it as 'CSV UTF-8' "
+            "or pass encoding= (e.g. encoding='big5')"
+        ) from None
+
+
+# ----------------------------------------------------------------------------- CSV rows
 def _sniff_separator(text: str) -> str:
     header = text.split("\n", 1)[0]
     counts = {sep: header.count(sep) for sep in (",", "\t", ";")}
@@ -76,46 +276,706 @@ def _sniff_separator(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _read_csv(path: Path, encoding: str | None) -> tuple[pd.DataFrame, str]:
-    text, used = _decode(path.read_bytes(), encoding, path.name)
-    if not text.strip():
-        raise DataValidationError(
-            f"{path.name}: the file is empty; expected a header row (plot_id, treatment, ...) "
-            "and one row per plot"
+def _csv_reader(text: str, sep: str) -> Any:
+    return csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+
+
+def _csv_rows(text: str, sep: str, name: str) -> list[list[str]]:
+    """All rows of a CSV text, with clean errors for malformed quoting and huge cells."""
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_CELL_CHARS)
+    reader = _csv_reader(text, sep)
+    rows: list[list[str]] = []
+    try:
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise DataValidationError(_csv_error_message(str(exc), start, name)) from None
+            rows.append(row)
+    finally:
+        csv.field_size_limit(old_limit)
+    return rows
+
+
+def _csv_error_message(error: str, row: int, name: str) -> str:
+    if "end of data" in error or "EOF" in error:
+        return (
+            f'{name}: row {row} opens a quoted cell (") that is never closed, so the rest of the '
+            "file would be read into one cell; remove the stray quote or close it"
         )
+    if "field larger than field limit" in error:
+        return (
+            f"{name}: row {row} holds a cell longer than {MAX_CELL_CHARS:,} characters; a plot "
+            "table has short cells (this is often a stray quote that swallows the rest of the "
+            "file): check the row"
+        )
+    if "expected after" in error:
+        return (
+            f"{name}: row {row} has text right after the closing quote of a quoted cell (e.g. "
+            '"ab"c); quote the whole cell and double the quotes inside it ("ab""c")'
+        )
+    if "NUL" in error or "null byte" in error:
+        return f"{name}: row {row} holds a NUL byte; the file is not a text table"
+    return f"{name}: row {row} cannot be read as CSV ({error}); check the quotes of that row"
+
+
+def _fields_problem(short: Sequence[tuple[int, int]], width: int, name: str) -> str:
+    items = [f"row {row} ({count} field{'s' if count != 1 else ''})" for row, count in short]
+    verb = "has" if len(items) == 1 else "have"
+    return (
+        f"{name}: {_validation.list_items(items)} {verb} fewer fields than the {width} columns "
+        "of the header row; every row must have a field for every column (keep the separators "
+        "and leave a cell empty for a missing value)"
+    )
+
+
+def _long_rows_problem(rows: list[str], width: int, name: str) -> str:
+    return (
+        f"{name}: {_validation.list_items(rows)} "
+        f"{'has' if len(rows) == 1 else 'have'} more values than the {width} columns "
+        f"of the header row; every row must have the {width} fields of the header (check for "
+        "a decimal comma or a missing header)"
+    )
+
+
+def _read_csv(
+    path: Path, encoding: str | None, numeric: NumericHeaders | None
+) -> tuple[pd.DataFrame, str]:
+    name = path.name
+    head = _read_head(path)
+    fast_codecs = {"utf-8", "gb18030", "gbk"}
+    if encoding is None and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _read_csv_slow(path, encoding, name)
+    if encoding is not None and _codec(encoding, name) not in fast_codecs:
+        return _read_csv_slow(path, encoding, name)
+    _check_binary(head, name)
+    used = "utf-8-sig" if encoding is None else encoding
+    raw_text = head.removeprefix(codecs.BOM_UTF8).decode("latin-1")  # bytes kept, for counting
+    if not raw_text.strip():
+        _raise_empty(name, path)
+    sep = "\t" if path.suffix.lower() == ".tsv" else _sniff_separator(raw_text)
+    raw_first = _first_records(raw_text, sep)
+    if not raw_first or (len(head) == _HEAD and len(raw_first) < 2):
+        return _read_csv_slow(path, encoding, name)  # a header longer than the head: unusual
+    width = len(raw_first[0])
+    quick = _read_optimistic(path, head, sep, width, encoding, numeric)
+    if quick is not None:
+        return quick
+    shape = _scan_structure(path, sep.encode("ascii"), width, check_utf8=encoding is None)
+    if shape.nul:
+        _check_binary(b"\x00", name)
+    if shape.malformed_quotes or shape.long_rows or shape.header_records != 1:
+        return _read_csv_slow(path, encoding, name)
+    if encoding is None and not shape.utf8:
+        data = _read_all(path)
+        mixed = _mixed_encoding_problem(data, name)
+        if mixed:
+            raise DataValidationError(mixed)
+        used = "gb18030"
+        try:
+            codecs.decode(data, "gb18030")
+        except UnicodeDecodeError:
+            raise DataValidationError(
+                f"{name}: the file is neither UTF-8 nor GB18030/GBK text; save it as 'CSV "
+                "UTF-8' or pass encoding= (e.g. encoding='big5')"
+            ) from None
+        del data
+    head_codec = "utf-8" if used == "utf-8-sig" else used
+    head_text = head.removeprefix(codecs.BOM_UTF8).decode(head_codec, errors="replace")
+    first = _first_records(head_text, sep)
+    _check_title_rows(first, name)
+    if shape.unclosed_quote_row is not None:
+        raise DataValidationError(_csv_error_message("EOF", shape.unclosed_quote_row, name))
+    if shape.short_rows:
+        raise DataValidationError(_fields_problem(shape.short_rows, width, name))
+    header = [cell.strip() for cell in first[0]]
+    _check_header_names(header, name, allow_blank=True)
+    wanted = set(numeric(header)) if numeric is not None else set()
+    dtypes: dict[int, Any] = {i: str for i, label in enumerate(header) if label not in wanted}
+    try:
+        frame = _read_arrow(
+            path, sep, width, dtypes, used, rows=shape.records - 1, blank=shape.blank_records
+        )
+        if frame is None:
+            frame = _read_fast(path, sep, width, dtypes, used, shape.records - 1)
+    except UnicodeDecodeError as exc:
+        raise DataValidationError(
+            f"{name}: cannot decode the file as {used!r} ({exc.reason}); pass the file's "
+            "encoding (e.g. --encoding gb18030), or save it as 'CSV UTF-8'"
+        ) from None
+    except (pd.errors.ParserError, ValueError, OverflowError):
+        return _read_csv_slow(path, encoding, name)
+    except OSError as exc:
+        raise file_error(exc, path, "read") from None
+    if frame is None:
+        return _read_csv_slow(path, encoding, name)
+    frame.columns = header
+    return tidy_headers(frame, name), used
+
+
+_PANDAS_MAJOR = int(pd.__version__.split(".")[0])
+#: Rows parsed at once by the fast path (bounds the parser's working memory).
+READ_CHUNK_ROWS = 500_000
+
+
+def _read_fast(
+    path: Path, sep: str, width: int, text: dict[int, Any], encoding: str, rows: int
+) -> pd.DataFrame | None:
+    """Parse with pandas' C engine in blocks of rows; None when the row count disagrees.
+
+    Numeric columns are gathered into one float array each as the blocks arrive (no
+    second copy); a numeric column that turns out to hold text in some block is kept
+    as cells for the caller to parse and report.  Text columns keep pandas' string
+    storage (pyarrow when installed), which concatenates without copying.
+    """
+    from yieldtrial.io.progress import terminal_progress
+
+    options: dict[str, Any] = {
+        "sep": sep,
+        "header": None,
+        "skiprows": 1,
+        "names": list(range(width)),
+        "dtype": text,
+        "na_values": list(NA_VALUES),
+        "keep_default_na": False,
+        "skip_blank_lines": False,
+        "quotechar": '"',
+        "doublequote": True,
+        "encoding": "utf-8-sig"
+        if encoding.replace("_", "-").lower() in ("utf-8", "utf8")
+        else encoding,
+        "encoding_errors": "strict",
+        "chunksize": READ_CHUNK_ROWS,
+    }
+    if _PANDAS_MAJOR < 3:  # pandas 2's default parser can be one ulp off; pandas 3's is exact
+        options["float_precision"] = "round_trip"
+    reader = pd.read_csv(path, **options)
+    numbers = {i: np.empty(rows, dtype=float) for i in range(width) if i not in text}
+    pieces: dict[int, list[pd.Series]] = {i: [] for i in text}
+    done = 0
+    with reader, terminal_progress(f"reading {path.name}", rows) as progress:
+        for chunk in reader:
+            size = len(chunk)
+            if done + size > rows:
+                return None
+            for i in range(width):
+                column = chunk[i]
+                if i in numbers and _plain_numbers(column):
+                    numbers[i][done : done + size] = column.to_numpy(dtype=float, na_value=np.nan)
+                    continue
+                if i in numbers:  # text in a numeric column: keep the cells from here on
+                    pieces[i] = [pd.Series(numbers.pop(i)[:done], dtype=object)]
+                pieces[i].append(column)
+            done += size
+            progress(done)
+    if done != rows:
+        return None
+    columns: dict[int, Any] = {i: values for i, values in numbers.items()}
+    for i, parts in pieces.items():
+        columns[i] = pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype=object)
+    frame = pd.DataFrame({i: columns[i] for i in range(width)}, copy=False)
+    return frame
+
+
+def _read_optimistic(
+    path: Path,
+    head: bytes,
+    sep: str,
+    width: int,
+    encoding: str | None,
+    numeric: NumericHeaders | None,
+) -> tuple[pd.DataFrame, str] | None:
+    """Read a clean UTF-8 file with pyarrow straight away (no byte scan first).
+
+    pyarrow refuses short and long rows and text that is not UTF-8, and the file's
+    quotes are counted (an odd count is an unclosed quote, which pyarrow would accept
+    at the end of the file); any of these returns None, and the caller scans the file to
+    say exactly what is wrong.
+    """
+    if encoding not in (None, "utf-8", "utf8", "utf-8-sig", "UTF-8"):
+        return None
+    body = head.removeprefix(codecs.BOM_UTF8)
+    cut = body.rfind(b"\n")
+    try:
+        head_text = (body if len(head) < _HEAD else body[: cut + 1]).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    first = _first_records(head_text, sep)
+    if not first or len(first[0]) != width:
+        return None
+    _check_title_rows(first, path.name)
+    header = [cell.strip() for cell in first[0]]
+    _check_header_names(header, path.name, allow_blank=True)
+    if _odd_quote_count(path):
+        return None
+    wanted = set(numeric(header)) if numeric is not None else set()
+    text = {i: str for i, label in enumerate(header) if label not in wanted}
+    rows = _estimated_rows(path, head_text)
+    frame = _read_arrow(path, sep, width, text, "utf-8", rows=None, blank=None, estimate=rows)
+    if frame is None:
+        return None
+    frame.columns = header
+    return tidy_headers(frame, path.name), "utf-8-sig"
+
+
+def _odd_quote_count(path: Path) -> bool:
+    count = 0
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                count += chunk.count(b'"')
+    except OSError as exc:
+        raise file_error(exc, path, "read") from None
+    return count % 2 == 1
+
+
+def _estimated_rows(path: Path, head_text: str) -> int:
+    lines = head_text.count("\n")
+    if lines < 2:
+        return 1024
+    size = path.stat().st_size
+    return int(size / (len(head_text.encode("utf-8")) / lines) * 1.1) + 1024
+
+
+def _read_arrow(
+    path: Path,
+    sep: str,
+    width: int,
+    text: dict[int, Any],
+    encoding: str,
+    *,
+    rows: int | None,
+    blank: list[int] | None,
+    estimate: int | None = None,
+) -> pd.DataFrame | None:
+    """Parse with pyarrow's streaming CSV reader; None when it does not apply.
+
+    pyarrow parses numbers and keeps text without making a Python object per cell,
+    block by block, so the table is built in about the time and memory
+    ``pandas.read_csv`` needs.  It applies to UTF-8 files whose numeric columns hold
+    only numbers and missing-value marks; anything else (a ``13%`` cell, a line of
+    spaces, no pyarrow) returns None and the caller uses pandas' C engine.
+    """
+    known = rows is not None
+    if (known and blank is None) or encoding not in ("utf-8-sig", "utf-8", "utf8"):
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+    except ImportError:  # pragma: no cover - pyarrow is optional
+        return None
+    from yieldtrial.io.progress import terminal_progress
+
+    capacity = rows if rows is not None else (estimate or 1024)
+    names = [f"c{i}" for i in range(width)]
+    types = {names[i]: (pa.string() if i in text else pa.float64()) for i in range(width)}
+    strings = pd.StringDtype("pyarrow", na_value=np.nan)
+    try:
+        reader = pcsv.open_csv(
+            path,
+            read_options=pcsv.ReadOptions(
+                skip_rows=1, column_names=names, block_size=8 << 20, use_threads=True
+            ),
+            parse_options=pcsv.ParseOptions(delimiter=sep, ignore_empty_lines=known),
+            convert_options=pcsv.ConvertOptions(
+                column_types=types,
+                null_values=list(NA_VALUES),
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+        numbers = {i: np.empty(capacity, dtype=float) for i in range(width) if i not in text}
+        pieces: dict[int, list[Any]] = {i: [] for i in text}
+        skipped = len(blank) if blank is not None else 0
+        done = 0
+        with terminal_progress(f"reading {path.name}", capacity) as progress:
+            for batch in reader:
+                size = batch.num_rows
+                if done + size > capacity:
+                    if known:
+                        return None
+                    capacity = max(2 * capacity, done + size)  # the estimate was short
+                    numbers = {i: _grown(values, capacity) for i, values in numbers.items()}
+                for i in range(width):
+                    column = batch.column(i)
+                    if i in numbers:
+                        numbers[i][done : done + size] = column.to_numpy(zero_copy_only=False)
+                    else:
+                        pieces[i].append(column)
+                done += size
+                progress(min(done + skipped, capacity))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
+        return None  # e.g. text in a numeric column: pandas' path keeps the cells
+    if known and done + skipped != rows:
+        return None
+    rows = done + skipped
+    numbers = {i: values[:done] for i, values in numbers.items()}
+    columns: dict[int, Any] = dict(numbers)
+    for i, parts in pieces.items():
+        chunked = pa.chunked_array(parts, type=pa.string())
+        columns[i] = pd.Series(chunked.to_pandas(types_mapper={pa.string(): strings}.get))
+    frame = pd.DataFrame({i: columns[i] for i in range(width)}, copy=False)
+    if blank:  # the file's row numbers: empty lines skipped by pyarrow count in messages
+        kept = np.ones(rows, dtype=bool)
+        kept[[record - 1 for record in blank if 0 < record <= rows]] = False
+        frame.index = np.flatnonzero(kept)
+    return frame
+
+
+def _grown(values: np.ndarray, capacity: int) -> np.ndarray:
+    grown = np.empty(capacity, dtype=values.dtype)
+    grown[: len(values)] = values
+    return grown
+
+
+def _plain_numbers(column: pd.Series) -> bool:
+    return bool(pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column))
+
+
+def _raise_empty(name: str, path: Path) -> None:
+    raise DataValidationError(
+        f"{name}: the file is empty; expected a header row (plot_id, treatment, ...) and one "
+        "row per plot"
+    )
+
+
+def _first_records(text: str, sep: str) -> list[list[str]]:
+    """Parse the first complete records of a head of the file (leniently, for headers)."""
+    cut = text.rfind("\n")
+    sample = text if cut < 0 else text[: cut + 1]
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=sep)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > _TITLE_SEARCH_ROWS:
+                break
+    except csv.Error:
+        return rows
+    return rows
+
+
+def _read_csv_slow(path: Path, encoding: str | None, name: str) -> tuple[pd.DataFrame, str]:
+    """Read with the ``csv`` module: any encoding or quoting; the same checks and messages."""
+    text, used = _decode(_read_all(path), encoding, name)
+    if not text.strip():
+        _raise_empty(name, path)
+    if "\x00" in text:
+        _check_binary(b"\x00", name)
     sep = "\t" if path.suffix.lower() == ".tsv" else _sniff_separator(text)
-    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    rows = _csv_rows(text, sep, name)
+    del text
+    _check_title_rows(rows[: _TITLE_SEARCH_ROWS + 1], name)
     header = rows[0]
     width = len(header)
-    long_rows = [
-        f"row {number} ({len(row)} fields)"
-        for number, row in enumerate(rows[1:], start=2)
-        if len(row) > width and any(cell.strip() for cell in row[width:])
-    ]
+    long_rows: list[str] = []
+    short: list[tuple[int, int]] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            long_rows.append(f"row {number} ({len(row)} fields)")
+        elif 1 < len(row) < width or (len(row) == 1 and width > 1 and row[0].strip()):
+            short.append((number, len(row)))
     if long_rows:
-        raise DataValidationError(
-            f"{path.name}: {_validation.list_items(long_rows)} "
-            f"{'has' if len(long_rows) == 1 else 'have'} more values than the {width} columns "
-            f"of the header row; every row must have the {width} fields of the header (check for "
-            "a decimal comma or a missing header)"
-        )
+        raise DataValidationError(_long_rows_problem(long_rows, width, name))
+    if short:
+        raise DataValidationError(_fields_problem(short, width, name))
     missing = set(NA_VALUES)
     body = [
         [np.nan if cell.strip() in missing else cell for cell in (row + [""] * width)[:width]]
         for row in rows[1:]
     ]
+    del rows
     frame = pd.DataFrame(body, columns=list(range(width)), dtype=object)
     frame.columns = [str(c).strip() for c in header]
-    return tidy_headers(frame, path.name), used
+    return tidy_headers(frame, name), used
 
 
-def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
+# ----------------------------------------------------------------------------- byte scan
+@dataclass
+class _Shape:
+    """What the byte scan found (see :func:`_scan_structure`)."""
+
+    records: int = 0
+    header_records: int = 1
+    short_rows: list[tuple[int, int]] = field(default_factory=list)
+    long_rows: bool = False
+    malformed_quotes: bool = False
+    unclosed_quote_row: int | None = None
+    utf8: bool = True
+    nul: bool = False
+    #: Records (0 = header) that are empty lines, when all of them are known.
+    blank_records: list[int] | None = field(default_factory=list)
+
+
+def _scan_structure(path: Path, sep: bytes, width: int, *, check_utf8: bool) -> _Shape:
+    """Count the fields of every record of a CSV file without decoding it into cells.
+
+    Quotes follow RFC 4180: a quoted cell starts right after a separator or a line
+    break and ends right before one; a quote inside it is doubled.  A quote anywhere
+    else sets ``malformed_quotes`` (the caller then uses the ``csv`` module).  Works
+    on the bytes of UTF-8 and GB18030 files alike (their multi-byte characters never
+    contain the separator, quote or line-break bytes).
+    """
+    shape = _Shape()
+    sep_byte = sep[0]
+    decoder = codecs.getincrementaldecoder("utf-8")() if check_utf8 else None
+    quotes = 0  # quotes seen so far (parity: inside a quoted cell when odd)
+    record = 0  # index of the current record (0 = header)
+    seps_in_record = 0  # separators of the current record seen in earlier chunks
+    record_start = 0  # absolute offset of the current record
+    last_open_record = 0
+    prev_byte = _NL
+    offset = 0  # absolute offset of the chunk
+    candidates: list[tuple[int, int, int]] = []  # (record, start, end) one-field records
+    short: list[tuple[int, int]] = []
     try:
-        import openpyxl
-    except ImportError as exc:
-        raise MissingExtraError("openpyxl", "xlsx", "Reading .xlsx files") from exc
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        handle = path.open("rb")
+    except OSError as exc:
+        raise file_error(exc, path, "read") from None
+    with handle:
+        chunk = handle.read(_CHUNK)
+        if chunk.startswith(codecs.BOM_UTF8):
+            chunk = chunk[3:]
+            offset = record_start = 3
+        while chunk:
+            following = handle.read(_CHUNK)
+            if decoder is not None:
+                try:
+                    decoder.decode(chunk, final=not following)
+                except UnicodeDecodeError:
+                    decoder = None
+                    shape.utf8 = False
+            if b"\x00" in chunk:
+                shape.nul = True
+                return shape
+            arr = np.frombuffer(chunk, dtype=np.uint8)
+            size = arr.size
+            lookahead = following[0] if following else -1
+            qpos = np.flatnonzero(arr == _QUOTE)
+            nl = np.flatnonzero(arr == _NL)
+            sp = np.flatnonzero(arr == sep_byte)
+            if qpos.size:
+                before = quotes + np.arange(qpos.size)
+                opening = before % 2 == 0
+                prev = np.where(qpos > 0, arr[np.maximum(qpos - 1, 0)], prev_byte)
+                nxt = np.where(
+                    qpos + 1 < size, arr[np.minimum(qpos + 1, size - 1)].astype(int), lookahead
+                )
+                ok_open = (prev == sep_byte) | (prev == _NL) | (prev == _QUOTE)
+                ok_close = (
+                    (nxt == sep_byte) | (nxt == _NL) | (nxt == _CR) | (nxt == _QUOTE) | (nxt == -1)
+                )
+                if np.any(opening & ~ok_open) or np.any(~opening & ~ok_close):
+                    shape.malformed_quotes = True
+                    return shape
+                nl = nl[(quotes + np.searchsorted(qpos, nl)) % 2 == 0]
+                sp = sp[(quotes + np.searchsorted(qpos, sp)) % 2 == 0]
+                opens = qpos[opening]
+                if opens.size:
+                    last_open_record = record + int(np.searchsorted(nl, opens[-1]))
+                quotes += int(qpos.size)
+            elif quotes % 2 == 1:
+                nl = nl[:0]
+                sp = sp[:0]
+            if nl.size:
+                seps_before = np.searchsorted(sp, nl)
+                per = np.diff(seps_before, prepend=0)
+                per[0] += seps_in_record
+                fields = per + 1
+                starts = np.concatenate(([record_start], offset + nl[:-1] + 1))
+                ends = offset + nl
+                numbers = record + np.arange(nl.size)
+                shape.long_rows = shape.long_rows or bool(np.any(fields[numbers > 0] > width))
+                if record == 0:
+                    shape.header_records = 1 if fields[0] == width else 0
+                few = np.flatnonzero((fields < width) & (numbers > 0))
+                for i in few[:1000].tolist():
+                    if fields[i] == 1:
+                        candidates.append((int(numbers[i]), int(starts[i]), int(ends[i])))
+                    else:
+                        short.append((int(numbers[i]) + 1, int(fields[i])))
+                record += int(nl.size)
+                seps_in_record = int(sp.size - seps_before[-1])
+                record_start = offset + int(nl[-1]) + 1
+            else:
+                seps_in_record += int(sp.size)
+            prev_byte = int(arr[-1])
+            offset += size
+            chunk = following
+        if offset > record_start:  # a last record without a line break
+            fields_last = seps_in_record + 1
+            if record > 0 and fields_last > width:
+                shape.long_rows = True
+            elif record > 0 and fields_last < width:
+                if fields_last == 1:
+                    candidates.append((record, record_start, offset))
+                else:
+                    short.append((record + 1, fields_last))
+            elif record == 0 and fields_last != width:
+                shape.header_records = 0
+            record += 1
+        if quotes % 2 == 1:
+            shape.unclosed_quote_row = last_open_record + 1
+        if width > 1:
+            blank: list[int] | None = [] if len(candidates) < 1000 else None
+            for number, start, end in candidates[:1000]:
+                if end - start <= 1:
+                    if blank is not None:
+                        blank.append(number)
+                    continue
+                handle.seek(start)
+                if handle.read(min(end - start, 4096)).strip():
+                    short.append((number + 1, 1))
+                else:
+                    blank = None  # spaces only: not an empty line to pyarrow
+            shape.blank_records = blank
+        else:
+            shape.blank_records = None
+    shape.records = record
+    shape.short_rows = sorted(short)
+    return shape
+
+
+# ----------------------------------------------------------------------------- header checks
+def _check_title_rows(rows: Sequence[Sequence[object]], name: str) -> None:
+    """Refuse a title (or notes) row above the header, saying where the header is."""
+    from yieldtrial.io.headers import recognise_header
+
+    if len(rows) < 2:
+        return
+    first = [("" if v is None else str(v)).strip() for v in rows[0]]
+    filled = [cell for cell in first if cell and cell.lower() != "nan"]
+    if any(recognise_header(cell)[0] for cell in filled):
+        return
+    if len(filled) > 1 and len(filled) == len(first):
+        return  # a full row of names that are simply not aliases: columns= may map them
+    for number, row in enumerate(rows[1:], start=2):
+        cells = [("" if v is None else str(v)).strip() for v in row]
+        found = {recognise_header(cell)[0] for cell in cells if cell}
+        found.discard(None)
+        if len(found) >= 2 and found & {"plot_id", "treatment"}:
+            title = " ".join(filled)[:60] or "(empty)"
+            raise DataValidationError(
+                f"{name}: the header row is row {number}, not row 1: row 1 ({title!r}) looks like "
+                "a title above the table. Delete the rows above the header (yieldtrial reads "
+                "the first row as the column headers)"
+            )
+
+
+def _is_blank_header(label: object) -> bool:
+    text = "" if label is None else str(label).strip()
+    return not text or text.lower() == "nan" or re.fullmatch(r"Unnamed: \d+", text) is not None
+
+
+def tidy_headers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Drop empty columns without a header (Excel's trailing commas); check the rest.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Raw table with the header texts as column names.
+    name : str
+        File name for messages.
+
+    Returns
+    -------
+    DataFrame
+        The table without header-less empty columns, headers stripped of spaces,
+        zero-width and control characters.
+    """
+    keep: list[int] = []
+    for position, label in enumerate(frame.columns):
+        if _is_blank_header(label):
+            column = frame.iloc[:, position]
+            if column.isna().all() or column.astype(str).str.strip().eq("").all():
+                continue
+            raise DataValidationError(
+                f"{name}: column {position + 1} holds values but has no header; name it (e.g. "
+                "notes) or delete the column"
+            )
+        keep.append(position)
+    tidy = frame.iloc[:, keep].copy() if len(keep) < frame.shape[1] else frame
+    tidy.columns = [_validation.clean_text(str(c)).strip() for c in tidy.columns]
+    _check_header_names(tidy.columns, name)
+    return tidy
+
+
+def _check_header_names(header: Iterable[object], name: str, *, allow_blank: bool = False) -> None:
+    seen: dict[str, int] = {}
+    duplicated: list[str] = []
+    blank: list[str] = []
+    for position, label in enumerate(header, start=1):
+        text = _validation.clean_text(str(label)).strip()
+        if not text or (allow_blank and _is_blank_header(text)):
+            blank.append(str(position))
+            continue
+        if text in seen and text not in duplicated:
+            duplicated.append(text)
+        seen[text] = position
+    if duplicated:
+        raise DataValidationError(
+            f"{name}: column header {_validation.list_items(repr(d) for d in duplicated)} appears "
+            "more than once; give every column its own name"
+        )
+    if blank and not allow_blank:
+        raise DataValidationError(
+            f"{name}: column {_validation.list_items(blank)} has an empty header; name it or "
+            "delete the column"
+        )
+
+
+# ----------------------------------------------------------------------------- Excel
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _open_workbook(path: Path, *, data_only: bool) -> Any:
+    import openpyxl
+
     try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except (MemoryError, RecursionError):
+        raise
+    except OSError as exc:
+        raise file_error(exc, path, "read") from None
+    except Exception as exc:  # corrupt zip, missing parts, bad XML: all mean "not a workbook"
+        raise _corrupt_workbook(path, exc) from None
+
+
+def _corrupt_workbook(path: Path, exc: BaseException) -> DataValidationError:
+    head = _read_head(path, 8)
+    if not head.startswith(b"PK"):
+        kind = "it is not a ZIP archive"
+        try:
+            head.decode("utf-8")
+            kind += " (it looks like text: a CSV file named .xlsx? rename it .csv)"
+        except UnicodeDecodeError:
+            pass
+    else:
+        kind = f"{type(exc).__name__}: {' '.join(str(exc).split())[:120]}"
+    return DataValidationError(
+        f"{path.name}: not a readable .xlsx workbook ({kind}); open it in Excel and save it "
+        "again as .xlsx, or export the sheet as CSV"
+    )
+
+
+def _sheet_rows(workbook: Any, sheet: str | int | None, path: Path) -> list[list[Any]]:
+    try:
+        if not workbook.worksheets:
+            raise DataValidationError(
+                f"{path.name}: the workbook has no worksheet (only chart sheets, or its sheets "
+                "are missing from the file); open it in Excel and save it again, or export the "
+                "sheet as CSV"
+            )
         if sheet is None:
             worksheet = workbook.worksheets[0]
         elif isinstance(sheet, int):
@@ -127,13 +987,36 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
                 f"{path.name}: no sheet named {sheet!r}; sheets: "
                 f"{', '.join(repr(s) for s in workbook.sheetnames)}"
             )
-        rows = [list(r) for r in worksheet.iter_rows(values_only=True)]
+        return [list(r) for r in worksheet.iter_rows(values_only=True)]
+    except (DataValidationError, MemoryError, RecursionError):
+        raise
+    except IndexError:
+        raise DataValidationError(
+            f"{path.name}: there is no sheet number {sheet} (the workbook has "
+            f"{len(workbook.worksheets)} worksheet{'s' if len(workbook.worksheets) != 1 else ''})"
+        ) from None
+    except Exception as exc:  # a part of the zip that is broken
+        raise _corrupt_workbook(path, exc) from None
     finally:
         workbook.close()
+
+
+def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError as exc:
+        raise MissingExtraError("openpyxl", "xlsx", "Reading .xlsx files") from exc
+    head = _read_head(path, 8)
+    if not head.startswith(b"PK\x03\x04"):
+        raise _corrupt_workbook(path, ValueError("not a zip file"))
+    rows = _sheet_rows(_open_workbook(path, data_only=True), sheet, path)
+    if any(value is None for row in rows for value in row):
+        _check_formulas(path, sheet, rows)
     if not rows or all(v is None for v in rows[0]):
         raise DataValidationError(
             f"{path.name}: the first row of the sheet is empty; expected the header row there"
         )
+    _check_title_rows(rows[: _TITLE_SEARCH_ROWS + 1], path.name)
     width = max(len(r) for r in rows)
     header = [("" if v is None else str(v).strip()) for v in rows[0]] + [""] * (
         width - len(rows[0])
@@ -149,49 +1032,68 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     return tidy_headers(frame, path.name)
 
 
-def _is_blank_header(label: object) -> bool:
-    text = "" if label is None else str(label).strip()
-    return not text or text.lower() == "nan" or re.fullmatch(r"Unnamed: \d+", text) is not None
+def _check_formulas(path: Path, sheet: str | int | None, values: list[list[Any]]) -> None:
+    """Refuse formulas whose result was never saved (read as empty cells otherwise)."""
+    formulas = _sheet_rows(_open_workbook(path, data_only=False), sheet, path)
+    cells: list[str] = []
+    for r, (row, formula_row) in enumerate(zip(values, formulas, strict=False), start=1):
+        for c, (value, formula) in enumerate(zip(row, formula_row, strict=False)):
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                shown = formula if len(formula) <= 30 else formula[:27] + "..."
+                cells.append(f"{_column_letter(c)}{r} ({shown})")
+    if cells:
+        raise DataValidationError(
+            f"{path.name}: cell{'s' if len(cells) > 1 else ''} {_validation.list_items(cells)} "
+            f"hold{'' if len(cells) > 1 else 's'} a formula whose result was never saved (the "
+            "file was written by a program that does not calculate), so the value is unknown. "
+            "Open the workbook in Excel or LibreOffice and save it, or replace the formulas by "
+            "their values"
+        )
 
 
-def tidy_headers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Drop empty columns without a header (Excel's trailing commas); check the rest."""
-    keep: list[int] = []
-    for position, label in enumerate(frame.columns):
-        if _is_blank_header(label):
-            column = frame.iloc[:, position]
-            if column.isna().all() or column.astype(str).str.strip().eq("").all():
-                continue
-            raise DataValidationError(
-                f"{name}: column {position + 1} holds values but has no header; name it (e.g. "
-                "notes) or delete the column"
-            )
-        keep.append(position)
-    tidy = frame.iloc[:, keep].copy()
-    tidy.columns = [str(c).strip() for c in tidy.columns]
-    _check_header_names(tidy.columns, name)
-    return tidy
+# ----------------------------------------------------------------------------- field books
+_HARVEST_PREFIXES = (
+    "fresh_mass_",
+    "moisture_",
+    "impurity_",
+    "empty_grain_",
+    "shelling_",
+    "yield_",
+)
 
 
-def _check_header_names(header: Iterable[object], name: str) -> None:
-    seen: dict[str, int] = {}
-    duplicated: list[str] = []
-    blank: list[str] = []
-    for position, label in enumerate(header, start=1):
-        text = str(label).strip()
-        if not text:
-            blank.append(str(position))
+def harvest_columns_filled(path: Path) -> list[tuple[str, int]]:
+    """Harvest columns of a plot table file that hold values, with their counts.
+
+    Parameters
+    ----------
+    path : Path
+        A CSV, TSV or ``.xlsx`` file.
+
+    Returns
+    -------
+    list of (str, int)
+        Canonical column name and number of non-empty cells, for the fresh mass,
+        moisture, impurity, empty grain, shelling and yield columns.
+    """
+    from yieldtrial.io.headers import recognise_header
+
+    frame, _ = read_table_file(path, sheet=None, encoding=None)
+    filled: list[tuple[str, int]] = []
+    for column in frame.columns:
+        canonical = recognise_header(column)[0]
+        if canonical is None or not canonical.startswith(_HARVEST_PREFIXES):
             continue
-        if text in seen and text not in duplicated:
-            duplicated.append(text)
-        seen[text] = position
-    if duplicated:
-        raise DataValidationError(
-            f"{name}: column header {_validation.list_items(repr(d) for d in duplicated)} appears "
-            "more than once; give every column its own name"
-        )
-    if blank:
-        raise DataValidationError(
-            f"{name}: column {_validation.list_items(blank)} has an empty header; name it or "
-            "delete the column"
-        )
+        cells = frame[column]
+        count = int((cells.notna() & cells.astype(str).str.strip().ne("")).sum())
+        if count:
+            filled.append((canonical, count))
+    return filled
+
+
+def _stderr_note(message: str) -> None:  # pragma: no cover - used by progress reporting
+    sys.stderr.write(message)
+
+
+def _nfkc(text: str) -> str:  # pragma: no cover - kept for symmetry with headers
+    return unicodedata.normalize("NFKC", text)

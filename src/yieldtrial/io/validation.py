@@ -27,11 +27,17 @@ __all__ = [
     "MAX_LISTED",
     "Problems",
     "as_labels",
+    "check_computed_finite",
     "check_control",
+    "clean_text",
     "duplicate_id_problem",
     "fraction_problem",
     "list_items",
+    "lookalike_letters",
+    "normalise_label",
+    "normalise_labels",
     "range_problem",
+    "short_single_line_text",
     "warn_implausible_moisture",
     "warn_label_variants",
 ]
@@ -238,6 +244,35 @@ def fraction_problem(data: pd.DataFrame, column: str) -> str | None:
     )
 
 
+def check_computed_finite(values: pd.Series, data: pd.DataFrame, name: str) -> None:
+    """Refuse a computed column that overflowed to infinity (e.g. a mass of 1e308 kg).
+
+    Parameters
+    ----------
+    values : Series
+        The computed values, indexed like ``data``.
+    data : DataFrame
+        The plot table they were computed from (names the plots).
+    name : str
+        The computed column.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the plots whose value is infinite.
+    """
+    array = values.to_numpy(dtype=float, na_value=np.nan)
+    bad = np.isinf(array)
+    if not bad.any():
+        return
+    ids = data["plot_id"] if "plot_id" in data else None
+    items = [_plot_label(ids, label, f"index {label!r}") for label in values.index[bad]]
+    raise DataValidationError(
+        f"{name} of {list_items(items)} is too large to compute (it overflows to infinity); a "
+        "mass or area of the plot is far out of scale (e.g. 1e308): correct the value"
+    )
+
+
 def duplicate_id_problem(data: pd.DataFrame, keys: Sequence[str]) -> str | None:
     """Describe plot ids that occur more than once.
 
@@ -256,6 +291,8 @@ def duplicate_id_problem(data: pd.DataFrame, keys: Sequence[str]) -> str | None:
     keys = [key for key in keys if key in data]
     if not keys:
         return None
+    if len(keys) == 1 and _unique_plain_integers(data[keys[0]]):
+        return None  # the usual numeric plot ids, checked without hashing text
     labelled = data.dropna(subset=keys)  # empty ids are reported on their own
     duplicated = labelled.duplicated(subset=keys, keep=False)
     if not duplicated.any():
@@ -273,10 +310,308 @@ def duplicate_id_problem(data: pd.DataFrame, keys: Sequence[str]) -> str | None:
     )
 
 
-def _label_text(value: Any) -> str:
+# --------------------------------------------------------------------------- text hygiene
+#: Control characters (C0 except tab, line feed, carriage return; DEL; C1), lone
+#: surrogates and the non-characters U+FFFE/U+FFFF: never valid in XML, JSON or a report.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: Invisible characters that split a label without showing: zero-width space, (non-)joiner,
+#: word joiner, BOM / zero-width no-break space, soft hyphen.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+#: A label in need of more than the fast path: anything but printable ASCII, surrounding
+#: spaces, a CSV-neutralising quote, or a number written with a zero fraction ("101.0").
+_SPECIAL_LABEL = re.compile(r"[^\x20-\x7e]|^\s|\s$|^'[=+\-@]|^[+-]?\d+\.0+$")
+#: Integral number written with a zero fraction, as spreadsheets export integer ids.
+_ZERO_FRACTION = re.compile(r"([+-]?\d+)\.0+")
+
+
+def clean_text(text: str) -> str:
+    r"""Remove control characters, lone surrogates and non-characters from free text.
+
+    Tabs and line breaks are kept (renderers decide how to show them); everything
+    else below U+0020, DEL and the C1 controls go, so any text can be written to XML
+    (DOCX, XLSX, SVG), JSON and HTML.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        The text without those characters.
+
+    Examples
+    --------
+    >>> clean_text("CK\x01 plot\x7f")
+    'CK plot'
+    """
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+
+
+def normalise_label(value: Any) -> str:
+    r"""Return the label text yieldtrial uses for a cell, an argument or a trial.toml value.
+
+    Unicode NFKC (full-width ``ＣＫ`` -> ``CK``, ``①`` -> ``1``), zero-width characters
+    and control characters removed, tabs and line breaks read as spaces, surrounding
+    spaces removed, an integral number written with a zero fraction shortened
+    (``101.0`` -> ``101``, as spreadsheets export integer ids), and the quote that a
+    CSV writer puts before ``=``, ``+``, ``-`` or ``@`` removed (``'-N`` -> ``-N``).
+
+    Parameters
+    ----------
+    value : str or number
+        A label.
+
+    Returns
+    -------
+    str
+        The normalised label ('' when nothing is left).
+
+    Examples
+    --------
+    >>> normalise_label("ＣＫ"), normalise_label(101.0), normalise_label("101.0")
+    ('CK', '101', '101')
+    >>> normalise_label("C\u200bK "), normalise_label("'-N"), normalise_label("0101")
+    ('CK', '-N', '0101')
+    """
     if isinstance(value, float | np.floating) and float(value).is_integer():
         return str(int(value))
-    return str(value).strip()
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    text = str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    text = clean_text(text)
+    if "\t" in text or "\n" in text or "\r" in text:
+        text = re.sub(r"[\t\r\n]+", " ", text)
+    text = text.strip()
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        text = text[1:]
+    zero = _ZERO_FRACTION.fullmatch(text)
+    return zero.group(1) if zero else text
+
+
+def _label_text(value: Any) -> str:
+    return normalise_label(value)
+
+
+def normalise_labels(
+    values: pd.Series, *, missing: Iterable[str] = ()
+) -> tuple[pd.Series, list[tuple[str, list[str]]]]:
+    """Normalise a label column with :func:`normalise_label`; fast for plain ASCII labels.
+
+    Parameters
+    ----------
+    values : Series
+        The raw label cells (text, numbers or missing).
+    missing : iterable of str, optional
+        Texts that mean a missing value once stripped (``NA``, ``-``, ...).
+
+    Returns
+    -------
+    labels : Series
+        Text labels (``str`` dtype), NaN where the cell is empty or missing.
+    merged : list of (str, list of str)
+        Labels that several different spellings became (e.g. ``("CK", ["ＣＫ", "CK"])``),
+        beyond spaces and a zero fraction: worth a warning.
+    """
+    na_texts = set(missing)
+    if values.dtype == object or pd.api.types.is_float_dtype(values):
+        special = pd.Series(True, index=values.index)
+    else:
+        special = _special_mask(values)
+    out = values.astype("str") if not special.all() else None
+    merged: dict[str, list[str]] = {}
+    if special.any():
+        raw = values[special] if out is not None else values
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        converted: list[Any] = []
+        for item in uniques.tolist():
+            if item is None or (isinstance(item, float) and np.isnan(item)):
+                converted.append(np.nan)
+                continue
+            label = normalise_label(item)
+            converted.append(label if label and label not in na_texts else np.nan)
+            if isinstance(item, str) and label and label != item.strip():
+                if _ZERO_FRACTION.fullmatch(item.strip()) is None and label != item.strip("'"):
+                    merged.setdefault(label, []).append(item)
+        table = np.array(converted + [np.nan], dtype=object)
+        fixed = pd.Series(table[codes], index=raw.index, dtype="str")
+        if out is None:
+            out = fixed
+        else:
+            out = out.astype(object)
+            out[special] = fixed
+    labels = pd.Series(
+        values.astype("str") if out is None else out,
+        index=values.index,
+        name=values.name,
+        dtype="str",
+    )
+    notes = []
+    if merged:
+        present = set(labels.dropna().unique().tolist())
+        for label, spellings in merged.items():
+            others = [label] if label in present and label not in spellings else []
+            if len(set(spellings)) + len(others) > 1 or others:
+                notes.append((label, sorted(set(spellings)) + others))
+    return labels, notes
+
+
+def _arrow_chunks(values: pd.Series) -> list[Any] | None:
+    """Return the pyarrow string arrays behind a pandas string Series (None if none)."""
+    array = getattr(values, "array", None)
+    chunked = getattr(array, "_pa_array", None)  # pandas' ArrowStringArray storage
+    if chunked is None or not hasattr(chunked, "chunks"):
+        return None
+    import pyarrow as pa
+
+    if not all(
+        pa.types.is_string(c.type) or pa.types.is_large_string(c.type) for c in chunked.chunks
+    ):
+        return None
+    return list(chunked.chunks)
+
+
+def _plain_digit_text(values: pd.Series) -> bool:
+    """Whether every cell is a non-empty run of ASCII digits (no sign, space, dot or gap).
+
+    Checked on the bytes of pyarrow's string buffers, without a Python object per cell,
+    so a table of millions of numeric plot ids is checked in milliseconds.
+    """
+    chunks = _arrow_chunks(values)
+    if chunks is None or not len(values):
+        return False
+    for chunk in chunks:
+        if chunk.null_count:
+            return False
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        width = 8 if str(chunk.type) == "large_string" else 4
+        offsets = np.frombuffer(offsets_buffer, dtype=np.int64 if width == 8 else np.int32)
+        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+        if len(chunk) and (np.diff(offsets) <= 0).any():
+            return False
+        if data_buffer is None:
+            return len(chunk) == 0
+        data = np.frombuffer(data_buffer, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
+        if data.size and ((data < 48) | (data > 57)).any():
+            return False
+    return True
+
+
+def short_single_line_text(values: pd.Series, max_chars: int) -> bool:
+    """Whether no cell holds a line break or more than ``max_chars`` bytes (pyarrow columns).
+
+    False when the column is not backed by pyarrow (the caller then checks the cells).
+
+    Parameters
+    ----------
+    values : Series
+        A text column.
+    max_chars : int
+        Longest cell allowed. [bytes]
+
+    Returns
+    -------
+    bool
+        True when the column certainly passes.
+    """
+    chunks = _arrow_chunks(values)
+    if chunks is None:
+        return False
+    for chunk in chunks:
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        large = str(chunk.type) == "large_string"
+        offsets = np.frombuffer(offsets_buffer, dtype=np.int64 if large else np.int32)
+        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+        if len(chunk) and int(np.diff(offsets).max()) > max_chars:
+            return False
+        if data_buffer is not None:
+            data = np.frombuffer(data_buffer, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
+            if (data == 10).any() or (data == 13).any():
+                return False
+    return True
+
+
+def _unique_plain_integers(values: pd.Series) -> bool:
+    """Tell whether the cells are digit-only ids of up to 18 digits, all different."""
+    if not _plain_digit_text(values):
+        return False
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = _arrow_chunks(values) or []
+    if any(int(pc.max(pc.utf8_length(chunk)).as_py() or 0) > 18 for chunk in chunks):
+        return False
+    # different numbers are different texts; equal numbers ("007", "7") may not be, and
+    # go to the general check, which compares the text
+    numbers = np.sort(
+        np.concatenate(
+            [pc.cast(chunk, pa.int64()).to_numpy(zero_copy_only=False) for chunk in chunks]
+        )
+    )
+    return not bool((numbers[1:] == numbers[:-1]).any())
+
+
+def _special_mask(values: pd.Series) -> pd.Series:
+    """Cells of a text column that need :func:`normalise_label` (see ``_SPECIAL_LABEL``).
+
+    Built from checks that pandas runs with pyarrow's vectorized kernels (a regular
+    expression ending in ``$`` would make pandas fall back to Python for every cell).
+    """
+    if _plain_digit_text(values):
+        return pd.Series(False, index=values.index)  # digits only: nothing to normalise
+    text = values.astype("str")
+    special = text.str.contains(r"[^\x20-\x7e]", regex=True, na=False)
+    special |= text.str.startswith((" ", "'"), na=False) | text.str.endswith(" ", na=False)
+    special |= text.str.contains(".0", regex=False, na=False)
+    return special
+
+
+# --------------------------------------------------------------------------- look-alikes
+#: Cyrillic and Greek letters that look like Latin ones (upper and lower case).
+_LOOKALIKE = str.maketrans(
+    {
+        "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
+        "С": "C", "Т": "T", "У": "Y", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S",
+        "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i",
+        "ј": "j", "ѕ": "s", "к": "k",
+        "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
+        "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+        "ο": "o", "ν": "v", "κ": "k", "ι": "i", "α": "a",
+    }
+)  # fmt: skip
+
+
+def lookalike_letters(label: str) -> list[str]:
+    """Cyrillic or Greek letters in ``label`` that look like Latin letters.
+
+    Parameters
+    ----------
+    label : str
+        A label.
+
+    Returns
+    -------
+    list of str
+        E.g. ``["Cyrillic С (U+0421)"]`` for ``"СK"`` typed with a Cyrillic С.
+
+    Examples
+    --------
+    >>> lookalike_letters("\u0421K")
+    ['Cyrillic С (U+0421)']
+    >>> lookalike_letters("CK")
+    []
+    """
+    found: list[str] = []
+    if label.isascii():
+        return found
+    for char in dict.fromkeys(label):
+        if char.translate(_LOOKALIKE) != char:
+            script = "Cyrillic" if "\u0400" <= char <= "\u04ff" else "Greek"
+            found.append(f"{script} {char} (U+{ord(char):04X})")
+    return found
 
 
 def as_labels(value: Any) -> tuple[str, ...]:
@@ -342,8 +677,11 @@ treatments present: 'CK', 'T1'. Labels are case-sensitive: pass control= one of 
     present = [str(t) for t in treatments]
     for label in labels:
         if label not in present:
+            similar = [t for t in present if label_key(t) == label_key(label)]
+            odd = (lookalike_letters(similar[0]) or lookalike_letters(label)) if similar else []
+            hint = f" (the table has {similar[0]!r}, written with {', '.join(odd)})" if odd else ""
             raise DataValidationError(
-                f"control {label!r} is not a treatment of this trial; treatments present: "
+                f"control {label!r} is not a treatment of this trial{hint}; treatments present: "
                 f"{list_items((repr(t) for t in present), limit=20)}. Labels are case-sensitive: "
                 "pass control= one of them"
             )
@@ -401,14 +739,21 @@ def warn_implausible_moisture(
 
 
 def label_key(label: str) -> str:
-    """Key under which two labels count as the same spelling (NFKC, case, spaces ignored).
+    """Key under which two labels count as the same spelling.
+
+    NFKC, case, spaces, zero-width characters and look-alike Cyrillic or Greek
+    letters are ignored.
 
     Examples
     --------
-    >>> label_key("ＣＫ") == label_key("ck") == label_key(" C K")
+    >>> label_key("ＣＫ") == label_key("ck") == label_key(" C K") == label_key("\u0421K")
     True
     """
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(label))).casefold()
+    text = str(label)
+    if text.isascii():
+        return "".join(text.split()).lower()
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)).translate(_LOOKALIKE)
+    return re.sub(r"\s+", "", text).casefold()
 
 
 def warn_label_variants(
@@ -418,11 +763,13 @@ def warn_label_variants(
     id_column: str = "plot_id",
     stacklevel: int = 4,
 ) -> None:
-    """Warn about labels that differ only in case, character width or spaces.
+    """Warn about labels that differ only in case, spaces or look-alike letters.
 
-    ``ck`` next to ``CK`` or a full-width ``ＣＫ`` is most likely one treatment
-    typed two ways; yieldtrial keeps them apart (it never merges labels
-    silently) and names both spellings and their plots.
+    ``ck`` next to ``CK``, or ``СК`` typed with Cyrillic letters, is most likely one
+    treatment typed two ways; yieldtrial keeps them apart (it never merges such
+    labels silently) and names both spellings and their plots.  (Full-width and
+    zero-width variants are merged when the table is read, see
+    :func:`normalise_labels`.)
 
     Parameters
     ----------
@@ -443,11 +790,30 @@ def warn_label_variants(
     for column in columns:
         if column not in data:
             continue
-        labels = data[column].astype(object)
+        labels = data[column]
+        if _plain_digit_text(labels):
+            continue  # digit-only labels cannot differ by case, spaces or look-alikes
         groups: dict[str, list[str]] = {}
-        for value in dict.fromkeys(str(v) for v in labels.dropna()):
+        uniques = [str(v) for v in labels.dropna().unique()]
+        for value in uniques:
             groups.setdefault(label_key(value), []).append(value)
         clashes = [spellings for spellings in groups.values() if len(spellings) > 1]
+        mixed = [
+            value
+            for value in uniques
+            if len(groups[label_key(value)]) == 1
+            and lookalike_letters(value)
+            and re.search("[A-Za-z]", value)
+        ]
+        if mixed:
+            shown = "; ".join(f"{v!r} has {', '.join(lookalike_letters(v))}" for v in mixed[:5])
+            warnings.warn(
+                f"{column} label{'s' if len(mixed) > 1 else ''} mixing Latin letters with "
+                f"look-alike Cyrillic or Greek letters: {shown}. A control or treatment typed "
+                "with Latin letters will not match; retype the label in the file",
+                YieldTrialWarning,
+                stacklevel=stacklevel,
+            )
         if not clashes:
             continue
         ids = data[id_column].astype(str) if id_column in data else None
@@ -464,10 +830,18 @@ def warn_label_variants(
                 )
                 parts.append(f"{spelling!r}{where}")
             items.append(" and ".join(parts))
+        odd = [
+            f"{spelling!r} has {', '.join(lookalike_letters(spelling))}"
+            for spellings in clashes
+            for spelling in spellings
+            if lookalike_letters(spelling)
+        ]
+        lookalikes = f" ({'; '.join(odd)}, which look like Latin letters)" if odd else ""
         warnings.warn(
-            f"{column} labels that differ only in upper/lower case, character width or spaces: "
-            f"{'; '.join(items)}. They are analysed as different {column}s; if they are the "
-            f"same, write them one way in the file (e.g. all {clashes[0][0]!r})",
+            f"{column} labels that differ only in upper/lower case, spaces or look-alike "
+            f"letters: {'; '.join(items)}{lookalikes}. They are analysed as different "
+            f"{column}s; if they are the same, write them one way in the file (e.g. all "
+            f"{clashes[0][0]!r})",
             YieldTrialWarning,
             stacklevel=stacklevel,
         )

@@ -14,9 +14,11 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io import validation as _validation
 from yieldtrial.io.plots import has_harvest_columns, input_yield_column
 from yieldtrial.io.validation import list_items
 from yieldtrial.units import convert_yield, unit_from_yield_column, yield_column, yield_unit
@@ -110,7 +112,10 @@ def plot_yield_kg_ha(
             moisture_method=moisture_method,
             shrink_pct_per_point=shrink_pct_per_point,
         )
-        return (mass / plots["harvested_area_m2"] * 10_000.0).rename("yield_kg_ha")
+        with np.errstate(over="ignore"):  # an infinite yield is refused below instead
+            computed = (mass / plots["harvested_area_m2"] * 10_000.0).rename("yield_kg_ha")
+        _validation.check_computed_finite(computed, plots, "yield_kg_ha")
+        return computed
     column = input_yield_column(plots)
     if column is None:  # pragma: no cover - read_plots guarantees one or the other
         raise DataValidationError("the plot table has neither harvest columns nor a yield")
@@ -183,7 +188,7 @@ def yields_table(
         ``moisture_method``, ``yield_kg_ha`` [kg/ha] and ``yield_<unit>``.
     """
     target = yield_unit(unit)
-    table = plots.copy()
+    table = plots.copy(deep=not _COPY_ON_WRITE)  # new columns only
     harvest = has_harvest_columns(plots)
     if harvest:
         table["standardized_mass_kg"] = standardized_plot_mass_kg(
@@ -200,3 +205,7 @@ def yields_table(
         table[column] = convert_yield(yield_kg_ha, "kg/ha", target, crop=crop)
     table.attrs = {**plots.attrs, "provenance": dict(provenance or {})}
     return table
+
+
+#: pandas 3 always copies on write: a shallow copy is then as safe as a deep one.
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3

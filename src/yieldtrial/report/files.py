@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.report.model import Report
     from yieldtrial.trial import FieldTrial
 
-__all__ = ["load_trial", "report_from_files"]
+__all__ = ["load_trial", "report_from_files", "write_report_file"]
 
 
 def load_trial(
@@ -169,3 +170,55 @@ def report_from_files(
         trial, cfg, lang=lang, input_path=str(Path(plots)), extra_warnings=messages, **options
     )
     return report, messages
+
+
+def write_report_file(
+    report: Report,
+    path: str | os.PathLike[str],
+    *,
+    fmt: str,
+    force: bool = False,
+    inputs: Sequence[str | os.PathLike[str]] = (),
+) -> Path:
+    """Write a report file as the commands do: never over user data, recorded as own output.
+
+    The output is checked with :func:`yieldtrial.io.output.check_output` (never an
+    input, never a file yieldtrial did not write unless ``force``), written atomically
+    and recorded in the folder's manifest, so the next run may replace it.  A Markdown
+    report's figure files are recorded too.
+
+    Parameters
+    ----------
+    report : Report
+        The report.
+    path : path
+        Output file.
+    fmt : str
+        Format key (``"html"``, ``"markdown"``, ``"json"``, ``"docx"``, ...).
+    force : bool, default False
+        Replace an existing file that yieldtrial did not write.
+    inputs : sequence of paths
+        Files the report was built from (never replaced).
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
+    from yieldtrial.io.output import check_output, record_output, write_output
+    from yieldtrial.report.formats import writer
+
+    target = check_output(path, force=force, inputs=inputs)
+    write_file = writer(fmt)
+    if write_file is None:
+        return write_output(target, report.render(fmt), force=force, inputs=inputs)
+    written = write_file(report, target)
+    record_output(written)
+    if fmt == "markdown":
+        from yieldtrial.report.render_markdown import figure_folder
+
+        folder = figure_folder(written)
+        if folder.is_dir():
+            for figure in sorted(folder.glob("fig*.svg")):
+                record_output(figure)
+    return written

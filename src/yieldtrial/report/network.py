@@ -820,9 +820,10 @@ def render(
         The document (bytes for binary formats such as DOCX).
     """
     if fmt == "csv":
+        from yieldtrial.io.output import csv_safe_frame
         from yieldtrial.network._layout_g import layout_g_table
 
-        return str(layout_g_table(result).to_csv(index=False))
+        return str(csv_safe_frame(layout_g_table(result)).to_csv(index=False))
     key = check_format(fmt)
     if key == "json":
         return _json_document(result, options) + "\n"

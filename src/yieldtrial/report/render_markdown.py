@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.output import markdown_text
 from yieldtrial.report.model import Bullets, Figure, KeyValues, Paragraph, Table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,7 +26,11 @@ FIGURE_MARK = "<!-- yieldtrial report figure -->"
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text, cell=True)
+
+
+def _text(text: object) -> str:
+    return markdown_text(text)
 
 
 def render_markdown(report: Report, *, figure_files: list[str] | None = None) -> str:
@@ -48,23 +53,27 @@ def render_markdown(report: Report, *, figure_files: list[str] | None = None) ->
 
     zh = report.lang == "zh"
 
-    out: list[str] = [f"# {report.title}", ""]
+    out: list[str] = [f"# {_text(report.title)}", ""]
     figure_no = 0
     for section in report.sections:
-        out += [f"## {section.title}", ""]
+        out += [f"## {_text(section.title)}", ""]
         for block in section.blocks:
             if isinstance(block, Paragraph):
                 prefix = "> **!** " if block.style == "warning" else ""
-                text = f"**{block.text}**" if block.style == "claim" else block.text
+                body = markdown_text(block.text, line_start=not prefix and block.style != "claim")
+                text = f"**{body}**" if block.style == "claim" else body
                 out += [prefix + text, ""]
             elif isinstance(block, Bullets):
-                out += [f"- {item}" for item in block.items] + [""]
+                out += [f"- {_text(item)}" for item in block.items] + [""]
             elif isinstance(block, KeyValues):
                 colon = "：" if report.lang == "zh" else ":"
-                out += [f"- **{key}{colon}** {value}" for key, value in block.items] + [""]
+                out += [
+                    f"- **{_text(key)}{colon}** {_text(value)}" for key, value in block.items
+                ] + [""]
             elif isinstance(block, Table):
                 if block.caption:  # no italics for Chinese
-                    out += [block.caption if zh else f"*{block.caption}*", ""]
+                    caption = _text(block.caption)
+                    out += [caption if zh else f"*{caption}*", ""]
                 colon = "：" if zh else ": "
                 header = [
                     _cell(f"{c.group}{colon}{c.label}" if c.group else c.label)
@@ -77,15 +86,15 @@ def render_markdown(report: Report, *, figure_files: list[str] | None = None) ->
                     out.append("| " + " | ".join(_cell(v) for v in row) + " |")
                 out.append("")
                 for label, value in block.footer:
-                    out.append(f"- {label}: {value}")
+                    out.append(f"- {_text(label)}: {_text(value)}")
                 if block.footer:
                     out.append("")
                 for note in block.notes:
-                    out += [note if zh else f"_{note}_", ""]
+                    out += [_text(note) if zh else f"_{_text(note)}_", ""]
             elif isinstance(block, Figure):
                 figure_no += 1
                 label = t("label.figure", report.lang, n=figure_no)
-                caption = f"{label}{'　' if zh else ' '}{block.caption}"
+                caption = f"{label}{'　' if zh else ' '}{_text(block.caption)}"
                 if figure_files and figure_no <= len(figure_files):
                     alt = _cell(caption).replace("[", "(").replace("]", ")")
                     out += [f"![{alt}]({figure_files[figure_no - 1]})", ""]

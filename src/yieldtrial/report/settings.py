@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from yieldtrial.config import TrialConfig
+from yieldtrial.config import TrialConfig, check_setting
 from yieldtrial.errors import DataValidationError
 from yieldtrial.report._format import attr_or
 from yieldtrial.report.i18n import check_lang, default_unit
@@ -82,6 +82,18 @@ def resolve_settings(
             )
     if kind not in (None, "treatment"):
         levels = controls + tuple(v for v in levels if v not in controls)
+    margin = margin_pct if margin_pct is not None else config.margin_pct
+    if margin is not None:
+        margin = check_setting("margin_pct", margin, "the margin")
+        if not controls:
+            raise DataValidationError(
+                f"a non-inferiority margin ({margin:g} %) is set but no control: the verdict "
+                "compares each treatment with a control. Give --control (or control = in "
+                "[analysis] of trial.toml), or leave the margin out."
+            )
+    if alpha is not None:
+        alpha = check_setting("alpha", alpha, "the significance level")
+    _check_described_treatments(config, plots, treatments, factors)
     block = columns["block"]
     return ReportSettings(
         lang=lang,
@@ -94,7 +106,7 @@ def resolve_settings(
         controls=controls,
         alpha=float(alpha if alpha is not None else (config.alpha or 0.05)),
         letters=(letters or config.letters or "tukey"),
-        margin_pct=margin_pct if margin_pct is not None else config.margin_pct,
+        margin_pct=margin,
         design=design,
         block=block,
         standard_pct=float(attr_or(trial, "standard_moisture_pct", 13.0)),
@@ -105,6 +117,27 @@ def resolve_settings(
         kind=kind,
         levels=levels,
     )
+
+
+def _check_described_treatments(
+    config: TrialConfig, plots: Any, treatments: tuple[str, ...], factors: tuple[str, ...]
+) -> None:
+    """Refuse [[treatments]] entries whose label is not in the plot table."""
+    if not config.treatments:
+        return
+    present = set(treatments)
+    for column in factors:
+        if column in plots:
+            present |= {str(v) for v in plots[column].dropna().unique()}
+    unknown = [item.label for item in config.treatments if item.label not in present]
+    if unknown:
+        where = repr(config.source) if config.source else "the trial description"
+        raise DataValidationError(
+            f"{where}: [[treatments]] describes {', '.join(repr(u) for u in unknown)}, which "
+            f"{'is' if len(unknown) == 1 else 'are'} not a treatment of the plot table; "
+            f"treatments present: {', '.join(repr(t) for t in sorted(present)[:20])}. Fix the "
+            "label (labels are case-sensitive) or remove the entry."
+        )
 
 
 def _main_factor(

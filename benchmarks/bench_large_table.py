@@ -1,0 +1,244 @@
+"""Benchmark: ``standardize`` and ``report`` on a 200 MB plot table vs ``pandas.read_csv``.
+
+Generates (once) a plot table of about 200 MB in the temporary folder: one RCBD trial,
+40 treatments, 150,000 blocks, 6,000,000 plots, columns ``plot_id, block, treatment,
+harvested_area_m2, fresh_mass_kg, moisture_pct, impurity_pct`` (the shape a yield-test
+export has), and prints:
+
+1. time: ``pandas.read_csv(path)`` with defaults (the peer) and
+   ``yieldtrial standardize path --crop wheat -o out.csv`` (and optionally ``report``),
+   run in one child process, interleaved over several rounds; the ratio is the median
+   over rounds of standardize / read_csv;
+2. peak memory: the maximum resident set size of a fresh child process that does only
+   the one thing (``resource.getrusage(RUSAGE_CHILDREN)``), against the file size.
+
+Usage::
+
+    python benchmarks/bench_large_table.py                 # 200 MB, standardize
+    python benchmarks/bench_large_table.py --report        # also `report` (slow)
+    python benchmarks/bench_large_table.py --mb 20         # a smaller file
+    python benchmarks/bench_large_table.py --keep          # keep the generated file
+
+Not run by the test suite (no ``test_`` prefix, outside ``testpaths``); the readings go
+to ``docs/performance.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+TREATMENTS = 40
+BYTES_PER_ROW = 35.5  # measured on the generated rows
+
+
+def generate(path: Path, megabytes: float, seed: int = 1) -> int:
+    """Write the plot table (numpy-vectorized, in chunks); return the number of plots."""
+    rows = int(megabytes * 1024 * 1024 / BYTES_PER_ROW) // TREATMENTS * TREATMENTS
+    rng = np.random.default_rng(seed)
+    chunk = 500_000 // TREATMENTS * TREATMENTS
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(
+            "plot_id,block,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct,impurity_pct\n"
+        )
+        for start in range(0, rows, chunk):
+            n = min(chunk, rows - start)
+            index = np.arange(start, start + n)
+            plot = (index + 100_001).astype(str)
+            block = (index // TREATMENTS + 1).astype(str)
+            treatment = np.strings.add("T", (index % TREATMENTS).astype(str))
+            mass = np.round(rng.normal(15.0, 1.2, n), 2)
+            moisture = np.round(rng.normal(13.0, 1.0, n), 1)
+            impurity = np.round(rng.uniform(0.0, 2.0, n), 1)
+            columns = [
+                plot,
+                block,
+                treatment,
+                np.full(n, "20"),
+                mass.astype(str),
+                moisture.astype(str),
+                impurity.astype(str),
+            ]
+            line = columns[0]
+            for column in columns[1:]:
+                line = np.strings.add(np.strings.add(line, ","), column)
+            handle.write("\n".join(line.tolist()) + "\n")
+    return rows
+
+
+CHILD_TIMING = r"""
+import json, sys, time
+import pandas as pd
+from yieldtrial.cli import main
+path, out, rounds, report = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
+results = []
+for r in range(rounds):
+    t = time.perf_counter(); pd.read_csv(path); read = time.perf_counter() - t
+    t = time.perf_counter()
+    code = main(["standardize", path, "--crop", "wheat", "-o", out, "--force"])
+    std = time.perf_counter() - t
+    row = {"read_csv": read, "standardize": std, "code": code}
+    if report:
+        t = time.perf_counter()
+        code = main(["report", path, "--crop", "wheat", "--no-figures", "-o", out + ".md",
+                     "--force"])
+        row["report"] = time.perf_counter() - t
+        row["report_code"] = code
+    results.append(row)
+print(json.dumps(results))
+"""
+
+CHILD_PHASES = r"""
+import json, sys, time, warnings
+warnings.simplefilter("ignore")
+import pandas as pd
+from yieldtrial.io.csv_out import write_csv
+from yieldtrial.io.table_files import read_table_file
+from yieldtrial.io.plots import _numeric_headers
+from yieldtrial.trial import FieldTrial
+from pathlib import Path
+path, out = sys.argv[1], sys.argv[2]
+t = time.perf_counter(); pd.read_csv(path); base = time.perf_counter() - t
+t = time.perf_counter(); read_table_file(Path(path), sheet=None, encoding=None,
+                                         numeric=_numeric_headers(None))
+raw = time.perf_counter() - t
+t = time.perf_counter()
+trial = FieldTrial.from_csv(path, crop="wheat")
+build = time.perf_counter() - t
+t = time.perf_counter(); table = trial.yields(); yields = time.perf_counter() - t
+t = time.perf_counter()
+with open(out, "wb") as handle:
+    write_csv(handle, table, bom=True)
+write = time.perf_counter() - t
+print(json.dumps({"read_csv": base, "read_table_file": raw, "from_csv": build,
+                  "yields": yields, "write_csv": write}))
+"""
+
+CHILD_MEMORY = r"""
+import resource, sys
+what, path, out = sys.argv[1], sys.argv[2], sys.argv[3]
+code = 0
+if what == "read_csv":
+    import pandas as pd
+    pd.read_csv(path)
+elif what == "import":
+    import pandas, yieldtrial.cli  # noqa: F401
+else:
+    from yieldtrial.cli import main
+    extra = ["--no-figures"] if what == "report" else []
+    code = main([what, path, "--crop", "wheat", *extra, "-o", out, "--force"])
+def peak_kib():
+    # VmHWM is this process's own high-water mark; ru_maxrss on Linux also counts the
+    # memory of the parent that forked it before exec
+    try:
+        for line in open("/proc/self/status", encoding="ascii"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(peak_kib(), code)
+"""
+
+
+def _peak_rss_mib(args: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Run a child doing one thing; return its peak RSS [MiB] and exit status."""
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD_MEMORY, *args], env=env, capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    last = (done.stdout.strip().splitlines() or ["0 1"])[-1].split()
+    return int(last[0]) / 1024.0, int(last[1])
+
+
+def main() -> None:
+    """Run the benchmark and print the readings."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=200.0, help="file size [MB]")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds")
+    parser.add_argument("--report", action="store_true", help="also time `report`")
+    parser.add_argument("--keep", action="store_true", help="keep the generated file")
+    args = parser.parse_args()
+
+    folder = Path(tempfile.gettempdir()) / "yieldtrial-bench"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"plots-{args.mb:g}mb.csv"
+    if not path.exists():  # in a child, so this process stays small
+        started = time.perf_counter()
+        code = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); " + (
+            f"import bench_large_table as b; print(b.generate(__import__('pathlib')."
+            f"Path({str(path)!r}), {args.mb!r}))"
+        )
+        rows = int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                  check=True).stdout.strip())  # fmt: skip
+        print(f"generated {path} ({rows:,} plots) in {time.perf_counter() - started:.0f} s")
+    size = path.stat().st_size
+    out = folder / "out.csv"
+    env = dict(os.environ)
+    src = Path(__file__).resolve().parents[1] / "src"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH", "")]))
+
+    import pandas as pd
+
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} logical CPUs, Python "
+        f"{platform.python_version()}, pandas {pd.__version__}, numpy {np.__version__}; "
+        f"load average {', '.join(f'{v:.1f}' for v in os.getloadavg())}"
+    )
+    print(f"file: {size / 1e6:.0f} MB ({size / 2**20:.0f} MiB), {path}")
+
+    print("peak resident memory (fresh process each):")
+    for what in ["import", "read_csv", "standardize"] + (["report"] if args.report else []):
+        target = str(out) + (".md" if what == "report" else "")
+        peak, code = _peak_rss_mib([what, str(path), target], env)
+        print(
+            f"  {what:12s} {peak:8.0f} MiB  = {peak * 2**20 / size:4.2f} x the file  (exit {code})"
+        )
+
+    print(f"time, {args.rounds} interleaved rounds in one child process:")
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD_TIMING, str(path), str(out), str(args.rounds),
+         "1" if args.report else "0"],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if child.returncode != 0:
+        print(child.stderr)
+        raise SystemExit(1)
+    rounds = json.loads(child.stdout.strip().splitlines()[-1])
+    for row in rounds:
+        line = f"  read_csv {row['read_csv']:6.1f} s   standardize {row['standardize']:6.1f} s"
+        if "report" in row:
+            line += f"   report {row['report']:6.1f} s"
+        print(line + f"   ratio {row['standardize'] / row['read_csv']:.2f}")
+    ratio = statistics.median(r["standardize"] / r["read_csv"] for r in rounds)
+    print(f"standardize / pandas.read_csv: median ratio {ratio:.2f} (target <= 2)")
+    if args.report:
+        ratio = statistics.median(r["report"] / r["read_csv"] for r in rounds)
+        print(f"report / pandas.read_csv: median ratio {ratio:.2f} (target <= 2)")
+    print("phases of standardize, one child process (ratio to pandas.read_csv):")
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD_PHASES, str(path), str(out)],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if child.returncode == 0:
+        phases = json.loads(child.stdout.strip().splitlines()[-1])
+        for name, seconds in phases.items():
+            print(f"  {name:16s} {seconds:6.1f} s  {seconds / phases['read_csv']:5.2f} x")
+    for leftover in (out, Path(str(out) + ".md")):
+        leftover.unlink(missing_ok=True)
+    if not args.keep:
+        path.unlink()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""CSV writing in blocks: the same bytes as ``DataFrame.to_csv``, formulas neutralised."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from yieldtrial.io.csv_out import csv_chunks, write_csv
+from yieldtrial.io.output import csv_safe_frame
+
+pytest.importorskip("pyarrow")
+
+
+def _reference(frame: pd.DataFrame) -> bytes:
+    """Return what pandas writes for the neutralised table (the independent computation)."""
+    return csv_safe_frame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def _fast(frame: pd.DataFrame, **options) -> bytes:
+    return b"".join(csv_chunks(frame, **options))
+
+
+SPECIAL_FLOATS = [
+    0.0,
+    -0.0,
+    20.0,
+    15.41,
+    0.1 + 0.2,
+    7516.234234234234,
+    1e-4,
+    5e-5,
+    1e14,
+    123456789012345.6,
+    1e16,
+    1e20,
+    1.2345678901234568e17,
+    float("nan"),
+    float("inf"),
+    -float("inf"),
+    -1.5,
+    2.5e-300,
+]
+
+
+def test_special_floats_match_to_csv():
+    """Integral, tiny, huge, negative zero, NaN and inf are spelled as pandas spells them."""
+    frame = pd.DataFrame({"x": SPECIAL_FLOATS, "y": list(range(len(SPECIAL_FLOATS)))})
+    assert _fast(frame) == _reference(frame)
+
+
+def test_text_quoting_matches_to_csv():
+    """Separators, quotes and line breaks are quoted (QUOTE_MINIMAL); NaN text is empty."""
+    frame = pd.DataFrame(
+        {
+            "label": pd.array(
+                ["CK", "a,b", 'say "hi"', "two\nlines", "cr\rx", None, "对照", ""], dtype="str"
+            ),  # fmt: skip
+            "value": np.arange(8.0),
+            "n": pd.array([1, None, 3, 4, 5, 6, 7, 8], dtype="Int64"),
+        }
+    )
+    assert _fast(frame) == _reference(frame)
+
+
+def test_constant_columns_are_written_like_the_others():
+    """A column holding one value (standard_moisture_pct) is formatted once, same bytes."""
+    frame = pd.DataFrame(
+        {
+            "c": [13.0] * 5,
+            "z": [0.0, -0.0, 0.0, 0.0, 0.0],
+            "m": pd.array(["dry_matter"] * 5, dtype="str"),
+            "n": [1.5, float("nan"), 2.5, 3.5, 4.5],
+        }
+    )
+    assert _fast(frame) == _reference(frame)
+
+
+def test_formulas_are_neutralised():
+    """A cell starting with = is written with a leading quote, header included."""
+    frame = pd.DataFrame({"=h": ["=1+2", "x"], "v": [1.0, 2.0]})
+    assert _fast(frame).decode("utf-8").splitlines() == ["'=h,v", "'=1+2,1.0", "x,2.0"]
+
+
+def test_blocks_join_to_the_whole_table():
+    """Writing in blocks of 3 rows gives the same bytes as one block."""
+    frame = pd.DataFrame({"a": np.linspace(0, 1, 10), "b": [f"t{i}" for i in range(10)]})
+    assert _fast(frame, chunk_rows=3) == _reference(frame)
+
+
+def test_without_pyarrow_kernels_the_same_bytes():
+    """fast=False (pandas' to_csv per block) gives the same bytes."""
+    frame = pd.DataFrame({"x": SPECIAL_FLOATS, "t": ["a"] * len(SPECIAL_FLOATS)})
+    assert _fast(frame, fast=False) == _fast(frame)
+
+
+def test_write_csv_with_bom():
+    """bom=True starts the file with the UTF-8 byte-order mark."""
+    import io
+
+    buffer = io.BytesIO()
+    write_csv(buffer, pd.DataFrame({"a": [1.0], "b": ["x"]}), bom=True)
+    assert buffer.getvalue() == b"\xef\xbb\xbfa,b\n1.0,x\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(
+        st.floats(allow_nan=True, allow_infinity=True, width=64), min_size=1, max_size=30
+    ),  # fmt: skip
+    labels=st.lists(st.one_of(st.none(), st.text(max_size=6)), min_size=1, max_size=30),
+)
+def test_random_tables_match_to_csv(values, labels):
+    """For any floats and texts the block writer gives pandas' bytes."""
+    n = min(len(values), len(labels))
+    frame = pd.DataFrame(
+        {"v": np.array(values[:n], dtype=float), "t": pd.array(labels[:n], dtype="str")}
+    )
+    assert _fast(frame) == _reference(frame)

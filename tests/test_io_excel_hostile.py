@@ -1,0 +1,130 @@
+"""Hostile Excel workbooks, built with openpyxl: each is an error naming the cell."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from hostile import HEADER, ROWS, assert_one_line_error
+
+openpyxl = pytest.importorskip("openpyxl")
+
+COLUMNS = HEADER.strip().split(",")
+VALUES = [
+    [101, 1, "CK", 20, 14.98, 12.7],
+    [102, 1, "T", 20, 13.77, 13.7],
+    [201, 2, "CK", 20, 14.97, 13.4],
+    [202, 2, "T", 20, 13.89, 13.8],
+]
+
+
+def _workbook(path, *, change=None, title=None):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    if title is not None:
+        sheet.append([title])
+    sheet.append(COLUMNS)
+    for number, row in enumerate(VALUES):
+        cells = list(row)
+        if change is not None and number == 1:
+            cells[4] = change  # fresh_mass_kg of plot 102, cell E3
+        sheet.append(cells)
+    book.save(path)
+    return path
+
+
+def _argv(path, tmp_path):
+    return ["standardize", str(path), "--crop", "wheat", "-o", str(tmp_path / "out.csv")]
+
+
+def test_formula_without_cached_value_names_the_cell(tmp_path, capsys):
+    """A formula saved by a program that does not calculate is not read as a missing plot."""
+    path = _workbook(tmp_path / "f.xlsx", change="=D3*0.7")
+    assert_one_line_error(
+        _argv(path, tmp_path),
+        capsys,
+        match=r"cell E3 \(=D3\*0\.7\) holds a formula whose result was never saved",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(True, "True"), (datetime.datetime(2024, 6, 1), r"datetime\.datetime\(2024, 6, 1")],
+    ids=["boolean", "date"],
+)
+def test_boolean_or_date_in_a_numeric_column(tmp_path, capsys, value, shown):
+    """TRUE is not 1.0 kg and a date is not a mass: the cell is named."""
+    path = _workbook(tmp_path / "t.xlsx", change=value)
+    assert_one_line_error(
+        _argv(path, tmp_path),
+        capsys,
+        match=rf"fresh_mass_kg row 3 \(plot '102'\): {shown}.*TRUE/FALSE and dates are not",
+        untouched=[path],
+    )
+
+
+def test_title_row_in_a_workbook(tmp_path, capsys):
+    """A title row above the header of a sheet is reported as such."""
+    path = _workbook(tmp_path / "t.xlsx", title="2024 Wheat yield test")
+    assert_one_line_error(_argv(path, tmp_path), capsys, match="the header row is row 2")
+
+
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [
+        (b"PK\x03\x04" + b"garbage" * 20, r"not a readable \.xlsx workbook \(BadZipFile"),
+        ((HEADER + "".join(ROWS)).encode(), r"a CSV file named \.xlsx\? rename it \.csv"),
+    ],
+    ids=["corrupt-zip", "csv-named-xlsx"],
+)
+def test_corrupt_or_misnamed_workbook(tmp_path, capsys, data, match):
+    """BadZipFile and a CSV saved with .xlsx give one clean line."""
+    path = tmp_path / "plots.xlsx"
+    path.write_bytes(data)
+    assert_one_line_error(_argv(path, tmp_path), capsys, match=match, untouched=[path])
+
+
+def test_truncated_workbook(tmp_path, capsys):
+    """Half a workbook (a download cut short) is a clean error."""
+    whole = _workbook(tmp_path / "ok.xlsx").read_bytes()
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(whole[: len(whole) // 2])
+    assert_one_line_error(_argv(path, tmp_path), capsys, match=r"not a readable \.xlsx workbook")
+
+
+def test_workbook_with_missing_sheet_part(tmp_path, capsys):
+    """A zip that lacks the worksheet XML is a clean error, not KeyError."""
+    import zipfile
+
+    good = _workbook(tmp_path / "ok.xlsx")
+    path = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            if not item.filename.startswith("xl/worksheets/"):
+                target.writestr(item, source.read(item))
+    assert_one_line_error(
+        _argv(path, tmp_path),
+        capsys,
+        match=r"not a readable \.xlsx workbook|the workbook has no worksheet",
+    )
+
+
+def test_sheet_number_out_of_range(tmp_path):
+    """sheet=5 of a one-sheet workbook names the number of sheets."""
+    from yieldtrial.errors import DataValidationError
+    from yieldtrial.io import read_plots
+
+    path = _workbook(tmp_path / "ok.xlsx")
+    with pytest.raises(DataValidationError, match="there is no sheet number 5"):
+        read_plots(path, sheet=5)
+
+
+def test_valid_workbook_still_reads(tmp_path):
+    """The checks do not get in the way of an ordinary workbook."""
+    from yieldtrial.io import read_plots
+
+    plots = read_plots(_workbook(tmp_path / "ok.xlsx"))
+    assert plots["fresh_mass_kg"].tolist() == [14.98, 13.77, 14.97, 13.89]

@@ -1,0 +1,204 @@
+"""Hostile CSV files: encodings, quotes, short rows, huge cells, title rows, binary data."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from hostile import HEADER, ROWS, assert_one_line_error
+from yieldtrial.errors import DataValidationError
+from yieldtrial.io import read_plots
+
+CHINESE = ("101,1,对照,20,14.98,12.7\n", "102,1,T,20,13.77,13.7\n", "201,2,对照,20,14.97,13.4\n")
+
+
+def _standardize(path, tmp_path):
+    return ["standardize", str(path), "--crop", "wheat", "-o", str(tmp_path / "out.csv")]
+
+
+def test_utf8_file_with_one_gbk_row_is_refused_naming_the_row(tmp_path, capsys):
+    """Never decoded as GB18030 wholesale (对照 -> 瀵圭収): the GBK row is named."""
+    path = tmp_path / "mixed.csv"
+    data = (HEADER + CHINESE[0] + CHINESE[1]).encode() + CHINESE[2].encode("gbk")
+    path.write_bytes(data)
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"mixes text encodings: row 4 is not UTF-8 \(read as GBK, row 4 says "
+        r"'201,2,对照,20,14.97,13.4'\)",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+
+
+def test_pure_gbk_file_is_read_as_gb18030(tmp_path):
+    """A file saved by Chinese Excel (GBK throughout) is read, labels intact."""
+    path = tmp_path / "gbk.csv"
+    path.write_bytes((HEADER + "".join(CHINESE)).encode("gbk"))
+    plots = read_plots(path)
+    assert plots["treatment"].tolist() == ["对照", "T", "对照"]
+    assert plots.attrs["encoding"] == "gb18030"
+
+
+def test_utf8_with_bom_is_read(tmp_path):
+    """'CSV UTF-8' from Excel starts with a BOM; it is not part of the first header."""
+    path = tmp_path / "bom.csv"
+    path.write_bytes(codecs.BOM_UTF8 + (HEADER + "".join(CHINESE)).encode())
+    assert list(read_plots(path).columns)[0] == "plot_id"
+
+
+def test_unbalanced_quote_is_reported_as_such(tmp_path, capsys):
+    """An opening quote never closed is named, not blamed on a label holding the file."""
+    path = tmp_path / "quote.csv"
+    path.write_text(HEADER + ROWS[0] + '102,1,"T,20,13.77,13.7\n' + ROWS[2], encoding="utf-8")
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"row 3 opens a quoted cell \(\"\) that is never closed",
+        untouched=[path],
+    )
+
+
+def test_short_row_is_an_error_naming_the_row(tmp_path, capsys):
+    """A row with fewer fields than the header is not read as a missing plot."""
+    path = tmp_path / "short.csv"
+    path.write_text(HEADER + ROWS[0] + "102,1,T,20\n" + ROWS[2], encoding="utf-8")
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"row 3 \(4 fields\) has fewer fields than the 6 columns of the header row",
+        untouched=[path],
+    )
+
+
+def test_long_row_is_an_error(tmp_path, capsys):
+    """A row with a value beyond the header's columns is an error (as before)."""
+    path = tmp_path / "long.csv"
+    path.write_text(HEADER + ROWS[0] + "102,1,T,20,13.77,13.7,99\n", encoding="utf-8")
+    assert_one_line_error(
+        _standardize(path, tmp_path), capsys, match=r"row 3 \(7 fields\) has more values"
+    )
+
+
+def test_trailing_empty_fields_are_allowed(tmp_path):
+    """Excel's trailing separators (empty extra fields) are not an error."""
+    path = tmp_path / "trailing.csv"
+    path.write_text(HEADER + ROWS[0].replace("\n", ",,\n") + ROWS[1], encoding="utf-8")
+    assert len(read_plots(path)) == 2
+
+
+def test_huge_cell_gives_a_clean_error(tmp_path, capsys):
+    """A 200,000-character cell (over csv's field limit) is named, not a _csv.Error."""
+    path = tmp_path / "huge.csv"
+    path.write_text(HEADER + '101,1,"' + "x" * 200_000 + '",20,1,13\n', encoding="utf-8")
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"treatment holds labels longer than 200 characters in row 2 \(200,000 characters\)",
+    )
+
+
+def test_huge_cell_with_stray_quote_uses_the_csv_module_limit(tmp_path, capsys):
+    """Beyond the csv module's (raised) limit the message names the row and the likely cause."""
+    path = tmp_path / "huge2.csv"
+    path.write_text(HEADER + '101,1,"x"' + "y" * 1_100_000 + ",20,1,13\n", encoding="utf-8")
+    assert_one_line_error(
+        _standardize(path, tmp_path), capsys, match="row 2 has text right after the closing quote"
+    )
+
+
+@pytest.mark.parametrize("title", ["2024 wheat yield test,,,,,\n", "2024 wheat yield test\n"])
+def test_title_row_above_the_header_is_reported_as_such(tmp_path, capsys, title):
+    """A title row is named as a title, not as 'column 2 has no header'."""
+    path = tmp_path / "title.csv"
+    path.write_text(title + HEADER + "".join(ROWS), encoding="utf-8")
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"the header row is row 2, not row 1: row 1 \('2024 wheat yield test'\) looks like "
+        "a title",
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "the file is binary"),
+        (b"PK\x03\x04" + b"\x00" * 40, "this is a ZIP file"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40, r"old \.xls workbooks"),
+        (b"", "the file is empty"),
+        (b"\n\n", "the file is empty"),
+        (codecs.BOM_UTF8, "the file is empty"),
+    ],
+    ids=["png", "zip", "xls", "empty", "blank-lines", "bom-only"],
+)
+def test_not_a_text_table(tmp_path, capsys, data, match):
+    """Binary files, workbooks named .csv and empty files give one line each."""
+    path = tmp_path / "plots.csv"
+    path.write_bytes(data)
+    assert_one_line_error(_standardize(path, tmp_path), capsys, match=match, untouched=[path])
+
+
+def test_old_mac_line_endings_are_read(tmp_path):
+    """A file with CR-only line breaks is read through the csv module."""
+    path = tmp_path / "cr.csv"
+    path.write_bytes((HEADER + "".join(ROWS)).replace("\n", "\r").encode())
+    assert read_plots(path)["plot_id"].tolist() == ["101", "102", "201", "202"]
+
+
+def test_quoted_cells_with_separators_and_line_breaks(tmp_path):
+    """RFC 4180 quoting (separators, doubled quotes, line breaks in a cell) is read exactly."""
+    path = tmp_path / "quoted.csv"
+    path.write_text(
+        HEADER.rstrip("\n") + ",notes\n"
+        '101,1,CK,20,"14.98",12.7,"a, ""quoted""\nnote"\n'
+        '102,1,T,20,13.77,13.7,""\n',
+        encoding="utf-8",
+    )
+    plots = read_plots(path)
+    assert plots["notes"].tolist()[0] == 'a, "quoted"\nnote'
+    assert plots["fresh_mass_kg"].tolist() == [14.98, 13.77]
+
+
+def test_explicit_encoding_that_does_not_fit(tmp_path):
+    """--encoding utf-8 for a GBK file names the row that does not decode."""
+    path = tmp_path / "gbk.csv"
+    path.write_bytes((HEADER + "".join(CHINESE)).encode("gbk"))
+    with pytest.raises(DataValidationError, match="cannot decode the file as 'utf-8'"):
+        read_plots(path, encoding="utf-8")
+
+
+def test_unknown_encoding_name(tmp_path):
+    """An encoding name Python does not know is a clean error."""
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + ROWS[0], encoding="utf-8")
+    with pytest.raises(DataValidationError, match="unknown text encoding 'klingon'"):
+        read_plots(path, encoding="klingon")
+
+
+def test_fast_and_csv_module_paths_agree(tmp_path):
+    """The pandas fast path and the csv-module path give the same table."""
+    plain = tmp_path / "plain.csv"
+    plain.write_text(HEADER + "".join(ROWS), encoding="utf-8")
+    utf16 = tmp_path / "utf16.csv"  # UTF-16 always takes the csv-module path
+    utf16.write_text(HEADER + "".join(ROWS), encoding="utf-16")
+    fast, slow = read_plots(plain), read_plots(utf16)
+    assert fast.columns.tolist() == slow.columns.tolist()
+    for column in fast.columns:
+        assert fast[column].tolist() == slow[column].tolist(), column
+
+
+def test_two_stray_quotes_joining_rows_are_reported(tmp_path, capsys):
+    """Two stray quotes that join rows into one label: named as a quote problem."""
+    path = tmp_path / "twoq.csv"
+    path.write_text(
+        HEADER + '101,1,"CK,20,14.98,12.7\n102,1,T,20,13.77,13.7\n201,2,"CK,20,14.97,13.4\n',
+        encoding="utf-8",
+    )
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"treatment holds a label that spans several lines in row 2; a quote",
+        untouched=[path],
+    )
