@@ -655,12 +655,14 @@ def _build(
     for position in numeric_first:
         if not empty.any():
             break
-        rows = np.flatnonzero(empty)
-        values = frame.iloc[rows, position] if len(rows) < len(frame) else frame.iloc[:, position]
-        blank = np.array(values.isna().to_numpy(), dtype=bool)
-        if not pd.api.types.is_numeric_dtype(values):
-            blank |= values.astype(str).str.strip().eq("").to_numpy(dtype=bool)
-        empty[rows] = blank
+        candidates = np.flatnonzero(empty)
+        cells = frame.iloc[:, position]
+        if len(candidates) < len(frame):
+            cells = cells.iloc[candidates]
+        blank = np.array(cells.isna().to_numpy(), dtype=bool)
+        if not pd.api.types.is_numeric_dtype(cells):
+            blank |= cells.astype(str).str.strip().eq("").to_numpy(dtype=bool)
+        empty[candidates] = blank
     frame = frame.loc[~empty]
     if frame.empty:
         raise DataValidationError(
