@@ -692,9 +692,9 @@ def _build(
     frame = _parse_numbers(frame, numeric, display, row_label, problems, file_rows)
     for column in LABEL_COLUMNS:
         if column in frame:
-            blank = frame[column].isna()
-            if blank.any():
-                rows = [row_label(label) for label in frame.index[blank]]
+            missing = frame[column].isna()
+            if missing.any():
+                rows = [row_label(label) for label in frame.index[missing]]
                 problems.add(
                     f"{display(column)} is empty in {_validation.list_items(rows)}; every plot "
                     f"needs a {column} (delete rows that are not plots)"
