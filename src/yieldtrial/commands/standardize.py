@@ -294,13 +294,13 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
         )
     if args.format == "csv":
         _emit_csv(table if args.decimals is None else table.round(args.decimals), args, source)
-        return 0
-    _emit(
-        _format_table(table, args.format, args.decimals),
-        args.output,
-        [source],
-        force=getattr(args, "force", False),
-    )
+    else:
+        _emit(
+            _format_table(table, args.format, args.decimals),
+            args.output,
+            [source],
+            force=getattr(args, "force", False),
+        )
     if args.output is not None:
         print(
             f"wrote {args.output} ({len(table)} plots, yields in {trial.unit} at "
