@@ -641,3 +641,67 @@ def test_noninferiority_bound_nan_without_margin_and_for_less():
     assert compare_means_to_control(mm, control="L0")["noninferiority_ci_low_kg_ha"].isna().all()
     less = compare_means_to_control(mm, control="L0", alternative="less", margin_pct=5.0)
     assert less["noninferiority_ci_low_pct"].isna().all()
+
+
+def test_noninferiority_p_is_one_sided_single_comparison():
+    """One treatment: the NI p equals scipy's one-sided t p of H0: T <= 0.95 CK (statsmodels)."""
+    import statsmodels.formula.api as smf
+
+    df = _random_rcbd(21)
+    df = df[df["treatment"].isin(["CK", "T1"])].reset_index(drop=True)
+    out = compare_to_control(df, response="y", treatment="treatment", block="block",
+                             control="CK", margin_pct=5.0)  # fmt: skip
+    res = smf.ols("y ~ C(treatment, Treatment('CK')) + C(block)", data=df).fit()
+    names = list(res.params.index)
+    # mu_T - 0.95 mu_CK = tau_T + 0.05 mu_CK; mu_CK = intercept + mean block effect (4 blocks)
+    lvec = np.array([0.05 if n == "Intercept" else 0.05 / 4 if n.startswith("C(block)")
+                     else 1.0 for n in names])  # fmt: skip
+    est = float(lvec @ res.params.to_numpy())
+    se = float(np.sqrt(lvec @ res.cov_params().to_numpy() @ lvec))
+    p_ref = stats.t.sf(est / se, res.df_resid)  # one-sided, H1: T > 0.95 CK
+    assert out["noninferiority_p_value_adjusted"].iloc[0] == pytest.approx(p_ref, rel=1e-6)
+    assert bool(out["noninferior"].iloc[0]) == bool(p_ref < 0.025)
+
+
+def test_noninferiority_p_of_a_loss_is_never_small():
+    """A treatment far below the margin gets a one-sided p near 1, not a small two-sided p."""
+    mm = hand_mm([100.0, 60.0], 1.0, df=12)  # 40 % loss, margin 5 %
+    out = compare_means_to_control(mm, control="L0", margin_pct=5.0)
+    assert out["noninferiority_statistic"].iloc[0] < -10
+    assert out["noninferiority_p_value_adjusted"].iloc[0] > 0.999
+    assert bool(out["noninferior"].iloc[0]) is False
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_noninferiority_p_is_half_the_two_sided_dunnett_p(seed):
+    """Family of 4: one-sided p = P(max|T| >= t)/2 (scipy multivariate t); NI <=> p < alpha/2."""
+    df = _random_rcbd(seed)
+    out = _ni_bound(df, 7.5).set_index("treatment")
+    for trt, row in out.iterrows():
+        t_ni = row["noninferiority_statistic"]
+        # independent: the NI contrasts' correlation from statsmodels, scipy's multivariate t
+        corr = _ni_correlation(df, 7.5)
+        mvt = stats.multivariate_t(loc=np.zeros(4), shape=corr, df=row["df"], seed=3)
+        two = 1 - mvt.cdf(np.full(4, abs(t_ni)), lower_limit=np.full(4, -abs(t_ni)))
+        expected = two / 2 if t_ni > 0 else 1 - two / 2
+        assert row["noninferiority_p_value_adjusted"] == pytest.approx(expected, abs=2e-3)
+        assert bool(row["noninferior"]) == bool(row["noninferiority_p_value_adjusted"] < 0.025)
+        del trt
+
+
+def _ni_correlation(df: pd.DataFrame, m: float) -> np.ndarray:
+    import statsmodels.formula.api as smf
+
+    res = smf.ols("y ~ C(treatment, Treatment('CK')) + C(block)", data=df).fit()
+    names = list(res.params.index)
+    ck = np.array([1.0 if n == "Intercept" else 0.25 if n.startswith("C(block)") else 0.0
+                   for n in names])  # fmt: skip
+    rows = []
+    for trt in ("T1", "T2", "T3", "T4"):
+        lvec = (m / 100.0) * ck
+        lvec[names.index(f"C(treatment, Treatment('CK'))[T.{trt}]")] += 1.0
+        rows.append(lvec)
+    lmat = np.array(rows)
+    v = lmat @ res.cov_params().to_numpy() @ lmat.T
+    sd = np.sqrt(np.diag(v))
+    return v / np.outer(sd, sd)

@@ -361,3 +361,23 @@ def test_split_plot_diagnostics_missing_arguments_raise() -> None:
         diagnostics(df, response="yield", design="split_plot", whole_plot="gen", sub_plot="nitro")
     with pytest.raises(DataValidationError, match="does not use whole_plot="):
         diagnostics(df, response="yield", treatment="nitro", block="block", whole_plot="gen")
+
+
+def test_brown_forsythe_with_two_plots_per_treatment_is_not_assessable() -> None:
+    """Two blocks: both absolute deviations from a group median are equal (F = inf): NaN."""
+    df = rcbd(3)
+    two = df[df["block"].isin(sorted(df["block"].unique())[:2])]
+    with pytest.warns(YieldTrialWarning, match="error degrees of freedom"):
+        d = diagnostics(two, response="yield_kg_ha", treatment="treatment", block="block")
+    assert np.isnan(d.levene[0]) and np.isnan(d.levene[1])
+    assert not any("variances differ" in w for w in d.warnings)
+    assert d.to_frame().set_index("check").loc["levene_brown_forsythe", "flag"] == "na"
+
+
+def test_shapiro_without_error_df_is_not_assessable() -> None:
+    """One plot per treatment (no error df): Shapiro-Wilk is NaN, not a number."""
+    df = rcbd(4)
+    one = df[df["block"] == df["block"].iloc[0]]
+    with pytest.warns(YieldTrialWarning):
+        d = diagnostics(one, response="yield_kg_ha", treatment="treatment", design="crd")
+    assert np.isnan(d.shapiro[0]) and np.isnan(d.shapiro[1])

@@ -51,6 +51,10 @@ silently ignored::
     members = ["..."]
     date = "2024-06-12"
 
+    [[exclude]]                     # a plot left out of the analysis, on your word
+    plot = "201"
+    reason = "fresh weight typed twice (29.68 for 14.84 kg)"
+
     [[published]]                   # a figure published elsewhere, audited in the report
     treatment = "T"
     yield = 442                     # at the measured moisture
@@ -152,6 +156,7 @@ _TABLES: tuple[str, ...] = (
     "conditions",
     "economics",
     "contrasts",
+    "exclude",
 )
 #: Keys of ``[conditions]`` (trial information; see docs/trial-toml.md): numbers or text.
 CONDITION_KEYS: tuple[str, ...] = (
@@ -185,6 +190,8 @@ ECONOMICS_KEYS: tuple[str, ...] = (
 )
 #: Keys of one ``[[contrasts]]`` entry.
 CONTRAST_KEYS: tuple[str, ...] = ("name", "name_zh", "treatment", "versus")
+#: Keys of one ``[[exclude]]`` entry (a plot left out of the analysis, with the reason).
+EXCLUDE_KEYS: tuple[str, ...] = ("plot", "reason")
 #: Keys of ``[zh]``: Chinese versions of the free-text fields.
 ZH_KEYS: tuple[str, ...] = (
     "title",
@@ -363,6 +370,9 @@ class TrialConfig:
         Prices for the economic-benefit section (``[economics]``, keys :data:`ECONOMICS_KEYS`).
     contrasts : tuple of dict
         Named contrasts (``[[contrasts]]``: ``name``, ``treatment``, ``versus``, ``name_zh``).
+    exclude : tuple of (str, str)
+        Plots to leave out of the analysis, ``(plot_id, reason)`` from ``[[exclude]]``;
+        applied with :meth:`yieldtrial.FieldTrial.exclude` and listed in the report.
     source : str or None
         Path of the file the configuration came from.
     """
@@ -404,6 +414,7 @@ class TrialConfig:
     conditions: Mapping[str, Any] = field(default_factory=dict)
     economics: Mapping[str, Any] = field(default_factory=dict)
     contrasts: tuple[Mapping[str, str], ...] = ()
+    exclude: tuple[tuple[str, str], ...] = ()
     source: str | None = None
 
     def __post_init__(self) -> None:
@@ -416,6 +427,9 @@ class TrialConfig:
                 object.__setattr__(self, name, tuple(str(v) for v in value))
         for name in ("treatments", "published"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(
+            self, "exclude", tuple((str(pid), str(reason)) for pid, reason in self.exclude)
+        )
         _warn_fraction_pct("margin_pct", self.margin_pct, example="5")
 
     # ------------------------------------------------------------------ build
@@ -564,6 +578,13 @@ class TrialConfig:
         values["published"] = tuple(
             _published(item, i, where) for i, item in enumerate(published_raw)
         )
+        exclude_raw = raw.get("exclude", [])
+        if not isinstance(exclude_raw, list):
+            raise DataValidationError(
+                f"{where}: 'exclude' must be an array of tables written [[exclude]] "
+                '(plot = "201", reason = "...").'
+            )
+        values["exclude"] = tuple(_exclusion(item, i, where) for i, item in enumerate(exclude_raw))
         _resolve_factor_roles(values, where)
         _new_tables(raw, values, where)
         return cls.from_values(values, where=where)
@@ -703,6 +724,8 @@ class TrialConfig:
                 value = [t.to_dict() for t in value]
             elif f.name in ("contrasts", "panel_experts"):
                 value = [dict(item) for item in value]
+            elif f.name == "exclude":
+                value = [{"plot": pid, "reason": reason} for pid, reason in value]
             elif isinstance(value, tuple):
                 value = list(value)
             elif isinstance(value, Mapping):
@@ -882,6 +905,24 @@ def _published(item: object, index: int, where: str) -> PublishedFigure:
         source=_opt_str(item.get("source")),
         source_zh=_opt_str(item.get("source_zh")),
     )
+
+
+def _exclusion(item: object, index: int, where: str) -> tuple[str, str]:
+    if not isinstance(item, Mapping):
+        raise DataValidationError(f"{where}: exclude entry {index + 1} must be a table.")
+    _checked_keys(item, EXCLUDE_KEYS, f"[[exclude]] entry {index + 1}", where)
+    plot = item.get("plot")
+    if isinstance(plot, bool) or not isinstance(plot, str | int) or not str(plot).strip():
+        raise DataValidationError(
+            f'{where}: [[exclude]] entry {index + 1} needs plot = "<plot id>", got {plot!r}.'
+        )
+    reason = item.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise DataValidationError(
+            f"{where}: [[exclude]] entry {index + 1} (plot {str(plot)!r}) needs "
+            'reason = "<why>"; the report lists every exclusion with its reason.'
+        )
+    return str(plot).strip(), reason.strip()
 
 
 def _resolve_factor_roles(values: dict[str, Any], where: str) -> None:
@@ -1134,6 +1175,8 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         "panel_experts",
     ):
         return value
+    if name == "exclude":
+        return tuple((str(pid), str(reason)) for pid, reason in value)
     if isinstance(value, Mapping | list):
         raise DataValidationError(f"{where}: {name} = {value!r}; expected text.")
     from yieldtrial.io.validation import clean_text

@@ -38,10 +38,11 @@ import pandas as pd
 
 from yieldtrial.design import resolve as _resolve
 from yieldtrial.design.detect import DESIGNS, TWO_FACTOR_DESIGNS, detect_design
+from yieldtrial.errors import DataValidationError
 from yieldtrial.io import validation as _validation
 from yieldtrial.io import yields as _yields
 from yieldtrial.io.checks import check_option, check_range
-from yieldtrial.io.plots import read_plots
+from yieldtrial.io.plots import has_harvest_columns, input_yield_column, read_plots
 from yieldtrial.io.yields import IMPLAUSIBLE_YIELD_KG_HA
 from yieldtrial.stats import trial_analysis as _analysis
 from yieldtrial.stats import trial_summary as _describe
@@ -190,6 +191,11 @@ class FieldTrial:
         designs and the replicates of alpha and row-column designs; for split and strip
         plots the stratum ANOVA when complete and REML with random blocks when plots are
         missing.
+    exclusions : tuple of (str, str)
+        Plots left out of every analysis, each ``(plot_id, reason)``; their yield is
+        treated as missing (the design model is refitted without them).  Set with
+        :meth:`exclude` (or ``[[exclude]]`` in ``trial.toml``); the report lists each
+        with its reason.  Nothing is ever excluded automatically.
 
     Raises
     ------
@@ -221,6 +227,7 @@ class FieldTrial:
     source_sha256: str | None = None
     factors: tuple[str, ...] = ()
     block_effects: str | None = None
+    exclusions: tuple[tuple[str, str], ...] = ()
 
     # --- construction ---------------------------------------------------------------
 
@@ -279,6 +286,7 @@ class FieldTrial:
             metadata.setdefault("design_source", f"detected from the layout ({detected[2]})")
         _set(self, "metadata", _frozen_mapping(metadata))
         _set(self, "source", None if self.source is None else Path(self.source))
+        _set(self, "exclusions", _validation.check_exclusions(self.exclusions, plots))
         low, high = plausible_harvest_moisture_pct(crop)
         _validation.warn_implausible_moisture(plots, crop=crop, low=low, high=high)
         yield_kg_ha = _yields.plot_yield_kg_ha(
@@ -288,6 +296,9 @@ class FieldTrial:
             moisture_method=method,
             shrink_pct_per_point=self.shrink_pct_per_point,
         )
+        if self.exclusions:  # excluded on the user's word: a missing plot in every analysis
+            excluded = plots["plot_id"].astype(str).isin([pid for pid, _ in self.exclusions])
+            yield_kg_ha = yield_kg_ha.mask(excluded.to_numpy())
         _set(self, "_yield_kg_ha", yield_kg_ha)
         _yields.warn_implausible_yields(plots, yield_kg_ha, stacklevel=3)
 
@@ -599,6 +610,7 @@ class FieldTrial:
         """
         label, plots = _resolve.site_plots(self.plots, name, control=self.control)
         present = {str(t) for t in plots["treatment"]}
+        kept = set(plots["plot_id"].astype(str))
         token = _TRUSTED.set(True)  # a subset of validated plots is valid
         try:
             return dataclasses.replace(
@@ -606,6 +618,7 @@ class FieldTrial:
                 plots=plots,
                 treatment_order=tuple(t for t in self.treatment_order if t in present),
                 metadata={**self.metadata, "site": label},
+                exclusions=tuple(e for e in self.exclusions if e[0] in kept),
             )
         finally:
             _TRUSTED.reset(token)
@@ -627,9 +640,60 @@ class FieldTrial:
             response=self.response,
         )
 
+    def exclude(self, plot: str | int, *, reason: str) -> FieldTrial:
+        """Return the trial with one plot left out of every analysis, for a stated reason.
+
+        The plot stays in the plot table (and in the report's plot list); its yield is
+        treated as missing, so the design model is refitted without it (LS-means, the
+        design's error; a split or strip plot with a plot missing is analysed by REML).
+        Nothing is ever excluded automatically: :meth:`suspect_plots` and
+        :meth:`sensitivity` only point at plots.
+
+        Parameters
+        ----------
+        plot : str or int
+            The plot's ``plot_id`` (compared as text).
+        reason : str
+            Why (e.g. "fresh weight typed twice: 29.68 for 14.84 kg"); shown in the report.
+
+        Returns
+        -------
+        FieldTrial
+            A new trial; excluding the same plot again replaces its reason.
+
+        Raises
+        ------
+        DataValidationError
+            Unknown plot id, an empty reason, or a plot id used at several sites.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> plots = pd.DataFrame({"plot_id": ["1", "2", "3", "4"], "treatment": ["CK", "T"] * 2,
+        ...                       "block": ["1", "1", "2", "2"],
+        ...                       "yield_kg_ha": [6000.0, 6300.0, 5900.0, 12600.0]})
+        >>> trial = FieldTrial.from_dataframe(plots, crop="wheat", control="CK")
+        >>> trial.exclude("4", reason="weight typed twice").excluded_plots.values.tolist()
+        [['4', '2', 'T', 'weight typed twice']]
+        """
+        pid = str(plot).strip()
+        kept = tuple(e for e in self.exclusions if e[0] != pid)
+        return self.replace(exclusions=(*kept, (pid, str(reason))))
+
+    @property
+    def excluded_plots(self) -> pd.DataFrame:
+        """Plots excluded with :meth:`exclude`: ``plot_id`` (block, treatment) and ``reason``."""
+        labels = [c for c in ("site", "plot_id", "block", "treatment") if c in self.plots]
+        reasons = dict(self.exclusions)
+        ids = self.plots["plot_id"].astype(str)
+        table = self.plots.loc[ids.isin(list(reasons)).to_numpy(), labels].copy()
+        table["plot_id"] = table["plot_id"].astype(str)
+        table["reason"] = table["plot_id"].map(reasons)
+        return table.reset_index(drop=True)
+
     @property
     def missing_plots(self) -> pd.DataFrame:
-        """Plots without a yield (empty mass or yield cell): their label columns."""
+        """Plots without a yield (empty mass or yield cell, or excluded): their label columns."""
         yield_kg_ha: pd.Series = self._yield_kg_ha  # type: ignore[attr-defined]
         labels = [c for c in ("site", "plot_id", "block", "treatment") if c in self.plots]
         return self.plots.loc[yield_kg_ha.isna().to_numpy(), labels].copy()
@@ -826,6 +890,89 @@ class FieldTrial:
             response=self._result_response(unit),
             **kwargs,
         )
+
+    @_warns_at_caller
+    def suspect_plots(self, *, unit: str | None = None, **kwargs: Any) -> pd.DataFrame:
+        """List the plots whose record looks like a typing or weighing error (none removed).
+
+        Delegates to :func:`yieldtrial.stats.trial_analysis.suspect_plots` (and so to
+        :func:`yieldtrial.stats.screening.suspect_plots`) with the trial's standardized
+        yields, design columns and the raw typed values (fresh mass, or the given yield
+        column): the Bonferroni outlier test on the design model's externally
+        studentized residuals and the model-free checks (far from the rest of the
+        treatment, doubled/halved/decimal-shifted/swapped-digit values, moisture or
+        area unlike the others, copied rows).  Excluded and missing plots are not
+        screened.
+
+        Parameters
+        ----------
+        unit : str, optional
+            Unit of the yields screened (values and typical values of the yield checks);
+            :data:`RESULT_UNIT` (kg/ha) by default.
+        **kwargs
+            ``alpha`` (outlier test, default 0.01), ``robust_limit``, ``pattern_limit``;
+            see :func:`~yieldtrial.stats.screening.suspect_plots`.
+
+        Returns
+        -------
+        DataFrame
+            One row per finding: ``plot_id, treatment, block, check, variable, value,
+            typical, ratio, statistic, p_value, p_value_adjusted, rule, pattern,
+            message`` (empty when nothing is suspect).
+        """
+        return _analysis.suspect_plots(
+            self._analysis_data(unit),
+            columns=self.design_columns(),
+            response=self._result_response(unit),
+            raw=None if has_harvest_columns(self.plots) else input_yield_column(self.plots),
+            **kwargs,
+        )
+
+    @_warns_at_caller
+    def sensitivity(
+        self,
+        plots: Sequence[str] | None = None,
+        *,
+        alpha: float = 0.05,
+        letters: str | None = "tukey",
+        margin_pct: float | None = None,
+        control: str | Sequence[str] | None = None,
+        kind: str | None = None,
+    ) -> pd.DataFrame:
+        """Which verdicts change when one plot is treated as missing.
+
+        Delegates to :func:`yieldtrial.stats.sensitivity.sensitivity`: for each plot
+        (default: those :meth:`suspect_plots` flags) the design model is refitted
+        without it (:meth:`exclude`) and every verdict a report states is compared:
+        the ANOVA F test(s), Dunnett against the control(s), non-inferiority (with
+        ``margin_pct``) and the pairwise differences behind the letters.
+
+        Parameters
+        ----------
+        plots : sequence of str, optional
+            Plot ids; default the flagged plots.
+        alpha : float
+            Significance level of every verdict.
+        letters : str or None
+            Letter test (``"tukey"``, ``"lsd"``, ``"duncan"``, ``"snk"``, ``"scheffe"``).
+        margin_pct : float, optional
+            Non-inferiority margin [%].
+        control, kind : optional
+            Control(s) and which means (two-factor designs); see :meth:`means_model`.
+
+        Returns
+        -------
+        DataFrame
+            One row per (plot, verdict): ``plot_id, treatment, block, verdict, subject,
+            with_plot, without_plot, p_with, p_without, estimate_with, estimate_without,
+            changed, statement``.
+        """
+        from yieldtrial.stats.sensitivity import sensitivity
+
+        return sensitivity(
+            self, plots, control=control, kind=kind, alpha=alpha, letters=letters,
+            margin_pct=margin_pct,
+        )  # fmt: skip
 
     @_warns_at_caller
     def compare_to_control(

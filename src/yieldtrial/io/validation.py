@@ -29,6 +29,7 @@ __all__ = [
     "as_labels",
     "check_computed_finite",
     "check_control",
+    "check_exclusions",
     "clean_text",
     "duplicate_id_problem",
     "fraction_problem",
@@ -688,6 +689,64 @@ treatments present: 'CK', 'T1'. Labels are case-sensitive: pass control= one of 
     if len(set(labels)) != len(labels):
         raise DataValidationError(f"control lists a label twice: {labels!r}; give each once")
     return labels
+
+
+def check_exclusions(
+    exclusions: Sequence[Sequence[str]] | None, plots: pd.DataFrame
+) -> tuple[tuple[str, str], ...]:
+    """Check plot exclusions ``(plot_id, reason)`` against the plot table.
+
+    Parameters
+    ----------
+    exclusions : sequence of (str, str) or None
+        Plots to leave out of the analysis, each with the user's reason.
+    plots : DataFrame
+        The validated plot table (column ``plot_id``; ``site`` when pooled).
+
+    Returns
+    -------
+    tuple of (str, str)
+        The exclusions, ids and reasons stripped; a plot given twice keeps its last reason.
+
+    Raises
+    ------
+    DataValidationError
+        An item that is not a pair, an empty reason, an unknown plot id (the message lists
+        the ids present) or a plot id used at several sites.
+
+    Examples
+    --------
+    >>> plots = pd.DataFrame({"plot_id": ["101", "102"]})
+    >>> check_exclusions([("102", " weight typed twice ")], plots)
+    (('102', 'weight typed twice'),)
+    """
+    out: dict[str, str] = {}
+    ids = plots["plot_id"].astype(str)
+    for item in exclusions or ():
+        if isinstance(item, str) or len(item) != 2:
+            raise DataValidationError(
+                f"each exclusion is (plot_id, reason); got {item!r}. Use "
+                "trial.exclude('201', reason='...')"
+            )
+        pid, reason = str(item[0]).strip(), str(item[1] or "").strip()
+        if not reason:
+            raise DataValidationError(
+                f"excluding plot {pid!r} needs a reason (e.g. reason='weight typed twice: "
+                "29.68 for 14.84 kg'); the report lists it"
+            )
+        found = plots.loc[ids == pid]
+        if found.empty:
+            raise DataValidationError(
+                f"cannot exclude plot {pid!r}: no such plot_id in the plot table (plots: "
+                f"{list_items((repr(str(v)) for v in ids), limit=12)})"
+            )
+        if "site" in plots and found["site"].astype(str).nunique() > 1:
+            raise DataValidationError(
+                f"plot id {pid!r} occurs at several sites; exclude it on one site's trial: "
+                "trial.site('<site>').exclude(...)"
+            )
+        out[pid] = reason
+    return tuple(out.items())
 
 
 def warn_implausible_moisture(

@@ -5,7 +5,8 @@
 moisture audit) and lays the results out as sections of data
 (:mod:`yieldtrial.report.model`).  Numbers are kept raw; only renderers round.
 
-Sections (keys): ``header``, ``methods``, ``quality``, ``moisture_audit`` (when
+Sections (keys): ``header``, ``methods``, ``quality``, ``data_checks`` (suspect
+plots, sensitivity of the verdicts, exclusions), ``moisture_audit`` (when
 the description lists published figures), ``plots``, ``anova`` (replicated
 trials), ``means``, ``noninferiority`` (when a margin is set), ``efficiency``
 (hook, when :mod:`yieldtrial.efficiency` and fertilizer rates are available),
@@ -29,6 +30,7 @@ from yieldtrial.report._format import attr_or
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Report
+from yieldtrial.report.sections.checks import data_checks_section
 from yieldtrial.report.sections.conclusions import conclusions_section
 from yieldtrial.report.sections.data import audit_section, plots_section, quality_section
 from yieldtrial.report.sections.extra import (
@@ -228,6 +230,7 @@ def build_report(
     sections += [
         methods_section(ctx),
         quality_section(ctx),
+        data_checks_section(ctx),
     ]
     audit = audit_section(ctx)
     if audit is not None:

@@ -44,7 +44,7 @@ def load_trial(
         Plot table (CSV or xlsx).
     config : TrialConfig
         Trial description (crop, control, protocol, standard moisture, method,
-        design, column renames, display unit, treatments).
+        design, column renames, display unit, treatments, ``[[exclude]]`` plots).
     sheet : str or int, optional
         Worksheet of an ``.xlsx`` file.
     encoding : str, optional
@@ -82,7 +82,10 @@ def load_trial(
             trial = _read_trial(plots, {**kwargs, "control": None})
         else:
             raise
-    return _in_described_order(trial, [item.label for item in config.treatments])
+    trial = _in_described_order(trial, [item.label for item in config.treatments])
+    for pid, reason in config.exclude:  # [[exclude]]: the user's decision, with its reason
+        trial = trial.exclude(pid, reason=reason)
+    return trial
 
 
 def _read_trial(plots: str | os.PathLike[str], kwargs: dict[str, Any]) -> FieldTrial:

@@ -330,7 +330,7 @@ def compare_means_to_control(
         difference<u>, se<u>, difference_pct, ci_low<u>, ci_high<u>, ci_low_pct, ci_high_pct,
         statistic, critical_value, df, error_term, p_value, p_value_adjusted, method,
         alternative, confidence,
-        margin_pct, noninferiority_statistic, noninferiority_p_value_adjusted,
+        margin_pct, noninferiority_statistic, noninferiority_p_value_adjusted (one-sided),
         noninferiority_ci_low<u>, noninferiority_ci_low_pct, noninferior, superior,
         inference``.
 
@@ -368,8 +368,16 @@ def compare_means_to_control(
     :math:`\text{difference} + (m/100)\hat\mu_C` and standard error
     :math:`\sqrt{w' V w}` (this accounts for the uncertainty of the control mean);
     the statistic :math:`w'\hat\mu / \sqrt{w'Vw}` is adjusted by ``method`` within the
-    family of NI contrasts, with the table's ``alternative`` (two-sided tables:
-    :math:`P(\max_j |T^{NI}_j| \ge |t^{NI}_i|)`).
+    family of NI contrasts.  ``noninferiority_p_value_adjusted`` is the *one-sided*
+    p-value of :math:`H_0: \mu_T \le (1 - m/100)\,\mu_C`: for
+    ``alternative="greater"`` the one-sided adjusted p (compared with alpha); for
+    two-sided tables (the default) half the two-sided adjusted p
+    :math:`P(\max_j |T^{NI}_j| \ge |t^{NI}_i|)/2` when the NI statistic is positive and
+    one minus that when it is not, so a contrast below the margin never shows a small
+    p.  It is compared with alpha/2: non-inferior exactly when it is below alpha/2,
+    i.e. when the lower limit of the two-sided simultaneous :math:`1 - \alpha` interval is
+    above 0 (the convention of a one-sided 2.5 % test read from a two-sided 95 %
+    interval).  With one treatment it is the one-sided t-test p-value.
 
     Verdicts are the table's own test read in the treatment's favour, at
     :math:`\alpha = 1 - \text{confidence}`, so they never contradict the reported
@@ -490,18 +498,26 @@ def compare_means_to_control(
                     ni_t = ni_est / ni_se
                     # same adjustment and critical value (NI contrasts' correlation) as
                     # the verdict, so the displayed bound agrees with it
-                    _, ni_p, ni_crit, _ = _adjust(
+                    _, ni_p_table, ni_crit, _ = _adjust(
                         method, ni_t, _family_corr(v_ni), mm.df, alternative, confidence
                     )
                     ni_low, _ = _interval(ni_est, ni_se, ni_crit, alternative)
                     if method == "holm":
                         # step-down p-values; the interval is Bonferroni's (conservative)
-                        ni = ((ni_p < alpha) & (ni_t > 0.0)) | (ni_low > 0.0)
+                        ni = ((ni_p_table < alpha) & (ni_t > 0.0)) | (ni_low > 0.0)
                     else:
                         # single-step: p_adj < alpha and t > 0 <=> lower limit > 0; the
                         # limit decides so the verdict and the displayed bound never differ
                         ni = ni_low > 0.0
                     noninferior = [bool(v) for v in ni]
+                    # report the ONE-SIDED p of H0: mu_T <= (1 - m) mu_C: a two-sided
+                    # table's p halved in the direction of the estimate (so a negative
+                    # contrast never shows a small p); non-inferior <=> p < alpha / 2
+                    ni_p = (
+                        np.where(ni_t > 0.0, ni_p_table / 2.0, 1.0 - ni_p_table / 2.0)
+                        if alternative == "two-sided"
+                        else ni_p_table
+                    )
         row.update(
             {
                 f"se{u}": se,

@@ -108,10 +108,12 @@ class Diagnostics:
     Attributes
     ----------
     shapiro : tuple of float
-        Shapiro-Wilk ``(W, p)`` on the residuals; NaN when not computable.
+        Shapiro-Wilk ``(W, p)`` on the residuals; NaN when not assessable (fewer than 3
+        residuals, no error df, or all residuals zero).
     levene : tuple of float
         Brown-Forsythe (median-centred Levene) ``(statistic, p)`` on the residuals
-        grouped by treatment; NaN when not computable.
+        grouped by treatment; NaN when not assessable (no group with 3 or more plots:
+        with 2 plots per group the test is degenerate, F = inf).
     outliers : DataFrame
         Plots with ``|studentized_residual| > outlier_threshold``: columns
         ``plot_id, treatment, block, residual, studentized_residual``
@@ -231,12 +233,17 @@ def _levene(residuals: np.ndarray, groups: np.ndarray) -> tuple[float, float]:
 
     samples = [residuals[groups == g] for g in np.unique(groups)]
     samples = [s for s in samples if s.size >= 2]
-    if len(samples) < 2:
+    if len(samples) < 2 or max(s.size for s in samples) < 3:
+        # with two plots per group both absolute deviations from the group median are
+        # equal: no within-group spread, F = inf -- not assessable, not "unequal"
         return float("nan"), float("nan")
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # all deviations zero -> nan, not an error
         result = stats.levene(*samples, center="median")
-    return float(result.statistic), float(result.pvalue)
+    statistic, p = float(result.statistic), float(result.pvalue)
+    if not (np.isfinite(statistic) and np.isfinite(p)):
+        return float("nan"), float("nan")
+    return statistic, p
 
 
 def diagnostics(

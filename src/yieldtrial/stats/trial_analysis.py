@@ -46,6 +46,7 @@ __all__ = [
     "model_fit",
     "pairwise",
     "single_trial_data",
+    "suspect_plots",
     "trial_anova",
 ]
 
@@ -586,6 +587,64 @@ def diagnostics(
         **latin,
         **options,
     )
+
+
+def suspect_plots(
+    data: pd.DataFrame,
+    *,
+    columns: Mapping[str, Any],
+    response: str = RESPONSE,
+    raw: str | None = None,
+    **options: Any,
+) -> pd.DataFrame:
+    """Screen the trial's plots (see :func:`yieldtrial.stats.screening.suspect_plots`).
+
+    The outlier test uses the model :func:`diagnostics` checks: CRD, RCBD, Latin square
+    as fitted; a factorial's full cell model; a split or strip plot's full stratum model
+    (missing plots allowed); designs analysed by REML or as augmented designs their
+    intra-block model (every blocking factor fixed).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Analysis data (:func:`analysis_data`).
+    columns : mapping
+        Design columns.
+    response : str
+        Response column.
+    raw : str, optional
+        Column of the values as typed (default the fresh mass).
+    **options
+        ``alpha``, ``robust_limit``, ``pattern_limit``.
+
+    Returns
+    -------
+    DataFrame
+        One row per finding (:data:`yieldtrial.stats.screening.SUSPECT_COLUMNS`).
+    """
+    from yieldtrial.stats.screening import suspect_plots as screen
+
+    design = columns["design"]
+    options = {"response": response, "raw": raw, **options}
+    if design in ("split_plot", "strip_plot"):
+        first, second = columns["factors"]
+        names = _FACTOR_KEYWORDS[design]
+        return screen(
+            data, block=columns["block"], design=design, **{names[0]: first, names[1]: second},
+            **options,
+        )  # fmt: skip
+    if design == "factorial":
+        cell = _cell_column(data, columns, ":")
+        block = columns["block"]
+        return screen(data, treatment=cell, block=block,
+                      design="crd" if block is None else "rcbd", **options)  # fmt: skip
+    if _own_model(data, columns, response):
+        data, args = _intra_block_model(data, columns)
+        return screen(data, **args, **options)
+    return screen(
+        data, treatment="treatment", block=columns["block"], design=design, row=columns["row"],
+        column=columns["column"], **options,
+    )  # fmt: skip
 
 
 # --- comparisons and means tables ----------------------------------------------------------

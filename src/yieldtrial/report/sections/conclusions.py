@@ -78,6 +78,7 @@ def conclusions_section(ctx: ReportContext) -> Section:
                 p = float(trt["p_value"].iloc[0])
                 items.append(
                     t("concl.anova_sig" if p < s.alpha else "concl.anova_ns", lang, p=fmt_p(p))
+                    + _depends(ctx, "anova_f", "treatment")
                 )
         elif ctx.anova is not None:
             items.extend(_factor_verdicts(ctx))
@@ -105,6 +106,7 @@ def conclusions_section(ctx: ReportContext) -> Section:
                         p=fmt_p(p),
                         unit=s.unit,
                     )
+                    + _depends(ctx, "dunnett", f"{row['treatment']} vs {row['control']}")
                 )
                 if s.margin_pct is not None:
                     ni = row.get("noninferior")
@@ -122,6 +124,9 @@ def conclusions_section(ctx: ReportContext) -> Section:
                                 margin=f"{s.margin_pct:g}",
                                 p=fmt_p(row.get("noninferiority_p_value_adjusted")),
                             )
+                            + _depends(
+                                ctx, "noninferiority", f"{row['treatment']} vs {row['control']}"
+                            )
                         )
         if "letters" in means.columns:
             ranked = means.sort_values("mean", ascending=False)
@@ -129,9 +134,17 @@ def conclusions_section(ctx: ReportContext) -> Section:
                 f"{trt} ({letters})"
                 for trt, letters in zip(ranked["treatment"], ranked["letters"], strict=True)
             )
-            items.append(
-                t("concl.ranking", lang, order=order, letters=t(f"letters.{s.letters}", lang))
-            )
+            ranking = t("concl.ranking", lang, order=order, letters=t(f"letters.{s.letters}", lang))
+            moved = [
+                str(r["plot_id"])
+                for r in ctx.results.get("sensitivity") or []
+                if r.get("verdict") == "letters" and r.get("changed")
+            ]
+            if moved:
+                sep = " " if lang == "en" else ""
+                plots = ", ".join(dict.fromkeys(moved))
+                ranking += sep + t("concl.letters_depend", lang, plots=plots)
+            items.append(ranking)
         if ctx.anova is not None and ctx.diag is not None and ctx.diag.cv_flag != "ok":
             items.append(
                 t(
@@ -177,6 +190,16 @@ def _replicates_needed(ctx: ReportContext) -> tuple[int, str, str] | None:
     return r, f"{delta:g}", f"{cv:g}"
 
 
+def _depends(ctx: ReportContext, verdict: str, subject: str) -> str:
+    """Sentences appended to a verdict that flips without one flagged plot (else "")."""
+    from yieldtrial.report.sections.checks import dependency_notes
+
+    notes = dependency_notes(ctx, verdict, subject)
+    if not notes:
+        return ""
+    return (" " if ctx.s.lang == "en" else "") + (" " if ctx.s.lang == "en" else "").join(notes)
+
+
 def _factor_verdicts(ctx: ReportContext) -> list[str]:
     """F-test verdict of each tested source of a two-factor ANOVA, with its error term."""
     s, lang = ctx.s, ctx.s.lang
@@ -194,6 +217,7 @@ def _factor_verdicts(ctx: ReportContext) -> list[str]:
                 error=source_label(error, lang),
                 p=fmt_p(p),
             )
+            + _depends(ctx, "anova_f", str(row["source"]))
         )
     if getattr(ctx.anova, "interaction_significant", False):
         items.append(t("anova.interaction_note", lang))

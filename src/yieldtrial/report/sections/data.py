@@ -48,6 +48,9 @@ _REASON_COLUMNS: tuple[str, ...] = (
 #: The library's low-error-df warning (said again by ``quality.df_low`` in Chinese reports).
 _DF_WARNING = re.compile(r"^only \d+ error degrees of freedom")
 
+#: The library's note that internally studentized residuals are bounded at small error df.
+_BOUNDED_RESIDUALS = re.compile(r"^with \d+ error df an internally studentized residual")
+
 
 def quality_section(ctx: ReportContext) -> Section:
     """Build data quality: missing plots, moisture range, data status, residual checks, warnings."""
@@ -63,11 +66,12 @@ def quality_section(ctx: ReportContext) -> Section:
         items = []
         table = pd.DataFrame(missing).copy()
         notes = [c for c in _REASON_COLUMNS if c in ctx.trial.plots.columns]
+        excluded = dict(attr_or(ctx.trial, "exclusions", ()))
         reasons = []
         for index, row in table.iterrows():
             label = str(row.get("plot_id", row.get("treatment", "?")))
-            reason = ""
-            for col in notes:
+            reason = excluded.get(label, "")
+            for col in notes if not reason else ():
                 value = ctx.trial.plots.at[index, col]
                 if isinstance(value, str) and value.strip():
                     reason = value.strip()
@@ -104,13 +108,17 @@ def quality_section(ctx: ReportContext) -> Section:
                 stat=fmt_number(d.shapiro[0], 3),
                 p=fmt_p(d.shapiro[1]),
                 verdict=t("quality.ok_normal" if normal_ok else "quality.bad_normal", lang),
-            ),
+            )
+            if np.isfinite(d.shapiro[1])
+            else t("quality.normality_na", lang),
             t(
                 "quality.levene",
                 lang,
                 p=fmt_p(d.levene[1]),
                 verdict=t("quality.ok_levene" if levene_ok else "quality.bad_levene", lang),
-            ),
+            )
+            if np.isfinite(d.levene[1])
+            else t("quality.levene_na", lang),
             t(
                 "quality.cv",
                 lang,
@@ -118,7 +126,7 @@ def quality_section(ctx: ReportContext) -> Section:
                 verdict=t("quality.cv_ok" if d.cv_flag == "ok" else "quality.cv_high", lang),
             ),
         ]
-        if len(d.outliers):
+        if len(d.outliers):  # "no outlier" is left to the data checks (small error df)
             checks.append(
                 t(
                     "quality.outliers",
@@ -128,8 +136,6 @@ def quality_section(ctx: ReportContext) -> Section:
                     ),
                 )
             )
-        else:
-            checks.append(t("quality.no_outliers", lang))
         if d.df_warning and lang != "en":  # the library's English warning says it too
             checks.append(t("quality.df_low", lang, df=d.df_error))
         blocks.append(Bullets(checks))
@@ -141,6 +147,8 @@ def quality_section(ctx: ReportContext) -> Section:
     if lang != "en" and ctx.diag is not None and ctx.diag.df_warning:
         # already said by quality.df_low in the checks above
         shown = [w for w in shown if not _DF_WARNING.match(w)]
+    # the data checks run the externally studentized outlier test themselves
+    shown = [w for w in shown if not _BOUNDED_RESIDUALS.match(w)]
     if shown:  # library messages are English: translate the known ones
         colon = ":" if lang == "en" else "："
         blocks.append(Paragraph(t("quality.warnings", lang) + colon, "warning"))

@@ -117,6 +117,9 @@ def figures_section(ctx: ReportContext) -> Section:
             what = t("fig.field_residuals", lang)
             label = t("axis.residual", lang, unit=unit_label(s.unit, lang))
         data = field_data
+        flagged = list(
+            dict.fromkeys(str(r["plot_id"]) for r in ctx.results.get("suspect_plots") or [])
+        )
 
         def draw_field() -> Axes:
             from yieldtrial.plotting import plot_field
@@ -124,7 +127,28 @@ def figures_section(ctx: ReportContext) -> Section:
             ax = plot_field(data, value=value, colorbar_label=label)
             ax.set_xlabel(t("axis.column", lang))
             ax.set_ylabel(t("axis.row", lang))
+            if flagged and "plot_id" in data.columns:
+                _outline(ax, data, flagged)
             return ax
 
-        blocks.append(Figure("field", t("fig.field", lang, what=what), draw_field))
+        caption = t("fig.field", lang, what=what)
+        shown = [p for p in flagged if "plot_id" in data and p in set(data["plot_id"].astype(str))]
+        if shown:
+            caption += " " + t("fig.flagged", lang, items=join_list(shown, lang))
+        blocks.append(Figure("field", caption, draw_field))
     return Section("figures", t("section.figures", lang), blocks)
+
+
+def _outline(ax: Axes, data: Any, flagged: list[str]) -> None:
+    """Draw a thick frame around the field-map cells of the flagged plots."""
+    import pandas as pd
+    from matplotlib.patches import Rectangle
+
+    pos = data[["row", "column"]].apply(pd.to_numeric, errors="coerce")
+    r0, c0 = int(pos["row"].min()), int(pos["column"].min())
+    for pid, r, c in zip(data["plot_id"].astype(str), pos["row"], pos["column"], strict=True):
+        if pid in flagged:
+            ax.add_patch(
+                Rectangle((int(c) - c0 - 0.5, int(r) - r0 - 0.5), 1.0, 1.0, fill=False,
+                          edgecolor="black", linewidth=3.0, zorder=5)
+            )  # fmt: skip

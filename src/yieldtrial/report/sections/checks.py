@@ -1,0 +1,275 @@
+"""Data checks section: suspect plots, the verdicts that rest on them, exclusions.
+
+:func:`data_checks_section` runs :meth:`~yieldtrial.FieldTrial.suspect_plots` and,
+for the flagged plots of a replicated trial, :meth:`~yieldtrial.FieldTrial.sensitivity`
+with the report's own settings (control, letters, alpha, margin), and stores both
+in the JSON results (``suspect_plots``, ``sensitivity``, ``excluded_plots``).  The
+conclusions (:mod:`~yieldtrial.report.sections.conclusions`) and the residual field
+map (:mod:`~yieldtrial.report.sections.figures`) read them from there.  The report
+never removes a plot: it says which conclusions depend on one and how to exclude it.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.report._format import fmt_number, fmt_p, join_list
+from yieldtrial.report.context import ReportContext
+from yieldtrial.report.i18n import t
+from yieldtrial.report.model import Bullets, Column, Paragraph, Section, Table, records
+
+__all__ = ["data_checks_section", "dependency_notes"]
+
+#: Order in which a plot's findings choose the value shown in the table.
+_PRIMARY = ("typing_pattern", "moisture", "area", "outlier_test", "robust_deviation", "duplicate")
+
+
+def _value_text(ctx: ReportContext, variable: str, value: Any) -> str:
+    """Format a finding's value in the reader's units (yields in the display unit)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    if not math.isfinite(number):
+        return "–"
+    s = ctx.s
+    if variable == s.ycol:
+        digits = 1 if s.unit in ("kg/ha", "lb/ac") else 2
+        return f"{number * s.factor:,.{digits}f} {s.unit}"
+    if variable.endswith("_pct"):
+        return f"{number:.1f} %"
+    if variable.endswith("_m2"):
+        return f"{number:.2f} m²"
+    if variable.endswith("_kg"):
+        return f"{number:.2f} kg"
+    from yieldtrial.units import unit_from_yield_column
+
+    unit = unit_from_yield_column(variable)
+    return f"{number:.6g}" + (f" {unit}" if unit else "")
+
+
+def _variable_label(ctx: ReportContext, variable: str) -> str:
+    key = {
+        ctx.s.ycol: "var.yield",
+        "fresh_mass_kg": "var.fresh_mass",
+        "moisture_pct": "var.moisture",
+        "harvested_area_m2": "var.area",
+    }.get(variable)
+    return t(key, ctx.s.lang) if key else variable
+
+
+def _pattern_text(pattern: str, lang: str) -> str:
+    if not pattern:
+        return ""
+    if pattern.startswith("swapped digits"):
+        typed, _, fixed = pattern.removeprefix("swapped digits ").partition(" -> ")
+        return t("pattern.swapped", lang, typed=typed, fixed=fixed)
+    key = {
+        "x2": "pattern.x2",
+        "/2": "pattern.half",
+        "x10": "pattern.x10",
+        "/10": "pattern.div10",
+        "x100": "pattern.x100",
+        "/100": "pattern.div100",
+        "copied row": "pattern.copied",
+        "treatment label": "pattern.label",
+    }.get(pattern)
+    return t(key, lang) if key else pattern
+
+
+def _evidence(row: dict[str, Any], lang: str) -> str:
+    check = str(row["check"])
+    if check == "outlier_test":
+        return t(
+            "evidence.outlier",
+            lang,
+            t=fmt_number(row["statistic"], 1),
+            p=fmt_p(row["p_value_adjusted"]),
+        )
+    if check == "duplicate":
+        return _pattern_text(str(row["pattern"]), lang)
+    text = t(
+        "evidence.ratio",
+        lang,
+        ratio=fmt_number(row["ratio"], 2),
+        z=fmt_number(row["statistic"], 1),
+    )
+    pattern = _pattern_text(str(row.get("pattern") or ""), lang)
+    return f"{text}{', ' if lang == 'en' else '，'}{pattern}" if pattern else text
+
+
+def _flag_table(ctx: ReportContext, found: pd.DataFrame) -> Table:
+    lang = ctx.s.lang
+    rows = []
+    for pid, group in found.groupby(found["plot_id"].astype(str), sort=False):
+        records_: list[dict[str, Any]] = [
+            {str(k): v for k, v in rec.items()} for rec in group.to_dict("records")
+        ]
+        primary = sorted(records_, key=lambda r: _PRIMARY.index(str(r["check"])))[0]
+        checks = list(dict.fromkeys(str(r["check"]) for r in records_))
+        rows.append(
+            {
+                "plot_id": pid,
+                "treatment": primary["treatment"],
+                "block": primary["block"],
+                "variable": _variable_label(ctx, str(primary["variable"]))
+                if primary["check"] != "duplicate"
+                else "–",
+                "value": _value_text(ctx, str(primary["variable"]), primary["value"]),
+                "typical": _value_text(ctx, str(primary["variable"]), primary["typical"]),
+                "checks": join_list([t(f"check.{c}", lang) for c in checks], lang),
+                "evidence": ("; " if lang == "en" else "；").join(
+                    dict.fromkeys(
+                        _evidence(r, lang)
+                        for r in records_
+                        # the typing pattern states the same ratio as the robust deviation
+                        if not (r["check"] == "robust_deviation" and "typing_pattern" in checks)
+                    )
+                ),
+            }
+        )
+    columns = [
+        Column("plot_id", t("col.plot", lang), "text"),
+        Column("treatment", t("col.treatment", lang), "text"),
+    ]
+    if any(r["block"] not in (None, "None") for r in rows):
+        columns.append(Column("block", t("col.block", lang), "text"))
+    columns += [
+        Column("variable", t("col.checked", lang), "text"),
+        Column("value", t("col.value", lang), "text"),
+        Column("typical", t("col.typical", lang), "text"),
+        Column("checks", t("col.checks", lang), "text"),
+        Column("evidence", t("col.evidence", lang), "text"),
+    ]
+    return Table("suspect_plots", columns, rows, t("checks.caption", lang))
+
+
+def _outcome(text: str, lang: str, verdict: str = "") -> str:
+    key = "outcome." + text.replace(" ", "_").replace("-", "_")
+    if verdict == "noninferiority":
+        key = {
+            "outcome.non_inferior": "outcome.ni_shown",
+            "outcome.not_shown": "outcome.ni_not_shown",
+        }.get(key, key)
+    from yieldtrial.report._format import string_keys
+
+    return t(key, lang) if key in string_keys() else text
+
+
+def _subject(row: dict[str, Any], lang: str) -> str:
+    from yieldtrial.report._format import source_label
+
+    subject = str(row["subject"])
+    if row["verdict"] == "anova_f":
+        return source_label(subject, lang) if subject != "treatment" else t("sens.treatments", lang)
+    return subject.replace(" vs ", " – ")
+
+
+def sensitivity_statement(row: dict[str, Any], lang: str) -> str:
+    """Return the sentence saying that a verdict depends on one plot (translated)."""
+    what = t(f"sens.what.{row['verdict']}", lang, subject=_subject(row, lang))
+    return t(
+        "sens.changed",
+        lang,
+        what=what,
+        plot=row["plot_id"],
+        with_=_outcome(str(row["with_plot"]), lang, str(row["verdict"])),
+        without=_outcome(str(row["without_plot"]), lang, str(row["verdict"])),
+    )
+
+
+def dependency_notes(ctx: ReportContext, verdict: str, subject: str) -> list[str]:
+    """Sentences for the conclusions: the plots a verdict depends on (empty when none)."""
+    rows = ctx.results.get("sensitivity") or []
+    out = []
+    for row in rows:
+        if row.get("verdict") == verdict and row.get("subject") == subject and row.get("changed"):
+            p = row.get("p_without")
+            out.append(
+                t(
+                    "concl.depends",
+                    ctx.s.lang,
+                    plot=row["plot_id"],
+                    without=_outcome(str(row["without_plot"]), ctx.s.lang),
+                    p=fmt_p(p) if p is not None else "–",
+                )
+            )
+    return out
+
+
+def data_checks_section(ctx: ReportContext) -> Section:
+    """Suspect plots (flag table), sensitivity of the verdicts, and the user's exclusions."""
+    s, lang = ctx.s, ctx.s.lang
+    blocks: list[Any] = []
+    trial = ctx.trial
+    excluded = getattr(trial, "excluded_plots", None)
+    if excluded is not None and len(excluded):
+        ctx.results["excluded_plots"] = records(excluded)
+        items = []
+        for row in excluded.to_dict("records"):
+            where = str(row.get("treatment", ""))
+            if row.get("block") is not None and "block" in excluded.columns:
+                where += f", {t('col.block', lang)} {row['block']}"
+            items.append(f"{row['plot_id']} ({where}): {row['reason']}")
+        blocks.append(Paragraph(t("checks.excluded", lang), "warning"))
+        blocks.append(Bullets(items, "warning"))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", YieldTrialWarning)
+            found = trial.suspect_plots()
+    except (DataValidationError, AttributeError):  # several sites, a bare object
+        ctx.results["suspect_plots"] = []
+        blocks.append(Paragraph(t("checks.not_run", lang), "note"))
+        return Section("data_checks", t("section.data_checks", lang), blocks)
+    ctx.results["suspect_plots"] = records(found)
+    notes = [str(n) for n in found.attrs.get("notes", [])]
+    alpha = (found.attrs.get("provenance") or {}).get("alpha") or 0.01
+    if found.empty:
+        blocks.append(Paragraph(t("checks.none", lang, alpha=f"{alpha:g}")))
+    else:
+        n = found["plot_id"].astype(str).nunique()
+        blocks.append(Paragraph(t("checks.flagged", lang, n=n), "warning"))
+        blocks.append(_flag_table(ctx, found))
+    if any(n.startswith("outlier_test") for n in notes):
+        blocks.append(Paragraph(t("checks.formal_na", lang), "note"))
+    if any(n.startswith("robust_deviation") for n in notes):
+        blocks.append(Paragraph(t("checks.within_na", lang), "note"))
+    flagged = list(dict.fromkeys(found["plot_id"].astype(str)))
+    ctx.results["sensitivity"] = []
+    if flagged and s.replicated:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", YieldTrialWarning)
+                sens = trial.sensitivity(
+                    flagged,
+                    alpha=s.alpha,
+                    letters=s.letters,
+                    margin_pct=s.margin_pct,
+                    control=list(s.controls) or None,
+                    kind=s.kind,
+                )
+        except DataValidationError:
+            sens = None
+        if sens is not None:
+            ctx.results["sensitivity"] = records(sens)
+            blocks.append(Paragraph(t("sens.intro", lang)))
+            items = []
+            for pid in flagged:
+                mine = sens[sens["plot_id"].astype(str) == pid]
+                failed = mine[mine["verdict"] == "refit"]
+                changed = mine[mine["changed"].astype(bool)]
+                if len(failed):
+                    items.append(t("sens.refit_failed", lang, plot=pid))
+                elif len(changed):
+                    items.extend(sensitivity_statement(r, lang) for r in changed.to_dict("records"))
+                else:
+                    items.append(t("sens.none", lang, plot=pid))
+            blocks.append(Bullets(items, "warning" if any(sens["changed"]) else "normal"))
+    if flagged:
+        blocks.append(Paragraph(t("checks.how_to_exclude", lang, plot=flagged[0]), "note"))
+    return Section("data_checks", t("section.data_checks", lang), blocks)

@@ -1,0 +1,332 @@
+r"""Bonferroni outlier test on the design model's externally studentized residuals.
+
+:func:`outlier_test` fits the trial's design model (CRD, RCBD, Latin square,
+the full cell model of a factorial, or the full stratum model of a split-plot
+or strip-plot trial) and tests every plot's externally studentized residual
+against Student's t on ``df_error - 1`` degrees of freedom, with a Bonferroni
+adjustment over the plots, as ``car::outlierTest`` does in R [1]_.
+
+Unlike the internally studentized residual (bounded by :math:`\sqrt{\nu}`, so
+with fewer than 10 error df no plot can pass ``|r| > 3``), the externally
+studentized residual is unbounded: a doubled plot weight in a 4 x 3 RCBD
+(6 error df) gives :math:`|t_i|` near 50.  The test is valid from
+``df_error >= 2`` (the t reference then has at least 1 df).
+
+Split-plot and strip-plot trials are tested on the residuals of their innermost
+stratum (sub-plots, or strip intersections): the full stratum model
+``block + A + block:A + B + A:B`` (strip plot ``+ block:B``) fitted by least
+squares, whose residual mean square is error b (error c) with its df; see
+:func:`yieldtrial.stats.diagnostics.diagnostics`.  A plot that corrupts a whole
+plot (or strip) is seen there too, since the sub-plot residuals of that whole
+plot carry it; the outer strata have no plot-level residuals of their own.
+
+References
+----------
+.. [1] Fox, J. and Weisberg, S. (2019). An R Companion to Applied Regression,
+   3rd ed. Sage. Sec. 8.3 (``outlierTest``: Bonferroni p-values for the
+   largest studentized residuals).
+.. [2] Cook, R.D. and Weisberg, S. (1982). Residuals and Influence in
+   Regression. Chapman and Hall, sec. 2.2.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats._common import check_alpha
+
+__all__ = ["OUTLIER_ALPHA", "OUTLIER_TEST_COLUMNS", "outlier_test"]
+
+#: Default family-wise level of the Bonferroni outlier test.  Chosen below car's 0.05 so
+#: that, together with the model-free checks, fewer than 5 % of clean trials get any flag
+#: (``benchmarks/bench_suspect_plots.py`` measures it).
+OUTLIER_ALPHA = 0.01
+
+#: Columns of :func:`outlier_test`, in order.
+OUTLIER_TEST_COLUMNS: tuple[str, ...] = (
+    "plot_id",
+    "treatment",
+    "block",
+    "value",
+    "fitted_without",
+    "residual",
+    "leverage",
+    "statistic",
+    "df",
+    "p_value",
+    "p_value_adjusted",
+    "n_tests",
+    "flagged",
+)
+
+#: Designs with several error strata (tested on the innermost stratum).
+_STRATA_DESIGNS: tuple[str, ...] = ("split_plot", "strip_plot")
+
+
+def _residual_table(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str | None,
+    block: str | None,
+    design: str,
+    row: str | None,
+    column: str | None,
+    factors: dict[str, str | None],
+    plot_id: str,
+) -> tuple[pd.DataFrame, int, str, str]:
+    """Per-plot residual table of the design model, its error df, formula and error term."""
+    from yieldtrial.stats.diagnostics import _residual_table as additive_table
+    from yieldtrial.stats.diagnostics import _strata_factors
+    from yieldtrial.stats.model import fit
+
+    if design in _STRATA_DESIGNS:
+        if block is None:
+            raise DataValidationError(
+                f"design={design!r} needs block=<column of the block/replicate labels>."
+            )
+        first, second = _strata_factors(
+            design, treatment=treatment, given=factors, row=row, column=column
+        )
+        return _stratum_table(
+            data, response=response, block=block, first=first, second=second, design=design,
+            plot_id=plot_id,
+        )  # fmt: skip
+    if treatment is None:
+        raise DataValidationError(
+            f"design={design!r} needs treatment=<column of the treatment labels>."
+        )
+    model = fit(
+        data, response=response, treatment=treatment, block=block, design=design,
+        row=row, column=column,
+    )  # fmt: skip
+    return (
+        additive_table(model, treatment=treatment, plot_id=plot_id),
+        model.df_error,
+        model.formula,
+        "residual",
+    )
+
+
+def _stratum_table(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    block: str,
+    first: str,
+    second: str,
+    design: str,
+    plot_id: str,
+) -> tuple[pd.DataFrame, int, str, str]:
+    """Residuals of a split/strip plot's full stratum model, fitted by least squares.
+
+    ``block + A + block:A + B + A:B`` (strip plot ``+ block:B``) on the observed plots: its
+    residuals are those of the innermost stratum and its residual mean square is error b
+    (error c) when the trial is complete; missing plots are simply left out.
+    """
+    from yieldtrial.stats._strata import factor_levels
+    from yieldtrial.stats.diagnostics import _studentize
+    from yieldtrial.stats.model import least_squares, model_matrix
+
+    y_all = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float)
+    used = data.loc[np.isfinite(y_all)]
+    y = y_all[np.isfinite(y_all)]
+    codes: dict[str, np.ndarray] = {}
+    labels: dict[str, tuple[str, ...]] = {}
+    for col in (block, first, second):
+        codes[col], labels[col] = factor_levels(used[col], col)
+    terms: list[tuple[str, ...]] = [(block,), (first,), (block, first), (second,)]
+    if design == "strip_plot":
+        terms.append((block, second))
+    terms.append((first, second))
+    x, _ = model_matrix(codes, {c: len(v) for c, v in labels.items()}, terms)
+    centre = float(np.mean(y))
+    sol = least_squares(x, y - centre)
+    df = int(y.size - sol.rank)
+    mse = sol.rss / df if df > 0 else float("nan")
+    leverage = sol.leverage
+    internal, external = _studentize(sol.residuals, leverage, df, mse)
+    ids = used[plot_id] if plot_id in used.columns else pd.Series(used.index, index=used.index)
+    table = pd.DataFrame(
+        {
+            "plot_id": ids.to_numpy(dtype=object),
+            "treatment": [
+                f"{labels[first][i]}:{labels[second][j]}"
+                for i, j in zip(codes[first], codes[second], strict=True)
+            ],
+            "block": [labels[block][i] for i in codes[block]],
+            "fitted": sol.fitted + centre,
+            "residual": sol.residuals,
+            "leverage": leverage,
+            "studentized_residual": internal,
+            "externally_studentized_residual": external,
+        },
+        index=used.index,
+    )
+    formula = f"{response} ~ " + " + ".join(":".join(term) for term in terms)
+    return table, df, formula, "error_b" if design == "split_plot" else "error_c"
+
+
+def outlier_test(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str | None = None,
+    block: str | None = None,
+    design: str = "rcbd",
+    row: str | None = None,
+    column: str | None = None,
+    whole_plot: str | None = None,
+    sub_plot: str | None = None,
+    horizontal: str | None = None,
+    vertical: str | None = None,
+    plot_id: str = "plot_id",
+    alpha: float = OUTLIER_ALPHA,
+) -> pd.DataFrame:
+    r"""Bonferroni test of every plot's externally studentized residual (``car::outlierTest``).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long data, one row per plot; blank responses are missing plots (not tested).
+    response : str
+        Response column, e.g. ``"yield_kg_ha"``.
+    treatment, block, design, row, column : str, optional
+        The design model, as for :func:`yieldtrial.stats.diagnostics.diagnostics`
+        (``design`` one of ``crd``, ``rcbd``, ``latin``, ``split_plot``, ``strip_plot``).
+    whole_plot, sub_plot, horizontal, vertical : str, optional
+        Factor columns of a split-plot / strip-plot trial.
+    plot_id : str
+        Column naming the plots (the row index when absent).
+    alpha : float, default 0.01
+        Family-wise level over the plots; ``flagged`` is ``p_value_adjusted < alpha``.
+
+    Returns
+    -------
+    DataFrame
+        One row per observed plot, sorted by decreasing ``|statistic|``, columns
+        :data:`OUTLIER_TEST_COLUMNS`: ``plot_id, treatment, block`` (split/strip plot:
+        ``treatment`` is the ``A:B`` combination), ``value`` (the response)
+        [response unit], ``fitted_without`` (the model's prediction for the plot
+        from the other plots, :math:`y_i - e_i/(1 - h_{ii})`) [response unit],
+        ``residual`` [response unit], ``leverage``, ``statistic`` (the externally
+        studentized residual :math:`t_i`), ``df`` (:math:`\nu - 1`), ``p_value``
+        (two-sided, :math:`2 P(T_{\nu-1} > |t_i|)`), ``p_value_adjusted``
+        (Bonferroni, :math:`\min(1, n\,p_i)` with ``n_tests`` = the number of plots
+        whose residual can be studentized), ``flagged``.  Without at least 2 error df
+        every test column is NaN and nothing is flagged (``attrs["note"]`` says why).
+        ``attrs["provenance"]`` records design, model, error term, df, test, alpha and
+        adjustment.
+
+    Raises
+    ------
+    DataValidationError
+        As :func:`yieldtrial.stats.model.fit` (split/strip plot: as the stratum ANOVA,
+        e.g. a missing plot), or ``alpha`` outside (0, 1).
+
+    Notes
+    -----
+    With residual :math:`e_i`, leverage :math:`h_{ii}`, error mean square MSE on
+    :math:`\nu` df, :math:`r_i = e_i/\sqrt{MSE(1 - h_{ii})}` and
+    :math:`t_i = r_i\sqrt{(\nu - 1)/(\nu - r_i^2)}`, which is the residual of
+    plot *i* scaled by the error estimated *without* plot *i* and follows
+    :math:`t_{\nu-1}` under the model [2]_.  Plots with :math:`h_{ii} = 1` (the only
+    observed plot of a treatment) cannot be tested and are left out of ``n_tests``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"treatment": list("ABCD") * 3,
+    ...                    "block": np.repeat(["1", "2", "3"], 4),
+    ...                    "y": [6.1, 6.5, 5.9, 4.0, 6.3, 6.4, 6.0, 3.8, 6.0, 6.6, 5.8, 8.0]})
+    >>> out = outlier_test(df, response="y", treatment="treatment", block="block")
+    >>> top = out.iloc[0]
+    >>> str(top["treatment"]), str(top["block"]), bool(top["flagged"])
+    ('D', '3', True)
+    """
+    from scipy import stats
+
+    alpha = check_alpha(alpha)
+    factors = {
+        "whole_plot": whole_plot,
+        "sub_plot": sub_plot,
+        "horizontal": horizontal,
+        "vertical": vertical,
+    }
+    if design not in _STRATA_DESIGNS:
+        stray = [f"{k}=" for k, v in factors.items() if v is not None]
+        if stray:
+            raise DataValidationError(
+                f"design={design!r} does not use {', '.join(stray)}; they belong to "
+                "design='split_plot' or 'strip_plot'."
+            )
+    table, df_error, formula, error_term = _residual_table(
+        data,
+        response=response,
+        treatment=treatment,
+        block=block,
+        design=design,
+        row=row,
+        column=column,
+        factors=factors,
+        plot_id=plot_id,
+    )
+    e = table["residual"].to_numpy(dtype=float)
+    h = table["leverage"].to_numpy(dtype=float)
+    t_ext = table["externally_studentized_residual"].to_numpy(dtype=float)
+    fitted = table["fitted"].to_numpy(dtype=float)
+    value = fitted + e
+    ok = (1.0 - h) > 1e-10
+    fitted_without = np.full(e.shape, np.nan)
+    fitted_without[ok] = value[ok] - e[ok] / (1.0 - h[ok])
+    nan = np.full(e.shape, np.nan)
+    p = p_adj = nan
+    testable = ok & np.isfinite(t_ext)
+    n_tests = int(testable.sum()) if df_error >= 2 else 0
+    note = ""
+    if df_error >= 2 and n_tests:
+        p = np.where(
+            testable, np.minimum(1.0, 2.0 * stats.t.sf(np.abs(t_ext), df_error - 1)), np.nan
+        )
+        p_adj = np.minimum(1.0, n_tests * p)
+    else:
+        t_ext = nan
+        note = (
+            f"not assessable with this many plots: the outlier test needs at least 2 error "
+            f"degrees of freedom (the design model has {df_error})."
+        )
+    out = pd.DataFrame(
+        {
+            "plot_id": table["plot_id"].to_numpy(dtype=object),
+            "treatment": table["treatment"].to_numpy(dtype=object),
+            "block": table["block"].to_numpy(dtype=object),
+            "value": value,
+            "fitted_without": fitted_without,
+            "residual": e,
+            "leverage": h,
+            "statistic": t_ext,
+            "df": np.full(e.shape, float(df_error - 1) if df_error >= 2 else np.nan),
+            "p_value": p,
+            "p_value_adjusted": p_adj,
+            "n_tests": np.full(e.shape, n_tests, dtype=int),
+            "flagged": np.asarray(np.nan_to_num(p_adj, nan=1.0) < alpha, dtype=bool),
+        },
+        columns=list(OUTLIER_TEST_COLUMNS),
+    )
+    order = np.argsort(-np.nan_to_num(np.abs(out["statistic"].to_numpy(dtype=float)), nan=-1.0),
+                       kind="stable")  # fmt: skip
+    out = out.iloc[order].reset_index(drop=True)
+    from yieldtrial.stats.results import Provenance
+
+    out.attrs["provenance"] = Provenance(
+        design=design,
+        model=formula,
+        error_term=error_term,
+        df_error=float(df_error),
+        test="externally studentized residual, t on df_error - 1 (two-sided)",
+        alpha=alpha,
+        adjustment=f"Bonferroni over {n_tests} plots",
+    ).to_dict()
+    out.attrs["note"] = note
+    return out

@@ -1,0 +1,779 @@
+r"""Suspect-plot screening: the typo before it becomes the conclusion.
+
+:func:`suspect_plots` combines a formal test with model-free checks that need
+no error degrees of freedom, and returns one tidy row per finding (columns
+:data:`SUSPECT_COLUMNS`).  Every row names the plot, its treatment and block,
+the value, what is typical for it, the check and its p-value or ratio.  Nothing
+is removed: excluding a plot is the user's decision
+(:meth:`yieldtrial.FieldTrial.exclude`, ``[[exclude]]`` in ``trial.toml``).
+
+Checks (``check`` column):
+
+``outlier_test``
+    Bonferroni test of the externally studentized residuals of the design model
+    (:func:`yieldtrial.stats.outliers.outlier_test`), flagged at
+    ``p_value_adjusted < alpha`` (default 0.01); needs 2 error df.
+``robust_deviation``
+    The plot's yield is far from the rest of its treatment: the deviation from the
+    median of the treatment's *other* plots, divided by a robust pooled spread (see
+    Notes), exceeds :data:`ROBUST_Z_LIMIT` (6).
+``typing_pattern``
+    The raw typed value (fresh mass per m\ :sup:`2`, or the given yield) divided by
+    the median of the treatment's other plots matches a typing error: a doubled or
+    halved weight (ratio in :data:`TYPING_RATIOS`, with robust z above
+    :data:`PATTERN_Z_LIMIT`), a shifted decimal point (any ratio beyond
+    :data:`EXTREME_RATIO`, 4x, needs no scale: it is never plot-to-plot variation;
+    named after the nearest power of ten), or two adjacent digits swapped (swapping
+    them brings the value within 10 % of typical, and robust z above
+    :data:`SWAP_Z_LIMIT`).
+``moisture``, ``area``
+    A harvest moisture or harvested area unlike the other plots (see Notes).
+``duplicate``
+    Two rows with the same record (treatment, block and every measurement), or a
+    treatment recorded twice in a block that lacks another treatment.
+
+The thresholds were chosen with ``benchmarks/bench_suspect_plots.py`` (clean
+generated RCBDs with 3-6 treatments, 3-4 blocks and CV 4-12 %): together the
+checks flag fewer than 5 % of clean trials while a doubled, x10 or /10 plot
+weight is flagged in nearly all; see ``docs/data-checks.md`` for the measured rates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats.outliers import OUTLIER_ALPHA
+
+__all__ = [
+    "CHECKS",
+    "EXTREME_RATIO",
+    "PATTERN_Z_LIMIT",
+    "ROBUST_Z_LIMIT",
+    "SUSPECT_COLUMNS",
+    "TYPING_RATIOS",
+    "suspect_plots",
+]
+
+#: Checks of :func:`suspect_plots`, in the order their rows are listed.
+CHECKS: tuple[str, ...] = (
+    "outlier_test",
+    "robust_deviation",
+    "typing_pattern",
+    "moisture",
+    "area",
+    "duplicate",
+)
+
+#: Columns of :func:`suspect_plots`, in order.
+SUSPECT_COLUMNS: tuple[str, ...] = (
+    "plot_id",
+    "treatment",
+    "block",
+    "check",
+    "variable",
+    "value",
+    "typical",
+    "ratio",
+    "statistic",
+    "p_value",
+    "p_value_adjusted",
+    "rule",
+    "pattern",
+    "message",
+)
+
+#: Robust z beyond which a plot is "far from the rest of its treatment".
+ROBUST_Z_LIMIT = 6.0
+
+#: Robust z a doubled/halved value or a digit swap must also exceed.
+PATTERN_Z_LIMIT = 3.0
+
+#: A ratio to typical beyond this factor (or below its inverse) is a typing or unit slip,
+#: whatever the plot-to-plot spread.
+EXTREME_RATIO = 4.0
+
+#: A digit swap is named when swapping two adjacent digits brings the value within this
+#: factor of typical (and the robust z exceeds ``SWAP_Z_LIMIT``).
+SWAP_TOLERANCE = 1.1
+#: Robust z a value must exceed before a digit swap is considered.
+SWAP_Z_LIMIT = 4.0
+
+#: Typing-error patterns: label -> (factor, lowest ratio, highest ratio) of value / typical.
+TYPING_RATIOS: dict[str, tuple[float, float, float]] = {
+    "x2": (2.0, 1.6, 2.5),
+    "/2": (0.5, 0.4, 0.625),
+    "x10": (10.0, 6.0, 16.0),
+    "/10": (0.1, 1 / 16, 1 / 6),
+    "x100": (100.0, 60.0, 160.0),
+    "/100": (0.01, 1 / 160, 1 / 60),
+}
+
+#: A moisture reading this many percentage points from the other plots' median (and
+#: beyond ``MOISTURE_Z_LIMIT`` robust spreads) is flagged. [percentage points]
+MOISTURE_POINTS = 3.0
+#: Robust z limit of the moisture and area checks.
+MOISTURE_Z_LIMIT = 5.0
+#: A harvested area this factor above (or its inverse below) the median area is flagged.
+AREA_RATIO = 1.25
+
+# variance of the median of m independent N(0, 1) values (m = 1..7; pi / (2 m) beyond)
+_MEDIAN_VARIANCE = {1: 1.0, 2: 0.5, 3: 0.4487, 4: 0.2982, 5: 0.2868, 6: 0.2147, 7: 0.2104}
+_Z_MAD = 0.6744897501960817  # standard normal quantile 0.75
+
+
+def _median_variance(m: int) -> float:
+    return _MEDIAN_VARIANCE.get(m, math.pi / (2.0 * m))
+
+
+def _pattern(ratio: float) -> str:
+    for label, (_, low, high) in TYPING_RATIOS.items():
+        if low <= ratio <= high:
+            return label
+    return ""
+
+
+def _nearest_shift(ratio: float) -> str:
+    """Name the decimal shift (x10, /10, x100, /100) nearest to a ratio beyond 4x."""
+    power = round(math.log10(ratio))
+    if power == 0:
+        return ""
+    power = max(-2, min(2, power))
+    return {1: "x10", 2: "x100", -1: "/10", -2: "/100"}[power]
+
+
+def _digit_swaps(value: float) -> list[tuple[str, float]]:
+    """Values obtained by swapping two adjacent digits of ``value`` (as typed, 6 significant)."""
+    if not np.isfinite(value) or value <= 0:
+        return []
+    text = f"{value:.6g}"
+    if "e" in text:
+        return []
+    positions = [i for i, ch in enumerate(text) if ch.isdigit()]
+    out = []
+    for a, b in zip(positions, positions[1:], strict=False):
+        if text[a] == text[b]:
+            continue
+        chars = list(text)
+        chars[a], chars[b] = chars[b], chars[a]
+        swapped = "".join(chars)
+        if swapped[0] == "0" and len(swapped) > 1 and swapped[1] != ".":
+            continue  # a leading zero is not how a number is typed
+        try:
+            out.append((swapped, float(swapped)))
+        except ValueError:  # pragma: no cover - digits only
+            continue
+    return out
+
+
+def _within_treatment(
+    values: np.ndarray,
+    groups: np.ndarray,
+    *,
+    known: np.ndarray,
+    decide: Any,
+) -> list[dict[str, Any]]:
+    """Sequential robust comparison of each plot with the rest of its treatment.
+
+    Every plot is compared with the median of its treatment's other plots; the scale is the
+    pooled within-treatment spread, ``median |y_i - y_j| / (sqrt(2) z_0.75)`` over the
+    pairs of plots of one treatment.  ``decide(i, ratio, z, typical, m)`` (``m`` the
+    number of other plots) returns a finding (dict) or
+    None.  The finding with the largest ``|z|`` is taken, that plot leaves the
+    comparison sets, and the others are compared again, so one bad plot does not make
+    its neighbours look bad.  Plots in ``known`` are left out of the comparison sets
+    from the start (but still judged once).
+    """
+    n = values.size
+    alive = np.isfinite(values) & (values > 0) & ~known
+    findings: list[dict[str, Any]] = []
+    taken: set[int] = set()
+    judge_known = True
+    while True:
+        adjusted = values
+        diffs: list[float] = []
+        for g in np.unique(groups[alive]):
+            v = adjusted[alive & (groups == g)]
+            if v.size >= 2:
+                first, second = np.triu_indices(v.size, k=1)
+                diffs.extend(np.abs(v[first] - v[second]).tolist())
+        if len(diffs) < 3:
+            break
+        scale = float(np.median(diffs)) / (math.sqrt(2.0) * _Z_MAD)
+        if not scale > 0:
+            break
+        candidates: list[tuple[float, dict[str, Any]]] = []
+        extra = known & np.isfinite(values) & (values > 0) if judge_known else np.zeros(n, bool)
+        for k in np.flatnonzero(alive | extra):
+            i = int(k)
+            others = alive & (groups == groups[i])
+            others[i] = False
+            m = int(others.sum())
+            if m == 0:
+                continue
+            centre = float(np.median(adjusted[others]))
+            if not centre > 0:
+                continue
+            z = float(adjusted[i] - centre) / (scale * math.sqrt(1.0 + _median_variance(m)))
+            ratio = float(adjusted[i] / centre)
+            found = decide(i, ratio, z, centre, m)
+            if found is not None:
+                candidates.append((abs(z), found))
+        if judge_known:
+            for _, found in candidates:
+                if known[found["_index"]]:
+                    findings.append(found)
+                    taken.add(found["_index"])
+            judge_known = False
+        fresh = [c for c in candidates if c[1]["_index"] not in taken]
+        if not fresh:
+            break
+        _, worst = max(fresh, key=lambda c: c[0])
+        findings.append(worst)
+        taken.add(worst["_index"])
+        alive[worst["_index"]] = False
+        if len(findings) >= n:  # pragma: no cover - defensive
+            break
+    return findings
+
+
+def _spread_check(
+    values: np.ndarray, *, log: bool, floor: float, limit: float
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """Median, deviation and robust z of each value against all plots (moisture, area)."""
+    finite = values[np.isfinite(values)]
+    centre = float(np.median(finite)) if finite.size else float("nan")
+    x = np.log(values) if log else values
+    c = math.log(centre) if log and centre > 0 else centre
+    dev = x - c
+    mad = float(np.median(np.abs(dev[np.isfinite(dev)]))) if finite.size else float("nan")
+    scale = max(1.4826 * mad, floor / limit)
+    return centre, dev, dev / scale
+
+
+def suspect_plots(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str | None = None,
+    block: str | None = None,
+    design: str = "rcbd",
+    row: str | None = None,
+    column: str | None = None,
+    whole_plot: str | None = None,
+    sub_plot: str | None = None,
+    horizontal: str | None = None,
+    vertical: str | None = None,
+    plot_id: str = "plot_id",
+    raw: str | None = None,
+    mass: str = "fresh_mass_kg",
+    moisture: str = "moisture_pct",
+    area: str = "harvested_area_m2",
+    alpha: float = OUTLIER_ALPHA,
+    robust_limit: float = ROBUST_Z_LIMIT,
+    pattern_limit: float = PATTERN_Z_LIMIT,
+) -> pd.DataFrame:
+    r"""Screen a trial's plots for typing and weighing errors.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long data, one row per plot; plots with a blank response are not screened.
+    response : str
+        Analysed response, e.g. ``"yield_kg_ha"``.
+    treatment, block, design, row, column : str, optional
+        The design model of the formal test (see
+        :func:`yieldtrial.stats.outliers.outlier_test`).  The model-free checks compare
+        plots of the same treatment (split/strip plot: the same ``A:B`` combination).
+    whole_plot, sub_plot, horizontal, vertical : str, optional
+        Factor columns of a split-plot / strip-plot trial.
+    plot_id : str
+        Column naming the plots.
+    raw : str, optional
+        Column holding the value as typed, for the typing patterns; default the fresh
+        mass (``mass``) when present, else ``response``.  A mass is compared per m\
+        :sup:`2` when the plots' areas differ.
+    mass, moisture, area : str
+        Fresh-mass [kg], moisture [%] and harvested-area [m2] columns (checks skipped
+        for absent columns).
+    alpha : float, default 0.01
+        Level of the Bonferroni outlier test.
+    robust_limit, pattern_limit : float
+        Robust z limits of ``robust_deviation`` and of the doubled/halved/swapped
+        ``typing_pattern`` (defaults :data:`ROBUST_Z_LIMIT`, :data:`PATTERN_Z_LIMIT`).
+
+    Returns
+    -------
+    DataFrame
+        One row per finding, columns :data:`SUSPECT_COLUMNS`: ``plot_id``,
+        ``treatment``, ``block`` (None without blocks), ``check`` (one of
+        :data:`CHECKS`), ``variable`` (the column judged), ``value`` and ``typical``
+        [unit of ``variable``; ``typical`` is the model's prediction from the other
+        plots for ``outlier_test``, the median of the treatment's other plots for
+        ``robust_deviation``/``typing_pattern``, the median of all plots for
+        ``moisture``/``area``], ``ratio`` (value / typical), ``statistic`` (t or
+        robust z), ``p_value`` and ``p_value_adjusted`` (``outlier_test`` only),
+        ``rule`` (the threshold that fired, in words), ``pattern`` (``"x2"``,
+        ``"/10"``, ``"swapped digits 41.84 -> 14.84"``, ... or empty) and ``message``
+        (one English sentence).  Empty (with these columns) when nothing is
+        suspect.  ``attrs["notes"]`` lists checks that could not run and why;
+        ``attrs["provenance"]`` is the outlier test's.
+
+    Raises
+    ------
+    DataValidationError
+        A column the design needs is not given, or ``alpha`` outside (0, 1).
+
+    Notes
+    -----
+    The model-free comparison of plot *i* uses the median :math:`\tilde y` of the
+    other plots of its treatment (needs at least one; with a single other plot
+    both plots of the pair are equally suspect) and the pooled spread
+    :math:`s = \mathrm{median}|y_j - y_k| / (\sqrt{2}\,z_{0.75})` over all pairs of
+    plots of one treatment (a consistent estimate of the plot standard deviation
+    under normality, robust to a few bad plots; block differences count as
+    spread, so the check is conservative in strongly blocked trials).  The robust
+    z is :math:`(y_i - \tilde y)/(s\sqrt{1 + v_m})` with :math:`v_m` the variance
+    of the median of *m* standard normal values.  Plots are judged one at a time:
+    the most extreme finding is recorded, that plot leaves the comparisons, and
+    the rest are judged again.
+
+    Moisture is compared with the median of all plots: flagged when it is more
+    than :data:`MOISTURE_POINTS` (3) points and :data:`MOISTURE_Z_LIMIT` (5) robust
+    spreads (1.4826 MAD) away.  Area is flagged when it is more than
+    :data:`AREA_RATIO` (1.25) times above or below the median area and beyond 5
+    robust spreads of the log areas.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"plot_id": [str(101 + i) for i in range(12)],
+    ...                    "treatment": ["N0", "N1", "N2", "N3"] * 3,
+    ...                    "block": np.repeat(["1", "2", "3"], 4),
+    ...                    "yield_kg_ha": [4100, 6300, 6900, 7100, 4300, 6500, 7000, 7300,
+    ...                                    8400, 6400, 7200, 7000.0]})
+    >>> out = suspect_plots(df, response="yield_kg_ha", treatment="treatment", block="block")
+    >>> out[["plot_id", "check", "pattern"]].values.tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['109', 'outlier_test', ''], ['109', 'robust_deviation', ''],
+     ['109', 'typing_pattern', 'x2']]
+    """
+    from yieldtrial.stats._common import check_alpha
+    from yieldtrial.stats.outliers import outlier_test
+
+    alpha = check_alpha(alpha)
+    if response not in data.columns:
+        raise DataValidationError(
+            f"column {response!r} not found; available columns: {', '.join(map(str, data.columns))}"
+        )
+    y = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float)
+    observed = np.isfinite(y)
+    ids = data[plot_id] if plot_id in data.columns else pd.Series(data.index, index=data.index)
+    ids_text = ids.astype(str).to_numpy(dtype=object)
+    groups, group_text = _groups(
+        data, design=design, treatment=treatment,
+        factors=(whole_plot, sub_plot) if design == "split_plot" else (horizontal, vertical),
+    )  # fmt: skip
+    blocks = (
+        data[block].astype(str).to_numpy(dtype=object)
+        if block is not None and block in data.columns
+        else np.full(len(data), None, dtype=object)
+    )
+    rows: list[dict[str, Any]] = []
+    notes: list[str] = []
+    provenance: dict[str, Any] | None = None
+
+    def base(i: int) -> dict[str, Any]:
+        return {"plot_id": ids_text[i], "treatment": group_text[i], "block": blocks[i]}
+
+    def where(i: int) -> str:
+        text = f"plot {ids_text[i]} ({group_text[i]}"
+        return text + (f", block {blocks[i]})" if blocks[i] is not None else ")")
+
+    # ---- formal test on the design model
+    try:
+        formal = outlier_test(
+            data, response=response, treatment=treatment, block=block, design=design,
+            row=row, column=column, whole_plot=whole_plot, sub_plot=sub_plot,
+            horizontal=horizontal, vertical=vertical, plot_id=plot_id, alpha=alpha,
+        )  # fmt: skip
+        provenance = formal.attrs.get("provenance")
+        if formal.attrs.get("note"):
+            notes.append("outlier_test: " + str(formal.attrs["note"]))
+        position = {pid: k for k, pid in enumerate(ids_text)}
+        for rec in formal.loc[formal["flagged"]].to_dict("records"):
+            i = position.get(str(rec["plot_id"]))
+            if i is None:  # pragma: no cover - ids come from the same table
+                continue
+            ratio = rec["value"] / rec["fitted_without"] if rec["fitted_without"] else np.nan
+            rows.append(
+                {
+                    **base(i),
+                    "check": "outlier_test",
+                    "variable": response,
+                    "value": float(rec["value"]),
+                    "typical": float(rec["fitted_without"]),
+                    "ratio": float(ratio),
+                    "statistic": float(rec["statistic"]),
+                    "p_value": float(rec["p_value"]),
+                    "p_value_adjusted": float(rec["p_value_adjusted"]),
+                    "rule": f"Bonferroni p < {alpha:g} over {int(rec['n_tests'])} plots",
+                    "pattern": "",
+                    "message": (
+                        f"{where(i)}: {response} = {rec['value']:.6g} where the design model "
+                        f"predicts {rec['fitted_without']:.6g} from the other plots; externally "
+                        f"studentized residual {rec['statistic']:.2f} (t on {rec['df']:g} df), "
+                        f"Bonferroni p = {rec['p_value_adjusted']:.2g}."
+                    ),
+                }
+            )
+    except DataValidationError as exc:
+        notes.append(f"outlier_test: not run ({exc})")
+
+    # ---- typing patterns on the raw typed value
+    raw_column = raw or (mass if mass in data.columns else response)
+    typed = pd.to_numeric(data[raw_column], errors="coerce").to_numpy(dtype=float)
+    typed = np.where(observed, typed, np.nan)
+    compare = typed.copy()
+    per_area = False
+    if raw_column == mass and area in data.columns:
+        areas = pd.to_numeric(data[area], errors="coerce").to_numpy(dtype=float)
+        finite = areas[np.isfinite(areas) & observed]
+        if finite.size and (finite.max() - finite.min()) > 1e-9 * finite.max():
+            compare = typed / areas  # masses compared per m2 when plot areas differ
+            per_area = True
+    unit_note = " per m2" if per_area else ""
+
+    def typing(i: int, ratio: float, z: float, typical: float, m: int) -> dict[str, Any] | None:
+        label = _pattern(ratio)
+        rule = ""
+        if ratio >= EXTREME_RATIO or ratio <= 1.0 / EXTREME_RATIO:
+            # a decimal slip (x10, /10, ...) even when the plot's true value was itself unusual
+            rule = f"ratio beyond {EXTREME_RATIO:g}x"
+            label = label or _nearest_shift(ratio)
+        elif label and abs(z) > pattern_limit:
+            low, high = TYPING_RATIOS[label][1:]
+            rule = f"ratio in [{low:.3g}, {high:.3g}] and |z| > {pattern_limit:g}"
+        elif abs(math.log(ratio)) > math.log(1.25) and abs(z) > SWAP_Z_LIMIT:
+            typical_typed = typical * (typed[i] / compare[i])
+            for text, swapped in _digit_swaps(typed[i]):
+                if abs(math.log(swapped / typical_typed)) < math.log(SWAP_TOLERANCE):
+                    label = f"swapped digits {typed[i]:.6g} -> {text}"
+                    rule = (
+                        f"a digit swap brings it within {100 * (SWAP_TOLERANCE - 1):.0f} % of "
+                        f"typical and |z| > {SWAP_Z_LIMIT:g}"
+                    )
+                    break
+        if not rule:
+            return None
+        typical_typed = typical * (typed[i] / compare[i])
+        pair = " (only two plots of this treatment: either may be wrong)" if m == 1 else ""
+        return {
+            "_index": i,
+            **base(i),
+            "check": "typing_pattern",
+            "variable": raw_column,
+            "value": float(typed[i]),
+            "typical": float(typical_typed),
+            "ratio": float(ratio),
+            "statistic": float(z),
+            "p_value": np.nan,
+            "p_value_adjusted": np.nan,
+            "rule": rule,
+            "pattern": label,
+            "message": (
+                f"{where(i)}: {raw_column} = {typed[i]:.6g} is {ratio:.2f} x the median "
+                f"{typical_typed:.6g} of the treatment's other plots{unit_note} "
+                f"({_pattern_words(label)}; robust z = {z:.1f}){pair}."
+            ),
+        }
+
+    replicated = _replicated(groups, observed)
+    if replicated:
+        no_known = np.zeros(len(data), dtype=bool)
+        typing_found = _within_treatment(compare, groups, known=no_known, decide=typing)
+        flagged = np.zeros(len(data), dtype=bool)
+        for found in typing_found:
+            flagged[found["_index"]] = True
+
+        def robust(i: int, ratio: float, z: float, typical: float, m: int) -> dict[str, Any] | None:
+            if abs(z) <= robust_limit:
+                return None
+            pair = " (only two plots of this treatment: either may be wrong)" if m == 1 else ""
+            return {
+                "_index": i,
+                **base(i),
+                "check": "robust_deviation",
+                "variable": response,
+                "value": float(y[i]),
+                "typical": float(typical),
+                "ratio": float(ratio),
+                "statistic": float(z),
+                "p_value": np.nan,
+                "p_value_adjusted": np.nan,
+                "rule": f"|robust z| > {robust_limit:g}",
+                "pattern": "",
+                "message": (
+                    f"{where(i)}: {response} = {y[i]:.6g} is {ratio:.2f} x the median "
+                    f"{typical:.6g} of the treatment's other plots; robust z = {z:.1f} "
+                    f"(limit {robust_limit:g}){pair}."
+                ),
+            }
+
+        robust_found = _within_treatment(
+            np.where(observed, y, np.nan), groups, known=flagged, decide=robust
+        )
+        rows.extend(robust_found)
+        rows.extend(typing_found)
+    else:
+        notes.append(
+            "robust_deviation, typing_pattern: not assessable with this many plots (each "
+            "treatment needs at least two observed plots)."
+        )
+
+    # ---- moisture and area against all plots
+    if moisture in data.columns:
+        m = np.where(observed, pd.to_numeric(data[moisture], errors="coerce"), np.nan)
+        if np.isfinite(m).sum() >= 3:
+            centre, dev, z = _spread_check(
+                m, log=False, floor=MOISTURE_POINTS, limit=MOISTURE_Z_LIMIT
+            )
+            for k in np.flatnonzero(
+                np.isfinite(z) & (np.abs(dev) > MOISTURE_POINTS) & (np.abs(z) > MOISTURE_Z_LIMIT)
+            ):
+                j = int(k)
+                rule = (
+                    f"more than {MOISTURE_POINTS:g} points and {MOISTURE_Z_LIMIT:g} robust "
+                    "spreads from the median"
+                )
+                rows.append(
+                    _level_row(base(j), where(j), "moisture", moisture, float(m[j]), centre,
+                               float(z[j]), rule, unit="%", points=True)
+                )  # fmt: skip
+    if area in data.columns:
+        a = np.where(observed, pd.to_numeric(data[area], errors="coerce"), np.nan)
+        a = np.where(a > 0, a, np.nan)
+        if np.isfinite(a).sum() >= 3:
+            centre, dev, z = _spread_check(
+                a, log=True, floor=math.log(AREA_RATIO), limit=MOISTURE_Z_LIMIT
+            )
+            for k in np.flatnonzero(
+                np.isfinite(z)
+                & (np.abs(dev) > math.log(AREA_RATIO))
+                & (np.abs(z) > MOISTURE_Z_LIMIT)
+            ):
+                j = int(k)
+                rule = (
+                    f"more than {AREA_RATIO:g}x from the median area and {MOISTURE_Z_LIMIT:g} "
+                    "robust spreads"
+                )
+                rows.append(
+                    _level_row(base(j), where(j), "area", area, float(a[j]), centre,
+                               float(z[j]), rule, unit="m2")
+                )  # fmt: skip
+
+    # ---- duplicated records
+    rows.extend(_duplicates(data, ids_text, group_text, blocks, observed, base, plot_id=plot_id,
+                            measured=(mass, moisture, area, raw_column),
+                            design=design))  # fmt: skip
+
+    for r in rows:
+        r.pop("_index", None)
+    out = pd.DataFrame(rows, columns=list(SUSPECT_COLUMNS))
+    if len(out):
+        order = {c: k for k, c in enumerate(CHECKS)}
+        out = (
+            out.assign(_o=out["check"].map(order), _p=out["plot_id"].map(str))
+            .sort_values(["_o", "_p"], kind="stable")
+            .drop(columns=["_o", "_p"])
+            .reset_index(drop=True)
+        )
+    out.attrs["notes"] = notes
+    out.attrs["provenance"] = provenance
+    return out
+
+
+def _pattern_words(label: str) -> str:
+    words = {
+        "x2": "a doubled value?",
+        "/2": "a halved value?",
+        "x10": "the decimal point one place to the right?",
+        "/10": "the decimal point one place to the left?",
+        "x100": "the decimal point two places to the right?",
+        "/100": "the decimal point two places to the left?",
+    }
+    return words.get(label, label + "?")
+
+
+def _level_row(
+    base: dict[str, Any],
+    where: str,
+    check: str,
+    column: str,
+    value: float,
+    centre: float,
+    z: float,
+    rule: str,
+    *,
+    unit: str,
+    points: bool = False,
+) -> dict[str, Any]:
+    ratio = value / centre if centre else float("nan")
+    if points:  # moisture: a shifted decimal point lands near the other plots' median
+        label = next(
+            (name for factor, name in ((10.0, "/10"), (0.1, "x10"))
+             if abs(value * factor - centre) < MOISTURE_POINTS),
+            "",
+        )  # fmt: skip
+    else:
+        label = _pattern(ratio)
+    if not label:
+        for text, swapped in _digit_swaps(value):
+            if points:
+                near = abs(swapped - centre) < MOISTURE_POINTS
+            else:
+                near = abs(math.log(swapped / centre)) < math.log(SWAP_TOLERANCE)
+            if near:
+                label = f"swapped digits {value:.6g} -> {text}"
+                break
+    difference = f"{value - centre:+.3g} points" if points else f"{ratio:.2f} x"
+    return {
+        **base,
+        "check": check,
+        "variable": column,
+        "value": float(value),
+        "typical": float(centre),
+        "ratio": float(ratio),
+        "statistic": float(z),
+        "p_value": np.nan,
+        "p_value_adjusted": np.nan,
+        "rule": rule,
+        "pattern": label,
+        "message": (
+            f"{where}: {column} = {value:.6g} {unit} where the median of the plots is "
+            f"{centre:.6g} {unit} ({difference}; robust z = {z:.1f})"
+            + (f"; {_pattern_words(label)}" if label else "")
+            + "."
+        ),
+    }
+
+
+def _groups(
+    data: pd.DataFrame,
+    *,
+    design: str,
+    treatment: str | None,
+    factors: tuple[str | None, str | None],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Integer group codes and labels of the plots compared with each other."""
+    if design in ("split_plot", "strip_plot"):
+        first, second = factors
+        if first is None or second is None:
+            from yieldtrial.stats._common import two_factor_columns
+
+            names = ("whole_plot", "sub_plot") if design == "split_plot" else (
+                "horizontal", "vertical")  # fmt: skip
+            first, second = two_factor_columns(design, names, first, second, treatment=treatment)
+        labels = data[first].astype(str) + ":" + data[second].astype(str)
+    elif treatment is not None and treatment in data.columns:
+        labels = data[treatment].astype(str)
+    else:
+        raise DataValidationError(
+            f"design={design!r} needs treatment=<column of the treatment labels>."
+        )
+    text = labels.to_numpy(dtype=object)
+    _, codes = np.unique(text.astype(str), return_inverse=True)
+    return np.ravel(codes), text
+
+
+def _replicated(groups: np.ndarray, observed: np.ndarray) -> bool:
+    counts = np.bincount(groups[observed], minlength=int(groups.max()) + 1 if groups.size else 0)
+    return bool(counts.size and (counts >= 2).sum() >= 2)
+
+
+def _duplicates(
+    data: pd.DataFrame,
+    ids: np.ndarray,
+    groups: np.ndarray,
+    blocks: np.ndarray,
+    observed: np.ndarray,
+    base: Any,
+    *,
+    plot_id: str,
+    measured: Sequence[str],
+    design: str,
+) -> list[dict[str, Any]]:
+    """Find copied records, and a treatment twice in a block that lacks another."""
+    rows: list[dict[str, Any]] = []
+
+    def row(i: int, variable: str, rule: str, pattern: str, message: str) -> dict[str, Any]:
+        return {
+            **base(i),
+            "check": "duplicate",
+            "variable": variable,
+            "value": np.nan,
+            "typical": np.nan,
+            "ratio": np.nan,
+            "statistic": np.nan,
+            "p_value": np.nan,
+            "p_value_adjusted": np.nan,
+            "rule": rule,
+            "pattern": pattern,
+            "message": message,
+        }
+
+    columns = [c for c in dict.fromkeys(measured) if c in data.columns and c != plot_id]
+    if columns:
+        values = np.column_stack(
+            [pd.to_numeric(data[c], errors="coerce").to_numpy(dtype=float) for c in columns]
+        )
+        seen: dict[tuple[Any, ...], list[int]] = {}
+        for k in np.flatnonzero(observed & np.isfinite(values).all(axis=1)):
+            key = (str(groups[k]), str(blocks[k]), *values[k].tolist())
+            seen.setdefault(key, []).append(int(k))
+        for members in (m for m in seen.values() if len(m) > 1):
+            shown = ", ".join(f"{c} = {values[members[0], n]:.6g}" for n, c in enumerate(columns))
+            for i in members:
+                others = ", ".join(str(ids[n]) for n in members if n != i)
+                rows.append(
+                    row(
+                        i,
+                        ", ".join(columns),
+                        "identical record (treatment, block and every measurement)",
+                        "copied row",
+                        f"plot {ids[i]} repeats the record of plot(s) {others} (treatment "
+                        f"{groups[i]}"
+                        + (f", block {blocks[i]}" if blocks[i] is not None else "")
+                        + f", {shown}): a copied row?",
+                    )
+                )
+    if design == "rcbd" and len(blocks) and blocks[0] is not None:
+        cells: dict[tuple[str, str], list[int]] = {}
+        for n in range(len(blocks)):
+            cells.setdefault((str(blocks[n]), str(groups[n])), []).append(n)
+        labels = sorted({str(g) for g in groups})
+        for b in sorted({str(v) for v in blocks}):
+            counts = {g: len(cells.get((b, g), [])) for g in labels}
+            typical = float(np.median(list(counts.values())))
+            extra = [g for g, c in counts.items() if c > typical]
+            short = [g for g, c in counts.items() if c < typical]
+            if not (extra and short):
+                continue
+            for g in extra:
+                for member in cells[(b, g)]:
+                    rows.append(
+                        row(
+                            member,
+                            "treatment",
+                            "treatment recorded more often in a block than the others",
+                            "treatment label",
+                            f"plot {ids[member]}: treatment {g} appears {counts[g]} times in block "
+                            f"{b}, which has no plot of {', '.join(short)}: a mistyped treatment "
+                            "label?",
+                        )
+                    )
+    return rows

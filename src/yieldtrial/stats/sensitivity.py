@@ -1,0 +1,339 @@
+r"""Sensitivity of a trial's verdicts to single plots.
+
+:func:`verdicts` lists every verdict a yield-test report states, computed with
+the trial's own methods: the F test(s) of the ANOVA, Dunnett's comparison of each
+treatment with the control(s), non-inferiority (with a margin), and the pairwise
+differences behind the letters.  :func:`sensitivity` refits the trial once per
+plot with that plot treated as missing (the design's model, LS-means, the
+design's error) and says which verdicts change: "the difference T vs CK1 is
+significant only with plot 201; check its weight".  Nothing is removed from the
+trial; :meth:`yieldtrial.FieldTrial.exclude` does that, on the user's word.
+
+A split-plot or strip-plot trial with a plot treated as missing is no longer
+complete; the trial then analyses it by REML (:func:`yieldtrial.stats.mixed.mixed_model`),
+as it would after :meth:`~yieldtrial.FieldTrial.exclude`, so the verdicts without the
+plot are those the report would state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import DataValidationError
+
+__all__ = ["SENSITIVITY_COLUMNS", "VERDICT_COLUMNS", "sensitivity", "verdicts"]
+
+#: Columns of :func:`verdicts`.
+VERDICT_COLUMNS: tuple[str, ...] = (
+    "verdict",
+    "subject",
+    "outcome",
+    "significant",
+    "p_value",
+    "estimate",
+    "test",
+)
+
+#: Columns of :func:`sensitivity`.
+SENSITIVITY_COLUMNS: tuple[str, ...] = (
+    "plot_id",
+    "treatment",
+    "block",
+    "verdict",
+    "subject",
+    "with_plot",
+    "without_plot",
+    "p_with",
+    "p_without",
+    "estimate_with",
+    "estimate_without",
+    "changed",
+    "statement",
+)
+
+#: Significance level of the uppercase letters of the report (the letters verdicts use the
+#: lowercase level ``alpha``; see :func:`verdicts`).
+_UPPER_ALPHA = 0.01
+
+
+def _letters(mm: Any, test: str, alpha: float) -> dict[str, str] | None:
+    """Lowercase letters of a MeansModel as the report computes them (None if not defined)."""
+    try:
+        if alpha > _UPPER_ALPHA and test != "lsd":
+            from yieldtrial.stats.multiple_range import two_level_letters
+
+            table = two_level_letters(mm, test=test, alpha_lower=alpha, alpha_upper=_UPPER_ALPHA)
+            return dict(
+                zip(table["level"].astype(str), table["letters_05"].astype(str), strict=True)
+            )
+        from yieldtrial.stats.compare import pairwise_means
+        from yieldtrial.stats.letters import compact_letters
+
+        pairs = pairwise_means(mm, method=test, alpha=alpha)
+        series = compact_letters(list(mm.levels), np.asarray(mm.estimates), pairs)
+        return {str(k): str(v) for k, v in series.items()}
+    except DataValidationError:
+        return None
+
+
+def verdicts(
+    trial: Any,
+    *,
+    control: str | Sequence[str] | None = None,
+    kind: str | None = None,
+    alpha: float = 0.05,
+    letters: str | None = "tukey",
+    margin_pct: float | None = None,
+) -> pd.DataFrame:
+    """Every verdict a yield-test report states about a trial, as a tidy table.
+
+    Parameters
+    ----------
+    trial : FieldTrial
+        The trial (its ``anova``, ``means_model`` and the comparisons are used).
+    control : str or sequence of str, optional
+        Control(s) of the Dunnett and non-inferiority verdicts; the trial's when omitted
+        (none: no such verdicts).
+    kind : str, optional
+        Which means (two-factor designs), as for :meth:`yieldtrial.FieldTrial.means_model`.
+    alpha : float
+        Significance level (the Dunnett family's ``1 - confidence``).
+    letters : str or None
+        Test behind the letters (``"tukey"``, ``"lsd"``, ``"duncan"``, ``"snk"``,
+        ``"scheffe"``); None: no letters verdicts.
+    margin_pct : float, optional
+        Non-inferiority margin [%]; adds the non-inferiority verdicts.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`VERDICT_COLUMNS`: ``verdict`` (``anova_f``, ``dunnett``,
+        ``noninferiority``, ``letters``), ``subject`` (the ANOVA source,
+        ``"T vs CK"`` or ``"T1 vs T2"``), ``outcome`` (``"significant"``, ``"not
+        significant"``; ``"higher"``, ``"lower"``, ``"not significant"``;
+        ``"non-inferior"``, ``"not shown"``; ``"differ"``, ``"same letter"``),
+        ``significant`` (bool), ``p_value`` (F test, Dunnett adjusted, one-sided NI;
+        NaN for letters), ``estimate`` (difference [response unit]; NaN for F tests),
+        ``test``.  Empty for an unreplicated trial.
+    """
+    from yieldtrial.stats.compare import compare_means_to_control
+
+    rows: list[dict[str, Any]] = []
+    if not trial.is_replicated:
+        return pd.DataFrame(rows, columns=list(VERDICT_COLUMNS))
+    anova = trial.anova(alpha=alpha)
+    table = anova.table
+    two_factor = "error_term" in table.columns
+    for rec in table.to_dict("records"):
+        p = float(rec.get("p_value", np.nan))
+        if not np.isfinite(p):
+            continue
+        if two_factor and not str(rec.get("error_term") or ""):
+            continue
+        if not two_factor and str(rec["source"]) != "treatment":
+            continue
+        rows.append(
+            {
+                "verdict": "anova_f",
+                "subject": str(rec["source"]),
+                "outcome": "significant" if p < alpha else "not significant",
+                "significant": bool(p < alpha),
+                "p_value": p,
+                "estimate": np.nan,
+                "test": "F" + (f" against {rec['error_term']}" if two_factor else ""),
+            }
+        )
+    mm = trial.means_model(kind)
+    if control is None:
+        controls = tuple(getattr(trial, "control", ())) if mm.factor == "treatment" else ()
+    else:
+        controls = (control,) if isinstance(control, str) else tuple(control)
+    controls = tuple(str(c) for c in controls)
+    if controls:
+        comp = compare_means_to_control(
+            mm, control=list(controls), method="dunnett", confidence=1 - alpha,
+            margin_pct=margin_pct,
+        )  # fmt: skip
+        diff_col = next(
+            c for c in comp.columns if str(c).startswith("difference") and c != "difference_pct"
+        )
+        for rec in comp.to_dict("records"):
+            p = float(rec["p_value_adjusted"])
+            diff = float(rec[diff_col])
+            subject = f"{rec['treatment']} vs {rec['control']}"
+            sig = bool(p < alpha)
+            rows.append(
+                {
+                    "verdict": "dunnett",
+                    "subject": subject,
+                    "outcome": ("higher" if diff > 0 else "lower") if sig else "not significant",
+                    "significant": sig,
+                    "p_value": p,
+                    "estimate": diff,
+                    "test": "Dunnett (two-sided, adjusted)",
+                }
+            )
+            ni = rec.get("noninferior")
+            if margin_pct is not None and ni is not None and ni is not pd.NA:
+                rows.append(
+                    {
+                        "verdict": "noninferiority",
+                        "subject": subject,
+                        "outcome": "non-inferior" if bool(ni) else "not shown",
+                        "significant": bool(ni),
+                        "p_value": float(rec["noninferiority_p_value_adjusted"]),
+                        "estimate": diff,
+                        "test": f"non-inferiority, margin {margin_pct:g} % (one-sided)",
+                    }
+                )
+    if letters:
+        found = _letters(mm, letters, alpha)
+        if found is not None:
+            levels = list(mm.levels)
+            est = np.asarray(mm.estimates, dtype=float)
+            for i in range(len(levels)):
+                for j in range(i + 1, len(levels)):
+                    a, b = levels[i], levels[j]
+                    share = bool(set(found.get(a, "")) & set(found.get(b, "")))
+                    rows.append(
+                        {
+                            "verdict": "letters",
+                            "subject": f"{a} vs {b}",
+                            "outcome": "same letter" if share else "differ",
+                            "significant": not share,
+                            "p_value": np.nan,
+                            "estimate": float(est[i] - est[j]),
+                            "test": f"letters ({letters}, alpha {alpha:g})",
+                        }
+                    )
+    return pd.DataFrame(rows, columns=list(VERDICT_COLUMNS))
+
+
+_OUTCOME_WORDS = {
+    "significant": "significant",
+    "not significant": "not significant",
+    "higher": "significantly higher",
+    "lower": "significantly lower",
+    "non-inferior": "non-inferior",
+    "not shown": "not shown to be non-inferior",
+    "differ": "different (no shared letter)",
+    "same letter": "not different (shared letter)",
+}
+
+
+def _statement(verdict: str, subject: str, with_: str, without: str, plot: str) -> str:
+    what = {
+        "anova_f": f"the F test of {subject}",
+        "dunnett": f"the difference {subject}",
+        "noninferiority": f"non-inferiority of {subject}",
+        "letters": f"the letters of {subject}",
+    }[verdict]
+    return (
+        f"{what} is {_OUTCOME_WORDS.get(with_, with_)} with plot {plot} but "
+        f"{_OUTCOME_WORDS.get(without, without)} without it: the conclusion depends on this "
+        "plot; check its record."
+    )
+
+
+def sensitivity(
+    trial: Any,
+    plots: Sequence[str] | None = None,
+    *,
+    control: str | Sequence[str] | None = None,
+    kind: str | None = None,
+    alpha: float = 0.05,
+    letters: str | None = "tukey",
+    margin_pct: float | None = None,
+) -> pd.DataFrame:
+    """Refit the trial without each plot in turn and compare every verdict.
+
+    Parameters
+    ----------
+    trial : FieldTrial
+        The trial.
+    plots : sequence of str, optional
+        Plot ids to leave out one at a time; default the plots flagged by
+        :meth:`yieldtrial.FieldTrial.suspect_plots`.
+    control, kind, alpha, letters, margin_pct
+        As :func:`verdicts`.
+
+    Returns
+    -------
+    DataFrame
+        One row per (plot, verdict), columns :data:`SENSITIVITY_COLUMNS`:
+        ``plot_id, treatment, block``, ``verdict`` and ``subject`` (as
+        :func:`verdicts`), ``with_plot`` and ``without_plot`` (the outcomes),
+        ``p_with``, ``p_without``, ``estimate_with``, ``estimate_without``,
+        ``changed`` (the outcome differs) and ``statement`` (one English sentence
+        when it changed, e.g. "the difference T vs CK1 is significantly lower with plot
+        201 but not significant without it: the conclusion depends on this plot; check
+        its record.", else empty).
+        A plot whose removal makes the trial unanalysable (e.g. the last plot of a
+        treatment) gives one row with ``verdict = "refit"`` and the reason in
+        ``statement``.  Empty for an unreplicated trial or when no plot is given
+        or flagged.
+    """
+    if plots is None:
+        flagged = trial.suspect_plots()
+        plots = list(dict.fromkeys(flagged["plot_id"].astype(str)))
+    ids = [str(p) for p in plots]
+    base = verdicts(trial, control=control, kind=kind, alpha=alpha, letters=letters,
+                    margin_pct=margin_pct)  # fmt: skip
+    rows: list[dict[str, Any]] = []
+    if base.empty or not ids:
+        return pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
+    table = trial.plots
+    for pid in ids:
+        where = table.loc[table["plot_id"].astype(str) == pid]
+        if where.empty:
+            raise DataValidationError(
+                f"plot {pid!r} is not in the plot table; plot ids: "
+                f"{', '.join(map(str, table['plot_id'].head(20)))}"
+            )
+        info = {
+            "plot_id": pid,
+            "treatment": str(where["treatment"].iloc[0]),
+            "block": str(where["block"].iloc[0]) if "block" in where.columns else None,
+        }
+        try:
+            without = verdicts(
+                trial.exclude(pid, reason="sensitivity check"), control=control, kind=kind,
+                alpha=alpha, letters=letters, margin_pct=margin_pct,
+            )  # fmt: skip
+        except DataValidationError as exc:
+            rows.append({**info, "verdict": "refit", "subject": "", "with_plot": "",
+                         "without_plot": "", "p_with": np.nan, "p_without": np.nan,
+                         "estimate_with": np.nan, "estimate_without": np.nan,
+                         "changed": False,
+                         "statement": f"without plot {pid} the trial cannot be analysed: "
+                                      f"{exc}"})  # fmt: skip
+            continue
+        other = {(r["verdict"], r["subject"]): r for r in without.to_dict("records")}
+        for rec in base.to_dict("records"):
+            alt = other.get((rec["verdict"], rec["subject"]))
+            outcome = alt["outcome"] if alt is not None else "not estimable"
+            changed = outcome != rec["outcome"]
+            rows.append(
+                {
+                    **info,
+                    "verdict": rec["verdict"],
+                    "subject": rec["subject"],
+                    "with_plot": rec["outcome"],
+                    "without_plot": outcome,
+                    "p_with": rec["p_value"],
+                    "p_without": np.nan if alt is None else alt["p_value"],
+                    "estimate_with": rec["estimate"],
+                    "estimate_without": np.nan if alt is None else alt["estimate"],
+                    "changed": bool(changed),
+                    "statement": (
+                        _statement(rec["verdict"], rec["subject"], rec["outcome"], outcome, pid)
+                        if changed
+                        else ""
+                    ),
+                }
+            )
+    return pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))

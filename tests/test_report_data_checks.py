@@ -1,0 +1,179 @@
+"""The report's data checks: suspect plots, sensitivity, exclusions (and the worked example).
+
+The worked example of docs/data-checks.md (examples/doubled-weight): a 4-treatment x 3-block
+wheat RCBD whose plot 201 (zero N, block 2) has its fresh weight typed as 29.68 instead of
+14.84 kg.  The report must flag plot 201, and the conclusion about the zero-N treatment must
+say that it depends on that plot -- in HTML and JSON, English and Chinese.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial import FieldTrial
+from yieldtrial.cli import main
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "doubled-weight"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Iterator[None]:
+    yield
+    plt.close("all")
+
+
+def _report(tmp_path: Path, suffix: str, *extra: str, config: Path | None = None) -> Path:
+    out = tmp_path / f"report{suffix}"
+    argv = ["report", str(EXAMPLE / "plots.csv"), "--config", str(config or EXAMPLE / "trial.toml"),
+            "-o", str(out), *extra]  # fmt: skip
+    assert main(argv) == 0
+    return out
+
+
+def _n0_conclusion(conclusions: list[str]) -> str:
+    return next(c for c in conclusions if c.startswith(("N0 vs CK", "N0 比 CK", "N0 yielded")))
+
+
+def test_example_json_flags_plot_201_and_the_n0_conclusion_depends_on_it(tmp_path):
+    """JSON: suspect_plots names 201 (a doubled weight), sensitivity flips N0 vs CK."""
+    doc = json.loads(_report(tmp_path, ".json").read_text(encoding="utf-8"))
+    results = doc["results"]
+    flagged = {r["plot_id"] for r in results["suspect_plots"]}
+    assert flagged == {"201"}
+    typing = next(r for r in results["suspect_plots"] if r["check"] == "typing_pattern")
+    assert (typing["value"], typing["pattern"]) == (29.68, "x2")
+    formal = next(r for r in results["suspect_plots"] if r["check"] == "outlier_test")
+    assert formal["p_value_adjusted"] < 0.01
+    n0 = next(r for r in results["sensitivity"]
+              if r["verdict"] == "dunnett" and r["subject"] == "N0 vs CK")  # fmt: skip
+    assert (n0["with_plot"], n0["without_plot"], n0["changed"]) == (
+        "not significant", "lower", True)  # fmt: skip
+    text = _n0_conclusion(results["conclusions"])
+    assert "not significant" in text and "depends on plot 201" in text
+    assert "significantly lower" in text
+
+
+def test_example_html_shows_the_flag_table_and_the_dependency(tmp_path):
+    """HTML: the data-checks section lists plot 201 with its typical weight and the evidence."""
+    html = _report(tmp_path, ".html").read_text(encoding="utf-8")
+    section = html[html.index("Suspect plots and the conclusions") :]
+    assert "29.68 kg" in section and "a doubled weight?" in section
+    assert "The difference N0 – CK is not significant with plot 201 but significantly lower" in (
+        section)  # fmt: skip
+    assert "This conclusion depends on plot 201" in html[html.index("Conclusions") :]
+
+
+@pytest.mark.parametrize("suffix", [".html", ".json"])
+def test_example_in_chinese(tmp_path, suffix):
+    """--lang zh: the flag table and the conclusion say it in Chinese."""
+    text = _report(tmp_path, suffix, "--lang", "zh").read_text(encoding="utf-8")
+    if suffix == ".json":
+        conclusions = json.loads(text)["results"]["conclusions"]
+        n0 = _n0_conclusion(conclusions)
+        assert "差异不显著" in n0 and "该结论取决于小区 201" in n0 and "显著减产" in n0
+    else:
+        assert "可疑小区及结论稳健性" in text and "重量加倍？" in text
+        assert "N0 – CK 的差异：含小区 201 时不显著，剔除该小区后显著减产" in text
+
+
+def test_example_with_the_plot_excluded_lists_the_reason(tmp_path):
+    """[[exclude]] in trial.toml: the plot is left out, the reason is listed, N0 differs."""
+    config = tmp_path / "trial.toml"
+    text = (EXAMPLE / "trial.toml").read_text(encoding="utf-8")
+    text = text.replace(
+        '# [[exclude]]\n# plot = "201"\n# reason', '[[exclude]]\nplot = "201"\nreason'
+    )
+    config.write_text(text, encoding="utf-8")
+    doc = json.loads(_report(tmp_path, ".json", config=config).read_text(encoding="utf-8"))
+    results = doc["results"]
+    assert results["excluded_plots"] == [{
+        "plot_id": "201", "block": "2", "treatment": "N0",
+        "reason": "fresh weight typed twice: 29.68 for 14.84 kg (field book checked)"}]  # fmt: skip
+    assert results["suspect_plots"] == [] and results["sensitivity"] == []
+    assert _n0_conclusion(results["conclusions"]).startswith("N0 yielded less than CK")
+    section = next(s for s in doc["sections"] if s["key"] == "data_checks")
+    assert "field book checked" in json.dumps(section, ensure_ascii=False)
+
+
+def test_clean_version_flags_nothing(tmp_path):
+    """The same trial with 14.84 kg: no suspect plot, no sensitivity rows, no dependency."""
+    plots = tmp_path / "plots.csv"
+    plots.write_text(
+        (EXAMPLE / "plots.csv").read_text(encoding="utf-8").replace("29.68", "14.84"),
+        encoding="utf-8",
+    )
+    shutil.copy(EXAMPLE / "trial.toml", tmp_path / "trial.toml")
+    out = tmp_path / "r.json"
+    assert main(["report", str(plots), "--config", str(tmp_path / "trial.toml"), "-o",
+                 str(out)]) == 0  # fmt: skip
+    results = json.loads(out.read_text(encoding="utf-8"))["results"]
+    assert results["suspect_plots"] == [] and results["sensitivity"] == []
+    assert not any("depends on plot" in c for c in results["conclusions"])
+
+
+def test_noninferiority_column_says_one_sided():
+    """The NI table header names the one-sided P of H0: T <= (1 - margin) x CK."""
+    trial = FieldTrial.from_csv(EXAMPLE / "plots.csv", crop="wheat", control="CK")
+    report = trial.report(margin_pct=5, figures=False)
+    table = report.section("noninferiority").blocks[0]
+    labels = [c.label for c in table.columns]
+    assert "One-sided P (H0: T <= (1 - margin) x CK, adjusted)" in labels
+    n0 = next(r for r in table.rows if r["comparison"].startswith("N0"))
+    assert n0["p"] > 0.5  # a loss of 17 %: never a small p next to "cannot be ruled out"
+
+
+def _latin_trial(planted: bool) -> FieldTrial:
+    rng = np.random.default_rng(8)
+    square = [[(r + c) % 5 for c in range(5)] for r in range(5)]
+    plots = pd.DataFrame(
+        [{"plot_id": f"{r + 1}{c + 1}", "row": r + 1, "column": c + 1,
+          "treatment": "CK" if square[r][c] == 0 else f"T{square[r][c]}"}
+         for r in range(5) for c in range(5)]
+    )  # fmt: skip
+    plots["yield_kg_ha"] = 7000 + rng.normal(0, 250, 25)
+    if planted:
+        plots.loc[12, "yield_kg_ha"] *= 2
+    return FieldTrial.from_dataframe(plots, crop="wheat", control="CK", design="latin")
+
+
+def test_residual_field_map_outlines_the_flagged_plot():
+    """Row/column layout: the field map's caption names the flagged plot, a frame marks it."""
+    report = _latin_trial(planted=True).report()
+    figure = next(b for b in report.section("figures").blocks if b.key == "field")
+    assert "Outlined: plots flagged by the data checks (33)" in figure.caption
+    ax = figure.draw()
+    frames = [p for p in ax.patches if p.get_linewidth() == 3.0]
+    assert len(frames) == 1
+    x, y = frames[0].get_xy()
+    assert (x, y) == (2 - 0.5, 2 - 0.5)  # row 3, column 3 of a grid starting at 1
+
+
+def test_residual_field_map_of_a_clean_trial_has_no_frame():
+    """Nothing flagged: the caption is unchanged and no frame is drawn."""
+    report = _latin_trial(planted=False).report()
+    figure = next(b for b in report.section("figures").blocks if b.key == "field")
+    assert "Outlined" not in figure.caption
+    assert not [p for p in figure.draw().patches if p.get_linewidth() == 3.0]
+
+
+def test_brown_forsythe_with_two_plots_per_treatment_prints_no_f(tmp_path):
+    """Two blocks: the quality section says 'not assessable', never F = inf or P = 0."""
+    lines = (EXAMPLE / "plots.csv").read_text(encoding="utf-8").splitlines()
+    kept = [lines[0]] + [line for line in lines[1:] if line.split(",")[1] in ("1", "3")]
+    plots = tmp_path / "plots.csv"
+    plots.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    trial = FieldTrial.from_csv(plots, crop="wheat", control="CK")
+    report = trial.report(figures=False)
+    quality = report.section("quality")
+    text = " ".join(" ".join(getattr(b, "items", [getattr(b, "text", "")])) for b in quality.blocks)
+    assert "Levene/Brown-Forsythe): not assessable with this many plots" in text
+    assert not re.search(r"\binf\b", report.to_markdown())

@@ -1,0 +1,124 @@
+"""Sensitivity of the verdicts to single plots, and missing-plot estimates (stats.sensitivity)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial import FieldTrial
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats.sensitivity import (
+    SENSITIVITY_COLUMNS,
+    VERDICT_COLUMNS,
+    sensitivity,
+    verdicts,
+)
+
+# the worked example of docs/data-checks.md: plot 201 (N0, block 2) typed 29.68 for 14.84 kg
+FRESH = {
+    "101": ("1", "T1", 22.40), "102": ("1", "CK", 24.36), "103": ("1", "N0", 14.12),
+    "104": ("1", "T2", 24.90), "201": ("2", "N0", 29.68), "202": ("2", "T2", 22.86),
+    "203": ("2", "CK", 23.52), "204": ("2", "T1", 23.38), "301": ("3", "CK", 24.10),
+    "302": ("3", "T1", 22.15), "303": ("3", "N0", 15.46), "304": ("3", "T2", 23.80),
+}  # fmt: skip
+
+
+def doubled_trial(mass_201: float = 29.68) -> FieldTrial:
+    plots = pd.DataFrame(
+        [{"plot_id": pid, "block": b, "treatment": t, "harvested_area_m2": 33.3,
+          "fresh_mass_kg": m, "moisture_pct": 14.6} for pid, (b, t, m) in FRESH.items()]
+    )  # fmt: skip
+    plots.loc[plots["plot_id"] == "201", "fresh_mass_kg"] = mass_201
+    return FieldTrial.from_dataframe(plots, crop="wheat", control="CK")
+
+
+def test_verdicts_list_every_verdict_of_the_report():
+    """F test, Dunnett per treatment, NI per treatment and every letter pair."""
+    out = verdicts(doubled_trial(), margin_pct=5)
+    assert tuple(out.columns) == VERDICT_COLUMNS
+    counts = out["verdict"].value_counts().to_dict()
+    assert counts == {"anova_f": 1, "dunnett": 3, "noninferiority": 3, "letters": 6}
+    comp = doubled_trial().compare_to_control(margin_pct=5).set_index("treatment")
+    dunnett = out[out["verdict"] == "dunnett"].set_index("subject")
+    assert dunnett.loc["N0 vs CK", "p_value"] == comp.loc["N0", "p_value_adjusted"]
+    assert dunnett.loc["N0 vs CK", "outcome"] == "not significant"
+
+
+def test_sensitivity_names_the_verdicts_that_rest_on_the_doubled_plot():
+    """Without plot 201 the F test and N0 vs CK become significant; the statement says so."""
+    out = doubled_trial().sensitivity(["201"], margin_pct=5)
+    assert tuple(out.columns) == SENSITIVITY_COLUMNS
+    changed = out[out["changed"]].set_index(["verdict", "subject"])
+    assert changed.loc[("dunnett", "N0 vs CK"), "without_plot"] == "lower"
+    assert changed.loc[("anova_f", "treatment"), "without_plot"] == "significant"
+    statement = changed.loc[("dunnett", "N0 vs CK"), "statement"]
+    assert statement.startswith("the difference N0 vs CK is not significant with plot 201")
+    assert "depends on this plot" in statement
+    # unchanged verdicts carry no statement
+    assert (out.loc[~out["changed"], "statement"] == "").all()
+
+
+def test_sensitivity_refit_equals_the_fit_without_the_plot():
+    """p_without of N0 vs CK equals compare_to_control on the table without plot 201."""
+    trial = doubled_trial()
+    out = trial.sensitivity(["201"]).set_index(["verdict", "subject"])
+    rest = trial.plots[trial.plots["plot_id"] != "201"]
+    direct = FieldTrial.from_dataframe(rest, crop="wheat", control="CK").compare_to_control()
+    direct = direct.set_index("treatment")
+    assert out.loc[("dunnett", "N0 vs CK"), "p_without"] == pytest.approx(
+        direct.loc["N0", "p_value_adjusted"], rel=1e-9)  # fmt: skip
+    assert out.loc[("dunnett", "N0 vs CK"), "estimate_without"] == pytest.approx(
+        direct.loc["N0", "difference_kg_ha"], rel=1e-12)  # fmt: skip
+
+
+def test_sensitivity_defaults_to_the_flagged_plots():
+    """Without plots= the suspect plots are used (here only 201)."""
+    out = doubled_trial().sensitivity()
+    assert set(out["plot_id"]) == {"201"}
+
+
+def test_sensitivity_of_a_clean_trial_is_empty():
+    """Correct record: nothing flagged, nothing to refit."""
+    assert doubled_trial(14.84).sensitivity().empty
+
+
+def test_sensitivity_reports_a_refit_that_is_impossible():
+    """Leaving out the last plot of a treatment cannot be analysed: one 'refit' row."""
+    trial = doubled_trial().exclude("103", reason="lodged").exclude("303", reason="lodged")
+    out = trial.sensitivity(["201"])
+    assert out["verdict"].tolist() == ["refit"]
+    assert "cannot be analysed" in out["statement"].iloc[0]
+
+
+def test_sensitivity_unknown_plot_raises():
+    """A plot id that is not in the table is an error naming it."""
+    with pytest.raises(DataValidationError, match="'999'"):
+        sensitivity(doubled_trial(), ["999"])
+
+
+def _split(seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = [dict(block=r, a=a, b=b) for r, a, b in itertools.product("1234", "xyz", "pqs")]
+    df = pd.DataFrame(rows)
+    df["y"] = 50 + 3 * (df["a"] == "y") + 2 * (df["b"] == "q") + rng.normal(0, 1, len(df))
+    return df
+
+
+def test_split_plot_sensitivity_refits_by_reml():
+    """A split plot without one plot is analysed by REML (as after exclude); verdicts compared."""
+    df = _split(3).rename(columns={"a": "irrigation", "b": "treatment", "y": "yield_kg_ha"})
+    df["plot_id"] = [str(100 + i) for i in range(len(df))]
+    trial = FieldTrial.from_dataframe(df, crop="wheat", design="split_plot",
+                                      factors=("irrigation",))  # fmt: skip
+    from yieldtrial.stats.mixed import MixedModelFit
+    from yieldtrial.stats.splitplot import StrataAnova
+
+    assert isinstance(trial.anova(), StrataAnova)
+    assert isinstance(trial.exclude("107", reason="bird damage").anova(), MixedModelFit)
+    out = trial.sensitivity(["107"])
+    assert {"anova_f", "letters"} <= set(out["verdict"])
+    assert set(out.loc[out["verdict"] == "anova_f", "subject"]) == {
+        "irrigation", "treatment", "irrigation:treatment"}  # fmt: skip
