@@ -179,3 +179,28 @@ def test_given_yields_are_screened_as_typed():
                         raw="yield_kg_mu")  # fmt: skip
     typing = out[out["check"] == "typing_pattern"].iloc[0]
     assert typing["variable"] == "yield_kg_mu" and typing["pattern"] == "x10"
+
+
+def test_moisture_of_a_wet_variety_or_a_wet_block_is_not_flagged():
+    """A hybrid 8 points wetter, a block 3.5 points wetter: legitimate; 81 for 18 is flagged."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for b in range(3):
+        for t in range(5):
+            moisture = 18 + (8 if t == 4 else 0) + (3.5 if b == 2 else 0) + rng.normal(0, 0.4)
+            rows.append({"plot_id": f"{b}{t}", "treatment": f"H{t}", "block": str(b),
+                         "harvested_area_m2": 20.0, "moisture_pct": round(moisture, 1),
+                         "fresh_mass_kg": round(20 + rng.normal(0, 0.8), 2)})  # fmt: skip
+    book = pd.DataFrame(rows)
+
+    def run(table: pd.DataFrame) -> pd.DataFrame:
+        data = table.assign(yield_kg_ha=table["fresh_mass_kg"] * (100 - table["moisture_pct"])
+                            / 86 / 20 * 10_000)  # fmt: skip
+        return suspect_plots(data, response="yield_kg_ha", treatment="treatment", block="block")
+
+    assert run(book).empty
+    book.loc[3, "moisture_pct"] = 81.0
+    out = run(book)
+    assert set(out["plot_id"]) == {"03"}  # its yield is off too (outlier test, robust z)
+    moist = out[out["check"] == "moisture"]
+    assert moist["pattern"].tolist() == ["swapped digits 81 -> 18"]

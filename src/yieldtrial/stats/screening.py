@@ -27,7 +27,8 @@ Checks (``check`` column):
     them brings the value within 10 % of typical, and robust z above
     :data:`SWAP_Z_LIMIT`).
 ``moisture``, ``area``
-    A harvest moisture or harvested area unlike the other plots (see Notes).
+    A harvest moisture unlike both its treatment's and its block's other plots, or a
+    harvested area unlike the other plots (see Notes).
 ``duplicate``
     Two rows with the same record (treatment, block and every measurement), or a
     treatment recorded twice in a block that lacks another treatment.
@@ -256,6 +257,42 @@ def _spread_check(
     return centre, dev, dev / scale
 
 
+def _moisture_outliers(
+    m: np.ndarray, groups: np.ndarray, blocks: np.ndarray
+) -> list[tuple[int, float, float]]:
+    """Find the plots whose moisture is unlike their treatment's and their block's plots.
+
+    Varieties can differ in harvest moisture and a block harvested after rain can be wetter
+    as a whole; a reading from the wrong bag or a typing error is unlike both.  The
+    deviation is taken from the nearer of the two medians (the treatment's other plots,
+    the block's other plots; all plots when neither exists) and scaled by the robust
+    spread of all plots (1.4826 MAD, at least ``MOISTURE_POINTS / MOISTURE_Z_LIMIT``).
+    Returns ``(index, typical, z)`` of each flagged plot.
+    """
+    finite = np.isfinite(m)
+    overall = float(np.median(m[finite]))
+    mad = float(np.median(np.abs(m[finite] - overall)))
+    scale = max(1.4826 * mad, MOISTURE_POINTS / MOISTURE_Z_LIMIT)
+    has_blocks = blocks.size and blocks[0] is not None
+    out = []
+    for i in np.flatnonzero(finite):
+        typicals = []
+        for same in (groups == groups[i], blocks == blocks[i] if has_blocks else None):
+            if same is None:
+                continue
+            others = finite & same
+            others[i] = False
+            if others.any():
+                typicals.append(float(np.median(m[others])))
+        if not typicals:
+            typicals = [overall]
+        typical = min(typicals, key=lambda v: abs(m[i] - v))
+        deviation = float(m[i] - typical)
+        if abs(deviation) > MOISTURE_POINTS and abs(deviation) / scale > MOISTURE_Z_LIMIT:
+            out.append((int(i), typical, deviation / scale))
+    return out
+
+
 def suspect_plots(
     data: pd.DataFrame,
     *,
@@ -315,9 +352,10 @@ def suspect_plots(
         :data:`CHECKS`), ``variable`` (the column judged), ``value`` and ``typical``
         [unit of ``variable``; ``typical`` is the model's prediction from the other
         plots for ``outlier_test``, the median of the treatment's other plots for
-        ``robust_deviation``/``typing_pattern``, the median of all plots for
-        ``moisture``/``area``], ``ratio`` (value / typical), ``statistic`` (t or
-        robust z), ``p_value`` and ``p_value_adjusted`` (``outlier_test`` only),
+        ``robust_deviation``/``typing_pattern``, the nearer of the treatment's and the
+        block's median for ``moisture``, the median of all plots for ``area``],
+        ``ratio`` (value / typical), ``statistic`` (t or robust z), ``p_value`` and
+        ``p_value_adjusted`` (``outlier_test`` only),
         ``rule`` (the threshold that fired, in words), ``pattern`` (``"x2"``,
         ``"/10"``, ``"swapped digits 41.84 -> 14.84"``, ... or empty) and ``message``
         (one English sentence).  Empty (with these columns) when nothing is
@@ -343,9 +381,11 @@ def suspect_plots(
     the most extreme finding is recorded, that plot leaves the comparisons, and
     the rest are judged again.
 
-    Moisture is compared with the median of all plots: flagged when it is more
+    Moisture is compared with the median of the treatment's other plots and with the
+    median of the block's other plots (varieties and harvest days legitimately differ;
+    a wrong reading is unlike both): flagged when even the nearer of the two is more
     than :data:`MOISTURE_POINTS` (3) points and :data:`MOISTURE_Z_LIMIT` (5) robust
-    spreads (1.4826 MAD) away.  Area is flagged when it is more than
+    spreads (1.4826 MAD of all plots) away.  Area is flagged when it is more than
     :data:`AREA_RATIO` (1.25) times above or below the median area and beyond 5
     robust spreads of the log areas.
 
@@ -539,20 +579,14 @@ def suspect_plots(
     if moisture in data.columns:
         m = np.where(observed, pd.to_numeric(data[moisture], errors="coerce"), np.nan)
         if np.isfinite(m).sum() >= 3:
-            centre, dev, z = _spread_check(
-                m, log=False, floor=MOISTURE_POINTS, limit=MOISTURE_Z_LIMIT
-            )
-            for k in np.flatnonzero(
-                np.isfinite(z) & (np.abs(dev) > MOISTURE_POINTS) & (np.abs(z) > MOISTURE_Z_LIMIT)
-            ):
-                j = int(k)
+            for j, typical, zm in _moisture_outliers(m, groups, blocks):
                 rule = (
                     f"more than {MOISTURE_POINTS:g} points and {MOISTURE_Z_LIMIT:g} robust "
-                    "spreads from the median"
+                    "spreads from the other plots of its treatment and of its block"
                 )
                 rows.append(
-                    _level_row(base(j), where(j), "moisture", moisture, float(m[j]), centre,
-                               float(z[j]), rule, unit="%", points=True)
+                    _level_row(base(j), where(j), "moisture", moisture, float(m[j]), typical,
+                               zm, rule, unit="%", points=True)
                 )  # fmt: skip
     if area in data.columns:
         a = np.where(observed, pd.to_numeric(data[area], errors="coerce"), np.nan)
@@ -654,8 +688,8 @@ def _level_row(
         "rule": rule,
         "pattern": label,
         "message": (
-            f"{where}: {column} = {value:.6g} {unit} where the median of the plots is "
-            f"{centre:.6g} {unit} ({difference}; robust z = {z:.1f})"
+            f"{where}: {column} = {value:.6g} {unit} where the other plots have "
+            f"{centre:.6g} {unit} (median; {difference}; robust z = {z:.1f})"
             + (f"; {_pattern_words(label)}" if label else "")
             + "."
         ),
