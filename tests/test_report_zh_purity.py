@@ -52,6 +52,7 @@ ALLOWED_WORDS: frozenset[str] = frozenset(
         "Shapiro-Wilk",
         "Levene",
         "Brown-Forsythe",
+        "Bonferroni",
         "II",
         "III",
         # fertilizer efficiency and economics

@@ -38,7 +38,6 @@ import pandas as pd
 
 from yieldtrial.design import resolve as _resolve
 from yieldtrial.design.detect import DESIGNS, TWO_FACTOR_DESIGNS, detect_design
-from yieldtrial.errors import DataValidationError
 from yieldtrial.io import validation as _validation
 from yieldtrial.io import yields as _yields
 from yieldtrial.io.checks import check_option, check_range

@@ -16,7 +16,7 @@ Split-plot and strip-plot trials are tested on the residuals of their innermost
 stratum (sub-plots, or strip intersections): the full stratum model
 ``block + A + block:A + B + A:B`` (strip plot ``+ block:B``) fitted by least
 squares, whose residual mean square is error b (error c) with its df; see
-:func:`yieldtrial.stats.diagnostics.diagnostics`.  A plot that corrupts a whole
+:func:`yieldtrial.stats.residual_checks.diagnostics`.  A plot that corrupts a whole
 plot (or strip) is seen there too, since the sub-plot residuals of that whole
 plot carry it; the outer strata have no plot-level residuals of their own.
 
@@ -78,8 +78,8 @@ def _residual_table(
     plot_id: str,
 ) -> tuple[pd.DataFrame, int, str, str]:
     """Per-plot residual table of the design model, its error df, formula and error term."""
-    from yieldtrial.stats.diagnostics import _residual_table as additive_table
-    from yieldtrial.stats.diagnostics import _strata_factors
+    from yieldtrial.stats.residual_checks import _residual_table as additive_table
+    from yieldtrial.stats.residual_checks import _strata_factors
     from yieldtrial.stats.model import fit
 
     if design in _STRATA_DESIGNS:
@@ -127,7 +127,7 @@ def _stratum_table(
     (error c) when the trial is complete; missing plots are simply left out.
     """
     from yieldtrial.stats._strata import factor_levels
-    from yieldtrial.stats.diagnostics import _studentize
+    from yieldtrial.stats.residual_checks import _studentize
     from yieldtrial.stats.model import least_squares, model_matrix
 
     y_all = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float)
@@ -194,7 +194,7 @@ def outlier_test(
     response : str
         Response column, e.g. ``"yield_kg_ha"``.
     treatment, block, design, row, column : str, optional
-        The design model, as for :func:`yieldtrial.stats.diagnostics.diagnostics`
+        The design model, as for :func:`yieldtrial.stats.residual_checks.diagnostics`
         (``design`` one of ``crd``, ``rcbd``, ``latin``, ``split_plot``, ``strip_plot``).
     whole_plot, sub_plot, horizontal, vertical : str, optional
         Factor columns of a split-plot / strip-plot trial.

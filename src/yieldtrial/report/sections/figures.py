@@ -132,9 +132,9 @@ def figures_section(ctx: ReportContext) -> Section:
             return ax
 
         caption = t("fig.field", lang, what=what)
-        shown = [p for p in flagged if "plot_id" in data and p in set(data["plot_id"].astype(str))]
-        if shown:
-            caption += " " + t("fig.flagged", lang, items=join_list(shown, lang))
+        marked = [p for p in flagged if "plot_id" in data and p in set(data["plot_id"].astype(str))]
+        if marked:
+            caption += " " + t("fig.flagged", lang, items=join_list(marked, lang))
         blocks.append(Figure("field", caption, draw_field))
     return Section("figures", t("section.figures", lang), blocks)
 
