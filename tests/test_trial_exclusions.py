@@ -102,10 +102,26 @@ def test_config_reads_exclude_tables():
     ]
 
 
+def test_config_exclude_ids_are_normalised_as_plot_labels():
+    """Full-width digits, a zero fraction and control characters: the plot table's label."""
+    cfg = TrialConfig.from_text(
+        '[[exclude]]\nplot = "２０１"\nreason = "typed\\u0001 twice"\n\n'
+        '[[exclude]]\nplot = 305.0\nreason = "bird damage"\n'
+    )
+    assert cfg.exclude == (("201", "typed twice"), ("305", "bird damage"))
+
+
+def test_exclude_matches_a_normalised_plot_id():
+    """trial.exclude takes the id as the plot table holds it after normalisation."""
+    assert _trial().exclude("２０２", reason="x").exclusions == (("202", "x"),)
+
+
 @pytest.mark.parametrize(
     ("text", "match"),
     [
         ('[[exclude]]\nplot = "201"\n', "needs reason"),
+        ('[[exclude]]\nplot = "201"\nreason = "\\u0001 "\n', "needs reason"),
+        ('[[exclude]]\nplot = [201]\nreason = "x"\n', "needs plot"),
         ('[[exclude]]\nreason = "x"\n', "needs plot"),
         ('[[exclude]]\nplot = "201"\nreason = "x"\nwhy = "y"\n', "unknown key 'why'"),
         ('exclude = "201"\n', r"\[\[exclude\]\]"),

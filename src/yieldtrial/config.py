@@ -908,21 +908,28 @@ def _published(item: object, index: int, where: str) -> PublishedFigure:
 
 
 def _exclusion(item: object, index: int, where: str) -> tuple[str, str]:
+    from yieldtrial.io.validation import clean_text, normalise_label
+
     if not isinstance(item, Mapping):
         raise DataValidationError(f"{where}: exclude entry {index + 1} must be a table.")
     _checked_keys(item, EXCLUDE_KEYS, f"[[exclude]] entry {index + 1}", where)
     plot = item.get("plot")
-    if isinstance(plot, bool) or not isinstance(plot, str | int) or not str(plot).strip():
+    if (
+        isinstance(plot, bool)
+        or not isinstance(plot, str | int | float)
+        or not normalise_label(plot)
+    ):
         raise DataValidationError(
-            f'{where}: [[exclude]] entry {index + 1} needs plot = "<plot id>", got {plot!r}.'
+            f'{where}: [[exclude]] entry {index + 1} needs plot = "<plot id>" (the plot_id '
+            f"of the plot table), got {plot!r}."
         )
     reason = item.get("reason")
-    if not isinstance(reason, str) or not reason.strip():
+    if not isinstance(reason, str) or not clean_text(reason).strip():
         raise DataValidationError(
-            f"{where}: [[exclude]] entry {index + 1} (plot {str(plot)!r}) needs "
+            f"{where}: [[exclude]] entry {index + 1} (plot {normalise_label(plot)!r}) needs "
             'reason = "<why>"; the report lists every exclusion with its reason.'
         )
-    return str(plot).strip(), reason.strip()
+    return normalise_label(plot), clean_text(reason).strip()
 
 
 def _resolve_factor_roles(values: dict[str, Any], where: str) -> None:

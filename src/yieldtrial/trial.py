@@ -675,7 +675,7 @@ class FieldTrial:
         >>> trial.exclude("4", reason="weight typed twice").excluded_plots.values.tolist()
         [['4', '2', 'T', 'weight typed twice']]
         """
-        pid = str(plot).strip()
+        pid = _validation.normalise_label(plot)
         kept = tuple(e for e in self.exclusions if e[0] != pid)
         return self.replace(exclusions=(*kept, (pid, str(reason))))
 

@@ -14,7 +14,7 @@ import math
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -706,7 +706,8 @@ def check_exclusions(
     Returns
     -------
     tuple of (str, str)
-        The exclusions, ids and reasons stripped; a plot given twice keeps its last reason.
+        The exclusions, ids normalised as the plot table's (:func:`normalise_label`) and
+        reasons cleaned (:func:`clean_text`); a plot given twice keeps its last reason.
 
     Raises
     ------
@@ -728,7 +729,13 @@ def check_exclusions(
                 f"each exclusion is (plot_id, reason); got {item!r}. Use "
                 "trial.exclude('201', reason='...')"
             )
-        pid, reason = str(item[0]).strip(), str(item[1] or "").strip()
+        if isinstance(item[0], Mapping | list | tuple) or isinstance(item[1], Mapping | list):
+            raise DataValidationError(
+                f"each exclusion is (plot_id, reason) as text; got {item!r}. Use "
+                "trial.exclude('201', reason='...')"
+            )
+        pid = normalise_label(item[0])
+        reason = clean_text(str(item[1] or "")).strip()
         if not reason:
             raise DataValidationError(
                 f"excluding plot {pid!r} needs a reason (e.g. reason='weight typed twice: "

@@ -78,9 +78,9 @@ def _residual_table(
     plot_id: str,
 ) -> tuple[pd.DataFrame, int, str, str]:
     """Per-plot residual table of the design model, its error df, formula and error term."""
+    from yieldtrial.stats.model import fit
     from yieldtrial.stats.residual_checks import _residual_table as additive_table
     from yieldtrial.stats.residual_checks import _strata_factors
-    from yieldtrial.stats.model import fit
 
     if design in _STRATA_DESIGNS:
         if block is None:
@@ -127,8 +127,8 @@ def _stratum_table(
     (error c) when the trial is complete; missing plots are simply left out.
     """
     from yieldtrial.stats._strata import factor_levels
-    from yieldtrial.stats.residual_checks import _studentize
     from yieldtrial.stats.model import least_squares, model_matrix
+    from yieldtrial.stats.residual_checks import _studentize
 
     y_all = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float)
     used = data.loc[np.isfinite(y_all)]

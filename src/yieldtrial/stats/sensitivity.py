@@ -280,7 +280,9 @@ def sensitivity(
     if plots is None:
         flagged = trial.suspect_plots()
         plots = list(dict.fromkeys(flagged["plot_id"].astype(str)))
-    ids = [str(p) for p in plots]
+    from yieldtrial.io.validation import normalise_label
+
+    ids = [normalise_label(p) for p in plots]
     base = verdicts(trial, control=control, kind=kind, alpha=alpha, letters=letters,
                     margin_pct=margin_pct)  # fmt: skip
     rows: list[dict[str, Any]] = []
