@@ -104,6 +104,26 @@ def test_example_with_the_plot_excluded_lists_the_reason(tmp_path):
     assert "field book checked" in json.dumps(section, ensure_ascii=False)
 
 
+def test_named_contrast_that_flips_says_it_depends_on_the_plot(tmp_path):
+    """[[contrasts]] N0 vs CK: the contrast sentence (and the summary) name plot 201."""
+    config = tmp_path / "trial.toml"
+    config.write_text(
+        (EXAMPLE / "trial.toml").read_text(encoding="utf-8")
+        + '\n[[contrasts]]\nname = "zero-N effect"\nname_zh = "不施氮效应"\n'
+        'treatment = "N0"\nversus = "CK"\n',
+        encoding="utf-8",
+    )
+    doc = json.loads(_report(tmp_path, ".json", config=config).read_text(encoding="utf-8"))
+    results = doc["results"]
+    row = next(r for r in results["sensitivity"] if r["verdict"] == "contrast")
+    assert (row["subject"], row["with_plot"], row["without_plot"]) == (
+        "zero-N effect", "not significant", "lower")  # fmt: skip
+    (contrast,) = results["named_contrasts"]
+    assert "This conclusion depends on plot 201" in contrast["sentence"]
+    html = _report(tmp_path, ".zh.html", "--lang", "zh", config=config).read_text("utf-8")
+    assert "对比“不施氮效应”：含小区 201 时不显著，剔除该小区后显著减产" in html
+
+
 def test_clean_version_flags_nothing(tmp_path):
     """The same trial with 14.84 kg: no suspect plot, no sensitivity rows, no dependency."""
     plots = tmp_path / "plots.csv"

@@ -122,3 +122,28 @@ def test_split_plot_sensitivity_refits_by_reml():
     assert {"anova_f", "letters"} <= set(out["verdict"])
     assert set(out.loc[out["verdict"] == "anova_f", "subject"]) == {
         "irrigation", "treatment", "irrigation:treatment"}  # fmt: skip
+
+
+def test_contrast_verdict_matches_an_ols_t_test():
+    """A named contrast's p is the RCBD OLS t test of N0 - CK (statsmodels, 1e-10)."""
+    import statsmodels.formula.api as smf
+
+    trial = doubled_trial()
+    out = verdicts(trial, letters=None, contrasts=[("zero N", "N0", "CK")])
+    row = out[out["verdict"] == "contrast"].iloc[0]
+    data = trial.yields()
+    ols = smf.ols("yield_kg_ha ~ C(treatment, Treatment('CK')) + C(block)", data).fit()
+    name = "C(treatment, Treatment('CK'))[T.N0]"
+    assert row["subject"] == "zero N"
+    assert row["estimate"] == pytest.approx(ols.params[name], rel=1e-10)
+    assert row["p_value"] == pytest.approx(ols.pvalues[name], rel=1e-10)
+    assert row["outcome"] == "not significant"
+
+
+def test_sensitivity_covers_the_named_contrasts():
+    """Without plot 201 the contrast N0 - CK becomes significantly lower; the statement says so."""
+    out = doubled_trial().sensitivity(["201"], contrasts=[("zero N", "N0", "CK")])
+    row = out[out["verdict"] == "contrast"].set_index("subject").loc["zero N"]
+    assert (row["with_plot"], row["without_plot"], bool(row["changed"])) == (
+        "not significant", "lower", True)  # fmt: skip
+    assert row["statement"].startswith("the contrast 'zero N' is not significant with plot 201")

@@ -937,6 +937,7 @@ class FieldTrial:
         margin_pct: float | None = None,
         control: str | Sequence[str] | None = None,
         kind: str | None = None,
+        contrasts: Sequence[tuple[str, str, str]] = (),
     ) -> pd.DataFrame:
         """Which verdicts change when one plot is treated as missing.
 
@@ -944,7 +945,8 @@ class FieldTrial:
         (default: those :meth:`suspect_plots` flags) the design model is refitted
         without it (:meth:`exclude`) and every verdict a report states is compared:
         the ANOVA F test(s), Dunnett against the control(s), non-inferiority (with
-        ``margin_pct``) and the pairwise differences behind the letters.
+        ``margin_pct``), the pairwise differences behind the letters and the named
+        ``contrasts``.
 
         Parameters
         ----------
@@ -958,6 +960,9 @@ class FieldTrial:
             Non-inferiority margin [%].
         control, kind : optional
             Control(s) and which means (two-factor designs); see :meth:`means_model`.
+        contrasts : sequence of (str, str, str)
+            Named contrasts ``(name, treatment, versus)``, each a t test of
+            treatment − versus on the design model's error term (as ``[[contrasts]]``).
 
         Returns
         -------
@@ -970,7 +975,7 @@ class FieldTrial:
 
         return sensitivity(
             self, plots, control=control, kind=kind, alpha=alpha, letters=letters,
-            margin_pct=margin_pct,
+            margin_pct=margin_pct, contrasts=contrasts,
         )  # fmt: skip
 
     @_warns_at_caller

@@ -2,9 +2,9 @@ r"""Sensitivity of a trial's verdicts to single plots.
 
 :func:`verdicts` lists every verdict a yield-test report states, computed with
 the trial's own methods: the F test(s) of the ANOVA, Dunnett's comparison of each
-treatment with the control(s), non-inferiority (with a margin), and the pairwise
-differences behind the letters.  :func:`sensitivity` refits the trial once per
-plot with that plot treated as missing (the design's model, LS-means, the
+treatment with the control(s), non-inferiority (with a margin), the pairwise
+differences behind the letters, and the named contrasts.  :func:`sensitivity` refits
+the trial once per plot with that plot treated as missing (the design's model, LS-means, the
 design's error) and says which verdicts change: "the difference T vs CK1 is
 significant only with plot 201; check its weight".  Nothing is removed from the
 trial; :meth:`yieldtrial.FieldTrial.exclude` does that, on the user's word.
@@ -88,6 +88,7 @@ def verdicts(
     alpha: float = 0.05,
     letters: str | None = "tukey",
     margin_pct: float | None = None,
+    contrasts: Sequence[tuple[str, str, str]] = (),
 ) -> pd.DataFrame:
     """Every verdict a yield-test report states about a trial, as a tidy table.
 
@@ -107,18 +108,23 @@ def verdicts(
         ``"scheffe"``); None: no letters verdicts.
     margin_pct : float, optional
         Non-inferiority margin [%]; adds the non-inferiority verdicts.
+    contrasts : sequence of (str, str, str)
+        Named contrasts ``(name, treatment, versus)`` (``[[contrasts]]`` of trial.toml):
+        each a t test of treatment − versus on the design model's error term and df
+        (Satterthwaite df for a mixed model), two-sided, not adjusted, as the report's
+        contrasts section states it.
 
     Returns
     -------
     DataFrame
         Columns :data:`VERDICT_COLUMNS`: ``verdict`` (``anova_f``, ``dunnett``,
-        ``noninferiority``, ``letters``), ``subject`` (the ANOVA source,
-        ``"T vs CK"`` or ``"T1 vs T2"``), ``outcome`` (``"significant"``, ``"not
-        significant"``; ``"higher"``, ``"lower"``, ``"not significant"``;
-        ``"non-inferior"``, ``"not shown"``; ``"differ"``, ``"same letter"``),
-        ``significant`` (bool), ``p_value`` (F test, Dunnett adjusted, one-sided NI;
-        NaN for letters), ``estimate`` (difference [response unit]; NaN for F tests),
-        ``test``.  Empty for an unreplicated trial.
+        ``noninferiority``, ``letters``, ``contrast``), ``subject`` (the ANOVA source,
+        ``"T vs CK"``, ``"T1 vs T2"`` or the contrast's name), ``outcome``
+        (``"significant"``, ``"not significant"``; ``"higher"``, ``"lower"``, ``"not
+        significant"``; ``"non-inferior"``, ``"not shown"``; ``"differ"``, ``"same
+        letter"``), ``significant`` (bool), ``p_value`` (F test, Dunnett adjusted,
+        one-sided NI, contrast t test; NaN for letters), ``estimate`` (difference
+        [response unit]; NaN for F tests), ``test``.  Empty for an unreplicated trial.
     """
     from yieldtrial.stats.compare import compare_means_to_control
 
@@ -210,7 +216,43 @@ def verdicts(
                             "test": f"letters ({letters}, alpha {alpha:g})",
                         }
                     )
+    rows.extend(_contrast_verdicts(mm, contrasts, alpha))
     return pd.DataFrame(rows, columns=list(VERDICT_COLUMNS))
+
+
+def _contrast_verdicts(
+    mm: Any, contrasts: Sequence[tuple[str, str, str]], alpha: float
+) -> list[dict[str, Any]]:
+    """T test of each named contrast on the means model's error term (unadjusted)."""
+    from scipy import stats as sps
+
+    levels = [str(v) for v in mm.levels]
+    df = float(mm.df)
+    if not contrasts or not (np.isfinite(df) and df > 0 and np.isfinite(float(mm.mse))):
+        return []
+    rows = []
+    for name, treatment, versus in contrasts:
+        if treatment not in levels or versus not in levels:
+            continue
+        vec = np.zeros(len(levels))
+        vec[levels.index(treatment)], vec[levels.index(versus)] = 1.0, -1.0
+        estimate = float(vec @ np.asarray(mm.estimates, dtype=float))
+        se = float(np.sqrt(vec @ np.asarray(mm.cov, dtype=float) @ vec))
+        cdf = float(mm.contrast_df(vec)[0]) if hasattr(mm, "contrast_df") else df
+        p = float(2.0 * sps.t.sf(abs(estimate / se), cdf)) if se > 0 else np.nan
+        sig = bool(p < alpha)
+        rows.append(
+            {
+                "verdict": "contrast",
+                "subject": str(name),
+                "outcome": ("higher" if estimate > 0 else "lower") if sig else "not significant",
+                "significant": sig,
+                "p_value": p,
+                "estimate": estimate,
+                "test": f"t test of {treatment} - {versus} (contrast, not adjusted)",
+            }
+        )
+    return rows
 
 
 _OUTCOME_WORDS = {
@@ -231,6 +273,7 @@ def _statement(verdict: str, subject: str, with_: str, without: str, plot: str) 
         "dunnett": f"the difference {subject}",
         "noninferiority": f"non-inferiority of {subject}",
         "letters": f"the letters of {subject}",
+        "contrast": f"the contrast {subject!r}",
     }[verdict]
     return (
         f"{what} is {_OUTCOME_WORDS.get(with_, with_)} with plot {plot} but "
@@ -248,6 +291,7 @@ def sensitivity(
     alpha: float = 0.05,
     letters: str | None = "tukey",
     margin_pct: float | None = None,
+    contrasts: Sequence[tuple[str, str, str]] = (),
 ) -> pd.DataFrame:
     """Refit the trial without each plot in turn and compare every verdict.
 
@@ -258,7 +302,7 @@ def sensitivity(
     plots : sequence of str, optional
         Plot ids to leave out one at a time; default the plots flagged by
         :meth:`yieldtrial.FieldTrial.suspect_plots`.
-    control, kind, alpha, letters, margin_pct
+    control, kind, alpha, letters, margin_pct, contrasts
         As :func:`verdicts`.
 
     Returns
@@ -283,8 +327,9 @@ def sensitivity(
     from yieldtrial.io.validation import normalise_label
 
     ids = [normalise_label(p) for p in plots]
-    base = verdicts(trial, control=control, kind=kind, alpha=alpha, letters=letters,
-                    margin_pct=margin_pct)  # fmt: skip
+    options: dict[str, Any] = {"control": control, "kind": kind, "alpha": alpha, "letters": letters,
+               "margin_pct": margin_pct, "contrasts": tuple(contrasts)}  # fmt: skip
+    base = verdicts(trial, **options)
     rows: list[dict[str, Any]] = []
     if base.empty or not ids:
         return pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
@@ -302,10 +347,7 @@ def sensitivity(
             "block": str(where["block"].iloc[0]) if "block" in where.columns else None,
         }
         try:
-            without = verdicts(
-                trial.exclude(pid, reason="sensitivity check"), control=control, kind=kind,
-                alpha=alpha, letters=letters, margin_pct=margin_pct,
-            )  # fmt: skip
+            without = verdicts(trial.exclude(pid, reason="sensitivity check"), **options)
         except DataValidationError as exc:
             rows.append({**info, "verdict": "refit", "subject": "", "with_plot": "",
                          "without_plot": "", "p_with": np.nan, "p_without": np.nan,

@@ -161,18 +161,25 @@ def _outcome(text: str, lang: str, verdict: str = "") -> str:
     return t(key, lang) if key in string_keys() else text
 
 
-def _subject(row: dict[str, Any], lang: str) -> str:
+def _subject(row: dict[str, Any], lang: str, names: dict[str, str] | None = None) -> str:
     from yieldtrial.report._format import source_label
 
     subject = str(row["subject"])
+    if row["verdict"] == "contrast":
+        return (names or {}).get(subject, subject)
     if row["verdict"] == "anova_f":
         return source_label(subject, lang) if subject != "treatment" else t("sens.treatments", lang)
     return subject.replace(" vs ", " – ")
 
 
-def sensitivity_statement(row: dict[str, Any], lang: str) -> str:
-    """Return the sentence saying that a verdict depends on one plot (translated)."""
-    what = t(f"sens.what.{row['verdict']}", lang, subject=_subject(row, lang))
+def sensitivity_statement(
+    row: dict[str, Any], lang: str, names: dict[str, str] | None = None
+) -> str:
+    """Return the sentence saying that a verdict depends on one plot (translated).
+
+    ``names`` maps a named contrast to its name in the report's language.
+    """
+    what = t(f"sens.what.{row['verdict']}", lang, subject=_subject(row, lang, names))
     return t(
         "sens.changed",
         lang,
@@ -252,12 +259,22 @@ def data_checks_section(ctx: ReportContext) -> Section:
                     margin_pct=s.margin_pct,
                     control=list(s.controls) or None,
                     kind=s.kind,
+                    contrasts=[
+                        (str(c["name"]), str(c["treatment"]), str(c["versus"]))
+                        for c in ctx.config.contrasts
+                    ],
                 )
         except DataValidationError:
             sens = None
         if sens is not None:
             ctx.results["sensitivity"] = records(sens)
             blocks.append(Paragraph(t("sens.intro", lang)))
+            names = {
+                str(c["name"]): str(
+                    c["name_zh"] if lang == "zh" and c.get("name_zh") else c["name"]
+                )
+                for c in ctx.config.contrasts
+            }
             items = []
             for pid in flagged:
                 mine = sens[sens["plot_id"].astype(str) == pid]
@@ -266,7 +283,9 @@ def data_checks_section(ctx: ReportContext) -> Section:
                 if len(failed):
                     items.append(t("sens.refit_failed", lang, plot=pid))
                 elif len(changed):
-                    items.extend(sensitivity_statement(r, lang) for r in changed.to_dict("records"))
+                    items.extend(
+                        sensitivity_statement(r, lang, names) for r in changed.to_dict("records")
+                    )
                 else:
                     items.append(t("sens.none", lang, plot=pid))
             blocks.append(Bullets(items, "warning" if any(sens["changed"]) else "normal"))

@@ -411,6 +411,11 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
                 "contrast.descriptive", lang, name=name, treatment=trt, versus=ref,
                 diff=f"{estimate:+.{d}f}", pct=f"{pct:+.1f}", unit=s.unit,
             )  # fmt: skip
+        if testable:  # a contrast that flips without a flagged plot says so
+            from yieldtrial.report.sections.checks import dependency_notes
+
+            notes = dependency_notes(ctx, "contrast", str(item["name"]))
+            sentence = ("" if lang == "zh" else " ").join([sentence, *notes])
         if _is_illustrative(ctx, trt) or _is_illustrative(ctx, ref):
             sentence = with_mark(sentence)
             row["name"] = f"{name} {ILLUSTRATIVE_MARK}"
