@@ -85,6 +85,14 @@ def test_example_in_chinese(tmp_path, suffix):
         assert "N0 – CK 的差异：含小区 201 时不显著，剔除该小区后显著减产" in text
 
 
+def test_example_in_chinese_has_no_english_prose(tmp_path):
+    """Zh HTML: the only Latin words outside the allowed list are the [[exclude]] code to type."""
+    from test_report_zh_purity import english_words, html_text
+
+    text = _report(tmp_path, ".html", "--lang", "zh").read_text(encoding="utf-8")
+    assert set(english_words(html_text(text))) <= {"exclude", "plot", "reason", "trial.exclude"}
+
+
 def test_example_with_the_plot_excluded_lists_the_reason(tmp_path):
     """[[exclude]] in trial.toml: the plot is left out, the reason is listed, N0 differs."""
     config = tmp_path / "trial.toml"

@@ -44,6 +44,7 @@ ALLOWED_WORDS: frozenset[str] = frozenset(
         "P",
         "W",
         "t",
+        "z",
         "Dunnett",
         "Tukey",
         "Duncan",
