@@ -164,13 +164,9 @@ class _Bar:
 def _report_options(result: Any, config: Any, args: argparse.Namespace) -> dict[str, Any]:
     """Language, header facts from trial.toml and the stability statistics of the network."""
     from yieldtrial.network.stability import network_stability
+    from yieldtrial.report.network import network_metadata
 
-    options: dict[str, Any] = {"lang": args.lang}
-    facts = {
-        label: getattr(config, key, None)
-        for key, label in (("title", "Title"), ("crop", "Crop"), ("season", "Season"))
-    }
-    options["metadata"] = {k: v for k, v in facts.items() if v}
+    options: dict[str, Any] = {"lang": args.lang, "metadata": network_metadata(config, args.lang)}
     if not args.no_stability and result.summary is not None:
         stab, note = network_stability(result)
         options["stability"] = stab
@@ -182,7 +178,7 @@ def _report_options(result: Any, config: Any, args: argparse.Namespace) -> dict[
 def _run(args: argparse.Namespace) -> int:
     from yieldtrial.io.sources import expand_sources
     from yieldtrial.network import analyze_many
-    from yieldtrial.report.network import network_format_for_path, render
+    from yieldtrial.report.network import network_format_for_path, render, synthetic_data
 
     if args.output is not None:
         try:
@@ -224,6 +220,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     _check_some_trial_analysed(result, left_out)
     options = _report_options(result, config, args)
+    options["synthetic"] = synthetic_data(plots)
     if args.output is None:
         sys.stdout.write(str(render(result, "markdown", title=args.title, **options)))
     else:

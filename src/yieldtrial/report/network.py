@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.report._network_zh import cv_flag, error_term, network_note, site_reason
 from yieldtrial.report.formats import FORMATS, check_format
 from yieldtrial.report.model import (
     Bullets,
@@ -40,64 +41,14 @@ from yieldtrial.report.model import (
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.network import NetworkResult
 
-__all__ = ["NETWORK_FORMATS", "network_report", "render", "write_network_report"]
-
-#: Chinese headings and labels of the network report (``lang="zh"``).
-_ZH: dict[str, str] = {
-    "Network and combined analysis": "试验网与联合分析",
-    "Treatments across sites": "各试点处理表现",
-    "Site columns: LS-mean and within-site Tukey letters.": (
-        "试点列：最小二乘均值及试点内 Tukey 字母标记。"
-    ),
-    "Sites": "试点",
-    "Combined model": "联合分析模型",
-    "Notes": "说明",
-    "(not fitted)": "（未拟合）",
-    "Trials": "试验数",
-    "Response": "响应变量",
-    "Design": "设计",
-    "Check": "对照",
-    "Treatment P (across sites)": "处理 P（跨试点）",
-    "Treatment x site P": "处理×试点 P",
-    "Version": "版本",
-    "Treatment": "处理",
-    "Across-site mean": "跨试点均值",
-    "% of check": "比对照 %",
-    "> check": "高于对照",
-    "< check": "低于对照",
-    "Win rate %": "增产点率 %",
-    "Dunnett P": "Dunnett P",
-    "Site": "试点",
-    "Status": "状态",
-    "CV %": "CV %",
-    "CV flag": "CV 标记",
-    "MSE": "误差均方",
-    "Error df": "误差自由度",
-    "Missing plots": "缺失小区",
-    "Included": "纳入",
-    "Reason": "原因",
-    "Source": "变异来源",
-    "Sum of squares": "平方和",
-    "Mean square": "均方",
-    "Error term": "误差项",
-}
-
-
-def _to_chinese(sections: list[Section]) -> None:
-    """Translate the headings, fact labels and column labels of the sections in place."""
-    for section in sections:
-        section.title = _ZH.get(section.title, section.title)
-        for block in section.blocks:
-            if isinstance(block, Paragraph):
-                block.text = _ZH.get(block.text, block.text)
-            elif isinstance(block, KeyValues):
-                block.items = [(_ZH.get(k, k), v) for k, v in block.items]
-            elif isinstance(block, Table):
-                block.columns = [
-                    Column(c.key, _ZH.get(c.label, c.label), c.kind, c.digits, c.unit)
-                    for c in block.columns
-                ]
-
+__all__ = [
+    "NETWORK_FORMATS",
+    "network_metadata",
+    "network_report",
+    "render",
+    "synthetic_data",
+    "write_network_report",
+]
 
 #: Network output formats -> suffixes: the report formats plus the layout-G CSV table.
 NETWORK_FORMATS: dict[str, tuple[str, ...]] = {"csv": (".csv",)}
@@ -143,6 +94,7 @@ def network_report(
     response: Any = None,
     metadata: dict[str, Any] | None = None,
     notes: list[str] | None = None,
+    synthetic: bool = False,
 ) -> Report:
     """Build the network report as a report model (English multi-site or Chinese 区试 layout).
 
@@ -166,6 +118,9 @@ def network_report(
         Extra header facts (e.g. crop, season from ``trial.toml``), label -> value.
     notes : list of str, optional
         Extra notes (e.g. which sites the stability statistics left out).
+    synthetic : bool, default False
+        The yields are simulated (``data_status = synthetic``, see :func:`synthetic_data`):
+        the header and the conclusions say so.
 
     Returns
     -------
@@ -199,8 +154,8 @@ def network_report(
             + ", ".join(f"{_status(k, lang)} {v}" for k, v in sorted(counts.items()))
             + ")",
         ),
-        (t("network.fact.response", lang), str(opts["response"])),
-        (t("network.fact.design", lang), str(opts["design"]).upper()),
+        (t("network.fact.response", lang), _response_label(str(opts["response"]), lang)),
+        (t("network.fact.design", lang), _design(str(opts["design"]), lang)),
         (t("network.fact.check", lang), str(control) if control else t("network.none", lang)),
         (t("network.fact.model", lang), _method(s.method, s.site_effects, lang)),
         (t("network.fact.p_treatment", lang), _p(s.p_treatment) or "–"),
@@ -209,7 +164,10 @@ def network_report(
         (t("network.fact.version", lang), result.provenance.version),
     ]
     facts = [(str(k), str(v)) for k, v in (metadata or {}).items()] + facts
-    sections = [Section("header", t("network.section.header", lang), [KeyValues(facts)])]
+    header: list[Any] = [KeyValues(facts)]
+    if synthetic:
+        header.append(Paragraph(t("network.synthetic", lang), "warning"))
+    sections = [Section("header", t("network.section.header", lang), header)]
     layout: list[Paragraph | Table]
     if len(sites) <= WIDE_SITES:
         layout = [
@@ -251,6 +209,8 @@ def network_report(
             )
         )
     conclusions = _conclusions(result, response, lang)
+    if conclusions and synthetic:
+        conclusions.append(t("network.synthetic", lang))
     if conclusions:
         sections.append(
             Section("conclusions", t("network.section.conclusions", lang), [Bullets(conclusions)])
@@ -264,9 +224,8 @@ def network_report(
     )
     notes = list(s.notes) + list(notes or []) + ([] if stability is None else list(stability.notes))
     if notes:
-        sections.append(
-            Section("notes", t("network.section.notes", lang), [Bullets([str(n) for n in notes])])
-        )
+        shown = [network_note(str(n), lang) for n in notes]
+        sections.append(Section("notes", t("network.section.notes", lang), [Bullets(shown)]))
     date = report_date or _dt.datetime.now(_dt.UTC).date().isoformat()
     meta = {
         "kind": "network",
@@ -281,7 +240,7 @@ def network_report(
         results["environment_response"] = records(response)
     if stability is not None:
         results["stability"] = stability.to_dict()
-    return Report(
+    report = Report(
         title=title or t("network.title", lang),
         lang=lang,
         sections=sections,
@@ -289,6 +248,75 @@ def network_report(
         results=results,
         number_style=style,
     )
+    if lang == "zh":
+        from yieldtrial.report.i18n import localize_units
+
+        localize_units(report)
+    return report
+
+
+def network_metadata(config: Any, lang: str = "en") -> dict[str, str]:
+    """Header facts of a network report from its trial description, in ``lang``.
+
+    Parameters
+    ----------
+    config : TrialConfig
+        The network's ``trial.toml``; a Chinese report takes the title and season
+        from its ``[zh]`` table when given and writes the crop in Chinese.
+    lang : {"en", "zh"}
+        Report language.
+
+    Returns
+    -------
+    dict
+        Label -> value (title, crop, season; only those given).
+
+    Examples
+    --------
+    >>> from yieldtrial.config import TrialConfig
+    >>> network_metadata(TrialConfig(crop="wheat", zh={"title": "示范"}, title="Demo"), "zh")
+    {'名称': '示范', '作物': '小麦'}
+    """
+    from yieldtrial.report.i18n import CROPS_ZH, check_lang, t
+
+    lang = check_lang(lang)
+    zh = dict(getattr(config, "zh", None) or {}) if lang == "zh" else {}
+    facts: dict[str, str] = {}
+    for key in ("title", "crop", "season"):
+        value = getattr(config, key, None)
+        if not value:
+            continue
+        text = str(zh.get(key, value))
+        if key == "crop" and lang == "zh":
+            text = CROPS_ZH.get(text.strip().lower(), text)
+        facts[t(f"header.{key}", lang)] = text
+    return facts
+
+
+def synthetic_data(plots: pd.DataFrame) -> bool:
+    """Whether every plot of a network is simulated (``data_status`` ``synthetic``).
+
+    Examples
+    --------
+    >>> synthetic_data(pd.DataFrame({"data_status": ["synthetic", "Synthetic"]}))
+    True
+    >>> synthetic_data(pd.DataFrame({"yield_kg_ha": [1.0]}))
+    False
+    """
+    if "data_status" not in plots.columns or not len(plots):
+        return False
+    return bool(plots["data_status"].astype(str).str.strip().str.lower().eq("synthetic").all())
+
+
+def _response_label(response: str, lang: str) -> str:
+    """``yield_kg_mu`` -> "Yield (kg/mu)" / "产量（kg/亩）"; other columns as named."""
+    from yieldtrial.report.i18n import t, unit_label
+    from yieldtrial.stats.inference import unit_suffix
+
+    unit = unit_suffix(response).lstrip("_").replace("_", "/")
+    if not response.startswith("yield") or not unit:
+        return response
+    return t("axis.yield", lang, unit=unit_label(unit, lang))
 
 
 def _default_response(result: NetworkResult) -> Any:
@@ -310,6 +338,13 @@ def _method(method: str, site_effects: str, lang: str) -> str:
     if base.startswith(("combined", "two-stage (site")):
         shown += "; " + t(f"network.effects.{site_effects}", lang)
     return shown + (plus + extra if plus else "")
+
+
+def _design(design: str, lang: str) -> str:
+    """Design of the sites: "CRD", "RCBD" in English; the design's name in Chinese."""
+    from yieldtrial.report._format import design_label
+
+    return design_label(design, True, lang) if lang == "zh" else design.upper()
 
 
 def _source(source: str, lang: str) -> str:
@@ -334,7 +369,9 @@ def _methods(result: NetworkResult, lang: str, stability: bool, response: bool) 
     pct = f"{100 * (1 - float(opts['alpha'])):g}"
     check = str(s.control) if s.control else t("network.none", lang)
     blocks: list[Any] = [
-        Paragraph(t("network.methods.sites", lang, design=str(opts["design"]).upper(), check=check))
+        Paragraph(
+            t("network.methods.sites", lang, design=_design(str(opts["design"]), lang), check=check)
+        )
     ]
     if s.method.startswith("RCBD, sites as blocks"):
         model = t("network.model.pooled", lang)
@@ -736,12 +773,12 @@ def _site_table(result: NetworkResult, lang: str = "en") -> Table:
                 "site": str(site.site),
                 "status": _status(str(site.status), lang),
                 "cv_pct": _num(site.cv_pct),
-                "cv_flag": "" if str(site.cv_flag) == "na" else str(site.cv_flag),
+                "cv_flag": "" if str(site.cv_flag) == "na" else cv_flag(str(site.cv_flag), lang),
                 "mse": _num(site.mse),
                 "df_error": _num(site.df_error),
                 "n_missing": _num(site.n_missing),
                 "included": t("network.yes" if site.included else "network.no", lang),
-                "reason": "" if site.included else str(site.reason),
+                "reason": "" if site.included else site_reason(str(site.reason), lang),
             }
         )
         styles.append("" if site.included else "excluded")
@@ -771,7 +808,7 @@ def _combined_table(result: NetworkResult, lang: str = "en") -> Table | None:
             "mean_sq": _num(r.mean_sq),
             "f": _num(r.f),
             "p_value": _num(r.p_value),
-            "error_term": str(r.error_term),
+            "error_term": error_term(_source(str(r.error_term), lang), lang),
         }
         for r in s.anova.itertuples(index=False)
     ]

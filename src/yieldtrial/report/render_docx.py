@@ -395,10 +395,12 @@ class _Writer:
             self.table_no += 1
             number = t("label.table", self.lang, n=self.table_no)
         for index, (part, widths) in enumerate(zip(plan.parts, plan.widths_mm, strict=True)):
+            if index:
+                # two adjacent <w:tbl> are merged into one table by Word and LibreOffice:
+                # a paragraph keeps the parts apart
+                self.paragraph("", size=4, space_after=4)
             if number:
                 label = number if index == 0 else t("label.continued", self.lang, n=self.table_no)
-                if index:
-                    self.paragraph("", size=4, space_after=4)
                 self.paragraph(
                     str(block.caption),
                     label=label + ("　" if self.lang == "zh" else " "),

@@ -1,0 +1,261 @@
+"""Chinese text of the network analysis's English notes, reasons and labels (``--lang zh``).
+
+The network engine (:mod:`yieldtrial.network`) writes its notes in English, with the
+numbers of the analysis inside (sites, df, variances).  A Chinese network report shows
+each known note through :func:`network_note`: a pattern of the English sentence and the
+Chinese sentence with the same numbers.  A note without a pattern is shown as written
+(the zh-purity test on the shipped network example catches a new, untranslated one).
+
+Examples
+--------
+>>> network_note("fewer than two usable sites: no combined model.", "zh")
+'可用试点少于两个：不作联合分析。'
+>>> network_note("fewer than two usable sites: no combined model.", "en")
+'fewer than two usable sites: no combined model.'
+>>> site_reason("excluded: CV 39.2 % > 15 %", "zh")
+'未纳入：CV 39.2% > 15%'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+__all__ = ["cv_flag", "error_term", "network_note", "site_reason"]
+
+_NUM = r"[-+\d.eE]+"
+
+#: CV flags of the site strip in Chinese.
+_CV_FLAGS = {"ok": "正常", "warn": "偏高", "strong": "很高"}
+
+#: Error terms of the combined model in Chinese.
+_ERROR_TERMS = {
+    "treatment:site": "处理×试点",
+    "residual": "误差",
+    "within-site variances of the site means": "试点均值的试点内方差",
+}
+
+
+def _sites(items: str) -> str:
+    """``"D (CV 39.2 %, strong), E (CV 18.0 %) and 3 more"`` in Chinese."""
+    items = re.sub(r"\(CV ([\d.]+) %", r"（CV \1%", items)
+    items = items.replace(", strong)", "，很高）").replace(", warn)", "，偏高）").replace(")", "）")
+    items = re.sub(r" and (\d+) more$", r" 等，另有 \1 个", items)
+    return items.replace(", ", "、")
+
+
+def _missing(found: re.Match[str]) -> str:
+    missing = found.group("missing")
+    return f"；{missing} 个处理-试点组合缺失，由模型处理（最小二乘均值）" if missing else ""
+
+
+#: English note pattern -> Chinese sentence built from the match.
+_NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(
+            rf"^(?P<n>\d+) site\(s\) excluded for CV above (?P<cv>{_NUM}) % "
+            r"\(exclude_cv_above\): (?P<items>.+)\.$"
+        ),
+        lambda m: f"{m['n']} 个试点因变异系数高于 {m['cv']}% 未纳入汇总：{_sites(m['items'])}。",
+    ),
+    (
+        re.compile(
+            rf"^CV above (?P<warn>{_NUM}) % \(strong: above (?P<strong>{_NUM}) %\) at included "
+            r"site\(s\): (?P<items>.+); their comparisons are imprecise .*$"
+        ),
+        lambda m: (
+            f"纳入汇总的试点中变异系数高于 {m['warn']}%（高于 {m['strong']}% 为很高）："
+            f"{_sites(m['items'])}；这些试点的比较精度低（可设定变异系数上限将其排除）。"
+        ),
+    ),
+    (
+        re.compile(
+            r"^(?P<n>\d+) site\(s\) excluded from the across-site analysis \(see the strip\)\.$"
+        ),
+        lambda m: f"{m['n']} 个试点未纳入多点汇总分析（见各试点试验质量表）。",
+    ),
+    (
+        re.compile(r"^fewer than two usable sites: no combined model\.$"),
+        lambda m: "可用试点少于两个：不作联合分析。",
+    ),
+    (
+        re.compile(r"^the unreplicated sites do not connect the treatments .*$"),
+        lambda m: "各无重复试点的处理互不相连（各处理只出现在不同的试点）：无法建立多点汇总模型。",
+    ),
+    (
+        re.compile(
+            r"^every site is unreplicated \(one plot per treatment\): the (?P<n>\d+) sites are "
+            r"the replicates of a randomized complete block design with sites as blocks "
+            r"\(response ~ treatment \+ site\); the treatment x site interaction "
+            rf"\((?P<df>{_NUM}) df\) is the error of every test and interval"
+            r"(?:; (?P<missing>\d+) missing cell\(s\) are handled by the model \(LS-means\))?\.$"
+        ),
+        lambda m: (
+            f"各试点均无重复（每个处理一个小区）：{m['n']} 个试点作为重复，按以试点为区组的"
+            f"随机区组设计分析（产量 ~ 处理 + 试点）；处理×试点互作（自由度 {m['df']}）为"
+            f"所有检验和置信区间的误差{_missing(m)}。"
+        ),
+    ),
+    (
+        re.compile(
+            r"^(?P<unrep>\d+) site\(s\) are unreplicated and (?P<rep>\d+) replicated: two-stage "
+            r"analysis\. .* the pooled plot error variance of the replicated sites, "
+            rf"(?P<pooled>{_NUM}) on (?P<dfp>{_NUM}) df\)\. .* var_GE = (?P<ge>{_NUM}) "
+            rf"\(moment estimate: interaction mean square (?P<ms>{_NUM}) minus .* weighted "
+            rf"residual mean square (?P<scale>{_NUM}) on (?P<df>{_NUM}) df, .*$"
+        ),
+        lambda m: (
+            f"{m['unrep']} 个试点无重复、{m['rep']} 个试点有重复：采用两阶段分析。第一阶段："
+            "各试点的最小二乘均值及其方差（标准误的平方；无重复试点采用有重复试点合并的小区误差"
+            f"方差 {m['pooled']}，自由度 {m['dfp']}）。第二阶段：对各试点最小二乘均值按"
+            "“试点 + 处理”作加权最小二乘，权重为 1/(互作方差 + 标准误²)，互作方差 = "
+            f"{m['ge']}（矩估计：互作均方 {m['ms']} 减去标准误平方的平均值，不小于 0）；"
+            f"最小二乘均值的协方差按加权残差均方 {m['scale']}（自由度 {m['df']}）缩放，"
+            "该均方为处理检验和各比较的误差。"
+        ),
+    ),
+    (
+        re.compile(r"^two-stage analysis of the site LS-means \(sites unbalanced or incomplete\)"),
+        lambda m: (
+            "对各试点最小二乘均值作两阶段分析（试点间不均衡或不完全）；处理×试点互作的 F 检验"
+            "以试点均值的试点内方差平均值为误差（近似方法）。"
+        ),
+    ),
+    (
+        re.compile(r"^the NY/T 1536-style rule .* these sites are unreplicated, so it is not"),
+        lambda m: (
+            "“三分之二以上试点显著增产”的判定（参照 NY/T 1536）需要各试点设重复；本网络各试点"
+            "无重复，故不作此判定，以多点汇总检验为依据。"
+        ),
+    ),
+    (
+        re.compile(r"^the NY/T 1536-style rule .* some sites are not, so it is not applied"),
+        lambda m: (
+            "“三分之二以上试点显著增产”的判定（参照 NY/T 1536）需要所有试点设重复；"
+            "部分试点无重复，故不作此判定。"
+        ),
+    ),
+    (
+        re.compile(r"^MixedLM requested but the plot data are not available\.$"),
+        lambda m: "已要求混合线性模型分析，但缺少小区数据。",
+    ),
+    (
+        re.compile(
+            r"^stability computed on the (?P<n>\d+) sites with every treatment "
+            r"\((?P<dropped>\d+) site\(s\) lacking a treatment left out\)\.$"
+        ),
+        lambda m: (
+            f"稳定性分析基于全部处理齐全的 {m['n']} 个试点"
+            f"（{m['dropped']} 个试点缺少处理，未纳入）。"
+        ),
+    ),
+    (
+        re.compile(
+            rf"^pooled error supplied by the caller: MS_e = (?P<mse>{_NUM}) on (?P<df>{_NUM}) "
+            rf"df, (?P<r>{_NUM}) replicates per cell\.$"
+        ),
+        lambda m: (
+            f"合并误差由使用者给定：误差均方 {m['mse']}，自由度 {m['df']}，"
+            f"每个处理-环境组合 {m['r']} 次重复。"
+        ),
+    ),
+    (
+        re.compile(
+            r"^(?P<n>\d+) environment\(s\) left out \(their own analysis failed\): (?P<items>.+)$"
+        ),
+        lambda m: f"{m['n']} 个环境未纳入（其单点分析失败）：{m['items']}",
+    ),
+    (
+        re.compile(
+            r"^unequal plots per cell \((?P<low>\d+) to (?P<high>\d+)\): the harmonic mean "
+            rf"(?P<r>{_NUM}) is used .*$"
+        ),
+        lambda m: (
+            f"各处理-环境组合的小区数不等（{m['low']}～{m['high']}）：AMMI 平方和及"
+            f"误差均方/重复数中的重复数取调和平均数 {m['r']}。"
+        ),
+    ),
+    (
+        re.compile(
+            r"^(?P<n>\d+) environment\(s\) are unreplicated: the pooled error comes from the "
+            r"(?P<m>\d+) replicated one\(s\)\.$"
+        ),
+        lambda m: f"{m['n']} 个环境无重复：合并误差来自 {m['m']} 个有重复的环境。",
+    ),
+    (
+        re.compile(r"^no environment is replicated: no pooled error, .*$"),
+        lambda m: (
+            "各环境均无重复，没有合并误差：S2d 和 Shukla 稳定性方差包含均值的误差，"
+            "无法作 F 检验（已知时可给出误差均方、误差自由度和重复数）。"
+        ),
+    ),
+    (
+        re.compile(r"^Shukla's stability variance needs at least 3 treatments\.$"),
+        lambda m: "Shukla 稳定性方差至少需要 3 个处理。",
+    ),
+    (
+        re.compile(r"^AMMI without a pooled error: .*$"),
+        lambda m: (
+            "AMMI 分析无合并误差：处理以互作为误差检验，各 IPCA 轴以其后各轴的均方检验"
+            "（最后一轴不检验）。"
+        ),
+    ),
+    (
+        re.compile(r"^no control given: HSC and pct_of_control are not computed\.$"),
+        lambda m: "未指定对照：不计算高稳系数 HSC 和比对照百分比。",
+    ),
+    (
+        re.compile(r"^MixedLM failed; the closed form is used instead\.$"),
+        lambda m: "混合线性模型拟合失败，改用解析解。",
+    ),
+    (
+        re.compile(r"^the residual variance of a cell mean is below MS_e/r: .*$"),
+        lambda m: "组合均值的残差方差低于误差均方/重复数：处理×环境方差估计为负（未检出互作）。",
+    ),
+)
+
+
+def network_note(text: str, lang: str) -> str:
+    """Return a note of the network analysis in ``lang`` (Chinese when a pattern knows it).
+
+    Parameters
+    ----------
+    text : str
+        The English note (``NetworkSummary.notes``, ``StabilityResult.notes``, ...).
+    lang : {"en", "zh"}
+        Report language.
+
+    Returns
+    -------
+    str
+        The Chinese sentence with the note's numbers, or ``text`` unchanged.
+    """
+    if lang != "zh":
+        return text
+    for pattern, build in _NOTES:
+        found = pattern.match(text)
+        if found is not None:
+            return build(found)
+    return text
+
+
+def site_reason(text: str, lang: str) -> str:
+    """Why a site is left out (site strip ``reason``) in ``lang``."""
+    if lang != "zh" or not text:
+        return text
+    found = re.match(rf"^excluded: CV ({_NUM}) % > ({_NUM}) %$", text)
+    if found:
+        return f"未纳入：CV {found[1]}% > {found[2]}%"
+    if text == "not analysed":
+        return "未分析"
+    return text
+
+
+def cv_flag(flag: str, lang: str) -> str:
+    """CV flag of the site strip (``ok``, ``warn``, ``strong``) in ``lang``."""
+    return _CV_FLAGS.get(flag, flag) if lang == "zh" else flag
+
+
+def error_term(term: str, lang: str) -> str:
+    """Error term of a combined-model row (``treatment:site``, ``residual``) in ``lang``."""
+    return _ERROR_TERMS.get(term, term) if lang == "zh" else term
