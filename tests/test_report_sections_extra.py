@@ -233,7 +233,7 @@ def test_illustrative_values_are_marked_where_printed() -> None:
     means = _table(report, "means", "means")
     treatments = [r["treatment"] for r in means.rows]
     assert treatments == ["CK1\u00a0†", "CK2\u00a0†", "T"]  # T's figure is published
-    assert any(c.label.endswith("CK1 †") for c in means.columns)
+    assert any(c.label.endswith("CK1\u00a0†") for c in means.columns)  # no-break space
     assert any("†" in note for note in means.notes)
     bullets = next(b for b in report.section("conclusions").blocks if hasattr(b, "items"))
     assert all("†" in item for item in bullets.items if "CK" in item)

@@ -144,6 +144,7 @@ _PANEL_KEYS: dict[str, str] = {
     "date": "panel_date",
     "responsible_unit": "responsible_unit",
     "report_number": "report_number",
+    "illustrative": "panel_illustrative",
 }
 _TABLES: tuple[str, ...] = (
     "trial",
@@ -361,6 +362,10 @@ class TrialConfig:
     panel_experts : tuple of dict
         Acceptance-panel members as ``{name, affiliation, title}`` (``[panel]
         experts = [...]``); printed as the panel table.
+    panel_illustrative : tuple of str
+        ``[panel] illustrative``: which panel entries are placeholders (``experts``,
+        ``members``, ``responsible_unit``, ``report_number``, ``date``); the report
+        marks them with † where it prints them.
     zh : dict
         Chinese versions of the free-text fields (``[zh]``, keys :data:`ZH_KEYS`).
     conditions : dict
@@ -410,6 +415,7 @@ class TrialConfig:
     responsible_unit: str | None = None
     report_number: str | None = None
     panel_experts: tuple[Mapping[str, str], ...] = ()
+    panel_illustrative: tuple[str, ...] = ()
     zh: Mapping[str, Any] = field(default_factory=dict)
     conditions: Mapping[str, Any] = field(default_factory=dict)
     economics: Mapping[str, Any] = field(default_factory=dict)
@@ -754,7 +760,7 @@ def load_config(path: str | os.PathLike[str] | None) -> TrialConfig:
 
 # ---------------------------------------------------------------------- helpers
 _FLOAT_FIELDS = ("standard_moisture_pct", "shrink_pct_per_point", "alpha", "margin_pct")
-_TUPLE_FIELDS = ("control", "panel_members", "factors")
+_TUPLE_FIELDS = ("control", "panel_members", "factors", "panel_illustrative")
 
 
 def _table(raw: Mapping[str, Any], name: str, where: str) -> Mapping[str, Any]:

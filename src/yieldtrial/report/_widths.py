@@ -41,7 +41,9 @@ COLUMN_PADDING_MM = 3.2
 
 _NARROW = set(".,:;'|!il ·")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_ATTACH_LEFT = set("）)]】%％，、：；。,.:;!?！？")
+_ATTACH_LEFT = set("）)]】%％，、：；。,.:;!?！？†")
+#: Marks that never start a line of their own (the illustrative-value mark).
+_MARKS = frozenset({"†", "‡", "*"})
 #: Chinese runs up to this many characters are never broken.
 _WHOLE_CJK_RUN = 8
 
@@ -139,10 +141,15 @@ def wrap_lines(text: str, width_em: float, *, bold: bool = False) -> list[str]:
     ['Dunnett P vs CK1']
     >>> wrap_lines("非劣效置信下限（%）", 4.5)
     ['非劣效置', '信下限', '（%）']
+    >>> wrap_lines("Value gain (CNY/mu) †", 7)
+    ['Value gain', '(CNY/mu) †']
     """
     lines: list[str] = []
     current = ""
     for word in text.split():
+        if current and word in _MARKS:  # "... (CNY/mu) †": the mark ends the line
+            current += " " + word
+            continue
         pieces: list[str] = []
         for piece in segments(word):
             pieces += _split_run(piece, width_em, bold=bold)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "ILLUSTRATIVE_MARK",
+    "panel_value",
     "components_section",
     "contrasts_section",
     "economics_section",
@@ -544,7 +545,8 @@ def economics_section(ctx: ReportContext) -> Section | None:
         "illustrative": illustrative,
         "reference": "NY/T 3181-2018",
     }
-    mark = f" {ILLUSTRATIVE_MARK}" if illustrative else ""
+    # no-break space: the mark stays on the header's last line
+    mark = f"\u00a0{ILLUSTRATIVE_MARK}" if illustrative else ""
     unit_area = s.unit
     columns = [
         Column("treatment", t("col.treatment", lang), "text"),
@@ -620,14 +622,29 @@ def field_map_section(ctx: ReportContext) -> Section | None:
         ax.set_xlabel(t("axis.column", lang))
         ax.set_ylabel(t("axis.row", lang))
         ax.set_title("")
-        return ax
+        return marks.apply(ax, ticks=False)
 
+    from yieldtrial.report.sections.figures import figure_marks
+
+    marks = figure_marks(ctx)
     n_rows, n_cols = int(book["row"].max()), int(book["column"].max())
-    caption = t("map.caption", lang, rows=n_rows, cols=n_cols, n=len(book))
+    caption = marks.caption(t("map.caption", lang, rows=n_rows, cols=n_cols, n=len(book)))
     return Section("field_map", t("section.field_map", lang), [Figure("field_map", caption, draw)])
 
 
 # ----------------------------------------------------------------------- panel table
+def panel_value(ctx: ReportContext, key: str, value: Any) -> Any:
+    """``value`` with :data:`ILLUSTRATIVE_MARK` when ``[panel] illustrative`` lists ``key``.
+
+    ``key`` is ``experts``, ``members``, ``responsible_unit``, ``report_number`` or
+    ``date``: a placeholder (an example panel, an invented report number) is marked
+    wherever the report prints it.
+    """
+    if value in (None, "") or key not in ctx.config.panel_illustrative:
+        return value
+    return f"{value}\u00a0{ILLUSTRATIVE_MARK}"
+
+
 def panel_table(ctx: ReportContext) -> Table | None:
     """Build the acceptance-panel table (姓名/单位/职称/签字); None without experts."""
     lang = ctx.s.lang
@@ -636,13 +653,10 @@ def panel_table(ctx: ReportContext) -> Table | None:
         return None
     rows = [
         {
-            "name": e.get("name_zh") if lang == "zh" and e.get("name_zh") else e.get("name"),
-            "affiliation": e.get("affiliation_zh")
-            if lang == "zh" and e.get("affiliation_zh")
-            else e.get("affiliation"),
-            "title": e.get("title_zh") if lang == "zh" and e.get("title_zh") else e.get("title"),
-            "signature": "",
+            key: panel_value(ctx, "experts", (lang == "zh" and e.get(f"{key}_zh")) or e.get(key))
+            for key in ("name", "affiliation", "title")
         }
+        | {"signature": ""}
         for e in experts
     ]
     columns = [
@@ -711,7 +725,7 @@ def mark_illustrative(report: Any, ctx: ReportContext) -> None:
             columns = []
             for col in block.columns:
                 if col.key != "treatment" and col.kind != "text" and _names(col.label, data):
-                    col = dataclasses.replace(col, label=f"{col.label} {ILLUSTRATIVE_MARK}")
+                    col = dataclasses.replace(col, label=f"{col.label}\u00a0{ILLUSTRATIVE_MARK}")
                     hit = True
                 columns.append(col)
             block.columns = columns

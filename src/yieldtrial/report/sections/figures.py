@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -10,11 +11,12 @@ from yieldtrial.report._format import join_list
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t, unit_label
 from yieldtrial.report.model import Figure, Section
+from yieldtrial.report.sections.extra import ILLUSTRATIVE_MARK
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["MAX_BARS", "figures_section"]
+__all__ = ["MAX_BARS", "FigureMarks", "figure_marks", "figures_section"]
 
 #: Most treatments a means or plot-yield figure draws; beyond it the figure shows the
 #: highest and lowest ``MAX_BARS // 2`` means and the control(s), and the caption says so.
@@ -32,6 +34,80 @@ def _shown(means: pd.DataFrame, controls: list[str]) -> pd.DataFrame:
     return means.loc[keep]
 
 
+@dataclass(frozen=True)
+class FigureMarks:
+    """How the figures of a report show values that are not published results.
+
+    Attributes
+    ----------
+    legend : str
+        Sentence added to the caption of every marked figure ("" when nothing is marked).
+    note : str
+        Short note drawn inside the figure (top right), so that a figure copied out of
+        the report keeps its mark.
+    treatments : frozenset of str
+        Treatments whose tick labels get the mark (illustrative values).
+    """
+
+    legend: str = ""
+    note: str = ""
+    treatments: frozenset[str] = frozenset()
+    lang: str = "en"
+
+    def caption(self, caption: str) -> str:
+        """``caption`` with the legend appended (as a sentence of its own)."""
+        if not self.legend:
+            return caption
+        zh = self.lang == "zh"
+        if not caption.endswith(("。", ".", "；", ";")):
+            caption += "。" if zh else "."
+        return caption + ("" if zh else " ") + self.legend
+
+    def apply(self, ax: Axes, *, ticks: bool = True) -> Axes:
+        """Draw the note in ``ax`` and mark the tick labels of the marked treatments."""
+        if not self.note:
+            return ax
+        ax.set_title(self.note, loc="right", fontsize=8, color="#9a6700")
+        if ticks and self.treatments:
+            labels = [tick.get_text() for tick in ax.get_xticklabels()]
+            if any(label in self.treatments for label in labels):
+                ax.set_xticks(
+                    ax.get_xticks(),
+                    [f"{x} {ILLUSTRATIVE_MARK}" if x in self.treatments else x for x in labels],
+                )
+        return ax
+
+
+def figure_marks(ctx: ReportContext) -> FigureMarks:
+    """Return the mark of the report's figures: synthetic plots or illustrative treatments.
+
+    Every figure of a trial whose plots are all ``data_status = synthetic`` carries
+    :data:`~yieldtrial.report.sections.extra.ILLUSTRATIVE_MARK` with "synthetic data";
+    a figure showing treatments whose values are illustrative (``data_status =
+    illustrative``) marks their tick labels.  Captions get the legend, in the report's
+    language.
+    """
+    lang = ctx.s.lang
+    if "data_status" not in ctx.plots.columns or not len(ctx.plots):
+        return FigureMarks()
+    status = ctx.plots["data_status"].astype(str).str.strip().str.lower()
+    if (status == "synthetic").all():
+        return FigureMarks(
+            t("fig.synthetic", lang, mark=ILLUSTRATIVE_MARK),
+            t("fig.synthetic_note", lang, mark=ILLUSTRATIVE_MARK),
+            lang=lang,
+        )
+    marked = frozenset(ctx.plots.loc[status == "illustrative", "treatment"].astype(str))
+    if not marked:
+        return FigureMarks()
+    return FigureMarks(
+        t("mark.legend", lang, mark=ILLUSTRATIVE_MARK),
+        t("fig.illustrative_note", lang, mark=ILLUSTRATIVE_MARK),
+        marked,
+        lang,
+    )
+
+
 def figures_section(ctx: ReportContext) -> Section:
     """Figures: LS-means with intervals, plot yields, field map (drawn lazily)."""
     s, lang = ctx.s, ctx.s.lang
@@ -44,6 +120,7 @@ def figures_section(ctx: ReportContext) -> Section:
     conf = f"{100 * (1 - s.alpha):g}"
     ylabel = t("axis.yield", lang, unit=unit_label(s.unit, lang))
     hatched: list[str] = []
+    marks = figure_marks(ctx)
     if "data_status" in ctx.plots.columns:
         status = ctx.plots["data_status"].astype(str).str.lower()
         hatched = sorted(set(ctx.plots.loc[status == "illustrative", "treatment"].astype(str)))
@@ -70,12 +147,12 @@ def figures_section(ctx: ReportContext) -> Section:
             ylabel=ylabel,
         )
         ax.set_xlabel(t("axis.treatment", lang))
-        return ax
+        return marks.apply(ax)
 
     caption = t("fig.means" if s.replicated else "fig.means_unreplicated", lang, conf=conf)
     if hatched:
         caption += " " + t("fig.hatched", lang, items=join_list(hatched, lang))
-    blocks.append(Figure("means", caption + subset_note, draw_means))
+    blocks.append(Figure("means", marks.caption(caption + subset_note), draw_means))
     if s.replicated:
         used = ctx.used
         order = list(s.treatments)
@@ -99,9 +176,10 @@ def figures_section(ctx: ReportContext) -> Section:
             legend = ax.get_legend()
             if legend is not None:
                 legend.set_title(t("axis.block", lang))
-            return ax
+            return marks.apply(ax)
 
-        blocks.append(Figure("yields", t("fig.yields", lang) + subset_note, draw_yields))
+        caption = marks.caption(t("fig.yields", lang) + subset_note)
+        blocks.append(Figure("yields", caption, draw_yields))
     if {"row", "column"} <= set(ctx.used.columns) and ctx.used[
         ["row", "column"]
     ].notna().all().all():
@@ -129,12 +207,13 @@ def figures_section(ctx: ReportContext) -> Section:
             ax.set_ylabel(t("axis.row", lang))
             if flagged and "plot_id" in data.columns:
                 _outline(ax, data, flagged)
-            return ax
+            return marks.apply(ax, ticks=False)
 
         caption = t("fig.field", lang, what=what)
         marked = [p for p in flagged if "plot_id" in data and p in set(data["plot_id"].astype(str))]
         if marked:
             caption += " " + t("fig.flagged", lang, items=join_list(marked, lang))
+        caption = marks.caption(caption)
         blocks.append(Figure("field", caption, draw_field))
     return Section("figures", t("section.figures", lang), blocks)
 

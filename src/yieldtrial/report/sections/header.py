@@ -58,8 +58,11 @@ def header_section(ctx: ReportContext) -> Section:
     add("header.sha256", ctx.meta.get("input_sha256"))
     add("header.config", Path(c.source).name if c.source else None)
     add("header.version", ctx.meta.get("yieldtrial_version"))
-    add("header.responsible_unit", localized(ctx, "responsible_unit", c.responsible_unit))
-    add("header.report_number", c.report_number)
+    from yieldtrial.report.sections.extra import panel_value
+
+    unit = localized(ctx, "responsible_unit", c.responsible_unit)
+    add("header.responsible_unit", panel_value(ctx, "responsible_unit", unit))
+    add("header.report_number", panel_value(ctx, "report_number", c.report_number))
     add("header.date", ctx.meta.get("report_date"))
     blocks: list[Any] = [KeyValues(items)]
     from yieldtrial.report.sections.extra import treatment_text
@@ -344,27 +347,35 @@ def _standard_source(ctx: ReportContext) -> str:
 
 def panel_section(ctx: ReportContext) -> Section:
     """Expert panel members, date and signature line."""
-    from yieldtrial.report.sections.extra import panel_table
+    from yieldtrial.report.sections.extra import (
+        ILLUSTRATIVE_MARK,
+        localized,
+        panel_table,
+        panel_value,
+    )
 
     c, lang = ctx.config, ctx.s.lang
     table = panel_table(ctx)
     items = []
     if c.responsible_unit:
-        from yieldtrial.report.sections.extra import localized
-
         unit = localized(ctx, "responsible_unit", c.responsible_unit)
+        unit = panel_value(ctx, "responsible_unit", unit)
         items.append((t("header.responsible_unit", lang), unit))
     if c.report_number:
-        items.append((t("header.report_number", lang), c.report_number))
+        number = panel_value(ctx, "report_number", c.report_number)
+        items.append((t("header.report_number", lang), number))
     if c.panel_members and table is None:
-        items.append((t("panel.members", lang), join_list(list(c.panel_members), lang)))
+        members = join_list(list(c.panel_members), lang)
+        items.append((t("panel.members", lang), panel_value(ctx, "members", members)))
     if c.panel_date:
-        items.append((t("panel.date", lang), c.panel_date))
+        items.append((t("panel.date", lang), panel_value(ctx, "date", c.panel_date)))
     if table is None:
         items.append((t("panel.signature", lang), "______________________"))
     blocks: list[Any] = [KeyValues(items)]
     if table is not None:
         blocks.append(table)
+    if c.panel_illustrative:
+        blocks.append(Paragraph(t("panel.illustrative", lang, mark=ILLUSTRATIVE_MARK), "note"))
     return Section("panel", t("section.panel", lang), blocks)
 
 
