@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 #: Version of the JSON report schema (``docs/report-json-schema.md``).
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 @dataclass(frozen=True)
