@@ -11,6 +11,7 @@ documented in docs/user-guide.md ("Chinese reports"); a test keeps the two equal
 from __future__ import annotations
 
 import html
+import importlib.util
 import io
 import re
 from pathlib import Path
@@ -56,6 +57,18 @@ ALLOWED_WORDS: frozenset[str] = frozenset(
         "Bonferroni",
         "II",
         "III",
+        # network and stability statistics (names of methods and their symbols)
+        "Wilson",
+        "Eberhart-Russell",
+        "Shukla",
+        "Wricke",
+        "AMMI",
+        "IPCA",
+        "ASV",
+        "HSC",
+        "Annicchiarico",
+        "S2d",
+        "b",
         # fertilizer efficiency and economics
         "PFP",
         "AE",
@@ -103,14 +116,19 @@ ALLOWED_PATTERNS: tuple[re.Pattern[str], ...] = (
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_./²³₂₅-]*")
 
 
-def english_words(text: str) -> list[str]:
-    """Latin-letter tokens of ``text`` that are not allowed in a Chinese report."""
+def english_words(text: str, labels: frozenset[str] = frozenset()) -> list[str]:
+    """Latin-letter tokens of ``text`` not allowed in a Chinese report.
+
+    ``labels`` are labels of the data (site names such as ``farm01``): data, not language.
+    """
     bad = []
     for token in _TOKEN.findall(text):
         token = token.strip(".-/")
         if not re.search(r"[A-Za-z]", token):
             continue
-        if token in ALLOWED_WORDS or any(p.match(token) for p in ALLOWED_PATTERNS):
+        if token in ALLOWED_WORDS or token in labels:
+            continue
+        if any(p.match(token) for p in ALLOWED_PATTERNS):
             continue
         parts = [p for p in re.split(r"[/.\-]", token) if re.search(r"[A-Za-z]", p)]
         if parts and all(re.sub(r"[\d²³]+$", "", p) in ALLOWED_WORDS for p in parts):
@@ -182,3 +200,48 @@ def test_allowed_list_is_documented() -> None:
     block = guide.split("<!-- zh-allowed-words -->")[1].split("<!-- /zh-allowed-words -->")[0]
     documented = set(re.findall(r"`([^`]+)`", block))
     assert documented == set(ALLOWED_WORDS)
+
+
+# ----------------------------------------------------------------------- network report
+NETWORK_FORMATS = ("html", "md", "docx")
+
+
+@pytest.fixture(scope="module")
+def network_zh(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """``yieldtrial network`` on the shipped network example, --lang zh, HTML, MD and DOCX."""
+    from yieldtrial.cli import main
+
+    folder = tmp_path_factory.mktemp("network-zh")
+    plots = example_path("farm-network")
+    config = example_path("farm-network", "trial.toml")
+    out = {}
+    for fmt in NETWORK_FORMATS:
+        if fmt == "docx" and importlib.util.find_spec("docx") is None:
+            continue
+        path = folder / f"network.zh.{fmt}"
+        args = ["network", str(plots), "--config", str(config), "--lang", "zh", "-o", str(path)]
+        code = main(args)
+        assert code == 0
+        out[fmt] = path
+    return out
+
+
+def _site_labels() -> frozenset[str]:
+    import pandas as pd
+
+    return frozenset(pd.read_csv(example_path("farm-network"))["site"].astype(str))
+
+
+@pytest.mark.parametrize("fmt", NETWORK_FORMATS)
+def test_zh_network_report_has_no_english_words(fmt: str, network_zh: dict[str, Path]) -> None:
+    """The zh network report (notes, captions, headers, verdicts): no English word."""
+    if fmt not in network_zh:
+        pytest.skip("python-docx not installed")
+    path = network_zh[fmt]
+    if fmt == "docx":
+        text = docx_text(path.read_bytes())
+    elif fmt == "html":
+        text = html_text(path.read_text(encoding="utf-8"))
+    else:
+        text = path.read_text(encoding="utf-8")
+    assert english_words(text, _site_labels()) == []

@@ -205,6 +205,18 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         lambda m: "未指定对照：不计算高稳系数 HSC 和比对照百分比。",
     ),
     (
+        re.compile(r"^MixedLM: Maximum Likelihood optimization failed to converge"),
+        lambda m: "混合线性模型：最大似然优化未收敛，结果仅供参考。",
+    ),
+    (
+        re.compile(r"^MixedLM: Retrying MixedLM optimization with (?P<method>\w+)"),
+        lambda m: "混合线性模型：改用其他优化算法重新拟合。",
+    ),
+    (
+        re.compile(r"^MixedLM failed: (?P<why>.*)$"),
+        lambda m: f"混合线性模型拟合失败（statsmodels：{m['why']}）。",
+    ),
+    (
         re.compile(r"^MixedLM failed; the closed form is used instead\.$"),
         lambda m: "混合线性模型拟合失败，改用解析解。",
     ),
@@ -248,6 +260,13 @@ def site_reason(text: str, lang: str) -> str:
         return f"未纳入：CV {found[1]}% > {found[2]}%"
     if text == "not analysed":
         return "未分析"
+    found = re.match(r"^control '(.+)' is not among the treatments of this trial \((.*)\)", text)
+    if found:
+        treatments = found[2].replace(", ", "、")
+        return (
+            f"该试点的处理（{treatments}）中没有对照 {found[1]}；"
+            "请检查对照标签或该试点的小区数据。"
+        )
     return text
 
 

@@ -1,0 +1,91 @@
+"""Chinese text of the network engine's English notes (report/_network_zh.py).
+
+Each note below is written exactly as :mod:`yieldtrial.network` writes it (the
+f-strings of ``network/_summary.py`` and ``network/stability.py`` filled with example
+numbers); the Chinese sentence keeps every number and holds no English word outside the
+allowed list of the zh-purity test.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from test_report_zh_purity import english_words
+from yieldtrial.report._network_zh import cv_flag, error_term, network_note, site_reason
+
+NOTES = [
+    "2 site(s) excluded for CV above 15 % (exclude_cv_above): D (CV 39.2 %), E (CV 18.0 %).",
+    "CV above 10 % (strong: above 15 %) at included site(s): C (CV 12.5 %, warn), F (CV 16.1 %, "
+    "strong) and 3 more; their comparisons are imprecise (exclude_cv_above, or "
+    "--exclude-cv-above, leaves such sites out).",
+    "2 site(s) excluded from the across-site analysis (see the strip).",
+    "fewer than two usable sites: no combined model.",
+    "the unreplicated sites do not connect the treatments (each treatment at different farms "
+    "only): no across-site model.",
+    "every site is unreplicated (one plot per treatment): the 60 sites are the replicates of a "
+    "randomized complete block design with sites as blocks (response ~ treatment + site); the "
+    "treatment x site interaction (116 df) is the error of every test and interval; 2 missing "
+    "cell(s) are handled by the model (LS-means).",
+    "3 site(s) are unreplicated and 4 replicated: two-stage analysis. Stage 1: each site's "
+    "LS-means and their variances (squared standard errors; at an unreplicated site the pooled "
+    "plot error variance of the replicated sites, 1234.5 on 24 df). Stage 2: weighted least "
+    "squares of lsmean ~ site + treatment with weights 1 / (var_GE + se^2), var_GE = 56.7 "
+    "(moment estimate: interaction mean square 890.1 minus the mean se^2, at least 0); the "
+    "LS-means' covariance is scaled by the weighted residual mean square 1.02 on 12 df, which "
+    "is the error of the treatment test and of the comparisons.",
+    "two-stage analysis of the site LS-means (sites unbalanced or incomplete); the treatment x "
+    "site F uses the mean within-site variance of a site mean as its error (an approximation).",
+    "the NY/T 1536-style rule (a significant gain at >= 2/3 of the sites) needs replicated "
+    "sites; these sites are unreplicated, so it is not applied (meets_two_thirds_rule is NA) "
+    "and the across-site test above is the evidence.",
+    "the NY/T 1536-style rule (a significant gain at >= 2/3 of the sites) needs every site "
+    "replicated; some sites are not, so it is not applied (NA).",
+    "MixedLM requested but the plot data are not available.",
+    "stability computed on the 58 sites with every treatment (2 site(s) lacking a treatment "
+    "left out).",
+    "pooled error supplied by the caller: MS_e = 120.5 on 36 df, 4 replicates per cell.",
+    "unequal plots per cell (3 to 4): the harmonic mean 3.429 is used as the replicates r of "
+    "the AMMI sums of squares and of MS_e/r.",
+    "2 environment(s) are unreplicated: the pooled error comes from the 5 replicated one(s).",
+    "no environment is replicated: no pooled error, so S2d and Shukla's variance include the "
+    "error of a mean and their F tests are not available (pass error_mean_square, error_df and "
+    "replicates when known).",
+    "Shukla's stability variance needs at least 3 treatments.",
+    "AMMI without a pooled error: treatment is tested against the interaction and each IPCA "
+    "against the mean square of the axes after it (the last is untested).",
+    "no control given: HSC and pct_of_control are not computed.",
+    "MixedLM failed; the closed form is used instead.",
+    "the residual variance of a cell mean is below MS_e/r: the treatment x environment variance "
+    "estimate is negative (no detectable interaction).",
+]
+
+
+@pytest.mark.parametrize("note", NOTES, ids=range(len(NOTES)))
+def test_network_note_is_chinese_with_its_numbers(note: str) -> None:
+    """Every known note becomes Chinese, keeps its numbers and has no stray English word."""
+    shown = network_note(note, "zh")
+    assert shown != note
+    assert english_words(shown, frozenset({"C", "D", "F"})) == []
+    numbers = re.findall(r"\d+(?:\.\d+)?", note.replace("1536", "").replace("2/3", ""))
+    for number in numbers:
+        if number not in ("1", "2", "3", "0"):  # "1 / (...)", "2/3", "^2", "at least 0"
+            assert number in shown, (number, shown)
+
+
+def test_network_note_in_english_is_unchanged() -> None:
+    """English reports show the notes as the engine wrote them; unknown notes stay as given."""
+    assert network_note(NOTES[0], "en") == NOTES[0]
+    assert network_note("something new", "zh") == "something new"
+
+
+def test_site_strip_values_in_chinese() -> None:
+    """Reason, CV flag and error term of the site strip and the combined model."""
+    assert site_reason("excluded: CV 39.2 % > 15 %", "zh") == "未纳入：CV 39.2% > 15%"
+    assert site_reason("not analysed", "zh") == "未分析"
+    text = "control 'CK' is not among the treatments of this trial (V1, V2); check the label"
+    assert site_reason(text, "zh").startswith("该试点的处理（V1、V2）中没有对照 CK")
+    assert [cv_flag(f, "zh") for f in ("ok", "warn", "strong")] == ["正常", "偏高", "很高"]
+    assert cv_flag("warn", "en") == "warn"
+    assert error_term("treatment:site", "zh") == "处理×试点"
