@@ -264,8 +264,7 @@ def site_reason(text: str, lang: str) -> str:
     if found:
         treatments = found[2].replace(", ", "、")
         return (
-            f"该试点的处理（{treatments}）中没有对照 {found[1]}；"
-            "请检查对照标签或该试点的小区数据。"
+            f"该试点的处理（{treatments}）中没有对照 {found[1]}；请检查对照标签或该试点的小区数据。"
         )
     return text
 

@@ -30,6 +30,7 @@ from yieldtrial.report.formats import FORMATS, check_format
 from yieldtrial.report.model import (
     Bullets,
     Column,
+    ColumnKind,
     KeyValues,
     NumberStyle,
     Paragraph,
@@ -677,8 +678,10 @@ def _treatment_table(
 
     s = result._summary()
     control = s.control
+    # sites without letters (unreplicated): the means are numbers, right-aligned
+    kind: ColumnKind = "text" if _has_letters(s.letters) else "number"
     columns = [Column("treatment", t("network.col.treatment", lang), "text")]
-    columns += [Column(f"site:{site}", site, "text") for site in sites]
+    columns += [Column(f"site:{site}", site, kind, 1) for site in sites]
     columns += [
         Column("across_site_mean", t("network.col.across_site_mean", lang), "number", 1),
         Column("pct_of_check", t("network.col.pct_of_check", lang), "number", 1),
@@ -699,7 +702,7 @@ def _treatment_table(
             letter = s.letters.loc[site, treatment]
             shown = letter if isinstance(letter, str) else ""
             cell = "" if mean is None else f"{style.number(mean, 1)} {shown}".strip()
-            row[f"site:{label}"] = cell
+            row[f"site:{label}"] = cell if kind == "text" else mean
         r = tr.loc[treatment]
         versus_check = not is_check and control is not None
         row["across_site_mean"] = _num(r["across_site_mean"])
@@ -719,12 +722,14 @@ def _site_means_table(result: NetworkResult, style: NumberStyle, lang: str) -> T
     s = result._summary()
     control = s.control
     treatments = [str(c) for c in s.means.columns]
+    kind: ColumnKind = "text" if _has_letters(s.letters) else "number"
     columns = [Column("site", t("network.col.site", lang), "text")]
     columns += [
         Column(
             f"trt:{name}",
             name + (t("network.check_suffix", lang) if name == control else ""),
-            "text",
+            kind,
+            1,
         )
         for name in treatments
     ]
@@ -742,12 +747,18 @@ def _site_means_table(result: NetworkResult, style: NumberStyle, lang: str) -> T
             mean = _num(s.means.loc[site, name])
             letter = s.letters.loc[site, name]
             shown = letter if isinstance(letter, str) else ""
-            row[f"trt:{name}"] = "" if mean is None else f"{style.number(mean, 1)} {shown}".strip()
+            text = "" if mean is None else f"{style.number(mean, 1)} {shown}".strip()
+            row[f"trt:{name}"] = text if kind == "text" else mean
             if control is not None and name != control:
                 value = _f(s.means.loc[site, name])
                 row[f"pct:{name}"] = _num(100.0 * (value - check) / check) if check > 0 else None
         rows.append(row)
     return Table("site_means", columns, rows)
+
+
+def _has_letters(letters: pd.DataFrame) -> bool:
+    """Whether any site has within-site letters (replicated sites)."""
+    return bool(letters.map(lambda v: isinstance(v, str) and bool(v.strip())).to_numpy().any())
 
 
 def _site_table(result: NetworkResult, lang: str = "en") -> Table:

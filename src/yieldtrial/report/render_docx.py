@@ -374,7 +374,7 @@ class _Writer:
                 groups.append((start, start + len(cols), group))
             start += len(cols)
         first_text = next((i for i, c in enumerate(block.columns) if c.kind == "text"), 0)
-        return plan_table(
+        plan = plan_table(
             [c.label for c in block.columns],
             columns,
             [c.kind != "text" for c in block.columns],
@@ -385,6 +385,12 @@ class _Writer:
             key_columns=first_text + 1,
             groups=groups,
         )
+        if block.key == "panel" and len(plan.parts) == 1:
+            # the signature column is empty: give it the rest of the line to sign on
+            widths = list(plan.widths_mm[0])
+            widths[-1] += max(PORTRAIT_TEXT_MM - sum(widths), 0.0)
+            plan = TablePlan(plan.parts, [widths], plan.font_pt, plan.landscape)
+        return plan
 
     def table(self, block: Table, plan: TablePlan) -> None:
         from yieldtrial.report.i18n import t
