@@ -134,12 +134,12 @@ def test_network_reads_20_files_and_a_glob_alike(site_folder, tmp_path):
 
 
 def test_network_lang_zh_writes_chinese_headings(site_folder, tmp_path):
-    """``--lang zh``: Chinese headings, yields in kg/mu."""
+    """``--lang zh``: Chinese headings, yields in kg/mu (written kg/亩)."""
     out = tmp_path / "net.md"
     argv = ["network", str(site_folder), "--crop", "wheat", "--control", CONTROL, "--lang", "zh"]
     assert main([*argv, "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
-    assert "## 试验网络与联合分析" in text and "yield_kg_mu" in text
+    assert "## 试验网络与联合分析" in text and "产量（kg/亩）" in text
 
 
 def test_network_raw_records_without_crop_name_the_option(site_folder, capsys):

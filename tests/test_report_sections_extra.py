@@ -173,10 +173,10 @@ def test_methods_state_two_dunnett_families(rcbd: Any) -> None:
 
 
 def test_panel_table_has_name_affiliation_title_signature(rcbd_zh: Any) -> None:
-    """zh: 姓名 / 单位 / 职称 / 签字, with the Chinese names."""
+    """zh: 姓名 / 单位 / 职称 / 签字, with the Chinese names (placeholders: marked †)."""
     table = _table(rcbd_zh, "panel", "panel")
     assert [c.label for c in table.columns] == ["姓名", "单位", "职称", "签字"]
-    assert table.rows[0]["name"] == "专家甲"
+    assert table.rows[0]["name"] == "专家甲\u00a0†"  # [panel] illustrative lists experts
 
 
 def test_trial_info_marks_illustrative_values(rcbd: Any) -> None:

@@ -23,6 +23,7 @@ from yieldtrial.report._format import fmt_number, fmt_p, join_list, yield_digits
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Column, Figure, KeyValues, Paragraph, Section, Table
+from yieldtrial.report.sections.marks import ILLUSTRATIVE_MARK, figure_marks
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -41,8 +42,6 @@ __all__ = [
     "untranslated_fields",
 ]
 
-#: Mark printed next to every number computed from an illustrative (unpublished) value.
-ILLUSTRATIVE_MARK = "†"
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 #: Latin-letter words a Chinese text may keep (abbreviations, chemical names).
@@ -277,9 +276,10 @@ def trial_info_section(ctx: ReportContext) -> Section | None:
         notes = []
         if "fertilization" in marked:
             notes.append(t("info.illustrative", lang, mark=ILLUSTRATIVE_MARK))
-        blocks.append(
-            Table("fertilization", columns, rows, caption=t("info.schedule", lang), notes=notes)
-        )
+        caption = t("info.schedule", lang)
+        if "fertilization" in marked:  # the whole schedule is a placeholder
+            caption += f"\u00a0{ILLUSTRATIVE_MARK}"
+        blocks.append(Table("fertilization", columns, rows, caption=caption, notes=notes))
     if not blocks:
         return None
     if marked - {"fertilization"} and not (schedule and "fertilization" in marked):
@@ -623,8 +623,6 @@ def field_map_section(ctx: ReportContext) -> Section | None:
         ax.set_ylabel(t("axis.row", lang))
         ax.set_title("")
         return marks.apply(ax, ticks=False)
-
-    from yieldtrial.report.sections.figures import figure_marks
 
     marks = figure_marks(ctx)
     n_rows, n_cols = int(book["row"].max()), int(book["column"].max())
