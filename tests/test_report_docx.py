@@ -259,3 +259,34 @@ def test_every_means_number_appears_unbroken_in_the_pdf(rcbd: Any, tmp_path: Any
     assert len(expected) > 20
     missing = sorted(value for value in expected if value not in tokens)
     assert not missing, missing
+
+
+def test_split_table_parts_are_separate_tables() -> None:
+    """A table split in two parts stays two tables: no <w:tbl> directly follows another.
+
+    Word and LibreOffice merge adjacent tables into one, whose grid then squeezes the first
+    part's columns (numbers broken mid-digit).  The network report splits its summary and
+    stability tables (no caption, so no caption paragraph between the parts).
+    """
+    import pandas as pd
+
+    from yieldtrial.network import analyze_many
+    from yieldtrial.network.stability import network_stability
+    from yieldtrial.report.network import network_report
+
+    plots = pd.read_csv(example_path("farm-network"))
+    result = analyze_many(
+        plots,
+        by="site",
+        response="yield_kg_mu",
+        treatment="treatment",
+        control="CK1",
+        design="crd",
+        margin_pct=5,
+    )
+    stability, _ = network_stability(result)
+    data = network_report(result, lang="zh", stability=stability).to_docx()
+    body = docx.Document(io.BytesIO(data)).element.body
+    tags = [child.tag for child in body.iterchildren()]
+    assert tags.count(f"{W}tbl") > 6  # the split tables are there (parts counted)
+    assert not any(a == b == f"{W}tbl" for a, b in zip(tags, tags[1:], strict=False))
