@@ -523,8 +523,10 @@ class _Writer:
             # a short table stays on one page; a long one leaves no lone first or last
             # row; the last row stays with the summary lines under the table
             keep = (whole and not last) or r in (0, len(cells) - 2) or (last and bool(block.footer))
+            # the panel's rows are signed by hand: 1 cm high
+            height = '<w:trHeight w:val="567"/>' if block.key == "panel" else ""
             rows.append(
-                "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+                f"<w:tr><w:trPr><w:cantSplit/>{height}</w:trPr>"
                 + "".join(
                     cell(
                         row[j],
