@@ -311,7 +311,7 @@ class _Problem:
 
 @dataclass(frozen=True, eq=False)
 class RemlFit:
-    """Solution of a REML problem, on the response's own scale.
+    r"""Solution of a REML problem, on the response's own scale.
 
     Attributes
     ----------
@@ -340,6 +340,16 @@ class RemlFit:
         Derivative of ``phi`` with respect to each free variance parameter.
     blups : list of ndarray
         Predicted random effects of each component (BLUPs). [response unit]
+    dphi_all : ndarray, shape (K + 1, p, p), optional
+        Derivative of ``phi`` with respect to every variance parameter, components on the
+        boundary included (Kenward-Roger).
+    expected_cov : ndarray, shape (K + 1, K + 1), optional
+        Inverse of the expected REML information over every variance parameter (the
+        ``W`` of Kenward & Roger 1997, as pbkrtest computes it).
+    phi_adjusted : ndarray, shape (p, p), optional
+        Kenward-Roger adjusted covariance of ``gamma``,
+        :math:`\Phi_A = \Phi + 2\Phi\{\sum_{ij} W_{ij}(Q_{ij} - P_i\Phi P_j)\}\Phi`.
+        [response unit squared]
     fitted_marginal, fitted_conditional : ndarray
         ``X beta`` and ``X beta + Z u`` on the response scale. [response unit]
     """
@@ -359,6 +369,9 @@ class RemlFit:
     n_obs: int
     centre: float = 0.0
     gamma_centred: np.ndarray | None = None
+    dphi_all: np.ndarray | None = None
+    expected_cov: np.ndarray | None = None
+    phi_adjusted: np.ndarray | None = None
 
     @property
     def free_cov(self) -> np.ndarray:
@@ -384,6 +397,24 @@ class RemlFit:
         cov = rows @ self.phi @ rows.T
         grad = np.array([rows @ d @ rows.T for d in self.dphi]).reshape(-1, *cov.shape)
         return est, cov, grad
+
+    def estimate_kr(self, l_full: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Kenward-Roger ingredients of the estimable rows ``l_full``.
+
+        Returns
+        -------
+        tuple
+            ``(adjusted cov (m, m), unadjusted cov (m, m), grad (K + 1, m, m))``: the
+            covariance from :attr:`phi_adjusted`, the REML one, and the gradient of the
+            latter with respect to every variance parameter (:attr:`dphi_all`).
+        """
+        if self.phi_adjusted is None or self.dphi_all is None:  # pragma: no cover - internal
+            raise RemlError("Kenward-Roger quantities were not computed")
+        rows = self.basis.rows(l_full)
+        cov = rows @ self.phi @ rows.T
+        adj = rows @ self.phi_adjusted @ rows.T
+        grad = np.array([rows @ d @ rows.T for d in self.dphi_all]).reshape(-1, *cov.shape)
+        return adj, cov, grad
 
 
 def satterthwaite(var: np.ndarray, grad: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -586,6 +617,7 @@ def reml(
         else:
             g = problem.z[:, problem.block(int(j))].T @ vix @ phi
         dphi.append(g.T @ g)
+    dphi_all, expected_cov, phi_adj = _kenward_roger_parts(problem, st, phi)
     py = st.phy / s2
     blups = [theta[j] * (problem.z[:, problem.block(j)].T @ py) for j in range(k)]
     fitted_m = basis.q @ st.gamma
@@ -609,7 +641,131 @@ def reml(
         n_obs=n,
         centre=centre,
         gamma_centred=st.gamma * s,
+        dphi_all=dphi_all,  # dimensionless
+        expected_cov=expected_cov * s**4,
+        phi_adjusted=phi_adj * s**2,
     )
+
+
+def _kenward_roger_parts(
+    problem: _Problem, st: _State, phi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Kenward-Roger (1997) ingredients on the scaled problem.
+
+    With :math:`V_i = \partial V/\partial\theta_i` (:math:`Z_i Z_i'`, the identity for the
+    residual), :math:`B_i = V_i V^{-1} X`, :math:`G_i = X'V^{-1}V_iV^{-1}X = -P_i` and
+    :math:`Q_{ij} = X'V^{-1}V_iV^{-1}V_jV^{-1}X = B_i' V^{-1} B_j`:
+    :math:`\partial\Phi/\partial\theta_i = \Phi G_i \Phi`, :math:`W` = inverse expected
+    information (pbkrtest's ``2 IE2^{-1}``), and
+    :math:`\Phi_A = \Phi + 2\Phi\{\sum_{ij} W_{ij}(Q_{ij} - G_i\Phi G_j)\}\Phi` (the
+    second-derivative term :math:`R_{ij}` is zero: :math:`V` is linear in :math:`\theta`).
+    Every variance parameter enters, components estimated at zero included (as pbkrtest).
+
+    Returns
+    -------
+    tuple
+        ``(dphi_all (K + 1, p, p), W (K + 1, K + 1), Phi_A (p, p))``.
+    """
+    k = problem.k
+    s2 = float(st.theta[-1])
+    vix = st.hx / s2  # V^-1 X
+    b_mats = []
+    for j in range(k + 1):
+        if j == k:
+            b_mats.append(vix)
+        else:
+            zj = problem.z[:, problem.block(j)]
+            b_mats.append(zj @ (zj.T @ vix))
+    c_mats = [st.hinv(b) / s2 for b in b_mats]  # V^-1 B_j
+    g_mats = [vix.T @ b for b in b_mats]
+    g_mats = [(g + g.T) / 2.0 for g in g_mats]
+    dphi_all = np.array([phi @ g @ phi for g in g_mats])
+    _, expected, _ = problem.derivatives(st, np.ones(k + 1, dtype=bool))
+    try:
+        w = _spd_inv(expected)[0]
+    except RemlError:
+        w = np.linalg.pinv(expected)
+    u = np.zeros_like(phi)
+    for i in range(k + 1):
+        for j in range(k + 1):
+            if w[i, j] == 0.0:
+                continue
+            q_ij = b_mats[i].T @ c_mats[j]
+            u += w[i, j] * (q_ij - g_mats[i] @ phi @ g_mats[j])
+    u = (u + u.T) / 2.0
+    phi_adj = phi + 2.0 * phi @ u @ phi
+    return dphi_all, w, (phi_adj + phi_adj.T) / 2.0
+
+
+def kenward_roger_scale(
+    cov: np.ndarray, grad: np.ndarray, w: np.ndarray
+) -> tuple[float, float]:
+    r"""Kenward-Roger denominator df and F scaling of ``H0: L beta = 0`` (q = rank of L).
+
+    Parameters
+    ----------
+    cov : ndarray, shape (q, q)
+        Unadjusted covariance :math:`L\Phi L'` (full rank).
+    grad : ndarray, shape (m, q, q)
+        Its derivative with respect to each of the ``m`` variance parameters.
+    w : ndarray, shape (m, m)
+        Inverse expected REML information of the variance parameters.
+
+    Returns
+    -------
+    tuple of float
+        ``(m, lambda)``: the denominator df and the scale of the Wald F statistic
+        computed with the adjusted covariance (Kenward & Roger 1997, eqs. 3.7-3.13;
+        :math:`\Theta = L'(L\Phi L')^{-1}L`, :math:`A_1 = \sum W_{ij}
+        \mathrm{tr}(\Theta\Phi P_i\Phi)\,\mathrm{tr}(\Theta\Phi P_j\Phi)`,
+        :math:`A_2 = \sum W_{ij}\mathrm{tr}(\Theta\Phi P_i\Phi\Theta\Phi P_j\Phi)`).
+        For one contrast :math:`m = 2 v^2 / (g'Wg)` and :math:`\lambda = 1`.
+    """
+    q = cov.shape[0]
+    c_inv = np.linalg.inv(cov)
+    mats = np.einsum("ab,fbc->fac", c_inv, grad)
+    tr = np.einsum("faa->f", mats)
+    a1 = float(tr @ w @ tr)
+    a2 = float(np.einsum("fg,fab,gba->", w, mats, mats))
+    if not a2 > 1e-300:
+        return float("inf"), 1.0
+    b = (a1 + 6.0 * a2) / (2.0 * q)
+    g = ((q + 1.0) * a1 - (q + 4.0) * a2) / ((q + 2.0) * a2)
+    d = 3.0 * q + 2.0 * (1.0 - g)
+    c1, c2, c3 = g / d, (q - g) / d, (q + 2.0 - g) / d
+    e_star = 1.0 / (1.0 - a2 / q)
+    v_star = (2.0 / q) * (1.0 + c1 * b) / ((1.0 - c2 * b) ** 2 * (1.0 - c3 * b))
+    rho = v_star / (2.0 * e_star**2)
+    m = 4.0 + (q + 2.0) / (q * rho - 1.0)
+    lam = m / (e_star * (m - 2.0))
+    return float(m), float(lam)
+
+
+def kenward_roger_f_test(
+    estimate: np.ndarray, cov_adjusted: np.ndarray, cov: np.ndarray, grad: np.ndarray,
+    w: np.ndarray,
+) -> tuple[float, int, float]:
+    """Kenward-Roger F test of ``H0: L beta = 0``: scaled F, numerator df, denominator df.
+
+    ``F = lambda (L b)' (L Phi_A L')^{-1} (L b) / q`` on ``(q, m)`` df
+    (:func:`kenward_roger_scale`); linearly dependent rows of ``L`` are reduced first.
+    """
+    d, u = np.linalg.eigh(cov)
+    order = np.argsort(d)[::-1]
+    d, u = d[order], u[:, order]
+    tol = max(np.finfo(float).eps ** 0.5 * (d[0] if d.size else 0.0), 0.0)
+    pos = d > tol
+    q = int(np.sum(pos))
+    if q == 0:
+        return float("nan"), 0, float("nan")
+    u = u[:, pos]
+    est = u.T @ estimate
+    adj = u.T @ cov_adjusted @ u
+    c0 = u.T @ cov @ u
+    g = np.einsum("ia,fij,jb->fab", u, grad, u)
+    f = float(est @ np.linalg.solve(adj, est)) / q
+    m, lam = kenward_roger_scale(c0, g, w)
+    return lam * f, q, m
 
 
 def _shift(basis: FixedBasis, gamma: np.ndarray, centre: float) -> np.ndarray:

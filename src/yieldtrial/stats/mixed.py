@@ -85,6 +85,7 @@ from yieldtrial.stats.results import MeansModel, Provenance
 __all__ = [
     "BLOCK_EFFECTS",
     "DF_METHOD",
+    "DF_METHODS",
     "MIXED_DESIGNS",
     "MixedModelFit",
     "mixed_model",
@@ -103,8 +104,13 @@ MIXED_DESIGNS: tuple[str, ...] = (
 #: Values of ``blocks=``: complete blocks (replicates) as fixed or random effects.
 BLOCK_EFFECTS: tuple[str, ...] = ("fixed", "random")
 
-#: Denominator df method of every F test and comparison of a mixed model.
+#: Default denominator df method of every F test and comparison of a mixed model.
 DF_METHOD = "satterthwaite"
+
+#: Values of ``ddf=``: Satterthwaite (default) or Kenward-Roger denominator df.
+DF_METHODS: tuple[str, ...] = ("satterthwaite", "kenward-roger")
+
+_DF_LABEL = {"satterthwaite": "Satterthwaite", "kenward-roger": "Kenward-Roger"}
 
 _DEFAULT_BLOCKS = {
     "rcbd": "random",
@@ -290,10 +296,14 @@ class MixedModelFit:
     alpha : float
         Level of the ``lsd`` column of :attr:`sed`.
     provenance : Provenance
-        Design, model, variance components, df method (Satterthwaite), estimation (REML).
+        Design, model, variance components, df method (Satterthwaite or Kenward-Roger),
+        estimation (REML).
     fitted, residuals : Series
         Conditional fitted values (fixed effects + predicted random effects) and residuals,
         indexed like :attr:`data`. [response unit]
+    ddf : str
+        Denominator df method of the F tests and comparisons: ``"satterthwaite"`` or
+        ``"kenward-roger"`` (then the LS-means covariance is the adjusted one).
     """
 
     design: str
@@ -316,6 +326,7 @@ class MixedModelFit:
     _reml: Any = field(repr=False)
     _spec: _Spec = field(repr=False)
     _codes: dict[str, np.ndarray] = field(repr=False)
+    ddf: str = DF_METHOD
 
     # ------------------------------------------------------------------ structure
 
@@ -431,6 +442,10 @@ class MixedModelFit:
         fit = self._reml
         est, cov, grad = fit.estimate(rows)
         centred, _, _ = fit.estimate(rows, centred=True)
+        a_cov, cov_unadjusted = fit.free_cov, None
+        if self.ddf == "kenward-roger":
+            cov, cov_unadjusted, grad = fit.estimate_kr(rows)
+            a_cov = fit.expected_cov
         mm = MeansModel(
             factor=factor,
             levels=levels,
@@ -444,9 +459,10 @@ class MixedModelFit:
             formula=self.formula,
             response=self.response,
             estimates_centred=centred,
-            df_method=DF_METHOD,
+            df_method=self.ddf,
             cov_gradient=grad,
-            variance_parameter_cov=fit.free_cov,
+            variance_parameter_cov=a_cov,
+            cov_unadjusted=cov_unadjusted,
         )
         _, df = _pairs_summary(mm)
         return _replace_df(mm, df)
@@ -460,7 +476,7 @@ class MixedModelFit:
 
     def _error_label(self, what: str) -> str:
         comps = ", ".join(self.variance_components["component"])
-        return f"REML ({comps}); {what}Satterthwaite df (smallest over pairs)"
+        return f"REML ({comps}); {what}{_DF_LABEL[self.ddf]} df (smallest over pairs)"
 
     def means_model(self, kind: str | None = None, *, at: str | None = None) -> MeansModel:
         """LS-means (BLUEs) of one comparison kind with their REML covariance and df.
@@ -613,7 +629,7 @@ class MixedModelFit:
                     "sed": sed,
                     "df": df,
                     "lsd": t * sed,
-                    "error_term": f"REML, {DF_METHOD} df",
+                    "error_term": f"REML, {self.ddf} df",
                 }
             )
         frame = pd.DataFrame(rows)
@@ -650,7 +666,7 @@ class MixedModelFit:
     def _repr_html_(self) -> str:
         return (
             f"<p><b>Mixed model (REML)</b> {html.escape(self.formula)}: {self.n_obs} plots, "
-            f"{len(self.missing_cells)} missing cell(s), Satterthwaite df</p>"
+            f"{len(self.missing_cells)} missing cell(s), {_DF_LABEL[self.ddf]} df</p>"
             + self.table.to_html(index=False, float_format=lambda v: f"{v:.6g}")
             + self.variance_components.to_html(index=False, float_format=lambda v: f"{v:.6g}")
         )
@@ -707,6 +723,7 @@ def mixed_model(
     vertical: str | None = None,
     blocks: str | None = None,
     alpha: float = 0.05,
+    ddf: str = DF_METHOD,
 ) -> MixedModelFit:
     """Fit a field design as a linear mixed model by REML (missing plots allowed).
 
@@ -739,12 +756,16 @@ def mixed_model(
         for ``alpha`` and ``row_column``.
     alpha : float, default 0.05
         Level of the ``lsd`` column of :attr:`MixedModelFit.sed`. [-]
+    ddf : {"satterthwaite", "kenward-roger"}, default "satterthwaite"
+        Denominator df of the F tests and comparisons: Satterthwaite (as lmerTest) or
+        Kenward-Roger (as pbkrtest and emmeans' default for lmer models: adjusted LS-means
+        covariance, scaled F).
 
     Returns
     -------
     MixedModelFit
-        F tests (Satterthwaite df), variance components with SEs, LS-means via
-        :meth:`MixedModelFit.means_model`.
+        F tests (Satterthwaite or Kenward-Roger df), variance components with SEs, LS-means
+        via :meth:`MixedModelFit.means_model`.
 
     Raises
     ------
@@ -784,6 +805,10 @@ def mixed_model(
         raise DataValidationError(
             f"design must be one of {', '.join(map(repr, MIXED_DESIGNS))} for a mixed model; "
             f"got {design!r}."
+        )
+    if ddf not in DF_METHODS:
+        raise DataValidationError(
+            f"ddf must be one of {', '.join(map(repr, DF_METHODS))}; got {ddf!r}."
         )
     blocks = _DEFAULT_BLOCKS[design] if blocks is None else str(blocks)
     if blocks not in BLOCK_EFFECTS:
@@ -902,7 +927,7 @@ def mixed_model(
         test="F (Wald, type III)",
         alpha=alpha,
         sum_of_squares="Wald F tests of LS-means hypotheses (type III)",
-        df_method=DF_METHOD,
+        df_method=ddf,
         variance_estimation="REML",
     )
     result = MixedModelFit(
@@ -926,6 +951,7 @@ def mixed_model(
         _reml=fit,
         _spec=spec,
         _codes=codes,
+        ddf=ddf,
     )
     table, df_main = _f_tests(result)
     object.__setattr__(result, "table", table)
@@ -939,7 +965,7 @@ def _f_tests(result: MixedModelFit) -> tuple[pd.DataFrame, float]:
     """F tests of the treatment terms; returns the table and the df of the innermost term."""
     from scipy import stats
 
-    from yieldtrial.stats._reml import f_test
+    from yieldtrial.stats._reml import f_test, kenward_roger_f_test
 
     fit = result._reml
     hypotheses: list[tuple[str, np.ndarray]] = []
@@ -961,7 +987,11 @@ def _f_tests(result: MixedModelFit) -> tuple[pd.DataFrame, float]:
     records = []
     for source, lmat in hypotheses:
         est, cov, grad = fit.estimate(lmat, centred=True)
-        f, q, ddf = f_test(est, cov, grad, fit.free_cov)
+        if result.ddf == "kenward-roger":
+            adj, cov0, grad_all = fit.estimate_kr(lmat)
+            f, q, ddf = kenward_roger_f_test(est, adj, cov0, grad_all, fit.expected_cov)
+        else:
+            f, q, ddf = f_test(est, cov, grad, fit.free_cov)
         p = float(stats.f.sf(f, q, ddf)) if q > 0 and np.isfinite(ddf) else float("nan")
         records.append(
             {
@@ -970,7 +1000,7 @@ def _f_tests(result: MixedModelFit) -> tuple[pd.DataFrame, float]:
                 "df_denominator": float(ddf),
                 "f": float(f),
                 "p_value": p,
-                "error_term": f"REML, {DF_METHOD} df",
+                "error_term": f"REML, {result.ddf} df",
             }
         )
     table = pd.DataFrame(records)

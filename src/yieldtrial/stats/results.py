@@ -114,16 +114,21 @@ class MeansModel:
         the absolute means are only stored to about 1e-4).  :attr:`estimates` stays the
         absolute LS-means.
     df_method : str, optional
-        ``"satterthwaite"`` when :attr:`df` and :meth:`contrast_df` are Satterthwaite
-        approximations (mixed models fitted by REML); None when :attr:`df` is the exact df of
-        the error term.
+        ``"satterthwaite"`` or ``"kenward-roger"`` when :attr:`df` and :meth:`contrast_df`
+        are approximations (mixed models fitted by REML); None when :attr:`df` is the exact
+        df of the error term.
     cov_gradient : ndarray, shape (m, k, k), optional
         Derivative of :attr:`cov` with respect to each of the ``m`` estimated variance
         parameters (mixed models).  With :attr:`variance_parameter_cov` it gives every
         contrast its own Satterthwaite df (:meth:`contrast_df`).
     variance_parameter_cov : ndarray, shape (m, m), optional
-        Asymptotic covariance of the estimated variance parameters (inverse of the observed
-        REML information).
+        Asymptotic covariance of the estimated variance parameters: the inverse of the
+        observed REML information (Satterthwaite, as lmerTest) or of the expected one
+        (Kenward-Roger, as pbkrtest).
+    cov_unadjusted : ndarray, shape (k, k), optional
+        Kenward-Roger models only: the REML covariance of the estimates before the
+        small-sample adjustment (:attr:`cov` is then the adjusted Phi_A); the df of
+        a contrast are computed from it (Kenward & Roger 1997).
     """
 
     factor: str
@@ -141,6 +146,7 @@ class MeansModel:
     df_method: str | None = None
     cov_gradient: np.ndarray | None = None
     variance_parameter_cov: np.ndarray | None = None
+    cov_unadjusted: np.ndarray | None = None
 
     @property
     def contrast_basis(self) -> np.ndarray:
@@ -201,7 +207,9 @@ class MeansModel:
             (:attr:`cov_gradient` given) the Satterthwaite df of each contrast,
             :math:`2 (w'Vw)^2 / (g' A g)` with :math:`g_j = w' (\partial V/\partial\theta_j) w`
             and :math:`A` = :attr:`variance_parameter_cov` (inf when the variance does not
-            depend on an estimated parameter).
+            depend on an estimated parameter).  Kenward-Roger: the same formula with the
+            unadjusted :math:`V` (:attr:`cov_unadjusted`) and :math:`A` the inverse expected
+            information, which is Kenward & Roger's :math:`m` for one contrast.
 
         Examples
         --------
@@ -213,7 +221,7 @@ class MeansModel:
         w = np.atleast_2d(np.asarray(weights, dtype=float))
         if self.cov_gradient is None or self.variance_parameter_cov is None:
             return np.full(w.shape[0], float(self.df))
-        var = np.einsum("ci,ij,cj->c", w, np.asarray(self.cov, dtype=float), w)
+        var = np.einsum("ci,ij,cj->c", w, self._df_cov(), w)
         grad = np.einsum("ci,fij,cj->fc", w, np.asarray(self.cov_gradient, dtype=float), w)
         a = np.asarray(self.variance_parameter_cov, dtype=float)
         denom = np.einsum("fc,fg,gc->c", grad, a, grad)
@@ -221,6 +229,11 @@ class MeansModel:
         ok = denom > 0
         out[ok] = 2.0 * var[ok] ** 2 / denom[ok]
         return out
+
+    def _df_cov(self) -> np.ndarray:
+        """Covariance the df formula uses (the unadjusted one under Kenward-Roger)."""
+        base = self.cov if self.cov_unadjusted is None else self.cov_unadjusted
+        return np.asarray(base, dtype=float)
 
     def pairwise_df(self) -> np.ndarray:
         """Degrees of freedom of every pairwise difference, a (k, k) matrix (NaN diagonal).
@@ -231,7 +244,7 @@ class MeansModel:
         k = len(self.levels)
         out = np.full((k, k), float(self.df))
         if self.cov_gradient is not None and self.variance_parameter_cov is not None:
-            cov = np.asarray(self.cov, dtype=float)
+            cov = self._df_cov()
             d = np.diag(cov)
             var = d[:, None] + d[None, :] - 2.0 * cov
             g = np.asarray(self.cov_gradient, dtype=float)
