@@ -620,13 +620,16 @@ def test_component_estimated_at_zero_pools_into_residual() -> None:
 
 
 def test_means_model_feeds_dunnett_and_tukey(unbalanced_oats: dict[str, Any]) -> None:
-    """The MeansModel works with the comparisons; their df is the family's smallest df."""
+    """The MeansModel works with the comparisons; each row carries its own Satterthwaite df."""
     mm = unbalanced_oats["fit"].means_model("sub_plot")
     out = compare_means_to_control(mm, control="0")
-    assert (out["df"] == mm.df).all()
+    w = np.eye(4)[1:] - np.eye(4)[0]  # each rate minus rate 0
+    np.testing.assert_allclose(out["df"], mm.contrast_df(w), rtol=1e-12)
+    assert out["df"].min() >= mm.df  # mm.df is the family's smallest pairwise df
     assert out["p_value_adjusted"].notna().all()
     pairs = pairwise_means(mm)
     assert len(pairs) == 6
+    np.testing.assert_allclose(pairs["df"], mm.pairwise_df()[np.triu_indices(4, 1)], rtol=1e-12)
     assert mm.df_method == "satterthwaite"
 
 

@@ -122,7 +122,7 @@ def _holm(p: np.ndarray) -> np.ndarray:
     return out
 
 
-def _t_pvalues(t: np.ndarray, df: float, alternative: str) -> np.ndarray:
+def _t_pvalues(t: np.ndarray, df: float | np.ndarray, alternative: str) -> np.ndarray:
     from scipy import stats
 
     if alternative == "two-sided":
@@ -132,7 +132,68 @@ def _t_pvalues(t: np.ndarray, df: float, alternative: str) -> np.ndarray:
     return np.asarray(stats.t.cdf(t, df), dtype=float)
 
 
+def _df_groups(df: np.ndarray) -> list[tuple[float, np.ndarray]]:
+    """Rows that share one df (to 10 significant digits): ``[(df, row indices), ...]``.
+
+    Each group is evaluated at its smallest df; a balanced family is one group.
+    """
+    keys = np.array([float(f"{d:.10g}") if np.isfinite(d) else np.inf for d in df])
+    out = []
+    for key in dict.fromkeys(keys.tolist()):
+        rows = np.flatnonzero(keys == key)
+        out.append((float(np.min(df[rows])), rows))
+    return out
+
+
 def _adjust(
+    method: str,
+    t: np.ndarray,
+    corr: np.ndarray | None,
+    df: float | np.ndarray,
+    alternative: str,
+    confidence: float,
+    *,
+    need_critical: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    """Unadjusted p, adjusted p, critical values and accuracy note for a family of t tests.
+
+    ``corr`` (the family's correlation) is needed by Dunnett only.  ``df`` is one df for the
+    family or one per test (mixed models: each contrast's Satterthwaite or Kenward-Roger
+    df).  With several df every row's p-value and critical value come from the family's
+    distribution (same correlation, same number of tests) evaluated at that row's own df,
+    as emmeans does for its ``mvt``, ``tukey``, ``bonferroni`` and unadjusted rows.
+    """
+    dfs = np.broadcast_to(np.asarray(df, dtype=float), t.shape)
+    groups = _df_groups(dfs) if t.size else []
+    if len(groups) <= 1:
+        one = groups[0][0] if groups else float(np.asarray(df, dtype=float).min(initial=np.inf))
+        p, p_adj, crit, note = _adjust_one_df(
+            method, t, corr, one, alternative, confidence, need_critical=need_critical
+        )
+        return p, p_adj, np.full(t.shape, crit), note
+    p = _t_pvalues(t, dfs, alternative)
+    p_adj = np.full(t.shape, np.nan)
+    crit = np.full(t.shape, np.nan)
+    notes = []
+    for value, rows in groups:
+        if method == "holm":  # step-down over the whole family's unadjusted p-values
+            _, _, c_g, note = _adjust_one_df(
+                "bonferroni", t, corr, value, alternative, confidence, need_critical=True
+            )
+        else:
+            _, pa_g, c_g, note = _adjust_one_df(
+                method, t, corr, value, alternative, confidence, need_critical=need_critical
+            )
+            p_adj[rows] = pa_g[rows]
+        crit[rows] = c_g
+        notes.append(note)
+    if method == "holm":
+        p_adj = _holm(p)
+    note = notes[0] if all(n == notes[0] for n in notes) else "; ".join(dict.fromkeys(notes))
+    return p, p_adj, crit, note
+
+
+def _adjust_one_df(
     method: str,
     t: np.ndarray,
     corr: np.ndarray | None,
@@ -142,10 +203,7 @@ def _adjust(
     *,
     need_critical: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, float, str]:
-    """Unadjusted p, adjusted p, critical value and accuracy note for a family of t tests.
-
-    ``corr`` (the family's correlation) is needed by Dunnett only.
-    """
+    """:func:`_adjust` for one df shared by the whole family."""
     from scipy import stats
 
     p = _t_pvalues(t, df, alternative)
@@ -180,7 +238,7 @@ def _adjust(
 
 
 def _interval(
-    estimate: np.ndarray, se: np.ndarray, crit: float, alternative: str
+    estimate: np.ndarray, se: np.ndarray, crit: float | np.ndarray, alternative: str
 ) -> tuple[np.ndarray, np.ndarray]:
     low = estimate - crit * se
     high = estimate + crit * se
@@ -210,6 +268,24 @@ def _versus_control_cov(cov: np.ndarray, idx: list[int], ic: int, scale: float) 
     cross = cov[idx, ic]
     out = sub - scale * cross[:, None] - scale * cov[ic, idx][None, :]
     return np.asarray(out + scale**2 * cov[ic, ic])
+
+
+def _versus_control_df(mm: MeansModel, idx: list[int], ic: int, scale: float) -> np.ndarray:
+    """Df of the contrasts ``e_i - scale e_ic``: each its own for mixed models, else ``mm.df``."""
+    m = len(idx)
+    if mm.cov_gradient is None or mm.variance_parameter_cov is None:
+        return np.full(m, float(mm.df))
+    w = np.zeros((m, len(mm.levels)))
+    w[np.arange(m), idx] = 1.0
+    w[:, ic] -= scale
+    return np.asarray(mm.contrast_df(w), dtype=float)
+
+
+def _pairs_df(mm: MeansModel, i_idx: np.ndarray, j_idx: np.ndarray) -> np.ndarray:
+    """Df of the differences ``i - j``: each pair its own for mixed models, else ``mm.df``."""
+    if mm.cov_gradient is None or mm.variance_parameter_cov is None:
+        return np.full(i_idx.size, float(mm.df))
+    return np.asarray(mm.pairwise_df()[i_idx, j_idx], dtype=float)
 
 
 def _family_corr(cov: np.ndarray) -> np.ndarray:
@@ -246,11 +322,36 @@ def treatment_f_test(mm: MeansModel) -> tuple[float, float, float]:
     >>> round(f, 6), df1
     (2.0, 1.0)
     """
+    f, df1, _, p = _treatment_f(mm)
+    return f, df1, p
+
+
+def _treatment_f(mm: MeansModel) -> tuple[float, float, float, float]:
+    """:func:`treatment_f_test` with its denominator df: ``(f, df1, df2, p)``.
+
+    Mixed models (covariance gradients given): the Satterthwaite (Fai-Cornelius) or
+    Kenward-Roger F test of the mixed model's own table; else the error df.
+    """
     from scipy import stats
 
     k = len(mm.levels)
     if k < 2 or inference_status(mm) != INFERENCE_OK:
-        return float("nan"), float(max(k - 1, 0)), float("nan")
+        return float("nan"), float(max(k - 1, 0)), float(mm.df), float("nan")
+    if mm.cov_gradient is not None and mm.variance_parameter_cov is not None:
+        from yieldtrial.stats._reml import f_test, kenward_roger_f_test
+
+        c = np.eye(k)[:-1] - np.eye(k)[1:]
+        est = c @ mm.contrast_basis
+        grad = np.einsum("ai,fij,bj->fab", c, np.asarray(mm.cov_gradient, dtype=float), c)
+        cov_c = c @ np.asarray(mm.cov, dtype=float) @ c.T
+        a = np.asarray(mm.variance_parameter_cov, dtype=float)
+        if mm.cov_unadjusted is not None:  # Kenward-Roger
+            cov0 = c @ np.asarray(mm.cov_unadjusted, dtype=float) @ c.T
+            f, q, ddf = kenward_roger_f_test(est, cov_c, cov0, grad, a)
+        else:
+            f, q, ddf = f_test(est, cov_c, grad, a)
+        p = float(stats.f.sf(f, q, ddf)) if q > 0 and np.isfinite(f) else float("nan")
+        return float(f), float(q), float(ddf), p
     cov = np.asarray(mm.cov, dtype=float)
     basis = mm.contrast_basis
     var = np.diag(cov)
@@ -266,7 +367,7 @@ def treatment_f_test(mm: MeansModel) -> tuple[float, float, float]:
         rows = cov[:-1, :] - cov[1:, :]
         v = rows[:, :-1] - rows[:, 1:]
         f = float(est @ np.linalg.solve(v, est)) / (k - 1)
-    return f, float(k - 1), float(stats.f.sf(f, k - 1, mm.df))
+    return f, float(k - 1), float(mm.df), float(stats.f.sf(f, k - 1, mm.df))
 
 
 def _attach(
@@ -473,6 +574,7 @@ def compare_means_to_control(
         }
         nan = np.full(m, np.nan)
         se = p = p_adj = low = high = ni_t = ni_p = ni_low = critical = nan
+        row_df = _versus_control_df(mm, idx, ic, 1.0)
         noninferior: list[Any] = [pd.NA] * m
         superior: list[Any] = [pd.NA] * m
         if status == INFERENCE_OK:
@@ -480,8 +582,8 @@ def compare_means_to_control(
             se = np.sqrt(np.clip(np.diag(vcov), 0.0, None))
             t = diff / se
             corr = _family_corr(vcov)
-            p, p_adj, crit, note = _adjust(method, t, corr, mm.df, alternative, confidence)
-            critical = np.full(m, float(crit))
+            p, p_adj, crit, note = _adjust(method, t, corr, row_df, alternative, confidence)
+            critical = crit
             notes.append(note)
             low, high = _interval(diff, se, crit, alternative)
             if alternative != "less":
@@ -498,8 +600,9 @@ def compare_means_to_control(
                     ni_t = ni_est / ni_se
                     # same adjustment and critical value (NI contrasts' correlation) as
                     # the verdict, so the displayed bound agrees with it
+                    ni_df = _versus_control_df(mm, idx, ic, 1.0 - margin_pct / 100.0)
                     _, ni_p_table, ni_crit, _ = _adjust(
-                        method, ni_t, _family_corr(v_ni), mm.df, alternative, confidence
+                        method, ni_t, _family_corr(v_ni), ni_df, alternative, confidence
                     )
                     ni_low, _ = _interval(ni_est, ni_se, ni_crit, alternative)
                     if method == "holm":
@@ -527,7 +630,7 @@ def compare_means_to_control(
                 "ci_high_pct": _pct(high, mean_c),
                 "statistic": diff / se if status == INFERENCE_OK else nan,
                 "critical_value": critical,
-                "df": np.full(m, float(mm.df)),
+                "df": row_df,
                 "error_term": [mm.error_term] * m,
                 "p_value": p,
                 "p_value_adjusted": p_adj,
@@ -726,8 +829,9 @@ def pairwise_means(
     diff = basis[i_idx] - basis[j_idx]
     nan = np.full(m, np.nan)
     se = t = p = p_adj = low = high = critical = nan
+    row_df = _pairs_df(mm, i_idx, j_idx)
     reject: Any = pd.array([pd.NA] * m, dtype="boolean")
-    f_stat, df1, f_p = treatment_f_test(mm)
+    f_stat, df1, df2, f_p = _treatment_f(mm)
     gate_p = f_p if anova_p is None else float(anova_p)
     gate_passed: bool | None = None
     if status == INFERENCE_OK:
@@ -737,14 +841,19 @@ def pairwise_means(
         se = np.sqrt(np.clip(var[i_idx] + var[j_idx] - 2.0 * cov[i_idx, j_idx], 0.0, None))
         t = diff / se
         if method == "tukey":
-            p = _t_pvalues(t, mm.df, "two-sided")
-            p_adj = tukey_pvalues(np.sqrt(2.0) * np.abs(t), k, mm.df)
-            crit = tukey_critical_value(k, mm.df, alpha=alpha) / np.sqrt(2.0)
+            # each pair's own df (mixed models): the studentized range of the k means
+            # evaluated at that df, as emmeans' "tukey" adjustment does
+            p = _t_pvalues(t, row_df, "two-sided")
+            p_adj = np.full(m, np.nan)
+            crit = np.full(m, np.nan)
+            for value, rows in _df_groups(row_df):
+                p_adj[rows] = tukey_pvalues(np.sqrt(2.0) * np.abs(t[rows]), k, value)
+                crit[rows] = tukey_critical_value(k, value, alpha=alpha) / np.sqrt(2.0)
         else:
             adj = "t" if method == "lsd" else method
-            p, p_adj, crit, _ = _adjust(adj, t, None, mm.df, "two-sided", 1.0 - alpha)
+            p, p_adj, crit, _ = _adjust(adj, t, None, row_df, "two-sided", 1.0 - alpha)
         low, high = _interval(diff, se, crit, "two-sided")
-        critical = np.full(m, float(crit))
+        critical = crit
         rej = p_adj < alpha
         if method == "lsd" and protected:
             gate_passed = bool(gate_p < alpha)
@@ -759,7 +868,7 @@ def pairwise_means(
             f"se{u}": se,
             "statistic": t,
             "critical_value": critical,
-            "df": np.full(m, float(mm.df)),
+            "df": row_df,
             "error_term": [mm.error_term] * m,
             "p_value": p,
             "p_value_adjusted": p_adj,
@@ -789,7 +898,7 @@ def pairwise_means(
         mm,
         prov,
         gate_passed=gate_passed,
-        f_test={"f": f_stat, "df_numerator": df1, "df_denominator": float(mm.df), "p_value": f_p},
+        f_test={"f": f_stat, "df_numerator": df1, "df_denominator": df2, "p_value": f_p},
         alpha=alpha,
     )
 
