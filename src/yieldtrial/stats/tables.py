@@ -60,7 +60,8 @@ def means_table(
     alpha : float
         Significance level of the letters.
     confidence : float
-        Confidence level of each LS-mean's own interval (``t`` on the error df).
+        Confidence level of each LS-mean's own interval (``t`` on the error df; for a
+        mixed model on that mean's own Satterthwaite or Kenward-Roger df).
 
     Returns
     -------
@@ -130,7 +131,10 @@ def means_table(
     high = np.full(k, np.nan)
     if status == INFERENCE_OK:
         se = mm.se
-        crit = float(stats.t.isf((1.0 - confidence) / 2.0, mm.df))
+        level_df: float | np.ndarray = float(mm.df)
+        if mm.cov_gradient is not None and mm.variance_parameter_cov is not None:
+            level_df = mm.contrast_df(np.eye(k))  # mixed model: each mean's own df
+        crit = stats.t.isf((1.0 - confidence) / 2.0, level_df)
         low, high = est - crit * se, est + crit * se
     controls: list[str] = []
     if control is not None:
