@@ -168,7 +168,9 @@ def _dense_kenward_roger(df: pd.DataFrame, theta: np.ndarray) -> dict[str, Any]:
     """
     n = len(df)
     cells = sorted(set(zip(df["gen"], df["nitro"], strict=True)))
-    x = np.array([[float((g, r) == c) for c in cells] for g, r in zip(df["gen"], df["nitro"])])
+    x = np.array(
+        [[float((g, r) == c) for c in cells] for g, r in zip(df["gen"], df["nitro"], strict=True)]
+    )
     z_block = pd.get_dummies(df["block"]).to_numpy(dtype=float)
     z_wp = pd.get_dummies(df["block"] + ":" + df["gen"]).to_numpy(dtype=float)
 
@@ -237,9 +239,7 @@ def unbalanced_kr() -> dict[str, Any]:
     fit = split(df, "kenward-roger")
     obs = df.dropna(subset=["yield"]).reset_index(drop=True)
     obs["nitro"] = obs["nitro"].astype(str)
-    theta = np.array(
-        [fit.variance("block"), fit.variance("block:gen"), fit.residual_variance]
-    )
+    theta = np.array([fit.variance("block"), fit.variance("block:gen"), fit.residual_variance])
     return {"fit": fit, "dense": _dense_kenward_roger(obs, theta)}
 
 
@@ -379,7 +379,7 @@ def test_provenance_says_satterthwaite(unbalanced_sat: Any) -> None:
 
 
 def test_unknown_ddf_raises() -> None:
-    """ddf must be one of the two methods."""
+    """An unknown ddf method is refused."""
     from yieldtrial.errors import DataValidationError
 
     with pytest.raises(DataValidationError, match="ddf must be one of"):

@@ -697,9 +697,7 @@ def _kenward_roger_parts(
     return dphi_all, w, (phi_adj + phi_adj.T) / 2.0
 
 
-def kenward_roger_scale(
-    cov: np.ndarray, grad: np.ndarray, w: np.ndarray
-) -> tuple[float, float]:
+def kenward_roger_scale(cov: np.ndarray, grad: np.ndarray, w: np.ndarray) -> tuple[float, float]:
     r"""Kenward-Roger denominator df and F scaling of ``H0: L beta = 0`` (q = rank of L).
 
     Parameters
@@ -742,7 +740,10 @@ def kenward_roger_scale(
 
 
 def kenward_roger_f_test(
-    estimate: np.ndarray, cov_adjusted: np.ndarray, cov: np.ndarray, grad: np.ndarray,
+    estimate: np.ndarray,
+    cov_adjusted: np.ndarray,
+    cov: np.ndarray,
+    grad: np.ndarray,
     w: np.ndarray,
 ) -> tuple[float, int, float]:
     """Kenward-Roger F test of ``H0: L beta = 0``: scaled F, numerator df, denominator df.

@@ -167,10 +167,10 @@ def _adjust(
     groups = _df_groups(dfs) if t.size else []
     if len(groups) <= 1:
         one = groups[0][0] if groups else float(np.asarray(df, dtype=float).min(initial=np.inf))
-        p, p_adj, crit, note = _adjust_one_df(
+        p1, p_adj1, crit1, note1 = _adjust_one_df(
             method, t, corr, one, alternative, confidence, need_critical=need_critical
         )
-        return p, p_adj, np.full(t.shape, crit), note
+        return p1, p_adj1, np.full(t.shape, crit1), note1
     p = _t_pvalues(t, dfs, alternative)
     p_adj = np.full(t.shape, np.nan)
     crit = np.full(t.shape, np.nan)

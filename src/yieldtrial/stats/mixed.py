@@ -4,7 +4,8 @@
 (blocks, whole plots, incomplete blocks, rows and columns) by residual maximum
 likelihood (:mod:`yieldtrial.stats._reml`) and returns a :class:`MixedModelFit`.  Like
 every design model it reduces to a :class:`~yieldtrial.stats.results.MeansModel`
-(LS-means = BLUEs of the treatment means, their covariance, Satterthwaite df), so
+(LS-means = BLUEs of the treatment means, their covariance, Satterthwaite or
+Kenward-Roger df), so
 Dunnett, Tukey, letters, non-inferiority, the report and the network work unchanged.
 
 ==============  ===============================  =============================================
@@ -27,22 +28,21 @@ John & Williams (1995).
 
 Fixed-effect F tests are Wald tests of the LS-means hypotheses (type III: equality of
 the marginal means of a factor averaged equally over the other; the interaction
-contrasts of the cell means), with Satterthwaite denominator df (Fai & Cornelius 1996,
-the method of lmerTest's ``anova()`` and SAS ``DDFM=SATTERTHWAITE``).  Why Satterthwaite
-and not Kenward-Roger: for these variance-component models in balanced data both give
-the exact stratum df and the same F; Satterthwaite leaves the covariance of the
-estimates unadjusted, so the MeansModel's covariance is the REML one (what emmeans with
-``lmer.df = "satterthwaite"`` and lmerTest use), and it is cheap for 200 entries.  In
-unbalanced data Kenward-Roger also inflates the covariance for the uncertainty of the
-variance components (slightly larger SEs, usually slightly different df); this is not
-implemented.
+contrasts of the cell means).  Denominator df (``ddf=``): Satterthwaite by default (Fai &
+Cornelius 1996 for several df; the method of lmerTest's ``anova()`` and SAS
+``DDFM=SATTERTHWAITE``), or Kenward-Roger (Kenward & Roger 1997, as pbkrtest and emmeans'
+default for lmer models: adjusted covariance of the LS-means, scaled F).  Why
+Satterthwaite by default: for these variance-component models in balanced data both give
+the exact stratum df and the same F; Satterthwaite leaves the covariance of the estimates
+unadjusted (what lmerTest and emmeans with ``lmer.df = "satterthwaite"`` report) and needs
+no p x p Kenward-Roger matrices.
 
-Comparison df: each pairwise difference has its own Satterthwaite df
+Comparison df: each comparison has its own df
 (:meth:`~yieldtrial.stats.results.MeansModel.pairwise_df`,
-:meth:`~yieldtrial.stats.results.MeansModel.contrast_df`); the single
-:attr:`~yieldtrial.stats.results.MeansModel.df` that single-step procedures (Dunnett,
-Tukey) use for a family is the smallest df of the family's pairs (conservative; equal to
-the stratum df when the data are balanced).
+:meth:`~yieldtrial.stats.results.MeansModel.contrast_df`), which the comparison tables
+use row by row; :attr:`~yieldtrial.stats.results.MeansModel.df` is the smallest df of the
+family's pairs (the one df of procedures that need one; equal to the stratum df when the
+data are balanced).
 
 References
 ----------
@@ -59,6 +59,8 @@ References
    experiments. J. Statist. Comput. Simul. 54, 363-378.
 .. [6] Kuznetsova, A., Brockhoff, P. B. and Christensen, R. H. B. (2017). lmerTest
    package: tests in linear mixed effects models. J. Statist. Software 82(13).
+.. [7] Kenward, M. G. and Roger, J. H. (1997). Small sample inference for fixed effects
+   from restricted maximum likelihood. Biometrics 53(3), 983-997.
 """
 
 from __future__ import annotations
@@ -496,8 +498,9 @@ class MixedModelFit:
         Returns
         -------
         MeansModel
-            ``df`` is the smallest Satterthwaite df over the pairs (each pair's own df:
-            :meth:`~yieldtrial.stats.results.MeansModel.pairwise_df`); ``mse`` is the
+            ``df`` is the smallest Satterthwaite (or Kenward-Roger) df over the pairs (each
+            pair's own df: :meth:`~yieldtrial.stats.results.MeansModel.pairwise_df`, used
+            row by row by the comparisons); ``mse`` is the
             expected mean square of the stratum the kind is compared in (one-factor
             designs: the residual variance).
 

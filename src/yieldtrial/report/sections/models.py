@@ -46,7 +46,8 @@ def model_methods_text(ctx: ReportContext) -> str:
     if kind == "mixed":
         components = [str(c) for c in ctx.anova.variance_components["component"]]
         named = ", ".join(source_label(c, lang) for c in components)
-        return t("methods.mixed", lang, components=named)
+        key = "methods.mixed_kr" if ctx.anova.ddf == "kenward-roger" else "methods.mixed"
+        return t(key, lang, components=named)
     if kind == "augmented":
         return t("methods.augmented", lang)
     return ""
