@@ -370,6 +370,12 @@ def test_split_plot_missing_matches_statsmodels(missing: list[int]) -> None:
     obs["bg"] = obs["block"] + ":" + obs["gen"]
     theta = np.array([fit.variance("block"), fit.variance("block:gen"), fit.residual_variance])
     dense = _dense(obs, "C(gen) * C(nitro)", ["block", "bg"], theta, "yield")
+    # fixed effects: MixedLM's own estimates (same patsy coding) = GLS at yieldtrial's theta
+    np.testing.assert_allclose(res.fe_params.to_numpy(), dense["beta"], rtol=1e-6, atol=1e-6)
+    cells = _grid_rows(dense, obs, ["gen", "nitro"], [], order=fit.levels)
+    np.testing.assert_allclose(
+        fit.means_model("cells").estimates, cells @ res.fe_params.to_numpy(), rtol=1e-6
+    )
     _check_against_dense(fit, obs, dense, ["gen"], ["nitro"], "whole_plot")
     _check_against_dense(fit, obs, dense, ["nitro"], ["gen"], "sub_plot")
     _check_against_dense(fit, obs, dense, ["gen", "nitro"], [], "cells")
