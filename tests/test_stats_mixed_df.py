@@ -384,3 +384,15 @@ def test_unknown_ddf_raises() -> None:
 
     with pytest.raises(DataValidationError, match="ddf must be one of"):
         split(oats(), "containment")
+
+
+def test_lsmean_intervals_use_each_means_df(unbalanced_sat: Any) -> None:
+    """means_table: each LS-mean's CI is t on that mean's own Satterthwaite df."""
+    from yieldtrial.stats.tables import means_table
+
+    mm = unbalanced_sat.means_model("whole_plot")
+    table = means_table(mm, letters=None).set_index("treatment")
+    own_df = mm.contrast_df(np.eye(3))
+    for i, level in enumerate(mm.levels):
+        half = stats.t.isf(0.025, own_df[i]) * mm.se[i]
+        assert table.loc[level, "ci_low"] == pytest.approx(mm.estimates[i] - half, rel=1e-12)
