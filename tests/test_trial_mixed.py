@@ -279,3 +279,28 @@ def test_split_plot_missing_report(tmp_path: Path) -> None:
     data = json.loads(_report(tmp_path, oats_plots([3, 20, 41]), toml))
     assert data["results"]["anova"]["variance_estimation"] == "REML"
     assert {r["kind"] for r in data["results"]["design_means"]} == {"gen", "treatment", "cells"}
+
+
+def test_alpha_report_kenward_roger_from_trial_toml(tmp_path: Path) -> None:
+    """A trial.toml with ddf = "kenward-roger": KR fit; provenance and methods say so."""
+    plots = alpha_plots().rename(columns={"block": "rep", "incomplete_block": "iblock"})
+    toml = (
+        '[trial]\ncrop = "wheat"\n[analysis]\ndesign = "alpha"\nblock = "rep"\n'
+        'incomplete_block = "iblock"\nddf = "kenward-roger"\n'
+    )
+    data = json.loads(_report(tmp_path, plots, toml))
+    assert data["results"]["anova"]["df_method"] == "kenward-roger"
+    text = _report(tmp_path, plots, toml, fmt="md").decode("utf-8")
+    assert "Kenward-Roger standard errors and denominator degrees of freedom" in text
+
+
+def test_trial_ddf_reaches_the_mixed_model() -> None:
+    """FieldTrial(ddf=...) fits the mixed model with that df method; bad values refused."""
+    trial = FieldTrial.from_dataframe(alpha_plots(), crop="wheat", control="G05", design="alpha")
+    kr = trial.replace(ddf="Kenward-Roger")
+    assert kr.ddf == "kenward-roger"
+    assert kr.anova().ddf == "kenward-roger"
+    assert kr.means_model().df_method == "kenward-roger"
+    assert trial.anova().ddf == "satterthwaite"
+    with pytest.raises(DataValidationError, match="ddf"):
+        trial.replace(ddf="containment")

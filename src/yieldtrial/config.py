@@ -32,6 +32,7 @@ silently ignored::
     factors = ["irrigation"]        # two-factor designs (or whole_plot = ..., sub_plot = ...)
     block = "rep"                   # plot-table columns of the design (renamed on reading)
     block_effects = "random"        # blocks (replicates) fixed or random (REML mixed model)
+    ddf = "satterthwaite"           # mixed models: satterthwaite or kenward-roger df
     alpha = 0.05
     letters = "tukey"
     margin_pct = 5                  # non-inferiority margin, % of control
@@ -135,6 +136,7 @@ _ANALYSIS_KEYS: dict[str, str] = {
     "row": "row",
     "column": "column",
     "block_effects": "block_effects",
+    "ddf": "ddf",
     "alpha": "alpha",
     "letters": "letters",
     "margin_pct": "margin_pct",
@@ -340,6 +342,9 @@ class TrialConfig:
     block_effects : str or None
         ``"fixed"`` or ``"random"``: how blocks (replicates) enter the model (random: a
         mixed model fitted by REML).
+    ddf : str or None
+        ``"satterthwaite"`` or ``"kenward-roger"``: denominator df of a mixed model's F
+        tests and comparisons (default Satterthwaite).
     alpha : float or None
         Significance level.
     letters : str or None
@@ -404,6 +409,7 @@ class TrialConfig:
     row: str | None = None
     column: str | None = None
     block_effects: str | None = None
+    ddf: str | None = None
     alpha: float | None = None
     letters: str | None = None
     margin_pct: float | None = None
@@ -698,7 +704,7 @@ class TrialConfig:
         dict
             The settings the description gives (``crop``, ``control``, ``protocol``,
             ``standard_moisture_pct``, ``moisture_method``, ``shrink_pct_per_point``,
-            ``design``, ``block_effects``, ``factors``, ``unit``, ``columns``); those it
+            ``design``, ``block_effects``, ``ddf``, ``factors``, ``unit``, ``columns``); those it
             leaves open are absent.
 
         Examples
@@ -715,6 +721,7 @@ class TrialConfig:
             "shrink_pct_per_point": self.shrink_pct_per_point,
             "design": self.design,
             "block_effects": self.block_effects,
+            "ddf": self.ddf,
             "factors": list(self.factors) or None,
             "unit": self.unit,
             "columns": self.column_renames() or None,
@@ -1168,6 +1175,15 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         if text not in BLOCK_EFFECTS:
             raise DataValidationError(
                 f"{where}: block_effects = {value!r}; expected one of {', '.join(BLOCK_EFFECTS)}."
+            )
+        return text
+    if name == "ddf":
+        from yieldtrial.stats.mixed import DF_METHODS
+
+        text = str(value).strip().lower()
+        if text not in DF_METHODS:
+            raise DataValidationError(
+                f"{where}: ddf = {value!r}; expected one of {', '.join(DF_METHODS)}."
             )
         return text
     if name == "letters":

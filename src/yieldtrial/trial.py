@@ -195,6 +195,9 @@ class FieldTrial:
         treated as missing (the design model is refitted without them).  Set with
         :meth:`exclude` (or ``[[exclude]]`` in ``trial.toml``); the report lists each
         with its reason.  Nothing is ever excluded automatically.
+    ddf : {"satterthwaite", "kenward-roger"}, optional
+        Denominator df of the F tests and comparisons when the trial is analysed as a mixed
+        model (REML); default Satterthwaite (:func:`yieldtrial.stats.mixed.mixed_model`).
 
     Raises
     ------
@@ -227,6 +230,7 @@ class FieldTrial:
     factors: tuple[str, ...] = ()
     block_effects: str | None = None
     exclusions: tuple[tuple[str, str], ...] = ()
+    ddf: str | None = None
 
     # --- construction ---------------------------------------------------------------
 
@@ -267,6 +271,7 @@ class FieldTrial:
             plots, design, self.factors, default=detected[1] if detected else ()
         )
         block_effects = _resolve.resolve_block_effects(design, self.block_effects)
+        ddf = _resolve.resolve_ddf(self.ddf)
         unit = yield_unit(self.unit)
         _set = object.__setattr__
         _set(self, "plots", plots)
@@ -279,6 +284,7 @@ class FieldTrial:
         _set(self, "design", design)
         _set(self, "factors", factors)
         _set(self, "block_effects", block_effects)
+        _set(self, "ddf", ddf)
         _set(self, "unit", unit)
         metadata = dict(self.metadata or {})
         if detected:
@@ -319,6 +325,7 @@ class FieldTrial:
         metadata: Mapping[str, Any] | None = None,
         factors: str | Sequence[str] | None = None,
         block_effects: str | None = None,
+        ddf: str | None = None,
         sheet: str | int | None = None,
         encoding: str | None = None,
     ) -> FieldTrial:
@@ -330,7 +337,7 @@ class FieldTrial:
             The plot table; see :func:`yieldtrial.read_plots` for formats and encodings.
         crop, control, protocol, standard_moisture_pct, moisture_method : see class
         shrink_pct_per_point, design, treatment_order, unit, metadata, factors : see class
-        block_effects : see class
+        block_effects, ddf : see class
         columns : mapping, optional
             Header renames, see :func:`yieldtrial.read_plots`.
         sheet : str or int, optional
@@ -362,6 +369,7 @@ class FieldTrial:
             metadata=metadata,
             factors=_validation.as_labels(factors),
             block_effects=block_effects,
+            ddf=ddf,
             source=file,
             source_sha256=digest,
         ))  # fmt: skip
@@ -386,6 +394,7 @@ class FieldTrial:
         metadata: Mapping[str, Any] | None = None,
         factors: str | Sequence[str] | None = None,
         block_effects: str | None = None,
+        ddf: str | None = None,
     ) -> FieldTrial:
         """Build a trial from a DataFrame of plot records (never modified).
 
@@ -395,7 +404,7 @@ class FieldTrial:
             Plot records, any recognised headers; see :func:`yieldtrial.read_plots`.
         crop, control, protocol, standard_moisture_pct, moisture_method : see class
         shrink_pct_per_point, design, treatment_order, unit, metadata, factors : see class
-        block_effects : see class
+        block_effects, ddf : see class
         columns : mapping, optional
             Header renames, see :func:`yieldtrial.read_plots`.
 
@@ -419,6 +428,7 @@ class FieldTrial:
             metadata=metadata,
             factors=_validation.as_labels(factors),
             block_effects=block_effects,
+            ddf=ddf,
         ))  # fmt: skip
         _reemit(caught + built)
         return trial
@@ -747,6 +757,7 @@ class FieldTrial:
             self.factors,
             has_blocks=self.has_blocks,
             block_effects=self.block_effects,
+            ddf=self.ddf,
         )
 
     def _analysis_data(self, unit: str | None = None) -> pd.DataFrame:

@@ -25,6 +25,7 @@ __all__ = [
     "FACTOR_ROLES",
     "design_columns",
     "resolve_block_effects",
+    "resolve_ddf",
     "resolve_design",
     "resolve_factors",
     "site_plots",
@@ -240,6 +241,36 @@ def resolve_block_effects(design: str, block_effects: str | None) -> str | None:
     return value
 
 
+def resolve_ddf(ddf: str | None) -> str | None:
+    """Check the denominator-df method of mixed models (``ddf`` of trial.toml).
+
+    Parameters
+    ----------
+    ddf : str or None
+        ``"satterthwaite"``, ``"kenward-roger"`` or None (the default, Satterthwaite).
+
+    Returns
+    -------
+    str or None
+        The lower-case value.
+
+    Raises
+    ------
+    DataValidationError
+        An unknown value.
+
+    Examples
+    --------
+    >>> resolve_ddf("Kenward-Roger")
+    'kenward-roger'
+    """
+    if ddf is None:
+        return None
+    from yieldtrial.stats.mixed import DF_METHODS
+
+    return check_option("ddf", str(ddf).strip().lower(), DF_METHODS)
+
+
 def resolve_factors(
     plots: pd.DataFrame,
     design: str,
@@ -309,6 +340,7 @@ def design_columns(
     *,
     has_blocks: bool,
     block_effects: str | None = None,
+    ddf: str | None = None,
 ) -> dict[str, Any]:
     """Columns of the plot table that carry a resolved design.
 
@@ -322,6 +354,8 @@ def design_columns(
         Whether the plot table has a ``block`` column (a factorial uses it when present).
     block_effects : str or None
         ``"fixed"``, ``"random"`` or None (see :func:`resolve_block_effects`).
+    ddf : str or None
+        Denominator df method of a mixed model (see :func:`resolve_ddf`).
 
     Returns
     -------
@@ -330,7 +364,7 @@ def design_columns(
         square and row-column design, else None); ``incomplete_block`` (alpha design,
         else None); ``factors`` (the two treatment-factor columns of a two-factor
         design in design order, ``treatment`` filling in when one name was given; else
-        ``("treatment",)``); ``block_effects``.
+        ``("treatment",)``); ``block_effects``; ``ddf``.
 
     Examples
     --------
@@ -352,6 +386,7 @@ def design_columns(
         "incomplete_block": "incomplete_block" if design == "alpha" else None,
         "factors": columns,
         "block_effects": block_effects,
+        "ddf": ddf,
     }
 
 

@@ -331,6 +331,7 @@ def model_fit(
         column=columns["column"],
         blocks=columns.get("block_effects"),
         alpha=alpha,
+        ddf=columns.get("ddf") or "satterthwaite",
         **named,
     )
 

@@ -85,6 +85,8 @@ def _mixed_section(ctx: ReportContext) -> Section:
     if lang == "zh":
         columns += [Column("f_05", "F0.05", "number", 2), Column("f_01", "F0.01", "number", 2)]
     columns.append(Column("p_value", t("col.p", lang), "pvalue"))
+    kr = getattr(a, "ddf", None) == "kenward-roger"
+    caption = "anova.mixed_caption_kr" if kr else "anova.mixed_caption"
     footer = [(t("footer.grand_mean", lang), _kg_ha(ctx, a.grand_mean))]
     footer.append((t("footer.residual_variance", lang), fmt_number(a.residual_variance, 1)))
     cv = a.cv_pct
@@ -95,15 +97,16 @@ def _mixed_section(ctx: ReportContext) -> Section:
             label = source_label(error, lang)
             footer.append((t("footer.error_cv", lang, error=label), fmt_number(value, 2)))
     blocks: list[Any] = [
-        Table("anova", columns, rows, t("anova.mixed_caption", lang, unit="kg/ha"), [], footer),
+        Table("anova", columns, rows, t(caption, lang, unit="kg/ha"), [], footer),
         _variance_components_table(ctx),
     ]
     if a.two_factor:
-        blocks.append(_sed_table(a.sed, lang, "anova.mixed_sed_caption", with_error=True))
+        label = "col.reml_kenward_roger" if kr else "col.reml_satterthwaite"
+        blocks.append(_sed_table(a.sed, lang, "anova.mixed_sed_caption", with_error=label))
     return Section("anova", t("section.anova", lang), blocks)
 
 
-def _sed_table(sed: Any, lang: str, caption: str, *, with_error: bool) -> Table:
+def _sed_table(sed: Any, lang: str, caption: str, *, with_error: str | None) -> Table:
     """Tabulate SED, df and LSD per kind of comparison (kg/ha)."""
     rows = []
     for row in sed.to_dict("records"):
@@ -117,7 +120,7 @@ def _sed_table(sed: Any, lang: str, caption: str, *, with_error: bool) -> Table:
             "lsd": row["lsd"],
         }
         if with_error:
-            entry["error_term"] = t("col.reml_satterthwaite", lang)
+            entry["error_term"] = t(with_error, lang)
         rows.append(entry)
     columns = [
         Column("comparison", t("col.comparison", lang), "text"),
@@ -207,5 +210,5 @@ def _augmented_section(ctx: ReportContext) -> Section:
         lang,
         a.df_error,
     )
-    sed = _sed_table(a.sed, lang, "anova.augmented_sed_caption", with_error=False)
+    sed = _sed_table(a.sed, lang, "anova.augmented_sed_caption", with_error=None)
     return Section("anova", t("section.anova", lang), [first, second, sed])
