@@ -197,6 +197,20 @@ def test_crd_network_matches_anova_alone():
         _close(row["p_treatment"], alone.table.set_index("source").loc["treatment", "p_value"])
 
 
+def test_network_default_design_follows_block_argument():
+    """No design given: block= -> RCBD per trial, no block -> CRD; rcbd without block raises."""
+    df = _network(n_sites=2)
+    kw = {"by": "site", "response": "yield_kg_ha", "treatment": "treatment",
+          "dunnett_pvalues": "none", "summary": False}  # fmt: skip
+    with_block = analyze_many(df, block="block", **kw)
+    crd = analyze_many(df.drop(columns="block"), **kw)
+    explicit = analyze_many(df, block="block", design="rcbd", **kw)
+    _close(with_block.per_trial["mse"], explicit.per_trial["mse"])
+    assert with_block.options["design"] == "rcbd" and crd.options["design"] == "crd"
+    with pytest.raises(DataValidationError, match="needs block="):
+        analyze_many(df, design="rcbd", **kw)
+
+
 def test_balanced_combined_anova_matches_statsmodels():
     """The balanced combined model equals statsmodels' OLS ANOVA on the pooled plots."""
     import statsmodels.formula.api as smf

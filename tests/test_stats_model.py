@@ -239,9 +239,18 @@ def test_fit_disconnected_design_raises() -> None:
 
 
 def test_fit_rcbd_without_block_raises() -> None:
-    """design='rcbd' needs a block column."""
-    with pytest.raises(DataValidationError, match="block"):
-        fit(seedrate_frame(), response="yield_kg_ha", treatment="treatment")
+    """An explicit design='rcbd' without a block column is refused, naming block=."""
+    with pytest.raises(DataValidationError, match="needs block="):
+        fit(seedrate_frame(), response="yield_kg_ha", treatment="treatment", design="rcbd")
+
+
+def test_fit_default_design_follows_block_argument() -> None:
+    """No design given: block= -> RCBD model, no block -> CRD (response ~ treatment)."""
+    df = seedrate_frame()
+    with_block = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    without = fit(df, response="yield_kg_ha", treatment="treatment")
+    assert (with_block.design, with_block.formula) == ("rcbd", "yield_kg_ha ~ treatment + block")
+    assert (without.design, without.formula) == ("crd", "yield_kg_ha ~ treatment")
 
 
 def test_fit_unknown_design_raises() -> None:

@@ -248,7 +248,7 @@ def analyze_many(
     treatment: str,
     block: str | None = None,
     control: str | Sequence[str] | None = None,
-    design: str = "rcbd",
+    design: str | None = None,
     alpha: float = 0.05,
     progress: Callable[[int, int], None] | None = None,
     sites: str = "random",
@@ -283,8 +283,9 @@ def analyze_many(
         rates.  With several controls (e.g. ``["CK1", "CK2"]``) the first is the check
         of the per-trial tables and of ``summary.treatments``; ``summary.comparisons``
         compares every treatment with every control on the across-site model.
-    design : {"rcbd", "crd"}
-        Field design of every trial.
+    design : {"rcbd", "crd"}, optional
+        Field design of every trial; default ``"rcbd"`` when ``block`` is given, else
+        ``"crd"``.
     alpha : float
         Significance level of LSD, Tukey letters, Dunnett verdicts. In (0, 1).
     progress : callable, optional
@@ -365,6 +366,8 @@ def analyze_many(
     >>> table.round(2).values.tolist()
     [['CK', 100.0, 0.0], ['N', 110.78, 100.0]]
     """
+    if design is None:
+        design = "rcbd" if block is not None else "crd"
     _check_choice("design", design, DESIGNS)
     _check_choice("sites", sites, SITE_EFFECTS)
     _check_choice("combined", combined, COMBINED_METHODS)

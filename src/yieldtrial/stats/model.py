@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.stats._common import numeric_column
+from yieldtrial.stats._common import default_design, numeric_column
 from yieldtrial.stats.results import MeansModel, Provenance
 
 __all__ = [
@@ -673,7 +673,7 @@ def fit(
     response: str,
     treatment: str,
     block: str | None = None,
-    design: str = "rcbd",
+    design: str | None = None,
     row: str | None = None,
     column: str | None = None,
 ) -> DesignFit:
@@ -689,9 +689,10 @@ def fit(
         Treatment column.
     block : str, optional
         Block (replicate) column; required for ``design="rcbd"``, ignored otherwise.
-    design : {"crd", "rcbd", "latin"}
+    design : {"crd", "rcbd", "latin"}, optional
         ``crd``: response ~ treatment; ``rcbd``: response ~ treatment + block;
-        ``latin``: response ~ treatment + row + column.
+        ``latin``: response ~ treatment + row + column.  Default: ``"rcbd"`` when
+        ``block`` is given, ``"latin"`` with ``row`` and ``column``, else ``"crd"``.
     row, column : str, optional
         Row and column factors of a Latin square (``design="latin"``).
 
@@ -744,6 +745,7 @@ def fit(
     >>> f.formula, f.lsmeans.tolist(), f.df_error, f.mse
     ('y ~ treatment + block', [12.0, 15.0], 1, 1.0)
     """
+    design = default_design(design, block, row=row, column=column)
     factors = design_factors(design, treatment=treatment, block=block, row=row, column=column)
     args = (response, treatment, block, design, row, column)
     key = _fit_key(data, [response, *factors], args)
