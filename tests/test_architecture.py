@@ -215,3 +215,21 @@ def test_stage_packages_document_what_they_may_import(package):
     """Each stage package says in its docstring what it holds and what it may import."""
     doc = ast.get_docstring(ast.parse((PACKAGE / package / "__init__.py").read_text("utf-8")))
     assert doc and "import" in doc.lower()
+
+
+def _uses_scipy_studentized_range(path: Path) -> bool:
+    """True when the module's code (not its docstrings) reaches scipy's studentized_range."""
+    tree = ast.parse(path.read_text("utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == "studentized_range":
+            return True
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("scipy"):
+            if any(alias.name == "studentized_range" for alias in node.names):
+                return True
+    return False
+
+
+def test_one_studentized_range_implementation():
+    """Only yieldtrial.stats.distributions evaluates the studentized range (Tukey, HSD)."""
+    users = sorted(name for name, path in _modules().items() if _uses_scipy_studentized_range(path))
+    assert users in ([], ["yieldtrial.stats.distributions"])

@@ -254,10 +254,10 @@ def _hsd(ctx: ReportContext) -> float | None:
         or a.df_error < 1
     ):
         return None
-    from scipy import stats as sps
+    from yieldtrial.stats.distributions import tukey_critical_value
 
     k = len(s.treatments)
-    q = float(sps.studentized_range.ppf(1 - s.alpha, k, a.df_error))
+    q = tukey_critical_value(k, float(a.df_error), alpha=s.alpha)
     hsd = q * float(a.sed) / math.sqrt(2.0)  # SED = sqrt(2 MSE / r) when balanced
     if isinstance(ctx.results.get("anova"), dict):
         ctx.results["anova"]["hsd"] = hsd
