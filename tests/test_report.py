@@ -201,7 +201,7 @@ def test_jinzhong_json_comparisons_equal_trial_method(jinzhong: Any) -> None:
     cfg = TrialConfig.from_file(example_path("jinzhong-2024", "trial.toml"))
     with pytest.warns(YieldTrialWarning, match="moisture_pct outside"):  # 5 %: as published
         trial = load_trial(example_path("jinzhong-2024"), cfg)
-    expected = trial.compare_to_control()
+    expected = trial.compare_to_control(unit="kg/ha")  # the JSON is in kg/ha
     got = pd.DataFrame(jinzhong.results["control_comparisons"])
     for col in ("difference_kg_ha", "difference_pct", "mean_treatment_kg_ha"):
         assert got[col].tolist() == expected[col].tolist(), col

@@ -21,11 +21,41 @@ def jinzhong():
 
 def test_founding_trial_has_no_pvalues():
     """One harvest per treatment: differences only, p-values absent, inference says why."""
-    out = jinzhong().compare_to_control()
+    out = jinzhong().compare_to_control()  # a kg/mu trial: results in kg/mu
     assert set(out["control"]) == {"CK1", "CK2"}
-    assert out["p_value_adjusted"].isna().all() and out["ci_low_kg_ha"].isna().all()
+    assert out["p_value_adjusted"].isna().all() and out["ci_low_kg_mu"].isna().all()
     assert out["inference"].str.startswith("unreplicated").all()
     assert out["difference_pct"].notna().all()
+
+
+def _kg_mu_trial():
+    import dataclasses
+
+    return dataclasses.replace(load_example("replicated-rcbd"), unit="kg/mu")
+
+
+def test_results_default_to_the_trial_display_unit():
+    """A kg/mu trial's ANOVA, means and comparisons are in kg/mu unless unit= says otherwise.
+
+    1 ha = 15 mu, so a yield in kg/mu is the kg/ha value / 15 and a sum of squares in
+    (kg/mu)^2 is the (kg/ha)^2 value / 225; F and p do not depend on the unit.
+    """
+    trial = _kg_mu_trial()
+    mu, ha = trial.anova().table, trial.anova(unit="kg/ha").table
+    np.testing.assert_allclose(mu["sum_sq"], ha["sum_sq"] / 225.0, rtol=1e-12)
+    np.testing.assert_allclose(mu["f"].dropna(), ha["f"].dropna(), rtol=1e-12)
+    means = trial.means()
+    assert "yield_kg_mu" in means and "yield_kg_ha" not in means
+    np.testing.assert_allclose(
+        means["yield_kg_mu"], trial.means(unit="kg/ha")["yield_kg_ha"] / 15.0, rtol=1e-12
+    )
+    comp, comp_ha = trial.compare_to_control(), trial.compare_to_control(unit="kg/ha")
+    np.testing.assert_allclose(comp["difference_kg_mu"], comp_ha["difference_kg_ha"] / 15.0)
+    np.testing.assert_allclose(comp["p_value_adjusted"], comp_ha["p_value_adjusted"])
+    pairs = trial.pairwise()
+    np.testing.assert_allclose(
+        pairs["difference_kg_mu"], trial.pairwise(unit="kg/ha")["difference_kg_ha"] / 15.0
+    )
 
 
 def test_founding_trial_means_letters_na():

@@ -66,11 +66,6 @@ __all__ = ["DESIGNS", "IMPLAUSIBLE_YIELD_KG_HA", "TWO_FACTOR_DESIGNS", "FieldTri
 #: tests/test_architecture.py.
 FORWARD_METHODS: tuple[str, ...] = ("analyze_sites", "report")
 
-#: Unit of the statistics methods' results when ``unit=`` is not given; None would mean the
-#: trial's display unit.  Kept at kg/ha: tests/test_report.py
-#: (test_jinzhong_json_comparisons_equal_trial_method) expects kg/ha columns from a kg/mu
-#: trial's compare_to_control().
-RESULT_UNIT: str | None = "kg/ha"
 
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
@@ -167,7 +162,9 @@ class FieldTrial:
         appearance in the plot table, or natural sort (``T2`` before ``T10``) when the
         blocks list the treatments in different (randomized) orders.
     unit : str, default "kg/ha"
-        Display unit for yields (analyses always use ``yield_kg_ha``).
+        Display unit of yields and of the statistics methods' results (``anova``,
+        ``means``, comparisons: ``yield_kg_mu``, ``difference_kg_mu``, ... for
+        ``"kg/mu"``); each of them takes ``unit="kg/ha"`` for kg/ha.
     metadata : mapping, optional
         Free-form descriptive fields (title, site, season, ...); stored read-only.
     source : Path, optional
@@ -633,8 +630,8 @@ class FieldTrial:
             _TRUSTED.reset(token)
 
     def _result_response(self, unit: str | None) -> str:
-        """Response column of results in ``unit`` (:data:`RESULT_UNIT` when None)."""
-        return yield_column(yield_unit(unit or RESULT_UNIT or self.unit))
+        """Response column of results in ``unit`` (the trial's display unit when None)."""
+        return yield_column(yield_unit(unit or self.unit))
 
     def _single_trial_yields(self, unit: str | None = None) -> pd.DataFrame:
         """:meth:`yields` for one trial's statistics; refuses pooled sites and empty treatments.
@@ -773,7 +770,7 @@ class FieldTrial:
     def anova(
         self, *, alpha: float = 0.05, unit: str | None = None
     ) -> AnovaResult | StrataAnova | FactorialAnova | MixedModelFit | AugmentedAnova:
-        """Analysis of variance of the standardized yields (kg/ha, or ``unit``).
+        """Analysis of variance of the standardized yields (in the trial's unit, or ``unit``).
 
         Delegates to :func:`yieldtrial.stats.anova_tables.anova` with the trial's design
         and design columns (see :meth:`design_columns`); see there for the
@@ -787,8 +784,8 @@ class FieldTrial:
 
         unit : str, optional
             Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
-            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
-            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); the trial's display
+            unit (:attr:`unit`) by default; ``unit="kg/ha"`` for kg/ha.
 
         Returns
         -------
@@ -842,8 +839,8 @@ class FieldTrial:
 
         unit : str, optional
             Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
-            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
-            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); the trial's display
+            unit (:attr:`unit`) by default; ``unit="kg/ha"`` for kg/ha.
 
         Returns
         -------
@@ -877,8 +874,8 @@ class FieldTrial:
         ----------
         unit : str, optional
             Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
-            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
-            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); the trial's display
+            unit (:attr:`unit`) by default; ``unit="kg/ha"`` for kg/ha.
         **kwargs
             Passed on to :func:`yieldtrial.stats.residual_checks.diagnostics`.
 
@@ -1005,7 +1002,7 @@ class FieldTrial:
         """Compare each treatment's LS-mean yield with the control(s).
 
         Delegates to :func:`yieldtrial.stats.compare.compare_to_control` with the
-        trial's yields (``yield_kg_ha``), design and blocks.
+        trial's yields (``yield_<unit>``, the trial's display unit), design and blocks.
 
         Parameters
         ----------
@@ -1028,13 +1025,13 @@ class FieldTrial:
 
         unit : str, optional
             Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
-            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
-            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); the trial's display
+            unit (:attr:`unit`) by default; ``unit="kg/ha"`` for kg/ha.
 
         Returns
         -------
         DataFrame
-            One row per (control, treatment): LS-means, difference [kg/ha] and % of
+            One row per (control, treatment): LS-means, difference [unit] and % of
             control with CIs, statistic, df, p-values, verdicts and ``inference``.
 
         Raises
@@ -1087,13 +1084,13 @@ class FieldTrial:
 
         unit : str, optional
             Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
-            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
-            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); the trial's display
+            unit (:attr:`unit`) by default; ``unit="kg/ha"`` for kg/ha.
 
         Returns
         -------
         DataFrame
-            One row per pair: difference [kg/ha], SE, statistic, df, p-values, CI,
+            One row per pair: difference [unit], SE, statistic, df, p-values, CI,
             ``reject`` and ``inference``; provenance in ``attrs``.
         """
         return _analysis.pairwise(
@@ -1145,13 +1142,14 @@ class FieldTrial:
 
         unit : str, optional
             Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
-            ``difference_kg_mu``, sums of squares in (kg/mu)^2); :data:`RESULT_UNIT`
-            (kg/ha) by default; ``unit=trial.unit`` gives the trial's display unit.
+            ``difference_kg_mu``, sums of squares in (kg/mu)^2); the trial's display
+            unit (:attr:`unit`) by default; ``unit="kg/ha"`` for kg/ha.
 
         Returns
         -------
         DataFrame
-            One row per treatment sorted by descending ``yield_kg_ha``.
+            One row per treatment sorted by descending ``yield_<unit>`` (the trial's
+            display unit, or ``unit``).
         """
         return _analysis.means(
             self._analysis_data(unit),

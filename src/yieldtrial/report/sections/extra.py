@@ -359,7 +359,7 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
     s, lang = ctx.s, ctx.s.lang
     if not ctx.config.contrasts:
         return None
-    mm = ctx.trial.means_model(s.kind)
+    mm = ctx.trial.means_model(s.kind, unit="kg/ha")
     levels = [str(v) for v in mm.levels]
     basis = np.asarray(mm.contrast_basis, dtype=float)
     scale = _contrast_scale(ctx, mm)
