@@ -705,3 +705,40 @@ def _ni_correlation(df: pd.DataFrame, m: float) -> np.ndarray:
     v = lmat @ res.cov_params().to_numpy() @ lmat.T
     sd = np.sqrt(np.diag(v))
     return v / np.outer(sd, sd)
+
+
+def test_control_table_least_significant_is_critical_times_se():
+    """least_significant_kg_ha = critical_value x se; with method="t" it is t(0.975, 12) x sqrt 8.
+
+    Independent: scipy.stats.t; se = sqrt(4 + 4) from the diagonal covariance.
+    """
+    out = compare_means_to_control(
+        hand_mm([100.0, 104.0, 112.0], 4.0, levels=("CK", "A", "B")), control="CK", method="t"
+    )
+    t = stats.t.isf(0.025, 12)
+    assert out["critical_value"].tolist() == pytest.approx([t, t], rel=1e-12)
+    assert out["least_significant_kg_ha"].tolist() == pytest.approx([t * math.sqrt(8.0)] * 2)
+
+
+def test_noninferiority_critical_value_column():
+    """The NI family's critical value is a column: t(0.975, 12) for method="t", NaN without margin.
+
+    For one contrast the NI test is a plain t test whatever its weights (scipy.stats.t).
+    """
+    mm = hand_mm([100.0, 104.0], 4.0, levels=("CK", "A"))
+    with_margin = compare_means_to_control(mm, control="CK", method="t", margin_pct=5.0)
+    assert with_margin["noninferiority_critical_value"].iloc[0] == pytest.approx(
+        stats.t.isf(0.025, 12), rel=1e-12
+    )
+    without = compare_means_to_control(mm, control="CK", method="t")
+    assert without["noninferiority_critical_value"].isna().all()
+
+
+def test_pairwise_least_significant_is_tukey_hsd():
+    """Tukey: least_significant_kg_ha = q(0.95; 3, 12) / sqrt 2 x sqrt 8 (the HSD).
+
+    Independent: scipy.stats.studentized_range.ppf; HSD = q sqrt(MSE/r) with var = MSE/r = 4.
+    """
+    out = pairwise_means(hand_mm([100.0, 104.0, 112.0], 4.0), method="tukey")
+    hsd = stats.studentized_range.ppf(0.95, 3, 12) * math.sqrt(4.0)
+    assert out["least_significant_kg_ha"].tolist() == pytest.approx([hsd] * 3, rel=1e-8)

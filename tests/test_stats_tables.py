@@ -25,8 +25,46 @@ def test_means_table_columns_and_units():
     out = means_table(balanced_mm([100.0, 120.0, 105.0]), control="CK")
     assert list(out.columns) == [
         "rank", "treatment", "n", "yield_kg_ha", "se_kg_ha", "ci_low_kg_ha", "ci_high_kg_ha",
-        "difference_kg_ha", "difference_pct", "p_value_vs_control", "letters", "inference",
+        "difference_kg_ha", "difference_pct", "p_value_vs_control", "letters",
+        "critical_value", "least_significant_kg_ha", "inference",
     ]  # fmt: skip
+
+
+def test_means_table_carries_tukey_critical_value_and_hsd():
+    """Tukey letters: critical_value = q(0.95; 3, 12) / sqrt 2 and HSD = it x SED.
+
+    Independent: scipy.stats.studentized_range (Tukey's table: q(0.05; 3, 12) = 3.773);
+    SED = sqrt(4 + 4) from the diagonal covariance of balanced_mm.
+    """
+    out = means_table(balanced_mm([100.0, 120.0, 105.0]), control="CK")
+    q = stats.studentized_range.ppf(0.95, 3, 12)
+    assert out["critical_value"].tolist() == pytest.approx([q / np.sqrt(2.0)] * 3, rel=1e-8)
+    hsd = q / np.sqrt(2.0) * np.sqrt(8.0)
+    assert out["least_significant_kg_ha"].tolist() == pytest.approx([hsd] * 3, rel=1e-8)
+
+
+def test_means_table_lsd_critical_value_is_t():
+    """LSD letters: critical_value = t(0.975, 12) and least_significant = t x sqrt(8)."""
+    out = means_table(balanced_mm([100.0, 120.0, 105.0]), letters="lsd")
+    t = stats.t.isf(0.025, 12)
+    assert out["critical_value"].iloc[0] == pytest.approx(t, rel=1e-12)
+    assert out["least_significant_kg_ha"].iloc[0] == pytest.approx(t * np.sqrt(8.0), rel=1e-12)
+
+
+def test_means_table_critical_columns_nan_without_letters_or_single_value():
+    """No letters, or pairs with different SEDs: the columns stay, with NaN where undefined."""
+    assert out_nan(means_table(balanced_mm([100.0, 120.0, 105.0]), letters=None))
+    mm = balanced_mm([100.0, 120.0, 105.0])
+    unequal = MeansModel("treatment", mm.levels, mm.estimates, np.diag([4.0, 4.0, 9.0]), 12.0,
+                         np.array([4, 4, 2]), 16.0, "residual", "rcbd", mm.formula,
+                         "yield_kg_ha")  # fmt: skip
+    out = means_table(unequal, letters="tukey")
+    assert np.isfinite(out["critical_value"]).all()
+    assert out["least_significant_kg_ha"].isna().all()
+
+
+def out_nan(table: pd.DataFrame) -> bool:
+    return bool(table["critical_value"].isna().all() and table["least_significant_kg_ha"].isna().all())
 
 
 def test_means_table_sorted_by_mean_with_rank():

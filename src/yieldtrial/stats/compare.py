@@ -429,17 +429,20 @@ def compare_means_to_control(
 
         ``treatment, control, n_treatment, n_control, mean_treatment<u>, mean_control<u>,
         difference<u>, se<u>, difference_pct, ci_low<u>, ci_high<u>, ci_low_pct, ci_high_pct,
-        statistic, critical_value, df, error_term, p_value, p_value_adjusted, method,
-        alternative, confidence,
-        margin_pct, noninferiority_statistic, noninferiority_p_value_adjusted (one-sided),
-        noninferiority_ci_low<u>, noninferiority_ci_low_pct, noninferior, superior,
-        inference``.
+        statistic, critical_value, least_significant<u>, df, error_term, p_value,
+        p_value_adjusted, method, alternative, confidence,
+        margin_pct, noninferiority_statistic, noninferiority_critical_value,
+        noninferiority_p_value_adjusted (one-sided), noninferiority_ci_low<u>,
+        noninferiority_ci_low_pct, noninferior, superior, inference``.
 
         ``difference = mean_treatment - mean_control``; ``statistic`` is its t;
         ``critical_value`` the multiplier of the intervals, ``ci = difference +/-
         critical_value x se`` (Dunnett's two- or one-sided critical value of the family, or
-        the t / Bonferroni quantile; NaN without error variance); ``p_value`` is
-        unadjusted, ``p_value_adjusted`` adjusted by ``method``.
+        the t / Bonferroni quantile; NaN without error variance);
+        ``least_significant<u> = critical_value x se``, the smallest difference the table
+        declares significant (Dunnett's "DLSD"); ``noninferiority_critical_value`` the
+        critical value of the non-inferiority family (NaN without a margin); ``p_value``
+        is unadjusted, ``p_value_adjusted`` adjusted by ``method``.
         ``*_pct`` columns are the difference and its confidence limits divided by the
         control's LS-mean (x 100; NaN when that mean is not positive); the control mean is
         treated as fixed in this scaling.  ``attrs["provenance"]`` records design, model,
@@ -573,7 +576,7 @@ def compare_means_to_control(
             "difference_pct": _pct(diff, mean_c),
         }
         nan = np.full(m, np.nan)
-        se = p = p_adj = low = high = ni_t = ni_p = ni_low = critical = nan
+        se = p = p_adj = low = high = ni_t = ni_p = ni_low = critical = ni_critical = nan
         row_df = _versus_control_df(mm, idx, ic, 1.0)
         noninferior: list[Any] = [pd.NA] * m
         superior: list[Any] = [pd.NA] * m
@@ -605,6 +608,7 @@ def compare_means_to_control(
                         method, ni_t, _family_corr(v_ni), ni_df, alternative, confidence
                     )
                     ni_low, _ = _interval(ni_est, ni_se, ni_crit, alternative)
+                    ni_critical = np.broadcast_to(np.asarray(ni_crit, dtype=float), (m,)).copy()
                     if method == "holm":
                         # step-down p-values; the interval is Bonferroni's (conservative)
                         ni = ((ni_p_table < alpha) & (ni_t > 0.0)) | (ni_low > 0.0)
@@ -630,6 +634,7 @@ def compare_means_to_control(
                 "ci_high_pct": _pct(high, mean_c),
                 "statistic": diff / se if status == INFERENCE_OK else nan,
                 "critical_value": critical,
+                f"least_significant{u}": critical * se,
                 "df": row_df,
                 "error_term": [mm.error_term] * m,
                 "p_value": p,
@@ -639,6 +644,7 @@ def compare_means_to_control(
                 "confidence": np.full(m, float(confidence)),
                 "margin_pct": np.full(m, np.nan if margin_pct is None else float(margin_pct)),
                 "noninferiority_statistic": ni_t,
+                "noninferiority_critical_value": ni_critical,
                 "noninferiority_p_value_adjusted": ni_p,
                 f"noninferiority_ci_low{u}": ni_low,
                 "noninferiority_ci_low_pct": _pct(ni_low, mean_c)
@@ -653,10 +659,11 @@ def compare_means_to_control(
     columns = [
         "treatment", "control", "n_treatment", "n_control", f"mean_treatment{u}",
         f"mean_control{u}", f"difference{u}", f"se{u}", "difference_pct", f"ci_low{u}",
-        f"ci_high{u}", "ci_low_pct", "ci_high_pct", "statistic", "critical_value", "df",
-        "error_term", "p_value",
+        f"ci_high{u}", "ci_low_pct", "ci_high_pct", "statistic", "critical_value",
+        f"least_significant{u}", "df", "error_term", "p_value",
         "p_value_adjusted", "method", "alternative", "confidence", "margin_pct",
-        "noninferiority_statistic", "noninferiority_p_value_adjusted",
+        "noninferiority_statistic", "noninferiority_critical_value",
+        "noninferiority_p_value_adjusted",
         f"noninferiority_ci_low{u}", "noninferiority_ci_low_pct", "noninferior",
         "superior", "inference",
     ]  # fmt: skip
@@ -774,12 +781,15 @@ def pairwise_means(
     -------
     DataFrame
         One row per pair (in level order), columns (``<u>``: the response's unit suffix):
-        ``group1, group2, difference<u>, se<u>, statistic, critical_value, df, error_term, p_value,
-        p_value_adjusted, ci_low<u>, ci_high<u>, reject, method, alpha, inference``.
+        ``group1, group2, difference<u>, se<u>, statistic, critical_value, least_significant<u>,
+        df, error_term, p_value, p_value_adjusted, ci_low<u>, ci_high<u>, reject, method, alpha,
+        inference``.
         ``difference`` is ``mean(group1) - mean(group2)``; ``statistic`` is its t
         (Tukey's studentized range is ``q = sqrt(2) |t|``); ``critical_value`` the
         multiplier of the intervals on the t scale, ``ci = difference +/- critical_value x
-        se`` (Tukey: ``q(1 - alpha; k, df) / sqrt(2)``); ``reject`` is
+        se`` (Tukey: ``q(1 - alpha; k, df) / sqrt(2)``; Holm: Bonferroni's);
+        ``least_significant<u> = critical_value x se``, the least significant difference of the
+        pair (Tukey: the HSD; LSD: Fisher's LSD) [response unit]; ``reject`` is
         ``p_value_adjusted < alpha`` (False for every pair when the LSD gate failed; NA
         without error variance).
         ``attrs["provenance"]``, ``attrs["gate_passed"]`` (LSD: bool; else None),
@@ -868,6 +878,7 @@ def pairwise_means(
             f"se{u}": se,
             "statistic": t,
             "critical_value": critical,
+            f"least_significant{u}": critical * se,
             "df": row_df,
             "error_term": [mm.error_term] * m,
             "p_value": p,

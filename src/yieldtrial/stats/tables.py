@@ -35,6 +35,15 @@ __all__ = ["LETTER_METHODS", "means", "means_table"]
 LETTER_METHODS: tuple[str | None, ...] = (*PAIRWISE_METHODS, None)
 
 
+def _common_value(values: np.ndarray) -> float:
+    """The value shared by every element (to 1e-9 relative), else NaN."""
+    if values.size == 0 or not np.all(np.isfinite(values)):
+        return float("nan")
+    first = float(values[0])
+    same = np.allclose(values, first, rtol=1e-9, atol=0.0)
+    return first if same else float("nan")
+
+
 def means_table(
     mm: MeansModel,
     *,
@@ -69,7 +78,8 @@ def means_table(
         One row per level, sorted by descending LS-mean, columns (``<response>`` is the
         response name, e.g. ``yield_kg_ha``; ``<u>`` its unit suffix, e.g. ``_kg_ha``):
         ``rank, treatment, n, <response>, se<u>, ci_low<u>, ci_high<u>, difference<u>,
-        difference_pct, p_value_vs_control, letters, inference``.
+        difference_pct, p_value_vs_control, letters, critical_value, least_significant<u>,
+        inference``.
         ``rank`` 1 is the highest mean (ties share the smaller rank); ``difference`` and
         ``difference_pct`` are against the first control (0 on its own row, NaN without a
         control).  ``p_value_vs_control`` is the Dunnett-adjusted (two-sided) p-value of
@@ -77,7 +87,13 @@ def means_table(
         with the same controls: every non-control level against that control, adjusted
         within the control's family; it is NaN on the rows of the controls (a control is
         not compared with another control; call ``compare_means_to_control(mm,
-        control="CK1")`` for that).  ``attrs["provenance"]`` names the letters' test, alpha,
+        control="CK1")`` for that).  ``critical_value`` and ``least_significant<u>`` are
+        those of the letters' test (:func:`~yieldtrial.stats.compare.pairwise_means`: Tukey's
+        ``q / sqrt(2)`` and HSD, Fisher's t and LSD, Bonferroni's t and difference), the same
+        on every row; NaN without letters, for Holm (step-down: no single critical value),
+        without error variance, and (``least_significant`` only) when the pairs' standard
+        errors differ (unequal replication: see ``pairwise_means`` for each pair's).
+        ``attrs["provenance"]`` names the letters' test, alpha,
         error term and df; ``attrs["control"]`` (first control), ``attrs["controls"]``,
         ``attrs["mean_column"]``, ``attrs["confidence"]``, ``attrs["inference"]``,
         ``attrs["replicates_needed"]`` (unreplicated: the replicates a proper trial needs).
@@ -170,10 +186,14 @@ def means_table(
         }
     letter_values: list[str | None] = [None] * k
     letters_test = None
+    critical, least = np.nan, np.nan
     if letters is not None and k >= 2:
         pw = pairwise_means(mm, method=letters, alpha=alpha)
         letter_values = list(compact_letters(mm.levels, est, pw).to_numpy())
         letters_test = str(pw.attrs["provenance"]["test"])
+        if letters != "holm":
+            critical = _common_value(pw["critical_value"].to_numpy(dtype=float))
+            least = _common_value(pw[f"least_significant{u}"].to_numpy(dtype=float))
     elif letters is not None:
         letter_values = ["a" if status == INFERENCE_OK else NA_LETTER] * k
     rank = pd.Series(est).rank(ascending=False, method="min").astype("Int64").array
@@ -188,6 +208,8 @@ def means_table(
             f"ci_high{u}": high,
             **vs_columns,
             "letters": pd.array(letter_values, dtype=object),
+            "critical_value": np.full(k, critical),
+            f"least_significant{u}": np.full(k, least),
             "inference": [status] * k,
         }
     )
