@@ -218,7 +218,7 @@ def test_stage_packages_document_what_they_may_import(package):
 
 
 def _uses_scipy_studentized_range(path: Path) -> bool:
-    """True when the module's code (not its docstrings) reaches scipy's studentized_range."""
+    """Tell whether the module's code (not its docstrings) reaches scipy's studentized_range."""
     tree = ast.parse(path.read_text("utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr == "studentized_range":

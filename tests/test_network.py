@@ -606,3 +606,29 @@ def test_short_text_repr():
     assert len(s) < 300 and "sites=5 included of 5" in s
     assert "summary=none" in repr(_analyze(_network(n_sites=2), summary=False))
     assert res._repr_html_().startswith("<p><b>Network of 5 trials")
+
+
+def _ordered_network(randomized: bool) -> pd.DataFrame:
+    """Two sites x 3 blocks of CK, NPK, NP, PK; blocks in file order or shuffled (seeded)."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for site in ("s1", "s2"):
+        for block in "123":
+            labels = ["CK", "NPK", "NP", "PK"]
+            for t in rng.permutation(labels) if randomized else labels:
+                rows.append((site, block, t, 6000.0 + rng.normal() * 100.0))
+    return pd.DataFrame(rows, columns=["site", "block", "treatment", "y"])
+
+
+@pytest.mark.parametrize(
+    ("randomized", "expected"),
+    [(False, ["CK", "NPK", "NP", "PK"]), (True, ["CK", "NP", "NPK", "PK"])],
+    ids=["file-order", "randomized-natural"],
+)
+def test_network_treatment_order(randomized, expected):
+    """File order when every block lists the treatments alike, else natural sort."""
+    res = analyze_many(_ordered_network(randomized), by="site", response="y",
+                       treatment="treatment", block="block", control="CK",
+                       dunnett_pvalues="none")  # fmt: skip
+    assert res.summary.treatments["treatment"].tolist() == expected
+    assert res.per_treatment.loc[res.per_treatment.site == "s1", "treatment"].tolist() == expected

@@ -53,7 +53,8 @@ def test_means_table_lsd_critical_value_is_t():
 
 def test_means_table_critical_columns_nan_without_letters_or_single_value():
     """No letters, or pairs with different SEDs: the columns stay, with NaN where undefined."""
-    assert out_nan(means_table(balanced_mm([100.0, 120.0, 105.0]), letters=None))
+    none = means_table(balanced_mm([100.0, 120.0, 105.0]), letters=None)
+    assert none["critical_value"].isna().all() and none["least_significant_kg_ha"].isna().all()
     mm = balanced_mm([100.0, 120.0, 105.0])
     unequal = MeansModel("treatment", mm.levels, mm.estimates, np.diag([4.0, 4.0, 9.0]), 12.0,
                          np.array([4, 4, 2]), 16.0, "residual", "rcbd", mm.formula,
@@ -61,10 +62,6 @@ def test_means_table_critical_columns_nan_without_letters_or_single_value():
     out = means_table(unequal, letters="tukey")
     assert np.isfinite(out["critical_value"]).all()
     assert out["least_significant_kg_ha"].isna().all()
-
-
-def out_nan(table: pd.DataFrame) -> bool:
-    return bool(table["critical_value"].isna().all() and table["least_significant_kg_ha"].isna().all())
 
 
 def test_means_table_sorted_by_mean_with_rank():

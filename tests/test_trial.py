@@ -152,13 +152,28 @@ def test_control_not_a_treatment():
         FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", control="CK1")
 
 
-def test_treatment_order_controls_first():
-    """Controls come first, then the order of first appearance in the file."""
+def test_treatment_order_is_the_file_order():
+    """No order given and not randomized: the order of first appearance, controls in place."""
     frame = rcbd_plots().assign(treatment=["T", "CK2", "CK1", "T"])
     trial = FieldTrial.from_dataframe(frame, crop="wheat", control=["CK1", "CK2"])
     assert trial.control == ("CK1", "CK2")
-    assert trial.treatment_order == ("CK1", "CK2", "T")
-    assert trial.treatments == ("CK1", "CK2", "T")
+    assert trial.treatment_order == ("T", "CK2", "CK1")
+    assert trial.treatments == ("T", "CK2", "CK1")
+
+
+def test_treatment_order_of_a_randomized_book_is_natural_not_control_first():
+    """Blocks list the treatments in different orders: natural sort (T2 < T10), control in place."""
+    frame = pd.DataFrame(
+        {
+            "plot_id": [str(i) for i in range(1, 7)],
+            "block": ["1"] * 3 + ["2"] * 3,
+            "treatment": ["T10", "T2", "ZCK", "T2", "ZCK", "T10"],
+            "yield_kg_ha": [6100.0, 6000.0, 5800.0, 6050.0, 5850.0, 6150.0],
+        }
+    )
+    trial = FieldTrial.from_dataframe(frame, crop="wheat", control="ZCK")
+    assert trial.treatment_order == ("T2", "T10", "ZCK")
+    assert trial.means_model().levels == ("T2", "T10", "ZCK")
 
 
 def test_treatment_order_override_checked():

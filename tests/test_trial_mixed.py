@@ -124,14 +124,15 @@ def test_rcbd_random_blocks_uses_reml() -> None:
 
 
 def test_alpha_trial_is_fitted_by_reml_with_reps_fixed() -> None:
-    """design='alpha': rep fixed, incomplete block within rep random; control first."""
+    """design='alpha': rep fixed, incomplete block within rep random; natural treatment order."""
     trial = FieldTrial.from_dataframe(alpha_plots(), crop="wheat", control="G05", design="alpha")
     res = trial.anova()
     assert isinstance(res, MixedModelFit)
     assert res.formula == "yield_kg_ha ~ block + treatment + (1 | block:incomplete_block)"
     assert trial.design_columns()["incomplete_block"] == "incomplete_block"
     mm = trial.means_model()
-    assert mm.levels[0] == "G05"
+    # randomized field book: natural order G01..G24, the control G05 in its place
+    assert mm.levels == trial.treatment_order == tuple(f"G{i:02d}" for i in range(1, 25))
     # lme4 (agridat man page) rep:block variance 0.06194 (t/ha)^2 -> kg/ha: x 1e6
     assert res.variance("block:incomplete_block") == pytest.approx(61944, rel=1e-4)
     # method="t": the Dunnett integration of 23 non-product contrasts is issue 15 item 4

@@ -158,8 +158,8 @@ class FieldTrial:
         in every block, entries once) by Federer's analysis.  Split and strip plots with
         missing plots are analysed by REML instead of the stratum ANOVA.
     treatment_order : tuple of str, optional
-        Display order; by default the control(s) first, then the order of first
-        appearance in the plot table, or natural sort (``T2`` before ``T10``) when the
+        Display order; by default the order of first appearance in the plot table
+        (control(s) in their place), or natural sort (``T2`` before ``T10``) when the
         blocks list the treatments in different (randomized) orders.
     unit : str, default "kg/ha"
         Display unit of yields and of the statistics methods' results (``anova``,
@@ -532,7 +532,7 @@ class FieldTrial:
 
     @property
     def treatments(self) -> tuple[str, ...]:
-        """Treatment labels in display order (control(s) first)."""
+        """Treatment labels in display order (see ``treatment_order``)."""
         return self.treatment_order
 
     @property
@@ -758,13 +758,23 @@ class FieldTrial:
         )
 
     def _analysis_data(self, unit: str | None = None) -> pd.DataFrame:
-        """Return ``yields(unit)`` with the factor columns as text labels (``60.0`` -> ``"60"``)."""
-        return _analysis.analysis_data(
+        """Return ``yields(unit)`` with the factor columns as text labels (``60.0`` -> ``"60"``).
+
+        A factor other than ``treatment`` gets its levels in display order
+        (:func:`yieldtrial.design.resolve.factor_level_order`).
+        """
+        columns = self.design_columns()
+        data = _analysis.analysis_data(
             self._single_trial_yields(unit),
             factors=self.factors,
-            columns=self.design_columns(),
+            columns=columns,
             treatment_order=self.treatment_order,
         )
+        for name in columns["factors"] if self.factors else ():
+            if name != "treatment" and not data[name].isna().any():
+                order = _resolve.factor_level_order(data, name, block=columns["block"])
+                data[name] = pd.Categorical(data[name].astype(str), categories=list(order))
+        return data
 
     @_warns_at_caller
     def anova(

@@ -24,6 +24,7 @@ __all__ = [
     "CONTROLS_FIRST",
     "FACTOR_ROLES",
     "design_columns",
+    "factor_level_order",
     "resolve_block_effects",
     "resolve_ddf",
     "resolve_design",
@@ -33,10 +34,10 @@ __all__ = [
     "treatment_order",
 ]
 
-#: Whether a trial without a given order shows its control(s) first.  The display order is
-#: otherwise that of the file (or natural sort for a randomized layout);
-#: tests/test_trial.py::test_treatment_order_controls_first holds the control-first rule.
-CONTROLS_FIRST = True
+#: Whether a trial without a given order moves its control(s) to the front.  False: the
+#: display order is the order given (trial.toml), else that of the file, else natural sort
+#: for a randomized layout -- the order users expect (issue 16); the control keeps its place.
+CONTROLS_FIRST = False
 
 #: The two factors' roles in each two-factor design, in design order (for messages).
 FACTOR_ROLES: dict[str, tuple[str, str]] = {
@@ -59,7 +60,8 @@ def treatment_order(
     The order given (a trial.toml's ``[[treatments]]``), else the order of first
     appearance in the plot table, else natural sort (``T2`` before ``T10``) when that
     order is only the randomization: the blocks list the treatments in different orders.
-    With ``controls_first`` the control(s) then move to the front.
+    The control(s) keep their place in that order unless ``controls_first`` moves them to
+    the front.
 
     Parameters
     ----------
@@ -86,12 +88,14 @@ def treatment_order(
 
     Examples
     --------
-    >>> treatment_order(["T1", "CK", "T2"], ("CK",), controls_first=False)
+    >>> treatment_order(["T1", "CK", "T2"], ("CK",))
     ('T1', 'CK', 'T2')
+    >>> treatment_order(["T1", "CK", "T2"], ("CK",), controls_first=True)
+    ('CK', 'T1', 'T2')
     >>> book = pd.DataFrame({"block": ["1"] * 3 + ["2"] * 3,
-    ...                      "treatment": ["T10", "T2", "CK", "T2", "T10", "CK"]})
-    >>> treatment_order(["T10", "T2", "CK"], ("CK",), plots=book)
-    ('CK', 'T2', 'T10')
+    ...                      "treatment": ["T10", "T2", "N0", "T2", "T10", "N0"]})
+    >>> treatment_order(["T10", "T2", "N0"], ("N0",), plots=book)
+    ('N0', 'T2', 'T10')
     """
     if given:
         order = as_labels(given)
@@ -108,6 +112,30 @@ def treatment_order(
         controls = tuple(control)
         order = controls + tuple(t for t in order if t not in controls)
     return order
+
+
+def factor_level_order(
+    data: pd.DataFrame, column: str, block: str | None = None
+) -> tuple[str, ...]:
+    """Display order of the levels of a factor column (two-factor designs).
+
+    The rule of :func:`treatment_order` without a given order: first appearance, or
+    natural sort (``N60`` before ``N150``) when the blocks list the levels in different
+    orders (a randomized layout).
+
+    Examples
+    --------
+    >>> book = pd.DataFrame({"block": ["1"] * 3 + ["2"] * 3,
+    ...                      "n_rate": ["150", "0", "60", "60", "150", "0"]})
+    >>> factor_level_order(book, "n_rate", block="block")
+    ('0', '60', '150')
+    """
+    labels = data[column].astype(str)
+    present = [str(v) for v in pd.unique(labels)]
+    plots = None
+    if block is not None and block in data:
+        plots = pd.DataFrame({"block": data[block].astype(str), "treatment": labels})
+    return treatment_order(present, (), None, plots=plots)
 
 
 def natural_key(label: str) -> tuple[tuple[int, float, str], ...]:

@@ -105,6 +105,32 @@ def _factor_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes, dtype=np.int64), labels
 
 
+def _treatment_codes(values: pd.Series, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Treatment codes (-1 = missing) and labels in display order.
+
+    The order of first appearance, unless some block (``group``: trial and block) lists
+    the treatments in another order (a randomized layout): then natural sort (``T2``
+    before ``T10``), as :func:`yieldtrial.design.resolve.treatment_order` for one trial.
+    """
+    from yieldtrial.design.resolve import natural_key
+
+    codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+    codes = np.asarray(codes, dtype=np.int64)
+    labels = np.array([str(u) for u in np.asarray(uniques, dtype=object)], dtype=object)
+    seen = pd.DataFrame({"g": group, "c": codes})
+    seen = seen[(seen["c"] >= 0) & (seen["g"] >= 0)].drop_duplicates()  # first occurrences
+    seen = seen.sort_values("g", kind="stable")
+    same_group = seen["g"].to_numpy()[1:] == seen["g"].to_numpy()[:-1]
+    if not np.any(same_group & (np.diff(seen["c"].to_numpy()) < 0)):
+        return codes, labels
+    text = [str(label) for label in labels]
+    order = np.array(sorted(range(len(text)), key=lambda i: natural_key(text[i])), dtype=int)
+    rank = np.empty(order.size + 1, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    rank[-1] = -1  # code -1 (missing) stays -1
+    return rank[codes], labels[order]
+
+
 def code_frame(
     data: pd.DataFrame, *, by: list[str], response: str, treatment: str, block: str | None
 ) -> Coded:
@@ -159,13 +185,15 @@ def code_frame(
     else:
         y = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         bad = (np.isnan(y) & ~raw.isna().to_numpy()) | np.isinf(y)
-    t_codes, t_labels = _factor_codes(data[treatment])
-    bad = bad | (t_codes < 0)
     if block is not None:
         b_codes, b_labels = _factor_codes(data[block])
-        bad = bad | (b_codes < 0)
     else:
         b_codes, b_labels = np.zeros(n, dtype=np.int64), np.array(["1"], dtype=object)
+    group = np.asarray(trial, dtype=np.int64) * max(len(b_labels), 1) + b_codes
+    t_codes, t_labels = _treatment_codes(data[treatment], group)
+    bad = bad | (t_codes < 0)
+    if block is not None:
+        bad = bad | (b_codes < 0)
     y = y.copy()
     y[bad] = np.nan
     return Coded(

@@ -354,11 +354,12 @@ def summarize(
     else:
         position = np.full(len(per_trial), -1)
         position[ok_idx] = np.arange(n_ok)
-    # treatment levels of the included sites, in sorted order of their labels
+    # treatment levels of the included sites, in the display order of their codes (first
+    # appearance, or natural sort for randomized layouts: network._engine._treatment_codes)
     present = np.zeros(max(label_str.size, 1), dtype=bool)
     present[t_all[sel]] = True
     present_codes = np.flatnonzero(present)
-    order = sorted(present_codes.tolist(), key=lambda c: label_str[c])
+    order = present_codes.tolist()
     levels = [str(label_str[c]) for c in order]
     remap = np.full(max(label_str.size, 1), -1, dtype=np.int64)
     remap[order] = np.arange(len(order))

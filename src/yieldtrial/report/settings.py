@@ -40,7 +40,7 @@ class ReportSettings:
     #: Which means the means table, Dunnett and letters use (``FieldTrial.means_model``
     #: kind): None for one-factor designs, else the factor column carrying the control.
     kind: str | None = None
-    #: Levels of the ``kind`` means in display order (controls first).
+    #: Levels of the ``kind`` means in display order (the trial's; controls in their place).
     levels: tuple[str, ...] = ()
 
 
@@ -80,8 +80,6 @@ def resolve_settings(
                 f"control {c!r} is not {where}; levels: {', '.join(levels)}. Fix the control "
                 "(control=, --control on the command line, or [analysis] control in trial.toml)."
             )
-    if kind not in (None, "treatment"):
-        levels = controls + tuple(v for v in levels if v not in controls)
     margin = margin_pct if margin_pct is not None else config.margin_pct
     if margin is not None:
         margin = check_setting("margin_pct", margin, "the margin")

@@ -36,7 +36,7 @@ LETTER_METHODS: tuple[str | None, ...] = (*PAIRWISE_METHODS, None)
 
 
 def _common_value(values: np.ndarray) -> float:
-    """The value shared by every element (to 1e-9 relative), else NaN."""
+    """Return the value shared by every element (to 1e-9 relative), else NaN."""
     if values.size == 0 or not np.all(np.isfinite(values)):
         return float("nan")
     first = float(values[0])
