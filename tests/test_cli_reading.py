@@ -91,6 +91,19 @@ def test_network_reads_the_chinese_raw_file(raw_csv, tmp_path):
     assert [row["status"] for row in result["per_trial"]] == ["ok"]
 
 
+def test_network_reads_the_very_file_report_reads(raw_csv, tmp_path, capsys):
+    """The same raw file, no site column: one trial named after the file; a typo exits 1."""
+    out = tmp_path / "net.json"
+    argv = ["network", str(raw_csv), "--crop", "wheat", "--control", CONTROL, "-o", str(out)]
+    assert main(argv) == 0
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert [(row["site"], row["status"]) for row in result["per_trial"]] == [("小区产量", "ok")]
+    capsys.readouterr()
+    bad = ["network", str(raw_csv), "--crop", "wheat", "--control", "CK常规施", "-o", str(out)]
+    assert main(bad) == 1
+    assert CONTROL in capsys.readouterr().err
+
+
 def test_audit_file_mode_reads_the_chinese_raw_file(raw_csv, tmp_path, capsys):
     """``audit PLOTS`` audits each plot's published standardized yield (dry matter here)."""
     raw = pd.read_csv(raw_csv)

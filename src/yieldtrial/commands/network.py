@@ -9,7 +9,8 @@
 The plot tables are read as every other command reads them (the same header aliases in
 English and Chinese, ``--config``, ``--column``, ``--sheet``, ``--encoding``): one file
 with a site column (or ``--by``), or one file per site (several files, a folder or a glob;
-the site is the file name without its suffix when the files have no site column).  Raw
+the site is the file name without its suffix when the files have no site column; one file
+without a site column is one trial, the file ``report`` reads).  Raw
 harvest records (fresh mass, moisture, area) are standardized to yields per trial, as
 ``report`` and ``standardize`` do; a trial whose records are invalid is left out with a
 warning, never fatal for the network.
@@ -263,10 +264,9 @@ def read_network(
     by[:] = [mapped.get(c, c) for c in by]  # a header of the file names its column
     absent = [c for c in by if c not in plots.columns]
     if absent and by == ["site"] and len(files) == 1:
-        raise DataValidationError(
-            f"{files[0].name}: no site column (site, 地点, 试点); name the trial key column with "
-            "--by COLUMN, or give one file per site (several files, a folder or a glob)"
-        )
+        # one file without a site column is one trial (the file ``report`` reads), its site
+        # named after the file, as each file of a folder
+        plots.insert(0, "site", files[0].stem)
     has_yield = args.response is not None or any(c in plots.columns for c in RESPONSE_CANDIDATES)
     if not has_yield and has_harvest_columns(plots.rename(columns=_harvest_names(plots))):
         return _standardized(plots, config, by=by, args=args)
