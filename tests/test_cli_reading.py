@@ -275,3 +275,12 @@ def test_flags_carry_the_trial_toml_names(raw_csv, tmp_path):
     assert main(["standardize", str(raw_csv), "--crop", "wheat", *flags, "-o", str(by_flags)]) == 0
     assert main(["standardize", str(raw_csv), "--config", str(config), "-o", str(by_file)]) == 0
     assert pd.read_csv(by_flags).equals(pd.read_csv(by_file))
+
+
+def test_report_from_files_takes_crop_and_control(raw_csv):
+    """``report_from_files(plots, crop=, control=)``: the CLI's --crop and --control."""
+    from yieldtrial.report.files import report_from_files
+
+    report, _ = report_from_files(raw_csv, crop="wheat", control=CONTROL, figures=False)
+    rows = report.results["control_comparisons"]
+    assert {row["control"] for row in rows} == {CONTROL}

@@ -119,6 +119,7 @@ def report_from_files(
     config: str | os.PathLike[str] | TrialConfig | None = None,
     *,
     crop: str | None = None,
+    control: str | Sequence[str] | None = None,
     lang: str = "en",
     overrides: dict[str, Any] | None = None,
     sheet: str | int | None = None,
@@ -135,6 +136,8 @@ def report_from_files(
         ``trial.toml`` (or an already loaded description).
     crop : str, optional
         Crop (``"wheat"``, ``"小麦"``); overrides the description's.
+    control : str or sequence of str, optional
+        Control treatment(s) (``--control``); override the description's.
     lang : {"en", "zh"}
         Report language.
     overrides : dict, optional
@@ -159,7 +162,8 @@ def report_from_files(
     from yieldtrial.report.build import build_report
 
     cfg = config if isinstance(config, TrialConfig) else load_config(config)
-    cfg = cfg.override(**{**(overrides or {}), **({"crop": crop} if crop else {})})
+    given = {"crop": crop or None, "control": control or None}
+    cfg = cfg.override(**{**(overrides or {}), **{k: v for k, v in given.items() if v}})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", YieldTrialWarning)
         trial = load_trial(plots, cfg, sheet=sheet, encoding=encoding)
