@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from yieldtrial.config import TrialConfig
 from yieldtrial.datasets import example_path
@@ -87,6 +88,8 @@ def test_contrast_equals_independent_ols_t_test(rcbd: Any) -> None:
     assert row["se"] == pytest.approx(float(ref.sd[0, 0]), rel=1e-9)
     assert row["df"] == pytest.approx(fit.df_resid)
     assert row["p"] == pytest.approx(float(ref.pvalue), rel=1e-9)
+    # the t critical value behind the CI: scipy.stats.t on the residual df, alpha 0.05
+    assert row["critical_value"] == pytest.approx(stats.t.isf(0.025, fit.df_resid), rel=1e-12)
 
 
 def test_contrast_sentence_hedges_a_non_significant_difference() -> None:

@@ -394,7 +394,7 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
             tval = estimate / se
             p = float(2 * sps.t.sf(abs(tval), cdf))
             row |= {"se": se, "ci_low": estimate - q * se, "ci_high": estimate + q * se,
-                    "t": tval, "df": cdf, "p": p}  # fmt: skip
+                    "t": tval, "df": cdf, "p": p, "critical_value": q}  # fmt: skip
             key = (
                 "contrast.sig_up"
                 if p < s.alpha and estimate > 0
