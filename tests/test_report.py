@@ -967,3 +967,19 @@ def test_noninferiority_table_shows_the_verdicts_bound() -> None:
     for row in table.rows:
         assert (row["verdict"] == yes) == (row["ni_bound_pct"] > row["margin_pct"])
     assert any("agrees with the verdict" in note for note in table.notes)
+
+
+def test_build_report_lists_treatments_in_the_described_order() -> None:
+    """build_report(trial, config): [[treatments]] order the report as report_from_files does."""
+    import dataclasses
+
+    from yieldtrial.config import TreatmentInfo
+    from yieldtrial.datasets import load_example
+    from yieldtrial.report.build import build_report
+
+    trial = load_example("replicated-rcbd")
+    cfg = TrialConfig(treatments=(TreatmentInfo(label="T"), TreatmentInfo(label="CK2")))
+    cfg = dataclasses.replace(cfg, control=("CK1",))
+    report = build_report(trial, cfg, figures=False)
+    rows = report.section("means").blocks[0].rows
+    assert [row["treatment"] for row in rows] == ["T", "CK2", "CK1"]

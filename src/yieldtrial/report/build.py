@@ -51,7 +51,7 @@ from yieldtrial.report.sections.statistics import (
     means_section,
     noninferiority_section,
 )
-from yieldtrial.report.settings import ReportSettings, resolve_settings
+from yieldtrial.report.settings import ReportSettings, in_described_order, resolve_settings
 
 __all__ = ["build_report", "ReportSettings"]
 
@@ -66,7 +66,8 @@ def trial_with_settings(trial: Any, config: TrialConfig) -> Any:
         (it must name the crop).
     config : TrialConfig
         The description; its crop, protocol, standard moisture, moisture method, shrink,
-        design and factors replace the trial's where it gives them.
+        design and factors replace the trial's where it gives them, and its
+        ``[[treatments]]`` give the treatment order (unlisted treatments after them).
 
     Returns
     -------
@@ -84,6 +85,7 @@ def trial_with_settings(trial: Any, config: TrialConfig) -> Any:
 
     from yieldtrial.trial import FieldTrial
 
+    labels = [item.label for item in config.treatments]
     if isinstance(trial, pd.DataFrame):
         if not config.crop:
             raise DataValidationError(
@@ -91,7 +93,9 @@ def trial_with_settings(trial: Any, config: TrialConfig) -> Any:
                 "with. Build the trial first: yt.FieldTrial.from_dataframe(plots, crop='wheat', "
                 "control='CK'), or pass a TrialConfig that names the crop"
             )
-        return FieldTrial.from_dataframe(trial, **config.trial_settings())
+        return in_described_order(
+            FieldTrial.from_dataframe(trial, **config.trial_settings()), labels
+        )
     if not isinstance(trial, FieldTrial):
         raise TypeError(
             f"build_report() takes a FieldTrial (or a DataFrame of plot records); got "
@@ -112,7 +116,7 @@ def trial_with_settings(trial: Any, config: TrialConfig) -> Any:
         changes["design"] = given["design"]
     if "factors" in given and tuple(given["factors"]) != tuple(trial.factors):
         changes["factors"] = tuple(given["factors"])
-    return trial.replace(**changes) if changes else trial
+    return in_described_order(trial.replace(**changes) if changes else trial, labels)
 
 
 def build_report(

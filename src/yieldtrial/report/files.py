@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from yieldtrial.config import TrialConfig, load_config
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.report.settings import in_described_order
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.report.model import Report
@@ -82,7 +83,7 @@ def load_trial(
             trial = _read_trial(plots, {**kwargs, "control": None})
         else:
             raise
-    trial = _in_described_order(trial, [item.label for item in config.treatments])
+    trial = in_described_order(trial, [item.label for item in config.treatments])
     for pid, reason in config.exclude:  # [[exclude]]: the user's decision, with its reason
         trial = trial.exclude(pid, reason=reason)
     return trial
@@ -92,26 +93,6 @@ def _read_trial(plots: str | os.PathLike[str], kwargs: dict[str, Any]) -> FieldT
     from yieldtrial.trial import FieldTrial
 
     return FieldTrial.from_csv(plots, **kwargs)
-
-
-def _in_described_order(trial: FieldTrial, labels: list[str]) -> FieldTrial:
-    """Order the treatments as the description lists them (the others after them)."""
-    if not labels:
-        return trial
-    present = trial.treatment_order
-    absent = [label for label in labels if label not in present]
-    if absent and not trial.factors:
-        from yieldtrial.io.validation import list_items
-
-        raise DataValidationError(
-            f"[[treatments]] describes {list_items(repr(a) for a in absent)}, which "
-            f"{'are' if len(absent) > 1 else 'is'} not a treatment of the plot table; "
-            f"treatments present: {list_items((repr(t) for t in present), limit=30)}. "
-            "Labels are case-sensitive: correct the label in trial.toml"
-        )
-    listed = [label for label in labels if label in present]
-    order = tuple(dict.fromkeys(listed + list(present)))
-    return trial if order == present else trial.replace(treatment_order=order)
 
 
 def report_from_files(

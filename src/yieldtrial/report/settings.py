@@ -156,3 +156,23 @@ def _main_factor(
         if controls and set(controls) <= set(levels):
             return name, levels
     return factors[1], by_factor[factors[1]]
+
+
+def in_described_order(trial: Any, labels: list[str]) -> Any:
+    """Order the treatments as the description lists them (the others after them)."""
+    if not labels:
+        return trial
+    present = trial.treatment_order
+    absent = [label for label in labels if label not in present]
+    if absent and not trial.factors:
+        from yieldtrial.io.validation import list_items
+
+        raise DataValidationError(
+            f"[[treatments]] describes {list_items(repr(a) for a in absent)}, which "
+            f"{'are' if len(absent) > 1 else 'is'} not a treatment of the plot table; "
+            f"treatments present: {list_items((repr(t) for t in present), limit=30)}. "
+            "Labels are case-sensitive: correct the label in trial.toml"
+        )
+    listed = [label for label in labels if label in present]
+    order = tuple(dict.fromkeys(listed + list(present)))
+    return trial if order == present else trial.replace(treatment_order=order)
