@@ -632,3 +632,19 @@ def test_network_treatment_order(randomized, expected):
                        dunnett_pvalues="none")  # fmt: skip
     assert res.summary.treatments["treatment"].tolist() == expected
     assert res.per_treatment.loc[res.per_treatment.site == "s1", "treatment"].tolist() == expected
+
+
+@pytest.mark.parametrize("randomized", [False, True], ids=["file-order", "randomized"])
+def test_dask_path_keeps_the_treatment_order(randomized):
+    """The dask path orders treatments as the pandas path: file order, or natural sort."""
+    dd = pytest.importorskip("dask.dataframe")
+    import dask
+
+    df = _ordered_network(randomized)
+    kw = {"by": "site", "response": "y", "treatment": "treatment", "block": "block",
+          "control": "CK", "dunnett_pvalues": "none"}  # fmt: skip
+    expected = analyze_many(df, **kw)
+    with dask.config.set(scheduler="sync"):
+        got = analyze_many(dd.from_pandas(df, npartitions=2), **kw)
+    pd.testing.assert_frame_equal(got.per_treatment, expected.per_treatment)
+    pd.testing.assert_frame_equal(got.summary.treatments, expected.summary.treatments)

@@ -28,6 +28,7 @@ from yieldtrial.errors import DataValidationError, MissingExtraError
 from yieldtrial.network._batch import PER_TREATMENT_COLUMNS, PER_TRIAL_COLUMNS, Settings
 from yieldtrial.network._engine import (
     Coded,
+    _treatment_codes,
     code_frame,
     failure_reason,
     run,
@@ -637,14 +638,33 @@ def _dask_tables(
         raise MissingExtraError("dask", "dask", "analyze_many on a dask DataFrame") from exc
     by: list[str] = options["by"]
     treatment = options["treatment"]
-    levels, n_pairs, n_trials = dask.compute(
-        ddf[treatment].dropna().unique(),
+    block = options.get("block")
+    seen_cols = [*by, *([block] if block is not None else []), treatment]
+
+    def positions(part: pd.DataFrame, partition_info: dict[str, Any] | None = None) -> Any:
+        number = 0 if partition_info is None else int(partition_info["number"])
+        rows = np.arange(len(part), dtype=np.int64) + (number << 40)
+        return part[seen_cols].assign(_position=rows)
+
+    first_seen = (
+        ddf.map_partitions(
+            positions, meta={**{c: ddf[c].dtype for c in seen_cols}, "_position": "int64"}
+        )  # fmt: skip
+        .dropna()
+        .groupby(seen_cols)["_position"]
+        .min()
+    )
+    seen_positions, n_pairs, n_trials = dask.compute(
+        first_seen,
         ddf[[*by, treatment]].drop_duplicates().shape[0],
         ddf[by].drop_duplicates().shape[0],
     )
-    # the pandas path orders treatments by their sorted original values
-    _, sorted_levels = pd.factorize(pd.Series(levels), sort=True)
-    rank = {str(v): i for i, v in enumerate(sorted_levels)}
+    # the pandas path's display order of the treatments (first appearance, or natural sort
+    # when blocks list them in different orders), from each label's first row
+    seen = seen_positions.sort_values(kind="stable").reset_index()
+    group = seen.groupby(seen_cols[:-1], sort=False).ngroup().to_numpy(dtype=np.int64)
+    _, display_levels = _treatment_codes(seen[treatment].reset_index(drop=True), group)
+    rank = {str(v): i for i, v in enumerate(display_levels)}
     sub_options = dict(options)
     if sub_options["dunnett_pvalues"] == "auto":
         comparisons = int(n_pairs) - int(n_trials) if options["control"] is not None else 0
