@@ -956,6 +956,7 @@ class FieldTrial:
         control: str | Sequence[str] | None = None,
         kind: str | None = None,
         contrasts: Sequence[tuple[str, str, str]] = (),
+        unit: str | None = None,
     ) -> pd.DataFrame:
         """Which verdicts change when one plot is treated as missing.
 
@@ -981,6 +982,9 @@ class FieldTrial:
         contrasts : sequence of (str, str, str)
             Named contrasts ``(name, treatment, versus)``, each a t test of
             treatment − versus on the design model's error term (as ``[[contrasts]]``).
+        unit : str, optional
+            Unit of ``estimate_with``/``estimate_without``; the trial's display unit by
+            default (``"kg/ha"`` for kg/ha).
 
         Returns
         -------
@@ -993,7 +997,7 @@ class FieldTrial:
 
         return sensitivity(
             self, plots, control=control, kind=kind, alpha=alpha, letters=letters,
-            margin_pct=margin_pct, contrasts=contrasts,
+            margin_pct=margin_pct, contrasts=contrasts, unit=unit,
         )  # fmt: skip
 
     @_warns_at_caller

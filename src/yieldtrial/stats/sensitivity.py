@@ -89,6 +89,7 @@ def verdicts(
     letters: str | None = "tukey",
     margin_pct: float | None = None,
     contrasts: Sequence[tuple[str, str, str]] = (),
+    unit: str | None = None,
 ) -> pd.DataFrame:
     """Every verdict a yield-test report states about a trial, as a tidy table.
 
@@ -113,6 +114,8 @@ def verdicts(
         each a t test of treatment − versus on the design model's error term and df
         (Satterthwaite df for a mixed model), two-sided, not adjusted, as the report's
         contrasts section states it.
+    unit : str, optional
+        Unit of the estimates (``"kg/ha"``); the trial's display unit by default.
 
     Returns
     -------
@@ -131,7 +134,7 @@ def verdicts(
     rows: list[dict[str, Any]] = []
     if not trial.is_replicated:
         return pd.DataFrame(rows, columns=list(VERDICT_COLUMNS))
-    anova = trial.anova(alpha=alpha)
+    anova = trial.anova(alpha=alpha, unit=unit)
     table = anova.table
     two_factor = "error_term" in table.columns
     for rec in table.to_dict("records"):
@@ -153,7 +156,7 @@ def verdicts(
                 "test": "F" + (f" against {rec['error_term']}" if two_factor else ""),
             }
         )
-    mm = trial.means_model(kind)
+    mm = trial.means_model(kind, unit=unit)
     if control is None:
         controls = tuple(getattr(trial, "control", ())) if mm.factor == "treatment" else ()
     else:
@@ -292,6 +295,7 @@ def sensitivity(
     letters: str | None = "tukey",
     margin_pct: float | None = None,
     contrasts: Sequence[tuple[str, str, str]] = (),
+    unit: str | None = None,
 ) -> pd.DataFrame:
     """Refit the trial without each plot in turn and compare every verdict.
 
@@ -302,7 +306,7 @@ def sensitivity(
     plots : sequence of str, optional
         Plot ids to leave out one at a time; default the plots flagged by
         :meth:`yieldtrial.FieldTrial.suspect_plots`.
-    control, kind, alpha, letters, margin_pct, contrasts
+    control, kind, alpha, letters, margin_pct, contrasts, unit
         As :func:`verdicts`.
 
     Returns
@@ -328,7 +332,8 @@ def sensitivity(
 
     ids = [normalise_label(p) for p in plots]
     options: dict[str, Any] = {"control": control, "kind": kind, "alpha": alpha, "letters": letters,
-               "margin_pct": margin_pct, "contrasts": tuple(contrasts)}  # fmt: skip
+               "margin_pct": margin_pct, "contrasts": tuple(contrasts),
+               "unit": unit}  # fmt: skip
     base = verdicts(trial, **options)
     rows: list[dict[str, Any]] = []
     if base.empty or not ids:

@@ -259,6 +259,7 @@ def data_checks_section(ctx: ReportContext) -> Section:
                     margin_pct=s.margin_pct,
                     control=list(s.controls) or None,
                     kind=s.kind,
+                    unit="kg/ha",
                     contrasts=[
                         (str(c["name"]), str(c["treatment"]), str(c["versus"]))
                         for c in ctx.config.contrasts
