@@ -138,7 +138,9 @@ def test_alpha_trial_is_fitted_by_reml_with_reps_fixed() -> None:
     # method="t": the Dunnett integration of 23 non-product contrasts is issue 15 item 4
     out = trial.compare_to_control(method="t")
     assert len(out) == 23
-    w = np.eye(24)[1:] - np.eye(24)[0]  # each entry minus the control G05 (level 0)
+    ic = mm.levels.index("G05")  # the control, in its natural-order place
+    rows = [mm.levels.index(str(t)) for t in out["treatment"]]
+    w = np.eye(24)[rows] - np.eye(24)[ic]  # each entry minus the control G05
     np.testing.assert_allclose(out["df"], mm.contrast_df(w), rtol=1e-12)  # own df per row
     diag = trial.diagnostics()
     assert diag.df_error == 72 - 1 - 23 - 17  # intra-block model: 24 gen + 18 blocks
