@@ -35,8 +35,7 @@ from yieldtrial.stats.distributions import (
     ALTERNATIVES,
     dunnett_critical_value,
     dunnett_pvalues,
-    tukey_critical_value,
-    tukey_pvalues,
+    tukey_adjusted,
 )
 from yieldtrial.stats.inference import (  # the constants re-exported: first defined here
     INFERENCE_OK,
@@ -844,6 +843,7 @@ def pairwise_means(
     f_stat, df1, df2, f_p = _treatment_f(mm)
     gate_p = f_p if anova_p is None else float(anova_p)
     gate_passed: bool | None = None
+    general_note: str | None = None
     if status == INFERENCE_OK:
         cov = np.asarray(mm.cov, dtype=float)
         var = np.diag(cov)
@@ -851,14 +851,16 @@ def pairwise_means(
         se = np.sqrt(np.clip(var[i_idx] + var[j_idx] - 2.0 * cov[i_idx, j_idx], 0.0, None))
         t = diff / se
         if method == "tukey":
-            # each pair's own df (mixed models): the studentized range of the k means
-            # evaluated at that df, as emmeans' "tukey" adjustment does
+            # each pair's own df (mixed models): the family's distribution evaluated at
+            # that df, as emmeans' "tukey" adjustment does; correlated LS-means: the exact
+            # single-step multivariate t (general covariance) instead of the range
             p = _t_pvalues(t, row_df, "two-sided")
             p_adj = np.full(m, np.nan)
             crit = np.full(m, np.nan)
             for value, rows in _df_groups(row_df):
-                p_adj[rows] = tukey_pvalues(np.sqrt(2.0) * np.abs(t[rows]), k, value)
-                crit[rows] = tukey_critical_value(k, value, alpha=alpha) / np.sqrt(2.0)
+                p_adj[rows], crit[rows], general_note = tukey_adjusted(
+                    t[rows], cov, value, alpha=alpha
+                )
         else:
             adj = "t" if method == "lsd" else method
             p, p_adj, crit, _ = _adjust(adj, t, None, row_df, "two-sided", 1.0 - alpha)
@@ -903,7 +905,10 @@ def pairwise_means(
             )
         else:
             test += " (unprotected)"
-    prov = mm.provenance(test=test, alpha=alpha, adjustment=_ADJUSTMENT_LABEL[method]).to_dict()
+    adjustment = _ADJUSTMENT_LABEL[method]
+    if general_note is not None:
+        test, adjustment = "Tukey (single-step)", f"single-step (Tukey, {general_note})"
+    prov = mm.provenance(test=test, alpha=alpha, adjustment=adjustment).to_dict()
     return _attach(
         out,
         mm,

@@ -9,17 +9,21 @@ Dunnett's procedure needs the distribution of the maximum (or maximum absolute v
   sect. 3.1): an inner composite Gauss-Legendre rule over the standard normal variable and an
   adaptive quadrature over the chi distribution of ``s / sigma``.  Absolute error is below
   1e-9 (the tests check 1e-6 against published tables and an independent nested quadrature).
-* Otherwise (correlated LS-means, e.g. an RCBD with missing plots in two treatments) the
-  probability comes from Genz's separation-of-variables algorithm with variable reordering
-  on a *fixed* lattice rule (a rank-1 lattice with ten shifts drawn once from a constant
-  seed, :mod:`yieldtrial.stats._mvt_lattice`), with the nearest product-form correlation as
-  a control variate (its probability is the exact integral above; only the difference is
-  integrated on the lattice).  The result is repeatable bit for bit; the stated accuracy is
-  three standard errors over the shifted copies, and the points double until it is below
-  5e-5 (20 comparisons: well under 1e-4 in a fraction of a second; see
-  ``benchmarks/bench_dunnett_general.py``).  Critical values are the root of that
-  deterministic function with the lattice size frozen, bracketed by Brent's method.
-
+* Otherwise (correlated LS-means: an RCBD with missing plots, REML models) the probability
+  comes from Genz's separation-of-variables algorithm with variable reordering
+  (:mod:`yieldtrial.stats._mvt_sov`): the multivariate normal curve
+  ``G(r) = P(max |X_i| <= r)`` is integrated once, as its difference from the nearest
+  product-form correlation (exact, above: a control variate), on eight Owen-scrambled
+  Sobol' sequences with fixed seeds, at ten Gauss-Hermite nodes of its normal score, and
+  every threshold ``c`` is then the average of ``G(c s)`` over the chi rule below.  The
+  result is repeatable bit for bit; the stated accuracy is three standard errors over the
+  scrambles plus an interpolation bound, and the points double until it is below 1e-4
+  (20 comparisons: about 0.1 s; see ``benchmarks/bench_dunnett_general.py``).  Critical
+  values are the root of that deterministic, smooth function (Brent's method).
+* Tukey's single-step p-values for all pairwise differences of correlated LS-means (not
+  independent, :func:`pairwise_is_studentized_range`) use the same engine over the
+  ``k - 1`` dimensional space of the differences, with the studentized range of
+  equal-variance means as the control variate (:func:`tukey_general_pvalues`).
 * The studentized range (Tukey-Kramer) is integrated the same way (Hartley 1942): a composite
   Gauss-Legendre rule over the largest normal and the chi panels over ``s``; it agrees with
   :obj:`scipy.stats.studentized_range` to 1e-8 and is about ten times faster.
@@ -58,8 +62,12 @@ __all__ = [
     "studentized_range_cdf",
     "studentized_range_isf",
     "studentized_range_sf",
+    "tukey_adjusted",
     "tukey_critical_value",
+    "tukey_general_critical_value",
+    "tukey_general_pvalues",
     "tukey_pvalues",
+    "pairwise_is_studentized_range",
 ]
 
 #: Valid ``alternative`` strings.
@@ -301,63 +309,11 @@ def _exact_exceedance(c: float, lam: np.ndarray, df: float, two_sided: bool) -> 
     return float(_exact_exceedances(np.array([c]), lam, df, two_sided)[0])
 
 
-def _lattice_exceedances(
-    cs: np.ndarray,
-    corr: np.ndarray,
-    df: float,
-    two_sided: bool,
-    *,
-    points: int | None = None,
-    order_at: float | None = None,
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """P(max_i T_i > c) (or max |T_i|) for any correlation: Genz's lattice method.
-
-    Separation of variables with reordering on a fixed, seeded rank-1 lattice
-    (:mod:`yieldtrial.stats._mvt_lattice`), with the nearest product-form correlation as a
-    control variate: its exceedance is known exactly (:func:`_exact_exceedances`), and only
-    the difference is integrated on the lattice.
-
-    Returns
-    -------
-    values, errors : ndarray
-        Exceedance probabilities and their stated absolute errors (three standard errors
-        over the shifted lattice copies).
-    points : int
-        Lattice points per shift used.
-    """
-    from yieldtrial.stats._mvt_lattice import box_probability, nearest_product_form
-
-    lam = nearest_product_form(corr)
-    control = np.outer(lam, lam)
-    np.fill_diagonal(control, 1.0)
-    res = box_probability(
-        cs, corr, df, two_sided=two_sided, points=points, order_at=order_at, control=control
-    )
-    exact = _exact_exceedances(cs, lam, df, two_sided)
-    values = np.clip(exact - res.inside, 0.0, 1.0)
-    if two_sided:
-        values[np.asarray(cs) <= 0.0] = 1.0
-    return values, res.abs_error + 1e-9, res.points
-
-
-def _curve_exceedances(curve: Any, cs: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Exceedances and stated errors at ``cs`` from an :class:`ExceedanceCurve`.
-
-    The exact product-form exceedance minus the curve's lattice difference.
-    """
-    c = np.atleast_1d(np.asarray(cs, dtype=float))
-    diff, errors = curve.difference(c)
-    values = np.clip(_exact_exceedances(c, curve.lam, curve.df, curve.two_sided) - diff, 0, 1)
-    if curve.two_sided:
-        values[c <= 0.0] = 1.0
-    return values, errors
-
-
 def _qmc_exceedance(c: float, corr: np.ndarray, df: float, two_sided: bool) -> MvtProbability:
-    """P(max_i T_i > c) (or max |T_i|) for a general correlation (deterministic lattice)."""
-    from yieldtrial.stats._mvt_curve import exceedance_curve
+    """P(max_i T_i > c) (or max |T_i|) for a general correlation (deterministic SOV curve)."""
+    from yieldtrial.stats._mvt_sov import dunnett_curve
 
-    values, errors = _curve_exceedances(exceedance_curve(corr, df, two_sided=two_sided), [c])
+    values, errors = dunnett_curve(corr, df, two_sided=two_sided).exceedance(np.array([c]))
     return MvtProbability(value=float(values[0]), method="qmc", abs_error=float(errors[0]))
 
 
@@ -461,11 +417,11 @@ def dunnett_pvalues(
         ok &= thresholds > -40.0
     if not np.any(ok):
         return out, MvtProbability(np.nan, "none", np.nan)
-    from yieldtrial.stats._mvt_curve import exceedance_curve
+    from yieldtrial.stats._mvt_sov import dunnett_curve
 
-    # every statistic from one lattice pass (the interpolated exceedance curve)
-    curve = exceedance_curve(r, float(df), two_sided=alternative == "two-sided")
-    values, errors = _curve_exceedances(curve, thresholds[ok])
+    # every statistic from one pass of the separated integrand (the exceedance curve)
+    curve = dunnett_curve(r, float(df), two_sided=alternative == "two-sided")
+    values, errors = curve.exceedance(thresholds[ok])
     out[ok] = values
     return out, MvtProbability(float(np.nanmin(out)), "qmc", float(np.max(errors)))
 
@@ -582,41 +538,33 @@ def _dunnett_critical_lattice(
 ) -> tuple[float, MvtProbability]:
     """Critical value for a general correlation: a bracketed root of a fixed function.
 
-    The exceedance is the interpolated curve of one lattice pass
-    (:func:`yieldtrial.stats._mvt_curve.exceedance_curve`, shared with the p-values): one
-    deterministic, smooth function of ``c``, so Brent's method finds its root to 1e-8
-    between the single-test and Bonferroni bounds, starting from the product-form value.
+    The exceedance is the curve of one pass of Genz's separated integrand
+    (:func:`yieldtrial.stats._mvt_sov.dunnett_curve`, shared with the p-values): one
+    deterministic, smooth function of ``c``, so Brent's method finds its root to 1e-10
+    between the single-test and Bonferroni bounds.
     """
+    from yieldtrial.stats._mvt_sov import dunnett_curve
+
+    curve = dunnett_curve(r, float(df), two_sided=alternative == "two-sided")
+    root, value, error = _curve_root(curve, 1.0 - confidence, lo, hi)
+    return root, MvtProbability(value, "qmc", error)
+
+
+def _curve_root(curve: Any, alpha: float, lo: float, hi: float) -> tuple[float, float, float]:
+    """``c`` in ``[lo, hi]`` with ``curve.exceedance(c) = alpha`` (Brent), value and error."""
     from scipy import optimize
 
-    from yieldtrial.stats._mvt_curve import exceedance_curve
-    from yieldtrial.stats._mvt_lattice import nearest_product_form
-
-    alpha = 1.0 - confidence
-    two_sided = alternative == "two-sided"
-    lam = nearest_product_form(r)
-    key = tuple(np.round(np.sort(lam), 13).tolist())
-    start, _ = _dunnett_critical_cached(key, float(df), alternative, float(confidence))
-    start = min(max(start, lo), hi)
-    curve = exceedance_curve(r, float(df), two_sided=two_sided)
-
     def f(c: float) -> float:
-        values, _ = _curve_exceedances(curve, [c])
-        return float(values[0]) - alpha
+        return float(curve.exceedance(np.array([c]))[0][0]) - alpha
 
-    a, b, step = start, start, 0.02
-    fa = fb = f(start)
-    while fa < 0.0 and a > lo:  # exceedance below alpha: the root is lower
-        b, fb, a = a, fa, max(lo, a - step)
-        fa = f(a)
-        step *= 2.0
-    while fb > 0.0 and b < hi:
-        a, fa, b = b, fb, min(hi, b + step)
-        fb = f(b)
-        step *= 2.0
-    root = a if fa == 0.0 else float(optimize.brentq(f, a, b, xtol=1e-8, rtol=1e-10))
-    values, errors = _curve_exceedances(curve, [root])
-    return root, MvtProbability(float(values[0]), "qmc", float(errors[0]))
+    f_lo, f_hi = f(lo), f(hi)
+    while f_lo < 0.0 and lo > 1e-6:  # the curve's own root may sit just outside the bounds
+        lo, f_lo = lo / 1.1, f(lo / 1.1)
+    while f_hi > 0.0:
+        hi, f_hi = hi * 1.1, f(hi * 1.1)
+    root = lo if f_lo == 0.0 else float(optimize.brentq(f, lo, hi, xtol=1e-10, rtol=1e-12))
+    values, errors = curve.exceedance(np.array([root]))
+    return root, float(values[0]), float(errors[0])
 
 
 #: Studentized range: Gauss-Legendre panels and nodes per panel over the largest normal.
@@ -954,3 +902,153 @@ def _check_alternative(alternative: str) -> None:
         raise DataValidationError(
             f"alternative must be one of {', '.join(ALTERNATIVES)}; got {alternative!r}"
         )
+
+
+#: Relative tolerance (of the mean variance) under which LS-means count as independent.
+PAIRWISE_INDEPENDENCE_TOL = 1e-6
+
+#: Largest family (means) for which Tukey with correlated LS-means uses the general engine
+#: (its cost grows with the k(k-1)/2 pairwise constraints); larger ones keep Tukey-Kramer.
+TUKEY_GENERAL_MAX_MEANS = 50
+
+
+def pairwise_is_studentized_range(
+    cov: np.ndarray, *, tol: float = PAIRWISE_INDEPENDENCE_TOL
+) -> bool:
+    """Whether pairwise differences of means with covariance ``cov`` are those of independent means.
+
+    True when ``cov[i, j] = u[i] + u[j]`` off the diagonal for some ``u`` (terms that cancel
+    in every difference ``m_i - m_j``: balanced designs, blocks random or fixed), to ``tol``
+    times the mean variance.  Then the differences are those of independent means with
+    variances ``cov[i, i] - 2 u[i]``, so the studentized range gives Tukey's exact
+    probability (equal variances) or Tukey-Kramer's conservative one (Hayter 1984);
+    otherwise :func:`tukey_general_pvalues` is needed.
+
+    Examples
+    --------
+    >>> v = np.full((3, 3), 0.5) + np.eye(3)  # compound symmetry: blocks random
+    >>> pairwise_is_studentized_range(v)
+    True
+    >>> v[0, 1] = v[1, 0] = 0.7
+    >>> pairwise_is_studentized_range(v)
+    False
+    """
+    v = np.atleast_2d(np.asarray(cov, dtype=float))
+    k = v.shape[0]
+    if k <= 2:
+        return True
+    off = v - np.diag(np.diag(v))
+    total = off.sum() / (2.0 * (k - 1))  # sum of u
+    u = (off.sum(axis=1) - total) / (k - 2)
+    fitted = u[:, None] + u[None, :]
+    np.fill_diagonal(fitted, 0.0)
+    scale = max(float(np.mean(np.diag(v))), 1e-300)
+    return bool(np.max(np.abs(off - fitted)) <= tol * scale)
+
+
+def tukey_general_pvalues(
+    statistics: np.ndarray, cov: np.ndarray, df: float
+) -> tuple[np.ndarray, MvtProbability]:
+    """Single-step Tukey p-values ``P(max_{i<j} |t_ij| >= |t|)`` for means with any covariance.
+
+    Parameters
+    ----------
+    statistics : ndarray
+        Pairwise t statistics ``(m_i - m_j) / se_ij`` (any shape; NaN kept).
+    cov : ndarray, shape (k, k)
+        Covariance of the ``k`` means (any positive definite matrix; units cancel).
+    df : float
+        Error degrees of freedom of the t statistics.
+
+    Returns
+    -------
+    p_values : ndarray
+        Same shape as ``statistics``.
+    accuracy : MvtProbability
+        ``method="qmc"`` and the worst stated absolute error (three standard errors over
+        the scrambles plus the interpolation bound; at most 1e-4 unless the largest
+        point set was reached).
+
+    Notes
+    -----
+    This is what multcomp's ``glht(..., mcp(trt = "Tukey"))`` and emmeans'
+    ``adjust = "mvt"`` compute with mvtnorm: the distribution of the largest of the
+    ``k(k-1)/2`` correlated pairwise t statistics.  The pairwise differences span only
+    ``k - 1`` dimensions, so the integral is ``k - 1`` dimensional with every pair a
+    constraint on the conditional interval (:func:`yieldtrial.stats._mvt_sov.pairwise_curve`);
+    one pass gives every p-value.  Cost: about ``k^2`` times that of one Dunnett comparison
+    per point (20 means, 190 pairs: a few tenths of a second).
+
+    Examples
+    --------
+    Independent equal-variance means reduce to the studentized range (here q = sqrt(2) t):
+
+    >>> v = np.eye(4) + 0.01 * np.array([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]])
+    >>> p, acc = tukey_general_pvalues(np.array([3.2]), v, 8)
+    >>> abs(p[0] - tukey_pvalues(np.array([3.2 * np.sqrt(2.0)]), 4, 8)[0]) < 0.01
+    True
+    """
+    from yieldtrial.stats._mvt_sov import pairwise_curve
+
+    t = np.abs(np.asarray(statistics, dtype=float))
+    out = np.full(t.shape, np.nan)
+    ok = ~np.isnan(t)
+    if not np.any(ok):
+        return out, MvtProbability(np.nan, "none", np.nan)
+    values, errors = pairwise_curve(cov, float(df)).exceedance(t[ok])
+    out[ok] = values
+    return out, MvtProbability(float(np.nanmin(out)), "qmc", float(np.max(errors)))
+
+
+def tukey_general_critical_value(
+    cov: np.ndarray, df: float, *, alpha: float = 0.05
+) -> tuple[float, MvtProbability]:
+    """Critical ``c`` (t scale) with ``P(max_{i<j} |t_ij| >= c) = alpha`` for any covariance.
+
+    The root of the deterministic curve of :func:`tukey_general_pvalues` (Brent's method,
+    between the single-test and Bonferroni bounds); ``c * se_ij`` is the half-width of the
+    simultaneous intervals.  For independent equal-variance means it equals
+    ``tukey_critical_value(k, df, alpha=alpha) / sqrt(2)``.
+    """
+    from scipy import stats
+
+    from yieldtrial.stats._mvt_sov import pairwise_curve
+
+    v = np.atleast_2d(np.asarray(cov, dtype=float))
+    k = v.shape[0]
+    pairs = k * (k - 1) / 2.0
+    lo = float(stats.t.isf(alpha / 2.0, df))
+    hi = float(stats.t.isf(alpha / (2.0 * pairs), df))
+    root, value, error = _curve_root(pairwise_curve(v, float(df)), float(alpha), lo, hi)
+    return root, MvtProbability(value, "qmc", error)
+
+
+def tukey_adjusted(
+    statistics: np.ndarray, cov: np.ndarray, df: float, *, alpha: float = 0.05
+) -> tuple[np.ndarray, float, str | None]:
+    """Tukey p-values and critical value (t scale) for pairwise t statistics of means.
+
+    The studentized range (Tukey-Kramer) when the means' differences are those of
+    independent means (:func:`pairwise_is_studentized_range`) or the family has more than
+    :data:`TUKEY_GENERAL_MAX_MEANS` means; otherwise the single-step multivariate t of the
+    correlated pairwise statistics (:func:`tukey_general_pvalues`).
+
+    Returns
+    -------
+    p_adjusted : ndarray
+        Adjusted p-values, same shape as ``statistics``.
+    critical_value : float
+        Multiplier of the standard errors for simultaneous intervals.
+    note : str or None
+        None for the studentized range; else the method and its stated accuracy.
+    """
+    v = np.atleast_2d(np.asarray(cov, dtype=float))
+    k = v.shape[0]
+    t = np.asarray(statistics, dtype=float)
+    if pairwise_is_studentized_range(v) or k > TUKEY_GENERAL_MAX_MEANS:
+        p_adj = tukey_pvalues(np.sqrt(2.0) * np.abs(t), k, df)
+        return p_adj, tukey_critical_value(k, df, alpha=alpha) / np.sqrt(2.0), None
+    p_adj, acc = tukey_general_pvalues(t, v, df)
+    crit, acc_c = tukey_general_critical_value(v, df, alpha=alpha)
+    err = max(acc.abs_error, acc_c.abs_error)
+    return p_adj, crit, f"multivariate t (correlated LS-means), abs. error <= {err:.1e}"

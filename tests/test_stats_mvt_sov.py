@@ -1,0 +1,268 @@
+"""Genz's separation of variables for Dunnett and Tukey with any covariance (stats._mvt_sov)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import integrate, special, stats
+
+from yieldtrial.stats import _mvt_sov
+from yieldtrial.stats.distributions import (
+    _exact_exceedances,
+    dunnett_critical_value,
+    dunnett_pvalues,
+    pairwise_is_studentized_range,
+    product_form_lambdas,
+    tukey_critical_value,
+    tukey_general_critical_value,
+    tukey_general_pvalues,
+    tukey_pvalues,
+)
+
+
+def non_product_corr(k: int, seed: int = 7, spread: float = 0.3) -> np.ndarray:
+    """Correlation of k contrasts with one control for LS-means with a random covariance."""
+    rng = np.random.default_rng(seed)
+    m = k + 1
+    a = rng.normal(0.0, spread, (m, m))
+    v = np.diag(rng.uniform(0.5, 1.5, m)) + a @ a.T / m
+    w = np.zeros((k, m))
+    w[np.arange(k), np.arange(1, m)] = 1.0
+    w[:, 0] = -1.0
+    c = w @ v @ w.T
+    sd = np.sqrt(np.diag(c))
+    return np.asarray(c / np.outer(sd, sd))
+
+
+def rcbd_ls_means_cov(k: int, blocks: int, missing: list[tuple[int, int]]) -> np.ndarray:
+    """Covariance (sigma^2 = 1) of treatment LS-means of an RCBD with missing plots (OLS)."""
+    rows = [(t, b) for t in range(k) for b in range(blocks) if (t, b) not in missing]
+    x = np.zeros((len(rows), k + blocks - 1))
+    for n, (t, b) in enumerate(rows):
+        x[n, t] = 1.0
+        if b:
+            x[n, k + b - 1] = 1.0
+    lmat = np.zeros((k, k + blocks - 1))
+    lmat[:, :k] = np.eye(k)
+    lmat[:, k:] = 1.0 / blocks
+    return np.asarray(lmat @ np.linalg.inv(x.T @ x) @ lmat.T)
+
+
+def chi_average(inside_normal, c: float, df: float) -> float:
+    """E_s[inside_normal(c s)] over s = sqrt(chi2_df / df), by scipy.integrate.quad."""
+    chi = stats.chi(df, scale=1.0 / np.sqrt(df))
+    lo, hi = chi.ppf(1e-13), chi.isf(1e-13)
+    value, _ = integrate.quad(lambda s: inside_normal(c * s) * chi.pdf(s), lo, hi, epsabs=1e-11,
+                              limit=200)  # fmt: skip
+    return float(value)
+
+
+def mvn3_box(r: float, corr: np.ndarray) -> float:
+    """P(|X_i| <= r, i = 1..3) for X ~ N(0, corr): 2-D Gauss-Legendre (96 x 96) over (X1, X2).
+
+    Given X1 = x and X2 = y, X3 is normal, so the innermost probability is a difference of
+    normal cdfs; the remaining integrand is analytic on the square, where Gauss-Legendre
+    converges geometrically (96 nodes: below 1e-10).  No code shared with yieldtrial.
+    """
+    nodes, weights = np.polynomial.legendre.leggauss(96)
+    z, wz = r * nodes, r * weights
+    s12 = corr[1:, :1]
+    cond = corr[1:, 1:] - s12 @ s12.T  # covariance of (X2, X3) given X1
+    b = s12.ravel()
+    v2, v3, c23 = cond[0, 0], cond[1, 1], cond[0, 1]
+    sd3 = np.sqrt(v3 - c23**2 / v2)
+    x, y = z[:, None], z[None, :]
+    m2 = b[0] * x
+    m3 = b[1] * x + c23 / v2 * (y - m2)
+    p3 = special.ndtr((r - m3) / sd3) - special.ndtr((-r - m3) / sd3)
+    dens = stats.norm.pdf(x) * stats.norm.pdf(y, m2, np.sqrt(v2))
+    return float(wz @ (p3 * dens) @ wz)
+
+
+def test_non_product_example_is_not_product_form():
+    """The correlations used below are not of Dunnett's product form (the general path runs)."""
+    assert product_form_lambdas(non_product_corr(20, seed=2024)) is None
+    r3 = np.array([[1.0, 0.5, 0.5], [0.5, 1.0, -0.3], [0.5, -0.3, 1.0]])
+    assert product_form_lambdas(r3) is None
+
+
+def test_product_form_curve_equals_exact_integral():
+    """On a product-form correlation the curve equals Dunnett's 1-D integral (D = 0) to 1e-6.
+
+    This checks the control's splined normal score and the chi average on their own.
+    """
+    lam = np.array([0.5, 0.6, 0.7, 0.55, 0.65])
+    r = np.outer(lam, lam)
+    np.fill_diagonal(r, 1.0)
+    t = np.array([0.3, 1.5, 2.5, 3.0, 4.5])
+    for df, two_sided in ((10.0, True), (10.0, False), (np.inf, True)):
+        got, err = _mvt_sov.dunnett_curve(r, df, two_sided=two_sided).exceedance(t)
+        exact = _exact_exceedances(t, lam, df, two_sided)
+        np.testing.assert_allclose(got, exact, atol=1e-6)
+        assert np.all(err < 1e-6)
+
+
+def test_three_dimensions_match_nested_quadrature():
+    """k = 3, non-product correlation: within 1e-4 of an independent quadrature (t and normal).
+
+    No product form comes near this sign pattern, so the control variate is poor and the
+    engine needs its larger node and point sets (a few seconds): the hard case.
+    """
+    r3 = np.array([[1.0, 0.5, 0.5], [0.5, 1.0, -0.3], [0.5, -0.3, 1.0]])
+    t = np.array([1.2, 2.4])
+    p_normal, _ = dunnett_pvalues(t, r3, np.inf)
+    p_t, acc = dunnett_pvalues(t, r3, 9.0)
+    for i, c in enumerate(t):
+        assert abs(p_normal[i] - (1.0 - mvn3_box(float(c), r3))) < 1e-4
+        ref_t = 1.0 - chi_average(lambda x: mvn3_box(x, r3), float(c), 9.0)
+        assert abs(p_t[i] - ref_t) < 1e-4
+    assert acc.method == "qmc" and acc.abs_error <= 1e-4
+
+
+def test_twenty_comparisons_match_scipy_multivariate_t():
+    """20 comparisons, non-product correlation: within 1e-4 of scipy's multivariate_t.
+
+    scipy.stats.multivariate_t.cdf is itself randomized QMC (Genz & Bretz); with 500,000
+    points and a fixed random_state its own error here is a few 1e-6 (two seeds agree).
+    """
+    k = 20
+    r = non_product_corr(k, seed=2024)
+    t = np.array([1.8, 2.6, 3.3])
+    p, acc = dunnett_pvalues(np.concatenate([t, np.zeros(k - t.size)]), r, 12)
+    ref = [
+        1.0 - stats.multivariate_t.cdf(np.full(k, c), shape=r, df=12, lower_limit=np.full(k, -c),
+                                       maxpts=500_000, random_state=np.random.default_rng(4))
+        for c in t
+    ]  # fmt: skip
+    np.testing.assert_allclose(p[: t.size], ref, atol=1e-4)
+    assert acc.abs_error <= 1e-4
+
+
+def test_one_sided_matches_scipy_multivariate_t():
+    """One-sided ("greater") p-values, 8 comparisons: within 1e-4 of scipy's multivariate_t."""
+    k = 8
+    r = non_product_corr(k, seed=5, spread=0.6)
+    t = np.array([-0.5, 1.4, 2.7])
+    p, acc = dunnett_pvalues(np.concatenate([t, np.zeros(k - t.size)]), r, 20,
+                             alternative="greater")  # fmt: skip
+    ref = [
+        1.0 - stats.multivariate_t.cdf(np.full(k, c), shape=r, df=20, maxpts=500_000,
+                                       random_state=np.random.default_rng(6))
+        for c in t
+    ]  # fmt: skip
+    np.testing.assert_allclose(p[: t.size], ref, atol=1e-4)
+    assert acc.abs_error <= 1e-4
+
+
+def test_pvalues_are_repeatable_bit_for_bit():
+    """Two computations (caches cleared in between) give identical p-values and critical values."""
+    r = non_product_corr(12, seed=11)
+    t = np.linspace(-3.0, 3.5, 12)
+    p1, _ = dunnett_pvalues(t, r, 15)
+    c1, _ = dunnett_critical_value(r, 15)
+    _mvt_sov._dunnett_curve_cached.cache_clear()
+    _mvt_sov._sobol.cache_clear()
+    _mvt_sov._sobol_rows.cache_clear()
+    p2, _ = dunnett_pvalues(t, r, 15)
+    c2, _ = dunnett_critical_value(r, 15)
+    np.testing.assert_array_equal(p1, p2)
+    assert c1 == c2
+
+
+def test_critical_value_is_the_root_of_the_pvalue_curve():
+    """The p-value at the critical value is alpha (same deterministic function)."""
+    r = non_product_corr(6, seed=3)
+    for alternative, conf in (("two-sided", 0.95), ("greater", 0.99)):
+        c, acc = dunnett_critical_value(r, 14, alternative=alternative, confidence=conf)
+        p, _ = dunnett_pvalues(np.array([c, 0, 0, 0, 0, 0.0]), r, 14, alternative=alternative)
+        assert abs(p[0] - (1.0 - conf)) < 1e-9
+        assert acc.method == "qmc" and acc.abs_error <= 1e-4
+
+
+def test_independent_means_are_studentized_range():
+    """cov = D + u 1' + 1 u' (terms cancelling in differences) is detected; a correlated one not."""
+    rng = np.random.default_rng(1)
+    u = rng.normal(0, 0.2, 6)
+    v = np.diag(rng.uniform(1.0, 2.0, 6)) + u[:, None] + u[None, :]
+    assert pairwise_is_studentized_range(v)
+    # one missing plot leaves the LS-means uncorrelated; two in different blocks do not
+    assert pairwise_is_studentized_range(rcbd_ls_means_cov(6, 4, [(0, 0)]))
+    assert not pairwise_is_studentized_range(rcbd_ls_means_cov(6, 4, [(0, 0), (2, 3)]))
+
+
+def test_tukey_general_reduces_to_studentized_range():
+    """Equal-variance independent means: the general engine gives the studentized range.
+
+    A perturbation of 1e-9 keeps the general path (not detected as independent at 1e-12).
+    """
+    k = 6
+    v = np.eye(k) + 0.5  # compound symmetry: differences as for independent means
+    v[0, 1] = v[1, 0] = 0.5 + 1e-9
+    t = np.array([1.0, 2.0, 3.2, 4.0])
+    p, acc = tukey_general_pvalues(t, v, 8)
+    np.testing.assert_allclose(p, tukey_pvalues(np.sqrt(2.0) * t, k, 8), atol=1e-6)
+    c, _ = tukey_general_critical_value(v, 8)
+    assert abs(c - tukey_critical_value(k, 8) / np.sqrt(2.0)) < 1e-5
+
+
+def tukey3_inside(r: float, v: np.ndarray) -> float:
+    """P(|m_i - m_j| <= r se_ij for the 3 pairs), m ~ N(0, v): piecewise Gauss-Legendre.
+
+    With d1 = m2 - m1 and d2 = m3 - m1, the region is |d1| <= r s12, |d2| <= r s13,
+    |d2 - d1| <= r s23; given d1 the constraint on d2 is one interval (a difference of
+    normal cdfs), and the outer integrand is analytic between its kinks, where it is
+    split (64 Gauss-Legendre nodes per piece).  No code shared with yieldtrial.
+    """
+    se = np.sqrt(np.diag(v)[:, None] + np.diag(v)[None, :] - 2 * v)
+    w = np.array([[-1.0, 1.0, 0.0], [-1.0, 0.0, 1.0]])
+    s = w @ v @ w.T
+    sd1 = np.sqrt(s[0, 0])
+    slope = s[0, 1] / s[0, 0]
+    sd2 = np.sqrt(s[1, 1] - s[0, 1] ** 2 / s[0, 0])
+    a, b, e = r * se[0, 1], r * se[0, 2], r * se[1, 2]
+    kinks = sorted({-a, a, *(x for x in (b - e, e - b, -b - e, b + e) if -a < x < a)})
+    nodes, weights = np.polynomial.legendre.leggauss(64)
+    total = 0.0
+    for left, right in zip(kinks[:-1], kinks[1:], strict=True):
+        half = (right - left) / 2.0
+        d1 = left + half * (nodes + 1.0)
+        lo, hi = np.maximum(-b, d1 - e), np.minimum(b, d1 + e)
+        m = slope * d1
+        p = np.where(hi > lo, special.ndtr((hi - m) / sd2) - special.ndtr((lo - m) / sd2), 0.0)
+        total += half * float(weights @ (p * stats.norm.pdf(d1, 0.0, sd1)))
+    return total
+
+
+def test_tukey_three_correlated_means_match_nested_quadrature():
+    """3 correlated means, unequal variances: within 1e-4 of an independent quadrature.
+
+    (Three means are always "independent with unequal variances" in their differences, so
+    pairwise_means would use Tukey-Kramer; the general engine is exact for them too.)
+    """
+    v = np.array([[1.0, 0.3, 0.1], [0.3, 1.6, 0.5], [0.1, 0.5, 0.8]])
+    t = np.array([1.5, 2.9])
+    p, acc = tukey_general_pvalues(t, v, 10.0)
+    for i, c in enumerate(t):
+        ref = 1.0 - chi_average(lambda x: tukey3_inside(x, v), float(c), 10.0)
+        assert abs(p[i] - ref) < 1e-4
+    assert acc.abs_error <= 1e-4
+
+
+def test_pairwise_means_use_the_general_engine_for_correlated_means():
+    """An RCBD with missing plots (correlated LS-means): Tukey from the multivariate t, labelled."""
+    from yieldtrial.stats.results import MeansModel
+
+    k = 5
+    cov = rcbd_ls_means_cov(k, 4, [(0, 0), (2, 3)])
+    mm = MeansModel("t", tuple("abcde"), np.array([10.0, 12.0, 15.0, 11.0, 13.0]), cov,
+                    10.0, np.array([3, 4, 3, 4, 4]), 1.0, "residual", "rcbd", "y ~ t + b", "y")  # fmt: skip
+    from yieldtrial.stats.compare import pairwise_means
+
+    out = pairwise_means(mm, method="tukey")
+    i, j = np.triu_indices(k, 1)
+    se = np.sqrt(cov[i, i] + cov[j, j] - 2 * cov[i, j])
+    t = (mm.estimates[i] - mm.estimates[j]) / se
+    expected, _ = tukey_general_pvalues(t, cov, 10.0)
+    np.testing.assert_allclose(out["p_value_adjusted"], expected, atol=1e-12)
+    assert "multivariate t" in out.attrs["provenance"]["adjustment"]
+    assert isinstance(out, pd.DataFrame)
