@@ -266,3 +266,10 @@ def test_pairwise_means_use_the_general_engine_for_correlated_means():
     np.testing.assert_allclose(out["p_value_adjusted"], expected, atol=1e-12)
     assert "multivariate t" in out.attrs["provenance"]["adjustment"]
     assert isinstance(out, pd.DataFrame)
+
+
+def test_sobol_levels_are_nested():
+    """Doubling the points reuses the previous ones (the curve only evaluates the new half)."""
+    small = _mvt_sov._sobol(7, 9)
+    large = _mvt_sov._sobol(7, 10)
+    np.testing.assert_array_equal(small, large[:, :512])

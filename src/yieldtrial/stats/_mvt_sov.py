@@ -267,19 +267,34 @@ def _sov_integrand(r: np.ndarray, region: Region, w: np.ndarray) -> np.ndarray:
 _CACHE_ELEMENTS = 16_384
 
 
-def _replicate_means(r: np.ndarray, regions: tuple[Region, Region], level: int) -> np.ndarray:
-    """Mean over each scramble of (integrand - control integrand): shape (REPLICATES, M)."""
+def _replicate_sums(
+    r: np.ndarray, regions: tuple[Region, Region], level: int, first: int = 0
+) -> np.ndarray:
+    """Sum over points ``first..2**level - 1`` of each scramble of (integrand - control).
+
+    A Sobol' sequence of ``2**level`` points begins with the ``2**(level - 1)`` points of
+    the previous level, so doubling the points only evaluates the new ones.
+
+    Returns
+    -------
+    ndarray, shape (REPLICATES, M)
+    """
     d = regions[0].chol.shape[0]
     pts = _sobol_rows(max(d - 1, 1), level)  # (REPLICATES, d - 1, n)
     n = pts.shape[2]
     out = np.zeros((REPLICATES, r.size))
     step = max(64, _CACHE_ELEMENTS // max(r.size, 1))
     for j in range(REPLICATES):
-        for start in range(0, n, step):
+        for start in range(first, n, step):
             w = pts[j, :, start : start + step]
             diff = _sov_integrand(r, regions[0], w) - _sov_integrand(r, regions[1], w)
             out[j] += diff.sum(axis=1)
-    return out / n
+    return out
+
+
+def _replicate_means(r: np.ndarray, regions: tuple[Region, Region], level: int) -> np.ndarray:
+    """Mean over each scramble of (integrand - control integrand): shape (REPLICATES, M)."""
+    return _replicate_sums(r, regions, level) / 2**level
 
 
 @lru_cache(maxsize=32)
@@ -457,8 +472,13 @@ def max_t_curve(
         density = np.exp(-0.5 * u_actual**2) / np.sqrt(2.0 * np.pi)
         vander = np.polynomial.hermite_e.hermevander(u_actual / stretch, nodes - 1)
         low = np.polynomial.hermite_e.hermevander(u_actual / stretch, nodes - 3)
+        sums, done = np.zeros((REPLICATES, nodes)), 0
         for level in levels:
-            est = _replicate_means(r_nodes, regions, level)  # G - G_0 at the nodes
+            if done and 2 ** (level - 1) != done:  # not a doubling: start afresh
+                sums, done = np.zeros((REPLICATES, nodes)), 0
+            sums = sums + _replicate_sums(r_nodes, regions, level, done)
+            done = 2**level
+            est = sums / done  # G - G_0 at the nodes
             coef = np.linalg.solve(vander, (est / density).T).T
             low_coef = np.linalg.lstsq(low, est.mean(axis=0) / density, rcond=None)[0]
             fine = np.polynomial.hermite_e.hermeval(grid / stretch, coef.mean(axis=0))
