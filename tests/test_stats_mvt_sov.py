@@ -103,7 +103,7 @@ def test_product_form_curve_equals_exact_integral():
 
 
 def test_three_dimensions_match_nested_quadrature():
-    """k = 3, non-product correlation: within 1e-4 of an independent quadrature (t and normal).
+    """Three comparisons, non-product correlation: within 1e-4 of an independent quadrature.
 
     No product form comes near this sign pattern, so the control variate is poor and the
     engine needs its larger node and point sets (a few seconds): the hard case.
@@ -180,7 +180,7 @@ def test_critical_value_is_the_root_of_the_pvalue_curve():
 
 
 def test_independent_means_are_studentized_range():
-    """cov = D + u 1' + 1 u' (terms cancelling in differences) is detected; a correlated one not."""
+    """D + u 1' + 1 u' (terms cancelling in differences) is detected; a correlated cov is not."""
     rng = np.random.default_rng(1)
     u = rng.normal(0, 0.2, 6)
     v = np.diag(rng.uniform(1.0, 2.0, 6)) + u[:, None] + u[None, :]
@@ -254,8 +254,9 @@ def test_pairwise_means_use_the_general_engine_for_correlated_means():
 
     k = 5
     cov = rcbd_ls_means_cov(k, 4, [(0, 0), (2, 3)])
-    mm = MeansModel("t", tuple("abcde"), np.array([10.0, 12.0, 15.0, 11.0, 13.0]), cov,
-                    10.0, np.array([3, 4, 3, 4, 4]), 1.0, "residual", "rcbd", "y ~ t + b", "y")  # fmt: skip
+    est = np.array([10.0, 12.0, 15.0, 11.0, 13.0])
+    n = np.array([3, 4, 3, 4, 4])
+    mm = MeansModel("t", tuple("abcde"), est, cov, 10.0, n, 1.0, "residual", "rcbd", "y ~ t", "y")
     from yieldtrial.stats.compare import pairwise_means
 
     out = pairwise_means(mm, method="tukey")

@@ -24,11 +24,13 @@ multivariate normal curve ``G``.  This module computes that curve:
    differences, Tukey) are intersected into the conditional interval of the later variable,
    so the ``k(k-1)/2`` pairs cost a ``k - 1`` dimensional integral (the pairwise contrasts
    have rank ``k - 1``), exactly the singular-covariance reduction of mvtnorm.
-3. **Fixed randomized quasi-Monte Carlo**: :data:`REPLICATES` Owen-scrambled Sobol'
-   sequences (:class:`scipy.stats.qmc.Sobol`) with the fixed seeds ``SOBOL_SEED + j``: the
+3. **Fixed randomized quasi-Monte Carlo**: :data:`REPLICATES` scrambled Sobol' sequences
+   (:class:`scipy.stats.qmc.Sobol`: linear matrix scrambling plus a digital shift [4]_)
+   with the fixed seeds ``SOBOL_SEED + j``: the
    points are the same on every call, so results are repeatable bit for bit.  The stated
    error is three standard errors over the independent scrambles; the points per
-   scramble double (``2**9`` to ``2**14``; ``2**12`` for Tukey) until it meets the target.
+   scramble double (512 to 16384; at most 4096 for Tukey) until it
+   meets the target.
 4. **One curve, every threshold.**  ``D`` is evaluated at the :data:`NODE_COUNTS`
    Gauss-Hermite nodes of the normal score :math:`u = \Phi^{-1}(G_0(r))` of the control
    (tabulated exactly and splined), where it behaves like :math:`\phi(u)` times a
@@ -48,22 +50,23 @@ References
 .. [3] Genz, A., Bretz, F. (2009). *Computation of Multivariate Normal and t
    Probabilities*. Lecture Notes in Statistics 195, Springer.
    :doi:`10.1007/978-3-642-01689-9`
-.. [4] Owen, A. B. (1997). Scrambled net variance for integrals of smooth functions.
-   *Ann. Statist.* 25, 1541-1562. :doi:`10.1214/aos/1031594731`
+.. [4] Matoušek, J. (1998). On the L2-discrepancy for anchored boxes. *J. Complexity* 14,
+   527-556 (linear matrix scrambling). :doi:`10.1006/jcom.1998.0489`
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
 __all__ = [
     "NODE_COUNTS",
     "DEFAULT_ABS_TOL",
-    "PAIRWISE_MAX_LEVEL",
-    "POINT_LEVELS",
+    "PAIRWISE_MAX_POINTS",
+    "POINT_COUNTS",
     "REPLICATES",
     "SOBOL_SEED",
     "MaxTCurve",
@@ -82,18 +85,19 @@ SOBOL_SEED = 20261203
 REPLICATES = 8
 
 #: log2 of the points per scramble tried in turn until the stated error meets the target.
-POINT_LEVELS: tuple[int, ...] = (9, 10, 11, 12, 13, 14)
+POINT_COUNTS: tuple[int, ...] = (512, 1024, 2048, 4096, 8192, 16384)
 
 #: Gauss-Hermite nodes of the difference curve (in the normal score of the control): the
 #: first count, then the next ones while the interpolation bound exceeds half the target.
 NODE_COUNTS: tuple[int, ...] = (10, 16, 24)
 
 #: Largest log2 points per scramble for all-pairwise (Tukey) families: their integrand costs
-#: about ``k / 2`` times Dunnett's per point (20 means: about 2.5 s at this level).
-PAIRWISE_MAX_LEVEL = 12
+#: about ``k / 2`` times Dunnett's per point (20 means: a few seconds at this count).
+PAIRWISE_MAX_POINTS = 4096
 
 #: Target of the stated error (three standard errors plus the interpolation bound).
 DEFAULT_ABS_TOL = 1e-4
+
 
 @lru_cache(maxsize=32)
 def _sobol(dim: int, level: int) -> np.ndarray:
@@ -268,20 +272,21 @@ _CACHE_ELEMENTS = 16_384
 
 
 def _replicate_sums(
-    r: np.ndarray, regions: tuple[Region, Region], level: int, first: int = 0
+    r: np.ndarray, regions: tuple[Region, Region], points: int, first: int = 0
 ) -> np.ndarray:
-    """Sum over points ``first..2**level - 1`` of each scramble of (integrand - control).
+    """Sum over points ``first..points - 1`` of each scramble of (integrand - control).
 
-    A Sobol' sequence of ``2**level`` points begins with the ``2**(level - 1)`` points of
-    the previous level, so doubling the points only evaluates the new ones.
+    Points are the leading part of one Sobol' sequence per scramble, so more points only
+    evaluate the new ones.
 
     Returns
     -------
     ndarray, shape (REPLICATES, M)
     """
     d = regions[0].chol.shape[0]
-    pts = _sobol_rows(max(d - 1, 1), level)  # (REPLICATES, d - 1, n)
-    n = pts.shape[2]
+    level = max(int(np.ceil(np.log2(points))), 1)
+    pts = _sobol_rows(max(d - 1, 1), level)  # (REPLICATES, d - 1, 2**level)
+    n = min(points, pts.shape[2])
     out = np.zeros((REPLICATES, r.size))
     step = max(64, _CACHE_ELEMENTS // max(r.size, 1))
     for j in range(REPLICATES):
@@ -292,9 +297,9 @@ def _replicate_sums(
     return out
 
 
-def _replicate_means(r: np.ndarray, regions: tuple[Region, Region], level: int) -> np.ndarray:
+def _replicate_means(r: np.ndarray, regions: tuple[Region, Region], points: int) -> np.ndarray:
     """Mean over each scramble of (integrand - control integrand): shape (REPLICATES, M)."""
-    return _replicate_sums(r, regions, level) / 2**level
+    return _replicate_sums(r, regions, points) / points
 
 
 @lru_cache(maxsize=32)
@@ -335,7 +340,7 @@ class MaxTCurve:
         ``max |T_i|`` (True) or ``max T_i``.
     """
 
-    score: object
+    score: Any
     r_low: float
     r_high: float
     coef: np.ndarray
@@ -350,7 +355,7 @@ class MaxTCurve:
         from scipy.special import ndtr
 
         v = _spline_variable(np.clip(r, self.r_low, self.r_high), self.two_sided)
-        u = np.asarray(self.score(v))  # type: ignore[operator]
+        u = np.asarray(self.score(v))
         # beyond the table G_0 is below 1e-16 or above 1 - 1e-16
         u = np.where(r < self.r_low, -np.inf, np.where(r > self.r_high, np.inf, u))
         near = np.abs(u) <= _H_CUT
@@ -405,7 +410,7 @@ def _spline_variable(r: np.ndarray, two_sided: bool) -> np.ndarray:
 
 def _score_spline(
     r_grid: np.ndarray, exceed0: np.ndarray, two_sided: bool
-) -> tuple[object, float, float]:
+) -> tuple[Any, float, float]:
     """Cubic spline ``v(r) -> u = -Phi^-1(1 - G_0(r))`` over the grid where ``|u| < 8.2``.
 
     Returns the spline and the range of ``r`` it covers.
@@ -422,6 +427,20 @@ def _score_spline(
     return CubicSpline(_spline_variable(r_k, two_sided), u_k), float(r_k[0]), float(r_k[-1])
 
 
+def _probe_thresholds(r_high: float, df: float, two_sided: bool) -> np.ndarray:
+    """Thresholds ``c`` at which the stated error of a curve is checked (the whole range).
+
+    From 0 (two-sided) or -4 to the t-scale point beyond which every exceedance is below
+    about 1e-12.
+    """
+    from scipy import stats
+
+    top = r_high
+    if np.isfinite(df):
+        top *= float(stats.t.isf(1e-12, df) / stats.norm.isf(1e-12))
+    return np.linspace(0.05 if two_sided else -4.0, top, 81)
+
+
 def max_t_curve(
     regions: tuple[Region, Region],
     r_grid: np.ndarray,
@@ -430,7 +449,7 @@ def max_t_curve(
     *,
     two_sided: bool,
     abs_tol: float = DEFAULT_ABS_TOL,
-    max_level: int = POINT_LEVELS[-1],
+    max_points: int = POINT_COUNTS[-1],
 ) -> MaxTCurve:
     """Build the exceedance curve of ``regions[0]`` with ``regions[1]`` as control variate.
 
@@ -445,17 +464,21 @@ def max_t_curve(
     two_sided : bool
         Recorded on the curve (``c <= 0`` then has exceedance 1).
     abs_tol : float
-        Target of the stated error at the nodes; the points per scramble double through
-        :data:`POINT_LEVELS` until it is met (or the largest level's error is stated).
-    max_level : int
-        Largest log2 points per scramble to try (caps the cost).
+        Target of the stated error of the t exceedances (checked at 81 thresholds over the
+        whole range, as :meth:`MaxTCurve.exceedance` states it for p-values); the points
+        per scramble double through
+        :data:`POINT_COUNTS` until it is met (or the largest count's error is stated).
+    max_points : int
+        Largest points per scramble to try (caps the cost).
     """
     spline, r_low, r_high = _score_spline(r_grid, exceed0, two_sided)
     # the node thresholds: invert the spline on a dense table (exactness is not needed:
     # each node's own score is recomputed from the spline)
-    table_v = np.linspace(*_spline_variable(np.array([r_low, r_high]), two_sided), 4001)
+    v_ends = _spline_variable(np.array([r_low, r_high]), two_sided)
+    table_v = np.linspace(float(v_ends[0]), float(v_ends[1]), 4001)
     table_u = np.maximum.accumulate(np.asarray(spline(table_v)))
-    levels = [lv for lv in POINT_LEVELS if lv <= max_level] or [POINT_LEVELS[0]]
+    counts = [n for n in POINT_COUNTS if n <= max_points] or [POINT_COUNTS[0]]
+    c_probe = _probe_thresholds(r_high, df, two_sided)
     grid = np.linspace(-_NODE_REACH, _NODE_REACH, 241)
     grid_density = np.exp(-0.5 * grid**2) / np.sqrt(2.0 * np.pi)
     previous: np.ndarray | None = None
@@ -473,11 +496,9 @@ def max_t_curve(
         vander = np.polynomial.hermite_e.hermevander(u_actual / stretch, nodes - 1)
         low = np.polynomial.hermite_e.hermevander(u_actual / stretch, nodes - 3)
         sums, done = np.zeros((REPLICATES, nodes)), 0
-        for level in levels:
-            if done and 2 ** (level - 1) != done:  # not a doubling: start afresh
-                sums, done = np.zeros((REPLICATES, nodes)), 0
-            sums = sums + _replicate_sums(r_nodes, regions, level, done)
-            done = 2**level
+        for points in counts:
+            sums = sums + _replicate_sums(r_nodes, regions, points, done)
+            done = points
             est = sums / done  # G - G_0 at the nodes
             coef = np.linalg.solve(vander, (est / density).T).T
             low_coef = np.linalg.lstsq(low, est.mean(axis=0) / density, rcond=None)[0]
@@ -487,18 +508,19 @@ def max_t_curve(
             else:  # against the curve from the previous, smaller set of nodes
                 coarse = previous
             truncation = float(np.max(np.abs(fine - coarse) * grid_density))
-            spread = float(np.max(3.0 * est.std(axis=0, ddof=1) / np.sqrt(REPLICATES)))
+            # the stated error of the t exceedances themselves (what every p-value reports)
+            curve = MaxTCurve(spline, r_low, r_high, coef, stretch, truncation, points,
+                              float(df), bool(two_sided))  # fmt: skip
+            spread = float(np.max(curve.exceedance(c_probe)[1])) - truncation
             if spread + truncation <= abs_tol or (
-                truncation > abs_tol / 2.0 and nodes_tried < len(NODE_COUNTS)
-            ):
+                spread <= abs_tol / 2.0 and nodes_tried < len(NODE_COUNTS)
+            ):  # met, or the points suffice and the interpolation bound is the problem
                 break
-        if truncation <= abs_tol / 2.0 or nodes_tried == len(NODE_COUNTS):
+        if spread + truncation <= abs_tol or nodes_tried == len(NODE_COUNTS):
             break
-        levels = [lv for lv in levels if lv >= level]  # keep the points already needed
+        counts = [n for n in counts if n >= points]  # keep the points already needed
         previous = fine
-    return MaxTCurve(
-        spline, r_low, r_high, coef, stretch, truncation, 2**level, float(df), bool(two_sided)
-    )
+    return curve
 
 
 def dunnett_curve(corr: np.ndarray, df: float, *, two_sided: bool) -> MaxTCurve:
@@ -588,5 +610,5 @@ def _pairwise_curve_cached(cov_bytes: bytes, k: int, df: float) -> MaxTCurve:
         exceed0 = np.exp(_normal_range_log_sf(r_grid * root2, k))
     exceed0[0] = 1.0
     return max_t_curve(
-        (target, control), r_grid, exceed0, df, two_sided=True, max_level=PAIRWISE_MAX_LEVEL
+        (target, control), r_grid, exceed0, df, two_sided=True, max_points=PAIRWISE_MAX_POINTS
     )

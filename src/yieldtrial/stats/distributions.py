@@ -13,8 +13,8 @@ Dunnett's procedure needs the distribution of the maximum (or maximum absolute v
   comes from Genz's separation-of-variables algorithm with variable reordering
   (:mod:`yieldtrial.stats._mvt_sov`): the multivariate normal curve
   ``G(r) = P(max |X_i| <= r)`` is integrated once, as its difference from the nearest
-  product-form correlation (exact, above: a control variate), on eight Owen-scrambled
-  Sobol' sequences with fixed seeds, at ten Gauss-Hermite nodes of its normal score, and
+  product-form correlation (exact, above: a control variate), on eight scrambled Sobol'
+  sequences with fixed seeds, at ten Gauss-Hermite nodes of its normal score, and
   every threshold ``c`` is then the average of ``G(c s)`` over the chi rule below.  The
   result is repeatable bit for bit; the stated accuracy is three standard errors over the
   scrambles plus an interpolation bound, and the points double until it is below 1e-4
