@@ -25,7 +25,7 @@ import time
 import numpy as np
 from scipy import stats
 
-from yieldtrial.stats import _mvt_sov
+from yieldtrial.stats import distributions
 from yieldtrial.stats.distributions import (
     dunnett_critical_value,
     dunnett_pvalues,
@@ -70,7 +70,7 @@ def main() -> None:
     for k in (5, 11, 20):
         corr = dunnett_correlation(k, rng)
         t = np.linspace(0.5, 4.0, k)
-        _mvt_sov._dunnett_curve_cached.cache_clear()
+        distributions._dunnett_curve_cached.cache_clear()
         start, cpu = time.perf_counter(), time.process_time()
         p, acc = dunnett_pvalues(t, corr, df)
         pv_s, pv_cpu = time.perf_counter() - start, time.process_time() - cpu

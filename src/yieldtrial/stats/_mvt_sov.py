@@ -26,19 +26,19 @@ multivariate normal curve ``G``.  This module computes that curve:
    have rank ``k - 1``), exactly the singular-covariance reduction of mvtnorm.
 3. **Fixed randomized quasi-Monte Carlo**: :data:`REPLICATES` scrambled Sobol' sequences
    (:class:`scipy.stats.qmc.Sobol`: linear matrix scrambling plus a digital shift [4]_)
-   with the fixed seeds ``SOBOL_SEED + j``: the
-   points are the same on every call, so results are repeatable bit for bit.  The stated
-   error is three standard errors over the independent scrambles; the points per
-   scramble double (512 to 16384; at most 4096 for Tukey) until it
-   meets the target.
+   with the fixed seeds ``SOBOL_SEED + j``: the points are the same on every call, so
+   results are repeatable bit for bit.  The stated error is three standard errors over the
+   independent scrambles plus the interpolation bound, checked over the whole range of
+   thresholds; the points per scramble double (512 to 16384; at most 4096 for Tukey)
+   until it is at most :data:`DEFAULT_ABS_TOL`.
 4. **One curve, every threshold.**  ``D`` is evaluated at the :data:`NODE_COUNTS`
    Gauss-Hermite nodes of the normal score :math:`u = \Phi^{-1}(G_0(r))` of the control
    (tabulated exactly and splined), where it behaves like :math:`\phi(u)` times a
    low-degree polynomial, and interpolated so (each scramble separately, so the error
    estimate covers the interpolated curve); the chi average is a fixed composite
-   Gauss-Legendre rule.  All
-   p-values of a family and every step of the critical-value root search then cost a
-   polynomial evaluation: the exceedance is a deterministic, smooth function of ``c``.
+   Gauss-Legendre rule.  All p-values of a family and every step of the critical-value
+   root search then cost a polynomial evaluation: the exceedance is a deterministic,
+   smooth function of ``c``.
 
 References
 ----------
@@ -71,9 +71,7 @@ __all__ = [
     "SOBOL_SEED",
     "MaxTCurve",
     "Region",
-    "dunnett_curve",
     "max_t_curve",
-    "pairwise_curve",
     "nearest_product_form",
     "reordered_cholesky",
 ]
@@ -84,14 +82,15 @@ SOBOL_SEED = 20261203
 #: Independent scrambles (the stated error has ``REPLICATES - 1`` df).
 REPLICATES = 8
 
-#: log2 of the points per scramble tried in turn until the stated error meets the target.
+#: Points per scramble tried in turn until the stated error meets the target.
 POINT_COUNTS: tuple[int, ...] = (512, 1024, 2048, 4096, 8192, 16384)
 
 #: Gauss-Hermite nodes of the difference curve (in the normal score of the control): the
-#: first count, then the next ones while the interpolation bound exceeds half the target.
+#: first count, then the next ones when the points suffice but the interpolation bound
+#: keeps the stated error above the target (correlations far from any product form).
 NODE_COUNTS: tuple[int, ...] = (10, 16, 24)
 
-#: Largest log2 points per scramble for all-pairwise (Tukey) families: their integrand costs
+#: Largest points per scramble for all-pairwise (Tukey) families: their integrand costs
 #: about ``k / 2`` times Dunnett's per point (20 means: a few seconds at this count).
 PAIRWISE_MAX_POINTS = 4096
 
@@ -334,10 +333,11 @@ class MaxTCurve:
         Interpolation error bound (difference from the two-lower-degree fit on the nodes).
     points : int
         Points per scramble.
-    df : float
-        Error df of the t statistics.
     two_sided : bool
         ``max |T_i|`` (True) or ``max T_i``.
+    chi_rule : (ndarray, ndarray)
+        Nodes and weights of the average over ``s = sqrt(chi2_df / df)`` (``([1], [1])``
+        for a known variance).
     """
 
     score: Any
@@ -347,8 +347,8 @@ class MaxTCurve:
     stretch: float
     truncation: float
     points: int
-    df: float
     two_sided: bool
+    chi_rule: tuple[np.ndarray, np.ndarray]
 
     def _normal_exceedance(self, r: np.ndarray) -> np.ndarray:
         """Per-scramble ``1 - G(r)``: shape ``(REPLICATES,) + r.shape``."""
@@ -369,10 +369,8 @@ class MaxTCurve:
 
         The error is three standard errors over the scrambles plus :attr:`truncation`.
         """
-        from yieldtrial.stats.distributions import _chi_nodes
-
         c = np.atleast_1d(np.asarray(cs, dtype=float))
-        s_nodes, s_weights = _chi_nodes(float(self.df))
+        s_nodes, s_weights = self.chi_rule
         per = self._normal_exceedance(c[:, None] * s_nodes[None, :]) @ s_weights
         mean = np.clip(per.mean(axis=0), 0.0, 1.0)
         error = 3.0 * per.std(axis=0, ddof=1) / np.sqrt(per.shape[0]) + self.truncation + 1e-9
@@ -446,6 +444,7 @@ def max_t_curve(
     r_grid: np.ndarray,
     exceed0: np.ndarray,
     df: float,
+    chi_rule: tuple[np.ndarray, np.ndarray],
     *,
     two_sided: bool,
     abs_tol: float = DEFAULT_ABS_TOL,
@@ -460,7 +459,9 @@ def max_t_curve(
     r_grid, exceed0 : ndarray
         The control's exact normal exceedance ``1 - G_0(r)`` on an increasing grid of ``r``.
     df : float
-        Error df (``inf``: normal).
+        Error df (``inf``: normal); sets the probe thresholds of the stated error.
+    chi_rule : (ndarray, ndarray)
+        Nodes and weights of the average over the chi scale (see :class:`MaxTCurve`).
     two_sided : bool
         Recorded on the curve (``c <= 0`` then has exceedance 1).
     abs_tol : float
@@ -510,7 +511,7 @@ def max_t_curve(
             truncation = float(np.max(np.abs(fine - coarse) * grid_density))
             # the stated error of the t exceedances themselves (what every p-value reports)
             curve = MaxTCurve(spline, r_low, r_high, coef, stretch, truncation, points,
-                              float(df), bool(two_sided))  # fmt: skip
+                              bool(two_sided), chi_rule)  # fmt: skip
             spread = float(np.max(curve.exceedance(c_probe)[1])) - truncation
             if spread + truncation <= abs_tol or (
                 spread <= abs_tol / 2.0 and nodes_tried < len(NODE_COUNTS)
@@ -521,94 +522,3 @@ def max_t_curve(
         counts = [n for n in counts if n >= points]  # keep the points already needed
         previous = fine
     return curve
-
-
-def dunnett_curve(corr: np.ndarray, df: float, *, two_sided: bool) -> MaxTCurve:
-    """Curve of ``max_i T_i`` (or ``|T_i|``) for t statistics with correlation ``corr``.
-
-    The control variate is the nearest product-form correlation (Dunnett 1955), whose normal
-    curve is the exact one-dimensional integral; cached on the rounded matrix.
-    """
-    r = np.atleast_2d(np.asarray(corr, dtype=float))
-    return _dunnett_curve_cached(np.round(r, 12).tobytes(), r.shape[0], float(df), two_sided)
-
-
-@lru_cache(maxsize=32)
-def _dunnett_curve_cached(corr_bytes: bytes, k: int, df: float, two_sided: bool) -> MaxTCurve:
-    from scipy.special import ndtri
-
-    from yieldtrial.stats.distributions import _exact_exceedances
-
-    r = np.frombuffer(corr_bytes, dtype=float).reshape(k, k).copy()
-    lam = nearest_product_form(r)
-    control = np.outer(lam, lam)
-    np.fill_diagonal(control, 1.0)
-    sides = 2.0 if two_sided else 1.0
-    box_lo = np.full(k, -1.0 if two_sided else -np.inf)
-    box_hi = np.ones(k)
-    # variables ordered once, at the Bonferroni 5 % point (near where p-values matter)
-    r_ref = float(-ndtri(0.05 / (sides * k)))
-    chol, order = reordered_cholesky(r, box_lo * r_ref, box_hi * r_ref)
-    ctrl = control[np.ix_(order, order)]
-    control_chol = np.linalg.cholesky(ctrl + 1e-14 * np.eye(k))
-    regions = (Region(chol, box_lo, box_hi), Region(control_chol, box_lo, box_hi))
-    r_top = float(-ndtri(1e-17 / (sides * k)))
-    r_grid = _grid(r_top, two_sided)
-    exceed0 = _exact_exceedances(r_grid, lam, np.inf, two_sided)
-    return max_t_curve(regions, r_grid, exceed0, df, two_sided=two_sided)
-
-
-def pairwise_curve(cov: np.ndarray, df: float) -> MaxTCurve:
-    """Curve of ``max_{i<j} |t_ij|`` for all pairwise differences of means with covariance ``cov``.
-
-    ``t_ij = (m_i - m_j) / se_ij`` with ``se_ij`` from ``cov``.  The control variate is
-    equal-variance independent means, whose maximum is the studentized range; cached on
-    the rounded matrix.
-    """
-    v = np.atleast_2d(np.asarray(cov, dtype=float))
-    scale = float(np.mean(np.diag(v)))
-    return _pairwise_curve_cached(np.round(v / scale, 12).tobytes(), v.shape[0], float(df))
-
-
-@lru_cache(maxsize=32)
-def _pairwise_curve_cached(cov_bytes: bytes, k: int, df: float) -> MaxTCurve:
-    from scipy.special import ndtri
-
-    from yieldtrial.stats.distributions import _normal_range_log_sf
-
-    v = np.frombuffer(cov_bytes, dtype=float).reshape(k, k).copy()
-    var = np.diag(v)
-    se = np.sqrt(np.clip(var[:, None] + var[None, :] - 2.0 * v, 1e-300, None))
-    unit = float(np.sqrt(np.mean(se[np.triu_indices(k, 1)] ** 2) / 2.0))
-    se = se / unit
-    v = v / unit**2
-    # differences from the most precise mean: x_i = m_i - m_ref (k - 1 variables)
-    ref = int(np.argmin(var))
-    rest = np.array([i for i in range(k) if i != ref])
-    w = np.zeros((k - 1, k))
-    w[np.arange(k - 1), rest] = 1.0
-    w[:, ref] = -1.0
-    s_cov = w @ v @ w.T
-    half = se[rest, ref]
-    pairs = k * (k - 1) / 2.0
-    r_ref = float(-ndtri(0.025 / pairs))
-    chol, order = reordered_cholesky(s_cov, -half * r_ref, half * r_ref)
-    names = rest[order]
-    pair = se[np.ix_(names, names)]
-    np.fill_diagonal(pair, np.inf)
-    target = Region(chol, -half[order], half[order], pair)
-    # control: independent means of unit variance, same order (pairwise se sqrt(2))
-    s0 = np.eye(k - 1) + 1.0
-    control_chol = np.linalg.cholesky(s0)
-    root2 = np.sqrt(2.0)
-    pair0 = np.full((k - 1, k - 1), root2)
-    np.fill_diagonal(pair0, np.inf)
-    control = Region(control_chol, np.full(k - 1, -root2), np.full(k - 1, root2), pair0)
-    r_top = float(-ndtri(1e-17 / (2.0 * pairs)))
-    r_grid = _grid(r_top, True)
-    with np.errstate(divide="ignore"):
-        exceed0 = np.exp(_normal_range_log_sf(r_grid * root2, k))
-    exceed0[0] = 1.0
-    return max_t_curve(
-        (target, control), r_grid, exceed0, df, two_sided=True, max_points=PAIRWISE_MAX_POINTS
-    )

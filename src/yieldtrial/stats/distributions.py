@@ -311,9 +311,7 @@ def _exact_exceedance(c: float, lam: np.ndarray, df: float, two_sided: bool) -> 
 
 def _qmc_exceedance(c: float, corr: np.ndarray, df: float, two_sided: bool) -> MvtProbability:
     """P(max_i T_i > c) (or max |T_i|) for a general correlation (deterministic SOV curve)."""
-    from yieldtrial.stats._mvt_sov import dunnett_curve
-
-    values, errors = dunnett_curve(corr, df, two_sided=two_sided).exceedance(np.array([c]))
+    values, errors = _dunnett_curve(corr, df, two_sided=two_sided).exceedance(np.array([c]))
     return MvtProbability(value=float(values[0]), method="qmc", abs_error=float(errors[0]))
 
 
@@ -417,10 +415,9 @@ def dunnett_pvalues(
         ok &= thresholds > -40.0
     if not np.any(ok):
         return out, MvtProbability(np.nan, "none", np.nan)
-    from yieldtrial.stats._mvt_sov import dunnett_curve
 
     # every statistic from one pass of the separated integrand (the exceedance curve)
-    curve = dunnett_curve(r, float(df), two_sided=alternative == "two-sided")
+    curve = _dunnett_curve(r, float(df), two_sided=alternative == "two-sided")
     values, errors = curve.exceedance(thresholds[ok])
     out[ok] = values
     return out, MvtProbability(float(np.nanmin(out)), "qmc", float(np.max(errors)))
@@ -539,13 +536,11 @@ def _dunnett_critical_lattice(
     """Critical value for a general correlation: a bracketed root of a fixed function.
 
     The exceedance is the curve of one pass of Genz's separated integrand
-    (:func:`yieldtrial.stats._mvt_sov.dunnett_curve`, shared with the p-values): one
+    (:func:`_dunnett_curve`, shared with the p-values): one
     deterministic, smooth function of ``c``, so Brent's method finds its root to 1e-10
     between the single-test and Bonferroni bounds.
     """
-    from yieldtrial.stats._mvt_sov import dunnett_curve
-
-    curve = dunnett_curve(r, float(df), two_sided=alternative == "two-sided")
+    curve = _dunnett_curve(r, float(df), two_sided=alternative == "two-sided")
     root, value, error = _curve_root(curve, 1.0 - confidence, lo, hi)
     return root, MvtProbability(value, "qmc", error)
 
@@ -926,7 +921,7 @@ def pairwise_is_studentized_range(
 
     Examples
     --------
-    >>> v = np.full((3, 3), 0.5) + np.eye(3)  # compound symmetry: blocks random
+    >>> v = np.full((4, 4), 0.5) + np.eye(4)  # compound symmetry: blocks random
     >>> pairwise_is_studentized_range(v)
     True
     >>> v[0, 1] = v[1, 0] = 0.7
@@ -975,7 +970,7 @@ def tukey_general_pvalues(
     ``adjust = "mvt"`` compute with mvtnorm: the distribution of the largest of the
     ``k(k-1)/2`` correlated pairwise t statistics.  The pairwise differences span only
     ``k - 1`` dimensions, so the integral is ``k - 1`` dimensional with every pair a
-    constraint on the conditional interval (:func:`yieldtrial.stats._mvt_sov.pairwise_curve`);
+    constraint on the conditional interval (:func:`_pairwise_curve`);
     one pass gives every p-value.  Cost: about ``k^2`` times that of one Dunnett comparison
     per point (20 means, 190 pairs: a few tenths of a second).
 
@@ -985,17 +980,15 @@ def tukey_general_pvalues(
 
     >>> v = np.eye(4) + 0.01 * np.array([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]])
     >>> p, acc = tukey_general_pvalues(np.array([3.2]), v, 8)
-    >>> abs(p[0] - tukey_pvalues(np.array([3.2 * np.sqrt(2.0)]), 4, 8)[0]) < 0.01
+    >>> bool(abs(p[0] - tukey_pvalues(np.array([3.2 * np.sqrt(2.0)]), 4, 8)[0]) < 0.01)
     True
     """
-    from yieldtrial.stats._mvt_sov import pairwise_curve
-
     t = np.abs(np.asarray(statistics, dtype=float))
     out = np.full(t.shape, np.nan)
     ok = ~np.isnan(t)
     if not np.any(ok):
         return out, MvtProbability(np.nan, "none", np.nan)
-    values, errors = pairwise_curve(cov, float(df)).exceedance(t[ok])
+    values, errors = _pairwise_curve(cov, float(df)).exceedance(t[ok])
     out[ok] = values
     return out, MvtProbability(float(np.nanmin(out)), "qmc", float(np.max(errors)))
 
@@ -1012,14 +1005,12 @@ def tukey_general_critical_value(
     """
     from scipy import stats
 
-    from yieldtrial.stats._mvt_sov import pairwise_curve
-
     v = np.atleast_2d(np.asarray(cov, dtype=float))
     k = v.shape[0]
     pairs = k * (k - 1) / 2.0
     lo = float(stats.t.isf(alpha / 2.0, df))
     hi = float(stats.t.isf(alpha / (2.0 * pairs), df))
-    root, value, error = _curve_root(pairwise_curve(v, float(df)), float(alpha), lo, hi)
+    root, value, error = _curve_root(_pairwise_curve(v, float(df)), float(alpha), lo, hi)
     return root, MvtProbability(value, "qmc", error)
 
 
@@ -1052,3 +1043,115 @@ def tukey_adjusted(
     crit, acc_c = tukey_general_critical_value(v, df, alpha=alpha)
     err = max(acc.abs_error, acc_c.abs_error)
     return p_adj, crit, f"multivariate t (correlated LS-means), abs. error <= {err:.1e}"
+
+
+# ---------------------------------------------------- general covariance (stats._mvt_sov)
+
+
+def _dunnett_curve(corr: np.ndarray, df: float, *, two_sided: bool) -> Any:
+    """Curve of ``max_i T_i`` (or ``|T_i|``) for t statistics with correlation ``corr``.
+
+    The control variate is the nearest product-form correlation (Dunnett 1955), whose normal
+    curve is the exact one-dimensional integral; cached on the rounded matrix.
+    """
+    r = np.atleast_2d(np.asarray(corr, dtype=float))
+    return _dunnett_curve_cached(np.round(r, 12).tobytes(), r.shape[0], float(df), two_sided)
+
+
+@lru_cache(maxsize=32)
+def _dunnett_curve_cached(corr_bytes: bytes, k: int, df: float, two_sided: bool) -> Any:
+    from scipy.special import ndtri
+
+    from yieldtrial.stats._mvt_sov import (
+        Region,
+        _grid,
+        max_t_curve,
+        nearest_product_form,
+        reordered_cholesky,
+    )
+
+    r = np.frombuffer(corr_bytes, dtype=float).reshape(k, k).copy()
+    lam = nearest_product_form(r)
+    control = np.outer(lam, lam)
+    np.fill_diagonal(control, 1.0)
+    sides = 2.0 if two_sided else 1.0
+    box_lo = np.full(k, -1.0 if two_sided else -np.inf)
+    box_hi = np.ones(k)
+    # variables ordered once, at the Bonferroni 5 % point (near where p-values matter)
+    r_ref = float(-ndtri(0.05 / (sides * k)))
+    chol, order = reordered_cholesky(r, box_lo * r_ref, box_hi * r_ref)
+    ctrl = control[np.ix_(order, order)]
+    control_chol = np.linalg.cholesky(ctrl + 1e-14 * np.eye(k))
+    regions = (Region(chol, box_lo, box_hi), Region(control_chol, box_lo, box_hi))
+    r_top = float(-ndtri(1e-17 / (sides * k)))
+    r_grid = _grid(r_top, two_sided)
+    exceed0 = _exact_exceedances(r_grid, lam, np.inf, two_sided)
+    return max_t_curve(regions, r_grid, exceed0, df, _chi_nodes(df), two_sided=two_sided)
+
+
+def _pairwise_curve(cov: np.ndarray, df: float) -> Any:
+    """Curve of ``max_{i<j} |t_ij|`` for all pairwise differences of means with covariance ``cov``.
+
+    ``t_ij = (m_i - m_j) / se_ij`` with ``se_ij`` from ``cov``.  The control variate is
+    equal-variance independent means, whose maximum is the studentized range; cached on
+    the rounded matrix.
+    """
+    v = np.atleast_2d(np.asarray(cov, dtype=float))
+    scale = float(np.mean(np.diag(v)))
+    return _pairwise_curve_cached(np.round(v / scale, 12).tobytes(), v.shape[0], float(df))
+
+
+@lru_cache(maxsize=32)
+def _pairwise_curve_cached(cov_bytes: bytes, k: int, df: float) -> Any:
+    from scipy.special import ndtri
+
+    from yieldtrial.stats._mvt_sov import (
+        PAIRWISE_MAX_POINTS,
+        Region,
+        _grid,
+        max_t_curve,
+        reordered_cholesky,
+    )
+
+    v = np.frombuffer(cov_bytes, dtype=float).reshape(k, k).copy()
+    var = np.diag(v)
+    se = np.sqrt(np.clip(var[:, None] + var[None, :] - 2.0 * v, 1e-300, None))
+    unit = float(np.sqrt(np.mean(se[np.triu_indices(k, 1)] ** 2) / 2.0))
+    se = se / unit
+    v = v / unit**2
+    # differences from the most precise mean: x_i = m_i - m_ref (k - 1 variables)
+    ref = int(np.argmin(var))
+    rest = np.array([i for i in range(k) if i != ref])
+    w = np.zeros((k - 1, k))
+    w[np.arange(k - 1), rest] = 1.0
+    w[:, ref] = -1.0
+    s_cov = w @ v @ w.T
+    half = se[rest, ref]
+    pairs = k * (k - 1) / 2.0
+    r_ref = float(-ndtri(0.025 / pairs))
+    chol, order = reordered_cholesky(s_cov, -half * r_ref, half * r_ref)
+    names = rest[order]
+    pair = se[np.ix_(names, names)]
+    np.fill_diagonal(pair, np.inf)
+    target = Region(chol, -half[order], half[order], pair)
+    # control: independent means of unit variance, same order (pairwise se sqrt(2))
+    s0 = np.eye(k - 1) + 1.0
+    control_chol = np.linalg.cholesky(s0)
+    root2 = np.sqrt(2.0)
+    pair0 = np.full((k - 1, k - 1), root2)
+    np.fill_diagonal(pair0, np.inf)
+    control = Region(control_chol, np.full(k - 1, -root2), np.full(k - 1, root2), pair0)
+    r_top = float(-ndtri(1e-17 / (2.0 * pairs)))
+    r_grid = _grid(r_top, True)
+    with np.errstate(divide="ignore"):
+        exceed0 = np.exp(_normal_range_log_sf(r_grid * root2, k))
+    exceed0[0] = 1.0
+    return max_t_curve(
+        (target, control),
+        r_grid,
+        exceed0,
+        df,
+        _chi_nodes(df),
+        two_sided=True,
+        max_points=PAIRWISE_MAX_POINTS,
+    )
