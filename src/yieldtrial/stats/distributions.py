@@ -1048,6 +1048,19 @@ def tukey_adjusted(
 # ---------------------------------------------------- general covariance (stats._mvt_sov)
 
 
+def _with_chi_rule(curve: Any, df: float) -> Any:
+    """Attach the chi rule of ``df`` to the normal curve ``G`` (which does not depend on df).
+
+    One separated-variables pass serves every df of a family (mixed models give each
+    contrast its own df): the t probability only changes the average over ``s``.  The
+    stated error at any df is at most the normal curve's, checked when it was built (a
+    weighted average of the scrambles' curves spreads no more than its parts).
+    """
+    from dataclasses import replace
+
+    return replace(curve, chi_rule=_chi_nodes(df)) if np.isfinite(df) else curve
+
+
 def _dunnett_curve(corr: np.ndarray, df: float, *, two_sided: bool) -> Any:
     """Curve of ``max_i T_i`` (or ``|T_i|``) for t statistics with correlation ``corr``.
 
@@ -1055,11 +1068,12 @@ def _dunnett_curve(corr: np.ndarray, df: float, *, two_sided: bool) -> Any:
     curve is the exact one-dimensional integral; cached on the rounded matrix.
     """
     r = np.atleast_2d(np.asarray(corr, dtype=float))
-    return _dunnett_curve_cached(np.round(r, 12).tobytes(), r.shape[0], float(df), two_sided)
+    curve = _dunnett_curve_cached(np.round(r, 12).tobytes(), r.shape[0], two_sided)
+    return _with_chi_rule(curve, float(df))
 
 
 @lru_cache(maxsize=32)
-def _dunnett_curve_cached(corr_bytes: bytes, k: int, df: float, two_sided: bool) -> Any:
+def _dunnett_curve_cached(corr_bytes: bytes, k: int, two_sided: bool) -> Any:
     from scipy.special import ndtri
 
     from yieldtrial.stats._mvt_sov import (
@@ -1086,7 +1100,7 @@ def _dunnett_curve_cached(corr_bytes: bytes, k: int, df: float, two_sided: bool)
     r_top = float(-ndtri(1e-17 / (sides * k)))
     r_grid = _grid(r_top, two_sided)
     exceed0 = _exact_exceedances(r_grid, lam, np.inf, two_sided)
-    return max_t_curve(regions, r_grid, exceed0, df, _chi_nodes(df), two_sided=two_sided)
+    return max_t_curve(regions, r_grid, exceed0, np.inf, _chi_nodes(np.inf), two_sided=two_sided)
 
 
 def _pairwise_curve(cov: np.ndarray, df: float) -> Any:
@@ -1098,11 +1112,12 @@ def _pairwise_curve(cov: np.ndarray, df: float) -> Any:
     """
     v = np.atleast_2d(np.asarray(cov, dtype=float))
     scale = float(np.mean(np.diag(v)))
-    return _pairwise_curve_cached(np.round(v / scale, 12).tobytes(), v.shape[0], float(df))
+    curve = _pairwise_curve_cached(np.round(v / scale, 12).tobytes(), v.shape[0])
+    return _with_chi_rule(curve, float(df))
 
 
 @lru_cache(maxsize=32)
-def _pairwise_curve_cached(cov_bytes: bytes, k: int, df: float) -> Any:
+def _pairwise_curve_cached(cov_bytes: bytes, k: int) -> Any:
     from scipy.special import ndtri
 
     from yieldtrial.stats._mvt_sov import (
@@ -1150,8 +1165,8 @@ def _pairwise_curve_cached(cov_bytes: bytes, k: int, df: float) -> Any:
         (target, control),
         r_grid,
         exceed0,
-        df,
-        _chi_nodes(df),
+        np.inf,
+        _chi_nodes(np.inf),
         two_sided=True,
         max_points=PAIRWISE_MAX_POINTS,
     )
