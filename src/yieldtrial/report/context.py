@@ -96,11 +96,26 @@ def model_letters(mm: Any, s: ReportSettings) -> tuple[pd.Series | None, pd.Seri
     if s.alpha > UPPER_ALPHA and s.letters != "lsd":
         from yieldtrial.stats.multiple_range import two_level_letters
 
-        table = two_level_letters(mm, test=s.letters, alpha_lower=s.alpha, alpha_upper=UPPER_ALPHA)
+        table = two_level_letters(
+            mm, test=s.letters, alpha_lower=s.alpha, alpha_upper=UPPER_ALPHA, always=s.controls
+        )
         by_level = table.set_index("level")
         return by_level["letters_05"].astype(str), by_level["letters_01"].astype(str), table
     from yieldtrial.stats.compare import pairwise_means
     from yieldtrial.stats.letters import compact_letters
+    from yieldtrial.stats.multiple_range import LETTERS_ALL_MAX, summarised_letters
+
+    if len(mm.levels) > LETTERS_ALL_MAX:
+        # thousands of entries: pairs tested in chunks, letters for the top means and controls
+        if s.letters not in ("tukey", "lsd"):
+            return None, None, None
+        alphas = (s.alpha, UPPER_ALPHA) if s.alpha != UPPER_ALPHA else (s.alpha,)
+        table = summarised_letters(
+            mm, test=s.letters, alphas=alphas, always=s.controls, protected=True
+        )
+        by_level = table.set_index("level")
+        upper = by_level["letters_01"].astype(str) if "letters_01" in by_level else None
+        return by_level["letters_05"].astype(str), upper, table
 
     found: list[pd.Series | None] = []
     for alpha in (s.alpha, UPPER_ALPHA):
@@ -209,6 +224,8 @@ class ReportContext:
                 "alphas": [s.alpha, UPPER_ALPHA],
                 "table": records(table),
             }
+            if "letters_summary" in table.attrs:  # thousands of entries: top means only
+                self.results["letters"]["summary"] = json_value(table.attrs["letters_summary"])
         if lower is not None:
             self.means["letters"] = lower.reindex(self.means["treatment"]).to_numpy()
         if upper is not None:

@@ -744,13 +744,9 @@ def _additive_anova(
             sed = float(np.sqrt(2.0 * mse / r))
             sed_method = f"sqrt(2 MSE / r), r = {r} (balanced)"
         else:
-            cov = model.lsmeans_cov
-            k = cov.shape[0]
-            pair_sed = [
-                np.sqrt(max(cov[i, i] + cov[j, j] - 2.0 * cov[i, j], 0.0))
-                for i, j in combinations(range(k), 2)
-            ]
-            sed = float(np.mean(pair_sed)) if pair_sed else float("nan")
+            from yieldtrial.stats._covariance import mean_pair_sed
+
+            sed = mean_pair_sed(model.lsmeans_cov)  # vectorized over chunks of pairs
             sed_method = (
                 "mean over all treatment pairs of the SED from the LS-mean covariance "
                 "(unbalanced data: SEDs differ between pairs)"

@@ -31,6 +31,13 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats._common import default_design, warn_fraction_pct
+from yieldtrial.stats._covariance import (
+    DiagonalCovariance,
+    ProductFormCorrelation,
+    diagonal,
+    is_diagonal,
+    pair_variances,
+)
 from yieldtrial.stats.distributions import (
     ALTERNATIVES,
     dunnett_critical_value,
@@ -147,7 +154,7 @@ def _df_groups(df: np.ndarray) -> list[tuple[float, np.ndarray]]:
 def _adjust(
     method: str,
     t: np.ndarray,
-    corr: np.ndarray | None,
+    corr: np.ndarray | ProductFormCorrelation | None,
     df: float | np.ndarray,
     alternative: str,
     confidence: float,
@@ -195,7 +202,7 @@ def _adjust(
 def _adjust_one_df(
     method: str,
     t: np.ndarray,
-    corr: np.ndarray | None,
+    corr: np.ndarray | ProductFormCorrelation | None,
     df: float,
     alternative: str,
     confidence: float,
@@ -287,6 +294,26 @@ def _pairs_df(mm: MeansModel, i_idx: np.ndarray, j_idx: np.ndarray) -> np.ndarra
     return np.asarray(mm.pairwise_df()[i_idx, j_idx], dtype=float)
 
 
+def _versus_control_family(
+    cov: Any, idx: list[int], ic: int, scale: float
+) -> tuple[np.ndarray, np.ndarray | ProductFormCorrelation]:
+    """Standard errors and correlation of the contrasts ``e_i - scale e_ic``.
+
+    A diagonal (balanced) covariance gives ``diag(d_i) + scale^2 d_c 1 1'``: the standard
+    errors ``sqrt(d_i + scale^2 d_c)`` and the product-form correlation
+    ``lam_i = scale sqrt(d_c) / se_i`` (Dunnett 1955), with no ``m x m`` array.
+    """
+    if isinstance(cov, DiagonalCovariance) and cov.off == 0.0:
+        d = cov.diag
+        var_c = scale**2 * float(d[ic])
+        se = np.sqrt(np.clip(d[idx] + var_c, 0.0, None))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lam = np.where(se > 0, np.sqrt(var_c) / se, 0.0)
+        return se, ProductFormCorrelation(lam)
+    vcov = _versus_control_cov(np.asarray(cov, dtype=float), idx, ic, scale)
+    return np.sqrt(np.clip(np.diag(vcov), 0.0, None)), _family_corr(vcov)
+
+
 def _family_corr(cov: np.ndarray) -> np.ndarray:
     sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     corr = cov / np.outer(sd, sd)
@@ -351,10 +378,9 @@ def _treatment_f(mm: MeansModel) -> tuple[float, float, float, float]:
             f, q, ddf = f_test(est, cov_c, grad, a)
         p = float(stats.f.sf(f, q, ddf)) if q > 0 and np.isfinite(f) else float("nan")
         return float(f), float(q), float(ddf), p
-    cov = np.asarray(mm.cov, dtype=float)
     basis = mm.contrast_basis
-    var = np.diag(cov)
-    if np.count_nonzero(cov) == np.count_nonzero(var) and np.all(var > 0):
+    var = diagonal(mm.cov)
+    if is_diagonal(mm.cov) and np.all(var > 0):
         # diagonal covariance (balanced designs): the quadratic form of the contrasts is the
         # weighted sum of squares about the weighted mean, no k x k solve
         w = 1.0 / var
@@ -362,6 +388,7 @@ def _treatment_f(mm: MeansModel) -> tuple[float, float, float, float]:
         f = float(w @ centred**2) / (k - 1)
     else:
         # successive differences C b and C V C' in O(k^2) (no dense contrast matrix)
+        cov = np.asarray(mm.cov, dtype=float)
         est = basis[:-1] - basis[1:]
         rows = cov[:-1, :] - cov[1:, :]
         v = rows[:, :-1] - rows[:, 1:]
@@ -551,7 +578,7 @@ def compare_means_to_control(
         )
     status = inference_status(mm)
     u = unit_suffix(mm.response)
-    cov = np.asarray(mm.cov, dtype=float)
+    cov = mm.cov  # dense, or the implicit diagonal of a balanced design
     est_all = np.asarray(mm.estimates, dtype=float)
     basis = mm.contrast_basis  # differences from centred estimates when the model gives them
     alpha = 1.0 - confidence
@@ -580,10 +607,8 @@ def compare_means_to_control(
         noninferior: list[Any] = [pd.NA] * m
         superior: list[Any] = [pd.NA] * m
         if status == INFERENCE_OK:
-            vcov = _versus_control_cov(cov, idx, ic, 1.0)
-            se = np.sqrt(np.clip(np.diag(vcov), 0.0, None))
+            se, corr = _versus_control_family(cov, idx, ic, 1.0)
             t = diff / se
-            corr = _family_corr(vcov)
             p, p_adj, crit, note = _adjust(method, t, corr, row_df, alternative, confidence)
             critical = crit
             notes.append(note)
@@ -596,15 +621,16 @@ def compare_means_to_control(
                 sup = ((p_adj < alpha) & (diff > 0.0)) | (low > 0.0)
                 superior = [bool(v) for v in sup]
                 if margin_pct is not None:
-                    v_ni = _versus_control_cov(cov, idx, ic, 1.0 - margin_pct / 100.0)
+                    ni_se, ni_corr = _versus_control_family(
+                        cov, idx, ic, 1.0 - margin_pct / 100.0
+                    )
                     ni_est = diff + (margin_pct / 100.0) * est_all[ic]
-                    ni_se = np.sqrt(np.clip(np.diag(v_ni), 0.0, None))
                     ni_t = ni_est / ni_se
                     # same adjustment and critical value (NI contrasts' correlation) as
                     # the verdict, so the displayed bound agrees with it
                     ni_df = _versus_control_df(mm, idx, ic, 1.0 - margin_pct / 100.0)
                     _, ni_p_table, ni_crit, _ = _adjust(
-                        method, ni_t, _family_corr(v_ni), ni_df, alternative, confidence
+                        method, ni_t, ni_corr, ni_df, alternative, confidence
                     )
                     ni_low, _ = _interval(ni_est, ni_se, ni_crit, alternative)
                     ni_critical = np.broadcast_to(np.asarray(ni_crit, dtype=float), (m,)).copy()
@@ -845,10 +871,8 @@ def pairwise_means(
     gate_passed: bool | None = None
     general_note: str | None = None
     if status == INFERENCE_OK:
-        cov = np.asarray(mm.cov, dtype=float)
-        var = np.diag(cov)
         # Var(b_i - b_j) = V_ii + V_jj - 2 V_ij for every pair, without the m x m product
-        se = np.sqrt(np.clip(var[i_idx] + var[j_idx] - 2.0 * cov[i_idx, j_idx], 0.0, None))
+        se = np.sqrt(pair_variances(mm.cov, i_idx, j_idx))
         t = diff / se
         if method == "tukey":
             # each pair's own df (mixed models): the family's distribution evaluated at

@@ -52,6 +52,8 @@ from typing import Any
 
 import numpy as np
 
+from yieldtrial.stats._covariance import ProductFormCorrelation
+
 __all__ = [
     "ALTERNATIVES",
     "MvtProbability",
@@ -354,8 +356,24 @@ def max_t_exceedance(
     return _qmc_exceedance(float(c), r, float(df), two_sided)
 
 
+def _correlation_and_lambdas(corr: Any) -> tuple[np.ndarray, np.ndarray | None]:
+    """The dense correlation (empty for a structured one) and its product-form factors.
+
+    A :class:`~yieldtrial.stats._covariance.ProductFormCorrelation` (the family of a
+    balanced design) gives its factors directly, without an ``m x m`` matrix.
+    """
+    if isinstance(corr, ProductFormCorrelation):
+        return np.zeros((0, 0)), np.array(corr.lam)
+    r = np.atleast_2d(np.asarray(corr, dtype=float))
+    return r, product_form_lambdas(r)
+
+
 def dunnett_pvalues(
-    statistics: np.ndarray, corr: np.ndarray, df: float, *, alternative: str = "two-sided"
+    statistics: np.ndarray,
+    corr: np.ndarray | ProductFormCorrelation,
+    df: float,
+    *,
+    alternative: str = "two-sided",
 ) -> tuple[np.ndarray, MvtProbability]:
     """Single-step (Dunnett) adjusted p-values of correlated t statistics.
 
@@ -363,8 +381,9 @@ def dunnett_pvalues(
     ----------
     statistics : ndarray, shape (k,)
         Observed t statistics (estimate / standard error).
-    corr : ndarray, shape (k, k)
-        Correlation matrix of the contrasts.
+    corr : ndarray, shape (k, k), or ProductFormCorrelation
+        Correlation matrix of the contrasts (a product-form one may be given by its
+        factors, :class:`~yieldtrial.stats._covariance.ProductFormCorrelation`).
     df : float
         Error degrees of freedom.
     alternative : {"two-sided", "greater", "less"}
@@ -396,8 +415,7 @@ def dunnett_pvalues(
     else:
         thresholds = -t
     out = np.full(t.shape, np.nan)
-    r = np.atleast_2d(np.asarray(corr, dtype=float))
-    lam = product_form_lambdas(r)
+    r, lam = _correlation_and_lambdas(corr)
     if lam is not None:
         ok = ~np.isnan(thresholds)
         if alternative != "two-sided":
@@ -424,14 +442,18 @@ def dunnett_pvalues(
 
 
 def dunnett_critical_value(
-    corr: np.ndarray, df: float, *, alternative: str = "two-sided", confidence: float = 0.95
+    corr: np.ndarray | ProductFormCorrelation,
+    df: float,
+    *,
+    alternative: str = "two-sided",
+    confidence: float = 0.95,
 ) -> tuple[float, MvtProbability]:
     """Critical value ``c`` with ``P(max T_i <= c) = confidence`` (``|T_i|`` when two-sided).
 
     Parameters
     ----------
-    corr : ndarray, shape (k, k)
-        Correlation matrix of the contrasts.
+    corr : ndarray, shape (k, k), or ProductFormCorrelation
+        Correlation matrix of the contrasts (or the factors of a product-form one).
     df : float
         Error degrees of freedom.
     alternative : {"two-sided", "greater", "less"}
@@ -456,8 +478,7 @@ def dunnett_critical_value(
     2.32
     """
     _check_alternative(alternative)
-    r = np.atleast_2d(np.asarray(corr, dtype=float))
-    lam = product_form_lambdas(r)
+    r, lam = _correlation_and_lambdas(corr)
     sided = "two-sided" if alternative == "two-sided" else "greater"
     if lam is not None:
         # the value depends on corr only through the product-form factors: cache on them

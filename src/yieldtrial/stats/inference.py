@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.stats._covariance import all_finite, diagonal
 from yieldtrial.stats.results import MeansModel
 
 __all__ = [
@@ -84,10 +85,9 @@ def inference_status(mm: MeansModel) -> str:
             "differences are descriptive and no significance can be claimed; "
             f"{needed}"
         )
-    cov = np.asarray(mm.cov, dtype=float)
-    if not np.all(np.isfinite(cov)):
+    if not all_finite(mm.cov):
         return "no inference: the covariance of the LS-means is undefined"
-    if mm.mse <= 0.0 or np.all(np.diag(cov) <= 0.0):
+    if mm.mse <= 0.0 or np.all(diagonal(mm.cov) <= 0.0):
         return (
             "no inference: the error variance is zero (every residual is 0), "
             "so no test statistic is defined"

@@ -32,6 +32,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats._common import default_design, numeric_column
+from yieldtrial.stats._covariance import DiagonalCovariance, diagonal
 from yieldtrial.stats.results import MeansModel, Provenance
 
 __all__ = [
@@ -459,8 +460,10 @@ class DesignFit:
         Observed plots per treatment level.
     lsmeans : ndarray
         Least-squares means per treatment, other factors weighted equally. [response unit]
-    lsmeans_cov : ndarray, shape (k, k)
-        ``MSE L (X'X)^- L'`` (NaN when there are no error df).
+    lsmeans_cov : ndarray or DiagonalCovariance, shape (k, k)
+        ``MSE L (X'X)^- L'`` (NaN when there are no error df); for a complete, balanced
+        design the implicit ``MSE / r * I`` (:class:`~yieldtrial.stats._covariance.DiagonalCovariance`,
+        ``numpy.asarray`` gives the dense matrix).
     mse : float
         Residual mean square (NaN when ``df_error == 0``). [response unit squared]
     df_error : int
@@ -503,7 +506,7 @@ class DesignFit:
     levels: tuple[str, ...]
     n: np.ndarray
     lsmeans: np.ndarray
-    lsmeans_cov: np.ndarray
+    lsmeans_cov: np.ndarray | DiagonalCovariance
     mse: float
     df_error: int
     grand_mean: float
@@ -530,7 +533,7 @@ class DesignFit:
     @property
     def lsmeans_se(self) -> np.ndarray:
         """Standard errors of the LS-means [response unit]."""
-        return np.sqrt(np.clip(np.diag(self.lsmeans_cov), 0.0, None))
+        return np.sqrt(np.clip(diagonal(self.lsmeans_cov), 0.0, None))
 
     @property
     def centred_response(self) -> np.ndarray:
@@ -624,20 +627,30 @@ def _missing_cells(
         cell_factors = factors[1:3]
         names = ["row", "column"]
     a, b = cell_factors
-    rows: list[dict[str, Any]] = []
-    for i, la in enumerate(labels[a]):
-        for j, lb in enumerate(labels[b]):
-            in_cell = (codes[a] == i) & (codes[b] == j)
-            if observed[in_cell].any():
-                continue
-            record: dict[str, Any] = {names[0]: la, names[1]: lb}
-            if design == "latin":
-                t_codes = codes[treatment][in_cell]
-                record["treatment"] = labels[treatment][t_codes[0]] if t_codes.size else None
-            record["reason"] = "missing response" if in_cell.any() else "no record"
-            rows.append(record)
+    # counts of records and of observed plots per cell, vectorized (a 200 MB table has
+    # millions of cells); cells in the order treatment-major (row-major for Latin squares)
+    na, nb = len(labels[a]), len(labels[b])
+    cell = codes[a].astype(np.int64) * nb + codes[b]
+    n_records = np.bincount(cell, minlength=na * nb)
+    n_observed = np.bincount(cell[observed], minlength=na * nb)
+    empty = np.flatnonzero(n_observed == 0)
+    ia, ib = np.divmod(empty, nb)
+    out: dict[str, Any] = {
+        names[0]: [labels[a][i] for i in ia],
+        names[1]: [labels[b][j] for j in ib],
+    }
+    if design == "latin":
+        present, first = np.unique(cell, return_index=True)
+        first_of = dict(zip(present.tolist(), first.tolist(), strict=True))
+        out["treatment"] = [
+            labels[treatment][codes[treatment][first_of[c]]] if c in first_of else None
+            for c in empty.tolist()
+        ]
+    out["reason"] = [
+        "missing response" if n_records[c] else "no record" for c in empty.tolist()
+    ]
     columns = names + (["treatment"] if design == "latin" else []) + ["reason"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(out, columns=columns)
 
 
 #: Fits kept by :func:`fit` (a report asks for the same model several times).
@@ -831,6 +844,7 @@ def _fit(
     n_obs = y.size
     k = len(labels[treatment])
     orth = orthogonal_fit(codes, n_levels, yc)
+    cov: np.ndarray | DiagonalCovariance
     if orth is not None:
         # complete and balanced: closed form (same values as the SVD path, see the tests)
         rank, fitted_c, lev = orth.rank, orth.fitted, orth.leverage
@@ -838,10 +852,11 @@ def _fit(
         lsmeans_centred = orth.means[treatment]
         rss = float(orth.residuals @ orth.residuals)
         mse = rss / df_error if df_error > 0 else float("nan")
+        # MSE / r * I held as its diagonal: no k x k array (10,000 treatments: 80 kB)
         cov = (
-            np.diag(np.full(k, mse / orth.count[treatment]))
+            DiagonalCovariance(np.full(k, mse / orth.count[treatment]))
             if df_error > 0
-            else np.full((k, k), np.nan)
+            else DiagonalCovariance(np.full(k, np.nan), off=np.nan)
         )
         resid_c = orth.residuals
     else:

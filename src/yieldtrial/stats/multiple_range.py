@@ -41,6 +41,7 @@ References
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +49,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats._common import check_alpha
+from yieldtrial.stats._pair_scan import LETTERS_ALL_MAX, LETTERS_TOP, scan_pairs, shown_levels
 from yieldtrial.stats.results import MeansModel, Provenance
 
 __all__ = [
@@ -58,6 +60,7 @@ __all__ = [
     "mean_separation",
     "scheffe",
     "significant_studentized_range",
+    "summarised_letters",
     "snk",
     "two_level_letters",
 ]
@@ -587,6 +590,7 @@ def two_level_letters(
     test: str = "duncan",
     alpha_lower: float = 0.05,
     alpha_upper: float = 0.01,
+    always: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Means table with two-level letters: lowercase at 0.05, uppercase at 0.01.
 
@@ -603,6 +607,8 @@ def two_level_letters(
         Level of the lowercase letters. [-]
     alpha_upper : float, default 0.01
         Level of the uppercase letters; must be smaller than ``alpha_lower``. [-]
+    always : sequence of str, optional
+        Levels that keep their letters when the display is summarised (the controls).
 
     Returns
     -------
@@ -611,7 +617,9 @@ def two_level_letters(
         ``letters_01`` (uppercase), highest mean first; provenance in
         ``attrs["provenance"]`` (``alpha`` = ``alpha_lower``; both levels are in
         ``attrs["alphas"]``).  The column names keep the ``_05``/``_01`` suffixes
-        whatever the levels; ``attrs["alphas"]`` records them.
+        whatever the levels; ``attrs["alphas"]`` records them.  Above
+        ``LETTERS_ALL_MAX`` (500) levels the display is summarised (see
+        :func:`summarised_letters`): ``attrs["letters_summary"]``.
     """
     lo = check_alpha(alpha_lower, "alpha_lower")
     hi = check_alpha(alpha_upper, "alpha_upper")
@@ -621,6 +629,9 @@ def two_level_letters(
             "uppercase letters mark the stricter level (e.g. 0.01)"
         )
     key = _check_test(test)
+    if len(mm.levels) > LETTERS_ALL_MAX:
+        # 10,000 entries: every pair tested in chunks, letters for the top means only
+        return summarised_letters(mm, test=key, alphas=(lo, hi), always=always)
     # verdicts only: the pairwise tables (k (k - 1) / 2 rows) are not needed for letters
     _, sig_lo, order_lo, crit_lo, q_lo, sed = _pairs(mm, key, lo, with_pairs=False)
     first = _result(mm, key, lo, None, sig_lo, order_lo, crit_lo, q_lo, sed)
@@ -724,3 +735,137 @@ def add_two_level_letters(
         },
     }
     return out
+
+
+def summarised_letters(
+    mm: MeansModel,
+    *,
+    test: str = "tukey",
+    alphas: Sequence[float] = (0.05, 0.01),
+    always: Sequence[str] = (),
+    top: int = LETTERS_TOP,
+    protected: bool = False,
+) -> pd.DataFrame:
+    """Letters of a large family: every pair tested in chunks, letters for the top means.
+
+    For hundreds to thousands of entries a compact letter display of every level is
+    unreadable (hundreds of letters per mean) and the pairs do not fit in memory
+    (10,000 means: 49,995,000 pairs).  Every pair is tested with the critical values of
+    the whole family of ``k`` means, in chunks of bounded memory; letters are shown for
+    the ``top`` highest means and the levels in ``always`` (from the verdicts among
+    them; a range test's spans and protection use the ranks in the whole family), and
+    the number of significant pairs is counted.
+
+    Parameters
+    ----------
+    mm : MeansModel
+        LS-means, covariance (dense or implicit) and error df of the design model.
+    test : str, default "tukey"
+        One of :data:`MEAN_SEPARATION_TESTS`.
+    alphas : sequence of float, default (0.05, 0.01)
+        Levels; the first gives lowercase letters (``letters_05``), a second uppercase
+        letters (``letters_01``). [-]
+    always : sequence of str, optional
+        Levels that always get letters (e.g. the controls).
+    top : int, default 50
+        Highest means that get letters.
+    protected : bool, default False
+        With ``test="lsd"``: no pair is significant unless the treatment F test is
+        (Fisher's protected LSD).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every level, highest mean first: ``level``, ``mean``, ``se``, ``n``, ``rank``,
+        ``letters_05`` (and ``letters_01`` with two levels); levels without letters hold
+        ``""``.  ``attrs["letters_summary"]`` gives ``shown`` (levels with letters),
+        ``top``, ``pairs`` and ``significant_pairs`` per column; ``attrs["provenance"]``,
+        ``attrs["alphas"]`` as :func:`two_level_letters`.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> mm = MeansModel("t", tuple(f"G{i}" for i in range(600)), rng.normal(100, 5, 600),
+    ...     np.eye(600) * 2.0, 1198.0, np.full(600, 3), 6.0, "residual", "rcbd",
+    ...     "y ~ t + block", "y")
+    >>> table = summarised_letters(mm, test="tukey", top=5, always=["G0"])
+    >>> len(table), int((table["letters_05"] != "").sum())
+    (600, 6)
+    """
+    from scipy import stats
+
+    from yieldtrial.stats.compare import treatment_f_test
+    from yieldtrial.stats.letters import compact_letters
+
+    key = _check_test(test)
+    levels_alpha = [check_alpha(a) for a in alphas]
+    est = np.asarray(mm.estimates, dtype=float)
+    k = est.size
+    if k < 2:
+        raise DataValidationError(
+            f"factor {mm.factor!r} has {k} level(s); mean separation needs at least two"
+        )
+    if not np.all(np.isfinite(est)):
+        raise DataValidationError(
+            f"LS-means of {mm.factor!r} are not all estimable; check that every level has "
+            "observed plots"
+        )
+    df = float(mm.df)
+    if not df > 0:
+        raise DataValidationError(
+            f"error df of {mm.error_term!r} is {df:g}; mean separation needs a positive error df "
+            "(add replicates)"
+        )
+    shown = shown_levels(mm, always, top)
+    columns = ["letters_05", "letters_01"][: len(levels_alpha)]
+    letters: dict[str, list[str]] = {}
+    counts: dict[str, int] = {}
+    scan = None
+    for column, alpha in zip(columns, levels_alpha, strict=False):
+        spans = np.arange(2, k + 1)
+        table = np.full(k + 1, np.nan)
+        if key in _RANGE_TESTS:
+            table[spans] = np.atleast_1d(significant_studentized_range(spans, df, alpha=alpha, test=key))
+        elif key == "tukey":
+            table[:] = _qtukey(1 - alpha, k, df)
+        elif key == "scheffe":
+            table[:] = float(np.sqrt((k - 1) * stats.f.ppf(1 - alpha, k - 1, df)))
+        else:
+            table[:] = float(stats.t.ppf(1 - alpha / 2, df))
+        gate = True
+        if key == "lsd" and protected:
+            gate = bool(treatment_f_test(mm)[2] < alpha)
+        scan = scan_pairs(
+            mm, critical_by_span=table, studentized=key in (*_RANGE_TESTS, "tukey"),
+            protection=key in _RANGE_TESTS, shown=shown, gate=gate,
+        )  # fmt: skip
+        sub = compact_letters(
+            [mm.levels[i] for i in scan.shown], mm.contrast_basis[scan.shown], scan.significant
+        )
+        found = {str(lv): str(v) for lv, v in sub.items()}
+        if column == "letters_01":
+            found = {lv: _upper_letters(v) for lv, v in found.items()}
+        letters[column] = [found.get(mm.levels[i], "") for i in scan.order]
+        counts[column] = scan.n_significant
+    assert scan is not None  # noqa: S101
+    order = scan.order
+    frame = pd.DataFrame(
+        {
+            "level": [mm.levels[i] for i in order],
+            "mean": est[order],
+            "se": np.asarray(mm.se, dtype=float)[order],
+            "n": np.asarray(mm.n)[order],
+            "rank": np.arange(1, k + 1),
+            **letters,
+        }
+    )
+    prov = mm.provenance(test=key, alpha=levels_alpha[0], adjustment=_ADJUSTMENTS[key])
+    frame.attrs["provenance"] = prov.to_dict()
+    frame.attrs["alphas"] = dict(zip(columns, levels_alpha, strict=False))
+    frame.attrs["letters_summary"] = {
+        "shown": [mm.levels[i] for i in scan.shown],
+        "top": int(top),
+        "pairs": scan.n_pairs,
+        "significant_pairs": counts,
+    }
+    return frame

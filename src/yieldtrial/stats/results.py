@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from yieldtrial.stats._covariance import DiagonalCovariance, diagonal, quadratic_forms
+
 __all__ = ["MeansModel", "Provenance"]
 
 
@@ -90,8 +92,11 @@ class MeansModel:
         Level labels, in the order of ``estimates``.
     estimates : ndarray, shape (k,)
         Least-squares (estimated marginal) means, blocks weighted equally. [response unit]
-    cov : ndarray, shape (k, k)
+    cov : ndarray or DiagonalCovariance, shape (k, k)
         Covariance matrix of ``estimates`` from the fitted model (MSE x (L (X'X)^- L')).
+        Complete, balanced CRD/RCBD/Latin squares give the implicit diagonal
+        ``MSE / r * I`` (:class:`~yieldtrial.stats._covariance.DiagonalCovariance`, no
+        ``k x k`` array); ``numpy.asarray(cov)`` is the dense matrix either way.
     df : float
         Error degrees of freedom for comparisons among these means.
     n : ndarray, shape (k,)
@@ -134,7 +139,7 @@ class MeansModel:
     factor: str
     levels: tuple[str, ...]
     estimates: np.ndarray
-    cov: np.ndarray
+    cov: np.ndarray | DiagonalCovariance
     df: float
     n: np.ndarray
     mse: float
@@ -162,7 +167,7 @@ class MeansModel:
     @property
     def se(self) -> np.ndarray:
         """Standard errors of the LS-means."""
-        return np.sqrt(np.clip(np.diag(self.cov), 0.0, None))
+        return np.sqrt(np.clip(diagonal(self.cov), 0.0, None))
 
     def index(self, level: str) -> int:
         """Position of ``level`` in :attr:`levels` (KeyError listing the levels if absent)."""
@@ -189,7 +194,7 @@ class MeansModel:
         w = np.asarray(weights, dtype=float)
         zero_sum = abs(float(w.sum())) <= 1e-12 * max(1.0, float(np.abs(w).sum()))
         estimate = float(w @ (self.contrast_basis if zero_sum else self.estimates))
-        variance = float(w @ self.cov @ w)
+        variance = float(quadratic_forms(self.cov, w)[0])
         return estimate, float(np.sqrt(max(variance, 0.0)))
 
     def contrast_df(self, weights: np.ndarray) -> np.ndarray:

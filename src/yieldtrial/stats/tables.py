@@ -27,6 +27,7 @@ from yieldtrial.stats.inference import (
 )
 from yieldtrial.stats.letters import NA_LETTER, compact_letters
 from yieldtrial.stats.model import fit_means_model
+from yieldtrial.stats.multiple_range import LETTERS_ALL_MAX, summarised_letters
 from yieldtrial.stats.results import MeansModel
 
 __all__ = ["LETTER_METHODS", "means", "means_table"]
@@ -97,6 +98,10 @@ def means_table(
         error term and df; ``attrs["control"]`` (first control), ``attrs["controls"]``,
         ``attrs["mean_column"]``, ``attrs["confidence"]``, ``attrs["inference"]``,
         ``attrs["replicates_needed"]`` (unreplicated: the replicates a proper trial needs).
+        Above 500 levels the letters are summarised (the 50 highest means and the
+        controls; ``"tukey"`` and ``"lsd"`` only, Holm/Bonferroni letters left empty):
+        ``attrs["letters_summary"]`` (else None), see
+        :func:`~yieldtrial.stats.multiple_range.summarised_letters`.
 
     Raises
     ------
@@ -187,7 +192,19 @@ def means_table(
     letter_values: list[str | None] = [None] * k
     letters_test = None
     critical, least = np.nan, np.nan
-    if letters is not None and k >= 2:
+    letters_summary = None
+    if letters is not None and k > LETTERS_ALL_MAX:
+        # thousands of entries: pairs tested in chunks, letters for the top means + controls
+        # (Holm and Bonferroni letters are not summarised: left empty)
+        if letters in ("tukey", "lsd") and status == INFERENCE_OK:
+            found = summarised_letters(
+                mm, test=letters, alphas=(alpha,), always=controls, protected=True
+            )
+            by_level = dict(zip(found["level"], found["letters_05"], strict=True))
+            letter_values = [by_level[lv] for lv in mm.levels]
+            letters_summary = found.attrs["letters_summary"]
+        letters_test = letters
+    elif letters is not None and k >= 2:
         pw = pairwise_means(mm, method=letters, alpha=alpha)
         letter_values = list(compact_letters(mm.levels, est, pw).to_numpy())
         letters_test = str(pw.attrs["provenance"]["test"])
@@ -236,6 +253,7 @@ def means_table(
         replicates_for_unreplicated(k, mm.design) if status.startswith("unreplicated") else None
     )
     out.attrs["confidence"] = confidence
+    out.attrs["letters_summary"] = letters_summary
     return out
 
 

@@ -356,6 +356,13 @@ def means_section(ctx: ReportContext) -> Section:
             notes.append(t("means.dunnett_note", lang))
         if "letters" in m.columns:
             notes.append(t("means.letters_note", lang, letters=t(f"letters.{s.letters}", lang)))
+        summary = ctx.results.get("letters", {}).get("summary")
+        if summary:
+            notes.append(
+                t("means.letters_summary", lang, shown=len(summary["shown"]), top=summary["top"],
+                  pairs=f"{summary['pairs']:,}",
+                  significant=f"{summary['significant_pairs'].get('letters_05', 0):,}")
+            )  # fmt: skip
     else:
         caption = t("means.caption_unreplicated", lang, unit=s.unit, standard=f"{s.standard_pct:g}")
         reason = _no_inference_reason(ctx)

@@ -1,0 +1,159 @@
+"""All-pairs verdicts of many means in bounded memory, and letters for a readable subset.
+
+A trial with 10,000 entries has 49,995,000 pairs: storing one float per pair takes 400 MB,
+and their compact letter display (hundreds of letters per mean) cannot be read.  Above
+:data:`LETTERS_ALL_MAX` levels, letters are therefore *summarised*:
+
+* every pair is still tested, in chunks of :data:`~yieldtrial.stats._covariance.PAIR_CHUNK`
+  pairs (memory bounded whatever ``k``), with the critical values of the whole family
+  (``k`` means: the same test as for a small trial), and the number of significant pairs is
+  reported;
+* letters are shown for the :data:`LETTERS_TOP` highest means plus the levels asked for
+  (the controls), computed from the verdicts of the pairs among them (a compact letter
+  display of the restricted relation; a range test's spans and protection rule use the
+  ranks in the whole family); the other levels get no letters (an empty string).
+
+The same verdicts are used for small and large families, so a level's letters in a
+summarised display agree with the verdicts of the full test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from yieldtrial.errors import DataValidationError
+from yieldtrial.stats._covariance import pair_chunks, pair_variances
+from yieldtrial.stats.results import MeansModel
+
+__all__ = ["LETTERS_ALL_MAX", "LETTERS_TOP", "PairScan", "scan_pairs", "shown_levels"]
+
+#: Up to this many levels every level gets letters; above, letters are summarised.
+LETTERS_ALL_MAX = 500
+
+#: Highest means that keep their letters in a summarised display (plus the controls).
+LETTERS_TOP = 50
+
+
+@dataclass(frozen=True)
+class PairScan:
+    """Verdicts of all pairs of a family, kept only among the shown levels.
+
+    Attributes
+    ----------
+    order : ndarray of int
+        Level indices by descending mean (rank order; ties by level order).
+    shown : ndarray of int
+        Level indices that get letters, in rank order.
+    significant : ndarray of bool, shape (s, s)
+        Verdicts among :attr:`shown` (symmetric, False diagonal).
+    n_pairs : int
+        Pairs in the family, ``k (k - 1) / 2``.
+    n_significant : int
+        Pairs declared significantly different.
+    """
+
+    order: np.ndarray
+    shown: np.ndarray
+    significant: np.ndarray
+    n_pairs: int
+    n_significant: int
+
+
+def shown_levels(mm: MeansModel, always: Sequence[str] = (), top: int = LETTERS_TOP) -> np.ndarray:
+    """Indices of the ``top`` highest means plus the levels in ``always``, in rank order."""
+    basis = mm.contrast_basis
+    order = np.lexsort((np.arange(basis.size), -basis))
+    keep = set(order[:top].tolist()) | {mm.index(lv) for lv in always if str(lv) in mm.levels}
+    rank = np.empty(basis.size, dtype=int)
+    rank[order] = np.arange(basis.size)
+    return np.array(sorted(keep, key=lambda i: rank[i]), dtype=int)
+
+
+def scan_pairs(
+    mm: MeansModel,
+    *,
+    critical_by_span: np.ndarray,
+    studentized: bool,
+    protection: bool,
+    shown: np.ndarray,
+    gate: bool = True,
+) -> PairScan:
+    """Test every pair of LS-means in chunks; keep the verdicts among ``shown``.
+
+    Parameters
+    ----------
+    mm : MeansModel
+        LS-means, covariance (dense or implicit) and error df.
+    critical_by_span : ndarray, shape (k + 1,)
+        Critical value for a pair whose range spans ``p`` ranked means (both included),
+        at index ``p``; a single-step test repeats one value.
+    studentized : bool
+        True: the statistic is ``|diff| / (SED / sqrt 2)`` (studentized range: Tukey,
+        Duncan, SNK); False: ``|diff| / SED`` (t, Scheffe).
+    protection : bool
+        Apply the step-down rule of range tests (Duncan 1955): a pair inside a range of
+        means already found not significant is not significant.
+    shown : ndarray of int
+        Level indices whose mutual verdicts are kept.
+    gate : bool
+        False declares no pair significant (e.g. a protected LSD whose F test failed).
+
+    Returns
+    -------
+    PairScan
+        Counts over all pairs and the verdicts among ``shown``.
+
+    Raises
+    ------
+    DataValidationError
+        A difference with zero standard error.
+    """
+    basis = mm.contrast_basis
+    k = basis.size
+    cov = mm.cov
+    order = np.lexsort((np.arange(k), -basis))
+    rank = np.empty(k, dtype=int)
+    rank[order] = np.arange(k)
+    crit_table = np.asarray(critical_by_span, dtype=float)
+    scale = np.sqrt(2.0) if studentized else 1.0
+
+    def verdict_parts(r_a: np.ndarray, r_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        i, j = order[r_a], order[r_b]
+        sed = np.sqrt(pair_variances(cov, i, j))
+        if np.any(sed <= 0):
+            raise DataValidationError(
+                f"a difference between means of {mm.factor!r} has zero standard error "
+                f"(error mean square {mm.mse:g}); mean separation is undefined"
+            )
+        stat = np.abs(basis[i] - basis[j]) / (sed / scale)
+        return stat, crit_table[r_b - r_a + 1]
+
+    widest = np.full(k, -1)  # widest raw non-significant end b' per start a' (range tests)
+    if protection:
+        for r_a, r_b in pair_chunks(k):
+            stat, crit = verdict_parts(r_a, r_b)
+            ns = stat <= crit
+            np.maximum.at(widest, r_a[ns], r_b[ns])
+    before = np.concatenate([[-1], np.maximum.accumulate(widest)[:-1]])
+
+    def significant(r_a: np.ndarray, r_b: np.ndarray) -> np.ndarray:
+        stat, crit = verdict_parts(r_a, r_b)
+        tested = ~((before[r_a] >= r_b) | (widest[r_a] > r_b)) if protection else True
+        return np.asarray(tested & (stat > crit) & gate, dtype=bool)
+
+    n_significant = 0
+    for r_a, r_b in pair_chunks(k):
+        n_significant += int(np.count_nonzero(significant(r_a, r_b)))
+    s = shown.size
+    sig = np.zeros((s, s), dtype=bool)
+    if s >= 2:
+        a, b = np.triu_indices(s, 1)
+        ra, rb = rank[shown[a]], rank[shown[b]]
+        low, high = np.minimum(ra, rb), np.maximum(ra, rb)
+        verdict = significant(low, high)
+        sig[a, b] = verdict
+        sig[b, a] = verdict
+    return PairScan(order, shown, sig, k * (k - 1) // 2, n_significant)
