@@ -165,9 +165,11 @@ def _randomized(plots: pd.DataFrame) -> bool:
     if len(orders) < 2:
         return False
     first = orders[0]
+    in_first = set(first)
     for order in orders[1:]:
-        common = [t for t in order if t in first]
-        if common != [t for t in first if t in order]:
+        in_order = set(order)  # set look-ups: 10,000 entries stay linear
+        common = [t for t in order if t in in_first]
+        if common != [t for t in first if t in in_order]:
             return True
     return False
 

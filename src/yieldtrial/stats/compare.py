@@ -584,9 +584,10 @@ def compare_means_to_control(
     alpha = 1.0 - confidence
     frames = []
     notes: list[str] = []
+    position = {level: i for i, level in enumerate(mm.levels)}
     for ctrl in controls:
         ic = mm.index(ctrl)
-        idx = [mm.index(t) for t in treatments]
+        idx = [position[t] for t in treatments]
         m = len(idx)
         diff = basis[idx] - basis[ic]
         mean_t = est_all[idx]

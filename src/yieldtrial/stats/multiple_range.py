@@ -636,7 +636,8 @@ def two_level_letters(
     _, sig_lo, order_lo, crit_lo, q_lo, sed = _pairs(mm, key, lo, with_pairs=False)
     first = _result(mm, key, lo, None, sig_lo, order_lo, crit_lo, q_lo, sed)
     _, sig, _, _, _, _ = _pairs(mm, key, hi, with_pairs=False)
-    order = [mm.levels.index(level) for level in first.groups["level"]]
+    position = {level: i for i, level in enumerate(mm.levels)}
+    order = [position[level] for level in first.groups["level"]]
     upper = _letters(mm, sig)
     frame = first.groups.rename(columns={"letters": "letters_05"}).copy()
     frame["letters_01"] = [_upper_letters(upper[i]) for i in order]
