@@ -295,6 +295,11 @@ def plot_means(
     return ax
 
 
+#: Blocks drawn as separate, joined series with a legend by :func:`plot_yields`; more are
+#: drawn as plain points (a legend of hundreds of blocks is unreadable and slow to draw).
+MAX_BLOCK_SERIES = 12
+
+
 @_with_fonts
 def plot_yields(
     plots: pd.DataFrame,
@@ -319,7 +324,9 @@ def plot_yields(
         Column with the treatment labels.
     block : str or None, default "block"
         Column with the block labels (ignored when absent); points of one block
-        are joined by a thin line so block effects are visible.
+        are joined by a thin line so block effects are visible.  With more than
+        :data:`MAX_BLOCK_SERIES` blocks the points are drawn plain (no lines, no
+        legend), semi-transparent.
     order : sequence of str, optional
         Treatment order along the x axis (order of appearance when omitted).
     ylabel, title : str, optional
@@ -339,7 +346,16 @@ def plot_yields(
     pos = {lab: i for i, lab in enumerate(labels)}
     data = plots.assign(_x=plots[treatment].astype(str).map(pos)).dropna(subset=["_x"])
     markers = "osD^v<>pX*"
-    if block is not None and block in data.columns:
+    many = block is not None and block in data.columns and data[block].nunique() > MAX_BLOCK_SERIES
+    if many:
+        # hundreds of blocks: one legend entry and one line per block would be unreadable
+        # (and take minutes to draw); plain points, more transparent the more there are
+        alpha = float(min(0.8, max(0.05, 200.0 / max(len(data), 1))))
+        ax.plot(
+            data["_x"].to_numpy(dtype=float), data[response].to_numpy(dtype=float), "o",
+            markersize=2.5, alpha=alpha, rasterized=len(data) > 20_000,
+        )  # fmt: skip
+    elif block is not None and block in data.columns:
         for i, (name, group) in enumerate(data.groupby(block, sort=True)):
             group = group.sort_values("_x")
             ax.plot(
