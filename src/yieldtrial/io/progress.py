@@ -11,7 +11,9 @@ __all__ = ["PROGRESS_MIN_ROWS", "stderr_is_terminal", "terminal_progress"]
 
 
 @contextlib.contextmanager
-def terminal_progress(what: str, total: int) -> Iterator[Callable[[int], None]]:
+def terminal_progress(
+    what: str, total: int, *, unit: str = "rows", minimum: int | None = None
+) -> Iterator[Callable[[int], None]]:
     """Show ``what 45 %`` on standard error while a long step runs, on a terminal only.
 
     Nothing is drawn when standard error is not a terminal (pipes, files, tests) or
@@ -22,14 +24,18 @@ def terminal_progress(what: str, total: int) -> Iterator[Callable[[int], None]]:
     what : str
         What is being done, e.g. ``"reading plots.csv"``.
     total : int
-        Rows to do.
+        Rows (or other units) to do.
+    unit : str, default "rows"
+        What ``total`` counts, as printed (``"pairs"``, ``"comparisons"``).
+    minimum : int, optional
+        Smallest ``total`` that shows progress (default :data:`PROGRESS_MIN_ROWS`).
 
     Yields
     ------
     callable
         Call it with the rows done so far.
     """
-    if total < PROGRESS_MIN_ROWS or not stderr_is_terminal():
+    if total < (PROGRESS_MIN_ROWS if minimum is None else minimum) or not stderr_is_terminal():
         yield lambda done: None
         return
     shown = [-1]
@@ -38,7 +44,7 @@ def terminal_progress(what: str, total: int) -> Iterator[Callable[[int], None]]:
         percent = int(100 * done / max(total, 1))
         if percent != shown[0]:
             shown[0] = percent
-            sys.stderr.write(f"\ryieldtrial: {what}: {percent} % of {total:,} rows")
+            sys.stderr.write(f"\ryieldtrial: {what}: {percent} % of {total:,} {unit}")
             sys.stderr.flush()
 
     try:

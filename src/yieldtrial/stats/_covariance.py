@@ -91,13 +91,13 @@ class DiagonalCovariance:
         return f"DiagonalCovariance(k={self.diag.size})"
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        """The dense ``k x k`` matrix (only for code without a structured path)."""
+        """Return the dense ``k x k`` matrix (only for code without a structured path)."""
         out = np.full(self.shape, self.off)
         np.fill_diagonal(out, self.diag)
         return out if dtype is None else out.astype(dtype)
 
     def copy(self) -> DiagonalCovariance:
-        """The same matrix (immutable, so the copy may share the diagonal)."""
+        """Return the same matrix (immutable, so the copy may share the diagonal)."""
         return self
 
     def __getitem__(self, key: Any) -> Any:
@@ -113,7 +113,7 @@ class DiagonalCovariance:
         return np.where(i_arr == j_arr, self.diag[i_arr], self.off)
 
     def take(self, index: Any) -> DiagonalCovariance:
-        """The covariance of a subset of the means (``v[np.ix_(index, index)]``)."""
+        """Return the covariance of a subset of the means (``v[np.ix_(index, index)]``)."""
         return DiagonalCovariance(self.diag[np.asarray(index, dtype=int)], self.off)
 
     def __mul__(self, other: Any) -> DiagonalCovariance:
@@ -147,7 +147,9 @@ class ProductFormCorrelation:
         self.lam = values
 
     @classmethod
-    def versus_control(cls, variances: np.ndarray, control_variance: float) -> ProductFormCorrelation:
+    def versus_control(
+        cls, variances: np.ndarray, control_variance: float
+    ) -> ProductFormCorrelation:
         """Correlation of ``b_i - b_c`` for independent means with these variances.
 
         ``Cov(b_i - b_c, b_j - b_c) = d_c``, so ``rho_ij = lam_i lam_j`` with
@@ -173,7 +175,7 @@ class ProductFormCorrelation:
         return f"ProductFormCorrelation(m={self.lam.size})"
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        """The dense ``m x m`` matrix (only for code without a structured path)."""
+        """Return the dense ``m x m`` matrix (only for code without a structured path)."""
         out = np.outer(self.lam, self.lam)
         np.fill_diagonal(out, 1.0)
         return out if dtype is None else out.astype(dtype)

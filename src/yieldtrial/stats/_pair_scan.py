@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.progress import terminal_progress
 from yieldtrial.stats._covariance import DiagonalCovariance, pair_chunks, pair_variances
 from yieldtrial.stats.results import MeansModel
 
@@ -32,6 +33,9 @@ __all__ = ["LETTERS_ALL_MAX", "LETTERS_TOP", "PairScan", "scan_pairs", "shown_le
 
 #: Up to this many levels every level gets letters; above, letters are summarised.
 LETTERS_ALL_MAX = 500
+
+#: Families with at least this many pairs show progress on a terminal (a few seconds).
+PROGRESS_PAIRS = 5_000_000
 
 #: Highest means that keep their letters in a summarised display (plus the controls).
 LETTERS_TOP = 50
@@ -63,7 +67,7 @@ class PairScan:
 
 
 def shown_levels(mm: MeansModel, always: Sequence[str] = (), top: int = LETTERS_TOP) -> np.ndarray:
-    """Indices of the ``top`` highest means plus the levels in ``always``, in rank order."""
+    """Return the indices of the ``top`` highest means and of ``always``, in rank order."""
     basis = mm.contrast_basis
     order = np.lexsort((np.arange(basis.size), -basis))
     keep = set(order[:top].tolist()) | {mm.index(lv) for lv in always if str(lv) in mm.levels}
@@ -131,12 +135,19 @@ def scan_pairs(
         stat = np.abs(basis[i] - basis[j]) / (sed / scale)
         return stat, crit_table[r_b - r_a + 1]
 
+    n_pairs = k * (k - 1) // 2
     widest = np.full(k, -1)  # widest raw non-significant end b' per start a' (range tests)
     if protection:
-        for r_a, r_b in pair_chunks(k):
-            stat, crit = verdict_parts(r_a, r_b)
-            ns = stat <= crit
-            np.maximum.at(widest, r_a[ns], r_b[ns])
+        with terminal_progress(
+            "ranges of means", n_pairs, unit="pairs", minimum=PROGRESS_PAIRS
+        ) as shown_done:
+            done = 0
+            for r_a, r_b in pair_chunks(k):
+                stat, crit = verdict_parts(r_a, r_b)
+                ns = stat <= crit
+                np.maximum.at(widest, r_a[ns], r_b[ns])
+                done += r_a.size
+                shown_done(done)
     before = np.concatenate([[-1], np.maximum.accumulate(widest)[:-1]])
 
     def significant(r_a: np.ndarray, r_b: np.ndarray) -> np.ndarray:
@@ -145,11 +156,15 @@ def scan_pairs(
         return np.asarray(tested & (stat > crit) & gate, dtype=bool)
 
     n_significant = 0
-    equal = isinstance(cov, DiagonalCovariance) and cov.off == 0.0 and np.ptp(cov.diag) == 0
-    if equal and not protection and np.ptp(crit_table[2:]) == 0:
+    equal_sed = (
+        float(np.sqrt(2.0 * cov.diag[0]))
+        if isinstance(cov, DiagonalCovariance) and cov.off == 0.0 and np.ptp(cov.diag) == 0
+        else None
+    )
+    if equal_sed is not None and not protection and np.ptp(crit_table[2:]) == 0:
         # one SED and one critical value (balanced, single-step): a pair differs when its
         # means are more than D apart; count those pairs on the sorted means, O(k log k)
-        sed = float(np.sqrt(2.0 * cov.diag[0])) if k else 0.0
+        sed = equal_sed
         if not sed > 0:
             verdict_parts(np.array([0]), np.array([1]))  # raises the zero-SED error
         bound = float(crit_table[2]) * sed / scale
@@ -158,8 +173,14 @@ def scan_pairs(
         # the statistic must exceed the critical value strictly: |diff| > bound
         n_significant = int(below.sum()) if gate else 0
     else:
-        for r_a, r_b in pair_chunks(k):
-            n_significant += int(np.count_nonzero(significant(r_a, r_b)))
+        with terminal_progress(
+            "pairs of means", n_pairs, unit="pairs", minimum=PROGRESS_PAIRS
+        ) as shown_done:
+            done = 0
+            for r_a, r_b in pair_chunks(k):
+                n_significant += int(np.count_nonzero(significant(r_a, r_b)))
+                done += r_a.size
+                shown_done(done)
     s = shown.size
     sig = np.zeros((s, s), dtype=bool)
     if s >= 2:
@@ -169,4 +190,4 @@ def scan_pairs(
         verdict = significant(low, high)
         sig[a, b] = verdict
         sig[b, a] = verdict
-    return PairScan(order, shown, sig, k * (k - 1) // 2, n_significant)
+    return PairScan(order, shown, sig, n_pairs, n_significant)

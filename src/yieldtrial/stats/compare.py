@@ -297,7 +297,7 @@ def _pairs_df(mm: MeansModel, i_idx: np.ndarray, j_idx: np.ndarray) -> np.ndarra
 def _versus_control_family(
     cov: Any, idx: list[int], ic: int, scale: float
 ) -> tuple[np.ndarray, np.ndarray | ProductFormCorrelation]:
-    """Standard errors and correlation of the contrasts ``e_i - scale e_ic``.
+    """Return the standard errors and correlation of the contrasts ``e_i - scale e_ic``.
 
     A diagonal (balanced) covariance gives ``diag(d_i) + scale^2 d_c 1 1'``: the standard
     errors ``sqrt(d_i + scale^2 d_c)`` and the product-form correlation
@@ -622,9 +622,7 @@ def compare_means_to_control(
                 sup = ((p_adj < alpha) & (diff > 0.0)) | (low > 0.0)
                 superior = [bool(v) for v in sup]
                 if margin_pct is not None:
-                    ni_se, ni_corr = _versus_control_family(
-                        cov, idx, ic, 1.0 - margin_pct / 100.0
-                    )
+                    ni_se, ni_corr = _versus_control_family(cov, idx, ic, 1.0 - margin_pct / 100.0)
                     ni_est = diff + (margin_pct / 100.0) * est_all[ic]
                     ni_t = ni_est / ni_se
                     # same adjustment and critical value (NI contrasts' correlation) as

@@ -276,15 +276,31 @@ def _exceedances_many(cs: np.ndarray, lam: np.ndarray, df: float, two_sided: boo
     """
     if cs.size <= _SATURATION_MIN:
         return np.array(_exact_exceedances_cached(cs.tobytes(), lam.tobytes(), df, two_sided))
+    return np.array(_exceedances_many_cached(cs.tobytes(), lam.tobytes(), df, two_sided))
+
+
+@lru_cache(maxsize=8)
+def _exceedances_many_cached(
+    cs_bytes: bytes, lam_bytes: bytes, df: float, two_sided: bool
+) -> np.ndarray:
+    """:func:`_exceedances_many` of arrays given as bytes, cached; progress on a terminal."""
+    from yieldtrial.io.progress import terminal_progress
+
+    cs = np.frombuffer(cs_bytes, dtype=float)
+    lam = np.frombuffer(lam_bytes, dtype=float)
     grid = np.linspace(float(np.min(cs)), float(np.max(cs)), 33)[1:]
     at_grid = _exact_exceedances(grid, lam, df, two_sided)
     saturated = grid[at_grid >= 1.0 - _SATURATION_TOL]
     cut = float(saturated.max()) if saturated.size else -np.inf
     out = np.ones(cs.size)
-    rest = cs > cut
-    if np.any(rest):
-        part = np.ascontiguousarray(cs[rest])
-        out[rest] = _exact_exceedances_cached(part.tobytes(), lam.tobytes(), df, two_sided)
+    rest = np.flatnonzero(cs > cut)
+    step = 250
+    with terminal_progress("Dunnett p-values", rest.size, unit="comparisons", minimum=2000) as done:
+        for start in range(0, rest.size, step):
+            part = rest[start : start + step]
+            out[part] = _exact_exceedances(cs[part], lam, df, two_sided)
+            done(min(start + step, rest.size))
+    out.setflags(write=False)
     return out
 
 
@@ -387,7 +403,7 @@ def max_t_exceedance(
 
 
 def _correlation_and_lambdas(corr: Any) -> tuple[np.ndarray, np.ndarray | None]:
-    """The dense correlation (empty for a structured one) and its product-form factors.
+    """Return the dense correlation (empty for a structured one) and its product-form factors.
 
     A :class:`~yieldtrial.stats._covariance.ProductFormCorrelation` (the family of a
     balanced design) gives its factors directly, without an ``m x m`` matrix.

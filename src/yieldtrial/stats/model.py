@@ -462,8 +462,9 @@ class DesignFit:
         Least-squares means per treatment, other factors weighted equally. [response unit]
     lsmeans_cov : ndarray or DiagonalCovariance, shape (k, k)
         ``MSE L (X'X)^- L'`` (NaN when there are no error df); for a complete, balanced
-        design the implicit ``MSE / r * I`` (:class:`~yieldtrial.stats._covariance.DiagonalCovariance`,
-        ``numpy.asarray`` gives the dense matrix).
+        design the implicit ``MSE / r * I``
+        (:class:`~yieldtrial.stats._covariance.DiagonalCovariance`; ``numpy.asarray`` gives
+        the dense matrix).
     mse : float
         Residual mean square (NaN when ``df_error == 0``). [response unit squared]
     df_error : int
@@ -646,9 +647,7 @@ def _missing_cells(
             labels[treatment][codes[treatment][first_of[c]]] if c in first_of else None
             for c in empty.tolist()
         ]
-    out["reason"] = [
-        "missing response" if n_records[c] else "no record" for c in empty.tolist()
-    ]
+    out["reason"] = ["missing response" if n_records[c] else "no record" for c in empty.tolist()]
     columns = names + (["treatment"] if design == "latin" else []) + ["reason"]
     return pd.DataFrame(out, columns=columns)
 

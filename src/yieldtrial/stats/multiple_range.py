@@ -826,7 +826,9 @@ def summarised_letters(
         spans = np.arange(2, k + 1)
         table = np.full(k + 1, np.nan)
         if key in _RANGE_TESTS:
-            table[spans] = np.atleast_1d(significant_studentized_range(spans, df, alpha=alpha, test=key))
+            table[spans] = np.atleast_1d(
+                significant_studentized_range(spans, df, alpha=alpha, test=key)
+            )
         elif key == "tukey":
             table[:] = _qtukey(1 - alpha, k, df)
         elif key == "scheffe":
