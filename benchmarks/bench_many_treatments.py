@@ -1,6 +1,12 @@
 """Many-treatment RCBD: fit, ANOVA, letters, Dunnett and the whole report for 100 / 1,000 / 10,000.
 
-Run: ``python benchmarks/bench_many_treatments.py [--sizes 100,1000,10000] [--report]``.
+Run: ``python benchmarks/bench_many_treatments.py [--sizes 100,1000,10000] [--report] [--cli]``.
+
+``--cli`` runs ``yieldtrial report t.csv -o r.html --control CK --design rcbd --crop wheat``
+for each size in a fresh child process and prints its wall time and peak resident memory
+(the child's own ``ru_maxrss``), against the "agricolae-sized expectation": R's agricolae
+(``HSD.test``, ``LSD.test`` on an ``aov`` fit) answers a 1,000-entry trial in seconds, taken
+here as 5 s (an expectation, not a measurement: R is not run by this script).
 For each size (t treatments x 3 blocks, one control), prints the seconds of the design
 fit + ANOVA (``FieldTrial.anova``), the LS-means (``FieldTrial.means_model``), Tukey
 two-level letters, Dunnett against the control, and with ``--report`` the whole HTML report
@@ -52,12 +58,57 @@ def _timed(func, *args, **kwargs):  # type: ignore[no-untyped-def]
     return out, time.perf_counter() - start
 
 
+CHILD_REPORT = r"""
+import json, resource, sys, time
+from yieldtrial.cli import main
+path, out = sys.argv[1], sys.argv[2]
+t = time.perf_counter()
+code = main(["report", path, "-o", out, "--control", "CK", "--design", "rcbd",
+             "--crop", "wheat", "--force"])
+seconds = time.perf_counter() - t
+print(json.dumps({"code": code, "seconds": seconds,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}))
+"""
+
+#: Seconds R's agricolae is expected to need for a 1,000-entry trial ("in seconds").
+AGRICOLAE_EXPECTED_S = 5.0
+
+
+def cli_report(t: int) -> dict[str, float]:
+    """Run the CLI report on a t-treatment RCBD in a child process: seconds and peak MB."""
+    import json
+    import subprocess
+    import sys
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"t{t}.csv"
+        plots(t).to_csv(path, index=False)
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD_REPORT, str(path), str(Path(tmp) / "r.html")],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        wall = time.perf_counter() - start
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall_s"] = wall
+    return dict(result)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--report", action="store_true", help="also time the whole HTML report")
+    parser.add_argument("--cli", action="store_true", help="only the CLI report, child processes")
     options = parser.parse_args()
     sizes = [int(v) for v in options.sizes.split(",")]
+    if options.cli:
+        print(f"{'t':>6} {'report_s':>9} {'process_s':>9} {'peak_MB':>8} {'vs agricolae 5 s':>17}")
+        for t in sizes:
+            r = cli_report(t)
+            ratio = r["seconds"] / AGRICOLAE_EXPECTED_S
+            print(f"{t:>6} {r['seconds']:9.1f} {r['wall_s']:9.1f} {r['peak_mb']:8.0f} "
+                  f"{ratio:16.1f}x  (exit {int(r['code'])})")  # fmt: skip
+        return
     print(f"{'t':>6} {'anova_s':>8} {'sm_ols_s':>9} {'ratio':>6} {'means_s':>8} "
           f"{'letters_s':>9} {'sm_hsd_s':>9} {'ratio':>6} {'dunnett_s':>9} {'peak_MB':>8} "
           f"{'report_s':>9}")  # fmt: skip
