@@ -175,3 +175,13 @@ def test_ten_thousand_treatments_without_a_k_by_k_array(monkeypatch: pytest.Monk
     assert "CK" in summary["shown"] and len(summary["shown"]) <= 51
     assert len(versus) == 9_999
     assert peak < 300e6  # bytes; one dense 10,000 x 10,000 float array is 800e6
+
+
+def test_unbalanced_fit_too_large_for_memory_is_a_clear_error() -> None:
+    """10,000 entries with a missing plot: 30,000 x 10,002 dense SVD (> 4 GiB) is refused."""
+    from yieldtrial.errors import DataValidationError
+
+    data = _rcbd(10_000)
+    data.loc[5, "yield_kg_ha"] = np.nan
+    with pytest.raises(DataValidationError, match="missing plots .* GiB of memory"):
+        fit(data, response="yield_kg_ha", treatment="treatment", block="block")

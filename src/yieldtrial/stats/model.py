@@ -773,6 +773,28 @@ def fit(
     return result
 
 
+#: Largest working memory of the dense least-squares fit of an unbalanced design [bytes]:
+#: the model matrix, its SVD factors and the ``k x k`` LS-mean covariance.
+DENSE_FIT_MAX_BYTES = 4 * 1024**3
+
+
+def _check_dense_size(
+    n_obs: int, n_levels: Mapping[str, int], *, treatment: str, response: str
+) -> None:
+    """Refuse an unbalanced fit whose dense SVD would not fit in memory (clear message)."""
+    p = 1 + sum(v - 1 for v in n_levels.values())
+    k = n_levels[treatment]
+    need = 8 * (3 * n_obs * p + 2 * p * p + 2 * k * k)
+    if need > DENSE_FIT_MAX_BYTES:
+        raise DataValidationError(
+            f"{k:,} treatments with missing plots (or unequal replication) need the dense "
+            f"least-squares fit of {n_obs:,} plots x {p:,} parameters, about "
+            f"{need / 1024**3:.0f} GiB of memory (complete, balanced trials of any size are "
+            f"fitted in closed form). Supply every plot's {response!r}, or analyse the trial "
+            "in parts (e.g. by group of entries with shared checks)."
+        )
+
+
 def _fit(
     data: pd.DataFrame,
     *,
@@ -859,6 +881,7 @@ def _fit(
         )
         resid_c = orth.residuals
     else:
+        _check_dense_size(n_obs, n_levels, treatment=treatment, response=response)
         x, _ = model_matrix(codes, n_levels, terms)
         sol = least_squares(x, yc)
         rank, fitted_c, lev, resid_c = sol.rank, sol.fitted, sol.leverage, sol.residuals
