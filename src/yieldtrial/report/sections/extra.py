@@ -387,7 +387,7 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
         row: dict[str, Any] = {"name": name, "contrast": f"{trt} − {ref}", "estimate": estimate,
                                "pct": pct}  # fmt: skip
         if testable:
-            se = float(math.sqrt(vec @ np.asarray(mm.cov, dtype=float) @ vec)) * abs(scale)
+            se = float(mm.contrast(vec)[1]) * abs(scale)  # w V w' (implicit V when balanced)
             # the design model's df (Satterthwaite for a mixed model)
             cdf = float(mm.contrast_df(vec)[0]) if hasattr(mm, "contrast_df") else df
             q = float(sps.t.ppf(1 - s.alpha / 2, cdf))
