@@ -155,23 +155,33 @@ def natural_key(label: str) -> tuple[tuple[int, float, str], ...]:
 
 
 def _randomized(plots: pd.DataFrame) -> bool:
-    """Whether the blocks list the treatments in different orders (a randomized layout)."""
+    """Whether the blocks list the treatments in different orders (a randomized layout).
+
+    Each block's treatments, in order of first appearance, are compared with the first
+    block's order on the treatments they share; vectorized (a 200 MB table has 150,000
+    blocks), equal to comparing the per-block lists.
+    """
+    import numpy as np
+
     if "block" not in plots or "treatment" not in plots:
         return False
-    orders = [
-        tuple(dict.fromkeys(group.astype(str)))
-        for _, group in plots["treatment"].groupby(plots["block"].astype(str), sort=False)
-    ]
-    if len(orders) < 2:
+    blocks, _ = pd.factorize(plots["block"].astype(str))  # NaN block: -1, left out
+    treatments, labels = pd.factorize(plots["treatment"].astype(str), use_na_sentinel=False)
+    keep = blocks >= 0
+    blocks, treatments = blocks[keep].astype(np.int64), treatments[keep].astype(np.int64)
+    if blocks.size == 0 or blocks.max() < 1:
         return False
-    first = orders[0]
-    in_first = set(first)
-    for order in orders[1:]:
-        in_order = set(order)  # set look-ups: 10,000 entries stay linear
-        common = [t for t in order if t in in_first]
-        if common != [t for t in first if t in in_order]:
-            return True
-    return False
+    # first appearance of each treatment in each block, in file order, grouped by block
+    _, first = np.unique(blocks * len(labels) + treatments, return_index=True)
+    first.sort()
+    by_block = np.argsort(blocks[first], kind="stable")
+    b, t = blocks[first][by_block], treatments[first][by_block]
+    position = np.full(len(labels), -1)
+    in_first = t[b == 0]
+    position[in_first] = np.arange(in_first.size)
+    shared = position[t] >= 0
+    b, p = b[shared], position[t][shared]
+    return bool(np.any((b[1:] == b[:-1]) & (np.diff(p) < 0)))
 
 
 def resolve_design(plots: pd.DataFrame, design: str | None) -> str:
