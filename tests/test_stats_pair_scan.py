@@ -65,3 +65,14 @@ def test_protected_lsd_declares_nothing_when_f_fails() -> None:
                     58.0, np.full(k, 3), 6.0, "residual", "rcbd", "y ~ t + block", "y")  # fmt: skip
     table = mr.summarised_letters(mm, test="lsd", alphas=(0.05,), protected=True)
     assert table.attrs["letters_summary"]["significant_pairs"]["letters_05"] == 0
+
+
+def test_pairwise_table_of_millions_of_pairs_is_refused_clearly() -> None:
+    """3,200 levels (5,118,400 pairs) would need gigabytes: a clear error, no allocation."""
+    from yieldtrial.errors import DataValidationError
+    from yieldtrial.stats.compare import pairwise_means
+
+    k = 3_200
+    mm = _mm(k, DiagonalCovariance(np.full(k, 2.0)))
+    with pytest.raises(DataValidationError, match="5,118,400 pairs.*summarised_letters"):
+        pairwise_means(mm)

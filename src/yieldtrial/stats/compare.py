@@ -62,6 +62,7 @@ from yieldtrial.stats.results import MeansModel
 
 __all__ = [
     "CONTROL_METHODS",
+    "PAIRWISE_MAX_PAIRS",
     "PAIRWISE_METHODS",
     "compare_means_to_control",
     "compare_to_control",
@@ -73,6 +74,9 @@ __all__ = [
 
 #: Methods of :func:`compare_to_control`: single-step Dunnett, unadjusted t, Bonferroni, Holm.
 CONTROL_METHODS: tuple[str, ...] = ("dunnett", "t", "bonferroni", "holm")
+
+#: Most pairs :func:`pairwise_means` lists (one row each, about 300 bytes per row).
+PAIRWISE_MAX_PAIRS = 5_000_000
 
 #: Methods of :func:`pairwise`: Tukey-Kramer, Fisher's LSD, Bonferroni, Holm.
 PAIRWISE_METHODS: tuple[str, ...] = ("tukey", "lsd", "bonferroni", "holm")
@@ -822,7 +826,9 @@ def pairwise_means(
     Raises
     ------
     DataValidationError
-        Unknown method, alpha outside (0, 1), fewer than two levels.
+        Unknown method, alpha outside (0, 1), fewer than two levels, or more than
+        :data:`PAIRWISE_MAX_PAIRS` pairs (about 3,160 levels: the table would not fit in
+        memory; see :func:`~yieldtrial.stats.multiple_range.summarised_letters`).
 
     Notes
     -----
@@ -854,6 +860,14 @@ def pairwise_means(
     if k < 2:
         raise DataValidationError(
             f"pairwise comparisons need at least two levels of {mm.factor!r}; got {k}"
+        )
+    if k * (k - 1) // 2 > PAIRWISE_MAX_PAIRS:
+        raise DataValidationError(
+            f"{k:,} levels of {mm.factor!r} have {k * (k - 1) // 2:,} pairs; a table of every "
+            f"pair would need about {k * (k - 1) // 2 * 300 / 1e9:.0f} GB. Use "
+            "yieldtrial.stats.multiple_range.summarised_letters(mm, test=...) for letters and "
+            "the number of significant pairs (every pair tested in chunks), or compare a "
+            "subset of the levels."
         )
     status = inference_status(mm)
     u = unit_suffix(mm.response)
