@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.stats._covariance import quadratic_forms
 
 __all__ = ["SENSITIVITY_COLUMNS", "VERDICT_COLUMNS", "sensitivity", "verdicts"]
 
@@ -240,7 +241,7 @@ def _contrast_verdicts(
         vec = np.zeros(len(levels))
         vec[levels.index(treatment)], vec[levels.index(versus)] = 1.0, -1.0
         estimate = float(vec @ np.asarray(mm.estimates, dtype=float))
-        se = float(np.sqrt(vec @ np.asarray(mm.cov, dtype=float) @ vec))
+        se = float(np.sqrt(max(float(quadratic_forms(mm.cov, vec)[0]), 0.0)))  # implicit V too
         cdf = float(mm.contrast_df(vec)[0]) if hasattr(mm, "contrast_df") else df
         p = float(2.0 * sps.t.sf(abs(estimate / se), cdf)) if se > 0 else np.nan
         sig = bool(p < alpha)
