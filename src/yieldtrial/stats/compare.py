@@ -896,7 +896,7 @@ def pairwise_means(
             crit = np.full(m, np.nan)
             for value, rows in _df_groups(row_df):
                 p_adj[rows], crit[rows], general_note = tukey_adjusted(
-                    t[rows], cov, value, alpha=alpha
+                    t[rows], mm.cov, value, alpha=alpha
                 )
         else:
             adj = "t" if method == "lsd" else method

@@ -52,7 +52,7 @@ from typing import Any
 
 import numpy as np
 
-from yieldtrial.stats._covariance import ProductFormCorrelation
+from yieldtrial.stats._covariance import DiagonalCovariance, ProductFormCorrelation
 
 __all__ = [
     "ALTERNATIVES",
@@ -1080,7 +1080,7 @@ def tukey_general_critical_value(
 
 
 def tukey_adjusted(
-    statistics: np.ndarray, cov: np.ndarray, df: float, *, alpha: float = 0.05
+    statistics: np.ndarray, cov: Any, df: float, *, alpha: float = 0.05
 ) -> tuple[np.ndarray, float, str | None]:
     """Tukey p-values and critical value (t scale) for pairwise t statistics of means.
 
@@ -1098,10 +1098,12 @@ def tukey_adjusted(
     note : str or None
         None for the studentized range; else the method and its stated accuracy.
     """
-    v = np.atleast_2d(np.asarray(cov, dtype=float))
-    k = v.shape[0]
     t = np.asarray(statistics, dtype=float)
-    if pairwise_is_studentized_range(v) or k > TUKEY_GENERAL_MAX_MEANS:
+    # a diagonal covariance (balanced designs, possibly 10,000 means) is never made dense
+    k = int(np.shape(cov)[0]) if np.ndim(cov) else 1
+    independent = isinstance(cov, DiagonalCovariance) or k > TUKEY_GENERAL_MAX_MEANS
+    v = np.empty((0, 0)) if independent else np.atleast_2d(np.asarray(cov, dtype=float))
+    if independent or pairwise_is_studentized_range(v):
         p_adj = tukey_pvalues(np.sqrt(2.0) * np.abs(t), k, df)
         return p_adj, tukey_critical_value(k, df, alpha=alpha) / np.sqrt(2.0), None
     p_adj, acc = tukey_general_pvalues(t, v, df)
