@@ -307,3 +307,24 @@ def test_trial_ddf_reaches_the_mixed_model() -> None:
     assert trial.anova().ddf == "satterthwaite"
     with pytest.raises(DataValidationError, match="ddf"):
         trial.replace(ddf="containment")
+
+
+def test_report_command_ddf_flag(tmp_path: Path) -> None:
+    """`yieldtrial report --ddf kenward-roger` overrides the trial.toml (Satterthwaite) default."""
+    from yieldtrial.cli import main
+
+    plots = alpha_plots().rename(columns={"block": "rep", "incomplete_block": "iblock"})
+    csv = tmp_path / "plots.csv"
+    plots.to_csv(csv, index=False)
+    cfg = tmp_path / "trial.toml"
+    cfg.write_text(
+        '[trial]\ncrop = "wheat"\n[analysis]\ndesign = "alpha"\nblock = "rep"\n'
+        'incomplete_block = "iblock"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.json"
+    args = [str(csv), "--config", str(cfg), "--no-figures", "-o", str(out)]
+    assert main(["report", *args, "--ddf", "kenward-roger"]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["results"]["anova"]["df_method"] == (
+        "kenward-roger"
+    )

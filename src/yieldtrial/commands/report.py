@@ -62,6 +62,11 @@ def register(subparsers: Any) -> None:
         help="blocks (replicates) as fixed or random effects; random fits a mixed model by REML",
     )
     parser.add_argument(
+        "--ddf",
+        choices=("satterthwaite", "kenward-roger"),
+        help="denominator df of mixed models (REML): satterthwaite (default) or kenward-roger",
+    )
+    parser.add_argument(
         "--factors",
         metavar="COLS",
         help="two-factor designs: the factor columns in design order, comma-separated "
@@ -111,6 +116,7 @@ def _run(args: argparse.Namespace) -> int:
         args,
         design=args.design,
         block_effects=args.block_effects,
+        ddf=args.ddf,
         factors=args.factors,
         margin_pct=args.margin,
         alpha=args.alpha,
