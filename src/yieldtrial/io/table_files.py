@@ -573,7 +573,10 @@ def _read_arrow(
     capacity = rows if rows is not None else (estimate or 1024)
     names = [f"c{i}" for i in range(width)]
     types = {names[i]: (pa.string() if i in text else pa.float64()) for i in range(width)}
-    strings = pd.StringDtype("pyarrow", na_value=np.nan)
+    try:
+        strings = pd.StringDtype("pyarrow", na_value=np.nan)
+    except TypeError:  # pandas < 2.3: no NaN-valued string dtype; pandas' C engine reads it
+        return None
     try:
         reader = pcsv.open_csv(
             path,

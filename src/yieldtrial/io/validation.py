@@ -450,6 +450,10 @@ def normalise_labels(
         name=values.name,
         dtype="str",
     )
+    if out is not None:  # pandas < 2.1 turns NaN into "nan" when re-casting to str
+        empty = pd.isna(out).to_numpy()
+        if empty.any():
+            labels = labels.mask(empty)
     notes = []
     if merged:
         present = set(labels.dropna().unique().tolist())

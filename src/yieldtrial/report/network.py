@@ -758,7 +758,8 @@ def _site_means_table(result: NetworkResult, style: NumberStyle, lang: str) -> T
 
 def _has_letters(letters: pd.DataFrame) -> bool:
     """Whether any site has within-site letters (replicated sites)."""
-    return bool(letters.map(lambda v: isinstance(v, str) and bool(v.strip())).to_numpy().any())
+    values = letters.to_numpy(dtype=object).ravel()  # (DataFrame.map needs pandas >= 2.1)
+    return any(isinstance(v, str) and bool(v.strip()) for v in values)
 
 
 def _site_table(result: NetworkResult, lang: str = "en") -> Table:
