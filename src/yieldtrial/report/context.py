@@ -24,6 +24,20 @@ __all__ = ["ReportContext", "UPPER_ALPHA"]
 #: Significance level of the uppercase letters.
 UPPER_ALPHA = 0.01
 
+#: Above this many plots the report summarises its plot listing (plots table,
+#: plots_by_block, the JSON's plot records) instead of listing every plot, so a
+#: 200 MB plot table gives a report of bounded size; ``yieldtrial standardize``
+#: writes the full standardized table.
+PLOT_LISTING_LIMIT = 2000
+
+#: How many plots a summarised listing still shows (the first rows of the table).
+PLOT_LISTING_SHOWN = 20
+
+
+def plot_listing_limits() -> tuple[int, int]:
+    """Return (:data:`PLOT_LISTING_LIMIT`, :data:`PLOT_LISTING_SHOWN`), read at call time."""
+    return PLOT_LISTING_LIMIT, PLOT_LISTING_SHOWN
+
 
 def _normalise_means(frame: pd.DataFrame, s: ReportSettings) -> pd.DataFrame:
     """Rename a library means table to ``treatment, n, mean, se, ci_low, ci_high`` (kg/ha)."""
@@ -300,7 +314,20 @@ class ReportContext:
     def _store_results(self) -> None:
         s = self.s
         r = self.results
-        r["plots"] = records(self.plots)
+        limit, shown = plot_listing_limits()
+        if len(self.plots) > limit:
+            shown = min(shown, len(self.plots))
+            r["plots"] = records(self.plots.head(shown))
+            r["plots_listing"] = {
+                "summarised": True,
+                "n_plots": len(self.plots),
+                "listed": shown,
+                "left_out": len(self.plots) - shown,
+                "limit": limit,
+                "full_table": "yieldtrial standardize PLOTS --crop CROP -o yields.csv",
+            }
+        else:
+            r["plots"] = records(self.plots)
         assert self.means is not None  # noqa: S101
         r["means"] = records(self.means)
         if s.kind is not None:

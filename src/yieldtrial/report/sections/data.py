@@ -20,7 +20,7 @@ from yieldtrial.report._format import (
     yield_digits,
 )
 from yieldtrial.report._harvest import decimals, input_unit_columns, is_ear_harvest, unit_name
-from yieldtrial.report.context import ReportContext
+from yieldtrial.report.context import ReportContext, plot_listing_limits
 from yieldtrial.report.i18n import t, translate_message
 from yieldtrial.report.model import (
     Bullets,
@@ -372,16 +372,58 @@ def plots_section(ctx: ReportContext) -> Section:
             s.unit,
         )
     add("yield_kg_ha", t("col.yield_kg_ha", lang), "number", 1, "kg/ha")
-    rows = records(p, [c.key for c in cols])
+    limit, shown = plot_listing_limits()
+    summarised = len(p) > limit
+    listed = p.head(shown) if summarised else p
+    rows = records(listed, [c.key for c in cols])
     if "data_status" in p.columns:
         cols.append(Column("data_status", t("col.status", lang), "text"))
-        for row, status in zip(rows, p["data_status"], strict=True):
+        for row, status in zip(rows, listed["data_status"], strict=True):
             row["data_status"] = status_label(status, lang)
     caption = t("plots.caption", lang, standard=f"{s.standard_pct:g}")
+    if summarised:
+        # a huge table: the first rows, the count and a per-treatment summary keep the
+        # report's size bounded; `yieldtrial standardize` writes every plot
+        note = t("plots.summarised", lang, n=f"{len(p):,}", shown=len(rows), limit=f"{limit:,}")
+        return Section(
+            "plots",
+            t("section.plots", lang),
+            [
+                Paragraph(note, "note"),
+                _by_treatment_table(ctx),
+                Table("plots", cols, rows, caption),
+            ],
+        )
     blocks: list[Any] = [Table("plots", cols, rows, caption)]
     if s.replicated and s.block is not None and _one_plot_per_cell(p, s.block):
         blocks.append(_by_block_table(ctx))
     return Section("plots", t("section.plots", lang), blocks)
+
+
+def _by_treatment_table(ctx: ReportContext) -> Table:
+    """Per-treatment count and raw plot mean, for a plot listing too long to print."""
+    s, lang = ctx.s, ctx.s.lang
+    p = ctx.plots
+    values = pd.to_numeric(p[s.dcol], errors="coerce") if s.dcol in p.columns else None
+    groups = p["treatment"].astype(str) if "treatment" in p.columns else pd.Series("", p.index)
+    d = yield_digits(s.unit)
+    cols = [
+        Column("treatment", t("col.treatment", lang), "text"),
+        Column("n_plots", t("col.n", lang), "number", 0),
+    ]
+    frame = pd.DataFrame({"treatment": groups, "n_plots": 1})
+    if values is not None:
+        cols.append(Column("mean", t("col.raw_mean", lang), "number", d, s.unit))
+        frame["mean"] = values.to_numpy(dtype=float)
+    summary = frame.groupby("treatment", sort=False).agg(
+        n_plots=("n_plots", "size"), **({"mean": ("mean", "mean")} if values is not None else {})
+    )
+    order = [trt for trt in s.treatments if trt in summary.index]
+    order += [trt for trt in summary.index if trt not in set(order)]
+    summary = summary.reindex(order).reset_index()
+    caption = t("plots.by_treatment", lang, unit=s.unit)
+    return Table("plots_by_treatment", cols, records(summary), caption,
+                 [t("plots.raw_mean_note", lang)])  # fmt: skip
 
 
 def _by_block_table(ctx: ReportContext) -> Table:
