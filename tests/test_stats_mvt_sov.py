@@ -274,3 +274,46 @@ def test_sobol_levels_are_nested():
     small = _mvt_sov._sobol(7, 9)
     large = _mvt_sov._sobol(7, 10)
     np.testing.assert_array_equal(small, large[:, :512])
+
+
+def _general_loop_region(region: _mvt_sov.Region) -> _mvt_sov.Region:
+    """Return the same box as a region with (inactive, infinite) pairwise constraints.
+
+    Such a region takes the general per-variable loop with a dense ``tensordot`` for every
+    conditional mean, the reference for the in-place box loop.
+    """
+    d = region.chol.shape[0]
+    return _mvt_sov.Region(region.chol, region.box_lo, region.box_hi, np.full((d, d), np.inf))
+
+
+def test_box_integrand_equals_the_general_loop():
+    # a one-sided and a two-sided box in Genz's reordered Cholesky of a non-product corr
+    r = non_product_corr(6)
+    w = _mvt_sov._sobol_rows(5, 6)[0]
+    thresholds = np.array([0.5, 1.5, 2.5])
+    for lo in (np.full(6, -1.0), np.full(6, -np.inf)):
+        chol, _ = _mvt_sov.reordered_cholesky(r, 2.0 * lo, np.full(6, 2.0))
+        box = _mvt_sov.Region(chol, lo, np.ones(6))
+        fast = _mvt_sov._sov_integrand(thresholds, box, w)
+        general = _mvt_sov._sov_integrand(thresholds, _general_loop_region(box), w)
+        np.testing.assert_allclose(fast, general, rtol=1e-13, atol=1e-15)
+
+
+def test_one_factor_running_sum_equals_the_dense_conditional_means():
+    # product form diag(1 - lam^2) + lam lam': chol[i, j] = lam_i g_j below the diagonal,
+    # g = chol^-1 lam, so the running sum gives the same integrand as the dense loop
+    lam = np.array([0.3, -0.5, 0.7, 0.2, 0.6, -0.1])
+    corr = np.outer(lam, lam)
+    np.fill_diagonal(corr, 1.0)
+    chol = np.linalg.cholesky(corr)
+    lo, hi = np.full(6, -1.0), np.ones(6)
+    g = np.linalg.solve(chol, lam)
+    below = np.tril(np.outer(lam, g), -1)
+    np.testing.assert_allclose(np.tril(chol, -1), below, atol=1e-14)
+    w = _mvt_sov._sobol_rows(5, 6)[1]
+    thresholds = np.array([0.8, 2.0])
+    factor = _mvt_sov._sov_integrand(thresholds, _mvt_sov.Region(chol, lo, hi, factor=lam), w)
+    dense = _mvt_sov._sov_integrand(
+        thresholds, _general_loop_region(_mvt_sov.Region(chol, lo, hi)), w
+    )
+    np.testing.assert_allclose(factor, dense, rtol=1e-12, atol=1e-15)

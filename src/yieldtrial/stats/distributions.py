@@ -1163,7 +1163,8 @@ def _dunnett_curve_cached(corr_bytes: bytes, k: int, two_sided: bool) -> Any:
     chol, order = reordered_cholesky(r, box_lo * r_ref, box_hi * r_ref)
     ctrl = control[np.ix_(order, order)]
     control_chol = np.linalg.cholesky(ctrl + 1e-14 * np.eye(k))
-    regions = (Region(chol, box_lo, box_hi), Region(control_chol, box_lo, box_hi))
+    control_region = Region(control_chol, box_lo, box_hi, factor=lam[order])
+    regions = (Region(chol, box_lo, box_hi), control_region)
     r_top = float(-ndtri(1e-17 / (sides * k)))
     r_grid = _grid(r_top, two_sided)
     exceed0 = _exact_exceedances(r_grid, lam, np.inf, two_sided)
