@@ -344,3 +344,12 @@ def test_cli_option_tuples_match_the_library():
     assert plan_command.DESIGNS == power.DESIGNS
     assert plan_command.POWER_ALTERNATIVES == power.POWER_ALTERNATIVES
     assert design_command.LAYOUTS == design.LAYOUTS
+
+
+def test_design_treatments_as_comma_list(tmp_path):
+    """`--treatments CK,T1,T2` (as --control takes) is the same layout as `CK T1 T2`."""
+    spaced, commas = tmp_path / "a.csv", tmp_path / "b.csv"
+    base = ["design", "rcbd", "--blocks", "3", "--seed", "4"]
+    assert main([*base, "--treatments", "CK", "T1", "T2", "-o", str(spaced)]) == 0
+    assert main([*base, "--treatments", "CK,T1,", "T2", "-o", str(commas)]) == 0
+    assert spaced.read_text(encoding="utf-8") == commas.read_text(encoding="utf-8")

@@ -62,7 +62,8 @@ def register(subparsers: Any) -> None:
         nargs="+",
         required=True,
         metavar="LABEL",
-        help="treatment labels (main-plot levels for split_plot, entries for augmented)",
+        help="treatment labels, space-separated or a comma list (main-plot levels for "
+        "split_plot, entries for augmented)",
     )
     parser.add_argument(
         "--checks", nargs="+", metavar="LABEL", help="check labels repeated in every block "
@@ -107,6 +108,14 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=_run)
 
 
+def _labels(values: list[str] | None) -> list[str] | None:
+    """Labels given space-separated, as a comma list (``CK,T1,T2``), or both."""
+    if values is None:
+        return None
+    parts = (part.strip() for value in values for part in value.replace("，", ",").split(","))
+    return [part for part in parts if part]
+
+
 def _run(args: argparse.Namespace) -> int:
     from yieldtrial.design.layouts import field_map, layout
     from yieldtrial.errors import DataValidationError
@@ -121,6 +130,9 @@ def _run(args: argparse.Namespace) -> int:
         check_output(args.output, force=force, protect_harvest=True)
     if args.map is not None:
         check_output(args.map, force=force, inputs=[args.output])
+    args.treatments = _labels(args.treatments)
+    args.checks = _labels(args.checks)
+    args.sub_treatments = _labels(args.sub_treatments)
     book = layout(
         args.layout,
         args.treatments,
