@@ -79,6 +79,18 @@ def test_network_reads_control_from_config(plots_csv, tmp_path):
     assert json.loads(out.read_text(encoding="utf-8"))["summary"]["control"] == "CK"
 
 
+def test_network_follows_the_treatments_order_of_the_config(plots_csv, tmp_path):
+    """[[treatments]] in trial.toml orders the network tables, as it does in report."""
+    toml = tmp_path / "trial.toml"
+    toml.write_text('[[treatments]]\nlabel = "N2"\n\n[[treatments]]\nlabel = "N1"\n',
+                    encoding="utf-8")  # fmt: skip
+    out = tmp_path / "net.json"
+    argv = ["network", str(plots_csv), "--by", "site", "--control", "CK"]
+    assert main([*argv, "--config", str(toml), "-o", str(out)]) == 0
+    rows = json.loads(out.read_text(encoding="utf-8"))["summary"]["treatments"]
+    assert [r["treatment"] for r in rows] == ["N2", "N1", "CK"]
+
+
 def test_network_missing_by_column_is_data_error(plots_csv, capsys):
     """An unknown --by column exits 1 with one error line naming it."""
     assert main(["network", str(plots_csv), "--by", "farm"]) == 1

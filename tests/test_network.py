@@ -635,6 +635,28 @@ def test_network_treatment_order(randomized, expected):
 
 
 @pytest.mark.parametrize("randomized", [False, True], ids=["file-order", "randomized"])
+def test_network_treatment_order_lists_given_labels_first(randomized):
+    """treatment_order (trial.toml [[treatments]]) first; the rest in the default order."""
+    res = analyze_many(_ordered_network(randomized), by="site", response="y",
+                       treatment="treatment", block="block", control="CK",
+                       dunnett_pvalues="none", treatment_order=["PK", "NP"])  # fmt: skip
+    rest = ["CK", "NPK"]  # default order without PK and NP: file order and natural sort agree
+    assert res.summary.treatments["treatment"].tolist() == ["PK", "NP", *rest]
+    assert res.per_treatment.loc[res.per_treatment.site == "s2", "treatment"].tolist() == [
+        "PK",
+        "NP",
+        *rest,
+    ]
+
+
+def test_network_treatment_order_refuses_an_unknown_label():
+    """A [[treatments]] label no trial has is an error naming it (not silently ignored)."""
+    with pytest.raises(DataValidationError, match="'PKK'.*not a treatment of any trial"):
+        analyze_many(_ordered_network(False), by="site", response="y", treatment="treatment",
+                     block="block", treatment_order=["PKK"])  # fmt: skip
+
+
+@pytest.mark.parametrize("randomized", [False, True], ids=["file-order", "randomized"])
 def test_dask_path_keeps_the_treatment_order(randomized):
     """The dask path orders treatments as the pandas path: file order, or natural sort."""
     dd = pytest.importorskip("dask.dataframe")

@@ -218,6 +218,7 @@ def _run(args: argparse.Namespace) -> int:
         exclude_cv_above=args.exclude_cv_above,
         progress=progress,
         margin_pct=margin,
+        treatment_order=[item.label for item in config.treatments],
     )
     _check_some_trial_analysed(result, left_out)
     options = _report_options(result, config, args)

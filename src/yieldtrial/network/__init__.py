@@ -262,6 +262,7 @@ def analyze_many(
     margin_pct: float | None = None,
     contrasts: Mapping[str, Mapping[str, float]] | None = None,
     letters: bool = True,
+    treatment_order: Sequence[str] | None = None,
 ) -> NetworkResult:
     """Analyse every trial of a network in one call, with an across-site summary.
 
@@ -325,6 +326,11 @@ def analyze_many(
         Compute the within-trial Tukey letters (default).  False leaves ``letters``
         empty: their compact letter display costs seconds per trial with hundreds of
         treatments (a 200-variety regional trial), and stability analyses do not use them.
+    treatment_order : sequence of str, optional
+        Treatments shown first, in this order (trial.toml's ``[[treatments]]``); the
+        others follow in the default order (first appearance, or natural sort when the
+        blocks list the treatments in different orders).  A label that is no treatment
+        of any trial is an error.
 
     Returns
     -------
@@ -413,6 +419,7 @@ def analyze_many(
         "controls": controls,
         "margin_pct": None if margin_pct is None else float(margin_pct),
         "letters": bool(letters),
+        "treatment_order": tuple(str(t) for t in (treatment_order or ())),
     }
     if _is_dask(data):
         _check_columns(list(data.columns), needed)
@@ -534,6 +541,7 @@ def _tables(
         response=options["response"],
         treatment=options["treatment"],
         block=options["block"],
+        treatment_order=options.get("treatment_order", ()),
     )
     mode = options["dunnett_pvalues"]
     # "auto" is resolved by the engine once it has counted the treatments of every trial
@@ -663,7 +671,9 @@ def _dask_tables(
     # when blocks list them in different orders), from each label's first row
     seen = seen_positions.sort_values(kind="stable").reset_index()
     group = seen.groupby(seen_cols[:-1], sort=False).ngroup().to_numpy(dtype=np.int64)
-    _, display_levels = _treatment_codes(seen[treatment].reset_index(drop=True), group)
+    _, display_levels = _treatment_codes(
+        seen[treatment].reset_index(drop=True), group, options.get("treatment_order", ())
+    )
     rank = {str(v): i for i, v in enumerate(display_levels)}
     sub_options = dict(options)
     if sub_options["dunnett_pvalues"] == "auto":

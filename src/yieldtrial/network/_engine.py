@@ -23,7 +23,7 @@ Rows are coded once (trial, treatment and block as integers), sorted by
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -105,13 +105,46 @@ def _factor_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes, dtype=np.int64), labels
 
 
-def _treatment_codes(values: pd.Series, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _treatment_codes(
+    values: pd.Series, group: np.ndarray, given: Sequence[str] = ()
+) -> tuple[np.ndarray, np.ndarray]:
     """Treatment codes (-1 = missing) and labels in display order.
 
-    The order of first appearance, unless some block (``group``: trial and block) lists
-    the treatments in another order (a randomized layout): then natural sort (``T2``
-    before ``T10``), as :func:`yieldtrial.design.resolve.treatment_order` for one trial.
+    The labels of ``given`` first (the ``[[treatments]]`` order of trial.toml), then the
+    others in the order of first appearance, unless some block (``group``: trial and
+    block) lists the treatments in another order (a randomized layout): then natural sort
+    (``T2`` before ``T10``), as :func:`yieldtrial.design.resolve.treatment_order` for one
+    trial.
     """
+    codes, labels = _default_treatment_codes(values, group)
+    if not given:
+        return codes, labels
+    text = [str(label) for label in labels]
+    position = {label: i for i, label in enumerate(text)}
+    absent = [label for label in given if label not in position]
+    if absent:
+        from yieldtrial.io.validation import list_items
+
+        raise DataValidationError(
+            f"[[treatments]] describes {list_items(repr(a) for a in absent)}, which "
+            f"{'are' if len(absent) > 1 else 'is'} not a treatment of any trial; "
+            f"treatments present: {list_items((repr(t) for t in text), limit=30)}. "
+            "Labels are case-sensitive: correct the label in trial.toml"
+        )
+    listed = list(dict.fromkeys(str(label) for label in given))
+    order = np.array(
+        [position[label] for label in listed]
+        + [i for i, label in enumerate(text) if label not in set(listed)],
+        dtype=int,
+    )
+    rank = np.empty(order.size + 1, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    rank[-1] = -1  # code -1 (missing) stays -1
+    return rank[codes], labels[order]
+
+
+def _default_treatment_codes(values: pd.Series, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Treatment codes and labels in the default display order (see ``_treatment_codes``)."""
     from yieldtrial.design.resolve import natural_key
 
     codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
@@ -132,7 +165,13 @@ def _treatment_codes(values: pd.Series, group: np.ndarray) -> tuple[np.ndarray, 
 
 
 def code_frame(
-    data: pd.DataFrame, *, by: list[str], response: str, treatment: str, block: str | None
+    data: pd.DataFrame,
+    *,
+    by: list[str],
+    response: str,
+    treatment: str,
+    block: str | None,
+    treatment_order: Sequence[str] = (),
 ) -> Coded:
     """Code a long table of many trials.
 
@@ -144,6 +183,8 @@ def code_frame(
         Columns whose combination identifies a trial.
     response, treatment, block : str
         Column names (``block`` None for a CRD).
+    treatment_order : sequence of str
+        Labels shown first, in this order (the others follow in the default order).
 
     Returns
     -------
@@ -190,7 +231,7 @@ def code_frame(
     else:
         b_codes, b_labels = np.zeros(n, dtype=np.int64), np.array(["1"], dtype=object)
     group = np.asarray(trial, dtype=np.int64) * max(len(b_labels), 1) + b_codes
-    t_codes, t_labels = _treatment_codes(data[treatment], group)
+    t_codes, t_labels = _treatment_codes(data[treatment], group, treatment_order)
     bad = bad | (t_codes < 0)
     if block is not None:
         bad = bad | (b_codes < 0)
