@@ -137,6 +137,13 @@ def test_report_from_files_takes_crop_and_speaks_api(tmp_path, rcbd):
     assert "crop='wheat'" in str(error.value) and "--crop" not in str(error.value)
 
 
+def test_report_from_files_is_also_a_report_package_name():
+    """``yt.report.report_from_files`` is the function ``yt.report_from_files`` names."""
+    import yieldtrial.report
+
+    assert yieldtrial.report.report_from_files is yt.report_from_files
+
+
 @pytest.mark.parametrize(
     ("block", "design"), [("block", "rcbd"), (None, "crd")], ids=["block", "no-block"]
 )

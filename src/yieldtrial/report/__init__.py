@@ -26,6 +26,7 @@ _LAZY: dict[str, str] = {
     "SCHEMA_VERSION": "yieldtrial.report.model",
     "FORMATS": "yieldtrial.report.formats",
     "format_for_path": "yieldtrial.report.formats",
+    "report_from_files": "yieldtrial.report.files",
 }
 
 __all__ = sorted(_LAZY)
