@@ -281,6 +281,10 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
                 )
             if args.output is not None:
                 check_output(args.output, force=getattr(args, "force", False), inputs=[source])
+            if _streamable(args, config, source):
+                code = _run_streamed(args, config, source)
+                if code is not None:
+                    return code
             trial = load_trial(source, config, sheet=args.sheet, encoding=args.encoding)
     table = trial.yields()
     missing = trial.missing_plots
@@ -307,6 +311,82 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
             f"{trial.standard_moisture_pct:g} % moisture)",
             file=sys.stderr,
         )
+    return 0
+
+
+#: Smallest plot table streamed block by block (None: the default of
+#: :data:`yieldtrial.io.streaming.STREAM_MIN_BYTES`); tests set it low. [bytes]
+STREAM_MIN_BYTES: int | None = None
+
+
+def _streamable(args: argparse.Namespace, config: TrialConfig, source: Path) -> bool:
+    """Whether the table may be streamed: a large CSV written to a file, per-plot settings only.
+
+    Settings that need the whole table (a control, a design, factors, described
+    treatments, exclusions, block effects, ddf, rounding, another output format, a
+    worksheet, an encoding other than UTF-8) keep the in-memory path.
+    """
+    from yieldtrial.io.streaming import STREAM_MIN_BYTES as DEFAULT_MIN_BYTES
+    from yieldtrial.io.streaming import stream_candidate
+
+    if args.output is None or args.format != "csv" or args.decimals is not None:
+        return False
+    if args.sheet is not None or args.encoding not in (None, "utf-8", "utf8", "utf-8-sig", "UTF-8"):
+        return False
+    whole_table = (config.control, config.design, config.factors, config.treatments)
+    if any(whole_table) or config.exclude or config.block_effects or config.ddf:
+        return False
+    threshold = DEFAULT_MIN_BYTES if STREAM_MIN_BYTES is None else STREAM_MIN_BYTES
+    return stream_candidate(source, min_bytes=threshold)
+
+
+def _run_streamed(args: argparse.Namespace, config: TrialConfig, source: Path) -> int | None:
+    """Standardize block by block; None when the in-memory path must decide (nothing written)."""
+    from yieldtrial.io.streaming import StreamFallback, standardize_csv_stream
+
+    settings: dict[str, Any] = {
+        key: value
+        for key, value in config.trial_settings().items()
+        if key
+        in (
+            "protocol",
+            "standard_moisture_pct",
+            "moisture_method",
+            "shrink_pct_per_point",
+            "unit",
+            "columns",
+        )
+    }
+    progress = _Progress("standardizing") if stderr_is_terminal() else None
+    try:
+        with report_warnings():
+            result = standardize_csv_stream(
+                source,
+                str(args.output),
+                crop=str(config.crop),
+                force=getattr(args, "force", False),
+                progress=progress,
+                **settings,
+            )
+    except StreamFallback:
+        if progress is not None:
+            progress.done()
+        return None
+    if progress is not None:
+        progress.done()
+    if result.n_missing:
+        shown = ", ".join(repr(p) for p in result.missing_ids)
+        more = f" and {result.n_missing - 5} more" if result.n_missing > 5 else ""
+        print(
+            f"yieldtrial: note: {result.n_missing} missing plot(s) without a mass or yield, kept "
+            f"with an empty yield: {shown}{more}",
+            file=sys.stderr,
+        )
+    print(
+        f"wrote {args.output} ({result.n_plots} plots, yields in {result.unit} at "
+        f"{result.standard_moisture_pct:g} % moisture)",
+        file=sys.stderr,
+    )
     return 0
 
 

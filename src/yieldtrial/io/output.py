@@ -649,6 +649,37 @@ def csv_safe_text(value: str) -> str:
     return value
 
 
+def _may_start_formula(series: Any) -> bool:
+    """False when no cell of a pyarrow-backed text column can start a formula.
+
+    Looks at the first byte of every cell in pyarrow's buffers (no Python object per
+    cell); True whenever that is not possible, so the caller checks the cells.
+    """
+    chunked = getattr(getattr(series, "array", None), "_pa_array", None)
+    if chunked is None or not hasattr(chunked, "chunks"):
+        return True
+    import numpy as np
+
+    starts = np.frombuffer(_FORMULA_START_BYTES, dtype=np.uint8)
+    for chunk in chunked.chunks:
+        kind = str(chunk.type)
+        if kind not in ("string", "large_string"):
+            return True
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        if data_buffer is None:
+            continue
+        offsets = np.frombuffer(offsets_buffer, dtype=np.int64 if kind == "large_string" else np.int32)
+        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(data_buffer, dtype=np.uint8)
+        filled = offsets[:-1][offsets[1:] > offsets[:-1]]
+        if np.isin(data[filled], starts).any():
+            return True
+    return False
+
+
+_FORMULA_START_BYTES = "".join(_FORMULA_START).encode("ascii")
+
+
 def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` with every text cell and column name passed through :func:`csv_safe_text`.
 
@@ -671,6 +702,8 @@ def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for position in range(frame.shape[1]):
         series = frame.iloc[:, position]
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+            continue
+        if not _may_start_formula(series):
             continue
         if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
             starts = series.str.startswith(_FORMULA_START, na=False)  # vectorized (pyarrow)

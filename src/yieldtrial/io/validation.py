@@ -47,7 +47,7 @@ MAX_LISTED = 5
 """How many offending values a message quotes before "and N more"."""
 
 
-def list_items(items: Iterable[str], *, limit: int = MAX_LISTED) -> str:
+def list_items(items: Iterable[str], *, limit: int = MAX_LISTED, total: int | None = None) -> str:
     """Join items for a message, quoting at most ``limit`` of them.
 
     Parameters
@@ -56,6 +56,9 @@ def list_items(items: Iterable[str], *, limit: int = MAX_LISTED) -> str:
         Already formatted items.
     limit : int, default 5
         How many to show.
+    total : int, optional
+        How many items there are when ``items`` holds only the first of them (a table
+        read in blocks keeps the first few and a count); default ``len(items)``.
 
     Returns
     -------
@@ -70,9 +73,10 @@ def list_items(items: Iterable[str], *, limit: int = MAX_LISTED) -> str:
     '0, 1, 2, 3, 4 and 3 more'
     """
     values = list(items)
+    count = len(values) if total is None else total
     shown = ", ".join(values[:limit])
-    if len(values) > limit:
-        shown += f" and {len(values) - limit} more"
+    if count > limit:
+        shown += f" and {count - limit} more"
     return shown
 
 
@@ -539,6 +543,29 @@ def short_single_line_text(values: pd.Series, max_chars: int) -> bool:
     return True
 
 
+def _plain_ascii_words(values: pd.Series) -> bool:
+    """Whether every byte of a pyarrow text column is printable ASCII other than space, ``.``, ``'``.
+
+    Such labels (``T1``, ``CK``) match none of ``_SPECIAL_LABEL``'s cases: no character
+    outside printable ASCII, no surrounding space, no leading quote, no ``.0``.  Checked on
+    the bytes of pyarrow's buffers; False when that is not possible.
+    """
+    chunks = _arrow_chunks(values)
+    if chunks is None:
+        return False
+    for chunk in chunks:
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        if data_buffer is None:
+            continue
+        large = str(chunk.type) == "large_string"
+        offsets = np.frombuffer(offsets_buffer, dtype=np.int64 if large else np.int32)
+        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(data_buffer, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
+        if ((data <= 32) | (data >= 127) | (data == 46) | (data == 39)).any():
+            return False
+    return True
+
+
 def _unique_plain_integers(values: pd.Series) -> bool:
     """Tell whether the cells are digit-only ids of up to 18 digits, all different."""
     if not _plain_digit_text(values):
@@ -565,8 +592,8 @@ def _special_mask(values: pd.Series) -> pd.Series:
     Built from checks that pandas runs with pyarrow's vectorized kernels (a regular
     expression ending in ``$`` would make pandas fall back to Python for every cell).
     """
-    if _plain_digit_text(values):
-        return pd.Series(False, index=values.index)  # digits only: nothing to normalise
+    if _plain_digit_text(values) or _plain_ascii_words(values):
+        return pd.Series(False, index=values.index)  # nothing to normalise
     text = values.astype("str")
     special = text.str.contains(r"[^\x20-\x7e]", regex=True, na=False)
     special |= text.str.startswith((" ", "'"), na=False) | text.str.endswith(" ", na=False)
@@ -787,24 +814,75 @@ def warn_implausible_moisture(
     YieldTrialWarning
         Naming up to five plots and their moisture.
     """
+    items, count = implausible_moisture_items(
+        data, low=low, high=high, column=column, id_column=id_column
+    )
+    if count:
+        warnings.warn(
+            implausible_moisture_message(
+                list_items(items), crop=crop, low=low, high=high, column=column
+            ),
+            YieldTrialWarning,
+            stacklevel=4,
+        )
+
+
+def implausible_moisture_items(
+    data: pd.DataFrame,
+    *,
+    low: float,
+    high: float,
+    column: str = "moisture_pct",
+    id_column: str = "plot_id",
+    limit: int | None = None,
+) -> tuple[list[str], int]:
+    """The plots of :func:`warn_implausible_moisture`: their items and how many there are.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Plot table.
+    low, high : float
+        Plausible harvest moisture range for the crop. [%]
+    column, id_column : str
+        Moisture column and plot-id column.
+    limit : int, optional
+        Format only the first ``limit`` items (all by default).
+
+    Returns
+    -------
+    items : list of str
+        ``"plot 'A1' = 5 %"`` for the first ``limit`` such plots.
+    count : int
+        Number of such plots.
+    """
     if column not in data:
-        return
+        return [], 0
     values = data[column].to_numpy(dtype=float, na_value=np.nan)
     with np.errstate(invalid="ignore"):
         bad = ((values < low) | (values > high)) & ~np.isnan(values)
-    if not bad.any():
-        return
+    count = int(bad.sum())
+    if not count:
+        return [], 0
     ids = data[id_column] if id_column in data else None
+    labels, bad_values = data.index[bad], values[bad]
+    if limit is not None:
+        labels, bad_values = labels[:limit], bad_values[:limit]
     items = [
         f"{_plot_label(ids, label, f'index {label}')} = {_fmt(value)} %"
-        for label, value in zip(data.index[bad], values[bad], strict=True)
+        for label, value in zip(labels, bad_values, strict=True)
     ]
-    warnings.warn(
+    return items, count
+
+
+def implausible_moisture_message(
+    listing: str, *, crop: str, low: float, high: float, column: str = "moisture_pct"
+) -> str:
+    """The text of :func:`warn_implausible_moisture` around a listing of plots."""
+    return (
         f"{column} outside the plausible harvest range for {crop} ({_fmt(low)}-{_fmt(high)} %): "
-        f"{list_items(items)}. Check for a typing error (e.g. 5 for 15) or a moisture measured "
-        "after drying; the yields are computed as given",
-        YieldTrialWarning,
-        stacklevel=4,
+        f"{listing}. Check for a typing error (e.g. 5 for 15) or a moisture measured "
+        "after drying; the yields are computed as given"
     )
 
 

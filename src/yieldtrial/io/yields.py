@@ -138,20 +138,55 @@ def warn_implausible_yields(
     stacklevel : int, default 2
         Passed to :func:`warnings.warn`, counted from this function.
     """
-    high = yield_kg_ha > IMPLAUSIBLE_YIELD_KG_HA
-    if high.any():
-        items = [
-            f"plot {pid!r} = {value:,.0f} kg/ha"
-            for pid, value in zip(plots.loc[high, "plot_id"], yield_kg_ha[high], strict=True)
-        ]
+    items, count = implausible_yield_items(plots, yield_kg_ha)
+    if count:
         warnings.warn(
-            f"standardized yield above {IMPLAUSIBLE_YIELD_KG_HA:,.0f} kg/ha: "
-            f"{list_items(items)}. Check the units: is the area in mu or ha but "
-            "read as m2 (name the column harvested_area_mu / 面积(亩)), or the mass in g or "
-            "jin but read as kg?",
+            implausible_yield_message(list_items(items)),
             YieldTrialWarning,
             stacklevel=stacklevel + 1,
         )
+
+
+def implausible_yield_items(
+    plots: pd.DataFrame, yield_kg_ha: pd.Series, *, limit: int | None = None
+) -> tuple[list[str], int]:
+    """The plots of :func:`warn_implausible_yields`: their items and how many there are.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The plot table (for ``plot_id``).
+    yield_kg_ha : Series
+        Its yields. [kg/ha]
+    limit : int, optional
+        Format only the first ``limit`` items (all by default).
+
+    Returns
+    -------
+    items : list of str
+        ``"plot 'A1' = 52,000 kg/ha"`` for the first ``limit`` such plots.
+    count : int
+        Number of such plots.
+    """
+    high = yield_kg_ha > IMPLAUSIBLE_YIELD_KG_HA
+    count = int(high.sum())
+    if not count:
+        return [], 0
+    pids, values = plots.loc[high, "plot_id"], yield_kg_ha[high]
+    if limit is not None:
+        pids, values = pids.iloc[:limit], values.iloc[:limit]
+    items = [f"plot {pid!r} = {value:,.0f} kg/ha" for pid, value in zip(pids, values, strict=True)]
+    return items, count
+
+
+def implausible_yield_message(listing: str) -> str:
+    """The text of :func:`warn_implausible_yields` around a listing of plots."""
+    return (
+        f"standardized yield above {IMPLAUSIBLE_YIELD_KG_HA:,.0f} kg/ha: "
+        f"{listing}. Check the units: is the area in mu or ha but "
+        "read as m2 (name the column harvested_area_mu / 面积(亩)), or the mass in g or "
+        "jin but read as kg?"
+    )
 
 
 def yields_table(

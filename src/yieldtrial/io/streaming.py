@@ -1,0 +1,596 @@
+"""Standardize a large CSV plot table block by block, with the in-memory path's exact result.
+
+``yieldtrial standardize TABLE --crop wheat -o OUT.csv`` on a table of millions of plots
+need not hold the table, its yields and its CSV text in memory at once: this module reads
+the file with pyarrow's streaming CSV reader, validates each block with the same code as
+:func:`yieldtrial.read_plots` (``plots._build``), computes its yields with the same
+functions as :class:`yieldtrial.FieldTrial` and writes its CSV lines with the same
+formatter (:func:`yieldtrial.io.csv_out.csv_rows`) into the temporary file of the atomic
+writer, which is renamed only when the whole table has passed.
+
+The checks that need the whole table are accumulated across blocks:
+
+* duplicate plot ids (after label normalisation) across blocks: the ids of every block
+  (integers, or 64-bit hashes of the label text) are kept and compared at the end;
+* labels that differ only in case, spaces or look-alike letters: the distinct treatment and
+  block labels are kept and checked at the end;
+* impurity or empty-grain columns that look like fractions: count, range and maximum;
+* moisture outside the crop's plausible range and yields above 40 t/ha: the first plots
+  and the count, so the warnings read exactly as the in-memory ones;
+* missing plots: the count and the first ids, for the command's note.
+
+Whatever cannot be settled that way raises :class:`StreamFallback` and leaves no file: an
+error or a problem found in any block, a label normalised with a warning, a label variant,
+a repeated id (or a hash collision), a block the reader cannot parse as typed.  The caller
+then runs the in-memory path, which gives the exact message (one table-wide listing, the
+file's row numbers) or, after a false alarm, the output.  Failing tables therefore cost a
+second read; tables that pass are read once, in bounded memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.errors import YieldTrialWarning
+from yieldtrial.io import validation as _validation
+from yieldtrial.io import yields as _yields
+from yieldtrial.io.csv_out import csv_header, csv_rows
+from yieldtrial.io.output import write_output
+
+__all__ = [
+    "STREAM_BLOCK_BYTES",
+    "STREAM_MIN_BYTES",
+    "StreamFallback",
+    "StreamedTable",
+    "standardize_csv_stream",
+    "streaming_supported",
+]
+
+#: Smallest CSV file that ``standardize`` streams (smaller ones are read whole). [bytes]
+STREAM_MIN_BYTES = 32 << 20
+#: Bytes of the file parsed per block (pyarrow's ``block_size``). [bytes]
+STREAM_BLOCK_BYTES = 8 << 20
+#: Distinct integer plot ids kept in a bitmap at most (beyond: sorted at the end).
+_BITMAP_SPAN = 1 << 26
+#: Layout columns that make :class:`~yieldtrial.FieldTrial` detect a design from the whole table.
+_LAYOUT_COLUMNS = frozenset({"row", "column", "main_plot", "incomplete_block", "entry_type"})
+_FRACTION_COLUMNS = ("impurity_pct", "empty_grain_pct")
+
+
+class StreamFallback(Exception):  # noqa: N818 - a signal to the caller, not a failure
+    """The streamed run cannot promise the in-memory result: nothing was written."""
+
+
+@dataclass
+class StreamedTable:
+    """What a streamed ``standardize`` wrote (for the command's messages)."""
+
+    #: Plots written.
+    n_plots: int = 0
+    #: Plots without a yield.
+    n_missing: int = 0
+    #: Ids of the first missing plots (at most five).
+    missing_ids: list[str] = field(default_factory=list)
+    #: Canonical display unit of the yields (``"kg/ha"``).
+    unit: str = "kg/ha"
+    #: Standard moisture used. [%]
+    standard_moisture_pct: float = 0.0
+
+
+def streaming_supported() -> bool:
+    """Whether this installation can stream (pyarrow, and pandas' NaN-valued string dtype).
+
+    Returns
+    -------
+    bool
+        True when :func:`standardize_csv_stream` can run; without, it always falls back.
+    """
+    try:
+        import pyarrow  # noqa: F401
+        import pyarrow.csv  # noqa: F401
+
+        pd.StringDtype("pyarrow", na_value=np.nan)
+    except (ImportError, TypeError):
+        return False
+    return True
+
+
+def stream_candidate(path: str | os.PathLike[str], *, min_bytes: int = STREAM_MIN_BYTES) -> bool:
+    """Whether a plot table may be streamed: a CSV/TSV text file of at least ``min_bytes``.
+
+    Parameters
+    ----------
+    path : path
+        The plot table.
+    min_bytes : int, default STREAM_MIN_BYTES
+        Size threshold. [bytes]
+
+    Returns
+    -------
+    bool
+        False for workbooks, small files and anything that is not a regular file.
+    """
+    target = Path(path)
+    if target.suffix.lower() in (".xls", ".xlsx", ".xlsm"):
+        return False
+    try:
+        info = target.stat()
+    except (OSError, ValueError):
+        return False
+    import stat
+
+    return stat.S_ISREG(info.st_mode) and info.st_size >= min_bytes and streaming_supported()
+
+
+# ----------------------------------------------------------------------------- settings
+@dataclass(frozen=True)
+class _Settings:
+    crop: str
+    standard_moisture_pct: float
+    moisture_method: str
+    shrink_pct_per_point: float | None
+    unit: str
+    low: float
+    high: float
+
+
+def _settings(
+    crop: str,
+    protocol: str,
+    standard_moisture_pct: float | None,
+    moisture_method: str,
+    shrink_pct_per_point: float | None,
+    unit: str,
+) -> _Settings:
+    """The trial settings as :class:`~yieldtrial.FieldTrial` resolves them."""
+    from yieldtrial.io.checks import check_option, check_range
+    from yieldtrial.moisture import METHODS
+    from yieldtrial.protocols import (
+        PROTOCOLS,
+        canonical_crop,
+        plausible_harvest_moisture_pct,
+    )
+    from yieldtrial.protocols import standard_moisture_pct as protocol_moisture_pct
+    from yieldtrial.units import yield_unit
+
+    canonical = canonical_crop(crop)
+    protocol = check_option("protocol", protocol, PROTOCOLS)
+    if standard_moisture_pct is None:
+        standard = protocol_moisture_pct(canonical, protocol=protocol)
+    else:
+        standard = float(standard_moisture_pct)
+        check_range("standard_moisture_pct", standard, low=0, high=100)
+    method = check_option("moisture_method", moisture_method, METHODS)
+    low, high = plausible_harvest_moisture_pct(canonical)
+    return _Settings(
+        canonical, float(standard), method, shrink_pct_per_point, yield_unit(unit), low, high
+    )
+
+
+# ----------------------------------------------------------------------------- reading
+@dataclass
+class _Source:
+    path: Path
+    sep: str
+    header: list[str]
+    text_columns: set[int]
+    estimated_rows: int
+
+
+def _open(path: Path, columns: Mapping[str, str] | None) -> _Source:
+    """Run the in-memory reader's checks up to pyarrow (``_read_csv``, ``_read_optimistic``)."""
+    from yieldtrial.io import table_files as tf
+    from yieldtrial.io.plots import _map_columns, _numeric_headers
+
+    name = path.name
+    tf.check_input_file(path)
+    head = tf._read_head(path)
+    if head.startswith((b"\xd0\xcf\x11\xe0", b"PK\x03\x04")):
+        raise StreamFallback("a workbook given as CSV")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+        raise StreamFallback("UTF-16 or binary")
+    raw_text = head.removeprefix(codecs.BOM_UTF8).decode("latin-1")
+    if not raw_text.strip():
+        raise StreamFallback("empty file")
+    sep = "\t" if path.suffix.lower() == ".tsv" else tf._sniff_separator(raw_text)
+    raw_first = tf._first_records(raw_text, sep)
+    if not raw_first or (len(head) == tf._HEAD and len(raw_first) < 2):
+        raise StreamFallback("a header longer than the head of the file")
+    width = len(raw_first[0])
+    body = head.removeprefix(codecs.BOM_UTF8)
+    cut = body.rfind(b"\n")
+    try:
+        head_text = (body if len(head) < tf._HEAD else body[: cut + 1]).decode("utf-8")
+    except UnicodeDecodeError:
+        raise StreamFallback("not UTF-8") from None
+    first = tf._first_records(head_text, sep)
+    if not first or len(first[0]) != width:
+        raise StreamFallback("a ragged head")
+    tf._check_title_rows(first, name)
+    header = [cell.strip() for cell in first[0]]
+    tf._check_header_names(header, name, allow_blank=True)
+    mapping, _ = _map_columns(
+        [_validation.clean_text(h).strip() for h in header if not tf._is_blank_header(h)],
+        columns,
+        name,
+    )
+    if _LAYOUT_COLUMNS & set(mapping.values()):
+        raise StreamFallback("layout columns: the design is detected from the whole table")
+    if tf._odd_quote_count(path):
+        raise StreamFallback("an unclosed quote")
+    wanted = set(_numeric_headers(columns)(header))
+    text = {i for i, label in enumerate(header) if label not in wanted}
+    return _Source(path, sep, header, text, tf._estimated_rows(path, head_text))
+
+
+def _raw_blocks(source: _Source, block_bytes: int) -> Iterator[pd.DataFrame]:
+    """The raw table of ``_read_arrow``, one parsed block at a time (file row index)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    from yieldtrial.io.table_files import NA_VALUES, tidy_headers
+
+    width = len(source.header)
+    names = [f"c{i}" for i in range(width)]
+    types = {names[i]: (pa.string() if i in source.text_columns else pa.float64()) for i in range(width)}
+    strings = pd.StringDtype("pyarrow", na_value=np.nan)
+    reader = pcsv.open_csv(
+        source.path,
+        read_options=pcsv.ReadOptions(
+            skip_rows=1, column_names=names, block_size=block_bytes, use_threads=True
+        ),
+        parse_options=pcsv.ParseOptions(delimiter=source.sep, ignore_empty_lines=False),
+        convert_options=pcsv.ConvertOptions(
+            column_types=types,
+            null_values=list(NA_VALUES),
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    )
+    done = 0
+    for batch in reader:
+        size = batch.num_rows
+        if not size:
+            continue
+        columns: dict[int, Any] = {}
+        for i in range(width):
+            column = batch.column(i)
+            if i in source.text_columns:
+                chunked = pa.chunked_array([column], type=pa.string())
+                columns[i] = pd.Series(chunked.to_pandas(types_mapper={pa.string(): strings}.get))
+            else:
+                columns[i] = column.to_numpy(zero_copy_only=False)
+        frame = pd.DataFrame({i: columns[i] for i in range(width)}, copy=False)
+        frame.index = pd.RangeIndex(done, done + size)
+        frame.columns = source.header
+        done += size
+        yield tidy_headers(frame, source.path.name)
+
+
+# ----------------------------------------------------------------------------- across blocks
+class _PlotIds:
+    """The plot ids seen so far, to find an id repeated in two blocks."""
+
+    def __init__(self) -> None:
+        self.low: int | None = None
+        self.seen = np.zeros(0, dtype=bool)
+        self.ints: list[np.ndarray] = []  # plain integer ids beyond the bitmap
+        self.hashes: list[np.ndarray] = []  # 64-bit hashes of other ids
+        self.repeated = False
+
+    def add(self, plots: pd.DataFrame) -> None:
+        if "site" in plots:
+            self.hashes.append(
+                pd.util.hash_pandas_object(plots[["site", "plot_id"]], index=False).to_numpy()
+            )
+            return
+        ints = _plain_integers(plots["plot_id"])
+        if ints is None:
+            self.hashes.append(_text_hashes(plots["plot_id"]))
+        elif len(ints):
+            self._mark(ints)
+
+    def _mark(self, ints: np.ndarray) -> None:
+        low, high = int(ints.min()), int(ints.max())
+        if self.low is None:
+            start, end = low, high + 1
+        else:
+            start, end = min(self.low, low), max(self.low + len(self.seen), high + 1)
+        if end - start > _BITMAP_SPAN:
+            self.ints.append(ints)
+            return
+        if self.low is None or start < self.low or end > self.low + len(self.seen):
+            size = max(end - start, min(2 * len(self.seen), _BITMAP_SPAN))
+            grown = np.zeros(size, dtype=bool)
+            if self.low is not None:
+                offset = self.low - start
+                grown[offset : offset + len(self.seen)] = self.seen
+            self.seen, self.low = grown, start
+        slots = ints - self.low
+        if self.seen[slots].any():
+            self.repeated = True
+        self.seen[slots] = True
+
+    def any_repeated(self) -> bool:
+        """Whether an id (or a hash of one) occurs twice over all blocks."""
+        if self.repeated:
+            return True
+        ints = np.concatenate(self.ints) if self.ints else np.zeros(0, dtype=np.int64)
+        if self.low is not None and len(ints):
+            inside = (ints >= self.low) & (ints < self.low + len(self.seen))
+            if self.seen[ints[inside] - self.low].any():
+                return True
+        if self.hashes:
+            spelled = [np.flatnonzero(self.seen) + self.low] if self.low is not None else []
+            texts = pd.Series(np.concatenate([ints, *spelled]).astype(str), dtype=object)
+            hashes = np.concatenate([*self.hashes, _text_hashes(texts)])
+            return _has_repeats(hashes)
+        return _has_repeats(ints)
+
+
+def _has_repeats(values: np.ndarray) -> bool:
+    ordered = np.sort(values)
+    return bool((ordered[1:] == ordered[:-1]).any())
+
+
+def _text_hashes(labels: pd.Series) -> np.ndarray:
+    return np.asarray(pd.util.hash_array(labels.to_numpy(dtype=object)), dtype=np.uint64)
+
+
+def _plain_integers(labels: pd.Series) -> np.ndarray | None:
+    """The ids as integers when every one is a canonical decimal (``7``, not ``07``)."""
+    if not _validation._plain_digit_text(labels):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = _validation._arrow_chunks(labels) or []
+    parts = []
+    for chunk in chunks:
+        lengths = pc.utf8_length(chunk)
+        if int(pc.max(lengths).as_py() or 0) > 18:
+            return None
+        leading = pc.and_(pc.greater(lengths, 1), pc.starts_with(chunk, "0"))
+        if pc.any(leading).as_py():
+            return None
+        parts.append(pc.cast(chunk, pa.int64()).to_numpy(zero_copy_only=False))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+@dataclass
+class _Listing:
+    """The first few items of a message listing, and how many there are in all."""
+
+    items: list[str] = field(default_factory=list)
+    count: int = 0
+
+    @property
+    def room(self) -> int:
+        return max(_validation.MAX_LISTED - len(self.items), 0)
+
+    def add(self, found: tuple[list[str], int]) -> None:
+        items, count = found
+        self.items += items[: self.room]
+        self.count += count
+
+    def text(self) -> str:
+        return _validation.list_items(self.items, total=self.count)
+
+
+@dataclass
+class _Totals:
+    """What the whole-table checks and the command's messages need, block after block."""
+
+    ids: _PlotIds = field(default_factory=_PlotIds)
+    labels: dict[str, dict[str, None]] = field(default_factory=dict)
+    fractions: dict[str, tuple[bool, float]] = field(default_factory=dict)
+    moisture: _Listing = field(default_factory=_Listing)
+    high_yields: _Listing = field(default_factory=_Listing)
+    result: StreamedTable = field(default_factory=StreamedTable)
+
+    def add(self, plots: pd.DataFrame, yield_kg_ha: pd.Series, settings: _Settings) -> None:
+        self.ids.add(plots)
+        for column in ("treatment", "block"):
+            if column in plots:
+                seen = self.labels.setdefault(column, {})
+                for label in plots[column].dropna().unique().tolist():
+                    seen.setdefault(str(label))
+        for column in _FRACTION_COLUMNS:
+            if column in plots:
+                values = plots[column].to_numpy(dtype=float, na_value=np.nan)
+                values = values[~np.isnan(values)]
+                if values.size:
+                    inside, largest = self.fractions.get(column, (True, -np.inf))
+                    inside = inside and bool(((values >= 0) & (values < 1)).all())
+                    self.fractions[column] = (inside, max(largest, float(values.max())))
+        self.moisture.add(
+            _validation.implausible_moisture_items(
+                plots, low=settings.low, high=settings.high, limit=self.moisture.room
+            )
+        )
+        self.high_yields.add(
+            _yields.implausible_yield_items(plots, yield_kg_ha, limit=self.high_yields.room)
+        )
+        missing = yield_kg_ha.isna().to_numpy()
+        if missing.any():
+            room = 5 - len(self.result.missing_ids)
+            self.result.missing_ids += plots.loc[missing, "plot_id"].tolist()[:room]
+            self.result.n_missing += int(missing.sum())
+        self.result.n_plots += len(plots)
+
+    def check(self) -> None:
+        """Fall back when the whole table has what no single block showed."""
+        if not self.result.n_plots:
+            raise StreamFallback("no plot rows")
+        if self.ids.any_repeated():
+            raise StreamFallback("a plot id in two blocks")
+        for column, seen in self.labels.items():
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                frame = pd.DataFrame({column: pd.Series(list(seen), dtype="str")})
+                _validation.warn_label_variants(frame, (column,))
+            if caught:
+                raise StreamFallback(f"{column} label variants")
+
+    def warn(self, crop: str, settings: _Settings) -> None:
+        """Issue the warnings of the in-memory path, in its order."""
+        from yieldtrial.io.plots import _warn_fractions
+
+        flagged = {c: [largest] for c, (inside, largest) in self.fractions.items() if inside}
+        if flagged:
+            _warn_fractions(pd.DataFrame(flagged))
+        if self.moisture.count:
+            warnings.warn(
+                _validation.implausible_moisture_message(
+                    self.moisture.text(), crop=crop, low=settings.low, high=settings.high
+                ),
+                YieldTrialWarning,
+                stacklevel=3,
+            )
+        if self.high_yields.count:
+            warnings.warn(
+                _yields.implausible_yield_message(self.high_yields.text()),
+                YieldTrialWarning,
+                stacklevel=3,
+            )
+
+
+def _block_plots(
+    raw: pd.DataFrame, name: str, columns: Mapping[str, str] | None
+) -> pd.DataFrame:
+    """Validate one block as :func:`yieldtrial.read_plots` validates a table."""
+    from yieldtrial.io.plots import _build
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plots, _ = _build(
+            raw,
+            name=name,
+            columns=columns,
+            row_label=lambda position: f"row {int(position) + 2}",
+            file_rows=True,
+        )
+    for item in caught:
+        text = str(item.message)
+        if issubclass(item.category, YieldTrialWarning) and any(
+            text.startswith(f"every {column} value lies in [0, 1)") for column in _FRACTION_COLUMNS
+        ):
+            continue  # decided over the whole table
+        raise StreamFallback(f"a warning the whole table words differently: {text[:60]}")
+    return plots
+
+
+# ----------------------------------------------------------------------------- the command
+def standardize_csv_stream(
+    path: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    crop: str,
+    protocol: str = "cn-yield-test",
+    standard_moisture_pct: float | None = None,
+    moisture_method: str = "dry_matter",
+    shrink_pct_per_point: float | None = None,
+    unit: str = "kg/ha",
+    columns: Mapping[str, str] | None = None,
+    force: bool = False,
+    block_bytes: int = STREAM_BLOCK_BYTES,
+    progress: Callable[[int, int], None] | None = None,
+) -> StreamedTable:
+    """Write the standardized plot table of a CSV file block by block.
+
+    The result is the file ``yieldtrial standardize PATH --crop CROP -o OUTPUT`` writes
+    through :class:`~yieldtrial.FieldTrial` (UTF-8 with a BOM, byte for byte the same),
+    and the warnings are the same, issued in the same order once the file is in place.
+
+    Parameters
+    ----------
+    path : path
+        The plot table (UTF-8 CSV or TSV).
+    output : path
+        The CSV file to write (atomically: a temporary file renamed at the end).
+    crop, protocol, standard_moisture_pct, moisture_method, shrink_pct_per_point, unit
+        As for :meth:`FieldTrial.from_csv <yieldtrial.FieldTrial.from_csv>`.
+    columns : mapping, optional
+        Header renames, as for :func:`yieldtrial.read_plots`.
+    force : bool, default False
+        Replace an output that is not one of yieldtrial's own (see
+        :func:`yieldtrial.io.output.check_output`).
+    block_bytes : int, default STREAM_BLOCK_BYTES
+        Bytes of the file parsed per block. [bytes]
+    progress : callable, optional
+        Called with (rows done, estimated rows) after each block.
+
+    Returns
+    -------
+    StreamedTable
+        Plot count, missing plots, unit and standard moisture, for the messages.
+
+    Raises
+    ------
+    StreamFallback
+        Whenever only the in-memory path can give the exact result (any data problem,
+        a warning worded over the whole table, a file pyarrow cannot read as typed);
+        no output file is left behind.
+    """
+    source = Path(path)
+    try:
+        settings = _settings(
+            crop, protocol, standard_moisture_pct, moisture_method, shrink_pct_per_point, unit
+        )
+        opened = _open(source, columns)
+    except StreamFallback:
+        raise
+    except Exception as exc:  # the in-memory path words every problem
+        raise StreamFallback(str(exc)) from exc
+    totals = _Totals()
+
+    def write(handle: Any) -> None:
+        handle.write(b"\xef\xbb\xbf")
+        header_written = False
+        for raw in _raw_blocks(opened, block_bytes):
+            plots = _block_plots(raw, source.name, columns)
+            yield_kg_ha = _yields.plot_yield_kg_ha(
+                plots,
+                crop=settings.crop,
+                standard_moisture_pct=settings.standard_moisture_pct,
+                moisture_method=settings.moisture_method,
+                shrink_pct_per_point=settings.shrink_pct_per_point,
+            )
+            totals.add(plots, yield_kg_ha, settings)
+            table = _yields.yields_table(
+                plots,
+                yield_kg_ha,
+                unit=settings.unit,
+                crop=settings.crop,
+                standard_moisture_pct=settings.standard_moisture_pct,
+                moisture_method=settings.moisture_method,
+                shrink_pct_per_point=settings.shrink_pct_per_point,
+            )
+            if not header_written:
+                handle.write(csv_header(table))
+                header_written = True
+            handle.write(csv_rows(table))
+            if progress is not None:
+                done = totals.result.n_plots
+                progress(done, max(done, opened.estimated_rows))
+        totals.check()
+
+    try:
+        write_output(output, write, force=force, inputs=[source], encoding="utf-8-sig")
+    except StreamFallback:
+        raise
+    except Exception as exc:
+        raise StreamFallback(str(exc)) from exc
+    totals.warn(settings.crop, settings)
+    totals.result.unit = settings.unit
+    totals.result.standard_moisture_pct = settings.standard_moisture_pct
+    return totals.result
