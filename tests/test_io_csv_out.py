@@ -119,3 +119,18 @@ def test_random_tables_match_to_csv(values, labels):
         {"v": np.array(values[:n], dtype=float), "t": pd.array(labels[:n], dtype="str")}
     )
     assert _fast(frame) == _reference(frame)
+
+
+def test_repeated_floats_spelled_once_match_to_csv():
+    """A measured column (few distinct values, spelled once each) gives pandas' bytes."""
+    values = np.tile(np.array(SPECIAL_FLOATS * 3 + [15.1, 15.0, 13.2]), 800)  # 48,000 cells
+    frame = pd.DataFrame({"x": values, "y": np.arange(len(values), dtype=float)})
+    assert _fast(frame) == _reference(frame)
+
+
+def test_large_text_column_prechecks_match_to_csv():
+    """The buffer pre-checks still quote and neutralise the one cell that needs it."""
+    labels = ["T1", "CK"] * 10_000
+    for special in ("a,b", "=1+2", "-N", "plain"):
+        frame = pd.DataFrame({"label": pd.array([*labels, special], dtype="str"), "y": 1.5})
+        assert _fast(frame) == _reference(frame)

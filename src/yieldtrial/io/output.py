@@ -668,7 +668,9 @@ def _may_start_formula(series: Any) -> bool:
         _, offsets_buffer, data_buffer = chunk.buffers()
         if data_buffer is None:
             continue
-        offsets = np.frombuffer(offsets_buffer, dtype=np.int64 if kind == "large_string" else np.int32)
+        offsets = np.frombuffer(
+            offsets_buffer, dtype=np.int64 if kind == "large_string" else np.int32
+        )
         offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
         data = np.frombuffer(data_buffer, dtype=np.uint8)
         filled = offsets[:-1][offsets[1:] > offsets[:-1]]

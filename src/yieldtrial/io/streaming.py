@@ -32,7 +32,9 @@ from __future__ import annotations
 import codecs
 import os
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -241,7 +243,9 @@ def _raw_blocks(source: _Source, block_bytes: int) -> Iterator[pd.DataFrame]:
 
     width = len(source.header)
     names = [f"c{i}" for i in range(width)]
-    types = {names[i]: (pa.string() if i in source.text_columns else pa.float64()) for i in range(width)}
+    types = {
+        names[i]: (pa.string() if i in source.text_columns else pa.float64()) for i in range(width)
+    }
     strings = pd.StringDtype("pyarrow", na_value=np.nan)
     reader = pcsv.open_csv(
         source.path,
@@ -464,9 +468,7 @@ class _Totals:
             )
 
 
-def _block_plots(
-    raw: pd.DataFrame, name: str, columns: Mapping[str, str] | None
-) -> pd.DataFrame:
+def _block_plots(raw: pd.DataFrame, name: str, columns: Mapping[str, str] | None) -> pd.DataFrame:
     """Validate one block as :func:`yieldtrial.read_plots` validates a table."""
     from yieldtrial.io.plots import _build
 
@@ -489,6 +491,50 @@ def _block_plots(
     return plots
 
 
+# ----------------------------------------------------------------------------- threads
+_END = object()
+
+
+def _read_ahead(blocks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """Parse the next block on another thread while this one is checked (pyarrow frees the GIL)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(next, blocks, _END)
+        while True:
+            block = future.result()
+            if block is _END:
+                return
+            future = pool.submit(next, blocks, _END)
+            yield block
+
+
+class _Pipeline:
+    """Spell blocks as CSV on worker threads and write them in order (at most two ahead)."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.pool = ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1))
+        self.pending: deque[Future[bytes]] = deque()
+        self.started = False
+
+    def submit(self, table: pd.DataFrame) -> None:
+        self.started = True
+        self.pending.append(self.pool.submit(csv_rows, table))
+        while len(self.pending) > 2:
+            self.handle.write(self.pending.popleft().result())
+
+    def __enter__(self) -> _Pipeline:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        try:
+            while kind is None and self.pending:
+                self.handle.write(self.pending.popleft().result())
+        finally:
+            for future in self.pending:
+                future.cancel()
+            self.pool.shutdown(wait=True)
+
+
 # ----------------------------------------------------------------------------- the command
 def standardize_csv_stream(
     path: str | os.PathLike[str],
@@ -502,7 +548,7 @@ def standardize_csv_stream(
     unit: str = "kg/ha",
     columns: Mapping[str, str] | None = None,
     force: bool = False,
-    block_bytes: int = STREAM_BLOCK_BYTES,
+    block_bytes: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> StreamedTable:
     """Write the standardized plot table of a CSV file block by block.
@@ -524,8 +570,8 @@ def standardize_csv_stream(
     force : bool, default False
         Replace an output that is not one of yieldtrial's own (see
         :func:`yieldtrial.io.output.check_output`).
-    block_bytes : int, default STREAM_BLOCK_BYTES
-        Bytes of the file parsed per block. [bytes]
+    block_bytes : int, optional
+        Bytes of the file parsed per block; :data:`STREAM_BLOCK_BYTES` by default. [bytes]
     progress : callable, optional
         Called with (rows done, estimated rows) after each block.
 
@@ -555,34 +601,38 @@ def standardize_csv_stream(
 
     def write(handle: Any) -> None:
         handle.write(b"\xef\xbb\xbf")
-        header_written = False
-        for raw in _raw_blocks(opened, block_bytes):
-            plots = _block_plots(raw, source.name, columns)
-            yield_kg_ha = _yields.plot_yield_kg_ha(
-                plots,
-                crop=settings.crop,
-                standard_moisture_pct=settings.standard_moisture_pct,
-                moisture_method=settings.moisture_method,
-                shrink_pct_per_point=settings.shrink_pct_per_point,
-            )
-            totals.add(plots, yield_kg_ha, settings)
-            table = _yields.yields_table(
-                plots,
-                yield_kg_ha,
-                unit=settings.unit,
-                crop=settings.crop,
-                standard_moisture_pct=settings.standard_moisture_pct,
-                moisture_method=settings.moisture_method,
-                shrink_pct_per_point=settings.shrink_pct_per_point,
-            )
-            if not header_written:
-                handle.write(csv_header(table))
-                header_written = True
-            handle.write(csv_rows(table))
-            if progress is not None:
-                done = totals.result.n_plots
-                progress(done, max(done, opened.estimated_rows))
+        with _Pipeline(handle) as pipeline:
+            blocks = _raw_blocks(opened, block_bytes or STREAM_BLOCK_BYTES)
+            for raw in _read_ahead(blocks):
+                table = block_table(raw)
+                if not pipeline.started:
+                    handle.write(csv_header(table))
+                pipeline.submit(table)
+                if progress is not None:
+                    done = totals.result.n_plots
+                    progress(done, max(done, opened.estimated_rows))
         totals.check()
+
+    def block_table(raw: pd.DataFrame) -> pd.DataFrame:
+        plots = _block_plots(raw, source.name, columns)
+        yield_kg_ha = _yields.plot_yield_kg_ha(
+            plots,
+            crop=settings.crop,
+            standard_moisture_pct=settings.standard_moisture_pct,
+            moisture_method=settings.moisture_method,
+            shrink_pct_per_point=settings.shrink_pct_per_point,
+        )
+        totals.add(plots, yield_kg_ha, settings)
+        table = _yields.yields_table(
+            plots,
+            yield_kg_ha,
+            unit=settings.unit,
+            crop=settings.crop,
+            standard_moisture_pct=settings.standard_moisture_pct,
+            moisture_method=settings.moisture_method,
+            shrink_pct_per_point=settings.shrink_pct_per_point,
+        )
+        return table
 
     try:
         write_output(output, write, force=force, inputs=[source], encoding="utf-8-sig")

@@ -1,0 +1,301 @@
+"""Streamed ``standardize``: the in-memory path's bytes, messages and exit codes, block by block.
+
+Every test runs ``yieldtrial standardize`` twice on the same table: once in memory (the
+reference: the threshold set above the file size) and once streamed (threshold 0, blocks of
+a few hundred bytes, so a table of a few hundred plots spans many blocks), and compares the
+output file, standard error and exit status.  A spy records whether the streamed run really
+streamed or fell back to the in-memory path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import yieldtrial.commands.standardize as standardize_command
+from yieldtrial.cli import main
+from yieldtrial.io import streaming
+from yieldtrial.io.streaming import StreamFallback
+
+pytestmark = pytest.mark.skipif(
+    not streaming.streaming_supported(),
+    reason="streaming needs pyarrow and pandas' NaN-valued string dtype (pandas >= 2.3)",
+)
+
+BLOCK_BYTES = 600  # ~17 rows of the tables below per block
+
+
+def _table(n: int = 400, *, seed: int = 3) -> pd.DataFrame:
+    """An RCBD plot table: 8 treatments, n / 8 blocks, realistic wheat harvest values."""
+    rng = np.random.default_rng(seed)
+    index = np.arange(n)
+    return pd.DataFrame(
+        {
+            "plot_id": (index + 101).astype(str),
+            "block": (index // 8 + 1).astype(str),
+            "treatment": np.array([f"T{i}" for i in range(8)])[index % 8],
+            "harvested_area_m2": np.full(n, 20.0),
+            "fresh_mass_kg": np.round(rng.normal(15.0, 1.2, n), 2),
+            "moisture_pct": np.round(rng.normal(14.0, 0.8, n), 1),
+            "impurity_pct": np.round(rng.uniform(0.0, 2.0, n), 1),
+        }
+    )
+
+
+def _write(frame: pd.DataFrame, path) -> bytes:
+    frame.to_csv(path, index=False)
+    return path.read_bytes()
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Record each streamed attempt: 'streamed' or 'fallback'."""
+    calls: list[str] = []
+    real = streaming.standardize_csv_stream
+
+    def recording(*args, **kwargs):
+        try:
+            result = real(*args, **kwargs)
+        except StreamFallback:
+            calls.append("fallback")
+            raise
+        calls.append("streamed")
+        return result
+
+    monkeypatch.setattr(streaming, "standardize_csv_stream", recording)
+    monkeypatch.setattr(streaming, "STREAM_BLOCK_BYTES", BLOCK_BYTES)
+    return calls
+
+
+def _run(monkeypatch, capsys, path, out, *, stream: bool, extra=()):
+    monkeypatch.setattr(standardize_command, "STREAM_MIN_BYTES", 0 if stream else 1 << 40)
+    code = main(["standardize", str(path), "--crop", "wheat", "-o", str(out), "--force", *extra])
+    captured = capsys.readouterr()
+    data = out.read_bytes() if out.exists() else None
+    if out.exists():
+        out.unlink()
+    return code, captured.err, data
+
+
+def _both(monkeypatch, capsys, tmp_path, frame, extra=()):
+    path = tmp_path / "plots.csv"
+    original = _write(frame, path)
+    out = tmp_path / "out.csv"
+    memory = _run(monkeypatch, capsys, path, out, stream=False, extra=extra)
+    streamed = _run(monkeypatch, capsys, path, out, stream=True, extra=extra)
+    assert path.read_bytes() == original  # the input is never touched
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    return memory, streamed
+
+
+def test_streamed_output_is_byte_identical(monkeypatch, capsys, tmp_path, spy):
+    """Many blocks, one output: the same bytes and the same 'wrote' line as in memory."""
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, _table())
+    assert spy == ["streamed"]
+    assert memory[0] == streamed[0] == 0
+    assert streamed[2] == memory[2]
+    assert streamed[1] == memory[1]
+    assert "wrote" in streamed[1]
+
+
+def test_streamed_output_other_unit_and_method(monkeypatch, capsys, tmp_path, spy):
+    """Per-plot settings (--unit, --method) are streamed with identical bytes."""
+    extra = ("--unit", "kg/mu", "--method", "percentage_point")
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, _table(), extra)
+    assert spy == ["streamed"]
+    assert streamed == memory
+
+
+def test_streamed_warnings_accumulate_across_blocks(monkeypatch, capsys, tmp_path, spy):
+    """Low wheat moisture in 7 blocks, an implausible yield and fraction-like impurity.
+
+    The warnings list the first five plots and 'and N more' over the whole table, as in
+    memory, and come in the same order.
+    """
+    frame = _table()
+    frame["impurity_pct"] = np.round(np.linspace(0.0, 0.9, len(frame)), 2)  # all in [0, 1)
+    for row in (3, 60, 120, 180, 240, 300, 390):
+        frame.loc[row, "moisture_pct"] = 5.0  # below wheat's plausible 8 %
+    frame.loc[200, "harvested_area_m2"] = 0.02  # a m2 / mu slip: > 40 t/ha
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, frame)
+    assert spy == ["streamed"]
+    assert streamed == memory
+    lines = streamed[1].splitlines()
+    assert lines[0].startswith("yieldtrial: warning: every impurity_pct value lies in [0, 1)")
+    assert "and 2 more" in lines[1] and "moisture_pct outside" in lines[1]
+    assert "standardized yield above" in lines[2]
+
+
+def test_streamed_missing_plots_note(monkeypatch, capsys, tmp_path, spy):
+    """Missing plots in several blocks: the note counts them all and names the first five."""
+    frame = _table()
+    frame["fresh_mass_kg"] = frame["fresh_mass_kg"].astype(object)
+    for row in (10, 50, 90, 130, 170, 210, 399):
+        frame.loc[row, ["fresh_mass_kg"]] = None
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, frame)
+    assert spy == ["streamed"]
+    assert streamed == memory
+    assert "7 missing plot(s)" in streamed[1] and "and 2 more" in streamed[1]
+
+
+def test_error_in_late_block_leaves_no_output(monkeypatch, capsys, tmp_path, spy):
+    """A moisture of 150 % in the last row: exit 1, the in-memory message, no output file."""
+    frame = _table()
+    frame.loc[len(frame) - 1, "moisture_pct"] = 150.0
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, frame)
+    assert spy == ["fallback"]
+    assert streamed == memory
+    assert streamed[0] == 1 and streamed[2] is None
+    assert "moisture_pct" in streamed[1] and "plot '500'" in streamed[1]
+
+
+def test_error_in_late_block_keeps_previous_output(monkeypatch, capsys, tmp_path, spy):
+    """An earlier output of the same name is left as it was when a late block fails."""
+    frame = _table()
+    frame.loc[len(frame) - 1, "fresh_mass_kg"] = -3.0
+    path = tmp_path / "plots.csv"
+    _write(frame, path)
+    out = tmp_path / "out.csv"
+    monkeypatch.setattr(standardize_command, "STREAM_MIN_BYTES", 0)
+    out.write_bytes(b"earlier output\n")
+    code = main(["standardize", str(path), "--crop", "wheat", "-o", str(out), "--force"])
+    assert code == 1
+    assert out.read_bytes() == b"earlier output\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "plots.csv"]
+
+
+def test_duplicate_ids_across_blocks(monkeypatch, capsys, tmp_path, spy):
+    """Plot 101 in the first and the last block: the same error and exit code as in memory."""
+    frame = _table()
+    frame.loc[len(frame) - 1, "plot_id"] = "101"
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, frame)
+    assert spy == ["fallback"]
+    assert streamed == memory
+    assert streamed[0] == 1 and "duplicate plot ids: '101' (2 times)" in streamed[1]
+
+
+def test_duplicate_ids_after_normalisation_across_blocks(monkeypatch, capsys, tmp_path, spy):
+    """'101' early and '101.0' (a spreadsheet's integer) late are one id: an error."""
+    frame = _table()
+    frame.loc[len(frame) - 1, "plot_id"] = "101.0"
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, frame)
+    assert streamed == memory
+    assert spy == ["fallback"]
+    assert streamed[0] == 1 and "duplicate plot ids" in streamed[1]
+
+
+def test_duplicate_text_ids_across_blocks(monkeypatch, capsys, tmp_path, spy):
+    """Text ids (hashed, not integers) repeated across blocks are found too."""
+    frame = _table()
+    frame["plot_id"] = "P" + frame["plot_id"]
+    frame.loc[len(frame) - 1, "plot_id"] = "P102"
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, frame)
+    assert spy == ["fallback"]
+    assert streamed == memory
+    assert streamed[0] == 1 and "'P102' (2 times)" in streamed[1]
+
+
+def test_moisture_fraction_column(monkeypatch, capsys, tmp_path, spy):
+    """Moisture recorded as fractions (0.14) in every block: the in-memory error, exit 1."""
+    frame = _table()
+    frame["moisture_pct"] = frame["moisture_pct"] / 100
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, frame)
+    assert streamed == memory
+    assert streamed[0] == 1 and "looks like fractions" in streamed[1]
+
+
+def test_moisture_fraction_in_one_block_only(monkeypatch, capsys, tmp_path, spy):
+    """Fraction-like values in one block but percent elsewhere: the table passes, as in memory."""
+    frame = _table()
+    frame.loc[0:30, "moisture_pct"] = 0.5  # a block of them (and too dry for wheat)
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, frame)
+    assert spy == ["fallback"]  # the first block alone looks like fractions
+    assert streamed == memory
+    assert streamed[0] == 0 and "moisture_pct outside the plausible" in streamed[1]
+
+
+def test_label_variants_across_blocks(monkeypatch, capsys, tmp_path, spy):
+    """'T1' early and 't1' late: the variant warning of the in-memory path, output written."""
+    frame = _table()
+    frame.loc[len(frame) - 7, "treatment"] = "t1"
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, frame)
+    assert streamed == memory
+    assert spy == ["fallback"]
+    assert streamed[0] == 0 and "differ only in upper/lower case" in streamed[1]
+
+
+def test_fullwidth_label_merged_in_late_block(monkeypatch, capsys, tmp_path, spy):
+    """A full-width 'Ｔ1' in a late block: merged into T1 with the in-memory warning."""
+    frame = _table()
+    frame.loc[len(frame) - 7, "treatment"] = "Ｔ1"
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, frame)
+    assert streamed == memory
+    assert spy == ["fallback"]
+    assert streamed[0] == 0 and "full-width" in streamed[1]
+
+
+def test_options_needing_the_whole_table_stay_in_memory(monkeypatch, capsys, tmp_path, spy):
+    """--decimals (and a control, a design, ...) keep the in-memory path."""
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, _table(), ("--decimals", "1"))
+    assert spy == []
+    assert streamed == memory
+
+
+def test_layout_columns_stay_in_memory(tmp_path):
+    """Row and column positions (a possible Latin square) are decided on the whole table."""
+    frame = _table(16)
+    frame = frame.drop(columns="block").assign(row=np.repeat(np.arange(1, 5), 4))
+    frame["column"] = np.tile(np.arange(1, 5), 4)
+    path = tmp_path / "plots.csv"
+    _write(frame, path)
+    with pytest.raises(StreamFallback):
+        streaming.standardize_csv_stream(path, tmp_path / "out.csv", crop="wheat")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_plot_ids_across_blocks_int_and_text():
+    """An integer id of one block and the same text in a hashed block are one id."""
+    ids = streaming._PlotIds()
+    ids.add(pd.DataFrame({"plot_id": pd.array(["5", "900"], dtype="str")}))
+    ids.add(pd.DataFrame({"plot_id": pd.array(["1", "3"], dtype="str")}))  # grows downward
+    assert not ids.any_repeated()
+    ids.add(pd.DataFrame({"plot_id": pd.array(["A1", "900"], dtype="str")}))
+    assert ids.any_repeated()
+
+
+def test_plot_ids_leading_zeros_are_text():
+    """'07' and '7' are different labels: never counted as one id."""
+    ids = streaming._PlotIds()
+    ids.add(pd.DataFrame({"plot_id": pd.array(["7", "8"], dtype="str")}))
+    ids.add(pd.DataFrame({"plot_id": pd.array(["07", "9"], dtype="str")}))
+    assert not ids.any_repeated()
+
+
+def test_plot_ids_repeated_in_bitmap():
+    """The bitmap of integer ids finds a repeat two blocks apart."""
+    ids = streaming._PlotIds()
+    for start in (100, 200, 300):
+        ids.add(
+            pd.DataFrame(
+                {"plot_id": pd.array([str(i) for i in range(start, start + 50)], dtype="str")}
+            )
+        )
+    assert not ids.any_repeated()
+    ids.add(pd.DataFrame({"plot_id": pd.array(["120"], dtype="str")}))
+    assert ids.any_repeated()
+
+
+def test_streamed_file_hash_matches_manifest(monkeypatch, capsys, tmp_path, spy):
+    """The streamed output is recorded as yieldtrial's own: a second run may replace it."""
+    path = tmp_path / "plots.csv"
+    _write(_table(), path)
+    out = tmp_path / "out.csv"
+    monkeypatch.setattr(standardize_command, "STREAM_MIN_BYTES", 0)
+    assert main(["standardize", str(path), "--crop", "wheat", "-o", str(out)]) == 0
+    first = hashlib.sha256(out.read_bytes()).hexdigest()
+    assert main(["standardize", str(path), "--crop", "wheat", "-o", str(out)]) == 0
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == first
+    assert spy == ["streamed", "streamed"]
