@@ -29,7 +29,7 @@ BLOCK_BYTES = 600  # ~17 rows of the tables below per block
 
 
 def _table(n: int = 400, *, seed: int = 3) -> pd.DataFrame:
-    """An RCBD plot table: 8 treatments, n / 8 blocks, realistic wheat harvest values."""
+    """Return an RCBD plot table: 8 treatments, n / 8 blocks, realistic wheat values."""
     rng = np.random.default_rng(seed)
     index = np.arange(n)
     return pd.DataFrame(
@@ -278,11 +278,8 @@ def test_plot_ids_repeated_in_bitmap():
     """The bitmap of integer ids finds a repeat two blocks apart."""
     ids = streaming._PlotIds()
     for start in (100, 200, 300):
-        ids.add(
-            pd.DataFrame(
-                {"plot_id": pd.array([str(i) for i in range(start, start + 50)], dtype="str")}
-            )
-        )
+        labels = [str(i) for i in range(start, start + 50)]
+        ids.add(pd.DataFrame({"plot_id": pd.array(labels, dtype="str")}))
     assert not ids.any_repeated()
     ids.add(pd.DataFrame({"plot_id": pd.array(["120"], dtype="str")}))
     assert ids.any_repeated()

@@ -650,7 +650,7 @@ def csv_safe_text(value: str) -> str:
 
 
 def _may_start_formula(series: Any) -> bool:
-    """False when no cell of a pyarrow-backed text column can start a formula.
+    """Tell whether a cell of a text column may start a formula (False only when none can).
 
     Looks at the first byte of every cell in pyarrow's buffers (no Python object per
     cell); True whenever that is not possible, so the caller checks the cells.
@@ -673,7 +673,8 @@ def _may_start_formula(series: Any) -> bool:
         )
         offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
         data = np.frombuffer(data_buffer, dtype=np.uint8)
-        filled = offsets[:-1][offsets[1:] > offsets[:-1]]
+        starts_at, ends_at = offsets[:-1], offsets[1:]
+        filled = starts_at[np.greater(ends_at, starts_at)]
         if np.isin(data[filled], starts).any():
             return True
     return False

@@ -153,7 +153,7 @@ def _settings(
     shrink_pct_per_point: float | None,
     unit: str,
 ) -> _Settings:
-    """The trial settings as :class:`~yieldtrial.FieldTrial` resolves them."""
+    """Resolve the trial settings as :class:`~yieldtrial.FieldTrial` does."""
     from yieldtrial.io.checks import check_option, check_range
     from yieldtrial.moisture import METHODS
     from yieldtrial.protocols import (
@@ -235,7 +235,7 @@ def _open(path: Path, columns: Mapping[str, str] | None) -> _Source:
 
 
 def _raw_blocks(source: _Source, block_bytes: int) -> Iterator[pd.DataFrame]:
-    """The raw table of ``_read_arrow``, one parsed block at a time (file row index)."""
+    """Yield the raw table of ``_read_arrow`` one parsed block at a time (file row index)."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
@@ -351,7 +351,7 @@ def _text_hashes(labels: pd.Series) -> np.ndarray:
 
 
 def _plain_integers(labels: pd.Series) -> np.ndarray | None:
-    """The ids as integers when every one is a canonical decimal (``7``, not ``07``)."""
+    """Return the ids as integers when each is a canonical decimal (``7``, not ``07``)."""
     if not _validation._plain_digit_text(labels):
         return None
     import pyarrow as pa
@@ -500,7 +500,7 @@ def _read_ahead(blocks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     with ThreadPoolExecutor(max_workers=1) as pool:
         future = pool.submit(next, blocks, _END)
         while True:
-            block = future.result()
+            block: Any = future.result()
             if block is _END:
                 return
             future = pool.submit(next, blocks, _END)

@@ -544,7 +544,7 @@ def short_single_line_text(values: pd.Series, max_chars: int) -> bool:
 
 
 def _plain_ascii_words(values: pd.Series) -> bool:
-    """Whether every byte of a pyarrow text column is printable ASCII other than space, ``.``, ``'``.
+    """Tell whether every byte of a pyarrow text column is printable ASCII but space, ``.``, ``'``.
 
     Such labels (``T1``, ``CK``) match none of ``_SPECIAL_LABEL``'s cases: no character
     outside printable ASCII, no surrounding space, no leading quote, no ``.0``.  Checked on
@@ -836,7 +836,7 @@ def implausible_moisture_items(
     id_column: str = "plot_id",
     limit: int | None = None,
 ) -> tuple[list[str], int]:
-    """The plots of :func:`warn_implausible_moisture`: their items and how many there are.
+    """List the plots :func:`warn_implausible_moisture` names, and count them.
 
     Parameters
     ----------
@@ -878,7 +878,7 @@ def implausible_moisture_items(
 def implausible_moisture_message(
     listing: str, *, crop: str, low: float, high: float, column: str = "moisture_pct"
 ) -> str:
-    """The text of :func:`warn_implausible_moisture` around a listing of plots."""
+    """Return the text of :func:`warn_implausible_moisture` around a listing of plots."""
     return (
         f"{column} outside the plausible harvest range for {crop} ({_fmt(low)}-{_fmt(high)} %): "
         f"{listing}. Check for a typing error (e.g. 5 for 15) or a moisture measured "

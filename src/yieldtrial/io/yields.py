@@ -150,7 +150,7 @@ def warn_implausible_yields(
 def implausible_yield_items(
     plots: pd.DataFrame, yield_kg_ha: pd.Series, *, limit: int | None = None
 ) -> tuple[list[str], int]:
-    """The plots of :func:`warn_implausible_yields`: their items and how many there are.
+    """List the plots :func:`warn_implausible_yields` names, and count them.
 
     Parameters
     ----------
@@ -180,7 +180,7 @@ def implausible_yield_items(
 
 
 def implausible_yield_message(listing: str) -> str:
-    """The text of :func:`warn_implausible_yields` around a listing of plots."""
+    """Return the text of :func:`warn_implausible_yields` around a listing of plots."""
     return (
         f"standardized yield above {IMPLAUSIBLE_YIELD_KG_HA:,.0f} kg/ha: "
         f"{listing}. Check the units: is the area in mu or ha but "
