@@ -83,11 +83,13 @@ from yieldtrial.cli import main
 path, out, rounds, report = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
 results = []
 for r in range(rounds):
-    t = time.perf_counter(); pd.read_csv(path); read = time.perf_counter() - t
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time(); pd.read_csv(path)
+    read, read_cpu = time.perf_counter() - t, time.process_time() - c
+    t, c = time.perf_counter(), time.process_time()
     code = main(["standardize", path, "--crop", "wheat", "-o", out, "--force"])
-    std = time.perf_counter() - t
-    row = {"read_csv": read, "standardize": std, "code": code}
+    std, std_cpu = time.perf_counter() - t, time.process_time() - c
+    row = {"read_csv": read, "standardize": std, "code": code, "read_csv_cpu": read_cpu,
+           "standardize_cpu": std_cpu}
     if report:
         t = time.perf_counter()
         code = main(["report", path, "--crop", "wheat", "--no-figures", "-o", out + ".md",
@@ -219,9 +221,17 @@ def main() -> None:
         line = f"  read_csv {row['read_csv']:6.1f} s   standardize {row['standardize']:6.1f} s"
         if "report" in row:
             line += f"   report {row['report']:6.1f} s"
-        print(line + f"   ratio {row['standardize'] / row['read_csv']:.2f}")
+        line += f"   ratio {row['standardize'] / row['read_csv']:.2f}"
+        cpu_ratio = row["standardize_cpu"] / row["read_csv_cpu"]
+        line += (
+            f"   (CPU: read_csv {row['read_csv_cpu']:.1f} s, standardize "
+            f"{row['standardize_cpu']:.1f} s, ratio {cpu_ratio:.2f})"
+        )
+        print(line)
     ratio = statistics.median(r["standardize"] / r["read_csv"] for r in rounds)
-    print(f"standardize / pandas.read_csv: median ratio {ratio:.2f} (target <= 2)")
+    cpu = statistics.median(r["standardize_cpu"] / r["read_csv_cpu"] for r in rounds)
+    print(f"standardize / pandas.read_csv: median ratio {ratio:.2f} (target <= 2); CPU {cpu:.2f}")
+    print(f"load average after the rounds: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
     if args.report:
         ratio = statistics.median(r["report"] / r["read_csv"] for r in rounds)
         print(f"report / pandas.read_csv: median ratio {ratio:.2f} (target <= 2)")
