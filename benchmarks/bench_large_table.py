@@ -10,7 +10,12 @@ export has), and prints:
    run in one child process, interleaved over several rounds; the ratio is the median
    over rounds of standardize / read_csv;
 2. peak memory: the maximum resident set size of a fresh child process that does only
-   the one thing (``resource.getrusage(RUSAGE_CHILDREN)``), against the file size.
+   the one thing (``VmHWM``), against the file size;
+3. wall and CPU time of each round (``time.process_time`` of the child, all threads), and
+   the phases of the in-memory path.
+
+``standardize`` streams a table this large (``yieldtrial.io.streaming``); the phases are
+those of the in-memory path that ``report`` and smaller tables take.
 
 Usage::
 
@@ -235,7 +240,10 @@ def main() -> None:
     if args.report:
         ratio = statistics.median(r["report"] / r["read_csv"] for r in rounds)
         print(f"report / pandas.read_csv: median ratio {ratio:.2f} (target <= 2)")
-    print("phases of standardize, one child process (ratio to pandas.read_csv):")
+    print(
+        "phases of the in-memory path (report, and standardize below the streaming threshold "
+        "or after a fallback), one child process (ratio to pandas.read_csv):"
+    )
     child = subprocess.run(
         [sys.executable, "-c", CHILD_PHASES, str(path), str(out)],
         env=env, capture_output=True, text=True, check=False,
