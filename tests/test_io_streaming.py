@@ -296,3 +296,16 @@ def test_streamed_file_hash_matches_manifest(monkeypatch, capsys, tmp_path, spy)
     assert main(["standardize", str(path), "--crop", "wheat", "-o", str(out)]) == 0
     assert hashlib.sha256(out.read_bytes()).hexdigest() == first
     assert spy == ["streamed", "streamed"]
+
+
+def test_streamed_sites_and_renamed_header(monkeypatch, capsys, tmp_path, spy):
+    """A site column (ids unique per site) and a header mapped with --column stream identically."""
+    frame = _table()
+    frame.insert(0, "site", np.where(np.arange(len(frame)) < 200, "Jinzhong", "Taigu"))
+    frame["plot_id"] = np.tile(frame["plot_id"].to_numpy()[:200], 2)  # same ids at both sites
+    frame = frame.rename(columns={"fresh_mass_kg": "Netto kg"})
+    extra = ("--column", "Netto kg=fresh_mass_kg")
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, frame, extra)
+    assert spy == ["streamed"]
+    assert streamed == memory
+    assert memory[0] == 0

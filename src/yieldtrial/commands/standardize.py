@@ -331,7 +331,7 @@ def _streamable(args: argparse.Namespace, config: TrialConfig, source: Path) -> 
 
     if args.output is None or args.format != "csv" or args.decimals is not None:
         return False
-    if args.sheet is not None or args.encoding not in (None, "utf-8", "utf8", "utf-8-sig", "UTF-8"):
+    if args.sheet is not None or args.encoding not in (None, "utf-8", "utf8", "UTF-8"):
         return False
     whole_table = (config.control, config.design, config.factors, config.treatments)
     if any(whole_table) or config.exclude or config.block_effects or config.ddf:
