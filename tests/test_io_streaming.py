@@ -309,3 +309,52 @@ def test_streamed_sites_and_renamed_header(monkeypatch, capsys, tmp_path, spy):
     assert spy == ["streamed"]
     assert streamed == memory
     assert memory[0] == 0
+
+
+def _put(column, value):
+    """Return a fault that writes ``value`` into ``column`` at one row."""
+
+    def fault(frame, row):
+        cells = frame[column].astype(object) if isinstance(value, str) else frame[column]
+        frame[column] = cells.where(frame.index != row, value)
+
+    return fault
+
+
+_FAULTS = {
+    "none": lambda frame, row: None,
+    "moisture 150": _put("moisture_pct", 150.0),
+    "moisture 5": _put("moisture_pct", 5.0),
+    "negative mass": _put("fresh_mass_kg", -1.0),
+    "repeated id": _put("plot_id", "101"),
+    "empty treatment": _put("treatment", None),
+    "text mass": _put("fresh_mass_kg", "abc"),
+    "missing mass": _put("fresh_mass_kg", np.nan),
+    "lower-case label": _put("treatment", "t3"),
+}
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("fault", sorted(_FAULTS))
+def test_property_streamed_equals_in_memory(monkeypatch, capsys, tmp_path, spy, fault):
+    """Generated tables with a fault at a random row: same exit, messages and output bytes.
+
+    Hypothesis picks the table size, the seed and the row of the fault (first, middle or
+    last block); the input is never changed and no temporary file is left behind.
+    """
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(n=st.integers(40, 160), seed=st.integers(0, 10_000), where=st.floats(0.0, 1.0))
+    def check(n, seed, where):
+        frame = _table(n, seed=seed)
+        _FAULTS[fault](frame, min(int(where * n), n - 1))
+        folder = tmp_path / f"case{seed}-{n}"
+        folder.mkdir(exist_ok=True)
+        memory, streamed = _both(monkeypatch, capsys, folder, frame)
+        assert streamed == memory
+        if streamed[0] != 0:
+            assert streamed[2] is None  # no output under the final name
+
+    check()
