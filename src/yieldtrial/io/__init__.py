@@ -6,7 +6,8 @@ column, row and value), ``checks`` (argument checks shared by the formula module
 ``output`` (atomic writes that never replace user data; CSV and Markdown injection),
 ``csv_out`` (CSV written in blocks), ``oserrors`` (one-line file-error messages),
 ``progress`` (progress on a terminal), ``sources`` (several files, a folder or a glob read as
-one table) and ``yields`` (a validated table's yields at standard moisture, in kg/ha).
+one table), ``yields`` (a validated table's yields at standard moisture, in kg/ha) and
+``streaming`` (a large CSV table standardized block by block, as ``standardize`` writes it).
 
 May import: :mod:`yieldtrial.errors`, ``_typing``, :mod:`yieldtrial.units`,
 :mod:`yieldtrial.protocols`, :mod:`yieldtrial.harvest` and its own modules. Never the trial,
