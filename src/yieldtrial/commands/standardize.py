@@ -373,6 +373,7 @@ def _run_streamed(args: argparse.Namespace, config: TrialConfig, source: Path) -
             progress.done()
         return None
     if progress is not None:
+        progress(result.n_plots, result.n_plots)  # the row count was an estimate
         progress.done()
     if result.n_missing:
         shown = ", ".join(repr(p) for p in result.missing_ids)

@@ -407,7 +407,7 @@ class _Totals:
         for column in ("treatment", "block"):
             if column in plots:
                 seen = self.labels.setdefault(column, {})
-                seen.update(dict.fromkeys(str(v) for v in plots[column].dropna().unique()))
+                seen.update(dict.fromkeys(plots[column].dropna().unique().tolist()))  # str labels
         for column in _FRACTION_COLUMNS:
             if column in plots:
                 values = plots[column].to_numpy(dtype=float, na_value=np.nan)
