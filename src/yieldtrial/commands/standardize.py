@@ -359,22 +359,23 @@ def _run_streamed(args: argparse.Namespace, config: TrialConfig, source: Path) -
     }
     progress = _Progress("standardizing") if stderr_is_terminal() else None
     try:
-        with report_warnings():
-            result = standardize_csv_stream(
-                source,
-                str(args.output),
-                crop=str(config.crop),
-                force=getattr(args, "force", False),
-                progress=progress,
-                **settings,
-            )
+        with report_warnings():  # printed at the end, after the progress line
+            try:
+                result = standardize_csv_stream(
+                    source,
+                    str(args.output),
+                    crop=str(config.crop),
+                    force=getattr(args, "force", False),
+                    progress=progress,
+                    **settings,
+                )
+                if progress is not None:
+                    progress(result.n_plots, result.n_plots)  # the row count was an estimate
+            finally:
+                if progress is not None:
+                    progress.done()
     except StreamFallback:
-        if progress is not None:
-            progress.done()
         return None
-    if progress is not None:
-        progress(result.n_plots, result.n_plots)  # the row count was an estimate
-        progress.done()
     if result.n_missing:
         shown = ", ".join(repr(p) for p in result.missing_ids)
         more = f" and {result.n_missing - 5} more" if result.n_missing > 5 else ""

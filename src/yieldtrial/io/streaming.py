@@ -54,6 +54,7 @@ __all__ = [
     "StreamFallback",
     "StreamedTable",
     "standardize_csv_stream",
+    "stream_candidate",
     "streaming_supported",
 ]
 
