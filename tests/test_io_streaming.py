@@ -358,3 +358,16 @@ def test_property_streamed_equals_in_memory(monkeypatch, capsys, tmp_path, spy, 
             assert streamed[2] is None  # no output under the final name
 
     check()
+
+
+def test_streamed_notes_quoted_and_neutralised(monkeypatch, capsys, tmp_path, spy):
+    """A notes column with a formula, a comma and a quote in different blocks: same bytes."""
+    frame = _table()
+    frame["notes"] = ""
+    frame.loc[5, "notes"] = "=SUM(A1:A9)"
+    frame.loc[150, "notes"] = "lodged, hand harvested"
+    frame.loc[390, "notes"] = 'said "wet"'
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, frame)
+    assert spy == ["streamed"]
+    assert streamed == memory
+    assert b"'=SUM(A1:A9)" in streamed[2] and b'"said ""wet"""' in streamed[2]
