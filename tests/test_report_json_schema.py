@@ -35,6 +35,7 @@ NESTED_RESULTS = (
     "comparison_families",
     "yield_components",
     "efficiency",
+    "means_listing",
 )
 
 
@@ -71,6 +72,21 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dict[
                 plots, config, lang=lang, report_date="2024-06-01", figures=True
             )
             out.append((f"{name} ({lang})", report_dict(report)))
+    # more entries than the report lists: summarised tables, results.means_listing
+    from yieldtrial.report import entries
+
+    saved = entries.ENTRY_TABLE_LIMIT, entries.ENTRY_TABLE_TOP, entries.ENTRY_TABLE_BOTTOM
+    entries.ENTRY_TABLE_LIMIT, entries.ENTRY_TABLE_TOP, entries.ENTRY_TABLE_BOTTOM = 2, 1, 1
+    try:
+        report, _ = report_from_files(
+            example_path("replicated-rcbd"),
+            example_path("replicated-rcbd", "trial.toml"),
+            report_date="2024-06-01",
+            margin_pct=5.0,
+        )
+    finally:
+        entries.ENTRY_TABLE_LIMIT, entries.ENTRY_TABLE_TOP, entries.ENTRY_TABLE_BOTTOM = saved
+    out.append(("summarised (en)", report_dict(report)))
     return out
 
 

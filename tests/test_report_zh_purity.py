@@ -100,6 +100,9 @@ ALLOWED_WORDS: frozenset[str] = frozenset(
         "yieldtrial",
         "SHA-256",
         "SHA",
+        # report formats named where a summarised table is complete
+        "JSON",
+        "Excel",
     }
 )
 

@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "plot_means",
+    "plot_mean_histogram",
     "plot_yields",
     "plot_field",
     "figure_to_svg",
@@ -298,6 +299,70 @@ def plot_means(
 #: Blocks drawn as separate, joined series with a legend by :func:`plot_yields`; more are
 #: drawn as plain points (a legend of hundreds of blocks is unreadable and slow to draw).
 MAX_BLOCK_SERIES = 12
+
+
+@_with_fonts
+def plot_mean_histogram(
+    means: pd.DataFrame,
+    *,
+    treatment: str = "treatment",
+    mean: str | None = None,
+    control: str | Sequence[str] | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    bins: int | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Histogram of the means of many entries, with the control(s) marked.
+
+    For trials with hundreds to thousands of entries, where one bar per entry
+    (:func:`plot_means`) cannot be read.
+
+    Parameters
+    ----------
+    means : DataFrame
+        One row per entry.
+    treatment : str, default "treatment"
+        Column with the entry labels.
+    mean : str, optional
+        Column with the means (found by name when omitted, as in :func:`plot_means`).
+    control : str or sequence of str, optional
+        Entries drawn as labelled dashed vertical lines (and left out of the bars).
+    xlabel, ylabel : str, optional
+        Axis labels.
+    bins : int, optional
+        Number of bars (default: about the square root of the number of entries,
+        between 10 and 60).
+    ax : Axes, optional
+        Axes to draw on (a new figure when omitted).
+
+    Returns
+    -------
+    Axes
+        The axes drawn on.
+    """
+    import numpy as np
+
+    col = _pick(means, mean, _MEAN_COLUMNS, "mean")
+    controls = [control] if isinstance(control, str) else list(control or ())
+    labels = means[treatment].astype(str)
+    values = means[col].to_numpy(dtype=float)
+    entries = values[(~labels.isin(controls)).to_numpy() & np.isfinite(values)]
+    ax = _new_axes(ax, (7.0, 3.6))
+    count = bins or int(min(max(round(np.sqrt(max(len(entries), 1))), 10), 60))
+    ax.hist(entries, bins=count, color="#9ecae1", edgecolor="#4a7fa8", linewidth=0.5)
+    top = ax.get_ylim()[1]
+    for label in controls:
+        found = values[(labels == label).to_numpy()]
+        if found.size and np.isfinite(found[0]):
+            ax.axvline(float(found[0]), color="black", linestyle="--", linewidth=1.2)
+            ax.text(float(found[0]), top * 0.97, f" {label}", va="top", ha="left", fontsize=9)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
 
 
 @_with_fonts

@@ -273,7 +273,14 @@ def build_report(
         or config.report_number
     ):
         sections.append(panel_section(ctx))
-    report = Report(title=title, lang=lang, sections=sections, metadata=meta, results=results)
+    report = Report(
+        title=title,
+        lang=lang,
+        sections=sections,
+        metadata=meta,
+        results=results,
+        companions=ctx.companions,
+    )
     mark_illustrative(report, ctx)
     if lang == "zh":
         from yieldtrial.report.i18n import localize_units

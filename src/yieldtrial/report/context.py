@@ -16,7 +16,8 @@ import pandas as pd
 
 from yieldtrial.config import TrialConfig
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
-from yieldtrial.report.model import json_value, records
+from yieldtrial.report.entries import EntrySelection, select_entries
+from yieldtrial.report.model import Companion, json_value, records
 from yieldtrial.report.settings import ReportSettings
 
 __all__ = ["ReportContext", "UPPER_ALPHA"]
@@ -170,6 +171,10 @@ class ReportContext:
     comparisons: pd.DataFrame | None = None
     design_means: list[DesignMeans] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: The entries the per-entry tables show (None: every entry; see report.entries).
+    entries: EntrySelection | None = None
+    #: Complete versions of the tables the sections summarise (Report.companions).
+    companions: list[Companion] = field(default_factory=list)
 
     @property
     def single_error(self) -> bool:
@@ -225,6 +230,13 @@ class ReportContext:
             else:  # pragma: no cover - re-emit anything else
                 warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
         self._rank()
+        self.entries = select_entries(
+            self.means,
+            self.comparisons,
+            controls=s.controls,
+            alpha=s.alpha,
+            difference=f"difference{s.ycol.removeprefix('yield')}",
+        )
         self._store_results()
 
     def _add_letters(self) -> None:
@@ -330,6 +342,8 @@ class ReportContext:
             r["plots"] = records(self.plots)
         assert self.means is not None  # noqa: S101
         r["means"] = records(self.means)
+        if self.entries is not None:  # the sections show a summary; the JSON has every entry
+            r["means_listing"] = self.entries.to_dict()
         if s.kind is not None:
             r["means_factor"] = s.kind
         if self.anova is not None:

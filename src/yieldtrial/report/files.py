@@ -173,7 +173,9 @@ def write_report_file(
     The output is checked with :func:`yieldtrial.io.output.check_output` (never an
     input, never a file yieldtrial did not write unless ``force``), written atomically
     and recorded in the folder's manifest, so the next run may replace it.  A Markdown
-    report's figure files are recorded too.
+    report's figure files are recorded too, and so are the CSV files of the complete
+    per-entry tables of a report that shows them summarised
+    (:mod:`yieldtrial.report.companions`).
 
     Parameters
     ----------
@@ -194,9 +196,12 @@ def write_report_file(
         The written file.
     """
     from yieldtrial.io.output import check_output, record_output, write_output
+    from yieldtrial.report.companions import write_companions
     from yieldtrial.report.formats import writer
 
     target = check_output(path, force=force, inputs=inputs)
+    # the complete per-entry tables of a summarised report, next to it (own outputs)
+    report, _ = write_companions(report, target, fmt=fmt, force=force, inputs=inputs)
     write_file = writer(fmt)
     if write_file is None:
         return write_output(target, report.render(fmt), force=force, inputs=inputs)

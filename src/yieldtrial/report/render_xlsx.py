@@ -140,8 +140,14 @@ def render_xlsx(report: Report) -> bytes:
     rule = Side(style="thin")
     wrap = Alignment(wrap_text=True, vertical="bottom", horizontal="center")
     style = report.number_style
+    # a summarised per-entry table (hundreds to thousands of entries): every row here
+    complete = {c.key: c.table for c in report.companions}
     for section in report.sections:
-        tables = [b for b in section.blocks if isinstance(b, Table | KeyValues)]
+        tables = [
+            complete.get(b.key, b) if isinstance(b, Table) else b
+            for b in section.blocks
+            if isinstance(b, Table | KeyValues)
+        ]
         for number, block in enumerate(tables, start=1):
             title = section.title if len(tables) == 1 else f"{section.title} {number}"
             sheet = workbook.create_sheet(sheet_name(title, used))

@@ -56,7 +56,7 @@ def conclusions_section(ctx: ReportContext) -> Section:
         )
         if ctx.comparisons is not None:
             suffix = s.ycol.removeprefix("yield")
-            for row in ctx.comparisons.to_dict("records"):
+            for row in _listed(ctx, ctx.comparisons).to_dict("records"):
                 items.append(
                     t(
                         "concl.diff_descriptive",
@@ -82,7 +82,9 @@ def conclusions_section(ctx: ReportContext) -> Section:
                 )
         elif ctx.anova is not None:
             items.extend(_factor_verdicts(ctx))
-        if ctx.comparisons is not None:
+        if ctx.comparisons is not None and ctx.entries is not None:
+            items.extend(_summarised_verdicts(ctx))
+        elif ctx.comparisons is not None:
             suffix = s.ycol.removeprefix("yield")
             for row in ctx.comparisons.to_dict("records"):
                 p = float(row["p_value_adjusted"])
@@ -130,11 +132,19 @@ def conclusions_section(ctx: ReportContext) -> Section:
                         )
         if "letters" in means.columns:
             ranked = means.sort_values("mean", ascending=False)
+            if ctx.entries is not None:  # thousands of entries: the top of the ranking
+                ranked = ranked.head(len(ctx.entries.top))
             order = " > ".join(
                 f"{trt} ({letters})"
                 for trt, letters in zip(ranked["treatment"], ranked["letters"], strict=True)
             )
-            ranking = t("concl.ranking", lang, order=order, letters=t(f"letters.{s.letters}", lang))
+            letters_name = t(f"letters.{s.letters}", lang)
+            ranking = (
+                t("concl.ranking", lang, order=order, letters=letters_name)
+                if ctx.entries is None
+                else t("concl.ranking_top", lang, k=len(ranked), order=order, letters=letters_name,
+                       n=f"{ctx.entries.n_entries:,}")
+            )  # fmt: skip
             moved = [
                 str(r["plot_id"])
                 for r in ctx.results.get("sensitivity") or []
@@ -162,6 +172,70 @@ def conclusions_section(ctx: ReportContext) -> Section:
         blocks.append(Paragraph(t("concl.illustrative", lang), "warning"))
     ctx.results["conclusions"] = items
     return Section("conclusions", t("section.conclusions", lang), blocks)
+
+
+def _listed(ctx: ReportContext, comparisons: pd.DataFrame) -> pd.DataFrame:
+    """Return the comparisons of the entries the tables list (all up to the entry limit)."""
+    if ctx.entries is None:
+        return comparisons
+    return comparisons.loc[comparisons["treatment"].astype(str).isin(set(ctx.entries.shown))]
+
+
+def _summarised_verdicts(ctx: ReportContext) -> list[str]:
+    """Dunnett verdicts of a trial with more entries than the report lists.
+
+    Per control: how many entries yielded significantly more, less and not
+    significantly differently; the verdict of each significantly better entry among
+    the highest LS-means (:data:`~yieldtrial.report.entries.ENTRY_TABLE_TOP`), with the
+    count of the others; non-inferiority as a count.
+    """
+    s, lang, selection = ctx.s, ctx.s.lang, ctx.entries
+    assert selection is not None and ctx.comparisons is not None  # noqa: S101
+    comp = ctx.comparisons
+    d = yield_digits(s.unit)
+    suffix = s.ycol.removeprefix("yield")
+    column = f"difference{suffix}" if f"difference{suffix}" in comp.columns else "difference"
+    top = set(selection.top)
+    items: list[str] = []
+    for control in selection.controls:
+        mine = comp.loc[comp["control"].astype(str) == control]
+        if not len(mine):
+            continue
+        better = selection.n_better.get(control, 0)
+        worse = selection.n_worse.get(control, 0)
+        items.append(
+            t("concl.dunnett_counts", lang, control=control, alpha=f"{s.alpha:g}",
+              n=f"{len(mine):,}", better=f"{better:,}", worse=f"{worse:,}",
+              ns=f"{len(mine) - better - worse:,}")
+        )  # fmt: skip
+        named = [v for v in selection.better.get(control, ()) if v in top]
+        by_name = {str(r["treatment"]): r for r in mine.to_dict("records")}
+        for treatment in named:
+            row = by_name[treatment]
+            items.append(
+                t("concl.dunnett_sig_up", lang, treatment=treatment, control=control,
+                  diff=f"{abs(float(row[column]) * s.factor):.{d}f}",
+                  pct=f"{float(row['difference_pct']):+.1f}",
+                  p=fmt_p(float(row["p_value_adjusted"])), unit=s.unit)
+                + _depends(ctx, "dunnett", f"{treatment} vs {control}")
+            )  # fmt: skip
+        if better > len(named):
+            items.append(t("concl.better_more", lang, more=f"{better - len(named):,}",
+                           control=control))  # fmt: skip
+        if s.margin_pct is not None and "noninferior" in mine.columns:
+            yes = sum(
+                1
+                for v in mine["noninferior"]
+                if v is not None
+                and v is not pd.NA
+                and not (isinstance(v, float) and math.isnan(v))
+                and bool(v)
+            )
+            items.append(
+                t("concl.ni_counts", lang, control=control, margin=f"{s.margin_pct:g}",
+                  yes=f"{yes:,}", n=f"{len(mine):,}")
+            )  # fmt: skip
+    return items
 
 
 def _replicates_needed(ctx: ReportContext) -> tuple[int, str, str] | None:

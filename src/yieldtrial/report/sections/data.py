@@ -21,6 +21,7 @@ from yieldtrial.report._format import (
 )
 from yieldtrial.report._harvest import decimals, input_unit_columns, is_ear_harvest, unit_name
 from yieldtrial.report.context import ReportContext, plot_listing_limits
+from yieldtrial.report.entries import summarise_table, where_text
 from yieldtrial.report.i18n import t, translate_message
 from yieldtrial.report.model import (
     Bullets,
@@ -390,7 +391,7 @@ def plots_section(ctx: ReportContext) -> Section:
             t("section.plots", lang),
             [
                 Paragraph(note, "note"),
-                _by_treatment_table(ctx),
+                *_summarised_by_treatment(ctx),
                 Table("plots", cols, rows, caption),
             ],
         )
@@ -418,12 +419,38 @@ def _by_treatment_table(ctx: ReportContext) -> Table:
     summary = frame.groupby("treatment", sort=False).agg(
         n_plots=("n_plots", "size"), **({"mean": ("mean", "mean")} if values is not None else {})
     )
-    order = [trt for trt in s.treatments if trt in summary.index]
-    order += [trt for trt in summary.index if trt not in set(order)]
+    present = set(summary.index)
+    order = [trt for trt in s.treatments if trt in present]
+    listed = set(order)
+    order += [trt for trt in summary.index if trt not in listed]
     summary = summary.reindex(order).reset_index()
     caption = t("plots.by_treatment", lang, unit=s.unit)
     return Table("plots_by_treatment", cols, records(summary), caption,
                  [t("plots.raw_mean_note", lang)])  # fmt: skip
+
+
+def _summarised_by_treatment(ctx: ReportContext) -> list[Any]:
+    """Build the per-treatment table, summarised like the means table above the entry limit."""
+    table = _by_treatment_table(ctx)
+    selection = ctx.entries
+    if selection is None or ctx.s.kind not in (None, "treatment"):
+        return [table]
+    lang = ctx.s.lang
+    ctx.results["plots_by_treatment"] = table.rows
+
+    def note(file: str | None) -> str:
+        return t(
+            "entries.table_note",
+            lang,
+            shown=len(selection.shown),
+            where=where_text(lang, selection.n_entries, "results.plots_by_treatment", file),
+        )
+
+    paragraph, summary, companion = summarise_table(
+        table, selection, column="treatment", note=note, controls=ctx.s.controls
+    )
+    ctx.companions.append(companion)
+    return [paragraph, summary]
 
 
 def _by_block_table(ctx: ReportContext) -> Table:

@@ -51,8 +51,9 @@ def figures_section(ctx: ReportContext) -> Section:
         hatched = sorted(set(ctx.plots.loc[status == "illustrative", "treatment"].astype(str)))
 
     shown = _shown(means, list(s.controls))
+    subset = "fig.subset" if ctx.entries is None else "entries.fig_subset"  # tables summarised
     subset_note = (
-        " " + t("fig.subset", lang, shown=len(shown), total=len(means), half=MAX_BARS // 2)
+        " " + t(subset, lang, shown=len(shown), total=len(means), half=MAX_BARS // 2)
         if len(shown) < len(means)
         else ""
     )
@@ -77,7 +78,10 @@ def figures_section(ctx: ReportContext) -> Section:
     caption = t("fig.means" if s.replicated else "fig.means_unreplicated", lang, conf=conf)
     if hatched:
         caption += " " + t("fig.hatched", lang, items=join_list(hatched, lang))
-    blocks.append(Figure("means", marks.caption(caption + subset_note), draw_means))
+    if ctx.entries is not None:  # thousands of entries: their distribution, controls marked
+        blocks.append(_histogram(ctx, means, ylabel))
+    else:
+        blocks.append(Figure("means", marks.caption(caption + subset_note), draw_means))
     if s.replicated:
         used = ctx.used
         order = list(s.treatments)
@@ -141,6 +145,29 @@ def figures_section(ctx: ReportContext) -> Section:
         caption = marks.caption(caption)
         blocks.append(Figure("field", caption, draw_field))
     return Section("figures", t("section.figures", lang), blocks)
+
+
+def _histogram(ctx: ReportContext, means: pd.DataFrame, xlabel: str) -> Figure:
+    """Histogram of the entry means (display unit) with the control(s) marked."""
+    s, lang = ctx.s, ctx.s.lang
+    marks = figure_marks(ctx)
+    data = means[["treatment", "mean"]].copy()
+
+    def draw() -> Axes:
+        from yieldtrial.plotting import plot_mean_histogram
+
+        ax = plot_mean_histogram(
+            data,
+            mean="mean",
+            control=list(s.controls),
+            xlabel=xlabel,
+            ylabel=t("axis.n_entries", lang),
+        )
+        return marks.apply(ax, ticks=False)
+
+    controls = join_list(list(s.controls), lang) if s.controls else "–"
+    caption = t("entries.fig_histogram", lang, n=f"{len(means):,}", controls=controls)
+    return Figure("means", marks.caption(caption), draw)
 
 
 def _outline(ax: Axes, data: Any, flagged: list[str]) -> None:

@@ -237,7 +237,11 @@ def _families_text(ctx: ReportContext) -> str:
             items.append(
                 t("methods.family_control", lang, control=control)
                 + ("：" if lang == "zh" else ": ")
-                + join_list([str(v) for v in members["treatment"]], lang)
+                + (
+                    join_list([str(v) for v in members["treatment"]], lang)
+                    if ctx.entries is None  # thousands of entries: the count, not the list
+                    else t("entries.count", lang, n=f"{len(members):,}")
+                )
             )
     if not items:
         return ""

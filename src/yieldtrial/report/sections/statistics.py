@@ -19,6 +19,12 @@ from yieldtrial.report._format import (
     yield_digits,
 )
 from yieldtrial.report.context import ReportContext
+from yieldtrial.report.entries import (
+    count_sentences,
+    shown_parts,
+    summarise_table,
+    where_text,
+)
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Column, Section, Table, json_value, records
 from yieldtrial.report.sections.models import model_anova_section
@@ -368,7 +374,30 @@ def means_section(ctx: ReportContext) -> Section:
         reason = _no_inference_reason(ctx)
         notes.append(t("means.no_inference", lang, reason=reason))
     ctx.results["means_display"] = rows
-    return Section("means", t("section.means", lang), [Table("means", cols, rows, caption, notes)])
+    table = Table("means", cols, rows, caption, notes)
+    if ctx.entries is None:
+        return Section("means", t("section.means", lang), [table])
+    # hundreds to thousands of entries: the entries a breeder looks at first
+    selection = ctx.entries
+    keys = "results.means, results.control_comparisons" if ccols else "results.means"
+
+    def note(file: str | None) -> str:
+        return t(
+            "entries.means_note",
+            lang,
+            n=f"{selection.n_entries:,}",
+            limit=f"{selection.limit:,}",
+            shown=len(selection.shown),
+            parts=shown_parts(selection, lang),
+            counts=count_sentences(selection, lang, s.alpha),
+            where=where_text(lang, selection.n_entries, keys, file),
+        )
+
+    paragraph, summary, companion = summarise_table(
+        table, selection, column="treatment", note=note, controls=s.controls
+    )
+    ctx.companions.append(companion)
+    return Section("means", t("section.means", lang), [paragraph, summary])
 
 
 def _no_inference_reason(ctx: ReportContext) -> str:
@@ -415,7 +444,23 @@ def noninferiority_section(ctx: ReportContext) -> Section:
         t("ni.caption", lang, margin=f"{s.margin_pct:g}"),
         notes=[t("ni.note_bound", lang, conf=f"{100 * (1 - s.alpha):g}")],
     )
-    return Section("noninferiority", t("section.noninferiority", lang), [table])
+    if ctx.entries is None or comp is None:
+        return Section("noninferiority", t("section.noninferiority", lang), [table])
+    selection = ctx.entries
+    for shown_row, treatment in zip(table.rows, comp["treatment"].astype(str), strict=True):
+        shown_row["_entry"] = treatment  # the summary picks rows by entry (not a column)
+
+    def note(file: str | None) -> str:
+        return t(
+            "entries.table_note",
+            lang,
+            shown=len(selection.shown),
+            where=where_text(lang, selection.n_entries, "results.control_comparisons", file),
+        )
+
+    paragraph, summary, companion = summarise_table(table, selection, column="_entry", note=note)
+    ctx.companions.append(companion)
+    return Section("noninferiority", t("section.noninferiority", lang), [paragraph, summary])
 
 
 def efficiency_section(ctx: ReportContext) -> Section | None:

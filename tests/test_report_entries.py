@@ -1,0 +1,203 @@
+"""Reports of many entries: full per-entry tables up to a limit, a summary above it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.report import entries
+from yieldtrial.report.build import build_report
+from yieldtrial.report.model import Paragraph, Table
+from yieldtrial.trial import FieldTrial
+
+DATE = "2026-01-01"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Any:
+    yield
+    plt.close("all")
+
+
+def plots(effects: np.ndarray, *, seed: int = 7) -> pd.DataFrame:
+    """Build a complete RCBD, 3 blocks: entry i has yield 7000 + effects[i] (+ noise, SD 50) kg/ha.
+
+    Entry 0 is the control CK; the others are E01, E02, ...  With the noise far below the
+    effects, an entry 1,000 kg/ha above CK is significantly better (Dunnett) and one
+    within 100 kg/ha is not.
+    """
+    rng = np.random.default_rng(seed)
+    labels = ["CK"] + [f"E{i:02d}" for i in range(1, len(effects))]
+    frames = [
+        pd.DataFrame(
+            {
+                "plot_id": [f"B{b}-{i}" for i in range(len(effects))],
+                "block": f"B{b}",
+                "treatment": labels,
+                "yield_kg_ha": 7000.0 + effects + rng.normal(0.0, 50.0, len(effects)) + 30.0 * b,
+            }
+        )
+        for b in (1, 2, 3)
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+#: 30 entries: CK at 0; E01-E04 1,500-3,000 kg/ha above CK; E05-E29 from -2,000 to 0.
+EFFECTS = np.concatenate([[0.0], [1500.0, 2000.0, 2500.0, 3000.0], np.linspace(-2000, 0, 25)])
+
+
+def _trial(effects: np.ndarray = EFFECTS) -> FieldTrial:
+    return FieldTrial.from_dataframe(plots(effects), crop="wheat", control="CK", design="rcbd")
+
+
+def _report(trial: FieldTrial | None = None, **options: Any) -> Any:
+    return build_report(trial or _trial(), report_date=DATE, figures=False, **options)
+
+
+@pytest.fixture
+def small_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Summarise above 10 entries: top 3, bottom 2."""
+    monkeypatch.setattr(entries, "ENTRY_TABLE_LIMIT", 10)
+    monkeypatch.setattr(entries, "ENTRY_TABLE_TOP", 3)
+    monkeypatch.setattr(entries, "ENTRY_TABLE_BOTTOM", 2)
+
+
+def _means_table(report: Any) -> Table:
+    return next(b for b in report.section("means").blocks if isinstance(b, Table))
+
+
+def _ranked(trial: FieldTrial) -> list[str]:
+    """Entries by plain treatment mean, highest first (= LS-means of a complete RCBD)."""
+    data = trial.yields()
+    means = data.groupby(data["treatment"].astype(str))["yield_kg_ha"].mean()
+    return list(means.sort_values(ascending=False).index)
+
+
+def test_full_table_below_limit() -> None:
+    """Up to the limit (30 entries < 200) the means table lists every entry, no summary."""
+    report = _report()
+    table = _means_table(report)
+    assert len(table.rows) == 30
+    assert not any(isinstance(b, Paragraph) for b in report.section("means").blocks)
+    assert report.companions == []
+    assert "means_listing" not in report.results
+
+
+def test_summary_above_limit_lists_top_better_controls_bottom(small_limit: None) -> None:
+    """Above the limit: top 3, every entry significantly better than CK, CK, bottom 2."""
+    trial = _trial()
+    ranked = _ranked(trial)
+    comp = trial.compare_to_control(control="CK", method="dunnett")
+    better = set(comp.loc[(comp["p_value_adjusted"] < 0.05) & (comp["difference_kg_ha"] > 0),
+                          "treatment"])  # fmt: skip
+    assert better == {"E01", "E02", "E03", "E04"}  # by construction (effects >= 1,500 kg/ha)
+    expected = [v for v in ranked if v in set(ranked[:3]) | better | {"CK"} | set(ranked[-2:])]
+    table = _means_table(_report(trial))
+    assert [row["treatment"] for row in table.rows] == expected
+
+
+def test_summary_marks_the_control_row(small_limit: None) -> None:
+    """The control's row has the row style "control" (shaded in HTML and DOCX)."""
+    table = _means_table(_report())
+    styles = {row["treatment"]: table.row_style(i) for i, row in enumerate(table.rows)}
+    assert styles["CK"] == "control"
+    assert {v for k, v in styles.items() if k != "CK"} == {""}
+
+
+def test_note_says_how_many_and_where(small_limit: None) -> None:
+    """The paragraph above the summary: entries in the trial, shown, counts, where the rest is."""
+    report = _report()
+    note = report.section("means").blocks[0]
+    assert isinstance(note, Paragraph)
+    shown = len(_means_table(report).rows)
+    assert "The trial has 30 entries" in note.text
+    assert f"the table shows {shown} of them" in note.text
+    assert "all 4 entries significantly better than CK" in note.text
+    assert "4 entries significantly better" in note.text
+    assert "results.means" in note.text and "Excel report" in note.text
+
+
+def test_json_keeps_every_entry(small_limit: None) -> None:
+    """The JSON results hold all 30 means and 29 comparisons, and say what the tables show."""
+    report = _report()
+    results = json.loads(report.to_json())["results"]
+    assert len(results["means"]) == 30
+    assert len(results["means_display"]) == 30
+    assert len(results["control_comparisons"]) == 29
+    listing = results["means_listing"]
+    assert listing["n_entries"] == 30
+    assert listing["shown"] == [row["treatment"] for row in _means_table(report).rows]
+    assert listing["n_significantly_better"] == {"CK": 4}
+    assert listing["n_compared"] == {"CK": 29}
+
+
+def test_better_entries_capped_at_the_limit(small_limit: None) -> None:
+    """More entries significantly better than CK than the limit: the 10 highest are shown."""
+    effects = np.concatenate([[0.0], np.linspace(1500, 4000, 20), np.linspace(-500, 0, 9)])
+    trial = _trial(effects)
+    report = _report(trial)
+    listing = report.results["means_listing"]
+    assert listing["n_significantly_better"] == {"CK": 20}
+    assert listing["significantly_better"]["CK"] == _ranked(trial)[:10]
+    assert "the 10 highest of the 20 entries significantly better than CK" in (
+        report.section("means").blocks[0].text
+    )
+
+
+def test_noninferiority_table_summarised(small_limit: None) -> None:
+    """With a margin, the non-inferiority table lists the entries of the means table only."""
+    report = _report(margin_pct=5.0)
+    blocks = report.section("noninferiority").blocks
+    table = next(b for b in blocks if isinstance(b, Table))
+    shown = [row["treatment"] for row in _means_table(report).rows if row["treatment"] != "CK"]
+    assert [row["comparison"] for row in table.rows] == [f"{v} – CK" for v in shown]
+    assert isinstance(blocks[0], Paragraph)
+    assert {c.key for c in report.companions} == {"means", "noninferiority"}
+
+
+def test_conclusions_count_instead_of_listing(small_limit: None) -> None:
+    """Conclusions give the counts vs CK and name only the better entries among the top 3."""
+    items = _report().results["conclusions"]
+    assert any("of the 29 entries 4 yielded significantly more" in item for item in items)
+    assert not any("not significant (Dunnett" in item for item in items)
+    named = [item.split(" ")[0] for item in items if "out-yielded CK" in item]
+    assert named == ["E04", "E03", "E02"]  # the top 3 are the three highest better entries
+    assert any(item.startswith("The 3 highest LS-means") for item in items)
+
+
+def test_methods_count_the_family(small_limit: None) -> None:
+    """The methods give the size of the Dunnett family, not its 29 members."""
+    text = " ".join(b.text for b in _report().section("methods").blocks if isinstance(b, Paragraph))
+    assert "treatments vs CK: 29 entries" in text
+    assert "E05" not in text
+
+
+def test_means_figure_is_a_histogram_above_limit(small_limit: None) -> None:
+    """Above the limit the means figure is a histogram of all entry means, CK marked."""
+    trial = _trial()
+    report = build_report(trial, report_date=DATE)
+    figure = next(b for b in report.section("figures").blocks if b.key == "means")
+    assert "histogram" in figure.caption
+    ax = figure.draw()
+    heights = [patch.get_height() for patch in ax.patches]
+    assert sum(heights) == 29  # every entry but the control, once
+    ck = trial.yields().query("treatment == 'CK'")["yield_kg_ha"].mean()
+    dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert [line.get_xdata()[0] for line in dashed] == [pytest.approx(ck, rel=1e-9)]
+
+
+def test_chinese_summary_wording(small_limit: None) -> None:
+    """A Chinese report says the same in Chinese, with no English word in the note."""
+    from test_report_zh_purity import english_words
+
+    report = _report(lang="zh")
+    note = report.section("means").blocks[0].text
+    assert "本试验共 30 个处理" in note
+    assert "显著高于对照 4 个" in note
+    labels = frozenset(["CK", *[f"E{i:02d}" for i in range(1, 30)]])
+    assert english_words(note, labels) == []
