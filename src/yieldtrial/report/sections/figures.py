@@ -89,6 +89,9 @@ def figures_section(ctx: ReportContext) -> Section:
             names = set(shown["treatment"].astype(str))
             used = used.loc[used["treatment"].astype(str).isin(names)]
             order = [v for v in order if v in names]
+            if ctx.entries is not None:  # many entries: highest mean first, as the table
+                ranked = shown.sort_values("mean", ascending=False, kind="stable")
+                order = [str(v) for v in ranked["treatment"]]
 
         def draw_yields() -> Axes:
             from yieldtrial.plotting import plot_yields
@@ -102,6 +105,8 @@ def figures_section(ctx: ReportContext) -> Section:
                 ylabel=ylabel,
             )
             ax.set_xlabel(t("axis.treatment", lang))
+            if ctx.entries is not None:  # 40 and more labels: upright, so they do not overlap
+                ax.tick_params(axis="x", labelrotation=90, labelsize=7)
             legend = ax.get_legend()
             if legend is not None:
                 legend.set_title(t("axis.block", lang))
