@@ -2,6 +2,10 @@
 
 Run: ``python benchmarks/bench_many_treatments.py [--sizes 100,1000,10000] [--report] [--cli]``.
 
+``--cli --against /work/main/src`` interleaves, round by round, the CLI report of this
+checkout with that of another one (its ``src`` folder), printing each child's CPU time, the
+HTML size and the CPU ratio to the other checkout.
+
 ``--cli`` runs ``yieldtrial report t.csv -o r.html --control CK --design rcbd --crop wheat``
 for each size in a fresh child process and prints its wall time and peak resident memory
 (the child's own ``ru_maxrss``), against the "agricolae-sized expectation": R's agricolae
@@ -74,24 +78,56 @@ print(json.dumps({"code": code, "seconds": seconds,
 AGRICOLAE_EXPECTED_S = 5.0
 
 
-def cli_report(t: int) -> dict[str, float]:
-    """Run the CLI report on a t-treatment RCBD in a child process: seconds and peak MB."""
+def cli_report(t: int, src: str | None = None) -> dict[str, float]:
+    """Run the CLI report on a t-treatment RCBD in a child process: seconds, CPU and peak MB.
+
+    ``src`` is the ``src`` folder of the yieldtrial to run (default: the one this
+    process imports); ``cpu_s`` is the child's user + system time.
+    """
     import json
+    import os
     import subprocess
     import sys
 
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = src
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"t{t}.csv"
         plots(t).to_csv(path, index=False)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-c", CHILD_REPORT, str(path), str(Path(tmp) / "r.html")],
-            capture_output=True, text=True, check=False,
+            capture_output=True, text=True, check=False, env=env,
         )  # fmt: skip
         wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        html_kb = (Path(tmp) / "r.html").stat().st_size / 1024.0 if done.returncode == 0 else 0.0
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall_s"] = wall
+    result["cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    result["html_kb"] = html_kb
     return dict(result)
+
+
+def compare_cli(sizes: list[int], against: str, rounds: int) -> None:
+    """Interleave the CLI report of this tree and of ``against`` (another ``src`` folder)."""
+    import os
+
+    here = str(Path(__file__).resolve().parents[1] / "src")
+    print(f"load average at start: {os.getloadavg()[0]:.1f}")
+    print(f"{'round':>5} {'t':>6} {'tree':>8} {'report_s':>9} {'cpu_s':>6} {'peak_MB':>8} "
+          f"{'html_KB':>8} {'cpu vs other':>12}")  # fmt: skip
+    for r in range(rounds):
+        for t in sizes:
+            other = cli_report(t, against)
+            mine = cli_report(t, here)
+            for name, res in (("other", other), ("this", mine)):
+                ratio = res["cpu_s"] / other["cpu_s"]
+                print(f"{r:>5} {t:>6} {name:>8} {res['seconds']:9.1f} {res['cpu_s']:6.1f} "
+                      f"{res['peak_mb']:8.0f} {res['html_kb']:8.0f} {ratio:12.2f}")  # fmt: skip
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
 
 
 def main() -> None:
@@ -99,8 +135,17 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--report", action="store_true", help="also time the whole HTML report")
     parser.add_argument("--cli", action="store_true", help="only the CLI report, child processes")
+    parser.add_argument(
+        "--against",
+        metavar="SRC",
+        help="with --cli: interleave with the src folder of another checkout",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of --against")
     options = parser.parse_args()
     sizes = [int(v) for v in options.sizes.split(",")]
+    if options.cli and options.against:
+        compare_cli(sizes, options.against, options.rounds)
+        return
     if options.cli:
         print(f"{'t':>6} {'report_s':>9} {'process_s':>9} {'peak_MB':>8} {'vs agricolae 5 s':>17}")
         for t in sizes:
