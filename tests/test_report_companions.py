@@ -141,3 +141,18 @@ def test_json_note_without_file_points_to_json_and_excel() -> None:
     note = means["blocks"][0]
     assert note["type"] == "paragraph" and note["style"] == "note"
     assert "in the JSON report (results.means, results.control_comparisons)" in note["text"]
+
+
+def test_cli_report_writes_and_names_the_companion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``yieldtrial report`` writes r_means.csv next to r.html and says so on stderr."""
+    from yieldtrial.cli import main
+
+    table = tmp_path / "plots.csv"
+    plots(EFFECTS).to_csv(table, index=False)
+    args = ["report", str(table), "-o", str(tmp_path / "r.html"), "--control", "CK",
+            "--design", "rcbd", "--crop", "wheat", "--no-figures"]  # fmt: skip
+    assert main(args) == 0
+    assert f"wrote {tmp_path / 'r_means.csv'}" in capsys.readouterr().err
+    assert is_own_output(tmp_path / "r_means.csv")

@@ -135,6 +135,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"yieldtrial: warning: {' '.join(message.split())}", file=sys.stderr)
     write_report_file(report, args.output, fmt=fmt, force=force, inputs=inputs)
     print(f"wrote {args.output}", file=sys.stderr)
+    from yieldtrial.report.companions import COMPANION_FORMATS, companion_path
+
+    if fmt in COMPANION_FORMATS:  # many entries: the complete tables next to the report
+        for companion in report.companions:
+            print(f"wrote {companion_path(args.output, companion.key)}", file=sys.stderr)
     return 0
 
 

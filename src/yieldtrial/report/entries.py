@@ -227,7 +227,8 @@ def shown_parts(selection: EntrySelection, lang: str) -> str:
         elif n:
             parts.append(t("entries.better_all", lang, n=f"{n:,}", control=control))
     if selection.controls:
-        parts.append(t("entries.controls", lang, controls=sep.join(selection.controls)))
+        key = "entries.control" if len(selection.controls) == 1 else "entries.controls"
+        parts.append(t(key, lang, controls=sep.join(selection.controls)))
     if selection.bottom:
         parts.append(t("entries.bottom", lang, n=len(selection.bottom)))
     return sep.join(parts)
