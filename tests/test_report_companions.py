@@ -156,3 +156,13 @@ def test_cli_report_writes_and_names_the_companion(
     assert main(args) == 0
     assert f"wrote {tmp_path / 'r_means.csv'}" in capsys.readouterr().err
     assert is_own_output(tmp_path / "r_means.csv")
+
+
+def test_chinese_companion_has_the_reports_headers(tmp_path: Path) -> None:
+    """A Chinese report's complete table has the summary's headers, units spelled kg/亩."""
+    report = _report(lang="zh")
+    report.write(tmp_path / "r.html")
+    header = (tmp_path / "r_means.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    summary = next(b for b in report.section("means").blocks if getattr(b, "key", "") == "means")
+    assert header.split(",")[:4] == [c.label for c in summary.columns][:4]
+    assert "kg/亩" in header and "kg/mu" not in header

@@ -18,7 +18,7 @@ trial.toml has the data, ``summary`` (first), ``trial_info``, ``field_map``,
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -286,4 +286,48 @@ def build_report(
         from yieldtrial.report.i18n import localize_units
 
         localize_units(report)
+    _finish_companions(report, ctx)
     return report
+
+
+def _in_zh_units(text: Callable[[str | None], str]) -> Callable[[str | None], str]:
+    """Wrap a note's text function so that its units are spelled as in a Chinese report."""
+    from yieldtrial.report.i18n import zh_units
+
+    def localized(file: str | None) -> str:
+        return zh_units(text(file))
+
+    return localized
+
+
+def _finish_companions(report: Report, ctx: ReportContext) -> None:
+    """Give the complete tables the labels, marks and units of the summaries shown.
+
+    :func:`mark_illustrative` and :func:`~yieldtrial.report.i18n.localize_units` rewrite
+    the tables of the sections; the rows a summary shows are the complete table's own
+    rows, the others are rewritten here, and the complete table takes the summary's
+    columns, caption, notes and footer.
+    """
+    from yieldtrial.report.i18n import localize_units
+    from yieldtrial.report.model import Section, Table
+
+    lang = report.lang
+    for companion in report.companions:
+        summary = next(
+            b
+            for section in report.sections
+            for b in section.blocks
+            if isinstance(b, Table) and b.key == companion.key
+        )
+        listed = {id(row) for row in summary.rows}
+        full = companion.table
+        rest = Table(full.key, full.columns, [r for r in full.rows if id(r) not in listed])
+        holder = Report(title="", lang=lang, sections=[Section("companion", "", [rest])])
+        mark_illustrative(holder, ctx)
+        if lang == "zh":
+            localize_units(holder)
+            companion.note_text = _in_zh_units(companion.note_text)
+        full.columns = summary.columns
+        full.caption = summary.caption
+        full.notes = list(summary.notes) + [n for n in rest.notes if n not in summary.notes]
+        full.footer = list(summary.footer)

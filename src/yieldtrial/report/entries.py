@@ -152,13 +152,11 @@ def select_entries(
     Examples
     --------
     >>> import pandas as pd
-    >>> import yieldtrial.report.entries as entries
-    >>> means = pd.DataFrame({"treatment": ["CK", "A", "B", "C", "D"],
-    ...                       "mean": [5.0, 9.0, 1.0, 7.0, 3.0]})
-    >>> entries.ENTRY_TABLE_LIMIT, entries.ENTRY_TABLE_TOP, entries.ENTRY_TABLE_BOTTOM = 3, 1, 1
-    >>> select_entries(means, None, controls=["CK"], alpha=0.05, difference="difference").shown
-    ('A', 'CK', 'B')
-    >>> entries.ENTRY_TABLE_LIMIT, entries.ENTRY_TABLE_TOP, entries.ENTRY_TABLE_BOTTOM = 200, 20, 5
+    >>> labels = ["CK"] + [f"E{i:03d}" for i in range(1, 250)]
+    >>> means = pd.DataFrame({"treatment": labels, "mean": [100.0, *range(1, 250)]})
+    >>> chosen = select_entries(means, None, controls=["CK"], alpha=0.05, difference="difference")
+    >>> chosen.n_entries, len(chosen.shown), chosen.shown[:2], chosen.shown[20:22]
+    (250, 26, ('E249', 'E248'), ('CK', 'E005'))
     """
     limit, top_n, bottom_n = entry_table_limits()
     if len(means) <= limit:
