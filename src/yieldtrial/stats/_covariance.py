@@ -12,7 +12,15 @@ The contrasts of every treatment with one control then have the covariance
 :class:`ProductFormCorrelation` carries ``lam`` so Dunnett's p-values and critical value
 (:mod:`yieldtrial.stats.distributions`) need no matrix either.
 
-Both classes convert to a dense array on request (``numpy.asarray``), so code that has no
+An unbalanced one-way-blocked trial (an RCBD with missing plots or unequal replication)
+fitted with the blocks absorbed has LS-mean covariance ``diag(d) + F F'`` with ``F`` of
+``k x q`` (``q`` = blocks - 1; rows of zeros for entries with a complete set of plots):
+:class:`LowRankUpdateCovariance`.  Its vs-control family is a product form except between
+the comparisons whose rows of ``F`` are not zero: :class:`NearProductFormCorrelation`
+carries the product-form factors plus what a normal comparison bound on that difference
+needs.
+
+All classes convert to a dense array on request (``numpy.asarray``), so code that has no
 structured path still works for moderate ``k``; the helpers below (:func:`diagonal`,
 :func:`pair_variances`, :func:`quadratic_forms`, :func:`mean_pair_sed`) work on either a
 dense array or a structured matrix, in memory linear in ``k`` (or in bounded chunks).
@@ -28,6 +36,8 @@ import numpy as np
 __all__ = [
     "PAIR_CHUNK",
     "DiagonalCovariance",
+    "LowRankUpdateCovariance",
+    "NearProductFormCorrelation",
     "ProductFormCorrelation",
     "all_finite",
     "diagonal",
@@ -181,10 +191,215 @@ class ProductFormCorrelation:
         return out if dtype is None else out.astype(dtype)
 
 
+class LowRankUpdateCovariance:
+    """A covariance ``diag(d) + F F'`` stored as ``d`` (k) and the factor ``F`` (k x q).
+
+    The LS-mean covariance of a one-way-blocked design fitted with the blocks absorbed
+    (:mod:`yieldtrial.stats._absorb`); ``q`` is small (blocks - 1) and ``F`` has rows of
+    zeros for the entries with a complete set of plots, so every operation below costs
+    O(k q) or O(pairs x q), never ``k x k``.
+
+    Parameters
+    ----------
+    diag : array_like, shape (k,)
+        The diagonal part ``d`` (positive).
+    factor : array_like, shape (k, q)
+        The low-rank factor ``F``.
+
+    Examples
+    --------
+    >>> v = LowRankUpdateCovariance([1.0, 1.0, 2.0], [[0.0], [1.0], [1.0]])
+    >>> np.asarray(v).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 2.0, 1.0], [0.0, 1.0, 3.0]]
+    >>> v.touched.tolist(), float(v[1, 2])
+    ([1, 2], 1.0)
+    """
+
+    __array_priority__ = 20.0
+
+    def __init__(self, diag: Any, factor: Any) -> None:
+        d = np.array(diag, dtype=float).ravel()
+        f = np.array(factor, dtype=float).reshape(d.size, -1)
+        d.setflags(write=False)
+        f.setflags(write=False)
+        self.diag_part = d
+        self.factor = f
+        touched = np.flatnonzero(np.any(f != 0.0, axis=1))
+        touched.setflags(write=False)
+        #: Rows of ``F`` that are not zero (the entries the low-rank part reaches).
+        self.touched = touched
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(k, k)``."""
+        return (self.diag_part.size, self.diag_part.size)
+
+    @property
+    def ndim(self) -> int:
+        """Always 2."""
+        return 2
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """float64."""
+        return self.diag_part.dtype
+
+    @property
+    def rank(self) -> int:
+        """Number of columns of ``F``."""
+        return int(self.factor.shape[1])
+
+    def __len__(self) -> int:
+        return self.diag_part.size
+
+    def __repr__(self) -> str:
+        return (
+            f"LowRankUpdateCovariance(k={self.diag_part.size}, rank={self.rank}, "
+            f"touched={self.touched.size})"
+        )
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """Return the dense ``k x k`` matrix (only for code without a structured path)."""
+        out = self.factor @ self.factor.T
+        out[np.diag_indices_from(out)] += self.diag_part
+        return out if dtype is None else out.astype(dtype)
+
+    def copy(self) -> LowRankUpdateCovariance:
+        """Return the same matrix (immutable)."""
+        return self
+
+    def entries(self, i: Any, j: Any) -> np.ndarray:
+        """``V[i, j]`` for broadcast index arrays (memory of the broadcast shape x q)."""
+        i_arr, j_arr = np.broadcast_arrays(np.asarray(i, dtype=int), np.asarray(j, dtype=int))
+        out = np.einsum("...q,...q->...", self.factor[i_arr], self.factor[j_arr])
+        return np.asarray(out + np.where(i_arr == j_arr, self.diag_part[i_arr], 0.0))
+
+    def __getitem__(self, key: Any) -> Any:
+        """Entries ``v[i, j]`` (scalars or broadcast index arrays) and ``v[np.ix_(a, b)]``."""
+        if not (isinstance(key, tuple) and len(key) == 2):
+            return np.asarray(self)[key]
+        i, j = key
+        if isinstance(i, slice) or isinstance(j, slice):
+            return np.asarray(self)[key]
+        i_arr, j_arr = np.asarray(i), np.asarray(j)
+        if i_arr.dtype == bool or j_arr.dtype == bool:
+            return np.asarray(self)[key]
+        if i_arr.ndim == 2 and j_arr.ndim == 2 and i_arr.shape[1] == 1 and j_arr.shape[0] == 1:
+            a, b = i_arr.ravel(), j_arr.ravel()  # np.ix_(a, b): one product, no 3-D array
+            out = self.factor[a] @ self.factor[b].T
+            out += np.where(a[:, None] == b[None, :], self.diag_part[a][:, None], 0.0)
+            return out
+        out = self.entries(i_arr, j_arr)
+        return float(out) if out.ndim == 0 else out
+
+    def take(self, index: Any) -> LowRankUpdateCovariance:
+        """Return the covariance of a subset of the means (``v[np.ix_(index, index)]``)."""
+        idx = np.asarray(index, dtype=int)
+        return LowRankUpdateCovariance(self.diag_part[idx], self.factor[idx])
+
+    def __mul__(self, other: Any) -> LowRankUpdateCovariance:
+        if np.ndim(other) == 0 and float(other) >= 0.0:
+            return LowRankUpdateCovariance(
+                self.diag_part * float(other), self.factor * np.sqrt(float(other))
+            )
+        return NotImplemented
+
+    __rmul__ = __mul__
+
+    def solve(self, rhs: Any) -> np.ndarray:
+        """``V^-1 rhs`` by the Woodbury identity (``rhs`` of shape (k,) or (k, c)).
+
+        ``(D + F F')^-1 = D^-1 - D^-1 F (I + F' D^-1 F)^-1 F' D^-1`` (Golub and Van Loan
+        2013, sec. 2.1.4); the inner matrix is ``q x q``.
+        """
+        b = np.asarray(rhs, dtype=float)
+        inv_d = 1.0 / self.diag_part
+        scaled = b * (inv_d if b.ndim == 1 else inv_d[:, None])
+        g = self.factor * inv_d[:, None]
+        inner = np.eye(self.rank) + self.factor.T @ g
+        return np.asarray(scaled - g @ np.linalg.solve(inner, self.factor.T @ scaled))
+
+
+class NearProductFormCorrelation(ProductFormCorrelation):
+    r"""A vs-control correlation that is of product form except among a few comparisons.
+
+    The contrasts ``e_i - s e_c`` of LS-means with covariance ``diag(d) + F F'``
+    (:class:`LowRankUpdateCovariance`) have correlation ``lam_i lam_j`` for every pair in
+    which one of the two rows of ``F`` is zero, with
+
+    .. math:: \lambda_i = \frac{s \sqrt{V_{cc}} - V_{ic} / \sqrt{V_{cc}}}{se_i},
+
+    and a different correlation ``r_ij`` only between comparisons ``i, j`` whose rows of
+    ``F`` are both non-zero (entries with missing plots).  Dunnett's probabilities are then
+    computed on the product form ``lam`` (Dunnett's exact 1-D integral); the normal
+    comparison inequality of Li and Shao (2002, Theorem 2.1) bounds the change of
+    :math:`P(\max_j |T_j| \le c)` by
+
+    .. math:: \frac{2}{\pi} \sum_{i<j} |\arcsin r_{ij} - \arcsin \lambda_i\lambda_j|
+       \; E\left[e^{-c^2 S^2/(1+\rho)}\right],
+       \quad E\left[e^{-c^2 S^2/(1+\rho)}\right] = \left(1 + \frac{2c^2}{\nu(1+\rho)}
+       \right)^{-\nu/2}
+
+    (one-sided: :math:`1/(2\pi)` instead of :math:`2/\pi`), with
+    :math:`\rho = \max(|r_{ij}|, |\lambda_i\lambda_j|)` over the differing pairs and
+    :math:`S^2 = \chi^2_\nu/\nu` the common denominator of the t statistics (the bound holds
+    for every value of ``S`` and is averaged over it).  :meth:`error_bound` evaluates it.
+
+    Parameters
+    ----------
+    lam : array_like, shape (m,)
+        Product-form factors.
+    arcsin_deviation : float
+        :math:`\sum_{i<j} |\arcsin r_{ij} - \arcsin \lambda_i\lambda_j|` over the pairs whose
+        correlation is not ``lam_i lam_j``.
+    rho_max : float
+        The largest :math:`\max(|r_{ij}|, |\lambda_i\lambda_j|)` over those pairs.
+    pairs : int
+        Number of those pairs.
+
+    References
+    ----------
+    Li, W. V. and Shao, Q.-M. (2002). A normal comparison inequality and its applications.
+    Probability Theory and Related Fields 122, 494-508.
+    """
+
+    def __init__(self, lam: Any, arcsin_deviation: float, rho_max: float, pairs: int) -> None:
+        super().__init__(lam)
+        self.arcsin_deviation = float(arcsin_deviation)
+        self.rho_max = float(rho_max)
+        self.pairs = int(pairs)
+
+    def __repr__(self) -> str:
+        return f"NearProductFormCorrelation(m={self.lam.size}, pairs={self.pairs})"
+
+    def error_bound(self, threshold: float, df: float, *, two_sided: bool) -> float:
+        """Bound on ``|P(max T <= threshold) - P_product(max T <= threshold)|``.
+
+        Parameters
+        ----------
+        threshold : float
+            The threshold ``c`` on the t scale (the smallest one of the family gives the
+            bound of every p-value).
+        df : float
+            Error degrees of freedom (``inf`` for normal statistics).
+        two_sided : bool
+            ``|T_j|`` (factor ``2/pi``) or ``T_j`` (``1/(2 pi)``).
+        """
+        if self.arcsin_deviation == 0.0:
+            return 0.0
+        c2 = float(threshold) ** 2 if np.isfinite(threshold) else np.inf
+        a = c2 / (1.0 + self.rho_max)
+        decay = np.exp(-a) if not np.isfinite(df) else (1.0 + 2.0 * a / df) ** (-df / 2.0)
+        factor = 2.0 / np.pi if two_sided else 1.0 / (2.0 * np.pi)
+        return float(min(1.0, factor * self.arcsin_deviation * decay))
+
+
 def diagonal(cov: Any) -> np.ndarray:
     """Diagonal of a dense or structured covariance (no dense copy of a structured one)."""
     if isinstance(cov, DiagonalCovariance):
         return np.array(cov.diag)
+    if isinstance(cov, LowRankUpdateCovariance):
+        return cov.diag_part + np.einsum("iq,iq->i", cov.factor, cov.factor)
     return np.diag(np.asarray(cov, dtype=float)).copy()
 
 
@@ -192,6 +407,8 @@ def all_finite(cov: Any) -> bool:
     """Whether every entry of a dense or structured covariance is finite."""
     if isinstance(cov, DiagonalCovariance):
         return bool(np.isfinite(cov.off) and np.all(np.isfinite(cov.diag)))
+    if isinstance(cov, LowRankUpdateCovariance):
+        return bool(np.all(np.isfinite(cov.diag_part)) and np.all(np.isfinite(cov.factor)))
     return bool(np.all(np.isfinite(np.asarray(cov, dtype=float))))
 
 
@@ -199,6 +416,8 @@ def is_diagonal(cov: Any) -> bool:
     """Whether ``cov`` is (exactly) diagonal, without densifying a structured matrix."""
     if isinstance(cov, DiagonalCovariance):
         return cov.off == 0.0
+    if isinstance(cov, LowRankUpdateCovariance):
+        return cov.touched.size == 0
     dense = np.asarray(cov, dtype=float)
     return bool(np.count_nonzero(dense) == np.count_nonzero(np.diag(dense)))
 
@@ -209,6 +428,8 @@ def pair_variances(cov: Any, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     if isinstance(cov, DiagonalCovariance):
         d = cov.diag
         out = d[i] + d[j] - 2.0 * np.where(i == j, d[i], cov.off)
+    elif isinstance(cov, LowRankUpdateCovariance):
+        out = _low_rank_pair_variances(cov, i, j)
     else:
         dense = np.asarray(cov, dtype=float)
         d = np.diag(dense)
@@ -224,8 +445,30 @@ def quadratic_forms(cov: Any, weights: np.ndarray) -> np.ndarray:
         if cov.off != 0.0:  # undefined off-diagonal (NaN): only single-mean forms are known
             out[np.count_nonzero(w, axis=1) > 1] = np.nan
         return out
+    if isinstance(cov, LowRankUpdateCovariance):
+        projected = w @ cov.factor
+        return np.asarray((w * w) @ cov.diag_part + np.einsum("cq,cq->c", projected, projected))
     dense = np.asarray(cov, dtype=float)
     return np.asarray(np.einsum("ci,ij,cj->c", w, dense, w), dtype=float)
+
+
+def _low_rank_pair_variances(
+    cov: LowRankUpdateCovariance, i: np.ndarray, j: np.ndarray
+) -> np.ndarray:
+    """``d_i + d_j + |F_i - F_j|^2`` (``i != j``; 0 when equal), touching ``F`` only where needed."""
+    d = cov.diag_part
+    out = np.where(i == j, 0.0, d[i] + d[j])
+    if cov.touched.size == 0 or out.size == 0:
+        return out
+    reached = np.zeros(d.size, dtype=bool)
+    reached[cov.touched] = True
+    rows = np.flatnonzero((reached[i] | reached[j]) & (i != j))
+    step = max(1, PAIR_CHUNK // max(cov.rank, 1))  # bounded (rows x q) temporaries
+    for start in range(0, rows.size, step):
+        part = rows[start : start + step]
+        diff = cov.factor[i[part]] - cov.factor[j[part]]
+        out[part] += np.einsum("pq,pq->p", diff, diff)
+    return out
 
 
 def pair_chunks(k: int, *, chunk: int = PAIR_CHUNK) -> Iterator[tuple[np.ndarray, np.ndarray]]:

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.stats._absorb import absorbed_sums_of_squares, use_absorption
 from yieldtrial.stats._common import default_design, two_factor_columns
 from yieldtrial.stats.model import (
     DesignFit,
@@ -103,6 +104,9 @@ def term_sums_of_squares(model: DesignFit) -> dict[Term, tuple[int, float]]:
         if orth is not None:
             # complete and balanced: sums of squares of the centred level means
             return {(f,): (main[f] - 1, orth.sum_sq[f]) for f in main}
+        if model.treatment in main and use_absorption(main, model.treatment):
+            # many treatments, unbalanced: absorbed fits (no n x p model matrix)
+            return absorbed_sums_of_squares(model.codes, main, list(main), y)
     for term in model.terms:
         reduced = [t for t in model.terms if not set(term) <= set(t)]
         augmented = [*reduced, term]

@@ -33,9 +33,12 @@ from yieldtrial.errors import DataValidationError
 from yieldtrial.stats._common import default_design, warn_fraction_pct
 from yieldtrial.stats._covariance import (
     DiagonalCovariance,
+    LowRankUpdateCovariance,
+    NearProductFormCorrelation,
     ProductFormCorrelation,
     diagonal,
     is_diagonal,
+    pair_chunks,
     pair_variances,
 )
 from yieldtrial.stats.distributions import (
@@ -233,6 +236,19 @@ def _adjust_one_df(
         if acc.method == "qmc" or acc_c.method == "qmc":
             err = max(acc.abs_error, acc_c.abs_error)
             note = f"quasi-Monte Carlo multivariate t (seeded), abs. error <= {err:.1e}"
+        elif isinstance(corr, NearProductFormCorrelation) and corr.pairs:
+            # the bound decreases with the threshold: the smallest |t| bounds every p-value
+            two = alternative == "two-sided"
+            bound = corr.error_bound(float(np.nanmin(np.abs(t))), df, two_sided=two)
+            note = (
+                "product-form correlation (1-D integration) with the exact standard errors; "
+                f"the correlations of {corr.pairs} pair(s) of entries with missing plots differ "
+                f"from it: p-value error <= {max(bound, 1e-6):.1e}"
+            )
+            if np.isfinite(crit):
+                at_crit = corr.error_bound(crit, df, two_sided=two)
+                note += f", coverage at the critical value within {max(at_crit, 1e-6):.1e}"
+            note += " (Li-Shao normal comparison bound)"
         else:
             note = "exact (product-form correlation, 1-D integration), abs. error < 1e-6"
     elif method in ("t", "lsd"):
@@ -314,8 +330,56 @@ def _versus_control_family(
         with np.errstate(divide="ignore", invalid="ignore"):
             lam = np.where(se > 0, np.sqrt(var_c) / se, 0.0)
         return se, ProductFormCorrelation(lam)
+    if isinstance(cov, LowRankUpdateCovariance) and len(idx) > FAMILY_DENSE_MAX:
+        return _near_product_form_family(cov, idx, ic, scale)
     vcov = _versus_control_cov(np.asarray(cov, dtype=float), idx, ic, scale)
     return np.sqrt(np.clip(np.diag(vcov), 0.0, None)), _family_corr(vcov)
+
+
+#: Vs-control families of a diag + low-rank covariance up to this size use the dense
+#: correlation (general multivariate-t engine); larger ones the near product form.
+FAMILY_DENSE_MAX = 50
+
+
+def _near_product_form_family(
+    cov: LowRankUpdateCovariance, idx: list[int], ic: int, scale: float
+) -> tuple[np.ndarray, NearProductFormCorrelation]:
+    """Exact standard errors and the near product form of ``e_i - scale e_ic`` (diag + F F').
+
+    ``Cov(c_i, c_j) = V_ij - s V_ic - s V_jc + s^2 V_cc``; with ``V = diag(d) + F F'`` it is
+    ``lam_i lam_j se_i se_j`` (``lam_i = (s sqrt(V_cc) - V_ic / sqrt(V_cc)) / se_i``) unless
+    the rows ``F_i`` and ``F_j`` are both non-zero; those pairs (entries with missing plots)
+    are visited in chunks for the Li-Shao bound of
+    :class:`~yieldtrial.stats._covariance.NearProductFormCorrelation`.
+    """
+    rows = np.asarray(idx, dtype=int)
+    f = cov.factor
+    v_ic = f[rows] @ f[ic]
+    v_cc = float(cov.diag_part[ic] + f[ic] @ f[ic])
+    v_ii = cov.diag_part[rows] + np.einsum("iq,iq->i", f[rows], f[rows])
+    var = v_ii - 2.0 * scale * v_ic + scale**2 * v_cc
+    se = np.sqrt(np.clip(var, 0.0, None))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam = np.where(se > 0, (scale * np.sqrt(v_cc) - v_ic / np.sqrt(v_cc)) / se, 0.0)
+    lam = np.clip(lam, -1.0 + 1e-12, 1.0 - 1e-12)
+    reached = np.zeros(len(cov), dtype=bool)
+    reached[cov.touched] = True
+    special = np.flatnonzero(reached[rows])  # positions in the family
+    total, rho_max, pairs = 0.0, 0.0, 0
+    for a, b in pair_chunks(special.size):
+        pa, pb = special[a], special[b]
+        ia, ib = rows[pa], rows[pb]
+        v_ab = np.einsum("pq,pq->p", f[ia], f[ib])
+        cov_ab = v_ab - scale * v_ic[pa] - scale * v_ic[pb] + scale**2 * v_cc
+        r = np.clip(cov_ab / (se[pa] * se[pb]), -1.0, 1.0)
+        prod = lam[pa] * lam[pb]
+        dev = np.abs(np.arcsin(r) - np.arcsin(prod))
+        total += float(dev.sum())
+        moved = dev > 0
+        pairs += int(np.count_nonzero(moved))
+        if np.any(moved):
+            rho_max = max(rho_max, float(np.max(np.maximum(np.abs(r), np.abs(prod))[moved])))
+    return se, NearProductFormCorrelation(lam, total, rho_max, pairs)
 
 
 def _family_corr(cov: np.ndarray) -> np.ndarray:
@@ -390,6 +454,13 @@ def _treatment_f(mm: MeansModel) -> tuple[float, float, float, float]:
         w = 1.0 / var
         centred = basis - float(w @ basis) / float(w.sum())
         f = float(w @ centred**2) / (k - 1)
+    elif isinstance(mm.cov, LowRankUpdateCovariance) and np.all(mm.cov.diag_part > 0):
+        # diag + low rank (unbalanced, many treatments): the generalized least-squares sum
+        # of squares about the weighted mean, b'V^-1 b - (1'V^-1 b)^2 / 1'V^-1 1, with V^-1
+        # applied by Woodbury; equal to (Cb)'(CVC')^-1(Cb) for any basis C of contrasts
+        solved = mm.cov.solve(np.column_stack([basis, np.ones(k)]))
+        f = float(basis @ solved[:, 0] - (basis @ solved[:, 1]) ** 2 / solved[:, 1].sum())
+        f /= k - 1
     else:
         # successive differences C b and C V C' in O(k^2) (no dense contrast matrix)
         cov = np.asarray(mm.cov, dtype=float)

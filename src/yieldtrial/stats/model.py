@@ -32,7 +32,8 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats._common import default_design, numeric_column
-from yieldtrial.stats._covariance import DiagonalCovariance, diagonal
+from yieldtrial.stats._absorb import absorbed_fit, use_absorption
+from yieldtrial.stats._covariance import DiagonalCovariance, LowRankUpdateCovariance, diagonal
 from yieldtrial.stats.results import MeansModel, Provenance
 
 __all__ = [
@@ -464,7 +465,8 @@ class DesignFit:
         ``MSE L (X'X)^- L'`` (NaN when there are no error df); for a complete, balanced
         design the implicit ``MSE / r * I``
         (:class:`~yieldtrial.stats._covariance.DiagonalCovariance`; ``numpy.asarray`` gives
-        the dense matrix).
+        the dense matrix); for an unbalanced design of more than 50 treatments the implicit
+        ``diag(d) + F F'`` (:class:`~yieldtrial.stats._covariance.LowRankUpdateCovariance`).
     mse : float
         Residual mean square (NaN when ``df_error == 0``). [response unit squared]
     df_error : int
@@ -507,7 +509,7 @@ class DesignFit:
     levels: tuple[str, ...]
     n: np.ndarray
     lsmeans: np.ndarray
-    lsmeans_cov: np.ndarray | DiagonalCovariance
+    lsmeans_cov: np.ndarray | DiagonalCovariance | LowRankUpdateCovariance
     mse: float
     df_error: int
     grand_mean: float
@@ -729,8 +731,10 @@ def fit(
     the LS-mean average (listed as missing).  With one plot per treatment
     (``df_error == 0``) ``mse`` and ``lsmeans_cov`` are NaN; no exception.
 
-    A complete, balanced design is solved in closed form (:func:`orthogonal_fit`), any
-    other by the SVD of the model matrix.  The last few fits are cached on the content of
+    A complete, balanced design is solved in closed form (:func:`orthogonal_fit`), an
+    unbalanced one of more than 50 treatments with the treatments absorbed
+    (:mod:`yieldtrial.stats._absorb`: no ``n x p`` or ``k x k`` array; a 10,000-entry RCBD
+    with missing plots fits in a second), any other by the SVD of the model matrix.  The last few fits are cached on the content of
     the columns used (values, dtypes, categories, index), so a report that asks for the
     same model several times fits it once; the returned object is shared: do not modify
     its arrays in place.
@@ -792,6 +796,17 @@ def _check_dense_size(
             f"{need / 1024**3:.0f} GiB of memory (complete, balanced trials of any size are "
             f"fitted in closed form). Supply every plot's {response!r}, or analyse the trial "
             "in parts (e.g. by group of entries with shared checks)."
+        )
+
+
+def _check_estimable(ok: np.ndarray, levels: Sequence[str]) -> None:
+    """Refuse a fit whose treatment LS-means are not all estimable (disconnected design)."""
+    if not ok.all():
+        bad = [levels[i] for i in np.flatnonzero(~ok)]
+        raise DataValidationError(
+            f"the mean of treatment level(s) {', '.join(map(repr, bad))} is not estimable: "
+            "the design is disconnected (treatments and blocks/rows/columns do not overlap "
+            "enough). Check the block labels or analyse the disconnected parts separately."
         )
 
 
@@ -865,7 +880,7 @@ def _fit(
     n_obs = y.size
     k = len(labels[treatment])
     orth = orthogonal_fit(codes, n_levels, yc)
-    cov: np.ndarray | DiagonalCovariance
+    cov: np.ndarray | DiagonalCovariance | LowRankUpdateCovariance
     if orth is not None:
         # complete and balanced: closed form (same values as the SVD path, see the tests)
         rank, fitted_c, lev = orth.rank, orth.fitted, orth.leverage
@@ -880,6 +895,13 @@ def _fit(
             else DiagonalCovariance(np.full(k, np.nan), off=np.nan)
         )
         resid_c = orth.residuals
+    elif use_absorption(n_levels, treatment):
+        # many treatments, unbalanced: treatments absorbed, covariance diag + low rank
+        # (stats._absorb; the same numbers as the SVD below, no n x p or k x k array)
+        ab = absorbed_fit(codes, n_levels, treatment, yc)
+        rank, fitted_c, lev, resid_c = ab.rank, ab.fitted, ab.leverage, ab.residuals
+        df_error, mse, cov, lsmeans_centred = ab.df_error, ab.mse, ab.cov, ab.lsmeans
+        _check_estimable(ab.estimable, labels[treatment])
     else:
         _check_dense_size(n_obs, n_levels, treatment=treatment, response=response)
         x, _ = model_matrix(codes, n_levels, terms)
@@ -887,14 +909,7 @@ def _fit(
         rank, fitted_c, lev, resid_c = sol.rank, sol.fitted, sol.leverage, sol.residuals
         df_error = n_obs - sol.rank
         lmat = reference_grid_means(treatment, n_levels, terms)
-        ok = sol.estimable(lmat)
-        if not ok.all():
-            bad = [labels[treatment][i] for i in np.flatnonzero(~ok)]
-            raise DataValidationError(
-                f"the mean of treatment level(s) {', '.join(map(repr, bad))} is not estimable: "
-                "the design is disconnected (treatments and blocks/rows/columns do not overlap "
-                "enough). Check the block labels or analyse the disconnected parts separately."
-            )
+        _check_estimable(sol.estimable(lmat), labels[treatment])
         lsmeans_centred = lmat @ sol.coef
         if df_error > 0:
             mse = sol.rss / df_error
