@@ -177,11 +177,16 @@ def test_ten_thousand_treatments_without_a_k_by_k_array(monkeypatch: pytest.Monk
     assert peak < 300e6  # bytes; one dense 10,000 x 10,000 float array is 800e6
 
 
-def test_unbalanced_fit_too_large_for_memory_is_a_clear_error() -> None:
-    """10,000 entries with a missing plot: 30,000 x 10,002 dense SVD (> 4 GiB) is refused."""
-    from yieldtrial.errors import DataValidationError
+def test_unbalanced_dense_fit_too_large_for_memory_is_a_clear_error() -> None:
+    """The SVD path (50 treatments or fewer) refuses a fit beyond its memory limit.
 
-    data = _rcbd(10_000)
-    data.loc[5, "yield_kg_ha"] = np.nan
+    40 entries x 60,000 blocks: a 2.4 million x 60,040 model matrix (about 3 TiB).
+    (10,000 entries with missing plots are fitted with the treatments absorbed:
+    tests/test_stats_absorb.py.)
+    """
+    from yieldtrial.errors import DataValidationError
+    from yieldtrial.stats.model import _check_dense_size
+
+    levels = {"treatment": 40, "block": 60_000}
     with pytest.raises(DataValidationError, match="missing plots .* GiB of memory"):
-        fit(data, response="yield_kg_ha", treatment="treatment", block="block")
+        _check_dense_size(2_400_000, levels, treatment="treatment", response="yield_kg_ha")
