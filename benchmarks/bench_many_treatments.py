@@ -1,6 +1,12 @@
 """Many-treatment RCBD: fit, ANOVA, letters, Dunnett and the whole report for 100 / 1,000 / 10,000.
 
-Run: ``python benchmarks/bench_many_treatments.py [--sizes 100,1000,10000] [--report] [--cli]``.
+Run: ``python benchmarks/bench_many_treatments.py [--sizes 100,1000,10000] [--report] [--cli]
+[--missing N [--rounds R]]``.
+
+``--missing N`` blanks N plots (entries 1, 2, ... in blocks 2 and 3; the control stays
+complete) so the trial is unbalanced and the design model is fitted with the treatments
+absorbed (``stats._absorb``); with ``--cli`` each size then runs the complete trial and the
+one with missing plots alternately for R rounds, and prints the ratio of their CPU times.
 
 ``--cli --against /work/main/src`` interleaves, round by round, the CLI report of this
 checkout with that of another one (its ``src`` folder), printing each child's CPU time, the
@@ -37,8 +43,11 @@ from yieldtrial.stats.multiple_range import two_level_letters
 from yieldtrial.trial import FieldTrial
 
 
-def plots(t: int, blocks: int = 3, seed: int = 1) -> pd.DataFrame:
-    """Build a complete RCBD: t treatments (the first is the control CK) x ``blocks``."""
+def plots(t: int, blocks: int = 3, seed: int = 1, missing: int = 0) -> pd.DataFrame:
+    """Build an RCBD: t treatments (the first is the control CK) x ``blocks``.
+
+    ``missing`` plots are left blank: entry ``i`` (1, 2, ...) in block ``2 + i % (blocks - 1)``.
+    """
     rng = np.random.default_rng(seed)
     effects = rng.normal(0.0, 600.0, t)
     labels = ["CK"] + [f"G{i:05d}" for i in range(1, t)]
@@ -48,7 +57,10 @@ def plots(t: int, blocks: int = 3, seed: int = 1) -> pd.DataFrame:
         frames.append(pd.DataFrame({"plot": [f"B{b + 1}-{i}" for i in range(t)],
                                     "block": f"B{b + 1}", "treatment": labels,
                                     "yield_kg_ha": y}))  # fmt: skip
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    for i in range(1, missing + 1):
+        out.loc[(1 + i % (blocks - 1)) * t + i, "yield_kg_ha"] = np.nan
+    return out
 
 
 def peak_mb() -> float:
@@ -78,11 +90,12 @@ print(json.dumps({"code": code, "seconds": seconds,
 AGRICOLAE_EXPECTED_S = 5.0
 
 
-def cli_report(t: int, src: str | None = None) -> dict[str, float]:
+def cli_report(t: int, src: str | None = None, missing: int = 0) -> dict[str, float]:
     """Run the CLI report on a t-treatment RCBD in a child process: seconds, CPU and peak MB.
 
     ``src`` is the ``src`` folder of the yieldtrial to run (default: the one this
-    process imports); ``cpu_s`` is the child's user + system time.
+    process imports); ``cpu_s`` is the child's user + system time; ``missing`` plots are
+    blank (:func:`plots`).
     """
     import json
     import os
@@ -94,7 +107,7 @@ def cli_report(t: int, src: str | None = None) -> dict[str, float]:
         env["PYTHONPATH"] = src
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"t{t}.csv"
-        plots(t).to_csv(path, index=False)
+        plots(t, missing=missing).to_csv(path, index=False)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(
@@ -140,11 +153,26 @@ def main() -> None:
         metavar="SRC",
         help="with --cli: interleave with the src folder of another checkout",
     )
-    parser.add_argument("--rounds", type=int, default=2, help="rounds of --against")
+    parser.add_argument("--missing", type=int, default=0, help="blank this many plots")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of --against / --missing")
     options = parser.parse_args()
     sizes = [int(v) for v in options.sizes.split(",")]
     if options.cli and options.against:
         compare_cli(sizes, options.against, options.rounds)
+        return
+    if options.cli and options.missing:
+        print(f"{'t':>6} {'missing':>7} {'report_s':>9} {'cpu_s':>7} {'peak_MB':>8} "
+              f"{'cpu vs complete':>15} {'vs agricolae 5 s':>17}")  # fmt: skip
+        for t in sizes:
+            for _ in range(options.rounds):  # complete and unbalanced alternately
+                base = cli_report(t)
+                r = cli_report(t, missing=options.missing)
+                for m, res in ((0, base), (options.missing, r)):
+                    ratio = res["cpu_s"] / base["cpu_s"]
+                    print(f"{t:>6} {m:>7} {res['seconds']:9.1f} {res['cpu_s']:7.1f} "
+                          f"{res['peak_mb']:8.0f} {ratio:14.2f}x "
+                          f"{res['seconds'] / AGRICOLAE_EXPECTED_S:16.1f}x "
+                          f"(exit {int(res['code'])})")  # fmt: skip
         return
     if options.cli:
         print(f"{'t':>6} {'report_s':>9} {'process_s':>9} {'peak_MB':>8} {'vs agricolae 5 s':>17}")
@@ -158,7 +186,7 @@ def main() -> None:
           f"{'letters_s':>9} {'sm_hsd_s':>9} {'ratio':>6} {'dunnett_s':>9} {'peak_MB':>8} "
           f"{'report_s':>9}")  # fmt: skip
     for t in sizes:
-        data = plots(t)
+        data = plots(t, missing=options.missing)
         trial = FieldTrial.from_dataframe(data, crop="wheat", control="CK", design="rcbd")
         _, anova_s = _timed(trial.anova)
         mm, means_s = _timed(trial.means_model)
@@ -170,9 +198,10 @@ def main() -> None:
             from statsmodels.stats.anova import anova_lm
             from statsmodels.stats.multicomp import pairwise_tukeyhsd
 
-            model = smf.ols("yield_kg_ha ~ C(treatment) + C(block)", data)
+            model = smf.ols("yield_kg_ha ~ C(treatment) + C(block)", data.dropna())
             _, sm_ols = _timed(lambda m=model: anova_lm(m.fit(), typ=2))
-            _, sm_hsd = _timed(pairwise_tukeyhsd, data["yield_kg_ha"], data["treatment"])
+            kept = data.dropna()
+            _, sm_hsd = _timed(pairwise_tukeyhsd, kept["yield_kg_ha"], kept["treatment"])
         report_s = float("nan")
         if options.report:
             with tempfile.TemporaryDirectory() as tmp:

@@ -102,6 +102,35 @@ def test_absorbed_rcbd_equals_the_dense_fit(seed: int, t: int, blocks: int, miss
     np.testing.assert_allclose(sol.leverage, ref["leverage"], rtol=0, atol=1e-10)
 
 
+@pytest.mark.parametrize(("seed", "t", "blocks", "missing"), CASES[::2])
+def test_absorbed_f_test_equals_statsmodels(
+    seed: int, t: int, blocks: int, missing: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small trials forced through the absorbed fit: Woodbury Wald F and the ANOVA's type II F
+    equal statsmodels OLS ``anova_lm(typ=2)`` for the treatments, with its df."""
+    import statsmodels.api as sm
+    from statsmodels.formula.api import ols
+
+    monkeypatch.setattr(_absorb, "ABSORB_MIN_LEVELS", 0)
+    data = _rcbd(t, blocks, missing, seed)
+    model._fit_cache.clear()
+    try:
+        fitted = fit(data, response="yield_kg_ha", treatment="treatment", block="block")
+        table = anova_tables.anova(
+            data, response="yield_kg_ha", treatment="treatment", block="block"
+        ).table.set_index("source")
+    finally:
+        model._fit_cache.clear()
+    ref = sm.stats.anova_lm(
+        ols("yield_kg_ha ~ C(treatment) + C(block)", data.dropna()).fit(), typ=2
+    )
+    f, df1, _ = treatment_f_test(fitted.means_model())
+    assert df1 == int(ref.loc["C(treatment)", "df"]) and fitted.df_error == ref.loc["Residual", "df"]
+    np.testing.assert_allclose(f, ref.loc["C(treatment)", "F"], rtol=1e-10)
+    np.testing.assert_allclose(table.loc["treatment", "f"], ref.loc["C(treatment)", "F"], rtol=1e-10)
+    np.testing.assert_allclose(table.loc["block", "f"], ref.loc["C(block)", "F"], rtol=1e-10)
+
+
 def test_complete_entries_have_zero_rows_of_the_factor() -> None:
     """Only entries with a missing plot reach the low-rank part (their rows of F)."""
     data = _rcbd(30, 3, 3, seed=5)
