@@ -56,7 +56,7 @@ def _rcbd(t: int, blocks: int, missing: int, seed: int) -> pd.DataFrame:
 
 
 def _dense(codes: dict, n_levels: dict, treatment: str, y: np.ndarray) -> dict:
-    """The pre-existing SVD path (model.py's unbalanced branch) on the same codes."""
+    """Fit by the pre-existing SVD path (model.py's unbalanced branch) on the same codes."""
     terms = [(f,) for f in n_levels]
     x, _ = model_matrix(codes, n_levels, terms)
     sol = least_squares(x, y)
@@ -106,8 +106,11 @@ def test_absorbed_rcbd_equals_the_dense_fit(seed: int, t: int, blocks: int, miss
 def test_absorbed_f_test_equals_statsmodels(
     seed: int, t: int, blocks: int, missing: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Small trials forced through the absorbed fit: Woodbury Wald F and the ANOVA's type II F
-    equal statsmodels OLS ``anova_lm(typ=2)`` for the treatments, with its df."""
+    """Small trials forced through absorption: Wald F and type II F equal statsmodels'.
+
+    The Woodbury Wald F of the LS-means and the ANOVA table's type II F (treatments and
+    blocks) against statsmodels OLS ``anova_lm(typ=2)``, with its df.
+    """
     import statsmodels.api as sm
     from statsmodels.formula.api import ols
 
@@ -125,9 +128,13 @@ def test_absorbed_f_test_equals_statsmodels(
         ols("yield_kg_ha ~ C(treatment) + C(block)", data.dropna()).fit(), typ=2
     )
     f, df1, _ = treatment_f_test(fitted.means_model())
-    assert df1 == int(ref.loc["C(treatment)", "df"]) and fitted.df_error == ref.loc["Residual", "df"]
+    assert (
+        df1 == int(ref.loc["C(treatment)", "df"]) and fitted.df_error == ref.loc["Residual", "df"]
+    )
     np.testing.assert_allclose(f, ref.loc["C(treatment)", "F"], rtol=1e-10)
-    np.testing.assert_allclose(table.loc["treatment", "f"], ref.loc["C(treatment)", "F"], rtol=1e-10)
+    np.testing.assert_allclose(
+        table.loc["treatment", "f"], ref.loc["C(treatment)", "F"], rtol=1e-10
+    )
     np.testing.assert_allclose(table.loc["block", "f"], ref.loc["C(block)", "F"], rtol=1e-10)
 
 
@@ -208,7 +215,7 @@ def test_disconnected_design_is_not_estimable() -> None:
 
 @pytest.fixture
 def pair(monkeypatch: pytest.MonkeyPatch) -> tuple:
-    """A 60-entry RCBD with 4 missing plots: absorbed fit, and the dense fit of it."""
+    """Fit a 60-entry RCBD with 4 missing plots absorbed, and by the dense path."""
     data = _rcbd(60, 3, 4, seed=21)
     model._fit_cache.clear()
     absorbed = fit(data, response="yield_kg_ha", treatment="treatment", block="block")
@@ -330,7 +337,10 @@ def test_near_product_form_pvalues_within_the_stated_bound(alternative: str) -> 
 
 def test_error_bound_is_zero_without_differing_pairs_and_falls_with_the_threshold() -> None:
     """No differing pair: exact; otherwise the bound decreases in c (t and normal)."""
-    assert NearProductFormCorrelation([0.5, 0.5], 0.0, 0.0, 0).error_bound(0.0, 10, two_sided=True) == 0
+    assert (
+        NearProductFormCorrelation([0.5, 0.5], 0.0, 0.0, 0).error_bound(0.0, 10, two_sided=True)
+        == 0
+    )
     corr = NearProductFormCorrelation([0.5, 0.5, 0.5], 0.01, 0.6, 1)
     values = [corr.error_bound(c, df, two_sided=True) for df in (10.0, np.inf) for c in (0, 2, 4)]
     # c = 0: (2 / pi) x 0.01 whatever the df

@@ -207,8 +207,7 @@ def absorbed_fit(
     rss = float(core.residuals @ core.residuals)
     mse = rss / df_error if df_error > 0 else float("nan")
     grid = np.concatenate(
-        [np.full(int(n_levels[f]) - 1, 1.0 / int(n_levels[f])) for f in others]
-        + [np.zeros(0)]
+        [np.full(int(n_levels[f]) - 1, 1.0 / int(n_levels[f])) for f in others] + [np.zeros(0)]
     )
     u = core.dummy_means - grid[None, :]
     lsmeans = core.means - u @ core.gamma
@@ -258,9 +257,7 @@ def absorbed_sums_of_squares(
     full, rank_full = absorbed_projection(codes, n_levels, factors, y)
     out: dict[tuple[str, ...], tuple[int, float]] = {}
     for f in factors:
-        reduced, rank_red = absorbed_projection(
-            codes, n_levels, [g for g in factors if g != f], y
-        )
+        reduced, rank_red = absorbed_projection(codes, n_levels, [g for g in factors if g != f], y)
         diff = full - reduced
         out[(f,)] = (rank_full - rank_red, float(diff @ diff))
     return out

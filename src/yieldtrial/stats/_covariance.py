@@ -455,7 +455,7 @@ def quadratic_forms(cov: Any, weights: np.ndarray) -> np.ndarray:
 def _low_rank_pair_variances(
     cov: LowRankUpdateCovariance, i: np.ndarray, j: np.ndarray
 ) -> np.ndarray:
-    """``d_i + d_j + |F_i - F_j|^2`` (``i != j``; 0 when equal), touching ``F`` only where needed."""
+    """``d_i + d_j + |F_i - F_j|^2`` (0 when ``i == j``), reading ``F`` only where needed."""
     d = cov.diag_part
     out = np.where(i == j, 0.0, d[i] + d[j])
     if cov.touched.size == 0 or out.size == 0:

@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.stats._common import default_design, numeric_column
 from yieldtrial.stats._absorb import absorbed_fit, use_absorption
+from yieldtrial.stats._common import default_design, numeric_column
 from yieldtrial.stats._covariance import DiagonalCovariance, LowRankUpdateCovariance, diagonal
 from yieldtrial.stats.results import MeansModel, Provenance
 
@@ -734,10 +734,10 @@ def fit(
     A complete, balanced design is solved in closed form (:func:`orthogonal_fit`), an
     unbalanced one of more than 50 treatments with the treatments absorbed
     (:mod:`yieldtrial.stats._absorb`: no ``n x p`` or ``k x k`` array; a 10,000-entry RCBD
-    with missing plots fits in a second), any other by the SVD of the model matrix.  The last few fits are cached on the content of
-    the columns used (values, dtypes, categories, index), so a report that asks for the
-    same model several times fits it once; the returned object is shared: do not modify
-    its arrays in place.
+    with missing plots fits in a second), any other by the SVD of the model matrix.  The
+    last few fits are cached on the content of the columns used (values, dtypes,
+    categories, index), so a report that asks for the same model several times fits it
+    once; the returned object is shared: do not modify its arrays in place.
 
     The LS-mean of treatment *i* is :math:`L_i \hat\beta`, the average of the
     model's predictions over all cells of the reference grid (every block, or
@@ -802,7 +802,7 @@ def _check_dense_size(
 def _check_estimable(ok: np.ndarray, levels: Sequence[str]) -> None:
     """Refuse a fit whose treatment LS-means are not all estimable (disconnected design)."""
     if not ok.all():
-        bad = [levels[i] for i in np.flatnonzero(~ok)]
+        bad = [levels[int(i)] for i in np.flatnonzero(~ok)]
         raise DataValidationError(
             f"the mean of treatment level(s) {', '.join(map(repr, bad))} is not estimable: "
             "the design is disconnected (treatments and blocks/rows/columns do not overlap "

@@ -14,7 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from yieldtrial.stats._covariance import DiagonalCovariance, diagonal, quadratic_forms
+from yieldtrial.stats._covariance import (
+    DiagonalCovariance,
+    LowRankUpdateCovariance,
+    diagonal,
+    quadratic_forms,
+)
 
 __all__ = ["MeansModel", "Provenance"]
 
@@ -92,11 +97,13 @@ class MeansModel:
         Level labels, in the order of ``estimates``.
     estimates : ndarray, shape (k,)
         Least-squares (estimated marginal) means, blocks weighted equally. [response unit]
-    cov : ndarray or DiagonalCovariance, shape (k, k)
+    cov : ndarray, DiagonalCovariance or LowRankUpdateCovariance, shape (k, k)
         Covariance matrix of ``estimates`` from the fitted model (MSE x (L (X'X)^- L')).
         Complete, balanced CRD/RCBD/Latin squares give the implicit diagonal
         ``MSE / r * I`` (:class:`~yieldtrial.stats._covariance.DiagonalCovariance`, no
-        ``k x k`` array); ``numpy.asarray(cov)`` is the dense matrix either way.
+        ``k x k`` array); unbalanced ones of more than 50 treatments ``diag(d) + F F'``
+        (:class:`~yieldtrial.stats._covariance.LowRankUpdateCovariance`);
+        ``numpy.asarray(cov)`` is the dense matrix in every case.
     df : float
         Error degrees of freedom for comparisons among these means.
     n : ndarray, shape (k,)
@@ -139,7 +146,7 @@ class MeansModel:
     factor: str
     levels: tuple[str, ...]
     estimates: np.ndarray
-    cov: np.ndarray | DiagonalCovariance
+    cov: np.ndarray | DiagonalCovariance | LowRankUpdateCovariance
     df: float
     n: np.ndarray
     mse: float
