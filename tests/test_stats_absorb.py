@@ -269,6 +269,43 @@ def test_pairwise_means_and_letters_equal_the_dense_fit(pair: tuple) -> None:
     pd.testing.assert_frame_equal(let_a, let_d, check_exact=False, rtol=1e-9)
 
 
+def test_latin_square_with_missing_plots_through_fit_and_anova(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 9 x 9 Latin square with 3 missing plots through fit() and anova(), absorbed.
+
+    Forced through absorption (rows and columns absorbed together): the SVD path's numbers.
+    """
+    k = 9
+    rng = np.random.default_rng(3)
+    rows = [(f"R{r}", f"C{c}", f"T{(r + 5 * c) % k}") for r in range(k) for c in range(k)]
+    data = pd.DataFrame(rows, columns=["row", "column", "treatment"])
+    data["y"] = rng.normal(5000.0, 300.0, k * k)
+    data.loc[[10, 50, 70], "y"] = np.nan
+    args = {"response": "y", "treatment": "treatment", "row": "row", "column": "column",
+            "design": "latin"}  # fmt: skip
+
+    def both() -> tuple:
+        model._fit_cache.clear()
+        return fit(data, **args), anova_tables.anova(data, **args).table
+
+    monkeypatch.setattr(_absorb, "ABSORB_MIN_LEVELS", 0)
+    absorbed, table_a = both()
+    monkeypatch.setattr(model, "use_absorption", lambda *a, **k: False)
+    monkeypatch.setattr(anova_tables, "use_absorption", lambda *a, **k: False)
+    dense, table_d = both()
+    model._fit_cache.clear()
+    assert isinstance(absorbed.lsmeans_cov, LowRankUpdateCovariance)
+    # plots 10, 50, 70 hold treatments (r + 5 c) % 9 = 6, 3, 6: two entries reach F
+    assert absorbed.lsmeans_cov.touched.size == 2
+    assert absorbed.df_error == dense.df_error
+    np.testing.assert_allclose(absorbed.lsmeans, dense.lsmeans, rtol=1e-12)
+    np.testing.assert_allclose(
+        np.asarray(absorbed.lsmeans_cov), dense.lsmeans_cov, rtol=0, atol=1e-10 * dense.mse
+    )
+    pd.testing.assert_frame_equal(table_a, table_d, check_exact=False, rtol=1e-10)
+
+
 def test_bonferroni_versus_control_equals_the_dense_fit(pair: tuple) -> None:
     """Standard errors of the contrasts with the control are exact (Bonferroni needs no corr)."""
     _, absorbed, dense = pair
