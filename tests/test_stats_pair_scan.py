@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from yieldtrial.stats import multiple_range as mr
-from yieldtrial.stats._covariance import DiagonalCovariance
+from yieldtrial.stats._covariance import DiagonalCovariance, LowRankUpdateCovariance
 from yieldtrial.stats._pair_scan import LETTERS_ALL_MAX, shown_levels
 from yieldtrial.stats.letters import compact_letters
 from yieldtrial.stats.results import MeansModel
@@ -44,6 +44,26 @@ def test_counts_and_shown_letters_equal_the_dense_test(test: str, structured: bo
     got = table.set_index("level")["letters_05"]
     assert {lv: got[lv] for lv in expected.index} == expected.to_dict()
     assert (got.drop(expected.index) == "").all()
+
+
+@pytest.mark.parametrize("test", ["tukey", "duncan", "lsd", "scheffe"])
+def test_low_rank_counts_equal_the_dense_test(test: str) -> None:
+    """Low-rank covariance with 3 touched rows (entries with missing plots): dense counts.
+
+    The sorted-means count of the complete entries plus the touched pairs (single-step
+    tests; Duncan takes the chunked scan) equals the dense test of every pair.
+    """
+    k = 70
+    factor = np.zeros((k, 2))
+    factor[[4, 30, 61]] = np.random.default_rng(5).normal(0.0, 0.8, (3, 2))
+    diag = np.full(k, 2.0)
+    diag[[4, 30, 61]] = 3.0  # r = 2 instead of 3
+    mm = _mm(k, LowRankUpdateCovariance(diag, factor))
+    _, significant, *_ = mr._pairs(mm, test, 0.05, with_pairs=False)
+    table = mr.summarised_letters(mm, test=test, alphas=(0.05,), top=20, always=["G4"])
+    assert table.attrs["letters_summary"]["significant_pairs"]["letters_05"] == (
+        int(significant.sum()) // 2
+    )
 
 
 def test_two_level_letters_summarise_above_the_limit() -> None:

@@ -26,7 +26,13 @@ import numpy as np
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.progress import terminal_progress
-from yieldtrial.stats._covariance import DiagonalCovariance, pair_chunks, pair_variances
+from yieldtrial.stats._covariance import (
+    PAIR_CHUNK,
+    DiagonalCovariance,
+    LowRankUpdateCovariance,
+    pair_chunks,
+    pair_variances,
+)
 from yieldtrial.stats.results import MeansModel
 
 __all__ = ["LETTERS_ALL_MAX", "LETTERS_TOP", "PairScan", "scan_pairs", "shown_levels"]
@@ -161,7 +167,25 @@ def scan_pairs(
         if isinstance(cov, DiagonalCovariance) and cov.off == 0.0 and np.ptp(cov.diag) == 0
         else None
     )
-    if equal_sed is not None and not protection and np.ptp(crit_table[2:]) == 0:
+    single = not protection and np.ptp(crit_table[2:]) == 0
+    low = _few_touched(cov, k) if single else None
+    if low is not None:
+        # diag + low rank (a few entries with missing plots): the pairs of complete entries
+        # share one SED and are counted on their sorted means; the pairs touching an entry
+        # with a missing plot (|T| x k of them) are tested one by one
+        reached = np.zeros(k, dtype=bool)
+        reached[low.touched] = True
+        sed = float(np.sqrt(2.0 * low.diag_part[~reached][0]))
+        bound = float(crit_table[2]) * sed / scale
+        ranked = np.sort(basis[~reached])
+        below = np.searchsorted(ranked, ranked - bound, side="left")
+        n_significant = int(below.sum()) if gate else 0
+        i = np.repeat(low.touched, k)
+        j = np.tile(np.arange(k), low.touched.size)
+        keep = (i != j) & (~reached[j] | (j > i))  # each pair once
+        ri, rj = rank[i[keep]], rank[j[keep]]
+        n_significant += int(np.count_nonzero(significant(np.minimum(ri, rj), np.maximum(ri, rj))))
+    elif equal_sed is not None and single:
         # one SED and one critical value (balanced, single-step): a pair differs when its
         # means are more than D apart; count those pairs on the sorted means, O(k log k)
         sed = equal_sed
@@ -191,3 +215,16 @@ def scan_pairs(
         sig[a, b] = verdict
         sig[b, a] = verdict
     return PairScan(order, shown, sig, n_pairs, n_significant)
+
+
+def _few_touched(cov: object, k: int) -> LowRankUpdateCovariance | None:
+    """``cov`` if it is diag + low rank with equal variances off its few touched rows."""
+    if not isinstance(cov, LowRankUpdateCovariance):
+        return None
+    touched = cov.touched.size
+    if touched == 0 or touched >= k - 1 or touched * k > 4 * PAIR_CHUNK:
+        return None
+    reached = np.zeros(k, dtype=bool)
+    reached[cov.touched] = True
+    rest = cov.diag_part[~reached]
+    return cov if np.ptp(rest) == 0 and rest[0] > 0 else None
