@@ -237,18 +237,29 @@ def _adjust_one_df(
             err = max(acc.abs_error, acc_c.abs_error)
             note = f"quasi-Monte Carlo multivariate t (seeded), abs. error <= {err:.1e}"
         elif isinstance(corr, NearProductFormCorrelation) and corr.pairs:
-            # the bound decreases with the threshold: the smallest |t| bounds every p-value
+            # the bound falls as the threshold grows: at the critical value it bounds every
+            # adjusted P at or below alpha; at the smallest |t| it bounds every P
             two = alternative == "two-sided"
             bound = corr.error_bound(float(np.nanmin(np.abs(t))), df, two_sided=two)
             note = (
                 "product-form correlation (1-D integration) with the exact standard errors; "
                 f"the correlations of {corr.pairs} pair(s) of entries with missing plots differ "
-                f"from it: p-value error <= {max(bound, 1e-6):.1e}"
+                "from it; error (Li-Shao normal comparison bound)"
             )
             if np.isfinite(crit):
                 at_crit = corr.error_bound(crit, df, two_sided=two)
-                note += f", coverage at the critical value within {max(at_crit, 1e-6):.1e}"
-            note += " (Li-Shao normal comparison bound)"
+                note += (
+                    f" <= {max(at_crit, 1e-6):.1e} for every adjusted P at or below alpha "
+                    "and for the critical value's coverage"
+                )
+                if bound > max(at_crit, 1e-6):
+                    note += (
+                        f"; <= {max(bound, 1e-6):.1e} for every adjusted P"
+                        if bound < 0.01
+                        else f"; larger adjusted P have looser bounds (up to {min(bound, 1.0):.1g})"
+                    )
+            else:
+                note += f" <= {max(bound, 1e-6):.1e} for every adjusted P"
         else:
             note = "exact (product-form correlation, 1-D integration), abs. error < 1e-6"
     elif method in ("t", "lsd"):
