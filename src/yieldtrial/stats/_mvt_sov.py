@@ -373,6 +373,30 @@ def _replicate_sums(
     return out
 
 
+def _replicate_taylor_sums(r: np.ndarray, box: Any, points: int, first: int = 0) -> np.ndarray:
+    """:func:`_replicate_sums` for a :class:`~yieldtrial.stats._mvt_taylor.TaylorBox`.
+
+    Returns
+    -------
+    ndarray, shape (REPLICATES, 8, M)
+        The summed control statistics of :func:`~yieldtrial.stats._mvt_taylor.taylor_sums`.
+    """
+    from yieldtrial.stats._mvt_taylor import taylor_sums
+
+    d = box.chol.shape[0]
+    level = max(int(np.ceil(np.log2(points))), 1)
+    pts = _sobol_rows(max(d - 1, 1), level)
+    n = min(points, pts.shape[2])
+    out = np.zeros((REPLICATES, 8, r.size))
+    # all scrambles in one pass (consecutive runs of points), in cache-sized blocks
+    step = max(16, _CACHE_ELEMENTS // max(r.size * REPLICATES, 1))
+    for start in range(first, n, step):
+        block = pts[:, :, start : start + step]  # (REPLICATES, d - 1, b)
+        w = np.ascontiguousarray(np.moveaxis(block, 0, 1)).reshape(block.shape[1], -1)
+        out += taylor_sums(r, box, w, REPLICATES)
+    return out
+
+
 def _replicate_means(r: np.ndarray, regions: tuple[Region, Region], points: int) -> np.ndarray:
     """Mean over each scramble of (integrand - control integrand): shape (REPLICATES, M)."""
     return _replicate_sums(r, regions, points) / points
@@ -456,6 +480,12 @@ class MaxTCurve:
         return mean, error
 
 
+def _spread_ratio(plain: np.ndarray, controlled: np.ndarray) -> float:
+    """Largest spread over the scrambles of ``plain`` over that of ``controlled`` (R, M)."""
+    top = float(np.max(np.std(controlled, axis=0)))
+    return float(np.max(np.std(plain, axis=0))) / top if top > 0.0 else np.inf
+
+
 #: Largest normal score of a node (``phi(6) = 6e-9``: beyond it ``G - G_0`` is negligible).
 _NODE_REACH = 6.0
 
@@ -517,7 +547,7 @@ def _probe_thresholds(r_high: float, df: float, two_sided: bool) -> np.ndarray:
 
 
 def max_t_curve(
-    regions: tuple[Region, Region],
+    regions: tuple[Region, Region] | Any,
     r_grid: np.ndarray,
     exceed0: np.ndarray,
     df: float,
@@ -526,15 +556,19 @@ def max_t_curve(
     two_sided: bool,
     abs_tol: float = DEFAULT_ABS_TOL,
     max_points: int = POINT_COUNTS[-1],
+    point_counts: tuple[int, ...] = POINT_COUNTS,
 ) -> MaxTCurve:
     """Build the exceedance curve of ``regions[0]`` with ``regions[1]`` as control variate.
 
     Parameters
     ----------
-    regions : (Region, Region)
-        The region of the statistics and that of the control variate, same variable order.
+    regions : (Region, Region) or TaylorBox
+        The region of the statistics and that of the control variate, same variable order;
+        or a :class:`~yieldtrial.stats._mvt_taylor.TaylorBox` (box region with the
+        second-order Taylor control around a product form).
     r_grid, exceed0 : ndarray
-        The control's exact normal exceedance ``1 - G_0(r)`` on an increasing grid of ``r``.
+        The control's exact normal exceedance ``1 - G_0(r)`` on an increasing grid of ``r``
+        (for a TaylorBox: ``1 - G_s`` of the second-order expansion).
     df : float
         Error df (``inf``: normal); sets the probe thresholds of the stated error.
     chi_rule : (ndarray, ndarray)
@@ -548,14 +582,27 @@ def max_t_curve(
         :data:`POINT_COUNTS` until it is met (or the largest count's error is stated).
     max_points : int
         Largest points per scramble to try (caps the cost).
+    point_counts : tuple of int
+        The points per scramble tried in turn (default :data:`POINT_COUNTS`).
     """
+    from scipy.special import ndtr
+
+    from yieldtrial.stats._mvt_taylor import TaylorBox, taylor_estimates
+
+    taylor = isinstance(regions, TaylorBox)
+    use_taylor = taylor
+    if taylor:
+        plain_regions = (
+            Region(regions.chol, regions.box_lo, regions.box_hi),
+            Region(regions.base_chol, regions.box_lo, regions.box_hi, factor=regions.factor),
+        )
     spline, r_low, r_high = _score_spline(r_grid, exceed0, two_sided)
     # the node thresholds: invert the spline on a dense table (exactness is not needed:
     # each node's own score is recomputed from the spline)
     v_ends = _spline_variable(np.array([r_low, r_high]), two_sided)
     table_v = np.linspace(float(v_ends[0]), float(v_ends[1]), 4001)
     table_u = np.maximum.accumulate(np.asarray(spline(table_v)))
-    counts = [n for n in POINT_COUNTS if n <= max_points] or [POINT_COUNTS[0]]
+    counts = [n for n in point_counts if n <= max_points] or [point_counts[0]]
     c_probe = _probe_thresholds(r_high, df, two_sided)
     grid = np.linspace(-_NODE_REACH, _NODE_REACH, 241)
     grid_density = np.exp(-0.5 * grid**2) / np.sqrt(2.0 * np.pi)
@@ -573,11 +620,31 @@ def max_t_curve(
         density = np.exp(-0.5 * u_actual**2) / np.sqrt(2.0 * np.pi)
         vander = np.polynomial.hermite_e.hermevander(u_actual / stretch, nodes - 1)
         low = np.polynomial.hermite_e.hermevander(u_actual / stretch, nodes - 3)
-        sums, done = np.zeros((REPLICATES, nodes)), 0
+        done = 0
+        sums = np.zeros((REPLICATES, nodes))
+        if taylor:  # G - G_s at the nodes, G_s = G_1 + T_1 + T_2 (the control's curve)
+            t1, t2 = regions.expansion(r_nodes)
+            stats = np.zeros((REPLICATES, 8, nodes))
+            # the score spline only approximates G_s: add G_s - Phi(u) at the nodes (exact)
+            known = 1.0 - regions.exceedance(r_nodes) + t1 + t2 - ndtr(u_actual)
         for points in counts:
-            sums = sums + _replicate_sums(r_nodes, regions, points, done)
+            if taylor and use_taylor:
+                stats = stats + _replicate_taylor_sums(r_nodes, regions, points, done)
+                est = taylor_estimates(stats, points, t1, t2) + known
+                plain = stats[:, 0, :] / points - t1 - t2 + known
+                if done == 0 and nodes_tried == 1 and _spread_ratio(plain, est) < 2.0:
+                    # the derivatives halve the spread less than they cost (about twice
+                    # the plain difference per point): go on with the plain difference
+                    use_taylor = False
+                    sums = stats[:, 0, :].copy()
+                    est = plain
+            elif taylor:  # the plain difference f - f_0 of the same two integrands
+                sums = sums + _replicate_sums(r_nodes, plain_regions, points, done)
+                est = sums / points - t1 - t2 + known
+            else:
+                sums = sums + _replicate_sums(r_nodes, regions, points, done)
+                est = sums / points  # G - G_0 at the nodes
             done = points
-            est = sums / done  # G - G_0 at the nodes
             coef = np.linalg.solve(vander, (est / density).T).T
             low_coef = np.linalg.lstsq(low, est.mean(axis=0) / density, rcond=None)[0]
             fine = np.polynomial.hermite_e.hermeval(grid / stretch, coef.mean(axis=0))

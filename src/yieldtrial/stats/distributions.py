@@ -1132,7 +1132,9 @@ def _dunnett_curve(corr: np.ndarray, df: float, *, two_sided: bool) -> Any:
     """Curve of ``max_i T_i`` (or ``|T_i|``) for t statistics with correlation ``corr``.
 
     The control variate is the nearest product-form correlation (Dunnett 1955), whose normal
-    curve is the exact one-dimensional integral; cached on the rounded matrix.
+    curve is the exact one-dimensional integral, with the second-order Taylor terms of the
+    separated-variables integrand around it (:mod:`yieldtrial.stats._mvt_taylor`); cached
+    on the rounded matrix.
     """
     r = np.atleast_2d(np.asarray(corr, dtype=float))
     curve = _dunnett_curve_cached(np.round(r, 12).tobytes(), r.shape[0], two_sided)
@@ -1141,34 +1143,14 @@ def _dunnett_curve(corr: np.ndarray, df: float, *, two_sided: bool) -> Any:
 
 @lru_cache(maxsize=32)
 def _dunnett_curve_cached(corr_bytes: bytes, k: int, two_sided: bool) -> Any:
-    from scipy.special import ndtri
-
-    from yieldtrial.stats._mvt_sov import (
-        Region,
-        _grid,
-        max_t_curve,
-        nearest_product_form,
-        reordered_cholesky,
-    )
+    from yieldtrial.stats._mvt_sov import nearest_product_form
+    from yieldtrial.stats._mvt_taylor import dunnett_taylor_curve
 
     r = np.frombuffer(corr_bytes, dtype=float).reshape(k, k).copy()
     lam = nearest_product_form(r)
-    control = np.outer(lam, lam)
-    np.fill_diagonal(control, 1.0)
-    sides = 2.0 if two_sided else 1.0
-    box_lo = np.full(k, -1.0 if two_sided else -np.inf)
-    box_hi = np.ones(k)
-    # variables ordered once, at the Bonferroni 5 % point (near where p-values matter)
-    r_ref = float(-ndtri(0.05 / (sides * k)))
-    chol, order = reordered_cholesky(r, box_lo * r_ref, box_hi * r_ref)
-    ctrl = control[np.ix_(order, order)]
-    control_chol = np.linalg.cholesky(ctrl + 1e-14 * np.eye(k))
-    control_region = Region(control_chol, box_lo, box_hi, factor=lam[order])
-    regions = (Region(chol, box_lo, box_hi), control_region)
-    r_top = float(-ndtri(1e-17 / (sides * k)))
-    r_grid = _grid(r_top, two_sided)
-    exceed0 = _exact_exceedances(r_grid, lam, np.inf, two_sided)
-    return max_t_curve(regions, r_grid, exceed0, np.inf, _chi_nodes(np.inf), two_sided=two_sided)
+    return dunnett_taylor_curve(
+        r, lam, lambda g: _exact_exceedances(g, lam, np.inf, two_sided), two_sided=two_sided
+    )
 
 
 def _pairwise_curve(cov: np.ndarray, df: float) -> Any:
