@@ -623,7 +623,7 @@ def max_t_curve(
         done = 0
         sums = np.zeros((REPLICATES, nodes))
         if taylor:  # G - G_s at the nodes, G_s = G_1 + T_1 + T_2 (the control's curve)
-            t1, t2 = regions.expansion(r_nodes)
+            t1, t2, _ = regions.expansion(r_nodes)
             stats = np.zeros((REPLICATES, 8, nodes))
             # the score spline only approximates G_s: add G_s - Phi(u) at the nodes (exact)
             known = 1.0 - regions.exceedance(r_nodes) + t1 + t2 - ndtr(u_actual)

@@ -109,8 +109,8 @@ def cholesky_path(base: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.
 
 def _conditional_terms(
     r: np.ndarray, shift: np.ndarray, sd: np.ndarray, two_sided: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``log F``, ``q = dlogF/db`` and ``v = d^2logF/db^2`` of ``F = P(|Y| <= r)`` (or ``Y <= r``).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``log F`` and its derivatives ``q, v, w`` (orders 1-3) for ``F = P(|Y| <= r)`` or ``Y <= r``.
 
     ``Y ~ N(shift, sd^2)``; derivatives with respect to a common shift of both limits (the
     sum over the limits in Plackett's identity).  Written with ``log_ndtr`` and Mills
@@ -133,13 +133,17 @@ def _conditional_terms(
         keep = -np.expm1(log_ratio)  # 1 - Phi(a) / Phi(b)
         dens_ratio = np.exp(0.5 * (b * b - a * a))  # phi(a) / phi(b) <= 1 (a < b <= ...)
         log_f = log_b + np.log(np.maximum(keep, 1e-300))
-        q = mills_b * (1.0 - dens_ratio) / np.maximum(keep, 1e-300) / sd
-        h = mills_b * (-b + a * dens_ratio) / np.maximum(keep, 1e-300) / sd**2
+        ratio = mills_b / np.maximum(keep, 1e-300)
+        q = ratio * (1.0 - dens_ratio) / sd
+        h = ratio * (-b + a * dens_ratio) / sd**2  # F'' / F
+        k3 = ratio * ((b * b - 1.0) - (a * a - 1.0) * dens_ratio) / sd**3  # third / F
     else:
         log_f = log_b
         q = mills_b / sd
         h = -b * mills_b / sd**2
-    return log_f, sign * q, h - q * q
+        k3 = (b * b - 1.0) * mills_b / sd**3
+    third = k3 - 3.0 * h * q + 2.0 * q**3
+    return log_f, sign * q, h - q * q, sign * third
 
 
 def product_form_expansion(
@@ -150,11 +154,25 @@ def product_form_expansion(
     weights: np.ndarray,
     *,
     two_sided: bool,
-) -> tuple[np.ndarray, np.ndarray]:
-    """First- and second-order terms ``T_1, T_2`` of ``G`` around the product form ``lam``.
+    third: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Terms ``T_1, T_2, T_3`` of ``G`` around the product form ``lam``.
 
-    ``G(C_1 + t D) = G_1 + t T_1 + t^2 T_2 + O(t^3)`` with ``D = corr - C_1`` (see the module
-    notes); evaluated as one-dimensional integrals over the common factor.
+    ``G(C_1 + t D) = G_1 + t T_1 + t^2 T_2 + t^3 T_3 + O(t^4)`` with ``D = corr - C_1`` (see
+    the module notes); evaluated as one-dimensional integrals over the common factor.
+    ``T_n = E_Z[L^n prod_i F_i] / n!`` with the operator ``L = sum_{i<j} D_ij d_i d_j``
+    (Plackett) applied to ``exp(sum_i log F_i)``: with ``p = D q``, ``Q = q'p / 2`` and
+    ``S_2 = Q^2 + sum_j v_j p_j^2 + v' (D o D) v / 2``, ``L^2 prod F = S_2 prod F`` and
+
+    .. math:: L^3 \prod F = \prod F ig(Q S_2 + 2Q 	extstyle\sum_j v_j p_j^2
+              + \sum_j w_j p_j^3 + 3 (v \circ p)' D (v \circ p)
+              + 3 \sum_j w_j p_j (D^{\circ 2} v)_j + Q v' D^{\circ 2} v
+              + \sum_a v_a (B' D B)_{aa} + 	frac12 w' D^{\circ 3} wig),
+
+    ``B = diag(v) D``, ``w`` the third logarithmic derivatives (the product rule on
+    ``L (S_2 prod F)``; checked against finite differences in the tests).  ``T_3`` (only
+    when ``third``) refines the normal score of the curve; the control variates use
+    ``T_1, T_2``.
 
     Parameters
     ----------
@@ -170,9 +188,12 @@ def product_form_expansion(
     two_sided : bool
         ``|X_i| <= r`` (True) or ``X_i <= r``.
 
+    third : bool
+        Also compute ``T_3`` (else zeros).
+
     Returns
     -------
-    t1, t2 : ndarray, shape (M,)
+    t1, t2, t3 : ndarray, shape (M,)
     """
     r = np.atleast_1d(np.asarray(r, dtype=float))
     lam = np.asarray(lam, dtype=float)
@@ -182,16 +203,34 @@ def product_form_expansion(
     delta_sq = delta**2
     shift = np.outer(nodes, lam)[None, :, :]  # (1, nz, k)
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
-        log_f, q, v = _conditional_terms(r[:, None, None], shift, sd, two_sided)
+        log_f, q, v, w = _conditional_terms(r[:, None, None], shift, sd, two_sided)
         prod = np.exp(np.sum(log_f, axis=2))  # (M, nz)
-        dq = q @ delta
-        quad = 0.5 * np.sum(q * dq, axis=2)
-        second = quad**2 + np.sum(v * dq**2, axis=2)
-        second += 0.5 * np.sum((v @ delta_sq) * v, axis=2)
+        p = q @ delta
+        quad = 0.5 * np.sum(q * p, axis=2)
+        d2v = v @ delta_sq
+        vp2 = np.sum(v * p**2, axis=2)
+        vd2v = np.sum(d2v * v, axis=2)
+        second = quad**2 + vp2 + 0.5 * vd2v
         use = prod > 1e-300
         t1 = np.where(use, prod * quad, 0.0) @ weights
         t2 = 0.5 * (np.where(use, prod * second, 0.0) @ weights)
-    return t1, t2
+        t3 = np.zeros(r.size)
+        if third:
+            vp = v * p
+            left = v[..., :, None] * delta  # B[i, a] = v_i D_ia
+            bdb = np.sum(left * (delta @ left) * v[..., None, :], axis=(-2, -1))
+            cubic = (
+                quad * second
+                + 2.0 * quad * vp2
+                + np.sum(w * p**3, axis=2)
+                + 3.0 * np.sum((vp @ delta) * vp, axis=2)
+                + 3.0 * np.sum(w * p * d2v, axis=2)
+                + quad * vd2v
+                + bdb
+                + 0.5 * np.sum((w @ (delta_sq * delta)) * w, axis=2)
+            )
+            t3 = (np.where(use, prod * cubic, 0.0) @ weights) / 6.0
+    return t1, t2, t3
 
 
 @dataclass(frozen=True)
@@ -240,11 +279,14 @@ class TaylorBox:
         """The product form's exact normal exceedance ``1 - G_1(r)``."""
         return np.asarray(self.exact(np.asarray(r, dtype=float)))
 
-    def expansion(self, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def expansion(
+        self, r: np.ndarray, third: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:func:`product_form_expansion` at thresholds ``r``."""
         return product_form_expansion(
-            r, self.lam, self.corr, self.nodes, self.weights, two_sided=self.two_sided
-        )
+            r, self.lam, self.corr, self.nodes, self.weights, two_sided=self.two_sided,
+            third=third,
+        )  # fmt: skip
 
 
 #: Statistics summed over points: y, c1, c2, c1^2, c2^2, c1 c2, y c1, y c2.
@@ -520,8 +562,8 @@ def dunnett_taylor_curve(
     mid = (exceed1 > 1e-13) & (exceed1 < 1.0 - 1e-13)
     terms = np.zeros(r_grid.size)
     if np.any(mid):
-        t1, t2 = box.expansion(r_grid[mid])
-        terms[mid] = t1 + t2
+        t1, t2, t3 = box.expansion(r_grid[mid], third=True)
+        terms[mid] = t1 + t2 + t3
     exceed_s = np.clip(exceed1 - terms, 0.0, 1.0)
     exceed_s = np.minimum.accumulate(exceed_s)  # a curve: non-increasing in r
     return max_t_curve(
