@@ -547,7 +547,7 @@ def _probe_thresholds(r_high: float, df: float, two_sided: bool) -> np.ndarray:
 
 
 def max_t_curve(
-    regions: tuple[Region, Region] | Any,
+    regions: Any,
     r_grid: np.ndarray,
     exceed0: np.ndarray,
     df: float,

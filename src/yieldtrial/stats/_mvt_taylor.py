@@ -276,7 +276,7 @@ class TaylorBox:
     exact: Any
 
     def exceedance(self, r: np.ndarray) -> np.ndarray:
-        """The product form's exact normal exceedance ``1 - G_1(r)``."""
+        """Return the product form's exact normal exceedance ``1 - G_1(r)``."""
         return np.asarray(self.exact(np.asarray(r, dtype=float)))
 
     def expansion(
@@ -294,7 +294,7 @@ _N_STATS = 8
 
 
 def taylor_sums(r: np.ndarray, box: TaylorBox, w: np.ndarray, groups: int = 1) -> np.ndarray:
-    """Sums over the points ``w`` (d - 1, n) of the control statistics: shape (groups, 8, M).
+    """Sum the control statistics over the points ``w`` (d - 1, n): shape (groups, 8, M).
 
     ``y = f(target) - f(base)``, ``c1 = f'``, ``c2 = f'' / 2`` (derivatives of the base
     integrand along the Cholesky path), then their squares and cross products; summed
@@ -447,9 +447,7 @@ def taylor_sums(r: np.ndarray, box: TaylorBox, w: np.ndarray, groups: int = 1) -
     return out
 
 
-def taylor_estimates(
-    sums: np.ndarray, points: int, t1: np.ndarray, t2: np.ndarray
-) -> np.ndarray:
+def taylor_estimates(sums: np.ndarray, points: int, t1: np.ndarray, t2: np.ndarray) -> np.ndarray:
     """Per-scramble estimates of ``G - G_s`` at the nodes from the summed statistics.
 
     Parameters
@@ -514,7 +512,7 @@ def dunnett_taylor_curve(
     *,
     two_sided: bool,
 ) -> Any:
-    """Normal curve of ``max_i X_i`` (or ``|X_i|``), ``X ~ N(0, corr)``, with the Taylor control.
+    """Build the normal curve of ``max X_i`` (or ``|X_i|``), X ~ N(0, corr), Taylor-controlled.
 
     Parameters
     ----------

@@ -1,0 +1,270 @@
+"""Second-order Taylor control of the SOV integrand around the product form (stats._mvt_taylor)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import special, stats
+
+from yieldtrial.stats import _mvt_sov, _mvt_taylor, distributions
+from yieldtrial.stats.distributions import dunnett_critical_value, dunnett_pvalues
+
+# ----------------------------------------------------------------- structured correlations
+# The permutations of the 21 entries in each replicate are written out (no RNG stream).
+PERMUTATIONS = (
+    (3, 17, 9, 0, 12, 20, 6, 14, 1, 8, 19, 11, 4, 15, 7, 2, 16, 10, 13, 5, 18),
+    (11, 0, 19, 5, 13, 8, 16, 2, 10, 18, 7, 15, 3, 20, 6, 14, 1, 12, 9, 17, 4),
+    (8, 5, 14, 20, 2, 11, 17, 12, 0, 9, 3, 16, 19, 6, 15, 1, 18, 7, 4, 13, 10),
+)
+
+
+def gls_means_cov(treatment, fixed, random, ratios, k):
+    """Covariance (sigma^2 = 1) of treatment LS-means by GLS with known variance ratios.
+
+    Fixed factors: first level dropped, LS-means average over their levels; random
+    factors add ``ratio * Z Z'`` to the plot covariance (what REML gives at its estimates).
+    """
+    n = treatment.size
+    x_cols, l_cols = [np.eye(k)[treatment]], [np.eye(k)]
+    for f in fixed:
+        levels = f.max() + 1
+        x_cols.append(np.eye(levels)[f][:, 1:])
+        l_cols.append(np.full((k, levels - 1), 1.0 / levels))
+    x, lmat = np.hstack(x_cols), np.hstack(l_cols)
+    v = np.eye(n)
+    for g, ratio in zip(random, ratios, strict=True):
+        z = np.eye(g.max() + 1)[g]
+        v += ratio * z @ z.T
+    return lmat @ np.linalg.inv(x.T @ np.linalg.solve(v, x)) @ lmat.T
+
+
+def contrast_corr(v, control=0):
+    """Correlation of the contrasts of every mean with mean ``control``."""
+    m = v.shape[0]
+    rest = [i for i in range(m) if i != control]
+    w = np.zeros((m - 1, m))
+    w[np.arange(m - 1), rest] = 1.0
+    w[:, control] = -1.0
+    c = w @ v @ w.T
+    sd = np.sqrt(np.diag(c))
+    return c / np.outer(sd, sd)
+
+
+def alpha_lattice_corr():
+    """21 entries, 3 replicates of 3 incomplete blocks of 7; blocks random (ratio 1.5)."""
+    trt, rep, blk = [], [], []
+    for r, perm in enumerate(PERMUTATIONS):
+        for pos, e in enumerate(perm):
+            trt.append(e)
+            rep.append(r)
+            blk.append(3 * r + pos // 7)
+    trt, rep, blk = map(np.array, (trt, rep, blk))
+    return contrast_corr(gls_means_cov(trt, [rep], [blk], [1.5], 21))
+
+
+def row_column_corr():
+    """21 entries, 3 replicates of 3 rows x 7 columns; rows (1.0) and columns (0.7) random."""
+    trt, rep, row, col = [], [], [], []
+    for r, perm in enumerate(PERMUTATIONS[::-1]):
+        for pos, e in enumerate(perm):
+            trt.append(e)
+            rep.append(r)
+            row.append(3 * r + pos // 7)
+            col.append(7 * r + pos % 7)
+    trt, rep, row, col = map(np.array, (trt, rep, row, col))
+    return contrast_corr(gls_means_cov(trt, [rep], [row, col], [1.0, 0.7], 21))
+
+
+def augmented_corr():
+    """Augmented RCBD: 4 checks in 5 fixed blocks, 20 entries once; entries vs check 0."""
+    trt, blk = [], []
+    for b in range(5):
+        for t in [*range(4), *(4 + 4 * b + j for j in range(4))]:
+            trt.append(t)
+            blk.append(b)
+    trt, blk = np.array(trt), np.array(blk)
+    return contrast_corr(gls_means_cov(trt, [blk], [], [], 24))[3:, 3:]
+
+
+# Two-sided Dunnett p-values P(max |T_i| >= c), df = 30, from scipy.stats.multivariate_t
+# (Genz-Bretz randomized QMC, independent code) with 4,000,000 points and two seeds:
+#   1 - multivariate_t(shape=corr, df=30, seed=s).cdf(np.full(20, c),
+#       lower_limit=np.full(20, -c), maxpts=4_000_000)   for s in (1, 2)
+# (the case functions above; scipy 1.17.1).  The two seeds agree to 3e-6; the values are
+# their means.
+REFERENCES = {
+    "alpha_lattice": (
+        alpha_lattice_corr,
+        {1.8: (0.5542859000420203, 0.5542882106079727),
+         2.4: (0.21476840978846912, 0.21477125626368754),
+         3.0: (0.06323084132354795, 0.06323426392693643)},
+    ),
+    "row_column": (
+        row_column_corr,
+        {1.8: (0.552449438312587, 0.5524521894648207),
+         2.4: (0.2140032197941839, 0.21400467772895349),
+         3.0: (0.06299965899363436, 0.06299802054597681)},
+    ),
+    "augmented": (
+        augmented_corr,
+        {1.8: (0.7316584558104879, 0.7316585159839828),
+         2.4: (0.314646174299546, 0.31464576293447255),
+         3.0: (0.0906164371323741, 0.09061687558323495)},
+    ),
+}  # fmt: skip
+
+
+def test_structured_correlations_are_far_from_product_form():
+    """The three cases deviate from their nearest product form by 0.09-0.15 (incomplete blocks)."""
+    for make, _ in REFERENCES.values():
+        r = make()
+        lam = _mvt_sov.nearest_product_form(r)
+        off = ~np.eye(20, dtype=bool)
+        assert np.max(np.abs(r - np.outer(lam, lam))[off]) > 0.09
+        assert distributions.product_form_lambdas(r) is None
+
+
+@pytest.mark.parametrize("case", sorted(REFERENCES))
+def test_dunnett_matches_scipy_multivariate_t(case):
+    """20 comparisons, structured correlation: within 1e-4 of scipy (4e6 points, 2 seeds)."""
+    make, ref = REFERENCES[case]
+    r = make()
+    c = np.array(sorted(ref))
+    expected = np.array([np.mean(ref[x]) for x in c])
+    distributions._dunnett_curve_cached.cache_clear()
+    p, acc = dunnett_pvalues(np.concatenate([c, np.zeros(17)]), r, 30)
+    assert acc.method == "qmc" and acc.abs_error <= 1e-4
+    np.testing.assert_allclose(p[:3], expected, atol=1e-4)
+    # and the stated error covers the actual one (reference uncertainty: 3e-6)
+    assert np.max(np.abs(p[:3] - expected)) <= acc.abs_error + 5e-6
+
+
+def test_structured_pvalues_are_repeatable_bit_for_bit():
+    r = alpha_lattice_corr()
+    t = np.linspace(0.5, 4.0, 20)
+    p1, _ = dunnett_pvalues(t, r, 30)
+    c1, _ = dunnett_critical_value(r, 30)
+    distributions._dunnett_curve_cached.cache_clear()
+    _mvt_sov._sobol.cache_clear()
+    _mvt_sov._sobol_rows.cache_clear()
+    p2, _ = dunnett_pvalues(t, r, 30)
+    c2, _ = dunnett_critical_value(r, 30)
+    np.testing.assert_array_equal(p1, p2)
+    assert c1 == c2
+
+
+# ---------------------------------------------------------------- the pieces, independently
+def mvn3(r: float, corr: np.ndarray, two_sided: bool) -> float:
+    """P(X_i in box, i = 1..3), X ~ N(0, corr): 2-D Gauss-Legendre (96 x 96) over (X1, X2).
+
+    The box is [-r, r]^3 or (-inf, r]^3 (the lower end at -9); given X1 and X2, X3 is
+    normal, so the innermost probability is a difference of normal cdfs.  No code shared
+    with yieldtrial.
+    """
+    nodes, weights = np.polynomial.legendre.leggauss(96)
+    lo = -r if two_sided else -9.0
+    z = (r - lo) / 2.0 * nodes + (r + lo) / 2.0
+    wz = (r - lo) / 2.0 * weights
+    s12 = corr[1:, :1]
+    cond = corr[1:, 1:] - s12 @ s12.T
+    b = s12.ravel()
+    v2, v3, c23 = cond[0, 0], cond[1, 1], cond[0, 1]
+    sd3 = np.sqrt(v3 - c23**2 / v2)
+    x, y = z[:, None], z[None, :]
+    m2 = b[0] * x
+    m3 = b[1] * x + c23 / v2 * (y - m2)
+    p3 = special.ndtr((r - m3) / sd3)
+    if two_sided:
+        p3 = p3 - special.ndtr((-r - m3) / sd3)
+    dens = stats.norm.pdf(x) * stats.norm.pdf(y, m2, np.sqrt(v2))
+    return float(wz @ (p3 * dens) @ wz)
+
+
+@pytest.mark.parametrize("two_sided", [True, False])
+def test_expansion_terms_are_the_derivatives_of_an_independent_quadrature(two_sided):
+    # G(C_1 + t D) at 13 values of t in [-0.3, 0.3] by mvn3, fitted by a degree-8
+    # polynomial: its coefficients of t, t^2, t^3 are T_1, T_2, T_3
+    lam = np.array([0.5, 0.6, 0.7])
+    base = np.outer(lam, lam)
+    np.fill_diagonal(base, 1.0)
+    target = np.array([[1.0, 0.45, 0.2], [0.45, 1.0, 0.5], [0.2, 0.5, 1.0]])
+    ts = np.linspace(-0.3, 0.3, 13)
+    nodes, weights = _mvt_taylor._factor_rule(0.7)
+    for r in (0.8, 1.6, 2.4):
+        g = [mvn3(r, base + t * (target - base), two_sided) for t in ts]
+        coef = np.polynomial.polynomial.polyfit(ts, g, 8)
+        terms = _mvt_taylor.product_form_expansion(
+            np.array([r]), lam, target, nodes, weights, two_sided=two_sided, third=True
+        )
+        np.testing.assert_allclose(np.ravel(terms), coef[1:4], rtol=1e-6, atol=1e-10)
+
+
+def test_cholesky_path_matches_finite_differences():
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(6, 6))
+    target = np.corrcoef(a @ a.T + 6 * np.eye(6))
+    lam = _mvt_sov.nearest_product_form(target)
+    base = np.outer(lam, lam)
+    np.fill_diagonal(base, 1.0)
+    d1, d2 = _mvt_taylor.cholesky_path(base, target)
+    h = 1e-4
+    chol = [np.linalg.cholesky(base + t * (target - base)) for t in (-h, 0.0, h)]
+    np.testing.assert_allclose((chol[2] - chol[0]) / (2 * h), d1, atol=1e-7)
+    np.testing.assert_allclose((chol[2] - 2 * chol[1] + chol[0]) / h**2, d2, atol=1e-4)
+
+
+def test_integrand_derivatives_match_finite_differences():
+    # c1, c2 of taylor_sums are the first and half the second t-derivative of the
+    # product-form integrand along chol(C_1 + t D): compare with the plain integrand at
+    # t = +-h (same points)
+    r = alpha_lattice_corr()[:6, :6]
+    lam = _mvt_sov.nearest_product_form(r)
+    base = np.outer(lam, lam)
+    np.fill_diagonal(base, 1.0)
+    lo, hi = np.full(6, -1.0), np.ones(6)
+    d1, d2 = _mvt_taylor.cholesky_path(base, r)
+    chol0 = np.linalg.cholesky(base)
+    box = _mvt_taylor.TaylorBox(chol0, chol0, lam, d1, d2, lo, hi, lam, r, np.zeros(1),
+                                np.ones(1), True, None)  # fmt: skip
+    thresholds = np.array([1.0, 2.2])
+    h = 1e-4
+    for j in range(8):  # one point at a time
+        wj = _mvt_sov._sobol_rows(5, 4)[0][:, j : j + 1]
+        sums = _mvt_taylor.taylor_sums(thresholds, box, wj)[0]
+        f = [
+            _mvt_sov._sov_integrand(
+                thresholds, _mvt_sov.Region(np.linalg.cholesky(base + t * (r - base)), lo, hi), wj
+            )[:, 0]
+            for t in (-h, 0.0, h)
+        ]
+        np.testing.assert_allclose(sums[1], (f[2] - f[0]) / (2 * h), rtol=1e-5, atol=1e-9)
+        np.testing.assert_allclose(sums[2], (f[2] - 2 * f[1] + f[0]) / (2 * h**2), rtol=1e-3,
+                                   atol=1e-6)  # fmt: skip
+        np.testing.assert_allclose(sums[0], 0.0, atol=1e-15)  # target = base here: y = 0
+
+
+def test_taylor_control_cuts_the_spread_on_an_alpha_lattice():
+    # same points, same nodes: the fitted second-order control has at most a third of the
+    # spread over the scrambles of the plain difference from the product form
+    r = alpha_lattice_corr()
+    lam = _mvt_sov.nearest_product_form(r)
+    curve = _mvt_taylor.dunnett_taylor_curve(
+        r, lam, lambda g: distributions._exact_exceedances(g, lam, np.inf, True),
+        two_sided=True,
+    )  # fmt: skip
+    assert curve.points <= 1024
+    base = np.outer(lam, lam)
+    np.fill_diagonal(base, 1.0)
+    chol, order = _mvt_sov.reordered_cholesky(r, -2.8 * np.ones(20), 2.8 * np.ones(20))
+    ctrl = base[np.ix_(order, order)]
+    d1, d2 = _mvt_taylor.cholesky_path(ctrl, r[np.ix_(order, order)])
+    lo, hi = np.full(20, -1.0), np.ones(20)
+    box = _mvt_taylor.TaylorBox(chol, np.linalg.cholesky(ctrl), lam[order], d1, d2, lo, hi,
+                                lam, r, *_mvt_taylor._factor_rule(float(lam.max())), True,
+                                None)  # fmt: skip
+    thresholds = np.array([1.6, 2.2, 2.9])
+    stats_ = _mvt_sov._replicate_taylor_sums(thresholds, box, 256)
+    t1, t2, _ = box.expansion(thresholds)
+    controlled = _mvt_taylor.taylor_estimates(stats_, 256, t1, t2)
+    plain = stats_[:, 0, :] / 256
+    assert np.max(np.std(controlled, axis=0)) < np.max(np.std(plain, axis=0)) / 3.0
