@@ -17,11 +17,15 @@ Then Tukey with correlated LS-means (RCBD with missing plots): time of all pairw
 p-values and the critical value, and the stated error (no independent reference: scipy
 has no singular multivariate t; see the tests for exact 3-mean checks).
 
-Last, Dunnett with 20 comparisons for two realistic correlations (contrasts with one
-control of 21 LS-means: an RCBD with 4 blocks and 3 missing plots, and a REML alpha-lattice
-from ``bench_mixed.alpha_lattice(21, block_size=7)``): CPU time of the p-values (curve
-cache cleared, Sobol' points cached, best of 5), the points per scramble and nodes used,
-and the stated error.
+Last, Dunnett with 20 comparisons for structured correlations (contrasts with one control:
+an RCBD with 3 missing plots, a random LS-means covariance, the REML alpha-lattice of
+``bench_mixed.alpha_lattice(21, block_size=7)``, GLS alpha-lattice, row-column and augmented
+designs; with ``--hard`` also an alpha-lattice with blocks of 3 and a split-plot with missing
+sub-plots): process CPU time of the p-values *before* (the plain difference from the
+nearest product form, as on main at a3b65a6) and *after* (the second-order Taylor control,
+``stats._mvt_taylor``), interleaved in one process, best of 3 rounds (curve caches cleared,
+Sobol' points cached after the first use), points per scramble / nodes, stated errors.
+``--realistic`` runs only that table, ``--rounds N`` sets the rounds.
 """
 
 from __future__ import annotations
@@ -127,8 +131,24 @@ def contrast_corr(v: np.ndarray) -> np.ndarray:
     return np.asarray(c / np.outer(sd, sd))
 
 
-def realistic() -> None:
-    """Dunnett, 20 comparisons: RCBD with missing plots and a REML alpha-lattice."""
+def gls_means_cov(treatment, fixed, random, ratios, k):
+    """Covariance (sigma^2 = 1) of treatment LS-means by GLS with known variance ratios."""
+    n = treatment.size
+    x_cols, l_cols = [np.eye(k)[treatment]], [np.eye(k)]
+    for f in fixed:
+        levels = f.max() + 1
+        x_cols.append(np.eye(levels)[f][:, 1:])
+        l_cols.append(np.full((k, levels - 1), 1.0 / levels))
+    x, lmat = np.hstack(x_cols), np.hstack(l_cols)
+    v = np.eye(n)
+    for g, ratio in zip(random, ratios, strict=True):
+        z = np.eye(g.max() + 1)[g]
+        v += ratio * z @ z.T
+    return lmat @ np.linalg.inv(x.T @ np.linalg.solve(v, x)) @ lmat.T
+
+
+def structured_cases() -> dict[str, np.ndarray]:
+    """Contrast correlations (20 comparisons with one control) of structured designs."""
     from bench_mixed import alpha_lattice
 
     from yieldtrial.stats.mixed import mixed_model
@@ -137,28 +157,131 @@ def realistic() -> None:
         alpha_lattice(21, block_size=7), response="yield_kg_ha", design="alpha",
         treatment="entry", block="rep", incomplete_block="block",
     )  # fmt: skip
-    cases = {
+    rng = np.random.default_rng(1)
+    perms = [rng.permutation(21) for _ in range(3)]
+    trt = np.concatenate(perms)
+    rep = np.repeat(np.arange(3), 21)
+    pos = np.tile(np.arange(21), 3)
+    # augmented RCBD: 4 checks in 5 fixed blocks, 20 entries once; entries vs check 0
+    aug_t = np.array([t for b in range(5) for t in [*range(4), *(4 + 4 * b + j for j in range(4))]])
+    aug_b = np.repeat(np.arange(5), 8)
+    # split-plot, 3 whole-plot x 7 sub-plot treatments in 4 blocks, 3 sub-plots missing:
+    # the 21 cell means (whole plots random, ratio 0.8)
+    cells = [(k, i, j) for k in range(4) for i in range(3) for j in range(7)]
+    cells = [c for c in cells if c not in {(0, 0, 1), (1, 2, 3), (3, 1, 5)}]
+    sp_t = np.array([3 * 0 + i * 7 + j for _, i, j in cells])
+    sp_b = np.array([k for k, _, _ in cells])
+    sp_w = np.array([3 * k + i for k, i, _ in cells])
+    return {
         "RCBD, 3 missing plots": contrast_corr(rcbd_cov(21, 4, [(0, 0), (1, 1), (2, 3)])),
+        "random LS-means cov.": dunnett_correlation(20, np.random.default_rng(2024)),
         "REML alpha-lattice": contrast_corr(np.asarray(fit.means_model().cov)),
+        "alpha-lattice, b=7": contrast_corr(
+            gls_means_cov(trt, [rep], [3 * rep + pos // 7], [1.5], 21)
+        ),
+        "row-column 3x7": contrast_corr(
+            gls_means_cov(trt, [rep], [3 * rep + pos // 7, 7 * rep + pos % 7], [1.0, 0.7], 21)
+        ),
+        "augmented RCBD": contrast_corr(gls_means_cov(aug_t, [aug_b], [], [], 24))[3:, 3:],
+        "augmented, blocks rnd": contrast_corr(gls_means_cov(aug_t, [], [aug_b], [1.0], 24))[
+            3:, 3:
+        ],
+        "alpha-lattice, b=3": contrast_corr(
+            gls_means_cov(trt, [rep], [7 * rep + pos // 3], [2.0], 21)
+        ),
+        "split-plot, 3 missing": contrast_corr(gls_means_cov(sp_t, [sp_b], [sp_w], [0.8], 21)),
     }
+
+
+def plain_curve(corr: np.ndarray, two_sided: bool = True):
+    """Build the curve as before the Taylor control: the plain difference from the product form.
+
+    This is ``distributions._dunnett_curve_cached`` as it was (main at a3b65a6), built from
+    the same ``_mvt_sov`` pieces, so both run in one process.
+    """
+    from scipy.special import ndtri
+
+    from yieldtrial.stats._mvt_sov import (
+        Region,
+        _grid,
+        max_t_curve,
+        nearest_product_form,
+        reordered_cholesky,
+    )
+
+    r = np.asarray(corr, dtype=float)
+    k = r.shape[0]
+    lam = nearest_product_form(r)
+    control = np.outer(lam, lam)
+    np.fill_diagonal(control, 1.0)
+    sides = 2.0 if two_sided else 1.0
+    box_lo = np.full(k, -1.0 if two_sided else -np.inf)
+    box_hi = np.ones(k)
+    r_ref = float(-ndtri(0.05 / (sides * k)))
+    chol, order = reordered_cholesky(r, box_lo * r_ref, box_hi * r_ref)
+    ctrl = control[np.ix_(order, order)]
+    control_chol = np.linalg.cholesky(ctrl + 1e-14 * np.eye(k))
+    regions = (
+        Region(chol, box_lo, box_hi),
+        Region(control_chol, box_lo, box_hi, factor=lam[order]),
+    )
+    r_grid = _grid(float(-ndtri(1e-17 / (sides * k))), two_sided)
+    exceed0 = distributions._exact_exceedances(r_grid, lam, np.inf, two_sided)
+    chi = distributions._chi_nodes(np.inf)
+    return max_t_curve(regions, r_grid, exceed0, np.inf, chi, two_sided=two_sided)
+
+
+def realistic(rounds: int = 3, hard: bool = False) -> None:
+    """Dunnett, 20 comparisons, structured correlations: before/after, interleaved CPU."""
+    import os
+
     t = np.linspace(0.5, 4.0, 20)
-    print("\nDunnett, 20 comparisons, realistic correlations, df = 30")
-    print("{:>22} {:>7} {:>7} {:>6} {:>9}".format("case", "pv_cpu", "points", "nodes", "stated"))
+    cases = structured_cases()
+    if not hard:
+        cases = {
+            k: v
+            for k, v in cases.items()
+            if k not in ("alpha-lattice, b=3", "split-plot, 3 missing")
+        }
+    print("\nDunnett, 20 comparisons, structured correlations, df = 30, two-sided")
+    print(f"(CPU s, best of {rounds} interleaved rounds; load average {os.getloadavg()[0]:.1f})")
+    head = (
+        "case",
+        "before",
+        "after",
+        "ratio",
+        "pts/nodes before",
+        "after",
+        "stated before",
+        "after",
+    )
+    print("{:>24} {:>7} {:>7} {:>6} {:>16} {:>10} {:>13} {:>8}".format(*head))
     for name, corr in cases.items():
-        cpu = []
-        for _ in range(5):
+        before, after = [], []
+        for _ in range(rounds):
+            distributions._exact_exceedances_cached.cache_clear()
+            start = time.process_time()
+            old = distributions._with_chi_rule(plain_curve(corr), 30.0)
+            _, err_old = old.exceedance(t)
+            before.append(time.process_time() - start)
             distributions._dunnett_curve_cached.cache_clear()
             distributions._exact_exceedances_cached.cache_clear()
             start = time.process_time()
             _, acc = dunnett_pvalues(t, corr, 30.0)
-            cpu.append(time.process_time() - start)
-        curve = distributions._dunnett_curve(corr, 30.0, two_sided=True)
+            after.append(time.process_time() - start)
+        new = distributions._dunnett_curve(corr, 30.0, two_sided=True)
+        b, a = min(before), min(after)
         print(
-            f"{name:>22} {min(cpu):7.3f} {curve.points:>7} {curve.coef.shape[1]:>6} "
-            f"{acc.abs_error:9.1e}"
+            f"{name:>24} {b:7.3f} {a:7.3f} {b / a:6.1f} "
+            f"{f'{old.points}/{old.coef.shape[1]}':>16} {f'{new.points}/{new.coef.shape[1]}':>10} "
+            f"{float(np.max(err_old)):13.1e} {acc.abs_error:8.1e}"
         )
 
 
 if __name__ == "__main__":
-    main()
-    realistic()
+    import sys
+
+    if "--realistic" not in sys.argv:
+        main()
+    rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
+    realistic(rounds, hard="--hard" in sys.argv)

@@ -482,6 +482,10 @@ def taylor_estimates(sums: np.ndarray, points: int, t1: np.ndarray, t2: np.ndarr
     return per[:, 0] - t1 - t2 - beta[0] * (per[:, 1] - t1) - beta[1] * (per[:, 2] - t2)
 
 
+#: ``T_3`` enters the normal score only when some ``|T_2|`` exceeds this (else it is far
+#: below the interpolation bound).
+_THIRD_ORDER_FROM = 1e-5
+
 #: Points per scramble tried in turn with the Taylor control (it needs far fewer).
 TAYLOR_POINT_COUNTS: tuple[int, ...] = (128, 256, 512, 1024, 2048, 4096, 8192, 16384)
 
@@ -557,11 +561,13 @@ def dunnett_taylor_curve(
     # or 1 (beyond, they are smaller still; the spline's own error is corrected at the
     # nodes, see max_t_curve)
     exceed1 = np.asarray(exact_exceedances(r_grid))
-    mid = (exceed1 > 1e-13) & (exceed1 < 1.0 - 1e-13)
+    mid = np.flatnonzero((exceed1 > 1e-13) & (exceed1 < 1.0 - 1e-13))
     terms = np.zeros(r_grid.size)
-    if np.any(mid):
-        t1, t2, t3 = box.expansion(r_grid[mid], third=True)
-        terms[mid] = t1 + t2 + t3
+    if mid.size:  # T_3 only when T_2 is not negligible
+        t1, t2, _ = box.expansion(r_grid[mid])
+        terms[mid] = t1 + t2
+        if np.max(np.abs(t2)) > _THIRD_ORDER_FROM:
+            terms[mid] += box.expansion(r_grid[mid], third=True)[2]
     exceed_s = np.clip(exceed1 - terms, 0.0, 1.0)
     exceed_s = np.minimum.accumulate(exceed_s)  # a curve: non-increasing in r
     return max_t_curve(
