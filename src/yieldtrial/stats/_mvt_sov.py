@@ -15,7 +15,10 @@ multivariate normal curve ``G``.  This module computes that curve:
    covariance whose probability is known exactly (Dunnett's product form, integrated in one
    dimension; or equal-variance independent means, whose pairwise maximum is the studentized
    range); only the small, smooth difference ``D`` is integrated numerically, with both
-   integrands evaluated on the same points (common random numbers).
+   integrands evaluated on the same points (common random numbers).  Dunnett's box
+   integrand adds the first two derivatives of the product-form integrand towards the
+   target as fitted control variates, with exact one-dimensional means
+   (:mod:`yieldtrial.stats._mvt_taylor`).
 2. **Separation of variables** (Genz 1992; Genz & Bretz 2009, sect. 4.1.1 and 4.1.3): the
    variables are reordered (smallest expected interval probability first), the Cholesky
    factor turns the region into nested conditional intervals, and the integrand is the

@@ -37,9 +37,12 @@ straight path ``C_t = C_1 + t (C - C_1)``:
    smaller when the expansion is poor, so the estimate is never noisier than the plain
    difference.  The bias of the fitted coefficients is of order ``1 / N`` (N = all points).
 
-For the alpha-lattice correlation of ``benchmarks/bench_dunnett_general.py`` the spread of
-the estimate drops about tenfold at the same points (second order; the first order alone
-halves it), so 256 points per scramble reach the 1e-4 target.
+For the REML alpha-lattice correlation of ``benchmarks/bench_dunnett_general.py`` the
+spread of the estimate drops about tenfold at the same points (second order; the first
+order alone halves it), so 128 points per scramble and 8 nodes reach the 1e-4 target
+(4,096 and 16 before).  When the first pass shows that the derivatives halve the spread
+less than they cost (about twice the plain integrand per point), the curve goes on with
+the plain difference (:func:`yieldtrial.stats._mvt_sov.max_t_curve`).
 
 References
 ----------
