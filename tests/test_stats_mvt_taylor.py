@@ -263,7 +263,7 @@ def test_taylor_control_cuts_the_spread_on_an_alpha_lattice():
                                 lam, r, *_mvt_taylor._factor_rule(float(lam.max())), True,
                                 None)  # fmt: skip
     thresholds = np.array([1.6, 2.2, 2.9])
-    stats_ = _mvt_sov._replicate_taylor_sums(thresholds, box, 256)
+    stats_ = box.replicate_sums(thresholds, 256)
     t1, t2, _ = box.expansion(thresholds)
     controlled = _mvt_taylor.taylor_estimates(stats_, 256, t1, t2)
     plain = stats_[:, 0, :] / 256

@@ -376,30 +376,6 @@ def _replicate_sums(
     return out
 
 
-def _replicate_taylor_sums(r: np.ndarray, box: Any, points: int, first: int = 0) -> np.ndarray:
-    """:func:`_replicate_sums` for a :class:`~yieldtrial.stats._mvt_taylor.TaylorBox`.
-
-    Returns
-    -------
-    ndarray, shape (REPLICATES, 8, M)
-        The summed control statistics of :func:`~yieldtrial.stats._mvt_taylor.taylor_sums`.
-    """
-    from yieldtrial.stats._mvt_taylor import taylor_sums
-
-    d = box.chol.shape[0]
-    level = max(int(np.ceil(np.log2(points))), 1)
-    pts = _sobol_rows(max(d - 1, 1), level)
-    n = min(points, pts.shape[2])
-    out = np.zeros((REPLICATES, 8, r.size))
-    # all scrambles in one pass (consecutive runs of points), in cache-sized blocks
-    step = max(16, _CACHE_ELEMENTS // max(r.size * REPLICATES, 1))
-    for start in range(first, n, step):
-        block = pts[:, :, start : start + step]  # (REPLICATES, d - 1, b)
-        w = np.ascontiguousarray(np.moveaxis(block, 0, 1)).reshape(block.shape[1], -1)
-        out += taylor_sums(r, box, w, REPLICATES)
-    return out
-
-
 def _replicate_means(r: np.ndarray, regions: tuple[Region, Region], points: int) -> np.ndarray:
     """Mean over each scramble of (integrand - control integrand): shape (REPLICATES, M)."""
     return _replicate_sums(r, regions, points) / points
@@ -590,9 +566,8 @@ def max_t_curve(
     """
     from scipy.special import ndtr
 
-    from yieldtrial.stats._mvt_taylor import TaylorBox, taylor_estimates
-
-    taylor = isinstance(regions, TaylorBox)
+    # a stats._mvt_taylor.TaylorBox (duck-typed: that module imports this one)
+    taylor = hasattr(regions, "replicate_sums")
     use_taylor = taylor
     if taylor:
         plain_regions = (
@@ -632,8 +607,8 @@ def max_t_curve(
             known = 1.0 - regions.exceedance(r_nodes) + t1 + t2 - ndtr(u_actual)
         for points in counts:
             if taylor and use_taylor:
-                stats = stats + _replicate_taylor_sums(r_nodes, regions, points, done)
-                est = taylor_estimates(stats, points, t1, t2) + known
+                stats = stats + regions.replicate_sums(r_nodes, points, done)
+                est = regions.estimates(stats, points, t1, t2) + known
                 plain = stats[:, 0, :] / points - t1 - t2 + known
                 if done == 0 and nodes_tried == 1 and _spread_ratio(plain, est) < 2.0:
                     # the derivatives halve the spread less than they cost (about twice

@@ -282,6 +282,35 @@ class TaylorBox:
         """Return the product form's exact normal exceedance ``1 - G_1(r)``."""
         return np.asarray(self.exact(np.asarray(r, dtype=float)))
 
+    def replicate_sums(self, r: np.ndarray, points: int, first: int = 0) -> np.ndarray:
+        """Sum :func:`taylor_sums` over points ``first..points - 1`` of each scramble.
+
+        All scrambles go through the recursion together (consecutive runs of points), in
+        cache-sized blocks.
+
+        Returns
+        -------
+        ndarray, shape (REPLICATES, 8, M)
+        """
+        from yieldtrial.stats._mvt_sov import _CACHE_ELEMENTS, REPLICATES, _sobol_rows
+
+        d = self.chol.shape[0]
+        level = max(int(np.ceil(np.log2(points))), 1)
+        pts = _sobol_rows(max(d - 1, 1), level)
+        n = min(points, pts.shape[2])
+        out = np.zeros((REPLICATES, _N_STATS, r.size))
+        step = max(16, _CACHE_ELEMENTS // max(r.size * REPLICATES, 1))
+        for start in range(first, n, step):
+            block = pts[:, :, start : start + step]  # (REPLICATES, d - 1, b)
+            w = np.ascontiguousarray(np.moveaxis(block, 0, 1)).reshape(block.shape[1], -1)
+            out += taylor_sums(r, self, w, REPLICATES)
+        return out
+
+    @staticmethod
+    def estimates(stats: np.ndarray, points: int, t1: np.ndarray, t2: np.ndarray) -> np.ndarray:
+        """Return :func:`taylor_estimates` (per-scramble estimates of ``G - G_s``)."""
+        return taylor_estimates(stats, points, t1, t2)
+
     def expansion(
         self, r: np.ndarray, third: bool = False
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
