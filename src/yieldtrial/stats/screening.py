@@ -178,69 +178,25 @@ def _within_treatment(
     *,
     known: np.ndarray,
     decide: Any,
+    limit: Any,
 ) -> list[dict[str, Any]]:
     """Sequential robust comparison of each plot with the rest of its treatment.
 
     Every plot is compared with the median of its treatment's other plots; the scale is the
     pooled within-treatment spread, ``median |y_i - y_j| / (sqrt(2) z_0.75)`` over the
     pairs of plots of one treatment.  ``decide(i, ratio, z, typical, m)`` (``m`` the
-    number of other plots) returns a finding (dict) or
-    None.  The finding with the largest ``|z|`` is taken, that plot leaves the
-    comparison sets, and the others are compared again, so one bad plot does not make
-    its neighbours look bad.  Plots in ``known`` are left out of the comparison sets
-    from the start (but still judged once).
+    number of other plots) returns a finding (dict) or None, and ``limit(indices,
+    ratios, typicals, m)`` the ``|z|`` at or below which ``decide`` returns None.  The
+    finding with the largest ``|z|`` is taken, that plot leaves the comparison sets, and
+    the others are compared again, so one bad plot does not make its neighbours look
+    bad.  Plots in ``known`` are left out of the comparison sets from the start (but
+    still judged once).  Vectorized in :func:`yieldtrial.stats._group_screen.sequential_screen`
+    (O(n log n); the pair median is exact up to 1,000,000 pairs, sampled above; the
+    first 1,000 findings one at a time, then in batches).
     """
-    n = values.size
-    alive = np.isfinite(values) & (values > 0) & ~known
-    findings: list[dict[str, Any]] = []
-    taken: set[int] = set()
-    judge_known = True
-    while True:
-        adjusted = values
-        diffs: list[float] = []
-        for g in np.unique(groups[alive]):
-            v = adjusted[alive & (groups == g)]
-            if v.size >= 2:
-                first, second = np.triu_indices(v.size, k=1)
-                diffs.extend(np.abs(v[first] - v[second]).tolist())
-        if len(diffs) < 3:
-            break
-        scale = float(np.median(diffs)) / (math.sqrt(2.0) * _Z_MAD)
-        if not scale > 0:
-            break
-        candidates: list[tuple[float, dict[str, Any]]] = []
-        extra = known & np.isfinite(values) & (values > 0) if judge_known else np.zeros(n, bool)
-        for k in np.flatnonzero(alive | extra):
-            i = int(k)
-            others = alive & (groups == groups[i])
-            others[i] = False
-            m = int(others.sum())
-            if m == 0:
-                continue
-            centre = float(np.median(adjusted[others]))
-            if not centre > 0:
-                continue
-            z = float(adjusted[i] - centre) / (scale * math.sqrt(1.0 + _median_variance(m)))
-            ratio = float(adjusted[i] / centre)
-            found = decide(i, ratio, z, centre, m)
-            if found is not None:
-                candidates.append((abs(z), found))
-        if judge_known:
-            for _, found in candidates:
-                if known[found["_index"]]:
-                    findings.append(found)
-                    taken.add(found["_index"])
-            judge_known = False
-        fresh = [c for c in candidates if c[1]["_index"] not in taken]
-        if not fresh:
-            break
-        _, worst = max(fresh, key=lambda c: c[0])
-        findings.append(worst)
-        taken.add(worst["_index"])
-        alive[worst["_index"]] = False
-        if len(findings) >= n:  # pragma: no cover - defensive
-            break
-    return findings
+    from yieldtrial.stats._group_screen import sequential_screen
+
+    return sequential_screen(values, groups, known=known, decide=decide, limit=limit)
 
 
 def _spread_check(
@@ -267,30 +223,32 @@ def _moisture_outliers(
     deviation is taken from the nearer of the two medians (the treatment's other plots,
     the block's other plots; all plots when neither exists) and scaled by the robust
     spread of all plots (1.4826 MAD, at least ``MOISTURE_POINTS / MOISTURE_Z_LIMIT``).
-    Returns ``(index, typical, z)`` of each flagged plot.
+    Returns ``(index, typical, z)`` of each flagged plot.  The medians of the others come
+    from one sort per grouping (:func:`yieldtrial.stats._group_screen.median_of_others`).
     """
+    from yieldtrial.stats._group_screen import median_of_others
+
     finite = np.isfinite(m)
     overall = float(np.median(m[finite]))
     mad = float(np.median(np.abs(m[finite] - overall)))
     scale = max(1.4826 * mad, MOISTURE_POINTS / MOISTURE_Z_LIMIT)
-    has_blocks = blocks.size and blocks[0] is not None
-    out = []
-    for i in np.flatnonzero(finite):
-        typicals = []
-        for same in (groups == groups[i], blocks == blocks[i] if has_blocks else None):
-            if same is None:
-                continue
-            others = finite & same
-            others[i] = False
-            if others.any():
-                typicals.append(float(np.median(m[others])))
-        if not typicals:
-            typicals = [overall]
-        typical = min(typicals, key=lambda v: abs(m[i] - v))
-        deviation = float(m[i] - typical)
-        if abs(deviation) > MOISTURE_POINTS and abs(deviation) / scale > MOISTURE_Z_LIMIT:
-            out.append((int(i), typical, deviation / scale))
-    return out
+    has_blocks = bool(blocks.size and blocks[0] is not None)
+    typical, count = median_of_others(m, groups, finite)
+    have = count > 0
+    if has_blocks:
+        block_codes = pd.factorize(pd.Series(blocks, dtype=object).map(str))[0]
+        by_block, block_count = median_of_others(m, block_codes, finite)
+        # the nearer of the two medians; the treatment's on a tie (as min() keeps the first)
+        block_nearer = block_count > 0
+        block_nearer &= ~have | (np.abs(m - by_block) < np.abs(m - typical))
+        typical = np.where(block_nearer, by_block, typical)
+        have = have | (block_count > 0)
+    typical = np.where(have, typical, overall)
+    deviation = m - typical
+    with np.errstate(invalid="ignore"):
+        hit = finite & (np.abs(deviation) > MOISTURE_POINTS)
+        hit &= np.abs(deviation) / scale > MOISTURE_Z_LIMIT
+    return [(int(i), float(typical[i]), float(deviation[i] / scale)) for i in np.flatnonzero(hit)]
 
 
 def suspect_plots(
@@ -532,10 +490,30 @@ def suspect_plots(
             ),
         }
 
+    def typing_limit(
+        idx: np.ndarray, ratio: np.ndarray, typical: np.ndarray, m: np.ndarray
+    ) -> np.ndarray:
+        # |z| at or below which typing() returns None: a 4x ratio always fires, a
+        # doubled/halved ratio above pattern_limit, a possible digit swap above SWAP_Z_LIMIT
+        out = np.full(idx.size, np.inf)
+        zone = np.abs(np.log(ratio)) > math.log(1.25) * (1.0 - 1e-12)  # math.log's 1 ulp
+        out[zone] = SWAP_Z_LIMIT
+        for low, high in (v[1:] for v in TYPING_RATIOS.values()):
+            out[(ratio >= low) & (ratio <= high)] = min(pattern_limit, SWAP_Z_LIMIT)
+        out[(ratio >= EXTREME_RATIO) | (ratio <= 1.0 / EXTREME_RATIO)] = -1.0
+        return out
+
+    def robust_limit_of(
+        idx: np.ndarray, ratio: np.ndarray, typical: np.ndarray, m: np.ndarray
+    ) -> np.ndarray:
+        return np.full(idx.size, robust_limit)
+
     replicated = _replicated(groups, observed)
     if replicated:
         no_known = np.zeros(len(data), dtype=bool)
-        typing_found = _within_treatment(compare, groups, known=no_known, decide=typing)
+        typing_found = _within_treatment(
+            compare, groups, known=no_known, decide=typing, limit=typing_limit
+        )
         flagged = np.zeros(len(data), dtype=bool)
         for found in typing_found:
             flagged[found["_index"]] = True
@@ -565,8 +543,9 @@ def suspect_plots(
             }
 
         robust_found = _within_treatment(
-            np.where(observed, y, np.nan), groups, known=flagged, decide=robust
-        )
+            np.where(observed, y, np.nan), groups, known=flagged, decide=robust,
+            limit=robust_limit_of,
+        )  # fmt: skip
         rows.extend(robust_found)
         rows.extend(typing_found)
     else:

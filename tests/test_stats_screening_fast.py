@@ -1,0 +1,287 @@
+"""O(n log n) suspect-plot screening (stats._group_screen) against the original algorithm.
+
+The reference functions below are the O(n^2) implementations of ``stats.screening`` as
+they were before the vectorized core (main at a3b65a6), kept verbatim as the
+definition of the result: on small trials the new code must give the identical table.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.stats import _group_screen, screening
+from yieldtrial.stats._group_screen import PairScale, median_of_others, sequential_screen
+
+# ---------------------------------------------------------------- reference (a3b65a6)
+
+
+def reference_within_treatment(
+    values: np.ndarray, groups: np.ndarray, *, known: np.ndarray, decide: Any, limit: Any = None
+) -> list[dict[str, Any]]:
+    """The original sequential loop: every plot judged again in every pass (O(n^2))."""
+    n = values.size
+    alive = np.isfinite(values) & (values > 0) & ~known
+    findings: list[dict[str, Any]] = []
+    taken: set[int] = set()
+    judge_known = True
+    while True:
+        adjusted = values
+        diffs: list[float] = []
+        for g in np.unique(groups[alive]):
+            v = adjusted[alive & (groups == g)]
+            if v.size >= 2:
+                first, second = np.triu_indices(v.size, k=1)
+                diffs.extend(np.abs(v[first] - v[second]).tolist())
+        if len(diffs) < 3:
+            break
+        scale = float(np.median(diffs)) / (math.sqrt(2.0) * screening._Z_MAD)
+        if not scale > 0:
+            break
+        candidates: list[tuple[float, dict[str, Any]]] = []
+        extra = known & np.isfinite(values) & (values > 0) if judge_known else np.zeros(n, bool)
+        for k in np.flatnonzero(alive | extra):
+            i = int(k)
+            others = alive & (groups == groups[i])
+            others[i] = False
+            m = int(others.sum())
+            if m == 0:
+                continue
+            centre = float(np.median(adjusted[others]))
+            if not centre > 0:
+                continue
+            z = float(adjusted[i] - centre) / (
+                scale * math.sqrt(1.0 + screening._median_variance(m))
+            )
+            ratio = float(adjusted[i] / centre)
+            found = decide(i, ratio, z, centre, m)
+            if found is not None:
+                candidates.append((abs(z), found))
+        if judge_known:
+            for _, found in candidates:
+                if known[found["_index"]]:
+                    findings.append(found)
+                    taken.add(found["_index"])
+            judge_known = False
+        fresh = [c for c in candidates if c[1]["_index"] not in taken]
+        if not fresh:
+            break
+        _, worst = max(fresh, key=lambda c: c[0])
+        findings.append(worst)
+        taken.add(worst["_index"])
+        alive[worst["_index"]] = False
+    return findings
+
+
+def reference_moisture_outliers(
+    m: np.ndarray, groups: np.ndarray, blocks: np.ndarray
+) -> list[tuple[int, float, float]]:
+    """The original per-plot moisture check (a mask over all plots per plot)."""
+    finite = np.isfinite(m)
+    overall = float(np.median(m[finite]))
+    mad = float(np.median(np.abs(m[finite] - overall)))
+    scale = max(1.4826 * mad, screening.MOISTURE_POINTS / screening.MOISTURE_Z_LIMIT)
+    has_blocks = blocks.size and blocks[0] is not None
+    out = []
+    for i in np.flatnonzero(finite):
+        typicals = []
+        for same in (groups == groups[i], blocks == blocks[i] if has_blocks else None):
+            if same is None:
+                continue
+            others = finite & same
+            others[i] = False
+            if others.any():
+                typicals.append(float(np.median(m[others])))
+        if not typicals:
+            typicals = [overall]
+        typical = min(typicals, key=lambda v: abs(m[i] - v))
+        deviation = float(m[i] - typical)
+        if (
+            abs(deviation) > screening.MOISTURE_POINTS
+            and abs(deviation) / scale > screening.MOISTURE_Z_LIMIT
+        ):
+            out.append((int(i), typical, deviation / scale))
+    return out
+
+
+# ---------------------------------------------------------------- random small trials
+
+
+def random_trial(seed: int) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """A small RCBD/CRD-like plot table with ties, NaN, zeros, planted slips and duplicates."""
+    rng = np.random.default_rng(seed)
+    t = int(rng.integers(2, 9))
+    b = int(rng.integers(1, 7))
+    reps = int(rng.integers(1, 3)) if rng.random() < 0.2 else 1
+    n = t * b * reps
+    treatment = np.tile([f"T{i}" for i in range(t)], b * reps)
+    block = np.repeat([str(j + 1) for j in range(b)], t * reps)
+    cv = rng.uniform(0.02, 0.3)
+    effects = rng.uniform(0.5, 1.5, t)
+    decimals = int(rng.choice([0, 1, 2]))  # coarse rounding makes ties
+    mass = np.round(15 * effects[np.arange(n) % t] * (1 + rng.normal(0, cv, n)), decimals)
+    moisture = np.round(rng.normal(14, rng.uniform(0.2, 3), n), int(rng.choice([0, 1])))
+    area = np.full(n, 20.0)
+    for _ in range(int(rng.integers(0, 4))):  # planted slips
+        k = int(rng.integers(n))
+        mass[k] = round(mass[k] * float(rng.choice([2, 0.5, 10, 0.1, 100, 1.3, 3])), 4)
+    if rng.random() < 0.3:
+        mass[int(rng.integers(n))] = 41.84 if rng.random() < 0.5 else 0.0
+    if rng.random() < 0.3:
+        mass[rng.integers(n, size=int(rng.integers(1, 3)))] = np.nan
+    if rng.random() < 0.3:
+        moisture[int(rng.integers(n))] = float(rng.choice([51.2, 1.4, 45.0, np.nan]))
+    if rng.random() < 0.2:
+        area[int(rng.integers(n))] = float(rng.choice([200.0, 2.0, 25.0]))
+    if rng.random() < 0.1:
+        area = np.round(rng.uniform(18, 22, n), 1)
+    book = pd.DataFrame(
+        {
+            "plot_id": [str(100 + k) for k in range(n)],
+            "treatment": treatment,
+            "block": block,
+            "harvested_area_m2": area,
+            "fresh_mass_kg": mass,
+            "moisture_pct": moisture,
+        }
+    )
+    if rng.random() < 0.15 and n > 2:  # a copied row
+        book.iloc[1, 1:] = book.iloc[0, 1:]
+    book["yield_kg_ha"] = (
+        book["fresh_mass_kg"] * (100 - book["moisture_pct"]) / 87 / book["harvested_area_m2"] * 1e4
+    )
+    kwargs: dict[str, Any] = {"design": "rcbd" if b > 1 and reps == 1 else "crd"}
+    if rng.random() < 0.3:
+        kwargs["robust_limit"] = float(rng.choice([2.0, 3.0, 4.0]))
+    if rng.random() < 0.3:
+        kwargs["pattern_limit"] = float(rng.choice([1.0, 2.0, 5.0]))
+    return book, kwargs
+
+
+def _screen(book: pd.DataFrame, kwargs: dict[str, Any]) -> pd.DataFrame:
+    block = "block" if kwargs["design"] == "rcbd" else None
+    return screening.suspect_plots(
+        book, response="yield_kg_ha", treatment="treatment", block=block, **kwargs
+    )
+
+
+@pytest.mark.parametrize("chunk", range(6))
+def test_suspect_plots_identical_to_reference_on_random_small_trials(chunk, monkeypatch):
+    """300 random small trials: the vectorized screening gives the reference table exactly."""
+    fast = []
+    for seed in range(50 * chunk, 50 * chunk + 50):
+        book, kwargs = random_trial(seed)
+        fast.append(_screen(book, kwargs))
+    monkeypatch.setattr(screening, "_within_treatment", reference_within_treatment)
+    monkeypatch.setattr(screening, "_moisture_outliers", reference_moisture_outliers)
+    flagged = 0
+    for k, seed in enumerate(range(50 * chunk, 50 * chunk + 50)):
+        book, kwargs = random_trial(seed)
+        expected = _screen(book, kwargs)
+        pd.testing.assert_frame_equal(fast[k], expected, check_exact=True, obj=f"seed {seed}")
+        assert fast[k].attrs["notes"] == expected.attrs["notes"]
+        flagged += len(expected)
+    assert flagged > 0  # the trials exercise the checks
+
+
+def _all_decide(limit_z: float):
+    """A decide() that flags every |z| > limit_z (many sequential findings)."""
+
+    def decide(i, ratio, z, typical, m):
+        if abs(z) <= limit_z:
+            return None
+        return {"_index": i, "ratio": ratio, "z": z, "typical": typical, "m": m}
+
+    def limit(idx, ratio, typical, m):
+        return np.full(idx.size, limit_z)
+
+    return decide, limit
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_sequential_screen_identical_to_reference_with_many_findings(seed):
+    """Low limits (many passes), ties, NaN, zeros and known plots: same findings, same order."""
+    rng = np.random.default_rng(1000 + seed)
+    n = int(rng.integers(4, 80))
+    groups = rng.integers(0, int(rng.integers(1, 8)), n)
+    values = np.round(rng.lognormal(2, 0.3, n), int(rng.choice([0, 1, 2])))
+    values[rng.random(n) < 0.05] = np.nan
+    values[rng.random(n) < 0.05] = 0.0
+    known = rng.random(n) < 0.1
+    decide, limit = _all_decide(float(rng.choice([0.5, 1.0, 2.0])))
+    got = sequential_screen(values, groups, known=known, decide=decide, limit=limit)
+    want = reference_within_treatment(values, groups, known=known, decide=decide)
+    assert got == want
+
+
+def test_median_of_others_matches_numpy_median():
+    """Closed form from the sorted group = numpy.median of the other plots, bit for bit."""
+    rng = np.random.default_rng(5)
+    values = np.round(rng.normal(10, 2, 300), 1)
+    codes = rng.integers(0, 12, 300)
+    pool = rng.random(300) < 0.85
+    centre, count = median_of_others(values, codes, pool)
+    for i in range(300):
+        others = pool & (codes == codes[i])
+        others[i] = False
+        assert count[i] == others.sum()
+        if others.any():
+            assert centre[i] == np.median(values[others])
+        else:
+            assert np.isnan(centre[i])
+
+
+def test_pair_scale_exact_below_the_limit_and_after_removals():
+    """Exact regime: numpy.median of every within-group pair, also after plots leave."""
+    rng = np.random.default_rng(6)
+    values = np.round(rng.normal(10, 2, 200), 2)
+    codes = rng.integers(0, 7, 200)
+    pool = np.ones(200, bool)
+    scale = PairScale(values, codes, pool)
+    assert scale.exact
+    for step in range(5):
+        diffs = []
+        for g in np.unique(codes[pool]):
+            v = values[pool & (codes == g)]
+            a, b = np.triu_indices(v.size, k=1)
+            diffs.extend(np.abs(v[a] - v[b]).tolist())
+        assert scale.n_pairs == len(diffs)
+        assert scale.median() == np.median(diffs)
+        out = rng.choice(np.flatnonzero(pool), size=3 + step, replace=False)
+        pool[out] = False
+        scale.remove(out)
+
+
+def test_pair_scale_sample_above_the_limit_is_within_its_stated_error():
+    """Sampled regime (limit forced low): within 4 stated standard errors of the exact median."""
+    rng = np.random.default_rng(7)
+    values = rng.normal(50, 3, 6000)
+    codes = rng.integers(0, 5, 6000)
+    pool = np.ones(6000, bool)
+    exact = PairScale(values, codes, pool)  # 3.6 million pairs > limit: sampled by default
+    assert not exact.exact
+    forced = PairScale(values, codes, pool, exact_limit=10**9)
+    assert forced.exact
+    relative_se = 1.17 / math.sqrt(_group_screen.SAMPLE_PAIRS)
+    assert abs(exact.median() / forced.median() - 1) < 4 * relative_se
+    again = PairScale(values, codes, pool)
+    assert again.median() == exact.median()  # fixed seed: repeatable
+
+
+def test_batches_after_the_sequential_limit_find_the_same_plots_in_large_groups():
+    """Past the sequential limit, large groups give up all findings of a pass at once."""
+    rng = np.random.default_rng(8)
+    groups = np.repeat(np.arange(4), 200)
+    values = rng.normal(100, 5, 800)
+    bad = rng.choice(800, size=40, replace=False)
+    values[bad] *= 3
+    decide, limit = _all_decide(6.0)
+    one = sequential_screen(values, groups, known=np.zeros(800, bool), decide=decide, limit=limit)
+    batched = sequential_screen(
+        values, groups, known=np.zeros(800, bool), decide=decide, limit=limit, sequential_limit=5
+    )
+    assert {f["_index"] for f in one} == {f["_index"] for f in batched} == set(bad.tolist())
