@@ -8,6 +8,7 @@ definition of the result: on small trials the new code must give the identical t
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,7 @@ from yieldtrial.stats._group_screen import PairScale, median_of_others, sequenti
 def reference_within_treatment(
     values: np.ndarray, groups: np.ndarray, *, known: np.ndarray, decide: Any, limit: Any = None
 ) -> list[dict[str, Any]]:
-    """The original sequential loop: every plot judged again in every pass (O(n^2))."""
+    """Run the original sequential loop: every plot judged again in every pass (O(n^2))."""
     n = values.size
     alive = np.isfinite(values) & (values > 0) & ~known
     findings: list[dict[str, Any]] = []
@@ -80,7 +81,7 @@ def reference_within_treatment(
 def reference_moisture_outliers(
     m: np.ndarray, groups: np.ndarray, blocks: np.ndarray
 ) -> list[tuple[int, float, float]]:
-    """The original per-plot moisture check (a mask over all plots per plot)."""
+    """Run the original per-plot moisture check (a mask over all plots per plot)."""
     finite = np.isfinite(m)
     overall = float(np.median(m[finite]))
     mad = float(np.median(np.abs(m[finite] - overall)))
@@ -108,11 +109,121 @@ def reference_moisture_outliers(
     return out
 
 
+def reference_groups(
+    data: pd.DataFrame,
+    *,
+    design: str,
+    treatment: str | None,
+    factors: tuple[str | None, str | None],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Integer group codes and labels of the plots compared with each other."""
+    if design in ("split_plot", "strip_plot"):
+        first, second = factors
+        if first is None or second is None:
+            from yieldtrial.stats._common import two_factor_columns
+
+            names = ("whole_plot", "sub_plot") if design == "split_plot" else (
+                "horizontal", "vertical")  # fmt: skip
+            first, second = two_factor_columns(design, names, first, second, treatment=treatment)
+        labels = data[first].astype(str) + ":" + data[second].astype(str)
+    elif treatment is not None and treatment in data.columns:
+        labels = data[treatment].astype(str)
+    else:
+        raise ValueError(f"design={design!r} needs treatment=<column of the treatment labels>.")
+    text = labels.to_numpy(dtype=object)
+    _, codes = np.unique(text.astype(str), return_inverse=True)
+    return np.ravel(codes), text
+
+
+def reference_duplicates(
+    data: pd.DataFrame,
+    ids: np.ndarray,
+    groups: np.ndarray,
+    blocks: np.ndarray,
+    observed: np.ndarray,
+    base: Any,
+    *,
+    plot_id: str,
+    measured: Sequence[str],
+    design: str,
+) -> list[dict[str, Any]]:
+    """Find copied records, and a treatment twice in a block that lacks another."""
+    rows: list[dict[str, Any]] = []
+
+    def row(i: int, variable: str, rule: str, pattern: str, message: str) -> dict[str, Any]:
+        return {
+            **base(i),
+            "check": "duplicate",
+            "variable": variable,
+            "value": np.nan,
+            "typical": np.nan,
+            "ratio": np.nan,
+            "statistic": np.nan,
+            "p_value": np.nan,
+            "p_value_adjusted": np.nan,
+            "rule": rule,
+            "pattern": pattern,
+            "message": message,
+        }
+
+    columns = [c for c in dict.fromkeys(measured) if c in data.columns and c != plot_id]
+    if columns:
+        values = np.column_stack(
+            [pd.to_numeric(data[c], errors="coerce").to_numpy(dtype=float) for c in columns]
+        )
+        seen: dict[tuple[Any, ...], list[int]] = {}
+        for k in np.flatnonzero(observed & np.isfinite(values).all(axis=1)):
+            key = (str(groups[k]), str(blocks[k]), *values[k].tolist())
+            seen.setdefault(key, []).append(int(k))
+        for members in (m for m in seen.values() if len(m) > 1):
+            shown = ", ".join(f"{c} = {values[members[0], n]:.6g}" for n, c in enumerate(columns))
+            for i in members:
+                others = ", ".join(str(ids[n]) for n in members if n != i)
+                rows.append(
+                    row(
+                        i,
+                        ", ".join(columns),
+                        "identical record (treatment, block and every measurement)",
+                        "copied row",
+                        f"plot {ids[i]} repeats the record of plot(s) {others} (treatment "
+                        f"{groups[i]}"
+                        + (f", block {blocks[i]}" if blocks[i] is not None else "")
+                        + f", {shown}): a copied row?",
+                    )
+                )
+    if design == "rcbd" and len(blocks) and blocks[0] is not None:
+        cells: dict[tuple[str, str], list[int]] = {}
+        for n in range(len(blocks)):
+            cells.setdefault((str(blocks[n]), str(groups[n])), []).append(n)
+        labels = sorted({str(g) for g in groups})
+        for b in sorted({str(v) for v in blocks}):
+            counts = {g: len(cells.get((b, g), [])) for g in labels}
+            typical = float(np.median(list(counts.values())))
+            extra = [g for g, c in counts.items() if c > typical]
+            short = [g for g, c in counts.items() if c < typical]
+            if not (extra and short):
+                continue
+            for g in extra:
+                for member in cells[(b, g)]:
+                    rows.append(
+                        row(
+                            member,
+                            "treatment",
+                            "treatment recorded more often in a block than the others",
+                            "treatment label",
+                            f"plot {ids[member]}: treatment {g} appears {counts[g]} times in block "
+                            f"{b}, which has no plot of {', '.join(short)}: a mistyped treatment "
+                            "label?",
+                        )
+                    )
+    return rows
+
+
 # ---------------------------------------------------------------- random small trials
 
 
 def random_trial(seed: int) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """A small RCBD/CRD-like plot table with ties, NaN, zeros, planted slips and duplicates."""
+    """Build a small RCBD/CRD-like table with ties, NaN, zeros, planted slips and duplicates."""
     rng = np.random.default_rng(seed)
     t = int(rng.integers(2, 9))
     b = int(rng.integers(1, 7))
@@ -178,6 +289,8 @@ def test_suspect_plots_identical_to_reference_on_random_small_trials(chunk, monk
         fast.append(_screen(book, kwargs))
     monkeypatch.setattr(screening, "_within_treatment", reference_within_treatment)
     monkeypatch.setattr(screening, "_moisture_outliers", reference_moisture_outliers)
+    monkeypatch.setattr(screening, "_duplicates", reference_duplicates)
+    monkeypatch.setattr(screening, "_groups", reference_groups)
     flagged = 0
     for k, seed in enumerate(range(50 * chunk, 50 * chunk + 50)):
         book, kwargs = random_trial(seed)
@@ -189,7 +302,7 @@ def test_suspect_plots_identical_to_reference_on_random_small_trials(chunk, monk
 
 
 def _all_decide(limit_z: float):
-    """A decide() that flags every |z| > limit_z (many sequential findings)."""
+    """Build a decide() that flags every |z| > limit_z (many sequential findings)."""
 
     def decide(i, ratio, z, typical, m):
         if abs(z) <= limit_z:

@@ -176,7 +176,9 @@ class PairScale:
             length = end - pos - 1
             total = int(length.sum())
             first = np.repeat(pos, length)
-            offset = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(length) - length, length)
+            offset = np.arange(total, dtype=np.int64) - np.repeat(
+                np.cumsum(length) - length, length
+            )
             a = order[first]
             b = order[first + 1 + offset]
         else:
@@ -229,7 +231,7 @@ class PairScale:
         self._n_alive -= int(pos.size)
 
     def group_size(self, code: int) -> int:
-        """Plots of group ``code`` still in the comparison sets."""
+        """Count the plots of group ``code`` still in the comparison sets."""
         return int(self._size[code])
 
     def _kth(self, k: int, cum: np.ndarray) -> float:

@@ -402,8 +402,13 @@ def suspect_plots(
         provenance = formal.attrs.get("provenance")
         if formal.attrs.get("note"):
             notes.append("outlier_test: " + str(formal.attrs["note"]))
-        position = {pid: k for k, pid in enumerate(ids_text)}
-        for rec in formal.loc[formal["flagged"]].to_dict("records"):
+        flagged_records = formal.loc[formal["flagged"]].to_dict("records")
+        wanted = {str(rec["plot_id"]) for rec in flagged_records}
+        position = {  # the last plot of each flagged id (a dict over all plots is O(n) memory)
+            ids_text[k]: int(k)
+            for k in np.flatnonzero(pd.Series(ids_text, dtype=object).isin(wanted).to_numpy())
+        }
+        for rec in flagged_records:
             i = position.get(str(rec["plot_id"]))
             if i is None:  # pragma: no cover - ids come from the same table
                 continue
@@ -699,8 +704,8 @@ def _groups(
             f"design={design!r} needs treatment=<column of the treatment labels>."
         )
     text = labels.to_numpy(dtype=object)
-    _, codes = np.unique(text.astype(str), return_inverse=True)
-    return np.ravel(codes), text
+    codes, _ = pd.factorize(pd.Series(text, dtype=object).map(str))  # hashing, not sorting
+    return np.asarray(codes, dtype=np.int64), text
 
 
 def _replicated(groups: np.ndarray, observed: np.ndarray) -> bool:
@@ -744,49 +749,116 @@ def _duplicates(
         values = np.column_stack(
             [pd.to_numeric(data[c], errors="coerce").to_numpy(dtype=float) for c in columns]
         )
-        seen: dict[tuple[Any, ...], list[int]] = {}
-        for k in np.flatnonzero(observed & np.isfinite(values).all(axis=1)):
-            key = (str(groups[k]), str(blocks[k]), *values[k].tolist())
-            seen.setdefault(key, []).append(int(k))
-        for members in (m for m in seen.values() if len(m) > 1):
-            shown = ", ".join(f"{c} = {values[members[0], n]:.6g}" for n, c in enumerate(columns))
-            for i in members:
-                others = ", ".join(str(ids[n]) for n in members if n != i)
-                rows.append(
+        rows.extend(_copied_rows(values, columns, ids, groups, blocks, observed, row))
+    if design == "rcbd" and len(blocks) and blocks[0] is not None:
+        rows.extend(_label_twice(ids, groups, blocks, row))
+    return rows
+
+
+def _copied_rows(
+    values: np.ndarray,
+    columns: list[str],
+    ids: np.ndarray,
+    groups: np.ndarray,
+    blocks: np.ndarray,
+    observed: np.ndarray,
+    row: Any,
+) -> list[dict[str, Any]]:
+    """Rows identical in treatment, block and every measurement (hashing, O(n))."""
+    candidates = np.flatnonzero(observed & np.isfinite(values).all(axis=1))
+    if candidates.size < 2:
+        return []
+    key = pd.DataFrame(values[candidates] + 0.0)  # + 0.0: -0.0 and 0.0 are one value
+    key.insert(0, "_b", pd.Series(blocks[candidates], dtype=object).map(str).to_numpy())
+    key.insert(0, "_g", pd.Series(groups[candidates], dtype=object).map(str).to_numpy())
+    twice = key.duplicated(keep=False).to_numpy()
+    if not twice.any():
+        return []
+    where = candidates[twice]
+    record = key.loc[twice].reset_index(drop=True)
+    codes = record.groupby(list(record.columns), sort=False, dropna=False).ngroup().to_numpy()
+    out: list[dict[str, Any]] = []
+    for code in range(int(codes.max()) + 1):  # keys in order of first appearance
+        members = [int(k) for k in where[codes == code]]
+        shown = ", ".join(f"{c} = {values[members[0], n]:.6g}" for n, c in enumerate(columns))
+        for i in members:
+            others = ", ".join(str(ids[n]) for n in members if n != i)
+            out.append(
+                row(
+                    i,
+                    ", ".join(columns),
+                    "identical record (treatment, block and every measurement)",
+                    "copied row",
+                    f"plot {ids[i]} repeats the record of plot(s) {others} (treatment "
+                    f"{groups[i]}"
+                    + (f", block {blocks[i]}" if blocks[i] is not None else "")
+                    + f", {shown}): a copied row?",
+                )
+            )
+    return out
+
+
+def _label_twice(
+    ids: np.ndarray, groups: np.ndarray, blocks: np.ndarray, row: Any
+) -> list[dict[str, Any]]:
+    """Find a treatment recorded more often in a block than the median, where another is short.
+
+    Counts per (block, treatment) from one factorization; the median over all treatments
+    (zeros included) per block from the sorted non-zero counts, so no blocks x treatments
+    table is formed.
+    """
+    block_text = pd.Series(blocks, dtype=object).map(str)
+    label_text = pd.Series(groups, dtype=object).map(str)
+    bcode, buniq = pd.factorize(block_text)
+    lcode, luniq = pd.factorize(label_text)
+    nlab = len(luniq)
+    cell = bcode.astype(np.int64) * nlab + lcode
+    cells, counts = np.unique(cell, return_counts=True)
+    cb = cells // nlab
+    # per block: sorted non-zero counts, padded below with zeros to nlab labels
+    order = np.lexsort((counts, cb))
+    cb, counts = cb[order], counts[order]
+    nnz = np.bincount(cb, minlength=len(buniq))
+    first = np.zeros(len(buniq), dtype=np.int64)
+    np.cumsum(nnz[:-1], out=first[1:])
+
+    def at(q: np.ndarray) -> np.ndarray:  # q-th smallest count of each block (0-based)
+        zeros = nlab - nnz
+        k = np.clip(q - zeros, 0, None)
+        return np.where(q < zeros, 0, counts[np.minimum(first + k, counts.size - 1)])
+
+    q1 = np.full(len(buniq), (nlab - 1) // 2 if nlab % 2 else nlab // 2 - 1)
+    q2 = np.full(len(buniq), nlab // 2)
+    typical = (at(q1) + at(q2)) / 2.0
+    lowest = np.where(nnz < nlab, 0, counts[first])
+    highest = counts[first + nnz - 1]
+    suspect = np.flatnonzero((highest > typical) & (lowest < typical))
+    out: list[dict[str, Any]] = []
+    labels = sorted(str(v) for v in luniq)
+    rows_of: dict[str, list[int]] = {}
+    for n in np.flatnonzero(np.isin(bcode, suspect)):
+        rows_of.setdefault(str(buniq[bcode[n]]), []).append(int(n))
+    for b in sorted(rows_of):
+        in_block = rows_of[b]
+        count = {g: 0 for g in labels}
+        members: dict[str, list[int]] = {}
+        for n in in_block:
+            members.setdefault(str(groups[n]), []).append(int(n))
+            count[str(groups[n])] += 1
+        median = float(np.median(list(count.values())))
+        extra = [g for g, c in count.items() if c > median]
+        short = [g for g, c in count.items() if c < median]
+        for g in extra:
+            for member in members[g]:
+                out.append(
                     row(
-                        i,
-                        ", ".join(columns),
-                        "identical record (treatment, block and every measurement)",
-                        "copied row",
-                        f"plot {ids[i]} repeats the record of plot(s) {others} (treatment "
-                        f"{groups[i]}"
-                        + (f", block {blocks[i]}" if blocks[i] is not None else "")
-                        + f", {shown}): a copied row?",
+                        member,
+                        "treatment",
+                        "treatment recorded more often in a block than the others",
+                        "treatment label",
+                        f"plot {ids[member]}: treatment {g} appears {count[g]} times in block "
+                        f"{b}, which has no plot of {', '.join(short)}: a mistyped treatment "
+                        "label?",
                     )
                 )
-    if design == "rcbd" and len(blocks) and blocks[0] is not None:
-        cells: dict[tuple[str, str], list[int]] = {}
-        for n in range(len(blocks)):
-            cells.setdefault((str(blocks[n]), str(groups[n])), []).append(n)
-        labels = sorted({str(g) for g in groups})
-        for b in sorted({str(v) for v in blocks}):
-            counts = {g: len(cells.get((b, g), [])) for g in labels}
-            typical = float(np.median(list(counts.values())))
-            extra = [g for g, c in counts.items() if c > typical]
-            short = [g for g, c in counts.items() if c < typical]
-            if not (extra and short):
-                continue
-            for g in extra:
-                for member in cells[(b, g)]:
-                    rows.append(
-                        row(
-                            member,
-                            "treatment",
-                            "treatment recorded more often in a block than the others",
-                            "treatment label",
-                            f"plot {ids[member]}: treatment {g} appears {counts[g]} times in block "
-                            f"{b}, which has no plot of {', '.join(short)}: a mistyped treatment "
-                            "label?",
-                        )
-                    )
-    return rows
+    return out
