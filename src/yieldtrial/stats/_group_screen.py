@@ -17,7 +17,7 @@ Three pieces, each O(n log n) in the number of plots:
     the groups hold at most :data:`EXACT_PAIR_LIMIT` pairs; above that the median of
     :data:`SAMPLE_PAIRS` pairs drawn uniformly (with replacement, fixed seed
     :data:`SAMPLE_SEED`) from all within-group pairs, whose relative standard error is
-    about 0.12 % of the scale for normal plot errors (see :class:`PairScale`).
+    about 0.17 % of the scale for normal plot errors (see :class:`PairScale`).
 :func:`sequential_screen`
     The remove-the-worst loop: after the first pass only the plots of the group that
     lost a plot are judged again, and only plots that can be findings at the current
@@ -47,7 +47,7 @@ __all__ = [
 #: Up to this many within-group pairs the pooled pair-difference median is exact.
 EXACT_PAIR_LIMIT = 1_000_000
 #: Above :data:`EXACT_PAIR_LIMIT`, the number of pairs sampled for the pooled median.
-SAMPLE_PAIRS = 1_000_000
+SAMPLE_PAIRS = 500_000
 #: Seed of the pair sample (the result is repeatable for a given table).
 SAMPLE_SEED = 20121203
 #: Findings taken strictly one at a time before the loop takes them in batches.
@@ -70,12 +70,22 @@ def median_variance(m: np.ndarray) -> np.ndarray:
     return np.where(m <= 7, _MEDIAN_VARIANCE[np.minimum(safe, 7)], math.pi / (2.0 * safe))
 
 
-def _sorted_groups(
-    values: np.ndarray, codes: np.ndarray, pool: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Pool plots sorted by (group, value): plot indices, values, group starts and sizes."""
+Sorted = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _sorted_groups(values: np.ndarray, codes: np.ndarray, pool: np.ndarray) -> Sorted:
+    """Pool plots sorted by (group, value): plot indices, values, group starts and sizes.
+
+    Two integer-friendly sorts instead of a lexsort: the values first, then one sort of
+    ``code * p + value rank`` (p the pool size).
+    """
     idx = np.flatnonzero(pool)
-    order = idx[np.lexsort((values[idx], codes[idx]))]
+    p = idx.size
+    by_value = np.argsort(values[idx])
+    rank = np.empty(p, dtype=np.int64)
+    rank[by_value] = np.arange(p, dtype=np.int64)
+    key = np.sort(codes[idx].astype(np.int64) * max(p, 1) + rank)
+    order = idx[by_value[key % max(p, 1)]] if p else idx
     ngroups = int(codes.max()) + 1 if codes.size else 0
     size = np.bincount(codes[order], minlength=ngroups)
     start = np.zeros(ngroups, dtype=np.int64)
@@ -103,7 +113,7 @@ def _order_median(sv: np.ndarray, start: np.ndarray, m: np.ndarray, r: np.ndarra
 
 
 def median_of_others(
-    values: np.ndarray, codes: np.ndarray, pool: np.ndarray
+    values: np.ndarray, codes: np.ndarray, pool: np.ndarray, *, ordered: Sorted | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Median of the other pool plots of each plot's group, and how many there are.
 
@@ -126,7 +136,7 @@ def median_of_others(
     n = values.size
     if n == 0:
         return np.full(0, np.nan), np.zeros(0, dtype=np.int64)
-    order, sv, start, size = _sorted_groups(values, codes, pool)
+    order, sv, start, size = ordered or _sorted_groups(values, codes, pool)
     rank = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)  # not in pool: nothing removed
     rank[order] = np.arange(order.size) - np.repeat(start, size)
     big = size[codes]
@@ -146,8 +156,8 @@ class PairScale:
     is that of the sampled pairs.  For normal plot errors the absolute difference of a
     pair is half-normal with density :math:`0.4495/\sigma` at its median
     :math:`0.954\,\sigma`, so the sample median of *R* pairs has relative standard error
-    :math:`0.5/(0.4495 \cdot 0.954\sqrt{R}) = 1.17/\sqrt{R}`: 0.12 % for the default
-    :math:`R = 10^6` (the pairs share plots, which changes this little when the groups
+    :math:`0.5/(0.4495 \cdot 0.954\sqrt{R}) = 1.17/\sqrt{R}`: 0.17 % for the default
+    :math:`R = 500{,}000` (the pairs share plots, which changes this little when the groups
     hold many more plots than a pair sample draws from each).  A plot that leaves takes
     its pairs (enumerated or sampled) with it; the total number of pairs is tracked
     exactly.
@@ -162,8 +172,9 @@ class PairScale:
         exact_limit: int = EXACT_PAIR_LIMIT,
         sample: int = SAMPLE_PAIRS,
         seed: int = SAMPLE_SEED,
+        ordered: Sorted | None = None,
     ) -> None:
-        order, _sv, start, size = _sorted_groups(values, codes, pool)
+        order, _sv, start, size = ordered or _sorted_groups(values, codes, pool)
         self._codes = codes
         self._size = size.copy()
         pairs = size * (size - 1) // 2
@@ -187,26 +198,37 @@ class PairScale:
             g = np.searchsorted(weights, rng.random(sample) * weights[-1], side="right")
             g = np.minimum(g, size.size - 1)
             m = size[g]
-            first = rng.integers(0, m)
-            second = rng.integers(0, m - 1)
+            # two different plots of the group, uniform: floor(u m) and floor(u (m - 1)),
+            # the second moved past the first
+            first = np.minimum((rng.random(sample) * m).astype(np.int64), m - 1)
+            second = np.minimum((rng.random(sample) * (m - 1)).astype(np.int64), m - 2)
             second = second + (second >= first)
             a = order[start[g] + first]
             b = order[start[g] + second]
         d = np.abs(values[a] - values[b])
-        sort = np.argsort(d, kind="stable")
+        sort = np.argsort(d)  # ties in any order: only the values matter
         self._d = d[sort]
-        a = a[sort]
-        b = b[sort]
+        self._a = a[sort]
+        self._b = b[sort]
+        self._n = values.size
         self._alive = np.ones(self._d.size, dtype=bool)
         self._count = np.bincount(np.arange(self._d.size) // _BLOCK).astype(np.int64)
         self._n_alive = int(self._d.size)
-        # pair positions of each plot (CSR)
-        ends = np.concatenate([a, b])
-        where = np.concatenate([np.arange(a.size), np.arange(b.size)])
-        by_plot = np.argsort(ends, kind="stable")
-        self._pair_pos = where[by_plot]
-        self._pair_ptr = np.zeros(values.size + 1, dtype=np.int64)
-        np.cumsum(np.bincount(ends, minlength=values.size), out=self._pair_ptr[1:])
+        self._pair_pos: np.ndarray | None = None
+        self._pair_ptr: np.ndarray | None = None
+
+    def _index_plots(self) -> tuple[np.ndarray, np.ndarray]:
+        """Pair positions of each plot (CSR), built at the first removal."""
+        if self._pair_pos is None or self._pair_ptr is None:
+            ends = np.concatenate([self._a, self._b]).astype(np.int64)
+            where = np.tile(np.arange(self._d.size, dtype=np.int64), 2)
+            shift = max(int(self._d.size).bit_length(), 1)
+            key = np.sort((ends << shift) | where)  # one integer sort, faster than argsort
+            self._pair_pos = key & ((1 << shift) - 1)
+            ptr = np.zeros(self._n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(ends, minlength=self._n), out=ptr[1:])
+            self._pair_ptr = ptr
+        return self._pair_pos, self._pair_ptr
 
     def remove(self, plots: np.ndarray) -> None:
         """Take the pairs of ``plots`` (pool plots, each removed once) out of the median."""
@@ -217,11 +239,12 @@ class PairScale:
         for code in g:  # exact pair count: a plot leaves with its group mates' pairs
             self._size[code] -= 1
             self.n_pairs -= int(self._size[code])
-        lo = self._pair_ptr[plots]
-        hi = self._pair_ptr[plots + 1]
+        pair_pos, pair_ptr = self._index_plots()
+        lo = pair_ptr[plots]
+        hi = pair_ptr[plots + 1]
         if int((hi - lo).sum()) == 0:
             return
-        pos = np.concatenate([self._pair_pos[s:e] for s, e in zip(lo, hi, strict=True)])
+        pos = np.concatenate([pair_pos[s:e] for s, e in zip(lo, hi, strict=True)])
         pos = pos[self._alive[pos]]
         if pos.size == 0:
             return
@@ -311,7 +334,8 @@ def sequential_screen(
     findings: list[dict[str, Any]] = []
     if n == 0 or not alive.any():
         return findings
-    pairs = PairScale(values, groups, alive, exact_limit=exact_limit)
+    ordered = _sorted_groups(values, groups, alive)
+    pairs = PairScale(values, groups, alive, exact_limit=exact_limit, ordered=ordered)
     if pairs.n_pairs < 3:
         return findings
     scale = pairs.scale()
@@ -319,7 +343,7 @@ def sequential_screen(
         return findings
 
     extra = known & positive
-    centre, m = median_of_others(values, groups, alive)
+    centre, m = median_of_others(values, groups, alive, ordered=ordered)
     valid = (m >= 1) & (centre > 0)
     dev = values - centre
     cfac = np.sqrt(1.0 + median_variance(m))
@@ -341,7 +365,7 @@ def sequential_screen(
                 findings.append(found)
 
     # sorted alive values of each group (modified groups get their own arrays)
-    order, sv, gstart, gsize = _sorted_groups(values, groups, alive)
+    order, sv, gstart, gsize = ordered
     current: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def members(g: int) -> tuple[np.ndarray, np.ndarray]:

@@ -236,7 +236,7 @@ def _moisture_outliers(
     typical, count = median_of_others(m, groups, finite)
     have = count > 0
     if has_blocks:
-        block_codes = pd.factorize(pd.Series(blocks, dtype=object).map(str))[0]
+        block_codes = pd.factorize(blocks, use_na_sentinel=False)[0]  # str labels
         by_block, block_count = median_of_others(m, block_codes, finite)
         # the nearer of the two medians; the treatment's on a tie (as min() keeps the first)
         block_nearer = block_count > 0
@@ -338,6 +338,15 @@ def suspect_plots(
     of the median of *m* standard normal values.  Plots are judged one at a time:
     the most extreme finding is recorded, that plot leaves the comparisons, and
     the rest are judged again.
+
+    Cost: O(n log n) (:mod:`yieldtrial.stats._group_screen`).  The medians of the
+    others are order statistics of the sorted treatment; the pooled spread is exact up
+    to 1,000,000 within-treatment pairs and above that the median of 500,000 pairs
+    drawn with a fixed seed (relative standard error 0.17 % for normal errors); after
+    the first pass only the treatment that lost a plot is judged again; beyond 1,000
+    findings of one check each pass takes the worst finding of every treatment with
+    fewer than 20 plots and all findings of the larger ones.  Small trials give the
+    same result as judging every plot in every pass.
 
     Moisture is compared with the median of the treatment's other plots and with the
     median of the block's other plots (varieties and harvest days legitimately differ;
@@ -704,7 +713,7 @@ def _groups(
             f"design={design!r} needs treatment=<column of the treatment labels>."
         )
     text = labels.to_numpy(dtype=object)
-    codes, _ = pd.factorize(pd.Series(text, dtype=object).map(str))  # hashing, not sorting
+    codes, _ = pd.factorize(text, use_na_sentinel=False)  # str labels; hashing, not sorting
     return np.asarray(codes, dtype=np.int64), text
 
 
@@ -769,8 +778,9 @@ def _copied_rows(
     if candidates.size < 2:
         return []
     key = pd.DataFrame(values[candidates] + 0.0)  # + 0.0: -0.0 and 0.0 are one value
-    key.insert(0, "_b", pd.Series(blocks[candidates], dtype=object).map(str).to_numpy())
-    key.insert(0, "_g", pd.Series(groups[candidates], dtype=object).map(str).to_numpy())
+    # labels are str (or None without blocks): equal codes are equal str()
+    key.insert(0, "_b", pd.factorize(blocks[candidates], use_na_sentinel=False)[0])
+    key.insert(0, "_g", pd.factorize(groups[candidates], use_na_sentinel=False)[0])
     twice = key.duplicated(keep=False).to_numpy()
     if not twice.any():
         return []
@@ -807,10 +817,8 @@ def _label_twice(
     (zeros included) per block from the sorted non-zero counts, so no blocks x treatments
     table is formed.
     """
-    block_text = pd.Series(blocks, dtype=object).map(str)
-    label_text = pd.Series(groups, dtype=object).map(str)
-    bcode, buniq = pd.factorize(block_text)
-    lcode, luniq = pd.factorize(label_text)
+    bcode, buniq = pd.factorize(blocks, use_na_sentinel=False)  # str labels
+    lcode, luniq = pd.factorize(groups, use_na_sentinel=False)
     nlab = len(luniq)
     cell = bcode.astype(np.int64) * nlab + lcode
     cells, counts = np.unique(cell, return_counts=True)
