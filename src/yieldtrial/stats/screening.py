@@ -844,15 +844,15 @@ def _label_twice(
     out: list[dict[str, Any]] = []
     labels = sorted(str(v) for v in luniq)
     rows_of: dict[str, list[int]] = {}
-    for n in np.flatnonzero(np.isin(bcode, suspect)):
-        rows_of.setdefault(str(buniq[bcode[n]]), []).append(int(n))
+    for k in np.flatnonzero(np.isin(bcode, suspect)):
+        rows_of.setdefault(str(buniq[bcode[k]]), []).append(int(k))
     for b in sorted(rows_of):
         in_block = rows_of[b]
         count = {g: 0 for g in labels}
         members: dict[str, list[int]] = {}
-        for n in in_block:
-            members.setdefault(str(groups[n]), []).append(int(n))
-            count[str(groups[n])] += 1
+        for k in in_block:
+            members.setdefault(str(groups[k]), []).append(k)
+            count[str(groups[k])] += 1
         median = float(np.median(list(count.values())))
         extra = [g for g, c in count.items() if c > median]
         short = [g for g, c in count.items() if c < median]
