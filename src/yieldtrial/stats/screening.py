@@ -844,8 +844,8 @@ def _label_twice(
     out: list[dict[str, Any]] = []
     labels = sorted(str(v) for v in luniq)
     rows_of: dict[str, list[int]] = {}
-    for k in np.flatnonzero(np.isin(bcode, suspect)):
-        rows_of.setdefault(str(buniq[bcode[k]]), []).append(int(k))
+    for pos in np.flatnonzero(np.isin(bcode, suspect)).tolist():
+        rows_of.setdefault(str(buniq[bcode[pos]]), []).append(pos)
     for b in sorted(rows_of):
         in_block = rows_of[b]
         count = {g: 0 for g in labels}
