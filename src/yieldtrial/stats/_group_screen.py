@@ -51,7 +51,7 @@ SAMPLE_PAIRS = 500_000
 #: Seed of the pair sample (the result is repeatable for a given table).
 SAMPLE_SEED = 20121203
 #: Findings taken strictly one at a time before the loop takes them in batches.
-SEQUENTIAL_LIMIT = 1_000
+SEQUENTIAL_LIMIT = 200
 #: In batch mode a group with at least this many plots gives up all its findings of a
 #: pass at once (one plot moves the median of the others by one order statistic at most);
 #: a smaller group gives up only its worst.
@@ -278,6 +278,21 @@ class PairScale:
         return self.median() / (math.sqrt(2.0) * _Z_MAD)
 
 
+def _first_by_abs(cand: np.ndarray, z: np.ndarray) -> Any:
+    """Yield positions in order of decreasing ``|z|``, ties by plot; cheap for the first few."""
+    absz = np.abs(z)
+    left = np.ones(absz.size, dtype=bool)
+    for _ in range(8):  # the first few by repeated maxima, O(k) each
+        if not left.any():
+            return
+        top = np.flatnonzero(left & (absz == absz[left].max()))
+        j = int(top[np.argmin(cand[top])])
+        left[j] = False
+        yield j
+    rest = np.flatnonzero(left)
+    yield from rest[np.lexsort((cand[rest], -absz[rest]))].tolist()
+
+
 Decide = Callable[[int, float, float, float, int], "dict[str, Any] | None"]
 Limit = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
@@ -398,10 +413,14 @@ def sequential_screen(
         hit = absz > thresh[pool]
         cand = pool[hit]
         cz = z[hit]
-        rank = np.lexsort((cand, -np.abs(cz)))
         picked: list[int] = []
         seen: set[int] = set()
         batch = taken >= sequential_limit
+        rank: Any
+        if batch:
+            rank = np.lexsort((cand, -np.abs(cz)))
+        else:  # only the worst is needed: the largest |z|, the first plot on a tie
+            rank = _first_by_abs(cand, cz)
         for j in rank:
             i = int(cand[j])
             zi = float(cz[j])

@@ -192,7 +192,7 @@ def _within_treatment(
     bad.  Plots in ``known`` are left out of the comparison sets from the start (but
     still judged once).  Vectorized in :func:`yieldtrial.stats._group_screen.sequential_screen`
     (O(n log n); the pair median is exact up to 1,000,000 pairs, sampled above; the
-    first 1,000 findings one at a time, then in batches).
+    first 200 findings one at a time, then in batches).
     """
     from yieldtrial.stats._group_screen import sequential_screen
 
@@ -343,7 +343,7 @@ def suspect_plots(
     others are order statistics of the sorted treatment; the pooled spread is exact up
     to 1,000,000 within-treatment pairs and above that the median of 500,000 pairs
     drawn with a fixed seed (relative standard error 0.17 % for normal errors); after
-    the first pass only the treatment that lost a plot is judged again; beyond 1,000
+    the first pass only the treatment that lost a plot is judged again; beyond 200
     findings of one check each pass takes the worst finding of every treatment with
     fewer than 20 plots and all findings of the larger ones.  Small trials give the
     same result as judging every plot in every pass.
