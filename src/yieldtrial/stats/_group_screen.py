@@ -61,6 +61,7 @@ _Z_MAD = 0.6744897501960817  # standard normal quantile 0.75
 # variance of the median of m independent N(0, 1) values (m = 1..7; pi / (2 m) beyond)
 _MEDIAN_VARIANCE = np.array([np.nan, 1.0, 0.5, 0.4487, 0.2982, 0.2868, 0.2147, 0.2104])
 _BLOCK = 1024  # block size of the pair-order counts
+_CHUNK = 1 << 20  # plots per vectorized step where temporaries would be n-sized
 
 
 def median_variance(m: np.ndarray) -> np.ndarray:
@@ -139,9 +140,11 @@ def median_of_others(
     order, sv, start, size = ordered or _sorted_groups(values, codes, pool)
     rank = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)  # not in pool: nothing removed
     rank[order] = np.arange(order.size) - np.repeat(start, size)
-    big = size[codes]
-    count = big - pool.astype(np.int64)
-    centre = _order_median(sv, start[codes], count, rank)
+    count = size[codes] - pool
+    centre = np.empty(n)
+    for s in range(0, n, _CHUNK):  # bounded temporaries
+        part = slice(s, s + _CHUNK)
+        centre[part] = _order_median(sv, start[codes[part]], count[part], rank[part])
     return centre, count
 
 
@@ -360,20 +363,30 @@ def sequential_screen(
     extra = known & positive
     centre, m = median_of_others(values, groups, alive, ordered=ordered)
     valid = (m >= 1) & (centre > 0)
-    dev = values - centre
-    cfac = np.sqrt(1.0 + median_variance(m))
-    ratio = values / centre
+    m = m.astype(np.int32)
+
+    # per-plot quantities from (values, centre, m), computed where needed (memory: n floats)
+    def dev(idx: Any) -> Any:
+        return values[idx] - centre[idx]
+
+    def cfac(idx: Any) -> Any:
+        return np.sqrt(1.0 + median_variance(m[idx]))
+
+    def ratio(idx: Any) -> Any:
+        return values[idx] / centre[idx]
+
     thresh = np.full(n, np.inf)
     judged = np.flatnonzero((alive | extra) & valid)
-    thresh[judged] = limit(judged, ratio[judged], centre[judged], m[judged])
+    thresh[judged] = limit(judged, ratio(judged), centre[judged], m[judged])
+    del judged
 
     def call(i: int, z: float) -> dict[str, Any] | None:
-        return decide(i, float(ratio[i]), z, float(centre[i]), int(m[i]))
+        return decide(i, float(ratio(i)), z, float(centre[i]), int(m[i]))
 
     # first pass: the known plots, once, in plot order
     for k in np.flatnonzero(extra & valid):
         i = int(k)
-        z = float(dev[i]) / (scale * float(cfac[i]))
+        z = float(dev(i)) / (scale * float(cfac(i)))
         if abs(z) > thresh[i]:
             found = call(i, z)
             if found is not None:
@@ -394,12 +407,18 @@ def sequential_screen(
     def pooled(idx: np.ndarray) -> np.ndarray:
         t = thresh[idx]
         return np.isfinite(t) & (
-            (t < 0) | (np.abs(dev[idx]) > t * floor * cfac[idx] * (1.0 - 1e-9))
+            (t < 0) | (np.abs(dev(idx)) > t * floor * cfac(idx) * (1.0 - 1e-9))
         )
 
     def rebuild() -> np.ndarray:
         cand = np.flatnonzero(alive & valid)
-        return cand[pooled(cand)]
+        return np.concatenate(
+            [
+                cand[s : s + _CHUNK][pooled(cand[s : s + _CHUNK])]
+                for s in range(0, cand.size, _CHUNK)
+            ]
+            or [cand]
+        )
 
     floor = 0.9 * scale
     pool = rebuild()
@@ -408,7 +427,7 @@ def sequential_screen(
         if scale < floor:
             floor = 0.9 * scale
             pool = rebuild()
-        z = dev[pool] / (scale * cfac[pool])
+        z = dev(pool) / (scale * cfac(pool))
         absz = np.abs(z)
         hit = absz > thresh[pool]
         cand = pool[hit]
@@ -462,13 +481,10 @@ def sequential_screen(
             centre[plots] = cg
             m[plots] = mg
             valid[plots] = (mg >= 1) & (cg > 0)
-            dev[plots] = values[plots] - cg
-            cfac[plots] = np.sqrt(1.0 + median_variance(mg))
-            ratio[plots] = values[plots] / cg
             thresh[plots] = np.inf
             ok = plots[valid[plots]]
             if ok.size:
-                thresh[ok] = limit(ok, ratio[ok], centre[ok], m[ok])
+                thresh[ok] = limit(ok, ratio(ok), centre[ok], m[ok])
                 fresh.append(ok[pooled(ok)])
         keep = alive[pool] & ~np.isin(groups[pool], changed)
         pool = np.concatenate([pool[keep], *fresh])
