@@ -777,6 +777,16 @@ def _copied_rows(
     candidates = np.flatnonzero(observed & np.isfinite(values).all(axis=1))
     if candidates.size < 2:
         return []
+    # a 64-bit hash of each record first; only rows whose hash repeats are compared exactly
+    group_codes = pd.factorize(groups[candidates], use_na_sentinel=False)[0]
+    block_codes = pd.factorize(blocks[candidates], use_na_sentinel=False)[0]
+    digest = pd.util.hash_array(group_codes.astype(np.int64))
+    for column in (block_codes.astype(np.int64), *(values[candidates] + 0.0).T):
+        digest = digest * np.uint64(1_000_003) ^ pd.util.hash_array(np.ascontiguousarray(column))
+    maybe = pd.Series(digest).duplicated(keep=False).to_numpy()
+    if not maybe.any():
+        return []
+    candidates = candidates[maybe]
     key = pd.DataFrame(values[candidates] + 0.0)  # + 0.0: -0.0 and 0.0 are one value
     # labels are str (or None without blocks): equal codes are equal str()
     key.insert(0, "_b", pd.factorize(blocks[candidates], use_na_sentinel=False)[0])
