@@ -201,3 +201,15 @@ def test_chinese_summary_wording(small_limit: None) -> None:
     assert "显著高于对照 4 个" in note
     labels = frozenset(["CK", *[f"E{i:02d}" for i in range(1, 30)]])
     assert english_words(note, labels) == []
+
+
+def test_no_treatment_by_block_table_above_limit(small_limit: None) -> None:
+    """Above the limit the plot listing keeps every plot; its treatment x block view is left out."""
+    keys = [b.key for b in _report().section("plots").blocks if isinstance(b, Table)]
+    assert keys == ["plots"]
+
+
+def test_treatment_by_block_table_below_limit() -> None:
+    """Up to the limit a complete RCBD gets the treatment x block table after the listing."""
+    keys = [b.key for b in _report().section("plots").blocks if isinstance(b, Table)]
+    assert keys == ["plots", "plots_by_block"]

@@ -396,7 +396,14 @@ def plots_section(ctx: ReportContext) -> Section:
             ],
         )
     blocks: list[Any] = [Table("plots", cols, rows, caption)]
-    if s.replicated and s.block is not None and _one_plot_per_cell(p, s.block):
+    # the treatment x block table is a compact view of the listing above; with more entries
+    # than the report lists one by one (``ctx.entries``) it would only repeat it at length
+    if (
+        s.replicated
+        and s.block is not None
+        and ctx.entries is None
+        and _one_plot_per_cell(p, s.block)
+    ):
         blocks.append(_by_block_table(ctx))
     return Section("plots", t("section.plots", lang), blocks)
 
