@@ -350,10 +350,21 @@ def _levels_of(series: pd.Series, *, column: str) -> tuple[np.ndarray, tuple[str
             f"needs a {column} label. Fill them in or drop those rows."
         )
     if isinstance(series.dtype, pd.CategoricalDtype):
-        present = set(series.astype(object).unique())
-        labels = [c for c in series.cat.categories if c in present]
-        mapping = {c: i for i, c in enumerate(labels)}
-        codes = np.array([mapping[v] for v in series.astype(object)], dtype=int)
+        # the categories present, in category order; codes renumbered over them
+        cat_codes = np.asarray(series.cat.codes, dtype=np.int64)
+        present_idx = np.flatnonzero(np.bincount(cat_codes, minlength=len(series.cat.categories)))
+        categories = list(series.cat.categories)
+        labels: list[Any] = [categories[int(i)] for i in present_idx]
+        remap = np.full(len(categories), -1, dtype=np.int64)
+        remap[present_idx] = np.arange(len(present_idx))
+        codes = remap[cat_codes].astype(int)
+    elif _factorizes_like_text(series):
+        # hash factorization, O(n): the same order of first appearance and the same
+        # grouping as the text route below, because every value is its own text (str)
+        # or an integer (whose text is injective)
+        factor_codes, factor_uniques = pd.factorize(series, sort=False)
+        codes = np.asarray(factor_codes, dtype=int)
+        labels = [str(u) for u in factor_uniques]
     else:
         uniques, first, codes_arr = np.unique(
             series.astype(object).map(str).to_numpy(), return_index=True, return_inverse=True
@@ -370,6 +381,21 @@ def _levels_of(series: pd.Series, *, column: str) -> tuple[np.ndarray, tuple[str
             "make the labels distinct."
         )
     return codes, str_labels
+
+
+def _factorizes_like_text(series: pd.Series) -> bool:
+    """Whether grouping ``series`` by value groups it exactly as by ``str(value)``.
+
+    True for string columns and object columns holding only ``str`` values, and for
+    integer columns (``str`` of an integer is injective); floats (``-0.0`` and ``0.0``)
+    and mixed object columns (``1`` and ``"1"``) take the text route.
+    """
+    dtype = series.dtype
+    if isinstance(dtype, pd.StringDtype) or pd.api.types.is_integer_dtype(dtype):
+        return not pd.api.types.is_bool_dtype(dtype)
+    if pd.api.types.is_object_dtype(dtype):
+        return bool(pd.api.types.infer_dtype(series, skipna=False) == "string")
+    return False
 
 
 def _numeric_response(data: pd.DataFrame, response: str) -> np.ndarray:
