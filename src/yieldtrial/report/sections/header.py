@@ -102,13 +102,24 @@ def header_section(ctx: ReportContext) -> Section:
     return Section("header", t("section.header", lang), blocks)
 
 
+def _distinct_rows(values: np.ndarray) -> list[tuple[Any, ...]]:
+    """Distinct rows of a 2-D float array in sorted order: ``sorted(set(map(tuple, values)))``.
+
+    Vectorized (``numpy.unique`` over rows, one sort instead of a Python loop over
+    millions of plots) when every value is finite; the Python route otherwise.
+    """
+    if np.isfinite(values).all():
+        return list(map(tuple, np.unique(values, axis=0)))
+    return sorted(set(map(tuple, values)))
+
+
 def _area_text(ctx: ReportContext) -> str:
     """Harvested areas in m² (up to four), with the input unit's value when it was not m²."""
     lang, used = ctx.s.lang, ctx.used
     given = [(col, unit) for col, quantity, unit in input_unit_columns(used) if quantity == "area"]
     pairs = used[["harvested_area_m2"] + [col for col, _ in given[:1]]].astype(float)
     texts = []
-    for values in sorted(set(map(tuple, np.round(pairs.to_numpy(), 6)))):
+    for values in _distinct_rows(np.round(pairs.to_numpy(), 6)):
         text = f"{round(values[0], 2):g} m²"
         if given:
             unit = unit_name(given[0][1], lang)
