@@ -209,6 +209,15 @@ def dependency_notes(ctx: ReportContext, verdict: str, subject: str) -> list[str
     return out
 
 
+#: Above this many plots (missing ones included) the report refits the design model without
+#: only the first :data:`SENSITIVITY_LARGE_TABLE_REFITS` flagged plots; the others are listed
+#: as not re-analysed.  Each refit of a multi-million-plot table takes seconds to minutes,
+#: and at that size the model-free limits flag a few normal deviations (docs/performance.md).
+SENSITIVITY_LARGE_TABLE_PLOTS = 100_000
+#: Flagged plots left out and re-analysed on a table above :data:`SENSITIVITY_LARGE_TABLE_PLOTS`.
+SENSITIVITY_LARGE_TABLE_REFITS = 3
+
+
 def data_checks_section(ctx: ReportContext) -> Section:
     """Suspect plots (flag table), sensitivity of the verdicts, and the user's exclusions."""
     s, lang = ctx.s, ctx.s.lang
@@ -248,12 +257,17 @@ def data_checks_section(ctx: ReportContext) -> Section:
         blocks.append(Paragraph(t("checks.within_na", lang), "note"))
     flagged = list(dict.fromkeys(found["plot_id"].astype(str)))
     ctx.results["sensitivity"] = []
+    n_plots = len(getattr(trial, "plots", ()))
+    refit = flagged
+    if n_plots > SENSITIVITY_LARGE_TABLE_PLOTS:
+        refit = flagged[:SENSITIVITY_LARGE_TABLE_REFITS]
+    skipped = flagged[len(refit) :]
     if flagged and s.replicated:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", YieldTrialWarning)
                 sens = trial.sensitivity(
-                    flagged,
+                    refit,
                     alpha=s.alpha,
                     letters=s.letters,
                     margin_pct=s.margin_pct,
@@ -277,7 +291,7 @@ def data_checks_section(ctx: ReportContext) -> Section:
                 for c in ctx.config.contrasts
             }
             items = []
-            for pid in flagged:
+            for pid in refit:
                 mine = sens[sens["plot_id"].astype(str) == pid]
                 failed = mine[mine["verdict"] == "refit"]
                 changed = mine[mine["changed"].astype(bool)]
@@ -289,7 +303,15 @@ def data_checks_section(ctx: ReportContext) -> Section:
                     )
                 else:
                     items.append(t("sens.none", lang, plot=pid))
+            items.extend(t("sens.not_reanalysed", lang, plot=pid) for pid in skipped)
             blocks.append(Bullets(items, "warning" if any(sens["changed"]) else "normal"))
+            if skipped:
+                blocks.append(
+                    Paragraph(
+                        t("sens.capped", lang, n=f"{n_plots:,}", k=len(refit), m=len(skipped)),
+                        "note",
+                    )
+                )
     if flagged:
         blocks.append(Paragraph(t("checks.how_to_exclude", lang, plot=flagged[0]), "note"))
     return Section("data_checks", t("section.data_checks", lang), blocks)
