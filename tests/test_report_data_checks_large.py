@@ -75,3 +75,15 @@ def test_plots_within_the_cap_are_still_reanalysed(tmp_path, monkeypatch) -> Non
               if r["verdict"] == "dunnett" and r["subject"] == "N0 vs CK")  # fmt: skip
     assert (n0["with_plot"], n0["without_plot"], n0["changed"]) == (
         "not significant", "lower", True)  # fmt: skip
+
+
+def test_refit_too_large_for_memory_is_not_called_an_empty_treatment(tmp_path, monkeypatch):
+    # the dense-fit memory limit lowered to 1 byte: the refit without plot 201 (unbalanced,
+    # so the dense SVD path) is refused for memory, and the report must say that, not that
+    # the plot's treatment would have no plot left
+    from yieldtrial.stats import model
+
+    monkeypatch.setattr(model, "DENSE_FIT_MAX_BYTES", 1)
+    text = _report(tmp_path, ".md").read_text(encoding="utf-8")
+    assert "Without plot 201 the trial was not re-analysed: with one plot missing" in text
+    assert "its treatment would have no plot left" not in text

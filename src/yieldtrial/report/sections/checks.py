@@ -296,7 +296,11 @@ def data_checks_section(ctx: ReportContext) -> Section:
                 failed = mine[mine["verdict"] == "refit"]
                 changed = mine[mine["changed"].astype(bool)]
                 if len(failed):
-                    items.append(t("sens.refit_failed", lang, plot=pid))
+                    # the refit's own reason: a dense fit too large for memory is not a
+                    # treatment left without plots
+                    too_large = "dense least-squares fit" in str(failed["statement"].iloc[0])
+                    key = "sens.refit_too_large" if too_large else "sens.refit_failed"
+                    items.append(t(key, lang, plot=pid))
                 elif len(changed):
                     items.extend(
                         sensitivity_statement(r, lang, names) for r in changed.to_dict("records")
