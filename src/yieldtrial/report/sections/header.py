@@ -105,11 +105,14 @@ def header_section(ctx: ReportContext) -> Section:
 def _distinct_rows(values: np.ndarray) -> list[tuple[Any, ...]]:
     """Distinct rows of a 2-D float array in sorted order: ``sorted(set(map(tuple, values)))``.
 
-    Vectorized (``numpy.unique`` over rows, one sort instead of a Python loop over
-    millions of plots) when every value is finite; the Python route otherwise.
+    Vectorized (a hash de-duplication of the rows, first occurrence kept as a set keeps
+    it, then the few distinct rows sorted) when every value is finite; the Python route
+    otherwise.
     """
     if np.isfinite(values).all():
-        return list(map(tuple, np.unique(values, axis=0)))
+        import pandas as pd
+
+        return sorted(map(tuple, pd.DataFrame(values).drop_duplicates().to_numpy()))
     return sorted(set(map(tuple, values)))
 
 
