@@ -29,7 +29,7 @@ dense array or a structured matrix, in memory linear in ``k`` (or in bounded chu
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
@@ -52,7 +52,58 @@ __all__ = [
 PAIR_CHUNK = 1_000_000
 
 
-class DiagonalCovariance:
+class _StructuredMatrix:
+    """What a structured ``k x k`` matrix shares: the array protocol around its entries.
+
+    Subclasses give ``__len__``, ``__array__`` (the dense matrix) and ``_pick(i_arr, j_arr)`` (the
+    entries at broadcast integer index arrays); ``v[i, j]`` with slices or boolean masks
+    goes through the dense matrix.
+    """
+
+    __array_priority__ = 20.0
+
+    def __len__(self) -> int:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def _pick(self, i_arr: np.ndarray, j_arr: np.ndarray) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(k, k)``."""
+        return (len(self), len(self))
+
+    @property
+    def ndim(self) -> int:
+        """Always 2."""
+        return 2
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """float64."""
+        return np.dtype(float)
+
+    def copy(self) -> Self:
+        """Return the same matrix (immutable, so the copy may share its arrays)."""
+        return self
+
+    def __getitem__(self, key: Any) -> Any:
+        """Entries ``v[i, j]`` (scalars or broadcast index arrays) and ``v[np.ix_(a, b)]``."""
+        if not (isinstance(key, tuple) and len(key) == 2):
+            return np.asarray(self)[key]
+        i, j = key
+        if isinstance(i, slice) or isinstance(j, slice):
+            return np.asarray(self)[key]
+        i_arr, j_arr = np.asarray(i), np.asarray(j)
+        if i_arr.dtype == bool or j_arr.dtype == bool:
+            return np.asarray(self)[key]
+        return self._pick(i_arr, j_arr)
+
+
+class DiagonalCovariance(_StructuredMatrix):
     """A diagonal covariance matrix stored as its diagonal.
 
     Parameters
@@ -71,28 +122,11 @@ class DiagonalCovariance:
     [[2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 3.0]]
     """
 
-    __array_priority__ = 20.0
-
     def __init__(self, diag: Any, off: float = 0.0) -> None:
         values = np.array(diag, dtype=float).ravel()
         values.setflags(write=False)
         self.diag = values
         self.off = 0.0 if off == 0.0 else float("nan")
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        """``(k, k)``."""
-        return (self.diag.size, self.diag.size)
-
-    @property
-    def ndim(self) -> int:
-        """Always 2."""
-        return 2
-
-    @property
-    def dtype(self) -> np.dtype[Any]:
-        """float64."""
-        return self.diag.dtype
 
     def __len__(self) -> int:
         return self.diag.size
@@ -106,20 +140,7 @@ class DiagonalCovariance:
         np.fill_diagonal(out, self.diag)
         return out if dtype is None else out.astype(dtype)
 
-    def copy(self) -> DiagonalCovariance:
-        """Return the same matrix (immutable, so the copy may share the diagonal)."""
-        return self
-
-    def __getitem__(self, key: Any) -> Any:
-        """Entries ``v[i, j]`` (scalars or broadcast index arrays) and ``v[np.ix_(a, b)]``."""
-        if not (isinstance(key, tuple) and len(key) == 2):
-            return np.asarray(self)[key]
-        i, j = key
-        if isinstance(i, slice) or isinstance(j, slice):
-            return np.asarray(self)[key]
-        i_arr, j_arr = np.asarray(i), np.asarray(j)
-        if i_arr.dtype == bool or j_arr.dtype == bool:
-            return np.asarray(self)[key]
+    def _pick(self, i_arr: np.ndarray, j_arr: np.ndarray) -> Any:
         return np.where(i_arr == j_arr, self.diag[i_arr], self.off)
 
     def take(self, index: Any) -> DiagonalCovariance:
@@ -191,7 +212,7 @@ class ProductFormCorrelation:
         return out if dtype is None else out.astype(dtype)
 
 
-class LowRankUpdateCovariance:
+class LowRankUpdateCovariance(_StructuredMatrix):
     """A covariance ``diag(d) + F F'`` stored as ``d`` (k) and the factor ``F`` (k x q).
 
     The LS-mean covariance of a one-way-blocked design fitted with the blocks absorbed
@@ -215,8 +236,6 @@ class LowRankUpdateCovariance:
     ([1, 2], 1.0)
     """
 
-    __array_priority__ = 20.0
-
     def __init__(self, diag: Any, factor: Any) -> None:
         d = np.array(diag, dtype=float).ravel()
         f = np.array(factor, dtype=float).reshape(d.size, -1)
@@ -228,21 +247,6 @@ class LowRankUpdateCovariance:
         touched.setflags(write=False)
         #: Rows of ``F`` that are not zero (the entries the low-rank part reaches).
         self.touched = touched
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        """``(k, k)``."""
-        return (self.diag_part.size, self.diag_part.size)
-
-    @property
-    def ndim(self) -> int:
-        """Always 2."""
-        return 2
-
-    @property
-    def dtype(self) -> np.dtype[Any]:
-        """float64."""
-        return self.diag_part.dtype
 
     @property
     def rank(self) -> int:
@@ -264,26 +268,13 @@ class LowRankUpdateCovariance:
         out[np.diag_indices_from(out)] += self.diag_part
         return out if dtype is None else out.astype(dtype)
 
-    def copy(self) -> LowRankUpdateCovariance:
-        """Return the same matrix (immutable)."""
-        return self
-
     def entries(self, i: Any, j: Any) -> np.ndarray:
         """``V[i, j]`` for broadcast index arrays (memory of the broadcast shape x q)."""
         i_arr, j_arr = np.broadcast_arrays(np.asarray(i, dtype=int), np.asarray(j, dtype=int))
         out = np.einsum("...q,...q->...", self.factor[i_arr], self.factor[j_arr])
         return np.asarray(out + np.where(i_arr == j_arr, self.diag_part[i_arr], 0.0))
 
-    def __getitem__(self, key: Any) -> Any:
-        """Entries ``v[i, j]`` (scalars or broadcast index arrays) and ``v[np.ix_(a, b)]``."""
-        if not (isinstance(key, tuple) and len(key) == 2):
-            return np.asarray(self)[key]
-        i, j = key
-        if isinstance(i, slice) or isinstance(j, slice):
-            return np.asarray(self)[key]
-        i_arr, j_arr = np.asarray(i), np.asarray(j)
-        if i_arr.dtype == bool or j_arr.dtype == bool:
-            return np.asarray(self)[key]
+    def _pick(self, i_arr: np.ndarray, j_arr: np.ndarray) -> Any:
         if i_arr.ndim == 2 and j_arr.ndim == 2 and i_arr.shape[1] == 1 and j_arr.shape[0] == 1:
             a, b = i_arr.ravel(), j_arr.ravel()  # np.ix_(a, b): one product, no 3-D array
             out = self.factor[a] @ self.factor[b].T
