@@ -36,6 +36,7 @@ NESTED_RESULTS = (
     "yield_components",
     "efficiency",
     "means_listing",
+    "control_comparisons_accuracy",
 )
 
 

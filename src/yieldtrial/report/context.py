@@ -361,6 +361,14 @@ class ReportContext:
             ]
         if self.comparisons is not None:
             r["control_comparisons"] = records(self.comparisons)
+            accuracy = self.comparisons.attrs.get("accuracy")
+            if accuracy is not None and accuracy != "not applicable":
+                r["control_comparisons_accuracy"] = {
+                    "note": str(accuracy),
+                    "abs_error": json_value(
+                        self.comparisons.attrs.get("accuracy_abs_error", float("nan"))
+                    ),
+                }
         if self.diag is not None:
             r["diagnostics"] = {
                 "shapiro_w": self.diag.shapiro[0],

@@ -167,8 +167,12 @@ def _adjust(
     confidence: float,
     *,
     need_critical: bool = True,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
-    """Unadjusted p, adjusted p, critical values and accuracy note for a family of t tests.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, float]:
+    """Unadjusted p, adjusted p, critical values, accuracy note and bound for a family of t tests.
+
+    The bound is the largest absolute error of the adjusted P at or below alpha and of the
+    critical value's coverage (NaN when the method is exact to 1e-6 or has no
+    integration: t, Bonferroni, Holm).
 
     ``corr`` (the family's correlation) is needed by Dunnett only.  ``df`` is one df for the
     family or one per test (mixed models: each contrast's Satterthwaite or Kenward-Roger
@@ -180,30 +184,38 @@ def _adjust(
     groups = _df_groups(dfs) if t.size else []
     if len(groups) <= 1:
         one = groups[0][0] if groups else float(np.asarray(df, dtype=float).min(initial=np.inf))
-        p1, p_adj1, crit1, note1 = _adjust_one_df(
+        p1, p_adj1, crit1, note1, err1 = _adjust_one_df(
             method, t, corr, one, alternative, confidence, need_critical=need_critical
         )
-        return p1, p_adj1, np.full(t.shape, crit1), note1
+        return p1, p_adj1, np.full(t.shape, crit1), note1, err1
     p = _t_pvalues(t, dfs, alternative)
     p_adj = np.full(t.shape, np.nan)
     crit = np.full(t.shape, np.nan)
     notes = []
+    errors = []
     for value, rows in groups:
         if method == "holm":  # step-down over the whole family's unadjusted p-values
-            _, _, c_g, note = _adjust_one_df(
+            _, _, c_g, note, err = _adjust_one_df(
                 "bonferroni", t, corr, value, alternative, confidence, need_critical=True
             )
         else:
-            _, pa_g, c_g, note = _adjust_one_df(
+            _, pa_g, c_g, note, err = _adjust_one_df(
                 method, t, corr, value, alternative, confidence, need_critical=need_critical
             )
             p_adj[rows] = pa_g[rows]
         crit[rows] = c_g
         notes.append(note)
+        errors.append(err)
     if method == "holm":
         p_adj = _holm(p)
     note = notes[0] if all(n == notes[0] for n in notes) else "; ".join(dict.fromkeys(notes))
-    return p, p_adj, crit, note
+    return p, p_adj, crit, note, _largest(errors)
+
+
+def _largest(errors: Sequence[float]) -> float:
+    """Largest finite error bound (NaN when none is finite)."""
+    finite = [e for e in errors if np.isfinite(e)]
+    return max(finite) if finite else float("nan")
 
 
 def _adjust_one_df(
@@ -215,7 +227,7 @@ def _adjust_one_df(
     confidence: float,
     *,
     need_critical: bool = True,
-) -> tuple[np.ndarray, np.ndarray, float, str]:
+) -> tuple[np.ndarray, np.ndarray, float, str, float]:
     """:func:`_adjust` for one df shared by the whole family."""
     from scipy import stats
 
@@ -224,6 +236,7 @@ def _adjust_one_df(
     alpha = 1.0 - confidence
     sides = 2.0 if alternative == "two-sided" else 1.0
     note = "exact"
+    error = float("nan")
     if method == "dunnett":
         if corr is None:  # pragma: no cover - internal misuse
             raise ValueError("Dunnett needs the family's correlation")
@@ -234,8 +247,8 @@ def _adjust_one_df(
                 corr, df, alternative=alternative, confidence=confidence
             )
         if acc.method == "qmc" or acc_c.method == "qmc":
-            err = max(acc.abs_error, acc_c.abs_error)
-            note = f"quasi-Monte Carlo multivariate t (seeded), abs. error <= {err:.1e}"
+            error = max(acc.abs_error, acc_c.abs_error)
+            note = f"quasi-Monte Carlo multivariate t (seeded), abs. error <= {error:.1e}"
         elif isinstance(corr, NearProductFormCorrelation) and corr.pairs:
             # the bound falls as the threshold grows: at the critical value it bounds every
             # adjusted P at or below alpha; at the smallest |t| it bounds every P
@@ -248,6 +261,7 @@ def _adjust_one_df(
             )
             if np.isfinite(crit):
                 at_crit = corr.error_bound(crit, df, two_sided=two)
+                error = max(at_crit, 1e-6)
                 note += (
                     f" <= {max(at_crit, 1e-6):.1e} for every adjusted P at or below alpha "
                     "and for the critical value's coverage"
@@ -259,7 +273,8 @@ def _adjust_one_df(
                         else f"; larger adjusted P have looser bounds (up to {min(bound, 1.0):.1g})"
                     )
             else:
-                note += f" <= {max(bound, 1e-6):.1e} for every adjusted P"
+                error = max(bound, 1e-6)
+                note += f" <= {error:.1e} for every adjusted P"
         else:
             note = "exact (product-form correlation, 1-D integration), abs. error < 1e-6"
     elif method in ("t", "lsd"):
@@ -271,7 +286,7 @@ def _adjust_one_df(
     else:  # holm
         p_adj = _holm(p)
         crit = float(stats.t.isf(alpha / (sides * m), df))
-    return p, np.asarray(p_adj, dtype=float), crit, note
+    return p, np.asarray(p_adj, dtype=float), crit, note, error
 
 
 def _interval(
@@ -559,7 +574,9 @@ def compare_means_to_control(
         control's LS-mean (x 100; NaN when that mean is not positive); the control mean is
         treated as fixed in this scaling.  ``attrs["provenance"]`` records design, model,
         error term, df, test, alpha, adjustment and version; ``attrs["accuracy"]`` the
-        accuracy of the Dunnett probabilities.
+        accuracy of the Dunnett probabilities and ``attrs["accuracy_abs_error"]`` its bound
+        for every adjusted P at or below alpha and the critical value's coverage (NaN when
+        exact to 1e-6).
         ``noninferiority_ci_low<u>`` is the lower simultaneous limit of
         :math:`\mu_T - (1 - m/100)\mu_C` and ``noninferiority_ci_low_pct`` the same limit
         in % of the control mean minus the margin (see Notes); both NaN without a margin,
@@ -670,6 +687,7 @@ def compare_means_to_control(
     alpha = 1.0 - confidence
     frames = []
     notes: list[str] = []
+    errors: list[float] = []
     position = {level: i for i, level in enumerate(mm.levels)}
     for ctrl in controls:
         ic = mm.index(ctrl)
@@ -696,9 +714,10 @@ def compare_means_to_control(
         if status == INFERENCE_OK:
             se, corr = _versus_control_family(cov, idx, ic, 1.0)
             t = diff / se
-            p, p_adj, crit, note = _adjust(method, t, corr, row_df, alternative, confidence)
+            p, p_adj, crit, note, error = _adjust(method, t, corr, row_df, alternative, confidence)
             critical = crit
             notes.append(note)
+            errors.append(error)
             low, high = _interval(diff, se, crit, alternative)
             if alternative != "less":
                 # verdicts are the table's own test in the treatment's favour, so they agree
@@ -714,7 +733,7 @@ def compare_means_to_control(
                     # same adjustment and critical value (NI contrasts' correlation) as
                     # the verdict, so the displayed bound agrees with it
                     ni_df = _versus_control_df(mm, idx, ic, 1.0 - margin_pct / 100.0)
-                    _, ni_p_table, ni_crit, _ = _adjust(
+                    _, ni_p_table, ni_crit, _, _ = _adjust(
                         method, ni_t, ni_corr, ni_df, alternative, confidence
                     )
                     ni_low, _ = _interval(ni_est, ni_se, ni_crit, alternative)
@@ -787,7 +806,14 @@ def compare_means_to_control(
     accuracy = notes[0] if notes else "not applicable"
     if notes and any(n != notes[0] for n in notes):
         accuracy = "; ".join(dict.fromkeys(notes))
-    return _attach(out, mm, prov, accuracy=accuracy, controls=tuple(controls))
+    return _attach(
+        out,
+        mm,
+        prov,
+        accuracy=accuracy,
+        accuracy_abs_error=_largest(errors),
+        controls=tuple(controls),
+    )
 
 
 def compare_to_control(
@@ -982,7 +1008,7 @@ def pairwise_means(
                 )
         else:
             adj = "t" if method == "lsd" else method
-            p, p_adj, crit, _ = _adjust(adj, t, None, row_df, "two-sided", 1.0 - alpha)
+            p, p_adj, crit, _, _ = _adjust(adj, t, None, row_df, "two-sided", 1.0 - alpha)
         low, high = _interval(diff, se, crit, "two-sided")
         critical = crit
         rej = p_adj < alpha

@@ -192,6 +192,7 @@ def methods_section(ctx: ReportContext) -> Section:
                     conf=f"{100 * (1 - s.alpha):g}",
                 )
                 + _model_sentence(ctx, lang)
+                + _dunnett_accuracy(ctx, lang)
             )
         )
         families = _families_text(ctx)
@@ -211,6 +212,26 @@ def methods_section(ctx: ReportContext) -> Section:
             )
         )
     return Section("methods", t("section.methods", lang), blocks)
+
+
+def _dunnett_accuracy(ctx: Any, lang: str) -> str:
+    """How accurate the Dunnett probabilities are, when they are not exact to 1e-6.
+
+    Missing plots, mixed models and incomplete blocks give a non-product correlation whose
+    multivariate t probabilities are integrated numerically; the bound covers every
+    adjusted P at or below alpha and the critical value (``compare_to_control``'s
+    ``attrs["accuracy_abs_error"]``).
+    """
+    comparisons = ctx.comparisons
+    if comparisons is None:
+        return ""
+    error = comparisons.attrs.get("accuracy_abs_error", float("nan"))
+    if error is None or not np.isfinite(error):
+        return ""
+    note = str(comparisons.attrs.get("accuracy", ""))
+    kind = "qmc" if "Monte Carlo" in note else "bound"
+    key = f"methods.dunnett_accuracy_{kind}"
+    return " " + t(key, lang, error=f"{error:.1e}")
 
 
 #: Model-formula terms of a Chinese report.

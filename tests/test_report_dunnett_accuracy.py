@@ -1,0 +1,109 @@
+"""The methods section states how accurate the Dunnett probabilities are.
+
+A balanced RCBD has the product-form (equal-correlation) Dunnett family, integrated in
+one dimension to 1e-6: no sentence.  Three missing plots give a non-product correlation
+whose probabilities are integrated numerically (``stats._mvt_sov``): the methods say so,
+with the bound ``compare_to_control(...).attrs["accuracy_abs_error"]`` (the same number
+the JSON carries), in English and in Chinese.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.report import build_report
+from yieldtrial.report.render_json import report_dict
+from yieldtrial.trial import FieldTrial
+
+DATE = "2026-12-04"
+
+
+def _trial(missing: bool) -> FieldTrial:
+    """RCBD, 5 treatments x 4 blocks (synthetic yields); optionally three plots lost."""
+    rng = np.random.default_rng(11)
+    rows = []
+    for b in range(1, 5):
+        for i, trt in enumerate(["CK", "N1", "N2", "N3", "N4"]):
+            rows.append(
+                {
+                    "plot": f"{b}{i}",
+                    "block": str(b),
+                    "treatment": trt,
+                    "yield_kg_ha": 7000.0 + 150.0 * i + 100.0 * b + rng.normal(0.0, 120.0),
+                }
+            )
+    frame = pd.DataFrame(rows)
+    if missing:
+        lost = {("N3", "2"), ("N1", "3"), ("CK", "4")}
+        keep = [(t, b) not in lost for t, b in zip(frame["treatment"], frame["block"], strict=True)]
+        frame = frame[keep]
+    return FieldTrial.from_dataframe(frame, crop="wheat", control="CK", design="rcbd")
+
+
+def _methods(report: Any) -> str:
+    return " ".join(b.text for b in report.section("methods").blocks)
+
+
+@pytest.fixture(scope="module")
+def lost_plot() -> dict[str, Any]:
+    trial = _trial(missing=True)
+    return {
+        lang: build_report(trial, lang=lang, figures=False, report_date=DATE)
+        for lang in ("en", "zh")
+    }
+
+
+def test_balanced_trial_has_no_accuracy_sentence() -> None:
+    report = build_report(_trial(missing=False), figures=False, report_date=DATE)
+    assert "integrated numerically" not in _methods(report)
+    accuracy = report_dict(report)["results"]["control_comparisons_accuracy"]
+    assert accuracy["abs_error"] is None and accuracy["note"].startswith("exact")
+
+
+def test_missing_plot_states_the_integration_error(lost_plot: dict[str, Any]) -> None:
+    trial = _trial(missing=True)
+    bound = trial.compare_to_control(control="CK").attrs["accuracy_abs_error"]
+    assert math.isfinite(bound) and bound <= 1e-4  # the stated target of stats._mvt_sov
+    text = _methods(lost_plot["en"])
+    assert "integrated numerically" in text
+    assert f"at most {bound:.1e}" in text
+
+
+def test_json_carries_the_same_bound(lost_plot: dict[str, Any]) -> None:
+    accuracy = report_dict(lost_plot["en"])["results"]["control_comparisons_accuracy"]
+    bound = _trial(missing=True).compare_to_control(control="CK").attrs["accuracy_abs_error"]
+    assert accuracy["abs_error"] == pytest.approx(bound, rel=1e-12)
+    assert "quasi-Monte Carlo" in accuracy["note"]
+
+
+def test_chinese_report_states_it_in_chinese(lost_plot: dict[str, Any]) -> None:
+    text = _methods(lost_plot["zh"])
+    assert "数值积分" in text and "绝对误差不超过" in text
+    assert "Monte Carlo" not in text and "Sobol'" not in text
+
+
+def test_many_entries_with_missing_plots_state_the_li_shao_bound() -> None:
+    """60 entries (absorbed fit, near product form): the bound at the critical value."""
+    rng = np.random.default_rng(3)
+    rows = [
+        {
+            "plot": f"{b}-{i}",
+            "block": str(b),
+            "treatment": "CK" if i == 0 else f"E{i}",
+            "yield_kg_ha": 7000.0 + rng.normal(0.0, 300.0),
+        }
+        for b in range(3)
+        for i in range(60)
+    ]
+    frame = pd.DataFrame(rows).drop(index=[5, 70, 130, 8, 99])
+    trial = FieldTrial.from_dataframe(frame, crop="wheat", control="CK", design="rcbd")
+    bound = trial.compare_to_control(control="CK").attrs["accuracy_abs_error"]
+    assert math.isfinite(bound)
+    text = _methods(build_report(trial, figures=False, report_date=DATE))
+    assert "Li-Shao normal comparison bound" in text
+    assert f"at most {bound:.1e} for every adjusted P at or below alpha" in text
