@@ -178,6 +178,7 @@ def _harvest(folder: Path) -> None:
 PAGE_FILES: dict[str, tuple[Callable[[Path], None], ...]] = {
     "cli.md": (_sites,),
     "networks.md": (_sites,),
+    "network-json-schema.md": (_sites,),
     "designs.md": (_oats, _rice, _battery),
     "mixed-models.md": (_alpha,),
     "planning.md": (_harvest,),

@@ -51,6 +51,7 @@ __all__ = [
     "CV_WARN_PCT",
     "DESIGNS",
     "DUNNETT_PVALUE_MODES",
+    "JSON_SCHEMA_VERSION",
     "NetworkResult",
     "NetworkSummary",
     "analyze_many",
@@ -69,6 +70,11 @@ DUNNETT_PVALUE_MODES: tuple[str, ...] = ("auto", "exact", "none")
 #: the two can never disagree.
 CV_WARN_PCT: float = float((_diagnostics.__kwdefaults__ or {})["cv_warn_pct"])
 CV_STRONG_PCT: float = float((_diagnostics.__kwdefaults__ or {})["cv_strong_pct"])
+
+#: Version of the network JSON (:meth:`NetworkResult.to_dict`, ``yieldtrial network -o x.json``),
+#: documented in docs/network-json-schema.md: MINOR grows when keys are added, MAJOR when a
+#: key is removed, renamed or changes meaning.
+JSON_SCHEMA_VERSION = "1.0"
 
 #: Comparisons up to which ``dunnett_pvalues="auto"`` computes exact p-values (about
 #: 4 ms each with the shared product-form integral).
@@ -170,8 +176,13 @@ class NetworkResult:
         return frames[table].copy()
 
     def to_dict(self) -> dict[str, Any]:
-        """Return everything as JSON-ready structures (NaN becomes None)."""
+        """Return everything as JSON-ready structures (NaN becomes None).
+
+        The keys are documented in docs/network-json-schema.md (``schema_version``
+        :data:`JSON_SCHEMA_VERSION`).
+        """
         return {
+            "schema_version": JSON_SCHEMA_VERSION,
             "options": dict(self.options),
             "provenance": {k: _num(v) for k, v in self.provenance.to_dict().items()},
             "per_trial": _records(self.per_trial),

@@ -303,15 +303,15 @@ class StabilityResult:
             "means": _records(self.means.reset_index()),
             "ammi": {
                 "anova": _records(self.ammi.anova),
-                "singular_values": [float(v) for v in self.ammi.singular_values],
+                "singular_values": [_num(float(v)) for v in self.ammi.singular_values],
                 "treatment_scores": _records(self.ammi.treatment_scores),
                 "environment_scores": _records(self.ammi.environment_scores),
             },
             "gge": {
                 "svp": self.gge.svp,
                 "scaling": self.gge.scaling,
-                "singular_values": [float(v) for v in self.gge.singular_values],
-                "pct_explained": [float(v) for v in self.gge.pct_explained],
+                "singular_values": [_num(float(v)) for v in self.gge.singular_values],
+                "pct_explained": [_num(float(v)) for v in self.gge.pct_explained],
                 "which_won_where": _records(self.gge.which_won_where),
                 "polygon": list(self.gge.polygon),
                 "mean_stability": _records(self.gge.mean_stability),
