@@ -442,6 +442,29 @@ def satterthwaite(var: np.ndarray, grad: np.ndarray, a: np.ndarray) -> np.ndarra
     return np.asarray(df, dtype=float)
 
 
+def versus_first(k: int) -> np.ndarray:
+    """Hypothesis basis of a k-level factor: every level against the first, ``e_j - e_1``.
+
+    The rows of lmerTest's type III hypotheses under R's default ``contr.treatment``
+    coding (``lmerTest:::get_contrasts_type3``), written on the LS-means: level ``j``
+    minus level 1 (j = 2..k); an interaction uses the Kronecker product of two of them.
+    The F statistic and the Kenward-Roger ddf do not depend on the basis of the
+    hypothesis, but the Fai-Cornelius (Satterthwaite) ddf of a multi-df test does (its
+    eigen-contrasts are those of ``L Phi L'``), so this basis makes the ddf equal lmerTest's
+    with the factor levels in the same order.
+
+    Examples
+    --------
+    >>> versus_first(3)
+    array([[-1.,  1.,  0.],
+           [-1.,  0.,  1.]])
+    """
+    c = np.zeros((max(k - 1, 0), k))
+    c[:, 0] = -1.0
+    c[np.arange(k - 1), np.arange(1, k)] = 1.0
+    return c
+
+
 def f_test(
     estimate: np.ndarray, cov: np.ndarray, grad: np.ndarray, a: np.ndarray
 ) -> tuple[float, int, float]:
@@ -452,6 +475,8 @@ def f_test(
     Satterthwaite df :math:`\nu_m`, and with :math:`E = \sum \nu_m / (\nu_m - 2)` the
     denominator df is :math:`2E / (E - q)` (the mean when all :math:`\nu_m` are equal,
     2 when any :math:`\nu_m \le 2`).
+    The eigen-contrasts, hence the df, depend on the basis of the rows of ``L`` (not on
+    the hypothesis alone); the callers use :func:`versus_first`, lmerTest's basis.
 
     Returns
     -------

@@ -458,9 +458,9 @@ def _treatment_f(mm: MeansModel) -> tuple[float, float, float, float]:
     if k < 2 or inference_status(mm) != INFERENCE_OK:
         return float("nan"), float(max(k - 1, 0)), float(mm.df), float("nan")
     if mm.cov_gradient is not None and mm.variance_parameter_cov is not None:
-        from yieldtrial.stats._reml import f_test, kenward_roger_f_test
+        from yieldtrial.stats._reml import f_test, kenward_roger_f_test, versus_first
 
-        c = np.eye(k)[:-1] - np.eye(k)[1:]
+        c = versus_first(k)  # the mixed model's own basis: the same ddf as its table
         est = c @ mm.contrast_basis
         grad = np.einsum("ai,fij,bj->fab", c, np.asarray(mm.cov_gradient, dtype=float), c)
         cov_c = c @ np.asarray(mm.cov, dtype=float) @ c.T

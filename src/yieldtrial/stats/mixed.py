@@ -681,13 +681,6 @@ def _replace_df(mm: MeansModel, df: float) -> MeansModel:
     return replace(mm, df=float(df))
 
 
-def _successive(k: int) -> np.ndarray:
-    c = np.zeros((max(k - 1, 0), k))
-    c[np.arange(k - 1), np.arange(k - 1)] = 1.0
-    c[np.arange(k - 1), np.arange(1, k)] = -1.0
-    return c
-
-
 def _missing(
     data: pd.DataFrame, observed: np.ndarray, cell_factors: tuple[str, ...], response: str
 ) -> pd.DataFrame:
@@ -968,7 +961,7 @@ def _f_tests(result: MixedModelFit) -> tuple[pd.DataFrame, float]:
     """F tests of the treatment terms; returns the table and the df of the innermost term."""
     from scipy import stats
 
-    from yieldtrial.stats._reml import f_test, kenward_roger_f_test
+    from yieldtrial.stats._reml import f_test, kenward_roger_f_test, versus_first
 
     fit = result._reml
     hypotheses: list[tuple[str, np.ndarray]] = []
@@ -976,12 +969,14 @@ def _f_tests(result: MixedModelFit) -> tuple[pd.DataFrame, float]:
     if not result.two_factor:
         rows = result._rows((a,))
         _check_estimable(result, rows, (a,))
-        hypotheses.append((a, _successive(len(result.levels[a])) @ rows))
+        hypotheses.append((a, versus_first(len(result.levels[a])) @ rows))
     else:
         b = result.factor_b
         cells = result._rows((a, b))
         _check_estimable(result, cells, (a, b))
-        ca, cb = _successive(len(result.levels[a])), _successive(len(result.levels[b]))
+        # lmerTest's type III basis (every level against the first): the Satterthwaite
+        # ddf of a multi-df test depends on it (see _reml.versus_first)
+        ca, cb = versus_first(len(result.levels[a])), versus_first(len(result.levels[b]))
         hypotheses += [
             (a, ca @ result._rows((a,))),
             (b, cb @ result._rows((b,))),
