@@ -1,0 +1,542 @@
+"""yieldtrial's mixed models against lme4 + lmerTest + pbkrtest + emmeans (issue 15 acceptance).
+
+The expected values are R's output, stored with 17 significant digits in
+``tests/data/r_reference/reference.csv`` by ``tests/data/r_reference/make_reference.R``
+(R 4.2.2, Debian bookworm: lme4 1.1-31, lmerTest 3.1-3, pbkrtest 0.5.2, emmeans 1.8.4-1,
+mvtnorm 1.1-3; rerun with ``Rscript tests/data/r_reference/make_reference.R``).  CI has
+no R; the CSV is the reference.  Each row of the CSV names the R call that produced it in
+its ``table`` column; the R functions are cited by name and line below (``R:<line>``).
+
+Cases (plot tables in the same folder, sources in its README.md):
+
+* ``oats_missing1``, ``oats_missing3``: split plot (Yates' oats) with one and three
+  missing sub-plots, ``yield ~ gen * nitro + (1 | block) + (1 | block:gen)``;
+* ``alpha_synthetic`` (yieldtrial's ``alpha_design``, seeded SYNTHETIC yields) and
+  ``john_alpha`` (John & Williams 1995, agridat ``john.alpha``): alpha-lattices,
+  ``yield ~ rep + gen + (1 | rep:block)``;
+* ``augmented_synthetic`` (``augmented_design``, SYNTHETIC yields) and
+  ``augmented_vignette`` (augmentedRCBD vignette, trait y1): augmented RCBDs with blocks
+  fixed (``lm(y ~ block + treatment)``, Federer's analysis) and random
+  (``y ~ treatment + (1 | block)``);
+* ``rcbd_missing``: RCBD with random blocks and one missing plot (Gomez & Gomez 1984).
+
+Tolerances are the precision of the methods: the REML optimum of lme4 (tight nloptwrap,
+checked against a bobyqa refit to < 1e-7 in theta, R:fit_lmer) and of yieldtrial (1e-11);
+lmerTest's Satterthwaite df use a numerical Hessian (numDeriv) of the deviance, good to
+~1e-6; the Dunnett adjusted p-values of emmeans (``adjust = "mvt"``) are randomized with
+mvtnorm's default absolute error 1e-3 and use integer df.
+
+Conventions asserted here (documented in docs/mixed-models.md):
+
+* a variance component estimated at zero has SE NaN in yieldtrial (lmerTest's numerical
+  Hessian gives a meaningless small number);
+* the Satterthwaite ddf of a multi-df F test depends on the basis of the hypothesis;
+  yieldtrial uses lmerTest's type III basis (every level against the first).  lmerTest's
+  ``anova()`` switches to its type 1 (Doolittle) basis when the fixed part has a single
+  term, so for those models yieldtrial equals lmerTest's ``contestMD`` with the
+  every-level-against-the-first basis, not ``anova()``;
+* emmeans' ``mvt`` adjustment rounds each row's df to ``floor(df + 0.25)``; yieldtrial
+  uses the exact df.  For families of up to 5 comparisons the script integrates the
+  Dunnett probability at the exact df itself (``p_exact``, R:dunnett_exact).
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial import FieldTrial
+from yieldtrial.stats.augmented import augmented_anova
+from yieldtrial.stats.compare import compare_means_to_control
+from yieldtrial.stats.mixed import MixedModelFit, mixed_model
+from yieldtrial.stats.results import MeansModel
+
+DATA = Path(__file__).parent / "data" / "r_reference"
+
+# Line numbers in tests/data/r_reference/make_reference.R of the calls that produced each
+# section of reference.csv (the ``table`` column).
+R_LINES = {
+    "fit": "fit_lmer(), R:88-100 (tight nloptwrap fit, bobyqa refit, lme4 defaults)",
+    "vc": "variance_components(), R:102-120 (VarCorr; SE: delta method on m@vcov_varpar)",
+    "anova": "anova_tables(), R:122-133 (anova(m, type = 3, ddf = ...))",
+    "contest_versus_first": "versus_first_test(), R:176-188 (contestMD(m, L = [0 | I]))",
+    "emmeans": "emmeans_and_dunnett(), R:190-206 (summary(emmeans(m, spec, lmer.df)))",
+    "dunnett": "emmeans_and_dunnett(), R:207-235 (contrast(emm, 'trt.vs.ctrl')); "
+    "p_exact: dunnett_exact(), R:154-167",
+    "lm": "augmented cases, R:275-303 (anova(lm), emmeans(lm), contrast)",
+}
+
+#: Relative tolerances (the precision of each method, see the module docstring).
+RTOL_MEAN = 1e-6  # LS-means, differences, t
+RTOL_VC = 1e-5  # variance components, standard errors
+RTOL_DF = 1e-4  # denominator df
+RTOL_VC_SE = 1e-4  # SEs of variance components (lmerTest's numerical Hessian)
+ATOL_P_EXACT = 1e-6  # exact-df integration to 1e-13; yieldtrial states 1e-4, reaches 4e-8
+ATOL_P_MVT = 2e-3  # emmeans mvt: mvtnorm abseps 1e-3 (a 99 % bound) + df rounding
+
+
+@functools.cache
+def reference() -> pd.DataFrame:
+    """reference.csv: one R number per row (``value`` as float, NA -> NaN)."""
+    ref = pd.read_csv(DATA / "reference.csv", dtype=str, keep_default_na=False)
+    ref["value"] = pd.to_numeric(ref["value"].replace({"NA": "nan"}), errors="coerce")
+    return ref
+
+
+def r_values(
+    case: str, table: str, stat: str, *, ddf: str = "", spec: str = "", by: str = ""
+) -> pd.Series:
+    """Values of one statistic of one R table, indexed by ``term``."""
+    ref = reference()
+    rows = ref[
+        (ref["case"] == case)
+        & (ref["table"] == table)
+        & (ref["stat"] == stat)
+        & (ref["ddf"] == ddf)
+        & (ref["spec"] == spec)
+        & (ref["by"] == by)
+    ]
+    assert len(rows), f"no R rows for {case} {table} {stat} {ddf} {spec} {by}"
+    return rows.set_index("term")["value"]
+
+
+def _read(name: str, **dtypes: Any) -> pd.DataFrame:
+    return pd.read_csv(DATA / name, dtype=dtypes)
+
+
+_OATS = {"response": "yield", "design": "split_plot", "block": "block",
+         "whole_plot": "gen", "sub_plot": "nitro"}  # fmt: skip
+
+#: case -> (plot table, its dtypes, mixed_model arguments)
+CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
+    "oats_missing1": ("oats_missing1.csv", {"nitro": str}, _OATS),
+    "oats_missing3": ("oats_missing3.csv", {"nitro": str}, _OATS),
+    "alpha_synthetic": (
+        "alpha_synthetic.csv",
+        {"block": str, "incomplete_block": str},
+        {
+            "response": "yield_kg_ha",
+            "design": "alpha",
+            "treatment": "treatment",
+            "block": "block",
+            "incomplete_block": "incomplete_block",
+        },
+    ),  # fmt: skip
+    "john_alpha": (
+        "john_alpha.csv",
+        {},
+        {
+            "response": "yield",
+            "design": "alpha",
+            "treatment": "gen",
+            "block": "rep",
+            "incomplete_block": "block",
+        },
+    ),  # fmt: skip
+    "augmented_synthetic_random": (
+        "augmented_synthetic.csv",
+        {"block": str},
+        {
+            "response": "yield_kg_ha",
+            "design": "rcbd",
+            "treatment": "treatment",
+            "block": "block",
+            "blocks": "random",
+        },
+    ),  # fmt: skip
+    "augmented_vignette_random": (
+        "augmented_vignette.csv",
+        {"block": str, "treatment": str},
+        {
+            "response": "y1",
+            "design": "rcbd",
+            "treatment": "treatment",
+            "block": "block",
+            "blocks": "random",
+        },
+    ),  # fmt: skip
+    "rcbd_missing": (
+        "rcbd_missing.csv",
+        {"treatment": str},
+        {"response": "yield_kg_ha", "design": "rcbd", "treatment": "treatment", "block": "block"},
+    ),  # fmt: skip
+}
+
+#: Models whose fixed part has one term (lmerTest's anova() uses its type 1 basis).
+ONE_TERM = ("augmented_synthetic_random", "augmented_vignette_random", "rcbd_missing")
+
+#: Variance components estimated at zero (REML boundary).
+BOUNDARY = {"augmented_synthetic_random": "block"}
+
+#: case -> [(emmeans spec, Dunnett control or None)]
+_OATS_SPECS = [("gen", "GoldenRain"), ("nitro", "0"), ("nitro | gen", "0"), ("gen:nitro", None)]
+SPECS: dict[str, list[tuple[str, str | None]]] = {
+    "oats_missing1": _OATS_SPECS,
+    "oats_missing3": _OATS_SPECS,
+    "alpha_synthetic": [("treatment", "G01")],
+    "john_alpha": [("gen", "G01")],
+    "augmented_synthetic_random": [("treatment", "CK1")],
+    "augmented_vignette_random": [("treatment", "1")],
+    "rcbd_missing": [("treatment", "25")],
+}
+
+DDF = ("satterthwaite", "kenward-roger")
+
+
+@functools.cache
+def fit(case: str, ddf: str) -> MixedModelFit:
+    """Return yieldtrial's REML fit of a case (the public mixed_model())."""
+    name, dtypes, kwargs = CASES[case]
+    return mixed_model(_read(name, **dtypes), ddf=ddf, **kwargs)
+
+
+@functools.cache
+def families(case: str, ddf: str, spec: str) -> list[tuple[str, MeansModel]]:
+    """(by level, MeansModel) of one emmeans spec: the same LS-means family in yieldtrial."""
+    f = fit(case, ddf)
+    if spec == "nitro | gen":
+        return [(g, f.means_model("sub_plot_within_whole", at=g)) for g in f.levels["gen"]]
+    if spec == "gen:nitro":
+        return [("", f.means_model("cells"))]
+    if spec in ("gen", "nitro") and f.two_factor:
+        return [("", f.means_model(spec))]
+    return [("", f.means_model())]
+
+
+def _cases_ddf() -> list[tuple[str, str]]:
+    return [(c, d) for c in CASES for d in DDF]
+
+
+def _cases_ddf_spec(dunnett: bool = False) -> list[tuple[str, str, str, str | None]]:
+    return [
+        (c, d, s, ctrl)
+        for c in CASES
+        for d in DDF
+        for s, ctrl in SPECS[c]
+        if ctrl is not None or not dunnett
+    ]
+
+
+def _lsmean_df(mm: MeansModel, level: str) -> float:
+    weights = np.zeros(len(mm.levels))
+    weights[mm.index(level)] = 1.0
+    return float(np.atleast_1d(mm.contrast_df(weights))[0])
+
+
+def _unit_free(table: pd.DataFrame) -> pd.DataFrame:
+    """Drop the response-unit suffix of ``difference<u>`` and ``se<u>``."""
+    names = {c: c.split("_")[0] for c in table.columns
+             if c.startswith(("difference", "se")) and not c.endswith("_pct")}  # fmt: skip
+    return table.rename(columns=names)
+
+
+def _dunnett(mm: MeansModel, control: str, method: str = "dunnett") -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = compare_means_to_control(mm, control=control, method=method)
+    return _unit_free(table).set_index("treatment")
+
+
+# ----------------------------------------------------------------------------- variance
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_variance_components_match_lme4(case: str) -> None:
+    """REML variance components = lme4 VarCorr (R_LINES['vc'])."""
+    vc = fit(case, "satterthwaite").variance_components.set_index("component")
+    expected = r_values(case, "vc", "variance")
+    scale = float(expected.sum())
+    for component, value in expected.items():
+        got = vc.loc["residual" if component == "Residual" else component, "variance"]
+        if BOUNDARY.get(case) == component:
+            # lme4 stops at theta ~ 1e-8 from the boundary; yieldtrial holds it at 0
+            assert got == 0.0 and value < 1e-9 * scale
+        else:
+            assert got == pytest.approx(value, rel=RTOL_VC)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_variance_component_se_match_lmertest_information(case: str) -> None:
+    """SEs = sqrt(diag) of the inverse observed information, lmerTest's (R_LINES['vc'])."""
+    vc = fit(case, "satterthwaite").variance_components.set_index("component")
+    for component, value in r_values(case, "vc", "se").items():
+        got = vc.loc["residual" if component == "Residual" else component, "se"]
+        if BOUNDARY.get(case) == component:
+            assert np.isnan(got)  # convention: no SE at the boundary (lmerTest: 1.6e-5)
+        else:
+            assert got == pytest.approx(value, rel=RTOL_VC_SE)
+
+
+# ----------------------------------------------------------------------------- F tests
+
+
+@pytest.mark.parametrize(("case", "ddf"), _cases_ddf())
+def test_f_tests_match_lmertest(case: str, ddf: str) -> None:
+    """Type III F, numerator and denominator df, p = lmerTest anova() (R_LINES['anova']).
+
+    One-term models: lmerTest's contestMD with the every-level-against-the-first basis
+    (R_LINES['contest_versus_first']); see test_one_term_anova_basis_convention.
+    Terms yieldtrial does not test (the fixed replicates of an alpha design) are skipped.
+    """
+    table = fit(case, ddf).table.set_index("source")
+    section = "contest_versus_first" if case in ONE_TERM and ddf == "satterthwaite" else "anova"
+    expected_f = r_values(case, section, "F", ddf=ddf)
+    tested = [term for term in expected_f.index if term in table.index]
+    assert tested, f"no common F test: R {list(expected_f.index)}, yieldtrial {list(table.index)}"
+    for term in tested:
+        row = table.loc[term]
+        assert row["f"] == pytest.approx(expected_f[term], rel=RTOL_MEAN)
+        assert row["df"] == r_values(case, section, "num_df", ddf=ddf)[term]
+        assert row["df_denominator"] == pytest.approx(
+            r_values(case, section, "den_df", ddf=ddf)[term], rel=RTOL_DF
+        )
+        assert row["p_value"] == pytest.approx(
+            r_values(case, section, "p", ddf=ddf)[term], rel=RTOL_DF, abs=1e-12
+        )
+
+
+@pytest.mark.parametrize("case", ONE_TERM)
+def test_one_term_anova_basis_convention(case: str) -> None:
+    """One-term model: lmerTest's anova() uses the Doolittle basis: same F, other ddf.
+
+    The F statistic and Kenward-Roger's ddf are invariant to the basis; the Satterthwaite
+    (Fai-Cornelius) ddf is not: yieldtrial's equals contestMD with lmerTest's type III basis.
+    """
+    table = fit(case, "satterthwaite").table.set_index("source")
+    anova_f = r_values(case, "anova", "F", ddf="satterthwaite")["treatment"]
+    contest_f = r_values(case, "contest_versus_first", "F", ddf="satterthwaite")["treatment"]
+    assert anova_f == pytest.approx(contest_f, rel=1e-9)
+    assert table.loc["treatment", "f"] == pytest.approx(anova_f, rel=RTOL_MEAN)
+    kr_anova = r_values(case, "anova", "den_df", ddf="kenward-roger")["treatment"]
+    kr_contest = r_values(case, "contest_versus_first", "den_df", ddf="kenward-roger")
+    assert kr_anova == pytest.approx(kr_contest["treatment"], rel=1e-9)
+
+
+def test_one_term_anova_basis_difference_is_material() -> None:
+    """The basis matters: augmentedRCBD vignette, anova() ddf 6.34 vs 6.10 for the basis."""
+    anova = r_values("augmented_vignette_random", "anova", "den_df", ddf="satterthwaite")
+    contest = r_values(
+        "augmented_vignette_random", "contest_versus_first", "den_df", ddf="satterthwaite"
+    )
+    assert abs(anova["treatment"] - contest["treatment"]) > 0.1
+
+
+# ----------------------------------------------------------------------------- LS-means
+
+
+@pytest.mark.parametrize(("case", "ddf", "spec", "control"), _cases_ddf_spec())
+def test_lsmeans_match_emmeans(case: str, ddf: str, spec: str, control: str | None) -> None:
+    """LS-means, their SEs and df = emmeans(m, spec, lmer.df = ddf) (R_LINES['emmeans'])."""
+    for by, mm in families(case, ddf, spec):
+        est = r_values(case, "emmeans", "emmean", ddf=ddf, spec=spec, by=by)
+        se = r_values(case, "emmeans", "SE", ddf=ddf, spec=spec, by=by)
+        df = r_values(case, "emmeans", "df", ddf=ddf, spec=spec, by=by)
+        assert sorted(est.index) == sorted(mm.levels)
+        for level in est.index:
+            i = mm.index(level)
+            assert mm.estimates[i] == pytest.approx(est[level], rel=RTOL_MEAN)
+            assert mm.se[i] == pytest.approx(se[level], rel=RTOL_VC)
+            assert _lsmean_df(mm, level) == pytest.approx(df[level], rel=RTOL_DF)
+
+
+# ----------------------------------------------------------------------------- Dunnett
+
+
+@pytest.mark.parametrize(("case", "ddf", "spec", "control"), _cases_ddf_spec(dunnett=True))
+def test_dunnett_t_and_df_match_emmeans(case: str, ddf: str, spec: str, control: str) -> None:
+    """Differences, SE, t, df and raw p = contrast(emm, 'trt.vs.ctrl', adjust = 'none')."""
+    for by, mm in families(case, ddf, spec):
+        table = _dunnett(mm, control, method="t")  # unadjusted: t, df, raw p
+        expected = {s: r_values(case, "dunnett", s, ddf=ddf, spec=spec, by=by)
+                    for s in ("estimate", "SE", "t", "df", "p_none")}  # fmt: skip
+        assert sorted(expected["t"].index) == sorted(table.index)
+        for level in expected["t"].index:
+            row = table.loc[level]
+            assert row["difference"] == pytest.approx(expected["estimate"][level], rel=RTOL_MEAN)
+            assert row["se"] == pytest.approx(expected["SE"][level], rel=RTOL_VC)
+            assert row["statistic"] == pytest.approx(expected["t"][level], rel=RTOL_VC)
+            assert row["df"] == pytest.approx(expected["df"][level], rel=RTOL_DF)
+            assert row["p_value"] == pytest.approx(expected["p_none"][level], rel=1e-4, abs=1e-12)
+
+
+#: Families of more than 5 comparisons are integrated once per case (one df method each,
+#: both methods over the cases) to keep the module fast; the t and df of both are tested.
+_ADJUSTED_ONE_DDF = {
+    "alpha_synthetic": "kenward-roger",
+    "john_alpha": "satterthwaite",
+    "augmented_synthetic_random": "satterthwaite",
+    "augmented_vignette_random": "kenward-roger",
+}
+
+
+@pytest.mark.parametrize(
+    ("case", "ddf", "spec", "control"),
+    [row for row in _cases_ddf_spec(dunnett=True)
+     if _ADJUSTED_ONE_DDF.get(row[0], row[1]) == row[1]],
+)  # fmt: skip
+def test_dunnett_adjusted_p_match(case: str, ddf: str, spec: str, control: str) -> None:
+    """Dunnett adjusted p (each row on its own df, emmeans' rule) = R (R_LINES['dunnett']).
+
+    Families of <= 5 comparisons: the script's exact-df integration (p_exact, quadrature
+    error p_exact_err < 1e-13) to 1e-6.  Larger families: emmeans' adjust = "mvt"
+    (mvtnorm, abseps 1e-3, integer df floor(df + 0.25)) to 2e-3 where the rounding moves
+    the df by <= 0.1; where it moves it more, emmeans' smaller df gives the larger p
+    (heavier tails).
+    """
+    for by, mm in families(case, ddf, spec):
+        table = _dunnett(mm, control)
+        exact = r_values(case, "dunnett", "p_exact", ddf=ddf, spec=spec, by=by)
+        mvt = r_values(case, "dunnett", "p_mvt", ddf=ddf, spec=spec, by=by)
+        df = r_values(case, "dunnett", "df", ddf=ddf, spec=spec, by=by)
+        for level in mvt.index:
+            got = table.loc[level, "p_value_adjusted"]
+            if np.isfinite(exact[level]):
+                err = r_values(case, "dunnett", "p_exact_err", ddf=ddf, spec=spec, by=by)[level]
+                assert err < 1e-9
+                assert got == pytest.approx(exact[level], abs=ATOL_P_EXACT)
+            elif abs(np.floor(df[level] + 0.25) - df[level]) <= 0.1:
+                assert got == pytest.approx(mvt[level], abs=ATOL_P_MVT)
+            else:
+                assert got < mvt[level] + ATOL_P_MVT / 2
+                assert got == pytest.approx(mvt[level], abs=10 * ATOL_P_MVT)
+
+
+# ----------------------------------------------------------------------------- augmented, fixed
+
+
+def _augmented(case: str) -> tuple[Any, str]:
+    if case == "augmented_synthetic_fixed":
+        data = _read("augmented_synthetic.csv", block=str)
+        return augmented_anova(data, response="yield_kg_ha", treatment="treatment",
+                               block="block"), "CK1"  # fmt: skip
+    data = _read("augmented_vignette.csv", block=str, treatment=str)
+    return augmented_anova(data, response="y1", treatment="treatment", block="block"), "1"
+
+
+AUGMENTED_FIXED = ("augmented_synthetic_fixed", "augmented_vignette_fixed")
+
+
+@pytest.mark.parametrize("case", AUGMENTED_FIXED)
+def test_augmented_fixed_anova_matches_lm(case: str) -> None:
+    """Treatments eliminating blocks F, blocks eliminating treatments F, MSE = anova(lm).
+
+    R_LINES['lm'].
+    """
+    aug, _ = _augmented(case)
+    table = aug.table.set_index("source")
+    adjusted = aug.table_block_adjusted.set_index("source")
+    row = table.loc["treatment (eliminating blocks)"]
+    assert row["f"] == pytest.approx(
+        r_values(case, "anova", "F", ddf="residual")["treatment"], rel=1e-9
+    )
+    assert row["df"] == r_values(case, "anova", "num_df", ddf="residual")["treatment"]
+    assert aug.df_error == r_values(case, "anova", "den_df", ddf="residual")["treatment"]
+    assert row["p_value"] == pytest.approx(
+        r_values(case, "anova", "p", ddf="residual")["treatment"], rel=1e-9
+    )
+    assert adjusted.loc["block (eliminating treatments)", "f"] == pytest.approx(
+        r_values(case, "anova", "F", ddf="residual")["block"], rel=1e-9
+    )
+    assert aug.mse == pytest.approx(
+        r_values(case, "anova", "mean_sq", ddf="residual")["Residuals"], rel=1e-12
+    )
+
+
+@pytest.mark.parametrize("case", AUGMENTED_FIXED)
+def test_augmented_fixed_means_and_dunnett_match_emmeans(case: str) -> None:
+    """Adjusted means, SEs, df and Dunnett t / p = emmeans on lm(y ~ block + treatment).
+
+    R_LINES['lm'].
+    """
+    aug, control = _augmented(case)
+    mm = aug.means_model()
+    est = r_values(case, "emmeans", "emmean", ddf="residual", spec="treatment")
+    se = r_values(case, "emmeans", "SE", ddf="residual", spec="treatment")
+    for level in est.index:
+        assert mm.estimates[mm.index(level)] == pytest.approx(est[level], rel=1e-10)
+        assert mm.se[mm.index(level)] == pytest.approx(se[level], rel=1e-10)
+    assert np.all(r_values(case, "emmeans", "df", ddf="residual", spec="treatment") == mm.df)
+    table = _dunnett(mm, control)
+    t = r_values(case, "dunnett", "t", ddf="residual", spec="treatment")
+    p = r_values(case, "dunnett", "p_none", ddf="residual", spec="treatment")
+    mvt = r_values(case, "dunnett", "p_mvt", ddf="residual", spec="treatment")
+    for level in t.index:
+        assert table.loc[level, "statistic"] == pytest.approx(t[level], rel=1e-10)
+        assert table.loc[level, "p_value"] == pytest.approx(p[level], rel=1e-8, abs=1e-14)
+        # integer residual df: emmeans does not round; mvtnorm's error only
+        assert table.loc[level, "p_value_adjusted"] == pytest.approx(mvt[level], abs=ATOL_P_MVT)
+
+
+# ----------------------------------------------------------------------------- FieldTrial
+
+
+def _plots(case: str) -> pd.DataFrame:
+    if case.startswith("oats"):
+        df = _read(f"{case}.csv", nitro=str)
+        df["plot_id"] = [str(i + 1) for i in range(len(df))]
+        return df.rename(columns={"nitro": "treatment", "yield": "yield_kg_ha"})
+    if case == "alpha_synthetic":
+        return _read("alpha_synthetic.csv", plot_id=str, block=str, incomplete_block=str)
+    return _read("augmented_synthetic.csv", plot_id=str, block=str)
+
+
+@pytest.mark.parametrize(
+    ("case", "design", "control", "extra", "spec", "ddf"),
+    [
+        ("oats_missing3", "split_plot", "0", {"factors": ("gen",)}, "nitro", "satterthwaite"),
+        ("alpha_synthetic", "alpha", "G01", {}, "treatment", "kenward-roger"),
+        ("augmented_synthetic_random", "augmented", "CK1", {"block_effects": "random"},
+         "treatment", "satterthwaite"),
+        ("augmented_synthetic_fixed", "augmented", "CK1", {}, "treatment", "residual"),
+    ],
+)  # fmt: skip
+def test_field_trial_dunnett_matches_emmeans(
+    case: str, design: str, control: str, extra: dict[str, Any], spec: str, ddf: str
+) -> None:
+    """FieldTrial(design=...).compare_to_control(): t, df, p = emmeans (R_LINES['dunnett']).
+
+    The trial detects the model from its design (REML for the split plot with missing
+    plots, the alpha-lattice and the augmented design with random blocks; Federer's
+    analysis for the augmented design with fixed blocks) and states its df method.
+    """
+    fixed = ddf == "residual"
+    trial = FieldTrial.from_dataframe(
+        _plots(case), crop="wheat", control=control, design=design,
+        ddf=None if fixed else ddf, **extra,
+    )  # fmt: skip
+    small = case.startswith("oats")  # 3 comparisons: Dunnett too; others unadjusted (speed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        raw = trial.compare_to_control(method="dunnett" if small else "t")
+    table = _unit_free(raw).set_index("treatment")
+    table.attrs = raw.attrs
+    t = r_values(case, "dunnett", "t", ddf=ddf, spec=spec)
+    df = r_values(case, "dunnett", "df", ddf=ddf, spec=spec)
+    p = r_values(case, "dunnett", "p_none", ddf=ddf, spec=spec)
+    assert sorted(t.index) == sorted(table.index)
+    for level in t.index:
+        assert table.loc[level, "statistic"] == pytest.approx(t[level], rel=RTOL_VC)
+        assert table.loc[level, "df"] == pytest.approx(df[level], rel=RTOL_DF)
+        assert table.loc[level, "p_value"] == pytest.approx(p[level], rel=1e-4, abs=1e-12)
+    if small:
+        exact = r_values(case, "dunnett", "p_exact", ddf=ddf, spec=spec)
+        for level in exact.index:
+            assert table.loc[level, "p_value_adjusted"] == pytest.approx(
+                exact[level], abs=ATOL_P_EXACT
+            )
+    if not fixed:
+        assert table.attrs["provenance"]["df_method"] == ddf
+
+
+def test_reference_fits_converged() -> None:
+    """lme4's tight fit and a bobyqa refit agree (R_LINES['fit']): the reference is the optimum."""
+    ref = reference()
+    diffs = ref[(ref["table"] == "fit") & (ref["stat"] == "max_abs_diff_bobyqa")]["value"]
+    assert len(diffs) == 7
+    assert float(diffs.max()) < 1e-6
