@@ -432,7 +432,9 @@ def treatment_f_test(mm: MeansModel) -> tuple[float, float, float]:
     -----
     With contrasts ``C`` of successive differences, ``F = (Cb)' (C V C')^{-1} (Cb) / (k - 1)``
     on ``(k - 1, df)`` degrees of freedom; for the additive CRD/RCBD models this equals the
-    type II (= type III) F test of the treatment in the ANOVA table.
+    type II (= type III) F test of the treatment in the ANOVA table.  Mixed models: the
+    mixed model's own F test, with ``C`` every level against the first (the basis its
+    Satterthwaite ddf is defined in, lmerTest's).
 
     Examples
     --------
