@@ -375,11 +375,19 @@ _ADJUSTED_ONE_DDF = {
 }
 
 
-@pytest.mark.parametrize(
-    ("case", "ddf", "spec", "control"),
-    [row for row in _cases_ddf_spec(dunnett=True)
-     if _ADJUSTED_ONE_DDF.get(row[0], row[1]) == row[1]],
-)  # fmt: skip
+def _adjusted_cases() -> list[tuple[str, str, str, str | None]]:
+    rows = []
+    for row in _cases_ddf_spec(dunnett=True):
+        case, ddf, spec, _ = row
+        if _ADJUSTED_ONE_DDF.get(case, ddf) != ddf:
+            continue
+        if spec == "nitro | gen" and ddf == "satterthwaite":
+            continue  # 3 families of 3; Kenward-Roger only (speed), both for "gen", "nitro"
+        rows.append(row)
+    return rows
+
+
+@pytest.mark.parametrize(("case", "ddf", "spec", "control"), _adjusted_cases())
 def test_dunnett_adjusted_p_match(case: str, ddf: str, spec: str, control: str) -> None:
     """Dunnett adjusted p (each row on its own df, emmeans' rule) = R (R_LINES['dunnett']).
 
