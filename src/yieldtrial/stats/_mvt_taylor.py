@@ -157,8 +157,9 @@ def product_form_expansion(
     weights: np.ndarray,
     *,
     two_sided: bool,
-    third: bool = False,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    third: bool | float = False,
+    base: bool = False,
+) -> tuple[np.ndarray, ...]:
     r"""Terms ``T_1, T_2, T_3`` of ``G`` around the product form ``lam``.
 
     ``G(C_1 + t D) = G_1 + t T_1 + t^2 T_2 + t^3 T_3 + O(t^4)`` with ``D = corr - C_1`` (see
@@ -167,61 +168,77 @@ def product_form_expansion(
     (Plackett) applied to ``exp(sum_i log F_i)``: with ``p = D q``, ``Q = q'p / 2`` and
     ``S_2 = Q^2 + sum_j v_j p_j^2 + v' (D o D) v / 2``, ``L^2 prod F = S_2 prod F`` and
 
-    .. math:: L^3 \prod F = \prod F ig(Q S_2 + 2Q 	extstyle\sum_j v_j p_j^2
+    .. math:: L^3 \prod F = \prod F \big(Q S_2 + 2Q \textstyle\sum_j v_j p_j^2
               + \sum_j w_j p_j^3 + 3 (v \circ p)' D (v \circ p)
               + 3 \sum_j w_j p_j (D^{\circ 2} v)_j + Q v' D^{\circ 2} v
-              + \sum_a v_a (B' D B)_{aa} + 	frac12 w' D^{\circ 3} wig),
+              + \operatorname{tr}((VD)^3) + \tfrac12 w' D^{\circ 3} w\big),
 
-    ``B = diag(v) D``, ``w`` the third logarithmic derivatives (the product rule on
+    ``V = diag(v)``, ``w`` the third logarithmic derivatives (the product rule on
     ``L (S_2 prod F)``; checked against finite differences in the tests).  ``T_3`` (only
     when ``third``) refines the normal score of the curve; the control variates use
-    ``T_1, T_2``.
+    ``T_1, T_2``.  All terms come from one evaluation of the conditional probabilities.
+
+    The same formulas hold for a ``K``-factor base ``diag(1 - |L_i|^2) + L L'`` (``lam`` of
+    shape ``(k, K)``, ``nodes`` of shape ``(n, K)``): given the ``K`` factors the variables
+    are independent, which is all the derivation uses.
 
     Parameters
     ----------
     r : ndarray, shape (M,)
         Thresholds (the normal scale).
-    lam : ndarray, shape (k,)
-        Product-form factors (``|lam| < 1``).
+    lam : ndarray, shape (k,) or (k, K)
+        Product-form factors (``|lam| < 1``), or the loadings of a ``K``-factor base.
     corr : ndarray, shape (k, k)
         The target correlation.
     nodes, weights : ndarray
-        Quadrature rule for ``E`` over the standard normal common factor (weights include
-        the density).
+        Quadrature rule for ``E`` over the standard normal common factor(s) (weights
+        include the density; nodes of shape ``(n,)`` or ``(n, K)``).
     two_sided : bool
         ``|X_i| <= r`` (True) or ``X_i <= r``.
-
-    third : bool
-        Also compute ``T_3`` (else zeros).
+    third : bool or float
+        Also compute ``T_3`` (else zeros); a float: only when some ``|T_2|`` exceeds it.
+    base : bool
+        Also return ``G_1`` (the base's own probability, ``E_Z prod_i F_i``) first.
 
     Returns
     -------
     t1, t2, t3 : ndarray, shape (M,)
+        Preceded by ``G_1`` when ``base``.
     """
     r = np.atleast_1d(np.asarray(r, dtype=float))
     lam = np.asarray(lam, dtype=float)
-    sd = np.sqrt(1.0 - lam**2)
-    delta = np.asarray(corr, dtype=float) - np.outer(lam, lam)
+    loadings = lam if lam.ndim == 2 else lam[:, None]
+    z = np.asarray(nodes, dtype=float)
+    z = z if z.ndim == 2 else z[:, None]
+    sd = np.sqrt(1.0 - np.sum(loadings**2, axis=1))
+    delta = np.asarray(corr, dtype=float) - loadings @ loadings.T
     np.fill_diagonal(delta, 0.0)
     delta_sq = delta**2
-    shift = np.outer(nodes, lam)[None, :, :]  # (1, nz, k)
+    shift = (z @ loadings.T)[None, :, :]  # (1, nz, k)
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
         log_f, q, v, w = _conditional_terms(r[:, None, None], shift, sd, two_sided)
         prod = np.exp(np.sum(log_f, axis=2))  # (M, nz)
+        use = prod > 1e-300
+        prod = np.where(use, prod, 0.0)
         p = q @ delta
         quad = 0.5 * np.sum(q * p, axis=2)
         d2v = v @ delta_sq
         vp2 = np.sum(v * p**2, axis=2)
         vd2v = np.sum(d2v * v, axis=2)
         second = quad**2 + vp2 + 0.5 * vd2v
-        use = prod > 1e-300
         t1 = np.where(use, prod * quad, 0.0) @ weights
         t2 = 0.5 * (np.where(use, prod * second, 0.0) @ weights)
         t3 = np.zeros(r.size)
-        if third:
+        if third is True or (
+            third is not False and t2.size and float(np.max(np.abs(t2))) > float(third)
+        ):
             vp = v * p
-            left = v[..., :, None] * delta  # B[i, a] = v_i D_ia
-            bdb = np.sum(left * (delta @ left) * v[..., None, :], axis=(-2, -1))
+            # tr((VD)^3) = sum_ija v_i v_j v_a D_ij D_ja D_ai: one product with the fixed
+            # tensor, then two contractions (no k x k matrix per point and threshold)
+            k = delta.shape[0]
+            tensor = (delta[:, :, None] * delta[None, :, :] * delta.T[:, None, :]).reshape(k, -1)
+            cubic_v = (v.reshape(-1, k) @ tensor).reshape(v.shape + (k,))  # [., i, a] sum_j
+            trace3 = np.sum(np.sum(cubic_v * v[..., None, :], axis=-1) * v, axis=-1)
             cubic = (
                 quad * second
                 + 2.0 * quad * vp2
@@ -229,10 +246,12 @@ def product_form_expansion(
                 + 3.0 * np.sum((vp @ delta) * vp, axis=2)
                 + 3.0 * np.sum(w * p * d2v, axis=2)
                 + quad * vd2v
-                + bdb
+                + trace3
                 + 0.5 * np.sum((w @ (delta_sq * delta)) * w, axis=2)
             )
             t3 = (np.where(use, prod * cubic, 0.0) @ weights) / 6.0
+    if base:
+        return prod @ weights, t1, t2, t3
     return t1, t2, t3
 
 
@@ -311,9 +330,7 @@ class TaylorBox:
         """Return :func:`taylor_estimates` (per-scramble estimates of ``G - G_s``)."""
         return taylor_estimates(stats, points, t1, t2)
 
-    def expansion(
-        self, r: np.ndarray, third: bool = False
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def expansion(self, r: np.ndarray, third: bool | float = False) -> tuple[np.ndarray, ...]:
         """:func:`product_form_expansion` at thresholds ``r``."""
         return product_form_expansion(
             r, self.lam, self.corr, self.nodes, self.weights, two_sided=self.two_sided,
@@ -541,6 +558,56 @@ def _factor_rule(lam_max: float) -> tuple[np.ndarray, np.ndarray]:
     return nodes, weights
 
 
+def _product_form_exceedance(
+    r: np.ndarray, lam: np.ndarray, nodes: np.ndarray, weights: np.ndarray, two_sided: bool
+) -> np.ndarray:
+    """``1 - G_1(r)`` of the product form ``lam`` by the rule ``nodes, weights`` (Dunnett 1955)."""
+    from scipy.special import log_ndtr, ndtr
+
+    sd = np.sqrt(1.0 - lam**2)
+    shift = np.outer(nodes, lam)[None, :, :]
+    rr = np.asarray(r, dtype=float)[:, None, None]
+    with np.errstate(divide="ignore"):
+        if two_sided:
+            outside = ndtr((shift - rr) / sd) + ndtr((-rr - shift) / sd)
+            log_inside = np.sum(np.log1p(-np.clip(outside, 0.0, 1.0)), axis=2)
+        else:
+            log_inside = np.sum(log_ndtr((rr - shift) / sd), axis=2)
+    return np.asarray(np.clip(-np.expm1(log_inside) @ weights, 0.0, 1.0))
+
+
+#: Thresholds at which the terms of the score curve are computed (then splined in ``log r``).
+_TERM_POINTS = 33
+
+
+def _smooth_terms(box: TaylorBox, r: np.ndarray, exceed1: np.ndarray) -> np.ndarray:
+    """``T_1 + T_2 (+ T_3)`` at the increasing thresholds ``r``, from at most 33 of them.
+
+    The terms only shape the normal score along which the rest is interpolated (the exact
+    ``G_s`` at the nodes corrects the score there, :func:`~yieldtrial.stats._mvt_sov.
+    max_t_curve`), so a cubic spline through a subset serves: of the terms relative to
+    ``G_1 (1 - G_1)`` (``exceed1 = 1 - G_1``; both vanish together at either end), in
+    ``log r`` when two-sided.  ``T_3`` is added when some ``|T_2|`` exceeds
+    :data:`_THIRD_ORDER_FROM`.
+    """
+    from scipy.interpolate import CubicSpline
+    from scipy.special import ndtri
+
+    from yieldtrial.stats._mvt_sov import _spline_variable
+
+    if r.size <= _TERM_POINTS:
+        return np.asarray(np.sum(box.expansion(r, third=_THIRD_ORDER_FROM), axis=0))
+    # the subset evenly spaced in the normal score of G_1 (dense where the curve turns)
+    score = -ndtri(np.clip(exceed1, 1e-300, 1.0 - 1e-16))
+    targets = np.linspace(score[0], score[-1], _TERM_POINTS)
+    pick = np.unique(np.concatenate([[0, r.size - 1], np.searchsorted(score, targets)]))
+    pick = pick[pick < r.size]
+    scale = exceed1 * (1.0 - exceed1)
+    sub = np.sum(box.expansion(r[pick], third=_THIRD_ORDER_FROM), axis=0) / scale[pick]
+    v = _spline_variable(r, box.two_sided)
+    return np.asarray(CubicSpline(v[pick], sub)(v)) * scale
+
+
 def dunnett_taylor_curve(
     corr: np.ndarray,
     lam: np.ndarray,
@@ -592,14 +659,13 @@ def dunnett_taylor_curve(
     # the score curve G_s = G_1 + T_1 + T_2, the terms where G_1 is not within 1e-13 of 0
     # or 1 (beyond, they are smaller still; the spline's own error is corrected at the
     # nodes, see max_t_curve)
-    exceed1 = np.asarray(exact_exceedances(r_grid))
+    # (on the grid the factor rule's G_1 serves: its error, about 1e-7, is smooth and the
+    # exact value enters at the nodes)
+    exceed1 = _product_form_exceedance(r_grid, lam, nodes, weights, two_sided)
     mid = np.flatnonzero((exceed1 > 1e-13) & (exceed1 < 1.0 - 1e-13))
     terms = np.zeros(r_grid.size)
     if mid.size:  # T_3 only when T_2 is not negligible
-        t1, t2, _ = box.expansion(r_grid[mid])
-        terms[mid] = t1 + t2
-        if np.max(np.abs(t2)) > _THIRD_ORDER_FROM:
-            terms[mid] += box.expansion(r_grid[mid], third=True)[2]
+        terms[mid] = _smooth_terms(box, r_grid[mid], exceed1[mid])
     exceed_s = np.clip(exceed1 - terms, 0.0, 1.0)
     exceed_s = np.minimum.accumulate(exceed_s)  # a curve: non-increasing in r
     return max_t_curve(
