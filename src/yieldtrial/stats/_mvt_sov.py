@@ -536,6 +536,7 @@ def max_t_curve(
     abs_tol: float = DEFAULT_ABS_TOL,
     max_points: int = POINT_COUNTS[-1],
     point_counts: tuple[int, ...] = POINT_COUNTS,
+    control_exceedance: Any = None,
 ) -> MaxTCurve:
     """Build the exceedance curve of ``regions[0]`` with ``regions[1]`` as control variate.
 
@@ -563,6 +564,10 @@ def max_t_curve(
         Largest points per scramble to try (caps the cost).
     point_counts : tuple of int
         The points per scramble tried in turn (default :data:`POINT_COUNTS`).
+    control_exceedance : callable, optional
+        ``r -> 1 - G_0(r)`` exactly, for a pair of regions whose ``exceed0`` on the grid is
+        only a smooth approximation: the exact ``G_0`` at the nodes then corrects the
+        score there (as for a TaylorBox).
     """
     from scipy.special import ndtr
 
@@ -600,6 +605,9 @@ def max_t_curve(
         low = np.polynomial.hermite_e.hermevander(u_actual / stretch, nodes - 3)
         done = 0
         sums = np.zeros((REPLICATES, nodes))
+        known_plain = 0.0
+        if control_exceedance is not None and not taylor:  # G_0 - Phi(u) at the nodes
+            known_plain = 1.0 - np.asarray(control_exceedance(r_nodes)) - ndtr(u_actual)
         if taylor:  # G - G_s at the nodes, G_s = G_1 + T_1 + T_2 (the control's curve)
             t1, t2, _ = regions.expansion(r_nodes)
             stats = np.zeros((REPLICATES, 8, nodes))
@@ -621,7 +629,7 @@ def max_t_curve(
                 est = sums / points - t1 - t2 + known
             else:
                 sums = sums + _replicate_sums(r_nodes, regions, points, done)
-                est = sums / points  # G - G_0 at the nodes
+                est = sums / points + known_plain  # G - G_0 at the nodes (+ G_0 - Phi(u))
             done = points
             coef = np.linalg.solve(vander, (est / density).T).T
             low_coef = np.linalg.lstsq(low, est.mean(axis=0) / density, rcond=None)[0]

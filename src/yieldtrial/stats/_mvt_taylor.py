@@ -573,7 +573,8 @@ def _product_form_exceedance(
             log_inside = np.sum(np.log1p(-np.clip(outside, 0.0, 1.0)), axis=2)
         else:
             log_inside = np.sum(log_ndtr((rr - shift) / sd), axis=2)
-    return np.asarray(np.clip(-np.expm1(log_inside) @ weights, 0.0, 1.0))
+    # normalised (the weights sum to 1 only to rounding: see _mvt_factor)
+    return np.asarray(np.clip(-np.expm1(log_inside) @ weights / weights.sum(), 0.0, 1.0))
 
 
 #: Thresholds at which the terms of the score curve are computed (then splined in ``log r``).

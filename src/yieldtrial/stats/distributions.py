@@ -1143,11 +1143,20 @@ def _dunnett_curve(corr: np.ndarray, df: float, *, two_sided: bool) -> Any:
 
 @lru_cache(maxsize=32)
 def _dunnett_curve_cached(corr_bytes: bytes, k: int, two_sided: bool) -> Any:
+    from yieldtrial.stats._mvt_factor import (
+        BIFACTOR_MAX_RESIDUAL,
+        bifactor_fit,
+        dunnett_bifactor_curve,
+    )
     from yieldtrial.stats._mvt_sov import nearest_product_form
     from yieldtrial.stats._mvt_taylor import dunnett_taylor_curve
 
     r = np.frombuffer(corr_bytes, dtype=float).reshape(k, k).copy()
+    # nested designs (split-plot cell means, augmented entries): a bifactor base
     lam = nearest_product_form(r)
+    fit = bifactor_fit(r, lam)
+    if fit is not None and fit.residual <= BIFACTOR_MAX_RESIDUAL:
+        return dunnett_bifactor_curve(r, fit, two_sided=two_sided)
     return dunnett_taylor_curve(
         r, lam, lambda g: _exact_exceedances(g, lam, np.inf, two_sided), two_sided=two_sided
     )
