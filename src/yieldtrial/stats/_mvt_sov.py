@@ -525,6 +525,44 @@ def _probe_thresholds(r_high: float, df: float, two_sided: bool) -> np.ndarray:
     return np.linspace(0.05 if two_sided else -4.0, top, 81)
 
 
+def _score_check(
+    taylor: Any,
+    control_exceedance: Any,
+    spline: Any,
+    table_u: np.ndarray,
+    table_v: np.ndarray,
+    u_nodes: np.ndarray,
+    known: Any,
+    vander: np.ndarray,
+    density: np.ndarray,
+    stretch: float,
+    two_sided: bool,
+) -> float:
+    """Largest interpolation error of the exactly known part ``G_0 - Phi(u)`` between nodes.
+
+    ``known`` holds it at the nodes (fitted there exactly); at the midpoints (in ``u``)
+    the exact value (``taylor``: a TaylorBox's ``G_s``; else ``control_exceedance``) is
+    compared with the interpolant.  0 when the control's curve is tabulated exactly.
+    """
+    from scipy.special import ndtr
+
+    if taylor is None and control_exceedance is None:
+        return 0.0
+    u_mid = 0.5 * (u_nodes[:-1] + u_nodes[1:])
+    v_mid = np.interp(u_mid, table_u, table_v)
+    r_mid = np.exp(v_mid) if two_sided else v_mid
+    u_act = np.asarray(spline(v_mid))
+    if taylor is not None:
+        t1, t2, _ = taylor.expansion(r_mid)
+        exact = 1.0 - taylor.exceedance(r_mid) + t1 + t2 - ndtr(u_act)
+    else:
+        exact = 1.0 - np.asarray(control_exceedance(r_mid)) - ndtr(u_act)
+    coef = np.linalg.solve(vander, np.asarray(known) / density)
+    dens_mid = np.exp(-0.5 * u_act**2) / np.sqrt(2.0 * np.pi)
+    approx = np.polynomial.hermite_e.hermeval(u_act / stretch, coef) * dens_mid
+    return float(np.max(np.abs(approx - exact)))
+
+
 def max_t_curve(
     regions: Any,
     r_grid: np.ndarray,
@@ -613,6 +651,12 @@ def max_t_curve(
             stats = np.zeros((REPLICATES, 8, nodes))
             # the score spline only approximates G_s: add G_s - Phi(u) at the nodes (exact)
             known = 1.0 - regions.exceedance(r_nodes) + t1 + t2 - ndtr(u_actual)
+        # the score spline comes from approximate values (a coarse rule, splined terms):
+        # check the interpolated exact part midway between the nodes (added to the bound)
+        score_check = _score_check(
+            regions if taylor else None, control_exceedance, spline, table_u, table_v,
+            u_nodes, known if taylor else known_plain, vander, density, stretch, two_sided,
+        )  # fmt: skip
         for points in counts:
             if taylor and use_taylor:
                 stats = stats + regions.replicate_sums(r_nodes, points, done)
@@ -638,7 +682,7 @@ def max_t_curve(
                 coarse = np.polynomial.hermite_e.hermeval(grid / stretch, low_coef)
             else:  # against the curve from the previous, smaller set of nodes
                 coarse = previous
-            truncation = float(np.max(np.abs(fine - coarse) * grid_density))
+            truncation = float(np.max(np.abs(fine - coarse) * grid_density)) + score_check
             # the stated error of the t exceedances themselves (what every p-value reports)
             curve = MaxTCurve(spline, r_low, r_high, coef, stretch, truncation, points,
                               bool(two_sided), chi_rule)  # fmt: skip
