@@ -21,10 +21,13 @@ Last, Dunnett with 20 comparisons for structured correlations (contrasts with on
 an RCBD with 3 missing plots, a random LS-means covariance, the REML alpha-lattice of
 ``bench_mixed.alpha_lattice(21, block_size=7)``, GLS alpha-lattice, row-column and augmented
 designs; with ``--hard`` also an alpha-lattice with blocks of 3 and a split-plot with missing
-sub-plots): process CPU time of the p-values *before* (the plain difference from the
-nearest product form, as on main at a3b65a6) and *after* (the second-order Taylor control,
-``stats._mvt_taylor``), interleaved in one process, best of 3 rounds (curve caches cleared,
-Sobol' points cached after the first use), points per scramble / nodes, stated errors.
+sub-plots): process CPU time of the p-values *before* (the curve of revision ``--before``,
+default 2503580: the second-order Taylor control around the product form, its
+``stats/_mvt_sov.py`` and ``stats/_mvt_taylor.py`` loaded from git next to this tree's) and
+*after* (this tree: the bifactor base for nested designs, ``stats._mvt_factor``, else the
+Taylor control with the cheaper expansion), interleaved in one process, best of 3 rounds
+(curve caches cleared, Sobol' points cached after the first use), points per scramble /
+nodes, stated errors and the largest difference of the 20 p-values.
 ``--realistic`` runs only that table, ``--rounds N`` sets the rounds.
 """
 
@@ -193,48 +196,58 @@ def structured_cases() -> dict[str, np.ndarray]:
     }
 
 
-def plain_curve(corr: np.ndarray, two_sided: bool = True):
-    """Build the curve as before the Taylor control: the plain difference from the product form.
+#: Revision whose curve is the "before" column (main before the bifactor base and the
+#: constant-cost work: the second-order Taylor control around the product form).
+BEFORE = "2503580"
 
-    This is ``distributions._dunnett_curve_cached`` as it was (main at a3b65a6), built from
-    the same ``_mvt_sov`` pieces, so both run in one process.
+
+def before_curve_builder(rev: str = BEFORE):
+    """Build ``corr -> curve`` as at revision ``rev``, loaded next to this tree's modules.
+
+    ``stats/_mvt_sov.py`` and ``stats/_mvt_taylor.py`` of ``rev`` (``git show``) are loaded
+    as private modules (their imports of each other renamed), so both versions run in one
+    process on the same Sobol' points (the sequences are unchanged).
     """
-    from scipy.special import ndtri
+    import importlib.util
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
 
-    from yieldtrial.stats._mvt_sov import (
-        Region,
-        _grid,
-        max_t_curve,
-        nearest_product_form,
-        reordered_cholesky,
-    )
+    root = Path(__file__).resolve().parents[1]
+    tmp = Path(tempfile.mkdtemp())
+    names = {}
+    for stem in ("_mvt_sov", "_mvt_taylor"):
+        text = subprocess.run(
+            ["git", "show", f"{rev}:src/yieldtrial/stats/{stem}.py"],
+            cwd=root, check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+        text = text.replace("yieldtrial.stats._mvt_sov", "_before_mvt_sov")
+        text = text.replace("yieldtrial.stats._mvt_taylor", "_before_mvt_taylor")
+        (tmp / f"_before{stem}.py").write_text(text)
+        spec = importlib.util.spec_from_file_location(f"_before{stem}", tmp / f"_before{stem}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[f"_before{stem}"] = module
+        spec.loader.exec_module(module)
+        names[stem] = module
+    sov, taylor = names["_mvt_sov"], names["_mvt_taylor"]
 
-    r = np.asarray(corr, dtype=float)
-    k = r.shape[0]
-    lam = nearest_product_form(r)
-    control = np.outer(lam, lam)
-    np.fill_diagonal(control, 1.0)
-    sides = 2.0 if two_sided else 1.0
-    box_lo = np.full(k, -1.0 if two_sided else -np.inf)
-    box_hi = np.ones(k)
-    r_ref = float(-ndtri(0.05 / (sides * k)))
-    chol, order = reordered_cholesky(r, box_lo * r_ref, box_hi * r_ref)
-    ctrl = control[np.ix_(order, order)]
-    control_chol = np.linalg.cholesky(ctrl + 1e-14 * np.eye(k))
-    regions = (
-        Region(chol, box_lo, box_hi),
-        Region(control_chol, box_lo, box_hi, factor=lam[order]),
-    )
-    r_grid = _grid(float(-ndtri(1e-17 / (sides * k))), two_sided)
-    exceed0 = distributions._exact_exceedances(r_grid, lam, np.inf, two_sided)
-    chi = distributions._chi_nodes(np.inf)
-    return max_t_curve(regions, r_grid, exceed0, np.inf, chi, two_sided=two_sided)
+    def build(corr: np.ndarray, two_sided: bool = True):
+        r = np.asarray(corr, dtype=float)
+        lam = sov.nearest_product_form(r)
+        return taylor.dunnett_taylor_curve(
+            r, lam, lambda g: distributions._exact_exceedances(g, lam, np.inf, two_sided),
+            two_sided=two_sided,
+        )  # fmt: skip
+
+    return build
 
 
-def realistic(rounds: int = 3, hard: bool = False) -> None:
+def realistic(rounds: int = 3, hard: bool = False, rev: str = BEFORE) -> None:
     """Dunnett, 20 comparisons, structured correlations: before/after, interleaved CPU."""
     import os
 
+    build_before = before_curve_builder(rev)
     t = np.linspace(0.5, 4.0, 20)
     cases = structured_cases()
     if not hard:
@@ -244,37 +257,32 @@ def realistic(rounds: int = 3, hard: bool = False) -> None:
             if k not in ("alpha-lattice, b=3", "split-plot, 3 missing")
         }
     print("\nDunnett, 20 comparisons, structured correlations, df = 30, two-sided")
-    print(f"(CPU s, best of {rounds} interleaved rounds; load average {os.getloadavg()[0]:.1f})")
-    head = (
-        "case",
-        "before",
-        "after",
-        "ratio",
-        "pts/nodes before",
-        "after",
-        "stated before",
-        "after",
-    )
-    print("{:>24} {:>7} {:>7} {:>6} {:>16} {:>10} {:>13} {:>8}".format(*head))
+    print(f"(CPU s, best of {rounds} interleaved rounds; before = {rev}; "
+          f"load average {os.getloadavg()[0]:.1f})")  # fmt: skip
+    head = ("case", "before", "after", "ratio", "pts/nodes before", "after",
+            "stated before", "after", "max|diff|")  # fmt: skip
+    print("{:>24} {:>7} {:>7} {:>6} {:>16} {:>10} {:>13} {:>8} {:>9}".format(*head))
+    dunnett_pvalues(t, cases["RCBD, 3 missing plots"], 30.0)  # Sobol' points generated
     for name, corr in cases.items():
         before, after = [], []
         for _ in range(rounds):
             distributions._exact_exceedances_cached.cache_clear()
             start = time.process_time()
-            old = distributions._with_chi_rule(plain_curve(corr), 30.0)
-            _, err_old = old.exceedance(t)
+            old = distributions._with_chi_rule(build_before(corr), 30.0)
+            p_old, err_old = old.exceedance(t)
             before.append(time.process_time() - start)
             distributions._dunnett_curve_cached.cache_clear()
             distributions._exact_exceedances_cached.cache_clear()
             start = time.process_time()
-            _, acc = dunnett_pvalues(t, corr, 30.0)
+            p_new, acc = dunnett_pvalues(t, corr, 30.0)
             after.append(time.process_time() - start)
         new = distributions._dunnett_curve(corr, 30.0, two_sided=True)
         b, a = min(before), min(after)
         print(
             f"{name:>24} {b:7.3f} {a:7.3f} {b / a:6.1f} "
             f"{f'{old.points}/{old.coef.shape[1]}':>16} {f'{new.points}/{new.coef.shape[1]}':>10} "
-            f"{float(np.max(err_old)):13.1e} {acc.abs_error:8.1e}"
+            f"{float(np.max(err_old)):13.1e} {acc.abs_error:8.1e} "
+            f"{float(np.max(np.abs(p_new - p_old))):9.1e}"
         )
 
 
@@ -284,4 +292,5 @@ if __name__ == "__main__":
     if "--realistic" not in sys.argv:
         main()
     rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
-    realistic(rounds, hard="--hard" in sys.argv)
+    rev = sys.argv[sys.argv.index("--before") + 1] if "--before" in sys.argv else BEFORE
+    realistic(rounds, hard="--hard" in sys.argv, rev=rev)
