@@ -627,72 +627,92 @@ def max_t_curve(
     c_probe = _probe_thresholds(r_high, df, two_sided)
     grid = np.linspace(-_NODE_REACH, _NODE_REACH, 241)
     grid_density = np.exp(-0.5 * grid**2) / np.sqrt(2.0 * np.pi)
-    previous: np.ndarray | None = None
-    nodes_tried = 0
-    for nodes in NODE_COUNTS:  # more nodes only when the interpolation bound dominates
-        nodes_tried += 1
+    state = {"use_taylor": use_taylor}
+
+    def node_set(nodes: int) -> dict[str, Any]:
+        """Set up the thresholds, exactly known parts and running sums of ``nodes`` nodes."""
         u_nodes, _ = np.polynomial.hermite_e.hermegauss(nodes)
         stretch = min(1.0, _NODE_REACH / float(u_nodes[-1]))  # outermost node at |u| <= 6
         u_nodes = u_nodes * stretch
         v_nodes = np.interp(u_nodes, table_u, table_v)
         r_nodes = np.exp(v_nodes) if two_sided else v_nodes
         u_actual = np.asarray(spline(v_nodes))
-
-        density = np.exp(-0.5 * u_actual**2) / np.sqrt(2.0 * np.pi)
-        vander = np.polynomial.hermite_e.hermevander(u_actual / stretch, nodes - 1)
-        low = np.polynomial.hermite_e.hermevander(u_actual / stretch, nodes - 3)
-        done = 0
-        sums = np.zeros((REPLICATES, nodes))
-        known_plain = 0.0
+        ns: dict[str, Any] = {
+            "nodes": nodes, "stretch": stretch, "r_nodes": r_nodes, "done": 0,
+            "density": np.exp(-0.5 * u_actual**2) / np.sqrt(2.0 * np.pi),
+            "vander": np.polynomial.hermite_e.hermevander(u_actual / stretch, nodes - 1),
+            "low": np.polynomial.hermite_e.hermevander(u_actual / stretch, nodes - 3),
+            "sums": np.zeros((REPLICATES, nodes)), "known": 0.0,
+        }  # fmt: skip
         if control_exceedance is not None and not taylor:  # G_0 - Phi(u) at the nodes
-            known_plain = 1.0 - np.asarray(control_exceedance(r_nodes)) - ndtr(u_actual)
+            ns["known"] = 1.0 - np.asarray(control_exceedance(r_nodes)) - ndtr(u_actual)
         if taylor:  # G - G_s at the nodes, G_s = G_1 + T_1 + T_2 (the control's curve)
-            t1, t2, _ = regions.expansion(r_nodes)
-            stats = np.zeros((REPLICATES, 8, nodes))
+            ns["t1"], ns["t2"], _ = regions.expansion(r_nodes)
+            ns["stats"] = np.zeros((REPLICATES, 8, nodes))
             # the score spline only approximates G_s: add G_s - Phi(u) at the nodes (exact)
-            known = 1.0 - regions.exceedance(r_nodes) + t1 + t2 - ndtr(u_actual)
+            ns["known"] = 1.0 - regions.exceedance(r_nodes) + ns["t1"] + ns["t2"] - ndtr(u_actual)
         # the score spline comes from approximate values (a coarse rule, splined terms):
         # check the interpolated exact part midway between the nodes (added to the bound)
-        score_check = _score_check(
+        ns["score_check"] = _score_check(
             regions if taylor else None, control_exceedance, spline, table_u, table_v,
-            u_nodes, known if taylor else known_plain, vander, density, stretch, two_sided,
+            u_nodes, ns["known"], ns["vander"], ns["density"], stretch, two_sided,
         )  # fmt: skip
+        return ns
+
+    def advance(ns: dict[str, Any], points: int, first_set: bool) -> None:
+        """Take the set's sums to ``points`` per scramble; its estimates and grid curve."""
+        if ns["done"] >= points:
+            return
+        r_nodes, done, known = ns["r_nodes"], ns["done"], ns["known"]
+        if taylor and state["use_taylor"]:
+            ns["stats"] = ns["stats"] + regions.replicate_sums(r_nodes, points, done)
+            t1, t2 = ns["t1"], ns["t2"]
+            est = regions.estimates(ns["stats"], points, t1, t2) + known
+            plain = ns["stats"][:, 0, :] / points - t1 - t2 + known
+            if done == 0 and first_set and _spread_ratio(plain, est) < 2.0:
+                # the derivatives halve the spread less than they cost (about twice
+                # the plain difference per point): go on with the plain difference
+                state["use_taylor"] = False
+                ns["sums"] = ns["stats"][:, 0, :].copy()
+                est = plain
+        elif taylor:  # the plain difference f - f_0 of the same two integrands
+            ns["sums"] = ns["sums"] + _replicate_sums(r_nodes, plain_regions, points, done)
+            est = ns["sums"] / points - ns["t1"] - ns["t2"] + known
+        else:
+            ns["sums"] = ns["sums"] + _replicate_sums(r_nodes, regions, points, done)
+            est = ns["sums"] / points + known  # G - G_0 at the nodes (+ G_0 - Phi(u))
+        ns["done"] = points
+        density, stretch = ns["density"], ns["stretch"]
+        ns["coef"] = np.linalg.solve(ns["vander"], (est / density).T).T
+        low_coef = np.linalg.lstsq(ns["low"], est.mean(axis=0) / density, rcond=None)[0]
+        ns["fine"] = np.polynomial.hermite_e.hermeval(grid / stretch, ns["coef"].mean(axis=0))
+        ns["low_fine"] = np.polynomial.hermite_e.hermeval(grid / stretch, low_coef)
+
+    previous: dict[str, Any] | None = None
+    for index, nodes in enumerate(NODE_COUNTS):  # more nodes when the interpolation bound
+        last = index == len(NODE_COUNTS) - 1  # dominates
+        current = node_set(nodes)
         for points in counts:
-            if taylor and use_taylor:
-                stats = stats + regions.replicate_sums(r_nodes, points, done)
-                est = regions.estimates(stats, points, t1, t2) + known
-                plain = stats[:, 0, :] / points - t1 - t2 + known
-                if done == 0 and nodes_tried == 1 and _spread_ratio(plain, est) < 2.0:
-                    # the derivatives halve the spread less than they cost (about twice
-                    # the plain difference per point): go on with the plain difference
-                    use_taylor = False
-                    sums = stats[:, 0, :].copy()
-                    est = plain
-            elif taylor:  # the plain difference f - f_0 of the same two integrands
-                sums = sums + _replicate_sums(r_nodes, plain_regions, points, done)
-                est = sums / points - t1 - t2 + known
-            else:
-                sums = sums + _replicate_sums(r_nodes, regions, points, done)
-                est = sums / points + known_plain  # G - G_0 at the nodes (+ G_0 - Phi(u))
-            done = points
-            coef = np.linalg.solve(vander, (est / density).T).T
-            low_coef = np.linalg.lstsq(low, est.mean(axis=0) / density, rcond=None)[0]
-            fine = np.polynomial.hermite_e.hermeval(grid / stretch, coef.mean(axis=0))
+            advance(current, points, previous is None)
             if previous is None:  # the interpolant against a fit of two lower degrees
-                coarse = np.polynomial.hermite_e.hermeval(grid / stretch, low_coef)
-            else:  # against the curve from the previous, smaller set of nodes
-                coarse = previous
-            truncation = float(np.max(np.abs(fine - coarse) * grid_density)) + score_check
+                coarse = current["low_fine"]
+            else:  # against the previous, smaller set of nodes at the same points
+                advance(previous, points, False)
+                coarse = previous["fine"]
+            truncation = float(np.max(np.abs(current["fine"] - coarse) * grid_density))
+            truncation += current["score_check"]
             # the stated error of the t exceedances themselves (what every p-value reports)
-            curve = MaxTCurve(spline, r_low, r_high, coef, stretch, truncation, points,
-                              bool(two_sided), chi_rule)  # fmt: skip
+            curve = MaxTCurve(spline, r_low, r_high, current["coef"], current["stretch"],
+                              truncation, points, bool(two_sided), chi_rule)  # fmt: skip
             spread = float(np.max(curve.exceedance(c_probe)[1])) - truncation
-            if spread + truncation <= abs_tol or (
-                spread <= abs_tol / 2.0 and nodes_tried < len(NODE_COUNTS)
-            ):  # met, or the points suffice and the interpolation bound is the problem
+            if spread + truncation <= abs_tol:
+                return curve
+            if not last and (spread <= abs_tol / 2.0 or truncation > abs_tol / 2.0):
+                # the interpolation bound is the problem (the points suffice, or it alone
+                # takes half the target): more nodes, from the points reached
                 break
-        if spread + truncation <= abs_tol or nodes_tried == len(NODE_COUNTS):
+        if last:
             break
         counts = [n for n in counts if n >= points]  # keep the points already needed
-        previous = fine
+        previous = current
     return curve
