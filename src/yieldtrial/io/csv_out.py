@@ -32,7 +32,7 @@ from yieldtrial.io.output import csv_safe_frame
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow
 
-__all__ = ["CHUNK_ROWS", "csv_chunks", "csv_header", "csv_rows", "write_csv"]
+__all__ = ["CHUNK_ROWS", "csv_chunks", "csv_header", "csv_rows", "rows_buffer", "write_csv"]
 
 #: Rows per block written at once.
 CHUNK_ROWS = 250_000
@@ -81,18 +81,30 @@ def csv_chunks(
     ,'=1
     <BLANKLINE>
     """
+    for chunk in _chunk_buffers(frame, chunk_rows=chunk_rows, progress=progress, fast=fast):
+        yield chunk if isinstance(chunk, bytes) else bytes(chunk)
+
+
+def _chunk_buffers(
+    frame: pd.DataFrame,
+    *,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: Callable[[int, int], None] | None = None,
+    fast: bool = True,
+) -> Iterator[bytes | memoryview]:
+    """:func:`csv_chunks` as bytes-like blocks (pyarrow's buffers, not copied into bytes)."""
     safe = csv_safe_frame(frame)
     yield _header_line(safe)
     total = len(safe)
     arrow = _arrow() if fast else None
 
-    def block(start: int) -> bytes:
+    def block(start: int) -> bytes | memoryview:
         return _rows_text(safe.iloc[start : start + chunk_rows], arrow)
 
     starts = range(0, total, chunk_rows)
     workers = min(4, os.cpu_count() or 1) if arrow is not None and len(starts) > 1 else 1
     if workers == 1:
-        blocks: Iterator[bytes] = map(block, starts)
+        blocks: Iterator[bytes | memoryview] = map(block, starts)
     else:  # pyarrow's kernels release the GIL: blocks are formatted in parallel, kept in order
         pool = ThreadPoolExecutor(max_workers=workers)
         blocks = _ordered(pool, block, starts, ahead=workers)
@@ -136,6 +148,25 @@ def csv_rows(frame: pd.DataFrame, *, fast: bool = True) -> bytes:
     bytes
         One line per row, each ending in a line break.
     """
+    text = rows_buffer(frame, fast=fast)
+    return text if isinstance(text, bytes) else bytes(text)
+
+
+def rows_buffer(frame: pd.DataFrame, *, fast: bool = True) -> bytes | memoryview:
+    """:func:`csv_rows` as a bytes-like object (pyarrow's buffer, for a file's ``write``).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A block of rows; its index is not written.
+    fast : bool, default True
+        Use pyarrow's kernels when available.
+
+    Returns
+    -------
+    bytes or memoryview
+        The lines, as :func:`csv_rows` returns them, without a copy into ``bytes``.
+    """
     return _rows_text(csv_safe_frame(frame), _arrow() if fast else None)
 
 
@@ -145,7 +176,7 @@ def _header_line(safe: pd.DataFrame) -> bytes:
     return header.getvalue().encode("utf-8")
 
 
-def _rows_text(part: pd.DataFrame, arrow: Any) -> bytes:
+def _rows_text(part: pd.DataFrame, arrow: Any) -> bytes | memoryview:
     text = _arrow_block(part, arrow) if arrow is not None and len(part) else None
     if text is None:
         text = part.to_csv(index=False, header=False, lineterminator="\n").encode("utf-8")
@@ -153,10 +184,14 @@ def _rows_text(part: pd.DataFrame, arrow: Any) -> bytes:
 
 
 def _ordered(
-    pool: ThreadPoolExecutor, func: Callable[[int], bytes], items: range, *, ahead: int
-) -> Iterator[bytes]:
+    pool: ThreadPoolExecutor,
+    func: Callable[[int], bytes | memoryview],
+    items: range,
+    *,
+    ahead: int,
+) -> Iterator[bytes | memoryview]:
     """``map(func, items)`` on a thread pool, in order, with at most ``ahead`` blocks queued."""
-    pending: deque[Future[bytes]] = deque()
+    pending: deque[Future[bytes | memoryview]] = deque()
     try:
         for item in items:
             pending.append(pool.submit(func, item))
@@ -186,12 +221,12 @@ def write_csv(handle: Any, frame: pd.DataFrame, *, bom: bool = False, **options:
     """
     if bom:
         handle.write(b"\xef\xbb\xbf")
-    for chunk in csv_chunks(frame, **options):
+    for chunk in _chunk_buffers(frame, **options):
         handle.write(chunk)
 
 
 # ----------------------------------------------------------------------------- pyarrow
-def _arrow_block(part: pd.DataFrame, arrow: Any) -> bytes | None:
+def _arrow_block(part: pd.DataFrame, arrow: Any) -> bytes | memoryview | None:
     """CSV lines of ``part`` built with pyarrow, or None for a column type it does not cover."""
     pa, pc = arrow
     columns = []
@@ -241,8 +276,8 @@ def _constant(series: pd.Series) -> bool:
         return False
 
 
-def _buffer_bytes(array: pyarrow.Array, pa: Any) -> bytes:
-    """Return the strings of a string array concatenated (one copy of its data buffer)."""
+def _buffer_bytes(array: pyarrow.Array, pa: Any) -> bytes | memoryview:
+    """Return the strings of a string array concatenated (a view of its data buffer, no copy)."""
     chunk = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
     if not len(chunk):
         return b""
@@ -251,7 +286,7 @@ def _buffer_bytes(array: pyarrow.Array, pa: Any) -> bytes:
     offsets = np.frombuffer(offsets_buffer, dtype=np.int64)
     offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
     start, end = int(offsets[0]), int(offsets[-1])
-    return data_buffer.slice(start, end - start).to_pybytes() if end > start else b""
+    return memoryview(data_buffer.slice(start, end - start)) if end > start else b""
 
 
 def _arrow_text(series: pd.Series, pa: Any, pc: Any) -> Any:

@@ -45,7 +45,7 @@ import pandas as pd
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.io import validation as _validation
 from yieldtrial.io import yields as _yields
-from yieldtrial.io.csv_out import csv_header, csv_rows
+from yieldtrial.io.csv_out import csv_header, rows_buffer
 from yieldtrial.io.output import write_output
 
 __all__ = [
@@ -514,12 +514,12 @@ class _Pipeline:
     def __init__(self, handle: Any) -> None:
         self.handle = handle
         self.pool = ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1))
-        self.pending: deque[Future[bytes]] = deque()
+        self.pending: deque[Future[bytes | memoryview]] = deque()
         self.started = False
 
     def submit(self, table: pd.DataFrame) -> None:
         self.started = True
-        self.pending.append(self.pool.submit(csv_rows, table))
+        self.pending.append(self.pool.submit(rows_buffer, table))
         while len(self.pending) > 2:
             self.handle.write(self.pending.popleft().result())
 
