@@ -509,7 +509,10 @@ def _read_ahead(blocks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
 
 
 class _Pipeline:
-    """Spell blocks as CSV on worker threads and write them in order (at most two ahead)."""
+    """Spell blocks as CSV on worker threads and write them in order (a few ahead)."""
+
+    #: Blocks being spelled while the next is checked (each holds its CSV text).
+    ahead = 2
 
     def __init__(self, handle: Any) -> None:
         self.handle = handle
@@ -520,7 +523,7 @@ class _Pipeline:
     def submit(self, table: pd.DataFrame) -> None:
         self.started = True
         self.pending.append(self.pool.submit(rows_buffer, table))
-        while len(self.pending) > 2:
+        while len(self.pending) > self.ahead:
             self.handle.write(self.pending.popleft().result())
 
     def __enter__(self) -> _Pipeline:
