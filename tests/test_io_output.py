@@ -50,3 +50,33 @@ def test_check_not_input_refuses_overwriting_an_input(tmp_path):
     with pytest.raises(DataValidationError, match="refusing to overwrite"):
         check_not_input(tmp_path / "." / "plots.csv", [source])
     check_not_input(tmp_path / "other.csv", [source])
+
+
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="no posix_fadvise here")
+def test_atomic_write_stream_starts_writeback_in_steps(tmp_path, monkeypatch):
+    """A streamed output asks for write-back every _WRITEBACK_BYTES; content and hash intact."""
+    import hashlib
+
+    from yieldtrial.io import output
+
+    calls = []
+    real = os.posix_fadvise
+
+    def advise(fd, offset, length, advice):
+        calls.append((offset, length, advice))
+        real(fd, offset, length, advice)
+
+    monkeypatch.setattr(output, "_WRITEBACK_BYTES", 10)
+    monkeypatch.setattr(os, "posix_fadvise", advise)
+    pieces = [b"0123456", memoryview(b"789abcdef"), b"g" * 25]
+
+    def write(handle):
+        for piece in pieces:
+            handle.write(piece)
+
+    path, digest = output.atomic_write_stream(tmp_path / "out.csv", write)
+    content = b"".join(bytes(p) for p in pieces)
+    assert path.read_bytes() == content
+    assert digest == hashlib.sha256(content).hexdigest()
+    # 7 bytes: below 10; 16: [0, 16); 41: [16, 41)
+    assert calls == [(0, 16, os.POSIX_FADV_DONTNEED), (16, 25, os.POSIX_FADV_DONTNEED)]

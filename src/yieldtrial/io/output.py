@@ -120,16 +120,46 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, *, encoding: str 
     return atomic_write_bytes(path, text.encode(encoding))
 
 
+#: Bytes written between two requests to start writing the file to disk. [bytes]
+_WRITEBACK_BYTES = 32 << 20
+
+
 class _HashingWriter:
-    """A binary file wrapper that hashes what passes through it."""
+    """A binary file wrapper that hashes what passes through it.
+
+    Every :data:`_WRITEBACK_BYTES` it asks the system to start writing the file to disk
+    (``posix_fadvise(..., POSIX_FADV_DONTNEED)``, which starts the write-back without
+    waiting for it), so the ``fsync`` at the end waits for the last part only and a large
+    output's disk writes overlap its computation.
+    """
 
     def __init__(self, handle: IO[bytes]) -> None:
         self.handle = handle
         self.hash = hashlib.sha256()
+        self.written = 0
+        self.flushed = 0
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
         self.hash.update(data)
-        return self.handle.write(data)
+        count = self.handle.write(data)
+        self.written += len(data) if not isinstance(data, memoryview) else data.nbytes
+        if self.written - self.flushed >= _WRITEBACK_BYTES:
+            self._start_writeback()
+        return count
+
+    def _start_writeback(self) -> None:
+        advise = getattr(os, "posix_fadvise", None)
+        if advise is None:  # pragma: no cover - Windows, macOS
+            return
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            self.handle.flush()
+            advise(
+                self.handle.fileno(),
+                self.flushed,
+                self.written - self.flushed,
+                os.POSIX_FADV_DONTNEED,
+            )
+        self.flushed = self.written
 
     def flush(self) -> None:
         self.handle.flush()
