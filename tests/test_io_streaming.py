@@ -371,3 +371,28 @@ def test_streamed_notes_quoted_and_neutralised(monkeypatch, capsys, tmp_path, sp
     assert spy == ["streamed"]
     assert streamed == memory
     assert b"'=SUM(A1:A9)" in streamed[2] and b'"said ""wet"""' in streamed[2]
+
+
+def test_streamed_unclosed_quote_falls_back(monkeypatch, capsys, tmp_path, spy):
+    """An unclosed quote late in the file (counted beside the stream): the in-memory message."""
+    path = tmp_path / "plots.csv"
+    lines = _write(_table(), path).decode().splitlines(keepends=True)
+    lines[300] = lines[300].replace(",T", ',"T', 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    memory = _run(monkeypatch, capsys, path, out, stream=False)
+    streamed = _run(monkeypatch, capsys, path, out, stream=True)
+    assert spy == ["fallback"]
+    assert streamed == memory
+    assert memory[0] == 1 and memory[2] is None
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_odd_quotes_counts_quote_bytes(tmp_path):
+    """The background count agrees with the in-memory reader's pre-check."""
+    from yieldtrial.io.table_files import _odd_quote_count
+
+    for text in ('a,b\n"x",1\n', 'a,b\n"x,1\n', "a,b\nx,1\n"):
+        path = tmp_path / "t.csv"
+        path.write_text(text, encoding="utf-8")
+        assert streaming._odd_quotes(path) == _odd_quote_count(path)

@@ -229,11 +229,39 @@ def _open(path: Path, columns: Mapping[str, str] | None) -> _Source:
     )
     if _LAYOUT_COLUMNS & set(mapping.values()):
         raise StreamFallback("layout columns: the design is detected from the whole table")
-    if tf._odd_quote_count(path):
-        raise StreamFallback("an unclosed quote")
     wanted = set(_numeric_headers(columns)(header))
     text = {i for i, label in enumerate(header) if label not in wanted}
     return _Source(path, sep, header, text, tf._estimated_rows(path, head_text))
+
+
+def _odd_quotes(path: Path) -> bool:
+    """Whether the file holds an odd number of ``"`` (an unclosed quote).
+
+    The in-memory reader's pre-check counts the same bytes; NumPy's loops let the other
+    threads run meanwhile.
+    """
+    count = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(16 << 20):
+            count += int(np.count_nonzero(np.frombuffer(chunk, dtype=np.uint8) == 0x22))
+    return count % 2 == 1
+
+
+class _QuoteCheck:
+    """The in-memory reader's unclosed-quote pre-check, on a thread beside the stream."""
+
+    def __init__(self, path: Path) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.future = self.pool.submit(_odd_quotes, path)
+
+    def raise_if_odd(self, *, wait: bool) -> None:
+        """Fall back once the count is known to be odd (``wait``: wait for the count)."""
+        if (wait or self.future.done()) and self.future.result():
+            raise StreamFallback("an unclosed quote")
+
+    def close(self) -> None:
+        self.future.cancel()
+        self.pool.shutdown(wait=True)
 
 
 def _raw_blocks(source: _Source, block_bytes: int) -> Iterator[pd.DataFrame]:
@@ -602,12 +630,14 @@ def standardize_csv_stream(
     except Exception as exc:  # the in-memory path words every problem
         raise StreamFallback(str(exc)) from exc
     totals = _Totals()
+    quotes = _QuoteCheck(source)
 
     def write(handle: Any) -> None:
         handle.write(b"\xef\xbb\xbf")
         with _Pipeline(handle) as pipeline:
             blocks = _raw_blocks(opened, block_bytes or STREAM_BLOCK_BYTES)
             for raw in _read_ahead(blocks):
+                quotes.raise_if_odd(wait=False)
                 table = block_table(raw)
                 if not pipeline.started:
                     handle.write(csv_header(table))
@@ -615,6 +645,7 @@ def standardize_csv_stream(
                 if progress is not None:
                     done = totals.result.n_plots
                     progress(done, max(done, opened.estimated_rows))
+        quotes.raise_if_odd(wait=True)
         totals.check()
 
     def block_table(raw: pd.DataFrame) -> pd.DataFrame:
@@ -644,6 +675,8 @@ def standardize_csv_stream(
         raise
     except Exception as exc:
         raise StreamFallback(str(exc)) from exc
+    finally:
+        quotes.close()
     totals.warn(settings.crop, settings)
     totals.result.unit = settings.unit
     totals.result.standard_moisture_pct = settings.standard_moisture_pct
