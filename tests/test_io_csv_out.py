@@ -134,3 +134,22 @@ def test_large_text_column_prechecks_match_to_csv():
     for special in ("a,b", "=1+2", "-N", "plain"):
         frame = pd.DataFrame({"label": pd.array([*labels, special], dtype="str"), "y": 1.5})
         assert _fast(frame) == _reference(frame)
+
+
+def test_neighbouring_constant_columns_match_to_csv():
+    """Constant columns side by side (joined as one constant), also first and last."""
+    n = 50
+    frame = pd.DataFrame(
+        {
+            "site": pd.array(["A, north"] * n, dtype="str"),
+            "y": np.linspace(1.0, 2.0, n),
+            "standard_moisture_pct": np.full(n, 13.0),
+            "method": pd.array(["dry_matter"] * n, dtype="str"),
+            "zero": np.full(n, -0.0),
+            "count": np.full(n, 3, dtype=np.int64),
+            "z": np.linspace(-1.0, 1.0, n),
+            "tail_a": np.full(n, 20.0),
+            "tail_b": pd.array(["=1"] * n, dtype="str"),
+        }
+    )
+    assert _fast(frame) == _reference(frame)

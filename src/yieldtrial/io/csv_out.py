@@ -246,6 +246,12 @@ def _arrow_block(part: pd.DataFrame, arrow: Any) -> bytes | memoryview | None:
         columns.append(text)
     if len(columns) < 2:
         return None  # one column: csv quotes an empty cell there; pandas does it
+    merged: list[Any] = []
+    for text in columns:  # neighbouring constant cells become one constant: a shorter join
+        if merged and isinstance(text, pa.Scalar) and isinstance(merged[-1], pa.Scalar):
+            text = pa.scalar(f"{merged.pop().as_py()},{text.as_py()}", pa.large_string())
+        merged.append(text)
+    columns = merged
     comma, newline = pa.scalar(",", pa.large_string()), pa.scalar("\n", pa.large_string())
     empty = pa.scalar("", pa.large_string())
     # the line break goes onto the last cell (an empty cell becomes just the break), so the
