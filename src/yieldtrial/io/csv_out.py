@@ -389,7 +389,10 @@ def _spelled_floats(values: np.ndarray, pa: Any, pc: Any) -> Any:
         | (finite & (values != 0) & ((magnitude < 1e-4) | (magnitude >= 1e14)))
     )
     integral = finite & ~odd & (values == np.floor(np.where(finite, values, 0.0)))
-    if integral.any():
+    wholes = int(np.count_nonzero(integral))
+    if wholes and wholes <= len(values) // 16:  # a few (computed columns): spelled below
+        odd |= integral
+    elif wholes:
         zero, empty = pa.scalar(".0", pa.large_string()), pa.scalar("", pa.large_string())
         text = pc.if_else(pa.array(integral), pc.binary_join_element_wise(text, zero, empty), text)
     if odd.any():
