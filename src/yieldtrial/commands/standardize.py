@@ -416,8 +416,8 @@ class _TextSink:
     def __init__(self, stream: Any) -> None:
         self.stream = stream
 
-    def write(self, data: bytes) -> int:
-        self.stream.write(data.decode("utf-8"))
+    def write(self, data: bytes | memoryview) -> int:
+        self.stream.write(str(data, "utf-8"))
         return len(data)
 
 

@@ -211,7 +211,8 @@ def write_csv(handle: Any, frame: pd.DataFrame, *, bom: bool = False, **options:
     Parameters
     ----------
     handle : binary file object
-        Has ``write(bytes)``.
+        Has ``write(data)`` taking bytes-like objects (``bytes`` or a ``memoryview`` of
+        pyarrow's buffer, as binary files do).
     frame : DataFrame
         The table.
     bom : bool, default False
