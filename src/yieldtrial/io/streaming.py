@@ -242,7 +242,7 @@ def _odd_quotes(path: Path) -> bool:
     """
     count = 0
     with path.open("rb") as handle:
-        while chunk := handle.read(16 << 20):
+        while chunk := handle.read(1 << 20):
             count += int(np.count_nonzero(np.frombuffer(chunk, dtype=np.uint8) == 0x22))
     return count % 2 == 1
 
