@@ -23,6 +23,7 @@ Usage::
     python benchmarks/bench_large_table.py --report        # also `report` (slow)
     python benchmarks/bench_large_table.py --mb 20         # a smaller file
     python benchmarks/bench_large_table.py --keep          # keep the generated file
+    python benchmarks/bench_large_table.py --stages        # also CPU per streamed step
 
 Not run by the test suite (no ``test_`` prefix, outside ``testpaths``); the readings go
 to ``docs/performance.md``.
@@ -131,6 +132,35 @@ print(json.dumps({"read_csv": base, "read_table_file": raw, "from_csv": build,
                   "yields": yields, "write_csv": write}))
 """
 
+CHILD_STAGES = r"""
+import json, sys, time, warnings
+from pathlib import Path
+import pandas as pd
+from yieldtrial.io import streaming as s, yields as Y
+from yieldtrial.io.csv_out import rows_buffer
+warnings.simplefilter("ignore")
+path = Path(sys.argv[1])
+cpu = {}
+def timed(name, func, *args, **kwargs):
+    start = time.process_time()
+    result = func(*args, **kwargs)
+    cpu[name] = cpu.get(name, 0.0) + time.process_time() - start
+    return result
+timed("read_csv", pd.read_csv, path)
+st = s._settings("wheat", "cn-yield-test", None, "dry_matter", None, "kg/ha")
+options = dict(crop=st.crop, standard_moisture_pct=st.standard_moisture_pct,
+               moisture_method=st.moisture_method)
+totals = s._Totals()
+blocks = s._raw_blocks(s._open(path, None), s.STREAM_BLOCK_BYTES)
+while (raw := timed("parse", next, blocks, None)) is not None:
+    plots = timed("checks", s._block_plots, raw, path.name, None)
+    yields = timed("yields and table", Y.plot_yield_kg_ha, plots, **options)
+    timed("accumulators", totals.add, plots, yields, st)
+    table = timed("yields and table", Y.yields_table, plots, yields, unit=st.unit, **options)
+    timed("CSV spelling", rows_buffer, table)
+print(json.dumps(cpu))
+"""
+
 CHILD_MEMORY = r"""
 import resource, sys
 what, path, out = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -175,6 +205,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds")
     parser.add_argument("--report", action="store_true", help="also time `report`")
     parser.add_argument("--keep", action="store_true", help="keep the generated file")
+    parser.add_argument(
+        "--stages", action="store_true", help="also the CPU time of each streamed step"
+    )
     args = parser.parse_args()
 
     folder = Path(tempfile.gettempdir()) / "yieldtrial-bench"
@@ -240,6 +273,19 @@ def main() -> None:
     if args.report:
         ratio = statistics.median(r["report"] / r["read_csv"] for r in rounds)
         print(f"report / pandas.read_csv: median ratio {ratio:.2f} (target <= 2)")
+    if args.stages:
+        print(
+            "CPU time of the streamed steps, one after the other on one thread (ratio to "
+            "pandas.read_csv's CPU time in the same process):"
+        )
+        child = subprocess.run(
+            [sys.executable, "-c", CHILD_STAGES, str(path)],
+            env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if child.returncode == 0:
+            stages = json.loads(child.stdout.strip().splitlines()[-1])
+            for name, seconds in stages.items():
+                print(f"  {name:16s} {seconds:6.2f} s  {seconds / stages['read_csv']:5.2f} x")
     print(
         "phases of the in-memory path (report, and standardize below the streaming threshold "
         "or after a fallback), one child process (ratio to pandas.read_csv):"
