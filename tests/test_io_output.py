@@ -80,3 +80,48 @@ def test_atomic_write_stream_starts_writeback_in_steps(tmp_path, monkeypatch):
     assert digest == hashlib.sha256(content).hexdigest()
     # 7 bytes: below 10; 16: [0, 16); 41: [16, 41)
     assert calls == [(0, 16, os.POSIX_FADV_DONTNEED), (16, 25, os.POSIX_FADV_DONTNEED)]
+
+
+def test_large_file_hash_is_computed_once_per_content(tmp_path, monkeypatch):
+    # check_output hashes an existing output before the work and again at the write; a
+    # large file is read once while its identity and change times stay the same
+    import hashlib
+
+    from yieldtrial.io import output
+
+    monkeypatch.setattr(output, "_MEMO_BYTES", 10)
+    monkeypatch.setattr(output, "_HASHES", {})
+    updates = []
+    real_sha256 = hashlib.sha256
+
+    class CountingHash:
+        def __init__(self):
+            self._inner = real_sha256()
+
+        def update(self, data):
+            updates.append(len(data))
+            self._inner.update(data)
+
+        def hexdigest(self):
+            return self._inner.hexdigest()
+
+    monkeypatch.setattr(output.hashlib, "sha256", CountingHash)
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"a" * 100)
+    first = output._file_sha256(path)
+    assert output._file_sha256(path) == first
+    assert updates == [100]  # read once
+    path.write_bytes(b"b" * 100)  # same size, new content
+    os.utime(path, ns=(1, 1))  # even with the modification time put back, ctime moved
+    assert output._file_sha256(path) == real_sha256(b"b" * 100).hexdigest()
+    assert updates == [100, 100]
+
+
+def test_small_file_hash_is_never_remembered(tmp_path, monkeypatch):
+    from yieldtrial.io import output
+
+    monkeypatch.setattr(output, "_HASHES", {})
+    path = tmp_path / "small.csv"
+    path.write_bytes(b"x,y\n1,2\n")
+    output._file_sha256(path)
+    assert output._HASHES == {}

@@ -361,15 +361,36 @@ def _resolved(path: str | os.PathLike[str]) -> Path:
         return Path(os.path.abspath(path))
 
 
+#: SHA-256 of large files (:data:`_MEMO_BYTES` or more) already hashed in this process,
+#: keyed by what changes with their content (device, inode, size, modification and change
+#: times in ns): a command checks its output before the work and again at the write, and a
+#: 500 MB output hashes in about a second. Small files are always read again.
+_MEMO_BYTES = 32 << 20
+_HASHES: dict[tuple[int, int, int, int, int], str] = {}
+
+
 def _file_sha256(path: Path) -> str | None:
     digest = hashlib.sha256()
     try:
         with path.open("rb") as handle:
+            info = os.fstat(handle.fileno())
+            key = None
+            if info.st_size >= _MEMO_BYTES:
+                key = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+                if key in _HASHES:
+                    return _HASHES[key]
             while chunk := handle.read(_CHUNK):
                 digest.update(chunk)
+            if os.fstat(handle.fileno()).st_mtime_ns != info.st_mtime_ns:
+                key = None  # written to while read: not remembered
     except OSError:
         return None
-    return digest.hexdigest()
+    value = digest.hexdigest()
+    if key is not None:
+        if len(_HASHES) >= 64:
+            _HASHES.clear()
+        _HASHES[key] = value
+    return value
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
