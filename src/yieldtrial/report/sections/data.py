@@ -46,6 +46,48 @@ _REASON_COLUMNS: tuple[str, ...] = (
 )
 
 
+#: Missing plots listed one by one up to this many; above it the note counts the rest.
+_MISSING_LISTED = 20
+
+
+def _absent_cells(ctx: ReportContext) -> pd.DataFrame:
+    """Treatment x block cells of a one-factor RCBD that have no row in the plot table.
+
+    A complete block holds every treatment once, so a cell without a row is a missing
+    plot as surely as a row with an empty mass; the model already treats it as one (its
+    LS-means adjust for blocks). Columns ``site`` (when present), ``block``,
+    ``treatment``; empty for the other designs, whose expected count the table alone
+    does not give.
+    """
+    trial = ctx.trial
+    try:
+        columns = trial.design_columns()
+    except (AttributeError, ValueError):
+        return pd.DataFrame()
+    block = columns.get("block")
+    factors = tuple(columns.get("factors") or ())
+    plots = getattr(trial, "plots", None)
+    if columns.get("design") != "rcbd" or not block or factors != ("treatment",):
+        return pd.DataFrame()
+    if plots is None or block not in plots or "treatment" not in plots:
+        return pd.DataFrame()
+    by_site = "site" in plots.columns
+    frames = []
+    for site, group in plots.groupby("site", sort=False) if by_site else [(None, plots)]:
+        present = pd.MultiIndex.from_frame(group[[block, "treatment"]].astype(str))
+        full = pd.MultiIndex.from_product(
+            [group[block].astype(str).unique(), group["treatment"].astype(str).unique()]
+        )
+        gaps = full.difference(present, sort=False)
+        if len(gaps):
+            frame = pd.DataFrame(list(gaps), columns=["block", "treatment"])
+            frames.append(frame.assign(site=site) if by_site else frame)
+    if not frames:
+        return pd.DataFrame()
+    out = pd.concat(frames, ignore_index=True)
+    return out[["site", "block", "treatment"]] if by_site else out
+
+
 #: The library's low-error-df warning (said again by ``quality.df_low`` in Chinese reports).
 _DF_WARNING = re.compile(r"^only \d+ error degrees of freedom")
 
@@ -59,13 +101,14 @@ def quality_section(ctx: ReportContext) -> Section:
     blocks: list[Any] = []
     missing = attr_or(ctx.trial, "missing_plots", None)
     n_missing = 0 if missing is None else len(missing)
+    absent = _absent_cells(ctx)
     observed = len(ctx.used)
-    blocks.append(
-        Paragraph(t("quality.plots", lang, expected=observed + n_missing, observed=observed))
-    )
-    if n_missing:
+    expected = observed + n_missing + len(absent)
+    blocks.append(Paragraph(t("quality.plots", lang, expected=expected, observed=observed)))
+    if n_missing or len(absent):
         items = []
-        table = pd.DataFrame(missing).copy()
+        colon, semicolon = ("：", "；") if lang == "zh" else (": ", "; ")
+        table = pd.DataFrame(missing).copy() if n_missing else pd.DataFrame()
         notes = [c for c in _REASON_COLUMNS if c in ctx.trial.plots.columns]
         excluded = dict(attr_or(ctx.trial, "exclusions", ()))
         reasons = []
@@ -81,9 +124,20 @@ def quality_section(ctx: ReportContext) -> Section:
             reasons.append(reason)
             trt = row.get("treatment")
             text = f"{label} ({trt})" if trt is not None and label != str(trt) else label
-            items.append(f"{text}: {reason}")
-        blocks.append(Paragraph(t("quality.missing", lang, items="; ".join(items)), "warning"))
-        ctx.results["missing_plots"] = records(table.assign(reason=reasons))
+            items.append(f"{text}{colon}{reason}")
+        absent_reason = t("quality.absent_reason", lang)
+        for _, row in absent.iterrows():
+            cell = t("quality.absent_item", lang, treatment=row["treatment"], block=row["block"])
+            site = f"{row['site']}{colon}" if "site" in absent.columns else ""
+            items.append(f"{site}{cell}{colon}{absent_reason}")
+        parts = [frame for frame in (table, absent) if len(frame)]
+        listed = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].copy()
+        listed["reason"] = reasons + [absent_reason] * len(absent)
+        if len(items) > _MISSING_LISTED:
+            more = t("quality.missing_more", lang, n=len(items) - _MISSING_LISTED)
+            items = [*items[:_MISSING_LISTED], more]
+        blocks.append(Paragraph(t("quality.missing", lang, items=semicolon.join(items)), "warning"))
+        ctx.results["missing_plots"] = records(listed)
     else:
         blocks.append(Paragraph(t("quality.no_missing", lang)))
     if "moisture_pct" in ctx.used.columns:

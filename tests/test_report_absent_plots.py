@@ -1,0 +1,98 @@
+"""A one-factor RCBD plot with no row in the table is a missing plot in the data-quality section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import pytest
+
+from yieldtrial.datasets import example_path
+from yieldtrial.report.files import report_from_files
+
+DATE = "2026-01-01"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Any:
+    yield
+    plt.close("all")
+
+
+def _plots_without(tmp_path: Path, drop: set[str], empty: frozenset[str] = frozenset()) -> Path:
+    """Write the shipped replicated RCBD (3 treatments x 4 blocks) without the rows ``drop``."""
+    lines = example_path("replicated-rcbd").read_text(encoding="utf-8").splitlines()
+    out = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(",")
+        if cells[0] in drop:
+            continue
+        if cells[0] in empty:
+            cells[6] = ""  # fresh_mass_kg empty: row kept, plot lost
+        out.append(",".join(cells))
+    path = tmp_path / "plots.csv"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def _report(plots: Path, lang: str = "en") -> Any:
+    report, _ = report_from_files(
+        plots,
+        example_path("replicated-rcbd", "trial.toml"),
+        figures=False,
+        report_date=DATE,
+        lang=lang,
+    )
+    return report
+
+
+def test_absent_row_is_counted_as_expected_plot(tmp_path: Path) -> None:
+    # 3 treatments x 4 blocks = 12 expected; plot 203 (block B2, CK2) has no row: 11 observed
+    md = _report(_plots_without(tmp_path, {"203"})).to_markdown()
+    assert "Plots expected / observed: 12 / 11." in md
+    assert "No plot is missing" not in md
+
+
+def test_absent_row_is_listed_by_treatment_and_block(tmp_path: Path) -> None:
+    report = _report(_plots_without(tmp_path, {"203"}))
+    assert "CK2 in block B2: no row in the plot table" in report.to_markdown()
+    assert report.results["missing_plots"] == [
+        {
+            "block": "B2",
+            "treatment": "CK2",
+            "reason": "no row in the plot table (each block holds every treatment once)",
+        }
+    ]
+
+
+def test_absent_row_and_empty_mass_are_both_listed(tmp_path: Path) -> None:
+    # 203 dropped, 101 (B1, CK2) kept with an empty mass: 12 expected, 10 observed
+    report = _report(_plots_without(tmp_path, {"203"}, empty=frozenset({"101"})))
+    md = report.to_markdown()
+    assert "Plots expected / observed: 12 / 10." in md
+    reasons = [row["reason"] for row in report.results["missing_plots"]]
+    assert reasons[0] == "no harvest recorded"
+    assert reasons[1].startswith("no row in the plot table")
+
+
+def test_absent_row_in_chinese(tmp_path: Path) -> None:
+    md = _report(_plots_without(tmp_path, {"203"}), lang="zh").to_markdown()
+    assert "应有小区 / 实有小区：12 / 11。" in md
+    assert "区组 B2 的 CK2：小区表中无此小区" in md
+
+
+def test_complete_table_has_no_absent_cells(tmp_path: Path) -> None:
+    md = _report(_plots_without(tmp_path, set())).to_markdown()
+    assert "Plots expected / observed: 12 / 12." in md
+    assert "No plot is missing or excluded." in md
+
+
+def test_long_missing_list_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from yieldtrial.report.sections import data
+
+    monkeypatch.setattr(data, "_MISSING_LISTED", 1)
+    report = _report(_plots_without(tmp_path, {"203", "302"}))
+    md = report.to_markdown()
+    assert "and 1 more (all listed in the JSON report, `missing_plots`)" in md
+    assert len(report.results["missing_plots"]) == 2
