@@ -137,7 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem:
             print(f"yieldtrial {args.command}: error: {problem}", file=sys.stderr)
             return 2
-        return int(args.handler(args) or 0)
+        from yieldtrial.io.output import output_group
+
+        with output_group():  # a command that fails leaves none of the files it created
+            return int(args.handler(args) or 0)
     except BaseException as exc:  # noqa: BLE001 - the one place every error is turned into a line
         command = getattr(args, "command", None)
         return _report_error(exc, debug=debug, argv=argv, command=command)

@@ -66,7 +66,7 @@ def build_demo(
         The files written, ``index.html`` last.
     """
     from yieldtrial.datasets import example_path
-    from yieldtrial.io.output import check_folder, write_output
+    from yieldtrial.io.output import check_folder, output_group, write_output
     from yieldtrial.report.files import report_from_files, write_report_file
 
     folder = check_folder(out, force=force)
@@ -78,15 +78,16 @@ def build_demo(
     except ImportError:
         pass
     written: list[Path] = []
-    for name in DEMO_EXAMPLES:
-        plots = example_path(name)
-        config = example_path(name, "trial.toml")
-        report, _ = report_from_files(plots, config, lang=lang, report_date=report_date)
-        for fmt, suffix in formats:
-            target = folder / f"{name}{_lang_suffix(lang)}{suffix}"
-            written.append(write_report_file(report, target, fmt=fmt, force=force))
-    page = index_page(folder, lang)
-    written.append(write_output(folder / "index.html", page, force=force))
+    with output_group():  # a failure removes the files this demo created
+        for name in DEMO_EXAMPLES:
+            plots = example_path(name)
+            config = example_path(name, "trial.toml")
+            report, _ = report_from_files(plots, config, lang=lang, report_date=report_date)
+            for fmt, suffix in formats:
+                target = folder / f"{name}{_lang_suffix(lang)}{suffix}"
+                written.append(write_report_file(report, target, fmt=fmt, force=force))
+        page = index_page(folder, lang)
+        written.append(write_output(folder / "index.html", page, force=force))
     return written
 
 

@@ -117,7 +117,7 @@ def _labels(values: list[str] | None) -> list[str] | None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from yieldtrial.design.layouts import field_map, layout
+    from yieldtrial.design.layouts import layout
     from yieldtrial.errors import DataValidationError
     from yieldtrial.io.output import check_output, csv_safe_frame, write_output
 
@@ -147,11 +147,16 @@ def _run(args: argparse.Namespace) -> int:
         **({"checks": args.checks} if args.checks is not None else {}),
     )
     text = csv_safe_frame(book).to_csv(index=False)
+    # the map is drawn before anything is written: a field book is never left without it
+    figure = _field_map(book, args.map) if args.map is not None else b""
     seed = book.attrs["design"]["seed"]
+    if args.output is not None:
+        write_output(args.output, text, force=force, protect_harvest=True)
+    if args.map is not None:  # a failure here removes the new field book (cli.output_group)
+        write_output(args.map, figure, force=force, inputs=[args.output])
     if args.output is None:
         sys.stdout.write(text)
     else:
-        write_output(args.output, text, force=force, protect_harvest=True)
         print(
             f"field book: {args.output} ({len(book)} plots, {args.layout}, seed {seed})",
             file=sys.stderr,
@@ -160,28 +165,33 @@ def _run(args: argparse.Namespace) -> int:
     if args.seed is None:
         print(f"seed {seed} (give --seed {seed} to reproduce this layout)", file=sys.stderr)
     if args.map is not None:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(
-            figsize=(
-                max(4.0, 1.3 * int(book["column"].max()) + 1),
-                max(2.5, 0.9 * int(book["row"].max()) + 1),
-            )
-        )
-        field_map(book, ax=ax)
-        buffer = io.BytesIO()
-        from yieldtrial.plotting import rc_fonts
-
-        kind = Path(args.map).suffix.lower().lstrip(".")
-        with rc_fonts():
-            fig.savefig(buffer, format=kind, bbox_inches="tight", metadata=_NO_DATE.get(kind))
-        plt.close(fig)
-        write_output(args.map, buffer.getvalue(), force=force, inputs=[args.output])
         print(f"field map: {args.map}", file=sys.stderr)
     return 0
+
+
+def _field_map(book: Any, path: str) -> bytes:
+    """Draw the field map of ``book`` in the format of ``path``'s suffix."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from yieldtrial.design.layouts import field_map
+    from yieldtrial.plotting import rc_fonts
+
+    fig, ax = plt.subplots(
+        figsize=(
+            max(4.0, 1.3 * int(book["column"].max()) + 1),
+            max(2.5, 0.9 * int(book["row"].max()) + 1),
+        )
+    )
+    field_map(book, ax=ax)
+    buffer = io.BytesIO()
+    kind = Path(path).suffix.lower().lstrip(".")
+    with rc_fonts():
+        fig.savefig(buffer, format=kind, bbox_inches="tight", metadata=_NO_DATE.get(kind))
+    plt.close(fig)
+    return buffer.getvalue()
 
 
 def _describe(design: dict[str, Any]) -> None:

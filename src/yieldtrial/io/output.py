@@ -11,6 +11,8 @@ Three layers, each usable on its own:
   is removed by the next write into the same folder once its process is gone.
   Every :class:`OSError` becomes a :class:`~yieldtrial.errors.FileAccessError` naming
   the destination (never the temporary name) and what to do.
+* :func:`output_group` makes a command that writes several files write all of them or
+  none: when it fails (an error, Ctrl-C) the files and folders it created are removed.
 * :func:`check_output` decides whether a command may write a path: never over an
   input file, never over a folder or a device, and never over an existing file that
   is not one of yieldtrial's own earlier outputs unless ``force`` is given.
@@ -26,6 +28,7 @@ Three layers, each usable on its own:
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import hashlib
 import json
@@ -59,6 +62,7 @@ __all__ = [
     "file_error",
     "is_own_output",
     "markdown_text",
+    "output_group",
     "record_output",
     "stderr_is_terminal",
     "terminal_progress",
@@ -194,10 +198,13 @@ def atomic_write_stream(
     _check_parent(target)
     _refuse_folder(target)
     folder = target.parent
+    missing = [f for f in (folder, *folder.parents) if not os.path.lexists(f)]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise file_error(exc, folder, "create the folder") from None
+    for created in reversed(missing):
+        _note_created(created)
     _remove_stale_temporaries(folder, target.name)
     mode = _mode_for(target)
     tmp = folder / f".{target.name[:64]}.yieldtrial-{os.getpid()}-{secrets.token_hex(4)}.tmp"
@@ -212,7 +219,10 @@ def atomic_write_stream(
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
+        existed = os.path.lexists(target)
         os.replace(tmp, target)
+        if not existed:
+            _note_created(target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -221,6 +231,58 @@ def atomic_write_stream(
         raise
     _fsync_folder(folder)
     return target, writer.hash.hexdigest()
+
+
+#: Paths created by the writes inside the innermost :func:`output_group` (None outside one).
+_CREATED: contextvars.ContextVar[list[Path] | None] = contextvars.ContextVar(
+    "yieldtrial_output_group", default=None
+)
+
+
+def _note_created(path: Path) -> None:
+    created = _CREATED.get()
+    if created is not None:
+        created.append(path)
+
+
+@contextlib.contextmanager
+def output_group() -> Iterator[list[Path]]:
+    """Write several files as one output: when the block fails, remove what it created.
+
+    A report with its figures and complete tables, a field book with its map, the
+    reports of ``yieldtrial demo``: when a later file cannot be written (disk full,
+    a name too long, Ctrl-C), the files and folders the block created are removed
+    again, so a failed command leaves no partial output.  Files it replaced keep their
+    new, complete content (the old one is gone with the rename).  Groups nest: an
+    inner group that succeeds hands its files to the enclosing one.
+
+    Yields
+    ------
+    list of Path
+        The files and folders created so far, in order.
+    """
+    created: list[Path] = []
+    token = _CREATED.set(created)
+    try:
+        yield created
+    except BaseException:
+        _remove_created(created)
+        raise
+    finally:
+        _CREATED.reset(token)
+    outer = _CREATED.get()
+    if outer is not None:
+        outer.extend(created)
+
+
+def _remove_created(created: list[Path]) -> None:
+    """Remove files, then folders (only when empty), newest first."""
+    for path in reversed(created):
+        with contextlib.suppress(OSError):
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.rmdir(path)
+            else:
+                os.unlink(path)
 
 
 def _probe(target: Path) -> os.stat_result | None:

@@ -195,23 +195,30 @@ def write_report_file(
     Path
         The written file.
     """
-    from yieldtrial.io.output import check_output, record_output, write_output
-    from yieldtrial.report.companions import write_companions
+    from yieldtrial.io.output import check_output, output_group, record_output, write_output
+    from yieldtrial.report.companions import COMPANION_FORMATS, companion_path, write_companions
     from yieldtrial.report.formats import writer
+    from yieldtrial.report.render_markdown import figure_paths, write_markdown
 
     target = check_output(path, force=force, inputs=inputs)
-    # the complete per-entry tables of a summarised report, next to it (own outputs)
-    report, _ = write_companions(report, target, fmt=fmt, force=force, inputs=inputs)
-    write_file = writer(fmt)
-    if write_file is None:
-        return write_output(target, report.render(fmt), force=force, inputs=inputs)
-    written = write_file(report, target)
-    record_output(written)
-    if fmt == "markdown":
-        from yieldtrial.report.render_markdown import figure_folder
-
-        folder = figure_folder(written)
-        if folder.is_dir():
-            for figure in sorted(folder.glob("fig*.svg")):
+    # every file of the report is checked before the first one is written
+    figures = figure_paths(report, target) if fmt == "markdown" else []
+    companions = (
+        [companion_path(target, c.key) for c in report.companions]
+        if fmt in COMPANION_FORMATS
+        else []
+    )
+    for extra in [*figures, *companions]:
+        check_output(extra, force=force, inputs=inputs)
+    with output_group():  # a failure removes the files this call created
+        # the complete per-entry tables of a summarised report, next to it (own outputs)
+        report, _ = write_companions(report, target, fmt=fmt, force=force, inputs=inputs)
+        if fmt == "markdown":
+            written = write_markdown(report, target, checked=True)
+            for figure in figures:
                 record_output(figure)
-    return written
+            return record_output(written)
+        write_file = writer(fmt)
+        if write_file is None:
+            return write_output(target, report.render(fmt), force=force, inputs=inputs)
+        return record_output(write_file(report, target))

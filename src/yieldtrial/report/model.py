@@ -380,18 +380,19 @@ class Report:
         Path
             The written file.
         """
-        from yieldtrial.io.output import atomic_write_bytes
+        from yieldtrial.io.output import atomic_write_bytes, output_group
 
         fmt = check_format(format) if format else format_for_path(path)
         report = self
-        if self.companions:
-            from yieldtrial.report.companions import write_companions
+        with output_group():  # a failure removes the files this call created
+            if self.companions:
+                from yieldtrial.report.companions import write_companions
 
-            report, _ = write_companions(self, Path(path), fmt=fmt)
-        write_file = writer(fmt)
-        if write_file is not None:
-            return write_file(report, Path(path))
-        return atomic_write_bytes(path, report.render(fmt))
+                report, _ = write_companions(self, Path(path), fmt=fmt)
+            write_file = writer(fmt)
+            if write_file is not None:
+                return write_file(report, Path(path))
+            return atomic_write_bytes(path, report.render(fmt))
 
     def __repr__(self) -> str:
         """Title, language and sections with their sizes (the text is in ``_repr_html_``)."""

@@ -19,7 +19,7 @@ from yieldtrial.report.model import Bullets, Figure, KeyValues, Paragraph, Table
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.report.model import Report
 
-__all__ = ["FIGURE_MARK", "figure_folder", "render_markdown", "write_markdown"]
+__all__ = ["FIGURE_MARK", "figure_folder", "figure_paths", "render_markdown", "write_markdown"]
 
 #: First line of every figure file yieldtrial writes (so it knows it may replace it).
 FIGURE_MARK = "<!-- yieldtrial report figure -->"
@@ -120,8 +120,19 @@ def figure_folder(path: str | os.PathLike[str]) -> Path:
     return target.parent / f"{target.stem}_files"
 
 
-def write_markdown(report: Report, path: Path) -> Path:
+def figure_paths(report: Report, path: str | os.PathLike[str]) -> list[Path]:
+    """Files of a Markdown report's figures: ``report_files/fig1.svg``, ... (one per figure)."""
+    folder = figure_folder(path)
+    count = sum(isinstance(b, Figure) for s in report.sections for b in s.blocks)
+    return [folder / f"fig{i}.svg" for i in range(1, count + 1)]
+
+
+def write_markdown(report: Report, path: Path, *, checked: bool = False) -> Path:
     """Write the Markdown report and its figures (SVG) next to it, atomically.
+
+    Every figure is drawn before the first file is written, and the files are written
+    as one :func:`~yieldtrial.io.output.output_group`: when one cannot be written, the
+    files this call created are removed again.
 
     Parameters
     ----------
@@ -129,6 +140,10 @@ def write_markdown(report: Report, path: Path) -> Path:
         The report model.
     path : Path
         The ``.md`` file; figures go to ``<stem>_files/fig<n>.svg``.
+    checked : bool, default False
+        The caller has checked every target (:func:`figure_paths`) with
+        :func:`~yieldtrial.io.output.check_output`; otherwise an existing figure file
+        without yieldtrial's figure mark is refused.
 
     Returns
     -------
@@ -140,18 +155,23 @@ def write_markdown(report: Report, path: Path) -> Path:
     DataValidationError
         If a figure file exists that yieldtrial did not write (it is left alone).
     """
-    from yieldtrial.io.output import atomic_write_bytes, atomic_write_text
+    from yieldtrial.io.output import atomic_write_bytes, atomic_write_text, output_group
 
     figures = [b for s in report.sections for b in s.blocks if isinstance(b, Figure)]
-    folder = figure_folder(path)
-    names = [f"fig{i}.svg" for i in range(1, len(figures) + 1)]
-    for name in names:
-        _check_own_figure(folder / name)
-    for name, figure in zip(names, figures, strict=True):
-        svg = f'<?xml version="1.0" encoding="utf-8"?>\n{FIGURE_MARK}\n{figure.svg()}'
-        atomic_write_bytes(folder / name, svg.encode("utf-8"))
-    links = [f"{folder.name}/{name}" for name in names]
-    return atomic_write_text(path, render_markdown(report, figure_files=links))
+    targets = figure_paths(report, path)
+    if not checked:
+        for target in targets:
+            _check_own_figure(target)
+    svgs = [
+        f'<?xml version="1.0" encoding="utf-8"?>\n{FIGURE_MARK}\n{figure.svg()}'.encode()
+        for figure in figures
+    ]
+    links = [f"{target.parent.name}/{target.name}" for target in targets]
+    text = render_markdown(report, figure_files=links)
+    with output_group():
+        for target, svg in zip(targets, svgs, strict=True):
+            atomic_write_bytes(target, svg)
+        return atomic_write_text(path, text)
 
 
 def _check_own_figure(path: Path) -> None:

@@ -1,0 +1,172 @@
+"""More output faults: several files written as one, figures, interrupts, aliases of inputs."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from hostile import assert_one_line_error, plot_table, run_cli
+from yieldtrial.io import output
+from yieldtrial.io.output import atomic_write_text, is_own_output, output_group, write_output
+
+DESIGN = ["design", "rcbd", "--treatments", "CK", "T1", "T2", "--blocks", "3", "--seed", "1"]
+
+
+def _replace_fails_for(monkeypatch: pytest.MonkeyPatch, suffix: str, code: int) -> None:
+    """Make the rename onto any file whose name ends with ``suffix`` fail with ``code``."""
+    real = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        if str(dst).endswith(suffix):
+            raise OSError(code, os.strerror(code))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+def _report_args(tmp_path: Path, out: Path) -> list[str]:
+    plots = plot_table(tmp_path)
+    return ["report", str(plots), "--crop", "wheat", "-o", str(out)]
+
+
+# --------------------------------------------------------------------------- output_group
+def test_output_group_removes_created_files_and_folders(tmp_path):
+    """A failing group removes the files and the folders it created."""
+    with pytest.raises(RuntimeError), output_group():
+        atomic_write_text(tmp_path / "new" / "deep" / "a.txt", "a")
+        raise RuntimeError("later failure")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_group_keeps_files_it_replaced(tmp_path):
+    """A file that existed before is not removed (its new content is whole)."""
+    kept = tmp_path / "a.txt"
+    kept.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), output_group():
+        atomic_write_text(kept, "new")
+        raise RuntimeError("later failure")
+    assert kept.read_text(encoding="utf-8") == "new"
+
+
+def test_nested_output_group_hands_its_files_to_the_outer_one(tmp_path):
+    """A file of a finished inner group is removed when the outer group fails."""
+    with pytest.raises(RuntimeError), output_group():
+        with output_group():
+            atomic_write_text(tmp_path / "inner.txt", "x")
+        assert (tmp_path / "inner.txt").exists()
+        raise RuntimeError("later failure")
+    assert not (tmp_path / "inner.txt").exists()
+
+
+def test_output_group_keeps_files_on_success(tmp_path):
+    """A group that finishes leaves everything it wrote."""
+    with output_group() as created:
+        write_output(tmp_path / "a.txt", "a")
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "a"
+    assert tmp_path / "a.txt" in created
+
+
+# --------------------------------------------------------------------------- several files
+def test_markdown_report_failure_leaves_no_figures(tmp_path, capsys, monkeypatch):
+    """Disk full at the .md: its figure folder, written first, is removed again."""
+    out = tmp_path / "r.md"
+    args = _report_args(tmp_path, out)
+    _replace_fails_for(monkeypatch, "r.md", errno.ENOSPC)
+    assert_one_line_error(args, capsys, match="the disk is full", absent=[out])
+    assert not (tmp_path / "r_files").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plots.csv"]
+
+
+def test_interrupt_while_writing_leaves_nothing(tmp_path, capsys, monkeypatch):
+    """Ctrl-C in the middle of writing a figure: exit 130, no file, no temporary file."""
+    out = tmp_path / "r.md"
+    args = _report_args(tmp_path, out)
+    real = output._HashingWriter.write
+    calls = {"n": 0}
+
+    def interrupted(self, data):
+        calls["n"] += 1
+        if calls["n"] == 2:  # the second figure
+            raise KeyboardInterrupt
+        return real(self, data)
+
+    monkeypatch.setattr(output._HashingWriter, "write", interrupted)
+    code, lines = run_cli(args, capsys)
+    assert code == 130, lines
+    assert len(lines) == 1, lines
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plots.csv"]
+
+
+def test_design_map_failure_leaves_no_field_book(tmp_path, capsys, monkeypatch):
+    """`design -o F --map M`: when M cannot be written, F (created by the run) is removed."""
+    book, fmap = tmp_path / "fieldbook.csv", tmp_path / "map.svg"
+    _replace_fails_for(monkeypatch, "map.svg", errno.EROFS)
+    assert_one_line_error(
+        [*DESIGN, "-o", str(book), "--map", str(fmap)],
+        capsys,
+        match=r"cannot write '.*map\.svg'",
+        absent=[book, fmap],
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_design_map_is_drawn_before_the_field_book_is_written(tmp_path, capsys, monkeypatch):
+    """A map that cannot be drawn stops the run before any file is written."""
+    from yieldtrial.commands import design
+
+    def broken(book, path):
+        raise OSError(errno.ENOMEM, "Cannot allocate memory")
+
+    monkeypatch.setattr(design, "_field_map", broken)
+    book = tmp_path / "fieldbook.csv"
+    code, lines = run_cli([*DESIGN, "-o", str(book), "--map", str(tmp_path / "m.png")], capsys)
+    assert code == 1, lines
+    assert not any("field book:" in line for line in lines), lines
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_demo_failure_leaves_no_partial_folder(tmp_path, capsys, monkeypatch):
+    """`demo -o DIR` that fails at its last file (the index) leaves no report behind."""
+    folder = tmp_path / "demo"
+    _replace_fails_for(monkeypatch, "index.html", errno.ENOSPC)
+    assert_one_line_error(["demo", "-o", str(folder)], capsys, match="the disk is full")
+    assert not folder.exists()
+
+
+# --------------------------------------------------------------------------- Markdown figures
+def test_edited_markdown_figure_is_not_replaced(tmp_path, capsys):
+    """A figure edited by hand (yieldtrial's mark kept) is user data: refused, unchanged."""
+    out = tmp_path / "r.md"
+    args = _report_args(tmp_path, out)
+    assert run_cli(args, capsys)[0] == 0
+    figure = tmp_path / "r_files" / "fig1.svg"
+    figure.write_bytes(figure.read_bytes().replace(b"<svg ", b'<svg data-edited="1" ', 1))
+    assert_one_line_error(
+        args,
+        capsys,
+        match=r"fig1\.svg' already exists and is not an unchanged output of yieldtrial",
+        untouched=[figure, out],
+    )
+
+
+def test_force_replaces_a_foreign_markdown_figure(tmp_path, capsys):
+    """--force replaces a figure file yieldtrial did not write, as for every output."""
+    out = tmp_path / "r.md"
+    figure = tmp_path / "r_files" / "fig1.svg"
+    figure.parent.mkdir()
+    figure.write_text("<svg>mine</svg>", encoding="utf-8")
+    code, lines = run_cli([*_report_args(tmp_path, out), "--force"], capsys)
+    assert code == 0, lines
+    assert b"yieldtrial report figure" in figure.read_bytes()
+    assert is_own_output(figure)
+
+
+def test_own_markdown_figures_are_replaced_without_force(tmp_path, capsys):
+    """A second run replaces its own unchanged figures."""
+    args = _report_args(tmp_path, tmp_path / "r.md")
+    assert run_cli(args, capsys)[0] == 0
+    assert run_cli(args, capsys)[0] == 0
+    assert is_own_output(tmp_path / "r_files" / "fig1.svg")
