@@ -170,3 +170,48 @@ def test_own_markdown_figures_are_replaced_without_force(tmp_path, capsys):
     assert run_cli(args, capsys)[0] == 0
     assert run_cli(args, capsys)[0] == 0
     assert is_own_output(tmp_path / "r_files" / "fig1.svg")
+
+
+# --------------------------------------------------------------------------- inputs by another name
+def test_hard_link_to_the_input_is_refused_even_with_force(tmp_path, capsys):
+    """`-o` naming a hard link of the input (same file, other name) is the input."""
+    plots = plot_table(tmp_path)
+    alias = tmp_path / "alias.csv"
+    os.link(plots, alias)
+    assert_one_line_error(
+        ["standardize", str(plots), "--crop", "wheat", "-o", str(alias), "--force"],
+        capsys,
+        match=r"'.*alias\.csv' is the same file as the input '.*plots\.csv'",
+        untouched=[plots, alias],
+    )
+    assert os.path.samefile(plots, alias)
+
+
+def test_report_config_by_hard_link_is_refused(tmp_path, capsys):
+    """The trial.toml read by `report` is an input too, under any of its names."""
+    plots = plot_table(tmp_path)
+    config = tmp_path / "trial.toml"
+    config.write_text('[trial]\ncrop = "wheat"\n', encoding="utf-8")
+    alias = tmp_path / "alias.html"
+    os.link(config, alias)
+    assert_one_line_error(
+        ["report", str(plots), "--config", str(config), "-o", str(alias), "--force"],
+        capsys,
+        match="is the same file as the input",
+        untouched=[config],
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_standardize_never_replaces_its_config(tmp_path, capsys, fmt):
+    """`standardize --config T -o T --force`: the trial.toml read is an input, never replaced."""
+    plots = plot_table(tmp_path)
+    config = tmp_path / "trial.toml"
+    config.write_text('[trial]\ncrop = "wheat"\n', encoding="utf-8")
+    assert_one_line_error(
+        ["standardize", str(plots), "--config", str(config), "--format", fmt]
+        + ["-o", str(config), "--force"],
+        capsys,
+        match=r"'.*trial\.toml' is also an input file",
+        untouched=[config, plots],
+    )

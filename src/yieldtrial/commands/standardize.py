@@ -280,7 +280,9 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
                     "table of --config trial.toml"
                 )
             if args.output is not None:
-                check_output(args.output, force=getattr(args, "force", False), inputs=[source])
+                check_output(
+                    args.output, force=getattr(args, "force", False), inputs=_inputs(args, source)
+                )
             if _streamable(args, config, source):
                 code = _run_streamed(args, config, source)
                 if code is not None:
@@ -302,7 +304,7 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
         _emit(
             _format_table(table, args.format, args.decimals),
             args.output,
-            [source],
+            _inputs(args, source),
             force=getattr(args, "force", False),
         )
     if args.output is not None:
@@ -392,6 +394,12 @@ def _run_streamed(args: argparse.Namespace, config: TrialConfig, source: Path) -
     return 0
 
 
+def _inputs(args: argparse.Namespace, source: Path) -> list[Path]:
+    """Return the files the command reads (never replaced): the plot table, its trial.toml."""
+    config = getattr(args, "config", None)
+    return [source, *([Path(config)] if config else [])]
+
+
 def _emit_csv(table: pd.DataFrame, args: argparse.Namespace, source: Path) -> None:
     """Stream the CSV in blocks (UTF-8 with a BOM in a file, for Excel; none on stdout)."""
     from yieldtrial.io.csv_out import write_csv
@@ -404,7 +412,7 @@ def _emit_csv(table: pd.DataFrame, args: argparse.Namespace, source: Path) -> No
         args.output,
         lambda handle: write_csv(handle, table, bom=True, progress=progress),
         force=getattr(args, "force", False),
-        inputs=[source],
+        inputs=_inputs(args, source),
     )
     if progress is not None:
         progress.done()

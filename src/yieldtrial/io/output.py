@@ -405,15 +405,34 @@ def check_not_input(
     Raises
     ------
     DataValidationError
-        If ``output`` resolves to one of ``inputs``.
+        If ``output`` resolves to one of ``inputs``, or is the same file under another
+        name (a hard link, or another spelling on a case-insensitive file system).
     """
     out = _resolved(output)
+    identity = _identity(output)
     for item in inputs:
-        if item is not None and _resolved(item) == out:
+        if item is None:
+            continue
+        if _resolved(item) == out:
             raise DataValidationError(
                 f"output file {str(output)!r} is also an input file; refusing to overwrite it. "
                 "Choose another name with -o/--output."
             )
+        if identity is not None and _identity(item) == identity:
+            raise DataValidationError(
+                f"output file {str(output)!r} is the same file as the input {str(item)!r} "
+                "(a hard link or another spelling of its name); refusing to overwrite it. "
+                "Choose another name with -o/--output."
+            )
+
+
+def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """Device and inode of an existing file (None when it cannot be examined)."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino)
 
 
 def _resolved(path: str | os.PathLike[str]) -> Path:
