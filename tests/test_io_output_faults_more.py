@@ -215,3 +215,24 @@ def test_standardize_never_replaces_its_config(tmp_path, capsys, fmt):
         match=r"'.*trial\.toml' is also an input file",
         untouched=[config, plots],
     )
+
+
+# --------------------------------------------------------------------------- filled-in field books
+def test_design_refuses_a_workbook_with_harvest_data_on_its_second_sheet(tmp_path, capsys):
+    """A field book saved as .xlsx behind a cover sheet still holds harvest data: never replaced."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = tmp_path / "fieldbook.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "read me"
+    workbook.active["A1"] = "Field book of the 2025 trial"
+    sheet = workbook.create_sheet("plots")
+    sheet.append(["plot_id", "treatment", "block", "fresh_mass_kg", "moisture_pct"])
+    for plot in range(1, 10):
+        sheet.append([100 + plot, "CK", 1, 12.5, 13.1])
+    workbook.save(book)
+    assert_one_line_error(
+        [*DESIGN, "-o", str(book), "--force"],
+        capsys,
+        match=r"already holds harvest data \(fresh_mass_kg in 9 rows, moisture_pct in 9 rows\)",
+        untouched=[book],
+    )

@@ -25,6 +25,7 @@ module with the same checks and messages.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import os
@@ -1068,6 +1069,9 @@ _HARVEST_PREFIXES = (
 def harvest_columns_filled(path: Path) -> list[tuple[str, int]]:
     """Harvest columns of a plot table file that hold values, with their counts.
 
+    Every worksheet of a workbook is looked at (harvest data on a second sheet, after a
+    cover sheet, is harvest data too); a sheet that is not a plot table is skipped.
+
     Parameters
     ----------
     path : Path
@@ -1081,17 +1085,30 @@ def harvest_columns_filled(path: Path) -> list[tuple[str, int]]:
     """
     from yieldtrial.io.headers import recognise_header
 
-    frame, _ = read_table_file(path, sheet=None, encoding=None)
-    filled: list[tuple[str, int]] = []
-    for column in frame.columns:
-        canonical = recognise_header(column)[0]
-        if canonical is None or not canonical.startswith(_HARVEST_PREFIXES):
-            continue
-        cells = frame[column]
-        count = int((cells.notna() & cells.astype(str).str.strip().ne("")).sum())
-        if count:
-            filled.append((canonical, count))
-    return filled
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        workbook = _open_workbook(path, data_only=True)
+        try:
+            count = len(workbook.worksheets)
+        finally:
+            workbook.close()
+        frames = []
+        for number in range(count):
+            # a sheet that is no table (notes, a chart) holds no harvest data
+            with contextlib.suppress(ValueError, TypeError, KeyError, IndexError):
+                frames.append(read_table_file(path, sheet=number, encoding=None)[0])
+    else:
+        frames = [read_table_file(path, sheet=None, encoding=None)[0]]
+    counts: dict[str, int] = {}
+    for frame in frames:
+        for column in frame.columns:
+            canonical = recognise_header(column)[0]
+            if canonical is None or not canonical.startswith(_HARVEST_PREFIXES):
+                continue
+            cells = frame[column]
+            count = int((cells.notna() & cells.astype(str).str.strip().ne("")).sum())
+            if count:
+                counts[canonical] = counts.get(canonical, 0) + count
+    return list(counts.items())
 
 
 def _stderr_note(message: str) -> None:  # pragma: no cover - used by progress reporting
