@@ -236,3 +236,36 @@ def test_design_refuses_a_workbook_with_harvest_data_on_its_second_sheet(tmp_pat
         match=r"already holds harvest data \(fresh_mass_kg in 9 rows, moisture_pct in 9 rows\)",
         untouched=[book],
     )
+
+
+# --------------------------------------------------------------------------- names
+@pytest.mark.parametrize("suffix", ["/", "/.", "/.."])
+def test_output_name_that_names_a_folder_is_refused(tmp_path, capsys, suffix):
+    """`-o out/` once wrote a file named `out` (pathlib drops the slash); now refused."""
+    plots = plot_table(tmp_path)
+    out = f"{tmp_path / 'out'}{suffix}"
+    assert_one_line_error(
+        ["standardize", str(plots), "--crop", "wheat", "-o", out],
+        capsys,
+        match="it names a folder, not a file; give a file name",
+        absent=[tmp_path / "out"],
+    )
+
+
+@pytest.mark.parametrize("command", ["standardize", "demo"])
+def test_empty_output_name_is_refused(tmp_path, capsys, monkeypatch, command):
+    """`-o ""` (an empty shell variable) does not write into the current folder."""
+    monkeypatch.chdir(tmp_path)
+    plots = plot_table(tmp_path)
+    argv = ["standardize", str(plots), "--crop", "wheat"] if command == "standardize" else ["demo"]
+    assert_one_line_error([*argv, "-o", ""], capsys, match="name is empty")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plots.csv"]
+
+
+def test_report_with_a_name_too_long_for_its_companion_leaves_nothing(tmp_path, capsys):
+    """A Markdown name whose figure folder name is too long: one line, no file at all."""
+    out = tmp_path / ("x" * 252 + ".md")  # fits; "xxx..._files" (258 bytes) does not
+    assert_one_line_error(
+        _report_args(tmp_path, out), capsys, match="the file name is too long", absent=[out]
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plots.csv"]

@@ -194,7 +194,7 @@ def atomic_write_stream(
     FileAccessError
         When the file cannot be written.
     """
-    target = Path(path)
+    target = _file_path(path)
     _check_parent(target)
     _refuse_folder(target)
     folder = target.parent
@@ -283,6 +283,23 @@ def _remove_created(created: list[Path]) -> None:
                 os.rmdir(path)
             else:
                 os.unlink(path)
+
+
+def _file_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a Path; refuse one that names a folder (``out/``, ``out/.``, ``..``).
+
+    ``Path("out/")`` is ``Path("out")``: without this check ``-o out/`` would write a
+    file named ``out``.
+    """
+    raw = os.fspath(path)
+    if not raw:
+        raise FileAccessError("the output file name is empty; give a file name")
+    if os.path.basename(raw) in ("", ".", "..") or (os.altsep and raw.endswith(os.altsep)):
+        raise FileAccessError(
+            f"cannot write {raw!r}: it names a folder, not a file; give a file name (e.g. "
+            f"{os.path.join(raw.rstrip('/' + (os.altsep or '')) or raw, 'report.html')!r})"
+        )
+    return Path(raw)
 
 
 def _probe(target: Path) -> os.stat_result | None:
@@ -543,7 +560,7 @@ def check_output(
     FileAccessError
         A folder, a device or another special file.
     """
-    target = Path(path)
+    target = _file_path(path)
     check_not_input(target, [item for item in inputs if item is not None])
     _check_parent(target)
     info = _probe(target)
@@ -597,6 +614,8 @@ def check_folder(folder: str | os.PathLike[str], *, force: bool = False) -> Path
     FileAccessError
         ``folder`` is a file, or cannot be listed.
     """
+    if not os.fspath(folder):
+        raise FileAccessError("the output folder name is empty; give a folder name")
     target = Path(folder)
     if not os.path.lexists(target):
         return target
