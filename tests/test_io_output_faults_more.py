@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import json
 import os
 from pathlib import Path
 
@@ -269,3 +271,40 @@ def test_report_with_a_name_too_long_for_its_companion_leaves_nothing(tmp_path, 
         _report_args(tmp_path, out), capsys, match="the file name is too long", absent=[out]
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plots.csv"]
+
+
+# --------------------------------------------------------------------------- hostile manifests
+def _finishes(tmp_path: Path, work) -> bool:
+    """Run ``work`` in a thread; True when it ends within 20 s (a FIFO read would block)."""
+    import threading
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    thread.join(20)
+    if thread.is_alive():  # release a reader blocked on a FIFO so the test run can go on
+        for fifo in tmp_path.rglob("*"):
+            if fifo.is_fifo():
+                with contextlib.suppress(OSError):
+                    os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        return False
+    return True
+
+
+def test_manifest_that_is_a_fifo_does_not_hang(tmp_path):
+    """A named pipe in the place of `.yieldtrial-outputs` is ignored (and replaced), never read."""
+    os.mkfifo(tmp_path / output.MANIFEST_NAME)
+    assert _finishes(tmp_path, lambda: write_output(tmp_path / "a.txt", "a"))
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "a"
+    assert is_own_output(tmp_path / "a.txt")
+
+
+def test_fifo_listed_in_the_manifest_does_not_hang_demo(tmp_path):
+    """A pipe the manifest names is not hashed: the demo folder check refuses it at once."""
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    os.mkfifo(folder / "fig.svg")
+    manifest = {"files": {"fig.svg": {"sha256": "0" * 64}}}
+    (folder / output.MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    outcome: list[bool] = []
+    assert _finishes(tmp_path, lambda: outcome.append(output._own_entry(folder / "fig.svg")))
+    assert outcome == [False]

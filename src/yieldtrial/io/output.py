@@ -470,7 +470,9 @@ _HASHES: dict[tuple[int, int, int, int, int], str] = {}
 def _file_sha256(path: Path) -> str | None:
     digest = hashlib.sha256()
     try:
-        with path.open("rb") as handle:
+        with _open_regular(path) as handle:
+            if handle is None:
+                return None
             info = os.fstat(handle.fileno())
             key = None
             if info.st_size >= _MEMO_BYTES:
@@ -491,9 +493,33 @@ def _file_sha256(path: Path) -> str | None:
     return value
 
 
+@contextlib.contextmanager
+def _open_regular(path: Path) -> Iterator[IO[bytes] | None]:
+    """Open ``path`` for reading when it is a regular file (None for a pipe, a device...).
+
+    Opened without blocking, so a FIFO put in the place of a manifest or an output never
+    makes a command wait forever for a writer.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            yield None
+            return
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with handle:
+        yield handle
+
+
 def _read_manifest(folder: Path) -> dict[str, Any]:
     try:
-        with (folder / MANIFEST_NAME).open("rb") as handle:
+        with _open_regular(folder / MANIFEST_NAME) as handle:
+            if handle is None:
+                return {}
             raw = json.loads(handle.read(4 << 20))
     except (OSError, ValueError):
         return {}
