@@ -308,3 +308,38 @@ def test_fifo_listed_in_the_manifest_does_not_hang_demo(tmp_path):
     outcome: list[bool] = []
     assert _finishes(tmp_path, lambda: outcome.append(output._own_entry(folder / "fig.svg")))
     assert outcome == [False]
+
+
+# --------------------------------------------------------------------------- -o -
+def test_dash_output_is_standard_output(tmp_path, capsys, monkeypatch):
+    """`standardize ... -o -` prints the table and writes no file named '-'."""
+    monkeypatch.chdir(tmp_path)
+    plots = plot_table(tmp_path)
+    assert main_ok(["standardize", str(plots), "--crop", "wheat", "-o", "-"])
+    assert capsys.readouterr().out.startswith("plot_id,")
+    assert not (tmp_path / "-").exists()
+
+
+def test_dash_output_of_design_is_standard_output(tmp_path, capsys, monkeypatch):
+    """`design ... -o -` prints the field book."""
+    monkeypatch.chdir(tmp_path)
+    assert main_ok([*DESIGN, "-o", "-"])
+    assert capsys.readouterr().out.startswith("plot_id,")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["report", "demo"])
+def test_dash_output_is_a_usage_error_where_a_file_is_written(tmp_path, capsys, command):
+    """`report -o -` / `demo -o -`: exit 2, one line, no file named '-'."""
+    plots = plot_table(tmp_path)
+    argv = ["report", str(plots), "--crop", "wheat"] if command == "report" else ["demo"]
+    assert_one_line_error(
+        [*argv, "-o", "-"], capsys, code=2, match="'-' \\(standard output\\) is not possible"
+    )
+
+
+def main_ok(argv: list[str]) -> bool:
+    """Run the CLI in-process; True when it exits 0."""
+    from yieldtrial.cli import main
+
+    return main(argv) == 0

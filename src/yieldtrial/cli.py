@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "handler", None) is None:
             parser.print_help(sys.stderr)
             return 2
-        problem = _non_finite_argument(parser, args)
+        problem = _non_finite_argument(parser, args) or _standard_output(args)
         if problem:
             print(f"yieldtrial {args.command}: error: {problem}", file=sys.stderr)
             return 2
@@ -169,6 +169,24 @@ def _non_finite_argument(parser: argparse.ArgumentParser, args: argparse.Namespa
                     "give a number such as 13 or 0.05"
                 )
     return ""
+
+
+#: Commands that print their result on standard output when ``-o`` is not given.
+STDOUT_COMMANDS = ("standardize", "audit", "design", "network")
+
+
+def _standard_output(args: argparse.Namespace) -> str:
+    """``-o -`` means standard output where a command can print its result; else refused."""
+    if getattr(args, "output", None) != "-":
+        return ""
+    if args.command in STDOUT_COMMANDS:
+        args.output = None
+        return ""
+    what = "folder" if args.command == "demo" else "file"
+    return (
+        f"argument -o: '-' (standard output) is not possible here: {args.command} writes "
+        f"a {what}; give a {what} name (one named '-' can be given as ./-)"
+    )
 
 
 def _command_actions(parser: argparse.ArgumentParser, command: str | None) -> list[argparse.Action]:
