@@ -343,3 +343,24 @@ def main_ok(argv: list[str]) -> bool:
     from yieldtrial.cli import main
 
     return main(argv) == 0
+
+
+# --------------------------------------------------------------------------- messages
+def test_wrote_line_quotes_a_name_with_a_line_break(tmp_path, capsys):
+    """A line break in an output name does not split the one-line `wrote ...` message."""
+    plots = plot_table(tmp_path)
+    out = tmp_path / "a\nb.csv"
+    code, lines = run_cli(["standardize", str(plots), "--crop", "wheat", "-o", str(out)], capsys)
+    assert code == 0
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("wrote '") and "a\\nb.csv'" in lines[0]
+    assert out.exists()
+
+
+def test_wrote_line_shows_a_chinese_name_as_typed(tmp_path, capsys):
+    """Printable names (Chinese, spaces) are shown unquoted."""
+    plots = plot_table(tmp_path)
+    out = tmp_path / "产量 结果.csv"
+    code, lines = run_cli(["standardize", str(plots), "--crop", "wheat", "-o", str(out)], capsys)
+    assert code == 0
+    assert lines[0].startswith(f"wrote {out} (")

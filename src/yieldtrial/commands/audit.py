@@ -30,7 +30,7 @@ from yieldtrial.commands._input import (
     add_table_options,
     settings_from_args,
 )
-from yieldtrial.io.output import check_output, csv_safe_text, write_output
+from yieldtrial.io.output import check_output, csv_safe_text, shown_path, write_output
 
 EXAMPLES = """\
 examples:
@@ -181,7 +181,7 @@ def _write(
         sys.stdout.write(text)
         return
     write_output(output, text, force=force, inputs=list(inputs))
-    print(f"wrote {output}", file=sys.stderr)
+    print(f"wrote {shown_path(output)}", file=sys.stderr)
 
 
 def _run_file(args: argparse.Namespace) -> int:

@@ -174,10 +174,12 @@ def index_page(folder: Path, lang: str) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from yieldtrial.io.output import shown_path
+
     _use_file_backend()
     written = build_demo(args.output, lang=args.lang, force=getattr(args, "force", False))
     for path in written:
-        print(f"wrote {path}", file=sys.stderr)
+        print(f"wrote {shown_path(path)}", file=sys.stderr)
     return 0
 
 

@@ -119,7 +119,7 @@ def _labels(values: list[str] | None) -> list[str] | None:
 def _run(args: argparse.Namespace) -> int:
     from yieldtrial.design.layouts import layout
     from yieldtrial.errors import DataValidationError
-    from yieldtrial.io.output import check_output, csv_safe_frame, write_output
+    from yieldtrial.io.output import check_output, csv_safe_frame, shown_path, write_output
 
     if args.map is not None and Path(args.map).suffix.lower() not in (".png", ".svg", ".pdf"):
         raise DataValidationError(
@@ -157,15 +157,16 @@ def _run(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
     else:
+        shown = shown_path(args.output)
         print(
-            f"field book: {args.output} ({len(book)} plots, {args.layout}, seed {seed})",
+            f"field book: {shown} ({len(book)} plots, {args.layout}, seed {seed})",
             file=sys.stderr,
         )
     _describe(book.attrs["design"])
     if args.seed is None:
         print(f"seed {seed} (give --seed {seed} to reproduce this layout)", file=sys.stderr)
     if args.map is not None:
-        print(f"field map: {args.map}", file=sys.stderr)
+        print(f"field map: {shown_path(args.map)}", file=sys.stderr)
     return 0
 
 

@@ -30,7 +30,7 @@ from yieldtrial.commands._input import (
     settings_from_args,
 )
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.output import check_output, write_output
+from yieldtrial.io.output import check_output, shown_path, write_output
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -233,7 +233,7 @@ def _run(args: argparse.Namespace) -> int:
             counts["failed"] = counts.get("failed", 0) + len(left_out)
         shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         total = len(result.per_trial) + len(left_out)
-        print(f"wrote {args.output} ({total} trials: {shown})", file=sys.stderr)
+        print(f"wrote {shown_path(args.output)} ({total} trials: {shown})", file=sys.stderr)
     return 0
 
 

@@ -104,7 +104,7 @@ def register(subparsers: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     _use_file_backend()
-    from yieldtrial.io.output import check_output
+    from yieldtrial.io.output import check_output, shown_path
     from yieldtrial.report.files import report_from_files, write_report_file
     from yieldtrial.report.formats import check_format, format_for_path
 
@@ -134,12 +134,13 @@ def _run(args: argparse.Namespace) -> int:
     for message in warnings:
         print(f"yieldtrial: warning: {' '.join(message.split())}", file=sys.stderr)
     write_report_file(report, args.output, fmt=fmt, force=force, inputs=inputs)
-    print(f"wrote {args.output}", file=sys.stderr)
+    print(f"wrote {shown_path(args.output)}", file=sys.stderr)
     from yieldtrial.report.companions import COMPANION_FORMATS, companion_path
 
     if fmt in COMPANION_FORMATS:  # many entries: the complete tables next to the report
         for companion in report.companions:
-            print(f"wrote {companion_path(args.output, companion.key)}", file=sys.stderr)
+            shown = shown_path(companion_path(args.output, companion.key))
+            print(f"wrote {shown}", file=sys.stderr)
     return 0
 
 

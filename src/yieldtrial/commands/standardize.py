@@ -26,7 +26,7 @@ from yieldtrial.commands._input import (
     settings_from_args,
 )
 from yieldtrial.errors import YieldTrialWarning
-from yieldtrial.io.output import check_output, stderr_is_terminal, write_output
+from yieldtrial.io.output import check_output, shown_path, stderr_is_terminal, write_output
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -309,7 +309,7 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
         )
     if args.output is not None:
         print(
-            f"wrote {args.output} ({len(table)} plots, yields in {trial.unit} at "
+            f"wrote {shown_path(args.output)} ({len(table)} plots, yields in {trial.unit} at "
             f"{trial.standard_moisture_pct:g} % moisture)",
             file=sys.stderr,
         )
@@ -387,7 +387,7 @@ def _run_streamed(args: argparse.Namespace, config: TrialConfig, source: Path) -
             file=sys.stderr,
         )
     print(
-        f"wrote {args.output} ({result.n_plots} plots, yields in {result.unit} at "
+        f"wrote {shown_path(args.output)} ({result.n_plots} plots, yields in {result.unit} at "
         f"{result.standard_moisture_pct:g} % moisture)",
         file=sys.stderr,
     )

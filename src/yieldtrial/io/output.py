@@ -64,6 +64,7 @@ __all__ = [
     "markdown_text",
     "output_group",
     "record_output",
+    "shown_path",
     "stderr_is_terminal",
     "terminal_progress",
     "write_output",
@@ -300,6 +301,22 @@ def _file_path(path: str | os.PathLike[str]) -> Path:
             f"{os.path.join(raw.rstrip('/' + (os.altsep or '')) or raw, 'report.html')!r})"
         )
     return Path(raw)
+
+
+def shown_path(path: str | os.PathLike[str]) -> str:
+    r"""Return a path as a message shows it: as typed, or quoted when it holds control characters.
+
+    A line break or a terminal escape sequence in a file name would split the one-line
+    ``wrote ...`` message or act on the terminal; such a name is shown as Python's
+    ``repr``.
+
+    Examples
+    --------
+    >>> shown_path("产量 2025.csv"), shown_path("a\nb.csv")
+    ('产量 2025.csv', "'a\\nb.csv'")
+    """
+    text = os.fspath(path)
+    return text if text.isprintable() else repr(text)
 
 
 def _probe(target: Path) -> os.stat_result | None:
