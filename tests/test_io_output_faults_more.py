@@ -364,3 +364,19 @@ def test_wrote_line_shows_a_chinese_name_as_typed(tmp_path, capsys):
     code, lines = run_cli(["standardize", str(plots), "--crop", "wheat", "-o", str(out)], capsys)
     assert code == 0
     assert lines[0].startswith(f"wrote {out} (")
+
+
+def test_name_of_four_byte_characters_fits_its_temporary_name(tmp_path):
+    """60 emoji + .csv is 244 bytes (fits); the temporary name is cut by bytes, so it fits too."""
+    target = tmp_path / ("\N{GRINNING FACE}" * 60 + ".csv")
+    write_output(target, "ok")
+    assert target.read_text(encoding="utf-8") == "ok"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [output.MANIFEST_NAME, target.name]
+
+
+def test_stale_temporary_of_a_name_with_a_line_break_is_removed(tmp_path):
+    """A killed run's temporary file is found even when the output name holds a line break."""
+    stale = tmp_path / ".a\nb.csv.yieldtrial-99999999-0123abcd.tmp"  # no such process
+    stale.write_text("half", encoding="utf-8")
+    atomic_write_text(tmp_path / "a\nb.csv", "whole")
+    assert not stale.exists()

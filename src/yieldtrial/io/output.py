@@ -73,7 +73,7 @@ __all__ = [
 #: Name of the manifest of yieldtrial's outputs kept in each output folder.
 MANIFEST_NAME = ".yieldtrial-outputs"
 #: A temporary file of :func:`atomic_write_stream`: ``.<name>.yieldtrial-<pid>-<hex>.tmp``.
-_TEMP = re.compile(r"^\..*\.yieldtrial-(?P<pid>\d+)-[0-9a-f]{8}\.tmp$")
+_TEMP = re.compile(r"^\..*\.yieldtrial-(?P<pid>\d+)-[0-9a-f]{8}\.tmp$", re.DOTALL)
 #: Temporary files of earlier yieldtrial versions (``mkstemp``) older than this are stale. [s]
 _LEGACY_TEMP_AGE_S = 3600.0
 _CHUNK = 1 << 20
@@ -208,7 +208,9 @@ def atomic_write_stream(
         _note_created(created)
     _remove_stale_temporaries(folder, target.name)
     mode = _mode_for(target)
-    tmp = folder / f".{target.name[:64]}.yieldtrial-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    tmp = (
+        folder / f".{_short_name(target.name)}.yieldtrial-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    )
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     except OSError as exc:
@@ -232,6 +234,14 @@ def atomic_write_stream(
         raise
     _fsync_folder(folder)
     return target, writer.hash.hexdigest()
+
+
+def _short_name(name: str) -> str:
+    """Return the start of ``name`` that fits in 64 bytes (a temporary name must fit in 255).
+
+    Cut by bytes, not characters: 64 emoji are 256 bytes.
+    """
+    return os.fsencode(name)[:64].decode("utf-8", "ignore")
 
 
 #: Paths created by the writes inside the innermost :func:`output_group` (None outside one).
