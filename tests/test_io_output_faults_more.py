@@ -380,3 +380,25 @@ def test_stale_temporary_of_a_name_with_a_line_break_is_removed(tmp_path):
     stale.write_text("half", encoding="utf-8")
     atomic_write_text(tmp_path / "a\nb.csv", "whole")
     assert not stale.exists()
+
+
+# --------------------------------------------------------------------------- streams
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="needs /dev/stdout")
+def test_dev_stdout_is_never_replaced_even_with_force(tmp_path):
+    """/dev/stdout redirected to a file is a regular file, but the link in /dev is not replaced."""
+    with open(tmp_path / "redirected.txt", "wb") as sink:
+        saved = os.dup(1)
+        os.dup2(sink.fileno(), 1)  # stdout redirected to a regular file, as `> file` does
+        try:
+            with pytest.raises(output.FileAccessError, match="not a regular file"):
+                output.check_output("/dev/stdout", force=True)
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+    assert os.path.islink("/dev/stdout")
+
+
+def test_file_under_dev_shm_is_an_ordinary_output(tmp_path):
+    """The RAM disk folder in /dev holds ordinary files: not taken for a stream."""
+    assert not output._is_stream_alias(Path("/dev/shm/yields.csv"))  # noqa: S108
+    assert output._is_stream_alias(Path("/proc/self/fd/1"))

@@ -329,6 +329,22 @@ def shown_path(path: str | os.PathLike[str]) -> str:
     return text if text.isprintable() else repr(text)
 
 
+#: Folders of device and process files: a name there is a stream, not a file to replace
+#: (``/dev/stdout`` is a link to ``/proc/self/fd/1``, a regular file when stdout is redirected).
+_STREAM_FOLDERS = ("/dev/", "/proc/")
+
+
+def _is_stream_alias(target: Path) -> bool:
+    """Tell whether ``target`` is ``/dev/stdout``, ``/dev/fd/N``, ``/proc/...`` (not /dev/shm)."""
+    if os.name != "posix":  # pragma: no cover - Windows
+        return False
+    for place in (os.path.abspath(target), str(_resolved(target))):
+        ram_disk = place.startswith("/dev/shm/")  # noqa: S108 - a name compared, nothing made
+        if place.startswith(_STREAM_FOLDERS) and not ram_disk:
+            return True
+    return False
+
+
 def _probe(target: Path) -> os.stat_result | None:
     """``os.stat`` of ``target`` (None when it does not exist); other errors are clean."""
     try:
@@ -620,10 +636,10 @@ def check_output(
     if info is None:
         return target  # new, or a dangling symbolic link: replacing it loses nothing
     _refuse_folder(target)
-    if not stat.S_ISREG(info.st_mode):
+    if not stat.S_ISREG(info.st_mode) or _is_stream_alias(target):
         raise FileAccessError(
-            f"cannot write {str(target)!r}: it is not a regular file (a device, pipe or "
-            "socket); give the name of a file to create"
+            f"cannot write {str(target)!r}: it is not a regular file (a device, pipe, "
+            "socket or standard stream); give the name of a file to create"
         )
     if protect_harvest:
         filled = harvest_data_columns(target)
