@@ -6,6 +6,7 @@ import contextlib
 import errno
 import json
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -402,3 +403,13 @@ def test_file_under_dev_shm_is_an_ordinary_output(tmp_path):
     """The RAM disk folder in /dev holds ordinary files: not taken for a stream."""
     assert not output._is_stream_alias(Path("/dev/shm/yields.csv"))  # noqa: S108
     assert output._is_stream_alias(Path("/proc/self/fd/1"))
+
+
+# --------------------------------------------------------------------------- file mode
+def test_replace_drops_set_id_bits(tmp_path):
+    """--force over a set-user-ID file keeps rwx bits (0755) but not the set-ID bits."""
+    target = tmp_path / "tool"
+    target.write_text("#!/bin/sh\n", encoding="utf-8")
+    os.chmod(target, 0o6755)  # noqa: S103 - the hazard under test
+    write_output(target, "plot_id\n", force=True)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o755

@@ -384,11 +384,15 @@ def _refuse_folder(target: Path) -> None:
 
 
 def _mode_for(target: Path) -> int:
-    """Permission bits for the new file: those of the file it replaces, else 0666 - umask."""
+    """Permission bits for the new file: those of the file it replaces, else 0666 - umask.
+
+    The set-user-ID and set-group-ID bits are not carried over: the new file belongs to
+    whoever runs yieldtrial (root, perhaps), and holds text, not a program.
+    """
     with contextlib.suppress(OSError):
         info = target.stat()
         if stat.S_ISREG(info.st_mode):
-            return stat.S_IMODE(info.st_mode)
+            return stat.S_IMODE(info.st_mode) & ~(stat.S_ISUID | stat.S_ISGID)
     return 0o666 & ~_umask()
 
 
