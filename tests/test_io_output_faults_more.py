@@ -221,8 +221,11 @@ def test_standardize_never_replaces_its_config(tmp_path, capsys, fmt):
 
 
 # --------------------------------------------------------------------------- filled-in field books
-def test_design_refuses_a_workbook_with_harvest_data_on_its_second_sheet(tmp_path, capsys):
-    """A field book saved as .xlsx behind a cover sheet still holds harvest data: never replaced."""
+def test_workbook_with_harvest_data_on_its_second_sheet_is_protected(tmp_path):
+    """A field book saved as .xlsx behind a cover sheet still holds harvest data: never replaced.
+
+    (``design`` itself writes CSV and refuses an .xlsx name; the guard is in check_output.)
+    """
     openpyxl = pytest.importorskip("openpyxl")
     book = tmp_path / "fieldbook.xlsx"
     workbook = openpyxl.Workbook()
@@ -233,12 +236,9 @@ def test_design_refuses_a_workbook_with_harvest_data_on_its_second_sheet(tmp_pat
     for plot in range(1, 10):
         sheet.append([100 + plot, "CK", 1, 12.5, 13.1])
     workbook.save(book)
-    assert_one_line_error(
-        [*DESIGN, "-o", str(book), "--force"],
-        capsys,
-        match=r"already holds harvest data \(fresh_mass_kg in 9 rows, moisture_pct in 9 rows\)",
-        untouched=[book],
-    )
+    pattern = r"already holds harvest data \(fresh_mass_kg in 9 rows, moisture_pct in 9 rows\)"
+    with pytest.raises(output.DataValidationError, match=pattern):
+        output.check_output(book, force=True, protect_harvest=True)
 
 
 # --------------------------------------------------------------------------- names
@@ -413,3 +413,31 @@ def test_replace_drops_set_id_bits(tmp_path):
     os.chmod(target, 0o6755)  # noqa: S103 - the hazard under test
     write_output(target, "plot_id\n", force=True)
     assert stat.S_IMODE(target.stat().st_mode) == 0o755
+
+
+# --------------------------------------------------------------- text under a binary name
+@pytest.mark.parametrize(
+    ("argv", "hint"),
+    [
+        (["design", "rcbd", "--treatments", "A", "B", "--blocks", "2"], "CSV text.*fb.csv"),
+        (["audit", "12.5", "477", "--moisture", "15", "--crop", "wheat"], "plain text.*fb.txt"),
+    ],
+    ids=["design", "audit"],
+)
+def test_text_output_with_an_excel_name_is_a_usage_error(tmp_path, capsys, argv, hint):
+    """`-o fb.xlsx` would hold CSV text that Excel refuses: exit 2, the suffix to use."""
+    out = tmp_path / "fb.xlsx"
+    assert_one_line_error([*argv, "-o", str(out)], capsys, code=2, match=hint, absent=[out])
+
+
+def test_standardize_json_with_a_word_name_is_a_usage_error(tmp_path, capsys):
+    """--format json -o y.docx: the message suggests y.json."""
+    plots = plot_table(tmp_path)
+    out = tmp_path / "y.docx"
+    assert_one_line_error(
+        ["standardize", str(plots), "--crop", "wheat", "--format", "json", "-o", str(out)],
+        capsys,
+        code=2,
+        match=r"writes JSON text, not a \.docx file .*name it y\.json",
+        absent=[out],
+    )

@@ -22,6 +22,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from yieldtrial.commands._input import UsageError
@@ -133,7 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "handler", None) is None:
             parser.print_help(sys.stderr)
             return 2
-        problem = _non_finite_argument(parser, args) or _standard_output(args)
+        problem = (
+            _non_finite_argument(parser, args) or _standard_output(args) or _text_output_name(args)
+        )
         if problem:
             print(f"yieldtrial {args.command}: error: {problem}", file=sys.stderr)
             return 2
@@ -186,6 +189,38 @@ def _standard_output(args: argparse.Namespace) -> str:
     return (
         f"argument -o: '-' (standard output) is not possible here: {args.command} writes "
         f"a {what}; give a {what} name (one named '-' can be given as ./-)"
+    )
+
+
+#: Suffixes of files that are not text (workbooks, documents, images, archives).
+BINARY_SUFFIXES: tuple[str, ...] = (
+    *(".xlsx", ".xlsm", ".xls", ".ods", ".docx", ".doc", ".odt"),
+    *(".pdf", ".png", ".jpg", ".jpeg", ".zip"),
+)
+#: Commands whose ``-o`` file is text (CSV, JSON or a table).
+_TEXT_OUTPUTS = ("standardize", "audit", "design")
+
+
+def _text_output_name(args: argparse.Namespace) -> str:
+    """Refuse a text output named like a workbook or a document (``-o yields.xlsx``).
+
+    The file would hold CSV text under a name that Excel (or Word, or an image viewer)
+    refuses to open, and that yieldtrial itself refuses to read back.
+    """
+    output = getattr(args, "output", None)
+    if args.command not in _TEXT_OUTPUTS or not output:
+        return ""
+    suffix = Path(output).suffix.lower()
+    if suffix not in BINARY_SUFFIXES:
+        return ""
+    fmt = "csv" if args.command == "design" else getattr(args, "format", None) or "csv"
+    kind, good = {"json": ("JSON text", "json"), "table": ("plain text", "txt")}.get(
+        fmt, ("CSV text", "csv")
+    )
+    return (
+        f"argument -o: {output!r}: {args.command} writes {kind}, not a {suffix} file (it "
+        f"could not be opened as one); name it {Path(output).stem}.{good}"
+        + (" (Excel opens CSV files)" if good == "csv" else "")
     )
 
 
