@@ -441,3 +441,16 @@ def test_standardize_json_with_a_word_name_is_a_usage_error(tmp_path, capsys):
         match=r"writes JSON text, not a \.docx file .*name it y\.json",
         absent=[out],
     )
+
+
+def test_folder_in_the_place_of_a_figure_names_the_report(tmp_path, capsys):
+    """A folder named like a figure file: the message names the report, not 'give a file name'."""
+    out = tmp_path / "r.md"
+    (tmp_path / "r_files" / "fig1.svg").mkdir(parents=True)
+    line = assert_one_line_error(
+        _report_args(tmp_path, out),
+        capsys,
+        match=r"'.*fig1\.svg', which goes with the report '.*r\.md': a folder has that name",
+        absent=[out],
+    )
+    assert "e.g." not in line

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from yieldtrial.config import TrialConfig, load_config
-from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.errors import DataValidationError, FileAccessError, YieldTrialWarning
 from yieldtrial.report.settings import in_described_order
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -209,6 +209,11 @@ def write_report_file(
         else []
     )
     for extra in [*figures, *companions]:
+        if extra.is_dir():
+            raise FileAccessError(
+                f"cannot write {str(extra)!r}, which goes with the report {str(target)!r}: a "
+                "folder has that name. Move the folder away, or give the report another name"
+            )
         check_output(extra, force=force, inputs=inputs)
     with output_group():  # a failure removes the files this call created
         # the complete per-entry tables of a summarised report, next to it (own outputs)
