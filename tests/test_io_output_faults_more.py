@@ -454,3 +454,16 @@ def test_folder_in_the_place_of_a_figure_names_the_report(tmp_path, capsys):
         absent=[out],
     )
     assert "e.g." not in line
+
+
+@pytest.mark.parametrize("name", [output.MANIFEST_NAME, ".y.csv.yieldtrial-1-0123abcd.tmp"])
+def test_output_named_like_yieldtrials_bookkeeping_is_refused(tmp_path, capsys, name):
+    """`-o .yieldtrial-outputs` would be overwritten by the manifest at once: refused."""
+    plots = plot_table(tmp_path)
+    out = tmp_path / name
+    assert_one_line_error(
+        ["standardize", str(plots), "--crop", "wheat", "-o", str(out), "--force"],
+        capsys,
+        match="yieldtrial keeps its own bookkeeping under that name",
+        absent=[out],
+    )

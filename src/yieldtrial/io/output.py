@@ -634,6 +634,11 @@ def check_output(
         A folder, a device or another special file.
     """
     target = _file_path(path)
+    if target.name == MANIFEST_NAME or _TEMP.match(target.name):
+        raise FileAccessError(
+            f"cannot write {str(target)!r}: yieldtrial keeps its own bookkeeping under that "
+            "name (the manifest of its outputs, or a temporary file); choose another name"
+        )
     check_not_input(target, [item for item in inputs if item is not None])
     _check_parent(target)
     info = _probe(target)
