@@ -467,3 +467,28 @@ def test_output_named_like_yieldtrials_bookkeeping_is_refused(tmp_path, capsys, 
         match="yieldtrial keeps its own bookkeeping under that name",
         absent=[out],
     )
+
+
+def test_figures_of_a_killed_run_are_own_outputs(tmp_path, capsys, monkeypatch):
+    """A run killed after its figures (no clean-up) leaves figures the next run may replace."""
+    from yieldtrial.report.files import report_from_files
+    from yieldtrial.report.render_markdown import figure_paths, write_markdown
+
+    out = tmp_path / "r.md"
+    args = _report_args(tmp_path, out)
+    report, _ = report_from_files(tmp_path / "plots.csv", crop="wheat")
+    real = output.atomic_write_text
+
+    def killed(path, text, **kwargs):
+        if Path(path).name == "r.md":
+            raise SystemExit(137)  # stands for SIGKILL at the .md ...
+        return real(path, text, **kwargs)
+
+    monkeypatch.setattr(output, "atomic_write_text", killed)
+    monkeypatch.setattr(output, "_remove_created", lambda created: None)  # ... no clean-up
+    with pytest.raises(SystemExit):
+        write_markdown(report, out, checked=True)
+    figures = figure_paths(report, out)
+    assert figures and all(is_own_output(f) for f in figures)
+    monkeypatch.undo()
+    assert run_cli(args, capsys)[0] == 0  # the next run replaces them without --force

@@ -219,10 +219,7 @@ def write_report_file(
         # the complete per-entry tables of a summarised report, next to it (own outputs)
         report, _ = write_companions(report, target, fmt=fmt, force=force, inputs=inputs)
         if fmt == "markdown":
-            written = write_markdown(report, target, checked=True)
-            for figure in figures:
-                record_output(figure)
-            return record_output(written)
+            return record_output(write_markdown(report, target, checked=True))
         write_file = writer(fmt)
         if write_file is None:
             return write_output(target, report.render(fmt), force=force, inputs=inputs)

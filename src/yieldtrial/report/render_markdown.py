@@ -142,8 +142,9 @@ def write_markdown(report: Report, path: Path, *, checked: bool = False) -> Path
         The ``.md`` file; figures go to ``<stem>_files/fig<n>.svg``.
     checked : bool, default False
         The caller has checked every target (:func:`figure_paths`) with
-        :func:`~yieldtrial.io.output.check_output`; otherwise an existing figure file
-        without yieldtrial's figure mark is refused.
+        :func:`~yieldtrial.io.output.check_output`, and each figure is recorded as
+        yieldtrial's own output as soon as it is written; otherwise an existing figure
+        file without yieldtrial's figure mark is refused.
 
     Returns
     -------
@@ -155,7 +156,12 @@ def write_markdown(report: Report, path: Path, *, checked: bool = False) -> Path
     DataValidationError
         If a figure file exists that yieldtrial did not write (it is left alone).
     """
-    from yieldtrial.io.output import atomic_write_bytes, atomic_write_text, output_group
+    from yieldtrial.io.output import (
+        atomic_write_bytes,
+        atomic_write_text,
+        output_group,
+        record_output,
+    )
 
     figures = [b for s in report.sections for b in s.blocks if isinstance(b, Figure)]
     targets = figure_paths(report, path)
@@ -171,6 +177,8 @@ def write_markdown(report: Report, path: Path, *, checked: bool = False) -> Path
     with output_group():
         for target, svg in zip(targets, svgs, strict=True):
             atomic_write_bytes(target, svg)
+            if checked:  # recorded at once: a run killed here leaves own outputs only
+                record_output(target)
         return atomic_write_text(path, text)
 
 
