@@ -64,6 +64,17 @@ def test_nested_output_group_hands_its_files_to_the_outer_one(tmp_path):
     assert not (tmp_path / "inner.txt").exists()
 
 
+def test_output_group_leaves_a_file_another_run_put_there(tmp_path):
+    """A created file replaced by another run before the failure is that run's: kept."""
+    target = tmp_path / "a.txt"
+    with pytest.raises(RuntimeError), output_group():
+        atomic_write_text(target, "mine")
+        atomic_write_text(tmp_path / ".other", "theirs")
+        os.replace(tmp_path / ".other", target)  # another run's atomic write, meanwhile
+        raise RuntimeError("later failure")
+    assert target.read_text(encoding="utf-8") == "theirs"
+
+
 def test_output_group_keeps_files_on_success(tmp_path):
     """A group that finishes leaves everything it wrote."""
     with output_group() as created:
@@ -485,7 +496,7 @@ def test_figures_of_a_killed_run_are_own_outputs(tmp_path, capsys, monkeypatch):
         return real(path, text, **kwargs)
 
     monkeypatch.setattr(output, "atomic_write_text", killed)
-    monkeypatch.setattr(output, "_remove_created", lambda created: None)  # ... no clean-up
+    monkeypatch.setattr(output, "_remove_created", lambda *args: None)  # ... no clean-up
     with pytest.raises(SystemExit):
         write_markdown(report, out, checked=True)
     figures = figure_paths(report, out)

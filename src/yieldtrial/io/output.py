@@ -224,8 +224,7 @@ def atomic_write_stream(
         os.chmod(tmp, mode)
         existed = os.path.lexists(target)
         os.replace(tmp, target)
-        if not existed:
-            _note_created(target)
+        _note_created(target, replaced=existed)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -244,16 +243,30 @@ def _short_name(name: str) -> str:
     return os.fsencode(name)[:64].decode("utf-8", "ignore")
 
 
-#: Paths created by the writes inside the innermost :func:`output_group` (None outside one).
-_CREATED: contextvars.ContextVar[list[Path] | None] = contextvars.ContextVar(
-    "yieldtrial_output_group", default=None
+#: The open :func:`output_group` blocks, innermost last: the paths each created, in order,
+#: and their device and inode (what may be removed again).
+_GROUPS: contextvars.ContextVar[tuple[tuple[list[Path], dict[Path, tuple[int, int]]], ...]] = (
+    contextvars.ContextVar("yieldtrial_output_groups", default=())
 )
 
 
-def _note_created(path: Path) -> None:
-    created = _CREATED.get()
-    if created is not None:
+def _note_created(path: Path, *, replaced: bool = False) -> None:
+    """Note a path a group created, or replaced again (the manifest after each file)."""
+    groups = _GROUPS.get()
+    if not groups:
+        return
+    try:
+        info = os.lstat(path)
+    except OSError:  # pragma: no cover - removed at once by someone else
+        return
+    if not replaced:
+        created, identity = groups[-1]
         created.append(path)
+        identity[path] = (info.st_dev, info.st_ino)
+        return
+    for _, identity in groups:  # created by this run earlier: its new identity
+        if path in identity:
+            identity[path] = (info.st_dev, info.st_ino)
 
 
 @contextlib.contextmanager
@@ -264,7 +277,8 @@ def output_group() -> Iterator[list[Path]]:
     reports of ``yieldtrial demo``: when a later file cannot be written (disk full,
     a name too long, Ctrl-C), the files and folders the block created are removed
     again, so a failed command leaves no partial output.  Files it replaced keep their
-    new, complete content (the old one is gone with the rename).  Groups nest: an
+    new, complete content (the old one is gone with the rename), and a file that
+    another run has put under a created name since is left alone.  Groups nest: an
     inner group that succeeds hands its files to the enclosing one.
 
     Yields
@@ -273,24 +287,29 @@ def output_group() -> Iterator[list[Path]]:
         The files and folders created so far, in order.
     """
     created: list[Path] = []
-    token = _CREATED.set(created)
+    identity: dict[Path, tuple[int, int]] = {}
+    token = _GROUPS.set((*_GROUPS.get(), (created, identity)))
     try:
         yield created
     except BaseException:
-        _remove_created(created)
+        _remove_created(created, identity)
         raise
     finally:
-        _CREATED.reset(token)
-    outer = _CREATED.get()
-    if outer is not None:
-        outer.extend(created)
+        _GROUPS.reset(token)
+    outer = _GROUPS.get()
+    if outer:
+        outer[-1][0].extend(created)
+        outer[-1][1].update(identity)
 
 
-def _remove_created(created: list[Path]) -> None:
-    """Remove files, then folders (only when empty), newest first."""
+def _remove_created(created: list[Path], identity: dict[Path, tuple[int, int]]) -> None:
+    """Remove files, then folders (only when empty), newest first; only what was created."""
     for path in reversed(created):
         with contextlib.suppress(OSError):
-            if os.path.isdir(path) and not os.path.islink(path):
+            info = os.lstat(path)
+            if identity.get(path, (info.st_dev, info.st_ino)) != (info.st_dev, info.st_ino):
+                continue  # replaced by another run since: not ours to remove
+            if stat.S_ISDIR(info.st_mode):
                 os.rmdir(path)
             else:
                 os.unlink(path)
