@@ -503,3 +503,44 @@ def test_figures_of_a_killed_run_are_own_outputs(tmp_path, capsys, monkeypatch):
     assert figures and all(is_own_output(f) for f in figures)
     monkeypatch.undo()
     assert run_cli(args, capsys)[0] == 0  # the next run replaces them without --force
+
+
+# --------------------------------------------------------------------------- concurrent runs
+def test_two_runs_writing_one_output_leave_a_whole_recorded_file(tmp_path):
+    """Threads writing different content to one name: one whole version, recorded, no temps."""
+    import threading
+
+    target = tmp_path / "r.csv"
+    contents = [(f"run {n}\n" * 20000).encode() for n in range(6)]
+    barrier = threading.Barrier(len(contents))
+
+    def run(data: bytes) -> None:
+        barrier.wait()
+        write_output(target, data, force=True)
+
+    threads = [threading.Thread(target=run, args=(data,)) for data in contents]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert target.read_bytes() in contents
+    assert is_own_output(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [output.MANIFEST_NAME, "r.csv"]
+
+
+def test_run_overtaken_between_rename_and_record_does_not_record_its_hash(tmp_path, monkeypatch):
+    """Run A renames, run B writes and records, then A records: B's file stays B's own."""
+    target = tmp_path / "r.csv"
+    real = os.replace
+    overtaken = []
+
+    def replace(src, dst, *args, **kwargs):
+        real(src, dst, *args, **kwargs)
+        if Path(dst) == target and not overtaken:
+            overtaken.append(True)
+            write_output(target, "run B\n", force=True)  # B, between A's rename and record
+
+    monkeypatch.setattr(os, "replace", replace)
+    write_output(target, "run A\n")
+    assert target.read_text(encoding="utf-8") == "run B\n"
+    assert is_own_output(target)  # was False: A recorded its hash over B's

@@ -195,6 +195,14 @@ def atomic_write_stream(
     FileAccessError
         When the file cannot be written.
     """
+    target, digest, _ = _write_atomically(path, write)
+    return target, digest
+
+
+def _write_atomically(
+    path: str | os.PathLike[str], write: Callable[[Any], object]
+) -> tuple[Path, str, tuple[int, int]]:
+    """:func:`atomic_write_stream`, also returning the device and inode of the new file."""
     target = _file_path(path)
     _check_parent(target)
     _refuse_folder(target)
@@ -221,6 +229,7 @@ def atomic_write_stream(
             write(writer)
             handle.flush()
             os.fsync(handle.fileno())
+            info = os.fstat(handle.fileno())
         os.chmod(tmp, mode)
         existed = os.path.lexists(target)
         os.replace(tmp, target)
@@ -232,7 +241,7 @@ def atomic_write_stream(
             raise file_error(exc, target, "write") from None
         raise
     _fsync_folder(folder)
-    return target, writer.hash.hexdigest()
+    return target, writer.hash.hexdigest(), (info.st_dev, info.st_ino)
 
 
 def _short_name(name: str) -> str:
@@ -793,13 +802,13 @@ def write_output(
     target = check_output(path, force=force, inputs=inputs, protect_harvest=protect_harvest)
     if isinstance(content, str):
         data = content.encode(encoding)
-        target, digest = atomic_write_stream(target, lambda handle: handle.write(data))
+        target, digest, identity = _write_atomically(target, lambda handle: handle.write(data))
     elif isinstance(content, bytes | bytearray | memoryview):
         blob = bytes(content)
-        target, digest = atomic_write_stream(target, lambda handle: handle.write(blob))
+        target, digest, identity = _write_atomically(target, lambda handle: handle.write(blob))
     else:
-        target, digest = atomic_write_stream(target, content)
-    _record(target, digest)
+        target, digest, identity = _write_atomically(target, content)
+    _record(target, digest, identity)
     return target
 
 
@@ -846,10 +855,18 @@ def _folder_lock(folder: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def _record(target: Path, digest: str) -> None:
-    """Add ``target`` to its folder's manifest; a failure only costs a later --force."""
+def _record(target: Path, digest: str, identity: tuple[int, int] | None = None) -> None:
+    """Add ``target`` to its folder's manifest; a failure only costs a later --force.
+
+    ``identity`` (device, inode) is the file this run wrote: when another run has
+    replaced it since, its hash is not recorded (that run records its own).
+    """
     folder = target.parent
     with contextlib.suppress(OSError), _folder_lock(folder):
+        if identity is not None:
+            info = os.lstat(target)
+            if (info.st_dev, info.st_ino) != identity:
+                return
         files = _read_manifest(folder)
         files[target.name] = {"sha256": digest, "size": target.stat().st_size}
         for name in [n for n in files if not (folder / n).exists()]:
