@@ -544,3 +544,39 @@ def test_run_overtaken_between_rename_and_record_does_not_record_its_hash(tmp_pa
     write_output(target, "run A\n")
     assert target.read_text(encoding="utf-8") == "run B\n"
     assert is_own_output(target)  # was False: A recorded its hash over B's
+
+
+# --------------------------------------------------------------------------- non-UTF-8 names
+NOT_UTF8 = os.fsdecode(b"\xfeplots.csv")  # a Latin-1 name on a UTF-8 system
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file names are bytes")
+def test_output_name_that_is_not_utf8_is_refused(tmp_path, capsys):
+    """-o with bytes that are not UTF-8: one line (was an internal error, exit 3)."""
+    plots = plot_table(tmp_path)
+    out = tmp_path / os.fsdecode(b"\xffyields.csv")
+    assert_one_line_error(
+        ["standardize", str(plots), "--crop", "wheat", "-o", str(out)],
+        capsys,
+        match="the file name holds bytes that are not UTF-8 text",
+        absent=[out],
+    )
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file names are bytes")
+@pytest.mark.parametrize("suffix", [".html", ".json", ".md"])
+def test_report_of_an_input_whose_name_is_not_utf8(tmp_path, capsys, suffix):
+    """The report shows the input's name with U+FFFD for the foreign byte (was exit 3)."""
+    plots = plot_table(tmp_path, NOT_UTF8)
+    out = tmp_path / f"r{suffix}"
+    code, lines = run_cli(["report", str(plots), "--crop", "wheat", "-o", str(out)], capsys)
+    assert code == 0, lines
+    assert "\ufffdplots.csv" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file names are bytes")
+def test_manifest_records_a_name_that_is_not_utf8(tmp_path):
+    """record_output of such a file (written by another writer) escapes it in the JSON."""
+    target = atomic_write_text(tmp_path / NOT_UTF8, "x")
+    output.record_output(target)
+    assert is_own_output(target)

@@ -662,6 +662,13 @@ def check_output(
         A folder, a device or another special file.
     """
     target = _file_path(path)
+    try:
+        target.name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise FileAccessError(
+            f"cannot write {str(target)!r}: the file name holds bytes that are not UTF-8 text "
+            "(a name from another system's encoding); choose a name in plain characters"
+        ) from None
     if target.name == MANIFEST_NAME or _TEMP.match(target.name):
         raise FileAccessError(
             f"cannot write {str(target)!r}: yieldtrial keeps its own bookkeeping under that "
@@ -871,11 +878,12 @@ def _record(target: Path, digest: str, identity: tuple[int, int] | None = None) 
         files[target.name] = {"sha256": digest, "size": target.stat().st_size}
         for name in [n for n in files if not (folder / n).exists()]:
             del files[name]  # forget outputs that were deleted since
-        text = json.dumps(
-            {"generator": "yieldtrial", "format": 1, "files": dict(sorted(files.items()))},
-            indent=1,
-            ensure_ascii=False,
-        )
+        manifest = {"generator": "yieldtrial", "format": 1, "files": dict(sorted(files.items()))}
+        text = json.dumps(manifest, indent=1, ensure_ascii=False)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a name that is not UTF-8 (from the API): \udcxx escapes
+            text = json.dumps(manifest, indent=1)
         atomic_write_text(folder / MANIFEST_NAME, text + "\n")
 
 

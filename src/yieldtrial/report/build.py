@@ -188,9 +188,9 @@ def build_report(
     meta: dict[str, Any] = {
         "trial": {
             **config.to_dict(),
-            "source": None if config.source is None else Path(config.source).name,
+            "source": None if config.source is None else _file_name(config.source),
         },
-        "input_file": None if source is None else Path(str(source)).name,
+        "input_file": None if source is None else _file_name(source),
         "input_sha256": attr_or(trial, "source_sha256", None),
         "yieldtrial_version": __version__,
         "report_date": date,
@@ -331,3 +331,13 @@ def _finish_companions(report: Report, ctx: ReportContext) -> None:
         full.caption = summary.caption
         full.notes = list(summary.notes) + [n for n in rest.notes if n not in summary.notes]
         full.footer = list(summary.footer)
+
+
+def _file_name(path: Any) -> str:
+    """Return the file name a report shows: bytes that are not UTF-8 become U+FFFD.
+
+    A Latin-1 or GBK file name on a UTF-8 system would otherwise make every output
+    format fail to encode.
+    """
+    name = Path(str(path)).name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
