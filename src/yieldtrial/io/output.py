@@ -575,7 +575,8 @@ def _open_regular(path: Path) -> Iterator[IO[bytes] | None]:
     Opened without blocking, so a FIFO put in the place of a manifest or an output never
     makes a command wait forever for a writer.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             yield None
