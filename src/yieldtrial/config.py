@@ -1082,6 +1082,13 @@ def _opt_str(value: object) -> str | None:
 _NUMBER_RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
     "alpha": (0.0, 1.0, False, False, "a probability between 0 and 1, e.g. 0.05"),
     "standard_moisture_pct": (0.0, 100.0, True, False, "percent (0-100), e.g. 13"),
+    "shrink_pct_per_point": (
+        0.0,
+        100.0,
+        True,
+        False,
+        "percent per moisture point, e.g. 1.2",
+    ),
     "margin_pct": (
         0.0,
         100.0,

@@ -1,0 +1,60 @@
+"""trial.toml and command-line settings: hostile values not covered by test_config_hostile.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from hostile import assert_one_line_error, plot_table, run_cli
+from yieldtrial.config import TrialConfig
+from yieldtrial.errors import DataValidationError
+
+RCBD_ROWS = (
+    "101,1,CK,20,14.98,22.7\n",
+    "102,1,T,20,13.77,23.7\n",
+    "201,2,CK,20,14.97,23.4\n",
+    "202,2,T,20,13.89,23.8\n",
+    "301,3,CK,20,14.50,23.0\n",
+    "302,3,T,20,13.60,23.2\n",
+)
+HEAD = '[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "CK"\n'
+
+
+def _report(tmp_path, toml: str, *extra: str, suffix: str = "md") -> tuple[list[str], list]:
+    plots = plot_table(tmp_path, rows=RCBD_ROWS)
+    config = tmp_path / "trial.toml"
+    config.write_text(toml, encoding="utf-8")
+    out = tmp_path / f"r.{suffix}"
+    argv = ["report", str(plots), "--config", str(config), "--no-figures", "-o", str(out), *extra]
+    return argv, [plots, config]
+
+
+def test_shrink_per_point_in_trial_toml_is_read(tmp_path, capsys):
+    """[analysis] shrink_pct_per_point = 1.2 with the shrink method gives a report."""
+    toml = HEAD + 'moisture_method = "shrink"\nshrink_pct_per_point = 1.2\n'
+    argv, _ = _report(tmp_path, toml)
+    code, lines = run_cli(argv, capsys)
+    assert code == 0, lines
+    assert (tmp_path / "r.md").is_file()
+
+
+def test_shrink_per_point_on_the_command_line_is_read(tmp_path, capsys):
+    """The report command takes --method shrink --shrink-per-point 1.2 (no internal error)."""
+    argv, _ = _report(tmp_path, HEAD, "--method", "shrink", "--shrink-per-point", "1.2")
+    code, lines = run_cli(argv, capsys)
+    assert code == 0, lines
+
+
+@pytest.mark.parametrize("value", ["-1", "100", "nan"], ids=["negative", "100", "nan"])
+def test_shrink_per_point_out_of_range_in_trial_toml(tmp_path, capsys, value):
+    """A shrink per point outside [0, 100) is one error line naming the key."""
+    toml = HEAD + f'moisture_method = "shrink"\nshrink_pct_per_point = {value}\n'
+    argv, inputs = _report(tmp_path, toml)
+    assert_one_line_error(
+        argv, capsys, match="shrink_pct_per_point", untouched=inputs, absent=[tmp_path / "r.md"]
+    )
+
+
+def test_shrink_per_point_check_is_shared_with_the_api():
+    """TrialConfig(shrink_pct_per_point=-1) via from_values raises the trial.toml message."""
+    with pytest.raises(DataValidationError, match=r"shrink_pct_per_point must be in \[0, 100\)"):
+        TrialConfig.from_text("[analysis]\nshrink_pct_per_point = -1\n")
