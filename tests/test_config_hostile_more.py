@@ -58,3 +58,75 @@ def test_shrink_per_point_check_is_shared_with_the_api():
     """TrialConfig(shrink_pct_per_point=-1) via from_values raises the trial.toml message."""
     with pytest.raises(DataValidationError, match=r"shrink_pct_per_point must be in \[0, 100\)"):
         TrialConfig.from_text("[analysis]\nshrink_pct_per_point = -1\n")
+
+
+@pytest.mark.parametrize(
+    ("toml", "match"),
+    [
+        (
+            '[[treatments]]\nlabel = "CK"\n[[treatments]]\nlabel = "CK"\n',
+            r"\[\[treatments\]\] describes 'CK' more than once",
+        ),
+        (
+            '[[treatments]]\nlabel = "CK"\ndescription = ["x"]\n',
+            r"treatment 'CK': description = \['x'\]; expected text",
+        ),
+        (
+            '[[treatments]]\nlabel = "CK"\nproducts = "synergist"\n',
+            r"treatment 'CK': products = 'synergist'; expected a list of tables",
+        ),
+        (
+            '[[treatments]]\nlabel = "CK"\nproducts = [{ product = "s", rate = -1 }]\n',
+            r"products entry 1: rate = -1; rate must be in \[0, inf\)",
+        ),
+        ("[conditions]\nsoil_ph = [7]\n", r"\[conditions\]: soil_ph = \[7\]; expected a number"),
+        ("[conditions]\nlatitude = 1000\n", r"latitude = 1000; latitude must be in \[-90, 90\]"),
+        ("[conditions]\nlatitude = nan\n", "latitude = nan; expected a finite number"),
+        ("[conditions]\nweather = [1]\n", r"weather = \[1\]; expected text"),
+        (
+            '[conditions]\nfertilization = [{ stage = "basal", rate = -5 }]\n',
+            r"fertilization entry 1: rate = -5; rate must be in \[0, inf\)",
+        ),
+        (
+            "[conditions]\nfertilization = [{ amount = 5 }]\n",
+            r"unknown key 'amount' in \[conditions\] fertilization entry 1",
+        ),
+        ("[economics]\ngrain_price_per_kg = nan\n", "grain_price_per_kg = nan; expected a finite"),
+        (
+            "[economics]\ngrain_price_per_kg = 2.4\nprices = { urea = -3 }\n",
+            r"prices\.urea = -3; prices\.urea must be in \[0, inf\)",
+        ),
+        (
+            "[economics]\ngrain_price_per_kg = 2.4\nother_costs_per_mu = { T = inf }\n",
+            "other_costs_per_mu.T = inf; expected a finite number",
+        ),
+    ],
+    ids=[
+        "label-twice",
+        "description-list",
+        "products-text",
+        "products-negative-rate",
+        "ph-list",
+        "latitude-range",
+        "latitude-nan",
+        "weather-list",
+        "schedule-negative-rate",
+        "schedule-unknown-key",
+        "grain-price-nan",
+        "price-negative",
+        "other-cost-inf",
+    ],
+)
+def test_bad_value_in_trial_toml_tables(tmp_path, capsys, toml, match):
+    """Each bad value exits 1 with one line naming the file and key; no report is written."""
+    argv, inputs = _report(tmp_path, HEAD + toml)
+    line = assert_one_line_error(
+        argv, capsys, match=match, untouched=inputs, absent=[tmp_path / "r.md"]
+    )
+    assert "trial.toml" in line
+
+
+def test_table_checks_are_the_api_checks():
+    """TrialConfig.from_text raises the same message as the command line."""
+    with pytest.raises(DataValidationError, match="more than once"):
+        TrialConfig.from_text('[[treatments]]\nlabel = "A"\n[[treatments]]\nlabel = "A"\n')

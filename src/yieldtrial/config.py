@@ -582,6 +582,13 @@ class TrialConfig:
         values["treatments"] = tuple(
             _treatment(item, i, where) for i, item in enumerate(treatments_raw)
         )
+        labels = [t.label for t in values["treatments"]]
+        twice = sorted({label for label in labels if labels.count(label) > 1})
+        if twice:
+            raise DataValidationError(
+                f"{where}: [[treatments]] describes {', '.join(map(repr, twice))} more than once; "
+                "give each treatment one [[treatments]] table."
+            )
         published_raw = raw.get("published", [])
         if not isinstance(published_raw, list):
             raise DataValidationError(
@@ -798,10 +805,13 @@ def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
             "rate", rate, f"{where}: treatment {label!r}", low=0.0, high=None,
             fix="a fertilizer rate is zero or positive, e.g. rate = 40",
         )  # fmt: skip
-    rate_unit = _opt_str(item.get("rate_unit"))
+    at = f"{where}: treatment {label!r}"
+    rate_unit = _opt_str(item.get("rate_unit"), "rate_unit", at)
     if rate_unit is not None:
         _check_rate_unit(rate_unit, f"{where}: treatment {label!r}")
     extra = {k: v for k, v in item.items() if k not in _TREATMENT_KEYS}
+    if "products" in extra:
+        _check_products(extra["products"], f"{where}: treatment {label!r}")
     for key, value in extra.items():
         if isinstance(value, float) and not math.isfinite(value):
             raise DataValidationError(
@@ -812,12 +822,29 @@ def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
                     fix="rates and prices are zero or positive")  # fmt: skip
     return TreatmentInfo(
         label=label,
-        description=_opt_str(item.get("description")),
-        product=_opt_str(item.get("product")),
+        description=_opt_str(item.get("description"), "description", at),
+        product=_opt_str(item.get("product"), "product", at),
         rate=rate,
         rate_unit=rate_unit,
         extra=extra,
     )
+
+
+def _check_products(products: object, where: str) -> None:
+    """Refuse ``products`` that is not a list of tables with a product name and a rate >= 0."""
+    items = [products] if isinstance(products, Mapping) else products
+    if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+        raise DataValidationError(
+            f"{where}: products = {products!r}; expected a list of tables, e.g. products = "
+            '[{ product = "synergist", rate = 0.3, rate_unit = "kg/mu" }].'
+        )
+    for number, entry in enumerate(items, start=1):
+        at = f"{where}: products entry {number}"
+        if "rate" in entry:
+            _number("rate", entry["rate"], at, low=0.0, high=None,
+                    fix="a fertilizer rate is zero or positive, e.g. rate = 0.3")  # fmt: skip
+        if entry.get("rate_unit") is not None:
+            _check_rate_unit(str(entry["rate_unit"]), at)
 
 
 def _check_rate_unit(unit: str, where: str) -> None:
@@ -909,14 +936,15 @@ def _published(item: object, index: int, where: str) -> PublishedFigure:
             key, value, f"{where}: [[published]] entry {index + 1}", low=0.0, high=high
         )
     reported = item.get("reported")
+    at = f"{where}: [[published]] entry {index + 1}"
     return PublishedFigure(
-        treatment=_opt_str(item.get("treatment")),
+        treatment=_opt_str(item.get("treatment"), "treatment", at),
         yield_value=numbers["yield"],
         moisture_pct=numbers["moisture_pct"],
         reported=None if reported is None else str(reported),
         unit=str(item.get("unit", "kg/mu")),
-        source=_opt_str(item.get("source")),
-        source_zh=_opt_str(item.get("source_zh")),
+        source=_opt_str(item.get("source"), "source", at),
+        source_zh=_opt_str(item.get("source_zh"), "source_zh", at),
     )
 
 
@@ -1021,6 +1049,7 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
             'fertilization = [{ stage = "basal", product = "urea", rate = 10, '
             'rate_unit = "kg/mu" }].'
         )
+    _check_conditions(conditions, where)
     values["conditions"] = dict(conditions)
     economics = _table(raw, "economics", where)
     _checked_keys(economics, ECONOMICS_KEYS, "[economics]", where)
@@ -1030,6 +1059,8 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
             f"{where}: [economics] needs grain_price_per_kg = <number >= 0> [currency/kg], "
             f"got {price!r}."
         )
+    if economics:
+        _number("grain_price_per_kg", price, f"{where}: [economics]", low=0.0, high=None)
     for key in ("prices", "other_costs_per_mu", "other_costs_per_ha"):
         table = economics.get(key, {})
         if not isinstance(table, Mapping) or not all(
@@ -1038,6 +1069,15 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
             raise DataValidationError(
                 f"{where}: [economics] {key} must be a table of numbers, e.g. "
                 f'{key} = {{ "compound fertilizer" = 3.2 }}.'
+            )
+        for name, value in table.items():
+            _number(
+                f"{key}.{name}" if name.isidentifier() else f'{key}."{name}"',
+                value,
+                f"{where}: [economics]",
+                low=0.0 if key == "prices" else None,
+                high=None,
+                fix="a price is zero or positive" if key == "prices" else "",
             )
     values["economics"] = dict(economics)
     contrasts = raw.get("contrasts", [])
@@ -1070,11 +1110,63 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
     values["panel_experts"] = tuple({key: str(value) for key, value in e.items()} for e in experts)
 
 
-def _opt_str(value: object) -> str | None:
+#: [conditions] numbers: key -> (low, high); both inclusive, None for no bound.
+_CONDITION_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "latitude": (-90.0, 90.0),
+    "longitude": (-180.0, 180.0),
+    "altitude_m": (None, None),
+    "soil_ph": (0.0, 14.0),
+    "organic_matter_g_kg": (0.0, None),
+    "total_n_g_kg": (0.0, None),
+    "alkali_n_mg_kg": (0.0, None),
+    "olsen_p_mg_kg": (0.0, None),
+    "available_k_mg_kg": (0.0, None),
+}
+#: Keys of one ``[conditions] fertilization`` entry.
+FERTILIZATION_KEYS: tuple[str, ...] = (
+    "stage",
+    "date",
+    "product",
+    "product_zh",
+    "rate",
+    "rate_unit",
+    "treatments",
+)
+
+
+def _check_conditions(conditions: Mapping[str, Any], where: str) -> None:
+    """Check the numbers of ``[conditions]`` and its fertilization schedule."""
+    at = f"{where}: [conditions]"
+    for key, (low, high) in _CONDITION_RANGES.items():
+        if key in conditions:
+            _number(key, conditions[key], at, low=low, high=high, high_inclusive=True)
+    for key in CONDITION_KEYS:
+        value = conditions.get(key)
+        if (
+            key not in _CONDITION_RANGES
+            and key not in ("fertilization", "illustrative")
+            and (isinstance(value, Mapping | list))
+        ):
+            raise DataValidationError(
+                f'{at}: {key} = {value!r}; expected text, e.g. {key} = "...".'
+            )
+    for number, entry in enumerate(conditions.get("fertilization", []), start=1):
+        name = f"fertilization entry {number}"
+        _checked_keys(entry, FERTILIZATION_KEYS, f"[conditions] {name}", where)
+        if "rate" in entry:
+            _number("rate", entry["rate"], f"{at} {name}", low=0.0, high=None,
+                    fix="a fertilizer rate is zero or positive, e.g. rate = 10")  # fmt: skip
+
+
+def _opt_str(
+    value: object, name: str = "value", where: str = "the trial description"
+) -> str | None:
     from yieldtrial.io.validation import clean_text
 
     if isinstance(value, Mapping | list):
-        raise DataValidationError(f"expected text, got {value!r}")
+        raise DataValidationError(
+            f'{where}: {name} = {value!r}; expected text, e.g. {name} = "...".'
+        )
     return None if value is None else clean_text(str(value))
 
 
