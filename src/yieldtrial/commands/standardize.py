@@ -43,6 +43,9 @@ examples:
 
 FORMATS: tuple[str, ...] = ("csv", "table", "json")
 
+#: Most decimals --decimals accepts (more would print the float's binary noise).
+MAX_DECIMALS = 15
+
 
 def register(subparsers: Any) -> None:
     """Add the ``standardize`` subcommand."""
@@ -152,6 +155,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.protocol is not None and args.protocol not in PROTOCOLS:
         return _usage_error(
             f"--protocol must be one of {', '.join(PROTOCOLS)}; got {args.protocol!r}"
+        )
+    if args.decimals is not None and not 0 <= args.decimals <= MAX_DECIMALS:
+        return _usage_error(
+            f"--decimals must be a whole number from 0 to {MAX_DECIMALS}; got {args.decimals} "
+            "(a float holds about 15 significant digits)"
         )
     if args.example is not None and args.source is not None:
         return _usage_error("give either MASS_OR_FILE or --example, not both")

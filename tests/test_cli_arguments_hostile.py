@@ -1,0 +1,26 @@
+"""Command-line arguments of every command at their edges: 0, negative, huge, contradictory."""
+
+from __future__ import annotations
+
+import pytest
+
+from hostile import assert_one_line_error
+from yieldtrial.cli import main
+
+
+@pytest.mark.parametrize("value", ["-1", "16", "99999999999"], ids=["negative", "16", "huge"])
+def test_standardize_decimals_out_of_range(capsys, value):
+    """--decimals outside 0-15 is a usage error naming the flag (was an internal error)."""
+    assert_one_line_error(
+        ["standardize", "442", "--moisture", "5", "--standard", "13", "--decimals", value],
+        capsys,
+        code=2,
+        match=r"--decimals must be a whole number from 0 to 15; got " + value,
+    )
+
+
+def test_standardize_decimals_zero(capsys):
+    """--decimals 0 rounds to a whole number: 442 x 95 / 87 = 482.64 -> 483."""
+    code = main(["standardize", "442", "--moisture", "5", "--standard", "13", "--decimals", "0"])
+    assert code == 0
+    assert capsys.readouterr().out.splitlines()[0] == "483"
