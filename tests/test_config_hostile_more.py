@@ -130,3 +130,21 @@ def test_table_checks_are_the_api_checks():
     """TrialConfig.from_text raises the same message as the command line."""
     with pytest.raises(DataValidationError, match="more than once"):
         TrialConfig.from_text('[[treatments]]\nlabel = "A"\n[[treatments]]\nlabel = "A"\n')
+
+
+@pytest.mark.parametrize(
+    ("toml", "extra"),
+    [(HEAD + "margin_pct = 0.05\n", ()), (HEAD, ("--margin", "0.05"))],
+    ids=["trial-toml", "flag"],
+)
+def test_fraction_margin_warns_once_in_one_line(tmp_path, capsys, toml, extra):
+    """A margin of 0.05 gives one 'yieldtrial: warning:' line, not Python's two-line warning twice."""
+    argv, _ = _report(tmp_path, toml, *extra)
+    code, lines = run_cli(argv, capsys)
+    assert code == 0, lines
+    warned = [line for line in lines if "margin_pct = 0.05" in line]
+    assert warned == [
+        "yieldtrial: warning: margin_pct = 0.05 is read as 0.05 %; if you meant 5 %, write "
+        "margin_pct = 5 (percent, e.g. 5 for 5 %)"
+    ]
+    assert not any("dataclasses.py" in line or "config.py" in line for line in lines)

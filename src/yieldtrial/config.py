@@ -658,7 +658,14 @@ class TrialConfig:
             for name, value in changes.items()
             if value is not None
         }
-        return dataclasses.replace(self, **clean)
+        import warnings
+
+        from yieldtrial.errors import YieldTrialWarning
+
+        with warnings.catch_warnings():
+            if "margin_pct" not in clean:  # warned when this description was made
+                warnings.simplefilter("ignore", YieldTrialWarning)
+            return dataclasses.replace(self, **clean)
 
     # ------------------------------------------------------------------ use
     def treatment(self, label: str) -> TreatmentInfo | None:

@@ -16,6 +16,7 @@ historical spellings (``--standard``, ``--method``, ``--shrink-per-point``) stay
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -142,6 +143,26 @@ def settings_from_args(args: argparse.Namespace, **overrides: Any) -> TrialConfi
         The description; ``columns`` holds the file's ``[columns]`` and the ``--column``
         maps (the flags win).
     """
+    import warnings
+
+    from yieldtrial.errors import YieldTrialWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", YieldTrialWarning)
+        config = _settings(args, overrides)
+    shown: list[str] = []
+    for item in caught:
+        if not issubclass(item.category, YieldTrialWarning):  # pragma: no cover - not ours
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+            continue
+        message = " ".join(str(item.message).split())
+        if message not in shown:  # the file's value and the final settings warn alike
+            shown.append(message)
+            print(f"yieldtrial: warning: {message}", file=sys.stderr)
+    return config
+
+
+def _settings(args: argparse.Namespace, overrides: dict[str, Any]) -> TrialConfig:
     from yieldtrial.config import load_config
 
     config = load_config(getattr(args, "config", None))
