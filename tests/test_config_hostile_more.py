@@ -138,7 +138,7 @@ def test_table_checks_are_the_api_checks():
     ids=["trial-toml", "flag"],
 )
 def test_fraction_margin_warns_once_in_one_line(tmp_path, capsys, toml, extra):
-    """A margin of 0.05 gives one 'yieldtrial: warning:' line, not Python's two-line warning twice."""
+    """A margin of 0.05 gives one 'yieldtrial: warning:' line, not Python's warning twice."""
     argv, _ = _report(tmp_path, toml, *extra)
     code, lines = run_cli(argv, capsys)
     assert code == 0, lines
