@@ -148,3 +148,18 @@ def test_fraction_margin_warns_once_in_one_line(tmp_path, capsys, toml, extra):
         "margin_pct = 5 (percent, e.g. 5 for 5 %)"
     ]
     assert not any("dataclasses.py" in line or "config.py" in line for line in lines)
+
+
+@pytest.mark.parametrize("where", ["toml", "flag"])
+def test_alpha_below_float_precision(tmp_path, capsys, where):
+    """An alpha of 1e-17 (1 - alpha == 1.0) is refused naming alpha, not 'confidence = 1.0'."""
+    toml = HEAD + ("alpha = 1e-17\n" if where == "toml" else "")
+    extra = ("--alpha", "1e-17") if where == "flag" else ()
+    argv, inputs = _report(tmp_path, toml, *extra)
+    assert_one_line_error(
+        argv,
+        capsys,
+        match=r"alpha = 1e-17 is too small to compute with",
+        untouched=inputs,
+        absent=[tmp_path / "r.md"],
+    )

@@ -1235,9 +1235,24 @@ def check_setting(name: str, value: Any, where: str = "the trial description") -
     return _coerce(name, value, where)
 
 
+def _is_below_precision(value: Any) -> bool:
+    """Whether a positive number is so small that ``1 - value == 1`` in floating point."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and 0 < value
+        and 1.0 - float(value) == 1.0
+    )
+
+
 def _coerce(name: str, value: Any, where: str) -> Any:
     if name in _FLOAT_FIELDS:
         low, high, low_inc, high_inc, expected = _NUMBER_RANGES[name]
+        if name == "alpha" and _is_below_precision(value):
+            raise DataValidationError(
+                f"{where}: alpha = {value!r} is too small to compute with (the confidence "
+                "1 - alpha rounds to 1); expected a probability between 0 and 1, e.g. 0.05."
+            )
         return _number(
             name,
             value,
