@@ -24,3 +24,22 @@ def test_standardize_decimals_zero(capsys):
     code = main(["standardize", "442", "--moisture", "5", "--standard", "13", "--decimals", "0"])
     assert code == 0
     assert capsys.readouterr().out.splitlines()[0] == "483"
+
+
+def test_plan_power_is_not_rounded_up_to_100(capsys):
+    """--power 0.9999 is printed as 99.99 % power, never '100% power'."""
+    code = main(
+        ["plan", "--cv", "8", "--difference", "5", "--treatments", "3", "--power", "0.9999"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "with 99.99 % power" in out
+    assert "100" not in out.splitlines()[1]
+
+
+def test_plan_large_error_df_is_a_whole_number(capsys):
+    """Error df (3 - 1)(1000000 - 1) = 1999998 is printed in full, not as 2e+06."""
+    code = main(["plan", "--cv", "8", "--treatments", "3", "--replicates", "1000000"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "(3 - 1)(1000000 - 1) = 1999998." in out
