@@ -43,3 +43,30 @@ def test_plan_large_error_df_is_a_whole_number(capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "(3 - 1)(1000000 - 1) = 1999998." in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["latin", "--treatments", "A", "B", "C", "--blocks", "4"], "'latin' does not take blocks"),
+        (
+            ["rcbd", "--treatments", "A", "B", "--blocks", "3", "--sub-treatments", "N0", "N1"],
+            "'rcbd' does not take sub_treatments; it takes blocks",
+        ),
+        (
+            ["rcbd", "--treatments", "A", "B", "--blocks", "3", "--replicates", "2"],
+            "'rcbd' does not take replicates",
+        ),
+        (
+            ["crd", "--treatments", "A", "B", "--replicates", "2", "--blocks", "3"],
+            "'crd' does not take blocks",
+        ),
+    ],
+    ids=["latin-blocks", "rcbd-sub-treatments", "rcbd-replicates", "crd-blocks"],
+)
+def test_design_refuses_an_option_the_layout_ignores(tmp_path, capsys, argv, match):
+    """A count the layout would silently ignore is an error naming it; no field book."""
+    out = tmp_path / "book.csv"
+    assert_one_line_error(
+        ["design", *argv, "--seed", "1", "-o", str(out)], capsys, match=match, absent=[out]
+    )

@@ -483,11 +483,33 @@ def layout(
         "alpha": {"block_size"},
         "augmented": {"checks"},
     }.get(key, set())
-    extra = sorted(set(options) - allowed)
+    given = {
+        name
+        for name, value in (
+            ("blocks", blocks),
+            ("replicates", replicates),
+            ("sub_treatments", sub_treatments),
+        )
+        if value is not None
+    }
+    takes = {
+        "crd": {"replicates"},
+        "rcbd": {"blocks"},
+        "latin": set(),
+        "split_plot": {"blocks", "sub_treatments"},
+        "alpha": {"replicates"},
+        "augmented": {"blocks"},
+    }[key]
+    extra = sorted(set(options) - allowed) + sorted(given - takes)
     if extra:
         raise DataValidationError(
             f"design {key!r} does not take {', '.join(extra)}; "
-            f"it takes {', '.join(sorted(allowed)) or 'no further options'}."
+            f"it takes {', '.join(sorted(allowed | takes)) or 'no further options'}"
+            + (
+                " (a Latin square has as many rows and columns as treatments)."
+                if key == "latin"
+                else "."
+            )
         )
     common: dict[str, Any] = {"seed": seed, "serpentine": serpentine, "plot_area_m2": plot_area_m2}
     if key == "crd":
