@@ -70,3 +70,26 @@ def test_design_refuses_an_option_the_layout_ignores(tmp_path, capsys, argv, mat
     assert_one_line_error(
         ["design", *argv, "--seed", "1", "-o", str(out)], capsys, match=match, absent=[out]
     )
+
+
+@pytest.mark.parametrize(
+    "command", [["report", "p.csv", "-o", "r.md"], ["standardize", "p.csv"], ["audit", "p.csv"]]
+)
+def test_config_given_twice_is_a_usage_error(tmp_path, capsys, command):
+    """Two --config files are refused (the last one used to win silently)."""
+    first, second = tmp_path / "a.toml", tmp_path / "b.toml"
+    first.write_text('[trial]\ncrop = "wheat"\n', encoding="utf-8")
+    second.write_text('[trial]\ncrop = "maize"\n', encoding="utf-8")
+    assert_one_line_error(
+        [*command, "--config", str(first), "--config", str(second)],
+        capsys,
+        code=2,
+        match=r"--config given twice .*; give one trial\.toml",
+    )
+
+
+def test_empty_config_path_is_a_usage_error(capsys):
+    """--config '' names the empty argument (it read as the current folder '.')."""
+    assert_one_line_error(
+        ["report", "p.csv", "-o", "r.md", "--config", ""], capsys, code=2, match="--config is empty"
+    )

@@ -40,11 +40,32 @@ class UsageError(YieldTrialError):
     """A command-line usage error (exit status 2), raised before any data is read."""
 
 
+class _OneConfig(argparse.Action):
+    """Store ``--config``; a second ``--config`` is a usage error (the files are not merged)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if getattr(namespace, self.dest, None) is not None:
+            parser.error(
+                f"--config given twice ({getattr(namespace, self.dest)!r} and {values!r}); "
+                "give one trial.toml (several files are not merged)"
+            )
+        if values == "":
+            parser.error("--config is empty; give the trial description file, e.g. trial.toml")
+        setattr(namespace, self.dest, values)
+
+
 def add_table_options(parser: argparse.ArgumentParser, *, config: bool = True) -> None:
     """Add ``--config``, ``--column``, ``--sheet`` and ``--encoding``."""
     if config:
         parser.add_argument(
             "--config",
+            action=_OneConfig,
             metavar="TOML",
             help="trial description (trial.toml): crop, control, moisture settings, [columns]; "
             "flags override it",
