@@ -93,3 +93,21 @@ def test_empty_config_path_is_a_usage_error(capsys):
     assert_one_line_error(
         ["report", "p.csv", "-o", "r.md", "--config", ""], capsys, code=2, match="--config is empty"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "match"),
+    [
+        ("1e-17", "alpha = 1e-17 is too small to compute with"),
+        ("5", r"alpha = 5\.0; alpha must be in \(0, 1\)"),
+    ],
+    ids=["below-precision", "percent"],
+)
+def test_network_alpha_is_checked_as_in_report(tmp_path, capsys, value, match):
+    """Network --alpha gets the report's message naming alpha (was 'confidence ... got 1.0')."""
+    table = tmp_path / "net.csv"
+    rows = [f"{s},{b},{t},{7000 + 10 * b}" for s in "AB" for b in (1, 2) for t in ("CK", "T")]
+    table.write_text("site,block,treatment,yield_kg_ha\n" + "\n".join(rows) + "\n")
+    assert_one_line_error(
+        ["network", str(table), "--control", "CK", "--alpha", value], capsys, match=match
+    )
