@@ -91,6 +91,14 @@ def test_shrink_per_point_check_is_shared_with_the_api():
             "[conditions]\nfertilization = [{ amount = 5 }]\n",
             r"unknown key 'amount' in \[conditions\] fertilization entry 1",
         ),
+        (
+            '[[published]]\nyield = 442\nmoisture_pct = 5\nreported = "abc"\n',
+            r"\[\[published\]\] entry 1: reported = 'abc'; expected the published figure",
+        ),
+        (
+            "[[published]]\nyield = 442\nmoisture_pct = 5\nreported = nan\n",
+            r"\[\[published\]\] entry 1: reported = nan; expected",
+        ),
         ("[economics]\ngrain_price_per_kg = nan\n", "grain_price_per_kg = nan; expected a finite"),
         (
             "[economics]\ngrain_price_per_kg = 2.4\nprices = { urea = -3 }\n",
@@ -112,6 +120,8 @@ def test_shrink_per_point_check_is_shared_with_the_api():
         "weather-list",
         "schedule-negative-rate",
         "schedule-unknown-key",
+        "reported-text",
+        "reported-nan",
         "grain-price-nan",
         "price-negative",
         "other-cost-inf",

@@ -944,6 +944,8 @@ def _published(item: object, index: int, where: str) -> PublishedFigure:
         )
     reported = item.get("reported")
     at = f"{where}: [[published]] entry {index + 1}"
+    if reported is not None:
+        _check_reported(reported, at)
     return PublishedFigure(
         treatment=_opt_str(item.get("treatment"), "treatment", at),
         yield_value=numbers["yield"],
@@ -953,6 +955,21 @@ def _published(item: object, index: int, where: str) -> PublishedFigure:
         source=_opt_str(item.get("source"), "source", at),
         source_zh=_opt_str(item.get("source_zh"), "source_zh", at),
     )
+
+
+def _check_reported(reported: object, where: str) -> None:
+    """Refuse a published figure that is not a finite number >= 0 (text keeps its decimals)."""
+    text = reported.strip() if isinstance(reported, str) else reported
+    ok = False
+    if isinstance(text, str) and _looks_numeric(text):
+        ok = math.isfinite(float(text)) and float(text) >= 0
+    elif isinstance(text, int | float) and not isinstance(text, bool):
+        ok = math.isfinite(text) and text >= 0
+    if not ok:
+        raise DataValidationError(
+            f"{where}: reported = {reported!r}; expected the published figure at standard "
+            'moisture as printed, a number >= 0, e.g. reported = "477.36".'
+        )
 
 
 def _exclusion(item: object, index: int, where: str) -> tuple[str, str]:
