@@ -173,3 +173,16 @@ def test_alpha_below_float_precision(tmp_path, capsys, where):
         untouched=inputs,
         absent=[tmp_path / "r.md"],
     )
+
+
+def test_design_column_key_naming_no_column(tmp_path, capsys):
+    """[analysis] block = "rep" without a rep column names the trial.toml key, not only columns=."""
+    argv, inputs = _report(tmp_path, HEAD + 'block = "rep"\n')
+    assert_one_line_error(
+        argv,
+        capsys,
+        match=r"renames 'rep' to 'block' \(\[analysis\] block = 'rep' of trial\.toml\), which is "
+        "not a column of the table",
+        untouched=inputs,
+        absent=[tmp_path / "r.md"],
+    )
