@@ -99,6 +99,12 @@ def test_shrink_per_point_check_is_shared_with_the_api():
             "[[published]]\nyield = 442\nmoisture_pct = 5\nreported = nan\n",
             r"\[\[published\]\] entry 1: reported = nan; expected",
         ),
+        (
+            '[panel]\nillustrative = ["expert"]\n',
+            r"\[panel\] illustrative lists 'expert'; expected any of experts, members",
+        ),
+        ("[zh]\ntitle = [1, 2]\n", r"\[zh\] title = \[1, 2\]; expected Chinese text"),
+        ("[[treatments]]\nlabel = true\n", "label = True; expected the text of a treatment label"),
         ("[economics]\ngrain_price_per_kg = nan\n", "grain_price_per_kg = nan; expected a finite"),
         (
             "[economics]\ngrain_price_per_kg = 2.4\nprices = { urea = -3 }\n",
@@ -122,6 +128,9 @@ def test_shrink_per_point_check_is_shared_with_the_api():
         "schedule-unknown-key",
         "reported-text",
         "reported-nan",
+        "panel-illustrative-unknown",
+        "zh-list",
+        "label-bool",
         "grain-price-nan",
         "price-negative",
         "other-cost-inf",

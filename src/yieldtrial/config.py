@@ -161,6 +161,14 @@ _TABLES: tuple[str, ...] = (
     "contrasts",
     "exclude",
 )
+#: ``[panel] illustrative`` entries: the panel values that can be marked as placeholders.
+PANEL_ILLUSTRATIVE: tuple[str, ...] = (
+    "experts",
+    "members",
+    "responsible_unit",
+    "report_number",
+    "date",
+)
 #: Keys of ``[conditions]`` (trial information; see docs/trial-toml.md): numbers or text.
 CONDITION_KEYS: tuple[str, ...] = (
     "latitude",
@@ -800,7 +808,11 @@ def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
             'label = "..." matching the plot table.'
         )
     label = item["label"]
-    if isinstance(label, Mapping | list) or not normalise_label(label):
+    if (
+        isinstance(label, Mapping | list | bool)
+        or not isinstance(label, str | int | float)
+        or not normalise_label(label)
+    ):
         raise DataValidationError(
             f"{where}: treatments entry {index + 1} has label = {label!r}; expected the text of "
             'a treatment label of the plot table, e.g. label = "CK".'
@@ -1061,6 +1073,11 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
             f"{where}: [zh] products must be a table of product name -> Chinese name, e.g. "
             '[zh.products] "compound fertilizer" = "复合肥".'
         )
+    for key, value in [*zh.items(), *((f"products.{k}", v) for k, v in products.items())]:
+        if key != "products" and (isinstance(value, Mapping | list) or isinstance(value, bool)):
+            raise DataValidationError(
+                f'{where}: [zh] {key} = {value!r}; expected Chinese text, e.g. {key} = "...".'
+            )
     values["zh"] = {key: str(value) for key, value in zh.items() if key != "products"}
     if products:
         values["zh"]["products"] = {str(k): str(v) for k, v in products.items()}
@@ -1296,7 +1313,14 @@ def _coerce(name: str, value: Any, where: str) -> Any:
                 items.extend(tidy(p) for p in str(part).split(","))
         else:
             raise DataValidationError(f"{where}: {name} = {value!r}; expected text or a list.")
-        return tuple(item for item in items if item)
+        kept = tuple(item for item in items if item)
+        unknown = [item for item in kept if item not in PANEL_ILLUSTRATIVE]
+        if name == "panel_illustrative" and unknown:
+            raise DataValidationError(
+                f"{where}: [panel] illustrative lists {', '.join(map(repr, unknown))}; expected "
+                f"any of {', '.join(PANEL_ILLUSTRATIVE)}."
+            )
+        return kept
     if name == "design":
         from yieldtrial.design.detect import DESIGNS
 
