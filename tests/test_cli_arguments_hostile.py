@@ -111,3 +111,15 @@ def test_network_alpha_is_checked_as_in_report(tmp_path, capsys, value, match):
     assert_one_line_error(
         ["network", str(table), "--control", "CK", "--alpha", value], capsys, match=match
     )
+
+
+@pytest.mark.parametrize("mass", ["1,5", "", "abc"], ids=["decimal-comma", "empty", "text"])
+def test_standardize_mass_that_is_not_a_number(tmp_path, capsys, monkeypatch, mass):
+    """A MASS that is neither a number nor a file says so (was '--moisture applies to ...')."""
+    monkeypatch.chdir(tmp_path)
+    assert_one_line_error(
+        ["standardize", mass, "--moisture", "5", "--standard", "13"],
+        capsys,
+        code=2,
+        match=rf"MASS '{mass}' is not a number \(write a decimal point",
+    )

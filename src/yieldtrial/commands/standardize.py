@@ -167,6 +167,15 @@ def _run(args: argparse.Namespace) -> int:
         return _usage_error("give a MASS, a plot table FILE, or --example NAME")
     if args.source is not None and _is_number(args.source):
         return _run_single(args)
+    if (
+        args.moisture is not None
+        and args.source is not None
+        and (not args.source or not Path(args.source).exists())
+    ):
+        return _usage_error(
+            f"MASS {args.source!r} is not a number (write a decimal point: 1.5, not 1,5) "
+            "and not a plot table file"
+        )
     if args.moisture is not None:
         return _usage_error("--moisture applies to a single MASS; a plot table has its own column")
     try:
