@@ -123,3 +123,40 @@ def test_standardize_mass_that_is_not_a_number(tmp_path, capsys, monkeypatch, ma
         code=2,
         match=rf"MASS '{mass}' is not a number \(write a decimal point",
     )
+
+
+def _moisture_toml(tmp_path):
+    config = tmp_path / "trial.toml"
+    config.write_text(
+        '[trial]\ncrop = "maize"\n[analysis]\nstandard_moisture_pct = 14\n'
+        'moisture_method = "percentage_point"\n',
+        encoding="utf-8",
+    )
+    return str(config)
+
+
+def test_standardize_single_mass_reads_config(tmp_path, capsys):
+    """A single MASS takes the standard moisture and method from --config (was ignored)."""
+    code = main(["standardize", "442", "--moisture", "20", "--config", _moisture_toml(tmp_path)])
+    # percentage-point shortcut: 442 x (1 - (20 - 14) / 100) = 442 x 0.94 = 415.48
+    assert code == 0
+    assert capsys.readouterr().out.splitlines()[0] == "415.48"
+
+
+def test_standardize_single_mass_flag_overrides_config(tmp_path, capsys):
+    """--standard beats the file's standard_moisture_pct, as for a plot table."""
+    argv = ["standardize", "442", "--moisture", "20", "--standard", "15"]
+    code = main([*argv, "--config", _moisture_toml(tmp_path)])
+    # percentage-point shortcut: 442 x (1 - (20 - 15) / 100) = 442 x 0.95 = 419.90
+    assert code == 0
+    assert capsys.readouterr().out.splitlines()[0] == "419.90"
+
+
+def test_audit_single_mass_reads_config(tmp_path, capsys):
+    """Audit of one figure takes the standard moisture from --config (was 'give --standard')."""
+    code = main(
+        ["audit", "442", "415.48", "--moisture", "20", "--config", _moisture_toml(tmp_path)]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "reported 415.48 at 14 %" in out

@@ -33,6 +33,7 @@ __all__ = [
     "parse_columns",
     "require_crop",
     "settings_from_args",
+    "fill_from_config",
 ]
 
 
@@ -199,6 +200,32 @@ def _settings(args: argparse.Namespace, overrides: dict[str, Any]) -> TrialConfi
         "columns": {**config.columns, **columns} if columns else None,
     }
     return config.override(**{**flags, **overrides})
+
+
+#: Moisture flags (``args`` attribute) and the trial.toml setting each one overrides.
+MOISTURE_FLAGS: tuple[tuple[str, str], ...] = (
+    ("crop", "crop"),
+    ("protocol", "protocol"),
+    ("standard", "standard_moisture_pct"),
+    ("method", "moisture_method"),
+    ("shrink_per_point", "shrink_pct_per_point"),
+)
+
+
+def fill_from_config(args: argparse.Namespace) -> None:
+    """Set the moisture flags not given from ``--config`` (a single MASS reads the file too).
+
+    The flags given keep their values (flags override the file); ``args`` is changed in
+    place.
+    """
+    if getattr(args, "config", None) is None:
+        return
+    from yieldtrial.config import load_config
+
+    config = load_config(args.config)
+    for attr, setting in MOISTURE_FLAGS:
+        if hasattr(args, attr) and getattr(args, attr) is None:
+            setattr(args, attr, getattr(config, setting))
 
 
 def require_crop(config: TrialConfig) -> None:

@@ -28,6 +28,7 @@ from yieldtrial.commands._input import (
     UsageError,
     add_control_option,
     add_table_options,
+    fill_from_config,
     settings_from_args,
 )
 from yieldtrial.io.output import check_output, csv_safe_text, write_output
@@ -132,8 +133,13 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    fill_from_config(args)
     if args.standard is None and args.crop is None:
-        print("yieldtrial audit: error: give --standard PCT or --crop", file=sys.stderr)
+        print(
+            "yieldtrial audit: error: give --standard PCT or --crop, or --config trial.toml with "
+            "crop or standard_moisture_pct",
+            file=sys.stderr,
+        )
         return 2
     if args.output is not None:
         check_output(args.output, force=getattr(args, "force", False))

@@ -23,6 +23,7 @@ from yieldtrial.commands._input import (
     UsageError,
     add_moisture_options,
     add_table_options,
+    fill_from_config,
     settings_from_args,
 )
 from yieldtrial.errors import YieldTrialWarning
@@ -196,10 +197,14 @@ def _run_single(args: argparse.Namespace) -> int:
 
     if args.moisture is None:
         return _usage_error("a single MASS needs --moisture (the measured moisture, %)")
+    fill_from_config(args)
     if args.unit is not None:
         return _usage_error("--unit applies to plot tables; a single MASS keeps its own unit")
     if args.standard is None and args.crop is None:
-        return _usage_error("give --standard PCT, or --crop (and --protocol) to look it up")
+        return _usage_error(
+            "give --standard PCT, or --crop (and --protocol) to look it up, or --config "
+            "trial.toml with crop or standard_moisture_pct"
+        )
     protocol = args.protocol or "cn-yield-test"
     standard = (
         args.standard
