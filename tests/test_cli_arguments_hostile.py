@@ -160,3 +160,30 @@ def test_audit_single_mass_reads_config(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "reported 415.48 at 14 %" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (
+            ["standardize", "442", "--moisture", "5", "--standard", "13", "--format", "json"],
+            "--format applies to a plot table only; leave it out for a single MASS",
+        ),
+        (
+            ["standardize", "442", "--moisture", "5", "--standard", "13", "--column", "a=b"],
+            "--column applies to a plot table only",
+        ),
+        (
+            ["audit", "442", "477.36", "--moisture", "5", "--standard", "13", "--control", "CK"],
+            "--control applies to a plot table only",
+        ),
+        (
+            ["audit", "442", "477.36", "--moisture", "5", "--standard", "13", "--reported", "y"],
+            "--reported applies to a plot table only",
+        ),
+    ],
+    ids=["standardize-format", "standardize-column", "audit-control", "audit-reported"],
+)
+def test_table_option_with_a_single_mass_is_a_usage_error(capsys, argv, match):
+    """A plot-table option with a single MASS is refused (it was silently ignored)."""
+    assert_one_line_error(argv, capsys, code=2, match=match)

@@ -34,6 +34,7 @@ __all__ = [
     "require_crop",
     "settings_from_args",
     "fill_from_config",
+    "table_only_flags",
 ]
 
 
@@ -226,6 +227,24 @@ def fill_from_config(args: argparse.Namespace) -> None:
     for attr, setting in MOISTURE_FLAGS:
         if hasattr(args, attr) and getattr(args, attr) is None:
             setattr(args, attr, getattr(config, setting))
+
+
+def table_only_flags(args: argparse.Namespace, flags: Sequence[tuple[str, str]]) -> str:
+    """Name the plot-table options given with a single MASS ('' when none was given).
+
+    ``flags`` holds (``args`` attribute, flag) pairs; an attribute that is not ``None``
+    (or, for ``format``, not the default ``csv``) was given.
+    """
+    given = [
+        flag
+        for attr, flag in flags
+        if getattr(args, attr, None) is not None
+        and not (attr == "format" and getattr(args, attr) == "csv")
+    ]
+    if not given:
+        return ""
+    verb, pronoun = ("applies", "it") if len(given) == 1 else ("apply", "them")
+    return f"{', '.join(given)} {verb} to a plot table only; leave {pronoun} out for a single MASS"
 
 
 def require_crop(config: TrialConfig) -> None:

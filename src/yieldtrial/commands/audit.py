@@ -30,6 +30,7 @@ from yieldtrial.commands._input import (
     add_table_options,
     fill_from_config,
     settings_from_args,
+    table_only_flags,
 )
 from yieldtrial.io.output import check_output, csv_safe_text, write_output
 
@@ -123,6 +124,12 @@ def _run(args: argparse.Namespace) -> int:
     if not _is_number(args.mass):
         return _run_file(args)
     args.mass = float(args.mass)
+    flags = (("reported_column", "--reported"), ("control", "--control"),
+             ("column", "--column"), ("sheet", "--sheet"), ("encoding", "--encoding"))  # fmt: skip
+    problem = table_only_flags(args, flags)
+    if problem:
+        print(f"yieldtrial audit: error: {problem}", file=sys.stderr)
+        return 2
     for flag, value in (("--moisture", args.moisture), ("REPORTED", args.reported)):
         if value is None:
             print(f"yieldtrial audit: error: a single MASS needs {flag}", file=sys.stderr)

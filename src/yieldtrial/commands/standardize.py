@@ -25,6 +25,7 @@ from yieldtrial.commands._input import (
     add_table_options,
     fill_from_config,
     settings_from_args,
+    table_only_flags,
 )
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.io.output import check_output, stderr_is_terminal, write_output
@@ -200,6 +201,11 @@ def _run_single(args: argparse.Namespace) -> int:
     fill_from_config(args)
     if args.unit is not None:
         return _usage_error("--unit applies to plot tables; a single MASS keeps its own unit")
+    flags = (("format", "--format"), ("column", "--column"), ("sheet", "--sheet"),
+             ("encoding", "--encoding"))  # fmt: skip
+    problem = table_only_flags(args, flags)
+    if problem:
+        return _usage_error(problem)
     if args.standard is None and args.crop is None:
         return _usage_error(
             "give --standard PCT, or --crop (and --protocol) to look it up, or --config "
