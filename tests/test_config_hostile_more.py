@@ -195,3 +195,32 @@ def test_design_column_key_naming_no_column(tmp_path, capsys):
         untouched=inputs,
         absent=[tmp_path / "r.md"],
     )
+
+
+@pytest.mark.parametrize(
+    ("toml", "match"),
+    [
+        (
+            '[analysis]\ncontol = "CK"\n',
+            r"unknown key 'contol' in \[analysis\] \(did you mean 'control'\?\)",
+        ),
+        ("[analysis]\nAlpha = 0.05\n", r"'Alpha' in \[analysis\] \(did you mean 'alpha'\?\)"),
+        ('[trail]\ncrop = "wheat"\n', r"unknown table or key 'trail' \(did you mean 'trial'\?\)"),
+        (
+            '[economics]\ngrain_price_per_kg = 2\ncurency = "CNY"\n',
+            r"\(did you mean 'currency'\?\)",
+        ),
+    ],
+    ids=["contol", "Alpha", "trail", "curency"],
+)
+def test_unknown_key_suggests_the_close_one(toml, match):
+    """A typo in a key or table name is refused with the key it was probably meant to be."""
+    with pytest.raises(DataValidationError, match=match):
+        TrialConfig.from_text(toml)
+
+
+def test_unknown_key_without_a_close_one_has_no_suggestion():
+    """A key unlike any allowed one gets the list only."""
+    with pytest.raises(DataValidationError) as info:
+        TrialConfig.from_text("[analysis]\nzzz = 1\n")
+    assert "did you mean" not in str(info.value)

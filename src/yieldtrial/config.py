@@ -556,7 +556,8 @@ class TrialConfig:
         unknown = [key for key in raw if key not in _TABLES]
         if unknown:
             raise DataValidationError(
-                f"{where}: unknown table or key {', '.join(map(repr, unknown))}; expected the "
+                f"{where}: unknown table or key {', '.join(map(repr, unknown))}"
+                f"{_did_you_mean(unknown, _TABLES)}; expected the "
                 f"tables {', '.join('[' + t + ']' for t in _TABLES)} (see docs/trial-toml.md)."
             )
         values: dict[str, Any] = {"source": source}
@@ -569,8 +570,8 @@ class TrialConfig:
             bad = [k for k in section if k not in keys and (table, k) != ("panel", "experts")]
             if bad:
                 raise DataValidationError(
-                    f"{where}: unknown key {', '.join(map(repr, bad))} in [{table}]; allowed: "
-                    f"{', '.join(keys)}."
+                    f"{where}: unknown key {', '.join(map(repr, bad))} in [{table}]"
+                    f"{_did_you_mean(bad, tuple(keys))}; allowed: {', '.join(keys)}."
                 )
             for key, attr in keys.items():
                 if key in section:
@@ -1058,9 +1059,21 @@ def _checked_keys(
     bad = [key for key in section if key not in allowed]
     if bad:
         raise DataValidationError(
-            f"{where}: unknown key {', '.join(map(repr, bad))} in {name}; allowed: "
-            f"{', '.join(allowed)} (see docs/trial-toml.md)."
+            f"{where}: unknown key {', '.join(map(repr, bad))} in {name}"
+            f"{_did_you_mean(bad, allowed)}; allowed: {', '.join(allowed)} "
+            "(see docs/trial-toml.md)."
         )
+
+
+def _did_you_mean(unknown: list[str], allowed: tuple[str, ...]) -> str:
+    """`` (did you mean 'control'?)`` for the first unknown key close to an allowed one."""
+    import difflib
+
+    for key in unknown:
+        close = difflib.get_close_matches(str(key).lower(), allowed, n=1, cutoff=0.75)
+        if close:
+            return f" (did you mean {close[0]!r}?)"
+    return ""
 
 
 def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> None:
