@@ -224,3 +224,25 @@ def test_unknown_key_without_a_close_one_has_no_suggestion():
     with pytest.raises(DataValidationError) as info:
         TrialConfig.from_text("[analysis]\nzzz = 1\n")
     assert "did you mean" not in str(info.value)
+
+
+def test_other_cost_for_an_unknown_treatment_is_refused(tmp_path, capsys):
+    """[economics] other_costs_per_mu = { CK9 = 5 } names CK9 (the cost was dropped silently)."""
+    toml = (
+        HEAD + '[[treatments]]\nlabel = "T"\nrate = 40\nrate_unit = "kg/mu"\n'
+        "[economics]\ngrain_price_per_kg = 2.4\nother_costs_per_mu = { CK9 = 5 }\n"
+    )
+    argv, inputs = _report(tmp_path, toml)
+    assert_one_line_error(
+        argv,
+        capsys,
+        match=r"\[economics\] other_costs_per_mu gives a cost for 'CK9', which is not a treatment",
+        untouched=inputs,
+        absent=[tmp_path / "r.md"],
+    )
+
+
+def test_contrast_of_a_treatment_with_itself_is_refused():
+    """A [[contrasts]] entry with treatment == versus is an error naming the entry."""
+    with pytest.raises(DataValidationError, match=r"entry 1 \('x'\) compares 'T' with itself"):
+        TrialConfig.from_text('[[contrasts]]\nname = "x"\ntreatment = "T"\nversus = "T"\n')

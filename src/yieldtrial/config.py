@@ -1150,6 +1150,11 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
                 f"{where}: [[contrasts]] entry {index + 1} lacks {', '.join(missing)}; write e.g. "
                 'name = "synergist effect", treatment = "T", versus = "CK2".'
             )
+        if str(item["treatment"]).strip() == str(item["versus"]).strip():
+            raise DataValidationError(
+                f"{where}: [[contrasts]] entry {index + 1} ({str(item['name'])!r}) compares "
+                f"{str(item['treatment'])!r} with itself; versus must name another treatment."
+            )
         out.append({key: str(value) for key, value in item.items()})
     values["contrasts"] = tuple(out)
     panel = raw.get("panel", {})
