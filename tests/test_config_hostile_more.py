@@ -246,3 +246,27 @@ def test_contrast_of_a_treatment_with_itself_is_refused():
     """A [[contrasts]] entry with treatment == versus is an error naming the entry."""
     with pytest.raises(DataValidationError, match=r"entry 1 \('x'\) compares 'T' with itself"):
         TrialConfig.from_text('[[contrasts]]\nname = "x"\ntreatment = "T"\nversus = "T"\n')
+
+
+@pytest.mark.parametrize(
+    ("settings", "match"),
+    [
+        ({"alpha": 5}, r"TrialConfig: alpha = 5; alpha must be in \(0, 1\)"),
+        ({"alpha": "0.05"}, "alpha = '0.05' is text"),
+        ({"margin_pct": -5}, r"margin_pct must be in \(0, 100\)"),
+        ({"shrink_pct_per_point": -1}, r"shrink_pct_per_point must be in \[0, 100\)"),
+        ({"letters": "bogus"}, "letters = 'bogus'; expected one of tukey"),
+        ({"design": "bogus"}, "design = 'bogus'; expected one of crd"),
+    ],
+    ids=["alpha", "alpha-text", "margin", "shrink", "letters", "design"],
+)
+def test_trialconfig_constructor_checks_like_trial_toml(settings, match):
+    """TrialConfig(alpha=5) is refused with trial.toml's message (it was accepted)."""
+    with pytest.raises(DataValidationError, match=match):
+        TrialConfig(**settings)
+
+
+def test_trialconfig_constructor_keeps_valid_settings():
+    """Valid settings pass unchanged (design names are lower-cased as in trial.toml)."""
+    config = TrialConfig(alpha=0.01, design="RCBD", margin_pct=5)
+    assert (config.alpha, config.design, config.margin_pct) == (0.01, "rcbd", 5.0)

@@ -79,6 +79,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 import os
 import re
 import tomllib
@@ -450,6 +451,10 @@ class TrialConfig:
         object.__setattr__(
             self, "exclude", tuple((str(pid), str(reason)) for pid, reason in self.exclude)
         )
+        for name in (*_FLOAT_FIELDS, "design", "block_effects", "ddf", "letters"):
+            value = getattr(self, name)
+            if value is not None:  # checked as in trial.toml (from_values passes them checked)
+                object.__setattr__(self, name, _coerce(name, value, "TrialConfig"))
         _warn_fraction_pct("margin_pct", self.margin_pct, example="5")
 
     # ------------------------------------------------------------------ build
@@ -900,7 +905,7 @@ def _number(
             f"({name} = {value.strip()})." if _looks_numeric(value) else
             f"{where}: {name} = {value!r}; expected a number."
         )  # fmt: skip
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise DataValidationError(f"{where}: {name} = {value!r}; expected a number.")
     number = float(value)
     if not math.isfinite(number):
