@@ -270,3 +270,26 @@ def test_trialconfig_constructor_keeps_valid_settings():
     """Valid settings pass unchanged (design names are lower-cased as in trial.toml)."""
     config = TrialConfig(alpha=0.01, design="RCBD", margin_pct=5)
     assert (config.alpha, config.design, config.margin_pct) == (0.01, "rcbd", 5.0)
+
+
+@pytest.mark.parametrize(
+    ("toml", "match"),
+    [
+        (
+            'protocol = "USDA"\n',
+            "protocol = 'USDA'; expected one of cn-yield-test, usda, dry-matter",
+        ),
+        (
+            'moisture_method = "Dry_Matter"\n',
+            "moisture_method = 'Dry_Matter'; expected one of dry_matter, percentage_point",
+        ),
+    ],
+    ids=["protocol", "method"],
+)
+def test_unknown_protocol_or_method_names_the_file(tmp_path, capsys, toml, match):
+    """An unknown protocol or moisture method in trial.toml names the file and key."""
+    argv, inputs = _report(tmp_path, HEAD + toml)
+    line = assert_one_line_error(
+        argv, capsys, match=match, untouched=inputs, absent=[tmp_path / "r.md"]
+    )
+    assert "trial.toml" in line

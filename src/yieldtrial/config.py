@@ -451,7 +451,7 @@ class TrialConfig:
         object.__setattr__(
             self, "exclude", tuple((str(pid), str(reason)) for pid, reason in self.exclude)
         )
-        for name in (*_FLOAT_FIELDS, "design", "block_effects", "ddf", "letters"):
+        for name in (*_FLOAT_FIELDS, *_CHOICE_FIELDS):
             value = getattr(self, name)
             if value is not None:  # checked as in trial.toml (from_values passes them checked)
                 object.__setattr__(self, name, _coerce(name, value, "TrialConfig"))
@@ -796,6 +796,7 @@ def load_config(path: str | os.PathLike[str] | None) -> TrialConfig:
 # ---------------------------------------------------------------------- helpers
 _FLOAT_FIELDS = ("standard_moisture_pct", "shrink_pct_per_point", "alpha", "margin_pct")
 _TUPLE_FIELDS = ("control", "panel_members", "factors", "panel_illustrative")
+_CHOICE_FIELDS = ("design", "block_effects", "ddf", "letters", "protocol", "moisture_method")
 
 
 def _table(raw: Mapping[str, Any], name: str, where: str) -> Mapping[str, Any]:
@@ -1353,6 +1354,16 @@ def _coerce(name: str, value: Any, where: str) -> Any:
                 f"{where}: design = {value!r}; expected one of {', '.join(DESIGNS)}."
             )
         return text
+    if name in ("protocol", "moisture_method"):
+        from yieldtrial.moisture import METHODS
+        from yieldtrial.protocols import PROTOCOLS
+
+        options = PROTOCOLS if name == "protocol" else METHODS
+        if not isinstance(value, str) or value not in options:
+            raise DataValidationError(
+                f"{where}: {name} = {value!r}; expected one of {', '.join(options)}."
+            )
+        return value
     if name == "block_effects":
         from yieldtrial.design.detect import BLOCK_EFFECTS
 
