@@ -293,3 +293,16 @@ def test_unknown_protocol_or_method_names_the_file(tmp_path, capsys, toml, match
         argv, capsys, match=match, untouched=inputs, absent=[tmp_path / "r.md"]
     )
     assert "trial.toml" in line
+
+
+def test_standard_moisture_as_a_fraction_names_the_file(tmp_path, capsys):
+    """standard_moisture_pct = 0.13 is refused naming the file and the percent to write (13)."""
+    argv, inputs = _report(tmp_path, HEAD + "standard_moisture_pct = 0.13\n")
+    line = assert_one_line_error(
+        argv,
+        capsys,
+        match=r"standard_moisture_pct = 0\.13 looks like a fraction; .* write 13 for 13 %",
+        untouched=inputs,
+        absent=[tmp_path / "r.md"],
+    )
+    assert "trial.toml" in line

@@ -1311,7 +1311,7 @@ def _coerce(name: str, value: Any, where: str) -> Any:
                 f"{where}: alpha = {value!r} is too small to compute with (the confidence "
                 "1 - alpha rounds to 1); expected a probability between 0 and 1, e.g. 0.05."
             )
-        return _number(
+        number = _number(
             name,
             value,
             where,
@@ -1321,6 +1321,12 @@ def _coerce(name: str, value: Any, where: str) -> Any:
             high_inclusive=high_inc,
             fix=f"expected {expected}",
         )
+        if name == "standard_moisture_pct" and 0 < number <= 1:  # as the moisture check
+            raise DataValidationError(
+                f"{where}: standard_moisture_pct = {value!r} looks like a fraction; moisture is "
+                f"percent (0-100): write {number * 100:g} for {number * 100:g} %."
+            )
+        return number
     if name in _TUPLE_FIELDS:
         from yieldtrial.io.validation import clean_text, normalise_label
 
