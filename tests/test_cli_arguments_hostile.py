@@ -187,3 +187,14 @@ def test_audit_single_mass_reads_config(tmp_path, capsys):
 def test_table_option_with_a_single_mass_is_a_usage_error(capsys, argv, match):
     """A plot-table option with a single MASS is refused (it was silently ignored)."""
     assert_one_line_error(argv, capsys, code=2, match=match)
+
+
+def test_unrecognized_argument_names_the_command(capsys):
+    """A stray argument points to the command's --help (was 'see yieldtrial --help')."""
+    assert_one_line_error(
+        ["design", "rcbd", "--treatments", "A", "-B", "C", "--blocks", "2"],
+        capsys,
+        code=2,
+        match=r"^yieldtrial design: error: unrecognized arguments: -B C "
+        r"\(see 'yieldtrial design --help'\)$",
+    )
