@@ -77,7 +77,11 @@ def test_shrink_per_point_check_is_shared_with_the_api():
         ),
         (
             '[[treatments]]\nlabel = "CK"\nproducts = [{ product = "s", rate = -1 }]\n',
-            r"products entry 1: rate = -1; rate must be in \[0, inf\)",
+            r"products entry 1: rate = -1; rate must be in \[0, 1e\+09\]",
+        ),
+        (
+            '[[treatments]]\nlabel = "CK"\nrate = 1e308\nrate_unit = "kg/mu"\n',
+            r"rate = 1e\+308; rate must be in \[0, 1e\+09\]: .* more than 1e\+09 is a typing error",
         ),
         ("[conditions]\nsoil_ph = [7]\n", r"\[conditions\]: soil_ph = \[7\]; expected a number"),
         ("[conditions]\nlatitude = 1000\n", r"latitude = 1000; latitude must be in \[-90, 90\]"),
@@ -85,7 +89,7 @@ def test_shrink_per_point_check_is_shared_with_the_api():
         ("[conditions]\nweather = [1]\n", r"weather = \[1\]; expected text"),
         (
             '[conditions]\nfertilization = [{ stage = "basal", rate = -5 }]\n',
-            r"fertilization entry 1: rate = -5; rate must be in \[0, inf\)",
+            r"fertilization entry 1: rate = -5; rate must be in \[0, 1e\+09\]",
         ),
         (
             "[conditions]\nfertilization = [{ amount = 5 }]\n",
@@ -120,6 +124,7 @@ def test_shrink_per_point_check_is_shared_with_the_api():
         "description-list",
         "products-text",
         "products-negative-rate",
+        "rate-huge",
         "ph-list",
         "latitude-range",
         "latitude-nan",

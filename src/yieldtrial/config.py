@@ -103,6 +103,10 @@ __all__ = [
 #: Largest trial.toml read. [bytes]
 MAX_CONFIG_BYTES = 1 << 20
 
+#: Largest fertilizer rate (or nutrient rate, price) read, in any unit: 1e9 g/ha is 1,000 t/ha,
+#: so a larger figure is a typing error (and 1e308 overflowed the efficiency ratios).
+MAX_RATE = 1e9
+
 #: Multiple-comparison procedures allowed for the letter display.
 LETTERS_METHODS: tuple[str, ...] = ("tukey", "lsd", "duncan", "snk", "scheffe")
 
@@ -827,10 +831,7 @@ def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
     label = normalise_label(label)
     rate = item.get("rate")
     if rate is not None:
-        rate = _number(
-            "rate", rate, f"{where}: treatment {label!r}", low=0.0, high=None,
-            fix="a fertilizer rate is zero or positive, e.g. rate = 40",
-        )  # fmt: skip
+        rate = _rate("rate", rate, f"{where}: treatment {label!r}", example=40)
     at = f"{where}: treatment {label!r}"
     rate_unit = _opt_str(item.get("rate_unit"), "rate_unit", at)
     if rate_unit is not None:
@@ -844,8 +845,7 @@ def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
                 f"{where}: treatment {label!r} has {key} = {value!r}; expected a finite number."
             )
         if key.endswith(("_kg_ha", "_kg_mu", "_per_kg", "_per_t")) and value is not None:
-            _number(key, value, f"{where}: treatment {label!r}", low=0.0, high=None,
-                    fix="rates and prices are zero or positive")  # fmt: skip
+            _rate(key, value, f"{where}: treatment {label!r}", example=None)
     return TreatmentInfo(
         label=label,
         description=_opt_str(item.get("description"), "description", at),
@@ -867,8 +867,7 @@ def _check_products(products: object, where: str) -> None:
     for number, entry in enumerate(items, start=1):
         at = f"{where}: products entry {number}"
         if "rate" in entry:
-            _number("rate", entry["rate"], at, low=0.0, high=None,
-                    fix="a fertilizer rate is zero or positive, e.g. rate = 0.3")  # fmt: skip
+            _rate("rate", entry["rate"], at, example=0.3)
         if entry.get("rate_unit") is not None:
             _check_rate_unit(str(entry["rate_unit"]), at)
 
@@ -921,6 +920,24 @@ def _number(
             + (f": {fix}." if fix else ".")
         )
     return number
+
+
+def _rate(name: str, value: object, where: str, *, example: float | None) -> float:
+    """Return a fertilizer or nutrient rate (or price), a finite number in [0, MAX_RATE]."""
+    fix = (
+        f"a fertilizer rate is zero or positive, e.g. {name} = {example:g}"
+        if example is not None
+        else "rates and prices are zero or positive"
+    )
+    return _number(
+        name,
+        value,
+        where,
+        low=0.0,
+        high=MAX_RATE,
+        high_inclusive=True,
+        fix=f"{fix}; more than {MAX_RATE:g} is a typing error",
+    )
 
 
 def _looks_numeric(text: str) -> bool:
@@ -1219,8 +1236,7 @@ def _check_conditions(conditions: Mapping[str, Any], where: str) -> None:
         name = f"fertilization entry {number}"
         _checked_keys(entry, FERTILIZATION_KEYS, f"[conditions] {name}", where)
         if "rate" in entry:
-            _number("rate", entry["rate"], f"{at} {name}", low=0.0, high=None,
-                    fix="a fertilizer rate is zero or positive, e.g. rate = 10")  # fmt: skip
+            _rate("rate", entry["rate"], f"{at} {name}", example=10)
 
 
 def _opt_str(
