@@ -111,8 +111,12 @@ def test_shrink_per_point_check_is_shared_with_the_api():
         ("[[treatments]]\nlabel = true\n", "label = True; expected the text of a treatment label"),
         ("[economics]\ngrain_price_per_kg = nan\n", "grain_price_per_kg = nan; expected a finite"),
         (
+            "[economics]\ngrain_price_per_kg = 1e308\n",
+            r"grain_price_per_kg = 1e\+308; grain_price_per_kg must be in \[0, 1e\+09\]",
+        ),
+        (
             "[economics]\ngrain_price_per_kg = 2.4\nprices = { urea = -3 }\n",
-            r"prices\.urea = -3; prices\.urea must be in \[0, inf\)",
+            r"prices\.urea = -3; prices\.urea must be in \[0, 1e\+09\]",
         ),
         (
             "[economics]\ngrain_price_per_kg = 2.4\nother_costs_per_mu = { T = inf }\n",
@@ -137,6 +141,7 @@ def test_shrink_per_point_check_is_shared_with_the_api():
         "zh-list",
         "label-bool",
         "grain-price-nan",
+        "grain-price-huge",
         "price-negative",
         "other-cost-inf",
     ],

@@ -1137,7 +1137,7 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
             f"got {price!r}."
         )
     if economics:
-        _number("grain_price_per_kg", price, f"{where}: [economics]", low=0.0, high=None)
+        _rate("grain_price_per_kg", price, f"{where}: [economics]", example=None)
     for key in ("prices", "other_costs_per_mu", "other_costs_per_ha"):
         table = economics.get(key, {})
         if not isinstance(table, Mapping) or not all(
@@ -1152,9 +1152,11 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
                 f"{key}.{name}" if name.isidentifier() else f'{key}."{name}"',
                 value,
                 f"{where}: [economics]",
-                low=0.0 if key == "prices" else None,
-                high=None,
-                fix="a price is zero or positive" if key == "prices" else "",
+                low=0.0 if key == "prices" else -MAX_RATE,
+                high=MAX_RATE,
+                high_inclusive=True,
+                fix=("a price is zero or positive" if key == "prices" else "a cost")
+                + f" of at most {MAX_RATE:g} in magnitude (more is a typing error)",
             )
     values["economics"] = dict(economics)
     contrasts = raw.get("contrasts", [])
