@@ -316,3 +316,22 @@ def test_standard_moisture_as_a_fraction_names_the_file(tmp_path, capsys):
         absent=[tmp_path / "r.md"],
     )
     assert "trial.toml" in line
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        '[zh]\ntitle = "标题\\u000b"\n',
+        '[panel]\nexperts = [{ name = "A\\u0001", affiliation = "x\\u000b" }]\n',
+        '[[contrasts]]\nname = "c\\u0001"\ntreatment = "T"\nversus = "CK"\n',
+        '[conditions]\nweather = "w\\u0001"\n',
+    ],
+    ids=["zh-title", "panel-experts", "contrast-name", "conditions-text"],
+)
+def test_control_characters_in_any_table_give_a_docx(tmp_path, capsys, extra):
+    """Control characters anywhere in trial.toml are removed: the DOCX is written (was exit 3)."""
+    pytest.importorskip("docx")
+    argv, _ = _report(tmp_path, HEAD + extra, "--lang", "zh", suffix="docx")
+    code, lines = run_cli(argv, capsys)
+    assert code == 0, lines
+    assert (tmp_path / "r.docx").is_file()

@@ -562,6 +562,7 @@ class TrialConfig:
             The description.
         """
         where = repr(source) if source else "the trial description"
+        raw = _clean_tree(raw)  # no control character reaches any report (DOCX refuses them)
         unknown = [key for key in raw if key not in _TABLES]
         if unknown:
             raise DataValidationError(
@@ -801,6 +802,19 @@ def load_config(path: str | os.PathLike[str] | None) -> TrialConfig:
 _FLOAT_FIELDS = ("standard_moisture_pct", "shrink_pct_per_point", "alpha", "margin_pct")
 _TUPLE_FIELDS = ("control", "panel_members", "factors", "panel_illustrative")
 _CHOICE_FIELDS = ("design", "block_effects", "ddf", "letters", "protocol", "moisture_method")
+
+
+def _clean_tree(value: Any) -> Any:
+    """Return ``value`` with control characters removed from every text in it (and its keys)."""
+    from yieldtrial.io.validation import clean_text
+
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, Mapping):
+        return {_clean_tree(key): _clean_tree(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean_tree(item) for item in value]
+    return value
 
 
 def _table(raw: Mapping[str, Any], name: str, where: str) -> Mapping[str, Any]:
