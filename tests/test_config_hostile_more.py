@@ -335,3 +335,16 @@ def test_control_characters_in_any_table_give_a_docx(tmp_path, capsys, extra):
     code, lines = run_cli(argv, capsys)
     assert code == 0, lines
     assert (tmp_path / "r.docx").is_file()
+
+
+@pytest.mark.parametrize(
+    "toml",
+    ['[columns]\n"block" = ""\n', '[columns]\n"" = "block"\n'],
+    ids=["to-empty", "from-empty"],
+)
+def test_column_rename_with_an_empty_name_is_refused(toml):
+    """[columns] "block" = "" (the block column renamed to nothing) is an error naming it."""
+    with pytest.raises(
+        DataValidationError, match=r"\[columns\] maps '.*' to '.*'; expected a column"
+    ):
+        TrialConfig.from_text(toml)

@@ -588,7 +588,7 @@ class TrialConfig:
                     values[attr] = section[key]
         columns = _table(raw, "columns", where)
         for key, value in columns.items():
-            if not isinstance(value, str):
+            if not isinstance(value, str) or not value.strip() or not str(key).strip():
                 raise DataValidationError(
                     f"{where}: [columns] maps {key!r} to {value!r}; expected a column name (text)."
                 )
