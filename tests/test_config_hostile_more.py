@@ -348,3 +348,12 @@ def test_column_rename_with_an_empty_name_is_refused(toml):
         DataValidationError, match=r"\[columns\] maps '.*' to '.*'; expected a column"
     ):
         TrialConfig.from_text(toml)
+
+
+def test_read_plots_refuses_a_rename_to_an_empty_name(tmp_path):
+    """read_plots(columns={"block": ""}) is an error (it dropped the blocks silently)."""
+    from yieldtrial.io import read_plots
+
+    plots = plot_table(tmp_path, rows=RCBD_ROWS)
+    with pytest.raises(DataValidationError, match="renames 'block' to an empty name"):
+        read_plots(plots, columns={"block": ""})

@@ -313,6 +313,11 @@ def _map_columns(
     if columns:
         by_normalised = {normalise_header(h): h for h in headers}
         for given, target in columns.items():
+            if not str(target).strip():
+                raise DataValidationError(
+                    f"{name}: columns= renames {given!r} to an empty name; give the yieldtrial "
+                    "column it holds, e.g. columns={'Netto kg': 'fresh_mass_kg'}"
+                )
             header = given if given in headers else by_normalised.get(normalise_header(given))
             if header is None:
                 origin = (
