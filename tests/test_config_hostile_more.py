@@ -357,3 +357,23 @@ def test_read_plots_refuses_a_rename_to_an_empty_name(tmp_path):
     plots = plot_table(tmp_path, rows=RCBD_ROWS)
     with pytest.raises(DataValidationError, match="renames 'block' to an empty name"):
         read_plots(plots, columns={"block": ""})
+
+
+@pytest.mark.parametrize(
+    ("toml", "match"),
+    [
+        (
+            '[analysis]\nrow = "pos"\ncolumn = "pos"\n',
+            r"\[analysis\] column = 'pos' names a column that \[analysis\] row already renames",
+        ),
+        (
+            '[analysis]\nblock = "rep"\n[columns]\n"rep" = "block_id"\n',
+            r"\[analysis\] block = 'rep' names a column that \[columns\] already renames",
+        ),
+    ],
+    ids=["row-and-column", "block-and-columns"],
+)
+def test_one_column_with_two_design_roles_is_refused(toml, match):
+    """Two keys renaming the same column (the later one won silently) are an error."""
+    with pytest.raises(DataValidationError, match=match):
+        TrialConfig.from_text(toml)

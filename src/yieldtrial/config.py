@@ -624,6 +624,7 @@ class TrialConfig:
             )
         values["exclude"] = tuple(_exclusion(item, i, where) for i, item in enumerate(exclude_raw))
         _resolve_factor_roles(values, where)
+        _check_design_columns(values, where)
         _new_tables(raw, values, where)
         return cls.from_values(values, where=where)
 
@@ -1072,6 +1073,21 @@ def _resolve_factor_roles(values: dict[str, Any], where: str) -> None:
             f"treatment column otherwise); got {', '.join(given)}."
         )
     values["factors"] = [str(given[role]) for role in pair if role in given]
+
+
+def _check_design_columns(values: Mapping[str, Any], where: str) -> None:
+    """Refuse one plot-table column named by two design keys (or also renamed in [columns])."""
+    named: dict[str, str] = {str(header): "[columns]" for header in values.get("columns", {})}
+    for role in DESIGN_COLUMN_KEYS:
+        column = values.get(role)
+        if column is None or str(column) == role:
+            continue
+        if str(column) in named:
+            raise DataValidationError(
+                f"{where}: [analysis] {role} = {str(column)!r} names a column that "
+                f"{named[str(column)]} already renames; one column holds one design role."
+            )
+        named[str(column)] = f"[analysis] {role}"
 
 
 def _warn_fraction_pct(name: str, value: float | None, *, example: str) -> None:
