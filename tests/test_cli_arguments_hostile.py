@@ -198,3 +198,17 @@ def test_unrecognized_argument_names_the_command(capsys):
         match=r"^yieldtrial design: error: unrecognized arguments: -B C "
         r"\(see 'yieldtrial design --help'\)$",
     )
+
+
+@pytest.mark.parametrize("column", ["fresh_mass_kg", "moisture_pct", "block"])
+def test_audit_reported_naming_a_record_column_is_refused(tmp_path, capsys, column):
+    """--reported fresh_mass_kg (a harvest column) was audited as published kg/ha yields."""
+    from hostile import plot_table
+
+    plots = plot_table(tmp_path)
+    assert_one_line_error(
+        ["audit", str(plots), "--crop", "wheat", "--reported", column],
+        capsys,
+        match=rf"--reported '{column}' is a column of the harvest record or the layout",
+        untouched=[plots],
+    )

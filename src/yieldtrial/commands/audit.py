@@ -249,6 +249,23 @@ AUDIT_FIELDS: tuple[str, ...] = (
 )
 
 
+#: Columns of the canonical plot table that never hold published yields (the names and prefixes).
+_RECORD_COLUMNS = (
+    "plot_id",
+    "treatment",
+    "block",
+    "row",
+    "column",
+    "incomplete_block",
+    "entry_type",
+)
+_RECORD_PREFIXES = ("harvested_area_", "fresh_mass_", "moisture_pct", "impurity_pct")
+
+
+def _is_record_column(name: str) -> bool:
+    return name in _RECORD_COLUMNS or name.startswith(_RECORD_PREFIXES)
+
+
 def plot_audit_rows(trial: Any, *, column: str | None = None) -> list[dict[str, Any]]:
     """Audit rows of every plot with a harvest record and a published standardized yield.
 
@@ -274,6 +291,12 @@ def plot_audit_rows(trial: Any, *, column: str | None = None) -> list[dict[str, 
             "of published standardized yields with its unit, e.g. 'yield_kg_mu' or "
             "'折标产量(kg/亩)' mapped with --column '折标产量(kg/亩)=yield_kg_mu' (read as "
             f"reported_yield_kg_mu), or named with --reported COLUMN; columns found: {found}"
+        )
+    if column is not None and _is_record_column(str(column)):
+        raise DataValidationError(
+            f"--reported {column!r} is a column of the harvest record or the layout, not of "
+            "published standardized yields; name the column holding the published figures "
+            "(e.g. --reported yield_kg_mu, or map it with --column)"
         )
     unit = unit_from_yield_column(str(name).removeprefix("reported_")) or "kg/ha"
 
