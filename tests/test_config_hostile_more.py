@@ -377,3 +377,11 @@ def test_one_column_with_two_design_roles_is_refused(toml, match):
     """Two keys renaming the same column (the later one won silently) are an error."""
     with pytest.raises(DataValidationError, match=match):
         TrialConfig.from_text(toml)
+
+
+def test_from_dict_with_a_number_as_a_key():
+    """TrialConfig.from_dict with a non-text key (Python only) raises no AttributeError."""
+    config = TrialConfig.from_dict({"treatments": [{"label": "A", 1: 2}]})
+    assert config.treatments[0].extra == {1: 2}
+    with pytest.raises(DataValidationError, match=r'prices\."1" = -3'):
+        TrialConfig.from_dict({"economics": {"grain_price_per_kg": 2, "prices": {1: -3}}})

@@ -859,7 +859,7 @@ def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
             raise DataValidationError(
                 f"{where}: treatment {label!r} has {key} = {value!r}; expected a finite number."
             )
-        if key.endswith(("_kg_ha", "_kg_mu", "_per_kg", "_per_t")) and value is not None:
+        if str(key).endswith(("_kg_ha", "_kg_mu", "_per_kg", "_per_t")) and value is not None:
             _rate(key, value, f"{where}: treatment {label!r}", example=None)
     return TreatmentInfo(
         label=label,
@@ -1179,14 +1179,18 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
             )
         for name, value in table.items():
             _number(
-                f"{key}.{name}" if name.isidentifier() else f'{key}."{name}"',
+                f"{key}.{name}" if str(name).isidentifier() else f'{key}."{name}"',
                 value,
                 f"{where}: [economics]",
                 low=0.0 if key == "prices" else -MAX_RATE,
                 high=MAX_RATE,
                 high_inclusive=True,
-                fix=("a price is zero or positive" if key == "prices" else "a cost")
-                + f" of at most {MAX_RATE:g} in magnitude (more is a typing error)",
+                fix=(
+                    f"a price is zero or positive, at most {MAX_RATE:g}"
+                    if key == "prices"
+                    else f"a cost is at most {MAX_RATE:g} in magnitude"
+                )
+                + " (more is a typing error)",
             )
     values["economics"] = dict(economics)
     contrasts = raw.get("contrasts", [])
