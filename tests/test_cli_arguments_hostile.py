@@ -212,3 +212,13 @@ def test_audit_reported_naming_a_record_column_is_refused(tmp_path, capsys, colu
         match=rf"--reported '{column}' is a column of the harvest record or the layout",
         untouched=[plots],
     )
+
+
+def test_audit_negative_shrink_below_standard_moisture(capsys):
+    """--shrink-per-point -3 is refused even at 5 % moisture, where no shrink applies."""
+    assert_one_line_error(
+        ["audit", "442", "477.36", "--moisture", "5", "--standard", "13",
+         "--shrink-per-point", "-3"],
+        capsys,
+        match=r"shrink_pct_per_point must be in \[0, 100\); got -3",
+    )  # fmt: skip
