@@ -385,3 +385,18 @@ def test_from_dict_with_a_number_as_a_key():
     assert config.treatments[0].extra == {1: 2}
     with pytest.raises(DataValidationError, match=r'prices\."1" = -3'):
         TrialConfig.from_dict({"economics": {"grain_price_per_kg": 2, "prices": {1: -3}}})
+
+
+@pytest.mark.parametrize(
+    ("toml", "match"),
+    [
+        ("[panel]\nmembers = 5\n", r"\[panel\] members = 5; expected text or a list"),
+        ("[panel]\ndate = [1]\n", r"\[panel\] date = \[1\]; expected text"),
+        ("[trial]\nid = { a = 1 }\n", r"\[trial\] id = \{'a': 1\}; expected text"),
+    ],
+    ids=["members", "date", "id"],
+)
+def test_message_names_the_file_key_not_the_attribute(toml, match):
+    """A wrong type under [panel] or [trial] id names the key as written (not panel_members)."""
+    with pytest.raises(DataValidationError, match=match):
+        TrialConfig.from_text(toml)

@@ -626,7 +626,13 @@ class TrialConfig:
         _resolve_factor_roles(values, where)
         _check_design_columns(values, where)
         _new_tables(raw, values, where)
-        return cls.from_values(values, where=where)
+        try:
+            return cls.from_values(values, where=where)
+        except DataValidationError as exc:  # say the file's key, not the attribute
+            message = str(exc)
+            for attr, key in _FILE_KEYS.items():
+                message = message.replace(f": {attr} = ", f": {key} = ", 1)
+            raise DataValidationError(message) from None
 
     @classmethod
     def from_values(
@@ -800,6 +806,13 @@ def load_config(path: str | os.PathLike[str] | None) -> TrialConfig:
 
 
 # ---------------------------------------------------------------------- helpers
+#: Attributes whose trial.toml key differs from their name (for messages about the file).
+_FILE_KEYS: dict[str, str] = {
+    "trial_id": "[trial] id",
+    "panel_members": "[panel] members",
+    "panel_date": "[panel] date",
+    "panel_illustrative": "[panel] illustrative",
+}
 _FLOAT_FIELDS = ("standard_moisture_pct", "shrink_pct_per_point", "alpha", "margin_pct")
 _TUPLE_FIELDS = ("control", "panel_members", "factors", "panel_illustrative")
 _CHOICE_FIELDS = ("design", "block_effects", "ddf", "letters", "protocol", "moisture_method")
