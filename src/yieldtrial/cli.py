@@ -128,7 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser(selected)
         try:
-            args = parser.parse_args(arguments)
+            args, extra = parser.parse_known_args(arguments)
+            if extra:  # name the command whose usage it breaks, not the top level
+                sub = _subparser(parser, getattr(args, "command", None)) or parser
+                sub.error(f"unrecognized arguments: {' '.join(extra)}")
         except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
             return int(exc.code or 0)
         if getattr(args, "handler", None) is None:
@@ -222,6 +225,15 @@ def _text_output_name(args: argparse.Namespace) -> str:
         f"could not be opened as one); name it {Path(output).stem}.{good}"
         + (" (Excel opens CSV files)" if good == "csv" else "")
     )
+
+
+def _subparser(
+    parser: argparse.ArgumentParser, command: str | None
+) -> argparse.ArgumentParser | None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            return action.choices[command]
+    return None
 
 
 def _command_actions(parser: argparse.ArgumentParser, command: str | None) -> list[argparse.Action]:

@@ -79,6 +79,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 import os
 import re
 import tomllib
@@ -101,6 +102,10 @@ __all__ = [
 
 #: Largest trial.toml read. [bytes]
 MAX_CONFIG_BYTES = 1 << 20
+
+#: Largest fertilizer rate (or nutrient rate, price) read, in any unit: 1e9 g/ha is 1,000 t/ha,
+#: so a larger figure is a typing error (and 1e308 overflowed the efficiency ratios).
+MAX_RATE = 1e9
 
 #: Multiple-comparison procedures allowed for the letter display.
 LETTERS_METHODS: tuple[str, ...] = ("tukey", "lsd", "duncan", "snk", "scheffe")
@@ -160,6 +165,14 @@ _TABLES: tuple[str, ...] = (
     "economics",
     "contrasts",
     "exclude",
+)
+#: ``[panel] illustrative`` entries: the panel values that can be marked as placeholders.
+PANEL_ILLUSTRATIVE: tuple[str, ...] = (
+    "experts",
+    "members",
+    "responsible_unit",
+    "report_number",
+    "date",
 )
 #: Keys of ``[conditions]`` (trial information; see docs/trial-toml.md): numbers or text.
 CONDITION_KEYS: tuple[str, ...] = (
@@ -442,6 +455,10 @@ class TrialConfig:
         object.__setattr__(
             self, "exclude", tuple((str(pid), str(reason)) for pid, reason in self.exclude)
         )
+        for name in (*_FLOAT_FIELDS, *_CHOICE_FIELDS):
+            value = getattr(self, name)
+            if value is not None:  # checked as in trial.toml (from_values passes them checked)
+                object.__setattr__(self, name, _coerce(name, value, "TrialConfig"))
         _warn_fraction_pct("margin_pct", self.margin_pct, example="5")
 
     # ------------------------------------------------------------------ build
@@ -545,10 +562,12 @@ class TrialConfig:
             The description.
         """
         where = repr(source) if source else "the trial description"
+        raw = _clean_tree(raw)  # no control character reaches any report (DOCX refuses them)
         unknown = [key for key in raw if key not in _TABLES]
         if unknown:
             raise DataValidationError(
-                f"{where}: unknown table or key {', '.join(map(repr, unknown))}; expected the "
+                f"{where}: unknown table or key {', '.join(map(repr, unknown))}"
+                f"{_did_you_mean(unknown, _TABLES)}; expected the "
                 f"tables {', '.join('[' + t + ']' for t in _TABLES)} (see docs/trial-toml.md)."
             )
         values: dict[str, Any] = {"source": source}
@@ -561,15 +580,15 @@ class TrialConfig:
             bad = [k for k in section if k not in keys and (table, k) != ("panel", "experts")]
             if bad:
                 raise DataValidationError(
-                    f"{where}: unknown key {', '.join(map(repr, bad))} in [{table}]; allowed: "
-                    f"{', '.join(keys)}."
+                    f"{where}: unknown key {', '.join(map(repr, bad))} in [{table}]"
+                    f"{_did_you_mean(bad, tuple(keys))}; allowed: {', '.join(keys)}."
                 )
             for key, attr in keys.items():
                 if key in section:
                     values[attr] = section[key]
         columns = _table(raw, "columns", where)
         for key, value in columns.items():
-            if not isinstance(value, str):
+            if not isinstance(value, str) or not value.strip() or not str(key).strip():
                 raise DataValidationError(
                     f"{where}: [columns] maps {key!r} to {value!r}; expected a column name (text)."
                 )
@@ -582,6 +601,13 @@ class TrialConfig:
         values["treatments"] = tuple(
             _treatment(item, i, where) for i, item in enumerate(treatments_raw)
         )
+        labels = [t.label for t in values["treatments"]]
+        twice = sorted({label for label in labels if labels.count(label) > 1})
+        if twice:
+            raise DataValidationError(
+                f"{where}: [[treatments]] describes {', '.join(map(repr, twice))} more than once; "
+                "give each treatment one [[treatments]] table."
+            )
         published_raw = raw.get("published", [])
         if not isinstance(published_raw, list):
             raise DataValidationError(
@@ -598,8 +624,15 @@ class TrialConfig:
             )
         values["exclude"] = tuple(_exclusion(item, i, where) for i, item in enumerate(exclude_raw))
         _resolve_factor_roles(values, where)
+        _check_design_columns(values, where)
         _new_tables(raw, values, where)
-        return cls.from_values(values, where=where)
+        try:
+            return cls.from_values(values, where=where)
+        except DataValidationError as exc:  # say the file's key, not the attribute
+            message = str(exc)
+            for attr, key in _FILE_KEYS.items():
+                message = message.replace(f": {attr} = ", f": {key} = ", 1)
+            raise DataValidationError(message) from None
 
     @classmethod
     def from_values(
@@ -651,7 +684,14 @@ class TrialConfig:
             for name, value in changes.items()
             if value is not None
         }
-        return dataclasses.replace(self, **clean)
+        import warnings
+
+        from yieldtrial.errors import YieldTrialWarning
+
+        with warnings.catch_warnings():
+            if "margin_pct" not in clean:  # warned when this description was made
+                warnings.simplefilter("ignore", YieldTrialWarning)
+            return dataclasses.replace(self, **clean)
 
     # ------------------------------------------------------------------ use
     def treatment(self, label: str) -> TreatmentInfo | None:
@@ -766,8 +806,29 @@ def load_config(path: str | os.PathLike[str] | None) -> TrialConfig:
 
 
 # ---------------------------------------------------------------------- helpers
+#: Attributes whose trial.toml key differs from their name (for messages about the file).
+_FILE_KEYS: dict[str, str] = {
+    "trial_id": "[trial] id",
+    "panel_members": "[panel] members",
+    "panel_date": "[panel] date",
+    "panel_illustrative": "[panel] illustrative",
+}
 _FLOAT_FIELDS = ("standard_moisture_pct", "shrink_pct_per_point", "alpha", "margin_pct")
 _TUPLE_FIELDS = ("control", "panel_members", "factors", "panel_illustrative")
+_CHOICE_FIELDS = ("design", "block_effects", "ddf", "letters", "protocol", "moisture_method")
+
+
+def _clean_tree(value: Any) -> Any:
+    """Return ``value`` with control characters removed from every text in it (and its keys)."""
+    from yieldtrial.io.validation import clean_text
+
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, Mapping):
+        return {_clean_tree(key): _clean_tree(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean_tree(item) for item in value]
+    return value
 
 
 def _table(raw: Mapping[str, Any], name: str, where: str) -> Mapping[str, Any]:
@@ -786,7 +847,11 @@ def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
             'label = "..." matching the plot table.'
         )
     label = item["label"]
-    if isinstance(label, Mapping | list) or not normalise_label(label):
+    if (
+        isinstance(label, Mapping | list | bool)
+        or not isinstance(label, str | int | float)
+        or not normalise_label(label)
+    ):
         raise DataValidationError(
             f"{where}: treatments entry {index + 1} has label = {label!r}; expected the text of "
             'a treatment label of the plot table, e.g. label = "CK".'
@@ -794,30 +859,45 @@ def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
     label = normalise_label(label)
     rate = item.get("rate")
     if rate is not None:
-        rate = _number(
-            "rate", rate, f"{where}: treatment {label!r}", low=0.0, high=None,
-            fix="a fertilizer rate is zero or positive, e.g. rate = 40",
-        )  # fmt: skip
-    rate_unit = _opt_str(item.get("rate_unit"))
+        rate = _rate("rate", rate, f"{where}: treatment {label!r}", example=40)
+    at = f"{where}: treatment {label!r}"
+    rate_unit = _opt_str(item.get("rate_unit"), "rate_unit", at)
     if rate_unit is not None:
         _check_rate_unit(rate_unit, f"{where}: treatment {label!r}")
     extra = {k: v for k, v in item.items() if k not in _TREATMENT_KEYS}
+    if "products" in extra:
+        _check_products(extra["products"], f"{where}: treatment {label!r}")
     for key, value in extra.items():
         if isinstance(value, float) and not math.isfinite(value):
             raise DataValidationError(
                 f"{where}: treatment {label!r} has {key} = {value!r}; expected a finite number."
             )
-        if key.endswith(("_kg_ha", "_kg_mu", "_per_kg", "_per_t")) and value is not None:
-            _number(key, value, f"{where}: treatment {label!r}", low=0.0, high=None,
-                    fix="rates and prices are zero or positive")  # fmt: skip
+        if str(key).endswith(("_kg_ha", "_kg_mu", "_per_kg", "_per_t")) and value is not None:
+            _rate(key, value, f"{where}: treatment {label!r}", example=None)
     return TreatmentInfo(
         label=label,
-        description=_opt_str(item.get("description")),
-        product=_opt_str(item.get("product")),
+        description=_opt_str(item.get("description"), "description", at),
+        product=_opt_str(item.get("product"), "product", at),
         rate=rate,
         rate_unit=rate_unit,
         extra=extra,
     )
+
+
+def _check_products(products: object, where: str) -> None:
+    """Refuse ``products`` that is not a list of tables with a product name and a rate >= 0."""
+    items = [products] if isinstance(products, Mapping) else products
+    if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+        raise DataValidationError(
+            f"{where}: products = {products!r}; expected a list of tables, e.g. products = "
+            '[{ product = "synergist", rate = 0.3, rate_unit = "kg/mu" }].'
+        )
+    for number, entry in enumerate(items, start=1):
+        at = f"{where}: products entry {number}"
+        if "rate" in entry:
+            _rate("rate", entry["rate"], at, example=0.3)
+        if entry.get("rate_unit") is not None:
+            _check_rate_unit(str(entry["rate_unit"]), at)
 
 
 def _check_rate_unit(unit: str, where: str) -> None:
@@ -853,7 +933,7 @@ def _number(
             f"({name} = {value.strip()})." if _looks_numeric(value) else
             f"{where}: {name} = {value!r}; expected a number."
         )  # fmt: skip
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise DataValidationError(f"{where}: {name} = {value!r}; expected a number.")
     number = float(value)
     if not math.isfinite(number):
@@ -868,6 +948,24 @@ def _number(
             + (f": {fix}." if fix else ".")
         )
     return number
+
+
+def _rate(name: str, value: object, where: str, *, example: float | None) -> float:
+    """Return a fertilizer or nutrient rate (or price), a finite number in [0, MAX_RATE]."""
+    fix = (
+        f"a fertilizer rate is zero or positive, e.g. {name} = {example:g}"
+        if example is not None
+        else "rates and prices are zero or positive"
+    )
+    return _number(
+        name,
+        value,
+        where,
+        low=0.0,
+        high=MAX_RATE,
+        high_inclusive=True,
+        fix=f"{fix}; more than {MAX_RATE:g} is a typing error",
+    )
 
 
 def _looks_numeric(text: str) -> bool:
@@ -909,15 +1007,33 @@ def _published(item: object, index: int, where: str) -> PublishedFigure:
             key, value, f"{where}: [[published]] entry {index + 1}", low=0.0, high=high
         )
     reported = item.get("reported")
+    at = f"{where}: [[published]] entry {index + 1}"
+    if reported is not None:
+        _check_reported(reported, at)
     return PublishedFigure(
-        treatment=_opt_str(item.get("treatment")),
+        treatment=_opt_str(item.get("treatment"), "treatment", at),
         yield_value=numbers["yield"],
         moisture_pct=numbers["moisture_pct"],
         reported=None if reported is None else str(reported),
         unit=str(item.get("unit", "kg/mu")),
-        source=_opt_str(item.get("source")),
-        source_zh=_opt_str(item.get("source_zh")),
+        source=_opt_str(item.get("source"), "source", at),
+        source_zh=_opt_str(item.get("source_zh"), "source_zh", at),
     )
+
+
+def _check_reported(reported: object, where: str) -> None:
+    """Refuse a published figure that is not a finite number >= 0 (text keeps its decimals)."""
+    text = reported.strip() if isinstance(reported, str) else reported
+    ok = False
+    if isinstance(text, str) and _looks_numeric(text):
+        ok = math.isfinite(float(text)) and float(text) >= 0
+    elif isinstance(text, int | float) and not isinstance(text, bool):
+        ok = math.isfinite(text) and text >= 0
+    if not ok:
+        raise DataValidationError(
+            f"{where}: reported = {reported!r}; expected the published figure at standard "
+            'moisture as printed, a number >= 0, e.g. reported = "477.36".'
+        )
 
 
 def _exclusion(item: object, index: int, where: str) -> tuple[str, str]:
@@ -972,6 +1088,21 @@ def _resolve_factor_roles(values: dict[str, Any], where: str) -> None:
     values["factors"] = [str(given[role]) for role in pair if role in given]
 
 
+def _check_design_columns(values: Mapping[str, Any], where: str) -> None:
+    """Refuse one plot-table column named by two design keys (or also renamed in [columns])."""
+    named: dict[str, str] = {str(header): "[columns]" for header in values.get("columns", {})}
+    for role in DESIGN_COLUMN_KEYS:
+        column = values.get(role)
+        if column is None or str(column) == role:
+            continue
+        if str(column) in named:
+            raise DataValidationError(
+                f"{where}: [analysis] {role} = {str(column)!r} names a column that "
+                f"{named[str(column)]} already renames; one column holds one design role."
+            )
+        named[str(column)] = f"[analysis] {role}"
+
+
 def _warn_fraction_pct(name: str, value: float | None, *, example: str) -> None:
     """Warn when a percent setting looks like a fraction (0 < value < 1)."""
     if value is not None and 0 < float(value) < 1:
@@ -994,9 +1125,21 @@ def _checked_keys(
     bad = [key for key in section if key not in allowed]
     if bad:
         raise DataValidationError(
-            f"{where}: unknown key {', '.join(map(repr, bad))} in {name}; allowed: "
-            f"{', '.join(allowed)} (see docs/trial-toml.md)."
+            f"{where}: unknown key {', '.join(map(repr, bad))} in {name}"
+            f"{_did_you_mean(bad, allowed)}; allowed: {', '.join(allowed)} "
+            "(see docs/trial-toml.md)."
         )
+
+
+def _did_you_mean(unknown: list[str], allowed: tuple[str, ...]) -> str:
+    """`` (did you mean 'control'?)`` for the first unknown key close to an allowed one."""
+    import difflib
+
+    for key in unknown:
+        close = difflib.get_close_matches(str(key).lower(), allowed, n=1, cutoff=0.75)
+        if close:
+            return f" (did you mean {close[0]!r}?)"
+    return ""
 
 
 def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> None:
@@ -1009,6 +1152,11 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
             f"{where}: [zh] products must be a table of product name -> Chinese name, e.g. "
             '[zh.products] "compound fertilizer" = "复合肥".'
         )
+    for key, value in [*zh.items(), *((f"products.{k}", v) for k, v in products.items())]:
+        if key != "products" and (isinstance(value, Mapping | list) or isinstance(value, bool)):
+            raise DataValidationError(
+                f'{where}: [zh] {key} = {value!r}; expected Chinese text, e.g. {key} = "...".'
+            )
     values["zh"] = {key: str(value) for key, value in zh.items() if key != "products"}
     if products:
         values["zh"]["products"] = {str(k): str(v) for k, v in products.items()}
@@ -1021,6 +1169,7 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
             'fertilization = [{ stage = "basal", product = "urea", rate = 10, '
             'rate_unit = "kg/mu" }].'
         )
+    _check_conditions(conditions, where)
     values["conditions"] = dict(conditions)
     economics = _table(raw, "economics", where)
     _checked_keys(economics, ECONOMICS_KEYS, "[economics]", where)
@@ -1030,6 +1179,8 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
             f"{where}: [economics] needs grain_price_per_kg = <number >= 0> [currency/kg], "
             f"got {price!r}."
         )
+    if economics:
+        _rate("grain_price_per_kg", price, f"{where}: [economics]", example=None)
     for key in ("prices", "other_costs_per_mu", "other_costs_per_ha"):
         table = economics.get(key, {})
         if not isinstance(table, Mapping) or not all(
@@ -1038,6 +1189,21 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
             raise DataValidationError(
                 f"{where}: [economics] {key} must be a table of numbers, e.g. "
                 f'{key} = {{ "compound fertilizer" = 3.2 }}.'
+            )
+        for name, value in table.items():
+            _number(
+                f"{key}.{name}" if str(name).isidentifier() else f'{key}."{name}"',
+                value,
+                f"{where}: [economics]",
+                low=0.0 if key == "prices" else -MAX_RATE,
+                high=MAX_RATE,
+                high_inclusive=True,
+                fix=(
+                    f"a price is zero or positive, at most {MAX_RATE:g}"
+                    if key == "prices"
+                    else f"a cost is at most {MAX_RATE:g} in magnitude"
+                )
+                + " (more is a typing error)",
             )
     values["economics"] = dict(economics)
     contrasts = raw.get("contrasts", [])
@@ -1056,6 +1222,11 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
                 f"{where}: [[contrasts]] entry {index + 1} lacks {', '.join(missing)}; write e.g. "
                 'name = "synergist effect", treatment = "T", versus = "CK2".'
             )
+        if str(item["treatment"]).strip() == str(item["versus"]).strip():
+            raise DataValidationError(
+                f"{where}: [[contrasts]] entry {index + 1} ({str(item['name'])!r}) compares "
+                f"{str(item['treatment'])!r} with itself; versus must name another treatment."
+            )
         out.append({key: str(value) for key, value in item.items()})
     values["contrasts"] = tuple(out)
     panel = raw.get("panel", {})
@@ -1070,11 +1241,62 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
     values["panel_experts"] = tuple({key: str(value) for key, value in e.items()} for e in experts)
 
 
-def _opt_str(value: object) -> str | None:
+#: [conditions] numbers: key -> (low, high); both inclusive, None for no bound.
+_CONDITION_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "latitude": (-90.0, 90.0),
+    "longitude": (-180.0, 180.0),
+    "altitude_m": (None, None),
+    "soil_ph": (0.0, 14.0),
+    "organic_matter_g_kg": (0.0, None),
+    "total_n_g_kg": (0.0, None),
+    "alkali_n_mg_kg": (0.0, None),
+    "olsen_p_mg_kg": (0.0, None),
+    "available_k_mg_kg": (0.0, None),
+}
+#: Keys of one ``[conditions] fertilization`` entry.
+FERTILIZATION_KEYS: tuple[str, ...] = (
+    "stage",
+    "date",
+    "product",
+    "product_zh",
+    "rate",
+    "rate_unit",
+    "treatments",
+)
+
+
+def _check_conditions(conditions: Mapping[str, Any], where: str) -> None:
+    """Check the numbers of ``[conditions]`` and its fertilization schedule."""
+    at = f"{where}: [conditions]"
+    for key, (low, high) in _CONDITION_RANGES.items():
+        if key in conditions:
+            _number(key, conditions[key], at, low=low, high=high, high_inclusive=True)
+    for key in CONDITION_KEYS:
+        value = conditions.get(key)
+        if (
+            key not in _CONDITION_RANGES
+            and key not in ("fertilization", "illustrative")
+            and (isinstance(value, Mapping | list))
+        ):
+            raise DataValidationError(
+                f'{at}: {key} = {value!r}; expected text, e.g. {key} = "...".'
+            )
+    for number, entry in enumerate(conditions.get("fertilization", []), start=1):
+        name = f"fertilization entry {number}"
+        _checked_keys(entry, FERTILIZATION_KEYS, f"[conditions] {name}", where)
+        if "rate" in entry:
+            _rate("rate", entry["rate"], f"{at} {name}", example=10)
+
+
+def _opt_str(
+    value: object, name: str = "value", where: str = "the trial description"
+) -> str | None:
     from yieldtrial.io.validation import clean_text
 
     if isinstance(value, Mapping | list):
-        raise DataValidationError(f"expected text, got {value!r}")
+        raise DataValidationError(
+            f'{where}: {name} = {value!r}; expected text, e.g. {name} = "...".'
+        )
     return None if value is None else clean_text(str(value))
 
 
@@ -1082,6 +1304,13 @@ def _opt_str(value: object) -> str | None:
 _NUMBER_RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
     "alpha": (0.0, 1.0, False, False, "a probability between 0 and 1, e.g. 0.05"),
     "standard_moisture_pct": (0.0, 100.0, True, False, "percent (0-100), e.g. 13"),
+    "shrink_pct_per_point": (
+        0.0,
+        100.0,
+        True,
+        False,
+        "percent per moisture point, e.g. 1.2",
+    ),
     "margin_pct": (
         0.0,
         100.0,
@@ -1129,10 +1358,25 @@ def check_setting(name: str, value: Any, where: str = "the trial description") -
     return _coerce(name, value, where)
 
 
+def _is_below_precision(value: Any) -> bool:
+    """Whether a positive number is so small that ``1 - value == 1`` in floating point."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and 0 < value
+        and 1.0 - float(value) == 1.0
+    )
+
+
 def _coerce(name: str, value: Any, where: str) -> Any:
     if name in _FLOAT_FIELDS:
         low, high, low_inc, high_inc, expected = _NUMBER_RANGES[name]
-        return _number(
+        if name == "alpha" and _is_below_precision(value):
+            raise DataValidationError(
+                f"{where}: alpha = {value!r} is too small to compute with (the confidence "
+                "1 - alpha rounds to 1); expected a probability between 0 and 1, e.g. 0.05."
+            )
+        number = _number(
             name,
             value,
             where,
@@ -1142,6 +1386,12 @@ def _coerce(name: str, value: Any, where: str) -> Any:
             high_inclusive=high_inc,
             fix=f"expected {expected}",
         )
+        if name == "standard_moisture_pct" and 0 < number <= 1:  # as the moisture check
+            raise DataValidationError(
+                f"{where}: standard_moisture_pct = {value!r} looks like a fraction; moisture is "
+                f"percent (0-100): write {number * 100:g} for {number * 100:g} %."
+            )
+        return number
     if name in _TUPLE_FIELDS:
         from yieldtrial.io.validation import clean_text, normalise_label
 
@@ -1158,7 +1408,14 @@ def _coerce(name: str, value: Any, where: str) -> Any:
                 items.extend(tidy(p) for p in str(part).split(","))
         else:
             raise DataValidationError(f"{where}: {name} = {value!r}; expected text or a list.")
-        return tuple(item for item in items if item)
+        kept = tuple(item for item in items if item)
+        unknown = [item for item in kept if item not in PANEL_ILLUSTRATIVE]
+        if name == "panel_illustrative" and unknown:
+            raise DataValidationError(
+                f"{where}: [panel] illustrative lists {', '.join(map(repr, unknown))}; expected "
+                f"any of {', '.join(PANEL_ILLUSTRATIVE)}."
+            )
+        return kept
     if name == "design":
         from yieldtrial.design.detect import DESIGNS
 
@@ -1168,6 +1425,16 @@ def _coerce(name: str, value: Any, where: str) -> Any:
                 f"{where}: design = {value!r}; expected one of {', '.join(DESIGNS)}."
             )
         return text
+    if name in ("protocol", "moisture_method"):
+        from yieldtrial.moisture import METHODS
+        from yieldtrial.protocols import PROTOCOLS
+
+        options = PROTOCOLS if name == "protocol" else METHODS
+        if not isinstance(value, str) or value not in options:
+            raise DataValidationError(
+                f"{where}: {name} = {value!r}; expected one of {', '.join(options)}."
+            )
+        return value
     if name == "block_effects":
         from yieldtrial.design.detect import BLOCK_EFFECTS
 

@@ -752,6 +752,8 @@ def audit_rows(
     check_range("mass", value, low=0, fix="A grain mass or yield cannot be negative")
     moisture = _scalar(moisture_pct, "moisture_pct")
     standard = _scalar(standard_moisture_pct, "standard_moisture_pct")
+    if shrink_pct_per_point is not None:  # checked even when no shrink applies (below standard)
+        _check_shrink(shrink_pct_per_point, "shrink")
     decimals = reported_decimals(reported_mass)
     tolerance = 0.5 * 10.0 ** (-decimals) * (1 + 1e-9) + 1e-12 * abs(reported)
     rows: list[dict[str, object]] = []

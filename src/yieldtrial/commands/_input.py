@@ -16,6 +16,7 @@ historical spellings (``--standard``, ``--method``, ``--shrink-per-point``) stay
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,8 @@ __all__ = [
     "parse_columns",
     "require_crop",
     "settings_from_args",
+    "fill_from_config",
+    "table_only_flags",
 ]
 
 
@@ -39,11 +42,32 @@ class UsageError(YieldTrialError):
     """A command-line usage error (exit status 2), raised before any data is read."""
 
 
+class _OneConfig(argparse.Action):
+    """Store ``--config``; a second ``--config`` is a usage error (the files are not merged)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if getattr(namespace, self.dest, None) is not None:
+            parser.error(
+                f"--config given twice ({getattr(namespace, self.dest)!r} and {values!r}); "
+                "give one trial.toml (several files are not merged)"
+            )
+        if values == "":
+            parser.error("--config is empty; give the trial description file, e.g. trial.toml")
+        setattr(namespace, self.dest, values)
+
+
 def add_table_options(parser: argparse.ArgumentParser, *, config: bool = True) -> None:
     """Add ``--config``, ``--column``, ``--sheet`` and ``--encoding``."""
     if config:
         parser.add_argument(
             "--config",
+            action=_OneConfig,
             metavar="TOML",
             help="trial description (trial.toml): crop, control, moisture settings, [columns]; "
             "flags override it",
@@ -142,6 +166,26 @@ def settings_from_args(args: argparse.Namespace, **overrides: Any) -> TrialConfi
         The description; ``columns`` holds the file's ``[columns]`` and the ``--column``
         maps (the flags win).
     """
+    import warnings
+
+    from yieldtrial.errors import YieldTrialWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", YieldTrialWarning)
+        config = _settings(args, overrides)
+    shown: list[str] = []
+    for item in caught:
+        if not issubclass(item.category, YieldTrialWarning):  # pragma: no cover - not ours
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+            continue
+        message = " ".join(str(item.message).split())
+        if message not in shown:  # the file's value and the final settings warn alike
+            shown.append(message)
+            print(f"yieldtrial: warning: {message}", file=sys.stderr)
+    return config
+
+
+def _settings(args: argparse.Namespace, overrides: dict[str, Any]) -> TrialConfig:
     from yieldtrial.config import load_config
 
     config = load_config(getattr(args, "config", None))
@@ -157,6 +201,50 @@ def settings_from_args(args: argparse.Namespace, **overrides: Any) -> TrialConfi
         "columns": {**config.columns, **columns} if columns else None,
     }
     return config.override(**{**flags, **overrides})
+
+
+#: Moisture flags (``args`` attribute) and the trial.toml setting each one overrides.
+MOISTURE_FLAGS: tuple[tuple[str, str], ...] = (
+    ("crop", "crop"),
+    ("protocol", "protocol"),
+    ("standard", "standard_moisture_pct"),
+    ("method", "moisture_method"),
+    ("shrink_per_point", "shrink_pct_per_point"),
+)
+
+
+def fill_from_config(args: argparse.Namespace) -> None:
+    """Set the moisture flags not given from ``--config`` (a single MASS reads the file too).
+
+    The flags given keep their values (flags override the file); ``args`` is changed in
+    place.
+    """
+    if getattr(args, "config", None) is None:
+        return
+    from yieldtrial.config import load_config
+
+    config = load_config(args.config)
+    for attr, setting in MOISTURE_FLAGS:
+        if hasattr(args, attr) and getattr(args, attr) is None:
+            setattr(args, attr, getattr(config, setting))
+
+
+def table_only_flags(args: argparse.Namespace, flags: Sequence[tuple[str, str]]) -> str:
+    """Name the plot-table options given with a single MASS ('' when none was given).
+
+    ``flags`` holds (``args`` attribute, flag) pairs; an attribute that is not ``None``
+    (or, for ``format``, not the default ``csv``) was given.
+    """
+    given = [
+        flag
+        for attr, flag in flags
+        if getattr(args, attr, None) is not None
+        and not (attr == "format" and getattr(args, attr) == "csv")
+    ]
+    if not given:
+        return ""
+    verb, pronoun = ("applies", "it") if len(given) == 1 else ("apply", "them")
+    return f"{', '.join(given)} {verb} to a plot table only; leave {pronoun} out for a single MASS"
 
 
 def require_crop(config: TrialConfig) -> None:

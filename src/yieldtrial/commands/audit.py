@@ -28,7 +28,9 @@ from yieldtrial.commands._input import (
     UsageError,
     add_control_option,
     add_table_options,
+    fill_from_config,
     settings_from_args,
+    table_only_flags,
 )
 from yieldtrial.io.output import check_output, csv_safe_text, shown_path, write_output
 
@@ -122,6 +124,12 @@ def _run(args: argparse.Namespace) -> int:
     if not _is_number(args.mass):
         return _run_file(args)
     args.mass = float(args.mass)
+    flags = (("reported_column", "--reported"), ("control", "--control"),
+             ("column", "--column"), ("sheet", "--sheet"), ("encoding", "--encoding"))  # fmt: skip
+    problem = table_only_flags(args, flags)
+    if problem:
+        print(f"yieldtrial audit: error: {problem}", file=sys.stderr)
+        return 2
     for flag, value in (("--moisture", args.moisture), ("REPORTED", args.reported)):
         if value is None:
             print(f"yieldtrial audit: error: a single MASS needs {flag}", file=sys.stderr)
@@ -132,8 +140,13 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    fill_from_config(args)
     if args.standard is None and args.crop is None:
-        print("yieldtrial audit: error: give --standard PCT or --crop", file=sys.stderr)
+        print(
+            "yieldtrial audit: error: give --standard PCT or --crop, or --config trial.toml with "
+            "crop or standard_moisture_pct",
+            file=sys.stderr,
+        )
         return 2
     if args.output is not None:
         check_output(args.output, force=getattr(args, "force", False))
@@ -236,6 +249,23 @@ AUDIT_FIELDS: tuple[str, ...] = (
 )
 
 
+#: Columns of the canonical plot table that never hold published yields (the names and prefixes).
+_RECORD_COLUMNS = (
+    "plot_id",
+    "treatment",
+    "block",
+    "row",
+    "column",
+    "incomplete_block",
+    "entry_type",
+)
+_RECORD_PREFIXES = ("harvested_area_", "fresh_mass_", "moisture_pct", "impurity_pct")
+
+
+def _is_record_column(name: str) -> bool:
+    return name in _RECORD_COLUMNS or name.startswith(_RECORD_PREFIXES)
+
+
 def plot_audit_rows(trial: Any, *, column: str | None = None) -> list[dict[str, Any]]:
     """Audit rows of every plot with a harvest record and a published standardized yield.
 
@@ -261,6 +291,12 @@ def plot_audit_rows(trial: Any, *, column: str | None = None) -> list[dict[str, 
             "of published standardized yields with its unit, e.g. 'yield_kg_mu' or "
             "'折标产量(kg/亩)' mapped with --column '折标产量(kg/亩)=yield_kg_mu' (read as "
             f"reported_yield_kg_mu), or named with --reported COLUMN; columns found: {found}"
+        )
+    if column is not None and _is_record_column(str(column)):
+        raise DataValidationError(
+            f"--reported {column!r} is a column of the harvest record or the layout, not of "
+            "published standardized yields; name the column holding the published figures "
+            "(e.g. --reported yield_kg_mu, or map it with --column)"
         )
     unit = unit_from_yield_column(str(name).removeprefix("reported_")) or "kg/ha"
 

@@ -187,7 +187,7 @@ def _run(args: argparse.Namespace) -> int:
         except DataValidationError as exc:
             print(f"yieldtrial network: error: {exc}", file=sys.stderr)
             return 2
-    config = settings_from_args(args, control=None)
+    config = settings_from_args(args, control=None, alpha=args.alpha)  # checked as in report
     files = expand_sources(args.plots)
     inputs = [*files, *([args.config] if args.config else [])]
     if args.output is not None:
@@ -201,7 +201,7 @@ def _run(args: argparse.Namespace) -> int:
     control = args.control or (config.control[0] if config.control else None)
     if control is not None:
         control = _check_control(plots, treatment, control)
-    alpha = args.alpha if args.alpha is not None else (config.alpha or 0.05)
+    alpha = config.alpha or 0.05
     margin = args.margin_pct if args.margin_pct is not None else config.margin_pct
     progress = _Bar() if sys.stderr.isatty() else None
     result = analyze_many(

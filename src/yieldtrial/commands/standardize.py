@@ -23,7 +23,9 @@ from yieldtrial.commands._input import (
     UsageError,
     add_moisture_options,
     add_table_options,
+    fill_from_config,
     settings_from_args,
+    table_only_flags,
 )
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.io.output import check_output, shown_path, stderr_is_terminal, write_output
@@ -42,6 +44,9 @@ examples:
 """
 
 FORMATS: tuple[str, ...] = ("csv", "table", "json")
+
+#: Most decimals --decimals accepts (more would print the float's binary noise).
+MAX_DECIMALS = 15
 
 
 def register(subparsers: Any) -> None:
@@ -153,12 +158,26 @@ def _run(args: argparse.Namespace) -> int:
         return _usage_error(
             f"--protocol must be one of {', '.join(PROTOCOLS)}; got {args.protocol!r}"
         )
+    if args.decimals is not None and not 0 <= args.decimals <= MAX_DECIMALS:
+        return _usage_error(
+            f"--decimals must be a whole number from 0 to {MAX_DECIMALS}; got {args.decimals} "
+            "(a float holds about 15 significant digits)"
+        )
     if args.example is not None and args.source is not None:
         return _usage_error("give either MASS_OR_FILE or --example, not both")
     if args.example is None and args.source is None:
         return _usage_error("give a MASS, a plot table FILE, or --example NAME")
     if args.source is not None and _is_number(args.source):
         return _run_single(args)
+    if (
+        args.moisture is not None
+        and args.source is not None
+        and (not args.source or not Path(args.source).exists())
+    ):
+        return _usage_error(
+            f"MASS {args.source!r} is not a number (write a decimal point: 1.5, not 1,5) "
+            "and not a plot table file"
+        )
     if args.moisture is not None:
         return _usage_error("--moisture applies to a single MASS; a plot table has its own column")
     try:
@@ -179,10 +198,19 @@ def _run_single(args: argparse.Namespace) -> int:
 
     if args.moisture is None:
         return _usage_error("a single MASS needs --moisture (the measured moisture, %)")
+    fill_from_config(args)
     if args.unit is not None:
         return _usage_error("--unit applies to plot tables; a single MASS keeps its own unit")
+    flags = (("format", "--format"), ("column", "--column"), ("sheet", "--sheet"),
+             ("encoding", "--encoding"))  # fmt: skip
+    problem = table_only_flags(args, flags)
+    if problem:
+        return _usage_error(problem)
     if args.standard is None and args.crop is None:
-        return _usage_error("give --standard PCT, or --crop (and --protocol) to look it up")
+        return _usage_error(
+            "give --standard PCT, or --crop (and --protocol) to look it up, or --config "
+            "trial.toml with crop or standard_moisture_pct"
+        )
     protocol = args.protocol or "cn-yield-test"
     standard = (
         args.standard

@@ -483,11 +483,33 @@ def layout(
         "alpha": {"block_size"},
         "augmented": {"checks"},
     }.get(key, set())
-    extra = sorted(set(options) - allowed)
+    given = {
+        name
+        for name, value in (
+            ("blocks", blocks),
+            ("replicates", replicates),
+            ("sub_treatments", sub_treatments),
+        )
+        if value is not None
+    }
+    takes = {
+        "crd": {"replicates"},
+        "rcbd": {"blocks"},
+        "latin": set(),
+        "split_plot": {"blocks", "sub_treatments"},
+        "alpha": {"replicates"},
+        "augmented": {"blocks"},
+    }[key]
+    extra = sorted(set(options) - allowed) + sorted(given - takes)
     if extra:
         raise DataValidationError(
             f"design {key!r} does not take {', '.join(extra)}; "
-            f"it takes {', '.join(sorted(allowed)) or 'no further options'}."
+            f"it takes {', '.join(sorted(allowed | takes)) or 'no further options'}"
+            + (
+                " (a Latin square has as many rows and columns as treatments)."
+                if key == "latin"
+                else "."
+            )
         )
     common: dict[str, Any] = {"seed": seed, "serpentine": serpentine, "plot_area_m2": plot_area_m2}
     if key == "crd":
@@ -620,12 +642,16 @@ class TrialPlan:
             if self.design == "rcbd"
             else f"t(r - 1) = {t}({r} - 1)"
         )
+        power = f"{100 * self.power:g} %"  # 0.9999 is 99.99 %, never rounded up to 100 %
+        df_error = (
+            f"{self.df_error:.0f}" if float(self.df_error).is_integer() else f"{self.df_error:g}"
+        )
         lines = []
         if self.difference_pct is not None:
             lines.append(f"Replicates needed: {r}")
             lines.append(
                 f"  to detect a {self.difference_pct:g} % yield difference at a CV of "
-                f"{self.cv_pct:g} % with {self.power:.0%} power, {test} ({self.alternative}, "
+                f"{self.cv_pct:g} % with {power} power, {test} ({self.alternative}, "
                 f"alpha {self.alpha:g}), {t} treatments in a {self.design.upper()}: "
                 f"{self.plots} plots."
             )
@@ -634,12 +660,12 @@ class TrialPlan:
                 f"Detectable difference with {r} replicates: {self.detectable_difference_pct:.1f} %"
             )
             lines.append(
-                f"  at a CV of {self.cv_pct:g} % with {self.power:.0%} power, {test} "
+                f"  at a CV of {self.cv_pct:g} % with {power} power, {test} "
                 f"({self.alternative}, alpha {self.alpha:g}), {t} treatments in a "
                 f"{self.design.upper()}: {self.plots} plots."
             )
         df_note = " (below 10: few error df, weak tests)" if self.df_error < 10 else ""
-        lines.append(f"Error df at {r} replicates: {df_formula} = {self.df_error:g}{df_note}.")
+        lines.append(f"Error df at {r} replicates: {df_formula} = {df_error}{df_note}.")
         if self.difference_pct is not None:
             lines.append(
                 f"Detectable difference at {r} replicates: "

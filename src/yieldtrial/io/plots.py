@@ -313,11 +313,21 @@ def _map_columns(
     if columns:
         by_normalised = {normalise_header(h): h for h in headers}
         for given, target in columns.items():
+            if not str(target).strip():
+                raise DataValidationError(
+                    f"{name}: columns= renames {given!r} to an empty name; give the yieldtrial "
+                    "column it holds, e.g. columns={'Netto kg': 'fresh_mass_kg'}"
+                )
             header = given if given in headers else by_normalised.get(normalise_header(given))
             if header is None:
+                origin = (
+                    f"[analysis] {target} = {given!r} of trial.toml"
+                    if str(target) in ("block", "incomplete_block", "row", "column")
+                    else "[columns] of trial.toml or --column"
+                )
                 raise DataValidationError(
-                    f"{name}: columns= renames {given!r}, which is not a column of the table; "
-                    "columns present: "
+                    f"{name}: columns= renames {given!r} to {str(target)!r} ({origin}), which is "
+                    "not a column of the table; columns present: "
                     f"{_validation.list_items((repr(h) for h in headers), limit=30)}"
                 )
             explicit[header] = str(target)

@@ -120,13 +120,27 @@ def resolve_settings(
 def _check_described_treatments(
     config: TrialConfig, plots: Any, treatments: tuple[str, ...], factors: tuple[str, ...]
 ) -> None:
-    """Refuse [[treatments]] entries whose label is not in the plot table."""
-    if not config.treatments:
+    """Refuse [[treatments]] (and [economics] other-cost) labels not in the plot table."""
+    costs = [
+        (key, str(label))
+        for key in ("other_costs_per_mu", "other_costs_per_ha")
+        for label in dict(config.economics.get(key, {}) or {})
+    ]
+    if not config.treatments and not costs:
         return
     present = set(treatments)
     for column in factors:
         if column in plots:
             present |= {str(v) for v in plots[column].dropna().unique()}
+    for key, label in costs:
+        if label not in present:
+            where = repr(config.source) if config.source else "the trial description"
+            raise DataValidationError(
+                f"{where}: [economics] {key} gives a cost for {label!r}, which is not a "
+                f"treatment of the plot table; treatments present: "
+                f"{', '.join(repr(t) for t in sorted(present)[:20])}. Fix the label (labels are "
+                "case-sensitive) or remove it."
+            )
     unknown = [item.label for item in config.treatments if item.label not in present]
     if unknown:
         where = repr(config.source) if config.source else "the trial description"

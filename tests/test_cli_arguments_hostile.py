@@ -1,0 +1,224 @@
+"""Command-line arguments of every command at their edges: 0, negative, huge, contradictory."""
+
+from __future__ import annotations
+
+import pytest
+
+from hostile import assert_one_line_error
+from yieldtrial.cli import main
+
+
+@pytest.mark.parametrize("value", ["-1", "16", "99999999999"], ids=["negative", "16", "huge"])
+def test_standardize_decimals_out_of_range(capsys, value):
+    """--decimals outside 0-15 is a usage error naming the flag (was an internal error)."""
+    assert_one_line_error(
+        ["standardize", "442", "--moisture", "5", "--standard", "13", "--decimals", value],
+        capsys,
+        code=2,
+        match=r"--decimals must be a whole number from 0 to 15; got " + value,
+    )
+
+
+def test_standardize_decimals_zero(capsys):
+    """--decimals 0 rounds to a whole number: 442 x 95 / 87 = 482.64 -> 483."""
+    code = main(["standardize", "442", "--moisture", "5", "--standard", "13", "--decimals", "0"])
+    assert code == 0
+    assert capsys.readouterr().out.splitlines()[0] == "483"
+
+
+def test_plan_power_is_not_rounded_up_to_100(capsys):
+    """--power 0.9999 is printed as 99.99 % power, never '100% power'."""
+    code = main(
+        ["plan", "--cv", "8", "--difference", "5", "--treatments", "3", "--power", "0.9999"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "with 99.99 % power" in out
+    assert "100" not in out.splitlines()[1]
+
+
+def test_plan_large_error_df_is_a_whole_number(capsys):
+    """Error df (3 - 1)(1000000 - 1) = 1999998 is printed in full, not as 2e+06."""
+    code = main(["plan", "--cv", "8", "--treatments", "3", "--replicates", "1000000"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "(3 - 1)(1000000 - 1) = 1999998." in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["latin", "--treatments", "A", "B", "C", "--blocks", "4"], "'latin' does not take blocks"),
+        (
+            ["rcbd", "--treatments", "A", "B", "--blocks", "3", "--sub-treatments", "N0", "N1"],
+            "'rcbd' does not take sub_treatments; it takes blocks",
+        ),
+        (
+            ["rcbd", "--treatments", "A", "B", "--blocks", "3", "--replicates", "2"],
+            "'rcbd' does not take replicates",
+        ),
+        (
+            ["crd", "--treatments", "A", "B", "--replicates", "2", "--blocks", "3"],
+            "'crd' does not take blocks",
+        ),
+    ],
+    ids=["latin-blocks", "rcbd-sub-treatments", "rcbd-replicates", "crd-blocks"],
+)
+def test_design_refuses_an_option_the_layout_ignores(tmp_path, capsys, argv, match):
+    """A count the layout would silently ignore is an error naming it; no field book."""
+    out = tmp_path / "book.csv"
+    assert_one_line_error(
+        ["design", *argv, "--seed", "1", "-o", str(out)], capsys, match=match, absent=[out]
+    )
+
+
+@pytest.mark.parametrize(
+    "command", [["report", "p.csv", "-o", "r.md"], ["standardize", "p.csv"], ["audit", "p.csv"]]
+)
+def test_config_given_twice_is_a_usage_error(tmp_path, capsys, command):
+    """Two --config files are refused (the last one used to win silently)."""
+    first, second = tmp_path / "a.toml", tmp_path / "b.toml"
+    first.write_text('[trial]\ncrop = "wheat"\n', encoding="utf-8")
+    second.write_text('[trial]\ncrop = "maize"\n', encoding="utf-8")
+    assert_one_line_error(
+        [*command, "--config", str(first), "--config", str(second)],
+        capsys,
+        code=2,
+        match=r"--config given twice .*; give one trial\.toml",
+    )
+
+
+def test_empty_config_path_is_a_usage_error(capsys):
+    """--config '' names the empty argument (it read as the current folder '.')."""
+    assert_one_line_error(
+        ["report", "p.csv", "-o", "r.md", "--config", ""], capsys, code=2, match="--config is empty"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "match"),
+    [
+        ("1e-17", "alpha = 1e-17 is too small to compute with"),
+        ("5", r"alpha = 5\.0; alpha must be in \(0, 1\)"),
+    ],
+    ids=["below-precision", "percent"],
+)
+def test_network_alpha_is_checked_as_in_report(tmp_path, capsys, value, match):
+    """Network --alpha gets the report's message naming alpha (was 'confidence ... got 1.0')."""
+    table = tmp_path / "net.csv"
+    rows = [f"{s},{b},{t},{7000 + 10 * b}" for s in "AB" for b in (1, 2) for t in ("CK", "T")]
+    table.write_text("site,block,treatment,yield_kg_ha\n" + "\n".join(rows) + "\n")
+    assert_one_line_error(
+        ["network", str(table), "--control", "CK", "--alpha", value], capsys, match=match
+    )
+
+
+@pytest.mark.parametrize("mass", ["1,5", "", "abc"], ids=["decimal-comma", "empty", "text"])
+def test_standardize_mass_that_is_not_a_number(tmp_path, capsys, monkeypatch, mass):
+    """A MASS that is neither a number nor a file says so (was '--moisture applies to ...')."""
+    monkeypatch.chdir(tmp_path)
+    assert_one_line_error(
+        ["standardize", mass, "--moisture", "5", "--standard", "13"],
+        capsys,
+        code=2,
+        match=rf"MASS '{mass}' is not a number \(write a decimal point",
+    )
+
+
+def _moisture_toml(tmp_path):
+    config = tmp_path / "trial.toml"
+    config.write_text(
+        '[trial]\ncrop = "maize"\n[analysis]\nstandard_moisture_pct = 14\n'
+        'moisture_method = "percentage_point"\n',
+        encoding="utf-8",
+    )
+    return str(config)
+
+
+def test_standardize_single_mass_reads_config(tmp_path, capsys):
+    """A single MASS takes the standard moisture and method from --config (was ignored)."""
+    code = main(["standardize", "442", "--moisture", "20", "--config", _moisture_toml(tmp_path)])
+    # percentage-point shortcut: 442 x (1 - (20 - 14) / 100) = 442 x 0.94 = 415.48
+    assert code == 0
+    assert capsys.readouterr().out.splitlines()[0] == "415.48"
+
+
+def test_standardize_single_mass_flag_overrides_config(tmp_path, capsys):
+    """--standard beats the file's standard_moisture_pct, as for a plot table."""
+    argv = ["standardize", "442", "--moisture", "20", "--standard", "15"]
+    code = main([*argv, "--config", _moisture_toml(tmp_path)])
+    # percentage-point shortcut: 442 x (1 - (20 - 15) / 100) = 442 x 0.95 = 419.90
+    assert code == 0
+    assert capsys.readouterr().out.splitlines()[0] == "419.90"
+
+
+def test_audit_single_mass_reads_config(tmp_path, capsys):
+    """Audit of one figure takes the standard moisture from --config (was 'give --standard')."""
+    code = main(
+        ["audit", "442", "415.48", "--moisture", "20", "--config", _moisture_toml(tmp_path)]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "reported 415.48 at 14 %" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (
+            ["standardize", "442", "--moisture", "5", "--standard", "13", "--format", "json"],
+            "--format applies to a plot table only; leave it out for a single MASS",
+        ),
+        (
+            ["standardize", "442", "--moisture", "5", "--standard", "13", "--column", "a=b"],
+            "--column applies to a plot table only",
+        ),
+        (
+            ["audit", "442", "477.36", "--moisture", "5", "--standard", "13", "--control", "CK"],
+            "--control applies to a plot table only",
+        ),
+        (
+            ["audit", "442", "477.36", "--moisture", "5", "--standard", "13", "--reported", "y"],
+            "--reported applies to a plot table only",
+        ),
+    ],
+    ids=["standardize-format", "standardize-column", "audit-control", "audit-reported"],
+)
+def test_table_option_with_a_single_mass_is_a_usage_error(capsys, argv, match):
+    """A plot-table option with a single MASS is refused (it was silently ignored)."""
+    assert_one_line_error(argv, capsys, code=2, match=match)
+
+
+def test_unrecognized_argument_names_the_command(capsys):
+    """A stray argument points to the command's --help (was 'see yieldtrial --help')."""
+    assert_one_line_error(
+        ["design", "rcbd", "--treatments", "A", "-B", "C", "--blocks", "2"],
+        capsys,
+        code=2,
+        match=r"^yieldtrial design: error: unrecognized arguments: -B C "
+        r"\(see 'yieldtrial design --help'\)$",
+    )
+
+
+@pytest.mark.parametrize("column", ["fresh_mass_kg", "moisture_pct", "block"])
+def test_audit_reported_naming_a_record_column_is_refused(tmp_path, capsys, column):
+    """--reported fresh_mass_kg (a harvest column) was audited as published kg/ha yields."""
+    from hostile import plot_table
+
+    plots = plot_table(tmp_path)
+    assert_one_line_error(
+        ["audit", str(plots), "--crop", "wheat", "--reported", column],
+        capsys,
+        match=rf"--reported '{column}' is a column of the harvest record or the layout",
+        untouched=[plots],
+    )
+
+
+def test_audit_negative_shrink_below_standard_moisture(capsys):
+    """--shrink-per-point -3 is refused even at 5 % moisture, where no shrink applies."""
+    assert_one_line_error(
+        ["audit", "442", "477.36", "--moisture", "5", "--standard", "13",
+         "--shrink-per-point", "-3"],
+        capsys,
+        match=r"shrink_pct_per_point must be in \[0, 100\); got -3",
+    )  # fmt: skip
