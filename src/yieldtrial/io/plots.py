@@ -197,6 +197,7 @@ def read_plots(
         columns=columns,
         row_label=row_label,
         file_rows=not isinstance(source, pd.DataFrame),
+        separator=frame.attrs.get("separator"),
     )
     if isinstance(source, pd.DataFrame):
         plots.index = pd.Index([labels[i] for i in plots.index], name=source.index.name)
@@ -373,8 +374,16 @@ def _map_columns(
 _DECIMAL_COMMA = re.compile(r"[-+]?\d*,\d+%?")
 
 
-def _parse_cell(value: Any, *, percent: bool) -> float | None:
-    """Float value of one cell, NaN for missing, None when not a number."""
+#: A number with commas between groups of three digits ("3,392"): thousands in a comma- or
+#: tab-separated file; in a semicolon-separated file (European Excel) it may be 3.392.
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
+def _parse_cell(value: Any, *, percent: bool, thousands: bool = True) -> float | None:
+    """Float value of one cell, NaN for missing, None when not a number.
+
+    ``thousands=False`` refuses commas between digit groups (a semicolon-separated file).
+    """
     if value is None:
         return np.nan
     if isinstance(value, bool | np.bool_):
@@ -387,7 +396,7 @@ def _parse_cell(value: Any, *, percent: bool) -> float | None:
         return np.nan
     if percent and text.endswith("%"):
         text = text[:-1].strip()
-    if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?", text):
+    if thousands and _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
     try:
         number = float(text)
@@ -439,9 +448,12 @@ def _parse_numbers(
     row_label: Callable[[Any], str],
     problems: _validation.Problems,
     file_rows: bool,
+    separator: str | None = None,
 ) -> pd.DataFrame:
     bad_cells: list[str] = []
     decimal_comma = False
+    grouped = False  # '3,392' in a semicolon-separated file: 3.392 or 3392?
+    thousands = separator != ";"
     parsed: dict[str, pd.Series] = {}
     ids = frame["plot_id"] if "plot_id" in frame else None
     typed_cells = False
@@ -476,7 +488,7 @@ def _parse_numbers(
                 typed_cells = typed_cells or bool(typed.any())
             # only cells the fast path could not read (or read as inf) are parsed one by one
             for slot in np.flatnonzero(~np.isfinite(quick)):
-                cell = _parse_cell(raw[slot], percent=percent)
+                cell = _parse_cell(raw[slot], percent=percent, thousands=thousands)
                 if cell is None:
                     bad[slot] = True
                     values[slot] = np.nan
@@ -490,8 +502,11 @@ def _parse_numbers(
             bad_cells.append(
                 f"{display(column)} {row_label(label)}{plot}: {series.iloc[position]!r}"
             )
-            if _DECIMAL_COMMA.fullmatch(str(series.iloc[position]).strip()):
+            text = str(series.iloc[position]).strip()
+            if _DECIMAL_COMMA.fullmatch(text):
                 decimal_comma = True
+            if not thousands and _THOUSANDS.fullmatch(text.removesuffix("%").strip()):
+                grouped = True
         parsed[column] = pd.Series(values, index=frame.index, name=column, copy=False)
     if bad_cells:
         where = " (row numbers as in the file: the header is row 1)" if file_rows else ""
@@ -501,6 +516,12 @@ def _parse_numbers(
             if decimal_comma
             else ""
         )
+        if grouped:
+            comma += (
+                "; the file is separated by semicolons, as a European Excel saves it, so a "
+                "comma between digits is not read as a thousands separator ('15,110' could be "
+                "15.11 or 15110): write the number without it"
+            )
         problems.add(
             f"{len(bad_cells)} non-numeric value{'s' if len(bad_cells) > 1 else ''} in numeric "
             f"columns{where}: {_validation.list_items(bad_cells)}; expected plain numbers such as "
@@ -634,6 +655,7 @@ def _build(
     columns: Mapping[str, str] | None,
     row_label: Callable[[Any], str],
     file_rows: bool,
+    separator: str | None = None,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     headers = [str(c) for c in raw.columns]
     if not headers:
@@ -689,7 +711,7 @@ def _build(
             ]
     numeric = _numeric_columns(frame)
     frame = _clean_text_columns(frame, set(LABEL_COLUMNS) | set(numeric))
-    frame = _parse_numbers(frame, numeric, display, row_label, problems, file_rows)
+    frame = _parse_numbers(frame, numeric, display, row_label, problems, file_rows, separator)
     for column in LABEL_COLUMNS:
         if column in frame:
             missing = frame[column].isna()

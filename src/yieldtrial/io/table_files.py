@@ -364,6 +364,7 @@ def _read_csv(
     width = len(raw_first[0])
     quick = _read_optimistic(path, head, sep, width, encoding, numeric)
     if quick is not None:
+        quick[0].attrs["separator"] = sep
         return quick
     shape = _scan_structure(path, sep.encode("ascii"), width, check_utf8=encoding is None)
     if shape.nul:
@@ -414,7 +415,9 @@ def _read_csv(
     if frame is None:
         return _read_csv_slow(path, encoding, name)
     frame.columns = header
-    return tidy_headers(frame, name), used
+    frame = tidy_headers(frame, name)
+    frame.attrs["separator"] = sep
+    return frame, used
 
 
 _PANDAS_MAJOR = int(pd.__version__.split(".")[0])
@@ -694,7 +697,9 @@ def _read_csv_slow(path: Path, encoding: str | None, name: str) -> tuple[pd.Data
     del rows
     frame = pd.DataFrame(body, columns=list(range(width)), dtype=object)
     frame.columns = [str(c).strip() for c in header]
-    return tidy_headers(frame, name), used
+    frame = tidy_headers(frame, name)
+    frame.attrs["separator"] = sep
+    return frame, used
 
 
 # ----------------------------------------------------------------------------- byte scan

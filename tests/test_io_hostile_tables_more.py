@@ -1,0 +1,66 @@
+"""More hostile plot tables: European exports, repeated headers, odd labels and edge trials.
+
+Each case runs the CLI in-process and checks the exit status, the one stderr line, the
+input left unchanged and no output written (helpers in ``hostile.py``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import yieldtrial.commands.standardize as standardize_command
+from hostile import HEADER, ROWS, assert_one_line_error
+from yieldtrial.io import read_plots, streaming
+
+
+def _standardize(path, tmp_path):
+    return ["standardize", str(path), "--crop", "wheat", "-o", str(tmp_path / "out.csv")]
+
+
+def _semicolon_table(tmp_path, masses):
+    """Write a semicolon-separated table (European Excel) with the given mass cells."""
+    path = tmp_path / "plots.csv"
+    lines = [HEADER.replace(",", ";")]
+    for row, mass in zip(ROWS, masses, strict=True):
+        cells = row.strip().split(",")
+        cells[4] = mass
+        lines.append(";".join(cells) + "\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+# a European export of 15.110 kg: read as thousands it would be 15110 kg (7.6 million kg/ha)
+EUROPEAN_MASSES = ["15,110", "13,770", "14,970", "13,890"]
+
+
+def test_semicolon_file_comma_with_three_digits_is_not_thousands(tmp_path, capsys):
+    """'15,110' in a semicolon-separated file is refused, never read as 15110 kg."""
+    path = _semicolon_table(tmp_path, EUROPEAN_MASSES)
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"fresh_mass_kg row 2 \(plot '101'\): '15,110'.*separated by semicolons.*"
+        r"not read as a thousands separator",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+
+
+@pytest.mark.skipif(not streaming.streaming_supported(), reason="streaming needs pyarrow")
+def test_semicolon_file_streamed_gives_the_same_error(tmp_path, capsys, monkeypatch):
+    """The streamed standardize (large files) refuses the cell with the same line."""
+    path = _semicolon_table(tmp_path, EUROPEAN_MASSES)
+    in_memory = assert_one_line_error(_standardize(path, tmp_path), capsys)
+    monkeypatch.setattr(standardize_command, "STREAM_MIN_BYTES", 0)
+    streamed = assert_one_line_error(
+        _standardize(path, tmp_path), capsys, absent=[tmp_path / "out.csv"]
+    )
+    assert streamed == in_memory
+
+
+def test_comma_file_keeps_thousands_separators(tmp_path):
+    """In a comma-separated file a quoted '3,392' (grams) is still 3392, as documented."""
+    path = tmp_path / "plots.csv"
+    header = HEADER.replace("fresh_mass_kg", "fresh_mass_g")
+    path.write_text(header + '101,1,CK,20,"14,980",12.7\n', encoding="utf-8")
+    assert read_plots(path)["fresh_mass_g"].tolist() == [14980.0]
