@@ -64,3 +64,35 @@ def test_comma_file_keeps_thousands_separators(tmp_path):
     header = HEADER.replace("fresh_mass_kg", "fresh_mass_g")
     path.write_text(header + '101,1,CK,20,"14,980",12.7\n', encoding="utf-8")
     assert read_plots(path)["fresh_mass_g"].tolist() == [14980.0]
+
+
+def test_header_repeated_mid_file_is_named(tmp_path, capsys):
+    """Two exports joined into one file: the second header row is named, not its cells."""
+    path = tmp_path / "joined.csv"
+    path.write_text(HEADER + "".join(ROWS[:2]) + HEADER + "".join(ROWS[2:]), encoding="utf-8")
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"joined\.csv: row 4 repeats the header row \(were several exports joined",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+
+
+def test_chinese_header_repeated_in_a_dataframe():
+    """from_dataframe of concatenated sheets: the header row inside the data is named."""
+    import pandas as pd
+
+    from yieldtrial.errors import DataValidationError
+
+    frame = pd.DataFrame(
+        {
+            "小区号": ["1", "小区号", "2"],
+            "处理": ["CK", "处理", "T"],
+            "收获面积(m2)": ["20", "收获面积(m2)", "20"],
+            "鲜重(kg)": ["14.9", "鲜重(kg)", "13.8"],
+            "含水量(%)": ["13", "含水量(%)", "13.5"],
+        }
+    )
+    with pytest.raises(DataValidationError, match=r"index 1 repeats the header row"):
+        read_plots(frame)

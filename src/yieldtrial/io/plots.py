@@ -648,6 +648,25 @@ def _missing_columns_message(frame: pd.DataFrame, hints: list[str]) -> str | Non
     )
 
 
+def _repeated_header_rows(frame: pd.DataFrame, headers: list[str]) -> list[Any]:
+    """Index labels of the rows whose text cells repeat their headers (two files joined).
+
+    A row counts when at least two cells (all of them in a one-column table) hold their own
+    column's header, ignoring case and surrounding spaces.
+    """
+    if any(pd.api.types.is_numeric_dtype(frame[c]) for c in _numeric_columns(frame)):
+        return []  # a header row in the middle would have kept that column text
+    matches = np.zeros(len(frame), dtype=np.int64)
+    for position, header in enumerate(headers):
+        cells = frame.iloc[:, position]
+        if pd.api.types.is_numeric_dtype(cells) or not header.strip():
+            continue  # numbers never spell a header
+        text = cells.astype(str).str.strip().str.casefold()
+        matches += text.eq(header.strip().casefold()).to_numpy(dtype=bool)
+    found = np.flatnonzero(matches >= min(2, len(headers)))
+    return [frame.index[int(i)] for i in found]
+
+
 def _build(
     raw: pd.DataFrame,
     *,
@@ -693,6 +712,14 @@ def _build(
     message = _missing_columns_message(frame, hints)
     if message:
         raise DataValidationError(f"{name}: {message}")
+    repeated = _repeated_header_rows(frame, headers)
+    if repeated:
+        rows = [row_label(label) for label in repeated]
+        raise DataValidationError(
+            f"{name}: {_validation.list_items(rows)} repeat{'s' if len(rows) == 1 else ''} the "
+            "header row (were several exports joined into one file?); delete "
+            f"{'that row' if len(rows) == 1 else 'those rows'}, keeping the header at the top"
+        )
 
     problems = _validation.Problems(name)
     for column in LABEL_COLUMNS:  # before normalising: a stray quote shows as a line break
