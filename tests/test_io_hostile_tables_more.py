@@ -96,3 +96,40 @@ def test_chinese_header_repeated_in_a_dataframe():
     )
     with pytest.raises(DataValidationError, match=r"index 1 repeats the header row"):
         read_plots(frame)
+
+
+def test_treatment_labels_differing_in_leading_zeros_warn(tmp_path):
+    """'01' next to '1' is most likely one treatment: a warning names both and their plots."""
+    from yieldtrial.errors import YieldTrialWarning
+
+    path = tmp_path / "zeros.csv"
+    rows = [row.replace(",CK,", ",1,").replace(",T,", ",2,") for row in ROWS]
+    rows[2] = rows[2].replace(",1,", ",01,", 1)  # plot 201: treatment 01
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    with pytest.warns(
+        YieldTrialWarning,
+        match=r"treatment labels that differ only in leading "
+        r"zeros: '01' \(plot '201'\) and '1' \(plot '101'\)",
+    ):
+        plots = read_plots(path)
+    assert sorted(set(plots["treatment"])) == ["01", "1", "2"]  # kept apart, never merged
+
+
+def test_block_labels_differing_in_leading_zeros_warn_among_text_labels():
+    """A column mixing text and digit labels ('B', '01', '1') warns about the zeros too."""
+    import pandas as pd
+
+    from yieldtrial.errors import YieldTrialWarning
+
+    frame = pd.DataFrame(
+        {
+            "plot_id": ["1", "2", "3", "4"],
+            "block": ["01", "1", "B", "B"],
+            "treatment": ["CK", "T", "CK", "T"],
+            "harvested_area_m2": [20.0] * 4,
+            "fresh_mass_kg": [14.9, 13.8, 14.9, 13.9],
+            "moisture_pct": [13.0] * 4,
+        }
+    )
+    with pytest.warns(YieldTrialWarning, match=r"block labels that differ only in leading zeros"):
+        read_plots(frame)
