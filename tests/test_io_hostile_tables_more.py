@@ -133,3 +133,13 @@ def test_block_labels_differing_in_leading_zeros_warn_among_text_labels():
     )
     with pytest.warns(YieldTrialWarning, match=r"block labels that differ only in leading zeros"):
         read_plots(frame)
+
+
+def test_standardize_a_single_plot_says_one_plot(tmp_path, capsys):
+    """A one-plot table is standardized; the summary line says '1 plot', not '1 plots'."""
+    from hostile import plot_table, run_cli
+
+    path = plot_table(tmp_path, rows=ROWS[:1])
+    code, lines = run_cli(_standardize(path, tmp_path), capsys)
+    assert code == 0, lines
+    assert lines == [f"wrote {tmp_path / 'out.csv'} (1 plot, yields in kg/ha at 13 % moisture)"]
