@@ -143,3 +143,66 @@ def test_standardize_a_single_plot_says_one_plot(tmp_path, capsys):
     code, lines = run_cli(_standardize(path, tmp_path), capsys)
     assert code == 0, lines
     assert lines == [f"wrote {tmp_path / 'out.csv'} (1 plot, yields in kg/ha at 13 % moisture)"]
+
+
+def _workbook(path, mutate=None):
+    """Write the small plot table to an .xlsx workbook (sheet 'plots'), then mutate it."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "plots"
+    sheet.append(HEADER.strip().split(",") + ["notes"])
+    for row in ROWS:
+        cells = row.strip().split(",")
+        sheet.append([cells[0], int(cells[1]), cells[2], *map(float, cells[3:]), None])
+    if mutate is not None:
+        mutate(book, sheet)
+    book.save(path)
+    return path
+
+
+def test_merged_block_cells_are_named(tmp_path, capsys):
+    """A block label merged over its plots' rows is refused naming the ranges, not 'empty'."""
+
+    def merge(book, sheet):
+        sheet["B3"] = sheet["B5"] = None
+        sheet.merge_cells("B2:B3")
+        sheet.merge_cells("B4:B5")
+
+    path = _workbook(tmp_path / "merged.xlsx", merge)
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"merged\.xlsx: merged cells \(Merge & Center\) in B2:B3 \(block\), B4:B5 "
+        r"\(block\): only the first cell.*Unmerge the cells and fill the value into every row",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+
+
+def test_merged_cells_in_a_column_not_read_are_allowed(tmp_path):
+    """A merged notes cell does not stop the table: yieldtrial does not read that column."""
+
+    def merge(book, sheet):
+        sheet["G2"] = "lodging after the storm"
+        sheet.merge_cells("G2:G4")
+
+    plots = read_plots(_workbook(tmp_path / "notes.xlsx", merge))
+    assert plots["fresh_mass_kg"].tolist() == [14.98, 13.77, 14.97, 13.89]
+
+
+def test_first_sheet_without_a_table_names_the_sheets(tmp_path, capsys):
+    """A notes sheet in front of the plots: the message lists the sheets and --sheet."""
+
+    def notes_first(book, sheet):
+        book.create_sheet("read me", 0).append(["Harvest 2024, see sheet plots"])
+
+    path = _workbook(tmp_path / "two.xlsx", notes_first)
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"the first sheet, 'read me', holds no plot table.*sheets are 'read me', 'plots'.*"
+        "--sheet NAME",
+        untouched=[path],
+    )
+    assert len(read_plots(path, sheet="plots")) == 4

@@ -648,6 +648,25 @@ def _missing_columns_message(frame: pd.DataFrame, hints: list[str]) -> str | Non
     )
 
 
+def _check_merged_cells(
+    merged: list[tuple[str, str]], mapping: Mapping[str, str], name: str
+) -> None:
+    """Refuse merged cells (Excel's Merge & Center) in a column yieldtrial reads."""
+    hits: dict[str, list[str]] = {}
+    for ref, header in merged:
+        canonical = mapping.get(header, header)
+        if canonical in CANONICAL_COLUMNS or unit_from_yield_column(canonical) is not None:
+            hits.setdefault(ref, []).append(canonical)
+    if not hits:
+        return
+    refs = [f"{ref} ({', '.join(dict.fromkeys(names))})" for ref, names in hits.items()]
+    raise DataValidationError(
+        f"{name}: merged cells (Merge & Center) in {_validation.list_items(refs)}: only the "
+        "first cell of a merged range holds its value, so the other plots would read as "
+        "empty. Unmerge the cells and fill the value into every row"
+    )
+
+
 def _repeated_header_rows(frame: pd.DataFrame, headers: list[str]) -> list[Any]:
     """Index labels of the rows whose text cells repeat their headers (two files joined).
 
@@ -680,6 +699,7 @@ def _build(
     if not headers:
         raise DataValidationError(f"{name}: the table has no columns; expected a header row")
     mapping, hints = _map_columns(headers, columns, name)
+    _check_merged_cells(raw.attrs.get("merged_cells") or [], mapping, name)
     frame = raw.copy(deep=False)  # copy-on-write: no need to duplicate the data
     frame.columns = [mapping[h] for h in headers]
     original = {new: old for old, new in mapping.items()}

@@ -1018,8 +1018,12 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     if not head.startswith(b"PK\x03\x04"):
         raise _corrupt_workbook(path, ValueError("not a zip file"))
     rows = _sheet_rows(_open_workbook(path, data_only=True), sheet, path)
+    if sheet is None and sum(any(v is not None for v in row) for row in rows) < 2:
+        _check_other_sheets(path)
+    merged: list[tuple[str, int, int]] = []
     if any(value is None for row in rows for value in row):
         _check_formulas(path, sheet, rows)
+        merged = _merged_ranges(path, sheet)
     if not rows or all(v is None for v in rows[0]):
         raise DataValidationError(
             f"{path.name}: the first row of the sheet is empty; expected the header row there"
@@ -1037,7 +1041,81 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
         lambda v: np.nan if v is None or (isinstance(v, str) and not v.strip()) else v
     )
     frame.columns = header
-    return tidy_headers(frame, path.name)
+    frame = tidy_headers(frame, path.name)
+    if merged:
+        # (range, header) of each column a merged range covers, checked once headers are mapped
+        frame.attrs["merged_cells"] = [
+            (ref, header[column].strip())
+            for ref, first, last in merged
+            for column in range(first, min(last, width - 1) + 1)
+        ]
+    return frame
+
+
+def _check_other_sheets(path: Path) -> None:
+    """Refuse a first sheet without a table when the workbook has other sheets."""
+    workbook = _open_workbook(path, data_only=True)
+    try:
+        names = list(workbook.sheetnames)
+    finally:
+        workbook.close()
+    if len(names) > 1:
+        raise DataValidationError(
+            f"{path.name}: the first sheet, {names[0]!r}, holds no plot table (a header row and "
+            "one row per plot); the workbook's sheets are "
+            f"{_validation.list_items(repr(n) for n in names)}: choose the sheet with the plot "
+            "table with sheet= (command line: --sheet NAME)"
+        )
+
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _merged_ranges(path: Path, sheet: str | int | None) -> list[tuple[str, int, int]]:
+    """Find the merged ranges below the header row: (reference, first and last column).
+
+    Columns are 0-based; the ranges come in the sheet's row order.
+
+    openpyxl's read-only sheets do not report merged cells, so the sheet's XML is searched
+    for its ``mergeCell`` elements; anything unexpected returns no ranges.
+    """
+    import zipfile
+
+    workbook = _open_workbook(path, data_only=True)
+    try:
+        if sheet is None:
+            worksheet = workbook.worksheets[0]
+        elif isinstance(sheet, int):
+            worksheet = workbook.worksheets[sheet]
+        else:
+            worksheet = workbook[sheet]
+        part = str(getattr(worksheet, "_worksheet_path", "")).lstrip("/")
+    except Exception:  # noqa: BLE001 - the rows were read; merged cells are only a hint
+        return []
+    finally:
+        workbook.close()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            data = archive.read(part)
+    except Exception:  # noqa: BLE001 - as above
+        return []
+    found = []
+    for match in _MERGE_REF.finditer(data):
+        if match.group(3) is None:
+            continue  # a single cell
+        first_col, first_row, last_col, last_row = (g.decode("ascii") for g in match.groups())
+        if int(first_row) < 2:
+            continue  # a title or the header merged across columns
+        ref = f"{first_col}{first_row}:{last_col}{last_row}"
+        found.append((int(first_row), ref, _column_index(first_col), _column_index(last_col)))
+    return [(ref, first, last) for _, ref, first, last in sorted(found)]
 
 
 def _check_formulas(path: Path, sheet: str | int | None, values: list[list[Any]]) -> None:
