@@ -206,3 +206,49 @@ def test_first_sheet_without_a_table_names_the_sheets(tmp_path, capsys):
         untouched=[path],
     )
     assert len(read_plots(path, sheet="plots")) == 4
+
+
+def _frame():
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "plot_id": ["101", "102", "201", "202"],
+            "block": ["1", "1", "2", "2"],
+            "treatment": ["CK", "T", "CK", "T"],
+            "harvested_area_m2": [20.0] * 4,
+            "fresh_mass_kg": [14.98, 13.77, 14.97, 13.89],
+            "moisture_pct": [12.7, 13.7, 13.4, 13.8],
+        }
+    )
+
+
+def test_dataframe_with_two_header_levels_is_named():
+    """read_excel(header=[0, 1]) columns are not reported as 'missing plot_id'."""
+    import pandas as pd
+
+    from yieldtrial import FieldTrial
+    from yieldtrial.errors import DataValidationError
+
+    frame = _frame()
+    frame.columns = pd.MultiIndex.from_tuples([(c, "unit") for c in frame.columns])
+    with pytest.raises(DataValidationError, match=r"columns have 2 header levels \(a MultiIndex"):
+        FieldTrial.from_dataframe(frame, crop="wheat", control="CK")
+
+
+@pytest.mark.parametrize("column", ["plot_id", "block"])
+def test_dataframe_with_a_label_column_in_the_index_is_named(column):
+    """set_index('block') would silently drop the blocks from the analysis: refused."""
+    from yieldtrial import FieldTrial
+    from yieldtrial.errors import DataValidationError
+
+    frame = _frame().set_index(column)
+    with pytest.raises(DataValidationError, match=rf"{column} is in the DataFrame's index"):
+        FieldTrial.from_dataframe(frame, crop="wheat", control="CK")
+
+
+def test_dataframe_index_named_like_a_column_that_is_present_is_fine():
+    """An index that repeats a column that is also present is not an error."""
+    frame = _frame()
+    frame.index = frame["plot_id"].rename("plot_id")
+    assert read_plots(frame)["plot_id"].tolist() == ["101", "102", "201", "202"]

@@ -167,6 +167,7 @@ def read_plots(
     ['plot_id', 'treatment', 'harvested_area_m2', 'fresh_mass_kg', 'moisture_pct']
     """
     if isinstance(source, pd.DataFrame):
+        _check_frame_shape(source, columns)
         frame = source.copy()
         name = "plot table"
         used_encoding = None
@@ -607,6 +608,32 @@ def _clean_text_columns(frame: pd.DataFrame, skip: set[str]) -> pd.DataFrame:
         if bool(dirty.any()):
             frame[column] = text.where(~dirty, text[dirty].map(_validation.clean_text))
     return frame
+
+
+def _check_frame_shape(source: pd.DataFrame, columns: Mapping[str, str] | None) -> None:
+    """Refuse a DataFrame whose headers are not one row of column names.
+
+    Two header levels (``read_excel(header=[0, 1])``, a pivot table) would be read as
+    tuples, and a required column moved into the index (``set_index("plot_id")``) would
+    be reported as missing without saying where it went.
+    """
+    if isinstance(source.columns, pd.MultiIndex):
+        raise DataValidationError(
+            f"plot table: the DataFrame's columns have {source.columns.nlevels} header levels "
+            f"(a MultiIndex, e.g. {source.columns[0]!r}), as read_excel(header=[0, 1]) or a pivot "
+            "table gives; give one name per column, e.g. frame.columns = "
+            "frame.columns.get_level_values(0), or read the file with one header row"
+        )
+    taken = {str(c) for c in source.columns}
+    named = {str(key): value for key, value in (columns or {}).items()}
+    mapped = {named.get(c) or recognise_header(c)[0] for c in taken}
+    for level in (n for n in source.index.names if n is not None):
+        canonical = named.get(str(level)) or recognise_header(str(level))[0]
+        if canonical in ("plot_id", "treatment", "block", "site") and canonical not in mapped:
+            raise DataValidationError(
+                f"plot table: {canonical} is in the DataFrame's index ({str(level)!r}), not in "
+                "a column; pass frame.reset_index() so it becomes a column"
+            )
 
 
 def _missing_columns_message(frame: pd.DataFrame, hints: list[str]) -> str | None:
