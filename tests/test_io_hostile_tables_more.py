@@ -252,3 +252,66 @@ def test_dataframe_index_named_like_a_column_that_is_present_is_fine():
     frame = _frame()
     frame.index = frame["plot_id"].rename("plot_id")
     assert read_plots(frame)["plot_id"].tolist() == ["101", "102", "201", "202"]
+
+
+# ------------------------------------------------------------------------------ network
+
+
+def _network_table(tmp_path, *, sep=",", mass=None, area="20"):
+    """Two sites (A, B) of the small table in one file; mass(site, row) -> cell."""
+    path = tmp_path / "sites.csv"
+    lines = ["site" + sep + HEADER.replace(",", sep)]
+    for site in ("A", "B"):
+        for number, row in enumerate(ROWS):
+            cells = row.strip().split(",")
+            cells[3] = area
+            if mass is not None:
+                cells[4] = mass(site, number, cells[4])
+            lines.append(sep.join([site, *cells]) + "\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def test_network_semicolon_file_does_not_read_decimal_commas_as_thousands(tmp_path, capsys):
+    """The network command reads '15,110' of a semicolon file as report does: refused."""
+    from hostile import run_cli
+
+    path = _network_table(
+        tmp_path, sep=";", mass=lambda s, n, m: f"{float(m):.3f}".replace(".", ",")
+    )
+    out = tmp_path / "net.md"
+    argv = ["network", str(path), "--by", "site", "--crop", "wheat", "--control", "CK"]
+    code, lines = run_cli([*argv, "-o", str(out)], capsys)
+    assert code == 1, lines
+    assert "not read as a thousands separator" in lines[-1]
+    assert not out.exists()
+
+
+def test_network_names_the_file_and_its_rows(tmp_path, capsys):
+    """A bad cell of one site is named by file and row (the header is row 1), not 'index'."""
+    from hostile import run_cli
+
+    path = _network_table(tmp_path, mass=lambda s, n, m: "12x" if (s, n) == ("B", 1) else m)
+    out = tmp_path / "net.md"
+    argv = ["network", str(path), "--by", "site", "--crop", "wheat", "--control", "CK"]
+    code, lines = run_cli([*argv, "-o", str(out)], capsys)
+    assert code == 0, lines
+    # site B's second plot is the file's 7th line: header, 4 rows of A, then B's rows 6-9
+    assert lines[0].startswith(
+        "yieldtrial: warning: left out site 'B': sites.csv: 1 non-numeric value in numeric "
+        "columns (row numbers as in the file: the header is row 1): fresh_mass_kg row 7 "
+        "(plot '102'): '12x'"
+    ), lines
+
+
+def test_network_warns_about_implausible_yields_per_site(tmp_path, capsys):
+    """An area in mu read as m2 (0.03 'm2' plots): network warns as report does, naming the site."""
+    from hostile import run_cli
+
+    path = _network_table(tmp_path, area="0.03")
+    out = tmp_path / "net.md"
+    argv = ["network", str(path), "--by", "site", "--crop", "wheat", "--control", "CK"]
+    code, lines = run_cli([*argv, "-o", str(out)], capsys)
+    assert code == 0, lines
+    warned = [line for line in lines if "standardized yield above 40,000 kg/ha" in line]
+    assert [line.split(":")[2].strip() for line in warned] == ["site 'A'", "site 'B'"]

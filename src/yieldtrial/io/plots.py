@@ -208,6 +208,27 @@ def read_plots(
     return plots
 
 
+def _read_file_rows(frame: pd.DataFrame, *, name: str) -> pd.DataFrame:
+    """Validate as :func:`read_plots` a table whose index holds its file's row numbers.
+
+    For tables read raw and split (the network command's trials): messages name the file
+    and its rows ("row 14", the header being row 1) instead of "plot table" and "index 14".
+    """
+    labels = list(frame.index)
+    raw = tidy_headers(frame.reset_index(drop=True), name)
+    plots, column_map = _build(
+        raw,
+        name=name,
+        columns=None,
+        row_label=lambda position: f"row {labels[position]}",
+        file_rows=True,
+        separator=frame.attrs.get("separator"),
+    )
+    plots.index = pd.Index([labels[i] for i in plots.index])
+    plots.attrs = {"column_map": column_map, "source": name, "encoding": None}
+    return plots
+
+
 def map_plot_headers(
     raw: pd.DataFrame, *, columns: Mapping[str, str] | None = None, name: str = "plot table"
 ) -> pd.DataFrame:
@@ -247,6 +268,8 @@ def map_plot_headers(
     frame = raw.copy()
     frame.columns = [mapping[h] for h in headers]
     frame.attrs = {"column_map": mapping, "source": name}
+    if "separator" in raw.attrs:  # how read_plots reads '3,392' (see _parse_numbers)
+        frame.attrs["separator"] = raw.attrs["separator"]
     return frame
 
 
