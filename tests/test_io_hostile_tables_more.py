@@ -315,3 +315,22 @@ def test_network_warns_about_implausible_yields_per_site(tmp_path, capsys):
     assert code == 0, lines
     warned = [line for line in lines if "standardized yield above 40,000 kg/ha" in line]
     assert [line.split(":")[2].strip() for line in warned] == ["site 'A'", "site 'B'"]
+
+
+# ------------------------------------------------------------------------- edge trials
+
+
+def test_report_on_an_unfilled_field_book_says_so(tmp_path, capsys):
+    """Every mass empty (the field book before harvest): one short line, not a list of all."""
+    path = tmp_path / "book.csv"
+    rows = [",".join(row.split(",")[:4]) + ",,\n" for row in ROWS]
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    out = tmp_path / "r.md"
+    assert_one_line_error(
+        ["report", str(path), "--crop", "wheat", "--control", "CK", "-o", str(out)],
+        capsys,
+        match=r"no plot has an observed yield: all 4 plots are missing.*field book before "
+        "the harvest",
+        untouched=[path],
+        absent=[out],
+    )
