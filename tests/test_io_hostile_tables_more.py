@@ -334,3 +334,13 @@ def test_report_on_an_unfilled_field_book_says_so(tmp_path, capsys):
         untouched=[path],
         absent=[out],
     )
+
+
+def test_a_lone_moisture_fraction_is_pointed_out(tmp_path, capsys):
+    """0.127 among percent values: the warning suggests 12.7 % written as a fraction."""
+    from hostile import plot_table, run_cli
+
+    path = plot_table(tmp_path, rows=(ROWS[0].replace(",12.7\n", ",0.127\n"), *ROWS[1:]))
+    code, lines = run_cli(_standardize(path, tmp_path), capsys)
+    assert code == 0, lines
+    assert "plot '101' = 0.127 % (12.7 % written as a fraction?)" in lines[0], lines

@@ -870,6 +870,11 @@ def implausible_moisture_items(
         labels, bad_values = labels[:limit], bad_values[:limit]
     items = [
         f"{_plot_label(ids, label, f'index {label}')} = {_fmt(value)} %"
+        + (
+            f" ({_fmt(value * 100)} % written as a fraction?)"
+            if 0 < value <= 1 < low  # a lone fraction among percent values
+            else ""
+        )
         for label, value in zip(labels, bad_values, strict=True)
     ]
     return items, count
