@@ -344,3 +344,26 @@ def test_a_lone_moisture_fraction_is_pointed_out(tmp_path, capsys):
     code, lines = run_cli(_standardize(path, tmp_path), capsys)
     assert code == 0, lines
     assert "plot '101' = 0.127 % (12.7 % written as a fraction?)" in lines[0], lines
+
+
+def _report_error(tmp_path, capsys, rows, match):
+    from hostile import plot_table
+
+    path = plot_table(tmp_path, rows=rows)
+    out = tmp_path / "r.md"
+    argv = ["report", str(path), "--crop", "wheat", "--control", "CK", "-o", str(out)]
+    assert_one_line_error(argv, capsys, match=match, untouched=[path], absent=[out])
+
+
+def test_report_on_identical_yields_points_at_the_values(tmp_path, capsys):
+    """Every plot of a treatment with the same record: zero error, and the likely cause."""
+    rows = [
+        row.replace("14.97,13.4", "14.98,12.7").replace("13.89,13.8", "13.77,13.7") for row in ROWS
+    ]
+    _report_error(tmp_path, capsys, rows, r"error mean square 0\).*identical within each treatment")
+
+
+def test_report_on_a_single_treatment_names_it(tmp_path, capsys):
+    """All plots one treatment: the level is named and the column pointed at."""
+    rows = [row.replace(",T,", ",CK,") for row in ROWS]
+    _report_error(tmp_path, capsys, rows, r"has 1 level\(s\) \('CK'\).*check the column")
