@@ -367,3 +367,20 @@ def test_report_on_a_single_treatment_names_it(tmp_path, capsys):
     """All plots one treatment: the level is named and the column pointed at."""
     rows = [row.replace(",T,", ",CK,") for row in ROWS]
     _report_error(tmp_path, capsys, rows, r"has 1 level\(s\) \('CK'\).*check the column")
+
+
+def test_html_report_wraps_a_long_unbroken_label(tmp_path, capsys):
+    """A 150-character label without spaces wraps in the text column (no sideways page)."""
+    import re
+
+    from hostile import plot_table, run_cli
+
+    label = "Variety-" + "X" * 150
+    path = plot_table(tmp_path, rows=[row.replace(",T,", f",{label},") for row in ROWS])
+    out = tmp_path / "r.html"
+    argv = ["report", str(path), "--crop", "wheat", "--control", "CK", "--no-figures"]
+    code, lines = run_cli([*argv, "-o", str(out)], capsys)
+    assert code == 0, lines
+    html = out.read_text(encoding="utf-8")
+    assert label in html
+    assert re.search(r"main \{ overflow-wrap: break-word; \}", html)
