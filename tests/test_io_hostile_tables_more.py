@@ -384,3 +384,37 @@ def test_html_report_wraps_a_long_unbroken_label(tmp_path, capsys):
     html = out.read_text(encoding="utf-8")
     assert label in html
     assert re.search(r"main \{ overflow-wrap: break-word; \}", html)
+
+
+# ------------------------------------------------------------------------------ encodings
+
+WESTERN = HEADER + "101,1,Contrôle,20,14.98,12.7\n102,1,Engrais,20,13.77,13.7\n"
+
+
+def test_latin1_file_is_not_decoded_as_gbk(tmp_path, capsys):
+    """'Contrôle' in Windows-1252 would read as GBK 'Contr鬺e': refused, naming both readings."""
+    path = tmp_path / "fr.csv"
+    path.write_bytes(WESTERN.encode("cp1252"))
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"read as Chinese GBK row 2 says '101,1,Contr鬺e,.*\('101,1,Contrôle,.*"
+        r"--encoding cp1252",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+
+
+def test_latin1_file_reads_with_its_encoding(tmp_path):
+    """With encoding='cp1252' the accented label is read as written."""
+    path = tmp_path / "fr.csv"
+    path.write_bytes(WESTERN.encode("cp1252"))
+    assert read_plots(path, encoding="cp1252")["treatment"].tolist() == ["Contrôle", "Engrais"]
+
+
+def test_gbk_labels_next_to_latin_letters_are_still_gbk(tmp_path):
+    """'CK对照' and 'T1处理' (common characters after Latin letters) are Chinese text."""
+    path = tmp_path / "gbk.csv"
+    text = HEADER + "101,1,CK对照,20,14.98,12.7\n102,1,T处理,20,13.77,13.7\n"
+    path.write_bytes(text.encode("gbk"))
+    assert read_plots(path)["treatment"].tolist() == ["CK对照", "T处理"]

@@ -204,6 +204,48 @@ def _explain_decode_error(data: bytes, exc: UnicodeDecodeError, encoding: str, n
     )
 
 
+#: A Latin letter followed by a non-ASCII character: where Western European text read as
+#: GBK shows (``Contrôle`` -> ``Contr鬺e``: ô and l form one GBK character).
+_LATIN_THEN_WIDE = re.compile(r"[A-Za-z]([^\x00-\x7f])")
+
+
+def _western_text_problem(data: bytes, name: str) -> str | None:
+    """Describe a Windows-1252/Latin-1 file that GB18030 would decode into wrong characters.
+
+    An accented letter (bytes 0xC0-0xFF in Windows-1252) followed by an ASCII letter forms
+    one GBK character outside GB2312 (``ô`` + ``l`` -> ``鬺``); right after a Latin letter
+    such a character is Western text, not Chinese.  Files where an accent is followed by a
+    comma or a space do not decode as GBK at all and are refused anyway.
+    """
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None  # refused with its own message
+    for match in _LATIN_THEN_WIDE.finditer(text):
+        char = match.group(1)
+        raw = char.encode("gb18030")
+        if len(raw) != 2 or raw[0] < 0xC0 or not chr(raw[1]).isascii():
+            continue
+        if not chr(raw[1]).isalpha():
+            continue
+        try:
+            char.encode("gb2312")
+            continue  # a common Chinese character
+        except UnicodeEncodeError:
+            pass
+        row = text.count("\n", 0, match.start()) + 1
+        line = data.split(b"\n")[row - 1].strip()
+        as_gbk = line.decode("gb18030", errors="replace")[:60]
+        as_western = line.decode("cp1252", errors="replace")[:60]
+        return (
+            f"{name}: the file is not UTF-8, and read as Chinese GBK row {row} says "
+            f"{as_gbk!r}, which looks like Western European text ({as_western!r} in "
+            "Windows-1252/Latin-1). Pass its encoding (--encoding cp1252, or encoding='cp1252'), "
+            "or save the file as 'CSV UTF-8'"
+        )
+    return None
+
+
 def _mixed_encoding_problem(data: bytes, name: str) -> str | None:
     """Describe rows that are not UTF-8 in a file whose other rows are UTF-8 text."""
     lines = data.split(b"\n")
@@ -256,7 +298,7 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
         pass
-    mixed = _mixed_encoding_problem(data, name)
+    mixed = _mixed_encoding_problem(data, name) or _western_text_problem(data, name)
     if mixed:
         raise DataValidationError(mixed)
     try:
@@ -373,7 +415,7 @@ def _read_csv(
         return _read_csv_slow(path, encoding, name)
     if encoding is None and not shape.utf8:
         data = _read_all(path)
-        mixed = _mixed_encoding_problem(data, name)
+        mixed = _mixed_encoding_problem(data, name) or _western_text_problem(data, name)
         if mixed:
             raise DataValidationError(mixed)
         used = "gb18030"
