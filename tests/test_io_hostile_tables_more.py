@@ -418,3 +418,15 @@ def test_gbk_labels_next_to_latin_letters_are_still_gbk(tmp_path):
     text = HEADER + "101,1,CK对照,20,14.98,12.7\n102,1,T处理,20,13.77,13.7\n"
     path.write_bytes(text.encode("gbk"))
     assert read_plots(path)["treatment"].tolist() == ["CK对照", "T处理"]
+
+
+def test_latin1_file_that_is_not_gbk_suggests_cp1252(tmp_path, capsys):
+    """'Blé,' (an accent before a comma) is not GBK either: the message names cp1252."""
+    path = tmp_path / "fr.csv"
+    path.write_bytes((HEADER + "101,1,Blé,20,14.98,12.7\n").encode("cp1252"))
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"neither UTF-8 nor GB18030/GBK text.*cp1252 for a Western European Excel file",
+        untouched=[path],
+    )

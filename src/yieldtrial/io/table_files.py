@@ -204,6 +204,12 @@ def _explain_decode_error(data: bytes, exc: UnicodeDecodeError, encoding: str, n
     )
 
 
+#: How to name another encoding, in the messages of a file neither UTF-8 nor GBK.
+_ENCODING_HINT = (
+    "pass its encoding (encoding=, command line --encoding): e.g. cp1252 for a Western "
+    "European Excel file (é, ô, ü), big5 for Traditional Chinese"
+)
+
 #: A Latin letter followed by a non-ASCII character: where Western European text read as
 #: GBK shows (``Contrôle`` -> ``Contr鬺e``: ô and l form one GBK character).
 _LATIN_THEN_WIDE = re.compile(r"[A-Za-z]([^\x00-\x7f])")
@@ -306,7 +312,7 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
     except UnicodeDecodeError:
         raise DataValidationError(
             f"{name}: the file is neither UTF-8 nor GB18030/GBK text; save it as 'CSV UTF-8' "
-            "or pass encoding= (e.g. encoding='big5')"
+            f"or {_ENCODING_HINT}"
         ) from None
 
 
@@ -424,7 +430,7 @@ def _read_csv(
         except UnicodeDecodeError:
             raise DataValidationError(
                 f"{name}: the file is neither UTF-8 nor GB18030/GBK text; save it as 'CSV "
-                "UTF-8' or pass encoding= (e.g. encoding='big5')"
+                f"UTF-8' or {_ENCODING_HINT}"
             ) from None
         del data
     head_codec = "utf-8" if used == "utf-8-sig" else used
