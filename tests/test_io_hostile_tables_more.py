@@ -430,3 +430,17 @@ def test_latin1_file_that_is_not_gbk_suggests_cp1252(tmp_path, capsys):
         match=r"neither UTF-8 nor GB18030/GBK text.*cp1252 for a Western European Excel file",
         untouched=[path],
     )
+
+
+@pytest.mark.parametrize("order", ["le", "be"])
+def test_utf16_without_bom_is_named(tmp_path, capsys, order):
+    """UTF-16 without a BOM is not called 'binary': the message names --encoding utf-16-xx."""
+    path = tmp_path / "u16.csv"
+    path.write_bytes((HEADER + "".join(ROWS)).encode(f"utf-16-{order}"))
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=rf"UTF-16 text without a byte-order mark.*--encoding utf-16-{order}",
+        untouched=[path],
+    )
+    assert len(read_plots(path, encoding=f"utf-16-{order}")) == 4

@@ -176,6 +176,18 @@ def read_table_file(
 # ----------------------------------------------------------------------------- encodings
 def _check_binary(head: bytes, name: str) -> None:
     if b"\x00" in head:
+        for order, text, nul in (("le", head[0::2], head[1::2]), ("be", head[1::2], head[0::2])):
+            if (
+                len(head) >= 8
+                and not nul.replace(b"\x00", b"")
+                and text.isascii()
+                and b"\x00" not in text
+            ):
+                raise DataValidationError(
+                    f"{name}: the file looks like UTF-16 text without a byte-order mark (every "
+                    f"other byte is NUL); pass --encoding utf-16-{order} "
+                    f"(encoding='utf-16-{order}'), or save it as 'CSV UTF-8'"
+                )
         raise DataValidationError(
             f"{name}: the file is binary (it holds NUL bytes), not a text table; give a CSV "
             "file (UTF-8 or GBK text), or an .xlsx workbook with the .xlsx suffix"
