@@ -444,3 +444,32 @@ def test_utf16_without_bom_is_named(tmp_path, capsys, order):
         untouched=[path],
     )
     assert len(read_plots(path, encoding=f"utf-16-{order}")) == 4
+
+
+def test_hidden_rows_of_a_workbook_warn(tmp_path, capsys):
+    """Rows hidden or filtered out in Excel are read, and the report run says so."""
+    from hostile import run_cli
+
+    def hide(book, sheet):
+        sheet.row_dimensions[3].hidden = True
+
+    path = _workbook(tmp_path / "hidden.xlsx", hide)
+    out = tmp_path / "r.md"
+    argv = ["report", str(path), "--crop", "wheat", "--control", "CK", "--no-figures"]
+    code, lines = run_cli([*argv, "-o", str(out)], capsys)
+    assert code == 0, lines
+    assert lines[0] == (
+        "yieldtrial: warning: hidden.xlsx: row 3 is hidden in the sheet (hidden or filtered out "
+        "in Excel) and read like the others; if they should not count, delete them, or "
+        "exclude their plots ([[exclude]] in trial.toml)"
+    )
+
+
+def test_workbook_without_hidden_rows_does_not_warn(tmp_path):
+    """An ordinary workbook reads without a warning."""
+    import warnings
+
+    path = _workbook(tmp_path / "plain.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(read_plots(path)) == 4

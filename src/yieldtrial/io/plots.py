@@ -188,6 +188,17 @@ def read_plots(
             return f"row {int(position) + 2}"
 
         labels = []
+        hidden = frame.attrs.get("hidden_rows")
+        if hidden:
+            rows = _validation.list_items(str(r) for r in hidden)
+            warnings.warn(
+                f"{name}: row{'s' if len(hidden) > 1 else ''} {rows} "
+                f"{'are' if len(hidden) > 1 else 'is'} hidden in the sheet (hidden or filtered "
+                "out in Excel) and read like the others; if they should not count, delete them, "
+                "or exclude their plots ([[exclude]] in trial.toml)",
+                YieldTrialWarning,
+                stacklevel=2,
+            )
     else:
         raise TypeError(
             f"read_plots() takes a file path or a pandas DataFrame; got {type(source).__name__}"

@@ -1080,10 +1080,11 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     rows = _sheet_rows(_open_workbook(path, data_only=True), sheet, path)
     if sheet is None and sum(any(v is not None for v in row) for row in rows) < 2:
         _check_other_sheets(path)
-    merged: list[tuple[str, int, int]] = []
     if any(value is None for row in rows for value in row):
         _check_formulas(path, sheet, rows)
-        merged = _merged_ranges(path, sheet)
+    xml = _sheet_xml(path, sheet)
+    merged = _merged_ranges(xml) if b"mergeCell" in xml else []
+    hidden = [r for r in _hidden_rows(xml) if 2 <= r <= len(rows)] if b"hidden" in xml else []
     if not rows or all(v is None for v in rows[0]):
         raise DataValidationError(
             f"{path.name}: the first row of the sheet is empty; expected the header row there"
@@ -1102,6 +1103,9 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     )
     frame.columns = header
     frame = tidy_headers(frame, path.name)
+    hidden = [r for r in hidden if any(v is not None for v in rows[r - 1])]
+    if hidden:
+        frame.attrs["hidden_rows"] = hidden  # warned about by read_plots
     if merged:
         # (range, header) of each column a merged range covers, checked once headers are mapped
         frame.attrs["merged_cells"] = [
@@ -1138,13 +1142,11 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def _merged_ranges(path: Path, sheet: str | int | None) -> list[tuple[str, int, int]]:
-    """Find the merged ranges below the header row: (reference, first and last column).
+def _sheet_xml(path: Path, sheet: str | int | None) -> bytes:
+    """Return the XML of the worksheet that was read (b"" when it cannot be found).
 
-    Columns are 0-based; the ranges come in the sheet's row order.
-
-    openpyxl's read-only sheets do not report merged cells, so the sheet's XML is searched
-    for its ``mergeCell`` elements; anything unexpected returns no ranges.
+    openpyxl's read-only sheets report neither merged cells nor hidden rows, so the
+    sheet's XML is searched for them; anything unexpected gives no XML (both are hints).
     """
     import zipfile
 
@@ -1157,17 +1159,24 @@ def _merged_ranges(path: Path, sheet: str | int | None) -> list[tuple[str, int, 
         else:
             worksheet = workbook[sheet]
         part = str(getattr(worksheet, "_worksheet_path", "")).lstrip("/")
-    except Exception:  # noqa: BLE001 - the rows were read; merged cells are only a hint
-        return []
+    except Exception:  # noqa: BLE001 - the rows were read; the XML only adds hints
+        return b""
     finally:
         workbook.close()
     try:
         with zipfile.ZipFile(path) as archive:
-            data = archive.read(part)
+            return archive.read(part)
     except Exception:  # noqa: BLE001 - as above
-        return []
+        return b""
+
+
+def _merged_ranges(xml: bytes) -> list[tuple[str, int, int]]:
+    """Find the merged ranges below the header row: (reference, first and last column).
+
+    Columns are 0-based; the ranges come in the sheet's row order.
+    """
     found = []
-    for match in _MERGE_REF.finditer(data):
+    for match in _MERGE_REF.finditer(xml):
         if match.group(3) is None:
             continue  # a single cell
         first_col, first_row, last_col, last_row = (g.decode("ascii") for g in match.groups())
@@ -1176,6 +1185,14 @@ def _merged_ranges(path: Path, sheet: str | int | None) -> list[tuple[str, int, 
         ref = f"{first_col}{first_row}:{last_col}{last_row}"
         found.append((int(first_row), ref, _column_index(first_col), _column_index(last_col)))
     return [(ref, first, last) for _, ref, first, last in sorted(found)]
+
+
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"')
+
+
+def _hidden_rows(xml: bytes) -> list[int]:
+    """Sheet rows (1-based) hidden or filtered out in Excel."""
+    return [int(m.group(1)) for m in _HIDDEN_ROW.finditer(xml)]
 
 
 def _check_formulas(path: Path, sheet: str | int | None, values: list[list[Any]]) -> None:
