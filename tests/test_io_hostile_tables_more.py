@@ -473,3 +473,17 @@ def test_workbook_without_hidden_rows_does_not_warn(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert len(read_plots(path)) == 4
+
+
+@pytest.mark.parametrize("line", ["sep=;", "sep=,", "SEP=\t"])
+def test_excel_separator_line_is_named(tmp_path, capsys, line):
+    """Excel's 'sep=;' first line is named as such, not as a title row."""
+    path = tmp_path / "sep.csv"
+    sep = line[-1]
+    path.write_text(line + "\n" + (HEADER + "".join(ROWS)).replace(",", sep), encoding="utf-8")
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"row 1 is Excel's separator line \('sep=\.\.\.'\), not the header; delete it",
+        untouched=[path],
+    )

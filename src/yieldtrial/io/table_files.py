@@ -926,6 +926,12 @@ def _check_title_rows(rows: Sequence[Sequence[object]], name: str) -> None:
         found = {recognise_header(cell)[0] for cell in cells if cell}
         found.discard(None)
         if len(found) >= 2 and found & {"plot_id", "treatment"}:
+            if len(filled) == 1 and re.fullmatch(r"sep=.?", filled[0], re.IGNORECASE):
+                raise DataValidationError(
+                    f"{name}: row 1 is Excel's separator line ('sep=...'), not the header; "
+                    f"delete it (the header is row {number}): yieldtrial recognises comma, "
+                    "semicolon and tab separators from the header row"
+                )
             title = " ".join(filled)[:60] or "(empty)"
             raise DataValidationError(
                 f"{name}: the header row is row {number}, not row 1: row 1 ({title!r}) looks like "
