@@ -487,3 +487,17 @@ def test_excel_separator_line_is_named(tmp_path, capsys, line):
         match=r"row 1 is Excel's separator line \('sep=\.\.\.'\), not the header; delete it",
         untouched=[path],
     )
+
+
+@pytest.mark.skipif(not streaming.streaming_supported(), reason="streaming needs pyarrow")
+def test_repeated_header_streamed_gives_the_same_error(tmp_path, capsys, monkeypatch):
+    """The streamed standardize names the repeated header row as the in-memory path does."""
+    path = tmp_path / "joined.csv"
+    path.write_text(HEADER + "".join(ROWS[:2]) + HEADER + "".join(ROWS[2:]), encoding="utf-8")
+    in_memory = assert_one_line_error(_standardize(path, tmp_path), capsys)
+    monkeypatch.setattr(standardize_command, "STREAM_MIN_BYTES", 0)
+    streamed = assert_one_line_error(
+        _standardize(path, tmp_path), capsys, absent=[tmp_path / "out.csv"]
+    )
+    assert streamed == in_memory
+    assert "row 4 repeats the header row" in streamed
