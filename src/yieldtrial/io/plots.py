@@ -731,20 +731,30 @@ def _check_merged_cells(
 def _repeated_header_rows(frame: pd.DataFrame, headers: list[str]) -> list[Any]:
     """Index labels of the rows whose text cells repeat their headers (two files joined).
 
-    A row counts when at least two cells (all of them in a one-column table) hold their own
-    column's header, ignoring case and surrounding spaces.
+    A row counts when the first measurement column and at least one other column (all of
+    them in a one-column table) hold their own column's header, ignoring case and
+    surrounding spaces.  Only the rows that pass the first column are compared further.
     """
-    if any(pd.api.types.is_numeric_dtype(frame[c]) for c in _numeric_columns(frame)):
+    numeric = set(_numeric_columns(frame))
+    if any(pd.api.types.is_numeric_dtype(frame[c]) for c in numeric):
         return []  # a header row in the middle would have kept that column text
-    matches = np.zeros(len(frame), dtype=np.int64)
-    for position, header in enumerate(headers):
-        cells = frame.iloc[:, position]
-        if pd.api.types.is_numeric_dtype(cells) or not header.strip():
-            continue  # numbers never spell a header
+
+    def same(position: int, rows: np.ndarray | None) -> np.ndarray:
+        cells = frame.iloc[:, position] if rows is None else frame.iloc[rows, position]
+        if pd.api.types.is_numeric_dtype(cells) or not headers[position].strip():
+            return np.zeros(len(cells), dtype=bool)  # numbers never spell a header
         text = cells.astype(str).str.strip().str.casefold()
-        matches += text.eq(header.strip().casefold()).to_numpy(dtype=bool)
-    found = np.flatnonzero(matches >= min(2, len(headers)))
-    return [frame.index[int(i)] for i in found]
+        return text.eq(headers[position].strip().casefold()).to_numpy(dtype=bool)
+
+    names = list(frame.columns)
+    first = next((i for i, c in enumerate(names) if c in numeric), None)
+    if first is None:
+        return []
+    rows = np.flatnonzero(same(first, None))
+    if len(headers) > 1 and len(rows):
+        others = [same(i, rows) for i in range(len(headers)) if i != first]
+        rows = rows[np.any(others, axis=0)]
+    return [frame.index[int(i)] for i in rows]
 
 
 def _build(
