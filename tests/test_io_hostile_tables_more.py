@@ -501,3 +501,16 @@ def test_repeated_header_streamed_gives_the_same_error(tmp_path, capsys, monkeyp
     )
     assert streamed == in_memory
     assert "row 4 repeats the header row" in streamed
+
+
+def test_quoted_decimal_comma_in_a_comma_file_is_pointed_at_by_the_yield_warning(tmp_path, capsys):
+    """'15,110' quoted in a comma file is thousands (documented); the yield warning names it."""
+    from hostile import plot_table, run_cli
+
+    rows = [row.replace(",14.98,", ',"14,980",') for row in ROWS]
+    path = plot_table(tmp_path, rows=rows)
+    code, lines = run_cli(_standardize(path, tmp_path), capsys)
+    assert code == 0, lines
+    # 14980 kg x (100 - 12.7) / (100 - 13) / 20 m2 x 10000 m2/ha = 7,515,828 kg/ha
+    assert "plot '101' = 7,515,828 kg/ha" in lines[0]
+    assert "a decimal comma read as a thousands separator" in lines[0]
