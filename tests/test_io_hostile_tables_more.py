@@ -514,3 +514,100 @@ def test_quoted_decimal_comma_in_a_comma_file_is_pointed_at_by_the_yield_warning
     # 14980 kg x (100 - 12.7) / (100 - 13) / 20 m2 x 10000 m2/ha = 7,515,828 kg/ha
     assert "plot '101' = 7,515,828 kg/ha" in lines[0]
     assert "a decimal comma read as a thousands separator" in lines[0]
+
+
+def test_rcbd_with_one_block_and_repeated_treatments_warns(tmp_path, capsys):
+    """Every plot in block '1' with two plots per treatment: the block column was not filled."""
+    from hostile import plot_table, run_cli
+
+    path = plot_table(tmp_path, rows=[row.replace(",2,", ",1,", 1) for row in ROWS])
+    out = tmp_path / "r.md"
+    argv = ["report", str(path), "--crop", "wheat", "--control", "CK", "--no-figures"]
+    code, lines = run_cli([*argv, "-o", str(out)], capsys)
+    assert code == 0, lines
+    assert lines[0].startswith(
+        "yieldtrial: warning: block has one level ('1') for all 4 plots, while treatments have "
+        "up to 2 plots each: was the block (replicate) of each plot filled in?"
+    ), lines
+
+
+def test_one_replicate_in_one_block_does_not_warn(tmp_path):
+    """A single block with one plot per treatment is a demonstration: no block warning."""
+    import warnings
+
+    from yieldtrial import FieldTrial
+
+    frame = _frame().iloc[:2]  # plots 101 (CK) and 102 (T), both in block 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        FieldTrial.from_dataframe(frame, crop="wheat", control="CK")
+
+
+# ------------------------------------------------------------- Chinese reports of the warnings
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        (
+            "treatment labels that differ only in leading zeros: '01' (plot '202') and '1' "
+            "(plots '102', '302'). They are analysed as different treatments; if they are the "
+            "same, write them one way in the file (e.g. all '1')",
+            "处理标签仅差前导零：'01'（小区 '202'） 与 '1'（小区 '102'、'302'）。它们按不同的"
+            "处理分析；若实为同一处理，请在文件中统一写法（如都写作 '1'）。",
+        ),
+        (
+            "block labels that differ only in upper/lower case, spaces or look-alike letters: "
+            "'B1' (plot '1') and 'b1' (plots '2', '3'). They are analysed as different blocks; "
+            "if they are the same, write them one way in the file (e.g. all 'B1')",
+            "区组标签仅大小写、空格或形近字母不同：'B1'（小区 '1'） 与 'b1'（小区 '2'、'3'）。"
+            "它们按不同的区组分析；若实为同一区组，请在文件中统一写法（如都写作 'B1'）。",
+        ),
+        (
+            "p.xlsx: rows 3, 7 and 9 are hidden in the sheet (hidden or filtered out in Excel) "
+            "and read like the others; if they should not count, delete them, or exclude their "
+            "plots ([[exclude]] in trial.toml)",
+            "p.xlsx：第 3、7、9 行在工作表中被隐藏（在 Excel 中隐藏或被筛选掉），仍与其他行一样"
+            "读入；若这些小区不应计入，请删除这些行，或在 trial.toml 中剔除这些小区。",
+        ),
+        (
+            "moisture_pct outside the plausible harvest range for wheat (8-25 %): plot '101' = "
+            "0.127 % (12.7 % written as a fraction?). Check for a typing error (e.g. 5 for 15) "
+            "or a moisture measured after drying; the yields are computed as given",
+            "含水量超出小麦收获时的合理范围（8%～25%）：小区 101 = 0.127 %（可能是把 12.7% 写成"
+            "了小数）。请检查是否录入错误（如把 15 写成 5）或是否为烘干后测定的含水量；产量按所给"
+            "数值计算。",
+        ),
+    ],
+    ids=["leading-zeros", "case-variants", "hidden-rows", "moisture-fraction"],
+)
+def test_reading_warnings_are_translated_for_chinese_reports(english, chinese):
+    """The data-quality warnings of a Chinese report do not fall back to English."""
+    from yieldtrial.report.i18n import translate_message
+
+    assert translate_message(english, "zh") == chinese
+
+
+@pytest.mark.parametrize(
+    ("change", "prefix"),
+    [((",2,", ",1,"), "- 区组只有一个水平"), ((",20,", ",0.02,"), "- 折标产量超过 40,000")],
+    ids=["single-block", "implausible-yield"],
+)
+def test_more_reading_warnings_have_no_english_left(tmp_path, capsys, change, prefix):
+    """The single-block and implausible-yield warnings of a zh report are Chinese.
+
+    (Block '2' written as '1', or 0.02 m2 plots: 14.98 kg on 0.02 m2 is above 40 t/ha.)
+    """
+    from hostile import plot_table, run_cli
+    from test_report_zh_purity import english_words
+
+    path = plot_table(tmp_path, rows=[row.replace(*change, 1) for row in ROWS])
+    out = tmp_path / "r.md"
+    argv = ["report", str(path), "--crop", "wheat", "--control", "CK", "--lang", "zh"]
+    code, lines = run_cli([*argv, "--no-figures", "-o", str(out)], capsys)
+    assert code == 0, lines
+    warned = [
+        line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith(prefix)
+    ]
+    assert len(warned) == 1, warned
+    assert english_words(warned[0]) == [], warned[0]
