@@ -611,3 +611,27 @@ def test_more_reading_warnings_have_no_english_left(tmp_path, capsys, change, pr
     ]
     assert len(warned) == 1, warned
     assert english_words(warned[0]) == [], warned[0]
+
+
+@pytest.mark.parametrize("cell", ["15.11 kg", "15.11kg", "15.11 公斤"])
+def test_unit_inside_a_cell_is_pointed_at(tmp_path, capsys, cell):
+    """'15.11 kg' in a mass column: the message says units belong in the header."""
+    from hostile import plot_table
+
+    path = plot_table(tmp_path, rows=(ROWS[0].replace(",14.98,", f",{cell},"), *ROWS[1:]))
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=rf"fresh_mass_kg row 2 \(plot '101'\): '{cell}'.*Units belong in the header, not in "
+        "the cells",
+        untouched=[path],
+    )
+
+
+def test_a_typo_is_not_called_a_unit(tmp_path, capsys):
+    """'15.11x' is a typing error, not a unit: no units hint."""
+    from hostile import plot_table
+
+    path = plot_table(tmp_path, rows=(ROWS[0].replace(",14.98,", ",15.11x,"), *ROWS[1:]))
+    line = assert_one_line_error(_standardize(path, tmp_path), capsys, match="'15.11x'")
+    assert "Units belong" not in line

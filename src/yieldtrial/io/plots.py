@@ -409,6 +409,13 @@ def _map_columns(
 _DECIMAL_COMMA = re.compile(r"[-+]?\d*,\d+%?")
 
 
+#: A number followed by a unit ("14.3 kg", "20 m2", "13 pct", "476 公斤").
+_NUMBER_WITH_UNIT = re.compile(
+    r"[-+]?\d[\d.,]*\s*(?:kg|g|t|lbs?|jin|m2|m²|mu|ha|ac|%|pct|percent|公斤|千克|克|斤|亩|公顷|平方米)"
+    r"(?:/(?:ha|mu|ac|亩|公顷))?",
+    re.IGNORECASE,
+)
+
 #: A number with commas between groups of three digits ("3,392"): thousands in a comma- or
 #: tab-separated file; in a semicolon-separated file (European Excel) it may be 3.392.
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
@@ -488,6 +495,7 @@ def _parse_numbers(
     bad_cells: list[str] = []
     decimal_comma = False
     grouped = False  # '3,392' in a semicolon-separated file: 3.392 or 3392?
+    with_unit = False  # '14.3 kg', '13.5 %' in a mass column, '20 m2'...
     thousands = separator != ";"
     parsed: dict[str, pd.Series] = {}
     ids = frame["plot_id"] if "plot_id" in frame else None
@@ -542,6 +550,8 @@ def _parse_numbers(
                 decimal_comma = True
             if not thousands and _THOUSANDS.fullmatch(text.removesuffix("%").strip()):
                 grouped = True
+            if _NUMBER_WITH_UNIT.fullmatch(text):
+                with_unit = True
         parsed[column] = pd.Series(values, index=frame.index, name=column, copy=False)
     if bad_cells:
         where = " (row numbers as in the file: the header is row 1)" if file_rows else ""
@@ -551,6 +561,11 @@ def _parse_numbers(
             if decimal_comma
             else ""
         )
+        if with_unit:
+            comma += (
+                ". Units belong in the header, not in the cells: write '14.3' under a header "
+                "such as fresh_mass_kg or 鲜重(kg)"
+            )
         if grouped:
             comma += (
                 "; the file is separated by semicolons, as a European Excel saves it, so a "
