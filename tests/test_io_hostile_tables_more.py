@@ -635,3 +635,37 @@ def test_a_typo_is_not_called_a_unit(tmp_path, capsys):
     path = plot_table(tmp_path, rows=(ROWS[0].replace(",14.98,", ",15.11x,"), *ROWS[1:]))
     line = assert_one_line_error(_standardize(path, tmp_path), capsys, match="'15.11x'")
     assert "Units belong" not in line
+
+
+def test_label_cells_that_are_dates_warn(tmp_path):
+    """Excel turned plot ids such as '1-1' into dates: a warning names the rows."""
+    import datetime
+
+    from yieldtrial.errors import YieldTrialWarning
+
+    def dates(book, sheet):
+        sheet["A2"] = datetime.datetime(2024, 1, 1)
+        sheet["A3"] = datetime.datetime(2024, 1, 2)
+
+    path = _workbook(tmp_path / "dates.xlsx", dates)
+    with pytest.warns(
+        YieldTrialWarning,
+        match=r"plot_id holds dates in row 2, row 3 \(e\.g\. '2024-01-01 00:00:00'\)",
+    ):
+        plots = read_plots(path)
+    assert plots["plot_id"].tolist()[:2] == ["2024-01-01 00:00:00", "2024-01-02 00:00:00"]
+
+
+def test_date_label_warning_is_translated():
+    """The zh report gives the date-label warning in Chinese."""
+    from yieldtrial.report.i18n import translate_message
+
+    english = (
+        "plot_id holds dates in row 2, row 3 (e.g. '2024-01-01'): a spreadsheet turns "
+        "labels such as '1-2' into dates. Format the column as text and retype the labels; "
+        "they are read as shown"
+    )
+    assert translate_message(english, "zh") == (
+        "小区号列中有日期：第 2 行、第 3 行（如 '2024-01-01'）：电子表格会把 '1-2' 这类标签自动"
+        "转成日期。请把该列设为文本格式并重新输入标签；目前按显示的日期读入。"
+    )

@@ -597,6 +597,35 @@ def _is_typed_cell(value: Any) -> bool:
     ) or isinstance(value, np.timedelta64)
 
 
+def _warn_date_labels(frame: pd.DataFrame, row_label: Callable[[Any], str]) -> None:
+    """Warn about label cells that are dates (Excel turns '1-2' into 2 January)."""
+    for column in LABEL_COLUMNS:
+        if column not in frame:
+            continue
+        cells = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(cells):
+            dated = cells.notna().to_numpy(dtype=bool)
+        elif pd.api.types.infer_dtype(cells, skipna=True) in ("date", "datetime", "mixed"):
+            dated = np.fromiter(
+                (isinstance(v, datetime.date | datetime.time | np.datetime64) for v in cells),
+                bool,
+                len(cells),
+            )
+        else:
+            continue
+        if not dated.any():
+            continue
+        where = [row_label(label) for label in frame.index[dated]]
+        example = str(cells[dated].iloc[0])  # as the label is read
+        warnings.warn(
+            f"{column} holds dates in {_validation.list_items(where)} (e.g. {example!r}): a "
+            "spreadsheet turns labels such as '1-2' into dates. Format the column as text and "
+            "retype the labels; they are read as shown",
+            YieldTrialWarning,
+            stacklevel=4,
+        )
+
+
 def _is_typed_column(series: pd.Series) -> bool:
     return bool(
         pd.api.types.is_bool_dtype(series)
@@ -832,6 +861,7 @@ def _build(
         if column in frame and not pd.api.types.is_numeric_dtype(frame[column]):
             problems.add(_long_label_problem(frame, column, display, row_label))
     problems.raise_if_any()
+    _warn_date_labels(frame, row_label)
     merges: list[str] = []
     for column in LABEL_COLUMNS:
         if column in frame:

@@ -207,6 +207,15 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
+            r"^(?P<column>plot_id|treatment|block|site) holds dates in (?P<rows>.+?) \(e\.g\. "
+            r"(?P<example>'[^']*')\): a spreadsheet turns labels such as '1-2' into dates\. "
+            r"Format the column as text and retype the labels; they are read as shown$"
+        ),
+        "{column}列中有日期：{rows}（如 {example}）：电子表格会把 '1-2' 这类标签自动转成日期。"
+        "请把该列设为文本格式并重新输入标签；目前按显示的日期读入。",
+    ),
+    (
+        re.compile(
             r"^block has one level \((?P<level>'[^']*')\) for all (?P<n>\d+) plots, while "
             r"treatments have up to (?P<k>\d+) plots each: .+$"
         ),
@@ -274,12 +283,19 @@ def translate_message(text: str, lang: str) -> str:
             items = _PLOT_LIST.sub(r"小区 \1 = ", items).replace(", ", "、")
             values["items"] = re.sub(r" and (\d[\d,]*) more$", r" 等（另有 \1 个）", items)
         if "column" in values:
-            values["column"] = {"treatment": "处理", "block": "区组"}[values["column"]]
+            values["column"] = {
+                "plot_id": "小区号",
+                "treatment": "处理",
+                "block": "区组",
+                "site": "试点",
+            }[values["column"]]
         if "spellings" in values:
             spellings = re.sub(r" \(plots? ([^)]*)\)", r"（小区 \1）", values["spellings"])
             spellings = spellings.replace(" and ", " 与 ").replace("; ", "；")
             values["spellings"] = spellings.replace(", ", "、")
         if "rows" in values:
+            rows = re.sub(r"\brows? (\d+)", r"第 \1 行", values["rows"])
+            values["rows"] = re.sub(r" and (\d+) more$", r" 等（另有 \1 行）", rows)
             values["rows"] = re.sub(r",? and |, ", "、", values["rows"])
         if "rest" in values:
             rest = values["rest"].replace(" x ", " × ")
