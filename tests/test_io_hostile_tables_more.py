@@ -669,3 +669,27 @@ def test_date_label_warning_is_translated():
         "小区号列中有日期：第 2 行、第 3 行（如 '2024-01-01'）：电子表格会把 '1-2' 这类标签自动"
         "转成日期。请把该列设为文本格式并重新输入标签；目前按显示的日期读入。"
     )
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        (
+            "residuals depart from normality (Shapiro-Wilk W = 0.816, p = 0.0142); look for "
+            "outliers or consider a transformation.",
+            "残差偏离正态（Shapiro-Wilk W = 0.816，P = 0.0142）：请检查异常值，或考虑数据转换。",
+        ),
+        (
+            "residual variances differ between treatments (Brown-Forsythe F = 5.26, p = 0.0327); "
+            "comparisons that assume a common variance may mislead.",
+            "各处理的残差方差不齐（Brown-Forsythe F = 5.26，P = 0.0327）：假定方差相同的比较可能"
+            "失真。",
+        ),
+    ],
+    ids=["normality", "variances"],
+)
+def test_residual_check_warnings_are_translated(english, chinese):
+    """The residual-check warnings a hostile table brings out are Chinese in a zh report."""
+    from yieldtrial.report.i18n import translate_message
+
+    assert translate_message(english, "zh") == chinese
