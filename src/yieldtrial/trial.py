@@ -264,6 +264,7 @@ class FieldTrial:
         order = _resolve.treatment_order(present, control, self.treatment_order, plots=plots)
         detected = detect_design(plots) if self.design is None else None
         design = detected[0] if detected else _resolve.resolve_design(plots, self.design)
+        _resolve.warn_single_block(plots, design, stacklevel=3)
         factors = _resolve.resolve_factors(
             plots, design, self.factors, default=detected[1] if detected else ()
         )

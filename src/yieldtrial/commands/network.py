@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -324,9 +325,15 @@ def _standardized(
     """Standardize raw harvest records to yields one trial at a time, as ``report`` does."""
     import pandas as pd
 
-    from yieldtrial.io.plots import read_plots
-    from yieldtrial.io.yields import plot_yield_kg_ha
-    from yieldtrial.protocols import PROTOCOLS, canonical_crop, standard_moisture_pct
+    from yieldtrial.io import validation as _validation
+    from yieldtrial.io.plots import _read_file_rows
+    from yieldtrial.io.yields import plot_yield_kg_ha, warn_implausible_yields
+    from yieldtrial.protocols import (
+        PROTOCOLS,
+        canonical_crop,
+        plausible_harvest_moisture_pct,
+        standard_moisture_pct,
+    )
     from yieldtrial.units import convert_yield, yield_column, yield_unit
 
     if not config.crop and config.standard_moisture_pct is None:
@@ -348,6 +355,7 @@ def _standardized(
     )
     unit = yield_unit(args.unit or config.unit or ("kg/mu" if args.lang == "zh" else "kg/ha"))
     response = yield_column(unit)
+    low, high = plausible_harvest_moisture_pct(crop)
     absent = [c for c in by if c not in plots.columns]
     if absent:
         raise DataValidationError(
@@ -357,23 +365,33 @@ def _standardized(
         )
     tables = []
     left_out = []
+    sources = list(plots.attrs.get("sources", []))
+    name = Path(sources[0]).name if len(sources) == 1 else "plot table"
     keys = plots[by].astype(str).agg(" / ".join, axis=1)
     for key, group in plots.groupby(keys, sort=False):
         frame = group.copy()
         if "plot_id" not in frame:
             frame.insert(0, "plot_id", [str(i) for i in frame.index])
         try:
-            valid = read_plots(frame)
+            valid = _read_file_rows(frame, name=name)
         except DataValidationError as exc:
             left_out.append(f"{'/'.join(by)} {key!r}: {exc}")
             continue
-        yields = plot_yield_kg_ha(
-            valid,
-            crop=crop,
-            standard_moisture_pct=float(standard),
-            moisture_method=config.moisture_method or "dry_matter",
-            shrink_pct_per_point=config.shrink_pct_per_point,
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if config.crop:  # the moisture range is the crop's
+                _validation.warn_implausible_moisture(valid, crop=crop, low=low, high=high)
+            yields = plot_yield_kg_ha(
+                valid,
+                crop=crop,
+                standard_moisture_pct=float(standard),
+                moisture_method=config.moisture_method or "dry_matter",
+                shrink_pct_per_point=config.shrink_pct_per_point,
+            )
+            warn_implausible_yields(valid, yields)
+        for item in caught:  # as report warns, naming the trial (plot ids repeat across sites)
+            text = " ".join(str(item.message).split())
+            print(f"yieldtrial: warning: {'/'.join(by)} {key!r}: {text}", file=sys.stderr)
         valid[response] = convert_yield(yields, "kg/ha", unit, crop=crop)
         tables.append(valid)
     for message in left_out:

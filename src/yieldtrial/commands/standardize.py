@@ -337,7 +337,8 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
         )
     if args.output is not None:
         print(
-            f"wrote {shown_path(args.output)} ({len(table)} plots, yields in {trial.unit} at "
+            f"wrote {shown_path(args.output)} ({len(table)} plot{'' if len(table) == 1 else 's'}, "
+            f"yields in {trial.unit} at "
             f"{trial.standard_moisture_pct:g} % moisture)",
             file=sys.stderr,
         )
@@ -415,7 +416,8 @@ def _run_streamed(args: argparse.Namespace, config: TrialConfig, source: Path) -
             file=sys.stderr,
         )
     print(
-        f"wrote {shown_path(args.output)} ({result.n_plots} plots, yields in {result.unit} at "
+        f"wrote {shown_path(args.output)} ({result.n_plots} plot"
+        f"{'' if result.n_plots == 1 else 's'}, yields in {result.unit} at "
         f"{result.standard_moisture_pct:g} % moisture)",
         file=sys.stderr,
     )

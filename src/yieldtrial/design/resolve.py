@@ -10,13 +10,14 @@ resolved design, for the statistics.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
 from yieldtrial.design.detect import BLOCK_EFFECTS, DESIGNS, TWO_FACTOR_DESIGNS
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io.checks import check_option
 from yieldtrial.io.validation import as_labels, list_items
 
@@ -32,6 +33,7 @@ __all__ = [
     "site_plots",
     "natural_key",
     "treatment_order",
+    "warn_single_block",
 ]
 
 #: Whether a trial without a given order moves its control(s) to the front.  False: the
@@ -231,6 +233,39 @@ def resolve_design(plots: pd.DataFrame, design: str | None) -> str:
                 "column. Add them, or use design='rcbd'"
             )
     return name
+
+
+def warn_single_block(plots: pd.DataFrame, design: str, *, stacklevel: int = 2) -> None:
+    """Warn when an RCBD's block column holds one level while treatments repeat in it.
+
+    Every plot in block '1' with three plots per treatment is most likely a replicate
+    column that was never filled in (or copied down): the block effect then has 0 df and
+    the analysis is that of a completely randomized design.  One plot per treatment in a
+    single block (a one-replicate demonstration) does not warn.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The validated plot table.
+    design : str
+        The resolved design.
+    stacklevel : int, default 2
+        Passed to :func:`warnings.warn`, counted from this function.
+    """
+    if design != "rcbd" or "block" not in plots:
+        return
+    blocks = plots["block"].dropna().unique()
+    counts = plots["treatment"].value_counts()
+    if len(blocks) != 1 or not len(counts) or counts.max() < 2:
+        return
+    warnings.warn(
+        f"block has one level ({str(blocks[0])!r}) for all {len(plots)} plots, while treatments "
+        f"have up to {int(counts.max())} plots each: was the block (replicate) of each plot "
+        "filled in? With one block the RCBD has no block effect (0 df) and is analysed as a "
+        "completely randomized design; fill in the blocks, or give the design as crd",
+        YieldTrialWarning,
+        stacklevel=stacklevel + 1,
+    )
 
 
 #: Designs whose plot table needs a ``block`` (replicate) column.

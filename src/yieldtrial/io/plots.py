@@ -167,6 +167,7 @@ def read_plots(
     ['plot_id', 'treatment', 'harvested_area_m2', 'fresh_mass_kg', 'moisture_pct']
     """
     if isinstance(source, pd.DataFrame):
+        _check_frame_shape(source, columns)
         frame = source.copy()
         name = "plot table"
         used_encoding = None
@@ -187,6 +188,17 @@ def read_plots(
             return f"row {int(position) + 2}"
 
         labels = []
+        hidden = frame.attrs.get("hidden_rows")
+        if hidden:
+            rows = _validation.list_items(str(r) for r in hidden)
+            warnings.warn(
+                f"{name}: row{'s' if len(hidden) > 1 else ''} {rows} "
+                f"{'are' if len(hidden) > 1 else 'is'} hidden in the sheet (hidden or filtered "
+                "out in Excel) and read like the others; if they should not count, delete them, "
+                "or exclude their plots ([[exclude]] in trial.toml)",
+                YieldTrialWarning,
+                stacklevel=2,
+            )
     else:
         raise TypeError(
             f"read_plots() takes a file path or a pandas DataFrame; got {type(source).__name__}"
@@ -197,12 +209,34 @@ def read_plots(
         columns=columns,
         row_label=row_label,
         file_rows=not isinstance(source, pd.DataFrame),
+        separator=frame.attrs.get("separator"),
     )
     if isinstance(source, pd.DataFrame):
         plots.index = pd.Index([labels[i] for i in plots.index], name=source.index.name)
     else:
         plots = plots.reset_index(drop=True)
     plots.attrs = {"column_map": column_map, "source": name, "encoding": used_encoding}
+    return plots
+
+
+def _read_file_rows(frame: pd.DataFrame, *, name: str) -> pd.DataFrame:
+    """Validate as :func:`read_plots` a table whose index holds its file's row numbers.
+
+    For tables read raw and split (the network command's trials): messages name the file
+    and its rows ("row 14", the header being row 1) instead of "plot table" and "index 14".
+    """
+    labels = list(frame.index)
+    raw = tidy_headers(frame.reset_index(drop=True), name)
+    plots, column_map = _build(
+        raw,
+        name=name,
+        columns=None,
+        row_label=lambda position: f"row {labels[position]}",
+        file_rows=True,
+        separator=frame.attrs.get("separator"),
+    )
+    plots.index = pd.Index([labels[i] for i in plots.index])
+    plots.attrs = {"column_map": column_map, "source": name, "encoding": None}
     return plots
 
 
@@ -245,6 +279,8 @@ def map_plot_headers(
     frame = raw.copy()
     frame.columns = [mapping[h] for h in headers]
     frame.attrs = {"column_map": mapping, "source": name}
+    if "separator" in raw.attrs:  # how read_plots reads '3,392' (see _parse_numbers)
+        frame.attrs["separator"] = raw.attrs["separator"]
     return frame
 
 
@@ -383,8 +419,23 @@ def _map_columns(
 _DECIMAL_COMMA = re.compile(r"[-+]?\d*,\d+%?")
 
 
-def _parse_cell(value: Any, *, percent: bool) -> float | None:
-    """Float value of one cell, NaN for missing, None when not a number."""
+#: A number followed by a unit ("14.3 kg", "20 m2", "13 pct", "476 公斤").
+_NUMBER_WITH_UNIT = re.compile(
+    r"[-+]?\d[\d.,]*\s*(?:kg|g|t|lbs?|jin|m2|m²|mu|ha|ac|%|pct|percent|公斤|千克|克|斤|亩|公顷|平方米)"
+    r"(?:/(?:ha|mu|ac|亩|公顷))?",
+    re.IGNORECASE,
+)
+
+#: A number with commas between groups of three digits ("3,392"): thousands in a comma- or
+#: tab-separated file; in a semicolon-separated file (European Excel) it may be 3.392.
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
+def _parse_cell(value: Any, *, percent: bool, thousands: bool = True) -> float | None:
+    """Float value of one cell, NaN for missing, None when not a number.
+
+    ``thousands=False`` refuses commas between digit groups (a semicolon-separated file).
+    """
     if value is None:
         return np.nan
     if isinstance(value, bool | np.bool_):
@@ -397,7 +448,7 @@ def _parse_cell(value: Any, *, percent: bool) -> float | None:
         return np.nan
     if percent and text.endswith("%"):
         text = text[:-1].strip()
-    if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?", text):
+    if thousands and _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
     try:
         number = float(text)
@@ -449,9 +500,13 @@ def _parse_numbers(
     row_label: Callable[[Any], str],
     problems: _validation.Problems,
     file_rows: bool,
+    separator: str | None = None,
 ) -> pd.DataFrame:
     bad_cells: list[str] = []
     decimal_comma = False
+    grouped = False  # '3,392' in a semicolon-separated file: 3.392 or 3392?
+    with_unit = False  # '14.3 kg', '13.5 %' in a mass column, '20 m2'...
+    thousands = separator != ";"
     parsed: dict[str, pd.Series] = {}
     ids = frame["plot_id"] if "plot_id" in frame else None
     typed_cells = False
@@ -486,7 +541,7 @@ def _parse_numbers(
                 typed_cells = typed_cells or bool(typed.any())
             # only cells the fast path could not read (or read as inf) are parsed one by one
             for slot in np.flatnonzero(~np.isfinite(quick)):
-                cell = _parse_cell(raw[slot], percent=percent)
+                cell = _parse_cell(raw[slot], percent=percent, thousands=thousands)
                 if cell is None:
                     bad[slot] = True
                     values[slot] = np.nan
@@ -500,8 +555,13 @@ def _parse_numbers(
             bad_cells.append(
                 f"{display(column)} {row_label(label)}{plot}: {series.iloc[position]!r}"
             )
-            if _DECIMAL_COMMA.fullmatch(str(series.iloc[position]).strip()):
+            text = str(series.iloc[position]).strip()
+            if _DECIMAL_COMMA.fullmatch(text):
                 decimal_comma = True
+            if not thousands and _THOUSANDS.fullmatch(text.removesuffix("%").strip()):
+                grouped = True
+            if _NUMBER_WITH_UNIT.fullmatch(text):
+                with_unit = True
         parsed[column] = pd.Series(values, index=frame.index, name=column, copy=False)
     if bad_cells:
         where = " (row numbers as in the file: the header is row 1)" if file_rows else ""
@@ -511,6 +571,17 @@ def _parse_numbers(
             if decimal_comma
             else ""
         )
+        if with_unit:
+            comma += (
+                ". Units belong in the header, not in the cells: write '14.3' under a header "
+                "such as fresh_mass_kg or 鲜重(kg)"
+            )
+        if grouped:
+            comma += (
+                "; the file is separated by semicolons, as a European Excel saves it, so a "
+                "comma between digits is not read as a thousands separator ('15,110' could be "
+                "15.11 or 15110): write the number without it"
+            )
         problems.add(
             f"{len(bad_cells)} non-numeric value{'s' if len(bad_cells) > 1 else ''} in numeric "
             f"columns{where}: {_validation.list_items(bad_cells)}; expected plain numbers such as "
@@ -534,6 +605,35 @@ def _is_typed_cell(value: Any) -> bool:
     return isinstance(
         value, bool | np.bool_ | datetime.date | datetime.time | datetime.timedelta | np.datetime64
     ) or isinstance(value, np.timedelta64)
+
+
+def _warn_date_labels(frame: pd.DataFrame, row_label: Callable[[Any], str]) -> None:
+    """Warn about label cells that are dates (Excel turns '1-2' into 2 January)."""
+    for column in LABEL_COLUMNS:
+        if column not in frame:
+            continue
+        cells = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(cells):
+            dated = cells.notna().to_numpy(dtype=bool)
+        elif pd.api.types.infer_dtype(cells, skipna=True) in ("date", "datetime", "mixed"):
+            dated = np.fromiter(
+                (isinstance(v, datetime.date | datetime.time | np.datetime64) for v in cells),
+                bool,
+                len(cells),
+            )
+        else:
+            continue
+        if not dated.any():
+            continue
+        where = [row_label(label) for label in frame.index[dated]]
+        example = str(cells[dated].iloc[0])  # as the label is read
+        warnings.warn(
+            f"{column} holds dates in {_validation.list_items(where)} (e.g. {example!r}): a "
+            "spreadsheet turns labels such as '1-2' into dates. Format the column as text and "
+            "retype the labels; they are read as shown",
+            YieldTrialWarning,
+            stacklevel=4,
+        )
 
 
 def _is_typed_column(series: pd.Series) -> bool:
@@ -598,6 +698,32 @@ def _clean_text_columns(frame: pd.DataFrame, skip: set[str]) -> pd.DataFrame:
     return frame
 
 
+def _check_frame_shape(source: pd.DataFrame, columns: Mapping[str, str] | None) -> None:
+    """Refuse a DataFrame whose headers are not one row of column names.
+
+    Two header levels (``read_excel(header=[0, 1])``, a pivot table) would be read as
+    tuples, and a required column moved into the index (``set_index("plot_id")``) would
+    be reported as missing without saying where it went.
+    """
+    if isinstance(source.columns, pd.MultiIndex):
+        raise DataValidationError(
+            f"plot table: the DataFrame's columns have {source.columns.nlevels} header levels "
+            f"(a MultiIndex, e.g. {source.columns[0]!r}), as read_excel(header=[0, 1]) or a pivot "
+            "table gives; give one name per column, e.g. frame.columns = "
+            "frame.columns.get_level_values(0), or read the file with one header row"
+        )
+    taken = {str(c) for c in source.columns}
+    named = {str(key): value for key, value in (columns or {}).items()}
+    mapped = {named.get(c) or recognise_header(c)[0] for c in taken}
+    for level in (n for n in source.index.names if n is not None):
+        canonical = named.get(str(level)) or recognise_header(str(level))[0]
+        if canonical in ("plot_id", "treatment", "block", "site") and canonical not in mapped:
+            raise DataValidationError(
+                f"plot table: {canonical} is in the DataFrame's index ({str(level)!r}), not in "
+                "a column; pass frame.reset_index() so it becomes a column"
+            )
+
+
 def _missing_columns_message(frame: pd.DataFrame, hints: list[str]) -> str | None:
     missing = []
     for column in ("plot_id", "treatment"):
@@ -637,6 +763,54 @@ def _missing_columns_message(frame: pd.DataFrame, hints: list[str]) -> str | Non
     )
 
 
+def _check_merged_cells(
+    merged: list[tuple[str, str]], mapping: Mapping[str, str], name: str
+) -> None:
+    """Refuse merged cells (Excel's Merge & Center) in a column yieldtrial reads."""
+    hits: dict[str, list[str]] = {}
+    for ref, header in merged:
+        canonical = mapping.get(header, header)
+        if canonical in CANONICAL_COLUMNS or unit_from_yield_column(canonical) is not None:
+            hits.setdefault(ref, []).append(canonical)
+    if not hits:
+        return
+    refs = [f"{ref} ({', '.join(dict.fromkeys(names))})" for ref, names in hits.items()]
+    raise DataValidationError(
+        f"{name}: merged cells (Merge & Center) in {_validation.list_items(refs)}: only the "
+        "first cell of a merged range holds its value, so the other plots would read as "
+        "empty. Unmerge the cells and fill the value into every row"
+    )
+
+
+def _repeated_header_rows(frame: pd.DataFrame, headers: list[str]) -> list[Any]:
+    """Index labels of the rows whose text cells repeat their headers (two files joined).
+
+    A row counts when the first measurement column and at least one other column (all of
+    them in a one-column table) hold their own column's header, ignoring case and
+    surrounding spaces.  Only the rows that pass the first column are compared further.
+    """
+    numeric = set(_numeric_columns(frame))
+    if any(pd.api.types.is_numeric_dtype(frame[c]) for c in numeric):
+        return []  # a header row in the middle would have kept that column text
+
+    def same(position: int, rows: np.ndarray | None) -> np.ndarray:
+        cells = frame.iloc[:, position] if rows is None else frame.iloc[rows, position]
+        if pd.api.types.is_numeric_dtype(cells) or not headers[position].strip():
+            return np.zeros(len(cells), dtype=bool)  # numbers never spell a header
+        text = cells.astype(str).str.strip().str.casefold()
+        return text.eq(headers[position].strip().casefold()).to_numpy(dtype=bool)
+
+    names = list(frame.columns)
+    first = next((i for i, c in enumerate(names) if c in numeric), None)
+    if first is None:
+        return []
+    rows = np.flatnonzero(same(first, None))
+    if len(headers) > 1 and len(rows):
+        others = [same(i, rows) for i in range(len(headers)) if i != first]
+        rows = rows[np.any(others, axis=0)]
+    return [frame.index[int(i)] for i in rows]
+
+
 def _build(
     raw: pd.DataFrame,
     *,
@@ -644,11 +818,13 @@ def _build(
     columns: Mapping[str, str] | None,
     row_label: Callable[[Any], str],
     file_rows: bool,
+    separator: str | None = None,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     headers = [str(c) for c in raw.columns]
     if not headers:
         raise DataValidationError(f"{name}: the table has no columns; expected a header row")
     mapping, hints = _map_columns(headers, columns, name)
+    _check_merged_cells(raw.attrs.get("merged_cells") or [], mapping, name)
     frame = raw.copy(deep=False)  # copy-on-write: no need to duplicate the data
     frame.columns = [mapping[h] for h in headers]
     original = {new: old for old, new in mapping.items()}
@@ -681,12 +857,21 @@ def _build(
     message = _missing_columns_message(frame, hints)
     if message:
         raise DataValidationError(f"{name}: {message}")
+    repeated = _repeated_header_rows(frame, headers)
+    if repeated:
+        rows = [row_label(label) for label in repeated]
+        raise DataValidationError(
+            f"{name}: {_validation.list_items(rows)} repeat{'s' if len(rows) == 1 else ''} the "
+            "header row (were several exports joined into one file?); delete "
+            f"{'that row' if len(rows) == 1 else 'those rows'}, keeping the header at the top"
+        )
 
     problems = _validation.Problems(name)
     for column in LABEL_COLUMNS:  # before normalising: a stray quote shows as a line break
         if column in frame and not pd.api.types.is_numeric_dtype(frame[column]):
             problems.add(_long_label_problem(frame, column, display, row_label))
     problems.raise_if_any()
+    _warn_date_labels(frame, row_label)
     merges: list[str] = []
     for column in LABEL_COLUMNS:
         if column in frame:
@@ -699,7 +884,7 @@ def _build(
             ]
     numeric = _numeric_columns(frame)
     frame = _clean_text_columns(frame, set(LABEL_COLUMNS) | set(numeric))
-    frame = _parse_numbers(frame, numeric, display, row_label, problems, file_rows)
+    frame = _parse_numbers(frame, numeric, display, row_label, problems, file_rows, separator)
     for column in LABEL_COLUMNS:
         if column in frame:
             missing = frame[column].isna()

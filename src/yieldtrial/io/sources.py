@@ -172,4 +172,6 @@ def read_plot_sources(
             )
     combined = tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=validate)
     combined.attrs = {**tables[0].attrs, "sources": [str(p) for p in files]}
+    if any(t.attrs.get("separator") == ";" for t in tables):
+        combined.attrs["separator"] = ";"  # '15,110' may be 15.11 in one of the files
     return combined

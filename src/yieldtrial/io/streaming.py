@@ -497,7 +497,9 @@ class _Totals:
             )
 
 
-def _block_plots(raw: pd.DataFrame, name: str, columns: Mapping[str, str] | None) -> pd.DataFrame:
+def _block_plots(
+    raw: pd.DataFrame, name: str, columns: Mapping[str, str] | None, separator: str = ","
+) -> pd.DataFrame:
     """Validate one block as :func:`yieldtrial.read_plots` validates a table."""
     from yieldtrial.io.plots import _build
 
@@ -509,6 +511,7 @@ def _block_plots(raw: pd.DataFrame, name: str, columns: Mapping[str, str] | None
             columns=columns,
             row_label=lambda position: f"row {int(position) + 2}",
             file_rows=True,
+            separator=separator,
         )
     for item in caught:
         text = str(item.message)
@@ -649,7 +652,7 @@ def standardize_csv_stream(
         totals.check()
 
     def block_table(raw: pd.DataFrame) -> pd.DataFrame:
-        plots = _block_plots(raw, source.name, columns)
+        plots = _block_plots(raw, source.name, columns, opened.sep)
         yield_kg_ha = _yields.plot_yield_kg_ha(
             plots,
             crop=settings.crop,

@@ -177,6 +177,18 @@ def read_table_file(
 # ----------------------------------------------------------------------------- encodings
 def _check_binary(head: bytes, name: str) -> None:
     if b"\x00" in head:
+        for order, text, nul in (("le", head[0::2], head[1::2]), ("be", head[1::2], head[0::2])):
+            if (
+                len(head) >= 8
+                and not nul.replace(b"\x00", b"")
+                and text.isascii()
+                and b"\x00" not in text
+            ):
+                raise DataValidationError(
+                    f"{name}: the file looks like UTF-16 text without a byte-order mark (every "
+                    f"other byte is NUL); pass --encoding utf-16-{order} "
+                    f"(encoding='utf-16-{order}'), or save it as 'CSV UTF-8'"
+                )
         raise DataValidationError(
             f"{name}: the file is binary (it holds NUL bytes), not a text table; give a CSV "
             "file (UTF-8 or GBK text), or an .xlsx workbook with the .xlsx suffix"
@@ -203,6 +215,54 @@ def _explain_decode_error(data: bytes, exc: UnicodeDecodeError, encoding: str, n
         "pass the file's encoding (e.g. --encoding gb18030 for CSV saved by Chinese Excel), or "
         "save the file as 'CSV UTF-8'"
     )
+
+
+#: How to name another encoding, in the messages of a file neither UTF-8 nor GBK.
+_ENCODING_HINT = (
+    "pass its encoding (encoding=, command line --encoding): e.g. cp1252 for a Western "
+    "European Excel file (é, ô, ü), big5 for Traditional Chinese"
+)
+
+#: A Latin letter followed by a non-ASCII character: where Western European text read as
+#: GBK shows (``Contrôle`` -> ``Contr鬺e``: ô and l form one GBK character).
+_LATIN_THEN_WIDE = re.compile(r"[A-Za-z]([^\x00-\x7f])")
+
+
+def _western_text_problem(data: bytes, name: str) -> str | None:
+    """Describe a Windows-1252/Latin-1 file that GB18030 would decode into wrong characters.
+
+    An accented letter (bytes 0xC0-0xFF in Windows-1252) followed by an ASCII letter forms
+    one GBK character outside GB2312 (``ô`` + ``l`` -> ``鬺``); right after a Latin letter
+    such a character is Western text, not Chinese.  Files where an accent is followed by a
+    comma or a space do not decode as GBK at all and are refused anyway.
+    """
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None  # refused with its own message
+    for match in _LATIN_THEN_WIDE.finditer(text):
+        char = match.group(1)
+        raw = char.encode("gb18030")
+        if len(raw) != 2 or raw[0] < 0xC0 or not chr(raw[1]).isascii():
+            continue
+        if not chr(raw[1]).isalpha():
+            continue
+        try:
+            char.encode("gb2312")
+            continue  # a common Chinese character
+        except UnicodeEncodeError:
+            pass
+        row = text.count("\n", 0, match.start()) + 1
+        line = data.split(b"\n")[row - 1].strip()
+        as_gbk = line.decode("gb18030", errors="replace")[:60]
+        as_western = line.decode("cp1252", errors="replace")[:60]
+        return (
+            f"{name}: the file is not UTF-8, and read as Chinese GBK row {row} says "
+            f"{as_gbk!r}, which looks like Western European text ({as_western!r} in "
+            "Windows-1252/Latin-1). Pass its encoding (--encoding cp1252, or encoding='cp1252'), "
+            "or save the file as 'CSV UTF-8'"
+        )
+    return None
 
 
 def _mixed_encoding_problem(data: bytes, name: str) -> str | None:
@@ -257,7 +317,7 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
         pass
-    mixed = _mixed_encoding_problem(data, name)
+    mixed = _mixed_encoding_problem(data, name) or _western_text_problem(data, name)
     if mixed:
         raise DataValidationError(mixed)
     try:
@@ -265,7 +325,7 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
     except UnicodeDecodeError:
         raise DataValidationError(
             f"{name}: the file is neither UTF-8 nor GB18030/GBK text; save it as 'CSV UTF-8' "
-            "or pass encoding= (e.g. encoding='big5')"
+            f"or {_ENCODING_HINT}"
         ) from None
 
 
@@ -365,6 +425,7 @@ def _read_csv(
     width = len(raw_first[0])
     quick = _read_optimistic(path, head, sep, width, encoding, numeric)
     if quick is not None:
+        quick[0].attrs["separator"] = sep
         return quick
     shape = _scan_structure(path, sep.encode("ascii"), width, check_utf8=encoding is None)
     if shape.nul:
@@ -373,7 +434,7 @@ def _read_csv(
         return _read_csv_slow(path, encoding, name)
     if encoding is None and not shape.utf8:
         data = _read_all(path)
-        mixed = _mixed_encoding_problem(data, name)
+        mixed = _mixed_encoding_problem(data, name) or _western_text_problem(data, name)
         if mixed:
             raise DataValidationError(mixed)
         used = "gb18030"
@@ -382,7 +443,7 @@ def _read_csv(
         except UnicodeDecodeError:
             raise DataValidationError(
                 f"{name}: the file is neither UTF-8 nor GB18030/GBK text; save it as 'CSV "
-                "UTF-8' or pass encoding= (e.g. encoding='big5')"
+                f"UTF-8' or {_ENCODING_HINT}"
             ) from None
         del data
     head_codec = "utf-8" if used == "utf-8-sig" else used
@@ -415,7 +476,9 @@ def _read_csv(
     if frame is None:
         return _read_csv_slow(path, encoding, name)
     frame.columns = header
-    return tidy_headers(frame, name), used
+    frame = tidy_headers(frame, name)
+    frame.attrs["separator"] = sep
+    return frame, used
 
 
 _PANDAS_MAJOR = int(pd.__version__.split(".")[0])
@@ -695,7 +758,9 @@ def _read_csv_slow(path: Path, encoding: str | None, name: str) -> tuple[pd.Data
     del rows
     frame = pd.DataFrame(body, columns=list(range(width)), dtype=object)
     frame.columns = [str(c).strip() for c in header]
-    return tidy_headers(frame, name), used
+    frame = tidy_headers(frame, name)
+    frame.attrs["separator"] = sep
+    return frame, used
 
 
 # ----------------------------------------------------------------------------- byte scan
@@ -862,6 +927,12 @@ def _check_title_rows(rows: Sequence[Sequence[object]], name: str) -> None:
         found = {recognise_header(cell)[0] for cell in cells if cell}
         found.discard(None)
         if len(found) >= 2 and found & {"plot_id", "treatment"}:
+            if len(filled) == 1 and re.fullmatch(r"sep=.?", filled[0], re.IGNORECASE):
+                raise DataValidationError(
+                    f"{name}: row 1 is Excel's separator line ('sep=...'), not the header; "
+                    f"delete it (the header is row {number}): yieldtrial recognises comma, "
+                    "semicolon and tab separators from the header row"
+                )
             title = " ".join(filled)[:60] or "(empty)"
             raise DataValidationError(
                 f"{name}: the header row is row {number}, not row 1: row 1 ({title!r}) looks like "
@@ -1014,8 +1085,13 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     if not head.startswith(b"PK\x03\x04"):
         raise _corrupt_workbook(path, ValueError("not a zip file"))
     rows = _sheet_rows(_open_workbook(path, data_only=True), sheet, path)
+    if sheet is None and sum(any(v is not None for v in row) for row in rows) < 2:
+        _check_other_sheets(path)
     if any(value is None for row in rows for value in row):
         _check_formulas(path, sheet, rows)
+    xml = _sheet_xml(path, sheet)
+    merged = _merged_ranges(xml) if b"mergeCell" in xml else []
+    hidden = [r for r in _hidden_rows(xml) if 2 <= r <= len(rows)] if b"hidden" in xml else []
     if not rows or all(v is None for v in rows[0]):
         raise DataValidationError(
             f"{path.name}: the first row of the sheet is empty; expected the header row there"
@@ -1033,7 +1109,97 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
         lambda v: np.nan if v is None or (isinstance(v, str) and not v.strip()) else v
     )
     frame.columns = header
-    return tidy_headers(frame, path.name)
+    frame = tidy_headers(frame, path.name)
+    hidden = [r for r in hidden if any(v is not None for v in rows[r - 1])]
+    if hidden:
+        frame.attrs["hidden_rows"] = hidden  # warned about by read_plots
+    if merged:
+        # (range, header) of each column a merged range covers, checked once headers are mapped
+        frame.attrs["merged_cells"] = [
+            (ref, header[column].strip())
+            for ref, first, last in merged
+            for column in range(first, min(last, width - 1) + 1)
+        ]
+    return frame
+
+
+def _check_other_sheets(path: Path) -> None:
+    """Refuse a first sheet without a table when the workbook has other sheets."""
+    workbook = _open_workbook(path, data_only=True)
+    try:
+        names = list(workbook.sheetnames)
+    finally:
+        workbook.close()
+    if len(names) > 1:
+        raise DataValidationError(
+            f"{path.name}: the first sheet, {names[0]!r}, holds no plot table (a header row and "
+            "one row per plot); the workbook's sheets are "
+            f"{_validation.list_items(repr(n) for n in names)}: choose the sheet with the plot "
+            "table with sheet= (command line: --sheet NAME)"
+        )
+
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _sheet_xml(path: Path, sheet: str | int | None) -> bytes:
+    """Return the XML of the worksheet that was read (b"" when it cannot be found).
+
+    openpyxl's read-only sheets report neither merged cells nor hidden rows, so the
+    sheet's XML is searched for them; anything unexpected gives no XML (both are hints).
+    """
+    import zipfile
+
+    workbook = _open_workbook(path, data_only=True)
+    try:
+        if sheet is None:
+            worksheet = workbook.worksheets[0]
+        elif isinstance(sheet, int):
+            worksheet = workbook.worksheets[sheet]
+        else:
+            worksheet = workbook[sheet]
+        part = str(getattr(worksheet, "_worksheet_path", "")).lstrip("/")
+    except Exception:  # noqa: BLE001 - the rows were read; the XML only adds hints
+        return b""
+    finally:
+        workbook.close()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.read(part)
+    except Exception:  # noqa: BLE001 - as above
+        return b""
+
+
+def _merged_ranges(xml: bytes) -> list[tuple[str, int, int]]:
+    """Find the merged ranges below the header row: (reference, first and last column).
+
+    Columns are 0-based; the ranges come in the sheet's row order.
+    """
+    found = []
+    for match in _MERGE_REF.finditer(xml):
+        if match.group(3) is None:
+            continue  # a single cell
+        first_col, first_row, last_col, last_row = (g.decode("ascii") for g in match.groups())
+        if int(first_row) < 2:
+            continue  # a title or the header merged across columns
+        ref = f"{first_col}{first_row}:{last_col}{last_row}"
+        found.append((int(first_row), ref, _column_index(first_col), _column_index(last_col)))
+    return [(ref, first, last) for _, ref, first, last in sorted(found)]
+
+
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"')
+
+
+def _hidden_rows(xml: bytes) -> list[int]:
+    """Sheet rows (1-based) hidden or filtered out in Excel."""
+    return [int(m.group(1)) for m in _HIDDEN_ROW.finditer(xml)]
 
 
 def _check_formulas(path: Path, sheet: str | int | None, values: list[list[Any]]) -> None:

@@ -870,6 +870,11 @@ def implausible_moisture_items(
         labels, bad_values = labels[:limit], bad_values[:limit]
     items = [
         f"{_plot_label(ids, label, f'index {label}')} = {_fmt(value)} %"
+        + (
+            f" ({_fmt(value * 100)} % written as a fraction?)"
+            if 0 < value <= 1 < low  # a lone fraction among percent values
+            else ""
+        )
         for label, value in zip(labels, bad_values, strict=True)
     ]
     return items, count
@@ -902,6 +907,47 @@ def label_key(label: str) -> str:
         return "".join(text.split()).lower()
     text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)).translate(_LOOKALIKE)
     return re.sub(r"\s+", "", text).casefold()
+
+
+def _spellings_with_plots(labels: pd.Series, spellings: list[str], ids: pd.Series | None) -> str:
+    """``'01' (plot '202') and '1' (plots '102', '302')``."""
+    parts = []
+    for spelling in spellings:
+        rows = labels.astype(str) == spelling
+        where = (
+            f" (plot{'s' if rows.sum() > 1 else ''} {list_items(repr(i) for i in ids[rows])})"
+            if ids is not None
+            else ""
+        )
+        parts.append(f"{spelling!r}{where}")
+    return " and ".join(parts)
+
+
+def _warn_leading_zeros(
+    labels: pd.Series,
+    column: str,
+    ids: pd.Series | None,
+    stacklevel: int,
+    uniques: list[str] | None = None,
+) -> None:
+    """Warn about digit-only labels that differ only in leading zeros (``01`` and ``1``)."""
+    if uniques is None:
+        uniques = [str(v) for v in labels.dropna().unique()]
+    groups: dict[str, list[str]] = {}
+    for value in uniques:
+        if value.isascii() and value.isdigit():
+            groups.setdefault(value.lstrip("0") or "0", []).append(value)
+    clashes = [sorted(spellings) for spellings in groups.values() if len(spellings) > 1]
+    if not clashes:
+        return
+    items = "; ".join(_spellings_with_plots(labels, spellings, ids) for spellings in clashes)
+    warnings.warn(
+        f"{column} labels that differ only in leading zeros: {items}. They are analysed as "
+        f"different {column}s; if they are the same, write them one way in the file (e.g. "
+        f"all {clashes[0][-1]!r})",
+        YieldTrialWarning,
+        stacklevel=stacklevel,
+    )
 
 
 def warn_label_variants(
@@ -939,10 +985,15 @@ def warn_label_variants(
         if column not in data:
             continue
         labels = data[column]
+        ids = data[id_column].astype(str) if id_column in data else None
         if _plain_digit_text(labels):
-            continue  # digit-only labels cannot differ by case, spaces or look-alikes
+            # digit-only labels cannot differ by case, spaces or look-alikes; only by zeros
+            if labels.str.startswith("0").any():
+                _warn_leading_zeros(labels, column, ids, stacklevel + 1)
+            continue
         groups: dict[str, list[str]] = {}
         uniques = [str(v) for v in labels.dropna().unique()]
+        _warn_leading_zeros(labels, column, ids, stacklevel + 1, uniques)
         for value in uniques:
             groups.setdefault(label_key(value), []).append(value)
         clashes = [spellings for spellings in groups.values() if len(spellings) > 1]
@@ -964,7 +1015,6 @@ def warn_label_variants(
             )
         if not clashes:
             continue
-        ids = data[id_column].astype(str) if id_column in data else None
         items = []
         for spellings in clashes:
             parts = []

@@ -184,8 +184,9 @@ def implausible_yield_message(listing: str) -> str:
     return (
         f"standardized yield above {IMPLAUSIBLE_YIELD_KG_HA:,.0f} kg/ha: "
         f"{listing}. Check the units: is the area in mu or ha but "
-        "read as m2 (name the column harvested_area_mu / 面积(亩)), or the mass in g or "
-        "jin but read as kg?"
+        "read as m2 (name the column harvested_area_mu / 面积(亩)), the mass in g or "
+        "jin but read as kg, or a decimal comma read as a thousands separator ('15,110' kg "
+        "is read as 15110 kg; write 15.11)?"
     )
 
 

@@ -107,6 +107,8 @@ CROPS_ZH: dict[str, str] = {
 }
 
 _PLOT_LIST = re.compile(r"plot '([^']*)' = ")
+#: The note a lone moisture fraction gets in :func:`implausible_moisture_items`.
+_FRACTION_NOTE = re.compile(r" \(([\d.]+) % written as a fraction\?\)")
 
 #: English library messages shown in the report -> Chinese (regex, template).
 _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -167,6 +169,76 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
         "缩水系数法：含水量不高于标准水分（{m} ≤ {std}）时不调整：{rest}",
     ),
     (
+        re.compile(
+            r"^(?P<column>treatment|block) labels that differ only in upper/lower case, spaces "
+            r"or look-alike letters: (?P<spellings>[^()]*(?:\(plots? [^)]*\)[^()]*)*)\. They "
+            r"are analysed as different (?:treatment|block)s; if they are the same, write them "
+            r"one way in the file \(e\.g\. all (?P<example>'[^']*')\)$"
+        ),
+        "{column}标签仅大小写、空格或形近字母不同：{spellings}。它们按不同的{column}分析；"
+        "若实为同一{column}，请在文件中统一写法（如都写作 {example}）。",
+    ),
+    (
+        re.compile(
+            r"^standardized yield above (?P<limit>[\d,]+) kg/ha: (?P<items>.+?)\. Check the "
+            r"units: is the area in mu or ha but read as m2 .+$"
+        ),
+        "折标产量超过 {limit} kg/ha：{items}。请检查单位：面积是否以亩或公顷为单位却被当作"
+        "平方米读入（请将该列命名为 面积(亩)），质量是否以克或斤为单位却被当作千克读入，"
+        "或小数逗号是否被当作千位分隔符读入（'15,110' kg 被读作 15110 kg，应写作 15.11）？",
+    ),
+    (
+        re.compile(
+            r"^(?P<column>treatment|block) labels that differ only in leading zeros: "
+            r"(?P<spellings>.+)\. They are analysed as different (?:treatment|block)s; if they "
+            r"are the same, write them one way in the file \(e\.g\. all (?P<example>'[^']*')\)$"
+        ),
+        "{column}标签仅差前导零：{spellings}。它们按不同的{column}分析；若实为同一{column}，"
+        "请在文件中统一写法（如都写作 {example}）。",
+    ),
+    (
+        re.compile(
+            r"^(?P<file>.+?): rows? (?P<rows>[\d, and]+?) (?:is|are) hidden in the sheet "
+            r"\(hidden or filtered out in Excel\) and read like the others; if they should not "
+            r"count, delete them, or exclude their plots \(\[\[exclude\]\] in trial\.toml\)$"
+        ),
+        "{file}：第 {rows} 行在工作表中被隐藏（在 Excel 中隐藏或被筛选掉），仍与其他行一样读入；"
+        "若这些小区不应计入，请删除这些行，或在 trial.toml 中剔除这些小区。",
+    ),
+    (
+        re.compile(
+            r"^residuals depart from normality \(Shapiro-Wilk W = (?P<w>[\d.]+), "
+            r"p = (?P<p>[\d.e-]+)\); look for outliers or consider a transformation\.?$"
+        ),
+        "残差偏离正态（Shapiro-Wilk W = {w}，P = {p}）：请检查异常值，或考虑数据转换。",
+    ),
+    (
+        re.compile(
+            r"^residual variances differ between treatments \(Brown-Forsythe F = "
+            r"(?P<f>[\d.]+), p = (?P<p>[\d.e-]+)\); comparisons that assume a common "
+            r"variance may mislead\.?$"
+        ),
+        "各处理的残差方差不齐（Brown-Forsythe F = {f}，P = {p}）：假定方差相同的比较可能失真。",
+    ),
+    (
+        re.compile(
+            r"^(?P<column>plot_id|treatment|block|site) holds dates in (?P<rows>.+?) \(e\.g\. "
+            r"(?P<example>'[^']*')\): a spreadsheet turns labels such as '1-2' into dates\. "
+            r"Format the column as text and retype the labels; they are read as shown$"
+        ),
+        "{column}列中有日期：{rows}（如 {example}）：电子表格会把 '1-2' 这类标签自动转成日期。"
+        "请把该列设为文本格式并重新输入标签；目前按显示的日期读入。",
+    ),
+    (
+        re.compile(
+            r"^block has one level \((?P<level>'[^']*')\) for all (?P<n>\d+) plots, while "
+            r"treatments have up to (?P<k>\d+) plots each: .+$"
+        ),
+        "区组只有一个水平（{level}），共 {n} 个小区，而每个处理最多有 {k} 个小区：各小区的区组"
+        "（重复）是否未填写？只有一个区组时，随机区组设计没有区组效应（自由度为 0），按完全随机"
+        "设计分析；请填写区组，或将设计指定为完全随机设计。",
+    ),
+    (
         re.compile(r"^sequential \(balanced: equal to type II\)$"),
         "序贯平方和（均衡数据，等同 II 型）",
     ),
@@ -222,7 +294,24 @@ def translate_message(text: str, lang: str) -> str:
         if "crop" in values:
             values["crop"] = CROPS_ZH.get(values["crop"].strip().lower(), values["crop"])
         if "items" in values:
-            values["items"] = _PLOT_LIST.sub(r"小区 \1 = ", values["items"]).replace(", ", "、")
+            items = _FRACTION_NOTE.sub(r"（可能是把 \1% 写成了小数）", values["items"])
+            items = _PLOT_LIST.sub(r"小区 \1 = ", items).replace(", ", "、")
+            values["items"] = re.sub(r" and (\d[\d,]*) more$", r" 等（另有 \1 个）", items)
+        if "column" in values:
+            values["column"] = {
+                "plot_id": "小区号",
+                "treatment": "处理",
+                "block": "区组",
+                "site": "试点",
+            }[values["column"]]
+        if "spellings" in values:
+            spellings = re.sub(r" \(plots? ([^)]*)\)", r"（小区 \1）", values["spellings"])
+            spellings = spellings.replace(" and ", " 与 ").replace("; ", "；")
+            values["spellings"] = spellings.replace(", ", "、")
+        if "rows" in values:
+            rows = re.sub(r"\brows? (\d+)", r"第 \1 行", values["rows"])
+            values["rows"] = re.sub(r" and (\d+) more$", r" 等（另有 \1 行）", rows)
+            values["rows"] = re.sub(r",? and |, ", "、", values["rows"])
         if "rest" in values:
             rest = values["rest"].replace(" x ", " × ")
             rest = re.sub(

@@ -46,6 +46,12 @@ PROGRESS_PAIRS = 5_000_000
 #: Highest means that keep their letters in a summarised display (plus the controls).
 LETTERS_TOP = 50
 
+#: Added to the zero-standard-error message when the model fits every yield exactly.
+_ZERO_ERROR_HINT = (
+    ": the model fits every yield exactly (no plot-to-plot variation), as when the yields "
+    "are identical within each treatment or were copied; check the yield values"
+)
+
 
 @dataclass(frozen=True)
 class PairScan:
@@ -137,6 +143,8 @@ def scan_pairs(
             raise DataValidationError(
                 f"a difference between means of {mm.factor!r} has zero standard error "
                 f"(error mean square {mm.mse:g}); mean separation is undefined"
+                + _ZERO_ERROR_HINT
+                * (mm.mse == 0)
             )
         stat = np.abs(basis[i] - basis[j]) / (sed / scale)
         return stat, crit_table[r_b - r_a + 1]

@@ -679,7 +679,9 @@ def compare_means_to_control(
     treatments = [lv for lv in mm.levels if lv not in controls]
     if not treatments:
         raise DataValidationError(
-            f"nothing to compare: every level of {mm.factor!r} is a control ({', '.join(controls)})"
+            f"nothing to compare: every level of {mm.factor!r} is a control "
+            f"({', '.join(controls)}); check that the table holds the other treatments and "
+            "that only the check is named as control"
         )
     status = inference_status(mm)
     u = unit_suffix(mm.response)

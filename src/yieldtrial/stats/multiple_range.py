@@ -49,7 +49,13 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats._common import check_alpha
-from yieldtrial.stats._pair_scan import LETTERS_ALL_MAX, LETTERS_TOP, scan_pairs, shown_levels
+from yieldtrial.stats._pair_scan import (
+    _ZERO_ERROR_HINT,
+    LETTERS_ALL_MAX,
+    LETTERS_TOP,
+    scan_pairs,
+    shown_levels,
+)
 from yieldtrial.stats.results import MeansModel, Provenance
 
 __all__ = [
@@ -333,7 +339,10 @@ def _pairs(
     k = est.size
     if k < 2:
         raise DataValidationError(
-            f"factor {mm.factor!r} has {k} level(s); mean separation needs at least two"
+            f"factor {mm.factor!r} has {k} level(s)"
+            + (f" ({mm.levels[0]!r})" if k == 1 else "")
+            + "; mean separation needs at least two: check the column holds every "
+            "treatment of the trial"
         )
     if not np.all(np.isfinite(est)):
         bad = [lvl for lvl, v in zip(mm.levels, est, strict=True) if not np.isfinite(v)]
@@ -360,6 +369,8 @@ def _pairs(
         raise DataValidationError(
             f"a difference between means of {mm.factor!r} has zero standard error "
             f"(error mean square {mm.mse:g}); mean separation is undefined"
+            + _ZERO_ERROR_HINT
+            * (mm.mse == 0)
         )
 
     if key in ("scheffe", "lsd"):
@@ -804,7 +815,10 @@ def summarised_letters(
     k = est.size
     if k < 2:
         raise DataValidationError(
-            f"factor {mm.factor!r} has {k} level(s); mean separation needs at least two"
+            f"factor {mm.factor!r} has {k} level(s)"
+            + (f" ({mm.levels[0]!r})" if k == 1 else "")
+            + "; mean separation needs at least two: check the column holds every "
+            "treatment of the trial"
         )
     if not np.all(np.isfinite(est)):
         raise DataValidationError(

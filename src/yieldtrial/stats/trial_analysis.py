@@ -122,6 +122,13 @@ def single_trial_data(
     observed = yields[response].notna()
     counts = observed.groupby(yields["treatment"].astype(str)).sum()
     empty = [t for t in treatment_order if counts.get(t, 0) == 0]
+    if empty and not observed.any():
+        raise DataValidationError(
+            f"no plot has an observed yield: all {len(yields)} plots are missing (every fresh "
+            "mass or yield cell is empty), so there is nothing to analyse. Is this the field "
+            "book before the harvest? Fill in the harvest data (fresh mass and moisture, or a "
+            "yield) and run again"
+        )
     if empty:
         parts = []
         for t in empty:
