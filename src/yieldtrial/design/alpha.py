@@ -211,11 +211,17 @@ def alpha_generator(
     k = _count(block_size, "block_size", minimum=2)
     r = _count(replicates, "replicates", minimum=2)
     if k >= v or v % k:
+        divisors = [str(d) for d in range(2, v) if v % d == 0]
+        choice = (
+            f"choose a block size that divides {v} (e.g. {', '.join(divisors)}), or add entries "
+            "(extra checks) to reach a multiple"
+            if divisors
+            else f"{v} is prime, so no block size divides it: add entries (extra checks) to "
+            f"reach a multiple of {k} ({max(v + (-v) % k, 2 * k)} entries)"
+        )
         raise DataValidationError(
             f"an alpha design needs the number of treatments ({v}) to be a multiple of the "
-            f"block size ({k}), with more than one block per replicate; choose a block size "
-            f"that divides {v} (e.g. {', '.join(str(d) for d in range(2, v) if v % d == 0)}), or "
-            "add entries (extra checks) to reach a multiple."
+            f"block size ({k}), with more than one block per replicate; {choice}."
         )
     s = v // k
     if _is_prime(s) and k <= s and r <= s:
