@@ -81,3 +81,12 @@ def test_one_factor_trial_still_refuses_a_control_that_is_no_treatment() -> None
     """A one-factor design keeps the message of the treatment labels."""
     with pytest.raises(DataValidationError, match="is not a treatment of this trial"):
         FieldTrial.from_dataframe(oats_plots(), crop="wheat", control="9", design="rcbd")
+
+
+def test_pairwise_defaults_to_the_factor_of_the_control(
+    combined: FieldTrial, nitro_as_treatment: FieldTrial
+) -> None:
+    """pairwise() compares the nitro means, as with nitro as the treatment column."""
+    pd.testing.assert_frame_equal(
+        combined.pairwise(), nitro_as_treatment.pairwise(), check_dtype=False
+    )

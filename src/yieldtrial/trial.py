@@ -1117,11 +1117,13 @@ class FieldTrial:
             One row per pair: difference [unit], SE, statistic, df, p-values, CI,
             ``reject`` and ``inference``; provenance in ``attrs``.
         """
+        data = self._analysis_data(unit)
+        columns = self.design_columns()
         return _analysis.pairwise(
-            self._analysis_data(unit),
-            columns=self.design_columns(),
+            data,
+            columns=columns,
             treatment_order=self.treatment_order,
-            kind=kind,
+            kind=_analysis.control_kind(data, columns, self.control, kind),
             at=at,
             response=self._result_response(unit),
             method=method,
