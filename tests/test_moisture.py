@@ -588,3 +588,10 @@ def test_negative_mass_is_an_error(mass: float) -> None:
     """A negative mass is rejected with its value, whatever the method."""
     with pytest.raises(DataValidationError, match=r"mass must be in \[0, inf\); got -"):
         standardize_moisture(mass, moisture_pct=5, standard_moisture_pct=13)
+
+
+def test_out_of_range_message_shows_an_integer_index_as_written() -> None:
+    """An integer index label is named ``10``, not NumPy's ``np.int64(10)``."""
+    moisture = pd.Series([134.0, 14.0], index=[10, 20])
+    with pytest.raises(DataValidationError, match=r"got 134 at index 10\. "):
+        standardize_moisture(500.0, moisture_pct=moisture, standard_moisture_pct=13.0)

@@ -272,6 +272,12 @@ def check_setting_finite(name: str, value: Numeric) -> None:
     )
 
 
+def _label(label: Any) -> Any:
+    """Return an index label as Python shows it: ``10``, not ``np.int64(10)``."""
+    item = getattr(label, "item", None)
+    return item() if callable(item) and type(label).__module__ == "numpy" else label
+
+
 def _first_non_numeric(value: Any) -> str:
     """Describe the first element that is not a number (or the value itself)."""
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
@@ -283,7 +289,7 @@ def _first_non_numeric(value: Any) -> str:
         try:
             float(item)
         except (TypeError, ValueError):
-            where = f"index {labels[position]!r}" if labels else f"position {position}"
+            where = f"index {_label(labels[position])!r}" if labels else f"position {position}"
             return f"{item!r} at {where}"
     return type(value).__name__
 
@@ -330,7 +336,7 @@ def _where(value: Numeric, mask: np.ndarray) -> str:
     first = int(positions[0])
     given = float(_values(value)[first])
     if is_series(value):
-        place = f"at index {value.index[first]!r}"
+        place = f"at index {_label(value.index[first])!r}"
     elif isinstance(value, np.ndarray) and value.ndim > 0:
         place = f"at position {first}"
     else:
