@@ -670,3 +670,9 @@ def test_dask_path_keeps_the_treatment_order(randomized):
         got = analyze_many(dd.from_pandas(df, npartitions=2), **kw)
     pd.testing.assert_frame_equal(got.per_treatment, expected.per_treatment)
     pd.testing.assert_frame_equal(got.summary.treatments, expected.summary.treatments)
+
+
+def test_control_of_no_trial_is_an_error():
+    """A misspelt control ('ck') is a whole-call error listing the treatments, not 5 failures."""
+    with pytest.raises(DataValidationError, match=r"control 'ck' is not a treatment of any trial"):
+        _analyze(_network(n_sites=5), control="ck")

@@ -443,6 +443,7 @@ def analyze_many(
                 f"data must be a pandas or dask DataFrame; got {type(data).__name__}"
             )
         _check_columns(list(data.columns), needed)
+        _check_controls_present(data[treatment], controls)
         per_trial, per_treatment, codes = _tables(data, options, progress)
         plots = data
     per_trial = _with_cv_flag(per_trial, float(cv_warn_pct), float(cv_strong_pct))
@@ -485,6 +486,22 @@ def analyze_many(
     per_trial.attrs["provenance"] = prov.to_dict()
     per_treatment.attrs["provenance"] = prov.to_dict()
     return NetworkResult(per_trial, per_treatment, across, prov, options)
+
+
+def _check_controls_present(treatments: pd.Series, controls: list[str]) -> None:
+    """Refuse a control that is a treatment of no trial (a misspelt label fails every trial)."""
+    if not controls:
+        return
+    present = list(dict.fromkeys(treatments.dropna().astype(str).str.strip()))
+    absent = [c for c in controls if c not in set(present)]
+    if absent:
+        from yieldtrial.io.validation import list_items
+
+        raise DataValidationError(
+            f"control {list_items(repr(a) for a in absent)} is not a treatment of any trial; "
+            f"treatments present: {list_items((repr(t) for t in present), limit=30)}. Labels "
+            "are case-sensitive: pass control= one of them"
+        )
 
 
 def _control_list(control: Any) -> list[str]:
