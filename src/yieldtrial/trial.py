@@ -38,6 +38,7 @@ import pandas as pd
 
 from yieldtrial.design import resolve as _resolve
 from yieldtrial.design.detect import DESIGNS, TWO_FACTOR_DESIGNS, detect_design
+from yieldtrial.errors import DataValidationError
 from yieldtrial.io import validation as _validation
 from yieldtrial.io import yields as _yields
 from yieldtrial.io.checks import check_option, check_range
@@ -474,7 +475,21 @@ class FieldTrial:
         -------
         FieldTrial
             The new trial.
+
+        Raises
+        ------
+        DataValidationError
+            A name that is not a setting of the trial (the message lists them), or a new
+            value that is invalid.
         """
+        settings = [f.name for f in dataclasses.fields(self) if f.init]
+        unknown = [name for name in changes if name not in settings]
+        if unknown:
+            raise DataValidationError(
+                f"replace() got {', '.join(map(repr, unknown))}, which "
+                f"{'are not settings' if len(unknown) > 1 else 'is not a setting'} of a "
+                f"FieldTrial; settings: {', '.join(settings)}"
+            )
         if ("crop" in changes or "protocol" in changes) and "standard_moisture_pct" not in changes:
             changes["standard_moisture_pct"] = None
         if "control" in changes:
