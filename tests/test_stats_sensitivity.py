@@ -147,3 +147,10 @@ def test_sensitivity_covers_the_named_contrasts():
     assert (row["with_plot"], row["without_plot"], bool(row["changed"])) == (
         "not significant", "lower", True)  # fmt: skip
     assert row["statement"].startswith("the contrast 'zero N' is not significant with plot 201")
+
+
+def test_empty_sensitivity_keeps_the_column_types():
+    """An empty table has float p-values, a bool `changed` and text labels, as a filled one."""
+    out = doubled_trial(14.84).sensitivity()
+    assert out["p_with"].dtype == np.float64 and out["changed"].dtype == bool
+    assert out["statement"].dtype == pd.Series(["text"]).dtype  # a filled text column's type

@@ -56,6 +56,24 @@ SENSITIVITY_COLUMNS: tuple[str, ...] = (
     "statement",
 )
 
+#: Types of the columns of :func:`verdicts` and :func:`sensitivity` that are not text.
+_NUMBER_COLUMNS = ("p_value", "estimate", "p_with", "p_without", "estimate_with",
+                   "estimate_without")  # fmt: skip
+_BOOL_COLUMNS = ("significant", "changed")
+
+
+def _typed(table: pd.DataFrame) -> pd.DataFrame:
+    """Give an empty table the column types of a filled one (text, float, bool)."""
+    if len(table):
+        return table
+    return table.astype(
+        {
+            c: "float64" if c in _NUMBER_COLUMNS else "bool" if c in _BOOL_COLUMNS else "str"
+            for c in table.columns
+        }
+    )
+
+
 #: Significance level of the uppercase letters of the report (the letters verdicts use the
 #: lowercase level ``alpha``; see :func:`verdicts`).
 _UPPER_ALPHA = 0.01
@@ -134,7 +152,7 @@ def verdicts(
 
     rows: list[dict[str, Any]] = []
     if not trial.is_replicated:
-        return pd.DataFrame(rows, columns=list(VERDICT_COLUMNS))
+        return _typed(pd.DataFrame(rows, columns=list(VERDICT_COLUMNS)))
     anova = trial.anova(alpha=alpha, unit=unit)
     table = anova.table
     two_factor = "error_term" in table.columns
@@ -221,7 +239,7 @@ def verdicts(
                         }
                     )
     rows.extend(_contrast_verdicts(mm, contrasts, alpha))
-    return pd.DataFrame(rows, columns=list(VERDICT_COLUMNS))
+    return _typed(pd.DataFrame(rows, columns=list(VERDICT_COLUMNS)))
 
 
 def _contrast_verdicts(
@@ -338,7 +356,7 @@ def sensitivity(
     base = verdicts(trial, **options)
     rows: list[dict[str, Any]] = []
     if base.empty or not ids:
-        return pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
+        return _typed(pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS)))
     table = trial.plots
     for pid in ids:
         where = table.loc[table["plot_id"].astype(str) == pid]
@@ -386,4 +404,4 @@ def sensitivity(
                     ),
                 }
             )
-    return pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
+    return _typed(pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS)))
