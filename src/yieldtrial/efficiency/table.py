@@ -386,6 +386,10 @@ def efficiency_table(
     ):
         table[col] = pd.to_numeric(table[col], errors="coerce").astype("float64")
     table["computed"] = table["computed"].astype(bool)
+    # a label column like treatment, also when no zero-N treatment exists (all missing)
+    table["zero_nutrient_treatment"] = table["zero_nutrient_treatment"].astype(
+        table["treatment"].dtype
+    )
     table.attrs["notes"] = summary_notes(table, treatments, zero, nutrient, "en") + notes["en"]
     for lang in NOTE_LANGUAGES[1:]:
         table.attrs[f"notes_{lang}"] = (
