@@ -62,6 +62,15 @@ def _means_table(data: Any) -> pd.DataFrame:
             "environment_response needs a NetworkResult (from yieldtrial.analyze_many), its "
             f"summary, or a site x treatment DataFrame of means; got {type(data).__name__}"
         )
+    text = [str(c) for c in means.columns if not pd.api.types.is_numeric_dtype(means[c])]
+    if text:
+        raise DataValidationError(
+            f"environment_response needs site means (rows sites, columns treatments), but "
+            f"column {text[0]!r} of the table is not numeric: is it a plot table? Analyse it "
+            "first (res = yt.analyze_many(plots, by='site', ...); environment_response(res)) "
+            "or pivot it (plots.pivot_table(index='site', columns='treatment', "
+            "values='yield_kg_ha'))"
+        )
     return means
 
 
