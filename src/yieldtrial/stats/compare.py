@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.validation import as_labels
 from yieldtrial.stats._common import default_design, warn_fraction_pct
 from yieldtrial.stats._covariance import (
     DiagonalCovariance,
@@ -110,7 +111,7 @@ def _check_level(value: float, name: str) -> None:
 
 
 def _controls(mm: MeansModel, control: str | Sequence[str]) -> list[str]:
-    items = [control] if isinstance(control, str) else [str(c) for c in control]
+    items = list(as_labels(control))  # 1, 1.0 and "1" name the same level
     if not items:
         raise DataValidationError("control must name at least one treatment level")
     for c in items:
