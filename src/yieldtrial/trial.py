@@ -1324,8 +1324,9 @@ class FieldTrial:
 
         Parameters
         ----------
-        config : TrialConfig, optional
-            Trial description (title, site, treatments, margin, panel, ...).
+        config : TrialConfig or path, optional
+            Trial description (title, site, treatments, margin, panel, ...), or the
+            path of its ``trial.toml``.
         **kwargs
             ``lang``, ``unit``, ``margin_pct``, ``alpha``, ``letters``, ``title``,
             ``report_date``, ``figures``; see :func:`~yieldtrial.report.build.build_report`.
