@@ -757,3 +757,20 @@ def test_numeric_control_names_the_numeric_label():
                                  control="T0")  # fmt: skip
     assert by_number["control"].tolist() == ["0", "0", "0"]
     np.testing.assert_allclose(by_number["p_value_adjusted"], by_text["p_value_adjusted"])
+
+
+def test_margin_given_as_text_is_a_clear_error():
+    """margin_pct="5" is a DataValidationError naming margin_pct, not a NumPy TypeError."""
+    with pytest.raises(DataValidationError, match="margin_pct must be a percentage"):
+        compare_means_to_control(hand_mm([100.0, 104.0], 4.0), control="L0", margin_pct="5")
+
+
+def test_numpy_float32_confidence_is_accepted():
+    """confidence=np.float32(0.9) is a number in (0, 1): same result as the float 0.9.
+
+    float32(0.9) = 0.89999998; the critical values differ by less than 1e-6 (hand bound).
+    """
+    mm = hand_mm([100.0, 104.0, 97.0], 4.0)
+    got = compare_means_to_control(mm, control="L0", confidence=np.float32(0.9))
+    expected = compare_means_to_control(mm, control="L0", confidence=0.9)
+    np.testing.assert_allclose(got["ci_low_kg_ha"], expected["ci_low_kg_ha"], rtol=1e-6)
