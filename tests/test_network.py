@@ -676,3 +676,9 @@ def test_control_of_no_trial_is_an_error():
     """A misspelt control ('ck') is a whole-call error listing the treatments, not 5 failures."""
     with pytest.raises(DataValidationError, match=r"control 'ck' is not a treatment of any trial"):
         _analyze(_network(n_sites=5), control="ck")
+
+
+def test_numpy_float32_alpha_is_accepted():
+    """alpha=np.float32(0.05) is a number in (0, 1), not refused as "not in (0, 1)"."""
+    res = _analyze(_network(n_sites=3), alpha=np.float32(0.05), dunnett_pvalues="none")
+    assert (res.per_trial["status"] == "ok").all()

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover - numpy and pandas are imported lazily (fa
     from yieldtrial._typing import Numeric
 
 __all__ = [
+    "is_real_number",
     "as_numeric",
     "as_output",
     "check_aligned",
@@ -59,6 +60,35 @@ def is_python_number(value: object) -> TypeGuard[float | int]:
     (True, False, False)
     """
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def is_real_number(value: object) -> bool:
+    """Tell whether ``value`` is one real number, NumPy scalars included (not bool, not text).
+
+    Parameters
+    ----------
+    value : object
+        Any value.
+
+    Returns
+    -------
+    bool
+        True for ``int``, ``float`` and NumPy integer or floating scalars
+        (``numpy.float32(0.9)``); False for ``bool``, text and containers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> is_real_number(np.float32(0.9)), is_real_number("0.9"), is_real_number(True)
+    (True, False, False)
+    """
+    import numbers
+
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and (type(value).__name__ != "bool_")
+    )
 
 
 def is_series(value: object) -> TypeGuard[pd.Series]:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, MissingExtraError
+from yieldtrial.io.checks import is_real_number
 from yieldtrial.network._batch import PER_TREATMENT_COLUMNS, PER_TRIAL_COLUMNS, Settings
 from yieldtrial.network._engine import (
     Coded,
@@ -390,13 +391,13 @@ def analyze_many(
     _check_choice("sites", sites, SITE_EFFECTS)
     _check_choice("combined", combined, COMBINED_METHODS)
     _check_choice("dunnett_pvalues", dunnett_pvalues, DUNNETT_PVALUE_MODES)
-    if not (isinstance(alpha, (int, float)) and 0.0 < float(alpha) < 1.0):
+    if not (is_real_number(alpha) and 0.0 < float(alpha) < 1.0):
         raise DataValidationError(f"alpha must be in (0, 1); got {alpha!r}")
     _check_cv_options(cv_warn_pct, cv_strong_pct, exclude_cv_above)
     controls = _control_list(control)
     control = controls[0] if controls else None
     if margin_pct is not None and not (
-        isinstance(margin_pct, (int, float)) and 0.0 <= float(margin_pct) < 100.0
+        is_real_number(margin_pct) and 0.0 <= float(margin_pct) < 100.0
     ):
         raise DataValidationError(
             f"margin_pct must be a percentage in [0, 100) of the check's mean; got {margin_pct!r}"

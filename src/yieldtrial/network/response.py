@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import is_real_number
 
 __all__ = ["ENVIRONMENT_INDICES", "environment_response"]
 
@@ -141,7 +142,7 @@ def environment_response(
         raise DataValidationError(
             f"on must be one of {', '.join(map(repr, ENVIRONMENT_INDICES))}; got {on!r}"
         )
-    if not (isinstance(confidence, (int, float)) and 0.0 < float(confidence) < 1.0):
+    if not (is_real_number(confidence) and 0.0 < float(confidence) < 1.0):
         raise DataValidationError(f"confidence must be in (0, 1); got {confidence!r}")
     if control is None:
         summary = getattr(data, "summary", data)

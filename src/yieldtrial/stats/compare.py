@@ -23,7 +23,6 @@ p-values, confidence limits and verdicts are missing, and the ``inference`` colu
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import is_real_number
 from yieldtrial.io.validation import as_labels
 from yieldtrial.stats._common import default_design, warn_fraction_pct
 from yieldtrial.stats._covariance import (
@@ -106,13 +106,8 @@ def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
         )
 
 
-def _is_number(value: Any) -> bool:
-    """Whether ``value`` is a real number (NumPy scalars included), not a bool or text."""
-    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
-
-
 def _check_level(value: float, name: str) -> None:
-    if not (_is_number(value) and 0.0 < float(value) < 1.0):
+    if not (is_real_number(value) and 0.0 < float(value) < 1.0):
         raise DataValidationError(f"{name} must be a number in (0, 1); got {value!r}")
 
 
@@ -678,7 +673,7 @@ def compare_means_to_control(
     _check_choice("alternative", alternative, ALTERNATIVES)
     _check_level(confidence, "confidence")
     if margin_pct is not None and not (
-        _is_number(margin_pct) and np.isfinite(margin_pct) and 0.0 <= margin_pct < 100.0
+        is_real_number(margin_pct) and np.isfinite(margin_pct) and 0.0 <= margin_pct < 100.0
     ):
         raise DataValidationError(
             f"margin_pct must be a percentage in [0, 100) of the control mean; got {margin_pct!r}"
