@@ -301,6 +301,12 @@ def test_replace_unknown_setting_lists_the_settings():
         trial.replace(moisture=14.0)
 
 
+def test_metadata_that_is_not_a_mapping_is_refused():
+    """metadata=["a"] is a DataValidationError, not dict()'s ValueError."""
+    with pytest.raises(DataValidationError, match="metadata must be a mapping"):
+        FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", metadata=["a"])
+
+
 def test_list_and_path_of_examples():
     """The Jinzhong example ships its plots and README."""
     assert "jinzhong-2024" in datasets.list_examples()

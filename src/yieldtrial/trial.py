@@ -76,6 +76,11 @@ _TRUSTED: contextvars.ContextVar[bool] = contextvars.ContextVar("yieldtrial_trus
 
 
 def _frozen_mapping(metadata: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if metadata is not None and not isinstance(metadata, Mapping):
+        raise DataValidationError(
+            f"metadata must be a mapping of descriptive fields (e.g. {{'title': 'Wheat yield "
+            f"test', 'site': 'Jinzhong'}}); got {type(metadata).__name__}"
+        )
     return MappingProxyType(dict(metadata or {}))
 
 
