@@ -236,3 +236,11 @@ def test_plan_trial_needs_one_target():
     """Exactly one of difference_pct and replicates."""
     with pytest.raises(DataValidationError, match="either difference_pct"):
         plan_trial(cv_pct=8, n_treatments=3)
+
+
+def test_trial_plan_html_is_its_text():
+    """TrialPlan shows the text of `yieldtrial plan` in a notebook."""
+    from yieldtrial.design import plan_trial
+
+    plan = plan_trial(cv_pct=8, n_treatments=3, difference_pct=10)
+    assert plan._repr_html_() == f"<pre>{plan.to_text()}</pre>"

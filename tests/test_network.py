@@ -682,3 +682,9 @@ def test_numpy_float32_alpha_is_accepted():
     """alpha=np.float32(0.05) is a number in (0, 1), not refused as "not in (0, 1)"."""
     res = _analyze(_network(n_sites=3), alpha=np.float32(0.05), dunnett_pvalues="none")
     assert (res.per_trial["status"] == "ok").all()
+
+
+def test_summary_has_an_html_table_for_notebooks():
+    """NetworkSummary shows its per-treatment table in a notebook (escaped header)."""
+    html = _analyze(_network(n_sites=3), dunnett_pvalues="none").summary._repr_html_()
+    assert html.startswith("<p><b>Across-site summary</b>") and "<table" in html

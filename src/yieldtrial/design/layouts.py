@@ -602,6 +602,11 @@ class TrialPlan:
         """Return the fields as a JSON-ready dict."""
         return asdict(self)
 
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(self.to_text())}</pre>"
+
     def to_text(self) -> str:
         """Explain the plan in a few plain lines (what ``yieldtrial plan`` prints).
 

@@ -131,6 +131,15 @@ class NetworkSummary:
             f"p_treatment_by_site={self.p_treatment_by_site:.4g}, notes={len(self.notes)})"
         )
 
+    def _repr_html_(self) -> str:
+        import html
+
+        head = html.escape(
+            f"{self.method}; control {self.control}; treatment P = {self.p_treatment:.4g}"
+        )
+        table = self.treatments.to_html(index=False, float_format=lambda v: f"{v:.4g}")
+        return f"<p><b>Across-site summary</b> ({head})</p>{table}"
+
     def to_dict(self) -> dict[str, Any]:
         """Return the summary as plain JSON-ready structures."""
         return {
