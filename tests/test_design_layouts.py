@@ -239,8 +239,10 @@ def test_plan_trial_needs_one_target():
 
 
 def test_trial_plan_html_is_its_text():
-    """TrialPlan shows the text of `yieldtrial plan` in a notebook."""
+    """TrialPlan shows the text of `yieldtrial plan` (HTML-escaped) in a notebook."""
+    import html
+
     from yieldtrial.design import plan_trial
 
     plan = plan_trial(cv_pct=8, n_treatments=3, difference_pct=10)
-    assert plan._repr_html_() == f"<pre>{plan.to_text()}</pre>"
+    assert plan._repr_html_() == f"<pre>{html.escape(plan.to_text())}</pre>"
