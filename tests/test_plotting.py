@@ -156,3 +156,8 @@ def test_plot_mean_histogram_finds_the_yield_column_of_fieldtrial_means() -> Non
     assert sum(p.get_height() for p in ax.patches) == 3
     assert ax.lines[0].get_xdata()[0] == 6600.0
     assert ax.get_xlabel() == "Yield (kg/ha)"
+
+
+def test_plot_yields_labels_a_yield_column_with_its_unit() -> None:
+    """The default y label of a yield column is "Yield (kg/ha)", as in plot_means."""
+    assert plot_yields(PLOTS).get_ylabel() == "Yield (kg/ha)"

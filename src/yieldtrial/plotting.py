@@ -408,7 +408,8 @@ def plot_yields(
     order : sequence of str, optional
         Treatment order along the x axis (order of appearance when omitted).
     ylabel, title : str, optional
-        Axis label and title.
+        Axis label (default ``"Yield (<unit>)"`` for a yield column such as
+        ``yield_kg_mu``, else the column name) and title.
     ax : Axes, optional
         Where to draw; a new figure when omitted.
 
@@ -451,7 +452,12 @@ def plot_yields(
     ax.set_xticks(np.arange(len(labels)))
     ax.set_xticklabels(labels)
     ax.set_xlim(-0.5, len(labels) - 0.5)
-    ax.set_ylabel(ylabel or response)
+    if ylabel is None:
+        from yieldtrial.units import unit_from_yield_column
+
+        unit = unit_from_yield_column(response)
+        ylabel = f"Yield ({unit})" if unit else response  # as plot_means labels it
+    ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
     ax.grid(axis="y", alpha=0.3)
