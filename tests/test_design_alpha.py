@@ -145,3 +145,9 @@ def test_alpha_design_prime_treatment_count_says_to_add_entries() -> None:
     """
     with pytest.raises(DataValidationError, match=r"13 is prime.*multiple of 4 \(16 entries\)"):
         alpha_design([f"G{i}" for i in range(13)], block_size=4, replicates=2, seed=1)
+
+
+def test_alpha_efficiency_of_a_two_dimensional_array_names_the_shape() -> None:
+    """One replicate given as a 2-D array is refused naming the expected 3-D shape."""
+    with pytest.raises(DataValidationError, match=r"shape \(replicates, blocks per replicate"):
+        alpha_efficiency(np.array([[0, 1], [2, 3]]))

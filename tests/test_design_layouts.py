@@ -246,3 +246,12 @@ def test_trial_plan_html_is_its_text():
 
     plan = plan_trial(cv_pct=8, n_treatments=3, difference_pct=10)
     assert plan._repr_html_() == f"<pre>{html.escape(plan.to_text())}</pre>"
+
+
+def test_plot_area_as_numpy_scalar_is_accepted_and_infinite_refused():
+    """plot_area_m2=np.float32(20) fills 20.0 m2 (attrs a float); inf is refused."""
+    book = rcbd(["A", "B"], blocks=2, seed=1, plot_area_m2=np.float32(20))
+    assert book["harvested_area_m2"].tolist() == [20.0] * 4
+    assert type(book.attrs["design"]["plot_area_m2"]) is float
+    with pytest.raises(DataValidationError, match="plot_area_m2 must be a positive area"):
+        rcbd(["A", "B"], blocks=2, plot_area_m2=float("inf"))

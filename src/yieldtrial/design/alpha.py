@@ -115,6 +115,11 @@ def alpha_efficiency(blocks: np.ndarray) -> float:
         Harmonic mean of the canonical efficiency factors (the ``v - 1`` non-trivial
         eigenvalues of ``I - N N' / (r k)``). [-]
 
+    Raises
+    ------
+    DataValidationError
+        ``blocks`` is not three-dimensional.
+
     Examples
     --------
     A 3 x 3 simple lattice in 2 replicates (rows, then columns of the square):
@@ -124,6 +129,13 @@ def alpha_efficiency(blocks: np.ndarray) -> float:
     >>> round(alpha_efficiency(np.array([rep1, rep2])), 4)  # (k + 1) / (k + 3) = 4 / 6
     0.6667
     """
+    blocks = np.asarray(blocks)
+    if blocks.ndim != 3:
+        raise DataValidationError(
+            "blocks must be an array of shape (replicates, blocks per replicate, block size) "
+            f"holding treatment numbers; got shape {blocks.shape} (one replicate is "
+            "blocks[np.newaxis])"
+        )
     r, s, k = blocks.shape
     v = s * k
     incidence = np.zeros((v, r * s))
