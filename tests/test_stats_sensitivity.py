@@ -154,3 +154,11 @@ def test_empty_sensitivity_keeps_the_column_types():
     out = doubled_trial(14.84).sensitivity()
     assert out["p_with"].dtype == np.float64 and out["changed"].dtype == bool
     assert out["statement"].dtype == pd.Series(["text"]).dtype  # a filled text column's type
+
+
+def test_sensitivity_records_the_model_it_refits():
+    """attrs["provenance"] names the design model (the trial's ANOVA) and what was tested."""
+    out = doubled_trial().sensitivity()
+    provenance = out.attrs["provenance"]
+    assert provenance["model"] == doubled_trial().anova().provenance.model
+    assert "with and without each plot" in provenance["test"]

@@ -74,6 +74,20 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _with_provenance(
+    table: pd.DataFrame, trial: Any, alpha: float, unit: str | None
+) -> pd.DataFrame:
+    """Attach the design model's provenance (the model every verdict is refitted with)."""
+    try:
+        provenance = trial.anova(alpha=alpha, unit=unit).provenance
+    except DataValidationError:  # pragma: no cover - the verdicts already needed the model
+        return table
+    table.attrs["provenance"] = provenance.replace(
+        test="the report's verdicts with and without each plot (model refitted)"
+    ).to_dict()
+    return table
+
+
 #: Significance level of the uppercase letters of the report (the letters verdicts use the
 #: lowercase level ``alpha``; see :func:`verdicts`).
 _UPPER_ALPHA = 0.01
@@ -356,7 +370,9 @@ def sensitivity(
     base = verdicts(trial, **options)
     rows: list[dict[str, Any]] = []
     if base.empty or not ids:
-        return _typed(pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS)))
+        return _with_provenance(
+            _typed(pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))), trial, alpha, unit
+        )
     table = trial.plots
     for pid in ids:
         where = table.loc[table["plot_id"].astype(str) == pid]
@@ -404,4 +420,6 @@ def sensitivity(
                     ),
                 }
             )
-    return _typed(pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS)))
+    return _with_provenance(
+        _typed(pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))), trial, alpha, unit
+    )
