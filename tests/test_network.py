@@ -688,3 +688,11 @@ def test_summary_has_an_html_table_for_notebooks():
     """NetworkSummary shows its per-treatment table in a notebook (escaped header)."""
     html = _analyze(_network(n_sites=3), dunnett_pvalues="none").summary._repr_html_()
     assert html.startswith("<p><b>Across-site summary</b>") and "<table" in html
+
+
+def test_summary_tables_carry_the_combined_model_provenance():
+    """Every table of the across-site summary has attrs["provenance"] of the combined model."""
+    summary = _analyze(_network(n_sites=3), dunnett_pvalues="none").summary
+    expected = summary.provenance.to_dict()
+    for name in ("means", "treatments", "anova", "sites"):
+        assert getattr(summary, name).attrs["provenance"] == expected, name

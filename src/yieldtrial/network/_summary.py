@@ -121,6 +121,13 @@ class NetworkSummary:
     contrasts: pd.DataFrame | None = field(default=None)
     means_model: MeansModel | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        if self.provenance is None:
+            return
+        for value in vars(self).values():  # every table carries the combined model's record
+            if isinstance(value, pd.DataFrame) and "provenance" not in value.attrs:
+                value.attrs["provenance"] = self.provenance.to_dict()
+
     def __repr__(self) -> str:
         included = int(self.sites["included"].sum()) if len(self.sites) else 0
         return (
