@@ -151,6 +151,13 @@ def as_numeric(value: Any, name: str) -> Numeric:
     import numpy as np
 
     _refuse_non_measurements(value, name)
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and isinstance(value, pandas.DataFrame):
+        raise DataValidationError(
+            f"{name} must be a number, a NumPy array or a pandas Series; got a DataFrame "
+            f"(columns {', '.join(map(str, value.columns[:5]))}). Pass one column, "
+            "e.g. table['yield_kg_mu']"
+        )
     try:
         if is_series(value):
             return value.astype("float64")
