@@ -696,3 +696,16 @@ def test_summary_tables_carry_the_combined_model_provenance():
     expected = summary.provenance.to_dict()
     for name in ("means", "treatments", "anova", "sites"):
         assert getattr(summary, name).attrs["provenance"] == expected, name
+
+
+def test_contrasts_as_a_list_is_a_clear_error():
+    """contrasts=[("A", "CK")] names the expected mapping, not list's AttributeError."""
+    with pytest.raises(DataValidationError, match=r"contrasts must map each contrast's name"):
+        _analyze(_network(n_sites=3), dunnett_pvalues="none", contrasts=[("N1", "CK")])
+
+
+def test_unknown_treatment_order_label_names_the_argument():
+    """The message names treatment_order= (the API argument), not only trial.toml."""
+    with pytest.raises(DataValidationError, match=r"treatment_order=.*'PKK'"):
+        analyze_many(_ordered_network(False), by="site", response="y", treatment="treatment",
+                     block="block", treatment_order=["PKK"])  # fmt: skip

@@ -1111,6 +1111,11 @@ def _contrast_table(
 
     from yieldtrial.errors import DataValidationError
 
+    if not isinstance(contrasts, Mapping):
+        raise DataValidationError(
+            "contrasts must map each contrast's name to its weights, e.g. "
+            "{'T vs CK2': {'T': 1, 'CK2': -1}}; got " + type(contrasts).__name__
+        )
     rows = []
     for name, weights in contrasts.items():
         if not isinstance(weights, Mapping) or not weights:
