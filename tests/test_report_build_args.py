@@ -33,3 +33,21 @@ def test_report_config_of_another_type_names_the_accepted_forms(trial) -> None:
     """A dict is refused naming TrialConfig and the trial.toml path (not an AttributeError)."""
     with pytest.raises(TypeError, match=r"TrialConfig .*or the path of a trial.toml; got dict"):
         trial.report({"crop": "wheat"})
+
+
+def test_title_that_is_not_text_is_refused(trial) -> None:
+    """title=123 is refused at once (the Word renderer failed on it with a TypeError)."""
+    from yieldtrial.errors import DataValidationError
+
+    with pytest.raises(DataValidationError, match="title must be text; got 123"):
+        trial.report(title=123)
+
+
+def test_numpy_scalar_settings_are_numbers(trial) -> None:
+    """alpha=np.float32(0.05) and margin_pct=np.float64(5) are accepted like Python floats."""
+    import numpy as np
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", YieldTrialWarning)
+        report = trial.report(alpha=np.float32(0.05), margin_pct=np.float64(5), figures=False)
+    assert report.section("noninferiority").blocks

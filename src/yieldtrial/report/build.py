@@ -192,6 +192,8 @@ def build_report(
     from yieldtrial._version import __version__
 
     config = _as_config(config)
+    if title is not None and not isinstance(title, str):
+        raise DataValidationError(f"title must be text; got {title!r} ({type(title).__name__})")
     trial = trial_with_settings(trial, config)
     s = resolve_settings(
         trial, config, lang=lang, unit=unit, margin_pct=margin_pct, alpha=alpha, letters=letters
