@@ -959,7 +959,7 @@ def mixed_model(
 
 
 #: Largest plot count for which the exact rank check of :func:`_check_residual_df` runs.
-_RANK_CHECK_MAX_PLOTS = 4000
+_RANK_CHECK_MAX_PLOTS = 400
 
 
 def _check_residual_df(
