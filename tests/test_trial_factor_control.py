@@ -90,3 +90,19 @@ def test_pairwise_defaults_to_the_factor_of_the_control(
     pd.testing.assert_frame_equal(
         combined.pairwise(), nitro_as_treatment.pairwise(), check_dtype=False
     )
+
+
+def test_sensitivity_verdicts_include_dunnett_against_the_factor_control(
+    combined: FieldTrial, nitro_as_treatment: FieldTrial
+) -> None:
+    """verdicts() of the combined trial list the Dunnett rows of nitro vs '0', as the other."""
+    from yieldtrial.stats.sensitivity import verdicts
+
+    got = verdicts(combined)
+    expected = verdicts(nitro_as_treatment)
+    dunnett = got[got["verdict"] == "dunnett"]
+    assert (
+        dunnett["subject"].tolist()
+        == expected.loc[expected["verdict"] == "dunnett", "subject"].tolist()
+    )
+    assert len(dunnett) == 3  # nitro 0.2, 0.4, 0.6 vs 0

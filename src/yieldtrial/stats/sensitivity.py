@@ -190,8 +190,13 @@ def verdicts(
             }
         )
     mm = trial.means_model(kind, unit=unit)
-    if control is None:
-        controls = tuple(getattr(trial, "control", ())) if mm.factor == "treatment" else ()
+    if control is None:  # the trial's control(s) that are levels of these means
+        trial_controls = tuple(getattr(trial, "control", ()))
+        controls = (
+            trial_controls
+            if mm.factor == "treatment"
+            else tuple(c for c in trial_controls if c in mm.levels)
+        )
     else:
         controls = (control,) if isinstance(control, str) else tuple(control)
     controls = tuple(str(c) for c in controls)
