@@ -353,3 +353,10 @@ def test_design_treatments_as_comma_list(tmp_path):
     assert main([*base, "--treatments", "CK", "T1", "T2", "-o", str(spaced)]) == 0
     assert main([*base, "--treatments", "CK,T1,", "T2", "-o", str(commas)]) == 0
     assert spaced.read_text(encoding="utf-8") == commas.read_text(encoding="utf-8")
+
+
+def test_plan_cv_given_as_a_fraction_warns_once(capsys):
+    """--cv 0.08 (8 % as a fraction?) gives one 'yieldtrial: warning:' line, then the plan."""
+    assert main(["plan", "--cv", "0.08", "--treatments", "3", "--difference", "10"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("yieldtrial: warning: cv_pct=0.08 is read as 0.08 %") == 1

@@ -136,3 +136,18 @@ def test_cli_alpha_needs_block_size(capsys) -> None:
     """Without --block-size the command stops with a data error."""
     assert main(["design", "alpha", "--treatments", "A", "B", "C", "D", "--replicates", "2"]) == 1
     assert "block_size" in capsys.readouterr().err
+
+
+def test_alpha_design_prime_treatment_count_says_to_add_entries() -> None:
+    """13 entries in blocks of 4: no divisor to suggest, so the message says to add entries.
+
+    The next multiple of 4 above 13 is 16 (hand count).
+    """
+    with pytest.raises(DataValidationError, match=r"13 is prime.*multiple of 4 \(16 entries\)"):
+        alpha_design([f"G{i}" for i in range(13)], block_size=4, replicates=2, seed=1)
+
+
+def test_alpha_efficiency_of_a_two_dimensional_array_names_the_shape() -> None:
+    """One replicate given as a 2-D array is refused naming the expected 3-D shape."""
+    with pytest.raises(DataValidationError, match=r"shape \(replicates, blocks per replicate"):
+        alpha_efficiency(np.array([[0, 1], [2, 3]]))

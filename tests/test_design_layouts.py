@@ -236,3 +236,22 @@ def test_plan_trial_needs_one_target():
     """Exactly one of difference_pct and replicates."""
     with pytest.raises(DataValidationError, match="either difference_pct"):
         plan_trial(cv_pct=8, n_treatments=3)
+
+
+def test_trial_plan_html_is_its_text():
+    """TrialPlan shows the text of `yieldtrial plan` (HTML-escaped) in a notebook."""
+    import html
+
+    from yieldtrial.design import plan_trial
+
+    plan = plan_trial(cv_pct=8, n_treatments=3, difference_pct=10)
+    assert plan._repr_html_() == f"<pre>{html.escape(plan.to_text())}</pre>"
+
+
+def test_plot_area_as_numpy_scalar_is_accepted_and_infinite_refused():
+    """plot_area_m2=np.float32(20) fills 20.0 m2 (attrs a float); inf is refused."""
+    book = rcbd(["A", "B"], blocks=2, seed=1, plot_area_m2=np.float32(20))
+    assert book["harvested_area_m2"].tolist() == [20.0] * 4
+    assert type(book.attrs["design"]["plot_area_m2"]) is float
+    with pytest.raises(DataValidationError, match="plot_area_m2 must be a positive area"):
+        rcbd(["A", "B"], blocks=2, plot_area_m2=float("inf"))

@@ -205,3 +205,11 @@ def test_fieldtrial_economics_latin_square_uses_latin_intervals():
         assert table.loc[name, "yield_difference_ci_high_kg_ha"] == pytest.approx(
             comp.loc[name, "ci_high_kg_ha"]
         )
+
+
+def test_economics_table_of_a_means_table_says_which_column_to_pass():
+    """A means DataFrame is refused naming its kg/ha column (was float()'s TypeError)."""
+    means = pd.DataFrame({"treatment": ["CK1", "CK2", "T"], "yield_kg_ha": [7000.0] * 3})
+    with pytest.raises(DataValidationError, match=r"set_index\('treatment'\)\['yield_kg_ha'\]"):
+        economics_table(means, FERT, control="CK1", grain_price_per_kg=2.5, currency="CNY",
+                        prices=PRICES)  # fmt: skip

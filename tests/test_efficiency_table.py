@@ -654,3 +654,10 @@ def test_shipped_jinzhong_example_efficiency() -> None:
     assert ae["note"].str.contains("zero-N").all()
     # hand: rate effect of T vs CK1 = 90 / 75 - 1 = +20 % at equal yield
     assert pfp.loc["T", "rate_effect_pct"] == pytest.approx(20.0, abs=0.02)
+
+
+def test_efficiency_table_zero_treatment_column_is_a_label_column():
+    """Without a zero-N treatment the column is missing labels of the treatment column's type."""
+    out = efficiency_table(JINZHONG_YIELDS, JINZHONG)
+    assert out["zero_nutrient_treatment"].isna().all()
+    assert out["zero_nutrient_treatment"].dtype == out["treatment"].dtype

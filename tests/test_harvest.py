@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from yieldtrial import DataValidationError
+from yieldtrial import DataValidationError, YieldTrialWarning
 from yieldtrial.harvest import plot_yield, standardized_mass_kg, theoretical_yield
 
 Convert = Callable[[object], object]
@@ -339,3 +339,9 @@ def test_plot_yield_decreases_with_impurity(impurity: float, more: float) -> Non
     assert high < low
     # hand derivation: the ratio is exactly (100 - I2) / (100 - I1)
     assert high / low == pytest.approx((100 - impurity - more) / (100 - impurity), rel=1e-12)
+
+
+def test_theoretical_yield_warns_on_heads_per_mu_in_wan() -> None:
+    """40 heads per mu (40 万 = 400 000 written without the 万) warns with the fix."""
+    with pytest.warns(YieldTrialWarning, match=r"heads_per_mu = 40 .*pass 400000"):
+        theoretical_yield(heads_per_mu=40, grains_per_head=35, thousand_grain_weight_g=45)

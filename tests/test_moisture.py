@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -588,3 +589,37 @@ def test_negative_mass_is_an_error(mass: float) -> None:
     """A negative mass is rejected with its value, whatever the method."""
     with pytest.raises(DataValidationError, match=r"mass must be in \[0, inf\); got -"):
         standardize_moisture(mass, moisture_pct=5, standard_moisture_pct=13)
+
+
+def test_out_of_range_message_shows_an_integer_index_as_written() -> None:
+    """An integer index label is named ``10``, not NumPy's ``np.int64(10)``."""
+    moisture = pd.Series([134.0, 14.0], index=[10, 20])
+    with pytest.raises(DataValidationError, match=r"got 134 at index 10\. "):
+        standardize_moisture(500.0, moisture_pct=moisture, standard_moisture_pct=13.0)
+
+
+def test_audit_takes_a_decimal_figure_with_its_printed_decimals() -> None:
+    """Decimal('477.360') is a single figure; its 3 printed decimals set the tolerance.
+
+    477.36 (percentage point, hand: 442 + 442 x (13 - 5) / 100 = 477.36) reproduces
+    Decimal('477.36') at 2 decimals; reported_decimals keeps Decimal's trailing zero.
+    """
+    audit = audit_moisture_conversion(
+        Decimal("442"), Decimal("477.36"), moisture_pct=5, standard_moisture_pct=13
+    )
+    assert audit.loc[audit["method"] == "percentage_point", "reproduces"].item()
+    assert reported_decimals(Decimal("477.360")) == 3
+
+
+def test_audit_takes_a_zero_dimensional_array() -> None:
+    """np.array(442.0) is one number, as float(442.0)."""
+    got = audit_moisture_conversion(np.array(442.0), 477.36, moisture_pct=5,
+                                    standard_moisture_pct=13)  # fmt: skip
+    expected = audit_moisture_conversion(442.0, 477.36, moisture_pct=5, standard_moisture_pct=13)
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_dataframe_input_is_refused_naming_one_column() -> None:
+    """A DataFrame is not a numeric input (a 2-D array would lose its labels)."""
+    with pytest.raises(DataValidationError, match=r"got a DataFrame.*Pass one column"):
+        standardize_moisture(pd.DataFrame({"a": [1.0]}), moisture_pct=14, standard_moisture_pct=13)

@@ -670,3 +670,42 @@ def test_dask_path_keeps_the_treatment_order(randomized):
         got = analyze_many(dd.from_pandas(df, npartitions=2), **kw)
     pd.testing.assert_frame_equal(got.per_treatment, expected.per_treatment)
     pd.testing.assert_frame_equal(got.summary.treatments, expected.summary.treatments)
+
+
+def test_control_of_no_trial_is_an_error():
+    """A misspelt control ('ck') is a whole-call error listing the treatments, not 5 failures."""
+    with pytest.raises(DataValidationError, match=r"control 'ck' is not a treatment of any trial"):
+        _analyze(_network(n_sites=5), control="ck")
+
+
+def test_numpy_float32_alpha_is_accepted():
+    """alpha=np.float32(0.05) is a number in (0, 1), not refused as "not in (0, 1)"."""
+    res = _analyze(_network(n_sites=3), alpha=np.float32(0.05), dunnett_pvalues="none")
+    assert (res.per_trial["status"] == "ok").all()
+
+
+def test_summary_has_an_html_table_for_notebooks():
+    """NetworkSummary shows its per-treatment table in a notebook (escaped header)."""
+    html = _analyze(_network(n_sites=3), dunnett_pvalues="none").summary._repr_html_()
+    assert html.startswith("<p><b>Across-site summary</b>") and "<table" in html
+
+
+def test_summary_tables_carry_the_combined_model_provenance():
+    """Every table of the across-site summary has attrs["provenance"] of the combined model."""
+    summary = _analyze(_network(n_sites=3), dunnett_pvalues="none").summary
+    expected = summary.provenance.to_dict()
+    for name in ("means", "treatments", "anova", "sites"):
+        assert getattr(summary, name).attrs["provenance"] == expected, name
+
+
+def test_contrasts_as_a_list_is_a_clear_error():
+    """contrasts=[("A", "CK")] names the expected mapping, not list's AttributeError."""
+    with pytest.raises(DataValidationError, match=r"contrasts must map each contrast's name"):
+        _analyze(_network(n_sites=3), dunnett_pvalues="none", contrasts=[("N1", "CK")])
+
+
+def test_unknown_treatment_order_label_names_the_argument():
+    """The message names treatment_order= (the API argument), not only trial.toml."""
+    with pytest.raises(DataValidationError, match=r"treatment_order=.*'PKK'"):
+        analyze_many(_ordered_network(False), by="site", response="y", treatment="treatment",
+                     block="block", treatment_order=["PKK"])  # fmt: skip

@@ -97,3 +97,11 @@ def test_plot_draws_points_and_lines(network):
     ax = res.plot_environment_response()
     assert len(ax.get_lines()) == 2 * 2 + 1
     plt.close(ax.figure)
+
+
+def test_plot_table_is_refused_with_the_way_to_get_site_means():
+    """A long plot table (text site column) names analyze_many / pivot_table, not 'treatments'."""
+    plots = pd.DataFrame({"site": ["s1", "s1", "s2", "s2"], "treatment": ["CK", "A"] * 2,
+                          "yield_kg_ha": [7000.0, 7300.0, 7200.0, 7400.0]})  # fmt: skip
+    with pytest.raises(DataValidationError, match=r"column 'site'.*analyze_many.*pivot_table"):
+        environment_response(plots, control="CK")

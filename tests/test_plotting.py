@@ -142,3 +142,22 @@ def test_plot_means_hatches_named_bars() -> None:
     """Bars named in ``hatched`` (illustrative values) are hatched; the others are not."""
     ax = plot_means(MEANS, hatched=["CK"])
     assert [bar.get_hatch() for bar in ax.patches] == ["//", None, None]
+
+
+def test_plot_mean_histogram_finds_the_yield_column_of_fieldtrial_means() -> None:
+    """A FieldTrial.means() table (mean in yield_kg_ha) is drawn as is, labelled with its unit."""
+    from yieldtrial.plotting import plot_mean_histogram
+
+    means = pd.DataFrame(
+        {"treatment": ["CK", "A", "B", "C"], "yield_kg_ha": [6600.0, 7000.0, 6800.0, 7100.0]}
+    )
+    ax = plot_mean_histogram(means, control="CK")
+    # the three non-control entries are the bars; the control is the dashed line at 6600
+    assert sum(p.get_height() for p in ax.patches) == 3
+    assert ax.lines[0].get_xdata()[0] == 6600.0
+    assert ax.get_xlabel() == "Yield (kg/ha)"
+
+
+def test_plot_yields_labels_a_yield_column_with_its_unit() -> None:
+    """The default y label of a yield column is "Yield (kg/ha)", as in plot_means."""
+    assert plot_yields(PLOTS).get_ylabel() == "Yield (kg/ha)"

@@ -473,3 +473,9 @@ def test_anova_dispatch_argument_errors(kwargs: dict, message: str) -> None:
     oats = _reference_frame("yates_oats_splitplot")
     with pytest.raises(DataValidationError, match=message):
         anova(oats, response="yield", **kwargs)
+
+
+def test_anova_of_a_dict_names_the_expected_dataframe():
+    """A dict of columns is refused with a DataValidationError, not an AttributeError."""
+    with pytest.raises(DataValidationError, match="data must be a pandas DataFrame, got dict"):
+        anova({"y": [1.0, 2.0], "treatment": ["A", "B"]}, response="y", treatment="treatment")

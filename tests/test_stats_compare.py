@@ -742,3 +742,35 @@ def test_pairwise_least_significant_is_tukey_hsd():
     out = pairwise_means(hand_mm([100.0, 104.0, 112.0], 4.0), method="tukey")
     hsd = stats.studentized_range.ppf(0.95, 3, 12) * math.sqrt(4.0)
     assert out["least_significant_kg_ha"].tolist() == pytest.approx([hsd] * 3, rel=1e-8)
+
+
+def test_numeric_control_names_the_numeric_label():
+    """control=0 on a numeric treatment column names level '0' (labels are text), no TypeError.
+
+    Same numbers as control='T0' on the text labels of the same data (independent labelling).
+    """
+    text = strong_block_frame()
+    numeric = text.assign(treatment=text["treatment"].str[1:].astype(int))
+    by_number = compare_to_control(numeric, response="y", treatment="treatment", block="block",
+                                   control=0)  # fmt: skip
+    by_text = compare_to_control(text, response="y", treatment="treatment", block="block",
+                                 control="T0")  # fmt: skip
+    assert by_number["control"].tolist() == ["0", "0", "0"]
+    np.testing.assert_allclose(by_number["p_value_adjusted"], by_text["p_value_adjusted"])
+
+
+def test_margin_given_as_text_is_a_clear_error():
+    """margin_pct="5" is a DataValidationError naming margin_pct, not a NumPy TypeError."""
+    with pytest.raises(DataValidationError, match="margin_pct must be a percentage"):
+        compare_means_to_control(hand_mm([100.0, 104.0], 4.0), control="L0", margin_pct="5")
+
+
+def test_numpy_float32_confidence_is_accepted():
+    """confidence=np.float32(0.9) is a number in (0, 1): same result as the float 0.9.
+
+    float32(0.9) = 0.89999998; the critical values differ by less than 1e-6 (hand bound).
+    """
+    mm = hand_mm([100.0, 104.0, 97.0], 4.0)
+    got = compare_means_to_control(mm, control="L0", confidence=np.float32(0.9))
+    expected = compare_means_to_control(mm, control="L0", confidence=0.9)
+    np.testing.assert_allclose(got["ci_low_kg_ha"], expected["ci_low_kg_ha"], rtol=1e-6)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from itertools import product
 from typing import Any
 
@@ -381,3 +382,15 @@ def test_shapiro_without_error_df_is_not_assessable() -> None:
     with pytest.warns(YieldTrialWarning):
         d = diagnostics(one, response="yield_kg_ha", treatment="treatment", design="crd")
     assert np.isnan(d.shapiro[0]) and np.isnan(d.shapiro[1])
+
+
+def test_residual_tables_carry_the_provenance_of_the_checks():
+    """The residuals and outliers tables have the attrs["provenance"] of to_frame()."""
+    from yieldtrial.datasets import load_example
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", YieldTrialWarning)
+        diag = load_example("replicated-rcbd").diagnostics()
+    expected = diag.to_frame().attrs["provenance"]
+    assert diag.residuals.attrs["provenance"] == expected
+    assert diag.outliers.attrs["provenance"] == expected

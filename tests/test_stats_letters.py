@@ -129,3 +129,9 @@ def test_upper_letters_past_z_are_uppercase_with_digits():
     # token by token uppercase of the lowercase display (scheme in letters.letter_name)
     assert _upper_letters("abz1a2") == "ABZ1A2"
     assert _upper_letters("na") == "NA"
+
+
+def test_compact_letters_with_unreadable_significance_names_the_accepted_forms():
+    """A string for `significant` is a DataValidationError naming matrix and pairwise table."""
+    with pytest.raises(DataValidationError, match=r"2 x 2 matrix of booleans.*group1, group2"):
+        compact_letters(["A", "B"], [1.0, 2.0], "x")

@@ -754,3 +754,24 @@ def test_single_block_raises() -> None:
     df = df[df["block"] == "B1"]
     with pytest.raises(DataValidationError, match="single observed level"):
         _split(df)
+
+
+def test_row_column_without_residual_df_raises() -> None:
+    """A saturated row-column layout is refused before REML, not a brentq RuntimeError.
+
+    Two replicates of 2 rows x 3 columns with 6 treatments: 12 plots; fixed intercept +
+    block (1) + treatment (5) = 7 columns, plus 4 row and 6 column effects, rank 12 =
+    every plot fitted exactly (hand count), so no residual variance exists.
+    """
+    layout = {"1": ["T5", "T3", "T2", "T0", "T1", "T4"], "2": ["T3", "T5", "T2", "T4", "T1", "T0"]}
+    rows = []
+    for rep, treatments in layout.items():
+        for i, treatment in enumerate(treatments):
+            rows.append({"block": rep, "row": f"{rep}-{i // 3}", "column": str(i % 3),
+                         "treatment": treatment})  # fmt: skip
+    df = pd.DataFrame(rows)
+    df["yield"] = [6831.3, 6602.0, 7060.8, 6459.2, 7084.9, 7464.6,
+                   6246.1, 5893.2, 7123.1, 7866.8, 6496.4, 6361.0]  # fmt: skip
+    with pytest.raises(DataValidationError, match="no residual degrees of freedom"):
+        mixed_model(df, response="yield", design="row_column", treatment="treatment",
+                    block="block", row="row", column="column")  # fmt: skip

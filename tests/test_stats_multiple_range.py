@@ -371,3 +371,11 @@ def test_add_two_level_letters_refuses_other_levels() -> None:
         add_two_level_letters(
             pd.DataFrame({"treatment": list(mm.levels)}), mm, level_column="level"
         )
+
+
+def test_alpha_as_text_is_a_clear_error():
+    """alpha='abc' is a DataValidationError naming alpha, not a ValueError from float()."""
+    from yieldtrial.stats import significant_studentized_range
+
+    with pytest.raises(DataValidationError, match="alpha must be between 0 and 1"):
+        significant_studentized_range(3, 10.0, alpha="abc")  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import integrate, special, stats
 
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.stats.power import (
     MAX_REPLICATES,
     _critical,
@@ -390,3 +390,9 @@ def test_extreme_but_valid_ratio_gives_power_one_without_warnings():
     """A tiny CV against a huge difference overflows nothing: the power is 1."""
     got = comparison_power(cv_pct=1e-300, difference_pct=1e300, replicates=2, n_treatments=3)
     assert got == pytest.approx(1.0, abs=1e-15)
+
+
+def test_replicates_needed_warns_on_a_fractional_cv():
+    """cv_pct=0.08 is read as 0.08 % but warned about (8 % written as a fraction?)."""
+    with pytest.warns(YieldTrialWarning, match=r"cv_pct=0.08 is read as 0.08 %.*cv_pct=8"):
+        replicates_needed(cv_pct=0.08, difference_pct=10, n_treatments=3)

@@ -168,3 +168,22 @@ def test_contrast_df_is_satterthwaite_with_gradients() -> None:
     assert mm.contrast_df(np.array([1.0, 0.0, 0.0]))[0] == pytest.approx(single)
     assert mm.provenance().df_method == "satterthwaite"
     assert mm.provenance().variance_estimation == "REML"
+
+
+def test_means_model_to_frame_and_short_repr() -> None:
+    """to_frame(): one row per level with n, LS-mean, SE = sqrt(diag cov) and df; short repr.
+
+    Hand values: cov = 4 I, so SE = 2 for both levels; df 6 as given.
+    """
+    mm = MeansModel("treatment", ("CK", "T"), np.array([100.0, 110.0]), np.eye(2) * 4.0, 6.0,
+                    np.array([4, 4]), 16.0, "residual", "rcbd",
+                    "yield_kg_ha ~ treatment + block", "yield_kg_ha")  # fmt: skip
+    table = mm.to_frame()
+    assert list(table.columns) == ["level", "n", "lsmean", "se", "df"]
+    np.testing.assert_allclose(table["se"], [2.0, 2.0])
+    assert table.attrs["error_term"] == "residual"
+    assert repr(mm) == (
+        "MeansModel(factor='treatment', levels=2, design='rcbd', error_term='residual', "
+        "df=6, response='yield_kg_ha')"
+    )
+    assert "<table" in mm._repr_html_()

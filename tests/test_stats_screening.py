@@ -204,3 +204,11 @@ def test_moisture_of_a_wet_variety_or_a_wet_block_is_not_flagged():
     assert set(out["plot_id"]) == {"03"}  # its yield is off too (outlier test, robust z)
     moist = out[out["check"] == "moisture"]
     assert moist["pattern"].tolist() == ["swapped digits 81 -> 18"]
+
+
+def test_clean_trial_table_has_the_column_types_of_findings():
+    """No finding: numbers stay float and labels text, the types of a table with findings."""
+    out = screen(field_book(*CLEAN[0]))
+    assert out.empty
+    assert out["p_value"].dtype == np.float64 and out["value"].dtype == np.float64
+    assert out["plot_id"].dtype == pd.Series(["101"]).dtype  # a filled text column's type

@@ -147,3 +147,18 @@ def test_sensitivity_covers_the_named_contrasts():
     assert (row["with_plot"], row["without_plot"], bool(row["changed"])) == (
         "not significant", "lower", True)  # fmt: skip
     assert row["statement"].startswith("the contrast 'zero N' is not significant with plot 201")
+
+
+def test_empty_sensitivity_keeps_the_column_types():
+    """An empty table has float p-values, a bool `changed` and text labels, as a filled one."""
+    out = doubled_trial(14.84).sensitivity()
+    assert out["p_with"].dtype == np.float64 and out["changed"].dtype == bool
+    assert out["statement"].dtype == pd.Series(["text"]).dtype  # a filled text column's type
+
+
+def test_sensitivity_records_the_model_it_refits():
+    """attrs["provenance"] names the design model (the trial's ANOVA) and what was tested."""
+    out = doubled_trial().sensitivity()
+    provenance = out.attrs["provenance"]
+    assert provenance["model"] == doubled_trial().anova().provenance.model
+    assert "with and without each plot" in provenance["test"]

@@ -595,3 +595,8 @@ def test_cells_with_at_is_refused(oats_result) -> None:
     """kind='cells' with at= is an error rather than silently ignoring at."""
     with pytest.raises(DataValidationError, match="does not apply to kind 'cells'"):
         oats_result.means_model("cells", at="Victory")
+
+
+def test_cell_means_table_carries_the_provenance(oats_result) -> None:
+    """StrataAnova.means has the same attrs["provenance"] as its F table."""
+    assert oats_result.means.attrs["provenance"] == oats_result.table.attrs["provenance"]

@@ -170,3 +170,9 @@ def test_means_table_unknown_control_raises():
     """A control that is not a level is a DataValidationError listing the levels."""
     with pytest.raises(DataValidationError, match="control 'XX' is not a level"):
         means_table(balanced_mm([1.0, 2.0]), control=["CK", "XX"])
+
+
+def test_means_table_multiple_range_letters_point_to_two_level():
+    """letters="duncan" is refused with the way to get Duncan letters, not only the choices."""
+    with pytest.raises(DataValidationError, match=r"two_level='duncan'.*mean_separation"):
+        means_table(balanced_mm([100.0, 120.0, 105.0]), control="CK", letters="Duncan")

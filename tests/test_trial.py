@@ -294,6 +294,19 @@ def test_replace_changes_settings():
     assert trial.standard_moisture_pct == 13.0
 
 
+def test_replace_unknown_setting_lists_the_settings():
+    """replace(moisture=...) is a DataValidationError naming the settings, not a TypeError."""
+    trial = FieldTrial.from_dataframe(rcbd_plots(), crop="wheat")
+    with pytest.raises(DataValidationError, match=r"'moisture'.*settings: plots, crop, control"):
+        trial.replace(moisture=14.0)
+
+
+def test_metadata_that_is_not_a_mapping_is_refused():
+    """metadata=["a"] is a DataValidationError, not dict()'s ValueError."""
+    with pytest.raises(DataValidationError, match="metadata must be a mapping"):
+        FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", metadata=["a"])
+
+
 def test_list_and_path_of_examples():
     """The Jinzhong example ships its plots and README."""
     assert "jinzhong-2024" in datasets.list_examples()

@@ -363,3 +363,9 @@ def test_yield_conversion_composes(value: float, a: str, b: str, c: str) -> None
     """Converting A -> B -> C equals converting A -> C directly."""
     via = convert_yield(convert_yield(value, a, b, crop="wheat"), b, c, crop="wheat")
     assert via == pytest.approx(convert_yield(value, a, c, crop="wheat"), rel=1e-12, abs=1e-9)
+
+
+def test_infinite_yield_hint_is_about_infinity_too():
+    """An infinite yield gets a hint that fits it (and reads "A yield", not "An yield")."""
+    with pytest.raises(DataValidationError, match=r"A yield is never negative or infinite"):
+        convert_yield(float("inf"), "kg/mu", "kg/ha")

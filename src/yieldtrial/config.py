@@ -86,9 +86,10 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import is_real_number
 
 __all__ = [
     "LETTERS_METHODS",
@@ -933,9 +934,9 @@ def _number(
             f"({name} = {value.strip()})." if _looks_numeric(value) else
             f"{where}: {name} = {value!r}; expected a number."
         )  # fmt: skip
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_real_number(value):  # NumPy scalars (np.float32(0.05)) are numbers too
         raise DataValidationError(f"{where}: {name} = {value!r}; expected a number.")
-    number = float(value)
+    number = float(cast("float", value))
     if not math.isfinite(number):
         raise DataValidationError(f"{where}: {name} = {value!r}; expected a finite number.")
     below = low is not None and (number < low if low_inclusive else number <= low)

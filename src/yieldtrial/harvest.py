@@ -261,6 +261,31 @@ def _ignore_overflow() -> Any:
     return numpy.errstate(over="ignore") if numpy is not None else contextlib.nullcontext()
 
 
+#: Fewest heads per mu a crop stand can have (maize about 4 000 ears/mu, wheat and rice
+#: hundreds of thousands of spikes or panicles); fewer is the figure in 万 (x 10 000).
+MIN_PLAUSIBLE_HEADS_PER_MU = 1000.0
+
+
+def _warn_heads_in_wan(heads: Numeric) -> None:
+    """Warn when heads per mu look like a count in 万 (40 for 40 万 = 400 000)."""
+    import warnings
+
+    import numpy as np
+
+    from yieldtrial.errors import YieldTrialWarning
+
+    values = np.atleast_1d(np.asarray(heads, dtype=float))
+    low = values[np.isfinite(values) & (values > 0) & (values < MIN_PLAUSIBLE_HEADS_PER_MU)]
+    if low.size:
+        warnings.warn(
+            f"heads_per_mu = {low[0]:g} is implausibly few heads per mu (maize has about "
+            "4,000 ears/mu, wheat and rice hundreds of thousands of spikes or panicles); if "
+            f"the figure is in 万 (x 10,000), pass {low[0] * 10_000:g}",
+            YieldTrialWarning,
+            stacklevel=3,
+        )
+
+
 def theoretical_yield(
     *,
     heads_per_mu: Numeric,
@@ -303,6 +328,11 @@ def theoretical_yield(
     DataValidationError
         If neither or both grain weights are given, or a component is negative.
 
+    Warns
+    -----
+    YieldTrialWarning
+        Fewer than :data:`MIN_PLAUSIBLE_HEADS_PER_MU` heads per mu (the figure in 万?).
+
     Notes
     -----
     ``kg/mu = heads_per_mu x grains_per_head x grain_weight_g_per_grain / 1000 x factor``
@@ -339,6 +369,7 @@ def theoretical_yield(
     heads = as_numeric(heads_per_mu, "heads_per_mu")
     grains = as_numeric(grains_per_head, "grains_per_head")
     check_range("heads_per_mu", heads, low=0)
+    _warn_heads_in_wan(heads)
     check_range("grains_per_head", grains, low=0)
     if thousand_grain_weight_g is not None:
         weight = as_numeric(thousand_grain_weight_g, "thousand_grain_weight_g")

@@ -552,10 +552,10 @@ def describe_method(
 def reported_decimals(reported: float | str) -> int:
     """Return the number of decimals a reported figure was printed with.
 
-    A string is read literally (``"477.360"`` has 3).  A float is read from its
-    shortest round-trip representation (``477.36`` has 2, ``480.0`` has 0), so
-    trailing zeros the report printed are lost: pass the figure as a string when
-    they matter.
+    A string or a :class:`decimal.Decimal` is read literally (``"477.360"`` has 3).  A
+    float is read from its shortest round-trip representation (``477.36`` has 2,
+    ``480.0`` has 0), so trailing zeros the report printed are lost: pass the figure as
+    a string when they matter.
 
     Parameters
     ----------
@@ -572,6 +572,8 @@ def reported_decimals(reported: float | str) -> int:
     >>> reported_decimals(477.36), reported_decimals("477.360"), reported_decimals(480.0)
     (2, 3, 0)
     """
+    if isinstance(reported, decimal.Decimal):  # keeps the printed zeros, like a string
+        reported = format(reported, "f")
     text = reported.strip() if isinstance(reported, str) else repr(float(reported))
     if "e" in text.lower():
         text = _fmt(float(text))
@@ -581,6 +583,10 @@ def reported_decimals(reported: float | str) -> int:
 
 
 def _scalar(value: object, name: str) -> float:
+    if isinstance(value, decimal.Decimal):  # a figure typed exactly, e.g. Decimal("477.36")
+        value = float(value)
+    elif getattr(value, "shape", None) == () and hasattr(value, "item"):  # np.array(442.0)
+        value = value.item()
     if isinstance(value, str):
         try:
             number = float(value)

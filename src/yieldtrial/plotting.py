@@ -94,6 +94,16 @@ def _pick(
     return None
 
 
+def _mean_column(means: pd.DataFrame, given: str | None) -> str:
+    """Return the mean column of a means table: ``given``, a generic name or a yield column."""
+    from yieldtrial.units import unit_from_yield_column
+
+    yield_columns = [c for c in map(str, means.columns) if unit_from_yield_column(c)]
+    column = _pick(means, given, (*_MEAN_COLUMNS, *yield_columns[:1]), "mean")
+    assert column is not None  # noqa: S101 - required=True
+    return column
+
+
 def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     if ax is not None:
         return ax
@@ -237,9 +247,7 @@ def plot_means(
     """
     from yieldtrial.units import unit_from_yield_column
 
-    yield_columns = [c for c in map(str, means.columns) if unit_from_yield_column(c)]
-    mean_col = _pick(means, mean, (*_MEAN_COLUMNS, *yield_columns[:1]), "mean")
-    assert mean_col is not None  # noqa: S101 - required=True
+    mean_col = _mean_column(means, mean)
     unit = unit_from_yield_column(mean_col)
     suffix = mean_col.removeprefix("yield") if unit else ""  # "_kg_ha": ci_low_kg_ha
     low_names = (*_LOW_COLUMNS, *((f"ci_low{suffix}",) if suffix else ()))
@@ -343,7 +351,12 @@ def plot_mean_histogram(
     """
     import numpy as np
 
-    col = _pick(means, mean, _MEAN_COLUMNS, "mean")
+    from yieldtrial.units import unit_from_yield_column
+
+    col = _mean_column(means, mean)
+    unit = unit_from_yield_column(col)
+    if xlabel is None and unit:
+        xlabel = f"Yield ({unit})"
     controls = [control] if isinstance(control, str) else list(control or ())
     labels = means[treatment].astype(str)
     values = means[col].to_numpy(dtype=float)
@@ -395,7 +408,8 @@ def plot_yields(
     order : sequence of str, optional
         Treatment order along the x axis (order of appearance when omitted).
     ylabel, title : str, optional
-        Axis label and title.
+        Axis label (default ``"Yield (<unit>)"`` for a yield column such as
+        ``yield_kg_mu``, else the column name) and title.
     ax : Axes, optional
         Where to draw; a new figure when omitted.
 
@@ -438,7 +452,12 @@ def plot_yields(
     ax.set_xticks(np.arange(len(labels)))
     ax.set_xticklabels(labels)
     ax.set_xlim(-0.5, len(labels) - 0.5)
-    ax.set_ylabel(ylabel or response)
+    if ylabel is None:
+        from yieldtrial.units import unit_from_yield_column
+
+        unit = unit_from_yield_column(response)
+        ylabel = f"Yield ({unit})" if unit else response  # as plot_means labels it
+    ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
     ax.grid(axis="y", alpha=0.3)

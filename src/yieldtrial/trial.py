@@ -38,6 +38,7 @@ import pandas as pd
 
 from yieldtrial.design import resolve as _resolve
 from yieldtrial.design.detect import DESIGNS, TWO_FACTOR_DESIGNS, detect_design
+from yieldtrial.errors import DataValidationError
 from yieldtrial.io import validation as _validation
 from yieldtrial.io import yields as _yields
 from yieldtrial.io.checks import check_option, check_range
@@ -75,6 +76,11 @@ _TRUSTED: contextvars.ContextVar[bool] = contextvars.ContextVar("yieldtrial_trus
 
 
 def _frozen_mapping(metadata: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if metadata is not None and not isinstance(metadata, Mapping):
+        raise DataValidationError(
+            f"metadata must be a mapping of descriptive fields (e.g. {{'title': 'Wheat yield "
+            f"test', 'site': 'Jinzhong'}}); got {type(metadata).__name__}"
+        )
     return MappingProxyType(dict(metadata or {}))
 
 
@@ -131,7 +137,11 @@ class FieldTrial:
         Crop name or alias (``"wheat"``, ``"小麦"``, ``"corn"``); stored canonical.
     control : tuple of str
         Control treatment label(s): one, or several (e.g. a full-rate control and
-        a reduced-rate control).  Empty when the trial has none.
+        a reduced-rate control).  Empty when the trial has none.  In a two-factor
+        design (split plot, strip plot, factorial) it may instead be level(s) of one
+        factor (``control="CK"`` for the sub-plot level ``CK`` of the treatments
+        ``"N0:CK"``, ...): the means, comparisons and letters are then those of that
+        factor unless ``kind=`` says otherwise.
     protocol : str, default "cn-yield-test"
         Moisture protocol; see :data:`yieldtrial.protocols.PROTOCOLS`.
     standard_moisture_pct : float, optional
@@ -260,14 +270,17 @@ class FieldTrial:
             check_range("standard_moisture_pct", standard, low=0, high=100)
         method = check_option("moisture_method", self.moisture_method, METHODS)
         present = [str(t) for t in pd.unique(plots["treatment"])]
-        control = _validation.check_control(_validation.as_labels(self.control), present)
-        order = _resolve.treatment_order(present, control, self.treatment_order, plots=plots)
         detected = detect_design(plots) if self.design is None else None
         design = detected[0] if detected else _resolve.resolve_design(plots, self.design)
         _resolve.warn_single_block(plots, design, stacklevel=3)
         factors = _resolve.resolve_factors(
             plots, design, self.factors, default=detected[1] if detected else ()
         )
+        control = _resolve.resolve_control(
+            plots, _validation.as_labels(self.control), present, design, factors
+        )
+        in_table = tuple(c for c in control if c in present)  # not a factor's level
+        order = _resolve.treatment_order(present, in_table, self.treatment_order, plots=plots)
         block_effects = _resolve.resolve_block_effects(design, self.block_effects)
         ddf = _resolve.resolve_ddf(self.ddf)
         unit = yield_unit(self.unit)
@@ -468,7 +481,21 @@ class FieldTrial:
         -------
         FieldTrial
             The new trial.
+
+        Raises
+        ------
+        DataValidationError
+            A name that is not a setting of the trial (the message lists them), or a new
+            value that is invalid.
         """
+        settings = [f.name for f in dataclasses.fields(self) if f.init]
+        unknown = [name for name in changes if name not in settings]
+        if unknown:
+            raise DataValidationError(
+                f"replace() got {', '.join(map(repr, unknown))}, which "
+                f"{'are not settings' if len(unknown) > 1 else 'is not a setting'} of a "
+                f"FieldTrial; settings: {', '.join(settings)}"
+            )
         if ("crop" in changes or "protocol" in changes) and "standard_moisture_pct" not in changes:
             changes["standard_moisture_pct"] = None
         if "control" in changes:
@@ -843,7 +870,8 @@ class FieldTrial:
             column, ``"<A>:<B>"`` or ``cells`` (every combination).  For the
             two-factor designs a factor column name is accepted for its main
             means, and None means the ``treatment`` column when it is one of the
-            factors (``factors`` gave one name); otherwise ``kind`` is required.
+            factors (``factors`` gave one name), else the factor whose levels hold
+            the control(s); otherwise ``kind`` is required.
         at : str, optional
             Level of the other factor for the ``*_within_*`` kinds (and, for a
             factorial, the simple effects of ``kind`` at that level).
@@ -863,11 +891,13 @@ class FieldTrial:
         DataValidationError
             Unknown kind or level; ``kind`` needed but not given.
         """
+        data = self._analysis_data(unit)
+        columns = self.design_columns()
         return _analysis.means_model(
-            self._analysis_data(unit),
-            columns=self.design_columns(),
+            data,
+            columns=columns,
             treatment_order=self.treatment_order,
-            kind=kind,
+            kind=_analysis.control_kind(data, columns, self.control, kind),
             at=at,
             response=self._result_response(unit),
         )
@@ -1108,11 +1138,13 @@ class FieldTrial:
             One row per pair: difference [unit], SE, statistic, df, p-values, CI,
             ``reject`` and ``inference``; provenance in ``attrs``.
         """
+        data = self._analysis_data(unit)
+        columns = self.design_columns()
         return _analysis.pairwise(
-            self._analysis_data(unit),
-            columns=self.design_columns(),
+            data,
+            columns=columns,
             treatment_order=self.treatment_order,
-            kind=kind,
+            kind=_analysis.control_kind(data, columns, self.control, kind),
             at=at,
             response=self._result_response(unit),
             method=method,
@@ -1298,8 +1330,9 @@ class FieldTrial:
 
         Parameters
         ----------
-        config : TrialConfig, optional
-            Trial description (title, site, treatments, margin, panel, ...).
+        config : TrialConfig or path, optional
+            Trial description (title, site, treatments, margin, panel, ...), or the
+            path of its ``trial.toml``.
         **kwargs
             ``lang``, ``unit``, ``margin_pct``, ``alpha``, ``letters``, ``title``,
             ``report_date``, ``figures``; see :func:`~yieldtrial.report.build.build_report`.

@@ -298,8 +298,8 @@ def _rescaled(value: Numeric, factor: float, quantity: str) -> Numeric:
         "value",
         number,
         low=0,
-        fix=f"An {quantity} cannot be negative (to convert a difference, multiply it by "
-        "the conversion of 1)",
+        fix=f"{quantity[0].upper()}{quantity[1:]} is never negative or infinite (to convert a "
+        "difference, multiply it by the conversion of 1)",
     )
     return as_output(number * factor)
 
@@ -332,7 +332,7 @@ def convert_area(value: Numeric, from_unit: str, to_unit: str) -> Numeric:
     666.6667
     """
     factor = _M2_PER[area_unit(from_unit)] / _M2_PER[area_unit(to_unit)]
-    return _rescaled(value, factor, "area")
+    return _rescaled(value, factor, "an area")
 
 
 def convert_mass(value: Numeric, from_unit: str, to_unit: str) -> Numeric:
@@ -363,7 +363,7 @@ def convert_mass(value: Numeric, from_unit: str, to_unit: str) -> Numeric:
     453.59237
     """
     factor = _KG_PER[mass_unit(from_unit)] / _KG_PER[mass_unit(to_unit)]
-    return _rescaled(value, factor, "amount of mass")
+    return _rescaled(value, factor, "an amount of mass")
 
 
 def _kg_per(mass: str, crop: str | None, from_unit: str, to_unit: str) -> float:
@@ -426,7 +426,7 @@ def convert_yield(
     kg_from = _kg_per(from_mass, crop, from_unit, to_unit)
     kg_to = _kg_per(to_mass, crop, from_unit, to_unit)
     factor = (kg_from * _M2_PER[to_area]) / (_M2_PER[from_area] * kg_to)
-    return _rescaled(value, factor, "yield")
+    return _rescaled(value, factor, "a yield")
 
 
 def yield_column(unit: str) -> str:

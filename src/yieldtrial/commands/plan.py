@@ -107,19 +107,21 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from yieldtrial.commands.standardize import report_warnings
     from yieldtrial.design.layouts import plan_trial
 
-    plan = plan_trial(
-        cv_pct=args.cv,
-        n_treatments=args.treatments,
-        difference_pct=args.difference,
-        replicates=args.replicates,
-        alpha=args.alpha,
-        power=args.power,
-        design=args.design,
-        comparison=args.comparison,
-        alternative=args.alternative,
-    )
+    with report_warnings():  # e.g. --cv 0.08 (a fraction?): one "yieldtrial: warning:" line
+        plan = plan_trial(
+            cv_pct=args.cv,
+            n_treatments=args.treatments,
+            difference_pct=args.difference,
+            replicates=args.replicates,
+            alpha=args.alpha,
+            power=args.power,
+            design=args.design,
+            comparison=args.comparison,
+            alternative=args.alternative,
+        )
     if args.format == "json":
         print(json.dumps(plan.to_dict(), indent=2))
     else:

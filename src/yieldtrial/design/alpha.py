@@ -115,6 +115,11 @@ def alpha_efficiency(blocks: np.ndarray) -> float:
         Harmonic mean of the canonical efficiency factors (the ``v - 1`` non-trivial
         eigenvalues of ``I - N N' / (r k)``). [-]
 
+    Raises
+    ------
+    DataValidationError
+        ``blocks`` is not three-dimensional.
+
     Examples
     --------
     A 3 x 3 simple lattice in 2 replicates (rows, then columns of the square):
@@ -124,6 +129,13 @@ def alpha_efficiency(blocks: np.ndarray) -> float:
     >>> round(alpha_efficiency(np.array([rep1, rep2])), 4)  # (k + 1) / (k + 3) = 4 / 6
     0.6667
     """
+    blocks = np.asarray(blocks)
+    if blocks.ndim != 3:
+        raise DataValidationError(
+            "blocks must be an array of shape (replicates, blocks per replicate, block size) "
+            f"holding treatment numbers; got shape {blocks.shape} (one replicate is "
+            "blocks[np.newaxis])"
+        )
     r, s, k = blocks.shape
     v = s * k
     incidence = np.zeros((v, r * s))
@@ -211,11 +223,17 @@ def alpha_generator(
     k = _count(block_size, "block_size", minimum=2)
     r = _count(replicates, "replicates", minimum=2)
     if k >= v or v % k:
+        divisors = [str(d) for d in range(2, v) if v % d == 0]
+        choice = (
+            f"choose a block size that divides {v} (e.g. {', '.join(divisors)}), or add entries "
+            "(extra checks) to reach a multiple"
+            if divisors
+            else f"{v} is prime, so no block size divides it: add entries (extra checks) to "
+            f"reach a multiple of {k} ({max(v + (-v) % k, 2 * k)} entries)"
+        )
         raise DataValidationError(
             f"an alpha design needs the number of treatments ({v}) to be a multiple of the "
-            f"block size ({k}), with more than one block per replicate; choose a block size "
-            f"that divides {v} (e.g. {', '.join(str(d) for d in range(2, v) if v % d == 0)}), or "
-            "add entries (extra checks) to reach a multiple."
+            f"block size ({k}), with more than one block per replicate; {choice}."
         )
     s = v // k
     if _is_prime(s) and k <= s and r <= s:

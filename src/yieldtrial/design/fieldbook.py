@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import is_real_number
 
 __all__ = [
     "FIELDBOOK_COLUMNS",
@@ -123,11 +124,14 @@ def _finish(
     for col in HARVEST_COLUMNS:
         book[col] = np.nan
     if plot_area_m2 is not None:
-        if not (isinstance(plot_area_m2, int | float) and plot_area_m2 > 0):
+        if not (is_real_number(plot_area_m2) and np.isfinite(plot_area_m2) and plot_area_m2 > 0):
             raise DataValidationError(
                 f"plot_area_m2 must be a positive area in m2; got {plot_area_m2!r}."
             )
-        book["harvested_area_m2"] = float(plot_area_m2)
+        plot_area_m2 = float(plot_area_m2)  # numpy.float32(20) -> 20.0, also in the attrs
+        if "plot_area_m2" in design:
+            design["plot_area_m2"] = plot_area_m2
+        book["harvested_area_m2"] = plot_area_m2
     book = book[list(columns)]
     book = book.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
     for col in ("row", "column"):

@@ -41,6 +41,7 @@ References
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -60,7 +61,7 @@ from yieldtrial.design.fieldbook import (
     _series_base,
 )
 from yieldtrial.design.maps import field_map
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
 
 __all__ = [
     "FIELDBOOK_COLUMNS",
@@ -623,6 +624,11 @@ class TrialPlan:
         """Return the fields as a JSON-ready dict."""
         return asdict(self)
 
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(self.to_text())}</pre>"
+
     def to_text(self) -> str:
         """Explain the plan in a few plain lines (what ``yieldtrial plan`` prints).
 
@@ -752,37 +758,40 @@ def plan_trial(
         comparison=comparison, alternative=alternative, difference_pct=difference_pct,
         replicates=replicates,
     )  # fmt: skip
-    if replicates is not None:
-        r = int(replicates)
-    elif difference_pct is not None:
-        # no practical cap here: the plan states the number, however large it is
-        r = replicates_needed(
-            cv_pct=cv_pct,
-            difference_pct=difference_pct,
-            n_treatments=n_treatments,
-            alpha=alpha,
-            power=power,
-            design=design,
-            comparison=comparison,
-            alternative=alternative,
-            max_replicates=MAX_REPLICATES,
-        )
-    t = int(n_treatments)
-    df_error = float((t - 1) * (r - 1) if design == "rcbd" else t * (r - 1))
+    with warnings.catch_warnings():  # the arguments were checked (and warned about) above
+        warnings.simplefilter("ignore", YieldTrialWarning)
+        if replicates is not None:
+            r = int(replicates)
+        elif difference_pct is not None:
+            # no practical cap here: the plan states the number, however large it is
+            r = replicates_needed(
+                cv_pct=cv_pct,
+                difference_pct=difference_pct,
+                n_treatments=n_treatments,
+                alpha=alpha,
+                power=power,
+                design=design,
+                comparison=comparison,
+                alternative=alternative,
+                max_replicates=MAX_REPLICATES,
+            )
+        t = int(n_treatments)
+        df_error = float((t - 1) * (r - 1) if design == "rcbd" else t * (r - 1))
 
-    def detectable(reps: int) -> float:
-        return detectable_difference_pct(
-            cv_pct=cv_pct,
-            replicates=reps,
-            n_treatments=t,
-            alpha=alpha,
-            power=power,
-            design=design,
-            comparison=comparison,
-            alternative=alternative,
-        )
+        def detectable(reps: int) -> float:
+            return detectable_difference_pct(
+                cv_pct=cv_pct,
+                replicates=reps,
+                n_treatments=t,
+                alpha=alpha,
+                power=power,
+                design=design,
+                comparison=comparison,
+                alternative=alternative,
+            )
 
-    fewer = detectable(r - 1) if r >= 3 else None
+        fewer = detectable(r - 1) if r >= 3 else None
+        current = detectable(r)
     return TrialPlan(
         cv_pct=float(cv_pct),
         difference_pct=None if difference_pct is None else float(difference_pct),
@@ -794,7 +803,7 @@ def plan_trial(
         alternative=alternative,
         replicates=int(r),
         df_error=df_error,
-        detectable_difference_pct=float(detectable(r)),
+        detectable_difference_pct=float(current),
         detectable_difference_fewer_pct=None if fewer is None else float(fewer),
         plots=t * int(r),
     )

@@ -27,6 +27,7 @@ __all__ = [
     "design_columns",
     "factor_level_order",
     "resolve_block_effects",
+    "resolve_control",
     "resolve_ddf",
     "resolve_design",
     "resolve_factors",
@@ -47,6 +48,71 @@ FACTOR_ROLES: dict[str, tuple[str, str]] = {
     "strip_plot": ("horizontal", "vertical"),
     "factorial": ("factor A", "factor B"),
 }
+
+
+def resolve_control(
+    plots: pd.DataFrame,
+    control: Sequence[str],
+    present: Sequence[str],
+    design: str,
+    factors: Sequence[str],
+) -> tuple[str, ...]:
+    """Check the control(s): treatments, or in a two-factor design the levels of one factor.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The validated plot table.
+    control : sequence of str
+        The control label(s) given (empty for none).
+    present : sequence of str
+        The labels of the ``treatment`` column.
+    design : str
+        The resolved design.
+    factors : sequence of str
+        The resolved factor columns (:func:`resolve_factors`).
+
+    Returns
+    -------
+    tuple of str
+        The control labels.
+
+    Raises
+    ------
+    DataValidationError
+        A label that is neither a treatment nor (two-factor designs) a level of a factor;
+        the message lists both.
+
+    Examples
+    --------
+    >>> book = pd.DataFrame({"treatment": ["N0:CK", "N0:V1", "N1:CK", "N1:V1"],
+    ...                      "main": ["N0", "N0", "N1", "N1"], "sub": ["CK", "V1", "CK", "V1"]})
+    >>> resolve_control(book, ("CK",), list(book["treatment"]), "split_plot", ("main", "sub"))
+    ('CK',)
+    """
+    from yieldtrial.io.validation import check_control
+
+    labels = tuple(control)
+    if not labels or design not in TWO_FACTOR_DESIGNS or set(labels) <= set(present):
+        return check_control(labels, present)
+    columns = tuple(factors) if len(factors) == 2 else (*factors, "treatment")
+    by_factor = {
+        name: [str(v) for v in pd.unique(plots[name].dropna().astype(str))]
+        for name in columns
+        if name in plots
+    }
+    for levels in by_factor.values():
+        if set(labels) <= set(levels):
+            return check_control(labels, levels)
+    listing = "; ".join(
+        f"{name}: {list_items((repr(v) for v in levels), limit=20)}"
+        for name, levels in by_factor.items()
+    )
+    raise DataValidationError(
+        f"control {list_items(repr(c) for c in labels)} is not a treatment of this {design!r} "
+        f"trial nor the level(s) of one of its factors ({listing}). Labels are case-sensitive: "
+        "pass control= levels of one factor (the means of that factor are compared with it)"
+    )
 
 
 def treatment_order(

@@ -37,6 +37,7 @@ import pandas as pd
 
 from yieldtrial._typing import Numeric, like_input
 from yieldtrial.efficiency.nutrients import FertilizerInput, _template, products_by_treatment
+from yieldtrial.efficiency.table import _as_mapping
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import as_numeric, check_range
 
@@ -311,7 +312,7 @@ def economics_table(
     >>> t[["cost_change_per_ha", "net_return_change_per_ha"]].iloc[0].tolist()
     [-450.0, 450.0]
     """
-    y_map = {k: float(v) for k, v in _mapping(yields).items()}
+    y_map = _as_mapping(yields, "yields")  # numbers by treatment, or a clear error
     if control not in y_map:
         raise DataValidationError(
             f"control {control!r} has no yield; treatments: {', '.join(y_map)}."

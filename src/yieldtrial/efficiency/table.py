@@ -162,9 +162,15 @@ def _as_mapping(values: Mapping[str, float] | pd.Series | None, name: str) -> di
     elif isinstance(values, Mapping):
         items = list(values.items())
     else:
+        hint = (
+            " For a means table (trial.means()) pass "
+            "table.set_index('treatment')['yield_kg_ha'] (its kg/ha column)."
+            if isinstance(values, pd.DataFrame)
+            else ""
+        )
         raise DataValidationError(
             f"{name} must be a mapping treatment -> value [kg/ha] (or a Series indexed by "
-            f"treatment); got {type(values).__name__}."
+            f"treatment); got {type(values).__name__}.{hint}"
         )
     out: dict[str, float] = {}
     for key, value in items:
@@ -386,6 +392,10 @@ def efficiency_table(
     ):
         table[col] = pd.to_numeric(table[col], errors="coerce").astype("float64")
     table["computed"] = table["computed"].astype(bool)
+    # a label column like treatment, also when no zero-N treatment exists (all missing)
+    table["zero_nutrient_treatment"] = table["zero_nutrient_treatment"].astype(
+        table["treatment"].dtype
+    )
     table.attrs["notes"] = summary_notes(table, treatments, zero, nutrient, "en") + notes["en"]
     for lang in NOTE_LANGUAGES[1:]:
         table.attrs[f"notes_{lang}"] = (

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover - numpy and pandas are imported lazily (fa
     from yieldtrial._typing import Numeric
 
 __all__ = [
+    "is_real_number",
     "as_numeric",
     "as_output",
     "check_aligned",
@@ -59,6 +60,35 @@ def is_python_number(value: object) -> TypeGuard[float | int]:
     (True, False, False)
     """
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def is_real_number(value: object) -> bool:
+    """Tell whether ``value`` is one real number, NumPy scalars included (not bool, not text).
+
+    Parameters
+    ----------
+    value : object
+        Any value.
+
+    Returns
+    -------
+    bool
+        True for ``int``, ``float`` and NumPy integer or floating scalars
+        (``numpy.float32(0.9)``); False for ``bool``, text and containers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> is_real_number(np.float32(0.9)), is_real_number("0.9"), is_real_number(True)
+    (True, False, False)
+    """
+    import numbers
+
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and (type(value).__name__ != "bool_")
+    )
 
 
 def is_series(value: object) -> TypeGuard[pd.Series]:
@@ -121,6 +151,13 @@ def as_numeric(value: Any, name: str) -> Numeric:
     import numpy as np
 
     _refuse_non_measurements(value, name)
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and isinstance(value, pandas.DataFrame):
+        raise DataValidationError(
+            f"{name} must be a number, a NumPy array or a pandas Series; got a DataFrame "
+            f"(columns {', '.join(map(str, value.columns[:5]))}). Pass one column, "
+            "e.g. table['yield_kg_mu']"
+        )
     try:
         if is_series(value):
             return value.astype("float64")
@@ -272,6 +309,12 @@ def check_setting_finite(name: str, value: Numeric) -> None:
     )
 
 
+def _label(label: Any) -> Any:
+    """Return an index label as Python shows it: ``10``, not ``np.int64(10)``."""
+    item = getattr(label, "item", None)
+    return item() if callable(item) and type(label).__module__ == "numpy" else label
+
+
 def _first_non_numeric(value: Any) -> str:
     """Describe the first element that is not a number (or the value itself)."""
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
@@ -283,7 +326,7 @@ def _first_non_numeric(value: Any) -> str:
         try:
             float(item)
         except (TypeError, ValueError):
-            where = f"index {labels[position]!r}" if labels else f"position {position}"
+            where = f"index {_label(labels[position])!r}" if labels else f"position {position}"
             return f"{item!r} at {where}"
     return type(value).__name__
 
@@ -330,7 +373,7 @@ def _where(value: Numeric, mask: np.ndarray) -> str:
     first = int(positions[0])
     given = float(_values(value)[first])
     if is_series(value):
-        place = f"at index {value.index[first]!r}"
+        place = f"at index {_label(value.index[first])!r}"
     elif isinstance(value, np.ndarray) and value.ndim > 0:
         place = f"at position {first}"
     else:

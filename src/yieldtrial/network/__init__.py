@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, MissingExtraError
+from yieldtrial.io.checks import is_real_number
 from yieldtrial.network._batch import PER_TREATMENT_COLUMNS, PER_TRIAL_COLUMNS, Settings
 from yieldtrial.network._engine import (
     Coded,
@@ -390,13 +391,13 @@ def analyze_many(
     _check_choice("sites", sites, SITE_EFFECTS)
     _check_choice("combined", combined, COMBINED_METHODS)
     _check_choice("dunnett_pvalues", dunnett_pvalues, DUNNETT_PVALUE_MODES)
-    if not (isinstance(alpha, (int, float)) and 0.0 < float(alpha) < 1.0):
+    if not (is_real_number(alpha) and 0.0 < float(alpha) < 1.0):
         raise DataValidationError(f"alpha must be in (0, 1); got {alpha!r}")
     _check_cv_options(cv_warn_pct, cv_strong_pct, exclude_cv_above)
     controls = _control_list(control)
     control = controls[0] if controls else None
     if margin_pct is not None and not (
-        isinstance(margin_pct, (int, float)) and 0.0 <= float(margin_pct) < 100.0
+        is_real_number(margin_pct) and 0.0 <= float(margin_pct) < 100.0
     ):
         raise DataValidationError(
             f"margin_pct must be a percentage in [0, 100) of the check's mean; got {margin_pct!r}"
@@ -443,6 +444,7 @@ def analyze_many(
                 f"data must be a pandas or dask DataFrame; got {type(data).__name__}"
             )
         _check_columns(list(data.columns), needed)
+        _check_controls_present(data[treatment], controls)
         per_trial, per_treatment, codes = _tables(data, options, progress)
         plots = data
     per_trial = _with_cv_flag(per_trial, float(cv_warn_pct), float(cv_strong_pct))
@@ -485,6 +487,22 @@ def analyze_many(
     per_trial.attrs["provenance"] = prov.to_dict()
     per_treatment.attrs["provenance"] = prov.to_dict()
     return NetworkResult(per_trial, per_treatment, across, prov, options)
+
+
+def _check_controls_present(treatments: pd.Series, controls: list[str]) -> None:
+    """Refuse a control that is a treatment of no trial (a misspelt label fails every trial)."""
+    if not controls:
+        return
+    present = list(dict.fromkeys(treatments.dropna().astype(str).str.strip()))
+    absent = [c for c in controls if c not in set(present)]
+    if absent:
+        from yieldtrial.io.validation import list_items
+
+        raise DataValidationError(
+            f"control {list_items(repr(a) for a in absent)} is not a treatment of any trial; "
+            f"treatments present: {list_items((repr(t) for t in present), limit=30)}. Labels "
+            "are case-sensitive: pass control= one of them"
+        )
 
 
 def _control_list(control: Any) -> list[str]:

@@ -126,10 +126,11 @@ def _treatment_codes(
         from yieldtrial.io.validation import list_items
 
         raise DataValidationError(
-            f"[[treatments]] describes {list_items(repr(a) for a in absent)}, which "
+            f"the treatment order (treatment_order=, or [[treatments]] in trial.toml) lists "
+            f"{list_items(repr(a) for a in absent)}, which "
             f"{'are' if len(absent) > 1 else 'is'} not a treatment of any trial; "
             f"treatments present: {list_items((repr(t) for t in text), limit=30)}. "
-            "Labels are case-sensitive: correct the label in trial.toml"
+            "Labels are case-sensitive: correct the label"
         )
     listed = list(dict.fromkeys(str(label) for label in given))
     order = np.array(

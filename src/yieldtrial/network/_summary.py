@@ -121,6 +121,13 @@ class NetworkSummary:
     contrasts: pd.DataFrame | None = field(default=None)
     means_model: MeansModel | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        if self.provenance is None:
+            return
+        for value in vars(self).values():  # every table carries the combined model's record
+            if isinstance(value, pd.DataFrame) and "provenance" not in value.attrs:
+                value.attrs["provenance"] = self.provenance.to_dict()
+
     def __repr__(self) -> str:
         included = int(self.sites["included"].sum()) if len(self.sites) else 0
         return (
@@ -130,6 +137,15 @@ class NetworkSummary:
             f"p_treatment={self.p_treatment:.4g}, "
             f"p_treatment_by_site={self.p_treatment_by_site:.4g}, notes={len(self.notes)})"
         )
+
+    def _repr_html_(self) -> str:
+        import html
+
+        head = html.escape(
+            f"{self.method}; control {self.control}; treatment P = {self.p_treatment:.4g}"
+        )
+        table = self.treatments.to_html(index=False, float_format=lambda v: f"{v:.4g}")
+        return f"<p><b>Across-site summary</b> ({head})</p>{table}"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the summary as plain JSON-ready structures."""
@@ -1095,6 +1111,11 @@ def _contrast_table(
 
     from yieldtrial.errors import DataValidationError
 
+    if not isinstance(contrasts, Mapping):
+        raise DataValidationError(
+            "contrasts must map each contrast's name to its weights, e.g. "
+            "{'T vs CK2': {'T': 1, 'CK2': -1}}; got " + type(contrasts).__name__
+        )
     rows = []
     for name, weights in contrasts.items():
         if not isinstance(weights, Mapping) or not weights:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import is_real_number
 
 __all__ = ["ENVIRONMENT_INDICES", "environment_response"]
 
@@ -61,6 +62,15 @@ def _means_table(data: Any) -> pd.DataFrame:
         raise DataValidationError(
             "environment_response needs a NetworkResult (from yieldtrial.analyze_many), its "
             f"summary, or a site x treatment DataFrame of means; got {type(data).__name__}"
+        )
+    text = [str(c) for c in means.columns if not pd.api.types.is_numeric_dtype(means[c])]
+    if text:
+        raise DataValidationError(
+            f"environment_response needs site means (rows sites, columns treatments), but "
+            f"column {text[0]!r} of the table is not numeric: is it a plot table? Analyse it "
+            "first (res = yt.analyze_many(plots, by='site', ...); environment_response(res)) "
+            "or pivot it (plots.pivot_table(index='site', columns='treatment', "
+            "values='yield_kg_ha'))"
         )
     return means
 
@@ -132,7 +142,7 @@ def environment_response(
         raise DataValidationError(
             f"on must be one of {', '.join(map(repr, ENVIRONMENT_INDICES))}; got {on!r}"
         )
-    if not (isinstance(confidence, (int, float)) and 0.0 < float(confidence) < 1.0):
+    if not (is_real_number(confidence) and 0.0 < float(confidence) < 1.0):
         raise DataValidationError(f"confidence must be in (0, 1); got {confidence!r}")
     if control is None:
         summary = getattr(data, "summary", data)

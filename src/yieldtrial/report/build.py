@@ -18,6 +18,7 @@ trial.toml has the data, ``summary`` (first), ``trial_info``, ``field_map``,
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -119,9 +120,25 @@ def trial_with_settings(trial: Any, config: TrialConfig) -> Any:
     return in_described_order(trial.replace(**changes) if changes else trial, labels)
 
 
+def _as_config(config: Any) -> TrialConfig:
+    """Return the description: a TrialConfig, read from a trial.toml path, or empty."""
+    if config is None:
+        return TrialConfig()
+    if isinstance(config, TrialConfig):
+        return config
+    if isinstance(config, str | os.PathLike):
+        from yieldtrial.config import load_config
+
+        return load_config(config)
+    raise TypeError(
+        f"config must be a TrialConfig (yt.load_config('trial.toml')) or the path of a "
+        f"trial.toml; got {type(config).__name__}"
+    )
+
+
 def build_report(
     trial: Any,
-    config: TrialConfig | None = None,
+    config: TrialConfig | str | os.PathLike[str] | None = None,
     *,
     lang: str = "en",
     unit: str | None = None,
@@ -140,8 +157,9 @@ def build_report(
     ----------
     trial : FieldTrial
         The trial (plots, crop, control(s), protocol, standard moisture, design).
-    config : TrialConfig, optional
-        The trial description (title, site, treatments, panel...).  Its analysis
+    config : TrialConfig or path, optional
+        The trial description (title, site, treatments, panel...), or the path of its
+        ``trial.toml`` (read with :func:`yieldtrial.load_config`).  Its analysis
         settings are used when the arguments below are ``None``.
     lang : {"en", "zh"}
         Report language; Chinese uses kg/mu by default.
@@ -173,7 +191,9 @@ def build_report(
     """
     from yieldtrial._version import __version__
 
-    config = config or TrialConfig()
+    config = _as_config(config)
+    if title is not None and not isinstance(title, str):
+        raise DataValidationError(f"title must be text; got {title!r} ({type(title).__name__})")
     trial = trial_with_settings(trial, config)
     s = resolve_settings(
         trial, config, lang=lang, unit=unit, margin_pct=margin_pct, alpha=alpha, letters=letters

@@ -142,6 +142,7 @@ def report_from_files(
     """
     from yieldtrial.report.build import build_report
 
+    _check_report_options(options)
     cfg = config if isinstance(config, TrialConfig) else load_config(config)
     given = {"crop": crop or None, "control": control or None}
     cfg = cfg.override(**{**(overrides or {}), **{k: v for k, v in given.items() if v}})
@@ -158,6 +159,33 @@ def report_from_files(
         trial, cfg, lang=lang, input_path=str(Path(plots)), extra_warnings=messages, **options
     )
     return report, messages
+
+
+def _check_report_options(options: dict[str, Any]) -> None:
+    """Refuse an option build_report does not take, naming the ones it does (or overrides=)."""
+    import dataclasses
+    import inspect
+
+    from yieldtrial.report.build import build_report
+
+    taken = [
+        name
+        for name, p in inspect.signature(build_report).parameters.items()
+        if p.kind is p.KEYWORD_ONLY and name not in ("input_path", "extra_warnings")
+    ]
+    fields = {f.name for f in dataclasses.fields(TrialConfig)}
+    for name in options:
+        if name in taken:
+            continue
+        hint = (
+            f"; {name!r} is a trial-description setting: pass overrides={{{name!r}: ...}}"
+            if name in fields
+            else ""
+        )
+        raise DataValidationError(
+            f"report_from_files() got an unknown option {name!r}{hint}. Report options: "
+            f"{', '.join(taken)}; trial settings go in trial.toml or overrides="
+        )
 
 
 def write_report_file(

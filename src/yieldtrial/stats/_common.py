@@ -76,7 +76,10 @@ def warn_fraction_pct(name: str, value: float | None, *, example: str = "5") -> 
 
 def check_alpha(alpha: float, name: str = "alpha") -> float:
     """Return ``alpha`` as a float, or raise when it is not strictly between 0 and 1."""
-    value = float(alpha)
+    try:
+        value = float(alpha)
+    except (TypeError, ValueError):
+        value = float("nan")
     if not 0.0 < value < 1.0:
         raise DataValidationError(
             f"{name} must be between 0 and 1 (exclusive), got {alpha!r}; use e.g. 0.05 or 0.01"

@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import is_real_number
+from yieldtrial.io.validation import as_labels
 from yieldtrial.stats._common import default_design, warn_fraction_pct
 from yieldtrial.stats._covariance import (
     DiagonalCovariance,
@@ -105,12 +107,12 @@ def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
 
 
 def _check_level(value: float, name: str) -> None:
-    if not (isinstance(value, int | float) and 0.0 < float(value) < 1.0):
+    if not (is_real_number(value) and 0.0 < float(value) < 1.0):
         raise DataValidationError(f"{name} must be a number in (0, 1); got {value!r}")
 
 
 def _controls(mm: MeansModel, control: str | Sequence[str]) -> list[str]:
-    items = [control] if isinstance(control, str) else [str(c) for c in control]
+    items = list(as_labels(control))  # 1, 1.0 and "1" name the same level
     if not items:
         raise DataValidationError("control must name at least one treatment level")
     for c in items:
@@ -670,7 +672,9 @@ def compare_means_to_control(
     _check_choice("method", method, CONTROL_METHODS)
     _check_choice("alternative", alternative, ALTERNATIVES)
     _check_level(confidence, "confidence")
-    if margin_pct is not None and not (np.isfinite(margin_pct) and 0.0 <= margin_pct < 100.0):
+    if margin_pct is not None and not (
+        is_real_number(margin_pct) and np.isfinite(margin_pct) and 0.0 <= margin_pct < 100.0
+    ):
         raise DataValidationError(
             f"margin_pct must be a percentage in [0, 100) of the control mean; got {margin_pct!r}"
         )

@@ -82,11 +82,18 @@ def _significance_matrix(levels: tuple[str, ...], significant: Any) -> np.ndarra
             out[pos[str(g1)], pos[str(g2)]] = value
             out[pos[str(g2)], pos[str(g1)]] = value
         return out
-    if isinstance(significant, pd.DataFrame):
-        significant = significant.reindex(index=list(levels), columns=list(levels))
-        raw = significant.astype("float64").to_numpy(dtype=float, na_value=np.nan)
-    else:
-        raw = np.asarray(significant, dtype=float)
+    try:
+        if isinstance(significant, pd.DataFrame):
+            significant = significant.reindex(index=list(levels), columns=list(levels))
+            raw = significant.astype("float64").to_numpy(dtype=float, na_value=np.nan)
+        else:
+            raw = np.asarray(significant, dtype=float)
+    except (TypeError, ValueError):
+        raise DataValidationError(
+            f"significant must be a {k} x {k} matrix of booleans (True = the two levels "
+            "differ) or a pairwise table with group1, group2 and reject columns (as "
+            f"yieldtrial.stats.pairwise returns); got {type(significant).__name__}"
+        ) from None
     if raw.shape != (k, k):
         raise DataValidationError(
             f"significant must be a {k} x {k} matrix (one row and column per level); "

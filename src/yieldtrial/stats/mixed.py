@@ -876,6 +876,7 @@ def mixed_model(
         _, inverse = np.unique(stacked, axis=0, return_inverse=True)
         random_codes.append(np.ravel(inverse))
 
+    _check_residual_df(x, random_codes, design=design, formula=spec.formula)
     from yieldtrial.stats._reml import RemlError, reml
 
     try:
@@ -955,6 +956,36 @@ def mixed_model(
     table.attrs["provenance"] = result.provenance.to_dict()
     vc.attrs["provenance"] = result.provenance.to_dict()
     return result
+
+
+#: Largest plot count for which the exact rank check of :func:`_check_residual_df` runs.
+_RANK_CHECK_MAX_PLOTS = 400
+
+
+def _check_residual_df(
+    x: np.ndarray, random_codes: list[np.ndarray], *, design: str, formula: str
+) -> None:
+    """Refuse a model whose fixed and random effects together fit every plot exactly.
+
+    With no residual degrees of freedom REML drives the residual variance towards zero and
+    every standard error, df and test becomes meaningless (a tiny Satterthwaite df, root
+    finding that fails).  The rank of ``[X | Z]`` is computed only when the column count
+    could reach the number of plots (otherwise df > 0 is certain).
+    """
+    n = int(x.shape[0])
+    columns = int(x.shape[1]) + sum(int(c.max()) + 1 for c in random_codes)
+    if columns < n or n > _RANK_CHECK_MAX_PLOTS:
+        return
+    z = [np.eye(int(c.max()) + 1)[c] for c in random_codes]
+    rank = int(np.linalg.matrix_rank(np.hstack([x, *z])))
+    if rank >= n:
+        raise DataValidationError(
+            f"the {design} mixed model {formula!r} leaves no residual degrees of freedom: "
+            f"its fixed and random effects reproduce all {n} observed plots exactly, so no "
+            "error variance (and no standard error or test) can be estimated. The layout has "
+            "too few plots for its treatments and blocking terms: add replicates, or analyse "
+            "it with fewer blocking terms (e.g. design='rcbd' with the replicates as blocks)."
+        )
 
 
 def _f_tests(result: MixedModelFit) -> tuple[pd.DataFrame, float]:

@@ -692,8 +692,8 @@ def _fit_key(
     import hashlib
 
     used = [c for c in dict.fromkeys(columns) if c is not None]
-    if any(c not in data.columns for c in used):
-        return None
+    if not isinstance(data, pd.DataFrame) or any(c not in data.columns for c in used):
+        return None  # not cached: the fit's own checks name the problem
     try:
         hashed = pd.util.hash_pandas_object(data[used], index=True).to_numpy()
     except TypeError:  # unhashable cells: no caching

@@ -54,6 +54,7 @@ from typing import Any
 import numpy as np
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.stats._common import warn_fraction_pct
 
 __all__ = [
     "COMPARISONS",
@@ -218,7 +219,7 @@ def validate_plan_arguments(
     yieldtrial.errors.DataValidationError: cv_pct (CV of plot yields) must be a positive ...
     """
     _check_choices(design, comparison, alternative)
-    _check_cv(cv_pct)
+    warn_fraction_pct("cv_pct", _check_cv(cv_pct), example="8")  # 0.08 for 8 %?
     _check_treatments(n_treatments)
     _check_power(power, _check_alpha(alpha))
     if difference_pct is not None:

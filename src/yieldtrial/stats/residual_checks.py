@@ -154,6 +154,12 @@ class Diagnostics:
     fit: DesignFit | None = None
     strata: StrataAnova | None = None
 
+    def __post_init__(self) -> None:
+        provenance = self.provenance  # the residual tables carry it too, as to_frame() does
+        if provenance is not None:
+            for table in (self.residuals, self.outliers):
+                table.attrs["provenance"] = provenance.to_dict()
+
     @property
     def provenance(self) -> Provenance | None:
         """Provenance of the checks: the model's design, formula and (innermost) error term.

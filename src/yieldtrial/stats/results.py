@@ -10,7 +10,7 @@ plots.  :class:`Provenance` is attached to every statistical result.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +20,9 @@ from yieldtrial.stats._covariance import (
     diagonal,
     quadratic_forms,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["MeansModel", "Provenance"]
 
@@ -159,6 +162,66 @@ class MeansModel:
     cov_gradient: np.ndarray | None = None
     variance_parameter_cov: np.ndarray | None = None
     cov_unadjusted: np.ndarray | None = None
+
+    def __repr__(self) -> str:
+        """One line: factor, number of levels, design, error term and df (no matrices)."""
+        df = f"{self.df:.6g}" + (f" ({self.df_method})" if self.df_method else "")
+        return (
+            f"MeansModel(factor={self.factor!r}, levels={len(self.levels)}, "
+            f"design={self.design!r}, error_term={self.error_term!r}, df={df}, "
+            f"response={self.response!r})"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the LS-means as a table, one row per level, in the order of :attr:`levels`.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``level``, ``n`` (observed plots), ``lsmean`` and ``se`` [response
+            unit], ``df`` (error df of the comparisons); ``attrs`` hold ``factor``,
+            ``response``, ``design``, ``formula`` and ``error_term``.
+
+        Examples
+        --------
+        >>> mm = MeansModel("treatment", ("CK", "T"), np.array([100.0, 110.0]),
+        ...                 np.eye(2) * 4.0, 6.0, np.array([4, 4]), 16.0, "residual",
+        ...                 "rcbd", "yield_kg_ha ~ treatment + block", "yield_kg_ha")
+        >>> mm.to_frame()
+          level  n  lsmean   se   df
+        0    CK  4   100.0  2.0  6.0
+        1     T  4   110.0  2.0  6.0
+        """
+        import pandas as pd
+
+        table = pd.DataFrame(
+            {
+                "level": pd.Series(self.levels, dtype="str"),
+                "n": np.asarray(self.n, dtype=np.int64),
+                "lsmean": np.asarray(self.estimates, dtype=float),
+                "se": self.se,
+                "df": np.full(len(self.levels), float(self.df)),
+            }
+        )
+        table.attrs.update(
+            factor=self.factor,
+            response=self.response,
+            design=self.design,
+            formula=self.formula,
+            error_term=self.error_term,
+        )
+        return table
+
+    def _repr_html_(self) -> str:
+        import html
+
+        head = (
+            f"<p><b>LS-means of {html.escape(self.factor)}</b> {html.escape(self.formula)} "
+            f"({html.escape(self.design)}; error term {html.escape(self.error_term)}, "
+            f"{self.df:.6g} df)</p>"
+        )
+        body = self.to_frame().to_html(index=False, float_format=lambda v: f"{v:.6g}")
+        return head + body
 
     @property
     def contrast_basis(self) -> np.ndarray:

@@ -89,6 +89,9 @@ SUSPECT_COLUMNS: tuple[str, ...] = (
     "message",
 )
 
+#: Numeric columns of :func:`suspect_plots` (the others are text).
+_SUSPECT_NUMBERS = ("value", "typical", "ratio", "statistic", "p_value", "p_value_adjusted")
+
 #: Robust z beyond which a plot is "far from the rest of its treatment".
 ROBUST_Z_LIMIT = 6.0
 
@@ -611,6 +614,8 @@ def suspect_plots(
     for r in rows:
         r.pop("_index", None)
     out = pd.DataFrame(rows, columns=list(SUSPECT_COLUMNS))
+    if not len(out):  # no finding: the columns keep the types of a table with findings
+        out = out.astype({c: "float64" if c in _SUSPECT_NUMBERS else "str" for c in out})
     if len(out):
         order = {c: k for k, c in enumerate(CHECKS)}
         out = (

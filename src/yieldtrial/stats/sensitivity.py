@@ -56,6 +56,38 @@ SENSITIVITY_COLUMNS: tuple[str, ...] = (
     "statement",
 )
 
+#: Types of the columns of :func:`verdicts` and :func:`sensitivity` that are not text.
+_NUMBER_COLUMNS = ("p_value", "estimate", "p_with", "p_without", "estimate_with",
+                   "estimate_without")  # fmt: skip
+_BOOL_COLUMNS = ("significant", "changed")
+
+
+def _typed(table: pd.DataFrame) -> pd.DataFrame:
+    """Give an empty table the column types of a filled one (text, float, bool)."""
+    if len(table):
+        return table
+    return table.astype(
+        {
+            c: "float64" if c in _NUMBER_COLUMNS else "bool" if c in _BOOL_COLUMNS else "str"
+            for c in table.columns
+        }
+    )
+
+
+def _with_provenance(
+    table: pd.DataFrame, trial: Any, alpha: float, unit: str | None
+) -> pd.DataFrame:
+    """Attach the design model's provenance (the model every verdict is refitted with)."""
+    try:
+        provenance = trial.anova(alpha=alpha, unit=unit).provenance
+    except DataValidationError:  # pragma: no cover - the verdicts already needed the model
+        return table
+    table.attrs["provenance"] = provenance.replace(
+        test="the report's verdicts with and without each plot (model refitted)"
+    ).to_dict()
+    return table
+
+
 #: Significance level of the uppercase letters of the report (the letters verdicts use the
 #: lowercase level ``alpha``; see :func:`verdicts`).
 _UPPER_ALPHA = 0.01
@@ -134,7 +166,7 @@ def verdicts(
 
     rows: list[dict[str, Any]] = []
     if not trial.is_replicated:
-        return pd.DataFrame(rows, columns=list(VERDICT_COLUMNS))
+        return _typed(pd.DataFrame(rows, columns=list(VERDICT_COLUMNS)))
     anova = trial.anova(alpha=alpha, unit=unit)
     table = anova.table
     two_factor = "error_term" in table.columns
@@ -158,8 +190,13 @@ def verdicts(
             }
         )
     mm = trial.means_model(kind, unit=unit)
-    if control is None:
-        controls = tuple(getattr(trial, "control", ())) if mm.factor == "treatment" else ()
+    if control is None:  # the trial's control(s) that are levels of these means
+        trial_controls = tuple(getattr(trial, "control", ()))
+        controls = (
+            trial_controls
+            if mm.factor == "treatment"
+            else tuple(c for c in trial_controls if c in mm.levels)
+        )
     else:
         controls = (control,) if isinstance(control, str) else tuple(control)
     controls = tuple(str(c) for c in controls)
@@ -221,7 +258,7 @@ def verdicts(
                         }
                     )
     rows.extend(_contrast_verdicts(mm, contrasts, alpha))
-    return pd.DataFrame(rows, columns=list(VERDICT_COLUMNS))
+    return _typed(pd.DataFrame(rows, columns=list(VERDICT_COLUMNS)))
 
 
 def _contrast_verdicts(
@@ -338,7 +375,9 @@ def sensitivity(
     base = verdicts(trial, **options)
     rows: list[dict[str, Any]] = []
     if base.empty or not ids:
-        return pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
+        return _with_provenance(
+            _typed(pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))), trial, alpha, unit
+        )
     table = trial.plots
     for pid in ids:
         where = table.loc[table["plot_id"].astype(str) == pid]
@@ -386,4 +425,6 @@ def sensitivity(
                     ),
                 }
             )
-    return pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
+    return _with_provenance(
+        _typed(pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))), trial, alpha, unit
+    )

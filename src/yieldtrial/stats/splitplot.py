@@ -561,6 +561,7 @@ def _result(
             "n": r,
         }
     )
+    means.attrs["provenance"] = prov.to_dict()
     cv = {
         name: (100.0 * float(np.sqrt(ms)) / grand if grand != 0 else float("nan"))
         for name, (ms, _) in errors.items()

@@ -137,8 +137,17 @@ def means_table(
     from scipy import stats
 
     if letters not in LETTER_METHODS:
+        hint = ""
+        if isinstance(letters, str) and letters.strip().lower() in ("duncan", "snk", "scheffe"):
+            test = letters.strip().lower()
+            hint = (
+                f". For {test} letters call FieldTrial.means(two_level={test!r}) (columns "
+                f"letters_05, letters_01) or yieldtrial.stats.mean_separation(means_model, "
+                f"test={test!r})"
+            )
         raise DataValidationError(
-            f"letters must be one of {', '.join(repr(m) for m in LETTER_METHODS)}; got {letters!r}"
+            f"letters must be one of {', '.join(repr(m) for m in LETTER_METHODS)}; "
+            f"got {letters!r}{hint}"
         )
     for name, value in (("alpha", alpha), ("confidence", confidence)):
         if not 0.0 < float(value) < 1.0:

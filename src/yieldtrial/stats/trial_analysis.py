@@ -38,6 +38,7 @@ __all__ = [
     "analysis_data",
     "analysis_model",
     "compare_to_control",
+    "control_kind",
     "design_df_error",
     "diagnostics",
     "in_display_order",
@@ -690,12 +691,34 @@ def _model_and_controls(
     response: str,
 ) -> tuple[MeansModel, tuple[str, ...]]:
     """MeansModel of ``kind`` and the controls that apply to it (given, else the trial's)."""
+    wanted = trial_control if control is None else as_labels(control)
+    kind = control_kind(data, columns, wanted, kind)
     mm = means_model(
         data, columns=columns, treatment_order=treatment_order, kind=kind, at=at, response=response
     )
     if control is not None:
         return mm, as_labels(control)
-    return mm, (tuple(trial_control) if mm.factor == "treatment" else ())
+    if mm.factor == "treatment":
+        return mm, tuple(trial_control)
+    return mm, tuple(c for c in trial_control if c in mm.levels)  # a factor's level
+
+
+def control_kind(
+    data: pd.DataFrame,
+    columns: Mapping[str, Any],
+    trial_control: Sequence[str],
+    kind: str | None,
+) -> str | None:
+    """``kind``, or the factor whose levels hold the trial's control(s) (two-factor designs)."""
+    if kind is not None or not trial_control or not _two_factors(columns):
+        return kind
+    factors = tuple(columns["factors"])
+    if "treatment" in factors:
+        return kind
+    for name in factors:
+        if name in data and set(trial_control) <= set(data[name].dropna().astype(str)):
+            return str(name)
+    return kind
 
 
 def compare_to_control(
