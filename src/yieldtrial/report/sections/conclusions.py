@@ -283,16 +283,25 @@ def _factor_verdicts(ctx: ReportContext) -> list[str]:
         error = str(row.get("error_term") or "")
         if not (math.isfinite(p) and error):
             continue
-        items.append(
-            t(
+        source = source_label(str(row["source"]), lang)
+        if error.startswith("REML"):  # a mixed model's Wald F test: no error term to name
+            kr = "kenward" in error.lower()
+            sentence = t(
+                "concl.source_sig_reml" if p < s.alpha else "concl.source_ns_reml",
+                lang,
+                source=source,
+                ddf=t("ddf.kenward_roger" if kr else "ddf.satterthwaite", lang),
+                p=fmt_p(p),
+            )
+        else:
+            sentence = t(
                 "concl.source_sig" if p < s.alpha else "concl.source_ns",
                 lang,
-                source=source_label(str(row["source"]), lang),
+                source=source,
                 error=source_label(error, lang),
                 p=fmt_p(p),
             )
-            + _depends(ctx, "anova_f", str(row["source"]))
-        )
+        items.append(sentence + _depends(ctx, "anova_f", str(row["source"])))
     if getattr(ctx.anova, "interaction_significant", False):
         items.append(t("anova.interaction_note", lang))
     return items
