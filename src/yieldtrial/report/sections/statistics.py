@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.efficiency.trial_tables import report_table
+from yieldtrial.io.validation import as_labels
 from yieldtrial.report._format import (
     CV_DIGITS,
     fmt_number,
@@ -331,7 +332,12 @@ def means_section(ctx: ReportContext) -> Section:
         cols.insert(4, Column("mean_kg_ha", t("col.yield_kg_ha", lang), "number", 1, "kg/ha"))
     moisture: dict[str, float] = {}
     if "moisture_pct" in ctx.used.columns:
-        grouped = ctx.used.groupby("treatment")["moisture_pct"].mean()
+        # the rows are levels of the means factor (a split plot's sub-plot factor, ...)
+        by = s.kind if s.kind not in (None, "treatment") else "treatment"
+        if by not in ctx.used.columns:  # cells of two factors: no single column
+            by = "treatment"
+        labels = pd.Series(as_labels(ctx.used[by].tolist()), index=ctx.used.index)
+        grouped = ctx.used["moisture_pct"].groupby(labels).mean()
         moisture = {str(k): float(v) for k, v in grouped.items()}
         cols.append(Column("moisture_pct", t("col.moisture_mean", lang), "number", 1, "%"))
     ccols, cvalues = _control_columns(ctx)

@@ -1,0 +1,41 @@
+"""The means table's harvest moisture is the mean over the plots of each row's level.
+
+In a two-factor design the rows are levels of one factor (a split plot's sub-plot factor),
+not values of the ``treatment`` column, so grouping by ``treatment`` left every cell empty.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from yieldtrial import design
+from yieldtrial.report.files import report_from_files
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Any:
+    yield
+    plt.close("all")
+
+
+def test_split_plot_means_show_moisture_of_sub_plot_level(tmp_path: Path) -> None:
+    book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 9.0 + (np.arange(len(book)) * 7 % 16) / 10
+    # moisture by sub-plot level: N0 14 %, N1 15 %, N2 16 % (so each level's mean is exact)
+    book["moisture_pct"] = book["sub"].map({"N0": 14.0, "N1": 15.0, "N2": 16.0})
+    book["impurity_pct"] = 0.5
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "split_plot"\n'
+        'factors = ["main", "sub"]\ncontrol = "N0"\n',
+        encoding="utf-8",
+    )
+    report, _ = report_from_files(tmp_path / "plots.csv", tmp_path / "trial.toml", figures=False)
+    shown = {row["treatment"]: row["moisture_pct"] for row in report.results["means_display"]}
+    assert shown == {"N0": 14.0, "N1": 15.0, "N2": 16.0}
