@@ -67,7 +67,7 @@ def anova_section(ctx: ReportContext) -> Section:
         if strata:
             entry["stratum"] = source_label(str(row["stratum"]), lang)
         if tested_against:
-            entry["error_term"] = source_label(error, lang) if error else None
+            entry["error_term"] = source_label(error, lang) if error else "–"  # not tested
         df_den = (
             df_of.get(error) if tested_against else (a.df_error if source != "residual" else None)
         )

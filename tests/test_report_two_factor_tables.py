@@ -1,4 +1,4 @@
-"""The means table's harvest moisture is the mean over the plots of each row's level.
+"""Tables of two-factor reports: harvest moisture by level, dashes where nothing is tested.
 
 In a two-factor design the rows are levels of one factor (a split plot's sub-plot factor),
 not values of the ``treatment`` column, so grouping by ``treatment`` left every cell empty.
@@ -39,3 +39,23 @@ def test_split_plot_means_show_moisture_of_sub_plot_level(tmp_path: Path) -> Non
     report, _ = report_from_files(tmp_path / "plots.csv", tmp_path / "trial.toml", figures=False)
     shown = {row["treatment"]: row["moisture_pct"] for row in report.results["means_display"]}
     assert shown == {"N0": 14.0, "N1": 15.0, "N2": 16.0}
+
+
+def test_anova_rows_not_tested_show_a_dash(tmp_path: Path) -> None:
+    """The error and total rows of a stratum ANOVA have a dash under "Tested against"."""
+    book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 9.0 + (np.arange(len(book)) * 7 % 16) / 10
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.5
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "split_plot"\nfactors = ["main", "sub"]\n',
+        encoding="utf-8",
+    )
+    report, _ = report_from_files(tmp_path / "plots.csv", tmp_path / "trial.toml", figures=False)
+    md = report.to_markdown()
+    # complete split plot, stratum ANOVA: Error b on 2 x 2 x 2 = 8 df, F and P dashed
+    assert "| Sub-plots | Error b | 8 |" in md
+    error_b = next(line for line in md.splitlines() if line.startswith("| Sub-plots | Error b"))
+    assert error_b.rstrip().endswith("| – | – | – |")
