@@ -45,9 +45,12 @@ def model_methods_text(ctx: ReportContext) -> str:
     kind, lang = _kind(ctx.anova), ctx.s.lang
     if kind == "mixed":
         components = [str(c) for c in ctx.anova.variance_components["component"]]
-        named = ", ".join(source_label(c, lang) for c in components)
+        named = ("、" if lang == "zh" else ", ").join(source_label(c, lang) for c in components)
         key = "methods.mixed_kr" if ctx.anova.ddf == "kenward-roger" else "methods.mixed"
-        return t(key, lang, components=named)
+        # alpha and row-column blocks are incomplete (non-orthogonal): no exact stratum df
+        tail = "_incomplete" if ctx.anova.design in ("alpha", "row_column") else "_strata"
+        space = " " if lang == "en" else ""
+        return t(key, lang, components=named) + space + t(key + tail, lang)
     if kind == "augmented":
         return t("methods.augmented", lang)
     return ""

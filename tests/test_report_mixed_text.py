@@ -1,4 +1,4 @@
-"""F-test verdicts of a mixed model (REML) name the df method, not a raw error-term key."""
+"""Text of mixed-model (REML) reports: verdicts, methods and variance-component names."""
 
 from __future__ import annotations
 
@@ -61,3 +61,43 @@ def test_reml_verdict_in_chinese(tmp_path: Path) -> None:
     md = _markdown(_split_plot_with_missing_plot(tmp_path), "zh")
     assert "（混合模型 F 检验，Satterthwaite 自由度，P = " in md
     assert "satterthwaite df" not in md
+
+
+def _alpha(tmp_path: Path, lang: str = "en") -> str:
+    """Report of a complete 6-entry alpha design (blocks of 3, 2 replicates)."""
+    book = design.alpha_design([f"G{i}" for i in range(1, 7)], block_size=3, replicates=2, seed=1)
+    n = len(book)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 9.0 + (np.arange(n) * 7 % 16) / 10
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.5
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "alpha"\n', encoding="utf-8"
+    )
+    return _markdown(tmp_path, lang)
+
+
+def test_alpha_methods_say_df_are_approximate(tmp_path: Path) -> None:
+    md = _alpha(tmp_path)
+    assert "so these df are approximations even with no plot missing" in md
+    # an alpha design has no stratum ANOVA whose df the REML df could equal
+    assert "stratum df of the ANOVA" not in md
+
+
+def test_split_plot_methods_keep_stratum_df_sentence(tmp_path: Path) -> None:
+    md = _markdown(_split_plot_with_missing_plot(tmp_path), "en")
+    assert "With no plot missing these equal the stratum df of the ANOVA;" in md
+    assert "approximations even with no plot missing" not in md
+
+
+def test_variance_components_are_named(tmp_path: Path) -> None:
+    md = _alpha(tmp_path)
+    assert "| Incomplete blocks (within replicates) |" in md
+    assert "| block:incomplete_block |" not in md  # the model formula keeps its term
+
+
+def test_split_plot_whole_plot_component_is_named(tmp_path: Path) -> None:
+    md = _markdown(_split_plot_with_missing_plot(tmp_path), "zh")
+    assert "方差组分（区组、区组 × main、误差）" in md
+    assert "| block:main |" not in md
