@@ -101,3 +101,10 @@ def test_split_plot_whole_plot_component_is_named(tmp_path: Path) -> None:
     md = _markdown(_split_plot_with_missing_plot(tmp_path), "zh")
     assert "方差组分（区组、区组 × main、误差）" in md
     assert "| block:main |" not in md
+
+
+def test_mixed_model_cv_has_the_report_digits(tmp_path: Path) -> None:
+    """The REML footer's CV has one decimal, like every other CV of the report."""
+    md = _alpha(tmp_path)
+    footer = next(line for line in md.splitlines() if line.startswith("- CV (%): "))
+    assert len(footer.removeprefix("- CV (%): ").split(".")[1]) == 1
