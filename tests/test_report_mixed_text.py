@@ -108,3 +108,10 @@ def test_mixed_model_cv_has_the_report_digits(tmp_path: Path) -> None:
     md = _alpha(tmp_path)
     footer = next(line for line in md.splitlines() if line.startswith("- CV (%): "))
     assert len(footer.removeprefix("- CV (%): ").split(".")[1]) == 1
+
+
+def test_alpha_methods_in_chinese_name_no_setting(tmp_path: Path) -> None:
+    """The Chinese methods sentence names Kenward-Roger without the English setting syntax."""
+    md = _alpha(tmp_path, "zh")
+    assert "不完全区组与处理不正交，即使无缺区这些自由度也只是近似值" in md
+    assert "kenward-roger" not in md
