@@ -98,3 +98,22 @@ def test_split_plot_report_in_chinese_has_no_english_finding(tmp_path: Path) -> 
     # 3 blocks x 2 whole plots: error a has (3 - 1)(2 - 1) = 2 df, so both findings appear
     assert "未检验：误差 a层（主区" in md
     assert "not checked" not in md and "little power" not in md
+
+
+def test_normality_finding_is_not_repeated_as_warning(tmp_path: Path) -> None:
+    """A non-normal residual finding is stated once, in the check bullets."""
+    book = design.rcbd(["A", "B", "C", "D"], blocks=4, seed=1)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 9.0
+    # one wild plot among equal ones: Shapiro-Wilk W = 0.715, P < 0.001 (the report says so)
+    book.loc[0, "fresh_mass_kg"] = 11.0
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.5
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "rcbd"\n', encoding="utf-8"
+    )
+    report, _ = report_from_files(tmp_path / "plots.csv", tmp_path / "trial.toml", figures=False)
+    md = report.to_markdown()
+    assert "residuals look non-normal" in md
+    assert "residuals depart from normality" not in md

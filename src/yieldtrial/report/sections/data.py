@@ -160,6 +160,11 @@ _DF_WARNING = re.compile(r"^only \d+ error degrees of freedom")
 #: The library's note that internally studentized residuals are bounded at small error df.
 _BOUNDED_RESIDUALS = re.compile(r"^with \d+ error df an internally studentized residual")
 
+#: Residual-check findings the check bullets already state (Shapiro-Wilk, Levene).
+_CHECKED_FINDINGS = re.compile(
+    r"^(residuals depart from normality|residual variances differ between treatments) \("
+)
+
 
 def quality_section(ctx: ReportContext) -> Section:
     """Build data quality: missing plots, moisture range, data status, residual checks, warnings."""
@@ -270,6 +275,8 @@ def quality_section(ctx: ReportContext) -> Section:
         shown = [w for w in shown if not _DF_WARNING.match(w)]
     # the data checks run the externally studentized outlier test themselves
     shown = [w for w in shown if not _BOUNDED_RESIDUALS.match(w)]
+    if ctx.diag is not None:  # said with their P values in the check bullets above
+        shown = [w for w in shown if not _CHECKED_FINDINGS.match(w)]
     if shown:  # library messages are English: translate the known ones
         colon = ":" if lang == "en" else "："
         blocks.append(Paragraph(t("quality.warnings", lang) + colon, "warning"))
