@@ -59,3 +59,23 @@ def test_anova_rows_not_tested_show_a_dash(tmp_path: Path) -> None:
     assert "| Sub-plots | Error b | 8 |" in md
     error_b = next(line for line in md.splitlines() if line.startswith("| Sub-plots | Error b"))
     assert error_b.rstrip().endswith("| – | – | – |")
+
+
+def test_markdown_footer_uses_full_width_colon_in_chinese(tmp_path: Path) -> None:
+    """Table footers of a Chinese Markdown report read "总平均：..." like every other label."""
+    book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 9.0 + (np.arange(len(book)) * 7 % 16) / 10
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.5
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "split_plot"\nfactors = ["main", "sub"]\n',
+        encoding="utf-8",
+    )
+    report, _ = report_from_files(
+        tmp_path / "plots.csv", tmp_path / "trial.toml", figures=False, lang="zh"
+    )
+    md = report.to_markdown()
+    assert "- 总平均：" in md
+    assert "- 总平均: " not in md
