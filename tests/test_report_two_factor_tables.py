@@ -79,3 +79,19 @@ def test_markdown_footer_uses_full_width_colon_in_chinese(tmp_path: Path) -> Non
     md = report.to_markdown()
     assert "- 总平均：" in md
     assert "- 总平均: " not in md
+
+
+def test_unbalanced_rcbd_footer_says_sed_is_a_mean(tmp_path: Path) -> None:
+    """With a missing plot the SED differs between pairs: the footer says it is their mean."""
+    book = design.rcbd(["A", "B", "C"], blocks=4, seed=1)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 9.0 + (np.arange(len(book)) * 7 % 16) / 10
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.5
+    book.loc[0, "fresh_mass_kg"] = np.nan
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text('[trial]\ncrop = "wheat"\n', encoding="utf-8")
+    report, _ = report_from_files(tmp_path / "plots.csv", tmp_path / "trial.toml", figures=False)
+    md = report.to_markdown()
+    assert "- SED (mean over the pairs: missing plots make them differ): " in md
+    assert "- LSD (0.05) from the mean SED: " in md

@@ -132,8 +132,11 @@ def _single_error_footer(ctx: ReportContext) -> list[tuple[str, str]]:
         (t("footer.mse", lang), fmt_number(a.mse * _anova_scale(ctx) ** 2, 1)),
         (t("footer.df_error", lang), str(a.df_error)),
         (t("footer.cv", lang), fmt_number(a.cv_pct, CV_DIGITS)),
-        (t("footer.sed", lang), _both_units(ctx, a.sed)),
-        (t("footer.lsd", lang, alpha=f"{s.alpha:g}"), _both_units(ctx, a.lsd)),
+    ]
+    mean = "" if getattr(a, "balanced", True) else "_mean"  # unbalanced: one SED per pair
+    footer += [
+        (t(f"footer.sed{mean}", lang), _both_units(ctx, a.sed)),
+        (t(f"footer.lsd{mean}", lang, alpha=f"{s.alpha:g}"), _both_units(ctx, a.lsd)),
     ]
     hsd = _hsd(ctx)
     if hsd is not None:
