@@ -80,11 +80,13 @@ def join_list(items: Sequence[str], lang: str) -> str:
     return t("list.sep", lang).join(items)
 
 
-def design_label(design: str, replicated: bool, lang: str) -> str:
-    if not replicated:
+def design_label(design: str, replicated: bool, lang: str, *, one_plot_each: bool = True) -> str:
+    """Name the design; without error df "unreplicated" only when each treatment has one plot."""
+    if not replicated and one_plot_each:
         return t("design.unreplicated", lang)
     key = f"design.{design}"
-    return t(key, lang) if key in string_keys() else t("design.other", lang, design=design)
+    name = t(key, lang) if key in string_keys() else t("design.other", lang, design=design)
+    return name if replicated else t("design.no_error_df", lang, design=name)
 
 
 def string_keys() -> set[str]:  # noqa: N802 - constant-like accessor

@@ -47,7 +47,7 @@ def conclusions_section(ctx: ReportContext) -> Section:
         best = means.iloc[int(np.nanargmax(means["mean"].to_numpy(dtype=float)))]
         items.append(
             t(
-                "concl.unreplicated",
+                "concl.unreplicated" if s.one_plot_each else "concl.no_error_df",
                 lang,
                 best=best["treatment"],
                 best_yield=fmt_number(float(best["mean"]) * s.factor, d),

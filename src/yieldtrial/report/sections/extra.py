@@ -161,7 +161,7 @@ def summary_section(ctx: ReportContext) -> Section | None:
             "summary.trial",
             lang,
             crop=crop,
-            design=design_label(s.design, s.replicated, lang),
+            design=design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each),
             n_treatments=len(s.treatments),
             n_plots=len(ctx.used),
             standard=f"{s.standard_pct:g}",

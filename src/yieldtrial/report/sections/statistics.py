@@ -379,7 +379,8 @@ def means_section(ctx: ReportContext) -> Section:
                   significant=f"{summary['significant_pairs'].get('letters_05', 0):,}")
             )  # fmt: skip
     else:
-        caption = t("means.caption_unreplicated", lang, unit=s.unit, standard=f"{s.standard_pct:g}")
+        key = "means.caption_unreplicated" if s.one_plot_each else "means.caption"
+        caption = t(key, lang, unit=s.unit, standard=f"{s.standard_pct:g}")
         reason = _no_inference_reason(ctx)
         notes.append(t("means.no_inference", lang, reason=reason))
     ctx.results["means_display"] = rows
@@ -410,7 +411,8 @@ def means_section(ctx: ReportContext) -> Section:
 
 
 def _no_inference_reason(ctx: ReportContext) -> str:
-    return t("means.no_error_df", ctx.s.lang)
+    key = "means.no_error_df" if ctx.s.one_plot_each else "means.no_error_df_left"
+    return t(key, ctx.s.lang)
 
 
 def noninferiority_section(ctx: ReportContext) -> Section:
