@@ -130,3 +130,17 @@ def test_crd_absent_row_is_not_counted(tmp_path: Path) -> None:
     md = _report(tmp_path, book, 'design = "crd"', drop=[3]).to_markdown()
     # a CRD fixes no cell: 11 rows, 11 expected
     assert "Plots expected / observed: 11 / 11." in md
+
+
+def test_latin_plot_table_shows_row_and_column(tmp_path: Path) -> None:
+    """The plot table of a Latin square shows each plot's row and column (its blocking)."""
+    book = design.latin_square(["A", "B", "C", "D"], seed=2)
+    md = _report(tmp_path, book, 'design = "latin"', drop=[]).to_markdown()
+    assert "| Plot | Row | Column | Treatment |" in md
+
+
+def test_alpha_plot_table_shows_incomplete_block(tmp_path: Path) -> None:
+    labels = [f"G{i:02d}" for i in range(1, 7)]
+    book = design.alpha_design(labels, block_size=3, replicates=2, seed=1)
+    md = _report(tmp_path, book, 'design = "alpha"', drop=[]).to_markdown()
+    assert "| Plot | Block | Incomplete block | Treatment |" in md

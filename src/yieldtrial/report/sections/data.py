@@ -466,6 +466,11 @@ def plots_section(ctx: ReportContext) -> Section:
 
     add("plot_id", t("col.plot", lang), "text")
     add("block", t("col.block", lang), "text")
+    if s.design == "alpha":  # the blocking the model uses, to check each plot's place
+        add("incomplete_block", t("col.incomplete_block", lang), "text")
+    if s.design in ("latin", "row_column"):
+        add("row", t("axis.row", lang), "text")
+        add("column", t("axis.column", lang), "text")
     add("treatment", t("col.treatment", lang), "text")
     # the input columns in other units (acre, mu, lb, jin...) as given, then the converted
     # m2 / kg columns: enough decimals to reproduce every yield from the printed table
