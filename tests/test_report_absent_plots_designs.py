@@ -144,3 +144,15 @@ def test_alpha_plot_table_shows_incomplete_block(tmp_path: Path) -> None:
     book = design.alpha_design(labels, block_size=3, replicates=2, seed=1)
     md = _report(tmp_path, book, 'design = "alpha"', drop=[]).to_markdown()
     assert "| Plot | Block | Incomplete block | Treatment |" in md
+
+
+def test_field_map_caption_lists_missing_plots(tmp_path: Path) -> None:
+    book = design.rcbd(["A", "B", "C"], blocks=2, seed=1)
+    plots = tmp_path / "plots.csv"
+    filled = _harvest(book)
+    filled.loc[1, "fresh_mass_kg"] = np.nan
+    filled.to_csv(plots, index=False)
+    toml = tmp_path / "trial.toml"
+    toml.write_text('[trial]\ncrop = "wheat"\n', encoding="utf-8")
+    report, _ = report_from_files(plots, toml, report_date=DATE)
+    assert f"; hatched: no harvest ({book.loc[1, 'plot_id']})" in report.to_markdown()
