@@ -95,3 +95,25 @@ def test_unbalanced_rcbd_footer_says_sed_is_a_mean(tmp_path: Path) -> None:
     md = report.to_markdown()
     assert "- SED (mean over the pairs: missing plots make them differ): " in md
     assert "- LSD (0.05) from the mean SED: " in md
+
+
+def test_factorial_conclusions_leave_out_the_blocks(tmp_path: Path) -> None:
+    """A factorial RCBD's verdicts are about its factors; the block F test is no conclusion."""
+    book = design.rcbd(["P1-0", "P1-60", "P2-0", "P2-60"], blocks=3, seed=1)
+    book["product"] = book["treatment"].str.split("-").str[0]
+    book["rate"] = book["treatment"].str.split("-").str[1]
+    book["harvested_area_m2"] = 20.0
+    # strong block effect (+1 kg per block) so that its F test is significant
+    book["fresh_mass_kg"] = 8.0 + book["block"].astype(int) + (np.arange(len(book)) % 3) / 10
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.5
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "factorial"\n'
+        'factors = ["product", "rate"]\n',
+        encoding="utf-8",
+    )
+    report, _ = report_from_files(tmp_path / "plots.csv", tmp_path / "trial.toml", figures=False)
+    md = report.to_markdown()
+    assert "- product: " in md and "- rate: " in md
+    assert "Blocks: significant" not in md and "Blocks: not significant" not in md

@@ -281,8 +281,8 @@ def _factor_verdicts(ctx: ReportContext) -> list[str]:
     for row in ctx.anova.table.to_dict("records"):
         p = float(row["p_value"])
         error = str(row.get("error_term") or "")
-        if not (math.isfinite(p) and error):
-            continue
+        if not (math.isfinite(p) and error) or str(row["source"]) in ("block", s.block):
+            continue  # untested, or the blocks: a layout fact, not a treatment finding
         source = source_label(str(row["source"]), lang)
         if error.startswith("REML"):  # a mixed model's Wald F test: no error term to name
             kr = "kenward" in error.lower()
