@@ -117,3 +117,12 @@ def test_normality_finding_is_not_repeated_as_warning(tmp_path: Path) -> None:
     md = report.to_markdown()
     assert "residuals look non-normal" in md
     assert "residuals depart from normality" not in md
+
+
+def test_stratum_keys_read_as_table_names_in_english() -> None:
+    """English reports name the strata as their tables do ("Error a", not "error_a")."""
+    text = (
+        "error_b (vertical strips, block x nitrogen) has only 6 df (fewer than 10): tests "
+        "against it have little power."
+    )
+    assert translate_message(text, "en").startswith("Error b (vertical strips, ")

@@ -109,6 +109,9 @@ CROPS_ZH: dict[str, str] = {
 _PLOT_LIST = re.compile(r"plot '([^']*)' = ")
 
 #: English library messages shown in the report -> Chinese (regex, template).
+#: A stratum's error term as the library names it (``error_a``); "Error a" in English reports.
+_ERROR_KEY = re.compile(r"\berror_([abc])\b")
+
 #: Named groups of :data:`_MESSAGES_ZH` that hold a fixed library term, and their Chinese.
 _TERM_GROUPS = frozenset({"name", "inner", "what", "stratum", "unit", "block"})
 _TERMS_ZH: dict[str, str] = {
@@ -271,9 +274,11 @@ def translate_message(text: str, lang: str) -> str:
     '缩水系数法：含水量不高于标准水分（5 ≤ 13）时不调整：442'
     >>> translate_message("anything else", "zh")
     'anything else'
+    >>> translate_message("error_a (whole plots, block x N) has only 2 df", "en")
+    'Error a (whole plots, block x N) has only 2 df'
     """
-    if lang != "zh":
-        return text
+    if lang != "zh":  # the strata's library keys as the report's tables name them
+        return _ERROR_KEY.sub(lambda found: f"Error {found.group(1)}", text)
     for pattern, template in _MESSAGES_ZH:
         found = pattern.match(text)
         if found is None:
