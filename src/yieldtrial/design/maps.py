@@ -6,6 +6,7 @@ is imported only when a map is drawn.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -18,7 +19,13 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["field_map"]
 
 
-def field_map(fieldbook: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
+def field_map(
+    fieldbook: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    missing: Sequence[str] = (),
+) -> Axes:
     """Draw the field map of a field book: one labelled, coloured cell per plot.
 
     Parameters
@@ -29,6 +36,8 @@ def field_map(fieldbook: pd.DataFrame, *, ax: Axes | None = None, title: str | N
         Axes to draw on; a new figure is made when omitted.
     title : str, optional
         Figure title; by default the design and seed from ``attrs["design"]``.
+    missing : sequence of str, optional
+        Plot ids drawn white and hatched (plots without a harvest).
 
     Returns
     -------
@@ -52,10 +61,12 @@ def field_map(fieldbook: pd.DataFrame, *, ax: Axes | None = None, title: str | N
     from yieldtrial.plotting import rc_fonts
 
     with rc_fonts():  # the fonts of every yieldtrial figure (Chinese labels included)
-        return _draw(fieldbook, ax=ax, title=title)
+        return _draw(fieldbook, ax=ax, title=title, lost_plots=frozenset(map(str, missing)))
 
 
-def _draw(fieldbook: pd.DataFrame, *, ax: Axes | None, title: str | None) -> Axes:
+def _draw(
+    fieldbook: pd.DataFrame, *, ax: Axes | None, title: str | None, lost_plots: frozenset[str]
+) -> Axes:
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
@@ -81,18 +92,24 @@ def _draw(fieldbook: pd.DataFrame, *, ax: Axes | None, title: str | None) -> Axe
     )
     for plot_id, treatment, row, col in cells:
         x, y = col - 1.0, row - 1.0
+        lost = plot_id in lost_plots
         ax.add_patch(
             Rectangle(
                 (x, y),
                 1.0,
                 1.0,
-                facecolor=colour[treatment],
-                edgecolor="black",
+                facecolor="white" if lost else colour[treatment],
+                edgecolor="0.6" if lost else "black",
                 linewidth=1.0,
-                alpha=0.55,
+                alpha=1.0 if lost else 0.55,
+                hatch="//" if lost else None,
             )
         )
-        ax.text(x + 0.5, y + 0.5, f"{plot_id}\n{treatment}", ha="center", va="center", fontsize=8)
+        if lost:  # the hatch in grey, the outline black like the others
+            ax.add_patch(Rectangle((x, y), 1.0, 1.0, fill=False, edgecolor="black"))
+        box = {"facecolor": "white", "edgecolor": "none", "pad": 1.0} if lost else None
+        ax.text(x + 0.5, y + 0.5, f"{plot_id}\n{treatment}", ha="center", va="center",
+                fontsize=8, bbox=box)  # fmt: skip
     ax.set_xlim(0, float(fieldbook["column"].max()))
     ax.set_ylim(float(fieldbook["row"].max()), 0)
     ax.set_xticks([c - 0.5 for c in range(1, int(fieldbook["column"].max()) + 1)])

@@ -80,11 +80,13 @@ def join_list(items: Sequence[str], lang: str) -> str:
     return t("list.sep", lang).join(items)
 
 
-def design_label(design: str, replicated: bool, lang: str) -> str:
-    if not replicated:
+def design_label(design: str, replicated: bool, lang: str, *, one_plot_each: bool = True) -> str:
+    """Name the design; without error df "unreplicated" only when each treatment has one plot."""
+    if not replicated and one_plot_each:
         return t("design.unreplicated", lang)
     key = f"design.{design}"
-    return t(key, lang) if key in string_keys() else t("design.other", lang, design=design)
+    name = t(key, lang) if key in string_keys() else t("design.other", lang, design=design)
+    return name if replicated else t("design.no_error_df", lang, design=name)
 
 
 def string_keys() -> set[str]:  # noqa: N802 - constant-like accessor
@@ -111,10 +113,15 @@ def source_label(source: str, lang: str) -> str:
     ('Error a', 'irrigation')
     >>> source_label("satterthwaite(error_a, error_b)", "en")
     'Error a and Error b combined (Satterthwaite df)'
+    >>> source_label("block:tillage", "en"), source_label("block:incomplete_block", "en")
+    ('Blocks x tillage', 'Incomplete blocks (within replicates)')
     """
     combined = re.fullmatch(r"satterthwaite\((\w+), (\w+)\)", source)
     if combined:
         first, second = (source_label(name, lang) for name in combined.groups())
         return t("source.combined", lang, first=first, second=second)
     key = f"source.{source}"
-    return t(key, lang) if key in string_keys() else source
+    if key in string_keys():
+        return t(key, lang)
+    by_block = re.fullmatch(r"block:([^:]+)", source)  # a mixed model's block x factor term
+    return t("source.block_by", lang, factor=by_block.group(1)) if by_block else source

@@ -111,6 +111,25 @@ _PLOT_LIST = re.compile(r"plot '([^']*)' = ")
 _FRACTION_NOTE = re.compile(r" \(([\d.]+) % written as a fraction\?\)")
 
 #: English library messages shown in the report -> Chinese (regex, template).
+#: A stratum's error term as the library names it (``error_a``); "Error a" in English reports.
+_ERROR_KEY = re.compile(r"\berror_([abc])\b")
+
+#: Named groups of :data:`_MESSAGES_ZH` that hold a fixed library term, and their Chinese.
+_TERM_GROUPS = frozenset({"name", "inner", "what", "stratum", "unit", "block"})
+_TERMS_ZH: dict[str, str] = {
+    "error_a": "误差 a",
+    "error_b": "误差 b",
+    "error_c": "误差 c",
+    "whole plots": "主区",
+    "horizontal strips": "横向条区",
+    "vertical strips": "纵向条区",
+    "sub-plot": "副区",
+    "intersection-plot": "交叉小区",
+    "whole plot": "主区",
+    "strip": "条区",
+    "block": "区组",
+}
+
 _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
@@ -253,6 +272,50 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
         "序贯平方和：区组（不校正/校正处理）（Federer 1961）",
     ),
     (
+        re.compile(
+            r"^residuals depart from normality \(Shapiro-Wilk W = (?P<w>[\d.]+), "
+            r"p = (?P<p>[\d.e+-]+)\); look for outliers or consider a transformation\.?$"
+        ),
+        "残差偏离正态分布（Shapiro-Wilk W = {w}，P = {p}）；请检查异常值或考虑数据转换。",
+    ),
+    (
+        re.compile(
+            r"^residual variances differ between treatments \(Brown-Forsythe "
+            r"F = (?P<f>[\d.]+), p = (?P<p>[\d.e+-]+)\); comparisons that assume a common "
+            r"variance may mislead\.?$"
+        ),
+        "各处理残差方差不齐（Brown-Forsythe F = {f}，P = {p}）；基于方差齐性假定的比较可能失真。",
+    ),
+    (
+        re.compile(
+            r"^not checked: the (?P<name>error_[abc]) stratum \((?P<what>[a-z ]+), "
+            r"(?P<block>.+?) x (?P<factor>.+?), (?P<df>[\d.]+) df\) has no plot-level residuals "
+            r"of its own; normality, equal variances and outliers are tested on the "
+            r"(?P<stratum>[a-z-]+) residuals \((?P<inner>error_[abc]), (?P<df_inner>[\d.]+) df\) "
+            r"only\. Look at the .+? means per .+? for a suspicious (?P<unit>[a-z ]+)\.?$"
+        ),
+        "未检验：{name}层（{what}，{block} × {factor}，{df} 自由度）没有自身的小区残差；"
+        "正态性、方差齐性和异常值仅按{stratum}残差（{inner}，{df_inner} 自由度）检验。"
+        "请按{block}查看 {factor} 的均值，找出可疑的{unit}。",
+    ),
+    (
+        re.compile(
+            r"^CV of (?P<name>error_[abc]) \((?P<what>[a-z ]+), (?P<block>.+?) x "
+            r"(?P<factor>.+?)\) = (?P<cv>[\d.]+) % is above (?P<limit>[\d.]+) %: tests against "
+            r"that error are imprecise\.?$"
+        ),
+        "{name}（{what}，{block} × {factor}）的变异系数 {cv}% 超过 {limit}%：以该误差所作的检验"
+        "不精确。",
+    ),
+    (
+        re.compile(
+            r"^(?P<name>error_[abc]) \((?P<what>[a-z ]+), (?P<block>.+?) x (?P<factor>.+?)\) "
+            r"has only (?P<df>[\d.]+) df \(fewer than (?P<limit>\d+)\): tests against it have "
+            r"little power\.?$"
+        ),
+        "{name}（{what}，{block} × {factor}）自由度仅 {df}（少于 {limit}）：以其所作的检验功效低。",
+    ),
+    (
         re.compile(r"^shrink: needs shrink_pct_per_point \(grain wetter than standard\)$"),
         "缩水系数法：需给出每百分点扣量 shrink_pct_per_point（籽粒含水量高于标准）",
     ),
@@ -283,14 +346,19 @@ def translate_message(text: str, lang: str) -> str:
     '缩水系数法：含水量不高于标准水分（5 ≤ 13）时不调整：442'
     >>> translate_message("anything else", "zh")
     'anything else'
+    >>> translate_message("error_a (whole plots, block x N) has only 2 df", "en")
+    'Error a (whole plots, block x N) has only 2 df'
     """
-    if lang != "zh":
-        return text
+    if lang != "zh":  # the strata's library keys as the report's tables name them
+        return _ERROR_KEY.sub(lambda found: f"Error {found.group(1)}", text)
     for pattern, template in _MESSAGES_ZH:
         found = pattern.match(text)
         if found is None:
             continue
-        values = found.groupdict()
+        values = {
+            key: _TERMS_ZH.get(value, value) if key in _TERM_GROUPS else value
+            for key, value in found.groupdict().items()
+        }
         if "crop" in values:
             values["crop"] = CROPS_ZH.get(values["crop"].strip().lower(), values["crop"])
         if "items" in values:

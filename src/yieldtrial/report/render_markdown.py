@@ -86,7 +86,7 @@ def render_markdown(report: Report, *, figure_files: list[str] | None = None) ->
                     out.append("| " + " | ".join(_cell(v) for v in row) + " |")
                 out.append("")
                 for label, value in block.footer:
-                    out.append(f"- {_text(label)}: {_text(value)}")
+                    out.append(f"- {_text(label)}{colon}{_text(value)}")
                 if block.footer:
                     out.append("")
                 for note in block.notes:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from yieldtrial.config import TrialConfig, check_setting
 from yieldtrial.errors import DataValidationError
@@ -42,6 +43,9 @@ class ReportSettings:
     kind: str | None = None
     #: Levels of the ``kind`` means in display order (the trial's; controls in their place).
     levels: tuple[str, ...] = ()
+    #: Whether every treatment has at most one observed plot (without error df: a true
+    #: unreplicated demonstration, rather than a design whose missing plots used up the df).
+    one_plot_each: bool = True
 
 
 def resolve_settings(
@@ -114,7 +118,18 @@ def resolve_settings(
         factors=factors,
         kind=kind,
         levels=levels,
+        one_plot_each=replicated or _one_plot_each(trial),
     )
+
+
+def _one_plot_each(trial: Any) -> bool:
+    """Return whether no treatment has more than one observed (non-missing) plot."""
+    observed = trial.plots["treatment"].astype(str).value_counts()
+    missing = attr_or(trial, "missing_plots", None)
+    if missing is not None and len(missing) and "treatment" in pd.DataFrame(missing):
+        lost = pd.DataFrame(missing)["treatment"].astype(str).value_counts()
+        observed = observed.sub(lost, fill_value=0)
+    return bool((observed <= 1).all())
 
 
 def _check_described_treatments(

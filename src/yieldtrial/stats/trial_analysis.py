@@ -228,7 +228,15 @@ def design_df_error(
     design = columns["design"]
     if design in (*_MIXED_MODEL_DESIGNS, "augmented"):
         data, args = _intra_block_model(data, columns)
-        model = fit(data, response=response, **args)
+        try:
+            model = fit(data, response=response, **args)
+        except DataValidationError as exc:
+            # The intra-block model (every blocking term fixed) can lose connectedness with
+            # a few missing plots while the mixed model, whose incomplete blocks (rows,
+            # columns) are random, still estimates every treatment: count its residual df.
+            if design not in _MIXED_MODEL_DESIGNS or "is not estimable" not in str(exc):
+                raise
+            return _residual_df(data, args, response)
     elif _two_factors(columns):
         cell = _cell_column(data, columns, " x ")
         model = fit(data, response=response, treatment=cell, block=columns["block"],
@@ -237,6 +245,17 @@ def design_df_error(
         model = fit(data, response=response, treatment="treatment", block=columns["block"],
                     design=design, row=columns["row"], column=columns["column"])  # fmt: skip
     return int(model.df_error)
+
+
+def _residual_df(data: pd.DataFrame, args: Mapping[str, Any], response: str) -> int:
+    """Observed plots minus the rank of an additive model of the columns named in ``args``."""
+    import numpy as np
+
+    names = [args[key] for key in ("treatment", "block", "row", "column") if args.get(key)]
+    observed = data[pd.to_numeric(data[response], errors="coerce").notna()]
+    dummies = pd.get_dummies(observed[names].astype(str), drop_first=True, dtype=float)
+    x = np.column_stack([np.ones(len(observed)), dummies.to_numpy()])
+    return int(len(observed) - np.linalg.matrix_rank(x))
 
 
 def analysis_model(

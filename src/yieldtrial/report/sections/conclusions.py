@@ -47,7 +47,7 @@ def conclusions_section(ctx: ReportContext) -> Section:
         best = means.iloc[int(np.nanargmax(means["mean"].to_numpy(dtype=float)))]
         items.append(
             t(
-                "concl.unreplicated",
+                "concl.unreplicated" if s.one_plot_each else "concl.no_error_df",
                 lang,
                 best=best["treatment"],
                 best_yield=fmt_number(float(best["mean"]) * s.factor, d),
@@ -281,18 +281,27 @@ def _factor_verdicts(ctx: ReportContext) -> list[str]:
     for row in ctx.anova.table.to_dict("records"):
         p = float(row["p_value"])
         error = str(row.get("error_term") or "")
-        if not (math.isfinite(p) and error):
-            continue
-        items.append(
-            t(
+        if not (math.isfinite(p) and error) or str(row["source"]) in ("block", s.block):
+            continue  # untested, or the blocks: a layout fact, not a treatment finding
+        source = source_label(str(row["source"]), lang)
+        if error.startswith("REML"):  # a mixed model's Wald F test: no error term to name
+            kr = "kenward" in error.lower()
+            sentence = t(
+                "concl.source_sig_reml" if p < s.alpha else "concl.source_ns_reml",
+                lang,
+                source=source,
+                ddf=t("ddf.kenward_roger" if kr else "ddf.satterthwaite", lang),
+                p=fmt_p(p),
+            )
+        else:
+            sentence = t(
                 "concl.source_sig" if p < s.alpha else "concl.source_ns",
                 lang,
-                source=source_label(str(row["source"]), lang),
+                source=source,
                 error=source_label(error, lang),
                 p=fmt_p(p),
             )
-            + _depends(ctx, "anova_f", str(row["source"]))
-        )
+        items.append(sentence + _depends(ctx, "anova_f", str(row["source"])))
     if getattr(ctx.anova, "interaction_significant", False):
         items.append(t("anova.interaction_note", lang))
     return items

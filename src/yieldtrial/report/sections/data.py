@@ -50,42 +50,108 @@ _REASON_COLUMNS: tuple[str, ...] = (
 _MISSING_LISTED = 20
 
 
-def _absent_cells(ctx: ReportContext) -> pd.DataFrame:
-    """Treatment x block cells of a one-factor RCBD that have no row in the plot table.
+def _checks(plots: pd.DataFrame) -> list[str]:
+    """Check labels of an augmented design: ``entry_type`` ``check``, else repeated treatments."""
+    if "entry_type" in plots.columns:
+        kind = plots["entry_type"].astype(str).str.strip().str.lower()
+        return list(dict.fromkeys(plots.loc[kind == "check", "treatment"].astype(str)))
+    counts = plots["treatment"].astype(str).value_counts(sort=False)
+    return [str(label) for label in counts.index[counts > 1]]
 
-    A complete block holds every treatment once, so a cell without a row is a missing
-    plot as surely as a row with an empty mass; the model already treats it as one (its
-    LS-means adjust for blocks). Columns ``site`` (when present), ``block``,
-    ``treatment``; empty for the other designs, whose expected count the table alone
-    does not give.
+
+def _complete_cells(columns: dict[str, Any]) -> tuple[list[str], str] | None:
+    """Return the columns whose level combinations each hold one plot, and the reason key.
+
+    ``None`` when the design does not fix the number of plots (CRD, a factorial without
+    blocks, a table without the columns). An augmented design's entries appear once and
+    may be lost without trace, so only its checks are expected in every block.
     """
-    trial = ctx.trial
+    design, block = columns.get("design"), columns.get("block")
+    factors = tuple(columns.get("factors") or ())
+    if design == "latin":
+        row, column = columns.get("row"), columns.get("column")
+        return ([row, column], "quality.absent_reason_latin") if row and column else None
+    if not block:
+        return None
+    if design in ("rcbd", "alpha", "row_column", "augmented") and factors == ("treatment",):
+        key = {"rcbd": "quality.absent_reason", "augmented": "quality.absent_reason_checks"}
+        return [block, "treatment"], key.get(str(design), "quality.absent_reason_replicate")
+    if design in ("split_plot", "strip_plot", "factorial") and len(factors) == 2:
+        return [block, *factors], "quality.absent_reason_factors"
+    return None
+
+
+def _absent_cells(ctx: ReportContext) -> pd.DataFrame:
+    """Return the plots of a design with a fixed layout that have no row in the plot table.
+
+    Every block of an RCBD holds every treatment once (every replicate of an alpha or
+    row-column design too; every block of a split-plot, strip-plot or factorial RCBD every
+    combination of the two factors; every block of an augmented design every check; every
+    row and column of a Latin square every treatment), so a combination without a row is
+    a missing plot as surely as a row with an empty mass; the model already treats it as
+    one. Columns ``site`` (when present), ``block`` (or ``row`` and ``column``),
+    ``treatment`` (the two factor levels joined by ``:``; in a Latin square the treatment
+    missing from both the row and the column, else empty), ``reason`` and ``_item`` (the
+    display text); empty for the other designs, whose expected count the table alone does
+    not give.
+    """
+    trial, lang = ctx.trial, ctx.s.lang
     try:
-        columns = trial.design_columns()
+        columns = dict(trial.design_columns())
     except (AttributeError, ValueError):
         return pd.DataFrame()
-    block = columns.get("block")
-    factors = tuple(columns.get("factors") or ())
     plots = getattr(trial, "plots", None)
-    if columns.get("design") != "rcbd" or not block or factors != ("treatment",):
+    if plots is None or "treatment" not in plots:
         return pd.DataFrame()
-    if plots is None or block not in plots or "treatment" not in plots:
+    spec = _complete_cells(columns)
+    if spec is None or any(name not in plots for name in spec[0]):
         return pd.DataFrame()
+    keys, reason_key = spec
     by_site = "site" in plots.columns
-    frames = []
+    rows = []
     for site, group in plots.groupby("site", sort=False) if by_site else [(None, plots)]:
-        present = pd.MultiIndex.from_frame(group[[block, "treatment"]].astype(str))
-        full = pd.MultiIndex.from_product(
-            [group[block].astype(str).unique(), group["treatment"].astype(str).unique()]
-        )
-        gaps = full.difference(present, sort=False)
-        if len(gaps):
-            frame = pd.DataFrame(list(gaps), columns=["block", "treatment"])
-            frames.append(frame.assign(site=site) if by_site else frame)
-    if not frames:
+        text = group[list(dict.fromkeys([*keys, "treatment"]))].astype(str)
+        levels = [list(text[name].unique()) for name in keys]
+        if columns.get("design") == "augmented":
+            levels[1] = _checks(group)
+        present = pd.MultiIndex.from_frame(text[keys])
+        full = pd.MultiIndex.from_product(levels)
+        for cell in full.difference(present, sort=False):
+            rows.append(_absent_row(site, keys, cell, text, columns, lang))
+    if not rows:
         return pd.DataFrame()
-    out = pd.concat(frames, ignore_index=True)
-    return out[["site", "block", "treatment"]] if by_site else out
+    out = pd.DataFrame(rows)
+    if not by_site:
+        out = out.drop(columns="site")
+    factors = tuple(columns.get("factors") or ())
+    first, second = (factors + ("", ""))[:2]
+    return out.assign(reason=t(reason_key, lang, first=first, second=second))
+
+
+def _absent_row(
+    site: Any,
+    keys: list[str],
+    cell: tuple[str, ...],
+    present: pd.DataFrame,
+    columns: dict[str, Any],
+    lang: str,
+) -> dict[str, Any]:
+    """One absent plot: its labels and display text (see :func:`_absent_cells`)."""
+    if columns.get("design") == "latin":
+        row, column = cell
+        treatments = set(present["treatment"])
+        in_row = set(present.loc[present[keys[0]] == row, "treatment"])
+        in_column = set(present.loc[present[keys[1]] == column, "treatment"])
+        candidates = treatments - in_row - in_column
+        treatment = candidates.pop() if len(candidates) == 1 else None
+        item = t("quality.absent_item_latin", lang, row=row, column=column)
+        if treatment is not None:
+            item = f"{item} ({treatment})"
+        return {"site": site, "row": row, "column": column, "treatment": treatment, "_item": item}
+    block, *levels = cell
+    treatment = ":".join(levels)
+    item = t("quality.absent_item", lang, treatment=treatment, block=block)
+    return {"site": site, "block": block, "treatment": treatment, "_item": item}
 
 
 #: The library's low-error-df warning (said again by ``quality.df_low`` in Chinese reports).
@@ -93,6 +159,11 @@ _DF_WARNING = re.compile(r"^only \d+ error degrees of freedom")
 
 #: The library's note that internally studentized residuals are bounded at small error df.
 _BOUNDED_RESIDUALS = re.compile(r"^with \d+ error df an internally studentized residual")
+
+#: Residual-check findings the check bullets already state (Shapiro-Wilk, Levene).
+_CHECKED_FINDINGS = re.compile(
+    r"^(residuals depart from normality|residual variances differ between treatments) \("
+)
 
 
 def quality_section(ctx: ReportContext) -> Section:
@@ -125,14 +196,14 @@ def quality_section(ctx: ReportContext) -> Section:
             trt = row.get("treatment")
             text = f"{label} ({trt})" if trt is not None and label != str(trt) else label
             items.append(f"{text}{colon}{reason}")
-        absent_reason = t("quality.absent_reason", lang)
         for _, row in absent.iterrows():
-            cell = t("quality.absent_item", lang, treatment=row["treatment"], block=row["block"])
             site = f"{row['site']}{colon}" if "site" in absent.columns else ""
-            items.append(f"{site}{cell}{colon}{absent_reason}")
-        parts = [frame for frame in (table, absent) if len(frame)]
+            items.append(f"{site}{row['_item']}{colon}{row['reason']}")
+        table = table.assign(reason=reasons) if n_missing else table
+        parts = [
+            frame for frame in (table, absent.drop(columns="_item", errors="ignore")) if len(frame)
+        ]
         listed = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].copy()
-        listed["reason"] = reasons + [absent_reason] * len(absent)
         if len(items) > _MISSING_LISTED:
             more = t("quality.missing_more", lang, n=len(items) - _MISSING_LISTED)
             items = [*items[:_MISSING_LISTED], more]
@@ -204,6 +275,8 @@ def quality_section(ctx: ReportContext) -> Section:
         shown = [w for w in shown if not _DF_WARNING.match(w)]
     # the data checks run the externally studentized outlier test themselves
     shown = [w for w in shown if not _BOUNDED_RESIDUALS.match(w)]
+    if ctx.diag is not None:  # said with their P values in the check bullets above
+        shown = [w for w in shown if not _CHECKED_FINDINGS.match(w)]
     if shown:  # library messages are English: translate the known ones
         colon = ":" if lang == "en" else "："
         blocks.append(Paragraph(t("quality.warnings", lang) + colon, "warning"))
@@ -393,6 +466,11 @@ def plots_section(ctx: ReportContext) -> Section:
 
     add("plot_id", t("col.plot", lang), "text")
     add("block", t("col.block", lang), "text")
+    if s.design == "alpha":  # the blocking the model uses, to check each plot's place
+        add("incomplete_block", t("col.incomplete_block", lang), "text")
+    if s.design in ("latin", "row_column"):
+        add("row", t("axis.row", lang), "text")
+        add("column", t("axis.column", lang), "text")
     add("treatment", t("col.treatment", lang), "text")
     # the input columns in other units (acre, mu, lb, jin...) as given, then the converted
     # m2 / kg columns: enough decimals to reproduce every yield from the printed table

@@ -18,8 +18,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
-from yieldtrial.report._format import fmt_number, fmt_p, join_list, yield_digits
+from yieldtrial.report._format import attr_or, fmt_number, fmt_p, join_list, yield_digits
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Column, Figure, KeyValues, Paragraph, Section, Table
@@ -161,7 +162,7 @@ def summary_section(ctx: ReportContext) -> Section | None:
             "summary.trial",
             lang,
             crop=crop,
-            design=design_label(s.design, s.replicated, lang),
+            design=design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each),
             n_treatments=len(s.treatments),
             n_plots=len(ctx.used),
             standard=f"{s.standard_pct:g}",
@@ -618,15 +619,22 @@ def field_map_section(ctx: ReportContext) -> Section | None:
     def draw() -> Axes:
         from yieldtrial.design.maps import field_map
 
-        ax = field_map(book, title="")
+        ax = field_map(book, title="", missing=lost)
         ax.set_xlabel(t("axis.column", lang))
         ax.set_ylabel(t("axis.row", lang))
         ax.set_title("")
         return marks.apply(ax, ticks=False)
 
+    missing = attr_or(ctx.trial, "missing_plots", None)
+    lost: list[str] = []
+    if missing is not None and len(missing) and "plot_id" in pd.DataFrame(missing):
+        lost = [str(v) for v in pd.DataFrame(missing)["plot_id"]]
     marks = figure_marks(ctx)
     n_rows, n_cols = int(book["row"].max()), int(book["column"].max())
-    caption = marks.caption(t("map.caption", lang, rows=n_rows, cols=n_cols, n=len(book)))
+    text = t("map.caption", lang, rows=n_rows, cols=n_cols, n=len(book))
+    if lost:
+        text += t("map.missing", lang, items=join_list(lost, lang))
+    caption = marks.caption(text)
     return Section("field_map", t("section.field_map", lang), [Figure("field_map", caption, draw)])
 
 

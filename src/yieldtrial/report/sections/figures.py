@@ -75,7 +75,10 @@ def figures_section(ctx: ReportContext) -> Section:
         ax.set_xlabel(t("axis.treatment", lang))
         return marks.apply(ax)
 
-    caption = t("fig.means" if s.replicated else "fig.means_unreplicated", lang, conf=conf)
+    key = "fig.means" if s.replicated else "fig.means_unreplicated"
+    if not (s.replicated or s.one_plot_each):  # missing plots used up the error df
+        key = "fig.means_no_error_df"
+    caption = t(key, lang, conf=conf)
     if hatched:
         caption += " " + t("fig.hatched", lang, items=join_list(hatched, lang))
     if ctx.entries is not None:  # thousands of entries: their distribution, controls marked

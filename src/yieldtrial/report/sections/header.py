@@ -48,7 +48,7 @@ def header_section(ctx: ReportContext) -> Section:
         add("header.variety", localized(ctx, "variety", c.variety))
         add("header.previous_crop", localized(ctx, "previous_crop", c.previous_crop))
     add("header.soil", localized(ctx, "soil", c.soil))
-    add("header.design", design_label(s.design, s.replicated, lang))
+    add("header.design", design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each))
     add("header.control", join_list(s.controls, lang))
     if "harvested_area_m2" in ctx.used.columns:
         add("header.area", _area_text(ctx))
@@ -170,7 +170,7 @@ def methods_section(ctx: ReportContext) -> Section:
             t(
                 "methods.design",
                 lang,
-                design=design_label(s.design, s.replicated, lang),
+                design=design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each),
                 n_treatments=len(s.treatments),
                 n_plots=len(ctx.used),
             )
@@ -199,7 +199,8 @@ def methods_section(ctx: ReportContext) -> Section:
         if families:
             blocks.append(Paragraph(families))
     else:
-        blocks.append(Paragraph(t("methods.unreplicated", lang), "warning"))
+        key = "methods.unreplicated" if s.one_plot_each else "methods.no_error_df"
+        blocks.append(Paragraph(t(key, lang), "warning"))
     if s.margin_pct is not None:
         blocks.append(
             Paragraph(

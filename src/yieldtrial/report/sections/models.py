@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from yieldtrial.report._format import fmt_number, source_label, string_keys
+from yieldtrial.report._format import CV_DIGITS, fmt_number, source_label, string_keys
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Column, Section, Table
@@ -45,9 +45,12 @@ def model_methods_text(ctx: ReportContext) -> str:
     kind, lang = _kind(ctx.anova), ctx.s.lang
     if kind == "mixed":
         components = [str(c) for c in ctx.anova.variance_components["component"]]
-        named = ", ".join(source_label(c, lang) for c in components)
+        named = ("、" if lang == "zh" else ", ").join(source_label(c, lang) for c in components)
         key = "methods.mixed_kr" if ctx.anova.ddf == "kenward-roger" else "methods.mixed"
-        return t(key, lang, components=named)
+        # alpha and row-column blocks are incomplete (non-orthogonal): no exact stratum df
+        tail = "_incomplete" if ctx.anova.design in ("alpha", "row_column") else "_strata"
+        space = " " if lang == "en" else ""
+        return t(key, lang, components=named) + space + t(key + tail, lang)
     if kind == "augmented":
         return t("methods.augmented", lang)
     return ""
@@ -91,11 +94,11 @@ def _mixed_section(ctx: ReportContext) -> Section:
     footer.append((t("footer.residual_variance", lang), fmt_number(a.residual_variance, 1)))
     cv = a.cv_pct
     if len(cv) == 1:
-        footer.append((t("footer.cv", lang), fmt_number(next(iter(cv.values())), 2)))
+        footer.append((t("footer.cv", lang), fmt_number(next(iter(cv.values())), CV_DIGITS)))
     else:
         for error, value in cv.items():
             label = source_label(error, lang)
-            footer.append((t("footer.error_cv", lang, error=label), fmt_number(value, 2)))
+            footer.append((t("footer.error_cv", lang, error=label), fmt_number(value, CV_DIGITS)))
     blocks: list[Any] = [
         Table("anova", columns, rows, t(caption, lang, unit="kg/ha"), [], footer),
         _variance_components_table(ctx),
@@ -200,8 +203,8 @@ def _augmented_section(ctx: ReportContext) -> Section:
         (t("footer.adjusted_mean", lang), _kg_ha(ctx, a.overall_adjusted_mean)),
         (t("footer.mse", lang), fmt_number(a.mse, 1)),
         (t("footer.df_error", lang), str(a.df_error)),
-        (t("footer.cv", lang), fmt_number(a.cv_pct, 2)),
-        (t("footer.checks", lang), ", ".join(a.checks)),
+        (t("footer.cv", lang), fmt_number(a.cv_pct, CV_DIGITS)),
+        (t("footer.checks", lang), ("、" if lang == "zh" else ", ").join(a.checks)),
     ]
     second = _ss_table(
         "anova_block_adjusted",

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.efficiency.trial_tables import report_table
+from yieldtrial.io.validation import as_labels
 from yieldtrial.report._format import (
     CV_DIGITS,
     fmt_number,
@@ -66,7 +67,7 @@ def anova_section(ctx: ReportContext) -> Section:
         if strata:
             entry["stratum"] = source_label(str(row["stratum"]), lang)
         if tested_against:
-            entry["error_term"] = source_label(error, lang) if error else None
+            entry["error_term"] = source_label(error, lang) if error else "–"  # not tested
         df_den = (
             df_of.get(error) if tested_against else (a.df_error if source != "residual" else None)
         )
@@ -131,8 +132,11 @@ def _single_error_footer(ctx: ReportContext) -> list[tuple[str, str]]:
         (t("footer.mse", lang), fmt_number(a.mse * _anova_scale(ctx) ** 2, 1)),
         (t("footer.df_error", lang), str(a.df_error)),
         (t("footer.cv", lang), fmt_number(a.cv_pct, CV_DIGITS)),
-        (t("footer.sed", lang), _both_units(ctx, a.sed)),
-        (t("footer.lsd", lang, alpha=f"{s.alpha:g}"), _both_units(ctx, a.lsd)),
+    ]
+    mean = "" if getattr(a, "balanced", True) else "_mean"  # unbalanced: one SED per pair
+    footer += [
+        (t(f"footer.sed{mean}", lang), _both_units(ctx, a.sed)),
+        (t(f"footer.lsd{mean}", lang, alpha=f"{s.alpha:g}"), _both_units(ctx, a.lsd)),
     ]
     hsd = _hsd(ctx)
     if hsd is not None:
@@ -331,7 +335,12 @@ def means_section(ctx: ReportContext) -> Section:
         cols.insert(4, Column("mean_kg_ha", t("col.yield_kg_ha", lang), "number", 1, "kg/ha"))
     moisture: dict[str, float] = {}
     if "moisture_pct" in ctx.used.columns:
-        grouped = ctx.used.groupby("treatment")["moisture_pct"].mean()
+        # the rows are levels of the means factor (a split plot's sub-plot factor, ...)
+        by = s.kind if s.kind not in (None, "treatment") else "treatment"
+        if by not in ctx.used.columns:  # cells of two factors: no single column
+            by = "treatment"
+        labels = pd.Series(as_labels(ctx.used[by].tolist()), index=ctx.used.index)
+        grouped = ctx.used["moisture_pct"].groupby(labels).mean()
         moisture = {str(k): float(v) for k, v in grouped.items()}
         cols.append(Column("moisture_pct", t("col.moisture_mean", lang), "number", 1, "%"))
     ccols, cvalues = _control_columns(ctx)
@@ -370,7 +379,8 @@ def means_section(ctx: ReportContext) -> Section:
                   significant=f"{summary['significant_pairs'].get('letters_05', 0):,}")
             )  # fmt: skip
     else:
-        caption = t("means.caption_unreplicated", lang, unit=s.unit, standard=f"{s.standard_pct:g}")
+        key = "means.caption_unreplicated" if s.one_plot_each else "means.caption"
+        caption = t(key, lang, unit=s.unit, standard=f"{s.standard_pct:g}")
         reason = _no_inference_reason(ctx)
         notes.append(t("means.no_inference", lang, reason=reason))
     ctx.results["means_display"] = rows
@@ -401,7 +411,8 @@ def means_section(ctx: ReportContext) -> Section:
 
 
 def _no_inference_reason(ctx: ReportContext) -> str:
-    return t("means.no_error_df", ctx.s.lang)
+    key = "means.no_error_df" if ctx.s.one_plot_each else "means.no_error_df_left"
+    return t(key, ctx.s.lang)
 
 
 def noninferiority_section(ctx: ReportContext) -> Section:

@@ -1,0 +1,128 @@
+"""The residual checks' English findings are translated in Chinese reports.
+
+Each message below is the exact text :mod:`yieldtrial.stats.residual_checks` writes
+(same f-strings, values filled in by hand).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from yieldtrial import design
+from yieldtrial.report.files import report_from_files
+from yieldtrial.report.i18n import translate_message
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Any:
+    yield
+    plt.close("all")
+
+
+def test_normality_finding_in_chinese() -> None:
+    text = (
+        "residuals depart from normality (Shapiro-Wilk W = 0.821, p = 0.00301); "
+        "look for outliers or consider a transformation."
+    )
+    assert translate_message(text, "zh") == (
+        "残差偏离正态分布（Shapiro-Wilk W = 0.821，P = 0.00301）；请检查异常值或考虑数据转换。"
+    )
+
+
+def test_unequal_variance_finding_in_chinese() -> None:
+    text = (
+        "residual variances differ between treatments (Brown-Forsythe F = 13.16, p = 0.00122); "
+        "comparisons that assume a common variance may mislead."
+    )
+    assert translate_message(text, "zh") == (
+        "各处理残差方差不齐（Brown-Forsythe F = 13.16，P = 0.00122）；"
+        "基于方差齐性假定的比较可能失真。"
+    )
+
+
+def test_outer_stratum_not_checked_in_chinese() -> None:
+    text = (
+        "not checked: the error_a stratum (whole plots, block x tillage, 2 df) has no "
+        "plot-level residuals of its own; normality, equal variances and outliers are tested "
+        "on the sub-plot residuals (error_b, 8 df) only. Look at the tillage means per block "
+        "for a suspicious whole plot."
+    )
+    assert translate_message(text, "zh") == (
+        "未检验：误差 a层（主区，区组 × tillage，2 自由度）没有自身的小区残差；"
+        "正态性、方差齐性和异常值仅按副区残差（误差 b，8 自由度）检验。"
+        "请按区组查看 tillage 的均值，找出可疑的主区。"
+    )
+
+
+def test_outer_stratum_low_df_in_chinese() -> None:
+    text = (
+        "error_b (vertical strips, block x nitrogen) has only 6 df (fewer than 10): tests "
+        "against it have little power."
+    )
+    assert translate_message(text, "zh") == (
+        "误差 b（纵向条区，区组 × nitrogen）自由度仅 6（少于 10）：以其所作的检验功效低。"
+    )
+
+
+def test_outer_stratum_high_cv_in_chinese() -> None:
+    text = (
+        "CV of error_a (horizontal strips, block x irrigation) = 17.2 % is above 15 %: tests "
+        "against that error are imprecise."
+    )
+    assert translate_message(text, "zh") == (
+        "误差 a（横向条区，区组 × irrigation）的变异系数 17.2% 超过 15%：以该误差所作的检验不精确。"
+    )
+
+
+def test_split_plot_report_in_chinese_has_no_english_finding(tmp_path: Path) -> None:
+    book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
+    n = len(book)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 9.0 + (np.arange(n) * 7 % 16) / 10
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.5
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "split_plot"\nfactors = ["main", "sub"]\n',
+        encoding="utf-8",
+    )
+    report, _ = report_from_files(
+        tmp_path / "plots.csv", tmp_path / "trial.toml", figures=False, lang="zh"
+    )
+    md = report.to_markdown()
+    # 3 blocks x 2 whole plots: error a has (3 - 1)(2 - 1) = 2 df, so both findings appear
+    assert "未检验：误差 a层（主区" in md
+    assert "not checked" not in md and "little power" not in md
+
+
+def test_normality_finding_is_not_repeated_as_warning(tmp_path: Path) -> None:
+    """A non-normal residual finding is stated once, in the check bullets."""
+    book = design.rcbd(["A", "B", "C", "D"], blocks=4, seed=1)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 9.0
+    # one wild plot among equal ones: Shapiro-Wilk W = 0.715, P < 0.001 (the report says so)
+    book.loc[0, "fresh_mass_kg"] = 11.0
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.5
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "rcbd"\n', encoding="utf-8"
+    )
+    report, _ = report_from_files(tmp_path / "plots.csv", tmp_path / "trial.toml", figures=False)
+    md = report.to_markdown()
+    assert "residuals look non-normal" in md
+    assert "residuals depart from normality" not in md
+
+
+def test_stratum_keys_read_as_table_names_in_english() -> None:
+    """English reports name the strata as their tables do ("Error a", not "error_a")."""
+    text = (
+        "error_b (vertical strips, block x nitrogen) has only 6 df (fewer than 10): tests "
+        "against it have little power."
+    )
+    assert translate_message(text, "en").startswith("Error b (vertical strips, ")

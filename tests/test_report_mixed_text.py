@@ -1,0 +1,117 @@
+"""Text of mixed-model (REML) reports: verdicts, methods and variance-component names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from yieldtrial import design
+from yieldtrial.report.files import report_from_files
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Any:
+    yield
+    plt.close("all")
+
+
+def _split_plot_with_missing_plot(tmp_path: Path, ddf: str = "satterthwaite") -> Path:
+    """Write a 3-block split plot (I0/I1 x N0-N2) with plot 4's mass empty, and its toml."""
+    book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
+    n = len(book)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 9.0 + (np.arange(n) * 7 % 16) / 10
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.5
+    book.loc[4, "fresh_mass_kg"] = np.nan  # a missing sub-plot: the report fits REML
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "split_plot"\n'
+        f'factors = ["main", "sub"]\nddf = "{ddf}"\n',
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def _markdown(folder: Path, lang: str) -> str:
+    report, _ = report_from_files(
+        folder / "plots.csv", folder / "trial.toml", figures=False, lang=lang
+    )
+    return str(report.to_markdown())
+
+
+def test_reml_verdict_names_satterthwaite(tmp_path: Path) -> None:
+    md = _markdown(_split_plot_with_missing_plot(tmp_path), "en")
+    assert "main: " in md and "(mixed-model F test, Satterthwaite df, P = " in md
+    assert "satterthwaite df" not in md  # the library's error-term key, lowercase
+    assert "F test against REML" not in md
+
+
+def test_reml_verdict_names_kenward_roger(tmp_path: Path) -> None:
+    md = _markdown(_split_plot_with_missing_plot(tmp_path, "kenward-roger"), "en")
+    assert "(mixed-model F test, Kenward-Roger df, P = " in md
+    assert "kenward-roger df" not in md
+
+
+def test_reml_verdict_in_chinese(tmp_path: Path) -> None:
+    md = _markdown(_split_plot_with_missing_plot(tmp_path), "zh")
+    assert "（混合模型 F 检验，Satterthwaite 自由度，P = " in md
+    assert "satterthwaite df" not in md
+
+
+def _alpha(tmp_path: Path, lang: str = "en") -> str:
+    """Report of a complete 6-entry alpha design (blocks of 3, 2 replicates)."""
+    book = design.alpha_design([f"G{i}" for i in range(1, 7)], block_size=3, replicates=2, seed=1)
+    n = len(book)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 9.0 + (np.arange(n) * 7 % 16) / 10
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.5
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "alpha"\n', encoding="utf-8"
+    )
+    return _markdown(tmp_path, lang)
+
+
+def test_alpha_methods_say_df_are_approximate(tmp_path: Path) -> None:
+    md = _alpha(tmp_path)
+    assert "so these df are approximations even with no plot missing" in md
+    # an alpha design has no stratum ANOVA whose df the REML df could equal
+    assert "stratum df of the ANOVA" not in md
+
+
+def test_split_plot_methods_keep_stratum_df_sentence(tmp_path: Path) -> None:
+    md = _markdown(_split_plot_with_missing_plot(tmp_path), "en")
+    assert "With no plot missing these equal the stratum df of the ANOVA;" in md
+    assert "approximations even with no plot missing" not in md
+
+
+def test_variance_components_are_named(tmp_path: Path) -> None:
+    md = _alpha(tmp_path)
+    assert "| Incomplete blocks (within replicates) |" in md
+    assert "| block:incomplete_block |" not in md  # the model formula keeps its term
+
+
+def test_split_plot_whole_plot_component_is_named(tmp_path: Path) -> None:
+    md = _markdown(_split_plot_with_missing_plot(tmp_path), "zh")
+    assert "方差组分（区组、区组 × main、误差）" in md
+    assert "| block:main |" not in md
+
+
+def test_mixed_model_cv_has_the_report_digits(tmp_path: Path) -> None:
+    """The REML footer's CV has one decimal, like every other CV of the report."""
+    md = _alpha(tmp_path)
+    footer = next(line for line in md.splitlines() if line.startswith("- CV (%): "))
+    assert len(footer.removeprefix("- CV (%): ").split(".")[1]) == 1
+
+
+def test_alpha_methods_in_chinese_name_no_setting(tmp_path: Path) -> None:
+    """The Chinese methods sentence names Kenward-Roger without the English setting syntax."""
+    md = _alpha(tmp_path, "zh")
+    assert "不完全区组与处理不正交，即使无缺区这些自由度也只是近似值" in md
+    assert "kenward-roger" not in md
