@@ -79,7 +79,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import numbers
 import os
 import re
 import tomllib
