@@ -677,12 +677,12 @@ def test_date_label_warning_is_translated():
         (
             "residuals depart from normality (Shapiro-Wilk W = 0.816, p = 0.0142); look for "
             "outliers or consider a transformation.",
-            "残差偏离正态（Shapiro-Wilk W = 0.816，P = 0.0142）：请检查异常值，或考虑数据转换。",
+            "残差偏离正态分布（Shapiro-Wilk W = 0.816，P = 0.0142）；请检查异常值或考虑数据转换。",
         ),
         (
             "residual variances differ between treatments (Brown-Forsythe F = 5.26, p = 0.0327); "
             "comparisons that assume a common variance may mislead.",
-            "各处理的残差方差不齐（Brown-Forsythe F = 5.26，P = 0.0327）：假定方差相同的比较可能"
+            "各处理残差方差不齐（Brown-Forsythe F = 5.26，P = 0.0327）；基于方差齐性假定的比较可能"
             "失真。",
         ),
     ],

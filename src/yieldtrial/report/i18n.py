@@ -226,21 +226,6 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
-            r"^residuals depart from normality \(Shapiro-Wilk W = (?P<w>[\d.]+), "
-            r"p = (?P<p>[\d.e-]+)\); look for outliers or consider a transformation\.?$"
-        ),
-        "残差偏离正态（Shapiro-Wilk W = {w}，P = {p}）：请检查异常值，或考虑数据转换。",
-    ),
-    (
-        re.compile(
-            r"^residual variances differ between treatments \(Brown-Forsythe F = "
-            r"(?P<f>[\d.]+), p = (?P<p>[\d.e-]+)\); comparisons that assume a common "
-            r"variance may mislead\.?$"
-        ),
-        "各处理的残差方差不齐（Brown-Forsythe F = {f}，P = {p}）：假定方差相同的比较可能失真。",
-    ),
-    (
-        re.compile(
             r"^(?P<column>plot_id|treatment|block|site) holds dates in (?P<rows>.+?) \(e\.g\. "
             r"(?P<example>'[^']*')\): a spreadsheet turns labels such as '1-2' into dates\. "
             r"Format the column as text and retype the labels; they are read as shown$"
