@@ -287,3 +287,109 @@ def test_taylor_control_cuts_the_spread_on_an_alpha_lattice():
     controlled = _mvt_taylor.taylor_estimates(stats_, 256, t1, t2)
     plain = stats_[:, 0, :] / 256
     assert np.max(np.std(controlled, axis=0)) < np.max(np.std(plain, axis=0)) / 3.0
+
+
+# ------------------------------------------------------------------------- third order
+def test_cholesky_path_third_derivative_matches_finite_differences():
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(6, 6))
+    target = np.corrcoef(a @ a.T + 6 * np.eye(6))
+    lam = _mvt_sov.nearest_product_form(target)
+    base = np.outer(lam, lam)
+    np.fill_diagonal(base, 1.0)
+    d1, d2, d3 = _mvt_taylor.cholesky_path(base, target, third=True)
+    np.testing.assert_array_equal(d1, _mvt_taylor.cholesky_path(base, target)[0])
+    h = 1e-3
+    chol = [np.linalg.cholesky(base + t * (target - base)) for t in (-2 * h, -h, h, 2 * h)]
+    # central difference of the third derivative: (f(2h) - 2f(h) + 2f(-h) - f(-2h)) / 2h^3
+    fd3 = (chol[3] - 2 * chol[2] + 2 * chol[1] - chol[0]) / (2 * h**3)
+    np.testing.assert_allclose(fd3, d3, atol=1e-5)
+
+
+def _third_order_box(r):
+    lam = _mvt_sov.nearest_product_form(r)
+    base = np.outer(lam, lam)
+    np.fill_diagonal(base, 1.0)
+    k = r.shape[0]
+    d1, d2, d3 = _mvt_taylor.cholesky_path(base, r, third=True)
+    chol0 = np.linalg.cholesky(base)
+    box = _mvt_taylor.TaylorBox(chol0, chol0, lam, d1, d2, np.full(k, -1.0), np.ones(k), lam,
+                                r, np.zeros(1), np.ones(1), True, None, d3)  # fmt: skip
+    return box, base
+
+
+def test_third_order_controls_are_the_taylor_coefficients_of_the_integrand():
+    # c1, c2, c3 of taylor_sums3 are the coefficients of t, t^2, t^3 of the product-form
+    # integrand along chol(C_1 + t D): the plain integrand (_sov_integrand, independent
+    # code) at 7 values of t in [-0.006, 0.006], same point, fitted by a degree-6 polynomial
+    r = alpha_lattice_b3_corr()[:8, :8]
+    box, base = _third_order_box(r)
+    thresholds = np.array([1.0, 2.2])
+    ts = np.arange(-3, 4) * 2e-3
+    for j in range(4):
+        wj = _mvt_sov._sobol_rows(7, 4)[0][:, j : j + 1]
+        sums = _mvt_taylor.taylor_sums3(thresholds, box, wj)[0]
+        f = [
+            _mvt_sov._sov_integrand(
+                thresholds,
+                _mvt_sov.Region(np.linalg.cholesky(base + t * (r - base)), box.box_lo, box.box_hi),
+                wj,
+            )[:, 0]
+            for t in ts
+        ]
+        coef = np.polynomial.polynomial.polyfit(ts, np.array(f), 6)
+        np.testing.assert_allclose(sums[1:4], coef[1:4], rtol=1e-4, atol=1e-8)
+        np.testing.assert_allclose(sums[0], 0.0, atol=1e-15)  # target = base here: y = 0
+        # the second-order sums agree with the older integrand on c1, c2 to rounding
+        second = _mvt_taylor.taylor_sums(thresholds, box, wj)[0]
+        np.testing.assert_allclose(sums[1:3], second[1:3], rtol=1e-12, atol=1e-16)
+
+
+def test_third_order_control_cuts_the_spread_on_small_blocks():
+    # alpha-lattice with blocks of 3 (far from product form): at the same points, the three
+    # fitted controls leave at most 60 % of the spread over the scrambles of two
+    r = alpha_lattice_b3_corr()
+    lam = _mvt_sov.nearest_product_form(r)
+    base = np.outer(lam, lam)
+    np.fill_diagonal(base, 1.0)
+    chol, order = _mvt_sov.reordered_cholesky(r, -2.8 * np.ones(20), 2.8 * np.ones(20))
+    ctrl = base[np.ix_(order, order)]
+    d1, d2, d3 = _mvt_taylor.cholesky_path(ctrl, r[np.ix_(order, order)], third=True)
+    lo, hi = np.full(20, -1.0), np.ones(20)
+    box = _mvt_taylor.TaylorBox(chol, np.linalg.cholesky(ctrl), lam[order], d1, d2, lo, hi,
+                                lam, r, *_mvt_taylor._factor_rule(float(lam.max())), True,
+                                None, d3)  # fmt: skip
+    thresholds = np.array([1.6, 2.2, 2.9])
+    sums = box.replicate_sums(thresholds, 256)
+    t1, t2, t3 = box.expansion(thresholds, third=True)
+    three = box.estimates(sums, 256, t1, t2, t3)
+    two = _mvt_taylor.taylor_estimates(sums[:, list(_mvt_sov._SECOND_OF_THIRD), :], 256, t1, t2)
+    assert np.max(np.std(three, axis=0)) < 0.6 * np.max(np.std(two, axis=0))
+
+
+def test_the_control_is_chosen_by_cost_times_variance():
+    # a correlation far from every product form (random, 12 x 12): the derivatives do not
+    # pay for themselves and the plain difference is kept; a near product form keeps a
+    # Taylor control
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=(12, 12))
+    s = a @ a.T
+    far = s / np.sqrt(np.outer(np.diag(s), np.diag(s)))
+    near = alpha_lattice_corr()
+    modes = {}
+    for name, r in (("far", far), ("near", near)):
+        lam = _mvt_sov.nearest_product_form(r)
+        k = r.shape[0]
+        base = np.outer(lam, lam)
+        np.fill_diagonal(base, 1.0)
+        d1, d2, d3 = _mvt_taylor.cholesky_path(base, r, third=True)
+        box = _mvt_taylor.TaylorBox(np.linalg.cholesky(r), np.linalg.cholesky(base), lam, d1,
+                                    d2, np.full(k, -1.0), np.ones(k), lam, r,
+                                    *_mvt_taylor._factor_rule(float(lam.max())), True, None,
+                                    d3)  # fmt: skip
+        thresholds = np.array([1.6, 2.2, 2.9])
+        sums = box.replicate_sums(thresholds, 128)
+        t1, t2, t3 = box.expansion(thresholds, third=True)
+        modes[name] = _mvt_sov._choose_control(sums, 128, t1, t2, t3, 0.0, "third")
+    assert modes["far"] == "plain"
+    assert modes["near"] in ("second", "third")

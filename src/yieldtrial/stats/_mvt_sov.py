@@ -460,12 +460,6 @@ class MaxTCurve:
         return mean, error
 
 
-def _spread_ratio(plain: np.ndarray, controlled: np.ndarray) -> float:
-    """Largest spread over the scrambles of ``plain`` over that of ``controlled`` (R, M)."""
-    top = float(np.max(np.std(controlled, axis=0)))
-    return float(np.max(np.std(plain, axis=0))) / top if top > 0.0 else np.inf
-
-
 #: Largest normal score of a node (``phi(6) = 6e-9``: beyond it ``G - G_0`` is negligible).
 _NODE_REACH = 6.0
 
@@ -564,6 +558,49 @@ def _score_check(
     return float(np.max(np.abs(approx - exact)))
 
 
+#: Relative cost per point of the integrands: the plain difference, the second-order
+#: and the third-order Taylor control (CPU time per element measured on 20 comparisons:
+#: 61, 99 and 127 ns).
+_CONTROL_COST = {"plain": 1.0, "second": 1.6, "third": 2.1}
+
+#: The second-order statistics (:data:`stats._mvt_taylor._N_STATS`) within the
+#: third-order ones: y, c1, c2, c1^2, c2^2, c1 c2, y c1, y c2.
+_SECOND_OF_THIRD = (0, 1, 2, 8, 11, 9, 5, 6)
+
+
+def _second_order(box: Any) -> Any:
+    """Return the same TaylorBox without the third-order control."""
+    from dataclasses import replace
+
+    return replace(box, d3=None) if box.d3 is not None else box
+
+
+def _choose_control(
+    stats: np.ndarray,
+    points: int,
+    t1: np.ndarray,
+    t2: np.ndarray,
+    t3: np.ndarray | None,
+    known: Any,
+    mode: str,
+) -> str:
+    """Choose the control with the least cost x variance on the first node set's points.
+
+    ``stats`` are the summed statistics of ``mode`` ("third": 14 per threshold, else 8);
+    the lower-order estimates come from subsets of them (the same points), so the
+    choice costs no integrand evaluation.  The spread over the scrambles stands for the
+    standard error.
+    """
+    from yieldtrial.stats._mvt_taylor import taylor_estimates, taylor_estimates3
+
+    spreads = {"plain": np.max(np.std(stats[:, 0, :] / points - t1 - t2 + known, axis=0))}
+    second = stats if mode == "second" else stats[:, list(_SECOND_OF_THIRD), :]
+    spreads["second"] = np.max(np.std(taylor_estimates(second, points, t1, t2), axis=0))
+    if mode == "third" and t3 is not None:
+        spreads["third"] = np.max(np.std(taylor_estimates3(stats, points, (t1, t2, t3)), axis=0))
+    return min(spreads, key=lambda m: float(spreads[m]) ** 2 * _CONTROL_COST[m])
+
+
 def max_t_curve(
     regions: Any,
     r_grid: np.ndarray,
@@ -584,7 +621,9 @@ def max_t_curve(
     regions : (Region, Region) or TaylorBox
         The region of the statistics and that of the control variate, same variable order;
         or a :class:`~yieldtrial.stats._mvt_taylor.TaylorBox` (box region with the
-        second-order Taylor control around a product form).
+        Taylor controls around a product form: third order when it carries ``d3``; the
+        first pass keeps the third- or second-order control or the plain difference,
+        whichever has the least cost x variance, :func:`_choose_control`).
     r_grid, exceed0 : ndarray
         The control's exact normal exceedance ``1 - G_0(r)`` on an increasing grid of ``r``
         (for a TaylorBox: ``1 - G_s`` of the second-order expansion).
@@ -596,8 +635,11 @@ def max_t_curve(
         Recorded on the curve (``c <= 0`` then has exceedance 1).
     abs_tol : float
         Target of the stated error of the t exceedances (checked at 81 thresholds over the
-        whole range, as :meth:`MaxTCurve.exceedance` states it for p-values); the points
-        per scramble double through
+        whole range, as :meth:`MaxTCurve.exceedance` states it for p-values: three
+        standard errors over the scrambles plus the interpolation bound, the interpolant
+        against a fit of two lower degrees on the same nodes, or where that is above half
+        the target, the smaller of it and the difference from the previous node set at
+        the same points); the points per scramble double through
         :data:`POINT_COUNTS` until it is met (or the largest count's error is stated).
     max_points : int
         Largest points per scramble to try (caps the cost).
@@ -608,11 +650,12 @@ def max_t_curve(
         only a smooth approximation: the exact ``G_0`` at the nodes then corrects the
         score there (as for a TaylorBox).
     """
+    from dataclasses import replace
+
     from scipy.special import ndtr
 
     # a stats._mvt_taylor.TaylorBox (duck-typed: that module imports this one)
     taylor = hasattr(regions, "replicate_sums")
-    use_taylor = taylor
     if taylor:
         plain_regions = (
             Region(regions.chol, regions.box_lo, regions.box_hi),
@@ -628,7 +671,10 @@ def max_t_curve(
     c_probe = _probe_thresholds(r_high, df, two_sided)
     grid = np.linspace(-_NODE_REACH, _NODE_REACH, 241)
     grid_density = np.exp(-0.5 * grid**2) / np.sqrt(2.0 * np.pi)
-    state = {"use_taylor": use_taylor}
+    # the control in use: "third" or "second" order Taylor, or the "plain" difference
+    # (chosen on the first pass, see _choose_control)
+    state = {"mode": ("third" if regions.d3 is not None else "second") if taylor else "plain"}
+    box_in_use = {"third": regions, "second": _second_order(regions)} if taylor else {}
 
     def node_set(nodes: int) -> dict[str, Any]:
         """Set up the thresholds, exactly known parts and running sums of ``nodes`` nodes."""
@@ -648,8 +694,12 @@ def max_t_curve(
         if control_exceedance is not None and not taylor:  # G_0 - Phi(u) at the nodes
             ns["known"] = 1.0 - np.asarray(control_exceedance(r_nodes)) - ndtr(u_actual)
         if taylor:  # G - G_s at the nodes, G_s = G_1 + T_1 + T_2 (the control's curve)
-            ns["t1"], ns["t2"], _ = regions.expansion(r_nodes)
-            ns["stats"] = np.zeros((REPLICATES, 8, nodes))
+            ns["t1"], ns["t2"], ns["t3"] = regions.expansion(
+                r_nodes, third=state["mode"] == "third"
+            )
+            ns["stats"] = np.zeros(
+                (REPLICATES, box_in_use.get(state["mode"], regions).n_stats, nodes)
+            )
             # the score spline only approximates G_s: add G_s - Phi(u) at the nodes (exact)
             ns["known"] = 1.0 - regions.exceedance(r_nodes) + ns["t1"] + ns["t2"] - ndtr(u_actual)
         # the score spline comes from approximate values (a coarse rule, splined terms):
@@ -665,17 +715,21 @@ def max_t_curve(
         if ns["done"] >= points:
             return
         r_nodes, done, known = ns["r_nodes"], ns["done"], ns["known"]
-        if taylor and state["use_taylor"]:
-            ns["stats"] = ns["stats"] + regions.replicate_sums(r_nodes, points, done)
-            t1, t2 = ns["t1"], ns["t2"]
-            est = regions.estimates(ns["stats"], points, t1, t2) + known
-            plain = ns["stats"][:, 0, :] / points - t1 - t2 + known
-            if done == 0 and first_set and _spread_ratio(plain, est) < 2.0:
-                # the derivatives halve the spread less than they cost (about twice
-                # the plain difference per point): go on with the plain difference
-                state["use_taylor"] = False
-                ns["sums"] = ns["stats"][:, 0, :].copy()
-                est = plain
+        if taylor and state["mode"] != "plain":
+            box = box_in_use[state["mode"]]
+            ns["stats"] = ns["stats"] + box.replicate_sums(r_nodes, points, done)
+            t1, t2, t3 = ns["t1"], ns["t2"], ns["t3"]
+            est = box.estimates(ns["stats"], points, t1, t2, t3) + known
+            if done == 0 and first_set:
+                state["mode"] = _choose_control(
+                    ns["stats"], points, t1, t2, t3, known, state["mode"]
+                )
+                if state["mode"] == "plain":
+                    ns["sums"] = ns["stats"][:, 0, :].copy()
+                    est = ns["sums"] / points - t1 - t2 + known
+                elif state["mode"] == "second" and ns["stats"].shape[1] != 8:
+                    ns["stats"] = ns["stats"][:, list(_SECOND_OF_THIRD), :]
+                    est = box_in_use["second"].estimates(ns["stats"], points, t1, t2) + known
         elif taylor:  # the plain difference f - f_0 of the same two integrands
             ns["sums"] = ns["sums"] + _replicate_sums(r_nodes, plain_regions, points, done)
             est = ns["sums"] / points - ns["t1"] - ns["t2"] + known
@@ -695,17 +749,24 @@ def max_t_curve(
         current = node_set(nodes)
         for points in counts:
             advance(current, points, previous is None)
-            if previous is None:  # the interpolant against a fit of two lower degrees
-                coarse = current["low_fine"]
-            else:  # against the previous, smaller set of nodes at the same points
-                advance(previous, points, False)
-                coarse = previous["fine"]
-            truncation = float(np.max(np.abs(current["fine"] - coarse) * grid_density))
-            truncation += current["score_check"]
-            # the stated error of the t exceedances themselves (what every p-value reports)
+            # the stated error of the t exceedances themselves (what every p-value reports):
+            # three standard errors over the scrambles, then the interpolation bound
             curve = MaxTCurve(spline, r_low, r_high, current["coef"], current["stretch"],
-                              truncation, points, bool(two_sided), chi_rule)  # fmt: skip
-            spread = float(np.max(curve.exceedance(c_probe)[1])) - truncation
+                              0.0, points, bool(two_sided), chi_rule)  # fmt: skip
+            spread = float(np.max(curve.exceedance(c_probe)[1]))
+            # the bound: the interpolant against a fit of two lower degrees on the same
+            # nodes; where that is not small and the points could suffice, also against
+            # the previous, smaller set of nodes at the same points (the smaller of the two:
+            # both compare the interpolant with a cruder one)
+            truncation = float(np.max(np.abs(current["fine"] - current["low_fine"]) * grid_density))
+            if previous is not None and truncation > abs_tol / 2.0 and (spread < abs_tol or last):
+                advance(previous, points, False)
+                truncation = min(
+                    truncation,
+                    float(np.max(np.abs(current["fine"] - previous["fine"]) * grid_density)),
+                )
+            truncation += current["score_check"]
+            curve = replace(curve, truncation=truncation)
             if spread + truncation <= abs_tol:
                 return curve
             if not last and (spread <= abs_tol / 2.0 or truncation > abs_tol / 2.0):

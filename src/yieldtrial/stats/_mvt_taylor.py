@@ -1,4 +1,4 @@
-r"""Second-order Taylor control variate for Genz's box integrand around Dunnett's product form.
+r"""Taylor control variates (orders 1-3) for Genz's box integrand around the product form.
 
 :mod:`yieldtrial.stats._mvt_sov` integrates ``G(r) = P(|X_i| <= r)`` (or ``X_i <= r``) for
 ``X ~ N(0, C)`` as the difference from a product-form correlation ``C_1`` (whose curve
@@ -40,9 +40,19 @@ straight path ``C_t = C_1 + t (C - C_1)``:
 For the REML alpha-lattice correlation of ``benchmarks/bench_dunnett_general.py`` the
 spread of the estimate drops about tenfold at the same points (second order; the first
 order alone halves it), so 128 points per scramble and 8 nodes reach the 1e-4 target
-(4,096 and 16 before).  When the first pass shows that the derivatives halve the spread
-less than they cost (about twice the plain integrand per point), the curve goes on with
-the plain difference (:func:`yieldtrial.stats._mvt_sov.max_t_curve`).
+(4,096 and 16 before).
+
+4. **Third order** (:func:`taylor_sums3`).  Where the base is far from ``C`` (small
+   incomplete blocks, row-column designs) the second-order remainder is still large; the
+   third Taylor coefficient ``c_3`` (a sixth of the third derivative, carried through the
+   recursion as a truncated power series) is a third control, with exact mean ``T_3``
+   (the third-order term of :func:`product_form_expansion`).  Its standard deviation per
+   point on the alpha-lattice with blocks of 3 (20 comparisons): 9.0e-3 with two
+   controls, 3.6e-3 with three; on the 3 x 7 row-column design 3.0e-3 and 1.0e-3.  It
+   costs about 1.3 times the second-order integrand (2.1 times the plain difference).  On
+   the first pass :func:`yieldtrial.stats._mvt_sov.max_t_curve` keeps the control (third
+   or second order, or the plain difference, all from the same sums) with the least
+   cost x variance.
 
 References
 ----------
@@ -80,17 +90,22 @@ def _lower_half(a: np.ndarray) -> np.ndarray:
     return out
 
 
-def cholesky_path(base: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """First and second ``t``-derivatives at 0 of ``chol(base + t (target - base))``.
+def cholesky_path(
+    base: np.ndarray, target: np.ndarray, *, third: bool = False
+) -> tuple[np.ndarray, ...]:
+    """First, second (and third) ``t``-derivatives at 0 of ``chol(base + t (target - base))``.
 
     With ``L = chol(base)`` and ``E = L^-1 (target - base) L^-T``, ``chol(I + t E) =
-    I + t M_1 + t^2 M_2 + ...`` with ``M_1 = lower_half(E)`` and
-    ``M_2 = lower_half(-M_1 M_1')`` (from ``M M' = I + t E`` order by order).
+    I + t M_1 + t^2 M_2 + t^3 M_3 + ...`` with ``M_1 = lower_half(E)``,
+    ``M_2 = lower_half(-M_1 M_1')`` and ``M_3 = lower_half(-(M_1 M_2' + M_2 M_1'))`` (from
+    ``M M' = I + t E`` order by order).
 
     Returns
     -------
     d1, d2 : ndarray, shape (k, k)
         ``L M_1`` and ``2 L M_2`` (lower triangular).
+    d3 : ndarray, shape (k, k)
+        ``6 L M_3``, only when ``third``.
 
     Examples
     --------
@@ -107,6 +122,9 @@ def cholesky_path(base: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.
     e = inv @ (target - base) @ inv.T
     m1 = _lower_half(e)
     m2 = _lower_half(-m1 @ m1.T)
+    if third:  # order 3 of M M' = I + t E: M_3 = lower_half(-(M_1 M_2' + M_2 M_1'))
+        m3 = _lower_half(-(m1 @ m2.T + m2 @ m1.T))
+        return chol @ m1, 2.0 * chol @ m2, 6.0 * chol @ m3
     return chol @ m1, 2.0 * chol @ m2
 
 
@@ -296,6 +314,7 @@ class TaylorBox:
     weights: np.ndarray
     two_sided: bool
     exact: Any
+    d3: np.ndarray | None = None
 
     def exceedance(self, r: np.ndarray) -> np.ndarray:
         """Return the product form's exact normal exceedance ``1 - G_1(r)``."""
@@ -317,18 +336,34 @@ class TaylorBox:
         level = max(int(np.ceil(np.log2(points))), 1)
         pts = _sobol_rows(max(d - 1, 1), level)
         n = min(points, pts.shape[2])
-        out = np.zeros((REPLICATES, _N_STATS, r.size))
+        out = np.zeros((REPLICATES, self.n_stats, r.size))
+        sums = taylor_sums3 if self.d3 is not None else taylor_sums
         step = max(16, _CACHE_ELEMENTS // max(r.size * REPLICATES, 1))
         for start in range(first, n, step):
             block = pts[:, :, start : start + step]  # (REPLICATES, d - 1, b)
             w = np.ascontiguousarray(np.moveaxis(block, 0, 1)).reshape(block.shape[1], -1)
-            out += taylor_sums(r, self, w, REPLICATES)
+            out += sums(r, self, w, REPLICATES)
         return out
 
-    @staticmethod
-    def estimates(stats: np.ndarray, points: int, t1: np.ndarray, t2: np.ndarray) -> np.ndarray:
-        """Return :func:`taylor_estimates` (per-scramble estimates of ``G - G_s``)."""
-        return taylor_estimates(stats, points, t1, t2)
+    @property
+    def n_stats(self) -> int:
+        """Statistics per threshold summed by :meth:`replicate_sums` (8, or 14 with ``d3``)."""
+        return _N_STATS if self.d3 is None else _N_STATS_3
+
+    def estimates(
+        self,
+        stats: np.ndarray,
+        points: int,
+        t1: np.ndarray,
+        t2: np.ndarray,
+        t3: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Per-scramble estimates of ``G - G_s`` (:func:`taylor_estimates` or its third order)."""
+        if self.d3 is None:
+            return taylor_estimates(stats, points, t1, t2)
+        if t3 is None:
+            raise ValueError("the third-order control needs T_3")
+        return taylor_estimates3(stats, points, (t1, t2, t3))
 
     def expansion(self, r: np.ndarray, third: bool | float = False) -> tuple[np.ndarray, ...]:
         """:func:`product_form_expansion` at thresholds ``r``."""
@@ -340,6 +375,9 @@ class TaylorBox:
 
 #: Statistics summed over points: y, c1, c2, c1^2, c2^2, c1 c2, y c1, y c2.
 _N_STATS = 8
+
+#: With the third-order control: the sums of (y, c1, c2, c3) and of their 10 products.
+_N_STATS_3 = 14
 
 
 def taylor_sums(r: np.ndarray, box: TaylorBox, w: np.ndarray, groups: int = 1) -> np.ndarray:
@@ -649,11 +687,12 @@ def dunnett_taylor_curve(
     r_ref = float(-ndtri(0.05 / (sides * k)))
     chol, order = reordered_cholesky(r, box_lo * r_ref, box_hi * r_ref)
     ctrl = control[np.ix_(order, order)] + 1e-14 * np.eye(k)
-    d1, d2 = cholesky_path(ctrl, r[np.ix_(order, order)] + 1e-14 * np.eye(k))
+    d1, d2, d3 = cholesky_path(ctrl, r[np.ix_(order, order)] + 1e-14 * np.eye(k), third=True)
     nodes, weights = _factor_rule(float(np.max(np.abs(lam))))
     box = TaylorBox(
         chol, np.linalg.cholesky(ctrl), lam[order], d1, d2, box_lo, box_hi,
         np.asarray(lam, dtype=float), r, nodes, weights, bool(two_sided), exact_exceedances,
+        d3,
     )  # fmt: skip
     r_top = float(-ndtri(1e-17 / (sides * k)))
     r_grid = _grid(r_top, two_sided)
@@ -673,3 +712,208 @@ def dunnett_taylor_curve(
         box, r_grid, exceed_s, np.inf, (np.ones(1), np.ones(1)), two_sided=two_sided,
         point_counts=TAYLOR_POINT_COUNTS,
     )  # fmt: skip
+
+
+def taylor_sums3(r: np.ndarray, box: TaylorBox, w: np.ndarray, groups: int = 1) -> np.ndarray:
+    """Third-order :func:`taylor_sums`: shape (groups, 14, M).
+
+    The controls are the Taylor coefficients ``c_n = f^(n) / n!`` (n = 1, 2, 3) of the
+    base integrand along the Cholesky path, carried through the recursion as truncated
+    power series in ``t`` (coefficients, not derivatives): the conditional means
+    ``s_n = sum_{a+b=n} B_a y_b`` (``B_0`` the base factor, semiseparable; ``B_a`` the
+    path's coefficients, :attr:`TaylorBox.d1` etc.), the standardized limits by series
+    division, ``Phi`` of a series
+    (``P_1 = phi a_1``, ``P_2 = phi (a_2 - a_0 a_1^2 / 2)``,
+    ``P_3 = phi (a_3 - a_0 a_1 a_2 + (a_0^2 - 1) a_1^3 / 6)``), the product by Cauchy
+    products, and the quantile ``y = Phi^-1(v)`` with ``psi = 1 / phi(y_0)``:
+    ``y_1 = psi v_1``, ``y_2 = psi v_2 + y_0 y_1^2 / 2``,
+    ``y_3 = psi v_3 + y_0 y_1 psi v_2 + (1 + 2 y_0^2) y_1^3 / 6``.
+
+    The statistics are the sums of ``z = (y, c_1, c_2, c_3)`` (4) and of the products
+    ``z_i z_j``, ``i <= j`` (10, row by row).
+    """
+    from scipy.special import ndtr, ndtri
+
+    if box.d3 is None:
+        raise ValueError("taylor_sums3 needs the third coefficient of the Cholesky path")
+    chol, base = box.chol, box.base_chol
+    path = (box.d1, 0.5 * box.d2, box.d3 / 6.0)  # Taylor coefficients B_1, B_2, B_3
+    stacked = np.stack(path)  # (3, d, d)
+    lam = box.factor
+    d = chol.shape[0]
+    m, n = r.size, w.shape[1]
+    shape = (m, n)
+    rr = np.broadcast_to(r[:, None], shape)
+    g = np.linalg.solve(np.tril(base), lam)
+    yt = np.empty((d, m, n))
+    yb = np.empty((4, d, m, n))
+    flat_t = yt.reshape(d, m * n)
+    flat_b = yb.reshape(4, d, m * n)
+    ft = np.ones(shape)
+    f = [np.ones(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape)]
+    run = [np.zeros(shape) for _ in range(4)]
+    s = [np.zeros(shape) for _ in range(4)]
+    st = np.zeros(shape)
+    prob = [[np.empty(shape) for _ in range(4)] for _ in range(2)]  # [limit][order]
+    pt = [np.empty(shape), np.empty(shape)]
+    a = [np.empty(shape) for _ in range(4)]
+    dens, tmp, tmp2 = (np.empty(shape) for _ in range(3))
+    prods = np.empty((3, m * n))
+    limits = ((0, box.box_lo), (1, box.box_hi))
+    for i in range(d):
+        if i:
+            np.dot(chol[i, :i], flat_t[:i], out=st.reshape(m * n))
+            for q in range(4):
+                run[q] += g[i - 1] * yb[q, i - 1]
+                np.multiply(run[q], lam[i], out=s[q])
+            # s_n += sum_{a=1..n} B_a y_{n-a}: one product per y order (rows B_1..B_{3-q})
+            for q in range(3):
+                np.dot(stacked[: 3 - q, i, :i], flat_b[q, :i], out=prods[: 3 - q])
+                for a_ in range(3 - q):
+                    s[q + a_ + 1] += prods[a_].reshape(shape)
+        c0 = base[i, i]
+        c1, c2, c3 = path[0][i, i], path[1][i, i], path[2][i, i]
+        ct = chol[i, i]
+        for k, bound in limits:
+            p = prob[k]
+            if not np.isfinite(bound[i]):
+                pt[k].fill(float(k))
+                p[0].fill(float(k))
+                for q in (1, 2, 3):
+                    p[q].fill(0.0)
+                continue
+            np.multiply(rr, bound[i], out=a[0])
+            np.subtract(a[0], st, out=pt[k])
+            pt[k] *= 1.0 / ct
+            ndtr(pt[k], out=pt[k])
+            # limit series a = (bound r - s) / c by series division
+            a[0] -= s[0]
+            a[0] *= 1.0 / c0
+            np.multiply(a[0], c1, out=a[1])
+            a[1] += s[1]
+            a[1] *= -1.0 / c0
+            np.multiply(a[0], c2, out=a[2])
+            a[2] += s[2]
+            np.multiply(a[1], c1, out=tmp)
+            a[2] += tmp
+            a[2] *= -1.0 / c0
+            np.multiply(a[0], c3, out=a[3])
+            a[3] += s[3]
+            np.multiply(a[1], c2, out=tmp)
+            a[3] += tmp
+            np.multiply(a[2], c1, out=tmp)
+            a[3] += tmp
+            a[3] *= -1.0 / c0
+            # Phi of the series
+            np.multiply(a[0], a[0], out=dens)
+            dens *= -0.5
+            np.exp(dens, out=dens)
+            dens *= 1.0 / _SQRT_2PI
+            ndtr(a[0], out=p[0])
+            np.multiply(dens, a[1], out=p[1])
+            np.multiply(a[1], a[1], out=tmp)  # a1^2
+            np.multiply(tmp, a[0], out=tmp2)
+            tmp2 *= -0.5
+            tmp2 += a[2]
+            np.multiply(tmp2, dens, out=p[2])
+            # P3 = phi (a3 - a0 a1 a2 + (a0^2 - 1) a1^3 / 6)
+            tmp *= a[1]  # a1^3
+            np.multiply(a[0], a[0], out=tmp2)
+            tmp2 -= 1.0
+            tmp *= tmp2
+            tmp *= 1.0 / 6.0
+            tmp += a[3]
+            np.multiply(a[0], a[1], out=tmp2)
+            tmp2 *= a[2]
+            tmp -= tmp2
+            np.multiply(tmp, dens, out=p[3])
+        np.subtract(pt[1], pt[0], out=pt[1])
+        np.clip(pt[1], 0.0, 1.0, out=pt[1])
+        ft *= pt[1]
+        lo, e = prob[0], prob[1]
+        np.subtract(e[0], lo[0], out=e[0])
+        np.clip(e[0], 0.0, 1.0, out=e[0])
+        for q in (1, 2, 3):
+            e[q] -= lo[q]
+        # Cauchy product f <- f e, highest order first
+        for order in (3, 2, 1):
+            f[order] *= e[0]
+            for step in range(1, order + 1):
+                np.multiply(f[order - step], e[step], out=tmp)
+                f[order] += tmp
+        f[0] *= e[0]
+        if i < d - 1:
+            wi = w[i]
+            pt[1] *= wi
+            pt[1] += pt[0]
+            np.clip(pt[1], 1e-300, 1.0 - 1e-16, out=pt[1])
+            ndtri(pt[1], out=yt[i])
+            # v = lo + w e (each order); y = Phi^-1(v) as a series
+            e[0] *= wi
+            e[0] += lo[0]
+            np.clip(e[0], 1e-300, 1.0 - 1e-16, out=e[0])
+            y0, y1, y2, y3 = yb[0, i], yb[1, i], yb[2, i], yb[3, i]
+            ndtri(e[0], out=y0)
+            np.multiply(y0, y0, out=dens)
+            dens *= -0.5
+            np.exp(dens, out=dens)
+            dens *= 1.0 / _SQRT_2PI
+            np.maximum(dens, 1e-300, out=dens)
+            np.divide(1.0, dens, out=dens)  # psi
+            for q in (1, 2, 3):
+                e[q] *= wi
+                e[q] += lo[q]
+                e[q] *= dens  # psi v_q
+            np.copyto(y1, e[1])
+            np.multiply(y1, y1, out=tmp)
+            tmp *= y0
+            tmp *= 0.5
+            np.add(e[2], tmp, out=y2)
+            # y3 = psi v3 + y0 y1 psi v2 + (1 + 2 y0^2) y1^3 / 6
+            np.multiply(y0, y0, out=tmp)
+            tmp *= 2.0
+            tmp += 1.0
+            np.multiply(y1, y1, out=tmp2)
+            tmp2 *= y1
+            tmp *= tmp2
+            tmp *= 1.0 / 6.0
+            tmp += e[3]
+            np.multiply(y0, y1, out=tmp2)
+            tmp2 *= e[2]
+            np.add(tmp, tmp2, out=y3)
+    z = [ft - f[0], f[1], f[2], f[3]]
+    bad = ~np.all([np.isfinite(c) for c in z[1:]], axis=0)
+    if np.any(bad):  # a quantile at the clip (probability ~1e-300): no control there
+        z[1:] = [np.where(bad, 0.0, c) for c in z[1:]]
+    columns = [*z, *(z[p] * z[q] for p in range(4) for q in range(p, 4))]
+    out = np.empty((groups, len(columns), m))
+    for j, arr in enumerate(columns):
+        out[:, j, :] = arr.reshape(m, groups, n // groups).sum(axis=2).T
+    return out
+
+
+def taylor_estimates3(sums: np.ndarray, points: int, terms: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Per-scramble estimates of ``G - G_s`` from :func:`taylor_sums3` (three controls).
+
+    ``terms`` are the exact means ``T_1, T_2, T_3`` of the controls; the coefficients are
+    fitted by least squares over all points (as :func:`taylor_estimates`).
+    """
+    total = sums.sum(axis=0)
+    count = float(points * sums.shape[0])
+    mean = total[:4] / count
+    pairs = [(p, q) for p in range(4) for q in range(p, 4)]
+    second = {pq: total[4 + j] / count for j, pq in enumerate(pairs)}
+    m = mean.shape[1]
+    beta = np.zeros((3, m))
+    for j in range(m):
+        a = np.array([[second[(min(p, q), max(p, q))][j] - mean[p, j] * mean[q, j]
+                       for q in (1, 2, 3)] for p in (1, 2, 3)])  # fmt: skip
+        rhs = np.array([second[(0, p)][j] - mean[0, j] * mean[p, j] for p in (1, 2, 3)])
+        scale = max(float(np.trace(a)), 1e-300)
+        if scale > 1e-280:
+            beta[:, j] = np.linalg.lstsq(a / scale, rhs / scale, rcond=1e-10)[0]
+    per = sums[:, :4, :] / points
+    est = per[:, 0] - terms[0] - terms[1]
+    for q in range(3):
+        est = est - beta[q] * (per[:, q + 1] - terms[q])
+    return est
