@@ -363,7 +363,9 @@ def test_third_order_control_cuts_the_spread_on_small_blocks():
     sums = box.replicate_sums(thresholds, 256)
     t1, t2, t3 = box.expansion(thresholds, third=True)
     three = box.estimates(sums, 256, t1, t2, t3)
-    two = _mvt_taylor.taylor_estimates(sums[:, list(_mvt_sov._SECOND_OF_THIRD), :], 256, t1, t2)
+    two = _mvt_taylor.taylor_estimates(
+        sums[:, list(_mvt_taylor.TaylorBox.SECOND_OF_THIRD), :], 256, t1, t2
+    )
     assert np.max(np.std(three, axis=0)) < 0.6 * np.max(np.std(two, axis=0))
 
 
@@ -390,6 +392,6 @@ def test_the_control_is_chosen_by_cost_times_variance():
         thresholds = np.array([1.6, 2.2, 2.9])
         sums = box.replicate_sums(thresholds, 128)
         t1, t2, t3 = box.expansion(thresholds, third=True)
-        modes[name] = _mvt_sov._choose_control(sums, 128, t1, t2, t3, 0.0, "third")
+        modes[name] = box.choose_control(sums, 128, t1, t2, t3, 0.0, "third")
     assert modes["far"] == "plain"
     assert modes["near"] in ("second", "third")

@@ -558,47 +558,11 @@ def _score_check(
     return float(np.max(np.abs(approx - exact)))
 
 
-#: Relative cost per point of the integrands: the plain difference, the second-order
-#: and the third-order Taylor control (CPU time per element measured on 20 comparisons:
-#: 61, 99 and 127 ns).
-_CONTROL_COST = {"plain": 1.0, "second": 1.6, "third": 2.1}
-
-#: The second-order statistics (:data:`stats._mvt_taylor._N_STATS`) within the
-#: third-order ones: y, c1, c2, c1^2, c2^2, c1 c2, y c1, y c2.
-_SECOND_OF_THIRD = (0, 1, 2, 8, 11, 9, 5, 6)
-
-
 def _second_order(box: Any) -> Any:
     """Return the same TaylorBox without the third-order control."""
     from dataclasses import replace
 
     return replace(box, d3=None) if box.d3 is not None else box
-
-
-def _choose_control(
-    stats: np.ndarray,
-    points: int,
-    t1: np.ndarray,
-    t2: np.ndarray,
-    t3: np.ndarray | None,
-    known: Any,
-    mode: str,
-) -> str:
-    """Choose the control with the least cost x variance on the first node set's points.
-
-    ``stats`` are the summed statistics of ``mode`` ("third": 14 per threshold, else 8);
-    the lower-order estimates come from subsets of them (the same points), so the
-    choice costs no integrand evaluation.  The spread over the scrambles stands for the
-    standard error.
-    """
-    from yieldtrial.stats._mvt_taylor import taylor_estimates, taylor_estimates3
-
-    spreads = {"plain": np.max(np.std(stats[:, 0, :] / points - t1 - t2 + known, axis=0))}
-    second = stats if mode == "second" else stats[:, list(_SECOND_OF_THIRD), :]
-    spreads["second"] = np.max(np.std(taylor_estimates(second, points, t1, t2), axis=0))
-    if mode == "third" and t3 is not None:
-        spreads["third"] = np.max(np.std(taylor_estimates3(stats, points, (t1, t2, t3)), axis=0))
-    return min(spreads, key=lambda m: float(spreads[m]) ** 2 * _CONTROL_COST[m])
 
 
 def max_t_curve(
@@ -623,7 +587,7 @@ def max_t_curve(
         or a :class:`~yieldtrial.stats._mvt_taylor.TaylorBox` (box region with the
         Taylor controls around a product form: third order when it carries ``d3``; the
         first pass keeps the third- or second-order control or the plain difference,
-        whichever has the least cost x variance, :func:`_choose_control`).
+        whichever has the least cost x variance, ``TaylorBox.choose_control``).
     r_grid, exceed0 : ndarray
         The control's exact normal exceedance ``1 - G_0(r)`` on an increasing grid of ``r``
         (for a TaylorBox: ``1 - G_s`` of the second-order expansion).
@@ -672,7 +636,7 @@ def max_t_curve(
     grid = np.linspace(-_NODE_REACH, _NODE_REACH, 241)
     grid_density = np.exp(-0.5 * grid**2) / np.sqrt(2.0 * np.pi)
     # the control in use: "third" or "second" order Taylor, or the "plain" difference
-    # (chosen on the first pass, see _choose_control)
+    # (chosen on the first pass, see TaylorBox.choose_control)
     state = {"mode": ("third" if regions.d3 is not None else "second") if taylor else "plain"}
     box_in_use = {"third": regions, "second": _second_order(regions)} if taylor else {}
 
@@ -721,14 +685,14 @@ def max_t_curve(
             t1, t2, t3 = ns["t1"], ns["t2"], ns["t3"]
             est = box.estimates(ns["stats"], points, t1, t2, t3) + known
             if done == 0 and first_set:
-                state["mode"] = _choose_control(
+                state["mode"] = regions.choose_control(
                     ns["stats"], points, t1, t2, t3, known, state["mode"]
                 )
                 if state["mode"] == "plain":
                     ns["sums"] = ns["stats"][:, 0, :].copy()
                     est = ns["sums"] / points - t1 - t2 + known
                 elif state["mode"] == "second" and ns["stats"].shape[1] != 8:
-                    ns["stats"] = ns["stats"][:, list(_SECOND_OF_THIRD), :]
+                    ns["stats"] = ns["stats"][:, list(regions.SECOND_OF_THIRD), :]
                     est = box_in_use["second"].estimates(ns["stats"], points, t1, t2) + known
         elif taylor:  # the plain difference f - f_0 of the same two integrands
             ns["sums"] = ns["sums"] + _replicate_sums(r_nodes, plain_regions, points, done)
