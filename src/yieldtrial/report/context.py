@@ -175,6 +175,9 @@ class ReportContext:
     entries: EntrySelection | None = None
     #: Complete versions of the tables the sections summarise (Report.companions).
     companions: list[Companion] = field(default_factory=list)
+    #: What each line of ``results["conclusions"]`` is ("dunnett_sig", "dunnett_ns",
+    #: "noninferiority", "ranking", "other"), for the summary.
+    conclusion_kinds: list[str] = field(default_factory=list)
 
     @property
     def single_error(self) -> bool:

@@ -38,6 +38,7 @@ def conclusions_section(ctx: ReportContext) -> Section:
     assert means is not None  # noqa: S101
     d = yield_digits(s.unit)
     items: list[str] = []
+    kinds: dict[int, str] = {}  # item index -> what it is, for the summary (summary_section)
     status = (
         ctx.plots["data_status"].astype(str).str.lower()
         if "data_status" in ctx.plots.columns
@@ -110,6 +111,7 @@ def conclusions_section(ctx: ReportContext) -> Section:
                     )
                     + _depends(ctx, "dunnett", f"{row['treatment']} vs {row['control']}")
                 )
+                kinds[len(items) - 1] = "dunnett_ns" if key == "concl.dunnett_ns" else "dunnett_sig"
                 if s.margin_pct is not None:
                     ni = row.get("noninferior")
                     if (
@@ -130,6 +132,7 @@ def conclusions_section(ctx: ReportContext) -> Section:
                                 ctx, "noninferiority", f"{row['treatment']} vs {row['control']}"
                             )
                         )
+                        kinds[len(items) - 1] = "noninferiority"
         if "letters" in means.columns:
             ranked = means.sort_values("mean", ascending=False)
             if ctx.entries is not None:  # thousands of entries: the top of the ranking
@@ -155,6 +158,7 @@ def conclusions_section(ctx: ReportContext) -> Section:
                 plots = ", ".join(dict.fromkeys(moved))
                 ranking += sep + t("concl.letters_depend", lang, plots=plots)
             items.append(ranking)
+            kinds[len(items) - 1] = "ranking"
         if ctx.anova is not None and ctx.diag is not None and ctx.diag.cv_flag != "ok":
             items.append(
                 t(
@@ -171,6 +175,7 @@ def conclusions_section(ctx: ReportContext) -> Section:
     elif len(status) and (status == "illustrative").any():
         blocks.append(Paragraph(t("concl.illustrative", lang), "warning"))
     ctx.results["conclusions"] = items
+    ctx.conclusion_kinds = [kinds.get(i, "other") for i in range(len(items))]
     return Section("conclusions", t("section.conclusions", lang), blocks)
 
 

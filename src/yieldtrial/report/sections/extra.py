@@ -173,7 +173,7 @@ def summary_section(ctx: ReportContext) -> Section | None:
         )
     ]
     data = illustrative_treatments(ctx)
-    for item in ctx.results.get("conclusions", []):
+    for item in _summary_items(ctx):
         parts.append(with_mark(str(item)) if data and _names(str(item), data) else str(item))
     for item in ctx.results.get("named_contrasts", []):
         parts.append(str(item["sentence"]))
@@ -191,6 +191,93 @@ def summary_section(ctx: ReportContext) -> Section | None:
                 Paragraph(t("summary.illustrative", lang, mark=ILLUSTRATIVE_MARK), "warning")
             )
     return Section("summary", t("section.summary", lang), blocks)
+
+
+#: Comparisons with a control the summary repeats one by one; above, it counts them and
+#: names only the significant ones (the conclusions list every comparison).
+SUMMARY_COMPARISONS = 6
+
+#: Significant comparisons the summary names when it counts (the best first).
+SUMMARY_SIGNIFICANT = 5
+
+#: Treatments of the ranking the summary shows when it counts (the highest LS-means).
+SUMMARY_RANKED = 5
+
+
+def _summary_items(ctx: ReportContext) -> list[str]:
+    """Return the conclusions as the summary repeats them: condensed for many comparisons.
+
+    Up to :data:`SUMMARY_COMPARISONS` comparisons with the control the verdicts are
+    repeated; above, one sentence per control counts the significantly higher, lower and
+    not significantly different treatments, the significant verdicts follow (at most
+    :data:`SUMMARY_SIGNIFICANT`, largest differences first), non-inferiority is a count
+    and the ranking shows the top :data:`SUMMARY_RANKED` (the conclusions keep all).
+    """
+    items = [str(i) for i in ctx.results.get("conclusions", [])]
+    kinds = list(ctx.conclusion_kinds)
+    comp = ctx.comparisons
+    n_verdicts = sum(k.startswith("dunnett") for k in kinds)
+    if comp is None or n_verdicts <= SUMMARY_COMPARISONS or len(kinds) != len(items):
+        return items
+    s, lang = ctx.s, ctx.s.lang
+    suffix = s.ycol.removeprefix("yield")
+    column = f"difference{suffix}" if f"difference{suffix}" in comp.columns else "difference"
+    p = pd.to_numeric(comp["p_value_adjusted"], errors="coerce").to_numpy(dtype=float)
+    diff = pd.to_numeric(comp[column], errors="coerce").to_numpy(dtype=float)
+    significant = p < s.alpha
+    counts: list[str] = []
+    for control in dict.fromkeys(comp["control"].astype(str)):
+        mine = comp["control"].astype(str).to_numpy() == control
+        counts.append(
+            t(
+                "summary.dunnett_counts",
+                lang,
+                control=control,
+                alpha=f"{s.alpha:g}",
+                n=int(mine.sum()),
+                n_up=int((mine & significant & (diff > 0)).sum()),
+                n_down=int((mine & significant & (diff < 0)).sum()),
+                n_ns=int((mine & ~significant).sum()),
+            )
+        )
+    sig_items = [item for item, kind in zip(items, kinds, strict=True) if kind == "dunnett_sig"]
+    order = np.argsort(-np.abs(diff[significant]), kind="stable")
+    sig_items = [sig_items[i] for i in order] if len(order) == len(sig_items) else sig_items
+    out: list[str] = []
+    done = False
+    for item, kind in zip(items, kinds, strict=True):
+        if kind.startswith("dunnett") or kind == "noninferiority":
+            if not done:
+                out.extend(counts)
+                out.extend(sig_items[:SUMMARY_SIGNIFICANT])
+                if len(sig_items) > SUMMARY_SIGNIFICANT:
+                    out.append(t("summary.more", lang, k=len(sig_items) - SUMMARY_SIGNIFICANT))
+                if "noninferior" in comp.columns and s.margin_pct is not None:
+                    ni = comp["noninferior"]
+                    known = ni.notna()
+                    out.append(
+                        t(
+                            "summary.ni_counts",
+                            lang,
+                            n_yes=int(ni[known].astype(bool).sum()),
+                            n=int(known.sum()),
+                            margin=f"{s.margin_pct:g}",
+                        )
+                    )
+                done = True
+        elif kind == "ranking" and ctx.means is not None and "letters" in ctx.means.columns:
+            ranked = ctx.means.sort_values("mean", ascending=False).head(SUMMARY_RANKED)
+            order_text = " > ".join(
+                f"{trt} ({letters})"
+                for trt, letters in zip(ranked["treatment"], ranked["letters"], strict=True)
+            )
+            out.append(
+                t("summary.ranking_top", lang, k=len(ranked), order=order_text,
+                  letters=t(f"letters.{s.letters}", lang))
+            )  # fmt: skip
+        else:
+            out.append(item)
+    return out
 
 
 # --------------------------------------------------------------------- trial information

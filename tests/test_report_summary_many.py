@@ -1,0 +1,99 @@
+"""The report's summary condenses the Dunnett verdicts of many comparisons (report.sections.extra).
+
+Up to SUMMARY_COMPARISONS comparisons the summary repeats every verdict (the shipped
+examples, tests/test_report_sections_extra.py); above, it counts them per control, names the
+significant ones and shows the top of the ranking, while the conclusions keep every line.
+The counts are checked against the report's own comparison table (JSON ``dunnett``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.cli import main
+from yieldtrial.design.alpha import alpha_design
+from yieldtrial.report.sections.extra import SUMMARY_COMPARISONS, SUMMARY_SIGNIFICANT
+
+
+def _alpha_trial(path: Path, shifts: dict[str, float]) -> Path:
+    """24 entries, 3 replicates, blocks of 4; SYNTHETIC masses (seeded), entry shifts in kg."""
+    book = alpha_design([f"G{i:02d}" for i in range(1, 25)], block_size=4, replicates=3, seed=3)
+    rng = np.random.default_rng(1)
+    book["harvested_area_m2"] = 10.0
+    book["fresh_mass_kg"] = (
+        6.5 + rng.normal(0, 0.3, len(book)) + book["treatment"].map(shifts).fillna(0.0)
+    ).round(2)
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 1.0
+    book.to_csv(path, index=False)
+    return path
+
+
+def _report(tmp_path: Path, shifts: dict[str, float], *extra: str) -> dict:
+    data = _alpha_trial(tmp_path / "alpha.csv", shifts)
+    out = tmp_path / "r.json"
+    assert main(["report", str(data), "--crop", "wheat", "--control", "G01", *extra,
+                 "-o", str(out)]) == 0  # fmt: skip
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _summary_text(doc: dict) -> str:
+    section = next(s for s in doc["sections"] if s["key"] == "summary")
+    return " ".join(b.get("text", "") for b in section["blocks"])
+
+
+SHIFTS = {"G05": 1.6, "G07": 1.2, "G09": -1.5, "G11": 1.0, "G13": 1.1, "G15": 1.3, "G17": 1.4}
+
+
+def test_many_comparisons_are_counted_not_listed(tmp_path: Path) -> None:
+    doc = _report(tmp_path, SHIFTS)
+    text = _summary_text(doc)
+    rows = pd.DataFrame(doc["results"]["control_comparisons"])
+    assert len(rows) == 23 > SUMMARY_COMPARISONS
+    sig = rows["p_value_adjusted"] < 0.05
+    up = int((sig & (rows["difference_kg_ha"] > 0)).sum())
+    down = int((sig & (rows["difference_kg_ha"] < 0)).sum())
+    assert (
+        f"{up} yielded significantly more, {down} significantly less and {23 - up - down}" in text
+    )
+    assert text.count("not significant (Dunnett") == 0  # no per-comparison hedges
+    named = text.count("out-yielded G01") + text.count("yielded less than G01")
+    assert named == min(up + down, SUMMARY_SIGNIFICANT)
+    assert "The 5 highest LS-means" in text
+    # the conclusions still hold every verdict
+    assert (
+        sum("G01" in line and "Dunnett P" in line for line in doc["results"]["conclusions"]) == 23
+    )
+
+
+def test_largest_significant_differences_are_named_first(tmp_path: Path) -> None:
+    doc = _report(tmp_path, SHIFTS)
+    text = _summary_text(doc)
+    rows = pd.DataFrame(doc["results"]["control_comparisons"])
+    sig = rows[rows["p_value_adjusted"] < 0.05]
+    first = sig.loc[sig["difference_kg_ha"].abs().idxmax(), "treatment"]
+    positions = [text.find(f"{t} out-yielded") for t in sig["treatment"]] + [
+        text.find(f"{t} yielded less") for t in sig["treatment"]
+    ]
+    assert text.find(f"{first} ") == min(p for p in positions if p >= 0)
+
+
+def test_chinese_summary_counts_in_chinese(tmp_path: Path) -> None:
+    text = _summary_text(_report(tmp_path, SHIFTS, "--lang", "zh"))
+    assert "与 G01 比较的 23 个处理中" in text
+    assert "完整排序见结论" in text
+
+
+@pytest.mark.parametrize("margin", ["5"])
+def test_noninferiority_is_a_count_when_many(tmp_path: Path, margin: str) -> None:
+    doc = _report(tmp_path, SHIFTS, "--margin-pct", margin)
+    rows = pd.DataFrame(doc["results"]["control_comparisons"])
+    n_yes = int(rows["noninferior"].astype(bool).sum())
+    assert f"{n_yes} of 23 treatments were shown non-inferior within a 5 % margin" in (
+        _summary_text(doc)
+    )
