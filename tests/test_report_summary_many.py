@@ -97,3 +97,21 @@ def test_noninferiority_is_a_count_when_many(tmp_path: Path, margin: str) -> Non
     assert f"{n_yes} of 23 treatments were shown non-inferior within a 5 % margin" in (
         _summary_text(doc)
     )
+
+
+def test_tall_field_map_fits_the_docx_page(tmp_path: Path) -> None:
+    """An 18-row field map is scaled to fit the A4 text height (252 mm) with its caption.
+
+    Word and LibreOffice clip a picture taller than the page (seen: rows 9-18 cut off).
+    The picture's extent ``cy`` is in EMU (36,000 per mm).
+    """
+    import re
+    import zipfile
+
+    data = _alpha_trial(tmp_path / "alpha.csv", {})
+    out = tmp_path / "r.docx"
+    assert main(["report", str(data), "--crop", "wheat", "--control", "G01", "-o", str(out)]) == 0
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode("utf-8")
+    heights_mm = [int(cy) / 36000 for cy in re.findall(r'<wp:extent cx="\d+" cy="(\d+)"', xml)]
+    assert heights_mm
+    assert max(heights_mm) <= 0.8 * (297 - 25 - 20) + 1e-6

@@ -310,6 +310,11 @@ class _Writer:
     def text_width_mm(self) -> float:
         return LANDSCAPE_TEXT_MM if self.landscape else PORTRAIT_TEXT_MM
 
+    def text_height_mm(self) -> float:
+        """Return the height of the text area of the current page orientation [mm]."""
+        page = PAGE_MM[0] if self.landscape else PAGE_MM[1]
+        return page - MARGINS_MM["top"] - MARGINS_MM["bottom"]
+
     def heading(self, text: str, level: int) -> None:
         paragraph = self.document.add_heading(level=level)
         paragraph.add_run(_clean(text))
@@ -626,8 +631,14 @@ class _Writer:
         paragraph.alignment = 1
         paragraph.paragraph_format.keep_with_next = True
         paragraph.paragraph_format.first_line_indent = 0
+        png = block.png(dpi=150)
+        # a tall figure (a field map of many rows) is scaled to fit the page with its caption:
+        # Word and LibreOffice clip a picture taller than the page
+        aspect = _png_aspect(png)
         width = min(150.0, self.text_width_mm())
-        paragraph.add_run().add_picture(io.BytesIO(block.png(dpi=150)), width=Mm(width))
+        if aspect > 0:
+            width = min(width, self.text_height_mm() * _FIGURE_PAGE_SHARE / aspect)
+        paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(width))
         label = t("label.figure", self.lang, n=self.figure_no)
         self.paragraph(
             block.caption,
@@ -643,6 +654,19 @@ class _Writer:
         self.document.save(buffer)
         created = package_datetime(self.report.metadata.get("report_date"))
         return deterministic_package(buffer.getvalue(), created=created)
+
+
+#: Largest share of the text height a figure takes (the rest: its caption and heading).
+_FIGURE_PAGE_SHARE = 0.8
+
+
+def _png_aspect(png: bytes) -> float:
+    """Height over width of a PNG image from its IHDR chunk (0 when it is not a PNG)."""
+    if len(png) < 24 or png[:8] != b"\x89PNG\r\n\x1a\n":
+        return 0.0
+    width = int.from_bytes(png[16:20], "big")
+    height = int.from_bytes(png[20:24], "big")
+    return height / width if width else 0.0
 
 
 def _ns(xml: str) -> str:
