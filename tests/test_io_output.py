@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -125,3 +126,52 @@ def test_small_file_hash_is_never_remembered(tmp_path, monkeypatch):
     path.write_bytes(b"x,y\n1,2\n")
     output._file_sha256(path)
     assert output._HASHES == {}
+
+
+def test_umask_is_read_without_changing_it(monkeypatch) -> None:
+    """Where /proc/self/status has the mask, os.umask is never called (no window at 0)."""
+    from yieldtrial.io import output
+
+    expected = os.umask(0o022)
+    os.umask(expected)
+    if not Path("/proc/self/status").exists() or "Umask:" not in Path(
+        "/proc/self/status"
+    ).read_text(encoding="ascii", errors="replace"):
+        pytest.skip("no Umask line in /proc/self/status on this system")
+
+    def forbidden(mask: int) -> int:
+        raise AssertionError("os.umask called")
+
+    monkeypatch.setattr(output.os, "umask", forbidden)
+    assert output._umask() == expected
+
+
+def test_umask_fallback_restores_the_mask(monkeypatch) -> None:
+    """Without /proc the mask is set and restored (never to 0), under a lock."""
+    import builtins
+
+    from yieldtrial.io import output
+
+    real_open = builtins.open
+
+    def no_proc(path, *args, **kwargs):
+        if str(path) == "/proc/self/status":
+            raise OSError("no /proc here")
+        return real_open(path, *args, **kwargs)
+
+    seen = []
+    real_umask = os.umask
+
+    def spy(mask: int) -> int:
+        seen.append(mask)
+        return real_umask(mask)
+
+    before = real_umask(0o027)
+    try:
+        monkeypatch.setattr(builtins, "open", no_proc)
+        monkeypatch.setattr(output.os, "umask", spy)
+        assert output._umask() == 0o027
+        assert 0 not in seen
+        assert real_umask(0o027) == 0o027  # restored
+    finally:
+        real_umask(before)

@@ -36,6 +36,7 @@ import os
 import re
 import secrets
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -425,9 +426,25 @@ def _mode_for(target: Path) -> int:
 
 
 def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
+    """Return the file-mode creation mask, read without changing it where possible.
+
+    ``os.umask`` can only be read by setting it: for that instant the mask is 0, and a file
+    another thread creates then would be world-writable.  Linux publishes the mask in
+    ``/proc/self/status`` (``Umask:``, since 4.7), read first; elsewhere the set-and-restore
+    runs under a lock (which orders yieldtrial's own calls, not other code's).
+    """
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    with _UMASK_LOCK:
+        mask = os.umask(0o077)  # never 0, even for that instant
+        os.umask(mask)
     return mask
+
+
+_UMASK_LOCK = threading.Lock()
 
 
 def _fsync_folder(folder: Path) -> None:
