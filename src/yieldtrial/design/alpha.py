@@ -21,10 +21,12 @@ concurrences, the criterion behind alpha(0, 1) designs, starting from ``i j mod 
 Different alpha(0, 1) arrays can differ widely in efficiency (with two replicates the
 design is a bipartite graph of the blocks, and a ring-like graph is poorly connected: 30
 entries in blocks of 3 have 0.378 from ``i j mod s`` and 0.464 from the best cyclic array),
-so except for square lattices (``k = s`` prime, already at the upper bound) the array is then
-improved by coordinate ascent of the efficiency factor itself (Patterson & Williams chose
-their tabulated arrays by efficiency; John & Williams 1995, sec. 4.4), each cell of the
-array tried at every value in a seeded order, within a fixed budget of evaluations.
+so except for square lattices (``k = s`` prime, already at the upper bound) the best of that
+array and three random ones (with many blocks per replicate ``i j mod s`` links the blocks
+like a ring, and random arrays are far better connected) is improved by coordinate ascent
+of the efficiency factor itself (Patterson & Williams chose their tabulated arrays by
+efficiency; John & Williams 1995, sec. 4.4), each cell of the array tried at every value in
+a seeded order, within a budget of evaluations fixed by the design's size.
 
 The **efficiency factor** is the harmonic mean of the canonical efficiency factors, the
 non-trivial eigenvalues of :math:`I - N N' / (r k)` (``N`` the treatment x block incidence
@@ -168,9 +170,19 @@ def _concurrence_cost(alpha: np.ndarray, s: int) -> int:
     return total
 
 
-def _search(k: int, r: int, s: int, rng: np.random.Generator, sweeps: int = 60) -> np.ndarray:
-    """Coordinate search for an alpha array with few repeated concurrences."""
-    alpha = np.outer(np.arange(k), np.arange(r)) % s
+def _search(
+    k: int,
+    r: int,
+    s: int,
+    rng: np.random.Generator,
+    sweeps: int = 60,
+    start: np.ndarray | None = None,
+) -> np.ndarray:
+    """Coordinate search for an alpha array with few repeated concurrences.
+
+    From ``start`` (by default ``i j mod s``), at most ``sweeps`` sweeps over the cells.
+    """
+    alpha = (np.outer(np.arange(k), np.arange(r)) % s) if start is None else start.copy()
     cost = _concurrence_cost(alpha, s)
     for _ in range(sweeps):
         improved = False
@@ -225,11 +237,35 @@ def _array_efficiency(alpha: np.ndarray, s: int) -> float:
 
 
 #: Efficiency evaluations allowed per start of :func:`_improve` (each an eigendecomposition
-#: of a matrix of order min(v, b)); 200 treatments in blocks of 10 take about 0.3 s.
-_EFFICIENCY_EVALUATIONS = 3000
+#: of a matrix of order min(v, b)); also bounded by :data:`_EFFICIENCY_SECONDS`.
+_EFFICIENCY_EVALUATIONS = 800
+
+#: Seconds the efficiency search may take by the cost model of :func:`_evaluations` (a
+#: fixed model, not a clock, so that a seed always gives the same design).
+_EFFICIENCY_SECONDS = 0.6
+
+
+#: Random arrays compared with the ``i j mod s`` or searched array (then improved by the
+#: efficiency search): with many blocks per replicate ``i j mod s`` links the blocks like a
+#: ring (600 entries in blocks of 6, 2 replicates: 0.33 against 0.67 from a random array).
+_RANDOM_STARTS = 3
+
+#: Largest matrix order (min(v, b)) at which the starts' efficiencies are compared.
+_LARGEST_COMPARED = 1500
 
 #: Arrays (``s`` to the power of the free cells) at or below which every one is evaluated.
 _EXHAUSTIVE_ARRAYS = 2000
+
+
+def _evaluations(k: int, r: int, s: int) -> int:
+    """Return the evaluations :func:`_improve` may spend on a design of these parameters.
+
+    One evaluation costs about ``1e-3 + 3e-10 n^3`` seconds (``n = min(v, b)``, the order of
+    the eigenproblem; measured on the development machine: 1.4 ms at n = 90, 60 ms at 600),
+    so large designs get fewer (n = 300: 65; n = 600: 9), the largest none.
+    """
+    order = min(s * k, s * r)
+    return int(min(_EFFICIENCY_EVALUATIONS, _EFFICIENCY_SECONDS / (1e-3 + 3e-10 * order**3)))
 
 
 def _improve(alpha: np.ndarray, s: int, rng: np.random.Generator) -> tuple[np.ndarray, float]:
@@ -237,7 +273,7 @@ def _improve(alpha: np.ndarray, s: int, rng: np.random.Generator) -> tuple[np.nd
 
     Every cell ``alpha[i, j]`` (``i, j >= 1``) is tried at every value modulo ``s`` in a
     seeded order; a change is kept when it raises the efficiency factor.  Sweeps repeat
-    until none helps or :data:`_EFFICIENCY_EVALUATIONS` are spent.  When there are at most
+    until none helps or the evaluations of :func:`_evaluations` are spent.  When there are at most
     :data:`_EXHAUSTIVE_ARRAYS` arrays, all of them are evaluated instead (the best cyclic
     array of these parameters).
     """
@@ -255,13 +291,14 @@ def _improve(alpha: np.ndarray, s: int, rng: np.random.Generator) -> tuple[np.nd
                 best, alpha = trial, trial_alpha
         return alpha, best
     spent, improved = 0, True
-    while improved and spent < _EFFICIENCY_EVALUATIONS:
+    budget = _evaluations(k, r, s)
+    while improved and spent < budget:
         improved = False
         for idx in rng.permutation(len(cells)):
             i, j = cells[int(idx)]
             current = alpha[i, j]
             for value in rng.permutation(s):
-                if value == current or spent >= _EFFICIENCY_EVALUATIONS:
+                if value == current or spent >= budget:
                     continue
                 alpha[i, j] = value
                 trial = _array_efficiency(alpha, s)
@@ -331,10 +368,18 @@ def alpha_generator(
     else:
         rng, _ = _rng(seed)
         if _is_prime(s) and k <= s and r <= s:  # alpha(0, 1); its efficiency varies
-            start, construction = np.outer(np.arange(k), np.arange(r)) % s, "ij mod s"
+            starts = [(np.outer(np.arange(k), np.arange(r)) % s, "ij mod s")]
         else:
-            start, construction = _search(k, r, s, rng), "search"
-        alpha, efficiency = _improve(start, s, rng)
+            starts = [(_search(k, r, s, rng), "search")]
+        for _ in range(_RANDOM_STARTS):  # for many blocks, i j mod s is a poorly linked ring
+            random = np.zeros((k, r), dtype=int)
+            random[1:, 1:] = rng.integers(0, s, (k - 1, r - 1))
+            starts.append((random, "random start"))
+        if min(s * k, s * r) <= _LARGEST_COMPARED:
+            start, construction = max(starts, key=lambda c: _array_efficiency(c[0], s))
+        else:  # too large to compare: a random start (near the bound for many blocks)
+            start, construction = starts[1]
+        alpha, _ = _improve(start, s, rng)
         if not np.array_equal(alpha, start):
             construction = f"{construction}, efficiency search"
     blocks = _blocks(alpha, s)
@@ -345,7 +390,7 @@ def alpha_generator(
     return AlphaDesign(
         generator=alpha,
         blocks=blocks,
-        efficiency=alpha_efficiency(blocks),
+        efficiency=_array_efficiency(alpha, s),
         upper_bound=float(upper),
         max_concurrence=max(concurrence, 1 if k > 1 else 0),
         construction=construction,
