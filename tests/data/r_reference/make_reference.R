@@ -3,7 +3,7 @@
 #
 # Written with: R 4.2.2 Patched (2022-11-10 r83330), Debian GNU/Linux 12 (bookworm) packages
 #   lme4 1.1-31, lmerTest 3.1-3, pbkrtest 0.5.2, emmeans 1.8.4-1, mvtnorm 1.1-3, numDeriv.
-# Rerun (from the repository root; about 1 minute):
+# Rerun (from the repository root; about 3 minutes):
 #   Rscript tests/data/r_reference/make_reference.R
 # Reads the plot tables *.csv of this folder (written by make_inputs.py; sources in
 # README.md) and writes reference.csv (long format, every number with 17 significant
@@ -237,6 +237,7 @@ emmeans_and_dunnett <- function(case, m, spec, control, lmer_df = c("satterthwai
 
 read <- function(name, factors) {
   d <- read.csv(file.path(here, name), colClasses = "character")
+  factors <- intersect(factors, names(d))
   for (f in names(d)) if (!(f %in% factors)) d[[f]] <- as.numeric(d[[f]])
   for (f in factors) d[[f]] <- factor(d[[f]], levels = unique(d[[f]]))
   d
@@ -309,6 +310,64 @@ variance_components("rcbd_missing", m)
 anova_tables("rcbd_missing", m)
 versus_first_test("rcbd_missing", m, "treatment")
 emmeans_and_dunnett("rcbd_missing", m, "treatment", "25")
+
+# ---------------------------------------------------------------- SYNTHETIC HARD CASES
+# Seeded SYNTHETIC trials from yieldtrial's design functions (make_inputs.py,
+# SYNTHETIC_CASES): missing plots, a whole plot missing, and variance components at or near
+# zero (the REML boundary), where the Satterthwaite and Kenward-Roger df part ways.
+# Split plots: yield_kg_ha ~ wp * sp + (1 | block) + (1 | block:wp)
+for (case in c("sp_wp_zero_complete", "sp_wp_zero_missing1", "sp_wp_zero_missing3",
+               "sp_block_zero_missing1", "sp_wp_near_zero_missing3", "sp_whole_plot_missing")) {
+  d <- read(paste0(case, ".csv"), c("plot_id", "treatment", "block", "main_plot", "wp", "sp"))
+  m <- fit_lmer(case, yield_kg_ha ~ wp * sp + (1 | block) + (1 | block:wp), d)
+  variance_components(case, m)
+  anova_tables(case, m)
+  emmeans_and_dunnett(case, m, "wp", "W1")
+  emmeans_and_dunnett(case, m, "sp", "N0")
+  emmeans_and_dunnett(case, m, "sp | wp", "N0")
+  emmeans_and_dunnett(case, m, "wp:sp", "", dunnett = FALSE)
+}
+# Strip plots: yield_kg_ha ~ h * v + (1 | block) + (1 | block:h) + (1 | block:v)
+for (case in c("strip_missing3", "strip_h_zero_missing3")) {
+  d <- read(paste0(case, ".csv"), c("plot_id", "treatment", "block", "h", "v"))
+  m <- fit_lmer(case, yield_kg_ha ~ h * v + (1 | block) + (1 | block:h) + (1 | block:v), d)
+  variance_components(case, m)
+  anova_tables(case, m)
+  emmeans_and_dunnett(case, m, "h", "H1")
+  emmeans_and_dunnett(case, m, "v", "V1")
+  emmeans_and_dunnett(case, m, "v | h", "V1")
+  emmeans_and_dunnett(case, m, "h:v", "", dunnett = FALSE)
+}
+# Alpha-lattices: yield_kg_ha ~ block + treatment + (1 | block:incomplete_block)
+for (case in c("alpha_ib_zero_missing2", "alpha_missing3", "alpha_k3_missing2")) {
+  d <- read(paste0(case, ".csv"), c("plot_id", "treatment", "block", "incomplete_block"))
+  m <- fit_lmer(case, yield_kg_ha ~ block + treatment + (1 | block:incomplete_block), d)
+  variance_components(case, m)
+  anova_tables(case, m)
+  emmeans_and_dunnett(case, m, "treatment", "G01")
+}
+# Augmented RCBD with a missing check plot: blocks fixed (lm) and random (lmer)
+d <- read("augmented_missing_check.csv", c("plot_id", "treatment", "entry_type", "block"))
+fixed_case <- "augmented_missing_check_fixed"
+a1 <- anova(lm1 <- lm(yield_kg_ha ~ block + treatment, data = d))
+a2 <- anova(lm(yield_kg_ha ~ treatment + block, data = d))
+out(fixed_case, "residual", "anova", "", "treatment", "", "F", a1["treatment", "F value"])
+out(fixed_case, "residual", "anova", "", "treatment", "", "num_df", a1["treatment", "Df"])
+out(fixed_case, "residual", "anova", "", "treatment", "", "den_df", a1["Residuals", "Df"])
+out(fixed_case, "residual", "anova", "", "treatment", "", "p", a1["treatment", "Pr(>F)"])
+out(fixed_case, "residual", "anova", "", "block", "", "F", a2["block", "F value"])
+out(fixed_case, "residual", "anova", "", "Residuals", "", "mean_sq", a1["Residuals", "Mean Sq"])
+emmeans_and_dunnett(fixed_case, lm1, "treatment", "CK1", lmer_df = "residual")
+for (case in c("augmented_missing_check_random", "rcbd_block_zero_missing2")) {
+  file <- if (case == "rcbd_block_zero_missing2") "rcbd_block_zero_missing2.csv" else
+    "augmented_missing_check.csv"
+  d <- read(file, c("plot_id", "treatment", "entry_type", "block"))
+  m <- fit_lmer(case, yield_kg_ha ~ treatment + (1 | block), d)
+  variance_components(case, m)
+  anova_tables(case, m)
+  versus_first_test(case, m, "treatment")
+  emmeans_and_dunnett(case, m, "treatment", if (case == "rcbd_block_zero_missing2") "T01" else "CK1")
+}
 
 res <- do.call(rbind, rows)
 write.csv(res, file.path(here, "reference.csv"), row.names = FALSE)
