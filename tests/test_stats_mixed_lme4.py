@@ -673,6 +673,36 @@ def test_field_trial_dunnett_matches_emmeans(
         assert table.attrs["provenance"]["df_method"] == ddf
 
 
+@pytest.mark.parametrize(
+    ("case", "design", "control", "extra", "section"),
+    [
+        ("alpha_k3_missing2", "alpha", "G01", {}, "anova"),
+        ("augmented_missing_check_random", "augmented", "CK1", {"block_effects": "random"},
+         "contest_versus_first"),
+    ],
+)  # fmt: skip
+def test_field_trial_f_test_does_not_depend_on_row_order(
+    case: str, design: str, control: str, extra: dict[str, Any], section: str
+) -> None:
+    """FieldTrial.anova() tests the treatments in display order, whatever the row order.
+
+    The Satterthwaite ddf of a multi-df F test depends on which level is first (lmerTest's
+    type III basis).  R's levels here are G01, G02, ... (CK1, CK2, ... then the entries),
+    the trial's display order; with the plot table's rows shuffled the trial used to take
+    the first level of the shuffled table (ddf 16.755 against R's 16.744 for the
+    alpha-lattice) while its comparisons and LSD gate used the display order.
+    """
+    plots = _plots(case).sample(frac=1.0, random_state=0).reset_index(drop=True)
+    trial = FieldTrial.from_dataframe(
+        plots, crop="wheat", control=control, design=design, ddf="satterthwaite", **extra
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = trial.anova().table.set_index("source")
+    expected = r_values(case, section, "den_df", ddf="satterthwaite")["treatment"]
+    assert table.loc["treatment", "df_denominator"] == pytest.approx(expected, rel=1e-6)
+
+
 def test_reference_fits_converged() -> None:
     """lme4's tight fit and a bobyqa refit agree (R_LINES['fit']): the reference is the optimum."""
     ref = reference()
