@@ -40,10 +40,10 @@ Conventions asserted here (documented in docs/mixed-models.md):
   pbkrtest's Kenward-Roger df include its uncertainty: yieldtrial reproduces both
   (test_boundary_df_methods_part_ways);
 * the Satterthwaite ddf of a multi-df F test depends on the basis of the hypothesis;
-  yieldtrial uses lmerTest's type III basis (every level against the first).  lmerTest's
-  ``anova()`` switches to its type 1 (Doolittle) basis when the fixed part has a single
-  term, so for those models yieldtrial equals lmerTest's ``contestMD`` with the
-  every-level-against-the-first basis, not ``anova()``;
+  yieldtrial uses the basis of lmerTest's ``anova()``: its type III basis (every level
+  against the first) and, when the fixed part has a single term, its type 1 (Doolittle)
+  basis, as ``anova()`` switches to it (``contestMD`` with every level against the first
+  gives another ddf there: test_one_term_uses_the_anova_basis);
 * emmeans' ``mvt`` adjustment rounds each row's df to ``floor(df + 0.25)``; yieldtrial
   uses the exact df.  For families of up to 5 comparisons the script integrates the
   Dunnett probability at the exact df itself (``p_exact``, R:dunnett_exact).
@@ -340,12 +340,12 @@ def test_variance_component_se_match_lmertest_information(case: str) -> None:
 def test_f_tests_match_lmertest(case: str, ddf: str) -> None:
     """Type III F, numerator and denominator df, p = lmerTest anova() (R_LINES['anova']).
 
-    One-term models: lmerTest's contestMD with the every-level-against-the-first basis
-    (R_LINES['contest_versus_first']); see test_one_term_anova_basis_convention.
-    Terms yieldtrial does not test (the fixed replicates of an alpha design) are skipped.
+    One-term models included (lmerTest's type 1 basis there, as its anova() uses it); see
+    test_one_term_uses_the_anova_basis.  Terms yieldtrial does not test (the fixed
+    replicates of an alpha design) are skipped.
     """
     table = fit(case, ddf).table.set_index("source")
-    section = "contest_versus_first" if case in ONE_TERM and ddf == "satterthwaite" else "anova"
+    section = "anova"
     expected_f = r_values(case, section, "F", ddf=ddf)
     tested = [term for term in expected_f.index if term in table.index]
     assert tested, f"no common F test: R {list(expected_f.index)}, yieldtrial {list(table.index)}"
@@ -362,11 +362,13 @@ def test_f_tests_match_lmertest(case: str, ddf: str) -> None:
 
 
 @pytest.mark.parametrize("case", ONE_TERM)
-def test_one_term_anova_basis_convention(case: str) -> None:
-    """One-term model: lmerTest's anova() uses the Doolittle basis: same F, other ddf.
+def test_one_term_uses_the_anova_basis(case: str) -> None:
+    """One-term model: yieldtrial's Satterthwaite ddf = anova()'s (Doolittle basis).
 
-    The F statistic and Kenward-Roger's ddf are invariant to the basis; the Satterthwaite
-    (Fai-Cornelius) ddf is not: yieldtrial's equals contestMD with lmerTest's type III basis.
+    The F statistic and Kenward-Roger's ddf are invariant to the basis (R: anova() and
+    contestMD with every level against the first agree on both); the Satterthwaite
+    (Fai-Cornelius) ddf is not, and yieldtrial's is that of anova(), which a user of
+    lmerTest sees (R_LINES['anova'], R_LINES['contest_versus_first']).
     """
     table = fit(case, "satterthwaite").table.set_index("source")
     anova_f = r_values(case, "anova", "F", ddf="satterthwaite")["treatment"]
@@ -376,6 +378,26 @@ def test_one_term_anova_basis_convention(case: str) -> None:
     kr_anova = r_values(case, "anova", "den_df", ddf="kenward-roger")["treatment"]
     kr_contest = r_values(case, "contest_versus_first", "den_df", ddf="kenward-roger")
     assert kr_anova == pytest.approx(kr_contest["treatment"], rel=1e-9)
+    anova_ddf = r_values(case, "anova", "den_df", ddf="satterthwaite")["treatment"]
+    assert table.loc["treatment", "df_denominator"] == pytest.approx(anova_ddf, rel=1e-6)
+
+
+def test_one_term_lsd_gate_is_the_anova_test() -> None:
+    """The LSD gate of a one-term model uses anova()'s basis too (same F and ddf as R).
+
+    augmentedRCBD vignette with random blocks (unequal plot counts: anova()'s ddf 6.34,
+    6.10 with every level against the first); R_LINES['anova'].
+    """
+    from yieldtrial.stats.compare import pairwise_means
+
+    case, ddf = "augmented_vignette_random", "satterthwaite"
+    mm = fit(case, ddf).means_model()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gate = pairwise_means(mm, method="lsd").attrs["f_test"]
+    assert gate["f"] == pytest.approx(r_values(case, "anova", "F", ddf=ddf)["treatment"], rel=1e-6)
+    expected = r_values(case, "anova", "den_df", ddf=ddf)["treatment"]
+    assert gate["df_denominator"] == pytest.approx(expected, rel=1e-6)
 
 
 def test_one_term_anova_basis_difference_is_material() -> None:
@@ -678,7 +700,7 @@ def test_field_trial_dunnett_matches_emmeans(
     [
         ("alpha_k3_missing2", "alpha", "G01", {}, "anova"),
         ("augmented_missing_check_random", "augmented", "CK1", {"block_effects": "random"},
-         "contest_versus_first"),
+         "anova"),
     ],
 )  # fmt: skip
 def test_field_trial_f_test_does_not_depend_on_row_order(
@@ -687,7 +709,7 @@ def test_field_trial_f_test_does_not_depend_on_row_order(
     """FieldTrial.anova() tests the treatments in display order, whatever the row order.
 
     The Satterthwaite ddf of a multi-df F test depends on which level is first (lmerTest's
-    type III basis).  R's levels here are G01, G02, ... (CK1, CK2, ... then the entries),
+    type III and type 1 bases).  R's levels here are G01, G02, ... (CK1, CK2, ... then the entries),
     the trial's display order; with the plot table's rows shuffled the trial used to take
     the first level of the shuffled table (ddf 16.755 against R's 16.744 for the
     alpha-lattice) while its comparisons and LSD gate used the display order.

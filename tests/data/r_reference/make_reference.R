@@ -170,8 +170,9 @@ dunnett_exact <- function(t, df, corr) {
 # the fixed part has one term (get_contrasts_type3 -> get_contrasts_type1), and the type 3
 # contr.treatment basis (every level against the first) otherwise.  The Satterthwaite
 # (Fai-Cornelius) ddf of a multi-df test depends on the basis (the F and the Kenward-Roger
-# ddf do not); yieldtrial always uses "every level against the first".  For one-term
-# models this records lmerTest's own test with that basis as well:
+# ddf do not); yieldtrial uses the basis of anova() (type 1 for one-term models since
+# the issue-15 verification; "every level against the first" before).  For one-term
+# models this records lmerTest's own test with the other basis as well:
 # contestMD(m, L = [0 | I], ddf = ...), L selecting the contr.treatment coefficients.
 versus_first_test <- function(case, m, term) {
   cols <- grep(paste0("^", term), colnames(model.matrix(m)))
