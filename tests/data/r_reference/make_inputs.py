@@ -298,6 +298,11 @@ SYNTHETIC_CASES = {
         lambda: rcbd_case(8, 3, 2, (200, 250), 502),
         "8 treatments, 3 blocks, 2 missing, blocks random; block variance at zero",
     ),
+    "rcbd_block_zero_missing1": (
+        lambda: rcbd_case(6, 5, 1, (0, 250), 503),
+        "6 treatments, 5 blocks, 1 missing, blocks random; block variance at zero; lmerTest's "
+        "anova() F is off here (repeated eigenvalues, see make_reference.R)",
+    ),
 }
 
 

@@ -32,6 +32,8 @@
 #            lm models: anova(lm) (sequential sums of squares).
 #   contest_versus_first  one-term models: lmerTest contestMD() with the hypothesis
 #            basis "every level against the first" (see versus_first_test below).
+#   wald     one-term models of the synthetic cases: the Wald F of anova()'s hypothesis
+#            computed directly and by a symmetric eigen decomposition (see wald_test).
 #   emmeans  summary(emmeans(m, spec, lmer.df = ...)): emmean, SE, df.
 #   dunnett  contrast(emm, "trt.vs.ctrl", ref = control): adjust = "none" (t, df and
 #            raw p, exact) and adjust = "mvt" (emmeans' single-step Dunnett; mvtnorm's
@@ -186,6 +188,30 @@ versus_first_test <- function(case, m, term) {
     out(case, key, "contest_versus_first", "", term, "", "den_df", a[["DenDF"]])
     out(case, key, "contest_versus_first", "", term, "", "p", a[["Pr(>F)"]])
   }
+}
+
+# The Wald F of anova()'s own hypothesis, computed directly,
+#   F = (L b)' (L V L')^-1 (L b) / q,  V = m@vcov_beta,
+# and with the eigen decomposition of contestMD() but eigen(symmetric = TRUE).  lmerTest's
+# contestMD() calls eigen(L V L') without symmetric = TRUE; when L V L' has a repeated
+# eigenvalue and rounding leaves it asymmetric by ~1e-12 (isSymmetric() FALSE), R's general
+# eigen solver returns a non-orthogonal basis of that eigenspace and sum(t^2)/q is not the
+# Wald F (rcbd_block_zero_missing1: 7.0075 against 5.7712).  p: pf(F, q, anova()'s ddf).
+wald_test <- function(case, m, term) {
+  L <- attr(anova(m, type = 3, ddf = "Satterthwaite"), "hypotheses")[[term]]
+  b <- m@beta
+  V <- as.matrix(m@vcov_beta)
+  M <- L %*% V %*% t(L)
+  q <- nrow(L)
+  f_direct <- drop(t(L %*% b) %*% solve(M, L %*% b)) / q
+  e <- eigen(M, symmetric = TRUE)
+  f_eigen <- sum(drop(crossprod(e$vectors, L %*% b))^2 / e$values) / q
+  ddf <- anova(m, type = 3, ddf = "Satterthwaite")[term, "DenDF"]
+  out(case, "satterthwaite", "wald", "", term, "", "F", f_direct)
+  out(case, "satterthwaite", "wald", "", term, "", "F_symmetric_eigen", f_eigen)
+  out(case, "satterthwaite", "wald", "", term, "", "p", pf(f_direct, q, ddf, lower.tail = FALSE))
+  out(case, "satterthwaite", "wald", "", term, "", "LVL_asymmetry", max(abs(M - t(M))))
+  out(case, "satterthwaite", "wald", "", term, "", "is_symmetric", as.numeric(isSymmetric(M)))
 }
 
 emmeans_and_dunnett <- function(case, m, spec, control, lmer_df = c("satterthwaite", "kenward-roger"),
@@ -359,15 +385,17 @@ out(fixed_case, "residual", "anova", "", "treatment", "", "p", a1["treatment", "
 out(fixed_case, "residual", "anova", "", "block", "", "F", a2["block", "F value"])
 out(fixed_case, "residual", "anova", "", "Residuals", "", "mean_sq", a1["Residuals", "Mean Sq"])
 emmeans_and_dunnett(fixed_case, lm1, "treatment", "CK1", lmer_df = "residual")
-for (case in c("augmented_missing_check_random", "rcbd_block_zero_missing2")) {
-  file <- if (case == "rcbd_block_zero_missing2") "rcbd_block_zero_missing2.csv" else
-    "augmented_missing_check.csv"
+for (case in c("augmented_missing_check_random", "rcbd_block_zero_missing2",
+               "rcbd_block_zero_missing1")) {
+  file <- if (case == "augmented_missing_check_random") "augmented_missing_check.csv" else
+    paste0(case, ".csv")
   d <- read(file, c("plot_id", "treatment", "entry_type", "block"))
   m <- fit_lmer(case, yield_kg_ha ~ treatment + (1 | block), d)
   variance_components(case, m)
   anova_tables(case, m)
   versus_first_test(case, m, "treatment")
-  emmeans_and_dunnett(case, m, "treatment", if (case == "rcbd_block_zero_missing2") "T01" else "CK1")
+  wald_test(case, m, "treatment")
+  emmeans_and_dunnett(case, m, "treatment", if (startsWith(case, "rcbd")) "T01" else "CK1")
 }
 
 res <- do.call(rbind, rows)
