@@ -157,3 +157,10 @@ def test_alpha_methods_in_chinese_name_no_setting(tmp_path: Path) -> None:
     md = _alpha(tmp_path, "zh")
     assert "不完全区组与处理不正交，即使无缺区这些自由度也只是近似值" in md
     assert "kenward-roger" not in md
+
+
+def test_methods_say_adjusted_p_use_exact_df(tmp_path: Path) -> None:
+    """The report states the one convention that differs from emmeans: no df rounding."""
+    md = _markdown(_split_plot_with_missing_plot(tmp_path, whole_plot_effects=True), "en")
+    assert "adjusted P values are integrated at each comparison's own, non-integer df" in md
+    assert "rounds the df to an integer first" in md

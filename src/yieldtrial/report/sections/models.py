@@ -65,7 +65,8 @@ def model_methods_text(ctx: ReportContext) -> str:
             # Satterthwaite's pooled df are not the stratum df (R, tests/data/r_reference)
             strata = "methods.mixed_boundary_strata" if zero and key == "methods.mixed" else ""
             text += space + t(strata or key + "_strata", lang)
-        return text
+        # emmeans rounds the df of its multivariate-t adjustment; yieldtrial does not
+        return text + space + t("methods.mixed_adjusted", lang)
     if kind == "augmented":
         return t("methods.augmented", lang)
     return ""
