@@ -19,12 +19,25 @@ def _close_figures() -> Any:
     plt.close("all")
 
 
-def _split_plot_with_missing_plot(tmp_path: Path, ddf: str = "satterthwaite") -> Path:
-    """Write a 3-block split plot (I0/I1 x N0-N2) with plot 4's mass empty, and its toml."""
+def _split_plot_with_missing_plot(
+    tmp_path: Path, ddf: str = "satterthwaite", *, whole_plot_effects: bool = False
+) -> Path:
+    """Write a 3-block split plot (I0/I1 x N0-N2) with plot 4's mass empty, and its toml.
+
+    Without ``whole_plot_effects`` the REML estimate of the block:main variance is zero
+    (the boundary); with them (block and whole-plot offsets to the mass) every variance
+    component is positive (block 899, block:main 139,917, residual 39,163 (kg/ha)^2).
+    """
     book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
     n = len(book)
     book["harvested_area_m2"] = 20.0
     book["fresh_mass_kg"] = 9.0 + (np.arange(n) * 7 % 16) / 10
+    if whole_plot_effects:
+        whole = dict(zip([(b, m) for b in "123" for m in ("I0", "I1")],
+                         [0.0, 0.6, -0.4, 0.3, 0.5, -0.7], strict=True))  # fmt: skip
+        block = {"1": 0.8, "2": -0.6, "3": 0.1}
+        pairs = zip(book["block"], book["main"], strict=True)
+        book["fresh_mass_kg"] += [0.8 * (whole[(b, m)] + block[b]) for b, m in pairs]
     book["moisture_pct"] = 14.0
     book["impurity_pct"] = 0.5
     book.loc[4, "fresh_mass_kg"] = np.nan  # a missing sub-plot: the report fits REML
@@ -86,9 +99,38 @@ def test_alpha_methods_say_df_are_approximate(tmp_path: Path) -> None:
 
 
 def test_split_plot_methods_keep_stratum_df_sentence(tmp_path: Path) -> None:
-    md = _markdown(_split_plot_with_missing_plot(tmp_path), "en")
+    md = _markdown(_split_plot_with_missing_plot(tmp_path, whole_plot_effects=True), "en")
     assert "With no plot missing these equal the stratum df of the ANOVA;" in md
     assert "approximations even with no plot missing" not in md
+    assert "(the boundary)" not in md
+
+
+def test_boundary_component_methods_say_satterthwaite_pools(tmp_path: Path) -> None:
+    """block:main estimated at zero: the stratum-df sentence would be false; say what happens.
+
+    lmerTest's Satterthwaite df pool the stratum, pbkrtest's Kenward-Roger df do not (a
+    complete split plot with the whole-plot variance at zero: 33 against 6 whole-plot df,
+    tests/data/r_reference/, case ``sp_boundary_complete``).
+    """
+    md = _markdown(_split_plot_with_missing_plot(tmp_path), "en")
+    assert "The REML estimate of Blocks x main is zero (the boundary): Satterthwaite's df" in md
+    assert "pool its stratum with the one below (as lmerTest)" in md
+    assert "Even with no plot missing these df are then not the stratum df" in md
+    assert "With no plot missing these equal the stratum df" not in md
+
+
+def test_boundary_component_methods_kenward_roger(tmp_path: Path) -> None:
+    md = _markdown(_split_plot_with_missing_plot(tmp_path, "kenward-roger"), "en")
+    assert "The REML estimate of Blocks x main is zero (the boundary): Kenward-Roger's df" in md
+    # Kenward-Roger keeps the stratum df at the boundary (R: case sp_boundary_complete)
+    assert "With no plot missing these equal the stratum df of the ANOVA." in md
+
+
+def test_boundary_component_methods_in_chinese(tmp_path: Path) -> None:
+    md = _markdown(_split_plot_with_missing_plot(tmp_path), "zh")
+    assert "区组 × main的 REML 估计值为零（边界）" in md
+    assert "因此即使无缺区，这些自由度也不等于方差分析各误差层的自由度" in md
+    assert "无缺区时这些自由度等于方差分析各误差层的自由度" not in md
 
 
 def test_variance_components_are_named(tmp_path: Path) -> None:
@@ -115,3 +157,10 @@ def test_alpha_methods_in_chinese_name_no_setting(tmp_path: Path) -> None:
     md = _alpha(tmp_path, "zh")
     assert "不完全区组与处理不正交，即使无缺区这些自由度也只是近似值" in md
     assert "kenward-roger" not in md
+
+
+def test_methods_say_adjusted_p_use_exact_df(tmp_path: Path) -> None:
+    """The report states the one convention that differs from emmeans: no df rounding."""
+    md = _markdown(_split_plot_with_missing_plot(tmp_path, whole_plot_effects=True), "en")
+    assert "adjusted P values are integrated at each comparison's own, non-integer df" in md
+    assert "rounds the df to an integer first" in md

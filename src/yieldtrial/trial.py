@@ -844,6 +844,7 @@ class FieldTrial:
             columns=self.design_columns(),
             alpha=alpha,
             response=self._result_response(unit),
+            treatment_order=self.treatment_order,
         )
 
     @_warns_at_caller

@@ -465,6 +465,50 @@ def versus_first(k: int) -> np.ndarray:
     return c
 
 
+def doolittle_basis(counts: np.ndarray) -> np.ndarray:
+    """Hypothesis basis of lmerTest's F test of a one-term model, written on the LS-means.
+
+    When the fixed part is the treatment factor alone (RCBD, Latin square, augmented,
+    alpha and row-column designs with random blocks), lmerTest's ``anova()`` (type III by
+    default) tests it with its type 1 hypothesis (``lmerTest:::get_contrasts_type1``): the
+    rows of the Doolittle factor U of X'X, X = [1 | contr.treatment dummies], each divided
+    by its diagonal element.  For that X, X'X = [[n, c'], [c, diag(c)]] with ``c`` the
+    plot counts of levels 2..k and n the number of plots; U's rows divided by their
+    diagonal are those of L' in X'X = L D L', and the rows of levels 2..k (the
+    LDL' factor of the Schur complement diag(c) - cc'/n) are, on the coefficients
+    beta_j = mu_j - mu_1,
+
+        e_j - sum_{i > j} c_i e_i / (n - c_2 - ... - c_j).
+
+    With equal counts the Fai-Cornelius ddf equals that of :func:`versus_first`; with
+    unequal counts (an augmented design) it does not (augmentedRCBD vignette: 6.34
+    against 6.10).  lmerTest also zeroes entries of U below 1e-6, which changes nothing for
+    plot counts below about a million.
+
+    Parameters
+    ----------
+    counts : ndarray, shape (k,)
+        Observed plots of each level, in the model's level order.
+
+    Returns
+    -------
+    ndarray, shape (k - 1, k)
+        The hypothesis rows on the k LS-means (each row sums to zero).
+
+    Examples
+    --------
+    >>> doolittle_basis(np.array([2, 2, 1]))
+    array([[-0.66666667,  1.        , -0.33333333],
+           [-1.        ,  0.        ,  1.        ]])
+    """
+    counts = np.asarray(counts, dtype=float)
+    k = counts.size
+    others = counts[1:]
+    scale = -1.0 / (counts.sum() - np.cumsum(others))
+    upper = np.eye(k - 1) + np.triu(np.outer(scale, others), 1)
+    return upper @ versus_first(k)
+
+
 def f_test(
     estimate: np.ndarray, cov: np.ndarray, grad: np.ndarray, a: np.ndarray
 ) -> tuple[float, int, float]:

@@ -464,7 +464,8 @@ def _treatment_f(mm: MeansModel) -> tuple[float, float, float, float]:
     if mm.cov_gradient is not None and mm.variance_parameter_cov is not None:
         from yieldtrial.stats._reml import f_test, kenward_roger_f_test, versus_first
 
-        c = versus_first(k)  # the mixed model's own basis: the same ddf as its table
+        # the mixed model's own basis: the same ddf as its table
+        c = versus_first(k) if mm.hypothesis_basis is None else np.asarray(mm.hypothesis_basis)
         est = c @ mm.contrast_basis
         grad = np.einsum("ai,fij,bj->fab", c, np.asarray(mm.cov_gradient, dtype=float), c)
         cov_c = c @ np.asarray(mm.cov, dtype=float) @ c.T

@@ -439,7 +439,7 @@ class MixedModelFit:
 
     def _means_model(
         self, rows: np.ndarray, *, factor: str, levels: tuple[str, ...], n: np.ndarray,
-        mse: float, label: str,
+        mse: float, label: str, hypothesis_basis: np.ndarray | None = None,
     ) -> MeansModel:  # fmt: skip
         fit = self._reml
         est, cov, grad = fit.estimate(rows)
@@ -465,9 +465,26 @@ class MixedModelFit:
             cov_gradient=grad,
             variance_parameter_cov=a_cov,
             cov_unadjusted=cov_unadjusted,
+            hypothesis_basis=hypothesis_basis,
         )
         _, df = _pairs_summary(mm)
         return _replace_df(mm, df)
+
+    def _treatment_basis(self) -> np.ndarray:
+        """Hypothesis basis of the treatment F test of a one-factor design (LS-means).
+
+        lmerTest's ``anova()``: its type 1 (Doolittle) basis when the fixed part is the
+        treatment alone (:func:`~yieldtrial.stats._reml.doolittle_basis`), else its type
+        III basis, every level against the first
+        (:func:`~yieldtrial.stats._reml.versus_first`).  Only the Satterthwaite
+        (Fai-Cornelius) ddf depends on the choice.
+        """
+        from yieldtrial.stats._reml import doolittle_basis, versus_first
+
+        t = self.factor_a
+        if len(self._spec.fixed_terms) == 1:
+            return doolittle_basis(self._count((t,)))
+        return versus_first(len(self.levels[t]))
 
     def _count(self, by: tuple[str, ...]) -> np.ndarray:
         sizes = [len(self.levels[f]) for f in by]
@@ -521,7 +538,7 @@ class MixedModelFit:
             t = self.factor_a
             return self._means_model(
                 self._rows((t,)), factor=t, levels=self.levels[t], n=self._count((t,)),
-                mse=s2, label=self._error_label(""),
+                mse=s2, label=self._error_label(""), hypothesis_basis=self._treatment_basis(),
             )  # fmt: skip
         a, b = self.factor_a, self.factor_b
         a_levels, b_levels = self.levels[a], self.levels[b]
@@ -1000,7 +1017,7 @@ def _f_tests(result: MixedModelFit) -> tuple[pd.DataFrame, float]:
     if not result.two_factor:
         rows = result._rows((a,))
         _check_estimable(result, rows, (a,))
-        hypotheses.append((a, versus_first(len(result.levels[a])) @ rows))
+        hypotheses.append((a, result._treatment_basis() @ rows))
     else:
         b = result.factor_b
         cells = result._rows((a, b))

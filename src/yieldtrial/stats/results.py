@@ -144,6 +144,11 @@ class MeansModel:
         Kenward-Roger models only: the REML covariance of the estimates before the
         small-sample adjustment (:attr:`cov` is then the adjusted Phi_A); the df of
         a contrast are computed from it (Kenward & Roger 1997).
+    hypothesis_basis : ndarray, shape (k - 1, k), optional
+        Mixed models: the rows of the hypothesis "all LS-means equal" that the model's own F
+        test uses (lmerTest's basis; the Satterthwaite ddf of the test depends on it); the
+        treatment F test of the comparisons (the LSD gate) then equals the model's table.
+        None: every level against the first.
     """
 
     factor: str
@@ -162,6 +167,7 @@ class MeansModel:
     cov_gradient: np.ndarray | None = None
     variance_parameter_cov: np.ndarray | None = None
     cov_unadjusted: np.ndarray | None = None
+    hypothesis_basis: np.ndarray | None = None
 
     def __repr__(self) -> str:
         """One line: factor, number of levels, design, error term and df (no matrices)."""

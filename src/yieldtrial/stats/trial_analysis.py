@@ -398,10 +398,15 @@ def trial_anova(
     columns: Mapping[str, Any],
     alpha: float = 0.05,
     response: str = RESPONSE,
+    treatment_order: Sequence[str] | None = None,
 ) -> AnovaResult | StrataAnova | FactorialAnova | MixedModelFit | AugmentedAnova:
     """ANOVA of one trial in its design: :func:`yieldtrial.stats.anova_tables.anova`.
 
-    Designs with their own model (see :func:`analysis_model`) get :func:`model_fit`.
+    Designs with their own model (see :func:`analysis_model`) get :func:`model_fit`; a
+    one-factor one has its treatments in ``treatment_order`` (as :func:`means_model`), so
+    that its F test is the one of the LS-means (the Satterthwaite df of a multi-df F test
+    depend on which level is first: lmerTest's type III basis, every level against the
+    first).
 
     Parameters
     ----------
@@ -413,6 +418,9 @@ def trial_anova(
         Significance level of the LSD (or of the SED table, or the interaction flag).
     response : str
         Response column.
+    treatment_order : sequence of str, optional
+        Display order of the treatments (the level order of a one-factor mixed model; the
+        order of first appearance in ``data`` when not given).
 
     Returns
     -------
@@ -422,6 +430,8 @@ def trial_anova(
     from yieldtrial.stats.anova_tables import anova
 
     if _own_model(data, columns, response):
+        if treatment_order is not None and not _two_factors(columns):
+            data = in_display_order(data, treatment_order)
         return model_fit(data, columns=columns, alpha=alpha, response=response)
     design = columns["design"]
     if _two_factors(columns):

@@ -3,7 +3,7 @@
 #
 # Written with: R 4.2.2 Patched (2022-11-10 r83330), Debian GNU/Linux 12 (bookworm) packages
 #   lme4 1.1-31, lmerTest 3.1-3, pbkrtest 0.5.2, emmeans 1.8.4-1, mvtnorm 1.1-3, numDeriv.
-# Rerun (from the repository root; about 1 minute):
+# Rerun (from the repository root; about 3 minutes):
 #   Rscript tests/data/r_reference/make_reference.R
 # Reads the plot tables *.csv of this folder (written by make_inputs.py; sources in
 # README.md) and writes reference.csv (long format, every number with 17 significant
@@ -32,6 +32,8 @@
 #            lm models: anova(lm) (sequential sums of squares).
 #   contest_versus_first  one-term models: lmerTest contestMD() with the hypothesis
 #            basis "every level against the first" (see versus_first_test below).
+#   wald     one-term models of the synthetic cases: the Wald F of anova()'s hypothesis
+#            computed directly and by a symmetric eigen decomposition (see wald_test).
 #   emmeans  summary(emmeans(m, spec, lmer.df = ...)): emmean, SE, df.
 #   dunnett  contrast(emm, "trt.vs.ctrl", ref = control): adjust = "none" (t, df and
 #            raw p, exact) and adjust = "mvt" (emmeans' single-step Dunnett; mvtnorm's
@@ -170,8 +172,9 @@ dunnett_exact <- function(t, df, corr) {
 # the fixed part has one term (get_contrasts_type3 -> get_contrasts_type1), and the type 3
 # contr.treatment basis (every level against the first) otherwise.  The Satterthwaite
 # (Fai-Cornelius) ddf of a multi-df test depends on the basis (the F and the Kenward-Roger
-# ddf do not); yieldtrial always uses "every level against the first".  For one-term
-# models this records lmerTest's own test with that basis as well:
+# ddf do not); yieldtrial uses the basis of anova() (type 1 for one-term models since
+# the issue-15 verification; "every level against the first" before).  For one-term
+# models this records lmerTest's own test with the other basis as well:
 # contestMD(m, L = [0 | I], ddf = ...), L selecting the contr.treatment coefficients.
 versus_first_test <- function(case, m, term) {
   cols <- grep(paste0("^", term), colnames(model.matrix(m)))
@@ -185,6 +188,30 @@ versus_first_test <- function(case, m, term) {
     out(case, key, "contest_versus_first", "", term, "", "den_df", a[["DenDF"]])
     out(case, key, "contest_versus_first", "", term, "", "p", a[["Pr(>F)"]])
   }
+}
+
+# The Wald F of anova()'s own hypothesis, computed directly,
+#   F = (L b)' (L V L')^-1 (L b) / q,  V = m@vcov_beta,
+# and with the eigen decomposition of contestMD() but eigen(symmetric = TRUE).  lmerTest's
+# contestMD() calls eigen(L V L') without symmetric = TRUE; when L V L' has a repeated
+# eigenvalue and rounding leaves it asymmetric by ~1e-12 (isSymmetric() FALSE), R's general
+# eigen solver returns a non-orthogonal basis of that eigenspace and sum(t^2)/q is not the
+# Wald F (rcbd_block_zero_missing1: 7.0075 against 5.7712).  p: pf(F, q, anova()'s ddf).
+wald_test <- function(case, m, term) {
+  L <- attr(anova(m, type = 3, ddf = "Satterthwaite"), "hypotheses")[[term]]
+  b <- m@beta
+  V <- as.matrix(m@vcov_beta)
+  M <- L %*% V %*% t(L)
+  q <- nrow(L)
+  f_direct <- drop(t(L %*% b) %*% solve(M, L %*% b)) / q
+  e <- eigen(M, symmetric = TRUE)
+  f_eigen <- sum(drop(crossprod(e$vectors, L %*% b))^2 / e$values) / q
+  ddf <- anova(m, type = 3, ddf = "Satterthwaite")[term, "DenDF"]
+  out(case, "satterthwaite", "wald", "", term, "", "F", f_direct)
+  out(case, "satterthwaite", "wald", "", term, "", "F_symmetric_eigen", f_eigen)
+  out(case, "satterthwaite", "wald", "", term, "", "p", pf(f_direct, q, ddf, lower.tail = FALSE))
+  out(case, "satterthwaite", "wald", "", term, "", "LVL_asymmetry", max(abs(M - t(M))))
+  out(case, "satterthwaite", "wald", "", term, "", "is_symmetric", as.numeric(isSymmetric(M)))
 }
 
 emmeans_and_dunnett <- function(case, m, spec, control, lmer_df = c("satterthwaite", "kenward-roger"),
@@ -237,6 +264,7 @@ emmeans_and_dunnett <- function(case, m, spec, control, lmer_df = c("satterthwai
 
 read <- function(name, factors) {
   d <- read.csv(file.path(here, name), colClasses = "character")
+  factors <- intersect(factors, names(d))
   for (f in names(d)) if (!(f %in% factors)) d[[f]] <- as.numeric(d[[f]])
   for (f in factors) d[[f]] <- factor(d[[f]], levels = unique(d[[f]]))
   d
@@ -309,6 +337,66 @@ variance_components("rcbd_missing", m)
 anova_tables("rcbd_missing", m)
 versus_first_test("rcbd_missing", m, "treatment")
 emmeans_and_dunnett("rcbd_missing", m, "treatment", "25")
+
+# ---------------------------------------------------------------- SYNTHETIC HARD CASES
+# Seeded SYNTHETIC trials from yieldtrial's design functions (make_inputs.py,
+# SYNTHETIC_CASES): missing plots, a whole plot missing, and variance components at or near
+# zero (the REML boundary), where the Satterthwaite and Kenward-Roger df part ways.
+# Split plots: yield_kg_ha ~ wp * sp + (1 | block) + (1 | block:wp)
+for (case in c("sp_wp_zero_complete", "sp_wp_zero_missing1", "sp_wp_zero_missing3",
+               "sp_block_zero_missing1", "sp_wp_near_zero_missing3", "sp_whole_plot_missing")) {
+  d <- read(paste0(case, ".csv"), c("plot_id", "treatment", "block", "main_plot", "wp", "sp"))
+  m <- fit_lmer(case, yield_kg_ha ~ wp * sp + (1 | block) + (1 | block:wp), d)
+  variance_components(case, m)
+  anova_tables(case, m)
+  emmeans_and_dunnett(case, m, "wp", "W1")
+  emmeans_and_dunnett(case, m, "sp", "N0")
+  emmeans_and_dunnett(case, m, "sp | wp", "N0")
+  emmeans_and_dunnett(case, m, "wp:sp", "", dunnett = FALSE)
+}
+# Strip plots: yield_kg_ha ~ h * v + (1 | block) + (1 | block:h) + (1 | block:v)
+for (case in c("strip_missing3", "strip_h_zero_missing3")) {
+  d <- read(paste0(case, ".csv"), c("plot_id", "treatment", "block", "h", "v"))
+  m <- fit_lmer(case, yield_kg_ha ~ h * v + (1 | block) + (1 | block:h) + (1 | block:v), d)
+  variance_components(case, m)
+  anova_tables(case, m)
+  emmeans_and_dunnett(case, m, "h", "H1")
+  emmeans_and_dunnett(case, m, "v", "V1")
+  emmeans_and_dunnett(case, m, "v | h", "V1")
+  emmeans_and_dunnett(case, m, "h:v", "", dunnett = FALSE)
+}
+# Alpha-lattices: yield_kg_ha ~ block + treatment + (1 | block:incomplete_block)
+for (case in c("alpha_ib_zero_missing2", "alpha_missing3", "alpha_k3_missing2")) {
+  d <- read(paste0(case, ".csv"), c("plot_id", "treatment", "block", "incomplete_block"))
+  m <- fit_lmer(case, yield_kg_ha ~ block + treatment + (1 | block:incomplete_block), d)
+  variance_components(case, m)
+  anova_tables(case, m)
+  emmeans_and_dunnett(case, m, "treatment", "G01")
+}
+# Augmented RCBD with a missing check plot: blocks fixed (lm) and random (lmer)
+d <- read("augmented_missing_check.csv", c("plot_id", "treatment", "entry_type", "block"))
+fixed_case <- "augmented_missing_check_fixed"
+a1 <- anova(lm1 <- lm(yield_kg_ha ~ block + treatment, data = d))
+a2 <- anova(lm(yield_kg_ha ~ treatment + block, data = d))
+out(fixed_case, "residual", "anova", "", "treatment", "", "F", a1["treatment", "F value"])
+out(fixed_case, "residual", "anova", "", "treatment", "", "num_df", a1["treatment", "Df"])
+out(fixed_case, "residual", "anova", "", "treatment", "", "den_df", a1["Residuals", "Df"])
+out(fixed_case, "residual", "anova", "", "treatment", "", "p", a1["treatment", "Pr(>F)"])
+out(fixed_case, "residual", "anova", "", "block", "", "F", a2["block", "F value"])
+out(fixed_case, "residual", "anova", "", "Residuals", "", "mean_sq", a1["Residuals", "Mean Sq"])
+emmeans_and_dunnett(fixed_case, lm1, "treatment", "CK1", lmer_df = "residual")
+for (case in c("augmented_missing_check_random", "rcbd_block_zero_missing2",
+               "rcbd_block_zero_missing1")) {
+  file <- if (case == "augmented_missing_check_random") "augmented_missing_check.csv" else
+    paste0(case, ".csv")
+  d <- read(file, c("plot_id", "treatment", "entry_type", "block"))
+  m <- fit_lmer(case, yield_kg_ha ~ treatment + (1 | block), d)
+  variance_components(case, m)
+  anova_tables(case, m)
+  versus_first_test(case, m, "treatment")
+  wald_test(case, m, "treatment")
+  emmeans_and_dunnett(case, m, "treatment", if (startsWith(case, "rcbd")) "T01" else "CK1")
+}
 
 res <- do.call(rbind, rows)
 write.csv(res, file.path(here, "reference.csv"), row.names = FALSE)

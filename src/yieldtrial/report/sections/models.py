@@ -47,10 +47,26 @@ def model_methods_text(ctx: ReportContext) -> str:
         components = [str(c) for c in ctx.anova.variance_components["component"]]
         named = ("、" if lang == "zh" else ", ").join(source_label(c, lang) for c in components)
         key = "methods.mixed_kr" if ctx.anova.ddf == "kenward-roger" else "methods.mixed"
-        # alpha and row-column blocks are incomplete (non-orthogonal): no exact stratum df
-        tail = "_incomplete" if ctx.anova.design in ("alpha", "row_column") else "_strata"
         space = " " if lang == "en" else ""
-        return t(key, lang, components=named) + space + t(key + tail, lang)
+        text = t(key, lang, components=named)
+        # alpha and row-column blocks are incomplete (non-orthogonal): no exact stratum df
+        incomplete = ctx.anova.design in ("alpha", "row_column")
+        if incomplete:
+            text += space + t(key + "_incomplete", lang)
+        vc = ctx.anova.variance_components
+        zero = [str(c) for c in vc.loc[vc["boundary"].astype(bool), "component"]]
+        if zero:
+            # a component estimated at zero: the two df methods part ways (lmerTest's
+            # Satterthwaite df pool its stratum, pbkrtest's Kenward-Roger df do not)
+            joined = ("、" if lang == "zh" else ", ").join(source_label(c, lang) for c in zero)
+            text += space + t(key + "_boundary", lang, components=joined)
+        if not incomplete:
+            # complete data: Kenward-Roger keeps the stratum df even at the boundary,
+            # Satterthwaite's pooled df are not the stratum df (R, tests/data/r_reference)
+            strata = "methods.mixed_boundary_strata" if zero and key == "methods.mixed" else ""
+            text += space + t(strata or key + "_strata", lang)
+        # emmeans rounds the df of its multivariate-t adjustment; yieldtrial does not
+        return text + space + t("methods.mixed_adjusted", lang)
     if kind == "augmented":
         return t("methods.augmented", lang)
     return ""
