@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from test_report_zh_purity import docx_text, english_words
+from test_report_zh_purity import docx_text, english_words, html_text
 from yieldtrial import FieldTrial, design, read_plots
+from yieldtrial.cli import main
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.report.files import report_from_files
 from yieldtrial.report.i18n import translate_message, zh_units
@@ -337,3 +338,54 @@ def test_zh_report_with_several_warnings_has_no_english(tmp_path: Path) -> None:
         text = docx_text(report.to_docx())
         assert "杂质率均小于 1" in text
         assert not any(m.split(":")[0] in text for m in messages if m.isascii())
+
+
+# ------------------------------------------------------------------------ network report
+def _network_plots(folder: Path) -> tuple[Path, Path]:
+    """Write 7 replicated sites of raw harvest records: site s7 lacks B, s3 has fractions."""
+    rows = []
+    for site in range(1, 8):
+        for block in range(1, 4):
+            for j, trt in enumerate(("CK", "A", "B")):
+                if site == 7 and trt == "B":
+                    continue  # an incomplete network: the two-stage analysis
+                rows.append(
+                    {
+                        "site": f"s{site}",
+                        "plot_id": f"{site}-{block}{j}",
+                        "block": str(block),
+                        "treatment": trt,
+                        "harvested_area_m2": 20.0,
+                        # site s2 varies much more between plots than the others
+                        "fresh_mass_kg": 14.0
+                        + 0.4 * j
+                        + (3.0 if site == 2 else 0.4) * ((7 * block + 3 * j + site) % 5 - 2) / 2,
+                        "moisture_pct": 13.5,
+                        "impurity_pct": 0.5 if site == 3 else 1.0,
+                    }
+                )
+    path = folder / "plots.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    config = folder / "trial.toml"
+    config.write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ncontrol = "CK"\ndesign = "rcbd"\n',
+        encoding="utf-8",
+    )
+    return path, config
+
+
+def test_zh_network_report_of_an_incomplete_network_has_no_english(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two-stage network (error term, notes) in Chinese; data warnings as one-line messages."""
+    plots, config = _network_plots(tmp_path)
+    out = tmp_path / "network.zh.html"
+    argv = ["network", str(plots), "--config", str(config), "--by", "site", "--lang", "zh"]
+    assert main([*argv, "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    # the fraction warning of site s3 is a "yieldtrial: warning:" line naming the site
+    assert "yieldtrial: warning: site 's3': every impurity_pct value lies in [0, 1)" in err
+    text = html_text(out.read_text(encoding="utf-8"))
+    sites = frozenset(f"s{i}" for i in range(1, 8))
+    assert "试点均值的试点内方差平均值" in text
+    assert english_words(text, sites) == []
