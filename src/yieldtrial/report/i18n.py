@@ -437,7 +437,8 @@ def translate_message(text: str, lang: str) -> str:
             values["merges"] = merges.replace(", ", "；")
         if "spellings" in values:
             spellings = re.sub(r" \(plots? ([^)]*)\)", r"（小区 \1）", values["spellings"])
-            spellings = spellings.replace(" and ", " 与 ").replace("; ", "；")
+            spellings = spellings.replace("） and ", "）与 ").replace(" and ", " 与 ")
+            spellings = spellings.replace("; ", "；")
             values["spellings"] = spellings.replace(", ", "、")
         if "rows" in values:
             rows = re.sub(r"\brows? (\d+)", r"第 \1 行", values["rows"])
