@@ -574,7 +574,7 @@ def test_one_replicate_in_one_block_does_not_warn(tmp_path):
             "moisture_pct outside the plausible harvest range for wheat (8-25 %): plot '101' = "
             "0.127 % (12.7 % written as a fraction?). Check for a typing error (e.g. 5 for 15) "
             "or a moisture measured after drying; the yields are computed as given",
-            "含水量超出小麦收获时的合理范围（8%～25%）：小区 101 = 0.127 %（可能是把 12.7% 写成"
+            "含水量超出小麦收获时的合理范围（8%～25%）：小区 101 = 0.127%（可能是把 12.7% 写成"
             "了小数）。请检查是否录入错误（如把 15 写成 5）或是否为烘干后测定的含水量；产量按所给"
             "数值计算。",
         ),

@@ -409,6 +409,7 @@ def translate_message(text: str, lang: str) -> str:
         if "items" in values:
             items = _FRACTION_NOTE.sub(r"（可能是把 \1% 写成了小数）", values["items"])
             items = _PLOT_LIST.sub(r"小区 \1 = ", items).replace(", ", "、")
+            items = re.sub(r"(?<=\d) %", "%", items)  # 40 % -> 40%, as the other zh text
             values["items"] = re.sub(r" and (\d[\d,]*) more$", r" 等（另有 \1 个）", items)
         if "column" in values:
             values["column"] = _LABEL_COLUMNS_ZH[values["column"]]
