@@ -197,6 +197,30 @@ def _moderate_cv() -> list[str]:
     return _diagnosed(_trial(plots))
 
 
+def _spikes_in_wan(tmp_path: Path) -> list[str]:
+    """Return the warnings a report of spikes per mu written in 万 (40 for 400,000) lists."""
+    plots = _plots()
+    plots["heads_per_mu"] = 40.0
+    plots["grains_per_head"] = 35.0
+    plots["thousand_grain_weight_g"] = 42.0
+    plots.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "rcbd"\ncontrol = "CK"\n',
+        encoding="utf-8",
+    )
+    found: list[str] = []
+
+    def build() -> None:
+        report, _ = report_from_files(
+            tmp_path / "plots.csv", tmp_path / "trial.toml", figures=False, lang="en"
+        )
+        found.extend(report.results["warnings"])  # type: ignore[attr-defined]
+
+    escaped = _caught(build)
+    assert escaped == []  # listed in the report, not left to the caller
+    return found
+
+
 def _split_plot_strata() -> list[str]:
     book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
     book["harvested_area_m2"] = 20.0
@@ -226,6 +250,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "very high CV, few df": (_high_cv_low_df, "plot-to-plot variation is very high"),
     "high CV": (_moderate_cv, "plot-to-plot variation is high;"),
     "split-plot strata": (_split_plot_strata, "not checked: the error_a stratum"),
+    "spikes per mu in 万": (_spikes_in_wan, "heads_per_mu = 40 is implausibly few"),
 }
 
 

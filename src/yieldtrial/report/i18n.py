@@ -348,6 +348,15 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
         "{quantity}为 {value}，按 {value}% 计；若指 {meant}%，请写作 {meant}"
         "（以百分数表示，如 {example} 表示 {example}%）。",
     ),
+    (
+        re.compile(
+            r"^heads_per_mu = (?P<heads>[\d.e+-]+) is implausibly few heads per mu \(maize has "
+            r"about 4,000 ears/mu, wheat and rice hundreds of thousands of spikes or panicles\); "
+            r"if the figure is in 万 \(x 10,000\), pass (?P<wan>[\d.e+]+)$"
+        ),
+        "亩穗数 {heads} 明显过少（玉米约 4,000 穗/亩，小麦、水稻为数十万穗/亩）：若该数以万为单位，"
+        "请写作 {wan}。",
+    ),
 )
 
 
