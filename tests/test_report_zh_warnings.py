@@ -414,3 +414,70 @@ def test_zh_network_report_of_an_incomplete_network_has_no_english(
     sites = frozenset(f"s{i}" for i in range(1, 8))
     assert "试点均值的试点内方差平均值" in text
     assert english_words(text, sites) == []
+
+
+# -------------------------------------------------------------- every warning is accounted for
+#: Every place the library calls ``warnings.warn`` (module::function, as many times as it
+#: does there) and where its warnings are checked above: a CASES key, or why none is needed.
+CALL_SITES: dict[str, tuple[str, ...]] = {
+    "yieldtrial/config.py::_warn_fraction_pct": ("config margin as fraction",),
+    "yieldtrial/design/resolve.py::warn_single_block": ("single block",),
+    "yieldtrial/harvest.py::_warn_heads_in_wan": ("spikes per mu in 万",),
+    "yieldtrial/io/plots.py::read_plots": ("hidden rows",),
+    "yieldtrial/io/plots.py::_warn_date_labels": ("date labels",),
+    "yieldtrial/io/plots.py::_build": ("full-width labels",),
+    "yieldtrial/io/plots.py::_warn_fractions": (
+        "impurity as fractions",
+        "empty grain as fractions",
+    ),
+    # the streaming reader of large tables words its warnings with the same functions
+    "yieldtrial/io/streaming.py::_Totals.warn": ("moisture out of range", "yield too high"),
+    "yieldtrial/io/validation.py::warn_implausible_moisture": ("moisture out of range",),
+    "yieldtrial/io/validation.py::_warn_leading_zeros": ("leading zeros",),
+    "yieldtrial/io/validation.py::warn_label_variants": (
+        "look-alike letters",
+        "case variants",
+        "look-alike variants",
+    ),
+    "yieldtrial/io/yields.py::warn_implausible_yields": ("yield too high",),
+    # warn_fraction_pct: margin_pct of the comparisons reaches the report; cv_pct (power,
+    # the plan command) and cv_warn_pct / cv_strong_pct (diagnostics) are API-only
+    "yieldtrial/stats/_common.py::warn_at_caller": ("margin as fraction",),
+    "yieldtrial/stats/_common.py::warn_fraction_pct": ("margin as fraction",),
+    "yieldtrial/stats/residual_checks.py::diagnostics": ("very high CV, few df", "high CV"),
+    "yieldtrial/trial.py::_reemit": ("re-issues the plot table's warnings",),
+}
+
+
+def _warn_call_sites() -> list[str]:
+    """List ``module::function`` of each ``warnings.warn`` / ``warn_at_caller`` call in src."""
+    import ast
+
+    package = Path(__file__).parents[1] / "src"
+    found: list[str] = []
+    for path in sorted((package / "yieldtrial").rglob("*.py")):
+        where = path.relative_to(package).as_posix()
+
+        def visit(node: ast.AST, scope: tuple[str, ...], where: str = where) -> None:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                scope = (*scope, node.name)
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                owner = getattr(getattr(func, "value", None), "id", None)
+                if (name == "warn" and owner == "warnings") or name == "warn_at_caller":
+                    found.append(f"{where}::{'.'.join(scope)}")
+            for child in ast.iter_child_nodes(node):
+                visit(child, scope)
+
+        visit(ast.parse(path.read_text(encoding="utf-8")), ())
+    return found
+
+
+def test_every_warning_call_site_is_checked() -> None:
+    """A new ``warnings.warn`` in the library needs a case here (or a reason it needs none)."""
+    sites = set(_warn_call_sites())
+    assert sites == set(CALL_SITES), sites ^ set(CALL_SITES)
+    for cases in CALL_SITES.values():
+        for case in cases:
+            assert case in CASES or case.startswith("re-issues"), case
