@@ -398,6 +398,10 @@ def translate_message(text: str, lang: str) -> str:
     >>> text = "shrink: no adjustment at or below standard moisture (5 <= 13): 442"
     >>> translate_message(text, "zh")
     '缩水系数法：含水量不高于标准水分（5 ≤ 13）时不调整：442'
+    >>> text = ("margin_pct=0.05 is read as 0.05 %; if you meant 5 %, pass margin_pct=5 "
+    ...         "(percent, e.g. 5 for 5 %)")
+    >>> translate_message(text, "zh")
+    '非劣效界值为 0.05，按 0.05% 计；若指 5%，请写作 5（以百分数表示，如 5 表示 5%）。'
     >>> translate_message("anything else", "zh")
     'anything else'
     >>> translate_message("error_a (whole plots, block x N) has only 2 df", "en")
