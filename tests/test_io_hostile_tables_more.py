@@ -553,14 +553,14 @@ def test_one_replicate_in_one_block_does_not_warn(tmp_path):
             "treatment labels that differ only in leading zeros: '01' (plot '202') and '1' "
             "(plots '102', '302'). They are analysed as different treatments; if they are the "
             "same, write them one way in the file (e.g. all '1')",
-            "处理标签仅差前导零：'01'（小区 '202'） 与 '1'（小区 '102'、'302'）。它们按不同的"
+            "处理标签仅差前导零：'01'（小区 '202'）与 '1'（小区 '102'、'302'）。它们按不同的"
             "处理分析；若实为同一处理，请在文件中统一写法（如都写作 '1'）。",
         ),
         (
             "block labels that differ only in upper/lower case, spaces or look-alike letters: "
             "'B1' (plot '1') and 'b1' (plots '2', '3'). They are analysed as different blocks; "
             "if they are the same, write them one way in the file (e.g. all 'B1')",
-            "区组标签仅大小写、空格或形近字母不同：'B1'（小区 '1'） 与 'b1'（小区 '2'、'3'）。"
+            "区组标签仅大小写、空格或形近字母不同：'B1'（小区 '1'）与 'b1'（小区 '2'、'3'）。"
             "它们按不同的区组分析；若实为同一区组，请在文件中统一写法（如都写作 'B1'）。",
         ),
         (
@@ -574,7 +574,7 @@ def test_one_replicate_in_one_block_does_not_warn(tmp_path):
             "moisture_pct outside the plausible harvest range for wheat (8-25 %): plot '101' = "
             "0.127 % (12.7 % written as a fraction?). Check for a typing error (e.g. 5 for 15) "
             "or a moisture measured after drying; the yields are computed as given",
-            "含水量超出小麦收获时的合理范围（8%～25%）：小区 101 = 0.127 %（可能是把 12.7% 写成"
+            "含水量超出小麦收获时的合理范围（8%～25%）：小区 101 = 0.127%（可能是把 12.7% 写成"
             "了小数）。请检查是否录入错误（如把 15 写成 5）或是否为烘干后测定的含水量；产量按所给"
             "数值计算。",
         ),

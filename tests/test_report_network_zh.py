@@ -57,6 +57,12 @@ NOTES = [
     "against the mean square of the axes after it (the last is untested).",
     "no control given: HSC and pct_of_control are not computed.",
     "MixedLM failed; the closed form is used instead.",
+    # statsmodels' MixedLM warnings, as network/_summary.py and stability.py prefix them
+    "MixedLM: The Hessian matrix at the estimated parameter values is not positive definite.",
+    "MixedLM: The MLE may be on the boundary of the parameter space.",
+    "MixedLM: The random effects covariance matrix is singular.",
+    "MixedLM: Random effects covariance is singular",
+    "MixedLM: Gradient optimization failed, |grad| = 12.345678",
     "the residual variance of a cell mean is below MS_e/r: the treatment x environment variance "
     "estimate is negative (no detectable interaction).",
 ]
@@ -89,3 +95,7 @@ def test_site_strip_values_in_chinese() -> None:
     assert [cv_flag(f, "zh") for f in ("ok", "warn", "strong")] == ["正常", "偏高", "很高"]
     assert cv_flag("warn", "en") == "warn"
     assert error_term("treatment:site", "zh") == "处理×试点"
+    # the two-stage analysis of an unbalanced network (network/_summary.py)
+    assert error_term("mean within-site variance of a site mean", "zh") == (
+        "试点均值的试点内方差平均值"
+    )

@@ -372,13 +372,13 @@ def _standardized(
         frame = group.copy()
         if "plot_id" not in frame:
             frame.insert(0, "plot_id", [str(i) for i in frame.index])
-        try:
-            valid = _read_file_rows(frame, name=name)
-        except DataValidationError as exc:
-            left_out.append(f"{'/'.join(by)} {key!r}: {exc}")
-            continue
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
+            try:  # its warnings (impurity as fractions, label variants) name the trial too
+                valid = _read_file_rows(frame, name=name)
+            except DataValidationError as exc:
+                left_out.append(f"{'/'.join(by)} {key!r}: {exc}")
+                continue
             if config.crop:  # the moisture range is the crop's
                 _validation.warn_implausible_moisture(valid, crop=crop, low=low, high=high)
             yields = plot_yield_kg_ha(

@@ -33,6 +33,7 @@ _ERROR_TERMS = {
     "treatment:site": "处理×试点",
     "residual": "误差",
     "within-site variances of the site means": "试点均值的试点内方差",
+    "mean within-site variance of a site mean": "试点均值的试点内方差平均值",
 }
 
 
@@ -211,6 +212,28 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (
         re.compile(r"^MixedLM: Retrying MixedLM optimization with (?P<method>\w+)"),
         lambda m: "混合线性模型：改用其他优化算法重新拟合。",
+    ),
+    (
+        re.compile(
+            r"^MixedLM: The Hessian matrix at the estimated parameter values is not positive "
+            r"definite\.?$"
+        ),
+        lambda m: "混合线性模型：参数估计值处的海森矩阵非正定，结果仅供参考。",
+    ),
+    (
+        re.compile(r"^MixedLM: The MLE may be on the boundary of the parameter space\.?$"),
+        lambda m: "混合线性模型：最大似然估计可能位于参数空间的边界上（如某方差分量估计为 0）。",
+    ),
+    (
+        re.compile(
+            r"^MixedLM: (?:The random effects covariance matrix is singular\.?|Random effects "
+            r"covariance is singular)$"
+        ),
+        lambda m: "混合线性模型：随机效应协方差矩阵奇异。",
+    ),
+    (
+        re.compile(rf"^MixedLM: Gradient optimization failed, \|grad\| = (?P<grad>{_NUM})$"),
+        lambda m: f"混合线性模型：梯度优化失败（梯度范数 {m['grad']}），结果仅供参考。",
     ),
     (
         re.compile(r"^MixedLM failed: (?P<why>.*)$"),

@@ -192,12 +192,27 @@ class ReportContext:
         )
 
     # ---------------------------------------------------------------- compute
+    def _check_yield_components(self) -> None:
+        """Warn, as the yield-components table's theoretical yield does, of spikes per mu in 万.
+
+        The table (report.sections.extra) is built after the data-quality section, so its
+        warning is raised here, with the analyses' warnings, to be listed in that section.
+        """
+        columns = ("heads_per_mu", "grains_per_head", "thousand_grain_weight_g")
+        if not all(column in self.used.columns for column in columns):
+            return
+        from yieldtrial.harvest import _warn_heads_in_wan
+
+        heads = self.used["heads_per_mu"].astype(float).groupby(self.used["treatment"]).mean()
+        _warn_heads_in_wan(heads.to_numpy())
+
     def compute(self) -> None:
         """Run the trial's analyses once and collect their warnings."""
         s = self.s
         kind = {} if s.kind is None else {"kind": s.kind}
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", YieldTrialWarning)
+            self._check_yield_components()
             if s.replicated:
                 frame = self.trial.means(
                     letters=None, alpha=s.alpha, confidence=1 - s.alpha, unit="kg/ha", **kind

@@ -115,7 +115,7 @@ _FRACTION_NOTE = re.compile(r" \(([\d.]+) % written as a fraction\?\)")
 _ERROR_KEY = re.compile(r"\berror_([abc])\b")
 
 #: Named groups of :data:`_MESSAGES_ZH` that hold a fixed library term, and their Chinese.
-_TERM_GROUPS = frozenset({"name", "inner", "what", "stratum", "unit", "block"})
+_TERM_GROUPS = frozenset({"name", "inner", "what", "stratum", "unit", "block", "quantity"})
 _TERMS_ZH: dict[str, str] = {
     "error_a": "误差 a",
     "error_b": "误差 b",
@@ -128,6 +128,13 @@ _TERMS_ZH: dict[str, str] = {
     "whole plot": "主区",
     "strip": "条区",
     "block": "区组",
+    # percent settings and columns named in the library's messages
+    "impurity_pct": "杂质率",
+    "empty_grain_pct": "空瘪率",
+    "margin_pct": "非劣效界值",
+    "cv_pct": "变异系数",
+    "cv_warn_pct": "变异系数警示限",
+    "cv_strong_pct": "变异系数严重警示限",
 }
 
 _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -190,11 +197,12 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"^(?P<column>treatment|block) labels that differ only in upper/lower case, spaces "
-            r"or look-alike letters: (?P<spellings>[^()]*(?:\(plots? [^)]*\)[^()]*)*)\. They "
+            r"or look-alike letters: (?P<spellings>[^()]*(?:\(plots? [^)]*\)[^()]*)*)"
+            r"(?: \((?P<lookalikes>.+), which look like Latin letters\))?\. They "
             r"are analysed as different (?:treatment|block)s; if they are the same, write them "
             r"one way in the file \(e\.g\. all (?P<example>'[^']*')\)$"
         ),
-        "{column}标签仅大小写、空格或形近字母不同：{spellings}。它们按不同的{column}分析；"
+        "{column}标签仅大小写、空格或形近字母不同：{spellings}{lookalikes}。它们按不同的{column}分析；"
         "若实为同一{column}，请在文件中统一写法（如都写作 {example}）。",
     ),
     (
@@ -304,7 +312,68 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"^shrink: needs shrink_pct_per_point \(grain wetter than standard\)$"),
         "缩水系数法：需给出每百分点扣量 shrink_pct_per_point（籽粒含水量高于标准）",
     ),
+    (
+        re.compile(
+            r"^every (?P<quantity>impurity_pct|empty_grain_pct) value lies in \[0, 1\) "
+            r"\(largest (?P<largest>[\d.e+-]+)\); if they are fractions, multiply by 100\. "
+            r"Values below 1 % are possible, so they are used as given$"
+        ),
+        "各小区{quantity}均小于 1（最大 {largest}）：若为小数形式，请乘以 100 换算为百分数。"
+        "{quantity}低于 1% 也属可能，故按所给数值计算。",
+    ),
+    (
+        re.compile(
+            r"^labels written with full-width, zero-width or other compatibility characters: "
+            r"(?P<merges>.+)\. They are treated as one label; write them one way in the file "
+            r"to silence this warning$"
+        ),
+        "标签中有全角、零宽或其他兼容字符：{merges}。这些写法按同一标签处理；"
+        "请在文件中统一写法，此警告即不再出现。",
+    ),
+    (
+        re.compile(
+            r"^(?P<column>plot_id|treatment|block|site) labels? mixing Latin letters with "
+            r"look-alike Cyrillic or Greek letters: (?P<lookalikes>.+)\. A control or treatment "
+            r"typed with Latin letters will not match; retype the label in the file$"
+        ),
+        "{column}标签中拉丁字母与形近的西里尔或希腊字母混用：{lookalikes}。用拉丁字母输入的"
+        "对照或处理名将无法与之匹配；请在文件中重新输入该标签。",
+    ),
+    (
+        re.compile(
+            r"^(?P<quantity>margin_pct|cv_pct|cv_warn_pct|cv_strong_pct) ?= ?(?P<value>[\d.e-]+) "
+            r"is read as [\d.e-]+ %; if you meant (?P<meant>[\d.e+]+) %, (?:pass|write) \w+ ?= ?"
+            r"[\d.e+]+ \(percent, e\.g\. (?P<example>\d+) for \d+ %\)$"
+        ),
+        "{quantity}为 {value}，按 {value}% 计；若指 {meant}%，请写作 {meant}"
+        "（以百分数表示，如 {example} 表示 {example}%）。",
+    ),
+    (
+        re.compile(
+            r"^heads_per_mu = (?P<heads>[\d.e+-]+) is implausibly few heads per mu \(maize has "
+            r"about 4,000 ears/mu, wheat and rice hundreds of thousands of spikes or panicles\); "
+            r"if the figure is in 万 \(x 10,000\), pass (?P<wan>[\d.e+]+)$"
+        ),
+        "亩穗数 {heads} 明显过少（玉米约 4,000 穗/亩，小麦、水稻为数十万穗/亩）：若该数以万为单位，"
+        "请写作 {wan}。",
+    ),
 )
+
+
+#: Label columns as the Chinese messages name them.
+_LABEL_COLUMNS_ZH: dict[str, str] = {
+    "plot_id": "小区号",
+    "treatment": "处理",
+    "block": "区组",
+    "site": "试点",
+}
+
+
+def _lookalike_letters_zh(letters: str) -> str:
+    """``"Cyrillic К (U+041A), Greek Α (U+0391)"`` -> ``"К（西里尔字母）、Α（希腊字母）"``."""
+    scripts = {"Cyrillic": "西里尔字母", "Greek": "希腊字母"}
+    found = re.findall(r"(Cyrillic|Greek) (\S) \(U\+[0-9A-F]+\)", letters)
+    return "、".join(f"{char}（{scripts[script]}）" for script, char in found)
 
 
 def translate_message(text: str, lang: str) -> str:
@@ -329,6 +398,10 @@ def translate_message(text: str, lang: str) -> str:
     >>> text = "shrink: no adjustment at or below standard moisture (5 <= 13): 442"
     >>> translate_message(text, "zh")
     '缩水系数法：含水量不高于标准水分（5 ≤ 13）时不调整：442'
+    >>> text = ("margin_pct=0.05 is read as 0.05 %; if you meant 5 %, pass margin_pct=5 "
+    ...         "(percent, e.g. 5 for 5 %)")
+    >>> translate_message(text, "zh")
+    '非劣效界值为 0.05，按 0.05% 计；若指 5%，请写作 5（以百分数表示，如 5 表示 5%）。'
     >>> translate_message("anything else", "zh")
     'anything else'
     >>> translate_message("error_a (whole plots, block x N) has only 2 df", "en")
@@ -349,17 +422,37 @@ def translate_message(text: str, lang: str) -> str:
         if "items" in values:
             items = _FRACTION_NOTE.sub(r"（可能是把 \1% 写成了小数）", values["items"])
             items = _PLOT_LIST.sub(r"小区 \1 = ", items).replace(", ", "、")
+            items = re.sub(r"(?<=\d) %", "%", items)  # 40 % -> 40%, as the other zh text
             values["items"] = re.sub(r" and (\d[\d,]*) more$", r" 等（另有 \1 个）", items)
         if "column" in values:
-            values["column"] = {
-                "plot_id": "小区号",
-                "treatment": "处理",
-                "block": "区组",
-                "site": "试点",
-            }[values["column"]]
+            values["column"] = _LABEL_COLUMNS_ZH[values["column"]]
+        if values.get("lookalikes") is not None:  # "'CК' has Cyrillic К (U+041A)"
+            found_letters = re.sub(
+                r"(?P<label>'[^']*') has (?P<letters>[^;]+)",
+                lambda m: f"{m['label']} 中的 {_lookalike_letters_zh(m['letters'])}",
+                values["lookalikes"],
+            )
+            lead = "（" if "spellings" in values else ""
+            tail = "，与拉丁字母形近）" if "spellings" in values else ""
+            values["lookalikes"] = lead + found_letters.replace("; ", "；") + tail
+        elif "lookalikes" in values:
+            values["lookalikes"] = ""
+        if "merges" in values:  # "treatment 'ＣＫ' and 'CK' are read as 'CK'"
+            merges = re.sub(r" and (\d+) more$", r" 等（另有 \1 处）", values["merges"])
+            merges = re.sub(
+                r"\b(?P<col>plot_id|treatment|block|site) (?P<forms>'.*?') are read as "
+                r"(?P<label>'[^']*')",
+                lambda m: (
+                    f"{_LABEL_COLUMNS_ZH[m['col']]} {m['forms'].replace(' and ', ' 与 ')}"
+                    f" 均读作 {m['label']}"
+                ),
+                merges,
+            )
+            values["merges"] = merges.replace(", ", "；")
         if "spellings" in values:
             spellings = re.sub(r" \(plots? ([^)]*)\)", r"（小区 \1）", values["spellings"])
-            spellings = spellings.replace(" and ", " 与 ").replace("; ", "；")
+            spellings = spellings.replace("） and ", "）与 ").replace(" and ", " 与 ")
+            spellings = spellings.replace("; ", "；")
             values["spellings"] = spellings.replace(", ", "、")
         if "rows" in values:
             rows = re.sub(r"\brows? (\d+)", r"第 \1 行", values["rows"])

@@ -160,9 +160,10 @@ _DF_WARNING = re.compile(r"^only \d+ error degrees of freedom")
 #: The library's note that internally studentized residuals are bounded at small error df.
 _BOUNDED_RESIDUALS = re.compile(r"^with \d+ error df an internally studentized residual")
 
-#: Residual-check findings the check bullets already state (Shapiro-Wilk, Levene).
+#: Residual-check findings the check bullets already state (Shapiro-Wilk, Levene, outliers).
 _CHECKED_FINDINGS = re.compile(
     r"^(residuals depart from normality|residual variances differ between treatments) \("
+    r"|^plot .+ has studentized residual -?[\d.]+: check its record\.$"
 )
 
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.report._format import attr_or, fmt_number, fmt_p, join_list, yield_digits
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
@@ -401,12 +403,14 @@ def components_section(ctx: ReportContext) -> Section | None:
         row: dict[str, Any] = {"treatment": trt}
         for col, _, _ in _COMPONENT_COLUMNS:
             row[col] = float(means.loc[trt, col])  # type: ignore[arg-type]
-        value = theoretical_yield(
-            heads_per_mu=row["heads_per_mu"],
-            grains_per_head=row["grains_per_head"],
-            thousand_grain_weight_g=row["thousand_grain_weight_g"],
-            unit=ctx.s.unit,
-        )
+        with warnings.catch_warnings():  # spikes per mu in 万: warned by ctx.compute
+            warnings.simplefilter("ignore", YieldTrialWarning)
+            value = theoretical_yield(
+                heads_per_mu=row["heads_per_mu"],
+                grains_per_head=row["grains_per_head"],
+                thousand_grain_weight_g=row["thousand_grain_weight_g"],
+                unit=ctx.s.unit,
+            )
         row["theoretical"] = float(np.asarray(value, dtype=float))
         rows.append(row)
     ctx.results["yield_components"] = rows

@@ -237,11 +237,13 @@ def _dunnett_accuracy(ctx: Any, lang: str) -> str:
 
 #: Model-formula terms of a Chinese report.
 _FORMULA_ZH: dict[str, str] = {
+    "incomplete_block": "不完全区组",
     "treatment": "处理",
     "block": "区组",
     "row": "行",
     "column": "列",
     "error": "误差",
+    "Error": "误差",  # the strata of split- and strip-plot designs, Error(block/main)
 }
 
 
@@ -252,6 +254,10 @@ def _formula(formula: str, lang: str) -> str:
     --------
     >>> _formula("yield_kg_ha ~ treatment + block", "zh")
     '产量 ~ 处理 + 区组'
+    >>> _formula("yield_kg_ha ~ block + treatment + (1 | block:incomplete_block)", "zh")
+    '产量 ~ 区组 + 处理 + (1 | 区组:不完全区组)'
+    >>> _formula("yield_kg_ha ~ main * sub + Error(block/main)", "zh")
+    '产量 ~ main * sub + 误差(区组/main)'
     """
     if lang != "zh":
         return formula

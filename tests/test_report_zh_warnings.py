@@ -1,0 +1,483 @@
+"""Every library warning a report can show is in Chinese in a ``--lang zh`` report.
+
+Each case below runs the real code path that raises the warning (reading a plot table,
+building a :class:`~yieldtrial.FieldTrial`, its diagnostics and comparisons) on a small
+synthetic trial written here, and checks that :func:`translate_message` knows the text it
+produced: a reworded warning then fails this test instead of showing in English in a
+Chinese report.  The Chinese text may hold no Latin-letter word outside the documented
+allowed list (:func:`test_report_zh_purity.english_words`), except the labels of the data.
+
+The config-file variant of the percent warning (``margin_pct = 0.05`` in trial.toml) is
+printed by the command line, not shown in the report; it shares the pattern, so it is
+checked too.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib.util
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from test_report_zh_purity import docx_text, english_words, html_text
+from yieldtrial import FieldTrial, design, read_plots
+from yieldtrial.cli import main
+from yieldtrial.errors import YieldTrialWarning
+from yieldtrial.report.files import report_from_files
+from yieldtrial.report.i18n import translate_message, zh_units
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> object:
+    yield
+    plt.close("all")
+
+
+def _plots(treatments: tuple[str, ...] = ("CK", "T1", "T2"), blocks: int = 4) -> pd.DataFrame:
+    """Return an RCBD of raw harvest records: 20 m2 plots, 13.5 % moisture, 1.2 % impurity."""
+    rows = []
+    for b in range(1, blocks + 1):
+        for j, trt in enumerate(treatments):
+            rows.append(
+                {
+                    "plot_id": f"{b}{j + 1:02d}",
+                    "block": f"B{b}",
+                    "treatment": trt,
+                    "harvested_area_m2": 20.0,
+                    # 14 kg plus a treatment step and a small plot-to-plot spread
+                    "fresh_mass_kg": 14.0 + 0.5 * j + 0.1 * ((3 * b + j) % 5),
+                    "moisture_pct": 13.5,
+                    "impurity_pct": 1.2,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _caught(run: Callable[[], object]) -> list[str]:
+    """Return the YieldTrialWarning messages ``run`` raises."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run()
+    return [str(w.message) for w in caught if issubclass(w.category, YieldTrialWarning)]
+
+
+def _diagnosed(trial: FieldTrial) -> list[str]:
+    """Return what the report shows of the residual checks: warnings and findings."""
+    found: list[str] = []
+    messages = _caught(lambda: found.extend(trial.diagnostics().warnings))
+    return list(dict.fromkeys(messages + found))
+
+
+def _trial(plots: pd.DataFrame, **options: object) -> FieldTrial:
+    return FieldTrial(plots, crop="wheat", control=("CK",), design="rcbd", **options)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- one trial per warning
+def _impurity_fractions() -> list[str]:
+    plots = _plots()
+    plots["impurity_pct"] = 0.5
+    return _caught(lambda: read_plots(plots))
+
+
+def _empty_grain_fractions() -> list[str]:
+    plots = _plots()
+    plots["empty_grain_pct"] = 0.3
+    return _caught(lambda: read_plots(plots))
+
+
+def _moisture_out_of_range() -> list[str]:
+    plots = _plots()
+    plots.loc[0, "moisture_pct"] = 0.25  # a fraction among percents
+    plots.loc[1, "moisture_pct"] = 40.0
+    return _caught(lambda: _trial(plots))
+
+
+def _yield_too_high() -> list[str]:
+    plots = _plots()
+    plots.loc[0, "harvested_area_m2"] = 0.03  # 0.03 mu read as m2
+    return _caught(lambda: _trial(plots))
+
+
+def _case_variants() -> list[str]:
+    plots = _plots()
+    plots.loc[plots["plot_id"] == "102", "treatment"] = "t1"
+    return _caught(lambda: read_plots(plots))
+
+
+def _lookalike_variants() -> list[str]:
+    plots = _plots()
+    plots.loc[plots["plot_id"] == "101", "treatment"] = "\u0421K"  # Cyrillic С next to CK
+    return _caught(lambda: read_plots(plots))
+
+
+def _lookalike_mixed() -> list[str]:
+    plots = _plots()
+    plots.loc[plots["treatment"] == "T2", "treatment"] = "T\u0421"  # Cyrillic С: one label
+    return _caught(lambda: read_plots(plots))
+
+
+def _leading_zeros() -> list[str]:
+    plots = _plots()
+    plots["block"] = plots["block"].str[1:]
+    plots.loc[0, "block"] = "01"
+    return _caught(lambda: read_plots(plots))
+
+
+def _full_width() -> list[str]:
+    plots = _plots()
+    plots.loc[0, "treatment"] = "\uff23\uff2b"  # full-width ＣＫ
+    return _caught(lambda: read_plots(plots))
+
+
+def _workbook(path: Path, plots: pd.DataFrame, edit: Callable[[object], None]) -> Path:
+    """Write ``plots`` to an .xlsx file, ``edit`` changing the sheet (openpyxl) first."""
+    pytest.importorskip("openpyxl")
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(plots.columns))
+    for row in plots.itertuples(index=False):
+        sheet.append(list(row))
+    edit(sheet)
+    book.save(path)
+    return path
+
+
+def _date_labels(tmp_path: Path) -> list[str]:
+    def date(sheet: object) -> None:
+        sheet["B2"] = datetime.datetime(2024, 1, 2)  # type: ignore[index]  # '1-2' as a date
+
+    path = _workbook(tmp_path / "dates.xlsx", _plots(), date)
+    return _caught(lambda: read_plots(path))
+
+
+def _single_block() -> list[str]:
+    plots = _plots()
+    plots["block"] = "1"
+    return _caught(lambda: _trial(plots))
+
+
+def _hidden_rows(tmp_path: Path) -> list[str]:
+    def hide(sheet: object) -> None:
+        for row in (3, 5):
+            sheet.row_dimensions[row].hidden = True  # type: ignore[attr-defined]
+
+    path = _workbook(tmp_path / "hidden.xlsx", _plots(), hide)
+    return _caught(lambda: read_plots(path))
+
+
+def _margin_fraction() -> list[str]:
+    trial = _trial(_plots())
+    return _caught(lambda: trial.compare_to_control(margin_pct=0.5))
+
+
+def _config_margin_fraction() -> list[str]:
+    from yieldtrial.config import TrialConfig
+
+    return _caught(lambda: TrialConfig(margin_pct=0.05))
+
+
+def _high_cv_low_df() -> list[str]:
+    plots = _plots(blocks=3)
+    plots["fresh_mass_kg"] = [14.0, 17.0, 12.0, 18.0, 13.0, 15.0, 12.0, 16.0, 19.0]
+    return _diagnosed(_trial(plots))
+
+
+def _moderate_cv() -> list[str]:
+    plots = _plots(blocks=6)
+    spread = 1.5 * np.tile([-1.0, 1.0, 0.0, 1.2, -1.2, 0.3], 3)  # CV 12.0 % (run once)
+    plots["fresh_mass_kg"] = plots["fresh_mass_kg"] + spread
+    return _diagnosed(_trial(plots))
+
+
+def _spikes_in_wan(tmp_path: Path) -> list[str]:
+    """Return the warnings a report of spikes per mu written in 万 (40 for 400,000) lists."""
+    plots = _plots()
+    plots["heads_per_mu"] = 40.0
+    plots["grains_per_head"] = 35.0
+    plots["thousand_grain_weight_g"] = 42.0
+    plots.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "rcbd"\ncontrol = "CK"\n',
+        encoding="utf-8",
+    )
+    found: list[str] = []
+
+    def build() -> None:
+        report, _ = report_from_files(
+            tmp_path / "plots.csv", tmp_path / "trial.toml", figures=False, lang="en"
+        )
+        found.extend(report.results["warnings"])  # type: ignore[attr-defined]
+
+    escaped = _caught(build)
+    assert escaped == []  # listed in the report, not left to the caller
+    return found
+
+
+def _split_plot_strata() -> list[str]:
+    book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 9.0 + (np.arange(len(book)) * 7 % 16) / 10
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 1.5
+    trial = FieldTrial(book, crop="wheat", design="split_plot", factors=("main", "sub"))
+    return _diagnosed(trial)
+
+
+#: Report-reaching warnings: the case and a fragment of the English text it must raise.
+CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
+    "impurity as fractions": (_impurity_fractions, "every impurity_pct value lies in [0, 1)"),
+    "empty grain as fractions": (_empty_grain_fractions, "every empty_grain_pct value"),
+    "moisture out of range": (_moisture_out_of_range, "moisture_pct outside the plausible"),
+    "yield too high": (_yield_too_high, "standardized yield above"),
+    "case variants": (_case_variants, "differ only in upper/lower case"),
+    "look-alike variants": (_lookalike_variants, "which look like Latin letters"),
+    "look-alike letters": (_lookalike_mixed, "mixing Latin letters with look-alike"),
+    "leading zeros": (_leading_zeros, "differ only in leading zeros"),
+    "full-width labels": (_full_width, "full-width, zero-width"),
+    "date labels": (_date_labels, "block holds dates in row 2"),
+    "single block": (_single_block, "block has one level"),
+    "hidden rows": (_hidden_rows, "hidden in the sheet"),
+    "margin as fraction": (_margin_fraction, "margin_pct=0.5 is read as 0.5 %"),
+    "config margin as fraction": (_config_margin_fraction, "margin_pct = 0.05 is read as"),
+    "very high CV, few df": (_high_cv_low_df, "plot-to-plot variation is very high"),
+    "high CV": (_moderate_cv, "plot-to-plot variation is high;"),
+    "split-plot strata": (_split_plot_strata, "not checked: the error_a stratum"),
+    "spikes per mu in 万": (_spikes_in_wan, "heads_per_mu = 40 is implausibly few"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_warning_is_translated_for_zh_reports(case: str, tmp_path: Path) -> None:
+    """The real code path warns, and each of its warnings reads in Chinese, no English word."""
+    run, fragment = CASES[case]
+    messages = run(tmp_path) if "tmp_path" in run.__code__.co_varnames else run()
+    assert any(fragment in m for m in messages), messages
+    # data labels; "СK" (Cyrillic С) and "TС" read as the tokens "K" and "T"
+    labels = frozenset({"CK", "T1", "T2", "t1", "K", "I0", "I1", "main", "sub"})
+    for message in messages:
+        chinese = translate_message(message, "zh")
+        assert chinese != message, f"no Chinese for: {message}"
+        # the report writes its units the Chinese way (kg/公顷) after translating
+        assert english_words(zh_units(chinese), labels) == [], chinese
+
+
+def test_impurity_fraction_warning_in_chinese() -> None:
+    """The warning of the DOCX found in English, word for word in Chinese."""
+    (message,) = _impurity_fractions()
+    assert translate_message(message, "zh") == (
+        "各小区杂质率均小于 1（最大 0.5）：若为小数形式，请乘以 100 换算为百分数。"
+        "杂质率低于 1% 也属可能，故按所给数值计算。"
+    )
+
+
+def test_full_width_warning_names_the_spellings_in_chinese() -> None:
+    (message,) = _full_width()
+    assert translate_message(message, "zh") == (
+        "标签中有全角、零宽或其他兼容字符：处理 'ＣＫ' 与 'CK' 均读作 'CK'。这些写法按同一"
+        "标签处理；请在文件中统一写法，此警告即不再出现。"
+    )
+
+
+def test_lookalike_letters_named_in_chinese() -> None:
+    (message,) = _lookalike_mixed()
+    assert translate_message(message, "zh") == (
+        "处理标签中拉丁字母与形近的西里尔或希腊字母混用：'TС' 中的 С（西里尔字母）。用拉丁"
+        "字母输入的对照或处理名将无法与之匹配；请在文件中重新输入该标签。"
+    )
+
+
+def test_margin_fraction_warning_in_chinese() -> None:
+    (message,) = _margin_fraction()
+    assert translate_message(message, "zh") == (
+        "非劣效界值为 0.5，按 0.5% 计；若指 50%，请写作 50（以百分数表示，如 5 表示 5%）。"
+    )
+
+
+def test_outlier_finding_is_not_repeated_as_warning(tmp_path: Path) -> None:
+    """A plot flagged by the residual check is named once, in the check bullets."""
+    plots = _plots(("CK", "A", "B", "C", "D"), blocks=6)
+    plots.loc[4, "fresh_mass_kg"] = 21.0  # one wild plot: studentized residual above 3
+    plots.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "rcbd"\ncontrol = "CK"\n',
+        encoding="utf-8",
+    )
+    report, _ = report_from_files(
+        tmp_path / "plots.csv", tmp_path / "trial.toml", figures=False, lang="zh"
+    )
+    md = report.to_markdown()
+    assert "可能的异常值" in md
+    assert "studentized residual" not in md
+
+
+# ------------------------------------------------------------------ a report with several
+def _warned_trial(folder: Path) -> tuple[Path, Path]:
+    """Write a trial whose zh report carries several warnings at once."""
+    plots = _plots(("CK", "T1", "T2", "T3"))
+    plots["impurity_pct"] = 0.5
+    plots.loc[0, "moisture_pct"] = 40.0
+    plots.loc[0, "treatment"] = "\uff23\uff2b"  # full-width CK
+    plots.loc[plots["plot_id"] == "203", "treatment"] = "t2"
+    plots.loc[plots["treatment"] == "T3", "treatment"] = "T\u0421"
+    path = folder / "plots.csv"
+    plots.to_csv(path, index=False)
+    config = folder / "trial.toml"
+    config.write_text(
+        '[trial]\nid = "warned"\ncrop = "wheat"\n\n[analysis]\ndesign = "rcbd"\n'
+        'control = "CK"\nmargin_pct = 0.5\n',
+        encoding="utf-8",
+    )
+    return path, config
+
+
+def _quality_text(report: object) -> str:
+    section = next(s for s in report.sections if s.key == "quality")  # type: ignore[attr-defined]
+    parts = []
+    for block in section.blocks:
+        parts.extend(getattr(block, "items", []) or [getattr(block, "text", "")])
+    return "\n".join(str(p) for p in parts)
+
+
+def test_zh_report_with_several_warnings_has_no_english(tmp_path: Path) -> None:
+    """Data-quality section of a zh report with six warnings: Chinese only (HTML and DOCX)."""
+    plots, config = _warned_trial(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", YieldTrialWarning)  # the config's own margin warning
+        report, messages = report_from_files(
+            plots, config, lang="zh", figures=False, report_date="2024-06-01"
+        )
+    assert len(messages) >= 4, messages
+    quality = _quality_text(report)
+    labels = frozenset({"CK", "T1", "t2", "T2", "T", "warned"})
+    assert "杂质率均小于 1" in quality and "非劣效界值为 0.5" in quality
+    assert english_words(quality, labels) == [], quality
+    if importlib.util.find_spec("docx") is not None:
+        text = docx_text(report.to_docx())
+        assert "杂质率均小于 1" in text
+        assert not any(m.split(":")[0] in text for m in messages if m.isascii())
+
+
+# ------------------------------------------------------------------------ network report
+def _network_plots(folder: Path) -> tuple[Path, Path]:
+    """Write 7 replicated sites of raw harvest records: site s7 lacks B, s3 has fractions."""
+    rows = []
+    for site in range(1, 8):
+        for block in range(1, 4):
+            for j, trt in enumerate(("CK", "A", "B")):
+                if site == 7 and trt == "B":
+                    continue  # an incomplete network: the two-stage analysis
+                rows.append(
+                    {
+                        "site": f"s{site}",
+                        "plot_id": f"{site}-{block}{j}",
+                        "block": str(block),
+                        "treatment": trt,
+                        "harvested_area_m2": 20.0,
+                        # site s2 varies much more between plots than the others
+                        "fresh_mass_kg": 14.0
+                        + 0.4 * j
+                        + (3.0 if site == 2 else 0.4) * ((7 * block + 3 * j + site) % 5 - 2) / 2,
+                        "moisture_pct": 13.5,
+                        "impurity_pct": 0.5 if site == 3 else 1.0,
+                    }
+                )
+    path = folder / "plots.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    config = folder / "trial.toml"
+    config.write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ncontrol = "CK"\ndesign = "rcbd"\n',
+        encoding="utf-8",
+    )
+    return path, config
+
+
+def test_zh_network_report_of_an_incomplete_network_has_no_english(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two-stage network (error term, notes) in Chinese; data warnings as one-line messages."""
+    plots, config = _network_plots(tmp_path)
+    out = tmp_path / "network.zh.html"
+    argv = ["network", str(plots), "--config", str(config), "--by", "site", "--lang", "zh"]
+    assert main([*argv, "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    # the fraction warning of site s3 is a "yieldtrial: warning:" line naming the site
+    assert "yieldtrial: warning: site 's3': every impurity_pct value lies in [0, 1)" in err
+    text = html_text(out.read_text(encoding="utf-8"))
+    sites = frozenset(f"s{i}" for i in range(1, 8))
+    assert "试点均值的试点内方差平均值" in text
+    assert english_words(text, sites) == []
+
+
+# -------------------------------------------------------------- every warning is accounted for
+#: Every place the library calls ``warnings.warn`` (module::function, as many times as it
+#: does there) and where its warnings are checked above: a CASES key, or why none is needed.
+CALL_SITES: dict[str, tuple[str, ...]] = {
+    "yieldtrial/config.py::_warn_fraction_pct": ("config margin as fraction",),
+    "yieldtrial/design/resolve.py::warn_single_block": ("single block",),
+    "yieldtrial/harvest.py::_warn_heads_in_wan": ("spikes per mu in 万",),
+    "yieldtrial/io/plots.py::read_plots": ("hidden rows",),
+    "yieldtrial/io/plots.py::_warn_date_labels": ("date labels",),
+    "yieldtrial/io/plots.py::_build": ("full-width labels",),
+    "yieldtrial/io/plots.py::_warn_fractions": (
+        "impurity as fractions",
+        "empty grain as fractions",
+    ),
+    # the streaming reader of large tables words its warnings with the same functions
+    "yieldtrial/io/streaming.py::_Totals.warn": ("moisture out of range", "yield too high"),
+    "yieldtrial/io/validation.py::warn_implausible_moisture": ("moisture out of range",),
+    "yieldtrial/io/validation.py::_warn_leading_zeros": ("leading zeros",),
+    "yieldtrial/io/validation.py::warn_label_variants": (
+        "look-alike letters",
+        "case variants",
+        "look-alike variants",
+    ),
+    "yieldtrial/io/yields.py::warn_implausible_yields": ("yield too high",),
+    # warn_fraction_pct: margin_pct of the comparisons reaches the report; cv_pct (power,
+    # the plan command) and cv_warn_pct / cv_strong_pct (diagnostics) are API-only
+    "yieldtrial/stats/_common.py::warn_at_caller": ("margin as fraction",),
+    "yieldtrial/stats/_common.py::warn_fraction_pct": ("margin as fraction",),
+    "yieldtrial/stats/residual_checks.py::diagnostics": ("very high CV, few df", "high CV"),
+    "yieldtrial/trial.py::_reemit": ("re-issues the plot table's warnings",),
+}
+
+
+def _warn_call_sites() -> list[str]:
+    """List ``module::function`` of each ``warnings.warn`` / ``warn_at_caller`` call in src."""
+    import ast
+
+    package = Path(__file__).parents[1] / "src"
+    found: list[str] = []
+    for path in sorted((package / "yieldtrial").rglob("*.py")):
+        where = path.relative_to(package).as_posix()
+
+        def visit(node: ast.AST, scope: tuple[str, ...], where: str = where) -> None:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                scope = (*scope, node.name)
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                owner = getattr(getattr(func, "value", None), "id", None)
+                if (name == "warn" and owner == "warnings") or name == "warn_at_caller":
+                    found.append(f"{where}::{'.'.join(scope)}")
+            for child in ast.iter_child_nodes(node):
+                visit(child, scope)
+
+        visit(ast.parse(path.read_text(encoding="utf-8")), ())
+    return found
+
+
+def test_every_warning_call_site_is_checked() -> None:
+    """A new ``warnings.warn`` in the library needs a case here (or a reason it needs none)."""
+    sites = set(_warn_call_sites())
+    assert sites == set(CALL_SITES), sites ^ set(CALL_SITES)
+    for cases in CALL_SITES.values():
+        for case in cases:
+            assert case in CASES or case.startswith("re-issues"), case
