@@ -437,3 +437,24 @@ def test_figures_draw(result):
     # the polygon is drawn as a closed line through its vertices
     assert any(len(line.get_xdata()) == len(result.gge.polygon) + 1 for line in ax.get_lines())
     plt.close(ax.figure)
+
+
+def test_gge_scores_are_in_the_json_and_rebuild_the_centred_table(result, trial):
+    """GGE scores in the JSON: their product is the environment-centred table of means.
+
+    Independent path: the treatment x site means of the raw plots (pandas pivot), each
+    site's mean subtracted (Yan et al. 2000, GGE = G + GE); all axes are kept, so the
+    scores rebuild it exactly.
+    """
+    import json
+
+    gge = json.loads(json.dumps(result.to_dict()))["gge"]
+    t = pd.DataFrame(gge["treatment_scores"]).set_index("treatment")
+    e = pd.DataFrame(gge["environment_scores"]).set_index("environment")
+    assert list(t.columns) == list(e.columns) and t.columns[0] == "PC1"
+    means = trial.pivot_table(index="variety", columns="site", values="yield_kg_ha", aggfunc="mean")
+    centred = means - means.mean(axis=0)
+    rebuilt = t.to_numpy() @ e.to_numpy().T
+    np.testing.assert_allclose(
+        rebuilt, centred.loc[t.index, e.index].to_numpy(), rtol=1e-9, atol=1e-6
+    )

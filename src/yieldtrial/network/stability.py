@@ -312,6 +312,8 @@ class StabilityResult:
                 "scaling": self.gge.scaling,
                 "singular_values": [_num(float(v)) for v in self.gge.singular_values],
                 "pct_explained": [_num(float(v)) for v in self.gge.pct_explained],
+                "treatment_scores": _records(self.gge.treatment_scores),
+                "environment_scores": _records(self.gge.environment_scores),
                 "which_won_where": _records(self.gge.which_won_where),
                 "polygon": list(self.gge.polygon),
                 "mean_stability": _records(self.gge.mean_stability),
