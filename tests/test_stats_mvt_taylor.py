@@ -395,3 +395,37 @@ def test_the_control_is_chosen_by_cost_times_variance():
         modes[name] = box.choose_control(sums, 128, t1, t2, t3, 0.0, "third")
     assert modes["far"] == "plain"
     assert modes["near"] in ("second", "third")
+
+
+def test_large_families_use_the_second_order_control():
+    """Above THIRD_ORDER_MAX_K comparisons T_3 (k^3 per node, k^2 memory) is not computed.
+
+    An equicorrelation 0.5, perturbed (61 comparisons): the box handed to the curve carries
+    no third Cholesky coefficient and its expansion's third term is zero even when asked.
+    """
+    k = _mvt_taylor.THIRD_ORDER_MAX_K + 1
+    rng = np.random.default_rng(9)
+    noise = rng.normal(0, 0.03, (k, k))
+    r = np.full((k, k), 0.5) + (noise + noise.T) / 2
+    np.fill_diagonal(r, 1.0)
+    lam = _mvt_sov.nearest_product_form(r)
+    boxes = []
+
+    class Built(Exception):
+        pass
+
+    def capture(box, *args, **kwargs):
+        boxes.append(box)
+        raise Built
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_mvt_sov, "max_t_curve", capture)
+        with pytest.raises(Built):
+            _mvt_taylor.dunnett_taylor_curve(
+                r, lam, lambda g: distributions._exact_exceedances(g, lam, np.inf, True),
+                two_sided=True,
+            )  # fmt: skip
+    (box,) = boxes
+    assert box.d3 is None and box.n_stats == 8
+    t3 = box.expansion(np.array([2.0, 3.0]), third=True)[2]
+    np.testing.assert_array_equal(t3, 0.0)

@@ -400,12 +400,24 @@ class TaylorBox:
         return taylor_estimates3(stats, points, (t1, t2, t3))
 
     def expansion(self, r: np.ndarray, third: bool | float = False) -> tuple[np.ndarray, ...]:
-        """:func:`product_form_expansion` at thresholds ``r``."""
+        """:func:`product_form_expansion` at thresholds ``r``.
+
+        ``T_3`` is left at zero for more than :data:`THIRD_ORDER_MAX_K` statistics (its cost
+        grows as ``k^3`` per node and threshold, its memory as ``k^2``).
+        """
+        if self.corr.shape[0] > THIRD_ORDER_MAX_K:
+            third = False
         return product_form_expansion(
             r, self.lam, self.corr, self.nodes, self.weights, two_sided=self.two_sided,
             third=third,
         )  # fmt: skip
 
+
+#: Most statistics (comparisons) for which the third-order term ``T_3`` is computed: its
+#: ``tr((VD)^3)`` costs ``k^3`` per quadrature node and threshold and ``k^2`` memory (199
+#: comparisons: 10 s and 1.5 GB; 999 comparisons did not fit in 24 GB).  Larger families
+#: use the second-order control and score.
+THIRD_ORDER_MAX_K = 60
 
 #: Statistics summed over points: y, c1, c2, c1^2, c2^2, c1 c2, y c1, y c2.
 _N_STATS = 8
@@ -726,7 +738,10 @@ def dunnett_taylor_curve(
     r_ref = float(-ndtri(0.05 / (sides * k)))
     chol, order = reordered_cholesky(r, box_lo * r_ref, box_hi * r_ref)
     ctrl = control[np.ix_(order, order)] + 1e-14 * np.eye(k)
-    d1, d2, d3 = cholesky_path(ctrl, r[np.ix_(order, order)] + 1e-14 * np.eye(k), third=True)
+    third = k <= THIRD_ORDER_MAX_K  # beyond, T_3 costs too much: second order
+    path = cholesky_path(ctrl, r[np.ix_(order, order)] + 1e-14 * np.eye(k), third=third)
+    d1, d2 = path[0], path[1]
+    d3 = path[2] if third else None
     nodes, weights = _factor_rule(float(np.max(np.abs(lam))))
     box = TaylorBox(
         chol, np.linalg.cholesky(ctrl), lam[order], d1, d2, box_lo, box_hi,
