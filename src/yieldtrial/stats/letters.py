@@ -106,43 +106,73 @@ def _significance_matrix(levels: tuple[str, ...], significant: Any) -> np.ndarra
     return np.asarray(full)
 
 
-def _absorb(columns: list[frozenset[int]]) -> list[frozenset[int]]:
-    unique = list(dict.fromkeys(columns))
-    return [c for c in unique if not any(c < other for other in unique)]
+def _absorb_rows(rows: np.ndarray) -> np.ndarray:
+    """Drop repeated letter columns and those contained in another (boolean rows).
+
+    Rows are letter columns (True = the level has the letter).  The first of equal rows is
+    kept, in order; a row that is a strict subset of another row is dropped.
+    """
+    if len(rows) <= 1:
+        return rows
+    _, first = np.unique(np.packbits(rows, axis=1), axis=0, return_index=True)
+    unique = rows[np.sort(first)]
+    counts = unique.astype(np.float64)
+    inter = counts @ counts.T  # levels two columns share (exact integers)
+    size = counts.sum(axis=1)
+    inside = (inter == size[:, None]) & (size[:, None] < size[None, :])
+    return unique[~inside.any(axis=1)]
+
+
+def _as_sets(rows: np.ndarray) -> list[frozenset[int]]:
+    return [frozenset(np.flatnonzero(row).tolist()) for row in rows]
 
 
 def _insert_absorb(k: int, sig: np.ndarray) -> list[frozenset[int]]:
-    columns = [frozenset(range(k))]
-    for i in range(k):
-        for j in range(i + 1, k):
-            if sig[i, j] != 1.0:
-                continue
-            new: list[frozenset[int]] = []
-            for col in columns:
-                if i in col and j in col:
-                    new.append(col - {j})
-                    new.append(col - {i})
-                else:
-                    new.append(col)
-            columns = _absorb(new)
-    return columns
+    """Insert-absorb on boolean letter columns (Piepho 2004): columns in the usual order.
+
+    For each significant pair (i < j, row by row) every column holding both levels is
+    replaced, in place, by a copy without ``j`` and a copy without ``i``; then repeated
+    and contained columns are absorbed (:func:`_absorb_rows`).
+    """
+    columns = np.ones((1, k), dtype=bool)
+    rows_i, rows_j = np.nonzero(np.triu(sig == 1.0, 1))
+    for i, j in zip(rows_i.tolist(), rows_j.tolist(), strict=True):
+        both = columns[:, i] & columns[:, j]
+        if not both.any():
+            continue
+        copies = np.where(both, 2, 1)
+        split = np.repeat(columns, copies, axis=0)
+        first = (np.cumsum(copies) - copies)[both]
+        split[first, j] = False
+        split[first + 1, i] = False
+        columns = _absorb_rows(split)
+    return _as_sets(columns)
 
 
-def _sweep(columns: list[frozenset[int]]) -> list[frozenset[int]]:
-    cols = [set(c) for c in columns]
-    for c_index, col in enumerate(cols):
-        for member in sorted(col):
-            others = col - {member}
-            n_letters = sum(member in c for c in cols)
-            if n_letters <= 1:
+def _sweep(columns: list[frozenset[int]], k: int) -> list[frozenset[int]]:
+    """Drop a level from a column when every level it shares it with shares another with it.
+
+    Columns and their members in order; ``shared[a, b]`` counts the columns holding both
+    levels (kept up to date as members are dropped).
+    """
+    letters = np.zeros((len(columns), k), dtype=bool)
+    for index, column in enumerate(columns):
+        letters[index, list(column)] = True
+    counts = letters.astype(np.int64)
+    shared = counts.T @ counts
+    for index in range(len(letters)):
+        for member in np.flatnonzero(letters[index]).tolist():
+            if shared[member, member] <= 1:
                 continue
-            redundant = all(
-                any(member in c and other in c for ci, c in enumerate(cols) if ci != c_index)
-                for other in others
-            )
-            if redundant:
-                col.discard(member)
-    return _absorb([frozenset(c) for c in cols if c])
+            others = np.flatnonzero(letters[index])
+            others = others[others != member]
+            if np.all(shared[member, others] >= 2):  # another column holds each pair
+                letters[index, member] = False
+                rest = np.flatnonzero(letters[index])
+                shared[member, rest] -= 1
+                shared[rest, member] -= 1
+                shared[member, member] -= 1
+    return _as_sets(_absorb_rows(letters[letters.any(axis=1)]))
 
 
 def _consecutive_ranges(sig: np.ndarray, order: np.ndarray) -> list[frozenset[int]] | None:
@@ -261,7 +291,7 @@ def _letters_series(
     ranges = None
     if k > LARGE_FAMILY:
         ranges = _consecutive_ranges(sig, np.argsort(key, kind="stable"))
-    columns = _sweep(_insert_absorb(k, sig)) if ranges is None else ranges
+    columns = _sweep(_insert_absorb(k, sig), k) if ranges is None else ranges
     ordered = sorted(columns, key=lambda c: sorted(int(rank[i]) for i in c))
     letters = ["" for _ in range(k)]
     for n, col in enumerate(ordered):
