@@ -200,6 +200,11 @@ def _adjust(
             _, _, c_g, note, err = _adjust_one_df(
                 "bonferroni", t, corr, value, alternative, confidence, need_critical=True
             )
+        elif method == "dunnett":  # each row's P from the family's curve: only its rows
+            _, pa_g, c_g, note, err = _adjust_one_df(
+                method, t[rows], corr, value, alternative, confidence, need_critical=need_critical
+            )
+            p_adj[rows] = pa_g
         else:
             _, pa_g, c_g, note, err = _adjust_one_df(
                 method, t, corr, value, alternative, confidence, need_critical=need_critical
