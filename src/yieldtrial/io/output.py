@@ -1007,6 +1007,8 @@ _MD_LINE_BREAK = re.compile("\r\n|[\r\n\u2028\u2029\x85\x0b\x0c]")
 _MD_TAG = re.compile(r"<(?=[A-Za-z/!?])")
 _MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _MD_BLOCK_START = re.compile(r"^(\s*)([#>=+*-]|\d+[.)])")
+#: Inline Markdown syntax: emphasis, code, links and images (``[``/``]``), escapes.
+_MD_INLINE = re.compile(r"([\\`*_\[\]~])")
 
 
 def markdown_text(text: object, *, cell: bool = False, line_start: bool = False) -> str:
@@ -1016,9 +1018,12 @@ def markdown_text(text: object, *, cell: bool = False, line_start: bool = False)
     treatment label or a title would reach a reader's browser, and a line break in a
     title would start a new block (``# injected heading``).  Here a ``<`` that could
     open a tag becomes ``&lt;``, an ``&`` that could start an entity ``&amp;``, line
-    breaks become spaces and control characters are removed; in a table cell ``|``
-    is escaped; at the start of a line a block marker (``#``, ``>``, ``-``, ``1.``)
-    is escaped with a backslash.  Ordinary text (``p < 0.05``, ``R&D``) is unchanged.
+    breaks become spaces and control characters are removed.  Inline syntax is
+    escaped with a backslash (``*``, ``_``, ``~``, backquote, ``[``, ``]`` and the
+    backslash itself), so ``![](http://x/p.png)`` in a title shows as text instead
+    of loading an image and ``[x](javascript:...)`` is no link; in a table cell
+    ``|`` is escaped; at the start of a line a block marker (``#``, ``>``, ``-``,
+    ``1.``) is escaped too.  Ordinary text (``p < 0.05``, ``R&D``) is unchanged.
 
     Parameters
     ----------
@@ -1042,12 +1047,15 @@ def markdown_text(text: object, *, cell: bool = False, line_start: bool = False)
     ('Trial # injected', 'p < 0.05')
     >>> print(markdown_text("a|b", cell=True))
     a\|b
+    >>> print(markdown_text("![](http://x/p.png) *bold*"))
+    !\[\](http://x/p.png) \*bold\*
     """
     from yieldtrial.io.validation import clean_text
 
     out = _MD_LINE_BREAK.sub(" ", clean_text(str(text)))
     out = _MD_ENTITY.sub("&amp;", out)
     out = _MD_TAG.sub("&lt;", out)
+    out = _MD_INLINE.sub(r"\\\1", out)
     if cell:
         out = out.replace("|", "\\|")
     if line_start:
