@@ -698,7 +698,8 @@ def check_output(
         return target
     raise DataValidationError(
         f"{str(target)!r} already exists and is not an unchanged output of yieldtrial; "
-        "refusing to replace it. Choose another output name, or add --force to replace it"
+        "refusing to replace it. Choose another output name, or add --force (force=True in "
+        "Python) to replace it"
     )
 
 
