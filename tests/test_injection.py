@@ -149,7 +149,7 @@ def test_markdown_report_escapes_labels_and_title(tmp_path, capsys):
 
 
 def test_markdown_report_escapes_inline_syntax_and_block_markers(tmp_path, capsys):
-    """Images, links and emphasis in a title or label are text; a label opening a bullet is no list."""
+    """Images, links and emphasis in a title or label are text; a leading "- " opens no list."""
     path = tmp_path / "p.csv"
     link = "[x](javascript:alert(1))"
     rows = [

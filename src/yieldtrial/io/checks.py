@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover - numpy and pandas are imported lazily (fa
     from yieldtrial._typing import Numeric
 
 __all__ = [
+    "ALPHA_RANGE",
+    "check_alpha",
     "is_real_number",
     "as_numeric",
     "as_output",
@@ -39,6 +41,54 @@ __all__ = [
     "is_series",
     "outside_interval",
 ]
+
+
+#: Significance levels accepted everywhere (commands, trial.toml, API): 0.0001 to 0.5.
+#: Above 0.5 a "significant" difference is more likely a false alarm than not; below
+#: 0.0001 the quantiles and the power search lose accuracy.
+ALPHA_RANGE: tuple[float, float] = (1e-4, 0.5)
+
+
+def check_alpha(alpha: object, name: str = "alpha", where: str = "") -> float:
+    """Return a significance level as a float, or raise the one message all entry points give.
+
+    Parameters
+    ----------
+    alpha : object
+        The value given.
+    name : str, default "alpha"
+        Its name in the message.
+    where : str, optional
+        Where it was given (``"trial.toml [analysis]"``, ``"the command line"``).
+
+    Returns
+    -------
+    float
+        ``alpha``, from 0.0001 to 0.5 (:data:`ALPHA_RANGE`).
+
+    Raises
+    ------
+    DataValidationError
+        Not a number, or outside :data:`ALPHA_RANGE`.
+
+    Examples
+    --------
+    >>> check_alpha(0.05)
+    0.05
+    >>> check_alpha(0.9)
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: alpha = 0.9; a significance level must be from 0.0001 to 0.5, e.g. 0.05 or 0.01.
+    """  # noqa: E501
+    low, high = ALPHA_RANGE
+    value = float(alpha) if is_real_number(alpha) else float("nan")  # type: ignore[arg-type]
+    if not low <= value <= high:  # NaN fails too
+        prefix = f"{where}: " if where else ""
+        raise DataValidationError(
+            f"{prefix}{name} = {alpha!r}; a significance level must be from {low:g} to "
+            f"{high:g}, e.g. 0.05 or 0.01."
+        )
+    return value
 
 
 def is_python_number(value: object) -> TypeGuard[float | int]:

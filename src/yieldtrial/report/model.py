@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from yieldtrial.report.formats import FORMATS, check_format, format_for_path, renderer, writer
+from yieldtrial.report.formats import FORMATS, check_format, format_for_path, renderer
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
