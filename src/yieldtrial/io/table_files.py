@@ -1043,6 +1043,19 @@ def _corrupt_workbook(path: Path, exc: BaseException) -> DataValidationError:
     )
 
 
+def _sheet_named(names: list[str], sheet: str) -> str | None:
+    """The worksheet ``sheet`` names: exactly, else the one equal ignoring case and edge spaces.
+
+    ``--sheet plots`` finds ``Plots`` (Excel keeps sheet names unique ignoring case;
+    a file written otherwise needs the exact name).
+    """
+    if sheet in names:
+        return sheet
+    key = sheet.strip().casefold()
+    found = [n for n in names if n.strip().casefold() == key]
+    return found[0] if len(found) == 1 else None
+
+
 def _sheet_rows(workbook: Any, sheet: str | int | None, path: Path) -> list[list[Any]]:
     try:
         if not workbook.worksheets:
@@ -1055,8 +1068,8 @@ def _sheet_rows(workbook: Any, sheet: str | int | None, path: Path) -> list[list
             worksheet = workbook.worksheets[0]
         elif isinstance(sheet, int):
             worksheet = workbook.worksheets[sheet]
-        elif sheet in workbook.sheetnames:
-            worksheet = workbook[sheet]
+        elif (name := _sheet_named(workbook.sheetnames, sheet)) is not None:
+            worksheet = workbook[name]
         else:
             raise DataValidationError(
                 f"{path.name}: no sheet named {sheet!r}; sheets: "
@@ -1164,7 +1177,7 @@ def _sheet_xml(path: Path, sheet: str | int | None) -> bytes:
         elif isinstance(sheet, int):
             worksheet = workbook.worksheets[sheet]
         else:
-            worksheet = workbook[sheet]
+            worksheet = workbook[_sheet_named(workbook.sheetnames, sheet) or sheet]
         part = str(getattr(worksheet, "_worksheet_path", "")).lstrip("/")
     except Exception:  # noqa: BLE001 - the rows were read; the XML only adds hints
         return b""
