@@ -266,3 +266,23 @@ def test_alpha_above_half_is_refused_alike_in_the_api(call):
     }[call]
     with pytest.raises(DataValidationError, match=_ALPHA_RULE):
         run()
+
+
+def test_implausible_standard_moisture_warns_on_one_line(capsys):
+    """--standard 99.9: one warning line, exit 0 (also where warnings are errors, as here)."""
+    code = main(["standardize", "442", "--moisture", "5", "--standard", "99.9"])
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert code == 0
+    assert len(err) == 1 and err[0].startswith("yieldtrial: warning: standard_moisture_pct = 99.9")
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [(["--method", "DRY_MATTER", "--standard", "13"], "482.64"), (["--protocol", "USDA"], "485.43")],
+    ids=["method", "protocol"],
+)
+def test_standardize_method_and_protocol_ignore_case(capsys, flags, expected):
+    """--method DRY_MATTER and --protocol USDA are accepted (442 x 95/87; USDA wheat 13.5 %)."""
+    code = main(["standardize", "442", "--moisture", "5", "--crop", "wheat", *flags])
+    assert code == 0
+    assert capsys.readouterr().out.splitlines()[0] == expected

@@ -286,12 +286,12 @@ def test_trialconfig_constructor_keeps_valid_settings():
     ("toml", "match"),
     [
         (
-            'protocol = "USDA"\n',
-            "protocol = 'USDA'; expected one of cn-yield-test, usda, dry-matter",
+            'protocol = "USDA-2024"\n',
+            "protocol = 'USDA-2024'; expected one of cn-yield-test, usda, dry-matter",
         ),
         (
-            'moisture_method = "Dry_Matter"\n',
-            "moisture_method = 'Dry_Matter'; expected one of dry_matter, percentage_point",
+            'moisture_method = "dry mass"\n',
+            "moisture_method = 'dry mass'; expected one of dry_matter, percentage_point",
         ),
     ],
     ids=["protocol", "method"],
@@ -303,6 +303,22 @@ def test_unknown_protocol_or_method_names_the_file(tmp_path, capsys, toml, match
         argv, capsys, match=match, untouched=inputs, absent=[tmp_path / "r.md"]
     )
     assert "trial.toml" in line
+
+
+@pytest.mark.parametrize(
+    ("toml", "setting", "canonical"),
+    [
+        ('protocol = "USDA"\n', "protocol", "usda"),
+        ('moisture_method = "DRY-MATTER"\n', "moisture_method", "dry_matter"),
+    ],
+    ids=["protocol", "method"],
+)
+def test_protocol_and_method_names_ignore_case(toml, setting, canonical):
+    """'USDA' and 'DRY-MATTER' (case, - for _) name usda and dry_matter, as crop names do."""
+    from yieldtrial.config import TrialConfig
+
+    config = TrialConfig.from_text(HEAD + toml, source="trial.toml")
+    assert getattr(config, setting) == canonical
 
 
 def test_standard_moisture_as_a_fraction_names_the_file(tmp_path, capsys):

@@ -1415,15 +1415,17 @@ def _coerce(name: str, value: Any, where: str) -> Any:
             )
         return text
     if name in ("protocol", "moisture_method"):
+        from yieldtrial.io.checks import match_option
         from yieldtrial.moisture import METHODS
         from yieldtrial.protocols import PROTOCOLS
 
         options = PROTOCOLS if name == "protocol" else METHODS
-        if not isinstance(value, str) or value not in options:
+        found = match_option(value, options)  # "USDA", "Dry-Matter" too
+        if found is None:
             raise DataValidationError(
                 f"{where}: {name} = {value!r}; expected one of {', '.join(options)}."
             )
-        return value
+        return found
     if name == "block_effects":
         from yieldtrial.design.detect import BLOCK_EFFECTS
 

@@ -262,13 +262,13 @@ class FieldTrial:
             plots, caught = _read_deferring_warnings(lambda: read_plots(self.plots))
             _reemit(caught, stacklevel=4)  # _reemit <- __post_init__ <- __init__ <- caller
         crop = canonical_crop(self.crop)
-        protocol = check_option("protocol", self.protocol, PROTOCOLS)
+        protocol = check_option("protocol", self.protocol, PROTOCOLS, fold=True)
         if self.standard_moisture_pct is None:
             standard = standard_moisture_pct(crop, protocol=protocol)
         else:
             standard = float(self.standard_moisture_pct)
             check_range("standard_moisture_pct", standard, low=0, high=100)
-        method = check_option("moisture_method", self.moisture_method, METHODS)
+        method = check_option("moisture_method", self.moisture_method, METHODS, fold=True)
         present = [str(t) for t in pd.unique(plots["treatment"])]
         detected = detect_design(plots) if self.design is None else None
         design = detected[0] if detected else _resolve.resolve_design(plots, self.design)

@@ -14,6 +14,7 @@ from yieldtrial.commands._input import (
     add_control_option,
     add_moisture_options,
     add_table_options,
+    print_warning,
     require_crop,
     settings_from_args,
 )
@@ -134,7 +135,7 @@ def _run(args: argparse.Namespace) -> int:
         figures=not args.no_figures,
     )
     for message in warnings:
-        print(f"yieldtrial: warning: {' '.join(message.split())}", file=sys.stderr)
+        print_warning(message)
     write_report_file(report, args.output, fmt=fmt, force=force, inputs=inputs)
     print(f"wrote {shown_path(args.output)}", file=sys.stderr)
     from yieldtrial.report.companions import COMPANION_FORMATS, companion_path

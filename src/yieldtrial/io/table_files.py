@@ -1044,7 +1044,7 @@ def _corrupt_workbook(path: Path, exc: BaseException) -> DataValidationError:
 
 
 def _sheet_named(names: list[str], sheet: str) -> str | None:
-    """The worksheet ``sheet`` names: exactly, else the one equal ignoring case and edge spaces.
+    """Return the worksheet ``sheet`` names: exactly, else the one equal ignoring case.
 
     ``--sheet plots`` finds ``Plots`` (Excel keeps sheet names unique ignoring case;
     a file written otherwise needs the exact name).
