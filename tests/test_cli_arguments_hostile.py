@@ -278,7 +278,10 @@ def test_implausible_standard_moisture_warns_on_one_line(capsys):
 
 @pytest.mark.parametrize(
     ("flags", "expected"),
-    [(["--method", "DRY_MATTER", "--standard", "13"], "482.64"), (["--protocol", "USDA"], "485.43")],
+    [
+        (["--method", "DRY_MATTER", "--standard", "13"], "482.64"),
+        (["--protocol", "USDA"], "485.43"),
+    ],
     ids=["method", "protocol"],
 )
 def test_standardize_method_and_protocol_ignore_case(capsys, flags, expected):
