@@ -486,7 +486,7 @@ def test_given_design_wins_over_detection() -> None:
 
 
 def _augmented_plots() -> pd.DataFrame:
-    """The augmentedRCBD vignette's Table 1 (tests/data/reference) as a plot table."""
+    """Return the augmentedRCBD vignette's Table 1 (tests/data/reference) as a plot table."""
     case = json.loads(
         (Path(__file__).parent / "data/reference/augmentedrcbd_vignette.json").read_text(
             encoding="utf-8"
@@ -507,10 +507,9 @@ def test_augmented_lost_entry_is_left_out_with_a_warning() -> None:
     plots = _augmented_plots()
     entries = plots["treatment"].value_counts()
     lost = str(entries[entries == 1].index[0])
-    with_loss = plots.assign(
-        yield_kg_ha=plots["yield_kg_ha"].where(plots["treatment"] != lost)
-    )
-    with pytest.warns(YieldTrialWarning, match=rf"augmented design: 1 entry without a yield.*'{lost}'"):
+    with_loss = plots.assign(yield_kg_ha=plots["yield_kg_ha"].where(plots["treatment"] != lost))
+    message = rf"augmented design: 1 entry without a yield.*'{lost}'"
+    with pytest.warns(YieldTrialWarning, match=message):
         trial = FieldTrial.from_dataframe(with_loss, crop="wheat", design="augmented")
     expected = FieldTrial.from_dataframe(
         plots[plots["treatment"] != lost], crop="wheat", design="augmented"

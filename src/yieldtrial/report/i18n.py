@@ -247,8 +247,8 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
             r"^augmented design: (?P<n>\d+) entr(?:y|ies) without a yield \(lost plots?\): "
             r"(?P<spellings>.+?); an unreplicated entry has no mean without its plot, so .+$"
         ),
-        "增广设计：{n} 个品系（处理）无产量（小区缺失）：{spellings}；不设重复的品系缺少其小区便无法估计"
-        "均值，因此不参加分析、不列入报告；对照和其他品系照常分析。",
+        "增广设计：{n} 个品系（处理）无产量（小区缺失）：{spellings}；"
+        "不设重复的品系缺少其小区便无法估计均值，因此不参加分析、不列入报告；对照和其他品系照常分析。",
     ),
     (
         re.compile(
