@@ -176,3 +176,24 @@ def test_markdown_report_escapes_inline_syntax_and_block_markers(tmp_path, capsy
     assert not re.search(r"(?<!\\)\]\(", text)  # every "](" of a link is escaped
     assert "!\\[\\](http://x/p.png) \\*T\\*" in text
     assert not any(line.startswith("- - ") for line in text.splitlines())
+
+
+def test_bidi_override_in_a_title_or_label_is_removed(tmp_path, capsys):
+    """U+202E in a title or label (text shown reversed: 'Trojan Source') reaches no output."""
+    path = tmp_path / "p.csv"
+    rows = [
+        f"{i}0{j},{i},{t},20,{14 - j / 10 + i / 7:.2f},13"
+        for i in (1, 2, 3)
+        for j, t in ((1, "\u202eKC"), (2, "T"))
+    ]
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    config = tmp_path / "trial.toml"
+    config.write_text('[trial]\ncrop = "wheat"\ntitle = "\\u202eevil"\n', encoding="utf-8")
+    out = tmp_path / "r.json"
+    code, lines = run_cli(
+        ["report", str(path), "--config", str(config), "--control", "KC", "-o", str(out)], capsys
+    )
+    assert code == 0, lines
+    text = out.read_text(encoding="utf-8")
+    assert "\u202e" not in text  # (the warning quotes the label escaped, as \\u202e)
+    assert '"KC"' in text

@@ -52,7 +52,7 @@ def test_markdown_never_replaces_a_users_file(with_figures: Any, tmp_path: Path)
     folder.mkdir()
     mine = folder / "fig2.svg"
     mine.write_text("<svg>my drawing</svg>", encoding="utf-8")
-    with pytest.raises(DataValidationError, match="not an unchanged output of yieldtrial"):
+    with pytest.raises(DataValidationError, match="not written by yieldtrial"):
         with_figures.write(tmp_path / "report.md")
     assert mine.read_text(encoding="utf-8") == "<svg>my drawing</svg>"
     assert not (tmp_path / "report.md").exists() and not (folder / "fig1.svg").exists()

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from yieldtrial.report.formats import FORMATS, check_format, format_for_path, renderer
+from yieldtrial.report.formats import FORMATS, check_format, format_for_path, renderer, writer
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -398,10 +398,20 @@ class Report:
             ``path`` (or a figure or table file that goes with it) exists and is not
             yieldtrial's own output, and ``force`` is false.
         """
-        from yieldtrial.report.files import write_report_file
+        from yieldtrial.io.output import check_output, output_group, record_output, write_output
 
         fmt = check_format(format) if format else format_for_path(path)
-        return write_report_file(self, path, fmt=fmt, force=force)
+        target = check_output(path, force=force)  # never over a file of the user's
+        report = self
+        with output_group():  # a failure removes the files this call created
+            if self.companions:
+                from yieldtrial.report.companions import write_companions
+
+                report, _ = write_companions(self, target, fmt=fmt, force=force)
+            write_file = writer(fmt)  # Markdown: checks its figure files the same way
+            if write_file is not None:
+                return record_output(write_file(report, target))
+            return write_output(target, report.render(fmt), force=force)
 
     def __repr__(self) -> str:
         """Title, language and sections with their sizes (the text is in ``_repr_html_``)."""
