@@ -255,3 +255,10 @@ def test_plot_area_as_numpy_scalar_is_accepted_and_infinite_refused():
     assert type(book.attrs["design"]["plot_area_m2"]) is float
     with pytest.raises(DataValidationError, match="plot_area_m2 must be a positive area"):
         rcbd(["A", "B"], blocks=2, plot_area_m2=float("inf"))
+
+
+@pytest.mark.parametrize("area", [1e-320, 0.001, 5e9], ids=["subnormal", "1000 mm2", "500 000 ha"])
+def test_plot_area_outside_field_plots_is_refused(area):
+    """--plot-area 1e-320 (it made every later yield overflow) or 5e9 m2 is a typing error."""
+    with pytest.raises(DataValidationError, match=r"is not a field plot's net area \(from 0\.01"):
+        rcbd(["A", "B"], blocks=2, seed=1, plot_area_m2=area)
