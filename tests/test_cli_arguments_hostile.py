@@ -289,3 +289,19 @@ def test_standardize_method_and_protocol_ignore_case(capsys, flags, expected):
     code = main(["standardize", "442", "--moisture", "5", "--crop", "wheat", *flags])
     assert code == 0
     assert capsys.readouterr().out.splitlines()[0] == expected
+
+
+def test_chinese_output_on_an_ascii_stdout_is_one_line_error(capsys, monkeypatch):
+    """A zh field book on an ASCII standard output: exit 1 saying how (was exit 3, a 'bug')."""
+    import io
+    import sys
+
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="ascii"))
+    assert_one_line_error(
+        ["design", "rcbd", "--treatments", "甲,乙", "--blocks", "2", "--seed", "1"],
+        capsys,
+        match=r"standard output's encoding 'ascii' cannot show.*PYTHONIOENCODING=utf-8",
+    )
+    sys.stdout.flush()
+    assert raw.getvalue() == b""  # no partial output

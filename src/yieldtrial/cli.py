@@ -282,6 +282,15 @@ def _report_error(
         return 1
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
+    if _stdout_cannot_encode(exc):
+        encoding = getattr(sys.stdout, "encoding", None)
+        print(
+            "yieldtrial: error: the output holds characters (e.g. Chinese labels) that standard "
+            f"output's encoding {encoding!r} cannot show, so nothing was written; write it to a "
+            "file with -o/--output, or set PYTHONIOENCODING=utf-8 (or a UTF-8 locale)",
+            file=sys.stderr,
+        )
+        return 1
     if isinstance(exc, UsageError):
         print(f"yieldtrial {command}: error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
@@ -360,6 +369,21 @@ def _versions() -> list[str]:
         if module is not None:
             out.append(f"{name} {getattr(module, '__version__', '?')}")
     return out
+
+
+def _stdout_cannot_encode(exc: BaseException) -> bool:
+    """Whether ``exc`` is text that standard output's encoding (e.g. ``ascii``) cannot hold."""
+    if not isinstance(exc, UnicodeEncodeError):
+        return False
+    encoding = getattr(sys.stdout, "encoding", None)
+    if not encoding:
+        return False
+    import codecs
+
+    try:
+        return codecs.lookup(exc.encoding).name == codecs.lookup(encoding).name
+    except LookupError:
+        return False
 
 
 def _silence_stdout() -> None:
