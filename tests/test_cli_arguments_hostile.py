@@ -242,8 +242,24 @@ def test_alpha_above_half_is_refused_alike_everywhere(tmp_path, capsys, command)
     assert_one_line_error(argv, capsys, match=_ALPHA_RULE, untouched=[table], absent=[out])
 
 
+def _trial(frame):
+    import yieldtrial as yt
+
+    plots = frame.rename(columns={"y": "yield_kg_ha"}).drop(columns="site")
+    plots.insert(0, "plot_id", ["1", "2", "3", "4"])
+    return yt.FieldTrial.from_dataframe(plots, crop="wheat")
+
+
 @pytest.mark.parametrize(
-    "call", ["check_setting", "TrialConfig", "analyze_many", "significant_studentized_range"]
+    "call",
+    [
+        "check_setting",
+        "TrialConfig",
+        "analyze_many",
+        "significant_studentized_range",
+        "FieldTrial.means",
+        "FieldTrial.pairwise",
+    ],
 )
 def test_alpha_above_half_is_refused_alike_in_the_api(call):
     """The API entry points give the commands' rule and message (DataValidationError)."""
@@ -263,6 +279,8 @@ def test_alpha_above_half_is_refused_alike_in_the_api(call):
             frame, by="site", response="y", treatment="treatment", block="block", alpha=0.9
         ),
         "significant_studentized_range": lambda: significant_studentized_range(3, 10.0, alpha=0.9),
+        "FieldTrial.means": lambda: _trial(frame).means(alpha=0.9),
+        "FieldTrial.pairwise": lambda: _trial(frame).pairwise(alpha=0.9),
     }[call]
     with pytest.raises(DataValidationError, match=_ALPHA_RULE):
         run()
