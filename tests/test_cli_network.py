@@ -207,3 +207,19 @@ def test_network_excluding_every_trial_is_an_error(plots_csv, tmp_path, capsys):
         untouched=[plots_csv],
         absent=[out],
     )
+
+
+def test_network_refuses_the_same_table_twice(plots_csv, tmp_path, capsys):
+    """A copy of a table given with it would count every plot twice: exit 1 naming both."""
+    from hostile import assert_one_line_error
+
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(plots_csv.read_bytes())
+    out = tmp_path / "net.json"
+    assert_one_line_error(
+        ["network", str(plots_csv), str(copy), "--control", "CK", "-o", str(out)],
+        capsys,
+        match=r"'.*plots\.csv' and '.*copy\.csv' hold the same bytes",
+        untouched=[plots_csv, copy],
+        absent=[out],
+    )

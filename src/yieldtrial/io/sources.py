@@ -98,6 +98,32 @@ def _is_table(path: Path) -> bool:
     )
 
 
+def _refuse_identical_files(files: Sequence[Path]) -> None:
+    """Refuse two files with the same bytes: their plots would be pooled twice (a copy)."""
+    import hashlib
+
+    by_size: dict[int, list[Path]] = {}
+    for path in files:
+        try:
+            by_size.setdefault(path.stat().st_size, []).append(path)
+        except OSError:
+            continue  # reading it names the problem
+    seen: dict[str, Path] = {}
+    for group in (g for g in by_size.values() if len(g) > 1):
+        for path in group:
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                continue
+            if digest in seen:
+                raise DataValidationError(
+                    f"{str(seen[digest])!r} and {str(path)!r} hold the same bytes: the same "
+                    "plot table given twice (a copy?) would count every plot twice; give each "
+                    "table once"
+                )
+            seen[digest] = path
+
+
 def read_plot_sources(
     sources: PathLike | Sequence[PathLike],
     *,
@@ -150,6 +176,8 @@ def read_plot_sources(
     """  # noqa: E501
     files = expand_sources(sources)
     several = len(files) > 1
+    if several:
+        _refuse_identical_files(files)
     tables = []
     for path in files:
         if validate:
