@@ -508,3 +508,12 @@ def test_read_plots_impurity_fractions_warn():
     with pytest.warns(YieldTrialWarning, match=r"impurity_pct value lies in \[0, 1\)"):
         plots = read_plots(_with_impurity([0.02, 0.0, 0.015, 0.03]))
     assert plots["impurity_pct"].max() == 0.03  # used as given
+
+
+@pytest.mark.parametrize("header", ["plot_mass_kg", "plot yield", "plot weight", "plot_yield_kg"])
+def test_plot_word_before_a_measurement_is_no_plot_id(header):
+    """'plot_mass_kg' is a mass, not the plot id (it was read as plot_id, the mass then missing)."""
+    from yieldtrial.io.headers import recognise_header
+
+    assert recognise_header(header)[0] is None
+    assert recognise_header("plot_no")[0] == "plot_id"  # a numbering word still is

@@ -1245,6 +1245,10 @@ _HARVEST_PREFIXES = (
 )
 
 
+#: Words of a header yieldtrial does not read that still name a harvest ('yield', 'Netto kg').
+_HARVEST_WORDS = re.compile(r"yield|mass|weight|\bkg\b|产量|单产|重量|鲜重", re.IGNORECASE)
+
+
 def harvest_columns_filled(path: Path) -> list[tuple[str, int]]:
     """Harvest columns of a plot table file that hold values, with their counts.
 
@@ -1281,7 +1285,9 @@ def harvest_columns_filled(path: Path) -> list[tuple[str, int]]:
     for frame in frames:
         for column in frame.columns:
             canonical = recognise_header(column)[0]
-            if canonical is None or not canonical.startswith(_HARVEST_PREFIXES):
+            if canonical is None and _HARVEST_WORDS.search(str(column)):
+                canonical = str(column)  # 'yield', 'Netto kg', '产量': a harvest in other words
+            elif canonical is None or not canonical.startswith(_HARVEST_PREFIXES):
                 continue
             cells = frame[column]
             count = int((cells.notna() & cells.astype(str).str.strip().ne("")).sum())
