@@ -219,7 +219,7 @@ def test_network_refuses_the_same_table_twice(plots_csv, tmp_path, capsys):
     assert_one_line_error(
         ["network", str(plots_csv), str(copy), "--control", "CK", "-o", str(out)],
         capsys,
-        match=r"'.*plots\.csv' and '.*copy\.csv' hold the same bytes",
+        match=r"'.*plots\.csv' and '.*copy\.csv' hold the same bytes, sites included",
         untouched=[plots_csv, copy],
         absent=[out],
     )

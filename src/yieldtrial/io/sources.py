@@ -99,7 +99,11 @@ def _is_table(path: Path) -> bool:
 
 
 def _refuse_identical_files(files: Sequence[Path]) -> None:
-    """Refuse two files with the same bytes: their plots would be pooled twice (a copy)."""
+    """Refuse two files with the same bytes that name their sites inside (a site column).
+
+    Their plots would be pooled twice (a copy given with its original).  Files without a
+    site column name their site after the file, so two identical ones are two sites.
+    """
     import hashlib
 
     by_size: dict[int, list[Path]] = {}
@@ -117,9 +121,9 @@ def _refuse_identical_files(files: Sequence[Path]) -> None:
                 continue
             if digest in seen:
                 raise DataValidationError(
-                    f"{str(seen[digest])!r} and {str(path)!r} hold the same bytes: the same "
-                    "plot table given twice (a copy?) would count every plot twice; give each "
-                    "table once"
+                    f"{str(seen[digest])!r} and {str(path)!r} hold the same bytes, sites "
+                    "included: the same plot table given twice (a copy?) would count every "
+                    "plot twice; give each table once"
                 )
             seen[digest] = path
 
@@ -176,9 +180,8 @@ def read_plot_sources(
     """  # noqa: E501
     files = expand_sources(sources)
     several = len(files) > 1
-    if several:
-        _refuse_identical_files(files)
     tables = []
+    with_site: list[bool] = []
     for path in files:
         if validate:
             table = read_plots(path, columns=columns, sheet=sheet, encoding=encoding)
@@ -186,10 +189,12 @@ def read_plot_sources(
             raw, _ = read_table_file(path, sheet=sheet, encoding=encoding)
             table = map_plot_headers(raw, columns=columns, name=path.name)
             table.index = table.index + 2  # the file's row numbers (the header is row 1)
+        with_site.append(site_column in table)
         if several and site_column not in table:
             table.insert(0, site_column, path.stem)
         tables.append(table)
     if several:
+        _refuse_identical_files([p for p, has in zip(files, with_site, strict=True) if has])
         sites = [str(t[site_column].iloc[0]) for t in tables if site_column in t and len(t)]
         repeated = sorted({s for s in sites if sites.count(s) > 1})
         stems = [p.stem for p in files]
