@@ -169,9 +169,16 @@ def _one_line_warnings() -> Iterator[None]:
 
     with warnings.catch_warnings():
         # a warning is a line, never an error (PYTHONWARNINGS=error would make it exit 3);
-        # library deprecations are no news for the user
+        # library deprecations and interpreter housekeeping (Python's defaults ignore
+        # ResourceWarning and ImportWarning) are no news for the user
         warnings.simplefilter("default")
-        for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
+        for category in (
+            DeprecationWarning,
+            PendingDeprecationWarning,
+            FutureWarning,
+            ResourceWarning,
+            ImportWarning,
+        ):
             warnings.filterwarnings("ignore", category=category)
         warnings.showwarning = show
         yield
