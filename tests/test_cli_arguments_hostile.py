@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hostile import assert_one_line_error
+from hostile import assert_one_line_error, plot_table
 from yieldtrial.cli import main
 
 
@@ -98,8 +98,8 @@ def test_empty_config_path_is_a_usage_error(capsys):
 @pytest.mark.parametrize(
     ("value", "match"),
     [
-        ("1e-17", "alpha = 1e-17 is too small to compute with"),
-        ("5", r"alpha = 5\.0; alpha must be in \(0, 1\)"),
+        ("1e-17", r"alpha = 1e-17; a significance level must be from 0\.0001 to 0\.5"),
+        ("5", r"alpha = 5\.0; a significance level must be from 0\.0001 to 0\.5"),
     ],
     ids=["below-precision", "percent"],
 )
@@ -222,3 +222,104 @@ def test_audit_negative_shrink_below_standard_moisture(capsys):
         capsys,
         match=r"shrink_pct_per_point must be in \[0, 100\); got -3",
     )  # fmt: skip
+
+
+_ALPHA_RULE = r"alpha = 0\.9\d*; a significance level must be from 0\.0001 to 0\.5, e\.g\. 0\.05"
+
+
+@pytest.mark.parametrize("command", ["report", "plan", "network", "toml"])
+def test_alpha_above_half_is_refused_alike_everywhere(tmp_path, capsys, command):
+    """--alpha 0.9999 (report accepted it) gets plan's rule and one message everywhere."""
+    table = plot_table(tmp_path)
+    out = tmp_path / "r.json"
+    argv = {
+        "report": ["report", str(table), "--crop", "wheat", "--alpha", "0.9999", "-o", str(out)],
+        "plan": ["plan", "--cv", "8", "--difference", "5", "--treatments", "3", "--alpha", "0.99"],
+        "network": ["network", str(table), "--by", "block", "--crop", "wheat", "--alpha", "0.9"],
+        "toml": ["report", str(table), "--config", str(tmp_path / "t.toml"), "-o", str(out)],
+    }[command]
+    (tmp_path / "t.toml").write_text('[trial]\ncrop = "wheat"\n[analysis]\nalpha = 0.9\n')
+    assert_one_line_error(argv, capsys, match=_ALPHA_RULE, untouched=[table], absent=[out])
+
+
+def _trial(frame):
+    import yieldtrial as yt
+
+    plots = frame.rename(columns={"y": "yield_kg_ha"}).drop(columns="site")
+    plots.insert(0, "plot_id", ["1", "2", "3", "4"])
+    return yt.FieldTrial.from_dataframe(plots, crop="wheat")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "check_setting",
+        "TrialConfig",
+        "analyze_many",
+        "significant_studentized_range",
+        "FieldTrial.means",
+        "FieldTrial.pairwise",
+    ],
+)
+def test_alpha_above_half_is_refused_alike_in_the_api(call):
+    """The API entry points give the commands' rule and message (DataValidationError)."""
+    import pandas as pd
+
+    import yieldtrial as yt
+    from yieldtrial.config import TrialConfig, check_setting
+    from yieldtrial.errors import DataValidationError
+    from yieldtrial.stats import significant_studentized_range
+
+    frame = pd.DataFrame({"site": ["A"] * 4, "block": [1, 1, 2, 2], "treatment": ["CK", "T"] * 2})
+    frame["y"] = [7000.0, 7100.0, 7050.0, 7150.0]
+    run = {
+        "check_setting": lambda: check_setting("alpha", 0.9),
+        "TrialConfig": lambda: TrialConfig(alpha=0.9),
+        "analyze_many": lambda: yt.analyze_many(
+            frame, by="site", response="y", treatment="treatment", block="block", alpha=0.9
+        ),
+        "significant_studentized_range": lambda: significant_studentized_range(3, 10.0, alpha=0.9),
+        "FieldTrial.means": lambda: _trial(frame).means(alpha=0.9),
+        "FieldTrial.pairwise": lambda: _trial(frame).pairwise(alpha=0.9),
+    }[call]
+    with pytest.raises(DataValidationError, match=_ALPHA_RULE):
+        run()
+
+
+def test_implausible_standard_moisture_warns_on_one_line(capsys):
+    """--standard 99.9: one warning line, exit 0 (also where warnings are errors, as here)."""
+    code = main(["standardize", "442", "--moisture", "5", "--standard", "99.9"])
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert code == 0
+    assert len(err) == 1 and err[0].startswith("yieldtrial: warning: standard_moisture_pct = 99.9")
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (["--method", "DRY_MATTER", "--standard", "13"], "482.64"),
+        (["--protocol", "USDA"], "485.43"),
+    ],
+    ids=["method", "protocol"],
+)
+def test_standardize_method_and_protocol_ignore_case(capsys, flags, expected):
+    """--method DRY_MATTER and --protocol USDA are accepted (442 x 95/87; USDA wheat 13.5 %)."""
+    code = main(["standardize", "442", "--moisture", "5", "--crop", "wheat", *flags])
+    assert code == 0
+    assert capsys.readouterr().out.splitlines()[0] == expected
+
+
+def test_chinese_output_on_an_ascii_stdout_is_one_line_error(capsys, monkeypatch):
+    """A zh field book on an ASCII standard output: exit 1 saying how (was exit 3, a 'bug')."""
+    import io
+    import sys
+
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="ascii"))
+    assert_one_line_error(
+        ["design", "rcbd", "--treatments", "甲,乙", "--blocks", "2", "--seed", "1"],
+        capsys,
+        match=r"standard output's encoding 'ascii' cannot show.*PYTHONIOENCODING=utf-8",
+    )
+    sys.stdout.flush()
+    assert raw.getvalue() == b""  # no partial output

@@ -171,3 +171,55 @@ def test_network_exclude_cv_above_option(plots_csv, tmp_path):
     assert strip["B"]["status"] == "ok" and strip["B"]["included"] is False
     assert strip["B"]["cv_flag"] == "strong" and strip["B"]["reason"].startswith("excluded: CV")
     assert [row["site"] for row in summary["means"]] == ["A", "C"]  # D failed, B excluded
+
+
+def test_network_control_comma_list_is_two_controls(plots_csv, tmp_path):
+    """--control CK,N2 names two controls as report does (was one label 'CK,N2', refused)."""
+    out = tmp_path / "net.json"
+    argv = ["network", str(plots_csv), "--by", "site", "--control", "CK,N2", "-o", str(out)]
+    assert main(argv) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["options"]["controls"] == ["CK", "N2"]
+    assert data["summary"]["control"] == "CK"  # the first is the check
+
+
+def test_network_margin_zero_is_refused_as_in_report(plots_csv, tmp_path, capsys):
+    """--margin-pct 0 gets report's rule (0 < margin < 100) and message; nothing is written."""
+    from hostile import assert_one_line_error
+
+    out = tmp_path / "net.json"
+    argv = ["network", str(plots_csv), "--control", "CK", "--margin-pct", "0", "-o", str(out)]
+    assert_one_line_error(
+        argv, capsys, match=r"margin_pct = 0\.0; margin_pct must be in \(0, 100\)", absent=[out]
+    )
+
+
+def test_network_excluding_every_trial_is_an_error(plots_csv, tmp_path, capsys):
+    """--exclude-cv-above below every site's CV exits 1 naming the threshold (was empty tables)."""
+    from hostile import assert_one_line_error
+
+    out = tmp_path / "net.json"
+    argv = ["network", str(plots_csv), "--control", "CK", "--exclude-cv-above", "0.001"]
+    assert_one_line_error(
+        [*argv, "-o", str(out)],
+        capsys,
+        match=r"--exclude-cv-above 0\.001 leaves out every analysed trial",
+        untouched=[plots_csv],
+        absent=[out],
+    )
+
+
+def test_network_refuses_the_same_table_twice(plots_csv, tmp_path, capsys):
+    """A copy of a table given with it would count every plot twice: exit 1 naming both."""
+    from hostile import assert_one_line_error
+
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(plots_csv.read_bytes())
+    out = tmp_path / "net.json"
+    assert_one_line_error(
+        ["network", str(plots_csv), str(copy), "--control", "CK", "-o", str(out)],
+        capsys,
+        match=r"'.*plots\.csv' and '.*copy\.csv' hold the same bytes, sites included",
+        untouched=[plots_csv, copy],
+        absent=[out],
+    )

@@ -337,3 +337,21 @@ def test_report_multi_site_table_refused(
     out = tmp_path / "n.md"
     argv = ["report", str(E2E / "network.csv"), "--crop", "wheat", "--control", "CK"]
     _fails_cleanly([*argv, "-o", str(out)], out, capsys, "yieldtrial network PLOTS --by site")
+
+
+def test_format_that_contradicts_the_suffix_is_a_usage_error(
+    plots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-o r.md --format docx (DOCX bytes in a .md) exits 2 naming both; nothing is written."""
+    from hostile import assert_one_line_error
+
+    out = tmp_path / "r.md"
+    argv = ["report", str(plots), "--crop", "wheat", "--format", "docx", "-o", str(out)]
+    assert_one_line_error(
+        argv,
+        capsys,
+        code=2,
+        match=r"names a markdown file but --format is docx",
+        untouched=[plots],
+        absent=[out],
+    )

@@ -32,7 +32,7 @@ def _report(tmp_path, toml: str, *extra: str) -> tuple[list[str], list]:
     [
         ('[analysis]\nalpha = "0.05"\n', r"alpha = '0\.05' is text; write the number without"),
         ("[analysis]\nalpha = nan\n", r"alpha = nan; expected a finite number"),
-        ("[analysis]\nalpha = 1.5\n", r"alpha = 1\.5; alpha must be in \(0, 1\)"),
+        ("[analysis]\nalpha = 1.5\n", r"alpha = 1\.5; a significance level must be from 0\.0001"),
         ("[analysis]\nstandard_moisture_pct = inf\n", "expected a finite number"),
         ("[analysis]\nmargin_pct = -5\n", r"margin_pct must be in \(0, 100\)"),
         ('[[treatments]]\nlabel = "CK"\nrate = -40\nrate_unit = "kg/mu"\n', r"rate must be in \[0"),
@@ -121,7 +121,7 @@ def test_check_setting_gives_the_same_message_as_trial_toml():
 def test_command_line_alpha_out_of_range(tmp_path, capsys):
     """--alpha 1.5 exits 1 with the same wording as trial.toml."""
     argv, _ = _report(tmp_path, '[trial]\ncrop = "wheat"\n', "--alpha", "1.5")
-    assert_one_line_error(argv, capsys, match=r"alpha = 1\.5; alpha must be in \(0, 1\)")
+    assert_one_line_error(argv, capsys, match=r"alpha = 1\.5; a significance level must be")
 
 
 def test_treatment_label_in_toml_is_normalised():

@@ -255,3 +255,23 @@ def test_plot_area_as_numpy_scalar_is_accepted_and_infinite_refused():
     assert type(book.attrs["design"]["plot_area_m2"]) is float
     with pytest.raises(DataValidationError, match="plot_area_m2 must be a positive area"):
         rcbd(["A", "B"], blocks=2, plot_area_m2=float("inf"))
+
+
+@pytest.mark.parametrize("area", [1e-320, 0.001, 5e9], ids=["subnormal", "1000 mm2", "500 000 ha"])
+def test_plot_area_outside_field_plots_is_refused(area):
+    """--plot-area 1e-320 (it made every later yield overflow) or 5e9 m2 is a typing error."""
+    with pytest.raises(DataValidationError, match=r"is not a field plot's net area \(from 0\.01"):
+        rcbd(["A", "B"], blocks=2, seed=1, plot_area_m2=area)
+
+
+def test_crd_serpentine_columns_run_back_on_even_rows():
+    """CRD, 5 plots per field row, serpentine: plot 106 (row 2, 1st numbered) is in column 5.
+
+    Expected by hand: plots 101-105 fill row 1 left to right, 106-110 row 2 right to left.
+    """
+    from yieldtrial.design import crd
+
+    book = crd(["A", "B"], replicates=5, seed=2, columns=5, serpentine=True)
+    where = book.set_index("plot_id")[["row", "column"]]
+    assert where.loc["101"].tolist() == [1, 1] and where.loc["105"].tolist() == [1, 5]
+    assert where.loc["106"].tolist() == [2, 5] and where.loc["110"].tolist() == [2, 1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import pandas as pd
 import pytest
@@ -108,6 +109,9 @@ def test_network_csv_neutralises_formulas(tmp_path, capsys):
         ("&lt;", "&amp;lt;"),
         ("a\n# injected", "a # injected"),
         ("p < 0.05 & R&D", "p < 0.05 & R&D"),
+        ("![](http://x/p.png)", "!\\[\\](http://x/p.png)"),
+        ("[x](javascript:alert(1))", "\\[x\\](javascript:alert(1))"),
+        ("*b* _i_ `c` ~~s~~ a\\b", "\\*b\\* \\_i\\_ \\`c\\` \\~\\~s\\~\\~ a\\\\b"),
     ],
 )
 def test_markdown_text(text, expected):
@@ -142,3 +146,54 @@ def test_markdown_report_escapes_labels_and_title(tmp_path, capsys):
     assert "<img" not in text and "<script" not in text
     assert "&lt;img src=x onerror=alert(1)>" in text
     assert not any(line.startswith("# Injected") for line in text.splitlines())
+
+
+def test_markdown_report_escapes_inline_syntax_and_block_markers(tmp_path, capsys):
+    """Images, links and emphasis in a title or label are text; a leading "- " opens no list."""
+    path = tmp_path / "p.csv"
+    link = "[x](javascript:alert(1))"
+    rows = [
+        "101,1,- CK,20,14.98,12.7",
+        f"102,1,{link},20,13.77,13.7",
+        "201,2,- CK,20,14.97,13.4",
+        f"202,2,{link},20,13.89,13.8",
+        "301,3,- CK,20,14.5,13.0",
+        f"302,3,{link},20,13.6,13.2",
+    ]
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    config = tmp_path / "trial.toml"
+    config.write_text(
+        '[trial]\ncrop = "wheat"\ntitle = "![](http://x/p.png) *T*"\n'
+        '[analysis]\ncontrol = "- CK"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.md"
+    code, lines = run_cli(
+        ["report", str(path), "--config", str(config), "--no-figures", "-o", str(out)], capsys
+    )
+    assert code == 0, lines
+    text = out.read_text(encoding="utf-8")
+    assert not re.search(r"(?<!\\)\]\(", text)  # every "](" of a link is escaped
+    assert "!\\[\\](http://x/p.png) \\*T\\*" in text
+    assert not any(line.startswith("- - ") for line in text.splitlines())
+
+
+def test_bidi_override_in_a_title_or_label_is_removed(tmp_path, capsys):
+    """U+202E in a title or label (text shown reversed: 'Trojan Source') reaches no output."""
+    path = tmp_path / "p.csv"
+    rows = [
+        f"{i}0{j},{i},{t},20,{14 - j / 10 + i / 7:.2f},13"
+        for i in (1, 2, 3)
+        for j, t in ((1, "\u202eKC"), (2, "T"))
+    ]
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    config = tmp_path / "trial.toml"
+    config.write_text('[trial]\ncrop = "wheat"\ntitle = "\\u202eevil"\n', encoding="utf-8")
+    out = tmp_path / "r.json"
+    code, lines = run_cli(
+        ["report", str(path), "--config", str(config), "--control", "KC", "-o", str(out)], capsys
+    )
+    assert code == 0, lines
+    text = out.read_text(encoding="utf-8")
+    assert "\u202e" not in text  # (the warning quotes the label escaped, as \\u202e)
+    assert '"KC"' in text

@@ -128,3 +128,33 @@ def test_valid_workbook_still_reads(tmp_path):
 
     plots = read_plots(_workbook(tmp_path / "ok.xlsx"))
     assert plots["fresh_mass_kg"].tolist() == [14.98, 13.77, 14.97, 13.89]
+
+
+def _named_sheets(path, *names):
+    book = openpyxl.load_workbook(_workbook(path))
+    book.active.title = names[0]
+    for name in names[1:]:
+        book.create_sheet(name).append(["notes"])
+    book.save(path)
+    return path
+
+
+def test_sheet_name_matches_ignoring_case(tmp_path):
+    """--sheet plots finds the sheet 'Plots' (one sheet equal ignoring case)."""
+    from yieldtrial.io import read_plots
+
+    path = _named_sheets(tmp_path / "book.xlsx", "Plots", "Notes")
+    assert read_plots(path, sheet="plots")["fresh_mass_kg"].tolist()[0] == 14.98
+
+
+def test_unknown_sheet_lists_the_sheets(tmp_path, capsys):
+    """--sheet yield (no such sheet) exits 1 listing the sheet names."""
+    path = _named_sheets(tmp_path / "book.xlsx", "Plots", "Notes")
+    argv = [*_argv(path, tmp_path), "--sheet", "yield"]
+    assert_one_line_error(
+        argv,
+        capsys,
+        match=r"no sheet named 'yield'; sheets: 'Plots', 'Notes'",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )

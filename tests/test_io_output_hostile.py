@@ -344,3 +344,20 @@ def test_inputs_never_change_on_success(tmp_path, capsys):
         ["standardize", str(plots), "--crop", "wheat", "-o", str(tmp_path / "o.csv")], capsys
     )
     assert digests([plots]) == before
+
+
+@pytest.mark.parametrize(
+    ("header", "shown"),
+    [("yield", "yield"), ("Netto kg", "Netto kg"), ("产量", "产量")],
+    ids=["yield", "netto-kg", "chanliang"],
+)
+def test_design_never_replaces_a_book_with_harvest_in_other_words(tmp_path, capsys, header, shown):
+    """A column yieldtrial does not read ('yield', 'Netto kg') is harvest data too: kept."""
+    book = tmp_path / "fieldbook.csv"
+    book.write_text(f"plot_id,block,treatment,{header}\n1,1,CK,500\n2,1,T1,510\n", "utf-8")
+    assert_one_line_error(
+        [*DESIGN, "-o", str(book), "--force"],
+        capsys,
+        match=rf"already holds harvest data \({shown} in 2 rows",
+        untouched=[book],
+    )

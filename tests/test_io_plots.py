@@ -508,3 +508,28 @@ def test_read_plots_impurity_fractions_warn():
     with pytest.warns(YieldTrialWarning, match=r"impurity_pct value lies in \[0, 1\)"):
         plots = read_plots(_with_impurity([0.02, 0.0, 0.015, 0.03]))
     assert plots["impurity_pct"].max() == 0.03  # used as given
+
+
+@pytest.mark.parametrize("header", ["plot_mass_kg", "plot yield", "plot weight", "plot_yield_kg"])
+def test_plot_word_before_a_measurement_is_no_plot_id(header):
+    """'plot_mass_kg' is a mass, not the plot id (it was read as plot_id, the mass then missing)."""
+    from yieldtrial.io.headers import recognise_header
+
+    assert recognise_header(header)[0] is None
+    assert recognise_header("plot_no")[0] == "plot_id"  # a numbering word still is
+
+
+def test_a_tables_own_computed_columns_are_kept_as_reported(tmp_path):
+    """A standard_moisture_pct column of the file is kept (reported_...), not overwritten."""
+    from yieldtrial.io import read_plots
+
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "plot_id,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct,standard_moisture_pct,"
+        "moisture_method\n1,A,20,14.98,12.7,14,shrink\n2,B,20,13.77,13.7,14,shrink\n",
+        encoding="utf-8",
+    )
+    plots = read_plots(path)
+    assert plots["reported_standard_moisture_pct"].astype(float).tolist() == [14.0, 14.0]
+    assert plots["reported_moisture_method"].tolist() == ["shrink", "shrink"]
+    assert "standard_moisture_pct" not in plots and "moisture_method" not in plots

@@ -623,3 +623,38 @@ def test_dataframe_input_is_refused_naming_one_column() -> None:
     """A DataFrame is not a numeric input (a 2-D array would lose its labels)."""
     with pytest.raises(DataValidationError, match=r"got a DataFrame.*Pass one column"):
         standardize_moisture(pd.DataFrame({"a": [1.0]}), moisture_pct=14, standard_moisture_pct=13)
+
+
+def test_standard_moisture_above_any_standard_warns():
+    """A standard of 99.9 % (a typing error) warns naming the factor: (100-5)/(100-99.9) = 950."""
+    with pytest.warns(yt.YieldTrialWarning, match=r"99\.9 % is above any moisture standard"):
+        value = yt.standardize_moisture(442, moisture_pct=5, standard_moisture_pct=99.9)
+    assert value == pytest.approx(442 * 95 / 0.1)
+
+
+def test_silage_standard_does_not_warn():
+    """Whole-plant silage at 65 % moisture is a real standard: no warning."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", yt.YieldTrialWarning)
+        yt.standardize_moisture(1000, moisture_pct=70, standard_moisture_pct=65)
+
+
+def test_standardized_mass_that_overflows_is_an_error():
+    """1.7e308 kg at 5 % to 13 % (x 95/87) overflows to inf: a DataValidationError, not inf."""
+    with pytest.raises(DataValidationError, match="standardized mass is too large to compute"):
+        yt.standardize_moisture(1.7e308, moisture_pct=5, standard_moisture_pct=13)
+
+
+def test_wet_basis_that_overflows_is_an_error():
+    """A dry-basis moisture of 1e308 % gives inf/inf: refused, not inf."""
+    with pytest.raises(DataValidationError, match="wet-basis moisture is too large"):
+        yt.wet_basis_from_dry_basis_pct(1e308)
+
+
+@pytest.mark.parametrize("method", ["DRY_MATTER", "Dry-Matter", " dry_matter "])
+def test_method_name_ignores_case_and_dashes(method):
+    """'DRY_MATTER' is dry_matter, as crop names ignore case: 442 x 95/87."""
+    value = yt.standardize_moisture(442, moisture_pct=5, standard_moisture_pct=13, method=method)
+    assert value == pytest.approx(442 * 95 / 87)

@@ -156,3 +156,22 @@ def test_field_map_caption_lists_missing_plots(tmp_path: Path) -> None:
     toml.write_text('[trial]\ncrop = "wheat"\n', encoding="utf-8")
     report, _ = report_from_files(plots, toml, report_date=DATE)
     assert f"; hatched: no harvest ({book.loc[1, 'plot_id']})" in report.to_markdown()
+
+
+def test_augmented_entry_with_a_blank_harvest_is_left_out(tmp_path: Path) -> None:
+    """An entry row with an empty mass (a lost plot) no longer stops the report: it warns."""
+    book = design.augmented_design(
+        ["CK1", "CK2"], ["E1", "E2", "E3", "E4", "E5", "E6", "E7"], blocks=3, seed=3
+    )
+    entry = int(np.flatnonzero(book["entry_type"] == "entry")[0])
+    lost = str(book.iloc[entry]["treatment"])
+    plots = tmp_path / "plots.csv"
+    filled = _harvest(book)
+    filled.loc[entry, ["fresh_mass_kg", "moisture_pct"]] = np.nan
+    filled.to_csv(plots, index=False)
+    toml = tmp_path / "trial.toml"
+    toml.write_text('[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "augmented"\n')
+    report, warnings = report_from_files(plots, toml, figures=False, report_date=DATE)
+    assert any(f"entry without a yield (lost plot): '{lost}'" in w for w in warnings)
+    md = report.to_markdown()
+    assert f"| {lost} |" not in md  # no row for the entry in any table

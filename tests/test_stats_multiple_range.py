@@ -377,5 +377,5 @@ def test_alpha_as_text_is_a_clear_error():
     """alpha='abc' is a DataValidationError naming alpha, not a ValueError from float()."""
     from yieldtrial.stats import significant_studentized_range
 
-    with pytest.raises(DataValidationError, match="alpha must be between 0 and 1"):
+    with pytest.raises(DataValidationError, match="alpha = 'abc'; a significance level must be"):
         significant_studentized_range(3, 10.0, alpha="abc")  # type: ignore[arg-type]

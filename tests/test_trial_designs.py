@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from yieldtrial import FieldTrial
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.stats.anova_tables import anova
 from yieldtrial.stats.factorial import factorial_anova
 from yieldtrial.stats.multiple_range import two_level_letters
@@ -483,3 +483,48 @@ def test_given_design_wins_over_detection() -> None:
     book = split_plot(["I0", "I1"], ["N0", "N1"], blocks=3, seed=4)
     trial = FieldTrial.from_dataframe(_filled(book), crop="wheat", design="rcbd")
     assert trial.design == "rcbd" and trial.factors == ()
+
+
+def _augmented_plots() -> pd.DataFrame:
+    """Return the augmentedRCBD vignette's Table 1 (tests/data/reference) as a plot table."""
+    case = json.loads(
+        (Path(__file__).parent / "data/reference/augmentedrcbd_vignette.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    data = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+    plots = data.rename(columns={"y1": "yield_kg_ha"})[["block", "treatment", "yield_kg_ha"]]
+    plots.insert(0, "plot_id", [str(i) for i in range(1, len(plots) + 1)])
+    return plots.astype({"block": str, "treatment": str})
+
+
+def test_augmented_lost_entry_is_left_out_with_a_warning() -> None:
+    """One lost entry plot warns and leaves the entry out; the others are as without its row.
+
+    Expected: the same trial with that row deleted by hand (an entry's only plot adds nothing
+    to the block effects or the error, Federer 1956).
+    """
+    plots = _augmented_plots()
+    entries = plots["treatment"].value_counts()
+    lost = str(entries[entries == 1].index[0])
+    with_loss = plots.assign(yield_kg_ha=plots["yield_kg_ha"].where(plots["treatment"] != lost))
+    message = rf"augmented design: 1 entry without a yield.*'{lost}'"
+    with pytest.warns(YieldTrialWarning, match=message):
+        trial = FieldTrial.from_dataframe(with_loss, crop="wheat", design="augmented")
+    expected = FieldTrial.from_dataframe(
+        plots[plots["treatment"] != lost], crop="wheat", design="augmented"
+    )
+    assert lost not in trial.treatments
+    got = trial.means().set_index("treatment")
+    want = expected.means().set_index("treatment")
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_augmented_check_without_any_yield_is_still_an_error() -> None:
+    """A check (replicated in every block) with no yield cannot be left out: an error."""
+    plots = _augmented_plots()
+    check = str(plots["treatment"].value_counts().index[0])
+    no_check = plots.assign(yield_kg_ha=plots["yield_kg_ha"].where(plots["treatment"] != check))
+    trial = FieldTrial.from_dataframe(no_check, crop="wheat", design="augmented")
+    with pytest.raises(DataValidationError, match=rf"treatment '{check}'.*has no observed yield"):
+        trial.means()

@@ -369,3 +369,11 @@ def test_infinite_yield_hint_is_about_infinity_too():
     """An infinite yield gets a hint that fits it (and reads "A yield", not "An yield")."""
     with pytest.raises(DataValidationError, match=r"A yield is never negative or infinite"):
         convert_yield(float("inf"), "kg/mu", "kg/ha")
+
+
+def test_converted_yield_that_overflows_is_an_error():
+    """1e308 t/ha in kg/ha overflows to inf: a DataValidationError, not inf."""
+    from yieldtrial.units import convert_yield
+
+    with pytest.raises(DataValidationError, match="converted yield is too large to compute"):
+        convert_yield(1e308, "t/ha", "kg/ha")

@@ -13,6 +13,7 @@ line on stderr saying what to fix, no traceback); 2 usage error; 3 an internal e
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import math
 import os
@@ -21,11 +22,12 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from yieldtrial.commands._input import UsageError
+from yieldtrial.commands._input import PRINTED_WARNINGS, UsageError, print_warning
 from yieldtrial.errors import YieldTrialError
 
 __all__ = ["main", "build_parser"]
@@ -145,11 +147,41 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         from yieldtrial.io.output import output_group
 
-        with output_group():  # a command that fails leaves none of the files it created
+        with output_group(), _one_line_warnings():  # a failure leaves none of its files
             return int(args.handler(args) or 0)
     except BaseException as exc:  # noqa: BLE001 - the one place every error is turned into a line
         command = getattr(args, "command", None)
         return _report_error(exc, debug=debug, argv=argv, command=command)
+
+
+@contextlib.contextmanager
+def _one_line_warnings() -> Iterator[None]:
+    """Show a warning no command printed itself as one ``yieldtrial: warning:`` line.
+
+    The commands print the warnings they expect; this catches the rest (a library
+    warning such as an implausible standard moisture, a NumPy RuntimeWarning), which
+    Python would show as two lines naming a source file.
+    """
+    PRINTED_WARNINGS.clear()
+
+    def show(message: Any, category: Any, *_: Any, **__: Any) -> None:
+        print_warning(str(message))
+
+    with warnings.catch_warnings():
+        # a warning is a line, never an error (PYTHONWARNINGS=error would make it exit 3);
+        # library deprecations and interpreter housekeeping (Python's defaults ignore
+        # ResourceWarning and ImportWarning) are no news for the user
+        warnings.simplefilter("default")
+        for category in (
+            DeprecationWarning,
+            PendingDeprecationWarning,
+            FutureWarning,
+            ResourceWarning,
+            ImportWarning,
+        ):
+            warnings.filterwarnings("ignore", category=category)
+        warnings.showwarning = show
+        yield
 
 
 def _take_debug(arguments: list[str]) -> tuple[list[str], bool]:
@@ -257,6 +289,15 @@ def _report_error(
         return 1
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
+    if _stdout_cannot_encode(exc):
+        encoding = getattr(sys.stdout, "encoding", None)
+        print(
+            "yieldtrial: error: the output holds characters (e.g. Chinese labels) that standard "
+            f"output's encoding {encoding!r} cannot show, so nothing was written; write it to a "
+            "file with -o/--output, or set PYTHONIOENCODING=utf-8 (or a UTF-8 locale)",
+            file=sys.stderr,
+        )
+        return 1
     if isinstance(exc, UsageError):
         print(f"yieldtrial {command}: error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
@@ -335,6 +376,21 @@ def _versions() -> list[str]:
         if module is not None:
             out.append(f"{name} {getattr(module, '__version__', '?')}")
     return out
+
+
+def _stdout_cannot_encode(exc: BaseException) -> bool:
+    """Whether ``exc`` is text that standard output's encoding (e.g. ``ascii``) cannot hold."""
+    if not isinstance(exc, UnicodeEncodeError):
+        return False
+    encoding = getattr(sys.stdout, "encoding", None)
+    if not encoding:
+        return False
+    import codecs
+
+    try:
+        return codecs.lookup(exc.encoding).name == codecs.lookup(encoding).name
+    except LookupError:
+        return False
 
 
 def _silence_stdout() -> None:

@@ -1302,7 +1302,7 @@ def _opt_str(
 
 #: Number fields: (low, high, low_inclusive, high_inclusive, what a valid value looks like).
 _NUMBER_RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
-    "alpha": (0.0, 1.0, False, False, "a probability between 0 and 1, e.g. 0.05"),
+    "alpha": (1e-4, 0.5, True, True, "a significance level, e.g. 0.05"),
     "standard_moisture_pct": (0.0, 100.0, True, False, "percent (0-100), e.g. 13"),
     "shrink_pct_per_point": (
         0.0,
@@ -1358,24 +1358,13 @@ def check_setting(name: str, value: Any, where: str = "the trial description") -
     return _coerce(name, value, where)
 
 
-def _is_below_precision(value: Any) -> bool:
-    """Whether a positive number is so small that ``1 - value == 1`` in floating point."""
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and 0 < value
-        and 1.0 - float(value) == 1.0
-    )
-
-
 def _coerce(name: str, value: Any, where: str) -> Any:
     if name in _FLOAT_FIELDS:
         low, high, low_inc, high_inc, expected = _NUMBER_RANGES[name]
-        if name == "alpha" and _is_below_precision(value):
-            raise DataValidationError(
-                f"{where}: alpha = {value!r} is too small to compute with (the confidence "
-                "1 - alpha rounds to 1); expected a probability between 0 and 1, e.g. 0.05."
-            )
+        if name == "alpha":  # the one rule of every entry point (yieldtrial.io.checks)
+            from yieldtrial.io.checks import check_alpha
+
+            return check_alpha(_number(name, value, where, low=None, high=None), where=where)
         number = _number(
             name,
             value,
@@ -1426,15 +1415,17 @@ def _coerce(name: str, value: Any, where: str) -> Any:
             )
         return text
     if name in ("protocol", "moisture_method"):
+        from yieldtrial.io.checks import match_option
         from yieldtrial.moisture import METHODS
         from yieldtrial.protocols import PROTOCOLS
 
         options = PROTOCOLS if name == "protocol" else METHODS
-        if not isinstance(value, str) or value not in options:
+        found = match_option(value, options)  # "USDA", "Dry-Matter" too
+        if found is None:
             raise DataValidationError(
                 f"{where}: {name} = {value!r}; expected one of {', '.join(options)}."
             )
-        return value
+        return found
     if name == "block_effects":
         from yieldtrial.design.detect import BLOCK_EFFECTS
 

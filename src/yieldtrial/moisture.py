@@ -41,6 +41,7 @@ from yieldtrial.io.checks import (
     check_not_fraction,
     check_option,
     check_range,
+    check_result_finite,
     check_setting_finite,
     is_python_number,
 )
@@ -65,6 +66,10 @@ __all__ = [
     "standardize_moisture",
     "wet_basis_from_dry_basis_pct",
 ]
+
+#: Highest standard moisture that is a real standard [%]: grain standards are 10-20 %,
+#: whole-plant silage is reported at 65-70 %; above this a typing error is warned about.
+MAX_PLAUSIBLE_STANDARD_PCT = 70.0
 
 #: Moisture standardization methods, in the order the audit lists them.
 METHODS: tuple[str, ...] = ("dry_matter", "percentage_point", "shrink")
@@ -137,6 +142,30 @@ def _check_moisture(name: str, value: Numeric) -> None:
     check_not_fraction(name, value)
 
 
+def _warn_implausible_standard(standard: Numeric) -> None:
+    """Warn when a standard moisture is above any real standard (99.9 % multiplies by ~1000)."""
+    if is_python_number(standard):
+        highest = float(standard)
+    else:
+        import numpy as np
+
+        values = np.asarray(standard, dtype=float)
+        highest = float(np.nanmax(values)) if np.isfinite(values).any() else math.nan
+    if highest > MAX_PLAUSIBLE_STANDARD_PCT:
+        import warnings
+
+        from yieldtrial.errors import YieldTrialWarning
+
+        warnings.warn(
+            f"standard_moisture_pct = {highest:g} % is above any moisture standard (grain "
+            f"10-20 %, whole-plant silage 65-70 %): at {highest:g} % a yield is multiplied by "
+            f"about {100 / max(100 - highest, 1e-9):.3g} x its dry matter; check for a typing "
+            "error (13 for 13 %)",
+            YieldTrialWarning,
+            stacklevel=4,
+        )
+
+
 def _check_shrink(shrink_pct_per_point: float | None, method: str) -> float:
     if shrink_pct_per_point is None:
         raise DataValidationError(
@@ -184,13 +213,14 @@ def moisture_factor(
     >>> round(moisture_factor(11.5, standard_moisture_pct=13), 4)
     1.0172
     """
-    method = check_option("method", method, METHODS)
+    method = check_option("method", method, METHODS, fold=True)
     moisture = as_numeric(moisture_pct, "moisture_pct")
     standard = as_numeric(standard_moisture_pct, "standard_moisture_pct")
     check_setting_finite("standard_moisture_pct", standard)
     check_aligned(moisture_pct=moisture, standard_moisture_pct=standard)
     _check_moisture("moisture_pct", moisture)
     _check_moisture("standard_moisture_pct", standard)
+    _warn_implausible_standard(standard)
     if method == "dry_matter":
         factor = (100.0 - moisture) / (100.0 - standard)
     elif method == "percentage_point":
@@ -310,7 +340,9 @@ def standardize_moisture(
     )
     if factor_decimals is not None:
         factor = _round(factor, factor_decimals)
-    return as_output(value * factor)
+    result = value * factor
+    check_result_finite("the standardized mass", result)
+    return as_output(result)
 
 
 def dry_basis_from_wet_basis_pct(moisture_pct: Numeric) -> Numeric:
@@ -378,7 +410,9 @@ def wet_basis_from_dry_basis_pct(moisture_dry_basis_pct: Numeric) -> Numeric:
     moisture = as_numeric(moisture_dry_basis_pct, "moisture_dry_basis_pct")
     check_range("moisture_dry_basis_pct", moisture, low=0)
     check_not_fraction("moisture_dry_basis_pct", moisture)
-    return as_output(100.0 * moisture / (100.0 + moisture))
+    result = 100.0 * moisture / (100.0 + moisture)
+    check_result_finite("the wet-basis moisture", result)
+    return as_output(result)
 
 
 def grain_trade_adjusted_mass(
@@ -542,7 +576,7 @@ def describe_method(
     >>> describe_method("dry_matter", lang="zh")
     '干物质守恒法：标准水分产量 = 实测产量 × (100 − M) ÷ (100 − Ms)'
     """
-    method = check_option("method", method, METHODS)
+    method = check_option("method", method, METHODS, fold=True)
     lang = check_option("lang", lang, LANGUAGES)
     standard = "Ms" if standard_moisture_pct is None else _num(standard_moisture_pct)
     shrink = "s" if shrink_pct_per_point is None else _num(shrink_pct_per_point)

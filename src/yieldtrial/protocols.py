@@ -248,7 +248,7 @@ def moisture_standard(crop: str, *, protocol: str = "cn-yield-test") -> Moisture
     >>> moisture_standard("corn", protocol="usda").moisture_pct
     15.5
     """
-    protocol = check_option("protocol", protocol, PROTOCOLS)
+    protocol = check_option("protocol", protocol, PROTOCOLS, fold=True)
     key = canonical_crop(crop)
     if protocol == "dry-matter":
         return MoistureStandard(key, protocol, 0.0, _SRC_DRY, True)

@@ -34,11 +34,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from yieldtrial.design import resolve as _resolve
 from yieldtrial.design.detect import DESIGNS, TWO_FACTOR_DESIGNS, detect_design
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io import validation as _validation
 from yieldtrial.io import yields as _yields
 from yieldtrial.io.checks import check_option, check_range
@@ -118,6 +119,43 @@ def _warns_at_caller(method: Callable[_P, _T]) -> Callable[_P, _T]:
         return value
 
     return wrapper
+
+
+def _lost_entries_left_out(
+    plots: pd.DataFrame, yield_kg_ha: pd.Series, control: Sequence[str]
+) -> np.ndarray:
+    """Rows to keep of an augmented trial: an unreplicated entry whose plot is lost is left out.
+
+    An augmented entry has one plot; without its yield it has no mean, but the checks
+    and the other entries are estimated as before (its plot adds nothing to the
+    block effects or the error).  Such an entry is left out with a warning, as a
+    missing plot of a replicated treatment is reported and analysed without it.  A
+    check (replicated) without any yield is still an error (see ``single_trial_data``).
+    """
+    treatments = plots["treatment"].astype(str)
+    observed = pd.Series(np.asarray(yield_kg_ha.notna()), index=plots.index)
+    counts = treatments.value_counts()
+    seen = observed.groupby(treatments).any()
+    lost = [
+        t for t in pd.unique(treatments) if counts[t] == 1 and not seen[t] and t not in set(control)
+    ]
+    keep = ~treatments.isin(lost).to_numpy()
+    if lost and observed.any():
+        ids = plots.loc[~keep, "plot_id"].astype(str)
+        shown = _validation.list_items(
+            f"{t!r} (plot {i!r})" for t, i in zip(treatments[~keep], ids, strict=True)
+        )
+        warnings.warn(
+            f"augmented design: {len(lost)} entr{'y' if len(lost) == 1 else 'ies'} without a "
+            f"yield (lost plot{'s' if len(lost) > 1 else ''}): {shown}; an unreplicated entry has "
+            "no mean without its plot, so "
+            f"{'it is' if len(lost) == 1 else 'they are'} left out of the analysis and the "
+            "report; the checks and the other entries are analysed as before",
+            YieldTrialWarning,
+            stacklevel=4,
+        )
+        return keep
+    return np.ones(len(plots), dtype=bool)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -262,13 +300,13 @@ class FieldTrial:
             plots, caught = _read_deferring_warnings(lambda: read_plots(self.plots))
             _reemit(caught, stacklevel=4)  # _reemit <- __post_init__ <- __init__ <- caller
         crop = canonical_crop(self.crop)
-        protocol = check_option("protocol", self.protocol, PROTOCOLS)
+        protocol = check_option("protocol", self.protocol, PROTOCOLS, fold=True)
         if self.standard_moisture_pct is None:
             standard = standard_moisture_pct(crop, protocol=protocol)
         else:
             standard = float(self.standard_moisture_pct)
             check_range("standard_moisture_pct", standard, low=0, high=100)
-        method = check_option("moisture_method", self.moisture_method, METHODS)
+        method = check_option("moisture_method", self.moisture_method, METHODS, fold=True)
         present = [str(t) for t in pd.unique(plots["treatment"])]
         detected = detect_design(plots) if self.design is None else None
         design = detected[0] if detected else _resolve.resolve_design(plots, self.design)
@@ -315,6 +353,13 @@ class FieldTrial:
         if self.exclusions:  # excluded on the user's word: a missing plot in every analysis
             excluded = plots["plot_id"].astype(str).isin([pid for pid, _ in self.exclusions])
             yield_kg_ha = yield_kg_ha.mask(excluded.to_numpy())
+        if design == "augmented":
+            kept = _lost_entries_left_out(plots, yield_kg_ha, control)
+            if not kept.all():
+                plots, yield_kg_ha = plots[kept], yield_kg_ha[kept]
+                left = set(plots["treatment"].astype(str))
+                _set(self, "plots", plots)
+                _set(self, "treatment_order", tuple(t for t in order if t in left))
         _set(self, "_yield_kg_ha", yield_kg_ha)
         _yields.warn_implausible_yields(plots, yield_kg_ha, stacklevel=3)
 

@@ -26,7 +26,7 @@ import re
 from typing import TYPE_CHECKING
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import as_numeric, as_output, check_range
+from yieldtrial.io.checks import as_numeric, as_output, check_range, check_result_finite
 from yieldtrial.protocols import canonical_crop
 
 if TYPE_CHECKING:  # pragma: no cover - pandas is imported lazily (fast CLI start)
@@ -301,7 +301,9 @@ def _rescaled(value: Numeric, factor: float, quantity: str) -> Numeric:
         fix=f"{quantity[0].upper()}{quantity[1:]} is never negative or infinite (to convert a "
         "difference, multiply it by the conversion of 1)",
     )
-    return as_output(number * factor)
+    result = number * factor
+    check_result_finite(f"the converted {quantity.split()[-1]}", result)
+    return as_output(result)
 
 
 def convert_area(value: Numeric, from_unit: str, to_unit: str) -> Numeric:

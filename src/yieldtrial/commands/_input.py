@@ -38,6 +38,18 @@ __all__ = [
 ]
 
 
+#: Warning lines this run printed (``yieldtrial.cli.main`` empties it): each is shown once.
+PRINTED_WARNINGS: set[str] = set()
+
+
+def print_warning(text: str) -> None:
+    """Print ``yieldtrial: warning: TEXT`` on one line, once per run."""
+    line = " ".join(str(text).split())
+    if line not in PRINTED_WARNINGS:
+        PRINTED_WARNINGS.add(line)
+        print(f"yieldtrial: warning: {line}", file=sys.stderr)
+
+
 class UsageError(YieldTrialError):
     """A command-line usage error (exit status 2), raised before any data is read."""
 

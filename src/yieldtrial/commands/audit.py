@@ -112,15 +112,18 @@ def _is_number(text: str) -> bool:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from yieldtrial.io.checks import match_option
     from yieldtrial.moisture import AUDIT_COLUMNS, audit_rows
     from yieldtrial.protocols import PROTOCOLS, standard_moisture_pct
 
-    if args.protocol is not None and args.protocol not in PROTOCOLS:
+    if args.protocol is not None and (protocol := match_option(args.protocol, PROTOCOLS)) is None:
         print(
             f"yieldtrial audit: error: --protocol must be one of {', '.join(PROTOCOLS)}",
             file=sys.stderr,
         )
         return 2
+    if args.protocol is not None:
+        args.protocol = protocol  # "USDA" is usda
     if not _is_number(args.mass):
         return _run_file(args)
     args.mass = float(args.mass)

@@ -87,7 +87,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--block", help="block (replicate) column (default block, when present)")
     parser.add_argument(
-        "--control", help="check treatment label (default: [analysis] control of --config)"
+        "--control",
+        action="append",
+        metavar="LABEL",
+        help="check treatment; repeat or give a comma list (CK1,CK2): the first is the check of "
+        "%% of check and win rate (default: [analysis] control of --config)",
     )
     parser.add_argument(
         "--design",
@@ -188,7 +192,8 @@ def _run(args: argparse.Namespace) -> int:
         except DataValidationError as exc:
             print(f"yieldtrial network: error: {exc}", file=sys.stderr)
             return 2
-    config = settings_from_args(args, control=None, alpha=args.alpha)  # checked as in report
+    # --control (split at commas), --alpha and --margin-pct are checked as in report
+    config = settings_from_args(args, alpha=args.alpha, margin_pct=args.margin_pct)
     files = expand_sources(args.plots)
     inputs = [*files, *([args.config] if args.config else [])]
     if args.output is not None:
@@ -199,11 +204,9 @@ def _run(args: argparse.Namespace) -> int:
     treatment = mapped.get(args.treatment, args.treatment)  # a header of the file is fine
     block = mapped.get(args.block, args.block) or ("block" if "block" in plots.columns else None)
     design = args.design or config.design or ("rcbd" if block else "crd")
-    control = args.control or (config.control[0] if config.control else None)
-    if control is not None:
-        control = _check_control(plots, treatment, control)
+    controls = [_check_control(plots, treatment, c) for c in config.control]
     alpha = config.alpha or 0.05
-    margin = args.margin_pct if args.margin_pct is not None else config.margin_pct
+    margin = config.margin_pct
     progress = _Bar() if sys.stderr.isatty() else None
     result = analyze_many(
         plots,
@@ -211,7 +214,7 @@ def _run(args: argparse.Namespace) -> int:
         response=response,
         treatment=treatment,
         block=block if design == "rcbd" else None,
-        control=control,
+        control=controls or None,
         design=design,
         alpha=alpha,
         sites=args.sites,
@@ -222,6 +225,7 @@ def _run(args: argparse.Namespace) -> int:
         treatment_order=[item.label for item in config.treatments],
     )
     _check_some_trial_analysed(result, left_out)
+    _check_some_trial_included(result, args.exclude_cv_above)
     options = _report_options(result, config, args)
     options["synthetic"] = synthetic_data(plots)
     if args.output is None:
@@ -422,6 +426,22 @@ def _check_control(plots: pd.DataFrame, treatment: str, control: str) -> str:
         f"control {control!r} is not a treatment of any trial; treatments present: "
         f"{list_items((repr(t) for t in labels), limit=30)}. Labels are case-sensitive: pass "
         "--control one of them (or control in the [analysis] table of trial.toml)"
+    )
+
+
+def _check_some_trial_included(result: Any, threshold: float | None) -> None:
+    """Exit 1 when --exclude-cv-above leaves out every analysed trial (empty tables otherwise)."""
+    sites = getattr(result.summary, "sites", None)
+    if threshold is None or sites is None or not len(sites) or sites["included"].any():
+        return
+    excluded = sites[sites["reason"].astype(str).str.startswith("excluded: CV")]
+    if excluded.empty:
+        return
+    cvs = sorted(float(v) for v in excluded["cv_pct"])
+    raise DataValidationError(
+        f"--exclude-cv-above {threshold:g} leaves out every analysed trial (their CV % runs "
+        f"from {cvs[0]:.1f} to {cvs[-1]:.1f}), so there is nothing to summarize; give a "
+        "threshold above the CV of the trials to keep (e.g. 15), or leave the option out"
     )
 
 

@@ -10,9 +10,11 @@ import sys
 from typing import Any
 
 from yieldtrial.commands._input import (
+    UsageError,
     add_control_option,
     add_moisture_options,
     add_table_options,
+    print_warning,
     require_crop,
     settings_from_args,
 )
@@ -109,6 +111,7 @@ def _run(args: argparse.Namespace) -> int:
     from yieldtrial.report.formats import check_format, format_for_path
 
     fmt = check_format(args.format) if args.format else format_for_path(args.output)
+    _check_suffix_matches(args.output, fmt)
     inputs = [args.plots] + ([args.config] if args.config else [])
     force = getattr(args, "force", False)
     check_output(args.output, force=force, inputs=inputs)
@@ -132,7 +135,7 @@ def _run(args: argparse.Namespace) -> int:
         figures=not args.no_figures,
     )
     for message in warnings:
-        print(f"yieldtrial: warning: {' '.join(message.split())}", file=sys.stderr)
+        print_warning(message)
     write_report_file(report, args.output, fmt=fmt, force=force, inputs=inputs)
     print(f"wrote {shown_path(args.output)}", file=sys.stderr)
     from yieldtrial.report.companions import COMPANION_FORMATS, companion_path
@@ -142,6 +145,27 @@ def _run(args: argparse.Namespace) -> int:
             shown = shown_path(companion_path(args.output, companion.key))
             print(f"wrote {shown}", file=sys.stderr)
     return 0
+
+
+def _check_suffix_matches(output: str, fmt: str) -> None:
+    """Refuse ``-o r.md --format docx``: a suffix naming another format (DOCX bytes in a .md).
+
+    Raises
+    ------
+    UsageError
+        The suffix of ``output`` is a report suffix of a format other than ``fmt``.
+    """
+    from pathlib import Path
+
+    from yieldtrial.report.formats import FORMATS
+
+    suffix = Path(output).suffix.lower()
+    named = next((name for name, suffixes in FORMATS.items() if suffix in suffixes), None)
+    if named is not None and named != fmt:
+        raise UsageError(
+            f"-o {output!r} names a {named} file but --format is {fmt}; give the output the "
+            f"suffix of {fmt} ({', '.join(FORMATS[fmt])}) or leave --format out"
+        )
 
 
 def _use_file_backend() -> None:

@@ -149,15 +149,20 @@ def _emit(
 
 
 def _run(args: argparse.Namespace) -> int:
+    from yieldtrial.io.checks import match_option
     from yieldtrial.moisture import METHODS
     from yieldtrial.protocols import PROTOCOLS
 
-    if args.method is not None and args.method not in METHODS:
+    if args.method is not None and (method := match_option(args.method, METHODS)) is None:
         return _usage_error(f"--method must be one of {', '.join(METHODS)}; got {args.method!r}")
-    if args.protocol is not None and args.protocol not in PROTOCOLS:
+    if args.method is not None:
+        args.method = method  # "DRY_MATTER" is dry_matter
+    if args.protocol is not None and (protocol := match_option(args.protocol, PROTOCOLS)) is None:
         return _usage_error(
             f"--protocol must be one of {', '.join(PROTOCOLS)}; got {args.protocol!r}"
         )
+    if args.protocol is not None:
+        args.protocol = protocol
     if args.decimals is not None and not 0 <= args.decimals <= MAX_DECIMALS:
         return _usage_error(
             f"--decimals must be a whole number from 0 to {MAX_DECIMALS}; got {args.decimals} "

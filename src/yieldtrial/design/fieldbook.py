@@ -43,6 +43,10 @@ FIELDBOOK_COLUMNS: tuple[str, ...] = (
 
 
 # ----------------------------------------------------------------------------- helpers
+#: Range of a net plot area [m2] a field book accepts: from a 10 cm x 10 cm micro-plot to
+#: 100 ha (an on-farm strip); outside it the number is a typing error (1e-320, 5e9).
+PLOT_AREA_RANGE_M2: tuple[float, float] = (0.01, 1_000_000.0)
+
 #: Largest field book a layout function writes (plots), and largest count it accepts.
 MAX_PLOTS = 100_000
 
@@ -127,6 +131,12 @@ def _finish(
         if not (is_real_number(plot_area_m2) and np.isfinite(plot_area_m2) and plot_area_m2 > 0):
             raise DataValidationError(
                 f"plot_area_m2 must be a positive area in m2; got {plot_area_m2!r}."
+            )
+        low, high = PLOT_AREA_RANGE_M2
+        if not low <= plot_area_m2 <= high:
+            raise DataValidationError(
+                f"plot_area_m2 = {float(plot_area_m2):g} m2 is not a field plot's net area (from "
+                f"{low:g} m2 to {high:,.0f} m2); check the number and the unit (m2, e.g. 20)."
             )
         plot_area_m2 = float(plot_area_m2)  # numpy.float32(20) -> 20.0, also in the attrs
         if "plot_area_m2" in design:

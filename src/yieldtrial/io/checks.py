@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover - numpy and pandas are imported lazily (fa
     from yieldtrial._typing import Numeric
 
 __all__ = [
+    "ALPHA_RANGE",
+    "check_alpha",
     "is_real_number",
     "as_numeric",
     "as_output",
@@ -34,11 +36,61 @@ __all__ = [
     "check_not_fraction",
     "check_option",
     "check_range",
+    "check_result_finite",
     "check_setting_finite",
     "is_python_number",
     "is_series",
+    "match_option",
     "outside_interval",
 ]
+
+
+#: Significance levels accepted everywhere (commands, trial.toml, API): 0.0001 to 0.5.
+#: Above 0.5 a "significant" difference is more likely a false alarm than not; below
+#: 0.0001 the quantiles and the power search lose accuracy.
+ALPHA_RANGE: tuple[float, float] = (1e-4, 0.5)
+
+
+def check_alpha(alpha: object, name: str = "alpha", where: str = "") -> float:
+    """Return a significance level as a float, or raise the one message all entry points give.
+
+    Parameters
+    ----------
+    alpha : object
+        The value given.
+    name : str, default "alpha"
+        Its name in the message.
+    where : str, optional
+        Where it was given (``"trial.toml [analysis]"``, ``"the command line"``).
+
+    Returns
+    -------
+    float
+        ``alpha``, from 0.0001 to 0.5 (:data:`ALPHA_RANGE`).
+
+    Raises
+    ------
+    DataValidationError
+        Not a number, or outside :data:`ALPHA_RANGE`.
+
+    Examples
+    --------
+    >>> check_alpha(0.05)
+    0.05
+    >>> check_alpha(0.9)
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: alpha = 0.9; a significance level must be from 0.0001 to 0.5, e.g. 0.05 or 0.01.
+    """  # noqa: E501
+    low, high = ALPHA_RANGE
+    value = float(alpha) if is_real_number(alpha) else float("nan")  # type: ignore[arg-type]
+    if not low <= value <= high:  # NaN fails too
+        prefix = f"{where}: " if where else ""
+        raise DataValidationError(
+            f"{prefix}{name} = {alpha!r}; a significance level must be from {low:g} to "
+            f"{high:g}, e.g. 0.05 or 0.01."
+        )
+    return value
 
 
 def is_python_number(value: object) -> TypeGuard[float | int]:
@@ -331,6 +383,42 @@ def _first_non_numeric(value: Any) -> str:
     return type(value).__name__
 
 
+def check_result_finite(name: str, result: Numeric) -> None:
+    """Refuse a result that overflowed to infinity (an input far out of scale, e.g. 1e308).
+
+    Parameters
+    ----------
+    name : str
+        What was computed (``"the converted yield"``).
+    result : float, ndarray or Series
+        The result; NaN (a missing input) passes.
+
+    Raises
+    ------
+    DataValidationError
+        If any value is infinite.
+
+    Examples
+    --------
+    >>> check_result_finite("the converted yield", 6630.0)
+    >>> check_result_finite("the converted yield", float("inf"))
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: the converted yield is too large to compute ...
+    """
+    if is_python_number(result):
+        infinite = result in (float("inf"), float("-inf"))
+    else:
+        import numpy as np
+
+        infinite = bool(np.isinf(_values(result)).any())
+    if infinite:
+        raise DataValidationError(
+            f"{name} is too large to compute (it overflows to infinity); an input is far out "
+            "of scale (e.g. 1e308): correct the value"
+        )
+
+
 def as_output(result: Any) -> Numeric:
     """Return a NumPy scalar or 0-d array as a Python float, other kinds unchanged.
 
@@ -533,7 +621,27 @@ def check_not_fraction(name: str, value: Numeric) -> None:
     )
 
 
-def check_option(name: str, value: object, options: Sequence[str]) -> str:
+def match_option(value: object, options: Sequence[str]) -> str | None:
+    """Return the option ``value`` names ignoring case, spaces and ``-``/``_`` (or None).
+
+    Examples
+    --------
+    >>> match_option("DRY-MATTER", ("dry_matter", "shrink")), match_option("x", ("a",))
+    ('dry_matter', None)
+    """
+    if not isinstance(value, str):
+        return None
+    if value in options:
+        return value
+
+    def key(text: str) -> str:
+        return "".join(text.split()).casefold().replace("-", "_")
+
+    found = [option for option in options if key(option) == key(value)]
+    return found[0] if len(found) == 1 else None
+
+
+def check_option(name: str, value: object, options: Sequence[str], *, fold: bool = False) -> str:
     """Return ``value`` if it is one of ``options``, else raise listing them.
 
     Parameters
@@ -544,11 +652,14 @@ def check_option(name: str, value: object, options: Sequence[str]) -> str:
         The given option.
     options : sequence of str
         The valid options.
+    fold : bool, default False
+        Also accept ``value`` spelt in another case or with ``-`` for ``_`` (and back)
+        (:func:`match_option`): protocol and moisture method names.
 
     Returns
     -------
     str
-        ``value``.
+        ``value`` (the option as spelt in ``options`` with ``fold``).
 
     Raises
     ------
@@ -559,9 +670,12 @@ def check_option(name: str, value: object, options: Sequence[str]) -> str:
     --------
     >>> check_option("method", "dry_matter", ("dry_matter", "shrink"))
     'dry_matter'
+    >>> check_option("method", "Dry_Matter", ("dry_matter", "shrink"), fold=True)
+    'dry_matter'
     """
-    if not isinstance(value, str) or value not in options:
+    found = match_option(value, options) if fold else value
+    if not isinstance(found, str) or found not in options:
         raise DataValidationError(
             f"unknown {name} {value!r}; expected one of: {', '.join(options)}"
         )
-    return value
+    return found

@@ -93,6 +93,9 @@ def _chunk_buffers(
     fast: bool = True,
 ) -> Iterator[bytes | memoryview]:
     """:func:`csv_chunks` as bytes-like blocks (pyarrow's buffers, not copied into bytes)."""
+    if frame.attrs:  # pandas deep-copies attrs at every column access: quadratic on wide tables
+        frame = frame.copy(deep=False)
+        frame.attrs = {}
     safe = csv_safe_frame(frame)
     yield _header_line(safe)
     total = len(safe)

@@ -227,6 +227,14 @@ def _resolve(quantity: str, unit: str | None) -> str:
     return yield_column(yield_unit(text))
 
 
+#: Label columns (no unit); a header such as 'plot_mass_kg' or 'plot yield' is no plot id.
+_LABEL_QUANTITIES = ("plot_id", "treatment", "block", "site", "row", "column")
+#: Words of a measurement after a label word: the header is that measurement, not the label.
+_MEASUREMENT_WORDS = re.compile(
+    r"mass|weight|yield|moisture|area|kg|jin|lb|m2|ha\b|mu\b|pct|%|产量|重|水分|面积"
+)
+
+
 def recognise_header(name: object) -> tuple[str | None, int, str | None]:
     """Return (canonical name or None, tier, problem) for one header."""
     problem = None
@@ -235,6 +243,8 @@ def recognise_header(name: object) -> tuple[str | None, int, str | None]:
         if found is None:
             continue
         quantity, tier = found
+        if quantity in _LABEL_QUANTITIES and unit and _MEASUREMENT_WORDS.search(unit):
+            continue  # 'plot_mass_kg' is a mass of the plot, not its id
         try:
             return _resolve(quantity, unit), tier, None
         except (ValueError, DataValidationError) as exc:

@@ -715,7 +715,8 @@ def check_output(
         return target
     raise DataValidationError(
         f"{str(target)!r} already exists and is not an unchanged output of yieldtrial; "
-        "refusing to replace it. Choose another output name, or add --force to replace it"
+        "refusing to replace it. Choose another output name, or add --force (force=True in "
+        "Python) to replace it"
     )
 
 
@@ -1024,6 +1025,8 @@ _MD_LINE_BREAK = re.compile("\r\n|[\r\n\u2028\u2029\x85\x0b\x0c]")
 _MD_TAG = re.compile(r"<(?=[A-Za-z/!?])")
 _MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _MD_BLOCK_START = re.compile(r"^(\s*)([#>=+*-]|\d+[.)])")
+#: Inline Markdown syntax: emphasis, code, links and images (``[``/``]``), escapes.
+_MD_INLINE = re.compile(r"([\\`*_\[\]~])")
 
 
 def markdown_text(text: object, *, cell: bool = False, line_start: bool = False) -> str:
@@ -1033,9 +1036,12 @@ def markdown_text(text: object, *, cell: bool = False, line_start: bool = False)
     treatment label or a title would reach a reader's browser, and a line break in a
     title would start a new block (``# injected heading``).  Here a ``<`` that could
     open a tag becomes ``&lt;``, an ``&`` that could start an entity ``&amp;``, line
-    breaks become spaces and control characters are removed; in a table cell ``|``
-    is escaped; at the start of a line a block marker (``#``, ``>``, ``-``, ``1.``)
-    is escaped with a backslash.  Ordinary text (``p < 0.05``, ``R&D``) is unchanged.
+    breaks become spaces and control characters are removed.  Inline syntax is
+    escaped with a backslash (``*``, ``_``, ``~``, backquote, ``[``, ``]`` and the
+    backslash itself), so ``![](http://x/p.png)`` in a title shows as text instead
+    of loading an image and ``[x](javascript:...)`` is no link; in a table cell
+    ``|`` is escaped; at the start of a line a block marker (``#``, ``>``, ``-``,
+    ``1.``) is escaped too.  Ordinary text (``p < 0.05``, ``R&D``) is unchanged.
 
     Parameters
     ----------
@@ -1059,12 +1065,15 @@ def markdown_text(text: object, *, cell: bool = False, line_start: bool = False)
     ('Trial # injected', 'p < 0.05')
     >>> print(markdown_text("a|b", cell=True))
     a\|b
+    >>> print(markdown_text("![](http://x/p.png) *bold*"))
+    !\[\](http://x/p.png) \*bold\*
     """
     from yieldtrial.io.validation import clean_text
 
     out = _MD_LINE_BREAK.sub(" ", clean_text(str(text)))
     out = _MD_ENTITY.sub("&amp;", out)
     out = _MD_TAG.sub("&lt;", out)
+    out = _MD_INLINE.sub(r"\\\1", out)
     if cell:
         out = out.replace("|", "\\|")
     if line_start:

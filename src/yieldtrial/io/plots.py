@@ -983,6 +983,15 @@ def _check_values(
                 )
 
 
+#: Columns :func:`yieldtrial.io.yields.plot_yields` writes (with the yield column); a plot
+#: table's own column of that name is read as ``reported_<name>``.
+COMPUTED_COLUMNS: tuple[str, ...] = (
+    "standardized_mass_kg",
+    "standard_moisture_pct",
+    "moisture_method",
+)
+
+
 def _convert_units(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy(deep=False)
     if "harvested_area_m2" not in out:
@@ -1004,6 +1013,9 @@ def _convert_units(frame: pd.DataFrame) -> pd.DataFrame:
             c: f"reported_{c}" for c in out.columns if unit_from_yield_column(str(c)) is not None
         }
         out = out.rename(columns=renames)
+    # columns yieldtrial computes itself: a table's own (an earlier run's output, a per-plot
+    # standard it does not read) is kept beside them, never silently overwritten
+    out = out.rename(columns={c: f"reported_{c}" for c in COMPUTED_COLUMNS if c in out})
     for column in ("row", "column"):
         if column in out:
             out[column] = out[column].astype("Int64")

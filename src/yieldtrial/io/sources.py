@@ -98,6 +98,36 @@ def _is_table(path: Path) -> bool:
     )
 
 
+def _refuse_identical_files(files: Sequence[Path]) -> None:
+    """Refuse two files with the same bytes that name their sites inside (a site column).
+
+    Their plots would be pooled twice (a copy given with its original).  Files without a
+    site column name their site after the file, so two identical ones are two sites.
+    """
+    import hashlib
+
+    by_size: dict[int, list[Path]] = {}
+    for path in files:
+        try:
+            by_size.setdefault(path.stat().st_size, []).append(path)
+        except OSError:
+            continue  # reading it names the problem
+    seen: dict[str, Path] = {}
+    for group in (g for g in by_size.values() if len(g) > 1):
+        for path in group:
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                continue
+            if digest in seen:
+                raise DataValidationError(
+                    f"{str(seen[digest])!r} and {str(path)!r} hold the same bytes, sites "
+                    "included: the same plot table given twice (a copy?) would count every "
+                    "plot twice; give each table once"
+                )
+            seen[digest] = path
+
+
 def read_plot_sources(
     sources: PathLike | Sequence[PathLike],
     *,
@@ -151,6 +181,7 @@ def read_plot_sources(
     files = expand_sources(sources)
     several = len(files) > 1
     tables = []
+    with_site: list[bool] = []
     for path in files:
         if validate:
             table = read_plots(path, columns=columns, sheet=sheet, encoding=encoding)
@@ -158,10 +189,12 @@ def read_plot_sources(
             raw, _ = read_table_file(path, sheet=sheet, encoding=encoding)
             table = map_plot_headers(raw, columns=columns, name=path.name)
             table.index = table.index + 2  # the file's row numbers (the header is row 1)
+        with_site.append(site_column in table)
         if several and site_column not in table:
             table.insert(0, site_column, path.stem)
         tables.append(table)
     if several:
+        _refuse_identical_files([p for p, has in zip(files, with_site, strict=True) if has])
         sites = [str(t[site_column].iloc[0]) for t in tables if site_column in t and len(t)]
         repeated = sorted({s for s in sites if sites.count(s) > 1})
         stems = [p.stem for p in files]

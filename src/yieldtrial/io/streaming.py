@@ -167,13 +167,13 @@ def _settings(
     from yieldtrial.units import yield_unit
 
     canonical = canonical_crop(crop)
-    protocol = check_option("protocol", protocol, PROTOCOLS)
+    protocol = check_option("protocol", protocol, PROTOCOLS, fold=True)
     if standard_moisture_pct is None:
         standard = protocol_moisture_pct(canonical, protocol=protocol)
     else:
         standard = float(standard_moisture_pct)
         check_range("standard_moisture_pct", standard, low=0, high=100)
-    method = check_option("moisture_method", moisture_method, METHODS)
+    method = check_option("moisture_method", moisture_method, METHODS, fold=True)
     low, high = plausible_harvest_moisture_pct(canonical)
     return _Settings(
         canonical, float(standard), method, shrink_pct_per_point, yield_unit(unit), low, high

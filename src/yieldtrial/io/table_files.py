@@ -1043,6 +1043,19 @@ def _corrupt_workbook(path: Path, exc: BaseException) -> DataValidationError:
     )
 
 
+def _sheet_named(names: list[str], sheet: str) -> str | None:
+    """Return the worksheet ``sheet`` names: exactly, else the one equal ignoring case.
+
+    ``--sheet plots`` finds ``Plots`` (Excel keeps sheet names unique ignoring case;
+    a file written otherwise needs the exact name).
+    """
+    if sheet in names:
+        return sheet
+    key = sheet.strip().casefold()
+    found = [n for n in names if n.strip().casefold() == key]
+    return found[0] if len(found) == 1 else None
+
+
 def _sheet_rows(workbook: Any, sheet: str | int | None, path: Path) -> list[list[Any]]:
     try:
         if not workbook.worksheets:
@@ -1055,8 +1068,8 @@ def _sheet_rows(workbook: Any, sheet: str | int | None, path: Path) -> list[list
             worksheet = workbook.worksheets[0]
         elif isinstance(sheet, int):
             worksheet = workbook.worksheets[sheet]
-        elif sheet in workbook.sheetnames:
-            worksheet = workbook[sheet]
+        elif (name := _sheet_named(workbook.sheetnames, sheet)) is not None:
+            worksheet = workbook[name]
         else:
             raise DataValidationError(
                 f"{path.name}: no sheet named {sheet!r}; sheets: "
@@ -1164,7 +1177,7 @@ def _sheet_xml(path: Path, sheet: str | int | None) -> bytes:
         elif isinstance(sheet, int):
             worksheet = workbook.worksheets[sheet]
         else:
-            worksheet = workbook[sheet]
+            worksheet = workbook[_sheet_named(workbook.sheetnames, sheet) or sheet]
         part = str(getattr(worksheet, "_worksheet_path", "")).lstrip("/")
     except Exception:  # noqa: BLE001 - the rows were read; the XML only adds hints
         return b""
@@ -1232,6 +1245,10 @@ _HARVEST_PREFIXES = (
 )
 
 
+#: Words of a header yieldtrial does not read that still name a harvest ('yield', 'Netto kg').
+_HARVEST_WORDS = re.compile(r"yield|mass|weight|\bkg\b|产量|单产|重量|鲜重", re.IGNORECASE)
+
+
 def harvest_columns_filled(path: Path) -> list[tuple[str, int]]:
     """Harvest columns of a plot table file that hold values, with their counts.
 
@@ -1268,7 +1285,9 @@ def harvest_columns_filled(path: Path) -> list[tuple[str, int]]:
     for frame in frames:
         for column in frame.columns:
             canonical = recognise_header(column)[0]
-            if canonical is None or not canonical.startswith(_HARVEST_PREFIXES):
+            if canonical is None and _HARVEST_WORDS.search(str(column)):
+                canonical = str(column)  # 'yield', 'Netto kg', '产量': a harvest in other words
+            elif canonical is None or not canonical.startswith(_HARVEST_PREFIXES):
                 continue
             cells = frame[column]
             count = int((cells.notna() & cells.astype(str).str.strip().ne("")).sum())

@@ -317,8 +317,12 @@ def duplicate_id_problem(data: pd.DataFrame, keys: Sequence[str]) -> str | None:
 
 # --------------------------------------------------------------------------- text hygiene
 #: Control characters (C0 except tab, line feed, carriage return; DEL; C1), lone
-#: surrogates and the non-characters U+FFFE/U+FFFF: never valid in XML, JSON or a report.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: surrogates and the non-characters U+FFFE/U+FFFF: never valid in XML, JSON or a report;
+#: and the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069),
+#: which reorder how the text around them is shown ("Trojan Source" spoofing of a label).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
+)
 #: Invisible characters that split a label without showing: zero-width space, (non-)joiner,
 #: word joiner, BOM / zero-width no-break space, soft hyphen.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -334,7 +338,8 @@ def clean_text(text: str) -> str:
 
     Tabs and line breaks are kept (renderers decide how to show them); everything
     else below U+0020, DEL and the C1 controls go, so any text can be written to XML
-    (DOCX, XLSX, SVG), JSON and HTML.
+    (DOCX, XLSX, SVG), JSON and HTML; so do the bidirectional overrides and isolates,
+    which would show a label or title reordered (``\u202eKC`` displayed as ``CK``).
 
     Parameters
     ----------
@@ -348,8 +353,8 @@ def clean_text(text: str) -> str:
 
     Examples
     --------
-    >>> clean_text("CK\x01 plot\x7f")
-    'CK plot'
+    >>> clean_text("CK\x01 plot\x7f"), clean_text("\u202eevil")
+    ('CK plot', 'evil')
     """
     return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 

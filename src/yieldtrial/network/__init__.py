@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, MissingExtraError
-from yieldtrial.io.checks import is_real_number
+from yieldtrial.io.checks import check_alpha, is_real_number
 from yieldtrial.network._batch import PER_TREATMENT_COLUMNS, PER_TRIAL_COLUMNS, Settings
 from yieldtrial.network._engine import (
     Coded,
@@ -391,8 +391,7 @@ def analyze_many(
     _check_choice("sites", sites, SITE_EFFECTS)
     _check_choice("combined", combined, COMBINED_METHODS)
     _check_choice("dunnett_pvalues", dunnett_pvalues, DUNNETT_PVALUE_MODES)
-    if not (is_real_number(alpha) and 0.0 < float(alpha) < 1.0):
-        raise DataValidationError(f"alpha must be in (0, 1); got {alpha!r}")
+    check_alpha(alpha)
     _check_cv_options(cv_warn_pct, cv_strong_pct, exclude_cv_above)
     controls = _control_list(control)
     control = controls[0] if controls else None

@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import check_alpha
 from yieldtrial.stats.results import Provenance
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -550,7 +551,7 @@ def stability(
     _check_choice("gge_scaling", gge_scaling, GGE_SCALINGS)
     if blup is not None:
         _check_choice("blup", blup, BLUP_METHODS)
-    alpha = _check_probability("alpha", alpha)
+    alpha = check_alpha(alpha)  # the one rule of every entry point
     annicchiarico_alpha = _check_probability("annicchiarico_alpha", annicchiarico_alpha)
     if not (isinstance(hsc_target_pct, (int, float)) and float(hsc_target_pct) > -100.0):
         raise DataValidationError(

@@ -251,6 +251,21 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
         "设计分析；请填写区组，或将设计指定为完全随机设计。",
     ),
     (
+        re.compile(
+            r"^augmented design: (?P<n>\d+) entr(?:y|ies) without a yield \(lost plots?\): "
+            r"(?P<spellings>.+?); an unreplicated entry has no mean without its plot, so .+$"
+        ),
+        "增广设计：{n} 个品系（处理）无产量（小区缺失）：{spellings}；"
+        "不设重复的品系缺少其小区便无法估计均值，因此不参加分析、不列入报告；对照和其他品系照常分析。",
+    ),
+    (
+        re.compile(
+            r"^standard_moisture_pct = (?P<std>[\d.]+) % is above any moisture standard .+$"
+        ),
+        "标准水分 {std}% 高于任何水分标准（籽粒 10-20%，全株青贮 65-70%），折标产量被放大；"
+        "请检查是否输入有误（13% 应写作 13）。",
+    ),
+    (
         re.compile(r"^sequential \(balanced: equal to type II\)$"),
         "序贯平方和（均衡数据，等同 II 型）",
     ),

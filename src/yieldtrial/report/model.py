@@ -358,15 +358,25 @@ class Report:
         data = self.render_as(fmt)
         return data.encode("utf-8") if isinstance(data, str) else data
 
-    def write(self, path: str | os.PathLike[str], *, format: str | None = None) -> Path:
+    def write(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        format: str | None = None,
+        force: bool = False,
+    ) -> Path:
         """Render and write atomically (format from ``format`` or the suffix).
 
         Markdown reports also write their figures as SVG files into a folder
         next to the ``.md`` (``report_files/fig1.svg``), linked from the text.
         HTML, Markdown and Word reports of a trial with more entries than the report
         lists also write the complete tables as ``report_means.csv`` (and so on) next
-        to the report (:class:`Companion`); an existing file of that name that
-        yieldtrial did not write is not replaced (DataValidationError).
+        to the report (:class:`Companion`).
+
+        As ``yieldtrial report`` does, an existing file is replaced only when it is
+        yieldtrial's own unchanged output (recorded in the folder's manifest
+        ``.yieldtrial-outputs``) or with ``force=True``; the written files are
+        recorded there, so the next call may replace them.
 
         Parameters
         ----------
@@ -374,25 +384,34 @@ class Report:
             Output file.
         format : str, optional
             One of :data:`FORMATS`; inferred from the suffix when omitted.
+        force : bool, default False
+            Replace an existing file that yieldtrial did not write.
 
         Returns
         -------
         Path
             The written file.
+
+        Raises
+        ------
+        DataValidationError
+            ``path`` (or a figure or table file that goes with it) exists and is not
+            yieldtrial's own output, and ``force`` is false.
         """
-        from yieldtrial.io.output import atomic_write_bytes, output_group
+        from yieldtrial.io.output import check_output, output_group, record_output, write_output
 
         fmt = check_format(format) if format else format_for_path(path)
+        target = check_output(path, force=force)  # never over a file of the user's
         report = self
         with output_group():  # a failure removes the files this call created
             if self.companions:
                 from yieldtrial.report.companions import write_companions
 
-                report, _ = write_companions(self, Path(path), fmt=fmt)
-            write_file = writer(fmt)
+                report, _ = write_companions(self, target, fmt=fmt, force=force)
+            write_file = writer(fmt)  # Markdown: checks its figure files the same way
             if write_file is not None:
-                return write_file(report, Path(path))
-            return atomic_write_bytes(path, report.render(fmt))
+                return record_output(write_file(report, target))
+            return write_output(target, report.render(fmt), force=force)
 
     def __repr__(self) -> str:
         """Title, language and sections with their sizes (the text is in ``_repr_html_``)."""

@@ -901,18 +901,27 @@ def write_network_report(
     path: str | os.PathLike[str],
     *,
     title: str | None = None,
+    force: bool = False,
     **options: Any,
 ) -> Path:
     """Render the network report in the format of ``path``'s suffix and write it atomically.
 
     ``options`` are those of :func:`network_report` (``lang``, ``stability``, ...).
+    As ``yieldtrial network`` does, an existing file is replaced only when it is
+    yieldtrial's own unchanged output (the folder's manifest) or with ``force=True``.
 
     Returns
     -------
     Path
         The written file.
-    """
-    from yieldtrial.io.output import atomic_write_bytes
 
+    Raises
+    ------
+    DataValidationError
+        ``path`` exists and is not yieldtrial's own output, and ``force`` is false.
+    """
+    from yieldtrial.io.output import check_output, write_output
+
+    check_output(path, force=force)  # before the (slow) rendering
     data = render(result, network_format_for_path(path), title=title, **options)
-    return atomic_write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data)
+    return write_output(path, data, force=force)

@@ -29,8 +29,8 @@ def _cell(text: str) -> str:
     return markdown_text(text, cell=True)
 
 
-def _text(text: object) -> str:
-    return markdown_text(text)
+def _text(text: object, *, line_start: bool = False) -> str:
+    return markdown_text(text, line_start=line_start)
 
 
 def render_markdown(report: Report, *, figure_files: list[str] | None = None) -> str:
@@ -53,10 +53,10 @@ def render_markdown(report: Report, *, figure_files: list[str] | None = None) ->
 
     zh = report.lang == "zh"
 
-    out: list[str] = [f"# {_text(report.title)}", ""]
+    out: list[str] = [f"# {_text(report.title, line_start=True)}", ""]
     figure_no = 0
     for section in report.sections:
-        out += [f"## {_text(section.title)}", ""]
+        out += [f"## {_text(section.title, line_start=True)}", ""]
         for block in section.blocks:
             if isinstance(block, Paragraph):
                 prefix = "> **!** " if block.style == "warning" else ""
@@ -64,7 +64,7 @@ def render_markdown(report: Report, *, figure_files: list[str] | None = None) ->
                 text = f"**{body}**" if block.style == "claim" else body
                 out += [prefix + text, ""]
             elif isinstance(block, Bullets):
-                out += [f"- {_text(item)}" for item in block.items] + [""]
+                out += [f"- {_text(item, line_start=True)}" for item in block.items] + [""]
             elif isinstance(block, KeyValues):
                 colon = "：" if report.lang == "zh" else ":"
                 out += [
@@ -72,7 +72,7 @@ def render_markdown(report: Report, *, figure_files: list[str] | None = None) ->
                 ] + [""]
             elif isinstance(block, Table):
                 if block.caption:  # no italics for Chinese
-                    caption = _text(block.caption)
+                    caption = _text(block.caption, line_start=zh)
                     out += [caption if zh else f"*{caption}*", ""]
                 colon = "：" if zh else ": "
                 header = [
@@ -86,11 +86,11 @@ def render_markdown(report: Report, *, figure_files: list[str] | None = None) ->
                     out.append("| " + " | ".join(_cell(v) for v in row) + " |")
                 out.append("")
                 for label, value in block.footer:
-                    out.append(f"- {_text(label)}{colon}{_text(value)}")
+                    out.append(f"- {_text(label, line_start=True)}{colon}{_text(value)}")
                 if block.footer:
                     out.append("")
                 for note in block.notes:
-                    out += [_text(note) if zh else f"_{_text(note)}_", ""]
+                    out += [_text(note, line_start=True) if zh else f"_{_text(note)}_", ""]
             elif isinstance(block, Figure):
                 figure_no += 1
                 label = t("label.figure", report.lang, n=figure_no)

@@ -75,16 +75,13 @@ def warn_fraction_pct(name: str, value: float | None, *, example: str = "5") -> 
 
 
 def check_alpha(alpha: float, name: str = "alpha") -> float:
-    """Return ``alpha`` as a float, or raise when it is not strictly between 0 and 1."""
-    try:
-        value = float(alpha)
-    except (TypeError, ValueError):
-        value = float("nan")
-    if not 0.0 < value < 1.0:
-        raise DataValidationError(
-            f"{name} must be between 0 and 1 (exclusive), got {alpha!r}; use e.g. 0.05 or 0.01"
-        )
-    return value
+    """Return ``alpha`` as a float, or raise when it is no significance level (0.0001 to 0.5).
+
+    The one rule of :func:`yieldtrial.io.checks.check_alpha` (commands, trial.toml, API).
+    """
+    from yieldtrial.io.checks import check_alpha as _check
+
+    return _check(alpha, name)
 
 
 def reject_reserved_names(columns: Iterable[str | None], reserved: Iterable[str]) -> None:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats._absorb import absorbed_sums_of_squares, use_absorption
-from yieldtrial.stats._common import default_design, two_factor_columns
+from yieldtrial.stats._common import check_alpha, default_design, two_factor_columns
 from yieldtrial.stats.model import (
     DesignFit,
     Term,
@@ -678,9 +678,7 @@ def _additive_anova(
     """ANOVA of the additive designs (CRD, RCBD, Latin square); see :func:`anova`."""
     from scipy import stats
 
-    if not (isinstance(alpha, float | int) and 0.0 < float(alpha) < 1.0):
-        raise DataValidationError(f"alpha must be in (0, 1), e.g. 0.05; got {alpha!r}.")
-    alpha = float(alpha)
+    alpha = check_alpha(alpha)
     model = fit(
         data,
         response=response,

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import is_real_number
+from yieldtrial.io.checks import check_alpha, is_real_number
 from yieldtrial.io.validation import as_labels
 from yieldtrial.stats._common import default_design, warn_fraction_pct
 from yieldtrial.stats._covariance import (
@@ -977,7 +977,7 @@ def pairwise_means(
          b      c    True
     """
     _check_choice("method", method, PAIRWISE_METHODS)
-    _check_level(alpha, "alpha")
+    check_alpha(alpha)  # the one rule of every entry point
     k = len(mm.levels)
     if k < 2:
         raise DataValidationError(

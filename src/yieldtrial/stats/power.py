@@ -54,6 +54,8 @@ from typing import Any
 import numpy as np
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import ALPHA_RANGE as _ALPHA_RANGE
+from yieldtrial.io.checks import check_alpha
 from yieldtrial.stats._common import warn_fraction_pct
 
 __all__ = [
@@ -86,8 +88,8 @@ MAX_TREATMENTS = 10_000
 #: Largest number of replicates searched or accepted.
 MAX_REPLICATES = 1_000_000
 
-#: Range of the accepted significance level.
-ALPHA_RANGE: tuple[float, float] = (1e-4, 0.5)
+#: Range of the accepted significance level (the one rule of every entry point).
+ALPHA_RANGE: tuple[float, float] = _ALPHA_RANGE
 
 #: Largest accepted power.
 MAX_POWER = 0.9999
@@ -154,11 +156,7 @@ def _check_choices(design: str, comparison: str, alternative: str) -> None:
 
 
 def _check_alpha(alpha: Any) -> float:
-    a = _real(alpha, "alpha")
-    lo, hi = ALPHA_RANGE
-    if not lo <= a <= hi:
-        raise DataValidationError(f"alpha must be from {lo:g} to {hi:g}; got {alpha!r}")
-    return a
+    return check_alpha(_real(alpha, "alpha"))
 
 
 def _check_power(power: Any, alpha: float) -> float:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import check_alpha, is_real_number
 from yieldtrial.stats._common import default_design
 from yieldtrial.stats.compare import (
     PAIRWISE_METHODS,
@@ -149,9 +150,9 @@ def means_table(
             f"letters must be one of {', '.join(repr(m) for m in LETTER_METHODS)}; "
             f"got {letters!r}{hint}"
         )
-    for name, value in (("alpha", alpha), ("confidence", confidence)):
-        if not 0.0 < float(value) < 1.0:
-            raise DataValidationError(f"{name} must be in (0, 1); got {value!r}")
+    check_alpha(alpha)  # the one rule of every entry point
+    if not (is_real_number(confidence) and 0.0 < float(confidence) < 1.0):
+        raise DataValidationError(f"confidence must be in (0, 1); got {confidence!r}")
     u = unit_suffix(mm.response)
     k = len(mm.levels)
     est = np.asarray(mm.estimates, dtype=float)
