@@ -231,6 +231,23 @@ def _split_plot_strata() -> list[str]:
     return _diagnosed(trial)
 
 
+def _implausible_standard() -> list[str]:
+    plots = _plots()
+    return _caught(lambda: _trial(plots, standard_moisture_pct=99.9).yields())
+
+
+def _lost_augmented_entry() -> list[str]:
+    book = design.augmented_design(["CK1", "CK2"], [f"E{i:02d}" for i in range(1, 9)], blocks=2,
+                                   seed=3)  # fmt: skip
+    book["harvested_area_m2"] = 10.0
+    book["fresh_mass_kg"] = 6.0 + (np.arange(len(book)) % 5) / 10
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 1.0
+    lost = book.index[book["treatment"] == "E03"]
+    book.loc[lost, "fresh_mass_kg"] = np.nan
+    return _caught(lambda: FieldTrial(book, crop="wheat", design="augmented").means())
+
+
 #: Report-reaching warnings: the case and a fragment of the English text it must raise.
 CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "impurity as fractions": (_impurity_fractions, "every impurity_pct value lies in [0, 1)"),
@@ -251,6 +268,8 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "high CV": (_moderate_cv, "plot-to-plot variation is high;"),
     "split-plot strata": (_split_plot_strata, "not checked: the error_a stratum"),
     "spikes per mu in 万": (_spikes_in_wan, "heads_per_mu = 40 is implausibly few"),
+    "implausible standard moisture": (_implausible_standard, "is above any moisture standard"),
+    "lost augmented entry": (_lost_augmented_entry, "augmented design: 1 entry without a yield"),
 }
 
 
@@ -446,6 +465,8 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/stats/_common.py::warn_fraction_pct": ("margin as fraction",),
     "yieldtrial/stats/residual_checks.py::diagnostics": ("very high CV, few df", "high CV"),
     "yieldtrial/trial.py::_reemit": ("re-issues the plot table's warnings",),
+    "yieldtrial/moisture.py::_warn_implausible_standard": ("implausible standard moisture",),
+    "yieldtrial/trial.py::_lost_entries_left_out": ("lost augmented entry",),
 }
 
 
