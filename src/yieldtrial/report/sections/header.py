@@ -187,6 +187,7 @@ def methods_section(ctx: ReportContext) -> Section:
                     formula=formula_text,
                     ss=translate_message(str(ctx.anova.provenance.sum_of_squares), lang),
                     alpha=f"{s.alpha:g}",
+                    dunnett=_dunnett_sentence(ctx, lang),
                     letters=t(f"letters.{s.letters}", lang),
                     upper=t("methods.upper", lang),
                     conf=f"{100 * (1 - s.alpha):g}",
@@ -213,6 +214,20 @@ def methods_section(ctx: ReportContext) -> Section:
             )
         )
     return Section("methods", t("section.methods", lang), blocks)
+
+
+def _dunnett_sentence(ctx: Any, lang: str) -> str:
+    """Return the sentence on Dunnett's comparisons with the control(s) (empty without one).
+
+    A trial analysed without a control (none declared or detected) has no comparisons, and
+    the methods must not say it had.
+    """
+    s = ctx.s
+    if not s.controls or ctx.comparisons is None:
+        return ""
+    key = "methods.dunnett_many" if len(s.controls) > 1 else "methods.dunnett"
+    controls = join_list([str(c) for c in s.controls], lang)
+    return t(key, lang, controls=controls, alpha=f"{s.alpha:g}")
 
 
 def _dunnett_accuracy(ctx: Any, lang: str) -> str:
