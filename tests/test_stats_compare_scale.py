@@ -64,3 +64,19 @@ def test_pairwise_se_equals_dense_contrast_variance() -> None:
     i, j = np.triu_indices(5, 1)
     expected = np.sqrt(cov[i, i] + cov[j, j] - 2.0 * cov[i, j])
     np.testing.assert_allclose(out["se_y"] if "se_y" in out else out["se"], expected, rtol=1e-12)
+
+
+def test_dense_family_note_names_the_factor_analytic_approximation() -> None:
+    from yieldtrial.stats import compare
+    from yieldtrial.stats._covariance import NearProductFormCorrelation, rho_histogram
+
+    lam = np.full(600, 0.5)
+    dev, rho = np.full(10, 0.01), np.full(10, 0.3)
+    corr = NearProductFormCorrelation(
+        lam, 0.1, 0.3, 10, deviation_by_rho=rho_histogram(dev, rho), source="dense_family"
+    )
+    t = np.linspace(0.0, 5.0, 600)
+    _, _, _, note, error = compare._adjust_one_df("dunnett", t, corr, 30.0, "two-sided", 0.95)
+    assert "factor-analytic approximation" in note
+    assert "missing plots" not in note
+    assert 0.0 < error < 1e-3

@@ -38,6 +38,8 @@ __all__ = [
     "DiagonalCovariance",
     "LowRankUpdateCovariance",
     "NearProductFormCorrelation",
+    "RHO_BINS",
+    "rho_histogram",
     "ProductFormCorrelation",
     "all_finite",
     "diagonal",
@@ -335,6 +337,12 @@ class NearProductFormCorrelation(ProductFormCorrelation):
     :math:`\rho = \max(|r_{ij}|, |\lambda_i\lambda_j|)` over the differing pairs and
     :math:`S^2 = \chi^2_\nu/\nu` the common denominator of the t statistics (the bound holds
     for every value of ``S`` and is averaged over it).  :meth:`error_bound` evaluates it.
+    The theorem takes :math:`\rho` pair by pair (:math:`\rho_{ij}`); with
+    ``deviation_by_rho`` the sum is kept in :data:`RHO_BINS` bins of :math:`\rho_{ij}` and
+    each bin is bounded at its upper edge, which is tighter when a few pairs are much more
+    correlated than most (a dense family of many entries, ``source="dense_family"``: the
+    nearest product form of a general correlation, Hsu's 1992 factor-analytic
+    approximation).
 
     Parameters
     ----------
@@ -347,18 +355,38 @@ class NearProductFormCorrelation(ProductFormCorrelation):
         The largest :math:`\max(|r_{ij}|, |\lambda_i\lambda_j|)` over those pairs.
     pairs : int
         Number of those pairs.
+    deviation_by_rho : array_like, shape (RHO_BINS,), optional
+        The same sum split by :math:`\rho_{ij}` (:func:`rho_histogram`).
+    source : {"missing_plots", "dense_family"}
+        Why the correlation differs from the product form: entries with missing plots, or
+        a general correlation replaced by its nearest product form.
 
     References
     ----------
     Li, W. V. and Shao, Q.-M. (2002). A normal comparison inequality and its applications.
     Probability Theory and Related Fields 122, 494-508.
+
+    Hsu, J. C. (1992). The factor analytic approach to simultaneous inference in the
+    general linear model. *J. Comput. Graph. Stat.* 1, 151-168.
     """
 
-    def __init__(self, lam: Any, arcsin_deviation: float, rho_max: float, pairs: int) -> None:
+    def __init__(
+        self,
+        lam: Any,
+        arcsin_deviation: float,
+        rho_max: float,
+        pairs: int,
+        deviation_by_rho: Any = None,
+        source: str = "missing_plots",
+    ) -> None:
         super().__init__(lam)
         self.arcsin_deviation = float(arcsin_deviation)
         self.rho_max = float(rho_max)
         self.pairs = int(pairs)
+        self.deviation_by_rho = (
+            None if deviation_by_rho is None else np.asarray(deviation_by_rho, dtype=float)
+        )
+        self.source = source
 
     def __repr__(self) -> str:
         return f"NearProductFormCorrelation(m={self.lam.size}, pairs={self.pairs})"
@@ -379,10 +407,31 @@ class NearProductFormCorrelation(ProductFormCorrelation):
         if self.arcsin_deviation == 0.0:
             return 0.0
         c2 = float(threshold) ** 2 if np.isfinite(threshold) else np.inf
-        a = c2 / (1.0 + self.rho_max)
+        if self.deviation_by_rho is None:
+            sums, rho = np.array([self.arcsin_deviation]), np.array([self.rho_max])
+        else:
+            sums, rho = self.deviation_by_rho, np.arange(1, RHO_BINS + 1) / RHO_BINS
+        a = c2 / (1.0 + rho)
         decay = np.exp(-a) if not np.isfinite(df) else (1.0 + 2.0 * a / df) ** (-df / 2.0)
         factor = 2.0 / np.pi if two_sided else 1.0 / (2.0 * np.pi)
-        return float(min(1.0, factor * self.arcsin_deviation * decay))
+        return float(min(1.0, factor * float(np.dot(sums, decay))))
+
+
+#: Bins of the pair correlation for the Li-Shao bound (bin ``b`` holds ``b/RHO_BINS <
+#: rho <= (b + 1)/RHO_BINS``).
+RHO_BINS = 100
+
+
+def rho_histogram(deviation: np.ndarray, rho: np.ndarray) -> np.ndarray:
+    """Sum ``deviation`` by bins of ``rho`` in ``[0, 1]`` (:data:`RHO_BINS`, upper edges).
+
+    Examples
+    --------
+    >>> rho_histogram(np.array([0.1, 0.2, 0.3]), np.array([0.0, 0.005, 1.0]))[[0, -1]].tolist()
+    [0.30000000000000004, 0.3]
+    """
+    bins = np.clip(np.ceil(np.asarray(rho) * RHO_BINS).astype(int) - 1, 0, RHO_BINS - 1)
+    return np.bincount(bins, weights=np.asarray(deviation, dtype=float), minlength=RHO_BINS)
 
 
 def diagonal(cov: Any) -> np.ndarray:

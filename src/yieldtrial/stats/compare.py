@@ -34,6 +34,7 @@ from yieldtrial.io.checks import check_alpha, is_real_number
 from yieldtrial.io.validation import as_labels
 from yieldtrial.stats._common import default_design, warn_fraction_pct
 from yieldtrial.stats._covariance import (
+    RHO_BINS,
     DiagonalCovariance,
     LowRankUpdateCovariance,
     NearProductFormCorrelation,
@@ -42,6 +43,7 @@ from yieldtrial.stats._covariance import (
     is_diagonal,
     pair_chunks,
     pair_variances,
+    rho_histogram,
 )
 from yieldtrial.stats.distributions import (
     ALTERNATIVES,
@@ -261,11 +263,19 @@ def _adjust_one_df(
             # adjusted P at or below alpha; at the smallest |t| it bounds every P
             two = alternative == "two-sided"
             bound = corr.error_bound(float(np.nanmin(np.abs(t))), df, two_sided=two)
-            note = (
-                "product-form correlation (1-D integration) with the exact standard errors; "
-                f"the correlations of {corr.pairs} pair(s) of entries with missing plots differ "
-                "from it; error (Li-Shao normal comparison bound)"
-            )
+            if corr.source == "dense_family":
+                note = (
+                    f"nearest product-form correlation of a family of {t.size} comparisons "
+                    "(Hsu's factor-analytic approximation, 1-D integration) with the exact "
+                    f"standard errors; the correlations of {corr.pairs} pair(s) differ from "
+                    "it; error (Li-Shao normal comparison bound)"
+                )
+            else:
+                note = (
+                    "product-form correlation (1-D integration) with the exact standard errors; "
+                    f"the correlations of {corr.pairs} pair(s) of entries with missing plots "
+                    "differ from it; error (Li-Shao normal comparison bound)"
+                )
             if np.isfinite(crit):
                 at_crit = corr.error_bound(crit, df, two_sided=two)
                 error = max(at_crit, 1e-6)
@@ -366,12 +376,50 @@ def _versus_control_family(
     if isinstance(cov, LowRankUpdateCovariance) and len(idx) > FAMILY_DENSE_MAX:
         return _near_product_form_family(cov, idx, ic, scale)
     vcov = _versus_control_cov(np.asarray(cov, dtype=float), idx, ic, scale)
-    return np.sqrt(np.clip(np.diag(vcov), 0.0, None)), _family_corr(vcov)
+    se = np.sqrt(np.clip(np.diag(vcov), 0.0, None))
+    if len(idx) > FAMILY_QMC_MAX:
+        return se, _nearest_product_form_family(_family_corr(vcov))
+    return se, _family_corr(vcov)
 
 
 #: Vs-control families of a diag + low-rank covariance up to this size use the dense
 #: correlation (general multivariate-t engine); larger ones the near product form.
 FAMILY_DENSE_MAX = 50
+
+#: Vs-control families of a general (dense) covariance up to this size are integrated as
+#: they are (quasi-Monte Carlo in as many dimensions); larger ones use the nearest product
+#: form with the Li-Shao bound on the difference (a 999-comparison alpha-lattice family
+#: had not finished its integration after 12 minutes).
+FAMILY_QMC_MAX = 500
+
+
+def _nearest_product_form_family(corr: np.ndarray) -> NearProductFormCorrelation:
+    """Return the nearest product form of a dense correlation, with the Li-Shao terms.
+
+    Dunnett's probabilities are then the exact 1-D integral of the product form ``lam``
+    (Hsu's 1992 factor-analytic approximation); every pair whose correlation differs from
+    ``lam_i lam_j`` enters the bound of
+    :class:`~yieldtrial.stats._covariance.NearProductFormCorrelation`, which the results
+    state.
+    """
+    from yieldtrial.stats._mvt_sov import nearest_product_form
+
+    lam = np.clip(nearest_product_form(corr), -1.0 + 1e-12, 1.0 - 1e-12)
+    upper = np.triu_indices(corr.shape[0], 1)
+    r = np.clip(corr[upper], -1.0, 1.0)
+    prod = lam[upper[0]] * lam[upper[1]]
+    dev = np.abs(np.arcsin(r) - np.arcsin(prod))
+    moved = dev > 1e-12
+    rho = np.maximum(np.abs(r), np.abs(prod))[moved]
+    rho_max = float(np.max(rho)) if moved.any() else 0.0
+    return NearProductFormCorrelation(
+        lam,
+        float(dev[moved].sum()),
+        rho_max,
+        int(moved.sum()),
+        deviation_by_rho=rho_histogram(dev[moved], rho),
+        source="dense_family",
+    )
 
 
 def _near_product_form_family(
@@ -399,6 +447,7 @@ def _near_product_form_family(
     reached[cov.touched] = True
     special = np.flatnonzero(reached[rows])  # positions in the family
     total, rho_max, pairs = 0.0, 0.0, 0
+    by_rho = np.zeros(RHO_BINS)
     for a, b in pair_chunks(special.size):
         pa, pb = special[a], special[b]
         ia, ib = rows[pa], rows[pb]
@@ -411,8 +460,10 @@ def _near_product_form_family(
         moved = dev > 0
         pairs += int(np.count_nonzero(moved))
         if np.any(moved):
-            rho_max = max(rho_max, float(np.max(np.maximum(np.abs(r), np.abs(prod))[moved])))
-    return se, NearProductFormCorrelation(lam, total, rho_max, pairs)
+            rho = np.maximum(np.abs(r), np.abs(prod))[moved]
+            rho_max = max(rho_max, float(np.max(rho)))
+            by_rho += rho_histogram(dev[moved], rho)
+    return se, NearProductFormCorrelation(lam, total, rho_max, pairs, deviation_by_rho=by_rho)
 
 
 def _family_corr(cov: np.ndarray) -> np.ndarray:

@@ -16,6 +16,7 @@ observed yield; :func:`analysis_data` turns factor columns into text labels;
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -335,6 +336,43 @@ def model_fit(
         :func:`yieldtrial.stats.mixed.mixed_model` (``design="rcbd"`` for an augmented
         trial with random blocks) or :func:`yieldtrial.stats.augmented.augmented_anova`.
     """
+    from yieldtrial.stats.model import _fit_key
+
+    args = (
+        "model_fit",
+        repr(sorted((str(k), repr(v)) for k, v in columns.items())),
+        alpha,
+        response,
+    )
+    key = _fit_key(data, list(data.columns), args)
+    if key is not None and key in _model_fit_cache:
+        _model_fit_cache.move_to_end(key)
+        return _model_fit_cache[key]
+    result = _model_fit(data, columns=columns, alpha=alpha, response=response)
+    if key is not None:
+        _model_fit_cache[key] = result
+        while len(_model_fit_cache) > _MODEL_FIT_CACHE_SIZE:
+            _model_fit_cache.popitem(last=False)
+    return result
+
+
+#: REML and augmented fits kept by :func:`model_fit`: a report asks for the same model for
+#: the ANOVA, the means, the comparisons and the letters (a 1,000-entry alpha-lattice: four
+#: REML fits of about 10 s each before).  Keyed on the content of the analysis data (as
+#: :func:`yieldtrial.stats.model.fit`'s cache), the design columns, alpha and the response;
+#: the fits are frozen dataclasses and are not modified by their users.
+_MODEL_FIT_CACHE_SIZE = 4
+_model_fit_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+
+
+def _model_fit(
+    data: pd.DataFrame,
+    *,
+    columns: Mapping[str, Any],
+    alpha: float,
+    response: str,
+) -> MixedModelFit | AugmentedAnova:
+    """:func:`model_fit` without the cache."""
     from yieldtrial.stats.augmented import augmented_anova
     from yieldtrial.stats.mixed import mixed_model
 
