@@ -451,7 +451,8 @@ def test_shrink_rate_with_shrink_method_from_config(plots_csv, tmp_path, capsys)
 
 
 def test_audit_accepts_shrink_rate_with_any_method(plots_csv, capsys):
-    """audit has a row per method, so the rate is used whatever --method says."""
+    """The audit table has a row per method, so the rate is accepted without --method."""
     argv = ["audit", "442", "477.36", "--moisture", "5", "--standard", "13",
             "--shrink-per-point", "1.2"]  # fmt: skip
     assert main(argv) == 0
+    assert "shrink" in capsys.readouterr().out
