@@ -417,8 +417,18 @@ def test_standardize_json_output_has_no_bom(plots_csv, tmp_path):
         ["standardize", "442", "--moisture", "15", "--standard", "13", "--shrink-per-point", "1.2"],
         ["standardize", "{plots}", "--crop", "wheat", "--shrink-pct-per-point", "1.2"],
         ["report", "{plots}", "--crop", "wheat", "--shrink-per-point", "1.2", "-o", "{out}"],
-        ["report", "{plots}", "--crop", "wheat", "--method", "percentage_point",
-         "--shrink-per-point", "1.2", "-o", "{out}"],
+        [
+            "report",
+            "{plots}",
+            "--crop",
+            "wheat",
+            "--method",
+            "percentage_point",
+            "--shrink-per-point",
+            "1.2",
+            "-o",
+            "{out}",
+        ],
     ],  # fmt: skip
     ids=["single-mass", "table", "report", "report-percentage-point"],
 )
