@@ -1314,9 +1314,10 @@ _NUMBER_RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
     "margin_pct": (
         0.0,
         100.0,
+        True,
         False,
-        False,
-        "a percentage of the control mean between 0 and 100, e.g. 5",
+        "a percentage of the control mean from 0 (at least as good as the control) to below "
+        "100, e.g. 5",
     ),
 }
 

@@ -436,7 +436,7 @@ def noninferiority_section(ctx: ReportContext) -> Section:
                     "comparison": f"{row['treatment']} – {row['control']}",
                     "difference_pct": row.get("difference_pct"),
                     "ni_bound_pct": row.get("noninferiority_ci_low_pct"),
-                    "margin_pct": -float(s.margin_pct or 0.0),
+                    "margin_pct": 0.0 - float(s.margin_pct or 0.0),  # not -0.0 at margin 0
                     "p": row.get("noninferiority_p_value_adjusted"),
                     "verdict": text,
                 }
