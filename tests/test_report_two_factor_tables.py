@@ -117,3 +117,31 @@ def test_factorial_conclusions_leave_out_the_blocks(tmp_path: Path) -> None:
     md = report.to_markdown()
     assert "- product: " in md and "- rate: " in md
     assert "Blocks: significant" not in md and "Blocks: not significant" not in md
+
+
+def test_split_plot_plot_table_shows_the_whole_plot_factor(tmp_path: Path) -> None:
+    """The plot listing of a split plot names each plot's whole-plot level (was left out).
+
+    Sub-plot factor in the ``treatment`` column, whole plot ``irrigation`` (as the Yates
+    oats layout of tests/data/e2e2/oats_split.toml): plot 101 is I1, N0 by construction.
+    """
+    book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
+    book = book.drop(columns=["treatment", "main_plot"]).rename(
+        columns={"main": "irrigation", "sub": "treatment"}
+    )
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 9.0 + (np.arange(len(book)) * 7 % 16) / 10
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.5
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "split_plot"\n'
+        'whole_plot = "irrigation"\ncontrol = "N0"\n',
+        encoding="utf-8",
+    )
+    report, _ = report_from_files(tmp_path / "plots.csv", tmp_path / "trial.toml", figures=False)
+    table = next(b for b in report.section("plots").blocks if getattr(b, "key", "") == "plots")
+    keys = [c.key for c in table.columns]
+    assert keys[:4] == ["plot_id", "block", "irrigation", "treatment"]
+    first = table.rows[0]
+    assert (first["plot_id"], first["irrigation"], first["treatment"]) == ("101", "I1", "N0")
