@@ -396,9 +396,9 @@ def analyze_many(
     controls = _control_list(control)
     control = controls[0] if controls else None
     if margin_pct is not None:  # the rule and message of trial.toml and the CLI: [0, 100)
-        from yieldtrial.config import check_setting
+        from yieldtrial.io.checks import check_margin_pct
 
-        check_setting("margin_pct", margin_pct, where="analyze_many")
+        check_margin_pct(margin_pct, where="analyze_many")
     by_list = [by] if isinstance(by, str) else list(by)
     if not by_list:
         raise DataValidationError("by must name at least one trial key column")

@@ -680,9 +680,9 @@ def compare_means_to_control(
     _check_choice("alternative", alternative, ALTERNATIVES)
     _check_level(confidence, "confidence")
     if margin_pct is not None:  # the rule and message of trial.toml and the CLI: [0, 100)
-        from yieldtrial.config import check_setting
+        from yieldtrial.io.checks import check_margin_pct
 
-        check_setting("margin_pct", margin_pct, where="compare_to_control")
+        check_margin_pct(margin_pct, where="compare_to_control")
     warn_fraction_pct("margin_pct", margin_pct)
     controls = _controls(mm, control)
     treatments = [lv for lv in mm.levels if lv not in controls]
