@@ -183,14 +183,14 @@ def test_network_control_comma_list_is_two_controls(plots_csv, tmp_path):
     assert data["summary"]["control"] == "CK"  # the first is the check
 
 
-def test_network_margin_zero_is_refused_as_in_report(plots_csv, tmp_path, capsys):
-    """--margin-pct 0 gets report's rule (0 < margin < 100) and message; nothing is written."""
+def test_network_margin_100_is_refused_as_in_report(plots_csv, tmp_path, capsys):
+    """--margin-pct 100 gets report's rule (0 <= margin < 100) and message; nothing is written."""
     from hostile import assert_one_line_error
 
     out = tmp_path / "net.json"
-    argv = ["network", str(plots_csv), "--control", "CK", "--margin-pct", "0", "-o", str(out)]
+    argv = ["network", str(plots_csv), "--control", "CK", "--margin-pct", "100", "-o", str(out)]
     assert_one_line_error(
-        argv, capsys, match=r"margin_pct = 0\.0; margin_pct must be in \(0, 100\)", absent=[out]
+        argv, capsys, match=r"margin_pct = 100\.0; margin_pct must be in \[0, 100\)", absent=[out]
     )
 
 

@@ -359,4 +359,42 @@ def test_plan_cv_given_as_a_fraction_warns_once(capsys):
     """--cv 0.08 (8 % as a fraction?) gives one 'yieldtrial: warning:' line, then the plan."""
     assert main(["plan", "--cv", "0.08", "--treatments", "3", "--difference", "10"]) == 0
     err = capsys.readouterr().err
-    assert err.count("yieldtrial: warning: cv_pct=0.08 is read as 0.08 %") == 1
+    assert err.count("yieldtrial: warning: --cv=0.08 is read as 0.08 %") == 1
+    assert err.count("warning") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--cv", "1e-300", "--difference", "5"],
+         "--cv (CV of plot yields) must be a percentage from 0.01 to 100 (8 for 8 %); got 1e-300"),
+        (["--cv", "1e300", "--difference", "5"],
+         "--cv (CV of plot yields) must be a percentage from 0.01 to 100 (8 for 8 %); got 1e+300"),
+        (["--cv", "8", "--difference", "1e-300"],
+         "--difference (difference to detect) must be a percentage from 0.01 to 1,000"),
+        (["--cv", "8", "--difference", "1e300"],
+         "--difference (difference to detect) must be a percentage from 0.01 to 1,000"),
+        (["--cv", "8", "--replicates", "1e300"],
+         "--replicates must be a whole number from 2 to 1,000,000; got 1e+300"),
+        (["--cv", "8", "--difference", "5", "--treatments", "1e300"],
+         "--treatments (treatments, control included) must be a whole number from 2 to 10,000"),
+        (["--cv", "8", "--difference", "5", "--alpha", "1e-300"],
+         "--alpha = 1e-300; a significance level must be from 0.0001 to 0.5"),
+        (["--cv", "8", "--difference", "5", "--power", "1e-300"],
+         "--power must be above --alpha (0.05) and at most 0.9999; got 1e-300"),
+    ],
+)  # fmt: skip
+def test_plan_range_errors_name_option_value_and_range(args, message, capsys):
+    """Extreme but finite values: one line naming the option (not cv_pct), value and range."""
+    argv = ["plan", *args] + ([] if "--treatments" in args else ["--treatments", "3"])
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err, err
+
+
+def test_plan_tukey_one_sided_is_a_usage_error(capsys):
+    """--comparison tukey --alternative greater: the options contradict each other (exit 2)."""
+    argv = ["plan", "--cv", "8", "--difference", "5", "--treatments", "3",
+            "--comparison", "tukey", "--alternative", "greater"]  # fmt: skip
+    assert main(argv) == 2
+    assert "--comparison tukey is two-sided" in capsys.readouterr().err

@@ -409,3 +409,60 @@ def test_standardize_json_output_has_no_bom(plots_csv, tmp_path):
     argv = ["standardize", str(plots_csv), "--crop", "wheat", "--format", "json", "-o", str(out)]
     assert main(argv) == 0
     assert out.read_bytes().startswith(b"[")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["standardize", "442", "--moisture", "15", "--standard", "13", "--shrink-per-point", "1.2"],
+        ["standardize", "{plots}", "--crop", "wheat", "--shrink-pct-per-point", "1.2"],
+        ["report", "{plots}", "--crop", "wheat", "--shrink-per-point", "1.2", "-o", "{out}"],
+        [
+            "report",
+            "{plots}",
+            "--crop",
+            "wheat",
+            "--method",
+            "percentage_point",
+            "--shrink-per-point",
+            "1.2",
+            "-o",
+            "{out}",
+        ],
+    ],  # fmt: skip
+    ids=["single-mass", "table", "report", "report-percentage-point"],
+)
+def test_shrink_rate_without_shrink_method_is_a_usage_error(argv, plots_csv, tmp_path, capsys):
+    """--shrink-pct-per-point with another method would be ignored: one line, exit 2, no file."""
+    out = tmp_path / "r.md"
+    argv = [a.format(plots=plots_csv, out=out) for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "--shrink-pct-per-point 1.2 applies to the shrink method only" in err
+    assert "--moisture-method shrink" in err
+    assert not out.exists()
+
+
+def test_shrink_rate_with_shrink_method_from_config(plots_csv, tmp_path, capsys):
+    """The method may come from trial.toml: shrink there + the rate as a flag is accepted.
+
+    Plot 1: 14.0 kg at 15 % vs 13 % standard, shrink 1.2 %/point -> x (1 - 2 x 1.2 / 100)
+    = 13.664 kg on 20 m2 -> 6,832 kg/ha (hand derivation).
+    """
+    config = tmp_path / "trial.toml"
+    config.write_text(
+        '[trial]\ncrop = "wheat"\n[analysis]\nmoisture_method = "shrink"\n', encoding="utf-8"
+    )
+    argv = ["standardize", str(plots_csv), "--config", str(config), "--shrink-per-point", "1.2"]
+    assert main(argv) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert table.loc[0, "yield_kg_ha"] == pytest.approx(14.0 * (1 - 2 * 1.2 / 100) / 20 * 1e4)
+
+
+def test_audit_accepts_shrink_rate_with_any_method(plots_csv, capsys):
+    """The audit table has a row per method, so the rate is accepted without --method."""
+    argv = ["audit", "442", "477.36", "--moisture", "5", "--standard", "13",
+            "--shrink-per-point", "1.2"]  # fmt: skip
+    assert main(argv) == 0
+    assert "shrink" in capsys.readouterr().out

@@ -34,7 +34,7 @@ def _report(tmp_path, toml: str, *extra: str) -> tuple[list[str], list]:
         ("[analysis]\nalpha = nan\n", r"alpha = nan; expected a finite number"),
         ("[analysis]\nalpha = 1.5\n", r"alpha = 1\.5; a significance level must be from 0\.0001"),
         ("[analysis]\nstandard_moisture_pct = inf\n", "expected a finite number"),
-        ("[analysis]\nmargin_pct = -5\n", r"margin_pct must be in \(0, 100\)"),
+        ("[analysis]\nmargin_pct = -5\n", r"margin_pct must be in \[0, 100\)"),
         ('[[treatments]]\nlabel = "CK"\nrate = -40\nrate_unit = "kg/mu"\n', r"rate must be in \[0"),
         ('[[treatments]]\nlabel = "CK"\nrate = nan\nrate_unit = "kg/mu"\n', "rate = nan; expected"),
         ('[[treatments]]\nlabel = "CK"\nrate = 40\nrate_unit = "parsec"\n', "not a mass per area"),

@@ -263,7 +263,7 @@ def test_contrast_of_a_treatment_with_itself_is_refused():
     [
         ({"alpha": 5}, r"TrialConfig: alpha = 5\.0; a significance level must be from"),
         ({"alpha": "0.05"}, "alpha = '0.05' is text"),
-        ({"margin_pct": -5}, r"margin_pct must be in \(0, 100\)"),
+        ({"margin_pct": -5}, r"margin_pct must be in \[0, 100\)"),
         ({"shrink_pct_per_point": -1}, r"shrink_pct_per_point must be in \[0, 100\)"),
         ({"letters": "bogus"}, "letters = 'bogus'; expected one of tukey"),
         ({"design": "bogus"}, "design = 'bogus'; expected one of crd"),

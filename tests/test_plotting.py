@@ -161,3 +161,35 @@ def test_plot_mean_histogram_finds_the_yield_column_of_fieldtrial_means() -> Non
 def test_plot_yields_labels_a_yield_column_with_its_unit() -> None:
     """The default y label of a yield column is "Yield (kg/ha)", as in plot_means."""
     assert plot_yields(PLOTS).get_ylabel() == "Yield (kg/ha)"
+
+
+def test_plot_field_small_trial_writes_every_cell() -> None:
+    """6 plots in 2 x 3 cells of a 6 x 4 inch figure: each cell shows treatment and value."""
+    ax = plot_field(PLOTS)
+    assert len(ax.texts) == 6
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["1", "2"]
+
+
+def test_plot_field_many_rows_stays_readable() -> None:
+    """1,200 plots in 120 rows x 10 columns (the 400-entry alpha lattice of the benchmarks).
+
+    At 4 inches for 120 rows a cell is about 2 pt high, far below the two 8 pt lines of its
+    text: no cell text, and only every k-th row is numbered (at least 12 pt apart).
+    """
+    n_rows, n_cols = 120, 10
+    data = pd.DataFrame(
+        {
+            "treatment": [f"G{i % 400:04d}" for i in range(n_rows * n_cols)],
+            "row": np.repeat(np.arange(1, n_rows + 1), n_cols),
+            "column": np.tile(np.arange(1, n_cols + 1), n_rows),
+            "residual": np.linspace(-300.0, 300.0, n_rows * n_cols),
+        }
+    )
+    ax = plot_field(data, value="residual")
+    assert len(ax.texts) == 0
+    box = ax.get_position()
+    height_pt = box.height * ax.figure.get_figheight() * 72
+    ticks = ax.get_yticks()
+    assert 1 < len(ticks) <= height_pt / 12 + 1
+    assert ax.get_yticklabels()[0].get_text() == "1"
+    assert len(ax.get_xticks()) == n_cols  # 10 columns fit: every one is numbered

@@ -213,3 +213,26 @@ def test_treatment_by_block_table_below_limit() -> None:
     """Up to the limit a complete RCBD gets the treatment x block table after the listing."""
     keys = [b.key for b in _report().section("plots").blocks if isinstance(b, Table)]
     assert keys == ["plots", "plots_by_block"]
+
+
+#: 30 entries: CK at 0; only E01 (3,000 kg/ha above CK) is better; E02-E29 from -2,000 to 0.
+EFFECTS_ONE_BETTER = np.concatenate([[0.0, 3000.0], np.linspace(-2000, 0, 28)])
+
+
+def test_one_better_entry_is_singular(small_limit: None) -> None:
+    """One entry better than the control: "1 entry", "the only entry" (not "all 1 entries").
+
+    With noise SD 50 kg/ha only E01 (3,000 above CK) is significantly better (see plots()).
+    """
+    note = _report(_trial(EFFECTS_ONE_BETTER)).section("means").blocks[0].text
+    assert "the only entry significantly better than CK" in note
+    assert "1 entry significantly better," in note
+    assert "1 entries" not in note
+
+
+def test_one_better_entry_chinese_wording(small_limit: None) -> None:
+    """zh: "显著高于 CK 的唯一处理" (not "全部 1 个")."""
+    note = _report(_trial(EFFECTS_ONE_BETTER), lang="zh").section("means").blocks[0].text
+    assert "显著高于 CK 的唯一处理" in note
+    assert "显著高于对照 1 个" in note
+    assert "全部 1 个" not in note

@@ -117,3 +117,49 @@ def test_factorial_conclusions_leave_out_the_blocks(tmp_path: Path) -> None:
     md = report.to_markdown()
     assert "- product: " in md and "- rate: " in md
     assert "Blocks: significant" not in md and "Blocks: not significant" not in md
+
+
+def _irrigation_split_plot(tmp_path: Path) -> tuple[Path, Path]:
+    """Split plot: whole plot ``irrigation`` (I0, I1), sub-plot factor in ``treatment``.
+
+    As the Yates oats layout of tests/data/e2e2/oats_split.toml; plot 101 is I1, N0.
+    """
+    book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
+    book = book.drop(columns=["treatment", "main_plot"]).rename(
+        columns={"main": "irrigation", "sub": "treatment"}
+    )
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 9.0 + (np.arange(len(book)) * 7 % 16) / 10
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.5
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "split_plot"\n'
+        'whole_plot = "irrigation"\ncontrol = "N0"\n',
+        encoding="utf-8",
+    )
+    return tmp_path / "plots.csv", tmp_path / "trial.toml"
+
+
+def test_split_plot_plot_table_shows_the_whole_plot_factor(tmp_path: Path) -> None:
+    """The plot listing of a split plot names each plot's whole-plot level (was left out)."""
+    report, _ = report_from_files(*_irrigation_split_plot(tmp_path), figures=False)
+    table = next(b for b in report.section("plots").blocks if getattr(b, "key", "") == "plots")
+    keys = [c.key for c in table.columns]
+    assert keys[:4] == ["plot_id", "block", "irrigation", "treatment"]
+    first = table.rows[0]
+    assert (first["plot_id"], first["irrigation"], first["treatment"]) == ("101", "I1", "N0")
+
+
+def test_chinese_split_plot_names_the_treatment_factor_in_chinese(tmp_path: Path) -> None:
+    """zh: the canonical ``treatment`` factor reads 处理 in the ANOVA, summary and factor tables.
+
+    The user's own column name (irrigation) is data and stays as given.
+    """
+    report, _ = report_from_files(*_irrigation_split_plot(tmp_path), lang="zh", figures=False)
+    md = report.to_markdown()
+    assert "| irrigation × 处理 |" in md  # ANOVA row of the interaction
+    assert "irrigation × 处理：差异" in md  # its verdict in the summary
+    assert "| irrigation \\\\ 处理 |" in md  # header of the two-way table of means
+    assert "处理 各水平均值" in md
+    assert "irrigation:treatment" not in md and "treatment 各水平" not in md

@@ -761,7 +761,7 @@ def test_numeric_control_names_the_numeric_label():
 
 def test_margin_given_as_text_is_a_clear_error():
     """margin_pct="5" is a DataValidationError naming margin_pct, not a NumPy TypeError."""
-    with pytest.raises(DataValidationError, match="margin_pct must be a percentage"):
+    with pytest.raises(DataValidationError, match="margin_pct = '5' is text"):
         compare_means_to_control(hand_mm([100.0, 104.0], 4.0), control="L0", margin_pct="5")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -380,15 +381,34 @@ def test_detectable_difference_rejects_bad_replicates(replicates):
 
 
 def test_tiny_difference_is_out_of_reach_not_a_long_search():
-    """A 1e-9 % difference needs ~1e20 replicates: refused at MAX_REPLICATES, no long search."""
+    """The smallest ratio in range (0.01 % at a CV of 100 %) needs ~1.6e9 replicates.
+
+    (z_0.975 + z_0.8 = 2.80 = 0.01 / (100 x sqrt(2 / r)) -> r = 2 x 28,000^2): refused at
+    MAX_REPLICATES, no long search.
+    """
     with pytest.raises(DataValidationError, match="not reached with 1,000,000 replicates"):
-        replicates_needed(cv_pct=8.0, difference_pct=1e-9, n_treatments=3,
+        replicates_needed(cv_pct=100.0, difference_pct=0.01, n_treatments=3,
                           max_replicates=MAX_REPLICATES)  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("cv_pct", "difference_pct", "message"),
+    [
+        (1e-300, 10.0, "cv_pct (CV of plot yields) must be a percentage from 0.01 to 100"),
+        (8.0, 1e-300, "difference_pct (difference to detect) must be a percentage from 0.01"),
+        (8.0, 1e300, "difference_pct (difference to detect) must be a percentage from 0.01 to "
+                     "1,000"),
+    ],
+)  # fmt: skip
+def test_extreme_percentages_are_refused_with_the_range(cv_pct, difference_pct, message):
+    """Below 0.01 % (1 g of a 10 kg plot) or above the maximum: the range is named."""
+    with pytest.raises(DataValidationError, match=re.escape(message)):
+        replicates_needed(cv_pct=cv_pct, difference_pct=difference_pct, n_treatments=3)
+
+
 def test_extreme_but_valid_ratio_gives_power_one_without_warnings():
-    """A tiny CV against a huge difference overflows nothing: the power is 1."""
-    got = comparison_power(cv_pct=1e-300, difference_pct=1e300, replicates=2, n_treatments=3)
+    """The largest ratio in range (CV 0.01 %, difference 1,000 %) overflows nothing: power 1."""
+    got = comparison_power(cv_pct=0.01, difference_pct=1000, replicates=2, n_treatments=3)
     assert got == pytest.approx(1.0, abs=1e-15)
 
 

@@ -23,12 +23,13 @@ Examples
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache, wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -464,6 +465,10 @@ def plot_yields(
     return ax
 
 
+#: Font size of the text in the cells of a field map [pt].
+_FIELD_FONT = 8.0
+
+
 @_with_fonts
 def plot_field(
     plots: pd.DataFrame,
@@ -526,25 +531,49 @@ def plot_field(
     diverging = finite.size > 0 and finite.min() < 0 < finite.max()
     if diverging:
         bound = float(np.abs(finite).max())
-        image = ax.imshow(grid, cmap=cmap or "RdBu", vmin=-bound, vmax=bound, aspect="auto")
+        image = ax.imshow(
+            grid,
+            cmap=cmap or "RdBu",
+            vmin=-bound,
+            vmax=bound,
+            aspect="auto",
+            interpolation="nearest",
+        )
     else:
-        image = ax.imshow(grid, cmap=cmap or "YlGn", aspect="auto")
+        image = ax.imshow(grid, cmap=cmap or "YlGn", aspect="auto", interpolation="nearest")
     ax.figure.colorbar(image, ax=ax, label=colorbar_label or value)
     labels = plots[label].astype(str).to_numpy() if label and label in plots.columns else None
-    for i, (r, c, v) in enumerate(zip(rows, cols, values, strict=True)):
+    texts = []
+    for i, v in enumerate(values):
         text = "" if not np.isfinite(v) else f"{v:.0f}"
-        if labels is not None:
-            text = f"{labels[i]}\n{text}"
+        texts.append(f"{labels[i]}\n{text}" if labels is not None else text)
+    # the axes' size in points: cells too small for their text (a 1,200-plot trial has 120
+    # rows in 4 inches) get none, and every k-th row / column is numbered, so nothing overlaps
+    box, figure = ax.get_position(), cast("Figure", ax.figure)
+    height_pt = box.height * figure.get_figheight() * 72
+    width_pt = box.width * figure.get_figwidth() * 72
+    lines = 2 if labels is not None else 1
+    widest = max((len(part) for text in texts for part in text.split("\n")), default=0)
+    fits = (
+        height_pt / grid.shape[0] >= lines * _FIELD_FONT * 1.2
+        and width_pt / grid.shape[1] >= widest * _FIELD_FONT * 0.6
+    )
+    for text, r, c, v in zip(texts, rows, cols, values, strict=True) if fits else ():
         color = "black"
         if np.isfinite(v):
             red, green, blue, _ = image.cmap(image.norm(v))
             if 0.299 * red + 0.587 * green + 0.114 * blue < 0.5:  # dark cell: white text
                 color = "white"
-        ax.text(c - c0, r - r0, text, ha="center", va="center", fontsize=8, color=color)
-    ax.set_xticks(np.arange(grid.shape[1]))
-    ax.set_xticklabels([str(c0 + i) for i in range(grid.shape[1])])
-    ax.set_yticks(np.arange(grid.shape[0]))
-    ax.set_yticklabels([str(r0 + i) for i in range(grid.shape[0])])
+        ax.text(c - c0, r - r0, text, ha="center", va="center", fontsize=_FIELD_FONT, color=color)
+    digits = len(str(max(rows.max(), cols.max())))
+    for axis, n, start, room in (
+        (ax.xaxis, grid.shape[1], c0, width_pt / (digits * 6.0 + 4.0)),
+        (ax.yaxis, grid.shape[0], r0, height_pt / 12.0),
+    ):
+        step = max(1, math.ceil(n / max(room, 1.0)))
+        ticks = np.arange(0, n, step)
+        axis.set_ticks(ticks)
+        axis.set_ticklabels([str(start + int(i)) for i in ticks])
     ax.set_xlabel(column)
     ax.set_ylabel(row)
     if title:

@@ -1106,7 +1106,7 @@ class FieldTrial:
         confidence : float
             Confidence level of the (simultaneous) intervals.
         margin_pct : float, optional
-            Non-inferiority margin in % of the control mean. [%]
+            Non-inferiority margin in % of the control mean, in [0, 100). [%]
         kind, at : str, optional
             Which means to compare, with the error term of their stratum (split
             plot: ``"whole_plot"`` uses error a, ``"sub_plot"`` error b); see

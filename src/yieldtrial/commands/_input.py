@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "UsageError",
+    "check_shrink_flag",
     "add_control_option",
     "add_moisture_options",
     "add_table_options",
@@ -160,7 +161,37 @@ def parse_columns(items: Sequence[str] | None) -> dict[str, str]:
     return columns
 
 
-def settings_from_args(args: argparse.Namespace, **overrides: Any) -> TrialConfig:
+def check_shrink_flag(shrink_flag: float | None, method: str | None) -> None:
+    """Refuse ``--shrink-pct-per-point`` with a moisture method that does not use it.
+
+    The shrink per point only enters the ``shrink`` method; given with another method it
+    would be ignored and the yields standardized some other way than the user asked.
+
+    Parameters
+    ----------
+    shrink_flag : float or None
+        The value of the flag (``None``: not given on the command line).
+    method : str or None
+        The moisture method in effect (flag, else trial.toml; ``None``: the default,
+        ``dry_matter``).
+
+    Raises
+    ------
+    UsageError
+        The flag was given and the method is not ``shrink``.
+    """
+    if shrink_flag is None or str(method or "dry_matter").lower() == "shrink":
+        return
+    raise UsageError(
+        f"--shrink-pct-per-point {shrink_flag:g} applies to the shrink method only, but the "
+        f"moisture method is {method or 'dry_matter'}; add --moisture-method shrink (or "
+        'moisture_method = "shrink" in trial.toml), or leave --shrink-pct-per-point out'
+    )
+
+
+def settings_from_args(
+    args: argparse.Namespace, *, shrink_any_method: bool = False, **overrides: Any
+) -> TrialConfig:
     """Build the trial description of a command: ``--config`` overridden by the flags given.
 
     Parameters
@@ -168,6 +199,10 @@ def settings_from_args(args: argparse.Namespace, **overrides: Any) -> TrialConfi
     args : Namespace
         Parsed arguments; the options of :func:`add_table_options` and
         :func:`add_moisture_options` (and ``--control``, ``--unit``) are used when present.
+    shrink_any_method : bool
+        Accept ``--shrink-pct-per-point`` whatever the moisture method (``audit``, whose
+        table has a row per method); otherwise it needs the ``shrink`` method
+        (:func:`check_shrink_flag`).
     **overrides
         Further :class:`~yieldtrial.config.TrialConfig` fields set by the command
         (``None`` keeps the file's value).
@@ -177,6 +212,12 @@ def settings_from_args(args: argparse.Namespace, **overrides: Any) -> TrialConfi
     TrialConfig
         The description; ``columns`` holds the file's ``[columns]`` and the ``--column``
         maps (the flags win).
+
+    Raises
+    ------
+    UsageError
+        A ``--column`` item without ``=``; ``--shrink-pct-per-point`` with another method
+        than ``shrink`` (unless ``shrink_any_method``).
     """
     import warnings
 
@@ -185,6 +226,8 @@ def settings_from_args(args: argparse.Namespace, **overrides: Any) -> TrialConfi
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", YieldTrialWarning)
         config = _settings(args, overrides)
+    if not shrink_any_method:
+        check_shrink_flag(getattr(args, "shrink_per_point", None), config.moisture_method)
     shown: list[str] = []
     for item in caught:
         if not issubclass(item.category, YieldTrialWarning):  # pragma: no cover - not ours

@@ -209,7 +209,7 @@ def _run_file(args: argparse.Namespace) -> int:
             "a plot table has its own moisture and reported columns: give the file alone "
             "(REPORTED and --moisture are for a single MASS)"
         )
-    config = settings_from_args(args)
+    config = settings_from_args(args, shrink_any_method=True)  # a row per method
     if not config.crop:
         raise UsageError(
             "a plot table needs --crop (e.g. --crop wheat), or crop in the [trial] table of "

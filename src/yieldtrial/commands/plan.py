@@ -106,11 +106,43 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=_run)
 
 
+#: The options as the messages name them (``--cv 1e-300`` is named ``--cv``, not ``cv_pct``).
+OPTION_NAMES: dict[str, str] = {
+    "cv_pct": "--cv",
+    "difference_pct": "--difference",
+    "n_treatments": "--treatments",
+    "replicates": "--replicates",
+    "alpha": "--alpha",
+    "power": "--power",
+}
+
+
 def _run(args: argparse.Namespace) -> int:
+    import warnings
+
+    from yieldtrial.commands._input import UsageError
     from yieldtrial.commands.standardize import report_warnings
     from yieldtrial.design.layouts import plan_trial
+    from yieldtrial.errors import YieldTrialWarning
+    from yieldtrial.stats.power import validate_plan_arguments
 
+    if args.comparison == "tukey" and args.alternative != "two-sided":
+        raise UsageError("--comparison tukey is two-sided; leave out --alternative greater")
     with report_warnings():  # e.g. --cv 0.08 (a fraction?): one "yieldtrial: warning:" line
+        validate_plan_arguments(
+            cv_pct=args.cv,
+            n_treatments=args.treatments,
+            alpha=args.alpha,
+            power=args.power,
+            design=args.design,
+            comparison=args.comparison,
+            alternative=args.alternative,
+            difference_pct=args.difference,
+            replicates=args.replicates,
+            names=OPTION_NAMES,
+        )
+    with warnings.catch_warnings():  # the checks above warned, naming the options
+        warnings.simplefilter("ignore", YieldTrialWarning)
         plan = plan_trial(
             cv_pct=args.cv,
             n_treatments=args.treatments,

@@ -23,6 +23,7 @@ from yieldtrial.commands._input import (
     UsageError,
     add_moisture_options,
     add_table_options,
+    check_shrink_flag,
     fill_from_config,
     settings_from_args,
     table_only_flags,
@@ -203,7 +204,12 @@ def _run_single(args: argparse.Namespace) -> int:
 
     if args.moisture is None:
         return _usage_error("a single MASS needs --moisture (the measured moisture, %)")
+    shrink_flag = args.shrink_per_point
     fill_from_config(args)
+    try:
+        check_shrink_flag(shrink_flag, args.method)
+    except UsageError as exc:
+        return _usage_error(str(exc))
     if args.unit is not None:
         return _usage_error("--unit applies to plot tables; a single MASS keeps its own unit")
     flags = (("format", "--format"), ("column", "--column"), ("sheet", "--sheet"),

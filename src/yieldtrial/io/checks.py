@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover - numpy and pandas are imported lazily (fa
 __all__ = [
     "ALPHA_RANGE",
     "check_alpha",
+    "check_margin_pct",
     "is_real_number",
     "as_numeric",
     "as_output",
@@ -89,6 +90,62 @@ def check_alpha(alpha: object, name: str = "alpha", where: str = "") -> float:
         raise DataValidationError(
             f"{prefix}{name} = {alpha!r}; a significance level must be from {low:g} to "
             f"{high:g}, e.g. 0.05 or 0.01."
+        )
+    return value
+
+
+def check_margin_pct(margin_pct: object, where: str = "") -> float:
+    """Return a non-inferiority margin as a float, or raise the one message all entry points give.
+
+    trial.toml, :class:`~yieldtrial.config.TrialConfig`, ``--margin-pct``,
+    ``compare_to_control`` and ``analyze_many`` share this rule: a percentage of the control
+    mean from 0 ("at least as good as the control") to below 100.
+
+    Parameters
+    ----------
+    margin_pct : object
+        The value given. [%]
+    where : str, optional
+        Where it was given (``"trial.toml [analysis]"``, ``"compare_to_control"``).
+
+    Returns
+    -------
+    float
+        ``margin_pct`` in [0, 100).
+
+    Raises
+    ------
+    DataValidationError
+        Text, not a number, not finite, or outside [0, 100).
+
+    Examples
+    --------
+    >>> check_margin_pct(5)
+    5.0
+    >>> check_margin_pct(100, where="compare_to_control")
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: compare_to_control: margin_pct = 100; margin_pct must be in [0, 100): expected a percentage of the control mean from 0 (at least as good as the control) to below 100, e.g. 5.
+    """  # noqa: E501
+    prefix, name = (f"{where}: " if where else ""), "margin_pct"
+    if isinstance(margin_pct, str):
+        try:
+            float(margin_pct)
+            fix = f"is text; write the number without quotes ({name} = {margin_pct.strip()})."
+        except ValueError:
+            fix = "; expected a number."
+        raise DataValidationError(
+            f"{prefix}{name} = {margin_pct!r}{' ' if fix[0] != ';' else ''}{fix}"
+        )
+    if not is_real_number(margin_pct):
+        raise DataValidationError(f"{prefix}{name} = {margin_pct!r}; expected a number.")
+    value = float(margin_pct)  # type: ignore[arg-type]
+    if value != value or value in (float("inf"), float("-inf")):
+        raise DataValidationError(f"{prefix}{name} = {margin_pct!r}; expected a finite number.")
+    if not 0.0 <= value < 100.0:
+        raise DataValidationError(
+            f"{prefix}{name} = {margin_pct!r}; {name} must be in [0, 100): expected a percentage "
+            "of the control mean from 0 (at least as good as the control) to below 100, e.g. 5."
         )
     return value
 

@@ -327,7 +327,7 @@ def analyze_many(
         summary; their per-trial status stays ``ok`` and the site strip says
         ``excluded: CV <x> % > <limit> %``.  None (default): include and flag.
     margin_pct : float, optional
-        Non-inferiority margin [% of the check's across-site mean], e.g. 5: adds the
+        Non-inferiority margin [% of the check's across-site mean] in [0, 100), e.g. 5: adds the
         ``noninferior`` verdicts and bounds to ``summary.treatments`` and
         ``summary.comparisons``.
     contrasts : mapping, optional
@@ -395,12 +395,10 @@ def analyze_many(
     _check_cv_options(cv_warn_pct, cv_strong_pct, exclude_cv_above)
     controls = _control_list(control)
     control = controls[0] if controls else None
-    if margin_pct is not None and not (
-        is_real_number(margin_pct) and 0.0 <= float(margin_pct) < 100.0
-    ):
-        raise DataValidationError(
-            f"margin_pct must be a percentage in [0, 100) of the check's mean; got {margin_pct!r}"
-        )
+    if margin_pct is not None:  # the rule and message of trial.toml and the CLI: [0, 100)
+        from yieldtrial.io.checks import check_margin_pct
+
+        check_margin_pct(margin_pct, where="analyze_many")
     by_list = [by] if isinstance(by, str) else list(by)
     if not by_list:
         raise DataValidationError("by must name at least one trial key column")

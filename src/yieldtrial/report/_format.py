@@ -14,6 +14,7 @@ __all__ = [
     "CV_DIGITS",
     "attr_or",
     "design_label",
+    "factor_label",
     "fmt_number",
     "fmt_p",
     "fmt_signed",
@@ -115,6 +116,8 @@ def source_label(source: str, lang: str) -> str:
     'Error a and Error b combined (Satterthwaite df)'
     >>> source_label("block:tillage", "en"), source_label("block:incomplete_block", "en")
     ('Blocks x tillage', 'Incomplete blocks (within replicates)')
+    >>> source_label("irrigation:treatment", "zh")
+    'irrigation × 处理'
     """
     combined = re.fullmatch(r"satterthwaite\((\w+), (\w+)\)", source)
     if combined:
@@ -124,4 +127,23 @@ def source_label(source: str, lang: str) -> str:
     if key in string_keys():
         return t(key, lang)
     by_block = re.fullmatch(r"block:([^:]+)", source)  # a mixed model's block x factor term
-    return t("source.block_by", lang, factor=by_block.group(1)) if by_block else source
+    if by_block:
+        return t("source.block_by", lang, factor=by_block.group(1))
+    if lang == "zh" and ":" in source:  # an interaction: irrigation:treatment -> irrigation × 处理
+        return " × ".join(factor_label(part, lang) for part in source.split(":"))
+    return source
+
+
+def factor_label(name: str, lang: str) -> str:
+    """Return the display name of a design factor: its column name, ``treatment`` translated.
+
+    The canonical ``treatment`` column reads 处理 in Chinese (English keeps the column name).
+
+    Examples
+    --------
+    >>> factor_label("treatment", "zh"), factor_label("irrigation", "zh")
+    ('处理', 'irrigation')
+    >>> factor_label("treatment", "en")
+    'treatment'
+    """
+    return t("col.treatment", lang) if lang == "zh" and name == "treatment" else name

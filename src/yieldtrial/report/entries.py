@@ -222,6 +222,8 @@ def shown_parts(selection: EntrySelection, lang: str) -> str:
         shown = len(selection.better.get(control, ()))
         if n and shown < n:
             parts.append(t("entries.better_some", lang, n=f"{n:,}", shown=shown, control=control))
+        elif n == 1:
+            parts.append(t("entries.better_one", lang, control=control))
         elif n:
             parts.append(t("entries.better_all", lang, n=f"{n:,}", control=control))
     if selection.controls:
@@ -241,8 +243,9 @@ def count_sentences(selection: EntrySelection, lang: str, alpha: float) -> str:
         better = selection.n_better.get(control, 0)
         worse = selection.n_worse.get(control, 0)
         ns = selection.n_compared.get(control, 0) - better - worse
+        key = "entries.counts_one" if better == 1 else "entries.counts"
         out.append(
-            t("entries.counts", lang, control=control, alpha=f"{alpha:g}", better=f"{better:,}",
+            t(key, lang, control=control, alpha=f"{alpha:g}", better=f"{better:,}",
               worse=f"{worse:,}", ns=f"{max(ns, 0):,}")
         )  # fmt: skip
     return "".join(out)

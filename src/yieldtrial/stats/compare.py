@@ -607,7 +607,8 @@ def compare_means_to_control(
         Confidence level of the (simultaneous) intervals; ``1 - confidence`` is the
         family-wise significance level.
     margin_pct : float, optional
-        Non-inferiority margin in % of the control mean; adds the ``noninferior`` verdict.
+        Non-inferiority margin in % of the control mean, in [0, 100) as in trial.toml and
+        the CLI (0: at least as good as the control); adds the ``noninferior`` verdict.
 
     Returns
     -------
@@ -729,12 +730,10 @@ def compare_means_to_control(
     _check_choice("method", method, CONTROL_METHODS)
     _check_choice("alternative", alternative, ALTERNATIVES)
     _check_level(confidence, "confidence")
-    if margin_pct is not None and not (
-        is_real_number(margin_pct) and np.isfinite(margin_pct) and 0.0 <= margin_pct < 100.0
-    ):
-        raise DataValidationError(
-            f"margin_pct must be a percentage in [0, 100) of the control mean; got {margin_pct!r}"
-        )
+    if margin_pct is not None:  # the rule and message of trial.toml and the CLI: [0, 100)
+        from yieldtrial.io.checks import check_margin_pct
+
+        check_margin_pct(margin_pct, where="compare_to_control")
     warn_fraction_pct("margin_pct", margin_pct)
     controls = _controls(mm, control)
     treatments = [lv for lv in mm.levels if lv not in controls]

@@ -48,6 +48,7 @@ References
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -62,6 +63,8 @@ __all__ = [
     "COMPARISONS",
     "DESIGNS",
     "MAX_CV_PCT",
+    "MAX_DIFFERENCE_PCT",
+    "MIN_PCT",
     "MAX_REPLICATES",
     "MAX_TREATMENTS",
     "comparison_power",
@@ -81,6 +84,13 @@ POWER_ALTERNATIVES: tuple[str, ...] = ("two-sided", "greater")
 
 #: Largest accepted CV of plot yields [%] (above it plots vary more than their mean yield).
 MAX_CV_PCT = 100.0
+
+#: Smallest accepted CV or difference [%]: 0.01 % of a 10 kg plot is 1 g, the resolution of a
+#: field scale, and the plan prints percentages to one decimal (1e-300 % planned nothing).
+MIN_PCT = 0.01
+
+#: Largest accepted difference to detect [%] (tenfold the control's yield).
+MAX_DIFFERENCE_PCT = 1000.0
 
 #: Largest number of treatments a plan accepts (breeding trials have thousands of entries).
 MAX_TREATMENTS = 10_000
@@ -118,8 +128,8 @@ def _whole(value: Any, what: str, minimum: int, maximum: int) -> int:
     return int(number)
 
 
-def _percentages(value: Any, what: str, *, maximum: float | None = None) -> np.ndarray:
-    """``value`` (number or array-like) as a float array of positive finite percentages."""
+def _percentages(value: Any, what: str, *, maximum: float, minimum: float = MIN_PCT) -> np.ndarray:
+    """``value`` (number or array-like) as a float array of percentages in [minimum, maximum]."""
     if isinstance(value, bool | str | bytes):
         raise DataValidationError(f"{what} must be a percentage (a number); got {value!r}")
     try:
@@ -128,14 +138,12 @@ def _percentages(value: Any, what: str, *, maximum: float | None = None) -> np.n
         raise DataValidationError(
             f"{what} must be a percentage (a number); got {value!r}"
         ) from None
-    bad = ~(np.isfinite(arr) & (arr > 0.0))
-    if maximum is not None:
-        bad |= arr > maximum
+    bad = ~(np.isfinite(arr) & (arr >= minimum) & (arr <= maximum))
     if np.any(bad):
         first = arr[bad].ravel()[0] if arr.ndim else arr
-        limit = f" at most {maximum:g}" if maximum is not None else ""
         raise DataValidationError(
-            f"{what} must be a positive percentage{limit} (8 for 8 %); got {float(first)!r}"
+            f"{what} must be a percentage from {minimum:g} to {maximum:,g} (8 for 8 %); "
+            f"got {float(first)!r}"
         )
     return arr
 
@@ -155,29 +163,48 @@ def _check_choices(design: str, comparison: str, alternative: str) -> None:
         raise DataValidationError("comparison='tukey' is two-sided; use alternative='two-sided'")
 
 
-def _check_alpha(alpha: Any) -> float:
-    return check_alpha(_real(alpha, "alpha"))
+#: How the messages name each planning argument (the CLI passes its option names instead).
+_NAMES: dict[str, str] = {
+    "cv_pct": "cv_pct",
+    "difference_pct": "difference_pct",
+    "n_treatments": "n_treatments",
+    "replicates": "replicates",
+    "alpha": "alpha",
+    "power": "power",
+}
 
 
-def _check_power(power: Any, alpha: float) -> float:
-    p = _real(power, "power")
+def _check_alpha(alpha: Any, names: Mapping[str, str] = _NAMES) -> float:
+    return check_alpha(_real(alpha, names["alpha"]), names["alpha"])
+
+
+def _check_power(power: Any, alpha: float, names: Mapping[str, str] = _NAMES) -> float:
+    p = _real(power, names["power"])
     if not alpha < p <= MAX_POWER:
         raise DataValidationError(
-            f"power must be above alpha ({alpha:g}) and at most {MAX_POWER:g}; got {power!r}"
+            f"{names['power']} must be above {names['alpha']} ({alpha:g}) and at most "
+            f"{MAX_POWER:g}; got {power!r}"
         )
     return p
 
 
-def _check_cv(cv_pct: Any) -> float:
-    return float(_percentages(cv_pct, "cv_pct (CV of plot yields)", maximum=MAX_CV_PCT))
+def _check_cv(cv_pct: Any, names: Mapping[str, str] = _NAMES) -> np.ndarray:
+    what = f"{names['cv_pct']} (CV of plot yields)"
+    return _percentages(cv_pct, what, maximum=MAX_CV_PCT)
 
 
-def _check_treatments(n_treatments: Any) -> int:
-    return _whole(n_treatments, "n_treatments (treatments, control included)", 2, MAX_TREATMENTS)
+def _check_difference(difference_pct: Any, names: Mapping[str, str] = _NAMES) -> np.ndarray:
+    what = f"{names['difference_pct']} (difference to detect)"
+    return _percentages(difference_pct, what, maximum=MAX_DIFFERENCE_PCT)
 
 
-def _check_replicates(replicates: Any) -> int:
-    return _whole(replicates, "replicates", 2, MAX_REPLICATES)
+def _check_treatments(n_treatments: Any, names: Mapping[str, str] = _NAMES) -> int:
+    what = f"{names['n_treatments']} (treatments, control included)"
+    return _whole(n_treatments, what, 2, MAX_TREATMENTS)
+
+
+def _check_replicates(replicates: Any, names: Mapping[str, str] = _NAMES) -> int:
+    return _whole(replicates, names["replicates"], 2, MAX_REPLICATES)
 
 
 def validate_plan_arguments(
@@ -191,6 +218,7 @@ def validate_plan_arguments(
     alternative: str = "two-sided",
     difference_pct: Any = None,
     replicates: Any = None,
+    names: Mapping[str, str] | None = None,
 ) -> None:
     """Check every planning argument (the same messages for the CLI, trial.toml and the API).
 
@@ -199,9 +227,14 @@ def validate_plan_arguments(
     cv_pct, n_treatments, alpha, power, design, comparison, alternative
         See :func:`replicates_needed`.
     difference_pct : float, optional
-        Checked when given: a positive finite percentage. [%]
+        Checked when given: a percentage from :data:`MIN_PCT` to
+        :data:`MAX_DIFFERENCE_PCT`. [%]
     replicates : int, optional
         Checked when given: a whole number from 2 to :data:`MAX_REPLICATES`.
+    names : mapping, optional
+        Argument name (``"cv_pct"``, ``"difference_pct"``, ``"n_treatments"``,
+        ``"replicates"``, ``"alpha"``, ``"power"``) -> the name the messages use (the CLI
+        passes its options, ``"--cv"``, ...); default: the argument names.
 
     Raises
     ------
@@ -214,16 +247,17 @@ def validate_plan_arguments(
     >>> validate_plan_arguments(cv_pct=8e5, n_treatments=3)
     Traceback (most recent call last):
     ...
-    yieldtrial.errors.DataValidationError: cv_pct (CV of plot yields) must be a positive ...
+    yieldtrial.errors.DataValidationError: cv_pct (CV of plot yields) must be a percentage from ...
     """
+    names = {**_NAMES, **(names or {})}
     _check_choices(design, comparison, alternative)
-    warn_fraction_pct("cv_pct", _check_cv(cv_pct), example="8")  # 0.08 for 8 %?
-    _check_treatments(n_treatments)
-    _check_power(power, _check_alpha(alpha))
+    warn_fraction_pct(names["cv_pct"], float(_check_cv(cv_pct, names)), example="8")  # 0.08?
+    _check_treatments(n_treatments, names)
+    _check_power(power, _check_alpha(alpha, names), names)
     if difference_pct is not None:
-        _percentages(difference_pct, "difference_pct (difference to detect)")
+        _check_difference(difference_pct, names)
     if replicates is not None:
-        _check_replicates(replicates)
+        _check_replicates(replicates, names)
 
 
 # ----------------------------------------------------------------------------- computation
@@ -378,8 +412,8 @@ def comparison_power(
     alpha_f = _check_alpha(alpha)
     t = _check_treatments(n_treatments)
     r = _check_replicates(replicates)
-    cv = _percentages(cv_pct, "cv_pct (CV of plot yields)", maximum=MAX_CV_PCT)
-    diff = _percentages(difference_pct, "difference_pct (difference to detect)")
+    cv = _check_cv(cv_pct)
+    diff = _check_difference(difference_pct)
     df = _error_df(design, t, r)
     crit = _critical(comparison, t, df, alpha_f, alternative)
     cv_b, diff_b = np.broadcast_arrays(cv, diff)
@@ -539,7 +573,7 @@ def replicates_needed(
         )
         raise DataValidationError(
             f"{100 * p:g} % power is not reached with {limit:,} replicates "
-            f"(cv_pct={cv:g}, difference_pct={diff:g}); {remedy}"
+            f"(CV {cv:g} %, difference {diff:g} %); {remedy}"
         )
     return r
 

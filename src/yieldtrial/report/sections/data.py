@@ -472,6 +472,9 @@ def plots_section(ctx: ReportContext) -> Section:
     if s.design in ("latin", "row_column"):
         add("row", t("axis.row", lang), "text")
         add("column", t("axis.column", lang), "text")
+    for factor in s.factors:  # two-factor designs: the other factor (split plot: whole plot)
+        if factor != "treatment":
+            add(factor, str(factor), "text")
     add("treatment", t("col.treatment", lang), "text")
     # the input columns in other units (acre, mu, lb, jin...) as given, then the converted
     # m2 / kg columns: enough decimals to reproduce every yield from the printed table

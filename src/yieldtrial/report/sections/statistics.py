@@ -13,6 +13,7 @@ from yieldtrial.efficiency.trial_tables import report_table
 from yieldtrial.io.validation import as_labels
 from yieldtrial.report._format import (
     CV_DIGITS,
+    factor_label,
     fmt_number,
     join_list,
     source_label,
@@ -199,7 +200,7 @@ def design_means_section(ctx: ReportContext) -> Section:
         if means.kind == "cells":
             continue
         cols = [
-            Column("level", means.factor, "text"),
+            Column("level", factor_label(means.factor, lang), "text"),
             Column("n", t("col.n", lang), "int"),
             Column("mean", t("col.mean", lang, unit=s.unit), "number", d, s.unit),
             Column("se", t("col.se", lang, unit=s.unit), "number", d, s.unit),
@@ -216,7 +217,7 @@ def design_means_section(ctx: ReportContext) -> Section:
         caption = t(
             "design_means.caption",
             lang,
-            factor=means.factor,
+            factor=factor_label(means.factor, lang),
             error=source_label(means.error_term.split(" ")[0], lang),
             df=f"{means.df:.4g}",
         )
@@ -233,7 +234,7 @@ def _cells_table(ctx: ReportContext) -> Table:
     wide = ctx.anova.means_table()
     first, second = s.factors
     levels = [str(c) for c in wide.columns]
-    cols = [Column("level", f"{first} \\ {second}", "text")]
+    cols = [Column("level", f"{factor_label(first, lang)} \\ {factor_label(second, lang)}", "text")]
     cols += [
         Column(f"b_{i}", t("col.block_mean", lang) if b == "mean" else b, "number", d, s.unit)
         for i, b in enumerate(levels)
@@ -436,7 +437,7 @@ def noninferiority_section(ctx: ReportContext) -> Section:
                     "comparison": f"{row['treatment']} – {row['control']}",
                     "difference_pct": row.get("difference_pct"),
                     "ni_bound_pct": row.get("noninferiority_ci_low_pct"),
-                    "margin_pct": -float(s.margin_pct or 0.0),
+                    "margin_pct": 0.0 - float(s.margin_pct or 0.0),  # not -0.0 at margin 0
                     "p": row.get("noninferiority_p_value_adjusted"),
                     "verdict": text,
                 }
