@@ -691,6 +691,13 @@ def _product_saved(ctx: ReportContext, control: str, treatment: str) -> float | 
 
 
 # ------------------------------------------------------------------------ field map
+#: Largest trial whose field-layout map labels every plot (its number and treatment).
+#: Above it the cells would be too small to read on a page (a 3,000-plot alpha-lattice drew
+#: a map 300 rows tall); the section then says where the layout is, and the figures
+#: section still shows the yields (or residuals) by row and column.
+MAP_LABEL_MAX_PLOTS = 600
+
+
 def field_map_section(ctx: ReportContext) -> Section | None:
     """Field-layout map (plot numbers and treatments) from the plot table's row/column."""
     used, lang = ctx.plots, ctx.s.lang
@@ -720,8 +727,12 @@ def field_map_section(ctx: ReportContext) -> Section | None:
     lost: list[str] = []
     if missing is not None and len(missing) and "plot_id" in pd.DataFrame(missing):
         lost = [str(v) for v in pd.DataFrame(missing)["plot_id"]]
-    marks = figure_marks(ctx)
     n_rows, n_cols = int(book["row"].max()), int(book["column"].max())
+    if len(book) > MAP_LABEL_MAX_PLOTS:
+        note = t("map.too_large", lang, rows=n_rows, cols=n_cols, n=f"{len(book):,}",
+                 limit=MAP_LABEL_MAX_PLOTS)  # fmt: skip
+        return Section("field_map", t("section.field_map", lang), [Paragraph(note)])
+    marks = figure_marks(ctx)
     text = t("map.caption", lang, rows=n_rows, cols=n_cols, n=len(book))
     if lost:
         text += t("map.missing", lang, items=join_list(lost, lang))
