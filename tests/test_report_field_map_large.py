@@ -82,3 +82,27 @@ def test_block_map_draws_only_its_rows() -> None:
     ax = field_map(book[book["block"] == "B3"])
     assert [tick.get_text() for tick in ax.get_yticklabels()] == ["3"]
     assert len(ax.patches) == 3
+
+
+def test_methods_name_family_members_only_for_small_families(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the shipped trial has families of 1 member each (T vs CK1, T vs CK2): named; with a
+    # limit of 0 the methods give the count instead
+    from yieldtrial.report.sections import header
+
+    report, _ = report_from_files(
+        example_path("replicated-rcbd"),
+        example_path("replicated-rcbd", "trial.toml"),
+        figures=False,
+        report_date="2026-01-01",
+    )
+    assert "treatments vs CK1: T" in report.to_markdown()
+    monkeypatch.setattr(header, "FAMILY_LIST_MAX", 0)
+    report, _ = report_from_files(
+        example_path("replicated-rcbd"),
+        example_path("replicated-rcbd", "trial.toml"),
+        figures=False,
+        report_date="2026-01-01",
+    )
+    assert "treatments vs CK1: 1 entry" in report.to_markdown()
