@@ -35,7 +35,9 @@ def test_small_trial_gets_the_labelled_map() -> None:
 
 
 def test_above_the_limit_the_map_becomes_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    # more plots than one map labels, and no block maps allowed: the note
     monkeypatch.setattr(extra, "MAP_LABEL_MAX_PLOTS", 11)
+    monkeypatch.setattr(extra, "MAP_MAX_BLOCK_FIGURES", 1)
     (block,) = _field_map().blocks
     assert type(block).__name__ == "Paragraph"
     assert "12 plots" in block.text and "at most 11" in block.text
@@ -43,5 +45,64 @@ def test_above_the_limit_the_map_becomes_a_note(monkeypatch: pytest.MonkeyPatch)
 
 def test_zh_note(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(extra, "MAP_LABEL_MAX_PLOTS", 11)
+    monkeypatch.setattr(extra, "MAP_MAX_BLOCK_FIGURES", 1)
     (block,) = _field_map("zh").blocks
     assert "共 12 个小区" in block.text
+
+
+def test_tall_field_is_drawn_block_by_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 4 blocks, each in its own field row (rows 1-4): with at most 2 rows per map, one map
+    # per block
+    monkeypatch.setattr(extra, "MAP_LABEL_MAX_ROWS", 2)
+    section = _field_map()
+    assert [type(b).__name__ for b in section.blocks] == ["Figure"] * 4
+    assert "Field layout, block B2: 3 plots in row 2" in section.blocks[1].caption
+
+
+def test_block_maps_in_zh(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(extra, "MAP_LABEL_MAX_ROWS", 2)
+    section = _field_map("zh")
+    assert "田间排列，区组 B3：3 个小区（第 3 行）" in section.blocks[2].caption
+
+
+def test_too_many_blocks_give_the_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(extra, "MAP_LABEL_MAX_ROWS", 2)
+    monkeypatch.setattr(extra, "MAP_MAX_BLOCK_FIGURES", 3)
+    (block,) = _field_map().blocks
+    assert type(block).__name__ == "Paragraph"
+    assert "4 rows × 3 columns" in block.text
+
+
+def test_block_map_draws_only_its_rows() -> None:
+    import pandas as pd
+
+    from yieldtrial.design import field_map
+
+    book = pd.read_csv(example_path("replicated-rcbd"), dtype={"plot_id": str})
+    ax = field_map(book[book["block"] == "B3"])
+    assert [tick.get_text() for tick in ax.get_yticklabels()] == ["3"]
+    assert len(ax.patches) == 3
+
+
+def test_methods_name_family_members_only_for_small_families(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the shipped trial has families of 1 member each (T vs CK1, T vs CK2): named; with a
+    # limit of 0 the methods give the count instead
+    from yieldtrial.report.sections import header
+
+    report, _ = report_from_files(
+        example_path("replicated-rcbd"),
+        example_path("replicated-rcbd", "trial.toml"),
+        figures=False,
+        report_date="2026-01-01",
+    )
+    assert "treatments vs CK1: T" in report.to_markdown()
+    monkeypatch.setattr(header, "FAMILY_LIST_MAX", 0)
+    report, _ = report_from_files(
+        example_path("replicated-rcbd"),
+        example_path("replicated-rcbd", "trial.toml"),
+        figures=False,
+        report_date="2026-01-01",
+    )
+    assert "treatments vs CK1: 1 entry" in report.to_markdown()

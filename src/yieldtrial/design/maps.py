@@ -76,9 +76,11 @@ def _draw(
             f"the field book lacks column(s) {', '.join(missing)}; a field map needs plot_id, "
             "treatment, row and column."
         )
+    # a part of a field (one block of a large trial) is drawn from its first row and column
+    row_lo, row_hi = int(fieldbook["row"].min()), int(fieldbook["row"].max())
+    col_lo, col_hi = int(fieldbook["column"].min()), int(fieldbook["column"].max())
     if ax is None:
-        n_rows = int(fieldbook["row"].max())
-        n_cols = int(fieldbook["column"].max())
+        n_rows, n_cols = row_hi - row_lo + 1, col_hi - col_lo + 1
         _, ax = plt.subplots(figsize=(max(4.0, 1.3 * n_cols + 1), max(2.5, 0.9 * n_rows + 1)))
     levels = list(dict.fromkeys(fieldbook["treatment"].astype(str)))
     cmap = plt.get_cmap("tab20" if len(levels) > 10 else "tab10")
@@ -110,12 +112,12 @@ def _draw(
         box = {"facecolor": "white", "edgecolor": "none", "pad": 1.0} if lost else None
         ax.text(x + 0.5, y + 0.5, f"{plot_id}\n{treatment}", ha="center", va="center",
                 fontsize=8, bbox=box)  # fmt: skip
-    ax.set_xlim(0, float(fieldbook["column"].max()))
-    ax.set_ylim(float(fieldbook["row"].max()), 0)
-    ax.set_xticks([c - 0.5 for c in range(1, int(fieldbook["column"].max()) + 1)])
-    ax.set_xticklabels([str(c) for c in range(1, int(fieldbook["column"].max()) + 1)])
-    ax.set_yticks([r - 0.5 for r in range(1, int(fieldbook["row"].max()) + 1)])
-    ax.set_yticklabels([str(r) for r in range(1, int(fieldbook["row"].max()) + 1)])
+    ax.set_xlim(col_lo - 1.0, float(col_hi))
+    ax.set_ylim(float(row_hi), row_lo - 1.0)
+    ax.set_xticks([c - 0.5 for c in range(col_lo, col_hi + 1)])
+    ax.set_xticklabels([str(c) for c in range(col_lo, col_hi + 1)])
+    ax.set_yticks([r - 0.5 for r in range(row_lo, row_hi + 1)])
+    ax.set_yticklabels([str(r) for r in range(row_lo, row_hi + 1)])
     ax.set_xlabel("field column")
     ax.set_ylabel("field row (block)" if "block" in fieldbook else "field row")
     ax.set_aspect("equal")

@@ -691,11 +691,43 @@ def _product_saved(ctx: ReportContext, control: str, treatment: str) -> float | 
 
 
 # ------------------------------------------------------------------------ field map
-#: Largest trial whose field-layout map labels every plot (its number and treatment).
-#: Above it the cells would be too small to read on a page (a 3,000-plot alpha-lattice drew
-#: a map 300 rows tall); the section then says where the layout is, and the figures
-#: section still shows the yields (or residuals) by row and column.
+#: Largest field-layout map that labels every plot (its number and treatment) legibly on a
+#: page: plots, rows and columns of one figure.  A larger field is drawn block by block when
+#: its blocks occupy separate bands of rows that each fit (an alpha-lattice of 130 entries:
+#: three maps of 13 rows instead of one of 39); otherwise the section says where the layout
+#: is (a 3,000-plot alpha-lattice drew a map 300 rows tall), and the figures section still
+#: shows the yields (or residuals) by row and column.
 MAP_LABEL_MAX_PLOTS = 600
+MAP_LABEL_MAX_ROWS = 25
+MAP_LABEL_MAX_COLUMNS = 20
+
+#: At most this many block maps (more would be pages of maps).
+MAP_MAX_BLOCK_FIGURES = 6
+
+
+def _fits_one_map(book: pd.DataFrame) -> bool:
+    rows = int(book["row"].max() - book["row"].min()) + 1
+    cols = int(book["column"].max() - book["column"].min()) + 1
+    return (
+        len(book) <= MAP_LABEL_MAX_PLOTS
+        and rows <= MAP_LABEL_MAX_ROWS
+        and cols <= MAP_LABEL_MAX_COLUMNS
+    )
+
+
+def _block_bands(book: pd.DataFrame) -> list[tuple[str, pd.DataFrame]] | None:
+    """Return the blocks of a field book when each holds its own band of rows and fits a map."""
+    if "block" not in book.columns:
+        return None
+    parts = [(str(b), part) for b, part in book.groupby("block", sort=False, observed=True)]
+    if not 1 < len(parts) <= MAP_MAX_BLOCK_FIGURES:
+        return None
+    spans = sorted((float(p["row"].min()), float(p["row"].max())) for _, p in parts)
+    if any(nxt[0] <= prev[1] for prev, nxt in zip(spans, spans[1:], strict=False)):
+        return None  # blocks share rows: a map per block would cut the field apart
+    if not all(_fits_one_map(part) for _, part in parts):
+        return None
+    return parts
 
 
 def field_map_section(ctx: ReportContext) -> Section | None:
@@ -728,16 +760,47 @@ def field_map_section(ctx: ReportContext) -> Section | None:
     if missing is not None and len(missing) and "plot_id" in pd.DataFrame(missing):
         lost = [str(v) for v in pd.DataFrame(missing)["plot_id"]]
     n_rows, n_cols = int(book["row"].max()), int(book["column"].max())
-    if len(book) > MAP_LABEL_MAX_PLOTS:
-        note = t("map.too_large", lang, rows=n_rows, cols=n_cols, n=f"{len(book):,}",
-                 limit=MAP_LABEL_MAX_PLOTS)  # fmt: skip
-        return Section("field_map", t("section.field_map", lang), [Paragraph(note)])
     marks = figure_marks(ctx)
-    text = t("map.caption", lang, rows=n_rows, cols=n_cols, n=len(book))
-    if lost:
-        text += t("map.missing", lang, items=join_list(lost, lang))
-    caption = marks.caption(text)
-    return Section("field_map", t("section.field_map", lang), [Figure("field_map", caption, draw)])
+    if _fits_one_map(book):
+        text = t("map.caption", lang, rows=n_rows, cols=n_cols, n=len(book))
+        if lost:
+            text += t("map.missing", lang, items=join_list(lost, lang))
+        caption = marks.caption(text)
+        figure = Figure("field_map", caption, draw)
+        return Section("field_map", t("section.field_map", lang), [figure])
+    bands = _block_bands(book)
+    if bands is None:
+        note = t("map.too_large", lang, rows=n_rows, cols=n_cols, n=f"{len(book):,}",
+                 limit=MAP_LABEL_MAX_PLOTS, max_rows=MAP_LABEL_MAX_ROWS,
+                 max_cols=MAP_LABEL_MAX_COLUMNS)  # fmt: skip
+        return Section("field_map", t("section.field_map", lang), [Paragraph(note)])
+    blocks: list[Any] = []
+    # the block column of a resolvable design holds its replicates
+    replicates = str(ctx.s.design) in ("alpha", "row_column")
+    unit = t("map.replicate" if replicates else "map.block", lang)
+    for i, (label, part) in enumerate(bands):
+        gone = [p for p in lost if p in set(part["plot_id"].astype(str))]
+        first, last = int(part["row"].min()), int(part["row"].max())
+        where = (
+            t("map.rows", lang, first=first, last=last)
+            if last > first
+            else t("map.row", lang, row=first)
+        )
+        text = t("map.block_caption", lang, block=label, n=len(part), unit=unit, where=where)
+        if gone:
+            text += t("map.missing", lang, items=join_list(gone, lang))
+
+        def draw_part(part: pd.DataFrame = part, gone: list[str] = gone) -> Axes:
+            from yieldtrial.design.maps import field_map
+
+            ax = field_map(part, title="", missing=gone)
+            ax.set_xlabel(t("axis.column", lang))
+            ax.set_ylabel(t("axis.row", lang))
+            ax.set_title("")
+            return marks.apply(ax, ticks=False)
+
+        blocks.append(Figure(f"field_map_{i + 1}", marks.caption(text), draw_part))
+    return Section("field_map", t("section.field_map", lang), blocks)
 
 
 # ----------------------------------------------------------------------- panel table

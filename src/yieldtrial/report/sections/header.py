@@ -282,6 +282,10 @@ def _formula(formula: str, lang: str) -> str:
     return out
 
 
+#: Largest comparison family whose members the methods name one by one.
+FAMILY_LIST_MAX = 20
+
+
 def _families_text(ctx: ReportContext) -> str:
     """How many comparison families the report tests and how each is adjusted."""
     s, lang = ctx.s, ctx.s.lang
@@ -296,7 +300,10 @@ def _families_text(ctx: ReportContext) -> str:
                 + ("：" if lang == "zh" else ": ")
                 + (
                     join_list([str(v) for v in members["treatment"]], lang)
-                    if ctx.entries is None  # thousands of entries: the count, not the list
+                    # many entries: the count, not a list of names nobody reads in the methods
+                    if ctx.entries is None and len(members) <= FAMILY_LIST_MAX
+                    else t("entries.count_one", lang)
+                    if len(members) == 1
                     else t("entries.count", lang, n=f"{len(members):,}")
                 )
             )
