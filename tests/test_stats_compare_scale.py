@@ -80,3 +80,23 @@ def test_dense_family_note_names_the_factor_analytic_approximation() -> None:
     assert "factor-analytic approximation" in note
     assert "missing plots" not in note
     assert 0.0 < error < 1e-3
+
+
+def test_dense_family_above_the_qmc_limit_uses_the_nearest_product_form() -> None:
+    # a dense correlation (not diag + low rank) of a family larger than FAMILY_QMC_MAX is
+    # replaced by its nearest product form with the Li-Shao terms; the note names it
+    from yieldtrial.stats import compare
+    from yieldtrial.stats._covariance import NearProductFormCorrelation
+
+    rng = np.random.default_rng(8)
+    m = 40
+    a = rng.normal(0.0, 0.2, (m, m))
+    corr = 0.25 + a @ a.T / (4 * m)
+    sd = np.sqrt(np.diag(corr))
+    corr = corr / np.outer(sd, sd)
+    got = compare._nearest_product_form_family(corr)
+    assert isinstance(got, NearProductFormCorrelation)
+    assert got.source == "dense_family"
+    assert got.pairs == m * (m - 1) // 2
+    assert got.deviation_by_rho is not None
+    assert got.deviation_by_rho.sum() == pytest.approx(got.arcsin_deviation)

@@ -190,3 +190,40 @@ def test_unbalanced_dense_fit_too_large_for_memory_is_a_clear_error() -> None:
     levels = {"treatment": 40, "block": 60_000}
     with pytest.raises(DataValidationError, match="missing plots .* GiB of memory"):
         _check_dense_size(2_400_000, levels, treatment="treatment", response="yield_kg_ha")
+
+
+def test_li_shao_bound_by_rho_bins_lies_between_the_pairwise_sum_and_the_rho_max_bound() -> None:
+    # Li and Shao (2002, Theorem 2.1) take rho pair by pair; the binned sum bounds each pair
+    # at its bin's upper edge, so it lies between the exact per-pair sum (brute force here)
+    # and the single-rho_max form
+    from yieldtrial.stats._covariance import NearProductFormCorrelation, rho_histogram
+
+    rng = np.random.default_rng(5)
+    dev = rng.uniform(0.0, 0.02, 400)
+    rho = np.concatenate([rng.uniform(0.2, 0.3, 390), rng.uniform(0.7, 0.8, 10)])
+    lam = np.full(30, 0.5)
+    binned = NearProductFormCorrelation(
+        lam, dev.sum(), rho.max(), dev.size, deviation_by_rho=rho_histogram(dev, rho)
+    )
+    single = NearProductFormCorrelation(lam, dev.sum(), rho.max(), dev.size)
+    c, df = 3.5, 40.0
+    per_pair = 2 / np.pi * np.sum(dev * (1 + 2 * c**2 / (df * (1 + rho))) ** (-df / 2))
+    assert (
+        per_pair
+        <= binned.error_bound(c, df, two_sided=True)
+        <= single.error_bound(c, df, two_sided=True)
+    )
+    # most pairs are weakly correlated: the binned bound is several times tighter
+    assert binned.error_bound(c, df, two_sided=True) < 0.5 * single.error_bound(
+        c, df, two_sided=True
+    )
+
+
+def test_rho_histogram_keeps_the_total() -> None:
+    from yieldtrial.stats._covariance import RHO_BINS, rho_histogram
+
+    rng = np.random.default_rng(6)
+    dev, rho = rng.uniform(0, 1, 1000), rng.uniform(0, 1, 1000)
+    hist = rho_histogram(dev, rho)
+    assert hist.shape == (RHO_BINS,)
+    assert hist.sum() == pytest.approx(dev.sum())
