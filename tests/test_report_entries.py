@@ -236,3 +236,23 @@ def test_one_better_entry_chinese_wording(small_limit: None) -> None:
     assert "显著高于 CK 的唯一处理" in note
     assert "显著高于对照 1 个" in note
     assert "全部 1 个" not in note
+
+
+def test_summary_of_many_entries_names_fewer_than_the_conclusions(
+    small_limit: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # E01-E04 are 1,500-3,000 kg/ha above CK (significant); the conclusions name those among
+    # the top 3 LS-means (E04, E03, E02) and count E01; with SUMMARY_SIGNIFICANT = 1 the
+    # summary names E04 only and counts the 3 others, and shows the 2 highest LS-means
+    from yieldtrial.report.sections import extra
+
+    monkeypatch.setattr(extra, "SUMMARY_SIGNIFICANT", 1)
+    monkeypatch.setattr(extra, "SUMMARY_RANKED", 2)
+    report = _report()
+    conclusions = report.results["conclusions"]
+    assert sum("out-yielded CK" in c for c in conclusions) == 3
+    summary = " ".join(b.text for b in report.section("summary").blocks if isinstance(b, Paragraph))
+    assert summary.count("out-yielded CK") == 1
+    assert "E04 out-yielded CK" in summary
+    assert "3 more entries yielded significantly more than CK" in summary
+    assert "The 2 highest LS-means" in summary

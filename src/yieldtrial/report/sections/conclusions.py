@@ -84,7 +84,9 @@ def conclusions_section(ctx: ReportContext) -> Section:
         elif ctx.anova is not None:
             items.extend(_factor_verdicts(ctx))
         if ctx.comparisons is not None and ctx.entries is not None:
-            items.extend(_summarised_verdicts(ctx))
+            for kind, text in _summarised_verdicts(ctx):
+                items.append(text)
+                kinds[len(items) - 1] = kind
         elif ctx.comparisons is not None:
             suffix = s.ycol.removeprefix("yield")
             for row in ctx.comparisons.to_dict("records"):
@@ -186,13 +188,15 @@ def _listed(ctx: ReportContext, comparisons: pd.DataFrame) -> pd.DataFrame:
     return comparisons.loc[comparisons["treatment"].astype(str).isin(set(ctx.entries.shown))]
 
 
-def _summarised_verdicts(ctx: ReportContext) -> list[str]:
+def _summarised_verdicts(ctx: ReportContext) -> list[tuple[str, str]]:
     """Dunnett verdicts of a trial with more entries than the report lists.
 
     Per control: how many entries yielded significantly more, less and not
     significantly differently; the verdict of each significantly better entry among
     the highest LS-means (:data:`~yieldtrial.report.entries.ENTRY_TABLE_TOP`), with the
-    count of the others; non-inferiority as a count.
+    count of the others; non-inferiority as a count.  Each item comes with its kind
+    (``entries_count``, ``entries_sig``, ``entries_more``, ``entries_ni``) for the
+    summary, which names fewer of them.
     """
     s, lang, selection = ctx.s, ctx.s.lang, ctx.entries
     assert selection is not None and ctx.comparisons is not None  # noqa: S101
@@ -201,32 +205,34 @@ def _summarised_verdicts(ctx: ReportContext) -> list[str]:
     suffix = s.ycol.removeprefix("yield")
     column = f"difference{suffix}" if f"difference{suffix}" in comp.columns else "difference"
     top = set(selection.top)
-    items: list[str] = []
+    items: list[tuple[str, str]] = []
     for control in selection.controls:
         mine = comp.loc[comp["control"].astype(str) == control]
         if not len(mine):
             continue
         better = selection.n_better.get(control, 0)
         worse = selection.n_worse.get(control, 0)
-        items.append(
+        items.append((
+            "entries_count",
             t("concl.dunnett_counts", lang, control=control, alpha=f"{s.alpha:g}",
               n=f"{len(mine):,}", better=f"{better:,}", worse=f"{worse:,}",
-              ns=f"{len(mine) - better - worse:,}")
-        )  # fmt: skip
+              ns=f"{len(mine) - better - worse:,}"),
+        ))  # fmt: skip
         named = [v for v in selection.better.get(control, ()) if v in top]
         by_name = {str(r["treatment"]): r for r in mine.to_dict("records")}
         for treatment in named:
             row = by_name[treatment]
-            items.append(
+            items.append((
+                "entries_sig",
                 t("concl.dunnett_sig_up", lang, treatment=treatment, control=control,
                   diff=f"{abs(float(row[column]) * s.factor):.{d}f}",
                   pct=f"{float(row['difference_pct']):+.1f}",
                   p=fmt_p(float(row["p_value_adjusted"])), unit=s.unit)
-                + _depends(ctx, "dunnett", f"{treatment} vs {control}")
-            )  # fmt: skip
+                + _depends(ctx, "dunnett", f"{treatment} vs {control}"),
+            ))  # fmt: skip
         if better > len(named):
-            items.append(t("concl.better_more", lang, more=f"{better - len(named):,}",
-                           control=control))  # fmt: skip
+            items.append(("entries_more", t("concl.better_more", lang,
+                          more=f"{better - len(named):,}", control=control)))  # fmt: skip
         if s.margin_pct is not None and "noninferior" in mine.columns:
             yes = sum(
                 1
@@ -236,10 +242,11 @@ def _summarised_verdicts(ctx: ReportContext) -> list[str]:
                 and not (isinstance(v, float) and math.isnan(v))
                 and bool(v)
             )
-            items.append(
+            items.append((
+                "entries_ni",
                 t("concl.ni_counts", lang, control=control, margin=f"{s.margin_pct:g}",
-                  yes=f"{yes:,}", n=f"{len(mine):,}")
-            )  # fmt: skip
+                  yes=f"{yes:,}", n=f"{len(mine):,}"),
+            ))  # fmt: skip
     return items
 
 

@@ -165,8 +165,8 @@ def summary_section(ctx: ReportContext) -> Section | None:
             lang,
             crop=crop,
             design=design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each),
-            n_treatments=len(s.treatments),
-            n_plots=len(ctx.used),
+            n_treatments=f"{len(s.treatments):,}",
+            n_plots=f"{len(ctx.used):,}",
             standard=f"{s.standard_pct:g}",
             low=fmt_number(float(np.nanmin(values)), d),
             high=fmt_number(float(np.nanmax(values)), d),
@@ -217,6 +217,8 @@ def _summary_items(ctx: ReportContext) -> list[str]:
     """
     items = [str(i) for i in ctx.results.get("conclusions", [])]
     kinds = list(ctx.conclusion_kinds)
+    if ctx.entries is not None and "entries_count" in kinds and len(kinds) == len(items):
+        return _entries_summary_items(ctx, items, kinds)
     comp = ctx.comparisons
     n_verdicts = sum(k.startswith("dunnett") for k in kinds)
     if comp is None or n_verdicts <= SUMMARY_COMPARISONS or len(kinds) != len(items):
@@ -267,18 +269,75 @@ def _summary_items(ctx: ReportContext) -> list[str]:
                         )
                     )
                 done = True
-        elif kind == "ranking" and ctx.means is not None and "letters" in ctx.means.columns:
-            ranked = ctx.means.sort_values("mean", ascending=False).head(SUMMARY_RANKED)
-            order_text = " > ".join(
-                f"{trt} ({letters})"
-                for trt, letters in zip(ranked["treatment"], ranked["letters"], strict=True)
-            )
-            out.append(
-                t("summary.ranking_top", lang, k=len(ranked), order=order_text,
-                  letters=t(f"letters.{s.letters}", lang))
-            )  # fmt: skip
+        elif kind == "ranking" and (top := _ranking_top(ctx)) is not None:
+            out.append(top)
         else:
             out.append(item)
+    return out
+
+
+def _ranking_top(ctx: ReportContext) -> str | None:
+    """Return the summary's ranking: the :data:`SUMMARY_RANKED` highest LS-means, lettered."""
+    s, lang = ctx.s, ctx.s.lang
+    if ctx.means is None or "letters" not in ctx.means.columns:
+        return None
+    ranked = ctx.means.sort_values("mean", ascending=False).head(SUMMARY_RANKED)
+    order_text = " > ".join(
+        f"{trt} ({letters})"
+        for trt, letters in zip(ranked["treatment"], ranked["letters"], strict=True)
+    )
+    return t("summary.ranking_top", lang, k=len(ranked), order=order_text,
+             letters=t(f"letters.{s.letters}", lang))  # fmt: skip
+
+
+def _entries_summary_items(ctx: ReportContext, items: list[str], kinds: list[str]) -> list[str]:
+    """Summary of a trial with more entries than the report lists (``ctx.entries``).
+
+    The conclusions name up to 20 significantly better entries per control; the summary
+    keeps each control's counts, the first :data:`SUMMARY_SIGNIFICANT` of them (highest
+    LS-means first, as the conclusions order them), one sentence counting the others, and
+    the :data:`SUMMARY_RANKED` highest LS-means.
+    """
+    selection = ctx.entries
+    assert selection is not None  # noqa: S101
+    lang = ctx.s.lang
+    controls = [c for c in selection.controls]
+    out: list[str] = []
+    control: str | None = None
+    shown = 0
+
+    def close() -> None:
+        if control is None:
+            return
+        more = int(selection.n_better.get(control, 0)) - shown
+        if more > 0:
+            out.append(t("concl.better_more", lang, more=f"{more:,}", control=control))
+
+    counted = 0
+    for item, kind in zip(items, kinds, strict=True):
+        if kind == "entries_count":
+            close()
+            control = controls[counted] if counted < len(controls) else None
+            counted += 1
+            shown = 0
+            out.append(item)
+        elif kind == "entries_sig":
+            if shown < SUMMARY_SIGNIFICANT:
+                out.append(item)
+                shown += 1
+        elif kind == "entries_more":
+            continue  # counted again by close()
+        elif kind == "ranking":
+            close()
+            control = None
+            top = _ranking_top(ctx)
+            out.append(top if top is not None else item)
+        else:
+            if kind == "entries_ni":
+                close()
+                control = None
+            out.append(item)
+    close()
     return out
 
 

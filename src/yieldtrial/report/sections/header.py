@@ -171,8 +171,8 @@ def methods_section(ctx: ReportContext) -> Section:
                 "methods.design",
                 lang,
                 design=design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each),
-                n_treatments=len(s.treatments),
-                n_plots=len(ctx.used),
+                n_treatments=f"{len(s.treatments):,}",
+                n_plots=f"{len(ctx.used):,}",
             )
             + _design_detected(ctx, lang)
         ),
