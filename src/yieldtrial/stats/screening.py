@@ -54,10 +54,13 @@ from yieldtrial.stats.outliers import OUTLIER_ALPHA
 __all__ = [
     "CHECKS",
     "EXTREME_RATIO",
+    "LARGE_TABLE_ALPHA",
+    "LARGE_TABLE_PLOTS",
     "PATTERN_Z_LIMIT",
     "ROBUST_Z_LIMIT",
     "SUSPECT_COLUMNS",
     "TYPING_RATIOS",
+    "large_table_limit",
     "suspect_plots",
 ]
 
@@ -125,6 +128,41 @@ MOISTURE_POINTS = 3.0
 MOISTURE_Z_LIMIT = 5.0
 #: A harvested area this factor above (or its inverse below) the median area is flagged.
 AREA_RATIO = 1.25
+
+#: Above this many observed plots the robust z limits of the model-free checks are raised to
+#: at least the Bonferroni limit of the table (:func:`large_table_limit`): with millions of
+#: plots, a few normal deviations pass a limit of 3 or 5 by chance.
+LARGE_TABLE_PLOTS = 100_000
+#: Family-wise level of that Bonferroni limit: the chance that any of *n* normal plots passes
+#: it is about this (two-sided).
+LARGE_TABLE_ALPHA = 0.05
+
+
+def large_table_limit(limit: float, n_plots: int) -> float:
+    r"""Return a robust z limit raised for the number of plots screened.
+
+    Parameters
+    ----------
+    limit : float
+        The limit for an ordinary trial (e.g. :data:`PATTERN_Z_LIMIT`).
+    n_plots : int
+        Number of observed plots screened.
+
+    Returns
+    -------
+    float
+        ``limit`` up to :data:`LARGE_TABLE_PLOTS` plots; above, the larger of ``limit``
+        and the Bonferroni limit :math:`z_{1 - \alpha / (2n)}` with
+        :math:`\alpha` = :data:`LARGE_TABLE_ALPHA`, rounded up to 0.01 (100,001
+        plots: 5.03; 590,720: 5.36; 5,907,440: 5.76).
+    """
+    if n_plots <= LARGE_TABLE_PLOTS:
+        return limit
+    from statistics import NormalDist
+
+    bonferroni = -NormalDist().inv_cdf(LARGE_TABLE_ALPHA / (2.0 * n_plots))
+    return max(limit, math.ceil(bonferroni * 100.0) / 100.0)  # to 0.01 up: rules read "5.76"
+
 
 # variance of the median of m independent N(0, 1) values (m = 1..7; pi / (2 m) beyond)
 _MEDIAN_VARIANCE = {1: 1.0, 2: 0.5, 3: 0.4487, 4: 0.2982, 5: 0.2868, 6: 0.2147, 7: 0.2104}
@@ -217,7 +255,7 @@ def _spread_check(
 
 
 def _moisture_outliers(
-    m: np.ndarray, groups: np.ndarray, blocks: np.ndarray
+    m: np.ndarray, groups: np.ndarray, blocks: np.ndarray, *, limit: float = MOISTURE_Z_LIMIT
 ) -> list[tuple[int, float, float]]:
     """Find the plots whose moisture is unlike their treatment's and their block's plots.
 
@@ -250,7 +288,7 @@ def _moisture_outliers(
     deviation = m - typical
     with np.errstate(invalid="ignore"):
         hit = finite & (np.abs(deviation) > MOISTURE_POINTS)
-        hit &= np.abs(deviation) / scale > MOISTURE_Z_LIMIT
+        hit &= np.abs(deviation) / scale > limit
     return [(int(i), float(typical[i]), float(deviation[i] / scale)) for i in np.flatnonzero(hit)]
 
 
@@ -359,6 +397,12 @@ def suspect_plots(
     :data:`AREA_RATIO` (1.25) times above or below the median area and beyond 5
     robust spreads of the log areas.
 
+    Above :data:`LARGE_TABLE_PLOTS` (100,000) observed plots every robust z limit of the
+    model-free checks (deviation, typing patterns, digit swaps, moisture, area) is at
+    least the table's Bonferroni limit (:func:`large_table_limit`; 5,907,440 plots: 5.76),
+    so a clean table of millions of plots is not flagged for its normal tails; the ratio
+    rules (a 4x ratio, the moisture points and area ratio) are unchanged.
+
     Examples
     --------
     >>> df = pd.DataFrame({"plot_id": [str(101 + i) for i in range(12)],
@@ -382,6 +426,12 @@ def suspect_plots(
         )
     y = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float)
     observed = np.isfinite(y)
+    # millions of plots: limits raised to the table's Bonferroni limit (small trials unchanged)
+    n_screened = int(observed.sum())
+    robust_limit = large_table_limit(robust_limit, n_screened)
+    pattern_limit = large_table_limit(pattern_limit, n_screened)
+    swap_limit = large_table_limit(SWAP_Z_LIMIT, n_screened)
+    level_limit = large_table_limit(MOISTURE_Z_LIMIT, n_screened)
     ids = data[plot_id] if plot_id in data.columns else pd.Series(data.index, index=data.index)
     ids_text = ids.astype(str).to_numpy(dtype=object)
     groups, group_text = _groups(
@@ -473,14 +523,14 @@ def suspect_plots(
         elif label and abs(z) > pattern_limit:
             low, high = TYPING_RATIOS[label][1:]
             rule = f"ratio in [{low:.3g}, {high:.3g}] and |z| > {pattern_limit:g}"
-        elif abs(math.log(ratio)) > math.log(1.25) and abs(z) > SWAP_Z_LIMIT:
+        elif abs(math.log(ratio)) > math.log(1.25) and abs(z) > swap_limit:
             typical_typed = typical * (typed[i] / compare[i])
             for text, swapped in _digit_swaps(typed[i]):
                 if abs(math.log(swapped / typical_typed)) < math.log(SWAP_TOLERANCE):
                     label = f"swapped digits {typed[i]:.6g} -> {text}"
                     rule = (
                         f"a digit swap brings it within {100 * (SWAP_TOLERANCE - 1):.0f} % of "
-                        f"typical and |z| > {SWAP_Z_LIMIT:g}"
+                        f"typical and |z| > {swap_limit:g}"
                     )
                     break
         if not rule:
@@ -511,12 +561,12 @@ def suspect_plots(
         idx: np.ndarray, ratio: np.ndarray, typical: np.ndarray, m: np.ndarray
     ) -> np.ndarray:
         # |z| at or below which typing() returns None: a 4x ratio always fires, a
-        # doubled/halved ratio above pattern_limit, a possible digit swap above SWAP_Z_LIMIT
+        # doubled/halved ratio above pattern_limit, a possible digit swap above swap_limit
         out = np.full(idx.size, np.inf)
         zone = np.abs(np.log(ratio)) > math.log(1.25) * (1.0 - 1e-12)  # math.log's 1 ulp
-        out[zone] = SWAP_Z_LIMIT
+        out[zone] = swap_limit
         for low, high in (v[1:] for v in TYPING_RATIOS.values()):
-            out[(ratio >= low) & (ratio <= high)] = min(pattern_limit, SWAP_Z_LIMIT)
+            out[(ratio >= low) & (ratio <= high)] = min(pattern_limit, swap_limit)
         out[(ratio >= EXTREME_RATIO) | (ratio <= 1.0 / EXTREME_RATIO)] = -1.0
         return out
 
@@ -575,9 +625,10 @@ def suspect_plots(
     if moisture in data.columns:
         m = np.where(observed, pd.to_numeric(data[moisture], errors="coerce"), np.nan)
         if np.isfinite(m).sum() >= 3:
-            for j, typical, zm in _moisture_outliers(m, groups, blocks):
+            raised = {"limit": level_limit} if level_limit != MOISTURE_Z_LIMIT else {}
+            for j, typical, zm in _moisture_outliers(m, groups, blocks, **raised):
                 rule = (
-                    f"more than {MOISTURE_POINTS:g} points and {MOISTURE_Z_LIMIT:g} robust "
+                    f"more than {MOISTURE_POINTS:g} points and {level_limit:g} robust "
                     "spreads from the other plots of its treatment and of its block"
                 )
                 rows.append(
@@ -594,11 +645,11 @@ def suspect_plots(
             for k in np.flatnonzero(
                 np.isfinite(z)
                 & (np.abs(dev) > math.log(AREA_RATIO))
-                & (np.abs(z) > MOISTURE_Z_LIMIT)
+                & (np.abs(z) > level_limit)
             ):
                 j = int(k)
                 rule = (
-                    f"more than {AREA_RATIO:g}x from the median area and {MOISTURE_Z_LIMIT:g} "
+                    f"more than {AREA_RATIO:g}x from the median area and {level_limit:g} "
                     "robust spreads"
                 )
                 rows.append(
