@@ -32,7 +32,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats._absorb import absorbed_fit, use_absorption
-from yieldtrial.stats._common import default_design, numeric_column
+from yieldtrial.stats._common import default_design, numeric_column, private_rows
 from yieldtrial.stats._covariance import DiagonalCovariance, LowRankUpdateCovariance, diagonal
 from yieldtrial.stats.results import MeansModel, Provenance
 
@@ -887,7 +887,7 @@ def _fit(
             "least one observed plot or remove the level."
         )
 
-    used = data.loc[observed].copy()
+    used = private_rows(data, observed)  # every plot observed: no copy (copy on write)
     codes: dict[str, np.ndarray] = {}
     labels: dict[str, tuple[str, ...]] = {}
     for f in factors:

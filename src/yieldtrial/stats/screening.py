@@ -416,7 +416,7 @@ def suspect_plots(
     [['109', 'outlier_test', ''], ['109', 'robust_deviation', ''],
      ['109', 'typing_pattern', 'x2']]
     """
-    from yieldtrial.stats._common import check_alpha
+    from yieldtrial.stats._common import check_alpha, text_objects
     from yieldtrial.stats.outliers import outlier_test
 
     alpha = check_alpha(alpha)
@@ -439,7 +439,7 @@ def suspect_plots(
         factors=(whole_plot, sub_plot) if design == "split_plot" else (horizontal, vertical),
     )  # fmt: skip
     blocks = (
-        data[block].astype(str).to_numpy(dtype=object)
+        text_objects(data[block])
         if block is not None and block in data.columns
         else np.full(len(data), None, dtype=object)
     )
@@ -753,6 +753,8 @@ def _groups(
     factors: tuple[str | None, str | None],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Integer group codes and labels of the plots compared with each other."""
+    from yieldtrial.stats._common import text_objects
+
     if design in ("split_plot", "strip_plot"):
         first, second = factors
         if first is None or second is None:
@@ -762,13 +764,13 @@ def _groups(
                 "horizontal", "vertical")  # fmt: skip
             first, second = two_factor_columns(design, names, first, second, treatment=treatment)
         labels = data[first].astype(str) + ":" + data[second].astype(str)
+        text = labels.to_numpy(dtype=object)
     elif treatment is not None and treatment in data.columns:
-        labels = data[treatment].astype(str)
+        text = text_objects(data[treatment])  # one str per distinct label
     else:
         raise DataValidationError(
             f"design={design!r} needs treatment=<column of the treatment labels>."
         )
-    text = labels.to_numpy(dtype=object)
     codes, _ = pd.factorize(text, use_na_sentinel=False)  # str labels; hashing, not sorting
     return np.asarray(codes, dtype=np.int64), text
 
