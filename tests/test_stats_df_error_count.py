@@ -14,7 +14,7 @@ from yieldtrial.stats.model import fit
 
 
 def random_layout(seed: int) -> tuple[pd.DataFrame, dict]:
-    """A random CRD or RCBD table: labels as text, object text or integers; some incomplete."""
+    """Build a random CRD or RCBD table: text, object-text or integer labels; some incomplete."""
     rng = np.random.default_rng(seed)
     design = "rcbd" if rng.random() < 0.7 else "crd"
     t, b, reps = int(rng.integers(1, 7)), int(rng.integers(1, 6)), int(rng.integers(1, 3))
@@ -51,9 +51,7 @@ def test_counted_df_error_equals_the_fit_on_random_layouts(chunk):
     counted_any = 0
     for seed in range(50 * chunk, 50 * chunk + 50):
         data, columns = random_layout(seed)
-        counted = trial_analysis._counted_df_error(
-            data, columns=columns, response="yield_kg_ha"
-        )
+        counted = trial_analysis._counted_df_error(data, columns=columns, response="yield_kg_ha")
         try:
             model = fit(data, response="yield_kg_ha", treatment="treatment",
                         block=columns["block"], design=columns["design"])  # fmt: skip
@@ -65,9 +63,10 @@ def test_counted_df_error_equals_the_fit_on_random_layouts(chunk):
         if counted is not None:
             counted_any += 1
             assert counted == model.df_error, f"seed {seed}"
-        assert trial_analysis.design_df_error(
-            data, columns=columns, response="yield_kg_ha"
-        ) == model.df_error, f"seed {seed}"
+        assert (
+            trial_analysis.design_df_error(data, columns=columns, response="yield_kg_ha")
+            == model.df_error
+        ), f"seed {seed}"
     assert counted_any >= 15
 
 

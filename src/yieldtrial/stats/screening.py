@@ -433,7 +433,7 @@ def suspect_plots(
     swap_limit = large_table_limit(SWAP_Z_LIMIT, n_screened)
     level_limit = large_table_limit(MOISTURE_Z_LIMIT, n_screened)
     ids = data[plot_id] if plot_id in data.columns else pd.Series(data.index, index=data.index)
-    ids_text = ids.astype(str).to_numpy(dtype=object)
+    ids_text = _TextAt(ids)  # a plot's id as text when a finding names it
     groups, group_text = _groups(
         data, design=design, treatment=treatment,
         factors=(whole_plot, sub_plot) if design == "split_plot" else (horizontal, vertical),
@@ -467,8 +467,7 @@ def suspect_plots(
         flagged_records = formal.loc[formal["flagged"]].to_dict("records")
         wanted = {str(rec["plot_id"]) for rec in flagged_records}
         position = {  # the last plot of each flagged id (a dict over all plots is O(n) memory)
-            ids_text[k]: int(k)
-            for k in np.flatnonzero(pd.Series(ids_text, dtype=object).isin(wanted).to_numpy())
+            ids_text[k]: int(k) for k in ids_text.positions_of(wanted)
         }
         for rec in flagged_records:
             i = position.get(str(rec["plot_id"]))
@@ -643,9 +642,7 @@ def suspect_plots(
                 a, log=True, floor=math.log(AREA_RATIO), limit=MOISTURE_Z_LIMIT
             )
             for k in np.flatnonzero(
-                np.isfinite(z)
-                & (np.abs(dev) > math.log(AREA_RATIO))
-                & (np.abs(z) > level_limit)
+                np.isfinite(z) & (np.abs(dev) > math.log(AREA_RATIO)) & (np.abs(z) > level_limit)
             ):
                 j = int(k)
                 rule = (
@@ -775,6 +772,27 @@ def _groups(
     return np.asarray(codes, dtype=np.int64), text
 
 
+class _TextAt:
+    """``series.astype(str).to_numpy(dtype=object)[i]``, one element at a time.
+
+    The screening names only the plots it flags: 5.9 million plot ids are not turned
+    into Python strings (about 60 bytes each) to name a handful.
+    """
+
+    def __init__(self, series: pd.Series) -> None:
+        self._series = series
+
+    def __getitem__(self, i: int) -> Any:
+        return self._series.iloc[[int(i)]].astype(str).to_numpy(dtype=object)[0]
+
+    def positions_of(self, wanted: set[str]) -> np.ndarray:
+        """Positions whose text is in ``wanted``."""
+        series = self._series
+        if pd.api.types.infer_dtype(series, skipna=True) != "string":
+            series = series.astype(str)  # numbers, categories: compared as their text
+        return np.flatnonzero(series.isin(wanted).to_numpy(dtype=bool))
+
+
 def _replicated(groups: np.ndarray, observed: np.ndarray) -> bool:
     counts = np.bincount(groups[observed], minlength=int(groups.max()) + 1 if groups.size else 0)
     return bool(counts.size and (counts >= 2).sum() >= 2)
@@ -782,7 +800,7 @@ def _replicated(groups: np.ndarray, observed: np.ndarray) -> bool:
 
 def _duplicates(
     data: pd.DataFrame,
-    ids: np.ndarray,
+    ids: _TextAt | np.ndarray,
     groups: np.ndarray,
     blocks: np.ndarray,
     observed: np.ndarray,
@@ -825,7 +843,7 @@ def _duplicates(
 def _copied_rows(
     values: np.ndarray,
     columns: list[str],
-    ids: np.ndarray,
+    ids: _TextAt | np.ndarray,
     groups: np.ndarray,
     blocks: np.ndarray,
     observed: np.ndarray,
@@ -877,7 +895,7 @@ def _copied_rows(
 
 
 def _label_twice(
-    ids: np.ndarray, groups: np.ndarray, blocks: np.ndarray, row: Any
+    ids: _TextAt | np.ndarray, groups: np.ndarray, blocks: np.ndarray, row: Any
 ) -> list[dict[str, Any]]:
     """Find a treatment recorded more often in a block than the median, where another is short.
 

@@ -280,9 +280,9 @@ def _counted_df_error(
     y = data[response]
     if y.dtype != np.float64 or not np.isfinite(y.to_numpy()).all():
         return None
-    codes = []
+    codes: list[tuple[Any, Any]] = []
     for name in names:
-        labels = data[name]
+        labels = data[str(name)]
         if not _factorizes_like_text(labels) or labels.isna().any():
             return None
         codes.append(pd.factorize(labels, sort=False))

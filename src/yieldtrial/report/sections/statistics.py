@@ -327,9 +327,10 @@ def _mean_by_label(labels: pd.Series, values: pd.Series) -> dict[str, float]:
         codes, uniques = pd.factorize(labels, sort=False)
         texts, merged = pd.factorize(pd.Index(as_labels(list(uniques)), dtype=object))
         grouped = values.groupby(np.asarray(texts)[codes]).mean()
-        return {str(merged[int(k)]): float(v) for k, v in grouped.items()}
-    keys = pd.Series(as_labels(labels.tolist()), index=labels.index)
-    grouped = values.groupby(keys).mean()
+        keys, group_means = grouped.index.to_numpy().tolist(), grouped.to_numpy().tolist()
+        return {str(merged[k]): float(v) for k, v in zip(keys, group_means, strict=True)}
+    by_text = pd.Series(as_labels(labels.tolist()), index=labels.index)
+    grouped = values.groupby(by_text).mean()
     return {str(k): float(v) for k, v in grouped.items()}
 
 
