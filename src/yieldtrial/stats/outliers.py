@@ -245,6 +245,31 @@ def outlier_test(
     >>> str(top["treatment"]), str(top["block"]), bool(top["flagged"])
     ('D', '3', True)
     """
+    return _outlier_test(
+        data, response=response, treatment=treatment, block=block, design=design, row=row,
+        column=column, whole_plot=whole_plot, sub_plot=sub_plot, horizontal=horizontal,
+        vertical=vertical, plot_id=plot_id, alpha=alpha, flagged_only=False,
+    )  # fmt: skip
+
+
+def _outlier_test(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str | None = None,
+    block: str | None = None,
+    design: str = "rcbd",
+    row: str | None = None,
+    column: str | None = None,
+    whole_plot: str | None = None,
+    sub_plot: str | None = None,
+    horizontal: str | None = None,
+    vertical: str | None = None,
+    plot_id: str = "plot_id",
+    alpha: float = OUTLIER_ALPHA,
+    flagged_only: bool,
+) -> pd.DataFrame:
+    """:func:`outlier_test`; ``flagged_only``: only the flagged rows (the screening's need)."""
     from scipy import stats
 
     alpha = check_alpha(alpha)
@@ -299,6 +324,9 @@ def outlier_test(
     # rows by decreasing |t|, the table built once in that order (5.9 million plots: no
     # second copy of its 13 columns for the sort)
     order = np.argsort(-np.nan_to_num(np.abs(t_ext), nan=-1.0), kind="stable")
+    flagged = np.asarray(np.nan_to_num(p_adj, nan=1.0) < alpha, dtype=bool)
+    if flagged_only:  # the same rows in the same order, without the others
+        order = order[flagged[order]]
     columns = {
         "plot_id": table["plot_id"].to_numpy(dtype=object),
         "treatment": table["treatment"].to_numpy(dtype=object),
@@ -312,7 +340,7 @@ def outlier_test(
         "p_value": p,
         "p_value_adjusted": p_adj,
         "n_tests": np.full(e.shape, n_tests, dtype=int),
-        "flagged": np.asarray(np.nan_to_num(p_adj, nan=1.0) < alpha, dtype=bool),
+        "flagged": flagged,
     }
     out = pd.DataFrame(
         {name: values[order] for name, values in columns.items()},

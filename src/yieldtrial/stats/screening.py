@@ -417,7 +417,7 @@ def suspect_plots(
      ['109', 'typing_pattern', 'x2']]
     """
     from yieldtrial.stats._common import check_alpha, text_objects
-    from yieldtrial.stats.outliers import outlier_test
+    from yieldtrial.stats.outliers import _outlier_test as outlier_test
 
     alpha = check_alpha(alpha)
     if response not in data.columns:
@@ -460,6 +460,7 @@ def suspect_plots(
             data, response=response, treatment=treatment, block=block, design=design,
             row=row, column=column, whole_plot=whole_plot, sub_plot=sub_plot,
             horizontal=horizontal, vertical=vertical, plot_id=plot_id, alpha=alpha,
+            flagged_only=True,
         )  # fmt: skip
         provenance = formal.attrs.get("provenance")
         if formal.attrs.get("note"):
