@@ -163,9 +163,7 @@ def text_objects(series: pd.Series, *, map_str: bool = False) -> np.ndarray:
     ndarray of object
         The labels as ``str``.
     """
-    from yieldtrial.stats.model import _factorizes_like_text
-
-    if len(series) and _factorizes_like_text(series) and not series.isna().any():
+    if len(series) and factorizes_like_text(series) and not series.isna().any():
         codes, uniques = pd.factorize(series, sort=False)
         labels = np.empty(len(uniques), dtype=object)
         labels[:] = [str(u) for u in uniques]
@@ -206,3 +204,18 @@ def private_rows(data: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     if keep.all() and copy_on_write():
         return data.copy(deep=False)
     return data.loc[keep].copy()
+
+
+def factorizes_like_text(series: pd.Series) -> bool:
+    """Whether grouping ``series`` by value groups it exactly as by ``str(value)``.
+
+    True for string columns and object columns holding only ``str`` values, and for
+    integer columns (``str`` of an integer is injective); floats (``-0.0`` and ``0.0``)
+    and mixed object columns (``1`` and ``"1"``) take the text route.
+    """
+    dtype = series.dtype
+    if isinstance(dtype, pd.StringDtype) or pd.api.types.is_integer_dtype(dtype):
+        return not pd.api.types.is_bool_dtype(dtype)
+    if pd.api.types.is_object_dtype(dtype):
+        return bool(pd.api.types.infer_dtype(series, skipna=False) == "string")
+    return False

@@ -33,6 +33,7 @@ import pandas as pd
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats._absorb import absorbed_fit, use_absorption
 from yieldtrial.stats._common import default_design, numeric_column, private_rows
+from yieldtrial.stats._common import factorizes_like_text as _factorizes_like_text
 from yieldtrial.stats._covariance import DiagonalCovariance, LowRankUpdateCovariance, diagonal
 from yieldtrial.stats.results import MeansModel, Provenance
 
@@ -381,21 +382,6 @@ def _levels_of(series: pd.Series, *, column: str) -> tuple[np.ndarray, tuple[str
             "make the labels distinct."
         )
     return codes, str_labels
-
-
-def _factorizes_like_text(series: pd.Series) -> bool:
-    """Whether grouping ``series`` by value groups it exactly as by ``str(value)``.
-
-    True for string columns and object columns holding only ``str`` values, and for
-    integer columns (``str`` of an integer is injective); floats (``-0.0`` and ``0.0``)
-    and mixed object columns (``1`` and ``"1"``) take the text route.
-    """
-    dtype = series.dtype
-    if isinstance(dtype, pd.StringDtype) or pd.api.types.is_integer_dtype(dtype):
-        return not pd.api.types.is_bool_dtype(dtype)
-    if pd.api.types.is_object_dtype(dtype):
-        return bool(pd.api.types.infer_dtype(series, skipna=False) == "string")
-    return False
 
 
 def _numeric_response(data: pd.DataFrame, response: str) -> np.ndarray:

@@ -265,7 +265,7 @@ def _counted_df_error(
     """
     import numpy as np
 
-    from yieldtrial.stats.model import _factorizes_like_text
+    from yieldtrial.stats._common import factorizes_like_text as _factorizes_like_text
 
     design = columns["design"]
     if design not in ("crd", "rcbd") or _two_factors(columns):

@@ -321,7 +321,7 @@ def _mean_by_label(labels: pd.Series, values: pd.Series) -> dict[str, float]:
     pandas' group means over the same rows in the same order, so equal to grouping by the
     label texts themselves.
     """
-    from yieldtrial.stats.model import _factorizes_like_text
+    from yieldtrial.stats._common import factorizes_like_text as _factorizes_like_text
 
     if _factorizes_like_text(labels) and not labels.isna().any():
         codes, uniques = pd.factorize(labels, sort=False)
