@@ -789,7 +789,7 @@ class _TextAt:
     def positions_of(self, wanted: set[str]) -> np.ndarray:
         """Positions whose text is in ``wanted``."""
         series = self._series
-        if pd.api.types.infer_dtype(series, skipna=True) != "string":
+        if pd.api.types.infer_dtype(series, skipna=False) != "string":
             series = series.astype(str)  # numbers, categories: compared as their text
         return np.flatnonzero(series.isin(wanted).to_numpy(dtype=bool))
 
