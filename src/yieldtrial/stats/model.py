@@ -680,6 +680,9 @@ def _fit_key(
     used = [c for c in dict.fromkeys(columns) if c is not None]
     if not isinstance(data, pd.DataFrame) or any(c not in data.columns for c in used):
         return None  # not cached: the fit's own checks name the problem
+    raw = _raw_content_digest(data, used)
+    if raw is not None:  # numbers and arrow text: their buffers (no per-row hashing)
+        return (*args, data.shape[0], "raw", raw)
     try:
         hashed = pd.util.hash_pandas_object(data[used], index=True).to_numpy()
     except TypeError:  # unhashable cells: no caching
@@ -691,6 +694,50 @@ def _fit_key(
             digest.update(repr(tuple(data[c].cat.categories)).encode())
     digest.update(repr(tuple(data.index.names)).encode())
     return (*args, data.shape[0], digest.hexdigest())
+
+
+def _raw_content_digest(data: pd.DataFrame, used: Sequence[str]) -> str | None:
+    """BLAKE2b of the used columns' buffers, their dtypes and the index; None for other columns.
+
+    Numeric columns are hashed as their bytes, pyarrow text columns as their offsets (from
+    0), characters and missing-value mask: equal bytes are equal content, so a hit is always
+    the same table (two equal tables stored differently only miss the cache).  5.9 million
+    plots: a fraction of a second instead of ``hash_pandas_object``'s 1.5 s per call.
+    """
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=16)
+    if isinstance(data.index, pd.RangeIndex):
+        index = data.index
+        digest.update(repr(("range", index.start, index.stop, index.step, index.name)).encode())
+    else:
+        return None
+    for name in used:
+        series = data[name]
+        digest.update(repr((name, str(series.dtype), len(series))).encode())
+        dtype = series.dtype
+        if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+            digest.update(np.ascontiguousarray(series.to_numpy()).tobytes())
+            continue
+        if not isinstance(dtype, pd.StringDtype) or getattr(dtype, "storage", "") != "pyarrow":
+            return None
+        import pyarrow as pa
+
+        column = pa.chunked_array(series.array.__arrow_array__()).combine_chunks()
+        if column.type == pa.string():
+            width: type[np.signedinteger[Any]] = np.int32
+        elif column.type == pa.large_string():
+            width = np.int64
+        else:
+            return None
+        offsets = np.frombuffer(column.buffers()[1], dtype=width)
+        offsets = offsets[column.offset : column.offset + len(column) + 1]
+        start, stop = int(offsets[0]), int(offsets[-1])
+        chars = column.buffers()[2]
+        digest.update((offsets - offsets[0]).astype(np.int64).tobytes())
+        digest.update(memoryview(chars)[start:stop] if chars is not None else b"")
+        digest.update(np.asarray(column.is_null(), dtype=bool).tobytes())
+    return digest.hexdigest()
 
 
 def fit(
