@@ -697,7 +697,7 @@ def _fit_key(
 
 
 def _raw_content_digest(data: pd.DataFrame, used: Sequence[str]) -> str | None:
-    """BLAKE2b of the used columns' buffers, their dtypes and the index; None for other columns.
+    """BLAKE2b of the used columns' buffers, dtypes and integer index; None for other tables.
 
     Numeric columns are hashed as their bytes, pyarrow text columns as their offsets (from
     0), characters and missing-value mask: equal bytes are equal content, so a hit is always
@@ -707,11 +707,12 @@ def _raw_content_digest(data: pd.DataFrame, used: Sequence[str]) -> str | None:
     import hashlib
 
     digest = hashlib.blake2b(digest_size=16)
-    if isinstance(data.index, pd.RangeIndex):
-        index = data.index
-        digest.update(repr(("range", index.start, index.stop, index.step, index.name)).encode())
-    else:
+    index = data.index
+    if not (isinstance(index.dtype, np.dtype) and index.dtype.kind in "iu"):
         return None
+    # a RangeIndex and the same integers as an Index key alike (as hash_pandas_object did)
+    digest.update(repr(("integer index", tuple(index.names))).encode())
+    digest.update(np.asarray(index, dtype=np.int64).tobytes())
     for name in used:
         series = data[name]
         digest.update(repr((name, str(series.dtype), len(series))).encode())
