@@ -118,3 +118,27 @@ def test_fit_cache_misses_when_a_value_changes() -> None:
     # one plot raised by 1: its treatment mean rises by 1/4 (4 blocks)
     i = other.levels.index(str(changed.loc[0, "treatment"]))
     assert other.lsmeans[i] - first.lsmeans[i] == pytest.approx(0.25)
+
+
+def test_fit_cache_key_of_text_columns_follows_their_content() -> None:
+    """Arrow text columns are keyed by their buffers: equal text hits, changed text misses.
+
+    A column sliced out of a longer one (non-zero offset into its buffers) keys like the
+    same text built fresh; one changed or blanked label gives another key.
+    """
+    from yieldtrial.stats.model import _fit_key
+
+    pytest.importorskip("pyarrow")
+    text = pd.Series(["A", "B", "C", "A"], dtype="string[pyarrow]")
+    data = pd.DataFrame({"treatment": text, "y": [1.0, 2.0, 3.0, 4.0]})
+    longer = pd.Series(["Z", "A", "B", "C", "A"], dtype="string[pyarrow]")
+    sliced = data.assign(treatment=longer.iloc[1:].reset_index(drop=True))
+    args = ("y", "treatment")
+    key = _fit_key(data, ["y", "treatment"], args)
+    assert key is not None
+    assert _fit_key(sliced, ["y", "treatment"], args) == key
+    changed = data.assign(treatment=pd.Series(["A", "B", "C", "B"], dtype="string[pyarrow]"))
+    blank = data.assign(treatment=pd.Series(["A", "B", "C", None], dtype="string[pyarrow]"))
+    empty = data.assign(treatment=pd.Series(["A", "B", "C", ""], dtype="string[pyarrow]"))
+    keys = {_fit_key(d, ["y", "treatment"], args) for d in (changed, blank, empty)}
+    assert len(keys) == 3 and key not in keys

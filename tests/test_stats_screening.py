@@ -212,3 +212,47 @@ def test_clean_trial_table_has_the_column_types_of_findings():
     assert out.empty
     assert out["p_value"].dtype == np.float64 and out["value"].dtype == np.float64
     assert out["plot_id"].dtype == pd.Series(["101"]).dtype  # a filled text column's type
+
+
+def test_large_table_limit_is_the_bonferroni_limit_above_the_size(monkeypatch):
+    """Up to LARGE_TABLE_PLOTS the limit is unchanged; above, at least z_{1 - 0.05 / (2n)}.
+
+    Expected values from scipy's normal quantile (an independent path from the
+    ``statistics.NormalDist`` the code uses), rounded up to 0.01.
+    """
+    from scipy.stats import norm
+
+    from yieldtrial.stats import screening
+
+    assert screening.large_table_limit(3.0, 100_000) == 3.0
+    assert screening.large_table_limit(5.0, 12) == 5.0
+    for n in (100_001, 590_720, 5_907_440):
+        expected = np.ceil(norm.isf(0.05 / (2 * n)) * 100) / 100
+        assert screening.large_table_limit(3.0, n) == pytest.approx(expected, abs=1e-12)
+        assert screening.large_table_limit(6.0, n) == 6.0  # never lowered
+    assert screening.large_table_limit(3.0, 5_907_440) == pytest.approx(5.76)
+
+
+def test_large_table_raises_the_moisture_limit(monkeypatch):
+    """A moisture reading 7.5 spreads off is flagged in a trial, not in a 'large' table.
+
+    The table counts as large by lowering LARGE_TABLE_PLOTS to 100 (120 plots) with a
+    family level of 1e-12: limit z_{1 - 1e-12 / 240} = 7.77 (scipy's ``norm.isf``).
+    """
+    from scipy.stats import norm
+
+    from yieldtrial.stats import screening
+
+    book = field_book(3, t=4, b=30, cv=0.06)
+    overall = float(book["moisture_pct"].median())
+    book.loc[5, "moisture_pct"] = overall + 4.5  # 7.5 robust spreads (spread floor 0.6)
+    book.loc[9, "moisture_pct"] = overall + 6.5  # 10.8 spreads
+    flagged = screen(book)
+    assert sorted(flagged.loc[flagged["check"] == "moisture", "plot_id"]) == ["202", "302"]
+    monkeypatch.setattr(screening, "LARGE_TABLE_PLOTS", 100)
+    monkeypatch.setattr(screening, "LARGE_TABLE_ALPHA", 1e-12)
+    limit = np.ceil(norm.isf(1e-12 / 240) * 100) / 100
+    large = screen(book)
+    rows = large.loc[large["check"] == "moisture"]
+    assert rows["plot_id"].tolist() == ["302"]
+    assert f"{limit:g} robust spreads" in rows["rule"].iloc[0]

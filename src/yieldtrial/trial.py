@@ -629,8 +629,10 @@ class FieldTrial:
         with a single observed plot: that treatment still gets an LS-mean and the
         other plots estimate the error.  A demonstration with one harvest per
         treatment has ``df_error == 0`` and supports no significance test;
-        reports say so instead of printing p-values.  Computed once (a design
-        model fit, :func:`yieldtrial.stats.model.fit`) and cached.
+        reports say so instead of printing p-values.  Computed once and cached:
+        counted for a complete CRD or complete, balanced RCBD (``n - t`` and
+        ``n - t - b + 1``, what the fit gives), else by a design model fit
+        (:func:`yieldtrial.stats.model.fit`).
 
         Raises
         ------

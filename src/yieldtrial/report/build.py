@@ -190,6 +190,7 @@ def build_report(
         ``to_json()`` or ``to_docx()``.
     """
     from yieldtrial._version import __version__
+    from yieldtrial.stats._common import copy_on_write, private_rows
 
     config = _as_config(config)
     if title is not None and not isinstance(title, str):
@@ -199,10 +200,11 @@ def build_report(
         trial, config, lang=lang, unit=unit, margin_pct=margin_pct, alpha=alpha, letters=letters
     )
     lang = s.lang
-    plots = trial.yields(s.unit).copy()
+    # shallow copies where pandas copies on write (a 5.9-million-plot table is not duplicated)
+    plots = trial.yields(s.unit).copy(deep=not copy_on_write())
     if "treatment" in plots.columns:
         plots["treatment"] = plots["treatment"].astype(str)
-    used = plots[np.isfinite(plots[s.ycol].to_numpy(dtype=float))].copy()
+    used = private_rows(plots, np.isfinite(plots[s.ycol].to_numpy(dtype=float)))
     date = report_date or _dt.datetime.now(_dt.UTC).date().isoformat()
     source = input_path or attr_or(trial, "source", None)
     meta: dict[str, Any] = {

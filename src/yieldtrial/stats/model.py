@@ -32,7 +32,8 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats._absorb import absorbed_fit, use_absorption
-from yieldtrial.stats._common import default_design, numeric_column
+from yieldtrial.stats._common import default_design, numeric_column, private_rows
+from yieldtrial.stats._common import factorizes_like_text as _factorizes_like_text
 from yieldtrial.stats._covariance import DiagonalCovariance, LowRankUpdateCovariance, diagonal
 from yieldtrial.stats.results import MeansModel, Provenance
 
@@ -383,21 +384,6 @@ def _levels_of(series: pd.Series, *, column: str) -> tuple[np.ndarray, tuple[str
     return codes, str_labels
 
 
-def _factorizes_like_text(series: pd.Series) -> bool:
-    """Whether grouping ``series`` by value groups it exactly as by ``str(value)``.
-
-    True for string columns and object columns holding only ``str`` values, and for
-    integer columns (``str`` of an integer is injective); floats (``-0.0`` and ``0.0``)
-    and mixed object columns (``1`` and ``"1"``) take the text route.
-    """
-    dtype = series.dtype
-    if isinstance(dtype, pd.StringDtype) or pd.api.types.is_integer_dtype(dtype):
-        return not pd.api.types.is_bool_dtype(dtype)
-    if pd.api.types.is_object_dtype(dtype):
-        return bool(pd.api.types.infer_dtype(series, skipna=False) == "string")
-    return False
-
-
 def _numeric_response(data: pd.DataFrame, response: str) -> np.ndarray:
     values = numeric_column(
         data, response, fix="Fix or blank the value (a blank is treated as a missing plot)."
@@ -694,6 +680,9 @@ def _fit_key(
     used = [c for c in dict.fromkeys(columns) if c is not None]
     if not isinstance(data, pd.DataFrame) or any(c not in data.columns for c in used):
         return None  # not cached: the fit's own checks name the problem
+    raw = _raw_content_digest(data, used)
+    if raw is not None:  # numbers and arrow text: their buffers (no per-row hashing)
+        return (*args, data.shape[0], "raw", raw)
     try:
         hashed = pd.util.hash_pandas_object(data[used], index=True).to_numpy()
     except TypeError:  # unhashable cells: no caching
@@ -705,6 +694,51 @@ def _fit_key(
             digest.update(repr(tuple(data[c].cat.categories)).encode())
     digest.update(repr(tuple(data.index.names)).encode())
     return (*args, data.shape[0], digest.hexdigest())
+
+
+def _raw_content_digest(data: pd.DataFrame, used: Sequence[str]) -> str | None:
+    """BLAKE2b of the used columns' buffers, dtypes and integer index; None for other tables.
+
+    Numeric columns are hashed as their bytes, pyarrow text columns as their offsets (from
+    0), characters and missing-value mask: equal bytes are equal content, so a hit is always
+    the same table (two equal tables stored differently only miss the cache).  5.9 million
+    plots: a fraction of a second instead of ``hash_pandas_object``'s 1.5 s per call.
+    """
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=16)
+    index = data.index
+    if not (isinstance(index.dtype, np.dtype) and index.dtype.kind in "iu"):
+        return None
+    # a RangeIndex and the same integers as an Index key alike (as hash_pandas_object did)
+    digest.update(repr(("integer index", tuple(index.names))).encode())
+    digest.update(np.asarray(index, dtype=np.int64).tobytes())
+    for name in used:
+        series = data[name]
+        digest.update(repr((name, str(series.dtype), len(series))).encode())
+        dtype = series.dtype
+        if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+            digest.update(np.ascontiguousarray(series.to_numpy()).tobytes())
+            continue
+        if not isinstance(dtype, pd.StringDtype) or getattr(dtype, "storage", "") != "pyarrow":
+            return None
+        import pyarrow as pa
+
+        column = pa.chunked_array(series.array.__arrow_array__()).combine_chunks()
+        if column.type == pa.string():
+            width: type[np.signedinteger[Any]] = np.int32
+        elif column.type == pa.large_string():
+            width = np.int64
+        else:
+            return None
+        offsets = np.frombuffer(column.buffers()[1], dtype=width)
+        offsets = offsets[column.offset : column.offset + len(column) + 1]
+        start, stop = int(offsets[0]), int(offsets[-1])
+        chars = column.buffers()[2]
+        digest.update((offsets - offsets[0]).astype(np.int64).tobytes())
+        digest.update(memoryview(chars)[start:stop] if chars is not None else b"")
+        digest.update(np.asarray(column.is_null(), dtype=bool).tobytes())
+    return digest.hexdigest()
 
 
 def fit(
@@ -887,7 +921,7 @@ def _fit(
             "least one observed plot or remove the level."
         )
 
-    used = data.loc[observed].copy()
+    used = private_rows(data, observed)  # every plot observed: no copy (copy on write)
     codes: dict[str, np.ndarray] = {}
     labels: dict[str, tuple[str, ...]] = {}
     for f in factors:

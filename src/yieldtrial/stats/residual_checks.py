@@ -551,16 +551,19 @@ def _residual_table(model: DesignFit, *, treatment: str, plot_id: str) -> pd.Dat
     used = model.data
     internal, external = studentized_residuals(model)
     ids = used[plot_id] if plot_id in used.columns else pd.Series(used.index, index=used.index)
+    from yieldtrial.stats._common import text_objects
+
+    # labels as text, one str object per distinct label (millions of plots: no str per cell)
     block_values = (
-        used[model.block].astype(object).map(str)
+        text_objects(used[model.block], map_str=True)
         if model.block is not None
-        else pd.Series([None] * len(used), index=used.index, dtype=object)
+        else np.full(len(used), None, dtype=object)
     )
     return pd.DataFrame(
         {
             "plot_id": ids.to_numpy(dtype=object),
-            "treatment": used[treatment].astype(object).map(str).to_numpy(),
-            "block": block_values.to_numpy(dtype=object),
+            "treatment": text_objects(used[treatment], map_str=True),
+            "block": block_values,
             "fitted": model.fitted.to_numpy(),
             "residual": model.residuals.to_numpy(dtype=float),
             "leverage": model.leverage.to_numpy(),

@@ -54,10 +54,13 @@ from yieldtrial.stats.outliers import OUTLIER_ALPHA
 __all__ = [
     "CHECKS",
     "EXTREME_RATIO",
+    "LARGE_TABLE_ALPHA",
+    "LARGE_TABLE_PLOTS",
     "PATTERN_Z_LIMIT",
     "ROBUST_Z_LIMIT",
     "SUSPECT_COLUMNS",
     "TYPING_RATIOS",
+    "large_table_limit",
     "suspect_plots",
 ]
 
@@ -125,6 +128,41 @@ MOISTURE_POINTS = 3.0
 MOISTURE_Z_LIMIT = 5.0
 #: A harvested area this factor above (or its inverse below) the median area is flagged.
 AREA_RATIO = 1.25
+
+#: Above this many observed plots the robust z limits of the model-free checks are raised to
+#: at least the Bonferroni limit of the table (:func:`large_table_limit`): with millions of
+#: plots, a few normal deviations pass a limit of 3 or 5 by chance.
+LARGE_TABLE_PLOTS = 100_000
+#: Family-wise level of that Bonferroni limit: the chance that any of *n* normal plots passes
+#: it is about this (two-sided).
+LARGE_TABLE_ALPHA = 0.05
+
+
+def large_table_limit(limit: float, n_plots: int) -> float:
+    r"""Return a robust z limit raised for the number of plots screened.
+
+    Parameters
+    ----------
+    limit : float
+        The limit for an ordinary trial (e.g. :data:`PATTERN_Z_LIMIT`).
+    n_plots : int
+        Number of observed plots screened.
+
+    Returns
+    -------
+    float
+        ``limit`` up to :data:`LARGE_TABLE_PLOTS` plots; above, the larger of ``limit``
+        and the Bonferroni limit :math:`z_{1 - \alpha / (2n)}` with
+        :math:`\alpha` = :data:`LARGE_TABLE_ALPHA`, rounded up to 0.01 (100,001
+        plots: 5.03; 590,720: 5.36; 5,907,440: 5.76).
+    """
+    if n_plots <= LARGE_TABLE_PLOTS:
+        return limit
+    from statistics import NormalDist
+
+    bonferroni = -NormalDist().inv_cdf(LARGE_TABLE_ALPHA / (2.0 * n_plots))
+    return max(limit, math.ceil(bonferroni * 100.0) / 100.0)  # to 0.01 up: rules read "5.76"
+
 
 # variance of the median of m independent N(0, 1) values (m = 1..7; pi / (2 m) beyond)
 _MEDIAN_VARIANCE = {1: 1.0, 2: 0.5, 3: 0.4487, 4: 0.2982, 5: 0.2868, 6: 0.2147, 7: 0.2104}
@@ -217,7 +255,7 @@ def _spread_check(
 
 
 def _moisture_outliers(
-    m: np.ndarray, groups: np.ndarray, blocks: np.ndarray
+    m: np.ndarray, groups: np.ndarray, blocks: np.ndarray, *, limit: float = MOISTURE_Z_LIMIT
 ) -> list[tuple[int, float, float]]:
     """Find the plots whose moisture is unlike their treatment's and their block's plots.
 
@@ -250,7 +288,7 @@ def _moisture_outliers(
     deviation = m - typical
     with np.errstate(invalid="ignore"):
         hit = finite & (np.abs(deviation) > MOISTURE_POINTS)
-        hit &= np.abs(deviation) / scale > MOISTURE_Z_LIMIT
+        hit &= np.abs(deviation) / scale > limit
     return [(int(i), float(typical[i]), float(deviation[i] / scale)) for i in np.flatnonzero(hit)]
 
 
@@ -359,6 +397,12 @@ def suspect_plots(
     :data:`AREA_RATIO` (1.25) times above or below the median area and beyond 5
     robust spreads of the log areas.
 
+    Above :data:`LARGE_TABLE_PLOTS` (100,000) observed plots every robust z limit of the
+    model-free checks (deviation, typing patterns, digit swaps, moisture, area) is at
+    least the table's Bonferroni limit (:func:`large_table_limit`; 5,907,440 plots: 5.76),
+    so a clean table of millions of plots is not flagged for its normal tails; the ratio
+    rules (a 4x ratio, the moisture points and area ratio) are unchanged.
+
     Examples
     --------
     >>> df = pd.DataFrame({"plot_id": [str(101 + i) for i in range(12)],
@@ -372,8 +416,8 @@ def suspect_plots(
     [['109', 'outlier_test', ''], ['109', 'robust_deviation', ''],
      ['109', 'typing_pattern', 'x2']]
     """
-    from yieldtrial.stats._common import check_alpha
-    from yieldtrial.stats.outliers import outlier_test
+    from yieldtrial.stats._common import check_alpha, text_objects
+    from yieldtrial.stats.outliers import _outlier_test as outlier_test
 
     alpha = check_alpha(alpha)
     if response not in data.columns:
@@ -382,14 +426,20 @@ def suspect_plots(
         )
     y = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float)
     observed = np.isfinite(y)
+    # millions of plots: limits raised to the table's Bonferroni limit (small trials unchanged)
+    n_screened = int(observed.sum())
+    robust_limit = large_table_limit(robust_limit, n_screened)
+    pattern_limit = large_table_limit(pattern_limit, n_screened)
+    swap_limit = large_table_limit(SWAP_Z_LIMIT, n_screened)
+    level_limit = large_table_limit(MOISTURE_Z_LIMIT, n_screened)
     ids = data[plot_id] if plot_id in data.columns else pd.Series(data.index, index=data.index)
-    ids_text = ids.astype(str).to_numpy(dtype=object)
+    ids_text = _TextAt(ids)  # a plot's id as text when a finding names it
     groups, group_text = _groups(
         data, design=design, treatment=treatment,
         factors=(whole_plot, sub_plot) if design == "split_plot" else (horizontal, vertical),
     )  # fmt: skip
     blocks = (
-        data[block].astype(str).to_numpy(dtype=object)
+        text_objects(data[block])
         if block is not None and block in data.columns
         else np.full(len(data), None, dtype=object)
     )
@@ -410,6 +460,7 @@ def suspect_plots(
             data, response=response, treatment=treatment, block=block, design=design,
             row=row, column=column, whole_plot=whole_plot, sub_plot=sub_plot,
             horizontal=horizontal, vertical=vertical, plot_id=plot_id, alpha=alpha,
+            flagged_only=True,
         )  # fmt: skip
         provenance = formal.attrs.get("provenance")
         if formal.attrs.get("note"):
@@ -417,8 +468,7 @@ def suspect_plots(
         flagged_records = formal.loc[formal["flagged"]].to_dict("records")
         wanted = {str(rec["plot_id"]) for rec in flagged_records}
         position = {  # the last plot of each flagged id (a dict over all plots is O(n) memory)
-            ids_text[k]: int(k)
-            for k in np.flatnonzero(pd.Series(ids_text, dtype=object).isin(wanted).to_numpy())
+            ids_text[k]: int(k) for k in ids_text.positions_of(wanted)
         }
         for rec in flagged_records:
             i = position.get(str(rec["plot_id"]))
@@ -473,14 +523,14 @@ def suspect_plots(
         elif label and abs(z) > pattern_limit:
             low, high = TYPING_RATIOS[label][1:]
             rule = f"ratio in [{low:.3g}, {high:.3g}] and |z| > {pattern_limit:g}"
-        elif abs(math.log(ratio)) > math.log(1.25) and abs(z) > SWAP_Z_LIMIT:
+        elif abs(math.log(ratio)) > math.log(1.25) and abs(z) > swap_limit:
             typical_typed = typical * (typed[i] / compare[i])
             for text, swapped in _digit_swaps(typed[i]):
                 if abs(math.log(swapped / typical_typed)) < math.log(SWAP_TOLERANCE):
                     label = f"swapped digits {typed[i]:.6g} -> {text}"
                     rule = (
                         f"a digit swap brings it within {100 * (SWAP_TOLERANCE - 1):.0f} % of "
-                        f"typical and |z| > {SWAP_Z_LIMIT:g}"
+                        f"typical and |z| > {swap_limit:g}"
                     )
                     break
         if not rule:
@@ -511,12 +561,12 @@ def suspect_plots(
         idx: np.ndarray, ratio: np.ndarray, typical: np.ndarray, m: np.ndarray
     ) -> np.ndarray:
         # |z| at or below which typing() returns None: a 4x ratio always fires, a
-        # doubled/halved ratio above pattern_limit, a possible digit swap above SWAP_Z_LIMIT
+        # doubled/halved ratio above pattern_limit, a possible digit swap above swap_limit
         out = np.full(idx.size, np.inf)
         zone = np.abs(np.log(ratio)) > math.log(1.25) * (1.0 - 1e-12)  # math.log's 1 ulp
-        out[zone] = SWAP_Z_LIMIT
+        out[zone] = swap_limit
         for low, high in (v[1:] for v in TYPING_RATIOS.values()):
-            out[(ratio >= low) & (ratio <= high)] = min(pattern_limit, SWAP_Z_LIMIT)
+            out[(ratio >= low) & (ratio <= high)] = min(pattern_limit, swap_limit)
         out[(ratio >= EXTREME_RATIO) | (ratio <= 1.0 / EXTREME_RATIO)] = -1.0
         return out
 
@@ -575,9 +625,10 @@ def suspect_plots(
     if moisture in data.columns:
         m = np.where(observed, pd.to_numeric(data[moisture], errors="coerce"), np.nan)
         if np.isfinite(m).sum() >= 3:
-            for j, typical, zm in _moisture_outliers(m, groups, blocks):
+            raised = {"limit": level_limit} if level_limit != MOISTURE_Z_LIMIT else {}
+            for j, typical, zm in _moisture_outliers(m, groups, blocks, **raised):
                 rule = (
-                    f"more than {MOISTURE_POINTS:g} points and {MOISTURE_Z_LIMIT:g} robust "
+                    f"more than {MOISTURE_POINTS:g} points and {level_limit:g} robust "
                     "spreads from the other plots of its treatment and of its block"
                 )
                 rows.append(
@@ -592,13 +643,11 @@ def suspect_plots(
                 a, log=True, floor=math.log(AREA_RATIO), limit=MOISTURE_Z_LIMIT
             )
             for k in np.flatnonzero(
-                np.isfinite(z)
-                & (np.abs(dev) > math.log(AREA_RATIO))
-                & (np.abs(z) > MOISTURE_Z_LIMIT)
+                np.isfinite(z) & (np.abs(dev) > math.log(AREA_RATIO)) & (np.abs(z) > level_limit)
             ):
                 j = int(k)
                 rule = (
-                    f"more than {AREA_RATIO:g}x from the median area and {MOISTURE_Z_LIMIT:g} "
+                    f"more than {AREA_RATIO:g}x from the median area and {level_limit:g} "
                     "robust spreads"
                 )
                 rows.append(
@@ -702,6 +751,8 @@ def _groups(
     factors: tuple[str | None, str | None],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Integer group codes and labels of the plots compared with each other."""
+    from yieldtrial.stats._common import text_objects
+
     if design in ("split_plot", "strip_plot"):
         first, second = factors
         if first is None or second is None:
@@ -711,15 +762,36 @@ def _groups(
                 "horizontal", "vertical")  # fmt: skip
             first, second = two_factor_columns(design, names, first, second, treatment=treatment)
         labels = data[first].astype(str) + ":" + data[second].astype(str)
+        text = labels.to_numpy(dtype=object)
     elif treatment is not None and treatment in data.columns:
-        labels = data[treatment].astype(str)
+        text = text_objects(data[treatment])  # one str per distinct label
     else:
         raise DataValidationError(
             f"design={design!r} needs treatment=<column of the treatment labels>."
         )
-    text = labels.to_numpy(dtype=object)
     codes, _ = pd.factorize(text, use_na_sentinel=False)  # str labels; hashing, not sorting
     return np.asarray(codes, dtype=np.int64), text
+
+
+class _TextAt:
+    """``series.astype(str).to_numpy(dtype=object)[i]``, one element at a time.
+
+    The screening names only the plots it flags: 5.9 million plot ids are not turned
+    into Python strings (about 60 bytes each) to name a handful.
+    """
+
+    def __init__(self, series: pd.Series) -> None:
+        self._series = series
+
+    def __getitem__(self, i: int) -> Any:
+        return self._series.iloc[[int(i)]].astype(str).to_numpy(dtype=object)[0]
+
+    def positions_of(self, wanted: set[str]) -> np.ndarray:
+        """Positions whose text is in ``wanted``."""
+        series = self._series
+        if pd.api.types.infer_dtype(series, skipna=False) != "string":
+            series = series.astype(str)  # numbers, categories: compared as their text
+        return np.flatnonzero(series.isin(wanted).to_numpy(dtype=bool))
 
 
 def _replicated(groups: np.ndarray, observed: np.ndarray) -> bool:
@@ -729,7 +801,7 @@ def _replicated(groups: np.ndarray, observed: np.ndarray) -> bool:
 
 def _duplicates(
     data: pd.DataFrame,
-    ids: np.ndarray,
+    ids: _TextAt | np.ndarray,
     groups: np.ndarray,
     blocks: np.ndarray,
     observed: np.ndarray,
@@ -772,7 +844,7 @@ def _duplicates(
 def _copied_rows(
     values: np.ndarray,
     columns: list[str],
-    ids: np.ndarray,
+    ids: _TextAt | np.ndarray,
     groups: np.ndarray,
     blocks: np.ndarray,
     observed: np.ndarray,
@@ -824,7 +896,7 @@ def _copied_rows(
 
 
 def _label_twice(
-    ids: np.ndarray, groups: np.ndarray, blocks: np.ndarray, row: Any
+    ids: _TextAt | np.ndarray, groups: np.ndarray, blocks: np.ndarray, row: Any
 ) -> list[dict[str, Any]]:
     """Find a treatment recorded more often in a block than the median, where another is short.
 

@@ -226,6 +226,9 @@ def design_df_error(
     """
     from yieldtrial.stats.model import fit
 
+    counted = _counted_df_error(data, columns=columns, response=response)
+    if counted is not None:
+        return counted
     design = columns["design"]
     if design in (*_MIXED_MODEL_DESIGNS, "augmented"):
         data, args = _intra_block_model(data, columns)
@@ -246,6 +249,52 @@ def design_df_error(
         model = fit(data, response=response, treatment="treatment", block=columns["block"],
                     design=design, row=columns["row"], column=columns["column"])  # fmt: skip
     return int(model.df_error)
+
+
+def _counted_df_error(
+    data: pd.DataFrame, *, columns: Mapping[str, Any], response: str
+) -> int | None:
+    """Error df of a complete CRD or complete, balanced RCBD by counting; None otherwise.
+
+    Every plot observed (a finite float response), text or integer labels without
+    blanks, and for an RCBD every treatment x block cell holding the same number of
+    plots: then :func:`yieldtrial.stats.model.fit` finds no problem to report and its
+    error df is ``n - t`` (CRD) or ``n - t - b + 1`` (RCBD; the closed-form fit, rank
+    ``t + b - 1``), which is returned without hashing the columns for the fit cache or
+    fitting (5.9 million plots: a second instead of several).  Any other table (missing
+    plots, unequal cells, other designs, numbers as labels) returns None and is fitted.
+    """
+    import numpy as np
+
+    from yieldtrial.stats._common import factorizes_like_text as _factorizes_like_text
+
+    design = columns["design"]
+    if design not in ("crd", "rcbd") or _two_factors(columns):
+        return None
+    names = ["treatment"] + ([columns["block"]] if design == "rcbd" else [])
+    if design == "rcbd" and columns["block"] is None:
+        return None
+    if len({response, *names}) != len(names) + 1 or len(data) == 0:
+        return None
+    if any(name not in data.columns for name in (response, *names)):
+        return None
+    y = data[response]
+    if y.dtype != np.float64 or not np.isfinite(y.to_numpy()).all():
+        return None
+    codes: list[tuple[Any, Any]] = []
+    for name in names:
+        labels = data[str(name)]
+        if not _factorizes_like_text(labels) or labels.isna().any():
+            return None
+        codes.append(pd.factorize(labels, sort=False))
+    n, t = len(data), len(codes[0][1])
+    if design == "crd":
+        return n - t
+    b = len(codes[1][1])
+    cells = np.bincount(codes[0][0].astype(np.int64) * b + codes[1][0], minlength=t * b)
+    if cells[0] == 0 or (cells != cells[0]).any():
+        return None  # an empty or unequal cell: the fit decides (and words any problem)
+    return n - t - b + 1
 
 
 def _residual_df(data: pd.DataFrame, args: Mapping[str, Any], response: str) -> int:
