@@ -429,3 +429,17 @@ def test_large_families_use_the_second_order_control():
     assert box.d3 is None and box.n_stats == 8
     t3 = box.expansion(np.array([2.0, 3.0]), third=True)[2]
     np.testing.assert_array_equal(t3, 0.0)
+
+
+def test_large_families_cap_the_points_by_their_cost() -> None:
+    # the integrand costs about k^2 per point: 60 comparisons may use the largest count,
+    # 242 (a 240-entry augmented family) at most 1,007 (so 512 of the counts), never < 256
+    from yieldtrial.stats._mvt_taylor import (
+        TAYLOR_MIN_POINTS,
+        TAYLOR_POINT_COUNTS,
+        taylor_max_points,
+    )
+
+    assert taylor_max_points(20) == taylor_max_points(60) == TAYLOR_POINT_COUNTS[-1]
+    assert taylor_max_points(242) == 60**2 * 16384 // 242**2
+    assert taylor_max_points(5000) == TAYLOR_MIN_POINTS

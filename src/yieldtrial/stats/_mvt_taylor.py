@@ -627,6 +627,27 @@ _THIRD_ORDER_FROM = 1e-5
 #: Points per scramble tried in turn with the Taylor control (it needs far fewer).
 TAYLOR_POINT_COUNTS: tuple[int, ...] = (128, 256, 512, 1024, 2048, 4096, 8192, 16384)
 
+#: Work cap of a large family: points per scramble times ``k^2`` (the integrand's cost per
+#: point) at most what 60 comparisons pay at the largest count.  A 242-comparison augmented
+#: family (entries and checks against one check: not of product or bifactor form) took 6
+#: minutes to reach 1e-4; capped at 512 points it states its error (1.5e-3 at 256 points,
+#: 6.8e-4 at 1,024) in seconds.  Families up to 60 comparisons are not capped.
+TAYLOR_POINT_BUDGET = 60**2 * 16384
+
+#: The cap never goes below this many points per scramble.
+TAYLOR_MIN_POINTS = 256
+
+
+def taylor_max_points(k: int) -> int:
+    """Largest points per scramble for a family of ``k`` comparisons (:data:`TAYLOR_POINT_BUDGET`).
+
+    Examples
+    --------
+    >>> taylor_max_points(20), taylor_max_points(60), taylor_max_points(242)
+    (16384, 16384, 1007)
+    """
+    return int(max(TAYLOR_MIN_POINTS, min(TAYLOR_POINT_COUNTS[-1], TAYLOR_POINT_BUDGET // k**2)))
+
 
 def _factor_rule(lam_max: float) -> tuple[np.ndarray, np.ndarray]:
     """Composite 8-point Gauss-Legendre rule for ``E`` over the common factor on [-9, 9].
@@ -764,7 +785,7 @@ def dunnett_taylor_curve(
     exceed_s = np.minimum.accumulate(exceed_s)  # a curve: non-increasing in r
     return max_t_curve(
         box, r_grid, exceed_s, np.inf, (np.ones(1), np.ones(1)), two_sided=two_sided,
-        point_counts=TAYLOR_POINT_COUNTS,
+        point_counts=TAYLOR_POINT_COUNTS, max_points=taylor_max_points(k),
     )  # fmt: skip
 
 
