@@ -22,7 +22,7 @@ squares minus correction factor"; see ``docs/statistics.md``.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
@@ -825,15 +825,33 @@ def fit(
     factors = design_factors(design, treatment=treatment, block=block, row=row, column=column)
     args = (response, treatment, block, design, row, column)
     key = _fit_key(data, [response, *factors], args)
-    if key is not None and key in _fit_cache:
-        _fit_cache.move_to_end(key)
-        return _fit_cache[key]
-    result = _fit(data, factors=factors, response=response, treatment=treatment, block=block,
-                  design=design, row=row, column=column)  # fmt: skip
+    return cached_fit(
+        _fit_cache, _FIT_CACHE_SIZE, key,
+        lambda: _fit(data, factors=factors, response=response, treatment=treatment,
+                     block=block, design=design, row=row, column=column),
+    )  # fmt: skip
+
+
+def cached_fit(
+    cache: OrderedDict[tuple[Any, ...], Any],
+    size: int,
+    key: tuple[Any, ...] | None,
+    compute: Callable[[], Any],
+) -> Any:
+    """Return ``cache[key]`` (most recently used) or ``compute()``, kept among the last ``size``.
+
+    The least-recently-used fit cache of :func:`fit` and of
+    :func:`yieldtrial.stats.trial_analysis.model_fit`; ``key`` None (:func:`_fit_key` could
+    not hash the data) computes without caching.
+    """
+    if key is not None and key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    result = compute()
     if key is not None:
-        _fit_cache[key] = result
-        while len(_fit_cache) > _FIT_CACHE_SIZE:
-            _fit_cache.popitem(last=False)
+        cache[key] = result
+        while len(cache) > size:
+            cache.popitem(last=False)
     return result
 
 

@@ -385,7 +385,7 @@ def model_fit(
         :func:`yieldtrial.stats.mixed.mixed_model` (``design="rcbd"`` for an augmented
         trial with random blocks) or :func:`yieldtrial.stats.augmented.augmented_anova`.
     """
-    from yieldtrial.stats.model import _fit_key
+    from yieldtrial.stats.model import _fit_key, cached_fit
 
     args = (
         "model_fit",
@@ -394,15 +394,10 @@ def model_fit(
         response,
     )
     key = _fit_key(data, list(data.columns), args)
-    if key is not None and key in _model_fit_cache:
-        _model_fit_cache.move_to_end(key)
-        return _model_fit_cache[key]
-    result = _model_fit(data, columns=columns, alpha=alpha, response=response)
-    if key is not None:
-        _model_fit_cache[key] = result
-        while len(_model_fit_cache) > _MODEL_FIT_CACHE_SIZE:
-            _model_fit_cache.popitem(last=False)
-    return result
+    return cached_fit(
+        _model_fit_cache, _MODEL_FIT_CACHE_SIZE, key,
+        lambda: _model_fit(data, columns=columns, alpha=alpha, response=response),
+    )  # fmt: skip
 
 
 #: REML and augmented fits kept by :func:`model_fit`: a report asks for the same model for

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -301,7 +301,7 @@ def _entries_summary_items(ctx: ReportContext, items: list[str], kinds: list[str
     selection = ctx.entries
     assert selection is not None  # noqa: S101
     lang = ctx.s.lang
-    controls = [c for c in selection.controls]
+    controls = list(selection.controls)
     out: list[str] = []
     control: str | None = None
     shown = 0
@@ -805,14 +805,19 @@ def field_map_section(ctx: ReportContext) -> Section | None:
     if not np.isfinite(book[["row", "column"]].to_numpy()).all():
         return None
 
-    def draw() -> Axes:
-        from yieldtrial.design.maps import field_map
+    def drawer(part: pd.DataFrame, gone: list[str]) -> Callable[[], Axes]:
+        """Return the draw function of the labelled map of ``part`` (the field or a block)."""
 
-        ax = field_map(book, title="", missing=lost)
-        ax.set_xlabel(t("axis.column", lang))
-        ax.set_ylabel(t("axis.row", lang))
-        ax.set_title("")
-        return marks.apply(ax, ticks=False)
+        def draw() -> Axes:
+            from yieldtrial.design.maps import field_map
+
+            ax = field_map(part, title="", missing=gone)
+            ax.set_xlabel(t("axis.column", lang))
+            ax.set_ylabel(t("axis.row", lang))
+            ax.set_title("")
+            return marks.apply(ax, ticks=False)
+
+        return draw
 
     missing = attr_or(ctx.trial, "missing_plots", None)
     lost: list[str] = []
@@ -825,7 +830,7 @@ def field_map_section(ctx: ReportContext) -> Section | None:
         if lost:
             text += t("map.missing", lang, items=join_list(lost, lang))
         caption = marks.caption(text)
-        figure = Figure("field_map", caption, draw)
+        figure = Figure("field_map", caption, drawer(book, lost))
         return Section("field_map", t("section.field_map", lang), [figure])
     bands = _block_bands(book)
     if bands is None:
@@ -848,17 +853,7 @@ def field_map_section(ctx: ReportContext) -> Section | None:
         text = t("map.block_caption", lang, block=label, n=len(part), unit=unit, where=where)
         if gone:
             text += t("map.missing", lang, items=join_list(gone, lang))
-
-        def draw_part(part: pd.DataFrame = part, gone: list[str] = gone) -> Axes:
-            from yieldtrial.design.maps import field_map
-
-            ax = field_map(part, title="", missing=gone)
-            ax.set_xlabel(t("axis.column", lang))
-            ax.set_ylabel(t("axis.row", lang))
-            ax.set_title("")
-            return marks.apply(ax, ticks=False)
-
-        blocks.append(Figure(f"field_map_{i + 1}", marks.caption(text), draw_part))
+        blocks.append(Figure(f"field_map_{i + 1}", marks.caption(text), drawer(part, gone)))
     return Section("field_map", t("section.field_map", lang), blocks)
 
 
