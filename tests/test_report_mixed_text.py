@@ -105,6 +105,17 @@ def test_split_plot_methods_keep_stratum_df_sentence(tmp_path: Path) -> None:
     assert "(the boundary)" not in md
 
 
+def test_split_plot_methods_say_df_approximate_with_missing_plots(tmp_path: Path) -> None:
+    """The stratum-df sentence is conditional; with a plot missing the next one says so."""
+    md = _markdown(_split_plot_with_missing_plot(tmp_path, whole_plot_effects=True), "en")
+    assert "With plots missing, as here, they are approximations." in md
+
+
+def test_split_plot_methods_zh_say_df_approximate_with_missing_plots(tmp_path: Path) -> None:
+    md = _markdown(_split_plot_with_missing_plot(tmp_path, whole_plot_effects=True), "zh")
+    assert "本试验有缺区，故这些自由度为近似值。" in md
+
+
 def test_boundary_component_methods_say_satterthwaite_pools(tmp_path: Path) -> None:
     """block:main estimated at zero: the stratum-df sentence would be false; say what happens.
 

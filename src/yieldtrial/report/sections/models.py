@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from yieldtrial.report._format import CV_DIGITS, fmt_number, source_label, string_keys
+from yieldtrial.report._format import CV_DIGITS, attr_or, fmt_number, source_label, string_keys
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Column, Section, Table
@@ -65,6 +65,9 @@ def model_methods_text(ctx: ReportContext) -> str:
             # Satterthwaite's pooled df are not the stratum df (R, tests/data/r_reference)
             strata = "methods.mixed_boundary_strata" if zero and key == "methods.mixed" else ""
             text += space + t(strata or key + "_strata", lang)
+            missing = attr_or(ctx.trial, "missing_plots", None)
+            if missing is not None and len(missing):  # the sentence above is conditional
+                text += space + t("methods.mixed_strata_missing", lang)
         # emmeans rounds the df of its multivariate-t adjustment; yieldtrial does not
         return text + space + t("methods.mixed_adjusted", lang)
     if kind == "augmented":
