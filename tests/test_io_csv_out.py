@@ -8,10 +8,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from yieldtrial.io import csv_out
 from yieldtrial.io.csv_out import csv_chunks, write_csv
 from yieldtrial.io.output import csv_safe_frame
 
-pytest.importorskip("pyarrow")
+
+@pytest.fixture(autouse=True, params=["arrow", "python"])
+def writer(request, monkeypatch):
+    """Run every test with pyarrow's kernels and with the Python spelling (no pyarrow)."""
+    if request.param == "arrow":
+        pytest.importorskip("pyarrow")
+    else:
+        monkeypatch.setattr(csv_out, "_arrow", lambda: None)
+    return request.param
 
 
 def _reference(frame: pd.DataFrame) -> bytes:
@@ -151,5 +160,41 @@ def test_neighbouring_constant_columns_match_to_csv():
             "tail_a": np.full(n, 20.0),
             "tail_b": pd.array(["=1"] * n, dtype="str"),
         }
+    )
+    assert _fast(frame) == _reference(frame)
+
+
+def test_python_spelling_does_not_call_to_csv(writer, monkeypatch):
+    """Without pyarrow, float, integer and text columns are spelled without ``to_csv``."""
+    if writer != "python":
+        pytest.skip("the Python spelling only")
+    frame = pd.DataFrame(
+        {
+            "x": SPECIAL_FLOATS,
+            "n": np.arange(len(SPECIAL_FLOATS), dtype=np.int64),
+            "t": pd.array(["a,b", None, "c", 'q"'] * 4 + ["d", "e"], dtype="str"),
+        }
+    )
+    expected = _reference(frame)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("to_csv called")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", refuse)
+    assert _fast(frame) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    labels=st.lists(
+        st.one_of(st.none(), st.text(alphabet=st.sampled_from('ab,"\n\r =-'), max_size=5)),
+        min_size=1,
+        max_size=20,
+    ),
+)
+def test_random_object_text_matches_to_csv(labels):
+    """Object-dtype text with separators, quotes, CR/LF and formula starts: pandas' bytes."""
+    frame = pd.DataFrame(
+        {"t": pd.Series(labels, dtype=object), "v": np.arange(len(labels), dtype=float)}
     )
     assert _fast(frame) == _reference(frame)

@@ -20,11 +20,6 @@ from yieldtrial.cli import main
 from yieldtrial.io import streaming
 from yieldtrial.io.streaming import StreamFallback
 
-pytestmark = pytest.mark.skipif(
-    not streaming.streaming_supported(),
-    reason="streaming needs pyarrow and pandas' NaN-valued string dtype (pandas >= 2.3)",
-)
-
 BLOCK_BYTES = 600  # ~17 rows of the tables below per block
 
 
@@ -50,9 +45,18 @@ def _write(frame: pd.DataFrame, path) -> bytes:
     return path.read_bytes()
 
 
-@pytest.fixture
-def spy(monkeypatch):
-    """Record each streamed attempt: 'streamed' or 'fallback'."""
+@pytest.fixture(params=["arrow", "pandas"])
+def spy(request, monkeypatch):
+    """Record each streamed attempt: 'streamed' or 'fallback'.
+
+    Each test runs with both readers: pyarrow's streaming reader (skipped when pyarrow or
+    pandas' NaN-valued string dtype, pandas >= 2.3, is missing) and pandas' C engine in
+    blocks of rows (what an installation without pyarrow streams with).
+    """
+    if request.param == "arrow" and not streaming.arrow_reader():
+        pytest.skip("pyarrow's reader needs pyarrow and pandas >= 2.3")
+    if request.param == "pandas":
+        monkeypatch.setattr(streaming, "arrow_reader", lambda: False)
     calls: list[str] = []
     real = streaming.standardize_csv_stream
 

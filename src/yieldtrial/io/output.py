@@ -944,27 +944,19 @@ def csv_safe_text(value: str) -> str:
 def _may_start_formula(series: Any) -> bool:
     """Tell whether a cell of a text column may start a formula (False only when none can).
 
-    Looks at the first byte of every cell in pyarrow's buffers (no Python object per
-    cell); True whenever that is not possible, so the caller checks the cells.
+    Looks at the first byte of every cell in the column's bytes
+    (:func:`yieldtrial.io.validation.text_buffers`: pyarrow's buffers, or the ASCII cells
+    joined); True whenever that is not possible, so the caller checks the cells.
     """
-    chunked = getattr(getattr(series, "array", None), "_pa_array", None)
-    if chunked is None or not hasattr(chunked, "chunks"):
-        return True
     import numpy as np
 
+    from yieldtrial.io.validation import text_buffers
+
+    pieces = text_buffers(series)
+    if pieces is None:
+        return True
     starts = np.frombuffer(_FORMULA_START_BYTES, dtype=np.uint8)
-    for chunk in chunked.chunks:
-        kind = str(chunk.type)
-        if kind not in ("string", "large_string"):
-            return True
-        _, offsets_buffer, data_buffer = chunk.buffers()
-        if data_buffer is None:
-            continue
-        offsets = np.frombuffer(
-            offsets_buffer, dtype=np.int64 if kind == "large_string" else np.int32
-        )
-        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
-        data = np.frombuffer(data_buffer, dtype=np.uint8)
+    for data, offsets, _ in pieces:
         starts_at, ends_at = offsets[:-1], offsets[1:]
         filled = starts_at[np.greater(ends_at, starts_at)]
         if np.isin(data[filled], starts).any():

@@ -2,7 +2,8 @@
 
 ``yieldtrial standardize TABLE --crop wheat -o OUT.csv`` on a table of millions of plots
 need not hold the table, its yields and its CSV text in memory at once: this module reads
-the file with pyarrow's streaming CSV reader, validates each block with the same code as
+the file with pyarrow's streaming CSV reader (without pyarrow: ``pandas.read_csv`` in blocks
+of rows, after the in-memory reader's byte scan), validates each block with the same code as
 :func:`yieldtrial.read_plots` (``plots._build``), computes its yields with the same
 functions as :class:`yieldtrial.FieldTrial` and writes its CSV lines with the same
 formatter (:func:`yieldtrial.io.csv_out.csv_rows`) into the temporary file of the atomic
@@ -53,6 +54,7 @@ __all__ = [
     "STREAM_MIN_BYTES",
     "StreamFallback",
     "StreamedTable",
+    "arrow_reader",
     "standardize_csv_stream",
     "stream_candidate",
     "streaming_supported",
@@ -91,13 +93,21 @@ class StreamedTable:
 
 
 def streaming_supported() -> bool:
-    """Whether this installation can stream (pyarrow, and pandas' NaN-valued string dtype).
+    """Whether this installation can stream: always (pyarrow's reader, or pandas' C engine).
 
     Returns
     -------
     bool
-        True when :func:`standardize_csv_stream` can run; without, it always falls back.
+        True: :func:`standardize_csv_stream` reads with pyarrow's streaming CSV reader when
+        pyarrow is installed (:func:`arrow_reader`), else with ``pandas.read_csv`` in
+        blocks of rows, with the options of the in-memory reader's fast path
+        (:func:`yieldtrial.io.table_files.fast_read_options`) after the same byte scan.
     """
+    return True
+
+
+def arrow_reader() -> bool:
+    """Whether pyarrow's streaming reader is available (pyarrow, pandas' NaN-valued strings)."""
     try:
         import pyarrow  # noqa: F401
         import pyarrow.csv  # noqa: F401
@@ -188,6 +198,10 @@ class _Source:
     header: list[str]
     text_columns: set[int]
     estimated_rows: int
+    #: Records after the header, from the byte scan (pandas' reader only; None with pyarrow).
+    rows: int | None = None
+    #: Mean bytes per line of the file's head (the rows of a block of pandas' reader). [bytes]
+    line_bytes: float = 64.0
 
 
 def _open(path: Path, columns: Mapping[str, str] | None) -> _Source:
@@ -231,7 +245,23 @@ def _open(path: Path, columns: Mapping[str, str] | None) -> _Source:
         raise StreamFallback("layout columns: the design is detected from the whole table")
     wanted = set(_numeric_headers(columns)(header))
     text = {i for i, label in enumerate(header) if label not in wanted}
-    return _Source(path, sep, header, text, tf._estimated_rows(path, head_text))
+    rows = None
+    if not arrow_reader():  # what the in-memory reader's byte scan refuses, it words
+        shape = tf._scan_structure(path, sep.encode("ascii"), width, check_utf8=True)
+        if (
+            shape.nul
+            or shape.malformed_quotes
+            or shape.long_rows
+            or shape.header_records != 1
+            or not shape.utf8
+            or shape.unclosed_quote_row is not None
+            or shape.short_rows
+        ):
+            raise StreamFallback("the byte scan found a problem")
+        rows = shape.records - 1
+    lines = max(head_text.count("\n"), 1)
+    line_bytes = max(len(head_text.encode("utf-8")) / lines, 1.0)
+    return _Source(path, sep, header, text, tf._estimated_rows(path, head_text), rows, line_bytes)
 
 
 def _odd_quotes(path: Path) -> bool:
@@ -266,6 +296,9 @@ class _QuoteCheck:
 
 def _raw_blocks(source: _Source, block_bytes: int) -> Iterator[pd.DataFrame]:
     """Yield the raw table of ``_read_arrow`` one parsed block at a time (file row index)."""
+    if source.rows is not None:
+        yield from _pandas_blocks(source, block_bytes)
+        return
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
@@ -308,6 +341,49 @@ def _raw_blocks(source: _Source, block_bytes: int) -> Iterator[pd.DataFrame]:
         frame.columns = source.header
         done += size
         yield tidy_headers(frame, source.path.name)
+
+
+def _pandas_blocks(source: _Source, block_bytes: int) -> Iterator[pd.DataFrame]:
+    """Yield the raw table of ``_read_fast`` (pandas' C engine) one block of rows at a time.
+
+    The options are the in-memory reader's (:func:`~yieldtrial.io.table_files.
+    fast_read_options`), so each block holds the rows that reader gives; a numeric column
+    holding text in some block (the in-memory reader keeps those cells to parse or report
+    them) and a row count other than the byte scan's fall back.
+    """
+    from yieldtrial.io.table_files import (
+        _plain_numbers,
+        fast_read_options,
+        tidy_headers,
+    )
+
+    width = len(source.header)
+    assert source.rows is not None  # noqa: S101
+    per_block = int(block_bytes / source.line_bytes)
+    options = fast_read_options(source.sep, width, dict.fromkeys(source.text_columns, str), "utf-8")
+    options["chunksize"] = max(16, per_block)
+    done = 0
+    with pd.read_csv(source.path, **options) as reader:
+        for chunk in reader:
+            rows = len(chunk)
+            if done + rows > source.rows:
+                raise StreamFallback("more rows than the byte scan counted")
+            columns: dict[int, Any] = {}
+            for i in range(width):
+                column = chunk[i]
+                if i in source.text_columns:
+                    columns[i] = column.reset_index(drop=True)
+                elif _plain_numbers(column):
+                    columns[i] = column.to_numpy(dtype=float, na_value=np.nan)
+                else:
+                    raise StreamFallback("text in a numeric column")
+            frame = pd.DataFrame({i: columns[i] for i in range(width)}, copy=False)
+            frame.index = pd.RangeIndex(done, done + rows)
+            frame.columns = source.header
+            done += rows
+            yield tidy_headers(frame, source.path.name)
+    if done != source.rows:
+        raise StreamFallback("fewer rows than the byte scan counted")
 
 
 # ----------------------------------------------------------------------------- across blocks
@@ -382,22 +458,11 @@ def _text_hashes(labels: pd.Series) -> np.ndarray:
 
 def _plain_integers(labels: pd.Series) -> np.ndarray | None:
     """Return the ids as integers when each is a canonical decimal (``7``, not ``07``)."""
-    if not _validation._plain_digit_text(labels):
+    if not _validation._plain_digit_text(labels) or _validation._longest_cell(labels) > 18:
         return None
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    chunks = _validation._arrow_chunks(labels) or []
-    parts = []
-    for chunk in chunks:
-        lengths = pc.utf8_length(chunk)
-        if int(pc.max(lengths).as_py() or 0) > 18:
-            return None
-        leading = pc.and_(pc.greater(lengths, 1), pc.starts_with(chunk, "0"))
-        if pc.any(leading).as_py():
-            return None
-        parts.append(pc.cast(chunk, pa.int64()).to_numpy(zero_copy_only=False))
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    if _validation.leading_byte_count(labels, b"0", min_length=2):
+        return None
+    return _validation.digit_text_integers(labels)
 
 
 @dataclass

@@ -486,18 +486,12 @@ _PANDAS_MAJOR = int(pd.__version__.split(".")[0])
 READ_CHUNK_ROWS = 500_000
 
 
-def _read_fast(
-    path: Path, sep: str, width: int, text: dict[int, Any], encoding: str, rows: int
-) -> pd.DataFrame | None:
-    """Parse with pandas' C engine in blocks of rows; None when the row count disagrees.
+def fast_read_options(sep: str, width: int, text: dict[int, Any], encoding: str) -> dict[str, Any]:
+    """Options of ``pandas.read_csv`` for the fast path (:func:`_read_fast`), in blocks of rows.
 
-    Numeric columns are gathered into one float array each as the blocks arrive (no
-    second copy); a numeric column that turns out to hold text in some block is kept
-    as cells for the caller to parse and report.  Text columns keep pandas' string
-    storage (pyarrow when installed), which concatenates without copying.
+    Shared with the streamed ``standardize`` (:mod:`yieldtrial.io.streaming`) when pyarrow
+    is not installed, so both parse a file alike.
     """
-    from yieldtrial.io.progress import terminal_progress
-
     options: dict[str, Any] = {
         "sep": sep,
         "header": None,
@@ -517,7 +511,22 @@ def _read_fast(
     }
     if _PANDAS_MAJOR < 3:  # pandas 2's default parser can be one ulp off; pandas 3's is exact
         options["float_precision"] = "round_trip"
-    reader = pd.read_csv(path, **options)
+    return options
+
+
+def _read_fast(
+    path: Path, sep: str, width: int, text: dict[int, Any], encoding: str, rows: int
+) -> pd.DataFrame | None:
+    """Parse with pandas' C engine in blocks of rows; None when the row count disagrees.
+
+    Numeric columns are gathered into one float array each as the blocks arrive (no
+    second copy); a numeric column that turns out to hold text in some block is kept
+    as cells for the caller to parse and report.  Text columns keep pandas' string
+    storage (pyarrow when installed), which concatenates without copying.
+    """
+    from yieldtrial.io.progress import terminal_progress
+
+    reader = pd.read_csv(path, **fast_read_options(sep, width, text, encoding))
     numbers = {i: np.empty(rows, dtype=float) for i in range(width) if i not in text}
     pieces: dict[int, list[pd.Series]] = {i: [] for i in text}
     done = 0

@@ -31,14 +31,17 @@ __all__ = [
     "check_control",
     "check_exclusions",
     "clean_text",
+    "digit_text_integers",
     "duplicate_id_problem",
     "fraction_problem",
+    "leading_byte_count",
     "list_items",
     "lookalike_letters",
     "normalise_label",
     "normalise_labels",
     "range_problem",
     "short_single_line_text",
+    "text_buffers",
     "warn_implausible_moisture",
     "warn_label_variants",
 ]
@@ -488,36 +491,91 @@ def _arrow_chunks(values: pd.Series) -> list[Any] | None:
     return list(chunked.chunks)
 
 
+def text_buffers(values: pd.Series) -> list[tuple[np.ndarray, np.ndarray, int]] | None:
+    """Return the bytes and cell offsets of a text column, without a Python object per cell.
+
+    Parameters
+    ----------
+    values : Series
+        A text column.
+
+    Returns
+    -------
+    list of (ndarray, ndarray, int) or None
+        ``(data, offsets, nulls)`` per piece: ``data[offsets[i]:offsets[i + 1]]`` are the
+        UTF-8 bytes of cell ``i`` (empty when missing), ``nulls`` the missing cells.  A
+        pyarrow-backed column gives views of each chunk's buffers; any other column of
+        ASCII text (and missing cells) one buffer joined from its cells (what an
+        installation without pyarrow holds).  None otherwise (the caller checks the cells).
+    """
+    chunks = _arrow_chunks(values)
+    if chunks is not None:
+        pieces = []
+        for chunk in chunks:
+            _, offsets_buffer, data_buffer = chunk.buffers()
+            if offsets_buffer is None:
+                offsets = np.zeros(len(chunk) + 1, dtype=np.int64)
+            else:
+                large = str(chunk.type) == "large_string"
+                offsets = np.frombuffer(offsets_buffer, dtype=np.int64 if large else np.int32)
+                offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+            data = (
+                np.zeros(0, dtype=np.uint8)
+                if data_buffer is None
+                else np.frombuffer(data_buffer, dtype=np.uint8)
+            )
+            pieces.append((data, offsets, int(chunk.null_count)))
+        return pieces
+    kind = values.dtype
+    if not (pd.api.types.is_string_dtype(kind) or pd.api.types.is_object_dtype(kind)):
+        return None
+    cells = values.to_numpy(dtype=object)
+    missing = pd.isna(cells)
+    nulls = int(missing.sum())
+    if nulls:
+        cells = np.where(missing, "", cells)
+    try:
+        joined = "".join(cells)
+    except TypeError:  # a cell that is not text
+        return None
+    if not joined.isascii():
+        return None
+    lengths = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
+    offsets = np.zeros(len(cells) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return [(np.frombuffer(joined.encode("ascii"), dtype=np.uint8), offsets, nulls)]
+
+
+def _cell_bytes(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Return the bytes of the cells a piece of :func:`text_buffers` covers."""
+    return data[int(offsets[0]) : int(offsets[-1])] if len(offsets) else data[:0]
+
+
 def _plain_digit_text(values: pd.Series) -> bool:
     """Whether every cell is a non-empty run of ASCII digits (no sign, space, dot or gap).
 
-    Checked on the bytes of pyarrow's string buffers, without a Python object per cell,
-    so a table of millions of numeric plot ids is checked in milliseconds.
+    Checked on the bytes of the column (:func:`text_buffers`), without a Python object per
+    cell, so a table of millions of numeric plot ids is checked in milliseconds.
     """
-    chunks = _arrow_chunks(values)
-    if chunks is None or not len(values):
+    pieces = text_buffers(values)
+    if pieces is None or not len(values):
         return False
-    for chunk in chunks:
-        if chunk.null_count:
+    for data, offsets, nulls in pieces:
+        if nulls:
             return False
-        _, offsets_buffer, data_buffer = chunk.buffers()
-        width = 8 if str(chunk.type) == "large_string" else 4
-        offsets = np.frombuffer(offsets_buffer, dtype=np.int64 if width == 8 else np.int32)
-        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
-        if len(chunk) and (np.diff(offsets) <= 0).any():
+        if len(offsets) > 1 and (np.diff(offsets) <= 0).any():
             return False
-        if data_buffer is None:
-            return len(chunk) == 0
-        data = np.frombuffer(data_buffer, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
-        if data.size and ((data < 48) | (data > 57)).any():
+        cells = _cell_bytes(data, offsets)
+        if cells.size and ((cells < 48) | (cells > 57)).any():
             return False
     return True
 
 
 def short_single_line_text(values: pd.Series, max_chars: int) -> bool:
-    """Whether no cell holds a line break or more than ``max_chars`` bytes (pyarrow columns).
+    """Whether no cell holds a line break or more than ``max_chars`` bytes.
 
-    False when the column is not backed by pyarrow (the caller then checks the cells).
+    False when the column's bytes cannot be read without a Python object per cell
+    (:func:`text_buffers`; the caller then checks the cells).
 
     Parameters
     ----------
@@ -531,63 +589,101 @@ def short_single_line_text(values: pd.Series, max_chars: int) -> bool:
     bool
         True when the column certainly passes.
     """
-    chunks = _arrow_chunks(values)
-    if chunks is None:
+    pieces = text_buffers(values)
+    if pieces is None:
         return False
-    for chunk in chunks:
-        _, offsets_buffer, data_buffer = chunk.buffers()
-        large = str(chunk.type) == "large_string"
-        offsets = np.frombuffer(offsets_buffer, dtype=np.int64 if large else np.int32)
-        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
-        if len(chunk) and int(np.diff(offsets).max()) > max_chars:
+    for data, offsets, _ in pieces:
+        if len(offsets) > 1 and int(np.diff(offsets).max()) > max_chars:
             return False
-        if data_buffer is not None:
-            data = np.frombuffer(data_buffer, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
-            if (data == 10).any() or (data == 13).any():
-                return False
+        cells = _cell_bytes(data, offsets)
+        if (cells == 10).any() or (cells == 13).any():
+            return False
     return True
 
 
 def _plain_ascii_words(values: pd.Series) -> bool:
-    """Tell whether every byte of a pyarrow text column is printable ASCII but space, ``.``, ``'``.
+    """Tell whether every byte of a text column is printable ASCII but space, ``.``, ``'``.
 
     Such labels (``T1``, ``CK``) match none of ``_SPECIAL_LABEL``'s cases: no character
     outside printable ASCII, no surrounding space, no leading quote, no ``.0``.  Checked on
-    the bytes of pyarrow's buffers; False when that is not possible.
+    the column's bytes (:func:`text_buffers`); False when that is not possible.
     """
-    chunks = _arrow_chunks(values)
-    if chunks is None:
+    pieces = text_buffers(values)
+    if pieces is None:
         return False
-    for chunk in chunks:
-        _, offsets_buffer, data_buffer = chunk.buffers()
-        if data_buffer is None:
-            continue
-        large = str(chunk.type) == "large_string"
-        offsets = np.frombuffer(offsets_buffer, dtype=np.int64 if large else np.int32)
-        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
-        data = np.frombuffer(data_buffer, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
-        if ((data <= 32) | (data >= 127) | (data == 46) | (data == 39)).any():
+    for data, offsets, _ in pieces:
+        cells = _cell_bytes(data, offsets)
+        if ((cells <= 32) | (cells >= 127) | (cells == 46) | (cells == 39)).any():
             return False
     return True
 
 
-def _unique_plain_integers(values: pd.Series) -> bool:
-    """Tell whether the cells are digit-only ids of up to 18 digits, all different."""
-    if not _plain_digit_text(values):
-        return False
+def digit_text_integers(values: pd.Series) -> np.ndarray:
+    """Return the integers of a column that passed :func:`_plain_digit_text` (<= 18 digits).
+
+    Parameters
+    ----------
+    values : Series
+        Digit-only text cells.
+
+    Returns
+    -------
+    ndarray of int64
+    """
+    chunks = _arrow_chunks(values)
+    if chunks is None:
+        return np.asarray(values.to_numpy(dtype=object).astype(np.int64), dtype=np.int64)
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    chunks = _arrow_chunks(values) or []
-    if any(int(pc.max(pc.utf8_length(chunk)).as_py() or 0) > 18 for chunk in chunks):
+    parts = [pc.cast(chunk, pa.int64()).to_numpy(zero_copy_only=False) for chunk in chunks]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def leading_byte_count(values: pd.Series, byte: bytes, *, min_length: int = 1) -> int:
+    """Cells of at least ``min_length`` bytes whose first byte is ``byte`` (text columns).
+
+    Parameters
+    ----------
+    values : Series
+        A text column.
+    byte : bytes
+        One ASCII byte, e.g. ``b"0"``.
+    min_length : int, default 1
+        Shortest cell counted. [bytes]
+
+    Returns
+    -------
+    int
+        The count (from the column's bytes, or cell by cell when they cannot be read).
+    """
+    pieces = text_buffers(values)
+    if pieces is None:
+        text = values.dropna().astype(str)
+        return int(
+            (text.str.startswith(byte.decode("ascii")) & (text.str.len() >= min_length)).sum()
+        )
+    count = 0
+    for data, offsets, _ in pieces:
+        starts, ends = offsets[:-1], offsets[1:]
+        filled = starts[(ends - starts) >= max(min_length, 1)]
+        count += int(np.count_nonzero(data[filled] == byte[0]))
+    return count
+
+
+def _longest_cell(values: pd.Series) -> int:
+    """Bytes of the longest cell of a column that passed :func:`_plain_digit_text`."""
+    pieces = text_buffers(values) or []
+    return max((int(np.diff(o).max()) for _, o, _ in pieces if len(o) > 1), default=0)
+
+
+def _unique_plain_integers(values: pd.Series) -> bool:
+    """Tell whether the cells are digit-only ids of up to 18 digits, all different."""
+    if not _plain_digit_text(values) or _longest_cell(values) > 18:
         return False
     # different numbers are different texts; equal numbers ("007", "7") may not be, and
     # go to the general check, which compares the text
-    numbers = np.sort(
-        np.concatenate(
-            [pc.cast(chunk, pa.int64()).to_numpy(zero_copy_only=False) for chunk in chunks]
-        )
-    )
+    numbers = np.sort(digit_text_integers(values))
     return not bool((numbers[1:] == numbers[:-1]).any())
 
 
@@ -993,7 +1089,7 @@ def warn_label_variants(
         ids = data[id_column].astype(str) if id_column in data else None
         if _plain_digit_text(labels):
             # digit-only labels cannot differ by case, spaces or look-alikes; only by zeros
-            if labels.str.startswith("0").any():
+            if leading_byte_count(labels, b"0"):
                 _warn_leading_zeros(labels, column, ids, stacklevel + 1)
             continue
         groups: dict[str, list[str]] = {}
