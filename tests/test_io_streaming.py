@@ -400,3 +400,23 @@ def test_odd_quotes_counts_quote_bytes(tmp_path):
         path = tmp_path / "t.csv"
         path.write_text(text, encoding="utf-8")
         assert streaming._odd_quotes(path) == _odd_quote_count(path)
+
+
+def test_pyarrow_tip_on_a_terminal_without_pyarrow(monkeypatch, capsys, tmp_path):
+    """Streaming on a terminal without pyarrow says once how to make it faster."""
+    path = tmp_path / "plots.csv"
+    _write(_table(), path)
+    monkeypatch.setattr(streaming, "arrow_reader", lambda: False)
+    monkeypatch.setattr(standardize_command, "stderr_is_terminal", lambda: True)
+    code, err, _ = _run(monkeypatch, capsys, path, tmp_path / "out.csv", stream=True)
+    assert code == 0
+    assert err.count(standardize_command.PYARROW_TIP) == 1
+
+
+def test_no_pyarrow_tip_when_not_a_terminal(monkeypatch, capsys, tmp_path):
+    path = tmp_path / "plots.csv"
+    _write(_table(), path)
+    monkeypatch.setattr(streaming, "arrow_reader", lambda: False)
+    code, err, _ = _run(monkeypatch, capsys, path, tmp_path / "out.csv", stream=True)
+    assert code == 0
+    assert standardize_command.PYARROW_TIP not in err

@@ -361,6 +361,13 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
 STREAM_MIN_BYTES: int | None = None
 
 
+#: Shown on a terminal when a large table is standardized without pyarrow.
+PYARROW_TIP = (
+    "yieldtrial: note: pyarrow is not installed; with it (pip install 'yieldtrial[fast]') "
+    "large tables are read and written several times faster"
+)
+
+
 def _streamable(args: argparse.Namespace, config: TrialConfig, source: Path) -> bool:
     """Whether the table may be streamed: a large CSV written to a file, per-plot settings only.
 
@@ -384,7 +391,7 @@ def _streamable(args: argparse.Namespace, config: TrialConfig, source: Path) -> 
 
 def _run_streamed(args: argparse.Namespace, config: TrialConfig, source: Path) -> int | None:
     """Standardize block by block; None when the in-memory path must decide (nothing written)."""
-    from yieldtrial.io.streaming import StreamFallback, standardize_csv_stream
+    from yieldtrial.io.streaming import StreamFallback, arrow_reader, standardize_csv_stream
 
     settings: dict[str, Any] = {
         key: value
@@ -400,6 +407,8 @@ def _run_streamed(args: argparse.Namespace, config: TrialConfig, source: Path) -
         )
     }
     progress = _Progress("standardizing") if stderr_is_terminal() else None
+    if progress is not None and not arrow_reader():  # a tip for the person waiting
+        print(PYARROW_TIP, file=sys.stderr)
     try:
         with report_warnings():  # printed at the end, after the progress line
             try:
