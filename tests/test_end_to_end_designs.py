@@ -385,7 +385,7 @@ def test_network_fixed_vs_random_sites(net: pd.DataFrame) -> None:
 
 def test_network_mixedlm_and_dask(net: pd.DataFrame) -> None:
     """combined='mixedlm' adds an estimate table; a dask DataFrame gives the pandas numbers."""
-    import dask.dataframe as dd
+    dd = pytest.importorskip("dask.dataframe")  # the `dask` extra
 
     m = _many(net, combined="mixedlm")
     assert m.summary.mixedlm is not None and len(m.summary.mixedlm) == 3
