@@ -1102,7 +1102,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     try:
         import openpyxl  # noqa: F401
     except ImportError as exc:
-        raise MissingExtraError("openpyxl", "xlsx", "Reading .xlsx files") from exc
+        raise MissingExtraError("openpyxl", "xlsx", "reading an Excel (.xlsx) file") from exc
     head = _read_head(path, 8)
     if not head.startswith(b"PK\x03\x04"):
         raise _corrupt_workbook(path, ValueError("not a zip file"))
