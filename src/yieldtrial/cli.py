@@ -146,8 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"yieldtrial {args.command}: error: {problem}", file=sys.stderr)
             return 2
         from yieldtrial.io.output import output_group
+        from yieldtrial.io.progress import heartbeat
 
-        with output_group(), _one_line_warnings():  # a failure leaves none of its files
+        # a failure leaves none of its files; a long run shows its step on a terminal
+        with output_group(), _one_line_warnings(), heartbeat(str(args.command)):
             return int(args.handler(args) or 0)
     except BaseException as exc:  # noqa: BLE001 - the one place every error is turned into a line
         command = getattr(args, "command", None)

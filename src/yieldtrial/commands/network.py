@@ -32,6 +32,7 @@ from yieldtrial.commands._input import (
 )
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.output import check_output, shown_path, write_output
+from yieldtrial.io.progress import draw_status, end_status, stage
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -161,10 +162,9 @@ class _Bar:
         self.last = now
         width = 30
         filled = int(width * done / max(total, 1))
-        sys.stderr.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done:,}/{total:,} trials")
+        draw_status(f"[{'#' * filled}{' ' * (width - filled)}] {done:,}/{total:,} trials")
         if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+            end_status()
 
 
 def _report_options(result: Any, config: Any, args: argparse.Namespace) -> dict[str, Any]:
@@ -199,7 +199,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.output is not None:
         check_output(args.output, force=getattr(args, "force", False), inputs=inputs)
     by = [c.strip() for c in (args.by or "site").split(",") if c.strip()]
-    plots, response, left_out = read_network(files, config, by=by, args=args)
+    with stage("reading the plot tables"):
+        plots, response, left_out = read_network(files, config, by=by, args=args)
     mapped = {str(k): str(v) for k, v in plots.attrs.get("column_map", {}).items()}
     treatment = mapped.get(args.treatment, args.treatment)  # a header of the file is fine
     block = mapped.get(args.block, args.block) or ("block" if "block" in plots.columns else None)
@@ -208,31 +209,35 @@ def _run(args: argparse.Namespace) -> int:
     alpha = config.alpha or 0.05
     margin = config.margin_pct
     progress = _Bar() if sys.stderr.isatty() else None
-    result = analyze_many(
-        plots,
-        by=by,
-        response=response,
-        treatment=treatment,
-        block=block if design == "rcbd" else None,
-        control=controls or None,
-        design=design,
-        alpha=alpha,
-        sites=args.sites,
-        dunnett_pvalues=args.dunnett_pvalues,
-        exclude_cv_above=args.exclude_cv_above,
-        progress=progress,
-        margin_pct=margin,
-        treatment_order=[item.label for item in config.treatments],
-    )
+    with stage("analysing the trials"):
+        result = analyze_many(
+            plots,
+            by=by,
+            response=response,
+            treatment=treatment,
+            block=block if design == "rcbd" else None,
+            control=controls or None,
+            design=design,
+            alpha=alpha,
+            sites=args.sites,
+            dunnett_pvalues=args.dunnett_pvalues,
+            exclude_cv_above=args.exclude_cv_above,
+            progress=progress,
+            margin_pct=margin,
+            treatment_order=[item.label for item in config.treatments],
+        )
     _check_some_trial_analysed(result, left_out)
     _check_some_trial_included(result, args.exclude_cv_above)
-    options = _report_options(result, config, args)
-    options["synthetic"] = synthetic_data(plots)
+    with stage("stability and the report"):
+        options = _report_options(result, config, args)
+        options["synthetic"] = synthetic_data(plots)
+        fmt = "markdown" if args.output is None else network_format_for_path(args.output)
+        data = render(result, fmt, title=args.title, **options)
     if args.output is None:
-        sys.stdout.write(str(render(result, "markdown", title=args.title, **options)))
+        sys.stdout.write(str(data))
     else:
-        data = render(result, network_format_for_path(args.output), title=args.title, **options)
-        write_output(args.output, data, force=getattr(args, "force", False), inputs=inputs)
+        with stage(f"writing {shown_path(args.output)}"):
+            write_output(args.output, data, force=getattr(args, "force", False), inputs=inputs)
         counts = dict(result.counts)
         if left_out:
             counts["failed"] = counts.get("failed", 0) + len(left_out)

@@ -136,7 +136,10 @@ def _run(args: argparse.Namespace) -> int:
     )
     for message in warnings:
         print_warning(message)
-    write_report_file(report, args.output, fmt=fmt, force=force, inputs=inputs)
+    from yieldtrial.io.progress import stage
+
+    with stage(f"writing {shown_path(args.output)}"):
+        write_report_file(report, args.output, fmt=fmt, force=force, inputs=inputs)
     print(f"wrote {shown_path(args.output)}", file=sys.stderr)
     from yieldtrial.report.companions import COMPANION_FORMATS, companion_path
 

@@ -30,6 +30,7 @@ from yieldtrial.commands._input import (
 )
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.io.output import check_output, shown_path, stderr_is_terminal, write_output
+from yieldtrial.io.progress import draw_status, end_status
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -490,10 +491,8 @@ class _Progress:
         percent = int(100 * done / max(total, 1))
         if percent != self.shown:
             self.shown = percent
-            sys.stderr.write(f"\ryieldtrial: {self.what} {done:,}/{total:,} rows ({percent} %)")
-            sys.stderr.flush()
+            draw_status(f"yieldtrial: {self.what} {done:,}/{total:,} rows ({percent} %)")
 
     def done(self) -> None:
         if self.shown >= 0:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
+            end_status()

@@ -4,10 +4,73 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["PROGRESS_MIN_ROWS", "stderr_is_terminal", "terminal_progress"]
+__all__ = [
+    "HEARTBEAT_DELAY_S",
+    "PROGRESS_MIN_ROWS",
+    "draw_status",
+    "end_status",
+    "heartbeat",
+    "stage",
+    "stderr_is_terminal",
+    "terminal_progress",
+]
+
+
+class _Line:
+    """The status line on standard error, shared by the heartbeat and the percentages."""
+
+    lock = threading.Lock()
+    #: Characters of the status line drawn last (0: none is on screen).
+    width = 0
+    #: The step under way (:func:`stage`).
+    stage = ""
+    #: A percentage is being drawn (:func:`terminal_progress`): the heartbeat waits.
+    busy = 0
+    #: :func:`draw_status` holds the line.
+    busy_own = False
+
+    @classmethod
+    def draw(cls, text: str) -> None:
+        with cls.lock:
+            sys.stderr.write("\r" + text.ljust(cls.width))
+            sys.stderr.flush()
+            cls.width = len(text)
+
+    @classmethod
+    def clear(cls) -> None:
+        with cls.lock:
+            cls._erase()
+
+    @classmethod
+    def _erase(cls) -> None:
+        if cls.width:
+            sys.stderr.write("\r" + " " * cls.width + "\r")
+            sys.stderr.flush()
+            cls.width = 0
+
+    @classmethod
+    def beat(cls, command: str, seconds: float) -> None:
+        """Draw the heartbeat, only inside a stage and while no percentage is drawn."""
+        with cls.lock:
+            if cls.busy or not cls.stage:
+                return
+            text = f"yieldtrial: {command}: {cls.stage} ... {seconds:.0f} s"
+            sys.stderr.write("\r" + text.ljust(cls.width))
+            sys.stderr.flush()
+            cls.width = len(text)
+
+    @classmethod
+    def leave(cls, previous: str) -> None:
+        """End a stage; the line is erased when no stage is left (the command may print)."""
+        with cls.lock:
+            cls.stage = previous
+            if not previous:
+                cls._erase()
 
 
 @contextlib.contextmanager
@@ -44,15 +107,117 @@ def terminal_progress(
         percent = int(100 * done / max(total, 1))
         if percent != shown[0]:
             shown[0] = percent
-            sys.stderr.write(f"\ryieldtrial: {what}: {percent} % of {total:,} {unit}")
-            sys.stderr.flush()
+            _Line.draw(f"yieldtrial: {what}: {percent} % of {total:,} {unit}")
 
+    _Line.busy += 1
     try:
         yield update
     finally:
+        _Line.busy -= 1
         if shown[0] >= 0:
+            with _Line.lock:
+                sys.stderr.write("\n")
+                sys.stderr.flush()
+                _Line.width = 0
+
+
+def draw_status(text: str) -> None:
+    """Draw ``text`` as the status line of standard error (the heartbeat waits meanwhile).
+
+    For a percentage drawn by a command itself; :func:`end_status` ends it.
+
+    Parameters
+    ----------
+    text : str
+        The line, e.g. ``"yieldtrial: standardizing 1,000/6,000 rows (16 %)"``.
+    """
+    if not _Line.busy_own:
+        _Line.busy_own = True
+        _Line.busy += 1
+    _Line.draw(text)
+
+
+def end_status() -> None:
+    """End a status line of :func:`draw_status` with a line break."""
+    if _Line.busy_own:
+        _Line.busy_own = False
+        _Line.busy -= 1
+    with _Line.lock:
+        if _Line.width:
             sys.stderr.write("\n")
             sys.stderr.flush()
+            _Line.width = 0
+
+
+@contextlib.contextmanager
+def stage(what: str) -> Iterator[None]:
+    """Name the step under way for :func:`heartbeat` (e.g. ``"fitting the model"``).
+
+    Parameters
+    ----------
+    what : str
+        The step, as the status line shows it.
+
+    Yields
+    ------
+    None
+    """
+    previous = _Line.stage
+    _Line.stage = what
+    try:
+        yield
+    finally:
+        _Line.leave(previous)
+
+
+#: A command running longer than this shows its step and elapsed time on a terminal. [s]
+HEARTBEAT_DELAY_S = 2.0
+
+
+@contextlib.contextmanager
+def heartbeat(command: str, *, delay: float | None = None) -> Iterator[None]:
+    """Show ``yieldtrial: report: fitting the model ... 12 s`` while a long command runs.
+
+    On a terminal only (nothing in pipes, files or tests): once the command has run for
+    :data:`HEARTBEAT_DELAY_S` seconds a status line names the step under way
+    (:func:`stage`) and the seconds elapsed, redrawn every second on a background thread.
+    It is drawn only inside a stage and erased when the outermost stage ends (a command
+    prints its messages outside its stages, so they start on a clean line), and it steps
+    aside while a percentage (:func:`terminal_progress`) is drawn.
+
+    Parameters
+    ----------
+    command : str
+        The subcommand, e.g. ``"report"``.
+    delay : float, optional
+        Seconds before the first line (default :data:`HEARTBEAT_DELAY_S`). [s]
+
+    Yields
+    ------
+    None
+    """
+    if not stderr_is_terminal():
+        yield
+        return
+    wait = HEARTBEAT_DELAY_S if delay is None else float(delay)
+    stop = threading.Event()
+    start = time.monotonic()
+
+    def beat() -> None:
+        if stop.wait(wait):
+            return
+        while not stop.is_set():
+            _Line.beat(command, time.monotonic() - start)
+            stop.wait(1.0)
+
+    thread = threading.Thread(target=beat, name="yieldtrial-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        _Line.clear()
 
 
 #: Steps with fewer rows than this finish in well under a second: no progress is shown.

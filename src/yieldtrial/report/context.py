@@ -16,6 +16,7 @@ import pandas as pd
 
 from yieldtrial.config import TrialConfig
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io.progress import stage
 from yieldtrial.report.entries import EntrySelection, select_entries
 from yieldtrial.report.model import Companion, json_value, records
 from yieldtrial.report.settings import ReportSettings
@@ -214,19 +215,22 @@ class ReportContext:
             warnings.simplefilter("always", YieldTrialWarning)
             self._check_yield_components()
             if s.replicated:
-                frame = self.trial.means(
-                    letters=None, alpha=s.alpha, confidence=1 - s.alpha, unit="kg/ha", **kind
-                )
-                self.means = _normalise_means(frame, s)
-                self.anova = self.trial.anova(alpha=s.alpha, unit="kg/ha")
+                with stage("fitting the design model"):
+                    frame = self.trial.means(
+                        letters=None, alpha=s.alpha, confidence=1 - s.alpha, unit="kg/ha", **kind
+                    )
+                    self.means = _normalise_means(frame, s)
+                    self.anova = self.trial.anova(alpha=s.alpha, unit="kg/ha")
                 if getattr(self.anova, "inference", None) is not None:
                     self.anova = None
                 else:
                     try:
-                        self.diag = self.trial.diagnostics(alpha=s.alpha, unit="kg/ha")
+                        with stage("residual checks"):
+                            self.diag = self.trial.diagnostics(alpha=s.alpha, unit="kg/ha")
                     except DataValidationError:  # a design without residual checks
                         self.diag = None
-                self._add_letters()
+                with stage("letters"):
+                    self._add_letters()
                 if s.factors and self.anova is not None:
                     self._compute_design_means()
             else:
@@ -234,14 +238,15 @@ class ReportContext:
             # the library's comparisons in every case (unreplicated: differences with NaN
             # p-values and the inference note), so the JSON equals compare_to_control()
             if s.controls:
-                self.comparisons = self.trial.compare_to_control(
-                    control=list(s.controls),
-                    method="dunnett",
-                    confidence=1 - s.alpha,
-                    margin_pct=s.margin_pct if s.replicated else None,
-                    unit="kg/ha",
-                    **kind,
-                )
+                with stage("comparisons with the control"):
+                    self.comparisons = self.trial.compare_to_control(
+                        control=list(s.controls),
+                        method="dunnett",
+                        confidence=1 - s.alpha,
+                        margin_pct=s.margin_pct if s.replicated else None,
+                        unit="kg/ha",
+                        **kind,
+                    )
         for item in caught:
             if issubclass(item.category, YieldTrialWarning):
                 self.warnings.append(str(item.message))

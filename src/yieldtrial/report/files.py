@@ -140,6 +140,7 @@ def report_from_files(
         :class:`~yieldtrial.errors.YieldTrialWarning` messages raised while
         reading the data (also shown in the report's data-quality section).
     """
+    from yieldtrial.io.progress import stage
     from yieldtrial.report.build import build_report
 
     _check_report_options(options)
@@ -148,16 +149,18 @@ def report_from_files(
     cfg = cfg.override(**{**(overrides or {}), **{k: v for k, v in given.items() if v}})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", YieldTrialWarning)
-        trial = load_trial(plots, cfg, sheet=sheet, encoding=encoding)
+        with stage("reading the plot table"):
+            trial = load_trial(plots, cfg, sheet=sheet, encoding=encoding)
     messages = []
     for item in caught:
         if issubclass(item.category, YieldTrialWarning):
             messages.append(str(item.message))
         else:  # pragma: no cover - pass other warnings on
             warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
-    report = build_report(
-        trial, cfg, lang=lang, input_path=str(Path(plots)), extra_warnings=messages, **options
-    )
+    with stage("building the report"):
+        report = build_report(
+            trial, cfg, lang=lang, input_path=str(Path(plots)), extra_warnings=messages, **options
+        )
     return report, messages
 
 

@@ -1,0 +1,81 @@
+"""Progress on a terminal: percentages and the heartbeat of long commands (stderr only)."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import pytest
+
+from yieldtrial.io import progress
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """Pretend standard error is a terminal."""
+    monkeypatch.setattr(progress, "stderr_is_terminal", lambda: True)
+
+
+def _wait_for(predicate, seconds: float = 5.0) -> None:
+    end = time.monotonic() + seconds
+    while not predicate() and time.monotonic() < end:
+        time.sleep(0.01)
+
+
+def test_heartbeat_names_the_stage_and_erases_its_line(terminal, capsys):
+    with progress.heartbeat("report", delay=0.0):
+        with progress.stage("fitting the design model"):
+            _wait_for(lambda: progress._Line.width > 0)
+    err = capsys.readouterr().err
+    assert re.search(r"\ryieldtrial: report: fitting the design model \.\.\. \d+ s", err)
+    assert err.endswith("\r")  # erased: what the command prints next starts the line
+    assert progress._Line.width == 0
+
+
+def test_heartbeat_is_silent_outside_stages(terminal, capsys):
+    """Outside a stage a command may print: nothing is drawn over its messages."""
+    with progress.heartbeat("report", delay=0.0):
+        time.sleep(0.05)
+    assert capsys.readouterr().err == ""
+
+
+def test_heartbeat_waits_for_the_first_delay(terminal, capsys):
+    with progress.heartbeat("report", delay=60.0), progress.stage("letters"):
+        time.sleep(0.05)
+    assert capsys.readouterr().err == ""
+
+
+def test_no_heartbeat_off_a_terminal(capsys):
+    """Pipes, files and tests: no thread and nothing on stderr."""
+    before = threading.active_count()
+    with progress.heartbeat("report", delay=0.0), progress.stage("letters"):
+        assert threading.active_count() == before
+        time.sleep(0.05)
+    assert capsys.readouterr().err == ""
+
+
+def test_heartbeat_steps_aside_for_a_percentage(terminal, capsys, monkeypatch):
+    monkeypatch.setattr(progress, "PROGRESS_MIN_ROWS", 1)
+    with progress.stage("reading"), progress.terminal_progress("reading plots.csv", 10) as done:
+        with progress.heartbeat("report", delay=0.0):
+            done(5)
+            time.sleep(1.2)  # heartbeat ticks pass while the percentage is drawn
+            drawn = capsys.readouterr().err
+    assert drawn == "\ryieldtrial: reading plots.csv: 50 % of 10 rows"
+
+
+def test_inner_stage_returns_to_the_outer_one(terminal):
+    with progress.stage("building the report"):
+        with progress.stage("letters"):
+            assert progress._Line.stage == "letters"
+        assert progress._Line.stage == "building the report"
+    assert progress._Line.stage == ""
+
+
+def test_draw_status_holds_the_line_until_ended(terminal, capsys):
+    progress.draw_status("[###   ] 1/2 trials")
+    assert progress._Line.busy == 1
+    progress.end_status()
+    assert progress._Line.busy == 0
+    assert capsys.readouterr().err == "\r[###   ] 1/2 trials\n"
