@@ -79,3 +79,15 @@ def test_draw_status_holds_the_line_until_ended(terminal, capsys):
     progress.end_status()
     assert progress._Line.busy == 0
     assert capsys.readouterr().err == "\r[###   ] 1/2 trials\n"
+
+
+def test_print_message_erases_the_status_line_first(terminal, capsys):
+    progress.draw_status("yieldtrial: reading: 50 %")
+    progress.end_status()
+    progress._Line.draw("yieldtrial: report: letters ... 3 s")
+    progress.print_message("yieldtrial: warning: W")
+    err = capsys.readouterr().err
+    assert err.endswith(
+        "\r" + " " * len("yieldtrial: report: letters ... 3 s") + "\ryieldtrial: warning: W\n"
+    )
+    assert progress._Line.width == 0

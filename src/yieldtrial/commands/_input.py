@@ -45,10 +45,12 @@ PRINTED_WARNINGS: set[str] = set()
 
 def print_warning(text: str) -> None:
     """Print ``yieldtrial: warning: TEXT`` on one line, once per run."""
+    from yieldtrial.io.progress import print_message
+
     line = " ".join(str(text).split())
     if line not in PRINTED_WARNINGS:
         PRINTED_WARNINGS.add(line)
-        print(f"yieldtrial: warning: {line}", file=sys.stderr)
+        print_message(f"yieldtrial: warning: {line}")  # over a progress line: erased first
 
 
 class UsageError(YieldTrialError):

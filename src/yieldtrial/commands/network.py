@@ -32,7 +32,7 @@ from yieldtrial.commands._input import (
 )
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.output import check_output, shown_path, write_output
-from yieldtrial.io.progress import draw_status, end_status, stage
+from yieldtrial.io.progress import draw_status, end_status, print_message, stage
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -400,11 +400,11 @@ def _standardized(
             warn_implausible_yields(valid, yields)
         for item in caught:  # as report warns, naming the trial (plot ids repeat across sites)
             text = " ".join(str(item.message).split())
-            print(f"yieldtrial: warning: {'/'.join(by)} {key!r}: {text}", file=sys.stderr)
+            print_message(f"yieldtrial: warning: {'/'.join(by)} {key!r}: {text}")
         valid[response] = convert_yield(yields, "kg/ha", unit, crop=crop)
         tables.append(valid)
     for message in left_out:
-        print(f"yieldtrial: warning: left out {' '.join(message.split())}", file=sys.stderr)
+        print_message(f"yieldtrial: warning: left out {' '.join(message.split())}")
     if not tables:
         raise DataValidationError(
             f"every trial's harvest records are invalid ({len(left_out)} of {len(left_out)}); "

@@ -15,6 +15,7 @@ __all__ = [
     "draw_status",
     "end_status",
     "heartbeat",
+    "print_message",
     "stage",
     "stderr_is_terminal",
     "terminal_progress",
@@ -119,6 +120,20 @@ def terminal_progress(
                 sys.stderr.write("\n")
                 sys.stderr.flush()
                 _Line.width = 0
+
+
+def print_message(line: str) -> None:
+    """Print one line on standard error, erasing the status line first (atomically).
+
+    Parameters
+    ----------
+    line : str
+        The message, without its line break.
+    """
+    with _Line.lock:
+        _Line._erase()
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
 
 
 def draw_status(text: str) -> None:
