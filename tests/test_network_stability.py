@@ -458,3 +458,33 @@ def test_gge_scores_are_in_the_json_and_rebuild_the_centred_table(result, trial)
     np.testing.assert_allclose(
         rebuilt, centred.loc[t.index, e.index].to_numpy(), rtol=1e-9, atol=1e-6
     )
+
+
+def test_supplied_error_replaces_the_no_pooled_error_note(means, pooled):
+    """A table of means with the error supplied: the 'no pooled error' note would contradict it."""
+    mse, df_e = pooled
+    rows = [(f"L{j + 1}", f"V{i + 1:02d}", means[i, j]) for i in range(G) for j in range(E)]
+    df = pd.DataFrame(rows, columns=["site", "variety", "y"])
+    res = stability(
+        df, env="site", treatment="variety", response="y", blup=None,
+        error_mean_square=mse, error_df=df_e, replicates=R,
+    )  # fmt: skip
+    assert not any(n.startswith("no environment is replicated") for n in res.notes)
+    assert any(n.startswith("pooled error supplied by the caller") for n in res.notes)
+
+
+def test_network_stability_states_the_sites_pooled_error(trial, pooled):
+    """From analyze_many: the error is the replicated sites' own, said so, not 'the caller's'."""
+    from yieldtrial.network.stability import network_stability
+
+    net = yt.analyze_many(
+        trial, by="site", response="yield_kg_ha", treatment="variety", block="rep", control="V01"
+    )
+    res, note = network_stability(net, blup=None)
+    mse, df_e = pooled  # statsmodels OLS per site, pooled by df (fixture)
+    _close([res.error_mean_square, res.error_df, res.replicates], [mse, df_e, R])
+    assert note is None
+    assert not any("no environment is replicated" in n or "caller" in n for n in res.notes)
+    assert f"pooled error of the {E} replicated site(s) (their within-site analyses)" in (
+        " ".join(res.notes)
+    )

@@ -46,6 +46,8 @@ NOTES = [
     "stability computed on the 58 sites with every treatment (2 site(s) lacking a treatment "
     "left out).",
     "pooled error supplied by the caller: MS_e = 120.5 on 36 df, 4 replicates per cell.",
+    "pooled error of the 12 replicated site(s) (their within-site analyses): MS_e = 134497 on "
+    "401 df, 2.96802 plots per cell (harmonic mean).",
     "unequal plots per cell (3 to 4): the harmonic mean 3.429 is used as the replicates r of "
     "the AMMI sums of squares and of MS_e/r.",
     "2 environment(s) are unreplicated: the pooled error comes from the 5 replicated one(s).",

@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -575,6 +575,9 @@ def stability(
                 f"got {error_mean_square!r}, {error_df!r}, {replicates!r}"
             )
         mse, df_e, r = float(error_mean_square), float(error_df), float(replicates)
+        # the table's own error (or its absence) and its replicates are replaced: their
+        # notes would contradict the one below
+        notes[:] = [n for n in notes if not any(part in n for part in _TABLE_ERROR_NOTES)]
         notes.append(
             f"pooled error supplied by the caller: MS_e = {mse:g} on {df_e:g} df, "
             f"{r:g} replicates per cell."
@@ -659,6 +662,15 @@ def stability(
 
 
 # --------------------------------------------------------------------------- stage 1
+
+
+#: Beginnings of the notes of :func:`_table_of_means` about the pooled error and the
+#: replicates it found in the data; dropped when the caller supplies both.
+_TABLE_ERROR_NOTES = (
+    "no environment is replicated:",
+    "unequal plots per cell (",
+    " environment(s) are unreplicated: the pooled error comes from",
+)
 
 
 def _table_of_means(
@@ -1277,16 +1289,38 @@ def network_stability(result: Any, **options: Any) -> tuple[StabilityResult | No
     mse = pd.to_numeric(rep["mse"], errors="coerce").to_numpy(dtype=float)
     ok = np.isfinite(df_err) & (df_err > 0) & np.isfinite(mse)
     kwargs: dict[str, Any] = {"control": summary.control, **options}
+    pooled = None
     if ok.any():
+        from yieldtrial.network._summary import _site_label
+
         per = result.per_treatment
         n = pd.to_numeric(per["n"], errors="coerce").to_numpy(dtype=float)
-        n = n[np.isfinite(n) & (n > 0)]
-        kwargs.update(
-            error_mean_square=float(np.sum(mse[ok] * df_err[ok]) / np.sum(df_err[ok])),
-            error_df=float(np.sum(df_err[ok])),
-            replicates=float(n.size / np.sum(1.0 / n)) if n.size else 1.0,
+        # plots per cell of the cells analysed (the sites of the table), not of every site
+        in_table = np.isin(_site_label(per, list(result.options["by"])), [str(s) for s in table.index])
+        n = n[in_table & np.isfinite(n) & (n > 0)]
+        pooled = (
+            float(np.sum(mse[ok] * df_err[ok]) / np.sum(df_err[ok])),
+            float(np.sum(df_err[ok])),
+            float(n.size / np.sum(1.0 / n)) if n.size else 1.0,
         )
+        if n.size and np.unique(n).size == 1:
+            pooled = (pooled[0], pooled[1], float(n[0]))
+        kwargs.update(error_mean_square=pooled[0], error_df=pooled[1], replicates=pooled[2])
     res = stability(long, env="environment", treatment="treatment", response="response", **kwargs)
+    if pooled is not None and "error_mean_square" not in options:
+        # the error is the network's own, not the user's: say where it comes from
+        own = (
+            f"pooled error of the {int(ok.sum())} replicated site(s) (their within-site "
+            f"analyses): MS_e = {pooled[0]:g} on {pooled[1]:g} df, {pooled[2]:g} plots per "
+            "cell (harmonic mean)."
+        )
+        res = replace(
+            res,
+            notes=tuple(
+                own if n.startswith("pooled error supplied by the caller:") else n
+                for n in res.notes
+            ),
+        )
     note = (
         f"stability computed on the {table.shape[0]} sites with every treatment ({dropped} "
         "site(s) lacking a treatment left out)."

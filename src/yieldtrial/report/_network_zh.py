@@ -162,6 +162,17 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     ),
     (
         re.compile(
+            r"^pooled error of the (?P<n>\d+) replicated site\(s\) \(their within-site "
+            rf"analyses\): MS_e = (?P<mse>{_NUM}) on (?P<df>{_NUM}) df, (?P<r>{_NUM}) plots per "
+            r"cell \(harmonic mean\)\.$"
+        ),
+        lambda m: (
+            f"合并误差来自 {m['n']} 个有重复试点的单点分析：误差均方 {m['mse']}，"
+            f"自由度 {m['df']}，每个处理-试点组合平均 {m['r']} 个小区（调和平均数）。"
+        ),
+    ),
+    (
+        re.compile(
             r"^(?P<n>\d+) environment\(s\) left out \(their own analysis failed\): (?P<items>.+)$"
         ),
         lambda m: f"{m['n']} 个环境未纳入（其单点分析失败）：{m['items']}",
