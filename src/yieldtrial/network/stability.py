@@ -1296,7 +1296,9 @@ def network_stability(result: Any, **options: Any) -> tuple[StabilityResult | No
         per = result.per_treatment
         n = pd.to_numeric(per["n"], errors="coerce").to_numpy(dtype=float)
         # plots per cell of the cells analysed (the sites of the table), not of every site
-        in_table = np.isin(_site_label(per, list(result.options["by"])), [str(s) for s in table.index])
+        in_table = np.isin(
+            _site_label(per, list(result.options["by"])), [str(s) for s in table.index]
+        )
         n = n[in_table & np.isfinite(n) & (n > 0)]
         pooled = (
             float(np.sum(mse[ok] * df_err[ok]) / np.sum(df_err[ok])),
