@@ -1151,6 +1151,14 @@ def _contrast_table(
     return pd.DataFrame(rows)
 
 
+#: statsmodels' warnings about an optimizer that stopped before another one is tried; once a
+#: later optimizer converged (``MixedLMResults.converged``) they say nothing about the fit.
+_MIXEDLM_RETRY = (
+    "Maximum Likelihood optimization failed to converge",
+    "Retrying MixedLM optimization with",
+)
+
+
 def _mixedlm(
     plots: pd.DataFrame,
     by: list[str],
@@ -1177,21 +1185,34 @@ def _mixedlm(
     if block is not None:
         vc["blk"] = "0 + C(blk)"
     notes: list[str] = []
+    # Centred and scaled response (the same model; estimates and SEs transformed back
+    # exactly): the optimizers' start values and tolerances suit a response of unit scale,
+    # not raw yields in thousands of kg/ha.
+    shift = float(d["y"].mean()) if len(d) else 0.0
+    scale = float(d["y"].std()) if len(d) > 1 else 1.0
+    if not (np.isfinite(scale) and scale > 0):
+        scale = 1.0
+    d = d.assign(y=(d["y"] - shift) / scale)
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             model = smf.mixedlm("y ~ 0 + C(trt)", d, groups="site", vc_formula=vc, re_formula="1")
-            res = model.fit(reml=True)
+            # L-BFGS first: statsmodels' default BFGS stops early on such networks and its
+            # retry can end at a lower REML likelihood (30 sites: -495.44 against -493.63)
+            res = model.fit(reml=True, method=["lbfgs", "bfgs", "cg"])
         for w in caught:
-            notes.append(f"MixedLM: {str(w.message).splitlines()[0]}")
+            text = str(w.message).splitlines()[0]
+            if getattr(res, "converged", False) and text.startswith(_MIXEDLM_RETRY):
+                continue  # an optimizer that stopped early, then one that converged: no news
+            notes.append(f"MixedLM: {text}")
     except Exception as exc:  # noqa: BLE001 - statsmodels raises many kinds
         return None, [f"MixedLM failed: {exc}"]
     names = [n for n in res.fe_params.index]
     table = pd.DataFrame(
         {
             "treatment": [n.split("[", 1)[1].rstrip("]") if "[" in n else n for n in names],
-            "estimate": res.fe_params.to_numpy(),
-            "se": res.bse_fe.to_numpy(),
+            "estimate": res.fe_params.to_numpy() * scale + shift,
+            "se": res.bse_fe.to_numpy() * scale,
         }
     )
     return table, notes
