@@ -151,9 +151,11 @@ def network_report(
     facts = [
         (
             t("network.fact.trials", lang),
-            f"{len(result.per_trial)} ("
-            + ", ".join(f"{_status(k, lang)} {v}" for k, v in sorted(counts.items()))
-            + ")",
+            f"{len(result.per_trial)}{' (' if lang == 'en' else '（'}"
+            + ("，" if lang == "zh" else ", ").join(
+                f"{_status(k, lang)} {v}" for k, v in sorted(counts.items())
+            )
+            + (")" if lang == "en" else "）"),
         ),
         (t("network.fact.response", lang), _response_label(str(opts["response"]), lang)),
         (t("network.fact.design", lang), _design(str(opts["design"]), lang)),
@@ -337,7 +339,8 @@ def _method(method: str, site_effects: str, lang: str) -> str:
     key = f"network.method.{base}"
     shown = t(key, lang) if key in STRINGS else base
     if base.startswith(("combined", "two-stage (site")):
-        shown += "; " + t(f"network.effects.{site_effects}", lang)
+        # "; sites random", not a bare "; random" (random what?)
+        shown += ("；" if lang == "zh" else "; ") + t(f"network.fact.effects.{site_effects}", lang)
     return shown + (plus + extra if plus else "")
 
 
