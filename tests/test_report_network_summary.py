@@ -115,6 +115,32 @@ def test_many_sites_get_one_row_per_site(farms_result):
     assert first["pct:T"] == pytest.approx(expected)
 
 
+def test_many_sites_percent_columns_are_one_group(farms_result):
+    """'vs check %' heads one group of columns named by treatment, not every column.
+
+    Eight varieties at 30 sites printed seven wide 'V1 vs check %' headers that squeezed
+    the LS-means apart from their letters on A4.
+    """
+    from yieldtrial.report.model import Table
+    from yieldtrial.report.network import network_report
+
+    report = network_report(farms_result, report_date="2024-01-01")
+    table = next(b for b in report.section("treatments").blocks if isinstance(b, Table))
+    pct = [c for c in table.columns if c.key.startswith("pct:")]
+    assert [c.label for c in pct] == ["CK2", "T"]
+    assert {c.group for c in pct} == {"vs check %"}
+    # a farm without a CK2 strip: no mean (shown as a dash like its % cell), not ""
+    means = farms_result.summary.means
+    missing = [str(s) for s in means.index[means["CK2"].isna()]]
+    assert missing
+    from yieldtrial.report.network import NETWORK_NUMBER_STYLE
+
+    at = [r["site"] for r in table.rows].index(missing[0])
+    shown = table.formatted(NETWORK_NUMBER_STYLE)[at]
+    cells = dict(zip([c.key for c in table.columns], shown, strict=True))
+    assert cells["trt:CK2"] == cells["pct:CK2"] == "–"
+
+
 def test_json_and_xlsx_outputs(farms_csv, tmp_path):
     """JSON carries the stability and response tables; XLSX is written by the report engine."""
     pytest.importorskip("openpyxl")
@@ -156,3 +182,33 @@ def test_replicated_network_states_the_two_thirds_rule(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "significant gain at 4 of 4 replicated sites" in text
     assert "(NY/T 1536-style) is met" in text
+
+
+def test_many_replicated_sites_missing_mean_is_a_dash():
+    """With letters the site means are text; a site lacking a treatment showed an empty cell.
+
+    13 RCBD sites (more than WIDE_SITES = 12), CK/A/B in 2 blocks, site S00 without B.
+    """
+    from yieldtrial.network import analyze_many
+    from yieldtrial.report.model import Table
+    from yieldtrial.report.network import NETWORK_NUMBER_STYLE, network_report
+
+    rng = np.random.default_rng(5)
+    rows = [
+        (f"S{j:02d}", b, t, 500.0 + 10 * i + rng.normal(0, 5))
+        for j in range(13)
+        for b in (1, 2)
+        for i, t in enumerate(("CK", "A", "B"))
+        if not (j == 0 and t == "B")
+    ]
+    plots = pd.DataFrame(rows, columns=["site", "block", "treatment", "y"])
+    res = analyze_many(
+        plots, by="site", response="y", treatment="treatment", block="block", control="CK",
+        dunnett_pvalues="none",
+    )  # fmt: skip
+    report = network_report(res, report_date="2024-01-01")
+    table = next(b for b in report.section("treatments").blocks if isinstance(b, Table))
+    shown = table.formatted(NETWORK_NUMBER_STYLE)[0]
+    cells = dict(zip([c.key for c in table.columns], shown, strict=True))
+    assert cells["trt:B"] == cells["pct:B"] == "–"
+    assert cells["trt:A"].endswith(" a")  # LS-mean with its within-site letters
