@@ -212,3 +212,48 @@ def test_many_replicated_sites_missing_mean_is_a_dash():
     cells = dict(zip([c.key for c in table.columns], shown, strict=True))
     assert cells["trt:B"] == cells["pct:B"] == "–"
     assert cells["trt:A"].endswith(" a")  # LS-mean with its within-site letters
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_unreplicated_network_promises_no_site_test_or_letters(farms_result, lang):
+    """60 farms, one strip per treatment: no site has an error, a Dunnett test or letters.
+
+    The report said "LS-means and within-site Tukey letters" above a table without letters
+    and "Dunnett's test against CK1 on the site's own error" in the methods.
+    """
+    from yieldtrial.report.model import Paragraph
+    from yieldtrial.report.network import network_report
+
+    report = network_report(farms_result, lang=lang, report_date="2024-01-01")
+    note = next(b for b in report.section("treatments").blocks if isinstance(b, Paragraph))
+    methods = report.section("methods").blocks[0]
+    assert isinstance(methods, Paragraph)
+    if lang == "en":
+        assert "letters" in note.text and "no letters" in note.text
+        assert "own error" not in methods.text and "without a within-site test" in methods.text
+    else:
+        assert "无多重比较字母" in note.text
+        assert "自身误差" not in methods.text and "不作试点内检验" in methods.text
+
+
+def test_replicated_network_keeps_the_site_test_wording(tmp_path):
+    """Replicated sites still read 'within-site Tukey letters' and 'the site's own error'."""
+    from yieldtrial.network import analyze_many
+    from yieldtrial.report.model import Paragraph
+    from yieldtrial.report.network import network_report
+
+    rng = np.random.default_rng(3)
+    rows = [
+        (s, b, t, 500.0 + 20 * i + rng.normal(0, 5))
+        for s in ("A", "B", "C")
+        for b in (1, 2, 3)
+        for i, t in enumerate(("CK", "N1"))
+    ]
+    plots = pd.DataFrame(rows, columns=["site", "block", "treatment", "y"])
+    res = analyze_many(
+        plots, by="site", response="y", treatment="treatment", block="block", control="CK"
+    )
+    report = network_report(res, report_date="2024-01-01")
+    note = next(b for b in report.section("treatments").blocks if isinstance(b, Paragraph))
+    assert note.text == "Site columns: LS-mean and within-site Tukey letters."
+    assert "on the site's own error" in report.section("methods").blocks[0].text

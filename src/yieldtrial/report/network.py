@@ -172,14 +172,16 @@ def network_report(
         header.append(Paragraph(t("network.synthetic", lang), "warning"))
     sections = [Section("header", t("network.section.header", lang), header)]
     layout: list[Paragraph | Table]
+    # without a replicated site there are no letters: the notes must not promise them
+    suffix = "" if _has_letters(s.letters) else "_unreplicated"
     if len(sites) <= WIDE_SITES:
         layout = [
-            Paragraph(t("network.layout_g.note", lang)),
+            Paragraph(t(f"network.layout_g.note{suffix}", lang)),
             _treatment_table(result, sites, style, lang),
         ]
     else:
         layout = [
-            Paragraph(t("network.layout_by_site.note", lang, n=WIDE_SITES)),
+            Paragraph(t(f"network.layout_by_site.note{suffix}", lang, n=WIDE_SITES)),
             _site_means_table(result, style, lang),
         ]
     sections.append(Section("treatments", t("network.section.treatments", lang), list(layout)))
@@ -372,10 +374,12 @@ def _methods(result: NetworkResult, lang: str, stability: bool, response: bool) 
     opts = result.options
     pct = f"{100 * (1 - float(opts['alpha'])):g}"
     check = str(s.control) if s.control else t("network.none", lang)
+    # a network of unreplicated sites had "Dunnett's test ... on the site's own error":
+    # such a site has no error and no test
+    replicated = bool((result.per_trial["status"] == "ok").any())
+    key = "network.methods.sites" if replicated else "network.methods.sites_unreplicated"
     blocks: list[Any] = [
-        Paragraph(
-            t("network.methods.sites", lang, design=_design(str(opts["design"]), lang), check=check)
-        )
+        Paragraph(t(key, lang, design=_design(str(opts["design"]), lang), check=check))
     ]
     if s.method.startswith("RCBD, sites as blocks"):
         model = t("network.model.pooled", lang)
