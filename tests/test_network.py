@@ -596,6 +596,27 @@ def test_flagged_site_is_included_and_listed_in_notes():
     assert any("site02 (CV" in n and "strong" in n for n in res.summary.notes)
 
 
+def test_excluded_cv_is_shown_above_its_limit():
+    """A CV of 6.04 % excluded at 6 % read "excluded: CV 6.0 % > 6 %" (6.0 > 6 is false).
+
+    The limit is set to the noisy site's CV truncated to one decimal, the case where the CV
+    rounded to one decimal can equal it; the reason must show a number above the limit.
+    """
+    import math
+    import re
+
+    df = _noisy_network()
+    cv = float(_analyze(df, dunnett_pvalues="none").per_trial.set_index("site").cv_pct["site02"])
+    limit = math.floor(cv * 10) / 10  # <= cv, equal to cv rounded down to 0.1
+    res = _analyze(df, dunnett_pvalues="none", exclude_cv_above=limit)
+    reason = res.summary.sites.set_index("site").loc["site02", "reason"]
+    shown = re.fullmatch(r"excluded: CV ([\d.]+) % > ([\d.]+) %", reason)
+    assert shown is not None, reason
+    assert float(shown.group(1)) > float(shown.group(2)) == limit
+    assert abs(float(shown.group(1)) - cv) < 0.05  # the CV itself, to the decimals shown
+    assert any(f"site02 (CV {shown.group(1)} %)" in n for n in res.summary.notes)
+
+
 def test_exclude_cv_above_leaves_site_out_of_the_summary():
     """exclude_cv_above=15 drops the noisy site: summary equals the network without it."""
     df = _noisy_network()

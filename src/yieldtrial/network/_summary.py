@@ -315,12 +315,15 @@ def summarize(
         with np.errstate(invalid="ignore"):
             high = included & (cv > exclude_cv_above)
         for i in np.flatnonzero(high):
-            reason[i] = f"excluded: CV {cv[i]:.1f} % > {exclude_cv_above:g} %"
+            reason[i] = (
+                f"excluded: CV {_cv_text(cv[i], exclude_cv_above)} % > {exclude_cv_above:g} %"
+            )
         included = included & ~high
         if high.any():
+            names = _name_list(site_all[high], cv[high], above=exclude_cv_above)
             notes.append(
                 f"{int(high.sum())} site(s) excluded for CV above {exclude_cv_above:g} % "
-                f"(exclude_cv_above): {_name_list(site_all[high], cv[high])}."
+                f"(exclude_cv_above): {names}."
             )
     flagged = included & np.isin(flag, ("warn", "strong"))
     if flagged.any():
@@ -667,12 +670,31 @@ def _mixed_two_stage(
     return anova, fit.lsmeans, se, df, ms_res, cov, "two-stage (weighted site LS-means)", note
 
 
+def _cv_text(cv: float, above: float | None = None) -> str:
+    """Format a CV [%] to one decimal, or to as many (up to 4) as show it above ``above``.
+
+    Examples
+    --------
+    >>> _cv_text(39.21), _cv_text(6.04, 6.0), _cv_text(7.49, 6.0)
+    ('39.2', '6.04', '7.5')
+    """
+    for decimals in range(1, 5):
+        text = f"{cv:.{decimals}f}"
+        if above is None or float(text) > above:
+            return text
+    return text
+
+
 def _name_list(
-    names: np.ndarray, cv: np.ndarray, flags: np.ndarray | None = None, limit: int = 20
+    names: np.ndarray,
+    cv: np.ndarray,
+    flags: np.ndarray | None = None,
+    limit: int = 20,
+    above: float | None = None,
 ) -> str:
     """``"D (CV 39.2 %, strong), ..."``: at most ``limit`` sites, then how many more."""
     shown = [
-        f"{n} (CV {c:.1f} %" + ("" if flags is None else f", {f}") + ")"
+        f"{n} (CV {_cv_text(c, above)} %" + ("" if flags is None else f", {f}") + ")"
         for n, c, f in zip(
             names[:limit], cv[:limit], (flags if flags is not None else names)[:limit], strict=True
         )
