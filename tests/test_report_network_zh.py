@@ -97,7 +97,43 @@ def test_site_strip_values_in_chinese() -> None:
     assert [cv_flag(f, "zh") for f in ("ok", "warn", "strong")] == ["正常", "偏高", "很高"]
     assert cv_flag("warn", "en") == "warn"
     assert error_term("treatment:site", "zh") == "处理×试点"
+    # a network with unreplicated sites: the weighted two-stage analysis (network/_summary.py)
+    assert error_term("treatment:site (weighted)", "zh") == "处理×试点（加权）"
     # the two-stage analysis of an unbalanced network (network/_summary.py)
     assert error_term("mean within-site variance of a site mean", "zh") == (
         "试点均值的试点内方差平均值"
     )
+
+
+def test_site_list_has_no_space_before_the_chinese_bracket() -> None:
+    """'村2 （CV 19.1%，很高）' had an ASCII space before the full-width bracket."""
+    note = (
+        "CV above 10 % (strong: above 15 %) at included site(s): 村2 (CV 19.1 %, strong); "
+        "their comparisons are imprecise (exclude_cv_above, or --exclude-cv-above, leaves such "
+        "sites out)."
+    )
+    assert "村2（CV 19.1%，很高）" in network_note(note, "zh")
+
+
+def test_weighted_network_report_has_no_english_error_term(tmp_path) -> None:
+    """Replicated and unreplicated sites (weighted two-stage): the zh combined-model table."""
+    import numpy as np
+    import pandas as pd
+
+    from yieldtrial.network import analyze_many
+    from yieldtrial.report.network import render
+
+    rng = np.random.default_rng(9)
+    rows = [
+        (f"S{j}", b, t, 450.0 + 8 * i + rng.normal(0, 12))
+        for j in range(6)
+        for b in range(1, (3 if j < 4 else 1) + 1)
+        for i, t in enumerate(("CK", "A", "B"))
+    ]
+    plots = pd.DataFrame(rows, columns=["site", "block", "treatment", "y"])
+    res = analyze_many(
+        plots, by="site", response="y", treatment="treatment", block="block", control="CK"
+    )
+    assert res.summary.method.startswith("two-stage (weighted")
+    text = str(render(res, "markdown", lang="zh"))
+    assert "处理×试点（加权）" in text and "weighted" not in text

@@ -31,6 +31,8 @@ _CV_FLAGS = {"ok": "正常", "warn": "偏高", "strong": "很高"}
 #: Error terms of the combined model in Chinese.
 _ERROR_TERMS = {
     "treatment:site": "处理×试点",
+    # the weighted two-stage analysis of a network with unreplicated sites (_summary.py)
+    "treatment:site (weighted)": "处理×试点（加权）",
     "residual": "误差",
     "within-site variances of the site means": "试点均值的试点内方差",
     "mean within-site variance of a site mean": "试点均值的试点内方差平均值",
@@ -39,7 +41,7 @@ _ERROR_TERMS = {
 
 def _sites(items: str) -> str:
     """``"D (CV 39.2 %, strong), E (CV 18.0 %) and 3 more"`` in Chinese."""
-    items = re.sub(r"\(CV ([\d.]+) %", r"（CV \1%", items)
+    items = re.sub(r" ?\(CV ([\d.]+) %", r"（CV \1%", items)
     items = items.replace(", strong)", "，很高）").replace(", warn)", "，偏高）").replace(")", "）")
     items = re.sub(r" and (\d+) more$", r" 等，另有 \1 个", items)
     return items.replace(", ", "、")
