@@ -228,6 +228,7 @@ def _run(args: argparse.Namespace) -> int:
     _check_some_trial_included(result, args.exclude_cv_above)
     options = _report_options(result, config, args)
     options["synthetic"] = synthetic_data(plots)
+    options["left_out"] = plots.attrs.get("left_out_sites", [])  # listed in the site strip
     if args.output is None:
         sys.stdout.write(str(render(result, "markdown", title=args.title, **options)))
     else:
@@ -369,6 +370,7 @@ def _standardized(
         )
     tables = []
     left_out = []
+    left_out_sites: list[tuple[str, str]] = []  # (site, reason) for the report's site strip
     sources = list(plots.attrs.get("sources", []))
     name = Path(sources[0]).name if len(sources) == 1 else "plot table"
     keys = plots[by].astype(str).agg(" / ".join, axis=1)
@@ -382,6 +384,7 @@ def _standardized(
                 valid = _read_file_rows(frame, name=name)
             except DataValidationError as exc:
                 left_out.append(f"{'/'.join(by)} {key!r}: {exc}")
+                left_out_sites.append((str(key), " ".join(str(exc).split())))
                 continue
             if config.crop:  # the moisture range is the crop's
                 _validation.warn_implausible_moisture(valid, crop=crop, low=low, high=high)
@@ -407,6 +410,7 @@ def _standardized(
         )
     combined = pd.concat(tables)
     combined.attrs = dict(plots.attrs)
+    combined.attrs["left_out_sites"] = left_out_sites
     return combined, response, left_out
 
 

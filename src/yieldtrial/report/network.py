@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,6 +97,7 @@ def network_report(
     metadata: dict[str, Any] | None = None,
     notes: list[str] | None = None,
     synthetic: bool = False,
+    left_out: Sequence[tuple[str, str]] = (),
 ) -> Report:
     """Build the network report as a report model (English multi-site or Chinese 区试 layout).
 
@@ -122,6 +124,10 @@ def network_report(
     synthetic : bool, default False
         The yields are simulated (``data_status = synthetic``, see :func:`synthetic_data`):
         the header and the conclusions say so.
+    left_out : sequence of (str, str), optional
+        Sites left out before the analysis, with the reason (``yieldtrial network``: a
+        site whose harvest records are invalid): counted as failed in the header and
+        listed in the site strip, not included.
 
     Returns
     -------
@@ -145,13 +151,15 @@ def network_report(
     sites = [str(site) for site in s.means.index]
     control = s.control
     opts = result.options
-    counts = result.counts
+    counts = dict(result.counts)
+    if left_out:  # sites the reader left out are trials of the network too
+        counts["failed"] = counts.get("failed", 0) + len(left_out)
     if response is None:
         response = _default_response(result)
     facts = [
         (
             t("network.fact.trials", lang),
-            f"{len(result.per_trial)}{' (' if lang == 'en' else '（'}"
+            f"{len(result.per_trial) + len(left_out)}{' (' if lang == 'en' else '（'}"
             + ("，" if lang == "zh" else ", ").join(
                 f"{_status(k, lang)} {v}" for k, v in sorted(counts.items())
             )
@@ -185,7 +193,9 @@ def network_report(
             _site_means_table(result, style, lang),
         ]
     sections.append(Section("treatments", t("network.section.treatments", lang), list(layout)))
-    sections.append(Section("sites", t("network.section.sites", lang), [_site_table(result, lang)]))
+    sections.append(
+        Section("sites", t("network.section.sites", lang), [_site_table(result, lang, left_out)])
+    )
     anova = _combined_table(result, lang)
     sections.append(
         Section(
@@ -773,7 +783,9 @@ def _has_letters(letters: pd.DataFrame) -> bool:
     return any(isinstance(v, str) and bool(v.strip()) for v in values)
 
 
-def _site_table(result: NetworkResult, lang: str = "en") -> Table:
+def _site_table(
+    result: NetworkResult, lang: str = "en", left_out: Sequence[tuple[str, str]] = ()
+) -> Table:
     from yieldtrial.report.i18n import t
 
     s = result._summary()
@@ -805,6 +817,17 @@ def _site_table(result: NetworkResult, lang: str = "en") -> Table:
             }
         )
         styles.append("" if site.included else "excluded")
+    for site_name, why in left_out:  # left out by the reader: no analysis at all
+        first = str(why).split("; ")[0]
+        rows.append(
+            {
+                "site": str(site_name),
+                "status": _status("failed", lang),
+                "included": t("network.no", lang),
+                "reason": t("network.reason.invalid_records", lang, why=first),
+            }
+        )
+        styles.append("excluded")
     return Table("sites", columns, rows, row_styles=styles)
 
 
