@@ -257,3 +257,46 @@ def test_replicated_network_keeps_the_site_test_wording(tmp_path):
     note = next(b for b in report.section("treatments").blocks if isinstance(b, Paragraph))
     assert note.text == "Site columns: LS-mean and within-site Tukey letters."
     assert "on the site's own error" in report.section("methods").blocks[0].text
+
+
+def test_slope_conclusions_are_hedged_for_the_number_of_slopes(farms_result):
+    """One slope per treatment is tested: the conclusion gives Holm's P for the family.
+
+    farm-network: CK2 and T against CK1, two slopes; T's P = 0.033 (docs/networks.md) is
+    below 0.05, Holm's P = min(1, 2 x 0.033) = 0.066 is not (hand, Holm 1979), so the
+    sentence says it may be chance instead of "it pays more on poorer fields".
+    """
+    from yieldtrial.report.model import Bullets
+    from yieldtrial.report.network import network_report
+
+    response = farms_result.environment_response().set_index("treatment")
+    p = response["p_value"].to_dict()
+    assert p["T"] < 0.05 < p["CK2"]
+    holm_t = min(1.0, 2 * p["T"])  # T has the smaller P of the two
+    report = network_report(farms_result, report_date="2024-01-01")
+    bullets = next(b for b in report.section("conclusions").blocks if isinstance(b, Bullets))
+    line = next(x for x in bullets.items if x.startswith("T's gain over CK1"))
+    assert f"after Holm's adjustment for the 2 slopes tested (P = {holm_t:.3f})" in line
+    assert "it may be chance" in line
+
+
+def test_single_slope_conclusion_is_not_hedged():
+    """One treatment against the check: one slope, nothing to adjust."""
+    from yieldtrial.network import analyze_many
+    from yieldtrial.report.model import Bullets
+    from yieldtrial.report.network import network_report
+
+    # gain = 40 - 0.1 x (site level - 400) exactly, plus a little noise: a clear slope
+    rng = np.random.default_rng(2)
+    rows = []
+    for j in range(20):
+        level = 300 + 10 * j
+        rows += [(f"F{j}", "CK", level), (f"F{j}", "T", level + 40 - 0.1 * (level - 400))]
+    plots = pd.DataFrame(rows, columns=["site", "treatment", "y"])
+    plots["y"] += rng.normal(0, 1, len(plots))
+    res = analyze_many(plots, by="site", response="y", treatment="treatment", control="CK",
+                       design="crd")  # fmt: skip
+    report = network_report(res, report_date="2024-01-01")
+    bullets = next(b for b in report.section("conclusions").blocks if isinstance(b, Bullets))
+    line = next(x for x in bullets.items if x.startswith("T's gain over CK"))
+    assert line.endswith("it pays more on poorer fields.") and "Holm" not in line
