@@ -48,7 +48,7 @@ def test_network_markdown_reports_failed_site_and_win_rate(plots_csv, tmp_path):
     text = out.read_text(encoding="utf-8")
     n1 = next(line for line in text.splitlines() if line.startswith("| N1 |"))
     # expected: N1 is +500 kg/ha over CK by construction (noise sd 150): above at A, B, C
-    assert "| 3 | 0 | 100 |" in n1
+    assert "| 3 | 0 | 100.0 |" in n1
     strip = next(line for line in text.splitlines() if line.startswith("| D |"))
     # expected: D is the 4th site (data rows 27-35, 0-based), block 2 N1 is index 31, i.e.
     # file row 33 with the header as row 1

@@ -300,3 +300,27 @@ def test_single_slope_conclusion_is_not_hedged():
     bullets = next(b for b in report.section("conclusions").blocks if isinstance(b, Bullets))
     line = next(x for x in bullets.items if x.startswith("T's gain over CK"))
     assert line.endswith("it pays more on poorer fields.") and "Holm" not in line
+
+
+def test_win_rate_has_the_same_decimals_in_every_table():
+    """Layout G printed a win rate of 2 of 3 sites as 67, the table against the check 66.7."""
+    from yieldtrial.network import analyze_many
+    from yieldtrial.report.model import Table
+    from yieldtrial.report.network import NETWORK_NUMBER_STYLE, network_report
+
+    rows = [  # hand: T above CK at S1 and S2, below at S3 -> 2/3 = 66.7 %
+        (s, b, t, y + (5 if t == "T" else 0) * (1 if s != "S3" else -1) + b)
+        for s, y in (("S1", 100), ("S2", 110), ("S3", 120))
+        for b in (1, 2)
+        for t in ("CK", "T")
+    ]
+    plots = pd.DataFrame(rows, columns=["site", "block", "treatment", "y"])
+    res = analyze_many(plots, by="site", response="y", treatment="treatment", block="block",
+                       control="CK", dunnett_pvalues="none")  # fmt: skip
+    report = network_report(res, report_date="2024-01-01")
+    shown = set()
+    for section in ("treatments", "summary"):
+        table = next(b for b in report.section(section).blocks if isinstance(b, Table))
+        at = [c.key for c in table.columns].index("win_rate_pct")
+        shown |= {row[at] for row in table.formatted(NETWORK_NUMBER_STYLE)} - {"–", ""}
+    assert shown == {"66.7"}

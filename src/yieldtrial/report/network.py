@@ -712,7 +712,9 @@ def _treatment_table(
         Column("pct_of_check", t("network.col.pct_of_check", lang), "number", 1),
         Column("sites_above", t("network.col.sites_above", lang), "int"),
         Column("sites_below", t("network.col.sites_below", lang), "int"),
-        Column("win_rate_pct", t("network.col.win_rate", lang), "number", 0),
+        Column(
+            "win_rate_pct", t("network.col.win_rate", lang), "number", 1
+        ),  # as in the table against the check
         Column("p_dunnett", t("network.col.p_dunnett", lang), "pvalue"),
     ]
     tr = s.treatments.set_index("treatment")
