@@ -137,3 +137,30 @@ def test_weighted_network_report_has_no_english_error_term(tmp_path) -> None:
     assert res.summary.method.startswith("two-stage (weighted")
     text = str(render(res, "markdown", lang="zh"))
     assert "处理×试点（加权）" in text and "weighted" not in text
+
+
+def test_mixedlm_model_line_is_chinese() -> None:
+    """combined='mixedlm': the header's model line ended in the English '+ MixedLM'."""
+    import numpy as np
+    import pandas as pd
+
+    from yieldtrial.network import analyze_many
+    from yieldtrial.report.model import KeyValues
+    from yieldtrial.report.network import network_report
+
+    rng = np.random.default_rng(4)
+    rows = [
+        (f"S{j}", b, t, 500.0 + 10 * i + 20 * j + rng.normal(0, 5))
+        for j in range(4)
+        for b in (1, 2)
+        for i, t in enumerate(("CK", "A", "B"))
+    ]
+    plots = pd.DataFrame(rows, columns=["site", "block", "treatment", "y"])
+    res = analyze_many(plots, by="site", response="y", treatment="treatment", block="block",
+                       control="CK", combined="mixedlm", dunnett_pvalues="none")  # fmt: skip
+    facts = dict(
+        next(b for b in network_report(res, lang="zh").sections[0].blocks
+             if isinstance(b, KeyValues)).items
+    )  # fmt: skip
+    assert facts["汇总分析模型"].endswith(" + 混合线性模型")
+    assert english_words(facts["汇总分析模型"], frozenset()) == []

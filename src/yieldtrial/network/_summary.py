@@ -1207,14 +1207,12 @@ def _mixedlm(
     if block is not None:
         vc["blk"] = "0 + C(blk)"
     notes: list[str] = []
-    # Centred and scaled response (the same model; estimates and SEs transformed back
-    # exactly): the optimizers' start values and tolerances suit a response of unit scale,
-    # not raw yields in thousands of kg/ha.
+    # Centred response (the same model; the estimates are shifted back).  Not scaled:
+    # statsmodels flags "MLE may be on the boundary" when a variance component is below
+    # 0.01 in the response's own units, which on a unit-variance response would flag a
+    # component of 1 % of the variance.
     shift = float(d["y"].mean()) if len(d) else 0.0
-    scale = float(d["y"].std()) if len(d) > 1 else 1.0
-    if not (np.isfinite(scale) and scale > 0):
-        scale = 1.0
-    d = d.assign(y=(d["y"] - shift) / scale)
+    d = d.assign(y=d["y"] - shift)
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -1233,8 +1231,8 @@ def _mixedlm(
     table = pd.DataFrame(
         {
             "treatment": [n.split("[", 1)[1].rstrip("]") if "[" in n else n for n in names],
-            "estimate": res.fe_params.to_numpy() * scale + shift,
-            "se": res.bse_fe.to_numpy() * scale,
+            "estimate": res.fe_params.to_numpy() + shift,
+            "se": res.bse_fe.to_numpy(),
         }
     )
     return table, notes

@@ -353,6 +353,8 @@ def _method(method: str, site_effects: str, lang: str) -> str:
     if base.startswith(("combined", "two-stage (site")):
         # "; sites random", not a bare "; random" (random what?)
         shown += ("；" if lang == "zh" else "; ") + t(f"network.fact.effects.{site_effects}", lang)
+    if extra == "MixedLM":  # combined="mixedlm": the alternative model, named in Chinese too
+        extra = t("network.method.extra_mixedlm", lang)
     return shown + (plus + extra if plus else "")
 
 
