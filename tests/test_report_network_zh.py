@@ -54,6 +54,12 @@ NOTES = [
     "no environment is replicated: no pooled error, so S2d and Shukla's variance include the "
     "error of a mean and their F tests are not available (pass error_mean_square, error_df and "
     "replicates when known).",
+    "MixedLM stopped short of the REML optimum (log-likelihood 0.0923 below the closed form's): "
+    "the closed form is used instead.",
+    "MixedLM stopped short of the REML optimum (log-likelihood 0.0923 below the closed form's, "
+    "blup='closed_form').",
+    "REML at the boundary: the variance of treatments is estimated as 0.",
+    "REML at the boundary: the variance of treatments and environments is estimated as 0.",
     "Shukla's stability variance needs at least 3 treatments.",
     "AMMI without a pooled error: treatment is tested against the interaction and each IPCA "
     "against the mean square of the axes after it (the last is untested).",

@@ -204,6 +204,37 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
+        re.compile(
+            rf"^MixedLM stopped short of the REML optimum \(log-likelihood (?P<d>{_NUM}) below "
+            r"the closed form's\): the closed form is used instead\.$"
+        ),
+        lambda m: (
+            f"混合线性模型迭代未达到约束最大似然的最优解（对数似然比解析解低 {m['d']}），"
+            "改用解析解。"
+        ),
+    ),
+    (
+        re.compile(
+            rf"^MixedLM stopped short of the REML optimum \(log-likelihood (?P<d>{_NUM}) below "
+            r"the closed form's, blup='closed_form'\)\.$"
+        ),
+        lambda m: (
+            f"混合线性模型迭代未达到约束最大似然的最优解（对数似然比解析解低 {m['d']}；"
+            "可改用解析解）。"
+        ),
+    ),
+    (
+        re.compile(r"^REML at the boundary: the variance of (?P<what>.+) is estimated as 0\.$"),
+        lambda m: (
+            "约束最大似然估计位于边界："
+            + m["what"]
+            .replace("treatments", "处理")
+            .replace("environments", "环境")
+            .replace(" and ", "和")
+            + "的方差估计为 0。"
+        ),
+    ),
+    (
         re.compile(r"^Shukla's stability variance needs at least 3 treatments\.$"),
         lambda m: "Shukla 稳定性方差至少需要 3 个处理。",
     ),
