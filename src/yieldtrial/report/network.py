@@ -854,7 +854,9 @@ def _site_table(
                 "site": str(site_name),
                 "status": _status("failed", lang),
                 "included": t("network.no", lang),
-                "reason": t("network.reason.invalid_records", lang, why=first),
+                # the reader's message is English: the zh text points to the warning instead
+                "reason": t("network.reason.invalid_records", lang)
+                + (f": {first}" if lang == "en" else ""),
             }
         )
         styles.append("excluded")
