@@ -48,7 +48,7 @@ def test_network_markdown_reports_failed_site_and_win_rate(plots_csv, tmp_path):
     text = out.read_text(encoding="utf-8")
     n1 = next(line for line in text.splitlines() if line.startswith("| N1 |"))
     # expected: N1 is +500 kg/ha over CK by construction (noise sd 150): above at A, B, C
-    assert "| 3 | 0 | 100 |" in n1
+    assert "| 3 | 0 | 100.0 |" in n1
     strip = next(line for line in text.splitlines() if line.startswith("| D |"))
     # expected: D is the 4th site (data rows 27-35, 0-based), block 2 N1 is index 31, i.e.
     # file row 33 with the header as row 1
@@ -223,3 +223,43 @@ def test_network_refuses_the_same_table_twice(plots_csv, tmp_path, capsys):
         untouched=[plots_csv, copy],
         absent=[out],
     )
+
+
+def _raw_site_files(folder):
+    """Three raw harvest files (Chinese headers); site 祁县 has a moisture cell 'abc'."""
+    folder.mkdir()
+    for site in ("太谷", "榆次", "祁县"):
+        lines = ["小区号,处理,重复,面积(亩),鲜重(kg),含水量(%),杂质率(%)"]
+        for block in (1, 2, 3):
+            for i, treatment in enumerate(("CK", "N1")):
+                moisture = "abc" if (site, block, treatment) == ("祁县", 2, "N1") else "15.0"
+                lines.append(f"{block}-{treatment},{treatment},{block},0.05,{30 + i + block * 0.3}"
+                             f",{moisture},1.0")  # fmt: skip
+        (folder / f"{site}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "row"),
+    [
+        ("en", "**Trials (sites):** 3 (failed 1, ok 2)", "| 祁县 | failed |"),
+        ("zh", "**试点数：** 3（失败 1，正常 2）", "| 祁县 | 失败 |"),
+    ],
+)
+def test_network_report_lists_a_site_left_out_by_the_reader(tmp_path, capsys, lang, count, row):
+    """A site with invalid harvest records is counted as failed and listed in the site strip.
+
+    It was left out with a warning only: the report said "2 (ok 2)" and never named it.
+    """
+    folder = _raw_site_files(tmp_path / "sites")
+    out = tmp_path / "net.md"
+    argv = ["network", str(folder), "--crop", "wheat", "--control", "CK", "--lang", lang]
+    assert main([*argv, "-o", str(out)]) == 0
+    assert "left out site '祁县'" in capsys.readouterr().err
+    text = out.read_text(encoding="utf-8")
+    assert count in text
+    line = next(x for x in text.splitlines() if x.startswith(row))
+    if lang == "en":
+        assert "| no | harvest records invalid: " in line and "'abc'" in line
+    else:
+        assert "| 否 | 收获记录有误，未分析" in line

@@ -232,6 +232,39 @@ def test_plan_trial_from_replicates_warns_few_df():
     assert "below 10" in plan.to_text()
 
 
+def test_plan_text_article_and_thousands():
+    """'an RCBD' / 'a CRD'; counts of thousands with separators (25,092 replicates)."""
+    assert (
+        "3 treatments in an RCBD: 147 plots."
+        in plan_trial(cv_pct=8, difference_pct=5, n_treatments=3).to_text()
+    )  # 49 replicates (docs/planning.md, replicates_needed)
+    assert (
+        "in a CRD: 12 plots."
+        in plan_trial(cv_pct=8, replicates=4, n_treatments=3, design="crd").to_text()
+    )
+    big = plan_trial(cv_pct=30, difference_pct=1, n_treatments=20)
+    assert big.replicates == 25092  # docs/planning.md (replicates_needed's search)
+    assert "Replicates needed: 25,092\n" in big.to_text()
+    assert "20 treatments in an RCBD: 501,840 plots." in big.to_text()  # 20 x 25,092
+
+
+def test_plan_text_one_replicate_fewer_only_when_it_shows():
+    """The 'With r - 1 replicates' line prints a number that differs from the one at r.
+
+    At 4,021 replicates both detectable differences printed "0.5 %": the line said nothing.
+    """
+    small = plan_trial(cv_pct=8, difference_pct=5, n_treatments=3)
+    text = small.to_text()
+    # 49 -> 5.0 %, 48 -> 5.1 % (docs/planning.md)
+    assert "Detectable difference at 49 replicates: 5.0 % of the control mean." in text
+    assert "With 48 replicates it would be 5.1 %." in text
+    huge = plan_trial(cv_pct=8, difference_pct=0.5, n_treatments=2)
+    at, fewer = huge.detectable_difference_pct, huge.detectable_difference_fewer_pct
+    assert f"{at:.2f}" == f"{fewer:.2f}"  # alike to 0.01 %: nothing to say
+    assert "it would be" not in huge.to_text()
+    assert f"Detectable difference at {huge.replicates:,} replicates: 0.5 %" in huge.to_text()
+
+
 def test_plan_trial_needs_one_target():
     """Exactly one of difference_pct and replicates."""
     with pytest.raises(DataValidationError, match="either difference_pct"):

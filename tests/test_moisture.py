@@ -658,3 +658,17 @@ def test_method_name_ignores_case_and_dashes(method):
     """'DRY_MATTER' is dry_matter, as crop names ignore case: 442 x 95/87."""
     value = yt.standardize_moisture(442, moisture_pct=5, standard_moisture_pct=13, method=method)
     assert value == pytest.approx(442 * 95 / 87)
+
+
+def test_audit_formula_shows_a_computed_mass_without_binary_noise():
+    """The plot audit passes mass after impurity per area: 30.1 kg x 0.99 / 0.05 mu.
+
+    Hand: 595.98 kg/mu; in binary floating point 595.9799999999999, which the formula
+    printed ("595.9799999999999 x (100 - 15.2) / (100 - 13)").
+    """
+    from yieldtrial.moisture import audit_rows
+
+    rows, _ = audit_rows(30.1 * 0.99 / 0.05, 580.9, moisture_pct=15.2, standard_moisture_pct=13)
+    formulas = {row["method"]: str(row["formula"]) for row in rows}
+    assert formulas["dry_matter"].startswith("dry-matter basis: 595.98 x (100 - 15.2) / (100 - 13)")
+    assert "595.9799" not in " ".join(formulas.values())

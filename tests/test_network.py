@@ -286,6 +286,58 @@ def test_mixedlm_alternative_reports_fixed_effects():
     assert sorted(res.summary.mixedlm["treatment"]) == TREATMENTS
 
 
+def _thirty_site_network() -> pd.DataFrame:
+    """30 RCBD sites x 8 varieties x 3 blocks, 6 missing plots, one site lacking a variety."""
+    rng = np.random.default_rng(42)
+    rows = []
+    for j in range(30):
+        env = rng.normal(0, 800)
+        for b in range(1, 4):
+            blk = rng.normal(0, 150)
+            for i in range(8):
+                if j == 5 and i == 7:
+                    continue
+                y = 7000 + env + blk + 120 * i + rng.normal(0, 200) + rng.normal(0, 300)
+                rows.append((f"S{j:02d}", b, "CK" if i == 0 else f"V{i}", y))
+    df = pd.DataFrame(rows, columns=["site", "block", "treatment", "y"])
+    df.loc[rng.choice(len(df), 6, replace=False), "y"] = np.nan
+    return df
+
+
+def test_mixedlm_reaches_the_reml_optimum_without_convergence_notes():
+    """Raw yields (~7000 kg/ha) made statsmodels' default BFGS stop early (7 warning notes).
+
+    The reference is statsmodels MixedLM fitted directly on the raw plots by Nelder-Mead and
+    then BFGS (another optimizer path; it converges there); yieldtrial fits the centred
+    response by L-BFGS first.
+    """
+    import warnings
+
+    import statsmodels.formula.api as smf
+
+    df = _thirty_site_network()
+    res = analyze_many(
+        df, by="site", response="y", treatment="treatment", block="block", control="CK",
+        combined="mixedlm", dunnett_pvalues="none",
+    )  # fmt: skip
+    assert not any("converge" in n or "Retrying" in n for n in res.summary.notes)
+    # the variance components are far from zero (site ~570,000, block ~27,000, txs ~5,000
+    # (kg/ha)^2): no boundary note either
+    assert not any("boundary" in n for n in res.summary.notes)
+    d = df.dropna().assign(blk=lambda f: f["block"].astype(str))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = smf.mixedlm(
+            "y ~ 0 + C(treatment)", d, groups="site", re_formula="1",
+            vc_formula={"txs": "0 + C(treatment)", "blk": "0 + C(blk)"},
+        ).fit(reml=True, method=["nm", "bfgs"], maxiter=5000)  # fmt: skip
+    assert ref.converged
+    got = res.summary.mixedlm.set_index("treatment")
+    names = [n.split("[", 1)[1].rstrip("]") for n in ref.fe_params.index]
+    np.testing.assert_allclose(got.loc[names, "estimate"], ref.fe_params.to_numpy(), rtol=1e-5)
+    np.testing.assert_allclose(got.loc[names, "se"], ref.bse_fe.to_numpy(), rtol=1e-3)
+
+
 @pytest.mark.parametrize("scheduler", ["sync", "threads"])
 def test_dask_path_equals_pandas_path(scheduler):
     """A dask DataFrame (local scheduler) gives the same tables as pandas."""
@@ -545,6 +597,27 @@ def test_flagged_site_is_included_and_listed_in_notes():
     assert bool(sites.loc["site02", "included"]) and sites.loc["site02", "cv_flag"] == "strong"
     assert "site02" in res.summary.means.index
     assert any("site02 (CV" in n and "strong" in n for n in res.summary.notes)
+
+
+def test_excluded_cv_is_shown_above_its_limit():
+    """A CV of 6.04 % excluded at 6 % read "excluded: CV 6.0 % > 6 %" (6.0 > 6 is false).
+
+    The limit is set to the noisy site's CV truncated to one decimal, the case where the CV
+    rounded to one decimal can equal it; the reason must show a number above the limit.
+    """
+    import math
+    import re
+
+    df = _noisy_network()
+    cv = float(_analyze(df, dunnett_pvalues="none").per_trial.set_index("site").cv_pct["site02"])
+    limit = math.floor(cv * 10) / 10  # <= cv, equal to cv rounded down to 0.1
+    res = _analyze(df, dunnett_pvalues="none", exclude_cv_above=limit)
+    reason = res.summary.sites.set_index("site").loc["site02", "reason"]
+    shown = re.fullmatch(r"excluded: CV ([\d.]+) % > ([\d.]+) %", reason)
+    assert shown is not None, reason
+    assert float(shown.group(1)) > float(shown.group(2)) == limit
+    assert abs(float(shown.group(1)) - cv) < 0.05  # the CV itself, to the decimals shown
+    assert any(f"site02 (CV {shown.group(1)} %)" in n for n in res.summary.notes)
 
 
 def test_exclude_cv_above_leaves_site_out_of_the_summary():

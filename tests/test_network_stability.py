@@ -458,3 +458,97 @@ def test_gge_scores_are_in_the_json_and_rebuild_the_centred_table(result, trial)
     np.testing.assert_allclose(
         rebuilt, centred.loc[t.index, e.index].to_numpy(), rtol=1e-9, atol=1e-6
     )
+
+
+def test_supplied_error_replaces_the_no_pooled_error_note(means, pooled):
+    """A table of means with the error supplied: the 'no pooled error' note would contradict it."""
+    mse, df_e = pooled
+    rows = [(f"L{j + 1}", f"V{i + 1:02d}", means[i, j]) for i in range(G) for j in range(E)]
+    df = pd.DataFrame(rows, columns=["site", "variety", "y"])
+    res = stability(
+        df, env="site", treatment="variety", response="y", blup=None,
+        error_mean_square=mse, error_df=df_e, replicates=R,
+    )  # fmt: skip
+    assert not any(n.startswith("no environment is replicated") for n in res.notes)
+    assert any(n.startswith("pooled error supplied by the caller") for n in res.notes)
+
+
+def test_network_stability_states_the_sites_pooled_error(trial, pooled):
+    """From analyze_many: the error is the replicated sites' own, said so, not 'the caller's'."""
+    from yieldtrial.network.stability import network_stability
+
+    net = yt.analyze_many(
+        trial, by="site", response="yield_kg_ha", treatment="variety", block="rep", control="V01"
+    )
+    res, note = network_stability(net, blup=None)
+    mse, df_e = pooled  # statsmodels OLS per site, pooled by df (fixture)
+    _close([res.error_mean_square, res.error_df, res.replicates], [mse, df_e, R])
+    assert note is None
+    assert not any("no environment is replicated" in n or "caller" in n for n in res.notes)
+    assert f"pooled error of the {E} replicated site(s) (their within-site analyses)" in (
+        " ".join(res.notes)
+    )
+
+
+def _flat_treatment_table(seed: int = 6) -> pd.DataFrame:
+    """7 varieties x 15 sites x 2 reps, variety effects ~0: MixedLM stops short on it."""
+    rng = np.random.default_rng(seed)
+    g, e = rng.integers(3, 12), rng.integers(4, 25)
+    env = rng.normal(0, 800, e)
+    gen = rng.normal(0, rng.choice([0, 30, 300]), g)
+    rows = [
+        (f"E{j}", f"G{i}", str(b), 7000 + env[j] + gen[i] + rng.normal(0, 200) + rng.normal(0, 300))
+        for j in range(e)
+        for i in range(g)
+        for b in range(2)
+    ]
+    return pd.DataFrame(rows, columns=["env", "g", "rep", "y"])
+
+
+def _dense_reml(y: np.ndarray, s2g: float, s2e: float, s2: float) -> float:
+    """REML log-likelihood (up to a constant) from V = s2g ZgZg' + s2e ZeZe' + s2 I, dense."""
+    g, e = y.shape
+    zg = np.kron(np.eye(g), np.ones((e, 1)))
+    ze = np.kron(np.ones((g, 1)), np.eye(e))
+    v = s2g * zg @ zg.T + s2e * ze @ ze.T + s2 * np.eye(g * e)
+    x = np.ones((g * e, 1))
+    vi = np.linalg.inv(v)
+    beta = np.linalg.solve(x.T @ vi @ x, x.T @ vi @ y.ravel())
+    r = y.ravel() - x @ beta
+    return float(-0.5 * (np.linalg.slogdet(v)[1] + np.linalg.slogdet(x.T @ vi @ x)[1] + r @ vi @ r))
+
+
+def test_strata_reml_loglik_equals_the_dense_likelihood():
+    """_reml_loglik (three strata) differs from the dense REML only by a constant."""
+    from yieldtrial.network.stability import _reml_loglik
+
+    res = stability(_flat_treatment_table(), env="env", treatment="g", response="y", blup=None)
+    y = res.means.to_numpy(dtype=float)
+    a, b = (263.08, 1004915.3, 80085.0), (0.0, 918419.0, 81292.2)
+    _close(_reml_loglik(y, *a) - _reml_loglik(y, *b), _dense_reml(y, *a) - _dense_reml(y, *b))
+
+
+def test_auto_blups_take_the_closed_form_when_mixedlm_stops_short():
+    """When MixedLM stops short of the REML optimum, blup='auto' uses the closed form.
+
+    statsmodels stopped at a treatment variance of 263 (|grad| 2.15); the closed form's 0 has
+    the higher REML likelihood (dense computation above).
+    """
+    data = _flat_treatment_table()
+    auto = stability(data, env="env", treatment="g", response="y", block="rep", blup="auto")
+    forced = stability(data, env="env", treatment="g", response="y", block="rep", blup="mixedlm")
+    closed = stability(data, env="env", treatment="g", response="y", block="rep",
+                       blup="closed_form")  # fmt: skip
+    y = auto.means.to_numpy(dtype=float)
+
+    def comps(res):
+        vc = res.blup.variance_components.set_index("component")["variance"]
+        return [vc["treatment"], vc["environment"], vc["residual"]]
+
+    assert _dense_reml(y, *comps(closed)) > _dense_reml(y, *comps(forced)) + 1e-3
+    _close(comps(auto), comps(closed))
+    assert auto.blup.method == closed.blup.method
+    assert any(n.startswith("MixedLM stopped short of the REML optimum") for n in auto.notes)
+    assert not any("Retrying" in n or "failed to converge" in n for n in auto.notes)
+    # forced MixedLM keeps its estimates and says it stopped short
+    assert any("blup='closed_form'" in n for n in forced.notes)

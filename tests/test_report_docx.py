@@ -310,3 +310,32 @@ def test_split_table_parts_are_separate_tables() -> None:
     tags = [child.tag for child in body.iterchildren()]
     assert tags.count(f"{W}tbl") > 6  # the split tables are there (parts counted)
     assert not any(a == b == f"{W}tbl" for a, b in zip(tags, tags[1:], strict=False))
+
+
+def test_table_slightly_too_wide_takes_the_smaller_font_not_a_split() -> None:
+    """10 columns a few mm too wide at 9 pt: one portrait table at 8 pt, not two parts.
+
+    The network report's stability table split off its last column ("Annicchiarico I %")
+    into a second table of its own.  The precondition (too wide at 9 pt, fits at 8 pt) is
+    computed with the module's own column measure.
+    """
+    from yieldtrial.report._widths import column_extent_mm, plan_table
+    from yieldtrial.report.render_docx import PORTRAIT_TEXT_MM
+
+    headers = ["Treatment"] + [f"S{i}" for i in range(9)]
+    cells = [["CK1 (check)", "T"]] + [["-15,887.3", "83.8"]] * 9
+    numeric = [False] + [True] * 9
+
+    def width(font: float) -> float:
+        return sum(
+            column_extent_mm(h, c, numeric=n, font_pt=font)[0]
+            for h, c, n in zip(headers, cells, numeric, strict=True)
+        )
+
+    assert width(8.0) <= PORTRAIT_TEXT_MM < width(9.0)
+    plan = plan_table(
+        headers, cells, numeric, portrait_mm=PORTRAIT_TEXT_MM, landscape_mm=257.0,
+        font_pt=9.0, small_font_pt=8.0,
+    )  # fmt: skip
+    assert plan.parts == [list(range(10))] and plan.font_pt == 8.0 and not plan.landscape
+    assert sum(plan.widths_mm[0]) <= PORTRAIT_TEXT_MM + 1e-9

@@ -82,3 +82,28 @@ def test_network_docx_output(network_csv, tmp_path) -> None:
     document = docx.Document(io.BytesIO(out.read_bytes()))
     headers = [[" ".join(c.text.split()) for c in t.rows[0].cells] for t in document.tables]
     assert any("Across-site mean" in row for row in headers)
+
+
+@pytest.mark.parametrize(
+    ("sites", "lang", "shown"),
+    [
+        ("random", "en", "combined ANOVA (balanced); sites random"),
+        ("fixed", "en", "combined ANOVA (balanced); sites fixed"),
+        ("random", "zh", "；试点效应随机"),
+    ],
+)
+def test_network_header_names_what_is_random(network_csv, sites, lang, shown) -> None:
+    """The header's model line said a bare '; random' (random what?): it names the sites."""
+    from yieldtrial.network import analyze_many
+    from yieldtrial.report.model import KeyValues
+    from yieldtrial.report.network import network_report
+
+    plots = pd.read_csv(network_csv)
+    res = analyze_many(
+        plots, by="site", response="yield_kg_ha", treatment="treatment", block="block",
+        control="CK", dunnett_pvalues="none", sites=sites,
+    )  # fmt: skip
+    report = network_report(res, lang=lang, report_date="2024-01-01")
+    facts = dict(next(b for b in report.sections[0].blocks if isinstance(b, KeyValues)).items)
+    model = facts["Across-site model" if lang == "en" else "汇总分析模型"]
+    assert model.endswith(shown) if lang == "zh" else model == shown

@@ -115,6 +115,32 @@ def test_many_sites_get_one_row_per_site(farms_result):
     assert first["pct:T"] == pytest.approx(expected)
 
 
+def test_many_sites_percent_columns_are_one_group(farms_result):
+    """'vs check %' heads one group of columns named by treatment, not every column.
+
+    Eight varieties at 30 sites printed seven wide 'V1 vs check %' headers that squeezed
+    the LS-means apart from their letters on A4.
+    """
+    from yieldtrial.report.model import Table
+    from yieldtrial.report.network import network_report
+
+    report = network_report(farms_result, report_date="2024-01-01")
+    table = next(b for b in report.section("treatments").blocks if isinstance(b, Table))
+    pct = [c for c in table.columns if c.key.startswith("pct:")]
+    assert [c.label for c in pct] == ["CK2", "T"]
+    assert {c.group for c in pct} == {"vs check %"}
+    # a farm without a CK2 strip: no mean (shown as a dash like its % cell), not ""
+    means = farms_result.summary.means
+    missing = [str(s) for s in means.index[means["CK2"].isna()]]
+    assert missing
+    from yieldtrial.report.network import NETWORK_NUMBER_STYLE
+
+    at = [r["site"] for r in table.rows].index(missing[0])
+    shown = table.formatted(NETWORK_NUMBER_STYLE)[at]
+    cells = dict(zip([c.key for c in table.columns], shown, strict=True))
+    assert cells["trt:CK2"] == cells["pct:CK2"] == "–"
+
+
 def test_json_and_xlsx_outputs(farms_csv, tmp_path):
     """JSON carries the stability and response tables; XLSX is written by the report engine."""
     pytest.importorskip("openpyxl")
@@ -156,3 +182,145 @@ def test_replicated_network_states_the_two_thirds_rule(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "significant gain at 4 of 4 replicated sites" in text
     assert "(NY/T 1536-style) is met" in text
+
+
+def test_many_replicated_sites_missing_mean_is_a_dash():
+    """With letters the site means are text; a site lacking a treatment showed an empty cell.
+
+    13 RCBD sites (more than WIDE_SITES = 12), CK/A/B in 2 blocks, site S00 without B.
+    """
+    from yieldtrial.network import analyze_many
+    from yieldtrial.report.model import Table
+    from yieldtrial.report.network import NETWORK_NUMBER_STYLE, network_report
+
+    rng = np.random.default_rng(5)
+    rows = [
+        (f"S{j:02d}", b, t, 500.0 + 10 * i + rng.normal(0, 5))
+        for j in range(13)
+        for b in (1, 2)
+        for i, t in enumerate(("CK", "A", "B"))
+        if not (j == 0 and t == "B")
+    ]
+    plots = pd.DataFrame(rows, columns=["site", "block", "treatment", "y"])
+    res = analyze_many(
+        plots, by="site", response="y", treatment="treatment", block="block", control="CK",
+        dunnett_pvalues="none",
+    )  # fmt: skip
+    report = network_report(res, report_date="2024-01-01")
+    table = next(b for b in report.section("treatments").blocks if isinstance(b, Table))
+    shown = table.formatted(NETWORK_NUMBER_STYLE)[0]
+    cells = dict(zip([c.key for c in table.columns], shown, strict=True))
+    assert cells["trt:B"] == cells["pct:B"] == "–"
+    assert cells["trt:A"].endswith(" a")  # LS-mean with its within-site letters
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_unreplicated_network_promises_no_site_test_or_letters(farms_result, lang):
+    """60 farms, one strip per treatment: no site has an error, a Dunnett test or letters.
+
+    The report said "LS-means and within-site Tukey letters" above a table without letters
+    and "Dunnett's test against CK1 on the site's own error" in the methods.
+    """
+    from yieldtrial.report.model import Paragraph
+    from yieldtrial.report.network import network_report
+
+    report = network_report(farms_result, lang=lang, report_date="2024-01-01")
+    note = next(b for b in report.section("treatments").blocks if isinstance(b, Paragraph))
+    methods = report.section("methods").blocks[0]
+    assert isinstance(methods, Paragraph)
+    if lang == "en":
+        assert "letters" in note.text and "no letters" in note.text
+        assert "own error" not in methods.text and "without a within-site test" in methods.text
+    else:
+        assert "无多重比较字母" in note.text
+        assert "自身误差" not in methods.text and "不作试点内检验" in methods.text
+
+
+def test_replicated_network_keeps_the_site_test_wording(tmp_path):
+    """Replicated sites still read 'within-site Tukey letters' and 'the site's own error'."""
+    from yieldtrial.network import analyze_many
+    from yieldtrial.report.model import Paragraph
+    from yieldtrial.report.network import network_report
+
+    rng = np.random.default_rng(3)
+    rows = [
+        (s, b, t, 500.0 + 20 * i + rng.normal(0, 5))
+        for s in ("A", "B", "C")
+        for b in (1, 2, 3)
+        for i, t in enumerate(("CK", "N1"))
+    ]
+    plots = pd.DataFrame(rows, columns=["site", "block", "treatment", "y"])
+    res = analyze_many(
+        plots, by="site", response="y", treatment="treatment", block="block", control="CK"
+    )
+    report = network_report(res, report_date="2024-01-01")
+    note = next(b for b in report.section("treatments").blocks if isinstance(b, Paragraph))
+    assert note.text == "Site columns: LS-mean and within-site Tukey letters."
+    assert "on the site's own error" in report.section("methods").blocks[0].text
+
+
+def test_slope_conclusions_are_hedged_for_the_number_of_slopes(farms_result):
+    """One slope per treatment is tested: the conclusion gives Holm's P for the family.
+
+    farm-network: CK2 and T against CK1, two slopes; T's P = 0.033 (docs/networks.md) is
+    below 0.05, Holm's P = min(1, 2 x 0.033) = 0.066 is not (hand, Holm 1979), so the
+    sentence says it may be chance instead of "it pays more on poorer fields".
+    """
+    from yieldtrial.report.model import Bullets
+    from yieldtrial.report.network import network_report
+
+    response = farms_result.environment_response().set_index("treatment")
+    p = response["p_value"].to_dict()
+    assert p["T"] < 0.05 < p["CK2"]
+    holm_t = min(1.0, 2 * p["T"])  # T has the smaller P of the two
+    report = network_report(farms_result, report_date="2024-01-01")
+    bullets = next(b for b in report.section("conclusions").blocks if isinstance(b, Bullets))
+    line = next(x for x in bullets.items if x.startswith("T's gain over CK1"))
+    assert f"after Holm's adjustment for the 2 slopes tested (P = {holm_t:.3f})" in line
+    assert "it may be chance" in line
+
+
+def test_single_slope_conclusion_is_not_hedged():
+    """One treatment against the check: one slope, nothing to adjust."""
+    from yieldtrial.network import analyze_many
+    from yieldtrial.report.model import Bullets
+    from yieldtrial.report.network import network_report
+
+    # gain = 40 - 0.1 x (site level - 400) exactly, plus a little noise: a clear slope
+    rng = np.random.default_rng(2)
+    rows = []
+    for j in range(20):
+        level = 300 + 10 * j
+        rows += [(f"F{j}", "CK", level), (f"F{j}", "T", level + 40 - 0.1 * (level - 400))]
+    plots = pd.DataFrame(rows, columns=["site", "treatment", "y"])
+    plots["y"] += rng.normal(0, 1, len(plots))
+    res = analyze_many(plots, by="site", response="y", treatment="treatment", control="CK",
+                       design="crd")  # fmt: skip
+    report = network_report(res, report_date="2024-01-01")
+    bullets = next(b for b in report.section("conclusions").blocks if isinstance(b, Bullets))
+    line = next(x for x in bullets.items if x.startswith("T's gain over CK"))
+    assert line.endswith("it pays more on poorer fields.") and "Holm" not in line
+
+
+def test_win_rate_has_the_same_decimals_in_every_table():
+    """Layout G printed a win rate of 2 of 3 sites as 67, the table against the check 66.7."""
+    from yieldtrial.network import analyze_many
+    from yieldtrial.report.model import Table
+    from yieldtrial.report.network import NETWORK_NUMBER_STYLE, network_report
+
+    rows = [  # hand: T above CK at S1 and S2, below at S3 -> 2/3 = 66.7 %
+        (s, b, t, y + (5 if t == "T" else 0) * (1 if s != "S3" else -1) + b)
+        for s, y in (("S1", 100), ("S2", 110), ("S3", 120))
+        for b in (1, 2)
+        for t in ("CK", "T")
+    ]
+    plots = pd.DataFrame(rows, columns=["site", "block", "treatment", "y"])
+    res = analyze_many(plots, by="site", response="y", treatment="treatment", block="block",
+                       control="CK", dunnett_pvalues="none")  # fmt: skip
+    report = network_report(res, report_date="2024-01-01")
+    shown = set()
+    for section in ("treatments", "summary"):
+        table = next(b for b in report.section(section).blocks if isinstance(b, Table))
+        at = [c.key for c in table.columns].index("win_rate_pct")
+        shown |= {row[at] for row in table.formatted(NETWORK_NUMBER_STYLE)} - {"–", ""}
+    assert shown == {"66.7"}

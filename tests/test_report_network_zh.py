@@ -46,12 +46,20 @@ NOTES = [
     "stability computed on the 58 sites with every treatment (2 site(s) lacking a treatment "
     "left out).",
     "pooled error supplied by the caller: MS_e = 120.5 on 36 df, 4 replicates per cell.",
+    "pooled error of the 12 replicated site(s) (their within-site analyses): MS_e = 134497 on "
+    "401 df, 2.96802 plots per cell (harmonic mean).",
     "unequal plots per cell (3 to 4): the harmonic mean 3.429 is used as the replicates r of "
     "the AMMI sums of squares and of MS_e/r.",
     "2 environment(s) are unreplicated: the pooled error comes from the 5 replicated one(s).",
     "no environment is replicated: no pooled error, so S2d and Shukla's variance include the "
     "error of a mean and their F tests are not available (pass error_mean_square, error_df and "
     "replicates when known).",
+    "MixedLM stopped short of the REML optimum (log-likelihood 0.0923 below the closed form's): "
+    "the closed form is used instead.",
+    "MixedLM stopped short of the REML optimum (log-likelihood 0.0923 below the closed form's, "
+    "blup='closed_form').",
+    "REML at the boundary: the variance of treatments is estimated as 0.",
+    "REML at the boundary: the variance of treatments and environments is estimated as 0.",
     "Shukla's stability variance needs at least 3 treatments.",
     "AMMI without a pooled error: treatment is tested against the interaction and each IPCA "
     "against the mean square of the axes after it (the last is untested).",
@@ -95,7 +103,70 @@ def test_site_strip_values_in_chinese() -> None:
     assert [cv_flag(f, "zh") for f in ("ok", "warn", "strong")] == ["正常", "偏高", "很高"]
     assert cv_flag("warn", "en") == "warn"
     assert error_term("treatment:site", "zh") == "处理×试点"
+    # a network with unreplicated sites: the weighted two-stage analysis (network/_summary.py)
+    assert error_term("treatment:site (weighted)", "zh") == "处理×试点（加权）"
     # the two-stage analysis of an unbalanced network (network/_summary.py)
     assert error_term("mean within-site variance of a site mean", "zh") == (
         "试点均值的试点内方差平均值"
     )
+
+
+def test_site_list_has_no_space_before_the_chinese_bracket() -> None:
+    """'村2 （CV 19.1%，很高）' had an ASCII space before the full-width bracket."""
+    note = (
+        "CV above 10 % (strong: above 15 %) at included site(s): 村2 (CV 19.1 %, strong); "
+        "their comparisons are imprecise (exclude_cv_above, or --exclude-cv-above, leaves such "
+        "sites out)."
+    )
+    assert "村2（CV 19.1%，很高）" in network_note(note, "zh")
+
+
+def test_weighted_network_report_has_no_english_error_term(tmp_path) -> None:
+    """Replicated and unreplicated sites (weighted two-stage): the zh combined-model table."""
+    import numpy as np
+    import pandas as pd
+
+    from yieldtrial.network import analyze_many
+    from yieldtrial.report.network import render
+
+    rng = np.random.default_rng(9)
+    rows = [
+        (f"S{j}", b, t, 450.0 + 8 * i + rng.normal(0, 12))
+        for j in range(6)
+        for b in range(1, (3 if j < 4 else 1) + 1)
+        for i, t in enumerate(("CK", "A", "B"))
+    ]
+    plots = pd.DataFrame(rows, columns=["site", "block", "treatment", "y"])
+    res = analyze_many(
+        plots, by="site", response="y", treatment="treatment", block="block", control="CK"
+    )
+    assert res.summary.method.startswith("two-stage (weighted")
+    text = str(render(res, "markdown", lang="zh"))
+    assert "处理×试点（加权）" in text and "weighted" not in text
+
+
+def test_mixedlm_model_line_is_chinese() -> None:
+    """combined='mixedlm': the header's model line ended in the English '+ MixedLM'."""
+    import numpy as np
+    import pandas as pd
+
+    from yieldtrial.network import analyze_many
+    from yieldtrial.report.model import KeyValues
+    from yieldtrial.report.network import network_report
+
+    rng = np.random.default_rng(4)
+    rows = [
+        (f"S{j}", b, t, 500.0 + 10 * i + 20 * j + rng.normal(0, 5))
+        for j in range(4)
+        for b in (1, 2)
+        for i, t in enumerate(("CK", "A", "B"))
+    ]
+    plots = pd.DataFrame(rows, columns=["site", "block", "treatment", "y"])
+    res = analyze_many(plots, by="site", response="y", treatment="treatment", block="block",
+                       control="CK", combined="mixedlm", dunnett_pvalues="none")  # fmt: skip
+    facts = dict(
+        next(b for b in network_report(res, lang="zh").sections[0].blocks
+             if isinstance(b, KeyValues)).items
+    )  # fmt: skip
+    assert facts["汇总分析模型"].endswith(" + 混合线性模型")
+    assert english_words(facts["汇总分析模型"], frozenset()) == []

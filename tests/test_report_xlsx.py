@@ -123,3 +123,18 @@ def test_cli_writes_xlsx(tmp_path: Any) -> None:
         main(["report", str(plots), "--config", str(config), "--no-figures", "-o", str(out)]) == 0
     )
     assert "Analysis of variance" in openpyxl.load_workbook(out).sheetnames
+
+
+def test_sheet_names_are_cut_between_words():
+    """Excel allows 31 characters; the network sheets were cut inside a word ("... check ac")."""
+    from yieldtrial.report.render_xlsx import sheet_name
+
+    used: set[str] = set()
+    # the network report's section titles (strings.toml), 42 and 35 characters long
+    assert sheet_name("Treatments against the check across sites", used) == (
+        "Treatments against the check"
+    )
+    assert sheet_name("Response to the site's yield level", used) == "Response to the site's yield"
+    assert sheet_name("各处理与对照的多点汇总比较", used) == "各处理与对照的多点汇总比较"
+    long_zh = "试" * 40  # no space: cut at 31 characters as before
+    assert sheet_name(long_zh, used) == "试" * 31

@@ -231,6 +231,7 @@ def _run(args: argparse.Namespace) -> int:
     with stage("stability and the report"):
         options = _report_options(result, config, args)
         options["synthetic"] = synthetic_data(plots)
+        options["left_out"] = plots.attrs.get("left_out_sites", [])  # listed in the site strip
         fmt = "markdown" if args.output is None else network_format_for_path(args.output)
         data = render(result, fmt, title=args.title, **options)
     if args.output is None:
@@ -374,6 +375,7 @@ def _standardized(
         )
     tables = []
     left_out = []
+    left_out_sites: list[tuple[str, str]] = []  # (site, reason) for the report's site strip
     sources = list(plots.attrs.get("sources", []))
     name = Path(sources[0]).name if len(sources) == 1 else "plot table"
     keys = plots[by].astype(str).agg(" / ".join, axis=1)
@@ -387,6 +389,7 @@ def _standardized(
                 valid = _read_file_rows(frame, name=name)
             except DataValidationError as exc:
                 left_out.append(f"{'/'.join(by)} {key!r}: {exc}")
+                left_out_sites.append((str(key), " ".join(str(exc).split())))
                 continue
             if config.crop:  # the moisture range is the crop's
                 _validation.warn_implausible_moisture(valid, crop=crop, low=low, high=high)
@@ -412,6 +415,7 @@ def _standardized(
         )
     combined = pd.concat(tables)
     combined.attrs = dict(plots.attrs)
+    combined.attrs["left_out_sites"] = left_out_sites
     return combined, response, left_out
 
 

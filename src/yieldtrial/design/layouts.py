@@ -654,40 +654,63 @@ class TrialPlan:
         df_error = (
             f"{self.df_error:.0f}" if float(self.df_error).is_integer() else f"{self.df_error:g}"
         )
+        # "an RCBD" (ar-), "a CRD" (see-)
+        design = ("an " if self.design == "rcbd" else "a ") + self.design.upper()
+        # decimals that tell the two detectable differences apart: with thousands of
+        # replicates both printed "0.5 %" ("with 4,020 replicates it would be 0.5 %")
+        decimals = _distinct_decimals(
+            self.detectable_difference_pct, self.detectable_difference_fewer_pct
+        )
+        detectable = f"{self.detectable_difference_pct:.{decimals or 1}f} %"
         lines = []
         if self.difference_pct is not None:
-            lines.append(f"Replicates needed: {r}")
+            lines.append(f"Replicates needed: {r:,}")
             lines.append(
                 f"  to detect a {self.difference_pct:g} % yield difference at a CV of "
                 f"{self.cv_pct:g} % with {power} power, {test} ({self.alternative}, "
-                f"alpha {self.alpha:g}), {t} treatments in a {self.design.upper()}: "
-                f"{self.plots} plots."
+                f"alpha {self.alpha:g}), {t:,} treatments in {design}: "
+                f"{self.plots:,} plots."
             )
         else:
-            lines.append(
-                f"Detectable difference with {r} replicates: {self.detectable_difference_pct:.1f} %"
-            )
+            lines.append(f"Detectable difference with {r:,} replicates: {detectable}")
             lines.append(
                 f"  at a CV of {self.cv_pct:g} % with {power} power, {test} "
-                f"({self.alternative}, alpha {self.alpha:g}), {t} treatments in a "
-                f"{self.design.upper()}: {self.plots} plots."
+                f"({self.alternative}, alpha {self.alpha:g}), {t:,} treatments in "
+                f"{design}: {self.plots:,} plots."
             )
         df_note = " (below 10: few error df, weak tests)" if self.df_error < 10 else ""
-        lines.append(f"Error df at {r} replicates: {df_formula} = {df_error}{df_note}.")
+        lines.append(f"Error df at {r:,} replicates: {df_formula} = {df_error}{df_note}.")
         if self.difference_pct is not None:
             lines.append(
-                f"Detectable difference at {r} replicates: "
-                f"{self.detectable_difference_pct:.1f} % of the control mean."
+                f"Detectable difference at {r:,} replicates: {detectable} of the control mean."
             )
-        if self.detectable_difference_fewer_pct is not None:
-            lines.append(
-                f"With {r - 1} replicates it would be {self.detectable_difference_fewer_pct:.1f} %."
-            )
+        if self.detectable_difference_fewer_pct is not None and decimals is not None:
+            # (left out when one replicate fewer changes nothing at 0.01 %)
+            fewer = f"{self.detectable_difference_fewer_pct:.{decimals}f}"
+            lines.append(f"With {r - 1:,} replicates it would be {fewer} %.")
         lines.append(
             "The CV is a guess from earlier trials at the site; a higher CV needs more "
             "replicates (roughly in proportion to CV squared)."
         )
         return "\n".join(lines) + "\n"
+
+
+def _distinct_decimals(value: float, other: float | None, most: int = 2) -> int | None:
+    """Decimals (1 to ``most``) at which ``value`` and ``other`` print differently.
+
+    None when they print alike even at ``most`` decimals (or ``other`` is None).
+
+    Examples
+    --------
+    >>> _distinct_decimals(5.0, 5.1), _distinct_decimals(0.494, 0.503), _distinct_decimals(1, 1)
+    (1, 2, None)
+    """
+    if other is None:
+        return None
+    for decimals in range(1, most + 1):
+        if f"{value:.{decimals}f}" != f"{other:.{decimals}f}":
+            return decimals
+    return None
 
 
 def plan_trial(

@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -575,6 +575,9 @@ def stability(
                 f"got {error_mean_square!r}, {error_df!r}, {replicates!r}"
             )
         mse, df_e, r = float(error_mean_square), float(error_df), float(replicates)
+        # the table's own error (or its absence) and its replicates are replaced: their
+        # notes would contradict the one below
+        notes[:] = [n for n in notes if not any(part in n for part in _TABLE_ERROR_NOTES)]
         notes.append(
             f"pooled error supplied by the caller: MS_e = {mse:g} on {df_e:g} df, "
             f"{r:g} replicates per cell."
@@ -659,6 +662,15 @@ def stability(
 
 
 # --------------------------------------------------------------------------- stage 1
+
+
+#: Beginnings of the notes of :func:`_table_of_means` about the pooled error and the
+#: replicates it found in the data; dropped when the caller supplies both.
+_TABLE_ERROR_NOTES = (
+    "no environment is replicated:",
+    "unequal plots per cell (",
+    " environment(s) are unreplicated: the pooled error comes from",
+)
 
 
 def _table_of_means(
@@ -1104,10 +1116,31 @@ def _blups(
     use_mixed = method == "mixedlm" or (method == "auto" and y.size <= MIXEDLM_MAX_CELLS)
     blup_notes: list[str] = []
     if use_mixed:
-        fitted = _blup_mixedlm(y, labels, envs, blup_notes)
+        mixed_notes: list[str] = []
+        fitted = _blup_mixedlm(y, labels, envs, mixed_notes)
         if fitted is None:
+            blup_notes += mixed_notes
             blup_notes.append("MixedLM failed; the closed form is used instead.")
             use_mixed = False
+        else:
+            # MixedLM can stop short of the optimum on a flat likelihood (a variance near
+            # 0): 7 varieties x 15 sites gave a treatment variance of 263 at a REML
+            # log-likelihood 0.09 below the exact closed form's 0
+            closed = _blup_closed_form(y, [])
+            short = _reml_loglik(y, *closed[:3]) - _reml_loglik(y, *fitted[:3])
+            if short > 1e-3 and method == "auto":
+                blup_notes.append(
+                    f"MixedLM stopped short of the REML optimum (log-likelihood {short:.3g} "
+                    "below the closed form's): the closed form is used instead."
+                )
+                use_mixed = False
+            else:
+                blup_notes += mixed_notes
+                if short > 1e-3:
+                    blup_notes.append(
+                        f"MixedLM stopped short of the REML optimum (log-likelihood {short:.3g} "
+                        "below the closed form's, blup='closed_form')."
+                    )
     if not use_mixed:
         fitted = _blup_closed_form(y, blup_notes)
     assert fitted is not None  # noqa: S101 - both branches set it
@@ -1134,6 +1167,13 @@ def _blups(
     vc = pd.DataFrame(comps, columns=["component", "variance"])
     notes.extend(blup_notes)
     return BlupResult(table, vc, float(shrink), label, tuple(blup_notes))
+
+
+#: statsmodels' warnings about an optimizer that stopped before the next one is tried.
+_MIXEDLM_RETRY = (
+    "Maximum Likelihood optimization failed to converge",
+    "Retrying MixedLM optimization with",
+)
 
 
 def _blup_mixedlm(
@@ -1163,7 +1203,10 @@ def _blup_mixedlm(
             )
             fit = model.fit(reml=True)
         for w in caught:
-            notes.append(f"MixedLM: {str(w.message).splitlines()[0]}")
+            text = str(w.message).splitlines()[0]
+            if getattr(fit, "converged", False) and text.startswith(_MIXEDLM_RETRY):
+                continue  # an optimizer that stopped early, then one that converged: no news
+            notes.append(f"MixedLM: {text}")
     except Exception as exc:  # noqa: BLE001 - statsmodels raises many kinds
         notes.append(f"MixedLM failed: {exc}")
         return None
@@ -1179,6 +1222,29 @@ def _blup_mixedlm(
         g_hat,
         "statsmodels MixedLM (REML)",
     )
+
+
+def _reml_loglik(y: np.ndarray, s2g: float, s2e: float, s2: float) -> float:
+    r"""REML log-likelihood of the complete table, up to a constant, from its three strata.
+
+    :math:`-\frac12 \sum_k [\nu_k \log\lambda_k + SS_k / \lambda_k]` with the treatment,
+    environment and residual strata's sums of squares :math:`SS_k` on :math:`\nu_k` df and
+    expected mean squares :math:`\lambda = \sigma^2 + e\sigma^2_g`,
+    :math:`\sigma^2 + g\sigma^2_E`, :math:`\sigma^2` (the factorization
+    :func:`_blup_closed_form` maximizes).  ``-inf`` for a non-positive expected mean square.
+    """
+    g, e = y.shape
+    grand = float(y.mean())
+    gm, em = y.mean(axis=1), y.mean(axis=0)
+    res = y - gm[:, None] - em[None, :] + grand
+    strata = (
+        (e * float(np.sum((gm - grand) ** 2)), g - 1.0, s2 + e * s2g),
+        (g * float(np.sum((em - grand) ** 2)), e - 1.0, s2 + g * s2e),
+        (float(np.sum(res * res)), (g - 1.0) * (e - 1.0), s2),
+    )
+    if any(lam <= 0 for _, df, lam in strata if df > 0):
+        return float("-inf")
+    return -0.5 * sum(df * np.log(lam) + ss / lam for ss, df, lam in strata if df > 0)
 
 
 def _blup_closed_form(
@@ -1277,16 +1343,40 @@ def network_stability(result: Any, **options: Any) -> tuple[StabilityResult | No
     mse = pd.to_numeric(rep["mse"], errors="coerce").to_numpy(dtype=float)
     ok = np.isfinite(df_err) & (df_err > 0) & np.isfinite(mse)
     kwargs: dict[str, Any] = {"control": summary.control, **options}
+    pooled = None
     if ok.any():
+        from yieldtrial.network._summary import _site_label
+
         per = result.per_treatment
         n = pd.to_numeric(per["n"], errors="coerce").to_numpy(dtype=float)
-        n = n[np.isfinite(n) & (n > 0)]
-        kwargs.update(
-            error_mean_square=float(np.sum(mse[ok] * df_err[ok]) / np.sum(df_err[ok])),
-            error_df=float(np.sum(df_err[ok])),
-            replicates=float(n.size / np.sum(1.0 / n)) if n.size else 1.0,
+        # plots per cell of the cells analysed (the sites of the table), not of every site
+        in_table = np.isin(
+            _site_label(per, list(result.options["by"])), [str(s) for s in table.index]
         )
+        n = n[in_table & np.isfinite(n) & (n > 0)]
+        pooled = (
+            float(np.sum(mse[ok] * df_err[ok]) / np.sum(df_err[ok])),
+            float(np.sum(df_err[ok])),
+            float(n.size / np.sum(1.0 / n)) if n.size else 1.0,
+        )
+        if n.size and np.unique(n).size == 1:
+            pooled = (pooled[0], pooled[1], float(n[0]))
+        kwargs.update(error_mean_square=pooled[0], error_df=pooled[1], replicates=pooled[2])
     res = stability(long, env="environment", treatment="treatment", response="response", **kwargs)
+    if pooled is not None and "error_mean_square" not in options:
+        # the error is the network's own, not the user's: say where it comes from
+        own = (
+            f"pooled error of the {int(ok.sum())} replicated site(s) (their within-site "
+            f"analyses): MS_e = {pooled[0]:g} on {pooled[1]:g} df, {pooled[2]:g} plots per "
+            "cell (harmonic mean)."
+        )
+        res = replace(
+            res,
+            notes=tuple(
+                own if n.startswith("pooled error supplied by the caller:") else n
+                for n in res.notes
+            ),
+        )
     note = (
         f"stability computed on the {table.shape[0]} sites with every treatment ({dropped} "
         "site(s) lacking a treatment left out)."

@@ -31,6 +31,8 @@ _CV_FLAGS = {"ok": "正常", "warn": "偏高", "strong": "很高"}
 #: Error terms of the combined model in Chinese.
 _ERROR_TERMS = {
     "treatment:site": "处理×试点",
+    # the weighted two-stage analysis of a network with unreplicated sites (_summary.py)
+    "treatment:site (weighted)": "处理×试点（加权）",
     "residual": "误差",
     "within-site variances of the site means": "试点均值的试点内方差",
     "mean within-site variance of a site mean": "试点均值的试点内方差平均值",
@@ -39,7 +41,7 @@ _ERROR_TERMS = {
 
 def _sites(items: str) -> str:
     """``"D (CV 39.2 %, strong), E (CV 18.0 %) and 3 more"`` in Chinese."""
-    items = re.sub(r"\(CV ([\d.]+) %", r"（CV \1%", items)
+    items = re.sub(r" ?\(CV ([\d.]+) %", r"（CV \1%", items)
     items = items.replace(", strong)", "，很高）").replace(", warn)", "，偏高）").replace(")", "）")
     items = re.sub(r" and (\d+) more$", r" 等，另有 \1 个", items)
     return items.replace(", ", "、")
@@ -162,6 +164,17 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     ),
     (
         re.compile(
+            r"^pooled error of the (?P<n>\d+) replicated site\(s\) \(their within-site "
+            rf"analyses\): MS_e = (?P<mse>{_NUM}) on (?P<df>{_NUM}) df, (?P<r>{_NUM}) plots per "
+            r"cell \(harmonic mean\)\.$"
+        ),
+        lambda m: (
+            f"合并误差来自 {m['n']} 个有重复试点的单点分析：误差均方 {m['mse']}，"
+            f"自由度 {m['df']}，每个处理-试点组合平均 {m['r']} 个小区（调和平均数）。"
+        ),
+    ),
+    (
+        re.compile(
             r"^(?P<n>\d+) environment\(s\) left out \(their own analysis failed\): (?P<items>.+)$"
         ),
         lambda m: f"{m['n']} 个环境未纳入（其单点分析失败）：{m['items']}",
@@ -188,6 +201,37 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         lambda m: (
             "各环境均无重复，没有合并误差：S2d 和 Shukla 稳定性方差包含均值的误差，"
             "无法作 F 检验（已知时可给出误差均方、误差自由度和重复数）。"
+        ),
+    ),
+    (
+        re.compile(
+            rf"^MixedLM stopped short of the REML optimum \(log-likelihood (?P<d>{_NUM}) below "
+            r"the closed form's\): the closed form is used instead\.$"
+        ),
+        lambda m: (
+            f"混合线性模型迭代未达到约束最大似然的最优解（对数似然比解析解低 {m['d']}），"
+            "改用解析解。"
+        ),
+    ),
+    (
+        re.compile(
+            rf"^MixedLM stopped short of the REML optimum \(log-likelihood (?P<d>{_NUM}) below "
+            r"the closed form's, blup='closed_form'\)\.$"
+        ),
+        lambda m: (
+            f"混合线性模型迭代未达到约束最大似然的最优解（对数似然比解析解低 {m['d']}；"
+            "可改用解析解）。"
+        ),
+    ),
+    (
+        re.compile(r"^REML at the boundary: the variance of (?P<what>.+) is estimated as 0\.$"),
+        lambda m: (
+            "约束最大似然估计位于边界："
+            + m["what"]
+            .replace("treatments", "处理")
+            .replace("environments", "环境")
+            .replace(" and ", "和")
+            + "的方差估计为 0。"
         ),
     ),
     (

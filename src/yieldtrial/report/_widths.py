@@ -340,6 +340,13 @@ def plan_table(
         len(headers) <= max_portrait_columns or sum(pref) <= portrait_mm
     ):
         return TablePlan([everything], [_fit(low, pref, portrait_mm)], font_pt, False)
+    if len(headers) <= max_portrait_columns:
+        # a few millimetres too wide: the smaller font keeps the table whole on its page
+        # (the network's stability table had split off its last column alone)
+        small_low, small_pref = extents(small_font_pt)
+        if sum(small_low) <= portrait_mm:
+            widths = _fit(small_low, small_pref, portrait_mm)
+            return TablePlan([everything], [widths], small_font_pt, False)
     n_rows = max((len(c) for c in columns), default=0)
     if n_rows <= split_rows:
         halves = _split(low, pref, portrait_mm, font_pt, key_columns, groups, landscape=False)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,6 +97,7 @@ def network_report(
     metadata: dict[str, Any] | None = None,
     notes: list[str] | None = None,
     synthetic: bool = False,
+    left_out: Sequence[tuple[str, str]] = (),
 ) -> Report:
     """Build the network report as a report model (English multi-site or Chinese 区试 layout).
 
@@ -122,6 +124,10 @@ def network_report(
     synthetic : bool, default False
         The yields are simulated (``data_status = synthetic``, see :func:`synthetic_data`):
         the header and the conclusions say so.
+    left_out : sequence of (str, str), optional
+        Sites left out before the analysis, with the reason (``yieldtrial network``: a
+        site whose harvest records are invalid): counted as failed in the header and
+        listed in the site strip, not included.
 
     Returns
     -------
@@ -145,15 +151,19 @@ def network_report(
     sites = [str(site) for site in s.means.index]
     control = s.control
     opts = result.options
-    counts = result.counts
+    counts = dict(result.counts)
+    if left_out:  # sites the reader left out are trials of the network too
+        counts["failed"] = counts.get("failed", 0) + len(left_out)
     if response is None:
         response = _default_response(result)
     facts = [
         (
             t("network.fact.trials", lang),
-            f"{len(result.per_trial)} ("
-            + ", ".join(f"{_status(k, lang)} {v}" for k, v in sorted(counts.items()))
-            + ")",
+            f"{len(result.per_trial) + len(left_out)}{' (' if lang == 'en' else '（'}"
+            + ("，" if lang == "zh" else ", ").join(
+                f"{_status(k, lang)} {v}" for k, v in sorted(counts.items())
+            )
+            + (")" if lang == "en" else "）"),
         ),
         (t("network.fact.response", lang), _response_label(str(opts["response"]), lang)),
         (t("network.fact.design", lang), _design(str(opts["design"]), lang)),
@@ -170,18 +180,22 @@ def network_report(
         header.append(Paragraph(t("network.synthetic", lang), "warning"))
     sections = [Section("header", t("network.section.header", lang), header)]
     layout: list[Paragraph | Table]
+    # without a replicated site there are no letters: the notes must not promise them
+    suffix = "" if _has_letters(s.letters) else "_unreplicated"
     if len(sites) <= WIDE_SITES:
         layout = [
-            Paragraph(t("network.layout_g.note", lang)),
+            Paragraph(t(f"network.layout_g.note{suffix}", lang)),
             _treatment_table(result, sites, style, lang),
         ]
     else:
         layout = [
-            Paragraph(t("network.layout_by_site.note", lang, n=WIDE_SITES)),
+            Paragraph(t(f"network.layout_by_site.note{suffix}", lang, n=WIDE_SITES)),
             _site_means_table(result, style, lang),
         ]
     sections.append(Section("treatments", t("network.section.treatments", lang), list(layout)))
-    sections.append(Section("sites", t("network.section.sites", lang), [_site_table(result, lang)]))
+    sections.append(
+        Section("sites", t("network.section.sites", lang), [_site_table(result, lang, left_out)])
+    )
     anova = _combined_table(result, lang)
     sections.append(
         Section(
@@ -337,7 +351,10 @@ def _method(method: str, site_effects: str, lang: str) -> str:
     key = f"network.method.{base}"
     shown = t(key, lang) if key in STRINGS else base
     if base.startswith(("combined", "two-stage (site")):
-        shown += "; " + t(f"network.effects.{site_effects}", lang)
+        # "; sites random", not a bare "; random" (random what?)
+        shown += ("；" if lang == "zh" else "; ") + t(f"network.fact.effects.{site_effects}", lang)
+    if extra == "MixedLM":  # combined="mixedlm": the alternative model, named in Chinese too
+        extra = t("network.method.extra_mixedlm", lang)
     return shown + (plus + extra if plus else "")
 
 
@@ -369,10 +386,12 @@ def _methods(result: NetworkResult, lang: str, stability: bool, response: bool) 
     opts = result.options
     pct = f"{100 * (1 - float(opts['alpha'])):g}"
     check = str(s.control) if s.control else t("network.none", lang)
+    # a network of unreplicated sites had "Dunnett's test ... on the site's own error":
+    # such a site has no error and no test
+    replicated = bool((result.per_trial["status"] == "ok").any())
+    key = "network.methods.sites" if replicated else "network.methods.sites_unreplicated"
     blocks: list[Any] = [
-        Paragraph(
-            t("network.methods.sites", lang, design=_design(str(opts["design"]), lang), check=check)
-        )
+        Paragraph(t(key, lang, design=_design(str(opts["design"]), lang), check=check))
     ]
     if s.method.startswith("RCBD, sites as blocks"):
         model = t("network.model.pooled", lang)
@@ -642,17 +661,23 @@ def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
                 )
             )
     if response is not None:
-        for r in response.itertuples(index=False):
-            p = _f(r.p_value)
+        # one slope per treatment is tested: with 7 treatments and no response to the site
+        # level at all, some P < 0.05 turns up in about 30 % of networks; a slope that is
+        # not significant after Holm's adjustment is reported with that hedge
+        raw = [_f(v) for v in response["p_value"]]
+        held = _holm(raw)
+        tested = sum(math.isfinite(v) for v in raw)
+        for r, p, p_holm in zip(response.itertuples(index=False), raw, held, strict=True):
             if math.isfinite(p) and p < alpha:
                 key = (
                     "network.conclusion.slope_down"
                     if r.slope < 0
                     else "network.conclusion.slope_up"
                 )
+                chance = tested > 1 and not p_holm < alpha
                 out.append(
                     t(
-                        key,
+                        key + ("_chance" if chance else ""),
                         lang,
                         treatment=str(r.treatment),
                         check=str(control),
@@ -660,6 +685,8 @@ def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
                         low=f"{r.slope_ci_low:+.3f}",
                         high=f"{r.slope_ci_high:+.3f}",
                         p=_p(p),
+                        n=tested,
+                        p_adj=_p(p_holm),
                     )
                 )
     if math.isfinite(_f(s.p_treatment_by_site)) and _f(s.p_treatment_by_site) < alpha:
@@ -687,7 +714,9 @@ def _treatment_table(
         Column("pct_of_check", t("network.col.pct_of_check", lang), "number", 1),
         Column("sites_above", t("network.col.sites_above", lang), "int"),
         Column("sites_below", t("network.col.sites_below", lang), "int"),
-        Column("win_rate_pct", t("network.col.win_rate", lang), "number", 0),
+        Column(
+            "win_rate_pct", t("network.col.win_rate", lang), "number", 1
+        ),  # as in the table against the check
         Column("p_dunnett", t("network.col.p_dunnett", lang), "pvalue"),
     ]
     tr = s.treatments.set_index("treatment")
@@ -734,8 +763,12 @@ def _site_means_table(result: NetworkResult, style: NumberStyle, lang: str) -> T
         for name in treatments
     ]
     if control is not None:
+        # one "vs check %" group over columns named by treatment: a header "V1 vs check %"
+        # per column kept each one wide (never wrapped) and squeezed the LS-means apart
+        # from their letters on an A4 page (30 sites x 8 varieties)
+        pct = t("network.col.vs_check_pct", lang)
         columns += [
-            Column(f"pct:{name}", f"{name} {t('network.col.vs_check_pct', lang)}", "signed", 1)
+            Column(f"pct:{name}", name, "signed", 1, group=pct)
             for name in treatments
             if name != control
         ]
@@ -747,7 +780,7 @@ def _site_means_table(result: NetworkResult, style: NumberStyle, lang: str) -> T
             mean = _num(s.means.loc[site, name])
             letter = s.letters.loc[site, name]
             shown = letter if isinstance(letter, str) else ""
-            text = "" if mean is None else f"{style.number(mean, 1)} {shown}".strip()
+            text = "–" if mean is None else f"{style.number(mean, 1)} {shown}".strip()
             row[f"trt:{name}"] = text if kind == "text" else mean
             if control is not None and name != control:
                 value = _f(s.means.loc[site, name])
@@ -762,7 +795,27 @@ def _has_letters(letters: pd.DataFrame) -> bool:
     return any(isinstance(v, str) and bool(v.strip()) for v in values)
 
 
-def _site_table(result: NetworkResult, lang: str = "en") -> Table:
+def _holm(p_values: list[float]) -> list[float]:
+    """Holm's step-down adjusted P-values (Holm 1979); NaN stays NaN, others count as tests.
+
+    Examples
+    --------
+    >>> [round(v, 3) for v in _holm([0.01, 0.04, 0.03, float("nan")])]
+    [0.03, 0.06, 0.06, nan]
+    """
+    finite = sorted((v, i) for i, v in enumerate(p_values) if math.isfinite(v))
+    m = len(finite)
+    out = [float("nan")] * len(p_values)
+    running = 0.0
+    for rank, (value, i) in enumerate(finite):
+        running = max(running, min(1.0, (m - rank) * value))
+        out[i] = running
+    return out
+
+
+def _site_table(
+    result: NetworkResult, lang: str = "en", left_out: Sequence[tuple[str, str]] = ()
+) -> Table:
     from yieldtrial.report.i18n import t
 
     s = result._summary()
@@ -794,6 +847,19 @@ def _site_table(result: NetworkResult, lang: str = "en") -> Table:
             }
         )
         styles.append("" if site.included else "excluded")
+    for site_name, why in left_out:  # left out by the reader: no analysis at all
+        first = str(why).split("; ")[0]
+        rows.append(
+            {
+                "site": str(site_name),
+                "status": _status("failed", lang),
+                "included": t("network.no", lang),
+                # the reader's message is English: the zh text points to the warning instead
+                "reason": t("network.reason.invalid_records", lang)
+                + (f": {first}" if lang == "en" else ""),
+            }
+        )
+        styles.append("excluded")
     return Table("sites", columns, rows, row_styles=styles)
 
 

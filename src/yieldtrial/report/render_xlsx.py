@@ -63,18 +63,34 @@ def sheet_name(title: str, used: set[str]) -> str:
     >>> sheet_name("Treatment means and comparisons (kg/ha)", used)
     'Treatment means and comparisons'
     >>> sheet_name("Treatment means and comparisons", used)
-    'Treatment means and compariso 2'
+    'Treatment means and 2'
+    >>> sheet_name("Treatments against the check across sites", used)
+    'Treatments against the check'
     """
     base = _FORBIDDEN.sub(" ", _CONTROL.sub("", title)).strip().strip("'") or "Table"
     base = " ".join(base.split())
-    candidate = base[:31].rstrip()
+    candidate = _cut(base, 31)
     number = 1
     while candidate.lower() in used:
         number += 1
         suffix = f" {number}"
-        candidate = base[: 31 - len(suffix)].rstrip() + suffix
+        candidate = _cut(base, 31 - len(suffix)) + suffix
     used.add(candidate.lower())
     return candidate
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, at a space when the cut would split a word.
+
+    A network report's sheets read "Treatments against the check ac" and "Response to the
+    site's yield le"; a title without a space in its first half (Chinese) is cut as it is.
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if text[limit] != " " and " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip()
 
 
 def _number_format(column: Column, style: NumberStyle) -> str:
