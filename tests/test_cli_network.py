@@ -263,3 +263,46 @@ def test_network_report_lists_a_site_left_out_by_the_reader(tmp_path, capsys, la
         assert "| no | harvest records invalid: " in line and "'abc'" in line
     else:
         assert "| 否 | 收获记录有误，未分析" in line
+
+
+def _harvest_network(path, sites: int, impurity: float) -> None:
+    rng = np.random.default_rng(11)
+    rows = [
+        (f"S{s}", b, t, 20.0, round(15 + rng.normal(0, 0.5), 2), 14.0, impurity)
+        for s in range(sites)
+        for b in (1, 2, 3)
+        for t in ("CK", "A")
+    ]
+    columns = ["site", "block", "treatment", "harvested_area_m2", "fresh_mass_kg",
+               "moisture_pct", "impurity_pct"]  # fmt: skip
+    pd.DataFrame(rows, columns=columns).to_csv(path, index=False)
+
+
+def test_one_warning_for_many_trials(tmp_path, capsys):
+    """30 sites with impurity below 1 %: one line naming 5 sites and the count of the rest."""
+    path = tmp_path / "plots.csv"
+    _harvest_network(path, 30, 0.5)
+    out = tmp_path / "n.json"
+    assert main(["network", str(path), "--crop", "wheat", "--control", "CK", "-o", str(out)]) == 0
+    lines = [x for x in capsys.readouterr().err.splitlines() if "impurity_pct" in x]
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        "yieldtrial: warning: site 'S0', 'S1', 'S2', 'S3', 'S4' and 25 more: every impurity_pct"
+    )
+
+
+def test_trial_warnings_beyond_the_limit_are_counted(tmp_path, capsys, monkeypatch):
+    """Different warnings for many trials: the first ones printed, the rest one count line."""
+    import yieldtrial.commands.network as network_command
+
+    monkeypatch.setattr(network_command, "TRIAL_WARNINGS_SHOWN", 2)
+    path = tmp_path / "plots.csv"
+    _harvest_network(path, 4, 0.5)
+    frame = pd.read_csv(path)
+    frame["impurity_pct"] = frame["site"].str[1:].astype(int) / 10 + 0.1  # a text per site
+    frame.to_csv(path, index=False)
+    out = tmp_path / "n.json"
+    assert main(["network", str(path), "--crop", "wheat", "--control", "CK", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("every impurity_pct value lies in [0, 1)") == 2
+    assert "yieldtrial: warning: 2 more warning(s) about 2 trial(s) not shown" in err
