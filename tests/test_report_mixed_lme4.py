@@ -456,3 +456,43 @@ def test_field_trial_matches_lmertest_and_emmeans(case: str, ddf: str) -> None:
         assert row["df"] == pytest.approx(df[level], rel=RTOL_DF)
         # emmeans' randomized mvt at floor(df + 0.25); the df are all above 10 here
         assert row["p_value_adjusted"] == pytest.approx(mvt[level], abs=2 * ATOL_P_MVT)
+
+
+#: Split and strip plots with the control in the first factor (whole plot, horizontal).
+FIRST_FACTOR = {"split_missing1": ("I1", "main"), "split_missing3": ("A1", "main"),
+                "strip_missing2": ("H1", "h")}  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "ddf"), [(c, d) for c in FIRST_FACTOR for d in DDF])
+def test_whole_plot_control_dunnett_matches_emmeans(case: str, ddf: str, tmp: str) -> None:
+    """A whole-plot (horizontal) control: the family is emmeans' ~ main (~ h) trt.vs.ctrl.
+
+    emmeans' mvt p is not compared: at whole-plot df of about 6 its rounding of the df to
+    an integer moves the adjusted p by up to 8e-3 here; ``p_hi`` integrates at the exact df.
+    """
+    name, flags, rcase, _, _ = CASES[case]
+    control, spec = FIRST_FACTOR[case]
+    out = Path(tmp) / f"{case}.{ddf}.first.json"
+    argv = ["report", str(DATA / name), "--crop", "wheat", "--control", control, *flags,
+            "--ddf", ddf, "--format", "json", "-o", str(out), "--force"]  # fmt: skip
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert cli(argv) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))["results"]
+    rows = pd.DataFrame(data["control_comparisons"]).set_index("treatment")
+    stated = data["control_comparisons_accuracy"]["abs_error"] or 1e-6
+    r = {s: r_values(rcase, "dunnett", s, ddf=ddf, spec=spec)
+         for s in ("estimate", "SE", "df", "p_hi", "p_hi_err")}  # fmt: skip
+    assert sorted(rows.index) == sorted(r["estimate"].index)
+    for level, row in rows.iterrows():
+        assert row["difference_kg_ha"] == pytest.approx(r["estimate"][level], rel=RTOL_MEAN)
+        assert row["se_kg_ha"] == pytest.approx(r["SE"][level], rel=RTOL_MEAN)
+        assert row["df"] == pytest.approx(r["df"][level], rel=RTOL_DF)
+        tol = r["p_hi_err"][level] + stated + 1e-6
+        assert row["p_value_adjusted"] == pytest.approx(r["p_hi"][level], abs=tol)
+    means = pd.DataFrame(data["means"]).set_index("treatment")
+    emmean = r_values(rcase, "emmeans", "emmean", ddf=ddf, spec=spec)
+    se = r_values(rcase, "emmeans", "SE", ddf=ddf, spec=spec)
+    assert list(means.index) == list(emmean.index)
+    for level, row in means.iterrows():
+        assert row["mean"] == pytest.approx(emmean[level], rel=RTOL_MEAN)
+        assert row["se"] == pytest.approx(se[level], rel=RTOL_MEAN)
