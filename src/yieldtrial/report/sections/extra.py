@@ -602,10 +602,16 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
         ]
         from yieldtrial.report._format import source_label
 
-        note = t(
-            "contrast.method", lang, error=source_label(str(mm.error_term), lang), df=f"{df:g}",
-            alpha=f"{s.alpha:g}",
-        )  # fmt: skip
+        if getattr(mm, "cov_gradient", None) is not None:
+            # a mixed model: each contrast has its own df (the df column), not one error term
+            kr = getattr(ctx.anova, "ddf", None) == "kenward-roger"
+            note = t("contrast.method_mixed", lang, alpha=f"{s.alpha:g}",
+                     ddf="Kenward-Roger" if kr else "Satterthwaite")  # fmt: skip
+        else:
+            note = t(
+                "contrast.method", lang, error=source_label(str(mm.error_term), lang),
+                df=f"{df:g}", alpha=f"{s.alpha:g}",
+            )  # fmt: skip
     else:
         note = t("contrast.no_test", lang)
     notes = [note]
