@@ -496,3 +496,49 @@ def test_whole_plot_control_dunnett_matches_emmeans(case: str, ddf: str, tmp: st
     for level, row in means.iterrows():
         assert row["mean"] == pytest.approx(emmean[level], rel=RTOL_MEAN)
         assert row["se"] == pytest.approx(se[level], rel=RTOL_MEAN)
+
+
+# ----------------------------------------------------------------------------- contrasts
+
+
+@pytest.mark.parametrize("ddf", DDF)
+def test_named_contrast_matches_emmeans(ddf: str, tmp_path: Path) -> None:
+    """A [[contrasts]] entry of trial.toml = emmeans' contrast of the two LS-means.
+
+    R: ``summary(contrast(emmeans(m, ~ treatment, lmer.df = ddf), list(w)), infer = TRUE)``
+    (make_reference.R, ``named_contrast``; table ``contrast``).  The note under the table
+    names the df method and points to each contrast's own df (it printed one error term and
+    the family's smallest df, 35.12, next to a contrast tested on 35.67).
+    """
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "alpha"\ncontrol = "G01"\n'
+        f'ddf = "{ddf}"\n\n[[contrasts]]\nname = "G15 vs G03"\ntreatment = "G15"\n'
+        'versus = "G03"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "report.json"
+    argv = ["report", str(DATA / "alpha24_missing1.csv"), "--config",
+            str(tmp_path / "trial.toml"), "--format", "json", "-o", str(out)]  # fmt: skip
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert cli(argv) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    (got,) = data["results"]["named_contrasts"]
+
+    def r(stat: str) -> float:
+        case = "alpha24_missing1"
+        return float(r_values(case, "contrast", stat, ddf=ddf, spec="treatment")["G15 - G03"])
+
+    assert got["estimate"] == pytest.approx(r("estimate"), rel=RTOL_MEAN)
+    assert got["se"] == pytest.approx(r("SE"), rel=RTOL_MEAN)
+    assert got["df"] == pytest.approx(r("df"), rel=RTOL_DF)
+    assert got["ci_low"] == pytest.approx(r("lower.CL"), rel=RTOL_MEAN)
+    assert got["ci_high"] == pytest.approx(r("upper.CL"), rel=RTOL_MEAN)
+    assert got["t"] == pytest.approx(r("t.ratio"), rel=RTOL_MEAN)
+    assert got["p"] == pytest.approx(r("p.value"), rel=RTOL_DF)
+    label = "Satterthwaite" if ddf == "satterthwaite" else "Kenward-Roger"
+    assert (
+        got["error_term"] == f"REML (block:incomplete_block, residual); {label} df per comparison"
+    )
+    notes = [n for s in data["sections"] for b in s["blocks"] if b["type"] == "table"
+             and b["key"] == "contrasts" for n in b["notes"]]  # fmt: skip
+    assert any(f"on the contrast's own {label} df (the df column)" in n for n in notes)

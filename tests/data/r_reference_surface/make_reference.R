@@ -20,6 +20,7 @@
 #   anova    lmerTest anova(m, type = 3, ddf = "Satterthwaite" | "Kenward-Roger");
 #            lm models: anova(lm(y ~ block + treatment)) and anova(lm(y ~ treatment + block)).
 #   emmeans  summary(emmeans(m, ~ spec, lmer.df = ...)): emmean, SE, df.
+#   contrast a named contrast (alpha24_missing1: G15 - G03), see named_contrast().
 #   dunnett  contrast(emm, "trt.vs.ctrl", ref = control): adjust = "none" (estimate, SE, df,
 #            t, raw p) and adjust = "mvt" (emmeans' own: mvtnorm, randomized, abseps 1e-3,
 #            df rounded to floor(df + 0.25); set.seed(1)), and p_hi: this script's
@@ -186,6 +187,21 @@ emmeans_and_dunnett <- function(case, m, spec, control, lmer_df = c("satterthwai
   }
 }
 
+# A named (planned) contrast of two LS-means, unadjusted:
+#   summary(contrast(emmeans(m, ~ treatment, lmer.df = ...), list(name = w)), infer = TRUE)
+named_contrast <- function(case, m, a, b) {
+  for (key in c("satterthwaite", "kenward-roger")) {
+    emm <- emmeans(m, ~ treatment, lmer.df = key)
+    lev <- levels(emm)$treatment
+    w <- as.numeric(lev == a) - as.numeric(lev == b)
+    s <- as.data.frame(summary(contrast(emm, setNames(list(w), paste(a, "-", b))), infer = TRUE))
+    label <- paste(a, "-", b)
+    for (stat in c("estimate", "SE", "df", "lower.CL", "upper.CL", "t.ratio", "p.value")) {
+      out(case, key, "contrast", "treatment", label, "", stat, s[[stat]][1])
+    }
+  }
+}
+
 read <- function(name, factors) {
   d <- read.csv(file.path(here, name), colClasses = "character")
   factors <- intersect(factors, names(d))
@@ -232,6 +248,7 @@ for (case in c("alpha24_missing1", "alpha30_missing1")) {
   variance_components(case, m)
   anova_tables(case, m)
   emmeans_and_dunnett(case, m, "treatment", "G01")
+  if (case == "alpha24_missing1") named_contrast(case, m, "G15", "G03")
 }
 # Row-column: y ~ block + treatment + (1 | block:row) + (1 | block:column)
 if (want("rowcol_missing1")) {
