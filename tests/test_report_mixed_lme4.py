@@ -3,7 +3,7 @@
 Independent verification through the surface a user meets: ``yieldtrial report FILE
 --format json`` (run in-process with ``yieldtrial.cli.main``) on eight SYNTHETIC trials
 that tests/test_stats_mixed_lme4.py does not use, most of them field books written by
-``yieldtrial design`` (tests/data/r_reference_surface/make_inputs.py: seeds 8080-8787
+``yieldtrial design`` (tests/data/r_reference_surface/make_surface_inputs.py: seeds 8080-8787
 and 9101-9808; sources and missing plots in its README.md):
 
 * ``split_missing1``: 3 x 4 split plot in 4 blocks, one sub-plot missing;

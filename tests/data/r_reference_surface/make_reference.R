@@ -6,7 +6,7 @@
 #   pbkrtest 0.5.2, emmeans 1.8.4-1, mvtnorm 1.1-3 (sessioninfo.txt).
 # Rerun (from the repository root; a few minutes):
 #   Rscript tests/data/r_reference_surface/make_reference.R
-# Reads the plot tables *.csv of this folder (make_inputs.py) and writes reference.csv
+# Reads the plot tables *.csv of this folder (make_surface_inputs.py) and writes reference.csv
 # (same long format as tests/data/r_reference/reference.csv:
 #   case, ddf, table, spec, term, by, stat, value) and sessioninfo.txt.
 #

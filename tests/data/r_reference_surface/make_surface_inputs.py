@@ -2,7 +2,7 @@
 
 Run from the repository root (once; the CSVs are committed and are the source of truth):
 
-    PYTHONPATH=src python tests/data/r_reference_surface/make_inputs.py
+    PYTHONPATH=src python tests/data/r_reference_surface/make_surface_inputs.py
 
 Every field book comes from the command a user runs (``yieldtrial design ...`` through
 ``yieldtrial.cli.main``), except the strip plot and the row-column design, for which
