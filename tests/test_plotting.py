@@ -193,3 +193,19 @@ def test_plot_field_many_rows_stays_readable() -> None:
     assert 1 < len(ticks) <= height_pt / 12 + 1
     assert ax.get_yticklabels()[0].get_text() == "1"
     assert len(ax.get_xticks()) == n_cols  # 10 columns fit: every one is numbered
+
+
+def test_plot_field_never_writes_minus_zero() -> None:
+    """An unreplicated entry's residual (-1e-12) is written "0", not "-0"."""
+    data = pd.DataFrame(
+        {
+            "row": [1, 1, 2],
+            "column": [1, 2, 1],
+            "treatment": ["E1", "CK", "E2"],
+            "residual": [-1e-12, -3.4, -0.4],
+        }  # fmt: skip
+    )
+    ax = plot_field(data, value="residual")
+    texts = [t.get_text() for t in ax.texts]
+    assert "E1\n0" in texts and "CK\n-3" in texts and "E2\n0" in texts
+    assert not any(t.endswith("-0") for t in texts)

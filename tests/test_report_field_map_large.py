@@ -106,3 +106,28 @@ def test_methods_name_family_members_only_for_small_families(
         report_date="2026-01-01",
     )
     assert "treatments vs CK1: 1 entry" in report.to_markdown()
+
+
+def test_narrow_alpha_field_is_drawn_replicate_by_replicate(tmp_path: Any) -> None:
+    """``yieldtrial design alpha`` with 24 entries in blocks of 4: 18 rows x 4 columns.
+
+    One map would be 17.2 x 6.2 inches, printed at most 95 mm tall (labels of about 2 pt);
+    its replicates hold rows 1-6, 7-12 and 13-18, so it is drawn as three maps.
+    """
+    import pandas as pd
+
+    from yieldtrial.design import alpha_design
+
+    book = alpha_design([f"G{i:02d}" for i in range(1, 25)], block_size=4, replicates=3, seed=1)
+    assert (int(book["row"].max()), int(book["column"].max())) == (18, 4)
+    plots = book[["plot_id", "treatment", "block", "incomplete_block", "row", "column"]].copy()
+    plots["yield_kg_ha"] = 6000.0 + pd.Series(range(len(plots))).mod(7).to_numpy() * 50.0
+    plots.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "alpha"\n', encoding="utf-8"
+    )
+    report, _ = report_from_files(tmp_path / "plots.csv", tmp_path / "trial.toml", figures=True)
+    section = next(s for s in report.sections if s.key == "field_map")
+    assert [type(b).__name__ for b in section.blocks] == ["Figure"] * 3
+    assert "replicate 2: 24 plots in rows 7-12" in section.blocks[1].caption
+    assert not extra._too_tall(plots[plots["block"] == "1"].astype({"row": float, "column": float}))

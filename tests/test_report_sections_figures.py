@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from yieldtrial.report.model import Figure
-from yieldtrial.report.sections.figures import MAX_BARS, _shown
+from yieldtrial.report.sections.figures import CROWDED_LABEL_CHARS, MAX_BARS, _crowded, _shown
 from yieldtrial.trial import FieldTrial
 
 
@@ -66,3 +66,26 @@ def test_report_caption_says_figure_is_a_subset() -> None:
     ax = means.draw()
     labels = [tick.get_text() for tick in ax.get_xticklabels()]
     assert len(labels) == int(found[1]) and "CK" in labels
+
+
+def test_crowded_labels_are_turned_upright() -> None:
+    """24 entries G01..G24 (96 characters) overlapped side by side under the bars."""
+    assert _crowded([f"G{i:02d}" for i in range(1, 25)])
+    assert not _crowded(["CK", "T1", "T2", "T3"])
+    assert CROWDED_LABEL_CHARS == 60  # about what fits under a 6-inch axis at 10 pt
+    rng = np.random.default_rng(4)
+    labels = [f"G{i:02d}" for i in range(1, 25)]
+    plots = pd.DataFrame(
+        {
+            "plot": [f"{b}-{i}" for b in range(2) for i in range(24)],
+            "block": [f"B{b}" for b in range(2) for _ in range(24)],
+            "treatment": labels * 2,
+            "yield_kg_ha": 7000.0 + rng.normal(0.0, 300.0, 48),
+        }
+    )
+    trial = FieldTrial.from_dataframe(plots, crop="wheat", control="G01", design="rcbd")
+    figures = [b for s in trial.report(figures=True).sections for b in s.blocks
+               if isinstance(b, Figure)]  # fmt: skip
+    for key in ("means", "yields"):
+        ax = next(f for f in figures if f.key == key).draw()
+        assert {tick.get_rotation() for tick in ax.get_xticklabels()} == {90.0}

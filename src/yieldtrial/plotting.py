@@ -545,7 +545,9 @@ def plot_field(
     labels = plots[label].astype(str).to_numpy() if label and label in plots.columns else None
     texts = []
     for i, v in enumerate(values):
-        text = "" if not np.isfinite(v) else f"{v:.0f}"
+        # a residual of -0.3 rounds to "-0", which reads as a defect (the unreplicated
+        # entries of an augmented design have residuals of about +-1e-12)
+        text = "" if not np.isfinite(v) else f"{0.0 if -0.5 <= v < 0 else v:.0f}"
         texts.append(f"{labels[i]}\n{text}" if labels is not None else text)
     # the axes' size in points: cells too small for their text (a 1,200-plot trial has 120
     # rows in 4 inches) get none, and every k-th row / column is numbered, so nothing overlaps

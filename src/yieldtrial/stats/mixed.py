@@ -495,7 +495,8 @@ class MixedModelFit:
 
     def _error_label(self, what: str) -> str:
         comps = ", ".join(self.variance_components["component"])
-        return f"REML ({comps}); {what}{_DF_LABEL[self.ddf]} df (smallest over pairs)"
+        # each comparison uses its own df (a table's single df is the smallest over pairs)
+        return f"REML ({comps}); {what}{_DF_LABEL[self.ddf]} df per comparison"
 
     def means_model(self, kind: str | None = None, *, at: str | None = None) -> MeansModel:
         """LS-means (BLUEs) of one comparison kind with their REML covariance and df.

@@ -569,7 +569,19 @@ def _by_treatment_table(ctx: ReportContext) -> Table:
     summary = summary.reindex(order).reset_index()
     caption = t("plots.by_treatment", lang, unit=s.unit)
     return Table("plots_by_treatment", cols, records(summary), caption,
-                 [t("plots.raw_mean_note", lang)])  # fmt: skip
+                 [t(_raw_mean_note(ctx), lang)])  # fmt: skip
+
+
+#: Designs whose blocks do not hold every treatment: their LS-means differ from the raw
+#: plot means even with no plot missing (blocks adjusted within the incomplete blocks).
+_INCOMPLETE_BLOCK_DESIGNS = frozenset({"alpha", "row_column", "augmented"})
+
+
+def _raw_mean_note(ctx: ReportContext) -> str:
+    """Key of the note under a raw-plot-mean column (incomplete-block designs differ)."""
+    if ctx.s.design in _INCOMPLETE_BLOCK_DESIGNS:
+        return "plots.raw_mean_note_incomplete"
+    return "plots.raw_mean_note"
 
 
 def _summarised_by_treatment(ctx: ReportContext) -> list[Any]:
@@ -616,7 +628,8 @@ def _by_block_table(ctx: ReportContext) -> Table:
         row["mean"] = json_value(float(np.nanmean(values.to_numpy(dtype=float))))
         rows.append(row)
     caption = t("plots.by_block", lang, unit=s.unit)
-    notes = [t("plots.raw_mean_note", lang)] if wide.isna().to_numpy().any() else []
+    incomplete = ctx.s.design in _INCOMPLETE_BLOCK_DESIGNS
+    notes = [t(_raw_mean_note(ctx), lang)] if incomplete or wide.isna().to_numpy().any() else []
     return Table("plots_by_block", cols, rows, caption, notes)
 
 

@@ -22,6 +22,17 @@ __all__ = ["MAX_BARS", "figures_section"]
 MAX_BARS = 40
 
 
+#: Characters of x-axis labels (one gap each) that fit side by side under a 6-inch figure
+#: at 10 pt; beyond it the labels overlap (24 entries "G01".."G24": 96), so they are
+#: turned upright.
+CROWDED_LABEL_CHARS = 60
+
+
+def _crowded(labels: Any) -> bool:
+    """Whether treatment labels written side by side would overlap on the x axis."""
+    return sum(len(str(v)) + 1 for v in labels) > CROWDED_LABEL_CHARS
+
+
 def _shown(means: pd.DataFrame, controls: list[str]) -> pd.DataFrame:
     """Pick the rows a figure draws: all, or the extremes and controls of a large trial."""
     if len(means) <= MAX_BARS:
@@ -73,6 +84,10 @@ def figures_section(ctx: ReportContext) -> Section:
             ylabel=ylabel,
         )
         ax.set_xlabel(t("axis.treatment", lang))
+        if _crowded(shown["treatment"]):
+            ax.tick_params(axis="x", labelrotation=90, labelsize=8)
+            for text in ax.texts:  # the letters above neighbouring bars would touch too
+                text.set_fontsize(7)
         return marks.apply(ax)
 
     key = "fig.means" if s.replicated else "fig.means_unreplicated"
@@ -110,6 +125,8 @@ def figures_section(ctx: ReportContext) -> Section:
             ax.set_xlabel(t("axis.treatment", lang))
             if ctx.entries is not None:  # 40 and more labels: upright, so they do not overlap
                 ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+            elif _crowded(order):
+                ax.tick_params(axis="x", labelrotation=90, labelsize=8)
             legend = ax.get_legend()
             if legend is not None:
                 legend.set_title(t("axis.block", lang))

@@ -182,7 +182,10 @@ def methods_section(ctx: ReportContext) -> Section:
         blocks.append(
             Paragraph(
                 t(
-                    "methods.stats",
+                    # a REML fit is a linear mixed model, not "the linear model"
+                    "methods.stats_mixed"
+                    if hasattr(ctx.anova, "variance_components")
+                    else "methods.stats",
                     lang,
                     formula=formula_text,
                     ss=translate_message(str(ctx.anova.provenance.sum_of_squares), lang),

@@ -49,8 +49,11 @@ def model_methods_text(ctx: ReportContext) -> str:
         key = "methods.mixed_kr" if ctx.anova.ddf == "kenward-roger" else "methods.mixed"
         space = " " if lang == "en" else ""
         text = t(key, lang, components=named)
-        # alpha and row-column blocks are incomplete (non-orthogonal): no exact stratum df
-        incomplete = ctx.anova.design in ("alpha", "row_column")
+        # alpha and row-column blocks are incomplete (non-orthogonal): no exact stratum df;
+        # so are the blocks of an augmented design fitted with random blocks (each entry in
+        # one block: an entry-check comparison had 12.86 df on a 12-df residual, no plot
+        # missing; tests/data/r_reference_surface, augmented_4x5_30)
+        incomplete = ctx.anova.design in ("alpha", "row_column") or ctx.s.design == "augmented"
         if incomplete:
             text += space + t(key + "_incomplete", lang)
         vc = ctx.anova.variance_components
