@@ -35,6 +35,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,9 @@ NA_VALUES: tuple[str, ...] = ("", "NA", "N/A", "n/a", "na", "NaN", "nan", "-", "
 MAX_CELL_CHARS = 1_000_000
 #: Rows above the header searched for the real header when the first row looks like a title.
 _TITLE_SEARCH_ROWS = 12
+#: Largest worksheet read (rows x columns from A1 to the last cell holding a value): a value
+#: typed far from the table (cell XFD1048576) would otherwise make billions of empty cells.
+MAX_SHEET_CELLS = 50_000_000
 _CHUNK = 8 << 20
 _HEAD = 1 << 16
 _QUOTE, _NL, _CR = ord('"'), ord("\n"), ord("\r")
@@ -1075,7 +1079,7 @@ def _sheet_rows(workbook: Any, sheet: str | int | None, path: Path) -> list[list
                 f"{path.name}: no sheet named {sheet!r}; sheets: "
                 f"{', '.join(repr(s) for s in workbook.sheetnames)}"
             )
-        return [list(r) for r in worksheet.iter_rows(values_only=True)]
+        return _trimmed_rows(worksheet, path)
     except (DataValidationError, MemoryError, RecursionError):
         raise
     except IndexError:
@@ -1089,6 +1093,43 @@ def _sheet_rows(workbook: Any, sheet: str | int | None, path: Path) -> list[list
         workbook.close()
 
 
+def _trimmed_rows(worksheet: Any, path: Path) -> list[list[Any]]:
+    """Rows of a read-only worksheet, each without its trailing empty cells.
+
+    The declared dimension of the sheet (``<dimension ref="A1:XFD1048576"/>``, written
+    by some programs after a whole-sheet format) is ignored, so openpyxl does not pad
+    every row to it; trailing empty rows are dropped. A sheet whose values still span
+    more than :data:`MAX_SHEET_CELLS` cells (a stray value far from the table) is refused
+    naming its last cell, instead of building billions of empty cells.
+    """
+    reset = getattr(worksheet, "reset_dimensions", None)
+    if reset is not None:
+        reset()
+    empty: list[Any] = []
+    rows: list[list[Any]] = []
+    last = 0  # rows up to the last one holding a value
+    width = 0
+    for values in worksheet.iter_rows(values_only=True):
+        end = len(values)
+        while end and values[end - 1] is None:
+            end -= 1
+        if end:
+            rows.append(list(values[:end]))
+            last = len(rows)
+            width = max(width, end)
+            if last * width > MAX_SHEET_CELLS:
+                raise DataValidationError(
+                    f"{path.name}: the sheet's values reach cell "
+                    f"{_column_letter(width - 1)}{last} ({last:,} rows x {width:,} columns): "
+                    "far more than a plot table; delete the stray values (or rows and columns) "
+                    "beyond the table, or export the table as CSV"
+                )
+        else:
+            rows.append(empty)
+    del rows[last:]
+    return rows
+
+
 def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     try:
         import openpyxl  # noqa: F401
@@ -1100,9 +1141,13 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     rows = _sheet_rows(_open_workbook(path, data_only=True), sheet, path)
     if sheet is None and sum(any(v is not None for v in row) for row in rows) < 2:
         _check_other_sheets(path)
-    if any(value is None for row in rows for value in row):
-        _check_formulas(path, sheet, rows)
     xml = _sheet_xml(path, sheet)
+    if (
+        _FORMULA_TAG.search(xml)
+        or len({len(row) for row in rows}) > 1
+        or any(value is None for row in rows for value in row)
+    ):
+        _check_formulas(path, sheet, rows)
     merged = _merged_ranges(xml) if b"mergeCell" in xml else []
     hidden = [r for r in _hidden_rows(xml) if 2 <= r <= len(rows)] if b"hidden" in xml else []
     if not rows or all(v is None for v in rows[0]):
@@ -1152,6 +1197,8 @@ def _check_other_sheets(path: Path) -> None:
         )
 
 
+#: A cell formula in worksheet XML (``<f>``, ``<x:f t="shared" .../>``).
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
@@ -1219,8 +1266,9 @@ def _check_formulas(path: Path, sheet: str | int | None, values: list[list[Any]]
     """Refuse formulas whose result was never saved (read as empty cells otherwise)."""
     formulas = _sheet_rows(_open_workbook(path, data_only=False), sheet, path)
     cells: list[str] = []
-    for r, (row, formula_row) in enumerate(zip(values, formulas, strict=False), start=1):
-        for c, (value, formula) in enumerate(zip(row, formula_row, strict=False)):
+    # rows and cells past the last value are trimmed from ``values``: a formula there is empty
+    for r, (row, formula_row) in enumerate(zip_longest(values, formulas, fillvalue=[]), start=1):
+        for c, (value, formula) in enumerate(zip_longest(row, formula_row)):
             if value is None and isinstance(formula, str) and formula.startswith("="):
                 shown = formula if len(formula) <= 30 else formula[:27] + "..."
                 cells.append(f"{_column_letter(c)}{r} ({shown})")
