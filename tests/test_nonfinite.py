@@ -60,6 +60,30 @@ def test_inf_text_in_a_cell_is_a_bad_cell(tmp_path):
         read_plots(path)
 
 
+@pytest.mark.parametrize("cell", ["1e400", "-inf", "Infinity"])
+def test_overflowing_cell_is_shown_as_a_number_not_a_numpy_repr(tmp_path, capsys, cell):
+    """A cell read as infinity is named 'inf' in the message, never 'np.float64(inf)'."""
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + f"101,1,CK,20,{cell},12.7\n102,1,T,20,13.77,13.7\n", encoding="utf-8")
+    line = assert_one_line_error(
+        ["standardize", str(path), "--crop", "wheat", "-o", str(tmp_path / "out.csv")],
+        capsys,
+        match=r"fresh_mass_kg row 2 \(plot '101'\): (-?inf|'-?inf'|'Infinity')",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+    assert "np.float64" not in line
+
+
+def test_negative_zero_is_read_as_zero(tmp_path):
+    """'-0' (an empty plot typed with a sign) is 0: no '-0.0' in tables or outputs."""
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + "101,1,CK,20,-0,-0.0\n102,1,T,20,13.77,13.7\n", encoding="utf-8")
+    plots = read_plots(path)
+    for column in ("fresh_mass_kg", "moisture_pct"):
+        assert not np.signbit(plots[column].to_numpy()).any(), column
+
+
 @pytest.mark.parametrize("standard", [float("nan"), float("inf")])
 def test_nan_standard_moisture_is_refused(standard):
     """The standard moisture is a setting: NaN would make every result NaN."""
