@@ -416,3 +416,37 @@ def test_message_names_the_file_key_not_the_attribute(toml, match):
     """A wrong type under [panel] or [trial] id names the key as written (not panel_members)."""
     with pytest.raises(DataValidationError, match=match):
         TrialConfig.from_text(toml)
+
+
+@pytest.mark.parametrize(
+    ("value", "match"),
+    [
+        ("1", r"trial\.toml': unit = 1; expected text"),
+        ("true", r"trial\.toml': unit = True; expected text"),
+        ('"parsec"', r"trial\.toml': unknown yield unit 'parsec'; valid yield units: kg/ha"),
+    ],
+    ids=["number", "boolean", "unknown"],
+)
+def test_unit_in_trial_toml_is_checked_naming_the_file(tmp_path, capsys, value, match):
+    """[analysis] unit is checked where it is read: the message names trial.toml."""
+    argv, inputs = _report(tmp_path, HEAD + f"unit = {value}\n")
+    assert_one_line_error(argv, capsys, match=match, untouched=inputs, absent=[tmp_path / "r.md"])
+
+
+def test_unit_check_is_shared_with_the_api():
+    """TrialConfig(unit=...) and override(unit=...) give the same message as trial.toml."""
+    with pytest.raises(DataValidationError, match=r"unknown yield unit 'kg/furlong'"):
+        TrialConfig(unit="kg/furlong")
+    assert TrialConfig(unit="斤/亩").unit == "斤/亩"
+
+
+def test_very_long_value_is_shortened_in_the_message(tmp_path, capsys):
+    """A 200,000-character value is named by its start and length, not printed whole."""
+    argv, inputs = _report(tmp_path, HEAD + f'letters = "{"x" * 200_000}"\n')
+    line = assert_one_line_error(
+        argv,
+        capsys,
+        match=r"letters = 'x{44}\.\.\.' \(200,000 characters\); expected one of tukey",
+        untouched=inputs,
+    )
+    assert len(line) < 400

@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from yieldtrial.commands._input import PRINTED_WARNINGS, UsageError, print_warning
+from yieldtrial.commands._input import PRINTED_WARNINGS, UsageError, one_line, print_warning
 from yieldtrial.errors import YieldTrialError
 
 __all__ = ["main", "build_parser"]
@@ -402,7 +402,7 @@ def _silence_stdout() -> None:
 
 
 def _one_line(message: str) -> str:
-    return " ".join(message.split())
+    return one_line(message)
 
 
 #: Python keyword hints in library messages and the flag that does the same on the command line.

@@ -815,7 +815,15 @@ _FILE_KEYS: dict[str, str] = {
 }
 _FLOAT_FIELDS = ("standard_moisture_pct", "shrink_pct_per_point", "alpha", "margin_pct")
 _TUPLE_FIELDS = ("control", "panel_members", "factors", "panel_illustrative")
-_CHOICE_FIELDS = ("design", "block_effects", "ddf", "letters", "protocol", "moisture_method")
+_CHOICE_FIELDS = (
+    "design",
+    "block_effects",
+    "ddf",
+    "letters",
+    "protocol",
+    "moisture_method",
+    "unit",
+)
 
 
 def _clean_tree(value: Any) -> Any:
@@ -1442,6 +1450,18 @@ def _coerce(name: str, value: Any, where: str) -> Any:
                 f"{where}: ddf = {value!r}; expected one of {', '.join(DF_METHODS)}."
             )
         return text
+    if name == "unit":  # checked where it is given, so the message names the file
+        if not isinstance(value, str):
+            raise DataValidationError(f'{where}: unit = {value!r}; expected text, e.g. "kg/mu".')
+        from yieldtrial.units import yield_unit
+
+        try:
+            yield_unit(value)
+        except DataValidationError as exc:
+            raise DataValidationError(f"{where}: {exc}") from None
+        from yieldtrial.io.validation import clean_text
+
+        return clean_text(value)
     if name == "letters":
         text = str(value).lower()
         if text not in LETTERS_METHODS:

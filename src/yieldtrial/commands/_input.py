@@ -16,6 +16,7 @@ historical spellings (``--standard``, ``--method``, ``--shrink-per-point``) stay
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -43,9 +44,39 @@ __all__ = [
 PRINTED_WARNINGS: set[str] = set()
 
 
+#: A quoted value longer than this in a message is shortened (a 200,000-character title).
+LONG_QUOTE = 200
+_LONG_QUOTED = re.compile(rf"'([^'\n]{{{LONG_QUOTE},}})'|\"([^\"\n]{{{LONG_QUOTE},}})\"")
+
+
+def one_line(text: str) -> str:
+    """Return a message on one line, every quoted value over 200 characters shortened.
+
+    A hostile input (a trial.toml value, a label, a unit of 200,000 characters) is named
+    by its start and its length instead of filling the terminal.
+
+    Examples
+    --------
+    >>> one_line("bad  unit 'x'")
+    "bad unit 'x'"
+    >>> one_line("unit '" + "x" * 300 + "'")
+    "unit 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (300 characters)"
+    """
+    line = " ".join(str(text).split())
+    if len(line) <= LONG_QUOTE:
+        return line
+
+    def shorten(match: re.Match[str]) -> str:
+        quote = match.group(0)[0]
+        inner = match.group(1) if match.group(1) is not None else match.group(2)
+        return f"{quote}{inner[:44]}...{quote} ({len(inner):,} characters)"
+
+    return _LONG_QUOTED.sub(shorten, line)
+
+
 def print_warning(text: str) -> None:
     """Print ``yieldtrial: warning: TEXT`` on one line, once per run."""
-    line = " ".join(str(text).split())
+    line = one_line(text)
     if line not in PRINTED_WARNINGS:
         PRINTED_WARNINGS.add(line)
         print(f"yieldtrial: warning: {line}", file=sys.stderr)

@@ -175,7 +175,12 @@ def implausible_yield_items(
     pids, values = plots.loc[high, "plot_id"], yield_kg_ha[high]
     if limit is not None:
         pids, values = pids.iloc[:limit], values.iloc[:limit]
-    items = [f"plot {pid!r} = {value:,.0f} kg/ha" for pid, value in zip(pids, values, strict=True)]
+    items = [
+        f"plot {pid!r} = {value:,.0f} kg/ha"
+        if value < 1e12
+        else f"plot {pid!r} = {value:.3g} kg/ha"
+        for pid, value in zip(pids, values, strict=True)
+    ]  # 1.32e+305, not a line of 300 digits
     return items, count
 
 
