@@ -446,7 +446,37 @@ def test_very_long_value_is_shortened_in_the_message(tmp_path, capsys):
     line = assert_one_line_error(
         argv,
         capsys,
-        match=r"letters = 'x{44}\.\.\.' \(200,000 characters\); expected one of tukey",
+        match=r"letters = 'x{43}\.\.\.xx'; \(200,003 characters\) expected one of tukey",
         untouched=inputs,
     )
     assert len(line) < 400
+
+
+@pytest.mark.parametrize(
+    ("value", "match"),
+    [
+        ('"parsec"', r"\[\[published\]\] entry 1: unit = 'parsec'; expected a yield unit"),
+        ("5", r"\[\[published\]\] entry 1: unit = 5; expected a yield unit"),
+    ],
+    ids=["unknown", "number"],
+)
+def test_published_unit_is_checked(tmp_path, capsys, value, match):
+    """A [[published]] figure in 'parsec' is refused naming the entry, not printed as given."""
+    toml = HEAD + f"[[published]]\nyield = 442\nmoisture_pct = 5\nunit = {value}\n"
+    argv, inputs = _report(tmp_path, toml)
+    assert_one_line_error(argv, capsys, match=match, untouched=inputs, absent=[tmp_path / "r.md"])
+
+
+@pytest.mark.parametrize("unit", ["kg/mu", "斤/亩", "kg"])
+def test_published_unit_accepts_yield_and_mass_units(unit):
+    """A yield unit or a mass unit (a plot's mass) is kept as written."""
+    config = TrialConfig.from_text(
+        f'[[published]]\nyield = 442\nmoisture_pct = 5\nunit = "{unit}"\n'
+    )
+    assert config.published[0].unit == unit
+
+
+def test_trial_toml_with_old_mac_line_endings_is_read():
+    """CR-only line endings (read in plot tables) are read in trial.toml too."""
+    config = TrialConfig.from_text('[trial]\rcrop = "wheat"\r[analysis]\ralpha = 0.01\r')
+    assert (config.crop, config.alpha) == ("wheat", 0.01)

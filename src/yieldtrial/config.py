@@ -528,6 +528,8 @@ class TrialConfig:
         """
         where = repr(source) if source else "<text>"
         text = text.removeprefix("\ufeff")
+        if "\r" in text and "\n" not in text:
+            text = text.replace("\r", "\n")  # old Mac line endings, read like the plot table's
         try:
             raw = tomllib.loads(text)
         except RecursionError:
@@ -1023,9 +1025,28 @@ def _published(item: object, index: int, where: str) -> PublishedFigure:
         yield_value=numbers["yield"],
         moisture_pct=numbers["moisture_pct"],
         reported=None if reported is None else str(reported),
-        unit=str(item.get("unit", "kg/mu")),
+        unit=_published_unit(item.get("unit", "kg/mu"), at),
         source=_opt_str(item.get("source"), "source", at),
         source_zh=_opt_str(item.get("source_zh"), "source_zh", at),
+    )
+
+
+def _published_unit(unit: object, where: str) -> str:
+    """Return the unit of a published figure: a yield unit (kg/mu) or a mass unit (kg)."""
+    from yieldtrial.units import mass_unit, yield_unit
+
+    if isinstance(unit, str):
+        for check in (yield_unit, mass_unit):
+            try:
+                check(unit)
+            except DataValidationError:
+                continue
+            from yieldtrial.io.validation import clean_text
+
+            return clean_text(unit)
+    raise DataValidationError(
+        f'{where}: unit = {unit!r}; expected a yield unit such as "kg/mu" or "kg/ha" (or a mass '
+        'unit such as "kg" for a plot\'s mass).'
     )
 
 

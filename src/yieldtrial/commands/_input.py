@@ -44,34 +44,47 @@ __all__ = [
 PRINTED_WARNINGS: set[str] = set()
 
 
-#: A quoted value longer than this in a message is shortened (a 200,000-character title).
-LONG_QUOTE = 200
-_LONG_QUOTED = re.compile(rf"'([^'\n]{{{LONG_QUOTE},}})'|\"([^\"\n]{{{LONG_QUOTE},}})\"")
+#: A word (a run without spaces) longer than this in a message is shortened.
+LONG_WORD = 200
+#: A message still longer than this has its long quoted values shortened too.
+LONG_MESSAGE = 4000
+_LONG_WORD = re.compile(rf"\S{{{LONG_WORD},}}")
+_LONG_QUOTED = re.compile(rf"'([^'\n]{{{LONG_WORD},}})'|\"([^\"\n]{{{LONG_WORD},}})\"")
 
 
 def one_line(text: str) -> str:
-    """Return a message on one line, every quoted value over 200 characters shortened.
+    """Return a message on one line, a hostile 200,000-character value in it shortened.
 
-    A hostile input (a trial.toml value, a label, a unit of 200,000 characters) is named
-    by its start and its length instead of filling the terminal.
+    A run of over 200 characters without a space (a trial.toml value, a label, a unit
+    typed or pasted wrongly) is named by its start and its length instead of filling the
+    terminal; a message still over 4,000 characters also has each quoted value over 200
+    characters shortened (a long title with spaces).
 
     Examples
     --------
     >>> one_line("bad  unit 'x'")
     "bad unit 'x'"
-    >>> one_line("unit '" + "x" * 300 + "'")
-    "unit 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (300 characters)"
+    >>> one_line("unit '" + "x" * 300 + "' is unknown")
+    "unit 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...xxx' (302 characters) is unknown"
     """
     line = " ".join(str(text).split())
-    if len(line) <= LONG_QUOTE:
+    if len(line) <= LONG_WORD:
         return line
 
-    def shorten(match: re.Match[str]) -> str:
+    def word(match: re.Match[str]) -> str:
+        run = match.group(0)
+        return f"{run[:44]}...{run[-4:]} ({len(run):,} characters)"
+
+    line = _LONG_WORD.sub(word, line)
+    if len(line) <= LONG_MESSAGE:
+        return line
+
+    def quoted(match: re.Match[str]) -> str:
         quote = match.group(0)[0]
         inner = match.group(1) if match.group(1) is not None else match.group(2)
         return f"{quote}{inner[:44]}...{quote} ({len(inner):,} characters)"
 
-    return _LONG_QUOTED.sub(shorten, line)
+    return _LONG_QUOTED.sub(quoted, line)
 
 
 def print_warning(text: str) -> None:
