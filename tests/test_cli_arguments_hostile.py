@@ -214,6 +214,23 @@ def test_audit_reported_naming_a_record_column_is_refused(tmp_path, capsys, colu
     )
 
 
+def test_audit_reported_naming_a_text_column_is_refused(tmp_path, capsys):
+    """--reported notes (text) was an internal error (float('synthetic'), exit 3)."""
+    from hostile import HEADER, ROWS
+
+    plots = tmp_path / "plots.csv"
+    plots.write_text(
+        HEADER.strip() + ",notes\n" + "".join(r.strip() + ",late\n" for r in ROWS), encoding="utf-8"
+    )
+    assert_one_line_error(
+        ["audit", str(plots), "--crop", "wheat", "--reported", "notes"],
+        capsys,
+        match=r"--reported column 'notes' holds 4 values that are not a finite number "
+        r"\(plot '101': 'late', .*\); name the column of published standardized yields",
+        untouched=[plots],
+    )
+
+
 def test_audit_negative_shrink_below_standard_moisture(capsys):
     """--shrink-per-point -3 is refused even at 5 % moisture, where no shrink applies."""
     assert_one_line_error(

@@ -177,6 +177,28 @@ def test_unknown_encoding_name(tmp_path):
         read_plots(path, encoding="klingon")
 
 
+@pytest.mark.parametrize("encoding", ["base64", "rot13", "zlib_codec", "punycode", "undefined"])
+def test_codec_that_is_not_a_text_encoding(tmp_path, capsys, encoding):
+    """--encoding base64 (a bytes codec) or 'undefined' was an internal error (exit 3)."""
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + ROWS[0], encoding="utf-8")
+    assert_one_line_error(
+        [*_standardize(path, tmp_path), "--encoding", encoding],
+        capsys,
+        match=rf"p\.csv: '{encoding}' is not an encoding a text table is saved in",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "cp1252"])
+def test_explicit_text_encodings_still_read(tmp_path, encoding):
+    """The check of the codec keeps every real text encoding."""
+    path = tmp_path / "p.csv"
+    path.write_bytes((HEADER + ROWS[0]).encode(encoding))
+    assert read_plots(path, encoding=encoding)["plot_id"].tolist() == ["101"]
+
+
 def test_fast_and_csv_module_paths_agree(tmp_path):
     """The pandas fast path and the csv-module path give the same table."""
     plain = tmp_path / "plain.csv"

@@ -201,11 +201,26 @@ def _check_binary(head: bytes, name: str) -> None:
 
 def _codec(encoding: str, name: str) -> str:
     try:
-        return codecs.lookup(encoding).name
+        info = codecs.lookup(encoding)
     except LookupError:
         raise DataValidationError(
             f"{name}: unknown text encoding {encoding!r}; use e.g. 'utf-8', 'gb18030' or 'big5'"
         ) from None
+    usable = getattr(info, "_is_text_encoding", True)  # base64, zlib, rot13: not text codecs
+    if usable:
+        try:  # 'undefined' and 'punycode' fail on any table (UnicodeError, not a decode error)
+            info.decode(b"plot_id,treatment_1;block\t1.5\r\n")
+        except UnicodeDecodeError:
+            pass  # the sample is not in this encoding (UTF-16, UTF-32): the file may be
+        except (UnicodeError, ValueError, TypeError):
+            usable = False
+    if not usable:
+        raise DataValidationError(
+            f"{name}: {encoding!r} is not an encoding a text table is saved in (base64, zlib, "
+            "rot13 and the like transform data); give the encoding the file was saved in, e.g. "
+            "'utf-8', 'gb18030' or 'big5'"
+        )
+    return info.name
 
 
 def _line_of(data: bytes, offset: int) -> int:
