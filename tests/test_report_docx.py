@@ -310,3 +310,13 @@ def test_split_table_parts_are_separate_tables() -> None:
     tags = [child.tag for child in body.iterchildren()]
     assert tags.count(f"{W}tbl") > 6  # the split tables are there (parts counted)
     assert not any(a == b == f"{W}tbl" for a, b in zip(tags, tags[1:], strict=False))
+
+
+def test_title_longer_than_the_document_properties_hold(tmp_path: Any) -> None:
+    """A 300-character title was python-docx's '255 char limit' ValueError (exit 3)."""
+    import dataclasses
+
+    report = dataclasses.replace(_report("replicated-rcbd", "en"), title="T" * 300)
+    document = docx.Document(io.BytesIO(report.to_docx()))
+    assert document.core_properties.title == "T" * 254 + "…"
+    assert any("T" * 300 in p.text for p in document.paragraphs)
