@@ -1282,7 +1282,9 @@ def _check_formulas(path: Path, sheet: str | int | None, values: list[list[Any]]
     formulas = _sheet_rows(_open_workbook(path, data_only=False), sheet, path)
     cells: list[str] = []
     # rows and cells past the last value are trimmed from ``values``: a formula there is empty
-    for r, (row, formula_row) in enumerate(zip_longest(values, formulas, fillvalue=[]), start=1):
+    none: list[Any] = []
+    pairs: Iterable[tuple[list[Any], list[Any]]] = zip_longest(values, formulas, fillvalue=none)
+    for r, (row, formula_row) in enumerate(pairs, start=1):
         for c, (value, formula) in enumerate(zip_longest(row, formula_row)):
             if value is None and isinstance(formula, str) and formula.startswith("="):
                 shown = formula if len(formula) <= 30 else formula[:27] + "..."
