@@ -480,3 +480,26 @@ def test_trial_toml_with_old_mac_line_endings_is_read():
     """CR-only line endings (read in plot tables) are read in trial.toml too."""
     config = TrialConfig.from_text('[trial]\rcrop = "wheat"\r[analysis]\ralpha = 0.01\r')
     assert (config.crop, config.alpha) == ("wheat", 0.01)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "shown"),
+    [("title", "true", "True"), ("site", "nan", "nan"), ("season", "-inf", "-inf")],
+)
+def test_trial_text_that_is_a_boolean_or_not_finite_is_refused(tmp_path, capsys, key, value, shown):
+    """[trial] title = true was printed as the title 'True'; nan as 'nan'."""
+    toml = f'[trial]\ncrop = "wheat"\n{key} = {value}\n[analysis]\ncontrol = "CK"\n'
+    argv, inputs = _report(tmp_path, toml)
+    assert_one_line_error(
+        argv,
+        capsys,
+        match=rf"trial\.toml': {key} = {shown}; expected text",
+        untouched=inputs,
+        absent=[tmp_path / "r.md"],
+    )
+
+
+def test_trial_text_that_is_a_number_or_date_reads_as_its_text():
+    """A number (season = 2024) and a TOML date are kept as their text."""
+    config = TrialConfig.from_text('[trial]\nseason = 2024\nid = 2024-06-01\ntitle = "T"\n')
+    assert (config.season, config.trial_id) == ("2024", "2024-06-01")

@@ -1503,8 +1503,10 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         return value
     if name == "exclude":
         return tuple((str(pid), str(reason)) for pid, reason in value)
-    if isinstance(value, Mapping | list):
-        raise DataValidationError(f"{where}: {name} = {value!r}; expected text.")
+    if isinstance(value, Mapping | list | bool) or (
+        isinstance(value, float) and not math.isfinite(value)
+    ):  # a number (season = 2024) or a date reads as its text; true or nan is no text
+        raise DataValidationError(f'{where}: {name} = {value!r}; expected text, e.g. "...".')
     from yieldtrial.io.validation import clean_text
 
     return clean_text(str(value))
