@@ -458,3 +458,25 @@ def test_gge_scores_are_in_the_json_and_rebuild_the_centred_table(result, trial)
     np.testing.assert_allclose(
         rebuilt, centred.loc[t.index, e.index].to_numpy(), rtol=1e-9, atol=1e-6
     )
+
+
+def test_sites_with_equal_means_give_a_note_not_numpy_warnings():
+    """Equal site means (no environmental index): 0/0 slopes warned twice; now a note."""
+    import warnings
+
+    from yieldtrial.network import analyze_many
+    from yieldtrial.network.stability import network_stability
+
+    rows = [(f"S{j}", t, 100.0 + (3.0 if t == "T" else -3.0) * (-1) ** j) for j in range(4)
+            for t in ("CK", "T")]  # fmt: skip
+    df = pd.DataFrame(rows, columns=["site", "treatment", "y"])
+    net = analyze_many(df, by="site", response="y", treatment="treatment", control="CK",
+                       design="crd")  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stab, note = network_stability(net, blup=None)
+    assert stab is None
+    assert note == (
+        "the 4 sites have the same mean yield, so there is no environmental gradient to "
+        "regress on: stability not computed."
+    )

@@ -94,6 +94,26 @@ def check_alpha(alpha: object, name: str = "alpha", where: str = "") -> float:
     return value
 
 
+def margin_without_control(margin: float) -> DataValidationError:
+    """Return the error of a margin given without a control (report, network and the API).
+
+    Parameters
+    ----------
+    margin : float
+        The margin. [% of the control mean]
+
+    Returns
+    -------
+    DataValidationError
+        The one message every entry point raises.
+    """
+    return DataValidationError(
+        f"a non-inferiority margin ({margin:g} %) is set but no control: the verdict "
+        "compares each treatment with a control. Give --control (or control = in "
+        "[analysis] of trial.toml), or leave the margin out."
+    )
+
+
 def check_margin_pct(margin_pct: object, where: str = "") -> float:
     """Return a non-inferiority margin as a float, or raise the one message all entry points give.
 
