@@ -127,6 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif arguments[:1] == ["--version"]:
         selected = ()
     args: argparse.Namespace | None = None
+    closed = sys.stdout is None  # run with standard output closed (`yieldtrial ... >&-`)
+    if closed:
+        sys.stdout = _ClosedOutput()
     try:
         parser = build_parser(selected)
         try:
@@ -152,6 +155,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BaseException as exc:  # noqa: BLE001 - the one place every error is turned into a line
         command = getattr(args, "command", None)
         return _report_error(exc, debug=debug, argv=argv, command=command)
+    finally:
+        if closed:
+            sys.stdout = None  # type: ignore[assignment]
+
+
+class _ClosedOutput:
+    """Stand-in for a closed standard output: writing to it is one clean error line.
+
+    Python sets ``sys.stdout`` to None when file descriptor 1 is closed; a command
+    printing its result then failed with ``'NoneType' object has no attribute 'write'``
+    (exit 3). Commands that write files (``-o``) never touch it.
+    """
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        from yieldtrial.errors import FileAccessError
+
+        raise FileAccessError(
+            "standard output is closed (the command was run with >&-), so the result cannot "
+            "be shown; write it to a file with -o/--output"
+        )
+
+    def flush(self) -> None:
+        """Nothing to flush."""
+
+    def isatty(self) -> bool:
+        """Never a terminal."""
+        return False
 
 
 @contextlib.contextmanager
