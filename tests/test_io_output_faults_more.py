@@ -612,3 +612,14 @@ def test_closed_standard_output_does_not_matter_with_an_output_file(tmp_path, ca
     code, lines = run_cli(["standardize", str(plots), "--crop", "wheat", "-o", str(out)], capsys)
     assert code == 0, lines
     assert out.is_file()
+
+
+def test_deleted_current_folder_is_named(tmp_path, capsys, monkeypatch):
+    """Run from a folder deleted meanwhile: 'cannot read or write: No such file' said nothing."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert_one_line_error(
+        ["demo"], capsys, match=r"the current folder no longer exists .*cd to an existing folder"
+    )

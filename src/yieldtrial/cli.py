@@ -339,6 +339,13 @@ def _report_error(
     if isinstance(exc, OSError):
         from yieldtrial.io.oserrors import describe_os_error
 
+        if exc.filename is None and not _cwd_exists():
+            print(
+                "yieldtrial: error: the current folder no longer exists (deleted or moved "
+                "while the shell was in it); cd to an existing folder and run again",
+                file=sys.stderr,
+            )
+            return 1
         action = "read or write"
         print(
             f"yieldtrial: error: {_one_line(describe_os_error(exc, None, action))}", file=sys.stderr
@@ -423,6 +430,15 @@ def _stdout_cannot_encode(exc: BaseException) -> bool:
         return codecs.lookup(exc.encoding).name == codecs.lookup(encoding).name
     except LookupError:
         return False
+
+
+def _cwd_exists() -> bool:
+    """Whether the current working folder still exists (``os.getcwd()`` fails otherwise)."""
+    try:
+        os.getcwd()
+    except OSError:
+        return False
+    return True
 
 
 def _silence_stdout() -> None:
