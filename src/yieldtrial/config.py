@@ -88,7 +88,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import is_real_number
+from yieldtrial.io.checks import did_you_mean, is_real_number
 
 __all__ = [
     "LETTERS_METHODS",
@@ -1438,7 +1438,8 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         text = str(value).strip().lower()
         if text not in DESIGNS:
             raise DataValidationError(
-                f"{where}: design = {value!r}; expected one of {', '.join(DESIGNS)}."
+                f"{where}: design = {value!r}{did_you_mean(value, DESIGNS)}; expected one of "
+                f"{', '.join(DESIGNS)}."
             )
         return text
     if name in ("protocol", "moisture_method"):
@@ -1450,7 +1451,8 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         found = match_option(value, options)  # "USDA", "Dry-Matter" too
         if found is None:
             raise DataValidationError(
-                f"{where}: {name} = {value!r}; expected one of {', '.join(options)}."
+                f"{where}: {name} = {value!r}{did_you_mean(value, options)}; expected one of "
+                f"{', '.join(options)}."
             )
         return found
     if name == "block_effects":
@@ -1459,7 +1461,8 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         text = str(value).strip().lower()
         if text not in BLOCK_EFFECTS:
             raise DataValidationError(
-                f"{where}: block_effects = {value!r}; expected one of {', '.join(BLOCK_EFFECTS)}."
+                f"{where}: block_effects = {value!r}{did_you_mean(value, BLOCK_EFFECTS)}; "
+                f"expected one of {', '.join(BLOCK_EFFECTS)}."
             )
         return text
     if name == "ddf":
@@ -1468,7 +1471,8 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         text = str(value).strip().lower()
         if text not in DF_METHODS:
             raise DataValidationError(
-                f"{where}: ddf = {value!r}; expected one of {', '.join(DF_METHODS)}."
+                f"{where}: ddf = {value!r}{did_you_mean(value, DF_METHODS)}; expected one of "
+                f"{', '.join(DF_METHODS)}."
             )
         return text
     if name == "unit":  # checked where it is given, so the message names the file
@@ -1487,7 +1491,8 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         text = str(value).lower()
         if text not in LETTERS_METHODS:
             raise DataValidationError(
-                f"{where}: letters = {value!r}; expected one of {', '.join(LETTERS_METHODS)}."
+                f"{where}: letters = {value!r}{did_you_mean(value, LETTERS_METHODS)}; expected "
+                f"one of {', '.join(LETTERS_METHODS)}."
             )
         return text
     if name in (

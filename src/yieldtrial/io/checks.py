@@ -718,6 +718,37 @@ def match_option(value: object, options: Sequence[str]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def did_you_mean(value: object, options: Sequence[str], *, cutoff: float = 0.75) -> str:
+    """Return `` (did you mean 'rcbd'?)`` for a typing error close to one option, else ''.
+
+    Parameters
+    ----------
+    value : object
+        What was given.
+    options : sequence of str
+        The valid spellings.
+    cutoff : float, default 0.75
+        Least :class:`difflib.SequenceMatcher` ratio (ignoring case) of a suggestion.
+
+    Returns
+    -------
+    str
+        The suggestion, with a leading space, or ''.
+
+    Examples
+    --------
+    >>> did_you_mean("rcdb", ("crd", "rcbd")), did_you_mean("potato", ("wheat",))
+    (" (did you mean 'rcbd'?)", '')
+    """
+    import difflib
+
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    folded = {option.casefold(): option for option in options}
+    close = difflib.get_close_matches(value.strip().casefold(), list(folded), n=1, cutoff=cutoff)
+    return f" (did you mean {folded[close[0]]!r}?)" if close else ""
+
+
 def check_option(name: str, value: object, options: Sequence[str], *, fold: bool = False) -> str:
     """Return ``value`` if it is one of ``options``, else raise listing them.
 
@@ -753,6 +784,7 @@ def check_option(name: str, value: object, options: Sequence[str], *, fold: bool
     found = match_option(value, options) if fold else value
     if not isinstance(found, str) or found not in options:
         raise DataValidationError(
-            f"unknown {name} {value!r}; expected one of: {', '.join(options)}"
+            f"unknown {name} {value!r}{did_you_mean(value, options)}; expected one of: "
+            f"{', '.join(options)}"
         )
     return found
