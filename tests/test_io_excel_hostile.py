@@ -228,3 +228,24 @@ def test_formula_without_cached_value_in_the_last_column(tmp_path, capsys):
         match=r"cell G2 \(=A2&B2\) holds a formula whose result was never saved",
         untouched=[path],
     )
+
+
+def test_hidden_first_sheet_is_not_read_by_default(tmp_path):
+    """A hidden first sheet (an old table) was read instead of the sheet Excel shows."""
+    from yieldtrial.io import read_plots
+
+    book = openpyxl.Workbook()
+    old = book.active
+    old.title = "old"
+    old.append(COLUMNS)
+    old.append([999, 1, "CK", 20, 1.0, 12.0])
+    old.sheet_state = "hidden"
+    new = book.create_sheet("plots")
+    new.append(COLUMNS)
+    for row in VALUES:
+        new.append(row)
+    book.active = 1
+    path = tmp_path / "h.xlsx"
+    book.save(path)
+    assert read_plots(path)["plot_id"].tolist() == ["101", "102", "201", "202"]
+    assert read_plots(path, sheet="old")["plot_id"].tolist() == ["999"]

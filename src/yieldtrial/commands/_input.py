@@ -136,7 +136,9 @@ def add_table_options(parser: argparse.ArgumentParser, *, config: bool = True) -
         help="map a header of the file to a canonical column, e.g. "
         "--column 'Netto kg=fresh_mass_kg' (repeatable; see docs/data-format.md)",
     )
-    parser.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first)")
+    parser.add_argument(
+        "--sheet", help="worksheet name of an .xlsx file (default: the first one not hidden)"
+    )
     parser.add_argument("--encoding", help="encoding of a CSV file (default: UTF-8, then GB18030)")
 
 

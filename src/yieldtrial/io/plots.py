@@ -114,7 +114,8 @@ def read_plots(
         Your header -> canonical name, e.g. ``{"Netto kg": "fresh_mass_kg"}``.
         Applied before the built-in aliases and wins over them.
     sheet : str or int, optional
-        Worksheet name or position in an ``.xlsx`` file; the first sheet by default.
+        Worksheet name or position in an ``.xlsx`` file; by default the first sheet that
+        is not hidden (the one Excel shows first).
     encoding : str, optional
         Text encoding of a CSV file; by default UTF-8 (with or without BOM) is
         tried, then GB18030 (a superset of GBK and GB2312).

@@ -1084,7 +1084,7 @@ def _sheet_rows(workbook: Any, sheet: str | int | None, path: Path) -> list[list
                 "sheet as CSV"
             )
         if sheet is None:
-            worksheet = workbook.worksheets[0]
+            worksheet = _default_worksheet(workbook)
         elif isinstance(sheet, int):
             worksheet = workbook.worksheets[sheet]
         elif (name := _sheet_named(workbook.sheetnames, sheet)) is not None:
@@ -1196,16 +1196,27 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     return frame
 
 
+def _default_worksheet(workbook: Any) -> Any:
+    """Return the sheet read without ``sheet=``: the first one Excel shows (not hidden).
+
+    A hidden first sheet (an old version of the table, a lookup list) is not what the
+    user sees on opening the file; reading it silently would analyse other numbers.
+    """
+    visible = [w for w in workbook.worksheets if getattr(w, "sheet_state", "visible") == "visible"]
+    return visible[0] if visible else workbook.worksheets[0]
+
+
 def _check_other_sheets(path: Path) -> None:
     """Refuse a first sheet without a table when the workbook has other sheets."""
     workbook = _open_workbook(path, data_only=True)
     try:
         names = list(workbook.sheetnames)
+        first = _default_worksheet(workbook).title if workbook.worksheets else names[0]
     finally:
         workbook.close()
     if len(names) > 1:
         raise DataValidationError(
-            f"{path.name}: the first sheet, {names[0]!r}, holds no plot table (a header row and "
+            f"{path.name}: the first sheet, {first!r}, holds no plot table (a header row and "
             "one row per plot); the workbook's sheets are "
             f"{_validation.list_items(repr(n) for n in names)}: choose the sheet with the plot "
             "table with sheet= (command line: --sheet NAME)"
@@ -1235,7 +1246,7 @@ def _sheet_xml(path: Path, sheet: str | int | None) -> bytes:
     workbook = _open_workbook(path, data_only=True)
     try:
         if sheet is None:
-            worksheet = workbook.worksheets[0]
+            worksheet = _default_worksheet(workbook)
         elif isinstance(sheet, int):
             worksheet = workbook.worksheets[sheet]
         else:
