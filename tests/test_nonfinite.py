@@ -257,3 +257,20 @@ def test_network_site_with_a_yield_far_out_of_scale_is_failed_with_its_reason(tm
     assert not [line for line in lines if "overflow" in line], lines
     text = out.read_text(encoding="utf-8")
     assert "is far out of scale (above 1e+100" in text
+
+
+def test_shrink_too_large_names_the_plots_not_an_index(tmp_path, capsys):
+    """--shrink-per-point 99 said 'got -0.782 at index 3' (0-based, no plot id)."""
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + "101,1,CK,20,14.98,14.7\n102,1,T,20,13.77,12.0\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    line = assert_one_line_error(
+        ["standardize", str(path), "--crop", "wheat", "--method", "shrink",
+         "--shrink-per-point", "99", "-o", str(out)],
+        capsys,
+        match=r"shrink_pct_per_point = 99 % per point takes more than the whole mass of plot "
+        r"'101' \(14\.7 %\): 1 - 99 x \(moisture - 13\) / 100 is below 0",
+        untouched=[path],
+        absent=[out],
+    )  # fmt: skip
+    assert "index" not in line
