@@ -262,9 +262,10 @@ def _western_text_problem(data: bytes, name: str) -> str | None:
     for match in _LATIN_THEN_WIDE.finditer(text):
         char = match.group(1)
         raw = char.encode("gb18030")
-        if len(raw) != 2 or raw[0] < 0xC0 or not chr(raw[1]).isascii():
+        if len(raw) != 2 or raw[0] < 0xC0:
             continue
-        if not chr(raw[1]).isalpha():
+        # the second byte an ASCII letter (ô + l) or a Windows-1252 sign (é + €, ü + ")
+        if not (chr(raw[1]).isascii() and chr(raw[1]).isalpha()) and not 0x80 <= raw[1] <= 0xA0:
             continue
         try:
             char.encode("gb2312")
@@ -282,6 +283,63 @@ def _western_text_problem(data: bytes, name: str) -> str | None:
             "or save the file as 'CSV UTF-8'"
         )
     return None
+
+
+#: Non-ASCII characters of a GB18030 reading that are looked at (a large file: its start).
+_SAMPLE_CHARS = 20_000
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _other_encoding_problem(data: bytes, name: str) -> str | None:
+    """Describe a Big5, Shift-JIS or other file that GB18030 would decode into wrong characters.
+
+    Chinese text saved as GBK keeps to GB2312 (the 6,763 common characters) almost
+    entirely and never holds private-use characters; Big5 or Shift-JIS bytes read as GBK
+    give private-use characters and many outside GB2312 (``對照組處理`` in Big5 reads as
+    ``癸酚舱矪瞶``). Such a file is refused rather than analysed with scrambled labels;
+    ``--encoding gb18030`` reads it as GBK anyway.
+    """
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None  # refused with its own message
+    seen: dict[str, bool] = {}
+    wide = odd = 0
+    first_odd = -1
+    for count, match in enumerate(_NON_ASCII.finditer(text)):
+        if count >= _SAMPLE_CHARS:
+            break
+        char = match.group(0)
+        if char not in seen:
+            try:
+                char.encode("gb2312")
+                seen[char] = False
+            except UnicodeEncodeError:
+                seen[char] = True
+        wide += 1
+        if seen[char]:
+            odd += 1
+            if first_odd < 0:
+                first_odd = match.start()
+    private = any(0xE000 <= ord(char) <= 0xF8FF for char, rare in seen.items() if rare)
+    if not (private or (odd >= 3 and odd >= 0.3 * wide)):
+        return None
+    row = text.count("\n", 0, first_odd) + 1
+    line = data.split(b"\n")[row - 1].strip()
+    as_gbk = line.decode("gb18030", errors="replace")[:60]
+    readings = []
+    for codec, label in (("big5", "Big5"), ("shift_jis", "Shift-JIS"), ("euc_kr", "EUC-KR")):
+        try:
+            readings.append(f"{label} {line.decode(codec)[:60]!r}")
+        except UnicodeDecodeError:
+            continue
+    shown = f" (as {', as '.join(readings)})" if readings else ""
+    return (
+        f"{name}: the file is not UTF-8, and read as Chinese GBK row {row} says {as_gbk!r}, "
+        f"with characters Chinese GBK text hardly uses{shown}: it looks saved in another "
+        "encoding. Pass its encoding (e.g. --encoding big5 for Traditional Chinese, shift_jis "
+        "for Japanese; --encoding gb18030 if it really is GBK), or save the file as 'CSV UTF-8'"
+    )
 
 
 def _mixed_encoding_problem(data: bytes, name: str) -> str | None:
@@ -336,7 +394,11 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
         pass
-    mixed = _mixed_encoding_problem(data, name) or _western_text_problem(data, name)
+    mixed = (
+        _mixed_encoding_problem(data, name)
+        or _western_text_problem(data, name)
+        or _other_encoding_problem(data, name)
+    )
     if mixed:
         raise DataValidationError(mixed)
     try:
@@ -453,7 +515,11 @@ def _read_csv(
         return _read_csv_slow(path, encoding, name)
     if encoding is None and not shape.utf8:
         data = _read_all(path)
-        mixed = _mixed_encoding_problem(data, name) or _western_text_problem(data, name)
+        mixed = (
+            _mixed_encoding_problem(data, name)
+            or _western_text_problem(data, name)
+            or _other_encoding_problem(data, name)
+        )
         if mixed:
             raise DataValidationError(mixed)
         used = "gb18030"
