@@ -139,8 +139,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sub.error(f"unrecognized arguments: {' '.join(extra)}")
         except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
             return int(exc.code or 0)
-        if getattr(args, "handler", None) is None:
-            parser.print_help(sys.stderr)
+        if getattr(args, "handler", None) is None:  # no command: one usage line, not the help
+            print(
+                "yieldtrial: error: give a command (usage: yieldtrial [--debug] COMMAND ...; "
+                f"commands: {', '.join(COMMANDS)}; see 'yieldtrial --help')",
+                file=sys.stderr,
+            )
             return 2
         problem = (
             _non_finite_argument(parser, args) or _standard_output(args) or _text_output_name(args)
