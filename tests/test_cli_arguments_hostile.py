@@ -214,6 +214,23 @@ def test_audit_reported_naming_a_record_column_is_refused(tmp_path, capsys, colu
     )
 
 
+def test_audit_reported_naming_a_text_column_is_refused(tmp_path, capsys):
+    """--reported notes (text) was an internal error (float('synthetic'), exit 3)."""
+    from hostile import HEADER, ROWS
+
+    plots = tmp_path / "plots.csv"
+    plots.write_text(
+        HEADER.strip() + ",notes\n" + "".join(r.strip() + ",late\n" for r in ROWS), encoding="utf-8"
+    )
+    assert_one_line_error(
+        ["audit", str(plots), "--crop", "wheat", "--reported", "notes"],
+        capsys,
+        match=r"--reported column 'notes' holds 4 values that are not a finite number "
+        r"\(plot '101': 'late', .*\); name the column of published standardized yields",
+        untouched=[plots],
+    )
+
+
 def test_audit_negative_shrink_below_standard_moisture(capsys):
     """--shrink-per-point -3 is refused even at 5 % moisture, where no shrink applies."""
     assert_one_line_error(
@@ -323,3 +340,41 @@ def test_chinese_output_on_an_ascii_stdout_is_one_line_error(capsys, monkeypatch
     )
     sys.stdout.flush()
     assert raw.getvalue() == b""  # no partial output
+
+
+@pytest.mark.parametrize(
+    ("flags", "match"),
+    [
+        (["--crop", "wheet"], r"unknown crop 'wheet' \(did you mean 'wheat'\?\); known crops"),
+        (["--crop", "maiz"], r"unknown crop 'maiz' \(did you mean 'maize'\?\)"),
+        (["--crop", "wheat", "--unit", "kg/muu"], r"'kg/muu' \(did you mean 'kg/mu'\?\)"),
+        (["--crop", "wheat", "--design", "rcdb"], r"design = 'rcdb' \(did you mean 'rcbd'\?\)"),
+        (["--crop", "wheat", "--protocol", "usd"], r"protocol = 'usd' \(did you mean 'usda'\?\)"),
+        (
+            ["--crop", "wheat", "--method", "drymatter"],
+            r"moisture_method = 'drymatter' \(did you mean 'dry_matter'\?\)",
+        ),
+    ],
+    ids=["crop", "crop-short", "unit", "design", "protocol", "method"],
+)
+def test_a_typing_error_gets_a_suggestion(tmp_path, capsys, flags, match):
+    """An unknown crop, unit, design, protocol or method close to a known one is suggested."""
+    from hostile import plot_table
+
+    plots = plot_table(tmp_path)
+    out = tmp_path / "r.json"
+    assert_one_line_error(
+        ["report", str(plots), *flags, "-o", str(out)],
+        capsys,
+        match=match,
+        untouched=[plots],
+        absent=[out],
+    )
+
+
+def test_no_suggestion_for_a_name_far_from_every_option(capsys):
+    """'banana' is no typing error of a crop: the known crops are listed without a guess."""
+    line = assert_one_line_error(
+        ["standardize", "442", "--moisture", "5", "--crop", "banana"], capsys
+    )
+    assert "did you mean" not in line

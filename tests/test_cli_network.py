@@ -306,3 +306,21 @@ def test_trial_warnings_beyond_the_limit_are_counted(tmp_path, capsys, monkeypat
     err = capsys.readouterr().err
     assert err.count("every impurity_pct value lies in [0, 1)") == 2
     assert "yieldtrial: warning: 2 more warning(s) about 2 trial(s) not shown" in err
+
+
+def test_network_margin_without_a_control_is_refused_as_in_report(tmp_path, capsys):
+    """--margin-pct 5 without a check was kept in the output and never tested (exit 0)."""
+    from hostile import assert_one_line_error
+
+    path = tmp_path / "net.csv"
+    rows = [f"S{s},{b},{t},{6000 + 100 * s + 50 * b + (200 if t == 'T' else 0)}"
+            for s in (1, 2, 3) for b in (1, 2) for t in ("CK", "T")]  # fmt: skip
+    path.write_text("site,block,treatment,yield_kg_ha\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "net.json"
+    assert_one_line_error(
+        ["network", str(path), "--margin-pct", "5", "-o", str(out)],
+        capsys,
+        match=r"a non-inferiority margin \(5 %\) is set but no control: the verdict compares",
+        untouched=[path],
+        absent=[out],
+    )

@@ -416,3 +416,90 @@ def test_message_names_the_file_key_not_the_attribute(toml, match):
     """A wrong type under [panel] or [trial] id names the key as written (not panel_members)."""
     with pytest.raises(DataValidationError, match=match):
         TrialConfig.from_text(toml)
+
+
+@pytest.mark.parametrize(
+    ("value", "match"),
+    [
+        ("1", r"trial\.toml': unit = 1; expected text"),
+        ("true", r"trial\.toml': unit = True; expected text"),
+        ('"parsec"', r"trial\.toml': unknown yield unit 'parsec'; valid yield units: kg/ha"),
+    ],
+    ids=["number", "boolean", "unknown"],
+)
+def test_unit_in_trial_toml_is_checked_naming_the_file(tmp_path, capsys, value, match):
+    """[analysis] unit is checked where it is read: the message names trial.toml."""
+    argv, inputs = _report(tmp_path, HEAD + f"unit = {value}\n")
+    assert_one_line_error(argv, capsys, match=match, untouched=inputs, absent=[tmp_path / "r.md"])
+
+
+def test_unit_check_is_shared_with_the_api():
+    """TrialConfig(unit=...) and override(unit=...) give the same message as trial.toml."""
+    with pytest.raises(DataValidationError, match=r"unknown yield unit 'kg/furlong'"):
+        TrialConfig(unit="kg/furlong")
+    assert TrialConfig(unit="斤/亩").unit == "斤/亩"
+
+
+def test_very_long_value_is_shortened_in_the_message(tmp_path, capsys):
+    """A 200,000-character value is named by its start and length, not printed whole."""
+    argv, inputs = _report(tmp_path, HEAD + f'letters = "{"x" * 200_000}"\n')
+    line = assert_one_line_error(
+        argv,
+        capsys,
+        match=r"letters = 'x{43}\.\.\.xx'; \(200,003 characters\) expected one of tukey",
+        untouched=inputs,
+    )
+    assert len(line) < 400
+
+
+@pytest.mark.parametrize(
+    ("value", "match"),
+    [
+        ('"parsec"', r"\[\[published\]\] entry 1: unit = 'parsec'; expected a yield unit"),
+        ("5", r"\[\[published\]\] entry 1: unit = 5; expected a yield unit"),
+    ],
+    ids=["unknown", "number"],
+)
+def test_published_unit_is_checked(tmp_path, capsys, value, match):
+    """A [[published]] figure in 'parsec' is refused naming the entry, not printed as given."""
+    toml = HEAD + f"[[published]]\nyield = 442\nmoisture_pct = 5\nunit = {value}\n"
+    argv, inputs = _report(tmp_path, toml)
+    assert_one_line_error(argv, capsys, match=match, untouched=inputs, absent=[tmp_path / "r.md"])
+
+
+@pytest.mark.parametrize("unit", ["kg/mu", "斤/亩", "kg"])
+def test_published_unit_accepts_yield_and_mass_units(unit):
+    """A yield unit or a mass unit (a plot's mass) is kept as written."""
+    config = TrialConfig.from_text(
+        f'[[published]]\nyield = 442\nmoisture_pct = 5\nunit = "{unit}"\n'
+    )
+    assert config.published[0].unit == unit
+
+
+def test_trial_toml_with_old_mac_line_endings_is_read():
+    """CR-only line endings (read in plot tables) are read in trial.toml too."""
+    config = TrialConfig.from_text('[trial]\rcrop = "wheat"\r[analysis]\ralpha = 0.01\r')
+    assert (config.crop, config.alpha) == ("wheat", 0.01)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "shown"),
+    [("title", "true", "True"), ("site", "nan", "nan"), ("season", "-inf", "-inf")],
+)
+def test_trial_text_that_is_a_boolean_or_not_finite_is_refused(tmp_path, capsys, key, value, shown):
+    """[trial] title = true was printed as the title 'True'; nan as 'nan'."""
+    toml = f'[trial]\ncrop = "wheat"\n{key} = {value}\n[analysis]\ncontrol = "CK"\n'
+    argv, inputs = _report(tmp_path, toml)
+    assert_one_line_error(
+        argv,
+        capsys,
+        match=rf"trial\.toml': {key} = {shown}; expected text",
+        untouched=inputs,
+        absent=[tmp_path / "r.md"],
+    )
+
+
+def test_trial_text_that_is_a_number_or_date_reads_as_its_text():
+    """A number (season = 2024) and a TOML date are kept as their text."""
+    config = TrialConfig.from_text('[trial]\nseason = 2024\nid = 2024-06-01\ntitle = "T"\n')
+    assert (config.season, config.trial_id) == ("2024", "2024-06-01")

@@ -145,6 +145,8 @@ def test_split_plot_reproducible():
         (lambda: layout("crd", ["A", "B"]), "needs replicates"),
         (lambda: layout("rcbd", ["A", "B"], blocks=2, columns=3), "does not take columns"),
         (lambda: split_plot(["A", "B"], ["x", "y"], blocks=2, main_factor="block"), "main_factor"),
+        # the plot-table reader refuses labels over 200 characters: the book could not be read
+        (lambda: rcbd(["A" * 201, "B"], blocks=2), "label of 201 characters .* at most 200"),
     ],
     ids=[
         "duplicate",
@@ -156,6 +158,7 @@ def test_split_plot_reproducible():
         "crd-reps",
         "rcbd-columns",
         "factor-name",
+        "long-label",
     ],
 )
 def test_layout_argument_errors(call, match):

@@ -158,3 +158,94 @@ def test_unknown_sheet_lists_the_sheets(tmp_path, capsys):
         untouched=[path],
         absent=[tmp_path / "out.csv"],
     )
+
+
+def _with_sheet_xml(path, old, new):
+    """Rewrite the first worksheet's XML of the workbook at ``path`` (replace ``old`` once)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = [(item, archive.read(item.filename)) for item in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item, data in parts:
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert old in data
+                data = data.replace(old, new, 1)
+            archive.writestr(item, data)
+    return path
+
+
+def test_stray_value_in_the_last_cell_of_the_sheet_is_refused(tmp_path, capsys):
+    """A value in XFD1048576 is named at once, not padded to 17 billion empty cells."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(COLUMNS)
+    for row in VALUES:
+        sheet.append(row)
+    sheet.cell(1_048_576, 16_384, "x")
+    path = tmp_path / "far.xlsx"
+    book.save(path)
+    assert_one_line_error(
+        _argv(path, tmp_path),
+        capsys,
+        match=r"^yieldtrial: error: far\.xlsx: the sheet's values reach cell XFD1048576 "
+        r"\(1,048,576 rows x 16,384 columns\).*delete the stray values",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # declared size of the whole sheet (written by some programs after a whole-sheet format)
+        (b'<dimension ref="A1:F5"/>', b'<dimension ref="A1:XFD1048576"/>'),
+        # an empty formatted row at the bottom of the sheet
+        (b"</sheetData>", b'<row r="1048576" customHeight="1" ht="20"/></sheetData>'),
+    ],
+    ids=["declared-dimension", "empty-last-row"],
+)
+def test_declared_size_of_a_sheet_is_not_read_as_cells(tmp_path, change):
+    """Only the cells holding values are read (the table reads as four plots)."""
+    from yieldtrial.io import read_plots
+
+    path = _with_sheet_xml(_workbook(tmp_path / "big.xlsx"), *change)
+    assert read_plots(path)["plot_id"].tolist() == ["101", "102", "201", "202"]
+
+
+def test_formula_without_cached_value_in_the_last_column(tmp_path, capsys):
+    """Trailing empty cells are trimmed from the values, not from the formula check."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([*COLUMNS, "notes"])
+    for number, row in enumerate(VALUES):
+        sheet.append([*row, "=A2&B2" if number == 0 else None])
+    path = tmp_path / "f.xlsx"
+    book.save(path)
+    assert_one_line_error(
+        _argv(path, tmp_path),
+        capsys,
+        match=r"cell G2 \(=A2&B2\) holds a formula whose result was never saved",
+        untouched=[path],
+    )
+
+
+def test_hidden_first_sheet_is_not_read_by_default(tmp_path):
+    """A hidden first sheet (an old table) was read instead of the sheet Excel shows."""
+    from yieldtrial.io import read_plots
+
+    book = openpyxl.Workbook()
+    old = book.active
+    old.title = "old"
+    old.append(COLUMNS)
+    old.append([999, 1, "CK", 20, 1.0, 12.0])
+    old.sheet_state = "hidden"
+    new = book.create_sheet("plots")
+    new.append(COLUMNS)
+    for row in VALUES:
+        new.append(row)
+    book.active = 1
+    path = tmp_path / "h.xlsx"
+    book.save(path)
+    assert read_plots(path)["plot_id"].tolist() == ["101", "102", "201", "202"]
+    assert read_plots(path, sheet="old")["plot_id"].tolist() == ["999"]

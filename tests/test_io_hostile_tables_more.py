@@ -314,7 +314,8 @@ def test_network_warns_about_implausible_yields_per_site(tmp_path, capsys):
     code, lines = run_cli([*argv, "-o", str(out)], capsys)
     assert code == 0, lines
     warned = [line for line in lines if "standardized yield above 40,000 kg/ha" in line]
-    assert [line.split(":")[2].strip() for line in warned] == ["site 'A'", "site 'B'"]
+    # the same text for both sites: one line naming both (network prints a warning once)
+    assert [line.split(":")[2].strip() for line in warned] == ["site 'A', 'B'"]
 
 
 # ------------------------------------------------------------------------- edge trials
@@ -693,3 +694,18 @@ def test_residual_check_warnings_are_translated(english, chinese):
     from yieldtrial.report.i18n import translate_message
 
     assert translate_message(english, "zh") == chinese
+
+
+@pytest.mark.parametrize("cell", ["1_4.98", "14.9_8"])
+def test_underscore_in_a_number_is_a_bad_cell(tmp_path, capsys, cell):
+    """Python's float() reads '1_4.98' as 14.98; a cell is a typing error, named, not read."""
+    from hostile import plot_table
+
+    path = plot_table(tmp_path, rows=(ROWS[0].replace(",14.98,", f",{cell},"), *ROWS[1:]))
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=rf"fresh_mass_kg row 2 \(plot '101'\): '{cell}'",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )

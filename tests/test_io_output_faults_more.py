@@ -580,3 +580,46 @@ def test_manifest_records_a_name_that_is_not_utf8(tmp_path):
     target = atomic_write_text(tmp_path / NOT_UTF8, "x")
     output.record_output(target)
     assert is_own_output(target)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["standardize", "442", "--moisture", "5", "--standard", "13"],
+        ["plan", "--cv", "8", "--difference", "5", "--treatments", "3"],
+        ["design", "rcbd", "--treatments", "A", "B", "--blocks", "2", "--seed", "1"],
+    ],
+    ids=["standardize", "plan", "design"],
+)
+def test_closed_standard_output_is_one_line(capsys, monkeypatch, argv):
+    """`yieldtrial ... >&-` (sys.stdout is None) was AttributeError, exit 3."""
+    import sys
+
+    monkeypatch.setattr(sys, "stdout", None)
+    assert_one_line_error(
+        argv, capsys, match=r"standard output is closed .*write it to a file with -o/--output"
+    )
+    assert sys.stdout is None  # restored for the caller
+
+
+def test_closed_standard_output_does_not_matter_with_an_output_file(tmp_path, capsys, monkeypatch):
+    """A command writing -o FILE never touches standard output."""
+    import sys
+
+    plots = plot_table(tmp_path)
+    monkeypatch.setattr(sys, "stdout", None)
+    out = tmp_path / "o.csv"
+    code, lines = run_cli(["standardize", str(plots), "--crop", "wheat", "-o", str(out)], capsys)
+    assert code == 0, lines
+    assert out.is_file()
+
+
+def test_deleted_current_folder_is_named(tmp_path, capsys, monkeypatch):
+    """Run from a folder deleted meanwhile: 'cannot read or write: No such file' said nothing."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert_one_line_error(
+        ["demo"], capsys, match=r"the current folder no longer exists .*cd to an existing folder"
+    )

@@ -177,6 +177,28 @@ def test_unknown_encoding_name(tmp_path):
         read_plots(path, encoding="klingon")
 
 
+@pytest.mark.parametrize("encoding", ["base64", "rot13", "zlib_codec", "punycode", "undefined"])
+def test_codec_that_is_not_a_text_encoding(tmp_path, capsys, encoding):
+    """--encoding base64 (a bytes codec) or 'undefined' was an internal error (exit 3)."""
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + ROWS[0], encoding="utf-8")
+    assert_one_line_error(
+        [*_standardize(path, tmp_path), "--encoding", encoding],
+        capsys,
+        match=rf"p\.csv: '{encoding}' is not an encoding a text table is saved in",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "cp1252"])
+def test_explicit_text_encodings_still_read(tmp_path, encoding):
+    """The check of the codec keeps every real text encoding."""
+    path = tmp_path / "p.csv"
+    path.write_bytes((HEADER + ROWS[0]).encode(encoding))
+    assert read_plots(path, encoding=encoding)["plot_id"].tolist() == ["101"]
+
+
 def test_fast_and_csv_module_paths_agree(tmp_path):
     """The pandas fast path and the csv-module path give the same table."""
     plain = tmp_path / "plain.csv"
@@ -204,5 +226,55 @@ def test_two_stray_quotes_joining_rows_are_reported(tmp_path, capsys):
         # row 2 and the quote
         match=r"(treatment holds a label that spans several lines in row 2; a quote"
         r"|row 2 has text right after the closing quote)",
+        untouched=[path],
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "codec", "shown"),
+    [
+        ("對照組處理", "big5", r"as Big5 '101,1,對照組處理"),
+        ("対照区の処理", "shift_jis", r"as Shift-JIS '101,1,対照区の処理"),
+    ],
+    ids=["big5", "shift-jis"],
+)
+def test_other_east_asian_encoding_is_not_read_as_gbk(tmp_path, capsys, label, codec, shown):
+    """Big5 or Shift-JIS labels were decoded as GB18030 into other characters (exit 0)."""
+    path = tmp_path / "p.csv"
+    other = "處理組" if codec == "big5" else "処理区"  # a second label: a few characters more
+    text = HEADER + ROWS[0].replace(",CK,", f",{label},") + ROWS[1].replace(",T,", f",{other},")
+    path.write_bytes(text.encode(codec))
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=rf"read as Chinese GBK row 2 says .*hardly uses \({shown}.*--encoding big5",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+
+
+def test_such_a_file_reads_with_an_explicit_gbk_encoding(tmp_path):
+    """--encoding gb18030 overrides the guess (a GBK file full of rare characters)."""
+    path = tmp_path / "p.csv"
+    path.write_bytes((HEADER + ROWS[0].replace(",CK,", ",對照組處理,")).encode("big5"))
+    assert read_plots(path, encoding="gb18030")["treatment"].tolist() == ["癸酚舱矪瞶"]
+
+
+def test_gbk_file_with_a_few_rare_characters_still_reads(tmp_path):
+    """Common Chinese text with a rare place-name character and a unit sign stays GBK."""
+    path = tmp_path / "p.csv"
+    text = HEADER + ROWS[0].replace(",CK,", ",冀麦䓬,") + ROWS[1].replace(",T,", ",增效剂处理,")
+    path.write_bytes(text.encode("gb18030"))
+    assert read_plots(path)["treatment"].tolist() == ["冀麦䓬", "增效剂处理"]
+
+
+def test_windows_1252_sign_after_an_accent_is_not_read_as_gbk(tmp_path, capsys):
+    """'CKé€' (Windows-1252) read as GBK was 'CK閫', exit 0."""
+    path = tmp_path / "p.csv"
+    path.write_bytes((HEADER + ROWS[0].replace(",CK,", ",CKé€,")).encode("cp1252"))
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"looks like Western European text .*CKé€.*--encoding cp1252",
         untouched=[path],
     )

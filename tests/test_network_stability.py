@@ -552,3 +552,25 @@ def test_auto_blups_take_the_closed_form_when_mixedlm_stops_short():
     assert not any("Retrying" in n or "failed to converge" in n for n in auto.notes)
     # forced MixedLM keeps its estimates and says it stopped short
     assert any("blup='closed_form'" in n for n in forced.notes)
+
+
+def test_sites_with_equal_means_give_a_note_not_numpy_warnings():
+    """Equal site means (no environmental index): 0/0 slopes warned twice; now a note."""
+    import warnings
+
+    from yieldtrial.network import analyze_many
+    from yieldtrial.network.stability import network_stability
+
+    rows = [(f"S{j}", t, 100.0 + (3.0 if t == "T" else -3.0) * (-1) ** j) for j in range(4)
+            for t in ("CK", "T")]  # fmt: skip
+    df = pd.DataFrame(rows, columns=["site", "treatment", "y"])
+    net = analyze_many(df, by="site", response="y", treatment="treatment", control="CK",
+                       design="crd")  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stab, note = network_stability(net, blup=None)
+    assert stab is None
+    assert note == (
+        "the 4 sites have the same mean yield, so there is no environmental gradient to "
+        "regress on: stability not computed."
+    )

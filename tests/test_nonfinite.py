@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from hostile import HEADER, assert_one_line_error
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.harvest import plot_yield, standardized_mass_kg
 from yieldtrial.io import read_plots
 from yieldtrial.moisture import audit_rows, moisture_factor, standardize_moisture
@@ -58,6 +58,31 @@ def test_inf_text_in_a_cell_is_a_bad_cell(tmp_path):
     path.write_text(HEADER + "101,1,CK,20,inf,12.7\n102,1,T,20,13.77,13.7\n", encoding="utf-8")
     with pytest.raises(DataValidationError, match=r"fresh_mass_kg row 2 \(plot '101'\)"):
         read_plots(path)
+
+
+@pytest.mark.parametrize("cell", ["1e400", "-inf", "Infinity"])
+def test_overflowing_cell_is_shown_as_a_number_not_a_numpy_repr(tmp_path, capsys, cell):
+    """A cell read as infinity is named 'inf' in the message, never 'np.float64(inf)'."""
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + f"101,1,CK,20,{cell},12.7\n102,1,T,20,13.77,13.7\n", encoding="utf-8")
+    line = assert_one_line_error(
+        ["standardize", str(path), "--crop", "wheat", "-o", str(tmp_path / "out.csv")],
+        capsys,
+        # the cell as typed (pandas 2 keeps it as text) or the number it reads as (pandas 3)
+        match=rf"fresh_mass_kg row 2 \(plot '101'\): (-?inf|'{cell}')",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+    assert "np.float64" not in line
+
+
+def test_negative_zero_is_read_as_zero(tmp_path):
+    """'-0' (an empty plot typed with a sign) is 0: no '-0.0' in tables or outputs."""
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + "101,1,CK,20,-0,-0.0\n102,1,T,20,13.77,13.7\n", encoding="utf-8")
+    plots = read_plots(path)
+    for column in ("fresh_mass_kg", "moisture_pct"):
+        assert not np.signbit(plots[column].to_numpy()).any(), column
 
 
 @pytest.mark.parametrize("standard", [float("nan"), float("inf")])
@@ -175,3 +200,78 @@ def test_design_with_absurd_blocks_is_clean(capsys):
         capsys,
         match="more than any field trial has",
     )
+
+
+def _scaled_rcbd(tmp_path, factor: float, *, column: str = "yield_kg_ha"):
+    """Write a 3-treatment x 3-block yield table with every yield times ``factor``."""
+    path = tmp_path / "y.csv"
+    rows = [
+        f"{b}{t},{b},{name},{(6000 + 300 * t + 50 * b + 40 * (t * b % 3)) * factor!r}"
+        for b in (1, 2, 3)
+        for t, name in enumerate(("CK", "A", "B"))
+    ]
+    path.write_text(f"plot_id,block,treatment,{column}\n" + "\n".join(rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("suffix", ["json", "md"])
+def test_report_on_yields_far_out_of_scale_is_refused(tmp_path, capsys, suffix):
+    """Yields of 1e200 kg/ha overflowed the sums of squares: NaN statistics, exit 0."""
+    path = _scaled_rcbd(tmp_path, 1e200)
+    out = tmp_path / f"r.{suffix}"
+    assert_one_line_error(
+        ["report", str(path), "--crop", "wheat", "--control", "CK", "-o", str(out)],
+        capsys,
+        match=r"yield_kg_ha of plot '1\d' = 6\.05e\+203 kg/ha, .* is far out of scale: no "
+        r"analysis can use it",
+        untouched=[path],
+        absent=[out],
+    )
+
+
+def test_yields_of_1e90_are_still_analysed(tmp_path):
+    """The bound (1e100 kg/ha) is far above any yield: 1e90-scaled yields still give an ANOVA."""
+    from yieldtrial import FieldTrial
+
+    with pytest.warns(YieldTrialWarning, match="standardized yield above 40,000 kg/ha"):
+        trial = FieldTrial.from_csv(_scaled_rcbd(tmp_path, 1e86), crop="wheat")
+    f_values = trial.anova().table["f"].dropna()
+    assert len(f_values) and np.isfinite(f_values).all()
+
+
+def test_network_site_with_a_yield_far_out_of_scale_is_failed_with_its_reason(tmp_path, capsys):
+    """One site with a 1e200 yield fails, naming the row; the other sites are analysed."""
+    path = tmp_path / "net.csv"
+    huge = ("S2", 1, 0)  # site, block, treatment of the plot typed as 1e200 times its yield
+    rows = [
+        f"{site},{b},{name},{(6000 + 300 * t + 50 * b) * (1e200 if (site, b, t) == huge else 1)!r}"
+        for site in ("S1", "S2", "S3")
+        for b in (1, 2, 3)
+        for t, name in enumerate(("CK", "A"))
+    ]
+    path.write_text("site,block,treatment,yield_kg_ha\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "net.md"
+    from hostile import run_cli
+
+    code, lines = run_cli(["network", str(path), "--control", "CK", "-o", str(out)], capsys)
+    assert code == 0, lines
+    assert not [line for line in lines if "overflow" in line], lines
+    text = out.read_text(encoding="utf-8")
+    assert "is far out of scale (above 1e+100" in text
+
+
+def test_shrink_too_large_names_the_plots_not_an_index(tmp_path, capsys):
+    """--shrink-per-point 99 said 'got -0.782 at index 3' (0-based, no plot id)."""
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + "101,1,CK,20,14.98,14.7\n102,1,T,20,13.77,12.0\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    line = assert_one_line_error(
+        ["standardize", str(path), "--crop", "wheat", "--method", "shrink",
+         "--shrink-per-point", "99", "-o", str(out)],
+        capsys,
+        match=r"shrink_pct_per_point = 99 % per point takes more than the whole mass of plot "
+        r"'101' \(14\.7 %\): 1 - 99 x \(moisture - 13\) / 100 is below 0",
+        untouched=[path],
+        absent=[out],
+    )  # fmt: skip
+    assert "index" not in line

@@ -51,9 +51,11 @@ def test_python_dash_m_runs_cli():
 
 
 def test_cli_without_command_is_usage_error(capsys):
-    """No subcommand prints help to stderr and exits 2."""
+    """No subcommand is one usage line on stderr (not the whole help) and exit 2."""
     assert main([]) == 2
-    assert "usage" in capsys.readouterr().err
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1, lines
+    assert "usage: yieldtrial [--debug] COMMAND" in lines[0] and "--help" in lines[0]
 
 
 def test_cli_unknown_option_is_usage_error(capsys):

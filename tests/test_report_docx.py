@@ -339,3 +339,13 @@ def test_table_slightly_too_wide_takes_the_smaller_font_not_a_split() -> None:
     )  # fmt: skip
     assert plan.parts == [list(range(10))] and plan.font_pt == 8.0 and not plan.landscape
     assert sum(plan.widths_mm[0]) <= PORTRAIT_TEXT_MM + 1e-9
+
+
+def test_title_longer_than_the_document_properties_hold(tmp_path: Any) -> None:
+    """A 300-character title was python-docx's '255 char limit' ValueError (exit 3)."""
+    import dataclasses
+
+    report = dataclasses.replace(_report("replicated-rcbd", "en"), title="T" * 300)
+    document = docx.Document(io.BytesIO(report.to_docx()))
+    assert document.core_properties.title == "T" * 254 + "…"
+    assert any("T" * 300 in p.text for p in document.paragraphs)

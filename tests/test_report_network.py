@@ -107,3 +107,20 @@ def test_network_header_names_what_is_random(network_csv, sites, lang, shown) ->
     facts = dict(next(b for b in report.sections[0].blocks if isinstance(b, KeyValues)).items)
     model = facts["Across-site model" if lang == "en" else "汇总分析模型"]
     assert model.endswith(shown) if lang == "zh" else model == shown
+
+
+@pytest.mark.parametrize("suffix", ["docx", "xlsx"])
+def test_network_title_with_control_characters(network_csv, tmp_path, capsys, suffix) -> None:
+    """--title 'a<NUL><ESC>b' was lxml's 'All strings must be XML compatible' (exit 3) in XLSX."""
+    pytest.importorskip("docx" if suffix == "docx" else "openpyxl")
+    out = tmp_path / f"net.{suffix}"
+    argv = ["network", str(network_csv), "--control", "CK", "--title", "a\x00\x1b\x07b", "-o"]
+    assert main([*argv, str(out)]) == 0, capsys.readouterr().err
+    assert out.is_file()
+
+
+def test_network_report_title_is_cleaned(result) -> None:
+    """The API cleans the title as the trial report does (control characters removed)."""
+    from yieldtrial.report.network import network_report
+
+    assert network_report(result, title="a\x00b\x7f ").title == "ab"

@@ -45,6 +45,8 @@ NOTES = [
     "MixedLM requested but the plot data are not available.",
     "stability computed on the 58 sites with every treatment (2 site(s) lacking a treatment "
     "left out).",
+    "the 58 sites have the same mean yield, so there is no environmental gradient to regress "
+    "on: stability not computed.",
     "pooled error supplied by the caller: MS_e = 120.5 on 36 df, 4 replicates per cell.",
     "pooled error of the 12 replicated site(s) (their within-site analyses): MS_e = 134497 on "
     "401 df, 2.96802 plots per cell (harmonic mean).",

@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from yieldtrial.commands._input import PRINTED_WARNINGS, UsageError, print_warning
+from yieldtrial.commands._input import PRINTED_WARNINGS, UsageError, one_line, print_warning
 from yieldtrial.errors import YieldTrialError
 
 __all__ = ["main", "build_parser"]
@@ -127,6 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif arguments[:1] == ["--version"]:
         selected = ()
     args: argparse.Namespace | None = None
+    closed = sys.stdout is None  # run with standard output closed (`yieldtrial ... >&-`)
+    if closed:
+        sys.stdout = _ClosedOutput()
     try:
         parser = build_parser(selected)
         try:
@@ -136,8 +139,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sub.error(f"unrecognized arguments: {' '.join(extra)}")
         except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
             return int(exc.code or 0)
-        if getattr(args, "handler", None) is None:
-            parser.print_help(sys.stderr)
+        if getattr(args, "handler", None) is None:  # no command: one usage line, not the help
+            print(
+                "yieldtrial: error: give a command (usage: yieldtrial [--debug] COMMAND ...; "
+                f"commands: {', '.join(COMMANDS)}; see 'yieldtrial --help')",
+                file=sys.stderr,
+            )
             return 2
         problem = (
             _non_finite_argument(parser, args) or _standard_output(args) or _text_output_name(args)
@@ -154,6 +161,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BaseException as exc:  # noqa: BLE001 - the one place every error is turned into a line
         command = getattr(args, "command", None)
         return _report_error(exc, debug=debug, argv=argv, command=command)
+    finally:
+        if closed:
+            sys.stdout = None  # type: ignore[assignment]
+
+
+class _ClosedOutput:
+    """Stand-in for a closed standard output: writing to it is one clean error line.
+
+    Python sets ``sys.stdout`` to None when file descriptor 1 is closed; a command
+    printing its result then failed with ``'NoneType' object has no attribute 'write'``
+    (exit 3). Commands that write files (``-o``) never touch it.
+    """
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        from yieldtrial.errors import FileAccessError
+
+        raise FileAccessError(
+            "standard output is closed (the command was run with >&-), so the result cannot "
+            "be shown; write it to a file with -o/--output"
+        )
+
+    def flush(self) -> None:
+        """Nothing to flush."""
+
+    def isatty(self) -> bool:
+        """Never a terminal."""
+        return False
 
 
 @contextlib.contextmanager
@@ -309,6 +345,13 @@ def _report_error(
     if isinstance(exc, OSError):
         from yieldtrial.io.oserrors import describe_os_error
 
+        if exc.filename is None and not _cwd_exists():
+            print(
+                "yieldtrial: error: the current folder no longer exists (deleted or moved "
+                "while the shell was in it); cd to an existing folder and run again",
+                file=sys.stderr,
+            )
+            return 1
         action = "read or write"
         print(
             f"yieldtrial: error: {_one_line(describe_os_error(exc, None, action))}", file=sys.stderr
@@ -395,6 +438,15 @@ def _stdout_cannot_encode(exc: BaseException) -> bool:
         return False
 
 
+def _cwd_exists() -> bool:
+    """Whether the current working folder still exists (``os.getcwd()`` fails otherwise)."""
+    try:
+        os.getcwd()
+    except OSError:
+        return False
+    return True
+
+
 def _silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -404,7 +456,7 @@ def _silence_stdout() -> None:
 
 
 def _one_line(message: str) -> str:
-    return " ".join(message.split())
+    return one_line(message)
 
 
 #: Python keyword hints in library messages and the flag that does the same on the command line.

@@ -88,7 +88,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import is_real_number
+from yieldtrial.io.checks import did_you_mean, is_real_number
 
 __all__ = [
     "LETTERS_METHODS",
@@ -528,6 +528,8 @@ class TrialConfig:
         """
         where = repr(source) if source else "<text>"
         text = text.removeprefix("\ufeff")
+        if "\r" in text and "\n" not in text:
+            text = text.replace("\r", "\n")  # old Mac line endings, read like the plot table's
         try:
             raw = tomllib.loads(text)
         except RecursionError:
@@ -815,7 +817,15 @@ _FILE_KEYS: dict[str, str] = {
 }
 _FLOAT_FIELDS = ("standard_moisture_pct", "shrink_pct_per_point", "alpha", "margin_pct")
 _TUPLE_FIELDS = ("control", "panel_members", "factors", "panel_illustrative")
-_CHOICE_FIELDS = ("design", "block_effects", "ddf", "letters", "protocol", "moisture_method")
+_CHOICE_FIELDS = (
+    "design",
+    "block_effects",
+    "ddf",
+    "letters",
+    "protocol",
+    "moisture_method",
+    "unit",
+)
 
 
 def _clean_tree(value: Any) -> Any:
@@ -1015,9 +1025,28 @@ def _published(item: object, index: int, where: str) -> PublishedFigure:
         yield_value=numbers["yield"],
         moisture_pct=numbers["moisture_pct"],
         reported=None if reported is None else str(reported),
-        unit=str(item.get("unit", "kg/mu")),
+        unit=_published_unit(item.get("unit", "kg/mu"), at),
         source=_opt_str(item.get("source"), "source", at),
         source_zh=_opt_str(item.get("source_zh"), "source_zh", at),
+    )
+
+
+def _published_unit(unit: object, where: str) -> str:
+    """Return the unit of a published figure: a yield unit (kg/mu) or a mass unit (kg)."""
+    from yieldtrial.units import mass_unit, yield_unit
+
+    if isinstance(unit, str):
+        for check in (yield_unit, mass_unit):
+            try:
+                check(unit)
+            except DataValidationError:
+                continue
+            from yieldtrial.io.validation import clean_text
+
+            return clean_text(unit)
+    raise DataValidationError(
+        f'{where}: unit = {unit!r}; expected a yield unit such as "kg/mu" or "kg/ha" (or a mass '
+        'unit such as "kg" for a plot\'s mass).'
     )
 
 
@@ -1409,7 +1438,8 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         text = str(value).strip().lower()
         if text not in DESIGNS:
             raise DataValidationError(
-                f"{where}: design = {value!r}; expected one of {', '.join(DESIGNS)}."
+                f"{where}: design = {value!r}{did_you_mean(value, DESIGNS)}; expected one of "
+                f"{', '.join(DESIGNS)}."
             )
         return text
     if name in ("protocol", "moisture_method"):
@@ -1421,7 +1451,8 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         found = match_option(value, options)  # "USDA", "Dry-Matter" too
         if found is None:
             raise DataValidationError(
-                f"{where}: {name} = {value!r}; expected one of {', '.join(options)}."
+                f"{where}: {name} = {value!r}{did_you_mean(value, options)}; expected one of "
+                f"{', '.join(options)}."
             )
         return found
     if name == "block_effects":
@@ -1430,7 +1461,8 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         text = str(value).strip().lower()
         if text not in BLOCK_EFFECTS:
             raise DataValidationError(
-                f"{where}: block_effects = {value!r}; expected one of {', '.join(BLOCK_EFFECTS)}."
+                f"{where}: block_effects = {value!r}{did_you_mean(value, BLOCK_EFFECTS)}; "
+                f"expected one of {', '.join(BLOCK_EFFECTS)}."
             )
         return text
     if name == "ddf":
@@ -1439,14 +1471,28 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         text = str(value).strip().lower()
         if text not in DF_METHODS:
             raise DataValidationError(
-                f"{where}: ddf = {value!r}; expected one of {', '.join(DF_METHODS)}."
+                f"{where}: ddf = {value!r}{did_you_mean(value, DF_METHODS)}; expected one of "
+                f"{', '.join(DF_METHODS)}."
             )
         return text
+    if name == "unit":  # checked where it is given, so the message names the file
+        if not isinstance(value, str):
+            raise DataValidationError(f'{where}: unit = {value!r}; expected text, e.g. "kg/mu".')
+        from yieldtrial.units import yield_unit
+
+        try:
+            yield_unit(value)
+        except DataValidationError as exc:
+            raise DataValidationError(f"{where}: {exc}") from None
+        from yieldtrial.io.validation import clean_text
+
+        return clean_text(value)
     if name == "letters":
         text = str(value).lower()
         if text not in LETTERS_METHODS:
             raise DataValidationError(
-                f"{where}: letters = {value!r}; expected one of {', '.join(LETTERS_METHODS)}."
+                f"{where}: letters = {value!r}{did_you_mean(value, LETTERS_METHODS)}; expected "
+                f"one of {', '.join(LETTERS_METHODS)}."
             )
         return text
     if name in (
@@ -1462,8 +1508,10 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         return value
     if name == "exclude":
         return tuple((str(pid), str(reason)) for pid, reason in value)
-    if isinstance(value, Mapping | list):
-        raise DataValidationError(f"{where}: {name} = {value!r}; expected text.")
+    if isinstance(value, Mapping | list | bool) or (
+        isinstance(value, float) and not math.isfinite(value)
+    ):  # a number (season = 2024) or a date reads as its text; true or nan is no text
+        raise DataValidationError(f'{where}: {name} = {value!r}; expected text, e.g. "...".')
     from yieldtrial.io.validation import clean_text
 
     return clean_text(str(value))

@@ -213,9 +213,18 @@ def canonical_crop(name: str) -> str:
     crop = _ALIAS_TO_CROP.get(_normalise(name))
     if crop is None:
         raise DataValidationError(
-            f"unknown crop {name!r}; known crops (with some aliases): {_known_crops()}"
+            f"unknown crop {name!r}{_close_crop(name)}; known crops (with some aliases): "
+            f"{_known_crops()}"
         )
     return crop
+
+
+def _close_crop(name: str) -> str:
+    """`` (did you mean 'wheat'?)`` for a crop name or alias typed wrongly, else ''."""
+    import difflib
+
+    close = difflib.get_close_matches(_normalise(name), list(_ALIAS_TO_CROP), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def moisture_standard(crop: str, *, protocol: str = "cn-yield-test") -> MoistureStandard:

@@ -714,8 +714,13 @@ class FieldTrial:
         Every single-trial statistics method (ANOVA, LS-means, comparisons,
         letters, diagnostics, :attr:`is_replicated`) reads its data here.
         """
+        yields = self.yields(unit)
+        if "yield_kg_ha" in yields:
+            from yieldtrial.io.validation import check_analysable_scale
+
+            check_analysable_scale(yields["yield_kg_ha"], yields, "yield_kg_ha", "kg/ha")
         return _analysis.single_trial_data(
-            self.yields(unit),
+            yields,
             sites=self.sites,
             treatment_order=self.treatment_order,
             response=self.response,

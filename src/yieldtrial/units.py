@@ -197,6 +197,16 @@ def mass_unit(unit: str) -> str:
     return found
 
 
+def _close_unit(unit: object) -> str:
+    """`` (did you mean 'kg/mu'?)`` for a yield unit typed wrongly (``kg/muu``), else ''."""
+    import difflib
+
+    if not isinstance(unit, str):
+        return ""
+    close = difflib.get_close_matches(unit.strip().lower(), YIELD_UNITS, n=1, cutoff=0.8)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _parse_yield_unit(unit: object) -> tuple[str, str]:
     """Split a yield unit into (canonical mass or "bu", canonical area)."""
     text = _clean(unit, "yield", YIELD_UNITS).replace(" per ", "/")
@@ -210,7 +220,8 @@ def _parse_yield_unit(unit: object) -> tuple[str, str]:
     area = _AREA_ALIASES.get(area_text)
     if mass is None or area is None:
         raise DataValidationError(
-            f"unknown yield unit {unit!r}; valid yield units: {', '.join(YIELD_UNITS)}, or any "
+            f"unknown yield unit {unit!r}{_close_unit(unit)}; valid yield units: "
+            f"{', '.join(YIELD_UNITS)}, or any "
             f"mass unit ({', '.join(MASS_UNITS)}) per area unit "
             f"({', '.join(_AREA_SHORT.values())}) such as 'g/m2'"
         )

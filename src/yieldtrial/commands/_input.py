@@ -16,6 +16,7 @@ historical spellings (``--standard``, ``--method``, ``--shrink-per-point``) stay
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -43,11 +44,54 @@ __all__ = [
 PRINTED_WARNINGS: set[str] = set()
 
 
+#: A word (a run without spaces) longer than this in a message is shortened.
+LONG_WORD = 200
+#: A message still longer than this has its long quoted values shortened too.
+LONG_MESSAGE = 4000
+_LONG_WORD = re.compile(rf"\S{{{LONG_WORD},}}")
+_LONG_QUOTED = re.compile(rf"'([^'\n]{{{LONG_WORD},}})'|\"([^\"\n]{{{LONG_WORD},}})\"")
+
+
+def one_line(text: str) -> str:
+    """Return a message on one line, a hostile 200,000-character value in it shortened.
+
+    A run of over 200 characters without a space (a trial.toml value, a label, a unit
+    typed or pasted wrongly) is named by its start and its length instead of filling the
+    terminal; a message still over 4,000 characters also has each quoted value over 200
+    characters shortened (a long title with spaces).
+
+    Examples
+    --------
+    >>> one_line("bad  unit 'x'")
+    "bad unit 'x'"
+    >>> one_line("unit '" + "x" * 300 + "' is unknown")
+    "unit 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...xxx' (302 characters) is unknown"
+    """
+    line = " ".join(str(text).split())
+    if len(line) <= LONG_WORD:
+        return line
+
+    def word(match: re.Match[str]) -> str:
+        run = match.group(0)
+        return f"{run[:44]}...{run[-4:]} ({len(run):,} characters)"
+
+    line = _LONG_WORD.sub(word, line)
+    if len(line) <= LONG_MESSAGE:
+        return line
+
+    def quoted(match: re.Match[str]) -> str:
+        quote = match.group(0)[0]
+        inner = match.group(1) if match.group(1) is not None else match.group(2)
+        return f"{quote}{inner[:44]}...{quote} ({len(inner):,} characters)"
+
+    return _LONG_QUOTED.sub(quoted, line)
+
+
 def print_warning(text: str) -> None:
     """Print ``yieldtrial: warning: TEXT`` on one line, once per run."""
     from yieldtrial.io.progress import print_message
 
-    line = " ".join(str(text).split())
+    line = one_line(text)
     if line not in PRINTED_WARNINGS:
         PRINTED_WARNINGS.add(line)
         print_message(f"yieldtrial: warning: {line}")  # over a progress line: erased first
@@ -94,7 +138,9 @@ def add_table_options(parser: argparse.ArgumentParser, *, config: bool = True) -
         help="map a header of the file to a canonical column, e.g. "
         "--column 'Netto kg=fresh_mass_kg' (repeatable; see docs/data-format.md)",
     )
-    parser.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first)")
+    parser.add_argument(
+        "--sheet", help="worksheet name of an .xlsx file (default: the first one not hidden)"
+    )
     parser.add_argument("--encoding", help="encoding of a CSV file (default: UTF-8, then GB18030)")
 
 

@@ -302,6 +302,23 @@ def plot_audit_rows(trial: Any, *, column: str | None = None) -> list[dict[str, 
             "(e.g. --reported yield_kg_mu, or map it with --column)"
         )
     unit = unit_from_yield_column(str(name).removeprefix("reported_")) or "kg/ha"
+    bad = []
+    for pid, value in zip(plots["plot_id"], plots[name], strict=True):
+        if value is None or value != value:
+            continue  # no published figure for this plot
+        try:
+            if isinstance(value, bool) or not np.isfinite(float(value)):
+                raise ValueError
+        except (TypeError, ValueError):
+            bad.append(f"plot {str(pid)!r}: {value!r}")
+    if bad:
+        from yieldtrial.io.validation import list_items
+
+        raise DataValidationError(
+            f"--reported column {str(name)!r} holds {len(bad)} value{'s' if len(bad) > 1 else ''} "
+            f"that {'are' if len(bad) > 1 else 'is'} not a finite number ({list_items(bad)}); "
+            "name the column of published standardized yields, or correct those cells"
+        )
 
     def optional(key: str, default: float) -> Any:
         return plots[key].astype(float) if key in plots else default

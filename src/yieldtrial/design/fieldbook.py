@@ -75,6 +75,15 @@ def _labels(values: Sequence[object], name: str, *, minimum: int = 2) -> list[st
         raise DataValidationError(f"{name} lists {len(labels):,} levels; at most {MAX_PLOTS:,}.")
     if any(not label for label in labels):
         raise DataValidationError(f"{name} contains an empty label; every level needs a name.")
+    from yieldtrial.io.plots import MAX_LABEL_CHARS
+
+    long = [label for label in labels if len(label) > MAX_LABEL_CHARS]
+    if long:  # the plot table reader refuses them: the field book could never be analysed
+        raise DataValidationError(
+            f"{name} holds a label of {len(long[0]):,} characters ({long[0][:40]!r}...); a label "
+            f"is a short name of at most {MAX_LABEL_CHARS} characters (put descriptions in "
+            "trial.toml [[treatments]])."
+        )
     counts = Counter(labels)
     duplicates = sorted(label for label, count in counts.items() if count > 1)
     if duplicates:

@@ -94,6 +94,26 @@ def check_alpha(alpha: object, name: str = "alpha", where: str = "") -> float:
     return value
 
 
+def margin_without_control(margin: float) -> DataValidationError:
+    """Return the error of a margin given without a control (report, network and the API).
+
+    Parameters
+    ----------
+    margin : float
+        The margin. [% of the control mean]
+
+    Returns
+    -------
+    DataValidationError
+        The one message every entry point raises.
+    """
+    return DataValidationError(
+        f"a non-inferiority margin ({margin:g} %) is set but no control: the verdict "
+        "compares each treatment with a control. Give --control (or control = in "
+        "[analysis] of trial.toml), or leave the margin out."
+    )
+
+
 def check_margin_pct(margin_pct: object, where: str = "") -> float:
     """Return a non-inferiority margin as a float, or raise the one message all entry points give.
 
@@ -698,6 +718,37 @@ def match_option(value: object, options: Sequence[str]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def did_you_mean(value: object, options: Sequence[str], *, cutoff: float = 0.75) -> str:
+    """Return `` (did you mean 'rcbd'?)`` for a typing error close to one option, else ''.
+
+    Parameters
+    ----------
+    value : object
+        What was given.
+    options : sequence of str
+        The valid spellings.
+    cutoff : float, default 0.75
+        Least :class:`difflib.SequenceMatcher` ratio (ignoring case) of a suggestion.
+
+    Returns
+    -------
+    str
+        The suggestion, with a leading space, or ''.
+
+    Examples
+    --------
+    >>> did_you_mean("rcdb", ("crd", "rcbd")), did_you_mean("potato", ("wheat",))
+    (" (did you mean 'rcbd'?)", '')
+    """
+    import difflib
+
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    folded = {option.casefold(): option for option in options}
+    close = difflib.get_close_matches(value.strip().casefold(), list(folded), n=1, cutoff=cutoff)
+    return f" (did you mean {folded[close[0]]!r}?)" if close else ""
+
+
 def check_option(name: str, value: object, options: Sequence[str], *, fold: bool = False) -> str:
     """Return ``value`` if it is one of ``options``, else raise listing them.
 
@@ -733,6 +784,7 @@ def check_option(name: str, value: object, options: Sequence[str], *, fold: bool
     found = match_option(value, options) if fold else value
     if not isinstance(found, str) or found not in options:
         raise DataValidationError(
-            f"unknown {name} {value!r}; expected one of: {', '.join(options)}"
+            f"unknown {name} {value!r}{did_you_mean(value, options)}; expected one of: "
+            f"{', '.join(options)}"
         )
     return found

@@ -114,7 +114,8 @@ def read_plots(
         Your header -> canonical name, e.g. ``{"Netto kg": "fresh_mass_kg"}``.
         Applied before the built-in aliases and wins over them.
     sheet : str or int, optional
-        Worksheet name or position in an ``.xlsx`` file; the first sheet by default.
+        Worksheet name or position in an ``.xlsx`` file; by default the first sheet that
+        is not hidden (the one Excel shows first).
     encoding : str, optional
         Text encoding of a CSV file; by default UTF-8 (with or without BOM) is
         tried, then GB18030 (a superset of GBK and GB2312).
@@ -450,6 +451,8 @@ def _parse_cell(value: Any, *, percent: bool, thousands: bool = True) -> float |
         text = text[:-1].strip()
     if thousands and _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
+    if "_" in text:
+        return None  # float() would read '1_3.25' (a typing error) as 13.25
     try:
         number = float(text)
     except ValueError:
@@ -487,8 +490,11 @@ def _exact_floats(series: pd.Series) -> np.ndarray | None:
     """
     if int(pd.__version__.split(".")[0]) >= 3:
         return None
+    cells = series.to_numpy(dtype=object)
+    if any(isinstance(cell, str) and "_" in cell for cell in cells):
+        return None  # float() reads '1_3.25' as 13.25: parsed (and refused) one by one
     try:
-        return np.asarray(series.to_numpy(dtype=object), dtype=float)
+        return np.asarray(cells, dtype=float)
     except (TypeError, ValueError):
         return None
 
@@ -552,9 +558,10 @@ def _parse_numbers(
             plot = ""
             if ids is not None and isinstance(ids.iloc[position], str):
                 plot = f" (plot {ids.iloc[position]!r})"
-            bad_cells.append(
-                f"{display(column)} {row_label(label)}{plot}: {series.iloc[position]!r}"
-            )
+            cell = series.iloc[position]
+            if isinstance(cell, float | np.floating):
+                cell = float(cell)  # 'inf' (a cell '1e400' read as a number), not np.float64(inf)
+            bad_cells.append(f"{display(column)} {row_label(label)}{plot}: {cell!r}")
             text = str(series.iloc[position]).strip()
             if _DECIMAL_COMMA.fullmatch(text):
                 decimal_comma = True
@@ -562,6 +569,8 @@ def _parse_numbers(
                 grouped = True
             if _NUMBER_WITH_UNIT.fullmatch(text):
                 with_unit = True
+        if np.signbit(values[values == 0]).any():
+            values = np.where(values == 0, 0.0, values)  # '-0' is 0: never '-0.0' in an output
         parsed[column] = pd.Series(values, index=frame.index, name=column, copy=False)
     if bad_cells:
         where = " (row numbers as in the file: the header is row 1)" if file_rows else ""

@@ -35,6 +35,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,9 @@ NA_VALUES: tuple[str, ...] = ("", "NA", "N/A", "n/a", "na", "NaN", "nan", "-", "
 MAX_CELL_CHARS = 1_000_000
 #: Rows above the header searched for the real header when the first row looks like a title.
 _TITLE_SEARCH_ROWS = 12
+#: Largest worksheet read (rows x columns from A1 to the last cell holding a value): a value
+#: typed far from the table (cell XFD1048576) would otherwise make billions of empty cells.
+MAX_SHEET_CELLS = 50_000_000
 _CHUNK = 8 << 20
 _HEAD = 1 << 16
 _QUOTE, _NL, _CR = ord('"'), ord("\n"), ord("\r")
@@ -197,11 +201,26 @@ def _check_binary(head: bytes, name: str) -> None:
 
 def _codec(encoding: str, name: str) -> str:
     try:
-        return codecs.lookup(encoding).name
+        info = codecs.lookup(encoding)
     except LookupError:
         raise DataValidationError(
             f"{name}: unknown text encoding {encoding!r}; use e.g. 'utf-8', 'gb18030' or 'big5'"
         ) from None
+    usable = getattr(info, "_is_text_encoding", True)  # base64, zlib, rot13: not text codecs
+    if usable:
+        try:  # 'undefined' and 'punycode' fail on any table (UnicodeError, not a decode error)
+            info.decode(b"plot_id,treatment_1;block\t1.5\r\n")
+        except UnicodeDecodeError:
+            pass  # the sample is not in this encoding (UTF-16, UTF-32): the file may be
+        except (UnicodeError, ValueError, TypeError):
+            usable = False
+    if not usable:
+        raise DataValidationError(
+            f"{name}: {encoding!r} is not an encoding a text table is saved in (base64, zlib, "
+            "rot13 and the like transform data); give the encoding the file was saved in, e.g. "
+            "'utf-8', 'gb18030' or 'big5'"
+        )
+    return info.name
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -243,9 +262,10 @@ def _western_text_problem(data: bytes, name: str) -> str | None:
     for match in _LATIN_THEN_WIDE.finditer(text):
         char = match.group(1)
         raw = char.encode("gb18030")
-        if len(raw) != 2 or raw[0] < 0xC0 or not chr(raw[1]).isascii():
+        if len(raw) != 2 or raw[0] < 0xC0:
             continue
-        if not chr(raw[1]).isalpha():
+        # the second byte an ASCII letter (ô + l) or a Windows-1252 sign (é + €, ü + ")
+        if not (chr(raw[1]).isascii() and chr(raw[1]).isalpha()) and not 0x80 <= raw[1] <= 0xA0:
             continue
         try:
             char.encode("gb2312")
@@ -263,6 +283,63 @@ def _western_text_problem(data: bytes, name: str) -> str | None:
             "or save the file as 'CSV UTF-8'"
         )
     return None
+
+
+#: Non-ASCII characters of a GB18030 reading that are looked at (a large file: its start).
+_SAMPLE_CHARS = 20_000
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _other_encoding_problem(data: bytes, name: str) -> str | None:
+    """Describe a Big5, Shift-JIS or other file that GB18030 would decode into wrong characters.
+
+    Chinese text saved as GBK keeps to GB2312 (the 6,763 common characters) almost
+    entirely and never holds private-use characters; Big5 or Shift-JIS bytes read as GBK
+    give private-use characters and many outside GB2312 (``對照組處理`` in Big5 reads as
+    ``癸酚舱矪瞶``). Such a file is refused rather than analysed with scrambled labels;
+    ``--encoding gb18030`` reads it as GBK anyway.
+    """
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None  # refused with its own message
+    seen: dict[str, bool] = {}
+    wide = odd = 0
+    first_odd = -1
+    for count, match in enumerate(_NON_ASCII.finditer(text)):
+        if count >= _SAMPLE_CHARS:
+            break
+        char = match.group(0)
+        if char not in seen:
+            try:
+                char.encode("gb2312")
+                seen[char] = False
+            except UnicodeEncodeError:
+                seen[char] = True
+        wide += 1
+        if seen[char]:
+            odd += 1
+            if first_odd < 0:
+                first_odd = match.start()
+    private = any(0xE000 <= ord(char) <= 0xF8FF for char, rare in seen.items() if rare)
+    if not (private or (odd >= 3 and odd >= 0.3 * wide)):
+        return None
+    row = text.count("\n", 0, first_odd) + 1
+    line = data.split(b"\n")[row - 1].strip()
+    as_gbk = line.decode("gb18030", errors="replace")[:60]
+    readings = []
+    for codec, label in (("big5", "Big5"), ("shift_jis", "Shift-JIS"), ("euc_kr", "EUC-KR")):
+        try:
+            readings.append(f"{label} {line.decode(codec)[:60]!r}")
+        except UnicodeDecodeError:
+            continue
+    shown = f" (as {', as '.join(readings)})" if readings else ""
+    return (
+        f"{name}: the file is not UTF-8, and read as Chinese GBK row {row} says {as_gbk!r}, "
+        f"with characters Chinese GBK text hardly uses{shown}: it looks saved in another "
+        "encoding. Pass its encoding (e.g. --encoding big5 for Traditional Chinese, shift_jis "
+        "for Japanese; --encoding gb18030 if it really is GBK), or save the file as 'CSV UTF-8'"
+    )
 
 
 def _mixed_encoding_problem(data: bytes, name: str) -> str | None:
@@ -317,7 +394,11 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
         pass
-    mixed = _mixed_encoding_problem(data, name) or _western_text_problem(data, name)
+    mixed = (
+        _mixed_encoding_problem(data, name)
+        or _western_text_problem(data, name)
+        or _other_encoding_problem(data, name)
+    )
     if mixed:
         raise DataValidationError(mixed)
     try:
@@ -434,7 +515,11 @@ def _read_csv(
         return _read_csv_slow(path, encoding, name)
     if encoding is None and not shape.utf8:
         data = _read_all(path)
-        mixed = _mixed_encoding_problem(data, name) or _western_text_problem(data, name)
+        mixed = (
+            _mixed_encoding_problem(data, name)
+            or _western_text_problem(data, name)
+            or _other_encoding_problem(data, name)
+        )
         if mixed:
             raise DataValidationError(mixed)
         used = "gb18030"
@@ -1074,7 +1159,7 @@ def _sheet_rows(workbook: Any, sheet: str | int | None, path: Path) -> list[list
                 "sheet as CSV"
             )
         if sheet is None:
-            worksheet = workbook.worksheets[0]
+            worksheet = _default_worksheet(workbook)
         elif isinstance(sheet, int):
             worksheet = workbook.worksheets[sheet]
         elif (name := _sheet_named(workbook.sheetnames, sheet)) is not None:
@@ -1084,7 +1169,7 @@ def _sheet_rows(workbook: Any, sheet: str | int | None, path: Path) -> list[list
                 f"{path.name}: no sheet named {sheet!r}; sheets: "
                 f"{', '.join(repr(s) for s in workbook.sheetnames)}"
             )
-        return [list(r) for r in worksheet.iter_rows(values_only=True)]
+        return _trimmed_rows(worksheet, path)
     except (DataValidationError, MemoryError, RecursionError):
         raise
     except IndexError:
@@ -1098,6 +1183,43 @@ def _sheet_rows(workbook: Any, sheet: str | int | None, path: Path) -> list[list
         workbook.close()
 
 
+def _trimmed_rows(worksheet: Any, path: Path) -> list[list[Any]]:
+    """Rows of a read-only worksheet, each without its trailing empty cells.
+
+    The declared dimension of the sheet (``<dimension ref="A1:XFD1048576"/>``, written
+    by some programs after a whole-sheet format) is ignored, so openpyxl does not pad
+    every row to it; trailing empty rows are dropped. A sheet whose values still span
+    more than :data:`MAX_SHEET_CELLS` cells (a stray value far from the table) is refused
+    naming its last cell, instead of building billions of empty cells.
+    """
+    reset = getattr(worksheet, "reset_dimensions", None)
+    if reset is not None:
+        reset()
+    empty: list[Any] = []
+    rows: list[list[Any]] = []
+    last = 0  # rows up to the last one holding a value
+    width = 0
+    for values in worksheet.iter_rows(values_only=True):
+        end = len(values)
+        while end and values[end - 1] is None:
+            end -= 1
+        if end:
+            rows.append(list(values[:end]))
+            last = len(rows)
+            width = max(width, end)
+            if last * width > MAX_SHEET_CELLS:
+                raise DataValidationError(
+                    f"{path.name}: the sheet's values reach cell "
+                    f"{_column_letter(width - 1)}{last} ({last:,} rows x {width:,} columns): "
+                    "far more than a plot table; delete the stray values (or rows and columns) "
+                    "beyond the table, or export the table as CSV"
+                )
+        else:
+            rows.append(empty)
+    del rows[last:]
+    return rows
+
+
 def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     try:
         import openpyxl  # noqa: F401
@@ -1109,9 +1231,13 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     rows = _sheet_rows(_open_workbook(path, data_only=True), sheet, path)
     if sheet is None and sum(any(v is not None for v in row) for row in rows) < 2:
         _check_other_sheets(path)
-    if any(value is None for row in rows for value in row):
-        _check_formulas(path, sheet, rows)
     xml = _sheet_xml(path, sheet)
+    if (
+        _FORMULA_TAG.search(xml)
+        or len({len(row) for row in rows}) > 1
+        or any(value is None for row in rows for value in row)
+    ):
+        _check_formulas(path, sheet, rows)
     merged = _merged_ranges(xml) if b"mergeCell" in xml else []
     hidden = [r for r in _hidden_rows(xml) if 2 <= r <= len(rows)] if b"hidden" in xml else []
     if not rows or all(v is None for v in rows[0]):
@@ -1145,22 +1271,35 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     return frame
 
 
+def _default_worksheet(workbook: Any) -> Any:
+    """Return the sheet read without ``sheet=``: the first one Excel shows (not hidden).
+
+    A hidden first sheet (an old version of the table, a lookup list) is not what the
+    user sees on opening the file; reading it silently would analyse other numbers.
+    """
+    visible = [w for w in workbook.worksheets if getattr(w, "sheet_state", "visible") == "visible"]
+    return visible[0] if visible else workbook.worksheets[0]
+
+
 def _check_other_sheets(path: Path) -> None:
     """Refuse a first sheet without a table when the workbook has other sheets."""
     workbook = _open_workbook(path, data_only=True)
     try:
         names = list(workbook.sheetnames)
+        first = _default_worksheet(workbook).title if workbook.worksheets else names[0]
     finally:
         workbook.close()
     if len(names) > 1:
         raise DataValidationError(
-            f"{path.name}: the first sheet, {names[0]!r}, holds no plot table (a header row and "
+            f"{path.name}: the first sheet, {first!r}, holds no plot table (a header row and "
             "one row per plot); the workbook's sheets are "
             f"{_validation.list_items(repr(n) for n in names)}: choose the sheet with the plot "
             "table with sheet= (command line: --sheet NAME)"
         )
 
 
+#: A cell formula in worksheet XML (``<f>``, ``<x:f t="shared" .../>``).
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
@@ -1182,7 +1321,7 @@ def _sheet_xml(path: Path, sheet: str | int | None) -> bytes:
     workbook = _open_workbook(path, data_only=True)
     try:
         if sheet is None:
-            worksheet = workbook.worksheets[0]
+            worksheet = _default_worksheet(workbook)
         elif isinstance(sheet, int):
             worksheet = workbook.worksheets[sheet]
         else:
@@ -1228,8 +1367,11 @@ def _check_formulas(path: Path, sheet: str | int | None, values: list[list[Any]]
     """Refuse formulas whose result was never saved (read as empty cells otherwise)."""
     formulas = _sheet_rows(_open_workbook(path, data_only=False), sheet, path)
     cells: list[str] = []
-    for r, (row, formula_row) in enumerate(zip(values, formulas, strict=False), start=1):
-        for c, (value, formula) in enumerate(zip(row, formula_row, strict=False)):
+    # rows and cells past the last value are trimmed from ``values``: a formula there is empty
+    none: list[Any] = []
+    pairs: Iterable[tuple[list[Any], list[Any]]] = zip_longest(values, formulas, fillvalue=none)
+    for r, (row, formula_row) in enumerate(pairs, start=1):
+        for c, (value, formula) in enumerate(zip_longest(row, formula_row)):
             if value is None and isinstance(formula, str) and formula.startswith("="):
                 shown = formula if len(formula) <= 30 else formula[:27] + "..."
                 cells.append(f"{_column_letter(c)}{r} ({shown})")

@@ -281,6 +281,50 @@ def check_computed_finite(values: pd.Series, data: pd.DataFrame, name: str) -> N
     )
 
 
+#: Largest yield the statistics take: squares of larger values overflow sums of squares
+#: (1e200 squared is infinity), while no real yield in any unit comes near. [kg/ha]
+MAX_ANALYSED_YIELD = 1e100
+
+
+def check_analysable_scale(values: pd.Series, data: pd.DataFrame, name: str, unit: str) -> None:
+    """Refuse yields so large that the statistics would overflow (1e200 kg/ha).
+
+    The standardized table still holds them (``standardize`` writes any finite number);
+    an analysis of them would print NaN and infinite sums of squares.
+
+    Parameters
+    ----------
+    values : Series
+        The yields, indexed like ``data``. [unit]
+    data : DataFrame
+        The plot table (names the plots).
+    name : str
+        The yield column.
+    unit : str
+        Its unit, for the message.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the plots whose yield is above :data:`MAX_ANALYSED_YIELD`.
+    """
+    array = np.abs(values.to_numpy(dtype=float, na_value=np.nan))
+    with np.errstate(invalid="ignore"):
+        bad = array > MAX_ANALYSED_YIELD
+    if not bad.any():
+        return
+    ids = data["plot_id"] if "plot_id" in data else None
+    items = [
+        f"{_plot_label(ids, label, f'index {label!r}')} = {value:.3g} {unit}"
+        for label, value in zip(values.index[bad], array[bad], strict=True)
+    ]
+    raise DataValidationError(
+        f"{name} of {list_items(items)} is far out of scale: no analysis can use it (its "
+        "square overflows the sums of squares to infinity). A mass, area or yield is mistyped "
+        "(e.g. 1e200): correct the value"
+    )
+
+
 def duplicate_id_problem(data: pd.DataFrame, keys: Sequence[str]) -> str | None:
     """Describe plot ids that occur more than once.
 

@@ -67,6 +67,7 @@ def standardized_plot_mass_kg(
     def column(name: str, default: float) -> pd.Series | float:
         return plots[name].astype(float) if name in plots else default
 
+    _check_shrink_per_plot(plots, standard_moisture_pct, moisture_method, shrink_pct_per_point)
     mass = standardized_mass_kg(
         plots["fresh_mass_kg"].astype(float),
         moisture_pct=plots["moisture_pct"].astype(float),
@@ -78,6 +79,37 @@ def standardized_plot_mass_kg(
         shrink_pct_per_point=shrink_pct_per_point,
     )
     return pd.Series(mass, index=plots.index, name="standardized_mass_kg", dtype=float)
+
+
+def _check_shrink_per_plot(
+    plots: pd.DataFrame,
+    standard_moisture_pct: float,
+    moisture_method: str,
+    shrink_pct_per_point: float | None,
+) -> None:
+    """Name the plots whose shrink factor is negative (the API says 'at index 3')."""
+    from yieldtrial.io.checks import match_option
+    from yieldtrial.moisture import METHODS
+
+    if match_option(moisture_method, METHODS) != "shrink" or shrink_pct_per_point is None:
+        return
+    try:
+        shrink, standard = float(shrink_pct_per_point), float(standard_moisture_pct)
+    except (TypeError, ValueError):
+        return  # the moisture functions give their own message
+    moisture = plots["moisture_pct"].astype(float)
+    with np.errstate(invalid="ignore"):
+        bad = (1.0 - shrink * (moisture - standard).clip(lower=0.0) / 100.0) < 0
+    if not bad.any():
+        return
+    ids = plots["plot_id"] if "plot_id" in plots else pd.Series(plots.index, index=plots.index)
+    items = [f"plot {str(ids[i])!r} ({moisture[i]:g} %)" for i in plots.index[bad.to_numpy()]]
+    raise DataValidationError(
+        f"the shrink method with shrink_pct_per_point = {shrink:g} % per point takes more than "
+        f"the whole mass of {list_items(items)}: 1 - {shrink:g} x (moisture - {standard:g}) / 100 "
+        "is below 0. The shrink per point is too large for this moisture gap (typical values "
+        "are 1.2-1.5 % per point)"
+    )
 
 
 def plot_yield_kg_ha(
@@ -175,7 +207,12 @@ def implausible_yield_items(
     pids, values = plots.loc[high, "plot_id"], yield_kg_ha[high]
     if limit is not None:
         pids, values = pids.iloc[:limit], values.iloc[:limit]
-    items = [f"plot {pid!r} = {value:,.0f} kg/ha" for pid, value in zip(pids, values, strict=True)]
+    items = [
+        f"plot {pid!r} = {value:,.0f} kg/ha"
+        if value < 1e12
+        else f"plot {pid!r} = {value:.3g} kg/ha"
+        for pid, value in zip(pids, values, strict=True)
+    ]  # 1.32e+305, not a line of 300 digits
     return items, count
 
 

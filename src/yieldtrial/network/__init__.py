@@ -398,7 +398,11 @@ def analyze_many(
     if margin_pct is not None:  # the rule and message of trial.toml and the CLI: [0, 100)
         from yieldtrial.io.checks import check_margin_pct
 
-        check_margin_pct(margin_pct, where="analyze_many")
+        margin = check_margin_pct(margin_pct, where="analyze_many")
+        if control is None:  # no check to be non-inferior to: the margin would go unused
+            from yieldtrial.io.checks import margin_without_control
+
+            raise margin_without_control(margin)
     by_list = [by] if isinstance(by, str) else list(by)
     if not by_list:
         raise DataValidationError("by must name at least one trial key column")

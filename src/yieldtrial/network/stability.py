@@ -1335,6 +1335,13 @@ def network_stability(result: Any, **options: Any) -> tuple[StabilityResult | No
             f"stability needs at least 3 sites with every treatment; {table.shape[0]} have all "
             f"{means.shape[1]} treatments: not computed."
         )
+    site_means = table.to_numpy(dtype=float).mean(axis=1)
+    if float(np.ptp(site_means)) <= 1e-12 * max(1.0, float(np.abs(site_means).max())):
+        # no environmental index: every regression on it is 0/0 (numpy warnings, NaN slopes)
+        return None, (
+            f"the {table.shape[0]} sites have the same mean yield, so there is no "
+            "environmental gradient to regress on: stability not computed."
+        )
     long = table.stack().rename("response").reset_index()
     long.columns = ["environment", "treatment", "response"]
     strip = summary.sites[summary.sites["included"]].set_index("site")

@@ -154,6 +154,13 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     ),
     (
         re.compile(
+            r"^the (?P<n>\d+) sites have the same mean yield, so there is no environmental "
+            r"gradient to regress on: stability not computed\.$"
+        ),
+        lambda m: f"{m['n']} 个试点的平均产量相同，没有可供回归的环境梯度：未作稳定性分析。",
+    ),
+    (
+        re.compile(
             rf"^pooled error supplied by the caller: MS_e = (?P<mse>{_NUM}) on (?P<df>{_NUM}) "
             rf"df, (?P<r>{_NUM}) replicates per cell\.$"
         ),

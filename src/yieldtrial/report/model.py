@@ -481,6 +481,9 @@ def records(frame: Any, columns: Sequence[str] | None = None) -> list[dict[str, 
     names = [str(k) for k in frame.columns]
     if not names:
         return [{} for _ in range(len(frame))]
+    if frame.attrs:  # pandas deep-copies attrs into every column taken: O(columns^2) when wide
+        frame = frame.copy(deep=False)
+        frame.attrs = {}
     values = []
     for position in range(len(names)):  # column by column: 10,000-row tables in a blink
         series = frame.iloc[:, position]

@@ -255,6 +255,10 @@ def network_report(
         results["environment_response"] = records(response)
     if stability is not None:
         results["stability"] = stability.to_dict()
+    if title:
+        from yieldtrial.io.validation import clean_text
+
+        title = clean_text(title).strip()  # control characters: not XML (DOCX, XLSX), not text
     report = Report(
         title=title or t("network.title", lang),
         lang=lang,

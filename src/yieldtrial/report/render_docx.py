@@ -167,7 +167,10 @@ class _Writer:
         self._drop_thumbnail()
         self._header_footer(section)
         props = self.document.core_properties
-        props.title = _clean(self.report.title)
+        title = _clean(self.report.title)
+        # the document properties hold at most 255 characters (python-docx raises above);
+        # the full title is in the report itself
+        props.title = title if len(title) <= 255 else title[:254] + "…"
         props.author = "yieldtrial"
         props.last_modified_by = "yieldtrial"
         props.revision = 1

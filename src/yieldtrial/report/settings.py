@@ -88,11 +88,9 @@ def resolve_settings(
     if margin is not None:
         margin = check_setting("margin_pct", margin, "the margin")
         if not controls:
-            raise DataValidationError(
-                f"a non-inferiority margin ({margin:g} %) is set but no control: the verdict "
-                "compares each treatment with a control. Give --control (or control = in "
-                "[analysis] of trial.toml), or leave the margin out."
-            )
+            from yieldtrial.io.checks import margin_without_control
+
+            raise margin_without_control(margin)
     if alpha is not None:
         alpha = check_setting("alpha", alpha, "the significance level")
     _check_described_treatments(config, plots, treatments, factors)
