@@ -324,3 +324,15 @@ def test_network_margin_without_a_control_is_refused_as_in_report(tmp_path, caps
         untouched=[path],
         absent=[out],
     )
+
+
+def test_network_json_lists_a_site_left_out_by_the_reader(tmp_path, capsys):
+    """The JSON names the site the reader left out, with the reader's reason (as the report)."""
+    folder = _raw_site_files(tmp_path / "sites")
+    out = tmp_path / "net.json"
+    argv = ["network", str(folder), "--crop", "wheat", "--control", "CK", "-o", str(out)]
+    assert main(argv) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert [row["trial"] for row in doc["left_out"]] == ["祁县"]
+    assert "'abc'" in doc["left_out"][0]["reason"]
+    assert sorted(doc["per_trial"][0]) and "祁县" not in {r["site"] for r in doc["per_trial"]}

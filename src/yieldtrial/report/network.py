@@ -963,6 +963,10 @@ def _json_document(result: NetworkResult, options: dict[str, Any]) -> str:
         document["environment_response"] = records(response)
     if options.get("stability") is not None:
         document["stability"] = options["stability"].to_dict()
+    if options.get("left_out"):  # trials the reader left out: in the report's site table too
+        document["left_out"] = [
+            {"trial": str(trial), "reason": str(reason)} for trial, reason in options["left_out"]
+        ]
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
