@@ -458,11 +458,7 @@ def _text_hashes(labels: pd.Series) -> np.ndarray:
 
 def _plain_integers(labels: pd.Series) -> np.ndarray | None:
     """Return the ids as integers when each is a canonical decimal (``7``, not ``07``)."""
-    if not _validation._plain_digit_text(labels) or _validation._longest_cell(labels) > 18:
-        return None
-    if _validation.leading_byte_count(labels, b"0", min_length=2):
-        return None
-    return _validation.digit_text_integers(labels)
+    return _validation.digit_ids(labels, canonical=True)
 
 
 @dataclass

@@ -31,6 +31,7 @@ __all__ = [
     "check_control",
     "check_exclusions",
     "clean_text",
+    "digit_ids",
     "digit_text_integers",
     "duplicate_id_problem",
     "fraction_problem",
@@ -602,8 +603,14 @@ def _plain_digit_text(values: pd.Series) -> bool:
     cell, so a table of millions of numeric plot ids is checked in milliseconds.
     """
     pieces = text_buffers(values)
-    if pieces is None or not len(values):
-        return False
+    return pieces is not None and bool(len(values)) and _digits_only(pieces)
+
+
+Pieces = list[tuple[np.ndarray, np.ndarray, int]]
+
+
+def _digits_only(pieces: Pieces) -> bool:
+    """:func:`_plain_digit_text` on the pieces of :func:`text_buffers`."""
     for data, offsets, nulls in pieces:
         if nulls:
             return False
@@ -653,8 +660,11 @@ def _plain_ascii_words(values: pd.Series) -> bool:
     the column's bytes (:func:`text_buffers`); False when that is not possible.
     """
     pieces = text_buffers(values)
-    if pieces is None:
-        return False
+    return pieces is not None and _ascii_words(pieces)
+
+
+def _ascii_words(pieces: Pieces) -> bool:
+    """:func:`_plain_ascii_words` on the pieces of :func:`text_buffers`."""
     for data, offsets, _ in pieces:
         cells = _cell_bytes(data, offsets)
         if ((cells <= 32) | (cells >= 127) | (cells == 46) | (cells == 39)).any():
@@ -707,6 +717,11 @@ def leading_byte_count(values: pd.Series, byte: bytes, *, min_length: int = 1) -
         return int(
             (text.str.startswith(byte.decode("ascii")) & (text.str.len() >= min_length)).sum()
         )
+    return _leading_count(pieces, byte, min_length)
+
+
+def _leading_count(pieces: Pieces, byte: bytes, min_length: int) -> int:
+    """:func:`leading_byte_count` on the pieces of :func:`text_buffers`."""
     count = 0
     for data, offsets, _ in pieces:
         starts, ends = offsets[:-1], offsets[1:]
@@ -715,19 +730,41 @@ def leading_byte_count(values: pd.Series, byte: bytes, *, min_length: int = 1) -
     return count
 
 
-def _longest_cell(values: pd.Series) -> int:
-    """Bytes of the longest cell of a column that passed :func:`_plain_digit_text`."""
-    pieces = text_buffers(values) or []
-    return max((int(np.diff(o).max()) for _, o, _ in pieces if len(o) > 1), default=0)
+def digit_ids(values: pd.Series, *, canonical: bool = False) -> np.ndarray | None:
+    """Return the cells as integers when each is a run of 1 to 18 ASCII digits, else None.
+
+    The column's bytes are read once (:func:`text_buffers`).
+
+    Parameters
+    ----------
+    values : Series
+        A text column (plot ids).
+    canonical : bool, default False
+        Also None when a cell of two or more digits starts with ``0`` (``07`` is not
+        ``7`` as text).
+
+    Returns
+    -------
+    ndarray of int64 or None
+    """
+    pieces = text_buffers(values)
+    if pieces is None or not len(values) or not _digits_only(pieces):
+        return None
+    if max((int(np.diff(o).max()) for _, o, _ in pieces if len(o) > 1), default=0) > 18:
+        return None
+    if canonical and _leading_count(pieces, b"0", 2):
+        return None
+    return digit_text_integers(values)
 
 
 def _unique_plain_integers(values: pd.Series) -> bool:
     """Tell whether the cells are digit-only ids of up to 18 digits, all different."""
-    if not _plain_digit_text(values) or _longest_cell(values) > 18:
+    numbers = digit_ids(values)
+    if numbers is None:
         return False
     # different numbers are different texts; equal numbers ("007", "7") may not be, and
     # go to the general check, which compares the text
-    numbers = np.sort(digit_text_integers(values))
+    numbers = np.sort(numbers)
     return not bool((numbers[1:] == numbers[:-1]).any())
 
 
@@ -737,7 +774,8 @@ def _special_mask(values: pd.Series) -> pd.Series:
     Built from checks that pandas runs with pyarrow's vectorized kernels (a regular
     expression ending in ``$`` would make pandas fall back to Python for every cell).
     """
-    if _plain_digit_text(values) or _plain_ascii_words(values):
+    pieces = text_buffers(values)  # read once for both checks
+    if pieces is not None and ((len(values) and _digits_only(pieces)) or _ascii_words(pieces)):
         return pd.Series(False, index=values.index)  # nothing to normalise
     text = values.astype("str")
     special = text.str.contains(r"[^\x20-\x7e]", regex=True, na=False)
