@@ -364,15 +364,21 @@ def test_unreplicated_table_has_no_error_tests():
     assert np.isnan(anova.loc[f"IPCA{E - 1}", "p_value"])
 
 
-def test_supplied_error_enables_tests_on_a_table_of_means(means, pooled):
-    """error_mean_square / error_df / replicates (as agricolae's MSerror, rep) give the tests."""
+def _means_with_supplied_error(means, pooled):
+    """stability() of the table of means, the pooled error supplied (agricolae's MSerror)."""
     mse, df_e = pooled
     rows = [(f"L{j + 1}", f"V{i + 1:02d}", means[i, j]) for i in range(G) for j in range(E)]
     df = pd.DataFrame(rows, columns=["site", "variety", "y"])
-    res = stability(
+    return stability(
         df, env="site", treatment="variety", response="y", blup=None,
         error_mean_square=mse, error_df=df_e, replicates=R,
     )  # fmt: skip
+
+
+def test_supplied_error_enables_tests_on_a_table_of_means(means, pooled):
+    """error_mean_square / error_df / replicates (as agricolae's MSerror, rep) give the tests."""
+    res = _means_with_supplied_error(means, pooled)
+    mse, df_e = pooled
     ge = _interaction(means)
     w = (ge**2).sum(axis=1)
     sigma2 = (G * (G - 1) * w - w.sum()) / ((G - 1) * (G - 2) * (E - 1))
@@ -462,13 +468,7 @@ def test_gge_scores_are_in_the_json_and_rebuild_the_centred_table(result, trial)
 
 def test_supplied_error_replaces_the_no_pooled_error_note(means, pooled):
     """A table of means with the error supplied: the 'no pooled error' note would contradict it."""
-    mse, df_e = pooled
-    rows = [(f"L{j + 1}", f"V{i + 1:02d}", means[i, j]) for i in range(G) for j in range(E)]
-    df = pd.DataFrame(rows, columns=["site", "variety", "y"])
-    res = stability(
-        df, env="site", treatment="variety", response="y", blup=None,
-        error_mean_square=mse, error_df=df_e, replicates=R,
-    )  # fmt: skip
+    res = _means_with_supplied_error(means, pooled)
     assert not any(n.startswith("no environment is replicated") for n in res.notes)
     assert any(n.startswith("pooled error supplied by the caller") for n in res.notes)
 

@@ -49,6 +49,7 @@ import pandas as pd
 import pytest
 from scipy import optimize, stats
 
+from r_tables import read_reference, select
 from yieldtrial.cli import main as cli
 
 DATA = Path(__file__).parent / "data" / "r_reference_surface"
@@ -95,29 +96,16 @@ CASES: dict[str, tuple[str, list[str], str, str, str]] = {
 DDF = ("satterthwaite", "kenward-roger")
 
 
-@functools.cache
 def reference() -> pd.DataFrame:
-    """reference.csv: one R number per row (``value`` as float, NA -> NaN)."""
-    ref = pd.read_csv(DATA / "reference.csv", dtype=str, keep_default_na=False)
-    ref["value"] = pd.to_numeric(ref["value"].replace({"NA": "nan"}), errors="coerce")
-    return ref
+    """reference.csv of this module's cases (:func:`r_tables.read_reference`)."""
+    return read_reference(DATA / "reference.csv")
 
 
 def r_values(
     case: str, table: str, stat: str, *, ddf: str = "", spec: str = "", by: str = ""
 ) -> pd.Series:
     """Values of one statistic of one R table, indexed by ``term``."""
-    ref = reference()
-    rows = ref[
-        (ref["case"] == case)
-        & (ref["table"] == table)
-        & (ref["stat"] == stat)
-        & (ref["ddf"] == ddf)
-        & (ref["spec"] == spec)
-        & (ref["by"] == by)
-    ]
-    assert len(rows), f"no R rows for {case} {table} {stat} {ddf} {spec} {by}"
-    return rows.set_index("term")["value"]
+    return select(reference(), case, table, stat, ddf=ddf, spec=spec, by=by)
 
 
 @functools.cache

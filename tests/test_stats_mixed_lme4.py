@@ -60,6 +60,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from r_tables import read_reference, select
 from yieldtrial import FieldTrial
 from yieldtrial.stats.augmented import augmented_anova
 from yieldtrial.stats.compare import compare_means_to_control
@@ -92,29 +93,16 @@ ATOL_P_EXACT = 1e-6  # exact-df integration to 1e-13; yieldtrial states 1e-4, re
 ATOL_P_MVT = 2e-3  # emmeans mvt: mvtnorm abseps 1e-3 (a 99 % bound) + df rounding
 
 
-@functools.cache
 def reference() -> pd.DataFrame:
-    """reference.csv: one R number per row (``value`` as float, NA -> NaN)."""
-    ref = pd.read_csv(DATA / "reference.csv", dtype=str, keep_default_na=False)
-    ref["value"] = pd.to_numeric(ref["value"].replace({"NA": "nan"}), errors="coerce")
-    return ref
+    """reference.csv of this module's cases (:func:`r_tables.read_reference`)."""
+    return read_reference(DATA / "reference.csv")
 
 
 def r_values(
     case: str, table: str, stat: str, *, ddf: str = "", spec: str = "", by: str = ""
 ) -> pd.Series:
     """Values of one statistic of one R table, indexed by ``term``."""
-    ref = reference()
-    rows = ref[
-        (ref["case"] == case)
-        & (ref["table"] == table)
-        & (ref["stat"] == stat)
-        & (ref["ddf"] == ddf)
-        & (ref["spec"] == spec)
-        & (ref["by"] == by)
-    ]
-    assert len(rows), f"no R rows for {case} {table} {stat} {ddf} {spec} {by}"
-    return rows.set_index("term")["value"]
+    return select(reference(), case, table, stat, ddf=ddf, spec=spec, by=by)
 
 
 def _read(name: str, **dtypes: Any) -> pd.DataFrame:
