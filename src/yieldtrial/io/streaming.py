@@ -107,7 +107,14 @@ def streaming_supported() -> bool:
 
 
 def arrow_reader() -> bool:
-    """Whether pyarrow's streaming reader is available (pyarrow, pandas' NaN-valued strings)."""
+    """Whether pyarrow's streaming reader is available (pyarrow, pandas' NaN-valued strings).
+
+    Returns
+    -------
+    bool
+        True with pyarrow and pandas >= 2.3; else :func:`standardize_csv_stream` reads with
+        ``pandas.read_csv`` in blocks.
+    """
     try:
         import pyarrow  # noqa: F401
         import pyarrow.csv  # noqa: F401

@@ -576,6 +576,22 @@ def fast_read_options(sep: str, width: int, text: dict[int, Any], encoding: str)
 
     Shared with the streamed ``standardize`` (:mod:`yieldtrial.io.streaming`) when pyarrow
     is not installed, so both parse a file alike.
+
+    Parameters
+    ----------
+    sep : str
+        The separator found in the file's head.
+    width : int
+        Columns of the header.
+    text : dict
+        Column position -> ``str`` for the columns kept as text (the others are numbers).
+    encoding : str
+        The file's encoding (UTF-8 is read as ``utf-8-sig``: a BOM is dropped).
+
+    Returns
+    -------
+    dict
+        Keyword arguments of ``pandas.read_csv`` (``chunksize`` :data:`READ_CHUNK_ROWS`).
     """
     options: dict[str, Any] = {
         "sep": sep,
