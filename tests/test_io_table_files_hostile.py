@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import codecs
 
+import pandas as pd
 import pytest
 
 from hostile import HEADER, ROWS, assert_one_line_error
+from yieldtrial.cli import main
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io import read_plots
 
@@ -278,3 +280,107 @@ def test_windows_1252_sign_after_an_accent_is_not_read_as_gbk(tmp_path, capsys):
         match=r"looks like Western European text .*CKé€.*--encoding cp1252",
         untouched=[path],
     )
+
+
+# Readings below are Python's own codecs on the bytes written (bytes.decode), e.g.
+# "대조".encode("euc_kr").decode("gb18030") == "措炼".
+def _labelled(tmp_path, labels, codec, header=HEADER):
+    path = tmp_path / "p.csv"
+    text = header + "".join(
+        row.replace(",CK,", f",{labels[0]},").replace(",T,", f",{labels[1]},") for row in ROWS
+    )
+    path.write_bytes(text.encode(codec))
+    return path
+
+
+def test_short_euc_kr_labels_are_not_read_as_gbk(tmp_path, capsys):
+    """EUC-KR 대조/처리 decoded cleanly as GBK 措炼/贸府 (exit 0): now refused, readings shown."""
+    path = _labelled(tmp_path, ("대조", "처리"), "euc_kr")
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"row 2 reads as text in more than one East Asian encoding \(as Chinese GBK "
+        r"'101,1,措炼,.*as EUC-KR '101,1,대조,.*\); nothing in its text \(4 distinct non-ASCII "
+        r"characters\) tells .*--encoding euc_kr\), or save the file as 'CSV UTF-8'$",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+
+
+def test_a_long_euc_kr_file_is_not_read_as_gbk_either(tmp_path, capsys):
+    """Every KS X 1001 Hangul syllable is a GB 2312 hanzi: more text does not make it GBK."""
+    path = tmp_path / "p.csv"
+    labels = ("대조", "질소비료", "인산비료", "칼륨비료", "유기질비료", "복합비료")
+    text = HEADER + "".join(
+        f"{n},{n % 3 + 1},{label},20,14.5,13\n" for n, label in enumerate(labels)
+    )
+    path.write_bytes(text.encode("euc_kr"))
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"as EUC-KR '0,1,대조,.*--encoding euc_kr",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+
+
+def test_the_euc_kr_file_reads_with_its_encoding(tmp_path):
+    """The fix the message names: encoding='euc_kr' gives the Hangul labels."""
+    path = _labelled(tmp_path, ("대조", "처리"), "euc_kr")
+    assert read_plots(path, encoding="euc_kr")["treatment"].tolist() == ["대조", "처리"] * 2
+
+
+def test_two_big5_characters_are_not_read_as_gbk(tmp_path, capsys):
+    """Big5 對照 (and an ASCII label) read as GBK 癸酚, both common GB 2312 hanzi (exit 0)."""
+    path = _labelled(tmp_path, ("對照", "T"), "big5")
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"as Chinese GBK '101,1,癸酚,.*as Big5 '101,1,對照,.*--encoding big5",
+        untouched=[path],
+    )
+
+
+def test_one_shift_jis_kanji_is_not_read_as_gbk(tmp_path, capsys):
+    """Shift-JIS 区 reads as GBK 嬫 (outside GB 2312): too few for the rare-character rule."""
+    path = _labelled(tmp_path, ("区", "T"), "shift_jis")
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"it reads likelier as Shift-JIS than as Chinese GBK\. Pass its encoding "
+        r"\(--encoding shift_jis or --encoding gb18030\)",
+        untouched=[path],
+    )
+
+
+def test_short_gbk_labels_that_read_as_big5_and_euc_kr_too_are_refused(tmp_path, capsys):
+    """GBK 处理1 is also common Big5 揭燴1 and EUC-KR 뇹잿1: no silent guess either way."""
+    path = _labelled(tmp_path, ("处理1", "处理2"), "gbk")
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=r"\(as Chinese GBK '101,1,处理1,.*as Big5 '101,1,揭燴1,.*as EUC-KR '101,1,뇹잿1,.*"
+        r"\(--encoding gb18030, --encoding big5 or --encoding euc_kr\)",
+        untouched=[path],
+    )
+
+
+def test_such_gbk_labels_read_with_a_chinese_header(tmp_path):
+    """A header yieldtrial knows in Chinese (处理) settles it: the file is GBK."""
+    header = HEADER.replace(",treatment,", ",处理,")
+    path = _labelled(tmp_path, ("处理1", "处理2"), "gbk", header=header)
+    assert read_plots(path)["treatment"].tolist() == ["处理1", "处理2"] * 2
+
+
+def test_such_gbk_labels_read_with_encoding_gb18030(tmp_path, capsys):
+    """The fix the message names: --encoding gb18030 reads the labels (exit 0)."""
+    path = _labelled(tmp_path, ("处理1", "处理2"), "gbk")
+    out = tmp_path / "out.csv"
+    assert main([*_standardize(path, tmp_path), "--encoding", "gb18030"]) == 0
+    assert pd.read_csv(out, encoding="utf-8-sig")["treatment"].tolist() == ["处理1", "处理2"] * 2
+
+
+def test_gbk_labels_with_a_character_only_gbk_reads_commonly_still_read(tmp_path):
+    """对照 is common GBK but not common Big5/EUC-KR (照 is 桽, a hanja 亮): read as GBK."""
+    path = _labelled(tmp_path, ("对照", "处理"), "gbk")
+    assert read_plots(path)["treatment"].tolist() == ["对照", "处理"] * 2

@@ -7,7 +7,9 @@ given as CSV, text given as ``.xlsx``.
 Text encoding: UTF-8 (with or without BOM) is checked over the whole file; a file
 that is not UTF-8 is read as GB18030 (a superset of GBK) only when none of its rows
 is UTF-8 text: a UTF-8 file with a few rows saved in another encoding is an error
-naming those rows, never decoded as GB18030 wholesale.  UTF-16 is recognised by its
+naming those rows, never decoded as GB18030 wholesale, and only when GBK is its
+likeliest reading among the East Asian encodings it decodes in (Big5, EUC-KR and
+Shift-JIS; see :func:`_ambiguous_encoding_problem`).  UTF-16 is recognised by its
 BOM.  Separators (comma, tab, semicolon) are sniffed from the header line.
 
 Structure: every row must have the fields of the header row (a short row is an
@@ -342,6 +344,142 @@ def _other_encoding_problem(data: bytes, name: str) -> str | None:
     )
 
 
+#: East Asian encodings a non-UTF-8 file may also read in, with their names in messages.
+_RIVAL_CODECS: tuple[tuple[str, str], ...] = (
+    ("big5", "Big5"),
+    ("euc_kr", "EUC-KR"),
+    ("shift_jis", "Shift-JIS"),
+)
+#: The common part of each standard, as (first, last) two-byte codes, both bytes checked:
+#: GB 2312 symbols (rows 1-3) and level-1 hanzi (3,755 common characters, B0A1-D7F9);
+#: Big5 symbols (A140-A3BF) and frequently used hanzi (5,401, A440-C67E); KS X 1001
+#: symbols (rows 1-3) and its 2,350 Hangul syllables (B0A1-C8FE); JIS X 0208 symbols,
+#: full-width letters and kana (8140-8396) and level-1 kanji (2,965, 889F-9872).
+_COMMON_CODES: dict[str, tuple[tuple[int, int], ...]] = {
+    "gb18030": ((0xA1A1, 0xA3FE), (0xB0A1, 0xD7F9)),
+    "big5": ((0xA140, 0xA3BF), (0xA440, 0xC67E)),
+    "euc_kr": ((0xA1A1, 0xA3FE), (0xB0A1, 0xC8FE)),
+    "shift_jis": ((0x8140, 0x8396), (0x889F, 0x9872)),
+}
+#: Bytes of non-ASCII rows that the readings are compared on (a large file: its first ones).
+_SAMPLE_BYTES = 1 << 16
+_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A file's non-ASCII rows read in one encoding, and how common its characters are."""
+
+    codec: str
+    label: str
+    text: str
+    row_text: str
+    distinct: int
+    common: int
+
+    @property
+    def share(self) -> float:
+        return self.common / self.distinct if self.distinct else 0.0
+
+
+def _is_common(char: str, codec: str) -> bool:
+    """Whether ``char`` is in the common part of ``codec``'s standard (:data:`_COMMON_CODES`)."""
+    raw = char.encode(codec)
+    if len(raw) != 2:
+        return False
+    code = int.from_bytes(raw, "big")
+    trail_ok = raw[1] >= 0xA1 if codec in ("gb18030", "euc_kr") else True
+    return trail_ok and any(low <= code <= high for low, high in _COMMON_CODES[codec])
+
+
+def _reading(sample: bytes, first_row: bytes, codec: str, label: str) -> _Reading | None:
+    try:
+        text = sample.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    chars = {char for char in text if not char.isascii()}
+    row_text = first_row.decode(codec, errors="replace").strip()
+    common = sum(_is_common(char, codec) for char in chars)
+    return _Reading(codec, label, text, row_text[:40], len(chars), common)
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _names_chinese_header(header: bytes) -> bool:
+    """Whether the header row, read as GBK, names a column in Chinese (``小区号``, ``产量``)."""
+    from yieldtrial.io.headers import recognise_header
+
+    try:
+        text = header.decode("gb18030").strip()
+    except UnicodeDecodeError:
+        return False
+    cells = text.split(_sniff_separator(text))
+    return any(
+        not cell.isascii() and recognise_header(cell.strip().strip('"'))[0] is not None
+        for cell in cells
+    )
+
+
+def _ambiguous_encoding_problem(data: bytes, name: str) -> str | None:
+    """Describe a file that reads as plausible text in GBK and in another East Asian encoding.
+
+    Short text often decodes without error in several legacy encodings: EUC-KR ``대조``
+    is valid GBK ``措炼`` (every Hangul syllable of KS X 1001 is a GB 2312 hanzi), Big5
+    ``對照`` is ``癸酚``.  Each encoding the file decodes in is scored by the share of its
+    distinct non-ASCII characters that are in the common part of its standard
+    (:data:`_COMMON_CODES`).  The file is read as GBK when GBK's share is higher than
+    every other reading's, or when its header row names a column in Chinese that
+    yieldtrial recognises; otherwise it is refused with the readings shown, rather than
+    analysed with scrambled labels.
+    """
+    header = data.split(b"\n", 1)[0]
+    sample = bytearray()
+    row, first_row = 0, b""
+    for match in _NON_ASCII_LINE.finditer(data):
+        if not sample:
+            row, first_row = _line_of(data, match.start()), match.group(0)
+        sample += match.group(0) + b"\n"
+        if len(sample) >= _SAMPLE_BYTES:
+            break
+    if not sample:
+        return None
+    gbk = _reading(bytes(sample), first_row, "gb18030", "Chinese GBK")
+    if gbk is None:
+        return None  # refused with its own message
+    rivals = [
+        rival
+        for codec, label in _RIVAL_CODECS
+        if (rival := _reading(bytes(sample), first_row, codec, label)) is not None
+        and rival.share >= gbk.share
+        and rival.text != gbk.text
+    ]
+    if not rivals or _names_chinese_header(header):
+        return None
+    rivals = [rival for rival in rivals if _decodes(data, rival.codec)]  # the whole file
+    if not rivals:
+        return None
+    readings = sorted([gbk, *rivals], key=lambda reading: -reading.share)
+    shown = ", ".join(f"as {reading.label} {reading.row_text!r}" for reading in readings)
+    codecs_named = [f"--encoding {reading.codec}" for reading in readings]
+    options = ", ".join(codecs_named[:-1]) + f" or {codecs_named[-1]}"
+    if readings[0] is gbk or readings[0].share == gbk.share:
+        count = f"{gbk.distinct} distinct non-ASCII character{'s' if gbk.distinct != 1 else ''}"
+        why = f"nothing in its text ({count}) tells which one the file was saved in"
+    else:
+        why = f"it reads likelier as {readings[0].label} than as Chinese GBK"
+    return (
+        f"{name}: the file is not UTF-8, and row {row} reads as text in more than one East "
+        f"Asian encoding ({shown}); {why}. Pass its encoding ({options}), or save the file "
+        "as 'CSV UTF-8'"
+    )
+
+
 def _mixed_encoding_problem(data: bytes, name: str) -> str | None:
     """Describe rows that are not UTF-8 in a file whose other rows are UTF-8 text."""
     lines = data.split(b"\n")
@@ -398,6 +536,7 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
         _mixed_encoding_problem(data, name)
         or _western_text_problem(data, name)
         or _other_encoding_problem(data, name)
+        or _ambiguous_encoding_problem(data, name)
     )
     if mixed:
         raise DataValidationError(mixed)
@@ -519,6 +658,7 @@ def _read_csv(
             _mixed_encoding_problem(data, name)
             or _western_text_problem(data, name)
             or _other_encoding_problem(data, name)
+            or _ambiguous_encoding_problem(data, name)
         )
         if mixed:
             raise DataValidationError(mixed)
