@@ -284,3 +284,43 @@ def test_report_from_files_takes_crop_and_control(raw_csv):
     report, _ = report_from_files(raw_csv, crop="wheat", control=CONTROL, figures=False)
     rows = report.results["control_comparisons"]
     assert {row["control"] for row in rows} == {CONTROL}
+
+
+# ------------------------------------------- options that cannot apply to the file given
+
+
+def _argv(command, path, tmp_path):
+    argv = [command, str(path), "--crop", "wheat"]
+    return argv + (["-o", str(tmp_path / "r.html")] if command == "report" else [])
+
+
+@pytest.mark.parametrize("command", ["report", "standardize", "network", "audit"])
+def test_sheet_with_a_csv_file_is_a_usage_error(command, raw_csv, tmp_path, capsys):
+    """--sheet was silently ignored for a CSV file (the table read anyway, exit 0)."""
+    code = main([*_argv(command, raw_csv, tmp_path), "--sheet", "2024"])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert lines == [
+        f"yieldtrial {command}: error: --sheet '2024' applies to an .xlsx workbook, but "
+        "'小区产量.csv' is a CSV file (no worksheets); leave --sheet out"
+    ]
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_sheet_with_a_folder_of_csv_files_is_a_usage_error(site_folder, capsys):
+    """network: --sheet with no workbook among the site files names the first and a count."""
+    assert main(["network", str(site_folder), "--crop", "wheat", "--sheet", "plots"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "and 19 more are CSV files (no worksheets); leave --sheet out" in err
+
+
+def test_encoding_with_a_workbook_is_a_usage_error(raw_csv, tmp_path, capsys):
+    """--encoding was ignored for an .xlsx workbook, whose text is Unicode."""
+    path = tmp_path / "plots.xlsx"
+    pd.read_csv(raw_csv).to_excel(path, index=False)
+    assert main(["standardize", str(path), "--crop", "wheat", "--encoding", "gbk"]) == 2
+    assert capsys.readouterr().err == (
+        "yieldtrial standardize: error: --encoding 'gbk' applies to CSV files, but "
+        "'plots.xlsx' is an .xlsx workbook (its text is Unicode); leave --encoding out\n"
+    )

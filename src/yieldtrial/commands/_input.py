@@ -16,9 +16,11 @@ historical spellings (``--standard``, ``--method``, ``--shrink-per-point``) stay
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from yieldtrial.errors import YieldTrialError
@@ -28,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "UsageError",
+    "check_file_options",
     "check_shrink_flag",
     "add_control_option",
     "add_moisture_options",
@@ -348,6 +351,53 @@ def table_only_flags(args: argparse.Namespace, flags: Sequence[tuple[str, str]])
         return ""
     verb, pronoun = ("applies", "it") if len(given) == 1 else ("apply", "them")
     return f"{', '.join(given)} {verb} to a plot table only; leave {pronoun} out for a single MASS"
+
+
+#: Suffixes of the workbooks read (the ones ``--sheet`` applies to; ``--encoding`` does not).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def check_file_options(
+    sheet: str | None, encoding: str | None, files: Sequence[str | os.PathLike[str]]
+) -> None:
+    """Refuse ``--sheet`` when no input is a workbook, ``--encoding`` when every one is.
+
+    A CSV file has no worksheets and a workbook's text is Unicode: either option would
+    be ignored, and a user who typed ``--sheet 2024`` would get the CSV's table without
+    being told.
+
+    Parameters
+    ----------
+    sheet : str or None
+        The value of ``--sheet`` (``None``: not given).
+    encoding : str or None
+        The value of ``--encoding`` (``None``: not given).
+    files : sequence of path
+        The plot tables read (a folder given on the command line already expanded).
+
+    Raises
+    ------
+    UsageError
+        The option cannot apply to any of the files.
+    """
+    names = [Path(file) for file in files]
+    if not names:
+        return
+    books = [name for name in names if name.suffix.lower() in WORKBOOK_SUFFIXES]
+    shown = repr(names[0].name) + ("" if len(names) == 1 else f" and {len(names) - 1} more")
+    if sheet is not None and not books:
+        kind = "a CSV file" if len(names) == 1 else "CSV files"
+        raise UsageError(
+            f"--sheet {sheet!r} applies to an .xlsx workbook, but {shown} "
+            f"{'is' if len(names) == 1 else 'are'} {kind} (no worksheets); leave --sheet out"
+        )
+    if encoding is not None and len(books) == len(names):
+        kind = "an .xlsx workbook" if len(names) == 1 else ".xlsx workbooks"
+        raise UsageError(
+            f"--encoding {encoding!r} applies to CSV files, but {shown} "
+            f"{'is' if len(names) == 1 else 'are'} {kind} ({'its' if len(names) == 1 else 'their'} "
+            "text is Unicode); leave --encoding out"
+        )
 
 
 def require_crop(config: TrialConfig) -> None:

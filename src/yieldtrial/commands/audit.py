@@ -28,6 +28,7 @@ from yieldtrial.commands._input import (
     UsageError,
     add_control_option,
     add_table_options,
+    check_file_options,
     fill_from_config,
     settings_from_args,
     table_only_flags,
@@ -209,6 +210,7 @@ def _run_file(args: argparse.Namespace) -> int:
             "a plot table has its own moisture and reported columns: give the file alone "
             "(REPORTED and --moisture are for a single MASS)"
         )
+    check_file_options(args.sheet, args.encoding, [args.mass])
     config = settings_from_args(args, shrink_any_method=True)  # a row per method
     if not config.crop:
         raise UsageError(

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from yieldtrial.commands._input import (
     add_moisture_options,
     add_table_options,
+    check_file_options,
     settings_from_args,
 )
 from yieldtrial.errors import DataValidationError
@@ -195,6 +196,7 @@ def _run(args: argparse.Namespace) -> int:
     # --control (split at commas), --alpha and --margin-pct are checked as in report
     config = settings_from_args(args, alpha=args.alpha, margin_pct=args.margin_pct)
     files = expand_sources(args.plots)
+    check_file_options(args.sheet, args.encoding, files)
     inputs = [*files, *([args.config] if args.config else [])]
     if args.output is not None:
         check_output(args.output, force=getattr(args, "force", False), inputs=inputs)

@@ -14,6 +14,7 @@ from yieldtrial.commands._input import (
     add_control_option,
     add_moisture_options,
     add_table_options,
+    check_file_options,
     print_warning,
     require_crop,
     settings_from_args,
@@ -112,6 +113,7 @@ def _run(args: argparse.Namespace) -> int:
 
     fmt = check_format(args.format) if args.format else format_for_path(args.output)
     _check_suffix_matches(args.output, fmt)
+    check_file_options(args.sheet, args.encoding, [args.plots])
     inputs = [args.plots] + ([args.config] if args.config else [])
     force = getattr(args, "force", False)
     check_output(args.output, force=force, inputs=inputs)

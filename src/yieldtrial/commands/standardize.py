@@ -23,6 +23,7 @@ from yieldtrial.commands._input import (
     UsageError,
     add_moisture_options,
     add_table_options,
+    check_file_options,
     check_shrink_flag,
     fill_from_config,
     settings_from_args,
@@ -314,6 +315,10 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
             trial = load_example(args.example, **settings)
         else:
             source = Path(args.source)
+            try:
+                check_file_options(args.sheet, args.encoding, [source])
+            except UsageError as exc:
+                return _usage_error(str(exc))
             if not config.crop:
                 return _usage_error(
                     "a plot table needs --crop (e.g. --crop wheat), or crop in the [trial] "
