@@ -266,6 +266,77 @@ def test_report_split_plot_from_trial_toml(tmp_path: Path) -> None:
     assert gen["f"] == pytest.approx(1.4853, abs=1e-4)
 
 
+def _split_plot_csv(path: Path, *, factor_columns: bool) -> Path:
+    """N rate (whole plots) x variety (sub-plots), 3 blocks; treatment labels hold both."""
+    lines = ["plot_id,block,main,sub,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct"]
+    masses = iter([14.1, 14.6, 15.2, 15.9, 13.8, 14.9, 15.0, 16.1, 14.3, 14.4, 15.6, 15.7])
+    for block in (1, 2, 3):
+        for n in ("N1", "N2"):
+            for v in ("V1", "V2"):
+                lines.append(f"{len(lines)},{block},{n},{v},{n}:{v},20,{next(masses)},14")
+    if not factor_columns:  # only the combined labels, written N1-V1
+        lines = [",".join(line.split(",")[:2] + line.split(",")[4:]) for line in lines]
+        lines = [line.replace(":", "-") for line in lines]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _split_plot_toml(path: Path, extra: str = "") -> Path:
+    path.write_text(
+        '[trial]\ncrop = "wheat"\n[analysis]\ndesign = "split_plot"\nwhole_plot = "main"\n' + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_split_plot_with_combined_treatment_labels_names_the_sub_plot_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """whole_plot = "main" with treatment labels 'N1:V1': was "LS-means ... not estimable"."""
+    plots = _split_plot_csv(tmp_path / "plots.csv", factor_columns=True)
+    toml = _split_plot_toml(tmp_path / "trial.toml")
+    out = tmp_path / "report.json"
+    assert main(["report", str(plots), "--config", str(toml), "-o", str(out)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "yieldtrial: error: the sub-plot factor column 'treatment' has each of its labels under "
+        "one whole-plot level of 'main' only ('N1:V1' only with 'N1'): its labels combine both "
+        "factors, so the sub-plot means cannot be estimated. The column 'sub' holds the sub-plot "
+        'levels alone: name it in trial.toml [analysis] (whole_plot = "main", sub_plot = "sub"), '
+        "--factors main,sub or factors=('main', 'sub')"
+    ]
+    assert not out.exists()
+
+
+def test_split_plot_with_the_named_sub_plot_column_reports(tmp_path: Path) -> None:
+    """The fix the message names (sub_plot = "sub") gives the split-plot report."""
+    plots = _split_plot_csv(tmp_path / "plots.csv", factor_columns=True)
+    toml = _split_plot_toml(tmp_path / "trial.toml", 'sub_plot = "sub"\n')
+    out = tmp_path / "report.json"
+    assert main(["report", str(plots), "--config", str(toml), "-o", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    errors = {m["kind"]: m["error_term"] for m in doc["results"]["design_means"]}
+    assert (errors["main"], errors["sub"]) == ("error_a", "error_b")
+
+
+def test_split_plot_whose_whole_plot_column_is_missing_says_labels_combine_factors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only 'N1-V1' labels: the message names the column, the key and the combined labels."""
+    plots = _split_plot_csv(tmp_path / "plots.csv", factor_columns=False)
+    toml = _split_plot_toml(tmp_path / "trial.toml")
+    out = tmp_path / "report.json"
+    assert main(["report", str(plots), "--config", str(toml), "-o", str(out)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "yieldtrial: error: the whole-plot factor column 'main' (whole_plot in trial.toml) is "
+        "not in the plot table (columns: plot_id, block, treatment, harvested_area_m2, "
+        "fresh_mass_kg, moisture_pct). The treatment labels ('N1-V1', 'N1-V2', 'N2-V1' and 1 "
+        "more) hold both factors in one column: add a column with each plot's whole-plot level "
+        "(N1 of 'N1-V1') and one with its sub-plot level (V1), and name them in trial.toml "
+        "[analysis] (whole_plot = ..., sub_plot = ...), --factors or factors="
+    ]
+    assert not out.exists()
+
+
 def test_report_design_flags(tmp_path: Path) -> None:
     """--design split_plot --factors gen works without a trial.toml (Markdown shows Error a)."""
     plots = _oats_csv(tmp_path / "oats.csv")

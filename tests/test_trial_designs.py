@@ -334,7 +334,10 @@ def test_rcbd_two_level_means_keep_the_plain_columns() -> None:
     [
         ({"design": "rcbd", "factors": ("gen",)}, r"factors=\('gen',\) applies to the two-factor"),
         ({"design": "split_plot"}, r"needs factors=\(<whole-plot column>, <sub-plot column>\)"),
-        ({"design": "split_plot", "factors": ("variety",)}, r"'variety' not in the plot table"),
+        (
+            {"design": "split_plot", "factors": ("variety",)},
+            r"'variety' \(whole_plot in trial.toml\) is not in the plot table",
+        ),
         ({"design": "factorial", "factors": ("gen", "gen")}, r"two different columns"),
     ],
 )
@@ -528,3 +531,28 @@ def test_augmented_check_without_any_yield_is_still_an_error() -> None:
     trial = FieldTrial.from_dataframe(no_check, crop="wheat", design="augmented")
     with pytest.raises(DataValidationError, match=rf"treatment '{check}'.*has no observed yield"):
         trial.means()
+
+
+def test_strip_plot_whose_vertical_labels_combine_both_factors_is_refused() -> None:
+    """Oats with treatment 'Victory:0.0' as the second factor next to gen: nested, not crossed.
+
+    Every treatment label occurs with one variety only, so the vertical means would not be
+    estimable; the message names the column holding the nitrogen rates alone (nitro).
+    """
+    with pytest.raises(
+        DataValidationError,
+        match=r"the vertical factor column 'treatment' has each of its labels under one "
+        r"horizontal level of 'gen' only .*The column 'nitro' holds the vertical levels alone: "
+        r'name it in trial.toml \[analysis\] \(horizontal = "gen", vertical = "nitro"\)',
+    ):
+        FieldTrial.from_dataframe(
+            oats_plots(treatment="gen:nitro"), crop="wheat", design="strip_plot", factors=("gen",)
+        )
+
+
+def test_the_messages_name_the_trial_toml_role_keys() -> None:
+    """design.resolve.FACTOR_KEYS (for messages) are the keys config.py reads."""
+    from yieldtrial.config import FACTOR_ROLES
+    from yieldtrial.design.resolve import FACTOR_KEYS
+
+    assert FACTOR_KEYS == FACTOR_ROLES

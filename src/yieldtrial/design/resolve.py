@@ -460,19 +460,143 @@ def resolve_factors(
             f"factor; got factors={names!r}"
         )
     columns = names if len(names) == 2 else (names[0], "treatment")
-    absent = [c for c in columns if c not in plots]
+    absent = [(role, c) for role, c in zip(roles, columns, strict=True) if c not in plots]
     if absent:
-        raise DataValidationError(
-            f"factor column(s) {', '.join(map(repr, absent))} not in the plot table; columns: "
-            f"{', '.join(map(str, plots.columns))}. Name the {roles[0]} and {roles[1]} "
-            "columns in factors="
-        )
+        raise DataValidationError(_absent_factor_message(plots, design, absent))
     if columns[0] == columns[1] or "block" in columns:
         raise DataValidationError(
             f"the two factors of a {design!r} must be two different columns other than "
             f"block; got {columns!r}"
         )
+    nested = _nested_factor_message(plots, design, columns)
+    if nested:
+        raise DataValidationError(nested)
     return names
+
+
+#: The trial.toml [analysis] keys naming the factor columns by role (as in
+#: :data:`yieldtrial.config.FACTOR_ROLES`, which this stage cannot import).
+FACTOR_KEYS: dict[str, tuple[str, str]] = {
+    "split_plot": ("whole_plot", "sub_plot"),
+    "strip_plot": ("horizontal", "vertical"),
+    "factorial": ("factor_a", "factor_b"),
+}
+#: Separators of treatment labels that hold both factors of a two-factor design (N1-V2).
+_COMBINED_LABEL = re.compile(r"^(.+?)\s*([-:_/×*+ ])\s*(.+)$")
+
+
+def _where_to_name(design: str, columns: Sequence[str]) -> str:
+    """Where the factor columns are named: trial.toml role keys, --factors, factors=."""
+    keys = FACTOR_KEYS[design]
+    toml = ", ".join(f'{key} = "{column}"' for key, column in zip(keys, columns, strict=True))
+    return (
+        f"trial.toml [analysis] ({toml}), --factors {','.join(columns)} or "
+        f"factors={tuple(columns)!r}"
+    )
+
+
+def _combined_labels(labels: Sequence[str]) -> tuple[list[str], list[str]] | None:
+    """Split labels that each join two factor levels with one separator (``N1-V2``), else None."""
+    parts = [_COMBINED_LABEL.match(label) for label in labels]
+    if not parts or any(part is None for part in parts):
+        return None
+    separators = {part.group(2) for part in parts if part is not None}
+    if len(separators) != 1:
+        return None
+    first = [part.group(1) for part in parts if part is not None]
+    second = [part.group(3) for part in parts if part is not None]
+    if len(set(first)) < 2 or len(set(second)) < 2:
+        return None
+    return first, second
+
+
+def _absent_factor_message(
+    plots: pd.DataFrame, design: str, absent: Sequence[tuple[str, str]]
+) -> str:
+    """Name the factor columns missing from the table, and combined treatment labels."""
+    roles = FACTOR_ROLES[design]
+    keys = FACTOR_KEYS[design]
+    named = "; ".join(
+        f"the {role} factor column {column!r} ({keys[roles.index(role)]} in trial.toml) is not "
+        "in the plot table"
+        for role, column in absent
+    )
+    message = f"{named} (columns: {', '.join(map(str, plots.columns))})"
+    labels = []
+    if "treatment" in plots:
+        labels = sorted({str(label) for label in plots["treatment"].dropna()}, key=natural_key)
+    combined = _combined_labels(labels)
+    if combined:
+        first, second = combined
+        shown = list_items([repr(label) for label in labels], limit=3, total=len(labels))
+        return (
+            f"{message}. The treatment labels ({shown}) hold both factors in one column: add "
+            f"a column with each plot's {roles[0]} level ({first[0]} of "
+            f"{labels[0]!r}) and one with its {roles[1]} level ({second[0]}), and name "
+            f"them in trial.toml [analysis] ({keys[0]} = ..., {keys[1]} = ...), --factors or "
+            "factors="
+        )
+    return (
+        f"{message}. Name the columns holding the {roles[0]} and {roles[1]} levels in "
+        f"trial.toml [analysis] ({keys[0]} = ..., {keys[1]} = ...; or factors = [...]), "
+        "--factors or factors="
+    )
+
+
+def _nested_factor_message(plots: pd.DataFrame, design: str, columns: Sequence[str]) -> str:
+    """Describe a factor whose every level occurs under one level of the other factor.
+
+    A treatment column whose labels hold both factors (``N1:V2``) named as the sub-plot
+    factor next to a whole-plot column (``N1``) is nested in it: no sub-plot level is
+    shared by two whole-plot levels, and the statistics could only say that the
+    factor's means are not estimable.
+    """
+    roles = FACTOR_ROLES[design]
+    frame = plots[list(columns)].dropna().astype(str)
+    for inner, outer in ((1, 0), (0, 1)):
+        inner_col, outer_col = columns[inner], columns[outer]
+        under = frame.groupby(inner_col, sort=False)[outer_col].nunique()
+        outer_levels = frame[outer_col].nunique()
+        if outer_levels < 2 or frame[inner_col].nunique() <= outer_levels or (under > 1).any():
+            continue
+        label = str(under.index[0])
+        level = frame.loc[frame[inner_col] == label, outer_col].iloc[0]
+        fix = [*columns]
+        candidates = [
+            str(column)
+            for column in plots.columns
+            if column not in (*columns, "block", "plot_id")
+            and _splits(frame, plots[column], inner_col, outer_col)
+        ]
+        fix[inner] = candidates[0] if candidates else "<column>"
+        found = (
+            f"the column {candidates[0]!r} holds the {roles[inner]} levels alone"
+            if candidates
+            else f"add a column with each plot's {roles[inner]} level alone"
+        )
+        return (
+            f"the {roles[inner]} factor column {inner_col!r} has each of its labels under one "
+            f"{roles[outer]} level of {outer_col!r} only ({label!r} only with {level!r}): "
+            f"its labels combine both factors, so the {roles[inner]} means cannot be "
+            f"estimated. {found[0].upper()}{found[1:]}: name it in "
+            f"{_where_to_name(design, fix)}"
+        )
+    return ""
+
+
+def _splits(frame: pd.DataFrame, candidate: pd.Series, inner: str, outer: str) -> bool:
+    """Whether ``candidate`` with ``outer`` tells ``inner`` apart, crossed with ``outer``."""
+    values = candidate.reindex(frame.index)
+    if values.isna().any():
+        return False
+    pairs = pd.DataFrame(
+        {"outer": frame[outer], "other": values.astype(str), "inner": frame[inner]}
+    )
+    if pairs["other"].nunique() < 2:
+        return False
+    one_each = pairs.groupby(["outer", "other"])["inner"].nunique().max() == 1
+    crossed = pairs.groupby("other")["outer"].nunique().min() > 1
+    return bool(one_each and crossed)
 
 
 def design_columns(
