@@ -104,6 +104,18 @@ def test_outlier_test_flags_a_doubled_plot_at_six_error_df():
     assert abs(top["statistic"]) > 10 and out["flagged"].sum() == 1
 
 
+def test_outlier_test_flagged_only_is_the_flagged_rows_of_the_full_table():
+    """flagged_only=True (the screening's call) keeps the flagged rows, order and columns."""
+    data = _rcbd(1, planted=2.0)
+    full = outlier_test(data, response="y", treatment="treatment", block="block")
+    flagged = outlier_test(
+        data, response="y", treatment="treatment", block="block", flagged_only=True
+    )
+    expected = full.loc[full["flagged"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(flagged.reset_index(drop=True), expected)
+    assert flagged.attrs["provenance"] == full.attrs["provenance"]
+
+
 def test_outlier_test_columns_and_provenance():
     """Fixed columns, sorted by |t|, provenance names the test and the adjustment."""
     out = outlier_test(_rcbd(2), response="y", treatment="treatment", block="block")

@@ -23,6 +23,7 @@ from yieldtrial.io.validation import as_labels, list_items
 
 __all__ = [
     "CONTROLS_FIRST",
+    "FACTOR_KEYS",
     "FACTOR_ROLES",
     "design_columns",
     "factor_level_order",

@@ -184,6 +184,7 @@ def outlier_test(
     vertical: str | None = None,
     plot_id: str = "plot_id",
     alpha: float = OUTLIER_ALPHA,
+    flagged_only: bool = False,
 ) -> pd.DataFrame:
     r"""Bonferroni test of every plot's externally studentized residual (``car::outlierTest``).
 
@@ -202,6 +203,9 @@ def outlier_test(
         Column naming the plots (the row index when absent).
     alpha : float, default 0.01
         Family-wise level over the plots; ``flagged`` is ``p_value_adjusted < alpha``.
+    flagged_only : bool, default False
+        Return the flagged rows only (same order and columns): what a screening of
+        millions of plots needs, without building the table of every plot.
 
     Returns
     -------
@@ -245,31 +249,6 @@ def outlier_test(
     >>> str(top["treatment"]), str(top["block"]), bool(top["flagged"])
     ('D', '3', True)
     """
-    return _outlier_test(
-        data, response=response, treatment=treatment, block=block, design=design, row=row,
-        column=column, whole_plot=whole_plot, sub_plot=sub_plot, horizontal=horizontal,
-        vertical=vertical, plot_id=plot_id, alpha=alpha, flagged_only=False,
-    )  # fmt: skip
-
-
-def _outlier_test(
-    data: pd.DataFrame,
-    *,
-    response: str,
-    treatment: str | None = None,
-    block: str | None = None,
-    design: str = "rcbd",
-    row: str | None = None,
-    column: str | None = None,
-    whole_plot: str | None = None,
-    sub_plot: str | None = None,
-    horizontal: str | None = None,
-    vertical: str | None = None,
-    plot_id: str = "plot_id",
-    alpha: float = OUTLIER_ALPHA,
-    flagged_only: bool,
-) -> pd.DataFrame:
-    """:func:`outlier_test`; ``flagged_only``: only the flagged rows (the screening's need)."""
     from scipy import stats
 
     alpha = check_alpha(alpha)

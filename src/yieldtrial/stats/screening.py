@@ -417,7 +417,7 @@ def suspect_plots(
      ['109', 'typing_pattern', 'x2']]
     """
     from yieldtrial.stats._common import check_alpha, text_objects
-    from yieldtrial.stats.outliers import _outlier_test as outlier_test
+    from yieldtrial.stats.outliers import outlier_test
 
     alpha = check_alpha(alpha)
     if response not in data.columns:
