@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 import pandas as pd
 import pytest
@@ -301,7 +302,7 @@ def test_short_euc_kr_labels_are_not_read_as_gbk(tmp_path, capsys):
         capsys,
         match=r"row 2 reads as text in more than one East Asian encoding \(as Chinese GBK "
         r"'101,1,措炼,.*as EUC-KR '101,1,대조,.*\); nothing in its text \(4 distinct non-ASCII "
-        r"characters\) tells .*--encoding euc_kr\), or save the file as 'CSV UTF-8'$",
+        r"characters\) tells .*--encoding cp949\), or save the file as 'CSV UTF-8'$",
         untouched=[path],
         absent=[tmp_path / "out.csv"],
     )
@@ -318,16 +319,16 @@ def test_a_long_euc_kr_file_is_not_read_as_gbk_either(tmp_path, capsys):
     assert_one_line_error(
         _standardize(path, tmp_path),
         capsys,
-        match=r"as EUC-KR '0,1,대조,.*--encoding euc_kr",
+        match=r"as EUC-KR '0,1,대조,.*--encoding cp949",
         untouched=[path],
         absent=[tmp_path / "out.csv"],
     )
 
 
 def test_the_euc_kr_file_reads_with_its_encoding(tmp_path):
-    """The fix the message names: encoding='euc_kr' gives the Hangul labels."""
+    """The fix the message names: encoding='cp949' gives the Hangul labels."""
     path = _labelled(tmp_path, ("대조", "처리"), "euc_kr")
-    assert read_plots(path, encoding="euc_kr")["treatment"].tolist() == ["대조", "처리"] * 2
+    assert read_plots(path, encoding="cp949")["treatment"].tolist() == ["대조", "처리"] * 2
 
 
 def test_two_big5_characters_are_not_read_as_gbk(tmp_path, capsys):
@@ -341,6 +342,21 @@ def test_two_big5_characters_are_not_read_as_gbk(tmp_path, capsys):
     )
 
 
+def test_japanese_excel_text_outside_shift_jis_is_not_read_as_gbk(tmp_path, capsys):
+    """NEC's ① (CP932, what Japanese Excel writes) is not Shift-JIS: 区① read as GBK 嬫嘆.
+
+    The rivals are read as Excel's code pages (CP932, CP949), so the message shows the
+    Japanese reading.
+    """
+    path = _labelled(tmp_path, ("区①", "T"), "cp932")
+    assert_one_line_error(
+        _standardize(path, tmp_path),
+        capsys,
+        match=re.escape("hardly uses (as Shift-JIS '101,1,区①,") + ".*cp932 for Japanese",
+        untouched=[path],
+    )
+
+
 def test_one_shift_jis_kanji_is_not_read_as_gbk(tmp_path, capsys):
     """Shift-JIS 区 reads as GBK 嬫 (outside GB 2312): too few for the rare-character rule."""
     path = _labelled(tmp_path, ("区", "T"), "shift_jis")
@@ -348,7 +364,7 @@ def test_one_shift_jis_kanji_is_not_read_as_gbk(tmp_path, capsys):
         _standardize(path, tmp_path),
         capsys,
         match=r"it reads likelier as Shift-JIS than as Chinese GBK\. Pass its encoding "
-        r"\(--encoding shift_jis or --encoding gb18030\)",
+        r"\(--encoding cp932 or --encoding gb18030\)",
         untouched=[path],
     )
 
@@ -360,7 +376,7 @@ def test_short_gbk_labels_that_read_as_big5_and_euc_kr_too_are_refused(tmp_path,
         _standardize(path, tmp_path),
         capsys,
         match=r"\(as Chinese GBK '101,1,处理1,.*as Big5 '101,1,揭燴1,.*as EUC-KR '101,1,뇹잿1,.*"
-        r"\(--encoding gb18030, --encoding big5 or --encoding euc_kr\)",
+        r"\(--encoding gb18030, --encoding big5 or --encoding cp949\)",
         untouched=[path],
     )
 

@@ -329,37 +329,41 @@ def _other_encoding_problem(data: bytes, name: str) -> str | None:
     row = text.count("\n", 0, first_odd) + 1
     line = data.split(b"\n")[row - 1].strip()
     as_gbk = line.decode("gb18030", errors="replace")[:60]
-    readings = []
-    for codec, label in (("big5", "Big5"), ("shift_jis", "Shift-JIS"), ("euc_kr", "EUC-KR")):
-        try:
-            readings.append(f"{label} {line.decode(codec)[:60]!r}")
-        except UnicodeDecodeError:
-            continue
+    others = [_reading(line, line, codec, label) for codec, label in _RIVAL_CODECS]
+    likely = sorted(
+        (other for other in others if other is not None and other.share > 0),
+        key=lambda other: -other.share,
+    )
+    readings = [f"{other.label} {line.decode(other.codec)[:60]!r}" for other in likely]
     shown = f" (as {', as '.join(readings)})" if readings else ""
     return (
         f"{name}: the file is not UTF-8, and read as Chinese GBK row {row} says {as_gbk!r}, "
         f"with characters Chinese GBK text hardly uses{shown}: it looks saved in another "
-        "encoding. Pass its encoding (e.g. --encoding big5 for Traditional Chinese, shift_jis "
-        "for Japanese; --encoding gb18030 if it really is GBK), or save the file as 'CSV UTF-8'"
+        "encoding. Pass its encoding (e.g. --encoding big5 for Traditional Chinese, cp932 "
+        "for Japanese, cp949 for Korean; --encoding gb18030 if it really is GBK), or save the "
+        "file as 'CSV UTF-8'"
     )
 
 
-#: East Asian encodings a non-UTF-8 file may also read in, with their names in messages.
+#: East Asian encodings a non-UTF-8 file may also read in, with their names in messages
+#: (Korean and Japanese as Windows' code pages, the supersets Excel writes: CP949 holds
+#: EUC-KR and every Hangul syllable, CP932 Shift-JIS and NEC's circled digits).
 _RIVAL_CODECS: tuple[tuple[str, str], ...] = (
     ("big5", "Big5"),
-    ("euc_kr", "EUC-KR"),
-    ("shift_jis", "Shift-JIS"),
+    ("cp949", "EUC-KR"),
+    ("cp932", "Shift-JIS"),
 )
 #: The common part of each standard, as (first, last) two-byte codes, both bytes checked:
 #: GB 2312 symbols (rows 1-3) and level-1 hanzi (3,755 common characters, B0A1-D7F9);
 #: Big5 symbols (A140-A3BF) and frequently used hanzi (5,401, A440-C67E); KS X 1001
-#: symbols (rows 1-3) and its 2,350 Hangul syllables (B0A1-C8FE); JIS X 0208 symbols,
+#: symbols (rows 1-3) and its 2,350 Hangul syllables (B0A1-C8FE; the ones CP949 adds
+#: are not counted: Shift-JIS kanji read as CP949 are such syllables); JIS X 0208 symbols,
 #: full-width letters and kana (8140-8396) and level-1 kanji (2,965, 889F-9872).
 _COMMON_CODES: dict[str, tuple[tuple[int, int], ...]] = {
     "gb18030": ((0xA1A1, 0xA3FE), (0xB0A1, 0xD7F9)),
     "big5": ((0xA140, 0xA3BF), (0xA440, 0xC67E)),
-    "euc_kr": ((0xA1A1, 0xA3FE), (0xB0A1, 0xC8FE)),
-    "shift_jis": ((0x8140, 0x8396), (0x889F, 0x9872)),
+    "cp949": ((0xA1A1, 0xA3FE), (0xB0A1, 0xC8FE)),
+    "cp932": ((0x8140, 0x8396), (0x889F, 0x9872)),
 }
 #: Bytes of non-ASCII rows that the readings are compared on (a large file: its first ones).
 _SAMPLE_BYTES = 1 << 16
@@ -388,7 +392,7 @@ def _is_common(char: str, codec: str) -> bool:
     if len(raw) != 2:
         return False
     code = int.from_bytes(raw, "big")
-    trail_ok = raw[1] >= 0xA1 if codec in ("gb18030", "euc_kr") else True
+    trail_ok = raw[1] >= 0xA1 if codec in ("gb18030", "cp949") else True
     return trail_ok and any(low <= code <= high for low, high in _COMMON_CODES[codec])
 
 
@@ -459,6 +463,8 @@ def _ambiguous_encoding_problem(data: bytes, name: str) -> str | None:
         and rival.share >= gbk.share
         and rival.text != gbk.text
     ]
+    best = max((rival.share for rival in rivals), default=0.0)
+    rivals = [rival for rival in rivals if rival.share > 0 or best == 0]
     if not rivals or _names_chinese_header(header):
         return None
     rivals = [rival for rival in rivals if _decodes(data, rival.codec)]  # the whole file
