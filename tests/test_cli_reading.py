@@ -324,3 +324,12 @@ def test_encoding_with_a_workbook_is_a_usage_error(raw_csv, tmp_path, capsys):
         "yieldtrial standardize: error: --encoding 'gbk' applies to CSV files, but "
         "'plots.xlsx' is an .xlsx workbook (its text is Unicode); leave --encoding out\n"
     )
+
+
+def test_sheet_with_a_shipped_example_is_a_usage_error(capsys):
+    """A shipped example (standardize --example) is a CSV: --sheet cannot apply there either."""
+    assert main(["standardize", "--example", "jinzhong-2024", "--sheet", "plots"]) == 2
+    assert capsys.readouterr().err == (
+        "yieldtrial standardize: error: --sheet 'plots' applies to an .xlsx workbook, but "
+        "'plots.csv' is a CSV file (no worksheets); leave --sheet out\n"
+    )

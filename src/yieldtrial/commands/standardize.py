@@ -299,6 +299,10 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
     with report_warnings():
         if args.example is not None:
             source = example_path(args.example)
+            try:
+                check_file_options(args.sheet, args.encoding, [source])
+            except UsageError as exc:
+                return _usage_error(str(exc))
             settings: dict[str, Any] = {
                 key: value
                 for key, value in (

@@ -403,8 +403,11 @@ def _reading(sample: bytes, first_row: bytes, codec: str, label: str) -> _Readin
         return None
     chars = {char for char in text if not char.isascii()}
     row_text = first_row.decode(codec, errors="replace").strip()
+    wide = _NON_ASCII.search(row_text)
+    start = max(0, wide.start() - 15) if wide else 0  # the row's text around its first word
+    shown = ("..." if start else "") + row_text[start : start + 40]
     common = sum(_is_common(char, codec) for char in chars)
-    return _Reading(codec, label, text, row_text[:40], len(chars), common)
+    return _Reading(codec, label, text, shown, len(chars), common)
 
 
 def _decodes(data: bytes, codec: str) -> bool:
