@@ -44,9 +44,7 @@ def _table(report: Any, section: str) -> Table | None:
 
 
 def _notes(report: Any, section: str) -> str:
-    return " ".join(
-        b.text for b in report.section(section).blocks if isinstance(b, Paragraph)
-    )
+    return " ".join(b.text for b in report.section(section).blocks if isinstance(b, Paragraph))
 
 
 def test_site_means_show_the_highest_and_lowest_site_means(limit_20: None) -> None:
