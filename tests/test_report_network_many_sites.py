@@ -143,3 +143,12 @@ def test_cli_writes_the_complete_site_tables_next_to_the_report(
     if suffix != ".docx":
         text = out.read_text(encoding="utf-8").replace("\\_", "_")
         assert "net_site_means.csv" in text and "net_sites.csv" in text
+
+
+def test_write_network_report_writes_the_complete_tables(limit_20: None, tmp_path: Path) -> None:
+    """The Python writer does as the command: the two CSV files next to the report."""
+    from yieldtrial.report.network import write_network_report
+
+    out = write_network_report(_result(), tmp_path / "n.md")
+    assert out.read_text(encoding="utf-8").count("n\\_sites.csv") == 1
+    assert sorted(p.name for p in tmp_path.glob("n_*.csv")) == ["n_site_means.csv", "n_sites.csv"]
