@@ -341,6 +341,70 @@ def test_table_slightly_too_wide_takes_the_smaller_font_not_a_split() -> None:
     assert sum(plan.widths_mm[0]) <= PORTRAIT_TEXT_MM + 1e-9
 
 
+def _farm_network_stability_plans() -> dict[str, Any]:
+    """Plans of the farm network's stability table in the en and zh Word reports."""
+    import pandas as pd
+
+    from yieldtrial.network import analyze_many
+    from yieldtrial.network.stability import network_stability
+    from yieldtrial.report.model import Table
+    from yieldtrial.report.network import network_report
+    from yieldtrial.report.render_docx import _Writer
+
+    plots = pd.read_csv(example_path("farm-network"))
+    result = analyze_many(
+        plots, by="site", response="yield_kg_mu", treatment="treatment",
+        control=["CK1", "CK2"], design="crd", margin_pct=5,
+    )  # fmt: skip
+    stability, _ = network_stability(result)
+    plans = {}
+    for lang in ("en", "zh"):
+        report = network_report(result, lang=lang, stability=stability)
+        table = next(b for b in report.section("stability").blocks if isinstance(b, Table))
+        plans[lang] = _Writer(report).plan(table)
+    return plans
+
+
+def test_chinese_stability_table_is_one_portrait_table() -> None:
+    """The zh stability table of the 60-farm network is one portrait table, as the en one.
+
+    It split in two (9 columns, then "高稳系数 HSC%" and "Annicchiarico 可靠性指数%" with the
+    treatments again): bold ideographs were counted 8 % wider than they are and the header
+    "Shukla 稳定性方差" kept its column 5 ideographs wide.
+    """
+    from yieldtrial.report.render_docx import PORTRAIT_TEXT_MM
+
+    for lang, plan in _farm_network_stability_plans().items():
+        assert len(plan.parts) == 1 and len(plan.parts[0]) == 11, lang
+        assert not plan.landscape and sum(plan.widths_mm[0]) <= PORTRAIT_TEXT_MM + 1e-9, lang
+
+
+def test_bold_ideographs_are_one_em() -> None:
+    """Bold adds 8 % to Latin text, nothing to full-width characters (fixed 1 em advance)."""
+    from yieldtrial.report._widths import text_em
+
+    assert text_em("方差", bold=True) == text_em("方差") == 2.0
+    assert text_em("（对照）", bold=True) == 4.0
+    assert text_em("S2d", bold=True) == pytest.approx(1.08 * text_em("S2d"))
+    assert text_em("比CK", bold=True) == pytest.approx(1.0 + 1.08 * 2 * 0.72)
+
+
+def test_split_parts_are_balanced() -> None:
+    """A table split in two gives each part about half the columns, not 8 and then 2.
+
+    The minimum widths [mm] are those of the zh stability table at 9 pt before it fitted
+    (treatment column first): the greedy fill of the 170 mm page takes 8 columns, a fill to
+    half the width (+5 %) needed 3 parts, so the split stayed 8 + 2.
+    """
+    from yieldtrial.report._widths import _split
+
+    low = [22.2, 16.9, 16.5, 10.1, 16.9, 20.3, 20.3, 16.6, 14.7, 16.9, 25.7]
+    plan = _split(low, low, 170.0, 9.0, 1, (), landscape=False)
+    assert [len(part) - 1 for part in plan.parts] == [5, 5]
+    assert all(part[0] == 0 for part in plan.parts)
+    assert all(sum(w) <= 170.0 for w in plan.widths_mm)
+
+
 def test_title_longer_than_the_document_properties_hold(tmp_path: Any) -> None:
     """A 300-character title was python-docx's '255 char limit' ValueError (exit 3)."""
     import dataclasses

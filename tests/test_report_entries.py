@@ -256,3 +256,55 @@ def test_summary_of_many_entries_names_fewer_than_the_conclusions(
     assert "E04 out-yielded CK" in summary
     assert "3 more entries yielded significantly more than CK" in summary
     assert "The 2 highest LS-means" in summary
+
+
+def _yields_figure(report: Any) -> Any:
+    return next(b for b in report.section("figures").blocks if b.key == "yields")
+
+
+def _drawn(figure: Any) -> list[str]:
+    ax = figure.draw()
+    return [label.get_text() for label in ax.get_xticklabels()]
+
+
+def test_yields_figure_draws_the_entries_of_the_means_table(small_limit: None) -> None:
+    """The plot-yield figure beside a summarised means table draws the same entries, in order.
+
+    It drew the highest and lowest MAX_BARS // 2 means (20 and 20 of 300) while the table
+    listed the 20 highest and the 5 lowest; the caption said 20 lowest.
+    """
+    report = build_report(_trial(), report_date=DATE)
+    listed = [row["treatment"] for row in _means_table(report).rows]
+    figure = _yields_figure(report)
+    assert _drawn(figure) == listed
+    assert f"Showing the {len(listed)} entries the means table lists" in figure.caption
+    assert "the 3 highest LS-means" in figure.caption and "the 2 lowest" in figure.caption
+
+
+def test_yields_figure_of_a_long_summary_draws_its_top_control_bottom(
+    small_limit: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A summary longer than the figure holds: its top 3, the control and its bottom 2."""
+    from yieldtrial.report.sections import figures
+
+    monkeypatch.setattr(figures, "MAX_BARS", 6)
+    report = build_report(_trial(), report_date=DATE)
+    listed = [row["treatment"] for row in _means_table(report).rows]
+    assert len(listed) == 7  # E04-E02 (top 3), E01 (better than CK), CK, 2 lowest
+    ranked = _ranked(_trial())
+    expected = [v for v in listed if v in {*ranked[:3], "CK", *ranked[-2:]}]
+    figure = _yields_figure(report)
+    assert _drawn(figure) == expected and len(expected) == 6
+    assert "Showing 6 of the 7 entries the means table lists" in figure.caption
+
+
+def test_yields_figure_caption_in_chinese(small_limit: None) -> None:
+    """The Chinese caption says the same: the entries of the means table, no English word."""
+    from test_report_zh_purity import english_words
+
+    report = build_report(_trial(), report_date=DATE, lang="zh")
+    n = len(_means_table(report).rows)
+    caption = _yields_figure(report).caption
+    assert f"仅显示均值表列出的 {n} 个处理（平均产量最高的 3 个" in caption
+    labels = frozenset(["CK", *[f"E{i:02d}" for i in range(1, 30)]])
+    assert english_words(caption, labels) == []

@@ -185,7 +185,14 @@ def _report_options(result: Any, config: Any, args: argparse.Namespace) -> dict[
 def _run(args: argparse.Namespace) -> int:
     from yieldtrial.io.sources import expand_sources
     from yieldtrial.network import analyze_many
-    from yieldtrial.report.network import network_format_for_path, render, synthetic_data
+    from yieldtrial.report.companions import COMPANION_FORMATS, companion_path
+    from yieldtrial.report.files import write_report_file
+    from yieldtrial.report.network import (
+        network_format_for_path,
+        network_report,
+        render,
+        synthetic_data,
+    )
 
     if args.output is not None:
         try:
@@ -235,18 +242,31 @@ def _run(args: argparse.Namespace) -> int:
         options["synthetic"] = synthetic_data(plots)
         options["left_out"] = plots.attrs.get("left_out_sites", [])  # listed in the site strip
         fmt = "markdown" if args.output is None else network_format_for_path(args.output)
-        data = render(result, fmt, title=args.title, **options)
+        if args.output is not None and fmt in COMPANION_FORMATS:
+            # a network of more sites than the report lists: the complete per-site tables
+            # go next to the report as CSV files (report.companions)
+            report = network_report(result, title=args.title, **options)
+        else:
+            data = render(result, fmt, title=args.title, **options)
+    written: list[Path] = []
     if args.output is None:
         sys.stdout.write(str(data))
     else:
+        force = getattr(args, "force", False)
         with stage(f"writing {shown_path(args.output)}"):
-            write_output(args.output, data, force=getattr(args, "force", False), inputs=inputs)
+            if fmt in COMPANION_FORMATS:
+                write_report_file(report, args.output, fmt=fmt, force=force, inputs=inputs)
+                written = [companion_path(args.output, c.key) for c in report.companions]
+            else:
+                write_output(args.output, data, force=force, inputs=inputs)
         counts = dict(result.counts)
         if left_out:
             counts["failed"] = counts.get("failed", 0) + len(left_out)
         shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         total = len(result.per_trial) + len(left_out)
         print(f"wrote {shown_path(args.output)} ({total} trials: {shown})", file=sys.stderr)
+        for extra in written:  # the complete per-site tables of a summarised report
+            print(f"wrote {shown_path(extra)}", file=sys.stderr)
     return 0
 
 

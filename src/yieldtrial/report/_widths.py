@@ -3,7 +3,8 @@
 Text width is estimated per character in em (the font size): CJK ideographs and
 full-width forms 1 em, digits 0.55 em (Times New Roman's and Arial's digits are
 0.50 and 0.556 em), capitals 0.72 em (M and W 0.95), "%" 0.9 em, narrow
-punctuation 0.3 em, other Latin 0.55 em (m 0.8); bold adds 8 %.  A column is
+punctuation 0.3 em, other Latin 0.55 em (m 0.8); bold adds 8 % to all but the
+full-width characters (a bold ideograph is as wide as a regular one: 1 em).  A column is
 never narrower than its longest number (numbers never wrap), its longest header
 word (headers wrap at word boundaries only: between Latin words, before an
 opening bracket, between a Chinese word and a Latin one; a Chinese run of up to
@@ -85,8 +86,13 @@ def text_em(text: str, *, bold: bool = False) -> float:
     >>> round(text_em("475.60"), 2), text_em("产量")
     (3.05, 2.0)
     """
-    width = sum(_char_em(char) for char in text)
-    return width * 1.08 if bold else width
+    if not bold:
+        return sum(_char_em(char) for char in text)
+    # bold widens Latin letters and digits; a full-width character keeps its 1 em
+    return sum(
+        1.0 if unicodedata.east_asian_width(char) in ("W", "F") else _char_em(char) * 1.08
+        for char in text
+    )
 
 
 def segments(text: str) -> list[str]:
@@ -396,10 +402,15 @@ def _split(
         return parts
 
     parts = fill(width)
-    # balance the parts: the same number of parts, each about as wide as the others
+    # balance the parts: the same number of parts, each about as wide as the others (the
+    # Chinese stability table split off its last column alone: 10 columns and 1); the
+    # narrowest capacity that needs no more parts than the greedy fill
     rest = sum(low[j] for unit in units for j in unit)
-    balanced = fill(min(width, key_width + rest / len(parts) * 1.05))
-    if len(balanced) == len(parts):
-        parts = balanced
+    share = key_width + rest / len(parts)
+    for step in range(21):
+        balanced = fill(min(width, share * (1.0 + 0.025 * step)))
+        if len(balanced) <= len(parts):
+            parts = balanced
+            break
     widths = [_fit([low[j] for j in part], [pref[j] for j in part], width) for part in parts]
     return TablePlan(parts, widths, font_pt, landscape)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from yieldtrial.report.model import (
     Bullets,
     Column,
     ColumnKind,
+    Companion,
     KeyValues,
     NumberStyle,
     Paragraph,
@@ -57,6 +58,10 @@ NETWORK_FORMATS: dict[str, tuple[str, ...]] = {"csv": (".csv",)}
 
 #: Sites up to which the site table has one column per site (layout G); beyond, one row per site.
 WIDE_SITES = 12
+
+#: Sites at each end of the range of site means that the per-site yield table of a network
+#: of more than :data:`yieldtrial.report.entries.ENTRY_TABLE_LIMIT` sites shows.
+SITE_TABLE_ENDS = 10
 
 #: Thousands separators from 1,000 (yields in kg/ha across sites: "6,123.4").
 NETWORK_NUMBER_STYLE = NumberStyle(group_from=1000.0)
@@ -192,10 +197,10 @@ def network_report(
             Paragraph(t(f"network.layout_by_site.note{suffix}", lang, n=WIDE_SITES)),
             _site_means_table(result, style, lang),
         ]
+    strip: list[Paragraph | Table] = [_site_table(result, lang, left_out)]
+    companions = _summarise_sites(result, layout, strip, lang)
     sections.append(Section("treatments", t("network.section.treatments", lang), list(layout)))
-    sections.append(
-        Section("sites", t("network.section.sites", lang), [_site_table(result, lang, left_out)])
-    )
+    sections.append(Section("sites", t("network.section.sites", lang), list(strip)))
     anova = _combined_table(result, lang)
     sections.append(
         Section(
@@ -266,11 +271,13 @@ def network_report(
         metadata=meta,
         results=results,
         number_style=style,
+        companions=companions,
     )
     if lang == "zh":
         from yieldtrial.report.i18n import localize_units
 
         localize_units(report)
+        _localize_companions(report)
     return report
 
 
@@ -793,6 +800,187 @@ def _site_means_table(result: NetworkResult, style: NumberStyle, lang: str) -> T
     return Table("site_means", columns, rows)
 
 
+def _summarise_sites(
+    result: NetworkResult,
+    layout: list[Paragraph | Table],
+    strip: list[Paragraph | Table],
+    lang: str,
+) -> list[Companion]:
+    """Summarise the per-site tables of a network of more sites than the report lists.
+
+    Above :data:`yieldtrial.report.entries.ENTRY_TABLE_LIMIT` sites (2,000 farms) the two
+    tables of one row per site listed every farm twice, over dozens of pages.  The yield
+    table then shows the :data:`SITE_TABLE_ENDS` sites with the highest and the lowest site
+    mean (the mean of the site's treatment yields, the site index of the response section),
+    and the site strip the sites that need a look (left out or failed, a CV flag, missing
+    plots; at most the limit); a paragraph above each says how many sites there are, what
+    is shown and where the complete table is.  ``layout`` and ``strip`` (the blocks of the
+    two sections) are edited in place.
+
+    Returns
+    -------
+    list of Companion
+        The complete tables (written next to an HTML, Markdown or Word report as CSV
+        files, in the Excel report instead of the summaries); empty at or below the limit.
+    """
+    from yieldtrial.report.entries import entry_table_limits
+
+    limit = entry_table_limits()[0]
+    site_table = next(b for b in strip if isinstance(b, Table))
+    n_sites = len(site_table.rows)
+    if n_sites <= limit:
+        return []
+    companions = []
+    means_table = next((b for b in layout if isinstance(b, Table) and b.key == "site_means"), None)
+    if means_table is not None:
+        level = result._summary().means.astype(float).mean(axis=1)
+        ranked = [str(v) for v in level.dropna().sort_values(ascending=False, kind="stable").index]
+        ends = max(SITE_TABLE_ENDS, 0)
+        top, bottom = ranked[:ends], ranked[max(len(ranked) - ends, ends) :]
+        order = {site: i for i, site in enumerate(top + bottom)}
+        rows = sorted(
+            (row for row in means_table.rows if str(row["site"]) in order),
+            key=lambda row: order[str(row["site"])],
+        )
+
+        def means_note(file: str | None, n: int = len(means_table.rows)) -> str:
+            return _listing_note(
+                "network.listing.means", lang, n=n, limit=limit, top=len(top),
+                bottom=len(bottom), file=file, json="summary.means",
+            )  # fmt: skip
+
+        companions.append(_summarised(layout, means_table, rows, [], means_note))
+    flagged = _sites_to_look_at(result, site_table)
+    shown = flagged[:limit]
+    rows = [_remark(result, site_table.rows[i], lang) for i in shown]
+    styles = [site_table.row_styles[i] for i in shown] if site_table.row_styles else []
+    key = "network.listing.sites" if len(shown) == len(flagged) else "network.listing.sites_capped"
+    if not flagged:  # no table of no rows: the note says so (the Excel report has every site)
+        key = "network.listing.sites_none"
+
+    def sites_note(file: str | None) -> str:
+        return _listing_note(
+            key, lang, n=n_sites, limit=limit, shown=len(shown), flagged=len(flagged),
+            ok=n_sites - len(flagged), file=file, json="summary.sites, left_out",
+        )  # fmt: skip
+
+    companions.append(_summarised(strip, site_table, rows, styles, sites_note))
+    if not rows:
+        strip.pop()
+    return companions
+
+
+def _sites_to_look_at(result: NetworkResult, site_table: Table) -> list[int]:
+    """Return the rows of the site strip that need a look, most urgent first.
+
+    Left out or failed, then CV flag strong, CV flag warn, missing plots, a treatment
+    without a yield (a farm that could not harvest one strip; each in table order).
+    """
+    s = result._summary()
+    flags = [str(v) for v in s.sites["cv_flag"]] if "cv_flag" in s.sites else []
+    gaps = {str(site) for site in s.means.index[s.means.isna().any(axis=1).to_numpy()]}
+    priority = []
+    for i, row in enumerate(site_table.rows):
+        flag = flags[i] if i < len(flags) else "na"
+        if site_table.row_styles and site_table.row_styles[i] == "excluded":
+            priority.append((0, i))
+        elif flag == "strong":
+            priority.append((1, i))
+        elif flag == "warn":
+            priority.append((2, i))
+        elif (_num(row.get("n_missing")) or 0) > 0:
+            priority.append((3, i))
+        elif str(row.get("site")) in gaps:
+            priority.append((4, i))
+    return [i for _, i in sorted(priority)]
+
+
+def _remark(result: NetworkResult, row: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Return the row of a listed site; one lacking a treatment's yield says which.
+
+    Such a site is included (its other treatments count) and its other columns look like
+    any other site's: without the remark the reader could not tell why it is listed.
+    """
+    from yieldtrial.report.i18n import t
+
+    means = result._summary().means
+    site = str(row.get("site"))
+    if row.get("reason") or site not in set(means.index.astype(str)):
+        return row
+    values = means.loc[means.index.astype(str) == site].iloc[0]
+    lacking = [str(name) for name, value in values.items() if pd.isna(value)]
+    if not lacking:
+        return row
+    sep = "、" if lang == "zh" else ", "
+    return {**row, "reason": t("network.reason.no_yield", lang, treatments=sep.join(lacking))}
+
+
+def _listing_note(key: str, lang: str, *, file: str | None, json: str, **values: int) -> str:
+    """Return the paragraph above a summarised per-site table: how many, what, where."""
+    from yieldtrial.report.i18n import t
+
+    counts = {name: f"{value:,}" for name, value in values.items()}
+    keys = f" ({json})" if lang == "en" else ""
+    n = counts["n"]
+    where = (
+        t("network.listing.where_reports", lang, n=n, json=keys)
+        if file is None
+        else t("network.listing.where_file", lang, n=n, file=file, json=keys)
+    )
+    return t(key, lang, **counts) + where
+
+
+def _summarised(
+    blocks: list[Paragraph | Table],
+    table: Table,
+    rows: list[dict[str, Any]],
+    styles: list[str],
+    note: Any,
+) -> Companion:
+    """Put the summary of ``table`` (``rows``) and its note in its place in ``blocks``."""
+    summary = Table(
+        table.key, table.columns, rows, table.caption, list(table.notes), list(table.footer),
+        styles if any(styles) else [],
+    )  # fmt: skip
+    paragraph = Paragraph(note(None), "note")
+    at = blocks.index(table)
+    blocks[at : at + 1] = [paragraph, summary]
+    return Companion(table.key, table, paragraph, note)
+
+
+def _localize_companions(report: Report) -> None:
+    """Chinese units in the complete tables' rows not shown, and their shown columns."""
+    from yieldtrial.report.i18n import localize_units
+
+    for companion in report.companions:
+        summary = next(
+            (
+                b
+                for section in report.sections
+                for b in section.blocks
+                if isinstance(b, Table) and b.key == companion.key
+            ),
+            None,
+        )
+        # the shown rows are the complete table's own rows (a remark makes a copy)
+        listed = {id(row) for row in summary.rows} if summary is not None else set()
+        full = companion.table
+        rest = Table(full.key, full.columns, [r for r in full.rows if id(r) not in listed])
+        localize_units(Report(title="", lang="zh", sections=[Section("rest", "", [rest])]))
+        full.columns = summary.columns if summary is not None else rest.columns
+        companion.note_text = _in_zh_units(companion.note_text)
+
+
+def _in_zh_units(text: Callable[[str | None], str]) -> Callable[[str | None], str]:
+    """Wrap a note's text function so that its units are spelled as in a Chinese report."""
+    from yieldtrial.report.i18n import zh_units
+
+    def localized(file: str | None) -> str:
+        return zh_units(text(file))
+
+    return localized
+
+
 def _has_letters(letters: pd.DataFrame) -> bool:
     """Whether any site has within-site letters (replicated sites)."""
     values = letters.to_numpy(dtype=object).ravel()  # (DataFrame.map needs pandas >= 2.1)
@@ -983,6 +1171,9 @@ def write_network_report(
     ``options`` are those of :func:`network_report` (``lang``, ``stability``, ...).
     As ``yieldtrial network`` does, an existing file is replaced only when it is
     yieldtrial's own unchanged output (the folder's manifest) or with ``force=True``.
+    An HTML, Markdown or Word report of more sites than the report lists one by one
+    (:data:`yieldtrial.report.entries.ENTRY_TABLE_LIMIT`) also writes the complete per-site
+    tables next to itself (``net_site_means.csv``, ``net_sites.csv``).
 
     Returns
     -------
@@ -995,7 +1186,14 @@ def write_network_report(
         ``path`` exists and is not yieldtrial's own output, and ``force`` is false.
     """
     from yieldtrial.io.output import check_output, write_output
+    from yieldtrial.report.companions import COMPANION_FORMATS
 
     check_output(path, force=force)  # before the (slow) rendering
-    data = render(result, network_format_for_path(path), title=title, **options)
+    fmt = network_format_for_path(path)
+    if fmt in COMPANION_FORMATS:  # many sites: the complete per-site tables next to it
+        from yieldtrial.report.files import write_report_file
+
+        report = network_report(result, title=title, **options)
+        return write_report_file(report, path, fmt=fmt, force=force)
+    data = render(result, fmt, title=title, **options)
     return write_output(path, data, force=force)

@@ -158,11 +158,18 @@ def render_xlsx(report: Report) -> bytes:
     style = report.number_style
     # a summarised per-entry table (hundreds to thousands of entries): every row here
     complete = {c.key: c.table for c in report.companions}
+    # a summary of no rows is left out of the sections (a network whose sites all passed):
+    # its complete table goes where its note is
+    noted = {id(c.note): c.table for c in report.companions}
     for section in report.sections:
         tables = [
             complete.get(b.key, b) if isinstance(b, Table) else b
             for b in section.blocks
             if isinstance(b, Table | KeyValues)
+        ]
+        keys = {b.key for b in tables if isinstance(b, Table)}
+        tables += [
+            noted[id(b)] for b in section.blocks if id(b) in noted and noted[id(b)].key not in keys
         ]
         for number, block in enumerate(tables, start=1):
             title = section.title if len(tables) == 1 else f"{section.title} {number}"

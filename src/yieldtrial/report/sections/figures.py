@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from yieldtrial.report._format import join_list
 from yieldtrial.report.context import ReportContext
+from yieldtrial.report.entries import EntrySelection, shown_parts
 from yieldtrial.report.i18n import t, unit_label
 from yieldtrial.report.model import Figure, Section
 from yieldtrial.report.sections.marks import figure_marks
@@ -44,6 +46,45 @@ def _shown(means: pd.DataFrame, controls: list[str]) -> pd.DataFrame:
     return means.loc[keep]
 
 
+def _table_entries(
+    selection: EntrySelection, means: pd.DataFrame, lang: str
+) -> tuple[pd.DataFrame, str]:
+    """Return the rows a figure of a summarised report draws, and the sentence saying which.
+
+    The figure beside the summarised means table draws the entries that table lists (the
+    highest LS-means, those significantly better than a control, the control(s), the
+    lowest), so that the two agree.  When the table lists more than :data:`MAX_BARS`
+    entries (many significantly better ones), the figure draws its highest LS-means, the
+    control(s) and its lowest, and says that the table lists more.
+    """
+    picked = selection
+    if len(selection.shown) > MAX_BARS:
+        keep = set(selection.top) | set(selection.controls) | set(selection.bottom)
+        picked = dataclasses.replace(
+            selection,
+            shown=tuple(v for v in selection.shown if v in keep),
+            better={c: () for c in selection.better},
+            n_better={},
+        )
+    rank = picked.rank_of()
+    labels = means["treatment"].astype(str)
+    rows = means.loc[labels.isin(rank.keys())]
+    rows = rows.iloc[sorted(range(len(rows)), key=lambda i: rank[str(rows["treatment"].iat[i])])]
+    if len(picked.shown) == len(selection.shown):
+        note = t(
+            "entries.fig_subset", lang, shown=len(picked.shown), parts=shown_parts(picked, lang)
+        )
+    else:
+        note = t(
+            "entries.fig_subset_part",
+            lang,
+            shown=len(picked.shown),
+            listed=len(selection.shown),
+            parts=shown_parts(picked, lang),
+        )
+    return rows, (" " if lang == "en" else "") + note
+
+
 def figures_section(ctx: ReportContext) -> Section:
     """Figures: LS-means with intervals, plot yields, field map (drawn lazily)."""
     s, lang = ctx.s, ctx.s.lang
@@ -61,13 +102,16 @@ def figures_section(ctx: ReportContext) -> Section:
         status = ctx.plots["data_status"].astype(str).str.lower()
         hatched = sorted(set(ctx.plots.loc[status == "illustrative", "treatment"].astype(str)))
 
-    shown = _shown(means, list(s.controls))
-    subset = "fig.subset" if ctx.entries is None else "entries.fig_subset"  # tables summarised
-    subset_note = (
-        " " + t(subset, lang, shown=len(shown), total=len(means), half=MAX_BARS // 2)
-        if len(shown) < len(means)
-        else ""
-    )
+    if ctx.entries is None:
+        shown = _shown(means, list(s.controls))
+        subset_note = (
+            (" " if lang == "en" else "")
+            + t("fig.subset", lang, shown=len(shown), total=len(means), half=MAX_BARS // 2)
+            if len(shown) < len(means)
+            else ""
+        )
+    else:  # the tables are summarised: the figure draws the entries the means table lists
+        shown, subset_note = _table_entries(ctx.entries, means, lang)
 
     def draw_means() -> Axes:
         from yieldtrial.plotting import plot_means
@@ -107,9 +151,8 @@ def figures_section(ctx: ReportContext) -> Section:
             names = set(shown["treatment"].astype(str))
             used = used.loc[used["treatment"].astype(str).isin(names)]
             order = [v for v in order if v in names]
-            if ctx.entries is not None:  # many entries: highest mean first, as the table
-                ranked = shown.sort_values("mean", ascending=False, kind="stable")
-                order = [str(v) for v in ranked["treatment"]]
+            if ctx.entries is not None:  # many entries: in the order of the means table
+                order = [str(v) for v in shown["treatment"]]
 
         def draw_yields() -> Axes:
             from yieldtrial.plotting import plot_yields
