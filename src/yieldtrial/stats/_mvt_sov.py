@@ -559,10 +559,17 @@ def _score_check(
 
 
 def _second_order(box: Any) -> Any:
-    """Return the same TaylorBox without the third-order control."""
+    """Return the same TaylorBox without the third- and fourth-order controls."""
     from dataclasses import replace
 
-    return replace(box, d3=None) if box.d3 is not None else box
+    return replace(box, d3=None, path4=None) if box.d3 is not None or box.path4 is not None else box
+
+
+def _third_order(box: Any) -> Any:
+    """Return the same TaylorBox without the fourth-order control."""
+    from dataclasses import replace
+
+    return replace(box, path4=None) if box.path4 is not None else box
 
 
 def max_t_curve(
@@ -637,8 +644,14 @@ def max_t_curve(
     grid_density = np.exp(-0.5 * grid**2) / np.sqrt(2.0 * np.pi)
     # the control in use: "third" or "second" order Taylor, or the "plain" difference
     # (chosen on the first pass, see TaylorBox.choose_control)
-    state = {"mode": ("third" if regions.d3 is not None else "second") if taylor else "plain"}
-    box_in_use = {"third": regions, "second": _second_order(regions)} if taylor else {}
+    if taylor:
+        top = "fourth" if regions.path4 is not None else "third" if regions.d3 is not None else "second"
+    state = {"mode": top if taylor else "plain"}
+    box_in_use = (
+        {"fourth": regions, "third": _third_order(regions), "second": _second_order(regions)}
+        if taylor
+        else {}
+    )
 
     def node_set(nodes: int) -> dict[str, Any]:
         """Set up the thresholds, exactly known parts and running sums of ``nodes`` nodes."""
@@ -659,8 +672,9 @@ def max_t_curve(
             ns["known"] = 1.0 - np.asarray(control_exceedance(r_nodes)) - ndtr(u_actual)
         if taylor:  # G - G_s at the nodes, G_s = G_1 + T_1 + T_2 (the control's curve)
             ns["t1"], ns["t2"], ns["t3"] = regions.expansion(
-                r_nodes, third=state["mode"] == "third"
+                r_nodes, third=state["mode"] in ("third", "fourth")
             )
+            ns["t4"] = regions.term4(r_nodes) if state["mode"] == "fourth" else None
             ns["stats"] = np.zeros(
                 (REPLICATES, box_in_use.get(state["mode"], regions).n_stats, nodes)
             )
@@ -682,18 +696,20 @@ def max_t_curve(
         if taylor and state["mode"] != "plain":
             box = box_in_use[state["mode"]]
             ns["stats"] = ns["stats"] + box.replicate_sums(r_nodes, points, done)
-            t1, t2, t3 = ns["t1"], ns["t2"], ns["t3"]
-            est = box.estimates(ns["stats"], points, t1, t2, t3) + known
+            t1, t2, t3, t4 = ns["t1"], ns["t2"], ns["t3"], ns["t4"]
+            est = box.estimates(ns["stats"], points, t1, t2, t3, t4) + known
             if done == 0 and first_set:
+                before = state["mode"]
                 state["mode"] = regions.choose_control(
-                    ns["stats"], points, t1, t2, t3, known, state["mode"]
+                    ns["stats"], points, t1, t2, t3, known, before, t4
                 )
                 if state["mode"] == "plain":
                     ns["sums"] = ns["stats"][:, 0, :].copy()
                     est = ns["sums"] / points - t1 - t2 + known
-                elif state["mode"] == "second" and ns["stats"].shape[1] != 8:
-                    ns["stats"] = ns["stats"][:, list(regions.SECOND_OF_THIRD), :]
-                    est = box_in_use["second"].estimates(ns["stats"], points, t1, t2) + known
+                elif state["mode"] != before:
+                    ns["stats"] = regions.stats_subset(ns["stats"], before, state["mode"])
+                    chosen = box_in_use[state["mode"]]
+                    est = chosen.estimates(ns["stats"], points, t1, t2, t3) + known
         elif taylor:  # the plain difference f - f_0 of the same two integrands
             ns["sums"] = ns["sums"] + _replicate_sums(r_nodes, plain_regions, points, done)
             est = ns["sums"] / points - ns["t1"] - ns["t2"] + known
