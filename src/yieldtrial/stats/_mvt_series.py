@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["cholesky_path_series", "stats_count", "taylor_estimates_n", "taylor_sums_n"]
+__all__ = ["cholesky_path_series", "taylor_estimates_n", "taylor_sums4", "taylor_sums_n"]
 
 _SQRT_2PI = float(np.sqrt(2.0 * np.pi))
 
@@ -65,12 +65,6 @@ def cholesky_path_series(base: np.ndarray, target: np.ndarray, order: int) -> li
         acc = sum(ms[a - 1] @ ms[n - a - 1].T for a in range(1, n))
         ms.append(_lower_half(-np.asarray(acc)))
     return [chol @ m for m in ms]
-
-
-def stats_count(order: int) -> int:
-    """Number of statistics summed per threshold: ``z_0..z_N`` and their products."""
-    z = order + 1
-    return z + z * (z + 1) // 2
 
 
 def _phi_series(a: list[np.ndarray], order: int) -> list[np.ndarray]:

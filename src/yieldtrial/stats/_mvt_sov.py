@@ -645,7 +645,13 @@ def max_t_curve(
     # the control in use: "third" or "second" order Taylor, or the "plain" difference
     # (chosen on the first pass, see TaylorBox.choose_control)
     if taylor:
-        top = "fourth" if regions.path4 is not None else "third" if regions.d3 is not None else "second"
+        top = (
+            "fourth"
+            if regions.path4 is not None
+            else "third"
+            if regions.d3 is not None
+            else "second"
+        )
     state = {"mode": top if taylor else "plain"}
     box_in_use = (
         {"fourth": regions, "third": _third_order(regions), "second": _second_order(regions)}
@@ -674,7 +680,7 @@ def max_t_curve(
             ns["t1"], ns["t2"], ns["t3"] = regions.expansion(
                 r_nodes, third=state["mode"] in ("third", "fourth")
             )
-            ns["t4"] = regions.term4(r_nodes) if state["mode"] == "fourth" else None
+            ns["t4"] = None  # T_4: computed when the fourth-order control is in use
             ns["stats"] = np.zeros(
                 (REPLICATES, box_in_use.get(state["mode"], regions).n_stats, nodes)
             )
@@ -696,20 +702,25 @@ def max_t_curve(
         if taylor and state["mode"] != "plain":
             box = box_in_use[state["mode"]]
             ns["stats"] = ns["stats"] + box.replicate_sums(r_nodes, points, done)
-            t1, t2, t3, t4 = ns["t1"], ns["t2"], ns["t3"], ns["t4"]
-            est = box.estimates(ns["stats"], points, t1, t2, t3, t4) + known
+            t1, t2, t3 = ns["t1"], ns["t2"], ns["t3"]
             if done == 0 and first_set:
+                # the spreads over the scrambles do not depend on the exact means, so the
+                # control is chosen before T_4 (its cost) is computed
                 before = state["mode"]
                 state["mode"] = regions.choose_control(
-                    ns["stats"], points, t1, t2, t3, known, before, t4
-                )
-                if state["mode"] == "plain":
-                    ns["sums"] = ns["stats"][:, 0, :].copy()
-                    est = ns["sums"] / points - t1 - t2 + known
-                elif state["mode"] != before:
+                    ns["stats"], points, t1, t2, t3, known, before, np.zeros_like(t1),
+                    enough=abs_tol / 12.0 * np.sqrt(REPLICATES),  # 3 SE <= a quarter
+                )  # fmt: skip
+                if state["mode"] not in ("plain", before):
                     ns["stats"] = regions.stats_subset(ns["stats"], before, state["mode"])
-                    chosen = box_in_use[state["mode"]]
-                    est = chosen.estimates(ns["stats"], points, t1, t2, t3) + known
+            if state["mode"] == "plain":
+                ns["sums"] = ns["stats"][:, 0, :].copy()
+                est = ns["sums"] / points - t1 - t2 + known
+            else:
+                if state["mode"] == "fourth" and ns["t4"] is None:
+                    ns["t4"] = regions.term4(r_nodes)
+                chosen = box_in_use[state["mode"]]
+                est = chosen.estimates(ns["stats"], points, t1, t2, t3, ns["t4"]) + known
         elif taylor:  # the plain difference f - f_0 of the same two integrands
             ns["sums"] = ns["sums"] + _replicate_sums(r_nodes, plain_regions, points, done)
             est = ns["sums"] / points - ns["t1"] - ns["t2"] + known

@@ -371,6 +371,7 @@ class TaylorBox:
         known: Any,
         mode: str,
         t4: np.ndarray | None = None,
+        enough: float = 0.0,
     ) -> str:
         """Choose the control with the least cost x variance on the first node set's points.
 
@@ -379,10 +380,15 @@ class TaylorBox:
         choice costs no integrand evaluation.  The spread over the scrambles stands for
         the standard error; the costs are :data:`CONTROL_COST`.
 
+        ``enough`` is a spread at which the first points already meet the target: when some
+        control's spread is at most that, the cheapest such control is kept (its
+        exact means of higher order are then never computed).
+
         Returns
         -------
         str
-            "third", "second" or "plain" (the difference from the base without control).
+            "fourth", "third", "second" or "plain" (the difference from the base without
+            control).
         """
         spreads = {"plain": np.max(np.std(stats[:, 0, :] / points - t1 - t2 + known, axis=0))}
         if mode == "fourth" and t3 is not None and t4 is not None:
@@ -393,6 +399,9 @@ class TaylorBox:
         if mode in ("third", "fourth") and t3 is not None:
             third = taylor_estimates3(self.stats_subset(stats, mode, "third"), points, (t1, t2, t3))
             spreads["third"] = np.max(np.std(third, axis=0))
+        meets = [m for m in spreads if float(spreads[m]) <= enough]
+        if meets:  # these points already suffice: the cheapest control that meets them
+            return min(meets, key=lambda m: CONTROL_COST[m])
         return min(spreads, key=lambda m: float(spreads[m]) ** 2 * CONTROL_COST[m])
 
     #: The third-order statistics (:data:`_N_STATS_3`) within the fourth-order ones (20:

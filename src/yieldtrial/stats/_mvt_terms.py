@@ -40,7 +40,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["cumulant_derivatives", "taylor_term", "term_classes"]
+__all__ = ["CLASSES_4", "cumulant_derivatives", "enumerate_classes", "taylor_term", "term_classes"]
 
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 
@@ -72,8 +72,45 @@ def _canonical(edges: list[tuple[int, int]], vertices: list[int]) -> Component:
     return best
 
 
+Classes = tuple[tuple[int, tuple[Component, ...]], ...]
+
+#: :func:`enumerate_classes` of order 4 (1,657 partitions in 23 classes), written out so that
+#: no call enumerates the 4,140 set partitions of eight factors (0.15 s); the tests check it
+#: against the enumeration.
+CLASSES_4: Classes = (
+    (1, (((0, 1),), ((0, 1),), ((0, 1),), ((0, 1),))),
+    (8, (((0, 1), (0, 1), (0, 1), (0, 1)),)),
+    (12, (((0, 1),), ((0, 1),), ((0, 1), (0, 1)))),
+    (12, (((0, 1), (0, 1)), ((0, 1), (0, 1)))),
+    (16, (((0, 1),), ((0, 1), (0, 1), (0, 1)))),
+    (16, (((0, 1), (0, 2), (0, 3), (0, 4)),)),
+    (24, (((0, 1),), ((0, 1),), ((0, 1), (0, 2)))),
+    (32, (((0, 1),), ((0, 1), (0, 2), (0, 3)))),
+    (32, (((0, 1),), ((0, 1), (0, 2), (1, 2)))),
+    (48, (((0, 1), (0, 1)), ((0, 1), (0, 2)))),
+    (48, (((0, 1), (0, 1), (0, 2), (0, 2)),)),
+    (48, (((0, 1), (0, 2)), ((0, 1), (0, 2)))),
+    (48, (((0, 1), (0, 2), (1, 3), (2, 3)),)),
+    (64, (((0, 1), (0, 1), (0, 1), (0, 2)),)),
+    (96, (((0, 1),), ((0, 1), (0, 1), (0, 2)))),
+    (96, (((0, 1),), ((0, 1), (0, 2), (1, 3)))),
+    (96, (((0, 1), (0, 1), (0, 2), (0, 3)),)),
+    (96, (((0, 1), (0, 1), (0, 2), (1, 2)),)),
+    (96, (((0, 1), (0, 1), (0, 2), (1, 3)),)),
+    (192, (((0, 1), (0, 1), (0, 2), (2, 3)),)),
+    (192, (((0, 1), (0, 2), (0, 3), (1, 2)),)),
+    (192, (((0, 1), (0, 2), (0, 3), (1, 4)),)),
+    (192, (((0, 1), (0, 2), (1, 3), (2, 4)),)),
+)
+
+
+def term_classes(n: int) -> Classes:
+    """:func:`enumerate_classes`, from :data:`CLASSES_4` at order 4."""
+    return CLASSES_4 if n == 4 else enumerate_classes(n)
+
+
 @lru_cache(maxsize=8)
-def term_classes(n: int) -> tuple[tuple[int, tuple[Component, ...]], ...]:
+def enumerate_classes(n: int) -> Classes:
     """Isomorphism classes of the partitions of ``E[Q^n]`` with their counts.
 
     Returns
@@ -186,7 +223,7 @@ def _component_value(
         if not leaves:
             break
         leaf = leaves[0]
-        (other, m), = neighbours[leaf].items()
+        ((other, m),) = neighbours[leaf].items()
         weight[other] = weight[other] * (weight[leaf] @ delta**m)
         del weight[leaf], neighbours[leaf], neighbours[other][leaf]
     if len(weight) == 1:
