@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from test_stats_mvt_taylor import _third_order_box, alpha_lattice_b3_corr
 
+from test_stats_mvt_taylor import _third_order_box, alpha_lattice_b3_corr
 from yieldtrial.stats import _mvt_series, _mvt_sov, _mvt_taylor, _mvt_terms
 
 
@@ -114,8 +114,9 @@ def test_term4_of_a_box_is_the_general_term():
     r = alpha_lattice_b3_corr()
     lam = _mvt_sov.nearest_product_form(r)
     nodes, weights = _mvt_taylor._factor_rule(float(lam.max()))
-    box = _mvt_taylor.TaylorBox(np.eye(20), np.eye(20), lam, np.eye(20), np.eye(20),
-                                -np.ones(20), np.ones(20), lam, r, nodes, weights, True, None)  # fmt: skip
+    eye = np.eye(20)
+    box = _mvt_taylor.TaylorBox(eye, eye, lam, eye, eye, -np.ones(20), np.ones(20), lam, r,
+                                nodes, weights, True, None)  # fmt: skip
     thresholds = np.array([2.0, 3.0])
     np.testing.assert_array_equal(
         box.term4(thresholds),

@@ -84,7 +84,7 @@ def taylor_sums_n(
     path: list[np.ndarray],
     groups: int = 1,
 ) -> np.ndarray:
-    """Sums of ``z = (f - f_0, c_1..c_N)`` and of ``z_p z_q`` (``p <= q``): shape (groups, S, M).
+    """Sum ``z = (f - f_0, c_1..c_N)`` and ``z_p z_q`` (``p <= q``): shape (groups, S, M).
 
     Parameters
     ----------

@@ -67,7 +67,9 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -340,21 +342,16 @@ class TaylorBox:
         pts = _sobol_rows(max(d - 1, 1), level)
         n = min(points, pts.shape[2])
         out = np.zeros((REPLICATES, self.n_stats, r.size))
+        sums: Callable[..., np.ndarray] = taylor_sums3 if self.d3 is not None else taylor_sums
         if self.path4 is not None:
             from yieldtrial.stats._mvt_series import taylor_sums4
 
-            path = list(self.path4)
-
-            def sums(r_: np.ndarray, box: TaylorBox, w_: np.ndarray, groups: int) -> np.ndarray:
-                return taylor_sums4(r_, box, w_, path, groups)
-
-        else:
-            sums = taylor_sums3 if self.d3 is not None else taylor_sums
+            sums = partial(taylor_sums4, path=list(self.path4))
         step = max(16, _CACHE_ELEMENTS // max(r.size * REPLICATES, 1))
         for start in range(first, n, step):
             block = pts[:, :, start : start + step]  # (REPLICATES, d - 1, b)
             w = np.ascontiguousarray(np.moveaxis(block, 0, 1)).reshape(block.shape[1], -1)
-            out += sums(r, self, w, REPLICATES)
+            out += sums(r, self, w, groups=REPLICATES)
         return out
 
     #: The second-order statistics (:data:`_N_STATS`) within the third-order ones
@@ -410,7 +407,7 @@ class TaylorBox:
 
     @classmethod
     def stats_subset(cls, stats: np.ndarray, mode: str, to: str) -> np.ndarray:
-        """The statistics of control ``to`` within those of ``mode`` (same points)."""
+        """Return the statistics of control ``to`` within those of ``mode`` (same points)."""
         if to == mode:
             return stats
         if mode == "fourth":

@@ -62,14 +62,33 @@ def _set_partitions(items: list[int]) -> list[list[list[int]]]:
 
 def _canonical(edges: list[tuple[int, int]], vertices: list[int]) -> Component:
     """Smallest sorted edge list over the relabellings of a connected multigraph."""
-    best: Component | None = None
+    keys = []
     for perm in itertools.permutations(range(len(vertices))):
         relabel = dict(zip(vertices, perm, strict=True))
-        key = tuple(sorted(tuple(sorted((relabel[u], relabel[v]))) for u, v in edges))
-        if best is None or key < best:
-            best = key
-    assert best is not None
-    return best
+        keys.append(tuple(sorted(_edge(relabel[u], relabel[v]) for u, v in edges)))
+    return min(keys)
+
+
+def _components(count: int, edges: list[tuple[int, int]]) -> list[list[int]]:
+    """Vertices of each connected component (union-find over ``count`` vertices)."""
+    parent = list(range(count))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for u, v in edges:
+        parent[find(u)] = find(v)
+    groups: dict[int, list[int]] = {}
+    for b in range(count):
+        groups.setdefault(find(b), []).append(b)
+    return list(groups.values())
+
+
+def _edge(u: int, v: int) -> tuple[int, int]:
+    return (u, v) if u <= v else (v, u)
 
 
 Classes = tuple[tuple[int, tuple[Component, ...]], ...]
@@ -127,24 +146,10 @@ def enumerate_classes(n: int) -> Classes:
         edges = [(block_of[2 * a], block_of[2 * a + 1]) for a in range(n)]
         if any(u == v for u, v in edges):
             continue
-        # connected components (union-find over the blocks)
-        parent = list(range(len(part)))
-
-        def find(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for u, v in edges:
-            parent[find(u)] = find(v)
-        groups: dict[int, list[int]] = {}
-        for b in range(len(part)):
-            groups.setdefault(find(b), []).append(b)
-        comps = []
-        for members in groups.values():
-            inside = [(u, v) for u, v in edges if find(u) == find(members[0])]
-            comps.append(_canonical(inside, members))
+        comps = [
+            _canonical([e for e in edges if e[0] in members], members)
+            for members in _components(len(part), edges)
+        ]
         counts[tuple(sorted(comps))] += 1
     return tuple(sorted((c, k) for k, c in counts.items()))
 
@@ -204,7 +209,7 @@ def cumulant_derivatives(
 def _component_value(
     component: Component, kappas: list[np.ndarray], delta: np.ndarray
 ) -> np.ndarray:
-    """Contraction of one connected component: ``kappa^{(deg)}`` at the vertices, ``D`` on the edges.
+    """Contract one connected component: ``kappa^{(deg)}`` at its vertices, ``D`` on its edges.
 
     Leaves are absorbed into their neighbour first (a matrix product per leaf; an edge of
     multiplicity ``m`` carries ``D`` to the elementwise power ``m``); what remains is one
