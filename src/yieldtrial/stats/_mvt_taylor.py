@@ -686,7 +686,7 @@ def taylor_estimates(sums: np.ndarray, points: int, t1: np.ndarray, t2: np.ndarr
 _THIRD_ORDER_FROM = 1e-5
 
 #: Points per scramble tried in turn with the Taylor control (it needs far fewer).
-TAYLOR_POINT_COUNTS: tuple[int, ...] = (128, 256, 512, 1024, 2048, 4096, 8192, 16384)
+TAYLOR_POINT_COUNTS: tuple[int, ...] = (64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384)
 
 #: Work cap of a large family: points per scramble times ``k^2`` (the integrand's cost per
 #: point) at most what 60 comparisons pay at the largest count.  A 242-comparison augmented
