@@ -54,6 +54,16 @@ order alone halves it), so 128 points per scramble and 8 nodes reach the 1e-4 ta
    or second order, or the plain difference, all from the same sums) with the least
    cost x variance.
 
+5. **Fourth order** (for at most :data:`FOURTH_ORDER_MAX_K` comparisons).  The fourth
+   coefficient ``c_4`` is carried by :func:`yieldtrial.stats._mvt_series.taylor_sums4` and
+   its exact mean ``T_4`` comes from :func:`yieldtrial.stats._mvt_terms.taylor_term`
+   (Plackett's identity summed over the set partitions of ``E[Q^4]``, which gives the
+   ``T_1..T_3`` above to rounding).  Each order divides the spread per point by about 2.5 on
+   the small-block designs (measured to order 5, docs/performance.md); at order 4 the
+   integrand costs about 1.2 times the third order's.  ``T_4`` is computed only when the
+   fourth-order control is kept, and the first pass keeps the cheapest control whose
+   spread already meets the target.
+
 References
 ----------
 .. [1] Plackett, R. L. (1954). A reduction formula for normal multivariate integrals.
@@ -486,9 +496,9 @@ _N_STATS_3 = 14
 #: With the fourth-order control: the sums of (y, c1..c4) and of their 15 products.
 _N_STATS_4 = 20
 
-#: Relative cost per point of the integrands: the plain difference, the second-order and
-#: the third-order Taylor control (61, 100 and 122 ns per point, threshold and dimension on
-#: 20 comparisons, one core).
+#: Relative cost per point of the integrands: the plain difference, the second-, third- and
+#: fourth-order Taylor controls (61, 100, 122 and about 150 ns per point, threshold and
+#: dimension on 20 comparisons, one core; the fourth order measured as 1.2 times the third).
 CONTROL_COST = {"plain": 1.0, "second": 1.6, "third": 2.0, "fourth": 2.4}
 
 

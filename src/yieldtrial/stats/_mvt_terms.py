@@ -62,10 +62,18 @@ def _set_partitions(items: list[int]) -> list[list[list[int]]]:
 
 def _canonical(edges: list[tuple[int, int]], vertices: list[int]) -> Component:
     """Smallest sorted edge list over the relabellings of a connected multigraph."""
+    first: dict[int, int] = {}
+    for u, v in edges:  # label by first appearance: equal structures share one search
+        first.setdefault(u, len(first))
+        first.setdefault(v, len(first))
+    return _canonical_labelled(tuple((first[u], first[v]) for u, v in edges), len(vertices))
+
+
+@lru_cache(maxsize=None)
+def _canonical_labelled(edges: tuple[tuple[int, int], ...], count: int) -> Component:
     keys = []
-    for perm in itertools.permutations(range(len(vertices))):
-        relabel = dict(zip(vertices, perm, strict=True))
-        keys.append(tuple(sorted(_edge(relabel[u], relabel[v]) for u, v in edges)))
+    for perm in itertools.permutations(range(count)):
+        keys.append(tuple(sorted(_edge(perm[u], perm[v]) for u, v in edges)))
     return min(keys)
 
 
@@ -233,6 +241,8 @@ def _component_value(
         del weight[leaf], neighbours[leaf], neighbours[other][leaf]
     if len(weight) == 1:
         return np.asarray(next(iter(weight.values())).sum(axis=1))
+    if any(len(neighbours[v]) != 2 for v in weight):  # not a cycle (five or more edges)
+        return _core_einsum(weight, neighbours, delta)
     # a cycle: walk it from its smallest vertex
     start = min(weight)
     order = [start]
@@ -250,6 +260,25 @@ def _component_value(
         step = weight[v][:, :, None] * (delta ** neighbours[v][w])[None, :, :]
         product = product @ step
     return np.asarray(np.trace(product, axis1=1, axis2=2))
+
+
+def _core_einsum(
+    weight: dict[int, np.ndarray], neighbours: dict[int, dict[int, int]], delta: np.ndarray
+) -> np.ndarray:
+    """Contract a core that is not one cycle (a theta graph at order 5) with ``einsum``."""
+    letters = "abcdefghijklmnopqrstuvwxy"
+    name = {v: letters[i] for i, v in enumerate(sorted(weight))}
+    operands: list[np.ndarray] = []
+    subscripts = []
+    for v in sorted(weight):
+        operands.append(weight[v])
+        subscripts.append("z" + name[v])
+        for u, m in neighbours[v].items():
+            if u > v:
+                operands.append(delta**m)
+                subscripts.append(name[v] + name[u])
+    spec = ",".join(subscripts) + "->z"
+    return np.asarray(np.einsum(spec, *operands, optimize="greedy"))
 
 
 def taylor_term(
