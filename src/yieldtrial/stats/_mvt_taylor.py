@@ -61,8 +61,8 @@ order alone halves it), so 128 points per scramble and 8 nodes reach the 1e-4 ta
    ``T_1..T_3`` above to rounding).  Each order divides the spread per point by about 2.5 on
    the small-block designs (measured to order 5, docs/performance.md); at order 4 the
    integrand costs about 1.2 times the third order's.  ``T_4`` is computed only when the
-   fourth-order control is kept, and the first pass keeps the cheapest control whose
-   spread already meets the target.
+   fourth-order control is kept; the first pass keeps the third order instead when it
+   already meets the target on those points.
 
 References
 ----------
@@ -387,9 +387,9 @@ class TaylorBox:
         choice costs no integrand evaluation.  The spread over the scrambles stands for
         the standard error; the costs are :data:`CONTROL_COST`.
 
-        ``enough`` is a spread at which the first points already meet the target: when some
-        control's spread is at most that, the cheapest such control is kept (its
-        exact means of higher order are then never computed).
+        ``enough`` is a spread at which the first points already meet the target: when the
+        fourth order wins but the third order's spread is at most that, the third order is
+        kept (``T_4`` is then never computed).
 
         Returns
         -------
@@ -406,10 +406,10 @@ class TaylorBox:
         if mode in ("third", "fourth") and t3 is not None:
             third = taylor_estimates3(self.stats_subset(stats, mode, "third"), points, (t1, t2, t3))
             spreads["third"] = np.max(np.std(third, axis=0))
-        meets = [m for m in spreads if float(spreads[m]) <= enough]
-        if meets:  # these points already suffice: the cheapest control that meets them
-            return min(meets, key=lambda m: CONTROL_COST[m])
-        return min(spreads, key=lambda m: float(spreads[m]) ** 2 * CONTROL_COST[m])
+        best = min(spreads, key=lambda m: float(spreads[m]) ** 2 * CONTROL_COST[m])
+        if best == "fourth" and float(spreads.get("third", np.inf)) <= enough:
+            return "third"  # these points already suffice without T_4 (its cost)
+        return best
 
     #: The third-order statistics (:data:`_N_STATS_3`) within the fourth-order ones (20:
     #: ``z_0..z_4``, then ``z_p z_q`` for ``p <= q`` row by row).

@@ -36,7 +36,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -69,7 +69,7 @@ def _canonical(edges: list[tuple[int, int]], vertices: list[int]) -> Component:
     return _canonical_labelled(tuple((first[u], first[v]) for u, v in edges), len(vertices))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _canonical_labelled(edges: tuple[tuple[int, int], ...], count: int) -> Component:
     keys = []
     for perm in itertools.permutations(range(count)):
