@@ -29,6 +29,13 @@ Taylor control with the cheaper expansion), interleaved in one process, best of 
 (curve caches cleared, Sobol' points cached after the first use), points per scramble /
 nodes, stated errors and the largest difference of the 20 p-values.
 ``--realistic`` runs only that table, ``--rounds N`` sets the rounds.
+
+``--designs`` runs the same before/after comparison on field books from ``yieldtrial design
+alpha`` (alpha(0, 1) arrays with the efficiency search, seed 3): 20-24 entries in blocks of
+3-7, 2-3 replicates, block/plot variance ratio 0.5, 2 and 5 (GLS contrasts of the means
+with the control, as REML would estimate them), and a 3 x 7 row-column design with 2
+replicates; ``--before REV`` names the revision to compare with (e.g. ``b5ba45a``, the
+third-order control).
 """
 
 from __future__ import annotations
@@ -243,14 +250,41 @@ def before_curve_builder(rev: str = BEFORE):
     return build
 
 
-def realistic(rounds: int = 3, hard: bool = False, rev: str = BEFORE) -> None:
+def design_cases() -> dict[str, np.ndarray]:
+    """Dunnett correlations of alpha designs from ``yieldtrial.design.alpha`` and a row-column."""
+    from yieldtrial.design.alpha import alpha_design
+
+    cases = {}
+    for k, size, reps in ((21, 3, 2), (21, 3, 3), (24, 4, 2), (20, 4, 2), (21, 7, 2),
+                          (20, 5, 2), (24, 4, 3)):  # fmt: skip
+        book = alpha_design([f"G{i:02d}" for i in range(k)], block_size=size,
+                            replicates=reps, seed=3)  # fmt: skip
+        trt = book["treatment"].str[1:].astype(int).to_numpy()
+        rep = book["block"].astype(int).to_numpy() - 1
+        blocks = rep * 1000 + book["incomplete_block"].astype(int).to_numpy()
+        unit = np.unique(blocks, return_inverse=True)[1]
+        for ratio in (0.5, 2.0, 5.0):
+            cov = gls_means_cov(trt, [rep], [unit], [ratio], k)
+            cases[f"alpha {k}/{size}/{reps}, {ratio:g}"] = contrast_corr(cov)
+    rng = np.random.default_rng(1)
+    trt = np.concatenate([rng.permutation(21) for _ in range(2)])
+    rep = np.repeat(np.arange(2), 21)
+    pos = np.tile(np.arange(21), 2)
+    for ratios in ((0.3, 0.3), (1.0, 0.7)):
+        cov = gls_means_cov(trt, [rep], [3 * rep + pos // 7, 7 * rep + pos % 7], list(ratios), 21)
+        cases[f"row-column 2 reps, {ratios[0]:g}/{ratios[1]:g}"] = contrast_corr(cov)
+    return cases
+
+
+def realistic(
+    rounds: int = 3, hard: bool = False, rev: str = BEFORE, designs: bool = False
+) -> None:
     """Dunnett, 20 comparisons, structured correlations: before/after, interleaved CPU."""
     import os
 
     build_before = before_curve_builder(rev)
-    t = np.linspace(0.5, 4.0, 20)
-    cases = structured_cases()
-    if not hard:
+    cases = design_cases() if designs else structured_cases()
+    if not hard and not designs:
         cases = {
             k: v
             for k, v in cases.items()
@@ -261,9 +295,11 @@ def realistic(rounds: int = 3, hard: bool = False, rev: str = BEFORE) -> None:
           f"load average {os.getloadavg()[0]:.1f})")  # fmt: skip
     head = ("case", "before", "after", "ratio", "pts/nodes before", "after",
             "stated before", "after", "max|diff|")  # fmt: skip
-    print("{:>24} {:>7} {:>7} {:>6} {:>16} {:>10} {:>13} {:>8} {:>9}".format(*head))
-    dunnett_pvalues(t, cases["RCBD, 3 missing plots"], 30.0)  # Sobol' points generated
+    print("{:>28} {:>7} {:>7} {:>6} {:>16} {:>10} {:>13} {:>8} {:>9}".format(*head))
+    dunnett_pvalues(np.linspace(0.5, 4.0, 20), structured_cases()["RCBD, 3 missing plots"],
+                    30.0)  # Sobol' points generated  # fmt: skip
     for name, corr in cases.items():
+        t = np.linspace(0.5, 4.0, corr.shape[0])
         before, after = [], []
         for _ in range(rounds):
             distributions._exact_exceedances_cached.cache_clear()
@@ -279,7 +315,7 @@ def realistic(rounds: int = 3, hard: bool = False, rev: str = BEFORE) -> None:
         new = distributions._dunnett_curve(corr, 30.0, two_sided=True)
         b, a = min(before), min(after)
         print(
-            f"{name:>24} {b:7.3f} {a:7.3f} {b / a:6.1f} "
+            f"{name:>28} {b:7.3f} {a:7.3f} {b / a:6.1f} "
             f"{f'{old.points}/{old.coef.shape[1]}':>16} {f'{new.points}/{new.coef.shape[1]}':>10} "
             f"{float(np.max(err_old)):13.1e} {acc.abs_error:8.1e} "
             f"{float(np.max(np.abs(p_new - p_old))):9.1e}"
@@ -289,8 +325,8 @@ def realistic(rounds: int = 3, hard: bool = False, rev: str = BEFORE) -> None:
 if __name__ == "__main__":
     import sys
 
-    if "--realistic" not in sys.argv:
+    if "--realistic" not in sys.argv and "--designs" not in sys.argv:
         main()
     rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
     rev = sys.argv[sys.argv.index("--before") + 1] if "--before" in sys.argv else BEFORE
-    realistic(rounds, hard="--hard" in sys.argv, rev=rev)
+    realistic(rounds, hard="--hard" in sys.argv, rev=rev, designs="--designs" in sys.argv)

@@ -25,6 +25,8 @@ Usage::
     python benchmarks/bench_large_table.py --keep          # keep the generated file
     python benchmarks/bench_large_table.py --stages        # also CPU per streamed step
 
+A table left by an earlier run (``--keep``) is reused and never deleted.
+
 Not run by the test suite (no ``test_`` prefix, outside ``testpaths``); the readings go
 to ``docs/performance.md``.
 """
@@ -214,7 +216,8 @@ def main() -> None:
     folder = Path(tempfile.gettempdir()) / "yieldtrial-bench"
     folder.mkdir(exist_ok=True)
     path = folder / f"plots-{args.mb:g}mb.csv"
-    if not path.exists():  # in a child, so this process stays small
+    generated = not path.exists()  # a table from an earlier run is reused and kept
+    if generated:  # in a child, so this process stays small
         started = time.perf_counter()
         code = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); " + (
             f"import bench_large_table as b; print(b.generate(__import__('pathlib')."
@@ -302,7 +305,7 @@ def main() -> None:
             print(f"  {name:16s} {seconds:6.1f} s  {seconds / phases['read_csv']:5.2f} x")
     for leftover in (out, Path(str(out) + ".md")):
         leftover.unlink(missing_ok=True)
-    if not args.keep:
+    if generated and not args.keep:
         path.unlink()
 
 

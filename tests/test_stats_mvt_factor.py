@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from test_stats_mvt_taylor import alpha_lattice_corr, augmented_corr, contrast_corr, gls_means_cov
-from yieldtrial.stats import _mvt_factor, _mvt_sov, distributions
+from yieldtrial.stats import _mvt_factor, _mvt_sov, _mvt_taylor, distributions
 from yieldtrial.stats.distributions import dunnett_critical_value, dunnett_pvalues
 
 
@@ -134,10 +134,11 @@ def test_split_plot_matches_scipy_multivariate_t():
 
 
 def test_split_plot_curve_is_built_around_the_bifactor_base():
-    """128 points per scramble and 8 nodes (around the product form: 16,384 and 24)."""
+    """The first point count (64) and 8 nodes (around the product form: 16,384 and 24)."""
     distributions._dunnett_curve_cached.cache_clear()
     curve = distributions._dunnett_curve(split_plot_corr(), 30.0, two_sided=True)
-    assert curve.points == 128 and curve.coef.shape[1] == 8
+    assert curve.points == _mvt_taylor.TAYLOR_POINT_COUNTS[0] == 64
+    assert curve.coef.shape[1] == 8
 
 
 def test_bifactor_pvalues_are_repeatable_bit_for_bit():

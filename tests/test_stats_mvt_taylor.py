@@ -443,3 +443,47 @@ def test_large_families_cap_the_points_by_their_cost() -> None:
     assert taylor_max_points(20) == taylor_max_points(60) == TAYLOR_POINT_COUNTS[-1]
     assert taylor_max_points(242) == 60**2 * 16384 // 242**2
     assert taylor_max_points(5000) == TAYLOR_MIN_POINTS
+
+
+def alpha_design_b3_two_reps_corr():
+    """21 entries of ``yieldtrial design alpha`` (blocks of 3, 2 reps, seed 3); ratio 5."""
+    from yieldtrial.design.alpha import alpha_design
+
+    book = alpha_design([f"G{i:02d}" for i in range(21)], block_size=3, replicates=2, seed=3)
+    trt = book["treatment"].str[1:].astype(int).to_numpy()
+    rep = book["block"].astype(int).to_numpy() - 1
+    blocks = rep * 1000 + book["incomplete_block"].astype(int).to_numpy()
+    unit = np.unique(blocks, return_inverse=True)[1]
+    return contrast_corr(gls_means_cov(trt, [rep], [unit], [5.0], 21))
+
+
+# 1 - multivariate_t(shape=corr, df=30, seed=s).cdf(np.full(20, c), lower_limit=np.full(20, -c),
+#     maxpts=4_000_000) for s in (1, 2) (scipy 1.17.1, Genz-Bretz randomized QMC); the seeds
+# agree to 2.5e-6
+TWO_REP_B3_REFERENCE = {
+    1.8: (0.5470205278934043, 0.547023009530548),
+    2.4: (0.21155154440187252, 0.21155162641073633),
+    3.0: (0.06215914381955889, 0.06216010074293088),
+}
+
+
+def test_fourth_order_control_matches_scipy_on_small_blocks_and_two_replicates(monkeypatch):
+    # the hardest field design measured (block variance 5 times the plot variance): the
+    # fourth-order control is used (T_4 computed) and every p-value is within the stated
+    # error (plus the two seeds' spread) of scipy's
+    calls = []
+    original = _mvt_taylor.TaylorBox.term4
+
+    def spy(self, r):
+        calls.append(np.size(r))
+        return original(self, r)
+
+    monkeypatch.setattr(_mvt_taylor.TaylorBox, "term4", spy)
+    distributions._dunnett_curve_cached.cache_clear()
+    corr = alpha_design_b3_two_reps_corr()
+    thresholds = np.array(list(TWO_REP_B3_REFERENCE))
+    p, accuracy = dunnett_pvalues(thresholds, corr, 30.0)
+    assert calls
+    assert accuracy.abs_error <= 1e-4
+    for got, (a, b) in zip(p, TWO_REP_B3_REFERENCE.values(), strict=True):
+        assert abs(got - (a + b) / 2) <= accuracy.abs_error + abs(a - b)

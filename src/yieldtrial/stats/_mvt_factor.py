@@ -32,7 +32,7 @@ cases).  The remaining difference ``G - G_B`` is integrated by
 form (the same randomized QMC with fixed scrambles, the same stated error: three
 standard errors over the scrambles plus the interpolation bound); when the bifactor form
 fits ``C`` closely (split-plots, augmented designs: residual below 1e-3) the difference
-is tiny and 128 points per scramble and 8 nodes suffice.
+is tiny and the first point count (64 per scramble) and 8 nodes suffice.
 
 Accuracy argument: ``G = G_B + (G - G_B)``; the first term is a deterministic quadrature
 (error ~1e-9, far below the target), the second an unbiased randomized-QMC estimate whose

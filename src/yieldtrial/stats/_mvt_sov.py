@@ -558,11 +558,38 @@ def _score_check(
     return float(np.max(np.abs(approx - exact)))
 
 
+def _next_node_index(index: int, truncation: float, abs_tol: float) -> int:
+    """Return the next node set: skip one whose bound would still exceed half the target.
+
+    The bound falls about fourfold per four more nodes on the correlations of field designs
+    (8 -> 12 -> 16 nodes: 3.7e-4, 1.0e-4, 2.3e-5 on an alpha-lattice with blocks of 3), so
+    a set is skipped when that rate leaves it above ``abs_tol / 2``; at most one is skipped.
+
+    Examples
+    --------
+    >>> _next_node_index(0, 4e-4, 1e-4), _next_node_index(0, 1.5e-4, 1e-4)
+    (2, 1)
+    """
+    step = index + 1
+    if step + 1 < len(NODE_COUNTS):
+        fewer = NODE_COUNTS[step] - NODE_COUNTS[index]
+        if truncation * 4.0 ** (-fewer / 4.0) > abs_tol / 2.0:
+            step += 1
+    return step
+
+
 def _second_order(box: Any) -> Any:
-    """Return the same TaylorBox without the third-order control."""
+    """Return the same TaylorBox without the third- and fourth-order controls."""
     from dataclasses import replace
 
-    return replace(box, d3=None) if box.d3 is not None else box
+    return replace(box, d3=None, path4=None) if box.d3 is not None or box.path4 is not None else box
+
+
+def _third_order(box: Any) -> Any:
+    """Return the same TaylorBox without the fourth-order control."""
+    from dataclasses import replace
+
+    return replace(box, path4=None) if box.path4 is not None else box
 
 
 def max_t_curve(
@@ -637,8 +664,20 @@ def max_t_curve(
     grid_density = np.exp(-0.5 * grid**2) / np.sqrt(2.0 * np.pi)
     # the control in use: "third" or "second" order Taylor, or the "plain" difference
     # (chosen on the first pass, see TaylorBox.choose_control)
-    state = {"mode": ("third" if regions.d3 is not None else "second") if taylor else "plain"}
-    box_in_use = {"third": regions, "second": _second_order(regions)} if taylor else {}
+    if taylor:
+        top = (
+            "fourth"
+            if regions.path4 is not None
+            else "third"
+            if regions.d3 is not None
+            else "second"
+        )
+    state = {"mode": top if taylor else "plain"}
+    box_in_use = (
+        {"fourth": regions, "third": _third_order(regions), "second": _second_order(regions)}
+        if taylor
+        else {}
+    )
 
     def node_set(nodes: int) -> dict[str, Any]:
         """Set up the thresholds, exactly known parts and running sums of ``nodes`` nodes."""
@@ -659,8 +698,9 @@ def max_t_curve(
             ns["known"] = 1.0 - np.asarray(control_exceedance(r_nodes)) - ndtr(u_actual)
         if taylor:  # G - G_s at the nodes, G_s = G_1 + T_1 + T_2 (the control's curve)
             ns["t1"], ns["t2"], ns["t3"] = regions.expansion(
-                r_nodes, third=state["mode"] == "third"
+                r_nodes, third=state["mode"] in ("third", "fourth")
             )
+            ns["t4"] = None  # T_4: computed when the fourth-order control is in use
             ns["stats"] = np.zeros(
                 (REPLICATES, box_in_use.get(state["mode"], regions).n_stats, nodes)
             )
@@ -683,17 +723,24 @@ def max_t_curve(
             box = box_in_use[state["mode"]]
             ns["stats"] = ns["stats"] + box.replicate_sums(r_nodes, points, done)
             t1, t2, t3 = ns["t1"], ns["t2"], ns["t3"]
-            est = box.estimates(ns["stats"], points, t1, t2, t3) + known
             if done == 0 and first_set:
+                # the spreads over the scrambles do not depend on the exact means, so the
+                # control is chosen before T_4 (its cost) is computed
+                before = state["mode"]
                 state["mode"] = regions.choose_control(
-                    ns["stats"], points, t1, t2, t3, known, state["mode"]
-                )
-                if state["mode"] == "plain":
-                    ns["sums"] = ns["stats"][:, 0, :].copy()
-                    est = ns["sums"] / points - t1 - t2 + known
-                elif state["mode"] == "second" and ns["stats"].shape[1] != 8:
-                    ns["stats"] = ns["stats"][:, list(regions.SECOND_OF_THIRD), :]
-                    est = box_in_use["second"].estimates(ns["stats"], points, t1, t2) + known
+                    ns["stats"], points, t1, t2, t3, known, before, np.zeros_like(t1),
+                    enough=abs_tol / 12.0 * np.sqrt(REPLICATES),  # 3 SE <= a quarter
+                )  # fmt: skip
+                if state["mode"] not in ("plain", before):
+                    ns["stats"] = regions.stats_subset(ns["stats"], before, state["mode"])
+            if state["mode"] == "plain":
+                ns["sums"] = ns["stats"][:, 0, :].copy()
+                est = ns["sums"] / points - t1 - t2 + known
+            else:
+                if state["mode"] == "fourth" and ns["t4"] is None:
+                    ns["t4"] = regions.term4(r_nodes)
+                chosen = box_in_use[state["mode"]]
+                est = chosen.estimates(ns["stats"], points, t1, t2, t3, ns["t4"]) + known
         elif taylor:  # the plain difference f - f_0 of the same two integrands
             ns["sums"] = ns["sums"] + _replicate_sums(r_nodes, plain_regions, points, done)
             est = ns["sums"] / points - ns["t1"] - ns["t2"] + known
@@ -708,8 +755,10 @@ def max_t_curve(
         ns["low_fine"] = np.polynomial.hermite_e.hermeval(grid / stretch, low_coef)
 
     previous: dict[str, Any] | None = None
-    for index, nodes in enumerate(NODE_COUNTS):  # more nodes when the interpolation bound
-        last = index == len(NODE_COUNTS) - 1  # dominates
+    index = 0
+    while True:  # more nodes when the interpolation bound dominates
+        nodes = NODE_COUNTS[index]
+        last = index == len(NODE_COUNTS) - 1
         current = node_set(nodes)
         for points in counts:
             advance(current, points, previous is None)
@@ -739,6 +788,7 @@ def max_t_curve(
                 break
         if last:
             break
+        index = _next_node_index(index, truncation, abs_tol)
         counts = [n for n in counts if n >= points]  # keep the points already needed
         previous = current
     return curve

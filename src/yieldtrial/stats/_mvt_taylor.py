@@ -54,6 +54,16 @@ order alone halves it), so 128 points per scramble and 8 nodes reach the 1e-4 ta
    or second order, or the plain difference, all from the same sums) with the least
    cost x variance.
 
+5. **Fourth order** (for at most :data:`FOURTH_ORDER_MAX_K` comparisons).  The fourth
+   coefficient ``c_4`` is carried by :func:`yieldtrial.stats._mvt_series.taylor_sums4` and
+   its exact mean ``T_4`` comes from :func:`yieldtrial.stats._mvt_terms.taylor_term`
+   (Plackett's identity summed over the set partitions of ``E[Q^4]``, which gives the
+   ``T_1..T_3`` above to rounding).  Each order divides the spread per point by about 2.5 on
+   the small-block designs (measured to order 5, docs/performance.md); at order 4 the
+   integrand costs about 1.2 times the third order's.  ``T_4`` is computed only when the
+   fourth-order control is kept; the first pass keeps the third order instead when it
+   already meets the target on those points.
+
 References
 ----------
 .. [1] Plackett, R. L. (1954). A reduction formula for normal multivariate integrals.
@@ -67,10 +77,14 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
+
+from yieldtrial.stats._mvt_series import taylor_estimates_n
 
 __all__ = [
     "TAYLOR_POINT_COUNTS",
@@ -315,6 +329,7 @@ class TaylorBox:
     two_sided: bool
     exact: Any
     d3: np.ndarray | None = None
+    path4: tuple[np.ndarray, ...] | None = None
 
     def exceedance(self, r: np.ndarray) -> np.ndarray:
         """Return the product form's exact normal exceedance ``1 - G_1(r)``."""
@@ -337,12 +352,16 @@ class TaylorBox:
         pts = _sobol_rows(max(d - 1, 1), level)
         n = min(points, pts.shape[2])
         out = np.zeros((REPLICATES, self.n_stats, r.size))
-        sums = taylor_sums3 if self.d3 is not None else taylor_sums
+        sums: Callable[..., np.ndarray] = taylor_sums3 if self.d3 is not None else taylor_sums
+        if self.path4 is not None:
+            from yieldtrial.stats._mvt_series import taylor_sums4
+
+            sums = partial(taylor_sums4, path=list(self.path4))
         step = max(16, _CACHE_ELEMENTS // max(r.size * REPLICATES, 1))
         for start in range(first, n, step):
             block = pts[:, :, start : start + step]  # (REPLICATES, d - 1, b)
             w = np.ascontiguousarray(np.moveaxis(block, 0, 1)).reshape(block.shape[1], -1)
-            out += sums(r, self, w, REPLICATES)
+            out += sums(r, self, w, groups=REPLICATES)
         return out
 
     #: The second-order statistics (:data:`_N_STATS`) within the third-order ones
@@ -358,6 +377,8 @@ class TaylorBox:
         t3: np.ndarray | None,
         known: Any,
         mode: str,
+        t4: np.ndarray | None = None,
+        enough: float = 0.0,
     ) -> str:
         """Choose the control with the least cost x variance on the first node set's points.
 
@@ -366,22 +387,51 @@ class TaylorBox:
         choice costs no integrand evaluation.  The spread over the scrambles stands for
         the standard error; the costs are :data:`CONTROL_COST`.
 
+        ``enough`` is a spread at which the first points already meet the target: when the
+        fourth order wins but the third order's spread is at most that, the third order is
+        kept (``T_4`` is then never computed).
+
         Returns
         -------
         str
-            "third", "second" or "plain" (the difference from the base without control).
+            "fourth", "third", "second" or "plain" (the difference from the base without
+            control).
         """
         spreads = {"plain": np.max(np.std(stats[:, 0, :] / points - t1 - t2 + known, axis=0))}
-        second = stats if mode == "second" else stats[:, list(self.SECOND_OF_THIRD), :]
+        if mode == "fourth" and t3 is not None and t4 is not None:
+            fourth = taylor_estimates_n(stats, points, [t1, t2, t3, t4])
+            spreads["fourth"] = np.max(np.std(fourth, axis=0))
+        second = self.stats_subset(stats, mode, "second")
         spreads["second"] = np.max(np.std(taylor_estimates(second, points, t1, t2), axis=0))
-        if mode == "third" and t3 is not None:
-            third = taylor_estimates3(stats, points, (t1, t2, t3))
+        if mode in ("third", "fourth") and t3 is not None:
+            third = taylor_estimates3(self.stats_subset(stats, mode, "third"), points, (t1, t2, t3))
             spreads["third"] = np.max(np.std(third, axis=0))
-        return min(spreads, key=lambda m: float(spreads[m]) ** 2 * CONTROL_COST[m])
+        best = min(spreads, key=lambda m: float(spreads[m]) ** 2 * CONTROL_COST[m])
+        if best == "fourth" and float(spreads.get("third", np.inf)) <= enough:
+            return "third"  # these points already suffice without T_4 (its cost)
+        return best
+
+    #: The third-order statistics (:data:`_N_STATS_3`) within the fourth-order ones (20:
+    #: ``z_0..z_4``, then ``z_p z_q`` for ``p <= q`` row by row).
+    THIRD_OF_FOURTH = (0, 1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 14, 15, 17)
+
+    @classmethod
+    def stats_subset(cls, stats: np.ndarray, mode: str, to: str) -> np.ndarray:
+        """Return the statistics of control ``to`` within those of ``mode`` (same points)."""
+        if to == mode:
+            return stats
+        if mode == "fourth":
+            stats = stats[:, list(cls.THIRD_OF_FOURTH), :]
+            mode = "third"
+        if to == "third" or mode == to:
+            return stats
+        return stats[:, list(cls.SECOND_OF_THIRD), :]
 
     @property
     def n_stats(self) -> int:
         """Statistics per threshold summed by :meth:`replicate_sums` (8, or 14 with ``d3``)."""
+        if self.path4 is not None:
+            return _N_STATS_4
         return _N_STATS if self.d3 is None else _N_STATS_3
 
     def estimates(
@@ -391,13 +441,27 @@ class TaylorBox:
         t1: np.ndarray,
         t2: np.ndarray,
         t3: np.ndarray | None = None,
+        t4: np.ndarray | None = None,
     ) -> np.ndarray:
         """Per-scramble estimates of ``G - G_s`` (:func:`taylor_estimates` or its third order)."""
+        if self.path4 is not None:
+            if t3 is None or t4 is None:
+                raise ValueError("the fourth-order control needs T_3 and T_4")
+            return taylor_estimates_n(stats, points, [t1, t2, t3, t4])
         if self.d3 is None:
             return taylor_estimates(stats, points, t1, t2)
         if t3 is None:
             raise ValueError("the third-order control needs T_3")
         return taylor_estimates3(stats, points, (t1, t2, t3))
+
+    def term4(self, r: np.ndarray) -> np.ndarray:
+        """``T_4`` at thresholds ``r`` (:func:`yieldtrial.stats._mvt_terms.taylor_term`)."""
+        from yieldtrial.stats._mvt_terms import taylor_term
+
+        return taylor_term(
+            4, np.asarray(r, dtype=float), self.lam, self.corr, self.nodes, self.weights,
+            two_sided=self.two_sided,
+        )  # fmt: skip
 
     def expansion(self, r: np.ndarray, third: bool | float = False) -> tuple[np.ndarray, ...]:
         """:func:`product_form_expansion` at thresholds ``r``.
@@ -419,16 +483,23 @@ class TaylorBox:
 #: use the second-order control and score.
 THIRD_ORDER_MAX_K = 60
 
+#: Most statistics for which the fourth-order control is offered (``T_4`` costs ``k^3``
+#: per quadrature node and threshold for its cyclic terms).
+FOURTH_ORDER_MAX_K = 30
+
 #: Statistics summed over points: y, c1, c2, c1^2, c2^2, c1 c2, y c1, y c2.
 _N_STATS = 8
 
 #: With the third-order control: the sums of (y, c1, c2, c3) and of their 10 products.
 _N_STATS_3 = 14
 
-#: Relative cost per point of the integrands: the plain difference, the second-order and
-#: the third-order Taylor control (61, 100 and 122 ns per point, threshold and dimension on
-#: 20 comparisons, one core).
-CONTROL_COST = {"plain": 1.0, "second": 1.6, "third": 2.0}
+#: With the fourth-order control: the sums of (y, c1..c4) and of their 15 products.
+_N_STATS_4 = 20
+
+#: Relative cost per point of the integrands: the plain difference, the second-, third- and
+#: fourth-order Taylor controls (61, 100, 122 and about 150 ns per point, threshold and
+#: dimension on 20 comparisons, one core; the fourth order measured as 1.2 times the third).
+CONTROL_COST = {"plain": 1.0, "second": 1.6, "third": 2.0, "fourth": 2.4}
 
 
 def taylor_sums(r: np.ndarray, box: TaylorBox, w: np.ndarray, groups: int = 1) -> np.ndarray:
@@ -625,7 +696,7 @@ def taylor_estimates(sums: np.ndarray, points: int, t1: np.ndarray, t2: np.ndarr
 _THIRD_ORDER_FROM = 1e-5
 
 #: Points per scramble tried in turn with the Taylor control (it needs far fewer).
-TAYLOR_POINT_COUNTS: tuple[int, ...] = (128, 256, 512, 1024, 2048, 4096, 8192, 16384)
+TAYLOR_POINT_COUNTS: tuple[int, ...] = (64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384)
 
 #: Work cap of a large family: points per scramble times ``k^2`` (the integrand's cost per
 #: point) at most what 60 comparisons pay at the largest count.  A 242-comparison augmented
@@ -763,11 +834,17 @@ def dunnett_taylor_curve(
     path = cholesky_path(ctrl, r[np.ix_(order, order)] + 1e-14 * np.eye(k), third=third)
     d1, d2 = path[0], path[1]
     d3 = path[2] if third else None
+    path4 = None
+    if k <= FOURTH_ORDER_MAX_K:
+        from yieldtrial.stats._mvt_series import cholesky_path_series
+
+        target = r[np.ix_(order, order)] + 1e-14 * np.eye(k)
+        path4 = tuple(cholesky_path_series(ctrl, target, 4))
     nodes, weights = _factor_rule(float(np.max(np.abs(lam))))
     box = TaylorBox(
         chol, np.linalg.cholesky(ctrl), lam[order], d1, d2, box_lo, box_hi,
         np.asarray(lam, dtype=float), r, nodes, weights, bool(two_sided), exact_exceedances,
-        d3,
+        d3, path4,
     )  # fmt: skip
     r_top = float(-ndtri(1e-17 / (sides * k)))
     r_grid = _grid(r_top, two_sided)

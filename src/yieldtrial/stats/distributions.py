@@ -1212,7 +1212,7 @@ def _dunnett_curve(corr: np.ndarray, df: float, *, two_sided: bool) -> Any:
     """Curve of ``max_i T_i`` (or ``|T_i|``) for t statistics with correlation ``corr``.
 
     The control variate is the nearest product-form correlation (Dunnett 1955), whose normal
-    curve is the exact one-dimensional integral, with the Taylor terms (to third order) of the
+    curve is the exact one-dimensional integral, with the Taylor terms (to fourth order) of the
     separated-variables integrand around it (:mod:`yieldtrial.stats._mvt_taylor`); cached
     on the rounded matrix.
     """
