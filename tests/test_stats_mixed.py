@@ -818,6 +818,5 @@ def test_single_replicate_of_alpha_raises() -> None:
     with pytest.raises(DataValidationError) as info:
         _alpha_fit(df[df["rep"] == "R1"])
     assert str(info.value) == (
-        "block column 'rep' has a single observed level (R1); the alpha design needs at "
-        "least two."
+        "block column 'rep' has a single observed level (R1); the alpha design needs at least two."
     )
