@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -461,3 +462,31 @@ def test_refused_trial_shows_no_table_warnings(tmp_path):
     # the successful retry shows the impurity warning exactly once
     texts = [str(w.message) for w in caught if issubclass(w.category, YieldTrialWarning)]
     assert sum("impurity_pct" in t for t in texts) == 1
+
+
+def test_a_dependencys_warning_keeps_its_origin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A DeprecationWarning raised inside a dependency is not re-attributed to the caller.
+
+    With the oldest supported pandas (2.0) and numpy (1.25), pandas' own
+    ``np.find_common_type`` DeprecationWarning inside ``trial.diagnostics()`` was re-issued
+    at the notebook cell, where Python's default filter shows it (examples/notebook.ipynb,
+    cells "diagnostics" and "report").  yieldtrial's own warnings still name the caller.
+    """
+    from yieldtrial.stats import trial_analysis
+
+    real = trial_analysis.means
+
+    def noisy(*args: object, **kwargs: object) -> pd.DataFrame:
+        # as raised on line 3 of a dependency's module
+        warnings.warn_explicit("x is deprecated", DeprecationWarning, "fake_dependency.py", 3)
+        warnings.warn("a yieldtrial note", YieldTrialWarning, stacklevel=1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trial_analysis, "means", noisy)
+    trial = FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", control="CK")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trial.means()
+    where = {str(w.message): (w.category, w.filename) for w in caught}
+    assert where["x is deprecated"] == (DeprecationWarning, "fake_dependency.py")
+    assert where["a yieldtrial note"] == (YieldTrialWarning, __file__)

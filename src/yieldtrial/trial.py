@@ -100,9 +100,20 @@ def _read_deferring_warnings(
 
 
 def _reemit(caught: list[warnings.WarningMessage], *, stacklevel: int = 3) -> None:
-    """Warn again, attributed ``stacklevel`` frames up from here (the library's caller)."""
+    """Warn again, attributed ``stacklevel`` frames up from here (the library's caller).
+
+    Only yieldtrial's own warnings move to the caller; any other (a dependency's
+    DeprecationWarning, a numpy RuntimeWarning) keeps its origin, so the default filters
+    treat it as if it had not been held back (a DeprecationWarning inside pandas is not
+    shown in the user's notebook cell).
+    """
     for item in caught:
-        warnings.warn(item.message, item.category, stacklevel=stacklevel)
+        if issubclass(item.category, YieldTrialWarning):
+            warnings.warn(item.message, item.category, stacklevel=stacklevel)
+        else:
+            warnings.warn_explicit(
+                item.message, item.category, item.filename, item.lineno, source=item.source
+            )
 
 
 def _warns_at_caller(method: Callable[_P, _T]) -> Callable[_P, _T]:
