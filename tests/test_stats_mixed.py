@@ -650,6 +650,10 @@ def test_provenance_states_model_reml_and_df_method() -> None:
     assert prov.variance_estimation == "REML"
     mmp = fit.means_model("whole_plot").provenance(test="dunnett")
     assert mmp.df_method == "satterthwaite" and mmp.variance_estimation == "REML"
+    # no sums of squares behind a comparison of REML LS-means (was "type II")
+    assert mmp.sum_of_squares == "none (REML LS-means and their covariance)"
+    dunnett = compare_means_to_control(fit.means_model("sub_plot"), control="0")
+    assert dunnett.attrs["provenance"]["sum_of_squares"] == mmp.sum_of_squares
     assert fit.table.attrs["provenance"]["df_method"] == "satterthwaite"
 
 
