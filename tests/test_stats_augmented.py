@@ -225,3 +225,16 @@ def test_comparisons_constant() -> None:
     """The SED table lists the four kinds in order."""
     res = augmented_anova(vignette(), response="y1", treatment="treatment", block="block")
     assert tuple(res.sed["comparison"]) == AUGMENTED_COMPARISONS
+
+
+def test_repr_is_one_line_without_tables(result) -> None:
+    """``print(res)`` names the design's size, not every table (it printed them all).
+
+    The vignette's trial: 4 checks, 8 entries in 3 blocks, residual df (b - 1)(c - 1) = 6.
+    """
+    trait, res = result
+    assert repr(res) == (
+        f"AugmentedAnova(response='{trait}', model='{trait} ~ treatment + block', checks=4, "
+        "entries=8, "
+        "blocks=3, df_error=6)"
+    )

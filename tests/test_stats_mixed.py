@@ -824,3 +824,12 @@ def test_single_replicate_of_alpha_raises() -> None:
     assert str(info.value) == (
         "block column 'rep' has a single observed level (R1); the alpha design needs at least two."
     )
+
+
+def test_repr_is_one_line_without_tables() -> None:
+    """``print(fit)`` names the model, not the plot table (it printed every dataclass field)."""
+    fit = _alpha_fit(john_alpha())
+    assert repr(fit) == (
+        "MixedModelFit(design='alpha', formula='yield ~ rep + gen + (1 | rep:block)', "
+        "plots=72, missing_cells=0, ddf='satterthwaite')"
+    )

@@ -263,6 +263,14 @@ class AugmentedAnova:
             "best_check": self.best_check,
         }
 
+    def __repr__(self) -> str:
+        """One line: response, model, checks, entries, blocks and error df (no tables)."""
+        return (
+            f"AugmentedAnova(response={self.response!r}, model={self.provenance.model!r}, "
+            f"checks={len(self.checks)}, entries={len(self.entries)}, "
+            f"blocks={len(self.blocks)}, df_error={self.df_error})"
+        )
+
     def _repr_html_(self) -> str:
         return (
             f"<p><b>Augmented RCBD</b> ({html.escape(self.provenance.model)}): "

@@ -684,6 +684,13 @@ class MixedModelFit:
         frame.attrs["provenance"] = self.provenance.to_dict()
         return frame
 
+    def __repr__(self) -> str:
+        """One line: design, formula, plots, missing cells and df method (no tables)."""
+        return (
+            f"MixedModelFit(design={self.design!r}, formula={self.formula!r}, "
+            f"plots={self.n_obs}, missing_cells={len(self.missing_cells)}, ddf={self.ddf!r})"
+        )
+
     def _repr_html_(self) -> str:
         return (
             f"<p><b>Mixed model (REML)</b> {html.escape(self.formula)}: {self.n_obs} plots, "
