@@ -833,3 +833,15 @@ def test_repr_is_one_line_without_tables() -> None:
         "MixedModelFit(design='alpha', formula='yield ~ rep + gen + (1 | rep:block)', "
         "plots=72, missing_cells=0, ddf='satterthwaite')"
     )
+
+
+def test_missing_incomplete_block_label_raises() -> None:
+    """A blank incomplete-block label is named with its column and rows (was 'a block')."""
+    df = john_alpha()
+    df.loc[5, "block"] = None
+    with pytest.raises(DataValidationError) as info:
+        _alpha_fit(df)
+    assert str(info.value) == (
+        "column 'block' has 1 missing label(s) (rows [5]); every plot needs a label in "
+        "'block'. Fill them in or drop those rows."
+    )

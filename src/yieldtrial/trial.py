@@ -321,6 +321,7 @@ class FieldTrial:
         present = [str(t) for t in pd.unique(plots["treatment"])]
         detected = detect_design(plots) if self.design is None else None
         design = detected[0] if detected else _resolve.resolve_design(plots, self.design)
+        _resolve.check_design_labels(plots, design)
         _resolve.warn_single_block(plots, design, stacklevel=3)
         factors = _resolve.resolve_factors(
             plots, design, self.factors, default=detected[1] if detected else ()

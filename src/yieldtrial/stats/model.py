@@ -348,7 +348,7 @@ def _levels_of(series: pd.Series, *, column: str) -> tuple[np.ndarray, tuple[str
         bad = list(series.index[isna][:5])
         raise DataValidationError(
             f"column {column!r} has {int(isna.sum())} missing label(s) (rows {bad}); every plot "
-            f"needs a {column} label. Fill them in or drop those rows."
+            f"needs a label in {column!r}. Fill them in or drop those rows."
         )
     if isinstance(series.dtype, pd.CategoricalDtype):
         # the categories present, in category order; codes renumbered over them
