@@ -490,3 +490,12 @@ def test_a_dependencys_warning_keeps_its_origin(monkeypatch: pytest.MonkeyPatch)
     where = {str(w.message): (w.category, w.filename) for w in caught}
     assert where["x is deprecated"] == (DeprecationWarning, "fake_dependency.py")
     assert where["a yieldtrial note"] == (YieldTrialWarning, __file__)
+
+
+def test_means_with_another_control() -> None:
+    """means(control="T"): the differences are from T (hand: each mean minus T's mean)."""
+    trial = FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", control="CK")
+    out = trial.means(control="T").set_index("treatment")
+    assert out.attrs["control"] == "T"
+    expected = out.loc["CK", "yield_kg_ha"] - out.loc["T", "yield_kg_ha"]
+    assert out.loc["CK", "difference_kg_ha"] == pytest.approx(expected, rel=1e-12)

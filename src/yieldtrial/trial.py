@@ -1228,6 +1228,7 @@ class FieldTrial:
         at: str | None = None,
         two_level: bool | str = False,
         unit: str | None = None,
+        control: str | Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Means table: rank, LS-mean yield, SE, CI, difference and % vs control, letters.
 
@@ -1256,6 +1257,10 @@ class FieldTrial:
             Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
             ``difference_kg_mu``, sums of squares in (kg/mu)^2); the trial's display
             unit (:attr:`unit`) by default; ``unit="kg/ha"`` for kg/ha.
+        control : str or sequence of str, optional
+            Control(s) of the differences and Dunnett columns instead of the trial's: a
+            level of the factor of ``kind`` for the means of a factor other than the
+            treatment column (``kind="whole_plot", control="Victory"``).
 
         Returns
         -------
@@ -1268,6 +1273,7 @@ class FieldTrial:
             columns=self.design_columns(),
             treatment_order=self.treatment_order,
             trial_control=self.control,
+            control=control,
             kind=kind,
             at=at,
             two_level=two_level,
