@@ -587,7 +587,7 @@ def means_model(
     if not _two_factors(columns):
         if kind not in (None, "treatment"):
             raise DataValidationError(
-                f"a {design!r} trial has one treatment factor; means_model() takes "
+                f"the {design!r} design has one treatment factor; means_model() takes "
                 f"kind=None or 'treatment', got {kind!r}"
             )
         if at is not None:
