@@ -31,3 +31,11 @@ def test_empty_incomplete_block_names_the_plot():
     plot = book.loc[5, "plot_id"]
     with pytest.raises(DataValidationError, match=rf"incomplete_block is empty for plot '{plot}'"):
         FieldTrial(book, crop="wheat", control="G01", design="alpha")
+
+
+def test_absent_incomplete_block_column_says_how_to_name_it_in_python():
+    """A notebook user whose column is 'iblock' is told to rename it, not only trial.toml."""
+    book = _alpha_book().rename(columns={"incomplete_block": "iblock"})
+    with pytest.raises(DataValidationError, match=r"rename\(columns=\{'<your column>': "
+                       r"'incomplete_block'\}\)"):  # fmt: skip
+        FieldTrial(book, crop="wheat", control="G01", design="alpha")

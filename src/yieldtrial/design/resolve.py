@@ -288,7 +288,8 @@ def resolve_design(plots: pd.DataFrame, design: str | None) -> str:
     if absent:
         raise DataValidationError(
             f"design {name!r} needs the column(s) {', '.join(absent)} (the position of each "
-            "plot within its replicate); the plot table has none. Add them, or name them in "
+            "plot within its replicate); the plot table has none. Add them (in Python, rename "
+            f"yours: plots.rename(columns={{'<your column>': {absent[0]!r}}})), or name them in "
             "trial.toml ([analysis] incomplete_block / row / column = '<column>')"
         )
     if name == "latin":
