@@ -238,3 +238,13 @@ def test_repr_is_one_line_without_tables(result) -> None:
         "entries=8, "
         "blocks=3, df_error=6)"
     )
+
+
+def test_one_check_given_as_a_string() -> None:
+    """checks="1" is one label, as checks=["1"] (it looked up the characters of "CK1")."""
+    df = vignette()
+    one = augmented_anova(df, response="y1", treatment="treatment", block="block", checks="1")
+    listed = augmented_anova(df, response="y1", treatment="treatment", block="block",
+                             checks=["1"])  # fmt: skip
+    assert one.checks == listed.checks == ("1",)
+    pd.testing.assert_frame_equal(one.table, listed.table)

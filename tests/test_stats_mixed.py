@@ -845,3 +845,19 @@ def test_missing_incomplete_block_label_raises() -> None:
         "column 'block' has 1 missing label(s) (rows [5]); every plot needs a label in "
         "'block'. Fill them in or drop those rows."
     )
+
+
+def test_bad_response_cell_names_the_row_plainly() -> None:
+    """Text or an infinite value in the response: the row label without numpy's repr.
+
+    With numpy 2 the messages said "row np.int64(2)".
+    """
+    df = john_alpha()
+    df["yield"] = df["yield"].astype(object)
+    df.loc[2, "yield"] = "abc"
+    with pytest.raises(DataValidationError, match=r"must be numeric; row 2 holds 'abc'"):
+        _alpha_fit(df)
+    df = john_alpha()
+    df.loc[0, "yield"] = np.inf
+    with pytest.raises(DataValidationError, match=r"infinite value at row 0;"):
+        _alpha_fit(df)

@@ -313,7 +313,7 @@ def augmented_anova(
     response: str,
     treatment: str,
     block: str,
-    checks: Sequence[str] | None = None,
+    checks: str | Sequence[str] | None = None,
     alpha: float = 0.05,
 ) -> AugmentedAnova:
     """Analyse an augmented RCBD: adjusted means, ANOVA with checks vs entries, four SEDs.
@@ -328,8 +328,8 @@ def augmented_anova(
         Treatment column holding both checks and entries.
     block : str
         Block column.
-    checks : sequence of str, optional
-        Check labels; default: the treatments with more than one plot.
+    checks : str or sequence of str, optional
+        Check label(s); default: the treatments with more than one plot.
     alpha : float, default 0.05
         Level of the critical differences (``lsd`` column of the SED table). [-]
 
@@ -383,7 +383,7 @@ def augmented_anova(
     if checks is None:
         check_set = {t_labels[i] for i in np.flatnonzero(counts > 1)}
     else:
-        check_set = {str(c) for c in checks}
+        check_set = {checks} if isinstance(checks, str) else {str(c) for c in checks}
         unknown = sorted(check_set - set(t_labels))
         if unknown:
             raise DataValidationError(

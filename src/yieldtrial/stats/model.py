@@ -391,6 +391,7 @@ def _numeric_response(data: pd.DataFrame, response: str) -> np.ndarray:
     inf = np.isinf(values)
     if inf.any():
         row = data.index[np.flatnonzero(inf)[0]]
+        row = row.item() if isinstance(row, np.generic) else row  # 0, not np.int64(0)
         raise DataValidationError(
             f"column {response!r} holds an infinite value at row {row!r}; expected a finite yield "
             "or a blank for a missing plot."
