@@ -76,6 +76,17 @@ _P = ParamSpec("_P")
 _TRUSTED: contextvars.ContextVar[bool] = contextvars.ContextVar("yieldtrial_trusted", default=False)
 
 
+#: What :meth:`FieldTrial.analyze_sites` leaves out of each site's model (RCBD or CRD, the
+#: designs of :func:`yieldtrial.analyze_many`), by the trial's design.
+_NOT_IN_SITE_MODELS: dict[str, str] = {
+    "alpha": "incomplete blocks",
+    "row_column": "rows and columns",
+    "latin": "rows and columns",
+    "split_plot": "whole-plot errors",
+    "strip_plot": "strip errors",
+}
+
+
 def _frozen_mapping(metadata: Mapping[str, Any] | None) -> Mapping[str, Any]:
     if metadata is not None and not isinstance(metadata, Mapping):
         raise DataValidationError(
@@ -1364,7 +1375,10 @@ class FieldTrial:
 
         Delegates to :func:`yieldtrial.analyze_many` on :meth:`yields` with the trial's
         response (``yield_kg_ha`` at standard moisture), treatment, block, first control
-        and design (``"rcbd"`` or ``"crd"``).
+        and design (``"rcbd"`` or ``"crd"``, the designs of ``analyze_many``).  A trial of
+        another design (alpha, row-column, Latin square, split or strip plot) warns that its
+        incomplete blocks, rows and columns or whole-plot errors are left out; analyse one
+        site by its design with :meth:`site`.
 
         Parameters
         ----------
@@ -1381,6 +1395,16 @@ class FieldTrial:
         from yieldtrial.network import analyze_many
 
         design = "rcbd" if self.has_blocks else "crd"
+        left_out = _NOT_IN_SITE_MODELS.get(str(self.design))
+        if left_out is not None:
+            warnings.warn(
+                f"analyze_sites analyses each site as {'an RCBD' if design == 'rcbd' else 'a CRD'}"
+                f" (the designs of analyze_many), not as this trial's {self.design} design: its "
+                f"{left_out} are not in the model. To analyse one site by its design, use "
+                f"trial.site({self.sites[0] if self.sites else 'name'!r})",
+                YieldTrialWarning,
+                stacklevel=2,  # moved to the caller by _warns_at_caller
+            )
         options: dict[str, Any] = {
             "block": "block" if design == "rcbd" else None,
             "control": self.control[0] if self.control else None,
