@@ -431,6 +431,17 @@ def augmented_anova(
     lmat = reference_grid_means("t", n_levels, [("t",), ("b",)])
     ok = sol.estimable(lmat)
     if not ok.all():
+        with_check = np.zeros(n_b, dtype=bool)
+        with_check[b_codes[t_codes < c]] = True  # the checks are the first c labels
+        for j in np.flatnonzero(~with_check)[:1]:
+            entries = sorted({labels[i] for i in t_codes[b_codes == j]}, key=labels.index)
+            raise DataValidationError(
+                f"block {b_labels[j]!r} has no check plot with a yield, so its entries "
+                f"{', '.join(map(repr, entries[:10]))} cannot be adjusted (nor the block "
+                "effect estimated). Every block of an augmented design needs its checks: fill "
+                "in their yields, or fit the blocks as random (block_effects = 'random' in "
+                "FieldTrial or under [analysis] in trial.toml)."
+            )
         bad = [labels[i] for i in np.flatnonzero(~ok)][:5]
         raise DataValidationError(
             f"treatment(s) {', '.join(map(repr, bad))} cannot be adjusted: their block has no "
