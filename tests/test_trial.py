@@ -531,3 +531,20 @@ def test_analyze_sites_says_the_design_it_does_not_use() -> None:
         "one site by its design, use trial.site('1')"
     )
     assert net.provenance.design == "rcbd"
+
+
+def test_notebook_display_of_many_entries_is_short() -> None:
+    """A 60-entry trial shows 30 labels and a count in the notebook (it listed all 60)."""
+    labels = [f"G{i:02d}" for i in range(1, 61)]
+    plots = pd.DataFrame(
+        {
+            "plot_id": [f"{b}{i:02d}" for b in (1, 2) for i in range(60)],
+            "treatment": labels * 2,
+            "block": ["1"] * 60 + ["2"] * 60,
+            "yield_kg_ha": 7000.0 + np.arange(120) % 13,
+        }
+    )
+    trial = FieldTrial(plots, crop="wheat", control="G01")
+    html = trial._repr_html_()
+    assert "G30 and 30 more (60 treatments)" in html and "G31" not in html
+    assert "treatments=60 (G01, G02, G03, ...)" in repr(trial) and "G31" not in repr(trial)

@@ -825,11 +825,14 @@ class FieldTrial:
         )
 
     def __repr__(self) -> str:
+        order = self.treatment_order
+        many = len(order) > _describe.SHOWN_TREATMENTS
+        shown = f"{len(order)} ({', '.join(order[:3])}, ...)" if many else f"{order!r}"
         return (
             f"FieldTrial(crop={self.crop!r}, protocol={self.protocol!r}, "
             f"standard_moisture_pct={self.standard_moisture_pct!r}, "
             f"moisture_method={self.moisture_method!r}, plots={self.n_plots}, "
-            f"treatments={self.treatment_order!r}, control={self.control!r}, "
+            f"treatments={shown}, control={self.control!r}, "
             f"design={self.design!r}" + (f", factors={self.factors!r})" if self.factors else ")")
         )
 
