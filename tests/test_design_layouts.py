@@ -311,3 +311,20 @@ def test_crd_serpentine_columns_run_back_on_even_rows():
     where = book.set_index("plot_id")[["row", "column"]]
     assert where.loc["101"].tolist() == [1, 1] and where.loc["105"].tolist() == [1, 5]
     assert where.loc["106"].tolist() == [2, 5] and where.loc["110"].tolist() == [2, 1]
+
+
+def test_layout_of_a_plan_says_how_to_pass_it() -> None:
+    """layout(plan, ...) with a TrialPlan: the error says to pass its design and replicates.
+
+    It said "unknown design TrialPlan(cv_pct=8.0, ...)" with the plan's whole repr.
+    """
+    from yieldtrial.design import layout, plan_trial
+
+    plan = plan_trial(cv_pct=8, n_treatments=3, difference_pct=12)
+    with pytest.raises(DataValidationError) as info:
+        layout(plan, ["CK", "A", "B"])  # type: ignore[arg-type]
+    assert str(info.value) == (
+        "layout takes the design's name ('crd', 'rcbd', ...), not a TrialPlan; for a plan "
+        "call layout(plan.design, treatments, blocks=plan.replicates) (a CRD: "
+        "replicates=plan.replicates)"
+    )

@@ -105,3 +105,17 @@ def test_plot_table_is_refused_with_the_way_to_get_site_means():
                           "yield_kg_ha": [7000.0, 7300.0, 7200.0, 7400.0]})  # fmt: skip
     with pytest.raises(DataValidationError, match=r"column 'site'.*analyze_many.*pivot_table"):
         environment_response(plots, control="CK")
+
+
+def test_accepts_a_stability_result(network):
+    """``stability(...)`` then ``environment_response(stab)``: its table of means, its check.
+
+    The farms are unreplicated, so the stability table of means and the network's site
+    means are the same plot yields: the result equals the network's (was "control 'CK1' is
+    not a treatment of the table; treatments: f00, f01, ..." from the transposed table).
+    """
+    df, res = network
+    stab = yt.stability(
+        df, env="site", treatment="treatment", response="yield_kg_mu", control="CK1", blup=None
+    )
+    pd.testing.assert_frame_equal(environment_response(stab), res.environment_response())

@@ -574,3 +574,14 @@ def test_sites_with_equal_means_give_a_note_not_numpy_warnings():
         "the 4 sites have the same mean yield, so there is no environmental gradient to "
         "regress on: stability not computed."
     )
+
+
+def test_a_network_result_is_refused_with_the_way_on(trial):
+    """``stability(analyze_many(...))``: the error says to pass the plots, or the helper.
+
+    Was "data must be a pandas or dask DataFrame; got NetworkResult" (no way on).
+    """
+    net = yt.analyze_many(trial, by="site", response="yield_kg_ha", treatment="variety",
+                          block="rep")  # fmt: skip
+    with pytest.raises(DataValidationError, match=r"plot table.*network_stability\(result\)"):
+        yt.stability(net, env="site", treatment="variety", response="yield_kg_ha", block="rep")

@@ -248,6 +248,13 @@ def _lost_augmented_entry() -> list[str]:
     return _caught(lambda: FieldTrial(book, crop="wheat", design="augmented").means())
 
 
+def _analyze_sites_design() -> list[str]:
+    from test_trial import _alpha_sites
+
+    trial = FieldTrial(_alpha_sites(), crop="wheat", control="G01", design="alpha")
+    return _caught(trial.analyze_sites)
+
+
 #: Report-reaching warnings: the case and a fragment of the English text it must raise.
 CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "impurity as fractions": (_impurity_fractions, "every impurity_pct value lies in [0, 1)"),
@@ -270,6 +277,8 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "spikes per mu in 万": (_spikes_in_wan, "heads_per_mu = 40 is implausibly few"),
     "implausible standard moisture": (_implausible_standard, "is above any moisture standard"),
     "lost augmented entry": (_lost_augmented_entry, "augmented design: 1 entry without a yield"),
+    # API only (a network report does not go through FieldTrial.analyze_sites)
+    "analyze_sites design": (_analyze_sites_design, "analyze_sites analyses each site as"),
 }
 
 
@@ -467,6 +476,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/trial.py::_reemit": ("re-issues the plot table's warnings",),
     "yieldtrial/moisture.py::_warn_implausible_standard": ("implausible standard moisture",),
     "yieldtrial/trial.py::_lost_entries_left_out": ("lost augmented entry",),
+    "yieldtrial/trial.py::FieldTrial.analyze_sites": ("analyze_sites design",),
 }
 
 

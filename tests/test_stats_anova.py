@@ -466,6 +466,11 @@ def test_anova_additive_path_unchanged_by_dispatch() -> None:
             r"treatment='block' is neither",
         ),
         ({"design": "split", "treatment": "nitro"}, r"design must be one of"),
+        # the REML designs are fitted by mixed_model, the augmented by augmented_anova
+        ({"design": "alpha", "treatment": "nitro", "block": "block"},
+         r"got 'alpha'\. Fit it with yieldtrial\.stats\.mixed_model"),
+        ({"design": "augmented", "treatment": "nitro", "block": "block"},
+         r"got 'augmented'\. Fit it with yieldtrial\.stats\.augmented_anova"),
     ],
 )  # fmt: skip
 def test_anova_dispatch_argument_errors(kwargs: dict, message: str) -> None:

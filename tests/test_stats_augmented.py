@@ -225,3 +225,44 @@ def test_comparisons_constant() -> None:
     """The SED table lists the four kinds in order."""
     res = augmented_anova(vignette(), response="y1", treatment="treatment", block="block")
     assert tuple(res.sed["comparison"]) == AUGMENTED_COMPARISONS
+
+
+def test_repr_is_one_line_without_tables(result) -> None:
+    """``print(res)`` names the design's size, not every table (it printed them all).
+
+    The vignette's trial: 4 checks, 8 entries in 3 blocks, residual df (b - 1)(c - 1) = 6.
+    """
+    trait, res = result
+    assert repr(res) == (
+        f"AugmentedAnova(response='{trait}', model='{trait} ~ treatment + block', checks=4, "
+        "entries=8, "
+        "blocks=3, df_error=6)"
+    )
+
+
+def test_one_check_given_as_a_string() -> None:
+    """checks="1" is one label, as checks=["1"] (it looked up the characters of "CK1")."""
+    df = vignette()
+    one = augmented_anova(df, response="y1", treatment="treatment", block="block", checks="1")
+    listed = augmented_anova(df, response="y1", treatment="treatment", block="block",
+                             checks=["1"])  # fmt: skip
+    assert one.checks == listed.checks == ("1",)
+    pd.testing.assert_frame_equal(one.table, listed.table)
+
+
+def test_block_without_observed_checks_is_named_with_its_entries() -> None:
+    """Block 2's check plots blank: the error names block 2 and its entries 5 and 9.
+
+    It listed the first five treatments of the trial ('1', '2', '3', '4', '5') as lacking a
+    check in their block, though checks 1-4 are in every block and 7 (block 1) is fine.
+    """
+    df = vignette()
+    df["y1"] = df["y1"].astype(float)
+    df.loc[(df["block"].astype(str) == "2") & df["treatment"].astype(str).isin(list("1234")),
+           "y1"] = np.nan  # fmt: skip
+    with pytest.raises(DataValidationError) as info:
+        augmented_anova(df, response="y1", treatment="treatment", block="block")
+    message = str(info.value)
+    assert message.startswith(
+        "block '2' has no check plot with a yield, so its entries '5', '9' cannot be adjusted"
+    )

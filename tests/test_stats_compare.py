@@ -774,3 +774,19 @@ def test_numpy_float32_confidence_is_accepted():
     got = compare_means_to_control(mm, control="L0", confidence=np.float32(0.9))
     expected = compare_means_to_control(mm, control="L0", confidence=0.9)
     np.testing.assert_allclose(got["ci_low_kg_ha"], expected["ci_low_kg_ha"], rtol=1e-6)
+
+
+def test_accuracy_note_names_each_method_once() -> None:
+    """Dunnett at several df (REML LS-means): one note with the largest bound.
+
+    The note repeated "quasi-Monte Carlo multivariate t (seeded), abs. error <= ..." once per
+    distinct df (four times for John & Williams' alpha-lattice).  The bound shown is
+    ``attrs["accuracy_abs_error"]``, the largest of the family's.
+    """
+    from test_stats_mixed import _alpha_fit, john_alpha
+
+    out = compare_means_to_control(_alpha_fit(john_alpha()).means_model(), control="G01")
+    bound = out.attrs["accuracy_abs_error"]
+    assert out.attrs["accuracy"] == (
+        f"quasi-Monte Carlo multivariate t (seeded), abs. error <= {bound:.1e}"
+    )

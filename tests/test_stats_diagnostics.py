@@ -394,3 +394,17 @@ def test_residual_tables_carry_the_provenance_of_the_checks():
     expected = diag.to_frame().attrs["provenance"]
     assert diag.residuals.attrs["provenance"] == expected
     assert diag.outliers.attrs["provenance"] == expected
+
+
+def test_repr_is_one_line_without_the_fit() -> None:
+    """``print(trial.diagnostics())`` is one line (it printed the fit's k x k covariance).
+
+    Numbers: the same trial's own attributes (error df (5 - 1)(6 - 1) = 20, CV, Shapiro
+    and Levene p-values, no outlier, no finding).
+    """
+    d = run(rcbd())
+    assert repr(d) == (
+        f"Diagnostics(df_error=20, cv_pct={d.cv_pct:.3g}, cv_flag='ok', "
+        f"shapiro_p={d.shapiro[1]:.3g}, levene_p={d.levene[1]:.3g}, outliers=0, "
+        "warnings=0)"
+    )

@@ -650,6 +650,10 @@ def test_provenance_states_model_reml_and_df_method() -> None:
     assert prov.variance_estimation == "REML"
     mmp = fit.means_model("whole_plot").provenance(test="dunnett")
     assert mmp.df_method == "satterthwaite" and mmp.variance_estimation == "REML"
+    # no sums of squares behind a comparison of REML LS-means (was "type II")
+    assert mmp.sum_of_squares == "none (REML LS-means and their covariance)"
+    dunnett = compare_means_to_control(fit.means_model("sub_plot"), control="0")
+    assert dunnett.attrs["provenance"]["sum_of_squares"] == mmp.sum_of_squares
     assert fit.table.attrs["provenance"]["df_method"] == "satterthwaite"
 
 
@@ -775,3 +779,85 @@ def test_row_column_without_residual_df_raises() -> None:
     with pytest.raises(DataValidationError, match="no residual degrees of freedom"):
         mixed_model(df, response="yield", design="row_column", treatment="treatment",
                     block="block", row="row", column="column")  # fmt: skip
+
+
+def _alpha_fit(df: pd.DataFrame) -> Any:
+    return mixed_model(df, response="yield", design="alpha", treatment="gen", block="rep",
+                       incomplete_block="block")  # fmt: skip
+
+
+@pytest.mark.parametrize("value", [6919.540229885058, 5000.0], ids=["rounding", "exact"])
+def test_constant_response_raises(value: float) -> None:
+    """A yield column of one value has no variance: one error naming it, no numpy warning.
+
+    6919.540229885058 kg/ha (7.0 kg on 10 m2 at 14 % moisture to 13 %) is not exact in
+    binary, so the mean of 72 copies differs from it by rounding; REML then fitted that
+    noise (variances of 1e-55, F 0.06, numpy "invalid value" warnings).  5000.0 is exact.
+    """
+    df = john_alpha().assign(**{"yield": value})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DataValidationError, match=r"'yield' has the same value .* 72"):
+            _alpha_fit(df)
+
+
+def test_response_fitted_exactly_raises() -> None:
+    """Yields that are exactly replicate + genotype effects leave a zero error variance.
+
+    Built as 4 + 0.1 x (genotype number) + 0.3 x (replicate number) [t/ha]: every plot is
+    fitted by the fixed effects, so the residual variance is zero (up to rounding, which
+    REML turned into an F of about 1e29 on more df than plots).
+    """
+    df = john_alpha()
+    gen = df["gen"].str[1:].astype(int)
+    rep = df["rep"].str[1:].astype(int)
+    df["yield"] = 4.0 + 0.1 * gen + 0.3 * rep
+    with pytest.raises(DataValidationError, match="fits every observed plot exactly"):
+        _alpha_fit(df)
+
+
+def test_single_replicate_of_alpha_raises() -> None:
+    """One replicate of an alpha-lattice: the error names the column and reads as English."""
+    df = john_alpha()
+    with pytest.raises(DataValidationError) as info:
+        _alpha_fit(df[df["rep"] == "R1"])
+    assert str(info.value) == (
+        "block column 'rep' has a single observed level (R1); the alpha design needs at least two."
+    )
+
+
+def test_repr_is_one_line_without_tables() -> None:
+    """``print(fit)`` names the model, not the plot table (it printed every dataclass field)."""
+    fit = _alpha_fit(john_alpha())
+    assert repr(fit) == (
+        "MixedModelFit(design='alpha', formula='yield ~ rep + gen + (1 | rep:block)', "
+        "plots=72, missing_cells=0, ddf='satterthwaite')"
+    )
+
+
+def test_missing_incomplete_block_label_raises() -> None:
+    """A blank incomplete-block label is named with its column and rows (was 'a block')."""
+    df = john_alpha()
+    df.loc[5, "block"] = None
+    with pytest.raises(DataValidationError) as info:
+        _alpha_fit(df)
+    assert str(info.value) == (
+        "column 'block' has 1 missing label(s) (rows [5]); every plot needs a label in "
+        "'block'. Fill them in or drop those rows."
+    )
+
+
+def test_bad_response_cell_names_the_row_plainly() -> None:
+    """Text or an infinite value in the response: the row label without numpy's repr.
+
+    With numpy 2 the messages said "row np.int64(2)".
+    """
+    df = john_alpha()
+    df["yield"] = df["yield"].astype(object)
+    df.loc[2, "yield"] = "abc"
+    with pytest.raises(DataValidationError, match=r"must be numeric; row 2 holds 'abc'"):
+        _alpha_fit(df)
+    df = john_alpha()
+    df.loc[0, "yield"] = np.inf
+    with pytest.raises(DataValidationError, match=r"infinite value at row 0;"):
+        _alpha_fit(df)

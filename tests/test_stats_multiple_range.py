@@ -379,3 +379,19 @@ def test_alpha_as_text_is_a_clear_error():
 
     with pytest.raises(DataValidationError, match="alpha = 'abc'; a significance level must be"):
         significant_studentized_range(3, 10.0, alpha="abc")  # type: ignore[arg-type]
+
+
+def test_reml_ranking_provenance_states_its_one_df() -> None:
+    """Duncan on REML LS-means uses one df (MeansModel.df, the smallest pair's), and says so.
+
+    The provenance repeated the MeansModel's "Satterthwaite df per comparison", which the
+    multiple-range tests do not use (docs/mixed-models.md, "Comparison df").
+    """
+    from test_stats_mixed import _alpha_fit, john_alpha
+
+    mm = _alpha_fit(john_alpha()).means_model()
+    prov = mean_separation(mm, test="duncan").provenance
+    assert prov.error_term == (
+        "REML (rep:block, residual); Satterthwaite df: the smallest pair's "
+        f"({mm.df:.4g}) for the whole ranking"
+    )

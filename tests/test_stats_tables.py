@@ -176,3 +176,25 @@ def test_means_table_multiple_range_letters_point_to_two_level():
     """letters="duncan" is refused with the way to get Duncan letters, not only the choices."""
     with pytest.raises(DataValidationError, match=r"two_level='duncan'.*mean_separation"):
         means_table(balanced_mm([100.0, 120.0, 105.0]), control="CK", letters="Duncan")
+
+
+def test_means_table_provenance_names_the_letters_adjustment_used():
+    """Correlated LS-means: the provenance names the multivariate-t Tukey the letters used.
+
+    An alpha-lattice's LS-means are correlated; the letters come from the single-step
+    Tukey of ``pairwise_means`` on them, but the provenance said Tukey-Kramer.
+
+    The covariance (compound symmetry, one pair's covariance changed: the example of
+    ``pairwise_is_studentized_range``) does not make the differences those of independent
+    means.
+    """
+    from yieldtrial.stats.compare import pairwise_means
+
+    mm = balanced_mm([100.0, 120.0, 105.0, 110.0])
+    cov = np.full((4, 4), 0.5) + np.eye(4)
+    cov[0, 1] = cov[1, 0] = 0.7
+    mm = MeansModel("treatment", mm.levels, mm.estimates, cov, 12.0, mm.n, 16.0, "residual",
+                    "alpha", mm.formula, "yield_kg_ha")  # fmt: skip
+    used = pairwise_means(mm, method="tukey").attrs["provenance"]["adjustment"]
+    assert "multivariate t" in used
+    assert means_table(mm, letters="tukey").attrs["provenance"]["adjustment"] == used

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -461,3 +462,89 @@ def test_refused_trial_shows_no_table_warnings(tmp_path):
     # the successful retry shows the impurity warning exactly once
     texts = [str(w.message) for w in caught if issubclass(w.category, YieldTrialWarning)]
     assert sum("impurity_pct" in t for t in texts) == 1
+
+
+def test_a_dependencys_warning_keeps_its_origin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A DeprecationWarning raised inside a dependency is not re-attributed to the caller.
+
+    With the oldest supported pandas (2.0) and numpy (1.25), pandas' own
+    ``np.find_common_type`` DeprecationWarning inside ``trial.diagnostics()`` was re-issued
+    at the notebook cell, where Python's default filter shows it (examples/notebook.ipynb,
+    cells "diagnostics" and "report").  yieldtrial's own warnings still name the caller.
+    """
+    from yieldtrial.stats import trial_analysis
+
+    real = trial_analysis.means
+
+    def noisy(*args: object, **kwargs: object) -> pd.DataFrame:
+        # as raised on line 3 of a dependency's module
+        warnings.warn_explicit("x is deprecated", DeprecationWarning, "fake_dependency.py", 3)
+        warnings.warn("a yieldtrial note", YieldTrialWarning, stacklevel=1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trial_analysis, "means", noisy)
+    trial = FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", control="CK")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trial.means()
+    where = {str(w.message): (w.category, w.filename) for w in caught}
+    assert where["x is deprecated"] == (DeprecationWarning, "fake_dependency.py")
+    assert where["a yieldtrial note"] == (YieldTrialWarning, __file__)
+
+
+def test_means_with_another_control() -> None:
+    """means(control="T"): the differences are from T (hand: each mean minus T's mean)."""
+    trial = FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", control="CK")
+    out = trial.means(control="T").set_index("treatment")
+    assert out.attrs["control"] == "T"
+    expected = out.loc["CK", "yield_kg_ha"] - out.loc["T", "yield_kg_ha"]
+    assert out.loc["CK", "difference_kg_ha"] == pytest.approx(expected, rel=1e-12)
+
+
+def _alpha_sites() -> pd.DataFrame:
+    """Two sites ('1', '2') of one alpha-lattice field book: 12 entries, blocks of 3, 2 reps."""
+    from yieldtrial.design import alpha_design
+
+    books = []
+    for site in ("1", "2"):
+        book = alpha_design([f"G{i:02d}" for i in range(1, 13)], block_size=3, replicates=2,
+                            seed=int(site), plot_area_m2=10.0)  # fmt: skip
+        book["fresh_mass_kg"] = 7.0 + 0.1 * (np.arange(len(book)) % 7)
+        book["moisture_pct"] = 14.0
+        book["impurity_pct"] = 0.0
+        book["site"] = site
+        books.append(book)
+    return pd.concat(books, ignore_index=True)
+
+
+def test_analyze_sites_says_the_design_it_does_not_use() -> None:
+    """An alpha trial's sites are analysed as RCBDs (analyze_many's designs); it warns.
+
+    It switched to the RCBD silently, leaving out the incomplete blocks.
+    """
+    trial = FieldTrial(_alpha_sites(), crop="wheat", control="G01", design="alpha")
+    with pytest.warns(YieldTrialWarning) as caught:
+        net = trial.analyze_sites()
+    assert str(caught[0].message) == (
+        "analyze_sites analyses each site as an RCBD (the designs of analyze_many), not as "
+        "this trial's alpha design: its incomplete blocks are not in the model. To analyse "
+        "one site by its design, use trial.site('1')"
+    )
+    assert net.provenance.design == "rcbd"
+
+
+def test_notebook_display_of_many_entries_is_short() -> None:
+    """A 60-entry trial shows 30 labels and a count in the notebook (it listed all 60)."""
+    labels = [f"G{i:02d}" for i in range(1, 61)]
+    plots = pd.DataFrame(
+        {
+            "plot_id": [f"{b}{i:02d}" for b in (1, 2) for i in range(60)],
+            "treatment": labels * 2,
+            "block": ["1"] * 60 + ["2"] * 60,
+            "yield_kg_ha": 7000.0 + np.arange(120) % 13,
+        }
+    )
+    trial = FieldTrial(plots, crop="wheat", control="G01")
+    html = trial._repr_html_()
+    assert "G30 and 30 more (60 treatments)" in html and "G31" not in html
+    assert "treatments=60 (G01, G02, G03, ...)" in repr(trial) and "G31" not in repr(trial)

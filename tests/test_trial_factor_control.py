@@ -106,3 +106,21 @@ def test_sensitivity_verdicts_include_dunnett_against_the_factor_control(
         == expected.loc[expected["verdict"] == "dunnett", "subject"].tolist()
     )
     assert len(dunnett) == 3  # nitro 0.2, 0.4, 0.6 vs 0
+
+
+def test_means_of_the_other_factor_take_its_control(nitro_as_treatment: FieldTrial) -> None:
+    """means(kind="whole_plot", control="Victory"), as docs/designs.md says to call it.
+
+    It raised TypeError (no ``control`` argument).  The differences and Dunnett p-values are
+    those of compare_to_control(kind="whole_plot", control="Victory") (error a).
+    """
+    got = nitro_as_treatment.means(kind="whole_plot", control="Victory").set_index("treatment")
+    dunnett = nitro_as_treatment.compare_to_control(kind="whole_plot", control="Victory")
+    dunnett = dunnett.set_index("treatment")
+    for gen in ("GoldenRain", "Marvellous"):
+        difference = dunnett.loc[gen, "difference_kg_ha"]
+        assert got.loc[gen, "difference_kg_ha"] == pytest.approx(difference)
+        assert got.loc[gen, "p_value_vs_control"] == pytest.approx(
+            dunnett.loc[gen, "p_value_adjusted"]
+        )
+    assert got.attrs["control"] == "Victory"

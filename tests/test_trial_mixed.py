@@ -328,3 +328,10 @@ def test_report_command_ddf_flag(tmp_path: Path) -> None:
     assert json.loads(out.read_text(encoding="utf-8"))["results"]["anova"]["df_method"] == (
         "kenward-roger"
     )
+
+
+def test_alpha_means_model_of_another_kind_is_refused_in_english() -> None:
+    """kind='whole_plot' on an alpha trial: "the 'alpha' design" (was "a 'alpha' trial")."""
+    trial = FieldTrial.from_dataframe(alpha_plots(), crop="wheat", design="alpha")
+    with pytest.raises(DataValidationError, match=r"^the 'alpha' design has one treatment"):
+        trial.means_model(kind="whole_plot")

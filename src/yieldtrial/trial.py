@@ -76,6 +76,17 @@ _P = ParamSpec("_P")
 _TRUSTED: contextvars.ContextVar[bool] = contextvars.ContextVar("yieldtrial_trusted", default=False)
 
 
+#: What :meth:`FieldTrial.analyze_sites` leaves out of each site's model (RCBD or CRD, the
+#: designs of :func:`yieldtrial.analyze_many`), by the trial's design.
+_NOT_IN_SITE_MODELS: dict[str, str] = {
+    "alpha": "incomplete blocks",
+    "row_column": "rows and columns",
+    "latin": "rows and columns",
+    "split_plot": "whole-plot errors",
+    "strip_plot": "strip errors",
+}
+
+
 def _frozen_mapping(metadata: Mapping[str, Any] | None) -> Mapping[str, Any]:
     if metadata is not None and not isinstance(metadata, Mapping):
         raise DataValidationError(
@@ -100,9 +111,20 @@ def _read_deferring_warnings(
 
 
 def _reemit(caught: list[warnings.WarningMessage], *, stacklevel: int = 3) -> None:
-    """Warn again, attributed ``stacklevel`` frames up from here (the library's caller)."""
+    """Warn again, attributed ``stacklevel`` frames up from here (the library's caller).
+
+    Only yieldtrial's own warnings move to the caller; any other (a dependency's
+    DeprecationWarning, a numpy RuntimeWarning) keeps its origin, so the default filters
+    treat it as if it had not been held back (a DeprecationWarning inside pandas is not
+    shown in the user's notebook cell).
+    """
     for item in caught:
-        warnings.warn(item.message, item.category, stacklevel=stacklevel)
+        if issubclass(item.category, YieldTrialWarning):
+            warnings.warn(item.message, item.category, stacklevel=stacklevel)
+        else:
+            warnings.warn_explicit(
+                item.message, item.category, item.filename, item.lineno, source=item.source
+            )
 
 
 def _warns_at_caller(method: Callable[_P, _T]) -> Callable[_P, _T]:
@@ -310,6 +332,7 @@ class FieldTrial:
         present = [str(t) for t in pd.unique(plots["treatment"])]
         detected = detect_design(plots) if self.design is None else None
         design = detected[0] if detected else _resolve.resolve_design(plots, self.design)
+        _resolve.check_design_labels(plots, design)
         _resolve.warn_single_block(plots, design, stacklevel=3)
         factors = _resolve.resolve_factors(
             plots, design, self.factors, default=detected[1] if detected else ()
@@ -802,11 +825,14 @@ class FieldTrial:
         )
 
     def __repr__(self) -> str:
+        order = self.treatment_order
+        many = len(order) > _describe.SHOWN_TREATMENTS
+        shown = f"{len(order)} ({', '.join(order[:3])}, ...)" if many else f"{order!r}"
         return (
             f"FieldTrial(crop={self.crop!r}, protocol={self.protocol!r}, "
             f"standard_moisture_pct={self.standard_moisture_pct!r}, "
             f"moisture_method={self.moisture_method!r}, plots={self.n_plots}, "
-            f"treatments={self.treatment_order!r}, control={self.control!r}, "
+            f"treatments={shown}, control={self.control!r}, "
             f"design={self.design!r}" + (f", factors={self.factors!r})" if self.factors else ")")
         )
 
@@ -1216,6 +1242,7 @@ class FieldTrial:
         at: str | None = None,
         two_level: bool | str = False,
         unit: str | None = None,
+        control: str | Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Means table: rank, LS-mean yield, SE, CI, difference and % vs control, letters.
 
@@ -1244,6 +1271,10 @@ class FieldTrial:
             Unit of the yields analysed (``"kg/mu"``: column ``yield_kg_mu``, differences
             ``difference_kg_mu``, sums of squares in (kg/mu)^2); the trial's display
             unit (:attr:`unit`) by default; ``unit="kg/ha"`` for kg/ha.
+        control : str or sequence of str, optional
+            Control(s) of the differences and Dunnett columns instead of the trial's: a
+            level of the factor of ``kind`` for the means of a factor other than the
+            treatment column (``kind="whole_plot", control="Victory"``).
 
         Returns
         -------
@@ -1256,6 +1287,7 @@ class FieldTrial:
             columns=self.design_columns(),
             treatment_order=self.treatment_order,
             trial_control=self.control,
+            control=control,
             kind=kind,
             at=at,
             two_level=two_level,
@@ -1346,7 +1378,10 @@ class FieldTrial:
 
         Delegates to :func:`yieldtrial.analyze_many` on :meth:`yields` with the trial's
         response (``yield_kg_ha`` at standard moisture), treatment, block, first control
-        and design (``"rcbd"`` or ``"crd"``).
+        and design (``"rcbd"`` or ``"crd"``, the designs of ``analyze_many``).  A trial of
+        another design (alpha, row-column, Latin square, split or strip plot) warns that its
+        incomplete blocks, rows and columns or whole-plot errors are left out; analyse one
+        site by its design with :meth:`site`.
 
         Parameters
         ----------
@@ -1363,6 +1398,16 @@ class FieldTrial:
         from yieldtrial.network import analyze_many
 
         design = "rcbd" if self.has_blocks else "crd"
+        left_out = _NOT_IN_SITE_MODELS.get(str(self.design))
+        if left_out is not None:
+            warnings.warn(
+                f"analyze_sites analyses each site as {'an RCBD' if design == 'rcbd' else 'a CRD'}"
+                f" (the designs of analyze_many), not as this trial's {self.design} design: its "
+                f"{left_out} are not in the model. To analyse one site by its design, use "
+                f"trial.site({self.sites[0] if self.sites else 'name'!r})",
+                YieldTrialWarning,
+                stacklevel=2,  # moved to the caller by _warns_at_caller
+            )
         options: dict[str, Any] = {
             "block": "block" if design == "rcbd" else None,
             "control": self.control[0] if self.control else None,

@@ -474,6 +474,12 @@ def layout(
     >>> layout("rcbd", ["A", "B"], blocks=2, seed=0).shape
     (4, 9)
     """
+    if isinstance(design, TrialPlan):
+        raise DataValidationError(
+            "layout takes the design's name ('crd', 'rcbd', ...), not a TrialPlan; for a plan "
+            "call layout(plan.design, treatments, blocks=plan.replicates) (a CRD: "
+            "replicates=plan.replicates)"
+        )
     key = str(design).lower().replace("-", "_")
     key = {"latin_square": "latin", "lsd": "latin", "split": "split_plot"}.get(key, key)
     if key not in LAYOUTS:

@@ -24,6 +24,7 @@ from yieldtrial.io.validation import as_labels, list_items
 __all__ = [
     "CONTROLS_FIRST",
     "FACTOR_KEYS",
+    "check_design_labels",
     "FACTOR_ROLES",
     "design_columns",
     "factor_level_order",
@@ -288,7 +289,8 @@ def resolve_design(plots: pd.DataFrame, design: str | None) -> str:
     if absent:
         raise DataValidationError(
             f"design {name!r} needs the column(s) {', '.join(absent)} (the position of each "
-            "plot within its replicate); the plot table has none. Add them, or name them in "
+            "plot within its replicate); the plot table has none. Add them (in Python, rename "
+            f"yours: plots.rename(columns={{'<your column>': {absent[0]!r}}})), or name them in "
             "trial.toml ([analysis] incomplete_block / row / column = '<column>')"
         )
     if name == "latin":
@@ -300,6 +302,42 @@ def resolve_design(plots: pd.DataFrame, design: str | None) -> str:
                 "column. Add them, or use design='rcbd'"
             )
     return name
+
+
+#: Columns a design's model uses besides block and treatment: every plot needs a label.
+_POSITION_COLUMNS: dict[str, tuple[str, ...]] = {
+    "alpha": ("incomplete_block",),
+    "row_column": ("row", "column"),
+    "latin": ("row", "column"),
+}
+
+
+def check_design_labels(plots: pd.DataFrame, design: str) -> None:
+    """Refuse a plot without a label in a column its design's model uses.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The validated plot table (``plot_id`` and the design's columns).
+    design : str
+        The resolved design.
+
+    Raises
+    ------
+    DataValidationError
+        An empty ``incomplete_block`` (alpha), ``row`` or ``column`` (row-column design,
+        Latin square), naming the plots.
+    """
+    for column in _POSITION_COLUMNS.get(design, ()):
+        if column not in plots:
+            continue
+        empty = plots[column].isna().to_numpy()
+        if empty.any():
+            ids = list_items(f"plot {str(i)!r}" for i in plots.loc[empty, "plot_id"])
+            raise DataValidationError(
+                f"{column} is empty for {ids}; the {design} design's model uses it, so every "
+                "plot needs one: fill it in (or delete rows that are not plots)"
+            )
 
 
 def warn_single_block(plots: pd.DataFrame, design: str, *, stacklevel: int = 2) -> None:

@@ -54,14 +54,28 @@ RESPONSE_COLUMNS: tuple[str, ...] = (
 )
 
 
+def _stability_result(data: Any) -> Any:
+    """Return ``data`` if it is a :class:`~yieldtrial.network.stability.StabilityResult`.
+
+    Recognised by its attributes (importing the class would close an import cycle through
+    :mod:`yieldtrial.network`): its ``means`` are treatments x environments.
+    """
+    ok = all(hasattr(data, name) for name in ("means", "environments", "ammi", "options"))
+    return data if ok else None
+
+
 def _means_table(data: Any) -> pd.DataFrame:
-    """Return the site x treatment table of a NetworkResult, NetworkSummary or DataFrame."""
+    """Return the site x treatment table of a network, stability result or DataFrame."""
+    stab = _stability_result(data)
+    if stab is not None:  # its table of means has the treatments in rows
+        return stab.means.T
     summary = getattr(data, "summary", data)
     means = getattr(summary, "means", summary)
     if not isinstance(means, pd.DataFrame):
         raise DataValidationError(
             "environment_response needs a NetworkResult (from yieldtrial.analyze_many), its "
-            f"summary, or a site x treatment DataFrame of means; got {type(data).__name__}"
+            "summary, a StabilityResult (from yieldtrial.stability) or a site x treatment "
+            f"DataFrame of means; got {type(data).__name__}"
         )
     text = [str(c) for c in means.columns if not pd.api.types.is_numeric_dtype(means[c])]
     if text:
@@ -86,12 +100,12 @@ def environment_response(
 
     Parameters
     ----------
-    data : NetworkResult, NetworkSummary or DataFrame
+    data : NetworkResult, NetworkSummary, StabilityResult or DataFrame
         A network analysed by :func:`yieldtrial.analyze_many` (its ``summary.means``
-        is used), or a site x treatment table of site means (rows sites, columns
-        treatments). [response unit]
+        is used), the result of :func:`yieldtrial.stability` (its ``means``), or a site x
+        treatment table of site means (rows sites, columns treatments). [response unit]
     control : str, optional
-        The check; default the check of the network result.
+        The check; default the check of the network or stability result.
     on : {"site_mean", "control"}
         Environment index :math:`x_j`: ``"site_mean"`` the mean of all treatments at
         site *j* (the Finlay-Wilkinson site index, without bias), ``"control"`` the
@@ -145,8 +159,12 @@ def environment_response(
     if not (is_real_number(confidence) and 0.0 < float(confidence) < 1.0):
         raise DataValidationError(f"confidence must be in (0, 1); got {confidence!r}")
     if control is None:
-        summary = getattr(data, "summary", data)
-        control = getattr(summary, "control", None)
+        stab = _stability_result(data)
+        if stab is not None:
+            control = stab.options.get("control")
+        else:
+            summary = getattr(data, "summary", data)
+            control = getattr(summary, "control", None)
     if control is None:
         raise DataValidationError(
             "environment_response needs the check: pass control=, or analyse the network "

@@ -547,6 +547,14 @@ def stability(
     >>> res.ammi.anova["source"].tolist()[:4]
     ['environment', 'treatment', 'treatment:environment', 'IPCA1']
     """
+    from yieldtrial.network import NetworkResult
+
+    if isinstance(data, NetworkResult):
+        raise DataValidationError(
+            "stability takes the plot table (one row per plot, the DataFrame given to "
+            "analyze_many), not a NetworkResult; for the network's own table of site "
+            "LS-means use yieldtrial.network.stability.network_stability(result)"
+        )
     _check_choice("gge_svp", gge_svp, GGE_SVP)
     _check_choice("gge_scaling", gge_scaling, GGE_SCALINGS)
     if blup is not None:

@@ -115,7 +115,9 @@ _FRACTION_NOTE = re.compile(r" \(([\d.]+) % written as a fraction\?\)")
 _ERROR_KEY = re.compile(r"\berror_([abc])\b")
 
 #: Named groups of :data:`_MESSAGES_ZH` that hold a fixed library term, and their Chinese.
-_TERM_GROUPS = frozenset({"name", "inner", "what", "stratum", "unit", "block", "quantity"})
+_TERM_GROUPS = frozenset(
+    {"name", "inner", "what", "stratum", "unit", "block", "quantity", "design", "kind"}
+)
 _TERMS_ZH: dict[str, str] = {
     "error_a": "误差 a",
     "error_b": "误差 b",
@@ -135,9 +137,31 @@ _TERMS_ZH: dict[str, str] = {
     "cv_pct": "变异系数",
     "cv_warn_pct": "变异系数警示限",
     "cv_strong_pct": "变异系数严重警示限",
+    # designs and the design terms FieldTrial.analyze_sites leaves out
+    "an RCBD": "随机区组设计",
+    "a CRD": "完全随机设计",
+    "alpha": "α 格子设计",
+    "row_column": "行列设计",
+    "latin": "拉丁方设计",
+    "split_plot": "裂区设计",
+    "strip_plot": "条区设计",
+    "incomplete blocks": "不完全区组",
+    "rows and columns": "行和列",
+    "whole-plot errors": "主区误差",
+    "strip errors": "条区误差",
 }
 
 _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"^analyze_sites analyses each site as (?P<kind>an RCBD|a CRD) \(the designs of "
+            r"analyze_many\), not as this trial's (?P<design>[a-z_]+) design: its "
+            r"(?P<what>[a-z -]+) are not in the model\. To analyse one site by its design, use "
+            r"trial\.site\((?P<site>.+)\)$"
+        ),
+        "多点分析把每个试点按{kind}分析，而不是本试验的{design}：模型中没有{what}。"
+        "如需按本试验的设计分析某一试点，请单独分析该试点（如 {site}）。",
+    ),
     (
         re.compile(
             r"^moisture_pct outside the plausible harvest range for (?P<crop>[^(]+?) "

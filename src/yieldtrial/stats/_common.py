@@ -103,8 +103,9 @@ def numeric_column(data: pd.DataFrame, column: str, *, fix: str) -> np.ndarray:
     bad = np.isnan(values) & ~data[column].isna().to_numpy()
     if bad.any():
         row = data.index[np.flatnonzero(bad)[0]]
+        label = row.item() if isinstance(row, np.generic) else row  # 2, not np.int64(2)
         raise DataValidationError(
-            f"column {column!r} must be numeric; row {row!r} holds {data[column].loc[row]!r}. "
+            f"column {column!r} must be numeric; row {label!r} holds {data[column].loc[row]!r}. "
             + fix
         )
     return values

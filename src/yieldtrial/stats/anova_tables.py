@@ -597,8 +597,11 @@ def anova(
 def _check_design_arguments(design: Any, given: dict[str, str | None]) -> str:
     """Validate ``design`` and reject column arguments it does not use."""
     if not isinstance(design, str) or design not in ANOVA_DESIGNS:
+        other = {"alpha": "mixed_model", "row_column": "mixed_model"}.get(str(design))
+        other = "augmented_anova" if design == "augmented" else other
+        hint = f" Fit it with yieldtrial.stats.{other} (docs/mixed-models.md)." if other else ""
         raise DataValidationError(
-            f"design must be one of {', '.join(map(repr, ANOVA_DESIGNS))}; got {design!r}."
+            f"design must be one of {', '.join(map(repr, ANOVA_DESIGNS))}; got {design!r}." + hint
         )
     used = _DESIGN_ARGUMENTS[design]
     extra = [name for name, value in given.items() if value is not None and name not in used]

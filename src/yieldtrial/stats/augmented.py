@@ -263,6 +263,14 @@ class AugmentedAnova:
             "best_check": self.best_check,
         }
 
+    def __repr__(self) -> str:
+        """One line: response, model, checks, entries, blocks and error df (no tables)."""
+        return (
+            f"AugmentedAnova(response={self.response!r}, model={self.provenance.model!r}, "
+            f"checks={len(self.checks)}, entries={len(self.entries)}, "
+            f"blocks={len(self.blocks)}, df_error={self.df_error})"
+        )
+
     def _repr_html_(self) -> str:
         return (
             f"<p><b>Augmented RCBD</b> ({html.escape(self.provenance.model)}): "
@@ -305,7 +313,7 @@ def augmented_anova(
     response: str,
     treatment: str,
     block: str,
-    checks: Sequence[str] | None = None,
+    checks: str | Sequence[str] | None = None,
     alpha: float = 0.05,
 ) -> AugmentedAnova:
     """Analyse an augmented RCBD: adjusted means, ANOVA with checks vs entries, four SEDs.
@@ -320,8 +328,8 @@ def augmented_anova(
         Treatment column holding both checks and entries.
     block : str
         Block column.
-    checks : sequence of str, optional
-        Check labels; default: the treatments with more than one plot.
+    checks : str or sequence of str, optional
+        Check label(s); default: the treatments with more than one plot.
     alpha : float, default 0.05
         Level of the critical differences (``lsd`` column of the SED table). [-]
 
@@ -375,7 +383,7 @@ def augmented_anova(
     if checks is None:
         check_set = {t_labels[i] for i in np.flatnonzero(counts > 1)}
     else:
-        check_set = {str(c) for c in checks}
+        check_set = {checks} if isinstance(checks, str) else {str(c) for c in checks}
         unknown = sorted(check_set - set(t_labels))
         if unknown:
             raise DataValidationError(
@@ -423,6 +431,17 @@ def augmented_anova(
     lmat = reference_grid_means("t", n_levels, [("t",), ("b",)])
     ok = sol.estimable(lmat)
     if not ok.all():
+        with_check = np.zeros(n_b, dtype=bool)
+        with_check[b_codes[t_codes < c]] = True  # the checks are the first c labels
+        for j in np.flatnonzero(~with_check)[:1]:
+            entries = sorted({labels[i] for i in t_codes[b_codes == j]}, key=labels.index)
+            raise DataValidationError(
+                f"block {b_labels[j]!r} has no check plot with a yield, so its entries "
+                f"{', '.join(map(repr, entries[:10]))} cannot be adjusted (nor the block "
+                "effect estimated). Every block of an augmented design needs its checks: fill "
+                "in their yields, or fit the blocks as random (block_effects = 'random' in "
+                "FieldTrial or under [analysis] in trial.toml)."
+            )
         bad = [labels[i] for i in np.flatnonzero(~ok)][:5]
         raise DataValidationError(
             f"treatment(s) {', '.join(map(repr, bad))} cannot be adjusted: their block has no "

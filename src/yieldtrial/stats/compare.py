@@ -162,6 +162,25 @@ def _df_groups(df: np.ndarray) -> list[tuple[float, np.ndarray]]:
     return out
 
 
+def _join_notes(notes: Sequence[str]) -> str:
+    """Join the families' accuracy notes: one per method, with the largest stated bound.
+
+    Notes that differ only in their ``<= bound`` (the same integration at several df) are
+    one note with the largest bound.
+    """
+    bounds: dict[str, float | None] = {}
+    for note in notes:
+        head, sep, bound = note.rpartition(" <= ")
+        try:
+            value = float(bound) if sep else None
+        except ValueError:
+            head, value = note, None
+        key = head if value is not None else note
+        old = bounds.get(key)
+        bounds[key] = value if old is None or value is None else max(old, value)
+    return "; ".join(k if v is None else f"{k} <= {v:.1e}" for k, v in bounds.items())
+
+
 def _adjust(
     method: str,
     t: np.ndarray,
@@ -217,8 +236,7 @@ def _adjust(
         errors.append(err)
     if method == "holm":
         p_adj = _holm(p)
-    note = notes[0] if all(n == notes[0] for n in notes) else "; ".join(dict.fromkeys(notes))
-    return p, p_adj, crit, note, _largest(errors)
+    return p, p_adj, crit, _join_notes(notes), _largest(errors)
 
 
 def _largest(errors: Sequence[float]) -> float:
@@ -867,9 +885,7 @@ def compare_means_to_control(
         adjustment=_ADJUSTMENT_LABEL[method]
         + (" within each control's family" if len(controls) > 1 else ""),
     ).to_dict()
-    accuracy = notes[0] if notes else "not applicable"
-    if notes and any(n != notes[0] for n in notes):
-        accuracy = "; ".join(dict.fromkeys(notes))
+    accuracy = _join_notes(notes) if notes else "not applicable"
     return _attach(
         out,
         mm,

@@ -684,6 +684,13 @@ class MixedModelFit:
         frame.attrs["provenance"] = self.provenance.to_dict()
         return frame
 
+    def __repr__(self) -> str:
+        """One line: design, formula, plots, missing cells and df method (no tables)."""
+        return (
+            f"MixedModelFit(design={self.design!r}, formula={self.formula!r}, "
+            f"plots={self.n_obs}, missing_cells={len(self.missing_cells)}, ddf={self.ddf!r})"
+        )
+
     def _repr_html_(self) -> str:
         return (
             f"<p><b>Mixed model (REML)</b> {html.escape(self.formula)}: {self.n_obs} plots, "
@@ -868,8 +875,8 @@ def mixed_model(
         if len(levels[col]) < 2 and col in (*spec.treatments, spec.columns.get("block")):
             role = "treatment factor" if col in spec.treatments else "block column"
             raise DataValidationError(
-                f"{role} {col!r} has a single observed level ({', '.join(levels[col])}); a "
-                f"{design} needs at least two."
+                f"{role} {col!r} has a single observed level ({', '.join(levels[col])}); the "
+                f"{design} design needs at least two."
             )
     if design in ("split_plot", "strip_plot"):
         cells = np.stack([codes[c] for c in spec.cell_factors], axis=1)
@@ -886,6 +893,13 @@ def mixed_model(
             )
 
     y = y_all[observed]
+    if np.ptp(y) <= 1e-12 * float(np.max(np.abs(y))):
+        raise DataValidationError(
+            f"column {response!r} has the same value ({float(y[0]):.6g}) on all {y.size} "
+            f"observed plots: with no variation the {design} mixed model has no error "
+            "variance, so no standard error or test can be computed. Check that the yields "
+            "were filled in (not one value copied to every plot)."
+        )
     n_levels = {f: len(levels[f]) for f in spec.fixed_factors}
     x, _ = model_matrix({f: codes[f] for f in spec.fixed_factors}, n_levels, spec.fixed_terms)
     random_codes = []
@@ -909,6 +923,7 @@ def mixed_model(
             f"the {design} mixed model {spec.formula!r} could not be fitted by REML: {exc}.{hint}"
         ) from None
 
+    _check_error_variance(fit.theta, y, design=design, formula=spec.formula)
     # variance components table
     names = [":".join(t) for t in spec.random_terms] + ["residual"]
     n_lev = [int(c.max()) + 1 for c in random_codes] + [int(y.size)]
@@ -1004,6 +1019,23 @@ def _check_residual_df(
             "too few plots for its treatments and blocking terms: add replicates, or analyse "
             "it with fewer blocking terms (e.g. design='rcbd' with the replicates as blocks)."
         )
+
+
+def _check_error_variance(theta: np.ndarray, y: np.ndarray, *, design: str, formula: str) -> None:
+    """Refuse a fit whose residual variance is rounding noise (every plot fitted exactly).
+
+    The same rule as the fixed-effects ANOVA (``anova_tables``: residual sum of squares
+    below 1e-24 of the response's), on the yields' magnitude: the REML engine would
+    otherwise report the noise's F tests (F of 1e29, df above the number of plots).
+    """
+    if float(theta[-1]) > 1e-24 * float(np.mean(y * y)):
+        return
+    raise DataValidationError(
+        f"the {design} mixed model {formula!r} fits every observed plot exactly (residual "
+        f"variance {float(theta[-1]):.3g} for yields of about {float(np.mean(y)):.6g}): the "
+        "error variance is zero, so no standard error, F test or p-value is defined. Check "
+        "for duplicated or constructed data."
+    )
 
 
 def _f_tests(result: MixedModelFit) -> tuple[pd.DataFrame, float]:

@@ -348,7 +348,7 @@ def _levels_of(series: pd.Series, *, column: str) -> tuple[np.ndarray, tuple[str
         bad = list(series.index[isna][:5])
         raise DataValidationError(
             f"column {column!r} has {int(isna.sum())} missing label(s) (rows {bad}); every plot "
-            f"needs a {column} label. Fill them in or drop those rows."
+            f"needs a label in {column!r}. Fill them in or drop those rows."
         )
     if isinstance(series.dtype, pd.CategoricalDtype):
         # the categories present, in category order; codes renumbered over them
@@ -391,6 +391,7 @@ def _numeric_response(data: pd.DataFrame, response: str) -> np.ndarray:
     inf = np.isinf(values)
     if inf.any():
         row = data.index[np.flatnonzero(inf)[0]]
+        row = row.item() if isinstance(row, np.generic) else row  # 0, not np.int64(0)
         raise DataValidationError(
             f"column {response!r} holds an infinite value at row {row!r}; expected a finite yield "
             "or a blank for a missing plot."

@@ -43,6 +43,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -290,6 +291,21 @@ class MeanSeparation:
         return head + self.groups.to_html(index=False)
 
 
+def _provenance(mm: MeansModel, **fields: Any) -> Provenance:
+    """Return ``mm.provenance(...)``, its error term naming the ranking's one df (REML).
+
+    The multiple-range tests use :attr:`MeansModel.df` (the smallest pair's df) for every
+    pair, not each pair's own Satterthwaite / Kenward-Roger df.
+    """
+    prov = mm.provenance(**fields)
+    if mm.df_method is None or not prov.error_term.endswith(" df per comparison"):
+        return prov
+    head = prov.error_term.removesuffix(" per comparison")
+    return prov.replace(
+        error_term=f"{head}: the smallest pair's ({mm.df:.4g}) for the whole ranking"
+    )
+
+
 def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05) -> MeanSeparation:
     """Separate the LS-means of one factor by Duncan, SNK, Scheffe, Tukey or LSD.
 
@@ -507,7 +523,7 @@ def _result(
         critical = pd.DataFrame(
             {"span": [k], "q_crit": [crit_single], "least_significant_range": [crit_single * scale]}
         )
-    prov = mm.provenance(test=key, alpha=alpha, adjustment=_ADJUSTMENTS[key])
+    prov = _provenance(mm, test=key, alpha=alpha, adjustment=_ADJUSTMENTS[key])
     if comparisons is None:  # pragma: no cover - callers without pairs build no result
         comparisons = pd.DataFrame()
     comparisons.attrs["provenance"] = prov.to_dict()
@@ -876,7 +892,7 @@ def summarised_letters(
             **letters,
         }
     )
-    prov = mm.provenance(test=key, alpha=levels_alpha[0], adjustment=_ADJUSTMENTS[key])
+    prov = _provenance(mm, test=key, alpha=levels_alpha[0], adjustment=_ADJUSTMENTS[key])
     frame.attrs["provenance"] = prov.to_dict()
     frame.attrs["alphas"] = dict(zip(columns, levels_alpha, strict=False))
     frame.attrs["letters_summary"] = {

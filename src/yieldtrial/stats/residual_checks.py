@@ -209,6 +209,15 @@ class Diagnostics:
             frame.attrs["provenance"] = provenance.to_dict()
         return frame
 
+    def __repr__(self) -> str:
+        """One line: error df, CV, the two tests' p-values and the counts (no fit, no tables)."""
+        return (
+            f"Diagnostics(df_error={self.df_error}, cv_pct={self.cv_pct:.3g}, "
+            f"cv_flag={self.cv_flag!r}, shapiro_p={self.shapiro[1]:.3g}, "
+            f"levene_p={self.levene[1]:.3g}, outliers={len(self.outliers)}, "
+            f"warnings={len(self.warnings)})"
+        )
+
     def _repr_html_(self) -> str:
         items = (
             "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings) or "<li>no findings</li>"

@@ -54,7 +54,8 @@ class Provenance:
     adjustment : str or None
         Multiplicity adjustment (``"single-step (Dunnett)"``, ``"holm"``, ``"none"``).
     sum_of_squares : str
-        How sums of squares were computed (``"type II"``; equal to sequential when balanced).
+        How sums of squares were computed (``"type II"``; equal to sequential when balanced;
+        ``"none (REML LS-means and their covariance)"`` for comparisons of a mixed model).
     df_method : str or None
         How denominator degrees of freedom were obtained when they are not the exact df of
         an error stratum (``"satterthwaite"`` for mixed models fitted by REML); None when
@@ -347,6 +348,7 @@ class MeansModel:
         if self.df_method is not None:
             extra.setdefault("df_method", self.df_method)
             extra.setdefault("variance_estimation", "REML")
+            extra.setdefault("sum_of_squares", "none (REML LS-means and their covariance)")
         return Provenance(
             design=self.design,
             model=self.formula,

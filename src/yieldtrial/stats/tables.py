@@ -203,6 +203,7 @@ def means_table(
     letters_test = None
     critical, least = np.nan, np.nan
     letters_summary = None
+    letters_adjustment = None  # the pairwise tests' own, when they ran
     if letters is not None and k > LETTERS_ALL_MAX:
         # thousands of entries: pairs tested in chunks, letters for the top means + controls
         # (Holm and Bonferroni letters are not summarised: left empty)
@@ -218,6 +219,8 @@ def means_table(
         pw = pairwise_means(mm, method=letters, alpha=alpha)
         letter_values = list(compact_letters(mm.levels, est, pw).to_numpy())
         letters_test = str(pw.attrs["provenance"]["test"])
+        if letters == "tukey":  # Tukey-Kramer, or the multivariate t of correlated LS-means
+            letters_adjustment = str(pw.attrs["provenance"]["adjustment"])
         if letters != "holm":
             critical = _common_value(pw["critical_value"].to_numpy(dtype=float))
             least = _common_value(pw[f"least_significant{u}"].to_numpy(dtype=float))
@@ -246,6 +249,7 @@ def means_table(
         "tukey": "single-step (Tukey-Kramer)", "lsd": "none (protected by the F test)",
         "bonferroni": "bonferroni", "holm": "holm (step-down)", None: None,
     }[letters]  # fmt: skip
+    adjustment = letters_adjustment or adjustment
     prov = mm.provenance(
         test=f"letters: {letters_test or letters}; vs control: Dunnett (two-sided)"
         + (" within each control's family" if len(controls) > 1 else ""),

@@ -587,7 +587,7 @@ def means_model(
     if not _two_factors(columns):
         if kind not in (None, "treatment"):
             raise DataValidationError(
-                f"a {design!r} trial has one treatment factor; means_model() takes "
+                f"the {design!r} design has one treatment factor; means_model() takes "
                 f"kind=None or 'treatment', got {kind!r}"
             )
         if at is not None:
@@ -971,6 +971,7 @@ def means(
     at: str | None = None,
     two_level: bool | str = False,
     response: str = RESPONSE,
+    control: str | Sequence[str] | None = None,
     **options: Any,
 ) -> pd.DataFrame:
     """Means table of one trial: LS-means, SE, CI, difference vs control, letters.
@@ -991,6 +992,8 @@ def means(
         Add two-level letters (True: Duncan; or a test name).
     response : str
         Response column.
+    control : str or sequence of str, optional
+        Control(s) instead of the trial's (a level of the factor of ``kind``).
     **options
         ``letters``, ``alpha``, ``confidence``; see :func:`yieldtrial.stats.tables.means`.
 
@@ -1005,7 +1008,7 @@ def means(
 
     if _by_model(data, columns, kind, at, response) or two_level:
         mm, controls = _model_and_controls(
-            data, columns, treatment_order, trial_control, kind, at, None, response
+            data, columns, treatment_order, trial_control, kind, at, control, response
         )
         table = means_table(mm, control=list(controls) if controls else None, **options)
         if two_level:
@@ -1020,6 +1023,6 @@ def means(
         response=response,
         treatment="treatment",
         design=str(columns["design"]),
-        control=list(trial_control) if trial_control else None,
+        control=list(as_labels(control) if control is not None else trial_control) or None,
         **options,
     )

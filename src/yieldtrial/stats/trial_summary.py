@@ -40,6 +40,19 @@ def replication_note(df_error: Callable[[], int], *, n_sites: int) -> str:
         return " (a treatment has no observed yield)"
 
 
+#: Treatment labels a trial's summary shows before the count of the others.
+SHOWN_TREATMENTS = 30
+
+
+def _first_labels(treatments: Sequence[str]) -> str:
+    """Join the first :data:`SHOWN_TREATMENTS` labels and count the others."""
+    labels = list(treatments)
+    if len(labels) <= SHOWN_TREATMENTS:
+        return ", ".join(labels)
+    rest = len(labels) - SHOWN_TREATMENTS
+    return f"{', '.join(labels[:SHOWN_TREATMENTS])} and {rest} more ({len(labels)} treatments)"
+
+
 def summary_rows(
     *,
     crop: str,
@@ -89,7 +102,7 @@ def summary_rows(
             f"{standard_moisture_pct:g} % ({moisture_method.replace('_', ' ')})",
         ),
         ("plots", f"{n_plots}" + (f" ({n_missing} missing)" if n_missing else "")),
-        ("treatments", ", ".join(treatments)),
+        ("treatments", _first_labels(treatments)),
         ("control", ", ".join(control) if control else "none"),
         ("design", f"{design}{factors}{replication}"),
         ("display unit", unit),
