@@ -484,3 +484,16 @@ def test_anova_of_a_dict_names_the_expected_dataframe():
     """A dict of columns is refused with a DataValidationError, not an AttributeError."""
     with pytest.raises(DataValidationError, match="data must be a pandas DataFrame, got dict"):
         anova({"y": [1.0, 2.0], "treatment": ["A", "B"]}, response="y", treatment="treatment")
+
+
+def test_repr_is_one_line_without_tables() -> None:
+    """``print(res)`` shows the model and error df, not the table and the fitted model.
+
+    Seed-rate RCBD: 6 rates x 4 blocks, error df (6 - 1)(4 - 1) = 15.
+    """
+    res = anova(seedrate_frame(), response="yield_kg_ha", treatment="treatment", block="block",
+                design="rcbd")  # fmt: skip
+    assert repr(res) == (
+        "AnovaResult(model='yield_kg_ha ~ treatment + block', sources=['block', 'treatment'], "
+        f"df_error=15, cv_pct={res.cv_pct:.4g})"
+    )

@@ -263,3 +263,14 @@ def test_latin_square_matches_montgomery() -> None:
     assert table.loc["formulation", "f"] == pytest.approx(exp["f_formulation"]["value"], abs=0.005)
     assert table.loc["formulation", "p_value"] == pytest.approx(0.0025, abs=5e-5)
     assert res.mse == pytest.approx(exp["ms_error"]["value"], abs=0.005)
+
+
+def test_repr_is_one_line_without_tables(battery_result) -> None:
+    """``print(res)`` names the design's size (Montgomery's battery: 3 x 3, 4 reps, error df 27).
+
+    The interaction is significant in Montgomery's table (P = 0.0186).
+    """
+    assert repr(battery_result) == (
+        "FactorialAnova(design='factorial_crd', model='life_h ~ material * temperature', "
+        "levels={'material': 3, 'temperature': 3}, df_error=27, interaction_significant=True)"
+    )

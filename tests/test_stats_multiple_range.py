@@ -395,3 +395,10 @@ def test_reml_ranking_provenance_states_its_one_df() -> None:
         "REML (rep:block, residual); Satterthwaite df: the smallest pair's "
         f"({mm.df:.4g}) for the whole ranking"
     )
+
+
+def test_repr_is_one_line_without_tables() -> None:
+    """``print(res)`` names the test and its size (sweetpotato: 4 means, 3 reps, error df 8)."""
+    assert repr(duncan(sweetpotato_means())) == (
+        "MeanSeparation(test='duncan', alpha=0.05, means=4, df_error=8)"
+    )

@@ -600,3 +600,11 @@ def test_cells_with_at_is_refused(oats_result) -> None:
 def test_cell_means_table_carries_the_provenance(oats_result) -> None:
     """StrataAnova.means has the same attrs["provenance"] as its F table."""
     assert oats_result.means.attrs["provenance"] == oats_result.table.attrs["provenance"]
+
+
+def test_repr_is_one_line_without_tables(oats_result) -> None:
+    """``print(res)`` names the design and its size (Yates: 3 varieties, 4 N rates, 6 blocks)."""
+    assert repr(oats_result) == (
+        "StrataAnova(design='split_plot', model='yield ~ gen * nitro + Error(block/gen)', "
+        "levels={'gen': 3, 'nitro': 4}, blocks=6)"
+    )

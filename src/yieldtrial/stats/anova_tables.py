@@ -274,6 +274,14 @@ class AnovaResult:
             "inference": self.inference,
         }
 
+    def __repr__(self) -> str:
+        """One line: model, sources, error df and CV (no tables)."""
+        sources = [s for s in self.table["source"] if s != "residual"]
+        return (
+            f"AnovaResult(model={self.provenance.model!r}, sources={sources}, "
+            f"df_error={self.df_error}, cv_pct={self.cv_pct:.4g})"
+        )
+
     def _repr_html_(self) -> str:
         table_html = self.table.to_html(index=False, float_format=lambda v: f"{v:.6g}", na_rep="")
         footer = ", ".join(

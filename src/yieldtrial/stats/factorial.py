@@ -213,6 +213,14 @@ class FactorialAnova:
             estimates_centred=None if centred is None else np.array(centred, dtype=float),
         )
 
+    def __repr__(self) -> str:
+        """One line: design, model, factors and levels, interaction verdict (no tables)."""
+        return (
+            f"FactorialAnova(design={self.design!r}, model={self.provenance.model!r}, "
+            f"levels={ {f: len(self.levels[f]) for f in (self.factor_a, self.factor_b)} }, "
+            f"df_error={self.df_error}, interaction_significant={self.interaction_significant})"
+        )
+
     def _repr_html_(self) -> str:
         return (
             f"<p><b>Factorial ANOVA</b> ({self.provenance.model})</p>"

@@ -283,6 +283,13 @@ class MeanSeparation:
         frame.attrs["provenance"] = self.provenance.to_dict()
         return frame
 
+    def __repr__(self) -> str:
+        """One line: test, alpha, means and error df (no tables)."""
+        return (
+            f"MeanSeparation(test={self.test!r}, alpha={self.alpha:g}, "
+            f"means={len(self.groups)}, df_error={self.provenance.df_error:g})"
+        )
+
     def _repr_html_(self) -> str:
         head = (
             f"<p><b>{_TEST_LABELS[self.test]}</b>, alpha = {self.alpha:g}, error term "

@@ -396,6 +396,14 @@ class StrataAnova:
             ),
         )
 
+    def __repr__(self) -> str:
+        """One line: design, model, factors and levels (no tables)."""
+        return (
+            f"StrataAnova(design={self.design!r}, model={self.provenance.model!r}, "
+            f"levels={ {f: len(self.levels[f]) for f in (self.factor_a, self.factor_b)} }, "
+            f"blocks={len(self.levels[self.block])})"
+        )
+
     def _repr_html_(self) -> str:
         return (
             f"<p><b>{self.design.replace('_', '-')} ANOVA by stratum</b> "
