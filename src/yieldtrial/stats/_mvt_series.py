@@ -33,12 +33,20 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["cholesky_path_series", "taylor_estimates_n", "taylor_sums4", "taylor_sums_n"]
+__all__ = [
+    "cholesky_path_series",
+    "lower_half",
+    "sum_statistics",
+    "taylor_estimates_n",
+    "taylor_sums4",
+    "taylor_sums_n",
+]
 
 _SQRT_2PI = float(np.sqrt(2.0 * np.pi))
 
 
-def _lower_half(a: np.ndarray) -> np.ndarray:
+def lower_half(a: np.ndarray) -> np.ndarray:
+    """Strict lower triangle of ``a`` plus half its diagonal (the Cholesky tangent map)."""
     out = np.tril(a, -1)
     out[np.diag_indices_from(out)] = 0.5 * np.diag(a)
     return out
@@ -60,11 +68,41 @@ def cholesky_path_series(base: np.ndarray, target: np.ndarray, order: int) -> li
     chol = np.linalg.cholesky(base)
     inv = np.linalg.inv(chol)
     e = inv @ (target - base) @ inv.T
-    ms = [_lower_half(e)]
+    ms = [lower_half(e)]
     for n in range(2, order + 1):
         acc = sum(ms[a - 1] @ ms[n - a - 1].T for a in range(1, n))
-        ms.append(_lower_half(-np.asarray(acc)))
+        ms.append(lower_half(-np.asarray(acc)))
     return [chol @ m for m in ms]
+
+
+def sum_statistics(z: list[np.ndarray], groups: int) -> np.ndarray:
+    """Sum ``z_0..z_N`` and ``z_p z_q`` (``p <= q``, row by row) over each run of points.
+
+    ``z`` are arrays of shape (M, n), ``z_0 = f - f_0`` and the controls; a control that is
+    not finite at a point (a quantile at the clip, probability ~1e-300) is 0 there.
+
+    Returns
+    -------
+    ndarray, shape (groups, S, M)
+        ``S = N + 1 + (N + 1)(N + 2) / 2``; the ``groups`` runs are consecutive.
+    """
+    z = list(z)
+    bad = ~np.all([np.isfinite(c) for c in z[1:]], axis=0)
+    if np.any(bad):
+        z[1:] = [np.where(bad, 0.0, c) for c in z[1:]]
+    m, n = z[0].shape
+    k = len(z)
+    out = np.empty((groups, k + k * (k + 1) // 2, m))
+    for j, arr in enumerate(z):
+        out[:, j, :] = arr.reshape(m, groups, n // groups).sum(axis=2).T
+    j = k
+    product = np.empty((m, n))
+    for p in range(k):
+        for q in range(p, k):
+            np.multiply(z[p], z[q], out=product)
+            out[:, j, :] = product.reshape(m, groups, n // groups).sum(axis=2).T
+            j += 1
+    return out
 
 
 def _phi_series(a: list[np.ndarray], order: int) -> list[np.ndarray]:
@@ -165,15 +203,7 @@ def taylor_sums_n(
                 h.append(-sum(k * u[k] * h[q - k] for k in range(1, q + 1)) / q)
             for q in range(order + 1):
                 ys[q, i] = y[q]
-    z = [ft - f[0], *f[1:]]
-    bad = ~np.all([np.isfinite(cq) for cq in z[1:]], axis=0)
-    if np.any(bad):  # a quantile at the clip (probability ~1e-300): no control there
-        z[1:] = [np.where(bad, 0.0, cq) for cq in z[1:]]
-    columns = [*z, *(z[p] * z[q] for p in range(order + 1) for q in range(p, order + 1))]
-    out = np.empty((groups, len(columns), m))
-    for j, arr in enumerate(columns):
-        out[:, j, :] = arr.reshape(m, groups, n // groups).sum(axis=2).T
-    return out
+    return sum_statistics([ft - f[0], *f[1:]], groups)
 
 
 def taylor_estimates_n(sums: np.ndarray, points: int, terms: list[np.ndarray]) -> np.ndarray:
@@ -401,18 +431,4 @@ def taylor_sums4(
             tmp2 *= a1sq
             tmp2 *= 1.0 / 24.0
             y4 += tmp2
-    z = [ft - f[0], f[1], f[2], f[3], f[4]]
-    bad = ~np.all([np.isfinite(cq) for cq in z[1:]], axis=0)
-    if np.any(bad):  # a quantile at the clip (probability ~1e-300): no control there
-        z[1:] = [np.where(bad, 0.0, cq) for cq in z[1:]]
-    out = np.empty((groups, 20, m))
-    j = 0
-    for arr in z:
-        out[:, j, :] = arr.reshape(m, groups, n // groups).sum(axis=2).T
-        j += 1
-    for p_ in range(5):
-        for q_ in range(p_, 5):
-            np.multiply(z[p_], z[q_], out=tmp)
-            out[:, j, :] = tmp.reshape(m, groups, n // groups).sum(axis=2).T
-            j += 1
-    return out
+    return sum_statistics([ft - f[0], f[1], f[2], f[3], f[4]], groups)

@@ -84,7 +84,8 @@ from typing import Any
 
 import numpy as np
 
-from yieldtrial.stats._mvt_series import taylor_estimates_n
+from yieldtrial.stats._mvt_series import lower_half, sum_statistics, taylor_estimates_n
+from yieldtrial.stats._mvt_terms import limit_ratios
 
 __all__ = [
     "TAYLOR_POINT_COUNTS",
@@ -95,13 +96,6 @@ __all__ = [
 ]
 
 _SQRT_2PI = float(np.sqrt(2.0 * np.pi))
-
-
-def _lower_half(a: np.ndarray) -> np.ndarray:
-    """Strict lower triangle of ``a`` plus half its diagonal (the Cholesky tangent map)."""
-    out = np.tril(a, -1)
-    out[np.diag_indices_from(out)] = 0.5 * np.diag(a)
-    return out
 
 
 def cholesky_path(
@@ -134,10 +128,10 @@ def cholesky_path(
     chol = np.linalg.cholesky(base)
     inv = np.linalg.inv(chol)
     e = inv @ (target - base) @ inv.T
-    m1 = _lower_half(e)
-    m2 = _lower_half(-m1 @ m1.T)
+    m1 = lower_half(e)
+    m2 = lower_half(-m1 @ m1.T)
     if third:  # order 3 of M M' = I + t E: M_3 = lower_half(-(M_1 M_2' + M_2 M_1'))
-        m3 = _lower_half(-(m1 @ m2.T + m2 @ m1.T))
+        m3 = lower_half(-(m1 @ m2.T + m2 @ m1.T))
         return chol @ m1, 2.0 * chol @ m2, 6.0 * chol @ m3
     return chol @ m1, 2.0 * chol @ m2
 
@@ -151,32 +145,15 @@ def _conditional_terms(
     sum over the limits in Plackett's identity).  Written with ``log_ndtr`` and Mills
     ratios, so that intervals far in a tail keep their relative accuracy.
     """
-    from scipy.special import log_ndtr
-
-    if two_sided:  # P is even in the shift: evaluate at |shift|, q is odd
-        sign = np.where(shift < 0.0, -1.0, 1.0)
-        mu = np.abs(shift)
-    else:
-        sign = np.ones_like(shift)
-        mu = shift
-    b = (r - mu) / sd
-    log_b = log_ndtr(b)
-    mills_b = np.exp(-0.5 * b * b - np.log(_SQRT_2PI) - log_b)  # phi(b) / Phi(b)
-    if two_sided:
-        a = (-r - mu) / sd
-        log_ratio = log_ndtr(a) - log_b  # log(Phi(a) / Phi(b)) <= 0
-        keep = -np.expm1(log_ratio)  # 1 - Phi(a) / Phi(b)
-        dens_ratio = np.exp(0.5 * (b * b - a * a))  # phi(a) / phi(b) <= 1 (a < b <= ...)
-        log_f = log_b + np.log(np.maximum(keep, 1e-300))
-        ratio = mills_b / np.maximum(keep, 1e-300)
+    sign, b, a, log_f, ratio, dens_ratio = limit_ratios(r, shift, sd, two_sided)
+    if two_sided:  # P is even in the shift: evaluated at |shift|, q is odd
         q = ratio * (1.0 - dens_ratio) / sd
         h = ratio * (-b + a * dens_ratio) / sd**2  # F'' / F
         k3 = ratio * ((b * b - 1.0) - (a * a - 1.0) * dens_ratio) / sd**3  # third / F
     else:
-        log_f = log_b
-        q = mills_b / sd
-        h = -b * mills_b / sd**2
-        k3 = (b * b - 1.0) * mills_b / sd**3
+        q = ratio / sd
+        h = -b * ratio / sd**2
+        k3 = (b * b - 1.0) * ratio / sd**3
     third = k3 - 3.0 * h * q + 2.0 * q**3
     return log_f, sign * q, h - q * q, sign * third
 
@@ -1033,15 +1010,7 @@ def taylor_sums3(r: np.ndarray, box: TaylorBox, w: np.ndarray, groups: int = 1) 
             np.multiply(y0, y1, out=tmp2)
             tmp2 *= e[2]
             np.add(tmp, tmp2, out=y3)
-    z = [ft - f[0], f[1], f[2], f[3]]
-    bad = ~np.all([np.isfinite(c) for c in z[1:]], axis=0)
-    if np.any(bad):  # a quantile at the clip (probability ~1e-300): no control there
-        z[1:] = [np.where(bad, 0.0, c) for c in z[1:]]
-    columns = [*z, *(z[p] * z[q] for p in range(4) for q in range(p, 4))]
-    out = np.empty((groups, len(columns), m))
-    for j, arr in enumerate(columns):
-        out[:, j, :] = arr.reshape(m, groups, n // groups).sum(axis=2).T
-    return out
+    return sum_statistics([ft - f[0], f[1], f[2], f[3]], groups)
 
 
 def taylor_estimates3(sums: np.ndarray, points: int, terms: tuple[np.ndarray, ...]) -> np.ndarray:

@@ -40,7 +40,14 @@ from functools import cache, lru_cache
 
 import numpy as np
 
-__all__ = ["CLASSES_4", "cumulant_derivatives", "enumerate_classes", "taylor_term", "term_classes"]
+__all__ = [
+    "CLASSES_4",
+    "cumulant_derivatives",
+    "enumerate_classes",
+    "limit_ratios",
+    "taylor_term",
+    "term_classes",
+]
 
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 
@@ -162,16 +169,21 @@ def enumerate_classes(n: int) -> Classes:
     return tuple(sorted((c, k) for k, c in counts.items()))
 
 
-def cumulant_derivatives(
-    r: np.ndarray, shift: np.ndarray, sd: np.ndarray, two_sided: bool, order: int
-) -> tuple[np.ndarray, list[np.ndarray]]:
-    """``log F`` and its derivatives of orders ``1..order`` in a common shift of the limits.
+def limit_ratios(
+    r: np.ndarray, shift: np.ndarray, sd: np.ndarray, two_sided: bool
+) -> tuple[np.ndarray, ...]:
+    """Standardized limits of ``F = P(|Y| <= r)`` (or ``Y <= r``), ``log F`` and ``phi(b) / F``.
 
-    ``F = P(|Y| <= r)`` (or ``Y <= r``), ``Y ~ N(shift, sd^2)``.  The ratios
-    ``F^{(m)} / F = sd^-m (-1)^(m-1) (He_{m-1}(b) phi(b) - He_{m-1}(a) phi(a)) / F`` (``b``,
-    ``a`` the standardized upper and lower limits) are written with Mills ratios as in
-    :func:`yieldtrial.stats._mvt_taylor._conditional_terms`, and turned into cumulants by
-    ``kappa_m = mu_m - sum_{j<m} C(m-1, j-1) kappa_j mu_{m-j}``.
+    ``Y ~ N(shift, sd^2)``; two-sided ``F`` is even in the shift, so it is evaluated at
+    ``|shift|`` and ``sign`` (of the shift) restores the odd derivatives.  Written with
+    ``log_ndtr`` and Mills ratios so that intervals far in a tail keep their relative
+    accuracy.
+
+    Returns
+    -------
+    sign, b, a, log_f, ratio, dens_ratio : ndarray
+        ``b = (r - mu) / sd``, ``a = (-r - mu) / sd`` (two-sided; else unused), ``log F``,
+        ``phi(b) / F`` and ``phi(a) / phi(b)`` (two-sided; else 0).
     """
     from scipy.special import log_ndtr
 
@@ -183,16 +195,28 @@ def cumulant_derivatives(
         mu = shift
     b = (r - mu) / sd
     log_b = log_ndtr(b)
-    mills_b = np.exp(-0.5 * b * b - math.log(_SQRT_2PI) - log_b)
-    if two_sided:
-        a = (-r - mu) / sd
-        keep = -np.expm1(log_ndtr(a) - log_b)
-        dens_ratio = np.exp(0.5 * (b * b - a * a))
-        log_f = log_b + np.log(np.maximum(keep, 1e-300))
-        ratio = mills_b / np.maximum(keep, 1e-300)
-    else:
-        log_f = log_b
-        ratio = mills_b
+    mills_b = np.exp(-0.5 * b * b - math.log(_SQRT_2PI) - log_b)  # phi(b) / Phi(b)
+    if not two_sided:
+        return sign, b, b, log_b, mills_b, np.zeros_like(b)
+    a = (-r - mu) / sd
+    keep = -np.expm1(log_ndtr(a) - log_b)  # 1 - Phi(a) / Phi(b)
+    dens_ratio = np.exp(0.5 * (b * b - a * a))  # phi(a) / phi(b) <= 1
+    log_f = log_b + np.log(np.maximum(keep, 1e-300))
+    return sign, b, a, log_f, mills_b / np.maximum(keep, 1e-300), dens_ratio
+
+
+def cumulant_derivatives(
+    r: np.ndarray, shift: np.ndarray, sd: np.ndarray, two_sided: bool, order: int
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """``log F`` and its derivatives of orders ``1..order`` in a common shift of the limits.
+
+    ``F = P(|Y| <= r)`` (or ``Y <= r``), ``Y ~ N(shift, sd^2)``.  The ratios
+    ``F^{(m)} / F = sd^-m (-1)^(m-1) (He_{m-1}(b) phi(b) - He_{m-1}(a) phi(a)) / F`` (``b``,
+    ``a`` the standardized upper and lower limits) are written with the Mills ratios of
+    :func:`limit_ratios`, and turned into cumulants by
+    ``kappa_m = mu_m - sum_{j<m} C(m-1, j-1) kappa_j mu_{m-j}``.
+    """
+    sign, b, a, log_f, ratio, dens_ratio = limit_ratios(r, shift, sd, two_sided)
     # Hermite polynomials He_0..He_{order-1} at b (and a): He_{m+1} = x He_m - m He_{m-1}
     he_b = [np.ones_like(b), b]
     he_a = [np.ones_like(b), a] if two_sided else []
