@@ -108,12 +108,11 @@ DEFAULT_ABS_TOL = 1e-4
 @lru_cache(maxsize=32)
 def _sobol(dim: int, level: int) -> np.ndarray:
     """Scrambled Sobol' points, shape ``(REPLICATES, 2**level, dim)`` (cached, read-only)."""
-    from scipy.stats import qmc
+    from yieldtrial.stats._sobol import sobol_points  # scipy.stats.qmc's points, bit for bit
 
     out = np.empty((REPLICATES, 2**level, max(dim, 1)))
     for j in range(REPLICATES):
-        engine = qmc.Sobol(max(dim, 1), scramble=True, seed=SOBOL_SEED + j)
-        out[j] = engine.random_base2(level)
+        out[j] = sobol_points(max(dim, 1), level, SOBOL_SEED + j)
     np.clip(out, 1e-15, 1.0 - 1e-15, out=out)
     out.setflags(write=False)
     return out
@@ -512,11 +511,11 @@ def _probe_thresholds(r_high: float, df: float, two_sided: bool) -> np.ndarray:
     From 0 (two-sided) or -4 to the t-scale point beyond which every exceedance is below
     about 1e-12.
     """
-    from scipy import stats
+    from yieldtrial.stats._univariate import norm_isf, t_isf
 
     top = r_high
     if np.isfinite(df):
-        top *= float(stats.t.isf(1e-12, df) / stats.norm.isf(1e-12))
+        top *= float(t_isf(1e-12, df) / norm_isf(1e-12))
     return np.linspace(0.05 if two_sided else -4.0, top, 81)
 
 

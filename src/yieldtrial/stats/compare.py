@@ -140,13 +140,13 @@ def _holm(p: np.ndarray) -> np.ndarray:
 
 
 def _t_pvalues(t: np.ndarray, df: float | np.ndarray, alternative: str) -> np.ndarray:
-    from scipy import stats
+    from yieldtrial.stats._univariate import t_cdf, t_sf
 
     if alternative == "two-sided":
-        return np.asarray(np.minimum(1.0, 2.0 * stats.t.sf(np.abs(t), df)), dtype=float)
+        return np.asarray(np.minimum(1.0, 2.0 * t_sf(np.abs(t), df)), dtype=float)
     if alternative == "greater":
-        return np.asarray(stats.t.sf(t, df), dtype=float)
-    return np.asarray(stats.t.cdf(t, df), dtype=float)
+        return np.asarray(t_sf(t, df), dtype=float)
+    return np.asarray(t_cdf(t, df), dtype=float)
 
 
 def _df_groups(df: np.ndarray) -> list[tuple[float, np.ndarray]]:
@@ -256,7 +256,7 @@ def _adjust_one_df(
     need_critical: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, float, str, float]:
     """:func:`_adjust` for one df shared by the whole family."""
-    from scipy import stats
+    from yieldtrial.stats._univariate import t_isf
 
     p = _t_pvalues(t, df, alternative)
     m = t.size
@@ -314,13 +314,13 @@ def _adjust_one_df(
             note = "exact (product-form correlation, 1-D integration), abs. error < 1e-6"
     elif method in ("t", "lsd"):
         p_adj = p.copy()
-        crit = float(stats.t.isf(alpha / sides, df))
+        crit = float(t_isf(alpha / sides, df))
     elif method == "bonferroni":
         p_adj = np.minimum(1.0, m * p)
-        crit = float(stats.t.isf(alpha / (sides * m), df))
+        crit = float(t_isf(alpha / (sides * m), df))
     else:  # holm
         p_adj = _holm(p)
-        crit = float(stats.t.isf(alpha / (sides * m), df))
+        crit = float(t_isf(alpha / (sides * m), df))
     return p, np.asarray(p_adj, dtype=float), crit, note, error
 
 
@@ -530,7 +530,7 @@ def _treatment_f(mm: MeansModel) -> tuple[float, float, float, float]:
     Mixed models (covariance gradients given): the Satterthwaite (Fai-Cornelius) or
     Kenward-Roger F test of the mixed model's own table; else the error df.
     """
-    from scipy import stats
+    from yieldtrial.stats._univariate import f_sf
 
     k = len(mm.levels)
     if k < 2 or inference_status(mm) != INFERENCE_OK:
@@ -549,7 +549,7 @@ def _treatment_f(mm: MeansModel) -> tuple[float, float, float, float]:
             f, q, ddf = kenward_roger_f_test(est, cov_c, cov0, grad, a)
         else:
             f, q, ddf = f_test(est, cov_c, grad, a)
-        p = float(stats.f.sf(f, q, ddf)) if q > 0 and np.isfinite(f) else float("nan")
+        p = float(f_sf(f, q, ddf)) if q > 0 and np.isfinite(f) else float("nan")
         return float(f), float(q), float(ddf), p
     basis = mm.contrast_basis
     var = diagonal(mm.cov)
@@ -573,7 +573,7 @@ def _treatment_f(mm: MeansModel) -> tuple[float, float, float, float]:
         rows = cov[:-1, :] - cov[1:, :]
         v = rows[:, :-1] - rows[:, 1:]
         f = float(est @ np.linalg.solve(v, est)) / (k - 1)
-    return f, float(k - 1), float(mm.df), float(stats.f.sf(f, k - 1, mm.df))
+    return f, float(k - 1), float(mm.df), float(f_sf(f, k - 1, mm.df))
 
 
 def _attach(

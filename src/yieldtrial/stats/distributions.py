@@ -631,17 +631,19 @@ def _dunnett_critical_cached(
     The root is found on the factors themselves (no ``k x k`` matrix), so a family of
     thousands of comparisons costs what a small one does (equal factors are grouped).
     """
-    from scipy import optimize, stats
+    from scipy import optimize
+
+    from yieldtrial.stats._univariate import t_isf
 
     factors = np.asarray(lam, dtype=float)
     k = factors.size
     alpha = 1.0 - confidence
     sides = 2.0 if alternative == "two-sided" else 1.0
     if k == 1:
-        return float(stats.t.isf(alpha / sides, df)), MvtProbability(alpha, "t", 1e-12)
+        return float(t_isf(alpha / sides, df)), MvtProbability(alpha, "t", 1e-12)
     two_sided = alternative == "two-sided"
-    lo = float(stats.t.isf(alpha / sides, df)) - 1e-9
-    hi = float(stats.t.isf(alpha / (sides * k), df)) + 1e-9
+    lo = float(t_isf(alpha / sides, df)) - 1e-9
+    hi = float(t_isf(alpha / (sides * k), df)) + 1e-9
 
     def f(c: float) -> float:
         return _exact_exceedance(c, factors, df, two_sided) - alpha
@@ -656,15 +658,17 @@ def _dunnett_critical(
     r: np.ndarray, df: float, alternative: str, confidence: float
 ) -> tuple[float, MvtProbability]:
     """Root of ``P(max T > c) = 1 - confidence`` by Brent's method."""
-    from scipy import optimize, stats
+    from scipy import optimize
+
+    from yieldtrial.stats._univariate import t_isf
 
     k = r.shape[0]
     alpha = 1.0 - confidence
     sides = 2.0 if alternative == "two-sided" else 1.0
-    lo = float(stats.t.isf(alpha / sides, df)) - 1e-9
-    hi = float(stats.t.isf(alpha / (sides * k), df)) + 1e-9
+    lo = float(t_isf(alpha / sides, df)) - 1e-9
+    hi = float(t_isf(alpha / (sides * k), df)) + 1e-9
     if k == 1:
-        return float(stats.t.isf(alpha / sides, df)), MvtProbability(alpha, "t", 1e-12)
+        return float(t_isf(alpha / sides, df)), MvtProbability(alpha, "t", 1e-12)
 
     def f(c: float) -> float:
         return max_t_exceedance(c, r, df, alternative=alternative).value - alpha
@@ -957,7 +961,9 @@ def range_quantile(level: float, k: int, df: float, *, upper: bool) -> float:
     Taking the tail area itself keeps levels near 0 exact (Duncan's protection level
     ``(1 - alpha)^(p - 1)`` for hundreds of means is the *lower* tail, e.g. 5e-23).
     """
-    from scipy import optimize, stats
+    from scipy import optimize
+
+    from yieldtrial.stats._univariate import t_isf
 
     alpha = level if upper else 0.5  # bracket only
 
@@ -968,9 +974,9 @@ def range_quantile(level: float, k: int, df: float, *, upper: bool) -> float:
     # the two-sample value sqrt(2) t and the Bonferroni value bracket the upper points
     pairs = k * (k - 1) / 2.0
     lo = 0.0
-    hi = float(np.sqrt(2.0) * stats.t.isf(min(alpha / (2.0 * pairs), 0.25), df)) + 1.0
+    hi = float(np.sqrt(2.0) * t_isf(min(alpha / (2.0 * pairs), 0.25), df)) + 1.0
     if upper:
-        lo = max(0.0, float(np.sqrt(2.0) * stats.t.isf(alpha / 2.0, df)) - 1e-6)
+        lo = max(0.0, float(np.sqrt(2.0) * t_isf(alpha / 2.0, df)) - 1e-6)
         if gap(lo) < 0.0:  # pragma: no cover - the two-sample value is a lower bound
             lo = 0.0
     while gap(hi) > 0.0:
@@ -1148,13 +1154,13 @@ def tukey_general_critical_value(
     simultaneous intervals.  For independent equal-variance means it equals
     ``tukey_critical_value(k, df, alpha=alpha) / sqrt(2)``.
     """
-    from scipy import stats
+    from yieldtrial.stats._univariate import t_isf
 
     v = np.atleast_2d(np.asarray(cov, dtype=float))
     k = v.shape[0]
     pairs = k * (k - 1) / 2.0
-    lo = float(stats.t.isf(alpha / 2.0, df))
-    hi = float(stats.t.isf(alpha / (2.0 * pairs), df))
+    lo = float(t_isf(alpha / 2.0, df))
+    hi = float(t_isf(alpha / (2.0 * pairs), df))
     root, value, error = _curve_root(_pairwise_curve(v, float(df)), float(alpha), lo, hi)
     return root, MvtProbability(value, "qmc", error)
 

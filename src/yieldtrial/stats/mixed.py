@@ -621,9 +621,8 @@ class MixedModelFit:
         ``lsd`` (``t_{alpha/2, df} x sed``) [response unit], ``error_term``.  One-factor
         designs: one row ``treatment``.
         """
-        from scipy import stats
-
         from yieldtrial.stats._strata import _DESCRIPTIONS
+        from yieldtrial.stats._univariate import t_ppf
 
         rows = []
         for kind in self.comparisons:
@@ -642,7 +641,7 @@ class MixedModelFit:
             sums = [_pairs_summary(m) for m in models]
             sed = float(np.sqrt(np.mean([s[0] ** 2 for s in sums])))
             df = float(np.min([s[1] for s in sums]))
-            t = float(stats.t.ppf(1 - self.alpha / 2, df)) if df > 0 else float("nan")
+            t = float(t_ppf(1 - self.alpha / 2, df)) if df > 0 else float("nan")
             rows.append(
                 {
                     "comparison": kind,
@@ -1040,9 +1039,8 @@ def _check_error_variance(theta: np.ndarray, y: np.ndarray, *, design: str, form
 
 def _f_tests(result: MixedModelFit) -> tuple[pd.DataFrame, float]:
     """F tests of the treatment terms; returns the table and the df of the innermost term."""
-    from scipy import stats
-
     from yieldtrial.stats._reml import f_test, kenward_roger_f_test, versus_first
+    from yieldtrial.stats._univariate import f_sf
 
     fit = result._reml
     hypotheses: list[tuple[str, np.ndarray]] = []
@@ -1071,7 +1069,7 @@ def _f_tests(result: MixedModelFit) -> tuple[pd.DataFrame, float]:
             f, q, ddf = kenward_roger_f_test(est, adj, cov0, grad_all, fit.expected_cov)
         else:
             f, q, ddf = f_test(est, cov, grad, fit.free_cov)
-        p = float(stats.f.sf(f, q, ddf)) if q > 0 and np.isfinite(ddf) else float("nan")
+        p = float(f_sf(f, q, ddf)) if q > 0 and np.isfinite(ddf) else float("nan")
         records.append(
             {
                 "source": source,

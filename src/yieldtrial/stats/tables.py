@@ -135,7 +135,7 @@ def means_table(
           CK1             0.0                   11.111111
           CK2           -10.0                    0.000000
     """
-    from scipy import stats
+    from yieldtrial.stats._univariate import t_isf
 
     if letters not in LETTER_METHODS:
         hint = ""
@@ -165,7 +165,7 @@ def means_table(
         level_df: float | np.ndarray = float(mm.df)
         if mm.cov_gradient is not None and mm.variance_parameter_cov is not None:
             level_df = mm.contrast_df(np.eye(k))  # mixed model: each mean's own df
-        crit = stats.t.isf((1.0 - confidence) / 2.0, level_df)
+        crit = t_isf((1.0 - confidence) / 2.0, level_df)
         low, high = est - crit * se, est + crit * se
     controls: list[str] = []
     if control is not None:
