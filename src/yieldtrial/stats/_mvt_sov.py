@@ -493,8 +493,9 @@ def _score_spline(
 
     Returns the spline and the range of ``r`` it covers.
     """
-    from scipy.interpolate import CubicSpline
     from scipy.special import ndtri
+
+    from yieldtrial.stats._spline import CubicSpline  # scipy.interpolate's, bit for bit
 
     with np.errstate(divide="ignore"):
         u = -ndtri(np.clip(exceed0, 0.0, 1.0))

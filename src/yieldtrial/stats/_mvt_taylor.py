@@ -749,10 +749,10 @@ def _smooth_terms(box: TaylorBox, r: np.ndarray, exceed1: np.ndarray) -> np.ndar
     ``log r`` when two-sided.  ``T_3`` is added when some ``|T_2|`` exceeds
     :data:`_THIRD_ORDER_FROM`.
     """
-    from scipy.interpolate import CubicSpline
     from scipy.special import ndtri
 
     from yieldtrial.stats._mvt_sov import _spline_variable
+    from yieldtrial.stats._spline import CubicSpline  # scipy.interpolate's, bit for bit
 
     if r.size <= _TERM_POINTS:
         return np.asarray(np.sum(box.expansion(r, third=_THIRD_ORDER_FROM), axis=0))

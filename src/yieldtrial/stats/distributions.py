@@ -402,7 +402,7 @@ def _normal_curve_table(lam_bytes: bytes, two_sided: bool) -> tuple[Any, float, 
     lo, hi : float
         Below ``lo`` the exceedance is 1 (to within 1e-10), above ``hi`` 0 (below 1e-300).
     """
-    from scipy.interpolate import CubicSpline
+    from yieldtrial.stats._spline import CubicSpline  # scipy.interpolate's, bit for bit
 
     lam = np.frombuffer(lam_bytes, dtype=float)
     grid = np.arange(0.0 if two_sided else -8.0, 40.0 + 1e-9, _TABLE_STEP)
@@ -631,8 +631,7 @@ def _dunnett_critical_cached(
     The root is found on the factors themselves (no ``k x k`` matrix), so a family of
     thousands of comparisons costs what a small one does (equal factors are grouped).
     """
-    from scipy import optimize
-
+    from yieldtrial.stats._roots import brentq
     from yieldtrial.stats._univariate import t_isf
 
     factors = np.asarray(lam, dtype=float)
@@ -648,7 +647,7 @@ def _dunnett_critical_cached(
     def f(c: float) -> float:
         return _exact_exceedance(c, factors, df, two_sided) - alpha
 
-    root = float(optimize.brentq(f, lo, hi, xtol=1e-10, rtol=1e-12))
+    root = float(brentq(f, lo, hi, xtol=1e-10, rtol=1e-12))
     value = _exact_exceedance(root, factors, df, two_sided)
     error = TABLE_ABS_ERROR if _tabulate(factors) else 1e-9
     return root, MvtProbability(value=value, method="exact-product-form", abs_error=error)
@@ -658,8 +657,7 @@ def _dunnett_critical(
     r: np.ndarray, df: float, alternative: str, confidence: float
 ) -> tuple[float, MvtProbability]:
     """Root of ``P(max T > c) = 1 - confidence`` by Brent's method."""
-    from scipy import optimize
-
+    from yieldtrial.stats._roots import brentq
     from yieldtrial.stats._univariate import t_isf
 
     k = r.shape[0]
@@ -675,7 +673,7 @@ def _dunnett_critical(
 
     if product_form_lambdas(r) is None:
         return _dunnett_critical_lattice(r, df, alternative, confidence, lo, hi)
-    root = float(optimize.brentq(f, lo, hi, xtol=1e-10, rtol=1e-12))
+    root = float(brentq(f, lo, hi, xtol=1e-10, rtol=1e-12))
     return root, max_t_exceedance(root, r, df, alternative=alternative)
 
 
@@ -696,7 +694,7 @@ def _dunnett_critical_lattice(
 
 def _curve_root(curve: Any, alpha: float, lo: float, hi: float) -> tuple[float, float, float]:
     """``c`` in ``[lo, hi]`` with ``curve.exceedance(c) = alpha`` (Brent), value and error."""
-    from scipy import optimize
+    from yieldtrial.stats._roots import brentq
 
     def f(c: float) -> float:
         return float(curve.exceedance(np.array([c]))[0][0]) - alpha
@@ -706,7 +704,7 @@ def _curve_root(curve: Any, alpha: float, lo: float, hi: float) -> tuple[float, 
         lo, f_lo = lo / 1.1, f(lo / 1.1)
     while f_hi > 0.0:
         hi, f_hi = hi * 1.1, f(hi * 1.1)
-    root = lo if f_lo == 0.0 else float(optimize.brentq(f, lo, hi, xtol=1e-10, rtol=1e-12))
+    root = lo if f_lo == 0.0 else float(brentq(f, lo, hi, xtol=1e-10, rtol=1e-12))
     values, errors = curve.exceedance(np.array([root]))
     return root, float(values[0]), float(errors[0])
 
@@ -806,7 +804,7 @@ def _range_sf_many(values: np.ndarray, k: int, df: float) -> np.ndarray:
     far finer than the curvature of the (log) tails, so the error is below 1e-10 absolute
     (tested against direct quadrature), at one grid instead of one integral per pair.
     """
-    from scipy.interpolate import CubicSpline
+    from yieldtrial.stats._spline import CubicSpline  # scipy.interpolate's, bit for bit
 
     s_nodes, s_weights = _chi_nodes(float(df), _RANGE_CHI_ORDER)
     floor = np.log(np.finfo(float).tiny)
@@ -961,8 +959,7 @@ def range_quantile(level: float, k: int, df: float, *, upper: bool) -> float:
     Taking the tail area itself keeps levels near 0 exact (Duncan's protection level
     ``(1 - alpha)^(p - 1)`` for hundreds of means is the *lower* tail, e.g. 5e-23).
     """
-    from scipy import optimize
-
+    from yieldtrial.stats._roots import brentq
     from yieldtrial.stats._univariate import t_isf
 
     alpha = level if upper else 0.5  # bracket only
@@ -985,7 +982,7 @@ def range_quantile(level: float, k: int, df: float, *, upper: bool) -> float:
             return float("inf")
     if lo == 0.0 and gap(1e-300) <= 0.0:
         return 0.0
-    return float(optimize.brentq(gap, max(lo, 1e-300), hi, xtol=1e-11, rtol=1e-13))
+    return float(brentq(gap, max(lo, 1e-300), hi, xtol=1e-11, rtol=1e-13))
 
 
 def tukey_pvalues(q: np.ndarray, k: int, df: float) -> np.ndarray:
