@@ -104,6 +104,11 @@ PAIRWISE_MAX_POINTS = 4096
 #: Target of the stated error (three standard errors plus the interpolation bound).
 DEFAULT_ABS_TOL = 1e-4
 
+#: A first interpolation bound above this (8 nodes along the control's score) says the
+#: control's curve is no guide to the target's: 1e-4 to 1e-3 on field designs, 1.5 to 10
+#: on correlations far from any product form (a 0.9 autoregression, three random factors).
+HOPELESS_BOUND = 1e-2
+
 
 @lru_cache(maxsize=32)
 def _sobol(dim: int, level: int) -> np.ndarray:
@@ -351,9 +356,11 @@ _CACHE_ELEMENTS = 16_384
 
 
 def _replicate_sums(
-    r: np.ndarray, regions: tuple[Region, Region], points: int, first: int = 0
+    r: np.ndarray, regions: tuple[Region, Region | None], points: int, first: int = 0
 ) -> np.ndarray:
     """Sum over points ``first..points - 1`` of each scramble of (integrand - control).
+
+    Without a control region (``regions[1] is None``): of the integrand itself.
 
     Points are the leading part of one Sobol' sequence per scramble, so more points only
     evaluate the new ones.
@@ -371,9 +378,29 @@ def _replicate_sums(
     for j in range(REPLICATES):
         for start in range(first, n, step):
             w = pts[j, :, start : start + step]
-            diff = _sov_integrand(r, regions[0], w) - _sov_integrand(r, regions[1], w)
+            diff = _sov_integrand(r, regions[0], w)
+            if regions[1] is not None:
+                diff -= _sov_integrand(r, regions[1], w)
             out[j] += diff.sum(axis=1)
     return out
+
+
+_POOL: Any = None
+
+
+def in_parallel(fn: Any, items: Any) -> list[Any]:
+    """``[fn(x) for x in items]``, on threads when there are several (same order)."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    global _POOL
+    work = list(items)
+    workers = int(os.environ.get("YT_THREADS", os.cpu_count() or 1))
+    if len(work) < 2 or workers < 2:
+        return [fn(x) for x in work]
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=workers)
+    return list(_POOL.map(fn, work))
 
 
 def _replicate_means(r: np.ndarray, regions: tuple[Region, Region], points: int) -> np.ndarray:
@@ -604,6 +631,7 @@ def max_t_curve(
     max_points: int = POINT_COUNTS[-1],
     point_counts: tuple[int, ...] = POINT_COUNTS,
     control_exceedance: Any = None,
+    give_up: type[Exception] | None = None,
 ) -> MaxTCurve:
     """Build the exceedance curve of ``regions[0]`` with ``regions[1]`` as control variate.
 
@@ -640,6 +668,12 @@ def max_t_curve(
         ``r -> 1 - G_0(r)`` exactly, for a pair of regions whose ``exceed0`` on the grid is
         only a smooth approximation: the exact ``G_0`` at the nodes then corrects the
         score there (as for a TaylorBox).
+    give_up : exception class, optional
+        For a TaylorBox: raised after the first pass when the control's curve is no
+        guide (the first interpolation bound above :data:`HOPELESS_BOUND`: the target is
+        far from the product form in the tails) or the target integrand by itself varies
+        less for its cost than every control (the caller then builds the curve along
+        another score, :mod:`yieldtrial.stats._mvt_pilot`).
     """
     from dataclasses import replace
 
@@ -647,6 +681,8 @@ def max_t_curve(
 
     # a stats._mvt_taylor.TaylorBox (duck-typed: that module imports this one)
     taylor = hasattr(regions, "replicate_sums")
+    # no control region: the score curve Phi(u(r)) is the control, exactly known
+    self_score = not taylor and regions[1] is None
     if taylor:
         plain_regions = (
             Region(regions.chol, regions.box_lo, regions.box_hi),
@@ -694,7 +730,9 @@ def max_t_curve(
             "low": np.polynomial.hermite_e.hermevander(u_actual / stretch, nodes - 3),
             "sums": np.zeros((REPLICATES, nodes)), "known": 0.0,
         }  # fmt: skip
-        if control_exceedance is not None and not taylor:  # G_0 - Phi(u) at the nodes
+        if self_score:  # no control integrand: its place is taken by Phi(u) itself
+            ns["known"] = -ndtr(u_actual)
+        elif control_exceedance is not None and not taylor:  # G_0 - Phi(u) at the nodes
             ns["known"] = 1.0 - np.asarray(control_exceedance(r_nodes)) - ndtr(u_actual)
         if taylor:  # G - G_s at the nodes, G_s = G_1 + T_1 + T_2 (the control's curve)
             ns["t1"], ns["t2"], ns["t3"] = regions.expansion(
@@ -727,10 +765,20 @@ def max_t_curve(
                 # the spreads over the scrambles do not depend on the exact means, so the
                 # control is chosen before T_4 (its cost) is computed
                 before = state["mode"]
+                enough = abs_tol / 12.0 * np.sqrt(REPLICATES)  # 3 SE <= a quarter
+                spreads: dict[str, float] = {}
                 state["mode"] = regions.choose_control(
                     ns["stats"], points, t1, t2, t3, known, before, np.zeros_like(t1),
-                    enough=abs_tol / 12.0 * np.sqrt(REPLICATES),  # 3 SE <= a quarter
+                    enough=enough, spreads_out=spreads,
                 )  # fmt: skip
+                if give_up is not None and spreads[state["mode"]] > enough:
+                    # more points needed: would the target integrand by itself do better?
+                    alone = _replicate_sums(r_nodes, (plain_regions[0], None), points) / points
+                    if regions.choose_control(
+                        ns["stats"], points, t1, t2, t3, known, before, np.zeros_like(t1),
+                        enough=enough, alone=alone,
+                    ) == "alone":  # fmt: skip
+                        raise give_up("no expansion around the product form pays")
                 if state["mode"] not in ("plain", before):
                     ns["stats"] = regions.stats_subset(ns["stats"], before, state["mode"])
             if state["mode"] == "plain":
@@ -779,6 +827,8 @@ def max_t_curve(
                     float(np.max(np.abs(current["fine"] - previous["fine"]) * grid_density)),
                 )
             truncation += current["score_check"]
+            if give_up is not None and previous is None and truncation > HOPELESS_BOUND:
+                raise give_up("the product form's curve is no guide to the target's")
             curve = replace(curve, truncation=truncation)
             if spread + truncation <= abs_tol:
                 return curve

@@ -322,7 +322,7 @@ class TaylorBox:
         -------
         ndarray, shape (REPLICATES, 8, M)
         """
-        from yieldtrial.stats._mvt_sov import _CACHE_ELEMENTS, REPLICATES, _sobol_rows
+        from yieldtrial.stats._mvt_sov import _CACHE_ELEMENTS, REPLICATES, _sobol_rows, in_parallel
 
         d = self.chol.shape[0]
         level = max(int(np.ceil(np.log2(points))), 1)
@@ -335,10 +335,14 @@ class TaylorBox:
 
             sums = partial(taylor_sums4, path=list(self.path4))
         step = max(16, _CACHE_ELEMENTS // max(r.size * REPLICATES, 1))
-        for start in range(first, n, step):
+
+        def one(start: int) -> np.ndarray:
             block = pts[:, :, start : start + step]  # (REPLICATES, d - 1, b)
             w = np.ascontiguousarray(np.moveaxis(block, 0, 1)).reshape(block.shape[1], -1)
-            out += sums(r, self, w, groups=REPLICATES)
+            return sums(r, self, w, groups=REPLICATES)
+
+        for part in in_parallel(one, range(first, n, step)):  # summed in order
+            out += part
         return out
 
     #: The second-order statistics (:data:`_N_STATS`) within the third-order ones
@@ -356,6 +360,8 @@ class TaylorBox:
         mode: str,
         t4: np.ndarray | None = None,
         enough: float = 0.0,
+        alone: np.ndarray | None = None,
+        spreads_out: dict[str, float] | None = None,
     ) -> str:
         """Choose the control with the least cost x variance on the first node set's points.
 
@@ -368,11 +374,17 @@ class TaylorBox:
         fourth order wins but the third order's spread is at most that, the third order is
         kept (``T_4`` is then never computed).
 
+        ``alone`` (per-scramble means of the target integrand by itself at the same
+        thresholds and points, shape (REPLICATES, M)) adds the choice "alone": no control
+        at all (correlations far from any product form, where every expansion around one
+        varies more than the integrand itself).  ``spreads_out`` receives the spread of
+        every candidate.
+
         Returns
         -------
         str
-            "fourth", "third", "second" or "plain" (the difference from the base without
-            control).
+            "fourth", "third", "second", "plain" (the difference from the base without
+            control) or "alone".
         """
         spreads = {"plain": np.max(np.std(stats[:, 0, :] / points - t1 - t2 + known, axis=0))}
         if mode == "fourth" and t3 is not None and t4 is not None:
@@ -383,6 +395,10 @@ class TaylorBox:
         if mode in ("third", "fourth") and t3 is not None:
             third = taylor_estimates3(self.stats_subset(stats, mode, "third"), points, (t1, t2, t3))
             spreads["third"] = np.max(np.std(third, axis=0))
+        if alone is not None:
+            spreads["alone"] = np.max(np.std(alone, axis=0))
+        if spreads_out is not None:
+            spreads_out.update({m: float(v) for m, v in spreads.items()})
         best = min(spreads, key=lambda m: float(spreads[m]) ** 2 * CONTROL_COST[m])
         if best == "fourth" and float(spreads.get("third", np.inf)) <= enough:
             return "third"  # these points already suffice without T_4 (its cost)
@@ -476,7 +492,7 @@ _N_STATS_4 = 20
 #: Relative cost per point of the integrands: the plain difference, the second-, third- and
 #: fourth-order Taylor controls (61, 100, 122 and about 150 ns per point, threshold and
 #: dimension on 20 comparisons, one core; the fourth order measured as 1.2 times the third).
-CONTROL_COST = {"plain": 1.0, "second": 1.6, "third": 2.0, "fourth": 2.4}
+CONTROL_COST = {"alone": 0.04, "plain": 1.0, "second": 1.6, "third": 2.0, "fourth": 2.4}
 
 
 def taylor_sums(r: np.ndarray, box: TaylorBox, w: np.ndarray, groups: int = 1) -> np.ndarray:
@@ -773,6 +789,7 @@ def dunnett_taylor_curve(
     exact_exceedances: Any,
     *,
     two_sided: bool,
+    give_up: type[Exception] | None = None,
 ) -> Any:
     """Build the normal curve of ``max X_i`` (or ``|X_i|``), X ~ N(0, corr), Taylor-controlled.
 
@@ -786,6 +803,9 @@ def dunnett_taylor_curve(
         ``r -> 1 - G_1(r)``, the product form's exact normal exceedances.
     two_sided : bool
         ``max |X_i|`` (True) or ``max X_i``.
+    give_up : exception class, optional
+        Raised when the product form is no guide (see
+        :func:`~yieldtrial.stats._mvt_sov.max_t_curve`).
 
     Returns
     -------
@@ -839,7 +859,7 @@ def dunnett_taylor_curve(
     exceed_s = np.minimum.accumulate(exceed_s)  # a curve: non-increasing in r
     return max_t_curve(
         box, r_grid, exceed_s, np.inf, (np.ones(1), np.ones(1)), two_sided=two_sided,
-        point_counts=TAYLOR_POINT_COUNTS, max_points=taylor_max_points(k),
+        point_counts=TAYLOR_POINT_COUNTS, max_points=taylor_max_points(k), give_up=give_up,
     )  # fmt: skip
 
 

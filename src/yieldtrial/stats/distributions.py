@@ -1231,6 +1231,7 @@ def _dunnett_curve_cached(corr_bytes: bytes, k: int, two_sided: bool) -> Any:
         bifactor_fit,
         dunnett_bifactor_curve,
     )
+    from yieldtrial.stats._mvt_pilot import dunnett_pilot_curve
     from yieldtrial.stats._mvt_sov import nearest_product_form
     from yieldtrial.stats._mvt_taylor import dunnett_taylor_curve
 
@@ -1240,9 +1241,15 @@ def _dunnett_curve_cached(corr_bytes: bytes, k: int, two_sided: bool) -> Any:
     fit = bifactor_fit(r, lam)
     if fit is not None and fit.residual <= BIFACTOR_MAX_RESIDUAL:
         return dunnett_bifactor_curve(r, fit, two_sided=two_sided)
-    return dunnett_taylor_curve(
-        r, lam, lambda g: _exact_exceedances(g, lam, np.inf, two_sided), two_sided=two_sided
-    )
+    exact = lambda g: _exact_exceedances(g, lam, np.inf, two_sided)  # noqa: E731
+    try:
+        return dunnett_taylor_curve(r, lam, exact, two_sided=two_sided, give_up=_NoGuide)
+    except _NoGuide:  # far from any product form: a pilot score, the integrand alone
+        return dunnett_pilot_curve(r, exact, two_sided=two_sided)
+
+
+class _NoGuide(Exception):
+    """The product form neither guides the curve nor controls the integrand."""
 
 
 def _pairwise_curve(cov: np.ndarray, df: float) -> Any:
