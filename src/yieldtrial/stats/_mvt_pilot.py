@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["PILOT_POINTS", "PILOT_POINT_COUNTS", "dunnett_pilot_curve"]
+__all__ = ["PILOT_POINTS", "PILOT_POINT_COUNTS", "dunnett_pilot_curve", "pilot_score"]
 
 #: Points per scramble of the pilot.
 PILOT_POINTS = 512
@@ -61,6 +61,32 @@ def blended_exceedance(pilot: np.ndarray, product: np.ndarray) -> np.ndarray:
     return np.asarray(np.minimum.accumulate(np.clip(out, 0.0, 1.0)))
 
 
+def pilot_score(exact_exceedances: Any) -> Any:
+    """Return ``(region, r_grid[, control]) -> (r, exceedance)``: the blended pilot score.
+
+    ``region`` is the target's (variables in separation order); the pilot runs on every
+    second threshold of ``r_grid``; ``exact_exceedances`` gives the product form's
+    exceedance for the upper tail (:func:`blended_exceedance`).  With ``control`` (a
+    region in the same order and its exact exceedance ``r -> 1 - G_0(r)``) the pilot is
+    ``G_0 + mean(f - f_0)`` on the same points: the control's small variance, so the score
+    is as close to the target as the control's estimate is.
+    """
+    from yieldtrial.stats._mvt_sov import _replicate_sums
+
+    def score(
+        region: Any, r_grid: np.ndarray, control: tuple[Any, Any] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        r = np.asarray(r_grid, dtype=float)[::2]
+        base = None if control is None else control[0]
+        inside = _replicate_sums(r, (region, base), PILOT_POINTS).mean(axis=0) / PILOT_POINTS
+        if control is not None:
+            inside = inside + 1.0 - np.asarray(control[1](r))
+        pilot = np.minimum.accumulate(np.clip(1.0 - inside, 0.0, 1.0))
+        return r, blended_exceedance(pilot, np.asarray(exact_exceedances(r)))
+
+    return score
+
+
 def dunnett_pilot_curve(
     corr: np.ndarray,
     exact_exceedances: Any,
@@ -85,13 +111,7 @@ def dunnett_pilot_curve(
     """
     from scipy.special import ndtri
 
-    from yieldtrial.stats._mvt_sov import (
-        Region,
-        _grid,
-        _replicate_sums,
-        max_t_curve,
-        reordered_cholesky,
-    )
+    from yieldtrial.stats._mvt_sov import Region, _grid, max_t_curve, reordered_cholesky
     from yieldtrial.stats._mvt_taylor import taylor_max_points
 
     r = np.asarray(corr, dtype=float)
@@ -103,10 +123,7 @@ def dunnett_pilot_curve(
     chol, order = reordered_cholesky(r, box_lo * r_ref, box_hi * r_ref)
     target = Region(chol, box_lo[order], box_hi[order])
     r_top = float(-ndtri(1e-17 / (sides * k)))
-    r_grid = _grid(r_top, two_sided)[::2]
-    inside = _replicate_sums(r_grid, (target, None), PILOT_POINTS).mean(axis=0) / PILOT_POINTS
-    pilot = 1.0 - inside
-    exceed = blended_exceedance(np.clip(pilot, 0.0, 1.0), np.asarray(exact_exceedances(r_grid)))
+    r_grid, exceed = pilot_score(exact_exceedances)(target, _grid(r_top, two_sided))
     return max_t_curve(
         (target, None), r_grid, exceed, np.inf, (np.ones(1), np.ones(1)), two_sided=two_sided,
         point_counts=PILOT_POINT_COUNTS, max_points=taylor_max_points(k),

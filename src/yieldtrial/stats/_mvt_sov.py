@@ -109,6 +109,12 @@ DEFAULT_ABS_TOL = 1e-4
 #: on correlations far from any product form (a 0.9 autoregression, three random factors).
 HOPELESS_BOUND = 1e-2
 
+#: Why :func:`max_t_curve` gave up (its ``give_up`` exception's argument): the control's
+#: curve is no guide to the target's (build the score from a pilot, keep the control) ...
+GIVE_UP_SCORE = "score"
+#: ... or the target integrand by itself varies least for its cost (no control at all).
+GIVE_UP_ALONE = "alone"
+
 
 @lru_cache(maxsize=32)
 def _sobol(dim: int, level: int) -> np.ndarray:
@@ -632,6 +638,7 @@ def max_t_curve(
     point_counts: tuple[int, ...] = POINT_COUNTS,
     control_exceedance: Any = None,
     give_up: type[Exception] | None = None,
+    score_is_control: bool = True,
 ) -> MaxTCurve:
     """Build the exceedance curve of ``regions[0]`` with ``regions[1]`` as control variate.
 
@@ -669,11 +676,18 @@ def max_t_curve(
         only a smooth approximation: the exact ``G_0`` at the nodes then corrects the
         score there (as for a TaylorBox).
     give_up : exception class, optional
-        For a TaylorBox: raised after the first pass when the control's curve is no
-        guide (the first interpolation bound above :data:`HOPELESS_BOUND`: the target is
-        far from the product form in the tails) or the target integrand by itself varies
-        less for its cost than every control (the caller then builds the curve along
-        another score, :mod:`yieldtrial.stats._mvt_pilot`).
+        Raised when the control's curve is no guide: after the first pass when the
+        interpolation bound is above :data:`HOPELESS_BOUND` (the target is far from the
+        control in the tails), or on the last node set when the points already meet half
+        the target but the bound stays above it (more points cannot cut it); and, for a
+        TaylorBox, after the first pass when the target integrand by itself varies less
+        for its cost than every control.  The caller then builds the curve along another
+        score (:mod:`yieldtrial.stats._mvt_pilot`).
+    score_is_control : bool
+        ``exceed0`` is (a smooth approximation of) the control's own curve, so the known
+        part ``G_0 - Phi(u)`` is small and its interpolation is checked between the nodes.
+        False for a score from elsewhere (a pilot of the target): the known part is then
+        not small, and only the interpolated sum (``G - Phi(u)``, small) is bounded.
     """
     from dataclasses import replace
 
@@ -708,7 +722,7 @@ def max_t_curve(
             if regions.d3 is not None
             else "second"
         )
-    state = {"mode": top if taylor else "plain"}
+    state: dict[str, Any] = {"mode": top if taylor else "plain"}
     box_in_use = (
         {"fourth": regions, "third": _third_order(regions), "second": _second_order(regions)}
         if taylor
@@ -746,9 +760,13 @@ def max_t_curve(
             ns["known"] = 1.0 - regions.exceedance(r_nodes) + ns["t1"] + ns["t2"] - ndtr(u_actual)
         # the score spline comes from approximate values (a coarse rule, splined terms):
         # check the interpolated exact part midway between the nodes (added to the bound)
-        ns["score_check"] = _score_check(
-            regions if taylor else None, control_exceedance, spline, table_u, table_v,
-            u_nodes, ns["known"], ns["vander"], ns["density"], stretch, two_sided,
+        ns["score_check"] = (
+            _score_check(
+                regions if taylor else None, control_exceedance, spline, table_u, table_v,
+                u_nodes, ns["known"], ns["vander"], ns["density"], stretch, two_sided,
+            )
+            if score_is_control
+            else 0.0  # the known part is not small: only the sum is interpolated
         )  # fmt: skip
         return ns
 
@@ -778,7 +796,7 @@ def max_t_curve(
                         ns["stats"], points, t1, t2, t3, known, before, np.zeros_like(t1),
                         enough=enough, alone=alone,
                     ) == "alone":  # fmt: skip
-                        raise give_up("no expansion around the product form pays")
+                        raise give_up(GIVE_UP_ALONE)
                 if state["mode"] not in ("plain", before):
                     ns["stats"] = regions.stats_subset(ns["stats"], before, state["mode"])
             if state["mode"] == "plain":
@@ -827,11 +845,17 @@ def max_t_curve(
                     float(np.max(np.abs(current["fine"] - previous["fine"]) * grid_density)),
                 )
             truncation += current["score_check"]
-            if give_up is not None and previous is None and truncation > HOPELESS_BOUND:
-                raise give_up("the product form's curve is no guide to the target's")
+            if give_up is not None and (
+                (previous is None and truncation > HOPELESS_BOUND)
+                or (last and spread <= abs_tol / 2.0 and truncation > abs_tol)
+            ):  # the control's score leaves an interpolation bound more points cannot cut
+                raise give_up(GIVE_UP_SCORE)
             curve = replace(curve, truncation=truncation)
             if spread + truncation <= abs_tol:
                 return curve
+            if last and spread <= abs_tol / 4.0 and truncation >= 0.9 * state.get("bound", 0.0):
+                return curve  # the bound stalls and the points already suffice: stated
+            state["bound"] = truncation if last else np.inf
             if not last and (spread <= abs_tol / 2.0 or truncation > abs_tol / 2.0):
                 # the interpolation bound is the problem (the points suffice, or it alone
                 # takes half the target): more nodes, from the points reached

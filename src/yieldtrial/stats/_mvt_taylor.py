@@ -790,6 +790,7 @@ def dunnett_taylor_curve(
     *,
     two_sided: bool,
     give_up: type[Exception] | None = None,
+    pilot: Any = None,
 ) -> Any:
     """Build the normal curve of ``max X_i`` (or ``|X_i|``), X ~ N(0, corr), Taylor-controlled.
 
@@ -806,6 +807,10 @@ def dunnett_taylor_curve(
     give_up : exception class, optional
         Raised when the product form is no guide (see
         :func:`~yieldtrial.stats._mvt_sov.max_t_curve`).
+    pilot : callable, optional
+        ``(Region, r_grid) -> (r, exceedance)``: the normal score from a pilot of the
+        target (:func:`yieldtrial.stats._mvt_pilot.pilot_score`) instead of the
+        expansion's own curve; the Taylor control still carries the variance.
 
     Returns
     -------
@@ -857,9 +862,14 @@ def dunnett_taylor_curve(
         terms[mid] = _smooth_terms(box, r_grid[mid], exceed1[mid])
     exceed_s = np.clip(exceed1 - terms, 0.0, 1.0)
     exceed_s = np.minimum.accumulate(exceed_s)  # a curve: non-increasing in r
+    if pilot is not None:
+        from yieldtrial.stats._mvt_sov import Region
+
+        r_grid, exceed_s = pilot(Region(chol, box_lo[order], box_hi[order]), r_grid)
     return max_t_curve(
         box, r_grid, exceed_s, np.inf, (np.ones(1), np.ones(1)), two_sided=two_sided,
         point_counts=TAYLOR_POINT_COUNTS, max_points=taylor_max_points(k), give_up=give_up,
+        score_is_control=pilot is None,
     )  # fmt: skip
 
 

@@ -1231,21 +1231,27 @@ def _dunnett_curve_cached(corr_bytes: bytes, k: int, two_sided: bool) -> Any:
         bifactor_fit,
         dunnett_bifactor_curve,
     )
-    from yieldtrial.stats._mvt_pilot import dunnett_pilot_curve
-    from yieldtrial.stats._mvt_sov import nearest_product_form
+    from yieldtrial.stats._mvt_pilot import dunnett_pilot_curve, pilot_score
+    from yieldtrial.stats._mvt_sov import GIVE_UP_ALONE, nearest_product_form
     from yieldtrial.stats._mvt_taylor import dunnett_taylor_curve
 
     r = np.frombuffer(corr_bytes, dtype=float).reshape(k, k).copy()
     # nested designs (split-plot cell means, augmented entries): a bifactor base
     lam = nearest_product_form(r)
     fit = bifactor_fit(r, lam)
-    if fit is not None and fit.residual <= BIFACTOR_MAX_RESIDUAL:
-        return dunnett_bifactor_curve(r, fit, two_sided=two_sided)
     exact = lambda g: _exact_exceedances(g, lam, np.inf, two_sided)  # noqa: E731
+
+    def build(**options: Any) -> Any:
+        if fit is not None and fit.residual <= BIFACTOR_MAX_RESIDUAL and fit.rule_is_accurate():
+            return dunnett_bifactor_curve(r, fit, two_sided=two_sided, **options)
+        return dunnett_taylor_curve(r, lam, exact, two_sided=two_sided, **options)
+
     try:
-        return dunnett_taylor_curve(r, lam, exact, two_sided=two_sided, give_up=_NoGuide)
-    except _NoGuide:  # far from any product form: a pilot score, the integrand alone
-        return dunnett_pilot_curve(r, exact, two_sided=two_sided)
+        return build(give_up=_NoGuide)
+    except _NoGuide as why:  # the base's curve is no guide: a pilot score of the target
+        if why.args[0] == GIVE_UP_ALONE:  # ... and no control pays: the integrand alone
+            return dunnett_pilot_curve(r, exact, two_sided=two_sided)
+        return build(pilot=pilot_score(exact))
 
 
 class _NoGuide(Exception):
