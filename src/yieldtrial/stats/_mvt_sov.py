@@ -391,24 +391,6 @@ def _replicate_sums(
     return out
 
 
-_POOL: Any = None
-
-
-def in_parallel(fn: Any, items: Any) -> list[Any]:
-    """``[fn(x) for x in items]``, on threads when there are several (same order)."""
-    import os
-    from concurrent.futures import ThreadPoolExecutor
-
-    global _POOL
-    work = list(items)
-    workers = int(os.environ.get("YT_THREADS", os.cpu_count() or 1))
-    if len(work) < 2 or workers < 2:
-        return [fn(x) for x in work]
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(max_workers=workers)
-    return list(_POOL.map(fn, work))
-
-
 def _replicate_means(r: np.ndarray, regions: tuple[Region, Region], points: int) -> np.ndarray:
     """Mean over each scramble of (integrand - control integrand): shape (REPLICATES, M)."""
     return _replicate_sums(r, regions, points) / points

@@ -322,7 +322,7 @@ class TaylorBox:
         -------
         ndarray, shape (REPLICATES, 8, M)
         """
-        from yieldtrial.stats._mvt_sov import _CACHE_ELEMENTS, REPLICATES, _sobol_rows, in_parallel
+        from yieldtrial.stats._mvt_sov import _CACHE_ELEMENTS, REPLICATES, _sobol_rows
 
         d = self.chol.shape[0]
         level = max(int(np.ceil(np.log2(points))), 1)
@@ -335,14 +335,10 @@ class TaylorBox:
 
             sums = partial(taylor_sums4, path=list(self.path4))
         step = max(16, _CACHE_ELEMENTS // max(r.size * REPLICATES, 1))
-
-        def one(start: int) -> np.ndarray:
+        for start in range(first, n, step):
             block = pts[:, :, start : start + step]  # (REPLICATES, d - 1, b)
             w = np.ascontiguousarray(np.moveaxis(block, 0, 1)).reshape(block.shape[1], -1)
-            return sums(r, self, w, groups=REPLICATES)
-
-        for part in in_parallel(one, range(first, n, step)):  # summed in order
-            out += part
+            out += sums(r, self, w, groups=REPLICATES)
         return out
 
     #: The second-order statistics (:data:`_N_STATS`) within the third-order ones
