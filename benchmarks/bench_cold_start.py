@@ -9,10 +9,10 @@ of ``replicated-rcbd``, ``demo``, ``standardize --example``, ``audit``, ``plan``
 console script does (``sys.exit(yieldtrial.cli.main(argv))``) and then prints which of
 scipy.stats, scipy.optimize, statsmodels and matplotlib it loaded.  Wall time is measured
 around the process, CPU time (user + system) from ``getrusage(RUSAGE_CHILDREN)``; the
-median of ``--runs`` runs is printed, after one unmeasured run that writes the bytecode
-caches.  With several ``--src`` folders (each put first on ``PYTHONPATH``, e.g. a
-checkout of the previous version's ``src`` and this one's) the runs alternate between
-them, so that a change in the machine's load affects both alike.
+median of ``--runs`` runs is printed (and the CPU time of each), after one unmeasured run
+that writes the bytecode caches.  With several ``--src`` folders (each put first on
+``PYTHONPATH``, e.g. a checkout of the previous version's ``src`` and this one's) the runs
+alternate between them, so that a change in the machine's load affects both alike.
 """
 
 from __future__ import annotations
