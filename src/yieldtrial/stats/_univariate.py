@@ -6,10 +6,11 @@ ANOVA tables, mean separation (Duncan, SNK, Scheffe, LSD), the replicate plans a
 network summaries need only a handful of t, normal and F tail probabilities and quantiles
 (the residual diagnostics still import scipy.stats for Shapiro-Wilk and Levene, which have
 no :mod:`scipy.special` form).  Each function here is what the ``scipy.stats`` method of
-the same name computes for these distributions, ``stats.t.sf(x, df) = special.stdtr(df,
--x)`` and so on, with the same handling of the argument checks and support edges as
-``rv_continuous``: a df that is not positive (or NaN) gives NaN, a probability outside
-``[0, 1]`` gives NaN, a quantile at probability 0 or 1 is the edge of the support.  The values are bit-identical to scipy.stats' (the
+the same name computes for these distributions,
+``stats.t.sf(x, df) = special.stdtr(df, -x)`` and so on, with the same handling of the
+argument checks and support edges as ``rv_continuous``: a df that is not positive (or
+NaN) gives NaN, a probability outside ``[0, 1]`` gives NaN, a quantile at probability
+0 or 1 is the edge of the support.  The values are bit-identical to scipy.stats' (the
 same special function on the same arguments; tests compare them over grids that include
 the edge cases, in the newest and the oldest supported scipy).
 
