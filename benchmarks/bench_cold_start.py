@@ -4,10 +4,11 @@ Run: ``python benchmarks/bench_cold_start.py [--runs 3] [--src DIR ...] [--only 
 
 Each case is one new interpreter (``OPENBLAS_NUM_THREADS=1``), as a user starts it: the
 ``yieldtrial`` commands of the README and docs/cli.md on the shipped examples (``report``
-of ``replicated-rcbd``, ``demo``, ``standardize --example``, ``audit``, ``plan``) and
-``FieldTrial.anova()`` of the RCBD example in a fresh Python.  A command runs as the
-console script does (``sys.exit(yieldtrial.cli.main(argv))``) and then prints which of
-scipy.stats, scipy.optimize, statsmodels and matplotlib it loaded.  Wall time is measured
+of ``replicated-rcbd`` and of the unreplicated ``jinzhong-2024``, ``demo``,
+``standardize --example``, ``audit``, ``plan``) and ``FieldTrial.anova()`` of the RCBD
+example in a fresh Python.  A command runs as the console script does
+(``sys.exit(yieldtrial.cli.main(argv))``) and then prints which of scipy.stats,
+scipy.optimize, statsmodels and matplotlib it loaded.  Wall time is measured
 around the process, CPU time (user + system) from ``getrusage(RUSAGE_CHILDREN)``; the
 median of ``--runs`` runs is printed (and the CPU time of each), after one unmeasured run
 that writes the bytecode caches.  With several ``--src`` folders (each put first on
@@ -49,6 +50,17 @@ def _cases(example: Path) -> dict[str, tuple[str, list[str] | str]]:
                 str(rcbd / "plots.csv"),
                 "--config",
                 str(rcbd / "trial.toml"),
+                "-o",
+                "OUT/report.html",
+            ],
+        ),
+        "report_unreplicated": (
+            "cli",
+            [
+                "report",
+                str(example / "jinzhong-2024" / "plots.csv"),
+                "--config",
+                str(example / "jinzhong-2024" / "trial.toml"),
                 "-o",
                 "OUT/report.html",
             ],

@@ -45,6 +45,16 @@ a = trial.anova()
 trial.means()
 print(a.table["p_value"].iloc[0])
 """,
+    "report_of_an_unreplicated_trial": """
+import sys, tempfile
+from yieldtrial.cli import main
+from yieldtrial.datasets import example_path
+plots, toml = example_path("jinzhong-2024"), example_path("jinzhong-2024", "trial.toml")
+with tempfile.TemporaryDirectory() as tmp:
+    rc = main(["report", str(plots), "--config", str(toml), "-o", tmp + "/report.html"])
+    assert rc == 0, rc
+    print(len(open(tmp + "/report.html", encoding="utf-8").read()))
+""",
     "plan_replicates_and_detectable_difference": """
 import sys
 from yieldtrial.stats.power import detectable_difference_pct, replicates_needed
