@@ -82,6 +82,18 @@ s = st.split_plot_anova(df, response="y", block="block", whole_plot="n", sub_plo
 o = outlier_test(df, response="y", treatment="treatment", block="block")
 print(f.table["p_value"].iloc[0], len(s.table), len(o))
 """,
+    "network_analyze_many": """
+import sys
+import numpy as np, pandas as pd
+import yieldtrial
+rng = np.random.default_rng(0)
+rows = [dict(site=f"S{s}", block=f"B{b}", treatment="CK" if t == 0 else f"T{t}",
+             y=7000 + 100 * t + 50 * s + rng.normal(0, 200))
+        for s in range(8) for b in range(3) for t in range(4)]
+r = yieldtrial.analyze_many(pd.DataFrame(rows), by="site", response="y",
+                            treatment="treatment", block="block", control="CK")
+print(len(r.per_trial))
+""",
     "augmented_design": """
 import sys
 import pandas as pd
