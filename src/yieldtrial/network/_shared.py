@@ -77,9 +77,9 @@ def dunnett_critical_balanced(m: int, df: float, alpha: float) -> float:
 @functools.lru_cache(maxsize=4096)
 def _t_ppf(probability: float, df: float) -> float:
     """Student t quantile for one ``df`` (cached: the same few values recur)."""
-    from scipy import stats
+    from yieldtrial.stats._univariate import t_ppf  # scipy.stats.t.ppf, bit for bit
 
-    return float(stats.t.ppf(probability, df))
+    return float(t_ppf(probability, df))
 
 
 def t_quantile(probability: float, df: np.ndarray) -> np.ndarray:

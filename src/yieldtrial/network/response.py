@@ -150,8 +150,6 @@ def environment_response(
     .. [1] Finlay, K. W. and Wilkinson, G. N. (1963). The analysis of adaptation in a
        plant-breeding programme. Aust. J. Agric. Res. 14, 742-754.
     """
-    from scipy import stats
-
     if on not in ENVIRONMENT_INDICES:
         raise DataValidationError(
             f"on must be one of {', '.join(map(repr, ENVIRONMENT_INDICES))}; got {on!r}"
@@ -191,13 +189,15 @@ def environment_response(
             continue
         gain = m[:, i] - check
         ok = np.isfinite(gain) & np.isfinite(x_all)
-        rows.append(_fit_line(label, str(control), on, x_all[ok], gain[ok], confidence, stats))
+        rows.append(_fit_line(label, str(control), on, x_all[ok], gain[ok], confidence))
     return pd.DataFrame(rows, columns=list(RESPONSE_COLUMNS))
 
 
 def _fit_line(
-    label: str, control: str, on: str, x: np.ndarray, d: np.ndarray, confidence: float, stats: Any
+    label: str, control: str, on: str, x: np.ndarray, d: np.ndarray, confidence: float
 ) -> dict[str, Any]:
+    from yieldtrial.stats._univariate import t_isf, t_sf  # scipy.stats', bit for bit
+
     n = int(x.size)
     row: dict[str, Any] = {c: np.nan for c in RESPONSE_COLUMNS}
     row.update(
@@ -219,7 +219,7 @@ def _fit_line(
     df = n - 2
     s2 = float(resid @ resid) / df
     se = float(np.sqrt(s2 / sxx))
-    tq = float(stats.t.isf((1.0 - confidence) / 2.0, df))
+    tq = float(t_isf((1.0 - confidence) / 2.0, df))
     t = slope / se if se > 0 else np.nan
     syy = float(dc @ dc)
     row.update(
@@ -231,7 +231,7 @@ def _fit_line(
             "slope_ci_high": slope + tq * se,
             "t_value": t,
             "df": float(df),
-            "p_value": float(2.0 * stats.t.sf(abs(t), df)) if np.isfinite(t) else np.nan,
+            "p_value": float(2.0 * t_sf(abs(t), df)) if np.isfinite(t) else np.nan,
             "r_squared": 1.0 - float(resid @ resid) / syy if syy > 0 else np.nan,
             "gain_at_x_min": intercept + slope * float(x.min()),
             "gain_at_x_max": intercept + slope * float(x.max()),

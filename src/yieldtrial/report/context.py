@@ -70,13 +70,13 @@ def _normalise_means(frame: pd.DataFrame, s: ReportSettings) -> pd.DataFrame:
 
 def _unreplicated_means(trial: Any, s: ReportSettings) -> pd.DataFrame:
     """Means of a trial without error df (the trial's own means model; SE and CI when df > 0)."""
-    from scipy import stats as sps
+    from yieldtrial.stats._univariate import t_ppf  # scipy.stats.t.ppf, bit for bit
 
     mm = trial.means_model(s.kind, unit="kg/ha")
     se = mm.se
     df = float(mm.df)
     if np.isfinite(df) and df > 0 and np.isfinite(mm.mse):
-        q = float(sps.t.ppf(1 - s.alpha / 2, df))
+        q = float(t_ppf(1 - s.alpha / 2, df))
         low, high = mm.estimates - q * se, mm.estimates + q * se
     else:
         se = np.full(len(mm.levels), np.nan)

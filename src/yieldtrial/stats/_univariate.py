@@ -1,9 +1,12 @@
 """t, normal, F and chi-square distribution functions from :mod:`scipy.special`.
 
 ``import scipy.stats`` costs about 0.3-0.45 s of CPU in a fresh process (it loads every
-distribution, :mod:`scipy.optimize`, :mod:`scipy.spatial`, ...), while the comparisons need
-only a handful of t, normal and F tail probabilities and quantiles.  Each function here
-is what the ``scipy.stats`` method of the same name computes for these distributions,
+distribution, :mod:`scipy.optimize`, :mod:`scipy.spatial`, ...), while the comparisons, the
+ANOVA tables, mean separation (Duncan, SNK, Scheffe, LSD), the replicate plans and the
+network summaries need only a handful of t, normal and F tail probabilities and quantiles
+(the residual diagnostics still import scipy.stats for Shapiro-Wilk and Levene, which have
+no :mod:`scipy.special` form).  Each function here is what the ``scipy.stats`` method of
+the same name computes for these distributions,
 ``stats.t.sf(x, df) = special.stdtr(df, -x)`` and so on, with the same handling of the
 argument checks and support edges as ``rv_continuous``: a df that is not positive (or
 NaN) gives NaN, a probability outside ``[0, 1]`` gives NaN, a quantile at probability

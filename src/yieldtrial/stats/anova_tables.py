@@ -687,7 +687,7 @@ def _additive_anova(
     alpha: float,
 ) -> AnovaResult:
     """ANOVA of the additive designs (CRD, RCBD, Latin square); see :func:`anova`."""
-    from scipy import stats
+    from yieldtrial.stats._univariate import f_sf, t_ppf  # scipy.stats', bit for bit
 
     alpha = check_alpha(alpha)
     model = fit(
@@ -717,7 +717,7 @@ def _additive_anova(
         ms_t = ss_t / df_t if df_t > 0 else float("nan")
         if df_error > 0 and not zero_error and df_t > 0:
             f_t = ms_t / mse
-            p_t = float(stats.f.sf(f_t, df_t, df_error))
+            p_t = float(f_sf(f_t, df_t, df_error))
         else:
             f_t, p_t = float("nan"), float("nan")
         records.append(
@@ -764,7 +764,7 @@ def _additive_anova(
                 "mean over all treatment pairs of the SED from the LS-mean covariance "
                 "(unbalanced data: SEDs differ between pairs)"
             )
-        lsd = float(stats.t.ppf(1.0 - alpha / 2.0, df_error) * sed)
+        lsd = float(t_ppf(1.0 - alpha / 2.0, df_error) * sed)
         if zero_error:
             inference = (
                 "the error variance is zero (every plot is fitted exactly), so F-tests and "

@@ -244,14 +244,14 @@ def _wald(
     lmat: np.ndarray, coef: np.ndarray, xtx_pinv: np.ndarray, mse: float, df_error: int
 ) -> tuple[int, float, float, float]:
     """Wald F test of ``L beta = 0``: (df, sum of squares, F, p)."""
-    from scipy import stats
+    from yieldtrial.stats._univariate import f_sf  # scipy.stats.f.sf, bit for bit
 
     est = lmat @ coef
     middle = lmat @ xtx_pinv @ lmat.T
     q = int(np.linalg.matrix_rank(middle))
     ss = float(est @ np.linalg.pinv(middle) @ est)
     f = ss / q / mse
-    return q, ss, f, float(stats.f.sf(f, q, df_error))
+    return q, ss, f, float(f_sf(f, q, df_error))
 
 
 def factorial_anova(
@@ -301,8 +301,7 @@ def factorial_anova(
     >>> round(float(res.means_table().loc["1", "1"]), 10)
     8.9
     """
-    from scipy import stats
-
+    from yieldtrial.stats._univariate import f_sf  # scipy.stats.f.sf, bit for bit
     from yieldtrial.stats.model import (
         _check_columns,
         least_squares,
@@ -384,7 +383,7 @@ def factorial_anova(
             sum_sq=ss,
             mean_sq=ms,
             f=f,
-            p_value=float(stats.f.sf(f, df, df_error)) if np.isfinite(f) else np.nan,
+            p_value=float(f_sf(f, df, df_error)) if np.isfinite(f) else np.nan,
             error_term="residual",
         )
 

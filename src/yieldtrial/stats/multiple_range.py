@@ -355,7 +355,7 @@ def _pairs(
     pairs), the k x k significance matrix, the rank order, the single critical value
     (Tukey, Scheffe, LSD), Duncan/SNK critical values by span and the SED matrix.
     """
-    from scipy import stats
+    from yieldtrial.stats._univariate import f_ppf, f_sf, t_ppf, t_sf  # scipy.stats', bit for bit
 
     est = np.asarray(mm.estimates, dtype=float)
     cov = np.asarray(mm.cov, dtype=float)
@@ -398,9 +398,9 @@ def _pairs(
 
     if key in ("scheffe", "lsd"):
         if key == "scheffe":
-            crit_single = float(np.sqrt((k - 1) * stats.f.ppf(1 - alpha, k - 1, df)))
+            crit_single = float(np.sqrt((k - 1) * f_ppf(1 - alpha, k - 1, df)))
         else:
-            crit_single = float(stats.t.ppf(1 - alpha / 2, df))
+            crit_single = float(t_ppf(1 - alpha / 2, df))
     elif key == "tukey":
         crit_single = _qtukey(1 - alpha, k, df)
     else:
@@ -433,9 +433,9 @@ def _pairs(
         crit = np.full(span.size, crit_single)
         least = crit * s_pair
         if key == "scheffe":
-            p_val = np.asarray(stats.f.sf(stat**2 / (k - 1), k - 1, df), dtype=float)
+            p_val = np.asarray(f_sf(stat**2 / (k - 1), k - 1, df), dtype=float)
         else:
-            p_val = np.asarray(2 * stats.t.sf(stat, df), dtype=float)
+            p_val = np.asarray(2 * t_sf(stat, df), dtype=float)
     is_tested = np.ones(span.size, dtype=bool)
     if key in _RANGE_TESTS:
         # protection rule: a pair is tested unless a wider range enclosing it (a' <= a,
@@ -827,8 +827,7 @@ def summarised_letters(
     >>> len(table), int((table["letters_05"] != "").sum())
     (600, 6)
     """
-    from scipy import stats
-
+    from yieldtrial.stats._univariate import f_ppf, t_ppf  # scipy.stats', bit for bit
     from yieldtrial.stats.compare import treatment_f_test
     from yieldtrial.stats.letters import compact_letters
 
@@ -869,9 +868,9 @@ def summarised_letters(
         elif key == "tukey":
             table[:] = _qtukey(1 - alpha, k, df)
         elif key == "scheffe":
-            table[:] = float(np.sqrt((k - 1) * stats.f.ppf(1 - alpha, k - 1, df)))
+            table[:] = float(np.sqrt((k - 1) * f_ppf(1 - alpha, k - 1, df)))
         else:
-            table[:] = float(stats.t.ppf(1 - alpha / 2, df))
+            table[:] = float(t_ppf(1 - alpha / 2, df))
         gate = True
         if key == "lsd" and protected:
             gate = bool(treatment_f_test(mm)[2] < alpha)

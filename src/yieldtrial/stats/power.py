@@ -272,11 +272,11 @@ def _critical(
     comparison: str, n_treatments: int, df: float, alpha: float, alternative: str
 ) -> float:
     """Critical value of the comparison's t statistic (cached)."""
-    from scipy import stats
+    from yieldtrial.stats._univariate import t_isf  # scipy.stats.t.isf, bit for bit
 
     two = alternative == "two-sided"
     if comparison == "t" or n_treatments == 2:
-        return float(stats.t.isf(alpha / (2.0 if two else 1.0), df))
+        return float(t_isf(alpha / (2.0 if two else 1.0), df))
     if comparison == "tukey":
         from yieldtrial.stats.distributions import tukey_critical_value
 
@@ -619,7 +619,9 @@ def detectable_difference_pct(
     ...                                 comparison="t"), 2)
     17.27
     """
-    from scipy import optimize, special
+    from scipy import special
+
+    from yieldtrial.stats._roots import brentq  # scipy.optimize.brentq's iterates
 
     validate_plan_arguments(
         cv_pct=cv_pct, n_treatments=n_treatments, alpha=alpha, power=power, design=design,
@@ -642,5 +644,5 @@ def detectable_difference_pct(
         hi *= 2.0
     else:  # pragma: no cover - the power tends to 1, so doubling always ends
         raise DataValidationError(f"power {p:g} cannot be reached (critical value {crit:g})")
-    ncp = float(optimize.brentq(gap, 0.0, hi, xtol=1e-12, rtol=1e-13))
+    ncp = float(brentq(gap, 0.0, hi, xtol=1e-12, rtol=1e-13))
     return ncp * cv * float(np.sqrt(2.0 / r))

@@ -265,7 +265,7 @@ def _contrast_verdicts(
     mm: Any, contrasts: Sequence[tuple[str, str, str]], alpha: float
 ) -> list[dict[str, Any]]:
     """T test of each named contrast on the means model's error term (unadjusted)."""
-    from scipy import stats as sps
+    from yieldtrial.stats._univariate import t_sf  # scipy.stats.t.sf, bit for bit
 
     levels = [str(v) for v in mm.levels]
     df = float(mm.df)
@@ -280,7 +280,7 @@ def _contrast_verdicts(
         estimate = float(vec @ np.asarray(mm.estimates, dtype=float))
         se = float(np.sqrt(max(float(quadratic_forms(mm.cov, vec)[0]), 0.0)))  # implicit V too
         cdf = float(mm.contrast_df(vec)[0]) if hasattr(mm, "contrast_df") else df
-        p = float(2.0 * sps.t.sf(abs(estimate / se), cdf)) if se > 0 else np.nan
+        p = float(2.0 * t_sf(abs(estimate / se), cdf)) if se > 0 else np.nan
         sig = bool(p < alpha)
         rows.append(
             {

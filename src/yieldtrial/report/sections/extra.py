@@ -505,7 +505,7 @@ def _contrast_scale(ctx: ReportContext, mm: Any) -> float:
 
 def contrasts_section(ctx: ReportContext) -> Section | None:
     """Named contrasts of ``[[contrasts]]``: estimate, CI, t test on the design model's error."""
-    from scipy import stats as sps
+    from yieldtrial.stats._univariate import t_ppf, t_sf  # scipy.stats', bit for bit
 
     s, lang = ctx.s, ctx.s.lang
     if not ctx.config.contrasts:
@@ -541,9 +541,9 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
             se = float(mm.contrast(vec)[1]) * abs(scale)  # w V w' (implicit V when balanced)
             # the design model's df (Satterthwaite for a mixed model)
             cdf = float(mm.contrast_df(vec)[0]) if hasattr(mm, "contrast_df") else df
-            q = float(sps.t.ppf(1 - s.alpha / 2, cdf))
+            q = float(t_ppf(1 - s.alpha / 2, cdf))
             tval = estimate / se
-            p = float(2 * sps.t.sf(abs(tval), cdf))
+            p = float(2 * t_sf(abs(tval), cdf))
             row |= {"se": se, "ci_low": estimate - q * se, "ci_high": estimate + q * se,
                     "t": tval, "df": cdf, "p": p, "critical_value": q}  # fmt: skip
             key = (
