@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.report._format import fmt_count
 from yieldtrial.report._network_zh import cv_flag, error_term, network_note, site_reason
 from yieldtrial.report.formats import FORMATS, check_format
 from yieldtrial.report.model import (
@@ -164,9 +165,9 @@ def network_report(
     facts = [
         (
             t("network.fact.trials", lang),
-            f"{len(result.per_trial) + len(left_out)}{' (' if lang == 'en' else '（'}"
+            f"{fmt_count(len(result.per_trial) + len(left_out))}{' (' if lang == 'en' else '（'}"
             + ("，" if lang == "zh" else ", ").join(
-                f"{_status(k, lang)} {v}" for k, v in sorted(counts.items())
+                f"{_status(k, lang)} {fmt_count(v)}" for k, v in sorted(counts.items())
             )
             + (")" if lang == "en" else "）"),
         ),
@@ -426,7 +427,13 @@ def _methods(result: NetworkResult, lang: str, stability: bool, response: bool) 
         )
         blocks.append(
             Paragraph(
-                t("network.methods.model", lang, model=model, error=error, df=f"{prov.df_error:g}")
+                t(
+                    "network.methods.model",
+                    lang,
+                    model=model,
+                    error=error,
+                    df=fmt_count(prov.df_error),
+                )
             )
         )
     if s.control is not None:
@@ -599,7 +606,7 @@ def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
         values = {
             "treatment": name,
             "check": str(control),
-            "n": int(_f(r.sites_compared)),
+            "n": fmt_count(_f(r.sites_compared)),
             "unit": unit,
             "ci": pct,
         }
@@ -632,7 +639,7 @@ def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
                 t(
                     "network.conclusion.win",
                     lang,
-                    above=int(_f(r.sites_above)),
+                    above=fmt_count(_f(r.sites_above)),
                     rate=f"{_f(r.win_rate_pct):.1f}",
                     low=f"{low:.0f}",
                     high=f"{high:.0f}",
@@ -666,8 +673,8 @@ def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
                     "network.conclusion.rule",
                     lang,
                     treatment=name,
-                    gains=int(_f(r.sites_significant_gain)),
-                    n=int(_f(r.sites_replicated)),
+                    gains=fmt_count(_f(r.sites_significant_gain)),
+                    n=fmt_count(_f(r.sites_replicated)),
                     verdict=t(verdict, lang),
                 )
             )
@@ -919,7 +926,7 @@ def _listing_note(key: str, lang: str, *, file: str | None, json: str, **values:
     """Return the paragraph above a summarised per-site table: how many, what, where."""
     from yieldtrial.report.i18n import t
 
-    counts = {name: f"{value:,}" for name, value in values.items()}
+    counts = {name: fmt_count(value) for name, value in values.items()}
     keys = f" ({json})" if lang == "en" else ""
     n = counts["n"]
     where = (
