@@ -1034,16 +1034,16 @@ def _site_table(
     missing = _plots_missing(result)
     for site, n_missing in zip(s.sites.itertuples(index=False), missing, strict=True):
         row = {
-                "site": str(site.site),
-                "status": _status(str(site.status), lang),
-                "cv_pct": _num(site.cv_pct),
-                "cv_flag": "" if str(site.cv_flag) == "na" else cv_flag(str(site.cv_flag), lang),
-                "mse": _num(site.mse),
-                "df_error": _num(site.df_error),
-                "n_missing": _num(n_missing),
-                "included": t("network.yes" if site.included else "network.no", lang),
-                "reason": "" if site.included else site_reason(str(site.reason), lang),
-        }  # fmt: skip
+            "site": str(site.site),
+            "status": _status(str(site.status), lang),
+            "cv_pct": _num(site.cv_pct),
+            "cv_flag": "" if str(site.cv_flag) == "na" else cv_flag(str(site.cv_flag), lang),
+            "mse": _num(site.mse),
+            "df_error": _num(site.df_error),
+            "n_missing": _num(n_missing),
+            "included": t("network.yes" if site.included else "network.no", lang),
+            "reason": "" if site.included else site_reason(str(site.reason), lang),
+        }
         # an included site lacking a treatment's yield says which (a farm's missing strip)
         rows.append(_remark(result, row, lang) if site.included else row)
         styles.append("" if site.included else "excluded")
