@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -533,3 +534,52 @@ def test_a_tables_own_computed_columns_are_kept_as_reported(tmp_path):
     assert plots["reported_standard_moisture_pct"].astype(float).tolist() == [14.0, 14.0]
     assert plots["reported_moisture_method"].tolist() == ["shrink", "shrink"]
     assert "standard_moisture_pct" not in plots and "moisture_method" not in plots
+
+
+def _plots_csv(path: Path) -> Path:
+    path.write_text("plot_id,treatment,yield_kg_ha\n1,CK,6000\n2,T,6300\n", encoding="utf-8")
+    return path
+
+
+def test_sheet_with_a_csv_file_is_an_error_naming_the_file(tmp_path):
+    """sheet= with a CSV was ignored (the CSV read as if no sheet were asked for)."""
+    path = _plots_csv(tmp_path / "plots.csv")
+    with pytest.raises(DataValidationError, match=r"^plots\.csv: sheet='2024' applies to an "):
+        read_plots(path, sheet="2024")
+    with pytest.raises(DataValidationError, match="leave sheet= out"):
+        read_plots(str(path), sheet=0)
+
+
+def test_sheet_with_a_dataframe_is_an_error() -> None:
+    """A DataFrame has no worksheets either."""
+    frame = pd.DataFrame({"plot_id": ["1"], "treatment": ["CK"], "yield_kg_ha": [6000.0]})
+    with pytest.raises(DataValidationError, match="is a DataFrame .no worksheets.; leave sheet="):
+        read_plots(frame, sheet="plots")
+
+
+def test_sheet_applies_to_the_workbooks_of_a_mix_of_files(tmp_path):
+    """read_plot_sources: a CSV and a workbook; the sheet is the workbook's, the CSV is read."""
+    import openpyxl
+
+    from yieldtrial.io.sources import read_plot_sources
+
+    _plots_csv(tmp_path / "a.csv")
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "notes"
+    sheet = workbook.create_sheet("2024")
+    sheet.append(["plot_id", "treatment", "yield_kg_ha"])
+    sheet.append([1, "CK", 5000])
+    workbook.save(tmp_path / "b.xlsx")
+    table = read_plot_sources([tmp_path / "a.csv", tmp_path / "b.xlsx"], sheet="2024")
+    assert table[["site", "yield_kg_ha"]].values.tolist() == [
+        ["a", 6000.0], ["a", 6300.0], ["b", 5000.0]
+    ]  # fmt: skip
+
+
+def test_sheet_with_only_csv_files_is_an_error(tmp_path):
+    """read_plot_sources with sheet= and no workbook: the sheet would be ignored."""
+    from yieldtrial.io.sources import read_plot_sources
+
+    files = [_plots_csv(tmp_path / "a.csv"), _plots_csv(tmp_path / "b.csv")]
+    with pytest.raises(DataValidationError, match="'a.csv' and 1 more are CSV files"):
+        read_plot_sources(files, sheet="2024")

@@ -413,3 +413,45 @@ def test_title_longer_than_the_document_properties_hold(tmp_path: Any) -> None:
     document = docx.Document(io.BytesIO(report.to_docx()))
     assert document.core_properties.title == "T" * 254 + "…"
     assert any("T" * 300 in p.text for p in document.paragraphs)
+
+
+def test_leading_minus_is_a_non_breaking_hyphen() -> None:
+    """A number's minus is Word's no-break hyphen; the text still reads "-" (searchable).
+
+    LibreOffice broke lines after such a minus ("（-" at a line end, "5.8%" below it).
+    Only the DOCX changes: the JSON and Markdown keep the ASCII "-".
+    """
+    from yieldtrial.report.model import Column, Paragraph, Report, Section, Table
+
+    text = "T: 95 % CI [-16.6, -6.8]; 减产（-2.6%）; plot 1-2, T-CK"
+    table = Table("t", [Column("d", "Diff", "signed", 1)], [{"d": -12.5}])
+    report = Report("probe", "en", [Section("s", "S", [Paragraph(text), table])])
+    document = docx.Document(io.BytesIO(report.to_docx()))
+    paragraph = next(p for p in document.paragraphs if "CI" in p.text)
+    assert paragraph.text == text
+    assert len(paragraph._p.findall(f".//{W}noBreakHyphen")) == 3
+    cell = document.tables[0].rows[1].cells[0]
+    assert cell.text == "-12.5" and cell._tc.findall(f".//{W}noBreakHyphen")
+    assert "-16.6, -6.8" in report.to_json() and "-16.6, -6.8" in report.to_markdown()
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="needs LibreOffice (soffice) and poppler-utils (pdftotext)",
+)
+def test_no_line_of_the_pdf_ends_with_a_numbers_minus(tmp_path: Any) -> None:
+    """The Chinese RCBD demo: LibreOffice wrapped "减产 27.63 kg/亩（-" / "5.8%，..."."""
+    source = tmp_path / "report.docx"
+    source.write_bytes(_report("replicated-rcbd", "zh").to_docx())
+    subprocess.run(  # noqa: S603
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    text = subprocess.run(  # noqa: S603
+        ["pdftotext", "-layout", str(tmp_path / "report.pdf"), "-"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    assert "27.63" in text
+    ends = [line for line in text.splitlines() if re.search(r"(^|[^0-9A-Za-z])-\s*$", line)]
+    assert ends == []

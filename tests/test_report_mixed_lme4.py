@@ -326,7 +326,8 @@ def test_augmented_federer_means_and_dunnett_match_emmeans(tmp: str) -> None:
 # ----------------------------------------------------------------------------- text
 
 
-#: case -> (fit design in the provenance, R model formula of make_reference.R)
+#: case -> (the trial's design in the provenance, R model formula of make_reference.R);
+#: the augmented trial with random blocks is fitted as an RCBD but recorded as augmented
 PROVENANCE = {
     "split_missing1": ("split_plot", "yield_kg_ha ~ main * sub + (1 | block) + (1 | block:main)"),
     "split_missing3": ("split_plot", "yield_kg_ha ~ main * sub + (1 | block) + (1 | block:main)"),
@@ -339,7 +340,7 @@ PROVENANCE = {
     "alpha30_missing1": (
         "alpha", "yield_kg_ha ~ block + treatment + (1 | block:incomplete_block)",
     ),
-    "augmented_random": ("rcbd", "yield_kg_ha ~ treatment + (1 | block)"),
+    "augmented_random": ("augmented", "yield_kg_ha ~ treatment + (1 | block)"),
     "rowcol_missing1": (
         "row_column", "yield_kg_ha ~ block + treatment + (1 | block:row) + (1 | block:column)",
     ),

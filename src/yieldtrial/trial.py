@@ -420,7 +420,7 @@ class FieldTrial:
         columns : mapping, optional
             Header renames, see :func:`yieldtrial.read_plots`.
         sheet : str or int, optional
-            Worksheet of an ``.xlsx`` file.
+            Worksheet of an ``.xlsx`` file (an error with a CSV file, which has none).
         encoding : str, optional
             CSV encoding (UTF-8 or GB18030 detected by default).
 

@@ -353,10 +353,6 @@ def table_only_flags(args: argparse.Namespace, flags: Sequence[tuple[str, str]])
     return f"{', '.join(given)} {verb} to a plot table only; leave {pronoun} out for a single MASS"
 
 
-#: Suffixes of the workbooks read (the ones ``--sheet`` applies to; ``--encoding`` does not).
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
-
 def check_file_options(
     sheet: str | None, encoding: str | None, files: Sequence[str | os.PathLike[str]]
 ) -> None:
@@ -383,7 +379,9 @@ def check_file_options(
     names = [Path(file) for file in files]
     if not names:
         return
-    books = [name for name in names if name.suffix.lower() in WORKBOOK_SUFFIXES]
+    from yieldtrial.io.table_files import is_workbook
+
+    books = [name for name in names if is_workbook(name)]
     shown = repr(names[0].name) + ("" if len(names) == 1 else f" and {len(names) - 1} more")
     if sheet is not None and not books:
         kind = "a CSV file" if len(names) == 1 else "CSV files"

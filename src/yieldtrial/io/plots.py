@@ -42,7 +42,13 @@ from yieldtrial.io.headers import (
     recognise_header,
     recognised_headers,
 )
-from yieldtrial.io.table_files import ENCODINGS, NA_VALUES, read_table_file, tidy_headers
+from yieldtrial.io.table_files import (
+    ENCODINGS,
+    NA_VALUES,
+    is_workbook,
+    read_table_file,
+    tidy_headers,
+)
 from yieldtrial.units import (
     AREA_UNITS,
     MASS_UNITS,
@@ -115,7 +121,8 @@ def read_plots(
         Applied before the built-in aliases and wins over them.
     sheet : str or int, optional
         Worksheet name or position in an ``.xlsx`` file; by default the first sheet that
-        is not hidden (the one Excel shows first).
+        is not hidden (the one Excel shows first).  Given with a CSV file or a DataFrame
+        (no worksheets) it is an error, not ignored.
     encoding : str, optional
         Text encoding of a CSV file; by default UTF-8 (with or without BOM) is
         tried, then GB18030 (a superset of GBK and GB2312).
@@ -136,9 +143,10 @@ def read_plots(
     Raises
     ------
     DataValidationError
-        Empty table; missing required columns (all listed at once, with the
-        accepted alternatives); non-numeric cells (row number as in the file:
-        the header is row 1, the first plot row 2); area <= 0; mass < 0;
+        ``sheet=`` with a CSV file or a DataFrame; empty table; missing required
+        columns (all listed at once, with the accepted alternatives); non-numeric
+        cells (row number as in the file: the header is row 1, the first plot row 2);
+        area <= 0; mass < 0;
         moisture, impurity or empty grain outside [0, 100); shelling outside
         (0, 100]; moisture or shelling recorded as fractions; empty or duplicate
         plot ids (per site when a ``site`` column exists); a plot with a mass but
@@ -167,6 +175,8 @@ def read_plots(
     >>> list(read_plots(frame).columns)
     ['plot_id', 'treatment', 'harvested_area_m2', 'fresh_mass_kg', 'moisture_pct']
     """
+    if sheet is not None:
+        _check_sheet_applies(source, sheet)
     if isinstance(source, pd.DataFrame):
         _check_frame_shape(source, columns)
         frame = source.copy()
@@ -218,6 +228,25 @@ def read_plots(
         plots = plots.reset_index(drop=True)
     plots.attrs = {"column_map": column_map, "source": name, "encoding": used_encoding}
     return plots
+
+
+def _check_sheet_applies(source: Any, sheet: str | int) -> None:
+    """Refuse ``sheet=`` for a source without worksheets (a CSV file, a DataFrame).
+
+    It would be ignored: a user who asked for the sheet ``"2024"`` would get the CSV's
+    table without being told (the command line refuses ``--sheet`` with a CSV the same way).
+    """
+    if isinstance(source, pd.DataFrame):
+        raise DataValidationError(
+            f"sheet={sheet!r} applies to an .xlsx workbook, but the plot table is a DataFrame "
+            "(no worksheets); leave sheet= out"
+        )
+    if isinstance(source, (str, os.PathLike)) and not is_workbook(source):
+        name = Path(source).name
+        raise DataValidationError(
+            f"{name}: sheet={sheet!r} applies to an .xlsx workbook, but {name!r} is read as a "
+            "CSV file (no worksheets); leave sheet= out, or read the .xlsx workbook instead"
+        )
 
 
 def _read_file_rows(frame: pd.DataFrame, *, name: str) -> pd.DataFrame:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.plots import map_plot_headers, read_plots
-from yieldtrial.io.table_files import read_table_file
+from yieldtrial.io.table_files import is_workbook, read_table_file
 from yieldtrial.io.validation import list_items
 
 __all__ = ["TABLE_SUFFIXES", "expand_sources", "read_plot_sources"]
@@ -146,7 +146,8 @@ def read_plot_sources(
     columns : mapping, optional
         Header renames, as :func:`yieldtrial.read_plots`.
     sheet : str or int, optional
-        Worksheet of ``.xlsx`` files.
+        Worksheet of the ``.xlsx`` files; CSV files among them are read as they are.  An
+        error when no file is a workbook (it would be ignored).
     encoding : str, optional
         Encoding of CSV files (UTF-8 or GB18030 detected by default).
     site_column : str, default "site"
@@ -165,7 +166,8 @@ def read_plot_sources(
     Raises
     ------
     DataValidationError
-        As :func:`yieldtrial.read_plots` for each file (the message names the file).
+        As :func:`yieldtrial.read_plots` for each file (the message names the file);
+        ``sheet=`` when no file is a workbook.
 
     Examples
     --------
@@ -180,13 +182,20 @@ def read_plot_sources(
     """  # noqa: E501
     files = expand_sources(sources)
     several = len(files) > 1
+    if sheet is not None and files and not any(is_workbook(path) for path in files):
+        shown = repr(files[0].name) + (f" and {len(files) - 1} more" if several else "")
+        raise DataValidationError(
+            f"sheet={sheet!r} applies to an .xlsx workbook, but {shown} "
+            f"{'are CSV files' if several else 'is a CSV file'} (no worksheets); leave sheet= out"
+        )
     tables = []
     with_site: list[bool] = []
     for path in files:
+        book_sheet = sheet if is_workbook(path) else None  # a mix: the sheet of each workbook
         if validate:
-            table = read_plots(path, columns=columns, sheet=sheet, encoding=encoding)
+            table = read_plots(path, columns=columns, sheet=book_sheet, encoding=encoding)
         else:
-            raw, _ = read_table_file(path, sheet=sheet, encoding=encoding)
+            raw, _ = read_table_file(path, sheet=book_sheet, encoding=encoding)
             table = map_plot_headers(raw, columns=columns, name=path.name)
             table.index = table.index + 2  # the file's row numbers (the header is row 1)
         with_site.append(site_column in table)

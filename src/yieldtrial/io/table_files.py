@@ -51,11 +51,22 @@ from yieldtrial.io.oserrors import file_error
 __all__ = [
     "ENCODINGS",
     "NA_VALUES",
+    "WORKBOOK_SUFFIXES",
     "check_input_file",
     "harvest_columns_filled",
+    "is_workbook",
     "read_table_file",
     "tidy_headers",
 ]
+
+#: Suffixes of the workbooks read (the files ``sheet=`` applies to; ``encoding=`` does not).
+WORKBOOK_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm")
+
+
+def is_workbook(path: str | os.PathLike[str]) -> bool:
+    """Tell whether a plot-table file is read as a workbook (by its suffix), not as text."""
+    return Path(path).suffix.lower() in WORKBOOK_SUFFIXES
+
 
 #: Encodings tried, in order, when ``encoding`` is not given.
 ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
@@ -170,7 +181,7 @@ def read_table_file(
             f"{path.name}: old .xls workbooks (Excel 97-2003) are not supported; open it in "
             "Excel and save it as .xlsx or CSV"
         )
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in WORKBOOK_SUFFIXES:
         return _read_xlsx(path, sheet), None
     if head.startswith(b"PK\x03\x04"):
         raise DataValidationError(

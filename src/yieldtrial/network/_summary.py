@@ -322,7 +322,7 @@ def summarize(
         if high.any():
             names = _name_list(site_all[high], cv[high], above=exclude_cv_above)
             notes.append(
-                f"{int(high.sum())} site(s) excluded for CV above {exclude_cv_above:g} % "
+                f"{int(high.sum()):,} site(s) excluded for CV above {exclude_cv_above:g} % "
                 f"(exclude_cv_above): {names}."
             )
     flagged = included & np.isin(flag, ("warn", "strong"))
@@ -348,7 +348,9 @@ def summarize(
     )
     n_out = int((~included).sum())
     if n_out:
-        notes.insert(0, f"{n_out} site(s) excluded from the across-site analysis (see the strip).")
+        notes.insert(
+            0, f"{n_out:,} site(s) excluded from the across-site analysis (see the strip)."
+        )
 
     if codes is not None and len(set(codes.labels.tolist())) < codes.labels.size:
         codes = None  # labels equal as text (e.g. 1 and "1") are one level: match by text
@@ -611,11 +613,11 @@ def _sites_as_blocks(
     se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     missing = int(m_ts.size - fit.n_obs)
     note = (
-        f"every site is unreplicated (one plot per treatment): the {fit.n_sites} sites are "
+        f"every site is unreplicated (one plot per treatment): the {fit.n_sites:,} sites are "
         "the replicates of a randomized complete block design with sites as blocks "
-        f"(response ~ treatment + site); the treatment x site interaction ({fit.df_error} df) "
+        f"(response ~ treatment + site); the treatment x site interaction ({fit.df_error:,} df) "
         "is the error of every test and interval"
-        + (f"; {missing} missing cell(s) are handled by the model (LS-means)" if missing else "")
+        + (f"; {missing:,} missing cell(s) are handled by the model (LS-means)" if missing else "")
         + "."
     )
     return anova, fit.lsmeans, se, float(fit.df_error), mse, cov, "RCBD, sites as blocks", note
@@ -658,7 +660,7 @@ def _mixed_two_stage(
     cov = scale * fit.cov_unit
     se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     note = (
-        f"{n_unrep} site(s) are unreplicated and {n_rep} replicated: two-stage analysis. "
+        f"{n_unrep:,} site(s) are unreplicated and {n_rep:,} replicated: two-stage analysis. "
         "Stage 1: each site's LS-means and their variances (squared standard errors; at an "
         f"unreplicated site the pooled plot error variance of the replicated sites, {pooled:.6g} "
         f"on {df_pooled:g} df). Stage 2: weighted least squares of lsmean ~ site + treatment "

@@ -15,6 +15,7 @@ __all__ = [
     "attr_or",
     "design_label",
     "factor_label",
+    "fmt_count",
     "fmt_number",
     "fmt_p",
     "fmt_signed",
@@ -53,6 +54,27 @@ def fmt_number(value: Any, digits: int = 2) -> str:
     if not math.isfinite(number):
         return "–"
     return DEFAULT_NUMBER_STYLE.number(number, digits)
+
+
+def fmt_count(value: Any) -> str:
+    """Format a count (sites, plots, wins, degrees of freedom) for report text.
+
+    Counts take a thousands separator from 1,000 on, in English and Chinese reports
+    alike ("2,040 个试点"), unlike measurements, whose separators start at 10,000
+    (:func:`fmt_number`).  A value that is not a whole number is shown as given.
+
+    Examples
+    --------
+    >>> fmt_count(2040), fmt_count(999), fmt_count(4010.0), fmt_count(12.5)
+    ('2,040', '999', '4,010', '12.5')
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if not math.isfinite(number):
+        return "–"
+    return f"{int(number):,}" if number.is_integer() else f"{number:g}"
 
 
 def fmt_signed(value: Any, digits: int = 1) -> str:

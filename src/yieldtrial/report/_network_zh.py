@@ -56,7 +56,7 @@ def _missing(found: re.Match[str]) -> str:
 _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (
         re.compile(
-            rf"^(?P<n>\d+) site\(s\) excluded for CV above (?P<cv>{_NUM}) % "
+            rf"^(?P<n>[\d,]+) site\(s\) excluded for CV above (?P<cv>{_NUM}) % "
             r"\(exclude_cv_above\): (?P<items>.+)\.$"
         ),
         lambda m: f"{m['n']} 个试点因变异系数高于 {m['cv']}% 未纳入汇总：{_sites(m['items'])}。",
@@ -73,7 +73,7 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     ),
     (
         re.compile(
-            r"^(?P<n>\d+) site\(s\) excluded from the across-site analysis \(see the strip\)\.$"
+            r"^(?P<n>[\d,]+) site\(s\) excluded from the across-site analysis \(see the strip\)\.$"
         ),
         lambda m: f"{m['n']} 个试点未纳入多点汇总分析（见各试点试验质量表）。",
     ),
@@ -87,11 +87,11 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     ),
     (
         re.compile(
-            r"^every site is unreplicated \(one plot per treatment\): the (?P<n>\d+) sites are "
+            r"^every site is unreplicated \(one plot per treatment\): the (?P<n>[\d,]+) sites are "
             r"the replicates of a randomized complete block design with sites as blocks "
             r"\(response ~ treatment \+ site\); the treatment x site interaction "
-            rf"\((?P<df>{_NUM}) df\) is the error of every test and interval"
-            r"(?:; (?P<missing>\d+) missing cell\(s\) are handled by the model \(LS-means\))?\.$"
+            r"\((?P<df>[\d,]+) df\) is the error of every test and interval"
+            r"(?:; (?P<missing>[\d,]+) missing cell\(s\) are handled by the model \(LS-means\))?\.$"
         ),
         lambda m: (
             f"各试点均无重复（每个处理一个小区）：{m['n']} 个试点作为重复，按以试点为区组的"
@@ -101,8 +101,8 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     ),
     (
         re.compile(
-            r"^(?P<unrep>\d+) site\(s\) are unreplicated and (?P<rep>\d+) replicated: two-stage "
-            r"analysis\. .* the pooled plot error variance of the replicated sites, "
+            r"^(?P<unrep>[\d,]+) site\(s\) are unreplicated and (?P<rep>[\d,]+) replicated: "
+            r"two-stage analysis\. .* the pooled plot error variance of the replicated sites, "
             rf"(?P<pooled>{_NUM}) on (?P<dfp>{_NUM}) df\)\. .* var_GE = (?P<ge>{_NUM}) "
             rf"\(moment estimate: interaction mean square (?P<ms>{_NUM}) minus .* weighted "
             rf"residual mean square (?P<scale>{_NUM}) on (?P<df>{_NUM}) df, .*$"

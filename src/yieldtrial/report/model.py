@@ -453,6 +453,8 @@ def format_value(value: Any, column: Column, style: NumberStyle | None = None) -
     '<0.001'
     >>> format_value(5.28, Column("d", "D", "signed", 2))
     '+5.28'
+    >>> format_value(2039, Column("df", "df", "int"))
+    '2,039'
     >>> format_value(float("nan"), Column("x", "X"))
     '–'
     """
@@ -461,8 +463,8 @@ def format_value(value: Any, column: Column, style: NumberStyle | None = None) -
     number = _finite(value)
     if number is None:
         return "–" if not isinstance(value, str) else value
-    if column.kind == "int":
-        return f"{number:.0f}"
+    if column.kind == "int":  # a count (df, n, sites): grouped from 1,000 on, as in the text
+        return f"{number:,.0f}"
     if column.kind == "pvalue":
         return "<0.001" if number < 0.001 else f"{number:.3f}"
     if column.kind == "pct":

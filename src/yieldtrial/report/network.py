@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.report._format import fmt_count
 from yieldtrial.report._network_zh import cv_flag, error_term, network_note, site_reason
 from yieldtrial.report.formats import FORMATS, check_format
 from yieldtrial.report.model import (
@@ -164,9 +165,9 @@ def network_report(
     facts = [
         (
             t("network.fact.trials", lang),
-            f"{len(result.per_trial) + len(left_out)}{' (' if lang == 'en' else '（'}"
+            f"{fmt_count(len(result.per_trial) + len(left_out))}{' (' if lang == 'en' else '（'}"
             + ("，" if lang == "zh" else ", ").join(
-                f"{_status(k, lang)} {v}" for k, v in sorted(counts.items())
+                f"{_status(k, lang)} {fmt_count(v)}" for k, v in sorted(counts.items())
             )
             + (")" if lang == "en" else "）"),
         ),
@@ -426,7 +427,13 @@ def _methods(result: NetworkResult, lang: str, stability: bool, response: bool) 
         )
         blocks.append(
             Paragraph(
-                t("network.methods.model", lang, model=model, error=error, df=f"{prov.df_error:g}")
+                t(
+                    "network.methods.model",
+                    lang,
+                    model=model,
+                    error=error,
+                    df=fmt_count(prov.df_error),
+                )
             )
         )
     if s.control is not None:
@@ -599,7 +606,7 @@ def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
         values = {
             "treatment": name,
             "check": str(control),
-            "n": int(_f(r.sites_compared)),
+            "n": fmt_count(_f(r.sites_compared)),
             "unit": unit,
             "ci": pct,
         }
@@ -632,7 +639,7 @@ def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
                 t(
                     "network.conclusion.win",
                     lang,
-                    above=int(_f(r.sites_above)),
+                    above=fmt_count(_f(r.sites_above)),
                     rate=f"{_f(r.win_rate_pct):.1f}",
                     low=f"{low:.0f}",
                     high=f"{high:.0f}",
@@ -666,8 +673,8 @@ def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
                     "network.conclusion.rule",
                     lang,
                     treatment=name,
-                    gains=int(_f(r.sites_significant_gain)),
-                    n=int(_f(r.sites_replicated)),
+                    gains=fmt_count(_f(r.sites_significant_gain)),
+                    n=fmt_count(_f(r.sites_replicated)),
                     verdict=t(verdict, lang),
                 )
             )
@@ -919,7 +926,7 @@ def _listing_note(key: str, lang: str, *, file: str | None, json: str, **values:
     """Return the paragraph above a summarised per-site table: how many, what, where."""
     from yieldtrial.report.i18n import t
 
-    counts = {name: f"{value:,}" for name, value in values.items()}
+    counts = {name: fmt_count(value) for name, value in values.items()}
     keys = f" ({json})" if lang == "en" else ""
     n = counts["n"]
     where = (
@@ -1024,20 +1031,21 @@ def _site_table(
     ]
     rows = []
     styles = []
-    for site in s.sites.itertuples(index=False):
-        rows.append(
-            {
-                "site": str(site.site),
-                "status": _status(str(site.status), lang),
-                "cv_pct": _num(site.cv_pct),
-                "cv_flag": "" if str(site.cv_flag) == "na" else cv_flag(str(site.cv_flag), lang),
-                "mse": _num(site.mse),
-                "df_error": _num(site.df_error),
-                "n_missing": _num(site.n_missing),
-                "included": t("network.yes" if site.included else "network.no", lang),
-                "reason": "" if site.included else site_reason(str(site.reason), lang),
-            }
-        )
+    missing = _plots_missing(result)
+    for site, n_missing in zip(s.sites.itertuples(index=False), missing, strict=True):
+        row = {
+            "site": str(site.site),
+            "status": _status(str(site.status), lang),
+            "cv_pct": _num(site.cv_pct),
+            "cv_flag": "" if str(site.cv_flag) == "na" else cv_flag(str(site.cv_flag), lang),
+            "mse": _num(site.mse),
+            "df_error": _num(site.df_error),
+            "n_missing": _num(n_missing),
+            "included": t("network.yes" if site.included else "network.no", lang),
+            "reason": "" if site.included else site_reason(str(site.reason), lang),
+        }
+        # an included site lacking a treatment's yield says which (a farm's missing strip)
+        rows.append(_remark(result, row, lang) if site.included else row)
         styles.append("" if site.included else "excluded")
     for site_name, why in left_out:  # left out by the reader: no analysis at all
         first = str(why).split("; ")[0]
@@ -1052,7 +1060,47 @@ def _site_table(
             }
         )
         styles.append("excluded")
-    return Table("sites", columns, rows, row_styles=styles)
+    notes = [t("network.sites.missing_note", lang)]
+    return Table("sites", columns, rows, notes=notes, row_styles=styles)
+
+
+def _plots_missing(result: NetworkResult) -> list[float]:
+    """Return the plots the design expects at each site (strip order) without a yield.
+
+    The engine's ``n_missing`` counts the plots of the treatments a site has: a plot
+    without a yield (and, in an RCBD, a block without a treatment's plot).  A treatment of
+    the network absent from a site adds the plots the design expects of it: one at an
+    unreplicated site (one plot per treatment), one per block in an RCBD.  At a
+    replicated site without blocks (CRD) how many plots the treatment should have had is
+    not known: it is not counted, and the Reason column names the treatment.
+
+    Examples
+    --------
+    The shipped 60-farm network: farm18 has no CK2 strip, so one plot is missing.
+
+    >>> import pandas as pd
+    >>> from yieldtrial.datasets import example_path
+    >>> from yieldtrial.network import analyze_many
+    >>> plots = pd.read_csv(example_path("farm-network"))
+    >>> result = analyze_many(plots, by="site", response="yield_kg_mu",
+    ...                       treatment="treatment", design="crd")
+    >>> _plots_missing(result)[17]
+    1.0
+    """
+    import numpy as np
+
+    per_trial = result.per_trial
+    expected = len(result._summary().means.columns)
+    present = pd.to_numeric(per_trial["n_treatments"], errors="coerce").to_numpy(dtype=float)
+    absent = np.nan_to_num(np.maximum(expected - present, 0.0))
+    if str(result.options.get("design")) == "rcbd":
+        per_treatment = pd.to_numeric(per_trial["n_blocks"], errors="coerce").to_numpy(float)
+    else:
+        unreplicated = per_trial["status"].astype(str).to_numpy() == "unreplicated"
+        per_treatment = np.where(unreplicated, 1.0, np.nan)
+    counted = pd.to_numeric(per_trial["n_missing"], errors="coerce").to_numpy(dtype=float)
+    extra = np.nan_to_num(absent * per_treatment)
+    return [float(v) for v in counted + extra]
 
 
 def _combined_table(result: NetworkResult, lang: str = "en") -> Table | None:

@@ -15,6 +15,11 @@
 - Latin text in Times New Roman (headings Arial); Chinese in SimSun (宋体; headings
   SimHei 黑体) through ``w:eastAsia``, with the Chinese names as fallbacks in the
   font table; Chinese is never set in italics.
+- A minus sign that starts a number ("-5.8", "[-16.6, -6.8]", "（-2.6%") is Word's
+  non-breaking hyphen (``w:noBreakHyphen``): LibreOffice broke a line after such a
+  minus, leaving "（-" at a line end and "5.8%" on the next.  It looks like the hyphen
+  it replaces, python-docx reads it back as "-", and LibreOffice's PDF text layer
+  writes "-": the number stays searchable.  JSON, CSV, HTML and Markdown keep "-".
 - Deterministic file: fixed zip timestamps, the report date as document dates.
 """
 
@@ -68,6 +73,9 @@ KEEP_WHOLE_ROWS = 15
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+#: A hyphen-minus that starts a number: not after a letter or digit ("T-2", "1-2" stay).
+_LEADING_MINUS = re.compile(r"(?<![0-9A-Za-z])-(?=\.?[0-9])")
+_NO_BREAK_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
 _TWIPS_PER_MM = 1440 / 25.4
 _GREY = "595959"
 _WARN = "9A6700"
@@ -119,8 +127,20 @@ def _run_xml(
     half = round(size * 2)
     props.append(f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>')
     lines = _clean(text).split("\n")
-    body = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in lines)
+    body = "<w:br/>".join(_text_xml(line) for line in lines)
     return f"<w:r><w:rPr>{''.join(props)}</w:rPr>{body}</w:r>"
+
+
+def _text_xml(line: str) -> str:
+    """Return one line of a run as ``w:t``, a number's leading minus unbreakable.
+
+    Examples
+    --------
+    >>> _text_xml("CI [-16.6, T-2]")
+    '<w:t xml:space="preserve">CI [</w:t><w:noBreakHyphen/><w:t xml:space="preserve">16.6, T-2]</w:t>'
+    """  # noqa: E501
+    text = _LEADING_MINUS.sub(_NO_BREAK_HYPHEN, escape(line))
+    return f'<w:t xml:space="preserve">{text}</w:t>'
 
 
 def _paragraph_xml(runs: str, *, align: str = "left", keep_next: bool = False) -> str:

@@ -383,7 +383,8 @@ def model_fit(
     -------
     MixedModelFit or AugmentedAnova
         :func:`yieldtrial.stats.mixed.mixed_model` (``design="rcbd"`` for an augmented
-        trial with random blocks) or :func:`yieldtrial.stats.augmented.augmented_anova`.
+        trial with random blocks: the RCBD model fitted, its ``design`` and provenance
+        ``"augmented"``) or :func:`yieldtrial.stats.augmented.augmented_anova`.
     """
     from yieldtrial.stats.model import _fit_key, cached_fit
 
@@ -430,7 +431,7 @@ def _model_fit(
         first, second = columns["factors"]
         names = _FACTOR_KEYWORDS[design]
         named = {names[0]: first, names[1]: second}
-    return mixed_model(
+    fit = mixed_model(
         data,
         response=response,
         design="rcbd" if design == "augmented" else design,
@@ -443,6 +444,25 @@ def _model_fit(
         ddf=columns.get("ddf") or "satterthwaite",
         **named,
     )
+    return _as_augmented(fit) if design == "augmented" else fit
+
+
+def _as_augmented(fit: MixedModelFit) -> MixedModelFit:
+    """Return the random-block fit of an augmented trial labelled with the trial's design.
+
+    The model fitted is the RCBD model with random blocks (its formula says so); the
+    design recorded in the fit, its provenance and the provenance of its tables (and so
+    of every result built on it, the report's JSON included) is the trial's: augmented.
+    """
+    import dataclasses
+
+    provenance = fit.provenance.replace(design="augmented")
+    tables = {}
+    for name in ("table", "variance_components"):
+        frame = getattr(fit, name).copy()
+        frame.attrs = {**frame.attrs, "provenance": provenance.to_dict()}
+        tables[name] = frame
+    return dataclasses.replace(fit, design="augmented", provenance=provenance, **tables)
 
 
 def _intra_block_model(
