@@ -109,6 +109,11 @@ DEFAULT_ABS_TOL = 1e-4
 #: on correlations far from any product form (a 0.9 autoregression, three random factors).
 HOPELESS_BOUND = 1e-2
 
+#: Cost of the plain difference ``f - f_0`` per point over the target integrand's alone (two
+#: integrands of the same kind against one): without a Taylor control the difference is kept
+#: only while its spread is below the integrand's own by more than the square root of this.
+ALONE_COST_RATIO = 2.0
+
 #: Why :func:`max_t_curve` gave up (its ``give_up`` exception's argument): the control's
 #: curve is no guide to the target's (build the score from a pilot, keep the control) ...
 GIVE_UP_SCORE = "score"
@@ -742,13 +747,14 @@ def max_t_curve(
             ns["known"] = 1.0 - regions.exceedance(r_nodes) + ns["t1"] + ns["t2"] - ndtr(u_actual)
         # the score spline comes from approximate values (a coarse rule, splined terms):
         # check the interpolated exact part midway between the nodes (added to the bound)
+        ns["phi_u"] = ndtr(u_actual)
         ns["score_check"] = (
             _score_check(
                 regions if taylor else None, control_exceedance, spline, table_u, table_v,
                 u_nodes, ns["known"], ns["vander"], ns["density"], stretch, two_sided,
             )
-            if score_is_control
-            else 0.0  # the known part is not small: only the sum is interpolated
+            if score_is_control and state["mode"] != "alone"
+            else 0.0  # the known part is not small, or not used: only the sum is interpolated
         )  # fmt: skip
         return ns
 
@@ -792,9 +798,24 @@ def max_t_curve(
         elif taylor:  # the plain difference f - f_0 of the same two integrands
             ns["sums"] = ns["sums"] + _replicate_sums(r_nodes, plain_regions, points, done)
             est = ns["sums"] / points - ns["t1"] - ns["t2"] + known
+        elif state["mode"] == "alone":  # the target integrand by itself (chosen below)
+            ns["sums"] = ns["sums"] + _replicate_sums(r_nodes, (regions[0], None), points, done)
+            est = ns["sums"] / points - ns["phi_u"]  # G - Phi(u) at the nodes
         else:
             ns["sums"] = ns["sums"] + _replicate_sums(r_nodes, regions, points, done)
             est = ns["sums"] / points + known  # G - G_0 at the nodes (+ G_0 - Phi(u))
+            if done == 0 and first_set and not self_score and regions[1] is not None:
+                # the difference costs two integrands: keep it only when it varies less than
+                # the target integrand by itself by more than sqrt(2) (a control far from
+                # the target, e.g. equal-variance means for a general covariance, does not)
+                alone = _replicate_sums(r_nodes, (regions[0], None), points)
+                spread_alone = float(np.max(np.std(alone / points, axis=0)))
+                spread_diff = float(np.max(np.std(ns["sums"] / points, axis=0)))
+                if spread_alone**2 < ALONE_COST_RATIO * spread_diff**2:
+                    state["mode"] = "alone"
+                    ns["sums"] = alone
+                    ns["score_check"] = 0.0
+                    est = ns["sums"] / points - ns["phi_u"]
         ns["done"] = points
         density, stretch = ns["density"], ns["stretch"]
         ns["coef"] = np.linalg.solve(ns["vander"], (est / density).T).T
