@@ -7,6 +7,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 
 from yieldtrial import design
@@ -114,6 +115,15 @@ def test_split_plot_methods_say_df_approximate_with_missing_plots(tmp_path: Path
 def test_split_plot_methods_zh_say_df_approximate_with_missing_plots(tmp_path: Path) -> None:
     md = _markdown(_split_plot_with_missing_plot(tmp_path, whole_plot_effects=True), "zh")
     assert "本试验有缺区，故这些自由度为近似值。" in md
+
+
+def test_split_plot_methods_say_df_approximate_with_missing_row(tmp_path: Path) -> None:
+    """A lost sub-plot deleted from the field book (no row, no empty cell) is missing too."""
+    folder = _split_plot_with_missing_plot(tmp_path, whole_plot_effects=True)
+    book = pd.read_csv(folder / "plots.csv")
+    book.dropna(subset=["fresh_mass_kg"]).to_csv(folder / "plots.csv", index=False)
+    md = _markdown(folder, "en")
+    assert "With plots missing, as here, they are approximations." in md
 
 
 def test_boundary_component_methods_say_satterthwaite_pools(tmp_path: Path) -> None:

@@ -69,6 +69,22 @@ ALLOWED_WORDS: frozenset[str] = frozenset(
         "Annicchiarico",
         "S2d",
         "b",
+        # mixed models (REML) and augmented designs: methods, their authors, the R packages
+        # whose results they reproduce
+        "REML",
+        "BLUE",
+        "Wald",
+        "Satterthwaite",
+        "Kenward-Roger",
+        "Kenward",
+        "Roger",
+        "Fai",
+        "Cornelius",
+        "Federer",
+        "Sobol",
+        "lmerTest",
+        "emmeans",
+        "pbkrtest",
         # fertilizer efficiency and economics
         "PFP",
         "AE",
@@ -203,6 +219,54 @@ def test_allowed_list_is_documented() -> None:
     block = guide.split("<!-- zh-allowed-words -->")[1].split("<!-- /zh-allowed-words -->")[0]
     documented = set(re.findall(r"`([^`]+)`", block))
     assert documented == set(ALLOWED_WORDS)
+
+
+# ----------------------------------------------------------------- mixed-model designs
+def _mixed_book(kind: str) -> tuple[Any, str]:
+    """Return a small field book of ``kind`` (one plot lost) and its ``[analysis]`` lines."""
+    from yieldtrial import design
+
+    if kind == "alpha":
+        book = design.alpha_design(
+            [f"G{i}" for i in range(1, 7)], block_size=3, replicates=2, seed=1
+        )
+        toml = 'design = "alpha"\ncontrol = "G1"\n'
+    elif kind == "split_plot_kr":
+        book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
+        toml = 'design = "split_plot"\nfactors = ["main", "sub"]\nddf = "kenward-roger"\n'
+    else:
+        book = design.augmented_design(
+            ["CK1", "CK2"], [f"E{i}" for i in range(1, 7)], blocks=3, seed=2
+        )
+        toml = 'design = "augmented"\ncontrol = "CK1"\n'
+    n = len(book)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = [9.0 + (i * 7 % 16) / 10 for i in range(n)]
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.5
+    if kind != "augmented":
+        book.loc[4, "fresh_mass_kg"] = float("nan")
+    return book, toml
+
+
+@pytest.mark.parametrize("kind", ["alpha", "split_plot_kr", "augmented"])
+def test_zh_mixed_model_report_has_no_english_words(kind: str, tmp_path: Path) -> None:
+    """The REML and Federer methods paragraphs name methods and packages on the list only."""
+    book, analysis = _mixed_book(kind)
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        f'[trial]\ncrop = "wheat"\n\n[analysis]\n{analysis}', encoding="utf-8"
+    )
+    report, _ = report_from_files(
+        tmp_path / "plots.csv", tmp_path / "trial.toml", lang="zh", figures=False
+    )
+    labels = frozenset(
+        str(v) for col in ("treatment", "main", "sub") if col in book for v in book[col]
+    )
+    # the suspect-plot note quotes the trial.toml line to type ([[exclude]] plot = "101",
+    # reason = "..."): code, not language
+    code = {"main", "sub", "exclude", "plot", "reason", "trial.exclude"}
+    assert english_words(html_text(report.to_html()), labels | code) == []
 
 
 # ----------------------------------------------------------------------- network report

@@ -68,14 +68,25 @@ def model_methods_text(ctx: ReportContext) -> str:
             # Satterthwaite's pooled df are not the stratum df (R, tests/data/r_reference)
             strata = "methods.mixed_boundary_strata" if zero and key == "methods.mixed" else ""
             text += space + t(strata or key + "_strata", lang)
-            missing = attr_or(ctx.trial, "missing_plots", None)
-            if missing is not None and len(missing):  # the sentence above is conditional
+            if _plots_missing(ctx):  # the sentence above is conditional
                 text += space + t("methods.mixed_strata_missing", lang)
         # emmeans rounds the df of its multivariate-t adjustment; yieldtrial does not
         return text + space + t("methods.mixed_adjusted", lang)
     if kind == "augmented":
         return t("methods.augmented", lang)
     return ""
+
+
+def _plots_missing(ctx: ReportContext) -> bool:
+    """Return whether a plot is missing: an empty yield, or no row at all in the table.
+
+    A split plot's field book with a lost sub-plot deleted has no empty cell, but its
+    combination is missing from its block all the same (the data-quality section lists it).
+    """
+    from yieldtrial.report.sections.data import _absent_cells
+
+    missing = attr_or(ctx.trial, "missing_plots", None)
+    return bool(missing is not None and len(missing)) or bool(len(_absent_cells(ctx)))
 
 
 def _f_critical(row: dict[str, Any], df_den: float) -> dict[str, float]:
