@@ -255,6 +255,15 @@ def _analyze_sites_design() -> list[str]:
     return _caught(trial.analyze_sites)
 
 
+def _alpha_intra_block_df() -> list[str]:
+    from test_trial import _alpha_sites
+
+    book = _alpha_sites()
+    book = book[book["site"] == "1"].drop(columns="site")
+    trial = FieldTrial(book, crop="wheat", control="G01", design="alpha")
+    return _caught(trial.diagnostics)
+
+
 #: Report-reaching warnings: the case and a fragment of the English text it must raise.
 CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "impurity as fractions": (_impurity_fractions, "every impurity_pct value lies in [0, 1)"),
@@ -277,6 +286,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "spikes per mu in 万": (_spikes_in_wan, "heads_per_mu = 40 is implausibly few"),
     "implausible standard moisture": (_implausible_standard, "is above any moisture standard"),
     "lost augmented entry": (_lost_augmented_entry, "augmented design: 1 entry without a yield"),
+    "intra-block df": (_alpha_intra_block_df, "in the intra-block model the residuals are"),
     # API only (a network report does not go through FieldTrial.analyze_sites)
     "analyze_sites design": (_analyze_sites_design, "analyze_sites analyses each site as"),
 }

@@ -174,6 +174,24 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
+            r"^only (?P<df>\d+) error degrees of freedom \(fewer than 10\) in the intra-block "
+            r"model the residuals are checked on \(every blocking factor fixed\): the residual "
+            r"checks have little power; the mixed model's tests use their own df\.?$"
+        ),
+        "残差检验所用的区组内模型（各区组因素均按固定效应）误差自由度仅 {df}（少于 10）："
+        "残差检验功效低；混合模型的检验使用其自身的自由度。",
+    ),
+    (
+        re.compile(
+            r"^the intra-block model the residuals are checked on \(every blocking factor "
+            r"fixed\) leaves no error degrees of freedom: the residuals cannot be checked; the "
+            r"mixed model's tests use their own df\.?$"
+        ),
+        "残差检验所用的区组内模型（各区组因素均按固定效应）没有误差自由度：无法检验残差；"
+        "混合模型的检验使用其自身的自由度。",
+    ),
+    (
+        re.compile(
             r"^only (?P<df>\d+) error degrees of freedom \(fewer than 10\): the error variance "
             r"is poorly estimated and tests have little power; add replicates\.?$"
         ),

@@ -279,6 +279,7 @@ def diagnostics(
     cv_strong_pct: float = 15.0,
     outlier_threshold: float = 3.0,
     alpha: float = 0.05,
+    intra_block: bool = False,
 ) -> Diagnostics:
     r"""Check the assumptions and quality of a field trial's design model.
 
@@ -316,6 +317,10 @@ def diagnostics(
         value are listed as outliers.
     alpha : float
         Level for the Shapiro-Wilk and Levene verdicts in :attr:`Diagnostics.warnings`.
+    intra_block : bool
+        The model checked is the intra-block model of a design analysed as a mixed model
+        (every blocking factor fixed): the error-df warnings then say that its df are not
+        those of the mixed model's tests.
 
     Returns
     -------
@@ -497,7 +502,23 @@ def diagnostics(
         findings.append(msg)
         emitted.append(msg)
     df_warning = df_error < MIN_ERROR_DF
-    if df_error == 0 and model is not None:
+    if intra_block and df_error == 0:
+        msg = (
+            "the intra-block model the residuals are checked on (every blocking factor "
+            "fixed) leaves no error degrees of freedom: the residuals cannot be checked; the "
+            "mixed model's tests use their own df."
+        )
+        findings.append(msg)
+        emitted.append(msg)
+    elif intra_block and df_warning:
+        msg = (
+            f"only {df_error} error degrees of freedom (fewer than {MIN_ERROR_DF}) in the "
+            "intra-block model the residuals are checked on (every blocking factor fixed): "
+            "the residual checks have little power; the mixed model's tests use their own df."
+        )
+        findings.append(msg)
+        emitted.append(msg)
+    elif df_error == 0 and model is not None:
         from yieldtrial.stats.anova_tables import replication_advice
 
         msg = (

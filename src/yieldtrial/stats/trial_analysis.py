@@ -694,7 +694,7 @@ def diagnostics(
         )
     if not _two_factors(columns) and _own_model(data, columns, response):
         data, args = _intra_block_model(data, columns)
-        return check(data, response=response, **args, **options)
+        return check(data, response=response, intra_block=True, **args, **options)
     if design in ("split_plot", "strip_plot"):
         first, second = columns["factors"]
         names = _FACTOR_KEYWORDS[design]
