@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from hostile import assert_one_line_error
 
+from hostile import assert_one_line_error
 from yieldtrial.cli import main
 from yieldtrial.datasets import example_path
 from yieldtrial.network import analyze_many
