@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from hostile import assert_one_line_error
 from yieldtrial.cli import main
 from yieldtrial.datasets import example_path
 from yieldtrial.network import analyze_many
@@ -154,3 +155,48 @@ def test_write_network_report_writes_the_complete_tables(limit_20: None, tmp_pat
     out = write_network_report(_result(), tmp_path / "n.md")
     assert out.read_text(encoding="utf-8").count("n\\_sites.csv") == 1
     assert sorted(p.name for p in tmp_path.glob("n_*.csv")) == ["n_site_means.csv", "n_sites.csv"]
+
+
+def _net_argv(plots: Path | str, out: Path) -> list[str]:
+    return ["network", str(plots), "--control", "CK1", "--design", "crd", "-o", str(out)]
+
+
+@pytest.mark.parametrize("key", ["site_means", "sites"])
+def test_cli_never_replaces_a_user_file_at_a_companion_path(
+    limit_20: None, tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str
+) -> None:
+    """A file of the user's named net_<key>.csv: exit 1, one line, nothing written."""
+    user = tmp_path / f"net_{key}.csv"
+    user.write_text("my own notes\n", encoding="utf-8")
+    out = tmp_path / "net.html"
+    assert_one_line_error(
+        _net_argv(example_path("farm-network"), out), capsys, code=1,
+        match=rf"net_{key}\.csv' already exists", untouched=[user],
+        absent=[out, tmp_path / f"net_{'sites' if key == 'site_means' else 'site_means'}.csv"],
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("key", ["site_means", "sites"])
+def test_cli_never_writes_a_companion_over_the_input(
+    limit_20: None, tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str
+) -> None:
+    """The plot table itself is named net_<key>.csv: exit 1, one line, input unchanged."""
+    plots = tmp_path / f"net_{key}.csv"
+    plots.write_bytes(example_path("farm-network").read_bytes())
+    out = tmp_path / "net.md"
+    assert_one_line_error(
+        _net_argv(plots, out), capsys, code=1, match="is also an input file",
+        untouched=[plots], absent=[out, tmp_path / "net_files"],
+    )  # fmt: skip
+
+
+def test_cli_refuses_a_folder_at_a_companion_path(
+    limit_20: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder named net_sites.csv: exit 1, one line naming it, no report written."""
+    (tmp_path / "net_sites.csv").mkdir()
+    out = tmp_path / "net.html"
+    assert_one_line_error(
+        _net_argv(example_path("farm-network"), out), capsys, code=1,
+        match="a folder has that name", absent=[out, tmp_path / "net_site_means.csv"],
+    )  # fmt: skip
