@@ -410,6 +410,15 @@ def test_raw_plot_means_note_says_lsmeans_differ_without_missing_plots(case: str
     assert not any("With a missing plot it differs" in n for n in notes)
 
 
+def test_row_column_note_names_rows_and_columns_not_blocks(tmp: str) -> None:
+    """Row-column: the replicates hold every treatment; the rows and columns do not."""
+    data = report("rowcol_missing1", "satterthwaite", tmp)
+    section = next(s for s in data["sections"] if s["key"] == "plots")
+    notes = [n for b in section["blocks"] if b["type"] == "table" for n in b.get("notes", [])]
+    assert any("The rows and columns within a replicate do not hold every" in n for n in notes)
+    assert not any("The blocks do not hold every treatment" in n for n in notes)
+
+
 # ----------------------------------------------------------------------------- Python API
 
 #: case -> FieldTrial arguments (the documented API: docs/mixed-models.md)

@@ -579,6 +579,8 @@ _INCOMPLETE_BLOCK_DESIGNS = frozenset({"alpha", "row_column", "augmented"})
 
 def _raw_mean_note(ctx: ReportContext) -> str:
     """Key of the note under a raw-plot-mean column (incomplete-block designs differ)."""
+    if ctx.s.design == "row_column":  # complete replicates, incomplete rows and columns
+        return "plots.raw_mean_note_rows_columns"
     if ctx.s.design in _INCOMPLETE_BLOCK_DESIGNS:
         return "plots.raw_mean_note_incomplete"
     return "plots.raw_mean_note"
