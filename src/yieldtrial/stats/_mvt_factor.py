@@ -358,24 +358,16 @@ def dunnett_bifactor_curve(
     yieldtrial.stats._mvt_sov.MaxTCurve
         For a known variance; attach a chi rule for t statistics.
     """
-    from scipy.special import ndtri
-
-    from yieldtrial.stats._mvt_sov import Region, _grid, max_t_curve, reordered_cholesky
+    from yieldtrial.stats._mvt_sov import Region, dunnett_box, max_t_curve
     from yieldtrial.stats._mvt_taylor import TAYLOR_POINT_COUNTS
 
-    r = np.asarray(corr, dtype=float)
-    k = r.shape[0]
-    sides = 2.0 if two_sided else 1.0
-    box_lo = np.full(k, -1.0 if two_sided else -np.inf)
-    box_hi = np.ones(k)
-    r_ref = float(-ndtri(0.05 / (sides * k)))
-    chol, order = reordered_cholesky(r, box_lo * r_ref, box_hi * r_ref)
+    k = np.shape(corr)[0]
+    chol, order, box_lo, box_hi, r_grid = dunnett_box(corr, two_sided)
     base = fit.matrix()[np.ix_(order, order)]
     regions = (
         Region(chol, box_lo, box_hi),
         Region(np.linalg.cholesky(base + 1e-14 * np.eye(k)), box_lo, box_hi),
     )
-    r_grid = _grid(float(-ndtri(1e-17 / (sides * k))), two_sided)
     if pilot is not None:  # the score from a pilot of the target, the base as its control
         coarse = lambda x: bifactor_exceedance(x, fit, two_sided, order=6, inner_nodes=16)  # noqa: E731
         r_grid, exceed0 = pilot(regions[0], r_grid, (regions[1], coarse))

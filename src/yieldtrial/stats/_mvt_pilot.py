@@ -109,21 +109,13 @@ def dunnett_pilot_curve(
     yieldtrial.stats._mvt_sov.MaxTCurve
         For a known variance; attach a chi rule for t statistics.
     """
-    from scipy.special import ndtri
-
-    from yieldtrial.stats._mvt_sov import Region, _grid, max_t_curve, reordered_cholesky
+    from yieldtrial.stats._mvt_sov import Region, dunnett_box, max_t_curve
     from yieldtrial.stats._mvt_taylor import taylor_max_points
 
-    r = np.asarray(corr, dtype=float)
-    k = r.shape[0]
-    sides = 2.0 if two_sided else 1.0
-    box_lo = np.full(k, -1.0 if two_sided else -np.inf)
-    box_hi = np.ones(k)
-    r_ref = float(-ndtri(0.05 / (sides * k)))
-    chol, order = reordered_cholesky(r, box_lo * r_ref, box_hi * r_ref)
-    target = Region(chol, box_lo[order], box_hi[order])
-    r_top = float(-ndtri(1e-17 / (sides * k)))
-    r_grid, exceed = pilot_score(exact_exceedances)(target, _grid(r_top, two_sided))
+    k = np.shape(corr)[0]
+    chol, _, box_lo, box_hi, table = dunnett_box(corr, two_sided)
+    target = Region(chol, box_lo, box_hi)
+    r_grid, exceed = pilot_score(exact_exceedances)(target, table)
     return max_t_curve(
         (target, None), r_grid, exceed, np.inf, (np.ones(1), np.ones(1)), two_sided=two_sided,
         point_counts=PILOT_POINT_COUNTS, max_points=taylor_max_points(k),

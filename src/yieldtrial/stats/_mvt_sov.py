@@ -74,6 +74,7 @@ __all__ = [
     "SOBOL_SEED",
     "MaxTCurve",
     "Region",
+    "dunnett_box",
     "max_t_curve",
     "nearest_product_form",
     "reordered_cholesky",
@@ -185,6 +186,43 @@ def reordered_cholesky(
         )
         y[i] = density / np.sqrt(2.0 * np.pi) / mass  # mean of the truncated normal
     return chol, order
+
+
+def dunnett_box(
+    corr: np.ndarray, two_sided: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Return the separated form of Dunnett's box ``|X_i| <= r`` (or ``X_i <= r``).
+
+    The variables are ordered once, at the Bonferroni 5 % point (near where p-values
+    matter; Genz-Bretz, :func:`reordered_cholesky`); the thresholds of the score table
+    reach the Bonferroni 1e-17 point.  Shared by the Taylor, bifactor and pilot curves.
+
+    Returns
+    -------
+    chol, order : ndarray
+        Reordered Cholesky factor of ``corr`` and the order.
+    box_lo, box_hi : ndarray, shape (k,)
+        The box in units of ``r`` (the same for every variable, so in any order).
+    r_grid : ndarray
+        Thresholds of the score table (:func:`_grid`).
+
+    Examples
+    --------
+    >>> chol, order, lo, hi, grid = dunnett_box(np.array([[1.0, 0.5], [0.5, 1.0]]), True)
+    >>> lo.tolist(), hi.tolist(), bool(np.allclose(chol @ chol.T, [[1, 0.5], [0.5, 1]]))
+    ([-1.0, -1.0], [1.0, 1.0], True)
+    """
+    from scipy.special import ndtri
+
+    r = np.asarray(corr, dtype=float)
+    k = r.shape[0]
+    sides = 2.0 if two_sided else 1.0
+    box_lo = np.full(k, -1.0 if two_sided else -np.inf)
+    box_hi = np.ones(k)
+    r_ref = float(-ndtri(0.05 / (sides * k)))
+    chol, order = reordered_cholesky(r, box_lo * r_ref, box_hi * r_ref)
+    r_grid = _grid(float(-ndtri(1e-17 / (sides * k))), two_sided)
+    return chol, order, box_lo, box_hi, r_grid
 
 
 def nearest_product_form(corr: np.ndarray, *, iterations: int = 100) -> np.ndarray:

@@ -813,20 +813,13 @@ def dunnett_taylor_curve(
     yieldtrial.stats._mvt_sov.MaxTCurve
         For a known variance; attach a chi rule for t statistics.
     """
-    from scipy.special import ndtri
-
-    from yieldtrial.stats._mvt_sov import _grid, max_t_curve, reordered_cholesky
+    from yieldtrial.stats._mvt_sov import Region, dunnett_box, max_t_curve
 
     r = np.asarray(corr, dtype=float)
     k = r.shape[0]
     control = np.outer(lam, lam)
     np.fill_diagonal(control, 1.0)
-    sides = 2.0 if two_sided else 1.0
-    box_lo = np.full(k, -1.0 if two_sided else -np.inf)
-    box_hi = np.ones(k)
-    # variables ordered once, at the Bonferroni 5 % point (near where p-values matter)
-    r_ref = float(-ndtri(0.05 / (sides * k)))
-    chol, order = reordered_cholesky(r, box_lo * r_ref, box_hi * r_ref)
+    chol, order, box_lo, box_hi, r_grid = dunnett_box(r, two_sided)
     ctrl = control[np.ix_(order, order)] + 1e-14 * np.eye(k)
     third = k <= THIRD_ORDER_MAX_K  # beyond, T_3 costs too much: second order
     path = cholesky_path(ctrl, r[np.ix_(order, order)] + 1e-14 * np.eye(k), third=third)
@@ -844,8 +837,13 @@ def dunnett_taylor_curve(
         np.asarray(lam, dtype=float), r, nodes, weights, bool(two_sided), exact_exceedances,
         d3, path4,
     )  # fmt: skip
-    r_top = float(-ndtri(1e-17 / (sides * k)))
-    r_grid = _grid(r_top, two_sided)
+    if pilot is not None:  # the score from a pilot of the target (the terms not needed)
+        r_grid, exceed_s = pilot(Region(chol, box_lo, box_hi), r_grid)
+        return max_t_curve(
+            box, r_grid, exceed_s, np.inf, (np.ones(1), np.ones(1)), two_sided=two_sided,
+            point_counts=TAYLOR_POINT_COUNTS, max_points=taylor_max_points(k), give_up=give_up,
+            score_is_control=False,
+        )  # fmt: skip
     # the score curve G_s = G_1 + T_1 + T_2, the terms where G_1 is not within 1e-13 of 0
     # or 1 (beyond, they are smaller still; the spline's own error is corrected at the
     # nodes, see max_t_curve)
@@ -858,14 +856,9 @@ def dunnett_taylor_curve(
         terms[mid] = _smooth_terms(box, r_grid[mid], exceed1[mid])
     exceed_s = np.clip(exceed1 - terms, 0.0, 1.0)
     exceed_s = np.minimum.accumulate(exceed_s)  # a curve: non-increasing in r
-    if pilot is not None:
-        from yieldtrial.stats._mvt_sov import Region
-
-        r_grid, exceed_s = pilot(Region(chol, box_lo[order], box_hi[order]), r_grid)
     return max_t_curve(
         box, r_grid, exceed_s, np.inf, (np.ones(1), np.ones(1)), two_sided=two_sided,
         point_counts=TAYLOR_POINT_COUNTS, max_points=taylor_max_points(k), give_up=give_up,
-        score_is_control=pilot is None,
     )  # fmt: skip
 
 
