@@ -363,3 +363,29 @@ def test_alpha_residual_checks_say_their_few_df_are_the_intra_block_models() -> 
         "little power; the mixed model's tests use their own df."
     ) in texts
     assert not any("add replicates" in t for t in texts)
+
+
+def test_zh_report_of_an_alpha_lattice_says_the_few_df_are_the_intra_block_models(
+    tmp_path: Path,
+) -> None:
+    """The Chinese report shows the intra-block warning, not the bare "only 5 error df"."""
+    from yieldtrial.cli import main
+    from yieldtrial.design import alpha_design
+
+    book = alpha_design([f"G{i:02d}" for i in range(1, 13)], block_size=3, replicates=2,
+                        seed=1, plot_area_m2=10.0)  # fmt: skip
+    book["fresh_mass_kg"] = 7.0 + 0.1 * (np.arange(len(book)) % 7)
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.0
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "alpha"\ncontrol = "G01"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.md"
+    code = main(["report", str(tmp_path / "plots.csv"), "--config",
+                 str(tmp_path / "trial.toml"), "--lang", "zh", "-o", str(out)])  # fmt: skip
+    assert code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "残差检验所用的区组内模型（各区组因素均按固定效应）误差自由度仅 5" in text
+    assert "误差自由度仅 5（建议不少于 10）" not in text

@@ -155,7 +155,7 @@ def _absent_row(
 
 
 #: The library's low-error-df warning (said again by ``quality.df_low`` in Chinese reports).
-_DF_WARNING = re.compile(r"^only \d+ error degrees of freedom")
+_DF_WARNING = re.compile(r"^only \d+ error degrees of freedom \(fewer than \d+\): ")
 
 #: The library's note that internally studentized residuals are bounded at small error df.
 _BOUNDED_RESIDUALS = re.compile(r"^with \d+ error df an internally studentized residual")
@@ -263,7 +263,9 @@ def quality_section(ctx: ReportContext) -> Section:
                     ),
                 )
             )
-        if d.df_warning and lang != "en":  # the library's English warning says it too
+        if d.df_warning and lang != "en" and any(_DF_WARNING.match(w) for w in d.warnings):
+            # the library's English warning says it too (an intra-block model's own warning
+            # says which model, translated below)
             checks.append(t("quality.df_low", lang, df=d.df_error))
         blocks.append(Bullets(checks))
     elif not s.replicated:
