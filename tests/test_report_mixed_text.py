@@ -185,3 +185,50 @@ def test_methods_say_adjusted_p_use_exact_df(tmp_path: Path) -> None:
     md = _markdown(_split_plot_with_missing_plot(tmp_path, whole_plot_effects=True), "en")
     assert "adjusted P values are integrated at each comparison's own, non-integer df" in md
     assert "rounds the df to an integer first" in md
+
+
+def _variance_table(folder: Path, lang: str, unit: str) -> Any:
+    report, _ = report_from_files(
+        folder / "plots.csv", folder / "trial.toml", figures=False, lang=lang, unit=unit
+    )
+    section = report.section("anova")
+    return next(b for b in section.blocks if getattr(b, "key", "") == "variance_components")
+
+
+@pytest.mark.parametrize(
+    ("lang", "unit", "label"),
+    [("en", "kg/ha", "(kg/ha)²"), ("en", "kg/mu", "(kg/mu)²"), ("zh", "kg/mu", "(kg/亩)²")],
+)
+def test_variance_components_state_their_unit(
+    tmp_path: Path, lang: str, unit: str, label: str
+) -> None:
+    """The variance and its SE are in the report's yield unit squared, and say so."""
+    folder = _split_plot_with_missing_plot(tmp_path, whole_plot_effects=True)
+    table = _variance_table(folder, lang, unit)
+    headers = [col.label for col in table.columns]
+    assert f"Variance ({label})" in headers or f"方差（{label}）" in headers
+    assert f"SE ({label})" in headers or f"标准误（{label}）" in headers
+    assert {col.unit for col in table.columns if col.key in ("variance", "se")} == {
+        unit.join("()") + "²"
+    }
+
+
+def test_variance_components_follow_the_report_unit(tmp_path: Path) -> None:
+    """kg/mu variances are the kg/ha ones / 15² (1 ha = 15 mu exactly); shares unchanged."""
+    folder = _split_plot_with_missing_plot(tmp_path, whole_plot_effects=True)
+    per_ha = _variance_table(folder, "en", "kg/ha").rows
+    per_mu = _variance_table(folder, "zh", "kg/mu").rows
+    for ha, mu in zip(per_ha, per_mu, strict=True):
+        assert mu["variance"] == pytest.approx(ha["variance"] / 225, rel=1e-12)
+        assert mu["se"] == pytest.approx(ha["se"] / 225, rel=1e-12)
+        assert mu["pct_of_total"] == pytest.approx(ha["pct_of_total"], rel=1e-12)
+    # the residual 39,163 (kg/ha)² of the fixture's docstring, in both units
+    assert per_ha[-1]["variance"] == pytest.approx(39163, abs=1)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_residual_variance_footer_states_its_unit(tmp_path: Path, lang: str) -> None:
+    md = _markdown(_split_plot_with_missing_plot(tmp_path, whole_plot_effects=True), lang)
+    residual = "- Residual variance: " if lang == "en" else "- 残差方差："
+    line = next(line for line in md.splitlines() if line.startswith(residual))
+    assert line.endswith("(kg/ha)²" if lang == "en" else "(kg/亩)²")

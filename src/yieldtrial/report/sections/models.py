@@ -124,7 +124,9 @@ def _mixed_section(ctx: ReportContext) -> Section:
     kr = getattr(a, "ddf", None) == "kenward-roger"
     caption = "anova.mixed_caption_kr" if kr else "anova.mixed_caption"
     footer = [(t("footer.grand_mean", lang), _kg_ha(ctx, a.grand_mean))]
-    footer.append((t("footer.residual_variance", lang), fmt_number(a.residual_variance, 1)))
+    k2, squared = _anova_scale(ctx) ** 2, _squared_unit(ctx)
+    residual = f"{fmt_number(a.residual_variance * k2, 1)} {squared}"
+    footer.append((t("footer.residual_variance", lang), residual))
     cv = a.cv_pct
     if len(cv) == 1:
         footer.append((t("footer.cv", lang), fmt_number(next(iter(cv.values())), CV_DIGITS)))
@@ -133,7 +135,7 @@ def _mixed_section(ctx: ReportContext) -> Section:
             label = source_label(error, lang)
             footer.append((t("footer.error_cv", lang, error=label), fmt_number(value, CV_DIGITS)))
     blocks: list[Any] = [
-        Table("anova", columns, rows, t(caption, lang, unit="kg/ha"), [], footer),
+        Table("anova", columns, rows, t(caption, lang, unit=_anova_unit(ctx)), [], footer),
         _variance_components_table(ctx),
     ]
     if a.two_factor:
@@ -169,21 +171,38 @@ def _sed_table(sed: Any, lang: str, caption: str, *, with_error: str | None) -> 
     return Table("sed", columns, rows, t(caption, lang))
 
 
+def _anova_scale(ctx: ReportContext) -> float:
+    """Factor from the ANOVA's response (kg/ha) to the report's unit (1 when the same)."""
+    return float(ctx.s.factor) if ctx.s.ycol == "yield_kg_ha" else 1.0
+
+
+def _anova_unit(ctx: ReportContext) -> str:
+    """Return the ANOVA table's unit as shown: the report's unit when the response is kg/ha."""
+    return ctx.s.unit if ctx.s.ycol == "yield_kg_ha" else "kg/ha"
+
+
+def _squared_unit(ctx: ReportContext) -> str:
+    """Return the unit of a variance of yield as shown, e.g. ``(kg/mu)²`` (zh: localized later)."""
+    return f"({_anova_unit(ctx)})²"
+
+
 def _variance_components_table(ctx: ReportContext) -> Table:
+    """Tabulate the REML variance components in the report's unit squared."""
     lang, vc = ctx.s.lang, ctx.anova.variance_components
+    k2, squared = _anova_scale(ctx) ** 2, _squared_unit(ctx)
     rows = [
         {
             "component": source_label(str(row["component"]), lang),
-            "variance": row["variance"],
-            "se": row["se"],
+            "variance": row["variance"] * k2,
+            "se": row["se"] * k2,
             "pct_of_total": row["pct_of_total"],
         }
         for row in vc.to_dict("records")
     ]
     columns = [
         Column("component", t("col.component", lang), "text"),
-        Column("variance", t("col.variance", lang), "number", 1),
-        Column("se", t("col.se_plain", lang), "number", 1),
+        Column("variance", t("col.variance", lang, unit=squared), "number", 1, squared),
+        Column("se", t("col.se", lang, unit=squared), "number", 1, squared),
         Column("pct_of_total", t("col.pct_of_total", lang), "number", 1),
     ]
     return Table("variance_components", columns, rows, t("anova.vc_caption", lang))

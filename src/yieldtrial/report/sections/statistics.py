@@ -29,7 +29,7 @@ from yieldtrial.report.entries import (
 )
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Column, Section, Table, json_value, records
-from yieldtrial.report.sections.models import model_anova_section
+from yieldtrial.report.sections.models import _anova_scale, _anova_unit, model_anova_section
 
 __all__ = [
     "anova_section",
@@ -104,16 +104,6 @@ def anova_section(ctx: ReportContext) -> Section:
     if isinstance(sed, pd.DataFrame) and len(sed):
         blocks.append(_sed_table(sed, lang))
     return Section("anova", t("section.anova", lang), blocks)
-
-
-def _anova_scale(ctx: ReportContext) -> float:
-    """Factor from the ANOVA's response (kg/ha) to the report's unit (1 when the same)."""
-    return float(ctx.s.factor) if ctx.s.ycol == "yield_kg_ha" else 1.0
-
-
-def _anova_unit(ctx: ReportContext) -> str:
-    """Return the ANOVA table's unit as shown: the report's unit when the response is kg/ha."""
-    return ctx.s.unit if ctx.s.ycol == "yield_kg_ha" else "kg/ha"
 
 
 def _both_units(ctx: ReportContext, value: float) -> str:
