@@ -326,6 +326,22 @@ def test_encoding_with_a_workbook_is_a_usage_error(raw_csv, tmp_path, capsys):
     )
 
 
+@pytest.mark.parametrize("command", ["report", "network", "audit"])
+def test_encoding_with_a_workbook_is_a_usage_error_in_every_command(
+    command, raw_csv, tmp_path, capsys
+):
+    """Every command reading a plot table refuses --encoding for a workbook (exit 2, no file)."""
+    path = tmp_path / "plots.xlsx"
+    pd.read_csv(raw_csv).to_excel(path, index=False)
+    assert main([*_argv(command, path, tmp_path), "--encoding", "gbk"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [
+        f"yieldtrial {command}: error: --encoding 'gbk' applies to CSV files, but "
+        "'plots.xlsx' is an .xlsx workbook (its text is Unicode); leave --encoding out"
+    ]
+    assert not (tmp_path / "r.html").exists()
+
+
 def test_sheet_with_a_shipped_example_is_a_usage_error(capsys):
     """A shipped example (standardize --example) is a CSV: --sheet cannot apply there either."""
     assert main(["standardize", "--example", "jinzhong-2024", "--sheet", "plots"]) == 2

@@ -583,3 +583,46 @@ def test_sheet_with_only_csv_files_is_an_error(tmp_path):
     files = [_plots_csv(tmp_path / "a.csv"), _plots_csv(tmp_path / "b.csv")]
     with pytest.raises(DataValidationError, match="'a.csv' and 1 more are CSV files"):
         read_plot_sources(files, sheet="2024")
+
+
+def _plots_xlsx(path: Path) -> Path:
+    pd.DataFrame(
+        {"plot_id": [1, 2], "treatment": ["CK", "T"], "yield_kg_ha": [6000, 6300]}
+    ).to_excel(path, index=False)
+    return path
+
+
+def test_encoding_with_a_workbook_is_an_error_naming_the_argument(tmp_path):
+    """encoding= with an .xlsx was ignored (the workbook read as if none were given)."""
+    path = _plots_xlsx(tmp_path / "plots.xlsx")
+    with pytest.raises(DataValidationError) as caught:
+        read_plots(path, encoding="gbk")
+    assert isinstance(caught.value, ValueError)
+    assert str(caught.value) == (
+        "plots.xlsx: encoding='gbk' applies to a CSV file, but 'plots.xlsx' is an .xlsx "
+        "workbook, which carries its own encoding (its text is Unicode); leave encoding= out"
+    )
+
+
+def test_encoding_with_a_dataframe_is_an_error() -> None:
+    frame = pd.DataFrame({"plot_id": ["1"], "treatment": ["CK"], "yield_kg_ha": [6000.0]})
+    with pytest.raises(DataValidationError, match="is a DataFrame .already decoded.; leave enc"):
+        read_plots(frame, encoding="utf-8")
+
+
+def test_encoding_applies_to_the_csv_files_of_a_mix(tmp_path):
+    """read_plot_sources: a GBK CSV and a workbook; the encoding is the CSV's only."""
+    from yieldtrial.io.sources import read_plot_sources
+
+    (tmp_path / "a.csv").write_bytes("小区号,处理,产量(kg/公顷)\n1,对照,6000\n".encode("gbk"))
+    _plots_xlsx(tmp_path / "b.xlsx")
+    table = read_plot_sources([tmp_path / "a.csv", tmp_path / "b.xlsx"], encoding="gbk")
+    assert table["treatment"].tolist() == ["对照", "CK", "T"]
+
+
+def test_encoding_with_only_workbooks_is_an_error(tmp_path):
+    from yieldtrial.io.sources import read_plot_sources
+
+    files = [_plots_xlsx(tmp_path / "a.xlsx"), _plots_xlsx(tmp_path / "b.xlsx")]
+    with pytest.raises(DataValidationError, match="'a.xlsx' and 1 more are .xlsx workbooks, wh"):
+        read_plot_sources(files, encoding="gbk")

@@ -125,7 +125,9 @@ def read_plots(
         (no worksheets) it is an error, not ignored.
     encoding : str, optional
         Text encoding of a CSV file; by default UTF-8 (with or without BOM) is
-        tried, then GB18030 (a superset of GBK and GB2312).
+        tried, then GB18030 (a superset of GBK and GB2312).  Given with an ``.xlsx``
+        workbook (which carries its own encoding) or a DataFrame it is an error, not
+        ignored.
 
     Returns
     -------
@@ -143,7 +145,8 @@ def read_plots(
     Raises
     ------
     DataValidationError
-        ``sheet=`` with a CSV file or a DataFrame; empty table; missing required
+        ``sheet=`` with a CSV file or a DataFrame; ``encoding=`` with an ``.xlsx``
+        workbook or a DataFrame; empty table; missing required
         columns (all listed at once, with the accepted alternatives); non-numeric
         cells (row number as in the file: the header is row 1, the first plot row 2);
         area <= 0; mass < 0;
@@ -177,6 +180,8 @@ def read_plots(
     """
     if sheet is not None:
         _check_sheet_applies(source, sheet)
+    if encoding is not None:
+        _check_encoding_applies(source, encoding)
     if isinstance(source, pd.DataFrame):
         _check_frame_shape(source, columns)
         frame = source.copy()
@@ -246,6 +251,26 @@ def _check_sheet_applies(source: Any, sheet: str | int) -> None:
         raise DataValidationError(
             f"{name}: sheet={sheet!r} applies to an .xlsx workbook, but {name!r} is read as a "
             "CSV file (no worksheets); leave sheet= out, or read the .xlsx workbook instead"
+        )
+
+
+def _check_encoding_applies(source: Any, encoding: str) -> None:
+    """Refuse ``encoding=`` for a source that is not text (an .xlsx workbook, a DataFrame).
+
+    It would be ignored: a workbook stores its text as Unicode itself, so the encoding a
+    user names cannot change how it reads (the command line refuses ``--encoding`` with a
+    workbook the same way).
+    """
+    if isinstance(source, pd.DataFrame):
+        raise DataValidationError(
+            f"encoding={encoding!r} applies to a CSV file, but the plot table is a DataFrame "
+            "(already decoded); leave encoding= out"
+        )
+    if isinstance(source, (str, os.PathLike)) and is_workbook(source):
+        name = Path(source).name
+        raise DataValidationError(
+            f"{name}: encoding={encoding!r} applies to a CSV file, but {name!r} is an .xlsx "
+            "workbook, which carries its own encoding (its text is Unicode); leave encoding= out"
         )
 
 

@@ -149,7 +149,9 @@ def read_plot_sources(
         Worksheet of the ``.xlsx`` files; CSV files among them are read as they are.  An
         error when no file is a workbook (it would be ignored).
     encoding : str, optional
-        Encoding of CSV files (UTF-8 or GB18030 detected by default).
+        Encoding of the CSV files (UTF-8 or GB18030 detected by default); workbooks among
+        them are read as they are.  An error when every file is a workbook (it would be
+        ignored).
     site_column : str, default "site"
         When several files are read and a file has no such column, it is added with the
         file's name without its suffix (``sites/Jinzhong.csv`` -> ``"Jinzhong"``).
@@ -167,7 +169,7 @@ def read_plot_sources(
     ------
     DataValidationError
         As :func:`yieldtrial.read_plots` for each file (the message names the file);
-        ``sheet=`` when no file is a workbook.
+        ``sheet=`` when no file is a workbook; ``encoding=`` when every file is one.
 
     Examples
     --------
@@ -188,14 +190,25 @@ def read_plot_sources(
             f"sheet={sheet!r} applies to an .xlsx workbook, but {shown} "
             f"{'are CSV files' if several else 'is a CSV file'} (no worksheets); leave sheet= out"
         )
+    if encoding is not None and files and all(is_workbook(path) for path in files):
+        shown = repr(files[0].name) + (f" and {len(files) - 1} more" if several else "")
+        kind = (
+            "are .xlsx workbooks, which carry" if several else "is an .xlsx workbook, which carries"
+        )
+        raise DataValidationError(
+            f"encoding={encoding!r} applies to CSV files, but {shown} {kind} their own encoding "
+            "(text in Unicode); leave encoding= out"
+        )
     tables = []
     with_site: list[bool] = []
     for path in files:
-        book_sheet = sheet if is_workbook(path) else None  # a mix: the sheet of each workbook
+        book = is_workbook(path)
+        book_sheet = sheet if book else None  # a mix: the sheet of each workbook
+        text_encoding = None if book else encoding  # and the encoding of each CSV
         if validate:
-            table = read_plots(path, columns=columns, sheet=book_sheet, encoding=encoding)
+            table = read_plots(path, columns=columns, sheet=book_sheet, encoding=text_encoding)
         else:
-            raw, _ = read_table_file(path, sheet=book_sheet, encoding=encoding)
+            raw, _ = read_table_file(path, sheet=book_sheet, encoding=text_encoding)
             table = map_plot_headers(raw, columns=columns, name=path.name)
             table.index = table.index + 2  # the file's row numbers (the header is row 1)
         with_site.append(site_column in table)
