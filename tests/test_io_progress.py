@@ -91,3 +91,43 @@ def test_print_message_erases_the_status_line_first(terminal, capsys):
         "\r" + " " * len("yieldtrial: report: letters ... 3 s") + "\ryieldtrial: warning: W\n"
     )
     assert progress._Line.width == 0
+
+
+def test_report_labels_the_dunnett_integration_apart_from_the_model_fit(tmp_path, monkeypatch):
+    """The report's Dunnett integration has its own progress label, not the model fit's.
+
+    It takes seconds on large or irregular designs; "fitting the design model" is shown
+    while the model is fitted.
+    """
+    import numpy as np
+
+    import yieldtrial.stats.compare as compare
+    from yieldtrial import design
+    from yieldtrial.cli import main
+    from yieldtrial.trial import FieldTrial
+
+    book = design.alpha_design([f"G{i}" for i in range(1, 7)], block_size=3, replicates=2, seed=1)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 9.0 + (np.arange(len(book)) * 7 % 16) / 10
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.5
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    seen: dict[str, set[str]] = {"dunnett": set(), "fit": set()}
+
+    def recording(name, function):
+        def wrapper(*args, **kwargs):
+            seen[name].add(progress._Line.stage)
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(compare, "dunnett_pvalues", recording("dunnett", compare.dunnett_pvalues))
+    monkeypatch.setattr(
+        compare, "dunnett_critical_value", recording("dunnett", compare.dunnett_critical_value)
+    )
+    monkeypatch.setattr(FieldTrial, "anova", recording("fit", FieldTrial.anova))
+    argv = ["report", str(tmp_path / "plots.csv"), "--crop", "wheat", "--control", "G1"]
+    assert main([*argv, "--design", "alpha", "-o", str(tmp_path / "r.md")]) == 0
+    assert seen["dunnett"] == {compare.DUNNETT_STAGE} == {"Dunnett critical values"}
+    assert "fitting the design model" in seen["fit"]  # (sections may ask for it again)
+    assert progress._Line.stage == ""

@@ -31,6 +31,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import check_alpha, is_real_number
+from yieldtrial.io.progress import stage
 from yieldtrial.io.validation import as_labels
 from yieldtrial.stats._common import default_design, warn_fraction_pct
 from yieldtrial.stats._covariance import (
@@ -87,6 +88,10 @@ PAIRWISE_MAX_PAIRS = 5_000_000
 
 #: Methods of :func:`pairwise`: Tukey-Kramer, Fisher's LSD, Bonferroni, Holm.
 PAIRWISE_METHODS: tuple[str, ...] = ("tukey", "lsd", "bonferroni", "holm")
+
+#: Progress label of the Dunnett integration (a command's heartbeat shows it on a terminal):
+#: seconds on large or irregular designs, which the model fit's label should not claim.
+DUNNETT_STAGE = "Dunnett critical values"
 
 _ADJUSTMENT_LABEL = {
     "dunnett": "single-step (Dunnett, multivariate t)",
@@ -267,12 +272,13 @@ def _adjust_one_df(
     if method == "dunnett":
         if corr is None:  # pragma: no cover - internal misuse
             raise ValueError("Dunnett needs the family's correlation")
-        p_adj, acc = dunnett_pvalues(t, corr, df, alternative=alternative)
-        crit, acc_c = float("nan"), acc
-        if need_critical:
-            crit, acc_c = dunnett_critical_value(
-                corr, df, alternative=alternative, confidence=confidence
-            )
+        with stage(DUNNETT_STAGE):  # seconds on large or irregular designs: say so
+            p_adj, acc = dunnett_pvalues(t, corr, df, alternative=alternative)
+            crit, acc_c = float("nan"), acc
+            if need_critical:
+                crit, acc_c = dunnett_critical_value(
+                    corr, df, alternative=alternative, confidence=confidence
+                )
         if acc.method == "qmc" or acc_c.method == "qmc":
             error = max(acc.abs_error, acc_c.abs_error)
             note = f"quasi-Monte Carlo multivariate t (seeded), abs. error <= {error:.1e}"
