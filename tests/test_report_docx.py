@@ -455,3 +455,19 @@ def test_no_line_of_the_pdf_ends_with_a_numbers_minus(tmp_path: Any) -> None:
     assert "27.63" in text
     ends = [line for line in text.splitlines() if re.search(r"(^|[^0-9A-Za-z])-\s*$", line)]
     assert ends == []
+
+
+@pytest.mark.parametrize(
+    ("header", "unit"), [("方差（(kg/亩)²）", "（(kg/亩)²）"), ("SE ((kg/ha)²)", "((kg/ha)²)")]
+)
+def test_squared_unit_never_wraps_before_its_superscript(header: str, unit: str) -> None:
+    """The variance header wrapped as "方差 / （(kg/亩) / ²）": a line began with "²）".
+
+    The nested bracket was cut at its inner ")" and a superscript could start a line.
+    """
+    from yieldtrial.report._widths import column_extent_mm, text_em, wrap_lines
+
+    narrowest, _ = column_extent_mm(header, ["551.6"], numeric=True, font_pt=9.0)
+    assert wrap_lines(header, text_em(unit))[-1] == unit
+    assert not any(line.startswith("²") for line in wrap_lines(header, 1.0))
+    assert narrowest >= text_em(unit) * 9.0 * 25.4 / 72  # the whole unit on one line [mm]

@@ -42,7 +42,9 @@ COLUMN_PADDING_MM = 3.2
 
 _NARROW = set(".,:;'|!il ·")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_ATTACH_LEFT = set("）)]】%％，、：；。,.:;!?！？†")
+#: Characters that never start a line: closing brackets, punctuation, the illustrative-value
+#: mark and superscripts (the "²" of "(kg/mu)²" stays with its unit).
+_ATTACH_LEFT = set("）)]】%％，、：；。,.:;!?！？†²³")
 #: Marks that never start a line of their own (the illustrative-value mark).
 _MARKS = frozenset({"†", "‡", "*"})
 #: Chinese runs up to this many characters are never broken.
@@ -111,6 +113,8 @@ def segments(text: str) -> list[str]:
     (['比CK1±%'], ['比', 'CK1±', '（kg/亩）'])
     >>> segments("PFP (kg/kg N)")
     ['PFP', '(kg/kg', 'N)']
+    >>> segments("方差（(kg/亩)²）")
+    ['方差', '（(kg/亩)²）']
     """
     pieces: list[str] = []
     for word in text.split():
