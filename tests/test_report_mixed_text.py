@@ -232,3 +232,15 @@ def test_residual_variance_footer_states_its_unit(tmp_path: Path, lang: str) -> 
     residual = "- Residual variance: " if lang == "en" else "- 残差方差："
     line = next(line for line in md.splitlines() if line.startswith(residual))
     assert line.endswith("(kg/ha)²" if lang == "en" else "(kg/亩)²")
+
+
+def test_mixed_grand_mean_is_in_the_report_unit_first(tmp_path: Path) -> None:
+    """The REML grand mean is written in the report's unit first, as the other ANOVAs do.
+
+    It read "6717.4 kg/公顷 (447.83 kg/亩)"; now "<kg/mu> kg/亩 (<kg/ha> kg/公顷)", the
+    kg/mu value the kg/ha one / 15 (1 ha = 15 mu exactly), to the 2 decimals shown.
+    """
+    md = _markdown(_split_plot_with_missing_plot(tmp_path, whole_plot_effects=True), "zh")
+    line = next(line for line in md.splitlines() if line.startswith("- 总平均："))
+    per_mu, per_ha = line.removeprefix("- 总平均：").removesuffix(" kg/公顷)").split(" kg/亩 (")
+    assert float(per_mu) == pytest.approx(float(per_ha) / 15, abs=0.006)

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from yieldtrial.report._format import CV_DIGITS, attr_or, fmt_number, source_label, string_keys
+from yieldtrial.report._format import (
+    CV_DIGITS,
+    attr_or,
+    fmt_number,
+    source_label,
+    string_keys,
+    yield_digits,
+)
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Column, Section, Table
@@ -123,7 +130,7 @@ def _mixed_section(ctx: ReportContext) -> Section:
     columns.append(Column("p_value", t("col.p", lang), "pvalue"))
     kr = getattr(a, "ddf", None) == "kenward-roger"
     caption = "anova.mixed_caption_kr" if kr else "anova.mixed_caption"
-    footer = [(t("footer.grand_mean", lang), _kg_ha(ctx, a.grand_mean))]
+    footer = [(t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean))]
     k2, squared = _anova_scale(ctx) ** 2, _squared_unit(ctx)
     residual = f"{fmt_number(a.residual_variance * k2, 1)} {squared}"
     footer.append((t("footer.residual_variance", lang), residual))
@@ -208,12 +215,19 @@ def _variance_components_table(ctx: ReportContext) -> Table:
     return Table("variance_components", columns, rows, t("anova.vc_caption", lang))
 
 
+def _both_units(ctx: ReportContext, value: float) -> str:
+    """Format a kg/ha value in the report's unit, followed by kg/ha when that differs."""
+    s = ctx.s
+    text = f"{fmt_number(value, 1)} kg/ha"
+    if s.unit != "kg/ha":
+        text = f"{fmt_number(value * s.factor, yield_digits(s.unit))} {s.unit} ({text})"
+    return text
+
+
 def _kg_ha(ctx: ReportContext, value: float) -> str:
     s = ctx.s
     text = f"{fmt_number(value, 1)} kg/ha"
     if s.unit != "kg/ha":
-        from yieldtrial.report._format import yield_digits
-
         text += f" ({fmt_number(value * s.factor, yield_digits(s.unit))} {s.unit})"
     return text
 

@@ -29,7 +29,12 @@ from yieldtrial.report.entries import (
 )
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Column, Section, Table, json_value, records
-from yieldtrial.report.sections.models import _anova_scale, _anova_unit, model_anova_section
+from yieldtrial.report.sections.models import (
+    _anova_scale,
+    _anova_unit,
+    _both_units,
+    model_anova_section,
+)
 
 __all__ = [
     "anova_section",
@@ -104,15 +109,6 @@ def anova_section(ctx: ReportContext) -> Section:
     if isinstance(sed, pd.DataFrame) and len(sed):
         blocks.append(_sed_table(sed, lang))
     return Section("anova", t("section.anova", lang), blocks)
-
-
-def _both_units(ctx: ReportContext, value: float) -> str:
-    """Format a kg/ha value in the report's unit, followed by kg/ha when that differs."""
-    s = ctx.s
-    text = f"{fmt_number(value, 1)} kg/ha"
-    if s.unit != "kg/ha":
-        text = f"{fmt_number(value * s.factor, yield_digits(s.unit))} {s.unit} ({text})"
-    return text
 
 
 def _single_error_footer(ctx: ReportContext) -> list[tuple[str, str]]:
