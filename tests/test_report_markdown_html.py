@@ -105,3 +105,21 @@ def test_cv_has_the_same_decimals_everywhere() -> None:
     cv = footer["CV (%)"]
     quality = report.to_markdown().split("## Data quality")[1].split("##")[0]
     assert f"Coefficient of variation: {cv} %" in quality
+
+
+def test_wide_tables_use_the_window_width_on_a_wide_screen() -> None:
+    """The 14-column means table hid its P values and letters behind a scroll bar at 1280 px.
+
+    Seen in headless Chromium (alpha lattice, 24 entries, en and zh): the wrapper was as wide
+    as the 190 mm text column.  On a screen wider than the column it now takes the width it
+    needs up to the window's, centred on the column; print and narrow screens keep the column.
+    """
+    css = CSS.read_text(encoding="utf-8")
+    screen = css.split("@media screen and (min-width: 200mm)")[1].split("}")[0]
+    assert "div.table-wrap" in screen
+    assert "width: max-content" in screen and "min-width: 100%" in screen
+    assert "max-width: calc(100vw - 32px)" in screen
+    assert "translateX(-50%)" in screen
+    assert "max-content" not in css.split("@media print")[1]
+    html = _report("zh").to_html()
+    assert "@media screen and (min-width: 200mm)" in html  # the stylesheet is inlined
