@@ -138,3 +138,42 @@ def test_sheet_names_are_cut_between_words():
     assert sheet_name("各处理与对照的多点汇总比较", used) == "各处理与对照的多点汇总比较"
     long_zh = "试" * 40  # no space: cut at 31 characters as before
     assert sheet_name(long_zh, used) == "试" * 31
+
+
+def _header_texts(report: Any) -> list[str]:
+    book = openpyxl.load_workbook(io.BytesIO(report.render("xlsx")))
+    return [
+        value
+        for sheet in book
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if isinstance(value, str)
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_headers_state_their_unit_once_as_the_report_spells_it(lang: str) -> None:
+    """Headers read "面积（m²） (m2)", "产量（kg/亩） (kg/mu)", "Area (m²) (m2)".
+
+    The label spelled the unit for display (m², kg/亩) and the machine unit was added
+    again; a unit added to a Chinese label is spelled the Chinese way too.
+    """
+    report, _ = report_from_files(
+        example_path("replicated-rcbd"),
+        example_path("replicated-rcbd", "trial.toml"),
+        report_date="2024-06-01",
+        figures=False,
+        lang=lang,
+    )
+    texts = _header_texts(report)
+    assert not [t for t in texts if "(m2)" in t or "(kg/mu)" in t or ") (" in t or "） (" in t]
+    if lang == "zh":
+        assert "产量（kg/亩）" in texts and "面积（m²）" in texts
+    else:
+        assert "Area (m²)" in texts
+
+
+def test_unit_added_to_a_chinese_label_is_spelled_the_chinese_way() -> None:
+    table = Table("t", [Column("a", "1", "number", 1, "kg/mu")], [{"a": 480.0}], "表")
+    report = Report("报告", "zh", [Section("s", "小区产量", [table])])
+    assert "1（kg/亩）" in _header_texts(report)

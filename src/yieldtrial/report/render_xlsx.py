@@ -105,14 +105,26 @@ def _number_format(column: Column, style: NumberStyle) -> str:
     return f"[>={limit}]{grouped};[<=-{limit}]-{grouped};{decimals}"
 
 
-def _header_label(column: Column) -> str:
-    """Column label with its unit when the label does not show it yet."""
+def _header_label(column: Column, lang: str = "en") -> str:
+    """Column label with its unit when the label does not show it yet.
+
+    The label may spell the unit as the report shows it (``m²`` for ``m2``, ``kg/亩`` for
+    ``kg/mu`` in Chinese); a unit added is spelled that way too.
+    """
+    from yieldtrial.report.i18n import zh_units
+
     unit = column.unit
-    if not unit or unit in column.label or column.kind == "text":
+    if not unit or column.kind == "text":
+        return column.label
+    shown = unit.replace("m2", "m²")
+    spellings = {unit, shown, zh_units(unit), zh_units(shown)}
+    if any(spelling in column.label for spelling in spellings):
         return column.label
     if unit == "%" and "%" in column.label:
         return column.label
-    return f"{column.label} ({unit})"
+    if lang == "zh":
+        return f"{column.label}（{zh_units(shown)}）"
+    return f"{column.label} ({shown})"
 
 
 def _value(value: Any, column: Column) -> Any:
@@ -201,7 +213,7 @@ def render_xlsx(report: Report) -> bytes:
                     col += len(cols)
                 row += 1
             for col, column in enumerate(block.columns, start=1):
-                cell = sheet.cell(row, col, neutralise(_header_label(column)))
+                cell = sheet.cell(row, col, neutralise(_header_label(column, report.lang)))
                 cell.font = bold
                 cell.alignment = wrap
                 cell.border = Border(top=rule, bottom=rule)
@@ -225,7 +237,7 @@ def render_xlsx(report: Report) -> bytes:
             cells = block.formatted(style)
             for col, column in enumerate(block.columns, start=1):
                 widest = max(
-                    [text_em(_header_label(column)) / 2 + 1]
+                    [text_em(_header_label(column, report.lang)) / 2 + 1]
                     + [text_em(r[col - 1]) for r in cells]
                     + [4.0]
                 )
