@@ -115,3 +115,23 @@ def test_tall_field_map_fits_the_docx_page(tmp_path: Path) -> None:
     heights_mm = [int(cy) / 36000 for cy in re.findall(r'<wp:extent cx="\d+" cy="(\d+)"', xml)]
     assert heights_mm
     assert max(heights_mm) <= 0.8 * (297 - 25 - 20) + 1e-6
+
+
+def test_field_maps_of_the_replicates_share_the_treatment_colours(tmp_path: Path) -> None:
+    """The alpha lattice's map is drawn replicate by replicate; a treatment keeps its colour."""
+    import matplotlib.pyplot as plt
+
+    from yieldtrial.report.files import report_from_files
+
+    data = _alpha_trial(tmp_path / "alpha.csv", {})
+    report, _ = report_from_files(data, crop="wheat", control="G01")
+    figures = [b for b in report.section("field_map").blocks if b.type == "figure"]
+    assert len(figures) == 3  # one per replicate (the whole field is too tall to print)
+    colours: dict[str, set[tuple[float, ...]]] = {}
+    for figure in figures:
+        ax = figure.draw()
+        labels = [text.get_text().split("\n")[-1] for text in ax.texts if "\n" in text.get_text()]
+        for label, patch in zip(labels, ax.patches, strict=True):
+            colours.setdefault(label, set()).add(tuple(patch.get_facecolor()))
+        plt.close(ax.figure)
+    assert len(colours) == 24 and all(len(found) == 1 for found in colours.values())

@@ -25,6 +25,7 @@ def field_map(
     ax: Axes | None = None,
     title: str | None = None,
     missing: Sequence[str] = (),
+    treatments: Sequence[str] | None = None,
 ) -> Axes:
     """Draw the field map of a field book: one labelled, coloured cell per plot.
 
@@ -38,6 +39,10 @@ def field_map(
         Figure title; by default the design and seed from ``attrs["design"]``.
     missing : sequence of str, optional
         Plot ids drawn white and hatched (plots without a harvest).
+    treatments : sequence of str, optional
+        Treatments in the order their colours are given (default: the order in which they
+        first appear in ``fieldbook``).  Give the whole trial's treatments when drawing a
+        part of it (one block), so that a treatment has the same colour in every part.
 
     Returns
     -------
@@ -61,11 +66,22 @@ def field_map(
     from yieldtrial.plotting import rc_fonts
 
     with rc_fonts():  # the fonts of every yieldtrial figure (Chinese labels included)
-        return _draw(fieldbook, ax=ax, title=title, lost_plots=frozenset(map(str, missing)))
+        return _draw(
+            fieldbook,
+            ax=ax,
+            title=title,
+            lost_plots=frozenset(map(str, missing)),
+            treatments=None if treatments is None else [str(t) for t in treatments],
+        )
 
 
 def _draw(
-    fieldbook: pd.DataFrame, *, ax: Axes | None, title: str | None, lost_plots: frozenset[str]
+    fieldbook: pd.DataFrame,
+    *,
+    ax: Axes | None,
+    title: str | None,
+    lost_plots: frozenset[str],
+    treatments: list[str] | None = None,
 ) -> Axes:
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
@@ -82,7 +98,7 @@ def _draw(
     if ax is None:
         n_rows, n_cols = row_hi - row_lo + 1, col_hi - col_lo + 1
         _, ax = plt.subplots(figsize=(max(4.0, 1.3 * n_cols + 1), max(2.5, 0.9 * n_rows + 1)))
-    levels = list(dict.fromkeys(fieldbook["treatment"].astype(str)))
+    levels = list(dict.fromkeys([*(treatments or []), *fieldbook["treatment"].astype(str)]))
     cmap = plt.get_cmap("tab20" if len(levels) > 10 else "tab10")
     colour = {level: cmap(i % cmap.N) for i, level in enumerate(levels)}
     cells = zip(

@@ -824,13 +824,17 @@ def field_map_section(ctx: ReportContext) -> Section | None:
     if not np.isfinite(book[["row", "column"]].to_numpy()).all():
         return None
 
+    # one colour per treatment across the maps of the blocks (each block's map gave the
+    # colours in its own plot order: a treatment changed colour from one block to the next)
+    treatments = list(dict.fromkeys(book["treatment"].astype(str)))
+
     def drawer(part: pd.DataFrame, gone: list[str]) -> Callable[[], Axes]:
         """Return the draw function of the labelled map of ``part`` (the field or a block)."""
 
         def draw() -> Axes:
             from yieldtrial.design.maps import field_map
 
-            ax = field_map(part, title="", missing=gone)
+            ax = field_map(part, title="", missing=gone, treatments=treatments)
             ax.set_xlabel(t("axis.column", lang))
             ax.set_ylabel(t("axis.row", lang))
             ax.set_title("")
