@@ -135,3 +135,31 @@ def test_field_maps_of_the_replicates_share_the_treatment_colours(tmp_path: Path
             colours.setdefault(label, set()).add(tuple(patch.get_facecolor()))
         plt.close(ax.figure)
     assert len(colours) == 24 and all(len(found) == 1 for found in colours.values())
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "caption"),
+    [
+        ("en", "Replicate", "lines join the plots of one replicate."),
+        ("zh", "重复", "同一重复的小区以线相连。"),
+    ],
+)
+def test_alpha_yields_figure_names_replicates(
+    tmp_path: Path, lang: str, title: str, caption: str
+) -> None:
+    """The alpha lattice's block column holds replicates, as the field-map captions say.
+
+    The plot-yields figure called them blocks ("lines join the plots of one block"), which a
+    reader of an incomplete-block design takes for the incomplete blocks.
+    """
+    import matplotlib.pyplot as plt
+
+    from yieldtrial.report.files import report_from_files
+
+    data = _alpha_trial(tmp_path / "alpha.csv", {})
+    report, _ = report_from_files(data, crop="wheat", control="G01", lang=lang)
+    figure = next(b for b in report.section("figures").blocks if b.key == "yields")
+    assert figure.caption.endswith(caption)
+    ax = figure.draw()
+    assert ax.get_legend().get_title().get_text() == title
+    plt.close(ax.figure)

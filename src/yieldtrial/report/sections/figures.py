@@ -172,10 +172,13 @@ def figures_section(ctx: ReportContext) -> Section:
                 ax.tick_params(axis="x", labelrotation=90, labelsize=8)
             legend = ax.get_legend()
             if legend is not None:
-                legend.set_title(t("axis.block", lang))
+                legend.set_title(t("axis.replicate" if replicates else "axis.block", lang))
             return marks.apply(ax)
 
-        caption = marks.caption(t("fig.yields", lang) + subset_note)
+        # the block column of a resolvable design holds its replicates (as the field maps say)
+        replicates = str(s.design) in ("alpha", "row_column")
+        key = "fig.yields_replicate" if replicates else "fig.yields"
+        caption = marks.caption(t(key, lang) + subset_note)
         blocks.append(Figure("yields", caption, draw_yields))
     if {"row", "column"} <= set(ctx.used.columns) and ctx.used[
         ["row", "column"]
