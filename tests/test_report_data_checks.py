@@ -185,6 +185,14 @@ def test_residual_field_map_outlines_the_flagged_plot():
     assert (x, y) == (2 - 0.5, 2 - 0.5)  # row 3, column 3 of a grid starting at 1
 
 
+def test_chinese_field_map_caption_has_no_space_after_its_full_stop():
+    """The flagged-plot sentence was joined with an ASCII space: "残差分布图（...）。 加框者"."""
+    report = _latin_trial(planted=True).report(lang="zh")
+    figure = next(b for b in report.section("figures").blocks if b.key == "field")
+    assert "加框者为数据检查标记的可疑小区（33）" in figure.caption
+    assert "。 " not in figure.caption
+
+
 def test_residual_field_map_of_a_clean_trial_has_no_frame():
     """Nothing flagged: the caption is unchanged and no frame is drawn."""
     report = _latin_trial(planted=False).report()

@@ -163,3 +163,14 @@ def test_alpha_yields_figure_names_replicates(
     ax = figure.draw()
     assert ax.get_legend().get_title().get_text() == title
     plt.close(ax.figure)
+
+
+def test_chinese_methods_have_no_space_after_a_full_stop(tmp_path: Path) -> None:
+    """The Dunnett-accuracy sentence was joined with an ASCII space: "百分之几。 在该协方差"."""
+    from yieldtrial.report.files import report_from_files
+
+    data = _alpha_trial(tmp_path / "alpha.csv", {})
+    report, _ = report_from_files(data, crop="wheat", control="G01", lang="zh", figures=False)
+    methods = "\n".join(b.text for b in report.section("methods").blocks if b.type == "paragraph")
+    assert "在该协方差结构下" in methods  # the sentence is there (numerical integration)
+    assert "。 " not in methods and "； " not in methods

@@ -139,7 +139,8 @@ def figures_section(ctx: ReportContext) -> Section:
         key = "fig.means_no_error_df"
     caption = t(key, lang, conf=conf)
     if hatched:
-        caption += " " + t("fig.hatched", lang, items=join_list(hatched, lang))
+        space = "" if lang == "zh" else " "  # a Chinese sentence ends with 。, no space
+        caption += space + t("fig.hatched", lang, items=join_list(hatched, lang))
     if ctx.entries is not None:  # thousands of entries: their distribution, controls marked
         blocks.append(_histogram(ctx, means, ylabel))
     else:
@@ -212,7 +213,8 @@ def figures_section(ctx: ReportContext) -> Section:
         caption = t("fig.field", lang, what=what)
         marked = [p for p in flagged if "plot_id" in data and p in set(data["plot_id"].astype(str))]
         if marked:
-            caption += " " + t("fig.flagged", lang, items=join_list(marked, lang))
+            space = "" if lang == "zh" else " "  # a Chinese sentence ends with 。, no space
+            caption += space + t("fig.flagged", lang, items=join_list(marked, lang))
         caption = marks.caption(caption)
         blocks.append(Figure("field", caption, draw_field))
     return Section("figures", t("section.figures", lang), blocks)

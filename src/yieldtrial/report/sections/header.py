@@ -250,7 +250,7 @@ def _dunnett_accuracy(ctx: Any, lang: str) -> str:
     note = str(comparisons.attrs.get("accuracy", ""))
     kind = "qmc" if "Monte Carlo" in note else "approx" if "factor-analytic" in note else "bound"
     key = f"methods.dunnett_accuracy_{kind}"
-    return " " + t(key, lang, error=f"{error:.1e}")
+    return ("" if lang == "zh" else " ") + t(key, lang, error=f"{error:.1e}")  # 。 ends zh
 
 
 #: Model-formula terms of a Chinese report.
@@ -501,4 +501,4 @@ def _design_detected(ctx: Any, lang: str) -> str:
     metadata = attr_or(ctx.trial, "metadata", None) or {}
     if "design_source" not in metadata:
         return ""
-    return " " + t("methods.design_detected", lang)
+    return ("" if lang == "zh" else " ") + t("methods.design_detected", lang)
