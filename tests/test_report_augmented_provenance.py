@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from yieldtrial import FieldTrial
 from yieldtrial.cli import main
@@ -47,3 +48,28 @@ def test_results_of_the_python_api_record_the_augmented_design() -> None:
     assert anova.table.attrs["provenance"]["design"] == "augmented"
     comparisons = trial.compare_to_control(control="CK1")
     assert comparisons.attrs["provenance"]["design"] == "augmented"
+
+
+def test_augmented_anova_follows_the_report_unit() -> None:
+    """The Federer ANOVA of a kg/mu report was in kg/ha (caption, sums of squares, SED).
+
+    Now in the report's unit as every other ANOVA: sums of squares / 15², SED and LSD / 15
+    (1 ha = 15 mu exactly), F unchanged; the caption names kg/亩.
+    """
+    from yieldtrial.report.files import report_from_files
+
+    sections = {}
+    for lang, unit in (("en", "kg/ha"), ("zh", "kg/mu")):
+        report, _ = report_from_files(
+            CSV, crop="wheat", control="CK1", lang=lang, unit=unit, figures=False,
+            overrides={"design": "augmented"},
+        )  # fmt: skip
+        sections[lang] = {b.key: b for b in report.section("anova").blocks}
+    en, zh = sections["en"], sections["zh"]
+    assert "kg/亩" in zh["anova"].caption and "kg/公顷" not in zh["anova"].caption
+    for key in ("anova", "anova_block_adjusted"):
+        for ha, mu in zip(en[key].rows, zh[key].rows, strict=True):
+            assert mu["sum_sq"] == pytest.approx(ha["sum_sq"] / 225, rel=1e-12)
+            assert mu["f"] == pytest.approx(ha["f"], rel=1e-12, nan_ok=True)
+    for ha, mu in zip(en["sed"].rows, zh["sed"].rows, strict=True):
+        assert mu["sed"] == pytest.approx(ha["sed"] / 15, rel=1e-12)

@@ -244,3 +244,36 @@ def test_mixed_grand_mean_is_in_the_report_unit_first(tmp_path: Path) -> None:
     line = next(line for line in md.splitlines() if line.startswith("- 总平均："))
     per_mu, per_ha = line.removeprefix("- 总平均：").removesuffix(" kg/公顷)").split(" kg/亩 (")
     assert float(per_mu) == pytest.approx(float(per_ha) / 15, abs=0.006)
+
+
+def _sed_tables(folder: Path) -> tuple[Any, Any]:
+    """Return the SED tables of the kg/ha (en) and kg/mu (zh) reports of one trial."""
+    tables = []
+    for lang, unit in (("en", "kg/ha"), ("zh", "kg/mu")):
+        report, _ = report_from_files(
+            folder / "plots.csv", folder / "trial.toml", figures=False, lang=lang, unit=unit
+        )
+        blocks = report.section("anova").blocks
+        tables.append(next(b for b in blocks if getattr(b, "key", "") == "sed"))
+    return tables[0], tables[1]
+
+
+@pytest.mark.parametrize("complete", [False, True], ids=["reml", "strata"])
+def test_sed_table_follows_the_report_unit(tmp_path: Path, complete: bool) -> None:
+    """SED and LSD were in kg/ha in a kg/mu report (next to variances in (kg/mu)²).
+
+    REML (a plot missing) and the stratum ANOVA (complete): the kg/mu values are the kg/ha
+    ones / 15 (1 ha = 15 mu exactly); df unchanged; the headers name the unit.
+    """
+    folder = _split_plot_with_missing_plot(tmp_path, whole_plot_effects=True)
+    if complete:
+        book = pd.read_csv(folder / "plots.csv")
+        book["fresh_mass_kg"] = book["fresh_mass_kg"].fillna(9.4)
+        book.to_csv(folder / "plots.csv", index=False)
+    per_ha, per_mu = _sed_tables(folder)
+    for ha, mu in zip(per_ha.rows, per_mu.rows, strict=True):
+        assert mu["sed"] == pytest.approx(ha["sed"] / 15, rel=1e-12)
+        assert mu["lsd"] == pytest.approx(ha["lsd"] / 15, rel=1e-12)
+        assert mu["df"] == ha["df"]
+    assert [c.label for c in per_ha.columns][1:4:2] == ["SED (kg/ha)", "LSD (kg/ha)"]
+    assert [c.label for c in per_mu.columns][1:4:2] == ["差数标准误（kg/亩）", "LSD（kg/亩）"]

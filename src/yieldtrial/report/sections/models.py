@@ -147,12 +147,13 @@ def _mixed_section(ctx: ReportContext) -> Section:
     ]
     if a.two_factor:
         label = "col.reml_kenward_roger" if kr else "col.reml_satterthwaite"
-        blocks.append(_sed_table(a.sed, lang, "anova.mixed_sed_caption", with_error=label))
+        blocks.append(_sed_table(ctx, a.sed, "anova.mixed_sed_caption", with_error=label))
     return Section("anova", t("section.anova", lang), blocks)
 
 
-def _sed_table(sed: Any, lang: str, caption: str, *, with_error: str | None) -> Table:
-    """Tabulate SED, df and LSD per kind of comparison (kg/ha)."""
+def _sed_table(ctx: ReportContext, sed: Any, caption: str, *, with_error: str | None) -> Table:
+    """Tabulate SED, df and LSD per kind of comparison, in the report's unit."""
+    lang, k, unit = ctx.s.lang, _anova_scale(ctx), _anova_unit(ctx)
     rows = []
     for row in sed.to_dict("records"):
         key = f"sed.{row['comparison']}"
@@ -160,18 +161,18 @@ def _sed_table(sed: Any, lang: str, caption: str, *, with_error: str | None) -> 
             "comparison": str(row["description"])
             if lang == "en" or key not in string_keys()
             else t(key, lang),
-            "sed": row["sed"],
+            "sed": row["sed"] * k,
             "df": row["df"],
-            "lsd": row["lsd"],
+            "lsd": row["lsd"] * k,
         }
         if with_error:
             entry["error_term"] = t(with_error, lang)
         rows.append(entry)
     columns = [
         Column("comparison", t("col.comparison", lang), "text"),
-        Column("sed", t("col.sed", lang), "number", 2, "kg/ha"),
+        Column("sed", t("col.sed", lang, unit=unit), "number", 2, unit),
         Column("df", t("col.df", lang), "number", 1),
-        Column("lsd", t("col.lsd", lang), "number", 2, "kg/ha"),
+        Column("lsd", t("col.lsd", lang, unit=unit), "number", 2, unit),
     ]
     if with_error:
         columns.append(Column("error_term", t("col.error_term", lang), "text"))
@@ -224,22 +225,17 @@ def _both_units(ctx: ReportContext, value: float) -> str:
     return text
 
 
-def _kg_ha(ctx: ReportContext, value: float) -> str:
-    s = ctx.s
-    text = f"{fmt_number(value, 1)} kg/ha"
-    if s.unit != "kg/ha":
-        text += f" ({fmt_number(value * s.factor, yield_digits(s.unit))} {s.unit})"
-    return text
-
-
-def _ss_table(key: str, table: Any, caption: str, lang: str, df_error: float) -> Table:
+def _ss_table(
+    key: str, table: Any, caption: str, lang: str, df_error: float, k2: float = 1.0
+) -> Table:
+    """Tabulate an ANOVA (sums of squares times ``k2``: the report's unit squared)."""
     rows = []
     for row in table.to_dict("records"):
         entry = {
             "source": source_label(str(row["source"]), lang),
             "df": row["df"],
-            "sum_sq": row["sum_sq"],
-            "mean_sq": row["mean_sq"],
+            "sum_sq": row["sum_sq"] * k2,
+            "mean_sq": row["mean_sq"] * k2,
             "f": row["f"],
             "p_value": row["p_value"],
         }
@@ -261,13 +257,13 @@ def _ss_table(key: str, table: Any, caption: str, lang: str, df_error: float) ->
 
 def _augmented_section(ctx: ReportContext) -> Section:
     lang, a = ctx.s.lang, ctx.anova
-    first = _ss_table(
-        "anova", a.table, t("anova.augmented_caption", lang, unit="kg/ha"), lang, a.df_error
-    )
+    k2 = _anova_scale(ctx) ** 2  # sums of squares in the report's unit, squared
+    caption = t("anova.augmented_caption", lang, unit=_anova_unit(ctx))
+    first = _ss_table("anova", a.table, caption, lang, a.df_error, k2)
     first.footer = [
-        (t("footer.grand_mean", lang), _kg_ha(ctx, a.grand_mean)),
-        (t("footer.adjusted_mean", lang), _kg_ha(ctx, a.overall_adjusted_mean)),
-        (t("footer.mse", lang), fmt_number(a.mse, 1)),
+        (t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean)),
+        (t("footer.adjusted_mean", lang), _both_units(ctx, a.overall_adjusted_mean)),
+        (t("footer.mse", lang), fmt_number(a.mse * k2, 1)),
         (t("footer.df_error", lang), str(a.df_error)),
         (t("footer.cv", lang), fmt_number(a.cv_pct, CV_DIGITS)),
         (t("footer.checks", lang), ("、" if lang == "zh" else ", ").join(a.checks)),
@@ -278,6 +274,7 @@ def _augmented_section(ctx: ReportContext) -> Section:
         t("anova.augmented_block_caption", lang),
         lang,
         a.df_error,
+        k2,
     )
-    sed = _sed_table(a.sed, lang, "anova.augmented_sed_caption", with_error=None)
+    sed = _sed_table(ctx, a.sed, "anova.augmented_sed_caption", with_error=None)
     return Section("anova", t("section.anova", lang), [first, second, sed])

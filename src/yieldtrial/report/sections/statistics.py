@@ -107,7 +107,7 @@ def anova_section(ctx: ReportContext) -> Section:
     ]
     sed = getattr(a, "sed", None)
     if isinstance(sed, pd.DataFrame) and len(sed):
-        blocks.append(_sed_table(sed, lang))
+        blocks.append(_sed_table(ctx, sed))
     return Section("anova", t("section.anova", lang), blocks)
 
 
@@ -153,25 +153,26 @@ def _strata_footer(ctx: ReportContext, df_of: dict[str, float]) -> list[tuple[st
     return footer
 
 
-def _sed_table(sed: pd.DataFrame, lang: str) -> Table:
-    """Tabulate the SED, df and LSD for each kind of comparison (kg/ha)."""
+def _sed_table(ctx: ReportContext, sed: pd.DataFrame) -> Table:
+    """Tabulate the SED, df and LSD for each kind of comparison, in the report's unit."""
+    lang, k, unit = ctx.s.lang, _anova_scale(ctx), _anova_unit(ctx)
     rows = [
         {
             "comparison": str(row["description"])
             if lang == "en" or f"sed.{row['comparison']}" not in string_keys()
             else t(f"sed.{row['comparison']}", lang),
-            "sed": row["sed"],
+            "sed": row["sed"] * k,
             "df": row["df"],
-            "lsd": row["lsd"],
+            "lsd": row["lsd"] * k,
             "error_term": source_label(str(row["error_term"]), lang),
         }
         for row in sed.to_dict("records")
     ]
     columns = [
         Column("comparison", t("col.comparison", lang), "text"),
-        Column("sed", t("col.sed", lang), "number", 2, "kg/ha"),
+        Column("sed", t("col.sed", lang, unit=unit), "number", 2, unit),
         Column("df", t("col.df", lang), "number", 1),
-        Column("lsd", t("col.lsd", lang), "number", 2, "kg/ha"),
+        Column("lsd", t("col.lsd", lang, unit=unit), "number", 2, unit),
         Column("error_term", t("col.error_term", lang), "text"),
     ]
     return Table("sed", columns, rows, t("anova.sed_caption", lang))
