@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -277,3 +278,23 @@ def test_sed_table_follows_the_report_unit(tmp_path: Path, complete: bool) -> No
         assert mu["df"] == ha["df"]
     assert [c.label for c in per_ha.columns][1:4:2] == ["SED (kg/ha)", "LSD (kg/ha)"]
     assert [c.label for c in per_mu.columns][1:4:2] == ["差数标准误（kg/亩）", "LSD（kg/亩）"]
+
+
+@pytest.mark.parametrize("complete", [False, True], ids=["reml", "strata"])
+def test_chinese_error_labels_are_spaced_from_chinese_text(tmp_path: Path, complete: bool) -> None:
+    """A label's Latin end is spaced from the Chinese after it, as elsewhere ("REML 估计").
+
+    The footers read "误差 a变异系数", the captions "基于REML", the conclusions "以误差 a作".
+    """
+    folder = _split_plot_with_missing_plot(tmp_path, whole_plot_effects=True)
+    if complete:
+        book = pd.read_csv(folder / "plots.csv")
+        book["fresh_mass_kg"] = book["fresh_mass_kg"].fillna(9.4)
+        book.to_csv(folder / "plots.csv", index=False)
+    md = _markdown(folder, "zh")
+    assert "- 误差 a 变异系数（%）：" in md and "- 误差 b 变异系数（%）：" in md
+    assert not re.search(r"[A-Za-z][\u4e00-\u9fff]", md.split("## 方差分析")[1])
+    if complete:
+        assert "- 误差 a 均方：" in md and "- 误差 a 自由度：" in md
+    else:
+        assert "标准误与字母标记基于 REML（自由度" in md

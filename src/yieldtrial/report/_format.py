@@ -21,6 +21,7 @@ __all__ = [
     "fmt_signed",
     "join_list",
     "source_label",
+    "spaced",
     "status_label",
     "string_keys",
     "yield_digits",
@@ -124,6 +125,28 @@ def status_label(value: Any, lang: str) -> str:
     return t(key, lang) if key in string_keys() else text
 
 
+def spaced(label: str, lang: str, *, before: bool = False, after: bool = False) -> str:
+    """Space a label from the Chinese text around it where the label has Latin at that end.
+
+    Chinese reports put a space between Latin and Chinese ("REML 估计", "Dunnett 检验");
+    a label filled into a Chinese template ("{error}均方", "基于{error}") gets it too.
+
+    Examples
+    --------
+    >>> spaced("误差 a", "zh", after=True) + "均方", "基于" + spaced("REML", "zh", before=True)
+    ('误差 a 均方', '基于 REML')
+    >>> spaced("误差", "zh", after=True), spaced("Error a", "en", after=True)
+    ('误差', 'Error a')
+    """
+    if lang != "zh" or not label:
+        return label
+    if after and label[-1].isascii() and label[-1].isalnum():
+        label += " "
+    if before and label[0].isascii() and label[0].isalnum():
+        label = " " + label
+    return label
+
+
 def source_label(source: str, lang: str) -> str:
     """Return the display label of an ANOVA source, stratum or error term (factors as named).
 
@@ -144,6 +167,8 @@ def source_label(source: str, lang: str) -> str:
     combined = re.fullmatch(r"satterthwaite\((\w+), (\w+)\)", source)
     if combined:
         first, second = (source_label(name, lang) for name in combined.groups())
+        first = spaced(first, lang, after=True)  # 误差 a 与误差 b 合并
+        second = spaced(second, lang, after=True)
         return t("source.combined", lang, first=first, second=second)
     key = f"source.{source}"
     if key in string_keys():

@@ -10,7 +10,14 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.report._format import CV_DIGITS, fmt_number, fmt_p, source_label, yield_digits
+from yieldtrial.report._format import (
+    CV_DIGITS,
+    fmt_number,
+    fmt_p,
+    source_label,
+    spaced,
+    yield_digits,
+)
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Bullets, Paragraph, Section
@@ -310,7 +317,7 @@ def _factor_verdicts(ctx: ReportContext) -> list[str]:
                 "concl.source_sig" if p < s.alpha else "concl.source_ns",
                 lang,
                 source=source,
-                error=source_label(error, lang),
+                error=spaced(source_label(error, lang), lang, after=True),  # 以误差 a 作
                 p=fmt_p(p),
             )
         items.append(sentence + _depends(ctx, "anova_f", str(row["source"])))

@@ -600,7 +600,7 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
             ),
             Column("p", "P", "pvalue"),
         ]
-        from yieldtrial.report._format import source_label
+        from yieldtrial.report._format import source_label, spaced
 
         if getattr(mm, "cov_gradient", None) is not None:
             # a mixed model: each contrast has its own df (the df column), not one error term
@@ -609,7 +609,8 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
                      ddf="Kenward-Roger" if kr else "Satterthwaite")  # fmt: skip
         else:
             note = t(
-                "contrast.method", lang, error=source_label(str(mm.error_term), lang),
+                "contrast.method", lang,
+                error=spaced(source_label(str(mm.error_term), lang), lang, after=True),
                 df=f"{df:g}", alpha=f"{s.alpha:g}",
             )  # fmt: skip
     else:

@@ -17,6 +17,7 @@ from yieldtrial.report._format import (
     attr_or,
     fmt_number,
     source_label,
+    spaced,
     string_keys,
     yield_digits,
 )
@@ -139,7 +140,7 @@ def _mixed_section(ctx: ReportContext) -> Section:
         footer.append((t("footer.cv", lang), fmt_number(next(iter(cv.values())), CV_DIGITS)))
     else:
         for error, value in cv.items():
-            label = source_label(error, lang)
+            label = spaced(source_label(error, lang), lang, after=True)  # 误差 a 变异系数
             footer.append((t("footer.error_cv", lang, error=label), fmt_number(value, CV_DIGITS)))
     blocks: list[Any] = [
         Table("anova", columns, rows, t(caption, lang, unit=_anova_unit(ctx)), [], footer),

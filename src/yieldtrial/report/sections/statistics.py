@@ -17,6 +17,7 @@ from yieldtrial.report._format import (
     fmt_number,
     join_list,
     source_label,
+    spaced,
     string_keys,
     yield_digits,
 )
@@ -141,7 +142,7 @@ def _strata_footer(ctx: ReportContext, df_of: dict[str, float]) -> list[tuple[st
     cv = a.cv_pct if isinstance(a.cv_pct, dict) else dict.fromkeys(errors, a.cv_pct)
     by_source = a.table.set_index(a.table["source"].astype(str))
     for error in errors:
-        label = source_label(error, lang)
+        label = spaced(source_label(error, lang), lang, after=True)  # 误差 a 均方
         if error in by_source.index:
             ms = fmt_number(by_source.at[error, "mean_sq"] * _anova_scale(ctx) ** 2, 1)
             footer.append((t("footer.error_ms", lang, error=label), ms))
@@ -205,7 +206,7 @@ def design_means_section(ctx: ReportContext) -> Section:
             "design_means.caption",
             lang,
             factor=factor_label(means.factor, lang),
-            error=source_label(means.error_term.split(" ")[0], lang),
+            error=spaced(source_label(means.error_term.split(" ")[0], lang), lang, before=True),
             df=f"{means.df:.4g}",
         )
         notes = [t("means.letters_note", lang, letters=t(f"letters.{s.letters}", lang))]
