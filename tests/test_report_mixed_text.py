@@ -150,7 +150,7 @@ def test_boundary_component_methods_kenward_roger(tmp_path: Path) -> None:
 
 def test_boundary_component_methods_in_chinese(tmp_path: Path) -> None:
     md = _markdown(_split_plot_with_missing_plot(tmp_path), "zh")
-    assert "区组 × main的 REML 估计值为零（边界）" in md
+    assert "区组 × main 的 REML 估计值为零（边界）" in md  # Latin spaced from Chinese
     assert "因此即使无缺区，这些自由度也不等于方差分析各误差层的自由度" in md
     assert "无缺区时这些自由度等于方差分析各误差层的自由度" not in md
 

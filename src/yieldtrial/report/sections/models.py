@@ -70,6 +70,7 @@ def model_methods_text(ctx: ReportContext) -> str:
             # a component estimated at zero: the two df methods part ways (lmerTest's
             # Satterthwaite df pool its stratum, pbkrtest's Kenward-Roger df do not)
             joined = ("、" if lang == "zh" else ", ").join(source_label(c, lang) for c in zero)
+            joined = spaced(joined, lang, after=True)  # 区组 × main 的 REML 估计值
             text += space + t(key + "_boundary", lang, components=joined)
         if not incomplete:
             # complete data: Kenward-Roger keeps the stratum df even at the boundary,
