@@ -193,6 +193,21 @@ def test_chinese_field_map_caption_has_no_space_after_its_full_stop():
     assert "。 " not in figure.caption
 
 
+def test_chinese_means_caption_has_no_space_before_the_hatched_sentence():
+    """The illustrative-bars sentence was joined with an ASCII space: "...水平。 斜线柱（T1）"."""
+    rng = np.random.default_rng(3)
+    plots = pd.DataFrame(
+        {"plot_id": [str(i) for i in range(1, 13)], "block": [str(b) for b in range(1, 4)] * 4,
+         "treatment": [t for t in ("CK", "T1", "T2", "T3") for _ in range(3)],
+         "yield_kg_ha": 7000 + rng.normal(0, 200, 12),
+         "data_status": ["measured"] * 3 + ["illustrative"] * 3 + ["measured"] * 6}
+    )  # fmt: skip
+    trial = FieldTrial.from_dataframe(plots, crop="wheat", control="CK", design="rcbd")
+    figure = next(b for b in trial.report(lang="zh").section("figures").blocks if b.key == "means")
+    assert "斜线柱（T1）为示意数据" in figure.caption
+    assert "。 " not in figure.caption
+
+
 def test_residual_field_map_of_a_clean_trial_has_no_frame():
     """Nothing flagged: the caption is unchanged and no frame is drawn."""
     report = _latin_trial(planted=False).report()
