@@ -246,8 +246,10 @@ def product_form_expansion(
             # tensor, then two contractions (no k x k matrix per point and threshold)
             k = delta.shape[0]
             tensor = (delta[:, :, None] * delta[None, :, :] * delta.T[:, None, :]).reshape(k, -1)
-            cubic_v = (v.reshape(-1, k) @ tensor).reshape(v.shape + (k,))  # [., i, a] sum_j
-            trace3 = np.sum(np.sum(cubic_v * v[..., None, :], axis=-1) * v, axis=-1)
+            flat_v = v.reshape(-1, k)
+            cubic_v = (flat_v @ tensor).reshape(-1, k, k)  # [., i, a] sum_j
+            trace3 = np.sum(np.matmul(cubic_v, flat_v[:, :, None])[:, :, 0] * flat_v, axis=1)
+            trace3 = trace3.reshape(v.shape[:-1])
             cubic = (
                 quad * second
                 + 2.0 * quad * vp2
