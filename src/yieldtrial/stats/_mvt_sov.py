@@ -115,12 +115,13 @@ HOPELESS_BOUND = 1e-2
 #: only while its spread is below the integrand's own by more than the square root of this.
 ALONE_COST_RATIO = 2.0
 
-#: A node whose spread over the scrambles (three standard errors, times its largest weight
-#: in the interpolated curve) is below this share of the target takes no more points: the
-#: far nodes (``|u|`` of 4 to 6, where the difference from the control is below ``phi(u)``)
-#: need far fewer points than the middle ones.  Their estimates and spreads stay in the
-#: curve and in its stated error, so this only saves work.
-FREEZE_SHARE = 0.005
+#: Nodes whose spreads over the scrambles (three standard errors, times each node's largest
+#: weight in the interpolated curve) add up to at most this share of the target take no
+#: more points, the least moving first: the far nodes (``|u|`` of 4 to 6, where the
+#: difference from the control is far below ``phi(u)``) need far fewer points than the
+#: middle ones.  Their estimates and spreads stay in the curve and in its stated error, so
+#: this only saves work; the share caps what the others must make up for.
+FREEZE_SHARE = 0.1
 
 #: Why :func:`max_t_curve` gave up (its ``give_up`` exception's argument): the control's
 #: curve is no guide to the target's (build the score from a pilot, keep the control) ...
@@ -916,10 +917,12 @@ def max_t_curve(
                     ns["score_check"] = 0.0
                     est = ns["sums"] / points - ns["phi_u"]
         ns["done"] = points
-        # a node whose own spread moves the curve by less than FREEZE_SHARE of the target
-        # takes no more points (its estimate and spread stay in the curve and its error)
+        # the nodes whose spreads together move the curve by at most FREEZE_SHARE of the
+        # target take no more points, the least moving first (their estimates and spreads
+        # stay in the curve and its stated error)
         moved = ns["influence"] * 3.0 * np.std(est, axis=0, ddof=1) / np.sqrt(REPLICATES)
-        ns["active"] &= moved > FREEZE_SHARE * abs_tol
+        order = np.argsort(np.where(ns["active"], moved, -1.0), kind="stable")
+        ns["active"][order[np.cumsum(moved[order]) <= FREEZE_SHARE * abs_tol]] = False
         ns["coef"] = np.linalg.solve(ns["vander"], (est / ns["density"]).T).T
         ns["fine"], ns["low_fine"] = _interpolants(ns, est)
 
