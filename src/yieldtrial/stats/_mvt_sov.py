@@ -880,21 +880,10 @@ def max_t_curve(
                 ns["sums"] = ns["stats"][:, 0, :].copy()
                 est = ns["sums"] / count - t1 - t2 + known
             else:
-                est = None
-                if state["mode"] == "fourth" and ns["t4"] is None and done == 0 and first_set:
-                    # T_4 costs as much as a few hundred points: when the third-order
-                    # estimate (as unbiased, from the same sums) already leaves an
-                    # interpolation bound that sends the search to more nodes, use it
-                    third_est = box_in_use["third"].estimates(
-                        regions.stats_subset(ns["stats"], "fourth", "third"), count, t1, t2, t3
-                    ) + known  # fmt: skip
-                    if _interpolation_bound(ns, third_est) > abs_tol / 2.0:
-                        est = third_est
-                if est is None:
-                    if state["mode"] == "fourth" and ns["t4"] is None:
-                        ns["t4"] = regions.term4(r_nodes)
-                    chosen = box_in_use[state["mode"]]
-                    est = chosen.estimates(ns["stats"], count, t1, t2, t3, ns["t4"]) + known
+                if state["mode"] == "fourth" and ns["t4"] is None:
+                    ns["t4"] = regions.term4(r_nodes)
+                chosen = box_in_use[state["mode"]]
+                est = chosen.estimates(ns["stats"], count, t1, t2, t3, ns["t4"]) + known
         elif taylor:  # the plain difference f - f_0 of the same two integrands
             ns["sums"][:, take] += _replicate_sums(r_take, plain_regions, points, done)
             est = ns["sums"] / count - ns["t1"] - ns["t2"] + known
@@ -933,11 +922,6 @@ def max_t_curve(
         low_coef = np.linalg.lstsq(ns["low"], est.mean(axis=0) / density, rcond=None)[0]
         fine = np.polynomial.hermite_e.hermeval(grid / stretch, coef)
         return fine, np.polynomial.hermite_e.hermeval(grid / stretch, low_coef)
-
-    def _interpolation_bound(ns: dict[str, Any], est: np.ndarray) -> float:
-        """Return the interpolation bound as first checked (the previous node set aside)."""
-        fine, low_fine = _interpolants(ns, est)
-        return float(np.max(np.abs(fine - low_fine) * grid_density)) + ns["score_check"]
 
     previous: dict[str, Any] | None = None
     index = 0
