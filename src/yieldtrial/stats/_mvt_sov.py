@@ -33,7 +33,10 @@ multivariate normal curve ``G``.  This module computes that curve:
    results are repeatable bit for bit.  The stated error is three standard errors over the
    independent scrambles plus the interpolation bound, checked over the whole range of
    thresholds; the points per scramble double (512 to 16384; at most 4096 for Tukey)
-   until it is at most :data:`DEFAULT_ABS_TOL`.
+   until it is at most :data:`DEFAULT_ABS_TOL`, with a step of 1.5 instead when the spread
+   is predicted to meet it there (:func:`_next_points`).  Nodes whose spreads together
+   move the curve by at most :data:`FREEZE_SHARE` of the target stop taking points (the
+   far nodes of the normal score); their estimates and spreads stay in the curve.
 4. **One curve, every threshold.**  ``D`` is evaluated at the :data:`NODE_COUNTS`
    Gauss-Hermite nodes of the normal score :math:`u = \Phi^{-1}(G_0(r))` of the control
    (tabulated exactly and splined), where it behaves like :math:`\phi(u)` times a
