@@ -27,7 +27,9 @@ default 2503580: the second-order Taylor control around the product form, its
 *after* (this tree: the bifactor base for nested designs, ``stats._mvt_factor``, else the
 Taylor control with the cheaper expansion), interleaved in one process, best of 3 rounds
 (curve caches cleared, Sobol' points cached after the first use), points per scramble /
-nodes, stated errors and the largest difference of the 20 p-values.
+nodes (the points of the middle nodes: nodes whose spread no longer moves the curve stop
+earlier, ``stats._mvt_sov.FREEZE_SHARE``; the counts double or, when predicted to suffice,
+grow by half), stated errors and the largest difference of the 20 p-values.
 ``--realistic`` runs only that table, ``--rounds N`` sets the rounds.
 
 ``--designs`` runs the same before/after comparison on field books from ``yieldtrial design
@@ -35,7 +37,10 @@ alpha`` (alpha(0, 1) arrays with the efficiency search, seed 3): 20-24 entries i
 3-7, 2-3 replicates, block/plot variance ratio 0.5, 2 and 5 (GLS contrasts of the means
 with the control, as REML would estimate them), and a 3 x 7 row-column design with 2
 replicates; ``--before REV`` names the revision to compare with (e.g. ``b5ba45a``, the
-third-order control).
+third-order control; ``7bb9f3b``, before the frozen nodes and half steps: the 21/3/2 design
+at ratio 5 and the 2-replicate row-column design 0.29 -> 0.17 s, see docs/performance.md,
+stop 27).  Only ``_mvt_sov.py`` and ``_mvt_taylor.py`` come from ``REV``: the other modules
+(and so the bifactor base, which *before* never uses) are this tree's.
 """
 
 from __future__ import annotations

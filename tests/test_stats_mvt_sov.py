@@ -357,3 +357,33 @@ def test_tukey_far_from_equal_variances_uses_the_integrand_alone(monkeypatch):
     mc = exceed / draws
     mc_se = np.sqrt(mc * (1.0 - mc) / draws)
     assert np.all(np.abs(p - mc) <= acc.abs_error + 5.0 * mc_se)
+
+
+def test_next_points_take_half_a_step_when_the_spread_is_predicted_to_meet_the_target():
+    # hand derivation with the spread falling as N^-0.77: from 256 points a spread of 7.8e-5
+    # against 7.4e-5 allowed needs 256 (7.8 / 7.4)^(1 / 0.77) = 274 points <= 384 (two
+    # whole Sobol' nets, 256 + 128); 2e-4 needs 256 (2e-4 / 7.4e-5)^(1 / 0.77) = 931 > 384,
+    # so the next doubling; with nothing allowed (the bound takes the target) the doubling
+    counts = [64, 128, 256, 512, 1024]
+    assert _mvt_sov._next_points(256, counts, 7.8e-5, 7.4e-5) == 384
+    assert _mvt_sov._next_points(256, counts, 2e-4, 7.4e-5) == 512
+    assert _mvt_sov._next_points(256, counts, 7.8e-5, -1e-5) == 512
+    assert _mvt_sov._next_points(384, counts, 7.8e-5, 7.4e-5) == 512  # 384 + 128 is 512
+    assert _mvt_sov._next_points(1024, counts, 7.8e-5, 7.4e-5) is None
+
+
+def test_replicate_sums_stop_at_the_point_count():
+    # 10 thresholds make blocks of 1,638 points per scramble, which do not divide 384: the
+    # sums over the first 384 points equal the integrand summed directly over exactly
+    # those points (before, the last block ran on to the 512 generated points)
+    r = non_product_corr(6)
+    chol, _ = _mvt_sov.reordered_cholesky(r, -2.5 * np.ones(6), 2.5 * np.ones(6))
+    region = _mvt_sov.Region(chol, -np.ones(6), np.ones(6))
+    thresholds = np.linspace(1.0, 3.5, 10)
+    got = _mvt_sov._replicate_sums(thresholds, (region, None), 384)
+    pts = _mvt_sov._sobol_rows(5, 9)  # (scrambles, 5, 512)
+    direct = np.array([
+        _mvt_sov._sov_integrand(thresholds, region, pts[j, :, :384]).sum(axis=1)
+        for j in range(_mvt_sov.REPLICATES)
+    ])  # fmt: skip
+    np.testing.assert_allclose(got, direct, rtol=1e-12)

@@ -251,14 +251,17 @@ def _fit_groups(
     return Bifactor(lam, mu, label, residual)
 
 
-def _composite_rule(lam_max: float, order: int) -> tuple[np.ndarray, np.ndarray]:
+def _composite_rule(
+    lam_max: float, order: int, min_width: float = 0.02
+) -> tuple[np.ndarray, np.ndarray]:
     """Composite ``order``-point Gauss-Legendre rule for ``E`` over N(0, 1) on [-9, 9].
 
-    Panels as narrow as the steepest conditional probability (``sqrt(1 - lam^2) / lam``),
-    as for Dunnett's product-form integral; weights include the density.
+    Panels as narrow as the steepest conditional probability (``sqrt(1 - lam^2) / lam``,
+    but at least ``min_width``), as for Dunnett's product-form integral; weights include
+    the density.
     """
     scale = np.sqrt(max(1.0 - lam_max**2, 1e-12)) / max(lam_max, 1e-12)
-    width = min(2.0, max(2.0 * scale, 0.02))
+    width = min(2.0, max(2.0 * scale, min_width))
     panels = int(np.ceil(18.0 / width))
     x, w = np.polynomial.legendre.leggauss(order)
     edges = np.linspace(-9.0, 9.0, panels + 1)
@@ -287,6 +290,7 @@ def bifactor_exceedance(
     *,
     order: int = 8,
     inner_nodes: int = _INNER_NODES,
+    min_width: float = 0.02,
 ) -> np.ndarray:
     """``1 - G_B(r)`` of the bifactor form by the nested quadrature (module notes).
 
@@ -302,6 +306,9 @@ def bifactor_exceedance(
         Gauss-Legendre points per panel of the general factor's rule.
     inner_nodes : int
         Gauss-Hermite nodes of each group factor.
+    min_width : float
+        Narrowest panel of the general factor's rule (the default resolves a member with
+        the clipped loading 0.999; :data:`COARSE_WIDTH` for the score table only).
 
     Returns
     -------
@@ -309,7 +316,7 @@ def bifactor_exceedance(
     """
     rr = np.atleast_1d(np.asarray(r, dtype=float))[:, None]
     lam, mu, label = fit.general, fit.group, fit.label
-    z0, w0 = _composite_rule(float(np.max(np.abs(lam))), order)
+    z0, w0 = _composite_rule(float(np.max(np.abs(lam))), order, min_width)
     keep = w0 > 1e-300
     z0, w0 = z0[keep], w0[keep]
     zg, wg = np.polynomial.hermite_e.hermegauss(inner_nodes)
@@ -335,6 +342,12 @@ def bifactor_exceedance(
     # normalised: the rule's weights sum to 1 only to rounding, which would show as a
     # probability of 1e-13 where the true one is 1e-50 (the normal score's low end)
     return np.asarray(np.clip(-np.expm1(total) @ w0 / w0.sum(), 0.0, 1.0))
+
+
+#: Narrowest panel of the coarse rule that tabulates the base's curve for the normal score
+#: only (the fine rule gives the exact values at the nodes, and the score check midway
+#: between them adds what the coarse table leaves to the stated error).
+COARSE_WIDTH = 0.3
 
 
 def dunnett_bifactor_curve(
@@ -369,10 +382,14 @@ def dunnett_bifactor_curve(
         Region(np.linalg.cholesky(base + 1e-14 * np.eye(k)), box_lo, box_hi),
     )
     if pilot is not None:  # the score from a pilot of the target, the base as its control
-        coarse = lambda x: bifactor_exceedance(x, fit, two_sided, order=6, inner_nodes=16)  # noqa: E731
+        coarse = lambda x: bifactor_exceedance(  # noqa: E731
+            x, fit, two_sided, order=6, inner_nodes=16, min_width=COARSE_WIDTH
+        )
         r_grid, exceed0 = pilot(regions[0], r_grid, (regions[1], coarse))
     else:
-        exceed0 = bifactor_exceedance(r_grid, fit, two_sided, order=6, inner_nodes=16)
+        exceed0 = bifactor_exceedance(
+            r_grid, fit, two_sided, order=6, inner_nodes=16, min_width=COARSE_WIDTH
+        )
         exceed0 = np.minimum.accumulate(exceed0)  # a curve: non-increasing in r
     return max_t_curve(
         regions, r_grid, exceed0, np.inf, (np.ones(1), np.ones(1)), two_sided=two_sided,

@@ -206,17 +206,20 @@ def taylor_sums_n(
     return sum_statistics([ft - f[0], *f[1:]], groups)
 
 
-def taylor_estimates_n(sums: np.ndarray, points: int, terms: list[np.ndarray]) -> np.ndarray:
+def taylor_estimates_n(
+    sums: np.ndarray, points: int | np.ndarray, terms: list[np.ndarray]
+) -> np.ndarray:
     """Per-scramble estimates of ``G - G_1 - T_1 - T_2`` from :func:`taylor_sums_n`.
 
     ``terms`` are the exact means ``T_1..T_N`` of the controls; the coefficients are fitted
     by least squares over all points (Glynn & Szechtman 2002), as in
-    :func:`yieldtrial.stats._mvt_taylor.taylor_estimates3`.
+    :func:`yieldtrial.stats._mvt_taylor.taylor_estimates3`.  ``points`` may differ by
+    threshold (an array, shape (M,)).
     """
     order = len(terms)
     z = order + 1
     total = sums.sum(axis=0)
-    count = float(points * sums.shape[0])
+    count = np.asarray(points, dtype=float) * sums.shape[0]  # points: one count or per node
     mean = total[:z] / count
     pairs = [(p, q) for p in range(z) for q in range(p, z)]
     index = {pq: z + j for j, pq in enumerate(pairs)}

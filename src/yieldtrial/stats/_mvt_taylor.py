@@ -246,8 +246,10 @@ def product_form_expansion(
             # tensor, then two contractions (no k x k matrix per point and threshold)
             k = delta.shape[0]
             tensor = (delta[:, :, None] * delta[None, :, :] * delta.T[:, None, :]).reshape(k, -1)
-            cubic_v = (v.reshape(-1, k) @ tensor).reshape(v.shape + (k,))  # [., i, a] sum_j
-            trace3 = np.sum(np.sum(cubic_v * v[..., None, :], axis=-1) * v, axis=-1)
+            flat_v = v.reshape(-1, k)
+            cubic_v = (flat_v @ tensor).reshape(-1, k, k)  # [., i, a] sum_j
+            trace3 = np.sum(np.matmul(cubic_v, flat_v[:, :, None])[:, :, 0] * flat_v, axis=1)
+            trace3 = trace3.reshape(v.shape[:-1])
             cubic = (
                 quad * second
                 + 2.0 * quad * vp2
@@ -336,7 +338,7 @@ class TaylorBox:
             sums = partial(taylor_sums4, path=list(self.path4))
         step = max(16, _CACHE_ELEMENTS // max(r.size * REPLICATES, 1))
         for start in range(first, n, step):
-            block = pts[:, :, start : start + step]  # (REPLICATES, d - 1, b)
+            block = pts[:, :, start : min(start + step, n)]  # (REPLICATES, d - 1, b)
             w = np.ascontiguousarray(np.moveaxis(block, 0, 1)).reshape(block.shape[1], -1)
             out += sums(r, self, w, groups=REPLICATES)
         return out
@@ -426,7 +428,7 @@ class TaylorBox:
     def estimates(
         self,
         stats: np.ndarray,
-        points: int,
+        points: int | np.ndarray,
         t1: np.ndarray,
         t2: np.ndarray,
         t3: np.ndarray | None = None,
@@ -645,15 +647,17 @@ def taylor_sums(r: np.ndarray, box: TaylorBox, w: np.ndarray, groups: int = 1) -
     return out
 
 
-def taylor_estimates(sums: np.ndarray, points: int, t1: np.ndarray, t2: np.ndarray) -> np.ndarray:
+def taylor_estimates(
+    sums: np.ndarray, points: int | np.ndarray, t1: np.ndarray, t2: np.ndarray
+) -> np.ndarray:
     """Per-scramble estimates of ``G - G_s`` at the nodes from the summed statistics.
 
     Parameters
     ----------
     sums : ndarray, shape (R, 8, M)
         :func:`taylor_sums` of each scramble's points.
-    points : int
-        Points per scramble.
+    points : int or ndarray, shape (M,)
+        Points per scramble (at every threshold, or at each).
     t1, t2 : ndarray, shape (M,)
         Exact means of the two controls (:func:`product_form_expansion`).
 
@@ -662,7 +666,7 @@ def taylor_estimates(sums: np.ndarray, points: int, t1: np.ndarray, t2: np.ndarr
     ndarray, shape (R, M)
     """
     total = sums.sum(axis=0)
-    count = float(points * sums.shape[0])
+    count = np.asarray(points, dtype=float) * sums.shape[0]  # points: one count or per node
     mean = total[:3] / count
     s11 = total[3] / count - mean[1] ** 2
     s22 = total[4] / count - mean[2] ** 2
@@ -1032,14 +1036,16 @@ def taylor_sums3(r: np.ndarray, box: TaylorBox, w: np.ndarray, groups: int = 1) 
     return sum_statistics([ft - f[0], f[1], f[2], f[3]], groups)
 
 
-def taylor_estimates3(sums: np.ndarray, points: int, terms: tuple[np.ndarray, ...]) -> np.ndarray:
+def taylor_estimates3(
+    sums: np.ndarray, points: int | np.ndarray, terms: tuple[np.ndarray, ...]
+) -> np.ndarray:
     """Per-scramble estimates of ``G - G_s`` from :func:`taylor_sums3` (three controls).
 
     ``terms`` are the exact means ``T_1, T_2, T_3`` of the controls; the coefficients are
     fitted by least squares over all points (as :func:`taylor_estimates`).
     """
     total = sums.sum(axis=0)
-    count = float(points * sums.shape[0])
+    count = np.asarray(points, dtype=float) * sums.shape[0]  # points: one count or per node
     mean = total[:4] / count
     pairs = [(p, q) for p in range(4) for q in range(p, 4)]
     second = {pq: total[4 + j] / count for j, pq in enumerate(pairs)}

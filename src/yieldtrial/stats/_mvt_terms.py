@@ -277,13 +277,17 @@ def _component_value(
             break
         previous, current = current, nxt[0]
         order.append(current)
-    rows = weight[start].shape[0]
-    product = np.broadcast_to(np.eye(delta.shape[0]), (rows, *delta.shape))
-    for i, v in enumerate(order):
-        w = order[(i + 1) % len(order)]
-        step = weight[v][:, :, None] * (delta ** neighbours[v][w])[None, :, :]
-        product = product @ step
-    return np.asarray(np.trace(product, axis1=1, axis2=2))
+    # tr(prod_v diag(w_v) D^m): each step scales the columns of the running product by the
+    # next vertex's weights and multiplies by the fixed D^m (one matrix product for all
+    # rows); the last step needs only the diagonal of the product
+    rows, size = weight[start].shape
+    powers = [delta ** neighbours[v][order[(i + 1) % len(order)]] for i, v in enumerate(order)]
+    product = weight[start][:, :, None] * powers[0][None, :, :]
+    for i in range(1, len(order) - 1):
+        product *= weight[order[i]][:, None, :]
+        product = (product.reshape(rows * size, size) @ powers[i]).reshape(rows, size, size)
+    closing = np.einsum("rab,ba->rb", product, powers[-1])
+    return np.asarray(np.einsum("rb,rb->r", closing, weight[order[-1]]))
 
 
 def _core_einsum(
