@@ -157,9 +157,14 @@ totals = s._Totals()
 blocks = s._raw_blocks(s._open(path, None), s.STREAM_BLOCK_BYTES)
 while (raw := timed("parse", next, blocks, None)) is not None:
     plots = timed("checks", s._block_plots, raw, path.name, None)
-    yields = timed("yields and table", Y.plot_yield_kg_ha, plots, **options)
+    mass = timed("yields and table", Y.standardized_plot_mass_kg, plots,
+                 standard_moisture_pct=st.standard_moisture_pct,
+                 moisture_method=st.moisture_method)
+    yields = timed("yields and table", Y.plot_yield_kg_ha, plots, **options,
+                   standardized_mass_kg=mass)
     timed("accumulators", totals.add, plots, yields, st)
-    table = timed("yields and table", Y.yields_table, plots, yields, unit=st.unit, **options)
+    table = timed("yields and table", Y.yields_table, plots, yields, unit=st.unit, **options,
+                  standardized_mass_kg=mass)
     timed("CSV spelling", rows_buffer, table)
 print(json.dumps(cpu))
 """

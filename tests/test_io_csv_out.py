@@ -13,11 +13,17 @@ from yieldtrial.io.csv_out import csv_chunks, write_csv
 from yieldtrial.io.output import csv_safe_frame
 
 
-@pytest.fixture(autouse=True, params=["arrow", "python"])
+@pytest.fixture(autouse=True, params=["arrow", "arrow-join", "python"])
 def writer(request, monkeypatch):
-    """Run every test with pyarrow's kernels and with the Python spelling (no pyarrow)."""
-    if request.param == "arrow":
+    """Run every test with pyarrow's CSV writer, its string kernels and Python's spelling.
+
+    ``arrow-join``: pyarrow's string kernels (the join that quotes text, used where the
+    CSV writer is not); ``python``: no pyarrow.
+    """
+    if request.param.startswith("arrow"):
         pytest.importorskip("pyarrow")
+        if request.param == "arrow-join":
+            monkeypatch.setattr(csv_out, "_written_block", lambda part, arrow: None)
     else:
         monkeypatch.setattr(csv_out, "_arrow", lambda: None)
     return request.param
@@ -198,3 +204,129 @@ def test_random_object_text_matches_to_csv(labels):
         {"t": pd.Series(labels, dtype=object), "v": np.arange(len(labels), dtype=float)}
     )
     assert _fast(frame) == _reference(frame)
+
+
+#: Values pyarrow's CSV writer spells differently from pandas (``20``, ``-0``, ``0.00005``,
+#: ``1.0000000000000005e+15``, ``1e+10``, ...), with the magnitudes around its limits.
+WRITER_EDGES = [
+    20.0,
+    0.0,
+    -0.0,
+    6765.0,
+    -3.0,
+    5e-05,
+    9.999999999999999e-05,
+    1e-4,
+    1e15 + 0.5,
+    1e16,
+    1e10,
+    9999999999.5,
+    10000000000.5,
+    123456789012345.6,
+    1e22,
+    2.5e-300,
+    float("inf"),
+    -float("inf"),
+]
+
+
+def _computed_column(n: int) -> np.ndarray:
+    """Full-precision values (all different), as ``yield_kg_ha`` holds them."""
+    return np.random.default_rng(7).normal(7000.0, 600.0, n) / 3.0
+
+
+@pytest.mark.parametrize("edge", WRITER_EDGES)
+def test_writer_edge_value_among_plain_floats_matches_to_csv(edge):
+    """One value pyarrow spells differently, among thousands it spells as pandas does."""
+    values = _computed_column(4_000)
+    values[[5, 1_999, 3_999]] = [edge, float("nan"), edge]
+    frame = pd.DataFrame({"y": values, "n": np.arange(len(values))})
+    assert _fast(frame) == _reference(frame)
+
+
+def test_writer_edge_values_as_a_measured_column_match_to_csv():
+    """The edges as repeated (measured) values: spelled once each, pandas' bytes."""
+    values = np.tile(np.array([*WRITER_EDGES, float("nan"), 15.41, 13.2]), 600)
+    frame = pd.DataFrame({"x": values, "t": pd.array(["T1", None] * (len(values) // 2))})
+    assert _fast(frame) == _reference(frame)
+
+
+def test_writer_many_whole_numbers_match_to_csv():
+    """A column of mostly whole numbers (pyarrow: ``20``) and NaN, pandas' ``20.0``."""
+    values = np.arange(10_000, dtype=float)
+    values[::7] = float("nan")
+    values[::11] = 0.5
+    frame = pd.DataFrame({"a": values, "b": -values, "c": np.full(len(values), 20.0)})
+    assert _fast(frame) == _reference(frame)
+
+
+def test_writer_text_quoting_and_formulas_match_to_csv():
+    """Text needing quotes (in any block), formula starts, empty and missing cells."""
+    n = 3_000
+    for special in ("a,b", 'say "hi"', "two\nlines", "cr\rx", "=SUM(A1)", "+1", "", None):
+        labels = ["T1", "CK", "-"] * (n // 3)
+        labels[n // 2] = special
+        frame = pd.DataFrame(
+            {
+                "plot_id": pd.array([str(i) for i in range(n)], dtype="str"),
+                "treatment": pd.array(labels, dtype="str"),
+                "note": pd.Series(labels, dtype=object),
+                "y": _computed_column(n),
+            }
+        )
+        assert _fast(frame, chunk_rows=1_000) == _reference(frame)
+
+
+def test_writer_integer_and_constant_columns_match_to_csv():
+    """Integers (with pandas' missing values) and constant columns, side by side."""
+    n = 2_000
+    frame = pd.DataFrame(
+        {
+            "i": np.arange(n, dtype=np.int64) - 1_000,
+            "n": pd.array([None if i % 5 == 0 else i for i in range(n)], dtype="Int64"),
+            "moisture": np.full(n, 13.0),
+            "method": pd.array(["dry_matter"] * n, dtype="str"),
+            "site": pd.array(["A, north"] * n, dtype="str"),
+            "y": _computed_column(n),
+        }
+    )
+    assert _fast(frame) == _reference(frame)
+
+
+def test_writer_spells_a_plain_table_without_the_join(writer, monkeypatch):
+    """With pyarrow, a table without text to quote never goes through the string join."""
+    if writer != "arrow":
+        pytest.skip("pyarrow's CSV writer only")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the string join was used")
+
+    n = 20_000
+    frame = pd.DataFrame(
+        {
+            "plot_id": pd.array([str(100_001 + i) for i in range(n)], dtype="str"),
+            "area": np.full(n, 20.0),
+            "mass": np.round(np.random.default_rng(3).normal(15.0, 1.2, n), 2),
+            "y": _computed_column(n),
+            "method": pd.array(["dry_matter"] * n, dtype="str"),
+        }
+    )
+    frame.loc[[3, 99], "y"] = [6765.0, float("nan")]
+    expected = _reference(frame)
+    monkeypatch.setattr(csv_out, "_arrow_block", refuse)
+    assert _fast(frame, chunk_rows=7_000) == expected
+
+
+@pytest.mark.parametrize("dtype", ["string", "Int64", "float64", "object"])
+def test_a_column_with_one_value_and_missing_cells_is_not_constant(dtype):
+    """Missing cells of nullable columns compare as NA: they stay empty, not the value.
+
+    (The constant check once let ``all()`` skip them and wrote the value in every row.)
+    """
+    cells = [7, None] * 4_100
+    values = [
+        None if v is None else (str(v) if dtype in ("string", "object") else v) for v in cells
+    ]
+    frame = pd.DataFrame({"a": pd.array(values, dtype=dtype), "b": np.arange(len(cells))})
+    assert _fast(frame) == _reference(frame)
+    assert _fast(frame).splitlines()[2] == b",1"

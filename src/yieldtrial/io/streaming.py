@@ -608,22 +608,33 @@ def _read_ahead(blocks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
 
 
 class _Pipeline:
-    """Spell blocks as CSV on worker threads and write them in order (a few ahead)."""
+    """Spell blocks as CSV on worker threads and write them in order (a few ahead).
 
-    #: Blocks being spelled while the next is checked (each holds its CSV text).
+    The writes (and the output's hash, :class:`~yieldtrial.io.output.write_output`'s
+    writer) run on a thread of their own, in submission order, so the thread that checks
+    the blocks never waits for the disk; at most :attr:`ahead` blocks are spelled or
+    waiting to be written.
+    """
+
+    #: Blocks being spelled or written while the next is checked (each holds its CSV text).
     ahead = 2
 
     def __init__(self, handle: Any) -> None:
         self.handle = handle
         self.pool = ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1))
-        self.pending: deque[Future[bytes | memoryview]] = deque()
+        self.writer = ThreadPoolExecutor(max_workers=1)  # one thread: the file's order
+        self.pending: deque[Future[None]] = deque()
         self.started = False
 
     def submit(self, table: pd.DataFrame) -> None:
         self.started = True
-        self.pending.append(self.pool.submit(rows_buffer, table))
+        spelled = self.pool.submit(rows_buffer, table)
+        self.pending.append(self.writer.submit(self._write, spelled))
         while len(self.pending) > self.ahead:
-            self.handle.write(self.pending.popleft().result())
+            self.pending.popleft().result()
+
+    def _write(self, spelled: Future[bytes | memoryview]) -> None:
+        self.handle.write(spelled.result())
 
     def __enter__(self) -> _Pipeline:
         return self
@@ -631,11 +642,12 @@ class _Pipeline:
     def __exit__(self, kind: object, *_: object) -> None:
         try:
             while kind is None and self.pending:
-                self.handle.write(self.pending.popleft().result())
+                self.pending.popleft().result()
         finally:
             for future in self.pending:
                 future.cancel()
-            self.pool.shutdown(wait=True)
+            self.writer.shutdown(wait=True, cancel_futures=True)
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 # ----------------------------------------------------------------------------- the command
@@ -720,13 +732,24 @@ def standardize_csv_stream(
         totals.check()
 
     def block_table(raw: pd.DataFrame) -> pd.DataFrame:
+        from yieldtrial.io.plots import has_harvest_columns
+
         plots = _block_plots(raw, source.name, columns, opened.sep)
+        mass = None
+        if has_harvest_columns(plots):  # computed once, for the yield and the table
+            mass = _yields.standardized_plot_mass_kg(
+                plots,
+                standard_moisture_pct=settings.standard_moisture_pct,
+                moisture_method=settings.moisture_method,
+                shrink_pct_per_point=settings.shrink_pct_per_point,
+            )
         yield_kg_ha = _yields.plot_yield_kg_ha(
             plots,
             crop=settings.crop,
             standard_moisture_pct=settings.standard_moisture_pct,
             moisture_method=settings.moisture_method,
             shrink_pct_per_point=settings.shrink_pct_per_point,
+            standardized_mass_kg=mass,
         )
         totals.add(plots, yield_kg_ha, settings)
         table = _yields.yields_table(
@@ -737,6 +760,7 @@ def standardize_csv_stream(
             standard_moisture_pct=settings.standard_moisture_pct,
             moisture_method=settings.moisture_method,
             shrink_pct_per_point=settings.shrink_pct_per_point,
+            standardized_mass_kg=mass,
         )
         return table
 

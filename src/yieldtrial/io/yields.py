@@ -119,6 +119,7 @@ def plot_yield_kg_ha(
     standard_moisture_pct: float,
     moisture_method: str,
     shrink_pct_per_point: float | None = None,
+    standardized_mass_kg: pd.Series | None = None,
 ) -> pd.Series:
     """Yield of each plot at the standard moisture.
 
@@ -131,6 +132,9 @@ def plot_yield_kg_ha(
         Canonical crop (for bushel conversions).
     standard_moisture_pct, moisture_method, shrink_pct_per_point
         See :func:`standardized_plot_mass_kg`; unused for given yields.
+    standardized_mass_kg : Series, optional
+        The plots' :func:`standardized_plot_mass_kg` when already computed (with the
+        same settings), so it is not computed again. [kg]
 
     Returns
     -------
@@ -138,12 +142,14 @@ def plot_yield_kg_ha(
         ``yield_kg_ha`` on the plot table's index; NaN for missing plots. [kg/ha]
     """
     if has_harvest_columns(plots):
-        mass = standardized_plot_mass_kg(
-            plots,
-            standard_moisture_pct=standard_moisture_pct,
-            moisture_method=moisture_method,
-            shrink_pct_per_point=shrink_pct_per_point,
-        )
+        mass = standardized_mass_kg
+        if mass is None:
+            mass = standardized_plot_mass_kg(
+                plots,
+                standard_moisture_pct=standard_moisture_pct,
+                moisture_method=moisture_method,
+                shrink_pct_per_point=shrink_pct_per_point,
+            )
         with np.errstate(over="ignore"):  # an infinite yield is refused below instead
             computed = (mass / plots["harvested_area_m2"] * 10_000.0).rename("yield_kg_ha")
         _validation.check_computed_finite(computed, plots, "yield_kg_ha")
@@ -237,6 +243,7 @@ def yields_table(
     moisture_method: str,
     shrink_pct_per_point: float | None = None,
     provenance: Mapping[str, Any] | None = None,
+    standardized_mass_kg: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Return the plot table with its yields at standard moisture (a new table).
 
@@ -252,6 +259,9 @@ def yields_table(
         As for :func:`plot_yield_kg_ha`.
     provenance : mapping, optional
         Stored as ``attrs["provenance"]``.
+    standardized_mass_kg : Series, optional
+        The plots' :func:`standardized_plot_mass_kg` when already computed (with the
+        same settings), so it is not computed again. [kg]
 
     Returns
     -------
@@ -264,12 +274,14 @@ def yields_table(
     table = plots.copy(deep=not _COPY_ON_WRITE)  # new columns only
     harvest = has_harvest_columns(plots)
     if harvest:
-        table["standardized_mass_kg"] = standardized_plot_mass_kg(
-            plots,
-            standard_moisture_pct=standard_moisture_pct,
-            moisture_method=moisture_method,
-            shrink_pct_per_point=shrink_pct_per_point,
-        )
+        if standardized_mass_kg is None:
+            standardized_mass_kg = standardized_plot_mass_kg(
+                plots,
+                standard_moisture_pct=standard_moisture_pct,
+                moisture_method=moisture_method,
+                shrink_pct_per_point=shrink_pct_per_point,
+            )
+        table["standardized_mass_kg"] = standardized_mass_kg
     table["standard_moisture_pct"] = float(standard_moisture_pct)
     table["moisture_method"] = moisture_method if harvest else "given"
     table["yield_kg_ha"] = yield_kg_ha
