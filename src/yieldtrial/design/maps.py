@@ -94,7 +94,7 @@ def field_map(
 
 
 def _controls(fieldbook: pd.DataFrame) -> list[str]:
-    """The check treatments of a field book marked in ``entry_type`` (augmented designs)."""
+    """Return the check treatments marked in ``entry_type`` (augmented field books)."""
     if "entry_type" not in fieldbook or "treatment" not in fieldbook:
         return []
     checks = fieldbook.loc[fieldbook["entry_type"].astype(str) == "check", "treatment"]
