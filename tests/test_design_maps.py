@@ -122,3 +122,19 @@ def test_wide_map_svg_is_deterministic() -> None:
     first = svg()
     assert first == svg()
     assert b"<dc:date>" not in first
+
+
+def test_thick_lines_mark_where_the_blocks_meet() -> None:
+    """An alpha lattice of 2 replicates (rows 1-3 and 4-6, 4 columns): one border, 4 cells long.
+
+    Hand count: the replicates meet between field rows 3 and 4, along the 4 columns; the
+    incomplete blocks (rows) within a replicate are not blocks of the ``block`` column.
+    """
+    from yieldtrial.design import alpha_design
+
+    book = alpha_design([f"G{i:02d}" for i in range(1, 13)], block_size=4, replicates=2, seed=1)
+    ax = field_map(book)
+    thick = [line for line in ax.lines if line.get_linewidth() > 2]
+    assert len(thick) == 1  # the 4 cell edges joined into one line
+    assert list(thick[0].get_xdata()) == [0, 4]  # columns 1-4 (cells x = 0..4)
+    assert list(thick[0].get_ydata()) == [3, 3]  # y = 3: between rows 3 and 4

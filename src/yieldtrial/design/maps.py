@@ -93,6 +93,39 @@ def field_map(
         )
 
 
+def _block_borders(ax: Axes, fieldbook: pd.DataFrame) -> None:
+    """Draw a thick line where two neighbouring plots lie in different blocks (replicates).
+
+    On a map of more than :data:`MAP_MAX_COLOURS` treatments the cells are mostly grey:
+    the borders still show where each block (an alpha lattice's replicate) begins.
+    """
+    if "block" not in fieldbook:
+        return
+    where = {
+        (int(r), int(c)): str(b)
+        for r, c, b in zip(fieldbook["row"], fieldbook["column"], fieldbook["block"], strict=True)
+    }
+    # unit edges by line: horizontal ones at y = row (between row and row + 1) from x = col - 1,
+    # vertical ones at x = col from y = row - 1; joined into runs so a border has no gaps
+    across: dict[tuple[str, int], list[int]] = {}
+    for (row, col), block in where.items():
+        below, right = where.get((row + 1, col)), where.get((row, col + 1))
+        if below is not None and below != block:
+            across.setdefault(("h", row), []).append(col - 1)
+        if right is not None and right != block:
+            across.setdefault(("v", col), []).append(row - 1)
+    for (kind, at), starts in sorted(across.items()):  # sorted: the same SVG for the same layout
+        runs: list[list[int]] = []
+        for start in sorted(starts):
+            if runs and runs[-1][1] == start:
+                runs[-1][1] = start + 1
+            else:
+                runs.append([start, start + 1])
+        for lo, hi in runs:
+            xs, ys = ((lo, hi), (at, at)) if kind == "h" else ((at, at), (lo, hi))
+            ax.plot(xs, ys, color="black", linewidth=2.5, solid_capstyle="butt", zorder=3)
+
+
 def _controls(fieldbook: pd.DataFrame) -> list[str]:
     """Return the check treatments marked in ``entry_type`` (augmented field books)."""
     if "entry_type" not in fieldbook or "treatment" not in fieldbook:
@@ -171,6 +204,7 @@ def _draw(
         weight = "bold" if treatment in bold else "normal"
         ax.text(x + 0.5, y + 0.5, f"{plot_id}\n{treatment}", ha="center", va="center",
                 fontsize=8, fontweight=weight, bbox=box)  # fmt: skip
+    _block_borders(ax, fieldbook)
     ax.set_xlim(col_lo - 1.0, float(col_hi))
     ax.set_ylim(float(row_hi), row_lo - 1.0)
     ax.set_xticks([c - 0.5 for c in range(col_lo, col_hi + 1)])
