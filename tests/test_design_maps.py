@@ -57,3 +57,84 @@ def test_treatments_fix_the_colours_across_parts() -> None:
     assert all(one[label] == two[label] for label in order)
     whole = _colours(field_map(book))  # the whole field: first-appearance order, as before
     assert all(whole[label] == one[label] for label in order)
+
+
+def _treatment_colours(ax: Any) -> dict[str, tuple[float, ...]]:
+    return _colours(ax)
+
+
+def test_twenty_treatments_keep_one_colour_each() -> None:
+    """Up to 20 treatments (tab20) every treatment has its own colour, as before."""
+    from yieldtrial.design import alpha_design
+
+    book = alpha_design([f"G{i:02d}" for i in range(1, 21)], block_size=4, replicates=2, seed=3)
+    colours = _treatment_colours(field_map(book))
+    assert len(set(colours.values())) == 20
+
+
+def test_beyond_the_palette_no_two_treatments_share_a_colour() -> None:
+    """24 entries: tab20 gave 4 pairs of entries the same colour; now only the control is coloured.
+
+    Seen in the report of a 24-entry alpha lattice: G21-G24 repeated the colours of G01-G04.
+    """
+    from yieldtrial.design import alpha_design
+
+    labels = [f"G{i:02d}" for i in range(1, 25)]
+    book = alpha_design(labels, block_size=4, replicates=2, seed=3)
+    ax = field_map(book, controls=["G01"])
+    colours = _treatment_colours(ax)
+    grey = {label: c for label, c in colours.items() if label != "G01"}
+    assert len(set(grey.values())) == 1  # every entry the same light grey ...
+    assert colours["G01"] not in set(grey.values())  # ... and the control stands out
+    bold = {t.get_text().split("\n")[1] for t in ax.texts if t.get_fontweight() == "bold"}
+    assert bold == {"G01"}
+
+
+def test_augmented_checks_are_the_coloured_treatments_by_default() -> None:
+    """An augmented field book marks its checks (entry_type): they keep colours, entries grey."""
+    from yieldtrial.design import augmented_design
+
+    entries = [f"E{i:02d}" for i in range(1, 25)]
+    book = augmented_design(["CK1", "CK2"], entries, blocks=4, seed=3)
+    colours = _treatment_colours(field_map(book))
+    assert colours["CK1"] != colours["CK2"]
+    assert len({colours[e] for e in entries}) == 1
+    assert colours["CK1"] != colours["E01"]
+
+
+def test_wide_map_svg_is_deterministic() -> None:
+    """Two drawings of the same 24-treatment map give the same SVG bytes (no date in it)."""
+    import io
+
+    from yieldtrial.design import alpha_design
+    from yieldtrial.plotting import rc_fonts
+
+    book = alpha_design([f"G{i:02d}" for i in range(1, 25)], block_size=4, replicates=2, seed=3)
+
+    def svg() -> bytes:
+        ax = field_map(book, controls=["G01"])
+        out = io.BytesIO()
+        with rc_fonts():  # as the report and `yieldtrial design --map` save their figures
+            ax.figure.savefig(out, format="svg", metadata={"Date": None})
+        plt.close(ax.figure)
+        return out.getvalue()
+
+    first = svg()
+    assert first == svg()
+    assert b"<dc:date>" not in first
+
+
+def test_thick_lines_mark_where_the_blocks_meet() -> None:
+    """An alpha lattice of 2 replicates (rows 1-3 and 4-6, 4 columns): one border, 4 cells long.
+
+    Hand count: the replicates meet between field rows 3 and 4, along the 4 columns; the
+    incomplete blocks (rows) within a replicate are not blocks of the ``block`` column.
+    """
+    from yieldtrial.design import alpha_design
+
+    book = alpha_design([f"G{i:02d}" for i in range(1, 13)], block_size=4, replicates=2, seed=1)
+    ax = field_map(book)
+    thick = [line for line in ax.lines if line.get_linewidth() > 2]
+    assert len(thick) == 1  # the 4 cell edges joined into one line
+    assert list(thick[0].get_xdata()) == [0, 4]  # columns 1-4 (cells x = 0..4)
+    assert list(thick[0].get_ydata()) == [3, 3]  # y = 3: between rows 3 and 4

@@ -86,7 +86,7 @@ def test_alpha_absent_row_is_expected(tmp_path: Path) -> None:
     # 2 replicates x 6 entries = 12 expected, 11 observed
     assert "Plots expected / observed: 12 / 11." in md
     assert (
-        f"{gone['treatment']} in block {gone['block']}: no row in the plot table "
+        f"{gone['treatment']} in replicate {gone['block']}: no row in the plot table "
         "(each replicate holds every treatment once)" in md
     )
 
@@ -143,7 +143,7 @@ def test_alpha_plot_table_shows_incomplete_block(tmp_path: Path) -> None:
     labels = [f"G{i:02d}" for i in range(1, 7)]
     book = design.alpha_design(labels, block_size=3, replicates=2, seed=1)
     md = _report(tmp_path, book, 'design = "alpha"', drop=[]).to_markdown()
-    assert "| Plot | Block | Incomplete block | Treatment |" in md
+    assert "| Plot | Replicate | Incomplete block | Treatment |" in md
 
 
 def test_field_map_caption_lists_missing_plots(tmp_path: Path) -> None:

@@ -131,3 +131,55 @@ def test_narrow_alpha_field_is_drawn_replicate_by_replicate(tmp_path: Any) -> No
     assert [type(b).__name__ for b in section.blocks] == ["Figure"] * 3
     assert "replicate 2: 24 plots in rows 7-12" in section.blocks[1].caption
     assert not extra._too_tall(plots[plots["block"] == "1"].astype({"row": float, "column": float}))
+
+
+def _alpha24_map(tmp_path: Any, lang: str, control: str | None) -> Any:
+    """Build the field-map section of a 24-entry alpha lattice (3 replicates of 6 x 4 plots)."""
+    import numpy as np
+
+    from yieldtrial.design import alpha_design
+
+    book = alpha_design([f"G{i:02d}" for i in range(1, 25)], block_size=4, replicates=3, seed=27)
+    n = len(book)
+    book["harvested_area_m2"] = 12.0
+    book["fresh_mass_kg"] = 9.0 + (np.arange(n) * 7 % 16) / 10
+    book["moisture_pct"] = 14.0 + (np.arange(n) * 3 % 4)
+    book["impurity_pct"] = 0.5
+    plots = tmp_path / "plots.csv"
+    book.to_csv(plots, index=False)
+    toml = tmp_path / "trial.toml"
+    analysis = 'design = "alpha"\n' + (f'control = "{control}"\n' if control else "")
+    toml.write_text(f'[trial]\ncrop = "wheat"\n\n[analysis]\n{analysis}', encoding="utf-8")
+    report, _ = report_from_files(plots, toml, report_date="2026-01-01", lang=lang)
+    return next(s for s in report.sections if s.key == "field_map")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "with 24 treatments, more than 20 colours can tell apart, only the control(s) "
+               "G01 are coloured (labels in bold), the other plots grey"),
+        ("zh", "处理共 24 个，多于颜色可区分的 20 个，仅对照（G01）着色并加粗标注，其余小区为灰色"),
+    ],
+)  # fmt: skip
+def test_map_of_24_entries_says_only_the_control_is_coloured(
+    tmp_path: Any, lang: str, expected: str
+) -> None:
+    section = _alpha24_map(tmp_path, lang, "G01")
+    assert len(section.blocks) == 3  # one map per replicate
+    assert all(expected in b.caption for b in section.blocks)
+    ax = section.blocks[0].draw()  # the map agrees: one bold, coloured control, grey entries
+    cells = zip(ax.texts, ax.patches, strict=True)
+    fills = {t.get_text().split("\n")[1]: p.get_facecolor() for t, p in cells}
+    entries = {fill for label, fill in fills.items() if label != "G01"}
+    assert len(entries) == 1 and fills["G01"] not in entries
+    assert {t.get_text().split("\n")[1] for t in ax.texts if t.get_fontweight() == "bold"} == {
+        "G01"
+    }
+
+
+def test_map_caption_without_a_control_says_the_plots_are_grey(tmp_path: Any) -> None:
+    section = _alpha24_map(tmp_path, "en", None)
+    assert "with 24 treatments, more than 20 colours can tell apart, the plots are grey" in (
+        section.blocks[0].caption
+    )

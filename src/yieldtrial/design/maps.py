@@ -16,7 +16,17 @@ from yieldtrial.errors import DataValidationError
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["field_map"]
+__all__ = ["MAP_MAX_COLOURS", "field_map"]
+
+#: Most treatments a map gives one colour each (matplotlib's ``tab20``).  Beyond it the
+#: colours would repeat (two treatments of a 24-entry trial looked the same), and more
+#: colours still could not be told apart in print; so a map of more treatments colours
+#: only the controls (checks) and leaves the entries light grey: the label in each cell
+#: names its treatment, as in every map.
+MAP_MAX_COLOURS = 20
+
+#: Fill of an entry's plot on a map of more than :data:`MAP_MAX_COLOURS` treatments.
+_ENTRY_GREY = "0.82"
 
 
 def field_map(
@@ -26,6 +36,7 @@ def field_map(
     title: str | None = None,
     missing: Sequence[str] = (),
     treatments: Sequence[str] | None = None,
+    controls: Sequence[str] | None = None,
 ) -> Axes:
     """Draw the field map of a field book: one labelled, coloured cell per plot.
 
@@ -43,6 +54,12 @@ def field_map(
         Treatments in the order their colours are given (default: the order in which they
         first appear in ``fieldbook``).  Give the whole trial's treatments when drawing a
         part of it (one block), so that a treatment has the same colour in every part.
+    controls : sequence of str, optional
+        Control (check) treatments.  With at most :data:`MAP_MAX_COLOURS` treatments every
+        treatment has its own colour and this only sets the labels of the controls in
+        bold; with more, only the controls are coloured (entries light grey), so no two
+        treatments share a colour.  Default: the treatments marked ``"check"`` in an
+        ``entry_type`` column (augmented designs), else none.
 
     Returns
     -------
@@ -72,7 +89,64 @@ def field_map(
             title=title,
             lost_plots=frozenset(map(str, missing)),
             treatments=None if treatments is None else [str(t) for t in treatments],
+            controls=_controls(fieldbook) if controls is None else [str(c) for c in controls],
         )
+
+
+def _block_borders(ax: Axes, fieldbook: pd.DataFrame) -> None:
+    """Draw a thick line where two neighbouring plots lie in different blocks (replicates).
+
+    On a map of more than :data:`MAP_MAX_COLOURS` treatments the cells are mostly grey:
+    the borders still show where each block (an alpha lattice's replicate) begins.
+    """
+    if "block" not in fieldbook:
+        return
+    where = {
+        (int(r), int(c)): str(b)
+        for r, c, b in zip(fieldbook["row"], fieldbook["column"], fieldbook["block"], strict=True)
+    }
+    # unit edges by line: horizontal ones at y = row (between row and row + 1) from x = col - 1,
+    # vertical ones at x = col from y = row - 1; joined into runs so a border has no gaps
+    across: dict[tuple[str, int], list[int]] = {}
+    for (row, col), block in where.items():
+        below, right = where.get((row + 1, col)), where.get((row, col + 1))
+        if below is not None and below != block:
+            across.setdefault(("h", row), []).append(col - 1)
+        if right is not None and right != block:
+            across.setdefault(("v", col), []).append(row - 1)
+    for (kind, at), starts in sorted(across.items()):  # sorted: the same SVG for the same layout
+        runs: list[list[int]] = []
+        for start in sorted(starts):
+            if runs and runs[-1][1] == start:
+                runs[-1][1] = start + 1
+            else:
+                runs.append([start, start + 1])
+        for lo, hi in runs:
+            xs, ys = ((lo, hi), (at, at)) if kind == "h" else ((at, at), (lo, hi))
+            ax.plot(xs, ys, color="black", linewidth=2.5, solid_capstyle="butt", zorder=3)
+
+
+def _controls(fieldbook: pd.DataFrame) -> list[str]:
+    """Return the check treatments marked in ``entry_type`` (augmented field books)."""
+    if "entry_type" not in fieldbook or "treatment" not in fieldbook:
+        return []
+    checks = fieldbook.loc[fieldbook["entry_type"].astype(str) == "check", "treatment"]
+    return list(dict.fromkeys(checks.astype(str)))
+
+
+def _colours(levels: list[str], controls: list[str]) -> dict[str, object]:
+    """Fill colour of each treatment (see :data:`MAP_MAX_COLOURS`)."""
+    import matplotlib.pyplot as plt
+
+    if len(levels) <= MAP_MAX_COLOURS:
+        cmap = plt.get_cmap("tab20" if len(levels) > 10 else "tab10")
+        return {level: cmap(i) for i, level in enumerate(levels)}
+    present = [c for c in controls if c in set(levels)]
+    # the controls in tab10's distinct colours, after its grey (index 7) is left out
+    palette = [plt.get_cmap("tab10")(i) for i in (0, 1, 2, 3, 4, 5, 6, 8, 9)]
+    colour: dict[str, object] = dict.fromkeys(levels, _ENTRY_GREY)
+    colour.update({c: palette[i % len(palette)] for i, c in enumerate(present)})
+    return colour
 
 
 def _draw(
@@ -82,6 +156,7 @@ def _draw(
     title: str | None,
     lost_plots: frozenset[str],
     treatments: list[str] | None = None,
+    controls: list[str] | None = None,
 ) -> Axes:
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
@@ -99,8 +174,8 @@ def _draw(
         n_rows, n_cols = row_hi - row_lo + 1, col_hi - col_lo + 1
         _, ax = plt.subplots(figsize=(max(4.0, 1.3 * n_cols + 1), max(2.5, 0.9 * n_rows + 1)))
     levels = list(dict.fromkeys([*(treatments or []), *fieldbook["treatment"].astype(str)]))
-    cmap = plt.get_cmap("tab20" if len(levels) > 10 else "tab10")
-    colour = {level: cmap(i % cmap.N) for i, level in enumerate(levels)}
+    bold = set(controls or ())
+    colour = _colours(levels, list(controls or ()))
     cells = zip(
         fieldbook["plot_id"].astype(str),
         fieldbook["treatment"].astype(str),
@@ -126,8 +201,10 @@ def _draw(
         if lost:  # the hatch in grey, the outline black like the others
             ax.add_patch(Rectangle((x, y), 1.0, 1.0, fill=False, edgecolor="black"))
         box = {"facecolor": "white", "edgecolor": "none", "pad": 1.0} if lost else None
+        weight = "bold" if treatment in bold else "normal"
         ax.text(x + 0.5, y + 0.5, f"{plot_id}\n{treatment}", ha="center", va="center",
-                fontsize=8, bbox=box)  # fmt: skip
+                fontsize=8, fontweight=weight, bbox=box)  # fmt: skip
+    _block_borders(ax, fieldbook)
     ax.set_xlim(col_lo - 1.0, float(col_hi))
     ax.set_ylim(float(row_hi), row_lo - 1.0)
     ax.set_xticks([c - 0.5 for c in range(col_lo, col_hi + 1)])

@@ -47,6 +47,16 @@ class ReportSettings:
     #: unreplicated demonstration, rather than a design whose missing plots used up the df).
     one_plot_each: bool = True
 
+    @property
+    def resolvable(self) -> bool:
+        """Whether the ``block`` column holds replicates that contain incomplete blocks.
+
+        Alpha-lattice and row-column designs: their tables, captions and notes name
+        the ``block`` levels replicates (重复) and keep "block" for the incomplete
+        blocks, as the field maps and the plot-yields figure do.
+        """
+        return self.design in ("alpha", "row_column")
+
 
 def resolve_settings(
     trial: Any,

@@ -138,7 +138,8 @@ def _flag_table(ctx: ReportContext, found: pd.DataFrame) -> Table:
         Column("treatment", t("col.treatment", lang), "text"),
     ]
     if any(r["block"] not in (None, "None") for r in rows):
-        columns.append(Column("block", t("col.block", lang), "text"))
+        label = t("col.replicate" if ctx.s.resolvable else "col.block", lang)
+        columns.append(Column("block", label, "text"))
     columns += [
         Column("variable", t("col.checked", lang), "text"),
         Column("value", t("col.value", lang), "text"),
@@ -230,7 +231,8 @@ def data_checks_section(ctx: ReportContext) -> Section:
         for row in excluded.to_dict("records"):
             where = str(row.get("treatment", ""))
             if row.get("block") is not None and "block" in excluded.columns:
-                where += f", {t('col.block', lang)} {row['block']}"
+                label = t("col.replicate" if s.resolvable else "col.block", lang)
+                where += f", {label} {row['block']}"
             items.append(f"{row['plot_id']} ({where}): {row['reason']}")
         blocks.append(Paragraph(t("checks.excluded", lang), "warning"))
         blocks.append(Bullets(items, "warning"))

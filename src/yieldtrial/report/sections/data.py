@@ -150,7 +150,10 @@ def _absent_row(
         return {"site": site, "row": row, "column": column, "treatment": treatment, "_item": item}
     block, *levels = cell
     treatment = ":".join(levels)
-    item = t("quality.absent_item", lang, treatment=treatment, block=block)
+    # the block column of a resolvable design holds its replicates
+    resolvable = columns.get("design") in ("alpha", "row_column")
+    key = "quality.absent_item_replicate" if resolvable else "quality.absent_item"
+    item = t(key, lang, treatment=treatment, block=block)
     return {"site": site, "block": block, "treatment": treatment, "_item": item}
 
 
@@ -468,7 +471,7 @@ def plots_section(ctx: ReportContext) -> Section:
         return decimals(p[key], low, high) if key in p.columns else low
 
     add("plot_id", t("col.plot", lang), "text")
-    add("block", t("col.block", lang), "text")
+    add("block", t("col.replicate" if s.resolvable else "col.block", lang), "text")
     if s.design == "alpha":  # the blocking the model uses, to check each plot's place
         add("incomplete_block", t("col.incomplete_block", lang), "text")
     if s.design in ("latin", "row_column"):
@@ -583,6 +586,8 @@ def _raw_mean_note(ctx: ReportContext) -> str:
     """Key of the note under a raw-plot-mean column (incomplete-block designs differ)."""
     if ctx.s.design == "row_column":  # complete replicates, incomplete rows and columns
         return "plots.raw_mean_note_rows_columns"
+    if ctx.s.design == "alpha":  # complete replicates, incomplete blocks within them
+        return "plots.raw_mean_note_alpha"
     if ctx.s.design in _INCOMPLETE_BLOCK_DESIGNS:
         return "plots.raw_mean_note_incomplete"
     return "plots.raw_mean_note"
@@ -621,7 +626,10 @@ def _by_block_table(ctx: ReportContext) -> Table:
     blocks = [str(b) for b in wide.columns]
     d = yield_digits(s.unit)
     cols = [Column("treatment", t("col.treatment", lang), "text")]
-    cols += [Column(f"block_{b}", b, "number", d, s.unit) for b in blocks]
+    # a resolvable design's block column holds its replicates: their columns sit under a
+    # "Replicate" header, so "1 2 3" cannot be read as the incomplete blocks
+    group = t("col.replicate", lang) if s.resolvable else None
+    cols += [Column(f"block_{b}", b, "number", d, s.unit, group) for b in blocks]
     # the plain average of the observed plots (NOT the LS-mean; see plots.raw_mean_note)
     cols.append(Column("mean", t("col.raw_mean", lang), "number", d, s.unit))
     rows = []
@@ -631,7 +639,7 @@ def _by_block_table(ctx: ReportContext) -> Table:
             row[f"block_{b}"] = json_value(values[b])
         row["mean"] = json_value(float(np.nanmean(values.to_numpy(dtype=float))))
         rows.append(row)
-    caption = t("plots.by_block", lang, unit=s.unit)
+    caption = t("plots.by_replicate" if s.resolvable else "plots.by_block", lang, unit=s.unit)
     incomplete = ctx.s.design in _INCOMPLETE_BLOCK_DESIGNS
     notes = [t(_raw_mean_note(ctx), lang)] if incomplete or wide.isna().to_numpy().any() else []
     return Table("plots_by_block", cols, rows, caption, notes)

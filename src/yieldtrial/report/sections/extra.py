@@ -809,6 +809,18 @@ def _block_bands(book: pd.DataFrame) -> list[tuple[str, pd.DataFrame]] | None:
     return parts
 
 
+def _colour_note(n_treatments: int, controls: list[str], lang: str) -> str:
+    """Caption clause of a map with more treatments than colours ("" when each has one)."""
+    from yieldtrial.design.maps import MAP_MAX_COLOURS
+
+    if n_treatments <= MAP_MAX_COLOURS:
+        return ""
+    if not controls:
+        return t("map.no_colours", lang, n=n_treatments, max=MAP_MAX_COLOURS)
+    return t("map.control_colours", lang, n=n_treatments, max=MAP_MAX_COLOURS,
+             controls=join_list(controls, lang))  # fmt: skip
+
+
 def field_map_section(ctx: ReportContext) -> Section | None:
     """Field-layout map (plot numbers and treatments) from the plot table's row/column."""
     used, lang = ctx.plots, ctx.s.lang
@@ -828,6 +840,8 @@ def field_map_section(ctx: ReportContext) -> Section | None:
     # one colour per treatment across the maps of the blocks (each block's map gave the
     # colours in its own plot order: a treatment changed colour from one block to the next)
     treatments = list(dict.fromkeys(book["treatment"].astype(str)))
+    controls = [c for c in ctx.s.controls if c in set(treatments)]
+    colours = _colour_note(len(treatments), controls, lang)
 
     def drawer(part: pd.DataFrame, gone: list[str]) -> Callable[[], Axes]:
         """Return the draw function of the labelled map of ``part`` (the field or a block)."""
@@ -835,7 +849,7 @@ def field_map_section(ctx: ReportContext) -> Section | None:
         def draw() -> Axes:
             from yieldtrial.design.maps import field_map
 
-            ax = field_map(part, title="", missing=gone, treatments=treatments)
+            ax = field_map(part, title="", missing=gone, treatments=treatments, controls=controls)
             ax.set_xlabel(t("axis.column", lang))
             ax.set_ylabel(t("axis.row", lang))
             ax.set_title("")
@@ -851,7 +865,7 @@ def field_map_section(ctx: ReportContext) -> Section | None:
     marks = figure_marks(ctx)
     bands = _block_bands(book)
     if _fits_one_map(book) and not (_too_tall(book) and bands is not None):
-        text = t("map.caption", lang, rows=n_rows, cols=n_cols, n=len(book))
+        text = t("map.caption", lang, rows=n_rows, cols=n_cols, n=len(book)) + colours
         if lost:
             text += t("map.missing", lang, items=join_list(lost, lang))
         caption = marks.caption(text)
@@ -875,6 +889,7 @@ def field_map_section(ctx: ReportContext) -> Section | None:
             else t("map.row", lang, row=first)
         )
         text = t("map.block_caption", lang, block=label, n=len(part), unit=unit, where=where)
+        text += colours
         if gone:
             text += t("map.missing", lang, items=join_list(gone, lang))
         blocks.append(Figure(f"field_map_{i + 1}", marks.caption(text), drawer(part, gone)))

@@ -178,7 +178,7 @@ def methods_section(ctx: ReportContext) -> Section:
         ),
     ]
     if s.replicated and ctx.anova is not None:
-        formula_text = _formula(str(ctx.anova.provenance.model), lang)
+        formula_text = _formula(str(ctx.anova.provenance.model), lang, s.resolvable)
         blocks.append(
             Paragraph(
                 t(
@@ -265,8 +265,11 @@ _FORMULA_ZH: dict[str, str] = {
 }
 
 
-def _formula(formula: str, lang: str) -> str:
+def _formula(formula: str, lang: str, resolvable: bool = False) -> str:
     """Return the ANOVA model formula, in Chinese with the terms named (产量 ~ 处理 + 区组).
+
+    ``resolvable``: the ``block`` column holds the replicates of an alpha-lattice or
+    row-column design, named 重复 (the incomplete blocks keep 不完全区组).
 
     Examples
     --------
@@ -274,6 +277,8 @@ def _formula(formula: str, lang: str) -> str:
     '产量 ~ 处理 + 区组'
     >>> _formula("yield_kg_ha ~ block + treatment + (1 | block:incomplete_block)", "zh")
     '产量 ~ 区组 + 处理 + (1 | 区组:不完全区组)'
+    >>> _formula("yield_kg_ha ~ block + treatment + (1 | block:incomplete_block)", "zh", True)
+    '产量 ~ 重复 + 处理 + (1 | 重复:不完全区组)'
     >>> _formula("yield_kg_ha ~ main * sub + Error(block/main)", "zh")
     '产量 ~ main * sub + 误差(区组/main)'
     """
@@ -281,6 +286,8 @@ def _formula(formula: str, lang: str) -> str:
         return formula
     out = re.sub(r"\byield\w*", "产量", formula)
     for term, name in _FORMULA_ZH.items():
+        if term == "block" and resolvable:
+            name = "重复"
         out = re.sub(rf"\b{term}\b", name, out)
     return out
 
