@@ -328,3 +328,20 @@ def test_layout_of_a_plan_says_how_to_pass_it() -> None:
         "call layout(plan.design, treatments, blocks=plan.replicates) (a CRD: "
         "replicates=plan.replicates)"
     )
+
+
+def test_layout_records_its_controls() -> None:
+    book = layout("rcbd", ["CK1", "CK2", "T"], blocks=2, seed=1, controls=["CK1", "CK2"])
+    assert book.attrs["design"]["controls"] == ["CK1", "CK2"]
+
+
+def test_layout_control_not_a_treatment_is_refused() -> None:
+    """``CK`` for ``CK1``: the error names the control and the treatments, as the report's."""
+    with pytest.raises(DataValidationError, match=r"control 'CK' is not a treatment .*'CK1'"):
+        layout("rcbd", ["CK1", "CK2", "T"], blocks=2, seed=1, controls="CK")
+
+
+def test_layout_split_plot_control_may_be_a_factor_level() -> None:
+    book = layout("split_plot", ["I0", "I1"], sub_treatments=["N0", "N1"], blocks=2, seed=5,
+                  controls="N0")  # fmt: skip
+    assert book.attrs["design"]["controls"] == ["N0"]

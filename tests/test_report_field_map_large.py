@@ -183,3 +183,18 @@ def test_map_caption_without_a_control_says_the_plots_are_grey(tmp_path: Any) ->
     assert "with 24 treatments, more than 20 colours can tell apart, the plots are grey" in (
         section.blocks[0].caption
     )
+
+
+def test_report_alpha_map_outlines_the_incomplete_blocks(tmp_path: Any) -> None:
+    """The report passes incomplete_block to the map: thin lines between the rows of a replicate.
+
+    Hand count: replicate 1 is rows 1-6, one incomplete block (4 plots) per row, so its map
+    has 5 thin lines (between rows 1|2, ..., 5|6), each 4 cells long.
+    """
+    from yieldtrial.design.maps import _INCOMPLETE_BLOCK_LINE
+
+    section = _alpha24_map(tmp_path, "en", "G01")
+    ax = section.blocks[0].draw()
+    thin = [line for line in ax.lines if line.get_linewidth() == _INCOMPLETE_BLOCK_LINE]
+    assert sorted(line.get_ydata()[0] for line in thin) == [1, 2, 3, 4, 5]
+    assert all(list(line.get_xdata()) == [0, 4] for line in thin)

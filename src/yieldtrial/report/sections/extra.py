@@ -788,7 +788,12 @@ MAP_MAX_ASPECT = 1.5
 
 
 def _too_tall(book: pd.DataFrame) -> bool:
-    """Whether the labelled map's figure (design.maps.field_map's size) is too tall to print."""
+    """Whether the labelled map is too tall to print.
+
+    Judged on a nominal page frame (at least 4 x 2.5 in, 1.3 in per column, 0.9 in per
+    row), not on the figure's own size (design.maps.map_figsize, square cells): so an RCBD
+    of 6 blocks x 3 treatments stays one map instead of six one-row maps.
+    """
     rows = int(book["row"].max() - book["row"].min()) + 1
     cols = int(book["column"].max() - book["column"].min()) + 1
     return max(2.5, 0.9 * rows + 1) > MAP_MAX_ASPECT * max(4.0, 1.3 * cols + 1)
@@ -829,6 +834,8 @@ def field_map_section(ctx: ReportContext) -> Section | None:
     book = used[["plot_id", "treatment", "row", "column"]].copy()
     if "block" in used.columns:
         book["block"] = used["block"]
+        if "incomplete_block" in used.columns:  # alpha lattice: its blocks outlined too
+            book["incomplete_block"] = used["incomplete_block"]
     try:
         book["row"] = book["row"].astype(float)
         book["column"] = book["column"].astype(float)
