@@ -410,7 +410,8 @@ def test_design_control_is_bold_on_the_map(tmp_path, capsys):
     assert "control: CK1 (give --control CK1 to `yieldtrial report`" in captured.err
     book = pd.read_csv(io.StringIO(captured.out), dtype=str)
     checks = book.loc[book["treatment"] == "CK1", "plot_id"].tolist()
-    bold = re.findall(r"font-weight: 700[^>]*>([^<]*)<", figure.read_text(encoding="utf-8"))
+    # matplotlib writes "font-weight: 700; ..." (3.8+) or "font: 700 8px ..." (3.7)
+    bold = re.findall(r"font(?:-weight:|:) 700[^>]*>([^<]*)<", figure.read_text(encoding="utf-8"))
     assert sorted(bold) == sorted([*checks, *["CK1"] * len(checks)])  # plot id and label
 
 
