@@ -345,3 +345,13 @@ def test_layout_split_plot_control_may_be_a_factor_level() -> None:
     book = layout("split_plot", ["I0", "I1"], sub_treatments=["N0", "N1"], blocks=2, seed=5,
                   controls="N0")  # fmt: skip
     assert book.attrs["design"]["controls"] == ["N0"]
+
+
+def test_layout_control_error_lists_the_treatments_as_given() -> None:
+    """The error lists checks then entries in the order given, not in the plots' random order."""
+    expected = r"present: 'CK1', 'CK2', 'E1', 'E2', 'E3', 'E4'\."
+    with pytest.raises(DataValidationError, match=expected):
+        layout(
+            "augmented", ["E1", "E2", "E3", "E4"], checks=["CK1", "CK2"], blocks=2, seed=1,
+            controls="CK3",
+        )  # fmt: skip

@@ -496,18 +496,27 @@ def layout(
         **options,
     )
     if controls is not None:
-        book.attrs["design"]["controls"] = list(_check_controls(book, controls))
+        given = [*options.get("checks", ()), *treatments, *(sub_treatments or ())]
+        book.attrs["design"]["controls"] = list(_check_controls(book, controls, given))
     return book
 
 
-def _check_controls(book: pd.DataFrame, controls: str | Sequence[str]) -> tuple[str, ...]:
-    """Check the control label(s) of a new layout against its treatments (and factor levels)."""
-    from yieldtrial.io.validation import check_control
+def _check_controls(
+    book: pd.DataFrame, controls: str | Sequence[str], given: Sequence[Any]
+) -> tuple[str, ...]:
+    """Check the control label(s) of a new layout against its treatments (and factor levels).
+
+    The treatments an error lists are in the order they were given (``given``: checks,
+    treatments, sub-plot levels), not in the randomized order of the plots.
+    """
+    from yieldtrial.io.validation import check_control, normalise_label
 
     present = list(dict.fromkeys(book["treatment"].astype(str)))
     if book.attrs["design"].get("design") == "split_plot":  # a level of either factor too
         levels = [part for label in present for part in label.split(":")]
         present = list(dict.fromkeys([*levels, *present]))
+    rank = {label: i for i, label in enumerate(dict.fromkeys(map(normalise_label, given)))}
+    present.sort(key=lambda label: rank.get(label, len(rank)))  # stable: combinations last
     return check_control(controls, present)
 
 
