@@ -142,6 +142,20 @@ def test_economics_yield_gain_equals_the_contrast(rcbd: Any) -> None:
     assert econ[("T", "CK2")]["yield_gain"] == pytest.approx(contrast["estimate"], rel=1e-9)
 
 
+def test_contrast_confidence_limits_name_their_unit(rcbd: Any) -> None:
+    """The CI columns of the contrasts carry the estimate's unit (kg/ha, the en report's unit)."""
+    labels = {c.key: c.label for c in _table(rcbd, "contrasts", "contrasts").columns}
+    assert labels["ci_low"] == "95 % CI low (kg/ha)"
+    assert labels["ci_high"] == "95 % CI high (kg/ha)"
+
+
+def test_economics_confidence_limits_name_their_money_unit(rcbd_zh: Any) -> None:
+    """The net-return confidence limits are money per area like the net return (元/亩, zh)."""
+    labels = {c.key: c.label for c in _table(rcbd_zh, "economics", "economics").columns}
+    assert labels["net_low"].startswith("95% 置信下限 (元/亩)")
+    assert labels["net_high"].startswith("95% 置信上限 (元/亩)")
+
+
 def test_pfp_decomposition_adds_up(rcbd: Any) -> None:
     """Rate part + yield part = PFP change; the rate part is F_ref / F - 1 (40/32 - 1 = 25 %)."""
     table = _table(rcbd, "efficiency", "efficiency")

@@ -589,8 +589,8 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
         conf = f"{100 * (1 - s.alpha):g}"
         columns += [
             Column("se", t("col.se", lang, unit=u), "number", d, u),
-            Column("ci_low", t("col.ci_low_conf", lang, conf=conf), "number", d, u),
-            Column("ci_high", t("col.ci_high_conf", lang, conf=conf), "number", d, u),
+            Column("ci_low", t("col.ci_low_conf", lang, conf=conf, unit=u), "number", d, u),
+            Column("ci_high", t("col.ci_high_conf", lang, conf=conf, unit=u), "number", d, u),
             Column("t", "t", "number", 2),
             Column(
                 "df",
@@ -719,9 +719,9 @@ def economics_section(ctx: ReportContext) -> Section | None:
     ]  # fmt: skip
     if any(math.isfinite(float(r["net_low"])) for r in rows):
         conf = f"{100 * (1 - s.alpha):g}"
-        columns.append(Column("net_low", t("col.ci_low_conf", lang, conf=conf) + mark, "number", 1))
+        columns.append(Column("net_low", t("col.ci_low_conf", lang, conf=conf, unit=money) + mark, "number", 1))
         columns.append(
-            Column("net_high", t("col.ci_high_conf", lang, conf=conf) + mark, "number", 1)
+            Column("net_high", t("col.ci_high_conf", lang, conf=conf, unit=money) + mark, "number", 1)
         )
     columns.append(Column("vcr", t("econ.vcr", lang) + mark, "number", 2))
     cur = t("currency.cny", lang) if currency == "CNY" else currency
