@@ -152,8 +152,8 @@ def test_contrast_confidence_limits_name_their_unit(rcbd: Any) -> None:
 def test_economics_confidence_limits_name_their_money_unit(rcbd_zh: Any) -> None:
     """The net-return confidence limits are money per area like the net return (元/亩, zh)."""
     labels = {c.key: c.label for c in _table(rcbd_zh, "economics", "economics").columns}
-    assert labels["net_low"].startswith("95% 置信下限 (元/亩)")
-    assert labels["net_high"].startswith("95% 置信上限 (元/亩)")
+    assert labels["net_low"].startswith("95% 置信下限（元/亩）")
+    assert labels["net_high"].startswith("95% 置信上限（元/亩）")
 
 
 def test_pfp_decomposition_adds_up(rcbd: Any) -> None:
