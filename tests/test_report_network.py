@@ -129,7 +129,12 @@ def test_network_report_title_is_cleaned(result) -> None:
 @pytest.mark.parametrize(
     ("lang", "mean", "difference", "gain"),
     [
-        ("en", "Across-site mean (kg/ha)", "Difference (kg/ha)", "Gain at the poorest site (kg/ha)"),
+        (
+            "en",
+            "Across-site mean (kg/ha)",
+            "Difference (kg/ha)",
+            "Gain at the poorest site (kg/ha)",
+        ),
         ("zh", "平均产量（kg/公顷）", "与对照差值（kg/公顷）", "最低产点增产量（kg/公顷）"),
     ],
 )

@@ -719,10 +719,10 @@ def economics_section(ctx: ReportContext) -> Section | None:
     ]  # fmt: skip
     if any(math.isfinite(float(r["net_low"])) for r in rows):
         conf = f"{100 * (1 - s.alpha):g}"
-        columns.append(Column("net_low", t("col.ci_low_conf", lang, conf=conf, unit=money) + mark, "number", 1))
-        columns.append(
-            Column("net_high", t("col.ci_high_conf", lang, conf=conf, unit=money) + mark, "number", 1)
-        )
+        low = t("col.ci_low_conf", lang, conf=conf, unit=money)
+        high = t("col.ci_high_conf", lang, conf=conf, unit=money)
+        columns.append(Column("net_low", low + mark, "number", 1))
+        columns.append(Column("net_high", high + mark, "number", 1))
     columns.append(Column("vcr", t("econ.vcr", lang) + mark, "number", 2))
     cur = t("currency.cny", lang) if currency == "CNY" else currency
     price_items = [f"{t('econ.grain_price', lang)} {price:g} {cur}/kg"]
