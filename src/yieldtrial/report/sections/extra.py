@@ -841,6 +841,11 @@ def field_map_section(ctx: ReportContext) -> Section | None:
     # colours in its own plot order: a treatment changed colour from one block to the next)
     treatments = list(dict.fromkeys(book["treatment"].astype(str)))
     controls = [c for c in ctx.s.controls if c in set(treatments)]
+    if not controls and "entry_type" in used.columns:
+        # an augmented field book names its checks even when no control is given: they are
+        # the plots to tell apart on the map (as field_map itself marks them by default)
+        checks = used.loc[used["entry_type"].astype(str).str.strip() == "check", "treatment"]
+        controls = sorted(set(checks.astype(str)))
     colours = _colour_note(len(treatments), controls, lang)
 
     def drawer(part: pd.DataFrame, gone: list[str]) -> Callable[[], Axes]:
