@@ -279,3 +279,20 @@ def test_yield_components_and_theoretical_yield(tmp_path: Any) -> None:
     assert rows["CK"]["heads_per_mu"] == pytest.approx(400000)
     assert rows["CK"]["theoretical"] == pytest.approx(535.5)
     assert rows["A"]["theoretical"] == pytest.approx(591.192)
+
+
+@pytest.mark.parametrize(
+    ("crop", "opening"),
+    [("wheat", "A wheat"), ("oats", "An oats"), ("rice_indica", "A rice indica"), ("", "A")],
+)
+def test_summary_opening_article_follows_the_crop(crop: str, opening: str) -> None:
+    """English article before the crop name: "An oats trial", not "A oats trial"."""
+    from yieldtrial.report.sections.extra import _a_crop
+
+    assert _a_crop(crop) == opening
+
+
+def test_summary_sentence_of_the_replicated_example(rcbd: Any) -> None:
+    """The summary of the shipped wheat example opens "A wheat trial, ..."."""
+    first = rcbd.section("summary").blocks[0]
+    assert first.text.startswith("A wheat trial, randomized complete block design")

@@ -143,6 +143,14 @@ def _illustrative_conditions(ctx: ReportContext) -> set[str]:
 
 
 # --------------------------------------------------------------------------- summary
+def _a_crop(crop: str) -> str:
+    """Return the summary's opening words: "A wheat", "An oats", "A rice indica"; "A" alone."""
+    name = crop.strip().replace("_", " ")
+    if not name:
+        return "A"
+    return f"{'An' if name[0].lower() in 'aeiou' else 'A'} {name}"
+
+
 def summary_section(ctx: ReportContext) -> Section | None:
     """Summary (摘要): the trial in one sentence and the conclusions' verdicts, same hedges."""
     s, lang = ctx.s, ctx.s.lang
@@ -164,6 +172,7 @@ def summary_section(ctx: ReportContext) -> Section | None:
             "summary.trial",
             lang,
             crop=crop,
+            a_crop=_a_crop(str(crop)),
             design=design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each),
             n_treatments=f"{len(s.treatments):,}",
             n_plots=f"{len(ctx.used):,}",
