@@ -171,8 +171,7 @@ def summary_section(ctx: ReportContext) -> Section | None:
         t(
             "summary.trial",
             lang,
-            crop=crop,
-            a_crop=_a_crop(str(crop)),
+            crop=_a_crop(str(crop)) if lang == "en" else crop,  # "A wheat", "An oats"
             design=design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each),
             n_treatments=f"{len(s.treatments):,}",
             n_plots=f"{len(ctx.used):,}",
