@@ -218,6 +218,17 @@ def test_table_notes_in_chinese_say_the_same():
     assert any("T 的 PFP 比 CK1 +25.0 %" in n and "减少 20.0 %" in n for n in notes_zh)
 
 
+def test_rate_note_names_the_nutrient_in_both_units():
+    """The rates in the PFP note are nutrient rates: kg N/ha and kg N/mu (zh kg N/亩, kg N/公顷).
+
+    Jinzhong: 7.5 -> 6.0 kg N/mu (table above), i.e. x 15 = 112.5 -> 90 kg N/ha.
+    """
+    table = _jinzhong_table()
+    note = table[table["label"] == "PFP"].set_index("treatment").loc["T", "note"]
+    assert "(112.5 -> 90 kg N/ha; 7.5 -> 6 kg N/mu)" in note
+    assert any("（7.5→6 kg N/亩，112.5→90 kg N/公顷）" in n for n in table.attrs["notes_zh"])
+
+
 def test_jinzhong_ae_not_computed_in_default_table():
     """The default table lists AE as not computable, naming the missing zero-N plot."""
     table = _jinzhong_table()

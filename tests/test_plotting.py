@@ -209,3 +209,23 @@ def test_plot_field_never_writes_minus_zero() -> None:
     texts = [t.get_text() for t in ax.texts]
     assert "E1\n0" in texts and "CK\n-3" in texts and "E2\n0" in texts
     assert not any(t.endswith("-0") for t in texts)
+
+
+def test_plot_means_refuses_a_treatment_on_several_rows() -> None:
+    """A site x treatment table (analyze_many's per_treatment) is not one bar per treatment."""
+    per_site = pd.concat([MEANS.assign(site="A"), MEANS.assign(site="B")], ignore_index=True)
+    with pytest.raises(DataValidationError, match="'CK' is on 2 rows"):
+        plot_means(per_site)
+
+
+def test_plot_means_refuses_limits_that_do_not_contain_the_mean() -> None:
+    """ci_low/ci_high of a difference (here 10-50 beside means of 440-470) are not drawn.
+
+    The values are those of the across-site table of analyze_many: ``ci_low``/``ci_high``
+    bound the difference from the check, not ``across_site_mean``.
+    """
+    table = MEANS.rename(columns={"mean": "across_site_mean"}).assign(
+        ci_low=[np.nan, 10.0, -5.0], ci_high=[np.nan, 50.0, 35.0]
+    )
+    with pytest.raises(DataValidationError, match="not confidence limits of across_site_mean"):
+        plot_means(table, mean="across_site_mean")

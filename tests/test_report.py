@@ -116,6 +116,17 @@ def test_jinzhong_states_replicates_needed(jinzhong: Any) -> None:
     assert f"about {r} replicates per treatment" in jinzhong.to_markdown()
 
 
+def test_replicates_sentence_names_the_test_and_design(jinzhong: Any) -> None:
+    """The replicates sentence names the test and the design it assumed (Dunnett, CRD).
+
+    The number depends on both (14 in an RCBD, 13 in a CRD for these settings, ``yieldtrial
+    plan``); the Jinzhong example has no block column, so a CRD.
+    """
+    text = jinzhong.to_markdown()
+    assert "Dunnett's test against the control in a completely randomized design" in text
+    assert jinzhong.results["replicates_needed"]["design"] == "crd"
+
+
 def test_jinzhong_display_unit_is_kg_mu(jinzhong: Any) -> None:
     """The description's unit (kg/mu) is used; T = 442 x 95/87 = 482.64 kg/mu."""
     rows = {r["treatment"].rstrip("\u00a0†"): r for r in jinzhong.section("means").blocks[0].rows}

@@ -232,3 +232,30 @@ def test_alpha_replicate_map_caption_names_only_the_thin_lines() -> None:
     part = _alpha_book().iloc[:4]
     note = extra._lines_note(part, True, whole=False, lang="zh")
     assert note == "；细线为不完全区组分界"
+
+
+def test_augmented_checks_are_coloured_without_a_control(tmp_path: Any) -> None:
+    """An augmented field book's checks (entry_type == "check") are the coloured plots.
+
+    33 treatments (3 checks + 30 entries) exceed the 20 map colours; no control is given, so
+    the checks named by the field book itself are the ones told apart (as ``field_map``'s
+    default ``controls`` does).
+    """
+    import numpy as np
+
+    from yieldtrial.design import augmented_design
+
+    entries = [f"E{i:02d}" for i in range(1, 31)]
+    book = augmented_design(["CK1", "CK2", "CK3"], entries, blocks=5, seed=3)
+    n = len(book)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 14.0 + (np.arange(n) * 7 % 16) / 10
+    book["moisture_pct"] = 13.0
+    book["impurity_pct"] = 1.0
+    plots = tmp_path / "plots.csv"
+    book.to_csv(plots, index=False)
+    toml = tmp_path / "trial.toml"
+    toml.write_text('[trial]\ncrop = "wheat"\n', encoding="utf-8")
+    report, _ = report_from_files(plots, toml, report_date="2026-01-01", lang="en")
+    section = next(s for s in report.sections if s.key == "field_map")
+    assert "only the control(s) CK1, CK2, CK3 are coloured" in section.blocks[0].caption

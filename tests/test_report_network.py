@@ -81,7 +81,7 @@ def test_network_docx_output(network_csv, tmp_path) -> None:
     assert main(argv) == 0
     document = docx.Document(io.BytesIO(out.read_bytes()))
     headers = [[" ".join(c.text.split()) for c in t.rows[0].cells] for t in document.tables]
-    assert any("Across-site mean" in row for row in headers)
+    assert any("Across-site mean (kg/ha)" in row for row in headers)
 
 
 @pytest.mark.parametrize(
@@ -124,3 +124,29 @@ def test_network_report_title_is_cleaned(result) -> None:
     from yieldtrial.report.network import network_report
 
     assert network_report(result, title="a\x00b\x7f ").title == "ab"
+
+
+@pytest.mark.parametrize(
+    ("lang", "mean", "difference", "gain"),
+    [
+        (
+            "en",
+            "Across-site mean (kg/ha)",
+            "Difference (kg/ha)",
+            "Gain at the poorest site (kg/ha)",
+        ),
+        ("zh", "平均产量（kg/公顷）", "与对照差值（kg/公顷）", "最低产点增产量（kg/公顷）"),
+    ],
+)
+def test_network_yield_columns_name_their_unit(result, lang, mean, difference, gain) -> None:
+    """Yield-valued headers carry the response's unit (yield_kg_ha), as single-trial tables do."""
+    from yieldtrial.report.model import Table
+    from yieldtrial.report.network import network_report
+
+    report = network_report(result, lang=lang, report_date="2024-01-01")
+    tables = {b.key: b for s in report.sections for b in s.blocks if isinstance(b, Table)}
+    labels = {c.key: c.label for c in tables["across_sites"].columns}
+    assert labels["across_site_mean"] == mean
+    assert labels["difference"] == difference
+    assert {c.label for c in tables["environment_response"].columns} >= {gain}
+    assert mean in {c.label for c in tables["layout_g"].columns}

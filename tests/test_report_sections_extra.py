@@ -142,6 +142,20 @@ def test_economics_yield_gain_equals_the_contrast(rcbd: Any) -> None:
     assert econ[("T", "CK2")]["yield_gain"] == pytest.approx(contrast["estimate"], rel=1e-9)
 
 
+def test_contrast_confidence_limits_name_their_unit(rcbd: Any) -> None:
+    """The CI columns of the contrasts carry the estimate's unit (kg/ha, the en report's unit)."""
+    labels = {c.key: c.label for c in _table(rcbd, "contrasts", "contrasts").columns}
+    assert labels["ci_low"] == "95 % CI low (kg/ha)"
+    assert labels["ci_high"] == "95 % CI high (kg/ha)"
+
+
+def test_economics_confidence_limits_name_their_money_unit(rcbd_zh: Any) -> None:
+    """The net-return confidence limits are money per area like the net return (元/亩, zh)."""
+    labels = {c.key: c.label for c in _table(rcbd_zh, "economics", "economics").columns}
+    assert labels["net_low"].startswith("95% 置信下限（元/亩）")
+    assert labels["net_high"].startswith("95% 置信上限（元/亩）")
+
+
 def test_pfp_decomposition_adds_up(rcbd: Any) -> None:
     """Rate part + yield part = PFP change; the rate part is F_ref / F - 1 (40/32 - 1 = 25 %)."""
     table = _table(rcbd, "efficiency", "efficiency")
@@ -265,3 +279,20 @@ def test_yield_components_and_theoretical_yield(tmp_path: Any) -> None:
     assert rows["CK"]["heads_per_mu"] == pytest.approx(400000)
     assert rows["CK"]["theoretical"] == pytest.approx(535.5)
     assert rows["A"]["theoretical"] == pytest.approx(591.192)
+
+
+@pytest.mark.parametrize(
+    ("crop", "opening"),
+    [("wheat", "A wheat"), ("oats", "An oats"), ("rice_indica", "A rice indica"), ("", "A")],
+)
+def test_summary_opening_article_follows_the_crop(crop: str, opening: str) -> None:
+    """English article before the crop name: "An oats trial", not "A oats trial"."""
+    from yieldtrial.report.sections.extra import _a_crop
+
+    assert _a_crop(crop) == opening
+
+
+def test_summary_sentence_of_the_replicated_example(rcbd: Any) -> None:
+    """The summary of the shipped wheat example opens "A wheat trial, ..."."""
+    first = rcbd.section("summary").blocks[0]
+    assert first.text.startswith("A wheat trial, randomized complete block design")

@@ -312,3 +312,17 @@ def test_zh_network_report_has_no_english_words(fmt: str, network_zh: dict[str, 
     else:
         text = path.read_text(encoding="utf-8")
     assert english_words(text, _site_labels()) == []
+
+
+def test_every_canonical_crop_has_a_chinese_name() -> None:
+    """A zh report names every crop yieldtrial knows in Chinese (oats 燕麦, not "oats").
+
+    The names are the Chinese aliases ``canonical_crop`` accepts for each crop
+    (``yieldtrial.protocols``: 燕麦 -> oats, 黑麦 -> rye, 籼稻 -> rice_indica, ...).
+    """
+    from yieldtrial.protocols import CROPS, canonical_crop
+    from yieldtrial.report.i18n import CROPS_ZH
+
+    assert set(CROPS) <= set(CROPS_ZH)
+    for crop in CROPS:
+        assert canonical_crop(CROPS_ZH[crop]) == crop

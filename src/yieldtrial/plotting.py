@@ -105,6 +105,53 @@ def _mean_column(means: pd.DataFrame, given: str | None) -> str:
     return column
 
 
+def _check_one_row_per_treatment(means: pd.DataFrame, treatment: str) -> None:
+    """Refuse a table with a treatment on several rows (e.g. one row per site and treatment).
+
+    Bars of the same label side by side would read as one treatment's mean drawn twice.
+    """
+    if treatment not in means.columns:
+        raise DataValidationError(
+            f"column {treatment!r} (treatment) is not in the table; columns: "
+            f"{', '.join(map(str, means.columns))}."
+        )
+    labels = means[treatment].astype(str)
+    repeated = labels[labels.duplicated()].unique()
+    if len(repeated):
+        raise DataValidationError(
+            f"plot_means draws one bar per treatment, but {repeated[0]!r} is on "
+            f"{int((labels == repeated[0]).sum())} rows of the table (a table of several "
+            "sites or trials?). Pass one row per treatment: the means of one trial, or the "
+            "across-site means of analyze_many (result.summary.treatments, "
+            "mean='across_site_mean')."
+        )
+
+
+def _check_limits_contain_means(
+    means: pd.DataFrame, treatment: str, mean_col: str, low_col: str, high_col: str
+) -> None:
+    """Refuse confidence limits that do not contain their mean (not the mean's interval).
+
+    The across-site table of ``analyze_many`` has ``ci_low``/``ci_high`` of the difference
+    from the check beside ``across_site_mean``; drawn around the means they would be wrong.
+    """
+    values = pd.to_numeric(means[mean_col], errors="coerce").to_numpy(dtype=float)
+    low = pd.to_numeric(means[low_col], errors="coerce").to_numpy(dtype=float)
+    high = pd.to_numeric(means[high_col], errors="coerce").to_numpy(dtype=float)
+    ok = np.isfinite(values) & np.isfinite(low) & np.isfinite(high)
+    tolerance = 1e-9 * np.maximum(1.0, np.abs(values))
+    outside = ok & ((low > values + tolerance) | (high < values - tolerance))
+    if outside.any():
+        i = int(np.flatnonzero(outside)[0])
+        raise DataValidationError(
+            f"{low_col}/{high_col} are not confidence limits of {mean_col}: treatment "
+            f"{str(means[treatment].iloc[i])!r} has {mean_col} {values[i]:g} outside "
+            f"[{low[i]:g}, {high[i]:g}] (limits of a difference?). Pass the columns of the "
+            f"means' limits as ci_low= and ci_high=, or drop {low_col} and {high_col} to draw "
+            "the bars without intervals."
+        )
+
+
 def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     if ax is not None:
         return ax
@@ -249,12 +296,15 @@ def plot_means(
     from yieldtrial.units import unit_from_yield_column
 
     mean_col = _mean_column(means, mean)
+    _check_one_row_per_treatment(means, treatment)
     unit = unit_from_yield_column(mean_col)
     suffix = mean_col.removeprefix("yield") if unit else ""  # "_kg_ha": ci_low_kg_ha
     low_names = (*_LOW_COLUMNS, *((f"ci_low{suffix}",) if suffix else ()))
     high_names = (*_HIGH_COLUMNS, *((f"ci_high{suffix}",) if suffix else ()))
     low_col = _pick(means, ci_low, low_names, "lower confidence limit", required=False)
     high_col = _pick(means, ci_high, high_names, "upper confidence limit", required=False)
+    if low_col is not None and high_col is not None:
+        _check_limits_contain_means(means, treatment, mean_col, low_col, high_col)
     if ylabel is None and unit:
         ylabel = f"Yield ({unit})"
     ax = _new_axes(ax, (6.0, 4.0))

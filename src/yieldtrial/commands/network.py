@@ -145,7 +145,7 @@ def register(subparsers: Any) -> None:
         "-o",
         "--output",
         metavar="PATH",
-        help="summary.html, .md, .json, .csv or .docx (default: Markdown on stdout)",
+        help="summary.html, .md, .docx, .xlsx, .json or .csv (default: Markdown on stdout)",
     )
     parser.set_defaults(handler=_run)
 

@@ -31,7 +31,7 @@ _NOTE_TEXT: Mapping[str, Mapping[str, str]] = {
         "cutting": "cutting",
         "raising": "raising",
         "rate": "{direction} {n} by {cut:.1f} % ({f_ref} -> {f} kg {n}/ha; {f_ref_mu} -> {f_mu} "
-        "kg/mu) alone changes {label} by {reference}'s rate / {treatment}'s rate - 1 = "
+        "kg {n}/mu) alone changes {label} by {reference}'s rate / {treatment}'s rate - 1 = "
         "{rate_pct:+.1f} % at equal yield",
         "head": "{label} of {treatment} is {change:+.1f} % vs {reference}",
         "caveat": "It is not evidence of better {n} use; that needs AE or RE from a zero-{n} plot.",
@@ -53,7 +53,8 @@ _NOTE_TEXT: Mapping[str, Mapping[str, str]] = {
         "no_removal": "PNB 需要籽粒带走的{n}量（产量 × 籽粒含{n}量），未提供。",
         "cutting": "减少",
         "raising": "增加",
-        "rate": "{n}用量{direction} {cut:.1f} %（{f_ref_mu}→{f_mu} kg/亩，{f_ref}→{f} kg/公顷）",
+        "rate": "{n}用量{direction} {cut:.1f} %"
+        "（{f_ref_mu}→{f_mu} kg {n}/亩，{f_ref}→{f} kg {n}/公顷）",
         "head": "{treatment} 的 {label} 比 {reference} {change:+.1f} %",
         "caveat": "这不能说明{n}利用更好，需要空白小区的 AE 或 RE。",
         "equal_yield": _ZH_EQUAL_YIELD,

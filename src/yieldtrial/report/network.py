@@ -211,6 +211,7 @@ def network_report(
         )
     )
     summary_table = _summary_table(result, lang)
+    u = _unit_suffix(result, lang)
     if summary_table is not None:
         sections.append(Section("summary", t("network.section.summary", lang), [summary_table]))
     if response is not None and len(response):
@@ -218,7 +219,7 @@ def network_report(
             Section(
                 "response",
                 t("network.section.response", lang),
-                [_response_table(response, lang)],
+                [_response_table(response, lang, u)],
             )
         )
     if stability is not None:
@@ -226,7 +227,7 @@ def network_report(
             Section(
                 "stability",
                 t("network.section.stability", lang),
-                [_stability_table(stability, lang)],
+                [_stability_table(stability, lang, u)],
             )
         )
     conclusions = _conclusions(result, response, lang)
@@ -333,6 +334,21 @@ def synthetic_data(plots: pd.DataFrame) -> bool:
     if "data_status" not in plots.columns or not len(plots):
         return False
     return bool(plots["data_status"].astype(str).str.strip().str.lower().eq("synthetic").all())
+
+
+def _unit_suffix(result: NetworkResult, lang: str) -> str:
+    """`` (kg/ha)`` / ``（kg/ha）`` for a yield response, else ``""``: the unit in a header.
+
+    The yield columns of the network tables (means, differences, their intervals, gains) are
+    in the unit of the analysed response, as in every single-trial table.
+    """
+    from yieldtrial.stats.inference import unit_suffix
+
+    response = str(result.options["response"])
+    unit = unit_suffix(response).lstrip("_").replace("_", "/")
+    if not response.startswith("yield") or not unit:
+        return ""
+    return f"（{unit}）" if lang == "zh" else f" ({unit})"
 
 
 def _response_label(response: str, lang: str) -> str:
@@ -458,14 +474,15 @@ def _summary_table(result: NetworkResult, lang: str) -> Table | None:
         return None
     pct = f"{100 * (1 - float(result.options['alpha'])):g}"
     margin = result.options.get("margin_pct")
-    ci = t("network.group.ci", lang, pct=pct)
+    u = _unit_suffix(result, lang)
+    ci = t("network.group.ci", lang, pct=pct) + u
     win_ci = t("network.group.win_ci", lang, pct=pct)
     columns = [
         Column("treatment", t("network.col.treatment", lang), "text"),
-        Column("across_site_mean", t("network.col.across_site_mean", lang), "number", 1),
+        Column("across_site_mean", t("network.col.across_site_mean", lang) + u, "number", 1),
         Column("vs_check_pct", t("network.col.vs_check_pct", lang), "signed", 1),
         Column("rank", t("network.col.rank", lang), "int"),
-        Column("difference", t("network.col.difference", lang), "signed", 1),
+        Column("difference", t("network.col.difference", lang) + u, "signed", 1),
         Column("ci_low", t("network.col.ci_low", lang), "number", 1, group=ci),
         Column("ci_high", t("network.col.ci_high", lang), "number", 1, group=ci),
         Column("p_dunnett", t("network.col.p_dunnett", lang), "pvalue"),
@@ -509,7 +526,8 @@ def _summary_table(result: NetworkResult, lang: str) -> Table | None:
     return Table("across_sites", columns, rows)
 
 
-def _response_table(response: Any, lang: str) -> Table:
+def _response_table(response: Any, lang: str, unit: str = "") -> Table:
+    """Gain over the check against the site's yield level; ``unit`` is the header suffix."""
     from yieldtrial.report.i18n import t
 
     pct = f"{100 * float(response['confidence'].iloc[0]):g}"
@@ -524,8 +542,8 @@ def _response_table(response: Any, lang: str) -> Table:
         Column("slope_ci_low", t("network.col.ci_low", lang), "number", 3, group=ci),
         Column("slope_ci_high", t("network.col.ci_high", lang), "number", 3, group=ci),
         Column("p_value", "P", "pvalue"),
-        Column("gain_at_x_min", t("network.col.gain_low", lang), "signed", 1),
-        Column("gain_at_x_max", t("network.col.gain_high", lang), "signed", 1),
+        Column("gain_at_x_min", t("network.col.gain_low", lang) + unit, "signed", 1),
+        Column("gain_at_x_max", t("network.col.gain_high", lang) + unit, "signed", 1),
     ]
     rows = [
         {
@@ -544,12 +562,13 @@ def _response_table(response: Any, lang: str) -> Table:
     return Table("environment_response", columns, rows)
 
 
-def _stability_table(stability: Any, lang: str) -> Table:
+def _stability_table(stability: Any, lang: str, unit: str = "") -> Table:
+    """Stability statistics per treatment; ``unit`` is the header suffix of the mean."""
     from yieldtrial.report.i18n import t
 
     columns = [
         Column("treatment", t("network.col.treatment", lang), "text"),
-        Column("mean", t("network.col.mean", lang), "number", 1),
+        Column("mean", t("network.col.mean", lang) + unit, "number", 1),
         Column("vs_check_pct", t("network.col.vs_check_pct", lang), "signed", 1),
         Column("rank", t("network.col.rank", lang), "int"),
         Column("b", t("network.col.b", lang), "number", 3),
@@ -728,7 +747,12 @@ def _treatment_table(
     columns = [Column("treatment", t("network.col.treatment", lang), "text")]
     columns += [Column(f"site:{site}", site, kind, 1) for site in sites]
     columns += [
-        Column("across_site_mean", t("network.col.across_site_mean", lang), "number", 1),
+        Column(
+            "across_site_mean",
+            t("network.col.across_site_mean", lang) + _unit_suffix(result, lang),
+            "number",
+            1,
+        ),
         Column("pct_of_check", t("network.col.pct_of_check", lang), "number", 1),
         Column("sites_above", t("network.col.sites_above", lang), "int"),
         Column("sites_below", t("network.col.sites_below", lang), "int"),

@@ -78,7 +78,10 @@ def conclusions_section(ctx: ReportContext) -> Section:
                 )
         r = _replicates_needed(ctx)
         if r is not None:
-            items.append(t("concl.replicates_needed", lang, delta=r[1], r=r[0], cv=r[2]))
+            design = t(f"concl.replicates_design.{r[3]}", lang)
+            items.append(
+                t("concl.replicates_needed", lang, delta=r[1], r=r[0], cv=r[2], design=design)
+            )
     else:
         if ctx.single_error:
             trt = ctx.anova.table[ctx.anova.table["source"] == "treatment"]
@@ -257,18 +260,15 @@ def _summarised_verdicts(ctx: ReportContext) -> list[tuple[str, str]]:
     return items
 
 
-def _replicates_needed(ctx: ReportContext) -> tuple[int, str, str] | None:
+def _replicates_needed(ctx: ReportContext) -> tuple[int, str, str, str] | None:
+    """Replicates a replicated trial would need, the difference, the CV and the design used."""
     from yieldtrial.stats import compare
 
     cv = compare.UNREPLICATED_ASSUMED_CV_PCT
     delta = compare.UNREPLICATED_TARGET_DIFFERENCE_PCT
+    design = ctx.s.design if ctx.s.design in ("crd", "rcbd") else "rcbd"
     try:
-        r = _cached_replicates(
-            cv,
-            delta,
-            max(len(ctx.s.treatments), 2),
-            ctx.s.design if ctx.s.design in ("crd", "rcbd") else "rcbd",
-        )
+        r = _cached_replicates(cv, delta, max(len(ctx.s.treatments), 2), design)
     except DataValidationError:
         return None
     ctx.results["replicates_needed"] = {
@@ -278,9 +278,9 @@ def _replicates_needed(ctx: ReportContext) -> tuple[int, str, str] | None:
         "power": 0.8,
         "alpha": 0.05,
         "comparison": "dunnett",
-        "design": ctx.s.design,
+        "design": design,
     }
-    return r, f"{delta:g}", f"{cv:g}"
+    return r, f"{delta:g}", f"{cv:g}", design
 
 
 def _depends(ctx: ReportContext, verdict: str, subject: str) -> str:

@@ -144,6 +144,14 @@ def _illustrative_conditions(ctx: ReportContext) -> set[str]:
 
 
 # --------------------------------------------------------------------------- summary
+def _a_crop(crop: str) -> str:
+    """Return the summary's opening words: "A wheat", "An oats", "A rice indica"; "A" alone."""
+    name = crop.strip().replace("_", " ")
+    if not name:
+        return "A"
+    return f"{'An' if name[0].lower() in 'aeiou' else 'A'} {name}"
+
+
 def summary_section(ctx: ReportContext) -> Section | None:
     """Summary (摘要): the trial in one sentence and the conclusions' verdicts, same hedges."""
     s, lang = ctx.s, ctx.s.lang
@@ -164,7 +172,7 @@ def summary_section(ctx: ReportContext) -> Section | None:
         t(
             "summary.trial",
             lang,
-            crop=crop,
+            crop=_a_crop(str(crop)) if lang == "en" else crop,  # "A wheat", "An oats"
             design=design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each),
             n_treatments=f"{len(s.treatments):,}",
             n_plots=f"{len(ctx.used):,}",
@@ -590,8 +598,8 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
         conf = f"{100 * (1 - s.alpha):g}"
         columns += [
             Column("se", t("col.se", lang, unit=u), "number", d, u),
-            Column("ci_low", t("col.ci_low_conf", lang, conf=conf), "number", d, u),
-            Column("ci_high", t("col.ci_high_conf", lang, conf=conf), "number", d, u),
+            Column("ci_low", t("col.ci_low_conf", lang, conf=conf, unit=u), "number", d, u),
+            Column("ci_high", t("col.ci_high_conf", lang, conf=conf, unit=u), "number", d, u),
             Column("t", "t", "number", 2),
             Column(
                 "df",
@@ -720,10 +728,10 @@ def economics_section(ctx: ReportContext) -> Section | None:
     ]  # fmt: skip
     if any(math.isfinite(float(r["net_low"])) for r in rows):
         conf = f"{100 * (1 - s.alpha):g}"
-        columns.append(Column("net_low", t("col.ci_low_conf", lang, conf=conf) + mark, "number", 1))
-        columns.append(
-            Column("net_high", t("col.ci_high_conf", lang, conf=conf) + mark, "number", 1)
-        )
+        low = t("col.ci_low_conf", lang, conf=conf, unit=money)
+        high = t("col.ci_high_conf", lang, conf=conf, unit=money)
+        columns.append(Column("net_low", low + mark, "number", 1))
+        columns.append(Column("net_high", high + mark, "number", 1))
     columns.append(Column("vcr", t("econ.vcr", lang) + mark, "number", 2))
     cur = t("currency.cny", lang) if currency == "CNY" else currency
     price_items = [f"{t('econ.grain_price', lang)} {price:g} {cur}/kg"]
@@ -869,6 +877,11 @@ def field_map_section(ctx: ReportContext) -> Section | None:
     # colours in its own plot order: a treatment changed colour from one block to the next)
     treatments = list(dict.fromkeys(book["treatment"].astype(str)))
     controls = [c for c in ctx.s.controls if c in set(treatments)]
+    if not controls and "entry_type" in used.columns:
+        # an augmented field book names its checks even when no control is given: they are
+        # the plots to tell apart on the map (as field_map itself marks them by default)
+        checks = used.loc[used["entry_type"].astype(str).str.strip() == "check", "treatment"]
+        controls = sorted(set(checks.astype(str)))
     colours = _colour_note(len(treatments), controls, lang)
 
     def drawer(part: pd.DataFrame, gone: list[str]) -> Callable[[], Axes]:
