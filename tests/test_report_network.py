@@ -150,3 +150,17 @@ def test_network_yield_columns_name_their_unit(result, lang, mean, difference, g
     assert labels["difference"] == difference
     assert {c.label for c in tables["environment_response"].columns} >= {gain}
     assert mean in {c.label for c in tables["layout_g"].columns}
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"), [("en", "Means in kg/ha."), ("zh", "平均产量单位：kg/公顷。")]
+)
+def test_network_stability_table_states_the_unit_of_its_means(result, lang, note) -> None:
+    """The stability table says its means' unit in a note (a header unit split the zh table)."""
+    from yieldtrial.network.stability import network_stability
+    from yieldtrial.report.network import network_report
+
+    stability, _ = network_stability(result)
+    report = network_report(result, lang=lang, stability=stability, report_date="2024-01-01")
+    (table,) = report.section("stability").blocks[:1]
+    assert table.notes == [note]

@@ -563,12 +563,16 @@ def _response_table(response: Any, lang: str, unit: str = "") -> Table:
 
 
 def _stability_table(stability: Any, lang: str, unit: str = "") -> Table:
-    """Stability statistics per treatment; ``unit`` is the header suffix of the mean."""
+    """Stability statistics per treatment; ``unit`` is the header suffix of a yield.
+
+    The unit of the mean goes in a note, not in its header: the eleven columns of the zh
+    table fill a portrait page, and "平均产量（kg/亩）" split the table in two.
+    """
     from yieldtrial.report.i18n import t
 
     columns = [
         Column("treatment", t("network.col.treatment", lang), "text"),
-        Column("mean", t("network.col.mean", lang) + unit, "number", 1),
+        Column("mean", t("network.col.mean", lang), "number", 1),
         Column("vs_check_pct", t("network.col.vs_check_pct", lang), "signed", 1),
         Column("rank", t("network.col.rank", lang), "int"),
         Column("b", t("network.col.b", lang), "number", 3),
@@ -599,7 +603,8 @@ def _stability_table(stability: Any, lang: str, unit: str = "") -> Table:
         }
         for r in stability.table.itertuples(index=False)
     ]
-    return Table("stability", columns, rows)
+    notes = [t("network.note.mean_unit", lang, unit=unit.strip(" （）()"))] if unit else []
+    return Table("stability", columns, rows, notes=notes)
 
 
 def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
