@@ -138,3 +138,17 @@ def test_thick_lines_mark_where_the_blocks_meet() -> None:
     assert len(thick) == 1  # the 4 cell edges joined into one line
     assert list(thick[0].get_xdata()) == [0, 4]  # columns 1-4 (cells x = 0..4)
     assert list(thick[0].get_ydata()) == [3, 3]  # y = 3: between rows 3 and 4
+
+
+def test_field_map_refuses_more_than_map_max_plots() -> None:
+    """field_map of 5,002 plots (MAP_MAX_PLOTS = 5,000) raises before drawing a cell."""
+    from yieldtrial.design import crd
+    from yieldtrial.design.maps import MAP_MAX_PLOTS
+    from yieldtrial.errors import DataValidationError
+
+    assert MAP_MAX_PLOTS == 5_000
+    book = crd(["A", "B"], replicates=2501, seed=1)
+    _, ax = plt.subplots()
+    with pytest.raises(DataValidationError, match="field map of 5,002 plots is too large"):
+        field_map(book, ax=ax)
+    assert len(ax.patches) == 0

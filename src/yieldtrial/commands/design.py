@@ -178,8 +178,10 @@ def _field_map(book: Any, path: str) -> bytes:
     import matplotlib.pyplot as plt
 
     from yieldtrial.design.layouts import field_map
+    from yieldtrial.design.maps import check_map_size
     from yieldtrial.plotting import rc_fonts
 
+    check_map_size(len(book))  # before the figure: a huge one takes minutes and gigabytes
     fig, ax = plt.subplots(
         figsize=(
             max(4.0, 1.3 * int(book["column"].max()) + 1),
