@@ -338,7 +338,9 @@ def test_network_json_lists_a_site_left_out_by_the_reader(tmp_path, capsys):
     assert sorted(doc["per_trial"][0]) and "祁县" not in {r["site"] for r in doc["per_trial"]}
 
 
-def test_network_response_equal_to_block_is_one_line_and_writes_nothing(plots_csv, tmp_path, capsys):
+def test_network_response_equal_to_block_is_one_line_and_writes_nothing(
+    plots_csv, tmp_path, capsys
+):
     """`--response block` (the block column) is refused: it analysed block numbers as yields."""
     from hostile import assert_one_line_error
 

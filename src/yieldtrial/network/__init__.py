@@ -253,9 +253,7 @@ def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
         )
 
 
-def _check_distinct_roles(
-    response: str, treatment: str, block: str | None, by: list[str]
-) -> None:
+def _check_distinct_roles(response: str, treatment: str, block: str | None, by: list[str]) -> None:
     """Refuse one column in two roles (response, treatment, block, trial key).
 
     ``--response block`` analysed the block numbers as yields (every trial "ok", CV 0 %) and
