@@ -328,3 +328,12 @@ def test_layout_of_a_plan_says_how_to_pass_it() -> None:
         "call layout(plan.design, treatments, blocks=plan.replicates) (a CRD: "
         "replicates=plan.replicates)"
     )
+
+
+@pytest.mark.parametrize("labels", [None, 5, {"a": 1, "b": 2}])
+def test_labels_that_are_no_list_are_a_validation_error(labels):
+    """alpha_design(None, ...) raised TypeError: 'NoneType' object is not iterable."""
+    from yieldtrial.design import alpha_design
+
+    with pytest.raises(DataValidationError, match=r"treatments must be a list of labels"):
+        alpha_design(labels, block_size=3, replicates=2)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
@@ -121,6 +122,33 @@ def check_map_size(plots: int) -> None:
         )
 
 
+def _check_positions(fieldbook: pd.DataFrame) -> None:
+    """Refuse a field book without plots, or whose rows and columns are no field positions.
+
+    An empty book, a row ``"x"`` or an empty row raised numpy's ValueError ("cannot convert
+    float NaN to integer"); a row of 1e9 (a typing error) drew a map a billion rows tall.
+    """
+    if len(fieldbook) == 0:
+        raise DataValidationError("the field book has no plots; a field map needs at least one.")
+    extent = 1
+    for name in ("row", "column"):
+        values = pd.to_numeric(fieldbook[name], errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(values) | (values != np.round(values))
+        if bad.any():
+            value = fieldbook[name].tolist()[int(np.flatnonzero(bad)[0])]
+            raise DataValidationError(
+                f"{name} must hold whole field positions (1, 2, ...) for every plot; got "
+                f"{value!r}. Fill in the {name} of each plot."
+            )
+        extent *= int(values.max() - values.min()) + 1
+        if extent > 4 * MAP_MAX_PLOTS:
+            raise DataValidationError(
+                f"the field book's rows and columns span more than {4 * MAP_MAX_PLOTS:,} "
+                f"field positions ({name} from {values.min():g} to {values.max():g}); check "
+                "for a typing error, or draw a part of the field."
+            )
+
+
 def _block_borders(ax: Axes, fieldbook: pd.DataFrame) -> None:
     """Draw a thick line where two neighbouring plots lie in different blocks (replicates).
 
@@ -196,6 +224,13 @@ def _draw(
             "treatment, row and column."
         )
     check_map_size(len(fieldbook))
+    _check_positions(fieldbook)
+    # numbers, not text: the rows "9" and "10" of a table read as text sorted "10" first
+    attrs = dict(fieldbook.attrs)
+    fieldbook = fieldbook.assign(
+        row=pd.to_numeric(fieldbook["row"]), column=pd.to_numeric(fieldbook["column"])
+    )
+    fieldbook.attrs = attrs
     # a part of a field (one block of a large trial) is drawn from its first row and column
     row_lo, row_hi = int(fieldbook["row"].min()), int(fieldbook["row"].max())
     col_lo, col_hi = int(fieldbook["column"].min()), int(fieldbook["column"].max())
