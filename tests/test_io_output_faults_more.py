@@ -602,7 +602,7 @@ def test_closed_standard_output_is_one_line(capsys, monkeypatch, argv):
 
 
 def test_closed_standard_output_of_plan_says_to_redirect(capsys, monkeypatch):
-    """plan has no -o: the line suggested "-o/--output", an option plan refuses (exit 2)."""
+    """`plan` has no -o: the line suggested "-o/--output", which plan refuses (exit 2)."""
     import sys
 
     monkeypatch.setattr(sys, "stdout", None)
