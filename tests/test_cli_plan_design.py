@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
@@ -398,6 +399,46 @@ def test_plan_tukey_one_sided_is_a_usage_error(capsys):
             "--comparison", "tukey", "--alternative", "greater"]  # fmt: skip
     assert main(argv) == 2
     assert "--comparison tukey is two-sided" in capsys.readouterr().err
+
+
+def test_design_control_is_bold_on_the_map(tmp_path, capsys):
+    """--control CK1: the map labels CK1's plots in bold (and only them); the hint is printed."""
+    figure = tmp_path / "map.svg"
+    args = ["design", "rcbd", "--treatments", "CK1,CK2,T", "--blocks", "2", "--seed", "1"]
+    assert main([*args, "--control", "CK1", "--map", str(figure)]) == 0
+    captured = capsys.readouterr()
+    assert "control: CK1 (give --control CK1 to `yieldtrial report`" in captured.err
+    book = pd.read_csv(io.StringIO(captured.out), dtype=str)
+    checks = book.loc[book["treatment"] == "CK1", "plot_id"].tolist()
+    # matplotlib writes "font-weight: 700; ..." (3.8+) or "font: 700 8px ..." (3.7)
+    bold = re.findall(r"font(?:-weight:|:) 700[^>]*>([^<]*)<", figure.read_text(encoding="utf-8"))
+    assert sorted(bold) == sorted([*checks, *["CK1"] * len(checks)])  # plot id and label
+
+
+def test_design_control_colours_the_only_plots_of_a_wide_map(tmp_path):
+    """25 treatments with --control CK: CK's plots have a colour, the other 48 plots grey."""
+    figure = tmp_path / "map.svg"
+    labels = ["CK", *(f"G{i:02d}" for i in range(1, 25))]
+    args = ["design", "alpha", "--treatments", *labels, "--block-size", "5", "--replicates", "2"]
+    assert main([*args, "--seed", "1", "--control", "CK", "--map", str(figure)]) == 0
+    cells = (  # a plot's cell: a clipped patch (the axes background is not clipped)
+        r'<g id="patch_\d+">\s*<path d="[^"]*"\s*clip-path="[^"]*"\s*style="fill: (#[0-9a-f]{6})'
+    )
+    fills = re.findall(cells, figure.read_text(encoding="utf-8"))
+    grey = "#d1d1d1"  # design.maps._ENTRY_GREY "0.82": round(0.82 * 255) = 209 = 0xd1
+    assert fills.count(grey) == 48 and len(fills) == 50
+
+
+def test_design_control_not_a_treatment_is_one_line_error(tmp_path, capsys):
+    """--control CK for CK1: exit 1, one error line naming the treatments, no file written."""
+    out, figure = tmp_path / "b.csv", tmp_path / "map.png"
+    args = ["design", "rcbd", "--treatments", "CK1", "CK2", "T", "--blocks", "2", "--seed", "1"]
+    assert main([*args, "--control", "CK", "-o", str(out), "--map", str(figure)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("yieldtrial: error: control 'CK' is not a treatment")
+    assert "'CK1', 'CK2', 'T'" in err
+    assert not out.exists() and not figure.exists()
 
 
 def test_design_map_of_too_many_plots_is_one_line_and_writes_nothing(tmp_path, capsys):

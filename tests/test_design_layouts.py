@@ -330,6 +330,33 @@ def test_layout_of_a_plan_says_how_to_pass_it() -> None:
     )
 
 
+def test_layout_records_its_controls() -> None:
+    book = layout("rcbd", ["CK1", "CK2", "T"], blocks=2, seed=1, controls=["CK1", "CK2"])
+    assert book.attrs["design"]["controls"] == ["CK1", "CK2"]
+
+
+def test_layout_control_not_a_treatment_is_refused() -> None:
+    """``CK`` for ``CK1``: the error names the control and the treatments, as the report's."""
+    with pytest.raises(DataValidationError, match=r"control 'CK' is not a treatment .*'CK1'"):
+        layout("rcbd", ["CK1", "CK2", "T"], blocks=2, seed=1, controls="CK")
+
+
+def test_layout_split_plot_control_may_be_a_factor_level() -> None:
+    book = layout("split_plot", ["I0", "I1"], sub_treatments=["N0", "N1"], blocks=2, seed=5,
+                  controls="N0")  # fmt: skip
+    assert book.attrs["design"]["controls"] == ["N0"]
+
+
+def test_layout_control_error_lists_the_treatments_as_given() -> None:
+    """The error lists checks then entries in the order given, not in the plots' random order."""
+    expected = r"present: 'CK1', 'CK2', 'E1', 'E2', 'E3', 'E4'\."
+    with pytest.raises(DataValidationError, match=expected):
+        layout(
+            "augmented", ["E1", "E2", "E3", "E4"], checks=["CK1", "CK2"], blocks=2, seed=1,
+            controls="CK3",
+        )  # fmt: skip
+
+
 @pytest.mark.parametrize("labels", [None, 5, {"a": 1, "b": 2}])
 def test_labels_that_are_no_list_are_a_validation_error(labels):
     """alpha_design(None, ...) raised TypeError: 'NoneType' object is not iterable."""

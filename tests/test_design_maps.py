@@ -140,6 +140,141 @@ def test_thick_lines_mark_where_the_blocks_meet() -> None:
     assert list(thick[0].get_ydata()) == [3, 3]  # y = 3: between rows 3 and 4
 
 
+def test_thinner_lines_mark_the_incomplete_blocks_of_a_replicate() -> None:
+    """An alpha lattice of 12 entries in blocks of 4, 2 replicates: 6 rows x 4 columns.
+
+    Hand count: each incomplete block is one field row of 4 plots (rows 1-3 replicate 1,
+    rows 4-6 replicate 2), so incomplete blocks of the same replicate meet between rows
+    1|2, 2|3, 4|5 and 5|6: four lines, each the 4 cell edges joined (x = 0..4), at y = 1, 2,
+    4, 5; the replicates meet at y = 3 (the thick line), which gets no thin line.
+    """
+    from yieldtrial.design import alpha_design
+    from yieldtrial.design.maps import _BLOCK_LINE, _INCOMPLETE_BLOCK_LINE
+
+    book = alpha_design([f"G{i:02d}" for i in range(1, 13)], block_size=4, replicates=2, seed=1)
+    ax = field_map(book)
+    thin = [line for line in ax.lines if line.get_linewidth() == _INCOMPLETE_BLOCK_LINE]
+    assert 1.0 < _INCOMPLETE_BLOCK_LINE < _BLOCK_LINE  # thicker than a plot, thinner than a rep
+    assert sorted(line.get_ydata()[0] for line in thin) == [1, 2, 4, 5]
+    assert all(list(line.get_xdata()) == [0, 4] for line in thin)
+    assert all(list(line.get_ydata())[0] == list(line.get_ydata())[1] for line in thin)
+
+
+def test_incomplete_block_lines_are_joined_runs_in_a_column_layout() -> None:
+    """Incomplete blocks side by side: vertical lines, one run per replicate band.
+
+    A hand-made replicate of 2 rows x 4 columns whose incomplete blocks are the column
+    pairs 1-2 and 3-4: they meet at x = 2, over rows 1-2 (y = 0..2), drawn as one line.
+    """
+    import pandas as pd
+
+    book = pd.DataFrame(
+        {
+            "plot_id": [str(101 + i) for i in range(8)],
+            "treatment": [f"G{i}" for i in range(8)],
+            "block": ["1"] * 8,
+            "incomplete_block": ["1", "1", "2", "2", "1", "1", "2", "2"],
+            "row": [1, 1, 1, 1, 2, 2, 2, 2],
+            "column": [1, 2, 3, 4, 1, 2, 3, 4],
+        }
+    )
+    thin = [line for line in field_map(book).lines if line.get_linewidth() > 1]
+    assert len(thin) == 1
+    assert list(thin[0].get_xdata()) == [2, 2] and list(thin[0].get_ydata()) == [0, 2]
+
+
+def test_rcbd_figure_fits_its_grid() -> None:
+    """The RCBD map (3 columns x 4 rows) has no empty band beside its grid.
+
+    The old size (4.9 x 4.6 in for 3 x 4 square cells) left the equal-aspect grid 2.7 in
+    wide in a 3.8 in axes; now the axes box is the grid: its width / height is 3 / 4 before
+    and after the aspect is applied, and the margins are the fixed ones of map_figsize.
+    """
+    from yieldtrial.design.maps import map_figsize
+
+    ax = field_map(rcbd(["CK1", "CK2", "T"], blocks=4, seed=1))
+    fig = ax.figure
+    assert tuple(fig.get_size_inches()) == pytest.approx(map_figsize(4, 3)) == (3.6, 4.7)
+    before = ax.get_position(original=True)
+    fig.canvas.draw()  # applies the equal aspect
+    after = ax.get_position()
+    assert after.width == pytest.approx(before.width)
+    assert after.height == pytest.approx(before.height)
+    width, height = fig.get_size_inches()
+    assert after.width * width / (after.height * height) == pytest.approx(3 / 4)
+    assert (1 - after.x1) * width == pytest.approx(0.15)  # the right margin: 0.15 in
+
+
+@pytest.mark.parametrize(
+    ("design", "shape"),
+    [("crd", (4, 3)), ("latin", (4, 4)), ("split_plot", (3, 6)), ("alpha", (6, 4)),
+     ("augmented", (4, 5))],
+)  # fmt: skip
+def test_every_layout_figure_fits_its_grid(design: str, shape: tuple[int, int]) -> None:
+    """CRD, Latin square, split-plot, alpha and augmented maps: the axes box is the grid."""
+    from yieldtrial.design import layout
+
+    options: dict[str, Any] = {
+        "crd": {"treatments": ["A", "B", "C"], "replicates": 4},
+        "latin": {"treatments": ["A", "B", "C", "D"]},
+        "split_plot": {"treatments": ["I0", "I1"], "sub_treatments": ["N0", "N1", "N2"],
+                       "blocks": 3},
+        "alpha": {"treatments": [f"G{i:02d}" for i in range(12)], "replicates": 2,
+                  "block_size": 4},
+        "augmented": {"treatments": [f"E{i}" for i in range(12)], "checks": ["CK1", "CK2"],
+                      "blocks": 4},
+    }[design]  # fmt: skip
+    book = layout(design, seed=1, **options)
+    assert (int(book["row"].max()), int(book["column"].max())) == shape
+    ax = field_map(book)
+    before = ax.get_position(original=True)
+    ax.figure.canvas.draw()
+    after = ax.get_position()
+    assert (after.width, after.height) == pytest.approx((before.width, before.height))
+
+
+def test_controls_recorded_with_the_layout_are_bold_by_default() -> None:
+    """``layout(..., controls=)`` is what the map marks when drawn without ``controls=``."""
+    from yieldtrial.design import layout
+
+    book = layout("rcbd", ["CK1", "CK2", "T"], blocks=2, seed=1, controls="CK2")
+    ax = field_map(book)
+    bold = {t.get_text().split("\n")[1] for t in ax.texts if t.get_fontweight() == "bold"}
+    assert bold == {"CK2"}
+
+
+def test_split_plot_control_level_marks_each_treatment_holding_it() -> None:
+    """A sub-plot level as the control: I0:N0 and I1:N0 are the map's controls."""
+    from yieldtrial.design import layout
+
+    book = layout(
+        "split_plot", ["I0", "I1"], sub_treatments=["N0", "N1"], blocks=2, seed=5, controls="N0"
+    )
+    ax = field_map(book)
+    bold = {t.get_text().split("\n")[1] for t in ax.texts if t.get_fontweight() == "bold"}
+    assert bold == {"I0:N0", "I1:N0"}
+
+
+def test_alpha_map_svg_with_incomplete_blocks_is_deterministic() -> None:
+    """Two drawings of an alpha map with its incomplete-block lines give the same SVG."""
+    import io
+
+    from yieldtrial.design import alpha_design
+    from yieldtrial.plotting import rc_fonts
+
+    book = alpha_design([f"G{i:02d}" for i in range(1, 13)], block_size=4, replicates=2, seed=1)
+
+    def svg() -> bytes:
+        ax = field_map(book)
+        out = io.BytesIO()
+        with rc_fonts():
+            ax.figure.savefig(out, format="svg", metadata={"Date": None})
+        plt.close(ax.figure)
+        return out.getvalue()
+
+    assert svg() == svg()
+
+
 def test_field_map_refuses_more_than_map_max_plots() -> None:
     """field_map of 5,002 plots (MAP_MAX_PLOTS = 5,000) raises before drawing a cell."""
     from yieldtrial.design import crd

@@ -185,6 +185,55 @@ def test_map_caption_without_a_control_says_the_plots_are_grey(tmp_path: Any) ->
     )
 
 
+def test_report_alpha_map_outlines_the_incomplete_blocks(tmp_path: Any) -> None:
+    """The report passes incomplete_block to the map: thin lines between the rows of a replicate.
+
+    Hand count: replicate 1 is rows 1-6, one incomplete block (4 plots) per row, so its map
+    has 5 thin lines (between rows 1|2, ..., 5|6), each 4 cells long.
+    """
+    from yieldtrial.design.maps import _INCOMPLETE_BLOCK_LINE
+
+    section = _alpha24_map(tmp_path, "en", "G01")
+    ax = section.blocks[0].draw()
+    thin = [line for line in ax.lines if line.get_linewidth() == _INCOMPLETE_BLOCK_LINE]
+    assert sorted(line.get_ydata()[0] for line in thin) == [1, 2, 3, 4, 5]
+    assert all(list(line.get_xdata()) == [0, 4] for line in thin)
+
+
+def test_map_caption_says_what_the_thick_lines_separate() -> None:
+    # the shipped RCBD map draws its block boundaries as thick lines; the caption says so
+    caption = _field_map().blocks[0].caption
+    assert "thick lines separate the blocks" in caption
+    assert caption.endswith(".")
+
+
+def test_zh_map_caption_says_what_the_thick_lines_separate() -> None:
+    caption = _field_map("zh").blocks[0].caption
+    assert "粗线为区组分界" in caption
+    assert caption.endswith("。")
+
+
+def _alpha_book() -> Any:
+    import pandas as pd
+
+    # 2 replicates x 2 incomplete blocks of 2 plots: both kinds of boundary are drawn
+    return pd.DataFrame(
+        {"block": ["1"] * 4 + ["2"] * 4, "incomplete_block": ["1", "1", "2", "2"] * 2}
+    )
+
+
+def test_alpha_whole_map_caption_names_both_kinds_of_line() -> None:
+    note = extra._lines_note(_alpha_book(), True, whole=True, lang="en")
+    assert note == "; thick lines separate the replicates, thin lines the incomplete blocks"
+
+
+def test_alpha_replicate_map_caption_names_only_the_thin_lines() -> None:
+    # a map of one replicate has no replicate boundary in it
+    part = _alpha_book().iloc[:4]
+    note = extra._lines_note(part, True, whole=False, lang="zh")
+    assert note == "；细线为不完全区组分界"
+
+
 def _row_column_plots(tmp_path: Any, *, within_replicate: bool) -> Any:
     """Write a row-column trial: 12 entries, 3 replicates of 3 rows x 4 columns.
 

@@ -9,12 +9,15 @@ import argparse
 import io
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+from yieldtrial.commands._input import add_control_option
 
 EXAMPLES = """\
 examples:
   yieldtrial design rcbd --treatments CK1 CK2 T --blocks 4 --seed 1 -o fieldbook.csv
   yieldtrial design rcbd --treatments CK1 CK2 T --blocks 4 --seed 1 --serpentine --map map.svg
+  yieldtrial design alpha --treatments CK G01 ... G24 --control CK --block-size 5 --replicates 2
   yieldtrial design crd --treatments A B C --replicates 4 --seed 7
   yieldtrial design latin --treatments A B C D --seed 2 -o latin.csv
   yieldtrial design split_plot --treatments I0 I1 --sub-treatments N0 N1 N2 --blocks 3 --seed 5
@@ -24,8 +27,10 @@ examples:
 The field book has the columns `yieldtrial report` reads (plot_id, treatment, block, row,
 column; incomplete_block for alpha, entry_type for augmented) and empty harvest columns
 (harvested_area_m2, fresh_mass_kg, moisture_pct, impurity_pct) to fill in at harvest.  The
-same --seed always gives the same layout.  alpha prints its generating array and efficiency
-factor (Patterson & Williams 1976); augmented its residual df (Federer 1961).
+same --seed always gives the same layout.  --control names the control(s) (as in `yieldtrial
+report`; each must be a treatment): labelled in bold on the map and, beyond 20 treatments, the
+only coloured plots.  alpha prints its generating array and efficiency factor (Patterson &
+Williams 1976); augmented its residual df (Federer 1961).
 """
 
 
@@ -75,6 +80,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--sub-treatments", nargs="+", metavar="LABEL", help="sub-plot levels (split_plot only)"
     )
+    add_control_option(parser)
     parser.add_argument("--blocks", type=int, help="number of blocks (rcbd, split_plot, augmented)")
     parser.add_argument(
         "--replicates", type=int, help="plots per treatment (crd); replicates (alpha)"
@@ -133,6 +139,7 @@ def _run(args: argparse.Namespace) -> int:
     args.treatments = _labels(args.treatments)
     args.checks = _labels(args.checks)
     args.sub_treatments = _labels(args.sub_treatments)
+    args.control = _labels(args.control)
     book = layout(
         args.layout,
         args.treatments,
@@ -142,6 +149,7 @@ def _run(args: argparse.Namespace) -> int:
         seed=args.seed,
         serpentine=args.serpentine,
         plot_area_m2=args.plot_area,
+        controls=args.control,
         **({"columns": args.columns} if args.columns is not None else {}),
         **({"block_size": args.block_size} if args.block_size is not None else {}),
         **({"checks": args.checks} if args.checks is not None else {}),
@@ -163,6 +171,13 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     _describe(book.attrs["design"])
+    if args.control:
+        named = ",".join(args.control)
+        print(
+            f"control: {', '.join(args.control)} (give --control {named} to `yieldtrial "
+            "report`, or [analysis] control in trial.toml)",
+            file=sys.stderr,
+        )
     if args.seed is None:
         print(f"seed {seed} (give --seed {seed} to reproduce this layout)", file=sys.stderr)
     if args.map is not None:
@@ -176,19 +191,15 @@ def _field_map(book: Any, path: str) -> bytes:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     from yieldtrial.design.layouts import field_map
     from yieldtrial.design.maps import check_map_size
     from yieldtrial.plotting import rc_fonts
 
     check_map_size(len(book))  # before the figure: a huge one takes minutes and gigabytes
-    fig, ax = plt.subplots(
-        figsize=(
-            max(4.0, 1.3 * int(book["column"].max()) + 1),
-            max(2.5, 0.9 * int(book["row"].max()) + 1),
-        )
-    )
-    field_map(book, ax=ax)
+    # a new figure sized to the grid (design.maps.map_figsize); not a SubFigure
+    fig = cast("Figure", field_map(book).figure)
     buffer = io.BytesIO()
     kind = Path(path).suffix.lower().lstrip(".")
     with rc_fonts():

@@ -431,6 +431,7 @@ def layout(
     seed: int | None = None,
     serpentine: bool = False,
     plot_area_m2: float | None = None,
+    controls: str | Sequence[str] | None = None,
     **options: Any,
 ) -> pd.DataFrame:
     """Build the field book of any layout in :data:`LAYOUTS` (used by the CLI).
@@ -454,6 +455,12 @@ def layout(
         Snake the plot numbering.
     plot_area_m2 : float, optional
         Net plot area pre-filled in ``harvested_area_m2``. [m2]
+    controls : str or sequence of str, optional
+        Control (check) treatment(s), as ``control=`` of the analysis: each must be a
+        treatment of the layout (for ``split_plot`` also a main- or sub-plot level).
+        Recorded in ``attrs["design"]["controls"]``; :func:`field_map` labels them in bold
+        and, beyond :data:`~yieldtrial.design.maps.MAP_MAX_COLOURS` treatments, colours
+        only them.
     **options
         Further keyword arguments of the layout function (``columns`` for CRD,
         ``main_factor``/``sub_factor`` for split-plot, ``block_size`` for alpha,
@@ -467,13 +474,65 @@ def layout(
     Raises
     ------
     DataValidationError
-        On an unknown design or a missing argument it needs.
+        On an unknown design, a missing argument it needs, or a control that is not a
+        treatment.
 
     Examples
     --------
     >>> layout("rcbd", ["A", "B"], blocks=2, seed=0).shape
     (4, 9)
+    >>> layout("rcbd", ["CK", "B"], blocks=2, seed=0, controls="CK").attrs["design"]["controls"]
+    ['CK']
     """
+    book = _layout(
+        design,
+        treatments,
+        blocks=blocks,
+        replicates=replicates,
+        sub_treatments=sub_treatments,
+        seed=seed,
+        serpentine=serpentine,
+        plot_area_m2=plot_area_m2,
+        **options,
+    )
+    if controls is not None:
+        given = [*options.get("checks", ()), *treatments, *(sub_treatments or ())]
+        book.attrs["design"]["controls"] = list(_check_controls(book, controls, given))
+    return book
+
+
+def _check_controls(
+    book: pd.DataFrame, controls: str | Sequence[str], given: Sequence[Any]
+) -> tuple[str, ...]:
+    """Check the control label(s) of a new layout against its treatments (and factor levels).
+
+    The treatments an error lists are in the order they were given (``given``: checks,
+    treatments, sub-plot levels), not in the randomized order of the plots.
+    """
+    from yieldtrial.io.validation import check_control, normalise_label
+
+    present = list(dict.fromkeys(book["treatment"].astype(str)))
+    if book.attrs["design"].get("design") == "split_plot":  # a level of either factor too
+        levels = [part for label in present for part in label.split(":")]
+        present = list(dict.fromkeys([*levels, *present]))
+    rank = {label: i for i, label in enumerate(dict.fromkeys(map(normalise_label, given)))}
+    present.sort(key=lambda label: rank.get(label, len(rank)))  # stable: combinations last
+    return check_control(controls, present)
+
+
+def _layout(
+    design: str,
+    treatments: Sequence[str],
+    *,
+    blocks: int | None,
+    replicates: int | None,
+    sub_treatments: Sequence[str] | None,
+    seed: int | None,
+    serpentine: bool,
+    plot_area_m2: float | None,
+    **options: Any,
+) -> pd.DataFrame:
+    """Build the field book of ``layout`` (everything but its controls)."""
     if isinstance(design, TrialPlan):
         raise DataValidationError(
             "layout takes the design's name ('crd', 'rcbd', ...), not a TrialPlan; for a plan "

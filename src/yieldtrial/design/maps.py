@@ -17,7 +17,7 @@ from yieldtrial.errors import DataValidationError
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["MAP_MAX_COLOURS", "MAP_MAX_PLOTS", "field_map"]
+__all__ = ["MAP_MAX_COLOURS", "MAP_MAX_PLOTS", "field_map", "map_figsize"]
 
 #: Most plots one field map draws.  Each plot is a labelled cell of about 1.3 x 0.9 inches:
 #: a 5,000-plot map took 80 s and 1.5 GB to draw (a PNG 346,663 pixels tall), and the
@@ -34,6 +34,46 @@ MAP_MAX_COLOURS = 20
 
 #: Fill of an entry's plot on a map of more than :data:`MAP_MAX_COLOURS` treatments.
 _ENTRY_GREY = "0.82"
+
+#: Side of one plot's square cell on a new map [in]: room for the plot number and a
+#: treatment label of about 8 characters at 8 pt.
+_CELL_IN = 0.9
+
+#: Margins of a new map around its grid [in]: left (row ticks and label), right, bottom
+#: (column ticks and label), top (title).
+_MARGINS_IN = (0.75, 0.15, 0.65, 0.45)
+
+#: Width of the line where plots of different blocks (replicates) meet [pt] ...
+_BLOCK_LINE = 2.5
+#: ... and of the line between incomplete blocks within a replicate (alpha lattice) [pt];
+#: the plots' own outlines are 1 pt.
+_INCOMPLETE_BLOCK_LINE = 1.6
+
+
+def map_figsize(n_rows: int, n_cols: int) -> tuple[float, float]:
+    """Size of a new field map's figure: the grid of square cells plus fixed margins.
+
+    Parameters
+    ----------
+    n_rows, n_cols : int
+        Field rows and columns drawn.
+
+    Returns
+    -------
+    tuple of float
+        Width and height [in].  The grid fills the figure between the margins, so a map
+        has no empty band beside it (the RCBD map of 3 columns had one on its right).
+
+    Examples
+    --------
+    >>> map_figsize(4, 3)
+    (3.6, 4.7)
+    """
+    left, right, bottom, top = _MARGINS_IN
+    return (
+        round(n_cols * _CELL_IN + left + right, 6),
+        round(n_rows * _CELL_IN + bottom + top, 6),
+    )
 
 
 def field_map(
@@ -71,7 +111,10 @@ def field_map(
     Returns
     -------
     matplotlib.axes.Axes
-        The axes, row 1 at the top, with plot number and treatment in each cell.
+        The axes, row 1 at the top, with plot number and treatment in each cell.  A thick
+        line marks where plots of different ``block``s (replicates) meet; a thinner one
+        where plots of different ``incomplete_block``s of the same replicate meet (alpha
+        lattice).  A new figure is sized to the grid (:func:`map_figsize`).
 
     Raises
     ------
@@ -150,27 +193,49 @@ def _check_positions(fieldbook: pd.DataFrame) -> None:
 
 
 def _block_borders(ax: Axes, fieldbook: pd.DataFrame) -> None:
-    """Draw a thick line where two neighbouring plots lie in different blocks (replicates).
+    """Draw the block (replicate) and incomplete-block boundaries of a field map.
 
-    On a map of more than :data:`MAP_MAX_COLOURS` treatments the cells are mostly grey:
-    the borders still show where each block (an alpha lattice's replicate) begins.
+    A thick line where two neighbouring plots lie in different blocks (replicates); a
+    thinner one where they lie in the same replicate but different incomplete blocks (alpha
+    lattice).  On a map of more than :data:`MAP_MAX_COLOURS` treatments the cells are
+    mostly grey: the borders still show where each replicate and incomplete block begins.
     """
     if "block" not in fieldbook:
         return
-    where = {
-        (int(r), int(c)): str(b)
-        for r, c, b in zip(fieldbook["row"], fieldbook["column"], fieldbook["block"], strict=True)
-    }
-    # unit edges by line: horizontal ones at y = row (between row and row + 1) from x = col - 1,
-    # vertical ones at x = col from y = row - 1; joined into runs so a border has no gaps
-    across: dict[tuple[str, int], list[int]] = {}
-    for (row, col), block in where.items():
-        below, right = where.get((row + 1, col)), where.get((row, col + 1))
-        if below is not None and below != block:
-            across.setdefault(("h", row), []).append(col - 1)
-        if right is not None and right != block:
-            across.setdefault(("v", col), []).append(row - 1)
-    for (kind, at), starts in sorted(across.items()):  # sorted: the same SVG for the same layout
+    rows = fieldbook["row"].astype(int).tolist()
+    cols = fieldbook["column"].astype(int).tolist()
+    blocks = fieldbook["block"].astype(str).tolist()
+    inner = (
+        fieldbook["incomplete_block"].astype(str).tolist()
+        if "incomplete_block" in fieldbook
+        else [""] * len(blocks)
+    )
+    where = dict(zip(zip(rows, cols, strict=True), zip(blocks, inner, strict=True), strict=True))
+    outer_edges: dict[tuple[str, int], list[int]] = {}
+    inner_edges: dict[tuple[str, int], list[int]] = {}
+    for (row, col), (block, incomplete) in where.items():
+        for kind, other, at, start in (
+            ("h", where.get((row + 1, col)), row, col - 1),
+            ("v", where.get((row, col + 1)), col, row - 1),
+        ):
+            if other is None:
+                continue
+            if other[0] != block:
+                outer_edges.setdefault((kind, at), []).append(start)
+            elif other[1] != incomplete:
+                inner_edges.setdefault((kind, at), []).append(start)
+    _draw_runs(ax, inner_edges, _INCOMPLETE_BLOCK_LINE)
+    _draw_runs(ax, outer_edges, _BLOCK_LINE)
+
+
+def _draw_runs(ax: Axes, edges: dict[tuple[str, int], list[int]], width: float) -> None:
+    """Draw unit cell edges joined into runs, so that a border has no gaps.
+
+    ``edges`` maps ``("h", y)`` (horizontal edges at y = row, between row and row + 1,
+    from x = col - 1) and ``("v", x)`` (vertical edges at x = col from y = row - 1) to the
+    start of each unit edge.
+    """
+    for (kind, at), starts in sorted(edges.items()):  # sorted: the same SVG for the same layout
         runs: list[list[int]] = []
         for start in sorted(starts):
             if runs and runs[-1][1] == start:
@@ -179,12 +244,23 @@ def _block_borders(ax: Axes, fieldbook: pd.DataFrame) -> None:
                 runs.append([start, start + 1])
         for lo, hi in runs:
             xs, ys = ((lo, hi), (at, at)) if kind == "h" else ((at, at), (lo, hi))
-            ax.plot(xs, ys, color="black", linewidth=2.5, solid_capstyle="butt", zorder=3)
+            ax.plot(xs, ys, color="black", linewidth=width, solid_capstyle="butt", zorder=3)
 
 
 def _controls(fieldbook: pd.DataFrame) -> list[str]:
-    """Return the check treatments marked in ``entry_type`` (augmented field books)."""
-    if "entry_type" not in fieldbook or "treatment" not in fieldbook:
+    """Return the controls recorded with a field book, else its ``entry_type`` checks."""
+    if "treatment" not in fieldbook:
+        return []
+    info = fieldbook.attrs.get("design")
+    info = info if isinstance(info, dict) else {}
+    named = [str(c) for c in info.get("controls", ())]
+    if named:
+        levels = list(dict.fromkeys(fieldbook["treatment"].astype(str)))
+        split = info.get("design") == "split_plot"
+        return [
+            t for t in levels if t in named or (split and any(p in named for p in t.split(":")))
+        ]
+    if "entry_type" not in fieldbook:
         return []
     checks = fieldbook.loc[fieldbook["entry_type"].astype(str) == "check", "treatment"]
     return list(dict.fromkeys(checks.astype(str)))
@@ -234,9 +310,14 @@ def _draw(
     # a part of a field (one block of a large trial) is drawn from its first row and column
     row_lo, row_hi = int(fieldbook["row"].min()), int(fieldbook["row"].max())
     col_lo, col_hi = int(fieldbook["column"].min()), int(fieldbook["column"].max())
-    if ax is None:
+    if ax is None:  # the grid fills the figure between fixed margins (no empty band)
         n_rows, n_cols = row_hi - row_lo + 1, col_hi - col_lo + 1
-        _, ax = plt.subplots(figsize=(max(4.0, 1.3 * n_cols + 1), max(2.5, 0.9 * n_rows + 1)))
+        width, height = map_figsize(n_rows, n_cols)
+        left, _, bottom, _ = _MARGINS_IN
+        fig = plt.figure(figsize=(width, height))
+        ax = fig.add_axes(
+            (left / width, bottom / height, n_cols * _CELL_IN / width, n_rows * _CELL_IN / height)
+        )
     levels = list(dict.fromkeys([*(treatments or []), *fieldbook["treatment"].astype(str)]))
     bold = set(controls or ())
     colour = _colours(levels, list(controls or ()))

@@ -660,7 +660,9 @@ class _Writer:
         aspect = _png_aspect(png)
         width = min(150.0, self.text_width_mm())
         if aspect > 0:
-            width = min(width, self.text_height_mm() * _FIGURE_PAGE_SHARE / aspect)
+            # 0.01 mm to spare: python-docx rounds the height it derives from the width
+            # (in EMU, 1/36,000 mm) and was a few EMU over the limit for some aspect ratios
+            width = min(width, (self.text_height_mm() * _FIGURE_PAGE_SHARE - 0.01) / aspect)
         paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(width))
         label = t("label.figure", self.lang, n=self.figure_no)
         self.paragraph(

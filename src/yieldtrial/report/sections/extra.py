@@ -26,6 +26,7 @@ from yieldtrial.report._format import attr_or, fmt_number, fmt_p, join_list, yie
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Column, Figure, KeyValues, Paragraph, Section, Table
+from yieldtrial.report.sections._axes import set_row_label
 from yieldtrial.report.sections.marks import ILLUSTRATIVE_MARK, figure_marks
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -788,7 +789,12 @@ MAP_MAX_ASPECT = 1.5
 
 
 def _too_tall(book: pd.DataFrame) -> bool:
-    """Whether the labelled map's figure (design.maps.field_map's size) is too tall to print."""
+    """Whether the labelled map is too tall to print.
+
+    Judged on a nominal page frame (at least 4 x 2.5 in, 1.3 in per column, 0.9 in per
+    row), not on the figure's own size (design.maps.map_figsize, square cells): so an RCBD
+    of 6 blocks x 3 treatments stays one map instead of six one-row maps.
+    """
     rows = int(book["row"].max() - book["row"].min()) + 1
     cols = int(book["column"].max() - book["column"].min()) + 1
     return max(2.5, 0.9 * rows + 1) > MAP_MAX_ASPECT * max(4.0, 1.3 * cols + 1)
@@ -841,6 +847,26 @@ def _colour_note(n_treatments: int, controls: list[str], lang: str) -> str:
              controls=join_list(controls, lang))  # fmt: skip
 
 
+def _lines_note(book: pd.DataFrame, replicates: bool, *, whole: bool, lang: str) -> str:
+    """Caption clause that says what the map's thick and thin lines separate.
+
+    ``whole`` is the map of the whole field (block or replicate boundaries drawn);
+    a map of one block or replicate has only its incomplete blocks outlined.
+    """
+    incomplete = "incomplete_block" in book.columns and book["incomplete_block"].nunique() > 1
+    several = "block" in book.columns and book["block"].nunique() > 1
+    if whole and several:
+        if incomplete:
+            return t("map.lines_incomplete", lang)
+        return t("map.lines_replicates" if replicates else "map.lines_blocks", lang)
+    return t("map.lines_incomplete_only", lang) if incomplete else ""
+
+
+def _full_stop(text: str, lang: str) -> str:
+    """``text`` ending in a full stop of its language."""
+    return text if text.endswith(("。", ".")) else text + ("。" if lang == "zh" else ".")
+
+
 def field_map_section(ctx: ReportContext) -> Section | None:
     """Field-layout map (plot numbers and treatments) from the plot table's row/column."""
     used, lang = ctx.plots, ctx.s.lang
@@ -849,6 +875,8 @@ def field_map_section(ctx: ReportContext) -> Section | None:
     book = used[["plot_id", "treatment", "row", "column"]].copy()
     if "block" in used.columns:
         book["block"] = used["block"]
+        if "incomplete_block" in used.columns:  # alpha lattice: its blocks outlined too
+            book["incomplete_block"] = used["incomplete_block"]
     try:
         book["row"] = book["row"].astype(float)
         book["column"] = book["column"].astype(float)
@@ -871,7 +899,7 @@ def field_map_section(ctx: ReportContext) -> Section | None:
 
             ax = field_map(part, title="", missing=gone, treatments=treatments, controls=controls)
             ax.set_xlabel(t("axis.column", lang))
-            ax.set_ylabel(t("axis.row", lang))
+            set_row_label(ax, t("axis.row", lang), lang)
             ax.set_title("")
             return marks.apply(ax, ticks=False)
 
@@ -885,15 +913,18 @@ def field_map_section(ctx: ReportContext) -> Section | None:
     marks = figure_marks(ctx)
     shared = bool(book.duplicated(["row", "column"]).any())  # plots drawn on one another
     bands = _blocks_with_own_positions(book) if shared else _block_bands(book)
+    # the block column of a resolvable design holds its replicates
+    replicates = str(ctx.s.design) in ("alpha", "row_column")
     if shared and bands is None:
         note = t("map.positions_repeat", lang, n=f"{len(book):,}",
                  cells=f"{len(book.drop_duplicates(['row', 'column'])):,}")  # fmt: skip
         return Section("field_map", t("section.field_map", lang), [Paragraph(note)])
     if not shared and _fits_one_map(book) and not (_too_tall(book) and bands is not None):
         text = t("map.caption", lang, rows=n_rows, cols=n_cols, n=len(book)) + colours
+        text += _lines_note(book, replicates, whole=True, lang=lang)
         if lost:
             text += t("map.missing", lang, items=join_list(lost, lang))
-        caption = marks.caption(text)
+        caption = marks.caption(_full_stop(text, lang))
         figure = Figure("field_map", caption, drawer(book, lost))
         return Section("field_map", t("section.field_map", lang), [figure])
     if bands is None:
@@ -902,8 +933,6 @@ def field_map_section(ctx: ReportContext) -> Section | None:
                  max_cols=MAP_LABEL_MAX_COLUMNS)  # fmt: skip
         return Section("field_map", t("section.field_map", lang), [Paragraph(note)])
     blocks: list[Any] = []
-    # the block column of a resolvable design holds its replicates
-    replicates = str(ctx.s.design) in ("alpha", "row_column")
     unit = t("map.replicate" if replicates else "map.block", lang)
     for i, (label, part) in enumerate(bands):
         gone = [p for p in lost if p in set(part["plot_id"].astype(str))]
@@ -914,10 +943,11 @@ def field_map_section(ctx: ReportContext) -> Section | None:
             else t("map.row", lang, row=first)
         )
         text = t("map.block_caption", lang, block=label, n=len(part), unit=unit, where=where)
-        text += colours
+        text += colours + _lines_note(part, replicates, whole=False, lang=lang)
         if gone:
             text += t("map.missing", lang, items=join_list(gone, lang))
-        blocks.append(Figure(f"field_map_{i + 1}", marks.caption(text), drawer(part, gone)))
+        caption = marks.caption(_full_stop(text, lang))
+        blocks.append(Figure(f"field_map_{i + 1}", caption, drawer(part, gone)))
     return Section("field_map", t("section.field_map", lang), blocks)
 
 

@@ -12,6 +12,7 @@ from yieldtrial.report.context import ReportContext
 from yieldtrial.report.entries import EntrySelection, shown_parts
 from yieldtrial.report.i18n import t, unit_label
 from yieldtrial.report.model import Figure, Section
+from yieldtrial.report.sections._axes import set_row_label
 from yieldtrial.report.sections.marks import figure_marks
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -209,7 +210,7 @@ def figures_section(ctx: ReportContext) -> Section:
 
             ax = plot_field(data, value=value, colorbar_label=label)
             ax.set_xlabel(t("axis.column", lang))
-            ax.set_ylabel(t("axis.row", lang))
+            set_row_label(ax, t("axis.row", lang), lang)
             if flagged and "plot_id" in data.columns:
                 _outline(ax, data, flagged)
             return marks.apply(ax, ticks=False)
