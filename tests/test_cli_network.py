@@ -336,3 +336,20 @@ def test_network_json_lists_a_site_left_out_by_the_reader(tmp_path, capsys):
     assert [row["trial"] for row in doc["left_out"]] == ["祁县"]
     assert "'abc'" in doc["left_out"][0]["reason"]
     assert sorted(doc["per_trial"][0]) and "祁县" not in {r["site"] for r in doc["per_trial"]}
+
+
+def test_network_response_equal_to_block_is_one_line_and_writes_nothing(
+    plots_csv, tmp_path, capsys
+):
+    """`--response block` (the block column) is refused: it analysed block numbers as yields."""
+    from hostile import assert_one_line_error
+
+    out = tmp_path / "n.json"
+    assert_one_line_error(
+        ["network", str(plots_csv), "--response", "block", "-o", str(out)],
+        capsys,
+        code=1,
+        match=r"column 'block' is given as both the response and the block; .* must be different",
+        untouched=[plots_csv],
+        absent=[out],
+    )

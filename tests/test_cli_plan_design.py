@@ -439,3 +439,22 @@ def test_design_control_not_a_treatment_is_one_line_error(tmp_path, capsys):
     assert err.startswith("yieldtrial: error: control 'CK' is not a treatment")
     assert "'CK1', 'CK2', 'T'" in err
     assert not out.exists() and not figure.exists()
+
+
+def test_design_map_of_too_many_plots_is_one_line_and_writes_nothing(tmp_path, capsys):
+    """A map of 5,002 plots (beyond MAP_MAX_PLOTS = 5,000) is refused before anything is written.
+
+    (A 100,000-plot RCBD map drew for over ten minutes and 7 GB without finishing.)
+    """
+    from hostile import assert_one_line_error
+
+    book, figure = tmp_path / "b.csv", tmp_path / "map.png"
+    argv = ["design", "crd", "--treatments", "A", "B", "--replicates", "2501", "--seed", "1"]
+    assert_one_line_error(
+        [*argv, "-o", str(book), "--map", str(figure)],
+        capsys,
+        code=1,
+        match=r"a field map of 5,002 plots is too large to draw \(at most 5,000",
+        absent=[book, figure],
+    )
+    assert list(tmp_path.iterdir()) == []

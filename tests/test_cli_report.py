@@ -426,3 +426,27 @@ def test_format_that_contradicts_the_suffix_is_a_usage_error(
         untouched=[plots],
         absent=[out],
     )
+
+
+def test_report_of_augmented_book_with_entry_repeated_is_one_line_error(tmp_path, capsys):
+    """A field book edited so an entry ('E1', marked entry) has two plots stops the report."""
+    import pandas as pd
+
+    from hostile import assert_one_line_error
+    from yieldtrial.design import augmented_design
+
+    book = augmented_design(["CK1", "CK2"], ["E1", "E2", "E3", "E4"], blocks=2, seed=1)
+    book["harvested_area_m2"], book["moisture_pct"], book["impurity_pct"] = 20.0, 13.0, 0.0
+    book["fresh_mass_kg"] = [14.0 + 0.1 * i for i in range(len(book))]
+    extra = book[book["treatment"] == "E1"].assign(plot_id="999", block="3")
+    book = pd.concat([book, extra], ignore_index=True)
+    path, out = tmp_path / "book.csv", tmp_path / "r.html"
+    book.to_csv(path, index=False)
+    assert_one_line_error(
+        ["report", str(path), "--crop", "wheat", "-o", str(out)],
+        capsys,
+        code=1,
+        match=r"treatment 'E1' is marked 'entry' in entry_type but has 2 plots",
+        untouched=[path],
+        absent=[out],
+    )

@@ -503,3 +503,38 @@ def test_trial_text_that_is_a_number_or_date_reads_as_its_text():
     """A number (season = 2024) and a TOML date are kept as their text."""
     config = TrialConfig.from_text('[trial]\nseason = 2024\nid = 2024-06-01\ntitle = "T"\n')
     assert (config.season, config.trial_id) == ("2024", "2024-06-01")
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[conditions]\nsoil_type = true\n", r"\[conditions\]: soil_type = True; expected text"),
+        ("[conditions]\nweather = nan\n", r"\[conditions\]: weather = nan; expected text"),
+        ("[conditions]\nillustrative = true\n", r"illustrative = True; expected a list"),
+        ("[economics]\ngrain_price_per_kg = 2\ncurrency = true\n", r"currency = True; expected"),
+        ("[zh]\ntitle = nan\n", r"\[zh\] title = nan; expected Chinese text"),
+        (
+            '[[contrasts]]\nname = nan\ntreatment = "T"\nversus = "CK"\n',
+            r"\[\[contrasts\]\] entry 1: name = nan; expected text",
+        ),
+        ('[[treatments]]\nlabel = "T"\ndescription = true\n', r"description = True; expected"),
+        ('[[treatments]]\nlabel = "T"\nrate_status = [1]\n', r"rate_status = \[1\]; expected"),
+        (
+            "[[published]]\ntreatment = nan\nyield = 442\nmoisture_pct = 14\n",
+            r"\[\[published\]\] entry 1: treatment = nan; expected text",
+        ),
+        (
+            "[panel]\nexperts = [{ name = true }]\n",
+            r"\[panel\] experts entry 1: name = True; expected text",
+        ),
+    ],
+)
+def test_text_key_given_true_nan_or_a_list_is_one_line_error(tmp_path, capsys, toml, message):
+    """true, nan or a list for a text key is refused everywhere, as in [trial] (trial-toml.md).
+
+    They were printed as "True" and "nan" in the report (currency, a contrast's name).
+    """
+    argv, inputs = _report(tmp_path, HEAD + toml)
+    assert_one_line_error(
+        argv, capsys, code=1, match=message, untouched=inputs, absent=[tmp_path / "r.md"]
+    )

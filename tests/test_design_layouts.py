@@ -355,3 +355,12 @@ def test_layout_control_error_lists_the_treatments_as_given() -> None:
             "augmented", ["E1", "E2", "E3", "E4"], checks=["CK1", "CK2"], blocks=2, seed=1,
             controls="CK3",
         )  # fmt: skip
+
+
+@pytest.mark.parametrize("labels", [None, 5, {"a": 1, "b": 2}])
+def test_labels_that_are_no_list_are_a_validation_error(labels):
+    """alpha_design(None, ...) raised TypeError: 'NoneType' object is not iterable."""
+    from yieldtrial.design import alpha_design
+
+    with pytest.raises(DataValidationError, match=r"treatments must be a list of labels"):
+        alpha_design(labels, block_size=3, replicates=2)

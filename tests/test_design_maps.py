@@ -273,3 +273,61 @@ def test_alpha_map_svg_with_incomplete_blocks_is_deterministic() -> None:
         return out.getvalue()
 
     assert svg() == svg()
+
+
+def test_field_map_refuses_more_than_map_max_plots() -> None:
+    """field_map of 5,002 plots (MAP_MAX_PLOTS = 5,000) raises before drawing a cell."""
+    from yieldtrial.design import crd
+    from yieldtrial.design.maps import MAP_MAX_PLOTS
+    from yieldtrial.errors import DataValidationError
+
+    assert MAP_MAX_PLOTS == 5_000
+    book = crd(["A", "B"], replicates=2501, seed=1)
+    _, ax = plt.subplots()
+    with pytest.raises(DataValidationError, match="field map of 5,002 plots is too large"):
+        field_map(book, ax=ax)
+    assert len(ax.patches) == 0
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (float("nan"), r"row must hold whole field positions .* got nan"),
+        ("x", r"row must hold whole field positions .* got 'x'"),
+        (1.5, r"row must hold whole field positions .* got 1.5"),
+        (10**9, r"span more than 20,000 field positions \(row from 1 to 1e\+09\)"),
+    ],
+)
+def test_field_map_refuses_rows_that_are_no_field_positions(row: object, message: str) -> None:
+    """An empty or text row raised numpy's ValueError; a row of 1e9 drew for ever."""
+    import pandas as pd
+
+    from yieldtrial.errors import DataValidationError
+
+    book = pd.DataFrame(
+        {"plot_id": ["1", "2"], "treatment": ["A", "B"], "row": [1, row], "column": [1, 1]}
+    )
+    with pytest.raises(DataValidationError, match=message):
+        field_map(book)
+
+
+def test_field_map_of_an_empty_book_is_refused() -> None:
+    import pandas as pd
+
+    from yieldtrial.errors import DataValidationError
+
+    empty = pd.DataFrame({"plot_id": [], "treatment": [], "row": [], "column": []})
+    with pytest.raises(DataValidationError, match="has no plots"):
+        field_map(empty)
+
+
+def test_field_map_reads_rows_given_as_text_as_numbers() -> None:
+    """Rows "9" and "10" as text: the map spans rows 9-10 (text sorts "10" before "9")."""
+    import pandas as pd
+
+    book = pd.DataFrame(
+        {"plot_id": ["1", "2"], "treatment": ["A", "B"], "row": ["9", "10"], "column": ["1", "1"]}
+    )
+    ax = field_map(book)
+    assert ax.get_ylim() == (10.0, 8.0)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["9", "10"]

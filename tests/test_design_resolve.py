@@ -39,3 +39,38 @@ def test_absent_incomplete_block_column_says_how_to_name_it_in_python():
     with pytest.raises(DataValidationError, match=r"rename\(columns=\{'<your column>': "
                        r"'incomplete_block'\}\)"):  # fmt: skip
         FieldTrial(book, crop="wheat", control="G01", design="alpha")
+
+
+def test_latin_on_an_alpha_book_is_refused():
+    """An alpha field book (12 entries, 2 replicates) was reported as a "Latin square"."""
+    book = _alpha_book()
+    with pytest.raises(
+        DataValidationError,
+        match=r"design 'latin' needs a Latin square: 12 rows x 12 columns .* appears twice",
+    ):
+        FieldTrial(book.drop(columns=["block", "incomplete_block"]), crop="wheat", design="latin")
+
+
+def test_latin_with_rows_and_columns_of_another_count_is_refused():
+    """A 3 x 4 field of 12 treatments, each once: not a square."""
+    import pandas as pd
+
+    plots = pd.DataFrame(
+        {
+            "plot_id": [str(101 + i) for i in range(12)],
+            "treatment": [f"T{i:02d}" for i in range(12)],
+            "row": [i // 4 + 1 for i in range(12)],
+            "column": [i % 4 + 1 for i in range(12)],
+            "yield_kg_ha": [6000.0 + 10 * i for i in range(12)],
+        }
+    )
+    with pytest.raises(DataValidationError, match=r"the table has 3 rows x 4 columns"):
+        FieldTrial(plots, crop="wheat", design="latin")
+
+
+def test_latin_square_from_design_latin_is_accepted():
+    from yieldtrial.design import latin_square
+
+    book = latin_square(["A", "B", "C", "D"], seed=3)
+    book["yield_kg_ha"] = 6000.0 + np.arange(16) * 7.0
+    assert FieldTrial(book, crop="wheat", design="latin").design == "latin"

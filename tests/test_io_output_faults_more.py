@@ -586,10 +586,9 @@ def test_manifest_records_a_name_that_is_not_utf8(tmp_path):
     "argv",
     [
         ["standardize", "442", "--moisture", "5", "--standard", "13"],
-        ["plan", "--cv", "8", "--difference", "5", "--treatments", "3"],
         ["design", "rcbd", "--treatments", "A", "B", "--blocks", "2", "--seed", "1"],
     ],
-    ids=["standardize", "plan", "design"],
+    ids=["standardize", "design"],
 )
 def test_closed_standard_output_is_one_line(capsys, monkeypatch, argv):
     """`yieldtrial ... >&-` (sys.stdout is None) was AttributeError, exit 3."""
@@ -600,6 +599,20 @@ def test_closed_standard_output_is_one_line(capsys, monkeypatch, argv):
         argv, capsys, match=r"standard output is closed .*write it to a file with -o/--output"
     )
     assert sys.stdout is None  # restored for the caller
+
+
+def test_closed_standard_output_of_plan_says_to_redirect(capsys, monkeypatch):
+    """`plan` has no -o: the line suggested "-o/--output", which plan refuses (exit 2)."""
+    import sys
+
+    monkeypatch.setattr(sys, "stdout", None)
+    line = assert_one_line_error(
+        ["plan", "--cv", "8", "--difference", "5", "--treatments", "3"],
+        capsys,
+        match=r"standard output is closed .*redirect it to a file \(yieldtrial plan \.\.\. > ",
+    )
+    assert "-o" not in line
+    assert sys.stdout is None
 
 
 def test_closed_standard_output_does_not_matter_with_an_output_file(tmp_path, capsys, monkeypatch):

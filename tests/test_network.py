@@ -782,3 +782,21 @@ def test_unknown_treatment_order_label_names_the_argument():
     with pytest.raises(DataValidationError, match=r"treatment_order=.*'PKK'"):
         analyze_many(_ordered_network(False), by="site", response="y", treatment="treatment",
                      block="block", treatment_order=["PKK"])  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"response": "block"}, "'block' is given as both the response and the block"),
+        ({"block": "site"}, "'site' is given as both the block and the trial key"),
+        ({"by": "block"}, "'block' is given as both the block and the trial key"),
+        ({"treatment": "block"}, "'block' is given as both the treatment and the block"),
+    ],
+)
+def test_one_column_in_two_roles_is_refused(kwargs, message):
+    """A column in two roles is an error (response=block analysed block numbers: CV 0 %, "ok")."""
+    df = _network(n_sites=2, n_blocks=3)
+    args = {"by": "site", "response": "yield_kg_ha", "treatment": "treatment", "block": "block"}
+    args.update(kwargs)
+    with pytest.raises(DataValidationError, match=message):
+        analyze_many(df, **args)

@@ -259,3 +259,55 @@ def test_augmented_checks_are_coloured_without_a_control(tmp_path: Any) -> None:
     report, _ = report_from_files(plots, toml, report_date="2026-01-01", lang="en")
     section = next(s for s in report.sections if s.key == "field_map")
     assert "only the control(s) CK1, CK2, CK3 are coloured" in section.blocks[0].caption
+
+
+def _row_column_plots(tmp_path: Any, *, within_replicate: bool) -> Any:
+    """Write a row-column trial: 12 entries, 3 replicates of 3 rows x 4 columns.
+
+    With ``within_replicate`` rows and columns are numbered within each replicate (1-3,
+    1-4 in every replicate, as mixed-models.md describes them), else one replicate's
+    rows are all 1 (its plots share four positions).
+    """
+    import pandas as pd
+
+    rows = []
+    for rep in (1, 2, 3):
+        for k in range(12):
+            r, c = k // 4 + 1, k % 4 + 1
+            t = f"G{(k + 4 * rep) % 12 + 1:02d}"
+            rows.append((f"{rep}{k + 1:02d}", t, str(rep), r, c, 6000.0 + 37.0 * ((k * rep) % 9)))
+    plots = pd.DataFrame(rows, columns=["plot_id", "treatment", "block", "row", "column", "y"])
+    plots = plots.rename(columns={"y": "yield_kg_ha"})
+    if not within_replicate:
+        plots.loc[plots["block"] == "1", "row"] = 1
+        plots.loc[plots["block"] != "1", "row"] += 3
+    path = tmp_path / "plots.csv"
+    plots.to_csv(path, index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "row_column"\n', encoding="utf-8"
+    )
+    return path
+
+
+def test_rows_numbered_within_replicates_give_one_map_per_replicate(tmp_path: Any) -> None:
+    """One map drew the 3 replicates over one another (36 plots in 3 x 4 cells)."""
+    path = _row_column_plots(tmp_path, within_replicate=True)
+    report, _ = report_from_files(path, tmp_path / "trial.toml", figures=True)
+    section = next(s for s in report.sections if s.key == "field_map")
+    assert [type(b).__name__ for b in section.blocks] == ["Figure"] * 3
+    assert "replicate 3: 12 plots in rows 1-3" in section.blocks[2].caption
+    assert not any(
+        getattr(b, "key", "") == "field" for s in report.sections for b in s.blocks
+    )  # the residual map by row and column would overlay them too
+
+
+def test_plots_sharing_positions_give_a_note_not_a_map(tmp_path: Any) -> None:
+    """Replicate 1's 12 plots all in row 1 (4 positions), replicates 2 and 3 in rows 4-6 (12).
+
+    Replicate 1's plots share positions within it, so no map per replicate either.
+    """
+    path = _row_column_plots(tmp_path, within_replicate=False)
+    report, _ = report_from_files(path, tmp_path / "trial.toml", figures=True)
+    (block,) = next(s for s in report.sections if s.key == "field_map").blocks
+    assert type(block).__name__ == "Paragraph"
+    assert "places its 36 plots in 16 row and column positions" in block.text

@@ -128,8 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         selected = ()
     args: argparse.Namespace | None = None
     closed = sys.stdout is None  # run with standard output closed (`yieldtrial ... >&-`)
+    stand_in = _ClosedOutput()
     if closed:
-        sys.stdout = _ClosedOutput()
+        sys.stdout = stand_in
     try:
         parser = build_parser(selected)
         try:
@@ -146,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
+        if closed and not hasattr(args, "output"):  # plan has no -o: redirect instead
+            stand_in.hint = f"redirect it to a file (yieldtrial {args.command} ... > out.txt)"
         problem = (
             _non_finite_argument(parser, args) or _standard_output(args) or _text_output_name(args)
         )
@@ -175,13 +178,15 @@ class _ClosedOutput:
     """
 
     encoding = "utf-8"
+    #: What to do instead; a command without ``-o`` (``plan``) says to redirect.
+    hint = "write it to a file with -o/--output"
 
     def write(self, text: str) -> int:
         from yieldtrial.errors import FileAccessError
 
         raise FileAccessError(
             "standard output is closed (the command was run with >&-), so the result cannot "
-            "be shown; write it to a file with -o/--output"
+            f"be shown; {self.hint}"
         )
 
     def flush(self) -> None:

@@ -234,6 +234,8 @@ FACTOR_ROLES: dict[str, tuple[str, str]] = {
 #: [analysis] keys naming the plot-table column of a design role (renamed to the role).
 DESIGN_COLUMN_KEYS: tuple[str, ...] = ("block", "incomplete_block", "row", "column")
 _TREATMENT_KEYS: tuple[str, ...] = ("label", "description", "product", "rate", "rate_unit")
+#: Further ``[[treatments]]`` keys that take text (kept in ``TreatmentInfo.extra``).
+_TREATMENT_TEXT_KEYS: tuple[str, ...] = ("grade", "rate_status", "description_zh", "product_zh")
 
 
 @dataclass(frozen=True)
@@ -875,6 +877,9 @@ def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
     if rate_unit is not None:
         _check_rate_unit(rate_unit, f"{where}: treatment {label!r}")
     extra = {k: v for k, v in item.items() if k not in _TREATMENT_KEYS}
+    for key in _TREATMENT_TEXT_KEYS:
+        if key in extra:
+            _opt_str(extra[key], key, at)
     if "products" in extra:
         _check_products(extra["products"], f"{where}: treatment {label!r}")
     for key, value in extra.items():
@@ -1182,7 +1187,7 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
             '[zh.products] "compound fertilizer" = "复合肥".'
         )
     for key, value in [*zh.items(), *((f"products.{k}", v) for k, v in products.items())]:
-        if key != "products" and (isinstance(value, Mapping | list) or isinstance(value, bool)):
+        if key != "products" and _not_text(value):
             raise DataValidationError(
                 f'{where}: [zh] {key} = {value!r}; expected Chinese text, e.g. {key} = "...".'
             )
@@ -1234,6 +1239,9 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
                 )
                 + " (more is a typing error)",
             )
+    for key in ("currency", "status", "source"):
+        if key in economics:
+            _opt_str(economics[key], key, f"{where}: [economics]")
     values["economics"] = dict(economics)
     contrasts = raw.get("contrasts", [])
     if not isinstance(contrasts, list):
@@ -1256,6 +1264,8 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
                 f"{where}: [[contrasts]] entry {index + 1} ({str(item['name'])!r}) compares "
                 f"{str(item['treatment'])!r} with itself; versus must name another treatment."
             )
+        for key, value in item.items():
+            _opt_str(value, key, f"{where}: [[contrasts]] entry {index + 1}")
         out.append({key: str(value) for key, value in item.items()})
     values["contrasts"] = tuple(out)
     panel = raw.get("panel", {})
@@ -1267,6 +1277,9 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
             f"{where}: [panel] experts must be an array of tables with a name, e.g. "
             'experts = [{ name = "...", affiliation = "...", title = "..." }].'
         )
+    for number, expert in enumerate(experts, start=1):
+        for key, value in expert.items():
+            _opt_str(value, key, f"{where}: [panel] experts entry {number}")
     values["panel_experts"] = tuple({key: str(value) for key, value in e.items()} for e in experts)
 
 
@@ -1305,11 +1318,18 @@ def _check_conditions(conditions: Mapping[str, Any], where: str) -> None:
         if (
             key not in _CONDITION_RANGES
             and key not in ("fertilization", "illustrative")
-            and (isinstance(value, Mapping | list))
+            and key in conditions
+            and _not_text(value)
         ):
             raise DataValidationError(
                 f'{at}: {key} = {value!r}; expected text, e.g. {key} = "...".'
             )
+    marked = conditions.get("illustrative", [])
+    if not isinstance(marked, list) or any(_not_text(v) for v in marked):
+        raise DataValidationError(
+            f"{at}: illustrative = {marked!r}; expected a list of [conditions] keys, e.g. "
+            'illustrative = ["soil_ph", "sowing_date"].'
+        )
     for number, entry in enumerate(conditions.get("fertilization", []), start=1):
         name = f"fertilization entry {number}"
         _checked_keys(entry, FERTILIZATION_KEYS, f"[conditions] {name}", where)
@@ -1322,11 +1342,22 @@ def _opt_str(
 ) -> str | None:
     from yieldtrial.io.validation import clean_text
 
-    if isinstance(value, Mapping | list):
+    if _not_text(value):
         raise DataValidationError(
             f'{where}: {name} = {value!r}; expected text, e.g. {name} = "...".'
         )
     return None if value is None else clean_text(str(value))
+
+
+def _not_text(value: object) -> bool:
+    """Tell whether a TOML value can be no text key's value (a number or date reads as text).
+
+    ``true``, ``nan``, ``inf``, a list or a table are refused, as for the ``[trial]`` keys:
+    ``currency = true`` or a contrast ``name = nan`` were printed as "True" and "nan".
+    """
+    return isinstance(value, Mapping | list | bool) or (
+        isinstance(value, float) and not math.isfinite(value)
+    )
 
 
 #: Number fields: (low, high, low_inclusive, high_inclusive, what a valid value looks like);

@@ -38,7 +38,12 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.design import resolve as _resolve
-from yieldtrial.design.detect import DESIGNS, TWO_FACTOR_DESIGNS, detect_design
+from yieldtrial.design.detect import (
+    DESIGNS,
+    TWO_FACTOR_DESIGNS,
+    check_entry_types,
+    detect_design,
+)
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io import validation as _validation
 from yieldtrial.io import yields as _yields
@@ -377,6 +382,7 @@ class FieldTrial:
             excluded = plots["plot_id"].astype(str).isin([pid for pid, _ in self.exclusions])
             yield_kg_ha = yield_kg_ha.mask(excluded.to_numpy())
         if design == "augmented":
+            check_entry_types(plots)  # detected or given: the field book must agree
             kept = _lost_entries_left_out(plots, yield_kg_ha, control)
             if not kept.all():
                 plots, yield_kg_ha = plots[kept], yield_kg_ha[kept]

@@ -194,8 +194,10 @@ def _field_map(book: Any, path: str) -> bytes:
     from matplotlib.figure import Figure
 
     from yieldtrial.design.layouts import field_map
+    from yieldtrial.design.maps import check_map_size
     from yieldtrial.plotting import rc_fonts
 
+    check_map_size(len(book))  # before the figure: a huge one takes minutes and gigabytes
     # a new figure sized to the grid (design.maps.map_figsize); not a SubFigure
     fig = cast("Figure", field_map(book).figure)
     buffer = io.BytesIO()

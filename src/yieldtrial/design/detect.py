@@ -11,7 +11,10 @@ both use them.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+
+from yieldtrial.errors import DataValidationError
 
 __all__ = [
     "BLOCK_EFFECTS",
@@ -105,6 +108,60 @@ def is_latin_square(plots: pd.DataFrame) -> bool:
     )
 
 
+def check_entry_types(plots: pd.DataFrame) -> None:
+    """Check an augmented field book's ``entry_type`` column against its treatments.
+
+    The analysis takes the checks to be the treatments on more than one plot.  A field
+    book edited after ``yieldtrial design augmented`` can contradict its ``entry_type``
+    column: a typing error (``chek``) made the layout an RCBD without a word, and an entry
+    repeated (or a check marked ``entry``) changed which treatments are analysed as checks.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table with ``treatment`` and ``entry_type`` columns.
+
+    Raises
+    ------
+    DataValidationError
+        If an ``entry_type`` is neither ``check`` nor ``entry``, or a treatment is marked
+        both ways, or one marked ``check`` has one plot, or one marked ``entry`` several.
+    """
+    if "treatment" not in plots or "entry_type" not in plots:
+        return
+    kind = plots["entry_type"].astype("string").str.strip().str.lower()
+    where = plots["treatment"].astype(str)
+    odd = kind.notna() & ~kind.isin(["check", "entry"])
+    if odd.any():
+        first = int(np.flatnonzero(odd.to_numpy())[0])
+        value = plots["entry_type"].iloc[first]
+        raise DataValidationError(
+            f"entry_type of treatment {where.iloc[first]!r} is {value!r}; an "
+            "augmented field book marks each plot 'check' or 'entry': correct it (or remove "
+            "the entry_type column)."
+        )
+    counts = where.value_counts()
+    for label, marks in kind.groupby(where, sort=False):
+        given = set(marks.dropna())
+        if len(given) > 1:
+            raise DataValidationError(
+                f"treatment {label!r} is marked both 'check' and 'entry' in entry_type; mark "
+                "every plot of a treatment the same way."
+            )
+        n = int(counts[label])
+        if given == {"check"} and n < 2:
+            raise DataValidationError(
+                f"treatment {label!r} is marked 'check' in entry_type but has 1 plot; a check "
+                "is repeated in every block: mark it 'entry', or add its plots."
+            )
+        if given == {"entry"} and n > 1:
+            raise DataValidationError(
+                f"treatment {label!r} is marked 'entry' in entry_type but has {n} plots; an "
+                "entry appears once: mark it 'check' if it is repeated on purpose, or correct "
+                "the treatment labels."
+            )
+
+
 def detect_design(plots: pd.DataFrame) -> tuple[str, tuple[str, ...], str] | None:
     """Design implied by a field book's layout columns, or None.
 
@@ -115,8 +172,9 @@ def detect_design(plots: pd.DataFrame) -> tuple[str, tuple[str, ...], str] | Non
     if "block" in plots and "incomplete_block" in plots:
         return "alpha", (), "alpha design: incomplete_block column within block (replicate)"
     if "block" in plots and "entry_type" in plots:
-        kinds = set(plots["entry_type"].dropna().astype(str).str.lower())
-        if kinds == {"check", "entry"}:
+        kinds = set(plots["entry_type"].dropna().astype(str).str.strip().str.lower())
+        if {"check", "entry"} <= kinds:
+            check_entry_types(plots)
             return "augmented", (), "augmented design: entry_type column (check / entry)"
     factors = detect_split_plot(plots)
     if factors is not None:

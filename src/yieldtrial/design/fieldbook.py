@@ -8,7 +8,7 @@ assembly of the field-book table. Private: the public names are re-exported by
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -69,6 +69,10 @@ def _labels(values: Sequence[object], name: str, *, minimum: int = 2) -> list[st
     if isinstance(values, str):
         raise DataValidationError(
             f"{name} must be a list of labels, e.g. ['CK1', 'CK2', 'T']; got the text {values!r}."
+        )
+    if values is None or isinstance(values, Mapping) or not isinstance(values, Iterable):
+        raise DataValidationError(  # None raised TypeError: 'NoneType' object is not iterable
+            f"{name} must be a list of labels, e.g. ['CK1', 'CK2', 'T']; got {values!r}."
         )
     labels = [normalise_label(v) for v in values]
     if len(labels) > MAX_PLOTS:

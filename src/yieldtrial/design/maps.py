@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
@@ -16,7 +17,13 @@ from yieldtrial.errors import DataValidationError
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["MAP_MAX_COLOURS", "field_map", "map_figsize"]
+__all__ = ["MAP_MAX_COLOURS", "MAP_MAX_PLOTS", "field_map", "map_figsize"]
+
+#: Most plots one field map draws.  Each plot is a labelled cell of about 1.3 x 0.9 inches:
+#: a 5,000-plot map took 80 s and 1.5 GB to draw (a PNG 346,663 pixels tall), and the
+#: 100,000-plot RCBD that ``yieldtrial design`` lays out drew for more than ten minutes
+#: and 7 GB without finishing.  A larger field is drawn a part at a time (one block).
+MAP_MAX_PLOTS = 5_000
 
 #: Most treatments a map gives one colour each (matplotlib's ``tab20``).  Beyond it the
 #: colours would repeat (two treatments of a 24-entry trial looked the same), and more
@@ -112,7 +119,8 @@ def field_map(
     Raises
     ------
     DataValidationError
-        If a position column is missing.
+        If a position column is missing, or ``fieldbook`` has more than
+        :data:`MAP_MAX_PLOTS` plots.
 
     Examples
     --------
@@ -134,6 +142,54 @@ def field_map(
             treatments=None if treatments is None else [str(t) for t in treatments],
             controls=_controls(fieldbook) if controls is None else [str(c) for c in controls],
         )
+
+
+def check_map_size(plots: int) -> None:
+    """Refuse a field map of more than :data:`MAP_MAX_PLOTS` plots.
+
+    Parameters
+    ----------
+    plots : int
+        Number of plots the map would draw.
+
+    Raises
+    ------
+    DataValidationError
+        If ``plots`` is more than :data:`MAP_MAX_PLOTS`.
+    """
+    if plots > MAP_MAX_PLOTS:
+        raise DataValidationError(
+            f"a field map of {plots:,} plots is too large to draw (at most {MAP_MAX_PLOTS:,}: "
+            "each plot is a labelled cell); leave out --map, or draw a part of the field "
+            "(one block) with yieldtrial.design.field_map in Python."
+        )
+
+
+def _check_positions(fieldbook: pd.DataFrame) -> None:
+    """Refuse a field book without plots, or whose rows and columns are no field positions.
+
+    An empty book, a row ``"x"`` or an empty row raised numpy's ValueError ("cannot convert
+    float NaN to integer"); a row of 1e9 (a typing error) drew a map a billion rows tall.
+    """
+    if len(fieldbook) == 0:
+        raise DataValidationError("the field book has no plots; a field map needs at least one.")
+    extent = 1
+    for name in ("row", "column"):
+        values = pd.to_numeric(fieldbook[name], errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(values) | (values != np.round(values))
+        if bad.any():
+            value = fieldbook[name].tolist()[int(np.flatnonzero(bad)[0])]
+            raise DataValidationError(
+                f"{name} must hold whole field positions (1, 2, ...) for every plot; got "
+                f"{value!r}. Fill in the {name} of each plot."
+            )
+        extent *= int(values.max() - values.min()) + 1
+        if extent > 4 * MAP_MAX_PLOTS:
+            raise DataValidationError(
+                f"the field book's rows and columns span more than {4 * MAP_MAX_PLOTS:,} "
+                f"field positions ({name} from {values.min():g} to {values.max():g}); check "
+                "for a typing error, or draw a part of the field."
+            )
 
 
 def _block_borders(ax: Axes, fieldbook: pd.DataFrame) -> None:
@@ -243,6 +299,14 @@ def _draw(
             f"the field book lacks column(s) {', '.join(missing)}; a field map needs plot_id, "
             "treatment, row and column."
         )
+    check_map_size(len(fieldbook))
+    _check_positions(fieldbook)
+    # numbers, not text: the rows "9" and "10" of a table read as text sorted "10" first
+    attrs = dict(fieldbook.attrs)
+    fieldbook = fieldbook.assign(
+        row=pd.to_numeric(fieldbook["row"]), column=pd.to_numeric(fieldbook["column"])
+    )
+    fieldbook.attrs = attrs
     # a part of a field (one block of a large trial) is drawn from its first row and column
     row_lo, row_hi = int(fieldbook["row"].min()), int(fieldbook["row"].max())
     col_lo, col_hi = int(fieldbook["column"].min()), int(fieldbook["column"].max())

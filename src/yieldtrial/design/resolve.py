@@ -301,7 +301,34 @@ def resolve_design(plots: pd.DataFrame, design: str | None) -> str:
                 f"plot: row/行, column/col/列); the plot table has no {' or '.join(absent)} "
                 "column. Add them, or use design='rcbd'"
             )
+        _check_latin_layout(plots)
     return name
+
+
+def _check_latin_layout(plots: pd.DataFrame) -> None:
+    """Refuse ``design='latin'`` for a table that is no t x t Latin square.
+
+    An alpha-lattice field book (12 entries in 6 rows x 4 columns) was analysed and reported
+    as a "Latin square"; rows and columns numbered within replicates were taken for the
+    rows and columns of one square.  Missing plots may be absent from the table, so the
+    rule is: as many rows and columns as treatments, each treatment at most once in each.
+    """
+    used = plots.dropna(subset=["treatment", "row", "column"])
+    t = int(used["treatment"].nunique())
+    rows, cols = int(used["row"].nunique()), int(used["column"].nunique())
+    twice = [axis for axis in ("row", "column") if used.duplicated([axis, "treatment"]).any()]
+    if rows == cols == t and not twice:
+        return
+    why = (
+        f"a treatment appears twice in one {' and one '.join(twice)}"
+        if twice
+        else f"the table has {rows} rows x {cols} columns"
+    )
+    raise DataValidationError(
+        f"design 'latin' needs a Latin square: {t} rows x {t} columns with each of the {t} "
+        f"treatments once in every row and column; {why}. Use design 'row_column' (rows and "
+        "columns within replicates), 'alpha' or 'rcbd' for this layout"
+    )
 
 
 #: Columns a design's model uses besides block and treatment: every plot needs a label.

@@ -253,6 +253,27 @@ def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
         )
 
 
+def _check_distinct_roles(response: str, treatment: str, block: str | None, by: list[str]) -> None:
+    """Refuse one column in two roles (response, treatment, block, trial key).
+
+    ``--response block`` analysed the block numbers as yields (every trial "ok", CV 0 %) and
+    ``--block site`` a single block per trial: each role needs a column of its own.
+    """
+    roles = [("response", response), ("treatment", treatment)]
+    if block is not None:
+        roles.append(("block", block))
+    roles += [("trial key (by)", c) for c in dict.fromkeys(by)]
+    seen: dict[str, str] = {}
+    for role, column in roles:
+        if column in seen:
+            raise DataValidationError(
+                f"column {column!r} is given as both the {seen[column]} and the {role}; "
+                "the response, treatment, block and trial-key columns must be different "
+                "columns."
+            )
+        seen[column] = role
+
+
 def analyze_many(
     data: Any,
     *,
@@ -415,6 +436,7 @@ def analyze_many(
         block = None
     needed = {"response": response, "treatment": treatment, "block": block}
     needed.update({f"by[{i}]": c for i, c in enumerate(by_list)})
+    _check_distinct_roles(response, treatment, block, by_list)
     options = {
         "by": by_list,
         "response": response,

@@ -823,6 +823,26 @@ def _block_bands(book: pd.DataFrame) -> list[tuple[str, pd.DataFrame]] | None:
     return parts
 
 
+def _blocks_with_own_positions(book: pd.DataFrame) -> list[tuple[str, pd.DataFrame]] | None:
+    """Return the blocks of a field book whose row and column repeat from block to block.
+
+    A row-column design numbers rows and columns within each replicate: one map of the
+    whole table drew the replicates over one another (36 plots in 3 x 4 cells, their labels
+    overprinted).  Each block is drawn on its own when its positions are its own and it fits
+    a map; otherwise None (the section then says why there is no map).
+    """
+    if "block" not in book.columns:
+        return None
+    parts = [(str(b), part) for b, part in book.groupby("block", sort=False, observed=True)]
+    if not 1 < len(parts) <= MAP_MAX_BLOCK_FIGURES:
+        return None
+    if any(part.duplicated(["row", "column"]).any() for _, part in parts):
+        return None
+    if not all(_fits_one_map(part) for _, part in parts):
+        return None
+    return parts
+
+
 def _colour_note(n_treatments: int, controls: list[str], lang: str) -> str:
     """Caption clause of a map with more treatments than colours ("" when each has one)."""
     from yieldtrial.design.maps import MAP_MAX_COLOURS
@@ -904,10 +924,15 @@ def field_map_section(ctx: ReportContext) -> Section | None:
         lost = [str(v) for v in pd.DataFrame(missing)["plot_id"]]
     n_rows, n_cols = int(book["row"].max()), int(book["column"].max())
     marks = figure_marks(ctx)
-    bands = _block_bands(book)
+    shared = bool(book.duplicated(["row", "column"]).any())  # plots drawn on one another
+    bands = _blocks_with_own_positions(book) if shared else _block_bands(book)
     # the block column of a resolvable design holds its replicates
     replicates = str(ctx.s.design) in ("alpha", "row_column")
-    if _fits_one_map(book) and not (_too_tall(book) and bands is not None):
+    if shared and bands is None:
+        note = t("map.positions_repeat", lang, n=f"{len(book):,}",
+                 cells=f"{len(book.drop_duplicates(['row', 'column'])):,}")  # fmt: skip
+        return Section("field_map", t("section.field_map", lang), [Paragraph(note)])
+    if not shared and _fits_one_map(book) and not (_too_tall(book) and bands is not None):
         text = t("map.caption", lang, rows=n_rows, cols=n_cols, n=len(book)) + colours
         text += _lines_note(book, replicates, whole=True, lang=lang)
         if lost:

@@ -182,9 +182,13 @@ def figures_section(ctx: ReportContext) -> Section:
         key = "fig.yields_replicate" if replicates else "fig.yields"
         caption = marks.caption(t(key, lang) + subset_note)
         blocks.append(Figure("yields", caption, draw_yields))
-    if {"row", "column"} <= set(ctx.used.columns) and ctx.used[
-        ["row", "column"]
-    ].notna().all().all():
+    if (
+        {"row", "column"} <= set(ctx.used.columns)
+        and ctx.used[["row", "column"]].notna().all().all()
+        # rows and columns numbered within each replicate (row-column designs) would be
+        # drawn over one another: one cell's colour and overprinted labels for 3 plots
+        and not ctx.used.duplicated(["row", "column"]).any()
+    ):
         field_data = ctx.used
         what = t("fig.field_yields", lang)
         value = s.dcol

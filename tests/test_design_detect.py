@@ -1,0 +1,60 @@
+"""Design detection from a field book's layout columns: the augmented ``entry_type`` checks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from yieldtrial.design import augmented_design
+from yieldtrial.design.detect import check_entry_types, detect_design
+from yieldtrial.errors import DataValidationError
+
+
+def _book() -> pd.DataFrame:
+    """Return an augmented field book: checks CK1, CK2 in 3 blocks, entries E1..E6 once."""
+    return augmented_design(["CK1", "CK2"], ["E1", "E2", "E3", "E4", "E5", "E6"], blocks=3, seed=1)
+
+
+def test_design_augmented_book_is_detected() -> None:
+    assert detect_design(_book())[0] == "augmented"
+
+
+def test_entry_type_typo_is_an_error_not_an_rcbd() -> None:
+    """'weird' in one cell made the layout an RCBD without a word."""
+    book = _book()
+    book.loc[book.index[0], "entry_type"] = "weird"
+    with pytest.raises(DataValidationError, match=r"is 'weird'; .* marks each plot 'check'"):
+        detect_design(book)
+
+
+def test_entry_repeated_in_a_new_block_is_an_error() -> None:
+    """An entry on two plots would be analysed as a check although marked 'entry'."""
+    book = _book()
+    entry = book[book["entry_type"] == "entry"].iloc[[0]].assign(plot_id="999", block="4")
+    book = pd.concat([book, entry], ignore_index=True)
+    label = entry["treatment"].iloc[0]
+    with pytest.raises(DataValidationError, match=rf"{label}' is marked 'entry' .* has 2 plots"):
+        check_entry_types(book)
+
+
+def test_check_marked_entry_is_an_error() -> None:
+    book = _book()
+    book.loc[book["treatment"] == "CK1", "entry_type"] = "entry"
+    with pytest.raises(DataValidationError, match=r"'CK1' is marked 'entry' .* has 3 plots"):
+        check_entry_types(book)
+
+
+def test_entry_marked_check_is_an_error() -> None:
+    book = _book()
+    book.loc[book["treatment"] == "E1", "entry_type"] = "check"
+    with pytest.raises(DataValidationError, match=r"'E1' is marked 'check' .* has 1 plot"):
+        check_entry_types(book)
+
+
+def test_entry_type_case_and_blanks_are_accepted() -> None:
+    """'Check' and an empty cell are read as before (no error)."""
+    book = _book()
+    book["entry_type"] = book["entry_type"].str.capitalize().astype(object)
+    book.loc[book.index[0], "entry_type"] = None
+    check_entry_types(book)
+    assert detect_design(book)[0] == "augmented"
