@@ -261,6 +261,20 @@ def test_column_option_maps_a_header_in_report(raw_csv, tmp_path):
     assert main([*argv, "--column", "Netto kg=fresh_mass_kg", "-o", str(out)]) == 0
 
 
+def test_column_renaming_the_blocks_warns_of_the_crd(raw_csv, tmp_path, capsys):
+    """``--column 重复=foo`` leaves no block column: the report says it is analysed as a CRD."""
+    out = tmp_path / "r.json"
+    argv = ["report", str(raw_csv), "--crop", "wheat", "--control", CONTROL, "--no-figures"]
+    assert main([*argv, "--column", "重复=foo", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "yieldtrial: warning:" in err
+    assert "column '重复' is renamed to 'foo'" in err
+    assert "completely randomized design" in err and "--column '重复=block'" in err
+    results = json.loads(out.read_text(encoding="utf-8"))["results"]
+    assert any("renamed to 'foo'" in note for note in results["warnings"])  # data-quality notes
+    assert [row["source"] for row in results["anova"]["table"]] == ["treatment", "residual"]
+
+
 def test_flags_carry_the_trial_toml_names(raw_csv, tmp_path):
     """--standard-moisture-pct and --moisture-method set what the trial.toml keys set."""
     by_flags = tmp_path / "flags.csv"

@@ -180,6 +180,24 @@ def test_read_plots_columns_mapping_unknown_header():
         read_plots(ENGLISH, columns={"Netto": "fresh_mass_kg"})
 
 
+def test_read_plots_columns_renaming_the_incomplete_blocks_warns():
+    """columns= renaming incomplete_block to a name without a role says the blocks are lost."""
+    frame = ENGLISH.assign(incomplete_block=[1, 1, 2, 2])
+    with pytest.warns(YieldTrialWarning, match=r"'incomplete_block' is renamed to 'ib'.*RCBD"):
+        plots = read_plots(frame, columns={"incomplete_block": "ib"})
+    assert "incomplete_block" not in plots.columns
+
+
+def test_read_plots_columns_renaming_a_block_to_its_role_is_silent():
+    """columns= renaming block to an alias of block ('rep') keeps the blocks: no warning."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", YieldTrialWarning)
+        plots = read_plots(ENGLISH, columns={"block": "rep"})
+    assert plots["block"].tolist() == ["1", "1", "2", "2"]
+
+
 def test_read_plots_secondary_alias_only_without_primary():
     """品种 is the treatment only when no 处理 column exists."""
     alone = read_plots(ENGLISH.rename(columns={"treatment": "品种"}))

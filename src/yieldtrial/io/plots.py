@@ -787,6 +787,60 @@ def _check_frame_shape(source: pd.DataFrame, columns: Mapping[str, str] | None) 
             )
 
 
+#: Columns that carry the trial's design, and what the analysis does without them.
+_DESIGN_ROLES: dict[str, tuple[str, str]] = {
+    "block": (
+        "the blocks",
+        "the plots have no blocks (replicates) and the trial is analysed as a completely "
+        "randomized design (CRD)",
+    ),
+    "incomplete_block": (
+        "the incomplete blocks",
+        "the incomplete blocks are ignored and an alpha design is analysed as an RCBD",
+    ),
+    "entry_type": (
+        "the checks and entries",
+        "checks and entries are not told apart and an augmented design is analysed as an RCBD",
+    ),
+    "main_plot": (
+        "the whole plots",
+        "the whole plots are ignored and a split-plot design is not recognised",
+    ),
+    "row": (
+        "the field rows",
+        "the field rows are ignored (no Latin square or row-column design)",
+    ),
+    "column": (
+        "the field columns",
+        "the field columns are ignored (no Latin square or row-column design)",
+    ),
+}
+
+
+def _warn_lost_design_roles(mapping: Mapping[str, str], name: str) -> None:
+    """Warn when columns= renames a design column to a name without a role.
+
+    ``--column block=foo`` keeps the blocks as an extra column ``foo``: legitimate for a
+    factor, but the design then falls back to a simpler one (an RCBD analysed as a CRD)
+    without a word.  Warned only when no other column takes the role.
+    """
+    present = set(mapping.values())
+    for header, new in mapping.items():
+        if header == new:
+            continue
+        role = header if header in _DESIGN_ROLES else recognise_header(header)[0]
+        if role not in _DESIGN_ROLES or role in present or recognise_header(new)[0] is not None:
+            continue
+        what, consequence = _DESIGN_ROLES[role]
+        warnings.warn(
+            f"{name}: column {header!r} is renamed to {new!r} (columns=, --column or "
+            f"[columns] of trial.toml), a name yieldtrial gives no role, so {consequence}; "
+            f"to keep {what}, map it to {role} instead (--column '{header}={role}')",
+            YieldTrialWarning,
+            stacklevel=4,
+        )
+
+
 def _missing_columns_message(frame: pd.DataFrame, hints: list[str]) -> str | None:
     missing = []
     for column in ("plot_id", "treatment"):
@@ -920,6 +974,7 @@ def _build(
     message = _missing_columns_message(frame, hints)
     if message:
         raise DataValidationError(f"{name}: {message}")
+    _warn_lost_design_roles(mapping, name)
     repeated = _repeated_header_rows(frame, headers)
     if repeated:
         rows = [row_label(label) for label in repeated]
