@@ -353,3 +353,18 @@ def test_network_response_equal_to_block_is_one_line_and_writes_nothing(
         untouched=[plots_csv],
         absent=[out],
     )
+
+
+def test_network_of_alpha_field_books_warns_that_incomplete_blocks_are_ignored(
+    plots_csv, tmp_path, capsys
+):
+    """Alpha field books (incomplete_block) are analysed as RCBDs: one warning names the sites."""
+    frame = pd.read_csv(plots_csv)
+    frame = frame[frame["site"] != "D"].assign(incomplete_block=lambda f: f.index % 2 + 1)
+    path = tmp_path / "alpha.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "n.json"
+    assert main(["network", str(path), "--control", "CK", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "yieldtrial: warning: site 'A', 'B', 'C': 3 trials have incomplete blocks" in err
+    assert "the network analysis ignores them" in err and "yieldtrial report" in err

@@ -800,3 +800,44 @@ def test_one_column_in_two_roles_is_refused(kwargs, message):
     args.update(kwargs)
     with pytest.raises(DataValidationError, match=message):
         analyze_many(df, **args)
+
+
+def _alpha_network() -> pd.DataFrame:
+    """The RCBD network with an incomplete_block column at site02 (an alpha field book)."""
+    df = _network(n_sites=3)
+    df["incomplete_block"] = np.where(df["site"] == "site02", df.index % 2 + 1, np.nan)
+    return df
+
+
+def test_incomplete_blocks_are_named_as_ignored():
+    """analyze_many warns that site02's incomplete blocks are ignored (analysed as an RCBD)."""
+    from yieldtrial.errors import YieldTrialWarning
+
+    with pytest.warns(YieldTrialWarning, match=r"site 'site02': 1 trial has incomplete blocks"):
+        result = _analyze(_alpha_network())
+    assert result.per_trial["status"].tolist() == ["ok", "ok", "ok"]
+
+
+def test_rows_and_columns_within_replicates_are_named_as_ignored():
+    """Rows and columns numbered within each replicate (row-column book) warn, naming the site."""
+    from yieldtrial.errors import YieldTrialWarning
+
+    df = _network(n_sites=2)
+    df["row"] = np.where(df["site"] == "site01", df.index % 2 + 1, df.index // 2 + 1)
+    df["column"] = np.where(df["site"] == "site01", df.index % 4 // 2 + 1, 1)
+    with pytest.warns(YieldTrialWarning, match=r"site 'site01': row and column are numbered within"):
+        _analyze(df)
+
+
+def test_field_positions_of_an_rcbd_do_not_warn():
+    """Rows numbered across the field (each position once per trial) are no row-column book."""
+    import warnings
+
+    from yieldtrial.errors import YieldTrialWarning
+
+    df = _network(n_sites=2)
+    df["row"] = df.groupby("site").cumcount() // 4 + 1
+    df["column"] = df.groupby("site").cumcount() % 4 + 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", YieldTrialWarning)
+        _analyze(df)

@@ -468,6 +468,7 @@ def analyze_many(
             )
         _check_columns(list(data.columns), needed)
         _check_controls_present(data[treatment], controls)
+        _warn_ignored_layout(data, by_list, block, design, {response, treatment})
         per_trial, per_treatment, codes = _tables(data, options, progress)
         plots = data
     per_trial = _with_cv_flag(per_trial, float(cv_warn_pct), float(cv_strong_pct))
@@ -510,6 +511,54 @@ def analyze_many(
     per_trial.attrs["provenance"] = prov.to_dict()
     per_treatment.attrs["provenance"] = prov.to_dict()
     return NetworkResult(per_trial, per_treatment, across, prov, options)
+
+
+def _trial_names(rows: pd.DataFrame, by: list[str]) -> list[str]:
+    """The trial keys of some rows ("S1", "S1 / 2024"), once each, in order."""
+    unique = rows[by].drop_duplicates()
+    return [" / ".join(str(v) for v in row) for row in unique.itertuples(index=False)]
+
+
+def _warn_ignored_layout(
+    data: pd.DataFrame, by: list[str], block: str | None, design: str, used: set[str]
+) -> None:
+    """Warn of trials whose incomplete blocks (alpha, row-column) the network ignores.
+
+    The network fits each trial as an RCBD (or a CRD): the ``incomplete_block`` column of an
+    alpha field book, and rows and columns numbered within each replicate (a row-column
+    field book), are not in its model.  Analysed without a word, such trials looked like
+    RCBDs.
+    """
+    from yieldtrial.io.validation import list_items
+    from yieldtrial.stats._common import warn_at_caller as _warn
+
+    model = "an RCBD (response ~ treatment + block)" if block else "a completely randomized design"
+    taken = {block, *by, *used}
+    alpha: list[str] = []
+    if "incomplete_block" in data.columns and "incomplete_block" not in taken:
+        alpha = _trial_names(data.loc[data["incomplete_block"].notna()], by)
+    if alpha:
+        _warn(
+            f"{'/'.join(by)} {list_items(repr(k) for k in alpha)}: "
+            f"{len(alpha)} trial{'s have' if len(alpha) > 1 else ' has'} incomplete blocks "
+            "(an incomplete_block column: an alpha design); the network analysis ignores them "
+            f"and analyses every trial as {model}. For the incomplete-block model analyse "
+            "such a trial alone: yieldtrial report <its file> (the alpha design is detected)"
+        )
+    if block is None or not {"row", "column"} <= set(data.columns) or {"row", "column"} & taken:
+        return
+    positions = data[[*by, block, "row", "column"]].dropna().drop_duplicates()
+    repeated = positions.duplicated([*by, "row", "column"], keep=False).to_numpy()
+    within = [k for k in _trial_names(positions.loc[repeated], by) if k not in alpha]
+    if within:
+        _warn(
+            f"{'/'.join(by)} {list_items(repr(k) for k in within)}: row and column are "
+            f"numbered within each replicate in {len(within)} trial"
+            f"{'s' if len(within) > 1 else ''} (a row-column design); the network analysis "
+            f"ignores rows and columns and analyses every trial as {model}. For the "
+            "row-column model analyse such a trial alone: yieldtrial report <its file> with "
+            'design = "row_column" in [analysis] of trial.toml'
+        )
 
 
 def _check_controls_present(treatments: pd.Series, controls: list[str]) -> None:
