@@ -172,6 +172,36 @@ def test_explicit_encoding_that_does_not_fit(tmp_path):
         read_plots(path, encoding="utf-8")
 
 
+def _utf8_table(tmp_path, rows: int):
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + "".join(ROWS[:rows]), encoding="utf-8")
+    return path
+
+
+def test_utf16_given_for_a_utf8_file_says_the_header_is_garbled(tmp_path, capsys):
+    """--encoding utf-16 on UTF-8 text read as one garbled line: 'no plot rows' before."""
+    path = _utf8_table(tmp_path, 2)
+    assert path.stat().st_size % 2 == 0  # decodes without error as UTF-16, into one line
+    assert_one_line_error(
+        [*_standardize(path, tmp_path), "--encoding", "utf-16"],
+        capsys,
+        match=r"p\.csv: the file does not read as 'utf-16': .* the header looks garbled .*"
+        r"it is UTF-8 text, .*drop --encoding",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+
+
+def test_utf16_that_fails_on_a_utf8_file_says_drop_the_encoding(tmp_path):
+    """A UTF-8 file of odd length fails to decode as UTF-16: the fix named is UTF-8."""
+    path = _utf8_table(tmp_path, 3)
+    assert path.stat().st_size % 2 == 1
+    with pytest.raises(
+        DataValidationError, match=r"does not decode as 'utf-16' .*it is UTF-8 text"
+    ):
+        read_plots(path, encoding="utf-16")
+
+
 def test_unknown_encoding_name(tmp_path):
     """An encoding name Python does not know is a clean error."""
     path = tmp_path / "p.csv"

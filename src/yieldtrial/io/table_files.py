@@ -533,6 +533,32 @@ def _mixed_encoding_problem(data: bytes, name: str) -> str | None:
     )
 
 
+#: The fix when a file decoded with a given encoding is UTF-8 text.
+_READS_AS_UTF8 = (
+    "it is UTF-8 text, which is detected without it: drop --encoding (encoding=), or give "
+    "--encoding utf-8"
+)
+
+
+def _garbled_message(data: bytes, text: str, encoding: str, name: str) -> str:
+    """A file the given encoding decodes into one line: the encoding is not the file's.
+
+    A UTF-8 table read as UTF-16 decodes without error (two bytes per character) into one
+    line of CJK characters, which was then reported as "no plot rows".
+    """
+    header = text.split("\r", 1)[0][:16]
+    fix = (
+        _READS_AS_UTF8
+        if _decodes(data, "utf-8-sig")
+        else "drop --encoding (encoding=) to have the encoding detected, or give the one the "
+        "file was saved in (e.g. gb18030, cp1252)"
+    )
+    return (
+        f"{name}: the file does not read as {encoding!r}: decoded so, its line breaks "
+        f"disappear and the header looks garbled ({header!r}); {fix}"
+    )
+
+
 def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
     """Decode a whole file (the ``csv``-module path)."""
     if encoding is not None:
@@ -540,7 +566,15 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
         try:
             text = data.decode(codec)
         except UnicodeDecodeError as exc:
-            raise DataValidationError(_explain_decode_error(data, exc, encoding, name)) from None
+            message = _explain_decode_error(data, exc, encoding, name)
+            if _decodes(data, "utf-8-sig"):
+                message = (
+                    f"{name}: the file does not decode as {encoding!r} (row "
+                    f"{_line_of(data, exc.start)}: {exc.reason}); {_READS_AS_UTF8}"
+                )
+            raise DataValidationError(message) from None
+        if b"\n" in data and "\n" not in text:
+            raise DataValidationError(_garbled_message(data, text, encoding, name))
         return text.removeprefix("\ufeff"), encoding
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
