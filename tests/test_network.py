@@ -803,7 +803,7 @@ def test_one_column_in_two_roles_is_refused(kwargs, message):
 
 
 def _alpha_network() -> pd.DataFrame:
-    """The RCBD network with an incomplete_block column at site02 (an alpha field book)."""
+    """Build the RCBD network with an incomplete_block column at site02 (an alpha field book)."""
     df = _network(n_sites=3)
     df["incomplete_block"] = np.where(df["site"] == "site02", df.index % 2 + 1, np.nan)
     return df
@@ -825,7 +825,9 @@ def test_rows_and_columns_within_replicates_are_named_as_ignored():
     df = _network(n_sites=2)
     df["row"] = np.where(df["site"] == "site01", df.index % 2 + 1, df.index // 2 + 1)
     df["column"] = np.where(df["site"] == "site01", df.index % 4 // 2 + 1, 1)
-    with pytest.warns(YieldTrialWarning, match=r"site 'site01': row and column are numbered within"):
+    with pytest.warns(
+        YieldTrialWarning, match=r"site 'site01': row and column are numbered within"
+    ):
         _analyze(df)
 
 

@@ -541,7 +541,7 @@ _READS_AS_UTF8 = (
 
 
 def _garbled_message(data: bytes, text: str, encoding: str, name: str) -> str:
-    """A file the given encoding decodes into one line: the encoding is not the file's.
+    """Describe a file the given encoding decodes into one line (not the file's encoding).
 
     A UTF-8 table read as UTF-16 decodes without error (two bytes per character) into one
     line of CJK characters, which was then reported as "no plot rows".

@@ -514,7 +514,7 @@ def analyze_many(
 
 
 def _trial_names(rows: pd.DataFrame, by: list[str]) -> list[str]:
-    """The trial keys of some rows ("S1", "S1 / 2024"), once each, in order."""
+    """Return the trial keys of some rows ("S1", "S1 / 2024"), once each, in order."""
     unique = rows[by].drop_duplicates()
     return [" / ".join(str(v) for v in row) for row in unique.itertuples(index=False)]
 
