@@ -398,23 +398,19 @@ def _standard_source(ctx: ReportContext) -> str:
                 standard = f"{std.moisture_pct:g}"
                 return t("methods.source_cn", ctx.s.lang, crop=crop_name, standard=standard)
             if abs(std.moisture_pct - ctx.s.standard_pct) < 1e-9:
-                std = type(std)(
-                    std.crop,
-                    std.protocol,
-                    std.moisture_pct,
-                    re.sub(r",?\s*;?\s*https?://\S+", "", std.source).strip(" ,;"),
-                    std.confirmed,
-                )
+                # the source in the report's language, without its URL
+                text = std.source_zh if ctx.s.lang == "zh" and std.source_zh else std.source
+                text = re.sub(r"[,，]?\s*[;；]?\s*https?://\S+", "", text).strip(" ,;，；")
                 if ctx.s.lang == "en":
-                    return f"{protocol}: {std.source}"
+                    return f"{protocol}: {text}"
                 return t(
                     "methods.source_protocol",
                     ctx.s.lang,
                     protocol=protocol,
-                    source=std.source,
+                    source=text,
                     crop=CROPS_ZH.get(str(crop).strip().lower(), str(crop)),
                     standard=f"{std.moisture_pct:g}",
-                    ref=std.source,
+                    ref=text,
                 )
         except (DataValidationError, KeyError):
             pass
