@@ -19,7 +19,7 @@ from yieldtrial.report._harvest import (
     yield_formula,
 )
 from yieldtrial.report.context import ReportContext
-from yieldtrial.report.i18n import CROPS_ZH, t, translate_message
+from yieldtrial.report.i18n import CROPS_ZH, DEFAULT_FACTORS_ZH, t, translate_message
 from yieldtrial.report.model import Column, KeyValues, Paragraph, Section, Table
 
 __all__ = ["header_section", "methods_section", "panel_section"]
@@ -262,6 +262,7 @@ _FORMULA_ZH: dict[str, str] = {
     "column": "列",
     "error": "误差",
     "Error": "误差",  # the strata of split- and strip-plot designs, Error(block/main)
+    **DEFAULT_FACTORS_ZH,  # the factor columns of `yieldtrial design split_plot`
 }
 
 
@@ -280,7 +281,9 @@ def _formula(formula: str, lang: str, resolvable: bool = False) -> str:
     >>> _formula("yield_kg_ha ~ block + treatment + (1 | block:incomplete_block)", "zh", True)
     '产量 ~ 重复 + 处理 + (1 | 重复:不完全区组)'
     >>> _formula("yield_kg_ha ~ main * sub + Error(block/main)", "zh")
-    '产量 ~ main * sub + 误差(区组/main)'
+    '产量 ~ 主区因素 * 副区因素 + 误差(区组/主区因素)'
+    >>> _formula("yield_kg_ha ~ N * variety + Error(block/N)", "zh")
+    '产量 ~ N * variety + 误差(区组/N)'
     """
     if lang != "zh":
         return formula
