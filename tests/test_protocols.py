@@ -134,7 +134,9 @@ def test_moisture_standard_is_frozen_with_source() -> None:
         standard.moisture_pct = 14.0  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("crop", ["wheat", "maize", "soybean", "barley", "sorghum", "oats", "rye", "rice"])
+@pytest.mark.parametrize(
+    "crop", ["wheat", "maize", "soybean", "barley", "sorghum", "oats", "rye", "rice"]
+)
 def test_usda_sources_have_a_chinese_rendering(crop: str) -> None:
     """Each USDA-protocol source has a zh text that keeps the URL of the English one."""
     import re

@@ -167,7 +167,7 @@ def test_chinese_split_plot_names_the_treatment_factor_in_chinese(tmp_path: Path
 
 
 def _default_split_plot(tmp_path: Path) -> tuple[Path, Path]:
-    """A split plot as ``yieldtrial design split_plot`` writes it: factor columns main, sub."""
+    """Write a split plot as ``yieldtrial design split_plot`` lays it out (columns main, sub)."""
     book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
     book["harvested_area_m2"] = 20.0
     book["fresh_mass_kg"] = 9.0 + (np.arange(len(book)) * 7 % 16) / 10
@@ -182,7 +182,7 @@ def _default_split_plot(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_chinese_split_plot_names_the_default_factors_in_chinese(tmp_path: Path) -> None:
-    """zh: the default factor columns main / sub read 主区因素 / 副区因素 in every table and text."""
+    """zh: the default factor columns main / sub read 主区因素 / 副区因素 in tables and text."""
     report, _ = report_from_files(*_default_split_plot(tmp_path), lang="zh", figures=False)
     md = report.to_markdown()
     assert "| 小区 | 区组 | 主区因素 | 副区因素 | 处理 |" in md  # plot listing

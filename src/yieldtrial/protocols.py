@@ -120,8 +120,7 @@ _SOURCE_ZH: dict[str, str] = {
         "https://croptechcafe.org/ag-fact-of-the-week-week-10"
     ),
     _SRC_USDA_SORGHUM: (
-        "美国籽粒高粱常用的 14%（未经核实；GrainGage 手册的表格"
-        "（Devkota & Mulvaney 2020）为 13%）"
+        "美国籽粒高粱常用的 14%（未经核实；GrainGage 手册的表格（Devkota & Mulvaney 2020）为 13%）"
     ),
     _SRC_USDA_OATS: "croptechcafe.org：燕麦每蒲式耳 32 磅，按含水量 14% 计，https://croptechcafe.org",
     _SRC_USDA_RICE: "美国稻谷按 12% 含水量报告（未与 USDA 原文核对）",

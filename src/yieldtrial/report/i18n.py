@@ -486,8 +486,10 @@ def translate_message(text: str, lang: str) -> str:
             factor = DEFAULT_FACTORS_ZH.get(values["factor"], values["factor"])
             values["factor"] = factor
             # inside Chinese text: a space only next to a Latin end ("查看 N 的均值")
-            values["factor_in_text"] = (" " if factor[:1].isascii() else "") + factor + (
-                " " if factor[-1:].isascii() else ""
+            values["factor_in_text"] = (
+                (" " if factor[:1].isascii() else "")
+                + factor
+                + (" " if factor[-1:].isascii() else "")
             )
         if "crop" in values:
             values["crop"] = CROPS_ZH.get(values["crop"].strip().lower(), values["crop"])
