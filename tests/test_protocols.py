@@ -135,6 +135,20 @@ def test_moisture_standard_is_frozen_with_source() -> None:
 
 
 @pytest.mark.parametrize(
+    "crop", ["wheat", "maize", "soybean", "barley", "sorghum", "oats", "rye", "rice"]
+)
+def test_usda_sources_have_a_chinese_rendering(crop: str) -> None:
+    """Each USDA-protocol source has a zh text that keeps the URL of the English one."""
+    import re
+
+    standard = moisture_standard(crop, protocol="usda")
+    assert re.search(r"[\u4e00-\u9fff]", standard.source_zh)
+    assert re.findall(r"https?://\S+", standard.source_zh) == re.findall(
+        r"https?://\S+", standard.source
+    )
+
+
+@pytest.mark.parametrize(
     ("crop", "protocol", "confirmed"),
     [
         # tags from domain-standards §2.2: [S] confirmed, [M] unconfirmed

@@ -898,6 +898,28 @@ def test_us_units_note_and_input_columns() -> None:
     assert header["Harvested plot area (net)"] == "0.01 acre (40.47 m²)"  # 0.01 x 4046.856
 
 
+def test_zh_methods_cite_the_usda_moisture_source_in_chinese() -> None:
+    """A zh report of oats under the USDA protocol cites croptechcafe.org with a zh description."""
+    from yieldtrial import FieldTrial
+
+    frame = pd.DataFrame(
+        {
+            "plot_id": ["101", "102", "201", "202"],
+            "block": ["1", "1", "2", "2"],
+            "treatment": ["Check", "A", "Check", "A"],
+            "harvested_area_m2": [10.0] * 4,
+            "fresh_mass_kg": [5.0, 5.4, 5.1, 5.3],
+            "moisture_pct": [16.6, 16.5, 17.6, 18.4],
+        }
+    )
+    trial = FieldTrial.from_dataframe(frame, crop="oats", protocol="usda", control="Check")
+    report = build_report(trial, lang="zh", figures=False, report_date=DATE)
+    text = _methods_text(report)
+    # protocols._SOURCE_ZH (domain-standards §2.2 note 7: oats 32 lb at 14 %), URL left out
+    assert "出处：croptechcafe.org：燕麦每蒲式耳 32 磅，按含水量 14% 计）" in text
+    assert "oats 32 lb/bu" not in text
+
+
 def test_given_yields_are_stated_as_given(design_reports: dict[str, Any]) -> None:
     """A table of yields (no harvest columns) says the yields were used as given."""
     text = _methods_text(design_reports["latin"])

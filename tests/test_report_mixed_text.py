@@ -150,7 +150,8 @@ def test_boundary_component_methods_kenward_roger(tmp_path: Path) -> None:
 
 def test_boundary_component_methods_in_chinese(tmp_path: Path) -> None:
     md = _markdown(_split_plot_with_missing_plot(tmp_path), "zh")
-    assert "区组 × main 的 REML 估计值为零（边界）" in md  # Latin spaced from Chinese
+    # the factor column `main` of `yieldtrial design split_plot` reads 主区因素 in Chinese
+    assert "区组 × 主区因素的 REML 估计值为零（边界）" in md
     assert "因此即使无缺区，这些自由度也不等于方差分析各误差层的自由度" in md
     assert "无缺区时这些自由度等于方差分析各误差层的自由度" not in md
 
@@ -163,7 +164,7 @@ def test_variance_components_are_named(tmp_path: Path) -> None:
 
 def test_split_plot_whole_plot_component_is_named(tmp_path: Path) -> None:
     md = _markdown(_split_plot_with_missing_plot(tmp_path), "zh")
-    assert "方差组分（区组、区组 × main、误差）" in md
+    assert "方差组分（区组、区组 × 主区因素、误差）" in md
     assert "| block:main |" not in md
 
 

@@ -149,6 +149,20 @@ def test_contrast_confidence_limits_name_their_unit(rcbd: Any) -> None:
     assert labels["ci_high"] == "95 % CI high (kg/ha)"
 
 
+@pytest.mark.parametrize(
+    ("lang", "contrast", "pct"),
+    [("en", "Treatments compared", "Difference (%)"), ("zh", "处理对比", "差值（%）")],
+)
+def test_contrast_column_is_not_labelled_like_the_difference(
+    lang: str, contrast: str, pct: str, rcbd: Any, rcbd_zh: Any
+) -> None:
+    """The column holding "T − CK2" says it names the treatments, not "Difference" (en, zh)."""
+    report = rcbd if lang == "en" else rcbd_zh
+    labels = {c.key: c.label for c in _table(report, "contrasts", "contrasts").columns}
+    assert labels["contrast"] == contrast
+    assert labels["pct"] == pct
+
+
 def test_economics_confidence_limits_name_their_money_unit(rcbd_zh: Any) -> None:
     """The net-return confidence limits are money per area like the net return (元/亩, zh)."""
     labels = {c.key: c.label for c in _table(rcbd_zh, "economics", "economics").columns}

@@ -6,6 +6,7 @@ not values of the ``treatment`` column, so grouping by ``treatment`` left every 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -161,5 +162,35 @@ def test_chinese_split_plot_names_the_treatment_factor_in_chinese(tmp_path: Path
     assert "| irrigation × 处理 |" in md  # ANOVA row of the interaction
     assert "irrigation × 处理：差异" in md  # its verdict in the summary
     assert "| irrigation \\\\ 处理 |" in md  # header of the two-way table of means
-    assert "处理 各水平均值" in md
+    assert "处理各水平均值" in md and "irrigation 各水平均值" in md
     assert "irrigation:treatment" not in md and "treatment 各水平" not in md
+
+
+def _default_split_plot(tmp_path: Path) -> tuple[Path, Path]:
+    """Write a split plot as ``yieldtrial design split_plot`` lays it out (columns main, sub)."""
+    book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 9.0 + (np.arange(len(book)) * 7 % 16) / 10
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.5
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "split_plot"\nfactors = ["main", "sub"]\n',
+        encoding="utf-8",
+    )
+    return tmp_path / "plots.csv", tmp_path / "trial.toml"
+
+
+def test_chinese_split_plot_names_the_default_factors_in_chinese(tmp_path: Path) -> None:
+    """zh: the default factor columns main / sub read 主区因素 / 副区因素 in tables and text."""
+    report, _ = report_from_files(*_default_split_plot(tmp_path), lang="zh", figures=False)
+    md = report.to_markdown()
+    assert "| 小区 | 区组 | 主区因素 | 副区因素 | 处理 |" in md  # plot listing
+    assert "| 主区 | 主区因素 | 1 |" in md  # ANOVA row (2 levels: 1 df)
+    assert "| 副区 | 主区因素 × 副区因素 | 2 |" in md  # interaction (1 x 2 df)
+    assert "主区因素：差异" in md  # verdict in the summary
+    assert "| 主区因素 \\\\ 副区因素 |" in md  # two-way table of means
+    assert "主区因素各水平均值" in md
+    assert "产量 \\~ 主区因素 \\* 副区因素 + 误差(区组/主区因素)" in md  # model formula
+    assert "区组 × 主区因素" in md  # the whole-plot error's checks
+    assert not re.search(r"\b(main|sub)\b", md)

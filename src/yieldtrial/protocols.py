@@ -104,6 +104,29 @@ _SRC_USDA_OATS = "croptechcafe.org: oats 32 lb/bu at 14 %, https://croptechcafe.
 _SRC_USDA_RICE = "US rough rice reported at 12 % (unconfirmed against a USDA text)"
 _SRC_DRY = "definition: oven-dry matter, 0 % moisture"
 
+# Chinese renderings of the English source descriptions, for zh reports: publication names,
+# authors and URLs as in the English text, the description around them translated
+_SOURCE_ZH: dict[str, str] = {
+    _SRC_GRAINGAGE: (
+        "HarvestMaster GrainGage 使用手册附录 A，引自 Devkota & Mulvaney（2020，UF/IFAS），"
+        "http://www.manualslib.com/manual/2576310/Juniper-Harvestmaster-Graingage-H2-Stationary.html?page=88"
+    ),
+    _SRC_SDSU_CORN: (
+        "SDSU Extension 关于玉米籽粒水分扣量的说明（15.5%，56 lb/bu），"
+        "https://extension.sdstate.edu/corn-grain-moisture-discount-why-and-how-much"
+    ),
+    _SRC_USDA_SOY: (
+        "HarvestMaster GrainGage 使用手册附录 A（Devkota & Mulvaney 2020）；"
+        "https://croptechcafe.org/ag-fact-of-the-week-week-10"
+    ),
+    _SRC_USDA_SORGHUM: (
+        "美国籽粒高粱常用的 14%（未经核实；GrainGage 手册的表格（Devkota & Mulvaney 2020）为 13%）"
+    ),
+    _SRC_USDA_OATS: "croptechcafe.org：燕麦每蒲式耳 32 磅，按含水量 14% 计，https://croptechcafe.org",
+    _SRC_USDA_RICE: "美国稻谷按 12% 含水量报告（未与 USDA 原文核对）",
+    _SRC_DRY: "定义：烘干物质，含水量 0%",
+}
+
 
 @dataclass(frozen=True)
 class MoistureStandard:
@@ -122,6 +145,9 @@ class MoistureStandard:
     confirmed : bool
         ``True`` if the value was confirmed from the cited source, ``False`` if it
         comes from general knowledge and should be checked against a primary text.
+    source_zh : str
+        The source in Chinese for zh reports (publication names and URLs kept as
+        they are); ``""`` where :attr:`source` needs no translation.
     """
 
     crop: str
@@ -129,12 +155,13 @@ class MoistureStandard:
     moisture_pct: float
     source: str
     confirmed: bool
+    source_zh: str = ""
 
 
 def _standard(
     crop: str, protocol: str, pct: float, source: str, confirmed: bool
 ) -> MoistureStandard:
-    return MoistureStandard(crop, protocol, pct, source, confirmed)
+    return MoistureStandard(crop, protocol, pct, source, confirmed, _SOURCE_ZH.get(source, ""))
 
 
 _TABLE: dict[tuple[str, str], MoistureStandard] = {
@@ -260,10 +287,12 @@ def moisture_standard(crop: str, *, protocol: str = "cn-yield-test") -> Moisture
     protocol = check_option("protocol", protocol, PROTOCOLS, fold=True)
     key = canonical_crop(crop)
     if protocol == "dry-matter":
-        return MoistureStandard(key, protocol, 0.0, _SRC_DRY, True)
+        return MoistureStandard(key, protocol, 0.0, _SRC_DRY, True, _SOURCE_ZH[_SRC_DRY])
     if protocol == "usda" and key in ("rice_indica", "rice_japonica"):
         found = _TABLE[("usda", "rice")]
-        return MoistureStandard(key, protocol, found.moisture_pct, found.source, found.confirmed)
+        return MoistureStandard(
+            key, protocol, found.moisture_pct, found.source, found.confirmed, found.source_zh
+        )
     if protocol == "cn-yield-test" and key == "rice":
         raise DataValidationError(
             f"crop {crop!r} is ambiguous for protocol 'cn-yield-test': the standard moisture is "

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from yieldtrial.report.i18n import t
+from yieldtrial.report.i18n import DEFAULT_FACTORS_ZH, t
 from yieldtrial.report.model import DEFAULT_NUMBER_STYLE
 
 __all__ = [
@@ -175,22 +175,30 @@ def source_label(source: str, lang: str) -> str:
         return t(key, lang)
     by_block = re.fullmatch(r"block:([^:]+)", source)  # a mixed model's block x factor term
     if by_block:
-        return t("source.block_by", lang, factor=by_block.group(1))
+        return t("source.block_by", lang, factor=factor_label(by_block.group(1), lang))
     if lang == "zh" and ":" in source:  # an interaction: irrigation:treatment -> irrigation × 处理
         return " × ".join(factor_label(part, lang) for part in source.split(":"))
-    return source
+    return factor_label(source, lang)
 
 
 def factor_label(name: str, lang: str) -> str:
     """Return the display name of a design factor: its column name, ``treatment`` translated.
 
-    The canonical ``treatment`` column reads 处理 in Chinese (English keeps the column name).
+    In Chinese the canonical ``treatment`` column reads 处理, and the columns ``main`` and
+    ``sub`` that ``yieldtrial design split_plot`` writes read 主区因素 and 副区因素; any other
+    name, and every name in English, is shown as typed.
 
     Examples
     --------
     >>> factor_label("treatment", "zh"), factor_label("irrigation", "zh")
     ('处理', 'irrigation')
-    >>> factor_label("treatment", "en")
-    'treatment'
+    >>> factor_label("main", "zh"), factor_label("sub", "zh"), factor_label("Main", "zh")
+    ('主区因素', '副区因素', 'Main')
+    >>> factor_label("treatment", "en"), factor_label("main", "en")
+    ('treatment', 'main')
     """
-    return t("col.treatment", lang) if lang == "zh" and name == "treatment" else name
+    if lang != "zh":
+        return name
+    if name == "treatment":
+        return t("col.treatment", lang)
+    return DEFAULT_FACTORS_ZH.get(name, name)

@@ -110,6 +110,10 @@ CROPS_ZH: dict[str, str] = {
     "peanut": "花生",
 }
 
+#: The factor columns ``yieldtrial design split_plot`` writes -> their Chinese labels
+#: (names a user chose stay as typed).
+DEFAULT_FACTORS_ZH: dict[str, str] = {"main": "主区因素", "sub": "副区因素"}
+
 _PLOT_LIST = re.compile(r"plot '([^']*)' = ")
 #: The note a lone moisture fraction gets in :func:`implausible_moisture_items`.
 _FRACTION_NOTE = re.compile(r" \(([\d.]+) % written as a fraction\?\)")
@@ -350,7 +354,7 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "未检验：{name}层（{what}，{block} × {factor}，{df} 自由度）没有自身的小区残差；"
         "正态性、方差齐性和异常值仅按{stratum}残差（{inner}，{df_inner} 自由度）检验。"
-        "请按{block}查看 {factor} 的均值，找出可疑的{unit}。",
+        "请按{block}查看{factor_in_text}的均值，找出可疑的{unit}。",
     ),
     (
         re.compile(
@@ -478,6 +482,15 @@ def translate_message(text: str, lang: str) -> str:
             key: _TERMS_ZH.get(value, value) if key in _TERM_GROUPS else value
             for key, value in found.groupdict().items()
         }
+        if "factor" in values:
+            factor = DEFAULT_FACTORS_ZH.get(values["factor"], values["factor"])
+            values["factor"] = factor
+            # inside Chinese text: a space only next to a Latin end ("查看 N 的均值")
+            values["factor_in_text"] = (
+                (" " if factor[:1].isascii() else "")
+                + factor
+                + (" " if factor[-1:].isascii() else "")
+            )
         if "crop" in values:
             values["crop"] = CROPS_ZH.get(values["crop"].strip().lower(), values["crop"])
         if "items" in values:

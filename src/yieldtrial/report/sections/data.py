@@ -11,6 +11,7 @@ import pandas as pd
 from yieldtrial.report._format import (
     CV_DIGITS,
     attr_or,
+    factor_label,
     fmt_number,
     fmt_p,
     fmt_signed,
@@ -479,7 +480,7 @@ def plots_section(ctx: ReportContext) -> Section:
         add("column", t("axis.column", lang), "text")
     for factor in s.factors:  # two-factor designs: the other factor (split plot: whole plot)
         if factor != "treatment":
-            add(factor, str(factor), "text")
+            add(factor, factor_label(str(factor), lang), "text")
     add("treatment", t("col.treatment", lang), "text")
     # the input columns in other units (acre, mu, lb, jin...) as given, then the converted
     # m2 / kg columns: enough decimals to reproduce every yield from the printed table

@@ -19,7 +19,7 @@ from yieldtrial.report._harvest import (
     yield_formula,
 )
 from yieldtrial.report.context import ReportContext
-from yieldtrial.report.i18n import CROPS_ZH, t, translate_message
+from yieldtrial.report.i18n import CROPS_ZH, DEFAULT_FACTORS_ZH, t, translate_message
 from yieldtrial.report.model import Column, KeyValues, Paragraph, Section, Table
 
 __all__ = ["header_section", "methods_section", "panel_section"]
@@ -262,6 +262,7 @@ _FORMULA_ZH: dict[str, str] = {
     "column": "列",
     "error": "误差",
     "Error": "误差",  # the strata of split- and strip-plot designs, Error(block/main)
+    **DEFAULT_FACTORS_ZH,  # the factor columns of `yieldtrial design split_plot`
 }
 
 
@@ -280,7 +281,9 @@ def _formula(formula: str, lang: str, resolvable: bool = False) -> str:
     >>> _formula("yield_kg_ha ~ block + treatment + (1 | block:incomplete_block)", "zh", True)
     '产量 ~ 重复 + 处理 + (1 | 重复:不完全区组)'
     >>> _formula("yield_kg_ha ~ main * sub + Error(block/main)", "zh")
-    '产量 ~ main * sub + 误差(区组/main)'
+    '产量 ~ 主区因素 * 副区因素 + 误差(区组/主区因素)'
+    >>> _formula("yield_kg_ha ~ N * variety + Error(block/N)", "zh")
+    '产量 ~ N * variety + 误差(区组/N)'
     """
     if lang != "zh":
         return formula
@@ -398,23 +401,19 @@ def _standard_source(ctx: ReportContext) -> str:
                 standard = f"{std.moisture_pct:g}"
                 return t("methods.source_cn", ctx.s.lang, crop=crop_name, standard=standard)
             if abs(std.moisture_pct - ctx.s.standard_pct) < 1e-9:
-                std = type(std)(
-                    std.crop,
-                    std.protocol,
-                    std.moisture_pct,
-                    re.sub(r",?\s*;?\s*https?://\S+", "", std.source).strip(" ,;"),
-                    std.confirmed,
-                )
+                # the source in the report's language, without its URL
+                text = std.source_zh if ctx.s.lang == "zh" and std.source_zh else std.source
+                text = re.sub(r"[,，]?\s*[;；]?\s*https?://\S+", "", text).strip(" ,;，；")
                 if ctx.s.lang == "en":
-                    return f"{protocol}: {std.source}"
+                    return f"{protocol}: {text}"
                 return t(
                     "methods.source_protocol",
                     ctx.s.lang,
                     protocol=protocol,
-                    source=std.source,
+                    source=text,
                     crop=CROPS_ZH.get(str(crop).strip().lower(), str(crop)),
                     standard=f"{std.moisture_pct:g}",
-                    ref=std.source,
+                    ref=text,
                 )
         except (DataValidationError, KeyError):
             pass

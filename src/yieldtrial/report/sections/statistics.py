@@ -205,7 +205,7 @@ def design_means_section(ctx: ReportContext) -> Section:
         caption = t(
             "design_means.caption",
             lang,
-            factor=factor_label(means.factor, lang),
+            factor=spaced(factor_label(means.factor, lang), lang, after=True),
             error=spaced(source_label(means.error_term.split(" ")[0], lang), lang, before=True),
             df=f"{means.df:.4g}",
         )
@@ -239,7 +239,9 @@ def _cells_table(ctx: ReportContext) -> Table:
 def _means_factor_label(ctx: ReportContext) -> str:
     """Header of the means table's level column: the factor's name unless it is the treatment."""
     kind = ctx.s.kind
-    return t("col.treatment", ctx.s.lang) if kind in (None, "treatment") else str(kind)
+    if kind in (None, "treatment"):
+        return t("col.treatment", ctx.s.lang)
+    return factor_label(str(kind), ctx.s.lang)
 
 
 def _hsd(ctx: ReportContext) -> float | None:
