@@ -556,3 +556,28 @@ def test_the_messages_name_the_trial_toml_role_keys() -> None:
     from yieldtrial.design.resolve import FACTOR_KEYS
 
     assert FACTOR_KEYS == FACTOR_ROLES
+
+
+def _filled_split_plot_book() -> pd.DataFrame:
+    from yieldtrial.design import split_plot
+
+    book = split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
+    n = len(book)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 14.0 + (np.arange(n) * 7 % 11) / 10
+    book["moisture_pct"] = 13.0
+    book["impurity_pct"] = 1.0
+    return book
+
+
+def test_declared_split_plot_finds_the_field_book_factors() -> None:
+    """design='split_plot' on a `design split_plot` field book needs no factors=.
+
+    It was refused ("needs factors=") although detection (design=None) finds the book's
+    factor columns main and sub; both routes now give the same model.
+    """
+    book = _filled_split_plot_book()
+    declared = FieldTrial.from_dataframe(book, crop="wheat", design="split_plot")
+    detected = FieldTrial.from_dataframe(book, crop="wheat")
+    assert declared.factors == detected.factors == ("main", "sub")
+    pd.testing.assert_frame_equal(declared.anova().table, detected.anova().table)

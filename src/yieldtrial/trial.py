@@ -43,6 +43,7 @@ from yieldtrial.design.detect import (
     TWO_FACTOR_DESIGNS,
     check_entry_types,
     detect_design,
+    detect_split_plot,
 )
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io import validation as _validation
@@ -339,9 +340,12 @@ class FieldTrial:
         design = detected[0] if detected else _resolve.resolve_design(plots, self.design)
         _resolve.check_design_labels(plots, design)
         _resolve.warn_single_block(plots, design, stacklevel=3)
-        factors = _resolve.resolve_factors(
-            plots, design, self.factors, default=detected[1] if detected else ()
-        )
+        default: tuple[str, ...] = detected[1] if detected else ()
+        if design == "split_plot" and not detected and not self.factors:
+            # a declared split plot whose table is a `design split_plot` field book: its
+            # factor columns (main, sub) are found as detection finds them
+            default = detect_split_plot(plots) or ()
+        factors = _resolve.resolve_factors(plots, design, self.factors, default=default)
         control = _resolve.resolve_control(
             plots, _validation.as_labels(self.control), present, design, factors
         )
