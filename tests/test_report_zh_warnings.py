@@ -264,6 +264,12 @@ def _alpha_intra_block_df() -> list[str]:
     return _caught(trial.diagnostics)
 
 
+def _design_column_renamed() -> list[str]:
+    # --column 重复=备注: the blocks become a column without a role (an RCBD read as a CRD)
+    plots = _plots().rename(columns={"block": "重复"})
+    return _caught(lambda: read_plots(plots, columns={"重复": "备注"}))
+
+
 #: Report-reaching warnings: the case and a fragment of the English text it must raise.
 CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "impurity as fractions": (_impurity_fractions, "every impurity_pct value lies in [0, 1)"),
@@ -287,6 +293,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "implausible standard moisture": (_implausible_standard, "is above any moisture standard"),
     "lost augmented entry": (_lost_augmented_entry, "augmented design: 1 entry without a yield"),
     "intra-block df": (_alpha_intra_block_df, "in the intra-block model the residuals are"),
+    "design column renamed": (_design_column_renamed, "is renamed to '备注'"),
     # API only (a network report does not go through FieldTrial.analyze_sites)
     "analyze_sites design": (_analyze_sites_design, "analyze_sites analyses each site as"),
 }
@@ -463,6 +470,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/harvest.py::_warn_heads_in_wan": ("spikes per mu in 万",),
     "yieldtrial/io/plots.py::read_plots": ("hidden rows",),
     "yieldtrial/io/plots.py::_warn_date_labels": ("date labels",),
+    "yieldtrial/io/plots.py::_warn_lost_design_roles": ("design column renamed",),
     "yieldtrial/io/plots.py::_build": ("full-width labels",),
     "yieldtrial/io/plots.py::_warn_fractions": (
         "impurity as fractions",

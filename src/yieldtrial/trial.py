@@ -1424,9 +1424,17 @@ class FieldTrial:
             "design": design,
         }
         options.update(kwargs)
-        return analyze_many(
-            self.yields(), by=by, response=self.response, treatment="treatment", **options
-        )
+        with warnings.catch_warnings():
+            if left_out is not None:  # said above in the trial's terms: not again by the network
+                warnings.filterwarnings(
+                    "ignore",
+                    message=r".*(incomplete blocks \(an incomplete_block column|row and column "
+                    r"are numbered within each replicate)",
+                    category=YieldTrialWarning,
+                )
+            return analyze_many(
+                self.yields(), by=by, response=self.response, treatment="treatment", **options
+            )
 
     @_warns_at_caller
     def report(self, config: Any = None, **kwargs: Any) -> Report:

@@ -124,9 +124,47 @@ _ERROR_KEY = re.compile(r"\berror_([abc])\b")
 
 #: Named groups of :data:`_MESSAGES_ZH` that hold a fixed library term, and their Chinese.
 _TERM_GROUPS = frozenset(
-    {"name", "inner", "what", "stratum", "unit", "block", "quantity", "design", "kind"}
+    {
+        "name",
+        "inner",
+        "what",
+        "stratum",
+        "unit",
+        "block",
+        "quantity",
+        "design",
+        "kind",
+        "consequence",
+        "lost",
+        "source",
+    }
 )
 _TERMS_ZH: dict[str, str] = {
+    # design columns renamed away (yieldtrial.io.plots._DESIGN_ROLES)
+    "plot table": "小区数据表",
+    "the blocks": "区组",
+    "the incomplete blocks": "不完全区组",
+    "the checks and entries": "对照与参试材料的区分",
+    "the whole plots": "主区",
+    "the field rows": "田间行号",
+    "the field columns": "田间列号",
+    "the plots have no blocks (replicates) and the trial is analysed as a completely "
+    "randomized design (CRD)": "小区没有区组（重复），试验按完全随机设计分析",
+    "the incomplete blocks are ignored and an alpha design is analysed as an RCBD": (
+        "不完全区组被忽略，α 设计按随机区组设计分析"
+    ),
+    "checks and entries are not told apart and an augmented design is analysed as an RCBD": (
+        "对照与参试材料不加区分，增广设计按随机区组设计分析"
+    ),
+    "the whole plots are ignored and a split-plot design is not recognised": (
+        "主区被忽略，无法识别裂区设计"
+    ),
+    "the field rows are ignored (no Latin square or row-column design)": (
+        "田间行号被忽略（不能按拉丁方或行列设计分析）"
+    ),
+    "the field columns are ignored (no Latin square or row-column design)": (
+        "田间列号被忽略（不能按拉丁方或行列设计分析）"
+    ),
     "error_a": "误差 a",
     "error_b": "误差 b",
     "error_c": "误差 c",
@@ -281,6 +319,16 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "{file}：第 {rows} 行在工作表中被隐藏（在 Excel 中隐藏或被筛选掉），仍与其他行一样读入；"
         "若这些小区不应计入，请删除这些行，或在 trial.toml 中剔除这些小区。",
+    ),
+    (
+        re.compile(
+            r"^(?P<source>.+?): column (?P<header>'[^']*') is renamed to (?P<new>'[^']*') "
+            r"\(columns=, --column or \[columns\] of trial\.toml\), a name yieldtrial gives no "
+            r"role, so (?P<consequence>.+?); to keep (?P<lost>.+?), map it to (?P<role>[a-z_]+) "
+            r"instead \(--column (?P<fix>'[^']*')\)$"
+        ),
+        "{source}：列 {header} 经列名映射改名为 {new}，该名称在 yieldtrial 中没有用途，"
+        "因此{consequence}；如需保留{lost}，请取消这一映射，或把该列映射为相应的标准列名。",
     ),
     (
         re.compile(
