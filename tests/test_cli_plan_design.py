@@ -458,3 +458,14 @@ def test_design_map_of_too_many_plots_is_one_line_and_writes_nothing(tmp_path, c
         absent=[book, figure],
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_design_map_in_chinese(tmp_path):
+    """--lang zh: the map's title and axis labels are Chinese (the SVG keeps its text)."""
+    figure = tmp_path / "map.svg"
+    args = ["design", "rcbd", "--treatments", "CK,T", "--blocks", "2", "--seed", "1"]
+    assert main([*args, "--lang", "zh", "-o", str(tmp_path / "b.csv"), "--map", str(figure)]) == 0
+    svg = figure.read_text(encoding="utf-8")
+    assert "随机区组设计田间排列（随机种子 1）" in svg
+    assert "田间列" in svg
+    assert "field column" not in svg

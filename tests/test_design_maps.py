@@ -331,3 +331,25 @@ def test_field_map_reads_rows_given_as_text_as_numbers() -> None:
     ax = field_map(book)
     assert ax.get_ylim() == (10.0, 8.0)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["9", "10"]
+
+
+def test_chinese_map_labels_and_title() -> None:
+    # the title names the layout as the zh report does (随机区组设计) and its seed
+    ax = field_map(rcbd(["CK", "T1", "T2"], blocks=2, seed=1), lang="zh")
+    assert ax.get_title() == "随机区组设计田间排列（随机种子 1）"
+    assert ax.get_xlabel() == "田间列"
+    assert ax.yaxis.label.get_text() == "田间行\n（区组）"
+    assert ax.yaxis.label.get_rotation() == 0.0  # upright, not turned on its side
+
+
+def test_english_map_labels_are_unchanged() -> None:
+    ax = field_map(rcbd(["CK", "T1", "T2"], blocks=2, seed=1))
+    assert ax.get_title() == "rcbd layout, seed 1"
+    assert ax.get_ylabel() == "field row (block)"
+
+
+def test_unknown_map_language_is_refused() -> None:
+    from yieldtrial.errors import DataValidationError
+
+    with pytest.raises(DataValidationError, match="lang='fr': use 'en' or 'zh'"):
+        field_map(rcbd(["CK", "T1"], blocks=2, seed=1), lang="fr")

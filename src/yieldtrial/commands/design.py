@@ -111,6 +111,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--map", metavar="PATH", help="also draw the field map (.png, .svg or .pdf)"
     )
+    parser.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of the field map's title and axis labels (default en)",
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -156,7 +162,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     text = csv_safe_frame(book).to_csv(index=False)
     # the map is drawn before anything is written: a field book is never left without it
-    figure = _field_map(book, args.map) if args.map is not None else b""
+    figure = _field_map(book, args.map, args.lang) if args.map is not None else b""
     seed = book.attrs["design"]["seed"]
     if args.output is not None:
         write_output(args.output, text, force=force, protect_harvest=True)
@@ -185,7 +191,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _field_map(book: Any, path: str) -> bytes:
+def _field_map(book: Any, path: str, lang: str = "en") -> bytes:
     """Draw the field map of ``book`` in the format of ``path``'s suffix."""
     import matplotlib
 
@@ -199,7 +205,7 @@ def _field_map(book: Any, path: str) -> bytes:
 
     check_map_size(len(book))  # before the figure: a huge one takes minutes and gigabytes
     # a new figure sized to the grid (design.maps.map_figsize); not a SubFigure
-    fig = cast("Figure", field_map(book).figure)
+    fig = cast("Figure", field_map(book, lang=lang).figure)
     buffer = io.BytesIO()
     kind = Path(path).suffix.lower().lstrip(".")
     with rc_fonts():

@@ -32,6 +32,38 @@ MAP_MAX_PLOTS = 5_000
 #: names its treatment, as in every map.
 MAP_MAX_COLOURS = 20
 
+#: Axis labels and default title of a map, per language.
+_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "column": "field column",
+        "row": "field row",
+        "row_block": "field row (block)",
+        "title": "{design} layout",
+        "seed": ", seed {seed}",
+    },
+    "zh": {
+        "column": "田间列",
+        "row": "田间行",
+        "row_block": "田间行\n（区组）",
+        "title": "{design}田间排列",
+        "seed": "（随机种子 {seed}）",
+    },
+}
+
+#: Names of the layouts in a map's default title (the layout key where none is given).
+_DESIGN_NAMES: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh": {
+        "crd": "完全随机设计",
+        "rcbd": "随机区组设计",
+        "latin": "拉丁方设计",
+        "split_plot": "裂区设计",
+        "alpha": "α 格子设计",
+        "augmented": "增广设计",
+        "field": "",
+    },
+}
+
 #: Fill of an entry's plot on a map of more than :data:`MAP_MAX_COLOURS` treatments.
 _ENTRY_GREY = "0.82"
 
@@ -84,6 +116,7 @@ def field_map(
     missing: Sequence[str] = (),
     treatments: Sequence[str] | None = None,
     controls: Sequence[str] | None = None,
+    lang: str = "en",
 ) -> Axes:
     """Draw the field map of a field book: one labelled, coloured cell per plot.
 
@@ -107,6 +140,8 @@ def field_map(
         bold; with more, only the controls are coloured (entries light grey), so no two
         treatments share a colour.  Default: the treatments marked ``"check"`` in an
         ``entry_type`` column (augmented designs), else none.
+    lang : {"en", "zh"}, default "en"
+        Language of the axis labels and of the default title.
 
     Returns
     -------
@@ -133,11 +168,14 @@ def field_map(
     """
     from yieldtrial.plotting import rc_fonts
 
+    if lang not in _LABELS:
+        raise DataValidationError(f"lang={lang!r}: use 'en' or 'zh'")
     with rc_fonts():  # the fonts of every yieldtrial figure (Chinese labels included)
         return _draw(
             fieldbook,
             ax=ax,
             title=title,
+            lang=lang,
             lost_plots=frozenset(map(str, missing)),
             treatments=None if treatments is None else [str(t) for t in treatments],
             controls=_controls(fieldbook) if controls is None else [str(c) for c in controls],
@@ -286,6 +324,7 @@ def _draw(
     *,
     ax: Axes | None,
     title: str | None,
+    lang: str = "en",
     lost_plots: frozenset[str],
     treatments: list[str] | None = None,
     controls: list[str] | None = None,
@@ -356,13 +395,19 @@ def _draw(
     ax.set_xticklabels([str(c) for c in range(col_lo, col_hi + 1)])
     ax.set_yticks([r - 0.5 for r in range(row_lo, row_hi + 1)])
     ax.set_yticklabels([str(r) for r in range(row_lo, row_hi + 1)])
-    ax.set_xlabel("field column")
-    ax.set_ylabel("field row (block)" if "block" in fieldbook else "field row")
+    words = _LABELS[lang]
+    ax.set_xlabel(words["column"])
+    if lang == "zh":  # upright: 行 turned on its side reads as another glyph
+        ax.set_ylabel(words["row_block" if "block" in fieldbook else "row"], rotation=0,
+                      ha="right", va="center")  # fmt: skip
+    else:
+        ax.set_ylabel(words["row_block" if "block" in fieldbook else "row"])
     ax.set_aspect("equal")
     if title is None:
         info = fieldbook.attrs.get("design", {})
-        title = f"{info.get('design', 'field')} layout" + (
-            f", seed {info['seed']}" if "seed" in info else ""
-        )
+        design = str(info.get("design", "field"))
+        title = words["title"].format(design=_DESIGN_NAMES[lang].get(design, design))
+        if "seed" in info:
+            title += words["seed"].format(seed=info["seed"])
     ax.set_title(title)
     return ax
