@@ -53,7 +53,7 @@ def test_outer_stratum_not_checked_in_chinese() -> None:
         "for a suspicious whole plot."
     )
     assert translate_message(text, "zh") == (
-        "未检验：误差 a层（主区，区组 × tillage，2 自由度）没有自身的小区残差；"
+        "未检验：误差 a 层（主区，区组 × tillage，2 自由度）没有自身的小区残差；"
         "正态性、方差齐性和异常值仅按副区残差（误差 b，8 自由度）检验。"
         "请按区组查看 tillage 的均值，找出可疑的主区。"
     )
@@ -96,7 +96,7 @@ def test_split_plot_report_in_chinese_has_no_english_finding(tmp_path: Path) -> 
     )
     md = report.to_markdown()
     # 3 blocks x 2 whole plots: error a has (3 - 1)(2 - 1) = 2 df, so both findings appear
-    assert "未检验：误差 a层（主区" in md
+    assert "未检验：误差 a 层（主区" in md
     assert "not checked" not in md and "little power" not in md
 
 

@@ -400,7 +400,7 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
             r"(?P<stratum>[a-z-]+) residuals \((?P<inner>error_[abc]), (?P<df_inner>[\d.]+) df\) "
             r"only\. Look at the .+? means per .+? for a suspicious (?P<unit>[a-z ]+)\.?$"
         ),
-        "未检验：{name}层（{what}，{block} × {factor}，{df} 自由度）没有自身的小区残差；"
+        "未检验：{name} 层（{what}，{block} × {factor}，{df} 自由度）没有自身的小区残差；"
         "正态性、方差齐性和异常值仅按{stratum}残差（{inner}，{df_inner} 自由度）检验。"
         "请按{block}查看{factor_in_text}的均值，找出可疑的{unit}。",
     ),
