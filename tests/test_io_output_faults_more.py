@@ -131,7 +131,7 @@ def test_design_map_is_drawn_before_the_field_book_is_written(tmp_path, capsys, 
     """A map that cannot be drawn stops the run before any file is written."""
     from yieldtrial.commands import design
 
-    def broken(book, path):
+    def broken(book, path, lang="en"):
         raise OSError(errno.ENOMEM, "Cannot allocate memory")
 
     monkeypatch.setattr(design, "_field_map", broken)
