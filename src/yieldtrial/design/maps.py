@@ -82,6 +82,27 @@ _BLOCK_LINE = 2.5
 _INCOMPLETE_BLOCK_LINE = 1.6
 
 
+def set_row_label(ax: Axes, label: str, lang: str) -> None:
+    """Label the vertical axis of a field map.
+
+    Chinese is written upright (a short label such as 行 turned on its side reads as a
+    different glyph); other languages keep matplotlib's label along the axis.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The map.
+    label : str
+        The translated label.
+    lang : str
+        Language of ``label`` (``"en"`` or ``"zh"``).
+    """
+    if lang == "zh":
+        ax.set_ylabel(label, rotation=0, ha="right", va="center")
+    else:
+        ax.set_ylabel(label)
+
+
 def map_figsize(n_rows: int, n_cols: int) -> tuple[float, float]:
     """Size of a new field map's figure: the grid of square cells plus fixed margins.
 
@@ -397,11 +418,7 @@ def _draw(
     ax.set_yticklabels([str(r) for r in range(row_lo, row_hi + 1)])
     words = _LABELS[lang]
     ax.set_xlabel(words["column"])
-    if lang == "zh":  # upright: 行 turned on its side reads as another glyph
-        ax.set_ylabel(words["row_block" if "block" in fieldbook else "row"], rotation=0,
-                      ha="right", va="center")  # fmt: skip
-    else:
-        ax.set_ylabel(words["row_block" if "block" in fieldbook else "row"])
+    set_row_label(ax, words["row_block" if "block" in fieldbook else "row"], lang)
     ax.set_aspect("equal")
     if title is None:
         info = fieldbook.attrs.get("design", {})

@@ -26,7 +26,6 @@ from yieldtrial.report._format import attr_or, fmt_number, fmt_p, join_list, yie
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Column, Figure, KeyValues, Paragraph, Section, Table
-from yieldtrial.report.sections._axes import set_row_label
 from yieldtrial.report.sections.marks import ILLUSTRATIVE_MARK, figure_marks
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -808,36 +807,29 @@ def _too_tall(book: pd.DataFrame) -> bool:
     return max(2.5, 0.9 * rows + 1) > MAP_MAX_ASPECT * max(4.0, 1.3 * cols + 1)
 
 
-def _block_bands(book: pd.DataFrame) -> list[tuple[str, pd.DataFrame]] | None:
-    """Return the blocks of a field book when each holds its own band of rows and fits a map."""
-    if "block" not in book.columns:
-        return None
-    parts = [(str(b), part) for b, part in book.groupby("block", sort=False, observed=True)]
-    if not 1 < len(parts) <= MAP_MAX_BLOCK_FIGURES:
-        return None
-    spans = sorted((float(p["row"].min()), float(p["row"].max())) for _, p in parts)
-    if any(nxt[0] <= prev[1] for prev, nxt in zip(spans, spans[1:], strict=False)):
-        return None  # blocks share rows: a map per block would cut the field apart
-    if not all(_fits_one_map(part) for _, part in parts):
-        return None
-    return parts
+def _block_bands(
+    book: pd.DataFrame, *, shared: bool = False
+) -> list[tuple[str, pd.DataFrame]] | None:
+    """Return the blocks of a field book to draw one map each, or None.
 
-
-def _blocks_with_own_positions(book: pd.DataFrame) -> list[tuple[str, pd.DataFrame]] | None:
-    """Return the blocks of a field book whose row and column repeat from block to block.
-
-    A row-column design numbers rows and columns within each replicate: one map of the
-    whole table drew the replicates over one another (36 plots in 3 x 4 cells, their labels
-    overprinted).  Each block is drawn on its own when its positions are its own and it fits
-    a map; otherwise None (the section then says why there is no map).
+    Each block must fit a map.  Normally each holds its own band of rows (blocks sharing
+    rows would cut the field apart).  With ``shared`` (rows and columns repeat from block
+    to block, as a row-column design numbers them within each replicate; one map of the
+    whole table drew the replicates over one another) each block's positions must be its
+    own instead; otherwise None (the section then says why there is no map).
     """
     if "block" not in book.columns:
         return None
     parts = [(str(b), part) for b, part in book.groupby("block", sort=False, observed=True)]
     if not 1 < len(parts) <= MAP_MAX_BLOCK_FIGURES:
         return None
-    if any(part.duplicated(["row", "column"]).any() for _, part in parts):
-        return None
+    if shared:
+        if any(part.duplicated(["row", "column"]).any() for _, part in parts):
+            return None
+    else:
+        spans = sorted((float(p["row"].min()), float(p["row"].max())) for _, p in parts)
+        if any(nxt[0] <= prev[1] for prev, nxt in zip(spans, spans[1:], strict=False)):
+            return None
     if not all(_fits_one_map(part) for _, part in parts):
         return None
     return parts
@@ -908,7 +900,7 @@ def field_map_section(ctx: ReportContext) -> Section | None:
         """Return the draw function of the labelled map of ``part`` (the field or a block)."""
 
         def draw() -> Axes:
-            from yieldtrial.design.maps import field_map
+            from yieldtrial.design.maps import field_map, set_row_label
 
             ax = field_map(part, title="", missing=gone, treatments=treatments, controls=controls)
             ax.set_xlabel(t("axis.column", lang))
@@ -925,7 +917,7 @@ def field_map_section(ctx: ReportContext) -> Section | None:
     n_rows, n_cols = int(book["row"].max()), int(book["column"].max())
     marks = figure_marks(ctx)
     shared = bool(book.duplicated(["row", "column"]).any())  # plots drawn on one another
-    bands = _blocks_with_own_positions(book) if shared else _block_bands(book)
+    bands = _block_bands(book, shared=shared)
     # the block column of a resolvable design holds its replicates
     replicates = str(ctx.s.design) in ("alpha", "row_column")
     if shared and bands is None:

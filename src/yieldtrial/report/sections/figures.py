@@ -12,7 +12,6 @@ from yieldtrial.report.context import ReportContext
 from yieldtrial.report.entries import EntrySelection, shown_parts
 from yieldtrial.report.i18n import t, unit_label
 from yieldtrial.report.model import Figure, Section
-from yieldtrial.report.sections._axes import set_row_label
 from yieldtrial.report.sections.marks import figure_marks
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -206,6 +205,7 @@ def figures_section(ctx: ReportContext) -> Section:
         )
 
         def draw_field() -> Axes:
+            from yieldtrial.design.maps import set_row_label
             from yieldtrial.plotting import plot_field
 
             ax = plot_field(data, value=value, colorbar_label=label)

@@ -1,4 +1,4 @@
-"""Tests for yieldtrial.report.sections._axes (field-map axis labels per language)."""
+"""Tests for yieldtrial.design.maps.set_row_label (field-map row labels per language)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 
-from yieldtrial.report.sections._axes import set_row_label
+from yieldtrial.design.maps import set_row_label
 
 
 def test_chinese_row_label_is_upright() -> None:
