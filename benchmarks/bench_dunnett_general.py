@@ -41,6 +41,11 @@ third-order control; ``7bb9f3b``, before the frozen nodes and half steps: the 21
 at ratio 5 and the 2-replicate row-column design 0.29 -> 0.17 s, see docs/performance.md,
 stop 27).  Only ``_mvt_sov.py`` and ``_mvt_taylor.py`` come from ``REV``: the other modules
 (and so the bifactor base, which *before* never uses) are this tree's.
+
+``--far`` compares whole engines (every ``stats/_mvt_*.py`` of ``--before REV``, with this
+tree's dispatch in ``stats.distributions``: bifactor, Taylor or pilot path) on correlations
+far from every product form: resolvable designs with random layouts, AR(1) 0.5 and 0.9 and
+a random 3-factor correlation (20 comparisons, df 30; ``--rounds`` default 3).
 """
 
 from __future__ import annotations
@@ -327,11 +332,129 @@ def realistic(
         )
 
 
+#: The engine's modules, in an order in which each one's top-level imports come first.
+ENGINE = ("_mvt_terms", "_mvt_series", "_mvt_sov", "_mvt_taylor", "_mvt_factor", "_mvt_pilot")
+
+
+def engine_at(rev: str) -> dict:
+    """Load the engine modules of revision ``rev`` under their own names, not installed.
+
+    Returns ``{module name: module}`` to put into ``sys.modules`` around a call: every
+    import of one engine module by another is made inside its functions or at load time
+    (done here in :data:`ENGINE` order), so a call then runs ``rev``'s engine entirely,
+    with this tree's ``distributions`` (the dispatch: bifactor, Taylor, pilot) around it.
+    """
+    import importlib.util
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    tmp = Path(tempfile.mkdtemp())
+    names = [f"yieldtrial.stats.{stem}" for stem in ENGINE]
+    saved = {name: sys.modules.pop(name) for name in names if name in sys.modules}
+    loaded = {}
+    try:
+        for stem, name in zip(ENGINE, names, strict=True):
+            text = subprocess.run(
+                ["git", "show", f"{rev}:src/yieldtrial/stats/{stem}.py"],
+                cwd=root, check=True, capture_output=True, text=True,
+            ).stdout  # fmt: skip
+            (tmp / f"{stem}.py").write_text(text)
+            spec = importlib.util.spec_from_file_location(name, tmp / f"{stem}.py")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+            loaded[name] = module
+    finally:
+        for name in names:
+            sys.modules.pop(name, None)
+        sys.modules.update(saved)
+    return loaded
+
+
+def far_cases() -> dict[str, np.ndarray]:
+    """20 comparisons far from every product form (docs/performance.md, stops 26-28).
+
+    Resolvable designs with random layouts (21 entries permuted by ``default_rng(seed)``
+    in each of 2 replicates, cut into blocks of 3; block/plot variance ratio 5.7, as REML
+    estimated it on the seed-7 layout), AR(1) correlations and a random 3-factor model
+    (``A A' + I`` with a 20 x 3 standard normal ``A`` from ``default_rng(0)``, scaled to a
+    correlation).
+    """
+    cases = {}
+    for seed in (7, 0, 1):
+        rng = np.random.default_rng(seed)
+        trt = np.concatenate([rng.permutation(21) for _ in range(2)])
+        rep = np.repeat(np.arange(2), 21)
+        pos = np.tile(np.arange(21), 2)
+        cov = gls_means_cov(trt, [rep], [7 * rep + pos // 3], [5.7], 21)
+        cases[f"random layout, seed {seed}"] = contrast_corr(cov)
+    lags = np.abs(np.subtract.outer(np.arange(20), np.arange(20)))
+    for rho in (0.5, 0.9):
+        cases[f"AR(1), rho {rho:g}"] = rho**lags
+    a = np.random.default_rng(0).normal(size=(20, 3))
+    c = a @ a.T + np.eye(20)
+    sd = np.sqrt(np.diag(c))
+    cases["random 3-factor"] = c / np.outer(sd, sd)
+    return cases
+
+
+def far(rounds: int = 1, rev: str = BEFORE) -> None:
+    """Dunnett, 20 comparisons far from product form: whole engine of ``rev`` vs this tree."""
+    import importlib
+    import os
+    import sys
+
+    before_modules = engine_at(rev)
+    after_modules = {name: importlib.import_module(name) for name in before_modules}
+    print("\nDunnett, 20 comparisons far from every product form, df = 30, two-sided")
+    print(f"(CPU s, best of {rounds} interleaved rounds; before = the engine of {rev}; "
+          f"load average {os.getloadavg()[0]:.1f})")  # fmt: skip
+    head = ("case", "before", "after", "ratio", "pts/nodes before", "after",
+            "stated before", "after", "max|diff|")  # fmt: skip
+    print("{:>28} {:>7} {:>7} {:>6} {:>16} {:>10} {:>13} {:>8} {:>9}".format(*head))
+
+    def run(corr: np.ndarray, modules: dict | None):
+        sys.modules.update(after_modules if modules is None else modules)
+        try:
+            distributions._dunnett_curve_cached.cache_clear()
+            distributions._exact_exceedances_cached.cache_clear()
+            t = np.linspace(0.5, 4.0, corr.shape[0])
+            start = time.process_time()
+            p, acc = dunnett_pvalues(t, corr, 30.0)
+            cpu = time.process_time() - start
+            curve = distributions._dunnett_curve(corr, 30.0, two_sided=True)
+            return cpu, p, acc.abs_error, f"{curve.points}/{curve.coef.shape[1]}"
+        finally:
+            sys.modules.update(after_modules)
+
+    warm = far_cases()["AR(1), rho 0.5"] ** 2  # Sobol' points of both engines generated
+    run(warm, before_modules)
+    run(warm, None)
+    for name, corr in far_cases().items():
+        before, after = [], []
+        for _ in range(rounds):
+            before.append(run(corr, before_modules))
+            after.append(run(corr, None))
+        b = min(before, key=lambda x: x[0])
+        a = min(after, key=lambda x: x[0])
+        print(
+            f"{name:>28} {b[0]:7.3f} {a[0]:7.3f} {b[0] / a[0]:6.1f} {b[3]:>16} {a[3]:>10} "
+            f"{b[2]:13.1e} {a[2]:8.1e} {float(np.max(np.abs(a[1] - b[1]))):9.1e}",
+            flush=True,
+        )
+
+
 if __name__ == "__main__":
     import sys
 
-    if "--realistic" not in sys.argv and "--designs" not in sys.argv:
-        main()
     rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
     rev = sys.argv[sys.argv.index("--before") + 1] if "--before" in sys.argv else BEFORE
+    if "--far" in sys.argv:
+        far(rounds, rev)
+        sys.exit(0)
+    if "--realistic" not in sys.argv and "--designs" not in sys.argv:
+        main()
     realistic(rounds, hard="--hard" in sys.argv, rev=rev, designs="--designs" in sys.argv)

@@ -387,3 +387,35 @@ def test_replicate_sums_stop_at_the_point_count():
         for j in range(_mvt_sov.REPLICATES)
     ])  # fmt: skip
     np.testing.assert_allclose(got, direct, rtol=1e-12)
+
+
+def stieltjes_fit(x: np.ndarray, y: np.ndarray, degree: int, at: np.ndarray) -> np.ndarray:
+    """Unweighted least-squares polynomial of ``degree`` through ``(x, y)``, evaluated ``at``.
+
+    Independent of any Vandermonde matrix: the polynomials orthonormal on the points ``x``
+    (Stieltjes' three-term recurrence, Gautschi 2004, sect. 2.2), each projected on once.
+    """
+    q_prev, q = np.zeros(x.size), np.full(x.size, 1.0 / np.sqrt(x.size))
+    g_prev, g = np.zeros(at.size), np.full(at.size, 1.0 / np.sqrt(x.size))
+    fit, b = (q @ y) * g, 0.0
+    for _ in range(degree):
+        a = q @ (x * q)
+        v, vg = (x - a) * q - b * q_prev, (at - a) * g - b * g_prev
+        b = float(np.linalg.norm(v))
+        q_prev, q, g_prev, g = q, v / b, g, vg / b
+        fit = fit + (q @ y) * g
+    return np.asarray(fit)
+
+
+def test_lower_fit_at_24_nodes_equals_a_stieltjes_fit():
+    # the interpolation bound's fit two degrees below the interpolant, at 24 Gauss-Hermite
+    # nodes (the largest node set): equal to the recurrence's fit to 1e-9 of the values
+    # on the grid of the bound (solved without unit columns, as before, it was off by 1.0)
+    x, _ = np.polynomial.hermite_e.hermegauss(24)
+    y = np.exp(-0.05 * x**2) * np.cos(x) + 0.01 * np.sin(3.0 * x)
+    at = np.linspace(-6.0, 6.0, 241) * x[-1] / 6.0
+    coef = _mvt_sov._least_squares(np.polynomial.hermite_e.hermevander(x, 21), y)
+    got = np.polynomial.hermite_e.hermeval(at, coef)
+    density = np.exp(-0.5 * (at * 6.0 / x[-1]) ** 2)  # the bound weighs by phi(u)
+    expected = stieltjes_fit(x, y, 21, at)
+    assert np.max(np.abs(got - expected) * density) <= 1e-9
