@@ -341,9 +341,11 @@ def engine_at(rev: str) -> dict:
 
     Returns ``{module name: module}`` to put into ``sys.modules`` around a call: every
     import of one engine module by another is made inside its functions or at load time
-    (done here in :data:`ENGINE` order), so a call then runs ``rev``'s engine entirely,
-    with this tree's ``distributions`` (the dispatch: bifactor, Taylor, pilot) around it.
+    (done here in :data:`ENGINE` order), so a call then runs ``rev``'s engine entirely
+    (a module ``rev`` lacks is this tree's), with this tree's ``distributions`` (the
+    dispatch: bifactor, Taylor, pilot) around it.
     """
+    import importlib
     import importlib.util
     import subprocess
     import sys
@@ -357,11 +359,15 @@ def engine_at(rev: str) -> dict:
     loaded = {}
     try:
         for stem, name in zip(ENGINE, names, strict=True):
-            text = subprocess.run(
+            shown = subprocess.run(
                 ["git", "show", f"{rev}:src/yieldtrial/stats/{stem}.py"],
-                cwd=root, check=True, capture_output=True, text=True,
-            ).stdout  # fmt: skip
-            (tmp / f"{stem}.py").write_text(text)
+                cwd=root, check=False, capture_output=True, text=True,
+            )  # fmt: skip
+            if shown.returncode:  # not in that revision: this tree's module serves
+                sys.modules[name] = importlib.import_module(name)
+                loaded[name] = sys.modules[name]
+                continue
+            (tmp / f"{stem}.py").write_text(shown.stdout)
             spec = importlib.util.spec_from_file_location(name, tmp / f"{stem}.py")
             module = importlib.util.module_from_spec(spec)
             sys.modules[name] = module
