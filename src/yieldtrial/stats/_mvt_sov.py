@@ -667,10 +667,11 @@ def _least_squares(vander: np.ndarray, values: np.ndarray) -> np.ndarray:
     The lower fit of the interpolation bound (Hermite polynomials two degrees below the
     interpolant, at the same nodes) is an ordinary least-squares fit.  Unscaled, its matrix
     is too ill-conditioned for ``lstsq`` at 24 nodes (condition number about 2e17: ``lstsq``
-    drops directions and the fit was off by up to 40 % of the values, so the bound came
-    out near 1e-3 where it is 1e-5); with unit columns the condition number is about 1e7
+    drops directions and the fit was off by as much as the values themselves, so the bound
+    came out at 3e-4 to 3e-3 where it is 4e-6 to 1e-4, and the previous node set had to
+    run alongside to compare with); with unit columns the condition number is about 1e7
     and the fit agrees with a discretely orthogonal (Stieltjes) fit to 1e-10 of the
-    values.  At 8 to 16 nodes the two solutions agree to 1e-9 of the values.
+    values.  At 8 to 16 nodes the two solutions agree to 2e-9 of the values.
 
     Examples
     --------
