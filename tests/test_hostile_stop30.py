@@ -236,3 +236,70 @@ def test_network_single_invalid_harvest_site_is_one_line(tmp_path, capsys):
         untouched=[plots],
         absent=[out],
     )
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: yt.replicates_needed(cv_pct=10**400, difference_pct=5, n_treatments=3),
+        lambda: yt.replicates_needed(cv_pct=8, difference_pct=5, n_treatments=10**400),
+        lambda: yt.detectable_difference_pct(cv_pct=8, replicates=4, n_treatments=3, power=10**400),
+        lambda: yt.parse_grade({"N": 10**400}),
+        lambda: yt.efficiency_table({"CK": 10**400, "T": 5000}, {"CK": 0, "T": 100}),
+        lambda: yt.economics_table(
+            {"CK": 4000.0, "T": 5000.0},
+            {"CK": 0.0, "T": 100.0},
+            control="CK",
+            grain_price_per_kg=10**400,
+            currency="CNY",
+        ),
+        lambda: yt.audit_moisture_conversion(
+            442, 10**400, moisture_pct=5, standard_moisture_pct=13
+        ),
+        lambda: yt.standardize_moisture(
+            442,
+            moisture_pct=15,
+            standard_moisture_pct=13,
+            method="shrink",
+            shrink_pct_per_point=10**400,
+        ),
+    ],
+    ids=["cv", "treatments", "power", "grade", "efficiency", "price", "reported", "shrink"],
+)
+def test_api_integer_beyond_a_float_is_a_data_error(call):
+    """Every public function meets 10**400 with a yieldtrial error (each was an OverflowError)."""
+    with pytest.raises(DataValidationError):
+        call()
+
+
+def test_analyze_many_cv_threshold_beyond_a_float(tmp_path):
+    """``exclude_cv_above=10**400`` was a NumPy TypeError from np.isfinite."""
+    data = pd.DataFrame(
+        {"site": ["A", "A", "B", "B"], "treatment": ["CK", "T"] * 2, "y": [1.0, 2.0, 3.0, 4.0]}
+    )
+    with pytest.raises(DataValidationError, match="exclude_cv_above"):
+        yt.analyze_many(
+            data, by="site", response="y", treatment="treatment", exclude_cv_above=10**400
+        )
+
+
+@pytest.mark.parametrize("decimals", [-1, 16, 2.5, True, 10**400])
+def test_factor_decimals_out_of_range_is_refused(decimals):
+    """``factor_decimals=-1`` rounded the factor to tens (0) and every yield to 0 without a word."""
+    with pytest.raises(DataValidationError, match="factor_decimals must be a whole number"):
+        yt.standardize_moisture(
+            442, moisture_pct=5, standard_moisture_pct=13, factor_decimals=decimals
+        )
+
+
+def test_factor_decimals_zero_to_fifteen_still_round():
+    """4 decimals: 95/87 = 1.091954 -> 1.0920, 442 x 1.0920 = 482.664 (hand calculation)."""
+    value = yt.standardize_moisture(
+        442, moisture_pct=5, standard_moisture_pct=13, factor_decimals=4
+    )
+    assert value == pytest.approx(442 * 1.0920)
+
+
+def test_trialconfig_control_given_as_a_number_is_its_label():
+    """``TrialConfig(control=1)`` was "'int' object is not iterable"; it is the label '1'."""
+    assert TrialConfig(control=1).control == ("1",)

@@ -450,6 +450,10 @@ class TrialConfig:
             value = getattr(self, name)
             if isinstance(value, str):  # one label, never its characters
                 object.__setattr__(self, name, (value,) if value else ())
+            elif isinstance(value, int | float) and name == "control":  # control=1: label '1'
+                from yieldtrial.io.validation import as_labels
+
+                object.__setattr__(self, name, as_labels(value))
             elif not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(str(v) for v in value))
         for name in ("treatments", "published"):
