@@ -303,3 +303,14 @@ def test_factor_decimals_zero_to_fifteen_still_round():
 def test_trialconfig_control_given_as_a_number_is_its_label():
     """``TrialConfig(control=1)`` was "'int' object is not iterable"; it is the label '1'."""
     assert TrialConfig(control=1).control == ("1",)
+
+
+@pytest.mark.parametrize("mark", ["\ufeff", "\u200b", "\u00ad"])
+def test_invisible_character_in_a_header_is_removed(tmp_path, mark):
+    """A BOM or zero-width space pasted into a header hid the column ('missing treatment')."""
+    plots = tmp_path / "plots.csv"
+    text = plot_table(tmp_path).read_text(encoding="utf-8").replace("treatment", mark + "treatment")
+    plots.write_text(text, encoding="utf-8")
+    table = yt.read_plots(plots)
+    assert "treatment" in table.columns
+    assert table["treatment"].tolist() == ["CK", "T", "CK", "T"]

@@ -1278,7 +1278,11 @@ def tidy_headers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
             )
         keep.append(position)
     tidy = frame.iloc[:, keep].copy() if len(keep) < frame.shape[1] else frame
-    tidy.columns = [_validation.clean_text(str(c)).strip() for c in tidy.columns]
+    # a zero-width space or a BOM pasted into a header ('\ufefftreatment') is invisible in
+    # every editor: the column was not found and the message showed the escape
+    tidy.columns = [
+        _validation.INVISIBLE.sub("", _validation.clean_text(str(c))).strip() for c in tidy.columns
+    ]
     _check_header_names(tidy.columns, name)
     return tidy
 
