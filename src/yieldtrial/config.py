@@ -85,7 +85,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import did_you_mean, is_real_number
@@ -450,6 +450,10 @@ class TrialConfig:
             value = getattr(self, name)
             if isinstance(value, str):  # one label, never its characters
                 object.__setattr__(self, name, (value,) if value else ())
+            elif isinstance(value, int | float) and name == "control":  # control=1: label '1'
+                from yieldtrial.io.validation import as_labels
+
+                object.__setattr__(self, name, as_labels(value))
             elif not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(str(v) for v in value))
         for name in ("treatments", "published"):
@@ -950,7 +954,9 @@ def _number(
         )  # fmt: skip
     if not is_real_number(value):  # NumPy scalars (np.float32(0.05)) are numbers too
         raise DataValidationError(f"{where}: {name} = {value!r}; expected a number.")
-    number = float(cast("float", value))
+    from yieldtrial.io.checks import real_float
+
+    number = real_float(value)  # 1 followed by 400 zeros is inf, not an OverflowError
     if not math.isfinite(number):
         raise DataValidationError(f"{where}: {name} = {value!r}; expected a finite number.")
     below = low is not None and (number < low if low_inclusive else number <= low)
@@ -1456,6 +1462,12 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         else:
             raise DataValidationError(f"{where}: {name} = {value!r}; expected text or a list.")
         kept = tuple(item for item in items if item)
+        if name == "control" and items and not kept:  # "", " ", "," or [""]: a blank label
+            raise DataValidationError(
+                f"{where}: control = {value!r} names no treatment (the label is blank); give "
+                'the control\'s label, e.g. control = "CK" (command line: --control CK), or '
+                "leave control out for a report without a control"
+            )
         unknown = [item for item in kept if item not in PANEL_ILLUSTRATIVE]
         if name == "panel_illustrative" and unknown:
             raise DataValidationError(

@@ -44,6 +44,7 @@ from yieldtrial.io.checks import (
     check_result_finite,
     check_setting_finite,
     is_python_number,
+    real_float,
 )
 
 if TYPE_CHECKING:  # pragma: no cover - numpy and pandas are imported lazily (fast CLI start)
@@ -339,7 +340,7 @@ def standardize_moisture(
         shrink_pct_per_point=shrink_pct_per_point,
     )
     if factor_decimals is not None:
-        factor = _round(factor, factor_decimals)
+        factor = _round(factor, _check_factor_decimals(factor_decimals))
     result = value * factor
     check_result_finite("the standardized mass", result)
     return as_output(result)
@@ -625,6 +626,31 @@ def reported_decimals(reported: float | str) -> int:
     return len(decimals)
 
 
+#: Decimals a moisture factor may be rounded to (a hand calculation uses 2 to 6).
+MAX_FACTOR_DECIMALS = 15
+
+
+def _check_factor_decimals(decimals: object) -> int:
+    """Return ``factor_decimals`` as an int from 0 to 15, or raise saying why not.
+
+    ``-1`` rounded the factor (1.09) to tens, 0, and every yield to 0 without a word;
+    ``10**400`` was an OverflowError.
+    """
+    import numbers
+
+    if (
+        isinstance(decimals, bool)
+        or not isinstance(decimals, numbers.Integral)
+        or not 0 <= int(decimals) <= MAX_FACTOR_DECIMALS
+    ):
+        raise DataValidationError(
+            f"factor_decimals must be a whole number from 0 to {MAX_FACTOR_DECIMALS} (the "
+            f"decimals the moisture factor is rounded to, e.g. 4); got {decimals!r}. Leave it "
+            "None for full precision"
+        )
+    return int(decimals)
+
+
 def _scalar(value: object, name: str) -> float:
     if isinstance(value, decimal.Decimal):  # a figure typed exactly, e.g. Decimal("477.36")
         value = float(value)
@@ -640,7 +666,7 @@ def _scalar(value: object, name: str) -> float:
             f"{name} must be a single number (the audit checks one reported figure); got {value!r}"
         )
     else:
-        number = float(value)
+        number = real_float(value)  # 10**400 is inf, refused below
     if not math.isfinite(number):
         raise DataValidationError(
             f"{name} must be a finite number; got {value!r}. Give the figure as printed, "

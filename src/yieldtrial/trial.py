@@ -48,7 +48,7 @@ from yieldtrial.design.detect import (
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io import validation as _validation
 from yieldtrial.io import yields as _yields
-from yieldtrial.io.checks import check_option, check_range
+from yieldtrial.io.checks import check_option, check_range, real_float
 from yieldtrial.io.plots import has_harvest_columns, input_yield_column, read_plots
 from yieldtrial.io.yields import IMPLAUSIBLE_YIELD_KG_HA
 from yieldtrial.stats import trial_analysis as _analysis
@@ -332,7 +332,7 @@ class FieldTrial:
         if self.standard_moisture_pct is None:
             standard = standard_moisture_pct(crop, protocol=protocol)
         else:
-            standard = float(self.standard_moisture_pct)
+            standard = real_float(self.standard_moisture_pct)  # 10**400: inf, refused below
             check_range("standard_moisture_pct", standard, low=0, high=100)
         method = check_option("moisture_method", self.moisture_method, METHODS, fold=True)
         present = [str(t) for t in pd.unique(plots["treatment"])]

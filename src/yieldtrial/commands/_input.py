@@ -199,7 +199,7 @@ def parse_columns(items: Sequence[str] | None) -> dict[str, str]:
     Raises
     ------
     UsageError
-        An item without ``=`` or with an empty side.
+        An item without ``=`` or with an empty side; a header mapped to two names.
     """
     columns: dict[str, str] = {}
     for item in items or []:
@@ -208,7 +208,13 @@ def parse_columns(items: Sequence[str] | None) -> dict[str, str]:
             raise UsageError(
                 f"--column needs HEADER=NAME (e.g. 'Netto kg=fresh_mass_kg'); got {item!r}"
             )
-        columns[header.strip()] = name.strip()
+        header, name = header.strip(), name.strip()
+        if header in columns and columns[header] != name:  # the last would win silently
+            raise UsageError(
+                f"--column maps the header {header!r} twice ({header}={columns[header]} and "
+                f"{header}={name}); a column has one name: give one --column for it"
+            )
+        columns[header] = name
     return columns
 
 

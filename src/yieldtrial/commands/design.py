@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any, cast
 
-from yieldtrial.commands._input import add_control_option
+from yieldtrial.commands._input import UsageError, add_control_option
 
 EXAMPLES = """\
 examples:
@@ -120,12 +120,22 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=_run)
 
 
-def _labels(values: list[str] | None) -> list[str] | None:
-    """Labels given space-separated, as a comma list (``CK,T1,T2``), or both."""
+def _labels(values: list[str] | None, flag: str) -> list[str] | None:
+    """Labels given space-separated, as a comma list (``CK,T1,T2``), or both.
+
+    A flag given with blank labels only (``--control ''``, an empty shell variable) is a
+    usage error, not the flag left out.
+    """
     if values is None:
         return None
     parts = (part.strip() for value in values for part in value.replace("，", ",").split(","))
-    return [part for part in parts if part]
+    labels = [part for part in parts if part]
+    if not labels:
+        raise UsageError(
+            f"{flag} {' '.join(map(repr, values))} names no label (blank); give the labels, "
+            f"e.g. {flag} CK T1" + ("" if flag == "--treatments" else f", or leave {flag} out")
+        )
+    return labels
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -142,10 +152,10 @@ def _run(args: argparse.Namespace) -> int:
         check_output(args.output, force=force, protect_harvest=True)
     if args.map is not None:
         check_output(args.map, force=force, inputs=[args.output])
-    args.treatments = _labels(args.treatments)
-    args.checks = _labels(args.checks)
-    args.sub_treatments = _labels(args.sub_treatments)
-    args.control = _labels(args.control)
+    args.treatments = _labels(args.treatments, "--treatments")
+    args.checks = _labels(args.checks, "--checks")
+    args.sub_treatments = _labels(args.sub_treatments, "--sub-treatments")
+    args.control = _labels(args.control, "--control")
     book = layout(
         args.layout,
         args.treatments,

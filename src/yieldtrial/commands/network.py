@@ -337,9 +337,64 @@ def read_network(
             "moisture_pct and harvested_area_m2 with their Chinese names); name the yield "
             "column with --response COLUMN or map a header with --column 'HEADER=yield_kg_ha'"
         )
+    left_out: list[str] = []
+    if response in plots.columns and (response == "yield" or response.startswith("yield_")):
+        plots, left_out = _leave_out_negative_yields(plots, response, by)
     if args.unit and response in plots.columns:
         plots, response = _in_unit(plots, response, args.unit, config.crop)
-    return plots, response, []
+    return plots, response, left_out
+
+
+def _leave_out_negative_yields(
+    plots: pd.DataFrame, response: str, by: list[str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Leave out the trials holding a negative yield, as trials with invalid harvest records.
+
+    A yield below 0 is a typing error (a minus sign, a difference pasted into the yield
+    column); analysed, it pulled its site's means down without a word. ``report`` refuses it
+    (``read_plots``); a network reports the trial left out and analyses the others.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if any(c not in plots.columns for c in by):
+        return plots, []  # the engine names the missing trial key
+    values = pd.to_numeric(plots[response], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        negative = values < 0
+    if not negative.any():
+        return plots, []
+    keys = plots[by].astype(str).agg(" / ".join, axis=1)
+    left_out: list[str] = []
+    left_out_sites: list[tuple[str, str]] = list(plots.attrs.get("left_out_sites", []))
+    dropped = np.zeros(len(plots), dtype=bool)
+    for key in dict.fromkeys(keys[negative]):
+        in_trial = (keys == key).to_numpy()
+        first = int(np.flatnonzero(in_trial & negative)[0])
+        plot = (
+            f" (plot {str(plots['plot_id'].iloc[first])!r})" if "plot_id" in plots.columns else ""
+        )
+        count = int((in_trial & negative).sum())
+        more = f" and {count - 1} more" if count > 1 else ""
+        reason = (
+            f"row {plots.index[first]!r}{plot}: {response} = {plots[response].iloc[first]!r}"
+            f"{more} is negative; a yield cannot be below 0: correct the value, or blank it "
+            "(a blank is a missing plot)"
+        )
+        left_out.append(f"{'/'.join(by)} {key!r}: {reason}")
+        left_out_sites.append((str(key), reason))
+        dropped |= in_trial
+    if dropped.all():
+        raise DataValidationError(
+            f"every trial holds a negative yield ({len(left_out)} of {len(left_out)}); "
+            f"first: {left_out[0]}"
+        )
+    for message in left_out:
+        print_message(f"yieldtrial: warning: left out {message}")
+    kept = plots.loc[~dropped].copy()
+    kept.attrs = dict(plots.attrs)
+    kept.attrs["left_out_sites"] = left_out_sites
+    return kept, left_out
 
 
 def _harvest_names(plots: pd.DataFrame) -> dict[str, str]:
@@ -451,14 +506,14 @@ def _standardized(
             trials_warned.setdefault(" ".join(str(item.message).split()), []).append(repr(key))
         valid[response] = convert_yield(yields, "kg/ha", unit, crop=crop)
         tables.append(valid)
-    _print_trial_warnings(trials_warned, "/".join(by))
-    for message in left_out:
-        print_message(f"yieldtrial: warning: left out {' '.join(message.split())}")
-    if not tables:
+    if not tables:  # the error line alone: no warning line for each trial it names
         raise DataValidationError(
             f"every trial's harvest records are invalid ({len(left_out)} of {len(left_out)}); "
             f"first: {left_out[0]}"
         )
+    _print_trial_warnings(trials_warned, "/".join(by))
+    for message in left_out:
+        print_message(f"yieldtrial: warning: left out {' '.join(message.split())}")
     combined = pd.concat(tables)
     combined.attrs = dict(plots.attrs)
     combined.attrs["left_out_sites"] = left_out_sites

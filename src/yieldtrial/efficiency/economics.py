@@ -39,7 +39,7 @@ from yieldtrial._typing import Numeric, like_input
 from yieldtrial.efficiency.nutrients import FertilizerInput, _template, products_by_treatment
 from yieldtrial.efficiency.table import _as_mapping
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import as_numeric, check_range
+from yieldtrial.io.checks import as_numeric, check_range, real_float
 
 __all__ = [
     "ECONOMICS_COLUMNS",
@@ -317,7 +317,7 @@ def economics_table(
         raise DataValidationError(
             f"control {control!r} has no yield; treatments: {', '.join(y_map)}."
         )
-    check_range("grain_price_per_kg", float(grain_price_per_kg), low=0)
+    check_range("grain_price_per_kg", real_float(grain_price_per_kg), low=0)
     if not str(currency).strip():
         raise DataValidationError('currency must be stated, e.g. currency="CNY".')
     costs = fertilizer_cost_per_ha(fertilizer, prices=prices)

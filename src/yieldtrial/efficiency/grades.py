@@ -23,7 +23,7 @@ import pandas as pd
 
 from yieldtrial._typing import Numeric, like_input
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import as_numeric, check_option, check_range
+from yieldtrial.io.checks import as_numeric, check_option, check_range, real_float
 
 __all__ = [
     "ADDITIVE_N_PCT",
@@ -444,7 +444,7 @@ def _grade_number(value: Any, grade: object) -> float:
     try:
         if isinstance(value, bool):
             raise TypeError
-        return float(value)
+        return real_float(value) if isinstance(value, int) else float(value)
     except (TypeError, ValueError):
         raise DataValidationError(
             f"fertilizer grade {grade!r}: content {value!r} is not a number; give percent of "

@@ -72,7 +72,7 @@ from yieldtrial.efficiency.nutrients import (
     treatment_nutrient_rates,
 )
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import check_option, check_range
+from yieldtrial.io.checks import check_option, check_range, real_float
 
 __all__ = [
     # re-exported nutrient accounting (defined in yieldtrial.nutrients)
@@ -175,7 +175,7 @@ def _as_mapping(values: Mapping[str, float] | pd.Series | None, name: str) -> di
     out: dict[str, float] = {}
     for key, value in items:
         try:
-            out[str(key)] = float(value)
+            out[str(key)] = real_float(value) if isinstance(value, int) else float(value)
         except (TypeError, ValueError):
             raise DataValidationError(
                 f"{name}: treatment {key!r} has {value!r}, not a number [kg/ha]."

@@ -41,6 +41,7 @@ __all__ = [
     "check_setting_finite",
     "is_python_number",
     "is_series",
+    "real_float",
     "match_option",
     "outside_interval",
 ]
@@ -84,7 +85,7 @@ def check_alpha(alpha: object, name: str = "alpha", where: str = "") -> float:
     yieldtrial.errors.DataValidationError: alpha = 0.9; a significance level must be from 0.0001 to 0.5, e.g. 0.05 or 0.01.
     """  # noqa: E501
     low, high = ALPHA_RANGE
-    value = float(alpha) if is_real_number(alpha) else float("nan")  # type: ignore[arg-type]
+    value = real_float(alpha) if is_real_number(alpha) else float("nan")
     if not low <= value <= high:  # NaN fails too
         prefix = f"{where}: " if where else ""
         raise DataValidationError(
@@ -159,7 +160,7 @@ def check_margin_pct(margin_pct: object, where: str = "") -> float:
         )
     if not is_real_number(margin_pct):
         raise DataValidationError(f"{prefix}{name} = {margin_pct!r}; expected a number.")
-    value = float(margin_pct)  # type: ignore[arg-type]
+    value = real_float(margin_pct)
     if value != value or value in (float("inf"), float("-inf")):
         raise DataValidationError(f"{prefix}{name} = {margin_pct!r}; expected a finite number.")
     if not 0.0 <= value < 100.0:
@@ -168,6 +169,33 @@ def check_margin_pct(margin_pct: object, where: str = "") -> float:
             "of the control mean from 0 (at least as good as the control) to below 100, e.g. 5."
         )
     return value
+
+
+def real_float(value: object) -> float:
+    """Return a real number as a float; an integer too large for a float is +-inf.
+
+    ``float(10**400)`` raises OverflowError (a trial.toml or notebook may hold such an
+    integer); as infinity it meets the same "expected a finite number" check as ``inf``.
+
+    Parameters
+    ----------
+    value : object
+        A real number (``int``, ``float``, NumPy scalar, ``Decimal``, ``Fraction``).
+
+    Returns
+    -------
+    float
+        ``float(value)``, or ``inf`` / ``-inf`` where that overflows.
+
+    Examples
+    --------
+    >>> real_float(13), real_float(10**400), real_float(-(10**400))
+    (13.0, inf, -inf)
+    """
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        return float("-inf") if value < 0 else float("inf")  # type: ignore[operator]
 
 
 def is_python_number(value: object) -> TypeGuard[float | int]:
@@ -276,7 +304,12 @@ def as_numeric(value: Any, name: str) -> Numeric:
     array([1., 2.])
     """
     if is_python_number(value):
-        return float(value)
+        return real_float(value)
+    if value is None:
+        raise DataValidationError(
+            f"{name} is None; give a number, a NumPy array or a pandas Series (a missing "
+            "value inside an array or Series is NaN)"
+        )
     import numpy as np
 
     _refuse_non_measurements(value, name)
@@ -295,6 +328,11 @@ def as_numeric(value: Any, name: str) -> Numeric:
         if isinstance(value, (np.integer, np.floating)):
             return float(value)
         array = np.asarray(value, dtype=float)
+    except OverflowError:
+        raise DataValidationError(
+            f"{name} holds an integer too large for a number ({_first_huge(value)}); give "
+            "the measured values (a mass, area or percentage is far below 1e308)"
+        ) from None
     except (TypeError, ValueError) as exc:
         shown = _first_non_numeric(value)
         raise DataValidationError(
@@ -302,6 +340,21 @@ def as_numeric(value: Any, name: str) -> Numeric:
             f"got {shown} ({type(value).__name__}). Convert text cells to numbers first."
         ) from exc
     return float(array) if array.ndim == 0 else array
+
+
+def _first_huge(value: Any) -> str:
+    """Return the first integer of ``value`` that a float cannot hold, shortened."""
+    import numpy as np
+
+    for item in np.asarray(value, dtype=object).reshape(-1):
+        try:
+            float(item)
+        except OverflowError:
+            text = str(item)
+            return text if len(text) <= 20 else f"{text[:8]}...{text[-4:]} ({len(text)} digits)"
+        except (TypeError, ValueError):
+            continue
+    return "?"
 
 
 def _refuse_non_measurements(value: Any, name: str) -> None:

@@ -334,6 +334,11 @@ def _file_path(path: str | os.PathLike[str]) -> Path:
     raw = os.fspath(path)
     if not raw:
         raise FileAccessError("the output file name is empty; give a file name")
+    if "\0" in raw:  # the operating system cannot take it (os.stat raises ValueError)
+        raise FileAccessError(
+            f"cannot write {raw!r}: the file name holds a NUL character (\\0), which no file "
+            "name can hold; give a name in plain characters"
+        )
     if os.path.basename(raw) in ("", ".", "..") or (os.altsep and raw.endswith(os.altsep)):
         raise FileAccessError(
             f"cannot write {raw!r}: it names a folder, not a file; give a file name (e.g. "
@@ -547,7 +552,7 @@ def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
 def _resolved(path: str | os.PathLike[str]) -> Path:
     try:
         return Path(path).resolve()
-    except (OSError, RuntimeError):  # symlink loop: compare as given
+    except (OSError, RuntimeError, ValueError):  # symlink loop, NUL in the name: as given
         return Path(os.path.abspath(path))
 
 

@@ -215,7 +215,7 @@ def _check_binary(head: bytes, name: str) -> None:
 def _codec(encoding: str, name: str) -> str:
     try:
         info = codecs.lookup(encoding)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL character in the name
         raise DataValidationError(
             f"{name}: unknown text encoding {encoding!r}; use e.g. 'utf-8', 'gb18030' or 'big5'"
         ) from None
@@ -1278,7 +1278,11 @@ def tidy_headers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
             )
         keep.append(position)
     tidy = frame.iloc[:, keep].copy() if len(keep) < frame.shape[1] else frame
-    tidy.columns = [_validation.clean_text(str(c)).strip() for c in tidy.columns]
+    # a zero-width space or a BOM pasted into a header ('\ufefftreatment') is invisible in
+    # every editor: the column was not found and the message showed the escape
+    tidy.columns = [
+        _validation.INVISIBLE.sub("", _validation.clean_text(str(c))).strip() for c in tidy.columns
+    ]
     _check_header_names(tidy.columns, name)
     return tidy
 

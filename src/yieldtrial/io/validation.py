@@ -372,8 +372,9 @@ _CONTROL = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
 )
 #: Invisible characters that split a label without showing: zero-width space, (non-)joiner,
-#: word joiner, BOM / zero-width no-break space, soft hyphen.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+#: word joiner, BOM / zero-width no-break space, soft hyphen (removed from labels and headers).
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE = INVISIBLE
 #: A label in need of more than the fast path: anything but printable ASCII, surrounding
 #: spaces, a CSV-neutralising quote, or a number written with a zero fraction ("101.0").
 _SPECIAL_LABEL = re.compile(r"[^\x20-\x7e]|^\s|\s$|^'[=+\-@]|^[+-]?\d+\.0+$")

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, MissingExtraError
-from yieldtrial.io.checks import check_alpha, is_real_number
+from yieldtrial.io.checks import check_alpha, is_real_number, real_float
 from yieldtrial.network._batch import PER_TREATMENT_COLUMNS, PER_TRIAL_COLUMNS, Settings
 from yieldtrial.network._engine import (
     Coded,
@@ -588,8 +588,10 @@ def _control_list(control: Any) -> list[str]:
 
 
 def _check_cv_options(warn: Any, strong: Any, exclude: Any) -> None:
-    def number(v: Any) -> bool:
-        return isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v)
+    def number(v: Any) -> bool:  # 10**400 is not a finite number (np.isfinite raised on it)
+        return (
+            isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(real_float(v))
+        )
 
     if not (number(warn) and number(strong) and 0 < warn <= strong):
         raise DataValidationError(

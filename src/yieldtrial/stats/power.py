@@ -56,7 +56,7 @@ import numpy as np
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import ALPHA_RANGE as _ALPHA_RANGE
-from yieldtrial.io.checks import check_alpha
+from yieldtrial.io.checks import check_alpha, real_float
 from yieldtrial.stats._common import warn_fraction_pct
 
 __all__ = [
@@ -110,7 +110,7 @@ def _real(value: Any, what: str) -> float:
     """``value`` as a finite float, or a DataValidationError naming ``what``."""
     if isinstance(value, bool | str | bytes) or not isinstance(value, numbers.Real):
         raise DataValidationError(f"{what} must be a number; got {value!r}")
-    out = float(value)
+    out = real_float(value)  # 10**400 is inf, refused below
     if not np.isfinite(out):
         raise DataValidationError(f"{what} must be a finite number; got {value!r}")
     return out
@@ -120,7 +120,7 @@ def _whole(value: Any, what: str, minimum: int, maximum: int) -> int:
     """``value`` as an int in [minimum, maximum] (whole floats such as 4.0 accepted)."""
     if isinstance(value, bool | str | bytes) or not isinstance(value, numbers.Real):
         raise DataValidationError(f"{what} must be a whole number; got {value!r}")
-    number = float(value)
+    number = real_float(value)  # 10**400 is inf, refused below
     if not (np.isfinite(number) and number == int(number) and minimum <= number <= maximum):
         raise DataValidationError(
             f"{what} must be a whole number from {minimum} to {maximum:,}; got {value!r}"
@@ -134,7 +134,7 @@ def _percentages(value: Any, what: str, *, maximum: float, minimum: float = MIN_
         raise DataValidationError(f"{what} must be a percentage (a number); got {value!r}")
     try:
         arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int such as 10**400
         raise DataValidationError(
             f"{what} must be a percentage (a number); got {value!r}"
         ) from None
