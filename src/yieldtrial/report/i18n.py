@@ -548,6 +548,15 @@ def translate_message(text: str, lang: str) -> str:
                 + factor
                 + (" " if factor[-1:].isascii() else "")
             )
+        declared = re.fullmatch(
+            r"the declared design '(?P<design>\w+)' is analysed without (?P<what>.+)",
+            values.get("consequence") or "",
+        )
+        if declared:  # a design-column rename under a declared design (io.plots)
+            key = f"design.{declared['design']}"
+            design = STRINGS[key]["zh"] if key in STRINGS else declared["design"]
+            what = _TERMS_ZH.get(declared["what"], declared["what"])
+            values["consequence"] = f"按所声明的{design}分析，不使用{what}"
         if "crop" in values:
             values["crop"] = CROPS_ZH.get(values["crop"].strip().lower(), values["crop"])
         if "items" in values:
