@@ -219,7 +219,7 @@ def _run(args: argparse.Namespace) -> int:
     margin = config.margin_pct
     progress = _Bar() if sys.stderr.isatty() else None
     with stage("analysing the trials"):
-        result = analyze_many(
+        result, analysis_warnings = _analyse_noting_warnings(lambda: analyze_many(
             plots,
             by=by,
             response=response,
@@ -234,13 +234,16 @@ def _run(args: argparse.Namespace) -> int:
             progress=progress,
             margin_pct=margin,
             treatment_order=[item.label for item in config.treatments],
-        )
+        ))  # fmt: skip
     _check_some_trial_analysed(result, left_out)
     _check_some_trial_included(result, args.exclude_cv_above)
     with stage("stability and the report"):
         options = _report_options(result, config, args)
         options["synthetic"] = synthetic_data(plots)
         options["left_out"] = plots.attrs.get("left_out_sites", [])  # listed in the site strip
+        # the warnings printed on stderr are notes of the report too (as report's warnings)
+        noted = [*plots.attrs.get("reading_warnings", []), *analysis_warnings]
+        options["notes"] = [*options.get("notes", []), *noted]
         fmt = "markdown" if args.output is None else network_format_for_path(args.output)
         if args.output is not None and fmt in COMPANION_FORMATS:
             # a network of more sites than the report lists: the complete per-site tables
@@ -275,22 +278,51 @@ def _run(args: argparse.Namespace) -> int:
 TRIAL_WARNINGS_SHOWN = 20
 
 
-def _print_trial_warnings(warned: dict[str, list[str]], by: str) -> None:
-    """Print each trial warning once, with the trials it concerns, then a count of the rest."""
+def _print_trial_warnings(warned: dict[str, list[str]], by: str) -> list[str]:
+    """Print each trial warning once, with the trials it concerns, then a count of the rest.
+
+    Returns the warnings printed (without the ``yieldtrial: warning:`` prefix), for the
+    report's notes.
+    """
     from yieldtrial.io.validation import list_items
 
-    lines = [
-        f"yieldtrial: warning: {by} {list_items(keys)}: {text}" for text, keys in warned.items()
-    ]
-    for line in lines[:TRIAL_WARNINGS_SHOWN]:
-        print_message(line)
+    lines = [f"{by} {list_items(keys)}: {text}" for text, keys in warned.items()]
+    shown = lines[:TRIAL_WARNINGS_SHOWN]
     if len(lines) > TRIAL_WARNINGS_SHOWN:
         more = len(lines) - TRIAL_WARNINGS_SHOWN
         trials = len({key for keys in list(warned.values())[TRIAL_WARNINGS_SHOWN:] for key in keys})
-        print_message(
-            f"yieldtrial: warning: {more:,} more warning(s) about {trials:,} trial(s) not shown; "
+        shown.append(
+            f"{more:,} more warning(s) about {trials:,} trial(s) not shown; "
             "analyse those trials alone (yieldtrial report) to see them"
         )
+    for line in shown:
+        print_message(f"yieldtrial: warning: {line}")
+    return shown
+
+
+def _analyse_noting_warnings(analyse: Any) -> tuple[Any, list[str]]:
+    """Run ``analyse()``; print its yieldtrial warnings and return them for the report's notes.
+
+    The network engine warns of what it does not model (the incomplete blocks of an alpha
+    field book, ...); as the single-trial report lists its warnings, the network report
+    lists these in its notes, besides the ``yieldtrial: warning:`` line on stderr.
+    """
+    from yieldtrial.commands._input import one_line, print_warning
+    from yieldtrial.errors import YieldTrialWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", YieldTrialWarning)
+        result = analyse()
+    noted: list[str] = []
+    for item in caught:
+        if not issubclass(item.category, YieldTrialWarning):  # another library's: as it was
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+            continue
+        print_warning(str(item.message))
+        line = one_line(str(item.message))
+        if line not in noted:
+            noted.append(line)
+    return result, noted
 
 
 def read_network(
@@ -451,7 +483,7 @@ def _standardized(
             trials_warned.setdefault(" ".join(str(item.message).split()), []).append(repr(key))
         valid[response] = convert_yield(yields, "kg/ha", unit, crop=crop)
         tables.append(valid)
-    _print_trial_warnings(trials_warned, "/".join(by))
+    plots.attrs["reading_warnings"] = _print_trial_warnings(trials_warned, "/".join(by))
     for message in left_out:
         print_message(f"yieldtrial: warning: left out {' '.join(message.split())}")
     if not tables:
