@@ -987,6 +987,7 @@ def _build(
     row_label: Callable[[Any], str],
     file_rows: bool,
     separator: str | None = None,
+    parsed_ids: list[np.ndarray | None] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     headers = [str(c) for c in raw.columns]
     if not headers:
@@ -1064,7 +1065,10 @@ def _build(
                     f"needs a {column} (delete rows that are not plots)"
                 )
     _check_values(frame, display, row_label, problems)
-    problems.add(_validation.duplicate_id_problem(frame, ["site", "plot_id"]))
+    # parsed_ids: the plot ids as integers, kept by the streamed reader (parsed once)
+    problems.add(
+        _validation.duplicate_id_problem(frame, ["site", "plot_id"], parsed_ids=parsed_ids)
+    )
     problems.raise_if_any()
     frame = _convert_units(frame)
     _check_complete(frame, display, row_label, problems)
