@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -35,8 +36,9 @@ def test_network_writes_html_with_across_site_table_and_win_rates(plots_csv, tmp
     assert code == 0
     text = out.read_text(encoding="utf-8")
     assert "<h2>Treatments across sites</h2>" in text
+    headers = re.sub(r"<span[^>]*>|</span>", "", text)  # a hyphenated header word: a span
     for header in ("Across-site mean", "% of check", "&gt; check", "&lt; check", "Win rate %"):
-        assert header in text
+        assert header in headers
     assert "<h2>Sites</h2>" in text and "must be numeric" in text
     assert "wrote" in capsys.readouterr().err
 
@@ -425,3 +427,37 @@ def test_network_report_notes_list_the_reading_warnings(tmp_path, capsys):
     assert "every impurity_pct value lies in [0, 1)" in capsys.readouterr().err
     notes = _notes(out.read_text(encoding="utf-8"))
     assert any("every impurity\\_pct value lies in \\[0, 1)" in n for n in notes), notes
+
+
+def test_network_column_renaming_the_blocks_warns_and_notes_the_crd(plots_csv, tmp_path, capsys):
+    """--column block=foo left every site a CRD without a word; it warns, and the note says so."""
+    out = tmp_path / "n.md"
+    argv = ["network", str(plots_csv), "--control", "CK", "--column", "block=foo", "-o", str(out)]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "yieldtrial: warning: plots.csv: column 'block' is renamed to 'foo'" in err
+    assert "analysed as a completely randomized design (CRD)" in err
+    notes = _notes(out.read_text(encoding="utf-8"))
+    assert any("column 'block' is renamed to 'foo'" in n for n in notes), notes
+
+
+def test_network_column_renaming_the_blocks_of_a_declared_rcbd_is_the_error_alone(
+    plots_csv, tmp_path, capsys
+):
+    """--design rcbd without its blocks: the error alone, no warning that it runs as a CRD."""
+    out = tmp_path / "n.md"
+    argv = ["network", str(plots_csv), "--control", "CK", "--design", "rcbd",
+            "--column", "block=foo", "-o", str(out)]  # fmt: skip
+    assert main(argv) == 1 and not out.exists()
+    err = capsys.readouterr().err
+    assert err.startswith("yieldtrial: error: design='rcbd' needs block=<column>")
+    assert "warning" not in err
+
+
+def test_network_column_renaming_the_blocks_names_the_declared_crd(plots_csv, tmp_path, capsys):
+    """Under --design crd the rename warning names the declared design."""
+    out = tmp_path / "n.md"
+    argv = ["network", str(plots_csv), "--control", "CK", "--design", "crd",
+            "--column", "block=foo", "-o", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    assert "so the declared design 'crd' is analysed without the blocks;" in capsys.readouterr().err

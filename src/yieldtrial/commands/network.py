@@ -31,7 +31,7 @@ from yieldtrial.commands._input import (
     check_file_options,
     settings_from_args,
 )
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io.output import check_output, shown_path, write_output
 from yieldtrial.io.progress import draw_status, end_status, print_message, stage
 
@@ -183,6 +183,8 @@ def _report_options(result: Any, config: Any, args: argparse.Namespace) -> dict[
 
 
 def _run(args: argparse.Namespace) -> int:
+    from yieldtrial.commands._input import one_line, print_warning
+    from yieldtrial.io.plots import declared_design_rename
     from yieldtrial.io.sources import expand_sources
     from yieldtrial.network import analyze_many
     from yieldtrial.report.companions import COMPANION_FORMATS, companion_path
@@ -208,7 +210,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.output is not None:
         check_output(args.output, force=getattr(args, "force", False), inputs=inputs)
     by = [c.strip() for c in (args.by or "site").split(",") if c.strip()]
-    with stage("reading the plot tables"):
+    with stage("reading the plot tables"), warnings.catch_warnings(record=True) as held:
+        # the reader's own warnings (a design column renamed away) wait for the analysis:
+        # a declared design that needs the column fails with its error alone
+        warnings.simplefilter("always", YieldTrialWarning)
         plots, response, left_out = read_network(files, config, by=by, args=args)
     mapped = {str(k): str(v) for k, v in plots.attrs.get("column_map", {}).items()}
     treatment = mapped.get(args.treatment, args.treatment)  # a header of the file is fine
@@ -235,6 +240,17 @@ def _run(args: argparse.Namespace) -> int:
             margin_pct=margin,
             treatment_order=[item.label for item in config.treatments],
         ))  # fmt: skip
+    declared = args.design or config.design
+    read_warnings: list[str] = []
+    for item in held:
+        if not isinstance(item.message, YieldTrialWarning):  # another library's: as it was
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+            continue
+        message = (
+            item.message if declared is None else declared_design_rename(item.message, declared)
+        )
+        read_warnings.append(str(message))
+        print_warning(str(message))
     _check_some_trial_analysed(result, left_out)
     _check_some_trial_included(result, args.exclude_cv_above)
     with stage("stability and the report"):
@@ -242,7 +258,11 @@ def _run(args: argparse.Namespace) -> int:
         options["synthetic"] = synthetic_data(plots)
         options["left_out"] = plots.attrs.get("left_out_sites", [])  # listed in the site strip
         # the warnings printed on stderr are notes of the report too (as report's warnings)
-        noted = [*plots.attrs.get("reading_warnings", []), *analysis_warnings]
+        noted = [
+            *(one_line(m) for m in read_warnings),
+            *plots.attrs.get("reading_warnings", []),
+            *analysis_warnings,
+        ]
         options["notes"] = [*options.get("notes", []), *noted]
         fmt = "markdown" if args.output is None else network_format_for_path(args.output)
         if args.output is not None and fmt in COMPANION_FORMATS:

@@ -331,6 +331,7 @@ def map_plot_headers(
     """
     headers = [str(c) for c in raw.columns]
     mapping, _ = _map_columns(headers, columns, name)
+    _warn_lost_design_roles(mapping, name)  # --column block=foo: the network's CRD, said
     frame = raw.copy()
     frame.columns = [mapping[h] for h in headers]
     frame.attrs = {"column_map": mapping, "source": name}

@@ -335,7 +335,9 @@ def network_note(text: str, lang: str) -> str:
     about = _ABOUT_TRIALS.match(text)  # a warning the command printed, naming its trials
     if about is not None:
         return _trials_warning(about)
-    return text
+    from yieldtrial.report.i18n import translate_message
+
+    return translate_message(text, "zh")  # a reading warning, as the single-trial report's
 
 
 #: "site 'A', 'B' and 3 more: <warning>": a warning of ``yieldtrial network`` naming trials.
