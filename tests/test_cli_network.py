@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -35,8 +36,9 @@ def test_network_writes_html_with_across_site_table_and_win_rates(plots_csv, tmp
     assert code == 0
     text = out.read_text(encoding="utf-8")
     assert "<h2>Treatments across sites</h2>" in text
+    headers = re.sub(r"<span[^>]*>|</span>", "", text)  # a hyphenated header word: a span
     for header in ("Across-site mean", "% of check", "&gt; check", "&lt; check", "Win rate %"):
-        assert header in text
+        assert header in headers
     assert "<h2>Sites</h2>" in text and "must be numeric" in text
     assert "wrote" in capsys.readouterr().err
 
@@ -368,3 +370,94 @@ def test_network_of_alpha_field_books_warns_that_incomplete_blocks_are_ignored(
     err = capsys.readouterr().err
     assert "yieldtrial: warning: site 'A', 'B', 'C': 3 trials have incomplete blocks" in err
     assert "the network analysis ignores them" in err and "yieldtrial report" in err
+
+
+def _alpha_network(plots_csv, tmp_path):
+    """Sites A-C of ``plots_csv`` with an incomplete_block column (alpha field books)."""
+    frame = pd.read_csv(plots_csv)
+    frame = frame[frame["site"] != "D"].assign(incomplete_block=lambda f: f.index % 2 + 1)
+    path = tmp_path / "alpha.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _notes(markdown: str) -> list[str]:
+    """Return the bullets of the report's last section (Notes / 说明)."""
+    section = markdown.rsplit("\n## ", 1)[1].split("\n---")[0]
+    return [line[2:] for line in section.splitlines() if line.startswith("- ")]
+
+
+def test_network_report_notes_list_the_ignored_incomplete_blocks(plots_csv, tmp_path, capsys):
+    """The incomplete-block warning is a note of the report, not only a line on stderr."""
+    out = tmp_path / "n.md"
+    assert main(["network", str(_alpha_network(plots_csv, tmp_path)), "--control", "CK",
+                 "-o", str(out)]) == 0  # fmt: skip
+    assert "3 trials have incomplete blocks" in capsys.readouterr().err
+    notes = _notes(out.read_text(encoding="utf-8"))
+    assert any(n.startswith("site 'A', 'B', 'C': 3 trials have incomplete blocks") for n in notes)
+
+
+def test_network_report_notes_list_the_ignored_incomplete_blocks_in_chinese(plots_csv, tmp_path):
+    """In a Chinese report the note reads in Chinese, naming the sites."""
+    out = tmp_path / "n.md"
+    assert main(["network", str(_alpha_network(plots_csv, tmp_path)), "--control", "CK",
+                 "--lang", "zh", "-o", str(out)]) == 0  # fmt: skip
+    notes = _notes(out.read_text(encoding="utf-8"))
+    assert any(
+        n.startswith("试点 'A'、'B'、'C'：3 个试验有不完全区组") and "随机区组设计" in n
+        for n in notes
+    ), notes
+
+
+def test_network_report_notes_list_the_reading_warnings(tmp_path, capsys):
+    """A warning about the harvest records of some sites is a note too (as report's warnings)."""
+    folder = tmp_path / "sites"
+    folder.mkdir()
+    for site in ("太谷", "榆次"):
+        lines = ["小区号,处理,重复,面积(亩),鲜重(kg),含水量(%),杂质率(%)"]
+        for block in (1, 2, 3):
+            for i, treatment in enumerate(("CK", "N1")):
+                # impurity 0.5 everywhere: below 1, perhaps a fraction (warned, used as given)
+                lines.append(f"{block}-{treatment},{treatment},{block},0.05,{30 + i + block * 0.3}"
+                             ",15.0,0.5")  # fmt: skip
+        (folder / f"{site}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "n.md"
+    argv = ["network", str(folder), "--crop", "wheat", "--control", "CK", "-o", str(out)]
+    assert main(argv) == 0
+    assert "every impurity_pct value lies in [0, 1)" in capsys.readouterr().err
+    notes = _notes(out.read_text(encoding="utf-8"))
+    assert any("every impurity\\_pct value lies in \\[0, 1)" in n for n in notes), notes
+
+
+def test_network_column_renaming_the_blocks_warns_and_notes_the_crd(plots_csv, tmp_path, capsys):
+    """--column block=foo left every site a CRD without a word; it warns, and the note says so."""
+    out = tmp_path / "n.md"
+    argv = ["network", str(plots_csv), "--control", "CK", "--column", "block=foo", "-o", str(out)]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "yieldtrial: warning: plots.csv: column 'block' is renamed to 'foo'" in err
+    assert "analysed as a completely randomized design (CRD)" in err
+    notes = _notes(out.read_text(encoding="utf-8"))
+    assert any("column 'block' is renamed to 'foo'" in n for n in notes), notes
+
+
+def test_network_column_renaming_the_blocks_of_a_declared_rcbd_is_the_error_alone(
+    plots_csv, tmp_path, capsys
+):
+    """--design rcbd without its blocks: the error alone, no warning that it runs as a CRD."""
+    out = tmp_path / "n.md"
+    argv = ["network", str(plots_csv), "--control", "CK", "--design", "rcbd",
+            "--column", "block=foo", "-o", str(out)]  # fmt: skip
+    assert main(argv) == 1 and not out.exists()
+    err = capsys.readouterr().err
+    assert err.startswith("yieldtrial: error: design='rcbd' needs block=<column>")
+    assert "warning" not in err
+
+
+def test_network_column_renaming_the_blocks_names_the_declared_crd(plots_csv, tmp_path, capsys):
+    """Under --design crd the rename warning names the declared design."""
+    out = tmp_path / "n.md"
+    argv = ["network", str(plots_csv), "--control", "CK", "--design", "crd",
+            "--column", "block=foo", "-o", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    assert "so the declared design 'crd' is analysed without the blocks;" in capsys.readouterr().err

@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 
 from yieldtrial.cli import main
+from yieldtrial.errors import YieldTrialWarning
+from yieldtrial.trial import FieldTrial
 
 CONTROL = "CK常规施肥"
 TREATMENTS = ((CONTROL, 0.0), ("减氮20%", 0.6), ("增效剂", 1.2))
@@ -273,6 +275,48 @@ def test_column_renaming_the_blocks_warns_of_the_crd(raw_csv, tmp_path, capsys):
     results = json.loads(out.read_text(encoding="utf-8"))["results"]
     assert any("renamed to 'foo'" in note for note in results["warnings"])  # data-quality notes
     assert [row["source"] for row in results["anova"]["table"]] == ["treatment", "residual"]
+
+
+def test_column_renaming_the_blocks_of_a_declared_rcbd_is_the_error_alone(
+    raw_csv, tmp_path, capsys
+):
+    """``--design rcbd`` without its blocks errors; no warning says it runs as a CRD."""
+    out = tmp_path / "r.json"
+    argv = ["report", str(raw_csv), "--crop", "wheat", "--control", CONTROL, "--no-figures"]
+    code = main([*argv, "--design", "rcbd", "--column", "重复=foo", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and not out.exists()
+    assert err.startswith("yieldtrial: error: design 'rcbd' needs a block column")
+    assert "warning" not in err and "completely randomized" not in err
+
+
+def test_column_renaming_the_blocks_of_a_declared_crd_names_the_declared_design(
+    raw_csv, tmp_path, capsys
+):
+    """Under a declared design the rename warning names it, not the detected fallback."""
+    out = tmp_path / "r.json"
+    argv = ["report", str(raw_csv), "--crop", "wheat", "--control", CONTROL, "--no-figures"]
+    assert main([*argv, "--design", "crd", "--column", "重复=foo", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "so the declared design 'crd' is analysed without the blocks;" in err
+    assert "analysed as a completely randomized design" not in err
+    notes = json.loads(out.read_text(encoding="utf-8"))["results"]["warnings"]
+    assert any("the declared design 'crd'" in note for note in notes)
+
+
+def test_from_csv_rename_warning_names_the_declared_design(raw_csv):
+    """FieldTrial.from_csv(design='rcbd') with the row column renamed: the RCBD runs."""
+    plots = raw_csv.parent / "with_rows.csv"
+    frame = pd.read_csv(raw_csv)
+    frame["row"] = 1
+    frame.to_csv(plots, index=False)
+    with pytest.warns(
+        YieldTrialWarning, match="the declared design 'rcbd' is analysed without the field rows"
+    ):
+        trial = FieldTrial.from_csv(
+            plots, crop="wheat", control=CONTROL, design="rcbd", columns={"row": "r1"}
+        )
+    assert trial.design == "rcbd"
 
 
 def test_flags_carry_the_trial_toml_names(raw_csv, tmp_path):

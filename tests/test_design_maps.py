@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from yieldtrial.design import field_map, rcbd
+from yieldtrial.errors import DataValidationError
 
 
 @pytest.fixture(autouse=True)
@@ -353,3 +354,11 @@ def test_unknown_map_language_is_refused() -> None:
 
     with pytest.raises(DataValidationError, match="lang='fr': use 'en' or 'zh'"):
         field_map(rcbd(["CK", "T1"], blocks=2, seed=1), lang="fr")
+
+
+def test_field_map_refuses_plots_sharing_a_position() -> None:
+    """A field book with two plots at one position is refused, as plot_field refuses it."""
+    book = rcbd(["CK", "T1", "T2"], blocks=2, seed=1)
+    book.loc[1, ["row", "column"]] = book.loc[0, ["row", "column"]].to_numpy()
+    with pytest.raises(DataValidationError, match=r"field map: 2 plots share a row and column"):
+        field_map(book)

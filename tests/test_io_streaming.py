@@ -420,3 +420,30 @@ def test_no_pyarrow_tip_when_not_a_terminal(monkeypatch, capsys, tmp_path):
     code, err, _ = _run(monkeypatch, capsys, path, tmp_path / "out.csv", stream=True)
     assert code == 0
     assert standardize_command.PYARROW_TIP not in err
+
+
+def test_plot_ids_are_parsed_once_per_block(monkeypatch, capsys, tmp_path, spy):
+    """The duplicate-id check's parse is the one the ids across blocks use: once a block."""
+    from yieldtrial.io import validation
+
+    parses: list[int] = []
+    real = validation.digit_text_integers
+
+    def counting(values):
+        parses.append(len(values))
+        return real(values)
+
+    monkeypatch.setattr(validation, "digit_text_integers", counting)
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, _table())
+    assert spy == ["streamed"] and streamed == memory
+    blocks = len(parses) - 1  # the in-memory reference parses the whole table once
+    assert parses[0] == 400 and sum(parses[1:]) == 400  # each streamed plot parsed once
+    assert blocks > 10  # 400 plots in blocks of about 17 rows
+
+
+def test_zero_padded_ids_stream_byte_identical(monkeypatch, capsys, tmp_path, spy):
+    """Ids such as '0101' (digits, not canonical integers) are compared as text, as before."""
+    frame = _table()
+    frame["plot_id"] = frame["plot_id"].str.zfill(4)
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, frame)
+    assert spy == ["streamed"] and streamed == memory and memory[0] == 0

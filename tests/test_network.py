@@ -843,3 +843,54 @@ def test_field_positions_of_an_rcbd_do_not_warn():
     with warnings.catch_warnings():
         warnings.simplefilter("error", YieldTrialWarning)
         _analyze(df)
+
+
+# ------------------------------------------------ the input checks on every accepted input type
+
+
+def _dask(df: pd.DataFrame) -> object:
+    dd = pytest.importorskip("dask.dataframe")  # the `dask` extra
+    return dd.from_pandas(df, npartitions=3)
+
+
+def test_dask_control_of_no_trial_is_the_pandas_error():
+    """A misspelt control is refused for a dask DataFrame too (it failed every trial)."""
+    with pytest.raises(DataValidationError, match=r"control 'ck' is not a treatment of any trial"):
+        _analyze(_dask(_network(n_sites=5)), control="ck")
+
+
+def test_dask_incomplete_blocks_are_named_as_ignored():
+    """A dask DataFrame of alpha field books warns as the pandas one does."""
+    import dask
+
+    from yieldtrial.errors import YieldTrialWarning
+
+    data = _dask(_alpha_network())
+    with (
+        dask.config.set(scheduler="sync"),
+        pytest.warns(YieldTrialWarning, match=r"site 'site02': 1 trial has incomplete blocks"),
+    ):
+        result = _analyze(data, dunnett_pvalues="none")
+    assert result.per_trial["status"].tolist() == ["ok", "ok", "ok"]
+
+
+def test_dask_rows_and_columns_within_replicates_are_named_as_ignored():
+    """Rows and columns numbered within each replicate warn for a dask DataFrame too."""
+    import dask
+
+    from yieldtrial.errors import YieldTrialWarning
+
+    df = _network(n_sites=2)
+    df["row"] = np.where(df["site"] == "site01", df.index % 2 + 1, df.index // 2 + 1)
+    df["column"] = np.where(df["site"] == "site01", df.index % 4 // 2 + 1, 1)
+    with (
+        dask.config.set(scheduler="sync"),
+        pytest.warns(YieldTrialWarning, match=r"site 'site01': row and column are numbered"),
+    ):
+        _analyze(_dask(df), dunnett_pvalues="none")
+
+
+def test_other_input_types_are_refused_naming_the_accepted_ones():
+    """A dict of columns is neither pandas nor dask: refused, naming both."""
+    with pytest.raises(DataValidationError, match="must be a pandas or dask DataFrame; got dict"):
+        _analyze(_network(n_sites=2).to_dict("list"))

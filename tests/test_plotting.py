@@ -114,6 +114,26 @@ def test_plot_field_needs_positions() -> None:
         plot_field(PLOTS.drop(columns="row"))
 
 
+def test_plot_field_refuses_plots_sharing_a_position() -> None:
+    """Two plots at row 1, column 1 are refused, naming them (they were drawn one over another)."""
+    shared = PLOTS.assign(row=[1, 1, 1, 1, 2, 2], column=[1, 2, 3, 1, 2, 3])  # p3 on p0
+    with pytest.raises(
+        DataValidationError,
+        match=r"field map: 2 plots share a row and column position \(1 position; row 1, "
+        r"column 1: plots 'p0', 'p3'\), so one would be drawn over another",
+    ):
+        plot_field(shared)
+
+
+def test_plot_field_refuses_positions_numbered_within_each_block() -> None:
+    """Rows restarting at 1 in block 2 (a row-column layout) name the fix: one block at a time."""
+    within = PLOTS.assign(row=1)  # blocks 1 and 2 both on row 1, columns 1-3
+    with pytest.raises(DataValidationError, match=r"6 plots share .* \(3 positions;") as error:
+        plot_field(within)
+    assert "plots[plots['block'] == 1]" in str(error.value)
+    plot_field(within[within["block"] == "1"])  # one block: its own positions, drawn
+
+
 def test_svg_keeps_chinese_text_as_text() -> None:
     """Chinese labels stay text in the SVG (svg.fonttype none), not glyph paths."""
     ax = plot_means(MEANS, ylabel="产量（kg/mu）")

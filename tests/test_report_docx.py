@@ -471,3 +471,26 @@ def test_squared_unit_never_wraps_before_its_superscript(header: str, unit: str)
     assert wrap_lines(header, text_em(unit))[-1] == unit
     assert not any(line.startswith("²") for line in wrap_lines(header, 1.0))
     assert narrowest >= text_em(unit) * 9.0 * 25.4 / 72  # the whole unit on one line [mm]
+
+
+def test_unit_with_a_space_never_wraps_inside() -> None:
+    """A header "N rate (kg N/ha)" wrapped as "N rate (kg" / "N/ha)": now the unit is whole."""
+    from yieldtrial.report._widths import column_extent_mm, glue_unit, text_em, wrap_lines
+
+    header = glue_unit("N rate (kg N/ha)")
+    assert header == "N rate (kg\u00a0N/ha)"  # U+00A0 inside the unit only
+    assert wrap_lines(header, 1.0, bold=True) == ["N", "rate", "(kg\u00a0N/ha)"]
+    narrowest, _ = column_extent_mm(header, ["90.0"], numeric=True, font_pt=9.0)
+    assert narrowest >= text_em("(kg\u00a0N/ha)", bold=True) * 9.0 * 25.4 / 72  # [mm]
+
+
+def test_docx_headers_glue_their_units_and_other_formats_keep_the_text() -> None:
+    """The DOCX header cell holds "(kg N/ha)" with a no-break space; Markdown a plain one."""
+    from yieldtrial.report.model import Column, Report, Section, Table
+
+    table = Table("t", [Column("n", "N rate (kg N/ha)", "number", 1)], [{"n": 90.0}])
+    report = Report("probe", "en", [Section("s", "S", [table])])
+    document = docx.Document(io.BytesIO(report.to_docx()))
+    header = document.tables[0].rows[0].cells[0].text  # wrapped at the space before the unit
+    assert header.split("\n")[-1] == "(kg\u00a0N/ha)"
+    assert "| N rate (kg N/ha) |" in report.to_markdown()

@@ -123,3 +123,20 @@ def test_wide_tables_use_the_window_width_on_a_wide_screen() -> None:
     assert "max-content" not in css.split("@media print")[1]
     html = _report("zh").to_html()
     assert "@media screen and (min-width: 200mm)" in html  # the stylesheet is inlined
+
+
+@pytest.mark.parametrize(
+    ("label", "html"),
+    [
+        ("N rate (kg N/ha)", 'N rate <span class="w">(kg\u00a0N/ha)</span>'),
+        ("PFP (kg/kg N)", 'PFP <span class="w">(kg/kg\u00a0N)</span>'),
+        ("Sub-plot factor", '<span class="w">Sub-plot</span> factor'),
+        ("PFP vs CK1 (%) †", 'PFP vs CK1 <span class="w">(%)\u00a0†</span>'),
+    ],
+    ids=["unit-space", "unit-end", "hyphen", "mark"],
+)
+def test_html_header_breaks_neither_in_a_unit_nor_at_a_hyphen(label: str, html: str) -> None:
+    """Narrow columns broke "(kg" / "N/ha)", "Sub-" / "plot" and put "†" on its own line."""
+    from yieldtrial.report.render_html import header_html
+
+    assert header_html(label) == html

@@ -61,7 +61,7 @@ def _markdown(folder: Path, lang: str) -> str:
 
 def test_reml_verdict_names_satterthwaite(tmp_path: Path) -> None:
     md = _markdown(_split_plot_with_missing_plot(tmp_path), "en")
-    assert "main: " in md and "(mixed-model F test, Satterthwaite df, P = " in md
+    assert "Main-plot factor: " in md and "(mixed-model F test, Satterthwaite df, P = " in md
     assert "satterthwaite df" not in md  # the library's error-term key, lowercase
     assert "F test against REML" not in md
 
@@ -135,7 +135,9 @@ def test_boundary_component_methods_say_satterthwaite_pools(tmp_path: Path) -> N
     tests/data/r_reference/, case ``sp_boundary_complete``).
     """
     md = _markdown(_split_plot_with_missing_plot(tmp_path), "en")
-    assert "The REML estimate of Blocks x main is zero (the boundary): Satterthwaite's df" in md
+    assert (
+        "The REML estimate of Blocks x main-plot factor is zero (the boundary): Satterthwaite's df"
+    ) in md
     assert "pool its stratum with the one below (as lmerTest)" in md
     assert "Even with no plot missing these df are then not the stratum df" in md
     assert "With no plot missing these equal the stratum df" not in md
@@ -143,7 +145,9 @@ def test_boundary_component_methods_say_satterthwaite_pools(tmp_path: Path) -> N
 
 def test_boundary_component_methods_kenward_roger(tmp_path: Path) -> None:
     md = _markdown(_split_plot_with_missing_plot(tmp_path, "kenward-roger"), "en")
-    assert "The REML estimate of Blocks x main is zero (the boundary): Kenward-Roger's df" in md
+    assert (
+        "The REML estimate of Blocks x main-plot factor is zero (the boundary): Kenward-Roger's df"
+    ) in md
     # Kenward-Roger keeps the stratum df at the boundary (R: case sp_boundary_complete)
     assert "With no plot missing these equal the stratum df of the ANOVA." in md
 

@@ -70,7 +70,8 @@ def test_network_html_uses_the_report_template(result) -> None:
     from yieldtrial.report.network import render
 
     text = str(render(result, "html"))
-    assert '<table class="data' in text and "<main>" in text and "Across-site mean" in text
+    assert '<table class="data' in text and "<main>" in text
+    assert '<span class="w">Across-site</span> mean' in text  # no break after its hyphen
 
 
 def test_network_docx_output(network_csv, tmp_path) -> None:

@@ -270,6 +270,16 @@ def _design_column_renamed() -> list[str]:
     return _caught(lambda: read_plots(plots, columns={"重复": "备注"}))
 
 
+def _declared_design_column_renamed() -> list[str]:
+    # the same rename under a declared CRD: the warning names the declared design
+    plots = _plots().rename(columns={"block": "重复"})
+    return _caught(
+        lambda: FieldTrial.from_dataframe(
+            plots, crop="wheat", control="CK", design="crd", columns={"重复": "备注"}
+        )
+    )
+
+
 #: Report-reaching warnings: the case and a fragment of the English text it must raise.
 CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "impurity as fractions": (_impurity_fractions, "every impurity_pct value lies in [0, 1)"),
@@ -294,6 +304,10 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "lost augmented entry": (_lost_augmented_entry, "augmented design: 1 entry without a yield"),
     "intra-block df": (_alpha_intra_block_df, "in the intra-block model the residuals are"),
     "design column renamed": (_design_column_renamed, "is renamed to '备注'"),
+    "design column renamed, design declared": (
+        _declared_design_column_renamed,
+        "the declared design 'crd' is analysed without the blocks",
+    ),
     # API only (a network report does not go through FieldTrial.analyze_sites)
     "analyze_sites design": (_analyze_sites_design, "analyze_sites analyses each site as"),
 }

@@ -519,6 +519,61 @@ def plot_yields(
 _FIELD_FONT = 8.0
 
 
+def check_own_positions(
+    plots: pd.DataFrame, *, row: str = "row", column: str = "column", what: str = "field map"
+) -> None:
+    """Refuse plots that share a row and column position: a map would draw one over another.
+
+    The report's field-layout section gives a note instead of a map for such a table
+    (``map.positions_repeat``); :func:`plot_field` and
+    :func:`yieldtrial.design.field_map` refuse it with the plots named.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        One row per plot, with numeric ``row`` and ``column`` positions.
+    row, column : str
+        Position columns.
+    what : str
+        The figure, for the message.
+
+    Raises
+    ------
+    DataValidationError
+        If two plots have the same row and column, naming the first shared position
+        and its plots.
+
+    Examples
+    --------
+    >>> check_own_positions(pd.DataFrame({"row": [1, 1], "column": [1, 2]}))
+    >>> check_own_positions(pd.DataFrame({"plot_id": ["101", "201"], "row": [1, 1],
+    ...                                   "column": [2, 2]}))
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: field map: 2 plots share a row and column position ...
+    """
+    position = pd.DataFrame(
+        {"row": pd.to_numeric(plots[row]), "column": pd.to_numeric(plots[column])}
+    )
+    shared = position.duplicated(keep=False).to_numpy()
+    if not shared.any():
+        return
+    from yieldtrial.io.validation import list_items
+
+    first = position[shared].iloc[0]
+    same = ((position["row"] == first["row"]) & (position["column"] == first["column"])).to_numpy()
+    ids = plots["plot_id"] if "plot_id" in plots.columns else pd.Series(plots.index)
+    cells = len(position[shared].drop_duplicates())
+    raise DataValidationError(
+        f"{what}: {int(shared.sum()):,} plots share a row and column position ({cells:,} "
+        f"position{'s' if cells > 1 else ''}; {row} {first['row']:g}, {column} "
+        f"{first['column']:g}: plots {list_items(repr(str(p)) for p in ids[same])}), so one "
+        "would be drawn over another and no map is drawn. Check the row and column of each "
+        "plot; a layout numbered within each block (a row-column design) is drawn one block "
+        "at a time (plots[plots['block'] == 1])"
+    )
+
+
 @_with_fonts
 def plot_field(
     plots: pd.DataFrame,
@@ -560,7 +615,8 @@ def plot_field(
     Raises
     ------
     DataValidationError
-        If the table has no ``row``/``column`` positions.
+        If the table has no ``row``/``column`` positions, or two plots share a position
+        (:func:`check_own_positions`).
     """
     for col in (value, row, column):
         _pick(plots, col, (), "field map")
@@ -570,6 +626,7 @@ def plot_field(
             f"field map needs numeric {row!r} and {column!r} positions for every plot; some are "
             "missing or not numbers."
         )
+    check_own_positions(plots, row=row, column=column)
     rows = pos[row].to_numpy(dtype=int)
     cols = pos[column].to_numpy(dtype=int)
     r0, c0 = rows.min(), cols.min()

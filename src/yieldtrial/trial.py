@@ -116,17 +116,25 @@ def _read_deferring_warnings(
     return value, list(caught)
 
 
-def _reemit(caught: list[warnings.WarningMessage], *, stacklevel: int = 3) -> None:
+def _reemit(
+    caught: list[warnings.WarningMessage], *, stacklevel: int = 3, design: str | None = None
+) -> None:
     """Warn again, attributed ``stacklevel`` frames up from here (the library's caller).
 
     Only yieldtrial's own warnings move to the caller; any other (a dependency's
     DeprecationWarning, a numpy RuntimeWarning) keeps its origin, so the default filters
     treat it as if it had not been held back (a DeprecationWarning inside pandas is not
-    shown in the user's notebook cell).
+    shown in the user's notebook cell).  ``design``: the declared design, named by a
+    design-column rename warning instead of the detected design's fallback.
     """
+    from yieldtrial.io.plots import declared_design_rename
+
     for item in caught:
         if issubclass(item.category, YieldTrialWarning):
-            warnings.warn(item.message, item.category, stacklevel=stacklevel)
+            message = item.message
+            if design is not None and isinstance(message, Warning):
+                message = declared_design_rename(message, design)
+            warnings.warn(message, stacklevel=stacklevel)
         else:
             warnings.warn_explicit(
                 item.message, item.category, item.filename, item.lineno, source=item.source
@@ -462,7 +470,7 @@ class FieldTrial:
             source=file,
             source_sha256=digest,
         ))  # fmt: skip
-        _reemit(caught + built)
+        _reemit(caught + built, design=trial.design if design is not None else None)
         return trial
 
     @classmethod
@@ -519,7 +527,7 @@ class FieldTrial:
             block_effects=block_effects,
             ddf=ddf,
         ))  # fmt: skip
-        _reemit(caught + built)
+        _reemit(caught + built, design=trial.design if design is not None else None)
         return trial
 
     @classmethod

@@ -31,7 +31,7 @@ from yieldtrial.commands._input import (
     check_file_options,
     settings_from_args,
 )
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io.output import check_output, shown_path, write_output
 from yieldtrial.io.progress import draw_status, end_status, print_message, stage
 
@@ -183,6 +183,8 @@ def _report_options(result: Any, config: Any, args: argparse.Namespace) -> dict[
 
 
 def _run(args: argparse.Namespace) -> int:
+    from yieldtrial.commands._input import one_line, print_warning
+    from yieldtrial.io.plots import declared_design_rename
     from yieldtrial.io.sources import expand_sources
     from yieldtrial.network import analyze_many
     from yieldtrial.report.companions import COMPANION_FORMATS, companion_path
@@ -208,7 +210,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.output is not None:
         check_output(args.output, force=getattr(args, "force", False), inputs=inputs)
     by = [c.strip() for c in (args.by or "site").split(",") if c.strip()]
-    with stage("reading the plot tables"):
+    with stage("reading the plot tables"), warnings.catch_warnings(record=True) as held:
+        # the reader's own warnings (a design column renamed away) wait for the analysis:
+        # a declared design that needs the column fails with its error alone
+        warnings.simplefilter("always", YieldTrialWarning)
         plots, response, left_out = read_network(files, config, by=by, args=args)
     mapped = {str(k): str(v) for k, v in plots.attrs.get("column_map", {}).items()}
     treatment = mapped.get(args.treatment, args.treatment)  # a header of the file is fine
@@ -219,7 +224,7 @@ def _run(args: argparse.Namespace) -> int:
     margin = config.margin_pct
     progress = _Bar() if sys.stderr.isatty() else None
     with stage("analysing the trials"):
-        result = analyze_many(
+        result, analysis_warnings = _analyse_noting_warnings(lambda: analyze_many(
             plots,
             by=by,
             response=response,
@@ -234,13 +239,31 @@ def _run(args: argparse.Namespace) -> int:
             progress=progress,
             margin_pct=margin,
             treatment_order=[item.label for item in config.treatments],
+        ))  # fmt: skip
+    declared = args.design or config.design
+    read_warnings: list[str] = []
+    for item in held:
+        if not isinstance(item.message, YieldTrialWarning):  # another library's: as it was
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+            continue
+        message = (
+            item.message if declared is None else declared_design_rename(item.message, declared)
         )
+        read_warnings.append(str(message))
+        print_warning(str(message))
     _check_some_trial_analysed(result, left_out)
     _check_some_trial_included(result, args.exclude_cv_above)
     with stage("stability and the report"):
         options = _report_options(result, config, args)
         options["synthetic"] = synthetic_data(plots)
         options["left_out"] = plots.attrs.get("left_out_sites", [])  # listed in the site strip
+        # the warnings printed on stderr are notes of the report too (as report's warnings)
+        noted = [
+            *(one_line(m) for m in read_warnings),
+            *plots.attrs.get("reading_warnings", []),
+            *analysis_warnings,
+        ]
+        options["notes"] = [*options.get("notes", []), *noted]
         fmt = "markdown" if args.output is None else network_format_for_path(args.output)
         if args.output is not None and fmt in COMPANION_FORMATS:
             # a network of more sites than the report lists: the complete per-site tables
@@ -275,22 +298,51 @@ def _run(args: argparse.Namespace) -> int:
 TRIAL_WARNINGS_SHOWN = 20
 
 
-def _print_trial_warnings(warned: dict[str, list[str]], by: str) -> None:
-    """Print each trial warning once, with the trials it concerns, then a count of the rest."""
+def _print_trial_warnings(warned: dict[str, list[str]], by: str) -> list[str]:
+    """Print each trial warning once, with the trials it concerns, then a count of the rest.
+
+    Returns the warnings printed (without the ``yieldtrial: warning:`` prefix), for the
+    report's notes.
+    """
     from yieldtrial.io.validation import list_items
 
-    lines = [
-        f"yieldtrial: warning: {by} {list_items(keys)}: {text}" for text, keys in warned.items()
-    ]
-    for line in lines[:TRIAL_WARNINGS_SHOWN]:
-        print_message(line)
+    lines = [f"{by} {list_items(keys)}: {text}" for text, keys in warned.items()]
+    shown = lines[:TRIAL_WARNINGS_SHOWN]
     if len(lines) > TRIAL_WARNINGS_SHOWN:
         more = len(lines) - TRIAL_WARNINGS_SHOWN
         trials = len({key for keys in list(warned.values())[TRIAL_WARNINGS_SHOWN:] for key in keys})
-        print_message(
-            f"yieldtrial: warning: {more:,} more warning(s) about {trials:,} trial(s) not shown; "
+        shown.append(
+            f"{more:,} more warning(s) about {trials:,} trial(s) not shown; "
             "analyse those trials alone (yieldtrial report) to see them"
         )
+    for line in shown:
+        print_message(f"yieldtrial: warning: {line}")
+    return shown
+
+
+def _analyse_noting_warnings(analyse: Any) -> tuple[Any, list[str]]:
+    """Run ``analyse()``; print its yieldtrial warnings and return them for the report's notes.
+
+    The network engine warns of what it does not model (the incomplete blocks of an alpha
+    field book, ...); as the single-trial report lists its warnings, the network report
+    lists these in its notes, besides the ``yieldtrial: warning:`` line on stderr.
+    """
+    from yieldtrial.commands._input import one_line, print_warning
+    from yieldtrial.errors import YieldTrialWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", YieldTrialWarning)
+        result = analyse()
+    noted: list[str] = []
+    for item in caught:
+        if not issubclass(item.category, YieldTrialWarning):  # another library's: as it was
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+            continue
+        print_warning(str(item.message))
+        line = one_line(str(item.message))
+        if line not in noted:
+            noted.append(line)
+    return result, noted
 
 
 def read_network(
@@ -511,7 +563,7 @@ def _standardized(
             f"every trial's harvest records are invalid ({len(left_out)} of {len(left_out)}); "
             f"first: {left_out[0]}"
         )
-    _print_trial_warnings(trials_warned, "/".join(by))
+    plots.attrs["reading_warnings"] = _print_trial_warnings(trials_warned, "/".join(by))
     for message in left_out:
         print_message(f"yieldtrial: warning: left out {' '.join(message.split())}")
     combined = pd.concat(tables)

@@ -175,8 +175,8 @@ def field_map(
     Raises
     ------
     DataValidationError
-        If a position column is missing, or ``fieldbook`` has more than
-        :data:`MAP_MAX_PLOTS` plots.
+        If a position column is missing, two plots share a row and column position, or
+        ``fieldbook`` has more than :data:`MAP_MAX_PLOTS` plots.
 
     Examples
     --------
@@ -361,6 +361,9 @@ def _draw(
         )
     check_map_size(len(fieldbook))
     _check_positions(fieldbook)
+    from yieldtrial.plotting import check_own_positions
+
+    check_own_positions(fieldbook)  # plots at one position would be drawn over one another
     # numbers, not text: the rows "9" and "10" of a table read as text sorted "10" first
     attrs = dict(fieldbook.attrs)
     fieldbook = fieldbook.assign(

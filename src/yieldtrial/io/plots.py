@@ -331,6 +331,7 @@ def map_plot_headers(
     """
     headers = [str(c) for c in raw.columns]
     mapping, _ = _map_columns(headers, columns, name)
+    _warn_lost_design_roles(mapping, name)  # --column block=foo: the network's CRD, said
     frame = raw.copy()
     frame.columns = [mapping[h] for h in headers]
     frame.attrs = {"column_map": mapping, "source": name}
@@ -822,7 +823,10 @@ def _warn_lost_design_roles(mapping: Mapping[str, str], name: str) -> None:
 
     ``--column block=foo`` keeps the blocks as an extra column ``foo``: legitimate for a
     factor, but the design then falls back to a simpler one (an RCBD analysed as a CRD)
-    without a word.  Warned only when no other column takes the role.
+    without a word.  Warned only when no other column takes the role.  The warning carries
+    ``lost_design_role = (name, header, new, role)``, so a caller that knows the declared
+    design rewords it with :func:`declared_design_rename` (the fallback said here is what
+    happens when the design is detected from the layout).
     """
     present = set(mapping.values())
     for header, new in mapping.items():
@@ -831,14 +835,62 @@ def _warn_lost_design_roles(mapping: Mapping[str, str], name: str) -> None:
         role = header if header in _DESIGN_ROLES else recognise_header(header)[0]
         if role not in _DESIGN_ROLES or role in present or recognise_header(new)[0] is not None:
             continue
-        what, consequence = _DESIGN_ROLES[role]
-        warnings.warn(
-            f"{name}: column {header!r} is renamed to {new!r} (columns=, --column or "
-            f"[columns] of trial.toml), a name yieldtrial gives no role, so {consequence}; "
-            f"to keep {what}, map it to {role} instead (--column '{header}={role}')",
-            YieldTrialWarning,
-            stacklevel=4,
-        )
+        warning = YieldTrialWarning(_lost_role_message(name, header, new, role))
+        warning.lost_design_role = (name, header, new, role)  # type: ignore[attr-defined]
+        warnings.warn(warning, stacklevel=4)
+
+
+def _lost_role_message(
+    name: str, header: str, new: str, role: str, design: str | None = None
+) -> str:
+    what, consequence = _DESIGN_ROLES[role]
+    if design is not None:  # the declared design runs without the column (else it refused)
+        consequence = f"the declared design {design!r} is analysed without {what}"
+    return (
+        f"{name}: column {header!r} is renamed to {new!r} (columns=, --column or "
+        f"[columns] of trial.toml), a name yieldtrial gives no role, so {consequence}; "
+        f"to keep {what}, map it to {role} instead (--column '{header}={role}')"
+    )
+
+
+def declared_design_rename(message: Warning, design: str) -> Warning:
+    """Reword a design-column rename warning for the design the trial declared.
+
+    The warning :func:`read_plots` raises says what happens when the design is detected
+    from the layout ("the trial is analysed as a completely randomized design"); a trial
+    with a declared design either refuses the missing column (an error, shown alone) or
+    analyses the declared design without it, which this message says.
+
+    Parameters
+    ----------
+    message : Warning
+        A warning caught while reading the plot table; any other than the rename warning
+        is returned unchanged.
+    design : str
+        The trial's declared design (``rcbd``, ``split_plot``, ...).
+
+    Returns
+    -------
+    Warning
+        The reworded warning, or ``message``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _warn_lost_design_roles({"row": "r1"}, "plots.csv")
+    >>> reworded = str(declared_design_rename(caught[0].message, "rcbd"))
+    >>> "so the declared design 'rcbd' is analysed without the field rows;" in reworded
+    True
+    """
+    lost = getattr(message, "lost_design_role", None)
+    if lost is None:
+        return message
+    name, header, new, role = lost
+    reworded = YieldTrialWarning(_lost_role_message(name, header, new, role, design=design))
+    reworded.lost_design_role = lost  # type: ignore[attr-defined]
+    return reworded
 
 
 def _missing_columns_message(frame: pd.DataFrame, hints: list[str]) -> str | None:
@@ -936,6 +988,7 @@ def _build(
     row_label: Callable[[Any], str],
     file_rows: bool,
     separator: str | None = None,
+    parsed_ids: list[np.ndarray | None] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     headers = [str(c) for c in raw.columns]
     if not headers:
@@ -1013,7 +1066,10 @@ def _build(
                     f"needs a {column} (delete rows that are not plots)"
                 )
     _check_values(frame, display, row_label, problems)
-    problems.add(_validation.duplicate_id_problem(frame, ["site", "plot_id"]))
+    # parsed_ids: the plot ids as integers, kept by the streamed reader (parsed once)
+    problems.add(
+        _validation.duplicate_id_problem(frame, ["site", "plot_id"], parsed_ids=parsed_ids)
+    )
     problems.raise_if_any()
     frame = _convert_units(frame)
     _check_complete(frame, display, row_label, problems)

@@ -404,13 +404,14 @@ class _PlotIds:
         self.hashes: list[np.ndarray] = []  # 64-bit hashes of other ids
         self.repeated = False
 
-    def add(self, plots: pd.DataFrame) -> None:
+    def add(self, plots: pd.DataFrame, parsed: list[np.ndarray | None] | None = None) -> None:
+        """Add a block's ids; ``parsed``: its ids as the duplicate-id check parsed them."""
         if "site" in plots:
             self.hashes.append(
                 pd.util.hash_pandas_object(plots[["site", "plot_id"]], index=False).to_numpy()
             )
             return
-        ints = _plain_integers(plots["plot_id"])
+        ints = parsed[0] if parsed else _plain_integers(plots["plot_id"])
         if ints is None:
             self.hashes.append(_text_hashes(plots["plot_id"]))
         elif len(ints):
@@ -499,8 +500,14 @@ class _Totals:
     high_yields: _Listing = field(default_factory=_Listing)
     result: StreamedTable = field(default_factory=StreamedTable)
 
-    def add(self, plots: pd.DataFrame, yield_kg_ha: pd.Series, settings: _Settings) -> None:
-        self.ids.add(plots)
+    def add(
+        self,
+        plots: pd.DataFrame,
+        yield_kg_ha: pd.Series,
+        settings: _Settings,
+        parsed_ids: list[np.ndarray | None] | None = None,
+    ) -> None:
+        self.ids.add(plots, parsed_ids)
         for column in ("treatment", "block"):
             if column in plots:
                 seen = self.labels.setdefault(column, {})
@@ -566,9 +573,17 @@ class _Totals:
 
 
 def _block_plots(
-    raw: pd.DataFrame, name: str, columns: Mapping[str, str] | None, separator: str = ","
+    raw: pd.DataFrame,
+    name: str,
+    columns: Mapping[str, str] | None,
+    separator: str = ",",
+    parsed_ids: list[np.ndarray | None] | None = None,
 ) -> pd.DataFrame:
-    """Validate one block as :func:`yieldtrial.read_plots` validates a table."""
+    """Validate one block as :func:`yieldtrial.read_plots` validates a table.
+
+    ``parsed_ids`` receives the block's plot ids as integers (or None) from the
+    duplicate-id check, so :class:`_PlotIds` does not parse them again.
+    """
     from yieldtrial.io.plots import _build
 
     with warnings.catch_warnings(record=True) as caught:
@@ -580,6 +595,7 @@ def _block_plots(
             row_label=lambda position: f"row {int(position) + 2}",
             file_rows=True,
             separator=separator,
+            parsed_ids=parsed_ids,
         )
     for item in caught:
         text = str(item.message)
@@ -734,7 +750,8 @@ def standardize_csv_stream(
     def block_table(raw: pd.DataFrame) -> pd.DataFrame:
         from yieldtrial.io.plots import has_harvest_columns
 
-        plots = _block_plots(raw, source.name, columns, opened.sep)
+        parsed_ids: list[np.ndarray | None] = []  # the plot ids, parsed once per block
+        plots = _block_plots(raw, source.name, columns, opened.sep, parsed_ids)
         mass = None
         if has_harvest_columns(plots):  # computed once, for the yield and the table
             mass = _yields.standardized_plot_mass_kg(
@@ -751,7 +768,7 @@ def standardize_csv_stream(
             shrink_pct_per_point=settings.shrink_pct_per_point,
             standardized_mass_kg=mass,
         )
-        totals.add(plots, yield_kg_ha, settings)
+        totals.add(plots, yield_kg_ha, settings, parsed_ids)
         table = _yields.yields_table(
             plots,
             yield_kg_ha,

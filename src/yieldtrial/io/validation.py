@@ -326,7 +326,12 @@ def check_analysable_scale(values: pd.Series, data: pd.DataFrame, name: str, uni
     )
 
 
-def duplicate_id_problem(data: pd.DataFrame, keys: Sequence[str]) -> str | None:
+def duplicate_id_problem(
+    data: pd.DataFrame,
+    keys: Sequence[str],
+    *,
+    parsed_ids: list[np.ndarray | None] | None = None,
+) -> str | None:
     """Describe plot ids that occur more than once.
 
     Parameters
@@ -335,6 +340,10 @@ def duplicate_id_problem(data: pd.DataFrame, keys: Sequence[str]) -> str | None:
         Plot table.
     keys : sequence of str
         Columns that together identify a plot, e.g. ``["plot_id"]`` or ``["site", "plot_id"]``.
+    parsed_ids : list, optional
+        When the ids are one column, receives them as :func:`digit_ids` with
+        ``canonical=True`` returns them (integers, or None), parsed once for both (the
+        streamed reader keeps them to compare ids across its blocks).
 
     Returns
     -------
@@ -344,7 +353,7 @@ def duplicate_id_problem(data: pd.DataFrame, keys: Sequence[str]) -> str | None:
     keys = [key for key in keys if key in data]
     if not keys:
         return None
-    if len(keys) == 1 and _unique_plain_integers(data[keys[0]]):
+    if len(keys) == 1 and _unique_plain_integers(data[keys[0]], parsed_ids):
         return None  # the usual numeric plot ids, checked without hashing text
     labelled = data.dropna(subset=keys)  # empty ids are reported on their own
     duplicated = labelled.duplicated(subset=keys, keep=False)
@@ -748,19 +757,35 @@ def digit_ids(values: pd.Series, *, canonical: bool = False) -> np.ndarray | Non
     -------
     ndarray of int64 or None
     """
+    return _digit_ids_and_zeros(values, canonical=canonical)[0]
+
+
+def _digit_ids_and_zeros(
+    values: pd.Series, *, canonical: bool = False
+) -> tuple[np.ndarray | None, bool]:
+    """:func:`digit_ids`, and whether a cell of two or more digits starts with ``0``."""
     pieces = text_buffers(values)
     if pieces is None or not len(values) or not _digits_only(pieces):
-        return None
+        return None, False
     if max((int(np.diff(o).max()) for _, o, _ in pieces if len(o) > 1), default=0) > 18:
-        return None
-    if canonical and _leading_count(pieces, b"0", 2):
-        return None
-    return digit_text_integers(values)
+        return None, False
+    zeros = bool(_leading_count(pieces, b"0", 2))
+    if canonical and zeros:
+        return None, True
+    return digit_text_integers(values), zeros
 
 
-def _unique_plain_integers(values: pd.Series) -> bool:
-    """Tell whether the cells are digit-only ids of up to 18 digits, all different."""
-    numbers = digit_ids(values)
+def _unique_plain_integers(
+    values: pd.Series, parsed_ids: list[np.ndarray | None] | None = None
+) -> bool:
+    """Tell whether the cells are digit-only ids of up to 18 digits, all different.
+
+    ``parsed_ids`` (a list) receives the ids as :func:`digit_ids` with ``canonical=True``
+    gives them, from the same parse.
+    """
+    numbers, zeros = _digit_ids_and_zeros(values)
+    if parsed_ids is not None:
+        parsed_ids.append(None if zeros else numbers)
     if numbers is None:
         return False
     # different numbers are different texts; equal numbers ("007", "7") may not be, and

@@ -458,6 +458,10 @@ def analyze_many(
     }
     if _is_dask(data):
         _check_columns(list(data.columns), needed)
+        # the checks of a pandas frame, on the design columns of the distinct plots
+        layout = _design_columns(data, by_list, treatment, block).compute()
+        _check_controls_present(layout[treatment], controls)
+        _warn_ignored_layout(layout, by_list, block, design, {response, treatment})
         per_trial, per_treatment = _dask_tables(data, options, progress)
         plots = data.compute() if combined == "mixedlm" else None
         codes = None
@@ -511,6 +515,18 @@ def analyze_many(
     per_trial.attrs["provenance"] = prov.to_dict()
     per_treatment.attrs["provenance"] = prov.to_dict()
     return NetworkResult(per_trial, per_treatment, across, prov, options)
+
+
+def _design_columns(data: Any, by: list[str], treatment: str, block: str | None) -> Any:
+    """Return the columns the input checks read (keys, treatment, block, layout), deduplicated.
+
+    A dask DataFrame is checked as a pandas one is (:func:`_check_controls_present`,
+    :func:`_warn_ignored_layout`) on this small projection, computed once; its rows are the
+    distinct combinations, so the checks see what they see in the full table.
+    """
+    layout = [c for c in ("incomplete_block", "row", "column") if c in data.columns]
+    columns = list(dict.fromkeys([*by, treatment, *([block] if block else []), *layout]))
+    return data[columns].drop_duplicates()
 
 
 def _trial_names(rows: pd.DataFrame, by: list[str]) -> list[str]:

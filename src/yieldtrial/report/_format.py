@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from yieldtrial.report.i18n import DEFAULT_FACTORS_ZH, t
+from yieldtrial.report.i18n import DEFAULT_FACTORS_EN, DEFAULT_FACTORS_ZH, t
 from yieldtrial.report.model import DEFAULT_NUMBER_STYLE
 
 __all__ = [
@@ -163,6 +163,8 @@ def source_label(source: str, lang: str) -> str:
     ('Blocks x tillage', 'Incomplete blocks (within replicates)')
     >>> source_label("irrigation:treatment", "zh")
     'irrigation × 处理'
+    >>> source_label("main", "en"), source_label("main:sub", "en")
+    ('Main-plot factor', 'Main-plot factor x sub-plot factor')
     """
     combined = re.fullmatch(r"satterthwaite\((\w+), (\w+)\)", source)
     if combined:
@@ -176,17 +178,26 @@ def source_label(source: str, lang: str) -> str:
     by_block = re.fullmatch(r"block:([^:]+)", source)  # a mixed model's block x factor term
     if by_block:
         return t("source.block_by", lang, factor=factor_label(by_block.group(1), lang))
-    if lang == "zh" and ":" in source:  # an interaction: irrigation:treatment -> irrigation × 处理
-        return " × ".join(factor_label(part, lang) for part in source.split(":"))
-    return factor_label(source, lang)
+    parts = source.split(":")
+    if lang == "zh" and len(parts) > 1:  # an interaction: irrigation:treatment -> irrigation × 处理
+        return " × ".join(factor_label(part, lang) for part in parts)
+    if len(parts) > 1 and any(part in DEFAULT_FACTORS_EN for part in parts):  # main:sub
+        first, *rest = parts
+        return " x ".join(
+            [factor_label(first, lang, capital=True)] + [factor_label(part, lang) for part in rest]
+        )
+    return factor_label(source, lang, capital=True)
 
 
-def factor_label(name: str, lang: str) -> str:
+def factor_label(name: str, lang: str, *, capital: bool = False) -> str:
     """Return the display name of a design factor: its column name, ``treatment`` translated.
 
-    In Chinese the canonical ``treatment`` column reads 处理, and the columns ``main`` and
-    ``sub`` that ``yieldtrial design split_plot`` writes read 主区因素 and 副区因素; any other
-    name, and every name in English, is shown as typed.
+    The columns ``main`` and ``sub`` that ``yieldtrial design split_plot`` writes read
+    main-plot factor and sub-plot factor (主区因素 and 副区因素 in Chinese); in Chinese the
+    canonical ``treatment`` column reads 处理; any other name is shown as typed.
+
+    ``capital``: a label that starts a sentence, a heading or a table cell (Main-plot
+    factor); a name as typed keeps its case.
 
     Examples
     --------
@@ -194,11 +205,14 @@ def factor_label(name: str, lang: str) -> str:
     ('处理', 'irrigation')
     >>> factor_label("main", "zh"), factor_label("sub", "zh"), factor_label("Main", "zh")
     ('主区因素', '副区因素', 'Main')
-    >>> factor_label("treatment", "en"), factor_label("main", "en")
-    ('treatment', 'main')
+    >>> factor_label("treatment", "en"), factor_label("main", "en"), factor_label("Main", "en")
+    ('treatment', 'main-plot factor', 'Main')
+    >>> factor_label("sub", "en", capital=True), factor_label("irrigation", "en", capital=True)
+    ('Sub-plot factor', 'irrigation')
     """
     if lang != "zh":
-        return name
+        label = DEFAULT_FACTORS_EN.get(name, name)
+        return label[:1].upper() + label[1:] if capital and name in DEFAULT_FACTORS_EN else label
     if name == "treatment":
         return t("col.treatment", lang)
     return DEFAULT_FACTORS_ZH.get(name, name)

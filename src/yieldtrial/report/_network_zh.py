@@ -56,6 +56,16 @@ def _missing(found: re.Match[str]) -> str:
 _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (
         re.compile(
+            r"^(?P<n>[\d,]+) more warning\(s\) about (?P<m>[\d,]+) trial\(s\) not shown; "
+            r"analyse those trials alone \(yieldtrial report\) to see them$"
+        ),
+        lambda m: (
+            f"另有 {m['n']} 条警告（涉及 {m['m']} 个试验）未列出；请单独分析这些试验"
+            "（yieldtrial report）查看。"
+        ),
+    ),
+    (
+        re.compile(
             rf"^(?P<n>[\d,]+) site\(s\) excluded for CV above (?P<cv>{_NUM}) % "
             r"\(exclude_cv_above\): (?P<items>.+)\.$"
         ),
@@ -322,7 +332,78 @@ def network_note(text: str, lang: str) -> str:
         found = pattern.match(text)
         if found is not None:
             return build(found)
-    return text
+    about = _ABOUT_TRIALS.match(text)  # a warning the command printed, naming its trials
+    if about is not None:
+        return _trials_warning(about)
+    from yieldtrial.report.i18n import translate_message
+
+    return translate_message(text, "zh")  # a reading warning, as the single-trial report's
+
+
+#: "site 'A', 'B' and 3 more: <warning>": a warning of ``yieldtrial network`` naming trials.
+_ABOUT_TRIALS = re.compile(
+    r"^(?P<by>[^\s']+) (?P<keys>'[^']*'(?:, '[^']*')*(?: and [\d,]+ more)?): (?P<text>.+)$"
+)
+
+#: The network's model of each trial, in Chinese (``network._warn_ignored_layout``).
+_MODELS = {
+    "an RCBD (response ~ treatment + block)": "随机区组设计（产量 ~ 处理 + 区组）",
+    "a completely randomized design": "完全随机设计",
+}
+
+#: The network's own warnings about some trials -> Chinese.
+_TRIAL_WARNINGS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(
+            r"^(?P<n>[\d,]+) trials? (?:have|has) incomplete blocks \(an incomplete_block "
+            r"column: an alpha design\); the network analysis ignores them and analyses every "
+            r"trial as (?P<model>.+?)\. For the incomplete-block model analyse such a trial "
+            r"alone: yieldtrial report <its file> \(the alpha design is detected\)$"
+        ),
+        lambda m: (
+            f"{m['n']} 个试验有不完全区组（incomplete_block 列：α 设计）；多点分析忽略不完全区组，"
+            f"各试验均按{_MODELS.get(m['model'], m['model'])}分析。如需不完全区组模型，请单独"
+            "分析该试验：yieldtrial report <该试验的文件>（自动识别 α 设计）。"
+        ),
+    ),
+    (
+        re.compile(
+            r"^row and column are numbered within each replicate in (?P<n>[\d,]+) trials? "
+            r"\(a row-column design\); the network analysis ignores rows and columns and "
+            r"analyses every trial as (?P<model>.+?)\. For the row-column model analyse such a "
+            r"trial alone: yieldtrial report <its file> with design = \"row_column\" in "
+            r"\[analysis\] of trial\.toml$"
+        ),
+        lambda m: (
+            f"{m['n']} 个试验的行号和列号在各重复内编号（行列设计）；多点分析忽略行和列，"
+            f"各试验均按{_MODELS.get(m['model'], m['model'])}分析。如需行列设计模型，请单独"
+            "分析该试验：yieldtrial report <该试验的文件>，并在 trial.toml 的 [analysis] 中"
+            '设 design = "row_column"。'
+        ),
+    ),
+)
+
+
+def _trials_warning(found: re.Match[str]) -> str:
+    """Return a warning naming its trials in Chinese ("试点 'A'、'B'：...").
+
+    Examples
+    --------
+    >>> network_note("site 'A' and 2 more: every impurity_pct value lies in [0, 1) "
+    ...              "(largest 0.5); if they are fractions, multiply by 100. Values below "
+    ...              "1 % are possible, so they are used as given", "zh")[:16]
+    "试点 'A' 等，另有 2 个："
+    """
+    from yieldtrial.report.i18n import translate_message
+
+    by = "/".join({"site": "试点", "year": "年份"}.get(k, k) for k in found["by"].split("/"))
+    keys = re.sub(r" and ([\d,]+) more$", r" 等，另有 \1 个", found["keys"]).replace(", ", "、")
+    text = found["text"]
+    for pattern, build in _TRIAL_WARNINGS:
+        own = pattern.match(text)
+        if own is not None:
+            return f"{by} {keys}：{build(own)}"
+    return f"{by} {keys}：{translate_message(text, 'zh')}"
 
 
 def site_reason(text: str, lang: str) -> str:

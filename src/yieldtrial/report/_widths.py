@@ -28,6 +28,7 @@ __all__ = [
     "MM_PER_PT",
     "TablePlan",
     "column_extent_mm",
+    "glue_unit",
     "plan_table",
     "segments",
     "text_em",
@@ -40,7 +41,7 @@ MM_PER_PT = 25.4 / 72
 #: Space added to each column: cell margins (1 mm each side) and 1.2 mm of slack [mm].
 COLUMN_PADDING_MM = 3.2
 
-_NARROW = set(".,:;'|!il ·")
+_NARROW = set(".,:;'|!il ·\u00a0")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 #: Characters that never start a line: closing brackets, punctuation, the illustrative-value
 #: mark and superscripts (the "²" of "(kg/mu)²" stays with its unit).
@@ -61,6 +62,37 @@ _PIECE = re.compile(
     r"|[^（(\[【\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
     r"|."
 )
+
+
+#: A header's unit: an innermost bracketed group with a "/" or "%" ("(kg N/ha)", "（kg/亩）").
+_UNIT = re.compile(r"[（(][^（()）]{0,16}[/%][^（()）]{0,16}[）)]")
+#: Line breaks between the words of a header: ordinary spaces only (a no-break space glues).
+_SPACES = re.compile(r"[ \t\r\n]+")
+
+
+def glue_unit(label: str) -> str:
+    r"""Return a header with its unit unbreakable: no-break spaces and hyphens inside it.
+
+    A header wraps at its spaces; "N rate (kg N/ha)" broke between "(kg" and "N/ha)".
+    Inside the bracketed unit a space becomes U+00A0 (no-break space) and a hyphen U+2011
+    (no-break hyphen); the rest of the header is unchanged.  The DOCX and HTML renderers
+    apply it to every header (Markdown, XLSX and JSON keep the text as written).
+
+    Examples
+    --------
+    >>> glue_unit("N rate (kg N/ha)")
+    'N rate (kg\xa0N/ha)'
+    >>> glue_unit("PFP (kg/kg N) †"), glue_unit("Sub-plot factor")
+    ('PFP (kg/kg\xa0N) †', 'Sub-plot factor')
+    >>> glue_unit("One-sided P (H0: T <= (1 - margin) x CK, adjusted)")  # no unit: as written
+    'One-sided P (H0: T <= (1 - margin) x CK, adjusted)'
+    """
+    return _UNIT.sub(lambda m: m.group().replace(" ", "\u00a0").replace("-", "\u2011"), label)
+
+
+def _words(text: str) -> list[str]:
+    """Split ``text`` at its ordinary spaces (not at a no-break space, as ``str.split``)."""
+    return [word for word in _SPACES.split(text) if word]
 
 
 _WIDE = {"%": 0.9, "@": 0.92, "&": 0.8, "M": 0.95, "W": 0.95, "m": 0.8, "w": 0.75, "—": 1.0}
@@ -98,7 +130,7 @@ def text_em(text: str, *, bold: bool = False) -> float:
 
 
 def segments(text: str) -> list[str]:
-    """Split ``text`` into the pieces a line may not break inside.
+    r"""Split ``text`` into the pieces a line may not break inside.
 
     Breaks are allowed at spaces, before an opening bracket and between a
     Chinese run and Latin text; a bracketed expression and a short word
@@ -111,13 +143,13 @@ def segments(text: str) -> list[str]:
     ['Dunnett', 'P', 'vs', 'CK1']
     >>> segments("比CK1±%"), segments("比CK1±（kg/亩）")
     (['比CK1±%'], ['比', 'CK1±', '（kg/亩）'])
-    >>> segments("PFP (kg/kg N)")
-    ['PFP', '(kg/kg', 'N)']
+    >>> segments("PFP (kg/kg N)"), segments(glue_unit("PFP (kg/kg N)"))
+    (['PFP', '(kg/kg', 'N)'], ['PFP', '(kg/kg\xa0N)'])
     >>> segments("方差（(kg/亩)²）")
     ['方差', '（(kg/亩)²）']
     """
     pieces: list[str] = []
-    for word in text.split():
+    for word in _words(text):
         short = text_em(word) <= _SHORT_WORD_EM
         if short and not any(ch in _OPENING_CHARS for ch in word[1:]):  # "比CK1±%", "(kg/mu)"
             pieces.append(word)
@@ -156,7 +188,7 @@ def wrap_lines(text: str, width_em: float, *, bold: bool = False) -> list[str]:
     """
     lines: list[str] = []
     current = ""
-    for word in text.split():
+    for word in _words(text):
         if current and word in _MARKS:  # "... (CNY/mu) †": the mark ends the line
             current += " " + word
             continue

@@ -113,6 +113,12 @@ CROPS_ZH: dict[str, str] = {
 #: The factor columns ``yieldtrial design split_plot`` writes -> their Chinese labels
 #: (names a user chose stay as typed).
 DEFAULT_FACTORS_ZH: dict[str, str] = {"main": "主区因素", "sub": "副区因素"}
+#: The same columns in an English report: the bare words "main" and "sub" read as what they are.
+DEFAULT_FACTORS_EN: dict[str, str] = {"main": "main-plot factor", "sub": "sub-plot factor"}
+#: A default factor name inside a strata message ("block x main, 6 df", "Look at the sub means").
+_DEFAULT_FACTOR_IN_MESSAGE = re.compile(
+    r"(?<= x )(?P<x>main|sub)(?=[,)])|(?<=Look at the )(?P<look>main|sub)(?= means per )"
+)
 
 _PLOT_LIST = re.compile(r"plot '([^']*)' = ")
 #: The note a lone moisture fraction gets in :func:`implausible_moisture_items`.
@@ -519,8 +525,11 @@ def translate_message(text: str, lang: str) -> str:
     'anything else'
     >>> translate_message("error_a (whole plots, block x N) has only 2 df", "en")
     'Error a (whole plots, block x N) has only 2 df'
+    >>> translate_message("error_a (whole plots, block x main) has only 2 df", "en")
+    'Error a (whole plots, block x main-plot factor) has only 2 df'
     """
     if lang != "zh":  # the strata's library keys as the report's tables name them
+        text = _DEFAULT_FACTOR_IN_MESSAGE.sub(lambda m: DEFAULT_FACTORS_EN[m.group()], text)
         return _ERROR_KEY.sub(lambda found: f"Error {found.group(1)}", text)
     for pattern, template in _MESSAGES_ZH:
         found = pattern.match(text)
@@ -539,6 +548,15 @@ def translate_message(text: str, lang: str) -> str:
                 + factor
                 + (" " if factor[-1:].isascii() else "")
             )
+        declared = re.fullmatch(
+            r"the declared design '(?P<design>\w+)' is analysed without (?P<what>.+)",
+            values.get("consequence") or "",
+        )
+        if declared:  # a design-column rename under a declared design (io.plots)
+            key = f"design.{declared['design']}"
+            design = STRINGS[key]["zh"] if key in STRINGS else declared["design"]
+            what = _TERMS_ZH.get(declared["what"], declared["what"])
+            values["consequence"] = f"按所声明的{design}分析，不使用{what}"
         if "crop" in values:
             values["crop"] = CROPS_ZH.get(values["crop"].strip().lower(), values["crop"])
         if "items" in values:

@@ -32,7 +32,7 @@ from xml.sax.saxutils import escape
 
 from yieldtrial.errors import MissingExtraError
 from yieldtrial.report._ooxml import deterministic_package, package_datetime
-from yieldtrial.report._widths import MM_PER_PT, TablePlan, plan_table, wrap_lines
+from yieldtrial.report._widths import MM_PER_PT, TablePlan, glue_unit, plan_table, wrap_lines
 from yieldtrial.report.model import Bullets, Figure, KeyValues, Paragraph, Table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -403,7 +403,7 @@ class _Writer:
             start += len(cols)
         first_text = next((i for i, c in enumerate(block.columns) if c.kind == "text"), 0)
         plan = plan_table(
-            [c.label for c in block.columns],
+            [glue_unit(c.label) for c in block.columns],
             columns,
             [c.kind != "text" for c in block.columns],
             portrait_mm=PORTRAIT_TEXT_MM,
@@ -507,6 +507,7 @@ class _Writer:
             props += '<w:vAlign w:val="bottom"/>' if bold else '<w:vAlign w:val="center"/>'
             if bold and text:  # header: wrapped here, at word boundaries only
                 room_mm = width / _TWIPS_PER_MM - 2.2  # cell margins 1 mm each side
+                text = glue_unit(text)  # never inside its unit: "(kg N/ha)" stays whole
                 lines = wrap_lines(text, room_mm / (font_pt * MM_PER_PT), bold=True)
                 text = "\n".join(lines)
             run = _run_xml(text, size=font_pt, bold=bold) if text else ""

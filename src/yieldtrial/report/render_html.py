@@ -26,7 +26,7 @@ def _environment() -> Any:
 
 
 def header_html(label: str) -> str:
-    """Return a header label as HTML that wraps only at word boundaries.
+    r"""Return a header label as HTML that wraps only at word boundaries.
 
     Pieces a browser could break inside (Chinese runs, bracketed units such as
     "（kg/mu）", anything with a slash) become ``<span class="w">`` (``white-space:
@@ -40,21 +40,39 @@ def header_html(label: str) -> str:
     '<span class="w">产量</span><wbr><span class="w">（kg/mu）</span>'
     >>> header_html("Yield (kg/ha)")
     'Yield <span class="w">(kg/ha)</span>'
+
+    A unit with a space stays whole (:func:`~yieldtrial.report._widths.glue_unit`), a
+    hyphenated word too (a browser breaks after a hyphen), and a mark stays with the
+    word before it:
+
+    >>> header_html("N rate (kg N/ha)")
+    'N rate <span class="w">(kg\xa0N/ha)</span>'
+    >>> header_html("Sub-plot factor"), header_html("PFP vs CK1 (%) †")
+    ('<span class="w">Sub-plot</span> factor', 'PFP vs CK1 <span class="w">(%)\xa0†</span>')
     """
     from html import escape
 
-    from yieldtrial.report._widths import segments
+    from yieldtrial.report._widths import glue_unit, segments
 
     def piece_html(piece: str) -> str:
         if _UNBREAKABLE.search(piece):
             return f'<span class="w">{escape(piece)}</span>'
         return escape(piece)
 
-    return " ".join("<wbr>".join(piece_html(p) for p in segments(word)) for word in label.split())
+    words: list[str] = []
+    for word in glue_unit(label).split(" "):
+        if words and word in _MARKS:  # "(%) †": the mark never starts a line
+            words[-1] += "\u00a0" + word
+        elif word:
+            words.append(word)
+    return " ".join("<wbr>".join(piece_html(p) for p in segments(word)) for word in words)
 
 
-#: Characters that make a header piece need protection from a browser's line breaker.
-_UNBREAKABLE = re.compile(r"[/（()）\u3400-\u9fff]")
+#: Characters that make a header piece need protection from a browser's line breaker
+#: (a hyphen: "Sub-plot" broke after its hyphen in a narrow column).
+_UNBREAKABLE = re.compile(r"[/（()）\-\u3400-\u9fff]")
+#: Marks that never start a header line.
+_MARKS = frozenset({"†", "‡", "*"})
 
 #: Headers up to this width [em] are never wrapped.
 NOWRAP_HEADER_EM = 7.0

@@ -480,7 +480,7 @@ def plots_section(ctx: ReportContext) -> Section:
         add("column", t("axis.column", lang), "text")
     for factor in s.factors:  # two-factor designs: the other factor (split plot: whole plot)
         if factor != "treatment":
-            add(factor, factor_label(str(factor), lang), "text")
+            add(factor, factor_label(str(factor), lang, capital=True), "text")
     add("treatment", t("col.treatment", lang), "text")
     # the input columns in other units (acre, mu, lb, jin...) as given, then the converted
     # m2 / kg columns: enough decimals to reproduce every yield from the printed table

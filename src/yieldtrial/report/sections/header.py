@@ -19,7 +19,13 @@ from yieldtrial.report._harvest import (
     yield_formula,
 )
 from yieldtrial.report.context import ReportContext
-from yieldtrial.report.i18n import CROPS_ZH, DEFAULT_FACTORS_ZH, t, translate_message
+from yieldtrial.report.i18n import (
+    CROPS_ZH,
+    DEFAULT_FACTORS_EN,
+    DEFAULT_FACTORS_ZH,
+    t,
+    translate_message,
+)
 from yieldtrial.report.model import Column, KeyValues, Paragraph, Section, Table
 
 __all__ = ["header_section", "methods_section", "panel_section"]
@@ -195,6 +201,7 @@ def methods_section(ctx: ReportContext) -> Section:
                     upper=t("methods.upper", lang),
                     conf=f"{100 * (1 - s.alpha):g}",
                 )
+                + _formula_factors(str(ctx.anova.provenance.model), lang)
                 + _model_sentence(ctx, lang)
                 + _dunnett_accuracy(ctx, lang)
             )
@@ -284,6 +291,7 @@ def _formula(formula: str, lang: str, resolvable: bool = False) -> str:
     '产量 ~ 主区因素 * 副区因素 + 误差(区组/主区因素)'
     >>> _formula("yield_kg_ha ~ N * variety + Error(block/N)", "zh")
     '产量 ~ N * variety + 误差(区组/N)'
+
     """
     if lang != "zh":
         return formula
@@ -293,6 +301,24 @@ def _formula(formula: str, lang: str, resolvable: bool = False) -> str:
             name = "重复"
         out = re.sub(rf"\b{term}\b", name, out)
     return out
+
+
+def _formula_factors(formula: str, lang: str) -> str:
+    """Say what the bare ``main`` and ``sub`` of an English formula are (a generated field book).
+
+    Examples
+    --------
+    >>> _formula_factors("yield_kg_ha ~ main * sub + Error(block/main)", "en")
+    ' In the formula, main is the main-plot factor and sub the sub-plot factor.'
+    >>> _formula_factors("yield_kg_ha ~ N * variety + Error(block/N)", "en")
+    ''
+    >>> _formula_factors("yield_kg_ha ~ main * sub + Error(block/main)", "zh")  # 主区因素
+    ''
+    """
+    terms = set(re.findall(r"\w+", formula.split("~", 1)[-1]))
+    if lang == "zh" or not set(DEFAULT_FACTORS_EN) <= terms:
+        return ""
+    return " " + t("methods.formula_factors", lang)
 
 
 #: Largest comparison family whose members the methods name one by one.

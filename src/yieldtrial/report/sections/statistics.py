@@ -28,7 +28,7 @@ from yieldtrial.report.entries import (
     summarise_table,
     where_text,
 )
-from yieldtrial.report.i18n import t
+from yieldtrial.report.i18n import DEFAULT_FACTORS_EN, t
 from yieldtrial.report.model import Column, Section, Table, json_value, records
 from yieldtrial.report.sections.models import (
     _anova_scale,
@@ -157,10 +157,13 @@ def _strata_footer(ctx: ReportContext, df_of: dict[str, float]) -> list[tuple[st
 def _sed_table(ctx: ReportContext, sed: pd.DataFrame) -> Table:
     """Tabulate the SED, df and LSD for each kind of comparison, in the report's unit."""
     lang, k, unit = ctx.s.lang, _anova_scale(ctx), _anova_unit(ctx)
+    # the descriptions name the factors; the bare "main" and "sub" of a generated field book
+    # read as the kinds of plot ("two whole-plot factor means"), as in Chinese
+    named = lang == "en" and not set(ctx.s.factors) & set(DEFAULT_FACTORS_EN)
     rows = [
         {
             "comparison": str(row["description"])
-            if lang == "en" or f"sed.{row['comparison']}" not in string_keys()
+            if named or f"sed.{row['comparison']}" not in string_keys()
             else t(f"sed.{row['comparison']}", lang),
             "sed": row["sed"] * k,
             "df": row["df"],
@@ -188,7 +191,7 @@ def design_means_section(ctx: ReportContext) -> Section:
         if means.kind == "cells":
             continue
         cols = [
-            Column("level", factor_label(means.factor, lang), "text"),
+            Column("level", factor_label(means.factor, lang, capital=True), "text"),
             Column("n", t("col.n", lang), "int"),
             Column("mean", t("col.mean", lang, unit=s.unit), "number", d, s.unit),
             Column("se", t("col.se", lang, unit=s.unit), "number", d, s.unit),
@@ -205,7 +208,7 @@ def design_means_section(ctx: ReportContext) -> Section:
         caption = t(
             "design_means.caption",
             lang,
-            factor=spaced(factor_label(means.factor, lang), lang, after=True),
+            factor=_caption_factor(means.factor, lang),
             error=spaced(source_label(means.error_term.split(" ")[0], lang), lang, before=True),
             df=f"{means.df:.4g}",
         )
@@ -222,7 +225,8 @@ def _cells_table(ctx: ReportContext) -> Table:
     wide = ctx.anova.means_table()
     first, second = s.factors
     levels = [str(c) for c in wide.columns]
-    cols = [Column("level", f"{factor_label(first, lang)} \\ {factor_label(second, lang)}", "text")]
+    head = f"{factor_label(first, lang, capital=True)} \\ {factor_label(second, lang)}"
+    cols = [Column("level", head, "text")]
     cols += [
         Column(f"b_{i}", t("col.block_mean", lang) if b == "mean" else b, "number", d, s.unit)
         for i, b in enumerate(levels)
@@ -241,7 +245,13 @@ def _means_factor_label(ctx: ReportContext) -> str:
     kind = ctx.s.kind
     if kind in (None, "treatment"):
         return t("col.treatment", ctx.s.lang)
-    return factor_label(str(kind), ctx.s.lang)
+    return factor_label(str(kind), ctx.s.lang, capital=True)
+
+
+def _caption_factor(factor: str, lang: str) -> str:
+    """Name a factor in a caption: "the main-plot factor" for a generated name, else as named."""
+    label = spaced(factor_label(factor, lang), lang, after=True)
+    return f"the {label}" if lang == "en" and factor in DEFAULT_FACTORS_EN else label
 
 
 def _hsd(ctx: ReportContext) -> float | None:
