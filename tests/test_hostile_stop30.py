@@ -459,3 +459,12 @@ def test_fieldtrial_control_of_no_label_is_named():
     """``control=object()`` was "'object' object is not iterable"."""
     with pytest.raises(DataValidationError, match=r"expected a label such as 'CK'"):
         yt.FieldTrial.from_dataframe(_plot_frame(), crop="wheat", control=object())
+
+
+def test_read_plots_container_among_numeric_labels_is_found():
+    """Numbers and a list ("mixed-integer" to pandas) are checked cell by cell too."""
+    frame = _plot_frame(block=[1, [1], 2, 2])
+    with pytest.raises(
+        DataValidationError, match=r"block index 1 \(plot '2'\) holds a Python list"
+    ):
+        yt.read_plots(frame)

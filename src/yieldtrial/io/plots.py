@@ -714,6 +714,10 @@ MAX_LABEL_CHARS = 200
 
 #: Cell types that are no label: a list, dict or set in a DataFrame built in Python.
 _CONTAINER_TYPES = (list, tuple, dict, set, frozenset, np.ndarray, pd.Series, pd.DataFrame)
+#: Kinds of ``pandas.api.types.infer_dtype`` that hold no container cell.
+_PLAIN_KINDS = frozenset(
+    {"string", "empty", "integer", "floating", "mixed-integer-float", "decimal", "boolean"}
+)
 
 
 def _container_cell_problem(
@@ -728,8 +732,8 @@ def _container_cell_problem(
     tuple would become the label ``"(1, 2)"``; a label is one text or number per cell.
     """
     cells = frame[column]
-    if cells.dtype != object:
-        return None
+    if cells.dtype != object or pd.api.types.infer_dtype(cells, skipna=True) in _PLAIN_KINDS:
+        return None  # one pass in C; a container makes the kind "mixed" or "mixed-integer"
     bad = cells.map(lambda cell: isinstance(cell, _CONTAINER_TYPES)).to_numpy(dtype=bool)
     if not bad.any():
         return None
