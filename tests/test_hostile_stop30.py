@@ -314,3 +314,157 @@ def test_invisible_character_in_a_header_is_removed(tmp_path, mark):
     table = yt.read_plots(plots)
     assert "treatment" in table.columns
     assert table["treatment"].tolist() == ["CK", "T", "CK", "T"]
+
+
+# ----------------------------------------------------------- cells and arguments of the wrong type
+
+
+def _plot_frame(**changes):
+    frame = pd.DataFrame(
+        {
+            "plot": [1, 2, 3, 4],
+            "block": [1, 1, 2, 2],
+            "treatment": ["CK", "T", "CK", "T"],
+            "harvested_area_m2": [20.0] * 4,
+            "fresh_mass_kg": [14.98, 13.77, 14.97, 13.89],
+            "moisture_pct": [12.7, 13.7, 13.4, 13.8],
+        }
+    )
+    for column, values in changes.items():
+        frame[column] = values
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind"),
+    [(["CK"], "list"), ({"name": "CK"}, "dict"), ({"CK"}, "set"), (("CK", 1), "tuple")],
+)
+def test_read_plots_container_in_a_label_column_names_the_cell(cell, kind):
+    """A list, dict or set in ``treatment`` was pandas' "unhashable type: 'list'"."""
+    frame = _plot_frame(treatment=["CK", cell, "CK", "T"])
+    with pytest.raises(DataValidationError) as caught:
+        yt.read_plots(frame)
+    message = str(caught.value)
+    assert f"treatment index 1 (plot '2') holds a Python {kind}: {cell!r}" in message
+    assert "cells must be text or numbers" in message
+
+
+def test_read_plots_container_in_the_plot_column_counts_the_others():
+    """Every plot id a list: the first is named, the others counted."""
+    frame = _plot_frame(plot=[[1], [2], [3], [4]])
+    with pytest.raises(DataValidationError, match=r"plot_id \(header 'plot'\) index 0 holds a "):
+        yt.read_plots(frame)
+    with pytest.raises(DataValidationError, match=r"\[1\] \(and 3 more cells\)"):
+        yt.read_plots(frame)
+
+
+@pytest.mark.parametrize("path", [5, None, b"trial.toml"])
+def test_trialconfig_from_file_of_a_non_path_is_a_clear_type_error(path):
+    """``TrialConfig.from_file(5)`` was "expected str, bytes or os.PathLike object, not int"."""
+    with pytest.raises(TypeError, match=r"must be the path of a trial\.toml \(str or pathlib"):
+        TrialConfig.from_file(path)
+
+
+def test_load_config_of_a_number_is_a_clear_type_error():
+    """``yt.load_config(5)`` names what it takes."""
+    with pytest.raises(
+        TypeError, match=r"path of a trial\.toml .* or None for load_config\(\); got int"
+    ):
+        yt.load_config(5)
+
+
+@pytest.mark.parametrize("raw", [None, ["trial"], "crop = 'wheat'"])
+def test_trialconfig_from_dict_of_a_non_mapping_is_a_clear_type_error(raw):
+    """``TrialConfig.from_dict(None)`` was "'NoneType' object is not iterable"."""
+    with pytest.raises(TypeError, match=r"from_dict\(\) takes a mapping of trial\.toml tables"):
+        TrialConfig.from_dict(raw)
+
+
+def test_trialconfig_from_text_of_a_non_text_is_a_clear_type_error():
+    """``TrialConfig.from_text(None)`` points to load_config for a file."""
+    with pytest.raises(TypeError, match=r"from_text\(\) takes the text .*load_config"):
+        TrialConfig.from_text(None)
+
+
+def _network():
+    rows = [
+        (site, block, trt, 100.0 + 5 * (trt == "NPK") + i + 0.7 * block + (block * i) % 2)
+        for i, site in enumerate(["S1", "S2", "S3"])
+        for block in range(3)
+        for trt in ["CK", "NPK"]
+    ]
+    return pd.DataFrame(rows, columns=["site", "block", "trt", "y"])
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"by": None}, r"by must name the trial key column\(s\).*got None \(NoneType\)"),
+        ({"by": ["site", None]}, r"by must name .*got \['site', None\] \(list\)"),
+        ({"by": {"site"}}, r"by must name .*\(set\)"),
+        ({"response": None}, r"response must be the name of one column .*got None"),
+        ({"treatment": ["trt"]}, r"treatment must be the name of one column .*got \['trt'\]"),
+        ({"block": ["block"]}, r"block must be the name of one column .* or None; got"),
+        ({"control": object()}, r"control must be a treatment label such as 'CK'"),
+        ({"treatment_order": 5}, r"treatment_order must be a list of treatment labels"),
+    ],
+    ids=[
+        "by-none",
+        "by-none-inside",
+        "by-set",
+        "response-none",
+        "treatment-list",
+        "block-list",
+        "control-object",
+        "order-number",
+    ],
+)
+def test_analyze_many_argument_of_the_wrong_type_is_named(changes, match):
+    """``by=None`` and ``response=['y']`` reached pandas (not iterable / unhashable)."""
+    arguments = {"by": "site", "response": "y", "treatment": "trt", "block": "block"}
+    arguments.update(changes)
+    with pytest.raises(DataValidationError, match=match):
+        yt.analyze_many(_network(), **arguments)
+
+
+def test_analyze_many_treatment_order_of_one_text_is_one_label():
+    """``treatment_order="NPK"`` was split into the labels 'N', 'P' and 'K' (an error)."""
+    result = yt.analyze_many(
+        _network(),
+        by="site",
+        response="y",
+        treatment="trt",
+        block="block",
+        treatment_order="NPK",
+    )
+    assert result.per_treatment["treatment"].unique().tolist() == ["NPK", "CK"]
+
+
+def test_analyze_many_control_given_as_a_number_is_its_label():
+    """``control=5`` was "'int' object is not iterable"; it is the label '5' (absent here)."""
+    with pytest.raises(DataValidationError, match=r"control '5' is not a treatment of any trial"):
+        yt.analyze_many(
+            _network(), by="site", response="y", treatment="trt", block="block", control=5
+        )
+
+
+@pytest.mark.parametrize("argument", ["moisture_pct", "standard_moisture_pct"])
+def test_describe_method_list_instead_of_a_number(argument):
+    """A list reached float() ("float() argument must be a string or a real number")."""
+    with pytest.raises(DataValidationError, match=rf"{argument} must be one number .*got \[5\]"):
+        yt.describe_method("dry_matter", **{argument: [5]})
+
+
+def test_fieldtrial_control_of_no_label_is_named():
+    """``control=object()`` was "'object' object is not iterable"."""
+    with pytest.raises(DataValidationError, match=r"expected a label such as 'CK'"):
+        yt.FieldTrial.from_dataframe(_plot_frame(), crop="wheat", control=object())
+
+
+def test_read_plots_container_among_numeric_labels_is_found():
+    """Numbers and a list ("mixed-integer" to pandas) are checked cell by cell too."""
+    frame = _plot_frame(block=[1, [1], 2, 2])
+    with pytest.raises(
+        DataValidationError, match=r"block index 1 \(plot '2'\) holds a Python list"
+    ):
+        yt.read_plots(frame)

@@ -75,7 +75,10 @@ def test_title_row_in_a_workbook(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("data", "match"),
     [
-        (b"PK\x03\x04" + b"garbage" * 20, r"not a readable \.xlsx workbook \(BadZipFile"),
+        (
+            b"PK\x03\x04" + b"garbage" * 20,
+            r"not a readable \.xlsx workbook \(its ZIP archive is damaged",
+        ),
         ((HEADER + "".join(ROWS)).encode(), r"a CSV file named \.xlsx\? rename it \.csv"),
     ],
     ids=["corrupt-zip", "csv-named-xlsx"],
@@ -249,3 +252,65 @@ def test_hidden_first_sheet_is_not_read_by_default(tmp_path):
     book.save(path)
     assert read_plots(path)["plot_id"].tolist() == ["101", "102", "201", "202"]
     assert read_plots(path, sheet="old")["plot_id"].tolist() == ["999"]
+
+
+def _with_chart_sheet_first(path, *, data=True):
+    """Write a workbook whose first sheet is a chart sheet (no drawing), then the table."""
+    book = openpyxl.Workbook()
+    if data:
+        sheet = book.active
+        sheet.title = "plots"
+        sheet.append(COLUMNS)
+        for row in VALUES:
+            sheet.append(row)
+    else:
+        book.remove(book.active)
+    book.create_chartsheet("Chart1", index=0)
+    book.save(path)
+    return path
+
+
+def test_chart_sheet_before_the_table_is_skipped(tmp_path):
+    """A chart sheet first is skipped: the table is the first worksheet.
+
+    openpyxl failed on the chart sheet ('list' object has no attribute 'find').
+    """
+    from yieldtrial.io import read_plots
+
+    table = read_plots(_with_chart_sheet_first(tmp_path / "chart.xlsx"))
+    assert table["plot_id"].tolist() == ["101", "102", "201", "202"]  # VALUES above
+    assert table["fresh_mass_kg"].tolist() == [14.98, 13.77, 14.97, 13.89]
+
+
+def test_chart_sheet_before_the_table_on_the_command_line(tmp_path, capsys):
+    """``standardize`` reads the table behind a chart sheet (exit 0, 4 plots written)."""
+    from hostile import run_cli
+
+    path = _with_chart_sheet_first(tmp_path / "chart.xlsx")
+    status, lines = run_cli(_argv(path, tmp_path), capsys)
+    assert status == 0, lines
+    assert len((tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()) == 5
+
+
+def test_only_a_chart_sheet_names_the_problem(tmp_path, capsys):
+    """A workbook of chart sheets only says so, without an exception name."""
+    path = _with_chart_sheet_first(tmp_path / "chart.xlsx", data=False)
+    line = assert_one_line_error(
+        _argv(path, tmp_path),
+        capsys,
+        match=r"chart\.xlsx: the workbook has no worksheet \(only chart sheets",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+    assert "Error" not in line
+
+
+def test_damaged_workbook_message_names_no_exception_class(tmp_path, capsys):
+    """Half a workbook says what is wrong in words (no 'BadZipFile:' in the message)."""
+    whole = _workbook(tmp_path / "ok.xlsx").read_bytes()
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(whole[: len(whole) // 2])
+    line = assert_one_line_error(
+        _argv(path, tmp_path), capsys, match=r"ZIP archive is damaged or cut short"
+    )
+    assert "BadZipFile" not in line

@@ -491,6 +491,11 @@ class TrialConfig:
         from yieldtrial.io.oserrors import file_error
         from yieldtrial.io.table_files import check_input_file
 
+        if not isinstance(path, str | os.PathLike):
+            raise TypeError(
+                f"the trial description must be the path of a trial.toml (str or "
+                f"pathlib.Path), or None for load_config(); got {type(path).__name__}"
+            )
         p = Path(path)
         info = check_input_file(p, "trial description (trial.toml)")
         if info.st_size > MAX_CONFIG_BYTES:
@@ -532,6 +537,11 @@ class TrialConfig:
         DataValidationError
             On invalid TOML, unknown keys or values of the wrong kind.
         """
+        if not isinstance(text, str):
+            raise TypeError(
+                f"TrialConfig.from_text() takes the text of a trial.toml (str); got "
+                f"{type(text).__name__}. For a file use yt.load_config('trial.toml')"
+            )
         where = repr(source) if source else "<text>"
         text = text.removeprefix("\ufeff")
         if "\r" in text and "\n" not in text:
@@ -569,6 +579,11 @@ class TrialConfig:
         TrialConfig
             The description.
         """
+        if not isinstance(raw, Mapping):
+            raise TypeError(
+                f"TrialConfig.from_dict() takes a mapping of trial.toml tables, e.g. "
+                f"{{'trial': {{'crop': 'wheat'}}}}; got {type(raw).__name__}"
+            )
         where = repr(source) if source else "the trial description"
         raw = _clean_tree(raw)  # no control character reaches any report (DOCX refuses them)
         unknown = [key for key in raw if key not in _TABLES]

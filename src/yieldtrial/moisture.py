@@ -588,6 +588,16 @@ def describe_method(
     """
     method = check_option("method", method, METHODS, fold=True)
     lang = check_option("lang", lang, LANGUAGES)
+    for name, value in (
+        ("moisture_pct", moisture_pct),
+        ("standard_moisture_pct", standard_moisture_pct),
+        ("shrink_pct_per_point", shrink_pct_per_point),
+    ):  # a list reached float() ("float() argument must be a string or a real number")
+        if value is not None and (not isinstance(value, numbers.Real) or isinstance(value, bool)):
+            raise DataValidationError(
+                f"describe_method(): {name} must be one number (e.g. 13) or None for the "
+                f"symbol; got {value!r} ({type(value).__name__})"
+            )
     standard = "Ms" if standard_moisture_pct is None else _num(standard_moisture_pct)
     shrink = "s" if shrink_pct_per_point is None else _num(shrink_pct_per_point)
     return _TEMPLATES[(method, lang)](_num(moisture_pct), standard, shrink)

@@ -713,6 +713,48 @@ def _is_typed_column(series: pd.Series) -> bool:
 MAX_LABEL_CHARS = 200
 
 
+#: Cell types that are no label: a list, dict or set in a DataFrame built in Python.
+_CONTAINER_TYPES = (list, tuple, dict, set, frozenset, np.ndarray, pd.Series, pd.DataFrame)
+#: Kinds of ``pandas.api.types.infer_dtype`` that hold no container cell.
+_PLAIN_KINDS = frozenset(
+    {"string", "empty", "integer", "floating", "mixed-integer-float", "decimal", "boolean"}
+)
+
+
+def _container_cell_problem(
+    frame: pd.DataFrame,
+    column: str,
+    display: Callable[[str], str],
+    row_label: Callable[[Any], str],
+) -> str | None:
+    """Name the first cell of a label column that holds a list, dict, set, ... (not a label).
+
+    pandas cannot group such cells (``TypeError: unhashable type: 'list'``), and a
+    tuple would become the label ``"(1, 2)"``; a label is one text or number per cell.
+    """
+    cells = frame[column]
+    if cells.dtype != object or pd.api.types.infer_dtype(cells, skipna=True) in _PLAIN_KINDS:
+        return None  # one pass in C; a container makes the kind "mixed" or "mixed-integer"
+    bad = cells.map(lambda cell: isinstance(cell, _CONTAINER_TYPES)).to_numpy(dtype=bool)
+    if not bad.any():
+        return None
+    first = int(np.flatnonzero(bad)[0])
+    where = row_label(frame.index[first])
+    if column != "plot_id" and "plot_id" in frame:
+        plot = frame["plot_id"].iloc[first]
+        if isinstance(plot, str | int | np.integer) and not isinstance(plot, bool):
+            where += f" (plot {str(plot)!r})"
+    value = cells.iloc[first]
+    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+    count = int(bad.sum())
+    more = f" (and {count - 1} more cell{'s' if count > 2 else ''})" if count > 1 else ""
+    return (
+        f"{display(column)} {where} holds a Python {type(value).__name__}: {shown}{more}; "
+        "cells must be text or numbers: put one label per cell (e.g. join a list into one "
+        "text, or pick its element) before reading the table"
+    )
+
+
 def _long_label_problem(
     frame: pd.DataFrame,
     column: str,
@@ -1038,6 +1080,11 @@ def _build(
         )
 
     problems = _validation.Problems(name)
+    if not file_rows:  # a DataFrame built in Python may hold lists, dicts or sets in a cell
+        for column in LABEL_COLUMNS:
+            if column in frame:
+                problems.add(_container_cell_problem(frame, column, display, row_label))
+        problems.raise_if_any()
     for column in LABEL_COLUMNS:  # before normalising: a stray quote shows as a line break
         if column in frame and not pd.api.types.is_numeric_dtype(frame[column]):
             problems.add(_long_label_problem(frame, column, display, row_label))

@@ -1322,10 +1322,25 @@ def _column_letter(index: int) -> str:
 
 
 def _open_workbook(path: Path, *, data_only: bool) -> Any:
-    import openpyxl
+    """Open a workbook read-only, as ``openpyxl.load_workbook`` does, without its charts.
+
+    A chart sheet holds no plot table, so it is kept only by name (an empty chart sheet
+    in its place): openpyxl 3.1 fails on a chart sheet without a drawing
+    (``AttributeError: 'list' object has no attribute 'find'``), and a chart it cannot
+    parse would make the whole workbook unreadable.
+    """
+    from openpyxl.chartsheet import Chartsheet
+    from openpyxl.reader.excel import ExcelReader
 
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+        reader = ExcelReader(path, read_only=True, data_only=data_only)
+
+        def chart_sheet(sheet: Any, rel: Any) -> None:
+            reader.wb._add_sheet(Chartsheet(parent=reader.wb, title=sheet.name))
+
+        reader.read_chartsheet = chart_sheet
+        reader.read()
+        return reader.wb
     except (MemoryError, RecursionError):
         raise
     except OSError as exc:
@@ -1344,11 +1359,30 @@ def _corrupt_workbook(path: Path, exc: BaseException) -> DataValidationError:
         except UnicodeDecodeError:
             pass
     else:
-        kind = f"{type(exc).__name__}: {' '.join(str(exc).split())[:120]}"
+        kind = _workbook_damage(exc)
     return DataValidationError(
         f"{path.name}: not a readable .xlsx workbook ({kind}); open it in Excel and save it "
         "again as .xlsx, or export the sheet as CSV"
     )
+
+
+def _workbook_damage(exc: BaseException) -> str:
+    """Say in words what is wrong inside a ZIP-based workbook (no exception class names)."""
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
+    if isinstance(exc, zipfile.BadZipFile | EOFError):
+        return "its ZIP archive is damaged or cut short, e.g. by an interrupted download or copy"
+    if isinstance(exc, zlib.error):
+        return "a compressed part of it is damaged"
+    if isinstance(exc, KeyError):
+        part = re.search(r"named '([^']{1,120})'", str(exc))
+        where = f" ({part.group(1)})" if part else ""
+        return f"a part of the workbook is missing{where}"
+    if isinstance(exc, ParseError) or type(exc).__name__ == "XMLSyntaxError":  # lxml's
+        return "a part of the workbook is not valid XML"
+    return "its parts are not those of an Excel workbook, or are damaged"
 
 
 def _sheet_named(names: list[str], sheet: str) -> str | None:

@@ -877,7 +877,14 @@ def as_labels(value: Any) -> tuple[str, ...]:
         return ()
     if isinstance(value, str | int | float | np.integer | np.floating):
         return (_label_text(value),)
-    return tuple(_label_text(v) for v in value)
+    try:
+        items = iter(value)
+    except TypeError:  # control=object() reached "'object' object is not iterable"
+        raise DataValidationError(
+            "expected a label such as 'CK' or a list of labels such as ['CK1', 'CK2']; got "
+            f"{value!r} ({type(value).__name__})"
+        ) from None
+    return tuple(_label_text(v) for v in items)
 
 
 def check_control(

@@ -424,7 +424,7 @@ def analyze_many(
             from yieldtrial.io.checks import margin_without_control
 
             raise margin_without_control(margin)
-    by_list = [by] if isinstance(by, str) else list(by)
+    by_list = _column_args(by, response, treatment, block)
     if not by_list:
         raise DataValidationError("by must name at least one trial key column")
     if design == "rcbd" and block is None:
@@ -454,7 +454,7 @@ def analyze_many(
         "controls": controls,
         "margin_pct": None if margin_pct is None else float(margin_pct),
         "letters": bool(letters),
-        "treatment_order": tuple(str(t) for t in (treatment_order or ())),
+        "treatment_order": _order_labels(treatment_order),
     }
     if _is_dask(data):
         _check_columns(list(data.columns), needed)
@@ -593,11 +593,66 @@ def _check_controls_present(treatments: pd.Series, controls: list[str]) -> None:
         )
 
 
+def _is_column_name(value: Any) -> bool:
+    """Tell whether ``value`` names a column: text or a whole number (default labels)."""
+    return isinstance(value, str | int | np.integer) and not isinstance(value, bool)
+
+
+def _column_args(by: Any, response: Any, treatment: Any, block: Any) -> list[Any]:
+    """Check the column arguments' types; return ``by`` as a list of column names.
+
+    ``by=None`` or ``response=["y"]`` reached pandas (``TypeError: 'NoneType' object is
+    not iterable``, ``unhashable type: 'list'``); each argument names one column.
+    """
+    for name, value, optional in (
+        ("response", response, False),
+        ("treatment", treatment, False),
+        ("block", block, True),
+    ):
+        if not (_is_column_name(value) or (optional and value is None)):
+            raise DataValidationError(
+                f"analyze_many(): {name} must be the name of one column (text), e.g. "
+                f"{name}={'yield_kg_ha' if name == 'response' else name!r}"
+                f"{' or None' if optional else ''}; got {value!r} ({type(value).__name__})"
+            )
+    if _is_column_name(by):
+        return [by]
+    items = list(by) if isinstance(by, list | tuple) else None
+    if items is None or not all(_is_column_name(c) for c in items):
+        raise DataValidationError(
+            "analyze_many(): by must name the trial key column(s): a column name such as "
+            f"by='site', or a list such as by=['site', 'year']; got {by!r} ({type(by).__name__})"
+        )
+    return items
+
+
+def _order_labels(order: Any) -> tuple[str, ...]:
+    """``treatment_order`` as labels: one text is one label (``"CK"`` is not C, K)."""
+    if order is None:
+        return ()
+    if isinstance(order, str):
+        return (order,)
+    if not isinstance(order, list | tuple | pd.Index | pd.Series | np.ndarray):
+        raise DataValidationError(
+            "treatment_order must be a list of treatment labels such as ['CK', 'N1', 'N2']; "
+            f"got {order!r} ({type(order).__name__})"
+        )
+    return tuple(str(t) for t in order)
+
+
 def _control_list(control: Any) -> list[str]:
     """``control`` as a list of labels (empty for None)."""
     if control is None:
         return []
-    items = [control] if isinstance(control, str) else list(control)
+    if isinstance(control, str | int | float | np.number) and not isinstance(control, bool):
+        items = [control]
+    elif isinstance(control, list | tuple):
+        items = list(control)
+    else:
+        raise DataValidationError(
+            "control must be a treatment label such as 'CK', a list of labels such as "
+            f"['CK1', 'CK2'], or None; got {control!r} ({type(control).__name__})"
+        )
     if not items:
         raise DataValidationError("control must name at least one treatment, or be None")
     return [str(c) for c in items]
