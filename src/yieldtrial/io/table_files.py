@@ -1322,31 +1322,46 @@ def _column_letter(index: int) -> str:
 
 
 def _open_workbook(path: Path, *, data_only: bool) -> Any:
-    """Open a workbook read-only, as ``openpyxl.load_workbook`` does, without its charts.
+    """Open a workbook read-only with ``openpyxl.load_workbook``; retry without its charts.
 
-    A chart sheet holds no plot table, so it is kept only by name (an empty chart sheet
-    in its place): openpyxl 3.1 fails on a chart sheet without a drawing
-    (``AttributeError: 'list' object has no attribute 'find'``), and a chart it cannot
-    parse would make the whole workbook unreadable.
+    A chart sheet holds no plot table. openpyxl 3.1 fails on a chart sheet without a
+    drawing (``AttributeError: 'list' object has no attribute 'find'``), and a chart it
+    cannot parse makes the whole workbook unreadable; only when the public loader fails is
+    the workbook read again with chart sheets kept by name alone (an empty chart sheet in
+    their place, through openpyxl's reader). If that fails too, the file is reported as
+    damaged from the first failure.
     """
-    from openpyxl.chartsheet import Chartsheet
-    from openpyxl.reader.excel import ExcelReader
+    import openpyxl
 
     try:
-        reader = ExcelReader(path, read_only=True, data_only=data_only)
-
-        def chart_sheet(sheet: Any, rel: Any) -> None:
-            reader.wb._add_sheet(Chartsheet(parent=reader.wb, title=sheet.name))
-
-        reader.read_chartsheet = chart_sheet
-        reader.read()
-        return reader.wb
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except (MemoryError, RecursionError):
         raise
     except OSError as exc:
         raise file_error(exc, path, "read") from None
-    except Exception as exc:  # corrupt zip, missing parts, bad XML: all mean "not a workbook"
-        raise _corrupt_workbook(path, exc) from None
+    except Exception as exc:  # corrupt zip, missing parts, bad XML, or a chart it cannot read
+        first = exc
+    try:
+        return _open_workbook_without_charts(path, data_only=data_only)
+    except (MemoryError, RecursionError):
+        raise
+    except Exception:  # not only a chart: the first failure says what is wrong
+        raise _corrupt_workbook(path, first) from None
+
+
+def _open_workbook_without_charts(path: Path, *, data_only: bool) -> Any:
+    """Read a workbook as ``load_workbook`` does, each chart sheet kept by its name only."""
+    from openpyxl.chartsheet import Chartsheet
+    from openpyxl.reader.excel import ExcelReader
+
+    reader = ExcelReader(path, read_only=True, data_only=data_only)
+
+    def chart_sheet(sheet: Any, rel: Any) -> None:
+        reader.wb._add_sheet(Chartsheet(parent=reader.wb, title=sheet.name))
+
+    reader.read_chartsheet = chart_sheet
+    reader.read()
+    return reader.wb
 
 
 def _corrupt_workbook(path: Path, exc: BaseException) -> DataValidationError:
