@@ -580,20 +580,9 @@ def _residual_table(model: DesignFit, *, treatment: str, plot_id: str) -> pd.Dat
     """Per-plot residual table of an additive design model."""
     used = model.data
     internal, external = studentized_residuals(model)
-    ids = used[plot_id] if plot_id in used.columns else pd.Series(used.index, index=used.index)
-    from yieldtrial.stats._common import text_objects
-
-    # labels as text, one str object per distinct label (millions of plots: no str per cell)
-    block_values = (
-        text_objects(used[model.block], map_str=True)
-        if model.block is not None
-        else np.full(len(used), None, dtype=object)
-    )
     return pd.DataFrame(
         {
-            "plot_id": ids.to_numpy(dtype=object),
-            "treatment": text_objects(used[treatment], map_str=True),
-            "block": block_values,
+            **_label_columns(model, treatment=treatment, plot_id=plot_id),
             "fitted": model.fitted.to_numpy(),
             "residual": model.residuals.to_numpy(dtype=float),
             "leverage": model.leverage.to_numpy(),
@@ -602,6 +591,32 @@ def _residual_table(model: DesignFit, *, treatment: str, plot_id: str) -> pd.Dat
         },
         index=used.index,
     )
+
+
+def _label_columns(
+    model: DesignFit, *, treatment: str, plot_id: str, rows: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """``plot_id``, ``treatment`` and ``block`` of the residual table, as object arrays.
+
+    ``rows`` (positions in ``model.data``) gives only those plots, in that order: the same
+    values as the full columns taken at ``rows``, without turning every plot's labels
+    into text (an outlier test of millions of plots needs the labels of a few).
+    """
+    from yieldtrial.stats._common import text_objects
+
+    used = model.data if rows is None else model.data.iloc[rows]
+    ids = used[plot_id] if plot_id in used.columns else pd.Series(used.index, index=used.index)
+    # labels as text, one str object per distinct label (millions of plots: no str per cell)
+    block_values = (
+        text_objects(used[model.block], map_str=True)
+        if model.block is not None
+        else np.full(len(used), None, dtype=object)
+    )
+    return {
+        "plot_id": ids.to_numpy(dtype=object),
+        "treatment": text_objects(used[treatment], map_str=True),
+        "block": block_values,
+    }
 
 
 def _strata_factors(
