@@ -198,3 +198,21 @@ def test_alpha_design_trial_is_screened_on_its_intra_block_model():
     found = trial.suspect_plots()
     formal = found[found["check"] == "outlier_test"]
     assert formal["plot_id"].tolist() == [str(book.loc[7, "plot_id"])]
+
+
+def test_outlier_test_labels_are_the_residual_tables_in_sorted_order():
+    """Only the returned rows' labels are turned into text: the same labels, row for row."""
+    from yieldtrial.stats.model import fit
+    from yieldtrial.stats.residual_checks import _residual_table
+
+    data = _rcbd(2, planted=2.0)
+    out = outlier_test(data, response="y", treatment="treatment", block="block")
+    table = _residual_table(
+        fit(data, response="y", treatment="treatment", block="block"),
+        treatment="treatment",
+        plot_id="plot_id",
+    )
+    # the full table sorted by decreasing |t| (stable), as outlier_test orders its rows
+    order = np.argsort(-np.abs(table["externally_studentized_residual"].to_numpy()), kind="stable")
+    for name in ("plot_id", "treatment", "block"):
+        assert out[name].tolist() == table[name].to_numpy()[order].tolist()
