@@ -169,7 +169,8 @@ def in_display_order(data: pd.DataFrame, treatment_order: Sequence[str]) -> pd.D
         position = {label: i for i, label in enumerate(categories)}
         remap = np.array([position.get(str(u), -1) for u in uniques], dtype=np.int64)
         if remap.size and remap.min() >= 0:  # (a label outside the order: pandas' own route)
-            data["treatment"] = pd.Categorical.from_codes(remap[codes], categories=categories)
+            dtype = pd.CategoricalDtype(categories)
+            data["treatment"] = pd.Categorical.from_codes(remap[codes], dtype=dtype)
             return data
     data["treatment"] = pd.Categorical(values.astype(str), categories=categories)
     return data
