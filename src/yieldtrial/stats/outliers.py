@@ -317,8 +317,21 @@ def outlier_test(
     testable = ok & np.isfinite(t_ext)
     n_tests = int(testable.sum()) if df_error >= 2 else 0
     note = ""
+    # flagged rows only: a plot is flagged when n 2 P(T > |t|) < alpha, i.e. beyond the t
+    # quantile at alpha / (2 n); only plots within 0.1 % of it get a p-value and a place in
+    # the sort (5.9 million plots: a few instead of every tail probability and a full sort);
+    # the others are not returned and keep NaN
+    tested = testable
+    if flagged_only and df_error >= 2 and n_tests:
+        from yieldtrial.stats._univariate import t_ppf
+
+        bound = 0.999 * abs(float(t_ppf(alpha / (2.0 * n_tests), df_error - 1)))
+        with np.errstate(invalid="ignore"):
+            tested = testable & (np.abs(t_ext) >= bound)
     if df_error >= 2 and n_tests:
-        p = np.where(testable, np.minimum(1.0, 2.0 * t_sf(np.abs(t_ext), df_error - 1)), np.nan)
+        rows = np.flatnonzero(tested)
+        p = np.full(e.shape, np.nan)
+        p[rows] = np.minimum(1.0, 2.0 * t_sf(np.abs(t_ext[rows]), df_error - 1))
         p_adj = np.minimum(1.0, n_tests * p)
     else:
         t_ext = nan
@@ -328,10 +341,12 @@ def outlier_test(
         )
     # rows by decreasing |t|, the table built once in that order (5.9 million plots: no
     # second copy of its 13 columns for the sort)
-    order = np.argsort(-np.nan_to_num(np.abs(t_ext), nan=-1.0), kind="stable")
     flagged = np.asarray(np.nan_to_num(p_adj, nan=1.0) < alpha, dtype=bool)
-    if flagged_only:  # the same rows in the same order, without the others
-        order = order[flagged[order]]
+    if flagged_only:  # the same rows in the same order (a stable sort of the flagged rows)
+        chosen = np.flatnonzero(flagged)
+        order = chosen[np.argsort(-np.abs(t_ext[chosen]), kind="stable")]
+    else:
+        order = np.argsort(-np.nan_to_num(np.abs(t_ext), nan=-1.0), kind="stable")
     columns = {
         **labels(order),  # the labels of the returned rows only, already in their order
         "value": value[order],
