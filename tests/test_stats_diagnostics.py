@@ -408,3 +408,28 @@ def test_repr_is_one_line_without_the_fit() -> None:
         f"shapiro_p={d.shapiro[1]:.3g}, levene_p={d.levene[1]:.3g}, outliers=0, "
         "warnings=0)"
     )
+
+
+@pytest.mark.parametrize("missing", [False, True])
+def test_residual_table_text_labels_pass_through_unchanged(
+    monkeypatch: pytest.MonkeyPatch, missing: bool
+) -> None:
+    """Text label columns kept as they are give the table of the str-object route."""
+    from yieldtrial.stats import residual_checks
+
+    rng = np.random.default_rng(2)
+    data = pd.DataFrame(  # text columns: str in pandas 3 (object before)
+        {
+            "plot_id": [f"P{i}" for i in range(12)],
+            "treatment": list("ABCD") * 3,
+            "block": ["1"] * 4 + ["2"] * 4 + ["3"] * 4,
+            "y": rng.normal(10.0, 1.0, 12),
+        }
+    )
+    if missing:  # a plot without its id: "nan", as the object route spells it
+        data.loc[3, "plot_id"] = np.nan
+    model = fit(data, response="y", treatment="treatment", block="block")
+    table = residual_checks._residual_table(model, treatment="treatment", plot_id="plot_id")
+    monkeypatch.setattr(residual_checks, "_inferred_text_dtype", lambda: np.dtype(object))
+    expected = residual_checks._residual_table(model, treatment="treatment", plot_id="plot_id")
+    pd.testing.assert_frame_equal(table, expected)

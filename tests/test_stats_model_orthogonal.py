@@ -8,6 +8,7 @@ fit and of the ANOVA table is checked against an independent computation.
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -142,3 +143,31 @@ def test_fit_cache_key_of_text_columns_follows_their_content() -> None:
     empty = data.assign(treatment=pd.Series(["A", "B", "C", ""], dtype="string[pyarrow]"))
     keys = {_fit_key(d, ["y", "treatment"], args) for d in (changed, blank, empty)}
     assert len(keys) == 3 and key not in keys
+
+
+def test_fit_cache_key_of_categorical_columns_follows_codes_and_categories() -> None:
+    """A categorical column is keyed by its codes and categories (no per-row hashing).
+
+    The same labels and categories hit; another label, another category order, another
+    category type (``1`` and ``"1"``) or an ordered categorical miss.
+    """
+    from yieldtrial.stats.model import _fit_key
+
+    def frame(values: list[object], categories: list[object], ordered: bool = False) -> Any:
+        column = pd.Categorical(values, categories=categories, ordered=ordered)
+        return pd.DataFrame({"treatment": column, "y": [1.0, 2.0, 3.0, 4.0]})
+
+    args = ("y", "treatment")
+    key = _fit_key(frame(["A", "B", "C", "A"], ["A", "B", "C"]), ["y", "treatment"], args)
+    assert key is not None and key[-2] == "raw"
+    again = _fit_key(frame(["A", "B", "C", "A"], ["A", "B", "C"]), ["y", "treatment"], args)
+    assert again == key
+    others = [
+        frame(["A", "B", "C", "B"], ["A", "B", "C"]),
+        frame(["A", "B", "C", "A"], ["C", "B", "A"]),
+        frame(["A", "B", "C", "A"], ["A", "B", "C"], ordered=True),
+    ]
+    keys = {_fit_key(d, ["y", "treatment"], args) for d in others}
+    ints = _fit_key(frame([1, 2, 3, 1], [1, 2, 3]), ["y", "treatment"], args)
+    texts = _fit_key(frame(["1", "2", "3", "1"], ["1", "2", "3"]), ["y", "treatment"], args)
+    assert len(keys) == 3 and key not in keys and ints != texts

@@ -198,3 +198,44 @@ def test_alpha_design_trial_is_screened_on_its_intra_block_model():
     found = trial.suspect_plots()
     formal = found[found["check"] == "outlier_test"]
     assert formal["plot_id"].tolist() == [str(book.loc[7, "plot_id"])]
+
+
+def test_outlier_test_labels_are_the_residual_tables_in_sorted_order():
+    """Only the returned rows' labels are turned into text: the same labels, row for row."""
+    from yieldtrial.stats.model import fit
+    from yieldtrial.stats.residual_checks import _residual_table
+
+    data = _rcbd(2, planted=2.0)
+    out = outlier_test(data, response="y", treatment="treatment", block="block")
+    table = _residual_table(
+        fit(data, response="y", treatment="treatment", block="block"),
+        treatment="treatment",
+        plot_id="plot_id",
+    )
+    # the full table sorted by decreasing |t| (stable), as outlier_test orders its rows
+    order = np.argsort(-np.abs(table["externally_studentized_residual"].to_numpy()), kind="stable")
+    for name in ("plot_id", "treatment", "block"):
+        assert out[name].tolist() == table[name].to_numpy()[order].tolist()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_flagged_only_equals_the_full_table_on_random_trials(seed):
+    """Only plots near the Bonferroni limit get a p-value there: the same flagged rows."""
+    rng = np.random.default_rng(seed)
+    t, b = int(rng.integers(3, 7)), int(rng.integers(3, 9))
+    data = pd.DataFrame(
+        {
+            "plot_id": [f"{i}-{j}" for j in range(b) for i in range(t)],
+            "treatment": [f"T{i}" for _ in range(b) for i in range(t)],
+            "block": [f"B{j}" for j in range(b) for _ in range(t)],
+            "y": rng.normal(100.0, 5.0, t * b),
+        }
+    )
+    for k in rng.choice(t * b, int(rng.integers(0, 3)), replace=False):
+        data.loc[k, "y"] *= float(rng.choice([0.5, 2.0, 1.3]))
+    full = outlier_test(data, response="y", treatment="treatment", block="block")
+    flagged = outlier_test(
+        data, response="y", treatment="treatment", block="block", flagged_only=True
+    )
+    expected = full.loc[full["flagged"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(flagged.reset_index(drop=True), expected, check_exact=True)

@@ -44,6 +44,7 @@ __all__ = [
     "plot_means",
     "plot_mean_histogram",
     "plot_yields",
+    "plot_yield_boxes",
     "plot_field",
     "figure_to_svg",
     "figure_to_png",
@@ -508,6 +509,87 @@ def plot_yields(
 
         unit = unit_from_yield_column(response)
         ylabel = f"Yield ({unit})" if unit else response  # as plot_means labels it
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.grid(axis="y", alpha=0.3)
+    return ax
+
+
+@_with_fonts
+def plot_yield_boxes(
+    plots: pd.DataFrame,
+    *,
+    response: str = "yield_kg_ha",
+    treatment: str = "treatment",
+    order: Sequence[str] | None = None,
+    ylabel: str | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot yields by treatment as one box per treatment, for tables too large to draw plot by plot.
+
+    Each box is :func:`matplotlib.cbook.boxplot_stats` of the treatment's observed plots
+    (median and quartiles, whiskers to the most extreme plot within 1.5 times the
+    interquartile range); the plots beyond the whiskers are not drawn.  Matplotlib only
+    receives these few numbers per treatment, so a table of millions of plots draws as
+    fast as a small one (:func:`plot_yields` draws one marker per plot).
+
+    Parameters
+    ----------
+    plots : DataFrame
+        One row per plot.
+    response : str, default "yield_kg_ha"
+        Column with the yields; missing yields are left out.
+    treatment : str, default "treatment"
+        Column with the treatment labels (compared as text).
+    order : sequence of str, optional
+        Treatment order along the x axis (order of appearance when omitted); a treatment
+        not listed is not drawn.
+    ylabel, title : str, optional
+        Axis label (as :func:`plot_yields`) and title.
+    ax : Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    Axes
+        The axes drawn on.
+    """
+    from matplotlib import cbook
+
+    for col in (response, treatment):
+        _pick(plots, col, (), "plot table")
+    ax = _new_axes(ax, (6.0, 4.0))
+    codes, uniques = pd.factorize(plots[treatment], sort=False)
+    names = [str(u) for u in uniques]
+    labels = list(order) if order is not None else list(dict.fromkeys(names))
+    pos = {lab: i for i, lab in enumerate(labels)}
+    remap = np.array([pos.get(name, -1) for name in names] + [-1], dtype=np.int64)
+    x = remap[codes]  # code -1 (a missing label) takes the last entry: not drawn
+    y = plots[response].to_numpy(dtype=float)
+    keep = (x >= 0) & np.isfinite(y)
+    x, y = x[keep], y[keep]
+    by = np.argsort(x, kind="stable")
+    bounds = np.searchsorted(x[by], np.arange(len(labels) + 1))
+    stats, positions = [], []
+    for i in range(len(labels)):
+        values = y[by[bounds[i] : bounds[i + 1]]]
+        if values.size:
+            (box,) = cbook.boxplot_stats(values, whis=1.5)
+            box["fliers"] = np.empty(0)
+            stats.append(box)
+            positions.append(i)
+    if stats:
+        ax.bxp(stats, positions=positions, widths=0.6, showfliers=False, manage_ticks=False)
+    ax.set_xticks(np.arange(len(labels)))
+    ax.set_xticklabels(labels)
+    ax.set_xlim(-0.5, len(labels) - 0.5)
+    if ylabel is None:
+        from yieldtrial.units import unit_from_yield_column
+
+        unit = unit_from_yield_column(response)
+        ylabel = f"Yield ({unit})" if unit else response
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)

@@ -700,7 +700,8 @@ def _fit_key(
 def _raw_content_digest(data: pd.DataFrame, used: Sequence[str]) -> str | None:
     """BLAKE2b of the used columns' buffers, dtypes and integer index; None for other tables.
 
-    Numeric columns are hashed as their bytes, pyarrow text columns as their offsets (from
+    Numeric columns are hashed as their bytes, categorical columns as their codes and the
+    ``repr`` of their categories, pyarrow text columns as their offsets (from
     0), characters and missing-value mask: equal bytes are equal content, so a hit is always
     the same table (two equal tables stored differently only miss the cache).  5.9 million
     plots: a fraction of a second instead of ``hash_pandas_object``'s 1.5 s per call.
@@ -720,6 +721,12 @@ def _raw_content_digest(data: pd.DataFrame, used: Sequence[str]) -> str | None:
         dtype = series.dtype
         if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
             digest.update(np.ascontiguousarray(series.to_numpy()).tobytes())
+            continue
+        if isinstance(dtype, pd.CategoricalDtype):  # its codes, and the categories by repr
+            codes = np.ascontiguousarray(series.cat.codes.to_numpy())
+            categories = tuple(repr(c) for c in dtype.categories)
+            digest.update(repr((str(codes.dtype), dtype.ordered, categories)).encode())
+            digest.update(codes.tobytes())
             continue
         if not isinstance(dtype, pd.StringDtype) or getattr(dtype, "storage", "") != "pyarrow":
             return None

@@ -31,6 +31,8 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -65,6 +67,10 @@ OUTLIER_TEST_COLUMNS: tuple[str, ...] = (
 _STRATA_DESIGNS: tuple[str, ...] = ("split_plot", "strip_plot")
 
 
+#: The label columns of the residual table (taken only for the rows an outlier test returns).
+_LABELS: tuple[str, ...] = ("plot_id", "treatment", "block")
+
+
 def _residual_table(
     data: pd.DataFrame,
     *,
@@ -76,11 +82,16 @@ def _residual_table(
     column: str | None,
     factors: dict[str, str | None],
     plot_id: str,
-) -> tuple[pd.DataFrame, int, str, str]:
-    """Per-plot residual table of the design model, its error df, formula and error term."""
+) -> tuple[dict[str, np.ndarray], Callable[[np.ndarray], dict[str, np.ndarray]], int, str, str]:
+    """Residuals of the design model, its error df, formula and error term.
+
+    Returns the numeric columns of every plot (``fitted``, ``residual``, ``leverage``,
+    ``externally_studentized_residual``) and a function giving the label columns
+    (:data:`_LABELS`) of the plots at the positions it is passed, so that the labels are
+    turned into text only for the rows the test returns.
+    """
     from yieldtrial.stats.model import fit
-    from yieldtrial.stats.residual_checks import _residual_table as additive_table
-    from yieldtrial.stats.residual_checks import _strata_factors
+    from yieldtrial.stats.residual_checks import _label_columns, _strata_factors, _studentize
 
     if design in _STRATA_DESIGNS:
         if block is None:
@@ -90,10 +101,19 @@ def _residual_table(
         first, second = _strata_factors(
             design, treatment=treatment, given=factors, row=row, column=column
         )
-        return _stratum_table(
+        table, df, formula, term = _stratum_table(
             data, response=response, block=block, first=first, second=second, design=design,
             plot_id=plot_id,
         )  # fmt: skip
+        numbers = {
+            name: table[name].to_numpy(dtype=float)
+            for name in ("fitted", "residual", "leverage", "externally_studentized_residual")
+        }
+
+        def stratum_labels(rows: np.ndarray) -> dict[str, np.ndarray]:
+            return {name: table[name].to_numpy(dtype=object)[rows] for name in _LABELS}
+
+        return numbers, stratum_labels, df, formula, term
     if treatment is None:
         raise DataValidationError(
             f"design={design!r} needs treatment=<column of the treatment labels>."
@@ -102,12 +122,20 @@ def _residual_table(
         data, response=response, treatment=treatment, block=block, design=design,
         row=row, column=column,
     )  # fmt: skip
-    return (
-        additive_table(model, treatment=treatment, plot_id=plot_id),
-        model.df_error,
-        model.formula,
-        "residual",
-    )
+    e = model.residuals.to_numpy(dtype=float)
+    h = model.leverage.to_numpy(dtype=float)
+    _, external = _studentize(e, h, model.df_error, model.mse)
+    numbers = {
+        "fitted": model.fitted.to_numpy(dtype=float),
+        "residual": e,
+        "leverage": h,
+        "externally_studentized_residual": external,
+    }
+
+    def labels(rows: np.ndarray) -> dict[str, np.ndarray]:
+        return _label_columns(model, treatment=treatment, plot_id=plot_id, rows=rows)
+
+    return numbers, labels, model.df_error, model.formula, "residual"
 
 
 def _stratum_table(
@@ -265,7 +293,7 @@ def outlier_test(
                 f"design={design!r} does not use {', '.join(stray)}; they belong to "
                 "design='split_plot' or 'strip_plot'."
             )
-    table, df_error, formula, error_term = _residual_table(
+    numbers, labels, df_error, formula, error_term = _residual_table(
         data,
         response=response,
         treatment=treatment,
@@ -276,10 +304,10 @@ def outlier_test(
         factors=factors,
         plot_id=plot_id,
     )
-    e = table["residual"].to_numpy(dtype=float)
-    h = table["leverage"].to_numpy(dtype=float)
-    t_ext = table["externally_studentized_residual"].to_numpy(dtype=float)
-    fitted = table["fitted"].to_numpy(dtype=float)
+    e = numbers["residual"]
+    h = numbers["leverage"]
+    t_ext = numbers["externally_studentized_residual"]
+    fitted = numbers["fitted"]
     value = fitted + e
     ok = (1.0 - h) > 1e-10
     fitted_without = np.full(e.shape, np.nan)
@@ -289,8 +317,21 @@ def outlier_test(
     testable = ok & np.isfinite(t_ext)
     n_tests = int(testable.sum()) if df_error >= 2 else 0
     note = ""
+    # flagged rows only: a plot is flagged when n 2 P(T > |t|) < alpha, i.e. beyond the t
+    # quantile at alpha / (2 n); only plots within 0.1 % of it get a p-value and a place in
+    # the sort (5.9 million plots: a few instead of every tail probability and a full sort);
+    # the others are not returned and keep NaN
+    tested = testable
+    if flagged_only and df_error >= 2 and n_tests:
+        from yieldtrial.stats._univariate import t_ppf
+
+        bound = 0.999 * abs(float(t_ppf(alpha / (2.0 * n_tests), df_error - 1)))
+        with np.errstate(invalid="ignore"):
+            tested = testable & (np.abs(t_ext) >= bound)
     if df_error >= 2 and n_tests:
-        p = np.where(testable, np.minimum(1.0, 2.0 * t_sf(np.abs(t_ext), df_error - 1)), np.nan)
+        rows = np.flatnonzero(tested)
+        p = np.full(e.shape, np.nan)
+        p[rows] = np.minimum(1.0, 2.0 * t_sf(np.abs(t_ext[rows]), df_error - 1))
         p_adj = np.minimum(1.0, n_tests * p)
     else:
         t_ext = nan
@@ -300,29 +341,26 @@ def outlier_test(
         )
     # rows by decreasing |t|, the table built once in that order (5.9 million plots: no
     # second copy of its 13 columns for the sort)
-    order = np.argsort(-np.nan_to_num(np.abs(t_ext), nan=-1.0), kind="stable")
     flagged = np.asarray(np.nan_to_num(p_adj, nan=1.0) < alpha, dtype=bool)
-    if flagged_only:  # the same rows in the same order, without the others
-        order = order[flagged[order]]
+    if flagged_only:  # the same rows in the same order (a stable sort of the flagged rows)
+        chosen = np.flatnonzero(flagged)
+        order = chosen[np.argsort(-np.abs(t_ext[chosen]), kind="stable")]
+    else:
+        order = np.argsort(-np.nan_to_num(np.abs(t_ext), nan=-1.0), kind="stable")
     columns = {
-        "plot_id": table["plot_id"].to_numpy(dtype=object),
-        "treatment": table["treatment"].to_numpy(dtype=object),
-        "block": table["block"].to_numpy(dtype=object),
-        "value": value,
-        "fitted_without": fitted_without,
-        "residual": e,
-        "leverage": h,
-        "statistic": t_ext,
-        "df": np.full(e.shape, float(df_error - 1) if df_error >= 2 else np.nan),
-        "p_value": p,
-        "p_value_adjusted": p_adj,
-        "n_tests": np.full(e.shape, n_tests, dtype=int),
-        "flagged": flagged,
+        **labels(order),  # the labels of the returned rows only, already in their order
+        "value": value[order],
+        "fitted_without": fitted_without[order],
+        "residual": e[order],
+        "leverage": h[order],
+        "statistic": t_ext[order],
+        "df": np.full(order.shape, float(df_error - 1) if df_error >= 2 else np.nan),
+        "p_value": p[order],
+        "p_value_adjusted": p_adj[order],
+        "n_tests": np.full(order.shape, n_tests, dtype=int),
+        "flagged": flagged[order],
     }
-    out = pd.DataFrame(
-        {name: values[order] for name, values in columns.items()},
-        columns=list(OUTLIER_TEST_COLUMNS),
-    )
+    out = pd.DataFrame(columns, columns=list(OUTLIER_TEST_COLUMNS))
     from yieldtrial.stats.results import Provenance
 
     out.attrs["provenance"] = Provenance(

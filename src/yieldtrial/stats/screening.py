@@ -511,6 +511,7 @@ def suspect_plots(
         if finite.size and (finite.max() - finite.min()) > 1e-9 * finite.max():
             compare = typed / areas  # masses compared per m2 when plot areas differ
             per_area = True
+        del areas, finite  # (millions of plots: each array is 8 bytes a plot until the end)
     unit_note = " per m2" if per_area else ""
 
     def typing(i: int, ratio: float, z: float, typical: float, m: int) -> dict[str, Any] | None:
@@ -615,6 +616,7 @@ def suspect_plots(
         )  # fmt: skip
         rows.extend(robust_found)
         rows.extend(typing_found)
+        del no_known, flagged
     else:
         notes.append(
             "robust_deviation, typing_pattern: not assessable with this many plots (each "
@@ -635,6 +637,7 @@ def suspect_plots(
                     _level_row(base(j), where(j), "moisture", moisture, float(m[j]), typical,
                                zm, rule, unit="%", points=True)
                 )  # fmt: skip
+        del m
     if area in data.columns:
         a = np.where(observed, pd.to_numeric(data[area], errors="coerce"), np.nan)
         a = np.where(a > 0, a, np.nan)
@@ -654,6 +657,8 @@ def suspect_plots(
                     _level_row(base(j), where(j), "area", area, float(a[j]), centre,
                                float(z[j]), rule, unit="m2")
                 )  # fmt: skip
+            del dev, z
+        del a
 
     # ---- duplicated records
     rows.extend(_duplicates(data, ids_text, group_text, blocks, observed, base, plot_id=plot_id,

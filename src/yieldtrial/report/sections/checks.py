@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io.progress import stage
 from yieldtrial.report._format import fmt_number, fmt_p, join_list
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
@@ -237,7 +238,7 @@ def data_checks_section(ctx: ReportContext) -> Section:
         blocks.append(Paragraph(t("checks.excluded", lang), "warning"))
         blocks.append(Bullets(items, "warning"))
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), stage("data checks: suspect plots"):
             warnings.simplefilter("ignore", YieldTrialWarning)
             found = trial.suspect_plots()
     except (DataValidationError, AttributeError):  # several sites, a bare object
@@ -266,7 +267,7 @@ def data_checks_section(ctx: ReportContext) -> Section:
     skipped = flagged[len(refit) :]
     if flagged and s.replicated:
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), stage("data checks: sensitivity of the verdicts"):
                 warnings.simplefilter("ignore", YieldTrialWarning)
                 sens = trial.sensitivity(
                     refit,

@@ -11,18 +11,24 @@ from yieldtrial.report._format import join_list
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.entries import EntrySelection, shown_parts
 from yieldtrial.report.i18n import t, unit_label
-from yieldtrial.report.model import Figure, Section
+from yieldtrial.report.model import Figure, Paragraph, Section
 from yieldtrial.report.sections.marks import figure_marks
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["MAX_BARS", "figures_section"]
+__all__ = ["MAX_BARS", "MAX_PLOT_MARKERS", "figures_section"]
 
 #: Most treatments a means or plot-yield figure draws; beyond it the figure shows the
 #: highest and lowest ``MAX_BARS // 2`` means and the control(s), and the caption says so.
 MAX_BARS = 40
 
+
+#: Most plots the plot-yield figure draws one marker each; above it each treatment is
+#: summarised as a box (quartiles and whiskers, :func:`yieldtrial.plotting.plot_yield_boxes`)
+#: and the caption says so, and the field map of yields or residuals is left out with a
+#: note (a 200 MB table has millions of plots: no figure draws them one by one).
+MAX_PLOT_MARKERS = 20_000
 
 #: Characters of x-axis labels (one gap each) that fit side by side under a 6-inch figure
 #: at 10 pt; beyond it the labels overlap (24 entries "G01".."G24": 96), so they are
@@ -176,13 +182,41 @@ def figures_section(ctx: ReportContext) -> Section:
                 legend.set_title(t("axis.replicate" if replicates else "axis.block", lang))
             return marks.apply(ax)
 
+        def draw_boxes() -> Axes:
+            from yieldtrial.plotting import plot_yield_boxes
+
+            ax = plot_yield_boxes(
+                used, response=s.dcol, treatment="treatment", order=order, ylabel=ylabel
+            )
+            ax.set_xlabel(t("axis.treatment", lang))
+            if ctx.entries is not None or _crowded(order):
+                ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+            return marks.apply(ax)
+
         # the block column of a resolvable design holds its replicates (as the field maps say)
         replicates = str(s.design) in ("alpha", "row_column")
         key = "fig.yields_replicate" if replicates else "fig.yields"
-        caption = marks.caption(t(key, lang) + subset_note)
-        blocks.append(Figure("yields", caption, draw_yields))
-    if (
-        {"row", "column"} <= set(ctx.used.columns)
+        if len(used) > MAX_PLOT_MARKERS:  # millions of plots: a box per treatment
+            text = t("fig.yields_boxes", lang, n=f"{len(used):,}", limit=f"{MAX_PLOT_MARKERS:,}")
+            blocks.append(Figure("yields", marks.caption(text + subset_note), draw_boxes))
+        else:
+            caption = marks.caption(t(key, lang) + subset_note)
+            blocks.append(Figure("yields", caption, draw_yields))
+    mapped = {"row", "column"} <= set(ctx.used.columns)
+    if mapped and len(ctx.used) > MAX_PLOT_MARKERS:
+        blocks.append(
+            Paragraph(
+                t(
+                    "fig.field_skipped",
+                    lang,
+                    n=f"{len(ctx.used):,}",
+                    limit=f"{MAX_PLOT_MARKERS:,}",
+                ),
+                "note",
+            )
+        )
+    elif (
+        mapped
         and ctx.used[["row", "column"]].notna().all().all()
         # rows and columns numbered within each replicate (row-column designs) would be
         # drawn over one another: one cell's colour and overprinted labels for 3 plots
