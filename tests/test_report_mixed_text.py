@@ -299,3 +299,24 @@ def test_chinese_error_labels_are_spaced_from_chinese_text(tmp_path: Path, compl
         assert "- 误差 a 均方：" in md and "- 误差 a 自由度：" in md
     else:
         assert "标准误与字母标记基于 REML（自由度" in md
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_kenward_roger_sed_caption_names_kenward_roger(tmp_path: Path, lang: str) -> None:
+    """With ddf = "kenward-roger" the SED table holds KR SEs and df; its caption says so.
+
+    The df column is ``MixedModelFit.sed``'s, which takes each pair's Kenward-Roger df
+    (``MeansModel.pairwise_df``) under that method; the caption said "Satterthwaite".
+    """
+    md = _markdown(_split_plot_with_missing_plot(tmp_path, "kenward-roger"), lang)
+    if lang == "en":
+        assert "df are the smallest Kenward-Roger df of the pairs" in md
+        assert "smallest Satterthwaite df" not in md
+    else:
+        assert "自由度取各对比较 Kenward-Roger 自由度的最小值" in md
+        assert "Satterthwaite 自由度的最小值" not in md
+
+
+def test_satterthwaite_sed_caption_names_satterthwaite(tmp_path: Path) -> None:
+    md = _markdown(_split_plot_with_missing_plot(tmp_path), "en")
+    assert "df are the smallest Satterthwaite df of the pairs" in md
