@@ -320,3 +320,21 @@ def test_kenward_roger_sed_caption_names_kenward_roger(tmp_path: Path, lang: str
 def test_satterthwaite_sed_caption_names_satterthwaite(tmp_path: Path) -> None:
     md = _markdown(_split_plot_with_missing_plot(tmp_path), "en")
     assert "df are the smallest Satterthwaite df of the pairs" in md
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Residual checks (normality, equal variances) were not run"),
+        ("zh", "未进行残差检验（正态性、方差齐性）"),
+    ],
+)
+def test_split_plot_with_missing_plot_says_why_residuals_are_unchecked(
+    tmp_path: Path, lang: str, text: str
+) -> None:
+    """FieldTrial.diagnostics() refuses a split plot with missing plots; the report says so.
+
+    Before, the data-quality section just had no residual checks, without a word.
+    """
+    md = _markdown(_split_plot_with_missing_plot(tmp_path), lang)
+    assert text in md
