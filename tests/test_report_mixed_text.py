@@ -338,3 +338,20 @@ def test_split_plot_with_missing_plot_says_why_residuals_are_unchecked(
     """
     md = _markdown(_split_plot_with_missing_plot(tmp_path), lang)
     assert text in md
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Hatched: plots without a yield (missing or excluded: 105)."),
+        ("zh", "斜线格为无产量的小区（缺失或剔除：105）。"),
+    ],
+)
+def test_field_map_caption_names_the_missing_plot(tmp_path: Path, lang: str, text: str) -> None:
+    """The field map draws the lost plot hatched, and its caption says which plot it is.
+
+    Plot 105 is the field book row whose mass is empty (``book.loc[4]``).
+    """
+    folder = _split_plot_with_missing_plot(tmp_path)
+    report, _ = report_from_files(folder / "plots.csv", folder / "trial.toml", lang=lang)
+    assert text in str(report.to_markdown())
