@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from yieldtrial.report._format import join_list
+from yieldtrial.report._format import factor_label, join_list
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.entries import EntrySelection, shown_parts
 from yieldtrial.report.i18n import t, unit_label
@@ -127,7 +127,8 @@ def figures_section(ctx: ReportContext) -> Section:
             hatched=hatched,
             ylabel=ylabel,
         )
-        ax.set_xlabel(t("axis.treatment", lang))
+        # a two-factor design's bars are the means of one factor (the sub-plots' varieties)
+        ax.set_xlabel(factor_label(s.kind, lang) if s.kind else t("axis.treatment", lang))
         if _crowded(shown["treatment"]):
             ax.tick_params(axis="x", labelrotation=90, labelsize=8)
             for text in ax.texts:  # the letters above neighbouring bars would touch too
