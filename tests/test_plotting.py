@@ -249,3 +249,14 @@ def test_plot_means_refuses_limits_that_do_not_contain_the_mean() -> None:
     )
     with pytest.raises(DataValidationError, match="not confidence limits of across_site_mean"):
         plot_means(table, mean="across_site_mean")
+
+
+def test_plot_field_hatches_a_plot_without_a_value() -> None:
+    """A lost plot is drawn hatched at its cell, not left as background (= the lowest colour)."""
+    data = PLOTS.copy()
+    data.loc[5, "yield_kg_ha"] = np.nan  # PLOTS row 6: row 2, column 3
+    ax = plot_field(data)
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == 1
+    assert hatched[0].get_xy() == (1.5, 0.5)  # the cell centred on (column 3, row 2) - origin
+    assert not [p for p in plot_field(PLOTS).patches if p.get_hatch()]

@@ -303,3 +303,59 @@ def test_chinese_error_labels_are_spaced_from_chinese_text(tmp_path: Path, compl
         assert "- 误差 a 均方：" in md and "- 误差 a 自由度：" in md
     else:
         assert "标准误与字母标记基于 REML（自由度" in md
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_kenward_roger_sed_caption_names_kenward_roger(tmp_path: Path, lang: str) -> None:
+    """With ddf = "kenward-roger" the SED table holds KR SEs and df; its caption says so.
+
+    The df column is ``MixedModelFit.sed``'s, which takes each pair's Kenward-Roger df
+    (``MeansModel.pairwise_df``) under that method; the caption said "Satterthwaite".
+    """
+    md = _markdown(_split_plot_with_missing_plot(tmp_path, "kenward-roger"), lang)
+    if lang == "en":
+        assert "df are the smallest Kenward-Roger df of the pairs" in md
+        assert "smallest Satterthwaite df" not in md
+    else:
+        assert "自由度取各对比较 Kenward-Roger 自由度的最小值" in md
+        assert "Satterthwaite 自由度的最小值" not in md
+
+
+def test_satterthwaite_sed_caption_names_satterthwaite(tmp_path: Path) -> None:
+    md = _markdown(_split_plot_with_missing_plot(tmp_path), "en")
+    assert "df are the smallest Satterthwaite df of the pairs" in md
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Residual checks (normality, equal variances) were not run"),
+        ("zh", "未进行残差检验（正态性、方差齐性）"),
+    ],
+)
+def test_split_plot_with_missing_plot_says_why_residuals_are_unchecked(
+    tmp_path: Path, lang: str, text: str
+) -> None:
+    """FieldTrial.diagnostics() refuses a split plot with missing plots; the report says so.
+
+    Before, the data-quality section just had no residual checks, without a word.
+    """
+    md = _markdown(_split_plot_with_missing_plot(tmp_path), lang)
+    assert text in md
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Hatched: plots without a yield (missing or excluded: 105)."),
+        ("zh", "斜线格为无产量的小区（缺失或剔除：105）。"),
+    ],
+)
+def test_field_map_caption_names_the_missing_plot(tmp_path: Path, lang: str, text: str) -> None:
+    """The field map draws the lost plot hatched, and its caption says which plot it is.
+
+    Plot 105 is the field book row whose mass is empty (``book.loc[4]``).
+    """
+    folder = _split_plot_with_missing_plot(tmp_path)
+    report, _ = report_from_files(folder / "plots.csv", folder / "trial.toml", lang=lang)
+    assert text in str(report.to_markdown())

@@ -89,3 +89,27 @@ def test_crowded_labels_are_turned_upright() -> None:
     for key in ("means", "yields"):
         ax = next(f for f in figures if f.key == key).draw()
         assert {tick.get_rotation() for tick in ax.get_xticklabels()} == {90.0}
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "sub"), ("zh", "副区因素")])
+def test_split_plot_means_figure_names_the_factor_on_its_axis(lang: str, label: str) -> None:
+    """The bars of a split plot are the sub-plot factor's means, not the treatments (cells).
+
+    Field book of ``yieldtrial.design.split_plot`` (columns ``main`` and ``sub``); the axis
+    reads as the means table's header (``factor_label``: 副区因素 in Chinese).
+    """
+    from yieldtrial import design
+
+    book = design.split_plot(["N0", "N1"], ["V1", "V2", "V3"], blocks=3, seed=5)
+    book = book.drop(columns=["fresh_mass_kg", "moisture_pct", "impurity_pct"], errors="ignore")
+    rng = np.random.default_rng(2)
+    book["yield_kg_ha"] = 7000.0 + rng.normal(0.0, 250.0, len(book))
+    trial = FieldTrial.from_dataframe(
+        book, crop="wheat", control="V1", design="split_plot", factors=("main", "sub")
+    )
+    figures = [b for s in trial.report(figures=True, lang=lang).sections for b in s.blocks
+               if isinstance(b, Figure)]  # fmt: skip
+    means = next(f for f in figures if f.key == "means").draw()
+    assert means.get_xlabel() == label
+    yields = next(f for f in figures if f.key == "yields").draw()  # cells N0:V1, ...
+    assert yields.get_xlabel() == ("Treatment" if lang == "en" else "处理")

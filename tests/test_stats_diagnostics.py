@@ -433,3 +433,40 @@ def test_residual_table_text_labels_pass_through_unchanged(
     monkeypatch.setattr(residual_checks, "_inferred_text_dtype", lambda: np.dtype(object))
     expected = residual_checks._residual_table(model, treatment="treatment", plot_id="plot_id")
     pd.testing.assert_frame_equal(table, expected)
+
+
+def augmented_layout(seed: int = 3) -> pd.DataFrame:
+    """Augmented RCBD: 3 checks in each of 4 blocks, 12 unreplicated entries (3 a block)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for b in range(4):
+        labels = ["CK1", "CK2", "CK3"] + [f"E{3 * b + k + 1:02d}" for k in range(3)]
+        rows += [(f"B{b}", label) for label in labels]
+    df = pd.DataFrame(rows, columns=["block", "treatment"])
+    df["plot_id"] = [f"P{k + 1:02d}" for k in range(len(df))]
+    block = dict(zip(["B0", "B1", "B2", "B3"], rng.normal(0, 300, 4), strict=True))
+    df["yield_kg_ha"] = 7000 + df["block"].map(block) + rng.normal(0, 250, len(df))
+    return df
+
+
+def test_residual_tests_leave_out_plots_with_leverage_one() -> None:
+    """An unreplicated entry's residual is zero whatever its yield: not tested for normality.
+
+    Reference: scipy's Shapiro-Wilk on the residuals of statsmodels OLS
+    ``y ~ block + treatment`` at the 12 check plots only; with the 12 entries' zero
+    residuals included the test rejects normality of normal data.
+    """
+    import statsmodels.formula.api as smf
+
+    df = augmented_layout()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", YieldTrialWarning)
+        d = diagnostics(df, response="yield_kg_ha", treatment="treatment", block="block")
+    ols = smf.ols("yield_kg_ha ~ C(block) + C(treatment)", df).fit()
+    checks = df["treatment"].str.startswith("CK").to_numpy()
+    expected = stats.shapiro(ols.resid.to_numpy()[checks])
+    assert d.shapiro == pytest.approx((expected.statistic, expected.pvalue), rel=1e-9)
+    assert stats.shapiro(ols.resid.to_numpy()).pvalue < 0.05  # what the zeros did
+    bf = stats.levene(*(ols.resid[df["treatment"] == c] for c in ("CK1", "CK2", "CK3")),
+                      center="median")  # fmt: skip
+    assert d.levene == pytest.approx((bf.statistic, bf.pvalue), rel=1e-9)

@@ -677,7 +677,8 @@ def plot_field(
         One row per plot with integer-like ``row`` and ``column`` positions.
     value : str, default "yield_kg_ha"
         Column to colour by (yields, residuals, ...).  Residual-like columns
-        (containing negative values) get a diverging colour map centred on 0.
+        (containing negative values) get a diverging colour map centred on 0.  A plot
+        whose value is missing (NaN: a lost or excluded plot) is drawn hatched grey.
     row, column : str
         Position columns.
     label : str or None, default "treatment"
@@ -731,6 +732,15 @@ def plot_field(
     else:
         image = ax.imshow(grid, cmap=cmap or "YlGn", aspect="auto", interpolation="nearest")
     ax.figure.colorbar(image, ax=ax, label=colorbar_label or value)
+    from matplotlib.patches import Rectangle
+
+    # a plot without a value (lost, excluded) would show the background, the colour of
+    # the lowest yields (or of a zero residual): hatch it
+    for r, c in zip(rows[~np.isfinite(values)], cols[~np.isfinite(values)], strict=True):
+        ax.add_patch(
+            Rectangle((c - c0 - 0.5, r - r0 - 0.5), 1.0, 1.0, facecolor="#e6e6e6",
+                      edgecolor="#808080", hatch="///", linewidth=0.0)
+        )  # fmt: skip
     labels = plots[label].astype(str).to_numpy() if label and label in plots.columns else None
     texts = []
     for i, v in enumerate(values):

@@ -617,7 +617,9 @@ class MixedModelFit:
         Columns as :attr:`yieldtrial.stats.splitplot.StrataAnova.sed`: ``comparison,
         description, sed`` (root mean square over the pairs, and over the levels of the
         other factor for the ``*_within_*`` kinds; the same for every pair when the data
-        are balanced) [response unit], ``df`` (smallest Satterthwaite df over those pairs),
+        are balanced; Kenward-Roger adjusted with ``ddf="kenward-roger"``) [response unit],
+        ``df`` (smallest df of the fit's method, Satterthwaite or Kenward-Roger, over those
+        pairs),
         ``lsd`` (``t_{alpha/2, df} x sed``) [response unit], ``error_term``.  One-factor
         designs: one row ``treatment``.
         """

@@ -349,6 +349,9 @@ def diagnostics(
     medians) to the residuals grouped by treatment (for a CRD this equals the
     test on the raw yields).  Residuals of a blocked design are not independent
     (they sum to zero within each block), so both tests are approximate guides.
+    Plots with leverage 1 (the unreplicated entries of an augmented design, a treatment
+    left with one plot) have a residual of exactly zero whatever their yield; both tests
+    leave them out (a heap of zeros would make Shapiro-Wilk reject normal data).
     Outliers use internally studentized residuals
     :math:`r_i = e_i/\sqrt{MSE(1-h_{ii})}`; these cannot exceed
     :math:`\sqrt{df_{error}}`, so with fewer than 10 error df no plot can pass
@@ -468,8 +471,16 @@ def diagnostics(
         flagged, ["plot_id", "treatment", "block", "residual", "studentized_residual"]
     ].reset_index(drop=True)
 
-    shapiro = _shapiro(e, df_error)
-    levene = _levene(e, groups) if df_error > 0 else (float("nan"),) * 2
+    # a plot with leverage 1 (an augmented design's unreplicated entry, a treatment left
+    # with one plot) has a residual of exactly zero whatever its yield: it says nothing
+    # about the errors, and a heap of such zeros makes Shapiro-Wilk reject normality
+    informative = table["leverage"].to_numpy(dtype=float) < 1.0 - 1e-8
+    shapiro = _shapiro(e[informative], df_error)
+    levene = (
+        _levene(e[informative], np.asarray(groups)[informative])
+        if df_error > 0
+        else (float("nan"),) * 2
+    )
 
     if df_error > 0 and np.isfinite(mse) and mean > 0:
         cv_pct = float(100.0 * np.sqrt(mse) / mean)

@@ -274,6 +274,9 @@ def quality_section(ctx: ReportContext) -> Section:
         blocks.append(Bullets(checks))
     elif not s.replicated:
         blocks.append(Paragraph(t("quality.not_testable", lang), "note"))
+    elif ctx.anova is not None and s.design in ("split_plot", "strip_plot"):
+        # FieldTrial.diagnostics() refuses a split or strip plot with missing plots
+        blocks.append(Paragraph(t("quality.strata_missing", lang), "note"))
     shown = list(
         dict.fromkeys(ctx.warnings + (list(ctx.diag.warnings) if ctx.diag is not None else []))
     )

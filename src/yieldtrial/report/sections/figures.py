@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from yieldtrial.report._format import join_list
+from yieldtrial.report._format import factor_label, join_list
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.entries import EntrySelection, shown_parts
 from yieldtrial.report.i18n import t, unit_label
@@ -133,7 +133,8 @@ def figures_section(ctx: ReportContext) -> Section:
             hatched=hatched,
             ylabel=ylabel,
         )
-        ax.set_xlabel(t("axis.treatment", lang))
+        # a two-factor design's bars are the means of one factor (the sub-plots' varieties)
+        ax.set_xlabel(factor_label(s.kind, lang) if s.kind else t("axis.treatment", lang))
         if _crowded(shown["treatment"]):
             ax.tick_params(axis="x", labelrotation=90, labelsize=8)
             for text in ax.texts:  # the letters above neighbouring bars would touch too
@@ -233,7 +234,13 @@ def figures_section(ctx: ReportContext) -> Section:
             value = "residual"
             what = t("fig.field_residuals", lang)
             label = t("axis.residual", lang, unit=unit_label(s.unit, lang))
-        data = field_data
+        # the plots without a yield (lost, excluded) at their positions, drawn hatched
+        lost = ctx.plots.loc[
+            ~ctx.plots["plot_id"].astype(str).isin(set(field_data["plot_id"].astype(str)))
+            & ctx.plots[["row", "column"]].notna().all(axis=1),
+            ["plot_id", "row", "column"],
+        ]
+        data = pd.concat([field_data, lost.assign(**{value: float("nan")})], ignore_index=True)
         flagged = list(
             dict.fromkeys(str(r["plot_id"]) for r in ctx.results.get("suspect_plots") or [])
         )
@@ -250,6 +257,10 @@ def figures_section(ctx: ReportContext) -> Section:
             return marks.apply(ax, ticks=False)
 
         caption = t("fig.field", lang, what=what)
+        if len(lost):
+            space = "" if lang == "zh" else " "
+            items = join_list([str(p) for p in lost["plot_id"]], lang)
+            caption += space + t("fig.field_missing", lang, items=items)
         marked = [p for p in flagged if "plot_id" in data and p in set(data["plot_id"].astype(str))]
         if marked:
             space = "" if lang == "zh" else " "  # a Chinese sentence ends with 。, no space

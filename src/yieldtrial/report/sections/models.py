@@ -149,7 +149,8 @@ def _mixed_section(ctx: ReportContext) -> Section:
     ]
     if a.two_factor:
         label = "col.reml_kenward_roger" if kr else "col.reml_satterthwaite"
-        blocks.append(_sed_table(ctx, a.sed, "anova.mixed_sed_caption", with_error=label))
+        sed_caption = "anova.mixed_sed_caption_kr" if kr else "anova.mixed_sed_caption"
+        blocks.append(_sed_table(ctx, a.sed, sed_caption, with_error=label))
     return Section("anova", t("section.anova", lang), blocks)
 
 
