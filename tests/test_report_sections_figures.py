@@ -91,7 +91,7 @@ def test_crowded_labels_are_turned_upright() -> None:
         assert {tick.get_rotation() for tick in ax.get_xticklabels()} == {90.0}
 
 
-@pytest.mark.parametrize(("lang", "label"), [("en", "sub"), ("zh", "副区因素")])
+@pytest.mark.parametrize(("lang", "label"), [("en", "Sub-plot factor"), ("zh", "副区因素")])
 def test_split_plot_means_figure_names_the_factor_on_its_axis(lang: str, label: str) -> None:
     """The bars of a split plot are the sub-plot factor's means, not the treatments (cells).
 
