@@ -412,6 +412,13 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
+            r"^the least-squares fit of the observed plots leaves no residual degrees of "
+            r"freedom in the innermost stratum: the residuals cannot be checked\.?$"
+        ),
+        "对观测小区的最小二乘拟合在最内误差层没有剩余自由度：无法检验残差。",
+    ),
+    (
+        re.compile(
             r"^CV of (?P<name>error_[abc]) \((?P<what>[a-z ]+), (?P<block>.+?) x "
             r"(?P<factor>.+?)\) = (?P<cv>[\d.]+) % is above (?P<limit>[\d.]+) %: tests against "
             r"that error are imprecise\.?$"
