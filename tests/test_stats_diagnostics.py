@@ -639,7 +639,7 @@ def test_split_plot_missing_plots_without_residual_df_is_not_assessable() -> Non
     )
     df["plot_id"] = [f"P{k}" for k in range(8)]
     df["yield"] = [50.0, 61, 55, 70, 52, np.nan, np.nan, 74]
-    with pytest.warns(YieldTrialWarning, match="leaves no residual degrees of freedom"):
+    with pytest.warns(YieldTrialWarning, match="leaves 0 residual degrees of freedom"):
         d = diagnostics(
             df, response="yield", block="block", design="split_plot", whole_plot="gen",
             sub_plot="nitro",
@@ -654,3 +654,23 @@ def test_split_plot_with_missing_and_duplicated_plots_is_refused() -> None:
     df = pd.concat([df, df.iloc[[0]]], ignore_index=True)
     with pytest.raises(DataValidationError, match="plots share"):
         _quiet_diag(df)
+
+
+def test_split_plot_missing_plots_with_one_residual_df_is_not_tested() -> None:
+    """One plot blank in a 2 x 2 x 2 split plot: 7 plots, rank 6, 1 residual df.
+
+    The nonzero residuals are then one fixed pattern times a scale, so Shapiro-Wilk would
+    test the layout: both tests are left out (MIN_STRATUM_FIT_DF = 3) and a finding says so.
+    """
+    df = pd.DataFrame(
+        list(product(["B1", "B2"], ["G1", "G2"], ["N0", "N1"])), columns=["block", "gen", "nitro"]
+    )
+    df["plot_id"] = [f"P{k}" for k in range(8)]
+    df["yield"] = [50.0, 61, 55, 70, 52, 66, np.nan, 74]
+    with pytest.warns(YieldTrialWarning, match=r"leaves 1 residual degrees of freedom .*\(fewer than 3\)"):
+        d = diagnostics(
+            df, response="yield", block="block", design="split_plot", whole_plot="gen",
+            sub_plot="nitro",
+        )  # fmt: skip
+    assert d.df_error == 1
+    assert np.isnan(d.shapiro[1]) and np.isnan(d.levene[1])

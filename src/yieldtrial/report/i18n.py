@@ -412,10 +412,11 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
-            r"^the least-squares fit of the observed plots leaves no residual degrees of "
-            r"freedom in the innermost stratum: the residuals cannot be checked\.?$"
+            r"^the least-squares fit of the observed plots leaves (?P<df>\d+) residual degrees "
+            r"of freedom in the innermost stratum \(fewer than (?P<limit>\d+)\): too few to "
+            r"check the residuals\.?$"
         ),
-        "对观测小区的最小二乘拟合在最内误差层没有剩余自由度：无法检验残差。",
+        "对观测小区的最小二乘拟合在最内误差层仅剩 {df} 个残差自由度（少于 {limit}）：不足以检验残差。",
     ),
     (
         re.compile(

@@ -45,6 +45,11 @@ DIAGNOSTIC_TESTS = "Shapiro-Wilk; Brown-Forsythe (Levene, median); studentized r
 #: Error df below which the trial is flagged as having too few error df.
 MIN_ERROR_DF = 10
 
+#: Fewest residual df with which a split/strip plot with missing plots is checked: with
+#: 1 or 2 df its residuals span a line or a plane fixed by which plots are missing, so
+#: Shapiro-Wilk and Levene would test the layout rather than the errors.
+MIN_STRATUM_FIT_DF = 3
+
 #: Designs checked on their full stratum model (several error strata).
 STRATA_DESIGNS: tuple[str, ...] = ("split_plot", "strip_plot")
 
@@ -384,7 +389,8 @@ def diagnostics(
     mean square and residual df (``n - rank``) take the place of the stratum's: with no
     plot missing they are the same numbers.  A whole plot (strip) left with one plot
     has a residual of zero whatever its yield (leverage 1) and is left out of both tests,
-    as above; :attr:`Diagnostics.strata` is then None and
+    as above; with fewer than 3 residual df (:data:`MIN_STRATUM_FIT_DF`) the tests are
+    not run (NaN; a finding says so).  :attr:`Diagnostics.strata` is then None and
     :attr:`Diagnostics.stratum_fit` gives the fitted formula.
 
     References
@@ -507,10 +513,11 @@ def diagnostics(
     # with one plot) has a residual of exactly zero whatever its yield: it says nothing
     # about the errors, and a heap of such zeros makes Shapiro-Wilk reject normality
     informative = table["leverage"].to_numpy(dtype=float) < 1.0 - 1e-8
-    shapiro = _shapiro(e[informative], df_error)
+    testable = df_error >= (MIN_STRATUM_FIT_DF if stratum_fit is not None else 1)
+    shapiro = _shapiro(e[informative], df_error) if testable else (float("nan"),) * 2
     levene = (
         _levene(e[informative], np.asarray(groups)[informative])
-        if df_error > 0
+        if testable
         else (float("nan"),) * 2
     )
 
@@ -570,10 +577,11 @@ def diagnostics(
         )
         findings.append(msg)
         emitted.append(msg)
-    elif df_error == 0 and stratum_fit is not None:
+    elif stratum_fit is not None and df_error < MIN_STRATUM_FIT_DF:
         msg = (
-            "the least-squares fit of the observed plots leaves no residual degrees of "
-            "freedom in the innermost stratum: the residuals cannot be checked."
+            f"the least-squares fit of the observed plots leaves {df_error} residual degrees "
+            f"of freedom in the innermost stratum (fewer than {MIN_STRATUM_FIT_DF}): too few "
+            "to check the residuals."
         )
         findings.append(msg)
         emitted.append(msg)
