@@ -476,7 +476,7 @@ def test_residual_tests_leave_out_plots_with_leverage_one() -> None:
 
 
 def _ls_stratum(df: pd.DataFrame, design: str) -> Any:
-    """The missing-plot path's least-squares fit, called directly (any data)."""
+    """Return the missing-plot path's least-squares fit, called directly (any data)."""
     from yieldtrial.stats.residual_checks import _missing_strata_residuals
 
     return _missing_strata_residuals(
@@ -667,7 +667,9 @@ def test_split_plot_missing_plots_with_one_residual_df_is_not_tested() -> None:
     )
     df["plot_id"] = [f"P{k}" for k in range(8)]
     df["yield"] = [50.0, 61, 55, 70, 52, 66, np.nan, 74]
-    with pytest.warns(YieldTrialWarning, match=r"leaves 1 residual degrees of freedom .*\(fewer than 3\)"):
+    with pytest.warns(
+        YieldTrialWarning, match=r"leaves 1 residual degrees of freedom .*\(fewer than 3\)"
+    ):
         d = diagnostics(
             df, response="yield", block="block", design="split_plot", whole_plot="gen",
             sub_plot="nitro",

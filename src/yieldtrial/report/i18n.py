@@ -416,7 +416,8 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
             r"of freedom in the innermost stratum \(fewer than (?P<limit>\d+)\): too few to "
             r"check the residuals\.?$"
         ),
-        "对观测小区的最小二乘拟合在最内误差层仅剩 {df} 个残差自由度（少于 {limit}）：不足以检验残差。",
+        "对观测小区的最小二乘拟合在最内误差层仅剩 {df} 个残差自由度（少于 {limit}）："
+        "不足以检验残差。",
     ),
     (
         re.compile(

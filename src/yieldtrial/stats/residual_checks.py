@@ -440,9 +440,7 @@ def diagnostics(
             raise DataValidationError(
                 f"design={design!r} needs block=<column of the block/replicate labels>."
             )
-        if _strata_plots_missing(
-            data, response=response, block=block, first=first, second=second
-        ):
+        if _strata_plots_missing(data, response=response, block=block, first=first, second=second):
             table, groups, df_error, mse, mean, stratum_fit, extra_findings = (
                 _missing_strata_residuals(
                     data,
@@ -810,7 +808,7 @@ def _strata_residuals(
 def _outer_strata(
     design: str, *, block: str, first: str, second: str
 ) -> tuple[dict[str, tuple[str, str, str]], str, str]:
-    """The outer strata of a split/strip plot (``what, factor, unit``), the innermost name."""
+    """Return the outer strata of a split/strip plot (``what, factor, unit``), inner names."""
     if design == "split_plot":
         outer = {"error_a": (f"whole plots, {block} x {first}", first, "whole plot")}
         return outer, "sub-plot", "error_b"
