@@ -314,10 +314,15 @@ def _stratum_fit_text(ctx: ReportContext) -> str:
         errors.append(f"block:{second}")
     terms.append(f"{first}:{second}")
     joined = ("、" if lang == "zh" else ", ").join(source_label(e, lang) for e in errors)
+    labels = [source_label(term, lang) for term in terms]
+    if labels[-1] == f"{first}:{second}":  # factors named by the user: "A x B" as elsewhere
+        labels[-1] = (" × " if lang == "zh" else " x ").join(
+            source_label(f, lang) for f in (first, second)
+        )
     return t(
         f"quality.strata_ls_{design}",
         lang,
-        terms=" + ".join(source_label(term, lang) for term in terms),
+        terms=" + ".join(labels),
         whole=joined,
         df=ctx.diag.df_error if ctx.diag is not None else "",
     )
