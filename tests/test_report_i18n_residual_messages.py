@@ -34,6 +34,17 @@ def test_normality_finding_in_chinese() -> None:
     )
 
 
+def test_too_few_stratum_fit_df_finding_in_chinese() -> None:
+    """A split/strip plot with missing plots whose least-squares fit keeps 1 residual df."""
+    text = (
+        "the least-squares fit of the observed plots leaves 1 residual degrees of freedom in "
+        "the innermost stratum (fewer than 3): too few to check the residuals."
+    )
+    assert translate_message(text, "zh") == (
+        "对观测小区的最小二乘拟合在最内误差层仅剩 1 个残差自由度（少于 3）：不足以检验残差。"
+    )
+
+
 def test_unequal_variance_finding_in_chinese() -> None:
     text = (
         "residual variances differ between treatments (Brown-Forsythe F = 13.16, p = 0.00122); "

@@ -327,21 +327,57 @@ def test_satterthwaite_sed_caption_names_satterthwaite(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "text"),
+    ("lang", "text", "check"),
     [
-        ("en", "Residual checks (normality, equal variances) were not run"),
-        ("zh", "未进行残差检验（正态性、方差齐性）"),
+        (
+            "en",
+            "Plots are missing, so the checks below use the sub-plot residuals of the "
+            "least-squares fit of Blocks + Main-plot factor + Blocks x main-plot factor + "
+            "Sub-plot factor + Main-plot factor x sub-plot factor to the harvested plots",
+            "- Normality of residuals (Shapiro-Wilk): W = ",
+        ),
+        (
+            "zh",
+            "本试验有缺区，以下检验采用对收获小区最小二乘拟合 区组 + 主区因素 + 区组 × 主区因素 + "
+            "副区因素 + 主区因素 × 副区因素（主区误差 区组 × 主区因素 作为固定项）所得的副区残差",
+            "- 残差正态性（Shapiro-Wilk 检验）：W = ",
+        ),
     ],
 )
-def test_split_plot_with_missing_plot_says_why_residuals_are_unchecked(
-    tmp_path: Path, lang: str, text: str
+def test_split_plot_with_missing_plot_checks_least_squares_residuals(
+    tmp_path: Path, lang: str, text: str, check: str
 ) -> None:
-    """FieldTrial.diagnostics() refuses a split plot with missing plots; the report says so.
+    """A split plot with a plot missing gets its residual checks, and says on which residuals.
 
-    Before, the data-quality section just had no residual checks, without a word.
+    Before, the data-quality section said the checks were not run (no stratum ANOVA).
     """
     md = _markdown(_split_plot_with_missing_plot(tmp_path), lang)
+    assert text in md and check in md
+    assert "were not run" not in md and "未进行残差检验" not in md
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Residual checks (normality, equal variances) were not run: with the plots"),
+        ("zh", "未进行残差检验（正态性、方差齐性）：本试验有缺区"),
+    ],
+)
+def test_split_plot_with_too_few_residuals_says_checks_not_run(
+    tmp_path: Path, lang: str, text: str
+) -> None:
+    """Seven of 18 plots missing: the least-squares fit keeps 1 residual df (11 plots, rank 10).
+
+    Fewer than 3 residual df: no checks, and the section says why (no check bullets).
+    """
+    folder = _split_plot_with_missing_plot(tmp_path, whole_plot_effects=True)
+    book = pd.read_csv(folder / "plots.csv")
+    kept = [101, 102, 103, 104, 106, 202, 203, 205, 302, 305, 306]
+    book.loc[~book["plot_id"].isin(kept), "fresh_mass_kg"] = np.nan
+    book.to_csv(folder / "plots.csv", index=False)
+    md = _markdown(folder, lang)
     assert text in md
+    assert "Shapiro-Wilk): W" not in md and "Shapiro-Wilk 检验）：W" not in md
 
 
 @pytest.mark.parametrize(

@@ -470,3 +470,209 @@ def test_residual_tests_leave_out_plots_with_leverage_one() -> None:
     bf = stats.levene(*(ols.resid[df["treatment"] == c] for c in ("CK1", "CK2", "CK3")),
                       center="median")  # fmt: skip
     assert d.levene == pytest.approx((bf.statistic, bf.pvalue), rel=1e-9)
+
+
+# ------------------------------------------------- split/strip plot with missing plots
+
+
+def _ls_stratum(df: pd.DataFrame, design: str) -> Any:
+    """Return the missing-plot path's least-squares fit, called directly (any data)."""
+    from yieldtrial.stats.residual_checks import _missing_strata_residuals
+
+    return _missing_strata_residuals(
+        df, response="yield", block="block", design=design, first="gen", second="nitro",
+        plot_id="plot_id",
+    )  # fmt: skip
+
+
+def _quiet_diag(df: pd.DataFrame, design: str = "split_plot") -> Diagnostics:
+    names = ("whole_plot", "sub_plot") if design == "split_plot" else ("horizontal", "vertical")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", YieldTrialWarning)  # CV and df warnings
+        return diagnostics(
+            df, response="yield", block="block", design=design,
+            **{names[0]: "gen", names[1]: "nitro"},
+        )  # fmt: skip
+
+
+def _oats_with_missing_plots() -> pd.DataFrame:
+    """Oats with plots P11, P30 and P47 blank and row P60 deleted (four plots missing)."""
+    df = oats()
+    df["yield"] = df["yield"].astype(float)
+    df.loc[df["plot_id"].isin(["P11", "P30", "P47"]), "yield"] = np.nan
+    return df.loc[df["plot_id"] != "P60"]
+
+
+def test_split_plot_least_squares_residuals_equal_the_stratum_residuals() -> None:
+    """Complete trial: the missing-plot path's residuals are the sub-plot stratum's.
+
+    Reference (closed form, independent of any fit): the sub-plot stratum residual
+    ``y_ijk - ybar_ij. - ybar_.jk + ybar_.j.`` (block i, whole plot j, sub-plot k); error b
+    7968.75 / 45 (V&R sec. 6.7).
+    """
+    df = oats()
+    table, _, df_error, mse, mean, _, _ = _ls_stratum(df, "split_plot")
+    y = df["yield"].astype(float)
+    ij = y.groupby([df["block"], df["gen"]]).transform("mean")
+    jk = y.groupby([df["gen"], df["nitro"]]).transform("mean")
+    j = y.groupby(df["gen"]).transform("mean")
+    stratum = (y - ij - jk + j).to_numpy()
+    assert np.max(np.abs(table["residual"].to_numpy() - stratum)) < 1e-10
+    balanced = split_diag(df).residuals["residual"].to_numpy()  # the stratum-ANOVA path
+    assert np.max(np.abs(table["residual"].to_numpy() - balanced)) < 1e-10
+    assert df_error == 45 and mse == pytest.approx(7968.75 / 45, rel=1e-12)
+    assert mean == pytest.approx(y.mean(), rel=1e-15)
+
+
+def test_strip_plot_least_squares_residuals_equal_the_stratum_residuals() -> None:
+    """Complete strip plot: residuals = the intersection stratum residuals (closed form).
+
+    ``y_ijk - ybar_ij. - ybar_i.k - ybar_.jk + ybar_i.. + ybar_.j. + ybar_..k - ybar_...``.
+    """
+    df = oats()
+    table, _, df_error, _, _, _, _ = _ls_stratum(df, "strip_plot")
+    y = df["yield"].astype(float)
+
+    def mean_by(*cols: str) -> pd.Series:
+        return y.groupby([df[c] for c in cols]).transform("mean")
+
+    stratum = (
+        y - mean_by("block", "gen") - mean_by("block", "nitro") - mean_by("gen", "nitro")
+        + mean_by("block") + mean_by("gen") + mean_by("nitro") - y.mean()
+    ).to_numpy()  # fmt: skip
+    assert np.max(np.abs(table["residual"].to_numpy() - stratum)) < 1e-10
+    assert df_error == 30  # (r - 1)(a - 1)(b - 1) = 5 x 2 x 3 (hand)
+
+
+def test_split_plot_with_missing_plots_is_checked_on_least_squares_residuals() -> None:
+    """Missing plots: residuals of statsmodels OLS y ~ C(block)*C(gen) + C(nitro) + C(gen):C(nitro).
+
+    Independent path: statsmodels on the 68 observed plots; 45 - 4 = 41 residual df.
+    """
+    import statsmodels.formula.api as smf
+
+    df = _oats_with_missing_plots()
+    d = _quiet_diag(df)
+    observed = df.dropna(subset=["yield"])
+    formula = "Q('yield') ~ C(block) * C(gen) + C(nitro) + C(gen):C(nitro)"
+    ols = smf.ols(formula, data=observed).fit()
+    assert np.max(np.abs(d.residuals["residual"].to_numpy() - ols.resid.to_numpy())) < 1e-10
+    assert d.residuals["plot_id"].tolist() == observed["plot_id"].tolist()
+    assert d.df_error == 41 == int(ols.df_resid)
+    assert d.cv_pct == pytest.approx(100 * np.sqrt(ols.mse_resid) / observed["yield"].mean())
+    assert d.strata is None and d.fit is None
+    assert d.provenance is not None and d.provenance.error_term == "error_b"
+    assert d.provenance.model == "yield ~ block + gen + block:gen + nitro + gen:nitro"
+
+
+def test_split_plot_with_missing_plots_tests_match_scipy() -> None:
+    """Shapiro-Wilk and Brown-Forsythe (by nitrogen) equal scipy on the OLS residuals."""
+    import statsmodels.formula.api as smf
+
+    df = _oats_with_missing_plots()
+    d = _quiet_diag(df)
+    observed = df.dropna(subset=["yield"])
+    formula = "Q('yield') ~ C(block) * C(gen) + C(nitro) + C(gen):C(nitro)"
+    e = smf.ols(formula, data=observed).fit().resid.to_numpy()  # independent residuals
+    ref = stats.shapiro(e)
+    assert d.shapiro == pytest.approx((ref.statistic, ref.pvalue), rel=1e-10)
+    nitro = observed["nitro"].to_numpy()
+    lev = stats.levene(*(e[nitro == n] for n in np.unique(nitro)), center="median")
+    assert d.levene == pytest.approx((lev.statistic, lev.pvalue), rel=1e-10)
+
+
+def test_split_plot_with_missing_plots_says_what_is_not_checked() -> None:
+    """The whole-plot stratum is named with its df: 6 x 3 whole plots - 6 - 3 + 1 = 10 (hand)."""
+    d = _quiet_diag(_oats_with_missing_plots())
+    assert any(
+        w.startswith("not checked: the error_a stratum (whole plots, block x gen, 10 df)")
+        and "sub-plot residuals (error_b, 41 df)" in w
+        for w in d.warnings
+    )
+
+
+def test_split_plot_with_missing_plots_leaves_out_a_lone_sub_plot() -> None:
+    """A whole plot left with one sub-plot: residual 0, leverage 1, out of both tests.
+
+    B1/GoldenRain keeps only P01 (P07, P13, P19 blank). Reference: scipy on the residuals
+    of statsmodels OLS at every other observed plot.
+    """
+    import statsmodels.formula.api as smf
+
+    df = oats()
+    df["yield"] = df["yield"].astype(float)
+    df.loc[df["plot_id"].isin(["P07", "P13", "P19"]), "yield"] = np.nan
+    d = _quiet_diag(df)
+    lone = d.residuals.set_index("plot_id").loc["P01"]
+    assert lone["leverage"] == pytest.approx(1.0, abs=1e-10)
+    assert abs(lone["residual"]) < 1e-9 and np.isnan(lone["studentized_residual"])
+    observed = df.dropna(subset=["yield"])
+    formula = "Q('yield') ~ C(block) * C(gen) + C(nitro) + C(gen):C(nitro)"
+    e = smf.ols(formula, data=observed).fit().resid.to_numpy()
+    others = (observed["plot_id"] != "P01").to_numpy()
+    ref = stats.shapiro(e[others])
+    assert d.shapiro == pytest.approx((ref.statistic, ref.pvalue), rel=1e-9)
+    nitro = observed["nitro"].to_numpy()[others]
+    lev = stats.levene(*(e[others][nitro == n] for n in np.unique(nitro)), center="median")
+    assert d.levene == pytest.approx((lev.statistic, lev.pvalue), rel=1e-9)
+
+
+def test_strip_plot_with_missing_plots_is_checked_on_least_squares_residuals() -> None:
+    """Strip plot: residuals of OLS y ~ C(block)*C(gen) + C(block)*C(nitro) + C(gen):C(nitro)."""
+    import statsmodels.formula.api as smf
+
+    df = _oats_with_missing_plots()
+    d = _quiet_diag(df, "strip_plot")
+    observed = df.dropna(subset=["yield"])
+    formula = "Q('yield') ~ C(block) * C(gen) + C(block) * C(nitro) + C(gen):C(nitro)"
+    ols = smf.ols(formula, data=observed).fit()
+    assert np.max(np.abs(d.residuals["residual"].to_numpy() - ols.resid.to_numpy())) < 1e-10
+    assert d.df_error == 26 == int(ols.df_resid)  # 30 - 4 missing (hand)
+    assert d.provenance is not None and d.provenance.error_term == "error_c"
+    assert any(w.startswith("not checked: the error_b stratum") for w in d.warnings)
+
+
+def test_split_plot_missing_plots_without_residual_df_is_not_assessable() -> None:
+    """2 blocks x 2 x 2 with two plots of block 2 blank: 6 plots, rank 6, no residual df."""
+    df = pd.DataFrame(
+        list(product(["B1", "B2"], ["G1", "G2"], ["N0", "N1"])), columns=["block", "gen", "nitro"]
+    )
+    df["plot_id"] = [f"P{k}" for k in range(8)]
+    df["yield"] = [50.0, 61, 55, 70, 52, np.nan, np.nan, 74]
+    with pytest.warns(YieldTrialWarning, match="leaves 0 residual degrees of freedom"):
+        d = diagnostics(
+            df, response="yield", block="block", design="split_plot", whole_plot="gen",
+            sub_plot="nitro",
+        )  # fmt: skip
+    assert d.df_error == 0
+    assert np.isnan(d.shapiro[1]) and np.isnan(d.levene[1]) and d.cv_flag == "na"
+
+
+def test_split_plot_with_missing_and_duplicated_plots_is_refused() -> None:
+    """A duplicated plot is still refused (the stratum ANOVA's message), plots missing or not."""
+    df = _oats_with_missing_plots()
+    df = pd.concat([df, df.iloc[[0]]], ignore_index=True)
+    with pytest.raises(DataValidationError, match="plots share"):
+        _quiet_diag(df)
+
+
+def test_split_plot_missing_plots_with_one_residual_df_is_not_tested() -> None:
+    """One plot blank in a 2 x 2 x 2 split plot: 7 plots, rank 6, 1 residual df.
+
+    The nonzero residuals are then one fixed pattern times a scale, so Shapiro-Wilk would
+    test the layout: both tests are left out (MIN_STRATUM_FIT_DF = 3) and a finding says so.
+    """
+    df = pd.DataFrame(
+        list(product(["B1", "B2"], ["G1", "G2"], ["N0", "N1"])), columns=["block", "gen", "nitro"]
+    )
+    df["plot_id"] = [f"P{k}" for k in range(8)]
+    df["yield"] = [50.0, 61, 55, 70, 52, 66, np.nan, 74]
+    with pytest.warns(
+        YieldTrialWarning, match=r"leaves 1 residual degrees of freedom .*\(fewer than 3\)"
+    ):
+        d = diagnostics(
+            df, response="yield", block="block", design="split_plot", whole_plot="gen",
+            sub_plot="nitro",
+        )  # fmt: skip
+    assert d.df_error == 1
+    assert np.isnan(d.shapiro[1]) and np.isnan(d.levene[1])

@@ -8,6 +8,7 @@ passes its columns, and that the report states the model, the df method and REML
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -95,10 +96,23 @@ def test_split_plot_with_missing_plots_uses_reml() -> None:
     assert trial.is_replicated
 
 
-def test_split_plot_missing_diagnostics_explain() -> None:
-    """Residual checks by stratum need every plot: a clear error, not a crash."""
-    with pytest.raises(DataValidationError, match="missing plots"):
-        split_trial([3]).diagnostics()
+def test_split_plot_missing_diagnostics_use_least_squares_residuals() -> None:
+    """A plot missing: checked on the sub-plot residuals of the least-squares stratum model.
+
+    Independent path: statsmodels OLS ``y ~ C(block)*C(gen) + C(treatment) +
+    C(gen):C(treatment)`` on the 71 observed plots (45 - 1 = 44 residual df).
+    """
+    import statsmodels.formula.api as smf
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", YieldTrialWarning)  # CV of error b above 10 %
+        d = split_trial([3]).diagnostics()
+    observed = oats_plots([3]).dropna(subset=["yield_kg_ha"])
+    formula = "yield_kg_ha ~ C(block) * C(gen) + C(treatment) + C(gen):C(treatment)"
+    ols = smf.ols(formula, data=observed).fit()
+    assert np.max(np.abs(d.residuals["residual"].to_numpy() - ols.resid.to_numpy())) < 1e-9
+    assert d.df_error == 44 == int(ols.df_resid)
+    assert d.strata is None and d.stratum_fit is not None
 
 
 def test_random_blocks_on_complete_split_plot_equal_strata() -> None:

@@ -1044,8 +1044,8 @@ class FieldTrial:
         stratum (sub-plots, or strip intersections); the warnings say what the
         outer strata leave unchecked.  Designs analysed by REML (and augmented designs)
         are checked on the residuals of their intra-block model, every blocking factor
-        fixed; a split or strip plot with missing plots raises ``DataValidationError``
-        (residual checks by stratum need every plot).
+        fixed; a split or strip plot with missing plots is checked on the innermost-stratum
+        residuals of its stratum model fitted by least squares to the observed plots.
         """
         return _analysis.diagnostics(
             self._analysis_data(unit),

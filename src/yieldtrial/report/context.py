@@ -229,6 +229,15 @@ class ReportContext:
                             self.diag = self.trial.diagnostics(alpha=s.alpha, unit="kg/ha")
                     except DataValidationError:  # a design without residual checks
                         self.diag = None
+                    d = self.diag
+                    if (
+                        d is not None
+                        and d.stratum_fit is not None
+                        and not (np.isfinite(d.shapiro[1]) or np.isfinite(d.levene[1]))
+                    ):
+                        # a split/strip plot whose missing plots leave too few residuals
+                        # to test: the data-quality section says the checks were not run
+                        self.diag = None
                 with stage("letters"):
                     self._add_letters()
                 if s.factors and self.anova is not None:

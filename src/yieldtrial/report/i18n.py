@@ -412,6 +412,15 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
+            r"^the least-squares fit of the observed plots leaves (?P<df>\d+) residual degrees "
+            r"of freedom in the innermost stratum \(fewer than (?P<limit>\d+)\): too few to "
+            r"check the residuals\.?$"
+        ),
+        "对观测小区的最小二乘拟合在最内误差层仅剩 {df} 个残差自由度（少于 {limit}）："
+        "不足以检验残差。",
+    ),
+    (
+        re.compile(
             r"^CV of (?P<name>error_[abc]) \((?P<what>[a-z ]+), (?P<block>.+?) x "
             r"(?P<factor>.+?)\) = (?P<cv>[\d.]+) % is above (?P<limit>[\d.]+) %: tests against "
             r"that error are imprecise\.?$"

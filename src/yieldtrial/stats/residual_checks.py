@@ -45,6 +45,11 @@ DIAGNOSTIC_TESTS = "Shapiro-Wilk; Brown-Forsythe (Levene, median); studentized r
 #: Error df below which the trial is flagged as having too few error df.
 MIN_ERROR_DF = 10
 
+#: Fewest residual df with which a split/strip plot with missing plots is checked: with
+#: 1 or 2 df its residuals span a line or a plane fixed by which plots are missing, so
+#: Shapiro-Wilk and Levene would test the layout rather than the errors.
+MIN_STRATUM_FIT_DF = 3
+
 #: Designs checked on their full stratum model (several error strata).
 STRATA_DESIGNS: tuple[str, ...] = ("split_plot", "strip_plot")
 
@@ -138,7 +143,12 @@ class Diagnostics:
     fit : DesignFit or None
         The fitted design model (None for split-plot and strip-plot trials).
     strata : StrataAnova or None
-        Split-plot / strip-plot trials: their stratum ANOVA (errors, CVs); else None.
+        Split-plot / strip-plot trials: their stratum ANOVA (errors, CVs); else None
+        (also None when plots are missing: no stratum ANOVA then).
+    stratum_fit : Provenance or None
+        Split-plot / strip-plot trials with missing plots: the least-squares stratum model
+        the residuals come from (its formula, innermost error term and residual df);
+        else None.
     """
 
     shapiro: tuple[float, float]
@@ -153,6 +163,7 @@ class Diagnostics:
     alpha: float = 0.05
     fit: DesignFit | None = None
     strata: StrataAnova | None = None
+    stratum_fit: Provenance | None = None
 
     def __post_init__(self) -> None:
         provenance = self.provenance  # the residual tables carry it too, as to_frame() does
@@ -164,13 +175,15 @@ class Diagnostics:
     def provenance(self) -> Provenance | None:
         """Provenance of the checks: the model's design, formula and (innermost) error term.
 
-        None only when the result holds neither a fit nor a stratum ANOVA.
+        None only when the result holds neither a fit, a stratum ANOVA nor a stratum fit.
         """
         extra = {"test": DIAGNOSTIC_TESTS, "alpha": self.alpha, "adjustment": "none"}
         if self.fit is not None:
             return self.fit.means_model().provenance(**extra)
         if self.strata is not None:
             return self.strata.provenance.replace(**extra)
+        if self.stratum_fit is not None:
+            return self.stratum_fit.replace(**extra)
         return None
 
     def to_frame(self) -> pd.DataFrame:
@@ -371,6 +384,15 @@ def diagnostics(
     says so, with their CV and df when those are poor.  The CV and its flag are
     those of the innermost error.
 
+    With plots missing (no stratum ANOVA; the trial is analysed by REML) the same
+    model is fitted by least squares to the observed plots, and its residuals, residual
+    mean square and residual df (``n - rank``) take the place of the stratum's: with no
+    plot missing they are the same numbers.  A whole plot (strip) left with one plot
+    has a residual of zero whatever its yield (leverage 1) and is left out of both tests,
+    as above; with fewer than 3 residual df (:data:`MIN_STRATUM_FIT_DF`) the tests are
+    not run (NaN; a finding says so).  :attr:`Diagnostics.strata` is then None and
+    :attr:`Diagnostics.stratum_fit` gives the fitted formula.
+
     References
     ----------
     .. [1] Shapiro, S.S. and Wilk, M.B. (1965). An analysis of variance test for
@@ -399,6 +421,7 @@ def diagnostics(
     alpha = check_alpha(alpha)
     model: DesignFit | None = None
     strata: StrataAnova | None = None
+    stratum_fit: Provenance | None = None
     extra_findings: list[str] = []
     if design in STRATA_DESIGNS:
         first, second = _strata_factors(
@@ -417,21 +440,34 @@ def diagnostics(
             raise DataValidationError(
                 f"design={design!r} needs block=<column of the block/replicate labels>."
             )
-        table, groups, strata, extra_findings = _strata_residuals(
-            data,
-            response=response,
-            block=block,
-            design=design,
-            first=first,
-            second=second,
-            plot_id=plot_id,
-            cv_warn_pct=cv_warn_pct,
-            cv_strong_pct=cv_strong_pct,
-        )
-        inner = "error_b" if design == "split_plot" else "error_c"
-        mse, df_inner = strata.error(inner)
-        df_error = int(df_inner)
-        mean = strata.grand_mean
+        if _strata_plots_missing(data, response=response, block=block, first=first, second=second):
+            table, groups, df_error, mse, mean, stratum_fit, extra_findings = (
+                _missing_strata_residuals(
+                    data,
+                    response=response,
+                    block=block,
+                    design=design,
+                    first=first,
+                    second=second,
+                    plot_id=plot_id,
+                )
+            )
+        else:
+            table, groups, strata, extra_findings = _strata_residuals(
+                data,
+                response=response,
+                block=block,
+                design=design,
+                first=first,
+                second=second,
+                plot_id=plot_id,
+                cv_warn_pct=cv_warn_pct,
+                cv_strong_pct=cv_strong_pct,
+            )
+            inner = "error_b" if design == "split_plot" else "error_c"
+            mse, df_inner = strata.error(inner)
+            df_error = int(df_inner)
+            mean = strata.grand_mean
     else:
         if treatment is None:
             raise DataValidationError(
@@ -475,10 +511,11 @@ def diagnostics(
     # with one plot) has a residual of exactly zero whatever its yield: it says nothing
     # about the errors, and a heap of such zeros makes Shapiro-Wilk reject normality
     informative = table["leverage"].to_numpy(dtype=float) < 1.0 - 1e-8
-    shapiro = _shapiro(e[informative], df_error)
+    testable = df_error >= (MIN_STRATUM_FIT_DF if stratum_fit is not None else 1)
+    shapiro = _shapiro(e[informative], df_error) if testable else (float("nan"),) * 2
     levene = (
         _levene(e[informative], np.asarray(groups)[informative])
-        if df_error > 0
+        if testable
         else (float("nan"),) * 2
     )
 
@@ -538,6 +575,14 @@ def diagnostics(
         )
         findings.append(msg)
         emitted.append(msg)
+    elif stratum_fit is not None and df_error < MIN_STRATUM_FIT_DF:
+        msg = (
+            f"the least-squares fit of the observed plots leaves {df_error} residual degrees "
+            f"of freedom in the innermost stratum (fewer than {MIN_STRATUM_FIT_DF}): too few "
+            "to check the residuals."
+        )
+        findings.append(msg)
+        emitted.append(msg)
     elif df_warning:
         msg = (
             f"only {df_error} error degrees of freedom (fewer than {MIN_ERROR_DF}): the error "
@@ -584,6 +629,7 @@ def diagnostics(
         alpha=float(alpha),
         fit=model,
         strata=strata,
+        stratum_fit=stratum_fit,
     )
 
 
@@ -691,27 +737,19 @@ def _strata_residuals(
     from yieldtrial.stats.model import least_squares, model_matrix
     from yieldtrial.stats.splitplot import split_plot_anova, strip_plot_anova
 
+    outer, stratum, inner = _outer_strata(design, block=block, first=first, second=second)
     if design == "split_plot":
         strata = split_plot_anova(
             data, response=response, block=block, whole_plot=first, sub_plot=second
         )
-        inner = "error_b"
-        outer = {"error_a": (f"whole plots, {block} x {first}", first, "whole plot")}
         terms: list[tuple[str, ...]] = [
             (block,), (first,), (block, first), (second,), (first, second),
         ]  # fmt: skip
-        stratum = "sub-plot"
     else:
         strata = strip_plot_anova(
             data, response=response, block=block, horizontal=first, vertical=second
         )
-        inner = "error_c"
-        outer = {
-            "error_a": (f"horizontal strips, {block} x {first}", first, "strip"),
-            "error_b": (f"vertical strips, {block} x {second}", second, "strip"),
-        }
         terms = [(block,), (first,), (block, first), (second,), (block, second), (first, second)]
-        stratum = "intersection-plot"
     # complete and balanced (the stratum ANOVA refuses missing or duplicated plots)
     codes: dict[str, np.ndarray] = {}
     labels: dict[str, tuple[str, ...]] = {}
@@ -765,3 +803,114 @@ def _strata_residuals(
                 "it have little power."
             )
     return table, codes[second], strata, findings
+
+
+def _outer_strata(
+    design: str, *, block: str, first: str, second: str
+) -> tuple[dict[str, tuple[str, str, str]], str, str]:
+    """Return the outer strata of a split/strip plot (``what, factor, unit``), inner names."""
+    if design == "split_plot":
+        outer = {"error_a": (f"whole plots, {block} x {first}", first, "whole plot")}
+        return outer, "sub-plot", "error_b"
+    outer = {
+        "error_a": (f"horizontal strips, {block} x {first}", first, "strip"),
+        "error_b": (f"vertical strips, {block} x {second}", second, "strip"),
+    }
+    return outer, "intersection-plot", "error_c"
+
+
+def _strata_plots_missing(
+    data: pd.DataFrame, *, response: str, block: str, first: str, second: str
+) -> bool:
+    """Tell whether a split/strip plot only lacks some plots (else the stratum ANOVA checks).
+
+    True when some ``block x A x B`` cell has no observed yield while no cell has two, every
+    label is given, every yield is a number or blank and each factor has two levels or more.
+    Anything else wrong (a missing column, a text yield, a duplicated plot, a blank label) is
+    left to the stratum ANOVA, which says what it is.
+    """
+    columns = [block, first, second]
+    if (
+        not isinstance(data, pd.DataFrame)
+        or any(c not in data.columns for c in [response, *columns])
+        or len({response, *columns}) != 4
+    ):
+        return False
+    labels = data[columns]
+    if labels.isna().to_numpy().any():
+        return False
+    y = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if (np.isnan(y) & ~data[response].isna().to_numpy()).any():
+        return False  # text in the yield column
+    text = pd.DataFrame({c: labels[c].astype(object).map(str) for c in columns})
+    observed = text.loc[np.isfinite(y)]
+    if observed.duplicated().any():
+        return False
+    levels = [text[c].nunique() for c in columns]
+    if min(levels) < 2:
+        return False
+    return len(observed) < int(np.prod(levels))
+
+
+def _missing_strata_residuals(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    block: str,
+    design: str,
+    first: str,
+    second: str,
+    plot_id: str,
+) -> tuple[pd.DataFrame, np.ndarray, int, float, float, Provenance, list[str]]:
+    """Innermost-stratum residuals of a split/strip plot with missing plots, by least squares.
+
+    The full stratum model (``block + A + block:A + B + A:B``, strip plot ``+ block:B``) is
+    fitted to the observed plots (:func:`yieldtrial.stats.outliers._stratum_table`, the fit
+    the outlier test uses).  Returns the residual table, the Levene groups (the sub-plot /
+    vertical factor's labels), residual df and mean square, the observed grand mean, the
+    fit's provenance and the findings about the outer strata (not checked).
+    """
+    from yieldtrial.stats._strata import factor_levels
+    from yieldtrial.stats.model import model_matrix
+    from yieldtrial.stats.outliers import _stratum_table
+    from yieldtrial.stats.results import Provenance
+
+    table, df, formula, inner = _stratum_table(
+        data, response=response, block=block, first=first, second=second, design=design,
+        plot_id=plot_id,
+    )  # fmt: skip
+    y = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    observed = np.isfinite(y)
+    e = table["residual"].to_numpy(dtype=float)
+    mse = float(e @ e) / df if df > 0 else float("nan")
+    mean = float(np.mean(y[observed]))
+    groups = data[second].astype(object).map(str).to_numpy(dtype=object)[observed]
+    # df of each outer stratum in this fit: the rank block x A (block x B) adds to the
+    # main effects (with no plot missing, (r - 1)(a - 1) as in the stratum ANOVA)
+    used = data.loc[observed]
+    codes: dict[str, np.ndarray] = {}
+    sizes: dict[str, int] = {}
+    for col in (block, first, second):
+        codes[col], levels = factor_levels(used[col], col)
+        sizes[col] = len(levels)
+    outer, stratum, _ = _outer_strata(design, block=block, first=first, second=second)
+    findings: list[str] = []
+    for name, (what, factor, unit) in outer.items():
+        main: list[tuple[str, ...]] = [(block,), (factor,)]
+        x_main, _ = model_matrix(codes, sizes, main)
+        x_full, _ = model_matrix(codes, sizes, [*main, (block, factor)])
+        outer_df = int(np.linalg.matrix_rank(x_full) - np.linalg.matrix_rank(x_main))
+        findings.append(
+            f"not checked: the {name} stratum ({what}, {outer_df:g} df) has no plot-level "
+            f"residuals of its own; normality, equal variances and outliers are tested on the "
+            f"{stratum} residuals ({inner}, {df:g} df) only. Look at the {factor} means per "
+            f"{block} for a suspicious {unit}."
+        )
+    provenance = Provenance(
+        design=design,
+        model=formula,
+        error_term=inner,
+        df_error=float(df),
+        sum_of_squares="none (least-squares residuals of the observed plots)",
+    )
+    return table, groups, int(df), mse, mean, provenance, findings

@@ -682,8 +682,9 @@ def diagnostics(
     A split plot or strip plot is checked on its innermost stratum; a factorial on the
     residuals of its full model (every A x B combination, plus blocks).  Designs analysed
     by REML or as augmented designs are checked on the residuals of their intra-block
-    model (every blocking factor fixed); a split or strip plot with missing plots is
-    refused (residual checks by stratum need every plot).
+    model (every blocking factor fixed); a split or strip plot with missing plots on the
+    innermost-stratum residuals of its stratum model fitted by least squares to the
+    observed plots (see :func:`~yieldtrial.stats.residual_checks.diagnostics`).
 
     Parameters
     ----------
@@ -704,13 +705,6 @@ def diagnostics(
     from yieldtrial.stats.residual_checks import diagnostics as check
 
     design = columns["design"]
-    if design in ("split_plot", "strip_plot") and plots_missing(
-        data, columns=columns, response=response
-    ):
-        raise DataValidationError(
-            f"this {design} has missing plots and is analysed by REML; residual checks by "
-            "stratum need every plot. Estimate the missing plots to check the residuals."
-        )
     if not _two_factors(columns) and _own_model(data, columns, response):
         data, args = _intra_block_model(data, columns)
         return check(data, response=response, intra_block=True, **args, **options)

@@ -16,6 +16,7 @@ from yieldtrial.report._format import (
     fmt_p,
     fmt_signed,
     join_list,
+    source_label,
     status_label,
     string_keys,
     yield_digits,
@@ -228,6 +229,9 @@ def quality_section(ctx: ReportContext) -> Section:
                 )
             ctx.results["moisture_range_pct"] = [float(m.min()), float(m.max())]
     blocks.extend(_status_paragraphs(ctx))
+    if ctx.diag is not None and ctx.diag.stratum_fit is not None:
+        # a split/strip plot with missing plots: checked on the least-squares stratum fit
+        blocks.append(Paragraph(_stratum_fit_text(ctx), "note"))
     if ctx.diag is not None:
         d = ctx.diag
         normal_ok = not (np.isfinite(d.shapiro[1]) and d.shapiro[1] < s.alpha)
@@ -275,7 +279,8 @@ def quality_section(ctx: ReportContext) -> Section:
     elif not s.replicated:
         blocks.append(Paragraph(t("quality.not_testable", lang), "note"))
     elif ctx.anova is not None and s.design in ("split_plot", "strip_plot"):
-        # FieldTrial.diagnostics() refuses a split or strip plot with missing plots
+        # missing plots, and the least-squares stratum fit leaves too few residuals to
+        # test (ReportContext.compute keeps no residual checks then)
         blocks.append(Paragraph(t("quality.strata_missing", lang), "note"))
     shown = list(
         dict.fromkeys(ctx.warnings + (list(ctx.diag.warnings) if ctx.diag is not None else []))
@@ -292,6 +297,35 @@ def quality_section(ctx: ReportContext) -> Section:
         blocks.append(Paragraph(t("quality.warnings", lang) + colon, "warning"))
         blocks.append(Bullets([translate_message(w, lang) for w in shown], "warning"))
     return Section("quality", t("section.quality", lang), blocks)
+
+
+def _stratum_fit_text(ctx: ReportContext) -> str:
+    """Say which residuals a split/strip plot with missing plots is checked on.
+
+    The least-squares fit of the stratum model to the harvested plots (its outer-stratum
+    errors as fixed terms): its terms, the fixed error terms and the residual df.
+    """
+    lang, design = ctx.s.lang, ctx.s.design
+    first, second = ctx.s.factors
+    terms = ["block", first, f"block:{first}", second]
+    errors = [f"block:{first}"]
+    if design == "strip_plot":
+        terms.append(f"block:{second}")
+        errors.append(f"block:{second}")
+    terms.append(f"{first}:{second}")
+    joined = ("、" if lang == "zh" else ", ").join(source_label(e, lang) for e in errors)
+    labels = [source_label(term, lang) for term in terms]
+    if labels[-1] == f"{first}:{second}":  # factors named by the user: "A x B" as elsewhere
+        labels[-1] = (" × " if lang == "zh" else " x ").join(
+            source_label(f, lang) for f in (first, second)
+        )
+    return t(
+        f"quality.strata_ls_{design}",
+        lang,
+        terms=" + ".join(labels),
+        whole=joined,
+        df=ctx.diag.df_error if ctx.diag is not None else "",
+    )
 
 
 def _status_paragraphs(ctx: ReportContext) -> list[Paragraph]:
