@@ -134,7 +134,9 @@ def figures_section(ctx: ReportContext) -> Section:
             ylabel=ylabel,
         )
         # a two-factor design's bars are the means of one factor (the sub-plots' varieties)
-        ax.set_xlabel(factor_label(s.kind, lang, capital=True) if s.kind else t("axis.treatment", lang))
+        ax.set_xlabel(
+            factor_label(s.kind, lang, capital=True) if s.kind else t("axis.treatment", lang)
+        )
         if _crowded(shown["treatment"]):
             ax.tick_params(axis="x", labelrotation=90, labelsize=8)
             for text in ax.texts:  # the letters above neighbouring bars would touch too
