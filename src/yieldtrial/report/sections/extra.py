@@ -843,8 +843,8 @@ def _colour_note(n_treatments: int, controls: list[str], lang: str) -> str:
         return ""
     if not controls:
         return t("map.no_colours", lang, n=n_treatments, max=MAP_MAX_COLOURS)
-    return t("map.control_colours", lang, n=n_treatments, max=MAP_MAX_COLOURS,
-             controls=join_list(controls, lang))  # fmt: skip
+    key = "map.control_colours" if len(controls) == 1 else "map.controls_colours"
+    return t(key, lang, n=n_treatments, max=MAP_MAX_COLOURS, controls=join_list(controls, lang))
 
 
 def _lines_note(book: pd.DataFrame, replicates: bool, *, whole: bool, lang: str) -> str:
