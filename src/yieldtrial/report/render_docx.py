@@ -456,11 +456,15 @@ class _Writer:
                 label=label,
                 size=NOTE_PT,
                 space_after=6 if last else 0,
-                keep_next=position < len(after) - 1,
+                keep_next=not last,
             )
         for position, note in enumerate(block.notes):
             last = position == len(block.notes) - 1
-            self.paragraph(note, size=NOTE_PT, color=_GREY, space_after=6 if last else 1)
+            # the notes stay together and with the table's last rows: alone at the top of a
+            # page (a landscape one after a long means table) they explained nothing there
+            self.paragraph(
+                note, size=NOTE_PT, color=_GREY, space_after=6 if last else 1, keep_next=not last
+            )
         if not after and not block.notes:
             self.paragraph("", size=4, space_after=2)
 
@@ -550,8 +554,9 @@ class _Writer:
             shade = bool(block.row_style(r))
             last = r == len(cells) - 1
             # a short table stays on one page; a long one leaves no lone first or last
-            # row; the last row stays with the summary lines under the table
-            keep = (whole and not last) or r in (0, len(cells) - 2) or (last and bool(block.footer))
+            # row; the last row stays with the summary lines and notes under the table
+            under = bool(block.footer or block.notes)
+            keep = (whole and not last) or r in (0, len(cells) - 2) or (last and under)
             # the panel's rows are signed by hand: 1 cm high
             height = '<w:trHeight w:val="567"/>' if block.key == "panel" else ""
             rows.append(
