@@ -524,3 +524,16 @@ def test_table_notes_stay_with_the_last_rows(rcbd: Any, document: Any) -> None:
         assert all(_keeps(p) for p in last_row.iter(f"{W}p"))
         checked += 1
     assert checked == len(texts)
+
+
+def test_text_cells_never_break_after_a_words_hyphen() -> None:
+    """A narrow DOCX text cell keeps "Sub-plots" whole: Word's non-breaking hyphen (read "-")."""
+    from yieldtrial.report.model import Column, Report, Section, Table
+
+    table = Table("t", [Column("s", "Stratum", "text")], [{"s": "Sub-plots"}, {"s": "N-180"}])
+    report = Report("probe", "en", [Section("s", "S", [table])])
+    document = docx.Document(io.BytesIO(report.to_docx()))
+    cells = [row.cells[0] for row in document.tables[0].rows[1:]]
+    assert [c.text for c in cells] == ["Sub-plots", "N-180"]
+    assert len(cells[0]._tc.findall(f".//{W}noBreakHyphen")) == 1  # Sub‑plots
+    assert cells[1]._tc.findall(f".//{W}noBreakHyphen") == []  # a label with a number
