@@ -144,7 +144,7 @@ def test_html_header_breaks_neither_in_a_unit_nor_at_a_hyphen(label: str, html: 
 
 @pytest.fixture(scope="module")
 def split_plot() -> Any:
-    """Return the report of a 2 x 3 split plot from ``design.split_plot`` (columns ``main``, ``sub``)."""
+    """Return the report of a 2 x 3 split plot (``design.split_plot``: ``main``, ``sub``)."""
     import numpy as np
 
     from yieldtrial import FieldTrial, design
