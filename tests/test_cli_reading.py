@@ -290,6 +290,18 @@ def test_column_renaming_the_blocks_of_a_declared_rcbd_is_the_error_alone(
     assert "warning" not in err and "completely randomized" not in err
 
 
+def test_declared_rcbd_without_its_blocks_names_the_mapping_that_renamed_them(
+    raw_csv, tmp_path, capsys
+):
+    """User pass: the error said only "needs a block column" when ``--column`` was the cause."""
+    out = tmp_path / "r.json"
+    argv = ["report", str(raw_csv), "--crop", "wheat", "--control", CONTROL, "--no-figures"]
+    assert main([*argv, "--design", "rcbd", "--column", "重复=foo", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "renamed its column '重复' to 'foo' ('重复=foo')" in err
+    assert "(--column '重复=block')" in err
+
+
 def test_column_renaming_the_blocks_of_a_declared_crd_names_the_declared_design(
     raw_csv, tmp_path, capsys
 ):

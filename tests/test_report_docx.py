@@ -494,3 +494,46 @@ def test_docx_headers_glue_their_units_and_other_formats_keep_the_text() -> None
     header = document.tables[0].rows[0].cells[0].text  # wrapped at the space before the unit
     assert header.split("\n")[-1] == "(kg\u00a0N/ha)"
     assert "| N rate (kg N/ha) |" in report.to_markdown()
+
+
+def _keeps(element: Any) -> bool:
+    return element.find(f"{W}pPr/{W}keepNext") is not None
+
+
+def test_table_notes_stay_with_the_last_rows(rcbd: Any, document: Any) -> None:
+    """User pass: under a long means table the notes landed alone on the next (landscape) page.
+
+    The last row keeps with the lines under the table, and each of those lines but the last
+    keeps with the next (Word and LibreOffice then move the last rows over with the notes).
+    """
+    with_notes = [b for s in rcbd.sections for b in s.blocks
+                  if getattr(b, "notes", None) and len(b.notes) > 1]  # fmt: skip
+    assert with_notes  # the means table: confidence interval, letters, ...
+    texts = {str(b.notes[-1]) for b in with_notes}
+    body = list(document.element.body.iterchildren())
+    checked = 0
+    for i, element in enumerate(body):
+        if element.tag != f"{W}p" or _cell_text(element) not in texts:
+            continue
+        start = i
+        while body[start].tag != f"{W}tbl":
+            start -= 1
+        lines = body[start + 1 : i + 1]
+        assert all(_keeps(p) for p in lines[:-1]) and not _keeps(lines[-1])
+        last_row = body[start].findall(f"{W}tr")[-1]
+        assert all(_keeps(p) for p in last_row.iter(f"{W}p"))
+        checked += 1
+    assert checked == len(texts)
+
+
+def test_text_cells_never_break_after_a_words_hyphen() -> None:
+    """A narrow DOCX text cell keeps "Sub-plots" whole: Word's non-breaking hyphen (read "-")."""
+    from yieldtrial.report.model import Column, Report, Section, Table
+
+    table = Table("t", [Column("s", "Stratum", "text")], [{"s": "Sub-plots"}, {"s": "N-180"}])
+    report = Report("probe", "en", [Section("s", "S", [table])])
+    document = docx.Document(io.BytesIO(report.to_docx()))
+    cells = [row.cells[0] for row in document.tables[0].rows[1:]]
+    assert [c.text for c in cells] == ["Sub-plots", "N-180"]
+    assert len(cells[0]._tc.findall(f".//{W}noBreakHyphen")) == 1  # Sub‑plots
+    assert cells[1]._tc.findall(f".//{W}noBreakHyphen") == []  # a label with a number

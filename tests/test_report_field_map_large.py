@@ -157,9 +157,10 @@ def _alpha24_map(tmp_path: Any, lang: str, control: str | None) -> Any:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", "with 24 treatments, more than 20 colours can tell apart, only the control(s) "
-               "G01 are coloured (labels in bold), the other plots grey"),
-        ("zh", "处理共 24 个，多于颜色可区分的 20 个，仅对照（G01）着色并加粗标注，其余小区为灰色"),
+        ("en", "; the 24 treatments are more than the 20 colours that can be told apart, so only "
+               "the control G01 is coloured (its label in bold) and the other plots are grey"),
+        ("zh", "；处理共 24 个，超过颜色可区分的 20 个，因此仅对照（G01）着色并加粗标注，"
+               "其余小区为灰色"),
     ],
 )  # fmt: skip
 def test_map_of_24_entries_says_only_the_control_is_coloured(
@@ -178,11 +179,30 @@ def test_map_of_24_entries_says_only_the_control_is_coloured(
     }
 
 
-def test_map_caption_without_a_control_says_the_plots_are_grey(tmp_path: Any) -> None:
-    section = _alpha24_map(tmp_path, "en", None)
-    assert "with 24 treatments, more than 20 colours can tell apart, the plots are grey" in (
-        section.blocks[0].caption
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "; the 24 treatments are more than the 20 colours that can be told apart, so all "
+               "plots are grey"),
+        ("zh", "；处理共 24 个，超过颜色可区分的 20 个，因此各小区均为灰色"),
+    ],
+)  # fmt: skip
+def test_map_caption_without_a_control_says_the_plots_are_grey(
+    tmp_path: Any, lang: str, expected: str
+) -> None:
+    section = _alpha24_map(tmp_path, lang, None)
+    assert expected in section.blocks[0].caption
+
+
+def test_map_caption_names_two_controls_in_the_plural() -> None:
+    """User pass: the clause read "with 24 treatments, more than 20 colours can tell apart"."""
+    from yieldtrial.report.sections.extra import _colour_note
+
+    assert _colour_note(24, ["G01", "G02"], "en") == (
+        "; the 24 treatments are more than the 20 colours that can be told apart, so only the "
+        "controls G01, G02 are coloured (their labels in bold) and the other plots are grey"
     )
+    assert _colour_note(20, ["G01"], "en") == ""  # 20 colours: every treatment has its own
 
 
 def test_report_alpha_map_outlines_the_incomplete_blocks(tmp_path: Any) -> None:
@@ -258,7 +278,7 @@ def test_augmented_checks_are_coloured_without_a_control(tmp_path: Any) -> None:
     toml.write_text('[trial]\ncrop = "wheat"\n', encoding="utf-8")
     report, _ = report_from_files(plots, toml, report_date="2026-01-01", lang="en")
     section = next(s for s in report.sections if s.key == "field_map")
-    assert "only the control(s) CK1, CK2, CK3 are coloured" in section.blocks[0].caption
+    assert "only the controls CK1, CK2, CK3 are coloured" in section.blocks[0].caption
 
 
 def _row_column_plots(tmp_path: Any, *, within_replicate: bool) -> Any:

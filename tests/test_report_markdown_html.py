@@ -140,3 +140,38 @@ def test_html_header_breaks_neither_in_a_unit_nor_at_a_hyphen(label: str, html: 
     from yieldtrial.report.render_html import header_html
 
     assert header_html(label) == html
+
+
+@pytest.fixture(scope="module")
+def split_plot() -> Any:
+    """Return the report of a 2 x 3 split plot (``design.split_plot``: ``main``, ``sub``)."""
+    import numpy as np
+
+    from yieldtrial import FieldTrial, design
+
+    book = design.split_plot(["N0", "N1"], ["V1", "V2", "V3"], blocks=3, seed=5)
+    book = book.drop(columns=["fresh_mass_kg", "moisture_pct", "impurity_pct"], errors="ignore")
+    book["yield_kg_ha"] = 7000.0 + np.random.default_rng(2).normal(0.0, 250.0, len(book))
+    trial = FieldTrial.from_dataframe(
+        book, crop="wheat", control="V1", design="split_plot", factors=("main", "sub")
+    )
+    return trial.report(figures=False)
+
+
+def test_html_body_cells_never_break_after_a_words_hyphen(split_plot: Any) -> None:
+    """User pass: at 560 px the ANOVA cells read "Sub- / plots" and "Main- / plot factor"."""
+    html = split_plot.to_html()
+    assert '<td class="text"><span class="w">Sub-plots</span></td>' in html
+    assert '<td class="text"><span class="w">Main-plot</span> factor</td>' in html
+    assert "\u2011" not in html  # the text keeps its plain hyphen (copied, searched)
+
+
+def test_other_formats_keep_the_plain_hyphen(split_plot: Any) -> None:
+    """Markdown, JSON and XLSX hold "Main-plot factor" as written: no U+2011, no markup."""
+    import io
+    import zipfile
+
+    xlsx = zipfile.ZipFile(io.BytesIO(split_plot.render("xlsx")))
+    sheets = "".join(xlsx.read(n).decode("utf-8") for n in xlsx.namelist() if "worksheets/" in n)
+    for text in (split_plot.to_markdown(), split_plot.to_json(), sheets):
+        assert "Main-plot factor" in text and "\u2011" not in text and 'class="w"' not in text

@@ -113,3 +113,26 @@ def test_split_plot_means_figure_names_the_factor_on_its_axis(lang: str, label: 
     assert means.get_xlabel() == label
     yields = next(f for f in figures if f.key == "yields").draw()  # cells N0:V1, ...
     assert yields.get_xlabel() == ("Treatment" if lang == "en" else "处理")
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [
+        ("en", "Sub-plot factor means with 95 % confidence intervals and letters"),
+        ("zh", "副区因素各水平平均产量及 95% 置信区间和显著性字母"),
+    ],
+)
+def test_split_plot_means_caption_names_the_factor(lang: str, start: str) -> None:
+    """User pass: the caption read "Treatment means" (各处理平均产量) under one factor's means."""
+    from yieldtrial import design
+
+    book = design.split_plot(["N0", "N1"], ["V1", "V2", "V3"], blocks=3, seed=5)
+    book = book.drop(columns=["fresh_mass_kg", "moisture_pct", "impurity_pct"], errors="ignore")
+    rng = np.random.default_rng(2)
+    book["yield_kg_ha"] = 7000.0 + rng.normal(0.0, 250.0, len(book))
+    trial = FieldTrial.from_dataframe(
+        book, crop="wheat", control="V1", design="split_plot", factors=("main", "sub")
+    )
+    figures = [b for s in trial.report(figures=True, lang=lang).sections for b in s.blocks
+               if isinstance(b, Figure)]  # fmt: skip
+    assert next(f for f in figures if f.key == "means").caption.startswith(start)

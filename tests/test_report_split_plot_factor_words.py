@@ -27,7 +27,7 @@ def _close_figures() -> Any:
     plt.close("all")
 
 
-def _report(tmp_path: Path, *, rename: dict[str, str] | None = None) -> Any:
+def _report(tmp_path: Path, *, rename: dict[str, str] | None = None, lang: str = "en") -> Any:
     """Report of a complete 2 x 3 split plot in 3 blocks (the generated field book)."""
     book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
     book["harvested_area_m2"] = 20.0
@@ -44,7 +44,9 @@ def _report(tmp_path: Path, *, rename: dict[str, str] | None = None) -> Any:
         f'factors = {factors}\ncontrol = "N0"\n',
         encoding="utf-8",
     )
-    report, _ = report_from_files(tmp_path / "plots.csv", tmp_path / "trial.toml", figures=False)
+    report, _ = report_from_files(
+        tmp_path / "plots.csv", tmp_path / "trial.toml", figures=False, lang=lang
+    )
     return report
 
 
@@ -103,6 +105,8 @@ def test_docx_and_xlsx_headers_read_the_same(tmp_path: Path) -> None:
     report = _report(tmp_path)
     with zipfile.ZipFile(io.BytesIO(report.to_docx())) as docx:
         body = docx.read("word/document.xml").decode("utf-8")
+    # a text cell's word hyphen is Word's non-breaking hyphen, read as "-"
+    body = body.replace('</w:t><w:noBreakHyphen/><w:t xml:space="preserve">', "-")
     book = openpyxl.load_workbook(io.BytesIO(report.render("xlsx")))
     cells = {str(c.value) for sheet in book for row in sheet.iter_rows() for c in row}
     for text in ("Main-plot factor x sub-plot factor", "two sub-plot factor means"):
@@ -114,3 +118,26 @@ def test_factor_names_a_user_chose_stay_as_typed(tmp_path: Path) -> None:
     assert "| Whole plots | irrigation | 1 |" in md
     assert "| two nitrogen means at the same irrigation level |" in md
     assert "main-plot factor" not in md.lower() and "In the formula" not in md
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "compared 2 main-plot factor levels × 3 sub-plot factor levels (6 combinations) "
+               "on 18 plots; the sub-plot factor means at 13 % moisture ranged from "),
+        ("zh", "主区因素 2 个水平 × 副区因素 3 个水平（共 6 个组合）、18 个小区；按 13% 标准含水量"
+               "折算，副区因素各水平平均产量为 "),
+    ],
+)  # fmt: skip
+def test_summary_counts_both_factors_and_names_the_ranked_one(
+    tmp_path: Path, lang: str, expected: str
+) -> None:
+    """User pass: the summary said "compared 12 treatments" (the cells), then "highest in V4".
+
+    2 x 3 split plot in 3 blocks: 6 main x sub combinations on 18 plots; the control N0 is
+    a sub-plot level, so the summary ranks the sub-plot factor's means.
+    """
+    md = _report(tmp_path, lang=lang).to_markdown()
+    summary = md.split("\n\n")[2]  # title, heading, then the summary's paragraph
+    assert expected in summary
+    assert ("treatments" if lang == "en" else "个处理") not in summary.split(";")[0]

@@ -281,6 +281,12 @@ def resolve_design(plots: pd.DataFrame, design: str | None) -> str:
     name = check_option("design", str(design).lower(), DESIGNS)
     if name in _BLOCKED and "block" not in plots:
         alternative = ", or use design='crd'" if name == "rcbd" else ""
+        renamed = _renamed_away(plots, "block")
+        if renamed:
+            raise DataValidationError(
+                f"design {name!r} needs a block column; the plot table has none because "
+                f"{renamed}{alternative}"
+            )
         raise DataValidationError(
             f"design {name!r} needs a block column (block, rep, 重复, 区组); the plot table "
             f"has none. Add the block of each plot{alternative}"
@@ -288,6 +294,12 @@ def resolve_design(plots: pd.DataFrame, design: str | None) -> str:
     needs = {"alpha": ("incomplete_block",), "row_column": ("row", "column")}.get(name, ())
     absent = [c for c in needs if c not in plots]
     if absent:
+        renamed = _renamed_away(plots, absent[0])
+        if renamed:
+            raise DataValidationError(
+                f"design {name!r} needs the column(s) {', '.join(absent)}; the plot table has "
+                f"no {absent[0]} column because {renamed}"
+            )
         raise DataValidationError(
             f"design {name!r} needs the column(s) {', '.join(absent)} (the position of each "
             "plot within its replicate); the plot table has none. Add them (in Python, rename "
@@ -304,6 +316,32 @@ def resolve_design(plots: pd.DataFrame, design: str | None) -> str:
             )
         _check_latin_layout(plots)
     return name
+
+
+def _renamed_away(plots: pd.DataFrame, role: str) -> str:
+    """Say which header mapping renamed the table's ``role`` column away, and the fix.
+
+    "" when no mapping did.
+
+    ``read_plots`` records each header's new name in ``attrs["column_map"]``; a header
+    that reads as ``role`` (``block``, ``rep``, 区组) mapped to another name was renamed
+    by the user's ``--column`` / ``[columns]`` / ``columns=`` (header recognition never
+    maps a block header elsewhere).  A design that then needs the column names that
+    mapping, not only the missing column.
+    """
+    from yieldtrial.io.headers import recognise_header
+
+    mapping = {str(k): str(v) for k, v in dict(plots.attrs.get("column_map") or {}).items()}
+    for header, new in mapping.items():
+        if header == new or new == role:
+            continue
+        if header == role or recognise_header(header)[0] == role:
+            return (
+                f"a column mapping (--column, [columns] of trial.toml or columns=) renamed "
+                f"its column {header!r} to {new!r} ('{header}={new}'). Remove that mapping, "
+                f"or map the column to {role} instead (--column '{header}={role}')"
+            )
+    return ""
 
 
 def _check_latin_layout(plots: pd.DataFrame) -> None:

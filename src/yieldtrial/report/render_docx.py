@@ -75,6 +75,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 #: A hyphen-minus that starts a number: not after a letter or digit ("T-2", "1-2" stay).
 _LEADING_MINUS = re.compile(r"(?<![0-9A-Za-z])-(?=\.?[0-9])")
+#: A hyphen between two letters ("Main-plot", "Sub-plots"; not "N-180", "2024-06-01").
+_WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _NO_BREAK_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
 _TWIPS_PER_MM = 1440 / 25.4
 _GREY = "595959"
@@ -112,7 +114,9 @@ def _run_xml(
     italic: bool = False,
     heading: bool = False,
     color: str | None = None,
+    glue_words: bool = False,
 ) -> str:
+    """Return a ``w:r`` run; ``glue_words``: no line break after a hyphen inside a word."""
     latin, east = FONTS["heading" if heading else "body"]
     props = [
         f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east}" w:cs="{latin}"'
@@ -127,19 +131,26 @@ def _run_xml(
     half = round(size * 2)
     props.append(f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>')
     lines = _clean(text).split("\n")
-    body = "<w:br/>".join(_text_xml(line) for line in lines)
+    body = "<w:br/>".join(_text_xml(line, glue_words=glue_words) for line in lines)
     return f"<w:r><w:rPr>{''.join(props)}</w:rPr>{body}</w:r>"
 
 
-def _text_xml(line: str) -> str:
+def _text_xml(line: str, *, glue_words: bool = False) -> str:
     """Return one line of a run as ``w:t``, a number's leading minus unbreakable.
+
+    ``glue_words`` (table body cells): a hyphen between two letters is unbreakable too,
+    so "Main-plot factor" never wraps as "Main-" / "plot factor" (it wraps at its space).
 
     Examples
     --------
     >>> _text_xml("CI [-16.6, T-2]")
     '<w:t xml:space="preserve">CI [</w:t><w:noBreakHyphen/><w:t xml:space="preserve">16.6, T-2]</w:t>'
+    >>> _text_xml("Sub-plots", glue_words=True)
+    '<w:t xml:space="preserve">Sub</w:t><w:noBreakHyphen/><w:t xml:space="preserve">plots</w:t>'
     """  # noqa: E501
     text = _LEADING_MINUS.sub(_NO_BREAK_HYPHEN, escape(line))
+    if glue_words:
+        text = _WORD_HYPHEN.sub(_NO_BREAK_HYPHEN, text)
     return f'<w:t xml:space="preserve">{text}</w:t>'
 
 
@@ -456,11 +467,15 @@ class _Writer:
                 label=label,
                 size=NOTE_PT,
                 space_after=6 if last else 0,
-                keep_next=position < len(after) - 1,
+                keep_next=not last,
             )
         for position, note in enumerate(block.notes):
             last = position == len(block.notes) - 1
-            self.paragraph(note, size=NOTE_PT, color=_GREY, space_after=6 if last else 1)
+            # the notes stay together and with the table's last rows: alone at the top of a
+            # page (a landscape one after a long means table) they explained nothing there
+            self.paragraph(
+                note, size=NOTE_PT, color=_GREY, space_after=6 if last else 1, keep_next=not last
+            )
         if not after and not block.notes:
             self.paragraph("", size=4, space_after=2)
 
@@ -510,7 +525,9 @@ class _Writer:
                 text = glue_unit(text)  # never inside its unit: "(kg N/ha)" stays whole
                 lines = wrap_lines(text, room_mm / (font_pt * MM_PER_PT), bold=True)
                 text = "\n".join(lines)
-            run = _run_xml(text, size=font_pt, bold=bold) if text else ""
+            # a body cell of a text column never wraps after a word's hyphen ("Sub-/plots")
+            glue = not bold and align == "left"
+            run = _run_xml(text, size=font_pt, bold=bold, glue_words=glue) if text else ""
             keep_next = bold if keep is None else keep  # header cells stay with the first row
             paragraph = _paragraph_xml(run, align=align, keep_next=keep_next)
             return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraph}</w:tc>"
@@ -550,8 +567,9 @@ class _Writer:
             shade = bool(block.row_style(r))
             last = r == len(cells) - 1
             # a short table stays on one page; a long one leaves no lone first or last
-            # row; the last row stays with the summary lines under the table
-            keep = (whole and not last) or r in (0, len(cells) - 2) or (last and bool(block.footer))
+            # row; the last row stays with the summary lines and notes under the table
+            under = bool(block.footer or block.notes)
+            keep = (whole and not last) or r in (0, len(cells) - 2) or (last and under)
             # the panel's rows are signed by hand: 1 cm high
             height = '<w:trHeight w:val="567"/>' if block.key == "panel" else ""
             rows.append(

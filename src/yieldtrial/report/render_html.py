@@ -68,6 +68,42 @@ def header_html(label: str) -> str:
     return " ".join("<wbr>".join(piece_html(p) for p in segments(word)) for word in words)
 
 
+def cell_html(text: str) -> str:
+    """Return a text cell as HTML that never wraps after the hyphen inside a word.
+
+    "Main-plot factor" broke as "Main-" / "plot factor" in a narrow ANOVA column: a word
+    with a hyphen between letters becomes ``<span class="w">`` (``white-space: nowrap``);
+    the text itself keeps its plain hyphen (copied, searched and exported as typed).
+    Lines still break at the spaces.
+
+    Examples
+    --------
+    >>> cell_html("Main-plot factor x sub-plot factor")
+    '<span class="w">Main-plot</span> factor x <span class="w">sub-plot</span> factor'
+    >>> cell_html("N-180 <b>"), cell_html("2024-06-01")
+    ('N-180 &lt;b&gt;', '2024-06-01')
+    """
+    from html import escape
+
+    return " ".join(
+        f'<span class="w">{escape(word)}</span>' if _WORD_HYPHEN.search(word) else escape(word)
+        for word in text.split(" ")
+    )
+
+
+def _body_cells(block: Table, style: NumberStyle) -> list[list[Any]]:
+    """Return the formatted body cells, text cells as :func:`cell_html` markup."""
+    from markupsafe import Markup
+
+    text = [c.kind == "text" for c in block.columns]
+    return [
+        [Markup(cell_html(cell)) if text[j] else cell for j, cell in enumerate(row)]  # noqa: S704
+        for row in block.formatted(style)
+    ]
+
+
+#: A hyphen between two letters ("Main-plot"): a browser breaks after it.
+_WORD_HYPHEN = re.compile(r"[^\W\d_]-[^\W\d_]")
 #: Characters that make a header piece need protection from a browser's line breaker
 #: (a hyphen: "Sub-plot" broke after its hyphen in a narrow column).
 _UNBREAKABLE = re.compile(r"[/（()）\-\u3400-\u9fff]")
@@ -112,7 +148,7 @@ def _block_context(block: Any, style: NumberStyle) -> dict[str, Any]:
             "key": block.key,
             "caption": block.caption,
             "columns": block.columns,
-            "cells": block.formatted(style),
+            "cells": _body_cells(block, style),
             "row_styles": [block.row_style(i) for i in range(len(block.rows))],
             "notes": block.notes,
             "footer": block.footer,

@@ -22,7 +22,15 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import YieldTrialWarning
-from yieldtrial.report._format import attr_or, fmt_number, fmt_p, join_list, yield_digits
+from yieldtrial.report._format import (
+    attr_or,
+    factor_label,
+    fmt_number,
+    fmt_p,
+    join_list,
+    spaced,
+    yield_digits,
+)
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Column, Figure, KeyValues, Paragraph, Section, Table
@@ -151,6 +159,29 @@ def _a_crop(crop: str) -> str:
     return f"{'An' if name[0].lower() in 'aeiou' else 'A'} {name}"
 
 
+def _factor_counts(ctx: ReportContext) -> dict[str, str] | None:
+    """Return the summary's words for the two factors of a split, strip plot or factorial.
+
+    The summary ranks one factor's means (``ReportSettings.kind``, the factor with the
+    control), not the treatment combinations: it counts the levels of each factor and
+    the combinations, and names the factor it ranks.  None for a one-factor design.
+    """
+    s, lang = ctx.s, ctx.s.lang
+    plots = ctx.plots
+    if not s.kind or len(s.factors) != 2 or not all(f in plots.columns for f in s.factors):
+        return None
+    cells = plots[list(s.factors)].dropna().astype(str).drop_duplicates()
+    first, second = s.factors
+    return {
+        "n_a": f"{cells[first].nunique():,}",
+        "n_b": f"{cells[second].nunique():,}",
+        "n_cells": f"{len(cells):,}",
+        "factor_a": factor_label(first, lang),
+        "factor_b": factor_label(second, lang),
+        "kind": spaced(factor_label(s.kind, lang), lang, after=True),
+    }
+
+
 def summary_section(ctx: ReportContext) -> Section | None:
     """Summary (摘要): the trial in one sentence and the conclusions' verdicts, same hedges."""
     s, lang = ctx.s, ctx.s.lang
@@ -167,21 +198,21 @@ def summary_section(ctx: ReportContext) -> Section | None:
 
     values = means["mean"].to_numpy(dtype=float) * s.factor
     best = int(np.nanargmax(values))
-    parts = [
-        t(
-            "summary.trial",
-            lang,
-            crop=_a_crop(str(crop)) if lang == "en" else crop,  # "A wheat", "An oats"
-            design=design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each),
-            n_treatments=f"{len(s.treatments):,}",
-            n_plots=f"{len(ctx.used):,}",
-            standard=f"{s.standard_pct:g}",
-            low=fmt_number(float(np.nanmin(values)), d),
-            high=fmt_number(float(np.nanmax(values)), d),
-            best=str(means["treatment"].iloc[best]),
-            unit=s.unit,
-        )
-    ]
+    fields = {
+        "crop": _a_crop(str(crop)) if lang == "en" else crop,  # "A wheat", "An oats"
+        "design": design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each),
+        "n_plots": f"{len(ctx.used):,}",
+        "standard": f"{s.standard_pct:g}",
+        "low": fmt_number(float(np.nanmin(values)), d),
+        "high": fmt_number(float(np.nanmax(values)), d),
+        "best": str(means["treatment"].iloc[best]),
+        "unit": s.unit,
+    }
+    factors = _factor_counts(ctx)
+    if factors is None:
+        parts = [t("summary.trial", lang, n_treatments=f"{len(s.treatments):,}", **fields)]
+    else:  # the means ranked are one factor's: name it, and count the levels of both
+        parts = [t("summary.trial_factors", lang, **factors, **fields)]
     data = illustrative_treatments(ctx)
     for item in _summary_items(ctx):
         parts.append(with_mark(str(item)) if data and _names(str(item), data) else str(item))
@@ -843,8 +874,8 @@ def _colour_note(n_treatments: int, controls: list[str], lang: str) -> str:
         return ""
     if not controls:
         return t("map.no_colours", lang, n=n_treatments, max=MAP_MAX_COLOURS)
-    return t("map.control_colours", lang, n=n_treatments, max=MAP_MAX_COLOURS,
-             controls=join_list(controls, lang))  # fmt: skip
+    key = "map.control_colours" if len(controls) == 1 else "map.controls_colours"
+    return t(key, lang, n=n_treatments, max=MAP_MAX_COLOURS, controls=join_list(controls, lang))
 
 
 def _lines_note(book: pd.DataFrame, replicates: bool, *, whole: bool, lang: str) -> str:

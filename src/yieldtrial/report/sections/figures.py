@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from yieldtrial.report._format import factor_label, join_list
+from yieldtrial.report._format import factor_label, join_list, spaced
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.entries import EntrySelection, shown_parts
 from yieldtrial.report.i18n import t, unit_label
@@ -146,7 +146,10 @@ def figures_section(ctx: ReportContext) -> Section:
     key = "fig.means" if s.replicated else "fig.means_unreplicated"
     if not (s.replicated or s.one_plot_each):  # missing plots used up the error df
         key = "fig.means_no_error_df"
-    caption = t(key, lang, conf=conf)
+    if s.kind and s.kind != "treatment":  # the bars are one factor's means, not treatments'
+        key = "fig.means_factor" if s.replicated else "fig.means_factor_no_error_df"
+    factor = factor_label(s.kind or "treatment", lang, capital=True)
+    caption = t(key, lang, conf=conf, factor=spaced(factor, lang, after=True))
     if hatched:
         space = "" if lang == "zh" else " "  # a Chinese sentence ends with 。, no space
         caption += space + t("fig.hatched", lang, items=join_list(hatched, lang))
