@@ -90,8 +90,10 @@ def _residual_table(
     (:data:`_LABELS`) of the plots at the positions it is passed, so that the labels are
     turned into text only for the rows the test returns.
     """
+    from yieldtrial.stats._stratum_fit import stratum_table
+    from yieldtrial.stats._stratum_fit import studentize as _studentize
     from yieldtrial.stats.model import fit
-    from yieldtrial.stats.residual_checks import _label_columns, _strata_factors, _studentize
+    from yieldtrial.stats.residual_checks import _label_columns, _strata_factors
 
     if design in _STRATA_DESIGNS:
         if block is None:
@@ -101,7 +103,7 @@ def _residual_table(
         first, second = _strata_factors(
             design, treatment=treatment, given=factors, row=row, column=column
         )
-        table, df, formula, term = _stratum_table(
+        table, df, formula, term = stratum_table(
             data, response=response, block=block, first=first, second=second, design=design,
             plot_id=plot_id,
         )  # fmt: skip
@@ -136,65 +138,6 @@ def _residual_table(
         return _label_columns(model, treatment=treatment, plot_id=plot_id, rows=rows)
 
     return numbers, labels, model.df_error, model.formula, "residual"
-
-
-def _stratum_table(
-    data: pd.DataFrame,
-    *,
-    response: str,
-    block: str,
-    first: str,
-    second: str,
-    design: str,
-    plot_id: str,
-) -> tuple[pd.DataFrame, int, str, str]:
-    """Residuals of a split/strip plot's full stratum model, fitted by least squares.
-
-    ``block + A + block:A + B + A:B`` (strip plot ``+ block:B``) on the observed plots: its
-    residuals are those of the innermost stratum and its residual mean square is error b
-    (error c) when the trial is complete; missing plots are simply left out.
-    """
-    from yieldtrial.stats._strata import factor_levels
-    from yieldtrial.stats.model import least_squares, model_matrix
-    from yieldtrial.stats.residual_checks import _studentize
-
-    y_all = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float)
-    used = data.loc[np.isfinite(y_all)]
-    y = y_all[np.isfinite(y_all)]
-    codes: dict[str, np.ndarray] = {}
-    labels: dict[str, tuple[str, ...]] = {}
-    for col in (block, first, second):
-        codes[col], labels[col] = factor_levels(used[col], col)
-    terms: list[tuple[str, ...]] = [(block,), (first,), (block, first), (second,)]
-    if design == "strip_plot":
-        terms.append((block, second))
-    terms.append((first, second))
-    x, _ = model_matrix(codes, {c: len(v) for c, v in labels.items()}, terms)
-    centre = float(np.mean(y))
-    sol = least_squares(x, y - centre)
-    df = int(y.size - sol.rank)
-    mse = sol.rss / df if df > 0 else float("nan")
-    leverage = sol.leverage
-    internal, external = _studentize(sol.residuals, leverage, df, mse)
-    ids = used[plot_id] if plot_id in used.columns else pd.Series(used.index, index=used.index)
-    table = pd.DataFrame(
-        {
-            "plot_id": ids.to_numpy(dtype=object),
-            "treatment": [
-                f"{labels[first][i]}:{labels[second][j]}"
-                for i, j in zip(codes[first], codes[second], strict=True)
-            ],
-            "block": [labels[block][i] for i in codes[block]],
-            "fitted": sol.fitted + centre,
-            "residual": sol.residuals,
-            "leverage": leverage,
-            "studentized_residual": internal,
-            "externally_studentized_residual": external,
-        },
-        index=used.index,
-    )
-    formula = f"{response} ~ " + " + ".join(":".join(term) for term in terms)
-    return table, df, formula, "error_b" if design == "split_plot" else "error_c"
 
 
 def outlier_test(

@@ -28,6 +28,7 @@ from yieldtrial.stats._common import (
     two_factor_columns,
     warn_fraction_pct,
 )
+from yieldtrial.stats._stratum_fit import studentize as _studentize
 from yieldtrial.stats.model import DesignFit, fit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,20 +53,6 @@ MIN_STRATUM_FIT_DF = 3
 
 #: Designs checked on their full stratum model (several error strata).
 STRATA_DESIGNS: tuple[str, ...] = ("split_plot", "strip_plot")
-
-
-def _studentize(e: np.ndarray, h: np.ndarray, nu: int, mse: float) -> tuple[np.ndarray, np.ndarray]:
-    """Internally and externally studentized residuals (NaN where undefined)."""
-    internal = np.full(e.shape, np.nan)
-    external = np.full(e.shape, np.nan)
-    if nu > 0 and np.isfinite(mse) and mse > 0:
-        ok = (1.0 - h) > 1e-10
-        internal[ok] = e[ok] / np.sqrt(mse * (1.0 - h[ok]))
-        if nu > 1:
-            denom = nu - internal**2
-            good = ok & (denom > 1e-12)
-            external[good] = internal[good] * np.sqrt((nu - 1) / denom[good])
-    return internal, external
 
 
 def studentized_residuals(model: DesignFit) -> tuple[pd.Series, pd.Series]:
@@ -865,17 +852,17 @@ def _missing_strata_residuals(
     """Innermost-stratum residuals of a split/strip plot with missing plots, by least squares.
 
     The full stratum model (``block + A + block:A + B + A:B``, strip plot ``+ block:B``) is
-    fitted to the observed plots (:func:`yieldtrial.stats.outliers._stratum_table`, the fit
+    fitted to the observed plots (:func:`yieldtrial.stats._stratum_fit.stratum_table`, the fit
     the outlier test uses).  Returns the residual table, the Levene groups (the sub-plot /
     vertical factor's labels), residual df and mean square, the observed grand mean, the
     fit's provenance and the findings about the outer strata (not checked).
     """
     from yieldtrial.stats._strata import factor_levels
+    from yieldtrial.stats._stratum_fit import stratum_table
     from yieldtrial.stats.model import model_matrix
-    from yieldtrial.stats.outliers import _stratum_table
     from yieldtrial.stats.results import Provenance
 
-    table, df, formula, inner = _stratum_table(
+    table, df, formula, inner = stratum_table(
         data, response=response, block=block, first=first, second=second, design=design,
         plot_id=plot_id,
     )  # fmt: skip

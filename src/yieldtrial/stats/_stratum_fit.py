@@ -1,0 +1,84 @@
+"""Studentized residuals, and the least-squares stratum model of a split or strip plot.
+
+Shared by :mod:`yieldtrial.stats.residual_checks` and :mod:`yieldtrial.stats.outliers`
+(a module of its own so that neither imports the other for it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["stratum_table", "studentize"]
+
+
+def studentize(e: np.ndarray, h: np.ndarray, nu: int, mse: float) -> tuple[np.ndarray, np.ndarray]:
+    """Internally and externally studentized residuals (NaN where undefined)."""
+    internal = np.full(e.shape, np.nan)
+    external = np.full(e.shape, np.nan)
+    if nu > 0 and np.isfinite(mse) and mse > 0:
+        ok = (1.0 - h) > 1e-10
+        internal[ok] = e[ok] / np.sqrt(mse * (1.0 - h[ok]))
+        if nu > 1:
+            denom = nu - internal**2
+            good = ok & (denom > 1e-12)
+            external[good] = internal[good] * np.sqrt((nu - 1) / denom[good])
+    return internal, external
+
+
+def stratum_table(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    block: str,
+    first: str,
+    second: str,
+    design: str,
+    plot_id: str,
+) -> tuple[pd.DataFrame, int, str, str]:
+    """Residuals of a split/strip plot's full stratum model, fitted by least squares.
+
+    ``block + A + block:A + B + A:B`` (strip plot ``+ block:B``) on the observed plots: its
+    residuals are those of the innermost stratum and its residual mean square is error b
+    (error c) when the trial is complete; missing plots are simply left out.
+    """
+    from yieldtrial.stats._strata import factor_levels
+    from yieldtrial.stats.model import least_squares, model_matrix
+
+    y_all = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float)
+    used = data.loc[np.isfinite(y_all)]
+    y = y_all[np.isfinite(y_all)]
+    codes: dict[str, np.ndarray] = {}
+    labels: dict[str, tuple[str, ...]] = {}
+    for col in (block, first, second):
+        codes[col], labels[col] = factor_levels(used[col], col)
+    terms: list[tuple[str, ...]] = [(block,), (first,), (block, first), (second,)]
+    if design == "strip_plot":
+        terms.append((block, second))
+    terms.append((first, second))
+    x, _ = model_matrix(codes, {c: len(v) for c, v in labels.items()}, terms)
+    centre = float(np.mean(y))
+    sol = least_squares(x, y - centre)
+    df = int(y.size - sol.rank)
+    mse = sol.rss / df if df > 0 else float("nan")
+    leverage = sol.leverage
+    internal, external = studentize(sol.residuals, leverage, df, mse)
+    ids = used[plot_id] if plot_id in used.columns else pd.Series(used.index, index=used.index)
+    table = pd.DataFrame(
+        {
+            "plot_id": ids.to_numpy(dtype=object),
+            "treatment": [
+                f"{labels[first][i]}:{labels[second][j]}"
+                for i, j in zip(codes[first], codes[second], strict=True)
+            ],
+            "block": [labels[block][i] for i in codes[block]],
+            "fitted": sol.fitted + centre,
+            "residual": sol.residuals,
+            "leverage": leverage,
+            "studentized_residual": internal,
+            "externally_studentized_residual": external,
+        },
+        index=used.index,
+    )
+    formula = f"{response} ~ " + " + ".join(":".join(term) for term in terms)
+    return table, df, formula, "error_b" if design == "split_plot" else "error_c"
