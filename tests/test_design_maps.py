@@ -362,3 +362,19 @@ def test_field_map_refuses_plots_sharing_a_position() -> None:
     book.loc[1, ["row", "column"]] = book.loc[0, ["row", "column"]].to_numpy()
     with pytest.raises(DataValidationError, match=r"field map: 2 plots share a row and column"):
         field_map(book)
+
+
+def test_long_split_plot_combination_is_one_level_a_line() -> None:
+    """User pass: "N-high:Zhengmai-366" (19 characters) ran over the neighbouring cells.
+
+    A cell holds about 12 characters at 8 pt (0.9 in); a longer combination is written one
+    factor level a line, a short one ("N0:V1") stays on one line.
+    """
+    from yieldtrial.design import split_plot
+
+    book = split_plot(["N0", "N-high"], ["V1", "Zhengmai-366"], blocks=1, seed=3)
+    texts = {text.get_text() for text in field_map(book).texts}
+    plots = dict(zip(book["treatment"], book["plot_id"].astype(str), strict=True))
+    assert f"{plots['N-high:Zhengmai-366']}\nN-high:\nZhengmai-366" in texts
+    assert f"{plots['N0:V1']}\nN0:V1" in texts
+    assert f"{plots['N0:Zhengmai-366']}\nN0:\nZhengmai-366" in texts  # 15 characters

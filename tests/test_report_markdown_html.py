@@ -175,3 +175,28 @@ def test_other_formats_keep_the_plain_hyphen(split_plot: Any) -> None:
     sheets = "".join(xlsx.read(n).decode("utf-8") for n in xlsx.namelist() if "worksheets/" in n)
     for text in (split_plot.to_markdown(), split_plot.to_json(), sheets):
         assert "Main-plot factor" in text and "\u2011" not in text and 'class="w"' not in text
+
+
+def test_html_body_cells_never_break_a_variety_after_its_hyphen() -> None:
+    """User pass: at 600 px the zh means table broke "Line-25" as "Line-" / "25".
+
+    Chromium breaks after a hyphen before a digit as well as between letters.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from yieldtrial import FieldTrial
+
+    labels = ["CK", "Line-02", "Line-25"]
+    plots = pd.DataFrame(
+        {
+            "plot": np.arange(1, 10),
+            "block": np.repeat([1, 2, 3], 3),
+            "treatment": labels * 3,
+            "yield_kg_ha": 7000.0 + np.random.default_rng(4).normal(0.0, 250.0, 9),
+        }
+    )
+    trial = FieldTrial.from_dataframe(plots, crop="wheat", control="CK", design="rcbd")
+    html = trial.report(figures=False, lang="zh").to_html()
+    assert '<td class="text"><span class="w">Line-25</span></td>' in html
+    assert '<td class="text">Line-25</td>' not in html

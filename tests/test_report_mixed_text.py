@@ -326,6 +326,13 @@ def test_satterthwaite_sed_caption_names_satterthwaite(tmp_path: Path) -> None:
     assert "df are the smallest Satterthwaite df of the pairs" in md
 
 
+def test_split_plot_residual_note_names_error_b_as_the_anova_does(tmp_path: Path) -> None:
+    """User pass: the note said "(error b)" where the ANOVA and warnings say "Error b"."""
+    md = _markdown(_split_plot_with_missing_plot(tmp_path), "en")
+    assert "these are the sub-plot stratum residuals (Error b)." in md
+    assert "(error b)" not in md
+
+
 @pytest.mark.parametrize(
     ("lang", "text", "check"),
     [

@@ -136,3 +136,36 @@ def test_split_plot_means_caption_names_the_factor(lang: str, start: str) -> Non
     figures = [b for s in trial.report(figures=True, lang=lang).sections for b in s.blocks
                if isinstance(b, Figure)]  # fmt: skip
     assert next(f for f in figures if f.key == "means").caption.startswith(start)
+
+
+@pytest.mark.parametrize(
+    ("control", "lang", "clause", "expected"),
+    [
+        (None, "en", "dashed lines", False),
+        ("V1", "en", "; dashed lines mark the control means.", True),
+        (None, "zh", "虚线", False),
+        ("V1", "zh", "；虚线为对照水平。", True),
+    ],
+)
+def test_means_caption_names_dashed_lines_only_when_a_control_is_drawn(
+    control: str | None, lang: str, clause: str, expected: bool
+) -> None:
+    """User pass: a split plot without a control said "dashed lines mark the control means".
+
+    plot_means draws a dashed line only for a control among the bars (here: a sub-plot level).
+    """
+    from yieldtrial import design
+
+    book = design.split_plot(["N0", "N1"], ["V1", "V2", "V3"], blocks=3, seed=5)
+    book = book.drop(columns=["fresh_mass_kg", "moisture_pct", "impurity_pct"], errors="ignore")
+    rng = np.random.default_rng(2)
+    book["yield_kg_ha"] = 7000.0 + rng.normal(0.0, 250.0, len(book))
+    trial = FieldTrial.from_dataframe(
+        book, crop="wheat", control=control, design="split_plot", factors=("main", "sub")
+    )
+    figures = [b for s in trial.report(figures=True, lang=lang).sections for b in s.blocks
+               if isinstance(b, Figure)]  # fmt: skip
+    caption = next(f for f in figures if f.key == "means").caption
+    assert (clause in caption) is expected
+    drawn = next(f for f in figures if f.key == "means").draw()
+    assert any(line.get_linestyle() == "--" for line in drawn.get_lines()) is expected

@@ -141,3 +141,22 @@ def test_summary_counts_both_factors_and_names_the_ranked_one(
     summary = md.split("\n\n")[2]  # title, heading, then the summary's paragraph
     assert expected in summary
     assert ("treatments" if lang == "en" else "个处理") not in summary.split(";")[0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "caption"),
+    [
+        ("en", "Sub-plot factor means (LS-means) of yield in kg/ha at 13 % moisture."),
+        ("zh", "副区因素各水平产量（kg/亩，标准含水量 13%）及差异显著性。"),
+    ],
+)
+def test_means_table_caption_names_the_ranked_factor(
+    tmp_path: Path, lang: str, caption: str
+) -> None:
+    """User pass: the table of the sub-plot factor's levels was captioned "Treatment means".
+
+    The table ranks the sub-plot factor's levels (its first column says so), as the figure does.
+    """
+    md = _report(tmp_path, lang=lang).to_markdown()
+    assert caption in md
+    assert ("Treatment means (LS-means)" if lang == "en" else "各处理产量（") not in md

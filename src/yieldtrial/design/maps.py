@@ -82,6 +82,27 @@ _BLOCK_LINE = 2.5
 _INCOMPLETE_BLOCK_LINE = 1.6
 
 
+#: A treatment label longer than this [characters] overflows its cell at 8 pt.
+_CELL_CHARS = 12
+
+
+def _cell_label(treatment: str) -> str:
+    r"""Return a plot's treatment label as written in its map cell.
+
+    A split plot's combination ("N-high:Zhengmai-366", 19 characters) ran over the
+    neighbouring cells; a combination longer than :data:`_CELL_CHARS` is written one
+    factor level a line.
+
+    Examples
+    --------
+    >>> _cell_label("N-high:Zhengmai-366"), _cell_label("N0:V1"), _cell_label("Zhengmai-366")
+    ('N-high:\nZhengmai-366', 'N0:V1', 'Zhengmai-366')
+    """
+    if len(treatment) <= _CELL_CHARS:
+        return treatment
+    return treatment.replace(":", ":\n")
+
+
 def set_row_label(ax: Axes, label: str, lang: str) -> None:
     """Label the vertical axis of a field map.
 
@@ -410,7 +431,7 @@ def _draw(
             ax.add_patch(Rectangle((x, y), 1.0, 1.0, fill=False, edgecolor="black"))
         box = {"facecolor": "white", "edgecolor": "none", "pad": 1.0} if lost else None
         weight = "bold" if treatment in bold else "normal"
-        ax.text(x + 0.5, y + 0.5, f"{plot_id}\n{treatment}", ha="center", va="center",
+        ax.text(x + 0.5, y + 0.5, f"{plot_id}\n{_cell_label(treatment)}", ha="center", va="center",
                 fontsize=8, fontweight=weight, bbox=box)  # fmt: skip
     _block_borders(ax, fieldbook)
     ax.set_xlim(col_lo - 1.0, float(col_hi))

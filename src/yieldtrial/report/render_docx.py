@@ -75,8 +75,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 #: A hyphen-minus that starts a number: not after a letter or digit ("T-2", "1-2" stay).
 _LEADING_MINUS = re.compile(r"(?<![0-9A-Za-z])-(?=\.?[0-9])")
-#: A hyphen between two letters ("Main-plot", "Sub-plots"; not "N-180", "2024-06-01").
-_WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+#: A hyphen between two letters or digits ("Main-plot", "Line-25", "2024-06-01"): LibreOffice
+#: breaks "Line-25" as "Line-" / "25" in a narrow column, as it breaks "Main-" / "plot".
+_WORD_HYPHEN = re.compile(r"(?<=[^\W_])-(?=[^\W_])")
 _NO_BREAK_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
 _TWIPS_PER_MM = 1440 / 25.4
 _GREY = "595959"
@@ -138,8 +139,9 @@ def _run_xml(
 def _text_xml(line: str, *, glue_words: bool = False) -> str:
     """Return one line of a run as ``w:t``, a number's leading minus unbreakable.
 
-    ``glue_words`` (table body cells): a hyphen between two letters is unbreakable too,
-    so "Main-plot factor" never wraps as "Main-" / "plot factor" (it wraps at its space).
+    ``glue_words`` (table body cells): a hyphen between two letters or digits is unbreakable
+    too, so "Main-plot factor" never wraps as "Main-" / "plot factor" (it wraps at its space)
+    nor a variety "Line-25" as "Line-" / "25".
 
     Examples
     --------
@@ -147,6 +149,8 @@ def _text_xml(line: str, *, glue_words: bool = False) -> str:
     '<w:t xml:space="preserve">CI [</w:t><w:noBreakHyphen/><w:t xml:space="preserve">16.6, T-2]</w:t>'
     >>> _text_xml("Sub-plots", glue_words=True)
     '<w:t xml:space="preserve">Sub</w:t><w:noBreakHyphen/><w:t xml:space="preserve">plots</w:t>'
+    >>> _text_xml("Line-25", glue_words=True)
+    '<w:t xml:space="preserve">Line</w:t><w:noBreakHyphen/><w:t xml:space="preserve">25</w:t>'
     """  # noqa: E501
     text = _LEADING_MINUS.sub(_NO_BREAK_HYPHEN, escape(line))
     if glue_words:

@@ -71,17 +71,20 @@ def header_html(label: str) -> str:
 def cell_html(text: str) -> str:
     """Return a text cell as HTML that never wraps after the hyphen inside a word.
 
-    "Main-plot factor" broke as "Main-" / "plot factor" in a narrow ANOVA column: a word
-    with a hyphen between letters becomes ``<span class="w">`` (``white-space: nowrap``);
-    the text itself keeps its plain hyphen (copied, searched and exported as typed).
-    Lines still break at the spaces.
+    "Main-plot factor" broke as "Main-" / "plot factor" in a narrow ANOVA column, and a
+    variety "Line-25" as "Line-" / "25" (Chromium breaks after a hyphen before a digit too):
+    a word with a hyphen between letters or digits becomes ``<span class="w">``
+    (``white-space: nowrap``); the text itself keeps its plain hyphen (copied, searched and
+    exported as typed). Lines still break at the spaces; a leading minus is left alone.
 
     Examples
     --------
     >>> cell_html("Main-plot factor x sub-plot factor")
     '<span class="w">Main-plot</span> factor x <span class="w">sub-plot</span> factor'
     >>> cell_html("N-180 <b>"), cell_html("2024-06-01")
-    ('N-180 &lt;b&gt;', '2024-06-01')
+    ('<span class="w">N-180</span> &lt;b&gt;', '<span class="w">2024-06-01</span>')
+    >>> cell_html("-16.6 kg")
+    '-16.6 kg'
     """
     from html import escape
 
@@ -102,8 +105,9 @@ def _body_cells(block: Table, style: NumberStyle) -> list[list[Any]]:
     ]
 
 
-#: A hyphen between two letters ("Main-plot"): a browser breaks after it.
-_WORD_HYPHEN = re.compile(r"[^\W\d_]-[^\W\d_]")
+#: A hyphen between two letters or digits ("Main-plot", "Line-25", "2024-06-01"): a browser
+#: breaks after it (Chromium breaks "Line-25" as "Line-" / "25").
+_WORD_HYPHEN = re.compile(r"[^\W_]-[^\W_]")
 #: Characters that make a header piece need protection from a browser's line breaker
 #: (a hyphen: "Sub-plot" broke after its hyphen in a narrow column).
 _UNBREAKABLE = re.compile(r"[/（()）\-\u3400-\u9fff]")

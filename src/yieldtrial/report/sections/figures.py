@@ -149,7 +149,14 @@ def figures_section(ctx: ReportContext) -> Section:
     if s.kind and s.kind != "treatment":  # the bars are one factor's means, not treatments'
         key = "fig.means_factor" if s.replicated else "fig.means_factor_no_error_df"
     factor = factor_label(s.kind or "treatment", lang, capital=True)
-    caption = t(key, lang, conf=conf, factor=spaced(factor, lang, after=True))
+    # plot_means draws a dashed line only for a control among the bars: none without a control,
+    # nor when the bars are one factor's levels and the controls are combinations of both
+    drawn = shown["treatment"].astype(str).isin([str(c) for c in s.controls]).any()
+    line_key = (
+        "fig.control_means" if key in ("fig.means", "fig.means_factor") else "fig.control_yields"
+    )
+    controls = t(line_key, lang) if drawn else ""
+    caption = t(key, lang, conf=conf, factor=spaced(factor, lang, after=True), controls=controls)
     if hatched:
         space = "" if lang == "zh" else " "  # a Chinese sentence ends with 。, no space
         caption += space + t("fig.hatched", lang, items=join_list(hatched, lang))

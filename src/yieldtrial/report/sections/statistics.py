@@ -384,8 +384,12 @@ def means_section(ctx: ReportContext) -> Section:
             entry["moisture_pct"] = moisture.get(str(row["treatment"]))
         rows.append({k: json_value(v) for k, v in entry.items()})
     notes = []
+    # a two-factor design's table ranks one factor's levels: its caption names that factor
+    by_factor = s.kind not in (None, "treatment")
+    factor = spaced(_means_factor_label(ctx), lang, after=True)
     if s.replicated:
-        caption = t("means.caption", lang, unit=s.unit, standard=f"{s.standard_pct:g}")
+        key = "means.caption_factor" if by_factor else "means.caption"
+        caption = t(key, lang, factor=factor, unit=s.unit, standard=f"{s.standard_pct:g}")
         notes.append(t("means.ci_note", lang, conf=f"{100 * (1 - s.alpha):g}"))
         if ccols:
             notes.append(t("means.dunnett_note", lang))
@@ -400,7 +404,9 @@ def means_section(ctx: ReportContext) -> Section:
             )  # fmt: skip
     else:
         key = "means.caption_unreplicated" if s.one_plot_each else "means.caption"
-        caption = t(key, lang, unit=s.unit, standard=f"{s.standard_pct:g}")
+        if by_factor and not s.one_plot_each:
+            key = "means.caption_factor"
+        caption = t(key, lang, factor=factor, unit=s.unit, standard=f"{s.standard_pct:g}")
         reason = _no_inference_reason(ctx)
         notes.append(t("means.no_inference", lang, reason=reason))
     ctx.results["means_display"] = rows
