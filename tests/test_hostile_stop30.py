@@ -213,6 +213,16 @@ def test_network_negative_yield_leaves_its_site_out(tmp_path, capsys):
     assert "negative" in json.dumps(report["left_out"])
 
 
+def test_network_negative_yields_of_one_site_are_counted_in_the_plural(tmp_path, capsys):
+    """Two negative yields at one site: the first is named and the other counted ("are")."""
+    plots = tmp_path / "net.csv"
+    plots.write_text(NETWORK.replace("S2,2,T,430", "S2,2,T,-430"), encoding="utf-8")
+    out = tmp_path / "net.json"
+    code, lines = run_cli(["network", str(plots), "--control", "CK", "-o", str(out)], capsys)
+    assert code == 0, lines
+    assert "yield_kg_mu = '-410' and 1 more are negative;" in lines[0]
+
+
 def test_network_every_yield_negative_is_one_error_line(tmp_path, capsys):
     """Every site with a negative yield: exit 1, one line, nothing written."""
     plots = tmp_path / "net.csv"

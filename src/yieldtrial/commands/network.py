@@ -427,10 +427,10 @@ def _leave_out_negative_yields(
             f" (plot {str(plots['plot_id'].iloc[first])!r})" if "plot_id" in plots.columns else ""
         )
         count = int((in_trial & negative).sum())
-        more = f" and {count - 1} more" if count > 1 else ""
+        more = f" and {count - 1} more are" if count > 1 else " is"
         reason = (
             f"row {plots.index[first]!r}{plot}: {response} = {plots[response].iloc[first]!r}"
-            f"{more} is negative; a yield cannot be below 0: correct the value, or blank it "
+            f"{more} negative; a yield cannot be below 0: correct the value, or blank it "
             "(a blank is a missing plot)"
         )
         left_out.append(f"{'/'.join(by)} {key!r}: {reason}")
