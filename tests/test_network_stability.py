@@ -585,3 +585,25 @@ def test_a_network_result_is_refused_with_the_way_on(trial):
                           block="rep")  # fmt: skip
     with pytest.raises(DataValidationError, match=r"plot table.*network_stability\(result\)"):
         yt.stability(net, env="site", treatment="variety", response="yield_kg_ha", block="rep")
+
+
+def test_network_stability_plots_per_cell_has_three_significant_digits(trial):
+    """Unequal plots per cell: the note showed '2.76923 plots per cell'; now 3 digits.
+
+    Expected value: 47 cells of 3 plots and one of 2 (one plot dropped), harmonic mean
+    48 / (47/3 + 1/2) = 2.96907... shown as "2.97".
+    """
+    from yieldtrial.network.stability import network_stability
+
+    net = yt.analyze_many(
+        trial.drop(index=trial.index[0]),
+        by="site",
+        response="yield_kg_ha",
+        treatment="variety",
+        block="rep",
+        control="V01",
+    )
+    res, _ = network_stability(net, blup=None)
+    assert 48 / (47 / 3 + 1 / 2) == pytest.approx(res.replicates)
+    own = [n for n in res.notes if n.startswith("pooled error of the")]
+    assert own and "df, 2.97 plots per cell (harmonic mean)." in own[0], own

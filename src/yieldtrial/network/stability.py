@@ -743,7 +743,7 @@ def _table_of_means(
     elif n.size:
         notes.append(
             f"unequal plots per cell ({int(n.min())} to {int(n.max())}): the harmonic mean "
-            f"{r:.4g} is used as the replicates r of the AMMI sums of squares and of MS_e/r."
+            f"{r:.3g} is used as the replicates r of the AMMI sums of squares and of MS_e/r."
         )
     pts = pt[ok]
     df_all = pts["df_error"].to_numpy(dtype=float)
@@ -1382,7 +1382,7 @@ def network_stability(result: Any, **options: Any) -> tuple[StabilityResult | No
         # the error is the network's own, not the user's: say where it comes from
         own = (
             f"pooled error of the {int(ok.sum())} replicated site(s) (their within-site "
-            f"analyses): MS_e = {pooled[0]:g} on {pooled[1]:g} df, {pooled[2]:g} plots per "
+            f"analyses): MS_e = {pooled[0]:g} on {pooled[1]:g} df, {pooled[2]:.3g} plots per "
             "cell (harmonic mean)."
         )
         res = replace(
