@@ -25,6 +25,7 @@ __all__ = [
     "t",
     "default_unit",
     "check_lang",
+    "full_stop",
     "localize_units",
     "translate_message",
     "unit_label",
@@ -615,6 +616,42 @@ def translate_message(text: str, lang: str) -> str:
             values["rest"] = rest
         return template.format(**values)
     return text
+
+
+#: Marks that end a sentence: a note ending in one needs no full stop.
+_SENTENCE_END = (".", "!", "?", "。", "！", "？")
+#: A Chinese character (CJK unified ideographs): a note holding one is Chinese text.
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def full_stop(text: str) -> str:
+    """Return a note ending in a sentence mark: ``text`` with a full stop when it lacks one.
+
+    Parameters
+    ----------
+    text : str
+        A note of a report (a warning shown as a bullet), in either language.
+
+    Returns
+    -------
+    str
+        ``text`` unchanged when it ends in . ! ? (or 。 ！ ？); otherwise with "。" added
+        when it is Chinese text (holds a Chinese character), "." when it is not (an
+        English message left untranslated in a Chinese report keeps its English mark).
+
+    Examples
+    --------
+    >>> full_stop("3 plots have no yield")
+    '3 plots have no yield.'
+    >>> full_stop("3 个小区无产量")
+    '3 个小区无产量。'
+    >>> full_stop("Done!")
+    'Done!'
+    """
+    stripped = text.rstrip()
+    if not stripped or stripped.endswith(_SENTENCE_END):
+        return text
+    return stripped + ("。" if _HAN.search(stripped) else ".")
 
 
 def default_unit(lang: str) -> str:

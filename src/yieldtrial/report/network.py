@@ -29,6 +29,7 @@ from yieldtrial.errors import DataValidationError
 from yieldtrial.report._format import fmt_count
 from yieldtrial.report._network_zh import cv_flag, error_term, network_note, site_reason
 from yieldtrial.report.formats import FORMATS, check_format
+from yieldtrial.report.i18n import full_stop
 from yieldtrial.report.model import (
     Bullets,
     Column,
@@ -246,7 +247,7 @@ def network_report(
     )
     notes = list(s.notes) + list(notes or []) + ([] if stability is None else list(stability.notes))
     if notes:
-        shown = [network_note(str(n), lang) for n in notes]
+        shown = [full_stop(network_note(str(n), lang)) for n in notes]
         sections.append(Section("notes", t("network.section.notes", lang), [Bullets(shown)]))
     date = report_date or _dt.datetime.now(_dt.UTC).date().isoformat()
     meta = {
