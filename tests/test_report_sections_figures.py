@@ -169,3 +169,39 @@ def test_means_caption_names_dashed_lines_only_when_a_control_is_drawn(
     assert (clause in caption) is expected
     drawn = next(f for f in figures if f.key == "means").draw()
     assert any(line.get_linestyle() == "--" for line in drawn.get_lines()) is expected
+
+
+def test_crowded_means_letters_do_not_overlap() -> None:
+    """30 treatments x 4 blocks: the letters above neighbouring bars overlapped at 7 pt.
+
+    The letters of a crowded figure are turned upright; their drawn extents (the
+    renderer's window extents) are pairwise disjoint.
+    """
+    rng = np.random.default_rng(30)
+    labels = [f"G{i:02d}" for i in range(1, 31)]
+    # a gentle gradient of true means plus noise: long, overlapping letter groups
+    effect = np.linspace(0.0, 900.0, 30)
+    plots = pd.DataFrame(
+        {
+            "plot": [f"{b}-{i}" for b in range(4) for i in range(30)],
+            "block": [f"B{b}" for b in range(4) for _ in range(30)],
+            "treatment": labels * 4,
+            "yield_kg_ha": 7000.0 + np.tile(effect, 4) + rng.normal(0.0, 250.0, 120),
+        }
+    )
+    trial = FieldTrial.from_dataframe(plots, crop="wheat", control="G01", design="rcbd")
+    figures = [b for s in trial.report(figures=True).sections for b in s.blocks
+               if isinstance(b, Figure)]  # fmt: skip
+    ax = next(f for f in figures if f.key == "means").draw()
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    letters = [t for t in ax.texts if t.get_text().isalpha() and t.get_text().islower()]
+    assert len(letters) == 30
+    assert max(len(t.get_text()) for t in letters) > 1  # overlapping groups: a real test
+    boxes = sorted((t.get_window_extent(renderer) for t in letters), key=lambda b: b.x0)
+    for left, right in zip(boxes, boxes[1:], strict=False):
+        assert left.x1 <= right.x0, (left, right)
+    # and they stay inside the figure
+    whole = fig.bbox
+    assert all(b.y1 <= whole.y1 and b.x0 >= whole.x0 and b.x1 <= whole.x1 for b in boxes)

@@ -41,6 +41,36 @@ def _crowded(labels: Any) -> bool:
     return sum(len(str(v)) + 1 for v in labels) > CROWDED_LABEL_CHARS
 
 
+def _upright_letters(ax: Axes) -> None:
+    """Turn the letters above crowded bars upright, at 7 pt, and make room for them.
+
+    Side by side, the letters of neighbouring bars overlapped even at 7 pt (30 bars of
+    "abcdef"); upright, each is one line wide (narrower than a bar's pitch).  The y axis
+    is raised so that the tallest stays inside the axes.
+    """
+    texts = list(ax.texts)  # plot_means writes only the letters as texts
+    if not texts:
+        return
+    for text in texts:
+        text.set_fontsize(7)
+        text.set_rotation(90)
+        text.set_rotation_mode("anchor")
+        text.set_horizontalalignment("left")
+        text.set_verticalalignment("center")
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    axes_height = ax.get_window_extent(renderer).height
+    low, high = ax.get_ylim()
+    # a text h pixels tall starting at y fits below a top T when T - low >= (y - low) /
+    # (1 - h / axes height): raising T shrinks the data per pixel, not the text
+    need = high
+    for text in texts:
+        share = text.get_window_extent(renderer).height / axes_height
+        if share < 0.9:
+            need = max(need, low + (float(text.get_position()[1]) - low) / (1.0 - share) * 1.02)
+    if need > high:
+        ax.set_ylim(low, need)
+
+
 def _shown(means: pd.DataFrame, controls: list[str]) -> pd.DataFrame:
     """Pick the rows a figure draws: all, or the extremes and controls of a large trial."""
     if len(means) <= MAX_BARS:
@@ -139,8 +169,7 @@ def figures_section(ctx: ReportContext) -> Section:
         )
         if _crowded(shown["treatment"]):
             ax.tick_params(axis="x", labelrotation=90, labelsize=8)
-            for text in ax.texts:  # the letters above neighbouring bars would touch too
-                text.set_fontsize(7)
+            _upright_letters(ax)
         return marks.apply(ax)
 
     key = "fig.means" if s.replicated else "fig.means_unreplicated"
