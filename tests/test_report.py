@@ -412,6 +412,26 @@ def test_rcbd_efficiency_section_present_in_both_languages(rcbd: Any, rcbd_zh: A
     assert "无法计算" in zh_notes and "示意" in zh_notes
 
 
+@pytest.mark.parametrize(("lang", "shown"), [("en", "Table 4. "), ("zh", "表 4\u3000")])
+def test_efficiency_table_is_numbered_in_docx(lang: str, shown: str) -> None:
+    """The efficiency table had no caption, hence no table number (DOCX 'Table N' / '表 N').
+
+    Expected number: jinzhong-2024 has the plot records, treatment yields and named
+    contrasts tables (1-3) before the efficiency section.
+    """
+    import io
+
+    import docx
+
+    from yieldtrial.report.render_docx import render_docx
+
+    report = _report("jinzhong-2024", lang=lang, figures=False)
+    table = report.section("efficiency").blocks[0]
+    assert isinstance(table, Table) and table.caption
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(render_docx(report))).paragraphs]
+    assert shown + table.caption in paragraphs
+
+
 def test_reading_warnings_reach_the_report(jinzhong: Any) -> None:
     """The implausible 5 % wheat moisture warning is shown under data quality."""
     assert any("moisture" in w for w in jinzhong.results["warnings"])

@@ -545,7 +545,15 @@ def efficiency_section(ctx: ReportContext) -> Section | None:
     return Section(
         "efficiency",
         t("section.efficiency", ctx.s.lang),
-        [Table("efficiency", columns, records(table), notes=[str(n) for n in notes])],
+        [
+            Table(
+                "efficiency",
+                columns,
+                records(table),
+                caption=t("efficiency.caption", ctx.s.lang),
+                notes=[str(n) for n in notes],
+            )
+        ],
     )
 
 
