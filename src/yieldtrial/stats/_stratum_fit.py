@@ -6,10 +6,12 @@ Shared by :mod:`yieldtrial.stats.residual_checks` and :mod:`yieldtrial.stats.out
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["stratum_table", "studentize"]
+__all__ = ["StratumFit", "stratum_table", "studentize"]
 
 
 def studentize(e: np.ndarray, h: np.ndarray, nu: int, mse: float) -> tuple[np.ndarray, np.ndarray]:
@@ -26,6 +28,38 @@ def studentize(e: np.ndarray, h: np.ndarray, nu: int, mse: float) -> tuple[np.nd
     return internal, external
 
 
+@dataclass(frozen=True, eq=False)
+class StratumFit:
+    """Least-squares fit of a split/strip plot's full stratum model (:func:`stratum_table`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per observed plot: ``plot_id``, ``treatment`` (``"a:b"``), ``block``,
+        ``fitted``, ``residual``, ``leverage`` and the (externally) studentized residuals.
+    df : int
+        Residual degrees of freedom (observed plots minus the model's rank).
+    mse : float
+        Residual mean square, ``rss / df`` (NaN when ``df`` is 0).
+    formula : str
+        The fitted model, ``"<response> ~ block + A + block:A + ..."``.
+    error_term : str
+        ``"error_b"`` (split plot) or ``"error_c"`` (strip plot).
+    codes : dict of str to ndarray of int
+        Level codes of the block and both factors on the observed plots.
+    sizes : dict of str to int
+        Number of levels of the block and both factors on the observed plots.
+    """
+
+    table: pd.DataFrame
+    df: int
+    mse: float
+    formula: str
+    error_term: str
+    codes: dict[str, np.ndarray]
+    sizes: dict[str, int]
+
+
 def stratum_table(
     data: pd.DataFrame,
     *,
@@ -35,12 +69,14 @@ def stratum_table(
     second: str,
     design: str,
     plot_id: str,
-) -> tuple[pd.DataFrame, int, str, str]:
+) -> StratumFit:
     """Residuals of a split/strip plot's full stratum model, fitted by least squares.
 
     ``block + A + block:A + B + A:B`` (strip plot ``+ block:B``) on the observed plots: its
     residuals are those of the innermost stratum and its residual mean square is error b
-    (error c) when the trial is complete; missing plots are simply left out.
+    (error c) when the trial is complete; missing plots are simply left out.  Returns the
+    residual table with the fit's df, mean square, formula, error term and the factor
+    codes and sizes it was built from.
     """
     from yieldtrial.stats._strata import factor_levels
     from yieldtrial.stats.model import least_squares, model_matrix
@@ -56,7 +92,8 @@ def stratum_table(
     if design == "strip_plot":
         terms.append((block, second))
     terms.append((first, second))
-    x, _ = model_matrix(codes, {c: len(v) for c, v in labels.items()}, terms)
+    sizes = {c: len(v) for c, v in labels.items()}
+    x, _ = model_matrix(codes, sizes, terms)
     centre = float(np.mean(y))
     sol = least_squares(x, y - centre)
     df = int(y.size - sol.rank)
@@ -81,4 +118,12 @@ def stratum_table(
         index=used.index,
     )
     formula = f"{response} ~ " + " + ".join(":".join(term) for term in terms)
-    return table, df, formula, "error_b" if design == "split_plot" else "error_c"
+    return StratumFit(
+        table=table,
+        df=df,
+        mse=mse,
+        formula=formula,
+        error_term="error_b" if design == "split_plot" else "error_c",
+        codes=codes,
+        sizes=sizes,
+    )

@@ -103,10 +103,11 @@ def _residual_table(
         first, second = _strata_factors(
             design, treatment=treatment, given=factors, row=row, column=column
         )
-        table, df, formula, term = stratum_table(
+        stratum = stratum_table(
             data, response=response, block=block, first=first, second=second, design=design,
             plot_id=plot_id,
         )  # fmt: skip
+        table = stratum.table
         numbers = {
             name: table[name].to_numpy(dtype=float)
             for name in ("fitted", "residual", "leverage", "externally_studentized_residual")
@@ -115,7 +116,7 @@ def _residual_table(
         def stratum_labels(rows: np.ndarray) -> dict[str, np.ndarray]:
             return {name: table[name].to_numpy(dtype=object)[rows] for name in _LABELS}
 
-        return numbers, stratum_labels, df, formula, term
+        return numbers, stratum_labels, stratum.df, stratum.formula, stratum.error_term
     if treatment is None:
         raise DataValidationError(
             f"design={design!r} needs treatment=<column of the treatment labels>."

@@ -857,35 +857,27 @@ def _missing_strata_residuals(
     vertical factor's labels), residual df and mean square, the observed grand mean, the
     fit's provenance and the findings about the outer strata (not checked).
     """
-    from yieldtrial.stats._strata import factor_levels
     from yieldtrial.stats._stratum_fit import stratum_table
     from yieldtrial.stats.model import model_matrix
     from yieldtrial.stats.results import Provenance
 
-    table, df, formula, inner = stratum_table(
+    ls_fit = stratum_table(
         data, response=response, block=block, first=first, second=second, design=design,
         plot_id=plot_id,
     )  # fmt: skip
+    table, df, inner = ls_fit.table, ls_fit.df, ls_fit.error_term
     y = pd.to_numeric(data[response], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     observed = np.isfinite(y)
-    e = table["residual"].to_numpy(dtype=float)
-    mse = float(e @ e) / df if df > 0 else float("nan")
     mean = float(np.mean(y[observed]))
     groups = data[second].astype(object).map(str).to_numpy(dtype=object)[observed]
     # df of each outer stratum in this fit: the rank block x A (block x B) adds to the
     # main effects (with no plot missing, (r - 1)(a - 1) as in the stratum ANOVA)
-    used = data.loc[observed]
-    codes: dict[str, np.ndarray] = {}
-    sizes: dict[str, int] = {}
-    for col in (block, first, second):
-        codes[col], levels = factor_levels(used[col], col)
-        sizes[col] = len(levels)
     outer, stratum, _ = _outer_strata(design, block=block, first=first, second=second)
     findings: list[str] = []
     for name, (what, factor, unit) in outer.items():
         main: list[tuple[str, ...]] = [(block,), (factor,)]
-        x_main, _ = model_matrix(codes, sizes, main)
-        x_full, _ = model_matrix(codes, sizes, [*main, (block, factor)])
+        x_main, _ = model_matrix(ls_fit.codes, ls_fit.sizes, main)
+        x_full, _ = model_matrix(ls_fit.codes, ls_fit.sizes, [*main, (block, factor)])
         outer_df = int(np.linalg.matrix_rank(x_full) - np.linalg.matrix_rank(x_main))
         findings.append(
             f"not checked: the {name} stratum ({what}, {outer_df:g} df) has no plot-level "
@@ -895,9 +887,9 @@ def _missing_strata_residuals(
         )
     provenance = Provenance(
         design=design,
-        model=formula,
+        model=ls_fit.formula,
         error_term=inner,
         df_error=float(df),
         sum_of_squares="none (least-squares residuals of the observed plots)",
     )
-    return table, groups, int(df), mse, mean, provenance, findings
+    return table, groups, int(df), ls_fit.mse, mean, provenance, findings
