@@ -772,12 +772,10 @@ def _strata_residuals(
     for name, (what, factor, unit) in outer.items():
         _, df = strata.error(name)
         cv = strata.cv_pct[name]
-        findings.append(
-            f"not checked: the {name} stratum ({what}, {df:g} df) has no plot-level residuals "
-            f"of its own; normality, equal variances and outliers are tested on the {stratum} "
-            f"residuals ({inner}, {df_inner:g} df) only. Look at the {factor} means per "
-            f"{block} for a suspicious {unit}."
-        )
+        findings.append(_unchecked_stratum(
+            name, (what, factor, unit), df, stratum=stratum, inner=inner, inner_df=df_inner,
+            block=block,
+        ))  # fmt: skip
         limit = cv_strong_pct if cv > cv_strong_pct else cv_warn_pct
         if np.isfinite(cv) and cv > cv_warn_pct:
             findings.append(
@@ -804,6 +802,31 @@ def _outer_strata(
         "error_b": (f"vertical strips, {block} x {second}", second, "strip"),
     }
     return outer, "intersection-plot", "error_c"
+
+
+def _unchecked_stratum(
+    name: str,
+    outer: tuple[str, str, str],
+    df: float,
+    *,
+    stratum: str,
+    inner: str,
+    inner_df: float,
+    block: str,
+) -> str:
+    """Say that an outer stratum's residuals are not checked (balanced and missing-plot paths).
+
+    ``outer`` is the stratum's ``what, factor, unit`` (:func:`_outer_strata`) and ``df`` its
+    df; ``stratum``, ``inner`` and ``inner_df`` name the innermost stratum, whose residuals
+    are checked, and its error df.
+    """
+    what, factor, unit = outer
+    return (
+        f"not checked: the {name} stratum ({what}, {df:g} df) has no plot-level residuals "
+        f"of its own; normality, equal variances and outliers are tested on the {stratum} "
+        f"residuals ({inner}, {inner_df:g} df) only. Look at the {factor} means per "
+        f"{block} for a suspicious {unit}."
+    )
 
 
 def _strata_plots_missing(
@@ -879,12 +902,10 @@ def _missing_strata_residuals(
         x_main, _ = model_matrix(ls_fit.codes, ls_fit.sizes, main)
         x_full, _ = model_matrix(ls_fit.codes, ls_fit.sizes, [*main, (block, factor)])
         outer_df = int(np.linalg.matrix_rank(x_full) - np.linalg.matrix_rank(x_main))
-        findings.append(
-            f"not checked: the {name} stratum ({what}, {outer_df:g} df) has no plot-level "
-            f"residuals of its own; normality, equal variances and outliers are tested on the "
-            f"{stratum} residuals ({inner}, {df:g} df) only. Look at the {factor} means per "
-            f"{block} for a suspicious {unit}."
-        )
+        findings.append(_unchecked_stratum(
+            name, (what, factor, unit), outer_df, stratum=stratum, inner=inner, inner_df=df,
+            block=block,
+        ))  # fmt: skip
     provenance = Provenance(
         design=design,
         model=ls_fit.formula,
