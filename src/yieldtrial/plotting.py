@@ -25,7 +25,7 @@ from __future__ import annotations
 import io
 import math
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache, wraps
 from pathlib import Path
@@ -430,6 +430,44 @@ def plot_mean_histogram(
     return ax
 
 
+def _yield_axes(plots: pd.DataFrame, response: str, treatment: str, ax: Axes | None) -> Axes:
+    """Check a plot-yield figure's columns (before any figure is made), then make its axes."""
+    for col in (response, treatment):
+        _pick(plots, col, (), "plot table")
+    return _new_axes(ax, (6.0, 4.0))
+
+
+def _treatment_positions(
+    order: Sequence[str] | None, seen: Iterable[str]
+) -> tuple[list[str], dict[str, int]]:
+    """Treatments along a plot-yield figure's x axis and the position of each.
+
+    ``order`` when given, else the labels of ``seen`` (the plots' treatment labels as text)
+    in order of first appearance.
+    """
+    labels = list(order) if order is not None else list(dict.fromkeys(seen))
+    return labels, {lab: i for i, lab in enumerate(labels)}
+
+
+def _finish_treatment_axes(
+    ax: Axes, labels: list[str], response: str, ylabel: str | None, title: str | None
+) -> Axes:
+    """Label a plot-yield figure's treatment axis and yield axis, add the title and grid."""
+    ax.set_xticks(np.arange(len(labels)))
+    ax.set_xticklabels(labels)
+    ax.set_xlim(-0.5, len(labels) - 0.5)
+    if ylabel is None:
+        from yieldtrial.units import unit_from_yield_column
+
+        unit = unit_from_yield_column(response)
+        ylabel = f"Yield ({unit})" if unit else response  # as plot_means labels it
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.grid(axis="y", alpha=0.3)
+    return ax
+
+
 @_with_fonts
 def plot_yields(
     plots: pd.DataFrame,
@@ -470,11 +508,8 @@ def plot_yields(
     Axes
         The axes drawn on.
     """
-    for col in (response, treatment):
-        _pick(plots, col, (), "plot table")
-    ax = _new_axes(ax, (6.0, 4.0))
-    labels = list(order) if order is not None else list(dict.fromkeys(map(str, plots[treatment])))
-    pos = {lab: i for i, lab in enumerate(labels)}
+    ax = _yield_axes(plots, response, treatment, ax)
+    labels, pos = _treatment_positions(order, map(str, plots[treatment]))
     data = plots.assign(_x=plots[treatment].astype(str).map(pos)).dropna(subset=["_x"])
     markers = "osD^v<>pX*"
     many = block is not None and block in data.columns and data[block].nunique() > MAX_BLOCK_SERIES
@@ -501,19 +536,7 @@ def plot_yields(
         ax.legend(title=block, fontsize=8, title_fontsize=8, frameon=False)
     else:
         ax.plot(data["_x"].to_numpy(dtype=float), data[response].to_numpy(dtype=float), "o")
-    ax.set_xticks(np.arange(len(labels)))
-    ax.set_xticklabels(labels)
-    ax.set_xlim(-0.5, len(labels) - 0.5)
-    if ylabel is None:
-        from yieldtrial.units import unit_from_yield_column
-
-        unit = unit_from_yield_column(response)
-        ylabel = f"Yield ({unit})" if unit else response  # as plot_means labels it
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.grid(axis="y", alpha=0.3)
-    return ax
+    return _finish_treatment_axes(ax, labels, response, ylabel, title)
 
 
 @_with_fonts
@@ -558,13 +581,10 @@ def plot_yield_boxes(
     """
     from matplotlib import cbook
 
-    for col in (response, treatment):
-        _pick(plots, col, (), "plot table")
-    ax = _new_axes(ax, (6.0, 4.0))
+    ax = _yield_axes(plots, response, treatment, ax)
     codes, uniques = pd.factorize(plots[treatment], sort=False)
     names = [str(u) for u in uniques]
-    labels = list(order) if order is not None else list(dict.fromkeys(names))
-    pos = {lab: i for i, lab in enumerate(labels)}
+    labels, pos = _treatment_positions(order, names)
     remap = np.array([pos.get(name, -1) for name in names] + [-1], dtype=np.int64)
     x = remap[codes]  # code -1 (a missing label) takes the last entry: not drawn
     y = plots[response].to_numpy(dtype=float)
@@ -582,19 +602,7 @@ def plot_yield_boxes(
             positions.append(i)
     if stats:
         ax.bxp(stats, positions=positions, widths=0.6, showfliers=False, manage_ticks=False)
-    ax.set_xticks(np.arange(len(labels)))
-    ax.set_xticklabels(labels)
-    ax.set_xlim(-0.5, len(labels) - 0.5)
-    if ylabel is None:
-        from yieldtrial.units import unit_from_yield_column
-
-        unit = unit_from_yield_column(response)
-        ylabel = f"Yield ({unit})" if unit else response
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.grid(axis="y", alpha=0.3)
-    return ax
+    return _finish_treatment_axes(ax, labels, response, ylabel, title)
 
 
 #: Font size of the text in the cells of a field map [pt].
