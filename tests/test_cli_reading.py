@@ -57,15 +57,42 @@ def site_folder(tmp_path):
     return folder
 
 
+@pytest.fixture
+def report_json(tmp_path):
+    """Where :func:`report_raw` writes its report (JSON)."""
+    return tmp_path / "r.json"
+
+
+@pytest.fixture
+def report_raw(raw_csv, report_json):
+    """Run ``report`` on a plot table (the raw file by default) into ``report_json``.
+
+    Options ``--crop wheat --control <CONTROL> --no-figures``, then the ones passed;
+    returns the exit code.
+    """
+
+    def run(*options, plots=raw_csv):
+        argv = ["report", str(plots), "--crop", "wheat", "--control", CONTROL, "--no-figures"]
+        return main([*argv, *options, "-o", str(report_json)])
+
+    return run
+
+
+@pytest.fixture
+def raw_xlsx(raw_csv, tmp_path):
+    """Save the raw file as an .xlsx workbook, ``plots.xlsx``."""
+    path = tmp_path / "plots.xlsx"
+    pd.read_csv(raw_csv).to_excel(path, index=False)
+    return path
+
+
 # ----------------------------------------------------------- the same raw file in every command
 
 
-def test_report_reads_the_chinese_raw_file(raw_csv, tmp_path):
+def test_report_reads_the_chinese_raw_file(report_raw, report_json):
     """``report`` standardizes the raw records and writes its report."""
-    out = tmp_path / "report.json"
-    argv = ["report", str(raw_csv), "--crop", "wheat", "--control", CONTROL, "-o", str(out)]
-    assert main([*argv, "--no-figures"]) == 0
-    means = json.loads(out.read_text(encoding="utf-8"))["results"]["means"]
+    assert report_raw() == 0
+    means = json.loads(report_json.read_text(encoding="utf-8"))["results"]["means"]
     assert {row["treatment"] for row in means} == {label for label, _ in TREATMENTS}
 
 
@@ -184,22 +211,26 @@ def test_network_every_trial_failed_exits_1(tmp_path, capsys):
 # ------------------------------------------------------- a misspelled control in every command
 
 
-def _misspelled_config(tmp_path):
+@pytest.fixture
+def misspelled_config(tmp_path):
+    """Write a trial.toml whose control "CK" is no treatment of the raw file."""
     path = tmp_path / "trial.toml"
     path.write_text('[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "CK"\n', encoding="utf-8")
     return path
 
 
 @pytest.mark.parametrize("command", ["report", "standardize", "network", "audit"])
-def test_misspelled_control_exits_1_listing_the_labels(command, raw_csv, tmp_path, capsys):
+def test_misspelled_control_exits_1_listing_the_labels(
+    command, raw_csv, misspelled_config, tmp_path, capsys
+):
     """A control that is not a treatment: exit 1, the labels present, the CLI's own option."""
-    config = _misspelled_config(tmp_path)
+    config = str(misspelled_config)
     out = tmp_path / "out.md"
     argv = {
-        "report": ["report", str(raw_csv), "--config", str(config), "-o", str(out)],
-        "standardize": ["standardize", str(raw_csv), "--config", str(config), "-o", str(out)],
-        "network": ["network", str(raw_csv), "--config", str(config), "--by", "重复"],
-        "audit": ["audit", str(raw_csv), "--config", str(config)],
+        "report": ["report", str(raw_csv), "--config", config, "-o", str(out)],
+        "standardize": ["standardize", str(raw_csv), "--config", config, "-o", str(out)],
+        "network": ["network", str(raw_csv), "--config", config, "--by", "重复"],
+        "audit": ["audit", str(raw_csv), "--config", config],
     }[command]
     assert main(argv) == 1
     err = capsys.readouterr().err
@@ -253,66 +284,54 @@ def test_network_header_error_suggests_its_own_options(tmp_path, capsys):
     assert "--response" in help_text and "--column" in help_text
 
 
-def test_column_option_maps_a_header_in_report(raw_csv, tmp_path):
+def test_column_option_maps_a_header_in_report(raw_csv, tmp_path, report_raw):
     """``report --column`` maps a header exactly as ``standardize --column`` does."""
     frame = pd.read_csv(raw_csv).rename(columns={"鲜重(kg)": "Netto kg"})
     path = tmp_path / "renamed.csv"
     frame.to_csv(path, index=False)
-    out = tmp_path / "r.json"
-    argv = ["report", str(path), "--crop", "wheat", "--control", CONTROL, "--no-figures"]
-    assert main([*argv, "--column", "Netto kg=fresh_mass_kg", "-o", str(out)]) == 0
+    assert report_raw("--column", "Netto kg=fresh_mass_kg", plots=path) == 0
 
 
-def test_column_renaming_the_blocks_warns_of_the_crd(raw_csv, tmp_path, capsys):
+def test_column_renaming_the_blocks_warns_of_the_crd(report_raw, report_json, capsys):
     """``--column 重复=foo`` leaves no block column: the report says it is analysed as a CRD."""
-    out = tmp_path / "r.json"
-    argv = ["report", str(raw_csv), "--crop", "wheat", "--control", CONTROL, "--no-figures"]
-    assert main([*argv, "--column", "重复=foo", "-o", str(out)]) == 0
+    assert report_raw("--column", "重复=foo") == 0
     err = capsys.readouterr().err
     assert "yieldtrial: warning:" in err
     assert "column '重复' is renamed to 'foo'" in err
     assert "completely randomized design" in err and "--column '重复=block'" in err
-    results = json.loads(out.read_text(encoding="utf-8"))["results"]
+    results = json.loads(report_json.read_text(encoding="utf-8"))["results"]
     assert any("renamed to 'foo'" in note for note in results["warnings"])  # data-quality notes
     assert [row["source"] for row in results["anova"]["table"]] == ["treatment", "residual"]
 
 
 def test_column_renaming_the_blocks_of_a_declared_rcbd_is_the_error_alone(
-    raw_csv, tmp_path, capsys
+    report_raw, report_json, capsys
 ):
     """``--design rcbd`` without its blocks errors; no warning says it runs as a CRD."""
-    out = tmp_path / "r.json"
-    argv = ["report", str(raw_csv), "--crop", "wheat", "--control", CONTROL, "--no-figures"]
-    code = main([*argv, "--design", "rcbd", "--column", "重复=foo", "-o", str(out)])
+    code = report_raw("--design", "rcbd", "--column", "重复=foo")
     err = capsys.readouterr().err
-    assert code == 1 and not out.exists()
+    assert code == 1 and not report_json.exists()
     assert err.startswith("yieldtrial: error: design 'rcbd' needs a block column")
     assert "warning" not in err and "completely randomized" not in err
 
 
-def test_declared_rcbd_without_its_blocks_names_the_mapping_that_renamed_them(
-    raw_csv, tmp_path, capsys
-):
+def test_declared_rcbd_without_its_blocks_names_the_mapping_that_renamed_them(report_raw, capsys):
     """User pass: the error said only "needs a block column" when ``--column`` was the cause."""
-    out = tmp_path / "r.json"
-    argv = ["report", str(raw_csv), "--crop", "wheat", "--control", CONTROL, "--no-figures"]
-    assert main([*argv, "--design", "rcbd", "--column", "重复=foo", "-o", str(out)]) == 1
+    assert report_raw("--design", "rcbd", "--column", "重复=foo") == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "renamed its column '重复' to 'foo' ('重复=foo')" in err
     assert "(--column '重复=block')" in err
 
 
 def test_column_renaming_the_blocks_of_a_declared_crd_names_the_declared_design(
-    raw_csv, tmp_path, capsys
+    report_raw, report_json, capsys
 ):
     """Under a declared design the rename warning names it, not the detected fallback."""
-    out = tmp_path / "r.json"
-    argv = ["report", str(raw_csv), "--crop", "wheat", "--control", CONTROL, "--no-figures"]
-    assert main([*argv, "--design", "crd", "--column", "重复=foo", "-o", str(out)]) == 0
+    assert report_raw("--design", "crd", "--column", "重复=foo") == 0
     err = capsys.readouterr().err
     assert "so the declared design 'crd' is analysed without the blocks;" in err
     assert "analysed as a completely randomized design" not in err
-    notes = json.loads(out.read_text(encoding="utf-8"))["results"]["warnings"]
+    notes = json.loads(report_json.read_text(encoding="utf-8"))["results"]["warnings"]
     assert any("the declared design 'crd'" in note for note in notes)
 
 
@@ -385,11 +404,9 @@ def test_sheet_with_a_folder_of_csv_files_is_a_usage_error(site_folder, capsys):
     assert "and 19 more are CSV files (no worksheets); leave --sheet out" in err
 
 
-def test_encoding_with_a_workbook_is_a_usage_error(raw_csv, tmp_path, capsys):
+def test_encoding_with_a_workbook_is_a_usage_error(raw_xlsx, capsys):
     """--encoding was ignored for an .xlsx workbook, whose text is Unicode."""
-    path = tmp_path / "plots.xlsx"
-    pd.read_csv(raw_csv).to_excel(path, index=False)
-    assert main(["standardize", str(path), "--crop", "wheat", "--encoding", "gbk"]) == 2
+    assert main(["standardize", str(raw_xlsx), "--crop", "wheat", "--encoding", "gbk"]) == 2
     assert capsys.readouterr().err == (
         "yieldtrial standardize: error: --encoding 'gbk' applies to CSV files, but "
         "'plots.xlsx' is an .xlsx workbook (its text is Unicode); leave --encoding out\n"
@@ -398,12 +415,10 @@ def test_encoding_with_a_workbook_is_a_usage_error(raw_csv, tmp_path, capsys):
 
 @pytest.mark.parametrize("command", ["report", "network", "audit"])
 def test_encoding_with_a_workbook_is_a_usage_error_in_every_command(
-    command, raw_csv, tmp_path, capsys
+    command, raw_xlsx, tmp_path, capsys
 ):
     """Every command reading a plot table refuses --encoding for a workbook (exit 2, no file)."""
-    path = tmp_path / "plots.xlsx"
-    pd.read_csv(raw_csv).to_excel(path, index=False)
-    assert main([*_argv(command, path, tmp_path), "--encoding", "gbk"]) == 2
+    assert main([*_argv(command, raw_xlsx, tmp_path), "--encoding", "gbk"]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines == [
         f"yieldtrial {command}: error: --encoding 'gbk' applies to CSV files, but "

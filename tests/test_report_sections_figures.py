@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -19,6 +20,57 @@ from yieldtrial.trial import FieldTrial
 def _close_figures() -> Any:
     yield
     plt.close("all")
+
+
+def _figures(trial: FieldTrial, **options: Any) -> list[Figure]:
+    """Return the figures of the trial's report (``figures=True``), in order."""
+    report = trial.report(figures=True, **options)
+    return [b for s in report.sections for b in s.blocks if isinstance(b, Figure)]
+
+
+@pytest.fixture
+def rcbd_trial() -> Callable[..., FieldTrial]:
+    """Build an RCBD of wheat: treatments ``labels`` in each of ``blocks`` blocks, ``yields``.
+
+    Plots ``"<block>-<i>"`` in blocks ``B0``, ``B1``, ...; ``yields`` [kg/ha] block by block.
+    """
+
+    def build(labels: list[str], blocks: int, yields: np.ndarray, control: str) -> FieldTrial:
+        k = len(labels)
+        plots = pd.DataFrame(
+            {
+                "plot": [f"{b}-{i}" for b in range(blocks) for i in range(k)],
+                "block": [f"B{b}" for b in range(blocks) for _ in range(k)],
+                "treatment": labels * blocks,
+                "yield_kg_ha": yields,
+            }
+        )
+        return FieldTrial.from_dataframe(plots, crop="wheat", control=control, design="rcbd")
+
+    return build
+
+
+@pytest.fixture
+def split_plot_figures() -> Callable[..., list[Figure]]:
+    """Figures of a split plot with a control (or none), in a language.
+
+    Field book of ``yieldtrial.design.split_plot`` (whole plots N0, N1 in ``main``, sub-plots
+    V1-V3 in ``sub``, 3 blocks), yields 7000 + N(0, 250) kg/ha.
+    """
+    from yieldtrial import design
+
+    book = design.split_plot(["N0", "N1"], ["V1", "V2", "V3"], blocks=3, seed=5)
+    book = book.drop(columns=["fresh_mass_kg", "moisture_pct", "impurity_pct"], errors="ignore")
+    rng = np.random.default_rng(2)
+    book["yield_kg_ha"] = 7000.0 + rng.normal(0.0, 250.0, len(book))
+
+    def figures(control: str | None, lang: str) -> list[Figure]:
+        trial = FieldTrial.from_dataframe(
+            book, crop="wheat", control=control, design="split_plot", factors=("main", "sub")
+        )
+        return _figures(trial, lang=lang)
+
+    return figures
 
 
 def _means(k: int) -> pd.DataFrame:
@@ -44,20 +96,12 @@ def test_large_trial_draws_extremes_and_control_in_display_order() -> None:
     assert len(shown) == MAX_BARS + 1
 
 
-def test_report_caption_says_figure_is_a_subset() -> None:
+def test_report_caption_says_figure_is_a_subset(rcbd_trial: Callable[..., FieldTrial]) -> None:
     k, blocks = MAX_BARS + 10, 2
     rng = np.random.default_rng(3)
-    plots = pd.DataFrame(
-        {
-            "plot": [f"{b}-{i}" for b in range(blocks) for i in range(k)],
-            "block": [f"B{b}" for b in range(blocks) for _ in range(k)],
-            "treatment": ["CK" if i == 0 else f"G{i:03d}" for _ in range(blocks) for i in range(k)],
-            "yield_kg_ha": 7000.0 + rng.normal(0.0, 300.0, k * blocks),
-        }
-    )
-    trial = FieldTrial.from_dataframe(plots, crop="wheat", control="CK", design="rcbd")
-    report = trial.report(figures=True)
-    figures = [b for s in report.sections for b in s.blocks if isinstance(b, Figure)]
+    labels = ["CK" if i == 0 else f"G{i:03d}" for i in range(k)]
+    trial = rcbd_trial(labels, blocks, 7000.0 + rng.normal(0.0, 300.0, k * blocks), "CK")
+    figures = _figures(trial)
     means = next(f for f in figures if f.key == "means")
     found = re.search(r"Showing (\d+) of (\d+) treatments", means.caption)
     assert found is not None and int(found[2]) == k
@@ -68,47 +112,29 @@ def test_report_caption_says_figure_is_a_subset() -> None:
     assert len(labels) == int(found[1]) and "CK" in labels
 
 
-def test_crowded_labels_are_turned_upright() -> None:
+def test_crowded_labels_are_turned_upright(rcbd_trial: Callable[..., FieldTrial]) -> None:
     """24 entries G01..G24 (96 characters) overlapped side by side under the bars."""
     assert _crowded([f"G{i:02d}" for i in range(1, 25)])
     assert not _crowded(["CK", "T1", "T2", "T3"])
     assert CROWDED_LABEL_CHARS == 60  # about what fits under a 6-inch axis at 10 pt
     rng = np.random.default_rng(4)
     labels = [f"G{i:02d}" for i in range(1, 25)]
-    plots = pd.DataFrame(
-        {
-            "plot": [f"{b}-{i}" for b in range(2) for i in range(24)],
-            "block": [f"B{b}" for b in range(2) for _ in range(24)],
-            "treatment": labels * 2,
-            "yield_kg_ha": 7000.0 + rng.normal(0.0, 300.0, 48),
-        }
-    )
-    trial = FieldTrial.from_dataframe(plots, crop="wheat", control="G01", design="rcbd")
-    figures = [b for s in trial.report(figures=True).sections for b in s.blocks
-               if isinstance(b, Figure)]  # fmt: skip
+    figures = _figures(rcbd_trial(labels, 2, 7000.0 + rng.normal(0.0, 300.0, 48), "G01"))
     for key in ("means", "yields"):
         ax = next(f for f in figures if f.key == key).draw()
         assert {tick.get_rotation() for tick in ax.get_xticklabels()} == {90.0}
 
 
 @pytest.mark.parametrize(("lang", "label"), [("en", "Sub-plot factor"), ("zh", "副区因素")])
-def test_split_plot_means_figure_names_the_factor_on_its_axis(lang: str, label: str) -> None:
+def test_split_plot_means_figure_names_the_factor_on_its_axis(
+    lang: str, label: str, split_plot_figures: Callable[..., list[Figure]]
+) -> None:
     """The bars of a split plot are the sub-plot factor's means, not the treatments (cells).
 
     Field book of ``yieldtrial.design.split_plot`` (columns ``main`` and ``sub``); the axis
     reads as the means table's header (``factor_label``: 副区因素 in Chinese).
     """
-    from yieldtrial import design
-
-    book = design.split_plot(["N0", "N1"], ["V1", "V2", "V3"], blocks=3, seed=5)
-    book = book.drop(columns=["fresh_mass_kg", "moisture_pct", "impurity_pct"], errors="ignore")
-    rng = np.random.default_rng(2)
-    book["yield_kg_ha"] = 7000.0 + rng.normal(0.0, 250.0, len(book))
-    trial = FieldTrial.from_dataframe(
-        book, crop="wheat", control="V1", design="split_plot", factors=("main", "sub")
-    )
-    figures = [b for s in trial.report(figures=True, lang=lang).sections for b in s.blocks
-               if isinstance(b, Figure)]  # fmt: skip
+    figures = split_plot_figures("V1", lang)
     means = next(f for f in figures if f.key == "means").draw()
     assert means.get_xlabel() == label
     yields = next(f for f in figures if f.key == "yields").draw()  # cells N0:V1, ...
@@ -122,19 +148,11 @@ def test_split_plot_means_figure_names_the_factor_on_its_axis(lang: str, label: 
         ("zh", "副区因素各水平平均产量及 95% 置信区间和显著性字母"),
     ],
 )
-def test_split_plot_means_caption_names_the_factor(lang: str, start: str) -> None:
+def test_split_plot_means_caption_names_the_factor(
+    lang: str, start: str, split_plot_figures: Callable[..., list[Figure]]
+) -> None:
     """User pass: the caption read "Treatment means" (各处理平均产量) under one factor's means."""
-    from yieldtrial import design
-
-    book = design.split_plot(["N0", "N1"], ["V1", "V2", "V3"], blocks=3, seed=5)
-    book = book.drop(columns=["fresh_mass_kg", "moisture_pct", "impurity_pct"], errors="ignore")
-    rng = np.random.default_rng(2)
-    book["yield_kg_ha"] = 7000.0 + rng.normal(0.0, 250.0, len(book))
-    trial = FieldTrial.from_dataframe(
-        book, crop="wheat", control="V1", design="split_plot", factors=("main", "sub")
-    )
-    figures = [b for s in trial.report(figures=True, lang=lang).sections for b in s.blocks
-               if isinstance(b, Figure)]  # fmt: skip
+    figures = split_plot_figures("V1", lang)
     assert next(f for f in figures if f.key == "means").caption.startswith(start)
 
 
@@ -148,30 +166,24 @@ def test_split_plot_means_caption_names_the_factor(lang: str, start: str) -> Non
     ],
 )
 def test_means_caption_names_dashed_lines_only_when_a_control_is_drawn(
-    control: str | None, lang: str, clause: str, expected: bool
+    control: str | None,
+    lang: str,
+    clause: str,
+    expected: bool,
+    split_plot_figures: Callable[..., list[Figure]],
 ) -> None:
     """User pass: a split plot without a control said "dashed lines mark the control means".
 
     plot_means draws a dashed line only for a control among the bars (here: a sub-plot level).
     """
-    from yieldtrial import design
-
-    book = design.split_plot(["N0", "N1"], ["V1", "V2", "V3"], blocks=3, seed=5)
-    book = book.drop(columns=["fresh_mass_kg", "moisture_pct", "impurity_pct"], errors="ignore")
-    rng = np.random.default_rng(2)
-    book["yield_kg_ha"] = 7000.0 + rng.normal(0.0, 250.0, len(book))
-    trial = FieldTrial.from_dataframe(
-        book, crop="wheat", control=control, design="split_plot", factors=("main", "sub")
-    )
-    figures = [b for s in trial.report(figures=True, lang=lang).sections for b in s.blocks
-               if isinstance(b, Figure)]  # fmt: skip
+    figures = split_plot_figures(control, lang)
     caption = next(f for f in figures if f.key == "means").caption
     assert (clause in caption) is expected
     drawn = next(f for f in figures if f.key == "means").draw()
     assert any(line.get_linestyle() == "--" for line in drawn.get_lines()) is expected
 
 
-def test_crowded_means_letters_do_not_overlap() -> None:
+def test_crowded_means_letters_do_not_overlap(rcbd_trial: Callable[..., FieldTrial]) -> None:
     """30 treatments x 4 blocks: the letters above neighbouring bars overlapped at 7 pt.
 
     The letters of a crowded figure are turned upright; their drawn extents (the
@@ -181,17 +193,8 @@ def test_crowded_means_letters_do_not_overlap() -> None:
     labels = [f"G{i:02d}" for i in range(1, 31)]
     # a gentle gradient of true means plus noise: long, overlapping letter groups
     effect = np.linspace(0.0, 900.0, 30)
-    plots = pd.DataFrame(
-        {
-            "plot": [f"{b}-{i}" for b in range(4) for i in range(30)],
-            "block": [f"B{b}" for b in range(4) for _ in range(30)],
-            "treatment": labels * 4,
-            "yield_kg_ha": 7000.0 + np.tile(effect, 4) + rng.normal(0.0, 250.0, 120),
-        }
-    )
-    trial = FieldTrial.from_dataframe(plots, crop="wheat", control="G01", design="rcbd")
-    figures = [b for s in trial.report(figures=True).sections for b in s.blocks
-               if isinstance(b, Figure)]  # fmt: skip
+    yields = 7000.0 + np.tile(effect, 4) + rng.normal(0.0, 250.0, 120)
+    figures = _figures(rcbd_trial(labels, 4, yields, "G01"))
     ax = next(f for f in figures if f.key == "means").draw()
     fig = ax.figure
     fig.canvas.draw()
