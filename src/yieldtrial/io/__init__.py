@@ -5,7 +5,7 @@ header aliases), ``table_files`` (CSV/TSV/Excel decoding), ``validation`` (messa
 column, row and value), ``checks`` (argument checks shared by the formula modules),
 ``output`` (atomic writes that never replace user data; CSV and Markdown injection),
 ``csv_out`` (CSV written in blocks), ``oserrors`` (one-line file-error messages),
-``progress`` (progress on a terminal), ``sources`` (several files, a folder or a glob read as
+``progress`` (progress on a terminal), ``levels`` (the default order of factor levels), ``sources`` (several files, a folder or a glob read as
 one table), ``yields`` (a validated table's yields at standard moisture, in kg/ha) and
 ``streaming`` (a large CSV table standardized block by block, as ``standardize`` writes it).
 

@@ -861,6 +861,8 @@ def mixed_model(
     levels: dict[str, tuple[str, ...]] = {}
     for col in used_columns:
         all_codes, all_labels = _levels_of(data[col], column=col)
+        if col in spec.treatments:
+            all_codes, all_labels = _default_levels(data, col, spec, all_codes, all_labels)
         present = np.unique(all_codes[observed])
         if col in spec.treatments and present.size < len(all_labels):
             empty = [all_labels[i] for i in range(len(all_labels)) if i not in set(present)]
@@ -994,6 +996,38 @@ def mixed_model(
 
 #: Largest plot count for which the exact rank check of :func:`_check_residual_df` runs.
 _RANK_CHECK_MAX_PLOTS = 400
+
+
+def _default_levels(
+    data: pd.DataFrame,
+    column: str,
+    spec: _Spec,
+    codes: np.ndarray,
+    labels: tuple[str, ...],
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Put the levels of a treatment factor without a categorical order in the default order.
+
+    :class:`~yieldtrial.trial.FieldTrial`'s rule (:func:`yieldtrial.io.levels.default_order`):
+    first appearance, or natural sort when the blocks list the levels in different orders.
+    The first level is the reference of the type III hypotheses, and the Fai-Cornelius
+    (Satterthwaite) ddf of a multi-df F test depends on it: with different orders the two
+    entry points gave different ddf for the same trial (an alpha-lattice: 30.4310 against
+    30.4231).  A categorical column keeps its category order.
+    """
+    from yieldtrial.io.levels import default_order
+
+    if isinstance(data[column].dtype, pd.CategoricalDtype):
+        return codes, labels
+    block = spec.columns.get("block")
+    order = default_order(
+        pd.Series(labels, dtype=object).take(codes).reset_index(drop=True),
+        None if block is None else data[block].reset_index(drop=True),
+    )
+    if order == labels:
+        return codes, labels
+    position = {label: i for i, label in enumerate(order)}
+    remap = np.array([position[label] for label in labels], dtype=int)
+    return remap[codes], order
 
 
 def _check_residual_df(
