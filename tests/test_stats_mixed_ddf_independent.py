@@ -96,7 +96,9 @@ _OATS_ARGS = {"response": "yield", "design": "split_plot", "block": "block",
 
 @functools.cache
 def _public(case: str, ddf: str) -> Any:
-    plots, kwargs = (_alpha_plots(), _ALPHA_ARGS) if case == "alpha" else (_oats_plots(), _OATS_ARGS)
+    plots, kwargs = (
+        (_alpha_plots(), _ALPHA_ARGS) if case == "alpha" else (_oats_plots(), _OATS_ARGS)
+    )
     return mixed_model(plots, ddf=ddf, **kwargs)
 
 
@@ -165,7 +167,9 @@ def _gradient(f: Any, par: np.ndarray, rel: float = 1e-3) -> np.ndarray:
 
     def central(h: np.ndarray) -> np.ndarray:
         eye = np.diag(h)
-        return np.array([(f(par + e) - f(par - e)) / (2.0 * hi) for e, hi in zip(eye, h, strict=True)])
+        return np.array(
+            [(f(par + e) - f(par - e)) / (2.0 * hi) for e, hi in zip(eye, h, strict=True)]
+        )
 
     h = _steps(par, rel)
     return (4.0 * central(h / 2.0) - central(h)) / 3.0
@@ -238,8 +242,11 @@ def _versus_first(k: int) -> np.ndarray:
 
 
 @functools.cache
-def _independent(case: str) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
-    """(F ddf by term, variance components, ddf of each level minus the first) from numpy."""
+def _independent(
+    case: str,
+) -> tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, float]]:
+    """F ddf by term, variance components, and the Satterthwaite and Kenward-Roger df of each
+    level minus the first, from numpy."""
     if case == "alpha":
         plots = _alpha_plots().dropna(subset=["yield_kg_ha"]).reset_index(drop=True)
         levels = sorted(plots["treatment"].unique(), key=lambda s: int(s[1:]))  # G1..G24
@@ -285,7 +292,35 @@ def _independent(case: str) -> tuple[dict[str, float], dict[str, float], dict[st
     sigma2 = (par[-1] * scale) ** 2
     vc = {name: float(th**2 * sigma2) for name, th in zip(names, par[:-1], strict=True)}
     vc["residual"] = float(sigma2)
-    return ddf, vc, pair_df
+    kr_df = {lvl: _kenward_roger_df(row, par, x, zs) for lvl, row in pairs.items()}
+    return ddf, vc, pair_df, kr_df
+
+
+def _kenward_roger_df(
+    row: np.ndarray, par: np.ndarray, x: np.ndarray, zs: list[np.ndarray]
+) -> float:
+    """Kenward-Roger df of one contrast, ``2 v^2 / (g' W g)`` (KR 1997 with q = 1).
+
+    pbkrtest (Halekoh & Hojsgaard 2014, J. Stat. Softw. 59(9), section 4; ``vcovAdj``):
+    variance parameters on the variance scale, ``V = sum s_i V_i`` (``V_i = Z_i Z_i'``, the
+    identity for the residual), ``W = 2 IE2^{-1}`` with the EXPECTED information
+    ``IE2_ij = tr(P V_i P V_j)``; ``g`` the gradient of ``row' Phi(s) row`` in ``s``.
+    """
+    s = np.r_[par[:-1] ** 2 * par[-1] ** 2, par[-1] ** 2]
+    mats = [z @ z.T for z in zs] + [np.eye(x.shape[0])]
+
+    def phi_s(svec: np.ndarray) -> np.ndarray:
+        v = sum(si * vi for si, vi in zip(svec, mats, strict=True))
+        return np.linalg.inv(x.T @ np.linalg.solve(v, x))
+
+    v = sum(si * vi for si, vi in zip(s, mats, strict=True))
+    vi_ = np.linalg.inv(v)
+    p = vi_ - vi_ @ x @ phi_s(s) @ x.T @ vi_
+    ie2 = np.array([[np.trace(p @ a @ p @ b) for b in mats] for a in mats])
+    w = 2.0 * np.linalg.inv(ie2)
+    g = _gradient(lambda sv: float(row @ phi_s(sv) @ row), s)
+    var = float(row @ phi_s(s) @ row)
+    return 2.0 * var**2 / float(g @ w @ g)
 
 
 # ---------------------------------------------------------------------------------- tests
@@ -294,7 +329,7 @@ def _independent(case: str) -> tuple[dict[str, float], dict[str, float], dict[st
 @pytest.mark.parametrize("case", ["alpha", "oats"])
 def test_f_ddf_equal_the_finite_difference_definition(case: str) -> None:
     """F denominator df (Satterthwaite) of mixed_model = lmerTest's definition in numpy."""
-    expected, _, _ = _independent(case)
+    expected, _, _, _ = _independent(case)
     table = _public(case, "satterthwaite").table.set_index("source")
     for term, value in expected.items():
         assert table.loc[term, "df_denominator"] == pytest.approx(value, rel=RTOL_INDEPENDENT)
@@ -303,7 +338,7 @@ def test_f_ddf_equal_the_finite_difference_definition(case: str) -> None:
 @pytest.mark.parametrize("case", ["alpha", "oats"])
 def test_variance_components_equal_the_numpy_reml_optimum(case: str) -> None:
     """The REML optimum of the numpy deviance gives the engine's variance components."""
-    _, expected, _ = _independent(case)
+    _, expected, _, _ = _independent(case)
     vc = _public(case, "satterthwaite").variance_components.set_index("component")["variance"]
     for name, value in expected.items():
         assert vc[name] == pytest.approx(value, rel=1e-7)
@@ -312,8 +347,20 @@ def test_variance_components_equal_the_numpy_reml_optimum(case: str) -> None:
 @pytest.mark.parametrize("case", ["alpha", "oats"])
 def test_contrast_ddf_equal_the_finite_difference_definition(case: str) -> None:
     """Each level minus the first (Dunnett's contrasts): Satterthwaite df = the numpy value."""
-    _, _, expected = _independent(case)
+    _, _, expected, _ = _independent(case)
     fit = _public(case, "satterthwaite")
+    mm = fit.means_model() if case == "alpha" else fit.means_model("sub_plot")
+    df = mm.pairwise_df()
+    for level, value in expected.items():
+        assert df[0, mm.levels.index(level)] == pytest.approx(value, rel=RTOL_INDEPENDENT)
+
+
+@pytest.mark.parametrize("case", ["alpha", "oats"])
+def test_kenward_roger_contrast_df_use_the_expected_information(case: str) -> None:
+    """Kenward-Roger df of each level minus the first = pbkrtest's definition in numpy
+    (expected information on the variance scale, not lmerTest's observed one)."""
+    _, _, _, expected = _independent(case)
+    fit = _public(case, "kenward-roger")
     mm = fit.means_model() if case == "alpha" else fit.means_model("sub_plot")
     df = mm.pairwise_df()
     for level, value in expected.items():
