@@ -209,7 +209,7 @@ def _optimum(y: np.ndarray, x: np.ndarray, zs: list[np.ndarray]) -> np.ndarray:
 
 
 def _fstat_ddf(nu: np.ndarray) -> float:
-    """lmerTest's ``get_Fstat_ddf``."""
+    """Combine eigen-contrast df as lmerTest's ``get_Fstat_ddf``."""
     if nu.size == 1:
         return float(nu[0])
     if np.all(np.abs(np.diff(nu)) < 1e-8):
@@ -245,8 +245,11 @@ def _versus_first(k: int) -> np.ndarray:
 def _independent(
     case: str,
 ) -> tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, float]]:
-    """F ddf by term, variance components, and the Satterthwaite and Kenward-Roger df of each
-    level minus the first, from numpy."""
+    """Return what the definitions give, computed with numpy.
+
+    F ddf by term, variance components, and the Satterthwaite and Kenward-Roger df of each
+    level minus the first.
+    """
     if case == "alpha":
         plots = _alpha_plots().dropna(subset=["yield_kg_ha"]).reset_index(drop=True)
         levels = sorted(plots["treatment"].unique(), key=lambda s: int(s[1:]))  # G1..G24
@@ -357,8 +360,11 @@ def test_contrast_ddf_equal_the_finite_difference_definition(case: str) -> None:
 
 @pytest.mark.parametrize("case", ["alpha", "oats"])
 def test_kenward_roger_contrast_df_use_the_expected_information(case: str) -> None:
-    """Kenward-Roger df of each level minus the first = pbkrtest's definition in numpy
-    (expected information on the variance scale, not lmerTest's observed one)."""
+    """Kenward-Roger df of each level minus the first = pbkrtest's definition in numpy.
+
+    pbkrtest uses the expected information on the variance scale, not lmerTest's observed
+    information on the (theta, sigma) scale.
+    """
     _, _, _, expected = _independent(case)
     fit = _public(case, "kenward-roger")
     mm = fit.means_model() if case == "alpha" else fit.means_model("sub_plot")
@@ -389,8 +395,10 @@ def test_mixed_model_and_field_trial_give_one_f_table(case: str, ddf: str) -> No
 @pytest.mark.parametrize("ddf", ["satterthwaite", "kenward-roger"])
 @pytest.mark.parametrize("case", ["alpha", "oats"])
 def test_mixed_model_and_field_trial_give_one_dunnett(case: str, ddf: str) -> None:
-    """LS-mean differences, SEs, df and Dunnett p: mixed_model + compare_means_to_control
-    equal FieldTrial.compare_to_control()."""
+    """The same t, df, p and Dunnett p from both entry points.
+
+    mixed_model + compare_means_to_control against FieldTrial.compare_to_control().
+    """
     public = _public(case, ddf)
     mm = public.means_model() if case == "alpha" else public.means_model("sub_plot")
     control = "G1" if case == "alpha" else "0"
