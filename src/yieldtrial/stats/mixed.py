@@ -806,6 +806,13 @@ def mixed_model(
     (:func:`yieldtrial.stats.splitplot.split_plot_anova`); a variance component estimated
     at zero pools its stratum with the one below.
 
+    The levels of each treatment factor are in category order for a categorical column,
+    else in :class:`~yieldtrial.trial.FieldTrial`'s default display order (first
+    appearance, or natural sort when the blocks list the levels in different orders:
+    :func:`yieldtrial.io.levels.default_order`).  The first level is the reference of the
+    type III hypotheses, so the Satterthwaite ddf of a multi-df F test depends on it (as in
+    lmerTest); the same trial gives the same ddf through both entry points.
+
     Examples
     --------
     >>> import itertools
