@@ -160,3 +160,24 @@ def test_means_table_caption_names_the_ranked_factor(
     md = _report(tmp_path, lang=lang).to_markdown()
     assert caption in md
     assert ("Treatment means (LS-means)" if lang == "en" else "各处理产量（") not in md
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "wrong"),
+    [
+        ("en", "Design: split-plot design; 6 combinations of the two factors (2 main-plot factor "
+               "levels × 3 sub-plot factor levels), 18 harvested plots.", "6 treatments"),
+        ("zh", "试验设计：裂区设计；两因素共 6 个组合（主区因素 2 个水平 × 副区因素 3 个水平）、"
+               "18 个收获小区。", "6 个处理"),
+    ],
+)  # fmt: skip
+def test_methods_design_sentence_counts_the_combinations_of_the_two_factors(
+    tmp_path: Path, lang: str, expected: str, wrong: str
+) -> None:
+    """Review: the methods said "12 treatments" of a 3 x 4 split plot (its cells).
+
+    2 x 3 split plot in 3 blocks: 2 x 3 = 6 combinations of the two factors on 18 plots.
+    """
+    md = _report(tmp_path, lang=lang).to_markdown()
+    assert expected in md
+    assert wrong not in md

@@ -19,6 +19,8 @@ import pandas as pd
 from yieldtrial.design.detect import BLOCK_EFFECTS, DESIGNS, TWO_FACTOR_DESIGNS
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io.checks import check_option
+from yieldtrial.io.levels import natural_key
+from yieldtrial.io.levels import randomized as _randomized
 from yieldtrial.io.validation import as_labels, list_items
 
 __all__ = [
@@ -206,53 +208,6 @@ def factor_level_order(
     if block is not None and block in data:
         plots = pd.DataFrame({"block": data[block].astype(str), "treatment": labels})
     return treatment_order(present, (), None, plots=plots)
-
-
-def natural_key(label: str) -> tuple[tuple[int, float, str], ...]:
-    """Sort key that orders the numbers inside labels by value (``T2`` < ``T10``).
-
-    Examples
-    --------
-    >>> sorted(["T10", "CK", "T2", "N150", "N60"], key=natural_key)
-    ['CK', 'N60', 'N150', 'T2', 'T10']
-    """
-    parts = re.split(r"(\d+(?:\.\d+)?)", str(label))
-    return tuple(
-        (1, float(part), "") if i % 2 else (0, 0.0, part.casefold())
-        for i, part in enumerate(parts)
-        if part
-    )
-
-
-def _randomized(plots: pd.DataFrame) -> bool:
-    """Whether the blocks list the treatments in different orders (a randomized layout).
-
-    Each block's treatments, in order of first appearance, are compared with the first
-    block's order on the treatments they share; vectorized (a 200 MB table has 150,000
-    blocks), equal to comparing the per-block lists.
-    """
-    import numpy as np
-
-    if "block" not in plots or "treatment" not in plots:
-        return False
-    blocks, _ = pd.factorize(plots["block"].astype(str))  # NaN block: -1, left out
-    treatments, labels = pd.factorize(plots["treatment"].astype(str), use_na_sentinel=False)
-    keep = blocks >= 0
-    blocks, treatments = blocks[keep].astype(np.int64), treatments[keep].astype(np.int64)
-    if blocks.size == 0 or blocks.max() < 1:
-        return False
-    # the (block, treatment) pairs in order of first appearance in the file (hash
-    # factorization: no sort of every plot), grouped by block
-    pairs = pd.unique(blocks * len(labels) + treatments)
-    pair_block, pair_treatment = np.divmod(pairs, len(labels))
-    by_block = np.argsort(pair_block, kind="stable")
-    b, t = pair_block[by_block], pair_treatment[by_block]
-    position = np.full(len(labels), -1)
-    in_first = t[b == 0]
-    position[in_first] = np.arange(in_first.size)
-    shared = position[t] >= 0
-    b, p = b[shared], position[t][shared]
-    return bool(np.any((b[1:] == b[:-1]) & (np.diff(p) < 0)))
 
 
 def resolve_design(plots: pd.DataFrame, design: str | None) -> str:

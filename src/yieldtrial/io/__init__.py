@@ -2,12 +2,13 @@
 
 Holds ``plots`` (:func:`read_plots`, the one reading path), ``headers`` (English and Chinese
 header aliases), ``table_files`` (CSV/TSV/Excel decoding), ``validation`` (messages naming
-column, row and value), ``checks`` (argument checks shared by the formula modules),
-``output`` (atomic writes that never replace user data; CSV and Markdown injection),
-``csv_out`` (CSV written in blocks), ``oserrors`` (one-line file-error messages),
-``progress`` (progress on a terminal), ``sources`` (several files, a folder or a glob read as
-one table), ``yields`` (a validated table's yields at standard moisture, in kg/ha) and
-``streaming`` (a large CSV table standardized block by block, as ``standardize`` writes it).
+column, row and value), ``checks`` (argument checks shared by the formula modules), ``output``
+(atomic writes that never replace user data; CSV and Markdown injection), ``csv_out`` (CSV
+written in blocks), ``oserrors`` (one-line file-error messages), ``progress`` (progress on a
+terminal), ``levels`` (the default order of factor levels), ``sources`` (several files, a folder
+or a glob read as one table), ``yields`` (a validated table's yields at standard moisture, in
+kg/ha) and ``streaming`` (a large CSV table standardized block by block, as ``standardize``
+writes it).
 
 May import: :mod:`yieldtrial.errors`, ``_typing``, :mod:`yieldtrial.units`,
 :mod:`yieldtrial.protocols`, :mod:`yieldtrial.harvest` and its own modules. Never the trial,

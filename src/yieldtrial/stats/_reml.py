@@ -40,8 +40,13 @@ the covariance of the estimates with respect to :math:`\theta`,
 :math:`\partial \Phi / \partial\theta_k = \Phi X'V^{-1} V_k V^{-1} X \Phi` with
 :math:`\Phi = (X'V^{-1}X)^{-1}`, and the asymptotic covariance of :math:`\hat\theta`,
 the inverse of the observed REML information at the estimate (what lmerTest and SAS
-``DDFM=SATTERTHWAITE`` use).  Components estimated at zero are held fixed (their
-gradient is zero on the standard-deviation scale lmerTest works on).
+``DDFM=SATTERTHWAITE`` use).  lmerTest takes ``2 H^{-1}``, ``H`` the numerical Hessian of
+the REML deviance in lme4's :math:`(\theta_{sd}/\sigma, \sigma)`; here the analytic observed
+information on the variance scale.  At the exact optimum the df are the same (the deviance's
+gradient vanishes, so its Hessian transforms as :math:`J'HJ` and a contrast's gradient as
+:math:`J'g`); tests/test_stats_mixed_ddf_independent.py checks it.  Components estimated at
+zero are held fixed (their gradient is zero on the standard-deviation scale lmerTest works
+on).
 
 References
 ----------

@@ -806,6 +806,13 @@ def mixed_model(
     (:func:`yieldtrial.stats.splitplot.split_plot_anova`); a variance component estimated
     at zero pools its stratum with the one below.
 
+    The levels of each treatment factor are in category order for a categorical column,
+    else in :class:`~yieldtrial.trial.FieldTrial`'s default display order (first
+    appearance, or natural sort when the blocks list the levels in different orders:
+    :func:`yieldtrial.io.levels.default_order`).  The first level is the reference of the
+    type III hypotheses, so the Satterthwaite ddf of a multi-df F test depends on it (as in
+    lmerTest); the same trial gives the same ddf through both entry points.
+
     Examples
     --------
     >>> import itertools
@@ -861,6 +868,8 @@ def mixed_model(
     levels: dict[str, tuple[str, ...]] = {}
     for col in used_columns:
         all_codes, all_labels = _levels_of(data[col], column=col)
+        if col in spec.treatments:
+            all_codes, all_labels = _default_levels(data, col, spec, all_codes, all_labels)
         present = np.unique(all_codes[observed])
         if col in spec.treatments and present.size < len(all_labels):
             empty = [all_labels[i] for i in range(len(all_labels)) if i not in set(present)]
@@ -994,6 +1003,38 @@ def mixed_model(
 
 #: Largest plot count for which the exact rank check of :func:`_check_residual_df` runs.
 _RANK_CHECK_MAX_PLOTS = 400
+
+
+def _default_levels(
+    data: pd.DataFrame,
+    column: str,
+    spec: _Spec,
+    codes: np.ndarray,
+    labels: tuple[str, ...],
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Put the levels of a treatment factor without a categorical order in the default order.
+
+    :class:`~yieldtrial.trial.FieldTrial`'s rule (:func:`yieldtrial.io.levels.default_order`):
+    first appearance, or natural sort when the blocks list the levels in different orders.
+    The first level is the reference of the type III hypotheses, and the Fai-Cornelius
+    (Satterthwaite) ddf of a multi-df F test depends on it: with different orders the two
+    entry points gave different ddf for the same trial (an alpha-lattice: 30.4310 against
+    30.4231).  A categorical column keeps its category order.
+    """
+    from yieldtrial.io.levels import default_order
+
+    if isinstance(data[column].dtype, pd.CategoricalDtype):
+        return codes, labels
+    block = spec.columns.get("block")
+    order = default_order(
+        pd.Series(labels, dtype=object).take(codes).reset_index(drop=True),
+        None if block is None else data[block].reset_index(drop=True),
+    )
+    if order == labels:
+        return codes, labels
+    position = {label: i for i, label in enumerate(order)}
+    remap = np.array([position[label] for label in labels], dtype=int)
+    return remap[codes], order
 
 
 def _check_residual_df(

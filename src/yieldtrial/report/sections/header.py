@@ -10,7 +10,13 @@ from typing import Any
 import numpy as np
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.report._format import attr_or, design_label, join_list, string_keys
+from yieldtrial.report._format import (
+    attr_or,
+    design_label,
+    factor_label,
+    join_list,
+    string_keys,
+)
 from yieldtrial.report._harvest import (
     conversion_note,
     input_unit_columns,
@@ -172,16 +178,7 @@ def methods_section(ctx: ReportContext) -> Section:
             + _moisture_here(ctx)
         ),
         Paragraph(_yield_text(ctx)),
-        Paragraph(
-            t(
-                "methods.design",
-                lang,
-                design=design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each),
-                n_treatments=f"{len(s.treatments):,}",
-                n_plots=f"{len(ctx.used):,}",
-            )
-            + _design_detected(ctx, lang)
-        ),
+        Paragraph(_design_sentence(ctx, lang) + _design_detected(ctx, lang)),
     ]
     if s.replicated and ctx.anova is not None:
         formula_text = _formula(str(ctx.anova.provenance.model), lang, s.resolvable)
@@ -526,6 +523,40 @@ def _model_sentence(ctx: ReportContext, lang: str) -> str:
 
     text = model_methods_text(ctx)
     return ("" if lang == "zh" else " ") + text if text else ""
+
+
+def _design_sentence(ctx: ReportContext, lang: str) -> str:
+    """Return the methods' design sentence: treatments, or the two factors' combinations.
+
+    A split plot, strip plot or factorial counts the combinations of its two factors and
+    the levels of each ("12 combinations of the two factors (3 main-plot factor levels x 4
+    sub-plot factor levels)"), not "12 treatments"; a one-factor design its treatments.
+    """
+    s = ctx.s
+    design = design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each)
+    n_plots = f"{len(ctx.used):,}"
+    plots = ctx.plots
+    if len(s.factors) == 2 and all(f in plots.columns for f in s.factors):
+        first, second = s.factors
+        cells = plots[list(s.factors)].dropna().astype(str).drop_duplicates()
+        return t(
+            "methods.design_factors",
+            lang,
+            design=design,
+            n_cells=f"{len(cells):,}",
+            n_a=f"{cells[first].nunique():,}",
+            n_b=f"{cells[second].nunique():,}",
+            factor_a=factor_label(first, lang),
+            factor_b=factor_label(second, lang),
+            n_plots=n_plots,
+        )
+    return t(
+        "methods.design",
+        lang,
+        design=design,
+        n_treatments=f"{len(s.treatments):,}",
+        n_plots=n_plots,
+    )
 
 
 def _design_detected(ctx: Any, lang: str) -> str:
