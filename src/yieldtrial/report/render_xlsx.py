@@ -158,8 +158,8 @@ def _methods_sheet(workbook: Any, report: Report, used: set[str]) -> None:
         # spreadsheets do not grow a row for wrapped text written by a program: set its
         # height from the text's estimated width (a digit is about half an em; 10 % slack
         # for the words a line break moves down)
-        lines = math.ceil(text_em(text, bold=kind == "heading") / (METHODS_WIDTH / 2 * 0.9))
-        sheet.row_dimensions[row].height = _LINE_PT * max(lines, 1) + 2
+        wrapped = math.ceil(text_em(text, bold=kind == "heading") / (METHODS_WIDTH / 2 * 0.9))
+        sheet.row_dimensions[row].height = _LINE_PT * max(wrapped, 1) + 2
         if kind == "heading":
             cell.font = Font(name="Calibri", bold=True)
         elif kind == "warning":
