@@ -28,6 +28,7 @@ __all__ = [
     "MM_PER_PT",
     "TablePlan",
     "column_extent_mm",
+    "glue_difference",
     "glue_unit",
     "plan_table",
     "segments",
@@ -88,6 +89,26 @@ def glue_unit(label: str) -> str:
     'One-sided P (H0: T <= (1 - margin) x CK, adjusted)'
     """
     return _UNIT.sub(lambda m: m.group().replace(" ", "\u00a0").replace("-", "\u2011"), label)
+
+
+#: A difference of two labels, "T − CK1": a minus sign (U+2212) with a space either side.
+DIFFERENCE = re.compile(r"(?<=\S) − (?=\S)")
+
+
+def glue_difference(text: str) -> str:
+    r"""Return a text cell with each difference of two labels ("T − CK1") unbreakable.
+
+    A comparison label broke at its spaces in a narrow column ("CK2 −" / "CK1"); the spaces
+    around a minus sign between two words become U+00A0 (no-break space).  The DOCX
+    renderer applies it to the body cells of text columns (the HTML renderer keeps the
+    spaces and puts the label in a nowrap span, :func:`~yieldtrial.report.render_html.cell_html`).
+
+    Examples
+    --------
+    >>> glue_difference("CK2 − CK1"), glue_difference("-5 − 3 %"), glue_difference("− 4")
+    ('CK2\xa0−\xa0CK1', '-5\xa0−\xa03 %', '− 4')
+    """
+    return DIFFERENCE.sub("\u00a0\u2212\u00a0", text)
 
 
 def _words(text: str) -> list[str]:

@@ -32,7 +32,14 @@ from xml.sax.saxutils import escape
 
 from yieldtrial.errors import MissingExtraError
 from yieldtrial.report._ooxml import deterministic_package, package_datetime
-from yieldtrial.report._widths import MM_PER_PT, TablePlan, glue_unit, plan_table, wrap_lines
+from yieldtrial.report._widths import (
+    MM_PER_PT,
+    TablePlan,
+    glue_difference,
+    glue_unit,
+    plan_table,
+    wrap_lines,
+)
 from yieldtrial.report.model import Bullets, Figure, KeyValues, Paragraph, Table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -409,7 +416,11 @@ class _Writer:
     # ----------------------------------------------------------------- tables
     def plan(self, block: Table) -> TablePlan:
         cells = block.formatted(self.report.number_style)
-        columns = [[row[i] for row in cells] for i in range(len(block.columns))]
+        # a text cell's "T − CK1" is one unbreakable piece (see table()): its column holds it
+        columns = [
+            [glue_difference(row[i]) if column.kind == "text" else row[i] for row in cells]
+            for i, column in enumerate(block.columns)
+        ]
         groups = []
         start = 0
         for group, cols in block.column_groups():
@@ -530,7 +541,10 @@ class _Writer:
                 lines = wrap_lines(text, room_mm / (font_pt * MM_PER_PT), bold=True)
                 text = "\n".join(lines)
             # a body cell of a text column never wraps after a word's hyphen ("Sub-/plots")
+            # nor inside a difference of two labels ("T − CK1", no-break spaces)
             glue = not bold and align == "left"
+            if glue:
+                text = glue_difference(text)
             run = _run_xml(text, size=font_pt, bold=bold, glue_words=glue) if text else ""
             keep_next = bold if keep is None else keep  # header cells stay with the first row
             paragraph = _paragraph_xml(run, align=align, keep_next=keep_next)
