@@ -35,8 +35,10 @@ from yieldtrial.report._ooxml import deterministic_package, package_datetime
 from yieldtrial.report._widths import (
     MM_PER_PT,
     TablePlan,
+    column_extent_mm,
     glue_difference,
     glue_unit,
+    narrowest_mm,
     plan_table,
     wrap_lines,
 )
@@ -173,6 +175,35 @@ def _paragraph_xml(runs: str, *, align: str = "left", keep_next: bool = False) -
         f'<w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="{align}"/></w:pPr>'
         f"{runs}</w:p>"
     )
+
+
+def _widen_calculation(block: Table, columns: list[list[str]], plan: TablePlan) -> TablePlan:
+    """Give the moisture audit's calculation the width the other columns do not need.
+
+    The calculation (the formula with the trial's numbers, the table's widest text) was a
+    strip beside a method column as wide as its longest name ("粮食收购水分增量规则" on one
+    line): every other column now takes its narrowest width (the method names wrap at a
+    space, a long Chinese one into halves; numbers and header words stay whole) and the
+    calculation the rest of the table's width.
+    """
+    keys = [column.key for column in block.columns]
+    if "method" not in keys or "formula" not in keys:
+        return plan
+    formula = keys.index("formula")
+    size = plan.font_pt
+    widths = []
+    for index, column in enumerate(block.columns):
+        label = glue_unit(column.label)
+        if column.key == "method":
+            widths.append(narrowest_mm(label, columns[index], font_pt=size))
+        else:
+            numeric = column.kind != "text"
+            widths.append(column_extent_mm(label, columns[index], numeric=numeric, font_pt=size)[0])
+    room = sum(plan.widths_mm[0]) - sum(widths) + widths[formula]
+    if room <= plan.widths_mm[0][formula]:
+        return plan
+    widths[formula] = room
+    return TablePlan(plan.parts, [widths], plan.font_pt, plan.landscape)
 
 
 def _border(side: str, size: int) -> str:
@@ -439,6 +470,8 @@ class _Writer:
             key_columns=first_text + 1,
             groups=groups,
         )
+        if block.key == "moisture_audit" and len(plan.parts) == 1:
+            plan = _widen_calculation(block, columns, plan)
         if block.key == "panel" and len(plan.parts) == 1:
             # the signature column is empty: give it the rest of the line to sign on
             widths = list(plan.widths_mm[0])
