@@ -6,7 +6,8 @@ are grouped; units in the headers), the rows with numbers stored as numbers
 lines and notes under the table, so a user can paste the table into their own
 document.  The report header (trial and provenance) is the first sheet.  The
 methods (design, model, error term and df, test, alpha, adjustment, moisture
-method) have a sheet of their own after the header, with the data-quality notes
+method) have a sheet of their own where the methods section stands (after the
+header; in a network report after its tables), with the data-quality notes
 and warnings (a network report: its notes), one paragraph a row, as the other
 formats print them.
 
