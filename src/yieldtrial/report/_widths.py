@@ -28,7 +28,9 @@ __all__ = [
     "MM_PER_PT",
     "TablePlan",
     "column_extent_mm",
+    "glue_difference",
     "glue_unit",
+    "narrowest_mm",
     "plan_table",
     "segments",
     "text_em",
@@ -88,6 +90,26 @@ def glue_unit(label: str) -> str:
     'One-sided P (H0: T <= (1 - margin) x CK, adjusted)'
     """
     return _UNIT.sub(lambda m: m.group().replace(" ", "\u00a0").replace("-", "\u2011"), label)
+
+
+#: A difference of two labels, "T − CK1": a minus sign (U+2212) with a space either side.
+DIFFERENCE = re.compile(r"(?<=\S) − (?=\S)")
+
+
+def glue_difference(text: str) -> str:
+    r"""Return a text cell with each difference of two labels ("T − CK1") unbreakable.
+
+    A comparison label broke at its spaces in a narrow column ("CK2 −" / "CK1"); the spaces
+    around a minus sign between two words become U+00A0 (no-break space).  The DOCX
+    renderer applies it to the body cells of text columns (the HTML renderer keeps the
+    spaces and puts the label in a nowrap span, :func:`~yieldtrial.report.render_html.cell_html`).
+
+    Examples
+    --------
+    >>> glue_difference("CK2 − CK1"), glue_difference("-5 − 3 %"), glue_difference("− 4")
+    ('CK2\xa0−\xa0CK1', '-5\xa0−\xa03 %', '− 4')
+    """
+    return DIFFERENCE.sub("\u00a0\u2212\u00a0", text)
 
 
 def _words(text: str) -> list[str]:
@@ -270,6 +292,26 @@ def column_extent_mm(
     low_mm = max(head_min, cell_min) * em + COLUMN_PADDING_MM
     pref_mm = max(head_pref, cell_pref, cell_min) * em + COLUMN_PADDING_MM
     return low_mm, max(low_mm, pref_mm)
+
+
+def narrowest_mm(header: str, cells: Sequence[str], *, font_pt: float) -> float:
+    """Narrowest width of a text column that breaks no word [mm], padding included.
+
+    Unlike the minimum of :func:`column_extent_mm`, a short cell (up to 10 em) may wrap
+    too: at its spaces, and a Chinese run of more than eight characters into halves
+    ("粮食收购水分增量规则"); the renderer gives what this saves to a wider column.
+
+    Examples
+    --------
+    >>> round(narrowest_mm("方法", ["干物质守恒法", "粮食收购水分增量规则"], font_pt=9), 1)
+    22.2
+    """
+    widest = max(
+        [_min_piece_em(piece, bold=True) for piece in segments(header)]
+        + [_min_piece_em(piece, bold=False) for cell in cells for piece in segments(cell)]
+        + [0.0]
+    )
+    return widest * font_pt * MM_PER_PT + COLUMN_PADDING_MM
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,16 @@ from xml.sax.saxutils import escape
 
 from yieldtrial.errors import MissingExtraError
 from yieldtrial.report._ooxml import deterministic_package, package_datetime
-from yieldtrial.report._widths import MM_PER_PT, TablePlan, glue_unit, plan_table, wrap_lines
+from yieldtrial.report._widths import (
+    MM_PER_PT,
+    TablePlan,
+    column_extent_mm,
+    glue_difference,
+    glue_unit,
+    narrowest_mm,
+    plan_table,
+    wrap_lines,
+)
 from yieldtrial.report.model import Bullets, Figure, KeyValues, Paragraph, Table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -166,6 +175,35 @@ def _paragraph_xml(runs: str, *, align: str = "left", keep_next: bool = False) -
         f'<w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="{align}"/></w:pPr>'
         f"{runs}</w:p>"
     )
+
+
+def _widen_calculation(block: Table, columns: list[list[str]], plan: TablePlan) -> TablePlan:
+    """Give the moisture audit's calculation the width the other columns do not need.
+
+    The calculation (the formula with the trial's numbers, the table's widest text) was a
+    strip beside a method column as wide as its longest name ("粮食收购水分增量规则" on one
+    line): every other column now takes its narrowest width (the method names wrap at a
+    space, a long Chinese one into halves; numbers and header words stay whole) and the
+    calculation the rest of the table's width.
+    """
+    keys = [column.key for column in block.columns]
+    if "method" not in keys or "formula" not in keys:
+        return plan
+    formula = keys.index("formula")
+    size = plan.font_pt
+    widths = []
+    for index, column in enumerate(block.columns):
+        label = glue_unit(column.label)
+        if column.key == "method":
+            widths.append(narrowest_mm(label, columns[index], font_pt=size))
+        else:
+            numeric = column.kind != "text"
+            widths.append(column_extent_mm(label, columns[index], numeric=numeric, font_pt=size)[0])
+    room = sum(plan.widths_mm[0]) - sum(widths) + widths[formula]
+    if room <= plan.widths_mm[0][formula]:
+        return plan
+    widths[formula] = room
+    return TablePlan(plan.parts, [widths], plan.font_pt, plan.landscape)
 
 
 def _border(side: str, size: int) -> str:
@@ -409,7 +447,11 @@ class _Writer:
     # ----------------------------------------------------------------- tables
     def plan(self, block: Table) -> TablePlan:
         cells = block.formatted(self.report.number_style)
-        columns = [[row[i] for row in cells] for i in range(len(block.columns))]
+        # a text cell's "T − CK1" is one unbreakable piece (see table()): its column holds it
+        columns = [
+            [glue_difference(row[i]) if column.kind == "text" else row[i] for row in cells]
+            for i, column in enumerate(block.columns)
+        ]
         groups = []
         start = 0
         for group, cols in block.column_groups():
@@ -428,6 +470,8 @@ class _Writer:
             key_columns=first_text + 1,
             groups=groups,
         )
+        if block.key == "moisture_audit" and len(plan.parts) == 1:
+            plan = _widen_calculation(block, columns, plan)
         if block.key == "panel" and len(plan.parts) == 1:
             # the signature column is empty: give it the rest of the line to sign on
             widths = list(plan.widths_mm[0])
@@ -530,7 +574,10 @@ class _Writer:
                 lines = wrap_lines(text, room_mm / (font_pt * MM_PER_PT), bold=True)
                 text = "\n".join(lines)
             # a body cell of a text column never wraps after a word's hyphen ("Sub-/plots")
+            # nor inside a difference of two labels ("T − CK1", no-break spaces)
             glue = not bold and align == "left"
+            if glue:
+                text = glue_difference(text)
             run = _run_xml(text, size=font_pt, bold=bold, glue_words=glue) if text else ""
             keep_next = bold if keep is None else keep  # header cells stay with the first row
             paragraph = _paragraph_xml(run, align=align, keep_next=keep_next)

@@ -76,6 +76,8 @@ def cell_html(text: str) -> str:
     a word with a hyphen between letters or digits becomes ``<span class="w">``
     (``white-space: nowrap``); the text itself keeps its plain hyphen (copied, searched and
     exported as typed). Lines still break at the spaces; a leading minus is left alone.
+    A difference of two labels ("T − CK1", a contrast's treatments) is one nowrap span with
+    its spaces: it broke as "CK2 −" / "CK1" in a narrow column.
 
     Examples
     --------
@@ -85,13 +87,25 @@ def cell_html(text: str) -> str:
     ('<span class="w">N-180</span> &lt;b&gt;', '<span class="w">2024-06-01</span>')
     >>> cell_html("-16.6 kg")
     '-16.6 kg'
+    >>> cell_html("Line 25 − CK<1>")
+    'Line <span class="w">25 − CK&lt;1&gt;</span>'
     """
     from html import escape
 
-    return " ".join(
-        f'<span class="w">{escape(word)}</span>' if _WORD_HYPHEN.search(word) else escape(word)
-        for word in text.split(" ")
-    )
+    def words_html(part: str) -> str:
+        return " ".join(
+            f'<span class="w">{escape(word)}</span>' if _WORD_HYPHEN.search(word) else escape(word)
+            for word in part.split(" ")
+        )
+
+    out: list[str] = []
+    start = 0
+    for match in _DIFFERENCE.finditer(text):
+        out.append(words_html(text[start : match.start()]))
+        out.append(f'<span class="w">{escape(match.group())}</span>')
+        start = match.end()
+    out.append(words_html(text[start:]))
+    return "".join(out)
 
 
 def _body_cells(block: Table, style: NumberStyle) -> list[list[Any]]:
@@ -108,6 +122,8 @@ def _body_cells(block: Table, style: NumberStyle) -> list[list[Any]]:
 #: A hyphen between two letters or digits ("Main-plot", "Line-25", "2024-06-01"): a browser
 #: breaks after it (Chromium breaks "Line-25" as "Line-" / "25").
 _WORD_HYPHEN = re.compile(r"[^\W_]-[^\W_]")
+#: A difference of two labels ("T − CK1", "CK2 − CK1 − CK3"): the words and minus signs.
+_DIFFERENCE = re.compile(r"[^ ]+(?: \u2212 [^ ]+)+")
 #: Characters that make a header piece need protection from a browser's line breaker
 #: (a hyphen: "Sub-plot" broke after its hyphen in a narrow column).
 _UNBREAKABLE = re.compile(r"[/（()）\-\u3400-\u9fff]")

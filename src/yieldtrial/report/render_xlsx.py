@@ -4,7 +4,12 @@ Each sheet holds the table's caption, its header (a group row above when columns
 are grouped; units in the headers), the rows with numbers stored as numbers
 (shown with the report's decimals and thousands separators), then the summary
 lines and notes under the table, so a user can paste the table into their own
-document.  The report header (trial and provenance) is the first sheet.
+document.  The report header (trial and provenance) is the first sheet.  The
+methods (design, model, error term and df, test, alpha, adjustment, moisture
+method) have a sheet of their own where the methods section stands (after the
+header; in a network report after its tables), with the data-quality notes
+and warnings (a network report: its notes), one paragraph a row, as the other
+formats print them.
 
 Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) are neutralised with a leading
@@ -22,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 from yieldtrial.errors import MissingExtraError
 from yieldtrial.report._ooxml import deterministic_package, package_datetime
 from yieldtrial.report._widths import text_em
-from yieldtrial.report.model import Column, KeyValues, NumberStyle, Table
+from yieldtrial.report.model import Bullets, Column, KeyValues, NumberStyle, Paragraph, Table
 
 if TYPE_CHECKING:  # pragma: no cover
-    from yieldtrial.report.model import Report
+    from yieldtrial.report.model import Report, Section
 
 __all__ = ["neutralise", "render_xlsx", "sheet_name"]
 
@@ -91,6 +96,82 @@ def _cut(text: str, limit: int) -> str:
     if text[limit] != " " and " " in cut[limit // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip()
+
+
+#: Sections whose text (paragraphs and lists, no tables) the methods sheet holds, in
+#: this order: the methods, the data quality with its warnings, a network's notes.
+METHODS_SHEET_SECTIONS = ("methods", "quality", "notes")
+
+#: Width of the methods sheet's text column, in characters of the default font (wrapped
+#: text; about 40 Chinese characters a line, and the column fits a portrait A4 page).
+METHODS_WIDTH = 80
+
+#: Height of one wrapped line of the methods sheet [pt] (11 pt text).
+_LINE_PT = 15.0
+
+
+def methods_lines(report: Report) -> list[tuple[str, str]]:
+    """Return the rows of the methods sheet: (kind, text), kind ``"heading"`` or a paragraph style.
+
+    Each section of :data:`METHODS_SHEET_SECTIONS` the report has gives its title, then
+    its paragraphs and list items (``"• "`` before an item) as the HTML prints them.
+
+    Parameters
+    ----------
+    report : Report
+        The report model.
+
+    Returns
+    -------
+    list of (str, str)
+        The rows, empty when the report has none of these sections.
+    """
+    by_key: dict[str, Section] = {s.key: s for s in report.sections}
+    lines: list[tuple[str, str]] = []
+    for key in METHODS_SHEET_SECTIONS:
+        section = by_key.get(key)
+        texts: list[tuple[str, str]] = []
+        for block in section.blocks if section is not None else []:
+            if isinstance(block, Paragraph):
+                texts.append((block.style, block.text))
+            elif isinstance(block, Bullets):
+                texts += [(block.style, f"• {item}") for item in block.items]
+        if section is not None and texts:
+            lines += [("heading", section.title), *texts]
+    return lines
+
+
+def _methods_sheet(workbook: Any, report: Report, used: set[str]) -> None:
+    """Add the methods sheet (see :func:`methods_lines`) when the report has methods text."""
+    from openpyxl.styles import Alignment, Font
+
+    lines = methods_lines(report)
+    if not lines:
+        return
+    title = next(text for kind, text in lines if kind == "heading")
+    sheet = workbook.create_sheet(sheet_name(title, used))
+    wrap = Alignment(wrap_text=True, vertical="top")
+    row = 0
+    for kind, text in lines:
+        row += 2 if kind == "heading" and row else 1  # an empty row before each section
+        cell = sheet.cell(row, 1, neutralise(text))
+        cell.alignment = wrap
+        # spreadsheets do not grow a row for wrapped text written by a program: set its
+        # height from the text's estimated width (a digit is about half an em; 10 % slack
+        # for the words a line break moves down)
+        wrapped = math.ceil(text_em(text, bold=kind == "heading") / (METHODS_WIDTH / 2 * 0.9))
+        sheet.row_dimensions[row].height = _LINE_PT * max(wrapped, 1) + 2
+        if kind == "heading":
+            cell.font = Font(name="Calibri", bold=True)
+        elif kind == "warning":
+            cell.font = Font(name="Calibri", color="9C2A00")
+        elif kind == "note":
+            cell.font = Font(name="Calibri", italic=True)
+    sheet.column_dimensions["A"].width = METHODS_WIDTH
+    # printed: the text column on the page's width, as many pages down as it needs
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
 
 
 def _number_format(column: Column, style: NumberStyle) -> str:
@@ -173,7 +254,11 @@ def render_xlsx(report: Report) -> bytes:
     # a summary of no rows is left out of the sections (a network whose sites all passed):
     # its complete table goes where its note is
     noted = {id(c.note): c.table for c in report.companions}
+    methods_done = False
     for section in report.sections:
+        if section.key in METHODS_SHEET_SECTIONS and not methods_done:
+            _methods_sheet(workbook, report, used)
+            methods_done = True
         tables = [
             complete.get(b.key, b) if isinstance(b, Table) else b
             for b in section.blocks
