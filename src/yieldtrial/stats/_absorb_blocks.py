@@ -49,8 +49,8 @@ __all__ = [
     "block_absorbed_fit",
 ]
 
-#: Largest working memory of the fit with the blocks absorbed [bytes]: about 14 arrays of
-#: ``n`` values, 4 of ``q`` and a few ``k x k``.
+#: Largest working memory of the fit with the blocks absorbed [bytes]: at most 14 arrays of
+#: ``n`` values, 4 of ``q``, a few ``k x k`` and a few chunks of :data:`_CHUNK` values.
 ABSORB_BLOCKS_MAX_BYTES = 4 * 1024**3
 
 #: Plots and ``blocks x treatments`` cells visited at once.
@@ -140,18 +140,19 @@ def _reduced_matrix(blocks: _Blocks, k: int) -> np.ndarray:
 def _leverage(blocks: _Blocks, k: int, root: np.ndarray) -> np.ndarray:
     """``1/k_b + |root' z_p|^2`` per plot in block order (``root root' = C^+``)."""
     out = np.empty(blocks.t.size)
+    step = max(1, _CHUNK // max(k, 1))  # plots at once: z is step x rank
     for b0, b1, counts in _chunks(blocks, k):
         shares = (counts / blocks.size[b0:b1, None]) @ root  # tbar_b' root, (m, rank)
         lo, hi = int(blocks.starts[b0]), int(blocks.starts[b1])
-        for s in range(lo, hi, _CHUNK):
-            e = min(hi, s + _CHUNK)
+        for s in range(lo, hi, step):
+            e = min(hi, s + step)
             z = root[blocks.t[s:e]] - shares[blocks.b[s:e] - b0]
             out[s:e] = 1.0 / blocks.size[blocks.b[s:e]] + np.einsum("ij,ij->i", z, z)
     return out
 
 
 def _check_memory(n: int, q: int, k: int) -> None:
-    need = 8 * (14 * n + 4 * q + 6 * k * k) + 8 * _CHUNK * (3 * k + 4)
+    need = 8 * (14 * n + 4 * q + 6 * k * k + 8 * _CHUNK)
     if need > ABSORB_BLOCKS_MAX_BYTES:
         raise DataValidationError(
             f"the unbalanced fit of {n:,} plots with the {q:,} blocks absorbed needs about "
