@@ -152,6 +152,17 @@ def test_block_absorbed_fit_equals_the_dense_fit(seed: int, k: int, blocks: int)
     np.testing.assert_allclose(sol.leverage, ref["leverage"], rtol=0, atol=1e-9)
 
 
+def test_chunked_accumulation_equals_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks and plots visited a few at a time (chunk of 8 values): the dense fit's numbers."""
+    t, b, k, q, y = _codes(_rcbd(7, 7, 11))
+    ref = _dense(t, b, k, q, y)
+    monkeypatch.setattr(_absorb_blocks, "_CHUNK", 8)  # 1 block and 1 plot at a time (k = 7)
+    sol = _absorb_blocks.block_absorbed_fit(t, b, k, q, y)
+    np.testing.assert_allclose(sol.lsmeans, ref["lsmeans"], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(sol.cov, ref["cov"], rtol=0, atol=1e-9 * ref["mse"])
+    np.testing.assert_allclose(sol.leverage, ref["leverage"], rtol=0, atol=1e-9)
+
+
 def test_a_block_with_one_plot_has_leverage_one() -> None:
     # block B0 holds only T0: its plot fixes the block effect (h = 1, residual 0), as in the
     # dense fit
