@@ -41,9 +41,9 @@ from yieldtrial.stats.results import MeansModel, Provenance
 __all__ = [
     "DESIGNS",
     "DesignFit",
-    "blocks_absorbed",
     "LeastSquares",
     "OrthogonalFit",
+    "blocks_absorbed",
     "fit",
     "least_squares",
     "model_matrix",
@@ -812,10 +812,10 @@ def fit(
     with missing plots fits in a second), an unbalanced CRD or RCBD too large for the
     dense fit with the blocks absorbed (:mod:`yieldtrial.stats._absorb_blocks`: a ``k x k``
     reduced system, memory ``O(n + q + k^2)``; :func:`blocks_absorbed`), any other by the
-    SVD of the model matrix.  The
-    last few fits are cached on the content of the columns used (values, dtypes,
-    categories, index), so a report that asks for the same model several times fits it
-    once; the returned object is shared: do not modify its arrays in place.
+    SVD of the model matrix.  The last few fits are cached on the content of the columns
+    used (values, dtypes, categories, index), so a report that asks for the same model
+    several times fits it once; the returned object is shared: do not modify its arrays in
+    place.
 
     The LS-mean of treatment *i* is :math:`L_i \hat\beta`, the average of the
     model's predictions over all cells of the reference grid (every block, or
