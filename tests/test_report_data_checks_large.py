@@ -78,12 +78,14 @@ def test_plots_within_the_cap_are_still_reanalysed(tmp_path, monkeypatch) -> Non
 
 
 def test_refit_too_large_for_memory_is_not_called_an_empty_treatment(tmp_path, monkeypatch):
-    # the dense-fit memory limit lowered to 1 byte: the refit without plot 201 (unbalanced,
-    # so the dense SVD path) is refused for memory, and the report must say that, not that
-    # the plot's treatment would have no plot left
-    from yieldtrial.stats import model
+    # the dense-fit memory limit lowered to 1 byte (so the refit without plot 201, unbalanced,
+    # goes to the fit with the blocks absorbed) and that fit's limit too: the refit is refused
+    # for memory, and the report must say that, not that the plot's treatment would have no
+    # plot left
+    from yieldtrial.stats import _absorb_blocks, model
 
     monkeypatch.setattr(model, "DENSE_FIT_MAX_BYTES", 1)
+    monkeypatch.setattr(_absorb_blocks, "ABSORB_BLOCKS_MAX_BYTES", 1)
     text = _report(tmp_path, ".md").read_text(encoding="utf-8")
     assert "Without plot 201 the trial was not re-analysed: with one plot missing" in text
     assert "its treatment would have no plot left" not in text

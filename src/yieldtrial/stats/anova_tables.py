@@ -104,6 +104,9 @@ def term_sums_of_squares(model: DesignFit) -> dict[Term, tuple[int, float]]:
         if orth is not None:
             # complete and balanced: sums of squares of the centred level means
             return {(f,): (main[f] - 1, orth.sum_sq[f]) for f in main}
+        if model.sum_sq is not None:
+            # the blocks absorbed: the fit computed them (no n x p model matrix)
+            return dict(model.sum_sq)
         if model.treatment in main and use_absorption(main, model.treatment):
             # many treatments, unbalanced: absorbed fits (no n x p model matrix)
             return absorbed_sums_of_squares(model.codes, main, list(main), y)

@@ -32,6 +32,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats._absorb import absorbed_fit, use_absorption
+from yieldtrial.stats._absorb_blocks import block_absorbed_fit
 from yieldtrial.stats._common import default_design, numeric_column, private_rows
 from yieldtrial.stats._common import factorizes_like_text as _factorizes_like_text
 from yieldtrial.stats._covariance import DiagonalCovariance, LowRankUpdateCovariance, diagonal
@@ -42,6 +43,7 @@ __all__ = [
     "DesignFit",
     "LeastSquares",
     "OrthogonalFit",
+    "blocks_absorbed",
     "fit",
     "least_squares",
     "model_matrix",
@@ -479,7 +481,8 @@ class DesignFit:
         design the implicit ``MSE / r * I``
         (:class:`~yieldtrial.stats._covariance.DiagonalCovariance`; ``numpy.asarray`` gives
         the dense matrix); for an unbalanced design of more than 50 treatments the implicit
-        ``diag(d) + F F'`` (:class:`~yieldtrial.stats._covariance.LowRankUpdateCovariance`).
+        ``diag(d) + F F'`` (:class:`~yieldtrial.stats._covariance.LowRankUpdateCovariance`);
+        with the blocks absorbed (:func:`blocks_absorbed`) the dense ``k x k`` array.
     mse : float
         Residual mean square (NaN when ``df_error == 0``). [response unit squared]
     df_error : int
@@ -511,6 +514,9 @@ class DesignFit:
         :attr:`lsmeans` minus :attr:`centre`, as solved on the centred response before the
         centre is added back; differences of LS-means are taken from these, so they keep full
         precision when the response carries a large offset (e.g. 1e12). [response unit]
+    sum_sq : dict or None
+        Type II ``term -> (df, sum of squares)`` when the fit computed them on the way (the
+        blocks absorbed, :func:`blocks_absorbed`), else None (the ANOVA computes them).
     """
 
     response: str
@@ -540,6 +546,7 @@ class DesignFit:
     codes: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     centre: float = 0.0
     lsmeans_centred: np.ndarray | None = None
+    sum_sq: dict[Term, tuple[int, float]] | None = field(default=None, repr=False)
 
     @property
     def n_obs(self) -> int:
@@ -802,10 +809,13 @@ def fit(
     A complete, balanced design is solved in closed form (:func:`orthogonal_fit`), an
     unbalanced one of more than 50 treatments with the treatments absorbed
     (:mod:`yieldtrial.stats._absorb`: no ``n x p`` or ``k x k`` array; a 10,000-entry RCBD
-    with missing plots fits in a second), any other by the SVD of the model matrix.  The
-    last few fits are cached on the content of the columns used (values, dtypes,
-    categories, index), so a report that asks for the same model several times fits it
-    once; the returned object is shared: do not modify its arrays in place.
+    with missing plots fits in a second), an unbalanced CRD or RCBD too large for the
+    dense fit with the blocks absorbed (:mod:`yieldtrial.stats._absorb_blocks`: a ``k x k``
+    reduced system, memory ``O(n + q + k^2)``; :func:`blocks_absorbed`), any other by the
+    SVD of the model matrix.  The last few fits are cached on the content of the columns
+    used (values, dtypes, categories, index), so a report that asks for the same model
+    several times fits it once; the returned object is shared: do not modify its arrays in
+    place.
 
     The LS-mean of treatment *i* is :math:`L_i \hat\beta`, the average of the
     model's predictions over all cells of the reference grid (every block, or
@@ -868,13 +878,31 @@ def cached_fit(
 DENSE_FIT_MAX_BYTES = 4 * 1024**3
 
 
+def _dense_bytes(n_obs: int, n_levels: Mapping[str, int], treatment: str) -> int:
+    """Working memory of the dense least-squares fit [bytes]."""
+    p = 1 + sum(v - 1 for v in n_levels.values())
+    k = n_levels[treatment]
+    return 8 * (3 * n_obs * p + 2 * p * p + 2 * k * k)
+
+
+def blocks_absorbed(n_obs: int, n_levels: Mapping[str, int], treatment: str) -> bool:
+    """Whether an unbalanced model is fitted with the blocks absorbed.
+
+    True for ``treatment`` alone (CRD) or with one blocking factor (RCBD) when the dense
+    fit would need more than :data:`DENSE_FIT_MAX_BYTES` (many blocks, or many plots); the
+    fit of :mod:`yieldtrial.stats._absorb_blocks` then gives the same numbers from a
+    ``k x k`` system.  A Latin square keeps the dense fit (and its memory check).
+    """
+    return len(n_levels) <= 2 and _dense_bytes(n_obs, n_levels, treatment) > DENSE_FIT_MAX_BYTES
+
+
 def _check_dense_size(
     n_obs: int, n_levels: Mapping[str, int], *, treatment: str, response: str
 ) -> None:
     """Refuse an unbalanced fit whose dense SVD would not fit in memory (clear message)."""
     p = 1 + sum(v - 1 for v in n_levels.values())
     k = n_levels[treatment]
-    need = 8 * (3 * n_obs * p + 2 * p * p + 2 * k * k)
+    need = _dense_bytes(n_obs, n_levels, treatment)
     if need > DENSE_FIT_MAX_BYTES:
         raise DataValidationError(
             f"{k:,} treatments with missing plots (or unequal replication) need the dense "
@@ -967,6 +995,7 @@ def _fit(
     k = len(labels[treatment])
     orth = orthogonal_fit(codes, n_levels, yc)
     cov: np.ndarray | DiagonalCovariance | LowRankUpdateCovariance
+    sum_sq: dict[Term, tuple[int, float]] | None = None
     if orth is not None:
         # complete and balanced: closed form (same values as the SVD path, see the tests)
         rank, fitted_c, lev = orth.rank, orth.fitted, orth.leverage
@@ -988,6 +1017,20 @@ def _fit(
         rank, fitted_c, lev, resid_c = ab.rank, ab.fitted, ab.leverage, ab.residuals
         df_error, mse, cov, lsmeans_centred = ab.df_error, ab.mse, ab.cov, ab.lsmeans
         _check_estimable(ab.estimable, labels[treatment])
+    elif blocks_absorbed(n_obs, n_levels, treatment):
+        # few treatments, many blocks (or plots), unbalanced: the blocks absorbed, a k x k
+        # reduced system (stats._absorb_blocks; the same numbers as the SVD below)
+        nuisance = [f for f in factors if f != treatment]
+        bf = block_absorbed_fit(
+            codes[treatment], codes[nuisance[0]] if nuisance else None, k,
+            n_levels[nuisance[0]] if nuisance else 1, yc,
+        )  # fmt: skip
+        rank, fitted_c, lev, resid_c = bf.rank, bf.fitted, bf.leverage, bf.residuals
+        df_error, mse, cov, lsmeans_centred = bf.df_error, bf.mse, bf.cov, bf.lsmeans
+        _check_estimable(bf.estimable, labels[treatment])
+        sum_sq = {(treatment,): bf.sum_sq["treatment"]}
+        if nuisance:
+            sum_sq[(nuisance[0],)] = bf.sum_sq["block"]
     else:
         _check_dense_size(n_obs, n_levels, treatment=treatment, response=response)
         x, _ = model_matrix(codes, n_levels, terms)
@@ -1041,6 +1084,7 @@ def _fit(
         codes=codes,
         centre=centre,
         lsmeans_centred=lsmeans_centred,
+        sum_sq=sum_sq,
     )
 
 

@@ -299,9 +299,9 @@ def data_checks_section(ctx: ReportContext) -> Section:
                 failed = mine[mine["verdict"] == "refit"]
                 changed = mine[mine["changed"].astype(bool)]
                 if len(failed):
-                    # the refit's own reason: a dense fit too large for memory is not a
-                    # treatment left without plots
-                    too_large = "dense least-squares fit" in str(failed["statement"].iloc[0])
+                    # the refit's own reason: a fit too large for memory (dense, or with
+                    # the blocks or treatments absorbed) is not a treatment left without plots
+                    too_large = "GiB of memory" in str(failed["statement"].iloc[0])
                     key = "sens.refit_too_large" if too_large else "sens.refit_failed"
                     items.append(t(key, lang, plot=pid))
                 elif len(changed):
