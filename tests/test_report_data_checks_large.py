@@ -78,8 +78,8 @@ def test_plots_within_the_cap_are_still_reanalysed(tmp_path, monkeypatch) -> Non
 
 
 def test_refit_too_large_for_memory_is_not_called_an_empty_treatment(tmp_path, monkeypatch):
-    # the dense-fit memory limit lowered to 1 byte (so the refit without plot 201, unbalanced,
-    # goes to the fit with the blocks absorbed) and that fit's limit too: the refit is refused
+    # the dense-fit memory limit lowered to 1 byte (the refit without plot 201, unbalanced and
+    # small, takes the dense fit) and the absorbed fit's limit too: the refit is refused
     # for memory, and the report must say that, not that the plot's treatment would have no
     # plot left
     from yieldtrial.stats import _absorb_blocks, model

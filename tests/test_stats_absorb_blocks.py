@@ -114,8 +114,8 @@ def _statsmodels(data: pd.DataFrame, formula: str, blocks: bool = True) -> dict:
 
 
 def _forced(data: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, **args: str | None):
-    """``fit`` and ``anova`` with the dense limit at 0 bytes: the blocks are absorbed."""
-    monkeypatch.setattr(model, "DENSE_FIT_MAX_BYTES", 0)
+    """``fit`` and ``anova`` with the absorption threshold at 0 bytes: the blocks are absorbed."""
+    monkeypatch.setattr(model, "ABSORB_BLOCKS_ABOVE_BYTES", 0)
     model._fit_cache.clear()
     try:
         fitted = fit(data, **{**ARGS, **args})
@@ -316,11 +316,13 @@ def test_disconnected_design_gives_the_same_error_as_the_dense_fit(
 # ------------------------------------------------------------------ dispatch and memory
 
 
-def test_only_fits_too_large_for_the_dense_path_absorb_the_blocks() -> None:
+def test_only_large_fits_absorb_the_blocks() -> None:
     # 40 x 147,686 blocks (the 200 MB benchmark table with one plot missing) was refused by
-    # the dense check; 40 x 10 blocks keeps the SVD; a Latin square is never absorbed here
+    # the dense check; 40 x 1,000 blocks would need 3 x 39,999 x 1,040 x 8 bytes (about
+    # 1 GB, 15 s) dense; 40 x 10 blocks keeps the SVD; a Latin square is never absorbed here
     big = {"treatment": 40, "block": 147_686}
     assert model.blocks_absorbed(5_907_439, big, "treatment")
+    assert model.blocks_absorbed(39_999, {"treatment": 40, "block": 1_000}, "treatment")
     assert not model.blocks_absorbed(399, {"treatment": 40, "block": 10}, "treatment")
     latin = {"treatment": 40, "row": 40, "column": 40}
     assert not model.blocks_absorbed(10**8, latin, "treatment")

@@ -877,6 +877,11 @@ def cached_fit(
 #: the model matrix, its SVD factors and the ``k x k`` LS-mean covariance.
 DENSE_FIT_MAX_BYTES = 4 * 1024**3
 
+#: A CRD or RCBD whose dense fit would need more than this [bytes] is fitted with the blocks
+#: absorbed (the same numbers; a 40-entry RCBD of 1,000 blocks with one missing plot takes
+#: 15 s per dense fit and 0.02 s absorbed, stop 31).  Smaller trials keep the SVD path.
+ABSORB_BLOCKS_ABOVE_BYTES = 64 * 1024**2
+
 
 def _dense_bytes(n_obs: int, n_levels: Mapping[str, int], treatment: str) -> int:
     """Working memory of the dense least-squares fit [bytes]."""
@@ -889,11 +894,13 @@ def blocks_absorbed(n_obs: int, n_levels: Mapping[str, int], treatment: str) -> 
     """Whether an unbalanced model is fitted with the blocks absorbed.
 
     True for ``treatment`` alone (CRD) or with one blocking factor (RCBD) when the dense
-    fit would need more than :data:`DENSE_FIT_MAX_BYTES` (many blocks, or many plots); the
-    fit of :mod:`yieldtrial.stats._absorb_blocks` then gives the same numbers from a
-    ``k x k`` system.  A Latin square keeps the dense fit (and its memory check).
+    fit would need more than :data:`ABSORB_BLOCKS_ABOVE_BYTES` (many blocks, or many
+    plots); the fit of :mod:`yieldtrial.stats._absorb_blocks` then gives the same numbers
+    from a ``k x k`` system, in far less time.  A Latin square keeps the dense fit (and its
+    memory check).
     """
-    return len(n_levels) <= 2 and _dense_bytes(n_obs, n_levels, treatment) > DENSE_FIT_MAX_BYTES
+    need = _dense_bytes(n_obs, n_levels, treatment)
+    return len(n_levels) <= 2 and need > ABSORB_BLOCKS_ABOVE_BYTES
 
 
 def _check_dense_size(
