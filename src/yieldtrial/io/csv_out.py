@@ -364,6 +364,14 @@ def _constant(series: pd.Series) -> bool:
     first = series.iloc[0]
     if first is None or first is pd.NA or (isinstance(first, float) and first != first):
         return False
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        arrow = _arrow()  # pyarrow's own comparison, without pandas' boolean Series
+        if arrow is not None:
+            pa, pc = arrow
+            values = pa.array(series)
+            if not values.null_count and values[len(values) - 1].as_py() == first:
+                return bool(pc.all(pc.equal(values, pa.scalar(first, values.type))).as_py())
+            return False
     try:
         # the last and middle cells first: a label column (plot ids) is refused without a
         # comparison of every cell; a missing cell compares as NA in nullable columns
@@ -563,13 +571,11 @@ def _written_block(part: pd.DataFrame, arrow: Any) -> memoryview | None:
 def _writer_column(series: pd.Series, rows: int, pa: Any, pc: Any) -> Any:
     """One column as an array pyarrow's CSV writer spells as ``to_csv`` does, or None."""
     dtype = series.dtype
-    if _constant(series):  # e.g. standard_moisture_pct: spelled once
+    if _constant(series):  # e.g. standard_moisture_pct: spelled once, the bytes repeated
         text = _arrow_text(series.iloc[:1], pa, pc)
         if text is None or _holds_byte(text, pa, _STRUCTURAL):
             return None
-        return pa.DictionaryArray.from_arrays(
-            pa.array(np.zeros(rows, dtype=np.int8)), text.cast(pa.string())
-        )
+        return _repeated_text(text[0].as_py().encode("utf-8"), rows, pa)
     if dtype == np.float64:
         return _writer_floats(series.to_numpy(), pa, pc)
     if pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
@@ -589,6 +595,21 @@ def _writer_column(series: pd.Series, rows: int, pa: Any, pc: Any) -> Any:
     ):
         return None
     return values
+
+
+def _repeated_text(cell: bytes, rows: int, pa: Any) -> Any:
+    """A string array of ``rows`` copies of ``cell``, built from one repeated byte string.
+
+    The writer copies plain strings faster than it decodes a dictionary (a 4 MiB block:
+    about 1 ms against 2 ms per column).
+    """
+    total = len(cell) * rows
+    large = total >= 1 << 31
+    offsets = np.arange(rows + 1, dtype=np.int64 if large else np.int32)
+    offsets *= len(cell)
+    kind = pa.large_string() if large else pa.string()
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(cell * rows)]
+    return pa.Array.from_buffers(kind, rows, buffers)
 
 
 def _writer_floats(values: np.ndarray, pa: Any, pc: Any) -> Any:
