@@ -633,5 +633,43 @@ def _writer_floats(values: np.ndarray, pa: Any, pc: Any) -> Any:
     # a few whole numbers (6765.0 kg/ha), zeros, tiny or huge values: Python's spelling
     # (NumPy's, what to_csv writes) replaces pyarrow's for those cells only
     positions = np.flatnonzero(odd)
-    spelled = pa.array(list(map(repr, values[positions].tolist())), type=pa.string())
-    return pc.replace_with_mask(pc.cast(floats, pa.string()), pa.array(odd), spelled)
+    cells = list(map(repr, values[positions].tolist()))
+    text = pc.cast(floats, pa.string())
+    replaced = _replaced_cells(text, positions, cells, pa)
+    if replaced is None:
+        spelled = pa.array(cells, type=pa.string())
+        replaced = pc.replace_with_mask(text, pa.array(odd), spelled)
+    return replaced
+
+
+def _replaced_cells(text: Any, positions: np.ndarray, cells: list[str], pa: Any) -> Any:
+    """``text`` with its cells at ``positions`` (ascending, not missing) replaced by ``cells``.
+
+    The array ``pyarrow.compute.replace_with_mask`` gives, built from the unchanged
+    stretches of the data buffer and the few new cells (a 4 MiB block: about 200 whole
+    yields per column) instead of cell by cell; None when the array is a slice or would
+    outgrow 32-bit offsets (the caller then uses ``replace_with_mask``).
+    """
+    validity, offsets_buffer, data_buffer = text.buffers()
+    if text.offset or data_buffer is None or offsets_buffer is None:
+        return None
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[: len(text) + 1]
+    spelled = [cell.encode("utf-8") for cell in cells]
+    lengths = np.diff(offsets)
+    old = int(lengths[positions].sum())
+    lengths[positions] = [len(cell) for cell in spelled]
+    if int(offsets[-1] - offsets[0]) - old + sum(map(len, spelled)) >= 1 << 31:
+        return None
+    ends = np.zeros(len(text) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=ends[1:])
+    data = memoryview(data_buffer)
+    pieces: list[Any] = []
+    start = int(offsets[0])
+    for first, last, cell in zip(
+        offsets[positions].tolist(), offsets[positions + 1].tolist(), spelled, strict=True
+    ):
+        pieces += (data[start:first], cell)
+        start = last
+    pieces.append(data[start : int(offsets[-1])])
+    buffers = [validity, pa.py_buffer(ends), pa.py_buffer(b"".join(pieces))]
+    return pa.Array.from_buffers(pa.string(), len(text), buffers, null_count=text.null_count)
