@@ -598,15 +598,16 @@ def _writer_column(series: pd.Series, rows: int, pa: Any, pc: Any) -> Any:
 
 
 def _repeated_text(cell: bytes, rows: int, pa: Any) -> Any:
-    """A string array of ``rows`` copies of ``cell``, built from one repeated byte string.
+    """Return a string array of ``rows`` copies of ``cell`` (one repeated byte string).
 
     The writer copies plain strings faster than it decodes a dictionary (a 4 MiB block:
     about 1 ms against 2 ms per column).
     """
     total = len(cell) * rows
     large = total >= 1 << 31
-    offsets = np.arange(rows + 1, dtype=np.int64 if large else np.int32)
-    offsets *= len(cell)
+    offsets = np.arange(rows + 1, dtype=np.int64) * len(cell)
+    if not large:
+        offsets = offsets.astype(np.int32)
     kind = pa.large_string() if large else pa.string()
     buffers = [None, pa.py_buffer(offsets), pa.py_buffer(cell * rows)]
     return pa.Array.from_buffers(kind, rows, buffers)
