@@ -317,16 +317,21 @@ def test_writer_spells_a_plain_table_without_the_join(writer, monkeypatch):
     assert _fast(frame, chunk_rows=7_000) == expected
 
 
-@pytest.mark.parametrize("dtype", ["string", "str", "Int64", "float64", "object"])
+@pytest.mark.parametrize(
+    "dtype", ["string", "string[pyarrow]", "str", "Int64", "float64", "object"]
+)
 def test_a_column_with_one_value_and_missing_cells_is_not_constant(dtype):
     """Missing cells of nullable columns compare as NA: they stay empty, not the value.
 
     (The constant check once let ``all()`` skip them and wrote the value in every row.)
     """
+    if dtype == "string[pyarrow]":
+        pytest.importorskip("pyarrow")
+    if dtype == "str" and not isinstance(pd.Series(["a"], dtype="str").dtype, pd.StringDtype):
+        pytest.skip("pandas < 3: 'str' is NumPy's text, without missing cells")
     cells = [7, None] * 4_100
     values = [
-        None if v is None else (str(v) if dtype in ("string", "str", "object") else v)
-        for v in cells
+        None if v is None else (v if dtype in ("Int64", "float64") else str(v)) for v in cells
     ]
     frame = pd.DataFrame({"a": pd.array(values, dtype=dtype), "b": np.arange(len(cells))})
     assert _fast(frame) == _reference(frame)
