@@ -317,16 +317,47 @@ def test_writer_spells_a_plain_table_without_the_join(writer, monkeypatch):
     assert _fast(frame, chunk_rows=7_000) == expected
 
 
-@pytest.mark.parametrize("dtype", ["string", "Int64", "float64", "object"])
+@pytest.mark.parametrize(
+    "dtype", ["string", "string[pyarrow]", "str", "Int64", "float64", "object"]
+)
 def test_a_column_with_one_value_and_missing_cells_is_not_constant(dtype):
     """Missing cells of nullable columns compare as NA: they stay empty, not the value.
 
     (The constant check once let ``all()`` skip them and wrote the value in every row.)
     """
+    if dtype == "string[pyarrow]":
+        pytest.importorskip("pyarrow")
+    if dtype == "str" and not isinstance(pd.Series(["a"], dtype="str").dtype, pd.StringDtype):
+        pytest.skip("pandas < 3: 'str' is NumPy's text, without missing cells")
     cells = [7, None] * 4_100
     values = [
-        None if v is None else (str(v) if dtype in ("string", "object") else v) for v in cells
+        None if v is None else (v if dtype in ("Int64", "float64") else str(v)) for v in cells
     ]
     frame = pd.DataFrame({"a": pd.array(values, dtype=dtype), "b": np.arange(len(cells))})
     assert _fast(frame) == _reference(frame)
     assert _fast(frame).splitlines()[2] == b",1"
+
+
+@pytest.mark.parametrize("where", ["first", "last", "middle", "missing"])
+def test_spliced_cells_equal_pyarrow_replace_with_mask(writer, where):
+    """The odd cells spliced into pyarrow's spelling: the array ``replace_with_mask`` gives."""
+    if writer != "arrow":
+        pytest.skip("pyarrow only")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = _computed_column(5_000)
+    positions = {"first": [0, 7], "last": [3, 4_999], "middle": [2_500], "missing": [9, 11]}
+    chosen = np.array(positions[where])
+    values[chosen] = [6765.0, 0.0] if len(chosen) == 2 else [1e-7]
+    missing = np.zeros(len(values), dtype=bool)
+    if where == "missing":
+        missing[[10, 4_000]] = True
+    text = pc.cast(pa.array(values, mask=missing), pa.string())
+    cells = [repr(v) for v in values[chosen].tolist()]
+    odd = np.zeros(len(values), dtype=bool)
+    odd[chosen] = True
+    expected = pc.replace_with_mask(text, pa.array(odd), pa.array(cells, type=pa.string()))
+    spliced = csv_out._replaced_cells(text, chosen, cells, pa)
+    spliced.validate(full=True)
+    assert spliced.equals(expected)

@@ -231,6 +231,45 @@ def test_label_variants_across_blocks(monkeypatch, capsys, tmp_path, spy):
     assert streamed[0] == 0 and "differ only in upper/lower case" in streamed[1]
 
 
+def test_label_variants_within_one_block(monkeypatch, capsys, tmp_path, spy):
+    """'T1' and 't1' in the same block: found by the check over all blocks' labels."""
+    frame = _table()
+    frame.loc[1, "treatment"] = "t1"
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, frame)
+    assert streamed == memory
+    assert spy == ["fallback"]
+    assert "differ only in upper/lower case" in streamed[1]
+
+
+def test_block_labels_with_leading_zeros_within_one_block(monkeypatch, capsys, tmp_path, spy):
+    """Blocks '01' and '1' in the same block of rows: the in-memory leading-zeros warning."""
+    frame = _table()
+    frame.loc[:3, "block"] = "01"
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, frame)
+    assert streamed == memory
+    assert spy == ["fallback"]
+    assert "differ only in leading zeros" in streamed[1]
+
+
+def test_label_variants_checked_once_over_all_blocks(monkeypatch, capsys, tmp_path, spy):
+    """The variant check runs on the distinct labels at the end, not on every block too."""
+    from yieldtrial.io import validation
+
+    checked: list[tuple[str, ...]] = []
+    real = validation.warn_label_variants
+
+    def counting(data, columns=("treatment", "block"), **kwargs):
+        checked.append(tuple(columns))
+        return real(data, columns, **kwargs)
+
+    monkeypatch.setattr(validation, "warn_label_variants", counting)
+    path = tmp_path / "plots.csv"
+    _write(_table(), path)
+    code, _, _ = _run(monkeypatch, capsys, path, tmp_path / "out.csv", stream=True)
+    assert code == 0 and spy == ["streamed"]
+    assert checked == [("treatment",), ("block",)]
+
+
 def test_fullwidth_label_merged_in_late_block(monkeypatch, capsys, tmp_path, spy):
     """A full-width 'Ｔ1' in a late block: merged into T1 with the in-memory warning."""
     frame = _table()

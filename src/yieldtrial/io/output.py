@@ -960,16 +960,28 @@ def _may_start_formula(series: Any) -> bool:
     pieces = text_buffers(series)
     if pieces is None:
         return True
-    starts = np.frombuffer(_FORMULA_START_BYTES, dtype=np.uint8)
+    starts = _formula_start_table()
     for data, offsets, _ in pieces:
-        starts_at, ends_at = offsets[:-1], offsets[1:]
-        filled = starts_at[np.greater(ends_at, starts_at)]
-        if np.isin(data[filled], starts).any():
+        if not len(data):
+            continue
+        # the byte at each cell's start offset: an empty cell shows its neighbour's first
+        # byte (or the last byte), which can only say True, and the caller then checks
+        first = np.take(data, offsets[:-1], mode="clip")
+        if starts[first].any():  # a table lookup per byte (np.isin sorted them)
             return True
     return False
 
 
 _FORMULA_START_BYTES = "".join(_FORMULA_START).encode("ascii")
+
+
+def _formula_start_table() -> Any:
+    """Return a 256-entry boolean table: True at the bytes that may start a formula."""
+    import numpy as np
+
+    table = np.zeros(256, dtype=bool)
+    table[np.frombuffer(_FORMULA_START_BYTES, dtype=np.uint8)] = True
+    return table
 
 
 def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:

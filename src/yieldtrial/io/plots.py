@@ -1031,6 +1031,7 @@ def _build(
     file_rows: bool,
     separator: str | None = None,
     parsed_ids: list[np.ndarray | None] | None = None,
+    label_variants: bool = True,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     headers = [str(c) for c in raw.columns]
     if not headers:
@@ -1130,7 +1131,8 @@ def _build(
             YieldTrialWarning,
             stacklevel=4,
         )
-    _validation.warn_label_variants(frame, ("treatment", "block"), stacklevel=4)
+    if label_variants:  # the streamed reader checks the distinct labels of all blocks at the end
+        _validation.warn_label_variants(frame, ("treatment", "block"), stacklevel=4)
     frame = _order(frame)
     column_map = {old: new for old, new in mapping.items()}
     return frame, column_map

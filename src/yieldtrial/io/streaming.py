@@ -582,7 +582,9 @@ def _block_plots(
     """Validate one block as :func:`yieldtrial.read_plots` validates a table.
 
     ``parsed_ids`` receives the block's plot ids as integers (or None) from the
-    duplicate-id check, so :class:`_PlotIds` does not parse them again.
+    duplicate-id check, so :class:`_PlotIds` does not parse them again.  Label variants
+    are not looked for here: :meth:`_Totals.check` looks for them once among the distinct
+    labels of every block, which finds whatever one block holds.
     """
     from yieldtrial.io.plots import _build
 
@@ -596,6 +598,7 @@ def _block_plots(
             file_rows=True,
             separator=separator,
             parsed_ids=parsed_ids,
+            label_variants=False,  # _Totals.check: the same check on every block's labels
         )
     for item in caught:
         text = str(item.message)
