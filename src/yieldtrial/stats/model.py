@@ -871,11 +871,113 @@ def fit(
     factors = design_factors(design, treatment=treatment, block=block, row=row, column=column)
     args = (response, treatment, block, design, row, column)
     key = _fit_key(data, [response, *factors], args)
-    return cached_fit(
+    level_free = None
+    if key is not None and key not in _fit_cache:
+        # the same plots with the treatment levels in another order (a report's ANOVA on the
+        # text column, its means on the display-ordered categorical): reordered, not refitted
+        level_free = _level_free_key(data, args, factors, treatment)
+        again = _reordered_cached_fit(data, level_free, treatment)
+        if again is not None:
+            return cached_fit(_fit_cache, _FIT_CACHE_SIZE, key, lambda: again)
+    result = cached_fit(
         _fit_cache, _FIT_CACHE_SIZE, key,
         lambda: _fit(data, factors=factors, response=response, treatment=treatment,
                      block=block, design=design, row=row, column=column),
     )  # fmt: skip
+    if key is not None and level_free is not None:
+        _level_free_keys[key] = level_free
+        for old in [k for k in _level_free_keys if k not in _fit_cache]:
+            del _level_free_keys[old]
+    return result
+
+
+#: Key of each cached fit without its treatment column (:func:`_level_free_key`).
+_level_free_keys: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+
+def _level_free_key(
+    data: pd.DataFrame, args: tuple[Any, ...], factors: Sequence[str], treatment: str
+) -> tuple[Any, ...] | None:
+    """Content key of a fit's columns other than the treatment column (None: not keyed)."""
+    others = [c for c in dict.fromkeys([args[0], *factors]) if c != treatment]
+    raw = _raw_content_digest(data, others)
+    return None if raw is None else (*args, data.shape[0], "level-free", raw)
+
+
+def _reordered_cached_fit(
+    data: pd.DataFrame, level_free: tuple[Any, ...] | None, treatment: str
+) -> DesignFit | None:
+    """Return a cached fit of the same plots in ``data``'s treatment order, or None.
+
+    Only a fit solved in closed form (:func:`orthogonal_fit`: complete, balanced, every plot
+    observed) is reordered: its LS-means, residuals and variances are sums taken plot by
+    plot into per-level totals, so numbering the levels differently gives the same numbers
+    to the last bit, in another order.  Any other fit is computed afresh.
+    """
+    if level_free is None:
+        return None
+    for key, other in list(_level_free_keys.items()):
+        if other == level_free and key in _fit_cache:
+            again = _in_treatment_order(_fit_cache[key], data, treatment)
+            if again is not None:
+                return again
+    return None
+
+
+def _in_treatment_order(model: DesignFit, data: pd.DataFrame, treatment: str) -> DesignFit | None:
+    """``model`` with the treatment levels of ``data`` (same plots and labels), or None."""
+    from dataclasses import replace
+
+    cov = model.lsmeans_cov
+    if (
+        not isinstance(cov, DiagonalCovariance)
+        or model.lsmeans_centred is None
+        or model.n_obs != len(data)  # every plot observed: no missing cell to reorder
+        or len(model.missing_cells)
+        or not _closed_form(model)
+    ):
+        return None
+    try:
+        codes, labels = _levels_of(data[treatment], column=treatment)
+    except DataValidationError:
+        return None  # the fit itself names the problem
+    where = {label: i for i, label in enumerate(model.levels)}
+    if len(labels) != len(where) or any(label not in where for label in labels):
+        return None
+    perm = np.array([where[label] for label in labels], dtype=np.int64)
+    if not np.array_equal(perm[codes], model.codes[treatment]):  # every plot's label
+        return None
+    return replace(
+        model,
+        data=private_rows(data, np.ones(len(data), dtype=bool)),
+        levels=labels,
+        n=model.n[perm],
+        lsmeans=model.lsmeans[perm],
+        lsmeans_cov=DiagonalCovariance(cov.diag[perm], off=cov.off),
+        missing_cells=model.missing_cells.copy(),
+        factor_levels={**model.factor_levels, treatment: labels},
+        codes={**model.codes, treatment: codes},
+        lsmeans_centred=model.lsmeans_centred[perm],
+    )
+
+
+def _closed_form(model: DesignFit) -> bool:
+    """Whether :func:`orthogonal_fit` solved ``model`` (its factors complete and balanced)."""
+    factors = [term[0] for term in model.terms if len(term) == 1]
+    if len(factors) != len(model.terms) or model.n_obs == 0:
+        return False
+    n_levels = {f: len(model.factor_levels[f]) for f in factors}
+    for f in factors:
+        counts = np.bincount(model.codes[f], minlength=n_levels[f])
+        if counts[0] == 0 or np.any(counts != counts[0]):
+            return False
+    for i, a in enumerate(factors):
+        for b in factors[i + 1 :]:
+            cell = model.codes[a] * n_levels[b] + model.codes[b]
+            cells = np.bincount(cell, minlength=n_levels[a] * n_levels[b])
+            if np.any(cells != cells[0]):
+                return False
+    return True
 
 
 def cached_fit(

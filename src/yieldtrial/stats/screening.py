@@ -908,6 +908,12 @@ def _duplicates(
     return rows
 
 
+#: A table of counts per (treatment, block) cell is formed when it holds at most this many
+#: numbers per plot (or :data:`_TABLE_MIN`); sparser layouts count by hashing and sorting.
+_TABLE_PER_PLOT = 4
+_TABLE_MIN = 1 << 20
+
+
 def _repeated_cells(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """Mask of the positions whose pair of codes ``(first, second)`` occurs more than once."""
     if first.size == 0:
@@ -915,7 +921,7 @@ def _repeated_cells(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     n_second = int(second.max()) + 1
     cells = int(first.max()) * n_second + n_second
     cell = first.astype(np.int64) * n_second + second
-    if cells <= max(4 * first.size, 1 << 20):  # a count per cell: at most 4 int64 per plot
+    if cells <= max(_TABLE_PER_PLOT * first.size, _TABLE_MIN):  # a count per cell
         return np.bincount(cell, minlength=cells)[cell] > 1
     return pd.Series(cell).duplicated(keep=False).to_numpy()
 
@@ -1012,7 +1018,7 @@ def _label_twice(
     lcode, luniq = _codes_of(groups)
     nlab = len(luniq)
     cell = bcode.astype(np.int64) * nlab + lcode
-    if len(buniq) * nlab <= max(4 * cell.size, 1 << 20):
+    if len(buniq) * nlab <= max(_TABLE_PER_PLOT * cell.size, _TABLE_MIN):
         table = np.bincount(cell, minlength=len(buniq) * nlab).reshape(len(buniq), nlab)
         uneven = np.flatnonzero(table.max(axis=1) > table.min(axis=1))
         typical = np.median(table[uneven], axis=1) if uneven.size else np.zeros(0)
