@@ -255,3 +255,27 @@ def test_fit_in_another_order_with_a_missing_plot_is_fitted_afresh(monkeypatch) 
     refit = model.fit(other, response="y", treatment="treatment", block="block")
     assert len(calls) == 4
     assert refit.codes["treatment"][0] == order.index(str(swapped[0]))
+
+
+def test_fit_cache_key_of_a_text_column_changed_in_place_misses() -> None:
+    """A text column's digest is kept for its arrow array; a cell set in place misses.
+
+    pandas gives the column a new arrow array when a cell is set, so the kept digest of the
+    old array is not reused.
+    """
+    from yieldtrial.stats.model import _fit_key
+
+    pytest.importorskip("pyarrow")
+    data = pd.DataFrame(
+        {"treatment": pd.Series(["A", "B", "A"], dtype="string[pyarrow]"), "y": [1.0, 2.0, 3.0]}
+    )
+    args = ("y", "treatment")
+    key = _fit_key(data, ["y", "treatment"], args)
+    assert _fit_key(data, ["y", "treatment"], args) == key
+    data.loc[2, "treatment"] = "B"
+    changed = _fit_key(data, ["y", "treatment"], args)
+    fresh = pd.DataFrame(
+        {"treatment": pd.Series(["A", "B", "B"], dtype="string[pyarrow]"), "y": [1.0, 2.0, 3.0]}
+    )
+    assert changed != key
+    assert changed == _fit_key(fresh, ["y", "treatment"], args)
