@@ -32,7 +32,12 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats._absorb import absorbed_fit, use_absorption
-from yieldtrial.stats._common import default_design, numeric_column, private_rows
+from yieldtrial.stats._common import (
+    default_design,
+    factorize_labels,
+    numeric_column,
+    private_rows,
+)
 from yieldtrial.stats._common import factorizes_like_text as _factorizes_like_text
 from yieldtrial.stats._covariance import DiagonalCovariance, LowRankUpdateCovariance, diagonal
 from yieldtrial.stats.results import MeansModel, Provenance
@@ -363,7 +368,7 @@ def _levels_of(series: pd.Series, *, column: str) -> tuple[np.ndarray, tuple[str
         # hash factorization, O(n): the same order of first appearance and the same
         # grouping as the text route below, because every value is its own text (str)
         # or an integer (whose text is injective)
-        factor_codes, factor_uniques = pd.factorize(series, sort=False)
+        factor_codes, factor_uniques = factorize_labels(series)
         codes = np.asarray(factor_codes, dtype=int)
         labels = [str(u) for u in factor_uniques]
     else:

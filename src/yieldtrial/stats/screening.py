@@ -807,10 +807,10 @@ class _Labels:
     @classmethod
     def of(cls, series: pd.Series) -> _Labels:
         """Code ``series.astype(str)`` (hash factorization of the column itself when exact)."""
-        from yieldtrial.stats._common import factorizes_like_text
+        from yieldtrial.stats._common import factorize_labels, factorizes_like_text
 
         if len(series) and factorizes_like_text(series) and not series.isna().any():
-            codes, uniques = pd.factorize(series, sort=False)  # each label its own text
+            codes, uniques = factorize_labels(series)  # each label its own text
             labels = np.empty(len(uniques), dtype=object)
             labels[:] = [str(u) for u in uniques]
             return cls(codes, labels)
