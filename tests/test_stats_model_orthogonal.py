@@ -189,13 +189,17 @@ def _counting_fits(monkeypatch: Any) -> list[int]:
 
 
 def _text_rcbd(treatments: int = 5, blocks: int = 4, seed: int = 3) -> pd.DataFrame:
+    pytest.importorskip("pyarrow")  # arrow text columns are keyed by their buffers
     rng = np.random.default_rng(seed)
+    text = "string[pyarrow]"
     return pd.DataFrame(
         {
             "treatment": pd.Series(
-                np.tile([f"T{i}" for i in range(treatments)], blocks), dtype="str"
+                np.tile([f"T{i}" for i in range(treatments)], blocks), dtype=text
             ),
-            "block": pd.Series(np.repeat([str(b + 1) for b in range(blocks)], treatments)),
+            "block": pd.Series(
+                np.repeat([str(b + 1) for b in range(blocks)], treatments), dtype=text
+            ),
             "y": 6000 + rng.normal(0, 300, treatments * blocks).round(1),
         }
     )
