@@ -97,3 +97,31 @@ def test_long_missing_list_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyP
     # Markdown escapes the backquotes and underscore (shown as text, as in HTML)
     assert r"and 1 more (all listed in the JSON report, \`missing\_plots\`)" in md
     assert len(report.results["missing_plots"]) == 2
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_cells_without_rows_equal_the_multiindex_difference(seed):
+    """The coded search lists the set difference of the level product, in its order."""
+    import numpy as np
+    import pandas as pd
+
+    from yieldtrial.report.sections.data import _cells_without_rows
+
+    rng = np.random.default_rng(seed)
+    keys = ["block", "a", "b"][: int(rng.integers(1, 4))]
+    sizes = [int(rng.integers(1, 6)) for _ in keys]
+    names = [[f"{k}{i}" for i in rng.permutation(s)] for k, s in zip(keys, sizes, strict=True)]
+    n = int(rng.integers(0, 40))
+    columns = zip(keys, names, strict=True)
+    text = pd.DataFrame({k: pd.Series(rng.choice([*v, "x"], n), dtype="str") for k, v in columns})
+    levels = [list(v) for v in names]
+    expected = (
+        list(
+            pd.MultiIndex.from_product(levels).difference(
+                pd.MultiIndex.from_frame(text[keys]), sort=False
+            )
+        )
+        if n
+        else list(pd.MultiIndex.from_product(levels))
+    )
+    assert _cells_without_rows(text, keys, levels) == expected

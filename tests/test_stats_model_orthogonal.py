@@ -171,3 +171,115 @@ def test_fit_cache_key_of_categorical_columns_follows_codes_and_categories() -> 
     ints = _fit_key(frame([1, 2, 3, 1], [1, 2, 3]), ["y", "treatment"], args)
     texts = _fit_key(frame(["1", "2", "3", "1"], ["1", "2", "3"]), ["y", "treatment"], args)
     assert len(keys) == 3 and key not in keys and ints != texts
+
+
+def _counting_fits(monkeypatch: Any) -> list[int]:
+    from yieldtrial.stats import model
+
+    calls: list[int] = []
+    real = model._fit
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(model, "_fit", counted)
+    model._fit_cache.clear()
+    return calls
+
+
+def _text_rcbd(treatments: int = 5, blocks: int = 4, seed: int = 3) -> pd.DataFrame:
+    pytest.importorskip("pyarrow")  # arrow text columns are keyed by their buffers
+    rng = np.random.default_rng(seed)
+    text = "string[pyarrow]"
+    return pd.DataFrame(
+        {
+            "treatment": pd.Series(
+                np.tile([f"T{i}" for i in range(treatments)], blocks), dtype=text
+            ),
+            "block": pd.Series(
+                np.repeat([str(b + 1) for b in range(blocks)], treatments), dtype=text
+            ),
+            "y": 6000 + rng.normal(0, 300, treatments * blocks).round(1),
+        }
+    )
+
+
+def test_fit_in_another_treatment_order_reorders_the_closed_form_fit(monkeypatch) -> None:
+    """A complete RCBD refitted with its treatments in another order is reordered, not refitted.
+
+    The same plots with the treatments as a categorical in another order reuse the cached
+    fit: every array equals a fresh fit of that table to the last bit.
+    """
+    from yieldtrial.stats import model
+
+    calls = _counting_fits(monkeypatch)
+    text = _text_rcbd()
+    order = ["T3", "T0", "T4", "T1", "T2"]
+    ordered = text.assign(treatment=pd.Categorical(text["treatment"], categories=order))
+    model.fit(text, response="y", treatment="treatment", block="block")
+    reordered = model.fit(ordered, response="y", treatment="treatment", block="block")
+    assert len(calls) == 1
+    model._fit_cache.clear()
+    fresh = model.fit(ordered, response="y", treatment="treatment", block="block")
+    assert len(calls) == 2
+    assert reordered.levels == fresh.levels == tuple(order)
+    for name in ("n", "lsmeans", "lsmeans_centred"):
+        np.testing.assert_array_equal(getattr(reordered, name), getattr(fresh, name))
+    np.testing.assert_array_equal(reordered.lsmeans_cov.diag, fresh.lsmeans_cov.diag)
+    for name in ("fitted", "residuals", "leverage"):
+        pd.testing.assert_series_equal(getattr(reordered, name), getattr(fresh, name))
+    for name in fresh.codes:
+        np.testing.assert_array_equal(reordered.codes[name], fresh.codes[name])
+    assert reordered.factor_levels == fresh.factor_levels
+    assert (reordered.mse, reordered.df_error, reordered.rank) == (
+        fresh.mse, fresh.df_error, fresh.rank,
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(reordered.missing_cells, fresh.missing_cells)
+    pd.testing.assert_frame_equal(reordered.data, fresh.data)
+
+
+def test_fit_in_another_order_with_a_missing_plot_is_fitted_afresh(monkeypatch) -> None:
+    """A missing plot (not solved in closed form) or another label is never reordered."""
+    from yieldtrial.stats import model
+
+    calls = _counting_fits(monkeypatch)
+    text = _text_rcbd()
+    text.loc[2, "y"] = np.nan
+    order = ["T3", "T0", "T4", "T1", "T2"]
+    ordered = text.assign(treatment=pd.Categorical(text["treatment"], categories=order))
+    model.fit(text, response="y", treatment="treatment", block="block")
+    model.fit(ordered, response="y", treatment="treatment", block="block")
+    assert len(calls) == 2
+    complete = _text_rcbd()
+    model.fit(complete, response="y", treatment="treatment", block="block")
+    swapped = complete["treatment"].to_numpy(dtype=object).copy()
+    swapped[[0, 1]] = swapped[[1, 0]]  # two plots' labels exchanged within a block
+    other = complete.assign(treatment=pd.Categorical(swapped, categories=order))
+    refit = model.fit(other, response="y", treatment="treatment", block="block")
+    assert len(calls) == 4
+    assert refit.codes["treatment"][0] == order.index(str(swapped[0]))
+
+
+def test_fit_cache_key_of_a_text_column_changed_in_place_misses() -> None:
+    """A text column's digest is kept for its arrow array; a cell set in place misses.
+
+    pandas gives the column a new arrow array when a cell is set, so the kept digest of the
+    old array is not reused.
+    """
+    from yieldtrial.stats.model import _fit_key
+
+    pytest.importorskip("pyarrow")
+    data = pd.DataFrame(
+        {"treatment": pd.Series(["A", "B", "A"], dtype="string[pyarrow]"), "y": [1.0, 2.0, 3.0]}
+    )
+    args = ("y", "treatment")
+    key = _fit_key(data, ["y", "treatment"], args)
+    assert _fit_key(data, ["y", "treatment"], args) == key
+    data.loc[2, "treatment"] = "B"
+    changed = _fit_key(data, ["y", "treatment"], args)
+    fresh = pd.DataFrame(
+        {"treatment": pd.Series(["A", "B", "B"], dtype="string[pyarrow]"), "y": [1.0, 2.0, 3.0]}
+    )
+    assert changed != key
+    assert changed == _fit_key(fresh, ["y", "treatment"], args)

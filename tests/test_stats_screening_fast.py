@@ -398,3 +398,41 @@ def test_batches_after_the_sequential_limit_find_the_same_plots_in_large_groups(
         values, groups, known=np.zeros(800, bool), decide=decide, limit=limit, sequential_limit=5
     )
     assert {f["_index"] for f in one} == {f["_index"] for f in batched} == set(bad.tolist())
+
+
+@pytest.mark.parametrize("chunk", range(2))
+def test_cell_counts_without_the_cell_table_give_the_same_findings(chunk, monkeypatch):
+    """Copied rows and twice-recorded labels: counted without the cell table, the same rows.
+
+    The hashed and sorted route (the one a sparse layout of millions of cells takes) gives
+    the table route's rows exactly, on 100 random small trials with copied rows and doubled
+    labels planted.
+    """
+    tables = []
+    for seed in range(50 * chunk, 50 * chunk + 50):
+        book, kwargs = random_trial(seed)
+        if len(book) > 3:
+            book.iloc[3, 1] = book.iloc[2, 1]  # a treatment twice in a block
+        tables.append((book, kwargs, _screen(book, kwargs)))
+    monkeypatch.setattr(screening, "_TABLE_PER_PLOT", 0)
+    monkeypatch.setattr(screening, "_TABLE_MIN", 0)
+    duplicates = 0
+    seeds = range(50 * chunk, 50 * chunk + 50)
+    for seed, (book, kwargs, expected) in zip(seeds, tables, strict=True):
+        got = _screen(book, kwargs)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True, obj=f"seed {seed}")
+        duplicates += int((expected["check"] == "duplicate").sum())
+    assert duplicates > 0  # both kinds of duplicate finding are exercised
+
+
+def test_labels_index_compare_and_iterate_as_their_object_array():
+    """The coded label column answers as ``series.astype(str).to_numpy(dtype=object)``."""
+    series = pd.Series(["B", "A", "B", "C"], dtype="str")
+    labels = screening._Labels.of(series)
+    text = series.astype(str).to_numpy(dtype=object)
+    assert labels.codes.tolist() == [0, 1, 0, 2]  # order of first appearance
+    assert [labels[i] for i in range(4)] == text.tolist() == list(labels)
+    assert (labels == "B").tolist() == (text == "B").tolist()
+    assert len(labels) == labels.size == 4
+    numbers = screening._Labels.of(pd.Series([2.0, 10.0, 2.0]))  # floats: the text route
+    assert list(numbers) == ["2.0", "10.0", "2.0"]

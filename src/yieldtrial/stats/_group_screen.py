@@ -74,21 +74,32 @@ def median_variance(m: np.ndarray) -> np.ndarray:
 Sorted = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-def _sorted_groups(values: np.ndarray, codes: np.ndarray, pool: np.ndarray) -> Sorted:
+def _sorted_groups(
+    values: np.ndarray, codes: np.ndarray, pool: np.ndarray, *, by_value: np.ndarray | None = None
+) -> Sorted:
     """Pool plots sorted by (group, value): plot indices, values, group starts and sizes.
 
     Two integer-friendly sorts instead of a lexsort: the values first, then one sort of
-    ``code * p + value rank`` (p the pool size).
+    ``code * p + value rank`` (p the pool size).  ``by_value``, when given, is that first
+    sort, ``numpy.argsort(values[numpy.flatnonzero(pool)])``, shared by two groupings of
+    the same values.
     """
     idx = np.flatnonzero(pool)
     p = idx.size
-    by_value = np.argsort(values[idx])
-    rank = np.empty(p, dtype=np.int64)
-    rank[by_value] = np.arange(p, dtype=np.int64)
-    key = np.sort(codes[idx].astype(np.int64) * max(p, 1) + rank)
-    order = idx[by_value[key % max(p, 1)]] if p else idx
+    if by_value is None:
+        by_value = np.argsort(values[idx])
     ngroups = int(codes.max()) + 1 if codes.size else 0
-    size = np.bincount(codes[order], minlength=ngroups)
+    # the pool plots in value order, each keyed by code * p + its value rank, sorted in
+    # place (few arrays of n: each fresh one costs its page faults at millions of plots)
+    by_rank = idx[by_value]
+    key = codes[by_rank].astype(np.int64, copy=False)
+    size = np.bincount(key, minlength=ngroups)
+    key *= max(p, 1)
+    key += np.arange(p, dtype=np.int64)
+    key.sort()
+    np.remainder(key, max(p, 1), out=key)
+    order = by_rank[key] if p else idx
+    del key, by_rank
     start = np.zeros(ngroups, dtype=np.int64)
     np.cumsum(size[:-1], out=start[1:])
     return order, values[order], start, size
@@ -139,8 +150,12 @@ def median_of_others(
         return np.full(0, np.nan), np.zeros(0, dtype=np.int64)
     order, sv, start, size = ordered or _sorted_groups(values, codes, pool)
     rank = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)  # not in pool: nothing removed
-    rank[order] = np.arange(order.size) - np.repeat(start, size)
-    count = size[codes] - pool
+    within = np.arange(order.size, dtype=np.int64)
+    within -= np.repeat(start, size)
+    rank[order] = within
+    del within
+    count = size[codes]
+    count -= pool
     centre = np.empty(n)
     for s in range(0, n, _CHUNK):  # bounded temporaries
         part = slice(s, s + _CHUNK)
@@ -377,7 +392,9 @@ def sequential_screen(
 
     thresh = np.full(n, np.inf)
     judged = np.flatnonzero((alive | extra) & valid)
-    thresh[judged] = limit(judged, ratio(judged), centre[judged], m[judged])
+    for s in range(0, judged.size, _CHUNK):  # per plot: bounded temporaries
+        part = judged[s : s + _CHUNK]
+        thresh[part] = limit(part, ratio(part), centre[part], m[part])
     del judged
 
     def call(i: int, z: float) -> dict[str, Any] | None:

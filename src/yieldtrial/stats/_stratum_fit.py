@@ -19,13 +19,21 @@ def studentize(e: np.ndarray, h: np.ndarray, nu: int, mse: float) -> tuple[np.nd
     internal = np.full(e.shape, np.nan)
     external = np.full(e.shape, np.nan)
     if nu > 0 and np.isfinite(mse) and mse > 0:
-        ok = (1.0 - h) > 1e-10
-        internal[ok] = e[ok] / np.sqrt(mse * (1.0 - h[ok]))
-        if nu > 1:
-            denom = nu - internal**2
-            good = ok & (denom > 1e-12)
-            external[good] = internal[good] * np.sqrt((nu - 1) / denom[good])
+        flat = e.ndim == 1
+        step = _CHUNK if flat else max(e.size, 1)
+        for s in range(0, e.size if flat else 1, step):  # per plot: bounded temporaries
+            part = slice(s, s + step) if flat else slice(None)
+            ep, hp, ip, xp = e[part], h[part], internal[part], external[part]
+            ok = (1.0 - hp) > 1e-10
+            ip[ok] = ep[ok] / np.sqrt(mse * (1.0 - hp[ok]))
+            if nu > 1:
+                denom = nu - ip**2
+                good = ok & (denom > 1e-12)
+                xp[good] = ip[good] * np.sqrt((nu - 1) / denom[good])
     return internal, external
+
+
+_CHUNK = 1 << 20  # plots per step of :func:`studentize`
 
 
 @dataclass(frozen=True, eq=False)

@@ -246,7 +246,15 @@ def _shapiro(residuals: np.ndarray, df_error: int) -> tuple[float, float]:
 def _levene(residuals: np.ndarray, groups: np.ndarray) -> tuple[float, float]:
     from scipy import stats
 
-    samples = [residuals[groups == g] for g in np.unique(groups)]
+    if groups.dtype.kind in "iu" and groups.size and 0 <= groups.min() <= groups.max() < 65536:
+        # one stable (radix) sort by group: each group's residuals in plot order, as the
+        # masks residuals[groups == g] give them, without a pass over every plot per group
+        counts = np.bincount(groups)
+        counts = counts[counts > 0]
+        order = np.argsort(groups.astype(np.uint16), kind="stable")
+        samples = np.split(residuals[order], np.cumsum(counts)[:-1])
+    else:
+        samples = [residuals[groups == g] for g in np.unique(groups)]
     samples = [s for s in samples if s.size >= 2]
     if len(samples) < 2 or max(s.size for s in samples) < 3:
         # with two plots per group both absolute deviations from the group median are
@@ -593,11 +601,15 @@ def diagnostics(
             f"residual variances differ between treatments (Brown-Forsythe F = {levene[0]:.2f}, "
             f"p = {levene[1]:.3g}); comparisons that assume a common variance may mislead."
         )
-    for _, rec in outliers.iterrows():
+    # column by column, not row by row (iterrows: 16,000 outliers of 5.9 million plots, 3 s)
+    for plot, label, block_label, r in zip(
+        *(outliers[c].tolist() for c in ("plot_id", "treatment", "block", "studentized_residual")),
+        strict=True,
+    ):
         findings.append(
-            f"plot {rec['plot_id']} (treatment {rec['treatment']}"
-            + (f", block {rec['block']}" if rec["block"] is not None else "")
-            + f") has studentized residual {rec['studentized_residual']:.2f}: check its record."
+            f"plot {plot} (treatment {label}"
+            + (f", block {block_label}" if block_label is not None else "")
+            + f") has studentized residual {r:.2f}: check its record."
         )
     findings.extend(extra_findings)
     for msg in emitted:

@@ -160,12 +160,12 @@ def in_display_order(data: pd.DataFrame, treatment_order: Sequence[str]) -> pd.D
     """
     import numpy as np
 
-    from yieldtrial.stats._common import factorizes_like_text
+    from yieldtrial.stats._common import factorize_labels, factorizes_like_text
 
     values = data["treatment"]
     categories = list(treatment_order)
     if len(values) and factorizes_like_text(values) and not values.isna().any():
-        codes, uniques = pd.factorize(values, sort=False)
+        codes, uniques = factorize_labels(values)
         position = {label: i for i, label in enumerate(categories)}
         remap = np.array([position.get(str(u), -1) for u in uniques], dtype=np.int64)
         if remap.size and remap.min() >= 0:  # (a label outside the order: pandas' own route)
@@ -285,6 +285,7 @@ def _counted_df_error(
     """
     import numpy as np
 
+    from yieldtrial.stats._common import factorize_labels
     from yieldtrial.stats._common import factorizes_like_text as _factorizes_like_text
 
     design = columns["design"]
@@ -305,7 +306,7 @@ def _counted_df_error(
         labels = data[str(name)]
         if not _factorizes_like_text(labels) or labels.isna().any():
             return None
-        codes.append(pd.factorize(labels, sort=False))
+        codes.append(factorize_labels(labels))
     n, t = len(data), len(codes[0][1])
     if design == "crd":
         return n - t
