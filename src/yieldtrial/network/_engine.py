@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialError
-from yieldtrial.io.validation import MAX_ANALYSED_YIELD
+from yieldtrial.io.validation import MAX_ANALYSED_YIELD, MIN_ANALYSED_YIELD, out_of_scale
 from yieldtrial.network._batch import (
     Output,
     Settings,
@@ -228,8 +228,8 @@ def code_frame(
     else:
         y = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         bad = (np.isnan(y) & ~raw.isna().to_numpy()) | np.isinf(y)
-    with np.errstate(invalid="ignore"):  # 1e200: its square overflows every sum of squares
-        bad |= np.abs(y) > MAX_ANALYSED_YIELD
+    # 1e200: its square overflows every sum of squares; 1e-300: it underflows to 0
+    bad |= out_of_scale(y)
     if block is not None:
         b_codes, b_labels = _factor_codes(data[block])
     else:
@@ -525,7 +525,8 @@ def _screen_reasons(
             row = coded.row_labels[first_bad[i]]
             reasons.append(
                 f"row {row!r}: non-numeric, infinite or far out of scale (above "
-                f"{MAX_ANALYSED_YIELD:.0e}) {s.response!r}, or a blank "
+                f"{MAX_ANALYSED_YIELD:.0e}, or not 0 and below {MIN_ANALYSED_YIELD:.0e}) "
+                f"{s.response!r}, or a blank "
                 f"{s.treatment!r}{'' if s.block is None else ' or ' + repr(s.block)} label; "
                 "fix or blank the value (a blank response is a missing plot)."
             )
@@ -681,14 +682,17 @@ def failure_reason(
     from yieldtrial.stats.model import fit
 
     values = pd.to_numeric(trial_frame[response], errors="coerce").abs()
-    with np.errstate(invalid="ignore"):
-        huge = values > MAX_ANALYSED_YIELD
-    if huge.any():  # fitting it would overflow (and warn) before saying why
-        row = huge.index[np.flatnonzero(huge.to_numpy())[0]]
+    scale = out_of_scale(values.to_numpy(dtype=float, na_value=np.nan))
+    if scale.any():  # fitting it would overflow (and warn) before saying why
+        row = values.index[np.flatnonzero(scale)[0]]
+        why = (
+            f"above {MAX_ANALYSED_YIELD:.0e}: its square overflows the sums of squares"
+            if values.loc[row] > MAX_ANALYSED_YIELD
+            else f"not 0 and below {MIN_ANALYSED_YIELD:.0e}: its square underflows to 0"
+        )
         return (
             f"row {row!r}: {response!r} = {trial_frame[response].loc[row]!r} is far out of scale "
-            f"(above {MAX_ANALYSED_YIELD:.0e}: its square overflows the sums of squares); "
-            "correct the value."
+            f"({why}); correct the value."
         )
     try:
         res = fit(trial_frame, response=response, treatment=treatment, block=block, design=design)
