@@ -107,6 +107,33 @@ def test_alpha_search_of_large_blocks_gives_the_array_it_gave_before():
     assert design.efficiency == pytest.approx(0.9933444259567389, rel=1e-12)
 
 
+def test_alpha_design_too_large_to_assess_is_refused_with_a_block_size(tmp_path, capsys):
+    """30,000 entries in blocks of 3: 20,000 blocks, an eigenproblem of order 20,000 (hours).
+
+    The smallest fitting block size is 10: 2 x 30000 / 10 = 6000 blocks, the largest order
+    assessed; 30000 / 9 is not whole.
+    """
+    out = tmp_path / "fb.csv"
+    entries = ",".join(f"E{i}" for i in range(30000))
+    assert_one_line_error(
+        [
+            "design",
+            "alpha",
+            "--treatments",
+            entries,
+            "--block-size",
+            "3",
+            "--replicates",
+            "2",
+            "-o",
+            str(out),
+        ],
+        capsys,
+        match=r"has 20,000 incomplete blocks; .* use blocks of 10 plots or more",
+        absent=[out],
+    )
+
+
 # ----------------------------------------------------------------- yields too small to analyse
 
 

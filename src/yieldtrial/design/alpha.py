@@ -297,6 +297,11 @@ _RANDOM_STARTS = 3
 #: :func:`_connected`); the first connected one is used, else ``i j mod s``.
 _EXTRA_STARTS = 20
 
+#: Largest matrix order (min(v, b)) of a design yieldtrial lays out: its efficiency factor
+#: takes an eigendecomposition of that order (6000: about 40 s and 0.5 GB on the
+#: development machine, growing as the cube; 20,000 would take hours).
+_LARGEST_ASSESSED = 6000
+
 #: Largest matrix order (min(v, b)) at which the starts' efficiencies are compared.
 _LARGEST_COMPARED = 1500
 
@@ -409,6 +414,22 @@ def alpha_generator(
             f"block size ({k}), with more than one block per replicate; {choice}."
         )
     s = v // k
+    order = min(v, r * s)
+    if order > _LARGEST_ASSESSED:
+        smallest = -(-r * v // _LARGEST_ASSESSED)  # blocks of at least this many plots fit
+        fitting = [d for d in range(max(smallest, 2), v) if v % d == 0]
+        hint = (
+            f"use blocks of {fitting[0]} plots or more (a divisor of {v}), or split the "
+            "entries into sets"
+            if fitting
+            else "split the entries into sets"
+        )
+        raise DataValidationError(
+            f"an alpha design of {v} entries in blocks of {k} with {r} replicates has "
+            f"{r * s:,} incomplete blocks; its efficiency factor is an eigenvalue problem of "
+            f"order {order:,} (at most {_LARGEST_ASSESSED:,}, about a minute), which would "
+            f"take hours: {hint}."
+        )
     if _is_prime(s) and k == s and r <= s:  # a square lattice: at the upper bound
         alpha = np.outer(np.arange(k), np.arange(r)) % s
         construction = "ij mod s"
