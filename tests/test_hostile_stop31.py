@@ -312,3 +312,14 @@ def test_design_never_replaces_a_filled_alpha_or_augmented_book(tmp_path, capsys
         match="already holds harvest data .* not even with --force",
         untouched=[tmp_path / "fb.csv"],
     )
+
+
+def test_design_alpha_prints_a_large_generator_by_its_corner():
+    """200 entries in blocks of 100, 50 replicates: a 100 x 50 array was one 10,000-number line."""
+    from yieldtrial.commands.design import _generator_text
+
+    generator = [[(i * j) % 2 for j in range(50)] for i in range(100)]
+    text = _generator_text(generator)
+    assert text.endswith("; ... (the first 12 x 12 of 100 x 50)")
+    assert text.count(";") == 12
+    assert _generator_text([[0, 0], [0, 1]]) == "0 0; 0 1"
