@@ -323,3 +323,39 @@ def test_design_alpha_prints_a_large_generator_by_its_corner():
     assert text.endswith("; ... (the first 12 x 12 of 100 x 50)")
     assert text.count(";") == 12
     assert _generator_text([[0, 0], [0, 1]]) == "0 0; 0 1"
+
+
+def _network_constant(tmp_path, constant_sites: tuple[str, ...]):
+    rows = [
+        f"{site},{b},{name},{5000 if site in constant_sites else 6000 + 300 * t + 50 * b * t}"
+        for site in ("S1", "S2", "S3")
+        for b in (1, 2, 3)
+        for t, name in enumerate(("CK", "A"))
+    ]
+    path = tmp_path / "net.csv"
+    path.write_text("site,block,treatment,yield_kg_ha\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def test_network_site_with_one_yield_copied_everywhere_is_failed(tmp_path, capsys):
+    """A site whose six yields are all 5000 was 'ok' with CV 0 % and MSE 0; it now fails."""
+    plots = _network_constant(tmp_path, ("S2",))
+    out = tmp_path / "net.json"
+    code, lines = run_cli(["network", str(plots), "--control", "CK", "-o", str(out)], capsys)
+    assert code == 0, lines
+    assert "(3 trials: failed 1, ok 2)" in lines[-1]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert "has the same value (5000) on all 6 observed plots" in json.dumps(report)
+
+
+def test_network_every_site_with_one_yield_copied_is_one_error_line(tmp_path, capsys):
+    """Every site constant: exit 1, one line, no summary written."""
+    plots = _network_constant(tmp_path, ("S1", "S2", "S3"))
+    out = tmp_path / "net.md"
+    assert_one_line_error(
+        ["network", str(plots), "--control", "CK", "-o", str(out)],
+        capsys,
+        match="no trial could be analysed.*same value \\(5000\\) on all 6 observed plots",
+        untouched=[plots],
+        absent=[out],
+    )

@@ -322,6 +322,17 @@ def run(
         k_obs = (t_obs > 0).sum(axis=1) if t_obs.ndim == 2 else t_obs
     problem |= k_all != k_obs
     problem |= k_obs < 2
+    # every observed yield one value (copied into every plot): no error variance; the fit
+    # reported CV 0 % and MSE 0 as a valid trial (the single-trial report refuses it)
+    usable = observed & ~coded.bad_row
+    used_trials, first = np.unique(trial[usable], return_index=True)
+    first_value = np.full(nt, np.nan)
+    first_value[used_trials] = coded.y[usable][first]
+    differing = np.bincount(
+        trial[usable], weights=coded.y[usable] != first_value[trial[usable]], minlength=nt
+    )
+    constant = (np.bincount(trial[usable], minlength=nt) >= 2) & (differing == 0)
+    problem |= constant
     if grid:
         b_all = np.full(nt, n_b_levels, dtype=np.int64)
     else:
@@ -489,11 +500,12 @@ def run(
     if use_refit and refit is not None:
         for i in unestimable:
             out.reason[i] = refit(int(i))
-    screen = _screen_reasons(coded, settings, failed, t_all, t_obs, ctrl, observed)
+    screen = _screen_reasons(coded, settings, failed, t_all, t_obs, ctrl, observed, constant)
     for j, i in enumerate(failed):
         out.status[i] = "failed"
         out.path[i] = "none"
-        out.reason[i] = refit(int(i)) if use_refit and refit is not None else screen[j]
+        alone = use_refit and refit is not None and not constant[i]
+        out.reason[i] = refit(int(i)) if alone and refit is not None else screen[j]
     done += failed.size
     if progress is not None and done < total:
         progress(total, total)
@@ -508,6 +520,7 @@ def _screen_reasons(
     t_obs: np.ndarray,
     ctrl: int,
     observed: np.ndarray,
+    constant: np.ndarray,
 ) -> list[str]:
     """Return the screen's reason for each failed trial (first problem found)."""
     if failed.size == 0:
@@ -547,6 +560,15 @@ def _screen_reasons(
             if s.control is not None and (ctrl < 0 or t_obs[i, ctrl] == 0):
                 reasons.append(f"control {s.control!r} is not among the treatments of this trial.")
                 continue
+        if constant[i]:
+            values = coded.y[(coded.trial == i) & observed]
+            reasons.append(
+                f"{s.response!r} has the same value ({values[0]:g}) on all {values.size} "
+                "observed plots: with no variation there is no error variance, so no standard "
+                "error or test; check that the yields were filled in (not one value copied "
+                "to every plot)."
+            )
+            continue
         reasons.append(
             "trial could not be analysed (treatments without plots, a single "
             "treatment, or no control plots)."
