@@ -1,8 +1,9 @@
 """Hostile inputs of the Stop 31 pass (issue 13): mixed-model and design paths, API chains.
 
 Each CLI case: the exit status, one line on stderr, no traceback, the inputs unchanged and
-no output file left behind (see ``hostile.py``).  The driver that found them ran 301 CLI
-cases and 71 API chains (CHANGELOG, "Stop 31 (hostile pass ...)").
+no output file left behind (see ``hostile.py``).  The driver that found them ran 340 CLI
+cases in-process, 7 as subprocesses and 71 API chains (CHANGELOG, "Stop 31 (hostile
+pass ...)").
 """
 
 from __future__ import annotations
