@@ -97,8 +97,19 @@ def _pick(
 
 
 def _mean_column(means: pd.DataFrame, given: str | None) -> str:
-    """Return the mean column of a means table: ``given``, a generic name or a yield column."""
+    """Return the mean column of a means table: ``given``, a generic name or a yield column.
+
+    Raises a TypeError naming the fix when ``means`` is not a table (a design fit or a
+    MeansModel, the object a notebook holds the step before ``FieldTrial.means()``).
+    """
     from yieldtrial.units import unit_from_yield_column
+
+    if not isinstance(means, pd.DataFrame):
+        raise TypeError(
+            "the means figures take a means table (a DataFrame: FieldTrial.means(), or "
+            "yieldtrial.stats.means_table(fit.means_model())); got "
+            f"{type(means).__name__}"
+        )
 
     yield_columns = [c for c in map(str, means.columns) if unit_from_yield_column(c)]
     column = _pick(means, given, (*_MEAN_COLUMNS, *yield_columns[:1]), "mean")

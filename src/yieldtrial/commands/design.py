@@ -224,10 +224,29 @@ def _field_map(book: Any, path: str, lang: str = "en") -> bytes:
     return buffer.getvalue()
 
 
+#: Rows and columns of an alpha generator printed in full; a larger one is shown by its
+#: corner (200 entries in blocks of 100 in 50 replicates printed 5000 numbers on one line).
+_GENERATOR_SHOWN = 12
+
+
+def _generator_text(generator: list[list[int]]) -> str:
+    """Return the generating array as ``row; row; ...``, a large one by its top-left corner."""
+    n_rows, n_cols = len(generator), len(generator[0]) if generator else 0
+    shown = _GENERATOR_SHOWN
+    rows = [
+        " ".join(str(v) for v in row[:shown]) + (" ..." if n_cols > shown else "")
+        for row in generator[:shown]
+    ]
+    text = "; ".join(rows) + ("; ..." if n_rows > shown else "")
+    if n_rows > shown or n_cols > shown:
+        text += f" (the first {min(n_rows, shown)} x {min(n_cols, shown)} of {n_rows} x {n_cols})"
+    return text
+
+
 def _describe(design: dict[str, Any]) -> None:
     """Print the generator and efficiency of an alpha design, the df of an augmented one."""
     if design["design"] == "alpha":
-        rows = "; ".join(" ".join(str(v) for v in row) for row in design["generator"])
+        rows = _generator_text(design["generator"])
         print(
             f"alpha design: {len(design['treatments'])} treatments, {design['replicates']} "
             f"replicates of {design['blocks_per_replicate']} blocks x {design['block_size']} "

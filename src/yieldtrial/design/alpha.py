@@ -170,6 +170,28 @@ def _concurrence_cost(alpha: np.ndarray, s: int) -> int:
     return total
 
 
+def _cell_costs(alpha: np.ndarray, s: int, i: int, j: int) -> np.ndarray:
+    """:func:`_concurrence_cost` of ``alpha`` with ``alpha[i, j]`` at each value ``0..s-1``.
+
+    Returned up to a constant (the pairs without row ``i`` and the squares of the other
+    replicates' counts), which is all a comparison between the values needs: for each other
+    row ``a``, the count of the difference ``(value - alpha[a, j]) mod s`` among the other
+    replicates rises by one, adding ``2 count + 1`` to the pair's sum of squares.  This costs
+    ``O(k (r + s))`` instead of the ``O(k^2 r)`` of the whole cost (a 200-entry design in
+    blocks of 100 took minutes per sweep).
+    """
+    k, r = alpha.shape
+    others = np.delete(np.arange(k), i)
+    diffs = (alpha[i] - alpha[others]) % s  # (k - 1) x r
+    diffs = np.delete(diffs, j, axis=1)
+    offsets = np.arange(len(others))[:, None] * s
+    hist = np.bincount((diffs + offsets).ravel(), minlength=len(others) * s)
+    hist = hist.reshape(len(others), s)
+    values = np.arange(s)
+    shifted = (values[None, :] - alpha[others, j][:, None]) % s  # (k - 1) x s
+    return 2 * np.take_along_axis(hist, shifted, axis=1).sum(axis=0)
+
+
 def _search(
     k: int,
     r: int,
@@ -181,27 +203,50 @@ def _search(
     """Coordinate search for an alpha array with few repeated concurrences.
 
     From ``start`` (by default ``i j mod s``), at most ``sweeps`` sweeps over the cells.
+    Each cell's values are compared by :func:`_cell_costs` (the change of
+    :func:`_concurrence_cost`, the same decisions at a fraction of the work).
     """
     alpha = (np.outer(np.arange(k), np.arange(r)) % s) if start is None else start.copy()
-    cost = _concurrence_cost(alpha, s)
     for _ in range(sweeps):
         improved = False
         cells = [(i, j) for i in range(1, k) for j in range(1, r)]
         for idx in rng.permutation(len(cells)):
             i, j = cells[int(idx)]
             current = alpha[i, j]
+            costs = _cell_costs(alpha, s, i, j)
             for value in rng.permutation(s):
                 if value == current:
                     continue
-                alpha[i, j] = value
-                trial = _concurrence_cost(alpha, s)
-                if trial < cost:
-                    cost, current, improved = trial, value, True
-                else:
-                    alpha[i, j] = current
+                if costs[value] < costs[current]:
+                    current, improved = value, True
+            alpha[i, j] = current
         if not improved:
             break
     return alpha
+
+
+def _connected(alpha: np.ndarray, s: int) -> bool:
+    """Tell whether every pair of treatments of the design of ``alpha`` can be compared.
+
+    The design is connected when the graph of treatments and blocks (a treatment joined to
+    each block it lies in) is one component; otherwise the treatment differences between
+    the components are not estimable (efficiency factor 0).  With ``s`` not prime a random
+    array can be disconnected: 3000 entries in blocks of 3 (``s = 1000``) whose differences
+    are all even split into the even and the odd treatments.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    k, r = alpha.shape
+    v = s * k
+    rows = np.arange(k)[:, None, None]
+    reps = np.arange(r)[None, :, None]
+    plots = np.arange(s)[None, None, :]
+    trt = (rows * s + (alpha[:, :, None] + plots) % s).ravel()
+    blk = v + np.broadcast_to(reps * s + plots, (k, r, s)).ravel()
+    graph = coo_matrix((np.ones(trt.size), (trt, blk)), shape=(v + r * s, v + r * s))
+    n_components, _ = connected_components(graph, directed=False)
+    return bool(n_components == 1)
 
 
 def _array_efficiency(alpha: np.ndarray, s: int) -> float:
@@ -221,10 +266,8 @@ def _array_efficiency(alpha: np.ndarray, s: int) -> float:
     if b < v:
         in_block = np.empty((v, r), dtype=int)  # each treatment's block in each replicate
         in_block[trt, np.broadcast_to(reps, (k, r, s)).ravel()] = blk
-        gram = np.zeros((b, b))
-        for p in range(r):
-            for q in range(r):
-                np.add.at(gram, (in_block[:, p], in_block[:, q]), 1.0)
+        pairs = (in_block[:, :, None] * b + in_block[:, None, :]).ravel()
+        gram = np.bincount(pairs, minlength=b * b).reshape(b, b).astype(float)
     else:
         incidence = np.zeros((v, b))
         incidence[trt, blk] = 1.0
@@ -249,6 +292,15 @@ _EFFICIENCY_SECONDS = 0.6
 #: efficiency search): with many blocks per replicate ``i j mod s`` links the blocks like a
 #: ring (600 entries in blocks of 6, 2 replicates: 0.33 against 0.67 from a random array).
 _RANDOM_STARTS = 3
+
+#: Further random arrays drawn when every random start is disconnected (see
+#: :func:`_connected`); the first connected one is used, else ``i j mod s``.
+_EXTRA_STARTS = 20
+
+#: Largest matrix order (min(v, b)) of a design yieldtrial lays out: its efficiency factor
+#: takes an eigendecomposition of that order (6000: about 40 s and 0.5 GB on the
+#: development machine, growing as the cube; 20,000 would take hours).
+_LARGEST_ASSESSED = 6000
 
 #: Largest matrix order (min(v, b)) at which the starts' efficiencies are compared.
 _LARGEST_COMPARED = 1500
@@ -362,6 +414,22 @@ def alpha_generator(
             f"block size ({k}), with more than one block per replicate; {choice}."
         )
     s = v // k
+    order = min(v, r * s)
+    if order > _LARGEST_ASSESSED:
+        smallest = -(-r * v // _LARGEST_ASSESSED)  # blocks of at least this many plots fit
+        fitting = [d for d in range(max(smallest, 2), v) if v % d == 0]
+        hint = (
+            f"use blocks of {fitting[0]} plots or more (a divisor of {v}), or split the "
+            "entries into sets"
+            if fitting
+            else "split the entries into sets"
+        )
+        raise DataValidationError(
+            f"an alpha design of {v} entries in blocks of {k} with {r} replicates has "
+            f"{r * s:,} incomplete blocks; its efficiency factor is an eigenvalue problem of "
+            f"order {order:,} (at most {_LARGEST_ASSESSED:,}, about a minute), which would "
+            f"take hours: {hint}."
+        )
     if _is_prime(s) and k == s and r <= s:  # a square lattice: at the upper bound
         alpha = np.outer(np.arange(k), np.arange(r)) % s
         construction = "ij mod s"
@@ -375,10 +443,22 @@ def alpha_generator(
             random = np.zeros((k, r), dtype=int)
             random[1:, 1:] = rng.integers(0, s, (k - 1, r - 1))
             starts.append((random, "random start"))
-        if min(s * k, s * r) <= _LARGEST_COMPARED:
-            start, construction = max(starts, key=lambda c: _array_efficiency(c[0], s))
-        else:  # too large to compare: a random start (near the bound for many blocks)
-            start, construction = starts[1]
+        # A random (or searched) array can be disconnected, efficiency 0: never start from
+        # one.  Too large to compare, a random start is used (near the bound for many blocks).
+        compared = min(s * k, s * r) <= _LARGEST_COMPARED
+        candidates = [c for c in (starts if compared else starts[1:]) if _connected(c[0], s)]
+        for _ in range(0 if candidates else _EXTRA_STARTS):
+            random = np.zeros((k, r), dtype=int)
+            random[1:, 1:] = rng.integers(0, s, (k - 1, r - 1))
+            if _connected(random, s):
+                candidates.append((random, "random start"))
+                break
+        if not candidates:  # i j mod s is connected (rows 0 and 1 differ by 1 in rep 1)
+            candidates = [(np.outer(np.arange(k), np.arange(r)) % s, "ij mod s")]
+        if compared:
+            start, construction = max(candidates, key=lambda c: _array_efficiency(c[0], s))
+        else:
+            start, construction = candidates[0]
         alpha, _ = _improve(start, s, rng)
         if not np.array_equal(alpha, start):
             construction = f"{construction}, efficiency search"

@@ -286,12 +286,35 @@ def check_computed_finite(values: pd.Series, data: pd.DataFrame, name: str) -> N
 #: (1e200 squared is infinity), while no real yield in any unit comes near. [kg/ha]
 MAX_ANALYSED_YIELD = 1e100
 
+#: Smallest non-zero yield the statistics take: squares of smaller values underflow (1e-300
+#: squared is 0), so every sum of squares is 0 and the trial looks like identical yields;
+#: no real yield in any unit comes near (0, a crop failure, is taken). [kg/ha]
+MIN_ANALYSED_YIELD = 1e-100
+
+
+def out_of_scale(values: np.ndarray) -> np.ndarray:
+    """Tell which yields no analysis can use: above 1e100 or non-zero below 1e-100 in size.
+
+    Parameters
+    ----------
+    values : ndarray
+        Yields (NaN, a missing plot, is not out of scale).
+
+    Returns
+    -------
+    ndarray of bool
+    """
+    size = np.abs(np.asarray(values, dtype=float))
+    with np.errstate(invalid="ignore"):
+        return (size > MAX_ANALYSED_YIELD) | ((size > 0) & (size < MIN_ANALYSED_YIELD))
+
 
 def check_analysable_scale(values: pd.Series, data: pd.DataFrame, name: str, unit: str) -> None:
-    """Refuse yields so large that the statistics would overflow (1e200 kg/ha).
+    """Refuse yields so large or small that the statistics would overflow or underflow.
 
     The standardized table still holds them (``standardize`` writes any finite number);
-    an analysis of them would print NaN and infinite sums of squares.
+    an analysis of 1e200 kg/ha would print NaN and infinite sums of squares, one of 1e-300
+    kg/ha sums of squares of 0 ("identical yields").
 
     Parameters
     ----------
@@ -307,11 +330,11 @@ def check_analysable_scale(values: pd.Series, data: pd.DataFrame, name: str, uni
     Raises
     ------
     DataValidationError
-        Naming the plots whose yield is above :data:`MAX_ANALYSED_YIELD`.
+        Naming the plots whose yield is above :data:`MAX_ANALYSED_YIELD`, or not zero and
+        below :data:`MIN_ANALYSED_YIELD`, in size.
     """
     array = np.abs(values.to_numpy(dtype=float, na_value=np.nan))
-    with np.errstate(invalid="ignore"):
-        bad = array > MAX_ANALYSED_YIELD
+    bad = out_of_scale(array)
     if not bad.any():
         return
     ids = data["plot_id"] if "plot_id" in data else None
@@ -319,10 +342,17 @@ def check_analysable_scale(values: pd.Series, data: pd.DataFrame, name: str, uni
         f"{_plot_label(ids, label, f'index {label!r}')} = {value:.3g} {unit}"
         for label, value in zip(values.index[bad], array[bad], strict=True)
     ]
+    if (array[bad] > MAX_ANALYSED_YIELD).any():
+        raise DataValidationError(
+            f"{name} of {list_items(items)} is far out of scale: no analysis can use it (its "
+            "square overflows the sums of squares to infinity). A mass, area or yield is "
+            "mistyped (e.g. 1e200): correct the value"
+        )
     raise DataValidationError(
-        f"{name} of {list_items(items)} is far out of scale: no analysis can use it (its "
-        "square overflows the sums of squares to infinity). A mass, area or yield is mistyped "
-        "(e.g. 1e200): correct the value"
+        f"{name} of {list_items(items)} is far out of scale: no real yield is this small "
+        f"(below {MIN_ANALYSED_YIELD:.0e} {unit}), and the squares of such values underflow "
+        "toward 0, so the sums of squares would be 0 or imprecise. A mass, area or yield is "
+        "mistyped (e.g. 1e-300): correct the value (a crop failure is 0)"
     )
 
 

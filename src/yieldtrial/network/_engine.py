@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialError
-from yieldtrial.io.validation import MAX_ANALYSED_YIELD
+from yieldtrial.io.validation import MAX_ANALYSED_YIELD, MIN_ANALYSED_YIELD, out_of_scale
 from yieldtrial.network._batch import (
     Output,
     Settings,
@@ -228,8 +228,8 @@ def code_frame(
     else:
         y = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         bad = (np.isnan(y) & ~raw.isna().to_numpy()) | np.isinf(y)
-    with np.errstate(invalid="ignore"):  # 1e200: its square overflows every sum of squares
-        bad |= np.abs(y) > MAX_ANALYSED_YIELD
+    # 1e200: its square overflows every sum of squares; 1e-300: it underflows to 0
+    bad |= out_of_scale(y)
     if block is not None:
         b_codes, b_labels = _factor_codes(data[block])
     else:
@@ -322,6 +322,17 @@ def run(
         k_obs = (t_obs > 0).sum(axis=1) if t_obs.ndim == 2 else t_obs
     problem |= k_all != k_obs
     problem |= k_obs < 2
+    # every observed yield one value (copied into every plot): no error variance; the fit
+    # reported CV 0 % and MSE 0 as a valid trial (the single-trial report refuses it)
+    usable = observed & ~coded.bad_row
+    used_trials, first = np.unique(trial[usable], return_index=True)
+    first_value = np.full(nt, np.nan)
+    first_value[used_trials] = coded.y[usable][first]
+    differing = np.bincount(
+        trial[usable], weights=coded.y[usable] != first_value[trial[usable]], minlength=nt
+    )
+    constant = (np.bincount(trial[usable], minlength=nt) >= 2) & (differing == 0)
+    problem |= constant
     if grid:
         b_all = np.full(nt, n_b_levels, dtype=np.int64)
     else:
@@ -489,11 +500,12 @@ def run(
     if use_refit and refit is not None:
         for i in unestimable:
             out.reason[i] = refit(int(i))
-    screen = _screen_reasons(coded, settings, failed, t_all, t_obs, ctrl, observed)
+    screen = _screen_reasons(coded, settings, failed, t_all, t_obs, ctrl, observed, constant)
     for j, i in enumerate(failed):
         out.status[i] = "failed"
         out.path[i] = "none"
-        out.reason[i] = refit(int(i)) if use_refit and refit is not None else screen[j]
+        alone = use_refit and refit is not None and not constant[i]
+        out.reason[i] = refit(int(i)) if alone and refit is not None else screen[j]
     done += failed.size
     if progress is not None and done < total:
         progress(total, total)
@@ -508,6 +520,7 @@ def _screen_reasons(
     t_obs: np.ndarray,
     ctrl: int,
     observed: np.ndarray,
+    constant: np.ndarray,
 ) -> list[str]:
     """Return the screen's reason for each failed trial (first problem found)."""
     if failed.size == 0:
@@ -525,7 +538,8 @@ def _screen_reasons(
             row = coded.row_labels[first_bad[i]]
             reasons.append(
                 f"row {row!r}: non-numeric, infinite or far out of scale (above "
-                f"{MAX_ANALYSED_YIELD:.0e}) {s.response!r}, or a blank "
+                f"{MAX_ANALYSED_YIELD:.0e}, or not 0 and below {MIN_ANALYSED_YIELD:.0e}) "
+                f"{s.response!r}, or a blank "
                 f"{s.treatment!r}{'' if s.block is None else ' or ' + repr(s.block)} label; "
                 "fix or blank the value (a blank response is a missing plot)."
             )
@@ -546,6 +560,15 @@ def _screen_reasons(
             if s.control is not None and (ctrl < 0 or t_obs[i, ctrl] == 0):
                 reasons.append(f"control {s.control!r} is not among the treatments of this trial.")
                 continue
+        if constant[i]:
+            values = coded.y[(coded.trial == i) & observed]
+            reasons.append(
+                f"{s.response!r} has the same value ({values[0]:g}) on all {values.size} "
+                "observed plots: with no variation there is no error variance, so no standard "
+                "error or test; check that the yields were filled in (not one value copied "
+                "to every plot)."
+            )
+            continue
         reasons.append(
             "trial could not be analysed (treatments without plots, a single "
             "treatment, or no control plots)."
@@ -681,14 +704,17 @@ def failure_reason(
     from yieldtrial.stats.model import fit
 
     values = pd.to_numeric(trial_frame[response], errors="coerce").abs()
-    with np.errstate(invalid="ignore"):
-        huge = values > MAX_ANALYSED_YIELD
-    if huge.any():  # fitting it would overflow (and warn) before saying why
-        row = huge.index[np.flatnonzero(huge.to_numpy())[0]]
+    scale = out_of_scale(values.to_numpy(dtype=float, na_value=np.nan))
+    if scale.any():  # fitting it would overflow (and warn) before saying why
+        row = values.index[np.flatnonzero(scale)[0]]
+        why = (
+            f"above {MAX_ANALYSED_YIELD:.0e}: its square overflows the sums of squares"
+            if values.loc[row] > MAX_ANALYSED_YIELD
+            else f"not 0 and below {MIN_ANALYSED_YIELD:.0e}: its square underflows to 0"
+        )
         return (
             f"row {row!r}: {response!r} = {trial_frame[response].loc[row]!r} is far out of scale "
-            f"(above {MAX_ANALYSED_YIELD:.0e}: its square overflows the sums of squares); "
-            "correct the value."
+            f"({why}); correct the value."
         )
     try:
         res = fit(trial_frame, response=response, treatment=treatment, block=block, design=design)

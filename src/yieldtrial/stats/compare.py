@@ -66,7 +66,7 @@ from yieldtrial.stats.inference import (
     UNREPLICATED_TARGET_DIFFERENCE_PCT as UNREPLICATED_TARGET_DIFFERENCE_PCT,
 )
 from yieldtrial.stats.model import fit_means_model
-from yieldtrial.stats.results import MeansModel
+from yieldtrial.stats.results import MeansModel, require_means_model
 
 __all__ = [
     "CONTROL_METHODS",
@@ -751,6 +751,7 @@ def compare_means_to_control(
             A               4.0             4.0
             B              12.0            12.0
     """
+    require_means_model(mm, "compare_means_to_control")
     _check_choice("method", method, CONTROL_METHODS)
     _check_choice("alternative", alternative, ALTERNATIVES)
     _check_level(confidence, "confidence")
@@ -1048,6 +1049,7 @@ def pairwise_means(
          a      c    True
          b      c    True
     """
+    require_means_model(mm, "pairwise_means")
     _check_choice("method", method, PAIRWISE_METHODS)
     check_alpha(alpha)  # the one rule of every entry point
     k = len(mm.levels)

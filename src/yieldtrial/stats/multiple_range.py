@@ -57,7 +57,7 @@ from yieldtrial.stats._pair_scan import (
     scan_pairs,
     shown_levels,
 )
-from yieldtrial.stats.results import MeansModel, Provenance
+from yieldtrial.stats.results import MeansModel, Provenance, require_means_model
 
 __all__ = [
     "MEAN_SEPARATION_TESTS",
@@ -338,6 +338,7 @@ def mean_separation(mm: MeansModel, *, test: str = "duncan", alpha: float = 0.05
         Unknown test, alpha outside (0, 1), fewer than two means, non-positive df
         or a singular covariance (a difference with zero standard error).
     """
+    require_means_model(mm, "mean_separation")
     key = _check_test(test)
     alpha = check_alpha(alpha)
     comparisons, significant, order, crit_single, q_by_span, sed = _pairs(
@@ -580,6 +581,7 @@ def duncan(mm: MeansModel, *, alpha: float = 0.05) -> MeanSeparation:
     >>> duncan(mm).letters
     {'oo': 'a', 'ff': 'a', 'cc': 'b', 'fc': 'c'}
     """
+    require_means_model(mm, "duncan")
     return mean_separation(mm, test="duncan", alpha=alpha)
 
 
@@ -597,6 +599,7 @@ def snk(mm: MeansModel, *, alpha: float = 0.05) -> MeanSeparation:
     -------
     MeanSeparation
     """
+    require_means_model(mm, "snk")
     return mean_separation(mm, test="snk", alpha=alpha)
 
 
@@ -615,6 +618,7 @@ def scheffe(mm: MeansModel, *, alpha: float = 0.05) -> MeanSeparation:
     MeanSeparation
         ``least_significant`` = ``sqrt((k - 1) F_alpha(k - 1, df)) * SED``.
     """
+    require_means_model(mm, "scheffe")
     return mean_separation(mm, test="scheffe", alpha=alpha)
 
 
@@ -655,6 +659,7 @@ def two_level_letters(
         ``LETTERS_ALL_MAX`` (500) levels the display is summarised (see
         :func:`summarised_letters`): ``attrs["letters_summary"]``.
     """
+    require_means_model(mm, "two_level_letters")
     lo = check_alpha(alpha_lower, "alpha_lower")
     hi = check_alpha(alpha_upper, "alpha_upper")
     if not hi < lo:
@@ -735,6 +740,7 @@ def add_two_level_letters(
     >>> add_two_level_letters(table, mm).values.tolist()
     [['oo', 'a', 'A'], ['ff', 'a', 'A'], ['cc', 'b', 'AB'], ['fc', 'c', 'B']]
     """
+    require_means_model(mm, "add_two_level_letters")
     if level_column not in table.columns:
         raise DataValidationError(
             f"the means table has no {level_column!r} column; columns: "

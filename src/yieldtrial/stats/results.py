@@ -24,7 +24,7 @@ from yieldtrial.stats._covariance import (
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["MeansModel", "Provenance"]
+__all__ = ["MeansModel", "Provenance", "require_means_model"]
 
 
 def _version() -> str:
@@ -356,3 +356,53 @@ class MeansModel:
             df_error=self.df,
             **extra,
         )
+
+
+def require_means_model(mm: Any, caller: str) -> None:
+    """Refuse an argument that is not a :class:`MeansModel`, saying how to get one.
+
+    The comparison and letter functions take the LS-means of a design model; a notebook
+    user easily passes the fit the step before returned (``mixed_model(...)``,
+    ``FieldTrial.anova()``, ``fit(...)``) or a table, which failed deep inside with
+    ``AttributeError: 'MixedModelFit' object has no attribute 'df'``.
+
+    Parameters
+    ----------
+    mm : object
+        The argument given.
+    caller : str
+        The public function's name, for the message.
+
+    Raises
+    ------
+    TypeError
+        When ``mm`` is not a MeansModel.
+    """
+    if isinstance(mm, MeansModel):
+        return
+    name = type(mm).__name__
+    method = getattr(mm, "means_model", None)
+    if callable(method):
+        import inspect
+
+        required = [
+            p.name
+            for p in inspect.signature(method).parameters.values()
+            if p.default is inspect.Parameter.empty and p.kind is not p.VAR_KEYWORD
+        ]
+        if required or getattr(mm, "two_factor", False) is True:
+            how = (
+                f"pass the LS-means of one factor, {caller}(result.means_model(kind), ...) "
+                "(kind names the factor or stratum, e.g. 'whole_plot')"
+            )
+        else:
+            how = f"pass its LS-means, {caller}(result.means_model(), ...)"
+    else:
+        how = (
+            "build one with yieldtrial.stats.fit(data, response=..., treatment=..., "
+            "design=...).means_model() or FieldTrial.means_model()"
+        )
+    raise TypeError(
+        f"{caller}() takes a MeansModel (LS-means with their covariance and error df); got "
+        f"{name}: {how}"
+    )

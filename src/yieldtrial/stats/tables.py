@@ -29,7 +29,7 @@ from yieldtrial.stats.inference import (
 from yieldtrial.stats.letters import NA_LETTER, compact_letters
 from yieldtrial.stats.model import fit_means_model
 from yieldtrial.stats.multiple_range import LETTERS_ALL_MAX, summarised_letters
-from yieldtrial.stats.results import MeansModel
+from yieldtrial.stats.results import MeansModel, require_means_model
 
 __all__ = ["LETTER_METHODS", "means", "means_table"]
 
@@ -135,6 +135,7 @@ def means_table(
           CK1             0.0                   11.111111
           CK2           -10.0                    0.000000
     """
+    require_means_model(mm, "means_table")
     from yieldtrial.stats._univariate import t_isf
 
     if letters not in LETTER_METHODS:
