@@ -441,6 +441,7 @@ def plot_yields(
     ylabel: str | None = None,
     title: str | None = None,
     ax: Axes | None = None,
+    join_blocks: bool = True,
 ) -> Axes:
     """Plot yields by treatment, one marker per plot, marker style by block.
 
@@ -464,6 +465,10 @@ def plot_yields(
         ``yield_kg_mu``, else the column name) and title.
     ax : Axes, optional
         Where to draw; a new figure when omitted.
+    join_blocks : bool, default True
+        Join the points of one block by a line.  False draws the markers alone (an
+        augmented design, whose entries have one plot each: a block's line would zigzag
+        across entries of other blocks and show nothing).
 
     Returns
     -------
@@ -493,7 +498,7 @@ def plot_yields(
                 group["_x"].to_numpy(dtype=float),
                 group[response].to_numpy(dtype=float),
                 marker=markers[i % len(markers)],
-                linestyle="-",
+                linestyle="-" if join_blocks else "none",
                 linewidth=0.6,
                 alpha=0.8,
                 label=str(name),
