@@ -235,3 +235,25 @@ def test_split_plot_yields_figure_keeps_block_lines(tmp_path: Path) -> None:
     figure = _figure(_split_plot_missing(tmp_path), "en", "yields")
     assert figure.caption == "Plot yields by treatment; lines join the plots of one block."
     assert {line.get_linestyle() for line in figure.draw().lines} == {"-"}
+
+
+# --- alpha-lattice: the residual map marks the positions of deleted rows -----------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "Field map of residuals at the plots' row and column positions. Grey: positions "
+               "without a plot in the table (2)."),
+        ("zh", "田间小区残差分布图（按行列位置）。灰色格为小区表中无记录的位置（2 个）。"),
+    ],
+)  # fmt: skip
+def test_alpha_residual_map_caption_names_positions_without_plot(
+    tmp_path: Path, lang: str, words: str
+) -> None:
+    assert _figure(_alpha(tmp_path), lang, "field").caption == words
+
+
+def test_complete_residual_map_caption_has_no_grey_note(tmp_path: Path) -> None:
+    caption = _figure(_augmented(tmp_path), "en", "field").caption
+    assert "Grey" not in caption
