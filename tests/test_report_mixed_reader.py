@@ -257,3 +257,36 @@ def test_alpha_residual_map_caption_names_positions_without_plot(
 def test_complete_residual_map_caption_has_no_grey_note(tmp_path: Path) -> None:
     caption = _figure(_augmented(tmp_path), "en", "field").caption
     assert "Grey" not in caption
+
+
+# --- ranges and areas print every value with the same decimals ---------------------------
+
+
+def _ranges(tmp_path: Path) -> Path:
+    """An RCBD whose moisture spans 14.6-22.0 % and whose areas are 11.8, 12.0 and 12.2 m²."""
+    book = _fill(design.rcbd(["CK", "T1", "T2"], blocks=3, seed=2), 8)
+    book["moisture_pct"] = [14.6, 22.0, 18.3, 15.0, 16.2, 17.0, 19.9, 20.4, 21.1]
+    book["harvested_area_m2"] = [11.8, 12.0, 12.2] * 3
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ncontrol = "CK"\n', encoding="utf-8"
+    )
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", ["Harvest moisture ranged from 14.6 % to 22.0 %.", "(here M = 14.6–22.0 %)",
+                "11.8 m², 12.0 m², 12.2 m²"]),
+        ("zh", ["收获时籽粒含水量 14.6%～22.0%。", "（本试验 M = 14.6–22.0%）",
+                "11.8 m²、12.0 m²、12.2 m²"]),
+    ],
+)  # fmt: skip
+def test_moisture_range_and_areas_keep_their_decimals(
+    tmp_path: Path, lang: str, expected: list[str]
+) -> None:
+    md = str(_report(_ranges(tmp_path), lang).to_markdown())
+    for text in expected:
+        assert text in md, text
+    assert "–22 %" not in md and "～22%" not in md and " 12 m²" not in md

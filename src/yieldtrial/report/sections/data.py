@@ -21,7 +21,13 @@ from yieldtrial.report._format import (
     string_keys,
     yield_digits,
 )
-from yieldtrial.report._harvest import decimals, input_unit_columns, is_ear_harvest, unit_name
+from yieldtrial.report._harvest import (
+    decimals,
+    input_unit_columns,
+    is_ear_harvest,
+    range_ends,
+    unit_name,
+)
 from yieldtrial.report.context import ReportContext, plot_listing_limits
 from yieldtrial.report.entries import summarise_table, where_text
 from yieldtrial.report.i18n import full_stop, t, translate_message
@@ -220,13 +226,13 @@ def quality_section(ctx: ReportContext) -> Section:
     if "moisture_pct" in ctx.used.columns:
         m = ctx.used["moisture_pct"].to_numpy(dtype=float)
         m = m[np.isfinite(m)]
-        if m.size:
-            if m.min() == m.max():
-                blocks.append(Paragraph(t("quality.moisture_single", lang, value=f"{m.min():g}")))
+        ends = range_ends(m)  # both ends with the same decimals: 14.6 % to 22.0 %
+        if ends is not None:
+            low, high = ends
+            if low == high:
+                blocks.append(Paragraph(t("quality.moisture_single", lang, value=low)))
             else:
-                blocks.append(
-                    Paragraph(t("quality.moisture", lang, low=f"{m.min():g}", high=f"{m.max():g}"))
-                )
+                blocks.append(Paragraph(t("quality.moisture", lang, low=low, high=high)))
             ctx.results["moisture_range_pct"] = [float(m.min()), float(m.max())]
     blocks.extend(_status_paragraphs(ctx))
     if ctx.diag is not None and ctx.diag.stratum_fit is not None:

@@ -13,9 +13,11 @@ from yieldtrial.errors import DataValidationError
 from yieldtrial.report._format import attr_or, design_label, join_list, string_keys
 from yieldtrial.report._harvest import (
     conversion_note,
+    decimals,
     input_unit_columns,
     input_units_note,
     unit_name,
+    value_range,
     yield_formula,
 )
 from yieldtrial.report.context import ReportContext
@@ -128,8 +130,11 @@ def _area_text(ctx: ReportContext) -> str:
     given = [(col, unit) for col, quantity, unit in input_unit_columns(used) if quantity == "area"]
     pairs = used[["harvested_area_m2"] + [col for col, _ in given[:1]]].astype(float)
     texts = []
-    for values in _distinct_rows(np.round(pairs.to_numpy(), 6)):
-        text = f"{round(values[0], 2):g} m²"
+    distinct = _distinct_rows(np.round(pairs.to_numpy(), 6))
+    # one number of decimals for every area listed: 11.8 m², 12.0 m², 12.2 m² (not 12 m²)
+    digits = decimals([values[0] for values in distinct], 0, 2)
+    for values in distinct:
+        text = f"{values[0]:.{digits}f} m²"
         if given:
             unit = unit_name(given[0][1], lang)
             text = (
@@ -399,12 +404,9 @@ def _moisture_here(ctx: ReportContext) -> str:
     """Sentence defining Y and M with this trial's harvest moisture (empty without it)."""
     if "moisture_pct" not in ctx.used.columns:
         return ""
-    values = ctx.used["moisture_pct"].to_numpy(dtype=float)
-    values = values[np.isfinite(values)]
-    if values.size == 0:
+    span = value_range(ctx.used["moisture_pct"])  # one number of decimals: 14.6–22.0
+    if span is None:
         return ""
-    low, high = float(values.min()), float(values.max())
-    span = f"{low:g}" if low == high else f"{low:g}–{high:g}"
     gap = "" if ctx.s.lang == "zh" else " "
     return gap + t("methods.moisture_here", ctx.s.lang, moisture=span)
 
