@@ -290,3 +290,28 @@ def test_moisture_range_and_areas_keep_their_decimals(
     for text in expected:
         assert text in md, text
     assert "–22 %" not in md and "～22%" not in md and " 12 m²" not in md
+
+
+# --- augmented: the conclusions and summary state the F tests of Federer's ANOVA ---------
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", ["Treatments (eliminating blocks): ", "Entries: ", "Entries vs checks: "]),
+        ("zh", ["处理（校正区组）：", "材料间：", "材料与对照间："]),
+    ],
+)
+def test_augmented_conclusions_state_the_f_tests(
+    tmp_path: Path, lang: str, expected: list[str]
+) -> None:
+    report = _report(_augmented(tmp_path), lang)
+    section = next(s for s in report.sections if s.key == "conclusions")
+    items = [item for b in section.blocks for item in getattr(b, "items", [])]
+    test = {"en": "(F test against error, P = ", "zh": "（以误差作 F 检验，P = "}[lang]
+    verdicts = [item for item in items if test in item]
+    assert len(verdicts) == 3
+    assert all(v.startswith(e) for v, e in zip(verdicts, expected, strict=True)), verdicts
+    summary = next(s for s in report.sections if s.key == "summary").blocks[0].text
+    assert all(v in summary for v in verdicts)  # the summary repeats them, in order
+    assert summary.index(verdicts[-1]) < summary.index("Dunnett")
