@@ -259,6 +259,26 @@ def test_complete_residual_map_caption_has_no_grey_note(tmp_path: Path) -> None:
     assert "Grey" not in caption
 
 
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Field map of residuals at the plots' row and column positions. The entries' "
+               "residuals are 0 by construction: each entry has one plot, which its adjusted "
+               "mean fits exactly."),
+        ("zh", "田间小区残差分布图（按行列位置）。参试材料每个仅一个小区，其校正均值恰好等于该"
+               "小区产量，残差必为 0。"),
+    ],
+)  # fmt: skip
+def test_augmented_residual_map_says_entries_residuals_are_zero(
+    tmp_path: Path, lang: str, expected: str
+) -> None:
+    assert _figure(_augmented(tmp_path), lang, "field").caption == expected
+
+
+def test_alpha_residual_map_has_no_entries_note(tmp_path: Path) -> None:
+    assert "by construction" not in _figure(_alpha(tmp_path), "en", "field").caption
+
+
 # --- ranges and areas print every value with the same decimals ---------------------------
 
 

@@ -309,6 +309,10 @@ def figures_section(ctx: ReportContext) -> Section:
             space = "" if lang == "zh" else " "
             items = join_list([str(p) for p in lost["plot_id"]], lang)
             caption += space + t("fig.field_missing", lang, items=items)
+        if value == "residual" and str(s.design) == "augmented":
+            # the entries' cells read "0" in white, like a plot the model fits perfectly
+            space = "" if lang == "zh" else " "
+            caption += space + t("fig.field_augmented_zero", lang)
         spots = data[["row", "column"]].apply(pd.to_numeric, errors="coerce")
         spans = spots.max() - spots.min() + 1
         empty = int(spans["row"] * spans["column"]) - len(data)
