@@ -280,9 +280,7 @@ def test_plot_field_draws_a_position_without_plot_grey_not_hatched() -> None:
     from matplotlib.colors import to_hex
 
     # a 2 x 2 grid whose plot at row 2, column 1 has no row; row 1, column 2 has no value
-    plots = pd.DataFrame(
-        {"row": [1, 1, 2], "column": [1, 2, 2], "residual": [-10.0, np.nan, 10.0]}
-    )
+    plots = pd.DataFrame({"row": [1, 1, 2], "column": [1, 2, 2], "residual": [-10.0, np.nan, 10.0]})
     ax = plot_field(plots, value="residual", label=None)
     cells = {(p.get_x() + 0.5, p.get_y() + 0.5): p for p in ax.patches}
     assert set(cells) == {(0.0, 1.0), (1.0, 0.0)}  # (x = column - 1, y = row - 1)

@@ -221,9 +221,7 @@ def _figure(folder: Path, lang: str, key: str) -> Any:
         ("zh", "各处理小区产量；标记形状表示区组（参试材料每个仅一个小区）。"),
     ],
 )
-def test_augmented_yields_figure_has_markers_only(
-    tmp_path: Path, lang: str, caption: str
-) -> None:
+def test_augmented_yields_figure_has_markers_only(tmp_path: Path, lang: str, caption: str) -> None:
     figure = _figure(_augmented(tmp_path), lang, "yields")
     assert figure.caption == caption
     ax = figure.draw()
@@ -283,7 +281,7 @@ def test_alpha_residual_map_has_no_entries_note(tmp_path: Path) -> None:
 
 
 def _ranges(tmp_path: Path) -> Path:
-    """An RCBD whose moisture spans 14.6-22.0 % and whose areas are 11.8, 12.0 and 12.2 m²."""
+    """Write an RCBD with moisture 14.6-22.0 % and areas 11.8, 12.0 and 12.2 m², and its toml."""
     book = _fill(design.rcbd(["CK", "T1", "T2"], blocks=3, seed=2), 8)
     book["moisture_pct"] = [14.6, 22.0, 18.3, 15.0, 16.2, 17.0, 19.9, 20.4, 21.1]
     book["harvested_area_m2"] = [11.8, 12.0, 12.2] * 3
