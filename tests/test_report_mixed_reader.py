@@ -333,3 +333,35 @@ def test_augmented_conclusions_state_the_f_tests(
     summary = next(s for s in report.sections if s.key == "summary").blocks[0].text
     assert all(v in summary for v in verdicts)  # the summary repeats them, in order
     assert summary.index(verdicts[-1]) < summary.index("Dunnett")
+
+
+# --- warnings shown as bullets read as sentences -----------------------------------------
+
+
+def test_split_plot_warning_bullet_starts_with_a_capital(tmp_path: Path) -> None:
+    report = _report(_split_plot_missing(tmp_path), "en")
+    section = next(s for s in report.sections if s.key == "quality")
+    bullets = [item for b in section.blocks if b.type == "bullets" for item in b.items]
+    (warning,) = [item for item in bullets if "stratum" in item]
+    assert warning.startswith("Not checked: the Error a stratum (whole plots, ")
+
+
+# --- alpha-lattice: the English formula's block is the replicate -------------------------
+
+
+def test_alpha_methods_gloss_block_as_replicate(tmp_path: Path) -> None:
+    folder = _alpha(tmp_path)
+    en = str(_report(folder, "en").to_markdown())
+    assert "(1 | block:incomplete\\_block)" in en
+    assert (
+        "In the formula, block is the replicate and incomplete\\_block the incomplete block "
+        "within it." in en
+    )
+    zh = str(_report(folder, "zh").to_markdown())
+    assert "产量 \\~ 重复 + 处理 + (1 | 重复:不完全区组)" in zh  # translated: no gloss needed
+    assert "block" not in zh.split("## 方法")[1].split("## 数据质量")[0]
+
+
+def test_split_plot_methods_have_no_replicate_gloss(tmp_path: Path) -> None:
+    en = str(_report(_split_plot_missing(tmp_path), "en").to_markdown())
+    assert "block is the replicate" not in en

@@ -30,7 +30,7 @@ from yieldtrial.report._harvest import (
 )
 from yieldtrial.report.context import ReportContext, plot_listing_limits
 from yieldtrial.report.entries import summarise_table, where_text
-from yieldtrial.report.i18n import full_stop, t, translate_message
+from yieldtrial.report.i18n import capitalized, full_stop, t, translate_message
 from yieldtrial.report.model import (
     Bullets,
     Column,
@@ -305,7 +305,9 @@ def quality_section(ctx: ReportContext) -> Section:
     if shown:  # library messages are English: translate the known ones
         colon = ":" if lang == "en" else "："
         blocks.append(Paragraph(t("quality.warnings", lang) + colon, "warning"))
-        blocks.append(Bullets([full_stop(translate_message(w, lang)) for w in shown], "warning"))
+        blocks.append(
+            Bullets([capitalized(full_stop(translate_message(w, lang))) for w in shown], "warning")
+        )
     return Section("quality", t("section.quality", lang), blocks)
 
 

@@ -207,6 +207,7 @@ def methods_section(ctx: ReportContext) -> Section:
                     conf=f"{100 * (1 - s.alpha):g}",
                 )
                 + _formula_factors(str(ctx.anova.provenance.model), lang)
+                + _formula_replicates(str(ctx.anova.provenance.model), lang, s.resolvable)
                 + _model_sentence(ctx, lang)
                 + _dunnett_accuracy(ctx, lang)
             )
@@ -324,6 +325,31 @@ def _formula_factors(formula: str, lang: str) -> str:
     if lang == "zh" or not set(DEFAULT_FACTORS_EN) <= terms:
         return ""
     return " " + t("methods.formula_factors", lang)
+
+
+def _formula_replicates(formula: str, lang: str, resolvable: bool) -> str:
+    """Say that an English formula's ``block`` is the replicate of a resolvable design.
+
+    Everywhere else the report calls those blocks replicates (Chinese formulas say 重复);
+    an alpha-lattice's ``block + treatment + (1 | block:incomplete_block)`` read as if its
+    incomplete blocks were nested in other blocks.
+
+    Examples
+    --------
+    >>> _formula_replicates("y ~ block + treatment + (1 | block:incomplete_block)", "en", True)
+    ' In the formula, block is the replicate and incomplete_block the incomplete block within it.'
+    >>> _formula_replicates("y ~ block + treatment", "en", False)
+    ''
+    """
+    terms = set(re.findall(r"\w+", formula.split("~", 1)[-1]))
+    if lang == "zh" or not resolvable or "block" not in terms:
+        return ""
+    key = "methods.formula_replicate"
+    if "incomplete_block" in terms:
+        key += "_alpha"
+    elif {"row", "column"} <= terms:
+        key += "_row_column"
+    return " " + t(key, lang)
 
 
 #: Largest comparison family whose members the methods name one by one.
