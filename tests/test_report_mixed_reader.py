@@ -365,3 +365,24 @@ def test_alpha_methods_gloss_block_as_replicate(tmp_path: Path) -> None:
 def test_split_plot_methods_have_no_replicate_gloss(tmp_path: Path) -> None:
     en = str(_report(_split_plot_missing(tmp_path), "en").to_markdown())
     assert "block is the replicate" not in en
+
+
+# --- split plot analysed by REML: the SED table has no constant "tested against" column --
+
+
+@pytest.mark.parametrize(
+    ("lang", "caption"),
+    [
+        ("en", "Standard errors of a difference (SED from the REML fit, root mean square over "
+               "the pairs) and LSD for each kind of comparison; df are the smallest Satterthwaite "
+               "df of the pairs."),
+        ("zh", "各类比较的差数标准误（SED，REML 估计，各对比较的均方根）与 LSD；自由度取各对比较 "
+               "Satterthwaite 自由度的最小值。"),
+    ],
+)  # fmt: skip
+def test_reml_sed_table_names_its_fit_in_the_caption(
+    tmp_path: Path, lang: str, caption: str
+) -> None:
+    table = _table(_report(_split_plot_missing(tmp_path), lang), "sed")
+    assert table.caption == caption
+    assert [c.key for c in table.columns] == ["comparison", "sed", "df", "lsd"]

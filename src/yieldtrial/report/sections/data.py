@@ -238,7 +238,11 @@ def quality_section(ctx: ReportContext) -> Section:
     if ctx.diag is not None and ctx.diag.stratum_fit is not None:
         # a split/strip plot with missing plots: checked on the least-squares stratum fit
         blocks.append(Paragraph(_stratum_fit_text(ctx), "note"))
-    elif ctx.diag is not None and hasattr(ctx.anova, "variance_components"):
+    elif (
+        ctx.diag is not None
+        and hasattr(ctx.anova, "variance_components")
+        and s.design not in ("split_plot", "strip_plot", "factorial")  # strata, not intra-block
+    ):
         # a mixed model (REML): checked on its intra-block model, whose CV differs from the
         # ANOVA section's (REML residual variance): say which is which
         blocks.append(Paragraph(_intra_block_text(ctx), "note"))
