@@ -359,7 +359,7 @@ def test_report_maize_ears_zh_states_shelling(tmp_path: Path) -> None:
     assert main([*argv, "--lang", "zh", "--no-figures", "-o", str(out)]) == 0
     md = out.read_text(encoding="utf-8")
     assert "W × P ÷ 100 × (100 − M) ÷ (100 − 14) ÷ S × 10000" in md  # maize 14 %
-    assert "P 为出籽率（籽粒重 ÷ 鲜穗重，本试验 82–85.7%）" in md  # range of the 出籽率 column
+    assert "P 为出籽率（籽粒重 ÷ 鲜穗重，本试验 82.0–85.7%）" in md  # range of the 出籽率 column
     assert "| 鲜穗重（kg） | 含水量（%） | 出籽率（%） |" in md
     assert "杂质率" not in md
     # plot 101: 18.48 kg ears x 85.1 % x (100 - 26.4)/86 / 20 m2 x 10000 / 15 = 448.63 kg/mu

@@ -810,11 +810,11 @@ def test_ear_harvest_formula_names_shelling(ear_reports: dict[str, Any]) -> None
     # maize standard 14 % (cn-yield-test); shelling range of the plots 82.0-85.2 %
     assert "Plot yield (kg/ha) = W x P/100 x (100 - M)/(100 - 14) / S x 10000" in text
     assert "W is the fresh ear mass (kg)" in text
-    assert "P the shelling percentage, grain mass / ear mass (here 82–85.2 %)" in text
+    assert "P the shelling percentage, grain mass / ear mass (here 82.0–85.2 %)" in text
     assert "impurity" not in text.lower() and "1 mu" not in text  # kg/ha: no mu note
     zh = _methods_text(ear_reports["zh"])
     assert "W × P ÷ 100 × (100 − M) ÷ (100 − 14) ÷ S × 10000" in zh
-    assert "W 为鲜穗重（kg）" in zh and "P 为出籽率（籽粒重 ÷ 鲜穗重，本试验 82–85.2%）" in zh
+    assert "W 为鲜穗重（kg）" in zh and "P 为出籽率（籽粒重 ÷ 鲜穗重，本试验 82.0–85.2%）" in zh
     assert "杂质率" not in zh
     assert "1 亩 = 10000/15 ≈ 666.67 m²，15 亩 = 1 公顷" in zh  # zh default unit kg/mu
 
@@ -855,8 +855,8 @@ def test_rice_formula_has_impurity_and_empty_grain() -> None:
     text = _methods_text(report)
     std = f"{trial.standard_moisture_pct:g}"
     assert f"W x (1 - I/100) x (1 - E/100) x (100 - M)/(100 - {std}) / S" in text
-    assert "I the impurity (here 1–2 %)" in text
-    assert "E the empty and shrivelled grain (here 3–4.5 %)" in text
+    assert "I the impurity (here 1.0–2.0 %)" in text
+    assert "E the empty and shrivelled grain (here 3.0–4.5 %)" in text
     assert "W is the fresh grain mass (kg)" in text and "P/100" not in text
     labels = {c.key: c.label for c in _table(report.section("plots"), "plots").columns}
     assert labels["empty_grain_pct"] == "Empty grain (%)" and labels["impurity_pct"] == (

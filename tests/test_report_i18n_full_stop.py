@@ -57,7 +57,8 @@ def test_quality_warnings_end_in_a_full_stop(lang: str) -> None:
         report_date="2026-01-01",
         extra_warnings=["column 'remark' was ignored"],
     )
-    assert "column 'remark' was ignored." in _warning_bullets(report, "quality")
+    # a full stop, and a capital for the lowercase clause (report.i18n.capitalized)
+    assert "Column 'remark' was ignored." in _warning_bullets(report, "quality")
 
 
 @pytest.mark.parametrize(

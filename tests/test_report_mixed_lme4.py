@@ -400,7 +400,7 @@ def test_methods_name_the_mixed_model_reml_and_df_method(case: str, ddf: str, tm
         assert "With no plot missing these equal the stratum df of the ANOVA" in text
 
 
-@pytest.mark.parametrize("case", ["alpha24_missing1", "augmented_random", "rowcol_missing1"])
+@pytest.mark.parametrize("case", ["alpha24_missing1", "rowcol_missing1"])
 def test_raw_plot_means_note_says_lsmeans_differ_without_missing_plots(case: str, tmp: str) -> None:
     """Incomplete blocks: the raw plot mean is not the LS-mean even with every plot."""
     data = report(case, "satterthwaite", tmp)
@@ -408,6 +408,20 @@ def test_raw_plot_means_note_says_lsmeans_differ_without_missing_plots(case: str
     notes = [n for b in section["blocks"] if b["type"] == "table" for n in b.get("notes", [])]
     assert any("differs from it even with no plot missing" in n for n in notes)
     assert not any("With a missing plot it differs" in n for n in notes)
+
+
+def test_augmented_random_block_table_of_checks_has_no_raw_mean_note(tmp: str) -> None:
+    """Augmented, random blocks: the block table lists the checks, complete in every block.
+
+    An entry's one plot is fitted exactly (its own fixed effect), so the checks' LS-means
+    rest on a complete checks x blocks table and equal their raw plot means (REML or not):
+    no raw-mean note (stop 31 lists the checks only; the entries' rows were dashes).
+    """
+    data = report("augmented_random", "satterthwaite", tmp)
+    section = next(s for s in data["sections"] if s["key"] == "plots")
+    (table,) = [b for b in section["blocks"] if b.get("key") == "plots_by_block"]
+    assert not table.get("notes")
+    assert [row["treatment"] for row in table["rows"]] == ["CK1", "CK2", "CK3", "CK4"]
 
 
 def test_row_column_note_names_rows_and_columns_not_blocks(tmp: str) -> None:

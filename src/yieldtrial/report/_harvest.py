@@ -25,6 +25,7 @@ __all__ = [
     "input_units_note",
     "is_ear_harvest",
     "unit_name",
+    "range_ends",
     "value_range",
     "yield_formula",
 ]
@@ -67,16 +68,38 @@ def finite(values: Any) -> np.ndarray:
 def value_range(values: Any) -> str | None:
     """Return ``"low–high"`` (or the single value) of the finite values, None when there are none.
 
+    Both ends get the decimals the values need (:func:`range_ends`), so a moisture range
+    recorded to 0.1 reads ``14.6–22.0``, not ``14.6–22``.
+
     Examples
     --------
     >>> value_range([82.0, 85.2, 84.0]), value_range([2.5, 2.5]), value_range([float("nan")])
-    ('82–85.2', '2.5', None)
+    ('82.0–85.2', '2.5', None)
+    """
+    ends = range_ends(values)
+    if ends is None:
+        return None
+    low, high = ends
+    return low if low == high else f"{low}–{high}"
+
+
+def range_ends(values: Any) -> tuple[str, str] | None:
+    """Return the lowest and highest finite value as text with the same decimals.
+
+    The decimals are the fewest (0 to 4) that print every value exactly
+    (:func:`decimals`): ``[14.6, 22.0]`` gives ``("14.6", "22.0")``, ``[20.0, 12.0]``
+    ``("12", "20")``.  None when no value is finite.
+
+    Examples
+    --------
+    >>> range_ends([14.6, 22.0, 18.3]), range_ends([20.0, 12.0]), range_ends([float("nan")])
+    (('14.6', '22.0'), ('12', '20'), None)
     """
     found = finite(values)
     if found.size == 0:
         return None
-    low, high = float(found.min()), float(found.max())
-    return f"{low:g}" if low == high else f"{low:g}–{high:g}"
+    digits = decimals(found, 0, 4)
+    return f"{found.min():.{digits}f}", f"{found.max():.{digits}f}"
 
 
 def decimals(values: Any, low: int, high: int) -> int:

@@ -654,6 +654,30 @@ def full_stop(text: str) -> str:
     return stripped + ("。" if _HAN.search(stripped) else ".")
 
 
+#: A note starting with a plain lowercase word ("not checked: ..."), not an identifier
+#: (``moisture_pct``, ``yield_kg_ha``), a unit (``kg/ha``) or a label (``ck``)
+_LOWER_START = re.compile(r"^[a-z]+(?=[ :,])(?! *=)")
+
+
+def capitalized(text: str) -> str:
+    """Return a note whose first word is a plain lowercase word with a capital first letter.
+
+    The library's messages are clauses (``"not checked: the error_a stratum ..."``); shown as
+    a bullet of a report they read as sentences.  Anything else (an identifier, a unit, a
+    label, Chinese text) is left as it is.
+
+    Examples
+    --------
+    >>> capitalized("not checked: the Error a stratum has no residuals.")
+    'Not checked: the Error a stratum has no residuals.'
+    >>> capitalized("moisture_pct above 30 %"), capitalized("kg/ha given"), capitalized("未检验")
+    ('moisture_pct above 30 %', 'kg/ha given', '未检验')
+    """
+    if _LOWER_START.match(text):
+        return text[0].upper() + text[1:]
+    return text
+
+
 def default_unit(lang: str) -> str:
     """Default display unit: kg/mu for Chinese, kg/ha otherwise."""
     return STRINGS["unit.default"][check_lang(lang)]

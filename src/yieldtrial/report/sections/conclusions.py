@@ -296,6 +296,8 @@ def _depends(ctx: ReportContext, verdict: str, subject: str) -> str:
 def _factor_verdicts(ctx: ReportContext) -> list[str]:
     """F-test verdict of each tested source of a two-factor ANOVA, with its error term."""
     s, lang = ctx.s, ctx.s.lang
+    if hasattr(ctx.anova, "table_block_adjusted"):
+        return _augmented_verdicts(ctx)
     items = []
     for row in ctx.anova.table.to_dict("records"):
         p = float(row["p_value"])
@@ -323,4 +325,43 @@ def _factor_verdicts(ctx: ReportContext) -> list[str]:
         items.append(sentence + _depends(ctx, "anova_f", str(row["source"])))
     if getattr(ctx.anova, "interaction_significant", False):
         items.append(t("anova.interaction_note", lang))
+    return items
+
+
+#: Sources of an augmented design's ANOVA that the conclusions state, in this order: all
+#: treatments (adjusted for blocks), the entries among themselves, entries against checks.
+_AUGMENTED_VERDICTS = ("treatment (eliminating blocks)", "entries", "entries vs checks")
+
+
+def _augmented_verdicts(ctx: ReportContext) -> list[str]:
+    """F-test verdicts of an augmented design (Federer), each against the residual.
+
+    The summary and conclusions said nothing of its analysis of variance (the entries vs
+    checks contrast of stop 31's trial had P = 0.009): only the Dunnett verdicts.
+    """
+    s, lang = ctx.s, ctx.s.lang
+    a = ctx.anova
+    rows = {
+        str(r["source"]): r
+        for table in (a.table, a.table_block_adjusted)
+        for r in table.to_dict("records")
+    }
+    error = spaced(source_label("residual", lang), lang, after=True)
+    if lang == "en":  # inside a sentence: "F test against error", as "against error a"
+        error = error[:1].lower() + error[1:]
+    items = []
+    for source in _AUGMENTED_VERDICTS:
+        row = rows.get(source)
+        if row is None or not math.isfinite(float(row["p_value"])):
+            continue
+        p = float(row["p_value"])
+        items.append(
+            t(
+                "concl.source_sig" if p < s.alpha else "concl.source_ns",
+                lang,
+                source=source_label(source, lang),
+                error=error,
+                p=fmt_p(p),
+            )
+        )
     return items

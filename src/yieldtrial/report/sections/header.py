@@ -19,9 +19,11 @@ from yieldtrial.report._format import (
 )
 from yieldtrial.report._harvest import (
     conversion_note,
+    decimals,
     input_unit_columns,
     input_units_note,
     unit_name,
+    value_range,
     yield_formula,
 )
 from yieldtrial.report.context import ReportContext
@@ -134,8 +136,11 @@ def _area_text(ctx: ReportContext) -> str:
     given = [(col, unit) for col, quantity, unit in input_unit_columns(used) if quantity == "area"]
     pairs = used[["harvested_area_m2"] + [col for col, _ in given[:1]]].astype(float)
     texts = []
-    for values in _distinct_rows(np.round(pairs.to_numpy(), 6)):
-        text = f"{round(values[0], 2):g} m²"
+    distinct = _distinct_rows(np.round(pairs.to_numpy(), 6))
+    # one number of decimals for every area listed: 11.8 m², 12.0 m², 12.2 m² (not 12 m²)
+    digits = decimals([values[0] for values in distinct], 0, 2)
+    for values in distinct:
+        text = f"{values[0]:.{digits}f} m²"
         if given:
             unit = unit_name(given[0][1], lang)
             text = (
@@ -199,6 +204,7 @@ def methods_section(ctx: ReportContext) -> Section:
                     conf=f"{100 * (1 - s.alpha):g}",
                 )
                 + _formula_factors(str(ctx.anova.provenance.model), lang)
+                + _formula_replicates(str(ctx.anova.provenance.model), lang, s.resolvable)
                 + _model_sentence(ctx, lang)
                 + _dunnett_accuracy(ctx, lang)
             )
@@ -318,6 +324,31 @@ def _formula_factors(formula: str, lang: str) -> str:
     return " " + t("methods.formula_factors", lang)
 
 
+def _formula_replicates(formula: str, lang: str, resolvable: bool) -> str:
+    """Say that an English formula's ``block`` is the replicate of a resolvable design.
+
+    Everywhere else the report calls those blocks replicates (Chinese formulas say 重复);
+    an alpha-lattice's ``block + treatment + (1 | block:incomplete_block)`` read as if its
+    incomplete blocks were nested in other blocks.
+
+    Examples
+    --------
+    >>> _formula_replicates("y ~ block + treatment + (1 | block:incomplete_block)", "en", True)
+    ' In the formula, block is the replicate and incomplete_block the incomplete block within it.'
+    >>> _formula_replicates("y ~ block + treatment", "en", False)
+    ''
+    """
+    terms = set(re.findall(r"\w+", formula.split("~", 1)[-1]))
+    if lang == "zh" or not resolvable or "block" not in terms:
+        return ""
+    key = "methods.formula_replicate"
+    if "incomplete_block" in terms:
+        key += "_alpha"
+    elif {"row", "column"} <= terms:
+        key += "_row_column"
+    return " " + t(key, lang)
+
+
 #: Largest comparison family whose members the methods name one by one.
 FAMILY_LIST_MAX = 20
 
@@ -396,12 +427,9 @@ def _moisture_here(ctx: ReportContext) -> str:
     """Sentence defining Y and M with this trial's harvest moisture (empty without it)."""
     if "moisture_pct" not in ctx.used.columns:
         return ""
-    values = ctx.used["moisture_pct"].to_numpy(dtype=float)
-    values = values[np.isfinite(values)]
-    if values.size == 0:
+    span = value_range(ctx.used["moisture_pct"])  # one number of decimals: 14.6–22.0
+    if span is None:
         return ""
-    low, high = float(values.min()), float(values.max())
-    span = f"{low:g}" if low == high else f"{low:g}–{high:g}"
     gap = "" if ctx.s.lang == "zh" else " "
     return gap + t("methods.moisture_here", ctx.s.lang, moisture=span)
 

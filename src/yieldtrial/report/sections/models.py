@@ -148,13 +148,15 @@ def _mixed_section(ctx: ReportContext) -> Section:
         _variance_components_table(ctx),
     ]
     if a.two_factor:
-        label = "col.reml_kenward_roger" if kr else "col.reml_satterthwaite"
+        # every row is tested on the REML fit with the same df method, which the caption
+        # names: a column repeating "REML, Satterthwaite df" in each row wrapped to three
+        # lines per row in a 600 px Chinese page and said nothing the caption does not
         sed_caption = "anova.mixed_sed_caption_kr" if kr else "anova.mixed_sed_caption"
-        blocks.append(_sed_table(ctx, a.sed, sed_caption, with_error=label))
+        blocks.append(_sed_table(ctx, a.sed, sed_caption))
     return Section("anova", t("section.anova", lang), blocks)
 
 
-def _sed_table(ctx: ReportContext, sed: Any, caption: str, *, with_error: str | None) -> Table:
+def _sed_table(ctx: ReportContext, sed: Any, caption: str) -> Table:
     """Tabulate SED, df and LSD per kind of comparison, in the report's unit."""
     lang, k, unit = ctx.s.lang, _anova_scale(ctx), _anova_unit(ctx)
     rows = []
@@ -168,8 +170,6 @@ def _sed_table(ctx: ReportContext, sed: Any, caption: str, *, with_error: str | 
             "df": row["df"],
             "lsd": row["lsd"] * k,
         }
-        if with_error:
-            entry["error_term"] = t(with_error, lang)
         rows.append(entry)
     columns = [
         Column("comparison", t("col.comparison", lang), "text"),
@@ -177,8 +177,6 @@ def _sed_table(ctx: ReportContext, sed: Any, caption: str, *, with_error: str | 
         Column("df", t("col.df", lang), "number", 1),
         Column("lsd", t("col.lsd", lang, unit=unit), "number", 2, unit),
     ]
-    if with_error:
-        columns.append(Column("error_term", t("col.error_term", lang), "text"))
     return Table("sed", columns, rows, t(caption, lang))
 
 
@@ -279,5 +277,5 @@ def _augmented_section(ctx: ReportContext) -> Section:
         a.df_error,
         k2,
     )
-    sed = _sed_table(ctx, a.sed, "anova.augmented_sed_caption", with_error=None)
+    sed = _sed_table(ctx, a.sed, "anova.augmented_sed_caption")
     return Section("anova", t("section.anova", lang), [first, second, sed])
