@@ -263,3 +263,29 @@ def test_a_treatment_merely_containing_mean_is_a_plot(tmp_path):
     rows = [r.replace(",CK,", ",平均施肥,") for r in rows]
     path = plot_table(tmp_path, rows=rows)
     assert read_plots(path)["treatment"].tolist() == ["平均施肥", "Mean-N", "平均施肥", "Mean-N"]
+
+
+def test_conditions_illustrative_typo_is_refused(tmp_path, capsys):
+    """[conditions] illustrative = ["soil_pH"] marked nothing: the placeholder looked measured."""
+    plots = plot_table(tmp_path)
+    config = tmp_path / "trial.toml"
+    config.write_text('[conditions]\nsoil_ph = 7.9\nillustrative = ["soil_pH"]\n', "utf-8")
+    out = tmp_path / "report.json"
+    argv = ["report", str(plots), "--crop", "wheat", "--config", str(config), "-o", str(out)]
+    assert_one_line_error(
+        argv,
+        capsys,
+        match=r"trial\.toml'?: \[conditions\]: illustrative lists 'soil_pH' \(did you mean "
+        r"'soil_ph'\?\); expected any of site, variety, previous_crop, latitude",
+        untouched=[plots, config],
+        absent=[out],
+    )
+
+
+def test_conditions_illustrative_accepts_every_markable_key():
+    """Every key the report marks with † is accepted, fertilization and site included."""
+    from yieldtrial.config import CONDITION_KEYS, TrialConfig
+
+    keys = ["site", "variety", "previous_crop", *(k for k in CONDITION_KEYS if k != "illustrative")]
+    text = "[conditions]\nillustrative = [" + ", ".join(f'"{k}"' for k in keys) + "]\n"
+    assert TrialConfig.from_text(text).conditions["illustrative"] == keys

@@ -1351,6 +1351,16 @@ def _check_conditions(conditions: Mapping[str, Any], where: str) -> None:
             f"{at}: illustrative = {marked!r}; expected a list of [conditions] keys, e.g. "
             'illustrative = ["soil_ph", "sowing_date"].'
         )
+    # a typo ("soil_pH") or a number would mark nothing: the value was shown as measured
+    keys = ("site", "variety", "previous_crop") + tuple(
+        k for k in CONDITION_KEYS if k != "illustrative"
+    )
+    unknown = [str(v) for v in marked if str(v) not in keys]
+    if unknown:
+        raise DataValidationError(
+            f"{at}: illustrative lists {', '.join(map(repr, unknown))}"
+            f"{_did_you_mean(unknown, keys)}; expected any of {', '.join(keys)}."
+        )
     for number, entry in enumerate(conditions.get("fertilization", []), start=1):
         name = f"fertilization entry {number}"
         _checked_keys(entry, FERTILIZATION_KEYS, f"[conditions] {name}", where)
