@@ -289,3 +289,23 @@ def test_conditions_illustrative_accepts_every_markable_key():
     keys = ["site", "variety", "previous_crop", *(k for k in CONDITION_KEYS if k != "illustrative")]
     text = "[conditions]\nillustrative = [" + ", ".join(f'"{k}"' for k in keys) + "]\n"
     assert TrialConfig.from_text(text).conditions["illustrative"] == keys
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('[trial]\ncrop = "wheat"\n[trial]\nsite = "x"\n', r"the table \[trial\] is written twice"),
+        ("[conditions.soil]\n[conditions.soil]\n", r"the table \[conditions\.soil\] is written"),
+        ('[trial]\ncrop = "wheat"\ncrop = "maize"\n', r"a key is given twice \(at line 3"),
+    ],
+    ids=["table", "dotted-table", "key"],
+)
+def test_duplicate_toml_table_or_key_is_said_in_words(tmp_path, capsys, text, said):
+    """The parser's "Cannot declare ('trial',) twice" is said without Python's tuple."""
+    plots = plot_table(tmp_path)
+    config = tmp_path / "trial.toml"
+    config.write_text(text, "utf-8")
+    out = tmp_path / "report.json"
+    argv = ["report", str(plots), "--crop", "wheat", "--config", str(config), "-o", str(out)]
+    line = assert_one_line_error(argv, capsys, match=said, untouched=[plots, config], absent=[out])
+    assert "('" not in line

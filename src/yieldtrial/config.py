@@ -554,7 +554,7 @@ class TrialConfig:
                 "trial.toml needs at most a few levels (see docs/trial-toml.md)."
             ) from None
         except tomllib.TOMLDecodeError as exc:
-            message = str(exc)
+            message = _toml_message(str(exc))
             match = re.search(r"line (\d+)", message)
             line = f" line {match.group(1)}:" if match else ":"
             raise DataValidationError(
@@ -808,6 +808,24 @@ class TrialConfig:
                 value = dict(value)
             out[f.name] = value
         return out
+
+
+def _toml_message(message: str) -> str:
+    """Say in words what the TOML parser's message says in Python (``('trial',)``)."""
+    declared = re.match(r"Cannot declare \(([^)]*)\) twice(.*)", message)
+    if declared:
+        names = ".".join(re.findall(r"'([^']*)'", declared.group(1)))
+        return (
+            f"the table [{names}] is written twice{declared.group(2)} (a duplicate table: keep "
+            f"one [{names}] and put all its keys there)"
+        )
+    if message.startswith("Cannot overwrite a value"):
+        return (
+            "a key is given twice"
+            + message.removeprefix("Cannot overwrite a value")
+            + " (keep one of them)"
+        )
+    return message
 
 
 def load_config(path: str | os.PathLike[str] | None) -> TrialConfig:
