@@ -554,7 +554,7 @@ class TrialConfig:
                 "trial.toml needs at most a few levels (see docs/trial-toml.md)."
             ) from None
         except tomllib.TOMLDecodeError as exc:
-            message = str(exc)
+            message = _toml_message(str(exc))
             match = re.search(r"line (\d+)", message)
             line = f" line {match.group(1)}:" if match else ":"
             raise DataValidationError(
@@ -808,6 +808,24 @@ class TrialConfig:
                 value = dict(value)
             out[f.name] = value
         return out
+
+
+def _toml_message(message: str) -> str:
+    """Say in words what the TOML parser's message says in Python (``('trial',)``)."""
+    declared = re.match(r"Cannot declare \(([^)]*)\) twice(.*)", message)
+    if declared:
+        names = ".".join(re.findall(r"'([^']*)'", declared.group(1)))
+        return (
+            f"the table [{names}] is written twice{declared.group(2)} (a duplicate table: keep "
+            f"one [{names}] and put all its keys there)"
+        )
+    if message.startswith("Cannot overwrite a value"):
+        return (
+            "a key is given twice"
+            + message.removeprefix("Cannot overwrite a value")
+            + " (keep one of them)"
+        )
+    return message
 
 
 def load_config(path: str | os.PathLike[str] | None) -> TrialConfig:
@@ -1350,6 +1368,16 @@ def _check_conditions(conditions: Mapping[str, Any], where: str) -> None:
         raise DataValidationError(
             f"{at}: illustrative = {marked!r}; expected a list of [conditions] keys, e.g. "
             'illustrative = ["soil_ph", "sowing_date"].'
+        )
+    # a typo ("soil_pH") or a number would mark nothing: the value was shown as measured
+    keys = ("site", "variety", "previous_crop") + tuple(
+        k for k in CONDITION_KEYS if k != "illustrative"
+    )
+    unknown = [str(v) for v in marked if str(v) not in keys]
+    if unknown:
+        raise DataValidationError(
+            f"{at}: illustrative lists {', '.join(map(repr, unknown))}"
+            f"{_did_you_mean(unknown, keys)}; expected any of {', '.join(keys)}."
         )
     for number, entry in enumerate(conditions.get("fertilization", []), start=1):
         name = f"fertilization entry {number}"

@@ -23,6 +23,7 @@ module maps the headers, parses the cells and validates the table.
 from __future__ import annotations
 
 import datetime
+import decimal
 import os
 import re
 import unicodedata
@@ -993,6 +994,74 @@ def _check_merged_cells(
     )
 
 
+#: Labels of a spreadsheet's total and mean rows (compared ignoring case and a final colon).
+SUMMARY_LABELS: frozenset[str] = frozenset(
+    {
+        "total", "totals", "grand total", "subtotal", "sum", "mean", "means", "average",
+        "avg", "overall", "overall mean", "合计", "总计", "小计", "总和", "平均", "平均值",
+        "均值", "平均数", "总平均",
+    }
+)  # fmt: skip
+
+
+def _summary_rows_problem(
+    frame: pd.DataFrame, display: Callable[[str], str], row_label: Callable[[Any], str]
+) -> str | None:
+    """Name the rows whose plot, treatment or block label is 'Total', '合计', '平均', ...
+
+    A total or mean row typed under the plots would otherwise be read as one more plot
+    (of a treatment named 'Mean') or give "block is empty" errors that do not say why.
+    """
+    found: dict[Any, str] = {}
+    for column in ("plot_id", "treatment", "block"):
+        if column not in frame or pd.api.types.is_numeric_dtype(frame[column]):
+            continue
+        for label, value in frame[column].items():
+            if isinstance(value, str) and label not in found:
+                key = value.strip().rstrip(":：").strip().casefold()
+                if key in SUMMARY_LABELS:
+                    found[label] = f"{row_label(label)} ({display(column)} {value!r})"
+    if not found:
+        return None
+    return (
+        f"{_validation.list_items(list(found.values()))} "
+        + (
+            "look like summary rows (totals or means), not plots; delete them"
+            if len(found) > 1
+            else "looks like a summary row (a total or a mean), not a plot; delete it"
+        )
+        + " from the plot table (yieldtrial computes the means itself), or keep such rows on "
+        "another sheet"
+    )
+
+
+def _percent_shown(
+    frame: pd.DataFrame, cells: list[tuple[int, str]], mapping: Mapping[str, str]
+) -> pd.DataFrame:
+    """Read the percentage-formatted numbers of percent columns as shown (0.135 as 13.5).
+
+    Excel stores a cell shown as 13.5 % as 0.135; in a ``*_pct`` column the number meant
+    is the one shown, so it is multiplied by 100 (a ``*_fraction`` column keeps 0.135).
+    """
+    by_column: dict[str, list[int]] = {}
+    for index, header in cells:
+        canonical = mapping.get(header)
+        if canonical is not None and canonical.endswith("_pct"):
+            by_column.setdefault(canonical, []).append(index)
+    if not by_column:
+        return frame
+    frame = frame.copy(deep=False)
+    for column, rows in by_column.items():
+        values = frame[column].astype(object)  # a new Series: the caller's table is kept
+        for index in rows:
+            value = values.at[index]
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                # the decimal point moved two places: 0.137 is 13.7, not 13.700000000000001
+                values.at[index] = float(decimal.Decimal(repr(float(value))).scaleb(2))
+        frame[column] = values
+    return frame
+
+
 def _repeated_header_rows(frame: pd.DataFrame, headers: list[str]) -> list[Any]:
     """Index labels of the rows whose text cells repeat their headers (two files joined).
 
@@ -1040,6 +1109,7 @@ def _build(
     _check_merged_cells(raw.attrs.get("merged_cells") or [], mapping, name)
     frame = raw.copy(deep=False)  # copy-on-write: no need to duplicate the data
     frame.columns = [mapping[h] for h in headers]
+    frame = _percent_shown(frame, raw.attrs.get("percent_cells") or [], mapping)
     original = {new: old for old, new in mapping.items()}
 
     def display(column: str) -> str:
@@ -1101,6 +1171,9 @@ def _build(
                 f"{column} {' and '.join(repr(s) for s in spellings)} are read as {label!r}"
                 for label, spellings in merged
             ]
+    summary = _summary_rows_problem(frame, display, row_label)
+    if summary:
+        raise DataValidationError(f"{name}: {summary}")
     numeric = _numeric_columns(frame)
     frame = _clean_text_columns(frame, set(LABEL_COLUMNS) | set(numeric))
     frame = _parse_numbers(frame, numeric, display, row_label, problems, file_rows, separator)

@@ -176,10 +176,22 @@ def read_table_file(
     check_input_file(path)
     suffix = path.suffix.lower()
     head = _read_head(path, 8)
+    if head.startswith(b"\xd0\xcf\x11\xe0") and _is_encrypted(path):
+        raise DataValidationError(
+            f"{path.name}: the workbook is password-protected (encrypted), so its cells cannot "
+            "be read; open it in Excel, remove the password (File > Info > Protect Workbook > "
+            "Encrypt with Password, clear it) and save it, or export the sheet as CSV"
+        )
     if suffix == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
         raise DataValidationError(
             f"{path.name}: old .xls workbooks (Excel 97-2003) are not supported; open it in "
             "Excel and save it as .xlsx or CSV"
+        )
+    other = _other_zip_document(path) if head.startswith(b"PK\x03\x04") else None
+    if other is not None:
+        raise DataValidationError(
+            f"{path.name}: this is {other}, not an Excel workbook or CSV text; open it and save "
+            "the sheet as .xlsx (Excel workbook) or CSV"
         )
     if suffix in WORKBOOK_SUFFIXES:
         return _read_xlsx(path, sheet), None
@@ -189,6 +201,45 @@ def read_table_file(
             "the .xlsx suffix, or save the sheet as CSV"
         )
     return _read_csv(path, encoding, numeric)
+
+
+#: Largest part of an OLE2 file searched for the streams of an encrypted workbook. [bytes]
+_ENCRYPTION_SEARCH = 1 << 22
+
+
+def _is_encrypted(path: Path) -> bool:
+    """Tell whether an OLE2 (Office 97) file is a password-protected .xlsx workbook.
+
+    Excel saves an encrypted workbook as an OLE2 container holding the streams
+    ``EncryptionInfo`` and ``EncryptedPackage`` (names in UTF-16), whatever its suffix.
+    """
+    with open(path, "rb") as handle:
+        data = handle.read(_ENCRYPTION_SEARCH)
+    return "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _other_zip_document(path: Path) -> str | None:
+    """Name the kind of a ZIP-based document that is no Excel workbook (None otherwise)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
+                kind = archive.read("mimetype").decode("ascii", "replace").strip()
+                if kind.startswith("application/vnd.oasis.opendocument.spreadsheet"):
+                    return "an OpenDocument spreadsheet (.ods, as LibreOffice or WPS saves it)"
+                if kind.startswith("application/vnd.oasis.opendocument"):
+                    return "an OpenDocument file (LibreOffice)"
+    except Exception:  # noqa: BLE001 - a damaged archive is reported by the workbook reader
+        return None
+    if any(name.startswith("xl/") for name in names):
+        return None
+    if any(name.startswith("word/") for name in names):
+        return "a Word document (.docx)"
+    if any(name.startswith("ppt/") for name in names):
+        return "a PowerPoint presentation (.pptx)"
+    return None
 
 
 # ----------------------------------------------------------------------------- encodings
@@ -1280,9 +1331,7 @@ def tidy_headers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     tidy = frame.iloc[:, keep].copy() if len(keep) < frame.shape[1] else frame
     # a zero-width space or a BOM pasted into a header ('\ufefftreatment') is invisible in
     # every editor: the column was not found and the message showed the escape
-    tidy.columns = [
-        _validation.INVISIBLE.sub("", _validation.clean_text(str(c))).strip() for c in tidy.columns
-    ]
+    tidy.columns = [_clean_header(str(c)) for c in tidy.columns]
     _check_header_names(tidy.columns, name)
     return tidy
 
@@ -1435,7 +1484,9 @@ def _sheet_rows(workbook: Any, sheet: str | int | None, path: Path) -> list[list
         return _trimmed_rows(worksheet, path)
     except (DataValidationError, MemoryError, RecursionError):
         raise
-    except IndexError:
+    except IndexError as exc:
+        if not isinstance(sheet, int):
+            raise _corrupt_workbook(path, exc) from None
         raise DataValidationError(
             f"{path.name}: there is no sheet number {sheet} (the workbook has "
             f"{len(workbook.worksheets)} worksheet{'s' if len(workbook.worksheets) != 1 else ''})"
@@ -1491,10 +1542,11 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     head = _read_head(path, 8)
     if not head.startswith(b"PK\x03\x04"):
         raise _corrupt_workbook(path, ValueError("not a zip file"))
+    xml = _sheet_xml(path, sheet)
+    _check_shared_strings(path, xml)
     rows = _sheet_rows(_open_workbook(path, data_only=True), sheet, path)
     if sheet is None and sum(any(v is not None for v in row) for row in rows) < 2:
         _check_other_sheets(path)
-    xml = _sheet_xml(path, sheet)
     if (
         _FORMULA_TAG.search(xml)
         or len({len(row) for row in rows}) > 1
@@ -1524,6 +1576,16 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     hidden = [r for r in hidden if any(v is not None for v in rows[r - 1])]
     if hidden:
         frame.attrs["hidden_rows"] = hidden  # warned about by read_plots
+    percent = _percent_cells(path, xml)
+    if percent:
+        # (frame index, header) of each number shown as a percentage: 13.5 % is stored 0.135
+        frame.attrs["percent_cells"] = [
+            (row - 2, _clean_header(header[column]))
+            for row, column in percent
+            if 2 <= row <= len(rows)
+            and column < width
+            and isinstance(_number_at(rows, row, column), float)
+        ]
     if merged:
         # (range, header) of each column a merged range covers, checked once headers are mapped
         frame.attrs["merged_cells"] = [
@@ -1532,6 +1594,115 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
             for column in range(first, min(last, width - 1) + 1)
         ]
     return frame
+
+
+_SHARED_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="s"[^>]*)>\s*<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
+_SHARED_ITEM = re.compile(rb"<(?:\w+:)?si\b")
+
+
+def _check_shared_strings(path: Path, xml: bytes) -> None:
+    """Refuse text cells that point outside the workbook's shared strings.
+
+    A text cell of an .xlsx holds the index of its text in ``xl/sharedStrings.xml``; an
+    index past the end would fail deep in the reader, and a negative one (``-1``) would
+    silently read the last text of the workbook.
+    """
+    import zipfile
+
+    if b't="s"' not in xml:
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = next(
+                (n for n in archive.namelist() if n.lower() == "xl/sharedstrings.xml"), None
+            )
+            count = len(_SHARED_ITEM.findall(archive.read(part))) if part else 0
+    except Exception:  # noqa: BLE001 - a damaged archive is reported by the workbook reader
+        return
+    for match in _SHARED_CELL.finditer(xml):
+        index = match.group(2).strip()
+        if index.isdigit() and int(index) < count:
+            continue
+        ref = dict(_ATTRIBUTE.findall(match.group(1))).get(b"r", b"?").decode("ascii", "replace")
+        raise DataValidationError(
+            f"{path.name}: cell {ref} refers to text number {index.decode('ascii', 'replace')!r} "
+            f"of the workbook, which holds {count} text{'s' if count != 1 else ''} (the file is "
+            "damaged or was written by a faulty program); open it in Excel and save it again "
+            "as .xlsx, or export the sheet as CSV"
+        )
+
+
+def _clean_header(label: str) -> str:
+    """Return the header text as :func:`tidy_headers` leaves it."""
+    return _validation.INVISIBLE.sub("", _validation.clean_text(label)).strip()
+
+
+def _number_at(rows: list[list[Any]], row: int, column: int) -> float | None:
+    """Return the number in a sheet cell (1-based row, 0-based column); None for text."""
+    values = rows[row - 1]
+    value = values[column] if column < len(values) else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+_XF = re.compile(rb"<(?:\w+:)?xf\b[^>]*>")
+_NUMFMT = re.compile(rb"<(?:\w+:)?numFmt\b[^>]*>")
+_CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.DOTALL)
+_CELL_REF = re.compile(rb"([A-Z]{1,3})(\d+)")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb'\b(r|s|t|numFmtId|formatCode)="([^"]*)"')
+#: Excel's built-in number formats that show a percentage (0% and 0.00%).
+_PERCENT_FORMATS = frozenset({9, 10})
+
+
+def _shows_percent(code: str) -> bool:
+    """Tell whether an Excel number format code shows its number as a percentage."""
+    code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code)  # quoted text, escapes, [colours]
+    return "%" in code.split(";")[0]
+
+
+def _percent_cells(path: Path, xml: bytes) -> list[tuple[int, int]]:
+    """Cells of the sheet XML formatted as a percentage: (1-based row, 0-based column).
+
+    Excel stores 13.5 % as 0.135 and shows it with a percent format; a plot table's
+    percent columns mean the number shown. Anything unexpected gives no cells.
+    """
+    import html
+    import zipfile
+
+    if not xml or b' s="' not in xml:
+        return []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            styles = archive.read("xl/styles.xml")
+    except Exception:  # noqa: BLE001 - a workbook without styles shows no percentages
+        return []
+    custom = set()
+    for tag in _NUMFMT.finditer(styles):
+        attrs = dict(_ATTRIBUTE.findall(tag.group(0)))
+        code = html.unescape(attrs.get(b"formatCode", b"").decode("utf-8", "replace"))
+        if attrs.get(b"numFmtId", b"").isdigit() and _shows_percent(code):
+            custom.add(int(attrs[b"numFmtId"]))
+    block = _CELL_XFS.search(styles)
+    if block is None:
+        return []
+    styled = set()
+    for index, tag in enumerate(_XF.finditer(block.group(0))):
+        number_format = dict(_ATTRIBUTE.findall(tag.group(0))).get(b"numFmtId", b"")
+        if number_format.isdigit() and int(number_format) in (_PERCENT_FORMATS | custom):
+            styled.add(str(index).encode("ascii"))
+    if not styled:
+        return []
+    cells = []
+    for tag in _CELL_TAG.finditer(xml):
+        attrs = dict(_ATTRIBUTE.findall(tag.group(1)))
+        if attrs.get(b"s") not in styled or attrs.get(b"t", b"n") != b"n":
+            continue
+        match = _CELL_REF.fullmatch(attrs.get(b"r", b""))
+        if match is not None:
+            cells.append((int(match.group(2)), _column_index(match.group(1).decode("ascii"))))
+    return cells
 
 
 def _default_worksheet(workbook: Any) -> Any:
