@@ -129,7 +129,7 @@ def _general(r: np.ndarray, label: np.ndarray) -> np.ndarray | None:
 
 
 def _group_loadings(b: np.ndarray) -> np.ndarray:
-    """Loadings ``m`` with ``m_i m_j = b_ij`` (i != j) of a group of three or more."""
+    """Return loadings ``m`` with ``m_i m_j = b_ij`` (i != j) of a group of three or more."""
     n = b.shape[0]
     a = np.abs(b.copy())
     np.fill_diagonal(a, -1.0)
@@ -225,14 +225,13 @@ def exact_bifactor(corr: np.ndarray) -> ExactBifactor | None:
 
 
 def _refine(r: np.ndarray, label: np.ndarray) -> np.ndarray | None:
-    """Groups from a first guess: the guess's groups of two or more fix the general factor.
+    """Regroup from a first guess whose groups of two or more fix the general factor.
 
     The general loadings are the rank-one fit of the correlations between those groups
     (at least three), a member outside them gets its loading from its correlations with
     them, and the members whose correlations then still differ from ``lam lam'`` (by more
     than 1e-6) are joined.  None when fewer than three groups of two or more show.
     """
-    k = r.shape[0]
     sizes = np.bincount(label)
     core = sizes[label] >= 2
     if int(np.sum(sizes >= 2)) < 3 or np.all(core):
@@ -291,7 +290,9 @@ def _lines(fit: ExactBifactor, two_sided: bool) -> tuple[list[Any], np.ndarray]:
         if idx.size == 1:
             slopes.extend(s / float(lam[0]) for s in signs)
             continue
-        lines = [(s / m, -l / m) for l, m in zip(lam, mu) for s in signs]  # zg = a r + b z0
+        lines = [
+            (s / m, -g / m) for g, m in zip(lam, mu, strict=True) for s in signs
+        ]  # zg = a r + b z0
         for i in range(len(lines)):
             for j in range(i + 1, len(lines)):
                 (a1, b1), (a2, b2) = lines[i], lines[j]
@@ -378,7 +379,10 @@ def nested_exceedance(
 
 
 def _smooth_groups(fit: ExactBifactor) -> list[tuple[np.ndarray, float]]:
-    """Groups with unique spread, each distinct one once: ``(rows (l, m, sd, count), times)``."""
+    """List the groups with unique spread, each distinct one once: ``(rows, times)``.
+
+    ``rows`` holds ``(lam, mu, sd, count)`` of the group's distinct members.
+    """
     found: dict[bytes, list[Any]] = {}
     for g in np.unique(fit.label):
         idx = np.flatnonzero(fit.label == g)
@@ -398,7 +402,7 @@ def _smooth_groups(fit: ExactBifactor) -> list[tuple[np.ndarray, float]]:
 def _nested_chunk(
     r: np.ndarray, fit: ExactBifactor, two_sided: bool, order: int, inner_nodes: int, refine: int
 ) -> np.ndarray:
-    lam, sd = fit.general, fit.sd
+    lam = fit.general
     flat_groups, slopes = _lines(fit, two_sided)
     single_flat = np.array([flat_g[0].size == 1 for flat_g in flat_groups], dtype=bool)
     steep = (fit.sd > 0.0) | (fit.group != 0.0)  # members that vary smoothly with z0
@@ -415,7 +419,7 @@ def _nested_chunk(
         for table, times in _smooth_groups(fit):
             gl, gm, gs, counts = table.T
             if np.all(gm == 0.0):  # members of their own
-                for l_i, s_i, n_i in zip(gl, gs, counts):
+                for l_i, s_i, n_i in zip(gl, gs, counts, strict=True):
                     lo, hi = _bounds(rr, l_i * z0, s_i, two_sided)
                     total += times * n_i * _log_between(lo, hi)
                 continue
@@ -424,7 +428,7 @@ def _nested_chunk(
             log_in = _log_between(lo, hi) @ counts
             inner = np.exp(log_in) @ wg
             total += times * np.log(np.maximum(inner, 1e-300))
-        for (gl, gm), alone in zip(flat_groups, single_flat):
+        for (gl, gm), alone in zip(flat_groups, single_flat, strict=True):
             if alone:  # the member is a multiple of z0: an indicator
                 x = gl[0] * z0
                 ok = (x <= rr) & ((x >= -rr) if two_sided else True)
@@ -432,7 +436,7 @@ def _nested_chunk(
                 continue
             lo = np.full(z0.shape, -np.inf)
             hi = np.full(z0.shape, np.inf)
-            for l_i, m_i in zip(gl, gm):
+            for l_i, m_i in zip(gl, gm, strict=True):
                 a, b = _bounds(rr, l_i * z0, m_i, two_sided)
                 if m_i < 0.0:
                     a, b = b, a

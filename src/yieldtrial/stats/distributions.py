@@ -1236,11 +1236,10 @@ def _dunnett_curve_cached(corr_bytes: bytes, k: int, two_sided: bool) -> Any:
         bifactor_fit,
         dunnett_bifactor_curve,
     )
+    from yieldtrial.stats._mvt_nested import exact_bifactor, nested_curve
     from yieldtrial.stats._mvt_pilot import dunnett_pilot_curve, pilot_score
     from yieldtrial.stats._mvt_sov import GIVE_UP_ALONE, nearest_product_form
     from yieldtrial.stats._mvt_taylor import dunnett_taylor_curve
-
-    from yieldtrial.stats._mvt_nested import exact_bifactor, nested_curve
 
     r = np.frombuffer(corr_bytes, dtype=float).reshape(k, k).copy()
     # exactly bifactor (augmented designs, every check in every block): nested quadrature
