@@ -409,7 +409,7 @@ def _nested_chunk(
     widths = np.sqrt(np.clip(1.0 - lam[steep] ** 2, 0.0, None)) / np.maximum(
         np.abs(lam[steep]), 1e-12
     )
-    width = min(2.0, max(float(np.min(widths)) if widths.size else 2.0, 0.02)) / refine
+    width = min(2.0, max(2.0 * float(np.min(widths)) if widths.size else 2.0, 0.02)) / refine
     z0, w0 = _outer_rule(r, width, slopes, order)
     rr = r[:, None]
     total = np.zeros(z0.shape)
@@ -437,9 +437,10 @@ def _nested_chunk(
             lo = np.full(z0.shape, -np.inf)
             hi = np.full(z0.shape, np.inf)
             for l_i, m_i in zip(gl, gm, strict=True):
-                a, b = _bounds(rr, l_i * z0, m_i, two_sided)
+                # l z0 + m zg inside the box: zg' = sign(m) zg lies in [a, b]
+                a, b = _bounds(rr, l_i * z0, abs(m_i), two_sided)
                 if m_i < 0.0:
-                    a, b = b, a
+                    a, b = -b, -a
                 lo, hi = np.maximum(lo, a), np.minimum(hi, b)
             total += _log_between(lo, hi)
         ex = -np.expm1(total)
