@@ -29,7 +29,7 @@ def augmented_family(checks, blocks, per_block, drop=None):
 
 def _general_engine(monkeypatch, t, r, df, alternative):
     """P-values and critical value of the general engine (the nested path switched off)."""
-    monkeypatch.setattr(_mvt_nested, "exact_bifactor", lambda corr: None)
+    monkeypatch.setattr(_mvt_nested, "exact_bifactor", lambda corr, lam=None: None)
     distributions._dunnett_curve_cached.cache_clear()
     distributions._dunnett_critical_qmc_cached.cache_clear()
     p, acc = dunnett_pvalues(t, r, df, alternative=alternative)

@@ -152,7 +152,7 @@ def test_dunnett_matches_scipy_multivariate_t(case, monkeypatch):
     The general engine itself: the exact nested path (which takes the augmented family,
     exactly bifactor) is switched off; tests/test_stats_mvt_nested.py checks that path.
     """
-    monkeypatch.setattr(_mvt_nested, "exact_bifactor", lambda r: None)
+    monkeypatch.setattr(_mvt_nested, "exact_bifactor", lambda r, lam=None: None)
     make, ref = REFERENCES[case]
     r = make()
     c = np.array(sorted(ref))

@@ -13,14 +13,18 @@ So the correlation of the family is **exactly**
 with one group per block (the entries, ``mu`` from ``U_b``) and one group holding the
 other checks' comparisons (three checks: ``mu = (a, -a)`` with no unique part left,
 since ``W`` is the mean of those two comparisons; two checks: a single comparison that
-*is* the general factor).  :func:`exact_bifactor` finds this form numerically, for any
-correlation (it does not need to know the design): the groups are the connected
-components of the residuals of a rank-one fit, the general loadings the rank-one fit of
-the between-group correlations, each group's loadings the rank-one fit of its block; the
-form is accepted only when it reproduces **every** off-diagonal correlation to
-:data:`EXACT_TOL` (a few thousand rounding units; the correlation reaches the engine
-rounded to 1e-12).  A check missing in a block leaves ``U_b`` correlated with ``W``
-differently per block; the form then fails the test and the general engine
+*is* the general factor).  Random blocks keep the form (GLS; the checks' group then keeps
+a unique part).  :func:`exact_bifactor` finds the form numerically, for any correlation
+(it does not need to know the design): first groups from the large residuals of the
+nearest product form; the general loadings from the mean correlations between the three
+largest groups (``m_P^2 = R_PQ R_PS / R_QS``); members whose correlations still differ from
+``lam lam'`` are joined into groups; each group's loadings from its largest pair.  The form
+is accepted only when it reproduces **every** off-diagonal correlation to
+:data:`EXACT_TOL` (a few hundred thousand rounding units; the correlation reaches the
+engine rounded to 1e-12; the augmented families fit to 1e-15).  A check other than the
+control missing in a block makes the block's check mean correlate with ``W`` differently
+from the others, four or more checks leave the other checks' comparisons a group of rank
+two: the form then fails the test and the general engine
 (:mod:`yieldtrial.stats._mvt_sov`) is used.
 
 Given the general factor ``Z_0`` the groups are independent, and given also the group's
@@ -36,11 +40,11 @@ loadings and groups with equal members are evaluated once).
 
 The curve is tabulated on a grid of thresholds (log of the exceedance, cubic spline) and
 averaged over the chi rule of the t statistics.  Its stated error is measured, not
-assumed: the spline against the quadrature at every midpoint of the grid, plus the
-quadrature against a rule twice as fine (panels halved, more nodes) at those midpoints,
-plus the fit's residual times the number of pairs (each correlation off the form by at
-most the residual; Plackett's ``dG/drho_ij`` is a bivariate density times a probability,
-of order one away from ``|rho| = 1``), with a floor of 1e-9.
+assumed: the spline against the quadrature at every midpoint of the grid, plus twice the
+largest difference of the quadrature from a rule twice as fine (panels halved, more nodes)
+at those midpoints, plus the fit's residual times the number of pairs (each correlation
+off the form by at most the residual; Plackett's ``dG/drho_ij`` is a bivariate density
+times a probability, of order one away from ``|rho| = 1``), with a floor of 1e-9.
 """
 
 from __future__ import annotations
@@ -179,13 +183,14 @@ def _fit(r: np.ndarray, label: np.ndarray) -> ExactBifactor | None:
     return ExactBifactor(lam, mu, label, sd, residual)
 
 
-def exact_bifactor(corr: np.ndarray) -> ExactBifactor | None:
+def exact_bifactor(corr: np.ndarray, lam: np.ndarray | None = None) -> ExactBifactor | None:
     """Exact bifactor form of a correlation, or None (module notes).
 
     None also when the nested rule would not be exact for the form found: a group mixing
     members with and without unique spread, a grouped member whose unique spread is below
     half its group loading, more than :data:`_MAX_DEGENERATE` members without unique spread,
-    or no group at all (a product form has its own exact integral).
+    or no group at all (a product form has its own exact integral).  ``lam`` is the nearest
+    product form when already known.
 
     Examples
     --------
@@ -208,7 +213,7 @@ def exact_bifactor(corr: np.ndarray) -> ExactBifactor | None:
     k = r.shape[0]
     if k < 4 or not np.all(np.isfinite(r)):
         return None
-    lam0 = nearest_product_form(r)
+    lam0 = nearest_product_form(r) if lam is None else np.asarray(lam, dtype=float)
     resid = r - np.outer(lam0, lam0)
     np.fill_diagonal(resid, 0.0)
     top = float(np.max(np.abs(resid)))

@@ -1243,11 +1243,11 @@ def _dunnett_curve_cached(corr_bytes: bytes, k: int, two_sided: bool) -> Any:
 
     r = np.frombuffer(corr_bytes, dtype=float).reshape(k, k).copy()
     # exactly bifactor (augmented designs, every check in every block): nested quadrature
-    exact_form = exact_bifactor(r)
+    lam = nearest_product_form(r)
+    exact_form = exact_bifactor(r, lam)
     if exact_form is not None:
         return nested_curve(exact_form, two_sided=two_sided)
     # nested designs (split-plot cell means, augmented entries): a bifactor base
-    lam = nearest_product_form(r)
     fit = bifactor_fit(r, lam)
     exact = lambda g: _exact_exceedances(g, lam, np.inf, two_sided)  # noqa: E731
 
