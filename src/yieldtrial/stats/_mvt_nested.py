@@ -483,7 +483,7 @@ class NestedCurve:
     method: str = "exact-nested"
 
     def _normal_exceedance(self, r: np.ndarray) -> np.ndarray:
-        from scipy.interpolate import CubicSpline
+        from yieldtrial.stats._spline import CubicSpline  # scipy.interpolate's, bit for bit
 
         spline = CubicSpline(self.r_grid, self.log_exceed)
         lo, hi = float(self.r_grid[0]), float(self.r_grid[-1])
@@ -504,8 +504,9 @@ class NestedCurve:
 
 def nested_curve(fit: ExactBifactor, *, two_sided: bool) -> NestedCurve:
     """Tabulate the exact normal curve of ``fit`` and state its error (module notes)."""
-    from scipy.interpolate import CubicSpline
     from scipy.special import ndtri
+
+    from yieldtrial.stats._spline import CubicSpline  # scipy.interpolate's, bit for bit
 
     k = fit.general.size
     sides = 2.0 if two_sided else 1.0
