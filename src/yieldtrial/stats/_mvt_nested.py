@@ -73,8 +73,11 @@ _MAX_DEGENERATE = 8
 #: Threshold grid step of the tabulated curve.
 _GRID_STEP = 0.025
 
-#: Thresholds per block of the quadrature (bounds the temporaries).
+#: Thresholds per block of the quadrature, at most (bounds the temporaries).
 _CHUNK = 128
+
+#: Elements of the largest temporary of one block of thresholds.
+_BUDGET = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,7 @@ def _fit(r: np.ndarray, label: np.ndarray) -> ExactBifactor | None:
     np.fill_diagonal(diff, 0.0)
     residual = float(np.max(np.abs(diff)))
     var = 1.0 - lam**2 - mu**2
-    if residual > EXACT_TOL or float(np.min(var)) < -_ZERO_VAR:
+    if not (residual <= EXACT_TOL and float(np.min(var)) >= -_ZERO_VAR):  # also NaN
         return None
     sd = np.where(var < _ZERO_VAR, 0.0, np.sqrt(np.clip(var, 0.0, None)))
     return ExactBifactor(lam, mu, label, sd, residual)
@@ -375,12 +378,26 @@ def nested_exceedance(
     """
     rr = np.atleast_1d(np.asarray(r, dtype=float))
     out = np.empty(rr.size)
-    for start in range(0, rr.size, _CHUNK):
-        part = rr[start : start + _CHUNK]
-        out[start : start + _CHUNK] = _nested_chunk(
-            part, fit, two_sided, order, inner_nodes, refine
-        )
+    # thresholds per block so that the (r, z0, zg, members) temporaries stay near 2e6 elements
+    _, slopes = _lines(fit, two_sided)
+    nodes = (int(np.ceil(18.0 / _panel_width(fit, refine))) + slopes.size) * order
+    widest = max([t.shape[0] for t, _ in _smooth_groups(fit)] + [1])
+    chunk = int(np.clip(_BUDGET // (nodes * inner_nodes * widest), 1, _CHUNK))
+    for start in range(0, rr.size, chunk):
+        part = rr[start : start + chunk]
+        out[start : start + chunk] = _nested_chunk(part, fit, two_sided, order, inner_nodes, refine)
     return out
+
+
+def _panel_width(fit: ExactBifactor, refine: int) -> float:
+    """Panel width of the ``z0`` rule: twice the narrowest ``sqrt(1 - lam^2) / lam``.
+
+    Members that are the general factor itself (indicators, panel edges) do not count.
+    """
+    steep = (fit.sd > 0.0) | (fit.group != 0.0)  # members that vary smoothly with z0
+    lam = np.abs(fit.general[steep])
+    widths = np.sqrt(np.clip(1.0 - lam**2, 0.0, None)) / np.maximum(lam, 1e-12)
+    return min(2.0, max(2.0 * float(np.min(widths)) if widths.size else 2.0, 0.02)) / refine
 
 
 def _smooth_groups(fit: ExactBifactor) -> list[tuple[np.ndarray, float]]:
@@ -407,14 +424,9 @@ def _smooth_groups(fit: ExactBifactor) -> list[tuple[np.ndarray, float]]:
 def _nested_chunk(
     r: np.ndarray, fit: ExactBifactor, two_sided: bool, order: int, inner_nodes: int, refine: int
 ) -> np.ndarray:
-    lam = fit.general
     flat_groups, slopes = _lines(fit, two_sided)
     single_flat = np.array([flat_g[0].size == 1 for flat_g in flat_groups], dtype=bool)
-    steep = (fit.sd > 0.0) | (fit.group != 0.0)  # members that vary smoothly with z0
-    widths = np.sqrt(np.clip(1.0 - lam[steep] ** 2, 0.0, None)) / np.maximum(
-        np.abs(lam[steep]), 1e-12
-    )
-    width = min(2.0, max(2.0 * float(np.min(widths)) if widths.size else 2.0, 0.02)) / refine
+    width = _panel_width(fit, refine)
     z0, w0 = _outer_rule(r, width, slopes, order)
     rr = r[:, None]
     total = np.zeros(z0.shape)
