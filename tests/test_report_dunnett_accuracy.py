@@ -110,11 +110,12 @@ def test_many_entries_with_missing_plots_state_the_li_shao_bound() -> None:
 
 
 def test_complete_augmented_trial_says_why_it_integrates_numerically() -> None:
-    """An augmented RCBD with no plot missing and fixed blocks gets the sentence too.
+    """An augmented RCBD with no plot missing and fixed blocks gets its own sentence.
 
     Its entry-vs-check comparisons are not of the product form (entries in one block share
-    their block adjustment), so Dunnett integrates numerically; the sentence's reason used to
-    be "missing plots or a mixed model", neither of which this trial has.
+    their block adjustment) but exactly bifactor (every check in every block), so Dunnett is
+    the nested quadrature of stats._mvt_nested (stop 31; before, the sentence said
+    "integrated numerically" for "missing plots, a mixed model or an augmented design").
     """
     rng = np.random.default_rng(5)
     rows = []
@@ -127,5 +128,21 @@ def test_complete_augmented_trial_says_why_it_integrates_numerically() -> None:
     )
     assert trial.missing_plots.empty
     text = _methods(build_report(trial, figures=False, report_date=DATE))
-    assert "integrated numerically" in text
-    assert "missing plots, a mixed model or an augmented design" in text
+    assert "With every check in every block" in text
+    assert "nested one-dimensional quadrature, with an absolute error of at most" in text
+    assert "Sobol" not in text
+
+
+def test_complete_augmented_trial_nested_sentence_in_chinese() -> None:
+    """The zh methods paragraph names the nested quadrature and its error bound."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for b in range(1, 5):
+        for trt in ["CK1", "CK2", "CK3"] + [f"E{3 * (b - 1) + k + 1:02d}" for k in range(3)]:
+            rows.append({"plot": f"{b}-{trt}", "block": str(b), "treatment": trt,
+                         "yield_kg_ha": 7000.0 + 100.0 * b + rng.normal(0.0, 200.0)})  # fmt: skip
+    trial = FieldTrial.from_dataframe(
+        pd.DataFrame(rows), crop="wheat", control="CK1", design="augmented"
+    )
+    text = _methods(build_report(trial, lang="zh", figures=False, report_date=DATE))
+    assert "嵌套一维数值积分" in text and "绝对误差不超过" in text

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import special, stats
 
-from yieldtrial.stats import _mvt_sov, _mvt_taylor, distributions
+from yieldtrial.stats import _mvt_nested, _mvt_sov, _mvt_taylor, distributions
 from yieldtrial.stats.distributions import dunnett_critical_value, dunnett_pvalues
 
 # ----------------------------------------------------------------- structured correlations
@@ -146,8 +146,13 @@ def test_structured_correlations_are_far_from_product_form():
 
 
 @pytest.mark.parametrize("case", sorted(REFERENCES))
-def test_dunnett_matches_scipy_multivariate_t(case):
-    """20 comparisons, structured correlation: within 1e-4 of scipy (4e6 points, 2 seeds)."""
+def test_dunnett_matches_scipy_multivariate_t(case, monkeypatch):
+    """20 comparisons, structured correlation: within 1e-4 of scipy (4e6 points, 2 seeds).
+
+    The general engine itself: the exact nested path (which takes the augmented family,
+    exactly bifactor) is switched off; tests/test_stats_mvt_nested.py checks that path.
+    """
+    monkeypatch.setattr(_mvt_nested, "exact_bifactor", lambda r, lam=None: None)
     make, ref = REFERENCES[case]
     r = make()
     c = np.array(sorted(ref))
@@ -158,6 +163,7 @@ def test_dunnett_matches_scipy_multivariate_t(case):
     np.testing.assert_allclose(p[:3], expected, atol=1e-4)
     # and the stated error covers the actual one (reference uncertainty: 3e-6)
     assert np.max(np.abs(p[:3] - expected)) <= acc.abs_error + 5e-6
+    distributions._dunnett_curve_cached.cache_clear()  # not the general curve for later tests
 
 
 def test_structured_pvalues_are_repeatable_bit_for_bit():

@@ -282,6 +282,12 @@ def _adjust_one_df(
         if acc.method == "qmc" or acc_c.method == "qmc":
             error = max(acc.abs_error, acc_c.abs_error)
             note = f"quasi-Monte Carlo multivariate t (seeded), abs. error <= {error:.1e}"
+        elif "exact-nested" in (acc.method, acc_c.method):
+            error = max(acc.abs_error, acc_c.abs_error)
+            note = (
+                "nested quadrature multivariate t (correlation of exact bifactor form: "
+                f"every check in every block), abs. error <= {error:.1e}"
+            )
         elif isinstance(corr, NearProductFormCorrelation) and corr.pairs:
             # the bound falls as the threshold grows: at the critical value it bounds every
             # adjusted P at or below alpha; at the smallest |t| it bounds every P

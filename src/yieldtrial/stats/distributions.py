@@ -87,7 +87,9 @@ class MvtProbability:
     value : float
         The probability.
     method : str
-        ``"exact-product-form"`` (deterministic quadrature) or ``"qmc"`` (Genz's method on
+        ``"exact-product-form"`` (deterministic quadrature), ``"exact-nested"`` (nested
+        quadrature of an exact bifactor correlation, :mod:`yieldtrial.stats._mvt_nested`) or
+        ``"qmc"`` (Genz's method on
         a fixed lattice rule, a deterministic quasi-Monte Carlo rule).
     abs_error : float
         Stated absolute accuracy (1e-9 for the quadrature; three standard errors over the
@@ -436,8 +438,10 @@ def _tabulated_exceedances(
 
 def _qmc_exceedance(c: float, corr: np.ndarray, df: float, two_sided: bool) -> MvtProbability:
     """P(max_i T_i > c) (or max |T_i|) for a general correlation (deterministic SOV curve)."""
-    values, errors = _dunnett_curve(corr, df, two_sided=two_sided).exceedance(np.array([c]))
-    return MvtProbability(value=float(values[0]), method="qmc", abs_error=float(errors[0]))
+    curve = _dunnett_curve(corr, df, two_sided=two_sided)
+    values, errors = curve.exceedance(np.array([c]))
+    method = getattr(curve, "method", "qmc")
+    return MvtProbability(value=float(values[0]), method=method, abs_error=float(errors[0]))
 
 
 def max_t_exceedance(
@@ -561,7 +565,8 @@ def dunnett_pvalues(
     curve = _dunnett_curve(r, float(df), two_sided=alternative == "two-sided")
     values, errors = curve.exceedance(thresholds[ok])
     out[ok] = values
-    return out, MvtProbability(float(np.nanmin(out)), "qmc", float(np.max(errors)))
+    method = getattr(curve, "method", "qmc")
+    return out, MvtProbability(float(np.nanmin(out)), method, float(np.max(errors)))
 
 
 def dunnett_critical_value(
@@ -689,7 +694,7 @@ def _dunnett_critical_lattice(
     """
     curve = _dunnett_curve(r, float(df), two_sided=alternative == "two-sided")
     root, value, error = _curve_root(curve, 1.0 - confidence, lo, hi)
-    return root, MvtProbability(value, "qmc", error)
+    return root, MvtProbability(value, getattr(curve, "method", "qmc"), error)
 
 
 def _curve_root(curve: Any, alpha: float, lo: float, hi: float) -> tuple[float, float, float]:
@@ -1231,13 +1236,18 @@ def _dunnett_curve_cached(corr_bytes: bytes, k: int, two_sided: bool) -> Any:
         bifactor_fit,
         dunnett_bifactor_curve,
     )
+    from yieldtrial.stats._mvt_nested import exact_bifactor, nested_curve
     from yieldtrial.stats._mvt_pilot import dunnett_pilot_curve, pilot_score
     from yieldtrial.stats._mvt_sov import GIVE_UP_ALONE, nearest_product_form
     from yieldtrial.stats._mvt_taylor import dunnett_taylor_curve
 
     r = np.frombuffer(corr_bytes, dtype=float).reshape(k, k).copy()
-    # nested designs (split-plot cell means, augmented entries): a bifactor base
+    # exactly bifactor (augmented designs, every check in every block): nested quadrature
     lam = nearest_product_form(r)
+    exact_form = exact_bifactor(r, lam)
+    if exact_form is not None:
+        return nested_curve(exact_form, two_sided=two_sided)
+    # nested designs (split-plot cell means, augmented entries): a bifactor base
     fit = bifactor_fit(r, lam)
     exact = lambda g: _exact_exceedances(g, lam, np.inf, two_sided)  # noqa: E731
 

@@ -258,7 +258,15 @@ def _dunnett_accuracy(ctx: Any, lang: str) -> str:
     if error is None or not np.isfinite(error):
         return ""
     note = str(comparisons.attrs.get("accuracy", ""))
-    kind = "qmc" if "Monte Carlo" in note else "approx" if "factor-analytic" in note else "bound"
+    kind = (
+        "qmc"
+        if "Monte Carlo" in note
+        else "nested"
+        if "nested quadrature" in note
+        else "approx"
+        if "factor-analytic" in note
+        else "bound"
+    )
     key = f"methods.dunnett_accuracy_{kind}"
     return ("" if lang == "zh" else " ") + t(key, lang, error=f"{error:.1e}")  # 。 ends zh
 

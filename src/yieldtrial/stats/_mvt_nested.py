@@ -1,0 +1,540 @@
+r"""Exact Dunnett curve for a correlation of exact bifactor form (augmented designs).
+
+In an augmented RCBD with blocks fixed the comparison of entry ``i`` (block ``b``) with the
+control check is ``D_i = e_i - U_b + W``: ``U_b`` the mean of the check plots of block
+``b``, ``W`` the grand mean of the checks minus the control's mean.  With every check once
+in every block ``Cov(U_b, W) = 0`` and the ``U_b`` are independent, and a check's comparison
+with the control, ``ybar_c - ybar_1``, is correlated with the entries only through ``W``.
+So the correlation of the family is **exactly**
+
+.. math:: C_{ij} = \lambda_i \lambda_j + [g_i = g_j]\, \mu_i \mu_j \quad (i \ne j),
+          \qquad \lambda_i^2 + \mu_i^2 \le 1,
+
+with one group per block (the entries, ``mu`` from ``U_b``) and one group holding the
+other checks' comparisons (three checks: ``mu = (a, -a)`` with no unique part left,
+since ``W`` is the mean of those two comparisons; two checks: a single comparison that
+*is* the general factor).  Random blocks keep the form (GLS; the checks' group then keeps
+a unique part).  :func:`exact_bifactor` finds the form numerically, for any correlation
+(it does not need to know the design): first groups from the large residuals of the
+nearest product form; the general loadings from the mean correlations between the three
+largest groups (``m_P^2 = R_PQ R_PS / R_QS``); members whose correlations still differ from
+``lam lam'`` are joined into groups; each group's loadings from its largest pair.  The form
+is accepted only when it reproduces **every** off-diagonal correlation to
+:data:`EXACT_TOL` (a few hundred thousand rounding units; the correlation reaches the
+engine rounded to 1e-12; the augmented families fit to 1e-15).  A check other than the
+control missing in a block makes the block's check mean correlate with ``W`` differently
+from the others, four or more checks leave the other checks' comparisons a group of rank
+two: the form then fails the test and the general engine
+(:mod:`yieldtrial.stats._mvt_sov`) is used.
+
+Given the general factor ``Z_0`` the groups are independent, and given also the group's
+factor ``Z_g`` its members are, so ``G(r) = P(|X_i| <= r for all i)`` is a nested
+one-dimensional quadrature (:func:`nested_exceedance`): a composite Gauss-Legendre rule in
+``Z_0``, a Gauss-Hermite rule in each ``Z_g`` whose members keep a unique spread at least
+half their group loading, and a closed form for a group without unique spread (its
+members constrain ``Z_g`` to an interval: ``P = Phi(hi) - Phi(lo)``).  The kinks of such
+an interval in ``Z_0`` (where two of its bounds cross) and the ends of a member that is
+the general factor itself are panel edges of the ``Z_0`` rule, so the integrand is smooth
+on every panel.  The cost is linear in the number of comparisons (members with equal
+loadings and groups with equal members are evaluated once).
+
+The curve is tabulated on a grid of thresholds (log of the exceedance, cubic spline) and
+averaged over the chi rule of the t statistics.  Its stated error is measured, not
+assumed: the spline against the quadrature at every midpoint of the grid, plus twice the
+largest difference of the quadrature from a rule twice as fine (panels halved, more nodes)
+at those midpoints, plus the fit's residual times the number of pairs (each correlation
+off the form by at most the residual; Plackett's ``dG/drho_ij`` is a bivariate density
+times a probability, of order one away from ``|rho| = 1``), with a floor of 1e-9.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["EXACT_TOL", "ExactBifactor", "NestedCurve", "exact_bifactor", "nested_curve"]
+
+#: Largest off-diagonal difference between the correlation and its bifactor form for the
+#: exact path (the correlation is rounded to 1e-12 before it gets here).
+EXACT_TOL = 1e-10
+
+#: A unique variance below this counts as none (the member lies in its factors' span).
+_ZERO_VAR = 1e-10
+
+#: Unique spread of a grouped member, relative to its group loading, for the
+#: Gauss-Hermite rule in the group factor (as :data:`._mvt_factor.BIFACTOR_MIN_SPREAD_RATIO`).
+_MIN_SPREAD_RATIO = 0.5
+
+#: Largest number of members without unique spread (each adds panel edges to the rule).
+_MAX_DEGENERATE = 8
+
+#: Threshold grid step of the tabulated curve.
+_GRID_STEP = 0.025
+
+#: Thresholds per block of the quadrature, at most (bounds the temporaries).
+_CHUNK = 128
+
+#: Elements of the largest temporary of one block of thresholds.
+_BUDGET = 2_000_000
+
+
+@dataclass(frozen=True)
+class ExactBifactor:
+    """Exact bifactor form ``lam lam' + [g_i = g_j] mu mu' + diag(sd^2)`` of a correlation.
+
+    Attributes
+    ----------
+    general : ndarray, shape (k,)
+        Loadings on the general factor.
+    group : ndarray, shape (k,)
+        Loading on the member's group factor (0 for a group of one).
+    label : ndarray of int, shape (k,)
+        Group of each member.
+    sd : ndarray, shape (k,)
+        Unique spread ``sqrt(1 - lam^2 - mu^2)`` (0 for a member in its factors' span).
+    residual : float
+        Largest off-diagonal difference from the correlation.
+    """
+
+    general: np.ndarray
+    group: np.ndarray
+    label: np.ndarray
+    sd: np.ndarray
+    residual: float
+
+
+def _components(adjacent: np.ndarray) -> np.ndarray:
+    from yieldtrial.stats._mvt_factor import _components as components
+
+    return components(adjacent)
+
+
+def _general(r: np.ndarray, label: np.ndarray) -> np.ndarray | None:
+    """General loadings from the correlations between groups (exact for the exact form).
+
+    With ``P, Q, S`` the three largest groups and ``m_X`` the mean general loading of group
+    ``X``, the block means are ``R_XY = m_X m_Y``, so ``m_P^2 = R_PQ R_PS / R_QS``; then
+    ``lam_i = mean_{j in P} r_ij / m_P`` outside ``P`` and ``mean_{j in Q} r_ij / m_Q`` in it.
+    """
+    sizes = np.bincount(label)
+    big = np.argsort(-sizes, kind="stable")[:3]
+    if big.size < 3 or sizes[big[2]] < 1:
+        return None
+    members = [np.flatnonzero(label == g) for g in big]
+    means = np.array([[float(np.mean(r[np.ix_(x, y)])) for y in members] for x in members])
+    ratio = means[0, 1] * means[0, 2] / means[1, 2] if means[1, 2] != 0.0 else -1.0
+    if not ratio > 1e-12:
+        return None
+    m_p = float(np.sqrt(ratio))
+    m_q = means[0, 1] / m_p
+    lam = np.mean(r[:, members[0]], axis=1) / m_p
+    in_p = label == big[0]
+    lam[in_p] = np.mean(r[np.ix_(np.flatnonzero(in_p), members[1])], axis=1) / m_q
+    return np.asarray(lam)
+
+
+def _group_loadings(b: np.ndarray) -> np.ndarray:
+    """Return loadings ``m`` with ``m_i m_j = b_ij`` (i != j) of a group of three or more."""
+    n = b.shape[0]
+    a = np.abs(b.copy())
+    np.fill_diagonal(a, -1.0)
+    j, k = np.unravel_index(int(np.argmax(a)), a.shape)
+    score = a[j] * a[k]
+    score[[j, k]] = -1.0
+    third = int(np.argmax(score))
+    if b[k, third] == 0.0 or b[j, k] == 0.0:
+        return np.zeros(n)
+    m_j = float(np.sqrt(max(b[j, k] * b[j, third] / b[k, third], 0.0)))
+    if m_j == 0.0:
+        return np.zeros(n)
+    m = b[:, j] / m_j
+    m[j] = m_j
+    return np.asarray(m)
+
+
+def _fit(r: np.ndarray, label: np.ndarray) -> ExactBifactor | None:
+    """Exact bifactor form with the groups ``label`` (None when it does not reproduce ``r``)."""
+    k = r.shape[0]
+    same = label[:, None] == label[None, :]
+    lam = _general(r, label)
+    if lam is None:
+        return None
+    rest = r - np.outer(lam, lam)
+    mu = np.zeros(k)
+    for g in np.unique(label):
+        idx = np.flatnonzero(label == g)
+        if idx.size < 2:
+            continue
+        b = rest[np.ix_(idx, idx)]
+        if idx.size == 2:  # one equation: equal shares of each member's remaining variance
+            room = np.clip(1.0 - lam[idx] ** 2, 1e-300, None)
+            share = abs(float(b[0, 1])) / float(np.sqrt(room[0] * room[1]))
+            m = np.sqrt(share * room)
+            mu[idx] = m * np.array([1.0, np.sign(b[0, 1]) or 1.0])
+            continue
+        mu[idx] = _group_loadings(b)
+    fitted = np.outer(lam, lam) + np.where(same, np.outer(mu, mu), 0.0)
+    diff = r - fitted
+    np.fill_diagonal(diff, 0.0)
+    residual = float(np.max(np.abs(diff)))
+    var = 1.0 - lam**2 - mu**2
+    if not (residual <= EXACT_TOL and float(np.min(var)) >= -_ZERO_VAR):  # also NaN
+        return None
+    sd = np.where(var < _ZERO_VAR, 0.0, np.sqrt(np.clip(var, 0.0, None)))
+    return ExactBifactor(lam, mu, label, sd, residual)
+
+
+def exact_bifactor(corr: np.ndarray, lam: np.ndarray | None = None) -> ExactBifactor | None:
+    """Exact bifactor form of a correlation, or None (module notes).
+
+    None also when the nested rule would not be exact for the form found: a group mixing
+    members with and without unique spread, a grouped member whose unique spread is below
+    half its group loading, more than :data:`_MAX_DEGENERATE` members without unique spread,
+    or no group at all (a product form has its own exact integral).  ``lam`` is the nearest
+    product form when already known.
+
+    Examples
+    --------
+    Two groups of two around a general factor 0.6, group loadings 0.5:
+
+    >>> lam, mu = np.full(4, 0.6), np.full(4, 0.5)
+    >>> label = np.array([0, 0, 1, 1])
+    >>> r = np.outer(lam, lam) + (label[:, None] == label) * np.outer(mu, mu)
+    >>> np.fill_diagonal(r, 1.0)
+    >>> fit = exact_bifactor(r)
+    >>> np.abs(fit.general).round(6).tolist(), np.abs(fit.group).round(6).tolist()
+    ([0.6, 0.6, 0.6, 0.6], [0.5, 0.5, 0.5, 0.5])
+    >>> r[0, 2] = r[2, 0] = 0.37  # one correlation off the form
+    >>> exact_bifactor(r) is None
+    True
+    """
+    from yieldtrial.stats._mvt_sov import nearest_product_form
+
+    r = np.asarray(corr, dtype=float)
+    k = r.shape[0]
+    if k < 4 or not np.all(np.isfinite(r)):
+        return None
+    lam0 = nearest_product_form(r) if lam is None else np.asarray(lam, dtype=float)
+    resid = r - np.outer(lam0, lam0)
+    np.fill_diagonal(resid, 0.0)
+    top = float(np.max(np.abs(resid)))
+    if top <= EXACT_TOL:
+        return None
+    for cut in (0.5, 0.25, 0.1):
+        label = _refine(r, _components(np.abs(resid) > cut * top))
+        if label is None:
+            continue
+        fit = _fit(r, label)
+        if fit is not None:
+            return fit if _rule_applies(fit) else None
+    return None
+
+
+def _refine(r: np.ndarray, label: np.ndarray) -> np.ndarray | None:
+    """Regroup from a first guess whose groups of two or more fix the general factor.
+
+    The general loadings are the rank-one fit of the correlations between those groups
+    (at least three), a member outside them gets its loading from its correlations with
+    them, and the members whose correlations then still differ from ``lam lam'`` (by more
+    than 1e-6) are joined.  None when fewer than three groups of two or more show.
+    """
+    sizes = np.bincount(label)
+    core = sizes[label] >= 2
+    if int(np.sum(sizes >= 2)) < 3 or np.all(core):
+        return label if int(np.sum(sizes >= 2)) >= 3 else None
+    lam = _general(r, label)
+    if lam is None:
+        return None
+    diff = np.abs(r - np.outer(lam, lam)) > 1e-6
+    same = label[:, None] == label[None, :]
+    linked = np.where(core[:, None] & core[None, :], same, diff)
+    np.fill_diagonal(linked, False)
+    return _components(linked)
+
+
+def _rule_applies(fit: ExactBifactor) -> bool:
+    """Whether the nested rule integrates ``fit`` exactly (see :func:`exact_bifactor`)."""
+    flat = fit.sd == 0.0
+    if int(np.sum(flat)) > _MAX_DEGENERATE:
+        return False
+    for g in np.unique(fit.label):
+        idx = np.flatnonzero(fit.label == g)
+        if idx.size == 1:
+            if flat[idx[0]] and abs(float(fit.general[idx[0]])) < 1e-6:
+                return False  # a constant comparison
+            continue
+        if np.all(flat[idx]):
+            if np.any(np.abs(fit.group[idx]) < 1e-6):
+                return False
+            continue
+        if np.any(flat[idx]):
+            return False
+        if np.any(fit.sd[idx] < _MIN_SPREAD_RATIO * np.abs(fit.group[idx])):
+            return False
+    return True
+
+
+# ------------------------------------------------------------------ the nested quadrature
+
+
+def _lines(fit: ExactBifactor, two_sided: bool) -> tuple[list[Any], np.ndarray]:
+    """Degenerate groups (members' loadings) and the panel edges' slopes in ``r``.
+
+    A flat member ``l z0 + m zg`` bounds ``zg`` by ``(s r - l z0) / m``, ``s = +-1``: two
+    such lines cross at ``z0 = r (t / m_j - s / m_i) / (l_j / m_j - l_i / m_i)``; a flat
+    member of its own (``m = 0``) bounds ``z0`` at ``s r / l``.
+    """
+    signs = (1.0, -1.0) if two_sided else (1.0,)
+    flat_groups: list[Any] = []
+    slopes: list[float] = []
+    for g in np.unique(fit.label):
+        idx = np.flatnonzero(fit.label == g)
+        if not np.all(fit.sd[idx] == 0.0):
+            continue
+        lam, mu = fit.general[idx], fit.group[idx]
+        flat_groups.append((lam, mu))
+        if idx.size == 1:
+            slopes.extend(s / float(lam[0]) for s in signs)
+            continue
+        lines = [
+            (s / m, -g / m) for g, m in zip(lam, mu, strict=True) for s in signs
+        ]  # zg = a r + b z0
+        for i in range(len(lines)):
+            for j in range(i + 1, len(lines)):
+                (a1, b1), (a2, b2) = lines[i], lines[j]
+                if abs(b1 - b2) > 1e-12:
+                    slopes.append((a2 - a1) / (b1 - b2))
+    return flat_groups, np.array(slopes)
+
+
+def _outer_rule(
+    r: np.ndarray, width: float, slopes: np.ndarray, order: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Composite Gauss-Legendre rule in ``z0`` on [-9, 9] with edges at ``r * slopes``.
+
+    Returns nodes and weights (density included), each of shape ``(M, n)``.
+    """
+    panels = int(np.ceil(18.0 / width))
+    base = np.linspace(-9.0, 9.0, panels + 1)
+    edges = np.broadcast_to(base, (r.size, base.size))
+    if slopes.size:
+        extra = np.clip(r[:, None] * slopes[None, :], -9.0, 9.0)
+        edges = np.sort(np.concatenate([edges, extra], axis=1), axis=1)
+    x, w = np.polynomial.legendre.leggauss(order)
+    half = np.diff(edges, axis=1) / 2.0
+    mid = (edges[:, :-1] + edges[:, 1:]) / 2.0
+    nodes = (mid[:, :, None] + half[:, :, None] * x).reshape(r.size, -1)
+    weights = (half[:, :, None] * w).reshape(r.size, -1)
+    weights = weights * np.exp(-0.5 * nodes**2) / np.sqrt(2.0 * np.pi)
+    return nodes, weights
+
+
+def _log_between(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """``log(Phi(hi) - Phi(lo))``, accurate where it is near 0 (-inf when ``lo >= hi``)."""
+    from scipy.special import ndtr
+
+    outside = ndtr(lo) + ndtr(-hi)
+    with np.errstate(divide="ignore"):
+        inside = np.log1p(-np.clip(outside, 0.0, 1.0))
+    return np.asarray(np.where(lo < hi, inside, -np.inf))
+
+
+def _bounds(r: np.ndarray, shift: np.ndarray, scale: Any, two_sided: bool) -> tuple[Any, Any]:
+    """Standardised bounds of ``shift + scale e`` inside ``[-r, r]`` (or ``<= r``)."""
+    hi = (r - shift) / scale
+    lo = (-r - shift) / scale if two_sided else np.full(np.shape(hi), -np.inf)
+    return lo, hi
+
+
+def nested_exceedance(
+    r: np.ndarray,
+    fit: ExactBifactor,
+    two_sided: bool,
+    *,
+    order: int = 8,
+    inner_nodes: int = 24,
+    refine: int = 1,
+) -> np.ndarray:
+    """``1 - G(r)`` of an exact bifactor form by the nested quadrature (module notes).
+
+    Parameters
+    ----------
+    r : ndarray, shape (M,)
+        Thresholds (normal scale).
+    fit : ExactBifactor
+        The correlation's form.
+    two_sided : bool
+        ``|X_i| <= r`` (True) or ``X_i <= r``.
+    order, inner_nodes : int
+        Gauss-Legendre points per panel of ``z0``; Gauss-Hermite nodes of each group factor.
+    refine : int
+        Panels of ``z0`` are this many times narrower (the error check uses 2).
+
+    Returns
+    -------
+    ndarray, shape (M,)
+    """
+    rr = np.atleast_1d(np.asarray(r, dtype=float))
+    out = np.empty(rr.size)
+    # thresholds per block so that the (r, z0, zg, members) temporaries stay near 2e6 elements
+    _, slopes = _lines(fit, two_sided)
+    nodes = (int(np.ceil(18.0 / _panel_width(fit, refine))) + slopes.size) * order
+    widest = max([t.shape[0] for t, _ in _smooth_groups(fit)] + [1])
+    chunk = int(np.clip(_BUDGET // (nodes * inner_nodes * widest), 1, _CHUNK))
+    for start in range(0, rr.size, chunk):
+        part = rr[start : start + chunk]
+        out[start : start + chunk] = _nested_chunk(part, fit, two_sided, order, inner_nodes, refine)
+    return out
+
+
+def _panel_width(fit: ExactBifactor, refine: int) -> float:
+    """Panel width of the ``z0`` rule: twice the narrowest ``sqrt(1 - lam^2) / lam``.
+
+    Members that are the general factor itself (indicators, panel edges) do not count.
+    """
+    steep = (fit.sd > 0.0) | (fit.group != 0.0)  # members that vary smoothly with z0
+    lam = np.abs(fit.general[steep])
+    widths = np.sqrt(np.clip(1.0 - lam**2, 0.0, None)) / np.maximum(lam, 1e-12)
+    return min(2.0, max(2.0 * float(np.min(widths)) if widths.size else 2.0, 0.02)) / refine
+
+
+def _smooth_groups(fit: ExactBifactor) -> list[tuple[np.ndarray, float]]:
+    """List the groups with unique spread, each distinct one once: ``(rows, times)``.
+
+    ``rows`` holds ``(lam, mu, sd, count)`` of the group's distinct members.
+    """
+    found: dict[bytes, list[Any]] = {}
+    for g in np.unique(fit.label):
+        idx = np.flatnonzero(fit.label == g)
+        if np.all(fit.sd[idx] == 0.0):
+            continue
+        rows = np.round(np.column_stack([fit.general[idx], fit.group[idx], fit.sd[idx]]), 13)
+        rows, counts = np.unique(rows, axis=0, return_counts=True)
+        table = np.column_stack([rows, counts])
+        key = table.tobytes()
+        if key in found:
+            found[key][1] += 1.0
+        else:
+            found[key] = [table, 1.0]
+    return [(t, n) for t, n in found.values()]
+
+
+def _nested_chunk(
+    r: np.ndarray, fit: ExactBifactor, two_sided: bool, order: int, inner_nodes: int, refine: int
+) -> np.ndarray:
+    flat_groups, slopes = _lines(fit, two_sided)
+    single_flat = np.array([flat_g[0].size == 1 for flat_g in flat_groups], dtype=bool)
+    width = _panel_width(fit, refine)
+    z0, w0 = _outer_rule(r, width, slopes, order)
+    rr = r[:, None]
+    total = np.zeros(z0.shape)
+    zg, wg = np.polynomial.hermite_e.hermegauss(inner_nodes)
+    wg = wg / np.sqrt(2.0 * np.pi)
+    with np.errstate(divide="ignore", over="ignore", under="ignore", invalid="ignore"):
+        for table, times in _smooth_groups(fit):
+            gl, gm, gs, counts = table.T
+            if np.all(gm == 0.0):  # members of their own
+                for l_i, s_i, n_i in zip(gl, gs, counts, strict=True):
+                    lo, hi = _bounds(rr, l_i * z0, s_i, two_sided)
+                    total += times * n_i * _log_between(lo, hi)
+                continue
+            shift = gl * z0[:, :, None, None] + gm * zg[None, None, :, None]  # (M, n0, ng, p)
+            lo, hi = _bounds(rr[:, :, None, None], shift, gs, two_sided)
+            log_in = _log_between(lo, hi) @ counts
+            inner = np.exp(log_in) @ wg
+            total += times * np.log(np.maximum(inner, 1e-300))
+        for (gl, gm), alone in zip(flat_groups, single_flat, strict=True):
+            if alone:  # the member is a multiple of z0: an indicator
+                x = gl[0] * z0
+                ok = (x <= rr) & ((x >= -rr) if two_sided else True)
+                total = np.where(ok, total, -np.inf)
+                continue
+            lo = np.full(z0.shape, -np.inf)
+            hi = np.full(z0.shape, np.inf)
+            for l_i, m_i in zip(gl, gm, strict=True):
+                # l z0 + m zg inside the box: zg' = sign(m) zg lies in [a, b]
+                a, b = _bounds(rr, l_i * z0, abs(m_i), two_sided)
+                if m_i < 0.0:
+                    a, b = -b, -a
+                lo, hi = np.maximum(lo, a), np.minimum(hi, b)
+            total += _log_between(lo, hi)
+        ex = -np.expm1(total)
+    return np.asarray(np.clip(np.sum(ex * w0, axis=1) / np.sum(w0, axis=1), 0.0, 1.0))
+
+
+# ----------------------------------------------------------------------- the curve
+
+
+@dataclass(frozen=True)
+class NestedCurve:
+    """``P(max T_i > c)`` (or ``max |T_i|``) from the tabulated exact normal curve.
+
+    Attributes
+    ----------
+    r_grid : ndarray
+        Thresholds of the table (normal scale).
+    log_exceed : ndarray
+        ``log(1 - G)`` on the grid (spline knots).
+    error : float
+        Stated absolute error (module notes).
+    two_sided : bool
+        ``max |T_i|`` (True) or ``max T_i``.
+    chi_rule : (ndarray, ndarray)
+        Nodes and weights of the average over ``s = sqrt(chi2_df / df)``.
+    method : str
+        ``"exact-nested"``.
+    """
+
+    r_grid: np.ndarray
+    log_exceed: np.ndarray
+    error: float
+    two_sided: bool
+    chi_rule: tuple[np.ndarray, np.ndarray] = field(default=(np.ones(1), np.ones(1)))
+    method: str = "exact-nested"
+
+    def _normal_exceedance(self, r: np.ndarray) -> np.ndarray:
+        from yieldtrial.stats._spline import CubicSpline  # scipy.interpolate's, bit for bit
+
+        spline = CubicSpline(self.r_grid, self.log_exceed)
+        lo, hi = float(self.r_grid[0]), float(self.r_grid[-1])
+        out = np.exp(spline(np.clip(r, lo, hi)))
+        out[r < lo] = 1.0
+        out[r > hi] = 0.0  # beyond the Bonferroni 1e-17 point
+        return np.asarray(np.clip(out, 0.0, 1.0))
+
+    def exceedance(self, cs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``P(max T_i > c)`` and its stated absolute error at every ``c``."""
+        c = np.atleast_1d(np.asarray(cs, dtype=float))
+        s_nodes, s_weights = self.chi_rule
+        out = np.clip(self._normal_exceedance(c[:, None] * s_nodes[None, :]) @ s_weights, 0.0, 1.0)
+        if self.two_sided:
+            out[c <= 0.0] = 1.0
+        return out, np.full(c.shape, self.error)
+
+
+def nested_curve(fit: ExactBifactor, *, two_sided: bool) -> NestedCurve:
+    """Tabulate the exact normal curve of ``fit`` and state its error (module notes)."""
+    from scipy.special import ndtri
+
+    from yieldtrial.stats._spline import CubicSpline  # scipy.interpolate's, bit for bit
+
+    k = fit.general.size
+    sides = 2.0 if two_sided else 1.0
+    r_top = float(-ndtri(1e-17 / (sides * k)))
+    r_low = 0.0 if two_sided else -8.0
+    n = int(np.ceil((r_top - r_low) / _GRID_STEP))
+    grid = np.linspace(r_low, r_top, n + 1)
+    mids = (grid[:-1] + grid[1:]) / 2.0
+    both = nested_exceedance(np.concatenate([grid, mids]), fit, two_sided)
+    at_grid, at_mid = both[: grid.size], both[grid.size :]
+    at_grid = np.minimum.accumulate(at_grid)  # a curve: non-increasing in r
+    with np.errstate(divide="ignore"):
+        log_ex = np.log(np.maximum(at_grid, 1e-300))
+    spline = CubicSpline(grid, log_ex)
+    interp = float(np.max(np.abs(np.exp(spline(mids)) - at_mid)))
+    finer = nested_exceedance(mids, fit, two_sided, order=12, inner_nodes=40, refine=2)
+    quad = float(np.max(np.abs(finer - at_mid)))
+    error = max(interp + 2.0 * quad + fit.residual * k * (k - 1) / 2.0, 1e-9)
+    return NestedCurve(grid, log_ex, error, two_sided)

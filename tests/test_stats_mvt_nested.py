@@ -1,0 +1,147 @@
+"""Exact nested quadrature for exactly bifactor correlations (stats._mvt_nested)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from test_stats_mvt_taylor import alpha_lattice_corr, contrast_corr, gls_means_cov
+from yieldtrial.stats import _mvt_nested, distributions
+from yieldtrial.stats.distributions import dunnett_critical_value, dunnett_pvalues
+
+
+def augmented_family(checks, blocks, per_block, drop=None):
+    """Correlation of every other mean against check 0 in an augmented RCBD (blocks fixed).
+
+    ``checks`` checks in each of ``blocks`` blocks, ``per_block`` entries once each per
+    block; ``drop = (treatment, block)`` removes that plot.  OLS covariance of the
+    LS-means (``gls_means_cov`` without random terms), as the model computes it.
+    """
+    trt, blk = [], []
+    for b in range(blocks):
+        for t in [*range(checks), *(checks + per_block * b + j for j in range(per_block))]:
+            if drop != (t, b):
+                trt.append(t)
+                blk.append(b)
+    k = checks + blocks * per_block
+    return contrast_corr(gls_means_cov(np.array(trt), [np.array(blk)], [], [], k))
+
+
+def _general_engine(monkeypatch, t, r, df, alternative):
+    """P-values and critical value of the general engine (the nested path switched off)."""
+    monkeypatch.setattr(_mvt_nested, "exact_bifactor", lambda corr, lam=None: None)
+    distributions._dunnett_curve_cached.cache_clear()
+    distributions._dunnett_critical_qmc_cached.cache_clear()
+    p, acc = dunnett_pvalues(t, r, df, alternative=alternative)
+    crit, acc_c = dunnett_critical_value(r, df, alternative=alternative)
+    monkeypatch.undo()
+    distributions._dunnett_curve_cached.cache_clear()
+    distributions._dunnett_critical_qmc_cached.cache_clear()
+    return p, acc, crit, acc_c
+
+
+@pytest.mark.parametrize("checks", [2, 3])
+def test_augmented_family_is_exactly_bifactor(checks):
+    """Entries and checks vs check 0: one general factor, one group per block (+ the checks)."""
+    r = augmented_family(checks, 5, 3)
+    fit = _mvt_nested.exact_bifactor(r)
+    assert fit is not None and fit.residual < 1e-12
+    same = fit.label[:, None] == fit.label[None, :]
+    rebuilt = np.outer(fit.general, fit.general) + np.where(same, np.outer(fit.group, fit.group), 0)
+    rebuilt += np.diag(fit.sd**2)
+    np.testing.assert_allclose(rebuilt, r, atol=1e-12)
+    # the other checks' comparisons lie in the span of the factors (no unique part)
+    assert np.all(fit.sd[: checks - 1] == 0.0) and np.all(fit.sd[checks - 1 :] > 0.3)
+    assert sorted(np.bincount(fit.label).tolist()) == [checks - 1, 3, 3, 3, 3, 3]
+
+
+def test_missing_check_plot_falls_back_to_the_general_engine():
+    """A check (not the control) lost in one block: no longer bifactor, so None."""
+    assert _mvt_nested.exact_bifactor(augmented_family(3, 5, 3, drop=(1, 2))) is None
+
+
+def test_four_checks_fall_back():
+    """Three other checks' comparisons given the general factor have rank 2: not one group."""
+    assert _mvt_nested.exact_bifactor(augmented_family(4, 5, 3)) is None
+
+
+def test_non_bifactor_correlation_is_not_taken():
+    """An alpha-lattice (REML-like GLS) and an augmented family off the form by 1e-7."""
+    assert _mvt_nested.exact_bifactor(alpha_lattice_corr()) is None
+    r = augmented_family(3, 5, 3)
+    r[4, 9] += 1e-7
+    r[9, 4] += 1e-7
+    assert _mvt_nested.exact_bifactor(r) is None
+    distributions._dunnett_curve_cached.cache_clear()
+    _, acc = dunnett_pvalues(np.linspace(1.0, 3.0, 20), alpha_lattice_corr(), 30)
+    assert acc.method == "qmc"
+
+
+@pytest.mark.parametrize("checks", [2, 3])
+@pytest.mark.parametrize("alternative", ["two-sided", "greater"])
+def test_nested_matches_general_engine(monkeypatch, checks, alternative):
+    """4 blocks x 4 entries (16-17 comparisons), df 18: within the two stated errors."""
+    r = augmented_family(checks, 4, 4)
+    t = np.linspace(0.5, 4.0, 15)
+    distributions._dunnett_curve_cached.cache_clear()
+    distributions._dunnett_critical_qmc_cached.cache_clear()
+    p, acc = dunnett_pvalues(t, r, 18, alternative=alternative)
+    crit, acc_c = dunnett_critical_value(r, 18, alternative=alternative)
+    assert acc.method == acc_c.method == "exact-nested" and acc.abs_error < 1e-7
+    p_gen, acc_gen, crit_gen, acc_c_gen = _general_engine(monkeypatch, t, r, 18, alternative)
+    assert acc_gen.method == "qmc"
+    assert np.max(np.abs(p - p_gen)) <= acc.abs_error + acc_gen.abs_error
+    # the critical value: the general curve's error over its slope there (t scale, loose)
+    assert abs(crit - crit_gen) <= 50.0 * (acc_c.abs_error + acc_c_gen.abs_error)
+
+
+# P(max |T_i| >= c) (two-sided; "greater": max T_i), df = 30, from scipy.stats.multivariate_t
+# (Genz-Bretz randomized QMC, independent code), 4,000,000 points, seeds 1 and 2:
+#   1 - multivariate_t(shape=r, df=30, seed=s).cdf(np.full(d, c),
+#       lower_limit=np.full(d, -c) (two-sided) or -inf, maxpts=4_000_000)
+# with r = augmented_family(checks, 3, 2) (3 blocks x 2 entries; scipy 1.17.1).  The seeds
+# agree to 2.4e-7; the values are their means.
+SCIPY_REFERENCES = {
+    (3, "two-sided"): {1.8: (0.4289021191596868, 0.4289021052676696),
+                       2.4: (0.14624745225624125, 0.14624758555276451),
+                       3.0: (0.03819762384071779, 0.03819753615173482)},
+    (2, "two-sided"): {1.8: (0.4011576064947534, 0.401157561390704),
+                       2.4: (0.133827176839877, 0.13382718737280874),
+                       3.0: (0.034420325988501976, 0.03442039675910913)},
+    (3, "greater"): {1.8: (0.22720917285157194, 0.22720941123533656),
+                     2.4: (0.07424895112717544, 0.07424880243111653),
+                     3.0: (0.019180947498994905, 0.019180713838823804)},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("checks", "alternative"), sorted(SCIPY_REFERENCES))
+def test_nested_matches_scipy_multivariate_t(checks, alternative):
+    """7-8 comparisons: within 1e-6 of scipy (the references' own spread: 2.4e-7)."""
+    ref = SCIPY_REFERENCES[(checks, alternative)]
+    r = augmented_family(checks, 3, 2)
+    c = np.array(sorted(ref))
+    expected = np.array([np.mean(ref[x]) for x in c])
+    distributions._dunnett_curve_cached.cache_clear()
+    p, acc = dunnett_pvalues(c, r, 30, alternative=alternative)
+    assert acc.method == "exact-nested" and acc.abs_error < 1e-7
+    np.testing.assert_allclose(p, expected, atol=1e-6)
+
+
+def test_nested_quadrature_matches_a_finer_rule():
+    """The normal curve against panels halved and more nodes: 1e-9 at 12 thresholds."""
+    fit = _mvt_nested.exact_bifactor(augmented_family(3, 4, 4))
+    r = np.linspace(0.5, 5.0, 12)
+    for two_sided in (True, False):
+        base = _mvt_nested.nested_exceedance(r, fit, two_sided)
+        fine = _mvt_nested.nested_exceedance(r, fit, two_sided, order=16, inner_nodes=48, refine=3)
+        np.testing.assert_allclose(base, fine, atol=1e-9)
+
+
+def test_large_family_costs_little():
+    """400 entries in 10 blocks + 2 other checks (the report of stop 31): one exact pass."""
+    checks, blocks, per_block = 3, 10, 40
+    r = augmented_family(checks, blocks, per_block)
+    fit = _mvt_nested.exact_bifactor(r)
+    assert fit is not None
+    curve = _mvt_nested.nested_curve(fit, two_sided=True)
+    assert curve.error < 1e-7
