@@ -414,3 +414,17 @@ def test_field_map_caption_names_the_missing_plot(tmp_path: Path, lang: str, tex
     folder = _split_plot_with_missing_plot(tmp_path)
     report, _ = report_from_files(folder / "plots.csv", folder / "trial.toml", lang=lang)
     assert text in str(report.to_markdown())
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "- Error a: mean square: "), ("zh", "- 误差 a 均方：")])
+def test_stratum_error_mean_squares_state_their_squared_unit(
+    tmp_path: Path, lang: str, label: str
+) -> None:
+    """A split plot's error mean squares (complete data, stratum ANOVA) carry the unit squared."""
+    folder = _split_plot_with_missing_plot(tmp_path, whole_plot_effects=True)
+    book = pd.read_csv(folder / "plots.csv")
+    book["fresh_mass_kg"] = book["fresh_mass_kg"].fillna(9.4)
+    book.to_csv(folder / "plots.csv", index=False)
+    md = _markdown(folder, lang)
+    line = next(line for line in md.splitlines() if line.startswith(label))
+    assert line.endswith(" (kg/ha)²" if lang == "en" else " (kg/亩)²")

@@ -272,7 +272,7 @@ def _augmented_section(ctx: ReportContext) -> Section:
     first.footer = [
         (t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean)),
         (t("footer.adjusted_mean", lang), _both_units(ctx, a.overall_adjusted_mean)),
-        (t("footer.mse", lang), fmt_number(a.mse * k2, 1)),
+        (t("footer.mse", lang), f"{fmt_number(a.mse * k2, 1)} {_squared_unit(ctx)}"),
         (t("footer.df_error", lang), str(a.df_error)),
         (t("footer.cv", lang), fmt_number(a.cv_pct, CV_DIGITS)),
         (t("footer.checks", lang), ("、" if lang == "zh" else ", ").join(a.checks)),
