@@ -260,3 +260,32 @@ def test_plot_field_hatches_a_plot_without_a_value() -> None:
     assert len(hatched) == 1
     assert hatched[0].get_xy() == (1.5, 0.5)  # the cell centred on (column 3, row 2) - origin
     assert not [p for p in plot_field(PLOTS).patches if p.get_hatch()]
+
+
+def test_plot_yields_join_blocks_false_draws_markers_only() -> None:
+    plots = pd.DataFrame(
+        {
+            "treatment": ["A", "B", "C", "A", "B", "C"],
+            "block": ["1", "1", "1", "2", "2", "2"],
+            "yield_kg_ha": [7000.0, 7200.0, 6900.0, 7100.0, 7300.0, 6800.0],
+        }
+    )
+    ax = plot_yields(plots, join_blocks=False)
+    assert [line.get_linestyle() for line in ax.lines] == ["None", "None"]  # one per block
+    assert [len(line.get_xdata()) for line in ax.lines] == [3, 3]
+    assert plot_yields(plots).lines[0].get_linestyle() == "-"  # the default joins a block
+
+
+def test_plot_field_draws_a_position_without_plot_grey_not_hatched() -> None:
+    from matplotlib.colors import to_hex
+
+    # a 2 x 2 grid whose plot at row 2, column 1 has no row; row 1, column 2 has no value
+    plots = pd.DataFrame(
+        {"row": [1, 1, 2], "column": [1, 2, 2], "residual": [-10.0, np.nan, 10.0]}
+    )
+    ax = plot_field(plots, value="residual", label=None)
+    cells = {(p.get_x() + 0.5, p.get_y() + 0.5): p for p in ax.patches}
+    assert set(cells) == {(0.0, 1.0), (1.0, 0.0)}  # (x = column - 1, y = row - 1)
+    empty, lost = cells[(0.0, 1.0)], cells[(1.0, 0.0)]
+    assert to_hex(empty.get_facecolor()) == "#bdbdbd" and not empty.get_hatch()
+    assert lost.get_hatch() == "///"

@@ -441,6 +441,7 @@ def plot_yields(
     ylabel: str | None = None,
     title: str | None = None,
     ax: Axes | None = None,
+    join_blocks: bool = True,
 ) -> Axes:
     """Plot yields by treatment, one marker per plot, marker style by block.
 
@@ -464,6 +465,10 @@ def plot_yields(
         ``yield_kg_mu``, else the column name) and title.
     ax : Axes, optional
         Where to draw; a new figure when omitted.
+    join_blocks : bool, default True
+        Join the points of one block by a line.  False draws the markers alone (an
+        augmented design, whose entries have one plot each: a block's line would zigzag
+        across entries of other blocks and show nothing).
 
     Returns
     -------
@@ -493,7 +498,7 @@ def plot_yields(
                 group["_x"].to_numpy(dtype=float),
                 group[response].to_numpy(dtype=float),
                 marker=markers[i % len(markers)],
-                linestyle="-",
+                linestyle="-" if join_blocks else "none",
                 linewidth=0.6,
                 alpha=0.8,
                 label=str(name),
@@ -678,7 +683,9 @@ def plot_field(
     value : str, default "yield_kg_ha"
         Column to colour by (yields, residuals, ...).  Residual-like columns
         (containing negative values) get a diverging colour map centred on 0.  A plot
-        whose value is missing (NaN: a lost or excluded plot) is drawn hatched grey.
+        whose value is missing (NaN: a lost or excluded plot) is drawn hatched grey; a
+        position of the grid that no plot holds (a row deleted from the table, a gap in
+        the layout) plain grey, never the colour of a zero residual or the lowest yield.
     row, column : str
         Position columns.
     label : str or None, default "treatment"
@@ -740,6 +747,14 @@ def plot_field(
         ax.add_patch(
             Rectangle((c - c0 - 0.5, r - r0 - 0.5), 1.0, 1.0, facecolor="#e6e6e6",
                       edgecolor="#808080", hatch="///", linewidth=0.0)
+        )  # fmt: skip
+    # a position no plot holds would show the background too (white: a zero residual on
+    # the diverging map): grey, without the hatching of a plot that has no value
+    held = np.zeros(grid.shape, dtype=bool)
+    held[rows - r0, cols - c0] = True
+    for r, c in zip(*np.nonzero(~held), strict=True):
+        ax.add_patch(
+            Rectangle((c - 0.5, r - 0.5), 1.0, 1.0, facecolor="#bdbdbd", linewidth=0.0)
         )  # fmt: skip
     labels = plots[label].astype(str).to_numpy() if label and label in plots.columns else None
     texts = []

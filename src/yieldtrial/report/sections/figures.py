@@ -203,6 +203,10 @@ def figures_section(ctx: ReportContext) -> Section:
             if ctx.entries is not None:  # many entries: in the order of the means table
                 order = [str(v) for v in shown["treatment"]]
 
+        # an augmented design's entries sit in one block each: a block's line would zigzag
+        # between entries of other blocks (stop 31), so its plots are markers only
+        augmented = str(s.design) == "augmented"
+
         def draw_yields() -> Axes:
             from yieldtrial.plotting import plot_yields
 
@@ -213,6 +217,7 @@ def figures_section(ctx: ReportContext) -> Section:
                 block="block" if "block" in used.columns else None,
                 order=order,
                 ylabel=ylabel,
+                join_blocks=not augmented,
             )
             ax.set_xlabel(t("axis.treatment", lang))
             if ctx.entries is not None:  # 40 and more labels: upright, so they do not overlap
@@ -238,6 +243,8 @@ def figures_section(ctx: ReportContext) -> Section:
         # the block column of a resolvable design holds its replicates (as the field maps say)
         replicates = str(s.design) in ("alpha", "row_column")
         key = "fig.yields_replicate" if replicates else "fig.yields"
+        if augmented:  # entries have one plot each: markers by block, no lines
+            key = "fig.yields_augmented"
         if len(used) > MAX_PLOT_MARKERS:  # millions of plots: a box per treatment
             text = t("fig.yields_boxes", lang, n=f"{len(used):,}", limit=f"{MAX_PLOT_MARKERS:,}")
             blocks.append(Figure("yields", marks.caption(text + subset_note), draw_boxes))
@@ -302,6 +309,12 @@ def figures_section(ctx: ReportContext) -> Section:
             space = "" if lang == "zh" else " "
             items = join_list([str(p) for p in lost["plot_id"]], lang)
             caption += space + t("fig.field_missing", lang, items=items)
+        spots = data[["row", "column"]].apply(pd.to_numeric, errors="coerce")
+        spans = spots.max() - spots.min() + 1
+        empty = int(spans["row"] * spans["column"]) - len(data)
+        if empty > 0:  # positions without any plot (a row deleted from the table): grey
+            space = "" if lang == "zh" else " "
+            caption += space + t("fig.field_empty", lang, n=empty)
         marked = [p for p in flagged if "plot_id" in data and p in set(data["plot_id"].astype(str))]
         if marked:
             space = "" if lang == "zh" else " "  # a Chinese sentence ends with 。, no space

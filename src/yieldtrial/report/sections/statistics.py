@@ -214,12 +214,26 @@ def design_means_section(ctx: ReportContext) -> Section:
             lang,
             factor=_caption_factor(means.factor, lang),
             error=spaced(source_label(means.error_term.split(" ")[0], lang), lang, before=True),
-            df=f"{means.df:.4g}",
+            df=_df_text(means.df),
         )
         notes = [t("means.letters_note", lang, letters=t(f"letters.{s.letters}", lang))]
         blocks.append(Table(f"means_{means.kind}", cols, rows, caption, notes))
     blocks.append(_cells_table(ctx))
     return Section("design_means", t("section.design_means", lang), blocks)
+
+
+def _df_text(df: float) -> str:
+    """Degrees of freedom as the ANOVA and SED tables print them.
+
+    A whole number (a complete trial's stratum df) is printed as one (``6``); an approximate
+    (Satterthwaite or Kenward-Roger) df with one decimal (``5.3``, ``24.0``), as the den. df
+    column of the F tests and the df column of the SED table show it, so the caption of the
+    factor means and those tables agree (it printed 4 significant digits: ``5.303``, ``23.98``).
+    """
+    value = float(df)
+    if math.isfinite(value) and abs(value - round(value)) < 1e-9:
+        return str(round(value))
+    return f"{value:.1f}"
 
 
 def _cells_table(ctx: ReportContext) -> Table:
@@ -393,6 +407,8 @@ def means_section(ctx: ReportContext) -> Section:
     factor = spaced(_means_factor_label(ctx), lang, after=True)
     if s.replicated:
         key = "means.caption_factor" if by_factor else "means.caption"
+        if s.design == "augmented":  # Federer's adjusted means, not plain LS-means of blocks
+            key = "means.caption_augmented"
         caption = t(key, lang, factor=factor, unit=s.unit, standard=f"{s.standard_pct:g}")
         notes.append(t("means.ci_note", lang, conf=f"{100 * (1 - s.alpha):g}"))
         if ccols:

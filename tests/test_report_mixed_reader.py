@@ -1,0 +1,259 @@
+"""Mixed-design reports as a reader sees them (stop 31): captions and tables, en and zh.
+
+The trials are field books written by `yieldtrial.design` (augmented, split plot) with seeded
+masses; the tests assert text and table structure, never a statistical value.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from yieldtrial import design
+from yieldtrial.report.files import report_from_files
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Any:
+    yield
+    plt.close("all")
+
+
+def _fill(book: Any, seed: int) -> Any:
+    """Give a field book plausible wheat harvest columns (seeded)."""
+    rng = np.random.default_rng(seed)
+    n = len(book)
+    book["harvested_area_m2"] = 12.0
+    book["fresh_mass_kg"] = np.round(9.0 + rng.normal(0, 0.8, n), 2)
+    book["moisture_pct"] = np.round(rng.uniform(14.5, 22.0, n), 1)
+    book["impurity_pct"] = np.round(rng.uniform(0.3, 2.0, n), 1)
+    return book
+
+
+def _augmented(tmp_path: Path) -> Path:
+    """4 checks in each of 5 blocks, 30 entries, control CK1."""
+    entries = [f"E{i:02d}" for i in range(1, 31)]
+    book = design.augmented_design(["CK1", "CK2", "CK3", "CK4"], entries, blocks=5, seed=11)
+    _fill(book, 3).to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "augmented"\ncontrol = "CK1"\n',
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def _split_plot_missing(tmp_path: Path) -> Path:
+    """N0-N2 x V1-V4 in 4 blocks with 3 sub-plots' masses empty (analysed by REML)."""
+    book = design.split_plot(["N0", "N1", "N2"], ["V1", "V2", "V3", "V4"], blocks=4, seed=5)
+    book = _fill(book, 4)
+    # whole-plot offsets, so the REML estimate of block:main is positive (not the boundary,
+    # where Satterthwaite pools the strata into whole-number df)
+    offsets = np.random.default_rng(6).normal(0, 1.0, 12)
+    whole = book["block"].astype(int).to_numpy() * 3 + book["main"].str[1].astype(int).to_numpy()
+    book["fresh_mass_kg"] = np.round(book["fresh_mass_kg"] + offsets[whole - 3], 2)
+    book.loc[[4, 22, 32], "fresh_mass_kg"] = np.nan
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "split_plot"\n'
+        'whole_plot = "main"\nsub_plot = "sub"\ncontrol = "V1"\n',
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def _report(folder: Path, lang: str) -> Any:
+    report, _ = report_from_files(
+        folder / "plots.csv", folder / "trial.toml", figures=False, lang=lang
+    )
+    return report
+
+
+def _table(report: Any, key: str) -> Any:
+    tables = [b for s in report.sections for b in s.blocks if getattr(b, "key", None) == key]
+    assert len(tables) == 1, key
+    return tables[0]
+
+
+# --- the factor-means captions print df as the SED and F tables do ---------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_factor_means_caption_df_has_one_decimal(tmp_path: Path, lang: str) -> None:
+    report = _report(_split_plot_missing(tmp_path), lang)
+    for key in ("means_main", "means_sub"):
+        caption = _table(report, key).caption
+        df = re.search(r"(?:\(|自由度 )(\d+(?:\.\d+)?)(?: df\)|）)", caption)
+        assert df is not None, caption
+        # approximate (Satterthwaite) df: one decimal, as the SED table's df column
+        assert re.fullmatch(r"\d+\.\d", df.group(1)), caption
+
+
+def test_factor_means_caption_df_whole_number_when_complete(tmp_path: Path) -> None:
+    folder = _split_plot_missing(tmp_path)
+    book = design.split_plot(["N0", "N1", "N2"], ["V1", "V2", "V3", "V4"], blocks=4, seed=5)
+    _fill(book, 4).to_csv(folder / "plots.csv", index=False)  # no plot missing: ANOVA strata
+    report = _report(folder, "en")
+    # error a of 3 levels in 4 blocks: (4 - 1) x (3 - 1) = 6 df; error b: 3 x 4 x (4 - 1) - ... = 27
+    assert "(6 df)" in _table(report, "means_main").caption
+    assert "(27 df)" in _table(report, "means_sub").caption
+
+
+# --- augmented: the means are Federer's adjusted means ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "Adjusted treatment means of yield in kg/ha at 13 % moisture: the entries "
+               "(one plot each) adjusted for the block effects estimated from the checks"),
+        ("zh", "各处理校正产量（kg/亩，标准含水量 13%）及差异显著性：参试材料（每个一个小区）"
+               "按对照估计的区组效应校正（增广设计）。"),
+    ],
+)  # fmt: skip
+def test_augmented_means_caption_names_adjusted_means(
+    tmp_path: Path, lang: str, words: str
+) -> None:
+    caption = _table(_report(_augmented(tmp_path), lang), "means").caption
+    assert words in caption
+    assert "LS-means" not in caption
+
+
+# --- augmented: the treatment x block table holds the checks only -----------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_augmented_block_table_lists_checks_only(tmp_path: Path, lang: str) -> None:
+    table = _table(_report(_augmented(tmp_path), lang), "plots_by_block")
+    assert [row["treatment"] for row in table.rows] == ["CK1", "CK2", "CK3", "CK4"]
+    # every check is in every block: no dash (which marks a missing plot) in the table
+    assert all(v is not None for row in table.rows for v in row.values())
+    assert table.notes == []  # complete checks: raw plot mean = adjusted mean
+    expected = {
+        "en": "Plot yields (kg/ha) of the checks by block (each entry has one plot, listed above).",
+        "zh": "各对照各区组小区产量（kg/亩）（参试材料每个仅一个小区，见上表）。",
+    }
+    assert table.caption == expected[lang]
+
+
+def test_augmented_block_table_notes_a_missing_check_plot(tmp_path: Path) -> None:
+    folder = _augmented(tmp_path)
+    text = (folder / "plots.csv").read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(text) if ",CK2," in line)
+    cells = text[row].split(",")
+    header = text[0].split(",")
+    cells[header.index("fresh_mass_kg")] = ""
+    text[row] = ",".join(cells)
+    (folder / "plots.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    table = _table(_report(folder, "en"), "plots_by_block")
+    assert sum(v is None for r in table.rows for v in r.values()) == 1
+    # the note of a complete-block table with a missing plot, not the incomplete-block one
+    assert table.notes == [
+        "Raw plot mean: the plain average of the observed plots of a treatment. With a missing "
+        "plot it differs from the LS-mean in the means table, which adjusts for blocks."
+    ]
+
+
+# --- alpha-lattice: the data-quality CV says which model it comes from -------------------
+
+
+def _alpha(tmp_path: Path) -> Path:
+    """25 treatments in blocks of 5, 3 replicates, control CK; two plots without a row."""
+    treatments = ["CK", *[f"G{i:02d}" for i in range(1, 25)]]
+    book = design.alpha_design(treatments, block_size=5, replicates=3, seed=7)
+    book = _fill(book, 5).drop(index=[31, 67])
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "alpha"\ncontrol = "CK"\n',
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def _quality_texts(report: Any) -> list[str]:
+    section = next(s for s in report.sections if s.key == "quality")
+    return [b.text for b in section.blocks if hasattr(b, "text")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "The residual checks below use the intra-block model (replicates, incomplete "
+               "blocks within replicates and treatments, all fixed) fitted by least squares "
+               "(34 residual df); their coefficient of variation comes from its residual mean "
+               "square, the one in the analysis of variance from the REML residual variance."),
+        ("zh", "以下残差检验采用区组内模型（重复、重复内不完全区组和处理均作为固定效应）的最小二乘"
+               "拟合（残差自由度 34）；此处的变异系数按该模型的残差均方计算，方差分析中的变异系数"
+               "则按 REML 残差方差计算。"),
+    ],
+)  # fmt: skip
+def test_alpha_quality_names_the_model_of_its_cv(tmp_path: Path, lang: str, words: str) -> None:
+    # 73 plots - 1 - (3 - 1) - 3 x (5 - 1) - (25 - 1) = 34 residual df of the intra-block model
+    assert words in _quality_texts(_report(_alpha(tmp_path), lang))
+
+
+def test_fixed_model_quality_has_no_intra_block_note(tmp_path: Path) -> None:
+    folder = _augmented(tmp_path)  # Federer's fixed model: one CV, no REML
+    texts = _quality_texts(_report(folder, "en"))
+    assert not any("intra-block model" in text or "REML" in text for text in texts)
+
+
+# --- augmented: the plot-yields figure draws no block lines ------------------------------
+
+
+def _figure(folder: Path, lang: str, key: str) -> Any:
+    report, _ = report_from_files(
+        folder / "plots.csv", folder / "trial.toml", figures=True, lang=lang
+    )
+    figures = [b for s in report.sections for b in s.blocks if getattr(b, "key", None) == key]
+    assert len(figures) == 1, key
+    return figures[0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "caption"),
+    [
+        ("en", "Plot yields by treatment; the marker shows the block (each entry has one plot)."),
+        ("zh", "各处理小区产量；标记形状表示区组（参试材料每个仅一个小区）。"),
+    ],
+)
+def test_augmented_yields_figure_has_markers_only(
+    tmp_path: Path, lang: str, caption: str
+) -> None:
+    figure = _figure(_augmented(tmp_path), lang, "yields")
+    assert figure.caption == caption
+    ax = figure.draw()
+    assert len(ax.lines) == 5  # one series per block (the legend names the blocks)
+    assert {line.get_linestyle() for line in ax.lines} == {"None"}
+
+
+def test_split_plot_yields_figure_keeps_block_lines(tmp_path: Path) -> None:
+    figure = _figure(_split_plot_missing(tmp_path), "en", "yields")
+    assert figure.caption == "Plot yields by treatment; lines join the plots of one block."
+    assert {line.get_linestyle() for line in figure.draw().lines} == {"-"}
+
+
+# --- alpha-lattice: the residual map marks the positions of deleted rows -----------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "Field map of residuals at the plots' row and column positions. Grey: positions "
+               "without a plot in the table (2)."),
+        ("zh", "田间小区残差分布图（按行列位置）。灰色格为小区表中无记录的位置（2 个）。"),
+    ],
+)  # fmt: skip
+def test_alpha_residual_map_caption_names_positions_without_plot(
+    tmp_path: Path, lang: str, words: str
+) -> None:
+    assert _figure(_alpha(tmp_path), lang, "field").caption == words
+
+
+def test_complete_residual_map_caption_has_no_grey_note(tmp_path: Path) -> None:
+    caption = _figure(_augmented(tmp_path), "en", "field").caption
+    assert "Grey" not in caption
