@@ -280,12 +280,18 @@ def test_plot_field_draws_a_position_without_plot_grey_not_hatched() -> None:
     from matplotlib.colors import to_hex
 
     # a 2 x 2 grid whose plot at row 2, column 1 has no row; row 1, column 2 has no value
-    plots = pd.DataFrame(
-        {"row": [1, 1, 2], "column": [1, 2, 2], "residual": [-10.0, np.nan, 10.0]}
-    )
+    plots = pd.DataFrame({"row": [1, 1, 2], "column": [1, 2, 2], "residual": [-10.0, np.nan, 10.0]})
     ax = plot_field(plots, value="residual", label=None)
     cells = {(p.get_x() + 0.5, p.get_y() + 0.5): p for p in ax.patches}
     assert set(cells) == {(0.0, 1.0), (1.0, 0.0)}  # (x = column - 1, y = row - 1)
     empty, lost = cells[(0.0, 1.0)], cells[(1.0, 0.0)]
     assert to_hex(empty.get_facecolor()) == "#bdbdbd" and not empty.get_hatch()
     assert lost.get_hatch() == "///"
+
+
+def test_empty_positions_lists_the_grid_positions_no_plot_holds() -> None:
+    from yieldtrial.plotting import empty_positions
+
+    # a 2 x 3 grid from row 2, column 5, with (2, 6) and (3, 7) not held
+    assert empty_positions([2, 2, 3, 3], [5, 7, 5, 6]) == [(2, 6), (3, 7)]
+    assert empty_positions([], []) == []

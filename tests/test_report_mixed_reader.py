@@ -221,9 +221,7 @@ def _figure(folder: Path, lang: str, key: str) -> Any:
         ("zh", "各处理小区产量；标记形状表示区组（参试材料每个仅一个小区）。"),
     ],
 )
-def test_augmented_yields_figure_has_markers_only(
-    tmp_path: Path, lang: str, caption: str
-) -> None:
+def test_augmented_yields_figure_has_markers_only(tmp_path: Path, lang: str, caption: str) -> None:
     figure = _figure(_augmented(tmp_path), lang, "yields")
     assert figure.caption == caption
     ax = figure.draw()
@@ -257,3 +255,42 @@ def test_alpha_residual_map_caption_names_positions_without_plot(
 def test_complete_residual_map_caption_has_no_grey_note(tmp_path: Path) -> None:
     caption = _figure(_augmented(tmp_path), "en", "field").caption
     assert "Grey" not in caption
+
+
+# --- alpha-lattice: the design map marks the positions of deleted rows too ---------------
+
+
+def _design_maps(folder: Path, lang: str) -> list[Any]:
+    report, _ = report_from_files(
+        folder / "plots.csv", folder / "trial.toml", figures=True, lang=lang
+    )
+    return [b for s in report.sections if s.key == "field_map" for b in s.blocks]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "; dark grey, cross-hatched: positions without a plot in the table (1)."),
+        ("zh", "；深灰色交叉线格为小区表中无记录的位置（1 个）。"),
+    ],
+)
+def test_alpha_design_map_captions_name_positions_without_plot(
+    tmp_path: Path, lang: str, words: str
+) -> None:
+    """Plots 207 and 318 deleted: replicates 2 and 3 each say so; replicate 1 does not."""
+    captions = [figure.caption for figure in _design_maps(_alpha(tmp_path), lang)]
+    assert [caption.endswith(words) for caption in captions] == [False, True, True]
+    assert "24 plots" in captions[1] if lang == "en" else "24 个小区" in captions[1]
+
+
+def test_alpha_design_map_draws_positions_without_plot_grey(tmp_path: Path) -> None:
+    """The empty position is the residual map's grey, cross-hatched, not white."""
+    from matplotlib.colors import to_hex
+
+    from yieldtrial.plotting import EMPTY_POSITION_COLOUR
+
+    grey = [
+        sum(to_hex(p.get_facecolor()) == EMPTY_POSITION_COLOUR for p in figure.draw().patches)
+        for figure in _design_maps(_alpha(tmp_path), "en")
+    ]
+    assert grey == [0, 1, 1]

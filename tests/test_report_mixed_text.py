@@ -416,7 +416,9 @@ def test_field_map_caption_names_the_missing_plot(tmp_path: Path, lang: str, tex
     assert text in str(report.to_markdown())
 
 
-@pytest.mark.parametrize(("lang", "label"), [("en", "- Error a: mean square: "), ("zh", "- 误差 a 均方：")])
+@pytest.mark.parametrize(
+    ("lang", "label"), [("en", "- Error a: mean square: "), ("zh", "- 误差 a 均方：")]
+)
 def test_stratum_error_mean_squares_state_their_squared_unit(
     tmp_path: Path, lang: str, label: str
 ) -> None:

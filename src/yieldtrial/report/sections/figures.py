@@ -309,9 +309,10 @@ def figures_section(ctx: ReportContext) -> Section:
             space = "" if lang == "zh" else " "
             items = join_list([str(p) for p in lost["plot_id"]], lang)
             caption += space + t("fig.field_missing", lang, items=items)
-        spots = data[["row", "column"]].apply(pd.to_numeric, errors="coerce")
-        spans = spots.max() - spots.min() + 1
-        empty = int(spans["row"] * spans["column"]) - len(data)
+        from yieldtrial.plotting import empty_positions
+
+        spots = data[["row", "column"]].apply(pd.to_numeric, errors="coerce").dropna()
+        empty = len(empty_positions(spots["row"], spots["column"]))
         if empty > 0:  # positions without any plot (a row deleted from the table): grey
             space = "" if lang == "zh" else " "
             caption += space + t("fig.field_empty", lang, n=empty)
