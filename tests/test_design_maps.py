@@ -378,3 +378,17 @@ def test_long_split_plot_combination_is_one_level_a_line() -> None:
     assert f"{plots['N-high:Zhengmai-366']}\nN-high:\nZhengmai-366" in texts
     assert f"{plots['N0:V1']}\nN0:V1" in texts
     assert f"{plots['N0:Zhengmai-366']}\nN0:\nZhengmai-366" in texts  # 15 characters
+
+
+def test_position_without_a_plot_is_grey_and_cross_hatched() -> None:
+    """A plot deleted from the field book leaves a grey, hatched cell (it was white)."""
+    from matplotlib.colors import to_hex
+
+    from yieldtrial.plotting import EMPTY_POSITION_COLOUR
+
+    book = rcbd(["CK1", "CK2", "T"], blocks=2, seed=1)
+    ax = field_map(book.drop(index=[1]).reset_index(drop=True))
+    grey = [p for p in ax.patches if to_hex(p.get_facecolor()) == EMPTY_POSITION_COLOUR]
+    assert len(grey) == 1 and grey[0].get_hatch() == "xx"
+    assert len(ax.texts) == 5  # the 5 plots labelled, the empty position not
+    plt.close(ax.figure)

@@ -287,3 +287,11 @@ def test_plot_field_draws_a_position_without_plot_grey_not_hatched() -> None:
     empty, lost = cells[(0.0, 1.0)], cells[(1.0, 0.0)]
     assert to_hex(empty.get_facecolor()) == "#bdbdbd" and not empty.get_hatch()
     assert lost.get_hatch() == "///"
+
+
+def test_empty_positions_lists_the_grid_positions_no_plot_holds() -> None:
+    from yieldtrial.plotting import empty_positions
+
+    # a 2 x 3 grid from row 2, column 5, with (2, 6) and (3, 7) not held
+    assert empty_positions([2, 2, 3, 3], [5, 7, 5, 6]) == [(2, 6), (3, 7)]
+    assert empty_positions([], []) == []

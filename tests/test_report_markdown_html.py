@@ -200,3 +200,20 @@ def test_html_body_cells_never_break_a_variety_after_its_hyphen() -> None:
     html = trial.report(figures=False, lang="zh").to_html()
     assert '<td class="text"><span class="w">Line-25</span></td>' in html
     assert '<td class="text">Line-25</td>' not in html
+
+
+@pytest.mark.parametrize(("lang", "unit"), [("en", "(kg/ha)²"), ("zh", "(kg/亩)²")])
+def test_error_mean_square_states_its_squared_unit(lang: str, unit: str) -> None:
+    """The fixed-model "Error mean square" has the unit squared, as "Residual variance" does.
+
+    It read a bare number beside "Residual variance ... (kg/ha)²" of the mixed model; the
+    value is the same string in the footer of every format (Markdown, HTML, DOCX, XLSX).
+    """
+    report = _report(lang)
+    label = "Error mean square" if lang == "en" else "误差均方"
+    value = dict(report.section("anova").blocks[0].footer)[label]
+    number, _, tail = value.partition(" ")
+    assert tail == unit
+    float(number.replace(",", ""))  # the number as before, unit after one space
+    colon = ": " if lang == "en" else "："
+    assert f"- {label}{colon}{value}\n" in report.to_markdown()

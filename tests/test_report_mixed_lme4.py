@@ -396,6 +396,12 @@ def test_methods_name_the_mixed_model_reml_and_df_method(case: str, ddf: str, tm
         # augmented design: 12.86 df against the 12 residual df, no plot missing)
         assert "approximations even with no plot missing" in text
         assert "stratum df" not in text
+    elif ddf == "satterthwaite":
+        # one sentence: exact stratum df with no plot missing, approximate with the case's
+        # missing plots (the digit of its name, e.g. split_missing3)
+        n = int(case[-1])
+        assert "with no plot missing both give the exact stratum df of the ANOVA" in text
+        assert f"with {n} of the plots missing, as here, the df are approximate." in text
     else:
         assert "With no plot missing these equal the stratum df of the ANOVA" in text
 

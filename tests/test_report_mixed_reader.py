@@ -386,3 +386,42 @@ def test_reml_sed_table_names_its_fit_in_the_caption(
     table = _table(_report(_split_plot_missing(tmp_path), lang), "sed")
     assert table.caption == caption
     assert [c.key for c in table.columns] == ["comparison", "sed", "df", "lsd"]
+
+
+# --- alpha-lattice: the design map marks the positions of deleted rows too ---------------
+
+
+def _design_maps(folder: Path, lang: str) -> list[Any]:
+    report, _ = report_from_files(
+        folder / "plots.csv", folder / "trial.toml", figures=True, lang=lang
+    )
+    return [b for s in report.sections if s.key == "field_map" for b in s.blocks]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "; dark grey, cross-hatched: positions without a plot in the table (1)."),
+        ("zh", "；深灰色交叉线格为小区表中无记录的位置（1 个）。"),
+    ],
+)
+def test_alpha_design_map_captions_name_positions_without_plot(
+    tmp_path: Path, lang: str, words: str
+) -> None:
+    """Plots 207 and 318 deleted: replicates 2 and 3 each say so; replicate 1 does not."""
+    captions = [figure.caption for figure in _design_maps(_alpha(tmp_path), lang)]
+    assert [caption.endswith(words) for caption in captions] == [False, True, True]
+    assert "24 plots" in captions[1] if lang == "en" else "24 个小区" in captions[1]
+
+
+def test_alpha_design_map_draws_positions_without_plot_grey(tmp_path: Path) -> None:
+    """The empty position is the residual map's grey, cross-hatched, not white."""
+    from matplotlib.colors import to_hex
+
+    from yieldtrial.plotting import EMPTY_POSITION_COLOUR
+
+    grey = [
+        sum(to_hex(p.get_facecolor()) == EMPTY_POSITION_COLOUR for p in figure.draw().patches)
+        for figure in _design_maps(_alpha(tmp_path), "en")
+    ]
+    assert grey == [0, 1, 1]

@@ -102,20 +102,32 @@ def test_alpha_methods_say_df_are_approximate(tmp_path: Path) -> None:
 
 def test_split_plot_methods_keep_stratum_df_sentence(tmp_path: Path) -> None:
     md = _markdown(_split_plot_with_missing_plot(tmp_path, whole_plot_effects=True), "en")
-    assert "With no plot missing these equal the stratum df of the ANOVA;" in md
+    assert "with no plot missing both give the exact stratum df of the ANOVA" in md
     assert "approximations even with no plot missing" not in md
     assert "(the boundary)" not in md
 
 
 def test_split_plot_methods_say_df_approximate_with_missing_plots(tmp_path: Path) -> None:
-    """The stratum-df sentence is conditional; with a plot missing the next one says so."""
+    """One sentence: exact with no plot missing, approximate here (the fixture's 1 plot)."""
     md = _markdown(_split_plot_with_missing_plot(tmp_path, whole_plot_effects=True), "en")
-    assert "With plots missing, as here, they are approximations." in md
+    assert (
+        "Satterthwaite rather than Kenward-Roger because with no plot missing both give the "
+        "exact stratum df of the ANOVA and Satterthwaite keeps the REML standard errors "
+        "unadjusted; with 1 of the plots missing, as here, the df are approximate."
+    ) in md
+    assert "With plots missing, as here, they are approximations." not in md
+    assert "both then give the exact" not in md
 
 
 def test_split_plot_methods_zh_say_df_approximate_with_missing_plots(tmp_path: Path) -> None:
+    """The zh sentence no longer calls the df exact, then approximate, of the same trial."""
     md = _markdown(_split_plot_with_missing_plot(tmp_path, whole_plot_effects=True), "zh")
-    assert "本试验有缺区，故这些自由度为近似值。" in md
+    assert (
+        "选用 Satterthwaite 而非 Kenward-Roger，是因为无缺区时两者都给出方差分析各误差层的"
+        "精确自由度，且 Satterthwaite 不调整 REML 标准误；本试验有 1 个缺区，故这些自由度为近似值。"
+    ) in md
+    assert "两者此时都给出精确的误差层自由度" not in md
+    assert md.count("近似值") == 1
 
 
 def test_split_plot_methods_say_df_approximate_with_missing_row(tmp_path: Path) -> None:
@@ -124,7 +136,7 @@ def test_split_plot_methods_say_df_approximate_with_missing_row(tmp_path: Path) 
     book = pd.read_csv(folder / "plots.csv")
     book.dropna(subset=["fresh_mass_kg"]).to_csv(folder / "plots.csv", index=False)
     md = _markdown(folder, "en")
-    assert "With plots missing, as here, they are approximations." in md
+    assert "with 1 of the plots missing, as here, the df are approximate." in md
 
 
 def test_boundary_component_methods_say_satterthwaite_pools(tmp_path: Path) -> None:
@@ -402,3 +414,19 @@ def test_field_map_caption_names_the_missing_plot(tmp_path: Path, lang: str, tex
     folder = _split_plot_with_missing_plot(tmp_path)
     report, _ = report_from_files(folder / "plots.csv", folder / "trial.toml", lang=lang)
     assert text in str(report.to_markdown())
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("en", "- Error a: mean square: "), ("zh", "- 误差 a 均方：")]
+)
+def test_stratum_error_mean_squares_state_their_squared_unit(
+    tmp_path: Path, lang: str, label: str
+) -> None:
+    """A split plot's error mean squares (complete data, stratum ANOVA) carry the unit squared."""
+    folder = _split_plot_with_missing_plot(tmp_path, whole_plot_effects=True)
+    book = pd.read_csv(folder / "plots.csv")
+    book["fresh_mass_kg"] = book["fresh_mass_kg"].fillna(9.4)
+    book.to_csv(folder / "plots.csv", index=False)
+    md = _markdown(folder, lang)
+    line = next(line for line in md.splitlines() if line.startswith(label))
+    assert line.endswith(" (kg/ha)²" if lang == "en" else " (kg/亩)²")

@@ -625,6 +625,43 @@ def plot_yield_boxes(
 _FIELD_FONT = 8.0
 
 
+#: Face colour of a grid position that no plot holds (a row deleted from the plot table, a
+#: gap in the layout): the residual map (:func:`plot_field`) and the design map
+#: (:func:`yieldtrial.design.maps.field_map`) draw it alike.
+EMPTY_POSITION_COLOUR = "#bdbdbd"
+
+
+def empty_positions(rows: Any, columns: Any) -> list[tuple[int, int]]:
+    """Return the positions of the plots' bounding grid that no plot holds, row by row.
+
+    Parameters
+    ----------
+    rows, columns : array-like of numbers
+        The row and column of each plot (whole numbers, as floats or ints).
+
+    Returns
+    -------
+    list of (int, int)
+        ``(row, column)`` of each position between the first and last row and column
+        that no plot holds; empty for a full rectangle.
+
+    Examples
+    --------
+    >>> empty_positions([1, 1, 2], [1, 2, 1])
+    [(2, 2)]
+    >>> empty_positions([1.0, 2.0], [1.0, 1.0])
+    []
+    """
+    r = np.rint(np.asarray(rows, dtype=float)).astype(int)
+    c = np.rint(np.asarray(columns, dtype=float)).astype(int)
+    if r.size == 0:
+        return []
+    r0, c0 = int(r.min()), int(c.min())
+    held = np.zeros((int(r.max()) - r0 + 1, int(c.max()) - c0 + 1), dtype=bool)
+    held[r - r0, c - c0] = True
+    return [(int(i) + r0, int(j) + c0) for i, j in zip(*np.nonzero(~held), strict=True)]
+
+
 def check_own_positions(
     plots: pd.DataFrame, *, row: str = "row", column: str = "column", what: str = "field map"
 ) -> None:
@@ -769,11 +806,10 @@ def plot_field(
         )  # fmt: skip
     # a position no plot holds would show the background too (white: a zero residual on
     # the diverging map): grey, without the hatching of a plot that has no value
-    held = np.zeros(grid.shape, dtype=bool)
-    held[rows - r0, cols - c0] = True
-    for r, c in zip(*np.nonzero(~held), strict=True):
+    for r, c in empty_positions(rows, cols):
         ax.add_patch(
-            Rectangle((c - 0.5, r - 0.5), 1.0, 1.0, facecolor="#bdbdbd", linewidth=0.0)
+            Rectangle((c - c0 - 0.5, r - r0 - 0.5), 1.0, 1.0,
+                      facecolor=EMPTY_POSITION_COLOUR, linewidth=0.0)
         )  # fmt: skip
     labels = plots[label].astype(str).to_numpy() if label and label in plots.columns else None
     texts = []

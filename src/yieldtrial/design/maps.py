@@ -171,7 +171,9 @@ def field_map(
     title : str, optional
         Figure title; by default the design and seed from ``attrs["design"]``.
     missing : sequence of str, optional
-        Plot ids drawn white and hatched (plots without a harvest).
+        Plot ids drawn white and hatched (plots without a harvest).  A position of the
+        grid that no plot of ``fieldbook`` holds (a row deleted from the table) is grey and
+        cross-hatched, without a label.
     treatments : sequence of str, optional
         Treatments in the order their colours are given (default: the order in which they
         first appear in ``fieldbook``).  Give the whole trial's treatments when drawing a
@@ -433,6 +435,15 @@ def _draw(
         weight = "bold" if treatment in bold else "normal"
         ax.text(x + 0.5, y + 0.5, f"{plot_id}\n{_cell_label(treatment)}", ha="center", va="center",
                 fontsize=8, fontweight=weight, bbox=box)  # fmt: skip
+    # a position no plot holds (a row deleted from the plot table) showed white, like a
+    # plot: the residual map's grey, cross-hatched (the entries of a large trial are light
+    # grey too) and unlabelled
+    from yieldtrial.plotting import EMPTY_POSITION_COLOUR, empty_positions
+
+    for row, col in empty_positions(fieldbook["row"], fieldbook["column"]):
+        ax.add_patch(Rectangle((col - 1.0, row - 1.0), 1.0, 1.0, facecolor=EMPTY_POSITION_COLOUR,
+                               edgecolor="#808080", hatch="xx", linewidth=0.0))  # fmt: skip
+        ax.add_patch(Rectangle((col - 1.0, row - 1.0), 1.0, 1.0, fill=False, edgecolor="black"))
     _block_borders(ax, fieldbook)
     ax.set_xlim(col_lo - 1.0, float(col_hi))
     ax.set_ylim(float(row_hi), row_lo - 1.0)

@@ -898,6 +898,17 @@ def _full_stop(text: str, lang: str) -> str:
     return text if text.endswith(("。", ".")) else text + ("。" if lang == "zh" else ".")
 
 
+def _empty_note(book: pd.DataFrame, lang: str) -> str:
+    """Caption clause naming the grey positions of a map that no plot holds ("" if none).
+
+    A plot deleted from the plot table (no row at all) left its cell white, like a plot.
+    """
+    from yieldtrial.plotting import empty_positions
+
+    n = len(empty_positions(book["row"], book["column"]))
+    return t("map.empty", lang, n=n) if n else ""
+
+
 def field_map_section(ctx: ReportContext) -> Section | None:
     """Field-layout map (plot numbers and treatments) from the plot table's row/column."""
     used, lang = ctx.plots, ctx.s.lang
@@ -960,6 +971,7 @@ def field_map_section(ctx: ReportContext) -> Section | None:
         text += _lines_note(book, replicates, whole=True, lang=lang)
         if lost:
             text += t("map.missing", lang, items=join_list(lost, lang))
+        text += _empty_note(book, lang)
         caption = marks.caption(_full_stop(text, lang))
         figure = Figure("field_map", caption, drawer(book, lost))
         return Section("field_map", t("section.field_map", lang), [figure])
@@ -982,6 +994,7 @@ def field_map_section(ctx: ReportContext) -> Section | None:
         text += colours + _lines_note(part, replicates, whole=False, lang=lang)
         if gone:
             text += t("map.missing", lang, items=join_list(gone, lang))
+        text += _empty_note(part, lang)
         caption = marks.caption(_full_stop(text, lang))
         blocks.append(Figure(f"field_map_{i + 1}", caption, drawer(part, gone)))
     return Section("field_map", t("section.field_map", lang), blocks)

@@ -313,9 +313,10 @@ def figures_section(ctx: ReportContext) -> Section:
             # the entries' cells read "0" in white, like a plot the model fits perfectly
             space = "" if lang == "zh" else " "
             caption += space + t("fig.field_augmented_zero", lang)
-        spots = data[["row", "column"]].apply(pd.to_numeric, errors="coerce")
-        spans = spots.max() - spots.min() + 1
-        empty = int(spans["row"] * spans["column"]) - len(data)
+        from yieldtrial.plotting import empty_positions
+
+        spots = data[["row", "column"]].apply(pd.to_numeric, errors="coerce").dropna()
+        empty = len(empty_positions(spots["row"], spots["column"]))
         if empty > 0:  # positions without any plot (a row deleted from the table): grey
             space = "" if lang == "zh" else " "
             caption += space + t("fig.field_empty", lang, n=empty)

@@ -76,9 +76,15 @@ def model_methods_text(ctx: ReportContext) -> str:
             # complete data: Kenward-Roger keeps the stratum df even at the boundary,
             # Satterthwaite's pooled df are not the stratum df (R, tests/data/r_reference)
             strata = "methods.mixed_boundary_strata" if zero and key == "methods.mixed" else ""
-            text += space + t(strata or key + "_strata", lang)
-            if _plots_missing(ctx):  # the sentence above is conditional
-                text += space + t("methods.mixed_strata_missing", lang)
+            n_missing = _n_plots_missing(ctx)
+            if n_missing and not strata and key == "methods.mixed":
+                # one sentence: exact df for complete data, approximate here (it read "exact
+                # ... then" followed by "approximations", a contradiction in Chinese)
+                text += space + t("methods.mixed_strata_approx", lang, n=n_missing)
+            else:
+                text += space + t(strata or key + "_strata", lang)
+                if n_missing:  # the sentence above is conditional
+                    text += space + t("methods.mixed_strata_missing", lang)
         # emmeans rounds the df of its multivariate-t adjustment; yieldtrial does not
         return text + space + t("methods.mixed_adjusted", lang)
     if kind == "augmented":
@@ -86,8 +92,8 @@ def model_methods_text(ctx: ReportContext) -> str:
     return ""
 
 
-def _plots_missing(ctx: ReportContext) -> bool:
-    """Return whether a plot is missing: an empty yield, or no row at all in the table.
+def _n_plots_missing(ctx: ReportContext) -> int:
+    """Return the number of missing plots: empty yields plus combinations without a row.
 
     A split plot's field book with a lost sub-plot deleted has no empty cell, but its
     combination is missing from its block all the same (the data-quality section lists it).
@@ -95,7 +101,7 @@ def _plots_missing(ctx: ReportContext) -> bool:
     from yieldtrial.report.sections.data import _absent_cells
 
     missing = attr_or(ctx.trial, "missing_plots", None)
-    return bool(missing is not None and len(missing)) or bool(len(_absent_cells(ctx)))
+    return (0 if missing is None else len(missing)) + len(_absent_cells(ctx))
 
 
 def _f_critical(row: dict[str, Any], df_den: float) -> dict[str, float]:
@@ -264,7 +270,7 @@ def _augmented_section(ctx: ReportContext) -> Section:
     first.footer = [
         (t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean)),
         (t("footer.adjusted_mean", lang), _both_units(ctx, a.overall_adjusted_mean)),
-        (t("footer.mse", lang), fmt_number(a.mse * k2, 1)),
+        (t("footer.mse", lang), f"{fmt_number(a.mse * k2, 1)} {_squared_unit(ctx)}"),
         (t("footer.df_error", lang), str(a.df_error)),
         (t("footer.cv", lang), fmt_number(a.cv_pct, CV_DIGITS)),
         (t("footer.checks", lang), ("、" if lang == "zh" else ", ").join(a.checks)),

@@ -34,6 +34,7 @@ from yieldtrial.report.sections.models import (
     _anova_scale,
     _anova_unit,
     _both_units,
+    _squared_unit,
     model_anova_section,
 )
 
@@ -115,9 +116,11 @@ def anova_section(ctx: ReportContext) -> Section:
 def _single_error_footer(ctx: ReportContext) -> list[tuple[str, str]]:
     """Build the footer of a one-error ANOVA: grand mean, MSE, error df, CV, SED, LSD, HSD, RE."""
     s, lang, a = ctx.s, ctx.s.lang, ctx.anova
+    # a mean square in the unit squared, as the mixed model's residual variance
+    mse = f"{fmt_number(a.mse * _anova_scale(ctx) ** 2, 1)} {_squared_unit(ctx)}"
     footer = [
         (t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean)),
-        (t("footer.mse", lang), fmt_number(a.mse * _anova_scale(ctx) ** 2, 1)),
+        (t("footer.mse", lang), mse),
         (t("footer.df_error", lang), str(a.df_error)),
         (t("footer.cv", lang), fmt_number(a.cv_pct, CV_DIGITS)),
     ]
@@ -145,6 +148,7 @@ def _strata_footer(ctx: ReportContext, df_of: dict[str, float]) -> list[tuple[st
         label = spaced(source_label(error, lang), lang, after=True)  # 误差 a 均方
         if error in by_source.index:
             ms = fmt_number(by_source.at[error, "mean_sq"] * _anova_scale(ctx) ** 2, 1)
+            ms += f" {_squared_unit(ctx)}"  # in the unit squared, as the Error mean square
             footer.append((t("footer.error_ms", lang, error=label), ms))
             footer.append((t("footer.error_df", lang, error=label), f"{df_of[error]:g}"))
         if error in cv:
