@@ -86,6 +86,16 @@ _INCOMPLETE_BLOCK_LINE = 1.6
 _CELL_CHARS = 12
 
 
+#: Most characters a line of a cell label has to stay inside the axes when its cell has
+#: a cell on each side: 3 cells of 0.9 in hold 24 glyphs of 1 em at 8 pt.
+_INSIDE_CHARS = 20
+
+
+def _stays_inside(label: str) -> bool:
+    """Whether every line of a cell label is short enough to stay on the axes (inner cell)."""
+    return max(map(len, label.split("\n"))) <= _INSIDE_CHARS
+
+
 def _cell_label(treatment: str) -> str:
     r"""Return a plot's treatment label as written in its map cell.
 
@@ -433,8 +443,11 @@ def _draw(
             ax.add_artist(Rectangle((x, y), 1.0, 1.0, fill=False, edgecolor="black"))
         box = {"facecolor": "white", "edgecolor": "none", "pad": 1.0} if lost else None
         weight = "bold" if treatment in bold else "normal"
-        ax.text(x + 0.5, y + 0.5, f"{plot_id}\n{_cell_label(treatment)}", ha="center", va="center",
-                fontsize=8, fontweight=weight, bbox=box)  # fmt: skip
+        label = f"{plot_id}\n{_cell_label(treatment)}"
+        text = ax.text(x + 0.5, y + 0.5, label, ha="center", va="center",
+                       fontsize=8, fontweight=weight, bbox=box)  # fmt: skip
+        if row_lo < row < row_hi and col_lo < col < col_hi and _stays_inside(label):
+            text.set_in_layout(False)  # inside the axes: measuring it cannot move a tight box
     _block_borders(ax, fieldbook)
     ax.set_xlim(col_lo - 1.0, float(col_hi))
     ax.set_ylim(float(row_hi), row_lo - 1.0)
