@@ -392,3 +392,66 @@ def test_position_without_a_plot_is_grey_and_cross_hatched() -> None:
     assert len(grey) == 1 and grey[0].get_hatch() == "xx"
     assert len(ax.texts) == 5  # the 5 plots labelled, the empty position not
     plt.close(ax.figure)
+
+
+def test_only_labels_that_may_leave_the_axes_are_in_the_layout() -> None:
+    """Labels of inner cells cannot move a tight bounding box, so it skips measuring them.
+
+    A 4 x 4 RCBD (4 treatments, 4 blocks as rows): the 4 inner cells are out of the
+    layout, the 12 cells on the edge of the grid stay in it.
+    """
+    ax = field_map(rcbd(["A", "B", "C", "D"], blocks=4, seed=1))
+    inner = [t for t in ax.texts if not t.get_in_layout()]
+    assert len(ax.texts) == 16
+    assert len(inner) == 4
+    assert all(1 < t.get_position()[0] < 3 and 1 < t.get_position()[1] < 3 for t in inner)
+
+
+def test_long_label_of_an_inner_cell_stays_in_the_layout() -> None:
+    """A 21-character label can reach past the cells beside it, so it is measured."""
+    name = "A" * 21
+    ax = field_map(rcbd([name, "B", "C", "D"], blocks=4, seed=1))
+    assert all(t.get_in_layout() for t in ax.texts if name in t.get_text())
+
+
+def test_design_map_file_is_the_tight_savefig(tmp_path) -> None:
+    """The box found without the layout draw gives the PNG bbox_inches="tight" gives.
+
+    (PDF and SVG differ at most in float rounding: a "-0" for "0" in a PDF path with
+    matplotlib 3.7, the hash of a clip rectangle naming its SVG id.)
+    """
+    kind = "png"
+    import io
+
+    from yieldtrial.commands.design import _NO_DATE, _field_map
+    from yieldtrial.plotting import rc_fonts
+
+    book = rcbd(["CK", "T1", "T2", "T3"], blocks=4, seed=3)
+    ours = _field_map(book, str(tmp_path / f"map.{kind}"))
+    fig = field_map(book).figure
+    buffer = io.BytesIO()
+    with rc_fonts():
+        fig.savefig(buffer, format=kind, bbox_inches="tight", metadata=_NO_DATE.get(kind))
+    assert ours == buffer.getvalue()
+
+
+def test_design_map_without_the_private_renderer_falls_back_to_tight(tmp_path, monkeypatch):
+    """A failure finding the box (a matplotlib that changed) still draws the map ("tight")."""
+    from matplotlib import backend_bases
+
+    from yieldtrial.commands.design import _field_map
+
+    book = rcbd(["CK", "T1"], blocks=2, seed=3)
+    expected = _field_map(book, str(tmp_path / "a.png"))
+    original = backend_bases._get_renderer
+    calls = []
+
+    def changed(*args, **kwargs):  # the first call is yieldtrial's, later ones savefig's
+        calls.append(args)
+        if len(calls) == 1:
+            raise TypeError("changed signature")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(backend_bases, "_get_renderer", changed)
+    assert _field_map(book, str(tmp_path / "b.png")) == expected
+    assert len(calls) == 2  # the failed one, then savefig's "tight"

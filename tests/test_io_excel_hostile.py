@@ -314,3 +314,62 @@ def test_damaged_workbook_message_names_no_exception_class(tmp_path, capsys):
         _argv(path, tmp_path), capsys, match=r"ZIP archive is damaged or cut short"
     )
     assert "BadZipFile" not in line
+
+
+def _formatted_rows(first, last):
+    """XML of empty rows ``first``..``last``, each with one formatted (styled) cell."""
+    rows = range(first, last + 1)
+    return b"".join(b'<row r="%d"><c r="A%d" s="1"/></row>' % (r, r) for r in rows)
+
+
+def _count_rows_pulled(monkeypatch):
+    """Count the rows openpyxl parses from a read-only sheet (a list of one counter)."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    pulled = [0]
+    original = ReadOnlyWorksheet._cells_by_row
+
+    def counted(self, *args, **kwargs):
+        for row in original(self, *args, **kwargs):
+            pulled[0] += 1
+            yield row
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", counted)
+    return pulled
+
+
+def test_formatted_empty_rows_below_the_table_are_not_all_parsed(tmp_path, monkeypatch):
+    """A column formatted far down (to row 1,048,576 in the report: 38-98 s) stops being read.
+
+    The table is rows 1-5; 20,000 formatted empty rows follow. The reading stops after
+    1,000 empty rows past the last value (row 5), and the table is the one without them.
+    """
+    from yieldtrial.io.table_files import read_table_file
+
+    plain = _workbook(tmp_path / "plain.xlsx")
+    path = _with_sheet_xml(
+        _workbook(tmp_path / "formatted.xlsx"),
+        b"</sheetData>",
+        _formatted_rows(6, 20_005) + b"</sheetData>",
+    )
+    expected, _ = read_table_file(plain, sheet=None, encoding=None)
+    pulled = _count_rows_pulled(monkeypatch)
+    frame, _ = read_table_file(path, sheet=None, encoding=None)
+    assert pulled[0] <= 5 + 1000 + 1  # 5 table rows, 1,000 empty ones, the one that stops
+    pd = pytest.importorskip("pandas")
+    pd.testing.assert_frame_equal(frame, expected)
+
+
+def test_value_after_a_long_run_of_formatted_empty_rows_is_read(tmp_path):
+    """The reading stops only past the sheet's last value: a value below 1,500 empty rows counts."""
+    from yieldtrial.io.table_files import read_table_file
+
+    far = b'<row r="1506"><c r="A1506" t="inlineStr"><is><t>note</t></is></c></row>'
+    path = _with_sheet_xml(
+        _workbook(tmp_path / "gap.xlsx"),
+        b"</sheetData>",
+        _formatted_rows(6, 1505) + far + _formatted_rows(1507, 3000) + b"</sheetData>",
+    )
+    frame, _ = read_table_file(path, sheet=None, encoding=None)
+    assert len(frame) == 1505  # data rows 2-1506 of the sheet: 4 plots, 1,500 empty, the note
+    assert frame.iloc[-1, 0] == "note"

@@ -1462,7 +1462,9 @@ def _sheet_named(names: list[str], sheet: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _sheet_rows(workbook: Any, sheet: str | int | None, path: Path) -> list[list[Any]]:
+def _sheet_rows(
+    workbook: Any, sheet: str | int | None, path: Path, last_value_row: int | None = None
+) -> list[list[Any]]:
     try:
         if not workbook.worksheets:
             raise DataValidationError(
@@ -1481,7 +1483,7 @@ def _sheet_rows(workbook: Any, sheet: str | int | None, path: Path) -> list[list
                 f"{path.name}: no sheet named {sheet!r}; sheets: "
                 f"{', '.join(repr(s) for s in workbook.sheetnames)}"
             )
-        return _trimmed_rows(worksheet, path)
+        return _trimmed_rows(worksheet, path, last_value_row)
     except (DataValidationError, MemoryError, RecursionError):
         raise
     except IndexError as exc:
@@ -1497,7 +1499,7 @@ def _sheet_rows(workbook: Any, sheet: str | int | None, path: Path) -> list[list
         workbook.close()
 
 
-def _trimmed_rows(worksheet: Any, path: Path) -> list[list[Any]]:
+def _trimmed_rows(worksheet: Any, path: Path, last_value_row: int | None = None) -> list[list[Any]]:
     """Rows of a read-only worksheet, each without its trailing empty cells.
 
     The declared dimension of the sheet (``<dimension ref="A1:XFD1048576"/>``, written
@@ -1505,6 +1507,11 @@ def _trimmed_rows(worksheet: Any, path: Path) -> list[list[Any]]:
     every row to it; trailing empty rows are dropped. A sheet whose values still span
     more than :data:`MAX_SHEET_CELLS` cells (a stray value far from the table) is refused
     naming its last cell, instead of building billions of empty cells.
+
+    ``last_value_row`` is the sheet row of the last cell with a value or formula, found
+    in the sheet's XML by :func:`_last_value_row` (None when unknown: every row is
+    read). The reading stops after :data:`_EMPTY_ROWS_READ` empty rows past it, so a
+    column formatted down to row 1,048,576 is not parsed row by row (minutes).
     """
     reset = getattr(worksheet, "reset_dimensions", None)
     if reset is not None:
@@ -1513,7 +1520,10 @@ def _trimmed_rows(worksheet: Any, path: Path) -> list[list[Any]]:
     rows: list[list[Any]] = []
     last = 0  # rows up to the last one holding a value
     width = 0
+    stop = None if last_value_row is None else last_value_row + _EMPTY_ROWS_READ
     for values in worksheet.iter_rows(values_only=True):
+        if stop is not None and len(rows) >= stop and len(rows) - last >= _EMPTY_ROWS_READ:
+            break  # only empty (formatted) rows follow
         end = len(values)
         while end and values[end - 1] is None:
             end -= 1
@@ -1544,7 +1554,8 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
         raise _corrupt_workbook(path, ValueError("not a zip file"))
     xml = _sheet_xml(path, sheet)
     _check_shared_strings(path, xml)
-    rows = _sheet_rows(_open_workbook(path, data_only=True), sheet, path)
+    last_value_row = _last_value_row(xml)
+    rows = _sheet_rows(_open_workbook(path, data_only=True), sheet, path, last_value_row)
     if sheet is None and sum(any(v is not None for v in row) for row in rows) < 2:
         _check_other_sheets(path)
     if (
@@ -1552,7 +1563,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
         or len({len(row) for row in rows}) > 1
         or any(value is None for row in rows for value in row)
     ):
-        _check_formulas(path, sheet, rows)
+        _check_formulas(path, sheet, rows, last_value_row)
     merged = _merged_ranges(xml) if b"mergeCell" in xml else []
     hidden = [r for r in _hidden_rows(xml) if 2 <= r <= len(rows)] if b"hidden" in xml else []
     if not rows or all(v is None for v in rows[0]):
@@ -1772,6 +1783,40 @@ def _sheet_xml(path: Path, sheet: str | int | None) -> bytes:
         return b""
 
 
+#: Empty rows read past the last value of a sheet before the reading stops.
+_EMPTY_ROWS_READ = 1000
+#: The start of a cell's value (``<v>``), inline string (``<is>``) or formula (``<f>``).
+_VALUE_TAG = re.compile(rb"<(?:\w+:)?(?:v|is|f)[\s>/]")
+_ROW_START = re.compile(rb"<(?:\w+:)?\Z")
+_ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
+
+
+def _last_value_row(xml: bytes) -> int | None:
+    """Sheet row (1-based) of the last cell of ``xml`` with a value or formula.
+
+    0 when no cell holds one; None when it is unknown (no XML, or the row of that
+    cell has no ``r`` number): the sheet is then read to its end.
+    """
+    end = xml.rfind(b"sheetData>")
+    if end < 0:
+        return None
+    at = -1
+    for match in _VALUE_TAG.finditer(xml, 0, end):
+        at = match.start()
+    if at < 0:
+        return 0
+    while True:  # the <row ...> tag that holds the cell
+        at = xml.rfind(b"row", 0, at)
+        if at < 0:
+            return None
+        if xml[at + 3 : at + 4] in (b" ", b"\t", b"\n", b"\r", b">") and _ROW_START.search(
+            xml[max(0, at - 40) : at]
+        ):
+            break
+    number = _ROW_NUMBER.search(xml, at, xml.find(b">", at))
+    return int(number.group(1)) if number else None
+
+
 def _merged_ranges(xml: bytes) -> list[tuple[str, int, int]]:
     """Find the merged ranges below the header row: (reference, first and last column).
 
@@ -1797,9 +1842,14 @@ def _hidden_rows(xml: bytes) -> list[int]:
     return [int(m.group(1)) for m in _HIDDEN_ROW.finditer(xml)]
 
 
-def _check_formulas(path: Path, sheet: str | int | None, values: list[list[Any]]) -> None:
+def _check_formulas(
+    path: Path,
+    sheet: str | int | None,
+    values: list[list[Any]],
+    last_value_row: int | None = None,
+) -> None:
     """Refuse formulas whose result was never saved (read as empty cells otherwise)."""
-    formulas = _sheet_rows(_open_workbook(path, data_only=False), sheet, path)
+    formulas = _sheet_rows(_open_workbook(path, data_only=False), sheet, path, last_value_row)
     cells: list[str] = []
     # rows and cells past the last value are trimmed from ``values``: a formula there is empty
     none: list[Any] = []
