@@ -197,15 +197,17 @@ def exact_bifactor(corr: np.ndarray, lam: np.ndarray | None = None) -> ExactBifa
 
     Examples
     --------
-    Two groups of two around a general factor 0.6, group loadings 0.5:
+    Three groups of two around a general factor 0.6, group loadings 0.5 (with only two
+    groups the general factor is not identified: one between-group correlation for two
+    group means):
 
-    >>> lam, mu = np.full(4, 0.6), np.full(4, 0.5)
-    >>> label = np.array([0, 0, 1, 1])
+    >>> lam, mu = np.full(6, 0.6), np.full(6, 0.5)
+    >>> label = np.array([0, 0, 1, 1, 2, 2])
     >>> r = np.outer(lam, lam) + (label[:, None] == label) * np.outer(mu, mu)
     >>> np.fill_diagonal(r, 1.0)
     >>> fit = exact_bifactor(r)
     >>> np.abs(fit.general).round(6).tolist(), np.abs(fit.group).round(6).tolist()
-    ([0.6, 0.6, 0.6, 0.6], [0.5, 0.5, 0.5, 0.5])
+    ([0.6, 0.6, 0.6, 0.6, 0.6, 0.6], [0.5, 0.5, 0.5, 0.5, 0.5, 0.5])
     >>> r[0, 2] = r[2, 0] = 0.37  # one correlation off the form
     >>> exact_bifactor(r) is None
     True
