@@ -225,6 +225,25 @@ def test_fit_empty_treatment_level_raises() -> None:
         fit(df, response="yield_kg_ha", treatment="treatment", block="block")
 
 
+def test_fit_refused_for_memory_does_not_copy_the_table(monkeypatch) -> None:
+    """A dense fit refused for memory copies no rows first (issue 13: report refit peak)."""
+    from yieldtrial.stats import model
+
+    calls: list[int] = []
+
+    def counting(data: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+        calls.append(int(keep.sum()))
+        return data.loc[keep].copy()
+
+    monkeypatch.setattr(model, "private_rows", counting)
+    monkeypatch.setattr(model, "DENSE_FIT_MAX_BYTES", 1)  # every dense fit is refused
+    df = seedrate_frame()
+    df.loc[0, "yield_kg_ha"] = np.nan  # one plot missing: unbalanced, the dense SVD path
+    with pytest.raises(DataValidationError, match="dense least-squares fit"):
+        fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    assert calls == []
+
+
 def test_fit_disconnected_design_raises() -> None:
     """Treatments confounded with blocks (disconnected) are not estimable."""
     df = pd.DataFrame(

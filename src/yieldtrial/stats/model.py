@@ -1163,7 +1163,6 @@ def _fit(
             "least one observed plot or remove the level."
         )
 
-    used = private_rows(data, observed)  # every plot observed: no copy (copy on write)
     codes: dict[str, np.ndarray] = {}
     labels: dict[str, tuple[str, ...]] = {}
     for f in factors:
@@ -1241,6 +1240,9 @@ def _fit(
     if df_error == 0:
         # saturated model: the fit is exact, so residuals are 0 (not rounding noise ~1e-13)
         residuals, fitted = np.zeros_like(y), y.copy()
+    # the observed rows are copied only now: a fit refused above (a dense fit too large for
+    # memory, a disconnected design) never holds a second copy of the table (issue 13)
+    used = private_rows(data, observed)  # every plot observed: no copy (copy on write)
     index = used.index
     formula = f"{response} ~ " + " + ".join(factors)
     blocks_used = labels[block] if design == "rcbd" and block is not None else ()
