@@ -455,3 +455,34 @@ def test_design_map_without_the_private_renderer_falls_back_to_tight(tmp_path, m
     monkeypatch.setattr(backend_bases, "_get_renderer", changed)
     assert _field_map(book, str(tmp_path / "b.png")) == expected
     assert len(calls) == 2  # the failed one, then savefig's "tight"
+
+
+def _whole_plot_outlines(ax: Any) -> list[Any]:
+    from yieldtrial.design.maps import _WHOLE_PLOT_GID
+
+    return [p for p in ax.patches if p.get_gid() == _WHOLE_PLOT_GID]
+
+
+def test_split_plot_map_outlines_each_whole_plot() -> None:
+    """3 main-plot levels x 4 blocks = 12 whole plots, each one thick rectangle of 4 cells."""
+    from yieldtrial.design import split_plot
+    from yieldtrial.design.maps import _WHOLE_PLOT_LINE
+
+    book = split_plot(["N0", "N1", "N2"], ["V1", "V2", "V3", "V4"], blocks=4, seed=1)
+    outlines = _whole_plot_outlines(field_map(book))
+    assert len(outlines) == 12
+    # each whole plot holds its 4 sub-plots in one row: 4 cells wide, 1 high
+    assert {(p.get_width(), p.get_height()) for p in outlines} == {(4.0, 1.0)}
+    assert {p.get_linewidth() for p in outlines} == {_WHOLE_PLOT_LINE}
+
+
+def test_rcbd_map_has_no_whole_plot_outlines() -> None:
+    ax = field_map(rcbd(["CK1", "CK2", "T"], blocks=2, seed=1))
+    assert _whole_plot_outlines(ax) == []
+
+
+def test_whole_plot_line_is_between_plot_and_block_lines() -> None:
+    from yieldtrial.design.maps import _BLOCK_LINE, _WHOLE_PLOT_LINE
+
+    # a plot's own outline is 1 pt: the whole plot reads thicker, the block thicker still
+    assert 1.0 < _WHOLE_PLOT_LINE < _BLOCK_LINE

@@ -80,6 +80,12 @@ _BLOCK_LINE = 2.5
 #: ... and of the line between incomplete blocks within a replicate (alpha lattice) [pt];
 #: the plots' own outlines are 1 pt.
 _INCOMPLETE_BLOCK_LINE = 1.6
+#: ... and of the outline of a split plot's whole plot (main plot) [pt]: thicker than a
+#: plot's own outline, thinner than a block boundary, so that the sub-plots of one whole
+#: plot are seen together.
+_WHOLE_PLOT_LINE = 1.8
+#: Matplotlib ``gid`` of a whole plot's outline (a rectangle), for tests and SVG readers.
+_WHOLE_PLOT_GID = "whole_plot"
 
 
 #: A treatment label longer than this [characters] overflows its cell at 8 pt.
@@ -203,7 +209,9 @@ def field_map(
         The axes, row 1 at the top, with plot number and treatment in each cell.  A thick
         line marks where plots of different ``block``s (replicates) meet; a thinner one
         where plots of different ``incomplete_block``s of the same replicate meet (alpha
-        lattice).  A new figure is sized to the grid (:func:`map_figsize`).
+        lattice).  The whole plots (main plots) of a split plot, given in a ``main_plot``
+        column, are outlined by a line between the two.  A new figure is sized to the grid
+        (:func:`map_figsize`).
 
     Raises
     ------
@@ -284,7 +292,9 @@ def _check_positions(fieldbook: pd.DataFrame) -> None:
             )
 
 
-def _block_borders(ax: Axes, fieldbook: pd.DataFrame) -> None:
+def _block_borders(
+    ax: Axes, fieldbook: pd.DataFrame, offset: tuple[float, float] = (0.0, 0.0)
+) -> None:
     """Draw the block (replicate) and incomplete-block boundaries of a field map.
 
     A thick line where two neighbouring plots lie in different blocks (replicates); a
@@ -316,16 +326,71 @@ def _block_borders(ax: Axes, fieldbook: pd.DataFrame) -> None:
                 outer_edges.setdefault((kind, at), []).append(start)
             elif other[1] != incomplete:
                 inner_edges.setdefault((kind, at), []).append(start)
-    _draw_runs(ax, inner_edges, _INCOMPLETE_BLOCK_LINE)
-    _draw_runs(ax, outer_edges, _BLOCK_LINE)
+    _draw_runs(ax, inner_edges, _INCOMPLETE_BLOCK_LINE, offset)
+    _draw_runs(ax, outer_edges, _BLOCK_LINE, offset)
 
 
-def _draw_runs(ax: Axes, edges: dict[tuple[str, int], list[int]], width: float) -> None:
+def _whole_plot_outlines(
+    ax: Axes, fieldbook: pd.DataFrame, offset: tuple[float, float] = (0.0, 0.0)
+) -> None:
+    """Outline each whole plot (main plot) of a split-plot field book.
+
+    A ``main_plot`` column names the whole plot of each plot (``yieldtrial design
+    split_plot`` writes it); without it nothing is drawn, so the maps of other designs
+    are unchanged.  A whole plot whose sub-plots fill a rectangle gets one rectangle
+    (:data:`_WHOLE_PLOT_GID`); one of another shape gets its edges where it meets another
+    whole plot.  ``offset`` (x, y) is added to the map's coordinates (a heat map drawn
+    with ``imshow`` has its first cell centred on 0: offset ``(0.5 - c0, 0.5 - r0)``).
+    """
+    if "main_plot" not in fieldbook or fieldbook["main_plot"].isna().any():
+        return
+    from matplotlib.patches import Rectangle
+
+    rows = fieldbook["row"].astype(int).tolist()
+    cols = fieldbook["column"].astype(int).tolist()
+    keys = fieldbook["main_plot"].astype(str).tolist()
+    cells: dict[str, list[tuple[int, int]]] = {}
+    for key, row, col in zip(keys, rows, cols, strict=True):
+        cells.setdefault(key, []).append((row, col))
+    where = dict(zip(zip(rows, cols, strict=True), keys, strict=True))
+    edges: dict[tuple[str, int], list[int]] = {}
+    for key, own in cells.items():
+        r = [c[0] for c in own]
+        c = [c[1] for c in own]
+        height, width = max(r) - min(r) + 1, max(c) - min(c) + 1
+        if height * width == len(set(own)):  # a full rectangle of cells
+            ax.add_patch(
+                Rectangle((min(c) - 1.0 + offset[0], min(r) - 1.0 + offset[1]), width, height,
+                          fill=False,
+                          edgecolor="black", linewidth=_WHOLE_PLOT_LINE, zorder=2.5,
+                          gid=_WHOLE_PLOT_GID)
+            )  # fmt: skip
+            continue
+        for row, col in own:
+            for kind, other, at, start in (
+                ("h", (row + 1, col), row, col - 1),
+                ("h", (row - 1, col), row - 1, col - 1),
+                ("v", (row, col + 1), col, row - 1),
+                ("v", (row, col - 1), col - 1, row - 1),
+            ):
+                if where.get(other, key) != key:
+                    edges.setdefault((kind, at), []).append(start)
+    for runs in edges.values():
+        runs[:] = sorted(set(runs))
+    _draw_runs(ax, edges, _WHOLE_PLOT_LINE, offset)
+
+
+def _draw_runs(
+    ax: Axes,
+    edges: dict[tuple[str, int], list[int]],
+    width: float,
+    offset: tuple[float, float] = (0.0, 0.0),
+) -> None:
     """Draw unit cell edges joined into runs, so that a border has no gaps.
 
     ``edges`` maps ``("h", y)`` (horizontal edges at y = row, between row and row + 1,
     from x = col - 1) and ``("v", x)`` (vertical edges at x = col from y = row - 1) to the
-    start of each unit edge.
+    start of each unit edge; ``offset`` (x, y) is added to every point.
     """
     for (kind, at), starts in sorted(edges.items()):  # sorted: the same SVG for the same layout
         runs: list[list[int]] = []
@@ -336,7 +401,33 @@ def _draw_runs(ax: Axes, edges: dict[tuple[str, int], list[int]], width: float) 
                 runs.append([start, start + 1])
         for lo, hi in runs:
             xs, ys = ((lo, hi), (at, at)) if kind == "h" else ((at, at), (lo, hi))
-            ax.plot(xs, ys, color="black", linewidth=width, solid_capstyle="butt", zorder=3)
+            ax.plot(
+                [x + offset[0] for x in xs],
+                [y + offset[1] for y in ys],
+                color="black",
+                linewidth=width,
+                solid_capstyle="butt",
+                zorder=3,
+            )
+
+
+def outline_whole_plots(ax: Axes, plots: pd.DataFrame) -> None:
+    """Outline the whole plots and blocks of a split plot on a field heat map.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A map drawn by :func:`yieldtrial.plotting.plot_field` (``imshow``: the cell of the
+        first row and column centred on 0).
+    plots : DataFrame
+        The plots drawn, with ``row``, ``column``, ``main_plot`` and optionally ``block``.
+    """
+    rows = pd.to_numeric(plots["row"]).astype(int)
+    cols = pd.to_numeric(plots["column"]).astype(int)
+    book = plots.assign(row=rows, column=cols)
+    offset = (0.5 - int(cols.min()), 0.5 - int(rows.min()))
+    _whole_plot_outlines(ax, book, offset)
+    _block_borders(ax, book, offset)
 
 
 def _controls(fieldbook: pd.DataFrame) -> list[str]:
@@ -459,6 +550,7 @@ def _draw(
         ax.add_patch(Rectangle((col - 1.0, row - 1.0), 1.0, 1.0, facecolor=EMPTY_POSITION_COLOUR,
                                edgecolor="#808080", hatch="xx", linewidth=0.0))  # fmt: skip
         ax.add_patch(Rectangle((col - 1.0, row - 1.0), 1.0, 1.0, fill=False, edgecolor="black"))
+    _whole_plot_outlines(ax, fieldbook)
     _block_borders(ax, fieldbook)
     ax.set_xlim(col_lo - 1.0, float(col_hi))
     ax.set_ylim(float(row_hi), row_lo - 1.0)

@@ -16,7 +16,7 @@ import math
 import re
 import warnings
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,7 @@ from yieldtrial.report.sections.marks import ILLUSTRATIVE_MARK, figure_marks
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure as MplFigure
 
 __all__ = [
     "ILLUSTRATIVE_MARK",
@@ -886,11 +887,60 @@ def _lines_note(book: pd.DataFrame, replicates: bool, *, whole: bool, lang: str)
     """
     incomplete = "incomplete_block" in book.columns and book["incomplete_block"].nunique() > 1
     several = "block" in book.columns and book["block"].nunique() > 1
+    if "main_plot" in book.columns and book["main_plot"].notna().all():  # split plot
+        return t("map.lines_whole_plots" if whole and several else "map.lines_whole_only", lang)
     if whole and several:
         if incomplete:
             return t("map.lines_incomplete", lang)
         return t("map.lines_replicates" if replicates else "map.lines_blocks", lang)
     return t("map.lines_incomplete_only", lang) if incomplete else ""
+
+
+#: Width a report's figure is printed at [in] (150 mm in DOCX; HTML about as wide).
+_PAGE_FIGURE_IN = 150 / 25.4
+#: Smallest size [pt] a map's cell label should have once the map is scaled to the page.
+_PRINTED_LABEL_PT = 6.5
+
+
+def _readable_cell_labels(ax: Axes) -> None:
+    """Enlarge the cell labels of a map that is scaled down to the page width.
+
+    A map is drawn with 0.9-inch cells and 8-pt labels; the split plot of 3 x 4
+    treatments in 12 columns is 11.7 inches wide and printed at 5.9 inches, so its labels
+    were 4 pt.  They grow to :data:`_PRINTED_LABEL_PT` on the page, as far as the widest
+    label still fits its cell (never smaller than 8 pt at figure size).
+    """
+    from yieldtrial.design.maps import _CELL_IN
+
+    width = float(cast("MplFigure", ax.figure).get_figwidth())
+    if width <= _PAGE_FIGURE_IN or not ax.texts:
+        return
+    lines = [text.get_text().split("\n") for text in ax.texts]
+    widest = max(len(line) for parts in lines for line in parts)
+    tallest = max(len(parts) for parts in lines)
+    cell_pt = _CELL_IN * 72
+    fits = min(0.85 * cell_pt / (0.6 * max(widest, 1)), 0.8 * cell_pt / (1.25 * tallest))
+    size = max(8.0, min(_PRINTED_LABEL_PT * width / _PAGE_FIGURE_IN, fits))
+    for text in ax.texts:
+        text.set_fontsize(size)
+
+
+def _whole_plot_keys(ctx: ReportContext) -> pd.Series | None:
+    """Whole plot (main plot) of each plot of a split plot, else None.
+
+    The ``main_plot`` column ``yieldtrial design split_plot`` writes, else the block and
+    the level of the whole-plot factor (the first of the design's two factors).
+    """
+    used = ctx.plots
+    if str(ctx.s.design) != "split_plot":
+        return None
+    if "main_plot" in used.columns and used["main_plot"].notna().all():
+        return used["main_plot"].astype(str)
+    factors = tuple(ctx.s.factors)
+    if len(factors) != 2 or factors[0] not in used.columns or "block" not in used.columns:
+        return None
+    keys = used["block"].astype(str) + "\x1f" + used[factors[0]].astype(str)
+    return keys.where(used["block"].notna() & used[factors[0]].notna())
 
 
 def _full_stop(text: str, lang: str) -> str:
@@ -919,6 +969,9 @@ def field_map_section(ctx: ReportContext) -> Section | None:
         book["block"] = used["block"]
         if "incomplete_block" in used.columns:  # alpha lattice: its blocks outlined too
             book["incomplete_block"] = used["incomplete_block"]
+    whole_plots = _whole_plot_keys(ctx)
+    if whole_plots is not None:  # split plot: its whole plots outlined
+        book["main_plot"] = whole_plots
     try:
         book["row"] = book["row"].astype(float)
         book["column"] = book["column"].astype(float)
@@ -948,6 +1001,8 @@ def field_map_section(ctx: ReportContext) -> Section | None:
             ax.set_xlabel(t("axis.column", lang))
             set_row_label(ax, t("axis.row", lang), lang)
             ax.set_title("")
+            if "main_plot" in part.columns:  # split plot: 12+ columns shrink on the page
+                _readable_cell_labels(ax)
             return marks.apply(ax, ticks=False)
 
         return draw

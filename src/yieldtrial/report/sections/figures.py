@@ -293,6 +293,19 @@ def figures_section(ctx: ReportContext) -> Section:
             dict.fromkeys(str(r["plot_id"]) for r in ctx.results.get("suspect_plots") or [])
         )
 
+        from yieldtrial.report.sections.extra import _whole_plot_keys
+
+        whole_plots = _whole_plot_keys(ctx)
+        if whole_plots is not None:  # split plot: its whole plots (and blocks) outlined
+            keys = dict(zip(ctx.plots["plot_id"].astype(str), whole_plots, strict=True))
+            data["main_plot"] = data["plot_id"].astype(str).map(keys)
+            if "block" in ctx.plots.columns:
+                ids = ctx.plots["plot_id"].astype(str)
+                block_of = dict(zip(ids, ctx.plots["block"], strict=True))
+                data["block"] = data["plot_id"].astype(str).map(block_of)
+            if data["main_plot"].isna().any():
+                whole_plots = None
+
         def draw_field() -> Axes:
             from yieldtrial.design.maps import set_row_label
             from yieldtrial.plotting import plot_field
@@ -300,6 +313,10 @@ def figures_section(ctx: ReportContext) -> Section:
             ax = plot_field(data, value=value, colorbar_label=label)
             ax.set_xlabel(t("axis.column", lang))
             set_row_label(ax, t("axis.row", lang), lang)
+            if whole_plots is not None:
+                from yieldtrial.design.maps import outline_whole_plots
+
+                outline_whole_plots(ax, data)
             if flagged and "plot_id" in data.columns:
                 _outline(ax, data, flagged)
             return marks.apply(ax, ticks=False)
@@ -320,6 +337,9 @@ def figures_section(ctx: ReportContext) -> Section:
         if empty > 0:  # positions without any plot (a row deleted from the table): grey
             space = "" if lang == "zh" else " "
             caption += space + t("fig.field_empty", lang, n=empty)
+        if whole_plots is not None:
+            space = "" if lang == "zh" else " "
+            caption += space + t("fig.field_whole_plots", lang)
         marked = [p for p in flagged if "plot_id" in data and p in set(data["plot_id"].astype(str))]
         if marked:
             space = "" if lang == "zh" else " "  # a Chinese sentence ends with 。, no space
