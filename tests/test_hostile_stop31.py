@@ -174,9 +174,10 @@ def test_zero_yield_is_not_out_of_scale():
     check_analysable_scale(frame["yield_kg_ha"], frame, "yield_kg_ha", "kg/ha")
 
 
-def _network(tmp_path, tiny_sites: tuple[str, ...]):
+def _network_csv(tmp_path, yield_of):
+    """Write a 3-site network of 2 treatments x 3 blocks; ``yield_of(site, b, t)`` is a yield."""
     rows = [
-        f"{site},{b},{name},{(6000 + 300 * t + 50 * b) * (1e-304 if site in tiny_sites else 1)!r}"
+        f"{site},{b},{name},{yield_of(site, b, t)!r}"
         for site in ("S1", "S2", "S3")
         for b in (1, 2, 3)
         for t, name in enumerate(("CK", "A"))
@@ -184,6 +185,13 @@ def _network(tmp_path, tiny_sites: tuple[str, ...]):
     path = tmp_path / "net.csv"
     path.write_text("site,block,treatment,yield_kg_ha\n" + "\n".join(rows) + "\n")
     return path
+
+
+def _network(tmp_path, tiny_sites: tuple[str, ...]):
+    return _network_csv(
+        tmp_path,
+        lambda site, b, t: (6000 + 300 * t + 50 * b) * (1e-304 if site in tiny_sites else 1),
+    )
 
 
 def test_network_site_with_yields_far_below_any_real_yield_is_failed(tmp_path, capsys):
@@ -327,15 +335,10 @@ def test_design_alpha_prints_a_large_generator_by_its_corner():
 
 
 def _network_constant(tmp_path, constant_sites: tuple[str, ...]):
-    rows = [
-        f"{site},{b},{name},{5000 if site in constant_sites else 6000 + 300 * t + 50 * b * t}"
-        for site in ("S1", "S2", "S3")
-        for b in (1, 2, 3)
-        for t, name in enumerate(("CK", "A"))
-    ]
-    path = tmp_path / "net.csv"
-    path.write_text("site,block,treatment,yield_kg_ha\n" + "\n".join(rows) + "\n")
-    return path
+    return _network_csv(
+        tmp_path,
+        lambda site, b, t: 5000 if site in constant_sites else 6000 + 300 * t + 50 * b * t,
+    )
 
 
 def test_network_site_with_one_yield_copied_everywhere_is_failed(tmp_path, capsys):

@@ -109,6 +109,19 @@ def test_many_entries_with_missing_plots_state_the_li_shao_bound() -> None:
     assert f"at most {bound:.1e} for every adjusted P at or below alpha" in text
 
 
+def _complete_augmented_trial() -> FieldTrial:
+    """Augmented RCBD, 3 checks in each of 4 blocks, 3 entries per block, no plot missing."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for b in range(1, 5):
+        for trt in ["CK1", "CK2", "CK3"] + [f"E{3 * (b - 1) + k + 1:02d}" for k in range(3)]:
+            rows.append({"plot": f"{b}-{trt}", "block": str(b), "treatment": trt,
+                         "yield_kg_ha": 7000.0 + 100.0 * b + rng.normal(0.0, 200.0)})  # fmt: skip
+    return FieldTrial.from_dataframe(
+        pd.DataFrame(rows), crop="wheat", control="CK1", design="augmented"
+    )
+
+
 def test_complete_augmented_trial_says_why_it_integrates_numerically() -> None:
     """An augmented RCBD with no plot missing and fixed blocks gets its own sentence.
 
@@ -117,15 +130,7 @@ def test_complete_augmented_trial_says_why_it_integrates_numerically() -> None:
     the nested quadrature of stats._mvt_nested (stop 31; before, the sentence said
     "integrated numerically" for "missing plots, a mixed model or an augmented design").
     """
-    rng = np.random.default_rng(5)
-    rows = []
-    for b in range(1, 5):
-        for trt in ["CK1", "CK2", "CK3"] + [f"E{3 * (b - 1) + k + 1:02d}" for k in range(3)]:
-            rows.append({"plot": f"{b}-{trt}", "block": str(b), "treatment": trt,
-                         "yield_kg_ha": 7000.0 + 100.0 * b + rng.normal(0.0, 200.0)})  # fmt: skip
-    trial = FieldTrial.from_dataframe(
-        pd.DataFrame(rows), crop="wheat", control="CK1", design="augmented"
-    )
+    trial = _complete_augmented_trial()
     assert trial.missing_plots.empty
     text = _methods(build_report(trial, figures=False, report_date=DATE))
     assert "With every check in every block" in text
@@ -135,14 +140,6 @@ def test_complete_augmented_trial_says_why_it_integrates_numerically() -> None:
 
 def test_complete_augmented_trial_nested_sentence_in_chinese() -> None:
     """The zh methods paragraph names the nested quadrature and its error bound."""
-    rng = np.random.default_rng(5)
-    rows = []
-    for b in range(1, 5):
-        for trt in ["CK1", "CK2", "CK3"] + [f"E{3 * (b - 1) + k + 1:02d}" for k in range(3)]:
-            rows.append({"plot": f"{b}-{trt}", "block": str(b), "treatment": trt,
-                         "yield_kg_ha": 7000.0 + 100.0 * b + rng.normal(0.0, 200.0)})  # fmt: skip
-    trial = FieldTrial.from_dataframe(
-        pd.DataFrame(rows), crop="wheat", control="CK1", design="augmented"
-    )
+    trial = _complete_augmented_trial()
     text = _methods(build_report(trial, lang="zh", figures=False, report_date=DATE))
     assert "嵌套一维数值积分" in text and "绝对误差不超过" in text
