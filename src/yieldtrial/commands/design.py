@@ -149,9 +149,9 @@ def _run(args: argparse.Namespace) -> int:
         )
     force = getattr(args, "force", False)
     if args.output is not None:  # refuse before randomizing: never over a filled-in field book
-        check_output(args.output, force=force, protect_harvest=True)
+        check_output(args.output, force=force, protect_harvest=True, example="fieldbook.csv")
     if args.map is not None:
-        check_output(args.map, force=force, inputs=[args.output])
+        check_output(args.map, force=force, inputs=[args.output], example="map.png")
     args.treatments = _labels(args.treatments, "--treatments")
     args.checks = _labels(args.checks, "--checks")
     args.sub_treatments = _labels(args.sub_treatments, "--sub-treatments")

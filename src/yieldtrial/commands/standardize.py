@@ -48,6 +48,9 @@ examples:
 
 FORMATS: tuple[str, ...] = ("csv", "table", "json")
 
+#: File name suggested inside a folder given as ``-o``, per --format.
+_EXAMPLE_NAMES = {"csv": "yields.csv", "table": "yields.txt", "json": "yields.json"}
+
 #: Most decimals --decimals accepts (more would print the float's binary noise).
 MAX_DECIMALS = 15
 
@@ -137,7 +140,13 @@ def _is_number(text: str) -> bool:
 
 
 def _emit(
-    text: str, output: str | None, inputs: list[Path], *, csv: bool = False, force: bool = False
+    text: str,
+    output: str | None,
+    inputs: list[Path],
+    *,
+    csv: bool = False,
+    force: bool = False,
+    example: str = "yields.csv",
 ) -> None:
     """Print ``text``, or write it to ``output``; a CSV file gets a UTF-8 BOM for Excel.
 
@@ -148,7 +157,10 @@ def _emit(
     if output is None:
         sys.stdout.write(text)
         return
-    write_output(output, text, force=force, inputs=inputs, encoding="utf-8-sig" if csv else "utf-8")
+    write_output(
+        output, text, force=force, inputs=inputs, encoding="utf-8-sig" if csv else "utf-8",
+        example=example,
+    )  # fmt: skip
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -276,7 +288,8 @@ def _run_single(args: argparse.Namespace) -> int:
                 f"harvest range for {args.crop} ({low:g}-{high:g} %); check for a typing error",
                 file=sys.stderr,
             )
-    _emit("\n".join(lines) + "\n", args.output, [], force=getattr(args, "force", False))
+    _emit("\n".join(lines) + "\n", args.output, [], force=getattr(args, "force", False),
+          example="standardized.txt")  # fmt: skip
     return 0
 
 
@@ -330,8 +343,9 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
                 )
             if args.output is not None:
                 check_output(
-                    args.output, force=getattr(args, "force", False), inputs=_inputs(args, source)
-                )
+                    args.output, force=getattr(args, "force", False),
+                    inputs=_inputs(args, source), example=_EXAMPLE_NAMES[args.format],
+                )  # fmt: skip
             if _streamable(args, config, source):
                 code = _run_streamed(args, config, source)
                 if code is not None:

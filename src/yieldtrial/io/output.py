@@ -325,11 +325,11 @@ def _remove_created(created: list[Path], identity: dict[Path, tuple[int, int]]) 
                 os.unlink(path)
 
 
-def _file_path(path: str | os.PathLike[str]) -> Path:
+def _file_path(path: str | os.PathLike[str], example: str = "report.html") -> Path:
     """``path`` as a Path; refuse one that names a folder (``out/``, ``out/.``, ``..``).
 
     ``Path("out/")`` is ``Path("out")``: without this check ``-o out/`` would write a
-    file named ``out``.
+    file named ``out``.  ``example`` is the file name the message suggests inside it.
     """
     raw = os.fspath(path)
     if not raw:
@@ -342,7 +342,7 @@ def _file_path(path: str | os.PathLike[str]) -> Path:
     if os.path.basename(raw) in ("", ".", "..") or (os.altsep and raw.endswith(os.altsep)):
         raise FileAccessError(
             f"cannot write {raw!r}: it names a folder, not a file; give a file name (e.g. "
-            f"{os.path.join(raw.rstrip('/' + (os.altsep or '')) or raw, 'report.html')!r})"
+            f"{os.path.join(raw.rstrip('/' + (os.altsep or '')) or raw, example)!r})"
         )
     return Path(raw)
 
@@ -408,12 +408,12 @@ def _check_parent(target: Path) -> None:
         return
 
 
-def _refuse_folder(target: Path) -> None:
+def _refuse_folder(target: Path, example: str = "report.html") -> None:
     info = _probe(target)
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise FileAccessError(
             f"cannot write {str(target)!r}: it is a folder; give a file name (e.g. "
-            f"{str(target / 'report.html')!r})"
+            f"{str(target / example)!r})"
         )
 
 
@@ -655,6 +655,7 @@ def check_output(
     force: bool = False,
     inputs: Iterable[str | os.PathLike[str] | None] = (),
     protect_harvest: bool = False,
+    example: str = "report.html",
 ) -> Path:
     """Check that a command may write ``path``; raise saying why not.
 
@@ -670,6 +671,9 @@ def check_output(
     protect_harvest : bool, default False
         Also refuse, even with ``force``, to replace a plot table that holds harvest
         data (``yieldtrial design`` over a filled-in field book).
+    example : str, default "report.html"
+        File name the message suggests when ``path`` is a folder (the command's kind of
+        output: ``yields.csv``, ``fieldbook.csv``, ...).
 
     Returns
     -------
@@ -684,7 +688,7 @@ def check_output(
     FileAccessError
         A folder, a device or another special file.
     """
-    target = _file_path(path)
+    target = _file_path(path, example)
     try:
         target.name.encode("utf-8")
     except UnicodeEncodeError:
@@ -702,7 +706,7 @@ def check_output(
     info = _probe(target)
     if info is None:
         return target  # new, or a dangling symbolic link: replacing it loses nothing
-    _refuse_folder(target)
+    _refuse_folder(target, example)
     if not stat.S_ISREG(info.st_mode) or _is_stream_alias(target):
         raise FileAccessError(
             f"cannot write {str(target)!r}: it is not a regular file (a device, pipe, "
@@ -806,6 +810,7 @@ def write_output(
     inputs: Iterable[str | os.PathLike[str] | None] = (),
     encoding: str = "utf-8",
     protect_harvest: bool = False,
+    example: str = "report.html",
 ) -> Path:
     """Write a command's output file safely and record it as yieldtrial's own.
 
@@ -820,7 +825,7 @@ def write_output(
     content : bytes, str or callable
         The content; text is encoded with ``encoding``; a callable is given a binary
         file object to write into (see :func:`atomic_write_stream`).
-    force, inputs, protect_harvest
+    force, inputs, protect_harvest, example
         See :func:`check_output`.
     encoding : str, default "utf-8"
         Encoding of text ``content``.
@@ -830,7 +835,9 @@ def write_output(
     Path
         The written path.
     """
-    target = check_output(path, force=force, inputs=inputs, protect_harvest=protect_harvest)
+    target = check_output(
+        path, force=force, inputs=inputs, protect_harvest=protect_harvest, example=example
+    )
     if isinstance(content, str):
         data = content.encode(encoding)
         target, digest, identity = _write_atomically(target, lambda handle: handle.write(data))

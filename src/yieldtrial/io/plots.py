@@ -1011,16 +1011,27 @@ def _summary_rows_problem(
 
     A total or mean row typed under the plots would otherwise be read as one more plot
     (of a treatment named 'Mean') or give "block is empty" errors that do not say why.
+    A row with its own plot id (not itself a summary word) is a plot: a treatment or block
+    really named 'Mean' or '平均' is read as such; a summary row leaves the plot id blank
+    or writes the summary word there.
     """
+
+    def is_summary(value: Any) -> bool:
+        return isinstance(value, str) and _summary_key(value) in SUMMARY_LABELS
+
+    ids = frame["plot_id"] if "plot_id" in frame else None
     found: dict[Any, str] = {}
     for column in ("plot_id", "treatment", "block"):
         if column not in frame or pd.api.types.is_numeric_dtype(frame[column]):
             continue
         for label, value in frame[column].items():
-            if isinstance(value, str) and label not in found:
-                key = value.strip().rstrip(":：").strip().casefold()
-                if key in SUMMARY_LABELS:
-                    found[label] = f"{row_label(label)} ({display(column)} {value!r})"
+            if not is_summary(value) or label in found:
+                continue
+            if column != "plot_id" and ids is not None:
+                plot_id = ids.at[label]
+                if not _blank(plot_id) and not is_summary(plot_id):
+                    continue  # a plot of a treatment (or block) named 'Mean'
+            found[label] = f"{row_label(label)} ({display(column)} {value!r})"
     if not found:
         return None
     return (
@@ -1033,6 +1044,18 @@ def _summary_rows_problem(
         + " from the plot table (yieldtrial computes the means itself), or keep such rows on "
         "another sheet"
     )
+
+
+def _blank(value: Any) -> bool:
+    """Whether a label cell is empty (NaN, None or only spaces)."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or bool(pd.isna(value))
+
+
+def _summary_key(value: str) -> str:
+    """The label as compared with :data:`SUMMARY_LABELS` ('Total:' -> 'total')."""
+    return value.strip().rstrip(":：").strip().casefold()
 
 
 def _percent_shown(

@@ -132,6 +132,20 @@ def check_format(fmt: str) -> str:
     return key
 
 
+def refuse_folder_name(path: str | os.PathLike[str], example: str) -> None:
+    """Refuse an output name that is an existing folder, suggesting ``example`` inside it.
+
+    Without this a folder given as ``-o`` would only be told it has no known suffix.
+    """
+    from yieldtrial.errors import FileAccessError
+
+    if os.path.isdir(path):
+        raise FileAccessError(
+            f"cannot write {str(path)!r}: it is a folder; give a file name (e.g. "
+            f"{os.path.join(str(path), example)!r})"
+        )
+
+
 def format_for_path(path: str | os.PathLike[str]) -> str:
     """Infer the report format from a file suffix.
 
@@ -144,6 +158,7 @@ def format_for_path(path: str | os.PathLike[str]) -> str:
     for name, suffixes in FORMATS.items():
         if suffix in suffixes:
             return name
+    refuse_folder_name(path, "report.html")
     raise DataValidationError(
         f"cannot tell the report format from the file name {str(path)!r}; use a suffix "
         f"({', '.join(s for v in FORMATS.values() for s in v)}) or --format."

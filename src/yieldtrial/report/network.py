@@ -28,7 +28,7 @@ import pandas as pd
 from yieldtrial.errors import DataValidationError
 from yieldtrial.report._format import fmt_count
 from yieldtrial.report._network_zh import cv_flag, error_term, network_note, site_reason
-from yieldtrial.report.formats import FORMATS, check_format
+from yieldtrial.report.formats import FORMATS, check_format, refuse_folder_name
 from yieldtrial.report.i18n import full_stop
 from yieldtrial.report.model import (
     Bullets,
@@ -1175,6 +1175,7 @@ def network_format_for_path(path: str | os.PathLike[str]) -> str:
     for name, suffixes in _formats().items():
         if suffix in suffixes:
             return name
+    refuse_folder_name(path, "network.html")
     raise DataValidationError(
         f"cannot tell the network output format from the file name {str(path)!r}; use one of "
         f"{', '.join(s for v in _formats().values() for s in v)}."
