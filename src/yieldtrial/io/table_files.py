@@ -195,6 +195,12 @@ def read_table_file(
         )
     if suffix in WORKBOOK_SUFFIXES:
         return _read_xlsx(path, sheet), None
+    document = _other_text_document(_read_head(path, 64), suffix)
+    if document is not None:
+        raise DataValidationError(
+            f"{path.name}: this is {document}, not a plot table; give the plot table (CSV "
+            "text or an .xlsx workbook) the analysis starts from"
+        )
     if head.startswith(b"PK\x03\x04"):
         raise DataValidationError(
             f"{path.name}: this is a ZIP file (an Excel .xlsx workbook?), not CSV text; give it "
@@ -240,6 +246,37 @@ def _other_zip_document(path: Path) -> str | None:
     if any(name.startswith("ppt/") for name in names):
         return "a PowerPoint presentation (.pptx)"
     return None
+
+
+def _other_text_document(head: bytes, suffix: str) -> str | None:
+    """Name a text document that is no table: HTML, JSON or Markdown (a report given back).
+
+    HTML and JSON are told by their first character (no CSV header starts with ``<`` or
+    ``{``), Markdown only by its suffix.
+    """
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if start.startswith(b"<"):
+        return "an HTML or XML document (a yieldtrial report?)"
+    if start.startswith(b"{") or (suffix == ".json" and start.startswith(b"[")):
+        return "JSON text (a yieldtrial JSON report?)"
+    if suffix in (".md", ".markdown"):
+        return "a Markdown document (a yieldtrial report?)"
+    return None
+
+
+def _yieldtrial_workbook(path: Path) -> bool:
+    """Tell whether an .xlsx was written by yieldtrial (a report: its creator is 'yieldtrial')."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/core.xml")
+            if info.file_size > 1 << 16:
+                return False
+            core = archive.read(info)
+    except Exception:  # noqa: BLE001 - no properties, or a damaged archive reported later
+        return False
+    return re.search(rb"<(?:\w+:)?creator\b[^>]*>\s*yieldtrial\s*</", core) is not None
 
 
 # ----------------------------------------------------------------------------- encodings
@@ -1552,6 +1589,13 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     head = _read_head(path, 8)
     if not head.startswith(b"PK\x03\x04"):
         raise _corrupt_workbook(path, ValueError("not a zip file"))
+    if sheet is None and _yieldtrial_workbook(path):
+        raise DataValidationError(
+            f"{path.name}: this is a yieldtrial report (Excel), not a plot table; give the plot "
+            "table the report was made from (for a sheet of plots added to it, name that sheet "
+            "with --sheet, sheet=)"
+        )
+    _check_shared_text_sizes(path)
     xml = _sheet_xml(path, sheet)
     _check_shared_strings(path, xml)
     last_value_row = _last_value_row(xml)
@@ -1611,6 +1655,85 @@ _SHARED_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="s"[^>]*)>\s*<(?:\w+:)?v>([^
 _SHARED_ITEM = re.compile(rb"<(?:\w+:)?si\b")
 
 
+#: Largest XML of one shared text [bytes]: an Excel cell holds at most 32,767 characters
+#: (4 bytes each in UTF-8), and rich text adds its formatting runs; beyond this the text
+#: was not written by a spreadsheet program, and reading it would take a minute.
+_LONGEST_SHARED_TEXT = 8 * 1024**2
+
+#: Bytes of the shared texts scanned at once for their longest item.
+_SCAN_PIECE = 1 << 24
+
+
+def _check_shared_text_sizes(path: Path) -> None:
+    """Refuse a shared text longer than any spreadsheet cell, before openpyxl reads it.
+
+    openpyxl reads every shared text when it opens a workbook: a 300 MB text took 30-80 s
+    and 1.2 GB before the label checks refused it.  The texts' part is scanned in pieces
+    for the starts of its items (``<si>``); the longest item is the largest gap.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = next(
+                (n for n in archive.namelist() if n.lower() == "xl/sharedstrings.xml"), None
+            )
+            if part is None or archive.getinfo(part).file_size <= _LONGEST_SHARED_TEXT:
+                return
+            index, size = _longest_item(archive, part)
+    except Exception:  # noqa: BLE001 - a damaged archive is reported by the workbook reader
+        return
+    if size > _LONGEST_SHARED_TEXT:
+        _refuse_long_text(path, index, size)
+
+
+def _longest_item(archive: Any, part: str) -> tuple[int, int]:
+    """``(number, bytes)`` of the longest ``<si>`` item of the shared texts, read in pieces."""
+    best, count, previous, total, seen = (0, 0), 0, -1, 0, -1
+    carry = b""
+    with archive.open(part) as stream:
+        for chunk in iter(lambda: stream.read(_SCAN_PIECE), b""):
+            data, base = carry + chunk, total - len(carry)
+            for match in _SHARED_ITEM.finditer(data):
+                start = base + match.start()
+                if start <= seen:
+                    continue  # found in the overlap already
+                if previous >= 0 and start - previous > best[1]:
+                    best = (count - 1, start - previous)
+                previous, seen, count = start, start, count + 1
+            total += len(chunk)
+            carry = data[-32:]
+    if previous >= 0 and total - previous > best[1]:
+        best = (count - 1, total - previous)
+    return best
+
+
+def _refuse_long_text(path: Path, index: int, size: int) -> None:
+    """Refuse a workbook whose shared text ``index`` is ``size`` bytes of XML, naming its cell."""
+    import zipfile
+
+    cell, wanted = None, str(index).encode()
+    with contextlib.suppress(Exception), zipfile.ZipFile(path) as archive:
+        for name in sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/")):
+            for match in _SHARED_CELL.finditer(archive.read(name)):
+                if match.group(2).strip() == wanted:
+                    cell = dict(_ATTRIBUTE.findall(match.group(1))).get(b"r", b"?")
+                    break
+            if cell is not None:
+                break
+    where = (
+        f"cell {cell.decode('ascii', 'replace')} holds"
+        if cell is not None
+        else f"the workbook's text number {index} is"
+    )
+    raise DataValidationError(
+        f"{path.name}: {where} a text of about {size / 1024**2:,.0f} MB, while an Excel cell "
+        "holds at most 32,767 characters (the file is damaged or was not written by a "
+        "spreadsheet program); open it in Excel and save it again as .xlsx, or export the "
+        "sheet as CSV"
+    )
+
+
 def _check_shared_strings(path: Path, xml: bytes) -> None:
     """Refuse text cells that point outside the workbook's shared strings.
 
@@ -1627,9 +1750,11 @@ def _check_shared_strings(path: Path, xml: bytes) -> None:
             part = next(
                 (n for n in archive.namelist() if n.lower() == "xl/sharedstrings.xml"), None
             )
-            count = len(_SHARED_ITEM.findall(archive.read(part))) if part else 0
+            texts = archive.read(part) if part else b""
     except Exception:  # noqa: BLE001 - a damaged archive is reported by the workbook reader
         return
+    count = len(_SHARED_ITEM.findall(texts))
+    del texts
     for match in _SHARED_CELL.finditer(xml):
         index = match.group(2).strip()
         if index.isdigit() and int(index) < count:
