@@ -1,4 +1,4 @@
-"""Every code snippet of README.md and docs/ runs (issue 16, item 3).
+r"""Every code snippet of README.md and docs/ runs (issue 16, item 3).
 
 Each page is run as one session, in a temporary folder, top to bottom:
 
@@ -185,7 +185,7 @@ def _alpha(folder: Path) -> None:
 
 
 def _doubled_weight(folder: Path) -> None:
-    """The page's own example folder: ``plots.csv`` and ``trial.toml`` of doubled-weight."""
+    """Copy the page's own example files, ``plots.csv`` and ``trial.toml`` of doubled-weight."""
     for name in ("plots.csv", "trial.toml"):
         shutil.copy(ROOT / "examples" / "doubled-weight" / name, folder / name)
 
@@ -230,7 +230,7 @@ def _run_python(block: Block, namespace: dict[str, object], name: str) -> None:
 
 
 def _commands(block: Block) -> list[tuple[str, list[str]]]:
-    """(command, lines shown after it) of a shell block; ``\\`` continues a line."""
+    r"""(command, lines shown after it) of a shell block; a trailing ``\`` continues a line."""
     lines = block.body.replace("\\\n", " ").splitlines()
     if any(line.startswith("$ ") for line in lines):
         found: list[tuple[str, list[str]]] = []
@@ -244,7 +244,7 @@ def _commands(block: Block) -> list[tuple[str, list[str]]]:
 
 
 def _python_c(match: re.Match[str]) -> str:
-    """What ``python -c CODE`` prints (the page's command substitution), run in-process."""
+    """Return what ``python -c CODE`` prints (the page's command substitution), in-process."""
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         exec(match.group(1), {"__name__": "__main__"})  # noqa: S102 - the page's own code
@@ -346,8 +346,7 @@ def test_pages_have_snippets():
 
 
 def test_skipped_blocks_say_why():
-    """Every skip marker gives its reason: installs, the dask extra, benchmarks, or a shipped file
-    the block would rewrite (tests/test_examples.py checks that one)."""
+    """Every skip marker says why: an install, dask, a benchmark or a shipped file rewritten."""
     for page in PAGES:
         for block in blocks_of(page):
             if block.skip:
