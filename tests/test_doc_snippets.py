@@ -1,4 +1,4 @@
-"""Every code snippet of README.md and docs/ runs (issue 16, item 3).
+r"""Every code snippet of README.md and docs/ runs (issue 16, item 3).
 
 Each page is run as one session, in a temporary folder, top to bottom:
 
@@ -7,7 +7,10 @@ Each page is run as one session, in a temporary folder, top to bottom:
 * Shell blocks (no info string, or ``console``/``shell``/``sh``/``bash``) run their
   ``yieldtrial ...`` commands in-process (:func:`yieldtrial.cli.main`), which must exit 0;
   after a ``$ `` command the lines the page shows must be among the lines printed (``...``
-  stands for lines left out).  ``head -N FILE`` is the only other command understood.
+  stands for lines left out).  A line ending in ``\`` continues on the next; ``$(python -c
+  "CODE")`` is replaced by what CODE prints; the shell's brace range ``G{01..24}`` is
+  expanded.  The other commands understood: ``head -N FILE`` and ``python examples/...py
+  ARGS`` (the repository's example script, run as ``__main__`` in the page's folder).
 * ``text`` and ``toml`` blocks are not run.
 
 Markers (an HTML comment on the line before the fence, invisible on the rendered page):
@@ -24,12 +27,15 @@ documented in ``docs/index.md``.
 
 from __future__ import annotations
 
+import contextlib
 import doctest
 import io
 import json
 import re
+import runpy
 import shlex
 import shutil
+import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,10 +46,22 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+PAGES = [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+    *sorted((ROOT / "examples").glob("*/README.md")),
+]
 REFERENCE = Path(__file__).parent / "data" / "reference"
 SHELL = ("", "console", "shell", "sh", "bash")
 MARKER = re.compile(r"<!--\s*(file|doc-test):\s*(.*?)\s*-->")
+SUBSTITUTION = re.compile(r'\$\(python -c "([^"]*)"\)')
+BRACE_RANGE = re.compile(r"(\S*?)\{(\d+)\.\.(\d+)\}(\S*)")
+
+
+def page_key(page: Path) -> str:
+    """``cli.md`` for docs/cli.md, ``README.md``, ``examples/NAME/README.md``."""
+    relative = page.relative_to(ROOT).as_posix()
+    return relative.removeprefix("docs/")
 
 
 @dataclass
@@ -166,6 +184,12 @@ def _alpha(folder: Path) -> None:
     pd.DataFrame(rows, columns=columns).to_csv(folder / "alpha.csv", index=False)
 
 
+def _doubled_weight(folder: Path) -> None:
+    """Copy the page's own example files, ``plots.csv`` and ``trial.toml`` of doubled-weight."""
+    for name in ("plots.csv", "trial.toml"):
+        shutil.copy(ROOT / "examples" / "doubled-weight" / name, folder / name)
+
+
 def _harvest(folder: Path) -> None:
     """``harvest.csv``: a field book with the harvest typed in (the shipped RCBD's plots)."""
     from yieldtrial.datasets import example_path
@@ -182,6 +206,7 @@ PAGE_FILES: dict[str, tuple[Callable[[Path], None], ...]] = {
     "designs.md": (_oats, _rice, _battery),
     "mixed-models.md": (_alpha,),
     "planning.md": (_harvest,),
+    "examples/doubled-weight/README.md": (_doubled_weight,),
 }
 
 
@@ -205,8 +230,8 @@ def _run_python(block: Block, namespace: dict[str, object], name: str) -> None:
 
 
 def _commands(block: Block) -> list[tuple[str, list[str]]]:
-    """(command, lines shown after it) of a shell block."""
-    lines = block.body.splitlines()
+    r"""(command, lines shown after it) of a shell block; a trailing ``\`` continues a line."""
+    lines = block.body.replace("\\\n", " ").splitlines()
     if any(line.startswith("$ ") for line in lines):
         found: list[tuple[str, list[str]]] = []
         for line in lines:
@@ -218,19 +243,54 @@ def _commands(block: Block) -> list[tuple[str, list[str]]]:
     return [(line, []) for line in lines if line.strip()]
 
 
-def _run_shell(block: Block, folder: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+def _python_c(match: re.Match[str]) -> str:
+    """Return what ``python -c CODE`` prints (the page's command substitution), in-process."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(match.group(1), {"__name__": "__main__"})  # noqa: S102 - the page's own code
+    return shlex.quote(printed.getvalue().strip())
+
+
+def _expand(words: list[str]) -> list[str]:
+    """Expand the shell's brace ranges: ``G{01..03}`` -> ``G01 G02 G03`` (width kept)."""
+    out: list[str] = []
+    for word in words:
+        match = BRACE_RANGE.fullmatch(word)
+        if match is None:
+            out.append(word)
+            continue
+        head, first, last, tail = match.groups()
+        width = len(first) if first.startswith("0") else 0
+        out += [f"{head}{i:0{width}d}{tail}" for i in range(int(first), int(last) + 1)]
+    return out
+
+
+def _run_shell(
+    block: Block,
+    folder: Path,
+    name: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from yieldtrial.cli import main
 
     for command, shown in _commands(block):
-        words = shlex.split(command, comments=True)
         where = f"{name}:{block.line}: {command}"
-        if words[:1] == ["head"]:
+        words = _expand(shlex.split(SUBSTITUTION.sub(_python_c, command), comments=True))
+        if words[:1] == ["python"]:
+            assert words[1].startswith("examples/"), f"{where}: only example scripts run"
+            capsys.readouterr()
+            with monkeypatch.context() as patch:
+                patch.setattr(sys, "argv", [str(ROOT / words[1]), *words[2:]])
+                runpy.run_path(str(ROOT / words[1]), run_name="__main__")
+            printed = capsys.readouterr().out.splitlines()
+        elif words[:1] == ["head"]:
             count = int(words[1].lstrip("-")) if len(words) > 2 else 10
             text = (folder / words[-1]).read_text(encoding="utf-8")
             printed = text.splitlines()[:count]
         else:
             assert words[:1] == ["yieldtrial"], (
-                f"{where}: only yieldtrial and head commands run; mark the block "
+                f"{where}: only yieldtrial, head and example scripts run; mark the block "
                 "<!-- doc-test: skip (reason) --> if it must not"
             )
             capsys.readouterr()
@@ -243,7 +303,7 @@ def _run_shell(block: Block, folder: Path, name: str, capsys: pytest.CaptureFixt
             assert line.rstrip() in stripped, f"{where}: no longer prints {line!r}"
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+@pytest.mark.parametrize("page", PAGES, ids=[page_key(p) for p in PAGES])
 def test_page_snippets_run(page, tmp_path, monkeypatch, capsys):
     """Every Python and shell snippet of the page runs and shows what the page says."""
     import matplotlib
@@ -253,7 +313,7 @@ def test_page_snippets_run(page, tmp_path, monkeypatch, capsys):
 
     blocks = blocks_of(page)
     _copy_example(tmp_path)
-    for make in PAGE_FILES.get(page.name, ()):
+    for make in PAGE_FILES.get(page_key(page), ()):
         make(tmp_path)
     for block in blocks:
         if block.file:
@@ -267,9 +327,9 @@ def test_page_snippets_run(page, tmp_path, monkeypatch, capsys):
         with warnings.catch_warnings(record=True):  # the pages' data warn as they say
             warnings.simplefilter("always")
             if block.info == "python":
-                _run_python(block, namespace, page.name)
+                _run_python(block, namespace, page_key(page))
             elif block.info in SHELL:
-                _run_shell(block, tmp_path, page.name, capsys)
+                _run_shell(block, tmp_path, page_key(page), capsys, monkeypatch)
             else:
                 continue
         ran += 1
@@ -280,13 +340,17 @@ def test_page_snippets_run(page, tmp_path, monkeypatch, capsys):
 
 def test_pages_have_snippets():
     """The collector finds blocks (the marker syntax did not break the parser)."""
-    counted = {page.name: len(blocks_of(page)) for page in PAGES}
+    counted = {page_key(page): len(blocks_of(page)) for page in PAGES}
     assert counted["README.md"] >= 3 and counted["designs.md"] >= 5
+    assert counted["examples/jinzhong-2024/README.md"] >= 1
 
 
 def test_skipped_blocks_say_why():
-    """Every skip marker gives its reason; installs, the dask extra and benchmarks only."""
+    """Every skip marker says why: an install, dask, a benchmark or a shipped file rewritten."""
     for page in PAGES:
         for block in blocks_of(page):
             if block.skip:
-                assert re.search(r"install|dask|benchmark", block.skip), (page.name, block.skip)
+                assert re.search(r"install|dask|benchmark|rewrites the shipped", block.skip), (
+                    page_key(page),
+                    block.skip,
+                )

@@ -7,6 +7,7 @@ import importlib
 import inspect
 import re
 import shlex
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -253,3 +254,99 @@ def test_cli_reference_has_a_section_for_every_command():
     text = (Path(__file__).parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
     missing = [name for name in COMMANDS if f"## `yieldtrial {name}`" not in text]
     assert missing == []
+
+
+# ------------------------------------------------------------------ --help examples run as typed
+
+
+def _help_examples() -> list[tuple[str, str]]:
+    """(command, example line) of every ``yieldtrial COMMAND --help`` examples section."""
+    from yieldtrial.cli import build_parser
+
+    found = []
+    for command in COMMANDS:
+        parser = build_parser((command,))
+        subparsers = next(a for a in parser._actions if a.dest == "command")
+        epilog = subparsers.choices[command].epilog or ""
+        section = epilog.split("examples:", 1)[1].split("\n\n", 1)[0]
+        found += [(command, line.strip()) for line in section.splitlines() if line.strip()]
+    return found
+
+
+HELP_EXAMPLES = _help_examples()
+
+
+def _help_example_files(command: str, folder: Path) -> None:
+    """Write the files the examples of ``command`` name, as a user's would be.
+
+    Every command gets the shipped replicated RCBD (``plots.csv``, ``trial.toml``) and Yates'
+    oats (``oats.csv``); ``audit`` a plot table with its published ``折标产量(kg/亩)`` column;
+    ``network`` a four-site table with year and yield_kg_mu columns, the same as
+    ``plots.xlsx`` with ``rep`` and ``variety`` headers, the shipped farm network as
+    ``farms.csv`` and a folder ``sites/`` of raw Chinese site files.
+    """
+    import pandas as pd
+
+    from test_doc_snippets import _copy_example, _oats, _sites
+    from yieldtrial import FieldTrial
+
+    _copy_example(folder)
+    _oats(folder)
+    if command == "audit":
+        plots = pd.read_csv(folder / "plots.csv")
+        published = FieldTrial.from_csv(folder / "plots.csv", crop="wheat").yields(unit="kg/mu")
+        plots["折标产量(kg/亩)"] = published["yield_kg_mu"].round(2).to_numpy()
+        plots.to_csv(folder / "plots.csv", index=False)
+    if command == "network":
+        from yieldtrial.datasets import example_path
+
+        _sites(folder)
+        sites = pd.read_csv(folder / "sites.csv")
+        sites.insert(0, "year", 2024)
+        sites["yield_kg_mu"] = (sites.pop("yield_kg_ha") / 15).round(2)
+        sites.to_csv(folder / "plots.csv", index=False)
+        renamed = sites.drop(columns="year")
+        renamed = renamed.rename(columns={"block": "rep", "treatment": "variety"})
+        if importlib.util.find_spec("openpyxl") is not None:
+            renamed.to_excel(folder / "plots.xlsx", index=False)
+        (folder / "trial.toml").write_text(
+            '[trial]\ncrop = "wheat"\n\n[analysis]\ncontrol = "CK"\n', encoding="utf-8"
+        )
+        shutil.copy(example_path("farm-network"), folder / "farms.csv")
+
+
+@pytest.mark.parametrize(("command", "example"), HELP_EXAMPLES, ids=[e for _, e in HELP_EXAMPLES])
+def test_every_help_example_runs_as_typed(command, example, tmp_path, monkeypatch, capsys):
+    """Each example of ``yieldtrial COMMAND --help`` exits 0 on the files it names."""
+    from test_doc_snippets import _expand
+
+    words = _expand(shlex.split(example, comments=True))
+    if any(word.endswith(".xlsx") for word in words):
+        pytest.importorskip("openpyxl")
+    _help_example_files(command, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code = main(words[1:])
+    assert code == 0, f"{example}: exit {code}\n{capsys.readouterr().err}"
+
+
+def test_help_examples_are_found():
+    """The parser above finds the examples of every subcommand."""
+    assert {command for command, _ in HELP_EXAMPLES} == set(COMMANDS)
+    assert len(HELP_EXAMPLES) > 25
+
+
+def test_getting_started_error_is_what_the_command_prints(tmp_path, monkeypatch, capsys):
+    """The error message getting-started.md shows is the one line the CLI prints."""
+    text = (DOCS / "getting-started.md").read_text(encoding="utf-8")
+    table = _fenced_block_after(text, "Write one row per plot")
+    shown = _fenced_block_after(text, "## When something is wrong")
+    fractions = {"12.7": "0.127", "13.7": "0.137", "13.4": "0.134", "13.8": "0.138"}
+    lines = table.splitlines()
+    for number, line in enumerate(lines[1:], 1):
+        cells = line.split(",")
+        cells[5] = fractions[cells[5]]
+        lines[number] = ",".join(cells)
+    (tmp_path / "plots.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["standardize", "plots.csv", "--crop", "wheat", "-o", "yields.csv"]) == 1
+    assert capsys.readouterr().err.strip() == " ".join(shown.split())

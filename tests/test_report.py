@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from shipped import example_report, example_trial
 from yieldtrial.config import TrialConfig
 from yieldtrial.datasets import example_path
 from yieldtrial.errors import DataValidationError, MissingExtraError, YieldTrialWarning
@@ -66,10 +67,7 @@ def _table(section: Any, key: str) -> Table:
 
 
 def _rcbd_trial() -> Any:
-    from yieldtrial.report.files import load_trial
-
-    cfg = TrialConfig.from_file(example_path("replicated-rcbd", "trial.toml"))
-    return load_trial(example_path("replicated-rcbd"), cfg)
+    return example_trial()
 
 
 # ---------------------------------------------------------------- founding example
@@ -373,11 +371,7 @@ def test_margin_adds_noninferiority_section() -> None:
 def test_unknown_control_is_refused() -> None:
     """A control that is not a treatment raises DataValidationError."""
     with pytest.raises(DataValidationError, match="'CK9'"):
-        report_from_files(
-            example_path("replicated-rcbd"),
-            example_path("replicated-rcbd", "trial.toml"),
-            overrides={"control": ["CK9"]},
-        )
+        example_report(overrides={"control": ["CK9"]})
 
 
 def test_efficiency_hook_absent_without_rates() -> None:

@@ -12,21 +12,13 @@ from typing import Any
 
 import pytest
 
-from yieldtrial.datasets import example_path
+from shipped import example_report
 from yieldtrial.report._widths import column_extent_mm, glue_difference
-from yieldtrial.report.files import report_from_files
 from yieldtrial.report.render_html import cell_html
 
 
 def _report(lang: str) -> Any:
-    report, _ = report_from_files(
-        example_path("replicated-rcbd"),
-        example_path("replicated-rcbd", "trial.toml"),
-        report_date="2024-06-01",
-        figures=False,
-        lang=lang,
-    )
-    return report
+    return example_report(report_date="2024-06-01", figures=False, lang=lang)
 
 
 def test_cell_html_puts_a_difference_in_one_nowrap_span() -> None:

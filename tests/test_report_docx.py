@@ -19,8 +19,8 @@ import pytest
 
 docx = pytest.importorskip("docx")
 
+from shipped import example_report  # noqa: E402
 from yieldtrial.datasets import example_path  # noqa: E402
-from yieldtrial.report.files import report_from_files  # noqa: E402
 from yieldtrial.report.model import format_value  # noqa: E402
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -32,14 +32,7 @@ TIMES_EM = {".": 0.25, ",": 0.25, "-": 0.333, "+": 0.564, "<": 0.564, "–": 0.5
 
 
 def _report(name: str, lang: str) -> Any:
-    report, _ = report_from_files(
-        example_path(name),
-        example_path(name, "trial.toml"),
-        lang=lang,
-        report_date="2024-06-01",
-        figures=False,
-    )
-    return report
+    return example_report(name, lang=lang, report_date="2024-06-01", figures=False)
 
 
 @pytest.fixture(scope="module", params=["en", "zh"])

@@ -7,6 +7,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import pytest
 
+from shipped import example_report
 from yieldtrial.datasets import example_path
 from yieldtrial.report.files import report_from_files
 from yieldtrial.report.sections import extra
@@ -20,12 +21,7 @@ def _close_figures() -> Any:
 
 def _field_map(lang: str = "en") -> Any:
     # the shipped replicated RCBD has row and column for its 12 plots (3 rows x 4 columns)
-    report, _ = report_from_files(
-        example_path("replicated-rcbd"),
-        example_path("replicated-rcbd", "trial.toml"),
-        report_date="2026-01-01",
-        lang=lang,
-    )
+    report = example_report(report_date="2026-01-01", lang=lang)
     return next(s for s in report.sections if s.key == "field_map")
 
 
@@ -91,20 +87,10 @@ def test_methods_name_family_members_only_for_small_families(
     # limit of 0 the methods give the count instead
     from yieldtrial.report.sections import header
 
-    report, _ = report_from_files(
-        example_path("replicated-rcbd"),
-        example_path("replicated-rcbd", "trial.toml"),
-        figures=False,
-        report_date="2026-01-01",
-    )
+    report = example_report(figures=False, report_date="2026-01-01")
     assert "treatments vs CK1: T" in report.to_markdown()
     monkeypatch.setattr(header, "FAMILY_LIST_MAX", 0)
-    report, _ = report_from_files(
-        example_path("replicated-rcbd"),
-        example_path("replicated-rcbd", "trial.toml"),
-        figures=False,
-        report_date="2026-01-01",
-    )
+    report = example_report(figures=False, report_date="2026-01-01")
     assert "treatments vs CK1: 1 entry" in report.to_markdown()
 
 

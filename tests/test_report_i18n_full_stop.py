@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from yieldtrial.config import TrialConfig
-from yieldtrial.datasets import example_path
+from shipped import example_config, example_trial
 from yieldtrial.report.build import build_report
 from yieldtrial.report.i18n import full_stop
 from yieldtrial.report.model import Bullets
@@ -45,13 +44,9 @@ def _warning_bullets(report: Any, section: str) -> list[str]:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_quality_warnings_end_in_a_full_stop(lang: str) -> None:
     """A reading warning without a full stop gets one in the data-quality section."""
-    from yieldtrial.report.files import load_trial
-
-    cfg = TrialConfig.from_file(example_path("replicated-rcbd", "trial.toml"))
-    trial = load_trial(example_path("replicated-rcbd"), cfg)
     report = build_report(
-        trial,
-        cfg,
+        example_trial(),
+        example_config(),
         lang=lang,
         figures=False,
         report_date="2026-01-01",

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from shipped import example_report
 from yieldtrial.datasets import example_path
 from yieldtrial.report.files import report_from_files
 from yieldtrial.report.model import SCHEMA_VERSION
@@ -79,12 +80,7 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dict[
     saved = entries.ENTRY_TABLE_LIMIT, entries.ENTRY_TABLE_TOP, entries.ENTRY_TABLE_BOTTOM
     entries.ENTRY_TABLE_LIMIT, entries.ENTRY_TABLE_TOP, entries.ENTRY_TABLE_BOTTOM = 2, 1, 1
     try:
-        report, _ = report_from_files(
-            example_path("replicated-rcbd"),
-            example_path("replicated-rcbd", "trial.toml"),
-            report_date="2024-06-01",
-            margin_pct=5.0,
-        )
+        report = example_report(report_date="2024-06-01", margin_pct=5.0)
     finally:
         entries.ENTRY_TABLE_LIMIT, entries.ENTRY_TABLE_TOP, entries.ENTRY_TABLE_BOTTOM = saved
     out.append(("summarised (en)", report_dict(report)))

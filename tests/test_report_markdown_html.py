@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from yieldtrial.datasets import example_path
+from shipped import example_report
 from yieldtrial.errors import DataValidationError
-from yieldtrial.report.files import report_from_files
 from yieldtrial.report.model import Column, NumberStyle, format_value
 from yieldtrial.report.render_markdown import FIGURE_MARK
 
@@ -18,14 +17,7 @@ CSS = Path(__file__).parents[1] / "src" / "yieldtrial" / "report" / "templates" 
 
 
 def _report(lang: str = "en", *, figures: bool = False) -> Any:
-    report, _ = report_from_files(
-        example_path("replicated-rcbd"),
-        example_path("replicated-rcbd", "trial.toml"),
-        lang=lang,
-        report_date="2024-06-01",
-        figures=figures,
-    )
-    return report
+    return example_report(lang=lang, report_date="2024-06-01", figures=figures)
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,9 @@ from typing import Any
 import matplotlib.pyplot as plt
 import pytest
 
-from yieldtrial.config import TrialConfig
-from yieldtrial.datasets import example_path
+from shipped import example_trial
 from yieldtrial.report import context
 from yieldtrial.report.build import build_report
-from yieldtrial.report.files import load_trial
 
 DATE = "2026-01-01"
 
@@ -24,8 +22,7 @@ def _close_figures() -> Any:
 
 
 def _trial() -> Any:
-    cfg = TrialConfig.from_file(example_path("replicated-rcbd", "trial.toml"))
-    return load_trial(example_path("replicated-rcbd"), cfg)
+    return example_trial()
 
 
 def _report() -> Any:

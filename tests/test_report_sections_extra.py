@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from shipped import example_report
 from yieldtrial.config import TrialConfig
 from yieldtrial.datasets import example_path
 from yieldtrial.errors import DataValidationError
@@ -18,14 +19,7 @@ KG_HA_PER_KG_MU = 15.0  # 1 ha = 15 mu (docs/units)
 
 
 def _report(name: str, lang: str = "en", figures: bool = False) -> Any:
-    report, _ = report_from_files(
-        example_path(name),
-        example_path(name, "trial.toml"),
-        lang=lang,
-        report_date="2024-06-01",
-        figures=figures,
-    )
-    return report
+    return example_report(name, lang=lang, report_date="2024-06-01", figures=figures)
 
 
 @pytest.fixture(scope="module")

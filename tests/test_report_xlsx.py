@@ -11,23 +11,17 @@ import pytest
 
 openpyxl = pytest.importorskip("openpyxl")
 
+from shipped import example_report  # noqa: E402
 from yieldtrial.cli import main  # noqa: E402
 from yieldtrial.datasets import example_path  # noqa: E402
 from yieldtrial.errors import MissingExtraError  # noqa: E402
-from yieldtrial.report.files import report_from_files  # noqa: E402
 from yieldtrial.report.model import Column, KeyValues, Report, Section, Table  # noqa: E402
 from yieldtrial.report.render_xlsx import neutralise, sheet_name  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def rcbd() -> Any:
-    report, _ = report_from_files(
-        example_path("replicated-rcbd"),
-        example_path("replicated-rcbd", "trial.toml"),
-        report_date="2024-06-01",
-        figures=False,
-    )
-    return report
+    return example_report(report_date="2024-06-01", figures=False)
 
 
 @pytest.fixture(scope="module")
@@ -158,13 +152,7 @@ def test_headers_state_their_unit_once_as_the_report_spells_it(lang: str) -> Non
     The label spelled the unit for display (m², kg/亩) and the machine unit was added
     again; a unit added to a Chinese label is spelled the Chinese way too.
     """
-    report, _ = report_from_files(
-        example_path("replicated-rcbd"),
-        example_path("replicated-rcbd", "trial.toml"),
-        report_date="2024-06-01",
-        figures=False,
-        lang=lang,
-    )
+    report = example_report(report_date="2024-06-01", figures=False, lang=lang)
     texts = _header_texts(report)
     assert not [t for t in texts if "(m2)" in t or "(kg/mu)" in t or ") (" in t or "） (" in t]
     if lang == "zh":

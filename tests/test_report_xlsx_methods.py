@@ -17,8 +17,8 @@ import pytest
 
 openpyxl = pytest.importorskip("openpyxl")
 
+from shipped import example_report  # noqa: E402
 from yieldtrial import design  # noqa: E402
-from yieldtrial.datasets import example_path  # noqa: E402
 from yieldtrial.report.files import report_from_files  # noqa: E402
 from yieldtrial.report.i18n import t  # noqa: E402
 from yieldtrial.report.model import Bullets, Paragraph, Report, Section  # noqa: E402
@@ -26,14 +26,7 @@ from yieldtrial.report.render_xlsx import METHODS_WIDTH  # noqa: E402
 
 
 def _rcbd(lang: str) -> Report:
-    report, _ = report_from_files(
-        example_path("replicated-rcbd"),
-        example_path("replicated-rcbd", "trial.toml"),
-        report_date="2024-06-01",
-        figures=False,
-        lang=lang,
-    )
-    return report
+    return example_report(report_date="2024-06-01", figures=False, lang=lang)
 
 
 def _split_plot(tmp_path: Path, lang: str) -> Report:

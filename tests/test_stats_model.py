@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from itertools import product
 from typing import Any
 
@@ -9,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.stats.model import DESIGNS, fit, least_squares
 from yieldtrial.stats.results import MeansModel
 
@@ -373,3 +374,31 @@ def test_fit_repr_html_names_formula() -> None:
     f = fit(seedrate_frame(), response="yield_kg_ha", treatment="treatment", block="block")
     text = f._repr_html_()
     assert "yield_kg_ha ~ treatment + block" in text and "lsmean" in text
+
+
+# ------------------------------------------- a notebook chain: fit's result passed on as data
+
+
+@pytest.mark.parametrize("function", ["anova", "diagnostics", "means", "pairwise"])
+def test_fitted_model_passed_as_data_names_the_table_to_pass(function: str) -> None:
+    """``st.anova(fit, ...)`` after ``fit = st.fit(df, ...)``: the error says to pass fit.data."""
+    from shipped import example_trial
+    from yieldtrial import stats
+
+    columns = {"response": "yield_kg_ha", "treatment": "treatment", "block": "block"}
+    data = example_trial().yields(unit="kg/ha")
+    model = fit(data, **columns)
+    with pytest.raises(DataValidationError, match=r"got DesignFit: .*\(fit\.data\)"):
+        getattr(stats, function)(model, **columns)
+    with warnings.catch_warnings():  # the shipped trial's own diagnostics warnings
+        warnings.simplefilter("ignore", YieldTrialWarning)
+        assert getattr(stats, function)(model.data, **columns) is not None
+
+
+def test_field_trial_passed_as_data_names_yields() -> None:
+    """A FieldTrial given where a plot table is expected points to trial.yields()."""
+    from shipped import example_trial
+    from yieldtrial import stats
+
+    with pytest.raises(DataValidationError, match=r"got FieldTrial: pass trial\.yields\(\)"):
+        stats.anova(example_trial(), response="yield_kg_ha", treatment="treatment")

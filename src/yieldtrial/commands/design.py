@@ -17,12 +17,12 @@ EXAMPLES = """\
 examples:
   yieldtrial design rcbd --treatments CK1 CK2 T --blocks 4 --seed 1 -o fieldbook.csv
   yieldtrial design rcbd --treatments CK1 CK2 T --blocks 4 --seed 1 --serpentine --map map.svg
-  yieldtrial design alpha --treatments CK G01 ... G24 --control CK --block-size 5 --replicates 2
+  yieldtrial design alpha --treatments CK G{01..24} --control CK --block-size 5 --replicates 2
   yieldtrial design crd --treatments A B C --replicates 4 --seed 7
   yieldtrial design latin --treatments A B C D --seed 2 -o latin.csv
   yieldtrial design split_plot --treatments I0 I1 --sub-treatments N0 N1 N2 --blocks 3 --seed 5
-  yieldtrial design alpha --treatments G01 G02 ... G24 --block-size 4 --replicates 3 --seed 1
-  yieldtrial design augmented --checks CK1 CK2 CK3 --treatments E1 E2 ... E30 --blocks 5
+  yieldtrial design alpha --treatments G{01..24} --block-size 4 --replicates 3 --seed 1
+  yieldtrial design augmented --checks CK1 CK2 CK3 --treatments E{01..30} --blocks 5
 
 The field book has the columns `yieldtrial report` reads (plot_id, treatment, block, row,
 column; incomplete_block for alpha, entry_type for augmented) and empty harvest columns
@@ -30,7 +30,8 @@ column; incomplete_block for alpha, entry_type for augmented) and empty harvest 
 same --seed always gives the same layout.  --control names the control(s) (as in `yieldtrial
 report`; each must be a treatment): labelled in bold on the map and, beyond 20 treatments, the
 only coloured plots.  alpha prints its generating array and efficiency factor (Patterson &
-Williams 1976); augmented its residual df (Federer 1961).
+Williams 1976); augmented its residual df (Federer 1961).  G{01..24} is the shell's brace
+expansion (bash, zsh) of the 24 labels G01 G02 ... G24.
 """
 
 

@@ -58,7 +58,9 @@ def balanced_cube(
 ) -> tuple[np.ndarray, dict[str, tuple[str, ...]]]:
     """Response as an array ``[block, first, second]``, checking completeness."""
     if not isinstance(data, pd.DataFrame):
-        raise DataValidationError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+        from yieldtrial.stats.model import not_a_frame_message
+
+        raise DataValidationError(not_a_frame_message(data))
     args = {"response": response, "block": block, "factor": first, "second factor": second}
     missing = [f"{k}={v!r}" for k, v in args.items() if v not in data.columns]
     if missing:

@@ -406,9 +406,46 @@ def _numeric_response(data: pd.DataFrame, response: str) -> np.ndarray:
     return values
 
 
+def not_a_frame_message(data: object) -> str:
+    """Say that ``data`` is not a plot table and, for a result or trial, what to pass instead.
+
+    A notebook chains calls: ``fit = st.fit(df, ...)`` then ``st.anova(fit, ...)``. The
+    statistics functions take the plot table, so the message names the table the object holds.
+
+    Parameters
+    ----------
+    data : object
+        What the caller passed as ``data``.
+
+    Returns
+    -------
+    str
+        The error message.
+
+    Examples
+    --------
+    >>> not_a_frame_message([1, 2])
+    'data must be a pandas DataFrame, got list'
+    """
+    name = type(data).__name__
+    message = f"data must be a pandas DataFrame, got {name}"
+    if name in ("DesignFit", "MixedModelFit"):
+        return (
+            f"{message}: a fitted model is not a plot table (one row per plot); pass the table "
+            "it was fitted to "
+            "(fit.data) with the same response=, treatment= and block= arguments"
+        )
+    if name == "FieldTrial":
+        return (
+            f"{message}: pass trial.yields() (the standardized yields, one row per plot) or "
+            "call the trial's own method (trial.anova(), trial.means(), ...)"
+        )
+    return message
+
+
 def _check_columns(data: pd.DataFrame, columns: Mapping[str, str | None]) -> None:
     if not isinstance(data, pd.DataFrame):
-        raise DataValidationError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+        raise DataValidationError(not_a_frame_message(data))
     missing = [
         f"{arg}={col!r}"
         for arg, col in columns.items()
