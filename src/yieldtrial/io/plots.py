@@ -1004,6 +1004,34 @@ SUMMARY_LABELS: frozenset[str] = frozenset(
 )  # fmt: skip
 
 
+def _is_summary_label(value: Any) -> bool:
+    """Whether ``value`` is a text cell spelling a summary label (case, spaces, final colon)."""
+    return isinstance(value, str) and (
+        value.strip().rstrip(":：").strip().casefold() in SUMMARY_LABELS
+    )
+
+
+def _summary_positions(cells: pd.Series) -> np.ndarray:
+    """Positions (in order) of the cells of ``cells`` that spell a summary label.
+
+    A cell holding an ASCII digit cannot be one (stripping spaces and colons and case
+    folding keep digits; no label has one), so a text column is first narrowed by one
+    vectorized search for a digit, and the labels are judged once per distinct text of
+    the rest.  Other columns are judged cell by cell.
+    """
+    if isinstance(cells.dtype, pd.StringDtype):
+        digit = cells.str.contains("[0-9]", regex=True).fillna(True).to_numpy(dtype=bool)
+        maybe = cells.notna().to_numpy(dtype=bool) & ~digit
+        positions = np.flatnonzero(maybe)
+        if not positions.size:
+            return positions
+        rest = cells.iloc[positions]
+        hits = [value for value in rest.unique() if _is_summary_label(value)]
+        return positions[rest.isin(hits).to_numpy(dtype=bool)] if hits else positions[:0]
+    flags = [_is_summary_label(value) for value in cells.to_numpy(dtype=object)]
+    return np.flatnonzero(np.array(flags, dtype=bool))
+
+
 def _summary_rows_problem(
     frame: pd.DataFrame, display: Callable[[str], str], row_label: Callable[[Any], str]
 ) -> str | None:
@@ -1016,11 +1044,11 @@ def _summary_rows_problem(
     for column in ("plot_id", "treatment", "block"):
         if column not in frame or pd.api.types.is_numeric_dtype(frame[column]):
             continue
-        for label, value in frame[column].items():
-            if isinstance(value, str) and label not in found:
-                key = value.strip().rstrip(":：").strip().casefold()
-                if key in SUMMARY_LABELS:
-                    found[label] = f"{row_label(label)} ({display(column)} {value!r})"
+        cells = frame[column]
+        for position in _summary_positions(cells):
+            label, value = cells.index[position], cells.iloc[position]
+            if label not in found:
+                found[label] = f"{row_label(label)} ({display(column)} {value!r})"
     if not found:
         return None
     return (
