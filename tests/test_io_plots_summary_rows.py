@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from yieldtrial.io import plots
 from yieldtrial.io.plots import SUMMARY_LABELS, _summary_positions, _summary_rows_problem
 
 
@@ -28,7 +29,8 @@ def _reference(frame: pd.DataFrame) -> str | None:
 
 
 _WORDS = ["T1", "N0", "Control", "Mean", " mean: ", "TOTAL", "合计", "平均：", "ſum", "Sum 2",
-          "avg", " Grand Total ", "x", "", "1", "mean1", "Means\t", "Overall mean:"]  # fmt: skip
+          "avg", " Grand Total ", "x", "", "1", "mean1", "Means\t", "Overall mean:", "１２",
+          "٣", "12", "Mean\u3000"]  # fmt: skip
 
 
 def test_no_summary_label_holds_a_digit():
@@ -36,9 +38,11 @@ def test_no_summary_label_holds_a_digit():
     assert not any(ch.isascii() and ch.isdigit() for label in SUMMARY_LABELS for ch in label)
 
 
+@pytest.mark.parametrize("sample", [1 << 16, 64])  # 64: every column counts as many texts
 @pytest.mark.parametrize("dtype", ["str", "object", "category"])
-def test_same_cells_as_judging_every_cell(dtype):
+def test_same_cells_as_judging_every_cell(dtype, sample, monkeypatch):
     """60 random columns per dtype: the positions found equal the cell-by-cell search."""
+    monkeypatch.setattr(plots, "_SUMMARY_SAMPLE", sample)
     rng = np.random.default_rng(32)
     for _ in range(60):
         n = int(rng.integers(0, 40))

@@ -1014,22 +1014,30 @@ def _is_summary_label(value: Any) -> bool:
 def _summary_positions(cells: pd.Series) -> np.ndarray:
     """Positions (in order) of the cells of ``cells`` that spell a summary label.
 
-    A cell holding an ASCII digit cannot be one (stripping spaces and colons and case
-    folding keep digits; no label has one), so a text column is first narrowed by one
-    vectorized search for a digit, and the labels are judged once per distinct text of
-    the rest.  Other columns are judged cell by cell.
+    A text column is narrowed by vectorized tests before any cell is judged in Python:
+    a cell of decimal digits only, or holding an ASCII digit, cannot be a label
+    (stripping spaces and colons and case folding keep digits; no label has one), and
+    the rest are judged once per distinct text.  Few distinct texts (a treatment or block
+    column) are found by hashing at once; many (plot ids) are first narrowed by the
+    search for a digit.  Other columns are judged cell by cell.
     """
-    if isinstance(cells.dtype, pd.StringDtype):
-        digit = cells.str.contains("[0-9]", regex=True).fillna(True).to_numpy(dtype=bool)
-        maybe = cells.notna().to_numpy(dtype=bool) & ~digit
-        positions = np.flatnonzero(maybe)
-        if not positions.size:
-            return positions
+    if not isinstance(cells.dtype, pd.StringDtype):
+        flags = [_is_summary_label(value) for value in cells.to_numpy(dtype=object)]
+        return np.flatnonzero(np.array(flags, dtype=bool))
+    decimal = cells.str.isdecimal().fillna(True).to_numpy(dtype=bool)
+    positions = np.flatnonzero(cells.notna().to_numpy(dtype=bool) & ~decimal)
+    del decimal
+    rest = cells.iloc[positions]
+    if rest.iloc[:_SUMMARY_SAMPLE].nunique() > _SUMMARY_SAMPLE // 64:  # many texts
+        digit = rest.str.contains("[0-9]", regex=True).fillna(True).to_numpy(dtype=bool)
+        positions = positions[~digit]
         rest = cells.iloc[positions]
-        hits = [value for value in rest.unique() if _is_summary_label(value)]
-        return positions[rest.isin(hits).to_numpy(dtype=bool)] if hits else positions[:0]
-    flags = [_is_summary_label(value) for value in cells.to_numpy(dtype=object)]
-    return np.flatnonzero(np.array(flags, dtype=bool))
+    hits = [value for value in rest.unique() if _is_summary_label(value)]
+    return positions[rest.isin(hits).to_numpy(dtype=bool)] if hits else positions[:0]
+
+
+#: Cells sampled by :func:`_summary_positions` to tell a column of few distinct texts.
+_SUMMARY_SAMPLE = 1 << 16
 
 
 def _summary_rows_problem(
