@@ -406,8 +406,12 @@ def sequential_screen(
     def dev(idx: Any) -> Any:
         return values[idx] - centre[idx]
 
+    # sqrt(1 + v_m) looked up by m (m never grows: plots only leave); the same
+    # elementwise operations as on each plot's m, so the same bits
+    cfac_of = np.sqrt(1.0 + median_variance(np.arange(int(m.max()) + 1)))
+
     def cfac(idx: Any) -> Any:
-        return np.sqrt(1.0 + median_variance(m[idx]))
+        return cfac_of[m[idx]]
 
     def ratio(idx: Any) -> Any:
         return values[idx] / centre[idx]
