@@ -239,3 +239,15 @@ def test_flagged_only_equals_the_full_table_on_random_trials(seed):
     )
     expected = full.loc[full["flagged"]].reset_index(drop=True)
     pd.testing.assert_frame_equal(flagged.reset_index(drop=True), expected, check_exact=True)
+
+
+def test_flagged_only_without_error_df_is_empty_with_the_full_tables_note():
+    """One plot per treatment (no error df): no row, the same note and provenance as the full."""
+    data = pd.DataFrame({"plot_id": ["1", "2", "3"], "treatment": ["A", "B", "C"],
+                         "y": [1.0, 2.0, 3.5]})  # fmt: skip
+    full = outlier_test(data, response="y", treatment="treatment", design="crd")
+    flagged = outlier_test(data, response="y", treatment="treatment", design="crd",
+                           flagged_only=True)  # fmt: skip
+    assert len(flagged) == 0 and list(flagged.columns) == list(full.columns)
+    assert flagged.attrs == full.attrs
+    assert "not assessable" in flagged.attrs["note"]

@@ -348,6 +348,25 @@ def test_median_of_others_matches_numpy_median():
             assert np.isnan(centre[i])
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_median_of_others_matches_numpy_median_on_random_groupings(seed):
+    """Per-group lookup (stop 32) = numpy.median of the other plots: sizes 0-9, ties, no pool."""
+    rng = np.random.default_rng(100 + seed)
+    n = int(rng.integers(1, 120))
+    values = np.round(rng.normal(10, 2, n), int(rng.integers(0, 2)))  # many ties
+    codes = rng.integers(0, int(rng.integers(1, 30)), n)  # some codes unused, groups of 1
+    pool = rng.random(n) < rng.choice([0.0, 0.5, 0.9, 1.0])
+    centre, count = median_of_others(values, codes, pool)
+    for i in range(n):
+        others = pool & (codes == codes[i])
+        others[i] = False
+        assert count[i] == others.sum()
+        if others.any():
+            assert centre[i] == np.median(values[others])
+        else:
+            assert np.isnan(centre[i])
+
+
 def test_pair_scale_exact_below_the_limit_and_after_removals():
     """Exact regime: numpy.median of every within-group pair, also after plots leave."""
     rng = np.random.default_rng(6)

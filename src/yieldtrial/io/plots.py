@@ -1004,6 +1004,40 @@ SUMMARY_LABELS: frozenset[str] = frozenset(
 )  # fmt: skip
 
 
+def _is_summary_label(value: Any) -> bool:
+    """Whether ``value`` is a text cell spelling a summary label (case, spaces, final colon)."""
+    return isinstance(value, str) and _summary_key(value) in SUMMARY_LABELS
+
+
+def _summary_positions(cells: pd.Series) -> np.ndarray:
+    """Positions (in order) of the cells of ``cells`` that spell a summary label.
+
+    A text column is narrowed by vectorized tests before any cell is judged in Python:
+    a cell of decimal digits only, or holding an ASCII digit, cannot be a label
+    (stripping spaces and colons and case folding keep digits; no label has one), and
+    the rest are judged once per distinct text.  Few distinct texts (a treatment or block
+    column) are found by hashing at once; many (plot ids) are first narrowed by the
+    search for a digit.  Other columns are judged cell by cell.
+    """
+    if not isinstance(cells.dtype, pd.StringDtype):
+        flags = [_is_summary_label(value) for value in cells.to_numpy(dtype=object)]
+        return np.flatnonzero(np.array(flags, dtype=bool))
+    decimal = cells.str.isdecimal().fillna(True).to_numpy(dtype=bool)
+    positions = np.flatnonzero(cells.notna().to_numpy(dtype=bool) & ~decimal)
+    del decimal
+    rest = cells.iloc[positions]
+    if rest.iloc[:_SUMMARY_SAMPLE].nunique() > _SUMMARY_SAMPLE // 64:  # many texts
+        digit = rest.str.contains("[0-9]", regex=True).fillna(True).to_numpy(dtype=bool)
+        positions = positions[~digit]
+        rest = cells.iloc[positions]
+    hits = [value for value in rest.unique() if _is_summary_label(value)]
+    return positions[rest.isin(hits).to_numpy(dtype=bool)] if hits else positions[:0]
+
+
+#: Cells sampled by :func:`_summary_positions` to tell a column of few distinct texts.
+_SUMMARY_SAMPLE = 1 << 16
+
+
 def _summary_rows_problem(
     frame: pd.DataFrame, display: Callable[[str], str], row_label: Callable[[Any], str]
 ) -> str | None:
@@ -1015,21 +1049,19 @@ def _summary_rows_problem(
     really named 'Mean' or '平均' is read as such; a summary row leaves the plot id blank
     or writes the summary word there.
     """
-
-    def is_summary(value: Any) -> bool:
-        return isinstance(value, str) and _summary_key(value) in SUMMARY_LABELS
-
     ids = frame["plot_id"] if "plot_id" in frame else None
     found: dict[Any, str] = {}
     for column in ("plot_id", "treatment", "block"):
         if column not in frame or pd.api.types.is_numeric_dtype(frame[column]):
             continue
-        for label, value in frame[column].items():
-            if not is_summary(value) or label in found:
+        cells = frame[column]
+        for position in _summary_positions(cells):
+            label, value = cells.index[position], cells.iloc[position]
+            if label in found:
                 continue
             if column != "plot_id" and ids is not None:
-                plot_id = ids.at[label]
-                if not _blank(plot_id) and not is_summary(plot_id):
+                plot_id = ids.iloc[position]
+                if not _blank(plot_id) and not _is_summary_label(plot_id):
                     continue  # a plot of a treatment (or block) named 'Mean'
             found[label] = f"{row_label(label)} ({display(column)} {value!r})"
     if not found:
@@ -1054,7 +1086,7 @@ def _blank(value: Any) -> bool:
 
 
 def _summary_key(value: str) -> str:
-    """The label as compared with :data:`SUMMARY_LABELS` ('Total:' -> 'total')."""
+    """Return the label as compared with :data:`SUMMARY_LABELS` ('Total:' -> 'total')."""
     return value.strip().rstrip(":：").strip().casefold()
 
 

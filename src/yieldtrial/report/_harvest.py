@@ -115,9 +115,23 @@ def decimals(values: Any, low: int, high: int) -> int:
     """
     found = finite(values)
     for digits in range(low, high + 1):
-        if np.all(np.abs(np.round(found, digits) - found) <= 1e-9 * np.maximum(1.0, np.abs(found))):
+        # piece by piece: a too-small count fails on the first values (no pass over all),
+        # and the temporaries stay small (millions of plots)
+        if all(
+            _prints_exactly(found[s : s + _CHUNK], digits) for s in range(0, found.size, _CHUNK)
+        ):
             return digits
     return high
+
+
+_CHUNK = 1 << 16  # values per step of decimals()
+
+
+def _prints_exactly(found: np.ndarray, digits: int) -> bool:
+    """Whether every value prints exactly (to 1e-9 relative) with ``digits`` decimals."""
+    return bool(
+        np.all(np.abs(np.round(found, digits) - found) <= 1e-9 * np.maximum(1.0, np.abs(found)))
+    )
 
 
 def is_ear_harvest(plots: pd.DataFrame) -> bool:

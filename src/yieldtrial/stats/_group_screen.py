@@ -149,17 +149,39 @@ def median_of_others(
     if n == 0:
         return np.full(0, np.nan), np.zeros(0, dtype=np.int64)
     order, sv, start, size = ordered or _sorted_groups(values, codes, pool)
-    rank = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)  # not in pool: nothing removed
-    within = np.arange(order.size, dtype=np.int64)
-    within -= np.repeat(start, size)
-    rank[order] = within
-    del within
+    ngroups = size.size
+    # Within a group of M pool plots the median of the other m = M - 1 takes at most three
+    # values, by the plot's rank r against the middle order statistics q1 <= q2 of m:
+    # case 0 (r <= q1: both shifted up), case 1 (q1 < r <= q2, even m only), case 2
+    # (r > q2: neither shifted); a plot outside the pool sees all M (case 3).  Each case is
+    # computed once per group by _order_median (the same operations as per plot) and each
+    # plot looks its value up.
+    m = np.maximum(size - 1, 0)
+    q1 = np.where(m % 2 == 1, (m - 1) // 2, np.maximum(m // 2 - 1, 0))
+    q2 = m // 2
+    beyond = np.full(ngroups, np.iinfo(np.int64).max, dtype=np.int64)
+    table = np.empty((ngroups, 4))
+    for case, r in enumerate((np.zeros(ngroups, dtype=np.int64), q2, np.maximum(size - 1, 0))):
+        table[:, case] = _order_median(sv, start, m, r)
+    table[:, 3] = _order_median(sv, start, size, beyond)
+    # each pool plot's case, in sorted order: +1 past q1, +1 past q2 (group by group)
+    step = np.zeros(order.size + 1, dtype=np.int8)
+    inside = size > 0
+    for q in (q1, q2):
+        np.add.at(step, (start + q + 1)[inside], 1)
+        np.add.at(step, (start + size)[inside], -1)
+    case_of = np.full(n, 3, dtype=np.int8)  # not in pool: the whole group
+    case_of[order] = np.cumsum(step[:-1], dtype=np.int8)
+    del step
+    flat = table.ravel()
     count = size[codes]
     count -= pool
     centre = np.empty(n)
     for s in range(0, n, _CHUNK):  # bounded temporaries
         part = slice(s, s + _CHUNK)
-        centre[part] = _order_median(sv, start[codes[part]], count[part], rank[part])
+        key = codes[part] * 4
+        key += case_of[part]
+        np.take(flat, key, out=centre[part])
     return centre, count
 
 
@@ -384,8 +406,12 @@ def sequential_screen(
     def dev(idx: Any) -> Any:
         return values[idx] - centre[idx]
 
+    # sqrt(1 + v_m) looked up by m (m never grows: plots only leave); the same
+    # elementwise operations as on each plot's m, so the same bits
+    cfac_of = np.sqrt(1.0 + median_variance(np.arange(int(m.max()) + 1)))
+
     def cfac(idx: Any) -> Any:
-        return np.sqrt(1.0 + median_variance(m[idx]))
+        return cfac_of[m[idx]]
 
     def ratio(idx: Any) -> Any:
         return values[idx] / centre[idx]

@@ -32,6 +32,7 @@ References
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -141,6 +142,140 @@ def _residual_table(
     return numbers, labels, model.df_error, model.formula, "residual"
 
 
+def _not_assessable(df_error: int) -> str:
+    return (
+        f"not assessable with this many plots: the outlier test needs at least 2 error "
+        f"degrees of freedom (the design model has {df_error})."
+    )
+
+
+def _columns_of(
+    order: np.ndarray,
+    labels: Any,
+    *,
+    value: np.ndarray,
+    fitted_without: np.ndarray,
+    e: np.ndarray,
+    h: np.ndarray,
+    t_ext: np.ndarray,
+    p: np.ndarray,
+    p_adj: np.ndarray,
+    flagged: np.ndarray,
+    df_error: int,
+    n_tests: int,
+) -> dict[str, Any]:
+    """Assemble the returned table's columns (each per-plot array holds the ``order`` rows)."""
+    return {
+        **labels(order),  # the labels of the returned rows only, already in their order
+        "value": value,
+        "fitted_without": fitted_without,
+        "residual": e,
+        "leverage": h,
+        "statistic": t_ext,
+        "df": np.full(order.shape, float(df_error - 1) if df_error >= 2 else np.nan),
+        "p_value": p,
+        "p_value_adjusted": p_adj,
+        "n_tests": np.full(order.shape, n_tests, dtype=int),
+        "flagged": flagged,
+    }
+
+
+def _all_columns(
+    fitted: np.ndarray,
+    e: np.ndarray,
+    h: np.ndarray,
+    t_ext: np.ndarray,
+    labels: Any,
+    *,
+    df_error: int,
+    alpha: float,
+) -> tuple[dict[str, Any], int, str]:
+    """Columns of every observed plot, sorted by decreasing ``|statistic|``."""
+    from yieldtrial.stats._univariate import t_sf  # scipy.stats.t.sf, bit for bit
+
+    value = fitted + e
+    ok = (1.0 - h) > 1e-10
+    fitted_without = np.full(e.shape, np.nan)
+    fitted_without[ok] = value[ok] - e[ok] / (1.0 - h[ok])
+    nan = np.full(e.shape, np.nan)
+    p = p_adj = nan
+    testable = ok & np.isfinite(t_ext)
+    n_tests = int(testable.sum()) if df_error >= 2 else 0
+    note = ""
+    if df_error >= 2 and n_tests:
+        rows = np.flatnonzero(testable)
+        p = np.full(e.shape, np.nan)
+        p[rows] = np.minimum(1.0, 2.0 * t_sf(np.abs(t_ext[rows]), df_error - 1))
+        p_adj = np.minimum(1.0, n_tests * p)
+    else:
+        t_ext = nan
+        note = _not_assessable(df_error)
+    # rows by decreasing |t|, the table built once in that order
+    flagged = np.asarray(np.nan_to_num(p_adj, nan=1.0) < alpha, dtype=bool)
+    order = np.argsort(-np.nan_to_num(np.abs(t_ext), nan=-1.0), kind="stable")
+    columns = _columns_of(
+        order, labels, value=value[order], fitted_without=fitted_without[order], e=e[order],
+        h=h[order], t_ext=t_ext[order], p=p[order], p_adj=p_adj[order], flagged=flagged[order],
+        df_error=df_error, n_tests=n_tests,
+    )  # fmt: skip
+    return columns, n_tests, note
+
+
+def _flagged_columns(
+    fitted: np.ndarray,
+    e: np.ndarray,
+    h: np.ndarray,
+    t_ext: np.ndarray,
+    labels: Any,
+    *,
+    df_error: int,
+    alpha: float,
+) -> tuple[dict[str, Any], int, str]:
+    """Columns of the flagged plots only: the rows and values of :func:`_all_columns`'s.
+
+    A plot is flagged when n 2 P(T > |t|) < alpha, i.e. beyond the t quantile at
+    alpha / (2 n); only plots within 0.1 % of it get a p-value (5.9 million plots: a few
+    tail probabilities instead of every one), and every other quantity is computed for
+    the returned rows only (no array of every plot but the testable mask).
+    """
+    from yieldtrial.stats._univariate import t_ppf, t_sf
+
+    with np.errstate(invalid="ignore"):
+        testable = (1.0 - h) > 1e-10
+        testable &= np.isfinite(t_ext)
+    n_tests = int(testable.sum()) if df_error >= 2 else 0
+    if not (df_error >= 2 and n_tests):
+        order = np.zeros(0, dtype=np.int64)
+        none = np.zeros(0)
+        columns = _columns_of(
+            order, labels, value=none, fitted_without=none, e=none, h=none, t_ext=none,
+            p=none, p_adj=none, flagged=np.zeros(0, dtype=bool), df_error=df_error,
+            n_tests=n_tests,
+        )  # fmt: skip
+        return columns, n_tests, _not_assessable(df_error)
+    bound = 0.999 * abs(float(t_ppf(alpha / (2.0 * n_tests), df_error - 1)))
+    with np.errstate(invalid="ignore"):
+        near = np.abs(t_ext) >= bound
+    near &= testable
+    del testable
+    rows = np.flatnonzero(near)
+    del near
+    p = np.minimum(1.0, 2.0 * t_sf(np.abs(t_ext[rows]), df_error - 1))
+    p_adj = np.minimum(1.0, n_tests * p)
+    flagged = np.asarray(np.nan_to_num(p_adj, nan=1.0) < alpha, dtype=bool)
+    chosen = rows[flagged]
+    rank = np.argsort(-np.abs(t_ext[chosen]), kind="stable")  # a stable sort, as for all
+    order = chosen[rank]
+    value = fitted[order] + e[order]
+    columns = _columns_of(
+        order, labels, value=value, fitted_without=value - e[order] / (1.0 - h[order]),
+        e=e[order], h=h[order], t_ext=t_ext[order], p=p[flagged][rank],
+        p_adj=p_adj[flagged][rank], flagged=flagged[flagged][rank], df_error=df_error,
+        n_tests=n_tests,
+    )  # fmt: skip
+    return columns, n_tests, ""
+
+
 def outlier_test(
     data: pd.DataFrame,
     *,
@@ -221,8 +356,6 @@ def outlier_test(
     >>> str(top["treatment"]), str(top["block"]), bool(top["flagged"])
     ('D', '3', True)
     """
-    from yieldtrial.stats._univariate import t_sf  # scipy.stats.t.sf, bit for bit
-
     alpha = check_alpha(alpha)
     factors = {
         "whole_plot": whole_plot,
@@ -252,58 +385,14 @@ def outlier_test(
     h = numbers["leverage"]
     t_ext = numbers["externally_studentized_residual"]
     fitted = numbers["fitted"]
-    value = fitted + e
-    ok = (1.0 - h) > 1e-10
-    fitted_without = np.full(e.shape, np.nan)
-    fitted_without[ok] = value[ok] - e[ok] / (1.0 - h[ok])
-    nan = np.full(e.shape, np.nan)
-    p = p_adj = nan
-    testable = ok & np.isfinite(t_ext)
-    n_tests = int(testable.sum()) if df_error >= 2 else 0
-    note = ""
-    # flagged rows only: a plot is flagged when n 2 P(T > |t|) < alpha, i.e. beyond the t
-    # quantile at alpha / (2 n); only plots within 0.1 % of it get a p-value and a place in
-    # the sort (5.9 million plots: a few instead of every tail probability and a full sort);
-    # the others are not returned and keep NaN
-    tested = testable
-    if flagged_only and df_error >= 2 and n_tests:
-        from yieldtrial.stats._univariate import t_ppf
-
-        bound = 0.999 * abs(float(t_ppf(alpha / (2.0 * n_tests), df_error - 1)))
-        with np.errstate(invalid="ignore"):
-            tested = testable & (np.abs(t_ext) >= bound)
-    if df_error >= 2 and n_tests:
-        rows = np.flatnonzero(tested)
-        p = np.full(e.shape, np.nan)
-        p[rows] = np.minimum(1.0, 2.0 * t_sf(np.abs(t_ext[rows]), df_error - 1))
-        p_adj = np.minimum(1.0, n_tests * p)
-    else:
-        t_ext = nan
-        note = (
-            f"not assessable with this many plots: the outlier test needs at least 2 error "
-            f"degrees of freedom (the design model has {df_error})."
+    if flagged_only:
+        columns, n_tests, note = _flagged_columns(
+            fitted, e, h, t_ext, labels, df_error=df_error, alpha=alpha
         )
-    # rows by decreasing |t|, the table built once in that order (5.9 million plots: no
-    # second copy of its 13 columns for the sort)
-    flagged = np.asarray(np.nan_to_num(p_adj, nan=1.0) < alpha, dtype=bool)
-    if flagged_only:  # the same rows in the same order (a stable sort of the flagged rows)
-        chosen = np.flatnonzero(flagged)
-        order = chosen[np.argsort(-np.abs(t_ext[chosen]), kind="stable")]
     else:
-        order = np.argsort(-np.nan_to_num(np.abs(t_ext), nan=-1.0), kind="stable")
-    columns = {
-        **labels(order),  # the labels of the returned rows only, already in their order
-        "value": value[order],
-        "fitted_without": fitted_without[order],
-        "residual": e[order],
-        "leverage": h[order],
-        "statistic": t_ext[order],
-        "df": np.full(order.shape, float(df_error - 1) if df_error >= 2 else np.nan),
-        "p_value": p[order],
-        "p_value_adjusted": p_adj[order],
-        "n_tests": np.full(order.shape, n_tests, dtype=int),
-        "flagged": flagged[order],
-    }
+        columns, n_tests, note = _all_columns(
+            fitted, e, h, t_ext, labels, df_error=df_error, alpha=alpha
+        )
     out = pd.DataFrame(columns, columns=list(OUTLIER_TEST_COLUMNS))
     from yieldtrial.stats.results import Provenance
 
