@@ -89,7 +89,7 @@ def test_trailing_slash_output_of_standardize_suggests_a_csv_file(tmp_path, caps
 
 
 def test_folder_output_of_design_suggests_a_field_book(tmp_path, capsys):
-    """design -o FOLDER suggests 'FOLDER/fieldbook.csv'."""
+    """The design command with -o FOLDER suggests 'FOLDER/fieldbook.csv'."""
     (tmp_path / "outdir").mkdir()
     argv = ["design", "rcbd", "--treatments", "A", "B", "--blocks", "2"]
     assert_one_line_error(
@@ -98,7 +98,7 @@ def test_folder_output_of_design_suggests_a_field_book(tmp_path, capsys):
 
 
 def test_folder_output_of_report_is_named_a_folder(tmp_path, capsys):
-    """report -o FOLDER said it could not tell the format; it now says it is a folder."""
+    """Report -o FOLDER said it could not tell the format; now it says it is a folder."""
     path = plot_table(tmp_path)
     (tmp_path / "outdir").mkdir()
     argv = ["report", str(path), "--crop", "maize", "-o", str(tmp_path / "outdir")]
@@ -108,7 +108,7 @@ def test_folder_output_of_report_is_named_a_folder(tmp_path, capsys):
 
 
 def test_folder_output_of_network_is_named_a_folder(tmp_path, capsys):
-    """network -o FOLDER: a folder (exit 1), with a network file name inside it."""
+    """The network command with -o FOLDER: a folder (exit 1), with a network file name inside it."""
     path = plot_table(tmp_path)
     (tmp_path / "outdir").mkdir()
     argv = ["network", str(path), "--crop", "maize", "-o", str(tmp_path / "outdir")]
@@ -178,7 +178,7 @@ def test_a_sheet_of_plots_named_in_a_yieldtrial_workbook_is_read(tmp_path):
 
 
 def _long_shared_text(tmp_path, length):
-    """A valid workbook whose text of cell C2 ('CK') is replaced by ``length`` letters."""
+    """Write a valid workbook whose text of cell C2 ('CK') is replaced by ``length`` letters."""
     pytest.importorskip("openpyxl")
     plain = _shared_strings(_workbook(tmp_path / "plain.xlsx"), tmp_path / "ss.xlsx", None)
     target = tmp_path / "long.xlsx"
@@ -191,9 +191,7 @@ def _long_shared_text(tmp_path, length):
     return target
 
 
-def test_a_huge_shared_text_is_refused_before_the_workbook_is_opened(
-    tmp_path, capsys, monkeypatch
-):
+def test_a_huge_shared_text_is_refused_before_the_workbook_is_opened(tmp_path, capsys, monkeypatch):
     """A text longer than any Excel cell is named by its cell, and openpyxl never reads it.
 
     A 300 MB text took 34 s and 1.2 GB before the label check refused it; the limit is
@@ -256,7 +254,7 @@ def _rcbd(k, q, drop, seed=3):
 
 
 def _both_paths(monkeypatch, data):
-    """The fit of ``data`` by the dense SVD path and with the blocks absorbed."""
+    """Fit ``data`` by the dense SVD path and with the blocks absorbed."""
     fits = []
     for limit in (1 << 62, -1):  # never absorbed, always absorbed
         monkeypatch.setattr(model, "ABSORB_BLOCKS_ABOVE_BYTES", limit)
@@ -314,7 +312,7 @@ def test_blocks_absorbed_refuse_a_disconnected_design_as_the_dense_fit_does(monk
 
 
 def test_nested_dunnett_p_values_at_the_ends_of_the_t_axis():
-    """t = 0 -> 1 (max |T| >= 0 always), t = +-inf -> 0, NaN stays NaN (augmented family)."""
+    """At t = 0 p is 1 (max |T| >= 0 always), 0 at +-inf; NaN stays NaN (augmented family)."""
     r = augmented_family(3, 5, 3)
     t = np.zeros(r.shape[0])
     t[1], t[2], t[3] = np.inf, -np.inf, np.nan

@@ -1054,7 +1054,7 @@ def _blank(value: Any) -> bool:
 
 
 def _summary_key(value: str) -> str:
-    """The label as compared with :data:`SUMMARY_LABELS` ('Total:' -> 'total')."""
+    """Return the label as compared with :data:`SUMMARY_LABELS` ('Total:' -> 'total')."""
     return value.strip().rstrip(":：").strip().casefold()
 
 

@@ -1688,7 +1688,7 @@ def _check_shared_text_sizes(path: Path) -> None:
 
 
 def _longest_item(archive: Any, part: str) -> tuple[int, int]:
-    """``(number, bytes)`` of the longest ``<si>`` item of the shared texts, read in pieces."""
+    """Return ``(number, bytes)`` of the longest ``<si>`` item of the shared texts (in pieces)."""
     best, count, previous, total, seen = (0, 0), 0, -1, 0, -1
     carry = b""
     with archive.open(part) as stream:
