@@ -165,13 +165,25 @@ def test_a_sheet_of_plots_named_in_a_yieldtrial_workbook_is_read(tmp_path):
     path = _workbook(tmp_path / "r.xlsx")
     book = openpyxl.load_workbook(path)
     book.active.title = "plots"
-    book.properties.creator = "yieldtrial"
+    book.properties.creator = book.properties.lastModifiedBy = "yieldtrial"
     book.save(path)
     with pytest.raises(DataValidationError, match="yieldtrial report"):
         read_plots(path)
     assert read_plots(path, sheet="plots")["fresh_mass_kg"].tolist() == [
         14.98, 13.77, 14.97, 13.89,
     ]  # fmt: skip
+
+
+def test_a_yieldtrial_workbook_saved_again_by_a_user_is_read(tmp_path):
+    """Plots pasted into a report and saved in Excel (last editor: the user) are read."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from yieldtrial.io import read_plots
+
+    path = _workbook(tmp_path / "r.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.properties.creator, book.properties.lastModifiedBy = "yieldtrial", "Li Wei"
+    book.save(path)
+    assert read_plots(path)["treatment"].tolist() == ["CK", "T", "CK", "T"]
 
 
 # ------------------------------------------------------------------ huge shared texts

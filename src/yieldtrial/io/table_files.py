@@ -265,7 +265,11 @@ def _other_text_document(head: bytes, suffix: str) -> str | None:
 
 
 def _yieldtrial_workbook(path: Path) -> bool:
-    """Tell whether an .xlsx was written by yieldtrial (a report: its creator is 'yieldtrial')."""
+    """Tell whether an .xlsx is a yieldtrial report as written (not saved again since).
+
+    A report's creator and last editor are 'yieldtrial'; Excel, saving a workbook, writes
+    its user as the last editor, so plots pasted into a report and saved are read.
+    """
     import zipfile
 
     try:
@@ -276,7 +280,10 @@ def _yieldtrial_workbook(path: Path) -> bool:
             core = archive.read(info)
     except Exception:  # noqa: BLE001 - no properties, or a damaged archive reported later
         return False
-    return re.search(rb"<(?:\w+:)?creator\b[^>]*>\s*yieldtrial\s*</", core) is not None
+    return all(
+        re.search(rb"<(?:\w+:)?" + tag + rb"\b[^>]*>\s*yieldtrial\s*</", core)
+        for tag in (b"creator", b"lastModifiedBy")
+    )
 
 
 # ----------------------------------------------------------------------------- encodings
