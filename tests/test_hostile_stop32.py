@@ -343,3 +343,43 @@ def test_nested_dunnett_one_sided_p_value_of_minus_infinity_is_one():
     p, _ = dunnett_pvalues(t, r, 1, alternative="greater")
     assert p[0] == 1.0
     assert p[1] == pytest.approx(0.0, abs=1e-12)
+
+
+# ------------------------------------------------------------------ split-plot factors
+
+
+def _split_plot_book(tmp_path, capsys):
+    """Write a split-plot field book with ``yieldtrial design`` and type in yields."""
+    book = tmp_path / "fb.csv"
+    argv = ["design", "split_plot", "--treatments", "I0", "I1", "--sub-treatments", "N0", "N1"]
+    code, lines = run_cli([*argv, "N2", "--blocks", "3", "--seed", "5", "-o", str(book)], capsys)
+    assert code == 0, lines
+    plots = pd.read_csv(book, dtype=str, keep_default_na=False)
+    rng = np.random.default_rng(0)
+    plots["harvested_area_m2"] = "20"
+    plots["fresh_mass_kg"] = [f"{m:.2f}" for m in rng.normal(15.0, 1.0, len(plots))]
+    plots["moisture_pct"] = "15.0"
+    plots["impurity_pct"] = "0"
+    plots.to_csv(book, index=False)
+    return book
+
+
+def test_split_plot_factors_given_the_wrong_way_round_are_refused(tmp_path, capsys):
+    """--factors sub,main was analysed with N as the whole-plot factor (wrong error terms).
+
+    The field book's main_plot column shows the sub-plot levels N0-N2 inside one main
+    plot, and the irrigation levels constant on each: the message names the right order.
+    """
+    book = _split_plot_book(tmp_path, capsys)
+    argv = ["report", str(book), "--crop", "maize", "-o", str(tmp_path / "r.html")]
+    factors = ["--design", "split_plot", "--factors"]
+    line = assert_one_line_error(
+        [*argv, *factors, "sub,main"],
+        capsys,
+        match=r"the whole-plot factor column 'sub' changes within main plot '1-1' of block "
+        r"'1' \('N0', 'N1', 'N2'\).*'main' is the one constant on every main plot: the "
+        r"factors are given the wrong way round",
+        untouched=[book],
+        absent=[tmp_path / "r.html"],
+    )
+    assert "--factors main,sub" in line
