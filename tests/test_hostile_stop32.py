@@ -89,7 +89,7 @@ def test_trailing_slash_output_of_standardize_suggests_a_csv_file(tmp_path, caps
 
 
 def test_folder_output_of_design_suggests_a_field_book(tmp_path, capsys):
-    """design -o FOLDER suggests 'FOLDER/fieldbook.csv'."""
+    """The design command with -o FOLDER suggests 'FOLDER/fieldbook.csv'."""
     (tmp_path / "outdir").mkdir()
     argv = ["design", "rcbd", "--treatments", "A", "B", "--blocks", "2"]
     assert_one_line_error(
@@ -98,7 +98,7 @@ def test_folder_output_of_design_suggests_a_field_book(tmp_path, capsys):
 
 
 def test_folder_output_of_report_is_named_a_folder(tmp_path, capsys):
-    """report -o FOLDER said it could not tell the format; it now says it is a folder."""
+    """Report -o FOLDER said it could not tell the format; now it says it is a folder."""
     path = plot_table(tmp_path)
     (tmp_path / "outdir").mkdir()
     argv = ["report", str(path), "--crop", "maize", "-o", str(tmp_path / "outdir")]
@@ -108,7 +108,7 @@ def test_folder_output_of_report_is_named_a_folder(tmp_path, capsys):
 
 
 def test_folder_output_of_network_is_named_a_folder(tmp_path, capsys):
-    """network -o FOLDER: a folder (exit 1), with a network file name inside it."""
+    """The network command with -o FOLDER: a folder (exit 1), with a network file name inside it."""
     path = plot_table(tmp_path)
     (tmp_path / "outdir").mkdir()
     argv = ["network", str(path), "--crop", "maize", "-o", str(tmp_path / "outdir")]
@@ -165,7 +165,7 @@ def test_a_sheet_of_plots_named_in_a_yieldtrial_workbook_is_read(tmp_path):
     path = _workbook(tmp_path / "r.xlsx")
     book = openpyxl.load_workbook(path)
     book.active.title = "plots"
-    book.properties.creator = "yieldtrial"
+    book.properties.creator = book.properties.lastModifiedBy = "yieldtrial"
     book.save(path)
     with pytest.raises(DataValidationError, match="yieldtrial report"):
         read_plots(path)
@@ -174,11 +174,23 @@ def test_a_sheet_of_plots_named_in_a_yieldtrial_workbook_is_read(tmp_path):
     ]  # fmt: skip
 
 
+def test_a_yieldtrial_workbook_saved_again_by_a_user_is_read(tmp_path):
+    """Plots pasted into a report and saved in Excel (last editor: the user) are read."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from yieldtrial.io import read_plots
+
+    path = _workbook(tmp_path / "r.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.properties.creator, book.properties.lastModifiedBy = "yieldtrial", "Li Wei"
+    book.save(path)
+    assert read_plots(path)["treatment"].tolist() == ["CK", "T", "CK", "T"]
+
+
 # ------------------------------------------------------------------ huge shared texts
 
 
 def _long_shared_text(tmp_path, length):
-    """A valid workbook whose text of cell C2 ('CK') is replaced by ``length`` letters."""
+    """Write a valid workbook whose text of cell C2 ('CK') is replaced by ``length`` letters."""
     pytest.importorskip("openpyxl")
     plain = _shared_strings(_workbook(tmp_path / "plain.xlsx"), tmp_path / "ss.xlsx", None)
     target = tmp_path / "long.xlsx"
@@ -191,9 +203,7 @@ def _long_shared_text(tmp_path, length):
     return target
 
 
-def test_a_huge_shared_text_is_refused_before_the_workbook_is_opened(
-    tmp_path, capsys, monkeypatch
-):
+def test_a_huge_shared_text_is_refused_before_the_workbook_is_opened(tmp_path, capsys, monkeypatch):
     """A text longer than any Excel cell is named by its cell, and openpyxl never reads it.
 
     A 300 MB text took 34 s and 1.2 GB before the label check refused it; the limit is
@@ -256,7 +266,7 @@ def _rcbd(k, q, drop, seed=3):
 
 
 def _both_paths(monkeypatch, data):
-    """The fit of ``data`` by the dense SVD path and with the blocks absorbed."""
+    """Fit ``data`` by the dense SVD path and with the blocks absorbed."""
     fits = []
     for limit in (1 << 62, -1):  # never absorbed, always absorbed
         monkeypatch.setattr(model, "ABSORB_BLOCKS_ABOVE_BYTES", limit)
@@ -314,7 +324,7 @@ def test_blocks_absorbed_refuse_a_disconnected_design_as_the_dense_fit_does(monk
 
 
 def test_nested_dunnett_p_values_at_the_ends_of_the_t_axis():
-    """t = 0 -> 1 (max |T| >= 0 always), t = +-inf -> 0, NaN stays NaN (augmented family)."""
+    """At t = 0 p is 1 (max |T| >= 0 always), 0 at +-inf; NaN stays NaN (augmented family)."""
     r = augmented_family(3, 5, 3)
     t = np.zeros(r.shape[0])
     t[1], t[2], t[3] = np.inf, -np.inf, np.nan
@@ -333,3 +343,43 @@ def test_nested_dunnett_one_sided_p_value_of_minus_infinity_is_one():
     p, _ = dunnett_pvalues(t, r, 1, alternative="greater")
     assert p[0] == 1.0
     assert p[1] == pytest.approx(0.0, abs=1e-12)
+
+
+# ------------------------------------------------------------------ split-plot factors
+
+
+def _split_plot_book(tmp_path, capsys):
+    """Write a split-plot field book with ``yieldtrial design`` and type in yields."""
+    book = tmp_path / "fb.csv"
+    argv = ["design", "split_plot", "--treatments", "I0", "I1", "--sub-treatments", "N0", "N1"]
+    code, lines = run_cli([*argv, "N2", "--blocks", "3", "--seed", "5", "-o", str(book)], capsys)
+    assert code == 0, lines
+    plots = pd.read_csv(book, dtype=str, keep_default_na=False)
+    rng = np.random.default_rng(0)
+    plots["harvested_area_m2"] = "20"
+    plots["fresh_mass_kg"] = [f"{m:.2f}" for m in rng.normal(15.0, 1.0, len(plots))]
+    plots["moisture_pct"] = "15.0"
+    plots["impurity_pct"] = "0"
+    plots.to_csv(book, index=False)
+    return book
+
+
+def test_split_plot_factors_given_the_wrong_way_round_are_refused(tmp_path, capsys):
+    """--factors sub,main was analysed with N as the whole-plot factor (wrong error terms).
+
+    The field book's main_plot column shows the sub-plot levels N0-N2 inside one main
+    plot, and the irrigation levels constant on each: the message names the right order.
+    """
+    book = _split_plot_book(tmp_path, capsys)
+    argv = ["report", str(book), "--crop", "maize", "-o", str(tmp_path / "r.html")]
+    factors = ["--design", "split_plot", "--factors"]
+    line = assert_one_line_error(
+        [*argv, *factors, "sub,main"],
+        capsys,
+        match=r"the whole-plot factor column 'sub' changes within main plot '1-1' of block "
+        r"'1' \('N0', 'N1', 'N2'\).*'main' is the one constant on every main plot: the "
+        r"factors are given the wrong way round",
+        untouched=[book],
+        absent=[tmp_path / "r.html"],
+    )
+    assert "--factors main,sub" in line

@@ -531,7 +531,48 @@ def resolve_factors(
     nested = _nested_factor_message(plots, design, columns)
     if nested:
         raise DataValidationError(nested)
+    if design == "split_plot":
+        split = _whole_plot_factor_message(plots, columns)
+        if split:
+            raise DataValidationError(split)
     return names
+
+
+def _whole_plot_factor_message(plots: pd.DataFrame, columns: Sequence[str]) -> str:
+    """Describe a whole-plot factor that changes within a main plot (``main_plot`` column).
+
+    The field book of ``yieldtrial design split_plot`` names each plot's main plot; the
+    whole-plot factor is one level on all of it.  Factors given the wrong way round
+    (``--factors sub,main``) would otherwise be analysed with the wrong error terms.
+    """
+    if "main_plot" not in plots or "block" not in plots:
+        return ""
+    frame = plots[["block", "main_plot", *columns]].dropna()
+    if frame.empty:
+        return ""
+    frame = frame.astype(str)
+    keys = [frame["block"], frame["main_plot"]]
+    levels = frame.groupby(keys, sort=False)[columns[0]].nunique()
+    if levels.max() <= 1:
+        return ""
+    block, main_plot = levels.index[levels.to_numpy() > 1][0]
+    inside = frame.loc[(frame["block"] == block) & (frame["main_plot"] == main_plot)]
+    shown = ", ".join(repr(v) for v in sorted(set(inside[columns[0]]), key=natural_key)[:3])
+    where = (
+        f"the whole-plot factor column {columns[0]!r} changes within main plot "
+        f"{main_plot!r} of block {block!r} ({shown}), but a whole-plot level covers its "
+        "whole main plot"
+    )
+    if frame.groupby(keys, sort=False)[columns[1]].nunique().max() <= 1:
+        return (
+            f"{where}; {columns[1]!r} is the one constant on every main plot: the factors "
+            f"are given the wrong way round, name them whole plot first in "
+            f"{_where_to_name('split_plot', (columns[1], columns[0]))}"
+        )
+    return (
+        f"{where}; check the main_plot column and the factor columns (whole plot first in "
+        f"{_where_to_name('split_plot', columns)})"
+    )
 
 
 #: The trial.toml [analysis] keys naming the factor columns by role (as in

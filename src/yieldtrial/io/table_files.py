@@ -265,7 +265,11 @@ def _other_text_document(head: bytes, suffix: str) -> str | None:
 
 
 def _yieldtrial_workbook(path: Path) -> bool:
-    """Tell whether an .xlsx was written by yieldtrial (a report: its creator is 'yieldtrial')."""
+    """Tell whether an .xlsx is a yieldtrial report as written (not saved again since).
+
+    A report's creator and last editor are 'yieldtrial'; Excel, saving a workbook, writes
+    its user as the last editor, so plots pasted into a report and saved are read.
+    """
     import zipfile
 
     try:
@@ -276,7 +280,10 @@ def _yieldtrial_workbook(path: Path) -> bool:
             core = archive.read(info)
     except Exception:  # noqa: BLE001 - no properties, or a damaged archive reported later
         return False
-    return re.search(rb"<(?:\w+:)?creator\b[^>]*>\s*yieldtrial\s*</", core) is not None
+    return all(
+        re.search(rb"<(?:\w+:)?" + tag + rb"\b[^>]*>\s*yieldtrial\s*</", core)
+        for tag in (b"creator", b"lastModifiedBy")
+    )
 
 
 # ----------------------------------------------------------------------------- encodings
@@ -1688,7 +1695,7 @@ def _check_shared_text_sizes(path: Path) -> None:
 
 
 def _longest_item(archive: Any, part: str) -> tuple[int, int]:
-    """``(number, bytes)`` of the longest ``<si>`` item of the shared texts, read in pieces."""
+    """Return ``(number, bytes)`` of the longest ``<si>`` item of the shared texts (in pieces)."""
     best, count, previous, total, seen = (0, 0), 0, -1, 0, -1
     carry = b""
     with archive.open(part) as stream:
