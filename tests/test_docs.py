@@ -268,7 +268,7 @@ def _help_examples() -> list[tuple[str, str]]:
         parser = build_parser((command,))
         subparsers = next(a for a in parser._actions if a.dest == "command")
         epilog = subparsers.choices[command].epilog or ""
-        section = epilog.split("examples:", 1)[1].split("\n\n", 1)[0]
+        section = epilog.split("examples:", 1)[1].split("\n\n", 1)[0].replace("\\\n", " ")
         found += [(command, line.strip()) for line in section.splitlines() if line.strip()]
     return found
 

@@ -26,7 +26,8 @@ examples:
   yieldtrial report plots.csv --crop wheat --control CK1,CK2 --lang zh -o report.docx
   yieldtrial report plots.csv --config trial.toml --margin 5 --format json -o report.json
   yieldtrial report plots.csv --config trial.toml -o tables.xlsx
-  yieldtrial report oats.csv --crop oats --protocol usda --design split_plot --factors variety -o report.md
+  yieldtrial report oats.csv --crop oats --protocol usda --design split_plot --factors variety \\
+      -o report.md
 """
 
 
