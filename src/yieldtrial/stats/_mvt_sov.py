@@ -691,35 +691,23 @@ def _next_node_index(index: int, truncation: float, abs_tol: float) -> int:
     return step
 
 
-def _fewer_work_with_more_nodes(
-    index: int, points: int, cap: int, spread: float, truncation: float, abs_tol: float
-) -> bool:
-    """Whether the next node set is predicted to meet the target with fewer point-nodes.
+def _cap_cannot_suffice(points: int, cap: int, spread: float, truncation: float, abs_tol: float) -> bool:
+    """Whether even ``cap`` points per scramble are predicted to miss the target at this bound.
 
-    The points this set needs for the target less its bound (the spread falling as
-    ``N^-SPREAD_RATE``; never more than ``cap``) times its nodes, against the same for the
-    next set with the bound falling fourfold per four nodes (:func:`_next_node_index`).
+    The spread falling as ``N^-SPREAD_RATE`` from ``points`` to ``cap`` would still exceed
+    the target less the interpolation bound: more points at this node set are then spent
+    on a curve that cannot meet it, and the next set (smaller bound) is taken at once.
     Only the schedule depends on it: every curve states its own spread and bound.
 
     Examples
     --------
-    >>> _fewer_work_with_more_nodes(0, 64, 16384, 1.58e-4, 4.5e-5, 1e-4)  # 8 nodes: 252 points
-    True
-    >>> _fewer_work_with_more_nodes(0, 64, 16384, 7.2e-5, 3.0e-5, 1e-4)  # 8 nodes: 64 points
+    >>> _cap_cannot_suffice(1024, 16384, 3.0e-4, 6.0e-5, 1e-4)  # predicted 3.5e-5 at 16,384
     False
+    >>> _cap_cannot_suffice(1024, 16384, 4.0e-4, 6.0e-5, 1e-4)
+    True
     """
-
-    def need(allowed: float) -> float:
-        if allowed <= 0.0:
-            return np.inf
-        n = points * max(1.0, spread / allowed) ** (1.0 / SPREAD_RATE)
-        return n if n <= cap else np.inf
-
-    here, there = NODE_COUNTS[index], NODE_COUNTS[index + 1]
-    after = truncation * 4.0 ** (-(there - here) / 4.0)
-    cost_here = here * need(abs_tol - truncation)
-    cost_there = there * need(abs_tol - after)
-    return bool(cost_there < cost_here or not np.isfinite(cost_here))
+    allowed = abs_tol - truncation
+    return allowed <= 0.0 or spread * (cap / points) ** (-SPREAD_RATE) > allowed
 
 
 def _second_order(box: Any) -> Any:
@@ -1012,10 +1000,8 @@ def max_t_curve(
                 # the interpolation bound is the problem (the points suffice, or it alone
                 # takes half the target): more nodes, from the points reached
                 break
-            if not last and _fewer_work_with_more_nodes(
-                index, points, counts[-1], spread, truncation, abs_tol
-            ):
-                break  # the next node set is predicted to need fewer point-nodes: go there now
+            if not last and _cap_cannot_suffice(points, counts[-1], spread, truncation, abs_tol):
+                break  # no count of points meets the target with this bound: more nodes now
             following = _next_points(points, counts, spread, abs_tol - truncation)
             if following is None:
                 break
