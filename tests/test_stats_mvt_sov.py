@@ -400,11 +400,13 @@ def ar1_score_difference(u: np.ndarray, rho: float, rho_score: float, k: int) ->
     """
     from scipy.optimize import brentq
     from scipy.special import ndtr
+
     from test_stats_mvt_pilot import ar1_inside
 
     out = []
     for ui in np.atleast_1d(u):
-        r = brentq(lambda x: ar1_inside(x, rho_score, k, 120) - ndtr(ui), 1e-6, 12.0, xtol=1e-13)
+        level = float(ndtr(ui))
+        r = brentq(lambda x, q=level: ar1_inside(x, rho_score, k, 120) - q, 1e-6, 12.0, xtol=1e-13)
         density = np.exp(-0.5 * ui * ui) / np.sqrt(2.0 * np.pi)
         out.append((ar1_inside(r, rho, k, 120) - ndtr(ui)) / density)
     return np.asarray(out)

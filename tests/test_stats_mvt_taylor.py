@@ -518,8 +518,9 @@ def test_taylor_replicate_sums_stop_at_the_point_count():
 def test_far_nodes_take_fewer_points_and_the_pvalues_stay_within_the_stated_error(monkeypatch):
     # the two-replicate design with blocks of 3 (ratio 5) needs 12 nodes and 512 points per
     # scramble (16 and 384 before stop 32's interpolation bound); the far nodes stop at
-    # fewer (the integrand is called on fewer thresholds than the node set), and every p-value is still within the stated error (plus the
-    # two seeds' spread) of scipy's (TWO_REP_B3_REFERENCE)
+    # fewer (the integrand is called on fewer thresholds than the node set), and every
+    # p-value is still within the stated error (plus the two seeds' spread) of scipy's
+    # (TWO_REP_B3_REFERENCE)
     sizes = []
     original = _mvt_taylor.TaylorBox.replicate_sums
 

@@ -95,8 +95,9 @@ POINT_COUNTS: tuple[int, ...] = (512, 1024, 2048, 4096, 8192, 16384)
 #: Gauss-Hermite nodes of the difference curve (in the normal score of the control): the
 #: first count, then the next ones when the points suffice, or the interpolation bound
 #: alone takes half the target (correlations far from any product form).  Eight nodes
-#: (bound: twice the interpolant's degree-6 and -7 Hermite terms) suffice for the smooth differences of
-#: typical missing-plot correlations; each next count is at least 1.5 times the last, so
+#: (bound: twice the interpolant's degree-6 and -7 Hermite terms) suffice for the smooth
+#: differences of typical missing-plot correlations; each next count is at least 1.5 times
+#: the last, so
 #: the bound from comparing two node sets (at the same points) compares clearly
 #: different rules.
 NODE_COUNTS: tuple[int, ...] = (8, 12, 16, 24)
@@ -691,7 +692,9 @@ def _next_node_index(index: int, truncation: float, abs_tol: float) -> int:
     return step
 
 
-def _cap_cannot_suffice(points: int, cap: int, spread: float, truncation: float, abs_tol: float) -> bool:
+def _cap_cannot_suffice(
+    points: int, cap: int, spread: float, truncation: float, abs_tol: float
+) -> bool:
     """Whether even ``cap`` points per scramble are predicted to miss the target at this bound.
 
     The spread falling as ``N^-SPREAD_RATE`` from ``points`` to ``cap`` would still exceed
@@ -948,8 +951,11 @@ def max_t_curve(
         ns["fine"], ns["low_fine"] = _interpolants(ns, est)
 
     def _interpolants(ns: dict[str, Any], est: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Return the mean estimates interpolated on the grid, and the interpolant less
-        :data:`TOP_TERMS_FACTOR` times its two highest Hermite terms (the lower fit)."""
+        """Return the interpolant on the grid and the lower fit the bound compares it with.
+
+        The lower fit is the interpolant less :data:`TOP_TERMS_FACTOR` times its two
+        highest Hermite terms.
+        """
         density, stretch = ns["density"], ns["stretch"]
         coef = np.linalg.solve(ns["vander"], (est / density).T).T.mean(axis=0)
         top = np.zeros_like(coef)
