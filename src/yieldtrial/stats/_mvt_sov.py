@@ -97,9 +97,8 @@ POINT_COUNTS: tuple[int, ...] = (512, 1024, 2048, 4096, 8192, 16384)
 #: alone takes half the target (correlations far from any product form).  Eight nodes
 #: (bound: twice the interpolant's degree-6 and -7 Hermite terms) suffice for the smooth
 #: differences of typical missing-plot correlations; each next count is at least 1.5 times
-#: the last, so
-#: the bound from comparing two node sets (at the same points) compares clearly
-#: different rules.
+#: the last, so the bound from comparing two node sets (at the same points) compares
+#: clearly different rules.
 NODE_COUNTS: tuple[int, ...] = (8, 12, 16, 24)
 
 #: Largest points per scramble for all-pairwise (Tukey) families: their integrand costs
@@ -113,10 +112,11 @@ DEFAULT_ABS_TOL = 1e-4
 #: the interpolant's two highest Hermite terms to the curve (the interpolant against the
 #: Gauss-Hermite-weighted fit two degrees lower on the same nodes, whose coefficients are
 #: the interpolant's own up to that degree).  Noise-free check on exact AR(1) curves along
-#: a nearby exact score (``tests/test_stats_mvt_sov.py``; 7 curves x 8 to 24 nodes): the
-#: two terms were 0.46 to 30 times the interpolation error (0.89 or more wherever that was
-#: above 1e-7), so twice them bounded it wherever it was above 1e-7 (at least 1.78 times);
-#: the unweighted least-squares fit two degrees lower used before stated 5 to 10 times more.
+#: a nearby exact score (``benchmarks/check_interpolation_bound.py``, two curves in
+#: ``tests/test_stats_mvt_sov.py``; 7 curves x 8 to 24 nodes): the two terms were 0.46 to
+#: 30 times the interpolation error (0.92 or more wherever that was above 1e-7), so twice
+#: them bounded it wherever it was above 1e-7 (at least 1.84 times); the unweighted
+#: least-squares fit two degrees lower used before stated 5 to 15 times more.
 TOP_TERMS_FACTOR = 2.0
 
 #: A first interpolation bound above this (8 nodes along the control's score) says the
@@ -766,9 +766,8 @@ def max_t_curve(
         whole range, as :meth:`MaxTCurve.exceedance` states it for p-values: three
         standard errors over the scrambles plus the interpolation bound,
         :data:`TOP_TERMS_FACTOR` times the interpolant's two highest Hermite terms, or
-        where that is above half
-        the target, the smaller of it and the difference from the previous node set at
-        the same points); the points per scramble double through
+        where that is above half the target, the smaller of it and the difference from the
+        previous node set at the same points); the points per scramble double through
         :data:`POINT_COUNTS` until it is met (or the largest count's error is stated).
     max_points : int
         Largest points per scramble to try (caps the cost).
@@ -980,9 +979,9 @@ def max_t_curve(
             spread = float(np.max(curve.exceedance(c_probe)[1]))
             # the bound: TOP_TERMS_FACTOR times the interpolant's two highest Hermite terms
             # (against the weighted fit two degrees lower on the same nodes); where that is
-            # not small and the points could suffice, also against
-            # the previous, smaller set of nodes at the same points (the smaller of the two:
-            # both compare the interpolant with a cruder one)
+            # not small and the points could suffice, also against the previous, smaller set
+            # of nodes at the same points (the smaller of the two: both compare the
+            # interpolant with a cruder one)
             truncation = float(np.max(np.abs(current["fine"] - current["low_fine"]) * grid_density))
             if previous is not None and truncation > abs_tol / 2.0 and (spread < abs_tol or last):
                 advance(previous, points, False)
