@@ -326,10 +326,17 @@ def realistic(
         b, a = min(before), min(after)
         print(
             f"{name:>28} {b:7.3f} {a:7.3f} {b / a:6.1f} "
-            f"{f'{old.points}/{old.coef.shape[1]}':>16} {f'{new.points}/{new.coef.shape[1]}':>10} "
+            f"{points_nodes(old):>16} {points_nodes(new):>10} "
             f"{float(np.max(err_old)):13.1e} {acc.abs_error:8.1e} "
             f"{float(np.max(np.abs(p_new - p_old))):9.1e}"
         )
+
+
+def points_nodes(curve) -> str:
+    """``points/nodes`` of a quasi-Monte Carlo curve; ``exact`` for an exact nested curve."""
+    if not hasattr(curve, "points"):  # stats._mvt_nested's curve (stop 31): no points
+        return "exact"
+    return f"{curve.points}/{curve.coef.shape[1]}"
 
 
 #: The engine's modules, in an order in which each one's top-level imports come first.

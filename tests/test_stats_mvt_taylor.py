@@ -516,10 +516,11 @@ def test_taylor_replicate_sums_stop_at_the_point_count():
 
 
 def test_far_nodes_take_fewer_points_and_the_pvalues_stay_within_the_stated_error(monkeypatch):
-    # the two-replicate design with blocks of 3 (ratio 5) needs 16 nodes and 384 points per
-    # scramble; the far nodes stop at fewer (the integrand is called on fewer thresholds
-    # than the node set), and every p-value is still within the stated error (plus the
-    # two seeds' spread) of scipy's (TWO_REP_B3_REFERENCE)
+    # the two-replicate design with blocks of 3 (ratio 5) needs 12 nodes and 512 points per
+    # scramble (16 and 384 before stop 32's interpolation bound); the far nodes stop at
+    # fewer (the integrand is called on fewer thresholds than the node set), and every
+    # p-value is still within the stated error (plus the two seeds' spread) of scipy's
+    # (TWO_REP_B3_REFERENCE)
     sizes = []
     original = _mvt_taylor.TaylorBox.replicate_sums
 
@@ -532,20 +533,22 @@ def test_far_nodes_take_fewer_points_and_the_pvalues_stay_within_the_stated_erro
     corr = alpha_design_b3_two_reps_corr()
     thresholds = np.array(list(TWO_REP_B3_REFERENCE))
     p, accuracy = dunnett_pvalues(thresholds, corr, 30.0)
-    assert (16, 64) in sizes
-    assert any(size < 16 and points > 64 for size, points in sizes)
+    assert (12, 64) in sizes
+    assert any(size < 12 and points > 64 for size, points in sizes)
     assert accuracy.abs_error <= 1e-4
     for got, (a, b) in zip(p, TWO_REP_B3_REFERENCE.values(), strict=True):
         assert abs(got - (a + b) / 2) <= accuracy.abs_error + abs(a - b)
 
 
-def test_half_steps_of_points_keep_the_pvalues_within_the_stated_error():
-    # the same design stops at 384 points per scramble (256 plus half a step: the spread at
-    # 256, 7.8e-5, missed the target by 4e-6); p-values against scipy's as above
+def test_the_two_replicate_design_stops_at_12_nodes_within_the_stated_error():
+    # the same design: twice the 12-node interpolant's two highest Hermite terms (the bound
+    # since stop 32) leave room for the spread, so the curve stops at 12 nodes and 512 points
+    # per scramble (before: the unweighted fit two degrees lower forced 16 nodes, 384
+    # points); p-values against scipy's as above
     distributions._dunnett_curve_cached.cache_clear()
     corr = alpha_design_b3_two_reps_corr()
     curve = distributions._dunnett_curve(corr, 30.0, two_sided=True)
-    assert curve.points == 384
+    assert (curve.points, curve.coef.shape[1]) == (512, 12)
     p, errors = curve.exceedance(np.array(list(TWO_REP_B3_REFERENCE)))
     for got, err, (a, b) in zip(p, errors, TWO_REP_B3_REFERENCE.values(), strict=True):
         assert err <= 1e-4
@@ -577,14 +580,15 @@ RANDOM_LAYOUT_REFERENCE = {
 }
 
 
-def test_the_largest_node_set_needs_no_second_set_and_stays_within_the_stated_error(
+def test_the_random_layout_needs_no_second_node_set_and_stays_within_the_stated_error(
     monkeypatch,
 ):
-    # the random layout needs 24 nodes (fourth-order control, 3,072 points per scramble);
-    # their own interpolation bound (the fit two degrees lower) is about 5e-6, so the
-    # 16-node set is not carried along to compare with (before, its ill-conditioned fit
-    # put the bound near 3e-3 and every new point ran at both sets: a third more work);
-    # every p-value within the stated error (plus the seeds' spread) of scipy's
+    # the random layout stops at 16 nodes (fourth-order control, 4,096 points per scramble;
+    # 24 nodes and 3,072 points before stop 32's bound); its own interpolation bound (twice
+    # the two highest Hermite terms) is about 2e-5, so the 8-node set is not carried along
+    # to compare with (stop 30: an ill-conditioned fit had put the bound near 3e-3 and
+    # every new point ran at two sets); every p-value within the stated error (plus the
+    # seeds' spread) of scipy's
     calls = []
     original = _mvt_taylor.TaylorBox.replicate_sums
 
@@ -596,7 +600,7 @@ def test_the_largest_node_set_needs_no_second_set_and_stays_within_the_stated_er
     distributions._dunnett_curve_cached.cache_clear()
     corr = random_layout_corr()
     curve = distributions._dunnett_curve(corr, 30.0, two_sided=True)
-    assert curve.coef.shape[1] == 24
+    assert curve.coef.shape[1] == 16
     later = [call for call in calls if call[0] > 0]  # the points added after the first 64
     assert later and len(later) == len(set(later))  # each range of points run once
     p, errors = curve.exceedance(np.array(list(RANDOM_LAYOUT_REFERENCE)))

@@ -95,10 +95,10 @@ POINT_COUNTS: tuple[int, ...] = (512, 1024, 2048, 4096, 8192, 16384)
 #: Gauss-Hermite nodes of the difference curve (in the normal score of the control): the
 #: first count, then the next ones when the points suffice, or the interpolation bound
 #: alone takes half the target (correlations far from any product form).  Eight nodes
-#: (bound: the interpolant against a degree-5 fit) suffice for the smooth differences of
-#: typical missing-plot correlations; each next count is at least 1.5 times the last, so
-#: the bound from comparing two node sets (at the same points) compares clearly
-#: different rules.
+#: (bound: twice the interpolant's degree-6 and -7 Hermite terms) suffice for the smooth
+#: differences of typical missing-plot correlations; each next count is at least 1.5 times
+#: the last, so the bound from comparing two node sets (at the same points) compares
+#: clearly different rules.
 NODE_COUNTS: tuple[int, ...] = (8, 12, 16, 24)
 
 #: Largest points per scramble for all-pairwise (Tukey) families: their integrand costs
@@ -107,6 +107,17 @@ PAIRWISE_MAX_POINTS = 4096
 
 #: Target of the stated error (three standard errors plus the interpolation bound).
 DEFAULT_ABS_TOL = 1e-4
+
+#: The interpolation bound of a node set is this many times the largest contribution of
+#: the interpolant's two highest Hermite terms to the curve (the interpolant against the
+#: Gauss-Hermite-weighted fit two degrees lower on the same nodes, whose coefficients are
+#: the interpolant's own up to that degree).  Noise-free check on exact AR(1) curves along
+#: a nearby exact score (``benchmarks/check_interpolation_bound.py``, two curves in
+#: ``tests/test_stats_mvt_sov.py``; 7 curves x 8 to 24 nodes): the two terms were 0.46 to
+#: 30 times the interpolation error (0.92 or more wherever that was above 1e-7), so twice
+#: them bounded it wherever it was above 1e-7 (at least 1.84 times); the unweighted
+#: least-squares fit two degrees lower used before stated 5 to 15 times more.
+TOP_TERMS_FACTOR = 2.0
 
 #: A first interpolation bound above this (8 nodes along the control's score) says the
 #: control's curve is no guide to the target's: 1e-4 to 1e-3 on field designs, 1.5 to 10
@@ -661,28 +672,6 @@ def _next_points(points: int, counts: list[int], spread: float, allowed: float) 
     return points + half if need <= points + half else following
 
 
-def _least_squares(vander: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Least-squares coefficients of ``vander @ coef ~ values``, solved with unit columns.
-
-    The lower fit of the interpolation bound (Hermite polynomials two degrees below the
-    interpolant, at the same nodes) is an ordinary least-squares fit.  Unscaled, its matrix
-    is too ill-conditioned for ``lstsq`` at 24 nodes (condition number about 2e17: ``lstsq``
-    drops directions and the fit was off by as much as the values themselves, so the bound
-    came out at 3e-4 to 3e-3 where it is 4e-6 to 1e-4, and the previous node set had to
-    run alongside to compare with); with unit columns the condition number is about 1e7
-    and the fit agrees with a discretely orthogonal (Stieltjes) fit to 1e-10 of the
-    values.  At 8 to 16 nodes the two solutions agree to 2e-9 of the values.
-
-    Examples
-    --------
-    >>> coef = _least_squares(np.array([[1.0, 1e8], [1.0, 2e8], [1.0, 3e8]]), np.arange(1.0, 4.0))
-    >>> bool(np.allclose(coef, [0.0, 1e-8], rtol=1e-12, atol=1e-12))
-    True
-    """
-    norms = np.linalg.norm(vander, axis=0)
-    return np.asarray(np.linalg.lstsq(vander / norms, values, rcond=None)[0] / norms)
-
-
 def _next_node_index(index: int, truncation: float, abs_tol: float) -> int:
     """Return the next node set: skip one whose bound would still exceed half the target.
 
@@ -701,6 +690,27 @@ def _next_node_index(index: int, truncation: float, abs_tol: float) -> int:
         if truncation * 4.0 ** (-fewer / 4.0) > abs_tol / 2.0:
             step += 1
     return step
+
+
+def _cap_cannot_suffice(
+    points: int, cap: int, spread: float, truncation: float, abs_tol: float
+) -> bool:
+    """Whether even ``cap`` points per scramble are predicted to miss the target at this bound.
+
+    The spread falling as ``N^-SPREAD_RATE`` from ``points`` to ``cap`` would still exceed
+    the target less the interpolation bound: more points at this node set are then spent
+    on a curve that cannot meet it, and the next set (smaller bound) is taken at once.
+    Only the schedule depends on it: every curve states its own spread and bound.
+
+    Examples
+    --------
+    >>> _cap_cannot_suffice(1024, 16384, 3.0e-4, 6.0e-5, 1e-4)  # predicted 3.5e-5 at 16,384
+    False
+    >>> _cap_cannot_suffice(1024, 16384, 4.0e-4, 6.0e-5, 1e-4)
+    True
+    """
+    allowed = abs_tol - truncation
+    return allowed <= 0.0 or spread * (cap / points) ** (-SPREAD_RATE) > allowed
 
 
 def _second_order(box: Any) -> Any:
@@ -754,10 +764,10 @@ def max_t_curve(
     abs_tol : float
         Target of the stated error of the t exceedances (checked at 81 thresholds over the
         whole range, as :meth:`MaxTCurve.exceedance` states it for p-values: three
-        standard errors over the scrambles plus the interpolation bound, the interpolant
-        against a fit of two lower degrees on the same nodes, or where that is above half
-        the target, the smaller of it and the difference from the previous node set at
-        the same points); the points per scramble double through
+        standard errors over the scrambles plus the interpolation bound,
+        :data:`TOP_TERMS_FACTOR` times the interpolant's two highest Hermite terms, or
+        where that is above half the target, the smaller of it and the difference from the
+        previous node set at the same points); the points per scramble double through
         :data:`POINT_COUNTS` until it is met (or the largest count's error is stated).
     max_points : int
         Largest points per scramble to try (caps the cost).
@@ -833,7 +843,6 @@ def max_t_curve(
             "nodes": nodes, "stretch": stretch, "r_nodes": r_nodes, "done": 0,
             "density": np.exp(-0.5 * u_actual**2) / np.sqrt(2.0 * np.pi),
             "vander": np.polynomial.hermite_e.hermevander(u_actual / stretch, nodes - 1),
-            "low": np.polynomial.hermite_e.hermevander(u_actual / stretch, nodes - 3),
             "sums": np.zeros((REPLICATES, nodes)), "known": 0.0,
             "count": np.zeros(nodes, dtype=int), "active": np.ones(nodes, dtype=bool),
         }  # fmt: skip
@@ -941,12 +950,18 @@ def max_t_curve(
         ns["fine"], ns["low_fine"] = _interpolants(ns, est)
 
     def _interpolants(ns: dict[str, Any], est: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Return the mean estimates interpolated on the grid and fitted two degrees lower."""
+        """Return the interpolant on the grid and the lower fit the bound compares it with.
+
+        The lower fit is the interpolant less :data:`TOP_TERMS_FACTOR` times its two
+        highest Hermite terms.
+        """
         density, stretch = ns["density"], ns["stretch"]
         coef = np.linalg.solve(ns["vander"], (est / density).T).T.mean(axis=0)
-        low_coef = _least_squares(ns["low"], est.mean(axis=0) / density)
+        top = np.zeros_like(coef)
+        top[-2:] = coef[-2:]
         fine = np.polynomial.hermite_e.hermeval(grid / stretch, coef)
-        return fine, np.polynomial.hermite_e.hermeval(grid / stretch, low_coef)
+        tail = np.polynomial.hermite_e.hermeval(grid / stretch, top)
+        return fine, fine - TOP_TERMS_FACTOR * tail
 
     previous: dict[str, Any] | None = None
     index = 0
@@ -962,10 +977,11 @@ def max_t_curve(
             curve = MaxTCurve(spline, r_low, r_high, current["coef"], current["stretch"],
                               0.0, points, bool(two_sided), chi_rule)  # fmt: skip
             spread = float(np.max(curve.exceedance(c_probe)[1]))
-            # the bound: the interpolant against a fit of two lower degrees on the same
-            # nodes; where that is not small and the points could suffice, also against
-            # the previous, smaller set of nodes at the same points (the smaller of the two:
-            # both compare the interpolant with a cruder one)
+            # the bound: TOP_TERMS_FACTOR times the interpolant's two highest Hermite terms
+            # (against the weighted fit two degrees lower on the same nodes); where that is
+            # not small and the points could suffice, also against the previous, smaller set
+            # of nodes at the same points (the smaller of the two: both compare the
+            # interpolant with a cruder one)
             truncation = float(np.max(np.abs(current["fine"] - current["low_fine"]) * grid_density))
             if previous is not None and truncation > abs_tol / 2.0 and (spread < abs_tol or last):
                 advance(previous, points, False)
@@ -989,6 +1005,8 @@ def max_t_curve(
                 # the interpolation bound is the problem (the points suffice, or it alone
                 # takes half the target): more nodes, from the points reached
                 break
+            if not last and _cap_cannot_suffice(points, counts[-1], spread, truncation, abs_tol):
+                break  # no count of points meets the target with this bound: more nodes now
             following = _next_points(points, counts, spread, abs_tol - truncation)
             if following is None:
                 break
