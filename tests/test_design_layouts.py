@@ -348,11 +348,18 @@ def test_layout_split_plot_control_may_be_a_factor_level() -> None:
 
 
 def test_layout_control_error_lists_the_treatments_as_given() -> None:
-    """The error lists checks then entries in the order given, not in the plots' random order."""
-    expected = r"present: 'CK1', 'CK2', 'E1', 'E2', 'E3', 'E4'\."
+    """The error lists the treatments in the order given, not in the plots' random order."""
+    expected = r"present: 'T3', 'T1', 'T4', 'T2'\."
+    with pytest.raises(DataValidationError, match=expected):
+        layout("rcbd", ["T3", "T1", "T4", "T2"], blocks=3, seed=1, controls="CK3")
+
+
+def test_layout_augmented_control_error_lists_the_checks_as_given() -> None:
+    """An augmented design's control is a check: the error lists the checks as given."""
+    expected = r"control 'CK3' is not a check .*; the checks are 'CK2', 'CK1': "
     with pytest.raises(DataValidationError, match=expected):
         layout(
-            "augmented", ["E1", "E2", "E3", "E4"], checks=["CK1", "CK2"], blocks=2, seed=1,
+            "augmented", ["E1", "E2", "E3", "E4"], checks=["CK2", "CK1"], blocks=2, seed=1,
             controls="CK3",
         )  # fmt: skip
 

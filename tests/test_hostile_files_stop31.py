@@ -283,11 +283,18 @@ def test_conditions_illustrative_typo_is_refused(tmp_path, capsys):
 
 
 def test_conditions_illustrative_accepts_every_markable_key():
-    """Every key the report marks with † is accepted, fertilization and site included."""
+    """Every key the report marks with † is accepted, fertilization and site included.
+
+    Each is given a value: a key listed but not given is refused (stop 32 leftovers).
+    """
     from yieldtrial.config import CONDITION_KEYS, TrialConfig
 
-    keys = ["site", "variety", "previous_crop", *(k for k in CONDITION_KEYS if k != "illustrative")]
-    text = "[conditions]\nillustrative = [" + ", ".join(f'"{k}"' for k in keys) + "]\n"
+    given = [k for k in CONDITION_KEYS if k not in ("illustrative", "fertilization")]
+    keys = ["site", "variety", "previous_crop", *given, "fertilization"]
+    text = '[trial]\nsite = "s"\nvariety = "v"\nprevious_crop = "maize"\n[conditions]\n'
+    text += "".join(f"{k} = 1\n" for k in given)  # a number is also read as text
+    text += 'fertilization = [{ stage = "basal", rate = 10 }]\n'
+    text += "illustrative = [" + ", ".join(f'"{k}"' for k in keys) + "]\n"
     assert TrialConfig.from_text(text).conditions["illustrative"] == keys
 
 

@@ -1243,6 +1243,7 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
             'rate_unit = "kg/mu" }].'
         )
     _check_conditions(conditions, where)
+    _check_illustrative_given(conditions, values, where)
     values["conditions"] = dict(conditions)
     economics = _table(raw, "economics", where)
     _checked_keys(economics, ECONOMICS_KEYS, "[economics]", where)
@@ -1384,6 +1385,39 @@ def _check_conditions(conditions: Mapping[str, Any], where: str) -> None:
         _checked_keys(entry, FERTILIZATION_KEYS, f"[conditions] {name}", where)
         if "rate" in entry:
             _rate("rate", entry["rate"], f"{at} {name}", example=10)
+
+
+#: ``[trial]`` keys the trial-information section shows, which ``illustrative`` may mark.
+_TRIAL_TEXT_KEYS: tuple[str, ...] = ("site", "variety", "previous_crop")
+
+
+def _check_illustrative_given(
+    conditions: Mapping[str, Any], values: Mapping[str, Any], where: str
+) -> None:
+    """Refuse an ``illustrative`` key the file does not give (nothing would be marked).
+
+    The report marks a value as a placeholder only where it shows it: a key listed but
+    not given (``illustrative = ["soil_ph"]`` without ``soil_ph``, a value left out or
+    deleted) marks nothing, and the user believes the placeholder is labelled.
+    """
+    given = [
+        key
+        for key in (*(k for k in CONDITION_KEYS if k != "illustrative"), *_TRIAL_TEXT_KEYS)
+        if (conditions if key in CONDITION_KEYS else values).get(key) not in (None, "", [])
+    ]
+    missing = [str(v) for v in dict.fromkeys(conditions.get("illustrative", [])) if v not in given]
+    if missing:
+        tables = (
+            ("[trial]", [k for k in missing if k in _TRIAL_TEXT_KEYS]),
+            ("[conditions]", [k for k in missing if k not in _TRIAL_TEXT_KEYS]),
+        )
+        places = " and ".join(f"{', '.join(keys)} to {table}" for table, keys in tables if keys)
+        raise DataValidationError(
+            f"{where}: [conditions]: illustrative lists {', '.join(map(repr, missing))}, for which "
+            f"the file gives no value, so nothing would be marked; given: "
+            f"{', '.join(map(repr, given)) or 'none'}. Add {places}, or take "
+            f"{'it' if len(missing) == 1 else 'them'} out of illustrative."
+        )
 
 
 def _opt_str(

@@ -457,7 +457,8 @@ def layout(
         Net plot area pre-filled in ``harvested_area_m2``. [m2]
     controls : str or sequence of str, optional
         Control (check) treatment(s), as ``control=`` of the analysis: each must be a
-        treatment of the layout (for ``split_plot`` also a main- or sub-plot level).
+        treatment of the layout (for ``split_plot`` also a main- or sub-plot level; for
+        ``augmented`` one of the checks, not an entry).
         Recorded in ``attrs["design"]["controls"]``; :func:`field_map` labels them in bold
         and, beyond :data:`~yieldtrial.design.maps.MAP_MAX_COLOURS` treatments, colours
         only them.
@@ -475,7 +476,7 @@ def layout(
     ------
     DataValidationError
         On an unknown design, a missing argument it needs, or a control that is not a
-        treatment.
+        treatment (of an augmented design: not a check).
 
     Examples
     --------
@@ -509,8 +510,26 @@ def _check_controls(
     The treatments an error lists are in the order they were given (``given``: checks,
     treatments, sub-plot levels), not in the randomized order of the plots.
     """
-    from yieldtrial.io.validation import check_control, normalise_label
+    from yieldtrial.io.validation import as_labels, check_control, list_items, normalise_label
 
+    info = book.attrs["design"]
+    if info.get("design") == "augmented":
+        # the control of an augmented design is a check (in every block): an entry is
+        # planted once, so a comparison with it would rest on one plot
+        checks = [str(c) for c in info["checks"]]
+        entries = {str(e) for e in info["entries"]}
+        for label in as_labels(controls):
+            if label not in checks:
+                what = (
+                    "is an entry of this augmented design (planted once), not a check"
+                    if label in entries
+                    else "is not a check of this augmented design (labels are case-sensitive)"
+                )
+                raise DataValidationError(
+                    f"control {label!r} {what}; the checks are "
+                    f"{list_items(repr(c) for c in checks)}: pass control= one of them"
+                )
+        return check_control(controls, checks)
     present = list(dict.fromkeys(book["treatment"].astype(str)))
     if book.attrs["design"].get("design") == "split_plot":  # a level of either factor too
         levels = [part for label in present for part in label.split(":")]

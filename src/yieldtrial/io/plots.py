@@ -299,11 +299,13 @@ def _read_file_rows(frame: pd.DataFrame, *, name: str) -> pd.DataFrame:
 def map_plot_headers(
     raw: pd.DataFrame, *, columns: Mapping[str, str] | None = None, name: str = "plot table"
 ) -> pd.DataFrame:
-    """Rename a raw table's headers to the canonical names, leaving the cells untouched.
+    """Rename a raw table's headers to the canonical names, leaving the cells as read.
 
     The first step of :func:`read_plots` (the same aliases in English and Chinese, and
     ``columns=`` winning over them), for readers that validate the cells themselves, such
-    as the network engine, which reports a bad trial instead of refusing the table.
+    as the network engine, which reports a bad trial instead of refusing the table. As
+    in :func:`read_plots`, a number an ``.xlsx`` shows as a percentage in a ``*_pct``
+    column is the number shown (0.127 shown as 12.7 % is 12.7).
 
     Parameters
     ----------
@@ -335,6 +337,8 @@ def map_plot_headers(
     _warn_lost_design_roles(mapping, name)  # --column block=foo: the network's CRD, said
     frame = raw.copy()
     frame.columns = [mapping[h] for h in headers]
+    # a cell Excel shows as 12.7 % means 12.7 here too (the network reads through here)
+    frame = _percent_shown(frame, raw.attrs.get("percent_cells") or [], mapping)
     frame.attrs = {"column_map": mapping, "source": name}
     if "separator" in raw.attrs:  # how read_plots reads '3,392' (see _parse_numbers)
         frame.attrs["separator"] = raw.attrs["separator"]
@@ -1090,6 +1094,10 @@ def _summary_key(value: str) -> str:
     return value.strip().rstrip(":：").strip().casefold()
 
 
+#: The numbers a sheet cell may hold (Python's and numpy's; a bool is none of them here).
+_REAL = (int, float, np.integer, np.floating)
+
+
 def _percent_shown(
     frame: pd.DataFrame, cells: list[tuple[int, str]], mapping: Mapping[str, str]
 ) -> pd.DataFrame:
@@ -1097,6 +1105,8 @@ def _percent_shown(
 
     Excel stores a cell shown as 13.5 % as 0.135; in a ``*_pct`` column the number meant
     is the one shown, so it is multiplied by 100 (a ``*_fraction`` column keeps 0.135).
+    Every number is: a whole one too (1 shown as 100 % is 100, then out of range), and
+    in both readers (:func:`read_plots` and :func:`map_plot_headers`, the network's).
     """
     by_column: dict[str, list[int]] = {}
     for index, header in cells:
@@ -1110,7 +1120,7 @@ def _percent_shown(
         values = frame[column].astype(object)  # a new Series: the caller's table is kept
         for index in rows:
             value = values.at[index]
-            if isinstance(value, int | float) and not isinstance(value, bool):
+            if isinstance(value, _REAL) and not isinstance(value, bool):
                 # the decimal point moved two places: 0.137 is 13.7, not 13.700000000000001
                 values.at[index] = float(decimal.Decimal(repr(float(value))).scaleb(2))
         frame[column] = values

@@ -1646,7 +1646,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
             for row, column in percent
             if 2 <= row <= len(rows)
             and column < width
-            and isinstance(_number_at(rows, row, column), float)
+            and _number_at(rows, row, column) is not None  # any number: 1 is 100 %
         ]
     if merged:
         # (range, header) of each column a merged range covers, checked once headers are mapped
