@@ -25,14 +25,14 @@ from yieldtrial.stats.residual_checks import Diagnostics, diagnostics
 
 
 def _crd(n: int, *, skewed: bool = False, seed: int = 3) -> pd.DataFrame:
-    """A CRD of ``n`` plots, treatments A-D in turn (unequal groups when 4 does not divide n)."""
+    """Build a CRD of ``n`` plots, treatments A-D in turn (unequal groups unless 4 divides n)."""
     rng = np.random.default_rng(seed)
     error = rng.exponential(150.0, n) if skewed else rng.normal(0.0, 150.0, n)
     return pd.DataFrame({"treatment": np.resize(list("ABCD"), n), "y": 6000.0 + error})
 
 
 def _crd_residuals(data: pd.DataFrame) -> np.ndarray:
-    """Yields minus their treatment mean (a CRD's residuals, every plot leverage 1/n_i < 1)."""
+    """Return the yields minus their treatment mean (a CRD's residuals; leverage 1/n_i < 1)."""
     means = data.groupby("treatment")["y"].transform("mean")
     return (data["y"] - means).to_numpy()
 
@@ -150,6 +150,18 @@ def test_large_trial_report_text_zh(large_trial: tuple[Path, Path, Any]) -> None
         f"K² = {k2.statistic:.2f}，P = {k2.pvalue:.3f}，未见偏离正态。"
         "残差数以千计时，微小偏离也会显著，应依据偏度和 Q-Q 图而非 P 值判断。"
     ) in report.to_markdown()
+
+
+def test_large_trial_zh_bullet_uses_only_allowed_latin_words(
+    large_trial: tuple[Path, Path, Any],
+) -> None:
+    """The zh bullet's Latin words (K², D'Agostino-Pearson, Q-Q) are on the zh allowed list."""
+    from test_report_zh_purity import english_words
+
+    plots, config, _ = large_trial
+    report, _ = report_from_files(plots, config, figures=False, lang="zh")
+    bullet = next(line for line in report.to_markdown().splitlines() if "残差正态性" in line)
+    assert english_words(bullet) == []
 
 
 def test_large_trial_json_names_the_test(large_trial: tuple[Path, Path, Any]) -> None:
