@@ -52,6 +52,11 @@ ALLOWED_WORDS: frozenset[str] = frozenset(
         "SNK",
         "Scheffe",
         "Shapiro-Wilk",
+        # D'Agostino-Pearson K² (the normality test above 5,000 residuals) and its Q-Q plot
+        "D",
+        "Agostino-Pearson",
+        "K²",
+        "Q-Q",
         "Levene",
         "Brown-Forsythe",
         "Bonferroni",

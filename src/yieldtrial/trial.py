@@ -1038,7 +1038,8 @@ class FieldTrial:
         Returns
         -------
         Diagnostics
-            Shapiro-Wilk, Brown-Forsythe, outliers, CV flag and warnings.
+            Normality (Shapiro-Wilk; D'Agostino-Pearson above 5,000 residuals), Brown-Forsythe,
+            outliers, CV flag and warnings.
 
         A split plot or strip plot is checked on the residuals of its innermost
         stratum (sub-plots, or strip intersections); the warnings say what the

@@ -403,6 +403,9 @@ class ReportContext:
                 }
         if self.diag is not None:
             r["diagnostics"] = {
+                # the normality test's statistic and p (keys kept: Shapiro-Wilk up to 5,000
+                # residuals, D'Agostino-Pearson K² above, named by normality_test)
+                "normality_test": self.diag.normality_test,
                 "shapiro_w": self.diag.shapiro[0],
                 "shapiro_p": self.diag.shapiro[1],
                 "levene_statistic": self.diag.levene[0],

@@ -393,6 +393,13 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
+            r"^residuals depart from normality \(D'Agostino-Pearson K² = (?P<k2>[\d.]+), "
+            r"p = (?P<p>[\d.e+-]+)\); look for outliers or consider a transformation\.?$"
+        ),
+        "残差偏离正态分布（D'Agostino-Pearson K² = {k2}，P = {p}）；请检查异常值或考虑数据转换。",
+    ),
+    (
+        re.compile(
             r"^residual variances differ between treatments \(Brown-Forsythe "
             r"F = (?P<f>[\d.]+), p = (?P<p>[\d.e+-]+)\); comparisons that assume a common "
             r"variance may mislead\.?$"

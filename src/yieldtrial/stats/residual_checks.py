@@ -35,13 +35,32 @@ if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.stats.results import Provenance
     from yieldtrial.stats.splitplot import StrataAnova
 
-__all__ = ["CV_FLAGS", "Diagnostics", "diagnostics", "studentized_residuals"]
+__all__ = [
+    "CV_FLAGS",
+    "NORMALITY_TESTS",
+    "SHAPIRO_MAX_N",
+    "Diagnostics",
+    "diagnostics",
+    "studentized_residuals",
+]
 
 #: Values of :attr:`Diagnostics.cv_flag`.
 CV_FLAGS: tuple[str, ...] = ("ok", "warn", "strong", "na")
 
-#: The checks, as named in the provenance's ``test``.
+#: The checks, as named in the provenance's ``test`` (up to :data:`SHAPIRO_MAX_N` residuals).
 DIAGNOSTIC_TESTS = "Shapiro-Wilk; Brown-Forsythe (Levene, median); studentized residuals"
+
+#: Most residuals Shapiro-Wilk is run on: Royston's algorithm (AS R94) that computes its
+#: p-value is defined for 3 to 5000 observations (R's ``shapiro.test`` refuses more).  Above
+#: it the D'Agostino-Pearson K² omnibus test is used (:data:`NORMALITY_TESTS`).
+SHAPIRO_MAX_N = 5000
+
+#: Values of :attr:`Diagnostics.normality_test` (also the ``check`` of its ``to_frame()``
+#: row) and the names reports give them.
+NORMALITY_TESTS: dict[str, str] = {
+    "shapiro_wilk": "Shapiro-Wilk",
+    "dagostino_pearson": "D'Agostino-Pearson K²",
+}
 
 #: Error df below which the trial is flagged as having too few error df.
 MIN_ERROR_DF = 10
@@ -100,7 +119,9 @@ class Diagnostics:
     Attributes
     ----------
     shapiro : tuple of float
-        Shapiro-Wilk ``(W, p)`` on the residuals; NaN when not assessable (fewer than 3
+        The normality test's ``(statistic, p)`` on the residuals (the test is named by
+        :attr:`normality_test`): Shapiro-Wilk ``(W, p)`` on up to 5000 residuals,
+        D'Agostino-Pearson ``(K², p)`` on more; NaN when not assessable (fewer than 3
         residuals, no error df, or all residuals zero).
     levene : tuple of float
         Brown-Forsythe (median-centred Levene) ``(statistic, p)`` on the residuals
@@ -126,7 +147,7 @@ class Diagnostics:
     warnings : list of str
         Plain-language findings (CV, df, normality, variances, outliers).
     alpha : float
-        Level used for the Shapiro-Wilk and Levene verdicts.
+        Level used for the normality and Levene verdicts.
     fit : DesignFit or None
         The fitted design model (None for split-plot and strip-plot trials).
     strata : StrataAnova or None
@@ -136,6 +157,10 @@ class Diagnostics:
         Split-plot / strip-plot trials with missing plots: the least-squares stratum model
         the residuals come from (its formula, innermost error term and residual df);
         else None.
+    normality_test : str
+        The test :attr:`shapiro` holds: ``"shapiro_wilk"`` (up to
+        :data:`SHAPIRO_MAX_N` = 5000 residuals tested) or ``"dagostino_pearson"``
+        (more); see :data:`NORMALITY_TESTS`.
     """
 
     shapiro: tuple[float, float]
@@ -151,6 +176,7 @@ class Diagnostics:
     fit: DesignFit | None = None
     strata: StrataAnova | None = None
     stratum_fit: Provenance | None = None
+    normality_test: str = "shapiro_wilk"
 
     def __post_init__(self) -> None:
         provenance = self.provenance  # the residual tables carry it too, as to_frame() does
@@ -164,7 +190,8 @@ class Diagnostics:
 
         None only when the result holds neither a fit, a stratum ANOVA nor a stratum fit.
         """
-        extra = {"test": DIAGNOSTIC_TESTS, "alpha": self.alpha, "adjustment": "none"}
+        test = DIAGNOSTIC_TESTS.replace("Shapiro-Wilk", NORMALITY_TESTS[self.normality_test])
+        extra = {"test": test, "alpha": self.alpha, "adjustment": "none"}
         if self.fit is not None:
             return self.fit.means_model().provenance(**extra)
         if self.strata is not None:
@@ -181,7 +208,7 @@ class Diagnostics:
         frame = pd.DataFrame(
             {
                 "check": [
-                    "shapiro_wilk",
+                    self.normality_test,
                     "levene_brown_forsythe",
                     "cv_pct",
                     "df_error",
@@ -231,16 +258,35 @@ def _p_flag(p: float, alpha: float) -> str:
     return "warn" if p < alpha else "ok"
 
 
+def _normality_test_name(n: int) -> str:
+    """Name the normality test run on ``n`` residuals (a key of :data:`NORMALITY_TESTS`)."""
+    return "shapiro_wilk" if n <= SHAPIRO_MAX_N else "dagostino_pearson"
+
+
 def _shapiro(residuals: np.ndarray, df_error: int) -> tuple[float, float]:
+    """Test the residuals for normality: Shapiro-Wilk, or D'Agostino-Pearson above 5000.
+
+    Shapiro-Wilk's p-value (Royston's AS R94) is defined for at most
+    :data:`SHAPIRO_MAX_N` observations; on more, scipy extrapolates it (and warns).  The
+    D'Agostino-Pearson K² test (``scipy.stats.normaltest``) combines the skewness and
+    kurtosis tests and is valid for large samples (it needs 8 or more; above 5000 it
+    always has them).  Which one ran is :func:`_normality_test_name` of the size.
+    """
     from scipy import stats
 
     scale = float(np.max(np.abs(residuals))) if residuals.size else 0.0
     if df_error <= 0 or residuals.size < 3 or scale == 0.0:
         return float("nan"), float("nan")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # n > 5000: scipy's note on p-value accuracy
-        result = stats.shapiro(residuals)
-    return float(result.statistic), float(result.pvalue)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")  # swilk's note on a range below 1e-19
+        if _normality_test_name(residuals.size) == "dagostino_pearson":
+            result = stats.normaltest(residuals)
+        else:
+            result = stats.shapiro(residuals)
+    statistic, p = float(result.statistic), float(result.pvalue)
+    if not (np.isfinite(statistic) and np.isfinite(p)):
+        return float("nan"), float("nan")
+    return statistic, p
 
 
 def _levene(residuals: np.ndarray, groups: np.ndarray) -> tuple[float, float]:
@@ -324,7 +370,7 @@ def diagnostics(
         Plots whose internally studentized residual exceeds this in absolute
         value are listed as outliers.
     alpha : float
-        Level for the Shapiro-Wilk and Levene verdicts in :attr:`Diagnostics.warnings`.
+        Level for the normality and Levene verdicts in :attr:`Diagnostics.warnings`.
     intra_block : bool
         The model checked is the intra-block model of a design analysed as a mixed model
         (every blocking factor fixed): the error-df warnings then say that its df are not
@@ -333,7 +379,8 @@ def diagnostics(
     Returns
     -------
     Diagnostics
-        Shapiro-Wilk and Brown-Forsythe tests, outliers, CV and its flag,
+        Normality (Shapiro-Wilk; D'Agostino-Pearson above 5000 residuals) and
+        Brown-Forsythe tests, outliers, CV and its flag,
         error df and plain-language warnings.
 
     Raises
@@ -366,6 +413,13 @@ def diagnostics(
     the threshold 3 (a finding says so); the externally studentized residual is
     reported alongside in :attr:`Diagnostics.residuals`.
 
+    Shapiro-Wilk's p-value (Royston's algorithm AS R94) is defined for 3 to 5000
+    observations (:data:`SHAPIRO_MAX_N`); with more residuals tested, the D'Agostino-Pearson
+    K² omnibus test [3]_ [4]_ (``scipy.stats.normaltest``: the skewness and kurtosis
+    tests combined) takes its place, and :attr:`Diagnostics.normality_test` says which ran.
+    With thousands of residuals any normality test rejects departures too small to matter:
+    judge their shape (skewness, a Q-Q plot) rather than the p-value.
+
     Split-plot and strip-plot trials are checked on the residuals of their full
     stratum model, fitted by least squares with the whole-plot error as a fixed
     ``block:A`` term (strip plot: also ``block:B``): ``response ~ block + A +
@@ -394,6 +448,11 @@ def diagnostics(
        normality (complete samples). Biometrika 52, 591-611.
     .. [2] Brown, M.B. and Forsythe, A.B. (1974). Robust tests for the equality
        of variances. J. Amer. Statist. Assoc. 69, 364-367.
+    .. [3] D'Agostino, R. and Pearson, E.S. (1973). Tests for departure from normality.
+       Biometrika 60, 613-622.
+    .. [4] D'Agostino, R.B., Belanger, A. and D'Agostino, R.B. Jr. (1990). A suggestion
+       for using powerful and informative tests of normality. The American Statistician
+       44, 316-321.
 
     Examples
     --------
@@ -508,6 +567,7 @@ def diagnostics(
     informative = table["leverage"].to_numpy(dtype=float) < 1.0 - 1e-8
     testable = df_error >= (MIN_STRATUM_FIT_DF if stratum_fit is not None else 1)
     shapiro = _shapiro(e[informative], df_error) if testable else (float("nan"),) * 2
+    normality_test = _normality_test_name(int(np.count_nonzero(informative)))
     levene = (
         _levene(e[informative], np.asarray(groups)[informative])
         if testable
@@ -592,8 +652,13 @@ def diagnostics(
                 f"{outlier_threshold:g}; inspect the externally studentized residuals."
             )
     if np.isfinite(shapiro[1]) and shapiro[1] < alpha:
+        statistic = (
+            f"Shapiro-Wilk W = {shapiro[0]:.3f}"
+            if normality_test == "shapiro_wilk"
+            else f"D'Agostino-Pearson K² = {shapiro[0]:.2f}"
+        )
         findings.append(
-            f"residuals depart from normality (Shapiro-Wilk W = {shapiro[0]:.3f}, "
+            f"residuals depart from normality ({statistic}, "
             f"p = {shapiro[1]:.3g}); look for outliers or consider a transformation."
         )
     if np.isfinite(levene[1]) and levene[1] < alpha:
@@ -629,6 +694,7 @@ def diagnostics(
         fit=model,
         strata=strata,
         stratum_fit=stratum_fit,
+        normality_test=normality_test,
     )
 
 

@@ -701,7 +701,8 @@ def diagnostics(
     Returns
     -------
     Diagnostics
-        Shapiro-Wilk, Brown-Forsythe, outliers, CV flag and warnings.
+        Normality (Shapiro-Wilk; D'Agostino-Pearson above 5,000 residuals), Brown-Forsythe,
+        outliers, CV flag and warnings.
     """
     from yieldtrial.stats.residual_checks import diagnostics as check
 

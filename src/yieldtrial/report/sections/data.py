@@ -226,7 +226,7 @@ _DF_WARNING = re.compile(r"^only \d+ error degrees of freedom \(fewer than \d+\)
 #: The library's note that internally studentized residuals are bounded at small error df.
 _BOUNDED_RESIDUALS = re.compile(r"^with \d+ error df an internally studentized residual")
 
-#: Residual-check findings the check bullets already state (Shapiro-Wilk, Levene, outliers).
+#: Residual-check findings the check bullets already state (normality, Levene, outliers).
 _CHECKED_FINDINGS = re.compile(
     r"^(residuals depart from normality|residual variances differ between treatments) \("
     r"|^plot .+ has studentized residual -?[\d.]+: check its record\.$"
@@ -305,11 +305,13 @@ def quality_section(ctx: ReportContext) -> Section:
         d = ctx.diag
         normal_ok = not (np.isfinite(d.shapiro[1]) and d.shapiro[1] < s.alpha)
         levene_ok = not (np.isfinite(d.levene[1]) and d.levene[1] < s.alpha)
+        # above 5,000 residuals the library runs D'Agostino-Pearson K² (Shapiro-Wilk's limit)
+        shapiro_wilk = d.normality_test == "shapiro_wilk"
         checks = [
             t(
-                "quality.normality",
+                "quality.normality" if shapiro_wilk else "quality.normality_k2",
                 lang,
-                stat=fmt_number(d.shapiro[0], 3),
+                stat=fmt_number(d.shapiro[0], 3 if shapiro_wilk else 2),
                 p=fmt_p(d.shapiro[1]),
                 verdict=t("quality.ok_normal" if normal_ok else "quality.bad_normal", lang),
             )
