@@ -402,12 +402,20 @@ class ReportContext:
                     ),
                 }
         if self.diag is not None:
+            shapiro = (
+                self.diag.shapiro
+                if self.diag.normality_test == "shapiro_wilk"
+                else (float("nan"), float("nan"))
+            )
             r["diagnostics"] = {
-                # the normality test's statistic and p (keys kept: Shapiro-Wilk up to 5,000
-                # residuals, D'Agostino-Pearson K² above, named by normality_test)
+                # the normality test (Shapiro-Wilk up to 5,000 residuals, D'Agostino-
+                # Pearson K² above) and its statistic and p; shapiro_w / shapiro_p keep
+                # their meaning (null when Shapiro-Wilk was not the test run)
                 "normality_test": self.diag.normality_test,
-                "shapiro_w": self.diag.shapiro[0],
-                "shapiro_p": self.diag.shapiro[1],
+                "normality_statistic": self.diag.shapiro[0],
+                "normality_p": self.diag.shapiro[1],
+                "shapiro_w": shapiro[0],
+                "shapiro_p": shapiro[1],
                 "levene_statistic": self.diag.levene[0],
                 "levene_p": self.diag.levene[1],
                 "cv_pct": self.diag.cv_pct,

@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 #: Version of the JSON report schema (``docs/report-json-schema.md``).
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 @dataclass(frozen=True)
