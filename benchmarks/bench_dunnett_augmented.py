@@ -72,7 +72,7 @@ def timed(r: np.ndarray, module) -> tuple[float, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--before", default="HEAD~1")
+    parser.add_argument("--before", default="595a793")  # stop 31
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     old = module_at(args.before)

@@ -38,13 +38,15 @@ the general factor itself are panel edges of the ``Z_0`` rule, so the integrand 
 on every panel.  The cost is linear in the number of comparisons (members with equal
 loadings and groups with equal members are evaluated once).
 
-The curve is tabulated on a grid of thresholds (log of the exceedance, cubic spline) and
-averaged over the chi rule of the t statistics.  Its stated error is measured, not
-assumed: the spline against the quadrature at every midpoint of the grid, plus twice the
-largest difference of the quadrature from a rule twice as fine (panels halved, more nodes)
-at those midpoints, plus the fit's residual times the number of pairs (each correlation
-off the form by at most the residual; Plackett's ``dG/drho_ij`` is a bivariate density
-times a probability, of order one away from ``|rho| = 1``), with a floor of 1e-9.
+The curve is tabulated on a grid of thresholds (step 0.05; log of the exceedance, cubic
+spline) and averaged over the chi rule of the t statistics.  Its stated error is measured,
+not assumed: the spline against the quadrature at every midpoint of the grid, plus twice
+the largest difference of the quadrature from a rule twice as fine (panels halved, more
+nodes) at every second midpoint (the quadrature's error varies slowly in the threshold; for
+the augmented families it is 1e-3 to 0.3 of the spline's), plus the fit's residual times
+the number of pairs (each correlation off the form by at most the residual; Plackett's
+``dG/drho_ij`` is a bivariate density times a probability, of order one away from
+``|rho| = 1``), with a floor of 1e-9.
 """
 
 from __future__ import annotations
