@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import contextvars
+import copy
 import dataclasses
 import functools
 import hashlib
@@ -638,7 +639,9 @@ class FieldTrial:
             memo[key] = _read_deferring_warnings(lambda: self._build_yields(key))
         table, caught = memo[key]
         _reemit(caught, stacklevel=3)  # every call warns as the uncached one did
-        return table.copy(deep=not copy_on_write())
+        mine = table.copy(deep=not copy_on_write())
+        mine.attrs = copy.deepcopy(table.attrs)  # pandas 2.0 shares them with the copy
+        return mine
 
     def _build_yields(self, unit: str) -> pd.DataFrame:
         """Build the table :meth:`yields` keeps (the uncached work)."""
