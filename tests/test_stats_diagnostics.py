@@ -706,9 +706,7 @@ def test_residual_table_sharing_the_fit_equals_the_one_block_table(
         data.loc[6, "y"] = np.nan
     if case == "int_index":
         data.index = pd.Index(np.arange(100, 116))
-    model = fit(
-        data, response="y", treatment="treatment", block=None if case == "crd" else "block"
-    )
+    model = fit(data, response="y", treatment="treatment", block=None if case == "crd" else "block")
     table = residual_checks._residual_table(model, treatment="treatment", plot_id="plot_id")
     monkeypatch.setattr(_common, "copy_on_write", lambda: False)
     expected = residual_checks._residual_table(model, treatment="treatment", plot_id="plot_id")

@@ -650,8 +650,10 @@ def _residual_table(model: DesignFit, *, treatment: str, plot_id: str) -> pd.Dat
             "studentized_residual": internal,
             "externally_studentized_residual": external,
         }
-        columns = {name: np.array(v, copy=True) if isinstance(v, np.ndarray) else v.copy()
-                   for name, v in labels.items()}
+        columns = {
+            name: np.array(v, copy=True) if isinstance(v, np.ndarray) else v.copy()
+            for name, v in labels.items()
+        }
         frame = pd.DataFrame(
             {name: pd.Series(v, index=used.index, copy=False) for name, v in columns.items()},
             copy=False,
