@@ -331,8 +331,9 @@ def constant_text(value: str, index: pd.Index) -> Any:
     piece = pa.array([value] * CONSTANT_TEXT_CHUNK, type=pa.large_string())
     whole, rest = divmod(n, CONSTANT_TEXT_CHUNK)
     chunks = [piece] * whole + ([piece.slice(0, rest)] if rest else [])
+    text_array: Any = dtype.construct_array_type()  # ArrowStringArray
     try:
-        array = dtype.construct_array_type()(pa.chunked_array(chunks), dtype=dtype)
+        array = text_array(pa.chunked_array(chunks), dtype=dtype)
     except (TypeError, ValueError):  # pragma: no cover - another pandas' text array
         return value
     if array.dtype != dtype:  # pragma: no cover - likewise
