@@ -36,3 +36,34 @@ def test_given_standardized_mass_gives_the_same_yields_and_table(plots):
         plots, given, unit="kg/ha", crop="wheat", **SETTINGS, standardized_mass_kg=mass
     )
     pd.testing.assert_frame_equal(reused, table, check_exact=True)
+
+
+@pytest.mark.parametrize(
+    "n", [0, 5, yields.CONSTANT_TEXT_CHUNK, yields.CONSTANT_TEXT_CHUNK + 1, 200_003]
+)
+@pytest.mark.parametrize("index_kind", ["range", "spaced", "repeated"])
+def test_constant_text_equals_the_assigned_scalar(n: int, index_kind: str) -> None:
+    """The repeated-piece column gives the table that assigning the scalar gives."""
+    import numpy as np
+
+    index = {
+        "range": pd.RangeIndex(n),
+        "spaced": pd.Index(np.arange(n) * 2 + 7),
+        "repeated": pd.Index(np.zeros(n, dtype=int)),
+    }[index_kind]
+    assigned = pd.DataFrame({"x": np.zeros(n)}, index=index)
+    built = assigned.copy()
+    assigned["moisture_method"] = "wet_basis"  # the reference: pandas broadcasts the scalar
+    built["moisture_method"] = yields.constant_text("wet_basis", index)
+    pd.testing.assert_frame_equal(built, assigned)
+
+
+def test_constant_text_column_can_be_changed_and_written() -> None:
+    """A cell of the repeated-piece column changes alone; the CSV is the scalar's."""
+    n = yields.CONSTANT_TEXT_CHUNK * 2 + 3
+    index = pd.RangeIndex(n)
+    built = pd.DataFrame({"m": yields.constant_text("given", index)}, index=index)
+    reference = pd.DataFrame({"m": ["given"] * n}, index=index)
+    assert built.to_csv() == reference.to_csv()
+    built.loc[1, "m"] = "other"
+    assert built["m"].tolist() == ["given", "other"] + ["given"] * (n - 2)

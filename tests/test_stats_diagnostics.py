@@ -676,3 +676,52 @@ def test_split_plot_missing_plots_with_one_residual_df_is_not_tested() -> None:
         )  # fmt: skip
     assert d.df_error == 1
     assert np.isnan(d.shapiro[1]) and np.isnan(d.levene[1])
+
+
+@pytest.mark.parametrize("case", ["rcbd", "crd", "missing_id", "missing_yield", "int_index"])
+def test_residual_table_sharing_the_fit_equals_the_one_block_table(
+    monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """The residual table built on the fit's own columns equals the copied one-block table.
+
+    Where pandas copies on write the float columns are the fit's (not copied into one
+    block); the reference is the same function with copying forced on.
+    """
+    from yieldtrial.stats import _common, residual_checks
+
+    if not _common.copy_on_write():
+        pytest.skip("the shared columns are used only where pandas copies on write")
+    rng = np.random.default_rng(5)
+    data = pd.DataFrame(
+        {
+            "plot_id": [f"P{i}" for i in range(16)],
+            "treatment": list("ABCD") * 4,
+            "block": [str(b) for b in range(4) for _ in range(4)],
+            "y": rng.normal(10.0, 1.0, 16),
+        }
+    )
+    if case == "missing_id":
+        data.loc[5, "plot_id"] = np.nan
+    if case == "missing_yield":  # the fit drops the plot: an index with a gap
+        data.loc[6, "y"] = np.nan
+    if case == "int_index":
+        data.index = pd.Index(np.arange(100, 116))
+    model = fit(data, response="y", treatment="treatment", block=None if case == "crd" else "block")
+    table = residual_checks._residual_table(model, treatment="treatment", plot_id="plot_id")
+    monkeypatch.setattr(_common, "copy_on_write", lambda: False)
+    expected = residual_checks._residual_table(model, treatment="treatment", plot_id="plot_id")
+    pd.testing.assert_frame_equal(table, expected)
+
+
+def test_residual_table_change_leaves_the_fit_unchanged() -> None:
+    """Setting a cell of the residual table does not change the fit it shares columns with."""
+    from yieldtrial.stats import residual_checks
+
+    df = rcbd()
+    model = fit(df, response="yield_kg_ha", treatment="treatment", block="block")
+    before = model.residuals.copy()
+    table = residual_checks._residual_table(model, treatment="treatment", plot_id="plot_id")
+    table.loc[table.index[0], "residual"] = 1e9
+    table.loc[table.index[0], "treatment"] = "changed"
+    pd.testing.assert_series_equal(model.residuals, before)
+    assert str(model.data["treatment"].iloc[0]) != "changed"

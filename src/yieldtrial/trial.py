@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import contextvars
+import copy
 import dataclasses
 import functools
 import hashlib
@@ -624,6 +625,26 @@ class FieldTrial:
             ``standard_moisture_pct`` [%], ``moisture_method``, ``yield_kg_ha``
             [kg/ha] and ``yield_<unit>``.  Missing plots have NaN yields.
         """
+        from yieldtrial.stats._common import copy_on_write
+
+        # built once per trial and unit: a report asks for it twice (its plot table and
+        # the analysis table), and each build added a constant moisture column, the
+        # moisture method as text and the yields for every plot (5.9 million plots: about
+        # 190 MB held twice); callers get their own (shallow where pandas copies on write)
+        # copy, so none of them changes the kept one
+        memo: dict[str, tuple[pd.DataFrame, list[warnings.WarningMessage]]]
+        memo = self.__dict__.setdefault("_yields_memo", {})
+        key = yield_unit(unit or self.unit)
+        if key not in memo:
+            memo[key] = _read_deferring_warnings(lambda: self._build_yields(key))
+        table, caught = memo[key]
+        _reemit(caught, stacklevel=3)  # every call warns as the uncached one did
+        mine = table.copy(deep=not copy_on_write())
+        mine.attrs = copy.deepcopy(table.attrs)  # pandas 2.0 shares them with the copy
+        return mine
+
+    def _build_yields(self, unit: str) -> pd.DataFrame:
+        """Build the table :meth:`yields` keeps (the uncached work)."""
         yield_kg_ha: pd.Series = self._yield_kg_ha  # type: ignore[attr-defined]
         return _yields.yields_table(
             self.plots,
