@@ -75,9 +75,10 @@ Sorted = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 def value_order(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
-    """The pool plots in value order: ``idx[numpy.argsort(values[idx])]``, idx the pool's.
+    """Return the pool plots in value order: ``idx[numpy.argsort(values[idx])]``.
 
-    A pool of every plot (the usual case: every value finite, none left out) sorts
+    (``idx = numpy.flatnonzero(pool)``).  A pool of every plot (the usual case: every
+    value finite, none left out) sorts
     ``values`` itself, the same sort of the same numbers, so the same order, without the
     index of the pool, the copy of its values and the look-up (three arrays of n).
     """

@@ -165,13 +165,18 @@ def _absent_cells(ctx: ReportContext) -> pd.DataFrame:
 
 
 def _text_labels(group: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """The label columns ``keys`` and ``treatment`` of ``group`` as text."""
+    """Return the label columns ``keys`` and ``treatment`` of ``group`` as text."""
     return group[list(dict.fromkeys([*keys, "treatment"]))].astype(str)
 
 
-def _label_codes(
-    group: pd.DataFrame, keys: list[str]
-) -> list[tuple[np.ndarray, list[str]]] | None:
+def _given(text: pd.DataFrame | None) -> pd.DataFrame:
+    """Return ``text``, which the caller passes whenever it is read (not ``None``)."""
+    if text is None:  # pragma: no cover - a caller's bug
+        raise TypeError("the label text is needed here")
+    return text
+
+
+def _label_codes(group: pd.DataFrame, keys: list[str]) -> list[tuple[np.ndarray, list[str]]] | None:
     """``pd.factorize(group[name].astype(str))`` of each key, without the text copy; or None.
 
     A text or integer column without blanks groups as its text does
@@ -221,13 +226,13 @@ def _cells_without_rows(
         where = {label: i for i, label in enumerate(level)}
         if len(where) != size:
             return None
+        uniques: Any
         if coded is not None:
             codes, uniques = coded[index]
         else:
-            assert text is not None
-            codes, uniques = pd.factorize(text[name], sort=False)
+            codes, uniques = pd.factorize(_given(text)[name], sort=False)
         remap = np.array([where.get(u, -1) for u in uniques], dtype=np.int64)
-        position = remap[codes] if remap.size else np.zeros(len(text), dtype=np.int64)
+        position = remap[codes] if remap.size else np.zeros(n, dtype=np.int64)
         known &= position >= 0
         flat *= size
         flat += position
@@ -250,7 +255,7 @@ def _absent_row(
 ) -> dict[str, Any]:
     """One absent plot: its labels and display text (see :func:`_absent_cells`)."""
     if columns.get("design") == "latin":
-        assert present is not None  # a Latin square's labels are passed as text
+        present = _given(present)  # a Latin square's labels are always passed as text
         row, column = cell
         treatments = set(present["treatment"])
         in_row = set(present.loc[present[keys[0]] == row, "treatment"])
