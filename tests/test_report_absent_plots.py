@@ -125,3 +125,50 @@ def test_cells_without_rows_equal_the_multiindex_difference(seed):
         else list(pd.MultiIndex.from_product(levels))
     )
     assert _cells_without_rows(text, keys, levels) == expected
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_label_codes_equal_the_factorized_text(seed):
+    """The labels' own codes list the same cells as the factorized text copy (the old route)."""
+    import numpy as np
+    import pandas as pd
+
+    from yieldtrial.report.sections.data import _cells_without_rows, _label_codes
+
+    rng = np.random.default_rng(seed)
+    keys = ["block", "a", "b"][: int(rng.integers(1, 4))]
+    n = int(rng.integers(0, 40))
+    dtypes = ["str", "object", "int64", "Int64", "string[pyarrow]"]
+    frame = {}
+    for key in keys:
+        dtype = dtypes[int(rng.integers(len(dtypes)))]
+        drawn = rng.integers(-3, 5, n)
+        if "int" in dtype.lower():
+            frame[key] = pd.Series(drawn, dtype=dtype)
+        else:
+            frame[key] = pd.Series([f"{key}{v}" for v in drawn], dtype=dtype)
+    group = pd.DataFrame(frame, index=rng.permutation(n)).assign(treatment="t")
+    text = group[list(dict.fromkeys([*keys, "treatment"]))].astype(str)
+    coded = _label_codes(group, keys)
+    assert coded is not None
+    for (codes, labels), key in zip(coded, keys, strict=True):
+        expected_codes, expected_labels = pd.factorize(text[key], sort=False)
+        np.testing.assert_array_equal(codes, expected_codes)
+        assert labels == list(expected_labels) == list(text[key].unique())
+    levels = [list(labels) for _, labels in coded]
+    if keys and n:  # a level missing from the table: more cells absent
+        levels[0] = [*levels[0], "extra"]
+    assert _cells_without_rows(None, keys, levels, coded=coded) == _cells_without_rows(
+        text, keys, levels
+    )
+
+
+def test_label_codes_leave_blanks_and_floats_to_the_text_route():
+    """A blank label or a float column is converted to text as before (None)."""
+    import pandas as pd
+
+    from yieldtrial.report.sections.data import _label_codes
+
+    assert _label_codes(pd.DataFrame({"block": ["1", None]}), ["block"]) is None
+    assert _label_codes(pd.DataFrame({"block": [1.0, 2.0]}), ["block"]) is None
+    assert _label_codes(pd.DataFrame({"block": [1, "1"]}, dtype=object), ["block"]) is None

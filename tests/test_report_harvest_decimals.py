@@ -39,3 +39,20 @@ def test_same_decimals_as_judging_all_values_at_once(seed):
 def test_no_finite_value_keeps_low():
     """Nothing to print: ``low``, as judging an empty set passes at once."""
     assert decimals(np.array([np.nan]), 1, 4) == 1
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_finite_values_equal_the_masked_column(seed):
+    """Same finite floats, in order, as the mask gives, whether or not a value is missing."""
+    import pandas as pd
+
+    from yieldtrial.report._harvest import finite
+
+    rng = np.random.default_rng(seed)
+    values = rng.normal(20, 5, int(rng.integers(0, 50))).round(int(rng.integers(0, 4)))
+    if seed % 2 and values.size:
+        values[rng.random(values.size) < 0.2] = rng.choice([np.nan, np.inf, -np.inf])
+    for given in (values, pd.Series(values), pd.Series(values.astype(object)), list(values)):
+        got = finite(given)
+        assert got.dtype == np.float64
+        np.testing.assert_array_equal(got, values[np.isfinite(values)])

@@ -455,3 +455,51 @@ def test_labels_index_compare_and_iterate_as_their_object_array():
     assert len(labels) == labels.size == 4
     numbers = screening._Labels.of(pd.Series([2.0, 10.0, 2.0]))  # floats: the text route
     assert list(numbers) == ["2.0", "10.0", "2.0"]
+
+
+def _previous_sorted_groups(values, codes, pool, by_value=None):
+    """``_group_screen._sorted_groups`` before the shared value order (stop 32), verbatim."""
+    idx = np.flatnonzero(pool)
+    p = idx.size
+    if by_value is None:
+        by_value = np.argsort(values[idx])
+    ngroups = int(codes.max()) + 1 if codes.size else 0
+    by_rank = idx[by_value]
+    key = codes[by_rank].astype(np.int64, copy=False)
+    size = np.bincount(key, minlength=ngroups)
+    key *= max(p, 1)
+    key += np.arange(p, dtype=np.int64)
+    key.sort()
+    np.remainder(key, max(p, 1), out=key)
+    order = by_rank[key] if p else idx
+    start = np.zeros(ngroups, dtype=np.int64)
+    np.cumsum(size[:-1], out=start[1:])
+    return order, values[order], start, size
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_sorted_groups_match_the_previous_sorts(seed):
+    """Same order (ties included), values, starts and sizes; a shared value order too."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 300))
+    values = rng.integers(0, 12, n).astype(float)  # many ties: their order is compared
+    values[rng.random(n) < 0.05] = np.nan
+    codes = rng.integers(0, int(rng.integers(1, 30)), n)
+    kind = seed % 3  # every plot, the finite ones, a random part
+    pool = np.ones(n, bool) if kind == 0 else np.isfinite(values)
+    if kind == 2:
+        pool &= rng.random(n) < 0.7
+    if kind == 0:
+        values = np.nan_to_num(values, nan=3.0)
+    expected = _previous_sorted_groups(values, codes, pool)
+    by_rank = _group_screen.value_order(values, pool)
+    for got in (
+        _group_screen._sorted_groups(values, codes, pool),
+        _group_screen._sorted_groups(values, codes, pool, by_rank=by_rank),
+    ):
+        for a, b in zip(got, expected, strict=True):
+            np.testing.assert_array_equal(a, b)
+            assert a.dtype == b.dtype
+    np.testing.assert_array_equal(
+        _group_screen.value_order(values, pool), np.flatnonzero(pool)[np.argsort(values[pool])]
+    )

@@ -74,32 +74,44 @@ def median_variance(m: np.ndarray) -> np.ndarray:
 Sorted = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
+def value_order(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """Return the pool plots in value order: ``idx[numpy.argsort(values[idx])]``.
+
+    (``idx = numpy.flatnonzero(pool)``).  A pool of every plot (the usual case: every
+    value finite, none left out) sorts
+    ``values`` itself, the same sort of the same numbers, so the same order, without the
+    index of the pool, the copy of its values and the look-up (three arrays of n).
+    """
+    if pool.all():
+        return np.argsort(values)
+    idx = np.flatnonzero(pool)
+    return idx[np.argsort(values[idx])]
+
+
 def _sorted_groups(
-    values: np.ndarray, codes: np.ndarray, pool: np.ndarray, *, by_value: np.ndarray | None = None
+    values: np.ndarray, codes: np.ndarray, pool: np.ndarray, *, by_rank: np.ndarray | None = None
 ) -> Sorted:
     """Pool plots sorted by (group, value): plot indices, values, group starts and sizes.
 
     Two integer-friendly sorts instead of a lexsort: the values first, then one sort of
-    ``code * p + value rank`` (p the pool size).  ``by_value``, when given, is that first
-    sort, ``numpy.argsort(values[numpy.flatnonzero(pool)])``, shared by two groupings of
-    the same values.
+    ``code * p + value rank`` (p the pool size).  ``by_rank``, when given, is that first
+    sort, :func:`value_order` of ``values`` and ``pool``, shared by two groupings of the
+    same values (it is not changed).
     """
-    idx = np.flatnonzero(pool)
-    p = idx.size
-    if by_value is None:
-        by_value = np.argsort(values[idx])
+    if by_rank is None:
+        by_rank = value_order(values, pool)
+    p = by_rank.size
     ngroups = int(codes.max()) + 1 if codes.size else 0
     # the pool plots in value order, each keyed by code * p + its value rank, sorted in
     # place (few arrays of n: each fresh one costs its page faults at millions of plots)
-    by_rank = idx[by_value]
     key = codes[by_rank].astype(np.int64, copy=False)
     size = np.bincount(key, minlength=ngroups)
     key *= max(p, 1)
     key += np.arange(p, dtype=np.int64)
     key.sort()
     np.remainder(key, max(p, 1), out=key)
-    order = by_rank[key] if p else idx
-    del key, by_rank
+    order = by_rank[key]
+    del key
     start = np.zeros(ngroups, dtype=np.int64)
     np.cumsum(size[:-1], out=start[1:])
     return order, values[order], start, size

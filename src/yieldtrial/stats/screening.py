@@ -272,24 +272,24 @@ def _moisture_outliers(
     from one sort per grouping (:func:`yieldtrial.stats._group_screen.median_of_others`).
     """
     from yieldtrial.stats._group_screen import _sorted_groups as sorted_groups
-    from yieldtrial.stats._group_screen import median_of_others
+    from yieldtrial.stats._group_screen import median_of_others, value_order
 
     finite = np.isfinite(m)
     overall = float(np.median(m[finite]))
     mad = float(np.median(np.abs(m[finite] - overall)))
     scale = max(1.4826 * mad, MOISTURE_POINTS / MOISTURE_Z_LIMIT)
     has_blocks = bool(blocks.size and blocks[0] is not None)
-    # one sort of the readings serves both groupings
-    by_value = np.argsort(m[np.flatnonzero(finite)])
-    ordered = sorted_groups(m, groups, finite, by_value=by_value)
+    # one sort of the readings (the plots in value order) serves both groupings
+    by_rank = value_order(m, finite)
+    ordered = sorted_groups(m, groups, finite, by_rank=by_rank)
     typical, count = median_of_others(m, groups, finite, ordered=ordered)
     del ordered
     have = count > 0
     if has_blocks:
         block_codes = _codes_of(blocks)[0]
-        ordered = sorted_groups(m, block_codes, finite, by_value=by_value)
+        ordered = sorted_groups(m, block_codes, finite, by_rank=by_rank)
         by_block, block_count = median_of_others(m, block_codes, finite, ordered=ordered)
-        del ordered, by_value
+        del ordered, by_rank
         # the nearer of the two medians; the treatment's on a tie (as min() keeps the first)
         block_nearer = block_count > 0
         block_nearer &= ~have | (np.abs(m - by_block) < np.abs(m - typical))

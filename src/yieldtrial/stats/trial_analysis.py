@@ -311,7 +311,11 @@ def _counted_df_error(
     if design == "crd":
         return n - t
     b = len(codes[1][1])
-    cells = np.bincount(codes[0][0].astype(np.int64) * b + codes[1][0], minlength=t * b)
+    # the cell of each plot, formed in place in the treatment codes (fresh, used only here)
+    cell = codes[0][0].astype(np.int64, copy=False)
+    cell *= b
+    cell += codes[1][0]
+    cells = np.bincount(cell, minlength=t * b)
     if cells[0] == 0 or (cells != cells[0]).any():
         return None  # an empty or unequal cell: the fit decides (and words any problem)
     return n - t - b + 1

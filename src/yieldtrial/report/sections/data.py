@@ -135,12 +135,20 @@ def _absent_cells(ctx: ReportContext) -> pd.DataFrame:
     by_site = "site" in plots.columns
     rows = []
     for site, group in plots.groupby("site", sort=False) if by_site else [(None, plots)]:
-        text = group[list(dict.fromkeys([*keys, "treatment"]))].astype(str)
-        levels = [list(text[name].unique()) for name in keys]
+        # the labels' own codes where they group as their text does (not a Latin square,
+        # whose absent plot is named from the text of its row and column)
+        coded = _label_codes(group, keys) if columns.get("design") != "latin" else None
+        text: pd.DataFrame | None = None
+        if coded is not None:
+            levels = [list(labels) for _, labels in coded]
+        else:
+            text = _text_labels(group, keys)
+            levels = [list(text[name].unique()) for name in keys]
         if columns.get("design") == "augmented":
             levels[1] = _checks(group)
-        absent = _cells_without_rows(text, keys, levels)
+        absent = _cells_without_rows(text, keys, levels, coded=coded)
         if absent is None:  # a product too large for a table of flags: set difference
+            text = _text_labels(group, keys) if text is None else text
             present = pd.MultiIndex.from_frame(text[keys])
             full = pd.MultiIndex.from_product(levels)
             absent = list(full.difference(present, sort=False))
@@ -156,29 +164,75 @@ def _absent_cells(ctx: ReportContext) -> pd.DataFrame:
     return out.assign(reason=t(reason_key, lang, first=first, second=second))
 
 
+def _text_labels(group: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Return the label columns ``keys`` and ``treatment`` of ``group`` as text."""
+    return group[list(dict.fromkeys([*keys, "treatment"]))].astype(str)
+
+
+def _given(text: pd.DataFrame | None) -> pd.DataFrame:
+    """Return ``text``, which the caller passes whenever it is read (not ``None``)."""
+    if text is None:  # pragma: no cover - a caller's bug
+        raise TypeError("the label text is needed here")
+    return text
+
+
+def _label_codes(group: pd.DataFrame, keys: list[str]) -> list[tuple[np.ndarray, list[str]]] | None:
+    """``pd.factorize(group[name].astype(str))`` of each key, without the text copy; or None.
+
+    A text or integer column without blanks groups as its text does
+    (:func:`yieldtrial.stats._common.factorizes_like_text`), so its own codes serve and
+    only its distinct labels are turned into text; the codes of an arrow text column come
+    from :func:`yieldtrial.stats._common.factorize_labels`, which the design fit and the
+    screening share (5.9 million plots: no copy of two columns as text, one factorization
+    instead of two).  None when a column is of another kind or holds a blank: the caller
+    converts the columns to text as before.
+    """
+    from yieldtrial.stats._common import factorize_labels, factorizes_like_text
+
+    out = []
+    for name in keys:
+        column = group[name]
+        if not factorizes_like_text(column) or column.isna().any():
+            return None
+        codes, uniques = factorize_labels(column)
+        out.append((codes, [str(label) for label in uniques]))
+    return out
+
+
 def _cells_without_rows(
-    text: pd.DataFrame, keys: list[str], levels: list[list[Any]]
+    text: pd.DataFrame | None,
+    keys: list[str],
+    levels: list[list[Any]],
+    *,
+    coded: list[tuple[np.ndarray, list[str]]] | None = None,
 ) -> list[tuple[Any, ...]] | None:
     """List the combinations of ``levels`` without a row in ``text``, in product order.
 
     ``pd.MultiIndex.from_product(levels).difference(present, sort=False)`` computed on
     integer codes: one flag per combination instead of a MultiIndex of every plot (5.9
-    million plots: about 0.2 s instead of 2 s).  None when the product holds more than 4
-    combinations a plot (or a level list repeats a label): the caller takes the set route.
+    million plots: about 0.2 s instead of 2 s).  ``coded``, when given, holds each key's
+    codes and labels, ``pd.factorize(text[name], sort=False)`` (:func:`_label_codes`), and
+    ``text`` is not read.  None when the product holds more than 4 combinations a plot (or
+    a level list repeats a label): the caller takes the set route.
     """
+    n = len(coded[0][0]) if coded else len(text) if text is not None else 0
     sizes = [len(level) for level in levels]
     total = int(np.prod(sizes, dtype=np.float64)) if sizes else 0
-    if not sizes or total > max(4 * len(text), 1 << 20):
+    if not sizes or total > max(4 * n, 1 << 20):
         return None
-    flat = np.zeros(len(text), dtype=np.int64)
-    known = np.ones(len(text), dtype=bool)
-    for name, level, size in zip(keys, levels, sizes, strict=True):
+    flat = np.zeros(n, dtype=np.int64)
+    known = np.ones(n, dtype=bool)
+    for index, (name, level, size) in enumerate(zip(keys, levels, sizes, strict=True)):
         where = {label: i for i, label in enumerate(level)}
         if len(where) != size:
             return None
-        codes, uniques = pd.factorize(text[name], sort=False)
+        uniques: Any
+        if coded is not None:
+            codes, uniques = coded[index]
+        else:
+            codes, uniques = pd.factorize(_given(text)[name], sort=False)
         remap = np.array([where.get(u, -1) for u in uniques], dtype=np.int64)
-        position = remap[codes] if remap.size else np.zeros(len(text), dtype=np.int64)
+        position = remap[codes] if remap.size else np.zeros(n, dtype=np.int64)
         known &= position >= 0
         flat *= size
         flat += position
@@ -195,12 +249,13 @@ def _absent_row(
     site: Any,
     keys: list[str],
     cell: tuple[str, ...],
-    present: pd.DataFrame,
+    present: pd.DataFrame | None,
     columns: dict[str, Any],
     lang: str,
 ) -> dict[str, Any]:
     """One absent plot: its labels and display text (see :func:`_absent_cells`)."""
     if columns.get("design") == "latin":
+        present = _given(present)  # a Latin square's labels are always passed as text
         row, column = cell
         treatments = set(present["treatment"])
         in_row = set(present.loc[present[keys[0]] == row, "treatment"])
