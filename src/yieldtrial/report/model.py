@@ -322,6 +322,33 @@ class Report:
                 return item
         raise KeyError(f"no section {key!r}; sections: {', '.join(s.key for s in self.sections)}")
 
+    def numbers(self) -> dict[int, int]:
+        """Return the number of each captioned table and each figure, keyed by ``id(block)``.
+
+        Tables with a caption count "Table 1, 2, ..." and figures "Figure 1, 2, ..." in
+        reading order; every renderer labels its captions with these numbers, so "Table 3"
+        is the same table in the HTML, Markdown and Word reports.
+
+        Examples
+        --------
+        >>> t1 = Table("a", [], [], caption="A")
+        >>> t2 = Table("b", [], [])
+        >>> report = Report("T", "en", [Section("s", "S", [t1, t2])])
+        >>> report.numbers() == {id(t1): 1}
+        True
+        """
+        numbers: dict[int, int] = {}
+        tables = figures = 0
+        for item in self.sections:
+            for block in item.blocks:
+                if isinstance(block, Table) and block.caption:
+                    tables += 1
+                    numbers[id(block)] = tables
+                elif isinstance(block, Figure):
+                    figures += 1
+                    numbers[id(block)] = figures
+        return numbers
+
     def has_section(self, key: str) -> bool:
         """Whether the report has a section ``key``."""
         return any(item.key == key for item in self.sections)
