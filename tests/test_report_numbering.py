@@ -129,3 +129,42 @@ def test_docx_table_that_fits_a_page_is_one_table_without_continued_caption() ->
     texts = [text for text, _ in _captions_and_tables(document)]
     assert not any("continued" in text for text in texts)
     assert texts.count("") == 3  # first, plain and second: one table each
+
+
+# ---------------------------------------------------------------- in-text references
+def _with_means(lang: str, note: str) -> Report:
+    from yieldtrial.report.model import Bullets
+
+    columns = [Column("treatment", "T", kind="text")]
+    plots = Table("plots", columns, [], caption="Plots")
+    means = Table("means", columns, [], caption="Means")
+    return Report("T", lang, [Section("s", "S", [plots, means, Paragraph(note), Bullets([note])])])
+
+
+@pytest.mark.parametrize(
+    ("lang", "note", "expected"),
+    [
+        (
+            "en",
+            "it differs from the LS-mean in the means table, which adjusts for blocks.",
+            "it differs from the LS-mean in the means table (Table 2), which adjusts for blocks.",
+        ),
+        ("zh", "有缺区时与产量结果表中的均值不同。", "有缺区时与产量结果表（表 2）中的均值不同。"),
+    ],
+)
+def test_text_names_the_means_table_with_its_number(lang: str, note: str, expected: str) -> None:
+    from yieldtrial.report.build import refer_to_numbers
+
+    report = _with_means(lang, note)
+    refer_to_numbers(report)
+    paragraph, bullets = report.sections[0].blocks[2:]
+    assert (paragraph.text, bullets.items) == (expected, [expected])
+
+
+def test_the_complete_means_table_of_the_companion_keeps_its_name() -> None:
+    from yieldtrial.report.build import refer_to_numbers
+
+    note = "全部 300 个处理的排序见完整均值表。"
+    report = _with_means("zh", note)
+    refer_to_numbers(report)
+    assert report.sections[0].blocks[2].text == note

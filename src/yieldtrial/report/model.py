@@ -177,11 +177,33 @@ class Table:
     type: str = field(default="table", init=False)
 
     def formatted(self, style: NumberStyle | None = None) -> list[list[str]]:
-        """Return the rows as display strings, column by column (numbers in ``style``)."""
+        """Return the rows as display strings, column by column (numbers in ``style``).
+
+        A number column groups all its thousands or none: when one value reaches
+        :attr:`NumberStyle.group_from`, every value from 1,000 on is grouped too, so
+        "9,896.9" stands over "10,434.7" (not "9896.9", a column of two styles).
+
+        Examples
+        --------
+        >>> table = Table("t", [Column("y", "Y", digits=1)], [{"y": 9896.9}, {"y": 10434.7}])
+        >>> table.formatted()
+        [['9,896.9'], ['10,434.7']]
+        """
+        styles = [self._column_style(col, style or DEFAULT_NUMBER_STYLE) for col in self.columns]
         return [
-            [format_value(row.get(col.key), col, style) for col in self.columns]
+            [format_value(row.get(col.key), col, styles[j]) for j, col in enumerate(self.columns)]
             for row in self.rows
         ]
+
+    def _column_style(self, column: Column, style: NumberStyle) -> NumberStyle:
+        """The number style of one column: grouped from 1,000 when any value is grouped."""
+        if column.kind != "number" or style.group_from <= 1000:
+            return style
+        for row in self.rows:
+            number = _finite(row.get(column.key))
+            if number is not None and abs(number) >= style.group_from:
+                return NumberStyle(group_from=1000.0, separator=style.separator)
+        return style
 
     def column_groups(self) -> list[tuple[str | None, list[Column]]]:
         """Adjacent columns grouped by :attr:`Column.group` (``None`` for ungrouped runs)."""
