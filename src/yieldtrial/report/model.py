@@ -196,7 +196,7 @@ class Table:
         ]
 
     def _column_style(self, column: Column, style: NumberStyle) -> NumberStyle:
-        """The number style of one column: grouped from 1,000 when any value is grouped."""
+        """Return the number style of a column: grouped from 1,000 when any value is grouped."""
         if column.kind != "number" or style.group_from <= 1000:
             return style
         for row in self.rows:

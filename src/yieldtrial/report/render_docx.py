@@ -537,7 +537,7 @@ class _Writer:
                     )
                 self.document.element.body._insert_tbl(
                     self.parse_xml(
-                        self._table_xml(block, cells, part, widths, plan.font_pt, rows=rows)
+                        self._table_xml(block, cells, part, widths, plan.font_pt, body_rows=rows)
                     )
                 )
         colon = "：" if self.lang == "zh" else ": "
@@ -660,11 +660,11 @@ class _Writer:
         widths: list[float],
         font_pt: float,
         *,
-        rows: range | None = None,
+        body_rows: range | None = None,
     ) -> str:
-        """Return the ``w:tbl`` of one column part, for the body rows ``rows`` (default all)."""
+        """Return the ``w:tbl`` of one column part, for ``body_rows`` (default: every row)."""
         columns = [block.columns[i] for i in part]
-        chosen = range(len(cells)) if rows is None else rows
+        chosen = range(len(cells)) if body_rows is None else body_rows
         last_row = len(cells) - 1
         twips = [_twips(w) for w in widths]
         spans: list[tuple[str | None, list[int]]] = []
