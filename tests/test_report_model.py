@@ -23,7 +23,7 @@ def test_records_of_a_wide_table_with_attrs():
     assert len(frame.attrs["column_map"]) == 2000
 
 
-def test_a_number_column_groups_all_its_thousands_when_one_value_is_grouped() -> None:
+def test_a_table_groups_all_its_thousands_when_one_value_is_grouped() -> None:
     # 10,434.7 reaches the default grouping threshold (10,000): 9,896.9 in the same
     # column is grouped too, the smaller 512.0 has no thousands
     table = Table("t", [Column("y", "Y", digits=1)], [{"y": 9896.9}, {"y": 10434.7}, {"y": 512.0}])
@@ -33,3 +33,10 @@ def test_a_number_column_groups_all_its_thousands_when_one_value_is_grouped() ->
 def test_a_number_column_below_the_threshold_stays_ungrouped() -> None:
     table = Table("t", [Column("y", "Y", digits=1)], [{"y": 9896.9}, {"y": 1234.5}])
     assert [row[0] for row in table.formatted()] == ["9896.9", "1234.5"]
+
+
+def test_a_grouped_value_groups_the_thousands_of_the_other_number_columns_too() -> None:
+    # the checks-by-block table: block 1 holds 10,467.3, block 2 only values below 10,000
+    columns = [Column("b1", "1", digits=1), Column("b2", "2", digits=1)]
+    table = Table("t", columns, [{"b1": 10467.3, "b2": 9708.1}])
+    assert table.formatted() == [["10,467.3", "9,708.1"]]

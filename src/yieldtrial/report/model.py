@@ -179,9 +179,10 @@ class Table:
     def formatted(self, style: NumberStyle | None = None) -> list[list[str]]:
         """Return the rows as display strings, column by column (numbers in ``style``).
 
-        A number column groups all its thousands or none: when one value reaches
-        :attr:`NumberStyle.group_from`, every value from 1,000 on is grouped too, so
-        "9,896.9" stands over "10,434.7" (not "9896.9", a column of two styles).
+        A table groups all its thousands or none: when one value of a number column
+        reaches :attr:`NumberStyle.group_from`, every value from 1,000 on of its number
+        columns is grouped too, so "9,896.9" stands over "10,434.7" and beside it (not
+        "9896.9", a table of two styles).
 
         Examples
         --------
@@ -189,16 +190,25 @@ class Table:
         >>> table.formatted()
         [['9,896.9'], ['10,434.7']]
         """
-        styles = [self._column_style(col, style or DEFAULT_NUMBER_STYLE) for col in self.columns]
+        grouped = self._number_style(style or DEFAULT_NUMBER_STYLE)
+        styles = [grouped if col.kind == "number" else style for col in self.columns]
         return [
             [format_value(row.get(col.key), col, styles[j]) for j, col in enumerate(self.columns)]
             for row in self.rows
         ]
 
-    def _column_style(self, column: Column, style: NumberStyle) -> NumberStyle:
-        """Return the number style of a column: grouped from 1,000 when any value is grouped."""
-        if column.kind != "number" or style.group_from <= 1000:
+    def _number_style(self, style: NumberStyle) -> NumberStyle:
+        """Return the style of the number columns: from 1,000 on when any value is grouped."""
+        if style.group_from <= 1000:
             return style
+        for column in self.columns:
+            if column.kind != "number":
+                continue
+            for row in self.rows:
+                number = _finite(row.get(column.key))
+                if number is not None and abs(number) >= style.group_from:
+                    return NumberStyle(group_from=1000.0, separator=style.separator)
+        return style
         for row in self.rows:
             number = _finite(row.get(column.key))
             if number is not None and abs(number) >= style.group_from:

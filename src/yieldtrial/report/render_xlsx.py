@@ -354,9 +354,7 @@ def render_xlsx(report: Report) -> bytes:
                 sheet.column_dimensions[get_column_letter(col)].width
                 for col in range(1, len(block.columns) + 1)
             )
-            _print_setup(
-                sheet, total, header_rows=f"{header_row - block.has_groups}:{header_row}"
-            )
+            _print_setup(sheet, total, header_rows=f"{header_row - block.has_groups}:{header_row}")
     if not workbook.sheetnames:
         workbook.create_sheet("Report")
     props = workbook.properties
