@@ -168,3 +168,13 @@ def test_the_complete_means_table_of_the_companion_keeps_its_name() -> None:
     report = _with_means("zh", note)
     refer_to_numbers(report)
     assert report.sections[0].blocks[2].text == note
+
+
+def test_docx_table_of_a_page_or_less_keeps_its_rows_together() -> None:
+    # 30 rows begun at a page foot broke onto the next page with no caption: every row
+    # but the last keeps with the next, so the table moves whole
+    document = _document("en", 30)
+    first = [el for text, el in _captions_and_tables(document) if not text][0]
+    rows = first.findall(f"{W}tr")[1:]
+    keeps = [all(p.find(f"{W}pPr/{W}keepNext") is not None for p in r.iter(f"{W}p")) for r in rows]
+    assert keeps == [True] * 29 + [False]

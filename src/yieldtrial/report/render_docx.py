@@ -8,6 +8,8 @@
 - Column widths from the content: no number and no header word is broken.
 - Header rows repeat on every page (``w:tblHeader``); rows never split
   (``w:cantSplit``); captions stay with their table or figure (``keepNext``).
+- A table stays on one page (its rows ``keepNext``); a table longer than a page goes in
+  page-sized chunks, each after the first under "Table n (continued)." / "表 n（续）".
 - Numbers right-aligned (each column has one number of decimals, so the
   decimal points line up).
 - Report title in the page header, "Page x of y" in the footer (PAGE and
@@ -76,8 +78,6 @@ NOTE_PT = 9.0
 TITLE_PT = 16.0
 HEADING_PT = 14.0
 
-#: Tables with at most this many rows are kept on one page.
-KEEP_WHOLE_ROWS = 15
 #: Height of a table line as a multiple of the font size, on the safe side: LibreOffice set
 #: a row of Times New Roman at 1.17 times the size (52 rows of 9 pt in 193 mm), and a line
 #: holding Chinese is taller (its fonts' line gap).
@@ -595,6 +595,8 @@ class _Writer:
         if any(c.group is not None for c in columns):
             header += 1
         caption_mm = 2 * (BODY_PT - 0.5) * MM_PER_PT * LINE_HEIGHT_CJK + 3 * MM_PER_PT
+        # the first chunk may share its page with the section heading (break_before_table)
+        caption_mm += (HEADING_PT * LINE_HEIGHT_CJK + 20) * MM_PER_PT
         room = self.text_height_mm() - caption_mm - header * line_mm * LINE_HEIGHT_CJK / LINE_HEIGHT
         cjk_mm = line_mm * LINE_HEIGHT_CJK / LINE_HEIGHT
         heights = [
@@ -743,15 +745,15 @@ class _Writer:
                 )
                 + "</w:tr>"
             )
-        whole = len(chosen) <= KEEP_WHOLE_ROWS
         for r in chosen:
             row = cells[r]
             shade = bool(block.row_style(r))
             last = r == chosen[-1]
-            # a short table (or chunk) stays on one page; a long one leaves no lone first or
-            # last row; the table's last row stays with the summary lines and notes under it
+            # a table (or chunk: at most a page, see row_chunks) stays on one page: a table of
+            # 27 rows begun at a page foot broke onto the next page under no caption; the
+            # table's last row stays with the summary lines and notes under it
             under = bool(block.footer or block.notes) and r == last_row
-            keep = (whole and not last) or r in (chosen[0], chosen[-1] - 1) or (last and under)
+            keep = not last or under
             # the panel's rows are signed by hand: 1 cm high
             height = '<w:trHeight w:val="567"/>' if block.key == "panel" else ""
             rows.append(
