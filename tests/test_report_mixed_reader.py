@@ -154,7 +154,7 @@ def test_augmented_block_table_notes_a_missing_check_plot(tmp_path: Path) -> Non
     # the note of a complete-block table with a missing plot, not the incomplete-block one
     assert table.notes == [
         "Raw plot mean: the plain average of the observed plots of a treatment. With a missing "
-        "plot it differs from the LS-mean in the means table, which adjusts for blocks."
+        "plot it differs from the LS-mean in the means table (Table 6), which adjusts for blocks."
     ]
 
 

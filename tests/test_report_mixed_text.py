@@ -255,13 +255,30 @@ def test_residual_variance_footer_states_its_unit(tmp_path: Path, lang: str) -> 
 def test_mixed_grand_mean_is_in_the_report_unit_first(tmp_path: Path) -> None:
     """The REML grand mean is written in the report's unit first, as the other ANOVAs do.
 
-    It read "6717.4 kg/公顷 (447.83 kg/亩)"; now "<kg/mu> kg/亩 (<kg/ha> kg/公顷)", the
+    It read "6717.4 kg/公顷 (447.83 kg/亩)"; now "<kg/mu> kg/亩（<kg/ha> kg/公顷）", the
     kg/mu value the kg/ha one / 15 (1 ha = 15 mu exactly), to the 2 decimals shown.
     """
     md = _markdown(_split_plot_with_missing_plot(tmp_path, whole_plot_effects=True), "zh")
     line = next(line for line in md.splitlines() if line.startswith("- 总平均："))
-    per_mu, per_ha = line.removeprefix("- 总平均：").removesuffix(" kg/公顷)").split(" kg/亩 (")
+    per_mu, per_ha = line.removeprefix("- 总平均：").removesuffix(" kg/公顷）").split(" kg/亩（")
     assert float(per_mu) == pytest.approx(float(per_ha) / 15, abs=0.006)
+
+
+@pytest.mark.parametrize(("lang", "unit"), [("en", "kg/mu"), ("zh", "kg/mu")])
+def test_grand_mean_brackets_its_kg_per_ha_value_in_the_reports_brackets(
+    tmp_path: Path, lang: str, unit: str
+) -> None:
+    """Stop 32: "616.72 kg/亩 (9250.7 kg/公顷)" had half-width brackets in Chinese text."""
+    folder = _split_plot_with_missing_plot(tmp_path, whole_plot_effects=True)
+    report, _ = report_from_files(
+        folder / "plots.csv", folder / "trial.toml", figures=False, lang=lang, unit=unit
+    )
+    footer = dict(next(b for b in report.section("anova").blocks if b.footer).footer)
+    grand = footer["总平均" if lang == "zh" else "Grand mean"]
+    if lang == "zh":
+        assert grand.endswith(" kg/公顷）") and "（" in grand and "(" not in grand
+    else:
+        assert grand.endswith(" kg/ha)") and " (" in grand
 
 
 def _sed_tables(folder: Path) -> tuple[Any, Any]:

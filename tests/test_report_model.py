@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from yieldtrial.report.model import records
+from yieldtrial.report.model import Column, Table, records
 
 
 def test_records_of_a_wide_table_with_attrs():
@@ -21,3 +21,22 @@ def test_records_of_a_wide_table_with_attrs():
     assert got[0]["x0"] == 1.0 and got[1]["x0"] is None and got[1]["label"] is None
     assert got == records(pd.DataFrame(frame.to_dict()))
     assert len(frame.attrs["column_map"]) == 2000
+
+
+def test_a_table_groups_all_its_thousands_when_one_value_is_grouped() -> None:
+    # 10,434.7 reaches the default grouping threshold (10,000): 9,896.9 in the same
+    # column is grouped too, the smaller 512.0 has no thousands
+    table = Table("t", [Column("y", "Y", digits=1)], [{"y": 9896.9}, {"y": 10434.7}, {"y": 512.0}])
+    assert [row[0] for row in table.formatted()] == ["9,896.9", "10,434.7", "512.0"]
+
+
+def test_a_number_column_below_the_threshold_stays_ungrouped() -> None:
+    table = Table("t", [Column("y", "Y", digits=1)], [{"y": 9896.9}, {"y": 1234.5}])
+    assert [row[0] for row in table.formatted()] == ["9896.9", "1234.5"]
+
+
+def test_a_grouped_value_groups_the_thousands_of_the_other_number_columns_too() -> None:
+    # the checks-by-block table: block 1 holds 10,467.3, block 2 only values below 10,000
+    columns = [Column("b1", "1", digits=1), Column("b2", "2", digits=1)]
+    table = Table("t", columns, [{"b1": 10467.3, "b2": 9708.1}])
+    assert table.formatted() == [["10,467.3", "9,708.1"]]

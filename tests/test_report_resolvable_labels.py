@@ -123,8 +123,10 @@ def test_alpha_raw_mean_note_names_replicates_and_incomplete_blocks(
         return
     expected = {
         "en": "The incomplete blocks within a replicate do not hold every treatment, so the "
-        "LS-mean in the means table, which adjusts for replicates and incomplete blocks,",
-        "zh": "重复内的不完全区组未包含全部处理，产量结果表中经重复和不完全区组校正的最小二乘均值",
+        "LS-mean in the means table (Table 5), which adjusts for replicates and incomplete "
+        "blocks,",
+        "zh": "重复内的不完全区组未包含全部处理，产量结果表（表 5）中经重复和不完全区组"
+        "校正的最小二乘均值",
     }
     assert expected[lang] in note
 

@@ -165,3 +165,33 @@ def test_unit_added_to_a_chinese_label_is_spelled_the_chinese_way() -> None:
     table = Table("t", [Column("a", "1", "number", 1, "kg/mu")], [{"a": 480.0}], "表")
     report = Report("报告", "zh", [Section("s", "小区产量", [table])])
     assert "1（kg/亩）" in _header_texts(report)
+
+
+def _one_table_workbook(lang: str, columns: int = 2) -> Any:
+    cols = [Column("t", "Treatment", kind="text")] + [
+        Column(f"v{i}", f"Value number {i} (kg/ha)") for i in range(1, columns)
+    ]
+    rows = [{"t": "CK", **{f"v{i}": 1.0 for i in range(1, columns)}}]
+    table = Table("tab", cols, rows, caption="Cap", footer=[("CV (%)", "4.1")])
+    report = Report("T", lang, [Section("s", "S", [table])], {"report_date": "2024-06-01"})
+    return openpyxl.load_workbook(io.BytesIO(report.render("xlsx")))
+
+
+def test_table_sheet_prints_on_the_page_width_with_its_header_repeated() -> None:
+    sheet = _one_table_workbook("en").worksheets[0]
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$2:$2"  # the header row under the caption (row 1)
+    assert sheet.page_setup.orientation != "landscape"
+
+
+def test_wide_table_sheet_prints_landscape() -> None:
+    # 12 columns of about 25 characters: wider than a portrait page's 100
+    sheet = _one_table_workbook("en", columns=12).worksheets[0]
+    assert sheet.page_setup.orientation == "landscape"
+
+
+@pytest.mark.parametrize(("lang", "line"), [("en", "CV (%): 4.1"), ("zh", "CV (%)：4.1")])
+def test_summary_line_under_a_table_uses_the_languages_colon(lang: str, line: str) -> None:
+    sheet = _one_table_workbook(lang).worksheets[0]
+    assert line in [cell.value for cell in sheet["A"]]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -308,8 +309,58 @@ def build_report(
         from yieldtrial.report.i18n import localize_units
 
         localize_units(report)
+    refer_to_numbers(report)
     _finish_companions(report, ctx)
     return report
+
+
+#: How the text names the means table, and the pattern of those names (no reference yet).
+_MEANS_NAMES = {
+    "en": re.compile(r"\b([Tt]he) means table\b(?! \(Table)"),
+    "zh": re.compile(r"(?<!完整)(均值表|产量结果表)(?!（表)"),
+}
+
+
+def refer_to_numbers(report: Report) -> None:
+    """Let the text name the means table with its number: "the means table (Table 5)".
+
+    Notes, paragraphs, bullets and figure captions that point the reader to the means
+    table ("the LS-mean in the means table", "产量结果表中……") get its number, the one
+    every format prints in its caption (:meth:`Report.numbers`); a report without a
+    numbered means table is left as it is.
+    """
+    from yieldtrial.report.i18n import t
+    from yieldtrial.report.model import Bullets, Figure, Paragraph, Table
+
+    numbers = report.numbers()
+    means = next(
+        (b for s in report.sections for b in s.blocks if isinstance(b, Table) and b.key == "means"),
+        None,
+    )
+    if means is None or id(means) not in numbers or report.lang not in _MEANS_NAMES:
+        return
+    label = t("label.table", report.lang, n=numbers[id(means)]).rstrip(".")
+    pattern = _MEANS_NAMES[report.lang]
+    if report.lang == "zh":
+        replace = rf"\1（{label}）"
+    else:
+        replace = rf"\1 means table ({label})"
+
+    def refer(text: str) -> str:
+        return pattern.sub(replace, text)
+
+    for section in report.sections:
+        for block in section.blocks:
+            if block is means:
+                continue
+            if isinstance(block, Paragraph):
+                block.text = refer(block.text)
+            elif isinstance(block, Bullets):
+                block.items = [refer(item) for item in block.items]
+            elif isinstance(block, Table):
+                block.notes = [refer(note) for note in block.notes]
+            elif isinstance(block, Figure):
+                block.caption = refer(block.caption)
 
 
 def _in_zh_units(text: Callable[[str | None], str]) -> Callable[[str | None], str]:

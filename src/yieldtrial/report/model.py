@@ -177,11 +177,43 @@ class Table:
     type: str = field(default="table", init=False)
 
     def formatted(self, style: NumberStyle | None = None) -> list[list[str]]:
-        """Return the rows as display strings, column by column (numbers in ``style``)."""
+        """Return the rows as display strings, column by column (numbers in ``style``).
+
+        A table groups all its thousands or none: when one value of a number column
+        reaches :attr:`NumberStyle.group_from`, every value from 1,000 on of its number
+        columns is grouped too, so "9,896.9" stands over "10,434.7" and beside it (not
+        "9896.9", a table of two styles).
+
+        Examples
+        --------
+        >>> table = Table("t", [Column("y", "Y", digits=1)], [{"y": 9896.9}, {"y": 10434.7}])
+        >>> table.formatted()
+        [['9,896.9'], ['10,434.7']]
+        """
+        grouped = self._number_style(style or DEFAULT_NUMBER_STYLE)
+        styles = [grouped if col.kind == "number" else style for col in self.columns]
         return [
-            [format_value(row.get(col.key), col, style) for col in self.columns]
+            [format_value(row.get(col.key), col, styles[j]) for j, col in enumerate(self.columns)]
             for row in self.rows
         ]
+
+    def _number_style(self, style: NumberStyle) -> NumberStyle:
+        """Return the style of the number columns: from 1,000 on when any value is grouped."""
+        if style.group_from <= 1000:
+            return style
+        for column in self.columns:
+            if column.kind != "number":
+                continue
+            for row in self.rows:
+                number = _finite(row.get(column.key))
+                if number is not None and abs(number) >= style.group_from:
+                    return NumberStyle(group_from=1000.0, separator=style.separator)
+        return style
+        for row in self.rows:
+            number = _finite(row.get(column.key))
+            if number is not None and abs(number) >= style.group_from:
+                return NumberStyle(group_from=1000.0, separator=style.separator)
+        return style
 
     def column_groups(self) -> list[tuple[str | None, list[Column]]]:
         """Adjacent columns grouped by :attr:`Column.group` (``None`` for ungrouped runs)."""
@@ -321,6 +353,33 @@ class Report:
             if item.key == key:
                 return item
         raise KeyError(f"no section {key!r}; sections: {', '.join(s.key for s in self.sections)}")
+
+    def numbers(self) -> dict[int, int]:
+        """Return the number of each captioned table and each figure, keyed by ``id(block)``.
+
+        Tables with a caption count "Table 1, 2, ..." and figures "Figure 1, 2, ..." in
+        reading order; every renderer labels its captions with these numbers, so "Table 3"
+        is the same table in the HTML, Markdown and Word reports.
+
+        Examples
+        --------
+        >>> t1 = Table("a", [], [], caption="A")
+        >>> t2 = Table("b", [], [])
+        >>> report = Report("T", "en", [Section("s", "S", [t1, t2])])
+        >>> report.numbers() == {id(t1): 1}
+        True
+        """
+        numbers: dict[int, int] = {}
+        tables = figures = 0
+        for item in self.sections:
+            for block in item.blocks:
+                if isinstance(block, Table) and block.caption:
+                    tables += 1
+                    numbers[id(block)] = tables
+                elif isinstance(block, Figure):
+                    figures += 1
+                    numbers[id(block)] = figures
+        return numbers
 
     def has_section(self, key: str) -> bool:
         """Whether the report has a section ``key``."""

@@ -8,6 +8,8 @@
 - Column widths from the content: no number and no header word is broken.
 - Header rows repeat on every page (``w:tblHeader``); rows never split
   (``w:cantSplit``); captions stay with their table or figure (``keepNext``).
+- A table stays on one page (its rows ``keepNext``); a table longer than a page goes in
+  page-sized chunks, each after the first under "Table n (continued)." / "表 n（续）".
 - Numbers right-aligned (each column has one number of decimals, so the
   decimal points line up).
 - Report title in the page header, "Page x of y" in the footer (PAGE and
@@ -76,8 +78,11 @@ NOTE_PT = 9.0
 TITLE_PT = 16.0
 HEADING_PT = 14.0
 
-#: Tables with at most this many rows are kept on one page.
-KEEP_WHOLE_ROWS = 15
+#: Height of a table line as a multiple of the font size, on the safe side: LibreOffice set
+#: a row of Times New Roman at 1.17 times the size (52 rows of 9 pt in 193 mm), and a line
+#: holding Chinese is taller (its fonts' line gap).
+LINE_HEIGHT = 1.22
+LINE_HEIGHT_CJK = 1.5
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -224,6 +229,9 @@ class _Writer:
         self.landscape = False
         self.table_no = 0
         self.figure_no = 0
+        #: Index (among the body's paragraphs and tables) of the first block of the page
+        #: section begun last by :meth:`orient` (-1: none begun).
+        self.section_start = -1
         self._setup()
 
     # ------------------------------------------------------------------ setup
@@ -382,6 +390,10 @@ class _Writer:
         width, height = (PAGE_MM[1], PAGE_MM[0]) if landscape else PAGE_MM
         section.page_width, section.page_height = Mm(width), Mm(height)
         self.landscape = landscape
+        from docx.oxml.ns import qn
+
+        body = self.document.element.body
+        self.section_start = sum(e.tag in (qn("w:p"), qn("w:tbl")) for e in body)
 
     def text_width_mm(self) -> float:
         return LANDSCAPE_TEXT_MM if self.landscape else PORTRAIT_TEXT_MM
@@ -424,13 +436,19 @@ class _Writer:
         indent: bool = False,
         space_after: float = 4.0,
         label: str | None = None,
+        page_break: bool = False,
     ) -> None:
-        """Append a paragraph (optional bold ``label`` run before the text)."""
+        """Append a paragraph (optional bold ``label`` run before the text).
+
+        ``page_break``: the paragraph starts a new page (``w:pageBreakBefore``).
+        """
         runs = ""
         if label:
             runs += _run_xml(label, size=size, bold=True, color=color)
         runs += _run_xml(text, size=size, bold=bold, italic=italic, color=color)
         keep = "<w:keepNext/>" if keep_next else ""
+        if page_break:
+            keep += "<w:pageBreakBefore/>"
         first = round(2 * size * 20) if indent and self.lang == "zh" else 0
         xml = (
             f'<w:p xmlns:w="{_W}"><w:pPr>{keep}'
@@ -480,6 +498,14 @@ class _Writer:
         return plan
 
     def table(self, block: Table, plan: TablePlan) -> None:
+        """Append a table: its caption, its parts (column splits) and page-sized row chunks.
+
+        A table longer than a page is cut into page-sized chunks (:meth:`row_chunks`): the
+        first starts on a new page, and every later one on the next page under the caption
+        "Table n (continued)." / "表 n（续）" and the repeated header rows.  Word and
+        LibreOffice repeat a header row (``w:tblHeader``) at a page break but have no
+        continued caption; the chunks give one.
+        """
         from yieldtrial.report.i18n import t
 
         cells = block.formatted(self.report.number_style)
@@ -487,24 +513,33 @@ class _Writer:
         if block.caption:
             self.table_no += 1
             number = t("label.table", self.lang, n=self.table_no)
+        sep = "\u3000" if self.lang == "zh" else " "
         for index, (part, widths) in enumerate(zip(plan.parts, plan.widths_mm, strict=True)):
-            if index:
-                # two adjacent <w:tbl> are merged into one table by Word and LibreOffice:
-                # a paragraph keeps the parts apart
-                self.paragraph("", size=4, space_after=4)
-            if number:
-                label = number if index == 0 else t("label.continued", self.lang, n=self.table_no)
-                self.paragraph(
-                    str(block.caption),
-                    label=label + ("　" if self.lang == "zh" else " "),
-                    size=BODY_PT - 0.5,
-                    align="center",
-                    keep_next=True,
-                    space_after=3,
+            chunks = self.row_chunks(block, cells, part, widths, plan.font_pt)
+            long = len(chunks) > 1
+            for step, rows in enumerate(chunks):
+                first = index == 0 and step == 0
+                brk = step > 0 or (first and long and self.break_before_table())
+                if not number and (brk or not first):
+                    # two adjacent <w:tbl> are merged into one table by Word and LibreOffice:
+                    # a paragraph keeps the parts apart
+                    self.paragraph("", size=4, space_after=4, page_break=brk)
+                if number:
+                    label = number if first else t("label.continued", self.lang, n=self.table_no)
+                    self.paragraph(
+                        str(block.caption),
+                        label=label + sep,
+                        size=BODY_PT - 0.5,
+                        align="center",
+                        keep_next=True,
+                        space_after=3,
+                        page_break=brk,
+                    )
+                self.document.element.body._insert_tbl(
+                    self.parse_xml(
+                        self._table_xml(block, cells, part, widths, plan.font_pt, body_rows=rows)
+                    )
                 )
-            self.document.element.body._insert_tbl(
-                self.parse_xml(self._table_xml(block, cells, part, widths, plan.font_pt))
-            )
         colon = "：" if self.lang == "zh" else ": "
         after = [(label + colon, value) for label, value in block.footer]
         for position, (label, value) in enumerate(after):
@@ -527,6 +562,98 @@ class _Writer:
         if not after and not block.notes:
             self.paragraph("", size=4, space_after=2)
 
+    def row_chunks(
+        self,
+        block: Table,
+        cells: list[list[str]],
+        part: list[int],
+        widths: list[float],
+        font_pt: float,
+    ) -> list[range]:
+        """Cut the body rows into chunks that each fit one page under caption and header.
+
+        Row heights are estimated from the wrapped cell text (:func:`wrap_lines`) at
+        :data:`LINE_HEIGHT` (a row with Chinese :data:`LINE_HEIGHT_CJK`) times the font
+        size, on the safe side: a chunk that overflows
+        all the same continues on the next page with its repeated header rows.  The last
+        chunk keeps room for the summary lines and notes under the table.  A table that fits
+        one page is one chunk.
+        """
+        if not cells:
+            return [range(0)]
+        line_mm = font_pt * MM_PER_PT * LINE_HEIGHT
+        em_mm = font_pt * MM_PER_PT
+        columns = [block.columns[i] for i in part]
+
+        def lines(text: str, width_mm: float, *, bold: bool = False) -> int:
+            if not text:
+                return 1
+            room = max((width_mm - 2.2) / em_mm, 1.0)
+            return max(len(wrap_lines(glue_unit(text) if bold else text, room, bold=bold)), 1)
+
+        header = max(lines(c.label, w, bold=True) for c, w in zip(columns, widths, strict=True))
+        if any(c.group is not None for c in columns):
+            header += 1
+        caption_mm = 2 * (BODY_PT - 0.5) * MM_PER_PT * LINE_HEIGHT_CJK + 3 * MM_PER_PT
+        # the first chunk may share its page with the section heading (break_before_table)
+        caption_mm += (HEADING_PT * LINE_HEIGHT_CJK + 20) * MM_PER_PT
+        room = self.text_height_mm() - caption_mm - header * line_mm * LINE_HEIGHT_CJK / LINE_HEIGHT
+        cjk_mm = line_mm * LINE_HEIGHT_CJK / LINE_HEIGHT
+        heights = [
+            max(
+                lines(glue_difference(row[j]), w) if col.kind == "text" else 1
+                for j, col, w in zip(part, columns, widths, strict=True)
+            )
+            * (cjk_mm if any(has_cjk(row[j]) for j in part) else line_mm)
+            for row in cells
+        ]
+        under = (len(block.footer) + 2 * len(block.notes)) * NOTE_PT * MM_PER_PT * LINE_HEIGHT_CJK
+        if sum(heights) + under <= room:
+            return [range(len(cells))]
+        chunks: list[range] = []
+        start, used = 0, 0.0
+        for r, height in enumerate(heights):
+            if used + height > room and r > start:
+                chunks.append(range(start, r))
+                start, used = r, 0.0
+            used += height
+        if used + under > room and len(cells) - start > 2:
+            # the notes would not fit under the last chunk: its last two rows go on
+            # with them (never one row alone)
+            chunks.append(range(start, len(cells) - 2))
+            start = len(cells) - 2
+        chunks.append(range(start, len(cells)))
+        return chunks
+
+    def break_before_table(self) -> bool:
+        """Start a table longer than a page on a new page (its first chunk fills that page).
+
+        The break goes before the section heading when the table follows it directly (a
+        heading never stays alone at a page foot), and not at all at the top of a new
+        page section (a landscape section already starts a page).
+
+        Returns
+        -------
+        bool
+            Whether the paragraph written next (the caption) must start the page.
+        """
+        from docx.oxml.ns import qn
+
+        body = self.document.element.body
+        blocks = [e for e in body if e.tag in (qn("w:p"), qn("w:tbl"))]
+        target = None
+        if blocks and blocks[-1].tag == qn("w:p"):
+            style = blocks[-1].find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            if style is not None and style.get(qn("w:val"), "").startswith("Heading"):
+                target = blocks[-1]
+                if len(blocks) - 1 == self.section_start:
+                    return False
+        if target is None:
+            return True
+        ppr = target.find(qn("w:pPr"))
+        ppr.insert(0, ppr.makeelement(qn("w:pageBreakBefore"), {}))
+        return False
+
     def _table_xml(
         self,
         block: Table,
@@ -534,8 +661,13 @@ class _Writer:
         part: list[int],
         widths: list[float],
         font_pt: float,
+        *,
+        body_rows: range | None = None,
     ) -> str:
+        """Return the ``w:tbl`` of one column part, for ``body_rows`` (default: every row)."""
         columns = [block.columns[i] for i in part]
+        chosen = range(len(cells)) if body_rows is None else body_rows
+        last_row = len(cells) - 1
         twips = [_twips(w) for w in widths]
         spans: list[tuple[str | None, list[int]]] = []
         for position, col in enumerate(columns):
@@ -613,14 +745,15 @@ class _Writer:
                 )
                 + "</w:tr>"
             )
-        whole = len(cells) <= KEEP_WHOLE_ROWS
-        for r, row in enumerate(cells):
+        for r in chosen:
+            row = cells[r]
             shade = bool(block.row_style(r))
-            last = r == len(cells) - 1
-            # a short table stays on one page; a long one leaves no lone first or last
-            # row; the last row stays with the summary lines and notes under the table
-            under = bool(block.footer or block.notes)
-            keep = (whole and not last) or r in (0, len(cells) - 2) or (last and under)
+            last = r == chosen[-1]
+            # a table (or chunk: at most a page, see row_chunks) stays on one page: a table of
+            # 27 rows begun at a page foot broke onto the next page under no caption; the
+            # table's last row stays with the summary lines and notes under it
+            under = bool(block.footer or block.notes) and r == last_row
+            keep = not last or under
             # the panel's rows are signed by hand: 1 cm high
             height = '<w:trHeight w:val="567"/>' if block.key == "panel" else ""
             rows.append(

@@ -160,9 +160,33 @@ def _head_rows(block: Table) -> list[list[dict[str, Any]]]:
     return [first, second]
 
 
-def _block_context(block: Any, style: NumberStyle) -> dict[str, Any]:
+def caption_label(kind: str, number: int | None, lang: str) -> str:
+    """Return the numbered label of a caption ("Table 2." / "表 2") with its separator.
+
+    The same label as the Word report's (``label.table`` / ``label.figure``), followed by a
+    space, or by a full-width space in Chinese; ``""`` when the block has no number.
+
+    Examples
+    --------
+    >>> caption_label("table", 2, "en"), caption_label("figure", 1, "zh")
+    ('Table 2. ', '图 1\u3000')
+    >>> caption_label("table", None, "en")
+    ''
+    """
+    from yieldtrial.report.i18n import t
+
+    if number is None:
+        return ""
+    return t(f"label.{kind}", lang, n=number) + ("\u3000" if lang == "zh" else " ")
+
+
+def _block_context(
+    block: Any, style: NumberStyle, numbers: dict[int, int] | None = None, lang: str = "en"
+) -> dict[str, Any]:
+    number = (numbers or {}).get(id(block))
     if isinstance(block, Table):
         return {
+            "label": caption_label("table", number, lang),
             "head_rows": _head_rows(block),
             "type": block.type,
             "key": block.key,
@@ -174,7 +198,13 @@ def _block_context(block: Any, style: NumberStyle) -> dict[str, Any]:
             "footer": block.footer,
         }
     if isinstance(block, Figure):
-        return {"type": block.type, "key": block.key, "caption": block.caption, "svg": block.svg()}
+        return {
+            "type": block.type,
+            "key": block.key,
+            "label": caption_label("figure", number, lang),
+            "caption": block.caption,
+            "svg": block.svg(),
+        }
     if isinstance(block, Paragraph):
         return {"type": block.type, "text": block.text, "style": block.style}
     if isinstance(block, Bullets):
@@ -198,8 +228,13 @@ def render_html(report: Report) -> str:
     from yieldtrial.report.i18n import t
 
     style = report.number_style
+    numbers = report.numbers()
     sections = [
-        {"key": s.key, "title": s.title, "blocks": [_block_context(b, style) for b in s.blocks]}
+        {
+            "key": s.key,
+            "title": s.title,
+            "blocks": [_block_context(b, style, numbers, report.lang) for b in s.blocks],
+        }
         for s in report.sections
     ]
     meta = report.metadata

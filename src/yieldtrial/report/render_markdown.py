@@ -55,6 +55,7 @@ def render_markdown(report: Report, *, figure_files: list[str] | None = None) ->
 
     out: list[str] = [f"# {_text(report.title, line_start=True)}", ""]
     figure_no = 0
+    numbers = report.numbers()
     for section in report.sections:
         out += [f"## {_text(section.title, line_start=True)}", ""]
         for block in section.blocks:
@@ -72,7 +73,8 @@ def render_markdown(report: Report, *, figure_files: list[str] | None = None) ->
                 ] + [""]
             elif isinstance(block, Table):
                 if block.caption:  # no italics for Chinese
-                    caption = _text(block.caption, line_start=zh)
+                    label = t("label.table", report.lang, n=numbers[id(block)])
+                    caption = f"{label}{'　' if zh else ' '}{_text(block.caption)}"
                     out += [caption if zh else f"*{caption}*", ""]
                 colon = "：" if zh else ": "
                 header = [

@@ -174,6 +174,27 @@ def _methods_sheet(workbook: Any, report: Report, used: set[str]) -> None:
     sheet.page_setup.fitToHeight = 0
 
 
+#: Widest sheet [characters] printed on a portrait page; a wider one prints landscape.
+PORTRAIT_PRINT_CHARS = 100
+
+
+def _print_setup(sheet: Any, width_chars: float, *, header_rows: str | None = None) -> None:
+    """Print a sheet on the page's width, as many pages down as it needs.
+
+    A sheet wider than :data:`PORTRAIT_PRINT_CHARS` prints landscape; ``header_rows``
+    (``"1:3"``: the caption and header rows) repeat on every printed page.  Without this a
+    table sheet printed its key column on one page and its values on the next.
+    """
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    if width_chars > PORTRAIT_PRINT_CHARS:
+        sheet.page_setup.orientation = "landscape"
+    if header_rows:
+        sheet.print_title_rows = header_rows
+
+
 def _number_format(column: Column, style: NumberStyle) -> str:
     digits = 0 if column.kind == "int" else (3 if column.kind == "pvalue" else column.digits)
     decimals = "0" + ("." + "0" * digits if digits else "")
@@ -255,6 +276,7 @@ def render_xlsx(report: Report) -> bytes:
     # its complete table goes where its note is
     noted = {id(c.note): c.table for c in report.companions}
     methods_done = False
+    colon = "：" if report.lang == "zh" else ": "
     for section in report.sections:
         if section.key in METHODS_SHEET_SECTIONS and not methods_done:
             _methods_sheet(workbook, report, used)
@@ -278,6 +300,7 @@ def render_xlsx(report: Report) -> bytes:
                     sheet.append([neutralise(key), neutralise(value)])
                 sheet.column_dimensions["A"].width = 24
                 sheet.column_dimensions["B"].width = 80
+                _print_setup(sheet, 24 + 80)
                 continue
             row = 1
             sheet.cell(row, 1, neutralise(block.caption or section.title)).font = bold
@@ -314,7 +337,7 @@ def render_xlsx(report: Report) -> bytes:
             row += 1
             for label, value in block.footer:
                 row += 1
-                sheet.cell(row, 1, neutralise(f"{label}: {value}"))
+                sheet.cell(row, 1, neutralise(f"{label}{colon}{value}"))
             for note in block.notes:
                 row += 1
                 sheet.cell(row, 1, neutralise(note))
@@ -327,6 +350,11 @@ def render_xlsx(report: Report) -> bytes:
                     + [4.0]
                 )
                 sheet.column_dimensions[get_column_letter(col)].width = min(widest * 1.15 + 2, 60)
+            total = sum(
+                sheet.column_dimensions[get_column_letter(col)].width
+                for col in range(1, len(block.columns) + 1)
+            )
+            _print_setup(sheet, total, header_rows=f"{header_row - block.has_groups}:{header_row}")
     if not workbook.sheetnames:
         workbook.create_sheet("Report")
     props = workbook.properties

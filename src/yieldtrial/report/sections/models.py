@@ -224,11 +224,17 @@ def _variance_components_table(ctx: ReportContext) -> Table:
 
 
 def _both_units(ctx: ReportContext, value: float) -> str:
-    """Format a kg/ha value in the report's unit, followed by kg/ha when that differs."""
+    """Format a kg/ha value in the report's unit, followed by kg/ha when that differs.
+
+    The kg/ha value is in brackets, full-width ones in a Chinese report ("616.72 kg/亩
+    （9250.7 kg/公顷）"), as every other bracket of its text.
+    """
     s = ctx.s
     text = f"{fmt_number(value, 1)} kg/ha"
     if s.unit != "kg/ha":
-        text = f"{fmt_number(value * s.factor, yield_digits(s.unit))} {s.unit} ({text})"
+        number = fmt_number(value * s.factor, yield_digits(s.unit))
+        opening, closing = ("（", "）") if s.lang == "zh" else (" (", ")")
+        text = f"{number} {s.unit}{opening}{text}{closing}"
     return text
 
 
