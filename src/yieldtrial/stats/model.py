@@ -1358,7 +1358,8 @@ def _observed_rows(data: pd.DataFrame, observed: np.ndarray) -> pd.DataFrame:
             shared[name] = kept[1]
     index = data.loc[observed, []].index
     rest = [name for name in data.columns if name not in shared]
-    taken = data[rest].loc[observed].copy() if rest else None
+    # a boolean selection takes new arrays: no second copy (pandas copies on write here)
+    taken = data[rest].loc[observed] if rest else None
     parts = [
         shared[name].set_axis(index) if name in shared else taken[name]  # type: ignore[index]
         for name in data.columns
