@@ -274,3 +274,17 @@ def test_a_change_to_one_fits_table_leaves_the_other() -> None:
     pd.testing.assert_frame_equal(second, before)
     third = model._observed_rows(table, observed)
     pd.testing.assert_frame_equal(third, table.loc[observed].copy())
+
+
+def test_taken_columns_are_not_held_beyond_the_fits_table() -> None:
+    """Once no fit holds the table that took them, the kept columns are dropped (no leak)."""
+    import gc
+
+    table = _table()
+    observed = np.ones(len(table), dtype=bool)
+    observed[3] = False
+    used = model._observed_rows(table, observed)
+    assert len(model._observed_columns) == (len(table.columns) if copy_on_write() else 0)
+    del used
+    gc.collect()
+    assert model._observed_columns == {}
