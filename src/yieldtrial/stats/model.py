@@ -1330,7 +1330,8 @@ def _observed_rows(data: pd.DataFrame, observed: np.ndarray) -> pd.DataFrame:
     When a plot is missing, ``data.loc[observed].copy()`` copies every column.  Where
     pandas copies on write, a column of the same content (name, dtype, values, and the
     table's index) with the same rows kept as in a table an earlier fit still holds is
-    that fit's column (shared, copied on write); the other columns are taken as before.
+    that fit's column (shared, copied on write); the other columns are taken by one
+    boolean selection (new arrays, not copied a second time).
     The table has the same columns, dtypes, values, index and ``attrs`` as
     ``data.loc[observed].copy()``.  Tables with repeated column names or a non-integer
     index are copied as before, and so is everything on pandas before 3.
