@@ -7,6 +7,7 @@ paragraph mark, which must be of the table's font size for a page-sized chunk to
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 
@@ -29,3 +30,31 @@ def test_docx_empty_table_cell_has_a_paragraph_mark_of_the_table_font() -> None:
     assert len(empty) == 1
     size = empty[0].find(f"{W}pPr/{W}rPr/{W}sz")
     assert size is not None and size.get(f"{W}val") == "18"  # 9 pt (TABLE_PT), in half-points
+
+
+# ---------------------------------------------------------------- Excel: grouped numbers
+openpyxl = pytest.importorskip("openpyxl")
+
+
+def _yield_sheet() -> Any:
+    columns = [Column("plot", "Plot", kind="text"), Column("y", "Yield", digits=1)]
+    rows = [{"plot": "101", "y": 9793.1}, {"plot": "102", "y": 10227.7}]
+    table = Table("plots", columns, rows, caption="Plot yields")
+    report = Report("T", "en", [Section("s", "Plot yields", [table])])
+    from yieldtrial.report.render_xlsx import render_xlsx
+
+    return openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))["Plot yields"]
+
+
+def test_xlsx_number_column_is_wide_enough_for_its_grouped_values() -> None:
+    # "10,227.7" has 8 characters; Excel's width unit is a digit's width, and a number
+    # wider than its column prints as "###" (the column was 6.9 wide)
+    assert _yield_sheet().column_dimensions["B"].width >= len("10,227.7") + 1
+
+
+def test_xlsx_groups_the_thousands_of_a_table_as_its_text_does() -> None:
+    # one value from 10,000 on: Excel groups every value from 1,000 on, as the HTML,
+    # Markdown and Word tables do ("9,793.1" over "10,227.7", not "9793.1")
+    sheet = _yield_sheet()
+    cell = next(c for c in sheet["B"] if c.value == 9793.1)
+    assert cell.number_format.startswith("[>=1000]#,##0.0;")

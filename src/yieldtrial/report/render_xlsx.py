@@ -326,12 +326,17 @@ def render_xlsx(report: Report) -> bytes:
                 cell.alignment = wrap
                 cell.border = Border(top=rule, bottom=rule)
             header_row = row
+            # the number columns group their thousands as the table's text does (all from
+            # 1,000 on when one value is grouped): Excel showed "9793.1" over "10,227.7"
+            grouped = block.number_style(style)
             for record in block.rows:
                 row += 1
                 for col, column in enumerate(block.columns, start=1):
                     cell = sheet.cell(row, col, _value(record.get(column.key), column))
                     if column.kind != "text":
-                        cell.number_format = _number_format(column, style)
+                        cell.number_format = _number_format(
+                            column, grouped if column.kind == "number" else style
+                        )
             for col in range(1, len(block.columns) + 1):
                 sheet.cell(row, col).border = Border(bottom=rule)
             row += 1
@@ -349,7 +354,12 @@ def render_xlsx(report: Report) -> bytes:
                     + [text_em(r[col - 1]) for r in cells]
                     + [4.0]
                 )
-                sheet.column_dimensions[get_column_letter(col)].width = min(widest * 1.15 + 2, 60)
+                width = min(widest * 1.15 + 2, 60)
+                if column.kind != "text":
+                    # Excel's width unit is a digit's width: a number wider than its column
+                    # prints as "###" (a plot table's "10,227.7" in a 6.9-digit column)
+                    width = max(width, max((len(r[col - 1]) for r in cells), default=0) + 1.5)
+                sheet.column_dimensions[get_column_letter(col)].width = width
             total = sum(
                 sheet.column_dimensions[get_column_letter(col)].width
                 for col in range(1, len(block.columns) + 1)
