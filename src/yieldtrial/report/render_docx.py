@@ -722,9 +722,7 @@ class _Writer:
                 text = glue_difference(text)
             run = _run_xml(text, size=font_pt, bold=bold, glue_words=glue) if text else ""
             keep_next = bold if keep is None else keep  # header cells stay with the first row
-            paragraph = _paragraph_xml(
-                run, align=align, keep_next=keep_next, mark_pt=font_pt
-            )
+            paragraph = _paragraph_xml(run, align=align, keep_next=keep_next, mark_pt=font_pt)
             return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraph}</w:tc>"
 
         header_row = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
