@@ -58,3 +58,19 @@ def test_xlsx_groups_the_thousands_of_a_table_as_its_text_does() -> None:
     sheet = _yield_sheet()
     cell = next(c for c in sheet["B"] if c.value == 9793.1)
     assert cell.number_format.startswith("[>=1000]#,##0.0;")
+
+
+def test_xlsx_note_under_a_table_wraps_on_the_tables_width() -> None:
+    # a 250-character note in one cell ran on to the right of the table, and the sheet,
+    # fitted to the page's width, printed at a third of its size (the network's site table)
+    from yieldtrial.report.render_xlsx import render_xlsx
+
+    columns = [Column("site", "Site", kind="text"), Column("y", "Yield", digits=1)]
+    note = "Missing plots: " + "the plots the design expects at the site that have no yield " * 4
+    table = Table("sites", columns, [{"site": "farm01", "y": 360.2}], caption="Sites", notes=[note])
+    report = Report("T", "en", [Section("s", "Sites", [table])])
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))["Sites"]
+    row = next(c.row for c in sheet["A"] if c.value == note)
+    assert f"A{row}:B{row}" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet.cell(row, 1).alignment.wrap_text
+    assert sheet.row_dimensions[row].height > 15.0  # more than one line

@@ -195,6 +195,27 @@ def _print_setup(sheet: Any, width_chars: float, *, header_rows: str | None = No
         sheet.print_title_rows = header_rows
 
 
+def _wrap_under(sheet: Any, lines: list[tuple[int, str]], columns: int, width: float) -> None:
+    """Wrap the lines under a table on the table's width (merged cells, grown rows).
+
+    A note written in one cell runs on to the right of the table; fitted to the page's width
+    (:func:`_print_setup`) the printed sheet took the note's length as its width, and the
+    network's site table printed at a third of its size.
+    """
+    from openpyxl.styles import Alignment
+
+    if columns < 2:
+        return
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row, text in lines:
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+        sheet.cell(row, 1).alignment = wrap
+        # as on the Methods sheet: a digit is about half an em, 10 % slack for the words a
+        # line break moves down
+        wrapped = math.ceil(text_em(text) / (width / 2 * 0.9))
+        sheet.row_dimensions[row].height = _LINE_PT * max(wrapped, 1) + 2
+
+
 def _number_format(column: Column, style: NumberStyle) -> str:
     digits = 0 if column.kind == "int" else (3 if column.kind == "pvalue" else column.digits)
     decimals = "0" + ("." + "0" * digits if digits else "")
@@ -340,11 +361,14 @@ def render_xlsx(report: Report) -> bytes:
             for col in range(1, len(block.columns) + 1):
                 sheet.cell(row, col).border = Border(bottom=rule)
             row += 1
+            under: list[tuple[int, str]] = []  # the summary lines and notes under the table
             for label, value in block.footer:
                 row += 1
-                sheet.cell(row, 1, neutralise(f"{label}{colon}{value}"))
+                under.append((row, f"{label}{colon}{value}"))
+                sheet.cell(row, 1, neutralise(under[-1][1]))
             for note in block.notes:
                 row += 1
+                under.append((row, note))
                 sheet.cell(row, 1, neutralise(note))
             sheet.freeze_panes = sheet.cell(header_row + 1, 1)
             cells = block.formatted(style)
@@ -364,6 +388,7 @@ def render_xlsx(report: Report) -> bytes:
                 sheet.column_dimensions[get_column_letter(col)].width
                 for col in range(1, len(block.columns) + 1)
             )
+            _wrap_under(sheet, under, len(block.columns), total)
             _print_setup(sheet, total, header_rows=f"{header_row - block.has_groups}:{header_row}")
     if not workbook.sheetnames:
         workbook.create_sheet("Report")
