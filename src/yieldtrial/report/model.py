@@ -209,11 +209,17 @@ class Table:
                 if number is not None and abs(number) >= style.group_from:
                     return NumberStyle(group_from=1000.0, separator=style.separator)
         return style
-        for row in self.rows:
-            number = _finite(row.get(column.key))
-            if number is not None and abs(number) >= style.group_from:
-                return NumberStyle(group_from=1000.0, separator=style.separator)
-        return style
+
+    def number_style(self, style: NumberStyle | None = None) -> NumberStyle:
+        """Return the style of the table's number columns (see :meth:`formatted`).
+
+        Examples
+        --------
+        >>> table = Table("t", [Column("y", "Y", digits=1)], [{"y": 9896.9}, {"y": 10434.7}])
+        >>> table.number_style().group_from
+        1000.0
+        """
+        return self._number_style(style or DEFAULT_NUMBER_STYLE)
 
     def column_groups(self) -> list[tuple[str | None, list[Column]]]:
         """Adjacent columns grouped by :attr:`Column.group` (``None`` for ungrouped runs)."""

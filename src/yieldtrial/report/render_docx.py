@@ -172,12 +172,22 @@ def _text_xml(line: str, *, glue_words: bool = False) -> str:
     return f'<w:t xml:space="preserve">{text}</w:t>'
 
 
-def _paragraph_xml(runs: str, *, align: str = "left", keep_next: bool = False) -> str:
+def _paragraph_xml(
+    runs: str, *, align: str = "left", keep_next: bool = False, mark_pt: float | None = None
+) -> str:
     keep = "<w:keepNext/>" if keep_next else ""
+    # ``mark_pt``: the size of the paragraph mark.  An empty table cell holds only its mark,
+    # which is otherwise of the Normal style (10.5 pt): a row with an empty cell stood
+    # 12.1 pt high instead of 10.4 pt, so a page-sized chunk of the network's site table
+    # did not fit under its heading (the heading stood alone on a page)
+    mark = ""
+    if mark_pt is not None:
+        half = round(mark_pt * 2)
+        mark = f'<w:rPr><w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>'
     return (
         f"<w:p><w:pPr>{keep}"
         '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
-        f'<w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="{align}"/></w:pPr>'
+        f'<w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="{align}"/>{mark}</w:pPr>'
         f"{runs}</w:p>"
     )
 
@@ -712,7 +722,7 @@ class _Writer:
                 text = glue_difference(text)
             run = _run_xml(text, size=font_pt, bold=bold, glue_words=glue) if text else ""
             keep_next = bold if keep is None else keep  # header cells stay with the first row
-            paragraph = _paragraph_xml(run, align=align, keep_next=keep_next)
+            paragraph = _paragraph_xml(run, align=align, keep_next=keep_next, mark_pt=font_pt)
             return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraph}</w:tc>"
 
         header_row = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"

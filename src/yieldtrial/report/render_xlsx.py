@@ -195,6 +195,27 @@ def _print_setup(sheet: Any, width_chars: float, *, header_rows: str | None = No
         sheet.print_title_rows = header_rows
 
 
+def _wrap_under(sheet: Any, lines: list[tuple[int, str]], columns: int, width: float) -> None:
+    """Wrap the lines under a table on the table's width (merged cells, grown rows).
+
+    A note written in one cell runs on to the right of the table; fitted to the page's width
+    (:func:`_print_setup`) the printed sheet took the note's length as its width, and the
+    network's site table printed at a third of its size.
+    """
+    from openpyxl.styles import Alignment
+
+    if columns < 2:
+        return
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row, text in lines:
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+        sheet.cell(row, 1).alignment = wrap
+        # as on the Methods sheet: a digit is about half an em, 10 % slack for the words a
+        # line break moves down
+        wrapped = math.ceil(text_em(text) / (width / 2 * 0.9))
+        sheet.row_dimensions[row].height = _LINE_PT * max(wrapped, 1) + 2
+
+
 def _number_format(column: Column, style: NumberStyle) -> str:
     digits = 0 if column.kind == "int" else (3 if column.kind == "pvalue" else column.digits)
     decimals = "0" + ("." + "0" * digits if digits else "")
@@ -326,20 +347,28 @@ def render_xlsx(report: Report) -> bytes:
                 cell.alignment = wrap
                 cell.border = Border(top=rule, bottom=rule)
             header_row = row
+            # the number columns group their thousands as the table's text does (all from
+            # 1,000 on when one value is grouped): Excel showed "9793.1" over "10,227.7"
+            grouped = block.number_style(style)
             for record in block.rows:
                 row += 1
                 for col, column in enumerate(block.columns, start=1):
                     cell = sheet.cell(row, col, _value(record.get(column.key), column))
                     if column.kind != "text":
-                        cell.number_format = _number_format(column, style)
+                        cell.number_format = _number_format(
+                            column, grouped if column.kind == "number" else style
+                        )
             for col in range(1, len(block.columns) + 1):
                 sheet.cell(row, col).border = Border(bottom=rule)
             row += 1
+            under: list[tuple[int, str]] = []  # the summary lines and notes under the table
             for label, value in block.footer:
                 row += 1
-                sheet.cell(row, 1, neutralise(f"{label}{colon}{value}"))
+                under.append((row, f"{label}{colon}{value}"))
+                sheet.cell(row, 1, neutralise(under[-1][1]))
             for note in block.notes:
                 row += 1
+                under.append((row, note))
                 sheet.cell(row, 1, neutralise(note))
             sheet.freeze_panes = sheet.cell(header_row + 1, 1)
             cells = block.formatted(style)
@@ -349,11 +378,17 @@ def render_xlsx(report: Report) -> bytes:
                     + [text_em(r[col - 1]) for r in cells]
                     + [4.0]
                 )
-                sheet.column_dimensions[get_column_letter(col)].width = min(widest * 1.15 + 2, 60)
+                width = min(widest * 1.15 + 2, 60)
+                if column.kind != "text":
+                    # Excel's width unit is a digit's width: a number wider than its column
+                    # prints as "###" (a plot table's "10,227.7" in a 6.9-digit column)
+                    width = max(width, max((len(r[col - 1]) for r in cells), default=0) + 1.5)
+                sheet.column_dimensions[get_column_letter(col)].width = width
             total = sum(
                 sheet.column_dimensions[get_column_letter(col)].width
                 for col in range(1, len(block.columns) + 1)
             )
+            _wrap_under(sheet, under, len(block.columns), total)
             _print_setup(sheet, total, header_rows=f"{header_row - block.has_groups}:{header_row}")
     if not workbook.sheetnames:
         workbook.create_sheet("Report")
