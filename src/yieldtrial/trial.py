@@ -117,6 +117,21 @@ def _read_deferring_warnings(
     return value, list(caught)
 
 
+def _kept_table(trial: Any, name: str, key: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """Return the table ``trial`` keeps under ``name`` and ``key``, built once by ``build``.
+
+    The build's warnings are held with the table and shown again on every call, attributed
+    to the caller of the trial's method, as the uncached call warned.
+    """
+    memo: dict[str, tuple[pd.DataFrame, list[warnings.WarningMessage]]]
+    memo = trial.__dict__.setdefault(name, {})
+    if key not in memo:
+        memo[key] = _read_deferring_warnings(build)
+    table, caught = memo[key]
+    _reemit(caught, stacklevel=4)  # this helper, the trial's method, then its caller
+    return table
+
+
 def _reemit(
     caught: list[warnings.WarningMessage], *, stacklevel: int = 3, design: str | None = None
 ) -> None:
@@ -632,13 +647,8 @@ class FieldTrial:
         # moisture method as text and the yields for every plot (5.9 million plots: about
         # 190 MB held twice); callers get their own (shallow where pandas copies on write)
         # copy, so none of them changes the kept one
-        memo: dict[str, tuple[pd.DataFrame, list[warnings.WarningMessage]]]
-        memo = self.__dict__.setdefault("_yields_memo", {})
         key = yield_unit(unit or self.unit)
-        if key not in memo:
-            memo[key] = _read_deferring_warnings(lambda: self._build_yields(key))
-        table, caught = memo[key]
-        _reemit(caught, stacklevel=3)  # every call warns as the uncached one did
+        table = _kept_table(self, "_yields_memo", key, lambda: self._build_yields(key))
         mine = table.copy(deep=not copy_on_write())
         mine.attrs = copy.deepcopy(table.attrs)  # pandas 2.0 shares them with the copy
         return mine
@@ -915,13 +925,8 @@ class FieldTrial:
         # design fits it caches then share one table (5.9 million plots: 0.8 s and a
         # table of several hundred MB each time); callers get their own (shallow where
         # pandas copies on write) copy, so none of them changes the kept one
-        memo: dict[str, tuple[pd.DataFrame, list[warnings.WarningMessage]]]
-        memo = self.__dict__.setdefault("_analysis_memo", {})
         key = yield_unit(unit or self.unit)
-        if key not in memo:
-            memo[key] = _read_deferring_warnings(lambda: self._build_analysis_data(unit))
-        data, caught = memo[key]
-        _reemit(caught, stacklevel=3)  # every call warns as the uncached one did
+        data = _kept_table(self, "_analysis_memo", key, lambda: self._build_analysis_data(unit))
         return data.copy(deep=not copy_on_write())
 
     def _build_analysis_data(self, unit: str | None) -> pd.DataFrame:
