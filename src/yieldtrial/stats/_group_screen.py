@@ -75,17 +75,21 @@ Sorted = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 def value_order(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
-    """Return the pool plots in value order: ``idx[numpy.argsort(values[idx])]``.
+    """Return the pool plots in value order: ``idx[numpy.argsort(values[idx], kind="stable")]``.
 
-    (``idx = numpy.flatnonzero(pool)``).  A pool of every plot (the usual case: every
+    (``idx = numpy.flatnonzero(pool)``).  Stable, so tied values keep plot order on every
+    numpy version: above :data:`EXACT_PAIR_LIMIT` pairs the sampled pairs take plot
+    identities from this order, and numpy's default sort orders ties differently from one
+    version to the next (1.25 and 2.4 differ), which made the screening's scale after a
+    removal depend on the installed numpy.  A pool of every plot (the usual case: every
     value finite, none left out) sorts
     ``values`` itself, the same sort of the same numbers, so the same order, without the
     index of the pool, the copy of its values and the look-up (three arrays of n).
     """
     if pool.all():
-        return np.argsort(values)
+        return np.argsort(values, kind="stable")
     idx = np.flatnonzero(pool)
-    return idx[np.argsort(values[idx])]
+    return idx[np.argsort(values[idx], kind="stable")]
 
 
 def _sorted_groups(
