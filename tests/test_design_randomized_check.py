@@ -57,7 +57,7 @@ def test_randomized_check_equals_per_block_comparison() -> None:
 
 
 def _random_book(rng: np.random.Generator) -> pd.DataFrame:
-    """A random field book: permuted, incomplete and repeated blocks, NaN blocks, shuffled."""
+    """Draw a random field book: permuted, incomplete, repeated and NaN blocks, shuffled."""
     rows = []
     n_treatments = int(rng.integers(1, 9))
     for b in range(int(rng.integers(1, 12))):
@@ -76,6 +76,10 @@ def _random_book(rng: np.random.Generator) -> pd.DataFrame:
     plots = pd.DataFrame(rows, columns=["block", "treatment"], dtype=object)
     if len(plots) and rng.random() < 0.2:
         plots.loc[int(rng.integers(len(plots))), "block"] = np.nan
+    if rng.random() < 0.5:  # arrow text columns, whose missing labels stay missing
+        plots = plots.astype("string[pyarrow]")
+        if len(plots) and rng.random() < 0.4:
+            plots.loc[int(rng.integers(len(plots))), "treatment"] = pd.NA
     return plots
 
 

@@ -405,7 +405,7 @@ def test_field_trial_passed_as_data_names_yields() -> None:
 
 
 def _missing_cells_reference(observed, *, design, labels, codes, factors):
-    """The cell counts before stop 32's third pass: both counts from their own bincount."""
+    """Count the cells as before stop 32's third pass: each count from its own bincount."""
     a, b = factors[:2] if design == "rcbd" else factors[1:3]
     na, nb = len(labels[a]), len(labels[b])
     cell = codes[a].astype(np.int64) * nb + codes[b]

@@ -46,8 +46,17 @@ def randomized(plots: pd.DataFrame) -> bool:
     """
     if "block" not in plots or "treatment" not in plots:
         return False
-    blocks, _ = pd.factorize(plots["block"].astype(str))  # NaN block: -1, left out
-    treatments, labels = pd.factorize(plots["treatment"].astype(str), use_na_sentinel=False)
+    from yieldtrial.stats._common import factorize_labels
+
+    # factorize_labels: pd.factorize, kept for an arrow text column (the design fit and the
+    # screening factorize the same columns)
+    blocks, _ = factorize_labels(plots["block"].astype(str))  # NaN block: -1, left out
+    treatments, labels = factorize_labels(plots["treatment"].astype(str))
+    ntreat = len(labels)
+    missing = treatments < 0
+    if missing.any():  # a missing treatment is a treatment of its own here
+        treatments[missing] = ntreat
+        ntreat += 1
     keep = blocks >= 0
     if not keep.all():
         blocks, treatments = blocks[keep], treatments[keep]
@@ -55,7 +64,6 @@ def randomized(plots: pd.DataFrame) -> bool:
     treatments = treatments.astype(np.int64, copy=False)
     if blocks.size == 0 or blocks.max() < 1:
         return False
-    ntreat = len(labels)
     nblocks = int(blocks.max()) + 1
     if nblocks * ntreat <= 4 * blocks.size + _DENSE_EXTRA:
         return _randomized_dense(blocks, treatments, nblocks, ntreat)
@@ -94,6 +102,8 @@ def _randomized_dense(
     in_first = np.flatnonzero(table[0] < n)
     columns = table[:, in_first[np.argsort(table[0, in_first])]]
     present = columns < n
+    if present.all():  # every block holds the first block's treatments: adjacent pairs
+        return bool(np.any(columns[:, 1:] < columns[:, :-1]))
     # the latest first appearance among the earlier columns of each block (-1: none)
     latest = np.maximum.accumulate(np.where(present, columns, -1), axis=1)
     return bool(np.any(present[:, 1:] & (columns[:, 1:] < latest[:, :-1])))
