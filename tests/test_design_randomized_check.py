@@ -54,3 +54,48 @@ def test_randomized_check_equals_per_block_comparison() -> None:
         seen.add(expected)
         assert _randomized(plots) == expected
     assert seen == {True, False}
+
+
+def _random_book(rng: np.random.Generator) -> pd.DataFrame:
+    """Draw a random field book: permuted, incomplete, repeated and NaN blocks, shuffled."""
+    rows = []
+    n_treatments = int(rng.integers(1, 9))
+    for b in range(int(rng.integers(1, 12))):
+        order = (
+            [int(x) for x in rng.permutation(n_treatments)]
+            if rng.random() < 0.2
+            else list(range(n_treatments))
+        )
+        if rng.random() < 0.4:  # incomplete block, treatments left out anywhere
+            order = [x for x in order if rng.random() < 0.7]
+        if rng.random() < 0.3 and order:  # a treatment again later in the block
+            order = [*order, order[int(rng.integers(len(order)))]]
+        rows += [(f"B{b}", f"T{x}") for x in order]
+    if rng.random() < 0.3:  # blocks interleaved in the file
+        rng.shuffle(rows)
+    plots = pd.DataFrame(rows, columns=["block", "treatment"], dtype=object)
+    if len(plots) and rng.random() < 0.2:
+        plots.loc[int(rng.integers(len(plots))), "block"] = np.nan
+    if rng.random() < 0.5:  # arrow text columns, whose missing labels stay missing
+        plots = plots.astype("string[pyarrow]")
+        if len(plots) and rng.random() < 0.4:
+            plots.loc[int(rng.integers(len(plots))), "treatment"] = pd.NA
+    return plots
+
+
+def test_randomized_dense_and_hash_routes_equal_per_block_comparison(monkeypatch) -> None:
+    # the dense block x treatment table (stop 32, third pass) and the hash route it is
+    # used in place of (kept for sparse tables) both give the reference's answer
+    from yieldtrial.io import levels
+
+    rng = np.random.default_rng(32)
+    seen = set()
+    for _ in range(400):
+        plots = _random_book(rng)
+        expected = _reference(plots)
+        seen.add(expected)
+        monkeypatch.setattr(levels, "_DENSE_EXTRA", 1 << 16)
+        assert _randomized(plots) == expected
+        monkeypatch.setattr(levels, "_DENSE_EXTRA", -(1 << 62))  # every table: hash route
+        assert _randomized(plots) == expected
+    assert seen == {True, False}

@@ -402,3 +402,45 @@ def test_field_trial_passed_as_data_names_yields() -> None:
 
     with pytest.raises(DataValidationError, match=r"got FieldTrial: pass trial\.yields\(\)"):
         stats.anova(example_trial(), response="yield_kg_ha", treatment="treatment")
+
+
+def _missing_cells_reference(observed, *, design, labels, codes, factors):
+    """Count the cells as before stop 32's third pass: each count from its own bincount."""
+    a, b = factors[:2] if design == "rcbd" else factors[1:3]
+    na, nb = len(labels[a]), len(labels[b])
+    cell = codes[a].astype(np.int64) * nb + codes[b]
+    n_records = np.bincount(cell, minlength=na * nb)
+    n_observed = np.bincount(cell[observed], minlength=na * nb)
+    empty = np.flatnonzero(n_observed == 0)
+    return empty, ["missing response" if n_records[c] else "no record" for c in empty.tolist()]
+
+
+def test_missing_cells_equal_the_two_count_version_on_random_tables() -> None:
+    # all plots observed (the counts shared) or some not: the same cells and reasons
+    from yieldtrial.stats.model import _missing_cells
+
+    rng = np.random.default_rng(32)
+    for trial in range(40):
+        na, nb = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+        n = int(rng.integers(1, 40))
+        codes = {"treatment": rng.integers(0, na, n), "block": rng.integers(0, nb, n)}
+        labels = {
+            "treatment": tuple(f"T{i}" for i in range(na)),
+            "block": tuple(f"B{j}" for j in range(nb)),
+        }
+        observed = np.ones(n, dtype=bool) if trial % 2 else rng.random(n) < 0.7
+        got = _missing_cells(
+            pd.DataFrame(index=range(n)),
+            observed,
+            design="rcbd",
+            factors=["treatment", "block"],
+            labels=labels,
+            codes=codes,
+        )
+        empty, reasons = _missing_cells_reference(
+            observed, design="rcbd", labels=labels, codes=codes, factors=["treatment", "block"]
+        )
+        ia, ib = np.divmod(empty, nb)
+        assert got["treatment"].tolist() == [labels["treatment"][i] for i in ia]
+        assert got["block"].tolist() == [labels["block"][j] for j in ib]
+        assert got["reason"].tolist() == reasons

@@ -17,6 +17,9 @@ import pandas as pd
 
 __all__ = ["default_order", "natural_key", "randomized"]
 
+# the dense route of randomized() when blocks x treatments <= 4 n + this many cells
+_DENSE_EXTRA = 1 << 16
+
 
 def natural_key(label: str) -> tuple[tuple[int, float, str], ...]:
     """Sort key that orders the numbers inside labels by value (``T2`` < ``T10``).
@@ -43,24 +46,67 @@ def randomized(plots: pd.DataFrame) -> bool:
     """
     if "block" not in plots or "treatment" not in plots:
         return False
-    blocks, _ = pd.factorize(plots["block"].astype(str))  # NaN block: -1, left out
-    treatments, labels = pd.factorize(plots["treatment"].astype(str), use_na_sentinel=False)
+    from yieldtrial.stats._common import factorize_labels
+
+    # factorize_labels: pd.factorize, kept for an arrow text column (the design fit and the
+    # screening factorize the same columns)
+    blocks, _ = factorize_labels(plots["block"].astype(str))  # NaN block: -1, left out
+    treatments, labels = factorize_labels(plots["treatment"].astype(str))
+    ntreat = len(labels)
+    missing = treatments < 0
+    if missing.any():  # a missing treatment is a treatment of its own here
+        treatments[missing] = ntreat
+        ntreat += 1
     keep = blocks >= 0
-    blocks, treatments = blocks[keep].astype(np.int64), treatments[keep].astype(np.int64)
+    if not keep.all():
+        blocks, treatments = blocks[keep], treatments[keep]
+    blocks = blocks.astype(np.int64, copy=False)
+    treatments = treatments.astype(np.int64, copy=False)
     if blocks.size == 0 or blocks.max() < 1:
         return False
+    nblocks = int(blocks.max()) + 1
+    if nblocks * ntreat <= 4 * blocks.size + _DENSE_EXTRA:
+        return _randomized_dense(blocks, treatments, nblocks, ntreat)
     # the (block, treatment) pairs in order of first appearance in the file (hash
     # factorization: no sort of every plot), grouped by block
-    pairs = pd.unique(blocks * len(labels) + treatments)
-    pair_block, pair_treatment = np.divmod(pairs, len(labels))
+    pairs = pd.unique(blocks * ntreat + treatments)
+    pair_block, pair_treatment = np.divmod(pairs, ntreat)
     by_block = np.argsort(pair_block, kind="stable")
     b, t = pair_block[by_block], pair_treatment[by_block]
-    position = np.full(len(labels), -1)
+    position = np.full(ntreat, -1)
     in_first = t[b == 0]
     position[in_first] = np.arange(in_first.size)
     shared = position[t] >= 0
     b, p = b[shared], position[t][shared]
     return bool(np.any((b[1:] == b[:-1]) & (np.diff(p) < 0)))
+
+
+def _randomized_dense(
+    blocks: np.ndarray, treatments: np.ndarray, nblocks: int, ntreat: int
+) -> bool:
+    """:func:`randomized` on a dense block x treatment table of first appearances.
+
+    ``first[b, t]`` is the row of the first plot of treatment *t* in block *b* (``n`` when
+    there is none).  The first block's treatments, in its order, are the columns; a block
+    lists them in the same order exactly when its first appearances increase along those
+    columns (absent ones skipped): the same answer as comparing the orders of first
+    appearance, without hashing and sorting the (block, treatment) pairs.
+    """
+    n = blocks.size
+    first = np.full(nblocks * ntreat, n, dtype=np.int64)
+    key = blocks * ntreat
+    key += treatments
+    np.minimum.at(first, key, np.arange(n, dtype=np.int64))
+    del key
+    table = first.reshape(nblocks, ntreat)
+    in_first = np.flatnonzero(table[0] < n)
+    columns = table[:, in_first[np.argsort(table[0, in_first])]]
+    present = columns < n
+    if present.all():  # every block holds the first block's treatments: adjacent pairs
+        return bool(np.any(columns[:, 1:] < columns[:, :-1]))
+    # the latest first appearance among the earlier columns of each block (-1: none)
+    latest = np.maximum.accumulate(np.where(present, columns, -1), axis=1)
+    return bool(np.any(present[:, 1:] & (columns[:, 1:] < latest[:, :-1])))
 
 
 def default_order(labels: pd.Series, blocks: pd.Series | None = None) -> tuple[str, ...]:

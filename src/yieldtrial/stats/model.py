@@ -695,9 +695,12 @@ def _missing_cells(
     # counts of records and of observed plots per cell, vectorized (a 200 MB table has
     # millions of cells); cells in the order treatment-major (row-major for Latin squares)
     na, nb = len(labels[a]), len(labels[b])
-    cell = codes[a].astype(np.int64) * nb + codes[b]
+    cell = codes[a].astype(np.int64)
+    cell *= nb
+    cell += codes[b]
     n_records = np.bincount(cell, minlength=na * nb)
-    n_observed = np.bincount(cell[observed], minlength=na * nb)
+    # every plot observed (the usual case): the same counts, without the copy of the cells
+    n_observed = n_records if observed.all() else np.bincount(cell[observed], minlength=na * nb)
     empty = np.flatnonzero(n_observed == 0)
     ia, ib = np.divmod(empty, nb)
     out: dict[str, Any] = {
