@@ -186,7 +186,7 @@ def median_of_others(
     case_of[order] = np.cumsum(step[:-1], dtype=np.int8)
     del step
     flat = table.ravel()
-    count = size[codes]
+    count = size.astype(np.int32 if n < 2**31 else np.int64)[codes]  # (memory: n < 2**31)
     count -= pool
     centre = np.empty(n)
     for s in range(0, n, _CHUNK):  # bounded temporaries
@@ -401,7 +401,11 @@ def sequential_screen(
     findings: list[dict[str, Any]] = []
     if n == 0 or not alive.any():
         return findings
-    ordered = _sorted_groups(values, groups, alive)
+    # plot positions as int32 below 2**31 plots (held through the loop: half the memory)
+    by_rank = value_order(values, alive)
+    by_rank = by_rank.astype(np.int32) if n < 2**31 else by_rank
+    ordered = _sorted_groups(values, groups, alive, by_rank=by_rank)
+    del by_rank
     pairs = PairScale(values, groups, alive, exact_limit=exact_limit, ordered=ordered)
     if pairs.n_pairs < 3:
         return findings
@@ -429,11 +433,11 @@ def sequential_screen(
         return values[idx] / centre[idx]
 
     thresh = np.full(n, np.inf)
-    judged = np.flatnonzero((alive | extra) & valid)
-    for s in range(0, judged.size, _CHUNK):  # per plot: bounded temporaries
-        part = judged[s : s + _CHUNK]
-        thresh[part] = limit(part, ratio(part), centre[part], m[part])
-    del judged
+    for s in range(0, n, _CHUNK):  # per plot (limit is elementwise): bounded temporaries
+        span = slice(s, s + _CHUNK)
+        part = np.flatnonzero((alive[span] | extra[span]) & valid[span]) + s
+        if part.size:
+            thresh[part] = limit(part, ratio(part), centre[part], m[part])
 
     def call(i: int, z: float) -> dict[str, Any] | None:
         return decide(i, float(ratio(i)), z, float(centre[i]), int(m[i]))
@@ -466,14 +470,13 @@ def sequential_screen(
         )
 
     def rebuild() -> np.ndarray:
-        cand = np.flatnonzero(alive & valid)
-        return np.concatenate(
-            [
-                cand[s : s + _CHUNK][pooled(cand[s : s + _CHUNK])]
-                for s in range(0, cand.size, _CHUNK)
-            ]
-            or [cand]
-        )
+        # the candidates in plot order, a span of plots at a time (no index of all of them)
+        parts = []
+        for s in range(0, n, _CHUNK):
+            span = slice(s, s + _CHUNK)
+            cand = np.flatnonzero(alive[span] & valid[span]) + s
+            parts.append(cand[pooled(cand)])
+        return np.concatenate(parts)
 
     floor = 0.9 * scale
     pool = rebuild()
