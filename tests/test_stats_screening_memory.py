@@ -9,6 +9,8 @@ the random trials span several of them.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -50,6 +52,18 @@ def previous_moisture_outliers(m, groups, blocks, *, limit=screening.MOISTURE_Z_
     return [(int(i), float(typical[i]), float(deviation[i] / scale)) for i in np.flatnonzero(hit)]
 
 
+def previous_spread_check(values, *, log, floor, limit):
+    """``screening._spread_check`` at 1cb167c, verbatim."""
+    finite = values[np.isfinite(values)]
+    centre = float(np.median(finite)) if finite.size else float("nan")
+    x = np.log(values) if log else values
+    c = math.log(centre) if log and centre > 0 else centre
+    dev = x - c
+    mad = float(np.median(np.abs(dev[np.isfinite(dev)]))) if finite.size else float("nan")
+    scale = max(1.4826 * mad, floor / limit)
+    return centre, dev, dev / scale
+
+
 def _random_moisture(seed: int):
     """Moisture readings with ties, NaN, wet blocks and planted wrong readings."""
     rng = np.random.default_rng(seed)
@@ -86,6 +100,26 @@ def test_moisture_outliers_identical_to_the_previous_on_random_readings(chunk, m
             assert got == expected, f"seed {seed}"
             found += len(expected)
     assert found > 0  # the tables exercise the check
+
+
+@pytest.mark.parametrize("log", [True, False])
+def test_spread_check_identical_to_the_previous(log):
+    """Median, deviations and z of random areas (ties, NaN, none finite): the same bits."""
+    rng = np.random.default_rng(11)
+    for k in range(40):
+        n = int(rng.integers(0, 300))
+        values = np.round(rng.uniform(15, 25, n), int(rng.choice([0, 1, 3])))
+        values[rng.random(n) < 0.1] = np.nan
+        if k == 0:
+            values[:] = np.nan
+        before = values.copy()
+        got = screening._spread_check(values, log=log, floor=0.2, limit=5.0)
+        expected = previous_spread_check(values, log=log, floor=0.2, limit=5.0)
+        np.testing.assert_array_equal(values, before)  # the input is not changed
+        assert (got[0] == expected[0]) or (math.isnan(got[0]) and math.isnan(expected[0]))
+        for a, b in zip(got[1:], expected[1:], strict=True):
+            np.testing.assert_array_equal(a, b)
+            assert a.dtype == b.dtype
 
 
 @pytest.mark.parametrize("chunk", [1, 5, 1 << 20])

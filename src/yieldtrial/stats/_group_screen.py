@@ -277,7 +277,8 @@ class PairScale:
             shift = max(int(self._d.size).bit_length(), 1)
             key = np.sort((ends << shift) | where)  # one integer sort, faster than argsort
             self._pair_pos = key & ((1 << shift) - 1)
-            ptr = np.zeros(self._n + 1, dtype=np.int64)
+            # int32 below 2**31 pair ends (an index of n + 1: half the memory)
+            ptr = np.zeros(self._n + 1, dtype=np.int32 if ends.size < 2**31 else np.int64)
             np.cumsum(np.bincount(ends, minlength=self._n), out=ptr[1:])
             self._pair_ptr = ptr
         return self._pair_pos, self._pair_ptr
@@ -415,6 +416,10 @@ def sequential_screen(
 
     extra = known & positive
     centre, m = median_of_others(values, groups, alive, ordered=ordered)
+    # the sorted values are not held through the loop: a changed group reads its values
+    # again (values[order], the same numbers; memory: n floats)
+    order, gstart, gsize = ordered[0], ordered[2], ordered[3]
+    del ordered
     valid = (m >= 1) & (centre > 0)
     m = m.astype(np.int32)
 
@@ -452,13 +457,13 @@ def sequential_screen(
                 findings.append(found)
 
     # sorted alive values of each group (modified groups get their own arrays)
-    order, sv, gstart, gsize = ordered
     current: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def members(g: int) -> tuple[np.ndarray, np.ndarray]:
         if g not in current:
             s, e = int(gstart[g]), int(gstart[g] + gsize[g])
-            current[g] = (order[s:e].copy(), sv[s:e].copy())
+            plots = order[s:e].copy()
+            current[g] = (plots, values[plots])
         return current[g]
 
     floor = 0.0
