@@ -339,8 +339,9 @@ def _moisture_outliers(
     if has_blocks:
         block_codes = _codes_of(blocks)[0]
         ordered = sorted_groups(m, block_codes, finite, by_rank=by_rank)
+        del by_rank
         by_block, block_count = median_of_others(m, block_codes, finite, ordered=ordered)
-        del ordered, by_rank
+        del ordered
         block_have = block_count > 0
         del block_count
         # the nearer of the two medians; the treatment's on a tie (as min() keeps the first);
