@@ -14,8 +14,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from test_stats_screening_fast import _screen, random_trial
 
+from test_stats_screening_fast import _screen, random_trial
 from yieldtrial.stats import _group_screen, screening
 from yieldtrial.stats._group_screen import median_of_others, value_order
 

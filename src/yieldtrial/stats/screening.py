@@ -366,8 +366,7 @@ def _moisture_outliers(
             hit[part] &= np.abs(deviation) / scale > limit
     # m[i] - typical[i]: the same subtraction as the deviation above, so the same bits
     return [
-        (int(i), float(typical[i]), float((m[i] - typical[i]) / scale))
-        for i in np.flatnonzero(hit)
+        (int(i), float(typical[i]), float((m[i] - typical[i]) / scale)) for i in np.flatnonzero(hit)
     ]
 
 
