@@ -171,7 +171,7 @@ def test_float_values_is_to_numeric_and_shares_a_float_column():
     for series in (
         pd.Series([1, 2, 3]),
         pd.Series(["1.5", "x", None], dtype=object),
-        pd.Series([1.5, None], dtype="Float64"),
+        pd.Series([1.5, 2.0], dtype="Float64"),
         pd.Series([1.5, 2.0], dtype="float32"),
     ):
         expected = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
