@@ -190,7 +190,7 @@ def median_of_others(
     case_of[order] = np.cumsum(step[:-1], dtype=np.int8)
     del step
     flat = table.ravel()
-    count = size[codes]
+    count = size.astype(np.int32 if n < 2**31 else np.int64)[codes]  # (memory: n < 2**31)
     count -= pool
     centre = np.empty(n)
     for s in range(0, n, _CHUNK):  # bounded temporaries
@@ -281,7 +281,8 @@ class PairScale:
             shift = max(int(self._d.size).bit_length(), 1)
             key = np.sort((ends << shift) | where)  # one integer sort, faster than argsort
             self._pair_pos = key & ((1 << shift) - 1)
-            ptr = np.zeros(self._n + 1, dtype=np.int64)
+            # int32 below 2**31 pair ends (an index of n + 1: half the memory)
+            ptr = np.zeros(self._n + 1, dtype=np.int32 if ends.size < 2**31 else np.int64)
             np.cumsum(np.bincount(ends, minlength=self._n), out=ptr[1:])
             self._pair_ptr = ptr
         return self._pair_pos, self._pair_ptr
@@ -405,7 +406,11 @@ def sequential_screen(
     findings: list[dict[str, Any]] = []
     if n == 0 or not alive.any():
         return findings
-    ordered = _sorted_groups(values, groups, alive)
+    # plot positions as int32 below 2**31 plots (held through the loop: half the memory)
+    by_rank = value_order(values, alive)
+    by_rank = by_rank.astype(np.int32) if n < 2**31 else by_rank
+    ordered = _sorted_groups(values, groups, alive, by_rank=by_rank)
+    del by_rank
     pairs = PairScale(values, groups, alive, exact_limit=exact_limit, ordered=ordered)
     if pairs.n_pairs < 3:
         return findings
@@ -415,6 +420,10 @@ def sequential_screen(
 
     extra = known & positive
     centre, m = median_of_others(values, groups, alive, ordered=ordered)
+    # the sorted values are not held through the loop: a changed group reads its values
+    # again (values[order], the same numbers; memory: n floats)
+    order, gstart, gsize = ordered[0], ordered[2], ordered[3]
+    del ordered
     valid = (m >= 1) & (centre > 0)
     m = m.astype(np.int32)
 
@@ -433,11 +442,11 @@ def sequential_screen(
         return values[idx] / centre[idx]
 
     thresh = np.full(n, np.inf)
-    judged = np.flatnonzero((alive | extra) & valid)
-    for s in range(0, judged.size, _CHUNK):  # per plot: bounded temporaries
-        part = judged[s : s + _CHUNK]
-        thresh[part] = limit(part, ratio(part), centre[part], m[part])
-    del judged
+    for s in range(0, n, _CHUNK):  # per plot (limit is elementwise): bounded temporaries
+        span = slice(s, s + _CHUNK)
+        part = np.flatnonzero((alive[span] | extra[span]) & valid[span]) + s
+        if part.size:
+            thresh[part] = limit(part, ratio(part), centre[part], m[part])
 
     def call(i: int, z: float) -> dict[str, Any] | None:
         return decide(i, float(ratio(i)), z, float(centre[i]), int(m[i]))
@@ -452,13 +461,13 @@ def sequential_screen(
                 findings.append(found)
 
     # sorted alive values of each group (modified groups get their own arrays)
-    order, sv, gstart, gsize = ordered
     current: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def members(g: int) -> tuple[np.ndarray, np.ndarray]:
         if g not in current:
             s, e = int(gstart[g]), int(gstart[g] + gsize[g])
-            current[g] = (order[s:e].copy(), sv[s:e].copy())
+            plots = order[s:e].copy()
+            current[g] = (plots, values[plots])
         return current[g]
 
     floor = 0.0
@@ -470,14 +479,13 @@ def sequential_screen(
         )
 
     def rebuild() -> np.ndarray:
-        cand = np.flatnonzero(alive & valid)
-        return np.concatenate(
-            [
-                cand[s : s + _CHUNK][pooled(cand[s : s + _CHUNK])]
-                for s in range(0, cand.size, _CHUNK)
-            ]
-            or [cand]
-        )
+        # the candidates in plot order, a span of plots at a time (no index of all of them)
+        parts = []
+        for s in range(0, n, _CHUNK):
+            span = slice(s, s + _CHUNK)
+            cand = np.flatnonzero(alive[span] & valid[span]) + s
+            parts.append(cand[pooled(cand)])
+        return np.concatenate(parts)
 
     floor = 0.9 * scale
     pool = rebuild()
