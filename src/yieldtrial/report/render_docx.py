@@ -601,11 +601,11 @@ class _Writer:
 
         def emit(index: int, rows: range, label: str | None, brk: bool, keep_last: bool) -> None:
             part, widths = plan.parts[index], plan.widths_mm[index]
-            if label is None:
+            if label is None and (index > 0 or brk or rows.start > 0):
                 # two adjacent <w:tbl> are merged into one table by Word and LibreOffice:
                 # a paragraph keeps the parts apart
-                self.paragraph("", size=4, space_after=4, page_break=brk, keep_next=keep_last)
-            else:
+                self.paragraph("", size=4, space_after=4, page_break=brk, keep_next=True)
+            elif label is not None:
                 self.paragraph(
                     caption,
                     label=label + sep,
