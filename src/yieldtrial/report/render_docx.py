@@ -630,13 +630,17 @@ class _Writer:
         else:
             for index, (header, heights) in enumerate(measured):
                 full = room - gap - header
-                brk = index > 0
+                brk = False
                 top = 0.0
-                if index == 0:
-                    free = room - self.y_mm - gap - header - _FOOT_MARGIN_MM
-                    if sum(heights[:FIRST_ROWS]) <= free:
-                        first_room, top = free, self.y_mm
-                    elif lead:
+                free = room - self.y_mm - gap - header - _FOOT_MARGIN_MM
+                if sum(heights[:FIRST_ROWS]) <= free:
+                    # a column part that starts on the page of the part before stands under
+                    # it without a caption of its own (it is not "continued"), kept with it
+                    first_room, top = free, self.y_mm
+                    if index > 0:
+                        self._keep_last_row()
+                elif index == 0:
+                    if lead:
                         # the break goes before the heading: heading, paragraph, caption and
                         # the first rows start the next page together
                         self._page_break_before(lead[0])
@@ -644,13 +648,13 @@ class _Writer:
                     else:
                         first_room, brk = full, True
                 else:
-                    first_room = full
+                    first_room, brk = full, True
                 last_part = index == len(measured) - 1
                 chunks = self.chunk_rows(heights, first_room, full, under if last_part else 0.0)
                 for step, rows in enumerate(chunks):
                     first = index == 0 and step == 0
                     label = number if first else None
-                    if number and not first:
+                    if number and not first and (brk or step > 0):
                         label = t("label.continued", self.lang, n=self.table_no)
                     emit(index, rows, label, brk or step > 0, False)
                     if brk or step > 0:
@@ -698,6 +702,16 @@ class _Writer:
             element.insert(0, ppr)
         if ppr.find(qn("w:keepNext")) is None:
             ppr.insert(0, ppr.makeelement(qn("w:keepNext"), {}))
+
+    def _keep_last_row(self) -> None:
+        """Keep the last row of the body's last table with what follows."""
+        from docx.oxml.ns import qn
+
+        tables = self.document.element.body.findall(qn("w:tbl"))
+        if tables:
+            rows = tables[-1].findall(qn("w:tr"))
+            for paragraph in rows[-1].iter(qn("w:p")) if rows else []:
+                self._keep_next(paragraph)
 
     def _page_break_before(self, element: Any) -> None:
         from docx.oxml.ns import qn
