@@ -426,6 +426,10 @@ def render_xlsx(report: Report) -> bytes:
                     + [4.0]
                 )
                 width = min(widest * 1.15 + 2, 60)
+                # a header wraps at its spaces only: its longest word fits (LibreOffice
+                # printed "Missin" / "g plots", "Includ" / "ed" in a column 6.6 digits wide)
+                words = _header_label(column, report.lang).split()
+                width = max(width, max((text_em(w, bold=True) for w in words), default=0) * 2 + 2)
                 if column.kind != "text":
                     # Excel's width unit is a digit's width: a number wider than its column
                     # prints as "###" (a plot table's "10,227.7" in a 6.9-digit column)
