@@ -187,10 +187,7 @@ def test_every_caption_ends_in_one_full_stop(lang: str, caption: str, expected: 
     word = next(p.text for p in document.paragraphs if caption.rstrip("。.") in p.text)
     assert word.endswith(expected) and not word.endswith(("..", "。。"))
     assert report.to_markdown().count(expected) == 1
-    html = report.to_html()
-    assert f"{caption.rstrip('。.')}{expected[-1]}" in html.replace("&nbsp;", "\u00a0") or (
-        expected in html
-    )
+    assert expected in report.to_html().replace("&#8224;", "\u2020")
 
 
 def test_xlsx_wrapped_header_row_is_as_high_as_its_lines() -> None:
