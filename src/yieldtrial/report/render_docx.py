@@ -978,7 +978,10 @@ class _Writer:
         self.document.element.body._insert_tbl(self.parse_xml(xml))
         self.advance(
             sum(
-                max(self.text_mm(k, size, width_mm=label_mm), self.text_mm(v, size, width_mm=value_mm))
+                max(
+                    self.text_mm(k, size, width_mm=label_mm),
+                    self.text_mm(v, size, width_mm=value_mm),
+                )
                 for k, v in block.items
             ),
             whole=keep_with_next,

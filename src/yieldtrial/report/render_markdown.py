@@ -81,7 +81,8 @@ def render_markdown(report: Report, *, figure_files: list[str] | None = None) ->
             elif isinstance(block, Table):
                 if block.caption:  # no italics for Chinese
                     label = t("label.table", report.lang, n=numbers[id(block)])
-                    caption = f"{label}{'　' if zh else ' '}{_text(caption_sentence(block.caption, report.lang))}"
+                    text = _text(caption_sentence(block.caption, report.lang))
+                    caption = f"{label}{'　' if zh else ' '}{text}"
                     out += [caption if zh else f"*{caption}*", ""]
                 colon = "：" if zh else ": "
                 header = [
@@ -103,7 +104,8 @@ def render_markdown(report: Report, *, figure_files: list[str] | None = None) ->
             elif isinstance(block, Figure):
                 figure_no += 1
                 label = t("label.figure", report.lang, n=figure_no)
-                caption = f"{label}{'　' if zh else ' '}{_text(caption_sentence(block.caption, report.lang))}"
+                text = _text(caption_sentence(block.caption, report.lang))
+                caption = f"{label}{'　' if zh else ' '}{text}"
                 if figure_files and figure_no <= len(figure_files):
                     alt = _cell(caption).replace("[", "(").replace("]", ")")
                     out += [f"![{alt}]({figure_files[figure_no - 1]})", ""]
