@@ -428,7 +428,8 @@ def render_xlsx(report: Report) -> bytes:
                 width = min(widest * 1.15 + 2, 60)
                 # a header wraps at its spaces only: its longest word fits (LibreOffice
                 # printed "Missin" / "g plots", "Includ" / "ed" in a column 6.6 digits wide)
-                words = _header_label(column, report.lang).split()
+                # (Chinese breaks between any two characters: its words do not count)
+                words = [w for w in _header_label(column, report.lang).split() if w.isascii()]
                 width = max(width, max((text_em(w, bold=True) for w in words), default=0) * 2 + 2)
                 if column.kind != "text":
                     # Excel's width unit is a digit's width: a number wider than its column
