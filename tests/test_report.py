@@ -422,8 +422,11 @@ def test_efficiency_table_is_numbered_in_docx(lang: str, shown: str) -> None:
     report = _report("jinzhong-2024", lang=lang, figures=False)
     table = report.section("efficiency").blocks[0]
     assert isinstance(table, Table) and table.caption
+    from yieldtrial.report.model import caption_sentence
+
     paragraphs = [p.text for p in docx.Document(io.BytesIO(render_docx(report))).paragraphs]
-    assert shown + table.caption in paragraphs
+    # every caption ends in a full stop (stop 32, second pass)
+    assert shown + caption_sentence(table.caption, lang) in paragraphs
 
 
 def test_reading_warnings_reach_the_report(jinzhong: Any) -> None:

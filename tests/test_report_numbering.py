@@ -47,8 +47,8 @@ def test_numbers_count_captioned_tables_and_figures_apart() -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", ["Table 1. First", "Figure 1. A line", "Table 2. Second"]),
-        ("zh", ["表 1\u3000第一", "图 1\u3000一条线", "表 2\u3000第二"]),
+        ("en", ["Table 1. First.", "Figure 1. A line.", "Table 2. Second."]),
+        ("zh", ["表 1\u3000第一。", "图 1\u3000一条线。", "表 2\u3000第二。"]),
     ],
 )
 def test_html_captions_are_numbered(lang: str, expected: list[str]) -> None:
@@ -62,8 +62,8 @@ def test_html_captions_are_numbered(lang: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", ["*Table 1. First*", "*Figure 1. A line*", "*Table 2. Second*"]),
-        ("zh", ["表 1\u3000第一", "图 1\u3000一条线", "表 2\u3000第二"]),
+        ("en", ["*Table 1. First.*", "*Figure 1. A line.*", "*Table 2. Second.*"]),
+        ("zh", ["表 1\u3000第一。", "图 1\u3000一条线。", "表 2\u3000第二。"]),
     ],
 )
 def test_markdown_captions_are_numbered(lang: str, expected: list[str]) -> None:
@@ -96,7 +96,7 @@ def _captions_and_tables(document: Any) -> list[tuple[str, Any]]:
 
 
 @pytest.mark.parametrize(
-    ("lang", "continued"), [("en", "Table 1 (continued). First"), ("zh", "表 1（续）\u3000第一")]
+    ("lang", "continued"), [("en", "Table 1 (continued). First."), ("zh", "表 1（续）\u3000第一。")]
 )
 def test_docx_long_table_continues_under_a_continued_caption(lang: str, continued: str) -> None:
     # 200 one-line rows at 9 pt need about 700 mm: three A4 pages (252 mm of text each)

@@ -74,3 +74,132 @@ def test_xlsx_note_under_a_table_wraps_on_the_tables_width() -> None:
     assert f"A{row}:B{row}" in {str(r) for r in sheet.merged_cells.ranges}
     assert sheet.cell(row, 1).alignment.wrap_text
     assert sheet.row_dimensions[row].height > 15.0  # more than one line
+
+
+# ---------------------------------------------------------------- second pass: page layout
+def _long_table(rows: int = 200, *, caption: str = "Means") -> Table:
+    columns = [Column("plot", "Plot", kind="text"), Column("y", "Yield", digits=1)]
+    body = [{"plot": f"P{i:03d}", "y": float(i)} for i in range(rows)]
+    return Table("means", columns, body, caption=caption)
+
+
+def _writer(lang: str = "en") -> Any:
+    from yieldtrial.report.render_docx import _Writer
+
+    return _Writer(Report("T", lang, [Section("s", "S", [])]))
+
+
+def _text(element: Any) -> str:
+    return "".join(t.text or "" for t in element.iter(f"{W}t"))
+
+
+def _breaks(element: Any) -> bool:
+    return element.find(f"{W}pPr/{W}pageBreakBefore") is not None
+
+
+def _body(writer: Any) -> list[Any]:
+    return [e for e in writer.document.element.body if e.tag in (f"{W}p", f"{W}tbl")]
+
+
+def test_docx_long_table_starts_where_it_is_when_a_few_rows_fit() -> None:
+    # the network's "Sites" table started a new page after 6 rows of site means on an
+    # otherwise empty page: half a page is room enough for its first rows
+    writer = _writer()
+    writer.y_mm = writer.text_height_mm() / 2
+    block = _long_table()
+    writer.table(block, writer.plan(block))
+    body = _body(writer)
+    caption = next(e for e in body if _text(e).startswith("Table 1. Means"))
+    assert not _breaks(caption)
+    first = body[body.index(caption) + 1]
+    from yieldtrial.report.render_docx import FIRST_ROWS
+
+    assert len(first.findall(f"{W}tr")) - 1 >= FIRST_ROWS
+    continued = [e for e in body if _text(e).startswith("Table 1 (continued).")]
+    assert continued and all(_breaks(e) for e in continued)
+
+
+def test_docx_long_table_at_a_page_foot_starts_the_next_page() -> None:
+    # fewer than FIRST_ROWS rows fit: no caption alone with a row or two at the page foot
+    writer = _writer()
+    writer.y_mm = writer.text_height_mm() - 20
+    block = _long_table()
+    writer.table(block, writer.plan(block))
+    caption = next(e for e in _body(writer) if _text(e).startswith("Table 1. Means"))
+    assert _breaks(caption)
+
+
+def test_docx_break_before_a_long_table_goes_before_its_heading_and_paragraph() -> None:
+    # the network's "Treatments across sites" heading and its paragraph stayed on page 1,
+    # the table started page 2: heading, paragraph and first rows now start a page together
+    writer = _writer()
+    writer.y_mm = writer.text_height_mm() - 25
+    writer.heading("Treatments across sites", 1)
+    writer.paragraph("One row per treatment.")
+    block = _long_table()
+    writer.table(block, writer.plan(block))
+    body = _body(writer)
+    at = next(i for i, e in enumerate(body) if _text(e) == "Treatments across sites")
+    heading, intro, caption = body[at : at + 3]
+    assert _breaks(heading)
+    assert intro.find(f"{W}pPr/{W}keepNext") is not None and not _breaks(intro)
+    assert _text(caption).startswith("Table 1. Means") and not _breaks(caption)
+
+
+def test_docx_column_parts_on_one_page_share_one_caption() -> None:
+    # a means table split into two column parts on one page labelled its second part
+    # "Table 4 (continued).": parts on one page stand under the one caption, kept together
+    columns = [Column("entry", "Entry", kind="text")] + [
+        Column(f"s{i}", f"Site number {i} yield", digits=1) for i in range(30)
+    ]
+    rows = [{"entry": f"E{r}", **{f"s{i}": 100.0 + i for i in range(30)}} for r in range(5)]
+    block = Table("wide", columns, rows, caption="Wide")
+    writer = _writer()
+    plan = writer.plan(block)
+    assert len(plan.parts) > 1
+    writer.table(block, plan)
+    body = _body(writer)
+    texts = [_text(e) for e in body]
+    assert sum(text.startswith("Table") for text in texts) == 1
+    assert not any("continued" in text for text in texts)
+    tables = [e for e in body if e.tag == f"{W}tbl"]
+    assert len(tables) == len(plan.parts)
+    for table in tables[:-1]:  # each part's last row keeps with the next part
+        last = table.findall(f"{W}tr")[-1]
+        assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in last.iter(f"{W}p"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "caption", "expected"),
+    [
+        ("en", "Named contrasts (trial.toml), each a planned comparison", "comparison."),
+        ("en", "Fertilization schedule\u00a0\u2020", "\u2020."),
+        ("en", "Plot yields.", "yields."),
+        ("zh", "施肥方案\u00a0\u2020", "\u2020。"),
+        ("zh", "小区产量。", "产量。"),
+    ],
+)
+def test_every_caption_ends_in_one_full_stop(lang: str, caption: str, expected: str) -> None:
+    columns = [Column("plot", "Plot", kind="text")]
+    table = Table("t", columns, [{"plot": "101"}], caption=caption)
+    report = Report("T", lang, [Section("s", "S", [table])])
+    document = docx.Document(io.BytesIO(report.to_docx()))
+    word = next(p.text for p in document.paragraphs if caption.rstrip("。.") in p.text)
+    assert word.endswith(expected) and not word.endswith(("..", "。。"))
+    assert report.to_markdown().count(expected) == 1
+    assert expected in report.to_html().replace("&#8224;", "\u2020")
+
+
+def test_xlsx_wrapped_header_row_is_as_high_as_its_lines() -> None:
+    # LibreOffice printed a wrapped header cell one line high: its text was cut
+    from yieldtrial.report.render_xlsx import render_xlsx
+
+    label = "Difference from the check entry, least-squares mean"
+    columns = [Column("plot", "Plot", kind="text"), Column("d", label, digits=1)]
+    table = Table("t", columns, [{"plot": "101", "d": 1.5}], caption="Differences")
+    report = Report("T", "en", [Section("s", "Differences", [table])])
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))["Differences"]
+    row = next(c.row for c in sheet["B"] if c.value == label)
+    width = sheet.column_dimensions["B"].width
+    assert width < len(label)  # the label wraps in its column
+    assert sheet.row_dimensions[row].height >= 2 * 15.0

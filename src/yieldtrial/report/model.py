@@ -35,6 +35,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Bullets",
     "Column",
+    "caption_sentence",
     "Companion",
     "Figure",
     "KeyValues",
@@ -497,6 +498,42 @@ class Report:
 
     def _repr_html_(self) -> str:  # pragma: no cover - notebook display
         return self.to_html()
+
+
+#: Characters that end a caption as a sentence ends.
+_CAPTION_ENDS = (".", "。", "?", "？", "!", "！")
+
+
+def caption_sentence(caption: str, lang: str) -> str:
+    """Return a table or figure caption ending in a full stop ("." / "。").
+
+    Every renderer that prints a numbered caption ("Table 3. ...", "表 3　...") ends it
+    with this stop, so that no caption reads as a sentence and the next without (the
+    JSON report keeps the caption as built).
+
+    Parameters
+    ----------
+    caption : str
+        The caption text.
+    lang : str
+        Report language: ``"zh"`` ends with "。", any other with ".".
+
+    Returns
+    -------
+    str
+        ``caption`` without trailing spaces, with the stop added unless it ends in one.
+
+    Examples
+    --------
+    >>> caption_sentence("Named contrasts (trial.toml), each a planned comparison", "en")
+    'Named contrasts (trial.toml), each a planned comparison.'
+    >>> caption_sentence("施肥方案 †", "zh"), caption_sentence("LS-means.", "en")
+    ('施肥方案 †。', 'LS-means.')
+    """
+    text = caption.rstrip()
+    if not text or text.endswith(_CAPTION_ENDS):
+        return text
+    return text + ("。" if lang == "zh" else ".")
 
 
 def _finite(value: Any) -> float | None:

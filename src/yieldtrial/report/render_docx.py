@@ -8,8 +8,11 @@
 - Column widths from the content: no number and no header word is broken.
 - Header rows repeat on every page (``w:tblHeader``); rows never split
   (``w:cantSplit``); captions stay with their table or figure (``keepNext``).
-- A table stays on one page (its rows ``keepNext``); a table longer than a page goes in
+- A table stays on one page (its rows ``keepNext``), its column parts one under the other
+  under one caption; a table longer than a page starts where it is when a few rows fit
+  there (else on the next page with the heading and paragraph before it) and goes on in
   page-sized chunks, each after the first under "Table n (continued)." / "表 n（续）".
+- Every caption ends in a full stop ("." / "。", :func:`caption_sentence`).
 - Numbers right-aligned (each column has one number of decimals, so the
   decimal points line up).
 - Report title in the page header, "Page x of y" in the footer (PAGE and
@@ -44,7 +47,14 @@ from yieldtrial.report._widths import (
     plan_table,
     wrap_lines,
 )
-from yieldtrial.report.model import Bullets, Figure, KeyValues, Paragraph, Table
+from yieldtrial.report.model import (
+    Bullets,
+    Figure,
+    KeyValues,
+    Paragraph,
+    Table,
+    caption_sentence,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.report.model import Report
@@ -238,6 +248,12 @@ class _Writer:
         self.document = self.docx.Document()
         self.landscape = False
         self.table_no = 0
+        #: Estimated height used on the current page [mm] (see :meth:`advance`).
+        self.y_mm = 0.0
+        #: The heading written last and the paragraphs after it, with their height [mm],
+        #: while nothing else followed them (a table after them keeps them on its page).
+        self.lead: list[Any] = []
+        self.lead_mm = 0.0
         self.figure_no = 0
         #: Index (among the body's paragraphs and tables) of the first block of the page
         #: section begun last by :meth:`orient` (-1: none begun).
@@ -404,6 +420,7 @@ class _Writer:
 
         body = self.document.element.body
         self.section_start = sum(e.tag in (qn("w:p"), qn("w:tbl")) for e in body)
+        self.y_mm = 0.0
 
     def text_width_mm(self) -> float:
         return LANDSCAPE_TEXT_MM if self.landscape else PORTRAIT_TEXT_MM
@@ -413,11 +430,41 @@ class _Writer:
         page = PAGE_MM[0] if self.landscape else PAGE_MM[1]
         return page - MARGINS_MM["top"] - MARGINS_MM["bottom"]
 
+    # ------------------------------------------------------- page position
+    def advance(self, height_mm: float, *, whole: bool = False) -> None:
+        """Move the estimated page position down by a block ``height_mm`` high.
+
+        ``whole``: the block does not break across pages (a table kept together), so when
+        it does not fit it starts the next page.  Estimates are on the safe side (line
+        heights as :meth:`row_chunks`'); they only choose where a long table starts.
+        """
+        room = self.text_height_mm()
+        if whole and self.y_mm + height_mm > room:
+            self.y_mm = min(height_mm, room)
+            return
+        self.y_mm += height_mm
+        while self.y_mm > room:
+            self.y_mm -= room
+
+    def text_mm(self, text: str, size: float, *, width_mm: float | None = None) -> float:
+        """Estimated height of a paragraph of ``text`` at ``size`` pt [mm] (no spacing)."""
+        em_mm = size * MM_PER_PT
+        width = (width_mm or self.text_width_mm()) / em_mm
+        lines = max(len(wrap_lines(text, width)), 1) if text else 1
+        # Normal's line spacing is 1.2 lines of a font's own height (LibreOffice: Times New
+        # Roman 1.15 times its size, SimSun about 1.35)
+        factor = 1.2 * (1.35 if has_cjk(text) else 1.15)
+        return lines * size * factor * MM_PER_PT
+
     def heading(self, text: str, level: int) -> None:
         paragraph = self.document.add_heading(level=level)
         paragraph.add_run(_clean(text))
         for run in paragraph.runs:
             self._run_fonts(run, heading=True)
+        size = TITLE_PT if level == 0 else HEADING_PT
+        height = self.text_mm(text, size) + (20 if level else 6) * MM_PER_PT
+        self.advance(height)
+        self.lead, self.lead_mm = [paragraph._p], height
 
     def _run_fonts(self, run: Any, *, heading: bool = False) -> None:
         from docx.oxml.ns import qn
@@ -465,12 +512,23 @@ class _Writer:
             f'<w:spacing w:before="0" w:after="{round(space_after * 20)}"/>'
             f'<w:ind w:firstLine="{first}"/><w:jc w:val="{align}"/></w:pPr>{runs}</w:p>'
         )
-        self.document.element.body._insert_p(self.parse_xml(xml))
+        element = self.parse_xml(xml)
+        self.document.element.body._insert_p(element)
+        if page_break:
+            self.y_mm = 0.0
+        height = self.text_mm((label or "") + text, size) + space_after * MM_PER_PT
+        self.advance(height)
+        if self.lead:
+            self.lead.append(element)
+            self.lead_mm += height
 
     def bullets(self, items: list[str], *, color: str | None = None) -> None:
         for item in items:
             paragraph = self.document.add_paragraph(style="List Bullet")
             paragraph._p.append(self.parse_xml(_ns(_run_xml(item, size=BODY_PT, color=color))))
+            width = self.text_width_mm() - 10
+            self.advance(self.text_mm(item, BODY_PT, width_mm=width) + 4 * MM_PER_PT)
+        self.lead = []
 
     # ----------------------------------------------------------------- tables
     def plan(self, block: Table) -> TablePlan:
@@ -510,11 +568,13 @@ class _Writer:
     def table(self, block: Table, plan: TablePlan) -> None:
         """Append a table: its caption, its parts (column splits) and page-sized row chunks.
 
-        A table longer than a page is cut into page-sized chunks (:meth:`row_chunks`): the
-        first starts on a new page, and every later one on the next page under the caption
-        "Table n (continued)." / "表 n（续）" and the repeated header rows.  Word and
-        LibreOffice repeat a header row (``w:tblHeader``) at a page break but have no
-        continued caption; the chunks give one.
+        A table that fits a page stays on one page (its rows ``keepNext``), its column parts
+        one under the other under the one caption.  A longer table starts where it is when
+        at least :data:`FIRST_ROWS` rows fit under its caption on the current page (else on
+        the next page, with the heading and paragraph before it), and goes on in page-sized
+        chunks (:meth:`chunk_rows`), each on a new page under "Table n (continued)." /
+        "表 n（续）" and the repeated header rows.  Word and LibreOffice repeat a header row
+        (``w:tblHeader``) at a page break but have no continued caption; the chunks give one.
         """
         from yieldtrial.report.i18n import t
 
@@ -524,32 +584,83 @@ class _Writer:
             self.table_no += 1
             number = t("label.table", self.lang, n=self.table_no)
         sep = "\u3000" if self.lang == "zh" else " "
-        for index, (part, widths) in enumerate(zip(plan.parts, plan.widths_mm, strict=True)):
-            chunks = self.row_chunks(block, cells, part, widths, plan.font_pt)
-            long = len(chunks) > 1
-            for step, rows in enumerate(chunks):
-                first = index == 0 and step == 0
-                brk = step > 0 or (first and long and self.break_before_table())
-                if not number and (brk or not first):
-                    # two adjacent <w:tbl> are merged into one table by Word and LibreOffice:
-                    # a paragraph keeps the parts apart
-                    self.paragraph("", size=4, space_after=4, page_break=brk)
-                if number:
-                    label = number if first else t("label.continued", self.lang, n=self.table_no)
-                    self.paragraph(
-                        str(block.caption),
-                        label=label + sep,
-                        size=BODY_PT - 0.5,
-                        align="center",
-                        keep_next=True,
-                        space_after=3,
-                        page_break=brk,
-                    )
-                self.document.element.body._insert_tbl(
-                    self.parse_xml(
-                        self._table_xml(block, cells, part, widths, plan.font_pt, body_rows=rows)
-                    )
+        caption = caption_sentence(str(block.caption or ""), self.lang)
+        room = self.text_height_mm()
+        gap = self.caption_mm((number or "") + sep + caption if number else None)
+        measured = [
+            self.row_heights(block, cells, part, widths, plan.font_pt)
+            for part, widths in zip(plan.parts, plan.widths_mm, strict=True)
+        ]
+        under = self.under_mm(block)
+        total = sum(gap + header + sum(heights) for header, heights in measured) + under
+        # the heading and the paragraph(s) right before the table stay on its page
+        lead = self.lead if self.lead and self.lead_mm <= room / 3 else []
+        lead_mm = self.lead_mm if lead else 0.0
+        self.lead = []
+        for element in lead[1:]:
+            self._keep_next(element)
+
+        def emit(index: int, rows: range, label: str | None, brk: bool, keep_last: bool) -> None:
+            part, widths = plan.parts[index], plan.widths_mm[index]
+            if label is None and (index > 0 or brk or rows.start > 0):
+                # two adjacent <w:tbl> are merged into one table by Word and LibreOffice:
+                # a paragraph keeps the parts apart
+                self.paragraph("", size=4, space_after=4, page_break=brk, keep_next=True)
+            elif label is not None:
+                self.paragraph(
+                    caption,
+                    label=label + sep,
+                    size=BODY_PT - 0.5,
+                    align="center",
+                    keep_next=True,
+                    space_after=3,
+                    page_break=brk,
                 )
+            xml = self._table_xml(
+                block, cells, part, widths, plan.font_pt, body_rows=rows, keep_last=keep_last
+            )
+            self.document.element.body._insert_tbl(self.parse_xml(xml))
+
+        if total <= room:
+            # one page: the column parts one under the other, kept together, one caption
+            top = self.y_mm if self.y_mm + total <= room else lead_mm
+            for index in range(len(plan.parts)):
+                label = number if index == 0 else None
+                emit(index, range(len(cells)), label, False, index < len(plan.parts) - 1)
+            self.y_mm = top + total - under
+        else:
+            for index, (header, heights) in enumerate(measured):
+                full = room - gap - header - _PAGE_MARGIN_MM
+                brk = False
+                top = 0.0
+                free = room - self.y_mm - gap - header - _FOOT_MARGIN_MM
+                if sum(heights[:FIRST_ROWS]) <= free:
+                    # a column part that starts on the page of the part before stands under
+                    # it without a caption of its own (it is not "continued"), kept with it
+                    first_room, top = free, self.y_mm
+                    if index > 0:
+                        self._keep_last_row()
+                elif index == 0:
+                    if lead:
+                        # the break goes before the heading: heading, paragraph, caption and
+                        # the first rows start the next page together
+                        self._page_break_before(lead[0])
+                        first_room, top = full - lead_mm, lead_mm
+                    else:
+                        first_room, brk = full, True
+                else:
+                    first_room, brk = full, True
+                last_part = index == len(measured) - 1
+                chunks = self.chunk_rows(heights, first_room, full, under if last_part else 0.0)
+                for step, rows in enumerate(chunks):
+                    first = index == 0 and step == 0
+                    label = number if first else None
+                    if number and not first and (brk or step > 0):
+                        label = t("label.continued", self.lang, n=self.table_no)
+                    emit(index, rows, label, brk or step > 0, False)
+                    if brk or step > 0:
+                        top = 0.0
+                    self.y_mm = top + gap + header + sum(heights[r] for r in rows)
         colon = "：" if self.lang == "zh" else ": "
         after = [(label + colon, value) for label, value in block.footer]
         for position, (label, value) in enumerate(after):
@@ -571,26 +682,63 @@ class _Writer:
             )
         if not after and not block.notes:
             self.paragraph("", size=4, space_after=2)
+        self.lead = []
 
-    def row_chunks(
+    def caption_mm(self, caption: str | None) -> float:
+        """Height of a table caption (or of the spacer paragraph of an uncaptioned part) [mm]."""
+        if caption is None:
+            return 8 * MM_PER_PT
+        return self.text_mm(caption, BODY_PT - 0.5) + 3 * MM_PER_PT
+
+    def under_mm(self, block: Table) -> float:
+        """Height of the summary lines and notes under a table [mm]."""
+        lines = [f"{label}: {value}" for label, value in block.footer] + list(block.notes)
+        return sum(self.text_mm(line, NOTE_PT) for line in lines) + 6 * MM_PER_PT
+
+    def _keep_next(self, element: Any) -> None:
+        from docx.oxml.ns import qn
+
+        ppr = element.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = element.makeelement(qn("w:pPr"), {})
+            element.insert(0, ppr)
+        if ppr.find(qn("w:keepNext")) is None:
+            ppr.insert(0, ppr.makeelement(qn("w:keepNext"), {}))
+
+    def _keep_last_row(self) -> None:
+        """Keep the last row of the body's last table with what follows."""
+        from docx.oxml.ns import qn
+
+        tables = self.document.element.body.findall(qn("w:tbl"))
+        if tables:
+            rows = tables[-1].findall(qn("w:tr"))
+            for paragraph in rows[-1].iter(qn("w:p")) if rows else []:
+                self._keep_next(paragraph)
+
+    def _page_break_before(self, element: Any) -> None:
+        from docx.oxml.ns import qn
+
+        ppr = element.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = element.makeelement(qn("w:pPr"), {})
+            element.insert(0, ppr)
+        ppr.insert(0, ppr.makeelement(qn("w:pageBreakBefore"), {}))
+
+    def row_heights(
         self,
         block: Table,
         cells: list[list[str]],
         part: list[int],
         widths: list[float],
         font_pt: float,
-    ) -> list[range]:
-        """Cut the body rows into chunks that each fit one page under caption and header.
+    ) -> tuple[float, list[float]]:
+        """Estimated height of the header rows and of each body row of a column part [mm].
 
         Row heights are estimated from the wrapped cell text (:func:`wrap_lines`) at
         :data:`LINE_HEIGHT` (a row with Chinese :data:`LINE_HEIGHT_CJK`) times the font
-        size, on the safe side: a chunk that overflows
-        all the same continues on the next page with its repeated header rows.  The last
-        chunk keeps room for the summary lines and notes under the table.  A table that fits
-        one page is one chunk.
+        size, on the safe side: a chunk that overflows all the same continues on the next
+        page with its repeated header rows.
         """
-        if not cells:
-            return [range(0)]
         line_mm = font_pt * MM_PER_PT * LINE_HEIGHT
         em_mm = font_pt * MM_PER_PT
         columns = [block.columns[i] for i in part]
@@ -604,10 +752,6 @@ class _Writer:
         header = max(lines(c.label, w, bold=True) for c, w in zip(columns, widths, strict=True))
         if any(c.group is not None for c in columns):
             header += 1
-        caption_mm = 2 * (BODY_PT - 0.5) * MM_PER_PT * LINE_HEIGHT_CJK + 3 * MM_PER_PT
-        # the first chunk may share its page with the section heading (break_before_table)
-        caption_mm += (HEADING_PT * LINE_HEIGHT_CJK + 20) * MM_PER_PT
-        room = self.text_height_mm() - caption_mm - header * line_mm * LINE_HEIGHT_CJK / LINE_HEIGHT
         cjk_mm = line_mm * LINE_HEIGHT_CJK / LINE_HEIGHT
         heights = [
             max(
@@ -617,52 +761,52 @@ class _Writer:
             * (cjk_mm if any(has_cjk(row[j]) for j in part) else line_mm)
             for row in cells
         ]
-        under = (len(block.footer) + 2 * len(block.notes)) * NOTE_PT * MM_PER_PT * LINE_HEIGHT_CJK
-        if sum(heights) + under <= room:
-            return [range(len(cells))]
-        chunks: list[range] = []
-        start, used = 0, 0.0
-        for r, height in enumerate(heights):
-            if used + height > room and r > start:
-                chunks.append(range(start, r))
-                start, used = r, 0.0
-            used += height
-        if used + under > room and len(cells) - start > 2:
-            # the notes would not fit under the last chunk: its last two rows go on
-            # with them (never one row alone)
-            chunks.append(range(start, len(cells) - 2))
-            start = len(cells) - 2
-        chunks.append(range(start, len(cells)))
-        return chunks
+        cjk = any(has_cjk(c.label) for c in columns)
+        return header * (cjk_mm if cjk else line_mm) + 1.0, heights
 
-    def break_before_table(self) -> bool:
-        """Start a table longer than a page on a new page (its first chunk fills that page).
+    def row_chunks(
+        self,
+        block: Table,
+        cells: list[list[str]],
+        part: list[int],
+        widths: list[float],
+        font_pt: float,
+    ) -> list[range]:
+        """Cut the body rows into chunks that each fit a whole page under caption and header."""
+        header, heights = self.row_heights(block, cells, part, widths, font_pt)
+        full = self.text_height_mm() - self.caption_mm("Table 1.") - header - _PAGE_MARGIN_MM
+        return self.chunk_rows(heights, full, full, self.under_mm(block))
 
-        The break goes before the section heading when the table follows it directly (a
-        heading never stays alone at a page foot), and not at all at the top of a new
-        page section (a landscape section already starts a page).
+    @staticmethod
+    def chunk_rows(
+        heights: list[float], first_mm: float, page_mm: float, under_mm: float
+    ) -> list[range]:
+        """Cut rows of ``heights`` [mm] into a first chunk of ``first_mm`` and pages of ``page_mm``.
 
-        Returns
-        -------
-        bool
-            Whether the paragraph written next (the caption) must start the page.
+        The last chunk keeps ``under_mm`` for the summary lines and notes under the table:
+        when they do not fit, its last two rows go on with them (never one row alone).
+
+        Examples
+        --------
+        >>> _Writer.chunk_rows([10.0] * 7, 25.0, 40.0, 0.0)
+        [range(0, 2), range(2, 6), range(6, 7)]
+        >>> _Writer.chunk_rows([], 25.0, 40.0, 0.0)
+        [range(0, 0)]
         """
-        from docx.oxml.ns import qn
-
-        body = self.document.element.body
-        blocks = [e for e in body if e.tag in (qn("w:p"), qn("w:tbl"))]
-        target = None
-        if blocks and blocks[-1].tag == qn("w:p"):
-            style = blocks[-1].find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-            if style is not None and style.get(qn("w:val"), "").startswith("Heading"):
-                target = blocks[-1]
-                if len(blocks) - 1 == self.section_start:
-                    return False
-        if target is None:
-            return True
-        ppr = target.find(qn("w:pPr"))
-        ppr.insert(0, ppr.makeelement(qn("w:pageBreakBefore"), {}))
-        return False
+        if not heights:
+            return [range(0)]
+        chunks: list[range] = []
+        start, used, cap = 0, 0.0, first_mm
+        for r, height in enumerate(heights):
+            if used + height > cap and r > start:
+                chunks.append(range(start, r))
+                start, used, cap = r, 0.0, page_mm
+            used += height
+        if used + under_mm > cap and len(heights) - start > 2:
+            chunks.append(range(start, len(heights) - 2))
+            start = len(heights) - 2
+        chunks.append(range(start, len(heights)))
+        return chunks
 
     def _table_xml(
         self,
@@ -673,8 +817,12 @@ class _Writer:
         font_pt: float,
         *,
         body_rows: range | None = None,
+        keep_last: bool = False,
     ) -> str:
-        """Return the ``w:tbl`` of one column part, for ``body_rows`` (default: every row)."""
+        """Return the ``w:tbl`` of one column part, for ``body_rows`` (default: every row).
+
+        ``keep_last``: the last row stays with what follows (the next column part).
+        """
         columns = [block.columns[i] for i in part]
         chosen = range(len(cells)) if body_rows is None else body_rows
         last_row = len(cells) - 1
@@ -763,7 +911,7 @@ class _Writer:
             # 27 rows begun at a page foot broke onto the next page under no caption; the
             # table's last row stays with the summary lines and notes under it
             under = bool(block.footer or block.notes) and r == last_row
-            keep = not last or under
+            keep = not last or under or keep_last
             # the panel's rows are signed by hand: 1 cm high
             height = '<w:trHeight w:val="567"/>' if block.key == "panel" else ""
             rows.append(
@@ -828,6 +976,17 @@ class _Writer:
             f"</w:tblGrid>{rows}</w:tbl>"
         )
         self.document.element.body._insert_tbl(self.parse_xml(xml))
+        self.advance(
+            sum(
+                max(
+                    self.text_mm(k, size, width_mm=label_mm),
+                    self.text_mm(v, size, width_mm=value_mm),
+                )
+                for k, v in block.items
+            ),
+            whole=keep_with_next,
+        )
+        self.lead = []
         self.paragraph("", size=4, space_after=2, keep_next=keep_with_next)
 
     def keep_last_with_next(self) -> None:
@@ -877,9 +1036,14 @@ class _Writer:
             # (in EMU, 1/36,000 mm) and was a few EMU over the limit for some aspect ratios
             width = min(width, (self.text_height_mm() * _FIGURE_PAGE_SHARE - 0.01) / aspect)
         paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(width))
+        caption_mm = self.text_mm(block.caption, BODY_PT - 0.5) + 8 * MM_PER_PT
+        # the picture keeps with its caption: both start the next page when they do not fit
+        self.advance(width * aspect + 4 + caption_mm, whole=True)
+        self.y_mm -= caption_mm
+        self.lead = []
         label = t("label.figure", self.lang, n=self.figure_no)
         self.paragraph(
-            block.caption,
+            caption_sentence(block.caption, self.lang),
             label=label + ("　" if self.lang == "zh" else " "),
             size=BODY_PT - 0.5,
             align="center",
@@ -893,6 +1057,15 @@ class _Writer:
         created = package_datetime(self.report.metadata.get("report_date"))
         return deterministic_package(buffer.getvalue(), created=created)
 
+
+#: Fewest body rows a long table starts with on the current page (else on the next page).
+FIRST_ROWS = 5
+#: Room left free at the foot of a page under a long table's first chunk [mm] (the page
+#: position is an estimate).
+_FOOT_MARGIN_MM = 6.0
+#: Room left free at the foot of a page-sized chunk [mm]: a chunk a few points too long for
+#: its page would leave its last rows alone on the next.
+_PAGE_MARGIN_MM = 8.0
 
 #: Largest share of the text height a figure takes (the rest: its caption and heading).
 _FIGURE_PAGE_SHARE = 0.8

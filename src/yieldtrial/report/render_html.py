@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from yieldtrial.report.model import Bullets, Figure, NumberStyle, Paragraph, Table
+from yieldtrial.report.model import (
+    Bullets,
+    Figure,
+    NumberStyle,
+    Paragraph,
+    Table,
+    caption_sentence,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.report.model import Report
@@ -190,7 +197,7 @@ def _block_context(
             "head_rows": _head_rows(block),
             "type": block.type,
             "key": block.key,
-            "caption": block.caption,
+            "caption": caption_sentence(block.caption, lang) if block.caption else block.caption,
             "columns": block.columns,
             "cells": _body_cells(block, style),
             "row_styles": [block.row_style(i) for i in range(len(block.rows))],
@@ -202,7 +209,7 @@ def _block_context(
             "type": block.type,
             "key": block.key,
             "label": caption_label("figure", number, lang),
-            "caption": block.caption,
+            "caption": caption_sentence(block.caption, lang),
             "svg": block.svg(),
         }
     if isinstance(block, Paragraph):

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.output import markdown_text
-from yieldtrial.report.model import Bullets, Figure, KeyValues, Paragraph, Table
+from yieldtrial.report.model import (
+    Bullets,
+    Figure,
+    KeyValues,
+    Paragraph,
+    Table,
+    caption_sentence,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.report.model import Report
@@ -74,7 +81,8 @@ def render_markdown(report: Report, *, figure_files: list[str] | None = None) ->
             elif isinstance(block, Table):
                 if block.caption:  # no italics for Chinese
                     label = t("label.table", report.lang, n=numbers[id(block)])
-                    caption = f"{label}{'　' if zh else ' '}{_text(block.caption)}"
+                    text = _text(caption_sentence(block.caption, report.lang))
+                    caption = f"{label}{'　' if zh else ' '}{text}"
                     out += [caption if zh else f"*{caption}*", ""]
                 colon = "：" if zh else ": "
                 header = [
@@ -96,7 +104,8 @@ def render_markdown(report: Report, *, figure_files: list[str] | None = None) ->
             elif isinstance(block, Figure):
                 figure_no += 1
                 label = t("label.figure", report.lang, n=figure_no)
-                caption = f"{label}{'　' if zh else ' '}{_text(block.caption)}"
+                text = _text(caption_sentence(block.caption, report.lang))
+                caption = f"{label}{'　' if zh else ' '}{text}"
                 if figure_files and figure_no <= len(figure_files):
                     alt = _cell(caption).replace("[", "(").replace("]", ")")
                     out += [f"![{alt}]({figure_files[figure_no - 1]})", ""]

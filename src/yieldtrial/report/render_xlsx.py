@@ -26,8 +26,16 @@ from typing import TYPE_CHECKING, Any
 
 from yieldtrial.errors import MissingExtraError
 from yieldtrial.report._ooxml import deterministic_package, package_datetime
-from yieldtrial.report._widths import text_em
-from yieldtrial.report.model import Bullets, Column, KeyValues, NumberStyle, Paragraph, Table
+from yieldtrial.report._widths import text_em, wrap_lines
+from yieldtrial.report.model import (
+    Bullets,
+    Column,
+    KeyValues,
+    NumberStyle,
+    Paragraph,
+    Table,
+    caption_sentence,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.report.model import Report, Section
@@ -216,6 +224,42 @@ def _wrap_under(sheet: Any, lines: list[tuple[int, str]], columns: int, width: f
         sheet.row_dimensions[row].height = _LINE_PT * max(wrapped, 1) + 2
 
 
+def _header_lines(text: str, width: float) -> int:
+    """Estimated number of lines of a wrapped bold header cell ``width`` digits wide."""
+    # a digit is about half an em; less the cell's padding, 10 % slack as in _wrap_under
+    room = max((width - 1.0) / 2 * 0.9, 1.0)
+    by_words = len(wrap_lines(text, room, bold=True))
+    return max(by_words, math.ceil(text_em(text, bold=True) / room), 1)
+
+
+def _header_heights(sheet: Any, block: Table, header_row: int, lang: str) -> None:
+    """Set the height of the header rows to their wrapped labels.
+
+    LibreOffice (and Excel) print a row at its stored height: a wrapped header cell written
+    by a program stood one line high, and "Difference from check (kg/ha)" printed as
+    "Difference from" on every page that repeats the header.
+    """
+    from openpyxl.utils import get_column_letter
+
+    def width(col: int) -> float:
+        return float(sheet.column_dimensions[get_column_letter(col)].width or 8.43)
+
+    lines = [
+        _header_lines(_header_label(column, lang), width(col))
+        for col, column in enumerate(block.columns, start=1)
+    ]
+    sheet.row_dimensions[header_row].height = _LINE_PT * max(lines, default=1) + 2
+    if block.has_groups:
+        group_lines = [1]
+        col = 1
+        for group, cols in block.column_groups():
+            if group is not None:
+                span = sum(width(c) for c in range(col, col + len(cols)))
+                group_lines.append(_header_lines(group, span))
+            col += len(cols)
+        sheet.row_dimensions[header_row - 1].height = _LINE_PT * max(group_lines) + 2
+
+
 def _number_format(column: Column, style: NumberStyle) -> str:
     digits = 0 if column.kind == "int" else (3 if column.kind == "pvalue" else column.digits)
     decimals = "0" + ("." + "0" * digits if digits else "")
@@ -324,7 +368,10 @@ def render_xlsx(report: Report) -> bytes:
                 _print_setup(sheet, 24 + 80)
                 continue
             row = 1
-            sheet.cell(row, 1, neutralise(block.caption or section.title)).font = bold
+            caption = (
+                caption_sentence(block.caption, report.lang) if block.caption else section.title
+            )
+            sheet.cell(row, 1, neutralise(caption)).font = bold
             row += 1
             if block.has_groups:
                 col = 1
@@ -379,6 +426,11 @@ def render_xlsx(report: Report) -> bytes:
                     + [4.0]
                 )
                 width = min(widest * 1.15 + 2, 60)
+                # a header wraps at its spaces only: its longest word fits (LibreOffice
+                # printed "Missin" / "g plots", "Includ" / "ed" in a column 6.6 digits wide)
+                # (Chinese breaks between any two characters: its words do not count)
+                words = [w for w in _header_label(column, report.lang).split() if w.isascii()]
+                width = max(width, max((text_em(w, bold=True) for w in words), default=0) * 2 + 2)
                 if column.kind != "text":
                     # Excel's width unit is a digit's width: a number wider than its column
                     # prints as "###" (a plot table's "10,227.7" in a 6.9-digit column)
@@ -389,6 +441,7 @@ def render_xlsx(report: Report) -> bytes:
                 for col in range(1, len(block.columns) + 1)
             )
             _wrap_under(sheet, under, len(block.columns), total)
+            _header_heights(sheet, block, header_row, report.lang)
             _print_setup(sheet, total, header_rows=f"{header_row - block.has_groups}:{header_row}")
     if not workbook.sheetnames:
         workbook.create_sheet("Report")
