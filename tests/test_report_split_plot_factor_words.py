@@ -84,7 +84,8 @@ def test_sed_rows_name_the_kinds_of_plot(tmp_path: Path) -> None:
 
 def test_factor_means_headers_and_captions(tmp_path: Path) -> None:
     md = _report(tmp_path).to_markdown()
-    assert "*Means of the main-plot factor (LS-means); SE and letters on Error a" in md
+    # captions are numbered since stop 32 ("Table 6. Means of ...")
+    assert ". Means of the main-plot factor (LS-means); SE and letters on Error a" in md
     assert "| Main-plot factor | n |" in md and "| Sub-plot factor | n |" in md
     assert "| Main-plot factor \\\\ sub-plot factor | N0 |" in md
 
