@@ -46,7 +46,7 @@ def randomized(plots: pd.DataFrame) -> bool:
     """
     if "block" not in plots or "treatment" not in plots:
         return False
-    from yieldtrial.stats._common import factorize_labels
+    from yieldtrial.io._factorize import factorize_labels
 
     # factorize_labels: pd.factorize, kept for an arrow text column (the design fit and the
     # screening factorize the same columns)

@@ -1,18 +1,18 @@
 """Private helpers shared by the statistics modules (argument checks, column checks).
 
-Only numpy, pandas and :mod:`yieldtrial.errors` are imported at load time, so every
-statistics module can use these without slowing ``import yieldtrial``.
+Only numpy, pandas, :mod:`yieldtrial.errors` and :mod:`yieldtrial.io._factorize` are imported
+at load time, so every statistics module can use these without slowing ``import yieldtrial``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io._factorize import factorize_labels
 
 __all__: list[str] = []
 
@@ -206,48 +206,6 @@ def private_rows(data: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     if keep.all() and copy_on_write():
         return data.copy(deep=False)
     return data.loc[keep].copy()
-
-
-#: Factorizations of pyarrow text columns by the identity of their (immutable) arrow array:
-#: (id, use_na_sentinel) -> (weak reference, compact codes, uniques).
-_factorized: dict[tuple[int, bool], tuple[Any, np.ndarray, Any]] = {}
-_FACTORIZED_SIZE = 8
-
-
-def factorize_labels(series: pd.Series, *, use_na_sentinel: bool = True) -> tuple[np.ndarray, Any]:
-    """Return ``pd.factorize(series, sort=False, use_na_sentinel=...)``, kept for arrow text.
-
-    A pyarrow-backed text column cannot change in place (pandas gives it a new arrow array
-    when a cell is set), so its factorization is kept for that array: the design fit, the
-    screening, the display order and the design checks of a report, which share the label
-    columns, factorize each once (5.9 million plots: about 0.3 s a call).  The codes are
-    kept in the smallest integer type and returned as a fresh ``intp`` array; other columns
-    are factorized as usual.
-    """
-    import weakref
-
-    chunked = None
-    dtype = series.dtype
-    if isinstance(dtype, pd.StringDtype) and getattr(dtype, "storage", "") == "pyarrow":
-        chunked = series.array.__arrow_array__()
-    if chunked is None:
-        return pd.factorize(series, sort=False, use_na_sentinel=use_na_sentinel)
-    key = (id(chunked), use_na_sentinel)
-    kept = _factorized.get(key)
-    if kept is not None and kept[0]() is chunked:
-        return kept[1].astype(np.intp), kept[2]
-    codes, uniques = pd.factorize(series, sort=False, use_na_sentinel=use_na_sentinel)
-    try:
-        ref = weakref.ref(chunked)
-    except TypeError:  # pragma: no cover - arrow arrays take weak references
-        return codes, uniques
-    for old in [k for k, (r, _, _) in _factorized.items() if r() is None]:
-        del _factorized[old]
-    while len(_factorized) >= _FACTORIZED_SIZE:
-        del _factorized[next(iter(_factorized))]
-    width = np.min_scalar_type(-max(len(uniques), 1))  # signed: -1 marks a missing value
-    _factorized[key] = (ref, codes.astype(width), uniques)
-    return codes, uniques
 
 
 def factorizes_like_text(series: pd.Series) -> bool:
