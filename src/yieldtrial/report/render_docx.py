@@ -1008,12 +1008,7 @@ class _Writer:
         else:
             paragraphs = [last]
         for paragraph in paragraphs:
-            ppr = paragraph.find(qn("w:pPr"))
-            if ppr is None:
-                ppr = paragraph.makeelement(qn("w:pPr"), {})
-                paragraph.insert(0, ppr)
-            if ppr.find(qn("w:keepNext")) is None:
-                ppr.insert(0, ppr.makeelement(qn("w:keepNext"), {}))
+            self._keep_next(paragraph)
 
     # ---------------------------------------------------------------- figures
     def figure(self, block: Figure) -> None:
