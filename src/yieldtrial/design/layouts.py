@@ -510,26 +510,12 @@ def _check_controls(
     The treatments an error lists are in the order they were given (``given``: checks,
     treatments, sub-plot levels), not in the randomized order of the plots.
     """
-    from yieldtrial.io.validation import as_labels, check_control, list_items, normalise_label
+    from yieldtrial.io.validation import check_augmented_control, check_control, normalise_label
 
     info = book.attrs["design"]
     if info.get("design") == "augmented":
-        # the control of an augmented design is a check (in every block): an entry is
-        # planted once, so a comparison with it would rest on one plot
         checks = [str(c) for c in info["checks"]]
-        entries = {str(e) for e in info["entries"]}
-        for label in as_labels(controls):
-            if label not in checks:
-                what = (
-                    "is an entry of this augmented design (planted once), not a check"
-                    if label in entries
-                    else "is not a check of this augmented design (labels are case-sensitive)"
-                )
-                raise DataValidationError(
-                    f"control {label!r} {what}; the checks are "
-                    f"{list_items(repr(c) for c in checks)}: pass control= one of them"
-                )
-        return check_control(controls, checks)
+        return check_augmented_control(controls, checks, [str(e) for e in info["entries"]])
     present = list(dict.fromkeys(book["treatment"].astype(str)))
     if book.attrs["design"].get("design") == "split_plot":  # a level of either factor too
         levels = [part for label in present for part in label.split(":")]

@@ -85,7 +85,8 @@ def resolve_control(
     ------
     DataValidationError
         A label that is neither a treatment nor (two-factor designs) a level of a factor;
-        the message lists both.
+        the message lists both.  In an augmented design a label that is not a check
+        (:func:`yieldtrial.io.validation.check_augmented_control`).
 
     Examples
     --------
@@ -94,9 +95,11 @@ def resolve_control(
     >>> resolve_control(book, ("CK",), list(book["treatment"]), "split_plot", ("main", "sub"))
     ('CK',)
     """
-    from yieldtrial.io.validation import check_control
+    from yieldtrial.io.validation import augmented_checks, check_augmented_control, check_control
 
     labels = tuple(control)
+    if labels and design == "augmented":  # a check, never an entry (planted once)
+        return check_augmented_control(labels, *augmented_checks(plots))
     if not labels or design not in TWO_FACTOR_DESIGNS or set(labels) <= set(present):
         return check_control(labels, present)
     columns = tuple(factors) if len(factors) == 2 else (*factors, "treatment")

@@ -27,6 +27,8 @@ __all__ = [
     "MAX_LISTED",
     "Problems",
     "as_labels",
+    "augmented_checks",
+    "check_augmented_control",
     "check_computed_finite",
     "check_control",
     "check_exclusions",
@@ -966,6 +968,94 @@ treatments present: 'CK', 'T1'. Labels are case-sensitive: pass control= one of 
     if len(set(labels)) != len(labels):
         raise DataValidationError(f"control lists a label twice: {labels!r}; give each once")
     return labels
+
+
+def augmented_checks(plots: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Return the checks and entries of an augmented trial's plot table.
+
+    The checks are the treatments marked ``check`` in an ``entry_type`` column, else (no
+    such column) the treatments with more than one plot, as
+    :func:`yieldtrial.stats.augmented.augmented_anova` infers them; the entries are the
+    other treatments.  Both in order of first appearance.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table with a ``treatment`` column (and optionally ``entry_type``).
+
+    Returns
+    -------
+    checks, entries : list of str
+
+    Examples
+    --------
+    >>> book = pd.DataFrame({"treatment": ["CK", "E1", "CK", "E2"]})
+    >>> augmented_checks(book)
+    (['CK'], ['E1', 'E2'])
+    """
+    labels = plots["treatment"].astype(str)
+    if "entry_type" in plots.columns:
+        kind = plots["entry_type"].astype(str).str.strip().str.lower()
+        checks = list(dict.fromkeys(labels[(kind == "check").to_numpy()]))
+    else:
+        counts = labels.value_counts(sort=False)
+        repeated = set(counts.index[counts.to_numpy() > 1])
+        checks = [label for label in dict.fromkeys(labels) if label in repeated]
+    known = set(checks)
+    entries = [label for label in dict.fromkeys(labels) if label not in known]
+    return checks, entries
+
+
+def check_augmented_control(
+    control: str | Sequence[str] | None, checks: Sequence[str], entries: Sequence[str]
+) -> tuple[str, ...]:
+    """Check that the control(s) of an augmented design are among its checks.
+
+    The control of an augmented design is a check (in every block): an entry is planted
+    once, so a comparison with it would rest on one plot (Federer's entries vs checks).
+
+    Parameters
+    ----------
+    control : str, sequence of str or None
+        The control label(s) given.
+    checks, entries : sequence of str
+        The checks and the entries of the design.
+
+    Returns
+    -------
+    tuple of str
+        The control labels (empty when ``control`` is None).
+
+    Raises
+    ------
+    DataValidationError
+        A label that is an entry, or neither a check nor an entry; the message lists the
+        checks.
+
+    Examples
+    --------
+    >>> check_augmented_control("CK", ["CK", "CK2"], ["E1"])
+    ('CK',)
+    >>> check_augmented_control("E1", ["CK", "CK2"], ["E1"])
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: control 'E1' is an entry of this augmented \
+design (planted once), not a check; the checks are 'CK', 'CK2': pass control= one of them
+    """
+    names = [str(c) for c in checks]
+    planted_once = {str(e) for e in entries}
+    for label in as_labels(control):
+        if label not in names:
+            what = (
+                "is an entry of this augmented design (planted once), not a check"
+                if label in planted_once
+                else "is not a check of this augmented design (labels are case-sensitive)"
+            )
+            raise DataValidationError(
+                f"control {label!r} {what}; the checks are "
+                f"{list_items((repr(c) for c in names), limit=20)}: pass control= one of them"
+            )
+    return check_control(control, names)
 
 
 def check_exclusions(

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.validation import augmented_checks, check_augmented_control
 from yieldtrial.stats._covariance import quadratic_forms
 
 __all__ = ["SENSITIVITY_COLUMNS", "VERDICT_COLUMNS", "sensitivity", "verdicts"]
@@ -164,6 +165,8 @@ def verdicts(
     """
     from yieldtrial.stats.compare import compare_means_to_control
 
+    if control is not None and getattr(trial, "design", None) == "augmented":
+        check_augmented_control(control, *augmented_checks(trial.plots))  # a check only
     rows: list[dict[str, Any]] = []
     if not trial.is_replicated:
         return _typed(pd.DataFrame(rows, columns=list(VERDICT_COLUMNS)))

@@ -23,7 +23,12 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.validation import as_labels, list_items
+from yieldtrial.io.validation import (
+    as_labels,
+    augmented_checks,
+    check_augmented_control,
+    list_items,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.stats.anova_tables import AnovaResult
@@ -840,7 +845,13 @@ def _model_and_controls(
     control: str | Sequence[str] | None,
     response: str,
 ) -> tuple[MeansModel, tuple[str, ...]]:
-    """MeansModel of ``kind`` and the controls that apply to it (given, else the trial's)."""
+    """MeansModel of ``kind`` and the controls that apply to it (given, else the trial's).
+
+    A control given for an augmented trial must be one of its checks
+    (:func:`yieldtrial.io.validation.check_augmented_control`).
+    """
+    if control is not None and columns["design"] == "augmented":
+        check_augmented_control(control, *augmented_checks(data))
     wanted = trial_control if control is None else as_labels(control)
     kind = control_kind(data, columns, wanted, kind)
     mm = means_model(
