@@ -337,14 +337,21 @@ def test_report_on_an_unfilled_field_book_says_so(tmp_path, capsys):
     )
 
 
-def test_a_lone_moisture_fraction_is_pointed_out(tmp_path, capsys):
-    """0.127 among percent values: the warning suggests 12.7 % written as a fraction."""
+def test_a_lone_moisture_fraction_is_refused(tmp_path, capsys):
+    """0.127 among percent values: an error suggesting 12.7 % (stop 33; it was a warning).
+
+    No grain is harvested below 1 % moisture, so the cell is a fraction typed by mistake
+    (``io.validation.mixed_fraction_problem``).
+    """
     from hostile import plot_table, run_cli
 
     path = plot_table(tmp_path, rows=(ROWS[0].replace(",12.7\n", ",0.127\n"), *ROWS[1:]))
     code, lines = run_cli(_standardize(path, tmp_path), capsys)
-    assert code == 0, lines
-    assert "plot '101' = 0.127 % (12.7 % written as a fraction?)" in lines[0], lines
+    assert code == 1, lines
+    assert (
+        "moisture_pct of plot '101' = 0.127 looks like a fraction among percentages" in (lines[0])
+    ), lines
+    assert "enter it in percent (12.7 for 0.127)" in lines[0], lines
 
 
 def _report_error(tmp_path, capsys, rows, match):

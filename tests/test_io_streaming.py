@@ -212,13 +212,18 @@ def test_moisture_fraction_column(monkeypatch, capsys, tmp_path, spy):
 
 
 def test_moisture_fraction_in_one_block_only(monkeypatch, capsys, tmp_path, spy):
-    """Fraction-like values in one block but percent elsewhere: the table passes, as in memory."""
+    """Fraction-like values in one block but percent elsewhere: the in-memory error, exit 1.
+
+    0.5 among percentages is a fraction typed by mistake (stop 33; it passed with the
+    implausible-moisture warning before): the block alone looks like fractions, the whole
+    table has fractions among percentages.
+    """
     frame = _table()
-    frame.loc[0:30, "moisture_pct"] = 0.5  # a block of them (and too dry for wheat)
+    frame.loc[0:30, "moisture_pct"] = 0.5  # a block of them
     memory, streamed = _both(monkeypatch, capsys, tmp_path, frame)
     assert spy == ["fallback"]  # the first block alone looks like fractions
     assert streamed == memory
-    assert streamed[0] == 0 and "moisture_pct outside the plausible" in streamed[1]
+    assert streamed[0] == 1 and "look like fractions among percentages" in streamed[1]
 
 
 def test_label_variants_across_blocks(monkeypatch, capsys, tmp_path, spy):

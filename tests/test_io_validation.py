@@ -320,3 +320,49 @@ def test_warn_label_variants_without_plot_ids():
     frame = pd.DataFrame({"treatment": ["CK", "ck"]})
     with pytest.warns(YieldTrialWarning, match="'CK' and 'ck'"):
         warn_label_variants(frame, ["treatment"])
+
+
+# --- mixed_fraction_problem (stop 33) ----------------------------------------------------
+
+
+def test_mixed_fraction_names_each_cell_and_the_fix() -> None:
+    """0.127 among 13.7 and 12.9: 12.7 % typed as a fraction; the plot, value and fix."""
+    from yieldtrial.io.validation import mixed_fraction_problem
+
+    frame = pd.DataFrame({"plot_id": ["1", "2", "3"], "moisture_pct": [13.7, 0.127, 12.9]})
+    assert mixed_fraction_problem(frame, "moisture_pct") == (
+        "moisture_pct of plot '2' = 0.127 looks like a fraction among percentages (other "
+        "plots have 13.7; yieldtrial expects percent, 0-100, and no grain is harvested below "
+        "1 % moisture): enter it in percent (12.7 for 0.127), or correct the value"
+    )
+
+
+def test_mixed_fraction_shelling_has_its_own_reason() -> None:
+    from yieldtrial.io.validation import mixed_fraction_problem
+
+    frame = pd.DataFrame({"plot_id": ["1", "2"], "shelling_pct": [82.4, 0.81]})
+    assert "no crop shells out below 1 %" in mixed_fraction_problem(frame, "shelling_pct")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [13.7, 5.0, 12.9],  # low but possible (a warning for the crop, not this rule)
+        [13.7, 1.0, 12.9],  # 1 % is not below 1 %
+        [13.7, 0.0, np.nan],  # zero is not a fraction-looking cell
+        [0.137, 0.129],  # fractions only: fraction_problem's case
+    ],
+)
+def test_mixed_fraction_passes(values: list[float]) -> None:
+    from yieldtrial.io.validation import mixed_fraction_problem
+
+    frame = pd.DataFrame({"plot_id": [str(i) for i in range(len(values))], "moisture_pct": values})
+    assert mixed_fraction_problem(frame, "moisture_pct") is None
+
+
+def test_mixed_fraction_without_plot_ids_names_rows() -> None:
+    from yieldtrial.io.validation import mixed_fraction_problem
+
+    frame = pd.DataFrame({"moisture_pct": [13.7, 0.127]})
+    found = mixed_fraction_problem(frame, "moisture_pct", row_label=lambda i: f"row {i + 2}")
+    assert found is not None and found.startswith("moisture_pct of row 3 = 0.127 looks")

@@ -93,7 +93,7 @@ def _empty_grain_fractions() -> list[str]:
 
 def _moisture_out_of_range() -> list[str]:
     plots = _plots()
-    plots.loc[0, "moisture_pct"] = 0.25  # a fraction among percents
+    plots.loc[0, "moisture_pct"] = 5.0  # too dry for wheat (a fraction among percents is an error)
     plots.loc[1, "moisture_pct"] = 40.0
     return _caught(lambda: _trial(plots))
 

@@ -1321,6 +1321,10 @@ def _check_values(
             if found:
                 problems.add(found)
                 continue
+            found = _validation.mixed_fraction_problem(frame, column, row_label=row_label)
+            if found:  # 0.127 among 13.7, 12.9: a fraction typed by mistake
+                problems.add(found)
+                continue
         check(
             column,
             low,

@@ -40,6 +40,7 @@ __all__ = [
     "leading_byte_count",
     "list_items",
     "lookalike_letters",
+    "mixed_fraction_problem",
     "normalise_label",
     "normalise_labels",
     "range_problem",
@@ -252,6 +253,79 @@ def fraction_problem(data: pd.DataFrame, column: str) -> str | None:
         f"{column} looks like fractions, not percent: all {values.size} values lie in (0, 1] "
         f"({shown}); yieldtrial expects percent (13 for 13 %). Multiply the column by 100, or "
         f"name it {column.removesuffix('_pct')}_fraction so it is converted"
+    )
+
+
+#: A grain moisture or shelling percentage below this is a fraction typed by mistake when
+#: the same column holds percentages: no grain is harvested below 1 % moisture (the lowest
+#: plausible harvest moisture of any crop yieldtrial knows is 8 %,
+#: :func:`yieldtrial.protocols.plausible_harvest_moisture_pct`), and no crop shells out
+#: below 1 %. [%]
+FRACTION_BELOW_PCT = 1.0
+
+
+def mixed_fraction_problem(
+    data: pd.DataFrame,
+    column: str,
+    *,
+    row_label: Callable[[Any], str] = str,
+    id_column: str = "plot_id",
+) -> str | None:
+    """Describe fraction-looking cells among the percentages of a moisture or shelling column.
+
+    A cell in (0, :data:`FRACTION_BELOW_PCT`) is refused when another cell of the column is
+    :data:`FRACTION_BELOW_PCT` or more (a percentage): 0.127 among 13.7 and 12.9 is 12.7 %
+    typed as a fraction, never a grain moisture of 0.127 %.  The rule is cell by cell, so a
+    table read in blocks finds it in the block that holds the cell (a block of fractions
+    only is :func:`fraction_problem`).  Low but possible values (wheat at 5 %) are not
+    refused; :func:`warn_implausible_moisture` warns about them for the crop.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Plot table.
+    column : str
+        ``moisture_pct`` or ``shelling_pct``; absent columns pass.
+    row_label : callable, optional
+        Maps an index label to "row 5" (used when the plot has no id).
+    id_column : str, default "plot_id"
+        Column used to name the plot.
+
+    Returns
+    -------
+    str or None
+        The message naming the plots, their values and the fix, or None.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"plot_id": ["1", "2", "3"], "moisture_pct": [13.7, 0.127, 12.9]})
+    >>> mixed_fraction_problem(frame, "moisture_pct")[:64]
+    "moisture_pct of plot '2' = 0.127 looks like a fraction among per"
+    """
+    if column not in data:
+        return None
+    values = data[column].to_numpy(dtype=float, na_value=np.nan)
+    small = (values > 0) & (values < FRACTION_BELOW_PCT)
+    if not small.any() or not (values >= FRACTION_BELOW_PCT).any():
+        return None
+    ids = data[id_column] if id_column in data else None
+    items = [
+        f"{_plot_label(ids, label, row_label(label))} = {_fmt(value)}"
+        for label, value in zip(data.index[small], values[small], strict=True)
+    ]
+    first = float(values[small][0])
+    percent = float(values[values >= FRACTION_BELOW_PCT][0])
+    many = len(items) > 1
+    never = {
+        "moisture_pct": f"no grain is harvested below {FRACTION_BELOW_PCT:g} % moisture",
+        "shelling_pct": f"no crop shells out below {FRACTION_BELOW_PCT:g} %",
+    }.get(column, f"values below {FRACTION_BELOW_PCT:g} % do not occur")
+    return (
+        f"{column} of {list_items(items)} look{'' if many else 's'} like "
+        f"{'fractions' if many else 'a fraction'} among percentages (other plots have "
+        f"{_fmt(percent)}; yieldtrial expects percent, 0-100, and {never}): enter "
+        f"{'each' if many else 'it'} in percent ({_fmt(round(first * 100, 10))} for "
+        f"{_fmt(first)}), or correct the value"
     )
 
 
