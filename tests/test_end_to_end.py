@@ -436,13 +436,17 @@ def test_moisture_fractions_refused(work: Path, capsys: pytest.CaptureFixture) -
 
 
 def test_comma_decimal_refused(work: Path, capsys: pytest.CaptureFixture) -> None:
-    """European '14,9' in a ';'-separated file is a non-numeric error naming column and row."""
+    """'14,9' beside '13.34' in a ';'-separated file: which is the decimal mark? Refused.
+
+    A file of decimal commas only is read (tests/test_io_decimal_comma.py); here the masses
+    and areas keep their dots, so a dot could be a thousands separator: the error names it.
+    """
     frame = pd.read_csv(work / "wheat.csv", dtype=str)
     frame["moisture_pct"] = frame["moisture_pct"].str.replace(".", ",")
     frame.to_csv(work / "eu.csv", index=False, sep=";")
     out = work / "o.csv"
     _fails_cleanly(["standardize", str(work / "eu.csv"), "--crop", "wheat", "-o", str(out)],
-                   out, capsys, "moisture_pct row 2 (plot '101'): '14,9'")  # fmt: skip
+                   out, capsys, "writes decimals with a comma ('14,9'")  # fmt: skip
 
 
 def test_text_in_number_cell_refused(work: Path, capsys: pytest.CaptureFixture) -> None:

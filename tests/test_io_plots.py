@@ -458,10 +458,13 @@ def test_read_plots_merges_full_width_block_labels_with_a_warning():
 
 
 def test_read_plots_decimal_comma_hint(tmp_path):
-    """'14,9' is refused with the cell and a hint to use a dot as decimal separator."""
-    path = tmp_path / "eu.csv"
+    """'14,9' in a tab-separated file is refused with the cell and a hint to use a dot.
+
+    (A semicolon-separated file reads its decimal commas: tests/test_io_decimal_comma.py.)
+    """
+    path = tmp_path / "eu.tsv"
     path.write_text(
-        "plot_id;treatment;harvested_area_m2;fresh_mass_kg;moisture_pct\n1;CK;20;14;14,9\n",
+        "plot_id\ttreatment\tharvested_area_m2\tfresh_mass_kg\tmoisture_pct\n1\tCK\t20\t14\t14,9\n",
         encoding="utf-8",
     )
     with pytest.raises(

@@ -28,7 +28,7 @@ import os
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -342,6 +342,13 @@ def map_plot_headers(
     frame.attrs = {"column_map": mapping, "source": name}
     if "separator" in raw.attrs:  # how read_plots reads '3,392' (see _parse_numbers)
         frame.attrs["separator"] = raw.attrs["separator"]
+    if raw.attrs.get("separator") == ";":  # '12,5' (European Excel) for every reader after
+        frame = _decimal_commas(
+            frame,
+            _numeric_columns(frame),
+            name=name,
+            row_label=lambda position: f"row {int(position) + 2}",
+        )
     return frame
 
 
@@ -490,6 +497,104 @@ _NUMBER_WITH_UNIT = re.compile(
 #: A number with commas between groups of three digits ("3,392"): thousands in a comma- or
 #: tab-separated file; in a semicolon-separated file (European Excel) it may be 3.392.
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
+#: A number with a decimal comma, optionally with dots between groups of three digits
+#: before it ("12,5", "-0,127", "1.234,5"); the trailing % of a percent cell is removed first.
+_COMMA_NUMBER = re.compile(r"[-+]?(?:\d*|\d{1,3}(?:\.\d{3})+),\d+")
+#: A comma that may group thousands ("15,110", "3,392"; never "0,127" or "12,5").
+_COMMA_GROUPS = re.compile(r"[-+]?[1-9]\d{0,2}(?:,\d{3})+")
+#: A number written with a dot somewhere ("12.5", "1.234", "1.234,5", "1.2e3").
+_DOTTED_NUMBER = re.compile(r"[-+]?[\d.,]*\d[\d.,]*(?:[eE][-+]?\d+)?")
+
+
+def _decimal_commas(
+    frame: pd.DataFrame,
+    numeric: Sequence[str],
+    *,
+    name: str,
+    display: Callable[[str], str] = str,
+    row_label: Callable[[Any], str] = str,
+) -> pd.DataFrame:
+    """Read the decimal commas of a semicolon-separated table (European Excel: ``12,5``).
+
+    The comma is the decimal mark when a cell of a numeric column proves it (``12,5``,
+    ``0,127``: not a comma between groups of three digits, which could be thousands) and
+    no numeric cell holds a dot; those cells are then rewritten with a decimal point
+    (``15,110`` too: 15.11), so every reader downstream (the validation, the network
+    engine) reads them as written.  A dot beside proven decimal commas (``1.234,5``,
+    ``12.5``) is refused: it may be a thousands separator or a decimal point.  Tables
+    without such proof are returned unchanged (a lone ``15,110`` stays an error).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table with canonical headers, cells as read (text), from a semicolon-separated
+        file.
+    numeric : sequence of str
+        Its numeric columns.
+    name : str
+        File name for messages.
+    display, row_label : callable
+        Name a column (with its header) and a row for messages.
+
+    Returns
+    -------
+    DataFrame
+        ``frame``, or a copy with the decimal commas read.
+
+    Raises
+    ------
+    DataValidationError
+        A numeric cell holding a dot in a table with decimal commas.
+    """
+    found: dict[str, tuple[pd.Series, pd.Series]] = {}
+    proof = ""
+    dotted: list[str] = []
+    ids = frame["plot_id"] if "plot_id" in frame else None
+    for column in numeric:
+        series = frame[column]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        text = series[series.map(lambda cell: isinstance(cell, str))].astype(str).str.strip()
+        if text.empty:
+            continue
+        core = text.str.removesuffix("%").str.strip() if column.endswith("_pct") else text
+        comma = core.str.fullmatch(_COMMA_NUMBER.pattern).fillna(False).astype(bool)
+        dots = core.str.contains(".", regex=False) & core.str.fullmatch(
+            _DOTTED_NUMBER.pattern
+        ).fillna(False).astype(bool)
+        strong = comma & ~core.str.fullmatch(_COMMA_GROUPS.pattern).fillna(False).astype(bool)
+        plain = strong & ~dots  # the example shown: '12,5' rather than '1.234,5'
+        if strong.any() and (not proof or (plain.any() and "." in proof)):
+            proof = str(text[plain].iloc[0] if plain.any() else text[strong].iloc[0])
+        for label, cell in text[dots].items():
+            pid = None if ids is None else ids.get(label)
+            plot = f" (plot {pid!r})" if isinstance(pid, str) else ""
+            dotted.append(f"{display(column)} {row_label(label)}{plot}: {cell!r}")
+        if comma.any():
+            found[column] = (text, comma & ~dots)
+    if not proof:
+        return frame
+    if dotted:
+        many = len(dotted) > 1
+        raise DataValidationError(
+            f"{name}: the file is separated by semicolons and writes decimals with a comma "
+            f"({proof!r}, as a European Excel saves it), but {len(dotted)} number"
+            f"{'s' if many else ''} in numeric columns hold{'' if many else 's'} a dot: "
+            f"{_validation.list_items(dotted)}. Beside decimal commas a dot may be a thousands "
+            "separator ('1.234,5' is 1234.5) or a decimal point ('12.5'), so yieldtrial does "
+            f"not guess: write {'these numbers' if many else 'the number'} without a thousands "
+            "separator and with a decimal comma ('1234,5'), or save the whole file with dot "
+            "decimals"
+        )
+    out = frame.copy(deep=False)
+    for column, (text, comma) in found.items():
+        cells = out[column].astype(object).copy()
+        cells[comma[comma].index] = text[comma].str.replace(",", ".", regex=False)
+        out[column] = cells
+    out.attrs = {**frame.attrs, "decimal_comma": True}
+    return out
 
 
 def _parse_cell(value: Any, *, percent: bool, thousands: bool = True) -> float | None:
@@ -1241,6 +1346,8 @@ def _build(
         raise DataValidationError(f"{name}: {summary}")
     numeric = _numeric_columns(frame)
     frame = _clean_text_columns(frame, set(LABEL_COLUMNS) | set(numeric))
+    if separator == ";":
+        frame = _decimal_commas(frame, numeric, name=name, display=display, row_label=row_label)
     frame = _parse_numbers(frame, numeric, display, row_label, problems, file_rows, separator)
     for column in LABEL_COLUMNS:
         if column in frame:

@@ -227,6 +227,8 @@ def _open(path: Path, columns: Mapping[str, str] | None) -> _Source:
     if not raw_text.strip():
         raise StreamFallback("empty file")
     sep = "\t" if path.suffix.lower() == ".tsv" else tf._sniff_separator(raw_text)
+    if sep == ";":  # its decimal mark ('12,5' or '12.5') is read from the whole table
+        raise StreamFallback("a semicolon-separated file")
     raw_first = tf._first_records(raw_text, sep)
     if not raw_first or (len(head) == tf._HEAD and len(raw_first) < 2):
         raise StreamFallback("a header longer than the head of the file")

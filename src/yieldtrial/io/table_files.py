@@ -788,6 +788,8 @@ def _read_csv(
     if not raw_text.strip():
         _raise_empty(name, path)
     sep = "\t" if path.suffix.lower() == ".tsv" else _sniff_separator(raw_text)
+    if sep == ";":  # cells as text: the decimal mark is read from all of them (plots.py)
+        numeric = None
     raw_first = _first_records(raw_text, sep)
     if not raw_first or (len(head) == _HEAD and len(raw_first) < 2):
         return _read_csv_slow(path, encoding, name)  # a header longer than the head: unusual
