@@ -17,7 +17,7 @@ import pytest
 
 import yieldtrial.commands.standardize as standardize_command
 from yieldtrial.cli import main
-from yieldtrial.io import streaming
+from yieldtrial.io import _arrow, streaming
 from yieldtrial.io.streaming import StreamFallback
 
 BLOCK_BYTES = 600  # ~17 rows of the tables below per block
@@ -451,6 +451,7 @@ def test_pyarrow_tip_on_a_terminal_without_pyarrow(monkeypatch, capsys, tmp_path
     path = tmp_path / "plots.csv"
     _write(_table(), path)
     monkeypatch.setattr(streaming, "arrow_reader", lambda: False)
+    monkeypatch.setattr(_arrow, "_find_spec", lambda name: None)  # not installed
     monkeypatch.setattr(standardize_command, "stderr_is_terminal", lambda: True)
     code, err, _ = _run(monkeypatch, capsys, path, tmp_path / "out.csv", stream=True)
     assert code == 0

@@ -415,6 +415,7 @@ def _streamable(args: argparse.Namespace, config: TrialConfig, source: Path) -> 
 
 def _run_streamed(args: argparse.Namespace, config: TrialConfig, source: Path) -> int | None:
     """Standardize block by block; None when the in-memory path must decide (nothing written)."""
+    from yieldtrial.io._arrow import pyarrow_installed
     from yieldtrial.io.streaming import StreamFallback, arrow_reader, standardize_csv_stream
 
     settings: dict[str, Any] = {
@@ -431,8 +432,9 @@ def _run_streamed(args: argparse.Namespace, config: TrialConfig, source: Path) -
         )
     }
     progress = _Progress("standardizing") if stderr_is_terminal() else None
-    if progress is not None and not arrow_reader():  # a tip for the person waiting
-        print(PYARROW_TIP, file=sys.stderr)
+    if progress is not None and not arrow_reader() and not pyarrow_installed():
+        print(PYARROW_TIP, file=sys.stderr)  # a tip for the person waiting (an installed
+        # pyarrow that fails to import has said so: yieldtrial.io._arrow)
     try:
         with report_warnings():  # printed at the end, after the progress line
             try:

@@ -39,11 +39,13 @@ CHUNK_ROWS = 250_000
 
 
 def _arrow() -> Any:
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-    except ImportError:  # pragma: no cover - pyarrow is optional
+    from yieldtrial.io._arrow import pyarrow_usable
+
+    if not pyarrow_usable():  # absent, or installed but failing (said once)
         return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     return pa, pc
 
 

@@ -115,10 +115,11 @@ def arrow_reader() -> bool:
         True with pyarrow and pandas >= 2.3; else :func:`standardize_csv_stream` reads with
         ``pandas.read_csv`` in blocks.
     """
-    try:
-        import pyarrow  # noqa: F401
-        import pyarrow.csv  # noqa: F401
+    from yieldtrial.io._arrow import pyarrow_usable
 
+    if not pyarrow_usable():  # absent, or installed but failing (said once)
+        return False
+    try:
         pd.StringDtype("pyarrow", na_value=np.nan)
     except (ImportError, TypeError):
         return False

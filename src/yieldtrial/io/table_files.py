@@ -1028,11 +1028,13 @@ def _read_arrow(
     known = rows is not None
     if (known and blank is None) or encoding not in ("utf-8-sig", "utf-8", "utf8"):
         return None
-    try:
-        import pyarrow as pa
-        import pyarrow.csv as pcsv
-    except ImportError:  # pragma: no cover - pyarrow is optional
+    from yieldtrial.io._arrow import pyarrow_usable
+
+    if not pyarrow_usable():  # absent, or installed but failing (said once)
         return None
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
     from yieldtrial.io.progress import terminal_progress
 
     capacity = rows if rows is not None else (estimate or 1024)
