@@ -175,3 +175,26 @@ def test_network_reads_decimal_commas(tmp_path: Path, kind: str) -> None:
         outputs.append(out.read_text(encoding="utf-8"))
     assert outputs[0] == outputs[1]
     assert "failed" not in outputs[0]
+
+
+def test_network_refuses_an_ambiguous_file_in_one_line(tmp_path: Path) -> None:
+    """The whole file is ambiguous (not one site): the command stops, naming the cell."""
+    rows = [("A", *row) for row in ROWS] + [("B", *row) for row in ROWS]
+    text = _text(";", True, rows=rows, header=("site", *HEADER)).replace("13,25", "13.25", 1)
+    out = tmp_path / "net.md"
+    code, err = _cli(["network", str(_write(tmp_path, "eu.csv", text)), "--crop", "wheat",
+                      "--by", "site", "-o", str(out)])  # fmt: skip
+    assert code == 1 and err.count("\n") == 1
+    assert "fresh_mass_kg row 3 (plot '102'): '13.25'" in err
+    assert not out.exists()
+
+
+def test_many_dots_are_counted_and_the_first_named(tmp_path: Path) -> None:
+    """A whole file of dots beside one decimal comma: five cells named, the rest counted."""
+    text = _text(";", False).replace("12.5", "12,5", 1)
+    with pytest.raises(
+        DataValidationError,
+        match=r"but 15 numbers in numeric columns hold a dot"
+        r": fresh_mass_kg row 3 \(plot '102'\): '13.25', .* and 10 more\.",
+    ):
+        read_plots(_write(tmp_path, "eu.csv", text))

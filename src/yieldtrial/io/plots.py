@@ -548,15 +548,19 @@ def _decimal_commas(
     DataValidationError
         A numeric cell holding a dot in a table with decimal commas.
     """
-    found: dict[str, tuple[pd.Series, pd.Series]] = {}
+    found: dict[str, pd.Series] = {}  # column -> its decimal-comma cells
     proof = ""
-    dotted: list[str] = []
+    dotted: list[str] = []  # the first cells with a dot, and their count
+    n_dotted = 0
     ids = frame["plot_id"] if "plot_id" in frame else None
     for column in numeric:
         series = frame[column]
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
             continue
-        text = series[series.map(lambda cell: isinstance(cell, str))].astype(str).str.strip()
+        if pd.api.types.is_string_dtype(series) and series.dtype != object:
+            text = series.dropna().str.strip()  # every cell text (read as text)
+        else:
+            text = series[series.map(lambda cell: isinstance(cell, str))].astype(str).str.strip()
         if text.empty:
             continue
         core = text.str.removesuffix("%").str.strip() if column.endswith("_pct") else text
@@ -568,31 +572,34 @@ def _decimal_commas(
         plain = strong & ~dots  # the example shown: '12,5' rather than '1.234,5'
         if strong.any() and (not proof or (plain.any() and "." in proof)):
             proof = str(text[plain].iloc[0] if plain.any() else text[strong].iloc[0])
-        for label, cell in text[dots].items():
+        n_dotted += int(dots.sum())
+        for label, cell in text[dots].iloc[: max(_validation.MAX_LISTED - len(dotted), 0)].items():
             pid = None if ids is None else ids.get(label)
             plot = f" (plot {pid!r})" if isinstance(pid, str) else ""
             dotted.append(f"{display(column)} {row_label(label)}{plot}: {cell!r}")
         if comma.any():
-            found[column] = (text, comma & ~dots)
+            found[column] = comma & ~dots
     if not proof:
         return frame
-    if dotted:
-        many = len(dotted) > 1
+    if n_dotted:
+        many = n_dotted > 1
         raise DataValidationError(
             f"{name}: the file is separated by semicolons and writes decimals with a comma "
-            f"({proof!r}, as a European Excel saves it), but {len(dotted)} number"
+            f"({proof!r}, as a European Excel saves it), but {n_dotted:,} number"
             f"{'s' if many else ''} in numeric columns hold{'' if many else 's'} a dot: "
-            f"{_validation.list_items(dotted)}. Beside decimal commas a dot may be a thousands "
-            "separator ('1.234,5' is 1234.5) or a decimal point ('12.5'), so yieldtrial does "
-            f"not guess: write {'these numbers' if many else 'the number'} without a thousands "
-            "separator and with a decimal comma ('1234,5'), or save the whole file with dot "
-            "decimals"
+            f"{_validation.list_items(dotted, total=n_dotted)}. Beside decimal commas a dot "
+            "may be a thousands separator ('1.234,5' is 1234.5) or a decimal point ('12.5'), "
+            f"so yieldtrial does not guess: write {'these numbers' if many else 'the number'} "
+            "without a thousands separator and with a decimal comma ('1234,5'), or save the "
+            "whole file with dot decimals"
         )
     out = frame.copy(deep=False)
-    for column, (text, comma) in found.items():
-        cells = out[column].astype(object).copy()
-        cells[comma[comma].index] = text[comma].str.replace(",", ".", regex=False)
-        out[column] = cells
+    for column, comma in found.items():
+        series = out[column]
+        numbers = pd.Series(False, index=series.index)
+        numbers[comma[comma].index] = True
+        # the cells' own dtype kept (text read as text stays so: no object column to scan)
+        out[column] = series.where(~numbers, series.str.replace(",", ".", regex=False))
     out.attrs = {**frame.attrs, "decimal_comma": True}
     return out
 
