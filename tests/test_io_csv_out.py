@@ -361,3 +361,36 @@ def test_spliced_cells_equal_pyarrow_replace_with_mask(writer, where):
     spliced = csv_out._replaced_cells(text, chosen, cells, pa)
     spliced.validate(full=True)
     assert spliced.equals(expected)
+
+
+@pytest.mark.parametrize("rows", [1, 5_000, 5_400, 4_000, 6_000])
+def test_repeated_cells_kept_between_blocks_equal_a_fresh_array(writer, rows):
+    """A constant column's array, kept and sliced for the next blocks: a fresh array's cells.
+
+    (Streamed blocks differ a little in length: 5,000 rows first keeps room for 5,625.)
+    """
+    if writer != "arrow":
+        pytest.skip("pyarrow only")
+    import pyarrow as pa
+
+    first = csv_out._repeated_text(b"dry_matter", 5_000, pa)
+    again = csv_out._repeated_text(b"dry_matter", rows, pa)
+    fresh = csv_out._repeated_array(b"dry_matter", rows, pa)
+    for array, length in ((first, 5_000), (again, rows)):
+        array.validate(full=True)
+        assert len(array) == length
+    assert again.equals(fresh)
+    assert csv_out._REPEATED_CELLS >= len(csv_out._REPEATED) >= 1
+
+
+def test_many_constant_cells_keep_only_a_few_arrays(writer):
+    """The kept arrays are bounded: the least recently used cell is dropped."""
+    if writer != "arrow":
+        pytest.skip("pyarrow only")
+    import pyarrow as pa
+
+    for number in range(3 * csv_out._REPEATED_CELLS):
+        cell = f"{number}.0".encode()
+        assert csv_out._repeated_text(cell, 100, pa).to_pylist() == [cell.decode()] * 100
+    assert len(csv_out._REPEATED) == csv_out._REPEATED_CELLS
+    assert b"0.0" not in csv_out._REPEATED
