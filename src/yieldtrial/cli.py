@@ -397,7 +397,7 @@ def _report_error(
 
 
 def _chinese_line(message: str) -> str | None:
-    """The error line in Chinese under ``--lang zh`` when the message is catalogued."""
+    """Return the error line in Chinese under ``--lang zh`` when the message is catalogued."""
     from yieldtrial.commands._zh_messages import error_line
 
     return error_line(message)

@@ -64,6 +64,8 @@ _FILE = r"(?P<file>[^:]+)"  # the file name a reading error starts with
 LIST_WORDS: tuple[tuple[str, str], ...] = (
     (r" \((\S+) % written as a fraction\?\)", r"（是否把 \1% 写成了小数？）"),
     (r"\bplot $", "小区 "),  # before a quoted id (the next part)
+    (r" \(小区 $", "（小区 "),  # a non-numeric cell: "row 4 (plot '103'): 'abc'"
+    (r"^\): ", "）："),
     (r"\bindex (\S+)", r"索引 \1"),
     (r"\brow (\d+)", r"第 \1 行"),
     (r" \((\d+) times\)", r"（\1 次）"),
@@ -96,7 +98,8 @@ TEMPLATES: tuple[Template, ...] = (
         r"cannot read (?P<path>" + _Q + r"): it is not a regular file \(a pipe, device or "
         r"socket\); save the (?P<what>plot table|trial description|file) to a file and give "
         r"its name",
-        "无法读取 {path}：它不是普通文件（而是管道、设备或套接字）；请把数据保存为文件，再给出文件名",
+        "无法读取 {path}：它不是普通文件（而是管道、设备或套接字）；"
+        "请把数据保存为文件，再给出文件名",
     ),
     Template(
         "write-not-regular",
@@ -137,7 +140,8 @@ TEMPLATES: tuple[Template, ...] = (
         r"lie in \(0, 1\] \((?P<values>.+)\); yieldtrial expects percent \(13 for 13 %\)\. "
         r"Multiply the column by 100, or name it (?P<fraction>\w+) so it is converted",
         "{file}：{column} 看起来是小数而不是百分数：全部 {n} 个值都在 (0, 1] 之间（{values}）；"
-        "yieldtrial 要求百分数（13% 写作 13）。请把该列乘以 100，或把列名改为 {fraction} 以便自动换算",
+        "yieldtrial 要求百分数（13% 写作 13）。请把该列乘以 100，"
+        "或把列名改为 {fraction} 以便自动换算",
         lists=("values",),
     ),
     Template(
@@ -168,14 +172,16 @@ TEMPLATES: tuple[Template, ...] = (
         "negative-mass",
         _FILE + r": (?P<column>\w+) \(mass\) must be in \[0, inf\); (?P<n>[\d,]+) values? out "
         r"of range: (?P<items>.+)\. Masses and yields cannot be negative",
-        "{file}：{column}（质量）必须在 [0, inf) 之间；{n} 个值超出范围：{items}。质量和产量不能为负",
+        "{file}：{column}（质量）必须在 [0, inf) 之间；{n} 个值超出范围：{items}。"
+        "质量和产量不能为负",
         lists=("items",),
     ),
     Template(
         "control-not-found",
         r"control (?P<label>" + _Q + r") is not a treatment of this trial; treatments present: "
         r"(?P<present>.+)\. Labels are case-sensitive: pass --control one of them",
-        "对照 {label} 不是本试验的处理；现有处理：{present}。标签区分大小写：请用 --control 指定其中之一",
+        "对照 {label} 不是本试验的处理；现有处理：{present}。"
+        "标签区分大小写：请用 --control 指定其中之一",
         lists=("present",),
     ),
     Template(
@@ -203,7 +209,7 @@ TEMPLATES: tuple[Template, ...] = (
         r"\((?P<low>[\d.]+)-(?P<high>[\d.]+) %\): (?P<items>.+)\. Check for a typing error "
         r"\(e\.g\. 5 for 15\) or a moisture measured after drying; the yields are computed as "
         r"given",
-        "{column} 超出 {crop} 收获时的合理含水量范围（{low}-{high}%）：{items}。"
+        "{column} 超出{crop}收获时的合理含水量范围（{low}-{high}%）：{items}。"
         "请检查是否录入错误（如把 15 写成 5）或是否为烘干后测得的含水量；产量仍按原值计算",
         lists=("items",),
     ),
@@ -266,7 +272,8 @@ def translate(message: str) -> str | None:
         if values.get("crop"):  # the crop as the Chinese report names it (小麦), else as given
             from yieldtrial.report.i18n import CROPS_ZH
 
-            values["crop"] = CROPS_ZH.get(values["crop"], values["crop"])
+            crop = values["crop"]
+            values["crop"] = CROPS_ZH.get(crop, f" {crop} ")
         return template.chinese.format(**values)
     return None
 
@@ -278,7 +285,7 @@ def error_prefix() -> str:
 
 
 def error_line(message: str) -> str | None:
-    """The Chinese error line for ``message`` under ``--lang zh``; None to print English."""
+    """Return the Chinese error line for ``message`` (``--lang zh``); None: print English."""
     if _state["lang"] != "zh":
         return None
     chinese = translate(message)
@@ -286,7 +293,7 @@ def error_line(message: str) -> str | None:
 
 
 def warning_line(message: str) -> str:
-    """The warning line for ``message``: Chinese under ``--lang zh`` when catalogued."""
+    """Return the warning line for ``message``: Chinese under ``--lang zh`` when catalogued."""
     chinese = translate(message) if _state["lang"] == "zh" else None
     if chinese is None:
         return f"yieldtrial: warning: {message}"
