@@ -19,6 +19,7 @@ The terms are those of the Chinese report (``report/templates/strings.toml``): �
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -45,12 +46,15 @@ class Template:
         ``str.format`` template filled with the named groups of ``pattern``.
     lists : tuple of str
         Groups that hold a listing whose English words :data:`LIST_WORDS` translates.
+    roles : tuple of str
+        Groups that hold a factor role (``whole-plot``), named as in :data:`ROLES_ZH`.
     """
 
     name: str
     pattern: str
     chinese: str
     lists: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -60,8 +64,24 @@ class Template:
 _Q = r"(?:'[^']*'|\"[^\"]*\")"  # a Python repr of a string
 _FILE = r"(?P<file>[^:]+)"  # the file name a reading error starts with
 
+#: The factor roles of the two-factor designs (design/resolve.py) as the report names them.
+ROLES_ZH: dict[str, str] = {
+    "whole-plot": "主区",
+    "sub-plot": "副区",
+    "horizontal": "横向",
+    "vertical": "纵向",
+    "factor A": "因素 A",
+    "factor B": "因素 B",
+}
+_ROLE = "(?:" + "|".join(ROLES_ZH) + ")"
+
 #: The English words inside listings, and their Chinese forms (applied in order).
-LIST_WORDS: tuple[tuple[str, str], ...] = (
+LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
+    (rf"\bthe ({_ROLE}) factor column $", lambda m: f"{ROLES_ZH[m.group(1)]}因素列 "),
+    (
+        r"^ \((\w+) in trial\.toml\) is not in the plot table(; )?",
+        lambda m: f"（trial.toml 中的 {m.group(1)}）不在小区数据表中" + "；" * bool(m.group(2)),
+    ),
     (r" \((\S+) % written as a fraction\?\)", r"（是否把 \1% 写成了小数？）"),
     (r"\bplot $", "小区 "),  # before a quoted id (the next part)
     (r" \(小区 $", "（小区 "),  # a non-numeric cell: "row 4 (plot '103'): 'abc'"
@@ -75,7 +95,7 @@ LIST_WORDS: tuple[tuple[str, str], ...] = (
 
 #: Left in a translated listing without making it English: quoted values, column
 #: names (``moisture_pct``), numbers.
-_ALLOWED = re.compile(_Q + r"|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*")
+_ALLOWED = re.compile(_Q + r"|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*")
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
 TEMPLATES: tuple[Template, ...] = (
@@ -213,6 +233,23 @@ TEMPLATES: tuple[Template, ...] = (
         "请检查是否录入错误（如把 15 写成 5）或是否为烘干后测得的含水量；产量仍按原值计算",
         lists=("items",),
     ),
+    Template(
+        "report-format",
+        r"cannot tell the report format from the file name (?P<path>" + _Q + r"); use a suffix "
+        r"\((?P<suffixes>[.\w, ]+)\) or --format\.",
+        "无法从文件名 {path} 判断报告格式；请使用后缀（{suffixes}）或 --format。",
+    ),
+    Template(
+        "absent-factor",
+        rf"(?P<named>the {_ROLE} factor column .+?) \(columns: (?P<columns>.+)\)\. Name the "
+        rf"columns holding the (?P<role0>{_ROLE}) and (?P<role1>{_ROLE}) levels in trial\.toml "
+        r"\[analysis\] \((?P<key0>\w+) = \.\.\., (?P<key1>\w+) = \.\.\.; or factors = "
+        r"\[\.\.\.\]\), --factors or factors=",
+        "{named}（表中的列：{columns}）。请在 trial.toml [analysis] 中写明存放{role0}和{role1}"
+        "水平的列（{key0} = ...，{key1} = ...；或 factors = [...]），或用 --factors 指定",
+        lists=("named",),
+        roles=("role0", "role1"),
+    ),
 )
 
 
@@ -269,6 +306,8 @@ def translate(message: str) -> str | None:
             if translated is None:
                 return None
             values[name] = translated
+        for name in template.roles:
+            values[name] = ROLES_ZH[values[name]]
         if values.get("crop"):  # the crop as the Chinese report names it (小麦), else as given
             from yieldtrial.report.i18n import CROPS_ZH
 
