@@ -155,8 +155,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem:
             print(f"yieldtrial {args.command}: error: {problem}", file=sys.stderr)
             return 2
+        from yieldtrial.commands._zh_messages import set_language
         from yieldtrial.io.output import output_group
         from yieldtrial.io.progress import heartbeat
+
+        # --lang zh: the common error and warning lines in Chinese (see _zh_messages)
+        set_language(getattr(args, "lang", None), str(args.command))
 
         # a failure leaves none of its files; a long run shows its step on a terminal
         with output_group(), _one_line_warnings(), heartbeat(str(args.command)):
@@ -167,6 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if closed:
             sys.stdout = None  # type: ignore[assignment]
+        if "yieldtrial.commands._zh_messages" in sys.modules:  # the next run starts in English
+            sys.modules["yieldtrial.commands._zh_messages"].set_language(None, None)
 
 
 class _ClosedOutput:
@@ -345,7 +351,8 @@ def _report_error(
         print(f"yieldtrial {command}: error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
     if isinstance(exc, YieldTrialError):
-        print(f"yieldtrial: error: {_command_line_words(_one_line(str(exc)))}", file=sys.stderr)
+        message = _command_line_words(_one_line(str(exc)))
+        print(_chinese_line(message) or f"yieldtrial: error: {message}", file=sys.stderr)
         return 1
     if isinstance(exc, OSError):
         from yieldtrial.io.oserrors import describe_os_error
@@ -357,10 +364,8 @@ def _report_error(
                 file=sys.stderr,
             )
             return 1
-        action = "read or write"
-        print(
-            f"yieldtrial: error: {_one_line(describe_os_error(exc, None, action))}", file=sys.stderr
-        )
+        message = _one_line(describe_os_error(exc, None, "read or write"))
+        print(_chinese_line(message) or f"yieldtrial: error: {message}", file=sys.stderr)
         return 1
     if isinstance(exc, MemoryError):
         print(
@@ -389,6 +394,13 @@ def _report_error(
         file=sys.stderr,
     )
     return 3
+
+
+def _chinese_line(message: str) -> str | None:
+    """Return the error line in Chinese under ``--lang zh`` when the message is catalogued."""
+    from yieldtrial.commands._zh_messages import error_line
+
+    return error_line(message)
 
 
 def _write_bug_report(exc: BaseException, argv: Sequence[str] | None) -> str | None:

@@ -91,13 +91,19 @@ def one_line(text: str) -> str:
 
 
 def print_warning(text: str) -> None:
-    """Print ``yieldtrial: warning: TEXT`` on one line, once per run."""
+    """Print ``yieldtrial: warning: TEXT`` on one line, once per run.
+
+    Under ``--lang zh`` a catalogued warning is printed in Chinese
+    (``yieldtrial report: 警告：...``, see :mod:`yieldtrial.commands._zh_messages`).
+    """
+    from yieldtrial.commands._zh_messages import warning_line
     from yieldtrial.io.progress import print_message
 
     line = one_line(text)
     if line not in PRINTED_WARNINGS:
         PRINTED_WARNINGS.add(line)
-        print_message(f"yieldtrial: warning: {line}")  # over a progress line: erased first
+        # over a progress line: erased first; Chinese under --lang zh when catalogued
+        print_message(warning_line(line))
 
 
 class UsageError(YieldTrialError):

@@ -1,0 +1,340 @@
+"""Chinese forms of the CLI's most common error and warning lines (``--lang zh``).
+
+The library raises its errors in English, at many places; the command line turns a
+message it knows into Chinese here, at the last moment, so no raise site changes.
+Each :class:`Template` is a regular expression over one English message, anchored at
+both ends, whose named groups capture what the user typed or the file holds (file
+names, column names, plot ids, values); they are put into the Chinese form verbatim.
+A group listed in ``lists`` holds a listing (``plot '102' = 38 %, row 4 ... and 3
+more``) whose few English words are turned into Chinese by :data:`LIST_WORDS`; if any
+English word is then left outside quotes and column names, the message is not
+translated.  A message no template matches in full is shown in English unchanged:
+never half a sentence in each language.
+
+The terms are those of the Chinese report (``report/templates/strings.toml``): 小区
+(plot), 处理 (treatment), 区组 (block), 对照 (control), 含水量 (moisture), 杂质
+(impurity), 鲜重 (fresh mass).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+__all__ = [
+    "TEMPLATES",
+    "Template",
+    "error_prefix",
+    "set_language",
+    "translate",
+    "warning_line",
+]
+
+
+@dataclass(frozen=True)
+class Template:
+    """One English message (a regular expression) and its Chinese form.
+
+    Parameters
+    ----------
+    name : str
+        A short key (tests name the entry by it).
+    pattern : str
+        Regular expression matching the whole English message (one line).
+    chinese : str
+        ``str.format`` template filled with the named groups of ``pattern``.
+    lists : tuple of str
+        Groups that hold a listing whose English words :data:`LIST_WORDS` translates.
+    roles : tuple of str
+        Groups that hold a factor role (``whole-plot``), named as in :data:`ROLES_ZH`.
+    """
+
+    name: str
+    pattern: str
+    chinese: str
+    lists: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "regex", re.compile(self.pattern))
+
+
+_Q = r"(?:'[^']*'|\"[^\"]*\")"  # a Python repr of a string
+_FILE = r"(?P<file>[^:]+)"  # the file name a reading error starts with
+
+#: The factor roles of the two-factor designs (design/resolve.py) as the report names them.
+ROLES_ZH: dict[str, str] = {
+    "whole-plot": "主区",
+    "sub-plot": "副区",
+    "horizontal": "横向",
+    "vertical": "纵向",
+    "factor A": "因素 A",
+    "factor B": "因素 B",
+}
+_ROLE = "(?:" + "|".join(ROLES_ZH) + ")"
+
+#: The English words inside listings, and their Chinese forms (applied in order).
+LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
+    (rf"\bthe ({_ROLE}) factor column $", lambda m: f"{ROLES_ZH[m.group(1)]}因素列 "),
+    (
+        r"^ \((\w+) in trial\.toml\) is not in the plot table(; )?",
+        lambda m: f"（trial.toml 中的 {m.group(1)}）不在小区数据表中" + "；" * bool(m.group(2)),
+    ),
+    (r" \((\S+) % written as a fraction\?\)", r"（是否把 \1% 写成了小数？）"),
+    (r"\bplot $", "小区 "),  # before a quoted id (the next part)
+    (r" \(小区 $", "（小区 "),  # a non-numeric cell: "row 4 (plot '103'): 'abc'"
+    (r"^\): ", "）："),
+    (r"\bindex (\S+)", r"索引 \1"),
+    (r"\brow (\d+)", r"第 \1 行"),
+    (r" \((\d+) times\)", r"（\1 次）"),
+    (r" and ([\d,]+) more$", r" 等（另有 \1 个）"),
+    (r"(\S) %", r"\1%"),
+)
+
+#: Left in a translated listing without making it English: quoted values, column
+#: names (``moisture_pct``), numbers.
+_ALLOWED = re.compile(_Q + r"|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*")
+_ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+TEMPLATES: tuple[Template, ...] = (
+    Template(
+        "existing-output",
+        r"(?P<path>" + _Q + r") already exists and is not an unchanged output of yieldtrial; "
+        r"refusing to replace it\. Choose another output name, or add --force "
+        r"\(force=True in Python\) to replace it",
+        "{path} 已存在，且不是 yieldtrial 写出后未改动的输出文件，拒绝覆盖。"
+        "请换一个输出文件名，或加 --force 覆盖它",
+    ),
+    Template(
+        "output-is-input",
+        r"output file (?P<path>" + _Q + r") is also an input file; refusing to overwrite it\. "
+        r"Choose another name with -o/--output\.",
+        "输出文件 {path} 同时是输入文件，拒绝覆盖。请用 -o/--output 换一个文件名。",
+    ),
+    Template(
+        "read-not-regular",
+        r"cannot read (?P<path>" + _Q + r"): it is not a regular file \(a pipe, device or "
+        r"socket\); save the (?P<what>plot table|trial description|file) to a file and give "
+        r"its name",
+        "无法读取 {path}：它不是普通文件（而是管道、设备或套接字）；"
+        "请把数据保存为文件，再给出文件名",
+    ),
+    Template(
+        "write-not-regular",
+        r"cannot write (?P<path>" + _Q + r"): it is not a regular file \(a device, pipe, "
+        r"socket or standard stream\); give the name of a file to create",
+        "无法写入 {path}：它不是普通文件（而是设备、管道、套接字或标准流）；请给出要创建的文件名",
+    ),
+    Template(
+        "read-folder",
+        r"cannot read (?P<path>" + _Q + r"): it is a folder; give the plot table file inside it",
+        "无法读取 {path}：这是一个文件夹；请给出其中的小区数据表文件",
+    ),
+    Template(
+        "no-such-file",
+        r"cannot read (?P<path>" + _Q + r"): No such file or directory \(no such file or "
+        r"folder; check the path\)",
+        "无法读取 {path}：文件或文件夹不存在；请检查路径",
+    ),
+    Template(
+        "unknown-encoding",
+        _FILE + r": unknown text encoding (?P<encoding>" + _Q + r"); use e\.g\. 'utf-8', "
+        r"'gb18030' or 'big5'",
+        "{file}：未知的文本编码 {encoding}；请使用如 'utf-8'、'gb18030' 或 'big5'",
+    ),
+    Template(
+        "non-numeric",
+        _FILE + r": (?P<n>[\d,]+) non-numeric values? in numeric columns \(row numbers as in "
+        r"the file: the header is row 1\): (?P<cells>.+); expected plain numbers such as 12\.5 "
+        r"\(a trailing % is allowed in percent columns; leave the cell empty for a missing "
+        r"value\)\. Correct these cells",
+        "{file}：数值列中有 {n} 个非数值单元格（行号与文件一致，表头为第 1 行）：{cells}；"
+        "应为纯数字，如 12.5（百分数列允许末尾带 %；缺失值请留空）。请更正这些单元格",
+        lists=("cells",),
+    ),
+    Template(
+        "fractions",
+        _FILE + r": (?P<column>\w+) looks like fractions, not percent: all (?P<n>[\d,]+) values "
+        r"lie in \(0, 1\] \((?P<values>.+)\); yieldtrial expects percent \(13 for 13 %\)\. "
+        r"Multiply the column by 100, or name it (?P<fraction>\w+) so it is converted",
+        "{file}：{column} 看起来是小数而不是百分数：全部 {n} 个值都在 (0, 1] 之间（{values}）；"
+        "yieldtrial 要求百分数（13% 写作 13）。请把该列乘以 100，"
+        "或把列名改为 {fraction} 以便自动换算",
+        lists=("values",),
+    ),
+    Template(
+        "duplicate-plots",
+        _FILE + r": duplicate plot ids: (?P<ids>.+); each plot must appear on one row\. Give "
+        r"every plot its own plot_id \(e\.g\. add the block: '101', '201', \.\.\.\)",
+        "{file}：小区编号重复：{ids}；每个小区只能占一行。请给每个小区一个唯一的 plot_id"
+        "（例如加上区组号：'101'、'201'……）",
+        lists=("ids",),
+    ),
+    Template(
+        "summary-row",
+        _FILE + r": row (?P<row>\d+) \((?P<column>\w+) (?P<value>" + _Q + r")\) looks like a "
+        r"summary row \(a total or a mean\), not a plot; delete it from the plot table "
+        r"\(yieldtrial computes the means itself\), or keep such rows on another sheet",
+        "{file}：第 {row} 行（{column} {value}）看起来是汇总行（合计或平均），不是小区；"
+        "请从小区数据表中删除（yieldtrial 会自行计算平均值），或把这类行放到另一个工作表",
+    ),
+    Template(
+        "percent-range",
+        _FILE + r": (?P<column>\w+) \(percent\) must be in \[0, 100\); (?P<n>[\d,]+) values? "
+        r"out of range: (?P<items>.+)\. Percentages are 0-100 \(13 for 13 %\)",
+        "{file}：{column}（百分数）必须在 [0, 100) 之间；{n} 个值超出范围：{items}。"
+        "百分数取 0-100（13% 写作 13）",
+        lists=("items",),
+    ),
+    Template(
+        "negative-mass",
+        _FILE + r": (?P<column>\w+) \(mass\) must be in \[0, inf\); (?P<n>[\d,]+) values? out "
+        r"of range: (?P<items>.+)\. Masses and yields cannot be negative",
+        "{file}：{column}（质量）必须在 [0, inf) 之间；{n} 个值超出范围：{items}。"
+        "质量和产量不能为负",
+        lists=("items",),
+    ),
+    Template(
+        "control-not-found",
+        r"control (?P<label>" + _Q + r") is not a treatment of this trial; treatments present: "
+        r"(?P<present>.+)\. Labels are case-sensitive: pass --control one of them",
+        "对照 {label} 不是本试验的处理；现有处理：{present}。"
+        "标签区分大小写：请用 --control 指定其中之一",
+        lists=("present",),
+    ),
+    Template(
+        "crop-missing",
+        r"the crop is not known: give --crop \(e\.g\. --crop wheat\) or crop = \"wheat\" in the "
+        r"\[trial\] table of trial\.toml \(--config\); it sets the standard moisture\.",
+        "未指定作物：请用 --crop 指定（如 --crop wheat），或在 trial.toml（--config）的 [trial] "
+        '表中写 crop = "wheat"；作物决定标准含水量。',
+    ),
+    Template(
+        "missing-moisture",
+        _FILE + r": missing required column: moisture_pct \(also accepted: (?P<aliases>.+?)\)\. "
+        r"Instead of the harvest columns you may give one standardized yield column "
+        r"\((?P<yields>[\w, ]+)\)\. Columns found: (?P<found>.+)\. Rename columns in the file, "
+        r"or map them with columns=\{'your header': 'canonical_name'\} \(command line: "
+        r"--column 'your header=canonical_name'\)",
+        "{file}：缺少必需的列：moisture_pct（含水量；也可用：{aliases}）。也可以不给收获数据列，"
+        "改给一个折标产量列（{yields}）。文件中的列：{found}。请在文件中改列名，"
+        "或用 --column '表头=标准列名' 对应",
+        lists=("aliases", "found"),
+    ),
+    Template(
+        "implausible-moisture",
+        r"(?P<column>\w+) outside the plausible harvest range for (?P<crop>.+?) "
+        r"\((?P<low>[\d.]+)-(?P<high>[\d.]+) %\): (?P<items>.+)\. Check for a typing error "
+        r"\(e\.g\. 5 for 15\) or a moisture measured after drying; the yields are computed as "
+        r"given",
+        "{column} 超出{crop}收获时的合理含水量范围（{low}-{high}%）：{items}。"
+        "请检查是否录入错误（如把 15 写成 5）或是否为烘干后测得的含水量；产量仍按原值计算",
+        lists=("items",),
+    ),
+    Template(
+        "report-format",
+        r"cannot tell the report format from the file name (?P<path>" + _Q + r"); use a suffix "
+        r"\((?P<suffixes>[.\w, ]+)\) or --format\.",
+        "无法从文件名 {path} 判断报告格式；请使用后缀（{suffixes}）或 --format。",
+    ),
+    Template(
+        "absent-factor",
+        rf"(?P<named>the {_ROLE} factor column .+?) \(columns: (?P<columns>.+)\)\. Name the "
+        rf"columns holding the (?P<role0>{_ROLE}) and (?P<role1>{_ROLE}) levels in trial\.toml "
+        r"\[analysis\] \((?P<key0>\w+) = \.\.\., (?P<key1>\w+) = \.\.\.; or factors = "
+        r"\[\.\.\.\]\), --factors or factors=",
+        "{named}（表中的列：{columns}）。请在 trial.toml [analysis] 中写明存放{role0}和{role1}"
+        "水平的列（{key0} = ...，{key1} = ...；或 factors = [...]），或用 --factors 指定",
+        lists=("named",),
+        roles=("role0", "role1"),
+    ),
+)
+
+
+_state = {"lang": "en", "command": ""}
+
+
+def set_language(lang: str | None, command: str | None) -> None:
+    """Set the language and the command name of this run's error and warning lines."""
+    _state["lang"] = lang or "en"
+    _state["command"] = command or ""
+
+
+def _translate_list(text: str) -> str | None:
+    """Turn a listing's English words into Chinese; None when an English word is left."""
+    parts = re.split(f"({_Q})", text)  # the odd parts are quoted values: kept verbatim
+    for index in range(0, len(parts), 2):
+        for english, chinese in LIST_WORDS:
+            parts[index] = re.sub(english, chinese, parts[index])
+    text = "".join(parts)
+    if _ENGLISH_WORD.search(_ALLOWED.sub("", text)):
+        return None
+    return text
+
+
+def translate(message: str) -> str | None:
+    """Return the Chinese form of a one-line English ``message``, or None if not catalogued.
+
+    Parameters
+    ----------
+    message : str
+        The message as the English line shows it (after ``yieldtrial: error:``).
+
+    Returns
+    -------
+    str or None
+        The whole message in Chinese, the user's values verbatim; None when no
+        template matches it in full (the caller then prints the English).
+
+    Examples
+    --------
+    >>> translate("control 'CKX' is not a treatment of this trial; treatments present: "
+    ...           "'CK1', 'T'. Labels are case-sensitive: pass --control one of them")
+    "对照 'CKX' 不是本试验的处理；现有处理：'CK1', 'T'。标签区分大小写：请用 --control 指定其中之一"
+    >>> translate("something new") is None
+    True
+    """
+    for template in TEMPLATES:
+        match = template.regex.fullmatch(message)
+        if match is None:
+            continue
+        values = match.groupdict()
+        for name in template.lists:
+            translated = _translate_list(values[name])
+            if translated is None:
+                return None
+            values[name] = translated
+        for name in template.roles:
+            values[name] = ROLES_ZH[values[name]]
+        if values.get("crop"):  # the crop as the Chinese report names it (小麦), else as given
+            from yieldtrial.report.i18n import CROPS_ZH
+
+            crop = values["crop"]
+            values["crop"] = CROPS_ZH.get(crop, f" {crop} ")
+        return template.chinese.format(**values)
+    return None
+
+
+def error_prefix() -> str:
+    """``yieldtrial report: 错误：`` (the command named so scripts can grep it)."""
+    command = _state["command"]
+    return f"yieldtrial {command}: 错误：" if command else "yieldtrial: 错误："
+
+
+def error_line(message: str) -> str | None:
+    """Return the Chinese error line for ``message`` (``--lang zh``); None: print English."""
+    if _state["lang"] != "zh":
+        return None
+    chinese = translate(message)
+    return None if chinese is None else error_prefix() + chinese
+
+
+def warning_line(message: str) -> str:
+    """Return the warning line for ``message``: Chinese under ``--lang zh`` when catalogued."""
+    chinese = translate(message) if _state["lang"] == "zh" else None
+    if chinese is None:
+        return f"yieldtrial: warning: {message}"
+    command = _state["command"]
+    return f"yieldtrial {command}: 警告：{chinese}" if command else f"yieldtrial: 警告：{chinese}"
