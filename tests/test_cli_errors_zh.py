@@ -197,7 +197,7 @@ def test_line_is_chinese_under_lang_zh(name, tmp_path, capsys):
     before = digests(inputs)
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
     assert len(lines) == 1, lines
-    prefix = "yieldtrial report: 警告：" if name in WARNINGS else "yieldtrial report: 错误："
+    prefix = "yieldtrial: 警告：" if name in WARNINGS else "yieldtrial: 错误："
     assert code == (0 if name in WARNINGS else 1), lines
     assert lines[0].startswith(prefix), lines
     assert kept in lines[0], lines[0]
@@ -242,7 +242,7 @@ def test_design_takes_lang_zh_for_its_errors(tmp_path, capsys):
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
     assert code == 1
     assert len(lines) == 1, lines
-    assert lines[0].startswith("yieldtrial design: 错误：'"), lines
+    assert lines[0].startswith("yieldtrial: 错误：'"), lines
     assert out.read_text(encoding="utf-8") == "my notes\n"
 
 

@@ -94,7 +94,7 @@ def print_warning(text: str) -> None:
     """Print ``yieldtrial: warning: TEXT`` on one line, once per run.
 
     Under ``--lang zh`` a catalogued warning is printed in Chinese
-    (``yieldtrial report: 警告：...``, see :mod:`yieldtrial.commands._zh_messages`).
+    (``yieldtrial: 警告：...``, see :mod:`yieldtrial.commands._zh_messages`).
     """
     from yieldtrial.commands._zh_messages import warning_line
     from yieldtrial.io.progress import print_message

@@ -318,9 +318,8 @@ def translate(message: str) -> str | None:
 
 
 def error_prefix() -> str:
-    """``yieldtrial report: 错误：`` (the command named so scripts can grep it)."""
-    command = _state["command"]
-    return f"yieldtrial {command}: 错误：" if command else "yieldtrial: 错误："
+    """``yieldtrial: 错误：``, the Chinese twin of ``yieldtrial: error:`` (one grep finds both)."""
+    return "yieldtrial: 错误："
 
 
 def error_line(message: str) -> str | None:
@@ -336,5 +335,4 @@ def warning_line(message: str) -> str:
     chinese = translate(message) if _state["lang"] == "zh" else None
     if chinese is None:
         return f"yieldtrial: warning: {message}"
-    command = _state["command"]
-    return f"yieldtrial {command}: 警告：{chinese}" if command else f"yieldtrial: 警告：{chinese}"
+    return f"yieldtrial: 警告：{chinese}"
