@@ -88,7 +88,8 @@ from pathlib import Path
 from typing import Any
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import did_you_mean, is_real_number
+from yieldtrial.io.checks import check_number as _number  # the one rule of every entry point
+from yieldtrial.io.checks import did_you_mean
 
 __all__ = [
     "LETTERS_METHODS",
@@ -965,43 +966,6 @@ def _check_rate_unit(unit: str, where: str) -> None:
             f'{where}: rate_unit = {unit!r} is not a mass per area; expected e.g. "kg/mu", '
             '"kg/ha", "t/ha", "g/mu" or "lb/ac".'
         )
-
-
-def _number(
-    name: str,
-    value: object,
-    where: str,
-    *,
-    low: float | None,
-    high: float | None,
-    low_inclusive: bool = True,
-    high_inclusive: bool = False,
-    fix: str = "",
-) -> float:
-    """Return a finite number in the interval, else raise naming the key, value and fix."""
-    if isinstance(value, str):
-        raise DataValidationError(
-            f"{where}: {name} = {value!r} is text; write the number without quotes "
-            f"({name} = {value.strip()})." if _looks_numeric(value) else
-            f"{where}: {name} = {value!r}; expected a number."
-        )  # fmt: skip
-    if not is_real_number(value):  # NumPy scalars (np.float32(0.05)) are numbers too
-        raise DataValidationError(f"{where}: {name} = {value!r}; expected a number.")
-    from yieldtrial.io.checks import real_float
-
-    number = real_float(value)  # 1 followed by 400 zeros is inf, not an OverflowError
-    if not math.isfinite(number):
-        raise DataValidationError(f"{where}: {name} = {value!r}; expected a finite number.")
-    below = low is not None and (number < low if low_inclusive else number <= low)
-    above = high is not None and (number > high if high_inclusive else number >= high)
-    if below or above:
-        left = ("[" if low_inclusive else "(") + ("-inf" if low is None else f"{low:g}")
-        right = ("inf" if high is None else f"{high:g}") + ("]" if high_inclusive else ")")
-        raise DataValidationError(
-            f"{where}: {name} = {value!r}; {name} must be in {left}, {right}"
-            + (f": {fix}." if fix else ".")
-        )
-    return number
 
 
 def _rate(name: str, value: object, where: str, *, example: float | None) -> float:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import check_alpha
 from yieldtrial.stats._covariance import quadratic_forms
 
 __all__ = ["SENSITIVITY_COLUMNS", "VERDICT_COLUMNS", "sensitivity", "verdicts"]
@@ -165,6 +166,7 @@ def verdicts(
     from yieldtrial.stats.compare import compare_means_to_control
 
     rows: list[dict[str, Any]] = []
+    alpha = check_alpha(alpha)  # a float from here on (a Fraction has no format 'g')
     if not trial.is_replicated:
         return _typed(pd.DataFrame(rows, columns=list(VERDICT_COLUMNS)))
     anova = trial.anova(alpha=alpha, unit=unit)

@@ -1,0 +1,317 @@
+"""Stop 33 hostile pass over the library API: wrong types and out-of-range settings.
+
+Each public function was fed text, None, booleans, lists, NumPy and pandas scalars,
+``Fraction``, NaN, infinity, ``10**400`` and far-out values, and the output of the
+function a notebook calls before it. Each test pins one case that escaped as a bare
+Python/NumPy exception (OverflowError, TypeError, AttributeError) or was silently
+accepted, and is now a :class:`~yieldtrial.errors.DataValidationError` naming the
+argument and what to give; where trial.toml checks the same setting, the message is
+the one trial.toml gives.
+"""
+
+from __future__ import annotations
+
+import warnings
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import yieldtrial as yt
+from yieldtrial import design, stats
+from yieldtrial.config import check_setting
+from yieldtrial.datasets import example_path
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
+
+
+@pytest.fixture(scope="module")
+def plots() -> pd.DataFrame:
+    """Read the shipped replicated RCBD (3 treatments x 4 blocks) as a notebook does."""
+    return pd.read_csv(example_path("replicated-rcbd"))
+
+
+@pytest.fixture(scope="module")
+def trial(plots: pd.DataFrame) -> yt.FieldTrial:
+    return yt.FieldTrial.from_dataframe(plots, crop="wheat", control="CK1")
+
+
+# ------------------------------------------------------------------ numbers given as text
+
+
+@pytest.mark.parametrize("value", ["12", b"5", ["12", 13]])
+def test_formula_refuses_numbers_written_as_text(value: object) -> None:
+    """NumPy read "12" (and b"5") as 12: text is refused, as trial.toml refuses it."""
+    with pytest.raises(DataValidationError, match=r"mass must be a number.*\(text\)"):
+        yt.standardize_moisture(value, moisture_pct=13, standard_moisture_pct=13)
+
+
+def test_formula_refuses_a_text_series_naming_the_index() -> None:
+    """A pandas string column is named by its first text cell's index label."""
+    mass = pd.Series(["442", "450"], index=["p1", "p2"], dtype="string")
+    with pytest.raises(DataValidationError, match=r"got '442' at index 'p1' \(text\)"):
+        yt.plot_yield(mass, harvested_area_m2=20, moisture_pct=13, standard_moisture_pct=13)
+
+
+# ------------------------------------------------------------------ planning
+
+
+@pytest.mark.parametrize("cv", [[8, 9], pd.Series([8.0])])
+def test_plan_refuses_a_list_of_cvs(cv: object) -> None:
+    """A list reached float() of a 1-element array ("only 0-dimensional arrays ...")."""
+    with pytest.raises(DataValidationError, match=r"cv_pct \(CV of plot yields\) must be one"):
+        yt.replicates_needed(cv_pct=cv, difference_pct=10, n_treatments=5)
+
+
+def test_plan_refuses_a_numpy_boolean_cv() -> None:
+    """np.True_ was read as a CV of 1 %."""
+    with pytest.raises(DataValidationError, match="must be a percentage"):
+        yt.detectable_difference_pct(cv_pct=np.True_, replicates=4, n_treatments=5)
+
+
+def test_detectable_difference_needs_replicates() -> None:
+    """replicates=None was int(None) (TypeError)."""
+    with pytest.raises(DataValidationError, match="replicates must be a whole number"):
+        yt.detectable_difference_pct(cv_pct=8, replicates=None, n_treatments=5)
+
+
+# ------------------------------------------------------------------ moisture formulas
+
+
+def test_describe_method_refuses_an_integer_too_large_for_a_float() -> None:
+    """10**400 was an OverflowError formatting the formula."""
+    with pytest.raises(DataValidationError, match="moisture_pct must be one number .*got 1000"):
+        yt.describe_method("dry_matter", moisture_pct=10**400)
+
+
+def test_describe_method_refuses_infinity() -> None:
+    """Infinity was written into the formula ("Y x (100 - inf) / (100 - 13)")."""
+    with pytest.raises(DataValidationError, match="standard_moisture_pct must be one .*got inf"):
+        yt.describe_method("dry_matter", moisture_pct=15, standard_moisture_pct=float("inf"))
+
+
+def test_audit_refuses_a_reported_figure_no_report_prints() -> None:
+    """1e-310 was read as printed to 310 decimals: a table of 300-digit numbers, exit 0."""
+    with pytest.raises(DataValidationError, match="has 310 decimals; a report prints"):
+        yt.audit_moisture_conversion(442, 1e-310, moisture_pct=5, standard_moisture_pct=13)
+
+
+def test_audit_keeps_a_figure_printed_to_fifteen_decimals() -> None:
+    """The cap is above any printed figure: 15 decimals still audit (477.36 is reproduced)."""
+    table = yt.audit_moisture_conversion(
+        442, "477.360000000000000", moisture_pct=5, standard_moisture_pct=13
+    )
+    # 442 x (1 + (13 - 5) / 100) = 477.36 (percentage-point shortcut), within the tolerance
+    # 0.5e-15 + 1e-12 x 477.36 of a figure printed to 15 decimals
+    assert table.loc[table["reproduces"], "method"].tolist() == ["percentage_point"]
+
+
+# ------------------------------------------------------------------ FieldTrial settings
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "standard_moisture_pct = 'abc'; expected a number"),
+        ("13", "is text; write the number without quotes"),
+        ([13], "expected a number"),
+        (pd.NA, "expected a number"),
+        (10**400, "expected a finite number"),
+        (float("nan"), "expected a finite number"),
+    ],
+)
+def test_fieldtrial_standard_moisture_has_the_trial_toml_message(
+    plots: pd.DataFrame, value: object, message: str
+) -> None:
+    """float() raised ValueError/TypeError ("could not convert string to float") before."""
+    with pytest.raises(DataValidationError, match=message) as caught:
+        yt.FieldTrial.from_dataframe(
+            plots, crop="wheat", control="CK1", standard_moisture_pct=value
+        )
+    with pytest.raises(DataValidationError) as toml:
+        check_setting("standard_moisture_pct", value, "FieldTrial")
+    assert str(caught.value) == str(toml.value)
+
+
+def test_fieldtrial_refuses_a_huge_shrink(plots: pd.DataFrame) -> None:
+    """shrink_pct_per_point=10**400 was an OverflowError while the plots were checked."""
+    with pytest.raises(DataValidationError, match="shrink_pct_per_point = 1000.*finite number"):
+        yt.FieldTrial.from_dataframe(
+            plots, crop="wheat", moisture_method="shrink", shrink_pct_per_point=10**400
+        )
+
+
+@pytest.mark.parametrize("columns", ["fresh_mass_kg", ["a"], pd.NA, 0])
+def test_columns_must_be_a_mapping(plots: pd.DataFrame, columns: object) -> None:
+    """A string or list gave AttributeError "'str' object has no attribute 'items'"."""
+    with pytest.raises(DataValidationError, match="columns= maps your headers"):
+        yt.FieldTrial.from_dataframe(plots, crop="wheat", columns=columns)
+
+
+# ------------------------------------------------------------------ confidence and margin
+
+
+def test_means_refuses_a_confidence_too_large_for_a_float(trial: yt.FieldTrial) -> None:
+    """confidence=10**400 was an OverflowError."""
+    with pytest.raises(DataValidationError, match=r"confidence must be in \(0, 1\)"):
+        trial.means(confidence=10**400)
+
+
+def test_compare_refuses_a_confidence_too_large_for_a_float(trial: yt.FieldTrial) -> None:
+    """confidence=10**400 was an OverflowError."""
+    with pytest.raises(DataValidationError, match=r"confidence must be a number in \(0, 1\)"):
+        trial.compare_to_control(confidence=10**400)
+
+
+def test_compare_takes_a_fraction_margin(trial: yt.FieldTrial) -> None:
+    """Fraction(5) was a TypeError formatting it; it is 5 %, as margin_pct=5."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", YieldTrialWarning)
+        got = trial.compare_to_control(margin_pct=Fraction(5))
+        want = trial.compare_to_control(margin_pct=5)
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_sensitivity_takes_a_fraction_alpha(trial: yt.FieldTrial) -> None:
+    """Fraction(1, 20) was a TypeError formatting the letters' test name."""
+    got = trial.sensitivity(["101"], alpha=Fraction(1, 20))
+    want = trial.sensitivity(["101"], alpha=0.05)
+    pd.testing.assert_frame_equal(got, want)
+
+
+@pytest.mark.parametrize("value", ["0.01", True, float("nan"), 1.5, -0.1, [0.01]])
+def test_pairwise_means_refuses_an_anova_p_that_is_no_p_value(
+    trial: yt.FieldTrial, value: object
+) -> None:
+    """anova_p gates the protected LSD: text, True, NaN, 1.5 were used (or float() failed)."""
+    with pytest.raises(DataValidationError, match="anova_p must be a p-value from 0 to 1"):
+        stats.pairwise_means(trial.means_model(), method="lsd", anova_p=value)
+
+
+# ------------------------------------------------------------------ diagnostics thresholds
+
+
+@pytest.mark.parametrize("value", ["10", None, [10], pd.NA, float("nan"), float("inf"), 10**400])
+def test_diagnostics_refuses_a_cv_threshold_that_is_no_number(
+    trial: yt.FieldTrial, value: object
+) -> None:
+    """'<' between int and str (TypeError), NA's ambiguous truth, 10**400 OverflowError."""
+    with pytest.raises(DataValidationError, match="need 0 < cv_warn_pct <= cv_strong_pct"):
+        trial.diagnostics(cv_strong_pct=value)
+
+
+def test_diagnostics_and_network_share_the_cv_threshold_message(plots: pd.DataFrame) -> None:
+    """One rule and one message: diagnostics and analyze_many."""
+    frame = plots.assign(site="s1")
+    trial = yt.FieldTrial.from_dataframe(frame, crop="wheat", control="CK1")
+    with pytest.raises(DataValidationError) as single:
+        trial.diagnostics(cv_warn_pct="10")
+    with pytest.raises(DataValidationError) as network:
+        trial.analyze_sites(cv_warn_pct="10")
+    assert str(single.value) == str(network.value)
+
+
+@pytest.mark.parametrize("value", ["3", None, [3], float("nan"), 0, -1, float("inf"), True])
+def test_diagnostics_refuses_an_outlier_threshold_that_is_no_positive_number(
+    trial: yt.FieldTrial, value: object
+) -> None:
+    """A list broadcast against the residuals; NaN and inf flagged nothing; True flagged 4."""
+    with pytest.raises(DataValidationError, match="outlier_threshold must be a finite number"):
+        trial.diagnostics(outlier_threshold=value)
+
+
+def test_diagnostics_takes_a_huge_outlier_threshold(trial: yt.FieldTrial) -> None:
+    """1e308 squared was an OverflowError; it flags no plot."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", YieldTrialWarning)  # 6 error df
+        assert trial.diagnostics(outlier_threshold=1e308).outliers.empty
+
+
+# ------------------------------------------------------------------ studentized range
+
+
+@pytest.mark.parametrize("p", ["abc", True, None, 2.5, 1, 1e308, pd.NA])
+def test_significant_studentized_range_refuses_p(p: object) -> None:
+    """float('abc'), 1e308 (OverflowError), 2.5 read as 2 and True as 1 before."""
+    with pytest.raises(DataValidationError, match="p .number of means in the range. must be"):
+        stats.significant_studentized_range(p, 10)
+
+
+@pytest.mark.parametrize("df", ["abc", True, None, [10], float("nan"), 0])
+def test_significant_studentized_range_refuses_df(df: object) -> None:
+    """True was 1 error df (13.78); float(None) a TypeError."""
+    with pytest.raises(DataValidationError, match="error df must be a positive number"):
+        stats.significant_studentized_range(3, df)
+
+
+def test_significant_studentized_range_keeps_its_table_values() -> None:
+    """Harter (1960), Duncan at 10 error df: 3.15 (p = 2), 3.29 (p = 3); infinite df allowed."""
+    got = stats.significant_studentized_range(np.array([2, 3]), 10)
+    assert np.round(got, 2).tolist() == [3.15, 3.29]
+    assert np.isfinite(stats.significant_studentized_range(3, float("inf")))
+
+
+# ------------------------------------------------------------------ design plot areas
+
+
+@pytest.mark.parametrize("area", [Fraction(20), np.float32(20)])
+def test_layout_takes_any_real_plot_area(area: object) -> None:
+    """Fraction(20) was a TypeError in np.isfinite; it is 20 m2."""
+    book = design.rcbd(["A", "B", "C"], blocks=2, seed=1, plot_area_m2=area)
+    assert book["harvested_area_m2"].tolist() == [20.0] * 6
+
+
+def test_layout_refuses_a_plot_area_too_large_for_a_float() -> None:
+    """10**400 was a TypeError in np.isfinite."""
+    with pytest.raises(DataValidationError, match="plot_area_m2 must be a positive area"):
+        design.rcbd(["A", "B", "C"], blocks=2, seed=1, plot_area_m2=10**400)
+
+
+# ------------------------------------------------------------------ economics
+
+FERTILIZER = {
+    "CK": [{"product": "urea", "grade": "46-0-0", "rate_kg_ha": 200}],
+    "T": [{"product": "urea", "grade": "46-0-0", "rate_kg_ha": 150}],
+}
+YIELDS = {"CK": 7000.0, "T": 6900.0}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "grain_price_per_kg = 'abc'; expected a number"),
+        ("2.4", "grain_price_per_kg = '2.4' is text; write the number without quotes"),
+        (None, "grain_price_per_kg = None; expected a number"),
+        ([2.4], "expected a number"),
+        (float("nan"), "expected a finite number"),
+        (1e12, r"must be in \[0, 1e\+09\]"),
+    ],
+)
+def test_economics_grain_price_has_the_trial_toml_message(value: object, message: str) -> None:
+    """float() raised ValueError/TypeError; 1e12 (above [economics]' limit) was accepted."""
+    with pytest.raises(DataValidationError, match=message) as caught:
+        yt.economics_table(
+            YIELDS, FERTILIZER, control="CK", grain_price_per_kg=value, currency="CNY",
+            prices={"urea": 2.5},
+        )  # fmt: skip
+    assert str(caught.value).startswith("economics_table: grain_price_per_kg = ")
+
+
+@pytest.mark.parametrize("value", ["abc", None, 10**400, [1.0], pd.NA])
+def test_economics_refuses_a_product_price_that_is_no_number(value: object) -> None:
+    """float('abc'), float(None), 10**400 (OverflowError) escaped from the price map."""
+    with pytest.raises(DataValidationError, match=r"prices\['urea'\] = "):
+        yt.economics_table(
+            YIELDS, FERTILIZER, control="CK", grain_price_per_kg=2.4, currency="CNY",
+            prices={"urea": value},
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("value", ["abc", None, 10**400, float("inf")])
+def test_economics_refuses_other_costs_that_are_no_number(value: object) -> None:
+    """float() errors, and inf made every net return -inf."""
+    with pytest.raises(DataValidationError, match=r"other_costs_per_ha\['T'\] = "):
+        yt.economics_table(
+            YIELDS, FERTILIZER, control="CK", grain_price_per_kg=2.4, currency="CNY",
+            prices={"urea": 2.5}, other_costs_per_ha={"T": value},
+        )  # fmt: skip
