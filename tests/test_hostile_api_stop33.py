@@ -315,3 +315,65 @@ def test_economics_refuses_other_costs_that_are_no_number(value: object) -> None
             YIELDS, FERTILIZER, control="CK", grain_price_per_kg=2.4, currency="CNY",
             prices={"urea": 2.5}, other_costs_per_ha={"T": value},
         )  # fmt: skip
+
+
+@pytest.mark.parametrize("value", ["abc", 10**400, 1.0, 0, float("nan")])
+def test_economics_refuses_a_confidence_that_is_no_level(value: object) -> None:
+    """float('abc') and 10**400 escaped; 1.0 and NaN were stated in the table."""
+    with pytest.raises(DataValidationError, match="economics_table: confidence = "):
+        yt.economics_table(
+            YIELDS, FERTILIZER, control="CK", grain_price_per_kg=2.4, currency="CNY",
+            prices={"urea": 2.5}, confidence=value,
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("40", "rate_kg_ha = '40' is text; write the number without quotes"),
+        (True, "rate_kg_ha = True; expected a number"),
+        (10**400, "rate_kg_ha = 1000.*0; expected a finite number"),
+    ],
+)
+def test_product_rate_has_the_trial_toml_message(value: object, message: str) -> None:
+    """'40' and True were read as 40 and 1 kg/ha; 10**400 was an OverflowError."""
+    spec = {"A": [{"product": "urea", "grade": "46-0-0", "rate_kg_ha": value}]}
+    with pytest.raises(DataValidationError, match=f"treatment 'A', product 'urea': {message}"):
+        yt.treatment_nutrient_rates(spec)
+
+
+@pytest.mark.parametrize("value", ["0.5", None, [0.5], float("nan"), -1, 101])
+def test_efficiency_table_refuses_a_tolerance_that_is_no_percentage(value: object) -> None:
+    """'<=' between float and str (TypeError), NA's ambiguous truth; -1 and NaN were used."""
+    with pytest.raises(DataValidationError, match="efficiency_table: equal_yield_tolerance_pct"):
+        yt.efficiency_table(YIELDS, FERTILIZER, equal_yield_tolerance_pct=value)
+
+
+def test_significant_studentized_range_takes_a_huge_df_as_infinite() -> None:
+    """10**400 error df was an OverflowError; it is the infinite-df limit."""
+    huge = stats.significant_studentized_range(3, 10**400)
+    assert huge == stats.significant_studentized_range(3, float("inf"))
+
+
+# ------------------------------------------------------------------ column names
+
+
+@pytest.mark.parametrize("function", [stats.fit, stats.means, stats.pairwise, stats.anova])
+def test_stats_name_a_missing_response_column(trial: yt.FieldTrial, function: object) -> None:
+    """response=None was a KeyError: None from the fit cache."""
+    with pytest.raises(DataValidationError, match="column.s. not found in data: response=None"):
+        function(trial.yields(), response=None, treatment="treatment", block="block")
+
+
+@pytest.mark.parametrize("function", [stats.fit, stats.means, stats.pairwise])
+def test_stats_need_a_treatment_column(trial: yt.FieldTrial, function: object) -> None:
+    """treatment=None was a KeyError: None; diagnostics and anova already said this."""
+    with pytest.raises(DataValidationError, match="needs treatment=<column of the treatment"):
+        function(trial.yields(), response="yield_kg_ha", treatment=None, block="block")
+
+
+@pytest.mark.parametrize("name", [["block"], np.array("block"), pd.Series(["block"])])
+def test_stats_name_a_column_given_as_a_list(trial: yt.FieldTrial, name: object) -> None:
+    """A list, array or Series as a column name was "unhashable type" (TypeError)."""
+    with pytest.raises(DataValidationError, match="column.s. not found in data: block="):
+        stats.diagnostics(trial.yields(), response="yield_kg_ha", treatment="treatment", block=name)

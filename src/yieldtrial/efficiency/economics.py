@@ -330,6 +330,11 @@ def economics_table(
         high_inclusive=True,
         fix=f"rates and prices are zero or positive; more than {MAX_RATE:g} is a typing error",
     )  # the rule and message of [economics] in trial.toml
+    if confidence is not None:  # the level of the intervals, stated in the table
+        confidence = check_number(
+            "confidence", confidence, "economics_table", low=0.0, high=1.0,
+            low_inclusive=False, fix="a confidence level, e.g. 0.95",
+        )  # fmt: skip
     if not str(currency).strip():
         raise DataValidationError('currency must be stated, e.g. currency="CNY".')
     costs = fertilizer_cost_per_ha(fertilizer, prices=prices)

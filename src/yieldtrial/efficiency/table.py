@@ -72,7 +72,7 @@ from yieldtrial.efficiency.nutrients import (
     treatment_nutrient_rates,
 )
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import check_option, check_range, real_float
+from yieldtrial.io.checks import check_number, check_option, check_range, real_float
 
 __all__ = [
     # re-exported nutrient accounting (defined in yieldtrial.nutrients)
@@ -291,6 +291,10 @@ def efficiency_table(
     [0.0, 25.0]
     """
     check_option("nutrient", nutrient, NUTRIENTS)
+    equal_yield_tolerance_pct = check_number(
+        "equal_yield_tolerance_pct", equal_yield_tolerance_pct, "efficiency_table", low=0.0,
+        high=100.0, fix="a percentage of the reference yield, e.g. 0.5",
+    )  # fmt: skip
     wanted, explicit = _resolve_metrics(metrics)
     y_map = _as_mapping(yields, "yields")
     if not y_map:

@@ -203,6 +203,7 @@ def significant_studentized_range(
         )
     if not (is_real_number(df) and real_float(df) > 0):  # NaN fails; inf is the normal limit
         raise DataValidationError(f"error df must be a positive number, got {df!r}")
+    df = real_float(df)  # 10**400 is the normal limit (inf), not an OverflowError
     level = (1.0 - alpha) ** (p_arr - 1.0) if key == "duncan" else np.full_like(p_arr, 1 - alpha)
     flat = [
         _qtukey(float(lv), int(pp), float(df))
