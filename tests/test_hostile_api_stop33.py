@@ -377,3 +377,170 @@ def test_stats_name_a_column_given_as_a_list(trial: yt.FieldTrial, name: object)
     """A list, array or Series as a column name was "unhashable type" (TypeError)."""
     with pytest.raises(DataValidationError, match="column.s. not found in data: block="):
         stats.diagnostics(trial.yields(), response="yield_kg_ha", treatment="treatment", block=name)
+
+
+# ------------------------------------------------------------------ network and stability
+
+
+@pytest.fixture(scope="module")
+def network_plots() -> pd.DataFrame:
+    """Read the shipped farm network (60 sites, one plot per treatment each)."""
+    return pd.read_csv(example_path("farm-network"))
+
+
+@pytest.mark.parametrize(
+    ("weight", "message"),
+    [
+        ("abc", "contrast 'c': weight of 'CK2' = 'abc'; expected a number"),
+        ("-1", "weight of 'CK2' = '-1' is text; write the number without quotes"),
+        (True, "weight of 'CK2' = True; expected a number"),
+        (float("nan"), "weight of 'CK2' = nan; expected a finite number"),
+        (None, "weight of 'CK2' = None; expected a number"),
+    ],
+)
+def test_network_contrast_weights_must_be_numbers(
+    network_plots: pd.DataFrame, weight: object, message: str
+) -> None:
+    """float('abc') escaped; True was a weight of 1 and NaN gave a NaN contrast."""
+    with pytest.raises(DataValidationError, match=message):
+        yt.analyze_many(
+            network_plots, by="site", response="yield_kg_mu", treatment="treatment",
+            control="CK1", contrasts={"c": {"CK1": 1, "CK2": weight}},
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("contrasts", ["T vs CK1", 0, []])
+def test_network_contrasts_not_a_mapping_are_refused(
+    network_plots: pd.DataFrame, contrasts: object
+) -> None:
+    """A falsy or text value was skipped without a word ("" , 0, []) or named only if truthy."""
+    with pytest.raises(DataValidationError, match="contrasts must map each contrast's name"):
+        yt.analyze_many(
+            network_plots, by="site", response="yield_kg_mu", treatment="treatment",
+            control="CK1", contrasts=contrasts,
+        )  # fmt: skip
+
+
+def test_network_contrast_of_zero_weights_is_refused(network_plots: pd.DataFrame) -> None:
+    """All-zero weights gave estimate 0, SE 0 and a NaN t and p."""
+    with pytest.raises(DataValidationError, match="contrast 'c' has only zero weights"):
+        yt.analyze_many(
+            network_plots, by="site", response="yield_kg_mu", treatment="treatment",
+            control="CK1", contrasts={"c": {"CK1": 0, "CK2": 0}},
+        )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def multi_environment() -> pd.DataFrame:
+    """Four treatments in five environments, two blocks each (seeded normal noise)."""
+    rng = np.random.default_rng(3)
+    rows = [
+        (f"E{e}", f"G{g}", b, 5000 + 300 * g + 200 * e + rng.normal(0, 150))
+        for e in range(5)
+        for g in range(4)
+        for b in range(2)
+    ]
+    return pd.DataFrame(rows, columns=["env", "treatment", "block", "y"])
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("annicchiarico_alpha", 10**400, r"annicchiarico_alpha must be in \(0, 1\)"),
+        ("hsc_target_pct", 10**400, "hsc_target_pct must be a percentage above -100"),
+        ("hsc_target_pct", float("inf"), "hsc_target_pct must be a percentage above -100"),
+        ("hsc_target_pct", True, "hsc_target_pct must be a percentage above -100"),
+        ("n_axes", "2", "n_axes must be a whole number or None"),
+        ("n_axes", 1.5, "n_axes must be a whole number or None"),
+        ("n_axes", float("nan"), "n_axes must be a whole number or None"),
+    ],
+)
+def test_stability_options_are_checked(
+    multi_environment: pd.DataFrame, option: str, value: object, message: str
+) -> None:
+    """10**400 was an OverflowError, inf and True were used, int('2'.5) truncated or failed."""
+    with pytest.raises(DataValidationError, match=message):
+        yt.stability(
+            multi_environment, env="env", treatment="treatment", response="y", block="block",
+            **{option: value},
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("value", ["20000", [20000.0], float("nan"), float("inf")])
+def test_stability_pooled_error_must_be_a_number(
+    multi_environment: pd.DataFrame, value: object
+) -> None:
+    """'>' between str and int (TypeError); NaN and inf passed the positivity test."""
+    with pytest.raises(DataValidationError, match="error_mean_square and error_df must be"):
+        yt.stability(
+            multi_environment, env="env", treatment="treatment", response="y", block="block",
+            error_mean_square=value, error_df=20, replicates=2,
+        )  # fmt: skip
+
+
+# ------------------------------------------------------------------ reports, plots, config
+
+
+@pytest.mark.parametrize("value", [np.float32(1), True, float("nan"), ["2024-06-01"], ""])
+def test_report_date_must_be_a_date(trial: yt.FieldTrial, value: object) -> None:
+    """NumPy scalars failed on their truth value; True and NaN were printed as the date."""
+    with pytest.raises(DataValidationError, match="report_date must be the date to print"):
+        yt.build_report(trial, figures=False, report_date=value)
+
+
+def test_report_date_takes_a_datetime_date(trial: yt.FieldTrial) -> None:
+    """A datetime.date is printed in its ISO form, as the text '2024-06-01' is."""
+    import datetime
+
+    report = yt.build_report(trial, figures=False, report_date=datetime.date(2024, 6, 1))
+    assert report.metadata["report_date"] == "2024-06-01"
+
+
+@pytest.mark.parametrize("name", ["plot_yields", "plot_yield_boxes", "plot_field"])
+def test_plot_figures_name_what_to_pass(trial: yt.FieldTrial, name: str) -> None:
+    """A FieldTrial (the object a notebook holds) was "'FieldTrial' object has no attribute"."""
+    from yieldtrial import plotting
+
+    with pytest.raises(TypeError, match="the plot figures take a plot table"):
+        getattr(plotting, name)(trial)
+
+
+def test_plot_figures_refuse_two_header_levels(trial: yt.FieldTrial) -> None:
+    """A MultiIndex header was pandas' "the first argument must be callable"."""
+    from yieldtrial import plotting
+
+    table = trial.yields()
+    table.columns = pd.MultiIndex.from_arrays([table.columns, table.columns])
+    with pytest.raises(DataValidationError, match="columns have 2 header levels"):
+        plotting.plot_yields(table)
+
+
+def test_trial_config_control_none_is_no_control() -> None:
+    """control=None was "'NoneType' object is not iterable"; it is the default, no control."""
+    from yieldtrial.config import TrialConfig
+
+    assert TrialConfig(control=None).control == ()
+
+
+@pytest.mark.parametrize("value", [pd.NA, {"CK": 1}, np.True_])
+def test_trial_config_control_must_be_labels(value: object) -> None:
+    """Not iterable (TypeError), or a mapping read as its keys."""
+    from yieldtrial.config import TrialConfig
+
+    with pytest.raises(DataValidationError, match="control = .*expected text or a list of text"):
+        TrialConfig(control=value)
+
+
+def test_trial_config_control_takes_a_numpy_number() -> None:
+    """np.float32(1.5) was not iterable; it is the label '1.5', as the float 1.5 is."""
+    from yieldtrial.config import TrialConfig
+
+    assert TrialConfig(control=np.float32(1.5)).control == ("1.5",)
+
+
+@pytest.mark.parametrize("name", [None, [], ["farm01", "farm02"]])
+def test_site_takes_one_label(network_plots: pd.DataFrame, name: object) -> None:
+    """None and [] were an IndexError; two sites silently took the first."""
+    trial = yt.FieldTrial.from_dataframe(network_plots, crop="maize", control="CK1")
+    with pytest.raises(DataValidationError, match="site.. selects one site by its label"):
+        trial.site(name)

@@ -82,14 +82,14 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import check_number as _number  # the one rule of every entry point
-from yieldtrial.io.checks import did_you_mean
+from yieldtrial.io.checks import did_you_mean, is_real_number
 
 __all__ = [
     "LETTERS_METHODS",
@@ -451,10 +451,16 @@ class TrialConfig:
             value = getattr(self, name)
             if isinstance(value, str):  # one label, never its characters
                 object.__setattr__(self, name, (value,) if value else ())
-            elif isinstance(value, int | float) and name == "control":  # control=1: label '1'
+            elif value is None:  # as the default: none ('NoneType' object is not iterable)
+                object.__setattr__(self, name, ())
+            elif is_real_number(value) and name == "control":  # control=1: label '1'
                 from yieldtrial.io.validation import as_labels
 
                 object.__setattr__(self, name, as_labels(value))
+            elif not isinstance(value, Iterable) or isinstance(value, Mapping | bytes):
+                raise DataValidationError(
+                    f"TrialConfig: {name} = {value!r}; expected text or a list of text."
+                )
             elif not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(str(v) for v in value))
         for name in ("treatments", "published"):
