@@ -544,3 +544,24 @@ def test_site_takes_one_label(network_plots: pd.DataFrame, name: object) -> None
     trial = yt.FieldTrial.from_dataframe(network_plots, crop="maize", control="CK1")
     with pytest.raises(DataValidationError, match="site.. selects one site by its label"):
         trial.site(name)
+
+
+# ------------------------------------------------------------------ one message per setting
+
+
+@pytest.mark.parametrize(
+    ("value", "toml_value"), [("0.05", '"0.05"'), (float("nan"), "nan"), (None, "[]")]
+)
+def test_alpha_has_the_trial_toml_message(
+    trial: yt.FieldTrial, tmp_path, value: object, toml_value: str
+) -> None:
+    """alpha='0.05' was "a significance level must be from 0.0001 to 0.5" in the API only."""
+    from yieldtrial.config import load_config
+
+    path = tmp_path / "trial.toml"
+    path.write_text(f'[trial]\ncrop = "wheat"\n[analysis]\nalpha = {toml_value}\n')
+    with pytest.raises(DataValidationError) as toml:
+        load_config(path)
+    with pytest.raises(DataValidationError) as api:
+        trial.means(alpha=value)
+    assert str(toml.value).endswith(str(api.value).replace("None", "[]"))

@@ -76,7 +76,8 @@ def check_alpha(alpha: object, name: str = "alpha", where: str = "") -> float:
     Raises
     ------
     DataValidationError
-        Not a number, or outside :data:`ALPHA_RANGE`.
+        Not a number (text, even ``"0.05"``, None, a boolean), not finite (:func:`check_number`,
+        the message trial.toml gives), or outside :data:`ALPHA_RANGE`.
 
     Examples
     --------
@@ -88,8 +89,9 @@ def check_alpha(alpha: object, name: str = "alpha", where: str = "") -> float:
     yieldtrial.errors.DataValidationError: alpha = 0.9; a significance level must be from 0.0001 to 0.5, e.g. 0.05 or 0.01.
     """  # noqa: E501
     low, high = ALPHA_RANGE
-    value = real_float(alpha) if is_real_number(alpha) else float("nan")
-    if not low <= value <= high:  # NaN fails too
+    # text, None, a list, NaN, infinity: the message of every numeric setting (trial.toml's)
+    value = check_number(name, alpha, where, low=None, high=None)
+    if not low <= value <= high:
         prefix = f"{where}: " if where else ""
         raise DataValidationError(
             f"{prefix}{name} = {alpha!r}; a significance level must be from {low:g} to "
