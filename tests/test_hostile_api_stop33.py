@@ -565,3 +565,109 @@ def test_alpha_has_the_trial_toml_message(
     with pytest.raises(DataValidationError) as api:
         trial.means(alpha=value)
     assert str(toml.value).endswith(str(api.value).replace("None", "[]"))
+
+
+# ------------------------------------------------------------------ tables by treatment
+
+YIELDS3 = {"CK1": 7000.0, "CK2": 6800.0, "T": 6500.0}
+FERTILIZER3 = {
+    "CK1": [{"product": "urea", "grade": "46-0-0", "rate_kg_ha": 200}],
+    "CK2": [{"product": "urea", "grade": "46-0-0", "rate_kg_ha": 150}],
+    "T": [],
+}
+
+
+def test_efficiency_table_refuses_a_treatment_given_twice() -> None:
+    """A Series with 'CK1' twice kept one of the two values without a word."""
+    yields = pd.Series([7000.0, 6800.0, 6500.0], index=["CK1", "CK1", "T"])
+    with pytest.raises(DataValidationError, match="yields: treatment 'CK1' is given twice"):
+        yt.efficiency_table(yields, FERTILIZER3, zero_nutrient_treatment="T")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("6800", "not a number"),
+        (True, "not a number"),
+        (float("nan"), "not a finite number >= 0"),
+        (float("inf"), "not a finite number >= 0"),
+        (-6800.0, "not a finite number >= 0"),
+    ],
+)
+def test_economics_refuses_a_yield_that_is_no_yield(value: object, shown: str) -> None:
+    """'6800' and True were read as numbers; NaN, inf and -6800 gave rows of NaN or inf."""
+    with pytest.raises(DataValidationError, match=f"yields: treatment 'CK2' has .*, {shown}"):
+        yt.economics_table(
+            {**YIELDS3, "CK2": value}, FERTILIZER3, control="CK1", grain_price_per_kg=2.4,
+            currency="CNY", prices={"urea": 2.5},
+        )  # fmt: skip
+
+
+def test_efficiency_table_refuses_a_nan_yield() -> None:
+    """NaN gave 'PFP of CK2 is +nan % vs CK1' with computed=True."""
+    with pytest.raises(DataValidationError, match="yields: treatment 'CK2' has nan"):
+        yt.efficiency_table({**YIELDS3, "CK2": float("nan")}, FERTILIZER3)
+
+
+def test_trial_economics_takes_a_fraction_confidence(trial: yt.FieldTrial) -> None:
+    """Fraction(9, 10) was a TypeError formatting the note; it is the 90 % level."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", YieldTrialWarning)
+        got = trial.economics(
+            FERTILIZER3, grain_price_per_kg=2.4, currency="CNY", prices={"urea": 2.5},
+            confidence=Fraction(9, 10),
+        )  # fmt: skip
+    assert got["confidence"].tolist() == [0.9, 0.9]
+
+
+# ------------------------------------------------------------------ Series alignment
+
+
+A_C = pd.Series([10.0, 20.0, 30.0], index=["a", "b", "c"])
+B_D = pd.Series([1.0, 2.0, 3.0], index=["b", "c", "d"])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: yt.theoretical_yield(
+            heads_per_mu=A_C * 1e4, grains_per_head=B_D * 10, thousand_grain_weight_g=40
+        ),
+        lambda: yt.efficiency.agronomic_efficiency(
+            A_C * 300, nutrient_rate_kg_ha=B_D * 50, zero_nutrient_yield_kg_ha=5000
+        ),
+        lambda: yt.efficiency.nutrient_rate_kg_ha(A_C, content_pct=B_D * 10),
+        lambda: yt.efficiency.value_cost_ratio(
+            A_C, grain_price_per_kg=2.4, cost_change_per_ha=B_D * 10
+        ),
+        lambda: yt.efficiency.partial_factor_productivity(A_C * 300, nutrient_rate_kg_ha=B_D),
+    ],
+    ids=["theoretical_yield", "agronomic_efficiency", "nutrient_rate", "vcr", "pfp"],
+)
+def test_formulas_refuse_series_with_different_indexes(call: object) -> None:
+    """Pandas aligned them into NaN (theoretical_yield) or NumPy paired them by position."""
+    with pytest.raises(DataValidationError, match="are Series with different indexes"):
+        call()
+
+
+def test_efficiency_formula_refuses_lengths_that_differ() -> None:
+    """A 3-value Series and a 2-value array was NumPy's "operands could not be broadcast"."""
+    with pytest.raises(DataValidationError, match="has 3 values but nutrient_rate_kg_ha has 2"):
+        yt.efficiency.partial_factor_productivity(A_C, nutrient_rate_kg_ha=np.array([1.0, 2.0]))
+
+
+# ------------------------------------------------------------------ objects a notebook holds
+
+
+@pytest.mark.parametrize("path", [None, 5, b"report.html", ["report.html"]])
+def test_report_write_names_a_path_that_is_none(trial: yt.FieldTrial, path: object) -> None:
+    """None, bytes and lists failed inside pathlib ("expected str, bytes or os.PathLike")."""
+    report = yt.build_report(trial, figures=False, report_date="2024-06-01")
+    with pytest.raises(TypeError, match="Report.write takes a file path"):
+        report.write(path)
+
+
+def test_field_map_names_what_to_pass(trial: yt.FieldTrial) -> None:
+    """A FieldTrial was "argument of type 'FieldTrial' is not iterable"."""
+    with pytest.raises(TypeError, match="field_map takes a field book or plot table"):
+        design.field_map(trial)

@@ -40,7 +40,7 @@ from yieldtrial.config import MAX_RATE
 from yieldtrial.efficiency.nutrients import FertilizerInput, _template, products_by_treatment
 from yieldtrial.efficiency.table import _as_mapping
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import as_numeric, check_number, check_range
+from yieldtrial.io.checks import as_numeric, check_aligned, check_number, check_range
 
 __all__ = [
     "ECONOMICS_COLUMNS",
@@ -89,6 +89,7 @@ def _value_and_cost(
     dy = as_numeric(yield_difference_kg_ha, "yield_difference_kg_ha")
     price = as_numeric(grain_price_per_kg, "grain_price_per_kg")
     cost = as_numeric(cost_change_per_ha, "cost_change_per_ha")
+    check_aligned(yield_difference_kg_ha=dy, grain_price_per_kg=price, cost_change_per_ha=cost)
     check_range("grain_price_per_kg", price, low=0)
     value = np.asarray(dy, dtype=float) * np.asarray(price, dtype=float)
     return value, np.asarray(cost, dtype=float), _template(dy, price, cost)
