@@ -671,3 +671,30 @@ def test_field_map_names_what_to_pass(trial: yt.FieldTrial) -> None:
     """A FieldTrial was "argument of type 'FieldTrial' is not iterable"."""
     with pytest.raises(TypeError, match="field_map takes a field book or plot table"):
         design.field_map(trial)
+
+
+# ------------------------------------------------------------------ options read by truth value
+
+
+@pytest.mark.parametrize("value", ["False", "no", None, 0, [False]])
+def test_pairwise_protected_must_be_a_boolean(trial: yt.FieldTrial, value: object) -> None:
+    """protected='False' (text) was true: the protected test ran when asked not to."""
+    with pytest.raises(DataValidationError, match="protected must be True or False"):
+        trial.pairwise(method="lsd", protected=value)
+
+
+@pytest.mark.parametrize("plot", ["101", 101])
+def test_sensitivity_takes_one_plot_id(trial: yt.FieldTrial, plot: object) -> None:
+    """'101' was read as the plots '1', '0', '1' (not found); 101 was not iterable."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", YieldTrialWarning)
+        got = trial.sensitivity(plot)
+        want = trial.sensitivity(["101"])
+    pd.testing.assert_frame_equal(got, want)
+
+
+@pytest.mark.parametrize("contrasts", ["T vs CK2", [("T", "CK2")], 5, {"c": ("c", "T", "CK2")}])
+def test_sensitivity_contrasts_must_be_triples(trial: yt.FieldTrial, contrasts: object) -> None:
+    """'not enough values to unpack' or "'int' object is not iterable" before."""
+    with pytest.raises(DataValidationError, match=r"contrasts must be \(name, treatment, versus\)"):
+        trial.sensitivity(["101"], contrasts=contrasts)

@@ -1095,6 +1095,8 @@ def pairwise_means(
     reject: Any = pd.array([pd.NA] * m, dtype="boolean")
     f_stat, df1, df2, f_p = _treatment_f(mm)
     gate_p = f_p if anova_p is None else _check_p_value(anova_p, "anova_p")
+    if not isinstance(protected, bool | np.bool_):  # 'False' (text) was true: protected
+        raise DataValidationError(f"protected must be True or False; got {protected!r}")
     gate_passed: bool | None = None
     general_note: str | None = None
     if status == INFERENCE_OK:
