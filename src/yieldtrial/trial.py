@@ -1127,7 +1127,7 @@ class FieldTrial:
     @_warns_at_caller
     def sensitivity(
         self,
-        plots: Sequence[str] | None = None,
+        plots: Sequence[str] | str | int | None = None,
         *,
         alpha: float = 0.05,
         letters: str | None = "tukey",
@@ -1148,8 +1148,8 @@ class FieldTrial:
 
         Parameters
         ----------
-        plots : sequence of str, optional
-            Plot ids; default the flagged plots.
+        plots : sequence of str, str or int, optional
+            Plot ids (or one plot id); default the flagged plots.
         alpha : float
             Significance level of every verdict.
         letters : str or None

@@ -342,7 +342,7 @@ def _statement(verdict: str, subject: str, with_: str, without: str, plot: str) 
 
 def sensitivity(
     trial: Any,
-    plots: Sequence[str] | None = None,
+    plots: Sequence[str] | str | int | None = None,
     *,
     control: str | Sequence[str] | None = None,
     kind: str | None = None,
@@ -358,9 +358,9 @@ def sensitivity(
     ----------
     trial : FieldTrial
         The trial.
-    plots : sequence of str, optional
-        Plot ids to leave out one at a time; default the plots flagged by
-        :meth:`yieldtrial.FieldTrial.suspect_plots`.
+    plots : sequence of str, str or int, optional
+        Plot ids to leave out one at a time (one id alone: that plot); default the plots
+        flagged by :meth:`yieldtrial.FieldTrial.suspect_plots`.
     control, kind, alpha, letters, margin_pct, contrasts, unit
         As :func:`verdicts`.
 
@@ -384,7 +384,7 @@ def sensitivity(
         flagged = trial.suspect_plots()
         plots = list(dict.fromkeys(flagged["plot_id"].astype(str)))
     elif isinstance(plots, str) or is_real_number(plots):  # one plot: '101' was '1', '0', '1'
-        plots = [plots]
+        plots = [str(plots)]
     elif not isinstance(plots, Iterable) or isinstance(plots, Mapping):
         raise DataValidationError(
             f"plots must be a plot id such as '101', a list of plot ids, or None for the "
