@@ -698,3 +698,44 @@ def test_sensitivity_contrasts_must_be_triples(trial: yt.FieldTrial, contrasts: 
     """'not enough values to unpack' or "'int' object is not iterable" before."""
     with pytest.raises(DataValidationError, match=r"contrasts must be \(name, treatment, versus\)"):
         trial.sensitivity(["101"], contrasts=contrasts)
+
+
+# ------------------------------------------------------------------ network plot values
+
+
+def _first_site_reason(result: object) -> str:
+    return str(result.per_trial.loc[0, "reason"])  # type: ignore[attr-defined]
+
+
+def test_network_leaves_out_a_site_with_a_negative_yield(network_plots: pd.DataFrame) -> None:
+    """analyze_many analysed -5 kg/mu as a yield (the command line leaves such a site out)."""
+    plots = network_plots.copy()
+    plots.loc[2, "yield_kg_mu"] = -5.0
+    result = yt.analyze_many(
+        plots, by="site", response="yield_kg_mu", treatment="treatment", control="CK1"
+    )
+    assert result.per_trial.loc[0, "status"] == "failed"
+    assert _first_site_reason(result) == (
+        "row 2: 'yield_kg_mu' = -5.0 is negative; a yield cannot be below 0: correct the "
+        "value, or blank it (a blank is a missing plot)."
+    )
+
+
+def test_network_leaves_out_a_site_with_a_boolean_yield(network_plots: pd.DataFrame) -> None:
+    """True among the yields was read as 1.0 kg/mu and analysed."""
+    plots = network_plots.astype({"yield_kg_mu": object})
+    plots.loc[2, "yield_kg_mu"] = True
+    result = yt.analyze_many(
+        plots, by="site", response="yield_kg_mu", treatment="treatment", control="CK1"
+    )
+    assert result.per_trial.loc[0, "status"] == "failed"
+    assert "'yield_kg_mu' = True is a boolean, not a measurement" in _first_site_reason(result)
+
+
+def test_network_keeps_negative_values_of_a_response_that_is_no_yield(
+    network_plots: pd.DataFrame,
+) -> None:
+    """A gain over 400 kg/mu may be negative: only yield columns are refused below 0."""
+    plots = network_plots.assign(gain=network_plots["yield_kg_mu"] - 400.0)
+    result = yt.analyze_many(plots, by="site", response="gain", treatment="treatment")
+    assert (result.per_trial["status"] != "failed").all()
