@@ -739,3 +739,12 @@ def test_network_keeps_negative_values_of_a_response_that_is_no_yield(
     plots = network_plots.assign(gain=network_plots["yield_kg_mu"] - 400.0)
     result = yt.analyze_many(plots, by="site", response="gain", treatment="treatment")
     assert (result.per_trial["status"] != "failed").all()
+
+
+def test_sensitivity_takes_a_fraction_margin(trial: yt.FieldTrial) -> None:
+    """Fraction(5) was a TypeError formatting the non-inferiority test's name."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", YieldTrialWarning)
+        got = trial.sensitivity(["101"], margin_pct=Fraction(5))
+        want = trial.sensitivity(["101"], margin_pct=5)
+    pd.testing.assert_frame_equal(got, want)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import check_alpha, is_real_number
+from yieldtrial.io.checks import check_alpha, check_margin_pct, is_real_number
 from yieldtrial.stats._covariance import quadratic_forms
 
 __all__ = ["SENSITIVITY_COLUMNS", "VERDICT_COLUMNS", "sensitivity", "verdicts"]
@@ -167,6 +167,8 @@ def verdicts(
 
     rows: list[dict[str, Any]] = []
     alpha = check_alpha(alpha)  # a float from here on (a Fraction has no format 'g')
+    if margin_pct is not None:  # the one rule of every entry point, as a float
+        margin_pct = check_margin_pct(margin_pct, where="sensitivity")
     if not trial.is_replicated:
         return _typed(pd.DataFrame(rows, columns=list(VERDICT_COLUMNS)))
     anova = trial.anova(alpha=alpha, unit=unit)
