@@ -748,3 +748,16 @@ def test_sensitivity_takes_a_fraction_margin(trial: yt.FieldTrial) -> None:
         got = trial.sensitivity(["101"], margin_pct=Fraction(5))
         want = trial.sensitivity(["101"], margin_pct=5)
     pd.testing.assert_frame_equal(got, want)
+
+
+def test_parse_grade_refuses_a_content_written_as_text() -> None:
+    """{'N': '12'} was read as 12 % N."""
+    with pytest.raises(DataValidationError, match="content '12' is not a number"):
+        yt.parse_grade({"N": "12"})
+
+
+@pytest.mark.parametrize("encoding", [5, True, ["gbk"]])
+def test_read_plots_names_an_encoding_that_is_not_text(encoding: object) -> None:
+    """codecs.lookup(5) was a TypeError ("lookup() argument must be str")."""
+    with pytest.raises(DataValidationError, match="unknown text encoding"):
+        yt.read_plots(example_path("replicated-rcbd"), encoding=encoding)

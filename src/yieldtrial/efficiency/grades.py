@@ -443,7 +443,7 @@ def parse_grade(
 
 def _grade_number(value: Any, grade: object) -> float:
     try:
-        if isinstance(value, bool):
+        if isinstance(value, bool | str | bytes):  # '15' was read as 15 (trial.toml refuses it)
             raise TypeError
         return real_float(value) if isinstance(value, int) else float(value)
     except (TypeError, ValueError):
