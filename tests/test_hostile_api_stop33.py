@@ -761,3 +761,12 @@ def test_read_plots_names_an_encoding_that_is_not_text(encoding: object) -> None
     """codecs.lookup(5) was a TypeError ("lookup() argument must be str")."""
     with pytest.raises(DataValidationError, match="unknown text encoding"):
         yt.read_plots(example_path("replicated-rcbd"), encoding=encoding)
+
+
+@pytest.mark.parametrize("sources", [None, 5, [1], b"plots.csv"])
+def test_plot_sources_name_what_to_pass(sources: object) -> None:
+    """None and 5 were "not iterable", [1] pathlib's "expected str, bytes or os.PathLike"."""
+    from yieldtrial.io import expand_sources
+
+    with pytest.raises(TypeError, match="the plot tables are named by a path"):
+        expand_sources(sources)
