@@ -152,6 +152,7 @@ def check_number(
     yieldtrial.errors.DataValidationError: economics_table: grain_price_per_kg = '2.4' is text; write the number without quotes (grain_price_per_kg = 2.4).
     """  # noqa: E501
     prefix = f"{where}: " if where else ""
+    shown = _shown(value)
     if isinstance(value, str):
         raise DataValidationError(
             f"{prefix}{name} = {value!r} is text; write the number without quotes "
@@ -159,20 +160,28 @@ def check_number(
             f"{prefix}{name} = {value!r}; expected a number."
         )  # fmt: skip
     if not is_real_number(value):  # NumPy scalars (np.float32(0.05)) are numbers too
-        raise DataValidationError(f"{prefix}{name} = {value!r}; expected a number.")
+        raise DataValidationError(f"{prefix}{name} = {shown}; expected a number.")
     number = real_float(value)  # 1 followed by 400 zeros is inf, not an OverflowError
     if number != number or number in (float("inf"), float("-inf")):
-        raise DataValidationError(f"{prefix}{name} = {value!r}; expected a finite number.")
+        raise DataValidationError(f"{prefix}{name} = {shown}; expected a finite number.")
     below = low is not None and (number < low if low_inclusive else number <= low)
     above = high is not None and (number > high if high_inclusive else number >= high)
     if below or above:
         left = ("[" if low_inclusive else "(") + ("-inf" if low is None else f"{low:g}")
         right = ("inf" if high is None else f"{high:g}") + ("]" if high_inclusive else ")")
         raise DataValidationError(
-            f"{prefix}{name} = {value!r}; {name} must be in {left}, {right}"
+            f"{prefix}{name} = {shown}; {name} must be in {left}, {right}"
             + (f": {fix}." if fix else ".")
         )
     return number
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, an integer of more than 20 digits shortened (``10**400``)."""
+    text = repr(value)
+    if isinstance(value, int) and len(text) > 20:
+        return f"{text[:8]}...{text[-4:]} ({len(text)} digits)"
+    return text
 
 
 def _looks_numeric(text: str) -> bool:
