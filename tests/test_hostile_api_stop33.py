@@ -522,7 +522,7 @@ def test_trial_config_control_none_is_no_control() -> None:
     assert TrialConfig(control=None).control == ()
 
 
-@pytest.mark.parametrize("value", [pd.NA, {"CK": 1}, np.True_])
+@pytest.mark.parametrize("value", [pd.NA, {"CK": 1}, np.True_, np.array(5.0)])
 def test_trial_config_control_must_be_labels(value: object) -> None:
     """Not iterable (TypeError), or a mapping read as its keys."""
     from yieldtrial.config import TrialConfig

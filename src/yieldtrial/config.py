@@ -457,7 +457,11 @@ class TrialConfig:
                 from yieldtrial.io.validation import as_labels
 
                 object.__setattr__(self, name, as_labels(value))
-            elif not isinstance(value, Iterable) or isinstance(value, Mapping | bytes):
+            elif (
+                not isinstance(value, Iterable)
+                or isinstance(value, Mapping | bytes)
+                or getattr(value, "ndim", 1) == 0  # a 0-d array: "iteration over a 0-d array"
+            ):
                 raise DataValidationError(
                     f"TrialConfig: {name} = {value!r}; expected text or a list of text."
                 )
