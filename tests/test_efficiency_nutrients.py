@@ -193,7 +193,7 @@ def test_product_stated_nutrient_rates():
         ({"grade": "15-15-15"}, "no product rate"),
         ({"grade": "15-15-15", "rate_kg_ha": 1, "rate_kg_mu": 1}, "several product rates"),
         ({"grade": "15-15-15", "rate": 1, "rate_unit": "bags"}, "rate_unit"),
-        ({"grade": "15-15-15", "rate_kg_ha": -5}, ">= 0"),
+        ({"grade": "15-15-15", "rate_kg_ha": -5}, r"rate_kg_ha must be in \[0, 1e\+09\]"),
         ({"grade": "15-15-15", "rate_kg_ha": 5, "colour": "red"}, "unknown fertilizer key"),
         ({"additive": "saltpetre-x", "rate_kg_ha": 5}, "not a known N-containing additive"),
     ],

@@ -67,10 +67,10 @@ def test_formula_list_with_an_integer_beyond_a_float_names_it():
 
 
 def test_check_alpha_integer_beyond_a_float():
-    """``check_alpha(10**400)`` is the range message, not an OverflowError."""
+    """``check_alpha(10**400)`` is trial.toml's "expected a finite number", not an OverflowError."""
     from yieldtrial.io.checks import check_alpha
 
-    with pytest.raises(DataValidationError, match="significance level must be from"):
+    with pytest.raises(DataValidationError, match=r"alpha = 1000.*\(401 digits\); expected a fin"):
         check_alpha(10**400)
 
 

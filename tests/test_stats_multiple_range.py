@@ -377,7 +377,7 @@ def test_alpha_as_text_is_a_clear_error():
     """alpha='abc' is a DataValidationError naming alpha, not a ValueError from float()."""
     from yieldtrial.stats import significant_studentized_range
 
-    with pytest.raises(DataValidationError, match="alpha = 'abc'; a significance level must be"):
+    with pytest.raises(DataValidationError, match="alpha = 'abc'; expected a number"):
         significant_studentized_range(3, 10.0, alpha="abc")  # type: ignore[arg-type]
 
 

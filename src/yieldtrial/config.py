@@ -82,12 +82,13 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import check_number as _number  # the one rule of every entry point
 from yieldtrial.io.checks import did_you_mean, is_real_number
 
 __all__ = [
@@ -450,10 +451,20 @@ class TrialConfig:
             value = getattr(self, name)
             if isinstance(value, str):  # one label, never its characters
                 object.__setattr__(self, name, (value,) if value else ())
-            elif isinstance(value, int | float) and name == "control":  # control=1: label '1'
+            elif value is None:  # as the default: none ('NoneType' object is not iterable)
+                object.__setattr__(self, name, ())
+            elif is_real_number(value) and name == "control":  # control=1: label '1'
                 from yieldtrial.io.validation import as_labels
 
                 object.__setattr__(self, name, as_labels(value))
+            elif (
+                not isinstance(value, Iterable)
+                or isinstance(value, Mapping | bytes)
+                or getattr(value, "ndim", 1) == 0  # a 0-d array: "iteration over a 0-d array"
+            ):
+                raise DataValidationError(
+                    f"TrialConfig: {name} = {value!r}; expected text or a list of text."
+                )
             elif not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(str(v) for v in value))
         for name in ("treatments", "published"):
@@ -965,43 +976,6 @@ def _check_rate_unit(unit: str, where: str) -> None:
             f'{where}: rate_unit = {unit!r} is not a mass per area; expected e.g. "kg/mu", '
             '"kg/ha", "t/ha", "g/mu" or "lb/ac".'
         )
-
-
-def _number(
-    name: str,
-    value: object,
-    where: str,
-    *,
-    low: float | None,
-    high: float | None,
-    low_inclusive: bool = True,
-    high_inclusive: bool = False,
-    fix: str = "",
-) -> float:
-    """Return a finite number in the interval, else raise naming the key, value and fix."""
-    if isinstance(value, str):
-        raise DataValidationError(
-            f"{where}: {name} = {value!r} is text; write the number without quotes "
-            f"({name} = {value.strip()})." if _looks_numeric(value) else
-            f"{where}: {name} = {value!r}; expected a number."
-        )  # fmt: skip
-    if not is_real_number(value):  # NumPy scalars (np.float32(0.05)) are numbers too
-        raise DataValidationError(f"{where}: {name} = {value!r}; expected a number.")
-    from yieldtrial.io.checks import real_float
-
-    number = real_float(value)  # 1 followed by 400 zeros is inf, not an OverflowError
-    if not math.isfinite(number):
-        raise DataValidationError(f"{where}: {name} = {value!r}; expected a finite number.")
-    below = low is not None and (number < low if low_inclusive else number <= low)
-    above = high is not None and (number > high if high_inclusive else number >= high)
-    if below or above:
-        left = ("[" if low_inclusive else "(") + ("-inf" if low is None else f"{low:g}")
-        right = ("inf" if high is None else f"{high:g}") + ("]" if high_inclusive else ")")
-        raise DataValidationError(
-            f"{where}: {name} = {value!r}; {name} must be in {left}, {right}"
-            + (f": {fix}." if fix else ".")
-        )
-    return number
 
 
 def _rate(name: str, value: object, where: str, *, example: float | None) -> float:

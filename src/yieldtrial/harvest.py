@@ -380,5 +380,6 @@ def theoretical_yield(
         check_range("hundred_grain_weight_g", weight, low=0)
         grain_g = weight / 100.0
     check_range("factor", as_numeric(factor, "factor"), low=0, high=1, high_inclusive=True)
+    check_aligned(heads_per_mu=heads, grains_per_head=grains, grain_weight_g=weight)
     kg_per_mu = as_output(heads * grains * grain_g / 1000.0 * factor)
     return convert_yield(kg_per_mu, "kg/mu", unit, crop=crop)

@@ -593,7 +593,11 @@ def describe_method(
         ("standard_moisture_pct", standard_moisture_pct),
         ("shrink_pct_per_point", shrink_pct_per_point),
     ):  # a list reached float() ("float() argument must be a string or a real number")
-        if value is not None and (not isinstance(value, numbers.Real) or isinstance(value, bool)):
+        if value is not None and (
+            not isinstance(value, numbers.Real)
+            or isinstance(value, bool)
+            or not math.isfinite(real_float(value))  # NaN, inf, 10**400 (no OverflowError)
+        ):
             raise DataValidationError(
                 f"describe_method(): {name} must be one number (e.g. 13) or None for the "
                 f"symbol; got {value!r} ({type(value).__name__})"
@@ -635,6 +639,9 @@ def reported_decimals(reported: float | str) -> int:
     decimals = decimals if isinstance(reported, str) else decimals.rstrip("0")
     return len(decimals)
 
+
+#: Most decimals of a reported figure the audit reads (a float holds 15 to 17 digits).
+MAX_REPORTED_DECIMALS = 15
 
 #: Decimals a moisture factor may be rounded to (a hand calculation uses 2 to 6).
 MAX_FACTOR_DECIMALS = 15
@@ -840,6 +847,12 @@ def audit_rows(
     if shrink_pct_per_point is not None:  # checked even when no shrink applies (below standard)
         _check_shrink(shrink_pct_per_point, "shrink")
     decimals = reported_decimals(reported_mass)
+    if decimals > MAX_REPORTED_DECIMALS:  # 1e-310 has 310: a table of 300-digit numbers
+        raise DataValidationError(
+            f"reported_mass = {reported_mass!r} has {decimals} decimals; a report prints a "
+            f"figure with at most {MAX_REPORTED_DECIMALS}: give the figure as printed (e.g. "
+            "477.36, or '477.360' as text to keep its zeros)"
+        )
     tolerance = 0.5 * 10.0 ** (-decimals) * (1 + 1e-9) + 1e-12 * abs(reported)
     rows: list[dict[str, object]] = []
     for method in AUDIT_METHODS:

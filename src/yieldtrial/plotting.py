@@ -441,8 +441,28 @@ def plot_mean_histogram(
     return ax
 
 
+def _check_plot_table(plots: Any) -> None:
+    """Refuse what is not a plot table with one header row, naming what to pass instead.
+
+    A TypeError for another object, as the means figures give (:func:`_mean_column`): a
+    notebook holds a FieldTrial or a fit the step before ``FieldTrial.yields()``.
+    """
+    if not isinstance(plots, pd.DataFrame):
+        raise TypeError(
+            "the plot figures take a plot table (a DataFrame: FieldTrial.yields(), or the "
+            f"table read with yieldtrial.read_plots); got {type(plots).__name__}"
+        )
+    if isinstance(plots.columns, pd.MultiIndex):
+        raise DataValidationError(
+            f"the plot table's columns have {plots.columns.nlevels} header levels (a "
+            f"MultiIndex, e.g. {plots.columns[0]!r}); give one name per column, e.g. "
+            "frame.columns = frame.columns.get_level_values(0)"
+        )
+
+
 def _yield_axes(plots: pd.DataFrame, response: str, treatment: str, ax: Axes | None) -> Axes:
     """Check a plot-yield figure's columns (before any figure is made), then make its axes."""
+    _check_plot_table(plots)
     for col in (response, treatment):
         _pick(plots, col, (), "plot table")
     return _new_axes(ax, (6.0, 4.0))
@@ -764,6 +784,7 @@ def plot_field(
         If the table has no ``row``/``column`` positions, or two plots share a position
         (:func:`check_own_positions`).
     """
+    _check_plot_table(plots)
     for col in (value, row, column):
         _pick(plots, col, (), "field map")
     pos = plots[[row, column]].apply(pd.to_numeric, errors="coerce")

@@ -49,7 +49,7 @@ from yieldtrial.design.detect import (
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io import validation as _validation
 from yieldtrial.io import yields as _yields
-from yieldtrial.io.checks import check_option, check_range, real_float
+from yieldtrial.io.checks import check_option
 from yieldtrial.io.plots import has_harvest_columns, input_yield_column, read_plots
 from yieldtrial.io.yields import IMPLAUSIBLE_YIELD_KG_HA
 from yieldtrial.stats import trial_analysis as _analysis
@@ -332,6 +332,7 @@ class FieldTrial:
     # --- construction ---------------------------------------------------------------
 
     def __post_init__(self) -> None:
+        from yieldtrial.config import check_setting
         from yieldtrial.moisture import METHODS
         from yieldtrial.protocols import (
             PROTOCOLS,
@@ -355,9 +356,13 @@ class FieldTrial:
         protocol = check_option("protocol", self.protocol, PROTOCOLS, fold=True)
         if self.standard_moisture_pct is None:
             standard = standard_moisture_pct(crop, protocol=protocol)
-        else:
-            standard = real_float(self.standard_moisture_pct)  # 10**400: inf, refused below
-            check_range("standard_moisture_pct", standard, low=0, high=100)
+        else:  # the rule and message of trial.toml (text, NaN, 10**400, 0.13 refused)
+            standard = check_setting(
+                "standard_moisture_pct", self.standard_moisture_pct, "FieldTrial"
+            )
+        shrink = self.shrink_pct_per_point
+        if shrink is not None:
+            shrink = check_setting("shrink_pct_per_point", shrink, "FieldTrial")
         method = check_option("moisture_method", self.moisture_method, METHODS, fold=True)
         present = [str(t) for t in pd.unique(plots["treatment"])]
         detected = detect_design(plots) if self.design is None else None
@@ -383,6 +388,7 @@ class FieldTrial:
         _set(self, "crop", crop)
         _set(self, "protocol", protocol)
         _set(self, "standard_moisture_pct", standard)
+        _set(self, "shrink_pct_per_point", shrink)
         _set(self, "moisture_method", method)
         _set(self, "control", control)
         _set(self, "treatment_order", order)
@@ -1121,7 +1127,7 @@ class FieldTrial:
     @_warns_at_caller
     def sensitivity(
         self,
-        plots: Sequence[str] | None = None,
+        plots: Sequence[str] | str | int | None = None,
         *,
         alpha: float = 0.05,
         letters: str | None = "tukey",
@@ -1142,8 +1148,8 @@ class FieldTrial:
 
         Parameters
         ----------
-        plots : sequence of str, optional
-            Plot ids; default the flagged plots.
+        plots : sequence of str, str or int, optional
+            Plot ids (or one plot id); default the flagged plots.
         alpha : float
             Significance level of every verdict.
         letters : str or None

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import is_real_number
+from yieldtrial.io.checks import is_real_number, real_float
 
 __all__ = [
     "FIELDBOOK_COLUMNS",
@@ -141,17 +141,18 @@ def _finish(
     for col in HARVEST_COLUMNS:
         book[col] = np.nan
     if plot_area_m2 is not None:
-        if not (is_real_number(plot_area_m2) and np.isfinite(plot_area_m2) and plot_area_m2 > 0):
+        area = real_float(plot_area_m2) if is_real_number(plot_area_m2) else float("nan")
+        if not 0 < area < float("inf"):  # NaN fails too; 10**400 and Fraction(1, 3) are numbers
             raise DataValidationError(
                 f"plot_area_m2 must be a positive area in m2; got {plot_area_m2!r}."
             )
         low, high = PLOT_AREA_RANGE_M2
-        if not low <= plot_area_m2 <= high:
+        if not low <= area <= high:
             raise DataValidationError(
-                f"plot_area_m2 = {float(plot_area_m2):g} m2 is not a field plot's net area (from "
+                f"plot_area_m2 = {area:g} m2 is not a field plot's net area (from "
                 f"{low:g} m2 to {high:,.0f} m2); check the number and the unit (m2, e.g. 20)."
             )
-        plot_area_m2 = float(plot_area_m2)  # numpy.float32(20) -> 20.0, also in the attrs
+        plot_area_m2 = area  # numpy.float32(20) -> 20.0, also in the attrs
         if "plot_area_m2" in design:
             design["plot_area_m2"] = plot_area_m2
         book["harvested_area_m2"] = plot_area_m2

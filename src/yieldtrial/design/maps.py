@@ -230,6 +230,11 @@ def field_map(
     """
     from yieldtrial.plotting import rc_fonts
 
+    if not isinstance(fieldbook, pd.DataFrame):  # "argument of type 'FieldTrial' is not iterable"
+        raise TypeError(
+            "field_map takes a field book or plot table (a DataFrame: design.layout(...), or "
+            f"FieldTrial.plots); got {type(fieldbook).__name__}"
+        )
     if lang not in _LABELS:
         raise DataValidationError(f"lang={lang!r}: use 'en' or 'zh'")
     with rc_fonts():  # the fonts of every yieldtrial figure (Chinese labels included)

@@ -788,7 +788,12 @@ def site_plots(
             "the plot table has no site column; site() selects one site of a multi-site table"
         )
     sites = tuple(dict.fromkeys(str(v) for v in plots["site"]))
-    label = as_labels(name)[0]
+    labels = as_labels(name)
+    if len(labels) != 1:  # None, [] or two sites: labels[0] was an IndexError
+        raise DataValidationError(
+            f"site() selects one site by its label, e.g. site({sites[0]!r}); got {name!r}"
+        )
+    label = labels[0]
     if label not in sites:
         raise DataValidationError(
             f"site {label!r} is not in the plot table; sites present: "

@@ -36,10 +36,11 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial._typing import Numeric, like_input
+from yieldtrial.config import MAX_RATE
 from yieldtrial.efficiency.nutrients import FertilizerInput, _template, products_by_treatment
 from yieldtrial.efficiency.table import _as_mapping
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import as_numeric, check_range, real_float
+from yieldtrial.io.checks import as_numeric, check_aligned, check_number, check_range
 
 __all__ = [
     "ECONOMICS_COLUMNS",
@@ -88,6 +89,7 @@ def _value_and_cost(
     dy = as_numeric(yield_difference_kg_ha, "yield_difference_kg_ha")
     price = as_numeric(grain_price_per_kg, "grain_price_per_kg")
     cost = as_numeric(cost_change_per_ha, "cost_change_per_ha")
+    check_aligned(yield_difference_kg_ha=dy, grain_price_per_kg=price, cost_change_per_ha=cost)
     check_range("grain_price_per_kg", price, low=0)
     value = np.asarray(dy, dtype=float) * np.asarray(price, dtype=float)
     return value, np.asarray(cost, dtype=float), _template(dy, price, cost)
@@ -216,10 +218,13 @@ def fertilizer_cost_per_ha(
     >>> fertilizer_cost_per_ha(fert, prices={"compound 15-15-15": 3.0, "synergist": 20.0}).tolist()
     [2250.0, 1950.0]
     """
-    price_map = {str(k): float(v) for k, v in (prices or {}).items()}
-    for name, value in price_map.items():
-        if not value >= 0:
-            raise DataValidationError(f"price of {name!r} is {value!r}; prices must be >= 0.")
+    price_map = {
+        str(k): check_number(
+            f"prices[{str(k)!r}]", v, low=0.0, high=MAX_RATE, high_inclusive=True,
+            fix=f"a price is zero or positive, at most {MAX_RATE:g} (more is a typing error)",
+        )  # the rule and message of [economics] prices in trial.toml
+        for k, v in _mapping(prices).items()
+    }  # fmt: skip
     costs: dict[str, float] = {}
     for treatment, products in products_by_treatment(fertilizer).items():
         total = 0.0
@@ -317,7 +322,20 @@ def economics_table(
         raise DataValidationError(
             f"control {control!r} has no yield; treatments: {', '.join(y_map)}."
         )
-    check_range("grain_price_per_kg", real_float(grain_price_per_kg), low=0)
+    price = check_number(
+        "grain_price_per_kg",
+        grain_price_per_kg,
+        "economics_table",
+        low=0.0,
+        high=MAX_RATE,
+        high_inclusive=True,
+        fix=f"rates and prices are zero or positive; more than {MAX_RATE:g} is a typing error",
+    )  # the rule and message of [economics] in trial.toml
+    if confidence is not None:  # the level of the intervals, stated in the table
+        confidence = check_number(
+            "confidence", confidence, "economics_table", low=0.0, high=1.0,
+            low_inclusive=False, fix="a confidence level, e.g. 0.95",
+        )  # fmt: skip
     if not str(currency).strip():
         raise DataValidationError('currency must be stated, e.g. currency="CNY".')
     costs = fertilizer_cost_per_ha(fertilizer, prices=prices)
@@ -327,10 +345,16 @@ def economics_table(
             f"treatment(s) {', '.join(map(repr, missing))} have a yield but no fertilizer "
             "description; add them (an empty list [] for no fertilizer)."
         )
-    extra = {k: float(v) for k, v in _mapping(other_costs_per_ha).items()}
+    extra = {
+        k: check_number(
+            f"other_costs_per_ha[{k!r}]", v, "economics_table", low=-MAX_RATE, high=MAX_RATE,
+            high_inclusive=True, fix=f"a cost is at most {MAX_RATE:g} in magnitude (more is a "
+            "typing error)",
+        )
+        for k, v in _mapping(other_costs_per_ha).items()
+    }  # fmt: skip
     cost = {t: float(costs[t]) + extra.get(t, 0.0) for t in y_map}
     ci_map = _mapping(yield_difference_ci)
-    price = float(grain_price_per_kg)
     rows = []
     for treatment in y_map:
         if treatment == control:

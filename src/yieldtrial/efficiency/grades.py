@@ -23,7 +23,7 @@ import pandas as pd
 
 from yieldtrial._typing import Numeric, like_input
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import as_numeric, check_option, check_range, real_float
+from yieldtrial.io.checks import as_numeric, check_aligned, check_option, check_range, real_float
 
 __all__ = [
     "ADDITIVE_N_PCT",
@@ -282,6 +282,7 @@ def nutrient_rate_kg_ha(product_rate_kg_ha: Numeric, *, content_pct: Numeric) ->
     """
     rate = as_numeric(product_rate_kg_ha, "product_rate_kg_ha")
     content = as_numeric(content_pct, "content_pct")
+    check_aligned(product_rate_kg_ha=rate, content_pct=content)
     check_range("product_rate_kg_ha", rate, low=0)
     check_range(
         "content_pct",
@@ -442,7 +443,7 @@ def parse_grade(
 
 def _grade_number(value: Any, grade: object) -> float:
     try:
-        if isinstance(value, bool):
+        if isinstance(value, bool | str | bytes):  # '15' was read as 15 (trial.toml refuses it)
             raise TypeError
         return real_float(value) if isinstance(value, int) else float(value)
     except (TypeError, ValueError):

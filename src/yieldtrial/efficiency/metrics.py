@@ -25,7 +25,7 @@ import numpy as np
 from yieldtrial._typing import Numeric, like_input
 from yieldtrial.efficiency.nutrients import _template
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import as_numeric, check_range
+from yieldtrial.io.checks import as_numeric, check_aligned, check_range
 
 __all__ = [
     "agronomic_efficiency",
@@ -138,6 +138,7 @@ def partial_factor_productivity(
     """
     y = as_numeric(yield_kg_ha, "yield_kg_ha")
     f = as_numeric(nutrient_rate_kg_ha, "nutrient_rate_kg_ha")
+    check_aligned(yield_kg_ha=y, nutrient_rate_kg_ha=f)
     check_range("yield_kg_ha", y, low=0)
     _check_rate(f, nutrient)
     return _divide(y, f)
@@ -193,6 +194,7 @@ def agronomic_efficiency(
     y0 = _require_zero_plot(zero_nutrient_yield_kg_ha, "agronomic efficiency", nutrient, "yield")
     y = as_numeric(yield_kg_ha, "yield_kg_ha")
     f = as_numeric(nutrient_rate_kg_ha, "nutrient_rate_kg_ha")
+    check_aligned(yield_kg_ha=y, zero_nutrient_yield_kg_ha=y0, nutrient_rate_kg_ha=f)
     _check_nonnegative(yield_kg_ha=y, zero_nutrient_yield_kg_ha=y0)
     _check_rate(f, nutrient)
     return _divide(_subtract(y, y0), f)
@@ -248,6 +250,7 @@ def recovery_efficiency(
     u = _require_uptake(uptake_kg_ha, "recovery efficiency", nutrient)
     u0 = _require_zero_plot(zero_nutrient_uptake_kg_ha, "recovery efficiency", nutrient, "uptake")
     f = as_numeric(nutrient_rate_kg_ha, "nutrient_rate_kg_ha")
+    check_aligned(uptake_kg_ha=u, zero_nutrient_uptake_kg_ha=u0, nutrient_rate_kg_ha=f)
     _check_nonnegative(uptake_kg_ha=u, zero_nutrient_uptake_kg_ha=u0)
     _check_rate(f, nutrient)
     return _divide(_subtract(u, u0), f)
@@ -306,6 +309,9 @@ def physiological_efficiency(
     u = _require_uptake(uptake_kg_ha, metric, nutrient)
     u0 = _require_zero_plot(zero_nutrient_uptake_kg_ha, metric, nutrient, "uptake")
     y = as_numeric(yield_kg_ha, "yield_kg_ha")
+    check_aligned(
+        yield_kg_ha=y, zero_nutrient_yield_kg_ha=y0, uptake_kg_ha=u, zero_nutrient_uptake_kg_ha=u0
+    )
     _check_nonnegative(
         yield_kg_ha=y, zero_nutrient_yield_kg_ha=y0, uptake_kg_ha=u, zero_nutrient_uptake_kg_ha=u0
     )
@@ -354,6 +360,7 @@ def internal_efficiency(
     """
     u = _require_uptake(uptake_kg_ha, "internal efficiency", nutrient)
     y = as_numeric(yield_kg_ha, "yield_kg_ha")
+    check_aligned(yield_kg_ha=y, uptake_kg_ha=u)
     check_range("yield_kg_ha", y, low=0)
     check_range(
         "uptake_kg_ha",
@@ -409,6 +416,7 @@ def partial_nutrient_balance(
         f"yield x grain {nutrient} concentration), which was not given.",
     )
     f = as_numeric(nutrient_rate_kg_ha, "nutrient_rate_kg_ha")
+    check_aligned(removal_kg_ha=r, nutrient_rate_kg_ha=f)
     check_range("removal_kg_ha", r, low=0)
     _check_rate(f, nutrient)
     return _divide(r, f)

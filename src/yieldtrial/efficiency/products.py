@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from yieldtrial.config import MAX_RATE
 from yieldtrial.efficiency.grades import (
     _ADDITIVE_ALIASES,
     _GRADE_IN_NAME,
@@ -30,7 +31,7 @@ from yieldtrial.efficiency.grades import (
     rate_column,
 )
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import check_option
+from yieldtrial.io.checks import check_number, check_option
 
 __all__ = [
     "FertilizerInput",
@@ -258,13 +259,11 @@ def _spec_rate_kg_ha(spec: Mapping[str, Any], where: str, *, required: bool) -> 
             )
         return float("nan")
     key, factor = given[0]
-    try:
-        value = float(spec[key]) * factor
-    except (TypeError, ValueError):
-        raise DataValidationError(f"{where}: {key} = {spec[key]!r} is not a number.") from None
-    if not value >= 0:
-        raise DataValidationError(f"{where}: {key} = {spec[key]!r}; product rates must be >= 0.")
-    return value
+    value = check_number(  # the rule and message of a rate in trial.toml
+        key, spec[key], where, low=0.0, high=MAX_RATE, high_inclusive=True,
+        fix=f"a fertilizer rate is zero or positive; more than {MAX_RATE:g} is a typing error",
+    )  # fmt: skip
+    return value * factor
 
 
 def _spec_price(spec: Mapping[str, Any], where: str) -> float | None:
@@ -272,15 +271,11 @@ def _spec_price(spec: Mapping[str, Any], where: str) -> float | None:
         raise DataValidationError(f"{where}: give price_per_kg or price_per_t, not both.")
     for key, factor in (("price_per_kg", 1.0), ("price_per_t", 0.001)):
         if key in spec:
-            try:
-                value = float(spec[key]) * factor
-            except (TypeError, ValueError):
-                raise DataValidationError(
-                    f"{where}: {key} = {spec[key]!r} is not a number."
-                ) from None
-            if not value >= 0:
-                raise DataValidationError(f"{where}: {key} = {spec[key]!r}; prices must be >= 0.")
-            return value
+            value = check_number(
+                key, spec[key], where, low=0.0, high=MAX_RATE, high_inclusive=True,
+                fix=f"a price is zero or positive, at most {MAX_RATE:g} (more is a typing error)",
+            )  # fmt: skip
+            return value * factor
     return None
 
 

@@ -72,7 +72,13 @@ from yieldtrial.efficiency.nutrients import (
     treatment_nutrient_rates,
 )
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import check_option, check_range, real_float
+from yieldtrial.io.checks import (
+    check_number,
+    check_option,
+    check_range,
+    is_real_number,
+    real_float,
+)
 
 __all__ = [
     # re-exported nutrient accounting (defined in yieldtrial.nutrients)
@@ -174,12 +180,19 @@ def _as_mapping(values: Mapping[str, float] | pd.Series | None, name: str) -> di
         )
     out: dict[str, float] = {}
     for key, value in items:
-        try:
-            out[str(key)] = real_float(value) if isinstance(value, int) else float(value)
-        except (TypeError, ValueError):
+        label = str(key)
+        if label in out:  # a Series with a repeated label: one of the two was dropped
             raise DataValidationError(
-                f"{name}: treatment {key!r} has {value!r}, not a number [kg/ha]."
-            ) from None
+                f"{name}: treatment {label!r} is given twice; give one value per treatment "
+                "(for plot yields, pass the treatment means, e.g. trial.means())."
+            )
+        if not is_real_number(value) or not 0 <= real_float(value) < float("inf"):
+            shown = "not a number" if not is_real_number(value) else "not a finite number >= 0"
+            raise DataValidationError(
+                f"{name}: treatment {label!r} has {value!r}, {shown} [kg/ha]; give each "
+                "treatment's value (leave out a treatment that has none)."
+            )  # text, True, NaN and inf gave rows of NaN or inf marked computed
+        out[label] = real_float(value)
     return out
 
 
@@ -291,6 +304,10 @@ def efficiency_table(
     [0.0, 25.0]
     """
     check_option("nutrient", nutrient, NUTRIENTS)
+    equal_yield_tolerance_pct = check_number(
+        "equal_yield_tolerance_pct", equal_yield_tolerance_pct, "efficiency_table", low=0.0,
+        high=100.0, fix="a percentage of the reference yield, e.g. 0.5",
+    )  # fmt: skip
     wanted, explicit = _resolve_metrics(metrics)
     y_map = _as_mapping(yields, "yields")
     if not y_map:

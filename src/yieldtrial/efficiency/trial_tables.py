@@ -208,7 +208,8 @@ def trial_yields_kg_ha(
                 strict=True,
             ):
                 ci[name] = (float(low), float(high))
-            how += f"; {confidence:.0%} Dunnett simultaneous CIs of differences from {reference}"
+            level = float(comp["confidence"].iloc[0]) if "confidence" in comp else confidence
+            how += f"; {level:.0%} Dunnett simultaneous CIs of differences from {reference}"
     return yields, ci, how
 
 

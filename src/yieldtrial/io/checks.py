@@ -29,6 +29,9 @@ if TYPE_CHECKING:  # pragma: no cover - numpy and pandas are imported lazily (fa
 __all__ = [
     "ALPHA_RANGE",
     "check_alpha",
+    "check_cv_thresholds",
+    "check_number",
+    "check_positive",
     "check_margin_pct",
     "is_real_number",
     "as_numeric",
@@ -73,7 +76,8 @@ def check_alpha(alpha: object, name: str = "alpha", where: str = "") -> float:
     Raises
     ------
     DataValidationError
-        Not a number, or outside :data:`ALPHA_RANGE`.
+        Not a number (text, even ``"0.05"``, None, a boolean), not finite (:func:`check_number`,
+        the message trial.toml gives), or outside :data:`ALPHA_RANGE`.
 
     Examples
     --------
@@ -85,14 +89,187 @@ def check_alpha(alpha: object, name: str = "alpha", where: str = "") -> float:
     yieldtrial.errors.DataValidationError: alpha = 0.9; a significance level must be from 0.0001 to 0.5, e.g. 0.05 or 0.01.
     """  # noqa: E501
     low, high = ALPHA_RANGE
-    value = real_float(alpha) if is_real_number(alpha) else float("nan")
-    if not low <= value <= high:  # NaN fails too
+    # text, None, a list, NaN, infinity: the message of every numeric setting (trial.toml's)
+    value = check_number(name, alpha, where, low=None, high=None)
+    if not low <= value <= high:
         prefix = f"{where}: " if where else ""
         raise DataValidationError(
             f"{prefix}{name} = {alpha!r}; a significance level must be from {low:g} to "
             f"{high:g}, e.g. 0.05 or 0.01."
         )
     return value
+
+
+def check_number(
+    name: str,
+    value: object,
+    where: str = "",
+    *,
+    low: float | None,
+    high: float | None,
+    low_inclusive: bool = True,
+    high_inclusive: bool = False,
+    fix: str = "",
+) -> float:
+    """Return a finite number in the interval, else raise naming the key, value and fix.
+
+    The one rule and message of a numeric setting given in trial.toml, on the command line
+    or to the API: text (even ``"2.4"``), None, booleans and containers are refused, so are
+    NaN, infinity (and an integer too large for a float) and values outside the interval.
+
+    Parameters
+    ----------
+    name : str
+        The setting's name in the message.
+    value : object
+        The value given.
+    where : str, optional
+        Where it was given (``"trial.toml: [economics]"``, ``"economics_table"``).
+    low, high : float or None
+        The interval's bounds (None: unbounded).
+    low_inclusive, high_inclusive : bool
+        Whether each bound itself is allowed.
+    fix : str, optional
+        What the value should be, appended to the range message.
+
+    Returns
+    -------
+    float
+        ``value`` as a float.
+
+    Raises
+    ------
+    DataValidationError
+        Naming ``where``, the setting and the value.
+
+    Examples
+    --------
+    >>> check_number("grain_price_per_kg", 2.4, "economics_table", low=0.0, high=None)
+    2.4
+    >>> check_number("grain_price_per_kg", "2.4", "economics_table", low=0.0, high=None)
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: economics_table: grain_price_per_kg = '2.4' is text; write the number without quotes (grain_price_per_kg = 2.4).
+    """  # noqa: E501
+    prefix = f"{where}: " if where else ""
+    shown = _shown(value)
+    if isinstance(value, str):
+        raise DataValidationError(
+            f"{prefix}{name} = {value!r} is text; write the number without quotes "
+            f"({name} = {value.strip()})." if _looks_numeric(value) else
+            f"{prefix}{name} = {value!r}; expected a number."
+        )  # fmt: skip
+    if not is_real_number(value):  # NumPy scalars (np.float32(0.05)) are numbers too
+        raise DataValidationError(f"{prefix}{name} = {shown}; expected a number.")
+    number = real_float(value)  # 1 followed by 400 zeros is inf, not an OverflowError
+    if number != number or number in (float("inf"), float("-inf")):
+        raise DataValidationError(f"{prefix}{name} = {shown}; expected a finite number.")
+    below = low is not None and (number < low if low_inclusive else number <= low)
+    above = high is not None and (number > high if high_inclusive else number >= high)
+    if below or above:
+        left = ("[" if low_inclusive else "(") + ("-inf" if low is None else f"{low:g}")
+        right = ("inf" if high is None else f"{high:g}") + ("]" if high_inclusive else ")")
+        raise DataValidationError(
+            f"{prefix}{name} = {shown}; {name} must be in {left}, {right}"
+            + (f": {fix}." if fix else ".")
+        )
+    return number
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, an integer of more than 20 digits shortened (``10**400``)."""
+    text = repr(value)
+    if isinstance(value, int) and len(text) > 20:
+        return f"{text[:8]}...{text[-4:]} ({len(text)} digits)"
+    return text
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def check_cv_thresholds(cv_warn_pct: object, cv_strong_pct: object) -> tuple[float, float]:
+    """Return the two CV flag thresholds as floats, or raise the one message of every entry point.
+
+    ``diagnostics`` (``FieldTrial.diagnostics``) and ``analyze_many`` share this rule.
+
+    Parameters
+    ----------
+    cv_warn_pct, cv_strong_pct : object
+        The values given. [%]
+
+    Returns
+    -------
+    tuple of float
+        ``(cv_warn_pct, cv_strong_pct)`` with ``0 < cv_warn_pct <= cv_strong_pct``, finite.
+
+    Raises
+    ------
+    DataValidationError
+        Not numbers (text, None, booleans, lists), not finite, or not in that order.
+
+    Examples
+    --------
+    >>> check_cv_thresholds(10, 15)
+    (10.0, 15.0)
+    >>> check_cv_thresholds("10", 15)
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: need 0 < cv_warn_pct <= cv_strong_pct (finite numbers, in %); got cv_warn_pct='10', cv_strong_pct=15.
+    """  # noqa: E501
+    numbers = [
+        real_float(v) if is_real_number(v) else float("nan") for v in (cv_warn_pct, cv_strong_pct)
+    ]
+    warn, strong = numbers
+    if not (0 < warn <= strong < float("inf")):  # NaN fails too
+        raise DataValidationError(
+            f"need 0 < cv_warn_pct <= cv_strong_pct (finite numbers, in %); got "
+            f"cv_warn_pct={cv_warn_pct!r}, cv_strong_pct={cv_strong_pct!r}."
+        )
+    return warn, strong
+
+
+def check_positive(value: object, name: str, example: str) -> float:
+    """Return a setting that must be a finite number above 0 as a float, or raise naming it.
+
+    Parameters
+    ----------
+    value : object
+        The value given.
+    name : str
+        Its name in the message.
+    example : str
+        A typical value, shown in the message.
+
+    Returns
+    -------
+    float
+        ``value`` as a float.
+
+    Raises
+    ------
+    DataValidationError
+        Text, None, a boolean, a list, NaN, infinite, 0 or negative.
+
+    Examples
+    --------
+    >>> check_positive(3, "outlier_threshold", "3")
+    3.0
+    >>> check_positive(float("nan"), "outlier_threshold", "3")
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: outlier_threshold must be a finite number above 0, e.g. 3; got nan
+    """  # noqa: E501
+    number = real_float(value) if is_real_number(value) else float("nan")
+    if not 0 < number < float("inf"):  # NaN fails too
+        raise DataValidationError(
+            f"{name} must be a finite number above 0, e.g. {example}; got {value!r}"
+        )
+    return number
 
 
 def margin_without_control(margin: float) -> DataValidationError:
@@ -357,12 +534,44 @@ def _first_huge(value: Any) -> str:
     return "?"
 
 
+def _first_text(value: Any) -> str | None:
+    """Describe the first text (or bytes) in ``value``, where it is; None when there is none.
+
+    NumPy and pandas would read ``"12"`` as 12 where a number is expected (and the bytes
+    ``b"5"`` as 5); trial.toml and the command line refuse a number written as text.
+    """
+    import numpy as np
+
+    if isinstance(value, str | bytes):
+        return repr(value)
+    dtype = getattr(value, "dtype", None)
+    if dtype is None and not isinstance(value, list | tuple):
+        return None
+    if dtype is not None and getattr(dtype, "kind", "") not in ("O", "U", "S"):
+        return None  # float, int, bool, dates: no text possible
+    cells = value.tolist() if hasattr(value, "tolist") else list(value)
+    flat = np.asarray(cells, dtype=object).reshape(-1)
+    for position, item in enumerate(flat):
+        if isinstance(item, str | bytes):
+            labels = list(value.index) if is_series(value) else None
+            where = f"index {_label(labels[position])!r}" if labels else f"position {position}"
+            return f"{item!r} at {where}"
+    return None
+
+
 def _refuse_non_measurements(value: Any, name: str) -> None:
     """Refuse booleans, dates and durations, which NumPy and pandas would turn into numbers."""
     import datetime
 
     import numpy as np
 
+    text = _first_text(value)
+    if text is not None:
+        raise DataValidationError(
+            f"{name} must be a number, a NumPy array or a pandas Series of numbers; got {text} "
+            "(text). Give the number without quotes, or convert a text column with "
+            "pandas.to_numeric first."
+        )
     kind = None
     if isinstance(value, bool | np.bool_):
         kind = "a boolean"

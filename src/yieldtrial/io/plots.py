@@ -179,6 +179,12 @@ def read_plots(
     >>> list(read_plots(frame).columns)
     ['plot_id', 'treatment', 'harvested_area_m2', 'fresh_mass_kg', 'moisture_pct']
     """
+    if columns is not None and not isinstance(columns, Mapping):
+        raise DataValidationError(
+            "columns= maps your headers to yieldtrial's names, e.g. columns={'Netto kg': "
+            f"'fresh_mass_kg'}}; got {type(columns).__name__}"
+            + ("" if "\n" in repr(columns) else f" {columns!r}")
+        )
     if sheet is not None:
         _check_sheet_applies(source, sheet)
     if encoding is not None:

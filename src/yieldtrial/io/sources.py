@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -61,7 +61,17 @@ def expand_sources(sources: PathLike | Sequence[PathLike]) -> list[Path]:
     ...
     yieldtrial.errors.DataValidationError: no plot table given; name one or more files, a folder or a glob pattern such as 'sites/*.csv'
     """  # noqa: E501
-    items = [sources] if isinstance(sources, str | os.PathLike) else list(sources)
+    items = [sources] if isinstance(sources, str | os.PathLike) else None
+    if items is None and isinstance(sources, Iterable) and not isinstance(sources, bytes | Mapping):
+        items = list(sources)
+    bad = [s for s in items or [] if not isinstance(s, str | os.PathLike)]
+    if items is None or bad:  # None, a number: 'not iterable'; [1]: pathlib's TypeError
+        shown = sources if items is None else bad[0]
+        raise TypeError(
+            "the plot tables are named by a path (text or pathlib.Path), a folder, a glob "
+            f"pattern such as 'sites/*.csv', or a list of them; got {shown!r} "
+            f"({type(shown).__name__})"
+        )
     if not items:
         raise DataValidationError(
             "no plot table given; name one or more files, a folder or a glob pattern such as "

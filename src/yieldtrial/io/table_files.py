@@ -310,7 +310,7 @@ def _check_binary(head: bytes, name: str) -> None:
 def _codec(encoding: str, name: str) -> str:
     try:
         info = codecs.lookup(encoding)
-    except (LookupError, ValueError):  # ValueError: a NUL character in the name
+    except (LookupError, ValueError, TypeError):  # a NUL in the name; not text (a number)
         raise DataValidationError(
             f"{name}: unknown text encoding {encoding!r}; use e.g. 'utf-8', 'gb18030' or 'big5'"
         ) from None

@@ -95,7 +95,7 @@ def _check_shrink_per_plot(
         return
     try:
         shrink, standard = float(shrink_pct_per_point), float(standard_moisture_pct)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return  # the moisture functions give their own message
     moisture = plots["moisture_pct"].astype(float)
     with np.errstate(invalid="ignore"):

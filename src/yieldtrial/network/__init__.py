@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, MissingExtraError
-from yieldtrial.io.checks import check_alpha, is_real_number, real_float
+from yieldtrial.io.checks import check_alpha, check_cv_thresholds, is_real_number, real_float
 from yieldtrial.network._batch import PER_TREATMENT_COLUMNS, PER_TRIAL_COLUMNS, Settings
 from yieldtrial.network._engine import (
     Coded,
@@ -664,11 +664,7 @@ def _check_cv_options(warn: Any, strong: Any, exclude: Any) -> None:
             isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(real_float(v))
         )
 
-    if not (number(warn) and number(strong) and 0 < warn <= strong):
-        raise DataValidationError(
-            f"need 0 < cv_warn_pct <= cv_strong_pct; got cv_warn_pct={warn!r}, "
-            f"cv_strong_pct={strong!r}."
-        )
+    check_cv_thresholds(warn, strong)  # the rule and message of diagnostics
     if exclude is not None and not (number(exclude) and exclude > 0):
         raise DataValidationError(
             f"exclude_cv_above must be a CV in % above 0 (e.g. 15.0) or None; got {exclude!r}."

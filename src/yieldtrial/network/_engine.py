@@ -70,6 +70,17 @@ class Coded:
 # --------------------------------------------------------------------------- coding
 
 
+def _plain(value: Any) -> Any:
+    """Return a NumPy scalar as the Python number it holds (``-5.0``, not ``np.float64(-5.0)``)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def is_yield_column(response: str) -> bool:
+    """Whether ``response`` names a yield (``yield``, ``yield_kg_ha``, ...): never negative."""
+    name = str(response)
+    return name == "yield" or name.startswith("yield_")
+
+
 def sorted_factorize(values: pd.Series) -> tuple[np.ndarray, Any]:
     """``pandas.factorize(values, sort=True)``, faster: factorize, then sort the uniques.
 
@@ -222,12 +233,22 @@ def code_frame(
             }
         )
     raw = data[response]
-    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+    if pd.api.types.is_bool_dtype(raw.dtype):  # True/False are no yields (read as 1 and 0)
+        y = np.full(n, np.nan)
+        bad = ~raw.isna().to_numpy()
+    elif pd.api.types.is_numeric_dtype(raw.dtype):
         y = raw.to_numpy(dtype=float, na_value=np.nan)
         bad = ~np.isfinite(y) & ~np.isnan(y)
     else:
         y = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         bad = (np.isnan(y) & ~raw.isna().to_numpy()) | np.isinf(y)
+        if raw.dtype == object:  # a True among numbers was read as 1.0
+            bad |= np.fromiter(
+                (isinstance(v, bool | np.bool_) for v in raw.to_numpy()), dtype=bool, count=n
+            )
+    if is_yield_column(response):  # a yield below 0 is a typing error, as read_plots says
+        with np.errstate(invalid="ignore"):
+            bad |= y < 0
     # 1e200: its square overflows every sum of squares; 1e-300: it underflows to 0
     bad |= out_of_scale(y)
     if block is not None:
@@ -536,8 +557,9 @@ def _screen_reasons(
     for i in failed.tolist():
         if bad_trials[i]:
             row = coded.row_labels[first_bad[i]]
+            negative = "negative, " if is_yield_column(s.response) else ""
             reasons.append(
-                f"row {row!r}: non-numeric, infinite or far out of scale (above "
+                f"row {row!r}: non-numeric, {negative}infinite or far out of scale (above "
                 f"{MAX_ANALYSED_YIELD:.0e}, or not 0 and below {MIN_ANALYSED_YIELD:.0e}) "
                 f"{s.response!r}, or a blank "
                 f"{s.treatment!r}{'' if s.block is None else ' or ' + repr(s.block)} label; "
@@ -703,7 +725,26 @@ def failure_reason(
     """
     from yieldtrial.stats.model import fit
 
-    values = pd.to_numeric(trial_frame[response], errors="coerce").abs()
+    raw = trial_frame[response]
+    boolean = np.fromiter(
+        (isinstance(v, bool | np.bool_) for v in raw.to_numpy()), dtype=bool, count=len(raw)
+    )
+    if boolean.any():  # read as 1.0 or 0.0 by pandas
+        row = raw.index[np.flatnonzero(boolean)[0]]
+        return (
+            f"row {row!r}: {response!r} = {_plain(raw.loc[row])!r} is a boolean, not a "
+            "measurement; correct the value, or blank it (a blank is a missing plot)."
+        )
+    if is_yield_column(response):
+        with np.errstate(invalid="ignore"):
+            below = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan) < 0
+        if below.any():
+            row = raw.index[np.flatnonzero(below)[0]]
+            return (
+                f"row {row!r}: {response!r} = {_plain(raw.loc[row])!r} is negative; a yield "
+                "cannot be below 0: correct the value, or blank it (a blank is a missing plot)."
+            )
+    values = pd.to_numeric(raw, errors="coerce").abs()
     scale = out_of_scale(values.to_numpy(dtype=float, na_value=np.nan))
     if scale.any():  # fitting it would overflow (and warn) before saying why
         row = values.index[np.flatnonzero(scale)[0]]
@@ -713,8 +754,8 @@ def failure_reason(
             else f"not 0 and below {MIN_ANALYSED_YIELD:.0e}: its square underflows to 0"
         )
         return (
-            f"row {row!r}: {response!r} = {trial_frame[response].loc[row]!r} is far out of scale "
-            f"({why}); correct the value."
+            f"row {row!r}: {response!r} = {_plain(trial_frame[response].loc[row])!r} is far out "
+            f"of scale ({why}); correct the value."
         )
     try:
         res = fit(trial_frame, response=response, treatment=treatment, block=block, design=design)

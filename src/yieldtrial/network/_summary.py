@@ -489,7 +489,11 @@ def summarize(
     treatments, comparisons = _treatment_table(
         base, m_ts, mm, control, controls, alpha, margin_pct, site_info
     )
-    contrast_table = _contrast_table(mm, contrasts, alpha) if contrasts else None
+    contrast_table = (
+        None
+        if contrasts is None or (isinstance(contrasts, Mapping) and not contrasts)
+        else _contrast_table(mm, contrasts, alpha)
+    )  # "abc", 0 or a list named the mistake only when truthy and a mapping
     if control is not None and unrep.all():
         notes.append(
             "the NY/T 1536-style rule (a significant gain at >= 2/3 of the sites) needs "
@@ -1132,6 +1136,7 @@ def _contrast_table(
 ) -> pd.DataFrame:
     """Named contrasts of the across-site LS-means: estimate, SE, t, p, CI (unadjusted)."""
     from yieldtrial.errors import DataValidationError
+    from yieldtrial.io.checks import check_number
     from yieldtrial.stats._univariate import t_isf, t_sf  # scipy.stats', bit for bit
 
     if not isinstance(contrasts, Mapping):
@@ -1153,7 +1158,13 @@ def _contrast_table(
                     f"contrast {name!r} names {label!r}, which is not a treatment of the "
                     f"network; treatments: {', '.join(mm.levels)}"
                 )
-            w[mm.levels.index(str(label))] = float(value)
+            w[mm.levels.index(str(label))] = check_number(  # 'abc', None, NaN, True: refused
+                f"weight of {label!r}", value, f"contrast {name!r}", low=None, high=None
+            )
+        if not w.any():
+            raise DataValidationError(
+                f"contrast {name!r} has only zero weights; give e.g. {{'T': 1, 'CK2': -1}}"
+            )
         est, se = mm.contrast(w)
         t = est / se if se > 0 else float("nan")
         p = float(2.0 * t_sf(abs(t), mm.df)) if np.isfinite(t) else float("nan")

@@ -37,6 +37,7 @@ squares of means times :math:`r`), as in agricolae's and metan's AMMI.
 from __future__ import annotations
 
 import json
+import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -46,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import check_alpha
+from yieldtrial.io.checks import check_alpha, is_real_number, real_float
 from yieldtrial.stats.results import Provenance
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -370,11 +371,11 @@ def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
 
 
 def _check_probability(name: str, value: Any) -> float:
-    if not (isinstance(value, (int, float)) and not isinstance(value, bool)):
+    if not is_real_number(value):
         raise DataValidationError(f"{name} must be a number in (0, 1); got {value!r}")
-    if not 0.0 < float(value) < 1.0:
+    if not 0.0 < real_float(value) < 1.0:  # 10**400 is inf here, not an OverflowError
         raise DataValidationError(f"{name} must be in (0, 1); got {value!r}")
-    return float(value)
+    return real_float(value)
 
 
 def stability(
@@ -561,11 +562,17 @@ def stability(
         _check_choice("blup", blup, BLUP_METHODS)
     alpha = check_alpha(alpha)  # the one rule of every entry point
     annicchiarico_alpha = _check_probability("annicchiarico_alpha", annicchiarico_alpha)
-    if not (isinstance(hsc_target_pct, (int, float)) and float(hsc_target_pct) > -100.0):
+    if not (is_real_number(hsc_target_pct) and -100.0 < real_float(hsc_target_pct) < math.inf):
         raise DataValidationError(
             f"hsc_target_pct must be a percentage above -100 (10 for the usual 1.10); "
             f"got {hsc_target_pct!r}"
         )
+    if n_axes is not None and not (
+        is_real_number(n_axes)
+        and math.isfinite(real_float(n_axes))
+        and real_float(n_axes) == round(real_float(n_axes))
+    ):  # int(2.5) was 2 axes, int('a') a ValueError
+        raise DataValidationError(f"n_axes must be a whole number or None; got {n_axes!r}")
     env_list = [env] if isinstance(env, str) else list(env)
     table, env_frame, err, notes = _table_of_means(
         data, env_list, treatment=treatment, response=response, block=block
@@ -577,12 +584,16 @@ def stability(
                 "pass error_mean_square, error_df and replicates together (the pooled error "
                 "mean square of one plot, its df and the plots per cell)"
             )
-        if not (error_mean_square > 0 and replicates >= 1 and error_df > 0):
+        given = (error_mean_square, error_df, replicates)
+        numbers = [real_float(v) if is_real_number(v) else math.nan for v in given]
+        if not (
+            0 < numbers[0] < math.inf and 1 <= numbers[2] < math.inf and 0 < numbers[1]
+        ):  # text, None, NaN, infinity fail too (error_df may be inf: a known variance)
             raise DataValidationError(
                 "error_mean_square and error_df must be positive and replicates at least 1; "
                 f"got {error_mean_square!r}, {error_df!r}, {replicates!r}"
             )
-        mse, df_e, r = float(error_mean_square), float(error_df), float(replicates)
+        mse, df_e, r = numbers
         # the table's own error (or its absence) and its replicates are replaced: their
         # notes would contradict the one below
         notes[:] = [n for n in notes if not any(part in n for part in _TABLE_ERROR_NOTES)]

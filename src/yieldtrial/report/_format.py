@@ -216,3 +216,46 @@ def factor_label(name: str, lang: str, *, capital: bool = False) -> str:
     if name == "treatment":
         return t("col.treatment", lang)
     return DEFAULT_FACTORS_ZH.get(name, name)
+
+
+def report_date_text(report_date: object) -> str:
+    """Return the date a report prints: the text given, a date's ISO form, or today (UTC).
+
+    Parameters
+    ----------
+    report_date : str, datetime.date or None
+        The date given (``"2024-06-01"``, ``datetime.date(2024, 6, 1)``); None for today.
+
+    Returns
+    -------
+    str
+        The date as printed.
+
+    Raises
+    ------
+    DataValidationError
+        Anything else (a number, NaN, a list, a boolean), which was printed as given
+        (``"True"``, ``"nan"``) or failed deep inside (a NumPy scalar's truth value).
+
+    Examples
+    --------
+    >>> import datetime
+    >>> report_date_text("2024-06-01"), report_date_text(datetime.date(2024, 6, 1))
+    ('2024-06-01', '2024-06-01')
+    """
+    import datetime as _dt
+
+    from yieldtrial.errors import DataValidationError
+
+    if report_date is None:
+        return _dt.datetime.now(_dt.UTC).date().isoformat()
+    if isinstance(report_date, _dt.datetime):
+        return report_date.date().isoformat()
+    if isinstance(report_date, _dt.date):
+        return report_date.isoformat()
+    if isinstance(report_date, str) and report_date.strip():
+        return report_date.strip()
+    raise DataValidationError(
+        "report_date must be the date to print as text, e.g. '2024-06-01', a "
+        f"datetime.date, or None for today; got {report_date!r} ({type(report_date).__name__})"
+    )

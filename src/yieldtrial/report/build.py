@@ -17,7 +17,6 @@ trial.toml has the data, ``summary`` (first), ``trial_info``, ``field_map``,
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -28,7 +27,7 @@ import numpy as np
 
 from yieldtrial.config import TrialConfig
 from yieldtrial.errors import DataValidationError
-from yieldtrial.report._format import attr_or
+from yieldtrial.report._format import attr_or, report_date_text
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Report
@@ -194,6 +193,7 @@ def build_report(
     from yieldtrial.stats._common import copy_on_write, private_rows
 
     config = _as_config(config)
+    date = report_date_text(report_date)  # before the analysis: a bad date fails fast
     if title is not None and not isinstance(title, str):
         raise DataValidationError(f"title must be text; got {title!r} ({type(title).__name__})")
     trial = trial_with_settings(trial, config)
@@ -206,7 +206,6 @@ def build_report(
     if "treatment" in plots.columns:
         plots["treatment"] = plots["treatment"].astype(str)
     used = private_rows(plots, np.isfinite(plots[s.ycol].to_numpy(dtype=float)))
-    date = report_date or _dt.datetime.now(_dt.UTC).date().isoformat()
     source = input_path or attr_or(trial, "source", None)
     meta: dict[str, Any] = {
         "trial": {

@@ -466,6 +466,11 @@ class Report:
         """
         from yieldtrial.io.output import check_output, output_group, record_output, write_output
 
+        if not isinstance(path, str | os.PathLike):  # None or bytes failed inside pathlib
+            raise TypeError(
+                "Report.write takes a file path (text or a pathlib.Path), e.g. 'report.html'; "
+                f"got {type(path).__name__}"
+            )
         fmt = check_format(format) if format else format_for_path(path)
         target = check_output(path, force=force)  # never over a file of the user's
         report = self

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.report._format import fmt_count
+from yieldtrial.report._format import fmt_count, report_date_text
 from yieldtrial.report._network_zh import cv_flag, error_term, network_note, site_reason
 from yieldtrial.report.formats import FORMATS, check_format, refuse_folder_name
 from yieldtrial.report.i18n import full_stop
@@ -148,8 +148,6 @@ def network_report(
         ``response`` (gain vs the site's yield level), ``stability`` (when given),
         ``conclusions`` (hedged statements), ``methods`` and ``notes``.
     """
-    import datetime as _dt
-
     from yieldtrial.report.i18n import check_lang, t
 
     lang = check_lang(lang)
@@ -249,7 +247,7 @@ def network_report(
     if notes:
         shown = [full_stop(network_note(str(n), lang)) for n in notes]
         sections.append(Section("notes", t("network.section.notes", lang), [Bullets(shown)]))
-    date = report_date or _dt.datetime.now(_dt.UTC).date().isoformat()
+    date = report_date_text(report_date)
     meta = {
         "kind": "network",
         "yieldtrial_version": result.provenance.version,

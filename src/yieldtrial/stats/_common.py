@@ -68,10 +68,11 @@ def warn_at_caller(message: str) -> None:
 
 def warn_fraction_pct(name: str, value: float | None, *, example: str = "5") -> None:
     """Warn when a percent argument looks like a fraction (0 < value < 1)."""
-    if value is not None and 0.0 < float(value) < 1.0:
+    number = None if value is None else float(value)  # a Fraction has no format 'g'
+    if number is not None and 0.0 < number < 1.0:
         warn_at_caller(
-            f"{name}={value:g} is read as {value:g} %; if you meant {float(value) * 100:g} %, "
-            f"pass {name}={float(value) * 100:g} (percent, e.g. {example} for {example} %)"
+            f"{name}={number:g} is read as {number:g} %; if you meant {number * 100:g} %, "
+            f"pass {name}={number * 100:g} (percent, e.g. {example} for {example} %)"
         )
 
 

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import check_alpha, is_real_number
+from yieldtrial.io.checks import check_alpha, is_real_number, real_float
 from yieldtrial.io.progress import stage
 from yieldtrial.io.validation import as_labels
 from yieldtrial.stats._common import default_design, warn_fraction_pct
@@ -113,9 +113,21 @@ def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
         )
 
 
-def _check_level(value: float, name: str) -> None:
-    if not (is_real_number(value) and 0.0 < float(value) < 1.0):
+def _check_p_value(value: Any, name: str) -> float:
+    """Return a p-value given by the caller as a float in [0, 1], or raise naming it."""
+    if not (is_real_number(value) and 0.0 <= real_float(value) <= 1.0):
+        raise DataValidationError(
+            f"{name} must be a p-value from 0 to 1 (e.g. the ANOVA's treatment p-value), or "
+            f"None to use the model's F test; got {value!r}"
+        )
+    return real_float(value)
+
+
+def _check_level(value: float, name: str) -> float:
+    """Return a confidence level as a float in (0, 1) (10**400 is refused, not an OverflowError)."""
+    if not (is_real_number(value) and 0.0 < real_float(value) < 1.0):
         raise DataValidationError(f"{name} must be a number in (0, 1); got {value!r}")
+    return real_float(value)
 
 
 def _controls(mm: MeansModel, control: str | Sequence[str]) -> list[str]:
@@ -760,11 +772,11 @@ def compare_means_to_control(
     require_means_model(mm, "compare_means_to_control")
     _check_choice("method", method, CONTROL_METHODS)
     _check_choice("alternative", alternative, ALTERNATIVES)
-    _check_level(confidence, "confidence")
+    confidence = _check_level(confidence, "confidence")
     if margin_pct is not None:  # the rule and message of trial.toml and the CLI: [0, 100)
         from yieldtrial.io.checks import check_margin_pct
 
-        check_margin_pct(margin_pct, where="compare_to_control")
+        margin_pct = check_margin_pct(margin_pct, where="compare_to_control")
     warn_fraction_pct("margin_pct", margin_pct)
     controls = _controls(mm, control)
     treatments = [lv for lv in mm.levels if lv not in controls]
@@ -1082,7 +1094,9 @@ def pairwise_means(
     row_df = _pairs_df(mm, i_idx, j_idx)
     reject: Any = pd.array([pd.NA] * m, dtype="boolean")
     f_stat, df1, df2, f_p = _treatment_f(mm)
-    gate_p = f_p if anova_p is None else float(anova_p)
+    gate_p = f_p if anova_p is None else _check_p_value(anova_p, "anova_p")
+    if not isinstance(protected, bool | np.bool_):  # 'False' (text) was true: protected
+        raise DataValidationError(f"protected must be True or False; got {protected!r}")
     gate_passed: bool | None = None
     general_note: str | None = None
     if status == INFERENCE_OK:

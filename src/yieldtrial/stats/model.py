@@ -22,7 +22,7 @@ squares minus correction factor"; see ``docs/statistics.md``.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
@@ -443,14 +443,22 @@ def not_a_frame_message(data: object) -> str:
     return message
 
 
+def _has(data: pd.DataFrame, column: Any) -> bool:
+    """Whether ``column`` names a column of ``data`` (a list or array names none)."""
+    try:
+        return column in data.columns
+    except TypeError:  # unhashable: a list, an array, a Series given as the column name
+        return False
+
+
 def _check_columns(data: pd.DataFrame, columns: Mapping[str, str | None]) -> None:
     if not isinstance(data, pd.DataFrame):
         raise DataValidationError(not_a_frame_message(data))
     missing = [
         f"{arg}={col!r}"
         for arg, col in columns.items()
-        if col is not None and col not in data.columns
-    ]
+        if (col is None and arg == "response") or (col is not None and not _has(data, col))
+    ]  # the response is always needed: None was a KeyError
     if missing:
         raise DataValidationError(
             f"column(s) not found in data: {', '.join(missing)}; available columns: "
@@ -476,6 +484,10 @@ def design_factors(
     if design not in DESIGNS:
         raise DataValidationError(
             f"design must be one of {', '.join(map(repr, DESIGNS))}; got {design!r}."
+        )
+    if treatment is None:  # was a KeyError reading column None
+        raise DataValidationError(
+            f"design={design!r} needs treatment=<column of the treatment labels>."
         )
     if design == "crd":
         return [treatment]
@@ -730,8 +742,10 @@ def _fit_key(
     """Content key of a fit: the used columns' values, dtypes, categories and the index."""
     import hashlib
 
+    if not all(isinstance(c, Hashable) for c in columns):
+        return None  # a list given as a column name: the fit's own checks name it
     used = [c for c in dict.fromkeys(columns) if c is not None]
-    if not isinstance(data, pd.DataFrame) or any(c not in data.columns for c in used):
+    if not isinstance(data, pd.DataFrame) or not all(_has(data, c) for c in used):
         return None  # not cached: the fit's own checks name the problem
     raw = _raw_content_digest(data, used)
     if raw is not None:  # numbers and arrow text: their buffers (no per-row hashing)
@@ -961,6 +975,8 @@ def fit(
     design = default_design(design, block, row=row, column=column)
     factors = design_factors(design, treatment=treatment, block=block, row=row, column=column)
     args = (response, treatment, block, design, row, column)
+    if response is None:  # skipped by the cache key, then a KeyError reading the column
+        _check_columns(data, {"response": response})
     key = _fit_key(data, [response, *factors], args)
     level_free = None
     if key is not None and key not in _fit_cache:

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import is_real_number, real_float
 from yieldtrial.stats._common import check_alpha
 from yieldtrial.stats._pair_scan import (
     _ZERO_ERROR_HINT,
@@ -79,6 +80,9 @@ __all__ = [
 MEAN_SEPARATION_TESTS: tuple[str, ...] = ("duncan", "snk", "scheffe", "tukey", "lsd")
 
 _RANGE_TESTS = ("duncan", "snk")
+
+#: Most means in one range of :func:`significant_studentized_range` (far above any trial).
+_MAX_MEANS = 1_000_000
 
 _TEST_LABELS = {
     "duncan": "Duncan's new multiple range test",
@@ -184,11 +188,22 @@ def significant_studentized_range(
         raise DataValidationError(
             f"significant_studentized_range is defined for duncan, snk and tukey, not {test!r}"
         )
-    p_arr = np.asarray(p, dtype=float)
-    if np.any(p_arr < 2) or not np.all(np.isfinite(p_arr)):
-        raise DataValidationError(f"p (number of means in the range) must be >= 2, got {p!r}")
-    if not float(df) > 0:
-        raise DataValidationError(f"error df must be positive, got {df!r}")
+    try:
+        if isinstance(p, bool | np.bool_ | str | bytes):
+            raise TypeError(type(p).__name__)
+        p_arr = np.asarray(p, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        p_arr = np.asarray(np.nan)
+    if p_arr.dtype.kind != "f" or not np.all(
+        (p_arr >= 2) & (p_arr <= _MAX_MEANS) & (p_arr == np.round(p_arr))
+    ):  # NaN fails too
+        raise DataValidationError(
+            f"p (number of means in the range) must be whole numbers from 2 to {_MAX_MEANS:,}, "
+            f"got {p!r}"
+        )
+    if not (is_real_number(df) and real_float(df) > 0):  # NaN fails; inf is the normal limit
+        raise DataValidationError(f"error df must be a positive number, got {df!r}")
+    df = real_float(df)  # 10**400 is the normal limit (inf), not an OverflowError
     level = (1.0 - alpha) ** (p_arr - 1.0) if key == "duncan" else np.full_like(p_arr, 1 - alpha)
     flat = [
         _qtukey(float(lv), int(pp), float(df))

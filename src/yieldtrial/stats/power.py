@@ -130,7 +130,7 @@ def _whole(value: Any, what: str, minimum: int, maximum: int) -> int:
 
 def _percentages(value: Any, what: str, *, maximum: float, minimum: float = MIN_PCT) -> np.ndarray:
     """``value`` (number or array-like) as a float array of percentages in [minimum, maximum]."""
-    if isinstance(value, bool | str | bytes):
+    if isinstance(value, bool | np.bool_ | str | bytes):
         raise DataValidationError(f"{what} must be a percentage (a number); got {value!r}")
     try:
         arr = np.asarray(value, dtype=float)
@@ -251,7 +251,12 @@ def validate_plan_arguments(
     """
     names = {**_NAMES, **(names or {})}
     _check_choices(design, comparison, alternative)
-    warn_fraction_pct(names["cv_pct"], float(_check_cv(cv_pct, names)), example="8")  # 0.08?
+    cv = _check_cv(cv_pct, names)
+    if cv.ndim:  # a list or Series: one trial is planned from one CV
+        raise DataValidationError(
+            f"{names['cv_pct']} (CV of plot yields) must be one number; got {cv_pct!r}"
+        )
+    warn_fraction_pct(names["cv_pct"], float(cv), example="8")  # 0.08?
     _check_treatments(n_treatments, names)
     _check_power(power, _check_alpha(alpha, names), names)
     if difference_pct is not None:
@@ -627,7 +632,8 @@ def detectable_difference_pct(
         cv_pct=cv_pct, n_treatments=n_treatments, alpha=alpha, power=power, design=design,
         comparison=comparison, alternative=alternative, replicates=replicates,
     )  # fmt: skip
-    cv, r, t, p = float(cv_pct), int(replicates), int(n_treatments), float(power)
+    r = _check_replicates(replicates)  # required here (None is not skipped)
+    cv, t, p = float(cv_pct), int(n_treatments), float(power)
     df = _error_df(design, t, r)
     crit = _critical(comparison, t, df, float(alpha), alternative)
     two = alternative == "two-sided"

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io.checks import check_cv_thresholds, check_positive
 from yieldtrial.stats._common import (
     check_alpha,
     default_design,
@@ -465,11 +466,8 @@ def diagnostics(
     ('ok', 12, False, 0)
     """
     design = default_design(design, block, row=row, column=column)
-    if not (0 < cv_warn_pct <= cv_strong_pct):
-        raise DataValidationError(
-            f"need 0 < cv_warn_pct <= cv_strong_pct; got cv_warn_pct={cv_warn_pct!r}, "
-            f"cv_strong_pct={cv_strong_pct!r}."
-        )
+    cv_warn_pct, cv_strong_pct = check_cv_thresholds(cv_warn_pct, cv_strong_pct)
+    outlier_threshold = check_positive(outlier_threshold, "outlier_threshold", "3")
     warn_fraction_pct("cv_warn_pct", cv_warn_pct, example="10")
     warn_fraction_pct("cv_strong_pct", cv_strong_pct, example="15")
     alpha = check_alpha(alpha)
@@ -645,7 +643,7 @@ def diagnostics(
         )
         findings.append(msg)
         emitted.append(msg)
-        if df_error <= outlier_threshold**2:
+        if np.sqrt(df_error) <= outlier_threshold:  # no overflow for 1e308
             findings.append(
                 f"with {df_error} error df an internally studentized residual cannot exceed "
                 f"{np.sqrt(df_error):.2f}, so no plot can be flagged as an outlier beyond "

@@ -17,13 +17,14 @@ plot are those the report would state.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import check_alpha, check_margin_pct, is_real_number
 from yieldtrial.io.validation import augmented_checks, check_augmented_control
 from yieldtrial.stats._covariance import quadratic_forms
 
@@ -168,6 +169,9 @@ def verdicts(
     if control is not None and getattr(trial, "design", None) == "augmented":
         check_augmented_control(control, *augmented_checks(trial.plots))  # a check only
     rows: list[dict[str, Any]] = []
+    alpha = check_alpha(alpha)  # a float from here on (a Fraction has no format 'g')
+    if margin_pct is not None:  # the one rule of every entry point, as a float
+        margin_pct = check_margin_pct(margin_pct, where="sensitivity")
     if not trial.is_replicated:
         return _typed(pd.DataFrame(rows, columns=list(VERDICT_COLUMNS)))
     anova = trial.anova(alpha=alpha, unit=unit)
@@ -264,6 +268,21 @@ def verdicts(
     return _typed(pd.DataFrame(rows, columns=list(VERDICT_COLUMNS)))
 
 
+def _check_contrasts(contrasts: Any) -> tuple[tuple[str, str, str], ...]:
+    """Return the contrasts as (name, treatment, versus) triples, or raise showing the form."""
+    form = "contrasts must be (name, treatment, versus) triples, e.g. [('synergist', 'T', 'CK2')]"
+    if contrasts is None:
+        return ()
+    if isinstance(contrasts, str | bytes | Mapping) or not isinstance(contrasts, Iterable):
+        raise DataValidationError(f"{form}; got {contrasts!r} ({type(contrasts).__name__})")
+    out = []
+    for item in contrasts:
+        if isinstance(item, str | bytes) or not isinstance(item, Sequence) or len(item) != 3:
+            raise DataValidationError(f"{form}; got the item {item!r}")
+        out.append((str(item[0]), str(item[1]), str(item[2])))
+    return tuple(out)
+
+
 def _contrast_verdicts(
     mm: Any, contrasts: Sequence[tuple[str, str, str]], alpha: float
 ) -> list[dict[str, Any]]:
@@ -328,7 +347,7 @@ def _statement(verdict: str, subject: str, with_: str, without: str, plot: str) 
 
 def sensitivity(
     trial: Any,
-    plots: Sequence[str] | None = None,
+    plots: Sequence[str] | str | int | None = None,
     *,
     control: str | Sequence[str] | None = None,
     kind: str | None = None,
@@ -344,9 +363,9 @@ def sensitivity(
     ----------
     trial : FieldTrial
         The trial.
-    plots : sequence of str, optional
-        Plot ids to leave out one at a time; default the plots flagged by
-        :meth:`yieldtrial.FieldTrial.suspect_plots`.
+    plots : sequence of str, str or int, optional
+        Plot ids to leave out one at a time (one id alone: that plot); default the plots
+        flagged by :meth:`yieldtrial.FieldTrial.suspect_plots`.
     control, kind, alpha, letters, margin_pct, contrasts, unit
         As :func:`verdicts`.
 
@@ -369,11 +388,18 @@ def sensitivity(
     if plots is None:
         flagged = trial.suspect_plots()
         plots = list(dict.fromkeys(flagged["plot_id"].astype(str)))
+    elif isinstance(plots, str) or is_real_number(plots):  # one plot: '101' was '1', '0', '1'
+        plots = [str(plots)]
+    elif not isinstance(plots, Iterable) or isinstance(plots, Mapping):
+        raise DataValidationError(
+            f"plots must be a plot id such as '101', a list of plot ids, or None for the "
+            f"flagged plots; got {plots!r} ({type(plots).__name__})"
+        )
     from yieldtrial.io.validation import normalise_label
 
     ids = [normalise_label(p) for p in plots]
     options: dict[str, Any] = {"control": control, "kind": kind, "alpha": alpha, "letters": letters,
-               "margin_pct": margin_pct, "contrasts": tuple(contrasts),
+               "margin_pct": margin_pct, "contrasts": _check_contrasts(contrasts),
                "unit": unit}  # fmt: skip
     base = verdicts(trial, **options)
     rows: list[dict[str, Any]] = []
