@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from hostile import assert_one_line_error
+from yieldtrial.errors import DataValidationError
 from yieldtrial.stats.model import fit
 
 
@@ -72,6 +74,59 @@ def test_report_of_copied_yields_with_a_missing_plot_is_refused(tmp_path, capsys
         ["report", str(path), "--crop", "wheat", "-o", str(out)],
         capsys,
         match=r"zero standard error \(error mean square 0\).*fits every yield exactly",
+        untouched=[path],
+        absent=[out, tmp_path / "r_files"],
+    )
+
+
+def _exact_factorial(folder):
+    """A 2 x 3 factorial in 4 blocks, integer yields = cell value + 3 x block, plot 1 missing.
+
+    Block + A * B reproduces every yield exactly: there is no error variation at all.
+    """
+    cells = {
+        ("I0", "N0"): 7033, ("I0", "N1"): 7133, ("I0", "N2"): 7234,
+        ("I1", "N0"): 7333, ("I1", "N1"): 7433, ("I1", "N2"): 7534,
+    }  # fmt: skip
+    rows = ["plot_id,block,irrigation,treatment,yield_kg_ha"]
+    for b in range(4):
+        for (a, s), value in cells.items():
+            rows.append(f"{len(rows)},B{b},{a},{s},{value + 3 * b}")
+    del rows[1]
+    path = folder / "factorial.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_factorial_anova_refuses_an_exact_fit():
+    """The factorial ANOVA of yields it fits exactly is refused, naming the response.
+
+    Its F tests divided by an error mean square of rounding noise (about 1e-25): the
+    driver's report printed F = 1.1e31 for irrigation and an interaction 'significant'
+    (F = 6.95, p = 0.008) whose sum of squares was 0.0.
+    """
+    from yieldtrial.stats.factorial import factorial_anova
+
+    rows = [
+        {"a": a, "b": b, "block": f"B{r}", "y": 7000 + 300 * a + 100 * b + 3 * r}
+        for r in range(4)
+        for a in range(2)
+        for b in range(3)
+    ]
+    data = pd.DataFrame(rows).iloc[1:]
+    with pytest.raises(DataValidationError, match=r"model of 'y' fits every yield exactly"):
+        factorial_anova(data, response="y", factor_a="a", factor_b="b", block="block")
+
+
+def test_report_of_an_exact_factorial_is_refused(tmp_path, capsys):
+    """The CLI prints the refusal on one line and writes no report."""
+    path = _exact_factorial(tmp_path)
+    out = tmp_path / "r.md"
+    argv = ["report", str(path), "--crop", "wheat", "--design", "factorial"]
+    assert_one_line_error(
+        [*argv, "--factors", "irrigation,treatment", "-o", str(out)],
+        capsys,
+        match=r"factorial model of 'yield_kg_ha' fits every yield exactly",
         untouched=[path],
         absent=[out, tmp_path / "r_files"],
     )

@@ -38,6 +38,7 @@ from yieldtrial.stats._common import (
     factorize_labels,
     numeric_column,
     private_rows,
+    rounding_noise,
 )
 from yieldtrial.stats._common import factorizes_like_text as _factorizes_like_text
 from yieldtrial.stats._covariance import DiagonalCovariance, LowRankUpdateCovariance, diagonal
@@ -1141,21 +1142,6 @@ def _check_dense_size(
         )
 
 
-#: Residuals whose root mean square is at most this many units in the last place of the
-#: largest yield are rounding noise of an exact fit (a yield recorded to 0.001 of 10,000
-#: is 1e-7 of it; this is about 2e-13).
-_ROUNDING_ULPS = 1024
-
-
-def _rounding_residuals(residuals: np.ndarray, y: np.ndarray) -> bool:
-    """Tell whether ``residuals`` are only the rounding noise of an exact fit of ``y``."""
-    if not y.size:
-        return False
-    scale = max(float(np.max(y)), -float(np.min(y)))  # max |y| without an n-sized copy
-    rms = float(np.sqrt(float(residuals @ residuals) / residuals.size))
-    return rms <= _ROUNDING_ULPS * np.finfo(float).eps * scale
-
-
 def _check_estimable(ok: np.ndarray, levels: Sequence[str]) -> None:
     """Refuse a fit whose treatment LS-means are not all estimable (disconnected design)."""
     if not ok.all():
@@ -1289,7 +1275,7 @@ def _fit(
         else:
             mse = float("nan")
             cov = np.full((k, k), np.nan)
-    if df_error > 0 and _rounding_residuals(resid_c, y):
+    if df_error > 0 and rounding_noise(resid_c, y):
         # an exact fit computed in floating point (yields copied within each treatment, or
         # exactly additive): residuals of rounding noise are no plot-to-plot variation, so
         # the error mean square is 0, as for integer yields (mean separation then refuses)
