@@ -130,3 +130,22 @@ def test_report_of_an_exact_factorial_is_refused(tmp_path, capsys):
         untouched=[path],
         absent=[out, tmp_path / "r_files"],
     )
+
+
+def test_augmented_anova_refuses_an_exact_fit():
+    """An augmented design whose checks yield alike in every block (after blocks) is refused.
+
+    Its error df come from the checks' repetition; with those yields copied the driver's
+    report printed F = 3.7e29 for the treatments on an error mean square of 1e-25 (exit 0);
+    without the check this table gives an error mean square of 2e-26.
+    """
+    from yieldtrial.stats.augmented import augmented_anova
+
+    treatments = ["CK1", "CK2", "E1", "E2", "CK1", "CK2", "E3", "E4", "CK1", "CK2", "E5"]
+    blocks = [1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3]
+    value = {"CK1": 7000.1, "CK2": 7100.47, "E1": 7050.3, "E2": 7210.9, "E3": 6990.2}
+    value |= {"E4": 7300.8, "E5": 7111.1}
+    y = [value[t] + 0.7 * b for t, b in zip(treatments, blocks, strict=True)]
+    data = pd.DataFrame({"block": blocks, "treatment": treatments, "y": y})
+    with pytest.raises(DataValidationError, match=r"model of 'y' fits every yield exactly"):
+        augmented_anova(data, response="y", treatment="treatment", block="block")
