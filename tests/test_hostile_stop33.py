@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hostile import assert_one_line_error
+from hostile import HEADER, ROWS, assert_one_line_error
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats.model import fit
 
@@ -149,3 +149,64 @@ def test_augmented_anova_refuses_an_exact_fit():
     data = pd.DataFrame({"block": blocks, "treatment": treatments, "y": y})
     with pytest.raises(DataValidationError, match=r"model of 'y' fits every yield exactly"):
         augmented_anova(data, response="y", treatment="treatment", block="block")
+
+
+# ------------------------------------------------------------------ percent-formatted cells
+
+
+def _workbook_with_percent(folder, column: int, value: float):
+    """The small plot table as .xlsx with the first plot's cell in ``column`` shown as %."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER.strip().split(","))
+    for row in ROWS:
+        cells = row.strip().split(",")
+        sheet.append([cells[0], cells[1], cells[2], *map(float, cells[3:])])
+    cell = sheet.cell(row=2, column=column)
+    cell.value = value
+    cell.number_format = "0.0%"
+    path = folder / "plots.xlsx"
+    book.save(path)
+    return path
+
+
+def test_percent_formatted_mass_is_refused(tmp_path, capsys):
+    """A mass cell typed as '14.98%' (stored 0.1498) was read as 0.1498 kg (exit 0).
+
+    The driver's table gave yields 100 times too small for those plots, with no message.
+    """
+    path = _workbook_with_percent(tmp_path, 5, 0.1498)
+    out = tmp_path / "out.csv"
+    assert_one_line_error(
+        ["standardize", str(path), "--crop", "maize", "-o", str(out)],
+        capsys,
+        match=r"fresh_mass_kg \(header 'fresh_mass_kg'\) row 2 is formatted as a percentage "
+        r"in Excel \(it holds 0\.1498, shown as 14\.98 %\)",
+        untouched=[path],
+        absent=[out],
+    )
+
+
+def test_percent_formatted_area_is_refused_by_the_network(tmp_path, capsys):
+    """The network's reader refuses it too (an area of 20 shown as 2000 %)."""
+    path = _workbook_with_percent(tmp_path, 4, 20.0)
+    out = tmp_path / "net.md"
+    assert_one_line_error(
+        ["network", str(path), "--crop", "maize", "-o", str(out)],
+        capsys,
+        match=r"harvested_area_m2 .* row 2 is formatted as a percentage .*shown as 2000 %",
+        untouched=[path],
+        absent=[out],
+    )
+
+
+def test_percent_formatted_moisture_is_still_read_as_shown(tmp_path, capsys):
+    """A moisture cell shown as 12.7 % (stored 0.127) is 12.7, as before."""
+    from hostile import run_cli
+
+    path = _workbook_with_percent(tmp_path, 6, 0.127)
+    out = tmp_path / "out.csv"
+    code, lines = run_cli(["standardize", str(path), "--crop", "maize", "-o", str(out)], capsys)
+    assert code == 0, lines
+    assert pd.read_csv(out, encoding="utf-8-sig")["moisture_pct"].iloc[0] == 12.7
