@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hostile import HEADER, ROWS, assert_one_line_error
+from hostile import HEADER, ROWS, assert_one_line_error, plot_table
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats.model import fit
 
@@ -210,3 +210,80 @@ def test_percent_formatted_moisture_is_still_read_as_shown(tmp_path, capsys):
     code, lines = run_cli(["standardize", str(path), "--crop", "maize", "-o", str(out)], capsys)
     assert code == 0, lines
     assert pd.read_csv(out, encoding="utf-8-sig")["moisture_pct"].iloc[0] == 12.7
+
+
+# ------------------------------------------------------------------ [conditions] fertilization
+
+
+def _report_with_schedule(tmp_path, entry: str):
+    """Argv of a report on the small table with one [conditions] fertilization entry."""
+    path = plot_table(tmp_path)
+    config = tmp_path / "trial.toml"
+    config.write_text(
+        f'[trial]\ncrop = "maize"\n[conditions]\nfertilization = [{{ {entry} }}]\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.md"
+    return ["report", str(path), "--config", str(config), "-o", str(out)], [path, config], out
+
+
+def test_fertilization_treatments_of_numbers_is_no_internal_error(tmp_path, capsys):
+    """treatments = [1, 2] ended in 'TypeError: sequence item 0' (exit 3); now named."""
+    argv, inputs, out = _report_with_schedule(tmp_path, 'stage = "basal", treatments = [1, 2]')
+    assert_one_line_error(
+        argv,
+        capsys,
+        match=r"fertilization entry 1 names '1', '2', which are not a treatment of the plot "
+        r"table; treatments present: 'CK', 'T'",
+        untouched=inputs,
+        absent=[out],
+    )
+
+
+def test_fertilization_treatments_as_one_string_is_refused(tmp_path, capsys):
+    """treatments = "CK" was printed as the labels 'C, K' (a string iterated)."""
+    argv, inputs, out = _report_with_schedule(tmp_path, 'stage = "basal", treatments = "CK"')
+    assert_one_line_error(
+        argv,
+        capsys,
+        match=r"fertilization entry 1: treatments = 'CK'; expected a list of treatment labels, "
+        r'e\.g\. treatments = \["CK", "T1"\]',
+        untouched=inputs,
+        absent=[out],
+    )
+
+
+def test_fertilization_unknown_treatment_is_refused(tmp_path, capsys):
+    """A label the plot table lacks was listed in the schedule as if it were a treatment."""
+    argv, inputs, out = _report_with_schedule(tmp_path, 'stage = "basal", treatments = ["ZZ"]')
+    assert_one_line_error(
+        argv,
+        capsys,
+        match=r"fertilization entry 1 names 'ZZ', which is not a treatment of the plot table",
+        untouched=inputs,
+        absent=[out],
+    )
+
+
+def test_fertilization_rate_unit_not_a_mass_per_area_is_refused(tmp_path, capsys):
+    """rate_unit = "parsec" was printed in the schedule ([[treatments]] refused it)."""
+    argv, inputs, out = _report_with_schedule(tmp_path, 'rate = 3, rate_unit = "parsec"')
+    assert_one_line_error(
+        argv,
+        capsys,
+        match=r"fertilization entry 1: rate_unit = 'parsec' is not a mass per area",
+        untouched=inputs,
+        absent=[out],
+    )
+
+
+def test_fertilization_stage_true_is_refused(tmp_path, capsys):
+    """stage = true was printed as 'True'; text keys take text (or a number or date)."""
+    argv, inputs, out = _report_with_schedule(tmp_path, "stage = true")
+    assert_one_line_error(
+        argv,
+        capsys,
+        match=r'fertilization entry 1: stage = True; expected text, e\.g\. stage = "\.\.\."',
+        untouched=inputs,
+        absent=[out],
+    )
