@@ -287,3 +287,31 @@ def test_fertilization_stage_true_is_refused(tmp_path, capsys):
         untouched=inputs,
         absent=[out],
     )
+
+
+# ------------------------------------------------------------------ label normalisation warning
+
+
+def test_a_lone_full_width_label_is_not_reported_as_merged():
+    """'表 2（续）' alone was warned as "'表 2（续）' and '表 2(续)' are read as '表 2(续)'".
+
+    The normalised labels always hold the normal form, so every label with a full-width
+    or zero-width character claimed a second spelling that no cell had.
+    """
+    import warnings
+
+    from yieldtrial.io.validation import normalise_labels
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        labels, merged = normalise_labels(pd.Series(["表 2（续）", "CK", "表 2（续）", "CK"]))
+    assert labels.tolist() == ["表 2(续)", "CK", "表 2(续)", "CK"]
+    assert merged == []
+
+
+def test_two_spellings_of_one_label_are_still_reported():
+    """A full-width label next to its plain spelling is still reported as one label."""
+    from yieldtrial.io.validation import normalise_labels
+
+    _, merged = normalise_labels(pd.Series(["表 2（续）", "CK", "表 2(续)", "CK"]))
+    assert merged == [("表 2(续)", ["表 2（续）", "表 2(续)"])]
