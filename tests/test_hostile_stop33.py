@@ -315,3 +315,32 @@ def test_two_spellings_of_one_label_are_still_reported():
 
     _, merged = normalise_labels(pd.Series(["表 2（续）", "CK", "表 2(续)", "CK"]))
     assert merged == [("表 2(续)", ["表 2（续）", "表 2(续)"])]
+
+
+# ------------------------------------------------------------------ split plot: main_plot named
+
+
+def test_split_plot_factor_main_plot_is_named_not_an_internal_error(tmp_path, capsys):
+    """--factors main_plot,sub ended in pandas' 'Grouper ... not 1-dimensional' (exit 3).
+
+    The field book's main_plot column numbers the main plots ('1-1' in block 1 only);
+    it was selected twice for the whole-plot check.
+    """
+    rows = ["plot_id,block,treatment,main_plot,main,sub,yield_kg_ha"]
+    for b in (1, 2):
+        for m, main in enumerate(("I0", "I1"), start=1):
+            for s, sub in enumerate(("N0", "N1")):
+                y = 7000 + 37 * b + 11 * m + s + (b * s) % 3
+                rows.append(f"{b}{m}{s},{b},{main}:{sub},{b}-{m},{main},{sub},{y}")
+    path = tmp_path / "split.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "r.md"
+    argv = ["report", str(path), "--crop", "wheat", "--design", "split_plot"]
+    assert_one_line_error(
+        [*argv, "--factors", "main_plot,sub", "-o", str(out)],
+        capsys,
+        match=r"the factor column 'main_plot' names the main plots \(each label in one block "
+        r"only, e\.g\. '1-1' in block '1'\), not a whole-plot treatment",
+        untouched=[path],
+        absent=[out],
+    )
