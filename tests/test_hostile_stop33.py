@@ -18,7 +18,7 @@ from yieldtrial.stats.model import fit
 
 
 def _copied_yields(folder, *, drop_first: bool = True):
-    """An RCBD of 3 treatments x 4 blocks whose yields are copied within each treatment."""
+    """Write an RCBD of 3 treatments x 4 blocks with yields copied within each treatment."""
     rows = ["plot_id,block,treatment,yield_kg_ha"]
     for j in range(4):
         for i, value in enumerate((7033.4, 7133.7, 7234.1)):
@@ -80,7 +80,7 @@ def test_report_of_copied_yields_with_a_missing_plot_is_refused(tmp_path, capsys
 
 
 def _exact_factorial(folder):
-    """A 2 x 3 factorial in 4 blocks, integer yields = cell value + 3 x block, plot 1 missing.
+    """Write a 2 x 3 factorial in 4 blocks: yield = cell value + 3 x block, plot 1 missing.
 
     Block + A * B reproduces every yield exactly: there is no error variation at all.
     """
@@ -155,7 +155,7 @@ def test_augmented_anova_refuses_an_exact_fit():
 
 
 def _workbook_with_percent(folder, column: int, value: float):
-    """The small plot table as .xlsx with the first plot's cell in ``column`` shown as %."""
+    """Write the small plot table as .xlsx, the first plot's cell in ``column`` shown as %."""
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     sheet = book.active
@@ -228,7 +228,7 @@ def _report_with_schedule(tmp_path, entry: str):
 
 
 def test_fertilization_treatments_of_numbers_is_no_internal_error(tmp_path, capsys):
-    """treatments = [1, 2] ended in 'TypeError: sequence item 0' (exit 3); now named."""
+    """A schedule's treatments = [1, 2] ended in 'TypeError: sequence item 0' (exit 3)."""
     argv, inputs, out = _report_with_schedule(tmp_path, 'stage = "basal", treatments = [1, 2]')
     assert_one_line_error(
         argv,
@@ -241,7 +241,7 @@ def test_fertilization_treatments_of_numbers_is_no_internal_error(tmp_path, caps
 
 
 def test_fertilization_treatments_as_one_string_is_refused(tmp_path, capsys):
-    """treatments = "CK" was printed as the labels 'C, K' (a string iterated)."""
+    """A schedule's treatments = "CK" was printed as the labels 'C, K' (a string iterated)."""
     argv, inputs, out = _report_with_schedule(tmp_path, 'stage = "basal", treatments = "CK"')
     assert_one_line_error(
         argv,
@@ -278,7 +278,7 @@ def test_fertilization_rate_unit_not_a_mass_per_area_is_refused(tmp_path, capsys
 
 
 def test_fertilization_stage_true_is_refused(tmp_path, capsys):
-    """stage = true was printed as 'True'; text keys take text (or a number or date)."""
+    """A schedule's stage = true was printed as 'True'; text keys take text (or a number)."""
     argv, inputs, out = _report_with_schedule(tmp_path, "stage = true")
     assert_one_line_error(
         argv,
@@ -344,3 +344,33 @@ def test_split_plot_factor_main_plot_is_named_not_an_internal_error(tmp_path, ca
         untouched=[path],
         absent=[out],
     )
+
+
+# ------------------------------------------------------------------ a slip in a pair of plots
+
+
+def test_decimal_slip_in_a_pair_names_the_slipped_plot():
+    """Of two plots of a treatment, the one ten times the trial's typical mass is named.
+
+    Each is the other's only comparison, so the ratios mirror (10.1 and 0.099); the plot
+    first in the table was named "decimal point one place to the left?" although its
+    partner held the slip (142.84 kg among plots of about 14 kg).
+    """
+    from yieldtrial.stats.screening import suspect_plots
+
+    masses = [14.06, 14.21, 14.08, 14.33, 14.52, 14.61, 14.13, 14.26, 142.84, 14.29, 14.48, 14.7]
+    data = pd.DataFrame(
+        {
+            "plot_id": [f"{b}0{i}" for b in (1, 2) for i in range(6)],
+            "block": [str(b) for b in (1, 2) for _ in range(6)],
+            "treatment": [f"T{i}" for _ in (1, 2) for i in range(6)],
+            "harvested_area_m2": 20.0,
+            "fresh_mass_kg": masses,
+            "moisture_pct": 13.0,
+        }
+    )
+    data["yield_kg_ha"] = data["fresh_mass_kg"] * 500.0
+    found = suspect_plots(data, response="yield_kg_ha", treatment="treatment", block="block")
+    typing = found[found["check"] == "typing_pattern"]
+    assert typing["plot_id"].tolist() == ["202"]
+    assert typing["pattern"].iloc[0] == "x10"

@@ -253,4 +253,4 @@ def rounding_noise(residuals: np.ndarray, y: np.ndarray) -> bool:
         return False
     scale = max(float(np.max(y)), -float(np.min(y)))  # max |y| without an n-sized copy
     rms = float(np.sqrt(float(residuals @ residuals) / residuals.size))
-    return rms <= ROUNDING_ULPS * np.finfo(float).eps * scale
+    return bool(rms <= ROUNDING_ULPS * np.finfo(float).eps * scale)
