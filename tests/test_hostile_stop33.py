@@ -374,3 +374,40 @@ def test_decimal_slip_in_a_pair_names_the_slipped_plot():
     typing = found[found["check"] == "typing_pattern"]
     assert typing["plot_id"].tolist() == ["202"]
     assert typing["pattern"].iloc[0] == "x10"
+
+
+# ------------------------------------------------------------------ strata of exact fits
+
+
+def _exact_strip(r: int = 4):
+    """Long data of a 2 x 3 strip plot in ``r`` blocks: cell value + block effect, no error."""
+    cells = {("I0", "N0"): 7033.4, ("I0", "N1"): 7133.7, ("I0", "N2"): 7234.1}
+    cells |= {("I1", "N0"): 7333.3, ("I1", "N1"): 7433.9, ("I1", "N2"): 7534.7}
+    rows = [
+        {"block": f"B{b}", "a": a, "b": s, "y": value + 0.3 * b}
+        for b in range(r)
+        for (a, s), value in cells.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_strip_plot_anova_refuses_strata_of_rounding_noise():
+    """A strip plot fitted exactly printed F = 1.3e30 against error means squares of 1e-26."""
+    from yieldtrial.stats.splitplot import strip_plot_anova
+
+    with pytest.raises(
+        DataValidationError,
+        match=r"strip_plot model of 'y' leaves no variation in error_a, error_b and error_c "
+        r"\(mean square 0 up to rounding\)",
+    ):
+        strip_plot_anova(_exact_strip(), response="y", block="block", horizontal="a", vertical="b")
+
+
+def test_split_plot_anova_refuses_strata_of_rounding_noise():
+    """The balanced split-plot ANOVA refuses it too (its F tests divided by ~1e-26)."""
+    from yieldtrial.stats.splitplot import split_plot_anova
+
+    with pytest.raises(
+        DataValidationError, match=r"split_plot model of 'y' leaves no variation in error_a"
+    ):
+        split_plot_anova(_exact_strip(), response="y", block="block", whole_plot="a", sub_plot="b")
