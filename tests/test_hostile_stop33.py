@@ -411,3 +411,40 @@ def test_split_plot_anova_refuses_strata_of_rounding_noise():
         DataValidationError, match=r"split_plot model of 'y' leaves no variation in error_a"
     ):
         split_plot_anova(_exact_strip(), response="y", block="block", whole_plot="a", sub_plot="b")
+
+
+# ------------------------------------------------------------------ network: roles before warnings
+
+
+def test_network_by_the_block_column_is_one_error_line(tmp_path, capsys):
+    """--by block with a block column: the role error alone, not after a warning per trial.
+
+    The raw harvest records were standardized trial by trial first, and each trial's
+    warning (here a moisture of 5 %, implausible for wheat) was printed before the error.
+    """
+    rows = tuple(r.replace(",12.7\n", ",5\n").replace(",13.4\n", ",5\n") for r in ROWS)
+    path = plot_table(tmp_path, rows=rows)
+    out = tmp_path / "net.md"
+    assert_one_line_error(
+        ["network", str(path), "--by", "block", "--crop", "wheat", "-o", str(out)],
+        capsys,
+        match=r"column 'block' is given as both the block and the trial key \(by\)",
+        untouched=[path],
+        absent=[out],
+    )
+
+
+def test_audit_reported_harvest_column_is_one_error_line(tmp_path, capsys):
+    """--reported fresh_mass_kg: refused before reading, not after the table's warnings.
+
+    The table was read first and its warnings (here a moisture of 5 %, implausible for
+    wheat) were printed before the error about the option.
+    """
+    rows = tuple(r.replace(",12.7\n", ",5\n") for r in ROWS)
+    path = plot_table(tmp_path, rows=rows)
+    assert_one_line_error(
+        ["audit", str(path), "--crop", "wheat", "--reported", "fresh_mass_kg"],
+        capsys,
+        match=r"--reported 'fresh_mass_kg' is a column of the harvest record or the layout",
+        untouched=[path],
+    )
