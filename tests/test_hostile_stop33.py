@@ -448,3 +448,18 @@ def test_audit_reported_harvest_column_is_one_error_line(tmp_path, capsys):
         match=r"--reported 'fresh_mass_kg' is a column of the harvest record or the layout",
         untouched=[path],
     )
+
+
+def test_network_missing_treatment_column_is_one_error_line(tmp_path, capsys):
+    """--treatment naming no column: the error alone, before each trial's warning."""
+    rows = tuple(r.replace(",12.7\n", ",5\n") for r in ROWS)
+    path = plot_table(tmp_path, rows=rows)
+    out = tmp_path / "net.md"
+    argv = ["network", str(path), "--crop", "wheat", "--treatment", "variety", "-o", str(out)]
+    assert_one_line_error(
+        argv,
+        capsys,
+        match=r"column\(s\) not found: treatment='variety'; the data have columns",
+        untouched=[path],
+        absent=[out],
+    )

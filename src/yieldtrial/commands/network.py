@@ -535,12 +535,14 @@ def _standardized(
         )
     # one column in two roles (--by block with a block column) is refused before any trial
     # is standardized: its error alone, not after a warning line per trial (stop 33)
-    from yieldtrial.network import _check_distinct_roles
+    from yieldtrial.network import _check_columns, _check_distinct_roles
 
     treatment, block, design = _roles(plots, config, args)
     for control in config.control:  # the same checks, in the same order, as _run's after it
         _check_control(plots, treatment, control)
-    _check_distinct_roles(response, treatment, block if design == "rcbd" else None, by)
+    block_used = block if design == "rcbd" else None
+    _check_distinct_roles(response, treatment, block_used, by)
+    _check_columns(list(plots.columns), {"treatment": treatment, "block": block_used})
     tables = []
     left_out = []
     trials_warned: dict[str, list[str]] = {}  # warning text -> the trials it was raised for
