@@ -1103,7 +1103,10 @@ _NOT_PERCENT = ("harvested_area_", "fresh_mass_", "yield_", "reported_yield_")
 
 
 def _percent_shown(
-    frame: pd.DataFrame, cells: list[tuple[int, str]], mapping: Mapping[str, str], name: str
+    frame: pd.DataFrame,
+    cells: list[tuple[int, str]],
+    mapping: Mapping[str, str],
+    name: str = "plot table",
 ) -> pd.DataFrame:
     """Read the percentage-formatted numbers of percent columns as shown (0.135 as 13.5).
 
