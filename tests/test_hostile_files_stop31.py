@@ -13,6 +13,7 @@ import zipfile
 import pytest
 
 from hostile import HEADER, ROWS, assert_one_line_error, plot_table
+from yieldtrial.errors import DataValidationError
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -120,15 +121,21 @@ def test_percent_format_in_a_fraction_column_keeps_the_fraction(tmp_path):
     assert read_plots(path)["moisture_pct"].round(9).tolist() == [12.7, 13.7, 13.4, 13.8]
 
 
-def test_percent_format_outside_percent_columns_is_ignored(tmp_path):
-    """A mass cell that happens to carry a percent format keeps its value (14.98 kg)."""
+def test_percent_format_outside_percent_columns_is_refused(tmp_path):
+    """A mass cell that carries a percent format is refused, not read as 14.98 kg.
+
+    Stop 33 changed this from 'kept as stored': Excel stores a number typed into a cell
+    already formatted as a percentage divided by 100 (14.98 typed is 0.1498), so the mass
+    meant is unknown (tests/test_hostile_stop33.py).
+    """
     from yieldtrial.io import read_plots
 
     path = _workbook(tmp_path / "p.xlsx")
     book = openpyxl.load_workbook(path)
     book.active["E2"].number_format = "0%"
     book.save(path)
-    assert read_plots(path)["fresh_mass_kg"].tolist()[0] == 14.98
+    with pytest.raises(DataValidationError, match=r"row 2 is formatted as a percentage"):
+        read_plots(path)
 
 
 def test_shared_string_index_past_the_end_names_the_cell(tmp_path, capsys):

@@ -1359,6 +1359,21 @@ def _check_conditions(conditions: Mapping[str, Any], where: str) -> None:
         _checked_keys(entry, FERTILIZATION_KEYS, f"[conditions] {name}", where)
         if "rate" in entry:
             _rate("rate", entry["rate"], f"{at} {name}", example=10)
+        for key in ("stage", "date", "product", "product_zh", "rate_unit"):
+            if key in entry and _not_text(entry[key]):
+                raise DataValidationError(
+                    f'{at} {name}: {key} = {entry[key]!r}; expected text, e.g. {key} = "...".'
+                )
+        if entry.get("rate_unit") is not None:
+            _check_rate_unit(str(entry["rate_unit"]), f"{at} {name}")
+        labels = entry.get("treatments", [])
+        if not isinstance(labels, list) or not all(
+            isinstance(v, str | int) and not isinstance(v, bool) for v in labels
+        ):
+            raise DataValidationError(
+                f"{at} {name}: treatments = {labels!r}; expected a list of treatment labels, "
+                'e.g. treatments = ["CK", "T1"].'
+            )
 
 
 #: ``[trial]`` keys the trial-information section shows, which ``illustrative`` may mark.

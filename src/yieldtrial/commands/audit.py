@@ -221,6 +221,8 @@ def _run_file(args: argparse.Namespace) -> int:
     force = getattr(args, "force", False)
     if args.output is not None:
         check_output(args.output, force=force, inputs=inputs)
+    if args.reported_column is not None and _is_record_column(str(args.reported_column)):
+        _refuse_record_column(args.reported_column)  # before reading: its error alone
     trial = load_trial(args.mass, config, sheet=args.sheet, encoding=args.encoding)
     rows = plot_audit_rows(trial, column=args.reported_column)
     if args.format == "csv":
@@ -271,6 +273,17 @@ def _is_record_column(name: str) -> bool:
     return name in _RECORD_COLUMNS or name.startswith(_RECORD_PREFIXES)
 
 
+def _refuse_record_column(column: str) -> None:
+    """Refuse ``--reported`` naming a harvest-record or layout column."""
+    from yieldtrial.errors import DataValidationError
+
+    raise DataValidationError(
+        f"--reported {column!r} is a column of the harvest record or the layout, not of "
+        "published standardized yields; name the column holding the published figures "
+        "(e.g. --reported yield_kg_mu, or map it with --column)"
+    )
+
+
 def plot_audit_rows(trial: Any, *, column: str | None = None) -> list[dict[str, Any]]:
     """Audit rows of every plot with a harvest record and a published standardized yield.
 
@@ -298,11 +311,7 @@ def plot_audit_rows(trial: Any, *, column: str | None = None) -> list[dict[str, 
             f"reported_yield_kg_mu), or named with --reported COLUMN; columns found: {found}"
         )
     if column is not None and _is_record_column(str(column)):
-        raise DataValidationError(
-            f"--reported {column!r} is a column of the harvest record or the layout, not of "
-            "published standardized yields; name the column holding the published figures "
-            "(e.g. --reported yield_kg_mu, or map it with --column)"
-        )
+        _refuse_record_column(column)
     unit = unit_from_yield_column(str(name).removeprefix("reported_")) or "kg/ha"
     bad = []
     for pid, value in zip(plots["plot_id"], plots[name], strict=True):

@@ -215,10 +215,7 @@ def _run(args: argparse.Namespace) -> int:
         # a declared design that needs the column fails with its error alone
         warnings.simplefilter("always", YieldTrialWarning)
         plots, response, left_out = read_network(files, config, by=by, args=args)
-    mapped = {str(k): str(v) for k, v in plots.attrs.get("column_map", {}).items()}
-    treatment = mapped.get(args.treatment, args.treatment)  # a header of the file is fine
-    block = mapped.get(args.block, args.block) or ("block" if "block" in plots.columns else None)
-    design = args.design or config.design or ("rcbd" if block else "crd")
+    treatment, block, design = _roles(plots, config, args)
     controls = [_check_control(plots, treatment, c) for c in config.control]
     alpha = config.alpha or 0.05
     margin = config.margin_pct
@@ -481,6 +478,17 @@ def _in_unit(
     return plots, column
 
 
+def _roles(
+    plots: pd.DataFrame, config: TrialConfig, args: argparse.Namespace
+) -> tuple[str, str | None, str]:
+    """Return the treatment column, the block column (None without one) and the design."""
+    mapped = {str(k): str(v) for k, v in plots.attrs.get("column_map", {}).items()}
+    treatment = mapped.get(args.treatment, args.treatment)  # a header of the file is fine
+    block = mapped.get(args.block, args.block) or ("block" if "block" in plots.columns else None)
+    design = args.design or config.design or ("rcbd" if block else "crd")
+    return treatment, block, design
+
+
 def _standardized(
     plots: pd.DataFrame, config: TrialConfig, *, by: list[str], args: argparse.Namespace
 ) -> tuple[pd.DataFrame, str, list[str]]:
@@ -525,6 +533,16 @@ def _standardized(
             f"columns: {', '.join(map(str, plots.columns))}. Give --by COLUMN, or one file per "
             "site"
         )
+    # one column in two roles (--by block with a block column) is refused before any trial
+    # is standardized: its error alone, not after a warning line per trial (stop 33)
+    from yieldtrial.network import _check_columns, _check_distinct_roles
+
+    treatment, block, design = _roles(plots, config, args)
+    for control in config.control:  # the same checks, in the same order, as _run's after it
+        _check_control(plots, treatment, control)
+    block_used = block if design == "rcbd" else None
+    _check_distinct_roles(response, treatment, block_used, by)
+    _check_columns(list(plots.columns), {"treatment": treatment, "block": block_used})
     tables = []
     left_out = []
     trials_warned: dict[str, list[str]] = {}  # warning text -> the trials it was raised for

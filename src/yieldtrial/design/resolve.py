@@ -550,10 +550,19 @@ def _whole_plot_factor_message(plots: pd.DataFrame, columns: Sequence[str]) -> s
     """
     if "main_plot" not in plots or "block" not in plots:
         return ""
-    frame = plots[["block", "main_plot", *columns]].dropna()
+    frame = plots[list(dict.fromkeys(["block", "main_plot", *columns]))].dropna()
     if frame.empty:
         return ""
     frame = frame.astype(str)
+    if "main_plot" in columns and frame.groupby("main_plot")["block"].nunique().max() <= 1:
+        # the field book's main-plot ids ('1-1' in block 1 only): an identifier, no factor
+        first = frame.iloc[0]
+        return (
+            f"the factor column 'main_plot' names the main plots (each label in one block "
+            f"only, e.g. {first['main_plot']!r} in block {first['block']!r}), not a whole-plot "
+            f"treatment; name the column of the whole-plot levels instead, whole plot first "
+            f"in {_where_to_name('split_plot', ('<whole-plot column>', '<sub-plot column>'))}"
+        )
     keys = [frame["block"], frame["main_plot"]]
     levels = frame.groupby(keys, sort=False)[columns[0]].nunique()
     if levels.max() <= 1:

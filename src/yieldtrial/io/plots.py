@@ -344,7 +344,7 @@ def map_plot_headers(
     frame = raw.copy()
     frame.columns = [mapping[h] for h in headers]
     # a cell Excel shows as 12.7 % means 12.7 here too (the network reads through here)
-    frame = _percent_shown(frame, raw.attrs.get("percent_cells") or [], mapping)
+    frame = _percent_shown(frame, raw.attrs.get("percent_cells") or [], mapping, name)
     frame.attrs = {"column_map": mapping, "source": name}
     if "separator" in raw.attrs:  # how read_plots reads '3,392' (see _parse_numbers)
         frame.attrs["separator"] = raw.attrs["separator"]
@@ -1216,8 +1216,15 @@ def _summary_key(value: str) -> str:
 _REAL = (int, float, np.integer, np.floating)
 
 
+#: Measured columns in units that are no percentage (prefixes of their canonical names).
+_NOT_PERCENT = ("harvested_area_", "fresh_mass_", "yield_", "reported_yield_")
+
+
 def _percent_shown(
-    frame: pd.DataFrame, cells: list[tuple[int, str]], mapping: Mapping[str, str]
+    frame: pd.DataFrame,
+    cells: list[tuple[int, str]],
+    mapping: Mapping[str, str],
+    name: str = "plot table",
 ) -> pd.DataFrame:
     """Read the percentage-formatted numbers of percent columns as shown (0.135 as 13.5).
 
@@ -1225,10 +1232,23 @@ def _percent_shown(
     is the one shown, so it is multiplied by 100 (a ``*_fraction`` column keeps 0.135).
     Every number is: a whole one too (1 shown as 100 % is 100, then out of range), and
     in both readers (:func:`read_plots` and :func:`map_plot_headers`, the network's).
+    A percentage-formatted number in a mass, area or yield column is refused: 14.1 %
+    typed in a mass cell is stored as 0.141 and a mass of 14.1 is shown as 1410 %, so
+    the number meant is unknown.
     """
     by_column: dict[str, list[int]] = {}
     for index, header in cells:
         canonical = mapping.get(header)
+        if canonical is not None and canonical.startswith(_NOT_PERCENT):
+            value = frame[canonical].at[index] if index in frame.index else None
+            if isinstance(value, _REAL) and not isinstance(value, bool):
+                shown = float(decimal.Decimal(repr(float(value))).scaleb(2))
+                raise DataValidationError(
+                    f"{name}: {canonical} (header {header!r}) row {index + 2} is formatted "
+                    f"as a percentage in Excel (it holds {float(value):g}, shown as "
+                    f"{shown:g} %), which a mass, area or yield is not; remove the percent "
+                    "format of the column (Format Cells > Number) and type the value meant"
+                )
         if canonical is not None and canonical.endswith("_pct"):
             by_column.setdefault(canonical, []).append(index)
     if not by_column:
@@ -1292,7 +1312,7 @@ def _build(
     _check_merged_cells(raw.attrs.get("merged_cells") or [], mapping, name)
     frame = raw.copy(deep=False)  # copy-on-write: no need to duplicate the data
     frame.columns = [mapping[h] for h in headers]
-    frame = _percent_shown(frame, raw.attrs.get("percent_cells") or [], mapping)
+    frame = _percent_shown(frame, raw.attrs.get("percent_cells") or [], mapping, name)
     original = {new: old for old, new in mapping.items()}
 
     def display(column: str) -> str:

@@ -597,6 +597,7 @@ def normalise_labels(
         special = _special_mask(values)
     out = values.astype("str") if not special.all() else None
     merged: dict[str, list[str]] = {}
+    as_written: set[str] = set()  # labels some cell holds already in their normal form
     if special.any():
         raw = values[special] if out is not None else values
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
@@ -610,6 +611,8 @@ def normalise_labels(
             if isinstance(item, str) and label and label != item.strip():
                 if _ZERO_FRACTION.fullmatch(item.strip()) is None and label != item.strip("'"):
                     merged.setdefault(label, []).append(item)
+                    continue
+            as_written.add(label)
         table = np.array(converted + [np.nan], dtype=object)
         fixed = pd.Series(table[codes], index=raw.index, dtype="str")
         if out is None:
@@ -629,10 +632,14 @@ def normalise_labels(
             labels = labels.mask(empty)
     notes = []
     if merged:
-        present = set(labels.dropna().unique().tolist())
+        # the label itself among the cells: those left as they were (no normalisation) and
+        # those already in normal form; the normalised labels always hold it (stop 33: a
+        # lone '表 2（续）' was reported as "'表 2（续）' and '表 2(续)' are read as '表 2(续)'")
+        if out is not None and not special.all():
+            as_written |= set(out[~special].dropna().unique().tolist())
         for label, spellings in merged.items():
-            others = [label] if label in present and label not in spellings else []
-            if len(set(spellings)) + len(others) > 1 or others:
+            others = [label] if label in as_written and label not in spellings else []
+            if len(set(spellings)) + len(others) > 1:
                 notes.append((label, sorted(set(spellings)) + others))
     return labels, notes
 

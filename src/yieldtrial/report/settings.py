@@ -143,13 +143,14 @@ def _one_plot_each(trial: Any) -> bool:
 def _check_described_treatments(
     config: TrialConfig, plots: Any, treatments: tuple[str, ...], factors: tuple[str, ...]
 ) -> None:
-    """Refuse [[treatments]] (and [economics] other-cost) labels not in the plot table."""
+    """Refuse [[treatments]], [economics] other-cost and fertilization labels not in the table."""
     costs = [
         (key, str(label))
         for key in ("other_costs_per_mu", "other_costs_per_ha")
         for label in dict(config.economics.get(key, {}) or {})
     ]
-    if not config.treatments and not costs:
+    schedule = dict(config.conditions or {}).get("fertilization") or []
+    if not config.treatments and not costs and not schedule:
         return
     present = set(treatments)
     for column in factors:
@@ -163,6 +164,17 @@ def _check_described_treatments(
                 f"treatment of the plot table; treatments present: "
                 f"{', '.join(repr(t) for t in sorted(present)[:20])}. Fix the label (labels are "
                 "case-sensitive) or remove it."
+            )
+    for number, entry in enumerate(schedule, start=1):
+        absent = [str(v) for v in entry.get("treatments", []) if str(v) not in present]
+        if absent:
+            where = repr(config.source) if config.source else "the trial description"
+            raise DataValidationError(
+                f"{where}: [conditions] fertilization entry {number} names "
+                f"{', '.join(map(repr, absent))}, which {'is' if len(absent) == 1 else 'are'} "
+                f"not a treatment of the plot table; treatments present: "
+                f"{', '.join(repr(t) for t in sorted(present)[:20])}. Fix the label (labels "
+                "are case-sensitive) or remove it."
             )
     unknown = [item.label for item in config.treatments if item.label not in present]
     if unknown:

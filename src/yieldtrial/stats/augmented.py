@@ -67,7 +67,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.stats._common import check_alpha
+from yieldtrial.stats._common import check_alpha, rounding_noise
 from yieldtrial.stats.model import (
     _check_columns,
     _levels_of,
@@ -341,8 +341,8 @@ def augmented_anova(
     ------
     DataValidationError
         Missing columns, non-numeric response, no checks or no entries, a check label that
-        is not a treatment, fewer than two blocks, no residual df, or an entry that cannot be
-        adjusted (its block has no check).
+        is not a treatment, fewer than two blocks, no residual df, yields the model fits
+        exactly, or an entry that cannot be adjusted (its block has no check).
 
     Examples
     --------
@@ -425,6 +425,13 @@ def augmented_anova(
         raise DataValidationError(
             "the augmented design leaves no residual degrees of freedom; the checks must be "
             "repeated in at least two blocks."
+        )
+    if rounding_noise(sol.residuals, y):
+        raise DataValidationError(
+            f"the augmented design's model of {response!r} fits every yield exactly (error "
+            "sum of squares 0: the checks yield the same in every block once the blocks are "
+            "allowed for), as when the yields were copied; no F test or standard error is "
+            "possible: check the yield values"
         )
     mse = rss_tb / df_e
 

@@ -37,7 +37,12 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.stats._common import check_alpha, numeric_column, reject_reserved_names
+from yieldtrial.stats._common import (
+    check_alpha,
+    numeric_column,
+    reject_reserved_names,
+    rounding_noise,
+)
 from yieldtrial.stats._strata import factor_levels, two_way_table
 from yieldtrial.stats.results import MeansModel, Provenance
 
@@ -367,6 +372,13 @@ def factorial_anova(
         raise DataValidationError(
             f"no residual degrees of freedom ({y.size} plots for {full.rank} parameters): "
             "the factorial is unreplicated. Add replicates, or pool the interaction as error."
+        )
+    if rounding_noise(full.residuals, y):
+        raise DataValidationError(
+            f"the factorial model of {response!r} fits every yield exactly (error sum of "
+            "squares 0: no plot-to-plot variation), as when the yields are identical within "
+            "each combination of the factors or were copied; no F test or standard error is "
+            "possible: check the yield values"
         )
     mse = full.rss / df_error
     additive = fit([*blk, term_a, term_b])

@@ -38,6 +38,7 @@ from yieldtrial.stats._common import (
     factorize_labels,
     numeric_column,
     private_rows,
+    rounding_noise,
 )
 from yieldtrial.stats._common import factorizes_like_text as _factorizes_like_text
 from yieldtrial.stats._covariance import DiagonalCovariance, LowRankUpdateCovariance, diagonal
@@ -1290,6 +1291,11 @@ def _fit(
         else:
             mse = float("nan")
             cov = np.full((k, k), np.nan)
+    if df_error > 0 and rounding_noise(resid_c, y):
+        # an exact fit computed in floating point (yields copied within each treatment, or
+        # exactly additive): residuals of rounding noise are no plot-to-plot variation, so
+        # the error mean square is 0, as for integer yields (mean separation then refuses)
+        resid_c, fitted_c, mse, cov = np.zeros_like(y), yc, 0.0, cov * 0.0
     lsmeans = lsmeans_centred + centre
 
     residuals, fitted = resid_c, fitted_c + centre

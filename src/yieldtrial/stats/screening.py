@@ -590,8 +590,23 @@ def suspect_plots(
             per_area = True
         del areas, finite  # (millions of plots: each array is 8 bytes a plot until the end)
     unit_note = " per m2" if per_area else ""
+    trial_median: list[float] = []  # of the compared values, computed when a pair needs it
+
+    def partner_is_odder(i: int, typical: float) -> bool:
+        # two plots of a treatment are each other's only comparison, so their ratios are
+        # mirror images; a slip (x10, doubled) takes the wrong one away from the whole
+        # trial: name the plot farther from the trial's median (plot order named the first)
+        if not trial_median:
+            values = compare[np.isfinite(compare) & (compare > 0)]
+            trial_median.append(float(np.median(values)) if values.size else math.nan)
+        middle = trial_median[0]
+        if not middle > 0:
+            return False
+        return abs(math.log(typical / middle)) > abs(math.log(compare[i] / middle))
 
     def typing(i: int, ratio: float, z: float, typical: float, m: int) -> dict[str, Any] | None:
+        if m == 1 and partner_is_odder(i, typical):
+            return None  # the other plot of the pair is the one to name
         label = _pattern(ratio)
         rule = ""
         if ratio >= EXTREME_RATIO or ratio <= 1.0 / EXTREME_RATIO:

@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.stats._common import check_alpha
+from yieldtrial.stats._common import ROUNDING_ULPS, check_alpha
 from yieldtrial.stats._strata import (
     balanced_cube,
     margins,
@@ -486,6 +486,7 @@ def split_plot_anova(
     ss_eb = float(np.sum(resid**2))
     df_a, df_ea = a - 1, (r - 1) * (a - 1)
     df_b, df_ab, df_eb = b - 1, (a - 1) * (b - 1), a * (r - 1) * (b - 1)
+    _check_error_strata("split_plot", response, cube, {"error_a": m.ss_ea, "error_b": ss_eb})
     ea, eb = m.ss_ea / df_ea, ss_eb / df_eb
     errors = {"error_a": (ea, float(df_ea)), "error_b": (eb, float(df_eb))}
     ab = f"{whole_plot}:{sub_plot}"
@@ -533,6 +534,31 @@ def split_plot_anova(
         prov=prov,
         cell_centred=m.ab,
     )
+
+
+def _check_error_strata(
+    design: str, response: str, cube: np.ndarray, sums: dict[str, float]
+) -> None:
+    """Refuse error strata whose sum of squares is only rounding noise (an exact fit).
+
+    Yields copied within each combination (or exactly additive in a stratum) leave an
+    error sum of squares of about 1e-25 instead of 0; F tests against it printed F = 1e30
+    (issue 13, stop 33).  The plot-level root mean square of each error stratum is
+    compared with :data:`~yieldtrial.stats._common.ROUNDING_ULPS` units in the last place
+    of the largest yield, as :func:`~yieldtrial.stats._common.rounding_noise` does.
+    """
+    scale = float(np.max(np.abs(cube))) if cube.size else 0.0
+    limit = ROUNDING_ULPS * np.finfo(float).eps * scale
+    exact = [name for name, ss in sums.items() if np.sqrt(max(ss, 0.0) / cube.size) <= limit]
+    if exact:
+        raise DataValidationError(
+            f"the {design} model of {response!r} leaves no variation in "
+            f"{', '.join(exact[:-1]) + ' and ' if len(exact) > 1 else ''}{exact[-1]} (mean "
+            "square 0 up to rounding): the yields are fitted "
+            "exactly there, as when they were copied within each combination of the "
+            "factors; no F test or standard error against it is possible: check the yield "
+            "values"
+        )
 
 
 def _result(
@@ -659,6 +685,9 @@ def strip_plot_anova(
     )
     ss_ec = float(np.sum(resid**2))
     df_ea, df_eb, df_ec = (r - 1) * (a - 1), (r - 1) * (b - 1), (r - 1) * (a - 1) * (b - 1)
+    _check_error_strata(
+        "strip_plot", response, cube, {"error_a": m.ss_ea, "error_b": ss_eb, "error_c": ss_ec}
+    )
     ea, eb, ec = m.ss_ea / df_ea, ss_eb / df_eb, ss_ec / df_ec
     errors = {
         "error_a": (ea, float(df_ea)),

@@ -450,7 +450,8 @@ def trial_info_section(ctx: ReportContext) -> Section | None:
                     "product": product_name(ctx, item),
                     "rate": item.get("rate"),
                     "rate_unit": item.get("rate_unit"),
-                    "treatments": join_list(list(item.get("treatments", [])), lang) or None,
+                    "treatments": join_list([str(v) for v in item.get("treatments", [])], lang)
+                    or None,
                 }
             )
         columns = [
