@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io._factorize import factorize_labels
+from yieldtrial.io._factorize import factorize_labels, label_texts
 
 __all__: list[str] = []
 
@@ -169,7 +169,7 @@ def text_objects(series: pd.Series, *, map_str: bool = False) -> np.ndarray:
     if len(series) and factorizes_like_text(series) and not series.isna().any():
         codes, uniques = factorize_labels(series)
         labels = np.empty(len(uniques), dtype=object)
-        labels[:] = [str(u) for u in uniques]
+        labels[:] = label_texts(uniques)
         return labels[codes]
     if map_str:
         return series.astype(object).map(str).to_numpy(dtype=object)

@@ -87,9 +87,48 @@ def value_order(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
     index of the pool, the copy of its values and the look-up (three arrays of n).
     """
     if pool.all():
-        return np.argsort(values, kind="stable")
+        return _stable_argsort(values)
     idx = np.flatnonzero(pool)
-    return idx[np.argsort(values[idx], kind="stable")]
+    return idx[_stable_argsort(values[idx])]
+
+
+#: Distinct values at most for the counting route of :func:`_stable_argsort` (ranks in uint16,
+#: one more for NaN).
+_FEW_DISTINCT = 65_534
+#: Values looked at first: more distinct values than this among them means the sort route.
+_SAMPLE = 1 << 16
+_SAMPLE_DISTINCT = 8_192
+
+
+def _stable_argsort(values: np.ndarray) -> np.ndarray:
+    """``numpy.argsort(values, kind="stable")``, by ranks when the values repeat.
+
+    Typed readings take few distinct values (a moisture to 0.1 %, a mass to 0.01 kg: 102
+    and 1,093 among 5.9 million plots of the benchmark table), so each value is replaced
+    by its rank among the distinct values (``pandas.factorize``, a hash, then a sort of the
+    distinct values) and the ranks, 16-bit integers, are sorted stably by numpy's radix
+    sort: the same permutation (equal values are equal ranks, kept in plot order; NaN
+    ranks last, as numpy sorts it; ``-0.0`` and ``0.0`` are one value to both), in a
+    fraction of the time of a merge sort of the floats (moisture: 0.13 s against 0.53 s).
+    Values with many distinct numbers (a computed yield) take numpy's sort itself.
+    """
+    import pandas as pd
+
+    n = values.size
+    if n <= _SAMPLE or values.dtype != np.float64:
+        return np.argsort(values, kind="stable")
+    if pd.unique(values[:_SAMPLE]).size > _SAMPLE_DISTINCT:
+        return np.argsort(values, kind="stable")
+    codes, distinct = pd.factorize(values)  # NaN: code -1
+    count = distinct.size
+    if count > _FEW_DISTINCT:
+        return np.argsort(values, kind="stable")
+    rank = np.empty(count + 1, dtype=np.uint16)
+    rank[np.argsort(distinct)] = np.arange(count, dtype=np.uint16)  # distinct: no ties
+    rank[count] = count  # code -1 (NaN) reads the last entry: after every number
+    ranks = rank[codes]
+    del codes
+    return np.argsort(ranks, kind="stable")
 
 
 def _sorted_groups(

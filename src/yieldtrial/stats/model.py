@@ -36,6 +36,7 @@ from yieldtrial.stats._absorb_blocks import block_absorbed_fit
 from yieldtrial.stats._common import (
     default_design,
     factorize_labels,
+    label_texts,
     numeric_column,
     private_rows,
     rounding_noise,
@@ -373,7 +374,7 @@ def _levels_of(series: pd.Series, *, column: str) -> tuple[np.ndarray, tuple[str
         # or an integer (whose text is injective)
         factor_codes, factor_uniques = factorize_labels(series)
         codes = np.asarray(factor_codes, dtype=int)
-        labels = [str(u) for u in factor_uniques]
+        labels = label_texts(factor_uniques)
     else:
         uniques, first, codes_arr = np.unique(
             series.astype(object).map(str).to_numpy(), return_index=True, return_inverse=True

@@ -895,12 +895,12 @@ class _Labels:
     @classmethod
     def of(cls, series: pd.Series) -> _Labels:
         """Code ``series.astype(str)`` (hash factorization of the column itself when exact)."""
-        from yieldtrial.stats._common import factorize_labels, factorizes_like_text
+        from yieldtrial.stats._common import factorize_labels, factorizes_like_text, label_texts
 
         if len(series) and factorizes_like_text(series) and not series.isna().any():
             codes, uniques = factorize_labels(series)  # each label its own text
             labels = np.empty(len(uniques), dtype=object)
-            labels[:] = [str(u) for u in uniques]
+            labels[:] = label_texts(uniques)
             return cls(codes, labels)
         text = series.astype(str).to_numpy(dtype=object)
         text_codes, text_uniques = pd.factorize(text, use_na_sentinel=False)  # str labels

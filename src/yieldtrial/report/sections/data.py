@@ -187,7 +187,7 @@ def _label_codes(group: pd.DataFrame, keys: list[str]) -> list[tuple[np.ndarray,
     instead of two).  None when a column is of another kind or holds a blank: the caller
     converts the columns to text as before.
     """
-    from yieldtrial.stats._common import factorize_labels, factorizes_like_text
+    from yieldtrial.stats._common import factorize_labels, factorizes_like_text, label_texts
 
     out = []
     for name in keys:
@@ -195,7 +195,7 @@ def _label_codes(group: pd.DataFrame, keys: list[str]) -> list[tuple[np.ndarray,
         if not factorizes_like_text(column) or column.isna().any():
             return None
         codes, uniques = factorize_labels(column)
-        out.append((codes, [str(label) for label in uniques]))
+        out.append((codes, label_texts(uniques)))
     return out
 
 
