@@ -9,8 +9,9 @@
 - Header rows repeat on every page (``w:tblHeader``); rows never split
   (``w:cantSplit``); captions stay with their table or figure (``keepNext``).
 - A table stays on one page (its rows ``keepNext``), its column parts one under the other
-  under one caption; a table longer than a page starts where it is when a few rows fit
-  there (else on the next page with the heading and paragraph before it) and goes on in
+  under one caption; one of more than ``KEEP_ROWS`` rows that does not fit in the rest of
+  the page, and a table longer than a page, start where they are when a few rows fit
+  there (else on the next page with the heading and paragraph before it) and go on in
   page-sized chunks, each after the first under "Table n (continued)." / "表 n（续）".
 - Every caption ends in a full stop ("." / "。", :func:`caption_sentence`).
 - Numbers right-aligned (each column has one number of decimals, so the
@@ -45,6 +46,7 @@ from yieldtrial.report._widths import (
     glue_unit,
     narrowest_mm,
     plan_table,
+    text_em,
     wrap_lines,
 )
 from yieldtrial.report.model import (
@@ -450,6 +452,14 @@ class _Writer:
         """Estimated height of a paragraph of ``text`` at ``size`` pt [mm] (no spacing)."""
         em_mm = size * MM_PER_PT
         width = (width_mm or self.text_width_mm()) / em_mm
+        if text:
+            # the width estimates are a table column's, on the wide side for prose (Times
+            # New Roman's lowercase letters average about 0.45 em, not 0.55): a paragraph
+            # of 5 lines was counted as 7 and the page position ran 30 mm ahead of
+            # LibreOffice's on a page of text, so a table that fitted the rest of the page
+            # moved to the next one.  A line holds more the more of it is lowercase.
+            lower = sum(text_em(ch) for ch in text if "a" <= ch <= "z") / text_em(text)
+            width /= 1.0 - _PROSE_LOWERCASE_SHRINK * lower
         lines = max(len(wrap_lines(text, width)), 1) if text else 1
         # Normal's line spacing is 1.2 lines of a font's own height (LibreOffice: Times New
         # Roman 1.15 times its size, SimSun about 1.35)
@@ -523,11 +533,14 @@ class _Writer:
             self.lead_mm += height
 
     def bullets(self, items: list[str], *, color: str | None = None) -> None:
-        for item in items:
+        for position, item in enumerate(items):
             paragraph = self.document.add_paragraph(style="List Bullet")
             paragraph._p.append(self.parse_xml(_ns(_run_xml(item, size=BODY_PT, color=color))))
             width = self.text_width_mm() - 10
-            self.advance(self.text_mm(item, BODY_PT, width_mm=width) + 4 * MM_PER_PT)
+            # the list's items stand without space between them (List Bullet's contextual
+            # spacing), its last keeps Normal's 4 pt after
+            after = 4 * MM_PER_PT if position == len(items) - 1 else 0.0
+            self.advance(self.text_mm(item, BODY_PT, width_mm=width) + after)
         self.lead = []
 
     # ----------------------------------------------------------------- tables
@@ -569,7 +582,9 @@ class _Writer:
         """Append a table: its caption, its parts (column splits) and page-sized row chunks.
 
         A table that fits a page stays on one page (its rows ``keepNext``), its column parts
-        one under the other under the one caption.  A longer table starts where it is when
+        one under the other under the one caption; when it does not fit in the rest of the
+        page, one of more than :data:`KEEP_ROWS` rows is split as a long table is
+        (:meth:`splits_here`).  A longer table starts where it is when
         at least :data:`FIRST_ROWS` rows fit under its caption on the current page (else on
         the next page, with the heading and paragraph before it), and goes on in page-sized
         chunks (:meth:`chunk_rows`), each on a new page under "Table n (continued)." /
@@ -621,7 +636,7 @@ class _Writer:
             )
             self.document.element.body._insert_tbl(self.parse_xml(xml))
 
-        if total <= room:
+        if total <= room and not self.splits_here(plan, measured, gap, total):
             # one page: the column parts one under the other, kept together, one caption
             top = self.y_mm if self.y_mm + total <= room else lead_mm
             for index in range(len(plan.parts)):
@@ -652,6 +667,11 @@ class _Writer:
                     first_room, brk = full, True
                 last_part = index == len(measured) - 1
                 chunks = self.chunk_rows(heights, first_room, full, under if last_part else 0.0)
+                if total <= room and len(chunks) > 1 and len(chunks[-1]) < FIRST_ROWS:
+                    # a table that fits a page, split where it is: at least FIRST_ROWS rows
+                    # go on under "(continued)", never a row or two alone on the next page
+                    cut = len(heights) - FIRST_ROWS
+                    chunks = [range(cut), range(cut, len(heights))]
                 for step, rows in enumerate(chunks):
                     first = index == 0 and step == 0
                     label = number if first else None
@@ -683,6 +703,30 @@ class _Writer:
         if not after and not block.notes:
             self.paragraph("", size=4, space_after=2)
         self.lead = []
+
+    def splits_here(
+        self,
+        plan: TablePlan,
+        measured: list[tuple[float, list[float]]],
+        gap: float,
+        total: float,
+    ) -> bool:
+        """Whether a table that fits a page, but not the rest of this one, starts here.
+
+        A table of at most :data:`KEEP_ROWS` body rows (or of several column parts) moves
+        whole to the next page, with the heading and paragraph before it.  A longer one
+        left up to half a page empty before it (the network's 60 treatment rows under page
+        1's facts, an augmented trial's 42 means): it starts here when :data:`FIRST_ROWS`
+        rows fit, and goes on under "Table n (continued)." with its header rows repeated.
+        """
+        room = self.text_height_mm()
+        if self.y_mm + total <= room or len(plan.parts) > 1:
+            return False
+        header, heights = measured[0]
+        if len(heights) <= KEEP_ROWS:
+            return False
+        free = room - self.y_mm - gap - header - _FOOT_MARGIN_MM
+        return sum(heights[:FIRST_ROWS]) <= free
 
     def caption_mm(self, caption: str | None) -> float:
         """Height of a table caption (or of the spacer paragraph of an uncaptioned part) [mm]."""
@@ -948,8 +992,6 @@ class _Writer:
         ``keep_with_next``: every row stays on the page of what follows (the expert
         panel's facts stay with the signature table).
         """
-        from yieldtrial.report._widths import text_em
-
         size = BODY_PT - 0.5
         em = size * MM_PER_PT
         label_mm = min(max((text_em(k, bold=True) for k, _ in block.items), default=4) * em, 55)
@@ -976,12 +1018,16 @@ class _Writer:
             f"</w:tblGrid>{rows}</w:tbl>"
         )
         self.document.element.body._insert_tbl(self.parse_xml(xml))
+        # the rows are single-spaced (text_mm counts Normal's 1.2 lines) with 1 pt of cell
+        # margins: the trial facts were counted 11 mm higher than LibreOffice set them
         self.advance(
             sum(
                 max(
                     self.text_mm(k, size, width_mm=label_mm),
                     self.text_mm(v, size, width_mm=value_mm),
                 )
+                / 1.2
+                + 1.0 * MM_PER_PT
                 for k, v in block.items
             ),
             whole=keep_with_next,
@@ -1055,12 +1101,22 @@ class _Writer:
 
 #: Fewest body rows a long table starts with on the current page (else on the next page).
 FIRST_ROWS = 5
+#: Most body rows of a table that moves whole to the next page when it does not fit in
+#: the rest of the current one (a longer table that fits a page starts where it is and
+#: goes on under "(continued)", see :meth:`_Writer.splits_here`).
+KEEP_ROWS = 15
 #: Room left free at the foot of a page under a long table's first chunk [mm] (the page
 #: position is an estimate).
 _FOOT_MARGIN_MM = 6.0
 #: Room left free at the foot of a page-sized chunk [mm]: a chunk a few points too long for
 #: its page would leave its last rows alone on the next.
 _PAGE_MARGIN_MM = 8.0
+
+#: How much narrower lowercase Latin letters set in prose than the column width estimates
+#: (:func:`text_em`): with 0.2 the augmented report's methods and data-quality paragraphs
+#: and bullets are counted at the lines LibreOffice set them in (5, 3, 1, 3, 2, 1, 1),
+#: its summary (11 lines, many "E18 (acd)") at 10.
+_PROSE_LOWERCASE_SHRINK = 0.2
 
 #: Largest share of the text height a figure takes (the rest: its caption and heading).
 _FIGURE_PAGE_SHARE = 0.8

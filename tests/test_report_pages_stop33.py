@@ -1,0 +1,119 @@
+"""Word reports read on rendered pages (stop 33).
+
+A table that fits a page but not the rest of the current one moved whole to the next page
+(its rows ``keepNext``), leaving up to half a page empty before it: the network report's
+page 1 held only its facts, an augmented trial's analysis page half its height.  A table of
+more than ``KEEP_ROWS`` rows now starts where it is and goes on under "(continued)".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from yieldtrial.report.model import Column, Report, Section, Table
+
+docx = pytest.importorskip("docx")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _table(rows: int) -> Table:
+    columns = [Column("plot", "Plot", kind="text"), Column("y", "Yield", digits=1)]
+    body = [{"plot": f"P{i:03d}", "y": float(i)} for i in range(rows)]
+    return Table("means", columns, body, caption="Means")
+
+
+def _writer() -> Any:
+    from yieldtrial.report.render_docx import _Writer
+
+    return _Writer(Report("T", "en", [Section("s", "S", [])]))
+
+
+def _body(writer: Any) -> list[Any]:
+    return [e for e in writer.document.element.body if e.tag in (f"{W}p", f"{W}tbl")]
+
+
+def _text(element: Any) -> str:
+    return "".join(t.text or "" for t in element.iter(f"{W}t"))
+
+
+def _breaks(element: Any) -> bool:
+    return element.find(f"{W}pPr/{W}pageBreakBefore") is not None
+
+
+def _body_rows(table: Any) -> int:
+    return len(table.findall(f"{W}tr")) - 1  # one header row
+
+
+def _write(rows: int, free_mm: float) -> tuple[Any, Table]:
+    writer = _writer()
+    writer.y_mm = writer.text_height_mm() - free_mm
+    block = _table(rows)
+    writer.table(block, writer.plan(block))
+    return writer, block
+
+
+def test_docx_long_table_that_fits_a_page_starts_where_it_is() -> None:
+    # 40 rows (about 170 mm) fit a page; 100 mm are left on this one
+    from yieldtrial.report.render_docx import FIRST_ROWS
+
+    writer, block = _write(40, 100.0)
+    body = _body(writer)
+    caption = next(e for e in body if _text(e).startswith("Table 1. Means"))
+    assert not _breaks(caption)
+    tables = [e for e in body if e.tag == f"{W}tbl"]
+    assert len(tables) == 2
+    assert _body_rows(tables[0]) >= FIRST_ROWS
+    assert _body_rows(tables[0]) + _body_rows(tables[1]) == len(block.rows)
+    continued = [e for e in body if _text(e).startswith("Table 1 (continued).")]
+    assert len(continued) == 1 and _breaks(continued[0])
+
+
+def test_docx_short_table_that_does_not_fit_here_moves_whole() -> None:
+    # KEEP_ROWS rows (about 70 mm) and 40 mm left: the table goes on the next page whole
+    from yieldtrial.report.render_docx import KEEP_ROWS
+
+    writer, _ = _write(KEEP_ROWS, 40.0)
+    body = _body(writer)
+    tables = [e for e in body if e.tag == f"{W}tbl"]
+    assert len(tables) == 1 and _body_rows(tables[0]) == KEEP_ROWS
+    assert not any("continued" in _text(e) for e in body)
+
+
+def test_docx_split_table_continues_with_at_least_first_rows() -> None:
+    # 20 rows with room for about 18 here: the split leaves FIRST_ROWS rows to go on,
+    # never a row or two alone under "(continued)"
+    from yieldtrial.report.render_docx import FIRST_ROWS
+
+    writer = _writer()
+    block = _table(20)
+    cells = block.formatted(writer.report.number_style)
+    widths = writer.plan(block).widths_mm[0]
+    header, heights = writer.row_heights(block, cells, [0, 1], widths, 9.0)
+    free = writer.caption_mm("Table 1. Means.") + header + sum(heights[:18]) + 6.0
+    writer.y_mm = writer.text_height_mm() - free
+    writer.table(block, writer.plan(block))
+    tables = [e for e in _body(writer) if e.tag == f"{W}tbl"]
+    assert len(tables) == 2
+    assert _body_rows(tables[1]) == FIRST_ROWS
+
+
+def test_docx_page_position_counts_a_line_of_prose_as_one_line() -> None:
+    # LibreOffice set this sentence (augmented report, methods) on one line of 170 mm; the
+    # table column width estimates counted two, and a page of prose ran 30 mm ahead
+    writer = _writer()
+    text = (
+        "Design: augmented RCBD (checks in every block, entries unreplicated); "
+        "42 treatments, 48 harvested plots."
+    )
+    one_line = writer.text_mm("x", 10.5)
+    assert writer.text_mm(text, 10.5) == pytest.approx(one_line)
+
+
+def test_docx_page_position_of_a_list_has_no_space_between_items() -> None:
+    # List Bullet sets its items without space between them (contextual spacing)
+    writer = _writer()
+    writer.bullets(["one", "two", "three"])
+    line = writer.text_mm("one", 10.5, width_mm=writer.text_width_mm() - 10)
+    assert writer.y_mm == pytest.approx(3 * line + 4 * 0.352778, abs=0.01)
