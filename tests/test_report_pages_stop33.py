@@ -117,3 +117,35 @@ def test_docx_page_position_of_a_list_has_no_space_between_items() -> None:
     writer.bullets(["one", "two", "three"])
     line = writer.text_mm("one", 10.5, width_mm=writer.text_width_mm() - 10)
     assert writer.y_mm == pytest.approx(3 * line + 4 * 0.352778, abs=0.01)
+
+
+# ------------------------------------------------- a list's lead-in stays with the list
+def _warnings_report() -> Report:
+    from yieldtrial.report.model import Bullets, Paragraph
+
+    blocks = [
+        Paragraph("Plots expected / observed: 48 / 46."),
+        Paragraph("Warnings:", "warning"),
+        Bullets(["Not checked: the whole plots."], "warning"),
+    ]
+    return Report("T", "en", [Section("quality", "Data quality", blocks)])
+
+
+def test_docx_paragraph_before_a_list_keeps_with_it() -> None:
+    # "警告：" stood alone at the foot of the split-plot report's page 2 (zh), its
+    # warning on page 3
+    import io
+
+    from yieldtrial.report.render_docx import render_docx
+
+    document = docx.Document(io.BytesIO(render_docx(_warnings_report())))
+    keeps = {p.text: p.paragraph_format.keep_with_next for p in document.paragraphs}
+    assert keeps["Warnings:"] is True
+    assert not keeps["Plots expected / observed: 48 / 46."]
+
+
+def test_html_print_keeps_a_paragraph_with_the_list_after_it() -> None:
+    from yieldtrial.report.render_html import render_html
+
+    html = render_html(_warnings_report())
+    assert "p:has(+ ul) { break-after: avoid; }" in html

@@ -1162,16 +1162,20 @@ def render_docx(report: Report) -> bytes:
         plans = {id(b): writer.plan(b) for b in part.blocks if isinstance(b, Table)}
         writer.orient(any(plan.landscape for plan in plans.values()))
         writer.heading(part.title, 1)
-        for block in part.blocks:
+        for position, block in enumerate(part.blocks):
             if isinstance(block, Paragraph):
                 color = {"note": _GREY, "warning": _WARN}.get(block.style)
                 size = NOTE_PT if block.style == "note" else BODY_PT
+                following = part.blocks[position + 1] if position + 1 < len(part.blocks) else None
                 writer.paragraph(
                     block.text,
                     size=size,
                     bold=block.style == "claim",
                     color=color,
                     indent=block.style == "normal",
+                    # a paragraph that introduces a list ("Warnings:") stays with its first
+                    # item: "警告：" stood alone at a page foot, its warning on the next page
+                    keep_next=isinstance(following, Bullets),
                 )
             elif isinstance(block, Bullets):
                 writer.bullets(block.items, color=_WARN if block.style == "warning" else None)
