@@ -149,3 +149,47 @@ def test_html_print_keeps_a_paragraph_with_the_list_after_it() -> None:
 
     html = render_html(_warnings_report())
     assert "p:has(+ ul) { break-after: avoid; }" in html
+
+
+# ------------------------------------------------------------ a figure fits where it is
+def _tall_figure() -> Any:
+    from yieldtrial.report.model import Figure
+
+    def draw() -> Any:
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(4.0, 5.4))  # a field layout of 4 rows x 3 columns
+        ax.plot([0, 1], [0, 1])
+        return ax
+
+    return Figure("field_layout", "Field layout", draw)
+
+
+def _picture_mm(writer: Any) -> tuple[float, float]:
+    extent = writer.document.inline_shapes[0]
+    return extent.width.mm, extent.height.mm
+
+
+def test_docx_figure_a_little_too_tall_for_the_rest_of_the_page_is_set_smaller() -> None:
+    # the rcbd demo's field layout (180 mm high) went on page 3 and left 70 % of page 2
+    # empty; at three quarters of its size it fits under the table before it
+    pytest.importorskip("matplotlib")
+    writer = _writer()
+    full = _writer()
+    full.figure(_tall_figure())
+    width, height = _picture_mm(full)
+    writer.y_mm = before = writer.text_height_mm() - 0.75 * height - 30.0
+    writer.figure(_tall_figure())
+    small_width, small_height = _picture_mm(writer)
+    assert 0.6 * height <= small_height < height
+    assert before + small_height + 10.0 <= writer.text_height_mm()  # with its caption
+
+
+def test_docx_figure_far_too_tall_for_the_rest_of_the_page_keeps_its_size() -> None:
+    pytest.importorskip("matplotlib")
+    writer = _writer()
+    full = _writer()
+    full.figure(_tall_figure())
+    writer.y_mm = writer.text_height_mm() - 0.4 * _picture_mm(full)[1]
+    writer.figure(_tall_figure())
+    assert _picture_mm(writer) == pytest.approx(_picture_mm(full))

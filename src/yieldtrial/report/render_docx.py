@@ -1076,8 +1076,17 @@ class _Writer:
             # 0.01 mm to spare: python-docx rounds the height it derives from the width
             # (in EMU, 1/36,000 mm) and was a few EMU over the limit for some aspect ratios
             width = min(width, (self.text_height_mm() * _FIGURE_PAGE_SHARE - 0.01) / aspect)
-        paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(width))
         caption_mm = self.text_mm(block.caption, BODY_PT - 0.5) + 8 * MM_PER_PT
+        if aspect > 0:
+            # a figure that does not fit the rest of the page but would at a little less
+            # than its size is set at that size: the rcbd demo's field layout (12 plots,
+            # 180 mm high) went on page 3 and left 70 % of page 2 empty under a short table
+            free = self.text_height_mm() - self.y_mm - caption_mm - 4 - _FOOT_MARGIN_MM
+            height = width * aspect
+            smaller = free / aspect
+            if free < height and free >= _FIGURE_SHRINK * height and smaller >= _FIGURE_MIN_MM:
+                width = smaller
+        paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(width))
         # the picture keeps with its caption: both start the next page when they do not fit
         self.advance(width * aspect + 4 + caption_mm, whole=True)
         self.y_mm -= caption_mm
@@ -1120,6 +1129,11 @@ _PROSE_LOWERCASE_SHRINK = 0.2
 
 #: Largest share of the text height a figure takes (the rest: its caption and heading).
 _FIGURE_PAGE_SHARE = 0.8
+#: Smallest share of its size a figure is set at to fit the rest of a page (else it goes
+#: on the next page at its size), and the narrowest it is set so [mm]: a bar chart of 40
+#: treatments keeps its tick labels at about 6 pt.
+_FIGURE_SHRINK = 0.6
+_FIGURE_MIN_MM = 100.0
 
 
 def _png_aspect(png: bytes) -> float:
