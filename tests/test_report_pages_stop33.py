@@ -193,3 +193,34 @@ def test_docx_figure_far_too_tall_for_the_rest_of_the_page_keeps_its_size() -> N
     writer.y_mm = writer.text_height_mm() - 0.4 * _picture_mm(full)[1]
     writer.figure(_tall_figure())
     assert _picture_mm(writer) == pytest.approx(_picture_mm(full))
+
+
+def test_docx_narrow_figure_is_not_blown_up_past_its_drawn_size() -> None:
+    # the rcbd demo's field layout, drawn 83 mm wide, was set 149 mm wide and 200 mm high
+    pytest.importorskip("matplotlib")
+    from yieldtrial.report.model import Figure
+
+    def draw() -> Any:
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(83 / 25.4, 112 / 25.4))
+        ax.plot([0, 1], [0, 1])
+        return ax
+
+    writer = _writer()
+    writer.figure(Figure("field_layout", "Field layout", draw))
+    assert _picture_mm(writer)[0] <= 1.1 * 83 + 0.5
+
+
+def test_docx_note_mark_never_starts_a_line() -> None:
+    # the zh expert panel's narrow name column broke "专家甲 †" as "专家甲" / "†"
+    import io
+
+    from yieldtrial.report.render_docx import render_docx
+
+    columns = [Column("name", "姓名", kind="text"), Column("unit", "单位", kind="text")]
+    table = Table("panel", columns, [{"name": "专家甲 †", "unit": "示例省农业科学院 †"}])
+    report = Report("T", "zh", [Section("panel", "验收专家组", [table])])
+    document = docx.Document(io.BytesIO(render_docx(report)))
+    cells = [c.text for c in document.tables[0].rows[1].cells]
+    assert cells == ["专家甲\u00a0†", "示例省农业科学院\u00a0†"]

@@ -105,6 +105,9 @@ _LEADING_MINUS = re.compile(r"(?<![0-9A-Za-z])-(?=\.?[0-9])")
 #: breaks "Line-25" as "Line-" / "25" in a narrow column, as it breaks "Main-" / "plot".
 _WORD_HYPHEN = re.compile(r"(?<=[^\W_])-(?=[^\W_])")
 _NO_BREAK_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
+#: The space before a note mark that ends a word ("专家甲 †"): LibreOffice broke the line
+#: there in the expert panel's narrow name column, leaving "†" alone on a line.
+_SPACE_BEFORE_MARK = re.compile(r" (?=[†‡](?!\w))")
 _TWIPS_PER_MM = 1440 / 25.4
 _GREY = "595959"
 _WARN = "9A6700"
@@ -178,7 +181,7 @@ def _text_xml(line: str, *, glue_words: bool = False) -> str:
     >>> _text_xml("Line-25", glue_words=True)
     '<w:t xml:space="preserve">Line</w:t><w:noBreakHyphen/><w:t xml:space="preserve">25</w:t>'
     """  # noqa: E501
-    text = _LEADING_MINUS.sub(_NO_BREAK_HYPHEN, escape(line))
+    text = _LEADING_MINUS.sub(_NO_BREAK_HYPHEN, escape(_SPACE_BEFORE_MARK.sub("\u00a0", line)))
     if glue_words:
         text = _WORD_HYPHEN.sub(_NO_BREAK_HYPHEN, text)
     return f'<w:t xml:space="preserve">{text}</w:t>'
@@ -1071,7 +1074,11 @@ class _Writer:
         # a tall figure (a field map of many rows) is scaled to fit the page with its caption:
         # Word and LibreOffice clip a picture taller than the page
         aspect = _png_aspect(png)
-        width = min(150.0, self.text_width_mm())
+        # at most a little over the size it was drawn at (150 dpi): a narrow field map (4 x 3
+        # plots, drawn 83 mm wide) was blown up to the page's height, its labels to 1.8
+        # times their size, and took a page of its own
+        natural = _png_width_mm(png, dpi=150)
+        width = min(150.0, self.text_width_mm(), natural * _FIGURE_MAX_SCALE or 150.0)
         if aspect > 0:
             # 0.01 mm to spare: python-docx rounds the height it derives from the width
             # (in EMU, 1/36,000 mm) and was a few EMU over the limit for some aspect ratios
@@ -1079,12 +1086,11 @@ class _Writer:
         caption_mm = self.text_mm(block.caption, BODY_PT - 0.5) + 8 * MM_PER_PT
         if aspect > 0:
             # a figure that does not fit the rest of the page but would at a little less
-            # than its size is set at that size: the rcbd demo's field layout (12 plots,
-            # 180 mm high) went on page 3 and left 70 % of page 2 empty under a short table
+            # than its size is set at the size that fits: the rcbd demo's field layout went
+            # on page 3 and left 70 % of page 2 empty under a short table
             free = self.text_height_mm() - self.y_mm - caption_mm - 4 - _FOOT_MARGIN_MM
-            height = width * aspect
             smaller = free / aspect
-            if free < height and free >= _FIGURE_SHRINK * height and smaller >= _FIGURE_MIN_MM:
+            if smaller < width and smaller >= natural * _FIGURE_MIN_SCALE:
                 width = smaller
         paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(width))
         # the picture keeps with its caption: both start the next page when they do not fit
@@ -1129,11 +1135,11 @@ _PROSE_LOWERCASE_SHRINK = 0.2
 
 #: Largest share of the text height a figure takes (the rest: its caption and heading).
 _FIGURE_PAGE_SHARE = 0.8
-#: Smallest share of its size a figure is set at to fit the rest of a page (else it goes
-#: on the next page at its size), and the narrowest it is set so [mm]: a bar chart of 40
-#: treatments keeps its tick labels at about 6 pt.
-_FIGURE_SHRINK = 0.6
-_FIGURE_MIN_MM = 100.0
+#: Largest and smallest scale of a figure against the size it was drawn at: at most 1.1
+#: (text 10 % over its drawn size); to fit the rest of a page at least 0.75 (else it goes
+#: on the next page at its full size).
+_FIGURE_MAX_SCALE = 1.1
+_FIGURE_MIN_SCALE = 0.75
 
 
 def _png_aspect(png: bytes) -> float:
@@ -1143,6 +1149,13 @@ def _png_aspect(png: bytes) -> float:
     width = int.from_bytes(png[16:20], "big")
     height = int.from_bytes(png[20:24], "big")
     return height / width if width else 0.0
+
+
+def _png_width_mm(png: bytes, *, dpi: int) -> float:
+    """Width of a PNG image drawn at ``dpi`` [mm] (0 when it is not a PNG)."""
+    if len(png) < 24 or png[:8] != b"\x89PNG\r\n\x1a\n":
+        return 0.0
+    return int.from_bytes(png[16:20], "big") / dpi * 25.4
 
 
 def _ns(xml: str) -> str:
