@@ -224,3 +224,25 @@ def test_docx_note_mark_never_starts_a_line() -> None:
     document = docx.Document(io.BytesIO(render_docx(report)))
     cells = [c.text for c in document.tables[0].rows[1].cells]
     assert cells == ["专家甲\u00a0†", "示例省农业科学院\u00a0†"]
+
+
+# --------------------------------------------------------------------- Excel headers
+def test_xlsx_zh_header_unit_is_never_broken_inside_its_brackets() -> None:
+    # LibreOffice printed "1（kg/亩" / "）" in the split plot's zh block sheet: the column
+    # was 6 digits wide, as wide as its numbers; a closing bracket never starts a line
+    import io
+
+    openpyxl = pytest.importorskip("openpyxl")
+    from yieldtrial.report._widths import text_em
+    from yieldtrial.report.render_xlsx import render_xlsx
+
+    columns = [
+        Column("treatment", "处理", kind="text"),
+        Column("b1", "1", unit="kg/mu", digits=2),
+    ]
+    table = Table("blocks", columns, [{"treatment": "N0:V1", "b1": 513.68}], caption="区组")
+    report = Report("T", "zh", [Section("s", "区组产量", [table])])
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))["区组产量"]
+    unit = "（kg/亩）"
+    assert any(c.value == "1" + unit for c in sheet["B"])
+    assert sheet.column_dimensions["B"].width >= text_em(unit, bold=True) * 2 + 2
