@@ -246,3 +246,36 @@ def test_xlsx_zh_header_unit_is_never_broken_inside_its_brackets() -> None:
     unit = "（kg/亩）"
     assert any(c.value == "1" + unit for c in sheet["B"])
     assert sheet.column_dimensions["B"].width >= text_em(unit, bold=True) * 2 + 2
+
+
+# ------------------------------------------------------------- long notes under a table
+def _noted_table(notes: int) -> Table:
+    columns = [Column("t", "Treatment", kind="text"), Column("y", "Yield", digits=1)]
+    note = "PFP is the yield per unit of nutrient applied; " * 4
+    rows = [{"t": "CK1", "y": 476.1}, {"t": "T", "y": 482.6}]
+    return Table("efficiency", columns, rows, caption="Efficiency", notes=[note] * notes)
+
+
+def _note_keeps(writer: Any) -> list[bool]:
+    notes = [e for e in _body(writer) if _text(e).startswith("PFP is")]
+    return [e.find(f"{W}pPr/{W}keepNext") is not None for e in notes]
+
+
+def test_docx_long_notes_keep_only_their_first_with_the_table() -> None:
+    # the jinzhong demo's fertilizer efficiency table (3 rows, 25 lines of notes) moved
+    # whole to the next page with its notes and left 40 % of page 3 empty
+    from yieldtrial.report.render_docx import HELD_NOTES
+
+    writer = _writer()
+    block = _noted_table(12)
+    writer.table(block, writer.plan(block))
+    keeps = _note_keeps(writer)
+    assert keeps[: HELD_NOTES - 1] == [True] * (HELD_NOTES - 1)
+    assert not any(keeps[HELD_NOTES - 1 :])
+
+
+def test_docx_short_notes_stay_together_with_the_table() -> None:
+    writer = _writer()
+    block = _noted_table(3)
+    writer.table(block, writer.plan(block))
+    assert _note_keeps(writer) == [True, True, False]

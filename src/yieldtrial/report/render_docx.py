@@ -609,7 +609,14 @@ class _Writer:
             self.row_heights(block, cells, part, widths, plan.font_pt)
             for part, widths in zip(plan.parts, plan.widths_mm, strict=True)
         ]
-        under = self.under_mm(block)
+        # the summary lines and notes under the table stay with it; of a long list of notes
+        # (over a quarter page) the first HELD_NOTES only, the rest may go on on the next
+        # page: the jinzhong demo's fertilizer efficiency table (3 rows, 25 lines of notes)
+        # moved whole to page 4 and left 40 % of page 3 empty
+        held = len(block.notes)
+        if self.under_mm(block) > room / 4 and held > HELD_NOTES:
+            held = HELD_NOTES
+        under = self.under_mm(block, notes=held)
         total = sum(gap + header + sum(heights) for header, heights in measured) + under
         # the heading and the paragraph(s) right before the table stay on its page
         lead = self.lead if self.lead and self.lead_mm <= room / 3 else []
@@ -700,8 +707,9 @@ class _Writer:
             last = position == len(block.notes) - 1
             # the notes stay together and with the table's last rows: alone at the top of a
             # page (a landscape one after a long means table) they explained nothing there
+            keep = position < held - 1
             self.paragraph(
-                note, size=NOTE_PT, color=_GREY, space_after=6 if last else 1, keep_next=not last
+                note, size=NOTE_PT, color=_GREY, space_after=6 if last else 1, keep_next=keep
             )
         if not after and not block.notes:
             self.paragraph("", size=4, space_after=2)
@@ -737,9 +745,10 @@ class _Writer:
             return 8 * MM_PER_PT
         return self.text_mm(caption, BODY_PT - 0.5) + 3 * MM_PER_PT
 
-    def under_mm(self, block: Table) -> float:
-        """Height of the summary lines and notes under a table [mm]."""
-        lines = [f"{label}: {value}" for label, value in block.footer] + list(block.notes)
+    def under_mm(self, block: Table, *, notes: int | None = None) -> float:
+        """Height of the summary lines and notes (the first ``notes``) under a table [mm]."""
+        kept = block.notes if notes is None else block.notes[:notes]
+        lines = [f"{label}: {value}" for label, value in block.footer] + list(kept)
         return sum(self.text_mm(line, NOTE_PT) for line in lines) + 6 * MM_PER_PT
 
     def _keep_next(self, element: Any) -> None:
@@ -1116,6 +1125,9 @@ class _Writer:
 
 #: Fewest body rows a long table starts with on the current page (else on the next page).
 FIRST_ROWS = 5
+#: Notes kept with their table when its notes take more than a quarter page (the rest may
+#: go on on the next page).
+HELD_NOTES = 2
 #: Most body rows of a table that moves whole to the next page when it does not fit in
 #: the rest of the current one (a longer table that fits a page starts where it is and
 #: goes on under "(continued)", see :meth:`_Writer.splits_here`).
