@@ -279,3 +279,19 @@ def test_docx_short_notes_stay_together_with_the_table() -> None:
     block = _noted_table(3)
     writer.table(block, writer.plan(block))
     assert _note_keeps(writer) == [True, True, False]
+
+
+def test_docx_page_position_moves_a_lists_lead_in_with_its_first_item() -> None:
+    # "警告：" keeps with its first warning: when both do not fit the rest of the page,
+    # LibreOffice moves it to the next page, and the page position follows
+    writer = _writer()
+    writer.y_mm = writer.text_height_mm() - 8.0
+    writer.paragraph("Warnings:", keep_next=True, with_next_mm=10.0)
+    assert writer.y_mm == pytest.approx(writer.text_mm("Warnings:", 10.5) + 4 * 0.352778)
+
+
+def test_docx_page_position_counts_chinese_lines_as_libreoffice_sets_them() -> None:
+    # LibreOffice set 10.5 pt Chinese lines 18.1 pt apart (Noto CJK for SimSun); at 17.0
+    # a page of text ran 12 mm behind and a long table's first chunk did not fit
+    writer = _writer()
+    assert writer.text_mm("试验设计：裂区设计。", 10.5) >= 18.1 * 0.352778

@@ -465,8 +465,10 @@ class _Writer:
             width /= 1.0 - _PROSE_LOWERCASE_SHRINK * lower
         lines = max(len(wrap_lines(text, width)), 1) if text else 1
         # Normal's line spacing is 1.2 lines of a font's own height (LibreOffice: Times New
-        # Roman 1.15 times its size, SimSun about 1.35)
-        factor = 1.2 * (1.35 if has_cjk(text) else 1.15)
+        # Roman 1.15 times its size, SimSun (its Noto CJK substitute) 1.44: lines 18.1 pt
+        # apart at 10.5 pt; with 1.35 a page of Chinese text ran 12 mm behind LibreOffice's
+        # and a long table's first chunk did not fit where it was sized for)
+        factor = 1.2 * (1.44 if has_cjk(text) else 1.15)
         return lines * size * factor * MM_PER_PT
 
     def heading(self, text: str, level: int) -> None:
@@ -507,10 +509,14 @@ class _Writer:
         space_after: float = 4.0,
         label: str | None = None,
         page_break: bool = False,
+        with_next_mm: float = 0.0,
     ) -> None:
         """Append a paragraph (optional bold ``label`` run before the text).
 
         ``page_break``: the paragraph starts a new page (``w:pageBreakBefore``).
+        ``with_next_mm``: the height of what the paragraph keeps with (``keep_next``): when
+        both do not fit the rest of the page, the page position moves to the next page as
+        Word and LibreOffice move the paragraph.
         """
         runs = ""
         if label:
@@ -530,20 +536,25 @@ class _Writer:
         if page_break:
             self.y_mm = 0.0
         height = self.text_mm((label or "") + text, size) + space_after * MM_PER_PT
+        if with_next_mm and self.y_mm + height + with_next_mm > self.text_height_mm():
+            self.y_mm = 0.0
         self.advance(height)
         if self.lead:
             self.lead.append(element)
             self.lead_mm += height
 
+    def item_mm(self, item: str) -> float:
+        """Estimated height of a list item (indented 10 mm) [mm], no space after."""
+        return self.text_mm(item, BODY_PT, width_mm=self.text_width_mm() - 10)
+
     def bullets(self, items: list[str], *, color: str | None = None) -> None:
         for position, item in enumerate(items):
             paragraph = self.document.add_paragraph(style="List Bullet")
             paragraph._p.append(self.parse_xml(_ns(_run_xml(item, size=BODY_PT, color=color))))
-            width = self.text_width_mm() - 10
             # the list's items stand without space between them (List Bullet's contextual
             # spacing), its last keeps Normal's 4 pt after
             after = 4 * MM_PER_PT if position == len(items) - 1 else 0.0
-            self.advance(self.text_mm(item, BODY_PT, width_mm=width) + after)
+            self.advance(self.item_mm(item) + after)
         self.lead = []
 
     # ----------------------------------------------------------------- tables
@@ -1148,10 +1159,10 @@ _PROSE_LOWERCASE_SHRINK = 0.2
 #: Largest share of the text height a figure takes (the rest: its caption and heading).
 _FIGURE_PAGE_SHARE = 0.8
 #: Largest and smallest scale of a figure against the size it was drawn at: at most 1.1
-#: (text 10 % over its drawn size); to fit the rest of a page at least 0.75 (else it goes
+#: (text 10 % over its drawn size); to fit the rest of a page at least 0.85 (else it goes
 #: on the next page at its full size).
 _FIGURE_MAX_SCALE = 1.1
-_FIGURE_MIN_SCALE = 0.75
+_FIGURE_MIN_SCALE = 0.85
 
 
 def _png_aspect(png: bytes) -> float:
@@ -1206,15 +1217,17 @@ def render_docx(report: Report) -> bytes:
                 color = {"note": _GREY, "warning": _WARN}.get(block.style)
                 size = NOTE_PT if block.style == "note" else BODY_PT
                 following = part.blocks[position + 1] if position + 1 < len(part.blocks) else None
+                # a paragraph that introduces a list ("Warnings:") stays with its first
+                # item: "警告：" stood alone at a page foot, its warning on the next page
+                introduces = isinstance(following, Bullets) and bool(following.items)
                 writer.paragraph(
                     block.text,
                     size=size,
                     bold=block.style == "claim",
                     color=color,
                     indent=block.style == "normal",
-                    # a paragraph that introduces a list ("Warnings:") stays with its first
-                    # item: "警告：" stood alone at a page foot, its warning on the next page
-                    keep_next=isinstance(following, Bullets),
+                    keep_next=introduces,
+                    with_next_mm=writer.item_mm(following.items[0]) if introduces else 0.0,
                 )
             elif isinstance(block, Bullets):
                 writer.bullets(block.items, color=_WARN if block.style == "warning" else None)
