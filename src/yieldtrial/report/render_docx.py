@@ -1219,15 +1219,19 @@ def render_docx(report: Report) -> bytes:
                 following = part.blocks[position + 1] if position + 1 < len(part.blocks) else None
                 # a paragraph that introduces a list ("Warnings:") stays with its first
                 # item: "警告：" stood alone at a page foot, its warning on the next page
-                introduces = isinstance(following, Bullets) and bool(following.items)
+                first = (
+                    following.items[0]
+                    if isinstance(following, Bullets) and following.items
+                    else None
+                )
                 writer.paragraph(
                     block.text,
                     size=size,
                     bold=block.style == "claim",
                     color=color,
                     indent=block.style == "normal",
-                    keep_next=introduces,
-                    with_next_mm=writer.item_mm(following.items[0]) if introduces else 0.0,
+                    keep_next=first is not None,
+                    with_next_mm=writer.item_mm(first) if first is not None else 0.0,
                 )
             elif isinstance(block, Bullets):
                 writer.bullets(block.items, color=_WARN if block.style == "warning" else None)
