@@ -9,8 +9,9 @@
 - Header rows repeat on every page (``w:tblHeader``); rows never split
   (``w:cantSplit``); captions stay with their table or figure (``keepNext``).
 - A table stays on one page (its rows ``keepNext``), its column parts one under the other
-  under one caption; a table longer than a page starts where it is when a few rows fit
-  there (else on the next page with the heading and paragraph before it) and goes on in
+  under one caption; one of more than ``KEEP_ROWS`` rows that does not fit in the rest of
+  the page, and a table longer than a page, start where they are when a few rows fit
+  there (else on the next page with the heading and paragraph before it) and go on in
   page-sized chunks, each after the first under "Table n (continued)." / "表 n（续）".
 - Every caption ends in a full stop ("." / "。", :func:`caption_sentence`).
 - Numbers right-aligned (each column has one number of decimals, so the
@@ -45,6 +46,7 @@ from yieldtrial.report._widths import (
     glue_unit,
     narrowest_mm,
     plan_table,
+    text_em,
     wrap_lines,
 )
 from yieldtrial.report.model import (
@@ -103,6 +105,9 @@ _LEADING_MINUS = re.compile(r"(?<![0-9A-Za-z])-(?=\.?[0-9])")
 #: breaks "Line-25" as "Line-" / "25" in a narrow column, as it breaks "Main-" / "plot".
 _WORD_HYPHEN = re.compile(r"(?<=[^\W_])-(?=[^\W_])")
 _NO_BREAK_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
+#: The space before a note mark that ends a word ("专家甲 †"): LibreOffice broke the line
+#: there in the expert panel's narrow name column, leaving "†" alone on a line.
+_SPACE_BEFORE_MARK = re.compile(r" (?=[†‡](?!\w))")
 _TWIPS_PER_MM = 1440 / 25.4
 _GREY = "595959"
 _WARN = "9A6700"
@@ -176,7 +181,7 @@ def _text_xml(line: str, *, glue_words: bool = False) -> str:
     >>> _text_xml("Line-25", glue_words=True)
     '<w:t xml:space="preserve">Line</w:t><w:noBreakHyphen/><w:t xml:space="preserve">25</w:t>'
     """  # noqa: E501
-    text = _LEADING_MINUS.sub(_NO_BREAK_HYPHEN, escape(line))
+    text = _LEADING_MINUS.sub(_NO_BREAK_HYPHEN, escape(_SPACE_BEFORE_MARK.sub("\u00a0", line)))
     if glue_words:
         text = _WORD_HYPHEN.sub(_NO_BREAK_HYPHEN, text)
     return f'<w:t xml:space="preserve">{text}</w:t>'
@@ -450,10 +455,20 @@ class _Writer:
         """Estimated height of a paragraph of ``text`` at ``size`` pt [mm] (no spacing)."""
         em_mm = size * MM_PER_PT
         width = (width_mm or self.text_width_mm()) / em_mm
+        if text:
+            # the width estimates are a table column's, on the wide side for prose (Times
+            # New Roman's lowercase letters average about 0.45 em, not 0.55): a paragraph
+            # of 5 lines was counted as 7 and the page position ran 30 mm ahead of
+            # LibreOffice's on a page of text, so a table that fitted the rest of the page
+            # moved to the next one.  A line holds more the more of it is lowercase.
+            lower = sum(text_em(ch) for ch in text if "a" <= ch <= "z") / text_em(text)
+            width /= 1.0 - _PROSE_LOWERCASE_SHRINK * lower
         lines = max(len(wrap_lines(text, width)), 1) if text else 1
         # Normal's line spacing is 1.2 lines of a font's own height (LibreOffice: Times New
-        # Roman 1.15 times its size, SimSun about 1.35)
-        factor = 1.2 * (1.35 if has_cjk(text) else 1.15)
+        # Roman 1.15 times its size, SimSun (its Noto CJK substitute) 1.44: lines 18.1 pt
+        # apart at 10.5 pt; with 1.35 a page of Chinese text ran 12 mm behind LibreOffice's
+        # and a long table's first chunk did not fit where it was sized for)
+        factor = 1.2 * (1.44 if has_cjk(text) else 1.15)
         return lines * size * factor * MM_PER_PT
 
     def heading(self, text: str, level: int) -> None:
@@ -494,10 +509,14 @@ class _Writer:
         space_after: float = 4.0,
         label: str | None = None,
         page_break: bool = False,
+        with_next_mm: float = 0.0,
     ) -> None:
         """Append a paragraph (optional bold ``label`` run before the text).
 
         ``page_break``: the paragraph starts a new page (``w:pageBreakBefore``).
+        ``with_next_mm``: the height of what the paragraph keeps with (``keep_next``): when
+        both do not fit the rest of the page, the page position moves to the next page as
+        Word and LibreOffice move the paragraph.
         """
         runs = ""
         if label:
@@ -517,17 +536,25 @@ class _Writer:
         if page_break:
             self.y_mm = 0.0
         height = self.text_mm((label or "") + text, size) + space_after * MM_PER_PT
+        if with_next_mm and self.y_mm + height + with_next_mm > self.text_height_mm():
+            self.y_mm = 0.0
         self.advance(height)
         if self.lead:
             self.lead.append(element)
             self.lead_mm += height
 
+    def item_mm(self, item: str) -> float:
+        """Estimated height of a list item (indented 10 mm) [mm], no space after."""
+        return self.text_mm(item, BODY_PT, width_mm=self.text_width_mm() - 10)
+
     def bullets(self, items: list[str], *, color: str | None = None) -> None:
-        for item in items:
+        for position, item in enumerate(items):
             paragraph = self.document.add_paragraph(style="List Bullet")
             paragraph._p.append(self.parse_xml(_ns(_run_xml(item, size=BODY_PT, color=color))))
-            width = self.text_width_mm() - 10
-            self.advance(self.text_mm(item, BODY_PT, width_mm=width) + 4 * MM_PER_PT)
+            # the list's items stand without space between them (List Bullet's contextual
+            # spacing), its last keeps Normal's 4 pt after
+            after = 4 * MM_PER_PT if position == len(items) - 1 else 0.0
+            self.advance(self.item_mm(item) + after)
         self.lead = []
 
     # ----------------------------------------------------------------- tables
@@ -569,7 +596,9 @@ class _Writer:
         """Append a table: its caption, its parts (column splits) and page-sized row chunks.
 
         A table that fits a page stays on one page (its rows ``keepNext``), its column parts
-        one under the other under the one caption.  A longer table starts where it is when
+        one under the other under the one caption; when it does not fit in the rest of the
+        page, one of more than :data:`KEEP_ROWS` rows is split as a long table is
+        (:meth:`splits_here`).  A longer table starts where it is when
         at least :data:`FIRST_ROWS` rows fit under its caption on the current page (else on
         the next page, with the heading and paragraph before it), and goes on in page-sized
         chunks (:meth:`chunk_rows`), each on a new page under "Table n (continued)." /
@@ -591,7 +620,14 @@ class _Writer:
             self.row_heights(block, cells, part, widths, plan.font_pt)
             for part, widths in zip(plan.parts, plan.widths_mm, strict=True)
         ]
-        under = self.under_mm(block)
+        # the summary lines and notes under the table stay with it; of a long list of notes
+        # (over a quarter page) the first HELD_NOTES only, the rest may go on on the next
+        # page: the jinzhong demo's fertilizer efficiency table (3 rows, 25 lines of notes)
+        # moved whole to page 4 and left 40 % of page 3 empty
+        held = len(block.notes)
+        if self.under_mm(block) > room / 4 and held > HELD_NOTES:
+            held = HELD_NOTES
+        under = self.under_mm(block, notes=held)
         total = sum(gap + header + sum(heights) for header, heights in measured) + under
         # the heading and the paragraph(s) right before the table stay on its page
         lead = self.lead if self.lead and self.lead_mm <= room / 3 else []
@@ -621,7 +657,7 @@ class _Writer:
             )
             self.document.element.body._insert_tbl(self.parse_xml(xml))
 
-        if total <= room:
+        if total <= room and not self.splits_here(plan, measured, gap, total):
             # one page: the column parts one under the other, kept together, one caption
             top = self.y_mm if self.y_mm + total <= room else lead_mm
             for index in range(len(plan.parts)):
@@ -652,6 +688,11 @@ class _Writer:
                     first_room, brk = full, True
                 last_part = index == len(measured) - 1
                 chunks = self.chunk_rows(heights, first_room, full, under if last_part else 0.0)
+                if total <= room and len(chunks) > 1 and len(chunks[-1]) < FIRST_ROWS:
+                    # a table that fits a page, split where it is: at least FIRST_ROWS rows
+                    # go on under "(continued)", never a row or two alone on the next page
+                    cut = len(heights) - FIRST_ROWS
+                    chunks = [range(cut), range(cut, len(heights))]
                 for step, rows in enumerate(chunks):
                     first = index == 0 and step == 0
                     label = number if first else None
@@ -677,12 +718,37 @@ class _Writer:
             last = position == len(block.notes) - 1
             # the notes stay together and with the table's last rows: alone at the top of a
             # page (a landscape one after a long means table) they explained nothing there
+            keep = position < held - 1
             self.paragraph(
-                note, size=NOTE_PT, color=_GREY, space_after=6 if last else 1, keep_next=not last
+                note, size=NOTE_PT, color=_GREY, space_after=6 if last else 1, keep_next=keep
             )
         if not after and not block.notes:
             self.paragraph("", size=4, space_after=2)
         self.lead = []
+
+    def splits_here(
+        self,
+        plan: TablePlan,
+        measured: list[tuple[float, list[float]]],
+        gap: float,
+        total: float,
+    ) -> bool:
+        """Whether a table that fits a page, but not the rest of this one, starts here.
+
+        A table of at most :data:`KEEP_ROWS` body rows (or of several column parts) moves
+        whole to the next page, with the heading and paragraph before it.  A longer one
+        left up to half a page empty before it (the network's 60 treatment rows under page
+        1's facts, an augmented trial's 42 means): it starts here when :data:`FIRST_ROWS`
+        rows fit, and goes on under "Table n (continued)." with its header rows repeated.
+        """
+        room = self.text_height_mm()
+        if self.y_mm + total <= room or len(plan.parts) > 1:
+            return False
+        header, heights = measured[0]
+        if len(heights) <= KEEP_ROWS:
+            return False
+        free = room - self.y_mm - gap - header - _FOOT_MARGIN_MM
+        return sum(heights[:FIRST_ROWS]) <= free
 
     def caption_mm(self, caption: str | None) -> float:
         """Height of a table caption (or of the spacer paragraph of an uncaptioned part) [mm]."""
@@ -690,9 +756,10 @@ class _Writer:
             return 8 * MM_PER_PT
         return self.text_mm(caption, BODY_PT - 0.5) + 3 * MM_PER_PT
 
-    def under_mm(self, block: Table) -> float:
-        """Height of the summary lines and notes under a table [mm]."""
-        lines = [f"{label}: {value}" for label, value in block.footer] + list(block.notes)
+    def under_mm(self, block: Table, *, notes: int | None = None) -> float:
+        """Height of the summary lines and notes (the first ``notes``) under a table [mm]."""
+        kept = block.notes if notes is None else block.notes[:notes]
+        lines = [f"{label}: {value}" for label, value in block.footer] + list(kept)
         return sum(self.text_mm(line, NOTE_PT) for line in lines) + 6 * MM_PER_PT
 
     def _keep_next(self, element: Any) -> None:
@@ -948,8 +1015,6 @@ class _Writer:
         ``keep_with_next``: every row stays on the page of what follows (the expert
         panel's facts stay with the signature table).
         """
-        from yieldtrial.report._widths import text_em
-
         size = BODY_PT - 0.5
         em = size * MM_PER_PT
         label_mm = min(max((text_em(k, bold=True) for k, _ in block.items), default=4) * em, 55)
@@ -976,12 +1041,16 @@ class _Writer:
             f"</w:tblGrid>{rows}</w:tbl>"
         )
         self.document.element.body._insert_tbl(self.parse_xml(xml))
+        # the rows are single-spaced (text_mm counts Normal's 1.2 lines) with 1 pt of cell
+        # margins: the trial facts were counted 11 mm higher than LibreOffice set them
         self.advance(
             sum(
                 max(
                     self.text_mm(k, size, width_mm=label_mm),
                     self.text_mm(v, size, width_mm=value_mm),
                 )
+                / 1.2
+                + 1.0 * MM_PER_PT
                 for k, v in block.items
             ),
             whole=keep_with_next,
@@ -1025,13 +1094,25 @@ class _Writer:
         # a tall figure (a field map of many rows) is scaled to fit the page with its caption:
         # Word and LibreOffice clip a picture taller than the page
         aspect = _png_aspect(png)
-        width = min(150.0, self.text_width_mm())
+        # at most a little over the size it was drawn at (150 dpi): a narrow field map (4 x 3
+        # plots, drawn 83 mm wide) was blown up to the page's height, its labels to 1.8
+        # times their size, and took a page of its own
+        natural = _png_width_mm(png, dpi=150)
+        width = min(150.0, self.text_width_mm(), natural * _FIGURE_MAX_SCALE or 150.0)
         if aspect > 0:
             # 0.01 mm to spare: python-docx rounds the height it derives from the width
             # (in EMU, 1/36,000 mm) and was a few EMU over the limit for some aspect ratios
             width = min(width, (self.text_height_mm() * _FIGURE_PAGE_SHARE - 0.01) / aspect)
-        paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(width))
         caption_mm = self.text_mm(block.caption, BODY_PT - 0.5) + 8 * MM_PER_PT
+        if aspect > 0:
+            # a figure that does not fit the rest of the page but would at a little less
+            # than its size is set at the size that fits: the rcbd demo's field layout went
+            # on page 3 and left 70 % of page 2 empty under a short table
+            free = self.text_height_mm() - self.y_mm - caption_mm - 4 - _FOOT_MARGIN_MM
+            smaller = free / aspect
+            if smaller < width and smaller >= natural * _FIGURE_MIN_SCALE:
+                width = smaller
+        paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(width))
         # the picture keeps with its caption: both start the next page when they do not fit
         self.advance(width * aspect + 4 + caption_mm, whole=True)
         self.y_mm -= caption_mm
@@ -1055,6 +1136,13 @@ class _Writer:
 
 #: Fewest body rows a long table starts with on the current page (else on the next page).
 FIRST_ROWS = 5
+#: Notes kept with their table when its notes take more than a quarter page (the rest may
+#: go on on the next page).
+HELD_NOTES = 2
+#: Most body rows of a table that moves whole to the next page when it does not fit in
+#: the rest of the current one (a longer table that fits a page starts where it is and
+#: goes on under "(continued)", see :meth:`_Writer.splits_here`).
+KEEP_ROWS = 15
 #: Room left free at the foot of a page under a long table's first chunk [mm] (the page
 #: position is an estimate).
 _FOOT_MARGIN_MM = 6.0
@@ -1062,8 +1150,19 @@ _FOOT_MARGIN_MM = 6.0
 #: its page would leave its last rows alone on the next.
 _PAGE_MARGIN_MM = 8.0
 
+#: How much narrower lowercase Latin letters set in prose than the column width estimates
+#: (:func:`text_em`): with 0.2 the augmented report's methods and data-quality paragraphs
+#: and bullets are counted at the lines LibreOffice set them in (5, 3, 1, 3, 2, 1, 1),
+#: its summary (11 lines, many "E18 (acd)") at 10.
+_PROSE_LOWERCASE_SHRINK = 0.2
+
 #: Largest share of the text height a figure takes (the rest: its caption and heading).
 _FIGURE_PAGE_SHARE = 0.8
+#: Largest and smallest scale of a figure against the size it was drawn at: at most 1.1
+#: (text 10 % over its drawn size); to fit the rest of a page at least 0.85 (else it goes
+#: on the next page at its full size).
+_FIGURE_MAX_SCALE = 1.1
+_FIGURE_MIN_SCALE = 0.85
 
 
 def _png_aspect(png: bytes) -> float:
@@ -1073,6 +1172,13 @@ def _png_aspect(png: bytes) -> float:
     width = int.from_bytes(png[16:20], "big")
     height = int.from_bytes(png[20:24], "big")
     return height / width if width else 0.0
+
+
+def _png_width_mm(png: bytes, *, dpi: int) -> float:
+    """Width of a PNG image drawn at ``dpi`` [mm] (0 when it is not a PNG)."""
+    if len(png) < 24 or png[:8] != b"\x89PNG\r\n\x1a\n":
+        return 0.0
+    return int.from_bytes(png[16:20], "big") / dpi * 25.4
 
 
 def _ns(xml: str) -> str:
@@ -1106,16 +1212,26 @@ def render_docx(report: Report) -> bytes:
         plans = {id(b): writer.plan(b) for b in part.blocks if isinstance(b, Table)}
         writer.orient(any(plan.landscape for plan in plans.values()))
         writer.heading(part.title, 1)
-        for block in part.blocks:
+        for position, block in enumerate(part.blocks):
             if isinstance(block, Paragraph):
                 color = {"note": _GREY, "warning": _WARN}.get(block.style)
                 size = NOTE_PT if block.style == "note" else BODY_PT
+                following = part.blocks[position + 1] if position + 1 < len(part.blocks) else None
+                # a paragraph that introduces a list ("Warnings:") stays with its first
+                # item: "警告：" stood alone at a page foot, its warning on the next page
+                first = (
+                    following.items[0]
+                    if isinstance(following, Bullets) and following.items
+                    else None
+                )
                 writer.paragraph(
                     block.text,
                     size=size,
                     bold=block.style == "claim",
                     color=color,
                     indent=block.style == "normal",
+                    keep_next=first is not None,
+                    with_next_mm=writer.item_mm(first) if first is not None else 0.0,
                 )
             elif isinstance(block, Bullets):
                 writer.bullets(block.items, color=_WARN if block.style == "warning" else None)

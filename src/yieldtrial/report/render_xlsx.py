@@ -272,6 +272,10 @@ def _number_format(column: Column, style: NumberStyle) -> str:
     return f"[>={limit}]{grouped};[<=-{limit}]-{grouped};{decimals}"
 
 
+#: A bracketed unit in a header ("（kg/亩）", "（(kg/亩)²）", "(kg/ha)"): one unbreakable word.
+_BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)")
+
+
 def _header_label(column: Column, lang: str = "en") -> str:
     """Column label with its unit when the label does not show it yet.
 
@@ -429,7 +433,12 @@ def render_xlsx(report: Report) -> bytes:
                 # a header wraps at its spaces only: its longest word fits (LibreOffice
                 # printed "Missin" / "g plots", "Includ" / "ed" in a column 6.6 digits wide)
                 # (Chinese breaks between any two characters: its words do not count)
-                words = [w for w in _header_label(column, report.lang).split() if w.isascii()]
+                label = _header_label(column, report.lang)
+                words = [w for w in label.split() if w.isascii()]
+                # nor inside a bracketed unit: LibreOffice set "1（kg/亩" / "）" and
+                # "产量（kg/公" / "顷）" in the zh plot sheets (a closing bracket never
+                # starts a line, so the unit is one word)
+                words += _BRACKETED.findall(label)
                 width = max(width, max((text_em(w, bold=True) for w in words), default=0) * 2 + 2)
                 if column.kind != "text":
                     # Excel's width unit is a digit's width: a number wider than its column
