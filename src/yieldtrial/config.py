@@ -89,7 +89,7 @@ from typing import Any
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import check_number as _number  # the one rule of every entry point
-from yieldtrial.io.checks import did_you_mean, is_real_number
+from yieldtrial.io.checks import did_you_mean, is_real_number, looks_numeric
 
 __all__ = [
     "LETTERS_METHODS",
@@ -996,14 +996,6 @@ def _rate(name: str, value: object, where: str, *, example: float | None) -> flo
     )
 
 
-def _looks_numeric(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 _PUBLISHED_KEYS: tuple[str, ...] = (
     "treatment",
     "yield",
@@ -1072,7 +1064,7 @@ def _check_reported(reported: object, where: str) -> None:
     """Refuse a published figure that is not a finite number >= 0 (text keeps its decimals)."""
     text = reported.strip() if isinstance(reported, str) else reported
     ok = False
-    if isinstance(text, str) and _looks_numeric(text):
+    if isinstance(text, str) and looks_numeric(text):
         ok = math.isfinite(float(text)) and float(text) >= 0
     elif isinstance(text, int | float) and not isinstance(text, bool):
         ok = math.isfinite(text) and text >= 0

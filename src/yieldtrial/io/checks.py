@@ -34,6 +34,7 @@ __all__ = [
     "check_positive",
     "check_margin_pct",
     "is_real_number",
+    "looks_numeric",
     "as_numeric",
     "as_output",
     "check_aligned",
@@ -156,7 +157,7 @@ def check_number(
     if isinstance(value, str):
         raise DataValidationError(
             f"{prefix}{name} = {value!r} is text; write the number without quotes "
-            f"({name} = {value.strip()})." if _looks_numeric(value) else
+            f"({name} = {value.strip()})." if looks_numeric(value) else
             f"{prefix}{name} = {value!r}; expected a number."
         )  # fmt: skip
     if not is_real_number(value):  # NumPy scalars (np.float32(0.05)) are numbers too
@@ -184,7 +185,8 @@ def _shown(value: object) -> str:
     return text
 
 
-def _looks_numeric(text: str) -> bool:
+def looks_numeric(text: str) -> bool:
+    """Return whether ``text`` is a number written as text (``"12"``, ``" 0.5 "``, ``"nan"``)."""
     try:
         float(text)
     except ValueError:
