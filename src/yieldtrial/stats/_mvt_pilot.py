@@ -61,6 +61,33 @@ def blended_exceedance(pilot: np.ndarray, product: np.ndarray) -> np.ndarray:
     return np.asarray(np.minimum.accumulate(np.clip(out, 0.0, 1.0)))
 
 
+#: Thresholds whose marginal exceedances sum to at most this (a tenth of ``_BLEND_TO``) take
+#: no pilot points (:func:`pilot_score`): the blend is the product form's value there.
+_SKIP_BELOW = 1e-5
+
+
+def _marginal_sum(region: Any, r: np.ndarray) -> np.ndarray:
+    """Sum over the variables of ``P(X_i outside its interval)`` at thresholds ``r`` (Boole).
+
+    An upper bound of ``1 - G(r)`` for the region's box (the variables of a correlation,
+    unit variances: ``chol`` has unit row norms).
+
+    Examples
+    --------
+    >>> from yieldtrial.stats._mvt_sov import Region
+    >>> region = Region(np.eye(2), -np.ones(2), np.ones(2))
+    >>> _marginal_sum(region, np.array([0.0, 1.959964])).round(4).tolist()
+    [2.0, 0.1]
+    """
+    from scipy.special import ndtr
+
+    sd = np.sqrt(np.sum(np.asarray(region.chol) ** 2, axis=1))
+    rr = np.asarray(r, dtype=float)[:, None]
+    lo = np.where(np.isfinite(region.box_lo), ndtr(region.box_lo * rr / sd), 0.0)
+    hi = np.where(np.isfinite(region.box_hi), ndtr(-region.box_hi * rr / sd), 0.0)
+    return np.asarray(np.sum(lo + hi, axis=1))
+
+
 def pilot_score(exact_exceedances: Any) -> Any:
     """Return ``(region, r_grid[, control]) -> (r, exceedance)``: the blended pilot score.
 
@@ -78,10 +105,19 @@ def pilot_score(exact_exceedances: Any) -> Any:
     ) -> tuple[np.ndarray, np.ndarray]:
         r = np.asarray(r_grid, dtype=float)[::2]
         base = None if control is None else control[0]
-        inside = _replicate_sums(r, (region, base), PILOT_POINTS).mean(axis=0) / PILOT_POINTS
-        if control is not None:
-            inside = inside + 1.0 - np.asarray(control[1](r))
-        pilot = np.minimum.accumulate(np.clip(1.0 - inside, 0.0, 1.0))
+        # where the sum of the marginal exceedances (an upper bound of the exceedance) is
+        # below _SKIP_BELOW, the blend takes the product form's value whatever the pilot
+        # (at most the bound, below _BLEND_TO): it stands in for the pilot there
+        bound = _marginal_sum(region, r)
+        need = np.flatnonzero(bound > _SKIP_BELOW)
+        pilot = bound.copy()
+        if need.size:
+            sums = _replicate_sums(r[need], (region, base), PILOT_POINTS)
+            inside = sums.mean(axis=0) / PILOT_POINTS
+            if control is not None:
+                inside = inside + 1.0 - np.asarray(control[1](r[need]))
+            pilot[need] = np.clip(1.0 - inside, 0.0, 1.0)
+        pilot = np.minimum.accumulate(pilot)
         return r, blended_exceedance(pilot, np.asarray(exact_exceedances(r)))
 
     return score
