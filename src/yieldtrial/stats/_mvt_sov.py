@@ -81,6 +81,7 @@ __all__ = [
     "max_t_curve",
     "nearest_product_form",
     "reordered_cholesky",
+    "variance_ordered_cholesky",
 ]
 
 #: Seed of the first scramble (scramble ``j`` uses ``SOBOL_SEED + j``; never changes).
@@ -207,6 +208,60 @@ def reordered_cholesky(
             np.exp(-0.5 * hi**2) if np.isfinite(hi) else 0.0
         )
         y[i] = density / np.sqrt(2.0 * np.pi) / mass  # mean of the truncated normal
+    return chol, order
+
+
+def variance_ordered_cholesky(cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cholesky factor with the variables in greedy order of the variance they explain.
+
+    At each step the remaining variable whose conditioning removes the most of the
+    remaining variables' total conditional variance goes next: ``argmax_j ||S_j||^2 /
+    S_jj`` over the columns of the current Schur complement ``S`` (the trace reduction of
+    a pivoted Cholesky step).  The first cube coordinates then carry the common part of
+    the variables and the later ones little conditional variance, which is what
+    quasi-random points integrate best: on correlations far from every product form
+    (random layouts, AR(1) 0.5 and 0.9, a random 3-factor model; 20 comparisons) the
+    spread of the plain separated-variables integrand over 24 scrambles of 16,384 points
+    was 1.45 to 2.8 times smaller than in Genz-Bretz's order (``benchmarks/
+    explore_dunnett_far_qmc.py``).  The interval bounds play no part: for Dunnett's box
+    they are the same for every variable.
+
+    Returns
+    -------
+    chol : ndarray, shape (k, k)
+        Lower-triangular factor of ``cov[order][:, order]``.
+    order : ndarray of int
+        The variable order.
+
+    Examples
+    --------
+    >>> cov = np.array([[1.0, 0.1, 0.1], [0.1, 1.0, 0.8], [0.1, 0.8, 1.0]])
+    >>> chol, order = variance_ordered_cholesky(cov)
+    >>> order.tolist(), bool(np.allclose(chol @ chol.T, cov[np.ix_(order, order)]))
+    ([1, 0, 2], True)
+    """
+    r = np.array(cov, dtype=float)
+    k = r.shape[0]
+    floor = 1e-12 * max(float(np.max(np.diag(r))), 1e-300)
+    rest = r.copy()  # Schur complement given the variables placed (original indices)
+    order = np.zeros(k, dtype=int)
+    left = np.ones(k, dtype=bool)
+    for i in range(k):
+        cand = np.flatnonzero(left)
+        sub = rest[np.ix_(cand, cand)]
+        gain = np.sum(sub**2, axis=0) / np.maximum(np.diag(sub), floor)
+        j = int(cand[int(np.argmax(gain))])
+        order[i] = j
+        left[j] = False
+        column = rest[:, j] / np.sqrt(max(float(rest[j, j]), floor))
+        rest -= np.outer(column, column)
+    r = r[np.ix_(order, order)]
+    chol = np.zeros((k, k))
+    for i in range(k):
+        pivot = float(r[i, i] - chol[i, :i] @ chol[i, :i])
+        chol[i, i] = np.sqrt(max(pivot, floor))
+        if i + 1 < k:
+            chol[i + 1 :, i] = (r[i + 1 :, i] - chol[i + 1 :, :i] @ chol[i, :i]) / chol[i, i]
     return chol, order
 
 
