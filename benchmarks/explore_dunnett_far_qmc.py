@@ -1,4 +1,4 @@
-"""Dunnett far from every product form: does another point set or order cut the QMC spread?
+"""Dunnett far from every product form: which point set or variable order cuts the QMC spread.
 
 Run: ``OPENBLAS_NUM_THREADS=1 PYTHONPATH=src python benchmarks/explore_dunnett_far_qmc.py``
 (about a minute).  The curve of such a correlation integrates the plain separated-variables
@@ -14,7 +14,13 @@ randomizations of the mean at thresholds 1.6-3.2 (``G`` about 0.1 to 0.95) for
   scipy.stats uses for its multivariate normal), at the largest prime below the count;
 * ``mc``: plain Monte Carlo (the gain of the quasi-random points);
 * ``reverse``, ``random``: the Sobol' spread with the variables in the reverse of
-  Genz-Bretz's order and in 3 random orders (``default_rng(3)``), the best of them.
+  Genz-Bretz's order and in 3 random orders (``default_rng(3)``), the best of them;
+* ``variance``: the Sobol' spread in the order of the variance each variable explains
+  (``stats._mvt_sov.variance_ordered_cholesky``, the pilot path's order since stop 33).
+
+``--scrambles N --level L`` instead compares Genz-Bretz's order with ``variance`` on ``N``
+scrambles (seeds 777, 778, ...) of ``2^L`` points: the spread estimates of 8 scrambles
+vary by about a quarter, too much to rank orders within a factor of 1.5.
 
 (Antithetic points ``1 - w`` are not listed: the two-sided box is symmetric, so the
 integrand takes the same value at ``w`` and ``1 - w`` and the pair adds nothing.)
@@ -28,7 +34,13 @@ from pathlib import Path
 import numpy as np
 from numpy.fft import fft, ifft
 
-from yieldtrial.stats._mvt_sov import Region, _sobol_rows, _sov_integrand, dunnett_box
+from yieldtrial.stats._mvt_sov import (
+    Region,
+    _sobol_rows,
+    _sov_integrand,
+    dunnett_box,
+    variance_ordered_cholesky,
+)
 
 THRESHOLDS = np.array([1.6, 2.0, 2.4, 2.8, 3.2])
 
@@ -98,14 +110,15 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_dunnett_general import far_cases
 
-    head = ("case", "points", "sobol", "lattice", "mc", "reverse", "random")
-    print("{:>24} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8}".format(*head))
+    head = ("case", "points", "sobol", "lattice", "mc", "reverse", "random", "variance")
+    print("{:>24} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}".format(*head))
     for name, corr in far_cases().items():
         chol, order, lo, hi, _ = dunnett_box(corr, True)
         region = Region(chol, lo, hi)
         dim = chol.shape[0] - 1
         orders = [order[::-1], *(np.random.default_rng(3).permutation(20) for _ in range(3))]
         regions = [Region(np.linalg.cholesky(corr[np.ix_(o, o)]), lo, hi) for o in orders]
+        by_variance = Region(variance_ordered_cholesky(corr)[0], lo, hi)
         for level in (10, 12, 14):
             sobol = _sobol_rows(dim, level)
             mc = np.clip(np.random.default_rng(5).random(sobol.shape), 1e-15, 1.0 - 1e-15)
@@ -113,10 +126,37 @@ def main() -> None:
             print(
                 f"{name:>24} {2**level:>7} {spread(region, sobol):8.1e} "
                 f"{spread(region, lattice_points(dim, 2**level)):8.1e} {spread(region, mc):8.1e} "
-                f"{others[0]:8.1e} {min(others[1:]):8.1e}",
+                f"{others[0]:8.1e} {min(others[1:]):8.1e} {spread(by_variance, sobol):8.1e}",
                 flush=True,
             )
 
 
+def many_scrambles(count: int, level: int) -> None:
+    """Genz-Bretz's order against the variance order on ``count`` scrambles of ``2^level``."""
+    from yieldtrial.stats._sobol import sobol_points
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_dunnett_general import far_cases
+
+    print(f"largest sd of the mean, {count} scrambles of {2**level} points (1e-5)")
+    print("{:>24} {:>10} {:>10} {:>6}".format("case", "genz", "variance", "ratio"))
+    for name, corr in far_cases().items():
+        chol, _, lo, hi, _ = dunnett_box(corr, True)
+        dim = chol.shape[0] - 1
+        points = [
+            np.ascontiguousarray(np.clip(sobol_points(dim, level, 777 + j), 1e-15, 1 - 1e-15).T)
+            for j in range(count)
+        ]
+        genz = spread(Region(chol, lo, hi), points)
+        variance = spread(Region(variance_ordered_cholesky(corr)[0], lo, hi), points)
+        print(f"{name:>24} {genz * 1e5:10.1f} {variance * 1e5:10.1f} {genz / variance:6.2f}")
+
+
 if __name__ == "__main__":
-    main()
+    if "--scrambles" in sys.argv:
+        many_scrambles(
+            int(sys.argv[sys.argv.index("--scrambles") + 1]),
+            int(sys.argv[sys.argv.index("--level") + 1]) if "--level" in sys.argv else 14,
+        )
+    else:
+        main()

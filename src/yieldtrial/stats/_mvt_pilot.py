@@ -145,18 +145,11 @@ def dunnett_pilot_curve(
     yieldtrial.stats._mvt_sov.MaxTCurve
         For a known variance; attach a chi rule for t statistics.
     """
-    from yieldtrial.stats._mvt_sov import (
-        Region,
-        dunnett_box,
-        max_t_curve,
-        variance_ordered_cholesky,
-    )
+    from yieldtrial.stats._mvt_sov import Region, dunnett_box, max_t_curve
     from yieldtrial.stats._mvt_taylor import taylor_max_points
 
     k = np.shape(corr)[0]
-    _, _, box_lo, box_hi, table = dunnett_box(corr, two_sided)
-    # no control to keep in step with: the order that quasi-random points integrate best
-    chol, _ = variance_ordered_cholesky(corr)
+    chol, _, box_lo, box_hi, table = dunnett_box(corr, two_sided)
     target = Region(chol, box_lo, box_hi)
     r_grid, exceed = pilot_score(exact_exceedances)(target, table)
     return max_t_curve(
