@@ -20,7 +20,10 @@ multivariate normal curve ``G``.  This module computes that curve:
    target as fitted control variates, with exact one-dimensional means
    (:mod:`yieldtrial.stats._mvt_taylor`).
 2. **Separation of variables** (Genz 1992; Genz & Bretz 2009, sect. 4.1.1 and 4.1.3): the
-   variables are reordered (smallest expected interval probability first), the Cholesky
+   variables are reordered (Dunnett: the variable that explains the most of the others'
+   conditional variance first, :func:`variance_ordered_cholesky`, which quasi-random points
+   integrate with 1.45-2.8 times less spread on correlations far from every product form;
+   Tukey: smallest expected interval probability first), the Cholesky
    factor turns the region into nested conditional intervals, and the integrand is the
    product of the conditional interval probabilities on the unit cube of dimension
    ``d - 1``.  Pairwise constraints :math:`|X_i - X_j| \le r e_{ij}` (all pairwise
