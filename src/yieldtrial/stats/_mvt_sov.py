@@ -253,7 +253,8 @@ def variance_ordered_cholesky(cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         cand = np.flatnonzero(left)
         sub = rest[np.ix_(cand, cand)]
         gain = np.sum(sub**2, axis=0) / np.maximum(np.diag(sub), floor)
-        j = int(cand[int(np.argmax(gain))])
+        # the first of the (near-)ties, so rounding does not pick among symmetric variables
+        j = int(cand[int(np.flatnonzero(gain >= np.max(gain) * (1.0 - 1e-9))[0])])
         order[i] = j
         left[j] = False
         column = rest[:, j] / np.sqrt(max(float(rest[j, j]), floor))
