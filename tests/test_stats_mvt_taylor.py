@@ -544,8 +544,7 @@ def test_the_two_replicate_design_stops_at_12_nodes_within_the_stated_error():
     # the same design: twice the 12-node interpolant's two highest Hermite terms (the bound
     # since stop 32) leave room for the spread, so the curve stops at 12 nodes and 512 points
     # per scramble (before: the unweighted fit two degrees lower forced 16 nodes, 384
-    # points; the same counts in Genz-Bretz's order and, since stop 33, in the order of the
-    # variance each variable explains); p-values against scipy's as above
+    # points); p-values against scipy's as above
     distributions._dunnett_curve_cached.cache_clear()
     corr = alpha_design_b3_two_reps_corr()
     curve = distributions._dunnett_curve(corr, 30.0, two_sided=True)

@@ -149,7 +149,8 @@ def dunnett_pilot_curve(
     from yieldtrial.stats._mvt_taylor import taylor_max_points
 
     k = np.shape(corr)[0]
-    chol, _, box_lo, box_hi, table = dunnett_box(corr, two_sided)
+    # no control to keep in step with: the order quasi-random points integrate best
+    chol, _, box_lo, box_hi, table = dunnett_box(corr, two_sided, by_variance=True)
     target = Region(chol, box_lo, box_hi)
     r_grid, exceed = pilot_score(exact_exceedances)(target, table)
     return max_t_curve(

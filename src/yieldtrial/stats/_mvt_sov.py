@@ -20,10 +20,10 @@ multivariate normal curve ``G``.  This module computes that curve:
    target as fitted control variates, with exact one-dimensional means
    (:mod:`yieldtrial.stats._mvt_taylor`).
 2. **Separation of variables** (Genz 1992; Genz & Bretz 2009, sect. 4.1.1 and 4.1.3): the
-   variables are reordered (Dunnett: the variable that explains the most of the others'
-   conditional variance first, :func:`variance_ordered_cholesky`, which quasi-random points
-   integrate with 1.45-2.8 times less spread on correlations far from every product form;
-   Tukey: smallest expected interval probability first), the Cholesky
+   variables are reordered (smallest expected interval probability first; the target
+   integrand alone, on correlations far from every product form: the variable that
+   explains the most of the others' conditional variance first,
+   :func:`variance_ordered_cholesky`, 1.45-2.8 times less spread), the Cholesky
    factor turns the region into nested conditional intervals, and the integrand is the
    product of the conditional interval probabilities on the unit cube of dimension
    ``d - 1``.  Pairwise constraints :math:`|X_i - X_j| \le r e_{ij}` (all pairwise
@@ -270,17 +270,19 @@ def variance_ordered_cholesky(cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def dunnett_box(
-    corr: np.ndarray, two_sided: bool
+    corr: np.ndarray, two_sided: bool, *, by_variance: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Return the separated form of Dunnett's box ``|X_i| <= r`` (or ``X_i <= r``).
 
-    The variables are ordered by the variance each explains
-    (:func:`variance_ordered_cholesky`; the box is the same for every variable, so
-    Genz-Bretz's interval ordering, :func:`reordered_cholesky`, used until stop 33, only
-    follows the correlations too, and its order left 1.45 to 2.8 times the spread over
-    the scrambles on correlations far from every product form); the thresholds of the
-    score table reach the Bonferroni 1e-17 point.  Shared by the Taylor, bifactor and
-    pilot curves.
+    The variables are ordered once, at the Bonferroni 5 % point (near where p-values
+    matter; Genz-Bretz, :func:`reordered_cholesky`), or with ``by_variance`` by the
+    variance each explains (:func:`variance_ordered_cholesky`: 1.45 to 2.8 times less
+    spread of the plain integrand on correlations far from every product form; the pilot
+    path's order.  For the Taylor-controlled curves of field designs it was measured
+    both ways in stop 33: fewer points for a row-column design and an alpha-lattice with
+    blocks of 3, twice the work for a 24-entry alpha design with blocks of 4, so they keep
+    Genz-Bretz's).  The thresholds of the score table reach the Bonferroni 1e-17 point.
+    Shared by the Taylor, bifactor and pilot curves.
 
     Returns
     -------
@@ -304,7 +306,11 @@ def dunnett_box(
     sides = 2.0 if two_sided else 1.0
     box_lo = np.full(k, -1.0 if two_sided else -np.inf)
     box_hi = np.ones(k)
-    chol, order = variance_ordered_cholesky(r)
+    if by_variance:
+        chol, order = variance_ordered_cholesky(r)
+    else:
+        r_ref = float(-ndtri(0.05 / (sides * k)))
+        chol, order = reordered_cholesky(r, box_lo * r_ref, box_hi * r_ref)
     r_grid = _grid(float(-ndtri(1e-17 / (sides * k))), two_sided)
     return chol, order, box_lo, box_hi, r_grid
 
