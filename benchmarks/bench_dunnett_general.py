@@ -42,10 +42,12 @@ at ratio 5 and the 2-replicate row-column design 0.29 -> 0.17 s, see docs/perfor
 stop 27).  Only ``_mvt_sov.py`` and ``_mvt_taylor.py`` come from ``REV``: the other modules
 (and so the bifactor base, which *before* never uses) are this tree's.
 
-``--far`` compares whole engines (every ``stats/_mvt_*.py`` of ``--before REV``, with this
-tree's dispatch in ``stats.distributions``: bifactor, Taylor or pilot path) on correlations
-far from every product form: resolvable designs with random layouts, AR(1) 0.5 and 0.9 and
-a random 3-factor correlation (20 comparisons, df 30; ``--rounds`` default 3).
+``--far`` compares whole packages (``yieldtrial`` of ``--before REV``, default ``HEAD``,
+from ``git archive``, against this tree's ``src``; each in its own child process with one
+BLAS thread, so the engine and the dispatch in ``stats.distributions`` always belong to one
+revision) on correlations far from every product form: resolvable designs with random
+layouts, AR(1) 0.5 and 0.9 and a random 3-factor correlation (20 comparisons, df 30;
+``--rounds`` default 3).
 """
 
 from __future__ import annotations
@@ -339,54 +341,6 @@ def points_nodes(curve) -> str:
     return f"{curve.points}/{curve.coef.shape[1]}"
 
 
-#: The engine's modules, in an order in which each one's top-level imports come first.
-ENGINE = ("_mvt_terms", "_mvt_series", "_mvt_sov", "_mvt_taylor", "_mvt_factor", "_mvt_pilot")
-
-
-def engine_at(rev: str) -> dict:
-    """Load the engine modules of revision ``rev`` under their own names, not installed.
-
-    Returns ``{module name: module}`` to put into ``sys.modules`` around a call: every
-    import of one engine module by another is made inside its functions or at load time
-    (done here in :data:`ENGINE` order), so a call then runs ``rev``'s engine entirely
-    (a module ``rev`` lacks is this tree's), with this tree's ``distributions`` (the
-    dispatch: bifactor, Taylor, pilot) around it.
-    """
-    import importlib
-    import importlib.util
-    import subprocess
-    import sys
-    import tempfile
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1]
-    tmp = Path(tempfile.mkdtemp())
-    names = [f"yieldtrial.stats.{stem}" for stem in ENGINE]
-    saved = {name: sys.modules.pop(name) for name in names if name in sys.modules}
-    loaded = {}
-    try:
-        for stem, name in zip(ENGINE, names, strict=True):
-            shown = subprocess.run(
-                ["git", "show", f"{rev}:src/yieldtrial/stats/{stem}.py"],
-                cwd=root, check=False, capture_output=True, text=True,
-            )  # fmt: skip
-            if shown.returncode:  # not in that revision: this tree's module serves
-                sys.modules[name] = importlib.import_module(name)
-                loaded[name] = sys.modules[name]
-                continue
-            (tmp / f"{stem}.py").write_text(shown.stdout)
-            spec = importlib.util.spec_from_file_location(name, tmp / f"{stem}.py")
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
-            loaded[name] = module
-    finally:
-        for name in names:
-            sys.modules.pop(name, None)
-        sys.modules.update(saved)
-    return loaded
-
-
 def far_cases() -> dict[str, np.ndarray]:
     """20 comparisons far from every product form (docs/performance.md, stops 26-28).
 
@@ -414,48 +368,81 @@ def far_cases() -> dict[str, np.ndarray]:
     return cases
 
 
-def far(rounds: int = 1, rev: str = BEFORE) -> None:
-    """Dunnett, 20 comparisons far from product form: whole engine of ``rev`` vs this tree."""
-    import importlib
-    import os
-    import sys
+def _far_worker(rounds: int) -> None:
+    """Print one JSON line per far case: CPU s (best of ``rounds``), p-values, error, points.
 
-    before_modules = engine_at(rev)
-    after_modules = {name: importlib.import_module(name) for name in before_modules}
+    Runs in a child process whose ``yieldtrial`` is one whole revision (:func:`far`), so
+    every engine module and the dispatch in ``stats.distributions`` agree.
+    """
+    import json
+
+    def run(corr: np.ndarray):
+        distributions._dunnett_curve_cached.cache_clear()
+        distributions._exact_exceedances_cached.cache_clear()
+        t = np.linspace(0.5, 4.0, corr.shape[0])
+        start = time.process_time()
+        p, acc = dunnett_pvalues(t, corr, 30.0)
+        cpu = time.process_time() - start
+        curve = distributions._dunnett_curve(corr, 30.0, two_sided=True)
+        return cpu, p, acc.abs_error, points_nodes(curve)
+
+    run(far_cases()["AR(1), rho 0.5"] ** 2)  # the QMC points generated and cached
+    for name, corr in far_cases().items():
+        results = [run(corr) for _ in range(rounds)]
+        cpu, p, err, pts = min(results, key=lambda x: x[0])
+        line = {"case": name, "cpu": cpu, "p": p.tolist(), "err": err, "pts": pts}
+        print(json.dumps(line), flush=True)
+
+
+def far(rounds: int = 1, rev: str = "HEAD") -> None:
+    """Dunnett, 20 comparisons far from product form: the whole package of ``rev`` vs this tree.
+
+    Each side runs in its own child process (one BLAS thread): ``before`` with the
+    ``yieldtrial`` package of ``rev`` (``git archive`` into a temporary directory), ``after``
+    with this tree's ``src``; the two run one after the other, the same cases in the same
+    order, and each prints its results as JSON lines (:func:`_far_worker`).
+    """
+    import json
+    import os
+    import subprocess
+    import sys
+    import tarfile
+    import tempfile
+    from io import BytesIO
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    tmp = Path(tempfile.mkdtemp())
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", rev, "src/yieldtrial"],
+        cwd=root, check=True, capture_output=True,
+    ).stdout  # fmt: skip
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(tmp, filter="data")
+
+    def side(src: Path) -> dict:
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(src), str(root / "benchmarks")]))
+        env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = "1"
+        out = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--far-worker", "--rounds",
+             str(rounds)], env=env, check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+        return {row["case"]: row for row in map(json.loads, out.splitlines())}
+
+    before = side(tmp / "src")
+    after = side(root / "src")
     print("\nDunnett, 20 comparisons far from every product form, df = 30, two-sided")
-    print(f"(CPU s, best of {rounds} interleaved rounds; before = the engine of {rev}; "
-          f"load average {os.getloadavg()[0]:.1f})")  # fmt: skip
+    print(f"(CPU s, best of {rounds} rounds, one process per side; before = the package of "
+          f"{rev}; load average {os.getloadavg()[0]:.1f})")  # fmt: skip
     head = ("case", "before", "after", "ratio", "pts/nodes before", "after",
             "stated before", "after", "max|diff|")  # fmt: skip
     print("{:>28} {:>7} {:>7} {:>6} {:>16} {:>10} {:>13} {:>8} {:>9}".format(*head))
-
-    def run(corr: np.ndarray, modules: dict | None):
-        sys.modules.update(after_modules if modules is None else modules)
-        try:
-            distributions._dunnett_curve_cached.cache_clear()
-            distributions._exact_exceedances_cached.cache_clear()
-            t = np.linspace(0.5, 4.0, corr.shape[0])
-            start = time.process_time()
-            p, acc = dunnett_pvalues(t, corr, 30.0)
-            cpu = time.process_time() - start
-            curve = distributions._dunnett_curve(corr, 30.0, two_sided=True)
-            return cpu, p, acc.abs_error, f"{curve.points}/{curve.coef.shape[1]}"
-        finally:
-            sys.modules.update(after_modules)
-
-    warm = far_cases()["AR(1), rho 0.5"] ** 2  # Sobol' points of both engines generated
-    run(warm, before_modules)
-    run(warm, None)
-    for name, corr in far_cases().items():
-        before, after = [], []
-        for _ in range(rounds):
-            before.append(run(corr, before_modules))
-            after.append(run(corr, None))
-        b = min(before, key=lambda x: x[0])
-        a = min(after, key=lambda x: x[0])
+    for name, b in before.items():
+        a = after[name]
+        diff = float(np.max(np.abs(np.asarray(a["p"]) - np.asarray(b["p"]))))
         print(
-            f"{name:>28} {b[0]:7.3f} {a[0]:7.3f} {b[0] / a[0]:6.1f} {b[3]:>16} {a[3]:>10} "
-            f"{b[2]:13.1e} {a[2]:8.1e} {float(np.max(np.abs(a[1] - b[1]))):9.1e}",
+            f"{name:>28} {b['cpu']:7.3f} {a['cpu']:7.3f} {b['cpu'] / a['cpu']:6.1f} "
+            f"{b['pts']:>16} {a['pts']:>10} {b['err']:13.1e} {a['err']:8.1e} {diff:9.1e}",
             flush=True,
         )
 
@@ -465,8 +452,11 @@ if __name__ == "__main__":
 
     rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
     rev = sys.argv[sys.argv.index("--before") + 1] if "--before" in sys.argv else BEFORE
+    if "--far-worker" in sys.argv:
+        _far_worker(rounds)
+        sys.exit(0)
     if "--far" in sys.argv:
-        far(rounds, rev)
+        far(rounds, rev if "--before" in sys.argv else "HEAD")
         sys.exit(0)
     if "--realistic" not in sys.argv and "--designs" not in sys.argv:
         main()

@@ -137,3 +137,23 @@ def test_five_autoregressive_comparisons_tabulate_the_bifactor_base_coarsely(mon
     assert _mvt_factor.COARSE_WIDTH in widths and 0.02 in widths
     assert accuracy.abs_error <= 1e-4
     assert np.max(np.abs(p - exact)) <= accuracy.abs_error
+
+
+def test_pilot_skips_thresholds_whose_marginal_exceedances_sum_below_the_blend(monkeypatch):
+    # AR(1) 0.9, 20 comparisons: where the sum of the marginal exceedances (Boole's upper
+    # bound of the exceedance) is below _SKIP_BELOW the blend takes the product form's
+    # value whatever the pilot, so those thresholds take no points (a third of them or
+    # more); the score equals the one from a pilot at every threshold
+    from yieldtrial.stats._mvt_sov import Region, dunnett_box, nearest_product_form
+
+    corr = autoregression(0.9)
+    lam = nearest_product_form(corr)
+    exact = lambda g: distributions._exact_exceedances(g, lam, np.inf, True)  # noqa: E731
+    chol, _, lo, hi, table = dunnett_box(corr, True)
+    region = Region(chol, lo, hi)
+    r, trimmed = _mvt_pilot.pilot_score(exact)(region, table)
+    skipped = _mvt_pilot._marginal_sum(region, r) <= _mvt_pilot._SKIP_BELOW
+    monkeypatch.setattr(_mvt_pilot, "_SKIP_BELOW", -1.0)  # a pilot at every threshold
+    _, full = _mvt_pilot.pilot_score(exact)(region, table)
+    assert skipped.sum() >= r.size // 3
+    assert np.allclose(trimmed, full, rtol=1e-12, atol=0.0)

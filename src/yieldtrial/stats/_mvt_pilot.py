@@ -11,7 +11,12 @@ bound, and no polynomial interpolates it.  Here the score comes from the target 
 1. **Pilot.**  The plain separated-variables integrand of the target (no control) on
    every second threshold of the table, with the first :data:`PILOT_POINTS` points of
    every scramble: a smooth estimate of ``G`` (the same points at every threshold),
-   accurate in relative terms where ``G`` is small.  Where the exceedance ``1 - G`` falls
+   accurate in relative terms where ``G`` is small.  The variables are in the order of the
+   conditional variance each explains
+   (:func:`yieldtrial.stats._mvt_sov.variance_ordered_cholesky`: 1.45-2.8 times less
+   spread over the scrambles than Genz-Bretz's order on such correlations), and thresholds
+   whose marginal exceedances sum below :data:`_SKIP_BELOW` take no points (the blend
+   below takes the product form's value there).  Where the exceedance ``1 - G`` falls
    below 1e-3 the pilot's relative accuracy fades, and the score blends (smoothly, in the
    log of the exceedance, down to 1e-4) into the product form's exact exceedance, which
    shares ``G``'s leading upper-tail term (the sum of the marginal exceedances).  (Blending
@@ -61,6 +66,33 @@ def blended_exceedance(pilot: np.ndarray, product: np.ndarray) -> np.ndarray:
     return np.asarray(np.minimum.accumulate(np.clip(out, 0.0, 1.0)))
 
 
+#: Thresholds whose marginal exceedances sum to at most this (a tenth of ``_BLEND_TO``) take
+#: no pilot points (:func:`pilot_score`): the blend is the product form's value there.
+_SKIP_BELOW = 1e-5
+
+
+def _marginal_sum(region: Any, r: np.ndarray) -> np.ndarray:
+    """Sum over the variables of ``P(X_i outside its interval)`` at thresholds ``r`` (Boole).
+
+    An upper bound of ``1 - G(r)`` for the region's box (the variables of a correlation,
+    unit variances: ``chol`` has unit row norms).
+
+    Examples
+    --------
+    >>> from yieldtrial.stats._mvt_sov import Region
+    >>> region = Region(np.eye(2), -np.ones(2), np.ones(2))
+    >>> _marginal_sum(region, np.array([0.0, 1.959964])).round(4).tolist()
+    [2.0, 0.1]
+    """
+    from scipy.special import ndtr
+
+    sd = np.sqrt(np.sum(np.asarray(region.chol) ** 2, axis=1))
+    rr = np.asarray(r, dtype=float)[:, None]
+    lo = np.where(np.isfinite(region.box_lo), ndtr(region.box_lo * rr / sd), 0.0)
+    hi = np.where(np.isfinite(region.box_hi), ndtr(-region.box_hi * rr / sd), 0.0)
+    return np.asarray(np.sum(lo + hi, axis=1))
+
+
 def pilot_score(exact_exceedances: Any) -> Any:
     """Return ``(region, r_grid[, control]) -> (r, exceedance)``: the blended pilot score.
 
@@ -78,10 +110,19 @@ def pilot_score(exact_exceedances: Any) -> Any:
     ) -> tuple[np.ndarray, np.ndarray]:
         r = np.asarray(r_grid, dtype=float)[::2]
         base = None if control is None else control[0]
-        inside = _replicate_sums(r, (region, base), PILOT_POINTS).mean(axis=0) / PILOT_POINTS
-        if control is not None:
-            inside = inside + 1.0 - np.asarray(control[1](r))
-        pilot = np.minimum.accumulate(np.clip(1.0 - inside, 0.0, 1.0))
+        # where the sum of the marginal exceedances (an upper bound of the exceedance) is
+        # below _SKIP_BELOW, the blend takes the product form's value whatever the pilot
+        # (at most the bound, below _BLEND_TO): it stands in for the pilot there
+        bound = _marginal_sum(region, r)
+        need = np.flatnonzero(bound > _SKIP_BELOW)
+        pilot = bound.copy()
+        if need.size:
+            sums = _replicate_sums(r[need], (region, base), PILOT_POINTS)
+            inside = sums.mean(axis=0) / PILOT_POINTS
+            if control is not None:
+                inside = inside + 1.0 - np.asarray(control[1](r[need]))
+            pilot[need] = np.clip(1.0 - inside, 0.0, 1.0)
+        pilot = np.minimum.accumulate(pilot)
         return r, blended_exceedance(pilot, np.asarray(exact_exceedances(r)))
 
     return score
@@ -113,7 +154,8 @@ def dunnett_pilot_curve(
     from yieldtrial.stats._mvt_taylor import taylor_max_points
 
     k = np.shape(corr)[0]
-    chol, _, box_lo, box_hi, table = dunnett_box(corr, two_sided)
+    # no control to keep in step with: the order quasi-random points integrate best
+    chol, _, box_lo, box_hi, table = dunnett_box(corr, two_sided, by_variance=True)
     target = Region(chol, box_lo, box_hi)
     r_grid, exceed = pilot_score(exact_exceedances)(target, table)
     return max_t_curve(

@@ -1,0 +1,135 @@
+"""Dunnett far from every product form: yieldtrial's p-values against independent references.
+
+Run: ``OPENBLAS_NUM_THREADS=1 PYTHONPATH=src python benchmarks/check_dunnett_far.py``
+(``--quick`` skips the scipy references, about 2 minutes of the 3).  For each case prints the
+CPU time of the p-values (curve caches cleared), the stated absolute error, the largest
+difference from the reference and whether the stated error covers it:
+
+* AR(1) correlations ``rho^|i-j|``, k = 4, 8, 12, 16, 20 comparisons, rho 0.5, 0.7, 0.9,
+  df 30, thresholds 1.0-4.0: the reference is the Markov recursion of the AR(1) (the
+  density on [-r, r] carried by the transition kernel on 200 Gauss-Legendre nodes)
+  averaged over the chi scale (64 Gauss-Legendre nodes), as in
+  ``tests/test_stats_mvt_pilot.py``;
+* the random 3-factor correlation of ``bench_dunnett_general.far_cases`` (df 30): given
+  the three factors the 20 statistics are independent, so the reference is a 3-dimensional
+  Gauss-Legendre rule (64 nodes each way on [-7.5, 7.5], equal to 96 to 2e-9) of the
+  product of the conditional probabilities, averaged over the chi scale (32 nodes);
+* the three resolvable random layouts of ``far_cases`` (normal, df = inf, so one
+  multivariate normal probability per threshold): scipy.stats.multivariate_normal.cdf with
+  4,000,000 points (``abseps`` 1e-7; two seeds differ by about 3e-6) at three thresholds.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from functools import partial
+
+import numpy as np
+from scipy import stats
+from scipy.special import ndtr
+
+from yieldtrial.stats import distributions
+from yieldtrial.stats.distributions import dunnett_pvalues
+
+
+def ar1_inside(r: float, rho: float, k: int, nodes: int = 200) -> float:
+    """``P(max_i |X_i| <= r)`` of a stationary Gaussian AR(1), by its Markov recursion."""
+    x, w = np.polynomial.legendre.leggauss(nodes)
+    x, w = x * r, w * r
+    s = np.sqrt(1.0 - rho**2)
+    kernel = np.exp(-0.5 * ((x[:, None] - rho * x[None, :]) / s) ** 2) / (s * np.sqrt(2 * np.pi))
+    g = np.exp(-0.5 * x**2) / np.sqrt(2.0 * np.pi)
+    for _ in range(k - 1):
+        g = kernel @ (g * w)
+    return float(g @ w)
+
+
+def chi_rule(df: float, nodes: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes of ``s = chi_df / sqrt(df)`` between its 1e-12 quantiles."""
+    q, qw = np.polynomial.legendre.leggauss(nodes)
+    lo, hi = stats.chi.ppf([1e-12, 1.0 - 1e-12], df) / np.sqrt(df)
+    s = (q + 1.0) / 2.0 * (hi - lo) + lo
+    return s, qw / 2.0 * (hi - lo) * stats.chi.pdf(s * np.sqrt(df), df) * np.sqrt(df)
+
+
+def t_exceedance(inside, c: float, df: float, nodes: int = 64) -> float:
+    """``1 - E_s inside(c s)`` over the chi scale (``nodes`` Gauss-Legendre nodes)."""
+    s, ws = chi_rule(df, nodes)
+    return float(sum(wi * (1.0 - inside(c * si)) for si, wi in zip(s, ws, strict=True)))
+
+
+def factor_inside(a: np.ndarray, nodes: int = 64):
+    """``r -> P(max |X_i| <= r)`` for ``X`` with correlation of ``A A' + I`` (a 3-D rule).
+
+    Given the factors the statistics are independent: the product of their interval
+    probabilities, integrated over the three standard normal factors by a Gauss-Legendre
+    rule on [-7.5, 7.5] each way (64 nodes agree with 80 and 96 to 2e-9).
+    """
+    x, w = np.polynomial.legendre.leggauss(nodes)
+    x, w = 7.5 * x, 7.5 * w * np.exp(-0.5 * (7.5 * x) ** 2) / np.sqrt(2.0 * np.pi)
+    grid = np.stack(np.meshgrid(x, x, x, indexing="ij"), -1).reshape(-1, 3)
+    weight = (w[:, None, None] * w[None, :, None] * w[None, None, :]).ravel()
+    keep = weight > 1e-18  # the corners of the cube (below 1e-18 in all) dropped
+    grid, weight = grid[keep], weight[keep]
+    mean = grid @ a.T  # (nodes^3, k): the common part of each statistic
+    sd = np.sqrt(np.sum(a**2, axis=1) + 1.0)
+
+    def inside(r: float) -> float:
+        p = ndtr(r * sd - mean) - ndtr(-r * sd - mean)
+        return float(weight @ np.prod(p, axis=1))
+
+    return inside
+
+
+def run(corr: np.ndarray, thresholds: np.ndarray, df: float) -> tuple[float, np.ndarray, float]:
+    """CPU time, p-values and stated error of yieldtrial (curve caches cleared)."""
+    distributions._dunnett_curve_cached.cache_clear()
+    distributions._exact_exceedances_cached.cache_clear()
+    start = time.process_time()
+    p, accuracy = dunnett_pvalues(thresholds, corr, df)
+    return time.process_time() - start, p, accuracy.abs_error
+
+
+def line(name: str, cpu: float, stated: float, err: float) -> None:
+    covered = "yes" if err <= stated else "NO"
+    print(f"{name:>28} {cpu:7.3f} {stated:9.1e} {err:9.1e} {covered:>8}", flush=True)
+
+
+def main(quick: bool) -> None:
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
+    from bench_dunnett_general import far_cases
+
+    dunnett_pvalues(np.array([2.0]), 0.5 ** np.abs(np.subtract.outer(range(4), range(4))), 30.0)
+    print("{:>28} {:>7} {:>9} {:>9} {:>8}".format("case", "cpu_s", "stated", "|err|", "covered"))
+    c = np.linspace(1.0, 4.0, 7)
+    for rho in (0.5, 0.7, 0.9):
+        for k in (4, 8, 12, 16, 20):
+            corr = rho ** np.abs(np.subtract.outer(np.arange(k), np.arange(k)))
+            cpu, p, stated = run(corr, c, 30.0)
+            ref = np.array([t_exceedance(partial(ar1_inside, rho=rho, k=k), ci, 30.0) for ci in c])
+            line(f"AR(1) {rho:g}, k = {k}", cpu, stated, float(np.max(np.abs(p - ref))))
+    cases = far_cases()
+    a = np.random.default_rng(0).normal(size=(20, 3))
+    inside = factor_inside(a)
+    cpu, p, stated = run(cases["random 3-factor"], c, 30.0)
+    ref = np.array([t_exceedance(inside, ci, 30.0, 32) for ci in c])
+    line("random 3-factor", cpu, stated, float(np.max(np.abs(p - ref))))
+    if quick:
+        return
+    pick = np.array([1.8, 2.4, 3.0])
+    for seed in (7, 0, 1):
+        corr = cases[f"random layout, seed {seed}"]
+        cpu, p, stated = run(corr, pick, np.inf)
+        ref = np.array([
+            1.0 - stats.multivariate_normal.cdf(
+                np.full(20, ci), cov=corr, lower_limit=np.full(20, -ci), maxpts=4_000_000,
+                abseps=1e-7, releps=0.0, rng=np.random.default_rng(1),
+            )
+            for ci in pick
+        ])  # fmt: skip
+        line(f"random layout {seed}, normal", cpu, stated, float(np.max(np.abs(p - ref))))
+
+
+if __name__ == "__main__":
+    main("--quick" in sys.argv)
