@@ -28,6 +28,7 @@ from yieldtrial.errors import DataValidationError, MissingExtraError
 from yieldtrial.io.checks import check_alpha, check_cv_thresholds, is_real_number, real_float
 from yieldtrial.network._batch import PER_TREATMENT_COLUMNS, PER_TRIAL_COLUMNS, Settings
 from yieldtrial.network._engine import (
+    EXACT_FIT_REASON,
     Coded,
     _treatment_codes,
     code_frame,
@@ -475,6 +476,7 @@ def analyze_many(
         _warn_ignored_layout(data, by_list, block, design, {response, treatment})
         per_trial, per_treatment, codes = _tables(data, options, progress)
         plots = data
+    _warn_exact_fits(per_trial, by_list)
     per_trial = _with_cv_flag(per_trial, float(cv_warn_pct), float(cv_strong_pct))
     across = (
         summarize(
@@ -575,6 +577,21 @@ def _warn_ignored_layout(
             "row-column model analyse such a trial alone: yieldtrial report <its file> with "
             'design = "row_column" in [analysis] of trial.toml'
         )
+
+
+def _warn_exact_fits(per_trial: pd.DataFrame, by: list[str]) -> None:
+    """Warn of trials left out because their model fits every yield exactly (copied yields)."""
+    from yieldtrial.io.validation import list_items
+    from yieldtrial.stats._common import warn_at_caller as _warn
+
+    exact = per_trial["reason"].to_numpy() == EXACT_FIT_REASON
+    if not exact.any():
+        return
+    names = _trial_names(per_trial.loc[exact], by)
+    _warn(
+        f"{'/'.join(by)} {list_items(repr(k) for k in names)}: left out of the summary "
+        f"across sites: {EXACT_FIT_REASON}"
+    )
 
 
 def _check_controls_present(treatments: pd.Series, controls: list[str]) -> None:
