@@ -84,12 +84,13 @@ def test_network_sites_with_plot_noise_stay_ok() -> None:
 
 
 def _split_plot_book() -> pd.DataFrame:
-    """A field book of `yieldtrial design split_plot`: sub-plots randomized in main plots."""
+    """Return a `yieldtrial design split_plot` field book (sub-plots randomized in mains)."""
     from yieldtrial.design.layouts import split_plot
 
     book = split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5,
                       main_factor="irrigation", sub_factor="nitrogen")  # fmt: skip
-    book = book[["plot_id", "treatment", "block", "row", "column", "main_plot", "irrigation", "nitrogen"]]
+    keep = ["plot_id", "treatment", "block", "row", "column", "main_plot"]
+    book = book[[*keep, "irrigation", "nitrogen"]]
     return book.assign(yield_t_ha=6.0 + np.random.default_rng(3).normal(0.0, 0.4, len(book)))
 
 
@@ -132,3 +133,141 @@ def test_cli_strip_design_on_a_split_plot_field_book_exits_1(tmp_path, capsys) -
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and 'design = "split_plot"' in err
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------- API options
+
+
+@pytest.fixture(scope="module")
+def trial() -> yieldtrial.FieldTrial:
+    rng = np.random.default_rng(2)
+    rows = [
+        {"plot_id": f"{b}{i}", "block": b, "treatment": t,
+         "yield_t_ha": 6 + i * 0.5 + float(rng.normal(0.0, 0.2))}
+        for b in (1, 2, 3)
+        for i, t in enumerate(("CK", "T1", "T2"))
+    ]  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", YieldTrialWarning)
+        return yieldtrial.FieldTrial.from_dataframe(pd.DataFrame(rows), crop="wheat", control="CK")
+
+
+@pytest.mark.parametrize("value", [pd.NA, pd.Series(["tukey"])], ids=["NA", "Series"])
+def test_means_letters_not_text_is_refused_naming_letters(trial, value) -> None:
+    with pytest.raises(yieldtrial.DataValidationError, match=r"letters must be one of"):
+        trial.means(letters=value)
+
+
+@pytest.mark.parametrize("value", [pd.NA, pd.Series(["t"])], ids=["NA", "Series"])
+def test_compare_to_control_method_not_text_is_refused(trial, value) -> None:
+    with pytest.raises(yieldtrial.DataValidationError, match=r"method must be one of"):
+        trial.compare_to_control(method=value)
+
+
+def test_means_model_kind_na_is_refused(trial) -> None:
+    with pytest.raises(yieldtrial.DataValidationError, match=r"kind=None or 'treatment'"):
+        trial.pairwise(kind=pd.NA)
+
+
+@pytest.mark.parametrize("value", [0, [], pd.NA], ids=["zero", "empty", "NA"])
+def test_means_unit_falsy_or_na_is_refused_not_the_default(trial, value) -> None:
+    with pytest.raises(yieldtrial.DataValidationError, match=r"yield unit must be text"):
+        trial.means(unit=value)
+
+
+@pytest.mark.parametrize("value", [0, [], pd.NA], ids=["zero", "empty", "NA"])
+def test_means_two_level_not_a_test_is_refused(trial, value) -> None:
+    with pytest.raises(yieldtrial.DataValidationError, match=r"unknown two_level"):
+        trial.means(two_level=value)
+
+
+@pytest.mark.parametrize("value", [0, [], pd.NA], ids=["zero", "empty", "NA"])
+def test_sensitivity_letters_falsy_or_na_is_refused(trial, value) -> None:
+    with pytest.raises(yieldtrial.DataValidationError, match=r"unknown letters"):
+        trial.sensitivity(letters=value)
+
+
+def test_sensitivity_contrast_naming_an_unknown_treatment_is_refused(trial) -> None:
+    with pytest.raises(yieldtrial.DataValidationError, match=r"contrast 'x': treatment 'T9'"):
+        trial.sensitivity(plots=[], contrasts=[("x", "T9", "CK")])
+
+
+def test_analyze_many_treatment_order_0d_array_is_refused() -> None:
+    with pytest.raises(yieldtrial.DataValidationError, match=r"treatment_order must be a list"):
+        yieldtrial.analyze_many(
+            _network(), by="site", response="yield_t_ha", treatment="treatment",
+            block="block", treatment_order=np.array("T1"),
+        )  # fmt: skip
+
+
+def test_split_plot_sub_treatments_0d_array_is_refused() -> None:
+    from yieldtrial.design.layouts import split_plot
+
+    with pytest.raises(yieldtrial.DataValidationError, match=r"sub_treatments must be a list"):
+        split_plot(["I0", "I1"], np.array("N0"), blocks=2)
+
+
+def test_compact_letters_refuses_p_values_as_significance() -> None:
+    from yieldtrial.stats.letters import compact_letters
+
+    p = [[0, 0.03, 0.2], [0.03, 0, 0.5], [0.2, 0.5, 0]]  # p-values, not booleans
+    with pytest.raises(yieldtrial.DataValidationError, match=r"\['A', 'B'\] = 0.03"):
+        compact_letters(["A", "B", "C"], [3.0, 2.0, 1.0], p)
+
+
+def test_compact_letters_refuses_a_repeated_level() -> None:
+    from yieldtrial.stats.letters import compact_letters
+
+    with pytest.raises(yieldtrial.DataValidationError, match=r"'A' more than once"):
+        compact_letters(["A", "A", "C"], [3.0, 2.0, 1.0], np.zeros((3, 3), dtype=bool))
+
+
+def test_compact_letters_keeps_a_triangular_matrix() -> None:
+    # upper triangle only: the documented rule, a pair differs when either entry says so;
+    # A != C only -> A 'a', B 'ab', C 'b' (the docstring example)
+    from yieldtrial.stats.letters import compact_letters
+
+    sig = [[0, 0, 1], [0, 0, 0], [0, 0, 0]]
+    assert compact_letters(["A", "B", "C"], [30.0, 20.0, 10.0], sig).tolist() == [
+        "a", "ab", "b"
+    ]  # fmt: skip
+
+
+def _gxe_means() -> pd.DataFrame:
+    rng = np.random.default_rng(4)
+    rows = [
+        {"site": s, "treatment": t, "yield_t_ha": 6 + i + j * 0.3 + float(rng.normal(0, 0.2))}
+        for i, s in enumerate(("S1", "S2", "S3", "S4"))
+        for j, t in enumerate(("A", "B", "C"))
+    ]
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"replicates": 1e308}, r"replicates = 1e\+308; replicates must be in \[1, 1e\+06\]"),
+        ({"error_df": 1e-310}, r"error_df = 1e-310; error_df must be in \[1, inf\)"),
+    ],
+)
+def test_stability_refuses_out_of_scale_pooled_error(changes, match) -> None:
+    from yieldtrial.network.stability import stability
+
+    options = {"error_mean_square": 0.04, "error_df": 24.0, "replicates": 3.0, **changes}
+    with pytest.raises(yieldtrial.DataValidationError, match=match):
+        stability(_gxe_means(), env="site", treatment="treatment",
+                  response="yield_t_ha", **options)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("mass", "reported", "match"),
+    [
+        (442.0, 0.0, r"reported_mass must be in \(0, inf\); got 0"),
+        (1e308, 477.36, r"mass must be in \[0, 1e\+100\]; got 1e\+308"),
+    ],
+)
+def test_audit_refuses_reported_zero_and_out_of_scale_mass(mass, reported, match) -> None:
+    from yieldtrial.moisture import audit_moisture_conversion
+
+    with pytest.raises(yieldtrial.DataValidationError, match=match):
+        audit_moisture_conversion(mass, reported, moisture_pct=5, standard_moisture_pct=13)

@@ -584,7 +584,7 @@ def _strip_layout_message(plots: pd.DataFrame, columns: Sequence[str]) -> str:
         f"round; but in block {block!r} {second!r} = {level!r} lies in rows "
         f"{', '.join(rows)} and columns {', '.join(cols)}: the plots are not laid out in "
         f"strips (a split-plot field book randomizes the sub-plot levels within each main "
-        f"plot). Analyse it as a split plot: design = \"split_plot\" (--design split_plot) with "
+        f'plot). Analyse it as a split plot: design = "split_plot" (--design split_plot) with '
         f"the whole-plot factor first in "
         f"{_where_to_name('split_plot', ('<whole-plot column>', '<sub-plot column>'))}"
     )

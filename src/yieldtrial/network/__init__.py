@@ -649,7 +649,8 @@ def _order_labels(order: Any) -> tuple[str, ...]:
         return ()
     if isinstance(order, str):
         return (order,)
-    if not isinstance(order, list | tuple | pd.Index | pd.Series | np.ndarray):
+    zero_d = isinstance(order, np.ndarray) and order.ndim == 0  # iteration over a 0-d array
+    if zero_d or not isinstance(order, list | tuple | pd.Index | pd.Series | np.ndarray):
         raise DataValidationError(
             "treatment_order must be a list of treatment labels such as ['CK', 'N1', 'N2']; "
             f"got {order!r} ({type(order).__name__})"

@@ -544,7 +544,15 @@ EXACT_FIT_REASON = (
 
 #: Per-trial statistics blanked for a trial refused as an exact fit.
 _FIT_COLUMNS = (
-    "cv_pct", "mse", "f_treatment", "p_treatment", "f_block", "p_block", "sed", "lsd", "hsd"
+    "cv_pct",
+    "mse",
+    "f_treatment",
+    "p_treatment",
+    "f_block",
+    "p_block",
+    "sed",
+    "lsd",
+    "hsd",
 )
 
 
@@ -564,9 +572,7 @@ def _refuse_exact_fits(out: Output, ts: np.ndarray, ys: np.ndarray, n_obs: np.nd
     present = np.flatnonzero(n_obs > 0)
     starts = np.searchsorted(ts, present)  # the analysed rows are sorted by trial
     scale = np.zeros(n_obs.size)
-    scale[present] = np.maximum(
-        np.maximum.reduceat(ys, starts), -np.minimum.reduceat(ys, starts)
-    )
+    scale[present] = np.maximum(np.maximum.reduceat(ys, starts), -np.minimum.reduceat(ys, starts))
     with np.errstate(invalid="ignore", divide="ignore"):
         rms = np.sqrt(out.cols["sum_sq_error"] / n_obs)
     exact = ok & (rms <= ROUNDING_ULPS * np.finfo(float).eps * scale)
