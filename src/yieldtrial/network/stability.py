@@ -606,7 +606,7 @@ def stability(
                 where,
                 low=1.0,
                 high=None,
-                fix="the degrees of freedom of the pooled error, at least 1 (inf: a known variance)",
+                fix="the degrees of freedom of the pooled error (inf: a known variance)",
             )
         )
         # replicates per cell: at most the planner's limit (power.MAX_REPLICATES), 1e308 is
