@@ -235,7 +235,10 @@ def _raw_site_files(folder):
         for block in (1, 2, 3):
             for i, treatment in enumerate(("CK", "N1")):
                 moisture = "abc" if (site, block, treatment) == ("祁县", 2, "N1") else "15.0"
-                lines.append(f"{block}-{treatment},{treatment},{block},0.05,{30 + i + block * 0.3}"
+                # 0.1 off the additive pattern in one plot: exactly additive yields are an
+                # exact fit (no plot-to-plot variation), a site the network refuses (stop 33)
+                mass = 30 + i + block * 0.3 + (0.1 if (block, i) == (2, 1) else 0.0)
+                lines.append(f"{block}-{treatment},{treatment},{block},0.05,{mass:.2f}"
                              f",{moisture},1.0")  # fmt: skip
         (folder / f"{site}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
@@ -417,8 +420,10 @@ def test_network_report_notes_list_the_reading_warnings(tmp_path, capsys):
         lines = ["小区号,处理,重复,面积(亩),鲜重(kg),含水量(%),杂质率(%)"]
         for block in (1, 2, 3):
             for i, treatment in enumerate(("CK", "N1")):
-                # impurity 0.5 everywhere: below 1, perhaps a fraction (warned, used as given)
-                lines.append(f"{block}-{treatment},{treatment},{block},0.05,{30 + i + block * 0.3}"
+                # impurity 0.5 everywhere: below 1, perhaps a fraction (warned, used as given);
+                # 0.1 off the additive pattern in one plot (an exact fit is refused, stop 33)
+                mass = 30 + i + block * 0.3 + (0.1 if (block, i) == (2, 1) else 0.0)
+                lines.append(f"{block}-{treatment},{treatment},{block},0.05,{mass:.2f}"
                              ",15.0,0.5")  # fmt: skip
         (folder / f"{site}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "n.md"

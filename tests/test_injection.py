@@ -91,7 +91,8 @@ def test_network_csv_neutralises_formulas(tmp_path, capsys):
     rows = ["site,block,treatment,yield_kg_ha"]
     for site in ("A", "B"):
         for block in (1, 2, 3):
-            rows += [f"{site},{block},CK,{6000 + block}", f"{site},{block},=2+5,{6200 + block}"]
+            # block**2 in one treatment: not exactly additive (an exact fit is refused)
+            rows += [f"{site},{block},CK,{6000 + block}", f"{site},{block},=2+5,{6200 + block**2}"]
     path = tmp_path / "net.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "net_out.csv"
@@ -182,7 +183,7 @@ def test_bidi_override_in_a_title_or_label_is_removed(tmp_path, capsys):
     """U+202E in a title or label (text shown reversed: 'Trojan Source') reaches no output."""
     path = tmp_path / "p.csv"
     rows = [
-        f"{i}0{j},{i},{t},20,{14 - j / 10 + i / 7:.2f},13"
+        f"{i}0{j},{i},{t},20,{14 - j / 10 + i * j / 7:.2f},13"
         for i in (1, 2, 3)
         for j, t in ((1, "\u202eKC"), (2, "T"))
     ]

@@ -840,8 +840,27 @@ def audit_rows(
     """
     value = _scalar(mass, "mass")
     reported = _scalar(reported_mass, "reported_mass")
-    check_range("reported_mass", reported, low=0, fix="A reported mass or yield is not negative")
+    from yieldtrial.io.validation import MAX_ANALYSED_YIELD
+
+    # 0 has no percent difference (difference_pct was NaN); no figure is reported as 0
+    check_range(
+        "reported_mass",
+        reported,
+        low=0,
+        low_inclusive=False,
+        fix="A reported mass or yield is positive: give the figure as printed",
+    )
     check_range("mass", value, low=0, fix="A grain mass or yield cannot be negative")
+    # 1e308 overflowed the predictions to inf (difference_pct inf); the statistics' own bound
+    for name, number in (("mass", value), ("reported_mass", reported)):
+        check_range(
+            name,
+            number,
+            low=0,
+            high=MAX_ANALYSED_YIELD,
+            high_inclusive=True,
+            fix="No grain mass or yield comes near 1e100: correct the value",
+        )
     moisture = _scalar(moisture_pct, "moisture_pct")
     standard = _scalar(standard_moisture_pct, "standard_moisture_pct")
     if shrink_pct_per_point is not None:  # checked even when no shrink applies (below standard)

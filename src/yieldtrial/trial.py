@@ -653,7 +653,7 @@ class FieldTrial:
         # moisture method as text and the yields for every plot (5.9 million plots: about
         # 190 MB held twice); callers get their own (shallow where pandas copies on write)
         # copy, so none of them changes the kept one
-        key = yield_unit(unit or self.unit)
+        key = yield_unit(self.unit if unit is None else unit)
         table = _kept_table(self, "_yields_memo", key, lambda: self._build_yields(key))
         mine = table.copy(deep=not copy_on_write())
         mine.attrs = copy.deepcopy(table.attrs)  # pandas 2.0 shares them with the copy
@@ -665,7 +665,7 @@ class FieldTrial:
         return _yields.yields_table(
             self.plots,
             yield_kg_ha,
-            unit=unit or self.unit,
+            unit=self.unit if unit is None else unit,
             crop=self.crop,
             standard_moisture_pct=float(self.standard_moisture_pct or 0.0),
             moisture_method=self.moisture_method,
@@ -785,7 +785,7 @@ class FieldTrial:
 
     def _result_response(self, unit: str | None) -> str:
         """Response column of results in ``unit`` (the trial's display unit when None)."""
-        return yield_column(yield_unit(unit or self.unit))
+        return yield_column(yield_unit(self.unit if unit is None else unit))
 
     def _single_trial_yields(self, unit: str | None = None) -> pd.DataFrame:
         """:meth:`yields` for one trial's statistics; refuses pooled sites and empty treatments.
@@ -931,7 +931,7 @@ class FieldTrial:
         # design fits it caches then share one table (5.9 million plots: 0.8 s and a
         # table of several hundred MB each time); callers get their own (shallow where
         # pandas copies on write) copy, so none of them changes the kept one
-        key = yield_unit(unit or self.unit)
+        key = yield_unit(self.unit if unit is None else unit)
         data = _kept_table(self, "_analysis_memo", key, lambda: self._build_analysis_data(unit))
         return data.copy(deep=not copy_on_write())
 

@@ -70,7 +70,8 @@ def _labels(values: Sequence[object], name: str, *, minimum: int = 2) -> list[st
         raise DataValidationError(
             f"{name} must be a list of labels, e.g. ['CK1', 'CK2', 'T']; got the text {values!r}."
         )
-    if values is None or isinstance(values, Mapping) or not isinstance(values, Iterable):
+    zero_d = getattr(values, "ndim", None) == 0  # np.array("CK"): iteration over a 0-d array
+    if values is None or isinstance(values, Mapping) or not isinstance(values, Iterable) or zero_d:
         raise DataValidationError(  # None raised TypeError: 'NoneType' object is not iterable
             f"{name} must be a list of labels, e.g. ['CK1', 'CK2', 'T']; got {values!r}."
         )

@@ -538,7 +538,56 @@ def resolve_factors(
         split = _whole_plot_factor_message(plots, columns)
         if split:
             raise DataValidationError(split)
+    if design == "strip_plot":
+        crossed = _strip_layout_message(plots, columns)
+        if crossed:
+            raise DataValidationError(crossed)
     return names
+
+
+def _strip_layout_message(plots: pd.DataFrame, columns: Sequence[str]) -> str:
+    """Describe a strip-plot analysis asked of plots not laid out in crossing strips.
+
+    In a strip plot each level of one factor fills one row of its block and each level of
+    the other one column (or the other way round), the strips crossing.  The positions
+    (``row``, ``column``) of a split-plot field book show the sub-plot levels randomized
+    within each main plot instead: a level in several columns and several rows of a
+    block.  Without complete positions nothing can be told and nothing is said.
+    """
+    needed = ["block", "row", "column", *columns]
+    if not set(needed) <= set(plots.columns):
+        return ""
+    frame = plots[list(dict.fromkeys(needed))]
+    if frame.isna().to_numpy().any():
+        return ""
+    frame = frame.astype(str)
+
+    def one_strip(factor: str, axis: str) -> bool:
+        return bool(frame.groupby(["block", factor], sort=False)[axis].nunique().max() <= 1)
+
+    first, second = columns
+    if (one_strip(first, "row") and one_strip(second, "column")) or (
+        one_strip(first, "column") and one_strip(second, "row")
+    ):
+        return ""
+    spread = frame.groupby(["block", second], sort=False)[["row", "column"]].nunique()
+    many = spread[(spread["row"] > 1) & (spread["column"] > 1)]
+    if many.empty:
+        many = spread[(spread["row"] > 1) | (spread["column"] > 1)]
+    block, level = many.index[0]
+    inside = frame.loc[(frame["block"] == block) & (frame[second] == level)]
+    cols = sorted(set(inside["column"]), key=natural_key)
+    rows = sorted(set(inside["row"]), key=natural_key)
+    return (
+        f"design 'strip_plot' needs each level of {first!r} in one strip (row) of its block "
+        f"and each level of {second!r} in one strip (column) crossing them, or the other way "
+        f"round; but in block {block!r} {second!r} = {level!r} lies in rows "
+        f"{', '.join(rows)} and columns {', '.join(cols)}: the plots are not laid out in "
+        f"strips (a split-plot field book randomizes the sub-plot levels within each main "
+        f'plot). Analyse it as a split plot: design = "split_plot" (--design split_plot) with '
+        f"the whole-plot factor first in "
+        f"{_where_to_name('split_plot', ('<whole-plot column>', '<sub-plot column>'))}"
+    )
 
 
 def _whole_plot_factor_message(plots: pd.DataFrame, columns: Sequence[str]) -> str:

@@ -28,6 +28,7 @@ from yieldtrial.errors import DataValidationError, MissingExtraError
 from yieldtrial.io.checks import check_alpha, check_cv_thresholds, is_real_number, real_float
 from yieldtrial.network._batch import PER_TREATMENT_COLUMNS, PER_TRIAL_COLUMNS, Settings
 from yieldtrial.network._engine import (
+    EXACT_FIT_REASON,
     Coded,
     _treatment_codes,
     code_frame,
@@ -475,6 +476,7 @@ def analyze_many(
         _warn_ignored_layout(data, by_list, block, design, {response, treatment})
         per_trial, per_treatment, codes = _tables(data, options, progress)
         plots = data
+    _warn_exact_fits(per_trial, by_list)
     per_trial = _with_cv_flag(per_trial, float(cv_warn_pct), float(cv_strong_pct))
     across = (
         summarize(
@@ -577,6 +579,21 @@ def _warn_ignored_layout(
         )
 
 
+def _warn_exact_fits(per_trial: pd.DataFrame, by: list[str]) -> None:
+    """Warn of trials left out because their model fits every yield exactly (copied yields)."""
+    from yieldtrial.io.validation import list_items
+    from yieldtrial.stats._common import warn_at_caller as _warn
+
+    exact = per_trial["reason"].to_numpy() == EXACT_FIT_REASON
+    if not exact.any():
+        return
+    names = _trial_names(per_trial.loc[exact], by)
+    _warn(
+        f"{'/'.join(by)} {list_items(repr(k) for k in names)}: left out of the summary "
+        f"across sites: {EXACT_FIT_REASON}"
+    )
+
+
 def _check_controls_present(treatments: pd.Series, controls: list[str]) -> None:
     """Refuse a control that is a treatment of no trial (a misspelt label fails every trial)."""
     if not controls:
@@ -632,7 +649,8 @@ def _order_labels(order: Any) -> tuple[str, ...]:
         return ()
     if isinstance(order, str):
         return (order,)
-    if not isinstance(order, list | tuple | pd.Index | pd.Series | np.ndarray):
+    zero_d = isinstance(order, np.ndarray) and order.ndim == 0  # iteration over a 0-d array
+    if zero_d or not isinstance(order, list | tuple | pd.Index | pd.Series | np.ndarray):
         raise DataValidationError(
             "treatment_order must be a list of treatment labels such as ['CK', 'N1', 'N2']; "
             f"got {order!r} ({type(order).__name__})"

@@ -527,10 +527,69 @@ def run(
         out.path[i] = "none"
         alone = use_refit and refit is not None and not constant[i]
         out.reason[i] = refit(int(i)) if alone and refit is not None else screen[j]
+    _refuse_exact_fits(out, ts, ys, n_obs)
     done += failed.size
     if progress is not None and done < total:
         progress(total, total)
     return out
+
+
+#: Reason of a trial whose model fits every yield exactly (the words of stats.factorial).
+EXACT_FIT_REASON = (
+    "the model fits every yield exactly (error mean square 0: no plot-to-plot variation), as "
+    "when the yields are identical within each treatment or were copied; no F test, standard "
+    "error or CV is possible: check the yield values of this trial"
+)
+
+
+#: Per-trial statistics blanked for a trial refused as an exact fit.
+_FIT_COLUMNS = (
+    "cv_pct",
+    "mse",
+    "f_treatment",
+    "p_treatment",
+    "f_block",
+    "p_block",
+    "sed",
+    "lsd",
+    "hsd",
+)
+
+
+def _refuse_exact_fits(out: Output, ts: np.ndarray, ys: np.ndarray, n_obs: np.ndarray) -> None:
+    """Mark analysed trials whose residuals are only rounding noise as failed.
+
+    The test is :func:`yieldtrial.stats._common.rounding_noise` per trial: the root mean
+    square residual, ``sqrt(SSE / n)``, at most :data:`~yieldtrial.stats._common.ROUNDING_ULPS`
+    units in the last place of the trial's largest ``|y|``. Such a trial reported MSE 0 and
+    CV 0.0 % as "ok" and was pooled across sites (stop 33).
+    """
+    from yieldtrial.stats._common import ROUNDING_ULPS
+
+    ok = out.status == "ok"
+    if not ok.any() or not ts.size:
+        return
+    present = np.flatnonzero(n_obs > 0)
+    starts = np.searchsorted(ts, present)  # the analysed rows are sorted by trial
+    scale = np.zeros(n_obs.size)
+    scale[present] = np.maximum(np.maximum.reduceat(ys, starts), -np.minimum.reduceat(ys, starts))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rms = np.sqrt(out.cols["sum_sq_error"] / n_obs)
+    exact = ok & (rms <= ROUNDING_ULPS * np.finfo(float).eps * scale)
+    if exact.any():
+        out.status[exact] = "failed"
+        out.reason[exact] = EXACT_FIT_REASON
+        for name in _FIT_COLUMNS:  # as for any failed trial: no statistic is shown
+            out.cols[name][exact] = np.nan
+        out.tr_parts[:] = [_without_trials(part, exact) for part in out.tr_parts]
+
+
+def _without_trials(part: dict[str, np.ndarray], drop: np.ndarray) -> dict[str, np.ndarray]:
+    """One per-treatment part without the rows of the trials flagged in ``drop``."""
+    keep = ~drop[np.asarray(part["trial"]).astype(np.int64)]
+    if keep.all():
+        return part
+    return {name: np.asarray(values)[keep] for name, values in part.items()}
 
 
 def _screen_reasons(

@@ -47,7 +47,8 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import check_alpha, is_real_number, real_float
+from yieldtrial.io.checks import check_alpha, check_number, is_real_number, real_float
+from yieldtrial.stats.power import MAX_REPLICATES
 from yieldtrial.stats.results import Provenance
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -584,16 +585,41 @@ def stability(
                 "pass error_mean_square, error_df and replicates together (the pooled error "
                 "mean square of one plot, its df and the plots per cell)"
             )
-        given = (error_mean_square, error_df, replicates)
-        numbers = [real_float(v) if is_real_number(v) else math.nan for v in given]
-        if not (
-            0 < numbers[0] < math.inf and 1 <= numbers[2] < math.inf and 0 < numbers[1]
-        ):  # text, None, NaN, infinity fail too (error_df may be inf: a known variance)
-            raise DataValidationError(
-                "error_mean_square and error_df must be positive and replicates at least 1; "
-                f"got {error_mean_square!r}, {error_df!r}, {replicates!r}"
+        where = "stability()"
+        mse = check_number(
+            "error_mean_square",
+            error_mean_square,
+            where,
+            low=0.0,
+            high=None,
+            low_inclusive=False,
+            fix="the pooled error mean square of one plot",
+        )
+        # error_df may be inf (a known variance); below 1 (1e-310) no pooled error has it
+        known = is_real_number(error_df) and real_float(error_df) == math.inf
+        df_e = (
+            math.inf
+            if known
+            else check_number(
+                "error_df",
+                error_df,
+                where,
+                low=1.0,
+                high=None,
+                fix="the degrees of freedom of the pooled error (inf: a known variance)",
             )
-        mse, df_e, r = numbers
+        )
+        # replicates per cell: at most the planner's limit (power.MAX_REPLICATES), 1e308 is
+        # a typing error that made MS_e / r underflow to 0
+        r = check_number(
+            "replicates",
+            replicates,
+            where,
+            low=1.0,
+            high=MAX_REPLICATES,
+            high_inclusive=True,
+            fix="the plots per treatment x environment cell",
+        )
         # the table's own error (or its absence) and its replicates are replaced: their
         # notes would contradict the one below
         notes[:] = [n for n in notes if not any(part in n for part in _TABLE_ERROR_NOTES)]

@@ -107,7 +107,8 @@ _ADJUSTMENT_LABEL = {
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
+    # a pd.NA or a Series is no choice (its == answers NA or a Series: not True or False)
+    if not isinstance(value, str) or value not in choices:
         raise DataValidationError(
             f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}"
         )

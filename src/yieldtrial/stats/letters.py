@@ -99,6 +99,14 @@ def _significance_matrix(levels: tuple[str, ...], significant: Any) -> np.ndarra
             f"significant must be a {k} x {k} matrix (one row and column per level); "
             f"got shape {raw.shape}"
         )
+    odd = ~(np.isnan(raw) | (raw == 0.0) | (raw == 1.0))
+    if odd.any():  # p-values (0.03) or counts read as "differ" without a word
+        i, j = (int(v) for v in np.argwhere(odd)[0])
+        raise DataValidationError(
+            f"significant[{levels[i]!r}, {levels[j]!r}] = {raw[i, j]:g} is not a boolean; "
+            "give True (the two levels differ), False or NaN (not estimated); for p-values "
+            "pass significant = p < alpha"
+        )
     missing = np.isnan(raw) | np.isnan(raw.T)
     full = np.where(missing, np.nan, np.maximum(np.nan_to_num(raw), np.nan_to_num(raw.T)))
     full = np.where(missing, np.nan, (full != 0).astype(float))
@@ -218,8 +226,9 @@ def compact_letters(
     means : array_like
         The levels' means (LS-means), used to order the letters.
     significant : array_like, DataFrame
-        Either a square matrix (``True``/non-zero = significantly different,
-        ``False``/0 = not, NaN = not estimated; a pair is significant when either of its two
+        Either a square matrix (``True``/1 = significantly different, ``False``/0 = not,
+        NaN = not estimated; other numbers, such as p-values, are refused; a pair is
+        significant when either of its two
         entries says so and missing when either is NaN) in the order of ``levels`` (a
         DataFrame is aligned on its index and columns), or a pairwise table with columns
         ``group1``, ``group2`` and ``reject`` (as returned by
@@ -238,7 +247,8 @@ def compact_letters(
     Raises
     ------
     DataValidationError
-        Matrix of the wrong shape, means of the wrong length, unknown levels in the table.
+        Matrix of the wrong shape or holding a value other than a boolean (0/1) or NaN,
+        means of the wrong length, a level given twice, unknown levels in the table.
 
     Notes
     -----
@@ -262,6 +272,12 @@ def compact_letters(
     """
     labels = tuple(str(lv) for lv in levels)
     k = len(labels)
+    repeated = sorted({lv for lv in labels if labels.count(lv) > 1}) if len(set(labels)) < k else []
+    if repeated:  # the second one's letters silently overwrote the first's
+        raise DataValidationError(
+            f"levels lists {', '.join(map(repr, repeated))} more than once; give each level "
+            "once, in the order of the means and of the rows of significant"
+        )
     mu = np.asarray(means, dtype=float)
     if mu.shape != (k,):
         raise DataValidationError(

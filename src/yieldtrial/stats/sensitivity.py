@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import check_alpha, check_margin_pct, is_real_number
+from yieldtrial.io.checks import check_alpha, check_margin_pct, check_option, is_real_number
 from yieldtrial.io.validation import augmented_checks, check_augmented_control
 from yieldtrial.stats._covariance import quadratic_forms
 
@@ -93,6 +93,10 @@ def _with_provenance(
 #: Significance level of the uppercase letters of the report (the letters verdicts use the
 #: lowercase level ``alpha``; see :func:`verdicts`).
 _UPPER_ALPHA = 0.01
+
+
+#: Tests behind the letters verdicts: the pairwise methods and the multiple range tests.
+LETTER_TESTS: tuple[str, ...] = ("tukey", "lsd", "bonferroni", "holm", "duncan", "snk", "scheffe")
 
 
 def _letters(mm: Any, test: str, alpha: float) -> dict[str, str] | None:
@@ -172,6 +176,8 @@ def verdicts(
     alpha = check_alpha(alpha)  # a float from here on (a Fraction has no format 'g')
     if margin_pct is not None:  # the one rule of every entry point, as a float
         margin_pct = check_margin_pct(margin_pct, where="sensitivity")
+    if letters is not None:  # 0, [] or pd.NA meant "no letters" or failed in pandas
+        letters = check_option("letters", letters, LETTER_TESTS)
     if not trial.is_replicated:
         return _typed(pd.DataFrame(rows, columns=list(VERDICT_COLUMNS)))
     anova = trial.anova(alpha=alpha, unit=unit)
@@ -244,7 +250,7 @@ def verdicts(
                         "test": f"non-inferiority, margin {margin_pct:g} % (one-sided)",
                     }
                 )
-    if letters:
+    if letters is not None:
         found = _letters(mm, letters, alpha)
         if found is not None:
             levels = list(mm.levels)
@@ -295,8 +301,13 @@ def _contrast_verdicts(
         return []
     rows = []
     for name, treatment, versus in contrasts:
-        if treatment not in levels or versus not in levels:
-            continue
+        unknown = [label for label in (treatment, versus) if label not in levels]
+        if unknown:  # was skipped without a word: the contrast's verdict silently missing
+            raise DataValidationError(
+                f"contrast {name!r}: treatment {unknown[0]!r} is not a level of these means "
+                f"({', '.join(levels)}); name two of them in contrasts=(name, treatment, "
+                "versus) ([[contrasts]] of trial.toml)"
+            )
         vec = np.zeros(len(levels))
         vec[levels.index(treatment)], vec[levels.index(versus)] = 1.0, -1.0
         estimate = float(vec @ np.asarray(mm.estimates, dtype=float))

@@ -138,7 +138,8 @@ def means_table(
     require_means_model(mm, "means_table")
     from yieldtrial.stats._univariate import t_isf
 
-    if letters not in LETTER_METHODS:
+    # a pd.NA or a Series is no option (its == answers NA or a Series: not True or False)
+    if not (letters is None or isinstance(letters, str)) or letters not in LETTER_METHODS:
         hint = ""
         if isinstance(letters, str) and letters.strip().lower() in ("duncan", "snk", "scheffe"):
             test = letters.strip().lower()

@@ -634,7 +634,7 @@ def means_model(
 
     design = columns["design"]
     if not _two_factors(columns):
-        if kind not in (None, "treatment"):
+        if kind is not None and (not isinstance(kind, str) or kind != "treatment"):
             raise DataValidationError(
                 f"the {design!r} design has one treatment factor; means_model() takes "
                 f"kind=None or 'treatment', got {kind!r}"
@@ -1052,10 +1052,17 @@ def means(
     DataFrame
         One row per treatment sorted by descending mean.
     """
-    from yieldtrial.stats.multiple_range import add_two_level_letters
+    import numpy
+
+    from yieldtrial.io.checks import check_option
+    from yieldtrial.stats.multiple_range import MEAN_SEPARATION_TESTS, add_two_level_letters
     from yieldtrial.stats.tables import means as means_of_plots
     from yieldtrial.stats.tables import means_table
 
+    if isinstance(two_level, bool | numpy.bool_):
+        two_level = bool(two_level)
+    else:  # 0 or [] meant False without a word; pd.NA failed in pandas
+        two_level = check_option("two_level", two_level, MEAN_SEPARATION_TESTS)
     if _by_model(data, columns, kind, at, response) or two_level:
         mm, controls = _model_and_controls(
             data, columns, treatment_order, trial_control, kind, at, control, response
