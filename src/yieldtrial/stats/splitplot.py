@@ -462,7 +462,7 @@ def split_plot_anova(
     --------
     >>> import itertools
     >>> rows = [dict(block=r, irrigation=i, rate=n, y=10 + 2 * (i == "wet") + n + 0.5 * (r == "2")
-    ...              + 0.1 * ((r == "1") == (n == 1)))
+    ...              + 0.1 * ((r == "1") == (n == 1)) + 0.3 * ((r == "1") == (i == "wet")))
     ...         for r, i, n in itertools.product(["1", "2"], ["dry", "wet"], [0, 1])]
     >>> res = split_plot_anova(pd.DataFrame(rows), response="y", block="block",
     ...                        whole_plot="irrigation", sub_plot="rate")
