@@ -8,10 +8,12 @@ Chinese, one line, with the user's values verbatim and the same exit status.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,8 +23,8 @@ from yieldtrial.commands._zh_messages import TEMPLATES, translate
 #: Words that may stay in a Chinese line: the program, flags, file and format names.
 _KEPT_WORDS = re.compile(
     r"yieldtrial|--crop wheat|--[a-z-]+|-o/--output|trial\.toml|\[trial\]|crop =|utf-8|gb18030|"
-    r"big5|inf|[\w.-]+\.(?:csv|html|toml)|\b[A-Za-z]\w*_\w+\b|\[analysis\]|factors =|"
-    r"\.[a-z]+\b"
+    r"big5|inf|Excel|[\w.-]+\.(?:csv|html|toml|xlsx|md)|\b[A-Za-z]\w*_\w+\b|\[analysis\]|"
+    r"\[\[exclude\]\]|factors =|\.[a-z]+\b"
 )
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
@@ -137,6 +139,123 @@ def _case_absent_factor(tmp: Path) -> tuple[list[str], str]:
     return [*argv, *_html(tmp)], "'品种 B'"
 
 
+def _xlsx(folder: Path, mutate: Callable[[Any, Any], None]) -> Path:
+    """The small plot table as ``plots.xlsx`` (sheet 'plots'), changed by ``mutate``."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "plots"
+    sheet.append(HEADER.strip().split(","))
+    for row in ROWS:
+        cells = row.strip().split(",")
+        sheet.append([cells[0], cells[1], cells[2], *map(float, cells[3:])])
+    mutate(book, sheet)
+    path = folder / "plots.xlsx"
+    book.save(path)
+    return path
+
+
+def _site_files(folder: Path, moisture: Callable[[str, int, str], str]) -> Path:
+    """Three site files of raw harvest records (Chinese headers); ``moisture`` fills a cell."""
+    folder.mkdir()
+    for site in ("太谷", "榆次", "祁县"):
+        lines = ["小区号,处理,重复,面积(亩),鲜重(kg),含水量(%)"]
+        for block in (1, 2, 3):
+            for i, treatment in enumerate(("CK", "N1")):
+                mass = 30 + i + block * 0.3 + ((block * 7 + i * 3) % 5) * 0.4  # CV 2.6 %
+                lines.append(f"{block}-{treatment},{treatment},{block},0.05,{mass:.2f},"
+                             f"{moisture(site, block, treatment)}")  # fmt: skip
+        (folder / f"{site}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def _case_unknown_crop(tmp: Path) -> tuple[list[str], str]:
+    argv = ["report", str(plot_table(tmp)), "--crop", "whaet", "--control", "CK", *_html(tmp)]
+    return argv, "'whaet'"
+
+
+def _case_hidden_rows(tmp: Path) -> tuple[list[str], str]:
+    def hide(book: Any, sheet: Any) -> None:
+        sheet.row_dimensions[3].hidden = True
+
+    return _report(tmp, _xlsx(tmp, hide), *_html(tmp)), "plots.xlsx"
+
+
+def _case_first_sheet_empty(tmp: Path) -> tuple[list[str], str]:
+    def notes_first(book: Any, sheet: Any) -> None:
+        book.create_sheet("说明", 0)["A1"] = "notes"
+        book.active = 0
+
+    return _report(tmp, _xlsx(tmp, notes_first), *_html(tmp)), "'说明'"
+
+
+def _case_date_labels(tmp: Path) -> tuple[list[str], str]:
+    def dates(book: Any, sheet: Any) -> None:
+        sheet["C3"] = sheet["C5"] = datetime.datetime(2024, 1, 2)  # 'T' typed as 1-2
+
+    return _report(tmp, _xlsx(tmp, dates), *_html(tmp)), "'2024-01-02 00:00:00'"
+
+
+def _case_label_case(tmp: Path) -> tuple[list[str], str]:
+    rows = [*ROWS, "301,3,CK,20,14.9,13.1\n", "302,3,t,20,13.9,13.3\n"]
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "'t'"
+
+
+def _case_label_merge(tmp: Path) -> tuple[list[str], str]:
+    rows = list(ROWS)
+    rows[1] = "102,1,Ｔ,20,13.77,13.7\n"  # a full-width T
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "'Ｔ'"
+
+
+def _case_all_below_one(tmp: Path) -> tuple[list[str], str]:
+    header = HEADER.strip() + ",impurity_pct\n"
+    rows = [row.strip() + f",0.0{i + 1}\n" for i, row in enumerate(ROWS)]
+    return _report(tmp, _table(tmp, rows, header), *_html(tmp)), "0.04"
+
+
+def _case_mixed_fraction(tmp: Path) -> tuple[list[str], str]:
+    rows = list(ROWS)
+    rows[1] = "1-02,1,T,20,13.77,0.137\n"
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "'1-02' = 0.137"
+
+
+def _case_percent_mass(tmp: Path) -> tuple[list[str], str]:
+    def percent(book: Any, sheet: Any) -> None:
+        sheet["E2"] = 0.1498  # 14.98 typed as '14.98%'
+        sheet["E2"].number_format = "0.0%"
+
+    return _report(tmp, _xlsx(tmp, percent), *_html(tmp)), "0.1498"
+
+
+def _case_decimal_comma_dot(tmp: Path) -> tuple[list[str], str]:
+    rows = [row.replace(",", ";") for row in ROWS]
+    rows[0] = "101;1;CK;20;14,98;12,7\n"
+    return _report(tmp, _table(tmp, rows, HEADER.replace(",", ";")), *_html(tmp)), "'14,98'"
+
+
+def _case_augmented_control(tmp: Path) -> tuple[list[str], str]:
+    argv = ["design", "augmented", "--checks", "CK1", "CK2", "--treatments", "E1", "E2", "E3"]
+    argv += ["--blocks", "2", "--seed", "1", "--control", "E1", "-o", str(tmp / "book.csv")]
+    return argv, "'E1'"
+
+
+def _case_duplicate_plots_site(tmp: Path) -> tuple[list[str], str]:
+    rows = ["太谷," + row for row in ROWS] + ["太谷,101,2,T,20,13.9,13.1\n"]
+    return _report(tmp, _table(tmp, rows, "site," + HEADER), *_html(tmp)), "'太谷/101'"
+
+
+def _case_output_same_file(tmp: Path) -> tuple[list[str], str]:
+    plots = plot_table(tmp)
+    os.link(plots, tmp / "别名.csv")
+    return _report(tmp, plots, "--format", "html", "-o", str(tmp / "别名.csv")), "别名.csv"
+
+
+def _case_cv_excludes_all(tmp: Path) -> tuple[list[str], str]:
+    folder = _site_files(tmp / "sites", lambda site, block, treatment: "15.0")
+    argv = ["network", str(folder), "--crop", "wheat", "--control", "CK"]
+    return [*argv, "--exclude-cv-above", "0.5", "-o", str(tmp / "n.md")], "0.5"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -158,11 +277,35 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "implausible-moisture": _case_implausible_moisture,
     "report-format": _case_report_format,
     "absent-factor": _case_absent_factor,
+    "unknown-crop": _case_unknown_crop,
+    "hidden-rows": _case_hidden_rows,
+    "first-sheet-empty": _case_first_sheet_empty,
+    "date-labels": _case_date_labels,
+    "label-case": _case_label_case,
+    "label-merge": _case_label_merge,
+    "all-below-one": _case_all_below_one,
+    "mixed-fraction": _case_mixed_fraction,
+    "percent-mass": _case_percent_mass,
+    "decimal-comma-dot": _case_decimal_comma_dot,
+    "augmented-control": _case_augmented_control,
+    "duplicate-plots-site": _case_duplicate_plots_site,
+    "output-same-file": _case_output_same_file,
+    "cv-excludes-all": _case_cv_excludes_all,
 }
 #: Parts of a Chinese line that list column names unquoted (left out of the English check).
-NAMES = {"absent-factor": r"表中的列：[^）]*"}
+NAMES = {
+    "absent-factor": r"表中的列：[^）]*",
+    "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
+}
 #: Entries that are warnings (exit 0, the report is written).
-WARNINGS = ("implausible-moisture",)
+WARNINGS = (
+    "implausible-moisture",
+    "hidden-rows",
+    "date-labels",
+    "label-case",
+    "label-merge",
+    "all-below-one",
+)
 
 
 def _message_lines(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
@@ -209,11 +352,11 @@ def test_line_is_chinese_under_lang_zh(name, tmp_path, capsys):
 
 def test_uncatalogued_message_stays_english_under_lang_zh(tmp_path, capsys):
     """An error the catalogue does not hold is printed in English, whole."""
-    argv = ["report", str(plot_table(tmp_path)), "--crop", "whet", "--lang", "zh"]
-    code, lines = _message_lines([*argv, *_html(tmp_path)], capsys)
+    argv = ["report", str(plot_table(tmp_path)), "--crop", "wheat", "--unit", "kg/muu"]
+    code, lines = _message_lines([*argv, "--lang", "zh", *_html(tmp_path)], capsys)
     assert code == 1
     assert lines == [lines[0]]
-    assert lines[0].startswith("yieldtrial: error: unknown crop 'whet'"), lines
+    assert lines[0].startswith("yieldtrial: error: the command line: unknown yield unit"), lines
 
 
 def test_listing_with_an_unknown_english_word_stays_english():
