@@ -140,7 +140,7 @@ def _case_absent_factor(tmp: Path) -> tuple[list[str], str]:
 
 
 def _xlsx(folder: Path, mutate: Callable[[Any, Any], None]) -> Path:
-    """The small plot table as ``plots.xlsx`` (sheet 'plots'), changed by ``mutate``."""
+    """Write the small plot table as ``plots.xlsx`` (sheet 'plots'), changed by ``mutate``."""
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     sheet = book.active
@@ -155,16 +155,24 @@ def _xlsx(folder: Path, mutate: Callable[[Any, Any], None]) -> Path:
     return path
 
 
-def _site_files(folder: Path, moisture: Callable[[str, int, str], str]) -> Path:
-    """Three site files of raw harvest records (Chinese headers); ``moisture`` fills a cell."""
+def _site_files(
+    folder: Path, moisture: Callable[[str, int, str], str], *, area: str = "0.05", extra: str = ""
+) -> Path:
+    """Three site files of raw harvest records (Chinese headers); ``moisture`` fills a cell.
+
+    ``area`` is the area of plot 2-N1 at 祁县; ``extra`` a header and value added to each row.
+    """
     folder.mkdir()
+    head, value = extra.split("=") if extra else ("", "")
     for site in ("太谷", "榆次", "祁县"):
-        lines = ["小区号,处理,重复,面积(亩),鲜重(kg),含水量(%)"]
+        lines = ["小区号,处理,重复,面积(亩),鲜重(kg),含水量(%)" + (f",{head}" if head else "")]
         for block in (1, 2, 3):
             for i, treatment in enumerate(("CK", "N1")):
                 mass = 30 + i + block * 0.3 + ((block * 7 + i * 3) % 5) * 0.4  # CV 2.6 %
-                lines.append(f"{block}-{treatment},{treatment},{block},0.05,{mass:.2f},"
-                             f"{moisture(site, block, treatment)}")  # fmt: skip
+                odd = (site, block, treatment) == ("祁县", 2, "N1")
+                lines.append(f"{block}-{treatment},{treatment},{block},{area if odd else '0.05'},"
+                             f"{mass:.2f},{moisture(site, block, treatment)}"
+                             + (f",{value}" if head else ""))  # fmt: skip
         (folder / f"{site}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
 
@@ -256,6 +264,20 @@ def _case_cv_excludes_all(tmp: Path) -> tuple[list[str], str]:
     return [*argv, "--exclude-cv-above", "0.5", "-o", str(tmp / "n.md")], "0.5"
 
 
+def _case_negative_yield(tmp: Path) -> tuple[list[str], str]:
+    lines = ["site,plot_id,treatment,block,yield_kg_ha"]
+    for site in ("A", "B", "C"):
+        for block in (1, 2, 3):
+            for i, treatment in enumerate(("CK", "N1")):
+                value = 6000 + i * 300 + block * 50 + ((block * 7 + i * 3) % 5) * 40
+                sign = -1 if (site, block, treatment) == ("C", 2, "N1") else 1
+                lines.append(f"{site},{block}{i},{treatment},{block},{sign * value}")
+    table = tmp / "net.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # the yield of plot '21' at C: 6000 + 300 + 2 * 50 + 2 * 40 = 6480, made negative
+    return ["network", str(table), "--control", "CK", "-o", str(tmp / "n.md")], "'-6480'"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -291,7 +313,10 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "duplicate-plots-site": _case_duplicate_plots_site,
     "output-same-file": _case_output_same_file,
     "cv-excludes-all": _case_cv_excludes_all,
+    "negative-yield": _case_negative_yield,
 }
+#: Entries met as the reason ``network`` leaves a site out: (English, Chinese) line start.
+LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 #: Parts of a Chinese line that list column names unquoted (left out of the English check).
 NAMES = {
     "absent-factor": r"表中的列：[^）]*",
@@ -305,6 +330,7 @@ WARNINGS = (
     "label-case",
     "label-merge",
     "all-below-one",
+    "negative-yield",
 )
 
 
@@ -326,6 +352,7 @@ def test_catalogue_regex_matches_the_real_english_message(name, tmp_path, capsys
     code, lines = _message_lines(argv, capsys)
     assert len(lines) == 1, lines
     prefix = "yieldtrial: warning: " if name in WARNINGS else "yieldtrial: error: "
+    prefix += LEFT_OUT.get(name, ("", ""))[0]
     assert code == (0 if name in WARNINGS else 1), lines
     assert lines[0].startswith(prefix), lines
     template = next(t for t in TEMPLATES if t.name == name)
@@ -341,6 +368,7 @@ def test_line_is_chinese_under_lang_zh(name, tmp_path, capsys):
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
     assert len(lines) == 1, lines
     prefix = "yieldtrial: 警告：" if name in WARNINGS else "yieldtrial: 错误："
+    prefix += LEFT_OUT.get(name, ("", ""))[1]
     assert code == (0 if name in WARNINGS else 1), lines
     assert lines[0].startswith(prefix), lines
     assert kept in lines[0], lines[0]
@@ -395,3 +423,55 @@ def test_next_run_is_english_again(tmp_path, capsys):
     _message_lines([*argv, "--lang", "zh"], capsys)
     _, lines = _message_lines(argv, capsys)
     assert lines[0].startswith("yieldtrial: error: cannot read"), lines
+
+
+def _network(folder: Path, tmp: Path, *extra: str) -> list[str]:
+    argv = ["network", str(folder), "--crop", "wheat", "--control", "CK", *extra]
+    return [*argv, "-o", str(tmp / "n.md")]
+
+
+def _fraction_at_qixian(site: str, block: int, treatment: str) -> str:
+    return "0.15" if (site, block, treatment) == ("祁县", 2, "N1") else "15.0"
+
+
+def test_network_left_out_line_is_chinese(tmp_path, capsys):
+    """``network``'s own "left out site ..." line goes through the catalogue (its reason)."""
+    folder = _site_files(tmp_path / "sites", _fraction_at_qixian)
+    code, lines = _message_lines([*_network(folder, tmp_path), "--lang", "zh"], capsys)
+    assert code == 0
+    assert lines == [
+        "yieldtrial: 警告：已剔除试点 '祁县'：小区数据表：moisture_pct 中小区 '2-N1' = 0.15 "
+        "像是混在百分数中的小数（其他小区为 15；yieldtrial 要求百分数 0-100，而含水量低于 1% "
+        "的籽粒不会收获）：请改为百分数（0.15 写作 15），或更正该值"
+    ]
+
+
+def test_network_left_out_reason_matches_the_catalogue_in_english(tmp_path, capsys):
+    """The English line's reason is the one the mixed-fraction entry matches."""
+    folder = _site_files(tmp_path / "sites", _fraction_at_qixian)
+    code, lines = _message_lines(_network(folder, tmp_path), capsys)
+    assert code == 0
+    start = "yieldtrial: warning: left out site '祁县': "
+    assert len(lines) == 1 and lines[0].startswith(start), lines
+    assert translate(lines[0].removeprefix(start)) is not None
+
+
+def test_network_trial_warning_line_is_chinese(tmp_path, capsys):
+    """A warning the sites share (``site '太谷', ...: TEXT``) is Chinese, the sites verbatim."""
+    folder = _site_files(tmp_path / "sites", lambda *_: "15.0", extra="杂质率(%)=0.5")
+    code, lines = _message_lines([*_network(folder, tmp_path), "--lang", "zh"], capsys)
+    assert code == 0
+    assert lines == [
+        "yieldtrial: 警告：试点 '太谷', '榆次', '祁县'：impurity_pct 的值全部在 [0, 1) 之间"
+        "（最大 0.5）：若为小数形式，请乘以 100 换算为百分数。"
+        "低于 1% 的值也属可能，故按所给数值计算"
+    ]
+
+
+def test_network_left_out_line_with_uncatalogued_reason_stays_english(tmp_path, capsys):
+    """A site left out for a reason the catalogue does not hold: the whole line in English."""
+    folder = _site_files(tmp_path / "sites", lambda *_: "15.0", area="-0.05")
+    code, lines = _message_lines([*_network(folder, tmp_path), "--lang", "zh"], capsys)
+    assert code == 0
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("yieldtrial: warning: left out site '祁县': "), lines

@@ -386,11 +386,23 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "output-same-file",
-        r"output file (?P<path>" + _Q + r") is the same file as the input (?P<input>" + _Q
+        r"output file (?P<path>"
+        + _Q
+        + r") is the same file as the input (?P<input>"
+        + _Q
         + r") \(a hard link or another spelling of its name\); refusing to overwrite it\. "
         r"Choose another name with -o/--output\.",
         "输出文件 {path} 与输入文件 {input} 是同一个文件（硬链接或同一文件名的另一种写法），"
         "拒绝覆盖。请用 -o/--output 换一个文件名。",
+    ),
+    Template(
+        "negative-yield",
+        r"row (?P<row>\d+)(?P<plot> \(plot " + _Q + r"\))?: (?P<column>\w+) = (?P<value>\S+)"
+        r"(?: and (?P<more>\d+) more are| is) negative; a yield cannot be below 0: correct the "
+        r"value, or blank it \(a blank is a missing plot\)",
+        "第 {row} 行{plot}：{column} = {value}{more} 为负值；产量不能小于 0：请更正该值，"
+        "或将其留空（空值即缺失小区）",
+        lists=("plot",),
     ),
     Template(
         "cv-excludes-all",
@@ -459,6 +471,9 @@ def translate(message: str) -> str | None:
             continue
         values = match.groupdict()
         for name in template.lists:
+            if values[name] is None:  # an optional group that did not match
+                values[name] = ""
+                continue
             translated = _translate_list(values[name])
             if translated is None:
                 return None
@@ -471,6 +486,8 @@ def translate(message: str) -> str | None:
             values["file"] = "小区数据表"
         if "close" in values:  # "did you mean ...?"
             values["close"] = f"（是否想写 {values['close']}？）" if values["close"] else ""
+        if "more" in values:  # "and 2 more are" (negative yields)
+            values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
         if template.name == "mixed-fraction":
             values["never"] = _NEVER_ZH[values["column"]]
         if values.get("crop"):  # the crop as the Chinese report names it (小麦), else as given
