@@ -22,7 +22,8 @@ from yieldtrial.commands._zh_messages import TEMPLATES, translate
 
 #: Words that may stay in a Chinese line: the program, flags, file and format names.
 _KEPT_WORDS = re.compile(
-    r"yieldtrial|--crop wheat|--[a-z-]+|-o/--output|trial\.toml|\[trial\]|crop =|utf-8|gb18030|"
+    r"yieldtrial report|yieldtrial|--crop wheat|--[a-z-]+|-o/--output|trial\.toml|\[trial\]|"
+    r"crop =|utf-8|gb18030|"
     r"big5|inf|Excel|[\w.-]+\.(?:csv|html|toml|xlsx|md)|\b[A-Za-z]\w*_\w+\b|\[analysis\]|"
     r"\[\[exclude\]\]|factors =|\.[a-z]+\b"
 )
@@ -278,6 +279,37 @@ def _case_negative_yield(tmp: Path) -> tuple[list[str], str]:
     return ["network", str(table), "--control", "CK", "-o", str(tmp / "n.md")], "'-6480'"
 
 
+def _case_unknown_sheet(tmp: Path) -> tuple[list[str], str]:
+    plots = _xlsx(tmp, lambda book, sheet: None)
+    return _report(tmp, plots, "--sheet", "表 甲", *_html(tmp)), "'表 甲'"
+
+
+def _case_label_zeros(tmp: Path) -> tuple[list[str], str]:
+    rows = [row.replace(",2,", ",02,") if row.startswith("202") else row for row in ROWS]
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "'02'"
+
+
+def _case_augmented_not_check(tmp: Path) -> tuple[list[str], str]:
+    argv, _ = _case_augmented_control(tmp)
+    return [*argv[:-3], "ck1", *argv[-2:]], "'ck1'"
+
+
+def _case_warnings_not_shown(tmp: Path) -> tuple[list[str], str]:
+    """22 sites, each with its own impurity warning (largest 0.01, 0.02, ...): 2 not shown."""
+    lines = ["site,plot_id,treatment,block,harvested_area_m2,fresh_mass_kg,moisture_pct"]
+    lines[0] += ",impurity_pct"
+    for site in range(1, 23):
+        for block in (1, 2, 3):
+            for i, treatment in enumerate(("CK", "N1")):
+                mass = 30 + i + block * 0.3 + ((block * 7 + i * 3 + site) % 5) * 0.4
+                lines.append(f"s{site},{block}{i},{treatment},{block},20,{mass:.2f},13.0,"
+                             f"{site / 100:g}")  # fmt: skip
+    table = tmp / "sites.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    argv = ["network", str(table), "--crop", "wheat", "--control", "CK", "--by", "site"]
+    return [*argv, "-o", str(tmp / "n.md")], "2"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -314,7 +346,13 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "output-same-file": _case_output_same_file,
     "cv-excludes-all": _case_cv_excludes_all,
     "negative-yield": _case_negative_yield,
+    "unknown-sheet": _case_unknown_sheet,
+    "label-zeros": _case_label_zeros,
+    "augmented-not-check": _case_augmented_not_check,
+    "warnings-not-shown": _case_warnings_not_shown,
 }
+#: Entries whose line follows other lines (the 20 site warnings shown): the last line.
+LAST_LINE = ("warnings-not-shown",)
 #: Entries met as the reason ``network`` leaves a site out: (English, Chinese) line start.
 LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 #: Parts of a Chinese line that list column names unquoted (left out of the English check).
@@ -331,6 +369,8 @@ WARNINGS = (
     "label-merge",
     "all-below-one",
     "negative-yield",
+    "label-zeros",
+    "warnings-not-shown",
 )
 
 
@@ -350,6 +390,7 @@ def test_catalogue_regex_matches_the_real_english_message(name, tmp_path, capsys
     """The English line the code really prints is matched in full by the entry's regex."""
     argv, _ = CASES[name](tmp_path)
     code, lines = _message_lines(argv, capsys)
+    lines = lines[-1:] if name in LAST_LINE else lines
     assert len(lines) == 1, lines
     prefix = "yieldtrial: warning: " if name in WARNINGS else "yieldtrial: error: "
     prefix += LEFT_OUT.get(name, ("", ""))[0]
@@ -366,6 +407,7 @@ def test_line_is_chinese_under_lang_zh(name, tmp_path, capsys):
     inputs = [Path(a) for a in argv if Path(a).is_file()]
     before = digests(inputs)
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
+    lines = lines[-1:] if name in LAST_LINE else lines
     assert len(lines) == 1, lines
     prefix = "yieldtrial: 警告：" if name in WARNINGS else "yieldtrial: 错误："
     prefix += LEFT_OUT.get(name, ("", ""))[1]

@@ -13,7 +13,7 @@ never half a sentence in each language.
 
 The terms are those of the Chinese report (``report/templates/strings.toml``): 小区
 (plot), 处理 (treatment), 区组 (block), 对照 (control), 含水量 (moisture), 杂质
-(impurity), 鲜重 (fresh mass).
+(impurity), 鲜重 (fresh mass), 试点 (a network site).
 """
 
 from __future__ import annotations
@@ -403,6 +403,37 @@ TEMPLATES: tuple[Template, ...] = (
         "第 {row} 行{plot}：{column} = {value}{more} 为负值；产量不能小于 0：请更正该值，"
         "或将其留空（空值即缺失小区）",
         lists=("plot",),
+    ),
+    Template(
+        "unknown-sheet",
+        _FILE + r": no sheet named (?P<sheet>" + _Q + r"); sheets: (?P<sheets>.+)",
+        "{file}：没有名为 {sheet} 的工作表；工作簿中的工作表有：{sheets}",
+        lists=("sheets",),
+    ),
+    Template(
+        "label-zeros",
+        r"(?P<column>treatment|block) labels that differ only in leading zeros: "
+        r"(?P<spellings>.+)\. They are analysed as different (?:treatment|block)s; if they are "
+        r"the same, write them one way in the file \(e\.g\. all (?P<example>" + _Q + r")\)",
+        "{column}标签仅差前导零：{spellings}。它们按不同的{column}分析；若实为同一{column}，"
+        "请在文件中统一写法（如都写作 {example}）",
+        lists=("spellings",),
+        labels=("column",),
+    ),
+    Template(
+        "augmented-not-check",
+        r"control (?P<label>" + _Q + r") is not a check of this augmented design \(labels are "
+        r"case-sensitive\); the checks are (?P<checks>.+): pass --control one of them",
+        "对照 {label} 不是本增广设计的对照品种（标签区分大小写）；对照品种为：{checks}："
+        "请用 --control 指定其中之一",
+        lists=("checks",),
+    ),
+    Template(
+        "warnings-not-shown",
+        r"(?P<count>[\d,]+) more warning\(s\) about (?P<trials>[\d,]+) trial\(s\) not shown; "
+        r"analyse those trials alone \(yieldtrial report\) to see them",
+        "另有 {count} 条警告（涉及 {trials} 个试点）未显示；"
+        "请用 yieldtrial report 单独分析这些试点以查看",
     ),
     Template(
         "cv-excludes-all",

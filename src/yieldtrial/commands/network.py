@@ -31,7 +31,7 @@ from yieldtrial.commands._input import (
     check_file_options,
     settings_from_args,
 )
-from yieldtrial.commands._zh_messages import network_warning_line
+from yieldtrial.commands._zh_messages import network_warning_line, warning_line
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io.output import check_output, shown_path, write_output
 from yieldtrial.io.progress import draw_status, end_status, print_message, stage
@@ -316,7 +316,7 @@ def _print_trial_warnings(warned: dict[str, list[str]], by: str) -> list[str]:
     for text, keys in list(warned.items())[:TRIAL_WARNINGS_SHOWN]:  # Chinese under --lang zh
         print_message(network_warning_line(by, list_items(keys), text))
     for line in shown[TRIAL_WARNINGS_SHOWN:]:  # the count of the warnings not shown
-        print_message(f"yieldtrial: warning: {line}")
+        print_message(warning_line(line))
     return shown
 
 
