@@ -310,6 +310,11 @@ def _case_warnings_not_shown(tmp: Path) -> tuple[list[str], str]:
     return [*argv, "-o", str(tmp / "n.md")], "2"
 
 
+def _case_lookalike_letters(tmp: Path) -> tuple[list[str], str]:
+    rows = [row.replace(",T,", ",N\u041a,") for row in ROWS]  # N and a Cyrillic К
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "'N\u041a'"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -350,6 +355,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "label-zeros": _case_label_zeros,
     "augmented-not-check": _case_augmented_not_check,
     "warnings-not-shown": _case_warnings_not_shown,
+    "lookalike-letters": _case_lookalike_letters,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -371,6 +377,7 @@ WARNINGS = (
     "negative-yield",
     "label-zeros",
     "warnings-not-shown",
+    "lookalike-letters",
 )
 
 

@@ -85,6 +85,8 @@ LABEL_COLUMNS_ZH: dict[str, str] = {
     "block": "区组",
     "site": "试点",
 }
+#: The scripts of letters that look like Latin ones.
+SCRIPTS_ZH: dict[str, str] = {"Cyrillic": "西里尔字母", "Greek": "希腊字母"}
 #: The trial keys of ``network`` (``site``, ``site/year``) in Chinese.
 TRIAL_KEYS_ZH: dict[str, str] = {"site": "试点", "year": "年份", "season": "季节", "trial": "试验"}
 
@@ -99,6 +101,11 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r"\bplots? $", "小区 "),  # before a quoted id (the next part)
     (r"\b(treatment|block|site) $", lambda m: f"{LABEL_COLUMNS_ZH[m.group(1)]} "),
     (r"^ are read as $", " 读作 "),
+    (r"^ has (?=Cyrillic|Greek)", " 中有"),  # a label's look-alike letters (the next rule)
+    (
+        r"(Cyrillic|Greek) (\S) \(U\+([0-9A-F]{4,6})\)",
+        lambda m: f"{SCRIPTS_ZH[m.group(1)]} {m.group(2)}（U+{m.group(3)}）",
+    ),
     (r" \(小区 $", "（小区 "),  # a non-numeric cell: "row 4 (plot '103'): 'abc'"
     (r"^\): ", "）："),
     (r"^\) and $", "）和 "),  # after a listing of plot ids in brackets
@@ -114,7 +121,7 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
 
 #: Left in a translated listing without making it English: quoted values, column
 #: names (``moisture_pct``), numbers.
-_ALLOWED = re.compile(_Q + r"|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*")
+_ALLOWED = re.compile(_Q + r"|U\+[0-9A-F]{4,6}|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*")
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
 TEMPLATES: tuple[Template, ...] = (
@@ -312,6 +319,16 @@ TEMPLATES: tuple[Template, ...] = (
         "{column}标签仅大小写、空格或形近字母不同：{spellings}。它们按不同的{column}分析；"
         "若实为同一{column}，请在文件中统一写法（如都写作 {example}）",
         lists=("spellings",),
+        labels=("column",),
+    ),
+    Template(
+        "lookalike-letters",
+        r"(?P<column>plot_id|treatment|block|site) labels? mixing Latin letters with "
+        r"look-alike Cyrillic or Greek letters: (?P<lookalikes>.+)\. A control or treatment "
+        r"typed with Latin letters will not match; retype the label in the file",
+        "{column}标签中拉丁字母与形近的西里尔或希腊字母混用：{lookalikes}。用拉丁字母输入的"
+        "对照或处理名将无法与之匹配；请在文件中重新输入该标签",
+        lists=("lookalikes",),
         labels=("column",),
     ),
     Template(
