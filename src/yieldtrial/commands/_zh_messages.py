@@ -26,6 +26,7 @@ __all__ = [
     "TEMPLATES",
     "Template",
     "error_prefix",
+    "network_warning_line",
     "set_language",
     "translate",
     "warning_line",
