@@ -8,10 +8,12 @@ Chinese, one line, with the user's values verbatim and the same exit status.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,9 +22,10 @@ from yieldtrial.commands._zh_messages import TEMPLATES, translate
 
 #: Words that may stay in a Chinese line: the program, flags, file and format names.
 _KEPT_WORDS = re.compile(
-    r"yieldtrial|--crop wheat|--[a-z-]+|-o/--output|trial\.toml|\[trial\]|crop =|utf-8|gb18030|"
-    r"big5|inf|[\w.-]+\.(?:csv|html|toml)|\b[A-Za-z]\w*_\w+\b|\[analysis\]|factors =|"
-    r"\.[a-z]+\b"
+    r"yieldtrial report|yieldtrial|--crop wheat|--[a-z-]+|-o/--output|trial\.toml|\[trial\]|"
+    r"crop =|utf-8|gb18030|"
+    r"big5|inf|Excel|[\w.-]+\.(?:csv|html|toml|xlsx|md)|\b[A-Za-z]\w*_\w+\b|\[analysis\]|"
+    r"\[\[exclude\]\]|factors =|\.[a-z]+\b"
 )
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
@@ -137,6 +140,181 @@ def _case_absent_factor(tmp: Path) -> tuple[list[str], str]:
     return [*argv, *_html(tmp)], "'品种 B'"
 
 
+def _xlsx(folder: Path, mutate: Callable[[Any, Any], None]) -> Path:
+    """Write the small plot table as ``plots.xlsx`` (sheet 'plots'), changed by ``mutate``."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "plots"
+    sheet.append(HEADER.strip().split(","))
+    for row in ROWS:
+        cells = row.strip().split(",")
+        sheet.append([cells[0], cells[1], cells[2], *map(float, cells[3:])])
+    mutate(book, sheet)
+    path = folder / "plots.xlsx"
+    book.save(path)
+    return path
+
+
+def _site_files(
+    folder: Path, moisture: Callable[[str, int, str], str], *, area: str = "0.05", extra: str = ""
+) -> Path:
+    """Three site files of raw harvest records (Chinese headers); ``moisture`` fills a cell.
+
+    ``area`` is the area of plot 2-N1 at 祁县; ``extra`` a header and value added to each row.
+    """
+    folder.mkdir()
+    head, value = extra.split("=") if extra else ("", "")
+    for site in ("太谷", "榆次", "祁县"):
+        lines = ["小区号,处理,重复,面积(亩),鲜重(kg),含水量(%)" + (f",{head}" if head else "")]
+        for block in (1, 2, 3):
+            for i, treatment in enumerate(("CK", "N1")):
+                mass = 30 + i + block * 0.3 + ((block * 7 + i * 3) % 5) * 0.4  # CV 2.6 %
+                odd = (site, block, treatment) == ("祁县", 2, "N1")
+                lines.append(f"{block}-{treatment},{treatment},{block},{area if odd else '0.05'},"
+                             f"{mass:.2f},{moisture(site, block, treatment)}"
+                             + (f",{value}" if head else ""))  # fmt: skip
+        (folder / f"{site}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def _case_unknown_crop(tmp: Path) -> tuple[list[str], str]:
+    argv = ["report", str(plot_table(tmp)), "--crop", "whaet", "--control", "CK", *_html(tmp)]
+    return argv, "'whaet'"
+
+
+def _case_hidden_rows(tmp: Path) -> tuple[list[str], str]:
+    def hide(book: Any, sheet: Any) -> None:
+        sheet.row_dimensions[3].hidden = True
+
+    return _report(tmp, _xlsx(tmp, hide), *_html(tmp)), "plots.xlsx"
+
+
+def _case_first_sheet_empty(tmp: Path) -> tuple[list[str], str]:
+    def notes_first(book: Any, sheet: Any) -> None:
+        book.create_sheet("说明", 0)["A1"] = "notes"
+        book.active = 0
+
+    return _report(tmp, _xlsx(tmp, notes_first), *_html(tmp)), "'说明'"
+
+
+def _case_date_labels(tmp: Path) -> tuple[list[str], str]:
+    def dates(book: Any, sheet: Any) -> None:
+        sheet["C3"] = sheet["C5"] = datetime.datetime(2024, 1, 2)  # 'T' typed as 1-2
+
+    return _report(tmp, _xlsx(tmp, dates), *_html(tmp)), "'2024-01-02 00:00:00'"
+
+
+def _case_label_case(tmp: Path) -> tuple[list[str], str]:
+    rows = [*ROWS, "301,3,CK,20,14.9,13.1\n", "302,3,t,20,13.9,13.3\n"]
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "'t'"
+
+
+def _case_label_merge(tmp: Path) -> tuple[list[str], str]:
+    rows = list(ROWS)
+    rows[1] = "102,1,Ｔ,20,13.77,13.7\n"  # a full-width T
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "'Ｔ'"
+
+
+def _case_all_below_one(tmp: Path) -> tuple[list[str], str]:
+    header = HEADER.strip() + ",impurity_pct\n"
+    rows = [row.strip() + f",0.0{i + 1}\n" for i, row in enumerate(ROWS)]
+    return _report(tmp, _table(tmp, rows, header), *_html(tmp)), "0.04"
+
+
+def _case_mixed_fraction(tmp: Path) -> tuple[list[str], str]:
+    rows = list(ROWS)
+    rows[1] = "1-02,1,T,20,13.77,0.137\n"
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "'1-02' = 0.137"
+
+
+def _case_percent_mass(tmp: Path) -> tuple[list[str], str]:
+    def percent(book: Any, sheet: Any) -> None:
+        sheet["E2"] = 0.1498  # 14.98 typed as '14.98%'
+        sheet["E2"].number_format = "0.0%"
+
+    return _report(tmp, _xlsx(tmp, percent), *_html(tmp)), "0.1498"
+
+
+def _case_decimal_comma_dot(tmp: Path) -> tuple[list[str], str]:
+    rows = [row.replace(",", ";") for row in ROWS]
+    rows[0] = "101;1;CK;20;14,98;12,7\n"
+    return _report(tmp, _table(tmp, rows, HEADER.replace(",", ";")), *_html(tmp)), "'14,98'"
+
+
+def _case_augmented_control(tmp: Path) -> tuple[list[str], str]:
+    argv = ["design", "augmented", "--checks", "CK1", "CK2", "--treatments", "E1", "E2", "E3"]
+    argv += ["--blocks", "2", "--seed", "1", "--control", "E1", "-o", str(tmp / "book.csv")]
+    return argv, "'E1'"
+
+
+def _case_duplicate_plots_site(tmp: Path) -> tuple[list[str], str]:
+    rows = ["太谷," + row for row in ROWS] + ["太谷,101,2,T,20,13.9,13.1\n"]
+    return _report(tmp, _table(tmp, rows, "site," + HEADER), *_html(tmp)), "'太谷/101'"
+
+
+def _case_output_same_file(tmp: Path) -> tuple[list[str], str]:
+    plots = plot_table(tmp)
+    os.link(plots, tmp / "别名.csv")
+    return _report(tmp, plots, "--format", "html", "-o", str(tmp / "别名.csv")), "别名.csv"
+
+
+def _case_cv_excludes_all(tmp: Path) -> tuple[list[str], str]:
+    folder = _site_files(tmp / "sites", lambda site, block, treatment: "15.0")
+    argv = ["network", str(folder), "--crop", "wheat", "--control", "CK"]
+    return [*argv, "--exclude-cv-above", "0.5", "-o", str(tmp / "n.md")], "0.5"
+
+
+def _case_negative_yield(tmp: Path) -> tuple[list[str], str]:
+    lines = ["site,plot_id,treatment,block,yield_kg_ha"]
+    for site in ("A", "B", "C"):
+        for block in (1, 2, 3):
+            for i, treatment in enumerate(("CK", "N1")):
+                value = 6000 + i * 300 + block * 50 + ((block * 7 + i * 3) % 5) * 40
+                sign = -1 if (site, block, treatment) == ("C", 2, "N1") else 1
+                lines.append(f"{site},{block}{i},{treatment},{block},{sign * value}")
+    table = tmp / "net.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # the yield of plot '21' at C: 6000 + 300 + 2 * 50 + 2 * 40 = 6480, made negative
+    return ["network", str(table), "--control", "CK", "-o", str(tmp / "n.md")], "'-6480'"
+
+
+def _case_unknown_sheet(tmp: Path) -> tuple[list[str], str]:
+    plots = _xlsx(tmp, lambda book, sheet: None)
+    return _report(tmp, plots, "--sheet", "表 甲", *_html(tmp)), "'表 甲'"
+
+
+def _case_label_zeros(tmp: Path) -> tuple[list[str], str]:
+    rows = [row.replace(",2,", ",02,") if row.startswith("202") else row for row in ROWS]
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "'02'"
+
+
+def _case_augmented_not_check(tmp: Path) -> tuple[list[str], str]:
+    argv, _ = _case_augmented_control(tmp)
+    return [*argv[:-3], "ck1", *argv[-2:]], "'ck1'"
+
+
+def _case_warnings_not_shown(tmp: Path) -> tuple[list[str], str]:
+    """22 sites, each with its own impurity warning (largest 0.01, 0.02, ...): 2 not shown."""
+    lines = ["site,plot_id,treatment,block,harvested_area_m2,fresh_mass_kg,moisture_pct"]
+    lines[0] += ",impurity_pct"
+    for site in range(1, 23):
+        for block in (1, 2, 3):
+            for i, treatment in enumerate(("CK", "N1")):
+                mass = 30 + i + block * 0.3 + ((block * 7 + i * 3 + site) % 5) * 0.4
+                lines.append(f"s{site},{block}{i},{treatment},{block},20,{mass:.2f},13.0,"
+                             f"{site / 100:g}")  # fmt: skip
+    table = tmp / "sites.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    argv = ["network", str(table), "--crop", "wheat", "--control", "CK", "--by", "site"]
+    return [*argv, "-o", str(tmp / "n.md")], "2"
+
+
+def _case_lookalike_letters(tmp: Path) -> tuple[list[str], str]:
+    rows = [row.replace(",T,", ",N\u041a,") for row in ROWS]  # N and a Cyrillic К
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "'N\u041a'"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -158,11 +336,49 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "implausible-moisture": _case_implausible_moisture,
     "report-format": _case_report_format,
     "absent-factor": _case_absent_factor,
+    "unknown-crop": _case_unknown_crop,
+    "hidden-rows": _case_hidden_rows,
+    "first-sheet-empty": _case_first_sheet_empty,
+    "date-labels": _case_date_labels,
+    "label-case": _case_label_case,
+    "label-merge": _case_label_merge,
+    "all-below-one": _case_all_below_one,
+    "mixed-fraction": _case_mixed_fraction,
+    "percent-mass": _case_percent_mass,
+    "decimal-comma-dot": _case_decimal_comma_dot,
+    "augmented-control": _case_augmented_control,
+    "duplicate-plots-site": _case_duplicate_plots_site,
+    "output-same-file": _case_output_same_file,
+    "cv-excludes-all": _case_cv_excludes_all,
+    "negative-yield": _case_negative_yield,
+    "unknown-sheet": _case_unknown_sheet,
+    "label-zeros": _case_label_zeros,
+    "augmented-not-check": _case_augmented_not_check,
+    "warnings-not-shown": _case_warnings_not_shown,
+    "lookalike-letters": _case_lookalike_letters,
 }
+#: Entries whose line follows other lines (the 20 site warnings shown): the last line.
+LAST_LINE = ("warnings-not-shown",)
+#: Entries met as the reason ``network`` leaves a site out: (English, Chinese) line start.
+LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 #: Parts of a Chinese line that list column names unquoted (left out of the English check).
-NAMES = {"absent-factor": r"表中的列：[^）]*"}
+NAMES = {
+    "absent-factor": r"表中的列：[^）]*",
+    "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
+}
 #: Entries that are warnings (exit 0, the report is written).
-WARNINGS = ("implausible-moisture",)
+WARNINGS = (
+    "implausible-moisture",
+    "hidden-rows",
+    "date-labels",
+    "label-case",
+    "label-merge",
+    "all-below-one",
+    "negative-yield",
+    "label-zeros",
+    "warnings-not-shown",
+    "lookalike-letters",
+)
 
 
 def _message_lines(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
@@ -181,8 +397,10 @@ def test_catalogue_regex_matches_the_real_english_message(name, tmp_path, capsys
     """The English line the code really prints is matched in full by the entry's regex."""
     argv, _ = CASES[name](tmp_path)
     code, lines = _message_lines(argv, capsys)
+    lines = lines[-1:] if name in LAST_LINE else lines
     assert len(lines) == 1, lines
     prefix = "yieldtrial: warning: " if name in WARNINGS else "yieldtrial: error: "
+    prefix += LEFT_OUT.get(name, ("", ""))[0]
     assert code == (0 if name in WARNINGS else 1), lines
     assert lines[0].startswith(prefix), lines
     template = next(t for t in TEMPLATES if t.name == name)
@@ -196,8 +414,10 @@ def test_line_is_chinese_under_lang_zh(name, tmp_path, capsys):
     inputs = [Path(a) for a in argv if Path(a).is_file()]
     before = digests(inputs)
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
+    lines = lines[-1:] if name in LAST_LINE else lines
     assert len(lines) == 1, lines
     prefix = "yieldtrial: 警告：" if name in WARNINGS else "yieldtrial: 错误："
+    prefix += LEFT_OUT.get(name, ("", ""))[1]
     assert code == (0 if name in WARNINGS else 1), lines
     assert lines[0].startswith(prefix), lines
     assert kept in lines[0], lines[0]
@@ -209,11 +429,11 @@ def test_line_is_chinese_under_lang_zh(name, tmp_path, capsys):
 
 def test_uncatalogued_message_stays_english_under_lang_zh(tmp_path, capsys):
     """An error the catalogue does not hold is printed in English, whole."""
-    argv = ["report", str(plot_table(tmp_path)), "--crop", "whet", "--lang", "zh"]
-    code, lines = _message_lines([*argv, *_html(tmp_path)], capsys)
+    argv = ["report", str(plot_table(tmp_path)), "--crop", "wheat", "--unit", "kg/muu"]
+    code, lines = _message_lines([*argv, "--lang", "zh", *_html(tmp_path)], capsys)
     assert code == 1
     assert lines == [lines[0]]
-    assert lines[0].startswith("yieldtrial: error: unknown crop 'whet'"), lines
+    assert lines[0].startswith("yieldtrial: error: the command line: unknown yield unit"), lines
 
 
 def test_listing_with_an_unknown_english_word_stays_english():
@@ -252,3 +472,55 @@ def test_next_run_is_english_again(tmp_path, capsys):
     _message_lines([*argv, "--lang", "zh"], capsys)
     _, lines = _message_lines(argv, capsys)
     assert lines[0].startswith("yieldtrial: error: cannot read"), lines
+
+
+def _network(folder: Path, tmp: Path, *extra: str) -> list[str]:
+    argv = ["network", str(folder), "--crop", "wheat", "--control", "CK", *extra]
+    return [*argv, "-o", str(tmp / "n.md")]
+
+
+def _fraction_at_qixian(site: str, block: int, treatment: str) -> str:
+    return "0.15" if (site, block, treatment) == ("祁县", 2, "N1") else "15.0"
+
+
+def test_network_left_out_line_is_chinese(tmp_path, capsys):
+    """``network``'s own "left out site ..." line goes through the catalogue (its reason)."""
+    folder = _site_files(tmp_path / "sites", _fraction_at_qixian)
+    code, lines = _message_lines([*_network(folder, tmp_path), "--lang", "zh"], capsys)
+    assert code == 0
+    assert lines == [
+        "yieldtrial: 警告：已剔除试点 '祁县'：小区数据表：moisture_pct 中小区 '2-N1' = 0.15 "
+        "像是混在百分数中的小数（其他小区为 15；yieldtrial 要求百分数 0-100，而含水量低于 1% "
+        "的籽粒不会收获）：请改为百分数（0.15 写作 15），或更正该值"
+    ]
+
+
+def test_network_left_out_reason_matches_the_catalogue_in_english(tmp_path, capsys):
+    """The English line's reason is the one the mixed-fraction entry matches."""
+    folder = _site_files(tmp_path / "sites", _fraction_at_qixian)
+    code, lines = _message_lines(_network(folder, tmp_path), capsys)
+    assert code == 0
+    start = "yieldtrial: warning: left out site '祁县': "
+    assert len(lines) == 1 and lines[0].startswith(start), lines
+    assert translate(lines[0].removeprefix(start)) is not None
+
+
+def test_network_trial_warning_line_is_chinese(tmp_path, capsys):
+    """A warning the sites share (``site '太谷', ...: TEXT``) is Chinese, the sites verbatim."""
+    folder = _site_files(tmp_path / "sites", lambda *_: "15.0", extra="杂质率(%)=0.5")
+    code, lines = _message_lines([*_network(folder, tmp_path), "--lang", "zh"], capsys)
+    assert code == 0
+    assert lines == [
+        "yieldtrial: 警告：试点 '太谷', '榆次', '祁县'：impurity_pct 的值全部在 [0, 1) 之间"
+        "（最大 0.5）：若为小数形式，请乘以 100 换算为百分数。"
+        "低于 1% 的值也属可能，故按所给数值计算"
+    ]
+
+
+def test_network_left_out_line_with_uncatalogued_reason_stays_english(tmp_path, capsys):
+    """A site left out for a reason the catalogue does not hold: the whole line in English."""
+    folder = _site_files(tmp_path / "sites", lambda *_: "15.0", area="-0.05")
+    code, lines = _message_lines([*_network(folder, tmp_path), "--lang", "zh"], capsys)
+    assert code == 0
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("yieldtrial: warning: left out site '祁县': "), lines

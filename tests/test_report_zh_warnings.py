@@ -467,8 +467,9 @@ def test_zh_network_report_of_an_incomplete_network_has_no_english(
     argv = ["network", str(plots), "--config", str(config), "--by", "site", "--lang", "zh"]
     assert main([*argv, "-o", str(out)]) == 0
     err = capsys.readouterr().err
-    # the fraction warning of site s3 is a "yieldtrial: warning:" line naming the site
-    assert "yieldtrial: warning: site 's3': every impurity_pct value lies in [0, 1)" in err
+    # the fraction warning of site s3 is a one-line warning naming the site, in Chinese
+    # under --lang zh (the CLI's catalogue, stop 33)
+    assert "yieldtrial: 警告：试点 's3'：impurity_pct 的值全部在 [0, 1) 之间" in err
     text = html_text(out.read_text(encoding="utf-8"))
     sites = frozenset(f"s{i}" for i in range(1, 8))
     assert "试点均值的试点内方差平均值" in text

@@ -13,7 +13,7 @@ never half a sentence in each language.
 
 The terms are those of the Chinese report (``report/templates/strings.toml``): 小区
 (plot), 处理 (treatment), 区组 (block), 对照 (control), 含水量 (moisture), 杂质
-(impurity), 鲜重 (fresh mass).
+(impurity), 鲜重 (fresh mass), 试点 (a network site).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ __all__ = [
     "TEMPLATES",
     "Template",
     "error_prefix",
+    "network_warning_line",
     "set_language",
     "translate",
     "warning_line",
@@ -48,6 +49,8 @@ class Template:
         Groups that hold a listing whose English words :data:`LIST_WORDS` translates.
     roles : tuple of str
         Groups that hold a factor role (``whole-plot``), named as in :data:`ROLES_ZH`.
+    labels : tuple of str
+        Groups that hold a label column (``treatment``), named as in :data:`LABEL_COLUMNS_ZH`.
     """
 
     name: str
@@ -55,6 +58,7 @@ class Template:
     chinese: str
     lists: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -75,6 +79,18 @@ ROLES_ZH: dict[str, str] = {
 }
 _ROLE = "(?:" + "|".join(ROLES_ZH) + ")"
 
+#: The label columns as the Chinese report names them (report/i18n.py).
+LABEL_COLUMNS_ZH: dict[str, str] = {
+    "plot_id": "小区号",
+    "treatment": "处理",
+    "block": "区组",
+    "site": "试点",
+}
+#: The scripts of letters that look like Latin ones.
+SCRIPTS_ZH: dict[str, str] = {"Cyrillic": "西里尔字母", "Greek": "希腊字母"}
+#: The trial keys of ``network`` (``site``, ``site/year``) in Chinese.
+TRIAL_KEYS_ZH: dict[str, str] = {"site": "试点", "year": "年份", "season": "季节", "trial": "试验"}
+
 #: The English words inside listings, and their Chinese forms (applied in order).
 LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (rf"\bthe ({_ROLE}) factor column $", lambda m: f"{ROLES_ZH[m.group(1)]}因素列 "),
@@ -83,9 +99,20 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
         lambda m: f"（trial.toml 中的 {m.group(1)}）不在小区数据表中" + "；" * bool(m.group(2)),
     ),
     (r" \((\S+) % written as a fraction\?\)", r"（是否把 \1% 写成了小数？）"),
-    (r"\bplot $", "小区 "),  # before a quoted id (the next part)
+    (r"\bplots? $", "小区 "),  # before a quoted id (the next part)
+    (r"\b(treatment|block|site) $", lambda m: f"{LABEL_COLUMNS_ZH[m.group(1)]} "),
+    (r"^ are read as $", " 读作 "),
+    (r"^ has (?=Cyrillic|Greek)", " 中有"),  # a label's look-alike letters (the next rule)
+    (
+        r"(Cyrillic|Greek) (\S) \(U\+([0-9A-F]{4,6})\)",
+        lambda m: f"{SCRIPTS_ZH[m.group(1)]} {m.group(2)}（U+{m.group(3)}）",
+    ),
     (r" \(小区 $", "（小区 "),  # a non-numeric cell: "row 4 (plot '103'): 'abc'"
     (r"^\): ", "）："),
+    (r"^\) and $", "）和 "),  # after a listing of plot ids in brackets
+    (r"^\); $", "）；"),
+    (r"^\)$", "）"),
+    (r"^ and $", " 和 "),  # between two quoted spellings
     (r"\bindex (\S+)", r"索引 \1"),
     (r"\brow (\d+)", r"第 \1 行"),
     (r" \((\d+) times\)", r"（\1 次）"),
@@ -95,7 +122,7 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
 
 #: Left in a translated listing without making it English: quoted values, column
 #: names (``moisture_pct``), numbers.
-_ALLOWED = re.compile(_Q + r"|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*")
+_ALLOWED = re.compile(_Q + r"|U\+[0-9A-F]{4,6}|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*")
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
 TEMPLATES: tuple[Template, ...] = (
@@ -250,8 +277,199 @@ TEMPLATES: tuple[Template, ...] = (
         lists=("named",),
         roles=("role0", "role1"),
     ),
+    Template(
+        "unknown-crop",
+        r"unknown crop (?P<name>" + _Q + r")(?: \(did you mean (?P<close>" + _Q + r")\?\))?; "
+        r"known crops \(with some aliases\): (?P<crops>.+)",
+        "未知作物 {name}{close}；已知作物（括号内为部分别名）：{crops}",
+    ),
+    Template(
+        "hidden-rows",
+        _FILE + r": rows? (?P<rows>[\d, ]+(?: and [\d,]+ more)?) (?:is|are) hidden in the sheet "
+        r"\(hidden or filtered out in Excel\) and read like the others; if they should not "
+        r"count, delete them, or exclude their plots \(\[\[exclude\]\] in trial\.toml\)",
+        "{file}：第 {rows} 行在工作表中被隐藏（在 Excel 中隐藏或被筛选掉），仍与其他行一样读入；"
+        "若这些小区不应计入，请删除这些行，或剔除其小区（trial.toml 中的 [[exclude]]）",
+        lists=("rows",),
+    ),
+    Template(
+        "first-sheet-empty",
+        _FILE + r": the first sheet, (?P<first>" + _Q + r"), holds no plot table \(a header row "
+        r"and one row per plot\); the workbook's sheets are (?P<sheets>.+): choose the sheet "
+        r"with the plot table with sheet= \(command line: --sheet NAME\)",
+        "{file}：第一个（未隐藏的）工作表 {first} 中没有小区数据表（一行表头，每个小区一行）；"
+        "工作簿中的工作表有：{sheets}；请用 --sheet 工作表名 选择存放小区数据表的工作表",
+        lists=("sheets",),
+    ),
+    Template(
+        "date-labels",
+        r"(?P<column>plot_id|treatment|block|site) holds dates in (?P<rows>.+?) \(e\.g\. "
+        r"(?P<example>" + _Q + r")\): a spreadsheet turns labels such as '1-2' into dates\. "
+        r"Format the column as text and retype the labels; they are read as shown",
+        "{column}列中有日期：{rows}（如 {example}）：电子表格会把 '1-2' 这类标签自动转成日期。"
+        "请把该列设为文本格式并重新输入标签；目前按显示的日期读入",
+        lists=("rows",),
+        labels=("column",),
+    ),
+    Template(
+        "label-case",
+        r"(?P<column>treatment|block) labels that differ only in upper/lower case, spaces or "
+        r"look-alike letters: (?P<spellings>.+)\. They are analysed as different "
+        r"(?:treatment|block)s; if they are the same, write them one way in the file \(e\.g\. "
+        r"all (?P<example>" + _Q + r")\)",
+        "{column}标签仅大小写、空格或形近字母不同：{spellings}。它们按不同的{column}分析；"
+        "若实为同一{column}，请在文件中统一写法（如都写作 {example}）",
+        lists=("spellings",),
+        labels=("column",),
+    ),
+    Template(
+        "lookalike-letters",
+        r"(?P<column>plot_id|treatment|block|site) labels? mixing Latin letters with "
+        r"look-alike Cyrillic or Greek letters: (?P<lookalikes>.+)\. A control or treatment "
+        r"typed with Latin letters will not match; retype the label in the file",
+        "{column}标签中拉丁字母与形近的西里尔或希腊字母混用：{lookalikes}。用拉丁字母输入的"
+        "对照或处理名将无法与之匹配；请在文件中重新输入该标签",
+        lists=("lookalikes",),
+        labels=("column",),
+    ),
+    Template(
+        "label-merge",
+        r"labels written with full-width, zero-width or other compatibility characters: "
+        r"(?P<merges>.+)\. They are treated as one label; write them one way in the file to "
+        r"silence this warning",
+        "标签中有全角、零宽或其他兼容字符：{merges}。这些写法按同一标签处理；"
+        "请在文件中统一写法，此警告即不再出现",
+        lists=("merges",),
+    ),
+    Template(
+        "all-below-one",
+        r"every (?P<column>impurity_pct|empty_grain_pct) value lies in \[0, 1\) \(largest "
+        r"(?P<largest>[\d.e+-]+)\); if they are fractions, multiply by 100\. Values below 1 % "
+        r"are possible, so they are used as given",
+        "{column} 的值全部在 [0, 1) 之间（最大 {largest}）：若为小数形式，请乘以 100 换算为"
+        "百分数。低于 1% 的值也属可能，故按所给数值计算",
+    ),
+    Template(
+        "mixed-fraction",
+        _FILE + r": (?P<column>moisture_pct|shelling_pct) of (?P<items>.+) looks? like "
+        r"(?:fractions|a fraction) among percentages \(other plots have (?P<percent>\S+); "
+        r"yieldtrial expects percent, 0-100, and (?:no grain is harvested below 1 % moisture|"
+        r"no crop shells out below 1 %)\): enter (?:each|it) in percent \((?P<pct>\S+) for "
+        r"(?P<fraction>\S+)\), or correct the value",
+        "{file}：{column} 中{items} 像是混在百分数中的小数（其他小区为 {percent}；"
+        "yieldtrial 要求百分数 0-100，而{never}）：请改为百分数（{fraction} 写作 {pct}），"
+        "或更正该值",
+        lists=("items",),
+    ),
+    Template(
+        "percent-mass",
+        _FILE + r": (?P<column>\w+) \(header (?P<header>" + _Q + r")\) row (?P<row>\d+) is "
+        r"formatted as a percentage in Excel \(it holds (?P<held>\S+), shown as (?P<shown>\S+) "
+        r"%\), which a mass, area or yield is not; remove the percent format of the column "
+        r"\(Format Cells > Number\) and type the value meant",
+        "{file}：{column}（表头 {header}）第 {row} 行在 Excel 中设为百分比格式（存的是 {held}，"
+        "显示为 {shown}%），而质量、面积或产量不是百分数；请去掉该列的百分比格式"
+        "（设置单元格格式 > 数字），并输入本来的数值",
+    ),
+    Template(
+        "decimal-comma-dot",
+        _FILE + r": the file is separated by semicolons and writes decimals with a comma "
+        r"\((?P<proof>" + _Q + r"), as a European Excel saves it\), but (?P<n>[\d,]+) numbers? "
+        r"in numeric columns holds? a dot: (?P<cells>.+)\. Beside decimal commas a dot may be a "
+        r"thousands separator \('1\.234,5' is 1234\.5\) or a decimal point \('12\.5'\), so "
+        r"yieldtrial does not guess: write (?:these numbers|the number) without a thousands "
+        r"separator and with a decimal comma \('1234,5'\), or save the whole file with dot "
+        r"decimals",
+        "{file}：文件以分号分隔、以逗号作小数点（{proof}，欧洲版 Excel 如此保存），但数值列中有 "
+        "{n} 个数含有点号：{cells}。在小数逗号旁，点号可能是千位分隔符（'1.234,5' 即 1234.5）"
+        "也可能是小数点（'12.5'），yieldtrial 不作猜测：请去掉千位分隔符、统一用逗号作小数点"
+        "（'1234,5'），或把整个文件另存为以点号作小数点",
+        lists=("cells",),
+    ),
+    Template(
+        "augmented-control",
+        r"control (?P<label>" + _Q + r") is an entry of this augmented design \(planted once\), "
+        r"not a check; the checks are (?P<checks>.+): pass --control one of them",
+        "对照 {label} 是本增广设计的品系（只种一次），不是对照品种；对照品种为：{checks}："
+        "请用 --control 指定其中之一",
+        lists=("checks",),
+    ),
+    Template(
+        "duplicate-plots-site",
+        _FILE + r": duplicate plot ids within a site: (?P<ids>.+); each plot must appear on one "
+        r"row\. Give every plot its own plot_id \(e\.g\. add the block: '101', '201', \.\.\.\)",
+        "{file}：同一试点内小区编号重复（试点/小区号）：{ids}；每个小区只能占一行。"
+        "请给每个小区一个唯一的 plot_id（例如加上区组号：'101'、'201'……）",
+        lists=("ids",),
+    ),
+    Template(
+        "output-same-file",
+        r"output file (?P<path>"
+        + _Q
+        + r") is the same file as the input (?P<input>"
+        + _Q
+        + r") \(a hard link or another spelling of its name\); refusing to overwrite it\. "
+        r"Choose another name with -o/--output\.",
+        "输出文件 {path} 与输入文件 {input} 是同一个文件（硬链接或同一文件名的另一种写法），"
+        "拒绝覆盖。请用 -o/--output 换一个文件名。",
+    ),
+    Template(
+        "negative-yield",
+        r"row (?P<row>\d+)(?P<plot> \(plot " + _Q + r"\))?: (?P<column>\w+) = (?P<value>\S+)"
+        r"(?: and (?P<more>\d+) more are| is) negative; a yield cannot be below 0: correct the "
+        r"value, or blank it \(a blank is a missing plot\)",
+        "第 {row} 行{plot}：{column} = {value}{more} 为负值；产量不能小于 0：请更正该值，"
+        "或将其留空（空值即缺失小区）",
+        lists=("plot",),
+    ),
+    Template(
+        "unknown-sheet",
+        _FILE + r": no sheet named (?P<sheet>" + _Q + r"); sheets: (?P<sheets>.+)",
+        "{file}：没有名为 {sheet} 的工作表；工作簿中的工作表有：{sheets}",
+        lists=("sheets",),
+    ),
+    Template(
+        "label-zeros",
+        r"(?P<column>treatment|block) labels that differ only in leading zeros: "
+        r"(?P<spellings>.+)\. They are analysed as different (?:treatment|block)s; if they are "
+        r"the same, write them one way in the file \(e\.g\. all (?P<example>" + _Q + r")\)",
+        "{column}标签仅差前导零：{spellings}。它们按不同的{column}分析；若实为同一{column}，"
+        "请在文件中统一写法（如都写作 {example}）",
+        lists=("spellings",),
+        labels=("column",),
+    ),
+    Template(
+        "augmented-not-check",
+        r"control (?P<label>" + _Q + r") is not a check of this augmented design \(labels are "
+        r"case-sensitive\); the checks are (?P<checks>.+): pass --control one of them",
+        "对照 {label} 不是本增广设计的对照品种（标签区分大小写）；对照品种为：{checks}："
+        "请用 --control 指定其中之一",
+        lists=("checks",),
+    ),
+    Template(
+        "warnings-not-shown",
+        r"(?P<count>[\d,]+) more warning\(s\) about (?P<trials>[\d,]+) trial\(s\) not shown; "
+        r"analyse those trials alone \(yieldtrial report\) to see them",
+        "另有 {count} 条警告（涉及 {trials} 个试点）未显示；"
+        "请用 yieldtrial report 单独分析这些试点以查看",
+    ),
+    Template(
+        "cv-excludes-all",
+        r"--exclude-cv-above (?P<threshold>\S+) leaves out every analysed trial \(their CV % "
+        r"runs from (?P<low>\S+) to (?P<high>\S+)\), so there is nothing to summarize; give a "
+        r"threshold above the CV of the trials to keep \(e\.g\. 15\), or leave the option out",
+        "--exclude-cv-above {threshold} 剔除了所有已分析的试点（其变异系数为 {low}% 至 "
+        "{high}%），没有可汇总的结果；请给出高于要保留试点变异系数的阈值（如 15），"
+        "或不用该选项",
+    ),
 )
 
+
+#: Why a fraction cannot be a percentage of the column (mixed-fraction).
+_NEVER_ZH = {
+    "moisture_pct": "含水量低于 1% 的籽粒不会收获",
+    "shelling_pct": "任何作物的出籽率都不会低于 1%",
+}
 
 _state = {"lang": "en", "command": ""}
 
@@ -302,12 +520,25 @@ def translate(message: str) -> str | None:
             continue
         values = match.groupdict()
         for name in template.lists:
+            if values[name] is None:  # an optional group that did not match
+                values[name] = ""
+                continue
             translated = _translate_list(values[name])
             if translated is None:
                 return None
             values[name] = translated
         for name in template.roles:
             values[name] = ROLES_ZH[values[name]]
+        for name in template.labels:
+            values[name] = LABEL_COLUMNS_ZH[values[name]]
+        if values.get("file") == "plot table":  # a table given without a file name
+            values["file"] = "小区数据表"
+        if "close" in values:  # "did you mean ...?"
+            values["close"] = f"（是否想写 {values['close']}？）" if values["close"] else ""
+        if "more" in values:  # "and 2 more are" (negative yields)
+            values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
+        if template.name == "mixed-fraction":
+            values["never"] = _NEVER_ZH[values["column"]]
         if values.get("crop"):  # the crop as the Chinese report names it (小麦), else as given
             from yieldtrial.report.i18n import CROPS_ZH
 
@@ -336,3 +567,44 @@ def warning_line(message: str) -> str:
     if chinese is None:
         return f"yieldtrial: warning: {message}"
     return f"yieldtrial: 警告：{chinese}"
+
+
+def _trial_keys_zh(by: str) -> str | None:
+    """``site`` -> ``试点``, ``site/year`` -> ``试点/年份``; None for a key not catalogued."""
+    parts = [TRIAL_KEYS_ZH.get(part) for part in by.split("/")]
+    return None if None in parts else "/".join(str(part) for part in parts)
+
+
+def network_warning_line(by: str, trials: str, text: str, *, left_out: bool = False) -> str:
+    """Return ``network``'s warning line about some trials (sites), Chinese when catalogued.
+
+    ``network`` prints these itself (not through :func:`warning_line`): ``left out site
+    '祁县': REASON`` for a trial whose records are invalid, ``site '太谷', '榆次': TEXT`` for a
+    warning its trials share.  Under ``--lang zh`` the line is Chinese only when the trial
+    key (``site``, ``site/year``), the trials' listing and the reason or text all are.
+
+    Parameters
+    ----------
+    by : str
+        The trial key columns, joined by ``/`` (``site``).
+    trials : str
+        The trial or trials, as the English line shows them (``'祁县'``).
+    text : str
+        The reason the trial is left out, or the warning.
+    left_out : bool, default False
+        Whether the trial is left out of the analysis.
+
+    Returns
+    -------
+    str
+        The whole line, ``yieldtrial: warning: ...`` or ``yieldtrial: 警告：...``.
+    """
+    english = f"yieldtrial: warning: {'left out ' if left_out else ''}{by} {trials}: {text}"
+    if _state["lang"] != "zh":
+        return english
+    keys = _trial_keys_zh(by)
+    listing = _translate_list(trials)
+    reason = translate(text)
+    if keys is None or listing is None or reason is None:
+        return english
+    return f"yieldtrial: 警告：{'已剔除' if left_out else ''}{keys} {listing}：{reason}"

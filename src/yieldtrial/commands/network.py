@@ -31,6 +31,7 @@ from yieldtrial.commands._input import (
     check_file_options,
     settings_from_args,
 )
+from yieldtrial.commands._zh_messages import network_warning_line, warning_line
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io.output import check_output, shown_path, write_output
 from yieldtrial.io.progress import draw_status, end_status, print_message, stage
@@ -312,8 +313,10 @@ def _print_trial_warnings(warned: dict[str, list[str]], by: str) -> list[str]:
             f"{more:,} more warning(s) about {trials:,} trial(s) not shown; "
             "analyse those trials alone (yieldtrial report) to see them"
         )
-    for line in shown:
-        print_message(f"yieldtrial: warning: {line}")
+    for text, keys in list(warned.items())[:TRIAL_WARNINGS_SHOWN]:  # Chinese under --lang zh
+        print_message(network_warning_line(by, list_items(keys), text))
+    for line in shown[TRIAL_WARNINGS_SHOWN:]:  # the count of the warnings not shown
+        print_message(warning_line(line))
     return shown
 
 
@@ -438,8 +441,8 @@ def _leave_out_negative_yields(
             f"every trial holds a negative yield ({len(left_out)} of {len(left_out)}); "
             f"first: {left_out[0]}"
         )
-    for message in left_out:
-        print_message(f"yieldtrial: warning: left out {message}")
+    for key, reason in left_out_sites[len(left_out_sites) - len(left_out) :]:
+        print_message(network_warning_line("/".join(by), repr(key), reason, left_out=True))
     kept = plots.loc[~dropped].copy()
     kept.attrs = dict(plots.attrs)
     kept.attrs["left_out_sites"] = left_out_sites
@@ -582,8 +585,8 @@ def _standardized(
             f"first: {left_out[0]}"
         )
     plots.attrs["reading_warnings"] = _print_trial_warnings(trials_warned, "/".join(by))
-    for message in left_out:
-        print_message(f"yieldtrial: warning: left out {' '.join(message.split())}")
+    for key, reason in left_out_sites:  # Chinese under --lang zh when catalogued
+        print_message(network_warning_line("/".join(by), repr(key), reason, left_out=True))
     combined = pd.concat(tables)
     combined.attrs = dict(plots.attrs)
     combined.attrs["left_out_sites"] = left_out_sites
