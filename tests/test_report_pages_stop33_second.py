@@ -81,3 +81,79 @@ def test_network_docx_long_table_goes_on_under_continued(
     texts = [p.text for p in document.paragraphs]
     assert any(text.startswith(continued) for text in texts)
 
+
+# ------------------------------------------------------- columns empty in every row
+def _treatments_report() -> Any:
+    from yieldtrial.report.model import Column, Report, Section, Table
+
+    columns = [
+        Column("treatment", "Treatment", "text"),
+        Column("description", "Description", "text"),
+        Column("product", "Product", "text"),
+        Column("rate", "Rate", "text"),
+        Column("n", "N", "number", 1),
+    ]
+    rows = [
+        {"treatment": "CK", "description": "farmer's N rate", "product": "", "rate": None,
+         "n": None},
+        {"treatment": "N0", "description": "zero N", "product": None, "rate": " ", "n": None},
+    ]  # fmt: skip
+    table = Table("treatments", columns, rows, caption="Treatments")
+    return Report("T", "en", [Section("header", "Trial", [table])])
+
+
+def test_table_shown_drops_text_columns_empty_in_every_row() -> None:
+    # the doubled-weight example (no products) printed empty Product and Rate columns; a
+    # number column of missing values reads "–" and stays
+    table = _treatments_report().sections[0].blocks[0]
+    assert [c.key for c in table.shown().columns] == ["treatment", "description", "n"]
+
+
+def test_table_shown_keeps_the_columns_of_a_table_without_rows() -> None:
+    from yieldtrial.report.model import Column, Table
+
+    table = Table("t", [Column("a", "A", "text")], [])
+    assert table.shown() is table
+
+
+def test_rendered_tables_leave_out_empty_columns() -> None:
+    import openpyxl
+
+    from yieldtrial.report.render_docx import render_docx
+    from yieldtrial.report.render_html import render_html
+    from yieldtrial.report.render_markdown import render_markdown
+    from yieldtrial.report.render_xlsx import render_xlsx
+
+    report = _treatments_report()
+    html = render_html(report)
+    markdown = render_markdown(report)
+    document = docx.Document(io.BytesIO(render_docx(report)))
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(report))).worksheets[0]
+    xlsx = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert [c.text for c in document.tables[0].rows[0].cells] == ["Treatment", "Description", "N"]
+    assert "| Treatment | Description | N |" in markdown
+    for text in (html, markdown, " ".join(xlsx)):
+        assert "Description" in text
+        assert "Product" not in text and "Rate" not in text
+    assert "Product" not in "".join(p.text for p in document.paragraphs)
+
+
+def test_json_report_keeps_every_column() -> None:
+    import json
+
+    from yieldtrial.report.render_json import render_json
+
+    report = _treatments_report()
+    table = json.loads(render_json(report))["sections"][0]["blocks"][0]
+    assert [c["key"] for c in table["columns"]] == ["treatment", "description", "product", "rate", "n"]
+    assert report.sections[0].blocks[0].columns[2].key == "product"  # the model unchanged
+
+
+def test_doubled_weight_example_treatments_table_has_no_empty_columns(tmp_path: Path) -> None:
+    folder = Path(__file__).parents[1] / "examples" / "doubled-weight"
+    out = tmp_path / "report.docx"
+    argv = ["report", str(folder / "plots.csv"), "--config", str(folder / "trial.toml")]
+    assert main([*argv, "-o", str(out)]) == 0
+    document = docx.Document(io.BytesIO(out.read_bytes()))
+    headers = [[c.text for c in t.rows[0].cells] for t in document.tables]
+    assert ["Treatment", "Description"] in headers
