@@ -23,7 +23,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # ------------------------------------------------------------ network tables captioned
 @pytest.fixture(scope="module")
 def network_result() -> Any:
-    """The shipped 60-farm network (one plot per treatment and farm)."""
+    """Analyse the shipped 60-farm network (one plot per treatment and farm)."""
     import pandas as pd
 
     from yieldtrial.network import analyze_many
@@ -68,7 +68,9 @@ def test_network_html_numbers_its_tables(network_result: Any) -> None:
     assert labels[:3] == ["1", "2", "3"]
 
 
-@pytest.mark.parametrize(("lang", "continued"), [("en", "Table 1 (continued)."), ("zh", "表 1（续）")])
+@pytest.mark.parametrize(
+    ("lang", "continued"), [("en", "Table 1 (continued)."), ("zh", "表 1（续）")]
+)
 def test_network_docx_long_table_goes_on_under_continued(
     tmp_path: Path, lang: str, continued: str
 ) -> None:
@@ -145,7 +147,8 @@ def test_json_report_keeps_every_column() -> None:
 
     report = _treatments_report()
     table = json.loads(render_json(report))["sections"][0]["blocks"][0]
-    assert [c["key"] for c in table["columns"]] == ["treatment", "description", "product", "rate", "n"]
+    keys = ["treatment", "description", "product", "rate", "n"]
+    assert [c["key"] for c in table["columns"]] == keys
     assert report.sections[0].blocks[0].columns[2].key == "product"  # the model unchanged
 
 
@@ -157,3 +160,102 @@ def test_doubled_weight_example_treatments_table_has_no_empty_columns(tmp_path: 
     document = docx.Document(io.BytesIO(out.read_bytes()))
     headers = [[c.text for c in t.rows[0].cells] for t in document.tables]
     assert ["Treatment", "Description"] in headers
+
+
+# --------------------------------------------------------- per-replicate field maps
+@pytest.fixture(scope="module")
+def alpha_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Write a 24-entry alpha-lattice (3 replicates of 6 x 4 plots), raw harvest records.
+
+    As test_report_field_map_large builds it; the masses and moistures are an arbitrary
+    spread so that the analysis runs.
+    """
+    import numpy as np
+
+    from yieldtrial.design import alpha_design
+
+    book = alpha_design([f"G{i:02d}" for i in range(1, 25)], block_size=4, replicates=3, seed=27)
+    n = len(book)
+    book["harvested_area_m2"] = 12.0
+    book["fresh_mass_kg"] = 9.0 + (np.arange(n) * 7 % 16) / 10
+    book["moisture_pct"] = 14.0 + (np.arange(n) * 3 % 4)
+    book["impurity_pct"] = 0.5
+    folder = tmp_path_factory.mktemp("alpha")
+    book.to_csv(folder / "plots.csv", index=False)
+    (folder / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "alpha"\ncontrol = "G01"\n',
+        encoding="utf-8",
+    )
+    return folder / "plots.csv", folder / "trial.toml"
+
+
+def _replicate_maps(files: tuple[Path, Path], lang: str = "en") -> list[Any]:
+    from yieldtrial.report.files import report_from_files
+
+    report, _ = report_from_files(*files, report_date="2026-01-01", lang=lang)
+    return list(next(s for s in report.sections if s.key == "field_map").blocks)
+
+
+def test_replicate_map_is_drawn_compact_with_labels_of_full_size(
+    alpha_files: tuple[Path, Path],
+) -> None:
+    # drawn with 0.9-inch cells each replicate map was 6.5 in tall: one map a page
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    from yieldtrial.report.sections.extra import BLOCK_MAP_MAX_IN
+
+    maps = _replicate_maps(alpha_files)
+    assert [m.key for m in maps] == ["field_map_1", "field_map_2", "field_map_3"]
+    ax = maps[0].draw()
+    try:
+        width, height = ax.figure.get_size_inches()
+        assert height <= BLOCK_MAP_MAX_IN + 1e-9
+        assert {text.get_fontsize() for text in ax.texts} == {8.0}  # as on a whole-field map
+        # the cells stay square: 4 columns over 6 rows
+        box = ax.get_position()
+        assert box.width * width / 4 == pytest.approx(box.height * height / 6)
+    finally:
+        plt.close("all")
+
+
+def test_docx_two_replicate_maps_share_a_page(alpha_files: tuple[Path, Path]) -> None:
+    # each of the three maps took most of a page (12 pages, page 1 half empty); set at
+    # most 1.1 times their drawn size, two maps with their captions fit the 252 mm of text
+    pytest.importorskip("matplotlib")
+    from yieldtrial.report.model import Report, Section
+    from yieldtrial.report.render_docx import _Writer, render_docx
+
+    maps = _replicate_maps(alpha_files)
+    document = docx.Document(io.BytesIO(render_docx(Report("T", "en", [Section("m", "M", maps)]))))
+    writer = _Writer(Report("T", "en", [Section("m", "M", [])]))
+    caption_mm = writer.text_mm(maps[1].caption, 10.0) + 8 * 0.352778 + 4
+    heights = [shape.height.mm for shape in document.inline_shapes]
+    assert len(heights) == 3
+    assert 2 * (max(heights) + caption_mm) <= writer.text_height_mm() - 6.0
+
+
+def test_whole_field_map_keeps_its_cells(tmp_path: Path) -> None:
+    # a field that fits one map is drawn as before (0.9-inch cells)
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from yieldtrial.design.maps import map_figsize
+    from yieldtrial.report.files import report_from_files
+
+    rows = [
+        (f"{b}{t}", f"T{t}", b, b, t, 6000.0 + 10 * t + (b * t * 7) % 5)
+        for b in (1, 2, 3)
+        for t in (1, 2, 3)
+    ]
+    columns = ["plot_id", "treatment", "block", "row", "column", "yield_kg_ha"]
+    pd.DataFrame(rows, columns=columns).to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text('[trial]\ncrop = "wheat"\n', encoding="utf-8")
+    report, _ = report_from_files(tmp_path / "plots.csv", tmp_path / "trial.toml")
+    (block,) = next(s for s in report.sections if s.key == "field_map").blocks
+    ax = block.draw()
+    try:
+        assert tuple(ax.figure.get_size_inches()) == pytest.approx(map_figsize(3, 3))
+    finally:
+        plt.close("all")
