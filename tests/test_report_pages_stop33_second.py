@@ -259,3 +259,15 @@ def test_whole_field_map_keeps_its_cells(tmp_path: Path) -> None:
         assert tuple(ax.figure.get_size_inches()) == pytest.approx(map_figsize(3, 3))
     finally:
         plt.close("all")
+
+
+def test_html_print_does_not_keep_a_figure_with_the_next_block() -> None:
+    # a figure's caption is below it; "figcaption { break-after: avoid }" (meant for the
+    # caption above a table) kept each field map with the next, and Chromium started the
+    # alpha-lattice's three maps on page 2, leaving page 1 half empty (11 pages, now 10)
+    from yieldtrial.report.model import Report, Section
+    from yieldtrial.report.render_html import render_html
+
+    html = render_html(Report("T", "en", [Section("s", "S", [])]))
+    assert "figcaption { break-after: avoid; }" in html  # a table's caption, above it
+    assert "figure.plot figcaption { break-after: auto; }" in html
