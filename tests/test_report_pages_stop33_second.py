@@ -111,6 +111,30 @@ def test_table_shown_drops_text_columns_empty_in_every_row() -> None:
     assert [c.key for c in table.shown().columns] == ["treatment", "description", "n"]
 
 
+def test_table_shown_keeps_a_column_to_fill_in_by_hand() -> None:
+    # the acceptance panel's Signature column is blank in every row on purpose
+    from yieldtrial.report.model import Column, Table
+
+    columns = [
+        Column("name", "Name", "text"),
+        Column("signature", "Signature", "text", fill_in=True),
+    ]
+    table = Table("panel", columns, [{"name": "Expert A", "signature": ""}])
+    assert table.shown() is table
+
+
+def test_docx_panel_table_keeps_its_signature_column() -> None:
+    # the replicated-rcbd demo's panel: names, affiliations, titles, signatures to sign
+    from yieldtrial.report.files import report_from_files
+    from yieldtrial.report.render_docx import render_docx
+
+    plots = example_path("replicated-rcbd")
+    report, _ = report_from_files(plots, plots.parent / "trial.toml", report_date="2026-01-01")
+    document = docx.Document(io.BytesIO(render_docx(report)))
+    headers = [tuple(c.text for c in t.rows[0].cells) for t in document.tables]
+    assert ("Name", "Affiliation", "Title", "Signature") in headers
+
+
 def test_table_shown_keeps_the_columns_of_a_table_without_rows() -> None:
     from yieldtrial.report.model import Column, Table
 

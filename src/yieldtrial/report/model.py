@@ -108,6 +108,9 @@ class Column:
         Label of a column group: adjacent columns with the same group share a
         spanning header above their own labels (e.g. "Significance" over the
         0.05 and 0.01 letter columns).
+    fill_in : bool
+        A column left blank to be filled in by hand (the panel's signatures): shown even
+        when every cell is empty (:meth:`Table.shown`).  Not in the JSON report.
     """
 
     key: str
@@ -116,6 +119,7 @@ class Column:
     digits: int = 2
     unit: str | None = None
     group: str | None = None
+    fill_in: bool = False
 
 
 @dataclass
@@ -204,8 +208,9 @@ class Table:
         A text column whose every cell is empty (the Product and Rate of a trial without
         products) printed an empty column; the HTML, Markdown, Word and Excel reports leave
         it out.  A number column is kept (its missing values read "–", not blank), and so
-        are the columns of a table without rows.  The JSON report keeps every column (its
-        schema does not depend on the data).
+        are the columns of a table without rows and a column to fill in by hand
+        (:attr:`Column.fill_in`, the panel's signatures).  The JSON report keeps every
+        column (its schema does not depend on the data).
 
         Returns
         -------
@@ -221,7 +226,11 @@ class Table:
         """
         if not self.rows:
             return self
-        keep = [c for c in self.columns if not all(_blank(row.get(c.key), c) for row in self.rows)]
+        keep = [
+            c
+            for c in self.columns
+            if c.fill_in or not all(_blank(row.get(c.key), c) for row in self.rows)
+        ]
         if len(keep) == len(self.columns) or not keep:
             return self
         return replace(self, columns=keep)

@@ -1125,7 +1125,7 @@ def panel_table(ctx: ReportContext) -> Table | None:
         Column("name", t("panel.col_name", lang), "text"),
         Column("affiliation", t("panel.col_unit", lang), "text"),
         Column("title", t("panel.col_title", lang), "text"),
-        Column("signature", t("panel.col_signature", lang), "text"),
+        Column("signature", t("panel.col_signature", lang), "text", fill_in=True),
     ]
     return Table("panel", columns, rows)
 
