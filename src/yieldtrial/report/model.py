@@ -21,7 +21,7 @@ import json
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -108,6 +108,9 @@ class Column:
         Label of a column group: adjacent columns with the same group share a
         spanning header above their own labels (e.g. "Significance" over the
         0.05 and 0.01 letter columns).
+    fill_in : bool
+        A column left blank to be filled in by hand (the panel's signatures): shown even
+        when every cell is empty (:meth:`Table.shown`).  Not in the JSON report.
     """
 
     key: str
@@ -116,6 +119,7 @@ class Column:
     digits: int = 2
     unit: str | None = None
     group: str | None = None
+    fill_in: bool = False
 
 
 @dataclass
@@ -197,6 +201,39 @@ class Table:
             [format_value(row.get(col.key), col, styles[j]) for j, col in enumerate(self.columns)]
             for row in self.rows
         ]
+
+    def shown(self) -> Table:
+        """Return the table as the rendered reports show it: no column empty in every row.
+
+        A text column whose every cell is empty (the Product and Rate of a trial without
+        products) printed an empty column; the HTML, Markdown, Word and Excel reports leave
+        it out.  A number column is kept (its missing values read "–", not blank), and so
+        are the columns of a table without rows and a column to fill in by hand
+        (:attr:`Column.fill_in`, the panel's signatures).  The JSON report keeps every
+        column (its schema does not depend on the data).
+
+        Returns
+        -------
+        Table
+            ``self`` when no column is empty, else a copy with fewer columns (same rows).
+
+        Examples
+        --------
+        >>> table = Table("t", [Column("a", "A", "text"), Column("b", "B", "text")],
+        ...               [{"a": "CK", "b": ""}, {"a": "T", "b": None}])
+        >>> [c.key for c in table.shown().columns]
+        ['a']
+        """
+        if not self.rows:
+            return self
+        keep = [
+            c
+            for c in self.columns
+            if c.fill_in or not all(_blank(row.get(c.key), c) for row in self.rows)
+        ]
+        if len(keep) == len(self.columns) or not keep:
+            return self
+        return replace(self, columns=keep)
 
     def _number_style(self, style: NumberStyle) -> NumberStyle:
         """Return the style of the number columns: from 1,000 on when any value is grouped."""
@@ -388,6 +425,30 @@ class Report:
                     numbers[id(block)] = figures
         return numbers
 
+    def shown(self) -> Report:
+        """Return the report as the rendered formats show it (see :meth:`Table.shown`).
+
+        Tables (and the complete tables of the companions) lose the columns that are empty
+        in every row; every other block is the same object.  ``self`` when nothing changes.
+        """
+        changed = False
+        sections = []
+        for section in self.sections:
+            blocks: list[Block] = []
+            for block in section.blocks:
+                shown = block.shown() if isinstance(block, Table) else block
+                changed = changed or shown is not block
+                blocks.append(shown)
+            sections.append(replace(section, blocks=blocks))
+        companions = []
+        for companion in self.companions:
+            table = companion.table.shown()
+            changed = changed or table is not companion.table
+            companions.append(replace(companion, table=table))
+        if not changed:
+            return self
+        return replace(self, sections=sections, companions=companions)
+
     def has_section(self, key: str) -> bool:
         """Whether the report has a section ``key``."""
         return any(item.key == key for item in self.sections)
@@ -549,6 +610,13 @@ def _finite(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) else None
+
+
+def _blank(value: Any, column: Column) -> bool:
+    """Whether ``value`` shows as an empty cell in ``column`` (see :func:`format_value`)."""
+    if column.kind == "text" and value is None:
+        return True
+    return isinstance(value, str) and not value.strip()
 
 
 def format_value(value: Any, column: Column, style: NumberStyle | None = None) -> str:

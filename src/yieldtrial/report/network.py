@@ -522,7 +522,7 @@ def _summary_table(result: NetworkResult, lang: str) -> Table | None:
                 else t("network.yes" if bool(ni) else "network.no", lang)
             )  # fmt: skip
         rows.append(row)
-    return Table("across_sites", columns, rows)
+    return Table("across_sites", columns, rows, t("network.caption.summary", lang))
 
 
 def _response_table(response: Any, lang: str, unit: str = "") -> Table:
@@ -558,7 +558,9 @@ def _response_table(response: Any, lang: str, unit: str = "") -> Table:
         }
         for r in response.itertuples(index=False)
     ]
-    return Table("environment_response", columns, rows)
+    return Table(
+        "environment_response", columns, rows, t("network.caption.environment_response", lang)
+    )
 
 
 def _stability_table(stability: Any, lang: str, unit: str = "") -> Table:
@@ -603,7 +605,7 @@ def _stability_table(stability: Any, lang: str, unit: str = "") -> Table:
         for r in stability.table.itertuples(index=False)
     ]
     notes = [t("network.note.mean_unit", lang, unit=unit.strip(" （）()"))] if unit else []
-    return Table("stability", columns, rows, notes=notes)
+    return Table("stability", columns, rows, t("network.caption.stability", lang), notes=notes)
 
 
 def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
@@ -787,7 +789,7 @@ def _treatment_table(
         row["win_rate_pct"] = _num(r["win_rate_pct"]) if versus_check else None
         row["p_dunnett"] = None if is_check else _num(r["p_dunnett"])
         rows.append(row)
-    return Table("layout_g", columns, rows)
+    return Table("layout_g", columns, rows, t("network.caption.layout_g", lang))
 
 
 def _site_means_table(result: NetworkResult, style: NumberStyle, lang: str) -> Table:
@@ -832,7 +834,7 @@ def _site_means_table(result: NetworkResult, style: NumberStyle, lang: str) -> T
                 value = _f(s.means.loc[site, name])
                 row[f"pct:{name}"] = _num(100.0 * (value - check) / check) if check > 0 else None
         rows.append(row)
-    return Table("site_means", columns, rows)
+    return Table("site_means", columns, rows, t("network.caption.site_means", lang))
 
 
 def _summarise_sites(
@@ -1089,7 +1091,9 @@ def _site_table(
         )
         styles.append("excluded")
     notes = [t("network.sites.missing_note", lang)]
-    return Table("sites", columns, rows, notes=notes, row_styles=styles)
+    return Table(
+        "sites", columns, rows, t("network.caption.sites", lang), notes=notes, row_styles=styles
+    )
 
 
 def _plots_missing(result: NetworkResult) -> list[float]:
@@ -1158,7 +1162,7 @@ def _combined_table(result: NetworkResult, lang: str = "en") -> Table | None:
         }
         for r in s.anova.itertuples(index=False)
     ]
-    return Table("combined", columns, rows)
+    return Table("combined", columns, rows, t("network.caption.combined", lang))
 
 
 def network_format_for_path(path: str | os.PathLike[str]) -> str:

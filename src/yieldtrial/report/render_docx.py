@@ -1206,6 +1206,7 @@ def render_docx(report: Report) -> bytes:
     """
     from yieldtrial.report.i18n import t
 
+    report = report.shown()  # no column empty in every row
     writer = _Writer(report)
     writer.heading(report.title, 0)
     for part in report.sections:

@@ -234,6 +234,7 @@ def render_html(report: Report) -> str:
     """
     from yieldtrial.report.i18n import t
 
+    report = report.shown()  # no column empty in every row
     style = report.number_style
     numbers = report.numbers()
     sections = [

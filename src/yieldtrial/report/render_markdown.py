@@ -58,6 +58,7 @@ def render_markdown(report: Report, *, figure_files: list[str] | None = None) ->
     """
     from yieldtrial.report.i18n import t
 
+    report = report.shown()  # no column empty in every row
     zh = report.lang == "zh"
 
     out: list[str] = [f"# {_text(report.title, line_start=True)}", ""]

@@ -332,6 +332,7 @@ def render_xlsx(report: Report) -> bytes:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
+    report = report.shown()  # no column empty in every row
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()

@@ -903,6 +903,38 @@ _PAGE_FIGURE_IN = 150 / 25.4
 _PRINTED_LABEL_PT = 6.5
 
 
+#: Height [in] a map of one block or replicate is drawn at, at most (its cells smaller than
+#: the whole field's 0.9 in, its labels the same 8 pt): two such maps and their captions
+#: share a page (252 mm of text in Word, at most 1.1 times the drawn size, 95 mm in printed
+#: HTML).  Drawn with 0.9-inch cells, each of the three 6 x 4 replicate maps of a
+#: 24-entry alpha-lattice took most of a page of its own, and the first left page 1
+#: half empty.
+BLOCK_MAP_MAX_IN = 3.5
+#: Smallest cell [in] of a block map: its two 8-pt lines (plot number, treatment) fit.
+BLOCK_MAP_MIN_CELL_IN = 0.4
+
+
+def _compact_block_map(ax: Axes, part: pd.DataFrame) -> None:
+    """Draw the map of one block (``part``) at most :data:`BLOCK_MAP_MAX_IN` tall.
+
+    The cells shrink (square, at least :data:`BLOCK_MAP_MIN_CELL_IN`); the labels, ticks
+    and margins keep their size in points and inches, so the labels stay as legible as
+    on the whole field's map.  A block of many rows keeps the smallest cell and is taller.
+    """
+    from yieldtrial.design.maps import _CELL_IN, _MARGINS_IN
+
+    left, right, bottom, top = _MARGINS_IN
+    n_rows = int(part["row"].max() - part["row"].min()) + 1
+    n_cols = int(part["column"].max() - part["column"].min()) + 1
+    cell = min(_CELL_IN, max(BLOCK_MAP_MIN_CELL_IN, (BLOCK_MAP_MAX_IN - bottom - top) / n_rows))
+    if cell >= _CELL_IN:
+        return
+    width, height = n_cols * cell + left + right, n_rows * cell + bottom + top
+    figure = cast("MplFigure", ax.figure)
+    figure.set_size_inches(width, height)
+    ax.set_position((left / width, bottom / height, n_cols * cell / width, n_rows * cell / height))
+
+
 def _readable_cell_labels(ax: Axes) -> None:
     """Enlarge the cell labels of a map that is scaled down to the page width.
 
@@ -992,8 +1024,12 @@ def field_map_section(ctx: ReportContext) -> Section | None:
         controls = sorted(set(checks.astype(str)))
     colours = _colour_note(len(treatments), controls, lang)
 
-    def drawer(part: pd.DataFrame, gone: list[str]) -> Callable[[], Axes]:
-        """Return the draw function of the labelled map of ``part`` (the field or a block)."""
+    def drawer(part: pd.DataFrame, gone: list[str], block: bool = False) -> Callable[[], Axes]:
+        """Return the draw function of the labelled map of ``part`` (the field or a block).
+
+        ``block``: the map of one block or replicate, drawn compact
+        (:func:`_compact_block_map`).
+        """
 
         def draw() -> Axes:
             from yieldtrial.design.maps import field_map, set_row_label
@@ -1002,6 +1038,8 @@ def field_map_section(ctx: ReportContext) -> Section | None:
             ax.set_xlabel(t("axis.column", lang))
             set_row_label(ax, t("axis.row", lang), lang)
             ax.set_title("")
+            if block and "main_plot" not in part.columns:
+                _compact_block_map(ax, part)
             if "main_plot" in part.columns:  # split plot: 12+ columns shrink on the page
                 _readable_cell_labels(ax)
             return marks.apply(ax, ticks=False)
@@ -1052,7 +1090,7 @@ def field_map_section(ctx: ReportContext) -> Section | None:
             text += t("map.missing", lang, items=join_list(gone, lang))
         text += _empty_note(part, lang)
         caption = marks.caption(_full_stop(text, lang))
-        blocks.append(Figure(f"field_map_{i + 1}", caption, drawer(part, gone)))
+        blocks.append(Figure(f"field_map_{i + 1}", caption, drawer(part, gone, block=True)))
     return Section("field_map", t("section.field_map", lang), blocks)
 
 
@@ -1087,7 +1125,7 @@ def panel_table(ctx: ReportContext) -> Table | None:
         Column("name", t("panel.col_name", lang), "text"),
         Column("affiliation", t("panel.col_unit", lang), "text"),
         Column("title", t("panel.col_title", lang), "text"),
-        Column("signature", t("panel.col_signature", lang), "text"),
+        Column("signature", t("panel.col_signature", lang), "text", fill_in=True),
     ]
     return Table("panel", columns, rows)
 
