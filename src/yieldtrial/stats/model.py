@@ -370,13 +370,15 @@ def _levels_of(series: pd.Series, *, column: str) -> tuple[np.ndarray, tuple[str
         )
     if isinstance(series.dtype, pd.CategoricalDtype):
         # the categories present, in category order; codes renumbered over them
-        cat_codes = np.asarray(series.cat.codes, dtype=np.int64)
+        # the codes in their own (small) type: no plot-sized int64 copies (issue 13);
+        # never negative here (missing labels refused above)
+        cat_codes = series.cat.codes.to_numpy()
         present_idx = np.flatnonzero(np.bincount(cat_codes, minlength=len(series.cat.categories)))
         categories = list(series.cat.categories)
         labels: list[Any] = [categories[int(i)] for i in present_idx]
-        remap = np.full(len(categories), -1, dtype=np.int64)
+        remap = np.full(len(categories), -1, dtype=int)
         remap[present_idx] = np.arange(len(present_idx))
-        codes = remap[cat_codes].astype(int)
+        codes = remap[cat_codes]
     elif _factorizes_like_text(series):
         # hash factorization, O(n): the same order of first appearance and the same
         # grouping as the text route below, because every value is its own text (str)
