@@ -62,3 +62,12 @@ def test_missing_label_still_rejected() -> None:
 def test_codes_are_integer_array() -> None:
     codes, _ = _levels_of(pd.Series(np.array(["a", "b"], dtype=object)), column="t")
     assert codes.dtype.kind == "i"
+
+
+def test_categorical_small_codes_renumbered_as_int64() -> None:
+    # pandas keeps 3 categories' codes as int8; the renumbered codes are the platform int
+    series = pd.Series(["x", "y", "x"]).astype(pd.CategoricalDtype(["z", "y", "x"]))
+    assert series.cat.codes.dtype == np.int8
+    codes, _ = _levels_of(series, column="t")
+    assert codes.dtype == np.dtype(int)
+    assert codes.tolist() == [1, 0, 1]

@@ -283,3 +283,46 @@ def test_fit_cache_key_of_a_text_column_changed_in_place_misses() -> None:
     )
     assert changed != key
     assert changed == _fit_key(fresh, ["y", "treatment"], args)
+
+
+def test_orthogonal_fit_by_spans_equals_one_span(monkeypatch) -> None:
+    # expected: the same fit with every plot in one span (the sums taken in the same
+    # order plot by plot, so equal to the last bit), here 48 plots in spans of 5
+    from yieldtrial.stats import model as model_module
+
+    frame, _ = _rcbd(reps_per_cell=2)
+    t = pd.factorize(frame["treatment"])[0]
+    b = pd.factorize(frame["block"])[0]
+    y = frame["y"].to_numpy() - frame["y"].mean()
+    whole = orthogonal_fit({"t": t, "b": b}, {"t": 6, "b": 4}, y)
+    monkeypatch.setattr(model_module, "_SPAN", 5)
+    spans = orthogonal_fit({"t": t, "b": b}, {"t": 6, "b": 4}, y)
+    assert whole is not None and spans is not None
+    assert spans.fitted.tobytes() == whole.fitted.tobytes()
+    assert spans.residuals.tobytes() == whole.residuals.tobytes()
+
+
+def test_orthogonal_fit_by_spans_refuses_a_missing_cell(monkeypatch) -> None:
+    # the cell counts summed over spans of 3 plots: the doubled cell (t0, b0) is still seen
+    from yieldtrial.stats import model as model_module
+
+    monkeypatch.setattr(model_module, "_SPAN", 3)
+    t = np.array([0, 1, 0, 1, 0, 0, 1, 1])
+    b = np.array([0, 0, 1, 1, 2, 0, 2, 2])
+    assert orthogonal_fit({"t": t, "b": b}, {"t": 2, "b": 3}, np.zeros(8)) is None
+
+
+def test_fit_with_every_plot_observed_equals_fit_without_the_copy() -> None:
+    # expected: the same table with one extra unobserved plot of a new block (dropped by
+    # the fit, so the observed codes are copied and renumbered as before this change)
+    frame, kwargs = _rcbd(reps_per_cell=1)
+    extra = pd.DataFrame({"treatment": ["T0"], "block": ["B9"], "y": [np.nan]})
+    full = fit(frame, response="y", treatment="treatment", **kwargs)  # type: ignore[arg-type]
+    padded = fit(pd.concat([frame, extra], ignore_index=True), response="y",
+                 treatment="treatment", **kwargs)  # type: ignore[arg-type]  # fmt: skip
+    assert full.factor_levels == padded.factor_levels
+    for f in ("treatment", "block"):
+        assert full.codes[f].tolist() == padded.codes[f].tolist()
+        assert full.codes[f].dtype == padded.codes[f].dtype
+    assert full.fitted.to_numpy().tobytes() == padded.fitted.to_numpy().tobytes()
+    assert full.lsmeans.tobytes() == padded.lsmeans.tobytes()

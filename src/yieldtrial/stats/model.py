@@ -189,6 +189,10 @@ class OrthogonalFit:
     sum_sq: dict[str, float]
 
 
+#: Plots per span of the closed-form fit's per-plot sums (bounds their temporaries).
+_SPAN = 1 << 20
+
+
 def orthogonal_fit(
     codes: Mapping[str, np.ndarray], n_levels: Mapping[str, int], y: np.ndarray
 ) -> OrthogonalFit | None:
@@ -237,9 +241,13 @@ def orthogonal_fit(
         counts[f] = int(c[0])
     for i, a in enumerate(factors):
         for b in factors[i + 1 :]:
-            cells = np.bincount(
-                codes[a] * n_levels[b] + codes[b], minlength=n_levels[a] * n_levels[b]
-            )
+            cells = np.zeros(n_levels[a] * n_levels[b], dtype=np.intp)
+            # a span of plots at a time: no two plot-sized int64 temporaries (issue 13)
+            for lo in range(0, n, _SPAN):
+                cell = codes[a][lo : lo + _SPAN].astype(np.int64)
+                cell *= n_levels[b]
+                cell += codes[b][lo : lo + _SPAN]
+                cells += np.bincount(cell, minlength=cells.size)
             if np.any(cells != cells[0]):
                 return None
     grand = float(np.mean(y))
@@ -250,7 +258,8 @@ def orthogonal_fit(
     for f in factors:
         m = np.bincount(codes[f], weights=y, minlength=n_levels[f]) / counts[f]
         effect = m - grand
-        fitted += effect[codes[f]]
+        for lo in range(0, n, _SPAN):  # the same sums, without a plot-sized temporary
+            fitted[lo : lo + _SPAN] += effect[codes[f][lo : lo + _SPAN]]
         means[f] = m
         sum_sq[f] = float(counts[f] * (effect @ effect))
         lev += 1.0 / counts[f] - 1.0 / n
@@ -361,13 +370,15 @@ def _levels_of(series: pd.Series, *, column: str) -> tuple[np.ndarray, tuple[str
         )
     if isinstance(series.dtype, pd.CategoricalDtype):
         # the categories present, in category order; codes renumbered over them
-        cat_codes = np.asarray(series.cat.codes, dtype=np.int64)
+        # the codes in their own (small) type: no plot-sized int64 copies (issue 13);
+        # never negative here (missing labels refused above)
+        cat_codes = series.cat.codes.to_numpy()
         present_idx = np.flatnonzero(np.bincount(cat_codes, minlength=len(series.cat.categories)))
         categories = list(series.cat.categories)
         labels: list[Any] = [categories[int(i)] for i in present_idx]
-        remap = np.full(len(categories), -1, dtype=np.int64)
+        remap = np.full(len(categories), -1, dtype=int)
         remap[present_idx] = np.arange(len(present_idx))
-        codes = remap[cat_codes].astype(int)
+        codes = remap[cat_codes]
     elif _factorizes_like_text(series):
         # hash factorization, O(n): the same order of first appearance and the same
         # grouping as the text route below, because every value is its own text (str)
@@ -1212,7 +1223,10 @@ def _fit(
 
     # treatment levels: every level present in data needs >= 1 observed plot
     t_codes_all = all_codes[treatment]
-    n_all = np.bincount(t_codes_all[observed], minlength=len(all_labels[treatment]))
+    n_all = np.bincount(
+        t_codes_all if observed.all() else t_codes_all[observed],
+        minlength=len(all_labels[treatment]),
+    )
     empty = [all_labels[treatment][i] for i in np.flatnonzero(n_all == 0)]
     if empty:
         raise DataValidationError(
@@ -1223,15 +1237,21 @@ def _fit(
 
     codes: dict[str, np.ndarray] = {}
     labels: dict[str, tuple[str, ...]] = {}
+    every = bool(observed.all())
     for f in factors:
-        c = all_codes[f][observed]
-        present = np.unique(c)
-        remap = np.full(len(all_labels[f]), -1)
-        remap[present] = np.arange(present.size)
-        codes[f] = remap[c]
+        # every plot observed (the usual case): the codes themselves, not a copy (issue 13)
+        c = all_codes[f] if every else all_codes[f][observed]
+        present = np.flatnonzero(np.bincount(c, minlength=len(all_labels[f])))
+        if present.size == len(all_labels[f]):
+            codes[f] = c  # every level observed: the renumbering is the identity
+        else:
+            remap = np.full(len(all_labels[f]), -1)
+            remap[present] = np.arange(present.size)
+            codes[f] = remap[c]
         labels[f] = tuple(all_labels[f][i] for i in present)
+    del all_codes, t_codes_all
 
-    y = y_all[observed]
+    y = y_all if every else y_all[observed]
     centre = float(np.mean(y))
     yc = y - centre
     terms: tuple[Term, ...] = tuple((f,) for f in factors)
@@ -1299,7 +1319,15 @@ def _fit(
         resid_c, fitted_c, mse, cov = np.zeros_like(y), yc, 0.0, cov * 0.0
     lsmeans = lsmeans_centred + centre
 
-    residuals, fitted = resid_c, fitted_c + centre
+    if orth is not None and fitted_c is orth.fitted:
+        # the closed form's own array, referenced nowhere else: the centre added in place
+        # (the same sums, no second plot-sized array; issue 13)
+        del orth, yc
+        fitted = fitted_c
+        fitted += centre
+        residuals = resid_c
+    else:
+        residuals, fitted = resid_c, fitted_c + centre
     if df_error == 0:
         # saturated model: the fit is exact, so residuals are 0 (not rounding noise ~1e-13)
         residuals, fitted = np.zeros_like(y), y.copy()
