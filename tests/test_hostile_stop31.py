@@ -190,7 +190,10 @@ def _network_csv(tmp_path, yield_of):
 def _network(tmp_path, tiny_sites: tuple[str, ...]):
     return _network_csv(
         tmp_path,
-        lambda site, b, t: (6000 + 300 * t + 50 * b) * (1e-304 if site in tiny_sites else 1),
+        lambda site, b, t: (
+            (6000 + 300 * t + 50 * b + 20 * (b * t % 3))  # not additive:
+            * (1e-304 if site in tiny_sites else 1)
+        ),  # an exact fit is a failed site (stop 33)
     )
 
 

@@ -26,8 +26,19 @@ if TYPE_CHECKING:  # pragma: no cover - numpy and pandas are imported lazily (fa
 
     from yieldtrial._typing import Numeric
 
+#: Largest yield the statistics take: squares of larger values overflow sums of squares
+#: (1e200 squared is infinity), while no real yield in any unit comes near. [kg/ha]
+MAX_ANALYSED_YIELD = 1e100
+
+#: Smallest non-zero yield the statistics take: squares of smaller values underflow (1e-300
+#: squared is 0), so every sum of squares is 0 and the trial looks like identical yields;
+#: no real yield in any unit comes near (0, a crop failure, is taken). [kg/ha]
+MIN_ANALYSED_YIELD = 1e-100
+
 __all__ = [
     "ALPHA_RANGE",
+    "MAX_ANALYSED_YIELD",
+    "MIN_ANALYSED_YIELD",
     "check_alpha",
     "check_cv_thresholds",
     "check_number",

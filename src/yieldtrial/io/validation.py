@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
-from yieldtrial.io.checks import outside_interval
+from yieldtrial.io.checks import MAX_ANALYSED_YIELD, MIN_ANALYSED_YIELD, outside_interval
 
 __all__ = [
     "MAX_LISTED",
@@ -356,16 +356,6 @@ def check_computed_finite(values: pd.Series, data: pd.DataFrame, name: str) -> N
         f"{name} of {list_items(items)} is too large to compute (it overflows to infinity); a "
         "mass or area of the plot is far out of scale (e.g. 1e308): correct the value"
     )
-
-
-#: Largest yield the statistics take: squares of larger values overflow sums of squares
-#: (1e200 squared is infinity), while no real yield in any unit comes near. [kg/ha]
-MAX_ANALYSED_YIELD = 1e100
-
-#: Smallest non-zero yield the statistics take: squares of smaller values underflow (1e-300
-#: squared is 0), so every sum of squares is 0 and the trial looks like identical yields;
-#: no real yield in any unit comes near (0, a crop failure, is taken). [kg/ha]
-MIN_ANALYSED_YIELD = 1e-100
 
 
 def out_of_scale(values: np.ndarray) -> np.ndarray:
