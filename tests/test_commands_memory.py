@@ -64,6 +64,37 @@ def test_the_report_command_runs_inside_the_block(monkeypatch):
 
     monkeypatch.setattr(_memory, "reuse_freed_memory", Recording)
     monkeypatch.setattr(report, "_report", lambda args: seen.append(inside[0]) or 0)
+    monkeypatch.setattr(report, "_large_table", lambda args: True)
     assert report._run(None) == 0
     assert seen == [True]
     assert inside == [False]
+
+
+def test_a_small_table_keeps_the_default_allocator(monkeypatch, tmp_path):
+    """Below LARGE_TABLE_BYTES the kept memory only raised the peak: the block is not entered."""
+    import argparse
+
+    from yieldtrial.commands import report
+
+    def refuse():
+        raise AssertionError("reuse_freed_memory entered for a small table")
+
+    small = tmp_path / "plots.csv"
+    small.write_text("plot,block,treatment\n", encoding="utf-8")
+    monkeypatch.setattr(_memory, "reuse_freed_memory", refuse)
+    monkeypatch.setattr(report, "_report", lambda args: 0)
+    assert report._run(argparse.Namespace(plots=str(small))) == 0
+
+
+def test_a_large_table_is_told_by_its_file_size(monkeypatch, tmp_path):
+    import argparse
+
+    from yieldtrial.commands import report
+
+    table = tmp_path / "plots.csv"
+    table.write_bytes(b"x" * 10)
+    monkeypatch.setattr(report, "LARGE_TABLE_BYTES", 10)
+    assert report._large_table(argparse.Namespace(plots=str(table)))
+    monkeypatch.setattr(report, "LARGE_TABLE_BYTES", 11)
+    assert not report._large_table(argparse.Namespace(plots=str(table)))
+    assert not report._large_table(argparse.Namespace(plots=str(tmp_path / "absent.csv")))
