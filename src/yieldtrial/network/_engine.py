@@ -564,7 +564,7 @@ def _refuse_exact_fits(out: Output, ts: np.ndarray, ys: np.ndarray, n_obs: np.nd
     units in the last place of the trial's largest ``|y|``. Such a trial reported MSE 0 and
     CV 0.0 % as "ok" and was pooled across sites (stop 33).
     """
-    from yieldtrial.stats._common import ROUNDING_ULPS
+    from yieldtrial.stats._common import rounding_limit
 
     ok = out.status == "ok"
     if not ok.any() or not ts.size:
@@ -575,7 +575,7 @@ def _refuse_exact_fits(out: Output, ts: np.ndarray, ys: np.ndarray, n_obs: np.nd
     scale[present] = np.maximum(np.maximum.reduceat(ys, starts), -np.minimum.reduceat(ys, starts))
     with np.errstate(invalid="ignore", divide="ignore"):
         rms = np.sqrt(out.cols["sum_sq_error"] / n_obs)
-    exact = ok & (rms <= ROUNDING_ULPS * np.finfo(float).eps * scale)
+    exact = ok & (rms <= rounding_limit(scale))
     if exact.any():
         out.status[exact] = "failed"
         out.reason[exact] = EXACT_FIT_REASON

@@ -7,6 +7,7 @@ at load time, so every statistics module can use these without slowing ``import 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -231,6 +232,27 @@ def factorizes_like_text(series: pd.Series) -> bool:
 ROUNDING_ULPS = 64
 
 
+def rounding_limit(scale: Any) -> Any:
+    """Largest root mean square residual that is rounding noise at ``scale = max |y|``.
+
+    Parameters
+    ----------
+    scale : float or ndarray
+        The largest magnitude of the response (per trial when an array).
+
+    Returns
+    -------
+    float or ndarray
+        :data:`ROUNDING_ULPS` units in the last place of ``scale``.
+
+    Examples
+    --------
+    >>> float(rounding_limit(1.0)) == ROUNDING_ULPS * float(np.finfo(float).eps)
+    True
+    """
+    return ROUNDING_ULPS * np.finfo(float).eps * scale
+
+
 def rounding_noise(residuals: np.ndarray, y: np.ndarray) -> bool:
     """Tell whether ``residuals`` are only the rounding noise of an exact fit of ``y``.
 
@@ -255,4 +277,4 @@ def rounding_noise(residuals: np.ndarray, y: np.ndarray) -> bool:
         return False
     scale = max(float(np.max(y)), -float(np.min(y)))  # max |y| without an n-sized copy
     rms = float(np.sqrt(float(residuals @ residuals) / residuals.size))
-    return bool(rms <= ROUNDING_ULPS * np.finfo(float).eps * scale)
+    return bool(rms <= rounding_limit(scale))

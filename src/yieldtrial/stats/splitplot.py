@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.stats._common import ROUNDING_ULPS, check_alpha
+from yieldtrial.stats._common import check_alpha, rounding_limit
 from yieldtrial.stats._strata import (
     balanced_cube,
     margins,
@@ -548,7 +548,7 @@ def _check_error_strata(
     of the largest yield, as :func:`~yieldtrial.stats._common.rounding_noise` does.
     """
     scale = float(np.max(np.abs(cube))) if cube.size else 0.0
-    limit = ROUNDING_ULPS * np.finfo(float).eps * scale
+    limit = rounding_limit(scale)
     exact = [name for name, ss in sums.items() if np.sqrt(max(ss, 0.0) / cube.size) <= limit]
     if exact:
         raise DataValidationError(
