@@ -357,6 +357,8 @@ def dunnett_bifactor_curve(
     two_sided: bool,
     give_up: type[Exception] | None = None,
     pilot: Any = None,
+    df: float = np.inf,
+    chi_rule: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Any:
     """Build the normal curve of ``max X_i`` (or ``|X_i|``), X ~ N(0, corr), bifactor-based.
 
@@ -364,12 +366,14 @@ def dunnett_bifactor_curve(
     correlation takes the same order, so both separated integrands share every point.
     The control's curve on the threshold grid (for the normal score only) comes from a
     coarse rule; at the curve's nodes the fine rule (:func:`bifactor_exceedance`) gives
-    the exact value.
+    the exact value.  ``df`` and ``chi_rule``: the df at which the stated error is brought
+    within the target (:func:`yieldtrial.stats._mvt_sov.max_t_curve`; default: a known
+    variance).
 
     Returns
     -------
     yieldtrial.stats._mvt_sov.MaxTCurve
-        For a known variance; attach a chi rule for t statistics.
+        Carrying ``chi_rule``; attach another chi rule for other df.
     """
     from yieldtrial.stats._mvt_sov import Region, dunnett_box, max_t_curve
     from yieldtrial.stats._mvt_taylor import TAYLOR_POINT_COUNTS
@@ -392,7 +396,7 @@ def dunnett_bifactor_curve(
         )
         exceed0 = np.minimum.accumulate(exceed0)  # a curve: non-increasing in r
     return max_t_curve(
-        regions, r_grid, exceed0, np.inf, (np.ones(1), np.ones(1)), two_sided=two_sided,
+        regions, r_grid, exceed0, df, chi_rule or (np.ones(1), np.ones(1)), two_sided=two_sided,
         point_counts=TAYLOR_POINT_COUNTS,
         control_exceedance=lambda x: bifactor_exceedance(x, fit, two_sided), give_up=give_up,
         score_is_control=pilot is None,

@@ -133,6 +133,8 @@ def dunnett_pilot_curve(
     exact_exceedances: Any,
     *,
     two_sided: bool,
+    df: float = np.inf,
+    chi_rule: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Any:
     """Build the normal curve of ``max X_i`` (or ``|X_i|``), X ~ N(0, corr), with a pilot score.
 
@@ -144,11 +146,14 @@ def dunnett_pilot_curve(
         ``r -> 1 - G_1(r)`` of the nearest product form (the upper tail of the score).
     two_sided : bool
         ``max |X_i|`` (True) or ``max X_i``.
+    df, chi_rule : float, (ndarray, ndarray), optional
+        The df at which the stated error is brought within the target, and its chi rule
+        (:func:`yieldtrial.stats._mvt_sov.max_t_curve`; default: a known variance).
 
     Returns
     -------
     yieldtrial.stats._mvt_sov.MaxTCurve
-        For a known variance; attach a chi rule for t statistics.
+        Carrying ``chi_rule``; attach another chi rule for other df.
     """
     from yieldtrial.stats._mvt_sov import Region, dunnett_box, max_t_curve
     from yieldtrial.stats._mvt_taylor import taylor_max_points
@@ -159,6 +164,7 @@ def dunnett_pilot_curve(
     target = Region(chol, box_lo, box_hi)
     r_grid, exceed = pilot_score(exact_exceedances)(target, table)
     return max_t_curve(
-        (target, None), r_grid, exceed, np.inf, (np.ones(1), np.ones(1)), two_sided=two_sided,
+        (target, None), r_grid, exceed, df, chi_rule or (np.ones(1), np.ones(1)),
+        two_sided=two_sided,
         point_counts=PILOT_POINT_COUNTS, max_points=taylor_max_points(k),
     )  # fmt: skip

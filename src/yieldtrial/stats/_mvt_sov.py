@@ -614,6 +614,9 @@ class MaxTCurve:
         return mean, error
 
 
+#: The chi rule of a known variance (``s = 1``).
+_KNOWN_VARIANCE = (np.ones(1), np.ones(1))
+
 #: Largest normal score of a node (``phi(6) = 6e-9``: beyond it ``G - G_0`` is negligible).
 _NODE_REACH = 6.0
 
@@ -718,6 +721,15 @@ def _score_check(
 #: step predicted with it that falls short costs one more look, not more points).
 SPREAD_RATE = 0.77
 
+#: Rate used by :func:`_cap_cannot_suffice` (more nodes at once when even the largest
+#: count of points is predicted to miss the target): an optimistic one, so only a node set
+#: that clearly cannot meet it is left early.  On the far correlations of
+#: ``benchmarks/bench_dunnett_general.py --far`` the spread fell as ``N^-0.8`` to
+#: ``N^-1.06`` from 256 to 8,192 points, and at 256 points it is too noisy to leave a set
+#: on: with :data:`SPREAD_RATE` there the seed-0 random layout took 24 nodes where 16
+#: met the target (stop 34).
+CAP_RATE = 1.0
+
 
 def _next_points(points: int, counts: list[int], spread: float, allowed: float) -> int | None:
     """Return the next points per scramble, or None when ``counts`` holds no more.
@@ -772,20 +784,20 @@ def _cap_cannot_suffice(
 ) -> bool:
     """Whether even ``cap`` points per scramble are predicted to miss the target at this bound.
 
-    The spread falling as ``N^-SPREAD_RATE`` from ``points`` to ``cap`` would still exceed
+    The spread falling as ``N^-CAP_RATE`` from ``points`` to ``cap`` would still exceed
     the target less the interpolation bound: more points at this node set are then spent
     on a curve that cannot meet it, and the next set (smaller bound) is taken at once.
     Only the schedule depends on it: every curve states its own spread and bound.
 
     Examples
     --------
-    >>> _cap_cannot_suffice(1024, 16384, 3.0e-4, 6.0e-5, 1e-4)  # predicted 3.5e-5 at 16,384
+    >>> _cap_cannot_suffice(1024, 16384, 6.0e-4, 6.0e-5, 1e-4)  # predicted 3.75e-5 at 16,384
     False
-    >>> _cap_cannot_suffice(1024, 16384, 4.0e-4, 6.0e-5, 1e-4)
+    >>> _cap_cannot_suffice(1024, 16384, 7.0e-4, 6.0e-5, 1e-4)
     True
     """
     allowed = abs_tol - truncation
-    return allowed <= 0.0 or spread * (cap / points) ** (-SPREAD_RATE) > allowed
+    return allowed <= 0.0 or spread * (cap / points) ** (-CAP_RATE) > allowed
 
 
 def _second_order(box: Any) -> Any:
@@ -1051,13 +1063,18 @@ def max_t_curve(
             # three standard errors over the scrambles, then the interpolation bound
             curve = MaxTCurve(spline, r_low, r_high, current["coef"], current["stretch"],
                               0.0, points, bool(two_sided), chi_rule)  # fmt: skip
-            spread = float(np.max(curve.exceedance(c_probe)[1]))
             # the bound: TOP_TERMS_FACTOR times the interpolant's two highest Hermite terms
             # (against the weighted fit two degrees lower on the same nodes); where that is
             # not small and the points could suffice, also against the previous, smaller set
             # of nodes at the same points (the smaller of the two: both compare the
             # interpolant with a cruder one)
             truncation = float(np.max(np.abs(current["fine"] - current["low_fine"]) * grid_density))
+            # the spread at df is that of the scrambles' curves averaged over the chi scale,
+            # at most about the normal curve's (an average spreads no more than its parts):
+            # the average (about 1 ms) only where the normal curve's misses the target
+            spread = float(np.max(replace(curve, chi_rule=_KNOWN_VARIANCE).exceedance(c_probe)[1]))
+            if chi_rule[0].size > 1 and spread + truncation + current["score_check"] > abs_tol:
+                spread = min(spread, float(np.max(curve.exceedance(c_probe)[1])))
             if previous is not None and truncation > abs_tol / 2.0 and (spread < abs_tol or last):
                 advance(previous, points, False)
                 truncation = min(

@@ -791,6 +791,8 @@ def dunnett_taylor_curve(
     two_sided: bool,
     give_up: type[Exception] | None = None,
     pilot: Any = None,
+    df: float = np.inf,
+    chi_rule: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Any:
     """Build the normal curve of ``max X_i`` (or ``|X_i|``), X ~ N(0, corr), Taylor-controlled.
 
@@ -811,16 +813,20 @@ def dunnett_taylor_curve(
         ``(Region, r_grid) -> (r, exceedance)``: the normal score from a pilot of the
         target (:func:`yieldtrial.stats._mvt_pilot.pilot_score`) instead of the
         expansion's own curve; the Taylor control still carries the variance.
+    df, chi_rule : float, (ndarray, ndarray), optional
+        The df at which the stated error is brought within the target, and its chi rule
+        (:func:`~yieldtrial.stats._mvt_sov.max_t_curve`; default: a known variance).
 
     Returns
     -------
     yieldtrial.stats._mvt_sov.MaxTCurve
-        For a known variance; attach a chi rule for t statistics.
+        Carrying ``chi_rule``; attach another chi rule for other df.
     """
     from yieldtrial.stats._mvt_sov import Region, dunnett_box, max_t_curve
 
     r = np.asarray(corr, dtype=float)
     k = r.shape[0]
+    rule = chi_rule or (np.ones(1), np.ones(1))
     control = np.outer(lam, lam)
     np.fill_diagonal(control, 1.0)
     chol, order, box_lo, box_hi, r_grid = dunnett_box(r, two_sided)
@@ -844,7 +850,7 @@ def dunnett_taylor_curve(
     if pilot is not None:  # the score from a pilot of the target (the terms not needed)
         r_grid, exceed_s = pilot(Region(chol, box_lo, box_hi), r_grid)
         return max_t_curve(
-            box, r_grid, exceed_s, np.inf, (np.ones(1), np.ones(1)), two_sided=two_sided,
+            box, r_grid, exceed_s, df, rule, two_sided=two_sided,
             point_counts=TAYLOR_POINT_COUNTS, max_points=taylor_max_points(k), give_up=give_up,
             score_is_control=False,
         )  # fmt: skip
@@ -861,7 +867,7 @@ def dunnett_taylor_curve(
     exceed_s = np.clip(exceed1 - terms, 0.0, 1.0)
     exceed_s = np.minimum.accumulate(exceed_s)  # a curve: non-increasing in r
     return max_t_curve(
-        box, r_grid, exceed_s, np.inf, (np.ones(1), np.ones(1)), two_sided=two_sided,
+        box, r_grid, exceed_s, df, rule, two_sided=two_sided,
         point_counts=TAYLOR_POINT_COUNTS, max_points=taylor_max_points(k), give_up=give_up,
     )  # fmt: skip
 
