@@ -1225,9 +1225,10 @@ def _build_df(df: float) -> float:
 
     The curve's points and nodes are chosen until its stated error *at that df* meets
     the target.  The average over the chi scale ``s`` smooths the scrambles' curves: at
-    30 df the stated error of the far correlations of ``benchmarks/bench_dunnett_general.py
-    --far`` was 1.35 to 1.6 times below the normal curve's at the same points (stop 34),
-    so a curve for the df needs fewer points than one for a known variance.  Rounding up
+    30 df the spread of the AR(1) 0.9 curve of ``benchmarks/bench_dunnett_general.py
+    --far`` was 1.4 to 1.6 times below the normal curve's at the same points from 1,024
+    points on (8.8e-4 -> 6.0e-4 at 1,024, 1.23e-4 -> 7.5e-5 at 16,384; stop 34), so a
+    curve for the df needs fewer points than one for a known variance.  Rounding up
     to a power of two keeps one build per df class (a smaller df smooths more: its stated
     error is at most about the build df's) and keeps every p-value a function of the
     correlation and its own df alone, whatever was computed before.  Above
