@@ -186,3 +186,17 @@ def test_curves_are_built_for_the_df_class_whatever_was_computed_before(pilot_ca
     assert again.tolist() == fresh.tolist()
     assert again_accuracy.abs_error == fresh_accuracy.abs_error
     assert distributions._dunnett_curve_cached.cache_info().misses == 3  # inf, 128, 32
+
+
+def test_a_curve_built_for_few_df_checks_the_middle_thresholds():
+    # 20 comparisons, AR(1) 0.5, 3 df (the curve is built for 4 df): the build's checks reach
+    # the 1e-12 point of the t scale (1,580 at 4 df) and, since stop 34, still check the
+    # normal curve's range evenly; with one even grid to that point (steps of 20) the build
+    # stopped at 256 points and stated 4.4e-4 at thresholds 0.5-5. Reference: the Markov
+    # recursion averaged over the chi scale
+    distributions._dunnett_curve_cached.cache_clear()
+    thresholds = np.linspace(0.5, 5.0, 10)
+    p, accuracy = dunnett_pvalues(thresholds, autoregression(0.5), 3.0)
+    exact = np.array([ar1_t_exceedance(c, 0.5, 20, 3.0) for c in thresholds])
+    assert accuracy.abs_error <= 1e-4
+    assert np.max(np.abs(p - exact)) <= accuracy.abs_error

@@ -667,15 +667,26 @@ def _score_spline(
 def _probe_thresholds(r_high: float, df: float, two_sided: bool) -> np.ndarray:
     """Thresholds ``c`` at which the stated error of a curve is checked (the whole range).
 
-    From 0 (two-sided) or -4 to the t-scale point beyond which every exceedance is below
-    about 1e-12.
+    81 evenly spaced from 0 (two-sided) or -4 to the end of the normal curve's table, then
+    for finite df 20 more, geometrically spaced, to the t-scale point beyond which every
+    exceedance is below about 1e-12.  (Stop 34: one even grid to that point left the
+    middle unchecked at small df, e.g. steps of 20 at 4 df, where it reaches 1,580, and a
+    curve built for 4 df stated 4.4e-4 at thresholds 0.5-5.)
+
+    Examples
+    --------
+    >>> probe = _probe_thresholds(8.5, 4.0, True)
+    >>> probe.size, float(probe[80]), bool(probe[-1] > 1000.0)
+    (101, 8.5, True)
     """
     from yieldtrial.stats._univariate import norm_isf, t_isf
 
-    top = r_high
+    probe = np.linspace(0.05 if two_sided else -4.0, r_high, 81)
     if np.isfinite(df):
-        top *= float(t_isf(1e-12, df) / norm_isf(1e-12))
-    return np.linspace(0.05 if two_sided else -4.0, top, 81)
+        top = r_high * float(t_isf(1e-12, df) / norm_isf(1e-12))
+        if top > r_high:
+            probe = np.concatenate([probe, np.geomspace(r_high, top, 21)[1:]])
+    return probe
 
 
 def _score_check(
