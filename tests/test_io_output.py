@@ -323,3 +323,18 @@ def test_identity_of_another_type_is_ignored(tmp_path, monkeypatch):
     assert is_own_output(target)
     target.write_bytes(b"c" * 100)
     assert not is_own_output(target)
+
+
+def test_identity_is_neither_recorded_nor_trusted_without_change_times(tmp_path, monkeypatch):
+    """Windows: st_ctime is the creation time, which a write does not move; only the hash."""
+    from yieldtrial.io import output
+
+    target = _large_output(tmp_path, monkeypatch)
+    monkeypatch.setattr(output, "_CHANGE_TIMES", False)
+    calls = []
+    real = output._file_sha256
+    monkeypatch.setattr(output, "_file_sha256", lambda path: calls.append(path) or real(path))
+    assert output.is_own_output(target)
+    assert calls == [target]  # hashed although the recorded identity matches
+    output.write_output(target, b"d" * 100)
+    assert "identity" not in _manifest_entry(target)

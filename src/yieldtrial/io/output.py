@@ -650,7 +650,8 @@ def is_own_output(path: str | os.PathLike[str]) -> bool:
         change times to the nanosecond.  Every write into a file moves its change time,
         which no user tool can set back, so a file edited in place, replaced, restored
         or copied has another identity and is hashed; the identity is recorded only on
-        file systems whose times show sub-millisecond digits (not FAT's two seconds).
+        POSIX systems (on Windows ``st_ctime`` is the creation time) and on file systems
+        whose times show sub-millisecond digits (not FAT's two seconds).
     """
     target = Path(path)
     entry = _read_manifest(target.parent).get(target.name)
@@ -663,10 +664,15 @@ def is_own_output(path: str | os.PathLike[str]) -> bool:
             return False
     if info is not None and stat.S_ISREG(info.st_mode):
         recorded = entry.get("identity")
-        if isinstance(recorded, list) and all(type(v) is int for v in recorded):
+        if _CHANGE_TIMES and isinstance(recorded, list) and all(type(v) is int for v in recorded):
             if recorded == _identity_key(info):
                 return True
     return _file_sha256(target) == entry["sha256"]
+
+
+#: Whether ``st_ctime`` is the time of the file's last change (POSIX), which every write
+#: moves; on Windows it is the creation time, so there outputs are only hashed.
+_CHANGE_TIMES = os.name == "posix"
 
 
 def _identity_key(info: os.stat_result) -> list[int]:
@@ -949,6 +955,7 @@ def _record(target: Path, digest: str, written: tuple[int, int, int, int] | None
                 (info.st_size, info.st_mtime_ns) == written[2:]
                 and info.st_size >= _MEMO_BYTES
                 and stat.S_ISREG(info.st_mode)
+                and _CHANGE_TIMES
                 and _fine_times(info)
             ):
                 entry["identity"] = _identity_key(info)
