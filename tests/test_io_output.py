@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,165 @@ def test_umask_fallback_restores_the_mask(monkeypatch) -> None:
         assert real_umask(0o027) == 0o027  # restored
     finally:
         real_umask(before)
+
+
+# ------------------------------------------------------------------- large outputs' identity
+def _large_output(tmp_path, monkeypatch, content=b"a" * 100):
+    """Write ``content`` as a "large" output (the threshold lowered to 10 bytes)."""
+    from yieldtrial.io import output
+
+    monkeypatch.setattr(output, "_MEMO_BYTES", 10)
+    monkeypatch.setattr(output, "_HASHES", {})
+    target = tmp_path / "yields.csv"
+    output.write_output(target, content)
+    if not output._fine_times(os.stat(target)):  # pragma: no cover - a coarse file system
+        pytest.skip("the temporary folder's file system keeps whole-millisecond times")
+    return target
+
+
+def _manifest_entry(target):
+    import json
+
+    from yieldtrial.io.output import MANIFEST_NAME
+
+    manifest = json.loads((target.parent / MANIFEST_NAME).read_text(encoding="utf-8"))
+    return manifest["files"][target.name]
+
+
+def _no_hashing(monkeypatch):
+    from yieldtrial.io import output
+
+    def refuse(path):
+        raise AssertionError(f"{path} was read to be hashed")
+
+    monkeypatch.setattr(output, "_file_sha256", refuse)
+
+
+def test_large_output_is_recorded_with_its_identity(tmp_path, monkeypatch):
+    """Hash, size, and device, inode, size, mtime and ctime in ns of the renamed file."""
+    target = _large_output(tmp_path, monkeypatch)
+    info = os.stat(target)
+    entry = _manifest_entry(target)
+    assert entry["size"] == 100
+    assert entry["identity"] == [info.st_dev, info.st_ino, 100, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def test_unchanged_large_output_is_recognised_without_reading_it(tmp_path, monkeypatch):
+    from yieldtrial.io.output import is_own_output
+
+    target = _large_output(tmp_path, monkeypatch)
+    _no_hashing(monkeypatch)
+    assert is_own_output(target)
+
+
+def test_large_output_edited_in_place_is_refused(tmp_path, monkeypatch):
+    """Same size, modification time put back: the change time moved, so it is hashed."""
+    from yieldtrial.io.output import is_own_output
+
+    target = _large_output(tmp_path, monkeypatch)
+    before = os.stat(target)
+    time.sleep(0.05)  # kernels before 6.13 move file times in clock ticks of up to 10 ms
+    with target.open("r+b") as handle:
+        handle.write(b"b")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(target).st_size == before.st_size
+    assert not is_own_output(target)
+
+
+def test_large_output_touched_is_still_recognised_by_its_hash(tmp_path, monkeypatch):
+    from yieldtrial.io.output import is_own_output
+
+    target = _large_output(tmp_path, monkeypatch)
+    os.utime(target, ns=(1, 1))
+    assert is_own_output(target)
+
+
+def test_large_output_copied_with_its_manifest_is_recognised_by_its_hash(tmp_path, monkeypatch):
+    """Another folder: another inode, so the identity does not match and the hash decides."""
+    import shutil
+
+    from yieldtrial.io.output import MANIFEST_NAME, is_own_output
+
+    target = _large_output(tmp_path, monkeypatch)
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy2(target, copy / target.name)
+    shutil.copy2(target.parent / MANIFEST_NAME, copy / MANIFEST_NAME)
+    assert is_own_output(copy / target.name)
+
+
+def test_large_output_written_to_before_it_is_recorded_gets_no_identity(tmp_path, monkeypatch):
+    """A write between the rename and the record (a new mtime): recorded by hash only."""
+    from yieldtrial.io import output
+
+    monkeypatch.setattr(output, "_MEMO_BYTES", 10)
+    target = tmp_path / "yields.csv"
+    real = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        real(src, dst, *args, **kwargs)
+        if Path(dst) == target:
+            with open(dst, "r+b") as handle:
+                handle.write(b"b")
+            os.utime(dst, ns=(1, 1))
+
+    monkeypatch.setattr(os, "replace", replace)
+    output.write_output(target, b"a" * 100)
+    monkeypatch.undo()
+    assert "identity" not in _manifest_entry(target)
+    assert not output.is_own_output(target)
+
+
+def test_small_output_is_recorded_without_identity(tmp_path):
+    from yieldtrial.io.output import write_output
+
+    target = tmp_path / "yields.csv"
+    write_output(target, b"a" * 100)
+    assert set(_manifest_entry(target)) == {"sha256", "size"}
+
+
+@pytest.mark.parametrize(
+    ("mtime_ns", "ctime_ns", "fine"),
+    [
+        (1_733_400_000_123_456_789, 1_733_400_000_123_456_790, True),
+        (1_733_400_000_000_000_000, 1_733_400_000_123_456_790, False),  # FAT: 2 s steps
+        (1_733_400_000_123_456_789, 1_733_400_001_000_000_000, False),
+    ],
+)
+def test_identity_needs_sub_millisecond_times(mtime_ns, ctime_ns, fine):
+    from types import SimpleNamespace
+
+    from yieldtrial.io.output import _fine_times
+
+    assert _fine_times(SimpleNamespace(st_mtime_ns=mtime_ns, st_ctime_ns=ctime_ns)) is fine
+
+
+def test_identity_of_another_type_is_ignored(tmp_path, monkeypatch):
+    """A hand-edited manifest (identity as text): the hash decides."""
+    import json
+
+    from yieldtrial.io.output import MANIFEST_NAME, is_own_output
+
+    target = _large_output(tmp_path, monkeypatch)
+    path = tmp_path / MANIFEST_NAME
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["files"][target.name]["identity"] = [str(v) for v in os.stat(target)[:5]]
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert is_own_output(target)
+    target.write_bytes(b"c" * 100)
+    assert not is_own_output(target)
+
+
+def test_identity_is_neither_recorded_nor_trusted_without_change_times(tmp_path, monkeypatch):
+    """Windows: st_ctime is the creation time, which a write does not move; only the hash."""
+    from yieldtrial.io import output
+
+    target = _large_output(tmp_path, monkeypatch)
+    monkeypatch.setattr(output, "_CHANGE_TIMES", False)
+    calls = []
+    real = output._file_sha256
+    monkeypatch.setattr(output, "_file_sha256", lambda path: calls.append(path) or real(path))
+    assert output.is_own_output(target)
+    assert calls == [target]  # hashed although the recorded identity matches
+    output.write_output(target, b"d" * 100)
+    assert "identity" not in _manifest_entry(target)

@@ -67,3 +67,29 @@ def test_constant_text_column_can_be_changed_and_written() -> None:
     assert built.to_csv() == reference.to_csv()
     built.loc[1, "m"] = "other"
     assert built["m"].tolist() == ["given", "other"] + ["given"] * (n - 2)
+
+
+def test_constant_text_columns_share_one_piece_and_change_alone(monkeypatch) -> None:
+    """The piece is built once per text; a cell changed in one column leaves the other."""
+    pa = pytest.importorskip("pyarrow")
+    n = yields.CONSTANT_TEXT_CHUNK * 2 + 3
+    index = pd.RangeIndex(n)
+    yields._constant_piece.cache_clear()
+    built = []
+    real = pa.array
+
+    def counting(*args, **kwargs):
+        if args and isinstance(args[0], list) and len(args[0]) == yields.CONSTANT_TEXT_CHUNK:
+            built.append(args[0][0])  # a piece (pandas builds small arrays of its own)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pa, "array", counting)
+    first = pd.DataFrame({"m": yields.constant_text("dry_matter", index)}, index=index)
+    second = pd.DataFrame({"m": yields.constant_text("dry_matter", index)}, index=index)
+    monkeypatch.undo()
+    if isinstance(first["m"].array, str) or not built:  # pragma: no cover - no pyarrow text
+        pytest.skip("this pandas keeps text without pyarrow: the scalar is assigned")
+    assert built == ["dry_matter"]  # once, for both columns
+    first.loc[1, "m"] = "other"
+    assert second["m"].tolist() == ["dry_matter"] * n
+    assert first["m"].tolist() == ["dry_matter", "other"] + ["dry_matter"] * (n - 2)

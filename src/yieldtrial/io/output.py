@@ -20,7 +20,10 @@ Three layers, each usable on its own:
   ``.yieldtrial-outputs``, in the output folder: file name -> SHA-256 of the content
   written.  An existing file counts as yieldtrial's own output only while its
   content still has the recorded hash, so a field book that was filled in after
-  ``yieldtrial design`` wrote it is user data again.
+  ``yieldtrial design`` wrote it is user data again.  A large output (32 MiB or more)
+  is also recorded with its file identity (device, inode, size, modification and
+  change times in ns); while the file still has exactly that identity it is not read
+  again to be recognised (see :func:`is_own_output`).
 
 :func:`csv_safe_frame` neutralises spreadsheet formulas in text cells (CSV injection).
 """
@@ -202,8 +205,12 @@ def atomic_write_stream(
 
 def _write_atomically(
     path: str | os.PathLike[str], write: Callable[[Any], object]
-) -> tuple[Path, str, tuple[int, int]]:
-    """:func:`atomic_write_stream`, also returning the device and inode of the new file."""
+) -> tuple[Path, str, tuple[int, int, int, int]]:
+    """:func:`atomic_write_stream`, also returning what the new file was when written.
+
+    The last item is (device, inode, size, modification time in ns) of the temporary
+    file after its ``fsync``: the rename and the mode change keep all four.
+    """
     target = _file_path(path)
     _check_parent(target)
     _refuse_folder(target)
@@ -242,7 +249,8 @@ def _write_atomically(
             raise file_error(exc, target, "write") from None
         raise
     _fsync_folder(folder)
-    return target, writer.hash.hexdigest(), (info.st_dev, info.st_ino)
+    written = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+    return target, writer.hash.hexdigest(), written
 
 
 def _short_name(name: str) -> str:
@@ -637,16 +645,49 @@ def is_own_output(path: str | os.PathLike[str]) -> bool:
     -------
     bool
         True when the folder's manifest (:data:`MANIFEST_NAME`) records the file with
-        the SHA-256 of its present content.
+        the SHA-256 of its present content, or (large outputs) with the identity the
+        file still has: the same device, inode and size, and the same modification and
+        change times to the nanosecond.  Every write into a file moves its change time,
+        which no user tool can set back, so a file edited in place, replaced, restored
+        or copied has another identity and is hashed; the identity is recorded only on
+        POSIX systems (on Windows ``st_ctime`` is the creation time) and on file systems
+        whose times show sub-millisecond digits (not FAT's two seconds).
     """
     target = Path(path)
     entry = _read_manifest(target.parent).get(target.name)
     if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
         return False
-    with contextlib.suppress(OSError):
-        if entry.get("size") is not None and target.stat().st_size != entry["size"]:
+    info = None
+    with contextlib.suppress(OSError, ValueError):
+        info = os.stat(target)
+        if entry.get("size") is not None and info.st_size != entry["size"]:
             return False
+    if info is not None and stat.S_ISREG(info.st_mode):
+        recorded = entry.get("identity")
+        if _CHANGE_TIMES and isinstance(recorded, list) and all(type(v) is int for v in recorded):
+            if recorded == _identity_key(info):
+                return True
     return _file_sha256(target) == entry["sha256"]
+
+
+#: Whether ``st_ctime`` is the time of the file's last change (POSIX), which every write
+#: moves; on Windows it is the creation time, so there outputs are only hashed.
+_CHANGE_TIMES = os.name == "posix"
+
+
+def _identity_key(info: os.stat_result) -> list[int]:
+    """Return the identity a large output is recorded with (see :func:`is_own_output`)."""
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def _fine_times(info: os.stat_result) -> bool:
+    """Whether the file system keeps times finer than a millisecond (the identity's premise).
+
+    A time that is a whole number of milliseconds (FAT's two seconds, one second on
+    older systems) is taken for a coarse clock, and the output is only hashed; on a fine
+    clock that happens once in a million files and costs only the shortcut.
+    """
+    return bool(info.st_mtime_ns % 1_000_000 and info.st_ctime_ns % 1_000_000)
 
 
 def check_output(
@@ -840,13 +881,13 @@ def write_output(
     )
     if isinstance(content, str):
         data = content.encode(encoding)
-        target, digest, identity = _write_atomically(target, lambda handle: handle.write(data))
+        target, digest, written = _write_atomically(target, lambda handle: handle.write(data))
     elif isinstance(content, bytes | bytearray | memoryview):
         blob = bytes(content)
-        target, digest, identity = _write_atomically(target, lambda handle: handle.write(blob))
+        target, digest, written = _write_atomically(target, lambda handle: handle.write(blob))
     else:
-        target, digest, identity = _write_atomically(target, content)
-    _record(target, digest, identity)
+        target, digest, written = _write_atomically(target, content)
+    _record(target, digest, written)
     return target
 
 
@@ -893,20 +934,35 @@ def _folder_lock(folder: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def _record(target: Path, digest: str, identity: tuple[int, int] | None = None) -> None:
+def _record(target: Path, digest: str, written: tuple[int, int, int, int] | None = None) -> None:
     """Add ``target`` to its folder's manifest; a failure only costs a later --force.
 
-    ``identity`` (device, inode) is the file this run wrote: when another run has
-    replaced it since, its hash is not recorded (that run records its own).
+    ``written`` (device, inode, size, modification time in ns) is the file this run
+    wrote, as it was after its ``fsync``: when another run has replaced it since, its
+    hash is not recorded (that run records its own).  A large output that is still
+    as written is recorded with its identity too (:func:`is_own_output`); one that
+    was written to since (another size or modification time) only with its hash.
     """
     folder = target.parent
     with contextlib.suppress(OSError), _folder_lock(folder):
-        if identity is not None:
+        entry: dict[str, Any] = {"sha256": digest}
+        if written is not None:
             info = os.lstat(target)
-            if (info.st_dev, info.st_ino) != identity:
+            if (info.st_dev, info.st_ino) != written[:2]:
                 return
+            entry["size"] = info.st_size
+            if (
+                (info.st_size, info.st_mtime_ns) == written[2:]
+                and info.st_size >= _MEMO_BYTES
+                and stat.S_ISREG(info.st_mode)
+                and _CHANGE_TIMES
+                and _fine_times(info)
+            ):
+                entry["identity"] = _identity_key(info)
+        else:
+            entry["size"] = target.stat().st_size
         files = _read_manifest(folder)
-        files[target.name] = {"sha256": digest, "size": target.stat().st_size}
+        files[target.name] = entry
         for name in [n for n in files if not (folder / n).exists()]:
             del files[name]  # forget outputs that were deleted since
         manifest = {"generator": "yieldtrial", "format": 1, "files": dict(sorted(files.items()))}

@@ -10,6 +10,7 @@ yields here once and reads them back with :func:`yields_table`.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -328,7 +329,7 @@ def constant_text(value: str, index: pd.Index) -> Any:
         return value
     import pyarrow as pa
 
-    piece = pa.array([value] * CONSTANT_TEXT_CHUNK, type=pa.large_string())
+    piece = _constant_piece(value, CONSTANT_TEXT_CHUNK)
     whole, rest = divmod(n, CONSTANT_TEXT_CHUNK)
     chunks = [piece] * whole + ([piece.slice(0, rest)] if rest else [])
     text_array: Any = dtype.construct_array_type()  # ArrowStringArray
@@ -339,3 +340,17 @@ def constant_text(value: str, index: pd.Index) -> Any:
     if array.dtype != dtype:  # pragma: no cover - likewise
         return value
     return array
+
+
+@functools.lru_cache(maxsize=8)
+def _constant_piece(value: str, rows: int) -> Any:
+    """Return ``rows`` copies of ``value`` as a pyarrow array, built once per value.
+
+    pyarrow arrays are immutable, so every :func:`constant_text` column of the same text
+    shares the piece: a streamed table asks for one column per block of about 120,000
+    plots, and building the piece from a list of 65,536 strings took about 2 ms each time
+    (0.09-0.13 s of CPU over the 5.9 million plots of a 200 MB table).
+    """
+    import pyarrow as pa
+
+    return pa.array([value] * rows, type=pa.large_string())
