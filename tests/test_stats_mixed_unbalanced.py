@@ -24,6 +24,12 @@ blocks of 3, 3 replicates) with 4 missing plots.  Largest differences seen when 
 LS-means 1.3e-7 kg/ha (abs.), their SEs 3e-9, Dunnett t 2e-8 (abs.) and df 3e-9 (the strip
 plot, whose block:horizontal variance is 1 % of the total, is the least well conditioned).
 
+Through the report (``yieldtrial report --format json`` of a ``yieldtrial design
+split_plot`` field book with the yields typed in and a whole plot lost), both variance
+components at zero: the F tests equal the dense formulas at the boundary (Satterthwaite 31
+pooled df for every term, Kenward-Roger 5.31 / 23.33 / 23.32). statsmodels MixedLM stops at a
+worse point there (REML deviance 1.07 higher), so that test checks the optimum instead.
+
 Kenward-Roger's F test can have no valid df: ``tests/data/mixed/augmented_kr_no_df.csv``
 (augmented RCBD, random blocks estimated at zero, 21 treatment df on 8 residual df) gives
 m = -1.461 by the paper's formulas; yieldtrial used to print that as the denominator df
@@ -34,6 +40,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import warnings
 from pathlib import Path
 from typing import Any
@@ -517,3 +524,77 @@ def test_design_alpha_field_book_with_typed_yields_reports(tmp_path: Path) -> No
         text = out.read_text(encoding="utf-8")
         for needle in expected:
             assert needle in text
+
+
+# ------------------------- both variance components at zero, a whole plot gone (report)
+
+
+@functools.cache
+def _split_both_zero(tmp: str) -> tuple[Path, pd.DataFrame]:
+    """`yieldtrial design split_plot` (3 x 4, 4 blocks, seed 3), SYNTHETIC yields typed in.
+
+    Yields N(7000, 300) kg/ha (numpy seed 2) with no block or whole-plot effect; whole plot
+    1-1 (its four sub-plots) and plot 11 lost. REML puts both components at zero.
+    """
+    book = Path(tmp) / "book.csv"
+    assert main(["design", "split_plot", "--treatments", "I1,I2,I3", "--sub-treatments",
+                 "N1,N2,N3,N4", "--blocks", "4", "--seed", "3", "-o", str(book)]) == 0  # fmt: skip
+    plots = pd.read_csv(book, dtype=str)
+    rng = np.random.default_rng(2)
+    plots["yield_kg_ha"] = [f"{v:.1f}" for v in rng.normal(7000.0, 300.0, len(plots))]
+    plots.loc[[0, 1, 2, 3, 10], "yield_kg_ha"] = ""
+    plots.to_csv(book, index=False)
+    frame = pd.DataFrame({"block": plots["block"], "a": plots["main"], "b": plots["sub"],
+                          "y": pd.to_numeric(plots["yield_kg_ha"])})  # fmt: skip
+    return book, frame
+
+
+@pytest.mark.parametrize("ddf", DDF)
+def test_report_split_plot_with_both_components_at_zero(tmp_path: Path, ddf: str) -> None:
+    """The report's F tests = the dense formulas at the boundary; REML beats statsmodels.
+
+    statsmodels MixedLM stops at block 3413, block:main 2299 (kg/ha)^2, whose REML deviance
+    is 1.07 above that of (0, 0); the dense deviance also rises from (0, 0) along each
+    component, so (0, 0) is the optimum and the reference is evaluated there. Satterthwaite
+    pools both strata: 43 plots - 12 cell means = 31 df for every term.
+    """
+    book, d = _split_both_zero(str(tmp_path))
+    toml = tmp_path / "trial.toml"
+    toml.write_text(f'[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "N1"\nddf = "{ddf}"\n',
+                    encoding="utf-8")  # fmt: skip
+    out = tmp_path / "report.json"
+    assert main(["report", str(book), "--config", str(toml), "--format", "json",
+                 "--no-figures", "-o", str(out)]) == 0  # fmt: skip
+    anova = json.loads(out.read_text(encoding="utf-8"))["results"]["anova"]
+    vc = {row["component"]: row["variance"] for row in anova["variance_components"]}
+    assert vc["block"] == 0.0 and vc["block:main"] == 0.0
+
+    levels = {"a": ["I1", "I2", "I3"], "b": ["N1", "N2", "N3", "N4"]}
+    random = [("block",), ("block", "a")]
+    m = _Dense(d, [("a",), ("b",), ("a", "b")], random, levels)
+    sm = _statsmodels_variances(d, "C(a) * C(b)", random)
+    s2 = vc["residual"] / m.scale**2
+    at_zero = m.deviance(np.array([0.0, 0.0, np.sqrt(s2)]))
+    theirs = np.sqrt([sm["block"] / sm["residual"], sm["block:a"] / sm["residual"],
+                      sm["residual"] / m.scale**2])  # fmt: skip
+    assert m.deviance(theirs) > at_zero + 1.0
+    for step in (np.array([0.05, 0.0]), np.array([0.0, 0.05])):
+        assert m.deviance(np.r_[step, np.sqrt(s2)]) > at_zero
+
+    cells = np.array([m.xrow({"a": a, "b": b}) for a in levels["a"] for b in levels["b"]])
+    hyps = {
+        "main": np.kron(_versus_first(3), np.ones((1, 4)) / 4) @ cells,
+        "sub": np.kron(np.ones((1, 3)) / 3, _versus_first(4)) @ cells,
+        "main:sub": np.kron(_versus_first(3), _versus_first(4)) @ cells,
+    }
+    family = {b: np.mean([m.xrow({"a": a, "b": b}) for a in levels["a"]], axis=0)
+              for b in levels["b"]}  # fmt: skip
+    ref = _reference(m, {"block": 0.0, "block:a": 0.0, "residual": vc["residual"]}, hyps,
+                     family)  # fmt: skip
+    table = {row["source"]: row for row in anova["table"]}
+    for term, by_method in ref["F"].items():
+        f, df_den = by_method[ddf]
+        assert table[term]["f"] == pytest.approx(f, rel=RTOL)
+        assert table[term]["df_denominator"] == pytest.approx(df_den, rel=RTOL)
+        if ddf == "satterthwaite":
+            assert df_den == pytest.approx(31.0, rel=1e-9)
