@@ -167,6 +167,19 @@ def test_read_plots_reported_yield_renamed_when_harvest_complete():
     assert input_yield_column(plots) is None
 
 
+def test_read_plots_yield_column_used_when_no_plot_was_weighed():
+    """A field book's blank harvest columns do not hide the yields typed into yield_kg_ha.
+
+    ``yieldtrial design`` writes ``harvested_area_m2``, ``fresh_mass_kg``, ``moisture_pct``
+    (and ``impurity_pct``) empty; a user who fills a ``yield_kg_ha`` column instead got every
+    plot "missing" (the yield column was renamed ``reported_yield_kg_ha``).
+    """
+    book = ENGLISH.assign(fresh_mass_kg=np.nan, moisture_pct=np.nan, yield_kg_ha=7500.0)
+    plots = read_plots(book)
+    assert input_yield_column(plots) == "yield_kg_ha"
+    assert plots["yield_kg_ha"].tolist() == [7500.0] * 4
+
+
 def test_read_plots_columns_mapping_wins():
     """columns= renames a header the aliases do not know."""
     frame = ENGLISH.rename(columns={"fresh_mass_kg": "Netto"})

@@ -1513,6 +1513,17 @@ def _convert_units(frame: pd.DataFrame) -> pd.DataFrame:
         fraction = column.removesuffix("_pct") + "_fraction"
         if column not in out and fraction in out:
             out[column] = out[fraction] * 100.0
+    yield_columns = [c for c in out.columns if unit_from_yield_column(str(c)) is not None]
+    if (
+        has_harvest_columns(out)
+        and yield_columns
+        and out["fresh_mass_kg"].isna().all()
+        and any(out[c].notna().any() for c in yield_columns)
+    ):
+        # a field book of `yieldtrial design` keeps its blank harvest columns when the
+        # yields are typed into a yield column: no plot was weighed, so the yield column
+        # is the harvest (it used to be renamed reported_<name> and every plot "missing")
+        out = out.drop(columns="fresh_mass_kg")
     if has_harvest_columns(out):
         renames = {
             c: f"reported_{c}" for c in out.columns if unit_from_yield_column(str(c)) is not None

@@ -1110,6 +1110,15 @@ def _f_tests(result: MixedModelFit) -> tuple[pd.DataFrame, float]:
         if result.ddf == "kenward-roger":
             adj, cov0, grad_all = fit.estimate_kr(lmat)
             f, q, ddf = kenward_roger_f_test(est, adj, cov0, grad_all, fit.expected_cov)
+            if q > 0 and not (np.isfinite(ddf) and ddf > 0.0 and np.isfinite(f) and f >= 0.0):
+                # Kenward & Roger's moment matching breaks down: no positive denominator df
+                # m (or a negative scale lambda = m / (E* (m - 2)), hence a negative F):
+                # there is no F approximation to report. pbkrtest prints the formula's
+                # value (augmented RCBD, random blocks at zero, 21 numerator df on 8
+                # residual df: m = -1.46, F = 0.88, P NaN); the table shows no test. A
+                # positive m below 2 with a positive F is kept (pbkrtest: 1.96 df,
+                # tests/test_stats_mixed_lme4.py, sp_wp_zero_missing1)
+                f, ddf = float("nan"), float("nan")
         else:
             f, q, ddf = f_test(est, cov, grad, fit.free_cov)
         p = float(f_sf(f, q, ddf)) if q > 0 and np.isfinite(ddf) else float("nan")

@@ -85,6 +85,12 @@ def model_methods_text(ctx: ReportContext) -> str:
                 text += space + t(strata or key + "_strata", lang)
                 if n_missing:  # the sentence above is conditional
                     text += space + t("methods.mixed_strata_missing", lang)
+        table = ctx.anova.table
+        no_df = table.loc[(table["df"] > 0) & table["df_denominator"].isna(), "source"]
+        if key == "methods.mixed_kr" and len(no_df):
+            # Kenward-Roger's m <= 0 (stats.mixed._f_tests): say why the row has no F or P
+            names = ("、" if lang == "zh" else ", ").join(source_label(str(c), lang) for c in no_df)
+            text += space + t("methods.mixed_kr_no_df", lang, sources=names)
         # emmeans rounds the df of its multivariate-t adjustment; yieldtrial does not
         return text + space + t("methods.mixed_adjusted", lang)
     if kind == "augmented":
