@@ -330,6 +330,22 @@ def test_pairwise_lsd_gate_blocks_rejections():
     assert "not passed" in gated.attrs["provenance"]["test"]
 
 
+def test_pairwise_lsd_without_an_f_test_says_so(monkeypatch):
+    """Protected LSD when no F test exists (a Kenward-Roger df that is not positive).
+
+    Nothing is declared different and the provenance says why instead of "p = nan".
+    """
+    import yieldtrial.stats.compare as compare
+
+    monkeypatch.setattr(compare, "_treatment_f", lambda mm: (np.nan, np.nan, np.nan, np.nan))
+    mm = hand_mm([10.0, 14.0, 18.0], 1.0, df=10)  # differences of 4 and 8 SEs
+    gated = pairwise_means(mm, method="lsd")
+    assert not gated["reject"].any()
+    test = gated.attrs["provenance"]["test"]
+    assert "no treatment F test available" in test
+    assert "nan" not in test
+
+
 def test_treatment_f_test_matches_statsmodels_anova():
     """Wald F of the LS-means equals the treatment F of statsmodels anova_lm (RCBD)."""
     import statsmodels.api as sm

@@ -1151,12 +1151,15 @@ def pairwise_means(
             "holm": "t (Holm)"}[method]  # fmt: skip
     if method == "lsd":
         if protected:
-            test += (
-                f" (protected: treatment F test p = {gate_p:.4g}, "
-                f"gate {'passed' if gate_passed else 'not passed'})"
-                if gate_passed is not None
-                else " (protected; no F test without error variance)"
-            )
+            if gate_passed is None:
+                test += " (protected; no F test without error variance)"
+            elif np.isnan(gate_p):  # e.g. a Kenward-Roger F test without positive df
+                test += " (protected: no treatment F test available, no pair declared different)"
+            else:
+                test += (
+                    f" (protected: treatment F test p = {gate_p:.4g}, "
+                    f"gate {'passed' if gate_passed else 'not passed'})"
+                )
         else:
             test += " (unprotected)"
     adjustment = _ADJUSTMENT_LABEL[method]
