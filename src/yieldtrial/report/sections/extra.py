@@ -1049,7 +1049,9 @@ def field_map_section(ctx: ReportContext) -> Section | None:
     missing = attr_or(ctx.trial, "missing_plots", None)
     lost: list[str] = []
     if missing is not None and len(missing) and "plot_id" in pd.DataFrame(missing):
-        lost = [str(v) for v in pd.DataFrame(missing)["plot_id"]]
+        # only the lost plots the map holds (field_map refuses an id it does not draw)
+        on_map = set(book["plot_id"].astype(str))
+        lost = [p for p in map(str, pd.DataFrame(missing)["plot_id"]) if p in on_map]
     n_rows, n_cols = int(book["row"].max()), int(book["column"].max())
     marks = figure_marks(ctx)
     shared = bool(book.duplicated(["row", "column"]).any())  # plots drawn on one another
