@@ -559,15 +559,11 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
     testable = s.replicated and math.isfinite(df) and df > 0 and math.isfinite(float(mm.mse))
     d = yield_digits(s.unit)
     rows, sentences, records_ = [], [], []
+    from yieldtrial.report.sections.checks import check_contrast_levels
+
+    check_contrast_levels(ctx.config.contrasts, levels)
     for item in ctx.config.contrasts:
         trt, ref = item["treatment"], item["versus"]
-        if trt not in levels or ref not in levels:
-            from yieldtrial.errors import DataValidationError
-
-            raise DataValidationError(
-                f"contrast {item['name']!r} compares {trt!r} with {ref!r}, but the treatments "
-                f"are {', '.join(levels)}; fix treatment/versus in [[contrasts]] of trial.toml."
-            )
         i, j = levels.index(trt), levels.index(ref)
         vec = np.zeros(len(levels))
         vec[i], vec[j] = 1.0, -1.0
