@@ -283,11 +283,11 @@ def _run(args: argparse.Namespace) -> int:
         counts = dict(result.counts)
         if left_out:
             counts["failed"] = counts.get("failed", 0) + len(left_out)
-        shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-        total = len(result.per_trial) + len(left_out)
-        print(f"wrote {shown_path(args.output)} ({total} trials: {shown})", file=sys.stderr)
+        from yieldtrial.commands._zh_messages import wrote_line
+
+        print(wrote_line(shown_path(args.output), counts), file=sys.stderr)
         for extra in written:  # the complete per-site tables of a summarised report
-            print(f"wrote {shown_path(extra)}", file=sys.stderr)
+            print(wrote_line(shown_path(extra)), file=sys.stderr)
     return 0
 
 

@@ -1,0 +1,148 @@
+"""Leftovers of the stop-33 hostile pass: one line per failure, Chinese status lines.
+
+A failed run prints one line (its error), also when the plot table's warnings came
+first; a run that succeeds prints its warnings and notes in order.  Under ``--lang zh``
+the ``wrote FILE`` lines and ``design``'s own lines are Chinese; usage errors stay
+English (docs/cli.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.hostile import HEADER, assert_one_line_error, digests, run_cli
+
+from yieldtrial.cli import main
+
+#: Plot 101's moisture 38 % is outside wheat's plausible harvest range (8-25 %): a warning.
+WET = (
+    "101,1,CK,20,14.98,38\n",
+    "102,1,T,20,13.77,13.7\n",
+    "201,2,CK,20,14.97,13.4\n",
+    "202,2,T,20,13.89,13.8\n",
+)
+WARNING = "yieldtrial: warning: moisture_pct outside the plausible harvest range for wheat"
+
+
+def _wet_table(folder: Path) -> Path:
+    path = folder / "plots.csv"
+    path.write_text(HEADER + "".join(WET), encoding="utf-8")
+    return path
+
+
+def test_error_after_the_tables_warning_is_the_only_line(tmp_path, capsys):
+    """`audit` of a table without published yields: the moisture warning came first."""
+    table = _wet_table(tmp_path)
+    out = tmp_path / "audit.csv"
+    line = assert_one_line_error(
+        ["audit", str(table), "--crop", "wheat", "-o", str(out)],
+        capsys,
+        code=1,
+        match=r"^yieldtrial: error: the plot table needs harvest columns .* and one column of "
+        "published standardized yields",
+        untouched=[table],
+        absent=[out],
+    )
+    assert "warning" not in line
+
+
+def test_a_run_that_succeeds_keeps_its_warning_before_the_wrote_line(tmp_path, capsys):
+    table = _wet_table(tmp_path)
+    out = tmp_path / "yields.csv"
+    code, lines = run_cli(["standardize", str(table), "--crop", "wheat", "-o", str(out)], capsys)
+    assert code == 0
+    assert len(lines) == 2, lines
+    assert lines[0].startswith(WARNING)
+    assert lines[1].startswith(f"wrote {out} (4 plots")
+
+
+def test_debug_shows_the_held_warning_then_the_traceback(tmp_path, capsys):
+    table = _wet_table(tmp_path)
+    code, lines = run_cli(["--debug", "audit", str(table), "--crop", "wheat"], capsys)
+    assert code == 1
+    assert lines[0].startswith(WARNING)
+    assert lines[1] == "Traceback (most recent call last):"
+    assert lines[-1].startswith("yieldtrial: error: the plot table needs harvest columns")
+
+
+def test_a_usage_error_a_command_prints_itself_is_kept_alone(tmp_path, capsys):
+    """trial.toml's implausible standard moisture warns; the missing --moisture is exit 2."""
+    config = tmp_path / "trial.toml"
+    config.write_text("[analysis]\nstandard_moisture_pct = 40\n", encoding="utf-8")
+    before = digests([config])
+    code, lines = run_cli(["audit", "442", "477.36", "--config", str(config)], capsys)
+    assert code == 2
+    assert lines == ["yieldtrial audit: error: a single MASS needs --moisture"]
+    assert digests([config]) == before
+
+
+def test_report_lang_zh_says_what_it_wrote_in_chinese(tmp_path, capsys):
+    from tests.hostile import plot_table
+
+    table = plot_table(tmp_path)
+    out = tmp_path / "report.html"
+    argv = ["report", str(table), "--crop", "wheat", "--lang", "zh", "--no-figures", "-o", str(out)]
+    code, lines = run_cli(argv, capsys)
+    assert code == 0
+    assert lines[-1] == f"已写入 {out}"
+
+
+def test_design_lang_zh_lines_are_chinese(tmp_path, capsys):
+    book, figure = tmp_path / "book.csv", tmp_path / "map.svg"
+    argv = ["design", "rcbd", "--treatments", "CK", "T", "--blocks", "2", "--control", "CK",
+            "--lang", "zh", "-o", str(book), "--map", str(figure)]  # fmt: skip
+    code, lines = run_cli(argv, capsys)
+    assert code == 0
+    seed = lines[0].rsplit("随机种子 ", 1)[1].rstrip("）")
+    assert lines == [
+        f"田间记录簿：{book}（4 个小区，rcbd，随机种子 {seed}）",
+        "对照：CK（`yieldtrial report` 时请用 --control CK，或在 trial.toml 的 [analysis] 中写 "
+        "control）",
+        f"随机种子 {seed}（用 --seed {seed} 可重现此田间排列）",
+        f"田间排列图：{figure}",
+    ]
+
+
+def test_network_wrote_line_counts_the_trials_in_chinese() -> None:
+    from yieldtrial.commands._zh_messages import set_language, wrote_line
+
+    set_language("zh", "network")
+    try:
+        assert (
+            wrote_line("n.json", {"ok": 3, "failed": 4})
+            == "已写入 n.json（共 7 个试验：失败 4，正常 3）"
+        )
+    finally:
+        set_language(None, None)
+    assert wrote_line("n.json", {"ok": 3, "failed": 4}) == "wrote n.json (7 trials: failed 4, ok 3)"
+
+
+def test_usage_error_under_lang_zh_stays_english(capsys):
+    """Argparse's text is read before --lang (docs/cli.md: usage errors stay English)."""
+    code = main(["design", "rcbd", "--treatments", "A", "B", "--blocks", "x", "--lang", "zh"])
+    assert code == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line == (
+        "yieldtrial design: error: argument --blocks: invalid int value: 'x' "
+        "(see 'yieldtrial design --help')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "prefix"),
+    [("en", "yieldtrial: error: control 'CKX'"), ("zh", "yieldtrial: 错误：对照 'CKX'")],
+)
+def test_failed_report_after_a_warning_is_one_line(tmp_path, capsys, lang, prefix):
+    """A report whose control is no treatment, of a table that warns: one error line."""
+    table = _wet_table(tmp_path)
+    out = tmp_path / "report.html"
+    before = digests([table])
+    argv = ["report", str(table), "--crop", "wheat", "--control", "CKX", "--lang", lang,
+            "-o", str(out)]  # fmt: skip
+    code, lines = run_cli(argv, capsys)
+    assert code == 1
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(prefix)
+    assert digests([table]) == before
+    assert not out.exists()
