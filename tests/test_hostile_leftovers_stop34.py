@@ -8,6 +8,7 @@ English (docs/cli.md).
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,49 @@ def test_failed_report_after_a_warning_is_one_line(tmp_path, capsys, lang, prefi
     assert lines[0].startswith(prefix)
     assert digests([table]) == before
     assert not out.exists()
+
+
+def test_two_contrasts_of_one_name_are_one_error_line(tmp_path, capsys):
+    """Two [[contrasts]] named 'x': the sensitivity check matched them by name (one lost)."""
+    from tests.hostile import plot_table
+
+    table = plot_table(tmp_path)
+    config = tmp_path / "trial.toml"
+    config.write_text(
+        '[trial]\ncrop = "wheat"\n'
+        '[[contrasts]]\nname = "x"\ntreatment = "T"\nversus = "CK"\n'
+        '[[contrasts]]\nname = "x"\ntreatment = "CK"\nversus = "T"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "report.html"
+    assert_one_line_error(
+        ["report", str(table), "--config", str(config), "-o", str(out)],
+        capsys,
+        code=1,
+        match=r"trial\.toml': \[\[contrasts\]\] entries 1 and 2 are both named 'x'; give each "
+        "contrast its own name",
+        untouched=[table, config],
+        absent=[out],
+    )
+
+
+def test_sensitivity_refuses_two_contrasts_of_one_name() -> None:
+    import pandas as pd
+
+    import yieldtrial
+    from yieldtrial.errors import DataValidationError, YieldTrialWarning
+
+    # yields: 6, 6.5 plus a small irregular part (an exact additive fit is refused)
+    plots = pd.DataFrame(
+        {
+            "plot_id": ["11", "12", "21", "22", "31", "32"],
+            "block": [1, 1, 2, 2, 3, 3],
+            "treatment": ["CK", "T", "CK", "T", "CK", "T"],
+            "yield_t_ha": [6.0, 6.5, 6.1, 6.9, 5.8, 6.4],
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", YieldTrialWarning)
+        trial = yieldtrial.FieldTrial.from_dataframe(plots, crop="wheat", control="CK")
+    with pytest.raises(DataValidationError, match=r"the name 'x' is given to more than one"):
+        trial.sensitivity(plots=[], contrasts=[("x", "T", "CK"), ("x", "CK", "T")])
