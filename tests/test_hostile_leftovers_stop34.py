@@ -12,8 +12,8 @@ import warnings
 from pathlib import Path
 
 import pytest
-from tests.hostile import HEADER, assert_one_line_error, digests, run_cli
 
+from hostile import HEADER, assert_one_line_error, digests, run_cli
 from yieldtrial.cli import main
 
 #: Plot 101's moisture 38 % is outside wheat's plausible harvest range (8-25 %): a warning.
@@ -79,7 +79,7 @@ def test_a_usage_error_a_command_prints_itself_is_kept_alone(tmp_path, capsys):
 
 
 def test_report_lang_zh_says_what_it_wrote_in_chinese(tmp_path, capsys):
-    from tests.hostile import plot_table
+    from hostile import plot_table
 
     table = plot_table(tmp_path)
     out = tmp_path / "report.html"
@@ -151,7 +151,7 @@ def test_failed_report_after_a_warning_is_one_line(tmp_path, capsys, lang, prefi
 
 def test_two_contrasts_of_one_name_are_one_error_line(tmp_path, capsys):
     """Two [[contrasts]] named 'x': the sensitivity check matched them by name (one lost)."""
-    from tests.hostile import plot_table
+    from hostile import plot_table
 
     table = plot_table(tmp_path)
     config = tmp_path / "trial.toml"
@@ -193,3 +193,70 @@ def test_sensitivity_refuses_two_contrasts_of_one_name() -> None:
         trial = yieldtrial.FieldTrial.from_dataframe(plots, crop="wheat", control="CK")
     with pytest.raises(DataValidationError, match=r"the name 'x' is given to more than one"):
         trial.sensitivity(plots=[], contrasts=[("x", "T", "CK"), ("x", "CK", "T")])
+
+
+DESIGN = ["design", "rcbd", "--treatments", "CK", "T", "--blocks", "2", "--seed", "1"]
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "shown"),
+    [
+        ("notes", "lodging", "notes"),
+        ("plant_count", "120", "plant_count"),
+        ("grain_kg", "7.5", "grain_kg"),
+        ("备注", "倒伏", "备注"),
+    ],  # fmt: skip
+    ids=["notes", "plant-count", "grain-kg", "beizhu"],
+)
+def test_design_force_never_replaces_a_book_filled_in_other_columns(
+    tmp_path, capsys, header, value, shown
+):
+    """A field book whose technician filled a column of their own is filled in: kept.
+
+    'grain_kg' named no harvest for the check (a word boundary before kg misses '_kg'); notes
+    and counts were no harvest columns at all, so ``--force`` replaced the book.
+    """
+    book = tmp_path / "fieldbook.csv"
+    book.write_text(
+        f"plot_id,treatment,block,row,column,harvested_area_m2,{header}\n"
+        f"101,CK,1,1,1,20,{value}\n102,T,1,1,2,20,\n",
+        encoding="utf-8",
+    )
+    assert_one_line_error(
+        [*DESIGN, "-o", str(book), "--force"],
+        capsys,
+        match=rf"already holds harvest data \({shown} in 1 row\); yieldtrial never replaces",
+        untouched=[book],
+    )
+
+
+def test_design_force_replaces_an_unfilled_book(tmp_path, capsys):
+    """The layout columns and the pre-filled plot area alone are no field data."""
+    book = tmp_path / "fieldbook.csv"
+    book.write_text(
+        "plot_id,treatment,block,row,column,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+        "101,CK,1,1,1,20,,\n102,T,1,1,2,20,,\n",
+        encoding="utf-8",
+    )
+    code, lines = run_cli([*DESIGN, "-o", str(book), "--force"], capsys)
+    assert code == 0, lines
+    assert book.read_text(encoding="utf-8-sig").startswith("plot_id,treatment,block")
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [(b"PK\x03\x04", r"a ZIP archive \(an Excel workbook\?\) named \.csv"),
+     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+      r"an old \.xls or a password-protected Excel workbook \(an OLE2 file\)")],
+    ids=["xlsx-named-csv", "ole2"],
+)  # fmt: skip
+def test_design_force_never_replaces_a_workbook_it_cannot_read(tmp_path, capsys, head, kind):
+    """A workbook saved under a .csv name held "no harvest data" (read as CSV): replaced."""
+    book = tmp_path / "fieldbook.csv"
+    book.write_bytes(head + b"\x00" * 600)
+    assert_one_line_error(
+        [*DESIGN, "-o", str(book), "--force"],
+        capsys,
+        match=rf"'{book}' is {kind}, whose cells yieldtrial cannot read, so it cannot tell",
+        untouched=[book],
+    )
