@@ -260,3 +260,43 @@ def test_design_force_never_replaces_a_workbook_it_cannot_read(tmp_path, capsys,
         match=rf"'{book}' is {kind}, whose cells yieldtrial cannot read, so it cannot tell",
         untouched=[book],
     )
+
+
+RAW_SITES = "site,plot_id,block,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+
+
+@pytest.mark.parametrize("blank", ["", "  "], ids=["empty", "spaces"])
+def test_network_raw_records_with_a_blank_site_is_one_error_line(tmp_path, capsys, blank):
+    """A blank site of raw harvest records failed in " / ".join (exit 3, pandas 3)."""
+    table = tmp_path / "sites.csv"
+    table.write_text(
+        RAW_SITES + "A,1,1,CK,20,14,13\nA,2,1,T,20,14.5,13\n"
+        f"{blank},3,2,CK,20,14.2,13\nA,4,2,T,20,14.8,13\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "net.json"
+    # row 4: the file's line of the plot (the header is line 1), as for a yield table
+    assert_one_line_error(
+        ["network", str(table), "--crop", "wheat", "-o", str(out)],
+        capsys,
+        code=1,
+        match=r"^yieldtrial: error: column 'site' \(a trial key in by=\) is blank at row 4; "
+        "every plot needs its trial identified",
+        untouched=[table],
+        absent=[out],
+    )
+
+
+def test_network_raw_records_header_only_is_one_error_line(tmp_path, capsys):
+    """Grouping no rows failed in pandas ("Grouper ... not 1-dimensional", exit 3)."""
+    table = tmp_path / "sites.csv"
+    table.write_text(RAW_SITES, encoding="utf-8")
+    out = tmp_path / "net.json"
+    assert_one_line_error(
+        ["network", str(table), "--crop", "wheat", "-o", str(out)],
+        capsys,
+        code=1,
+        match=r"^yieldtrial: error: sites\.csv: the table has no plot rows \(only a header\)",
+        untouched=[table],
+        absent=[out],
+    )
