@@ -1254,7 +1254,7 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
         raise DataValidationError(
             f"{where}: 'contrasts' must be an array of tables written [[contrasts]]."
         )
-    out = []
+    out: list[dict[str, str]] = []
     for index, item in enumerate(contrasts):
         if not isinstance(item, Mapping):
             raise DataValidationError(f"{where}: contrasts entry {index + 1} must be a table.")
