@@ -382,9 +382,9 @@ WARNINGS = (
 
 
 def _message_lines(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
-    """Run; the stderr lines without the ``wrote ...`` lines of a successful run."""
+    """Run; the stderr lines without the ``wrote`` (``已写入``) lines of a successful run."""
     code, lines = run_cli(argv, capsys)
-    return code, [line for line in lines if not line.startswith("wrote ")]
+    return code, [line for line in lines if not line.startswith(("wrote ", "已写入 "))]
 
 
 def test_every_catalogue_entry_has_a_case():

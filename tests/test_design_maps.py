@@ -486,3 +486,17 @@ def test_whole_plot_line_is_between_plot_and_block_lines() -> None:
 
     # a plot's own outline is 1 pt: the whole plot reads thicker, the block thicker still
     assert 1.0 < _WHOLE_PLOT_LINE < _BLOCK_LINE
+
+
+def test_field_map_refuses_an_unknown_missing_plot_id() -> None:
+    # plots 101-103 and 201-203: '999' is no plot of the book (it was silently not drawn)
+    book = rcbd(["CK", "T1", "T2"], blocks=2, seed=1)
+    with pytest.raises(DataValidationError, match=r"missing= names plot id\(s\) '999' that"):
+        field_map(book, missing=["102", "999"])
+
+
+def test_field_map_refuses_missing_given_as_one_string() -> None:
+    # "102" would be read as the ids '1', '0' and '2'
+    book = rcbd(["CK", "T1", "T2"], blocks=2, seed=1)
+    with pytest.raises(DataValidationError, match=r"missing='102' is one string"):
+        field_map(book, missing="102")

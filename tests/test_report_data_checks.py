@@ -228,3 +228,45 @@ def test_brown_forsythe_with_two_plots_per_treatment_prints_no_f(tmp_path):
     text = " ".join(" ".join(getattr(b, "items", [getattr(b, "text", "")])) for b in quality.blocks)
     assert "Levene/Brown-Forsythe): not assessable with this many plots" in text
     assert not re.search(r"\binf\b", report.to_markdown())
+
+
+def test_contrast_outside_the_means_is_one_error_line_and_no_report(tmp_path, capsys):
+    """[[contrasts]] naming 'T9' (treatments CK, N0, T1, T2) with plot 201 flagged: refused.
+
+    The sensitivity check had caught the contrast's error and left its part of the data
+    checks out without a word.
+    """
+    config = tmp_path / "trial.toml"
+    config.write_text(
+        (EXAMPLE / "trial.toml").read_text(encoding="utf-8")
+        + '\n[[contrasts]]\nname = "x"\ntreatment = "T9"\nversus = "CK"\n',
+        encoding="utf-8",
+    )
+    before = config.read_bytes()
+    out = tmp_path / "report.json"
+    argv = ["report", str(EXAMPLE / "plots.csv"), "--config", str(config), "-o", str(out)]
+    assert main(argv) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "yieldtrial: error: contrast 'x' compares 'T9' with 'CK', but the treatments are CK, "
+        "N0, T1, T2; fix treatment/versus in [[contrasts]] of trial.toml."
+    ]
+    assert not out.exists()
+    assert config.read_bytes() == before
+
+
+def test_sensitivity_that_cannot_run_is_said_in_the_data_checks(tmp_path, monkeypatch):
+    """A refused sensitivity check is a note with its reason (the part was silently gone)."""
+    from yieldtrial.errors import DataValidationError
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise DataValidationError("the reason")
+
+    monkeypatch.setattr(FieldTrial, "sensitivity", refuse)
+    doc = json.loads(_report(tmp_path, ".json").read_text(encoding="utf-8"))
+    section = next(s for s in doc["sections"] if s["key"] == "data_checks")
+    assert (
+        "The sensitivity of the verdicts to the flagged plots could not be checked: the reason"
+        in json.dumps(section)
+    )
+    assert doc["results"]["sensitivity"] == []

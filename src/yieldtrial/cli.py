@@ -18,6 +18,7 @@ import importlib
 import math
 import os
 import platform
+import re
 import sys
 import tempfile
 import time
@@ -127,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif arguments[:1] == ["--version"]:
         selected = ()
     args: argparse.Namespace | None = None
+    held: _HeldLines | None = None
     closed = sys.stdout is None  # run with standard output closed (`yieldtrial ... >&-`)
     stand_in = _ClosedOutput()
     if closed:
@@ -162,10 +164,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         # --lang zh: the common error and warning lines in Chinese (see _zh_messages)
         set_language(getattr(args, "lang", None), str(args.command))
 
-        # a failure leaves none of its files; a long run shows its step on a terminal
-        with output_group(), _one_line_warnings(), heartbeat(str(args.command)):
-            return int(args.handler(args) or 0)
+        # a failure leaves none of its files; a long run shows its step on a terminal;
+        # a failure prints one line: the warnings and notes of the run are held until it ends
+        held = _HeldLines.install()
+        try:
+            with output_group(), _one_line_warnings(), heartbeat(str(args.command)):
+                status = int(args.handler(args) or 0)
+        finally:
+            _HeldLines.uninstall(held)
+        if held is not None:
+            held.release(failed=status != 0)
+        return status
     except BaseException as exc:  # noqa: BLE001 - the one place every error is turned into a line
+        if held is not None and debug:  # --debug: everything the run said, then the traceback
+            held.release(failed=False)
         command = getattr(args, "command", None)
         return _report_error(exc, debug=debug, argv=argv, command=command)
     finally:
@@ -173,6 +185,73 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout = None  # type: ignore[assignment]
         if "yieldtrial.commands._zh_messages" in sys.modules:  # the next run starts in English
             sys.modules["yieldtrial.commands._zh_messages"].set_language(None, None)
+
+
+#: An error line of the command line (``yieldtrial: error: ...``, ``yieldtrial report: error:
+#: ...``, ``yieldtrial: 错误：...``): the one line a failed run keeps.
+_ERROR_LINE = re.compile(r"^yieldtrial(?: [a-z_]+)?: (?:error:|错误：)")
+
+
+class _HeldLines:
+    r"""Standard error while a command runs: its lines are shown when it ends.
+
+    A run that succeeds shows every line in order (warnings, notes, ``wrote ...``); a
+    run that fails shows only its error line, so a data error is one line also when the
+    table's warnings came first (they were printed before the error: two, three lines).
+    The status line of a terminal (:mod:`yieldtrial.io.progress`, written with ``\r``)
+    is drawn at once.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.lines: list[str] = []
+        self._part = ""
+
+    @classmethod
+    def install(cls) -> _HeldLines | None:
+        """Put a holder in place of ``sys.stderr`` (None when standard error is closed)."""
+        if sys.stderr is None:
+            return None
+        held = cls(sys.stderr)
+        sys.stderr = held  # type: ignore[assignment]
+        return held
+
+    @staticmethod
+    def uninstall(held: _HeldLines | None) -> None:
+        """Put the real standard error back."""
+        if held is not None and sys.stderr is held:
+            sys.stderr = held.stream
+
+    def write(self, text: str) -> int:
+        r"""Hold whole lines; pass the terminal's status line (``\r``) through."""
+        if "\r" in text or (text == "\n" and not self._part):  # a status line, or its end
+            written = self.stream.write(text)
+            return len(text) if written is None else int(written)
+        self._part += text
+        *done, self._part = self._part.split("\n")
+        self.lines.extend(done)
+        return len(text)
+
+    def flush(self) -> None:
+        """Nothing to flush: the lines are written by :meth:`release`."""
+
+    def isatty(self) -> bool:
+        """Whether the real standard error is a terminal."""
+        return bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def __getattr__(self, name: str) -> Any:  # encoding, errors, fileno, buffer
+        return getattr(self.stream, name)
+
+    def release(self, *, failed: bool) -> None:
+        """Write the held lines: all of them, or after a failure only its error line(s)."""
+        lines = [*self.lines, *([self._part] if self._part else [])]
+        self.lines, self._part = [], ""
+        if failed:  # the error line the command printed itself (a usage error, exit 2)
+            lines = [line for line in lines if _ERROR_LINE.match(line)] or lines
+        for line in lines:
+            self.stream.write(line + "\n")
+        with contextlib.suppress(OSError, ValueError):
+            self.stream.flush()
 
 
 class _ClosedOutput:

@@ -1254,7 +1254,7 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
         raise DataValidationError(
             f"{where}: 'contrasts' must be an array of tables written [[contrasts]]."
         )
-    out = []
+    out: list[dict[str, str]] = []
     for index, item in enumerate(contrasts):
         if not isinstance(item, Mapping):
             raise DataValidationError(f"{where}: contrasts entry {index + 1} must be a table.")
@@ -1272,6 +1272,12 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
             )
         for key, value in item.items():
             _opt_str(value, key, f"{where}: [[contrasts]] entry {index + 1}")
+        named = [i + 1 for i, c in enumerate(out) if c["name"].strip() == str(item["name"]).strip()]
+        if named:  # the sensitivity check and the JSON results key a contrast by its name
+            raise DataValidationError(
+                f"{where}: [[contrasts]] entries {named[0]} and {index + 1} are both named "
+                f"{str(item['name'])!r}; give each contrast its own name."
+            )
         out.append({key: str(value) for key, value in item.items()})
     values["contrasts"] = tuple(out)
     panel = raw.get("panel", {})

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -299,7 +298,7 @@ def settings_from_args(
         message = " ".join(str(item.message).split())
         if message not in shown:  # the file's value and the final settings warn alike
             shown.append(message)
-            print(f"yieldtrial: warning: {message}", file=sys.stderr)
+            print_warning(message)
     return config
 
 

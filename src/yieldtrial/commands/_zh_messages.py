@@ -28,8 +28,10 @@ __all__ = [
     "error_prefix",
     "network_warning_line",
     "set_language",
+    "status_line",
     "translate",
     "warning_line",
+    "wrote_line",
 ]
 
 
@@ -608,3 +610,44 @@ def network_warning_line(by: str, trials: str, text: str, *, left_out: bool = Fa
     if keys is None or listing is None or reason is None:
         return english
     return f"yieldtrial: 警告：{'已剔除' if left_out else ''}{keys} {listing}：{reason}"
+
+
+#: The trial statuses of ``network`` as the Chinese report names them (strings.toml).
+NETWORK_STATUS_ZH: dict[str, str] = {"ok": "正常", "unreplicated": "无重复", "failed": "失败"}
+
+
+def wrote_line(shown: str, counts: dict[str, int] | None = None) -> str:
+    """Return the line naming a file the command wrote: ``wrote FILE`` or ``已写入 FILE``.
+
+    Parameters
+    ----------
+    shown : str
+        The file name as shown (``io.output.shown_path``).
+    counts : dict of str to int, optional
+        ``network``: the number of trials of each status (``{"ok": 3, "failed": 1}``).
+
+    Returns
+    -------
+    str
+        English, or Chinese under ``--lang zh`` (a status not catalogued keeps its name).
+
+    Examples
+    --------
+    >>> wrote_line("report.html")
+    'wrote report.html'
+    >>> wrote_line("net.json", {"ok": 3, "failed": 1})
+    'wrote net.json (4 trials: failed 1, ok 3)'
+    """
+    items = sorted((counts or {}).items())
+    if _state["lang"] != "zh":
+        detail = ", ".join(f"{k} {v}" for k, v in items)
+        total = sum(v for _, v in items)
+        return f"wrote {shown}" + (f" ({total} trials: {detail})" if counts is not None else "")
+    detail = "，".join(f"{NETWORK_STATUS_ZH.get(k, k)} {v}" for k, v in items)
+    total = sum(v for _, v in items)
+    return f"已写入 {shown}" + (f"（共 {total} 个试验：{detail}）" if counts is not None else "")
+
+
+def status_line(english: str, chinese: str) -> str:
+    """Return a command's own status line (``seed 7 (...)``): Chinese under ``--lang zh``."""
+    return chinese if _state["lang"] == "zh" else english

@@ -178,8 +178,10 @@ def _run(args: argparse.Namespace) -> int:
 
     _use_file_backend()
     written = build_demo(args.output, lang=args.lang, force=getattr(args, "force", False))
+    from yieldtrial.commands._zh_messages import wrote_line
+
     for path in written:
-        print(f"wrote {shown_path(path)}", file=sys.stderr)
+        print(wrote_line(shown_path(path)), file=sys.stderr)
     return 0
 
 

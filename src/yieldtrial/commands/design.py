@@ -140,6 +140,7 @@ def _labels(values: list[str] | None, flag: str) -> list[str] | None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from yieldtrial.commands._zh_messages import status_line
     from yieldtrial.design.layouts import layout
     from yieldtrial.errors import DataValidationError
     from yieldtrial.io.output import check_output, csv_safe_frame, shown_path, write_output
@@ -183,22 +184,28 @@ def _run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     else:
         shown = shown_path(args.output)
-        print(
-            f"field book: {shown} ({len(book)} plots, {args.layout}, seed {seed})",
-            file=sys.stderr,
-        )
+        english = f"field book: {shown} ({len(book)} plots, {args.layout}, seed {seed})"
+        chinese = f"田间记录簿：{shown}（{len(book)} 个小区，{args.layout}，随机种子 {seed}）"
+        print(status_line(english, chinese), file=sys.stderr)
     _describe(book.attrs["design"])
     if args.control:
         named = ",".join(args.control)
-        print(
+        english = (
             f"control: {', '.join(args.control)} (give --control {named} to `yieldtrial "
-            "report`, or [analysis] control in trial.toml)",
-            file=sys.stderr,
+            "report`, or [analysis] control in trial.toml)"
         )
+        chinese = (
+            f"对照：{', '.join(args.control)}（`yieldtrial report` 时请用 --control {named}，"
+            "或在 trial.toml 的 [analysis] 中写 control）"
+        )
+        print(status_line(english, chinese), file=sys.stderr)
     if args.seed is None:
-        print(f"seed {seed} (give --seed {seed} to reproduce this layout)", file=sys.stderr)
+        english = f"seed {seed} (give --seed {seed} to reproduce this layout)"
+        chinese = f"随机种子 {seed}（用 --seed {seed} 可重现此田间排列）"
+        print(status_line(english, chinese), file=sys.stderr)
     if args.map is not None:
-        print(f"field map: {shown_path(args.map)}", file=sys.stderr)
+        shown_map = shown_path(args.map)
+        print(status_line(f"field map: {shown_map}", f"田间排列图：{shown_map}"), file=sys.stderr)
     return 0
 
 

@@ -283,11 +283,11 @@ def _run(args: argparse.Namespace) -> int:
         counts = dict(result.counts)
         if left_out:
             counts["failed"] = counts.get("failed", 0) + len(left_out)
-        shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-        total = len(result.per_trial) + len(left_out)
-        print(f"wrote {shown_path(args.output)} ({total} trials: {shown})", file=sys.stderr)
+        from yieldtrial.commands._zh_messages import wrote_line
+
+        print(wrote_line(shown_path(args.output), counts), file=sys.stderr)
         for extra in written:  # the complete per-site tables of a summarised report
-            print(f"wrote {shown_path(extra)}", file=sys.stderr)
+            print(wrote_line(shown_path(extra)), file=sys.stderr)
     return 0
 
 
@@ -496,6 +496,7 @@ def _standardized(
     plots: pd.DataFrame, config: TrialConfig, *, by: list[str], args: argparse.Namespace
 ) -> tuple[pd.DataFrame, str, list[str]]:
     """Standardize raw harvest records to yields one trial at a time, as ``report`` does."""
+    import numpy as np
     import pandas as pd
 
     from yieldtrial.io import validation as _validation
@@ -536,6 +537,21 @@ def _standardized(
             f"columns: {', '.join(map(str, plots.columns))}. Give --by COLUMN, or one file per "
             "site"
         )
+    sources = list(plots.attrs.get("sources", []))
+    name = Path(sources[0]).name if len(sources) == 1 else "plot table"
+    if plots.empty:  # grouping no rows by the keys failed in pandas (exit 3)
+        raise DataValidationError(
+            f"{name}: the table has no plot rows (only a header); expected one row per plot"
+        )
+    for column in by:  # a blank key (NaN) failed in " / ".join (exit 3); as the engine says
+        cells = plots[column]
+        blank = cells.isna() | cells.astype(str).str.strip().eq("")
+        if blank.any():
+            row = plots.index[int(np.flatnonzero(blank.to_numpy(dtype=bool))[0])]
+            raise DataValidationError(
+                f"column {column!r} (a trial key in by=) is blank at row {row!r}; every plot "
+                f"needs its trial identified. Fill the {column!r} labels or drop those rows."
+            )
     # one column in two roles (--by block with a block column) is refused before any trial
     # is standardized: its error alone, not after a warning line per trial (stop 33)
     from yieldtrial.network import _check_columns, _check_distinct_roles
@@ -550,8 +566,6 @@ def _standardized(
     left_out = []
     trials_warned: dict[str, list[str]] = {}  # warning text -> the trials it was raised for
     left_out_sites: list[tuple[str, str]] = []  # (site, reason) for the report's site strip
-    sources = list(plots.attrs.get("sources", []))
-    name = Path(sources[0]).name if len(sources) == 1 else "plot table"
     keys = plots[by].astype(str).agg(" / ".join, axis=1)
     for key, group in plots.groupby(keys, sort=False):
         frame = group.copy()

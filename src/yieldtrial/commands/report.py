@@ -171,13 +171,15 @@ def _report(args: argparse.Namespace) -> int:
 
     with stage(f"writing {shown_path(args.output)}"):
         write_report_file(report, args.output, fmt=fmt, force=force, inputs=inputs)
-    print(f"wrote {shown_path(args.output)}", file=sys.stderr)
+    from yieldtrial.commands._zh_messages import wrote_line
+
+    print(wrote_line(shown_path(args.output)), file=sys.stderr)
     from yieldtrial.report.companions import COMPANION_FORMATS, companion_path
 
     if fmt in COMPANION_FORMATS:  # many entries: the complete tables next to the report
         for companion in report.companions:
             shown = shown_path(companion_path(args.output, companion.key))
-            print(f"wrote {shown}", file=sys.stderr)
+            print(wrote_line(shown), file=sys.stderr)
     return 0
 
 

@@ -187,7 +187,8 @@ def field_map(
     title : str, optional
         Figure title; by default the design and seed from ``attrs["design"]``.
     missing : sequence of str, optional
-        Plot ids drawn white and hatched (plots without a harvest).  A position of the
+        Plot ids drawn white and hatched (plots without a harvest); each must be a
+        ``plot_id`` of ``fieldbook`` (compared as text).  A position of the
         grid that no plot of ``fieldbook`` holds (a row deleted from the table) is grey and
         cross-hatched, without a label.
     treatments : sequence of str, optional
@@ -216,8 +217,9 @@ def field_map(
     Raises
     ------
     DataValidationError
-        If a position column is missing, two plots share a row and column position, or
-        ``fieldbook`` has more than :data:`MAP_MAX_PLOTS` plots.
+        If a position column is missing, two plots share a row and column position,
+        ``fieldbook`` has more than :data:`MAP_MAX_PLOTS` plots, or ``missing`` names a
+        plot id that ``fieldbook`` does not hold (or is a single string).
 
     Examples
     --------
@@ -237,16 +239,44 @@ def field_map(
         )
     if lang not in _LABELS:
         raise DataValidationError(f"lang={lang!r}: use 'en' or 'zh'")
+    lost_plots = _lost_plots(fieldbook, missing)
     with rc_fonts():  # the fonts of every yieldtrial figure (Chinese labels included)
         return _draw(
             fieldbook,
             ax=ax,
             title=title,
             lang=lang,
-            lost_plots=frozenset(map(str, missing)),
+            lost_plots=lost_plots,
             treatments=None if treatments is None else [str(t) for t in treatments],
             controls=_controls(fieldbook) if controls is None else [str(c) for c in controls],
         )
+
+
+def _lost_plots(fieldbook: pd.DataFrame, missing: Sequence[str]) -> frozenset[str]:
+    """Return the plot ids of ``missing`` as text; refuse one the field book does not hold.
+
+    An unknown id (a typing error, or a plot of another block) was silently not drawn,
+    so the map showed the plot as harvested; a single string (``missing="101"``) was
+    read as the ids ``"1"`` and ``"0"``.
+    """
+    if isinstance(missing, (str, bytes)):
+        raise DataValidationError(
+            f"missing={missing!r} is one string; give a list of plot ids, e.g. "
+            f"missing=[{missing!r}]"
+        )
+    lost = [str(plot) for plot in missing]
+    if not lost or "plot_id" not in fieldbook:  # a missing plot_id column is refused later
+        return frozenset(lost)
+    known = set(fieldbook["plot_id"].astype(str))
+    unknown = [plot for plot in dict.fromkeys(lost) if plot not in known]
+    if unknown:
+        shown = ", ".join(repr(plot) for plot in unknown[:5])
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        raise DataValidationError(
+            f"missing= names plot id(s) {shown}{more} that the field book does not hold "
+            "(ids are compared as text); give plot ids of its plot_id column"
+        )
+    return frozenset(lost)
 
 
 def check_map_size(plots: int) -> None:

@@ -761,6 +761,14 @@ def check_output(
                 "replaces a filled-in field book, not even with --force. Write the new layout "
                 "to another file (e.g. -o fieldbook-2.csv), or move the old one away first"
             )
+        opaque = _opaque_workbook(target)
+        if opaque:
+            raise DataValidationError(
+                f"{str(target)!r} is {opaque}, whose cells yieldtrial cannot read, so it cannot "
+                "tell whether it is a filled-in field book; it never replaces one, not even "
+                "with --force. Write the new layout to another file (e.g. -o fieldbook-2.csv), "
+                "or move the old one away first"
+            )
     if force or is_own_output(target):
         return target
     raise DataValidationError(
@@ -1154,6 +1162,25 @@ def markdown_text(text: object, *, cell: bool = False, line_start: bool = False)
 
 
 # ------------------------------------------------------------------------- harvest data
+def _opaque_workbook(path: Path) -> str:
+    """Name a workbook whose cells :func:`harvest_data_columns` cannot read ('' if none).
+
+    A field book saved from Excel under another name (``fieldbook.csv`` holding an
+    .xlsx workbook), as an old ``.xls`` or with a password, held "no harvest data" for the
+    check and was replaced with ``--force``.
+    """
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        return ""
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old .xls or a password-protected Excel workbook (an OLE2 file)"
+    if head.startswith(b"PK\x03\x04") and path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return f"a ZIP archive (an Excel workbook?) named {path.suffix or 'without a suffix'}"
+    return ""
+
+
 def harvest_data_columns(path: Path) -> str:
     """Describe the harvest columns of a plot table file that hold values ('' if none).
 

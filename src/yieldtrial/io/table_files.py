@@ -2016,8 +2016,17 @@ _HARVEST_PREFIXES = (
 )
 
 
-#: Words of a header yieldtrial does not read that still name a harvest ('yield', 'Netto kg').
-_HARVEST_WORDS = re.compile(r"yield|mass|weight|\bkg\b|产量|单产|重量|鲜重", re.IGNORECASE)
+#: Words of a header yieldtrial does not read that still name a harvest ('yield', 'Netto kg',
+#: 'grain_kg': kg between non-letters, so an underscore does not hide it).
+_HARVEST_WORDS = re.compile(
+    r"yield|mass|weight|(?<![a-z])kg(?![a-z])|产量|单产|重量|鲜重", re.IGNORECASE
+)
+#: Columns of the field books ``yieldtrial design`` writes that it fills itself (the layout and
+#: the pre-filled plot area), as the reader names them or as they are written.
+_LAYOUT_CANONICAL = frozenset(
+    {"plot_id", "treatment", "block", "row", "column", "harvested_area_m2"}
+)
+_LAYOUT_WRITTEN = frozenset({"incomplete_block", "entry_type", "main_plot", "main", "sub"})
 
 
 def harvest_columns_filled(path: Path) -> list[tuple[str, int]]:
@@ -2035,7 +2044,10 @@ def harvest_columns_filled(path: Path) -> list[tuple[str, int]]:
     -------
     list of (str, int)
         Canonical column name and number of non-empty cells, for the fresh mass,
-        moisture, impurity, empty grain, shelling and yield columns.
+        moisture, impurity, empty grain, shelling and yield columns, a column whose header
+        names a harvest in other words ('yield', 'Netto kg', 'grain_kg', '产量') and, in a
+        field book (plot ids and treatments), every column the layout is not written with
+        (notes, plant counts) under its header.
     """
     from yieldtrial.io.headers import recognise_header
 
@@ -2054,11 +2066,23 @@ def harvest_columns_filled(path: Path) -> list[tuple[str, int]]:
         frames = [read_table_file(path, sheet=None, encoding=None)[0]]
     counts: dict[str, int] = {}
     for frame in frames:
+        roles = {column: recognise_header(column)[0] for column in frame.columns}
+        # a field book (plot ids and treatments): any column it was not written with that
+        # holds values was filled in the field (notes, plant counts, a grain weight)
+        book = {"plot_id", "treatment"} <= set(roles.values())
         for column in frame.columns:
-            canonical = recognise_header(column)[0]
+            canonical = roles[column]
             if canonical is None and _HARVEST_WORDS.search(str(column)):
                 canonical = str(column)  # 'yield', 'Netto kg', '产量': a harvest in other words
-            elif canonical is None or not canonical.startswith(_HARVEST_PREFIXES):
+            elif canonical is not None and canonical.startswith(_HARVEST_PREFIXES):
+                pass
+            elif (
+                book
+                and canonical not in _LAYOUT_CANONICAL
+                and str(column).strip().lower() not in _LAYOUT_WRITTEN
+            ):
+                canonical = str(column)
+            else:
                 continue
             cells = frame[column]
             count = int((cells.notna() & cells.astype(str).str.strip().ne("")).sum())

@@ -286,6 +286,13 @@ def _check_contrasts(contrasts: Any) -> tuple[tuple[str, str, str], ...]:
         if isinstance(item, str | bytes) or not isinstance(item, Sequence) or len(item) != 3:
             raise DataValidationError(f"{form}; got the item {item!r}")
         out.append((str(item[0]), str(item[1]), str(item[2])))
+    names = [name for name, _, _ in out]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:  # the verdicts are matched by name: the second one's replaced the first's
+        raise DataValidationError(
+            f"contrasts: the name {twice[0]!r} is given to more than one contrast; give each "
+            "contrast its own name"
+        )
     return tuple(out)
 
 

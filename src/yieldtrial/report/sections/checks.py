@@ -24,7 +24,7 @@ from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Bullets, Column, Paragraph, Section, Table, records
 
-__all__ = ["data_checks_section", "dependency_notes"]
+__all__ = ["check_contrast_levels", "data_checks_section", "dependency_notes"]
 
 #: Order in which a plot's findings choose the value shown in the table.
 _PRIMARY = ("typing_pattern", "moisture", "area", "outlier_test", "robust_deviation", "duplicate")
@@ -220,6 +220,35 @@ SENSITIVITY_LARGE_TABLE_PLOTS = 100_000
 SENSITIVITY_LARGE_TABLE_REFITS = 3
 
 
+def check_contrast_levels(contrasts: Any, levels: Any) -> None:
+    """Refuse a ``[[contrasts]]`` entry naming a level that is not one of the report's means.
+
+    The one check of the contrasts section and the sensitivity of the verdicts: the
+    sensitivity check was dropped without a word by such a contrast (its error caught),
+    while the contrasts section refused it.
+
+    Parameters
+    ----------
+    contrasts : sequence of mapping
+        The ``[[contrasts]]`` tables (``name``, ``treatment``, ``versus``).
+    levels : sequence
+        The levels of the means the report shows (``means_model(kind).levels``).
+
+    Raises
+    ------
+    DataValidationError
+        Naming the contrast, its two labels and the levels.
+    """
+    shown = [str(v) for v in levels]
+    for item in contrasts:
+        trt, ref = item["treatment"], item["versus"]
+        if str(trt) not in shown or str(ref) not in shown:
+            raise DataValidationError(
+                f"contrast {item['name']!r} compares {trt!r} with {ref!r}, but the treatments "
+                f"are {', '.join(shown)}; fix treatment/versus in [[contrasts]] of trial.toml."
+            )
+
+
 def data_checks_section(ctx: ReportContext) -> Section:
     """Suspect plots (flag table), sensitivity of the verdicts, and the user's exclusions."""
     s, lang = ctx.s, ctx.s.lang
@@ -266,6 +295,10 @@ def data_checks_section(ctx: ReportContext) -> Section:
         refit = flagged[:SENSITIVITY_LARGE_TABLE_REFITS]
     skipped = flagged[len(refit) :]
     if flagged and s.replicated:
+        if ctx.config.contrasts:  # a contrast the means lack: an error, not a lost section
+            check_contrast_levels(
+                ctx.config.contrasts, trial.means_model(s.kind, unit="kg/ha").levels
+            )
         try:
             with warnings.catch_warnings(), stage("data checks: sensitivity of the verdicts"):
                 warnings.simplefilter("ignore", YieldTrialWarning)
@@ -282,8 +315,9 @@ def data_checks_section(ctx: ReportContext) -> Section:
                         for c in ctx.config.contrasts
                     ],
                 )
-        except DataValidationError:
+        except DataValidationError as exc:  # said in the section (it was silently left out)
             sens = None
+            blocks.append(Paragraph(t("sens.not_run", lang, reason=str(exc)), "note"))
         if sens is not None:
             ctx.results["sensitivity"] = records(sens)
             blocks.append(Paragraph(t("sens.intro", lang)))

@@ -559,15 +559,11 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
     testable = s.replicated and math.isfinite(df) and df > 0 and math.isfinite(float(mm.mse))
     d = yield_digits(s.unit)
     rows, sentences, records_ = [], [], []
+    from yieldtrial.report.sections.checks import check_contrast_levels
+
+    check_contrast_levels(ctx.config.contrasts, levels)
     for item in ctx.config.contrasts:
         trt, ref = item["treatment"], item["versus"]
-        if trt not in levels or ref not in levels:
-            from yieldtrial.errors import DataValidationError
-
-            raise DataValidationError(
-                f"contrast {item['name']!r} compares {trt!r} with {ref!r}, but the treatments "
-                f"are {', '.join(levels)}; fix treatment/versus in [[contrasts]] of trial.toml."
-            )
         i, j = levels.index(trt), levels.index(ref)
         vec = np.zeros(len(levels))
         vec[i], vec[j] = 1.0, -1.0
@@ -1049,7 +1045,9 @@ def field_map_section(ctx: ReportContext) -> Section | None:
     missing = attr_or(ctx.trial, "missing_plots", None)
     lost: list[str] = []
     if missing is not None and len(missing) and "plot_id" in pd.DataFrame(missing):
-        lost = [str(v) for v in pd.DataFrame(missing)["plot_id"]]
+        # only the lost plots the map holds (field_map refuses an id it does not draw)
+        on_map = set(book["plot_id"].astype(str))
+        lost = [p for p in map(str, pd.DataFrame(missing)["plot_id"]) if p in on_map]
     n_rows, n_cols = int(book["row"].max()), int(book["column"].max())
     marks = figure_marks(ctx)
     shared = bool(book.duplicated(["row", "column"]).any())  # plots drawn on one another
