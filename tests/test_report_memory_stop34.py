@@ -80,3 +80,28 @@ def test_read_csv_gives_one_chunk_label_columns(tmp_path: object) -> None:
         if isinstance(column.dtype, pd.StringDtype):
             assert column.array.__arrow_array__().num_chunks == 1
     assert frame[1].tolist()[:3] == ["B0", "B1", "B2"]
+
+
+def test_outlier_labels_of_a_few_rows_equal_the_full_columns_taken() -> None:
+    """``_label_columns(rows=...)`` reads only the label columns: the same labels."""
+    from yieldtrial.stats.model import fit
+    from yieldtrial.stats.residual_checks import _label_columns
+
+    rng = np.random.default_rng(8)
+    data = pd.DataFrame(
+        {
+            "plot_id": [f"P{i}" for i in range(24)],
+            "treatment": np.tile(["A", "B", "C", "D"], 6),
+            "block": np.repeat([f"B{j}" for j in range(6)], 4),
+            "note": "wet_basis",
+            "y": 40 + rng.normal(0, 2, 24),
+        }
+    )
+    model = fit(data, response="y", treatment="treatment", block="block", design="rcbd")
+    rows = np.array([17, 3, 3, 0])
+    full = _label_columns(model, treatment="treatment", plot_id="plot_id")
+    some = _label_columns(model, treatment="treatment", plot_id="plot_id", rows=rows)
+    for name in ("plot_id", "treatment", "block"):
+        assert list(np.asarray(some[name], dtype=object)) == [
+            np.asarray(full[name], dtype=object)[i] for i in rows
+        ]

@@ -767,7 +767,14 @@ def _label_columns(
     """
     from yieldtrial.stats._common import text_objects
 
-    used = model.data if rows is None else model.data.iloc[rows]
+    used = model.data
+    if rows is not None:
+        # the label columns only, then the rows: taking rows of every column would join
+        # the chunks of a column such as the constant ``moisture_method`` text into one
+        # array first (5.9 million plots: a 96 MiB transient for a few rows)
+        wanted = [model.block, treatment, plot_id]
+        used = used[[c for c in dict.fromkeys(wanted) if c is not None and c in used.columns]]
+        used = used.iloc[rows]
     ids = used[plot_id] if plot_id in used.columns else pd.Series(used.index, index=used.index)
     text = _inferred_text_dtype()
 
