@@ -37,26 +37,11 @@ def test_cell_counts_equal_int64_bincount(span: int, monkeypatch: pytest.MonkeyP
 
 
 def test_cell_numbers_do_not_overflow_int32() -> None:
-    # code 50,000 x 50,000 levels = 2.5e9 > 2^31: numbered in int64, the cell stays right
-    a = np.array([50_000], dtype=np.int32)
-    b = np.array([7], dtype=np.int32)
-    size = 50_001 * 50_000
-    cell = int(a[0]) * 50_000 + 7
-    assert cell > 2**31
-    # count only that cell's neighbourhood: bincount of the int64 number, shifted
-    assert int(np.int64(a[0]) * 50_000 + b[0]) == cell
-    with pytest.MonkeyPatch.context() as mp:
-        captured: list[np.ndarray] = []
-        real = np.bincount
+    # code 50,000 of 50,000 levels: 50,000 * 50,000 + 7 = 2,500,000,007 > 2^31 - 1
+    from yieldtrial.stats.model import _cell_numbers
 
-        def spy(x: np.ndarray, *args: object, **kwargs: object) -> np.ndarray:
-            captured.append(np.array(x))
-            return np.zeros(1, dtype=np.intp)
-
-        mp.setattr(model_module.np, "bincount", spy)
-        cell_counts(a, b, 50_000, size)
-        mp.setattr(model_module.np, "bincount", real)
-    assert captured[0].dtype == np.int64 and int(captured[0][0]) == cell
+    cell = _cell_numbers(np.array([50_000], dtype=np.int32), np.array([7], dtype=np.int32), 50_000)
+    assert cell.dtype == np.int64 and cell.tolist() == [2_500_000_007]
 
 
 def _rcbd(text: bool) -> pd.DataFrame:
@@ -74,8 +59,8 @@ def _rcbd(text: bool) -> pd.DataFrame:
 def test_fit_codes_are_int32_with_the_same_values(kind: str) -> None:
     data = _rcbd(text=kind == "arrow")
     if kind == "categorical":
-        data["treatment"] = pd.Categorical(data["treatment"], categories=["T5", "T0", "T1",
-                                           "T2", "T3", "T4"])  # fmt: skip
+        order = ["T5", "T0", "T1", "T2", "T3", "T4"]
+        data["treatment"] = pd.Categorical(data["treatment"], categories=order)
     model_module._fit_cache.clear()
     fitted = fit(data, response="y", treatment="treatment", block="block", design="rcbd")
     for f in ("treatment", "block"):
@@ -109,3 +94,38 @@ def test_orthogonal_sums_of_squares_equal_the_fit_bit_for_bit() -> None:
     codes["t"][0] = 1  # unbalanced: neither solves it
     assert orthogonal_fit(codes, n_levels, y) is None
     assert orthogonal_sums_of_squares(codes, n_levels, y) is None
+
+
+def test_shared_factorization_is_the_kept_read_only_array() -> None:
+    pytest.importorskip("pyarrow")
+    from yieldtrial.io._factorize import factorize_labels
+
+    labels = pd.Series([f"B{i % 300}" for i in range(1200)], dtype="string[pyarrow]")
+    fresh, uniques = factorize_labels(labels)
+    shared, again = factorize_labels(labels, dtype=np.int16, shared=True)
+    assert shared.dtype == np.int16 and not shared.flags.writeable
+    np.testing.assert_array_equal(shared, fresh)
+    assert list(again) == list(uniques)
+    assert factorize_labels(labels, dtype=np.int16, shared=True)[0] is shared
+    copied = factorize_labels(labels)[0]  # not shared: a fresh, writable intp array
+    assert copied.dtype == np.intp and copied.flags.writeable
+
+
+def test_reordered_fit_in_the_same_order_shares_the_treatment_codes() -> None:
+    pytest.importorskip("pyarrow")
+    from yieldtrial.stats.model import _in_treatment_order
+
+    data = _rcbd(text=True)
+    model_module._fit_cache.clear()
+    fitted = fit(data, response="y", treatment="treatment", block="block", design="rcbd")
+    in_order = [f"T{i}" for i in range(6)]
+    same = data.assign(treatment=pd.Categorical(data["treatment"], categories=in_order))
+    again = _in_treatment_order(fitted, same, "treatment")
+    assert again is not None and again.codes["treatment"] is fitted.codes["treatment"]
+    order = [f"T{i}" for i in (5, 0, 1, 2, 3, 4)]
+    other = data.assign(treatment=pd.Categorical(data["treatment"], categories=order))
+    moved = _in_treatment_order(fitted, other, "treatment")
+    assert moved is not None and moved.levels == tuple(order)
+    expected, _ = _levels_of(other["treatment"], column="treatment")
+    np.testing.assert_array_equal(moved.codes["treatment"], expected)
+    np.testing.assert_array_equal(moved.lsmeans, fitted.lsmeans[[5, 0, 1, 2, 3, 4]])

@@ -228,13 +228,19 @@ def cell_counts(
     """
     cells = np.zeros(size, dtype=np.intp)
     for lo in range(0, codes_a.size, _SPAN):
-        cell = codes_a[lo : lo + _SPAN].astype(np.int64)
-        cell *= n_b
-        cell += codes_b[lo : lo + _SPAN]
+        cell = _cell_numbers(codes_a[lo : lo + _SPAN], codes_b[lo : lo + _SPAN], n_b)
         if where is not None:
             cell = cell[where[lo : lo + _SPAN]]
         cells += np.bincount(cell, minlength=size)
     return cells
+
+
+def _cell_numbers(codes_a: np.ndarray, codes_b: np.ndarray, n_b: int) -> np.ndarray:
+    """Return ``codes_a * n_b + codes_b`` in int64 (int32 codes: no overflow past 2^31)."""
+    cell = codes_a.astype(np.int64)
+    cell *= n_b
+    cell += codes_b
+    return cell
 
 
 def _balanced_counts(
@@ -474,7 +480,8 @@ def _levels_of(
         # hash factorization, O(n): the same order of first appearance and the same
         # grouping as the text route below, because every value is its own text (str)
         # or an integer (whose text is injective)
-        factor_codes, factor_uniques = factorize_labels(series, dtype=width)
+        # narrow: the kept codes themselves when of that type (read-only, shared)
+        factor_codes, factor_uniques = factorize_labels(series, dtype=width, shared=narrow)
         codes = np.asarray(factor_codes, dtype=width)
         labels = label_texts(factor_uniques)
     else:
@@ -1163,8 +1170,11 @@ def _in_treatment_order(model: DesignFit, data: pd.DataFrame, treatment: str) ->
     if len(labels) != len(where) or any(label not in where for label in labels):
         return None
     perm = np.array([where[label] for label in labels], dtype=np.int64)
-    if not np.array_equal(perm[codes], model.codes[treatment]):  # every plot's label
+    if not _same_labels(perm, codes, model.codes[treatment]):  # every plot's label
         return None
+    if np.array_equal(perm, np.arange(perm.size)):
+        # the levels in the same order: the codes are equal, one array serves both fits
+        codes = model.codes[treatment]
     return replace(
         model,
         data=private_rows(data, np.ones(len(data), dtype=bool)),
@@ -1176,6 +1186,16 @@ def _in_treatment_order(model: DesignFit, data: pd.DataFrame, treatment: str) ->
         factor_levels={**model.factor_levels, treatment: labels},
         codes={**model.codes, treatment: codes},
         lsmeans_centred=model.lsmeans_centred[perm],
+    )
+
+
+def _same_labels(perm: np.ndarray, codes: np.ndarray, reference: np.ndarray) -> bool:
+    """Whether ``perm[codes]`` equals ``reference``, a span of plots at a time."""
+    if codes.shape != reference.shape:
+        return False
+    return all(
+        np.array_equal(perm[codes[lo : lo + _SPAN]], reference[lo : lo + _SPAN])
+        for lo in range(0, codes.size, _SPAN)
     )
 
 
