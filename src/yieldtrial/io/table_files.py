@@ -1087,9 +1087,9 @@ def _read_arrow(
     columns: dict[int, Any] = dict(numbers)
     for i in list(pieces):
         chunked = pa.chunked_array(pieces.pop(i), type=pa.string())
-        text = pd.Series(chunked.to_pandas(types_mapper={pa.string(): strings}.get))
+        labels = pd.Series(chunked.to_pandas(types_mapper={pa.string(): strings}.get))
         del chunked
-        columns[i] = _one_chunk(text, strings)
+        columns[i] = _one_chunk(labels, strings)
     frame = pd.DataFrame({i: columns[i] for i in range(width)}, copy=False)
     if blank:  # the file's row numbers: empty lines skipped by pyarrow count in messages
         kept = np.ones(rows, dtype=bool)
