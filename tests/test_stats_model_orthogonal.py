@@ -50,7 +50,7 @@ CASES = [_crd(), _rcbd(1), _rcbd(2), _latin()]
 
 def _general(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(model_module, "orthogonal_fit", lambda *a, **k: None)
-    monkeypatch.setattr(anova_module, "orthogonal_fit", lambda *a, **k: None)
+    monkeypatch.setattr(anova_module, "orthogonal_sums_of_squares", lambda *a, **k: None)
 
 
 @pytest.mark.parametrize(("data", "kw"), CASES)

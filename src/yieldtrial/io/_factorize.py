@@ -20,40 +20,51 @@ _factorized: dict[tuple[int, bool], tuple[Any, np.ndarray, Any]] = {}
 _FACTORIZED_SIZE = 8
 
 
-def factorize_labels(series: pd.Series, *, use_na_sentinel: bool = True) -> tuple[np.ndarray, Any]:
+def factorize_labels(
+    series: pd.Series, *, use_na_sentinel: bool = True, dtype: Any = np.intp, shared: bool = False
+) -> tuple[np.ndarray, Any]:
     """Return ``pd.factorize(series, sort=False, use_na_sentinel=...)``, kept for arrow text.
 
     A pyarrow-backed text column cannot change in place (pandas gives it a new arrow array
     when a cell is set), so its factorization is kept for that array: the design fit, the
     screening, the display order and the design checks of a report, which share the label
     columns, factorize each once (5.9 million plots: about 0.3 s a call).  The codes are
-    kept in the smallest integer type and returned as a fresh ``intp`` array; other columns
-    are factorized as usual.
+    kept in the smallest integer type and returned as a fresh ``intp`` array (``dtype``: in
+    that integer type instead, e.g. int32 for the design fit's codes; the caller makes sure
+    it holds every code); other columns are factorized as usual.  ``shared``: when the
+    kept codes are of that type, they themselves are returned (read-only), not a copy, so
+    a caller that holds them (the design fit's block codes: 5.9 million plots, 22 MiB)
+    shares them with this cache.
     """
     import weakref
 
     chunked = None
-    dtype = series.dtype
-    if isinstance(dtype, pd.StringDtype) and getattr(dtype, "storage", "") == "pyarrow":
+    kind = series.dtype
+    if isinstance(kind, pd.StringDtype) and getattr(kind, "storage", "") == "pyarrow":
         chunked = series.array.__arrow_array__()
     if chunked is None:
-        return pd.factorize(series, sort=False, use_na_sentinel=use_na_sentinel)
+        codes, uniques = pd.factorize(series, sort=False, use_na_sentinel=use_na_sentinel)
+        return codes.astype(dtype, copy=False), uniques
     key = (id(chunked), use_na_sentinel)
     kept = _factorized.get(key)
     if kept is not None and kept[0]() is chunked:
-        return kept[1].astype(np.intp), kept[2]
+        return kept[1].astype(dtype, copy=not shared), kept[2]
     codes, uniques = pd.factorize(series, sort=False, use_na_sentinel=use_na_sentinel)
     try:
         ref = weakref.ref(chunked)
     except TypeError:  # pragma: no cover - arrow arrays take weak references
-        return codes, uniques
+        return codes.astype(dtype, copy=False), uniques
     for old in [k for k, (r, _, _) in _factorized.items() if r() is None]:
         del _factorized[old]
     while len(_factorized) >= _FACTORIZED_SIZE:
         del _factorized[next(iter(_factorized))]
     width = np.min_scalar_type(-max(len(uniques), 1))  # signed: -1 marks a missing value
-    _factorized[key] = (ref, codes.astype(width), uniques)
-    return codes, uniques
+    narrow = codes.astype(width)
+    narrow.flags.writeable = False  # handed out by ``shared`` calls: never changed
+    _factorized[key] = (ref, narrow, uniques)
+    if shared and narrow.dtype == np.dtype(dtype):
+        return narrow, uniques
+    return codes.astype(dtype, copy=False), uniques
 
 
 def label_texts(uniques: Any) -> list[str]:

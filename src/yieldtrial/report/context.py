@@ -41,6 +41,29 @@ def plot_listing_limits() -> tuple[int, int]:
     return PLOT_LISTING_LIMIT, PLOT_LISTING_SHOWN
 
 
+def _without_studentized(diag: Any) -> Any:
+    """Return ``diag`` with its residual table without the two studentized columns.
+
+    The report reads the residual table only for its residual figure (plot ids and
+    residuals); the outliers, tests and CV are kept as computed.  The two studentized
+    columns are the table's only arrays of its own (5.9 million plots: 90 MiB, held
+    through the data checks' screening otherwise).  Under copy on write the other
+    columns stay the fit's arrays; without it (pandas < 3 by default) dropping would copy
+    them, so the table is kept as it is.
+    """
+    from dataclasses import replace
+
+    from yieldtrial.stats._common import copy_on_write
+
+    studentized = ["studentized_residual", "externally_studentized_residual"]
+    if diag is None or not copy_on_write():
+        return diag
+    table = diag.residuals
+    if not all(column in table.columns for column in studentized):
+        return diag
+    return replace(diag, residuals=table.drop(columns=studentized))
+
+
 def _normalise_means(frame: pd.DataFrame, s: ReportSettings) -> pd.DataFrame:
     """Rename a library means table to ``treatment, n, mean, se, ci_low, ci_high`` (kg/ha)."""
     suffix = s.ycol.removeprefix("yield")
@@ -238,6 +261,7 @@ class ReportContext:
                         # a split/strip plot whose missing plots leave too few residuals
                         # to test: the data-quality section says the checks were not run
                         self.diag = None
+                    self.diag = _without_studentized(self.diag)
                 with stage("letters"):
                     self._add_letters()
                 if s.factors and self.anova is not None:

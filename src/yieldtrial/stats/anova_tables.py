@@ -33,10 +33,11 @@ from yieldtrial.stats._common import check_alpha, default_design, two_factor_col
 from yieldtrial.stats.model import (
     DesignFit,
     Term,
+    cell_counts,
     fit,
     least_squares,
     model_matrix,
-    orthogonal_fit,
+    orthogonal_sums_of_squares,
 )
 from yieldtrial.stats.results import Provenance
 
@@ -100,10 +101,11 @@ def term_sums_of_squares(model: DesignFit) -> dict[Term, tuple[int, float]]:
     out: dict[Term, tuple[int, float]] = {}
     if all(len(t) == 1 for t in model.terms):
         main = {t[0]: n_levels[t[0]] for t in model.terms}
-        orth = orthogonal_fit({f: model.codes[f] for f in main}, main, y)
+        orth = orthogonal_sums_of_squares({f: model.codes[f] for f in main}, main, y)
         if orth is not None:
-            # complete and balanced: sums of squares of the centred level means
-            return {(f,): (main[f] - 1, orth.sum_sq[f]) for f in main}
+            # complete and balanced: sums of squares of the centred level means (no
+            # per-plot fitted values, residuals or leverages made for them; issue 13)
+            return {(f,): (main[f] - 1, orth[f]) for f in main}
         if model.sum_sq is not None:
             # the blocks absorbed: the fit computed them (no n x p model matrix)
             return dict(model.sum_sq)
@@ -129,8 +131,9 @@ def is_balanced(model: DesignFit) -> bool:
         counts = np.bincount(model.codes[factors[0]])
         return bool(np.all(counts == counts[0]))
     for a, b in combinations(factors, 2):
-        table = np.zeros((len(model.factor_levels[a]), len(model.factor_levels[b])), dtype=int)
-        np.add.at(table, (model.codes[a], model.codes[b]), 1)
+        na, nb = len(model.factor_levels[a]), len(model.factor_levels[b])
+        # the same counts as np.add.at on (codes a, codes b), a span of plots at a time
+        table = cell_counts(model.codes[a], model.codes[b], nb, na * nb)
         if not np.all(table == table.flat[0]):
             return False
     return True

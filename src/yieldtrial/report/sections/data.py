@@ -734,13 +734,15 @@ def _by_treatment_table(ctx: ReportContext) -> Table:
         Column("treatment", t("col.treatment", lang), "text"),
         Column("n_plots", t("col.n", lang), "number", 0),
     ]
-    frame = pd.DataFrame({"treatment": groups, "n_plots": 1})
+    # grouped as they are: no frame with a column of ones and a copy of the values
+    # (5.9 million plots: 90 MiB); the same counts (every row) and means
     if values is not None:
         cols.append(Column("mean", t("col.raw_mean", lang), "number", d, s.unit))
-        frame["mean"] = values.to_numpy(dtype=float)
-    summary = frame.groupby("treatment", sort=False).agg(
-        n_plots=("n_plots", "size"), **({"mean": ("mean", "mean")} if values is not None else {})
-    )
+        grouped = pd.Series(values.to_numpy(dtype=float), index=p.index).groupby(groups, sort=False)
+        summary = pd.DataFrame({"n_plots": grouped.size(), "mean": grouped.mean()})
+    else:
+        summary = groups.groupby(groups, sort=False).size().to_frame("n_plots")
+    summary.index.name = "treatment"
     present = set(summary.index)
     order = [trt for trt in s.treatments if trt in present]
     listed = set(order)
