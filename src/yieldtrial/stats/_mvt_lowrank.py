@@ -116,8 +116,9 @@ _RULE_SHARE = 0.7
 #: exact bifactor curve, 1e-3 near ``r = 0.5`` with this step).
 _STEP = 0.2
 
-#: The table starts where the score is ``-_TAIL_SCORE`` (``G`` about 1e-9).
-_TAIL_SCORE = 6.0
+#: The table starts where the score is ``-_TAIL_SCORE`` (``G`` about 1e-9); beyond the
+#: score :data:`_WIDE_SCORE` (exceedance 2e-4) its knots are twice :data:`_STEP` apart.
+_TAIL_SCORE, _WIDE_SCORE = 6.0, 3.5
 
 #: Thresholds at which the rule is checked against the finer one, evenly in the normal
 #: score between these: the rule's error oscillates with the threshold and peaks where
@@ -353,8 +354,18 @@ def lowrank_curve(fit: LowRank, *, two_sided: bool) -> LowRankCurve | None:
     rough = np.linspace(0.0 if two_sided else -_TAIL_SCORE, r_top, 33)
     u_rough = np.maximum.accumulate(_score(*_inside_outside(rough, fit, two_sided, 8)))
     r_low = float(np.interp(-_TAIL_SCORE, u_rough, rough))
-    n = int(np.ceil((r_top - r_low) / _STEP))
-    grid = np.linspace(r_low, r_top, n + 1)
+    # knots _STEP apart to the score _WIDE_SCORE, twice that beyond (the exceedance below
+    # 2e-4 there: the score's spline error counts for little)
+    r_wide = min(float(np.interp(_WIDE_SCORE, u_rough, rough)), r_top)
+    n_fine = max(int(np.ceil((r_wide - r_low) / _STEP)), 1)
+    n_wide = int(np.ceil((r_top - r_wide) / (2.0 * _STEP)))
+    grid = np.concatenate(
+        [
+            np.linspace(r_low, r_wide, n_fine + 1),
+            np.linspace(r_wide, r_top, n_wide + 1)[1:],
+        ]
+    )
+    n = grid.size - 1
     mids = (grid[:-1] + grid[1:]) / 2.0
     table = np.concatenate([grid, mids])
     # the rule checked first (a rule off by more than the target is not used), where its
