@@ -35,7 +35,8 @@ error peaks (``G`` from 2e-4 to 0.7: the kinks of the box in the bulk of the fac
 density) against a rule with more nodes per axis (:data:`_RULES`: 28 nodes, then 40); the
 largest difference times :data:`_CHECK_FACTOR` is stated (the error oscillates with the
 threshold).  Then it tabulates the normal score ``Phi^-1(G)`` on knots of step
-:data:`_STEP` in ``r`` from where ``G`` is about 1e-9 (below: the exceedance is 1) to
+:data:`_STEP` in ``r`` (twice that beyond the score :data:`_WIDE_SCORE`) from where
+``G`` is about 1e-9 (below: the exceedance is 1) to
 where the sum of the marginal exceedances is :data:`_TAIL` (beyond: that sum, Boole's
 bound), a cubic spline (:class:`LowRankCurve`, averaged over the chi rule of the t
 statistics as the exact bifactor curve is).  The stated error is measured, not assumed:
