@@ -1267,6 +1267,7 @@ def _dunnett_curve_cached(
         bifactor_fit,
         dunnett_bifactor_curve,
     )
+    from yieldtrial.stats._mvt_lowrank import lowrank_curve, lowrank_fit
     from yieldtrial.stats._mvt_nested import exact_bifactor, nested_curve
     from yieldtrial.stats._mvt_pilot import dunnett_pilot_curve, pilot_score
     from yieldtrial.stats._mvt_sov import GIVE_UP_ALONE, nearest_product_form
@@ -1278,6 +1279,12 @@ def _dunnett_curve_cached(
     exact_form = exact_bifactor(r, lam)
     if exact_form is not None:
         return nested_curve(exact_form, two_sided=two_sided)
+    # exactly 2 or 3 common factors: a 2- or 3-dimensional quadrature over the factors
+    low_rank = lowrank_fit(r, lam)
+    if low_rank is not None:
+        curve = lowrank_curve(low_rank, two_sided=two_sided)
+        if curve is not None:
+            return curve
     # nested designs (split-plot cell means, augmented entries): a bifactor base
     fit = bifactor_fit(r, lam)
     exact = lambda g: _exact_exceedances(g, lam, np.inf, two_sided)  # noqa: E731
