@@ -450,3 +450,25 @@ def test_report_of_augmented_book_with_entry_repeated_is_one_line_error(tmp_path
         untouched=[path],
         absent=[out],
     )
+
+
+@pytest.mark.parametrize("suffix", ["json", "md"])
+def test_report_of_a_report_without_crop_names_the_file(
+    plots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    """A report given back as the plot table, without --crop, is named as such (not "no crop").
+
+    Found chaining the commands as a user: ``yieldtrial report r.json -o x.html`` said the crop
+    was not known, so the user would add --crop and only then learn the file is a report.
+    """
+    report = tmp_path / f"r.{suffix}"
+    assert (
+        main(["report", str(plots), "--crop", "wheat", "--control", "CK", "-o", str(report)]) == 0
+    )
+    capsys.readouterr()
+    _fails_cleanly(
+        ["report", str(report), "-o", str(tmp_path / "x.html")],
+        tmp_path / "x.html",
+        capsys,
+        f"r.{suffix}: this is ",
+    )
