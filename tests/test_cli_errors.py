@@ -168,3 +168,23 @@ def test_broken_pipe_is_quiet(capsys, monkeypatch):
     status, lines = run_cli(["standardize", "442", "--moisture", "5", "--standard", "13"], capsys)
     assert status == 1
     assert lines == []
+
+
+def test_ambiguous_rice_names_the_crop_flag(capsys):
+    """--crop rice under cn-yield-test: the fix is said as --crop, not as crop='...' (user pass)."""
+    line = assert_one_line_error(
+        ["standardize", "500", "--moisture", "20", "--crop", "rice"],
+        capsys,
+        match=r"give --crop rice_indica or --crop rice_japonica",
+    )
+    assert "crop='" not in line
+
+
+def test_crop_without_protocol_standard_names_the_flag(capsys):
+    """A crop the protocol has no standard for: the fix is --standard-moisture-pct (user pass)."""
+    line = assert_one_line_error(
+        ["standardize", "500", "--moisture", "20", "--crop", "sorghum"],
+        capsys,
+        match=r"has no standard moisture for 'sorghum'.*give --standard-moisture-pct$",
+    )
+    assert "standard_moisture_pct" not in line

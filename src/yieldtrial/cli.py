@@ -480,6 +480,11 @@ def _one_line(message: str) -> str:
 _FLAG_WORDS: tuple[tuple[str, str], ...] = (
     ("pass control= one of them", "pass --control one of them"),
     ("pass control='<label>'", "pass --control LABEL"),
+    (
+        "give crop='rice_indica' or crop='rice_japonica'",
+        'give --crop rice_indica or --crop rice_japonica (or crop = "rice_indica" in trial.toml)',
+    ),
+    ("give standard_moisture_pct explicitly", "give --standard-moisture-pct"),
 )
 
 
