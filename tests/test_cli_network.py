@@ -468,3 +468,29 @@ def test_network_column_renaming_the_blocks_names_the_declared_crd(plots_csv, tm
             "--column", "block=foo", "-o", str(out)]  # fmt: skip
     assert main(argv) == 0
     assert "so the declared design 'crd' is analysed without the blocks;" in capsys.readouterr().err
+
+
+def test_files_with_yields_in_different_units_are_converted(tmp_path, capsys):
+    """One site's file in kg/ha, another's in kg/mu: both analysed, in one unit (user pass).
+
+    Found chaining ``yieldtrial standardize --unit``: read together, the kg/mu site was left
+    out with "no observed 'yield_kg_ha' (all plots blank)". The kg/mu file holds the kg/ha
+    yields divided by 15 (1 mu = 10 000/15 m2, GB 3101), so both sites' means are equal.
+    """
+    yields = {("1", "CK"): 6000.0, ("1", "N"): 6600.0, ("2", "CK"): 6150.0, ("2", "N"): 6450.0}
+    yields |= {("3", "CK"): 5850.0, ("3", "N"): 6750.0}
+    rows = [(b, t, y) for (b, t), y in yields.items()]
+    frame = pd.DataFrame(rows, columns=["block", "treatment", "yield_kg_ha"])
+    frame.to_csv(tmp_path / "A.csv", index=False)
+    mu = frame.assign(yield_kg_mu=frame["yield_kg_ha"] / 15).drop(columns="yield_kg_ha")
+    mu.to_csv(tmp_path / "B.csv", index=False)
+    out = tmp_path / "net.json"
+    files = [str(tmp_path / "A.csv"), str(tmp_path / "B.csv")]
+    assert main(["network", *files, "--control", "CK", "-o", str(out)]) == 0
+    assert "ok 2" in capsys.readouterr().err
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert [t["status"] for t in doc["per_trial"]] == ["ok", "ok"]
+    means = pd.DataFrame(doc["summary"]["means"]).set_index("site")
+    # N: (6600 + 6450 + 6750) / 3 = 6600 kg/ha at both sites
+    assert means.loc["A", "N"] == pytest.approx(6600.0)
+    assert means.loc["B", "N"] == pytest.approx(6600.0)

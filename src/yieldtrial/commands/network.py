@@ -390,11 +390,60 @@ def read_network(
             "column with --response COLUMN or map a header with --column 'HEADER=yield_kg_ha'"
         )
     left_out: list[str] = []
+    plots = _yields_of_other_units(plots, response, by, config.crop)
     if response in plots.columns and (response == "yield" or response.startswith("yield_")):
         plots, left_out = _leave_out_negative_yields(plots, response, by)
     if args.unit and response in plots.columns:
         plots, response = _in_unit(plots, response, args.unit, config.crop)
     return plots, response, left_out
+
+
+def _yields_of_other_units(
+    plots: pd.DataFrame, response: str, by: list[str], crop: str | None
+) -> pd.DataFrame:
+    """Give the trials whose yields are in another unit's column their yields in ``response``.
+
+    Files of one network may name their yields in different units (one site's table in
+    kg/ha, another's in kg/mu, as ``yieldtrial standardize --unit`` writes them). Read
+    together, a trial whose ``response`` cells are all blank but whose ``yield_<unit>`` column
+    holds numbers was analysed as a trial without yields (left out, "all plots blank"); its
+    yields are converted to the response's unit instead, as ``report`` converts a single file.
+    A trial with any value in ``response`` is left as it is (a blank there is a missing plot).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from yieldtrial.units import convert_yield, unit_from_yield_column
+
+    target = unit_from_yield_column(response)
+    others = {
+        c: unit
+        for c in plots.columns
+        if c != response and isinstance(c, str) and (unit := unit_from_yield_column(c))
+    }
+    if target is None or response not in plots.columns or not others:
+        return plots
+    if any(c not in plots.columns for c in by):
+        return plots  # the engine names the missing trial key
+    given = pd.to_numeric(plots[response], errors="coerce")
+    keys = plots[by].astype(str).agg(" / ".join, axis=1)
+    blank_trials = given.isna().groupby(keys).transform("all").to_numpy(dtype=bool, copy=True)
+    if not blank_trials.any():
+        return plots
+    plots = plots.copy()
+    filled = plots[response].astype(object)  # text cells as read (validate=False)
+    for column, unit in others.items():
+        numbers = pd.to_numeric(plots[column], errors="coerce")
+        has = numbers.notna().groupby(keys).transform("any").to_numpy()
+        rows = blank_trials & has & filled.isna().to_numpy()
+        if not rows.any():
+            continue
+        converted = convert_yield(numbers[rows].to_numpy(dtype=float), unit, target, crop=crop)
+        filled[rows] = np.asarray(converted, dtype=float).astype(object)
+        # a trial takes the first other column that holds its yields
+        blank_trials = blank_trials & ~has
+    plots[response] = filled
+    return plots
 
 
 def _leave_out_negative_yields(
