@@ -494,3 +494,30 @@ def test_files_with_yields_in_different_units_are_converted(tmp_path, capsys):
     # N: (6600 + 6450 + 6750) / 3 = 6600 kg/ha at both sites
     assert means.loc["A", "N"] == pytest.approx(6600.0)
     assert means.loc["B", "N"] == pytest.approx(6600.0)
+
+
+def test_response_in_another_unit_than_the_tables_is_converted(tmp_path, capsys):
+    """--response yield_kg_mu of tables in kg/ha reads as --unit kg/mu (user pass).
+
+    It said "column(s) not found: response='yield_kg_mu'" though the help lists yield_kg_mu
+    as a response; means are the kg/ha means / 15 (1 mu = 10 000/15 m2, GB 3101).
+    """
+    noise = iter([0, 90, 40, 10, 70, 20, 50, 0, 20, 80, 30, 60])  # plot-to-plot variation
+    rows = [
+        (site, block, treatment, 6000.0 + 300 * (treatment == "N") + 150 * block + next(noise))
+        for site in "AB"
+        for block in (1, 2, 3)
+        for treatment in ("CK", "N")
+    ]
+    frame = pd.DataFrame(rows, columns=["site", "block", "treatment", "yield_kg_ha"])
+    frame.to_csv(tmp_path / "net.csv", index=False)
+    out = tmp_path / "net.json"
+    argv = ["network", str(tmp_path / "net.csv"), "--control", "CK", "-o", str(out)]
+    assert main([*argv, "--response", "yield_kg_mu"]) == 0
+    capsys.readouterr()
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["options"]["response"] == "yield_kg_mu"
+    means = pd.DataFrame(doc["summary"]["means"]).set_index("site")
+    # balanced RCBD, so the LS-mean is the raw mean; site A, N: 6300 + 150 x 2 + (90 + 10 + 20)
+    # / 3 = 6640 kg/ha = 442.67 kg/mu
+    assert means.loc["A", "N"] == pytest.approx(6640.0 / 15)

@@ -407,8 +407,9 @@ def _yields_of_other_units(
     kg/ha, another's in kg/mu, as ``yieldtrial standardize --unit`` writes them). Read
     together, a trial whose ``response`` cells are all blank but whose ``yield_<unit>`` column
     holds numbers was analysed as a trial without yields (left out, "all plots blank"); its
-    yields are converted to the response's unit instead, as ``report`` converts a single file.
-    A trial with any value in ``response`` is left as it is (a blank there is a missing plot).
+    yields are converted to the response's unit instead, as ``report`` converts a single file
+    (and ``--response yield_kg_mu`` of tables in kg/ha, as ``--unit kg/mu``). A trial with
+    any value in ``response`` is left as it is (a blank there is a missing plot).
     """
     import numpy as np
     import pandas as pd
@@ -421,10 +422,12 @@ def _yields_of_other_units(
         for c in plots.columns
         if c != response and isinstance(c, str) and (unit := unit_from_yield_column(c))
     }
-    if target is None or response not in plots.columns or not others:
+    if target is None or not others:
         return plots
     if any(c not in plots.columns for c in by):
         return plots  # the engine names the missing trial key
+    if response not in plots.columns:  # --response yield_kg_mu of tables in kg/ha
+        plots = plots.assign(**{response: pd.Series(pd.NA, index=plots.index, dtype=object)})
     given = pd.to_numeric(plots[response], errors="coerce")
     keys = plots[by].astype(str).agg(" / ".join, axis=1)
     blank_trials = given.isna().groupby(keys).transform("all").to_numpy(dtype=bool, copy=True)
