@@ -188,3 +188,18 @@ def test_crop_without_protocol_standard_names_the_flag(capsys):
         match=r"has no standard moisture for 'sorghum'.*give --standard-moisture-pct$",
     )
     assert "standard_moisture_pct" not in line
+
+
+def test_column_mapping_of_an_absent_header_is_said_without_keywords(tmp_path, capsys):
+    """--column naming a header the file lacks: no Python ``columns=`` in the line (user pass).
+
+    Found running the ``audit --help`` example on a table without that header.
+    """
+    path = plot_table(tmp_path)
+    line = assert_one_line_error(
+        ["audit", str(path), "--crop", "wheat", "--column", "折标产量(kg/亩)=yield_kg_mu"],
+        capsys,
+        match=r"the column mapping renames '折标产量\(kg/亩\)' to 'yield_kg_mu' \(\[columns\] of "
+        r"trial\.toml or --column\), which is not a column of the table",
+    )
+    assert "columns=" not in line

@@ -485,6 +485,7 @@ _FLAG_WORDS: tuple[tuple[str, str], ...] = (
         'give --crop rice_indica or --crop rice_japonica (or crop = "rice_indica" in trial.toml)',
     ),
     ("give standard_moisture_pct explicitly", "give --standard-moisture-pct"),
+    (": columns= renames ", ": the column mapping renames "),
 )
 
 
