@@ -203,3 +203,20 @@ def test_column_mapping_of_an_absent_header_is_said_without_keywords(tmp_path, c
         r"trial\.toml or --column\), which is not a column of the table",
     )
     assert "columns=" not in line
+
+
+def test_report_workbook_as_input_names_only_the_flag(tmp_path, capsys):
+    """A yieldtrial Excel report given back: the hint says --sheet, not also sheet= (user pass)."""
+    pytest.importorskip("openpyxl")
+    from yieldtrial.cli import main
+
+    plots = plot_table(tmp_path)
+    book = tmp_path / "r.xlsx"
+    assert main(["report", str(plots), "--crop", "wheat", "-o", str(book)]) == 0
+    capsys.readouterr()
+    line = assert_one_line_error(
+        ["report", str(book), "--crop", "wheat", "-o", str(tmp_path / "x.md")],
+        capsys,
+        match=r"r\.xlsx: this is a yieldtrial report \(Excel\).*name that sheet with --sheet\)$",
+    )
+    assert "sheet=" not in line

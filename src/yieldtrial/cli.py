@@ -486,6 +486,7 @@ _FLAG_WORDS: tuple[tuple[str, str], ...] = (
     ),
     ("give standard_moisture_pct explicitly", "give --standard-moisture-pct"),
     (": columns= renames ", ": the column mapping renames "),
+    ("name that sheet with --sheet, sheet=)", "name that sheet with --sheet)"),
 )
 
 
