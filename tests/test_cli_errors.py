@@ -220,3 +220,28 @@ def test_report_workbook_as_input_names_only_the_flag(tmp_path, capsys):
         match=r"r\.xlsx: this is a yieldtrial report \(Excel\).*name that sheet with --sheet\)$",
     )
     assert "sheet=" not in line
+
+
+@pytest.mark.parametrize(
+    ("extra", "said", "keyword"),
+    [
+        (
+            ["--design", "split_plot"],
+            "needs --factors with the whole-plot and sub-plot",
+            "factors=",
+        ),
+        (["--design", "split_plot", "--factors", "a,b,c"], "got --factors a,b,c", "factors="),
+        (["--design", "rcbd", "--factors", "block"], "--factors block applies", "design='"),
+        (["--design", "latin"], "or use --design rcbd", "design='"),
+    ],
+)
+def test_design_errors_name_the_flags(tmp_path, capsys, extra, said, keyword):
+    """Design errors on the command line name --design/--factors, not design=/factors= (user pass).
+
+    The plot table has blocks but no row/column, so latin is refused; split_plot without or
+    with three --factors, rcbd with --factors, each with the flag to give.
+    """
+    plots = plot_table(tmp_path)
+    argv = ["report", str(plots), "--crop", "wheat", *extra, "-o", str(tmp_path / "r.md")]
+    line = assert_one_line_error(argv, capsys, match=re.escape(said))
+    assert keyword not in line
