@@ -521,3 +521,33 @@ def test_response_in_another_unit_than_the_tables_is_converted(tmp_path, capsys)
     # balanced RCBD, so the LS-mean is the raw mean; site A, N: 6300 + 150 x 2 + (90 + 10 + 20)
     # / 3 = 6640 kg/ha = 442.67 kg/mu
     assert means.loc["A", "N"] == pytest.approx(6640.0 / 15)
+
+
+def test_site_of_raw_harvest_records_beside_sites_of_yields(tmp_path, capsys):
+    """One site's file of harvest records, another's of kg/mu yields: both analysed (user pass).
+
+    The raw site was left out ("no observed 'yield_kg_mu' (all plots blank)"). At 13 %
+    moisture (wheat's standard) and no impurity the yield is the fresh mass / area:
+    14.3 kg / 20 m2 x 10 000 = 7150 kg/ha = 476.67 kg/mu (1 mu = 10 000/15 m2).
+    """
+    masses = {("1", "CK"): 14.0, ("1", "N"): 14.3, ("2", "CK"): 13.8, ("2", "N"): 14.6}
+    masses |= {("3", "CK"): 14.1, ("3", "N"): 14.0}
+    raw = pd.DataFrame(
+        [(b, t, 20, m, 13.0) for (b, t), m in masses.items()],
+        columns=["block", "treatment", "harvested_area_m2", "fresh_mass_kg", "moisture_pct"],
+    )
+    raw.to_csv(tmp_path / "A.csv", index=False)
+    mu = pd.DataFrame(
+        [(b, t, m * 500 / 15 + 5) for (b, t), m in masses.items()],
+        columns=["block", "treatment", "yield_kg_mu"],
+    )
+    mu.to_csv(tmp_path / "B.csv", index=False)
+    out = tmp_path / "net.json"
+    files = [str(tmp_path / "A.csv"), str(tmp_path / "B.csv")]
+    assert main(["network", *files, "--crop", "wheat", "--control", "CK", "-o", str(out)]) == 0
+    assert "ok 2" in capsys.readouterr().err
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    means = pd.DataFrame(doc["summary"]["means"]).set_index("site")
+    # balanced RCBD: LS-mean = raw mean; N at A: (14.3 + 14.6 + 14.0) / 3 x 500 = 7150 kg/ha
+    assert means.loc["A", "N"] == pytest.approx(7150.0 / 15)
+    assert means.loc["B", "N"] == pytest.approx(7150.0 / 15 + 5)

@@ -377,11 +377,17 @@ def read_network(
         # named after the file, as each file of a folder
         plots.insert(0, "site", files[0].stem)
     has_yield = args.response is not None or any(c in plots.columns for c in RESPONSE_CANDIDATES)
-    if not has_yield and has_harvest_columns(plots.rename(columns=_harvest_names(plots))):
+    raw = has_harvest_columns(plots.rename(columns=_harvest_names(plots)))
+    if not has_yield and raw:
+        return _standardized(plots, config, by=by, args=args)
+    raw_trials = _raw_trials(plots, by) if raw and args.response is None else None
+    if raw_trials is not None and raw_trials.all():  # the yield columns are empty
         return _standardized(plots, config, by=by, args=args)
     response = mapped.get(args.response, args.response) or next(
         (c for c in RESPONSE_CANDIDATES if c in plots.columns), None
     )
+    if raw_trials is not None and raw_trials.any() and response is not None:
+        plots = _with_standardized_trials(plots, raw_trials, response, config, by=by, args=args)
     if response is None:
         raise DataValidationError(
             f"{files[0].name}: no yield column found (looked for "
@@ -396,6 +402,75 @@ def read_network(
     if args.unit and response in plots.columns:
         plots, response = _in_unit(plots, response, args.unit, config.crop)
     return plots, response, left_out
+
+
+def _raw_trials(plots: pd.DataFrame, by: list[str]) -> pd.Series | None:
+    """Mark the rows of trials with harvest records but no yield (None: no trial key).
+
+    A network of site files may mix raw harvest records (one site's fresh mass and
+    moisture) with yields (another site's ``yield_kg_mu``); read together, the raw site's
+    yield cells are blank, and it was left out as a trial without yields.
+    """
+    import pandas as pd
+
+    from yieldtrial.units import unit_from_yield_column
+
+    if any(c not in plots.columns for c in by):
+        return None
+    names = _harvest_names(plots)
+    mass = next((c for c in plots.columns if names.get(str(c), c) == "fresh_mass_kg"), None)
+    if mass is None:
+        return None
+    yields = [
+        c
+        for c in plots.columns
+        if c == "yield" or (isinstance(c, str) and unit_from_yield_column(c) is not None)
+    ]
+    keys = plots[by].astype(str).agg(" / ".join, axis=1)
+    no_yield = pd.Series(True, index=plots.index)
+    for column in yields:
+        no_yield &= pd.to_numeric(plots[column], errors="coerce").isna()
+    has_mass = pd.to_numeric(plots[mass], errors="coerce").notna()
+    trial_no_yield = no_yield.groupby(keys).transform("all")
+    trial_has_mass = has_mass.groupby(keys).transform("any")
+    return (trial_no_yield & trial_has_mass).astype(bool)
+
+
+def _with_standardized_trials(
+    plots: pd.DataFrame,
+    raw_trials: pd.Series,
+    response: str,
+    config: TrialConfig,
+    *,
+    by: list[str],
+    args: argparse.Namespace,
+) -> pd.DataFrame:
+    """Standardize the trials of raw harvest records; give them yields in ``response``."""
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+
+    from yieldtrial.units import convert_yield, unit_from_yield_column
+
+    rows = raw_trials.to_numpy(dtype=bool)
+    raw = plots.loc[rows].copy()
+    raw.attrs = dict(plots.attrs)
+    # the control is checked over all trials (read_network's caller); a raw site may lack it
+    settings = dataclasses.replace(config, control=())
+    standardized, column, _ = _standardized(raw, settings, by=by, args=args)
+    target = unit_from_yield_column(response)
+    given = unit_from_yield_column(column)
+    values = pd.to_numeric(standardized[column], errors="coerce").to_numpy(dtype=float)
+    if target is not None and given is not None and target != given:
+        values = np.asarray(convert_yield(values, given, target, crop=config.crop), dtype=float)
+    standardized = standardized.copy()
+    standardized[response] = values
+    if column != response:
+        standardized = standardized.drop(columns=column)
+    combined = pd.concat([plots.loc[~rows], standardized])
+    combined.attrs = dict(standardized.attrs)
+    return combined
 
 
 def _yields_of_other_units(
