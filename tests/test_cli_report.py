@@ -472,3 +472,28 @@ def test_report_of_a_report_without_crop_names_the_file(
         capsys,
         f"r.{suffix}: this is ",
     )
+
+
+def test_fractional_margin_flag_is_warned_in_flag_words(
+    plots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--margin 0.05: the warning names --margin-pct, not trial.toml's margin_pct (user pass)."""
+    out = tmp_path / "r.md"
+    argv = ["report", str(plots), "--crop", "wheat", "--control", "CK", "--margin", "0.05"]
+    assert main([*argv, "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "yieldtrial: warning: --margin-pct 0.05 is read as 0.05 %; if you meant 5 %, give "
+        "--margin-pct 5 (percent, e.g. 5 for 5 %)"
+    ) in err.splitlines()
+    assert "margin_pct" not in err
+
+
+def test_fractional_margin_of_trial_toml_keeps_its_words(
+    plots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """margin_pct = 0.05 in trial.toml is still warned as the file's setting."""
+    toml = tmp_path / "trial.toml"
+    toml.write_text('[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "CK"\nmargin_pct = 0.05\n')
+    assert main(["report", str(plots), "--config", str(toml), "-o", str(tmp_path / "r.md")]) == 0
+    assert "write margin_pct = 5 " in capsys.readouterr().err
