@@ -245,3 +245,18 @@ def test_design_errors_name_the_flags(tmp_path, capsys, extra, said, keyword):
     argv = ["report", str(plots), "--crop", "wheat", *extra, "-o", str(tmp_path / "r.md")]
     line = assert_one_line_error(argv, capsys, match=re.escape(said))
     assert keyword not in line
+
+
+def test_network_column_error_names_the_flags(tmp_path, capsys):
+    """--block/--treatment naming no column: said as the flags, not as keywords (user pass).
+
+    Found with the ``network --help`` example ``--block rep --treatment variety``.
+    """
+    path = plot_table(tmp_path)
+    argv = ["network", str(path), "--crop", "wheat", "--block", "rep", "--treatment", "variety"]
+    line = assert_one_line_error(
+        [*argv, "-o", str(tmp_path / "n.md")],
+        capsys,
+        match=r"column\(s\) not found: --treatment 'variety', --block 'rep'; the data have",
+    )
+    assert "treatment='" not in line

@@ -497,6 +497,12 @@ def _factors_flag(match: re.Match[str]) -> str:
     return match.group(1) + (f"--factors {','.join(names)}" if names else "no --factors")
 
 
+def _role_flags(match: re.Match[str]) -> str:
+    """``treatment='variety'`` -> ``--treatment 'variety'`` in a network's column error."""
+    names = re.sub(r"\b(treatment|block|response)=(?=')", r"--\1 ", match.group(1))
+    return f"column(s) not found: {names};"
+
+
 #: Python keyword phrases of library messages (patterns) and their command-line words.
 _FLAG_PATTERNS: tuple[tuple[re.Pattern[str], Any], ...] = (
     (re.compile(r"\buse design='(\w+)'"), r"use --design \1"),
@@ -516,6 +522,7 @@ _FLAG_PATTERNS: tuple[tuple[re.Pattern[str], Any], ...] = (
     # the factors the user gave (a hint naming both spellings, "--factors a,b or
     # factors=('a', 'b')", is left as it is)
     (re.compile(r"(^|got )factors=(\([^)]*\))"), _factors_flag),
+    (re.compile(r"column\(s\) not found: ([^;]*);"), _role_flags),
 )
 
 
