@@ -168,3 +168,95 @@ def test_broken_pipe_is_quiet(capsys, monkeypatch):
     status, lines = run_cli(["standardize", "442", "--moisture", "5", "--standard", "13"], capsys)
     assert status == 1
     assert lines == []
+
+
+def test_ambiguous_rice_names_the_crop_flag(capsys):
+    """--crop rice under cn-yield-test: the fix is said as --crop, not as crop='...' (user pass)."""
+    line = assert_one_line_error(
+        ["standardize", "500", "--moisture", "20", "--crop", "rice"],
+        capsys,
+        match=r"give --crop rice_indica or --crop rice_japonica",
+    )
+    assert "crop='" not in line
+
+
+def test_crop_without_protocol_standard_names_the_flag(capsys):
+    """A crop the protocol has no standard for: the fix is --standard-moisture-pct (user pass)."""
+    line = assert_one_line_error(
+        ["standardize", "500", "--moisture", "20", "--crop", "sorghum"],
+        capsys,
+        match=r"has no standard moisture for 'sorghum'.*give --standard-moisture-pct$",
+    )
+    assert "standard_moisture_pct" not in line
+
+
+def test_column_mapping_of_an_absent_header_is_said_without_keywords(tmp_path, capsys):
+    """--column naming a header the file lacks: no Python ``columns=`` in the line (user pass).
+
+    Found running the ``audit --help`` example on a table without that header.
+    """
+    path = plot_table(tmp_path)
+    line = assert_one_line_error(
+        ["audit", str(path), "--crop", "wheat", "--column", "折标产量(kg/亩)=yield_kg_mu"],
+        capsys,
+        match=r"the column mapping renames '折标产量\(kg/亩\)' to 'yield_kg_mu' \(\[columns\] of "
+        r"trial\.toml or --column\), which is not a column of the table",
+    )
+    assert "columns=" not in line
+
+
+def test_report_workbook_as_input_names_only_the_flag(tmp_path, capsys):
+    """A yieldtrial Excel report given back: the hint says --sheet, not also sheet= (user pass)."""
+    pytest.importorskip("openpyxl")
+    from yieldtrial.cli import main
+
+    plots = plot_table(tmp_path)
+    book = tmp_path / "r.xlsx"
+    assert main(["report", str(plots), "--crop", "wheat", "-o", str(book)]) == 0
+    capsys.readouterr()
+    line = assert_one_line_error(
+        ["report", str(book), "--crop", "wheat", "-o", str(tmp_path / "x.md")],
+        capsys,
+        match=r"r\.xlsx: this is a yieldtrial report \(Excel\).*name that sheet with --sheet\)$",
+    )
+    assert "sheet=" not in line
+
+
+@pytest.mark.parametrize(
+    ("extra", "said", "keyword"),
+    [
+        (
+            ["--design", "split_plot"],
+            "needs --factors with the whole-plot and sub-plot",
+            "factors=",
+        ),
+        (["--design", "split_plot", "--factors", "a,b,c"], "got --factors a,b,c", "factors="),
+        (["--design", "rcbd", "--factors", "block"], "--factors block applies", "design='"),
+        (["--design", "latin"], "or use --design rcbd", "design='"),
+    ],
+)
+def test_design_errors_name_the_flags(tmp_path, capsys, extra, said, keyword):
+    """Design errors on the command line name --design/--factors, not design=/factors= (user pass).
+
+    The plot table has blocks but no row/column, so latin is refused; split_plot without or
+    with three --factors, rcbd with --factors, each with the flag to give.
+    """
+    plots = plot_table(tmp_path)
+    argv = ["report", str(plots), "--crop", "wheat", *extra, "-o", str(tmp_path / "r.md")]
+    line = assert_one_line_error(argv, capsys, match=re.escape(said))
+    assert keyword not in line
+
+
+def test_network_column_error_names_the_flags(tmp_path, capsys):
+    """--block/--treatment naming no column: said as the flags, not as keywords (user pass).
+
+    Found with the ``network --help`` example ``--block rep --treatment variety``.
+    """
+    path = plot_table(tmp_path)
+    argv = ["network", str(path), "--crop", "wheat", "--block", "rep", "--treatment", "variety"]
+    line = assert_one_line_error(
+        [*argv, "-o", str(tmp_path / "n.md")],
+        capsys,
+        match=r"column\(s\) not found: --treatment 'variety', --block 'rep'; the data have",
+    )
+    assert "treatment='" not in line

@@ -468,3 +468,86 @@ def test_network_column_renaming_the_blocks_names_the_declared_crd(plots_csv, tm
             "--column", "block=foo", "-o", str(out)]  # fmt: skip
     assert main(argv) == 0
     assert "so the declared design 'crd' is analysed without the blocks;" in capsys.readouterr().err
+
+
+def test_files_with_yields_in_different_units_are_converted(tmp_path, capsys):
+    """One site's file in kg/ha, another's in kg/mu: both analysed, in one unit (user pass).
+
+    Found chaining ``yieldtrial standardize --unit``: read together, the kg/mu site was left
+    out with "no observed 'yield_kg_ha' (all plots blank)". The kg/mu file holds the kg/ha
+    yields divided by 15 (1 mu = 10 000/15 m2, GB 3101), so both sites' means are equal.
+    """
+    yields = {("1", "CK"): 6000.0, ("1", "N"): 6600.0, ("2", "CK"): 6150.0, ("2", "N"): 6450.0}
+    yields |= {("3", "CK"): 5850.0, ("3", "N"): 6750.0}
+    rows = [(b, t, y) for (b, t), y in yields.items()]
+    frame = pd.DataFrame(rows, columns=["block", "treatment", "yield_kg_ha"])
+    frame.to_csv(tmp_path / "A.csv", index=False)
+    mu = frame.assign(yield_kg_mu=frame["yield_kg_ha"] / 15).drop(columns="yield_kg_ha")
+    mu.to_csv(tmp_path / "B.csv", index=False)
+    out = tmp_path / "net.json"
+    files = [str(tmp_path / "A.csv"), str(tmp_path / "B.csv")]
+    assert main(["network", *files, "--control", "CK", "-o", str(out)]) == 0
+    assert "ok 2" in capsys.readouterr().err
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert [t["status"] for t in doc["per_trial"]] == ["ok", "ok"]
+    means = pd.DataFrame(doc["summary"]["means"]).set_index("site")
+    # N: (6600 + 6450 + 6750) / 3 = 6600 kg/ha at both sites
+    assert means.loc["A", "N"] == pytest.approx(6600.0)
+    assert means.loc["B", "N"] == pytest.approx(6600.0)
+
+
+def test_response_in_another_unit_than_the_tables_is_converted(tmp_path, capsys):
+    """--response yield_kg_mu of tables in kg/ha reads as --unit kg/mu (user pass).
+
+    It said "column(s) not found: response='yield_kg_mu'" though the help lists yield_kg_mu
+    as a response; means are the kg/ha means / 15 (1 mu = 10 000/15 m2, GB 3101).
+    """
+    noise = iter([0, 90, 40, 10, 70, 20, 50, 0, 20, 80, 30, 60])  # plot-to-plot variation
+    rows = [
+        (site, block, treatment, 6000.0 + 300 * (treatment == "N") + 150 * block + next(noise))
+        for site in "AB"
+        for block in (1, 2, 3)
+        for treatment in ("CK", "N")
+    ]
+    frame = pd.DataFrame(rows, columns=["site", "block", "treatment", "yield_kg_ha"])
+    frame.to_csv(tmp_path / "net.csv", index=False)
+    out = tmp_path / "net.json"
+    argv = ["network", str(tmp_path / "net.csv"), "--control", "CK", "-o", str(out)]
+    assert main([*argv, "--response", "yield_kg_mu"]) == 0
+    capsys.readouterr()
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["options"]["response"] == "yield_kg_mu"
+    means = pd.DataFrame(doc["summary"]["means"]).set_index("site")
+    # balanced RCBD, so the LS-mean is the raw mean; site A, N: 6300 + 150 x 2 + (90 + 10 + 20)
+    # / 3 = 6640 kg/ha = 442.67 kg/mu
+    assert means.loc["A", "N"] == pytest.approx(6640.0 / 15)
+
+
+def test_site_of_raw_harvest_records_beside_sites_of_yields(tmp_path, capsys):
+    """One site's file of harvest records, another's of kg/mu yields: both analysed (user pass).
+
+    The raw site was left out ("no observed 'yield_kg_mu' (all plots blank)"). At 13 %
+    moisture (wheat's standard) and no impurity the yield is the fresh mass / area:
+    14.3 kg / 20 m2 x 10 000 = 7150 kg/ha = 476.67 kg/mu (1 mu = 10 000/15 m2).
+    """
+    masses = {("1", "CK"): 14.0, ("1", "N"): 14.3, ("2", "CK"): 13.8, ("2", "N"): 14.6}
+    masses |= {("3", "CK"): 14.1, ("3", "N"): 14.0}
+    raw = pd.DataFrame(
+        [(b, t, 20, m, 13.0) for (b, t), m in masses.items()],
+        columns=["block", "treatment", "harvested_area_m2", "fresh_mass_kg", "moisture_pct"],
+    )
+    raw.to_csv(tmp_path / "A.csv", index=False)
+    mu = pd.DataFrame(
+        [(b, t, m * 500 / 15 + 5) for (b, t), m in masses.items()],
+        columns=["block", "treatment", "yield_kg_mu"],
+    )
+    mu.to_csv(tmp_path / "B.csv", index=False)
+    out = tmp_path / "net.json"
+    files = [str(tmp_path / "A.csv"), str(tmp_path / "B.csv")]
+    assert main(["network", *files, "--crop", "wheat", "--control", "CK", "-o", str(out)]) == 0
+    assert "ok 2" in capsys.readouterr().err
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    means = pd.DataFrame(doc["summary"]["means"]).set_index("site")
+    # balanced RCBD: LS-mean = raw mean; N at A: (14.3 + 14.6 + 14.0) / 3 x 500 = 7150 kg/ha
+    assert means.loc["A", "N"] == pytest.approx(7150.0 / 15)
+    assert means.loc["B", "N"] == pytest.approx(7150.0 / 15 + 5)

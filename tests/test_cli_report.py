@@ -450,3 +450,50 @@ def test_report_of_augmented_book_with_entry_repeated_is_one_line_error(tmp_path
         untouched=[path],
         absent=[out],
     )
+
+
+@pytest.mark.parametrize("suffix", ["json", "md"])
+def test_report_of_a_report_without_crop_names_the_file(
+    plots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    """A report given back as the plot table, without --crop, is named as such (not "no crop").
+
+    Found chaining the commands as a user: ``yieldtrial report r.json -o x.html`` said the crop
+    was not known, so the user would add --crop and only then learn the file is a report.
+    """
+    report = tmp_path / f"r.{suffix}"
+    assert (
+        main(["report", str(plots), "--crop", "wheat", "--control", "CK", "-o", str(report)]) == 0
+    )
+    capsys.readouterr()
+    _fails_cleanly(
+        ["report", str(report), "-o", str(tmp_path / "x.html")],
+        tmp_path / "x.html",
+        capsys,
+        f"r.{suffix}: this is ",
+    )
+
+
+def test_fractional_margin_flag_is_warned_in_flag_words(
+    plots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--margin 0.05: the warning names --margin-pct, not trial.toml's margin_pct (user pass)."""
+    out = tmp_path / "r.md"
+    argv = ["report", str(plots), "--crop", "wheat", "--control", "CK", "--margin", "0.05"]
+    assert main([*argv, "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "yieldtrial: warning: --margin-pct 0.05 is read as 0.05 %; if you meant 5 %, give "
+        "--margin-pct 5 (percent, e.g. 5 for 5 %)"
+    ) in err.splitlines()
+    assert "margin_pct" not in err
+
+
+def test_fractional_margin_of_trial_toml_keeps_its_words(
+    plots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """margin_pct = 0.05 in trial.toml is still warned as the file's setting."""
+    toml = tmp_path / "trial.toml"
+    toml.write_text('[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "CK"\nmargin_pct = 0.05\n')
+    assert main(["report", str(plots), "--config", str(toml), "-o", str(tmp_path / "r.md")]) == 0
+    assert "write margin_pct = 5 " in capsys.readouterr().err

@@ -46,3 +46,21 @@ def test_demo_en_then_zh_keeps_both(tmp_path: Path) -> None:
     for name in DEMO_EXAMPLES:
         for stem in (name, f"{name}.zh"):
             assert {f"{stem}.html", f"{stem}.md", f"{stem}.json"} <= links
+
+
+@pytest.mark.parametrize(("lang", "both", "one"), [("en", "English and Chinese", "Reports"),
+                                                   ("zh", "中英文报告", "报告")])  # fmt: skip
+def test_index_heading_names_both_languages_only_when_both_are_there(
+    tmp_path: Path, lang: str, both: str, one: str
+) -> None:
+    """A folder of one language's reports is not headed "Reports in English and Chinese".
+
+    Found as a user: ``yieldtrial demo -o d`` (English only) listed its two English reports
+    under "Reports in English and Chinese" (user pass, stop 34).
+    """
+    suffix = "" if lang == "en" else ".zh"
+    _touch(tmp_path, [f"{n}{suffix}.html" for n in DEMO_EXAMPLES])
+    heading = re.findall(r"<h2>(.*?)</h2>", index_page(tmp_path, lang))
+    assert heading == [one]
+    _touch(tmp_path, [f"{n}{'.zh' if lang == 'en' else ''}.html" for n in DEMO_EXAMPLES])
+    assert both in index_page(tmp_path, lang)

@@ -162,19 +162,23 @@ def test_table_checks_are_the_api_checks():
 
 
 @pytest.mark.parametrize(
-    ("toml", "extra"),
-    [(HEAD + "margin_pct = 0.05\n", ()), (HEAD, ("--margin", "0.05"))],
+    ("toml", "extra", "said"),
+    [
+        (HEAD + "margin_pct = 0.05\n", (), ("margin_pct = 0.05", "write margin_pct = 5")),
+        # the flag's value is said in the flag's words (stop 34 user pass)
+        (HEAD, ("--margin", "0.05"), ("--margin-pct 0.05", "give --margin-pct 5")),
+    ],
     ids=["trial-toml", "flag"],
 )
-def test_fraction_margin_warns_once_in_one_line(tmp_path, capsys, toml, extra):
+def test_fraction_margin_warns_once_in_one_line(tmp_path, capsys, toml, extra, said):
     """A margin of 0.05 gives one 'yieldtrial: warning:' line, not Python's warning twice."""
     argv, _ = _report(tmp_path, toml, *extra)
     code, lines = run_cli(argv, capsys)
     assert code == 0, lines
-    warned = [line for line in lines if "margin_pct = 0.05" in line]
+    warned = [line for line in lines if "is read as 0.05 %" in line]
     assert warned == [
-        "yieldtrial: warning: margin_pct = 0.05 is read as 0.05 %; if you meant 5 %, write "
-        "margin_pct = 5 (percent, e.g. 5 for 5 %)"
+        f"yieldtrial: warning: {said[0]} is read as 0.05 %; if you meant 5 %, {said[1]} "
+        "(percent, e.g. 5 for 5 %)"
     ]
     assert not any("dataclasses.py" in line or "config.py" in line for line in lines)
 

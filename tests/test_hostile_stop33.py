@@ -459,7 +459,7 @@ def test_network_missing_treatment_column_is_one_error_line(tmp_path, capsys):
     assert_one_line_error(
         argv,
         capsys,
-        match=r"column\(s\) not found: treatment='variety'; the data have columns",
+        match=r"column\(s\) not found: --treatment 'variety'; the data have columns",
         untouched=[path],
         absent=[out],
     )

@@ -607,3 +607,34 @@ def test_network_stability_plots_per_cell_has_three_significant_digits(trial):
     assert 48 / (47 / 3 + 1 / 2) == pytest.approx(res.replicates)
     own = [n for n in res.notes if n.startswith("pooled error of the")]
     assert own and "df, 2.97 plots per cell (harmonic mean)." in own[0], own
+
+
+def _two_identical_sites() -> pd.DataFrame:
+    """Sites A and B hold the same plots (copied data), C others: 3 varieties, 2 reps."""
+    base = {"V1": 6000.0, "V2": 6300.0, "V3": 6150.0}
+    rows = []
+    for site, shift in (("A", 0.0), ("B", 0.0), ("C", 400.0)):
+        for rep, noise in ((1, 40.0), (2, -40.0)):
+            for k, (variety, value) in enumerate(base.items()):
+                bump = 150.0 * k if site == "C" else 0.0  # an interaction at C only
+                rows.append((site, rep, variety, value + shift + bump + noise * (k - 1)))
+    return pd.DataFrame(rows, columns=["site", "rep", "variety", "yield_kg_ha"])
+
+
+def test_identical_sites_give_no_asv_and_no_b_test():
+    """Two sites with identical means: no ASV of 1e29, no P = 1e-13 for b (user pass, stop 34).
+
+    The site x variety interaction then has one dimension (the second singular value is
+    float noise, so SS1/SS2 came out about 1e30), and with two of three site indices equal
+    each variety's regression passes exactly through its points (deviation MS 1e-20).
+    """
+    res = stability(
+        _two_identical_sites(), env="site", treatment="variety", response="yield_kg_ha",
+        block="rep", blup=None,
+    )  # fmt: skip
+    table = res.table
+    assert table["asv"].isna().all()
+    assert table["b_se"].isna().all() and table["b_p_value"].isna().all()
+    assert table["b"].notna().all()  # the slope itself is fine
+    assert any("ASV) not computed" in note for note in res.notes)
+    assert any("fits V1, V2, V3 exactly" in note for note in res.notes)

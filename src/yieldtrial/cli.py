@@ -559,6 +559,48 @@ def _one_line(message: str) -> str:
 _FLAG_WORDS: tuple[tuple[str, str], ...] = (
     ("pass control= one of them", "pass --control one of them"),
     ("pass control='<label>'", "pass --control LABEL"),
+    (
+        "give crop='rice_indica' or crop='rice_japonica'",
+        'give --crop rice_indica or --crop rice_japonica (or crop = "rice_indica" in trial.toml)',
+    ),
+    ("give standard_moisture_pct explicitly", "give --standard-moisture-pct"),
+    (": columns= renames ", ": the column mapping renames "),
+    ("name that sheet with --sheet, sheet=)", "name that sheet with --sheet)"),
+)
+
+
+def _factors_flag(match: re.Match[str]) -> str:
+    """``factors=('a', 'b')`` -> ``--factors a,b``; ``factors=()`` -> ``no --factors``."""
+    names = re.findall(r"'([^']*)'", match.group(2))
+    return match.group(1) + (f"--factors {','.join(names)}" if names else "no --factors")
+
+
+def _role_flags(match: re.Match[str]) -> str:
+    """``treatment='variety'`` -> ``--treatment 'variety'`` in a network's column error."""
+    names = re.sub(r"\b(treatment|block|response)=(?=')", r"--\1 ", match.group(1))
+    return f"column(s) not found: {names};"
+
+
+#: Python keyword phrases of library messages (patterns) and their command-line words.
+_FLAG_PATTERNS: tuple[tuple[re.Pattern[str], Any], ...] = (
+    (re.compile(r"\buse design='(\w+)'"), r"use --design \1"),
+    (
+        re.compile(r"Pass design='split_plot', 'strip_plot' or 'factorial', or drop factors"),
+        "Give --design split_plot, strip_plot or factorial, or leave out --factors",
+    ),
+    (
+        re.compile(
+            r"needs factors=\(<([^>]+) column>, <([^>]+) column>\), or factors=\(<[^>]+ column>,\) "
+            r"with the treatment column as the ([\w-]+) factor"
+        ),
+        r"needs --factors with the \1 and \2 columns (comma-separated), or --factors with the \1 "
+        r"column alone "
+        r"and the treatment column as the \3 factor",
+    ),
+    # the factors the user gave (a hint naming both spellings, "--factors a,b or
+    # factors=('a', 'b')", is left as it is)
+    (re.compile(r"(^|got )factors=(\([^)]*\))"), _factors_flag),
+    (re.compile(r"column\(s\) not found: ([^;]*);"), _role_flags),
 )
 
 
@@ -566,4 +608,6 @@ def _command_line_words(message: str) -> str:
     """Say ``--control`` where a library message says ``control=`` (the CLI has no keywords)."""
     for library, flag in _FLAG_WORDS:
         message = message.replace(library, flag)
+    for pattern, words in _FLAG_PATTERNS:
+        message = pattern.sub(words, message)
     return message

@@ -295,11 +295,29 @@ def settings_from_args(
         if not issubclass(item.category, YieldTrialWarning):  # pragma: no cover - not ours
             warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
             continue
-        message = " ".join(str(item.message).split())
+        message = _margin_flag_words(" ".join(str(item.message).split()), overrides)
         if message not in shown:  # the file's value and the final settings warn alike
             shown.append(message)
             print_warning(message)
     return config
+
+
+def _margin_flag_words(message: str, overrides: dict[str, Any]) -> str:
+    """Word the fractional-margin warning as the flag when the value came from the flag.
+
+    ``--margin 0.05`` warned "margin_pct = 0.05 is read as 0.05 %; ... write margin_pct = 5",
+    the trial.toml wording; it now says "--margin-pct 0.05 ... give --margin-pct 5".
+    """
+    value = overrides.get("margin_pct")
+    if value is None or not 0 < float(value) < 1:
+        return message
+    given = f"margin_pct = {float(value):g} is read as "
+    if not message.startswith(given):
+        return message
+    meant = f"write margin_pct = {float(value) * 100:g} "
+    return message.replace(given, f"--margin-pct {float(value):g} is read as ", 1).replace(
+        meant, f"give --margin-pct {float(value) * 100:g} ", 1
+    )
 
 
 def _settings(args: argparse.Namespace, overrides: dict[str, Any]) -> TrialConfig:

@@ -134,6 +134,7 @@ def index_page(folder: Path, lang: str) -> str:
     from yieldtrial.report.i18n import LANGUAGES, t
 
     items = []
+    languages = set()  # the heading says "in English and Chinese" only when both are there
     for name in DEMO_EXAMPLES:
         for report_lang in LANGUAGES:
             stem = f"{name}{_lang_suffix(report_lang)}"
@@ -144,6 +145,7 @@ def index_page(folder: Path, lang: str) -> str:
             ]
             if not links:
                 continue
+            languages.add(report_lang)
             title = name
             json_file = folder / f"{stem}.json"
             if json_file.is_file():
@@ -162,6 +164,7 @@ def index_page(folder: Path, lang: str) -> str:
                 + "</li>"
             )
     body = "\n".join(items)
+    heading = t("index.both" if len(languages) > 1 else "index.one_lang", lang)
     return (
         f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
         f'<meta charset="utf-8">\n<title>{html.escape(t("index.title", lang))}</title>\n'
@@ -169,7 +172,7 @@ def index_page(folder: Path, lang: str) -> str:
         "</style>\n</head>\n<body>\n"
         f"<h1>{html.escape(t('index.title', lang))}</h1>\n"
         f"<p>{_code(t('index.intro', lang))}</p>\n"
-        f"<h2>{html.escape(t('index.both', lang))}</h2>\n<ul>\n{body}\n</ul>\n</body>\n</html>\n"
+        f"<h2>{html.escape(heading)}</h2>\n<ul>\n{body}\n</ul>\n</body>\n</html>\n"
     )
 
 

@@ -377,11 +377,17 @@ def read_network(
         # named after the file, as each file of a folder
         plots.insert(0, "site", files[0].stem)
     has_yield = args.response is not None or any(c in plots.columns for c in RESPONSE_CANDIDATES)
-    if not has_yield and has_harvest_columns(plots.rename(columns=_harvest_names(plots))):
+    raw = has_harvest_columns(plots.rename(columns=_harvest_names(plots)))
+    if not has_yield and raw:
+        return _standardized(plots, config, by=by, args=args)
+    raw_trials = _raw_trials(plots, by) if raw and args.response is None else None
+    if raw_trials is not None and raw_trials.all():  # the yield columns are empty
         return _standardized(plots, config, by=by, args=args)
     response = mapped.get(args.response, args.response) or next(
         (c for c in RESPONSE_CANDIDATES if c in plots.columns), None
     )
+    if raw_trials is not None and raw_trials.any() and response is not None:
+        plots = _with_standardized_trials(plots, raw_trials, response, config, by=by, args=args)
     if response is None:
         raise DataValidationError(
             f"{files[0].name}: no yield column found (looked for "
@@ -390,11 +396,132 @@ def read_network(
             "column with --response COLUMN or map a header with --column 'HEADER=yield_kg_ha'"
         )
     left_out: list[str] = []
+    plots = _yields_of_other_units(plots, response, by, config.crop)
     if response in plots.columns and (response == "yield" or response.startswith("yield_")):
         plots, left_out = _leave_out_negative_yields(plots, response, by)
     if args.unit and response in plots.columns:
         plots, response = _in_unit(plots, response, args.unit, config.crop)
     return plots, response, left_out
+
+
+def _raw_trials(plots: pd.DataFrame, by: list[str]) -> pd.Series | None:
+    """Mark the rows of trials with harvest records but no yield (None: no trial key).
+
+    A network of site files may mix raw harvest records (one site's fresh mass and
+    moisture) with yields (another site's ``yield_kg_mu``); read together, the raw site's
+    yield cells are blank, and it was left out as a trial without yields.
+    """
+    import pandas as pd
+
+    from yieldtrial.units import unit_from_yield_column
+
+    if any(c not in plots.columns for c in by):
+        return None
+    names = _harvest_names(plots)
+    mass = next((c for c in plots.columns if names.get(str(c), c) == "fresh_mass_kg"), None)
+    if mass is None:
+        return None
+    yields = [
+        c
+        for c in plots.columns
+        if c == "yield" or (isinstance(c, str) and unit_from_yield_column(c) is not None)
+    ]
+    keys = plots[by].astype(str).agg(" / ".join, axis=1)
+    no_yield = pd.Series(True, index=plots.index)
+    for column in yields:
+        no_yield &= pd.to_numeric(plots[column], errors="coerce").isna()
+    has_mass = pd.to_numeric(plots[mass], errors="coerce").notna()
+    trial_no_yield = no_yield.groupby(keys).transform("all")
+    trial_has_mass = has_mass.groupby(keys).transform("any")
+    return (trial_no_yield & trial_has_mass).astype(bool)
+
+
+def _with_standardized_trials(
+    plots: pd.DataFrame,
+    raw_trials: pd.Series,
+    response: str,
+    config: TrialConfig,
+    *,
+    by: list[str],
+    args: argparse.Namespace,
+) -> pd.DataFrame:
+    """Standardize the trials of raw harvest records; give them yields in ``response``."""
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+
+    from yieldtrial.units import convert_yield, unit_from_yield_column
+
+    rows = raw_trials.to_numpy(dtype=bool)
+    raw = plots.loc[rows].copy()
+    raw.attrs = dict(plots.attrs)
+    # the control is checked over all trials (read_network's caller); a raw site may lack it
+    settings = dataclasses.replace(config, control=())
+    standardized, column, _ = _standardized(raw, settings, by=by, args=args)
+    target = unit_from_yield_column(response)
+    given = unit_from_yield_column(column)
+    values = pd.to_numeric(standardized[column], errors="coerce").to_numpy(dtype=float)
+    if target is not None and given is not None and target != given:
+        values = np.asarray(convert_yield(values, given, target, crop=config.crop), dtype=float)
+    standardized = standardized.copy()
+    standardized[response] = values
+    if column != response:
+        standardized = standardized.drop(columns=column)
+    combined = pd.concat([plots.loc[~rows], standardized])
+    combined.attrs = dict(standardized.attrs)
+    return combined
+
+
+def _yields_of_other_units(
+    plots: pd.DataFrame, response: str, by: list[str], crop: str | None
+) -> pd.DataFrame:
+    """Give the trials whose yields are in another unit's column their yields in ``response``.
+
+    Files of one network may name their yields in different units (one site's table in
+    kg/ha, another's in kg/mu, as ``yieldtrial standardize --unit`` writes them). Read
+    together, a trial whose ``response`` cells are all blank but whose ``yield_<unit>`` column
+    holds numbers was analysed as a trial without yields (left out, "all plots blank"); its
+    yields are converted to the response's unit instead, as ``report`` converts a single file
+    (and ``--response yield_kg_mu`` of tables in kg/ha, as ``--unit kg/mu``). A trial with
+    any value in ``response`` is left as it is (a blank there is a missing plot).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from yieldtrial.units import convert_yield, unit_from_yield_column
+
+    target = unit_from_yield_column(response)
+    others = {
+        c: unit
+        for c in plots.columns
+        if c != response and isinstance(c, str) and (unit := unit_from_yield_column(c))
+    }
+    if target is None or not others:
+        return plots
+    if any(c not in plots.columns for c in by):
+        return plots  # the engine names the missing trial key
+    if response not in plots.columns:  # --response yield_kg_mu of tables in kg/ha
+        plots = plots.assign(**{response: pd.Series(pd.NA, index=plots.index, dtype=object)})
+    given = pd.to_numeric(plots[response], errors="coerce")
+    keys = plots[by].astype(str).agg(" / ".join, axis=1)
+    blank_trials = given.isna().groupby(keys).transform("all").to_numpy(dtype=bool, copy=True)
+    if not blank_trials.any():
+        return plots
+    plots = plots.copy()
+    filled = plots[response].astype(object)  # text cells as read (validate=False)
+    for column, unit in others.items():
+        numbers = pd.to_numeric(plots[column], errors="coerce")
+        has = numbers.notna().groupby(keys).transform("any").to_numpy()
+        rows = blank_trials & has & filled.isna().to_numpy()
+        if not rows.any():
+            continue
+        converted = convert_yield(numbers[rows].to_numpy(dtype=float), unit, target, crop=crop)
+        filled[rows] = np.asarray(converted, dtype=float).astype(object)
+        # a trial takes the first other column that holds its yields
+        blank_trials = blank_trials & ~has
+    plots[response] = filled
+    return plots
 
 
 def _leave_out_negative_yields(

@@ -156,6 +156,9 @@ def _report(args: argparse.Namespace) -> int:
         alpha=args.alpha,
         letters=args.letters,
     )
+    from yieldtrial.io.table_files import refuse_document
+
+    refuse_document(args.plots, sheet=args.sheet)  # a report given back: say so, not "no crop"
     require_crop(config)
     report, warnings = report_from_files(
         args.plots,

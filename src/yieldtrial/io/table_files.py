@@ -56,6 +56,7 @@ __all__ = [
     "harvest_columns_filled",
     "is_workbook",
     "read_table_file",
+    "refuse_document",
     "tidy_headers",
 ]
 
@@ -187,20 +188,9 @@ def read_table_file(
             f"{path.name}: old .xls workbooks (Excel 97-2003) are not supported; open it in "
             "Excel and save it as .xlsx or CSV"
         )
-    other = _other_zip_document(path) if head.startswith(b"PK\x03\x04") else None
-    if other is not None:
-        raise DataValidationError(
-            f"{path.name}: this is {other}, not an Excel workbook or CSV text; open it and save "
-            "the sheet as .xlsx (Excel workbook) or CSV"
-        )
+    _refuse_document(path, head, suffix)
     if suffix in WORKBOOK_SUFFIXES:
         return _read_xlsx(path, sheet), None
-    document = _other_text_document(_read_head(path, 64), suffix)
-    if document is not None:
-        raise DataValidationError(
-            f"{path.name}: this is {document}, not a plot table; give the plot table (CSV "
-            "text or an .xlsx workbook) the analysis starts from"
-        )
     if head.startswith(b"PK\x03\x04"):
         raise DataValidationError(
             f"{path.name}: this is a ZIP file (an Excel .xlsx workbook?), not CSV text; give it "
@@ -222,6 +212,62 @@ def _is_encrypted(path: Path) -> bool:
     with open(path, "rb") as handle:
         data = handle.read(_ENCRYPTION_SEARCH)
     return "EncryptedPackage".encode("utf-16-le") in data
+
+
+def refuse_document(path: str | os.PathLike[str], *, sheet: str | int | None = None) -> None:
+    """Refuse a file that is no plot table (a report given back, a Word file), before reading.
+
+    A command calls this before it asks for settings the table itself cannot give (the crop),
+    so ``yieldtrial report report.json`` says that the file is a report, not that the crop is
+    missing.  :func:`read_table_file` makes the same checks as it reads.
+
+    Parameters
+    ----------
+    path : path-like
+        The file named as the plot table.
+    sheet : str or int, optional
+        The worksheet asked for (a sheet of plots pasted into a yieldtrial workbook is read).
+
+    Raises
+    ------
+    DataValidationError
+        The file does not exist or is an HTML, JSON, Markdown, Word, OpenDocument or
+        yieldtrial Excel report.
+    """
+    path = Path(path)
+    check_input_file(path)
+    suffix = path.suffix.lower()
+    head = _read_head(path, 8)
+    _refuse_document(path, head, suffix)
+    if suffix in WORKBOOK_SUFFIXES and sheet is None and head.startswith(b"PK\x03\x04"):
+        if _yieldtrial_workbook(path):
+            raise _report_workbook_error(path)
+
+
+def _refuse_document(path: Path, head: bytes, suffix: str) -> None:
+    """Raise when ``path`` is a ZIP or text document that is no table (see refuse_document)."""
+    other = _other_zip_document(path) if head.startswith(b"PK\x03\x04") else None
+    if other is not None:
+        raise DataValidationError(
+            f"{path.name}: this is {other}, not an Excel workbook or CSV text; open it and save "
+            "the sheet as .xlsx (Excel workbook) or CSV"
+        )
+    if suffix in WORKBOOK_SUFFIXES:
+        return
+    document = _other_text_document(_read_head(path, 64), suffix)
+    if document is not None:
+        raise DataValidationError(
+            f"{path.name}: this is {document}, not a plot table; give the plot table (CSV "
+            "text or an .xlsx workbook) the analysis starts from"
+        )
+
+
+def _report_workbook_error(path: Path) -> DataValidationError:
+    return DataValidationError(
+        f"{path.name}: this is a yieldtrial report (Excel), not a plot table; give the plot "
+        "table the report was made from (for a sheet of plots added to it, name that sheet "
+        "with --sheet, sheet=)"
+    )
 
 
 def _other_zip_document(path: Path) -> str | None:
@@ -1621,11 +1667,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     if not head.startswith(b"PK\x03\x04"):
         raise _corrupt_workbook(path, ValueError("not a zip file"))
     if sheet is None and _yieldtrial_workbook(path):
-        raise DataValidationError(
-            f"{path.name}: this is a yieldtrial report (Excel), not a plot table; give the plot "
-            "table the report was made from (for a sheet of plots added to it, name that sheet "
-            "with --sheet, sheet=)"
-        )
+        raise _report_workbook_error(path)
     _check_shared_text_sizes(path)
     xml = _sheet_xml(path, sheet)
     _check_shared_strings(path, xml)

@@ -854,6 +854,7 @@ def _statistics(
     notes: list[str],
     block_ss: tuple[float, float] | None = None,
 ) -> tuple[dict[str, Any], AmmiResult, GgeResult]:
+    from yieldtrial.stats._common import rounding_limit
     from yieldtrial.stats._univariate import t_isf, t_sf  # scipy.stats', bit for bit
 
     g, e = y.shape
@@ -870,6 +871,18 @@ def _statistics(
     dev_ss = np.einsum("ij,ij->i", dev, dev)
     dev_ms = dev_ss / (e - 2) if e > 2 else np.full(g, np.nan)
     b_se = np.sqrt(dev_ms / sii)
+    # deviations at rounding noise (an exact line, as when two sites have identical means):
+    # a standard error of 1e-12 and P = 1e-13 for b = 1 would be float noise, not evidence
+    noise = float(rounding_limit(float(np.abs(y).max()) if y.size else 0.0))
+    exact = np.sqrt(dev_ss / e) <= noise
+    if e > 2 and exact.any():
+        b_se = np.where(exact, np.nan, b_se)
+        notes.append(
+            "The regression on the site index fits "
+            f"{', '.join(str(labels[i]) for i in np.flatnonzero(exact))} exactly (deviations "
+            "at rounding noise, as when sites have identical means): no standard error or "
+            "test of b for them."
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
         tb = (b - 1.0) / b_se
         b_p = 2.0 * t_sf(np.abs(tb), e - 2) if e > 2 else np.full(g, np.nan)
@@ -903,8 +916,16 @@ def _statistics(
         if "IPCA2" in ammi.treatment_scores
         else np.full(g, np.nan)
     )
+    # a second axis at rounding noise (the interaction has one dimension, as when two sites
+    # have identical means) made SS1/SS2 about 1e30 and ASV 1e29
+    second = sv.size > 1 and sv[1] > noise * math.sqrt(y.size)
+    if sv.size > 1 and not second:
+        notes.append(
+            "AMMI stability value (ASV) not computed: the second interaction axis is zero "
+            "(rounding noise); the treatment x site interaction has one dimension only."
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = sv[0] ** 2 / sv[1] ** 2 if sv.size > 1 and sv[1] > 0 else np.nan
+        ratio = sv[0] ** 2 / sv[1] ** 2 if second else np.nan
         asv = np.sqrt((ratio * ipca1) ** 2 + ipca2**2)
     order = (-gmean).argsort(kind="stable")
     rank = np.empty(g, dtype=np.int64)

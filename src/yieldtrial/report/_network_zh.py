@@ -252,6 +252,27 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
+        re.compile(
+            r"^The regression on the site index fits (?P<items>.+) exactly \(deviations at "
+            r"rounding noise, as when sites have identical means\): no standard error or test "
+            r"of b for them\.$"
+        ),
+        lambda m: (
+            f"{m['items']} 对环境指数的回归为精确拟合（离回归偏差仅为舍入误差，如两个试点的"
+            "均值完全相同）：不给出其回归系数 b 的标准误和检验。"
+        ),
+    ),
+    (
+        re.compile(
+            r"^AMMI stability value \(ASV\) not computed: the second interaction axis is zero "
+            r"\(rounding noise\); the treatment x site interaction has one dimension only\.$"
+        ),
+        lambda m: (
+            "未计算 AMMI 稳定值（ASV）：第二交互作用主成分为零（仅为舍入误差），"
+            "处理×试点交互作用只有一个维度。"
+        ),
+    ),
+    (
         re.compile(r"^Shukla's stability variance needs at least 3 treatments\.$"),
         lambda m: "Shukla 稳定性方差至少需要 3 个处理。",
     ),
