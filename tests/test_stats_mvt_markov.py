@@ -88,8 +88,10 @@ def test_recursion_matches_scipy_multivariate_normal():
     r = autoregression(0.6, 5)
     fit = _mvt_markov.markov_fit(r)
     got = _mvt_markov.markov_inside_outside(np.array([1.5]), fit, True, 48)[0][0]
-    dist = stats.multivariate_normal(np.zeros(5), r, abseps=1e-10, releps=0, maxpts=2_000_000)
-    want = dist.cdf(np.full(5, 1.5), lower_limit=np.full(5, -1.5))
+    want = stats.multivariate_normal.cdf(
+        np.full(5, 1.5), np.zeros(5), r, maxpts=2_000_000, abseps=1e-10, releps=0,
+        lower_limit=np.full(5, -1.5),
+    )  # fmt: skip
     assert abs(got - want) < 1e-6
 
 
