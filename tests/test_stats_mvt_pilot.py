@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from yieldtrial.stats import _mvt_pilot, distributions
+from yieldtrial.stats import _mvt_markov, _mvt_pilot, distributions
 from yieldtrial.stats.distributions import dunnett_pvalues
 
 
@@ -43,6 +43,16 @@ def ar1_t_exceedance(c: float, rho: float, k: int, df: float) -> float:
     s = (q + 1.0) / 2.0 * (hi - lo) + lo
     ws = qw / 2.0 * (hi - lo) * stats.chi.pdf(s * np.sqrt(df), df) * np.sqrt(df)
     return float(sum(wi * (1.0 - ar1_inside(c * si, rho, k)) for si, wi in zip(s, ws, strict=True)))
+
+
+@pytest.fixture(autouse=True)
+def no_markov_path(monkeypatch):
+    """Turn off the exact Markov path: AR(1) stands in here for far correlations.
+
+    Since stop 34 AR(1) has its own exact path (``stats._mvt_markov``, tested in
+    test_stats_mvt_markov.py); these tests keep exercising the engines they name.
+    """
+    monkeypatch.setattr(_mvt_markov, "markov_fit", lambda *args: None)
 
 
 @pytest.fixture

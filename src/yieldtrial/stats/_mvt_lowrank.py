@@ -48,6 +48,7 @@ at 40 nodes) is not used: the separated-variables engine then builds the curve.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,6 +65,7 @@ __all__ = [
     "lowrank_curve",
     "lowrank_exceedance",
     "lowrank_fit",
+    "tabulate_curve",
 ]
 
 #: Largest off-diagonal difference between the correlation and its factor form (the
@@ -343,17 +345,60 @@ def lowrank_curve(fit: LowRank, *, two_sided: bool) -> LowRankCurve | None:
     LowRankCurve or None
         ``None`` when the stated error is above :data:`MAX_ERROR`.
     """
+    return tabulate_curve(
+        lambda r, nodes: _inside_outside(r, fit, two_sided, nodes),
+        fit.unique.size,
+        two_sided=two_sided,
+        rules=_RULES,
+        rough_nodes=8,
+        residual=fit.residual,
+    )
+
+
+def tabulate_curve(
+    evaluate: Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]],
+    p: int,
+    *,
+    two_sided: bool,
+    rules: tuple[tuple[int, int], ...],
+    rough_nodes: int,
+    residual: float,
+    method: str = "exact-factor",
+) -> LowRankCurve | None:
+    """Tabulate an exact normal curve of ``p`` variables with its stated error (module notes).
+
+    Parameters
+    ----------
+    evaluate : callable
+        ``evaluate(r, nodes)`` returns ``G(r)`` and ``1 - G(r)`` by a rule of ``nodes``.
+    p : int
+        Number of variables (Boole's bound beyond the table).
+    two_sided : bool
+        ``max |X_i|`` (True) or ``max X_i``.
+    rules : tuple of (int, int)
+        Rules tried in turn: nodes and those of the rule's check.
+    rough_nodes : int
+        Nodes of the coarse rule that places the table and the checks.
+    residual : float
+        Largest off-diagonal difference of the form from the correlation.
+    method : str
+        The curve's ``method``.
+
+    Returns
+    -------
+    LowRankCurve or None
+        ``None`` when the stated error is above :data:`MAX_ERROR`.
+    """
     from dataclasses import replace
 
     from scipy.special import ndtri
 
-    p = fit.unique.size
     sides = 2.0 if two_sided else 1.0
     r_top = float(-ndtri(_TAIL / (sides * p)))
     # where the table starts (the score -_TAIL_SCORE, G about 1e-9) and the thresholds
     # where the rule is checked, by a coarse rule
     rough = np.linspace(0.0 if two_sided else -_TAIL_SCORE, r_top, 33)
-    u_rough = np.maximum.accumulate(_score(*_inside_outside(rough, fit, two_sided, 8)))
+    u_rough = np.maximum.accumulate(_score(*evaluate(rough, rough_nodes)))
     r_low = float(np.interp(-_TAIL_SCORE, u_rough, rough))
     # knots _STEP apart to the score _WIDE_SCORE, twice that beyond (the exceedance below
     # 2e-4 there: the score's spline error counts for little)
@@ -375,23 +420,23 @@ def lowrank_curve(fit: LowRank, *, two_sided: bool) -> LowRankCurve | None:
     r_checks = np.interp(np.linspace(*_CHECK_SCORES, _CHECKS), u_rough, rough)
     picked = np.unique(n + 1 + np.abs(mids[None, :] - r_checks[:, None]).argmin(axis=1))
     inside, outside = np.empty(table.size), np.empty(table.size)
-    for nodes, check_nodes in _RULES:  # the first rule whose check leaves room for the table
-        inside[picked], outside[picked] = _inside_outside(table[picked], fit, two_sided, nodes)
-        finer = lowrank_exceedance(table[picked], fit, two_sided, nodes=check_nodes)
+    for nodes, check_nodes in rules:  # the first rule whose check leaves room for the table
+        inside[picked], outside[picked] = evaluate(table[picked], nodes)
+        finer = evaluate(table[picked], check_nodes)[1]
         quad = float(np.max(np.abs(finer - outside[picked])))
         if _CHECK_FACTOR * quad <= _RULE_SHARE * MAX_ERROR:
             break
     else:
         return None
     rest = np.setdiff1d(np.arange(table.size), picked)
-    inside[rest], outside[rest] = _inside_outside(table[rest], fit, two_sided, nodes)
+    inside[rest], outside[rest] = evaluate(table[rest], nodes)
     score = np.maximum.accumulate(_score(inside[: n + 1], outside[: n + 1]))  # G rises
-    curve = LowRankCurve(grid, score, 0.0, two_sided, variables=p)
+    curve = LowRankCurve(grid, score, 0.0, two_sided, method=method, variables=p)
     interp = float(np.max(np.abs(curve._normal_exceedance(mids) - outside[n + 1 :])))
     # below the first knot the curve is 1 (off by at most G there), beyond the last Boole's
     # bound (off by at most the bound, _TAIL at the last knot)
     ends = _TAIL + float(inside[0])
-    error = interp + _CHECK_FACTOR * quad + fit.residual * p * (p - 1) / 2.0 + ends
+    error = interp + _CHECK_FACTOR * quad + residual * p * (p - 1) / 2.0 + ends
     if error > MAX_ERROR:
         return None
     return replace(curve, error=error)

@@ -1268,6 +1268,7 @@ def _dunnett_curve_cached(
         dunnett_bifactor_curve,
     )
     from yieldtrial.stats._mvt_lowrank import lowrank_curve, lowrank_fit
+    from yieldtrial.stats._mvt_markov import markov_curve, markov_fit
     from yieldtrial.stats._mvt_nested import exact_bifactor, nested_curve
     from yieldtrial.stats._mvt_pilot import dunnett_pilot_curve, pilot_score
     from yieldtrial.stats._mvt_sov import GIVE_UP_ALONE, nearest_product_form
@@ -1283,6 +1284,12 @@ def _dunnett_curve_cached(
     low_rank = lowrank_fit(r, lam)
     if low_rank is not None:
         curve = lowrank_curve(low_rank, two_sided=two_sided)
+        if curve is not None:
+            return curve
+    # a Gaussian Markov chain in the given order (AR(1)): a chain of 1-D integrals
+    chain = markov_fit(r, lam)
+    if chain is not None:
+        curve = markov_curve(chain, two_sided=two_sided)
         if curve is not None:
             return curve
     # nested designs (split-plot cell means, augmented entries): a bifactor base

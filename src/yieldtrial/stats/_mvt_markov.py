@@ -1,0 +1,204 @@
+r"""Exact Dunnett curve for a correlation whose inverse is tridiagonal (a Gaussian Markov chain).
+
+When the precision matrix (the inverse of the correlation) is tridiagonal in the given
+order, ``Z_{j+1}`` given ``Z_1, ..., Z_j`` depends on ``Z_j`` alone:
+``Z_{j+1} | Z_j ~ N(b_j Z_j, c_j^2)`` with ``b_j = R_{j,j+1}`` and
+``c_j^2 = 1 - b_j^2``.  The box probability is then a chain of one-dimensional integrals,
+
+.. math:: f_1(z) = \phi(z), \qquad
+          f_{j+1}(z') = \int_{B} f_j(z)\, \phi\big((z' - b_j z)/c_j\big)/c_j \, dz, \qquad
+          G(r) = \int_B f_p(z)\, dz,
+
+with ``B = [-r, r]`` (two-sided) or ``[-8.5, r]`` (one-sided: below ``-8.5`` every
+variable's mass is under ``1e-16``), whatever the number of comparisons.  AR(1) is the
+classic case (``b_j = rho``); any non-stationary chain is one too.  Its correlations
+were the slowest of ``benchmarks/bench_dunnett_general.py --far`` through the
+separated-variables engine (0.33 s at rho 0.5, 1.6 s at 0.9; stop 34).
+
+:func:`markov_fit` accepts the form when every element of the inverse beyond the first
+off-diagonal is within :data:`BAND_TOL` of the inverse's largest element, every
+conditional spread ``c_j`` is at least :data:`MIN_SPREAD` (sharper kernels need more
+nodes) and the correlation is not within
+:data:`~yieldtrial.stats._mvt_lowrank.NEAR_PRODUCT` of a product form (those keep the
+Taylor control).  Permutations are not searched: the chain must be in the given order.
+:func:`markov_inside_outside` carries the density on Gauss-Legendre nodes of ``B``,
+vectorised over the thresholds.  The curve (:func:`markov_curve`) is tabulated, checked
+and stated as the low-rank curve (:func:`~yieldtrial.stats._mvt_lowrank.tabulate_curve`):
+the rule of :data:`_RULES` checked against twice its nodes where its error peaks, the
+spline of the normal score against the rule at every midpoint, the form's residual times
+the number of pairs, the two ends; a curve stating more than the target is not used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from yieldtrial.stats._mvt_lowrank import NEAR_PRODUCT, LowRankCurve, tabulate_curve
+
+__all__ = [
+    "BAND_TOL",
+    "MIN_SPREAD",
+    "Markov",
+    "markov_curve",
+    "markov_fit",
+    "markov_inside_outside",
+]
+
+#: Largest element of the inverse beyond the first off-diagonal, relative to its largest
+#: element (AR(1)'s inverse is tridiagonal to 1e-15 of it).
+BAND_TOL = 1e-9
+
+#: Smallest conditional spread ``c_j`` (``rho`` 0.98): at 0.24 (``rho`` 0.97) 96 nodes
+#: are within 1e-9 of 256, 64 nodes 5e-4 off one-sided.
+MIN_SPREAD = 0.2
+
+#: Lower end of the one-sided box (the mass below, ``Phi(-8.5)``, is 1e-17 a variable).
+_LOWER = 8.5
+
+#: Rules tried in turn: Gauss-Legendre nodes on the box and those of the check.  AR(1)
+#: with 20 comparisons, against 256 nodes, thresholds -3 to 5.2: 64 nodes 3e-14 off at
+#: rho 0.5 and 0.9, 5e-4 at 0.97 one-sided (3e-7 two-sided); 96 nodes 1e-9 at 0.97.  48
+#: nodes are 4e-8 off at 0.9 one-sided, but 1.5e-7 above 1 at the table's end (r = 6):
+#: the normal score of such a ``G`` is no curve.
+_RULES = ((64, 128), (128, 256))
+
+#: Nodes of the coarse rule that places the table and the checks (24 are 0.06 off at
+#: AR(1) 0.9 one-sided, r = 3.6).
+_ROUGH_NODES = 64
+
+
+@dataclass(frozen=True)
+class Markov:
+    """A correlation of a Gaussian Markov chain of order 1 (tridiagonal inverse).
+
+    Attributes
+    ----------
+    coef : ndarray, shape (p - 1,)
+        ``b_j``: the regression of ``Z_{j+1}`` on ``Z_j`` (their correlation).
+    spread : ndarray, shape (p - 1,)
+        ``c_j = sqrt(1 - b_j^2)``: the conditional standard deviation.
+    residual : float
+        Largest off-diagonal difference between the correlation and the chain's.
+    """
+
+    coef: np.ndarray
+    spread: np.ndarray
+    residual: float
+
+
+def chain_correlation(coef: np.ndarray) -> np.ndarray:
+    """Return the correlation of the chain: ``R_ij = b_i b_{i+1} ... b_{j-1}``.
+
+    Examples
+    --------
+    >>> chain_correlation(np.array([0.5, 0.5]))
+    array([[1.  , 0.5 , 0.25],
+           [0.5 , 1.  , 0.5 ],
+           [0.25, 0.5 , 1.  ]])
+    """
+    p = coef.size + 1
+    r = np.eye(p)
+    for i in range(p):
+        for j in range(i + 1, p):
+            r[i, j] = r[j, i] = r[i, j - 1] * coef[j - 1]
+    return r
+
+
+def markov_fit(corr: np.ndarray, lam: np.ndarray | None = None) -> Markov | None:
+    """Return the Markov chain of ``corr`` in the given order (or ``None``; module notes).
+
+    Examples
+    --------
+    >>> lags = np.abs(np.subtract.outer(np.arange(6), np.arange(6)))
+    >>> fit = markov_fit(0.7**lags)
+    >>> fit.coef.round(12).tolist(), fit.residual < 1e-12
+    ([0.7, 0.7, 0.7, 0.7, 0.7], True)
+    """
+    from yieldtrial.stats._mvt_sov import nearest_product_form
+
+    r = np.asarray(corr, dtype=float)
+    p = r.shape[0]
+    if p < 3:
+        return None
+    lam = nearest_product_form(r) if lam is None else np.asarray(lam, dtype=float)
+    off = ~np.eye(p, dtype=bool)
+    if float(np.max(np.abs(r - np.outer(lam, lam))[off])) <= NEAR_PRODUCT:
+        return None
+    try:
+        prec = np.linalg.inv(r)
+    except np.linalg.LinAlgError:
+        return None
+    lags = np.abs(np.subtract.outer(np.arange(p), np.arange(p)))
+    if float(np.max(np.abs(prec[lags > 1]))) > BAND_TOL * float(np.max(np.abs(prec))):
+        return None
+    coef = np.diag(r, 1).copy()
+    if np.any(np.abs(coef) >= 1.0):
+        return None
+    spread = np.sqrt(1.0 - coef**2)
+    if np.any(spread < MIN_SPREAD):
+        return None
+    residual = float(np.max(np.abs(r - chain_correlation(coef))))
+    return Markov(coef, spread, residual)
+
+
+def markov_inside_outside(
+    r: np.ndarray, fit: Markov, two_sided: bool, nodes: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``G(r)`` and ``1 - G(r)`` by the forward recursion on ``nodes`` Gauss-Legendre nodes.
+
+    Examples
+    --------
+    Six variables, AR(1) 0.6, two-sided box at 2 (scipy's multivariate normal, Genz's
+    rule to 1e-12: 0.7977792):
+
+    >>> lags = np.abs(np.subtract.outer(np.arange(6), np.arange(6)))
+    >>> fit = markov_fit(0.6**lags)
+    >>> round(float(markov_inside_outside(np.array([2.0]), fit, True, 64)[0][0]), 7)
+    0.7977792
+    """
+    rr = np.atleast_1d(np.asarray(r, dtype=float))
+    t, w = np.polynomial.legendre.leggauss(nodes)
+    lo = -rr if two_sided else np.minimum(np.full(rr.shape, -_LOWER), rr)
+    half = (rr - lo) / 2.0
+    x = ((rr + lo) / 2.0)[:, None] + half[:, None] * t[None, :]  # (thresholds, nodes)
+    wx = half[:, None] * w[None, :]
+    norm = 1.0 / np.sqrt(2.0 * np.pi)
+    f = np.exp(-0.5 * x**2) * norm
+    kernel, last = np.empty(0), (np.nan, np.nan)
+    for b, c in zip(fit.coef, fit.spread, strict=True):
+        if (b, c) != last:  # a stationary chain: one kernel for every step
+            z = (x[:, None, :] - b * x[:, :, None]) / c  # (thresholds, from, to)
+            kernel, last = np.exp(-0.5 * z * z) * (norm / c), (b, c)
+        f = np.einsum("sk,skl->sl", f * wx, kernel)
+    inside = np.clip(np.sum(f * wx, axis=1), 0.0, 1.0)
+    return inside, 1.0 - inside
+
+
+def markov_curve(fit: Markov, *, two_sided: bool) -> LowRankCurve | None:
+    """Tabulate the exact normal curve of the chain with its stated error (module notes).
+
+    A curve stating more than the target at 64 nodes is tabulated again at 128 (against
+    256): near ``G = 1`` a strong chain's exceedance is far below Boole's bound at the
+    table's end, and the 64-node rule's 1e-8 there spoils the normal score (AR(1) 0.95 to
+    0.97 one-sided: stated 0.1 at 64 nodes, 1.3e-8 at 128).
+
+    Returns
+    -------
+    LowRankCurve or None
+        ``None`` when the stated error is above the target.
+    """
+    for rules in (_RULES, _RULES[1:]):
+        curve = tabulate_curve(
+            lambda r, nodes: markov_inside_outside(r, fit, two_sided, nodes),
+            fit.coef.size + 1,
+            two_sided=two_sided,
+            rules=rules,
+            rough_nodes=_ROUGH_NODES,
+            residual=fit.residual,
+            method="exact-markov",
+        )
+        if curve is not None:
+            return curve
+    return None
