@@ -524,3 +524,21 @@ def test_network_left_out_line_with_uncatalogued_reason_stays_english(tmp_path, 
     assert code == 0
     assert len(lines) == 1, lines
     assert lines[0].startswith("yieldtrial: warning: left out site '祁县': "), lines
+
+
+def test_bad_cell_in_the_row_column_is_translated(tmp_path: Path, capsys) -> None:
+    """The cell listing "'row' row 2" translates ("row row 2" had left the line in English)."""
+    plots = tmp_path / "plots.csv"
+    plots.write_text(
+        "plot_id,block,treatment,row,column,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+        "1,1,A,x,1,20,15,13\n2,1,B,1,2,20,16,13\n",
+        encoding="utf-8",
+    )
+    code, lines = run_cli(
+        ["report", str(plots), "--crop", "wheat", "--lang", "zh", "-o", str(tmp_path / "r.html")],
+        capsys,
+    )
+    assert code == 1
+    assert len(lines) == 1
+    assert "'row' 第 2 行（小区 '1'）：'x'" in lines[0]
+    assert lines[0].startswith("yieldtrial: 错误：")

@@ -660,3 +660,15 @@ def test_encoding_with_only_workbooks_is_an_error(tmp_path):
     files = [_plots_xlsx(tmp_path / "a.xlsx"), _plots_xlsx(tmp_path / "b.xlsx")]
     with pytest.raises(DataValidationError, match="'a.xlsx' and 1 more are .xlsx workbooks, wh"):
         read_plot_sources(files, encoding="gbk")
+
+
+def test_read_plots_quotes_a_column_named_row_in_a_cell_message(tmp_path):
+    """A bad cell in the layout column ``row`` reads "'row' row 2", not "row row 2"."""
+    path = tmp_path / "plots.csv"
+    path.write_text(
+        "plot_id,block,treatment,row,column,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+        "1,1,A,x,1,20,15,13\n2,1,B,1,2,20,16,13\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError, match=r": 'row' row 2 \(plot '1'\): 'x'"):
+        read_plots(path)

@@ -739,7 +739,10 @@ def _parse_numbers(
             cell = series.iloc[position]
             if isinstance(cell, float | np.floating):
                 cell = float(cell)  # 'inf' (a cell '1e400' read as a number), not np.float64(inf)
-            bad_cells.append(f"{display(column)} {row_label(label)}{plot}: {cell!r}")
+            shown = display(column)
+            if shown in ("row", "column"):  # "row row 3" reads as a typo: quote the name
+                shown = repr(shown)
+            bad_cells.append(f"{shown} {row_label(label)}{plot}: {cell!r}")
             text = str(series.iloc[position]).strip()
             if _DECIMAL_COMMA.fullmatch(text):
                 decimal_comma = True
