@@ -148,6 +148,23 @@ def test_significance_group_header_spans_the_letter_columns(rcbd: Any, document:
     assert spans and spans[0].find(f"{W}tcPr/{W}gridSpan").get(f"{W}val") == "2"
 
 
+def test_letter_cells_are_centred(rcbd: Any, document: Any) -> None:
+    """Letters are centred: left-aligned after a right-aligned P they read "1.000 a"."""
+    label = "差异显著性" if rcbd.lang == "zh" else "Significance"
+    tables = [
+        table
+        for table in _data_tables(document)
+        if any(_cell_text(cell) == label for cell in table.iter(f"{W}tc"))
+    ]
+    assert tables
+    letters = [  # the 0.05 letters of the means table: lower case (treatments: CK1, CK2, T)
+        cell for cell in tables[0].iter(f"{W}tc") if re.fullmatch(r"[a-z]+", _cell_text(cell))
+    ]
+    assert letters
+    for cell in letters:
+        assert cell.find(f"{W}p/{W}pPr/{W}jc").get(f"{W}val") == "center"
+
+
 def test_chinese_runs_carry_an_east_asian_font_and_no_italics(document: Any) -> None:
     """Every run with Chinese text names an East Asian font; none of them is italic."""
     body = document.element.body

@@ -187,6 +187,18 @@ def _text_xml(line: str, *, glue_words: bool = False) -> str:
     return f'<w:t xml:space="preserve">{text}</w:t>'
 
 
+#: Compact letter columns are centred: left-aligned after a right-aligned P column they
+#: read as one cell ("1.000 a").
+_CENTRED_KEYS = frozenset({"letters", "letters_upper"})
+
+
+def _cell_align(column: Any) -> str:
+    """Return the alignment of a body cell: numbers right, letters centred, text left."""
+    if column.key in _CENTRED_KEYS:
+        return "center"
+    return "left" if column.kind == "text" else "right"
+
+
 def _paragraph_xml(
     runs: str, *, align: str = "left", keep_next: bool = False, mark_pt: float | None = None
 ) -> str:
@@ -987,7 +999,7 @@ class _Writer:
                     cell(
                         row[j],
                         twips[i],
-                        align="left" if col.kind == "text" else "right",
+                        align=_cell_align(col),
                         shade=shade,
                         keep=keep,
                     )
