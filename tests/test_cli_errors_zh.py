@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from hostile import HEADER, ROWS, digests, plot_table, run_cli
+from yieldtrial.cli import main
 from yieldtrial.commands._zh_messages import TEMPLATES, translate
 
 #: Words that may stay in a Chinese line: the program, flags, file and format names.
@@ -129,6 +130,17 @@ def _case_implausible_moisture(tmp: Path) -> tuple[list[str], str]:
     rows = list(ROWS)
     rows[1] = "1-02,1,T,20,13.77,38\n"
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "'1-02' = 38%"
+
+
+def _case_other_standard_moisture(tmp: Path) -> tuple[list[str], str]:
+    """Report at wheat's 13 % a table standardize wrote at 14 % (stop 34)."""
+    plots = _table(tmp, list(ROWS))
+    out = tmp / "s.csv"
+    assert (
+        main(["standardize", str(plots), "--crop", "wheat", "--standard", "14", "-o", str(out)])
+        == 0
+    )
+    return _report(tmp, out, *_html(tmp)), "14%"
 
 
 def _case_report_format(tmp: Path) -> tuple[list[str], str]:
@@ -334,6 +346,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "crop-missing": _case_crop_missing,
     "missing-moisture": _case_missing_moisture,
     "implausible-moisture": _case_implausible_moisture,
+    "other-standard-moisture": _case_other_standard_moisture,
     "report-format": _case_report_format,
     "absent-factor": _case_absent_factor,
     "unknown-crop": _case_unknown_crop,
@@ -369,6 +382,7 @@ NAMES = {
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
     "implausible-moisture",
+    "other-standard-moisture",
     "hidden-rows",
     "date-labels",
     "label-case",

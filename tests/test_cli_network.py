@@ -551,3 +551,50 @@ def test_site_of_raw_harvest_records_beside_sites_of_yields(tmp_path, capsys):
     # balanced RCBD: LS-mean = raw mean; N at A: (14.3 + 14.6 + 14.0) / 3 x 500 = 7150 kg/ha
     assert means.loc["A", "N"] == pytest.approx(7150.0 / 15)
     assert means.loc["B", "N"] == pytest.approx(7150.0 / 15 + 5)
+
+
+def test_methods_say_which_sites_raw_records_were_standardized(tmp_path, capsys):
+    """Raw harvest records beside a site of yields: the methods name the raw site (stop 34).
+
+    Wheat's standard under cn-yield-test is 13 % (protocols); the dry-matter method by default.
+    """
+    _harvest_network(tmp_path / "A.csv", 1, 0.0)
+    frame = pd.read_csv(tmp_path / "A.csv").drop(columns="site")
+    frame.to_csv(tmp_path / "A.csv", index=False)
+    given = frame[["block", "treatment"]].assign(yield_kg_ha=7000.0 + frame.index * 10.0)
+    given.to_csv(tmp_path / "B.csv", index=False)
+    out = tmp_path / "net.md"
+    files = [str(tmp_path / "A.csv"), str(tmp_path / "B.csv")]
+    assert main(["network", *files, "--crop", "wheat", "--control", "CK", "-o", str(out)]) == 0
+    text = " ".join(out.read_text(encoding="utf-8").split())
+    assert "The plot tables of A held raw harvest records (fresh mass and moisture)" in text
+    assert "standardized to 13 % moisture" in text and "dry-matter (mass balance)" in text
+
+
+def test_methods_say_records_were_standardized_in_chinese(tmp_path, capsys):
+    """The same sentence in a zh report, at the --standard-moisture-pct given."""
+    path = tmp_path / "plots.csv"
+    _harvest_network(path, 3, 0.0)
+    out = tmp_path / "net.md"
+    args = ["network", str(path), "--crop", "wheat", "--control", "CK", "--lang", "zh"]
+    assert main([*args, "--standard-moisture-pct", "14", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "S0、S1、S2的小区表为原始收获记录（鲜重与含水量）" in text
+    assert (
+        "籽粒产量按标准含水量 14%（由 --standard-moisture-pct 指定）折算，采用干物质守恒法" in text
+    )
+
+
+def test_methods_of_sites_of_yields_say_nothing_of_standardizing(tmp_path, capsys):
+    """Sites given as yields: no sentence on harvest records."""
+    frame = pd.DataFrame(
+        [(s, b, t, 7000.0 + 50 * b + (30 if t == "A" else 0) + 7 * (b * b % 5) * (t == "A"))
+         for s in ("S1", "S2")
+         for b in (1, 2, 3) for t in ("CK", "A")],
+        columns=["site", "block", "treatment", "yield_kg_ha"],
+    )  # fmt: skip
+    frame.to_csv(tmp_path / "y.csv", index=False)
+    out = tmp_path / "net.md"
+    assert main(["network", str(tmp_path / "y.csv"), "--control", "CK", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "raw harvest records" not in text and "standardized to" not in text

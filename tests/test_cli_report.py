@@ -497,3 +497,56 @@ def test_fractional_margin_of_trial_toml_keeps_its_words(
     toml.write_text('[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "CK"\nmargin_pct = 0.05\n')
     assert main(["report", str(plots), "--config", str(toml), "-o", str(tmp_path / "r.md")]) == 0
     assert "write margin_pct = 5 " in capsys.readouterr().err
+
+
+def test_report_of_a_table_standardized_at_another_moisture_warns_once(
+    plots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run standardize --standard 14, then report at wheat's 13 %: one warning, in the report too.
+
+    The yields were silently recomputed at 13 % from the raw columns (user pass, stop 34).
+    """
+    standardized = tmp_path / "s.csv"
+    argv = ["standardize", str(plots), "--crop", "wheat", "--standard", "14"]
+    assert main([*argv, "-o", str(standardized)]) == 0
+    capsys.readouterr()
+    out = tmp_path / "r.md"
+    assert main(["report", str(standardized), "--crop", "wheat", "-o", str(out)]) == 0
+    lines = [x for x in capsys.readouterr().err.splitlines() if "14 % moisture" in x]
+    assert len(lines) == 1
+    assert lines[0].startswith("yieldtrial: warning: the table's yields are at 14 % moisture")
+    assert "recomputed at 13 % from the raw columns" in lines[0]
+    text = " ".join(out.read_text(encoding="utf-8").split())
+    assert "yields are at 14 % moisture (its standard\\_moisture\\_pct column)" in text
+    assert "they were recomputed at 13 % from the raw columns" in text
+
+
+def test_report_at_the_tables_own_standard_does_not_warn(
+    plots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The report at the table's 14 %: nothing to say."""
+    standardized = tmp_path / "s.csv"
+    argv = ["standardize", str(plots), "--crop", "wheat", "--standard", "14"]
+    assert main([*argv, "-o", str(standardized)]) == 0
+    out = tmp_path / "r.md"
+    argv = ["report", str(standardized), "--crop", "wheat", "--standard", "14"]
+    assert main([*argv, "-o", str(out)]) == 0
+    assert "recomputed at" not in capsys.readouterr().err
+
+
+def test_report_in_chinese_says_the_yields_were_recomputed(
+    plots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same warning in Chinese: the CLI line and the report's data checks."""
+    standardized = tmp_path / "s.csv"
+    argv = ["standardize", str(plots), "--crop", "wheat", "--standard", "14"]
+    assert main([*argv, "-o", str(standardized)]) == 0
+    capsys.readouterr()
+    out = tmp_path / "r.md"
+    argv = ["report", str(standardized), "--crop", "wheat", "--lang", "zh"]
+    assert main([*argv, "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "yieldtrial: 警告：表中产量按标准含水量 14% 计（standard_moisture_pct 列）" in err
+    expected = "本报告已由原始数据（鲜重、含水量、面积）按 13% 重新折算"
+    assert expected in err
+    assert expected in out.read_text(encoding="utf-8")

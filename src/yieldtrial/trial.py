@@ -405,6 +405,7 @@ class FieldTrial:
         _set(self, "exclusions", _validation.check_exclusions(self.exclusions, plots))
         low, high = plausible_harvest_moisture_pct(crop)
         _validation.warn_implausible_moisture(plots, crop=crop, low=low, high=high)
+        _yields.warn_other_standard_moisture(plots, standard, stacklevel=3)
         yield_kg_ha = _yields.plot_yield_kg_ha(
             plots,
             crop=crop,

@@ -255,6 +255,7 @@ def _run(args: argparse.Namespace) -> int:
         options = _report_options(result, config, args)
         options["synthetic"] = synthetic_data(plots)
         options["left_out"] = plots.attrs.get("left_out_sites", [])  # listed in the site strip
+        options["standardized"] = plots.attrs.get("standardized")  # stated in the methods
         # the warnings printed on stderr are notes of the report too (as report's warnings)
         noted = [
             *(one_line(m) for m in read_warnings),
@@ -693,6 +694,7 @@ def _standardized(
     left_out = []
     trials_warned: dict[str, list[str]] = {}  # warning text -> the trials it was raised for
     left_out_sites: list[tuple[str, str]] = []  # (site, reason) for the report's site strip
+    converted: list[str] = []  # the trials whose harvest records were standardized
     keys = plots[by].astype(str).agg(" / ".join, axis=1)
     for key, group in plots.groupby(keys, sort=False):
         frame = group.copy()
@@ -720,6 +722,7 @@ def _standardized(
             trials_warned.setdefault(" ".join(str(item.message).split()), []).append(repr(key))
         valid[response] = convert_yield(yields, "kg/ha", unit, crop=crop)
         tables.append(valid)
+        converted.append(str(key))
     if not tables:  # the error line alone: no warning line for each trial it names
         raise DataValidationError(
             f"every trial's harvest records are invalid ({len(left_out)} of {len(left_out)}); "
@@ -731,6 +734,16 @@ def _standardized(
     combined = pd.concat(tables)
     combined.attrs = dict(plots.attrs)
     combined.attrs["left_out_sites"] = left_out_sites
+    # the report's methods say which sites' records were converted, to what and how (stop 34)
+    combined.attrs["standardized"] = {
+        "sites": converted,
+        "crop": crop,
+        "protocol": protocol,
+        "standard_pct": float(standard),
+        "standard_given": config.standard_moisture_pct is not None,
+        "method": config.moisture_method or "dry_matter",
+        "shrink_pct_per_point": config.shrink_pct_per_point,
+    }
     return combined, response, left_out
 
 

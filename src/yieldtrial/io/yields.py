@@ -29,6 +29,7 @@ __all__ = [
     "plot_yield_kg_ha",
     "standardized_plot_mass_kg",
     "warn_implausible_yields",
+    "warn_other_standard_moisture",
     "yields_table",
 ]
 
@@ -161,6 +162,49 @@ def plot_yield_kg_ha(
     given = unit_from_yield_column(column) or "kg/ha"
     values = convert_yield(plots[column].astype(float), given, "kg/ha", crop=crop)
     return pd.Series(values, index=plots.index, name="yield_kg_ha", dtype=float)
+
+
+def warn_other_standard_moisture(
+    plots: pd.DataFrame, standard_moisture_pct: float, *, stacklevel: int = 2
+) -> None:
+    """Warn when the table's own yields are at another standard moisture than the report's.
+
+    ``yieldtrial standardize --standard 14`` writes yields at 14 % with a
+    ``standard_moisture_pct`` column; read back with the harvest columns, the reader keeps
+    them as ``reported_*`` columns and the yields are recomputed from the raw columns at
+    ``standard_moisture_pct`` (stop 34).
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table as read (``reported_standard_moisture_pct`` when the file had the column).
+    standard_moisture_pct : float
+        Standard moisture the yields are computed at. [%]
+    stacklevel : int, default 2
+        Passed to :func:`warnings.warn`.
+
+    Warns
+    -----
+    YieldTrialWarning
+        Naming the file's standard(s) and the one used.
+    """
+    column = "reported_standard_moisture_pct"
+    if column not in plots.columns or not has_harvest_columns(plots):
+        return
+    values = pd.to_numeric(plots[column], errors="coerce").to_numpy(dtype=float)
+    given = sorted({float(v) for v in values[np.isfinite(values)]})
+    if not given or all(abs(v - standard_moisture_pct) < 1e-9 for v in given):
+        return
+    shown = ", ".join(f"{v:g}" for v in given)
+    warnings.warn(
+        f"the table's yields are at {shown} % moisture (its standard_moisture_pct column); "
+        f"they were recomputed at {standard_moisture_pct:g} % from the raw columns (fresh "
+        "mass, moisture, area) and the table's own yields kept as reported_* columns; set the "
+        f"standard moisture to {given[0]:g} (--standard-moisture-pct {given[0]:g}) to report at "
+        "the table's standard",
+        YieldTrialWarning,
+        stacklevel=stacklevel,
+    )
 
 
 def warn_implausible_yields(

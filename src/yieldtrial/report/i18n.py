@@ -227,6 +227,18 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
+            r"^the table's yields are at (?P<given>[\d., ]+) % moisture \(its "
+            r"standard_moisture_pct column\); they were recomputed at (?P<standard>[\d.]+) % from "
+            r"the raw columns \(fresh mass, moisture, area\) and the table's own yields kept as "
+            r"reported_\* columns; set the standard moisture to (?P<first>[\d.]+) "
+            r"\(--standard-moisture-pct (?P=first)\) to report at the table's standard\.?$"
+        ),
+        "表中产量按标准含水量 {given}% 计（standard_moisture_pct 列）；本报告已由原始数据"
+        "（鲜重、含水量、面积）按 {standard}% 重新折算，表中原有产量保留为 reported_yield_* 等列；"
+        "如需按表中标准报告，请把标准含水量设为 {first}（--standard-moisture-pct {first}）。",
+    ),
+    (
+        re.compile(
             r"^only (?P<df>\d+) error degrees of freedom \(fewer than 10\) in the intra-block "
             r"model the residuals are checked on \(every blocking factor fixed\): the residual "
             r"checks have little power; the mixed model's tests use their own df\.?$"

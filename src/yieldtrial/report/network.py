@@ -105,6 +105,7 @@ def network_report(
     notes: list[str] | None = None,
     synthetic: bool = False,
     left_out: Sequence[tuple[str, str]] = (),
+    standardized: dict[str, Any] | None = None,
 ) -> Report:
     """Build the network report as a report model (English multi-site or Chinese 区试 layout).
 
@@ -135,6 +136,11 @@ def network_report(
         Sites left out before the analysis, with the reason (``yieldtrial network``: a
         site whose harvest records are invalid): counted as failed in the header and
         listed in the site strip, not included.
+    standardized : dict, optional
+        The sites whose raw harvest records (fresh mass, moisture) were standardized to
+        yields and how (``yieldtrial network``: keys ``sites``, ``crop``, ``protocol``,
+        ``standard_pct``, ``standard_given``, ``method``, ``shrink_pct_per_point``): the
+        methods say so, as the single-trial report's do.
 
     Returns
     -------
@@ -240,7 +246,8 @@ def network_report(
         Section(
             "methods",
             t("network.section.methods", lang),
-            _methods(result, lang, stability is not None, response is not None),
+            _methods(result, lang, stability is not None, response is not None)
+            + _standardized_methods(standardized, lang),
         )
     )
     notes = list(s.notes) + list(notes or []) + ([] if stability is None else list(stability.notes))
@@ -1182,6 +1189,64 @@ def network_format_for_path(path: str | os.PathLike[str]) -> str:
         f"cannot tell the network output format from the file name {str(path)!r}; use one of "
         f"{', '.join(s for v in _formats().values() for s in v)}."
     )
+
+
+#: Sites named in the methods' sentence on standardized harvest records; the rest counted.
+STANDARDIZED_SITES_NAMED = 10
+
+
+def _standardized_methods(info: dict[str, Any] | None, lang: str) -> list[Any]:
+    """Return the methods' paragraph on the sites whose raw harvest records were standardized.
+
+    The sentence of the single-trial report's methods (``methods.protocol``: standard
+    moisture, its source, the method and its formula) after the sites it concerns.
+    """
+    if not info or not info.get("sites"):
+        return []
+    from yieldtrial.moisture import describe_method
+    from yieldtrial.report._format import string_keys
+    from yieldtrial.report.i18n import CROPS_ZH, t
+
+    method = str(info.get("method") or "dry_matter")
+    standard = float(info["standard_pct"])
+    crop = str(info.get("crop") or "")
+    protocol = str(info.get("protocol") or "")
+    if info.get("standard_given"):
+        source = t("network.standard_given", lang)
+    elif protocol == "cn-yield-test":
+        name = crop if lang == "en" else CROPS_ZH.get(crop.strip().lower(), crop)
+        source = t("methods.source_cn", lang, crop=name, standard=f"{standard:g}")
+    else:
+        source = protocol
+    formula = describe_method(
+        method,
+        standard_moisture_pct=standard,
+        shrink_pct_per_point=info.get("shrink_pct_per_point"),
+        lang=lang,
+    )
+    # the description starts with the method's name, which the sentence already gives
+    head, sep, rest = formula.partition("：" if lang == "zh" else ": ")
+    if sep and method in ("dry_matter", "percentage_point") and "=" not in head:
+        formula = rest
+    sites = [str(site) for site in info["sites"]]
+    named = ("、" if lang == "zh" else ", ").join(sites[:STANDARDIZED_SITES_NAMED])
+    if len(sites) > STANDARDIZED_SITES_NAMED:
+        named += t("network.standardized_more", lang, n=len(sites) - STANDARDIZED_SITES_NAMED)
+    sentence = t(
+        "methods.protocol",
+        lang,
+        standard=f"{standard:g}",
+        standard_source=source,
+        method_name=t(f"method.{method}", lang) if f"method.{method}" in string_keys() else method,
+        formula=formula,
+    )
+    return [
+        Paragraph(
+            t("network.methods.standardized", lang, sites=named, n=len(sites))
+            + ("" if lang == "zh" else " ")
+            + sentence
+        )
+    ]
 
 
 def render(
