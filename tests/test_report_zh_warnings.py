@@ -236,6 +236,12 @@ def _implausible_standard() -> list[str]:
     return _caught(lambda: _trial(plots, standard_moisture_pct=99.9).yields())
 
 
+def _other_standard_moisture() -> list[str]:
+    # a table `standardize --standard 14` wrote, read back for wheat (13 %): stop 34
+    plots = _plots().assign(reported_standard_moisture_pct=14.0)
+    return _caught(lambda: _trial(plots).yields())
+
+
 def _lost_augmented_entry() -> list[str]:
     book = design.augmented_design(["CK1", "CK2"], [f"E{i:02d}" for i in range(1, 9)], blocks=2,
                                    seed=3)  # fmt: skip
@@ -301,6 +307,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "split-plot strata": (_split_plot_strata, "not checked: the error_a stratum"),
     "spikes per mu in 万": (_spikes_in_wan, "heads_per_mu = 40 is implausibly few"),
     "implausible standard moisture": (_implausible_standard, "is above any moisture standard"),
+    "other standard moisture": (_other_standard_moisture, "were recomputed at 13 % from"),
     "lost augmented entry": (_lost_augmented_entry, "augmented design: 1 entry without a yield"),
     "intra-block df": (_alpha_intra_block_df, "in the intra-block model the residuals are"),
     "design column renamed": (_design_column_renamed, "is renamed to '备注'"),
@@ -504,6 +511,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
         "look-alike variants",
     ),
     "yieldtrial/io/yields.py::warn_implausible_yields": ("yield too high",),
+    "yieldtrial/io/yields.py::warn_other_standard_moisture": ("other standard moisture",),
     # warn_fraction_pct: margin_pct of the comparisons reaches the report; cv_pct (power,
     # the plan command) and cv_warn_pct / cv_strong_pct (diagnostics) are API-only
     "yieldtrial/stats/_common.py::warn_at_caller": ("margin as fraction",),

@@ -233,8 +233,8 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
             r"reported_\* columns; set the standard moisture to (?P<first>[\d.]+) "
             r"\(--standard-moisture-pct (?P=first)\) to report at the table's standard\.?$"
         ),
-        "表中产量按标准含水量 {given}% 计（standard_moisture_pct 列）；本报告已由原始数据"
-        "（鲜重、含水量、面积）按 {standard}% 重新折算，表中原有产量保留为 reported_yield_* 等列；"
+        "表中产量按标准含水量 {given}% 计（见表中的标准含水量列）；本报告已由原始数据"
+        "（鲜重、含水量、面积）按 {standard}% 重新折算，表中原有产量另列保留；"
         "如需按表中标准报告，请把标准含水量设为 {first}（--standard-moisture-pct {first}）。",
     ),
     (
