@@ -8,8 +8,8 @@ difference from the reference and whether the stated error covers it:
 * AR(1) correlations ``rho^|i-j|``, k = 4, 8, 12, 16, 20 comparisons, rho 0.5, 0.7, 0.9,
   df 30, thresholds 1.0-4.0: the reference is the Markov recursion of the AR(1) (the
   density on [-r, r] carried by the transition kernel on 200 Gauss-Legendre nodes)
-  averaged over the chi scale (64 Gauss-Legendre nodes), as in
-  ``tests/test_stats_mvt_pilot.py``;
+  averaged over the chi scale (64 Gauss-Legendre nodes): ``tests/markov_reference.py``,
+  the reference of ``tests/test_stats_mvt_pilot.py``;
 * the random 3-factor correlation of ``bench_dunnett_general.far_cases`` (df 30): given
   the three factors the 20 statistics are independent, so the reference is a 3-dimensional
   Gauss-Legendre rule (64 nodes each way on [-7.5, 7.5], equal to 96 to 2e-9) of the
@@ -24,6 +24,7 @@ from __future__ import annotations
 import sys
 import time
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 from scipy import stats
@@ -31,32 +32,6 @@ from scipy.special import ndtr
 
 from yieldtrial.stats import distributions
 from yieldtrial.stats.distributions import dunnett_pvalues
-
-
-def ar1_inside(r: float, rho: float, k: int, nodes: int = 200) -> float:
-    """``P(max_i |X_i| <= r)`` of a stationary Gaussian AR(1), by its Markov recursion."""
-    x, w = np.polynomial.legendre.leggauss(nodes)
-    x, w = x * r, w * r
-    s = np.sqrt(1.0 - rho**2)
-    kernel = np.exp(-0.5 * ((x[:, None] - rho * x[None, :]) / s) ** 2) / (s * np.sqrt(2 * np.pi))
-    g = np.exp(-0.5 * x**2) / np.sqrt(2.0 * np.pi)
-    for _ in range(k - 1):
-        g = kernel @ (g * w)
-    return float(g @ w)
-
-
-def chi_rule(df: float, nodes: int = 64) -> tuple[np.ndarray, np.ndarray]:
-    """Gauss-Legendre nodes of ``s = chi_df / sqrt(df)`` between its 1e-12 quantiles."""
-    q, qw = np.polynomial.legendre.leggauss(nodes)
-    lo, hi = stats.chi.ppf([1e-12, 1.0 - 1e-12], df) / np.sqrt(df)
-    s = (q + 1.0) / 2.0 * (hi - lo) + lo
-    return s, qw / 2.0 * (hi - lo) * stats.chi.pdf(s * np.sqrt(df), df) * np.sqrt(df)
-
-
-def t_exceedance(inside, c: float, df: float, nodes: int = 64) -> float:
-    """``1 - E_s inside(c s)`` over the chi scale (``nodes`` Gauss-Legendre nodes)."""
-    s, ws = chi_rule(df, nodes)
-    return float(sum(wi * (1.0 - inside(c * si)) for si, wi in zip(s, ws, strict=True)))
 
 
 def factor_inside(a: np.ndarray, nodes: int = 64):
@@ -97,8 +72,13 @@ def line(name: str, cpu: float, stated: float, err: float) -> None:
 
 
 def main(quick: bool) -> None:
-    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
+    here = Path(__file__).resolve().parent
+    # bench_dunnett_general (far_cases) beside this file; markov_reference (the independent
+    # AR(1) reference and chi-scale rule the tests use too) in tests/.
+    sys.path[:0] = [str(here), str(here.parent / "tests")]
     from bench_dunnett_general import far_cases
+
+    from markov_reference import ar1_inside, t_exceedance
 
     dunnett_pvalues(np.array([2.0]), 0.5 ** np.abs(np.subtract.outer(range(4), range(4))), 30.0)
     print("{:>28} {:>7} {:>9} {:>9} {:>8}".format("case", "cpu_s", "stated", "|err|", "covered"))
