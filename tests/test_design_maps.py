@@ -293,9 +293,9 @@ def test_field_map_refuses_more_than_map_max_plots() -> None:
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        (float("nan"), r"row must hold whole field positions .* got nan"),
-        ("x", r"row must hold whole field positions .* got 'x'"),
-        (1.5, r"row must hold whole field positions .* got 1.5"),
+        (float("nan"), r"'row' must hold whole field positions .* got nan"),
+        ("x", r"'row' must hold whole field positions .* got 'x'"),
+        (1.5, r"'row' must hold whole field positions .* got 1.5"),
         (10**9, r"span more than 20,000 field positions \(row from 1 to 1e\+09\)"),
     ],
 )

@@ -672,3 +672,54 @@ def test_read_plots_quotes_a_column_named_row_in_a_cell_message(tmp_path):
     )
     with pytest.raises(DataValidationError, match=r": 'row' row 2 \(plot '1'\): 'x'"):
         read_plots(path)
+
+
+def test_read_plots_quotes_a_column_named_column_in_a_cell_message(tmp_path):
+    """The rule is the column display's, not the cell listing's: ``column`` is quoted too."""
+    path = tmp_path / "plots.csv"
+    path.write_text(
+        "plot_id,block,treatment,row,column,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+        "1,1,A,1,1,20,15,13\n2,1,B,1,y,20,16,13\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError, match=r": 'column' row 3 \(plot '2'\): 'y'"):
+        read_plots(path)
+
+
+def test_read_plots_quotes_a_renamed_row_column_before_its_header(tmp_path):
+    """A header ``Row`` read as ``row`` shows as "'row' (header 'Row') row 2"."""
+    path = tmp_path / "plots.csv"
+    path.write_text(
+        "plot_id,block,treatment,Row,column,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+        "1,1,A,x,1,20,15,13\n2,1,B,1,2,20,16,13\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError, match=r": 'row' \(header 'Row'\) row 2 \(plot '1'\)"):
+        read_plots(path)
+
+
+def test_read_plots_leaves_other_column_names_bare_in_a_cell_message(tmp_path):
+    """A name that reads as a name is not quoted: "moisture_pct (header 'Moisture') row 2"."""
+    path = tmp_path / "plots.csv"
+    path.write_text(
+        "plot_id,block,treatment,harvested_area_m2,fresh_mass_kg,Moisture\n"
+        "1,A,1,20,15,x\n2,B,1,20,16,13\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError, match=r": moisture_pct \(header 'Moisture'\) row 2 "):
+        read_plots(path)
+
+
+@pytest.mark.parametrize(
+    ("column", "shown"),
+    [
+        ("moisture_pct", "moisture_pct"),
+        ("plot", "'plot'"),
+        ("Rows", "'Rows'"),
+        ("my notes", "'my notes'"),
+    ],
+)
+def test_column_display_quotes_message_words_and_non_identifiers(column, shown):
+    from yieldtrial.io.validation import column_in_message
+
+    assert column_in_message(column) == shown

@@ -221,7 +221,7 @@ def test_unknown_area_unit_explained():
 
 def test_row_column_must_be_whole_numbers():
     """Field-map positions must be whole numbers."""
-    with pytest.raises(DataValidationError, match=r"row must hold whole field positions"):
+    with pytest.raises(DataValidationError, match=r"'row' must hold whole field positions"):
         read_plots(plots(row=[1, 1.5, 2, 2]))
 
 

@@ -110,6 +110,8 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
         lambda m: f"{SCRIPTS_ZH[m.group(1)]} {m.group(2)}（U+{m.group(3)}）",
     ),
     (r" \(小区 $", "（小区 "),  # a non-numeric cell: "row 4 (plot '103'): 'abc'"
+    (r" \(header $", "（表头 "),  # a renamed column: "moisture_pct (header 'Moisture') row 2"
+    (r"^\) (?=row \d)", "）"),
     (r"^\): ", "）："),
     (r"^\) and $", "）和 "),  # after a listing of plot ids in brackets
     (r"^\); $", "）；"),

@@ -313,10 +313,12 @@ def _check_positions(fieldbook: pd.DataFrame) -> None:
         values = pd.to_numeric(fieldbook[name], errors="coerce").to_numpy(dtype=float)
         bad = ~np.isfinite(values) | (values != np.round(values))
         if bad.any():
+            from yieldtrial.io.validation import column_in_message
+
             value = fieldbook[name].tolist()[int(np.flatnonzero(bad)[0])]
             raise DataValidationError(
-                f"{name} must hold whole field positions (1, 2, ...) for every plot; got "
-                f"{value!r}. Fill in the {name} of each plot."
+                f"{column_in_message(name)} must hold whole field positions (1, 2, ...) for "
+                f"every plot; got {value!r}. Fill in the {name} of each plot."
             )
         extent *= int(values.max() - values.min()) + 1
         if extent > 4 * MAP_MAX_PLOTS:

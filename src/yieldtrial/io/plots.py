@@ -739,10 +739,7 @@ def _parse_numbers(
             cell = series.iloc[position]
             if isinstance(cell, float | np.floating):
                 cell = float(cell)  # 'inf' (a cell '1e400' read as a number), not np.float64(inf)
-            shown = display(column)
-            if shown in ("row", "column"):  # "row row 3" reads as a typo: quote the name
-                shown = repr(shown)
-            bad_cells.append(f"{shown} {row_label(label)}{plot}: {cell!r}")
+            bad_cells.append(f"{display(column)} {row_label(label)}{plot}: {cell!r}")
             text = str(series.iloc[position]).strip()
             if _DECIMAL_COMMA.fullmatch(text):
                 decimal_comma = True
@@ -1246,9 +1243,10 @@ def _percent_shown(
             value = frame[canonical].at[index] if index in frame.index else None
             if isinstance(value, _REAL) and not isinstance(value, bool):
                 shown = float(decimal.Decimal(repr(float(value))).scaleb(2))
+                shown_name = _validation.column_in_message(canonical)
                 raise DataValidationError(
-                    f"{name}: {canonical} (header {header!r}) row {index + 2} is formatted "
-                    f"as a percentage in Excel (it holds {float(value):g}, shown as "
+                    f"{name}: {shown_name} (header {header!r}) row {index + 2} "
+                    f"is formatted as a percentage in Excel (it holds {float(value):g}, shown as "
                     f"{shown:g} %), which a mass, area or yield is not; remove the percent "
                     "format of the column (Format Cells > Number) and type the value meant"
                 )
@@ -1319,8 +1317,7 @@ def _build(
     original = {new: old for old, new in mapping.items()}
 
     def display(column: str) -> str:
-        header = original.get(column, column)
-        return column if header == column else f"{column} (header {header!r})"
+        return _validation.column_in_message(column, original.get(column, column))
 
     # drop completely empty rows (keeping the file's row numbers in the index)
     empty = np.ones(len(frame), dtype=bool)

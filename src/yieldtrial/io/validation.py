@@ -33,6 +33,7 @@ __all__ = [
     "check_control",
     "check_exclusions",
     "clean_text",
+    "column_in_message",
     "digit_ids",
     "digit_text_integers",
     "duplicate_id_problem",
@@ -52,6 +53,36 @@ __all__ = [
 
 MAX_LISTED = 5
 """How many offending values a message quotes before "and N more"."""
+
+
+#: Words the messages set beside a column's name ("moisture_pct row 3 (plot '7')", "in
+#: the treatment column"): a column named one of them is quoted ("'row' row 3").
+_MESSAGE_WORDS = frozenset({"row", "rows", "column", "columns", "plot", "plots", "header", "index"})
+
+
+def column_in_message(column: str, header: str | None = None) -> str:
+    """Return a column's name as the reading messages show it (and its header if other).
+
+    The name stands bare where it reads as a name (``moisture_pct``); a name that is
+    not a plain identifier or that is a word the messages use beside it (``row``,
+    ``column``, ``plot``, ...) is quoted, so that "'row' row 2" does not read as a typo
+    and "'my notes' row 2" not as two words of the sentence.
+
+    Parameters
+    ----------
+    column : str
+        The column's name in the table (canonical once mapped).
+    header : str, optional
+        The file's header of the column; shown when it differs from ``column``.
+
+    Returns
+    -------
+    str
+        ``moisture_pct``, ``'row'``, or ``moisture_pct (header 'Moisture %')``.
+    """
+    plain = column.isidentifier() and column.casefold() not in _MESSAGE_WORDS
+    shown = column if plain else repr(column)
+    return shown if header is None or header == column else f"{shown} (header {header!r})"
 
 
 def list_items(items: Iterable[str], *, limit: int = MAX_LISTED, total: int | None = None) -> str:
