@@ -540,38 +540,38 @@ def test_network_left_out_line_with_uncatalogued_reason_stays_english(tmp_path, 
     assert lines[0].startswith("yieldtrial: warning: left out site '祁县': "), lines
 
 
-def test_bad_cell_in_the_row_column_is_translated(tmp_path: Path, capsys) -> None:
-    """The cell listing "'row' row 2" translates ("row row 2" had left the line in English)."""
+@pytest.mark.parametrize(
+    ("header", "rows", "expected"),
+    [
+        pytest.param(
+            "plot_id,block,treatment,row,column,harvested_area_m2,fresh_mass_kg,moisture_pct",
+            "1,1,A,x,1,20,15,13\n2,1,B,1,2,20,16,13",
+            ["'row' 第 2 行（小区 '1'）：'x'"],
+            id="row",  # "row row 2" had left the line in English
+        ),
+        pytest.param(
+            "plot_id,block,treatment,Row,column,harvested_area_m2,fresh_mass_kg,Moisture",
+            "1,1,A,x,1,20,15,13\n2,1,B,1,2,20,16,y",
+            [
+                "'row'（表头 'Row'）第 2 行（小区 '1'）：'x'",
+                "moisture_pct（表头 'Moisture'）第 3 行（小区 '2'）：'y'",
+            ],
+            id="renamed",  # "(header 'Moisture')" had left the line in English
+        ),
+    ],
+)
+def test_bad_cell_listing_is_translated(
+    tmp_path: Path, capsys, header: str, rows: str, expected: list[str]
+) -> None:
+    """The listing of bad cells translates, whatever the column is called or renamed from."""
     plots = tmp_path / "plots.csv"
-    plots.write_text(
-        "plot_id,block,treatment,row,column,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
-        "1,1,A,x,1,20,15,13\n2,1,B,1,2,20,16,13\n",
-        encoding="utf-8",
-    )
+    plots.write_text(f"{header}\n{rows}\n", encoding="utf-8")
     code, lines = run_cli(
         ["report", str(plots), "--crop", "wheat", "--lang", "zh", "-o", str(tmp_path / "r.html")],
         capsys,
     )
     assert code == 1
     assert len(lines) == 1
-    assert "'row' 第 2 行（小区 '1'）：'x'" in lines[0]
-    assert lines[0].startswith("yieldtrial: 错误：")
-
-
-def test_bad_cell_in_a_renamed_column_is_translated(tmp_path: Path, capsys) -> None:
-    """A renamed column's cells translate: "moisture_pct (header 'Moisture') row 2"."""
-    plots = tmp_path / "plots.csv"
-    plots.write_text(
-        "plot_id,block,treatment,Row,column,harvested_area_m2,fresh_mass_kg,Moisture\n"
-        "1,1,A,x,1,20,15,13\n2,1,B,1,2,20,16,y\n",
-        encoding="utf-8",
-    )
-    code, lines = run_cli(
-        ["report", str(plots), "--crop", "wheat", "--lang", "zh", "-o", str(tmp_path / "r.html")],
-        capsys,
-    )
-    assert code == 1
-    assert len(lines) == 1
-    assert "'row'（表头 'Row'）第 2 行（小区 '1'）：'x'" in lines[0]
-    assert "moisture_pct（表头 'Moisture'）第 3 行（小区 '2'）：'y'" in lines[0]
+    for text in expected:
+        assert text in lines[0]
     assert lines[0].startswith("yieldtrial: 错误：")

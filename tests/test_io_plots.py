@@ -662,51 +662,43 @@ def test_encoding_with_only_workbooks_is_an_error(tmp_path):
         read_plot_sources(files, encoding="gbk")
 
 
-def test_read_plots_quotes_a_column_named_row_in_a_cell_message(tmp_path):
-    """A bad cell in the layout column ``row`` reads "'row' row 2", not "row row 2"."""
+_LAYOUT_HEADER = "plot_id,block,treatment,row,column,harvested_area_m2,fresh_mass_kg,moisture_pct"
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "message"),
+    [
+        pytest.param(
+            _LAYOUT_HEADER,
+            "1,1,A,x,1,20,15,13\n2,1,B,1,2,20,16,13",
+            r": 'row' row 2 \(plot '1'\): 'x'",
+            id="row-quoted",  # "'row' row 2", not "row row 2"
+        ),
+        pytest.param(
+            _LAYOUT_HEADER,
+            "1,1,A,1,1,20,15,13\n2,1,B,1,y,20,16,13",
+            r": 'column' row 3 \(plot '2'\): 'y'",
+            id="column-quoted",  # the column display's rule, not the cell listing's
+        ),
+        pytest.param(
+            _LAYOUT_HEADER.replace(",row,", ",Row,"),
+            "1,1,A,x,1,20,15,13\n2,1,B,1,2,20,16,13",
+            r": 'row' \(header 'Row'\) row 2 \(plot '1'\)",
+            id="renamed-row-quoted",
+        ),
+        pytest.param(
+            _LAYOUT_HEADER.replace("moisture_pct", "Moisture"),
+            "1,1,A,1,1,20,15,x\n2,1,B,1,2,20,16,13",
+            r": moisture_pct \(header 'Moisture'\) row 2 ",
+            id="other-name-bare",  # a name that reads as a name is not quoted
+        ),
+    ],
+)
+def test_read_plots_names_a_column_in_a_cell_message(tmp_path, header, rows, message):
+    """A bad cell names its column by the column display's rule (quoted if a message word)."""
     path = tmp_path / "plots.csv"
-    path.write_text(
-        "plot_id,block,treatment,row,column,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
-        "1,1,A,x,1,20,15,13\n2,1,B,1,2,20,16,13\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(DataValidationError, match=r": 'row' row 2 \(plot '1'\): 'x'"):
-        read_plots(path)
-
-
-def test_read_plots_quotes_a_column_named_column_in_a_cell_message(tmp_path):
-    """The rule is the column display's, not the cell listing's: ``column`` is quoted too."""
-    path = tmp_path / "plots.csv"
-    path.write_text(
-        "plot_id,block,treatment,row,column,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
-        "1,1,A,1,1,20,15,13\n2,1,B,1,y,20,16,13\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(DataValidationError, match=r": 'column' row 3 \(plot '2'\): 'y'"):
-        read_plots(path)
-
-
-def test_read_plots_quotes_a_renamed_row_column_before_its_header(tmp_path):
-    """A header ``Row`` read as ``row`` shows as "'row' (header 'Row') row 2"."""
-    path = tmp_path / "plots.csv"
-    path.write_text(
-        "plot_id,block,treatment,Row,column,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
-        "1,1,A,x,1,20,15,13\n2,1,B,1,2,20,16,13\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(DataValidationError, match=r": 'row' \(header 'Row'\) row 2 \(plot '1'\)"):
-        read_plots(path)
-
-
-def test_read_plots_leaves_other_column_names_bare_in_a_cell_message(tmp_path):
-    """A name that reads as a name is not quoted: "moisture_pct (header 'Moisture') row 2"."""
-    path = tmp_path / "plots.csv"
-    path.write_text(
-        "plot_id,block,treatment,harvested_area_m2,fresh_mass_kg,Moisture\n"
-        "1,A,1,20,15,x\n2,B,1,20,16,13\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(DataValidationError, match=r": moisture_pct \(header 'Moisture'\) row 2 "):
+    path.write_text(f"{header}\n{rows}\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match=message):
         read_plots(path)
 
 
