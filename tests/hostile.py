@@ -32,6 +32,13 @@ def plot_table(folder: Path, name: str = "plots.csv", *, rows: Sequence[str] = R
     return path
 
 
+def standardize_argv(
+    path: Path, folder: Path, *, crop: str = "wheat", out: str = "out.csv"
+) -> list[str]:
+    """``yieldtrial standardize`` of ``path`` for ``crop``, written to ``folder / out``."""
+    return ["standardize", str(path), "--crop", crop, "-o", str(folder / out)]
+
+
 def digests(paths: Iterable[Path]) -> dict[Path, str]:
     """SHA-256 of each existing file (to prove inputs stay unchanged)."""
     return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.is_file()}

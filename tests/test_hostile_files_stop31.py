@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from hostile import HEADER, ROWS, assert_one_line_error, plot_table
+from hostile import HEADER, ROWS, assert_one_line_error, plot_table, standardize_argv
 from yieldtrial.errors import DataValidationError
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -40,10 +40,6 @@ def _workbook(path, *, percent=(), moisture_scale=1.0):
             sheet.cell(number + 2, 6).number_format = "0.0%"
     book.save(path)
     return path
-
-
-def _argv(path, tmp_path):
-    return ["standardize", str(path), "--crop", "wheat", "-o", str(tmp_path / "out.csv")]
 
 
 def _shared_strings(source, target, index):
@@ -142,7 +138,7 @@ def test_shared_string_index_past_the_end_names_the_cell(tmp_path, capsys):
     """A text cell pointing past the shared strings is named, not 'no sheet number None'."""
     path = _shared_strings(_workbook(tmp_path / "base.xlsx"), tmp_path / "s.xlsx", 99999)
     assert_one_line_error(
-        _argv(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"s\.xlsx: cell C3 refers to text number '99999' of the workbook, which holds "
         r"\d+ texts.*save it again",
@@ -155,7 +151,7 @@ def test_negative_shared_string_index_is_not_read_as_the_last_text(tmp_path, cap
     """Index -1 read the workbook's last text into C3 silently (Python list indexing)."""
     path = _shared_strings(_workbook(tmp_path / "base.xlsx"), tmp_path / "s.xlsx", -1)
     assert_one_line_error(
-        _argv(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"cell C3 refers to text number '-1'",
         untouched=[path],
@@ -185,7 +181,7 @@ def test_password_protected_workbook_says_so(tmp_path, capsys):
         + b"\x00" * 1000
     )
     assert_one_line_error(
-        _argv(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"locked\.xlsx: the workbook is password-protected \(encrypted\).*remove the "
         r"password",
@@ -202,7 +198,7 @@ def test_opendocument_spreadsheet_is_named(tmp_path, capsys, suffix):
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", "<office:document-content/>")
     line = assert_one_line_error(
-        _argv(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"is an OpenDocument spreadsheet \(\.ods.*save the sheet as \.xlsx",
         untouched=[path],
@@ -218,7 +214,7 @@ def test_word_document_named_xlsx_is_named(tmp_path, capsys):
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
     assert_one_line_error(
-        _argv(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"notes\.xlsx: this is a Word document \(\.docx\), not an Excel workbook",
         untouched=[path],
@@ -240,7 +236,7 @@ def test_summary_row_under_the_plots_is_named(tmp_path, capsys, row, named):
     """A total or mean row is named as such (a full 'Mean' row was read as one more plot)."""
     path = plot_table(tmp_path, rows=(*ROWS, row))
     line = assert_one_line_error(
-        _argv(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=rf"plots\.csv: row 6 \({re.escape(named)}\) looks like a summary row \(a total "
         r"or a mean\), not a plot; delete it",
@@ -255,7 +251,7 @@ def test_several_summary_rows_are_named_together(tmp_path, capsys):
     rows = (*ROWS, "小计,,,40,28.75,\n", "总计,,,80,57.61,\n")
     path = plot_table(tmp_path, rows=rows)
     assert_one_line_error(
-        _argv(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"row 6 \(plot_id '小计'\), row 7 \(plot_id '总计'\) look like summary rows",
         untouched=[path],

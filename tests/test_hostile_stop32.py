@@ -16,18 +16,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hostile import ROWS, assert_one_line_error, plot_table, run_cli
+from hostile import ROWS, assert_one_line_error, plot_table, run_cli, standardize_argv
 from test_hostile_files_stop31 import _shared_strings, _workbook
 from test_stats_mvt_nested import augmented_family
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io import table_files
 from yieldtrial.stats import model
 from yieldtrial.stats.distributions import dunnett_pvalues
-
-
-def _standardize(path, tmp_path, out="out.csv"):
-    return ["standardize", str(path), "--crop", "maize", "-o", str(tmp_path / out)]
-
 
 # ------------------------------------------------------------------ summary-row refusal
 
@@ -39,7 +34,7 @@ def test_a_treatment_named_mean_with_plot_ids_is_read(tmp_path, capsys):
     named 'Mean' (every plot numbered, in every block) could not be analysed at all.
     """
     path = plot_table(tmp_path, rows=tuple(r.replace(",T,", ",Mean,") for r in ROWS))
-    code, lines = run_cli(_standardize(path, tmp_path), capsys)
+    code, lines = run_cli(standardize_argv(path, tmp_path, crop="maize"), capsys)
     assert code == 0, lines
     out = pd.read_csv(tmp_path / "out.csv", encoding="utf-8-sig")
     assert out["treatment"].tolist() == ["CK", "Mean", "CK", "Mean"]
@@ -49,7 +44,7 @@ def test_a_block_named_in_chinese_summary_word_with_plot_ids_is_read(tmp_path, c
     """A block labelled '平均' on numbered plots is a block (a summary row has no plot id)."""
     rows = tuple(r.replace(",2,", ",平均,") for r in ROWS)
     path = plot_table(tmp_path, rows=rows)
-    code, lines = run_cli(_standardize(path, tmp_path), capsys)
+    code, lines = run_cli(standardize_argv(path, tmp_path, crop="maize"), capsys)
     assert code == 0, lines
     out = pd.read_csv(tmp_path / "out.csv", encoding="utf-8-sig", dtype={"block": str})
     assert out["block"].tolist() == ["1", "1", "平均", "平均"]
@@ -59,7 +54,7 @@ def test_a_mean_row_without_plot_id_is_still_a_summary_row(tmp_path, capsys):
     """The row a user types under the plots (plot id blank) is still named and refused."""
     path = plot_table(tmp_path, rows=(*ROWS, ",,Mean,20,14.4,13.4\n"))
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path, crop="maize"),
         capsys,
         match=r"row 6 \(treatment 'Mean'\) looks like a summary row",
         untouched=[path],
@@ -132,7 +127,7 @@ def test_a_text_report_given_as_the_plot_table_is_named(tmp_path, capsys, name, 
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path, crop="maize"),
         capsys,
         match=rf"{re.escape(name)}: this is {kind} \(a yieldtrial .*report\?\), not a plot table",
         untouched=[path],
@@ -149,7 +144,7 @@ def test_an_excel_report_given_as_the_plot_table_is_named(tmp_path, capsys):
     )
     assert code == 0, lines
     assert_one_line_error(
-        _standardize(report, tmp_path),
+        standardize_argv(report, tmp_path, crop="maize"),
         capsys,
         match=r"r\.xlsx: this is a yieldtrial report \(Excel\), not a plot table.*--sheet",
         untouched=[report],
@@ -217,7 +212,7 @@ def test_a_huge_shared_text_is_refused_before_the_workbook_is_opened(tmp_path, c
 
     monkeypatch.setattr(table_files, "_open_workbook", never)
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path, crop="maize"),
         capsys,
         match=r"long\.xlsx: cell C2 holds a text of about 0 MB, while an Excel cell holds at "
         r"most 32,767 characters",

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from hostile import HEADER, ROWS, assert_one_line_error
+from hostile import HEADER, ROWS, assert_one_line_error, standardize_argv
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -34,15 +34,11 @@ def _workbook(path, *, change=None, title=None):
     return path
 
 
-def _argv(path, tmp_path):
-    return ["standardize", str(path), "--crop", "wheat", "-o", str(tmp_path / "out.csv")]
-
-
 def test_formula_without_cached_value_names_the_cell(tmp_path, capsys):
     """A formula saved by a program that does not calculate is not read as a missing plot."""
     path = _workbook(tmp_path / "f.xlsx", change="=D3*0.7")
     assert_one_line_error(
-        _argv(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"cell E3 \(=D3\*0\.7\) holds a formula whose result was never saved",
         untouched=[path],
@@ -59,7 +55,7 @@ def test_boolean_or_date_in_a_numeric_column(tmp_path, capsys, value, shown):
     """TRUE is not 1.0 kg and a date is not a mass: the cell is named."""
     path = _workbook(tmp_path / "t.xlsx", change=value)
     assert_one_line_error(
-        _argv(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=rf"fresh_mass_kg row 3 \(plot '102'\): {shown}.*TRUE/FALSE and dates are not",
         untouched=[path],
@@ -69,7 +65,7 @@ def test_boolean_or_date_in_a_numeric_column(tmp_path, capsys, value, shown):
 def test_title_row_in_a_workbook(tmp_path, capsys):
     """A title row above the header of a sheet is reported as such."""
     path = _workbook(tmp_path / "t.xlsx", title="2024 Wheat yield test")
-    assert_one_line_error(_argv(path, tmp_path), capsys, match="the header row is row 2")
+    assert_one_line_error(standardize_argv(path, tmp_path), capsys, match="the header row is row 2")
 
 
 @pytest.mark.parametrize(
@@ -87,7 +83,7 @@ def test_corrupt_or_misnamed_workbook(tmp_path, capsys, data, match):
     """BadZipFile and a CSV saved with .xlsx give one clean line."""
     path = tmp_path / "plots.xlsx"
     path.write_bytes(data)
-    assert_one_line_error(_argv(path, tmp_path), capsys, match=match, untouched=[path])
+    assert_one_line_error(standardize_argv(path, tmp_path), capsys, match=match, untouched=[path])
 
 
 def test_truncated_workbook(tmp_path, capsys):
@@ -95,7 +91,9 @@ def test_truncated_workbook(tmp_path, capsys):
     whole = _workbook(tmp_path / "ok.xlsx").read_bytes()
     path = tmp_path / "cut.xlsx"
     path.write_bytes(whole[: len(whole) // 2])
-    assert_one_line_error(_argv(path, tmp_path), capsys, match=r"not a readable \.xlsx workbook")
+    assert_one_line_error(
+        standardize_argv(path, tmp_path), capsys, match=r"not a readable \.xlsx workbook"
+    )
 
 
 def test_workbook_with_missing_sheet_part(tmp_path, capsys):
@@ -109,7 +107,7 @@ def test_workbook_with_missing_sheet_part(tmp_path, capsys):
             if not item.filename.startswith("xl/worksheets/"):
                 target.writestr(item, source.read(item))
     assert_one_line_error(
-        _argv(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"not a readable \.xlsx workbook|the workbook has no worksheet",
     )
@@ -153,7 +151,7 @@ def test_sheet_name_matches_ignoring_case(tmp_path):
 def test_unknown_sheet_lists_the_sheets(tmp_path, capsys):
     """--sheet yield (no such sheet) exits 1 listing the sheet names."""
     path = _named_sheets(tmp_path / "book.xlsx", "Plots", "Notes")
-    argv = [*_argv(path, tmp_path), "--sheet", "yield"]
+    argv = [*standardize_argv(path, tmp_path), "--sheet", "yield"]
     assert_one_line_error(
         argv,
         capsys,
@@ -189,7 +187,7 @@ def test_stray_value_in_the_last_cell_of_the_sheet_is_refused(tmp_path, capsys):
     path = tmp_path / "far.xlsx"
     book.save(path)
     assert_one_line_error(
-        _argv(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"^yieldtrial: error: far\.xlsx: the sheet's values reach cell XFD1048576 "
         r"\(1,048,576 rows x 16,384 columns\).*delete the stray values",
@@ -226,7 +224,7 @@ def test_formula_without_cached_value_in_the_last_column(tmp_path, capsys):
     path = tmp_path / "f.xlsx"
     book.save(path)
     assert_one_line_error(
-        _argv(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"cell G2 \(=A2&B2\) holds a formula whose result was never saved",
         untouched=[path],
@@ -287,7 +285,7 @@ def test_chart_sheet_before_the_table_on_the_command_line(tmp_path, capsys):
     from hostile import run_cli
 
     path = _with_chart_sheet_first(tmp_path / "chart.xlsx")
-    status, lines = run_cli(_argv(path, tmp_path), capsys)
+    status, lines = run_cli(standardize_argv(path, tmp_path), capsys)
     assert status == 0, lines
     assert len((tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()) == 5
 
@@ -296,7 +294,7 @@ def test_only_a_chart_sheet_names_the_problem(tmp_path, capsys):
     """A workbook of chart sheets only says so, without an exception name."""
     path = _with_chart_sheet_first(tmp_path / "chart.xlsx", data=False)
     line = assert_one_line_error(
-        _argv(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"chart\.xlsx: the workbook has no worksheet \(only chart sheets",
         untouched=[path],
@@ -311,7 +309,7 @@ def test_damaged_workbook_message_names_no_exception_class(tmp_path, capsys):
     path = tmp_path / "cut.xlsx"
     path.write_bytes(whole[: len(whole) // 2])
     line = assert_one_line_error(
-        _argv(path, tmp_path), capsys, match=r"ZIP archive is damaged or cut short"
+        standardize_argv(path, tmp_path), capsys, match=r"ZIP archive is damaged or cut short"
     )
     assert "BadZipFile" not in line
 

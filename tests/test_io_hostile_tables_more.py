@@ -9,12 +9,8 @@ from __future__ import annotations
 import pytest
 
 import yieldtrial.commands.standardize as standardize_command
-from hostile import HEADER, ROWS, assert_one_line_error
+from hostile import HEADER, ROWS, assert_one_line_error, standardize_argv
 from yieldtrial.io import read_plots, streaming
-
-
-def _standardize(path, tmp_path):
-    return ["standardize", str(path), "--crop", "wheat", "-o", str(tmp_path / "out.csv")]
 
 
 def _semicolon_table(tmp_path, masses):
@@ -37,7 +33,7 @@ def test_semicolon_file_comma_with_three_digits_is_not_thousands(tmp_path, capsy
     """'15,110' in a semicolon-separated file is refused, never read as 15110 kg."""
     path = _semicolon_table(tmp_path, EUROPEAN_MASSES)
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"fresh_mass_kg row 2 \(plot '101'\): '15,110'.*separated by semicolons.*"
         r"not read as a thousands separator",
@@ -50,10 +46,10 @@ def test_semicolon_file_comma_with_three_digits_is_not_thousands(tmp_path, capsy
 def test_semicolon_file_streamed_gives_the_same_error(tmp_path, capsys, monkeypatch):
     """The streamed standardize (large files) refuses the cell with the same line."""
     path = _semicolon_table(tmp_path, EUROPEAN_MASSES)
-    in_memory = assert_one_line_error(_standardize(path, tmp_path), capsys)
+    in_memory = assert_one_line_error(standardize_argv(path, tmp_path), capsys)
     monkeypatch.setattr(standardize_command, "STREAM_MIN_BYTES", 0)
     streamed = assert_one_line_error(
-        _standardize(path, tmp_path), capsys, absent=[tmp_path / "out.csv"]
+        standardize_argv(path, tmp_path), capsys, absent=[tmp_path / "out.csv"]
     )
     assert streamed == in_memory
 
@@ -71,7 +67,7 @@ def test_header_repeated_mid_file_is_named(tmp_path, capsys):
     path = tmp_path / "joined.csv"
     path.write_text(HEADER + "".join(ROWS[:2]) + HEADER + "".join(ROWS[2:]), encoding="utf-8")
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"joined\.csv: row 4 repeats the header row \(were several exports joined",
         untouched=[path],
@@ -140,7 +136,7 @@ def test_standardize_a_single_plot_says_one_plot(tmp_path, capsys):
     from hostile import plot_table, run_cli
 
     path = plot_table(tmp_path, rows=ROWS[:1])
-    code, lines = run_cli(_standardize(path, tmp_path), capsys)
+    code, lines = run_cli(standardize_argv(path, tmp_path), capsys)
     assert code == 0, lines
     assert lines == [f"wrote {tmp_path / 'out.csv'} (1 plot, yields in kg/ha at 13 % moisture)"]
 
@@ -171,7 +167,7 @@ def test_merged_block_cells_are_named(tmp_path, capsys):
 
     path = _workbook(tmp_path / "merged.xlsx", merge)
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"merged\.xlsx: merged cells \(Merge & Center\) in B2:B3 \(block\), B4:B5 "
         r"\(block\): only the first cell.*Unmerge the cells and fill the value into every row",
@@ -199,7 +195,7 @@ def test_first_sheet_without_a_table_names_the_sheets(tmp_path, capsys):
 
     path = _workbook(tmp_path / "two.xlsx", notes_first)
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"the first sheet, 'read me', holds no plot table.*sheets are 'read me', 'plots'.*"
         "--sheet NAME",
@@ -346,7 +342,7 @@ def test_a_lone_moisture_fraction_is_refused(tmp_path, capsys):
     from hostile import plot_table, run_cli
 
     path = plot_table(tmp_path, rows=(ROWS[0].replace(",12.7\n", ",0.127\n"), *ROWS[1:]))
-    code, lines = run_cli(_standardize(path, tmp_path), capsys)
+    code, lines = run_cli(standardize_argv(path, tmp_path), capsys)
     assert code == 1, lines
     assert (
         "moisture_pct of plot '101' = 0.127 looks like a fraction among percentages" in (lines[0])
@@ -404,7 +400,7 @@ def test_latin1_file_is_not_decoded_as_gbk(tmp_path, capsys):
     path = tmp_path / "fr.csv"
     path.write_bytes(WESTERN.encode("cp1252"))
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"read as Chinese GBK row 2 says '101,1,Contr鬺e,.*\('101,1,Contrôle,.*"
         r"--encoding cp1252",
@@ -433,7 +429,7 @@ def test_latin1_file_that_is_not_gbk_suggests_cp1252(tmp_path, capsys):
     path = tmp_path / "fr.csv"
     path.write_bytes((HEADER + "101,1,Blé,20,14.98,12.7\n").encode("cp1252"))
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"neither UTF-8 nor GB18030/GBK text.*cp1252 for a Western European Excel file",
         untouched=[path],
@@ -446,7 +442,7 @@ def test_utf16_without_bom_is_named(tmp_path, capsys, order):
     path = tmp_path / "u16.csv"
     path.write_bytes((HEADER + "".join(ROWS)).encode(f"utf-16-{order}"))
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=rf"UTF-16 text without a byte-order mark.*--encoding utf-16-{order}",
         untouched=[path],
@@ -490,7 +486,7 @@ def test_excel_separator_line_is_named(tmp_path, capsys, line):
     sep = line[-1]
     path.write_text(line + "\n" + (HEADER + "".join(ROWS)).replace(",", sep), encoding="utf-8")
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"row 1 is Excel's separator line \('sep=\.\.\.'\), not the header; delete it",
         untouched=[path],
@@ -502,10 +498,10 @@ def test_repeated_header_streamed_gives_the_same_error(tmp_path, capsys, monkeyp
     """The streamed standardize names the repeated header row as the in-memory path does."""
     path = tmp_path / "joined.csv"
     path.write_text(HEADER + "".join(ROWS[:2]) + HEADER + "".join(ROWS[2:]), encoding="utf-8")
-    in_memory = assert_one_line_error(_standardize(path, tmp_path), capsys)
+    in_memory = assert_one_line_error(standardize_argv(path, tmp_path), capsys)
     monkeypatch.setattr(standardize_command, "STREAM_MIN_BYTES", 0)
     streamed = assert_one_line_error(
-        _standardize(path, tmp_path), capsys, absent=[tmp_path / "out.csv"]
+        standardize_argv(path, tmp_path), capsys, absent=[tmp_path / "out.csv"]
     )
     assert streamed == in_memory
     assert "row 4 repeats the header row" in streamed
@@ -517,7 +513,7 @@ def test_quoted_decimal_comma_in_a_comma_file_is_pointed_at_by_the_yield_warning
 
     rows = [row.replace(",14.98,", ',"14,980",') for row in ROWS]
     path = plot_table(tmp_path, rows=rows)
-    code, lines = run_cli(_standardize(path, tmp_path), capsys)
+    code, lines = run_cli(standardize_argv(path, tmp_path), capsys)
     assert code == 0, lines
     # 14980 kg x (100 - 12.7) / (100 - 13) / 20 m2 x 10000 m2/ha = 7,515,828 kg/ha
     assert "plot '101' = 7,515,828 kg/ha" in lines[0]
@@ -628,7 +624,7 @@ def test_unit_inside_a_cell_is_pointed_at(tmp_path, capsys, cell):
 
     path = plot_table(tmp_path, rows=(ROWS[0].replace(",14.98,", f",{cell},"), *ROWS[1:]))
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=rf"fresh_mass_kg row 2 \(plot '101'\): '{cell}'.*Units belong in the header, not in "
         "the cells",
@@ -641,7 +637,7 @@ def test_a_typo_is_not_called_a_unit(tmp_path, capsys):
     from hostile import plot_table
 
     path = plot_table(tmp_path, rows=(ROWS[0].replace(",14.98,", ",15.11x,"), *ROWS[1:]))
-    line = assert_one_line_error(_standardize(path, tmp_path), capsys, match="'15.11x'")
+    line = assert_one_line_error(standardize_argv(path, tmp_path), capsys, match="'15.11x'")
     assert "Units belong" not in line
 
 
@@ -710,7 +706,7 @@ def test_underscore_in_a_number_is_a_bad_cell(tmp_path, capsys, cell):
 
     path = plot_table(tmp_path, rows=(ROWS[0].replace(",14.98,", f",{cell},"), *ROWS[1:]))
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=rf"fresh_mass_kg row 2 \(plot '101'\): '{cell}'",
         untouched=[path],

@@ -8,16 +8,12 @@ import re
 import pandas as pd
 import pytest
 
-from hostile import HEADER, ROWS, assert_one_line_error
+from hostile import HEADER, ROWS, assert_one_line_error, standardize_argv
 from yieldtrial.cli import main
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io import read_plots
 
 CHINESE = ("101,1,对照,20,14.98,12.7\n", "102,1,T,20,13.77,13.7\n", "201,2,对照,20,14.97,13.4\n")
-
-
-def _standardize(path, tmp_path):
-    return ["standardize", str(path), "--crop", "wheat", "-o", str(tmp_path / "out.csv")]
 
 
 def test_utf8_file_with_one_gbk_row_is_refused_naming_the_row(tmp_path, capsys):
@@ -26,7 +22,7 @@ def test_utf8_file_with_one_gbk_row_is_refused_naming_the_row(tmp_path, capsys):
     data = (HEADER + CHINESE[0] + CHINESE[1]).encode() + CHINESE[2].encode("gbk")
     path.write_bytes(data)
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"mixes text encodings: row 4 is not UTF-8 \(read as GBK, row 4 says "
         r"'201,2,对照,20,14.97,13.4'\)",
@@ -56,7 +52,7 @@ def test_unbalanced_quote_is_reported_as_such(tmp_path, capsys):
     path = tmp_path / "quote.csv"
     path.write_text(HEADER + ROWS[0] + '102,1,"T,20,13.77,13.7\n' + ROWS[2], encoding="utf-8")
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"row 3 opens a quoted cell \(\"\) that is never closed",
         untouched=[path],
@@ -68,7 +64,7 @@ def test_short_row_is_an_error_naming_the_row(tmp_path, capsys):
     path = tmp_path / "short.csv"
     path.write_text(HEADER + ROWS[0] + "102,1,T,20\n" + ROWS[2], encoding="utf-8")
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"row 3 \(4 fields\) has fewer fields than the 6 columns of the header row",
         untouched=[path],
@@ -80,7 +76,7 @@ def test_long_row_is_an_error(tmp_path, capsys):
     path = tmp_path / "long.csv"
     path.write_text(HEADER + ROWS[0] + "102,1,T,20,13.77,13.7,99\n", encoding="utf-8")
     assert_one_line_error(
-        _standardize(path, tmp_path), capsys, match=r"row 3 \(7 fields\) has more values"
+        standardize_argv(path, tmp_path), capsys, match=r"row 3 \(7 fields\) has more values"
     )
 
 
@@ -96,7 +92,7 @@ def test_huge_cell_gives_a_clean_error(tmp_path, capsys):
     path = tmp_path / "huge.csv"
     path.write_text(HEADER + '101,1,"' + "x" * 200_000 + '",20,1,13\n', encoding="utf-8")
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"treatment holds labels longer than 200 characters in row 2 \(200,000 characters\)",
     )
@@ -107,7 +103,9 @@ def test_huge_cell_with_stray_quote_uses_the_csv_module_limit(tmp_path, capsys):
     path = tmp_path / "huge2.csv"
     path.write_text(HEADER + '101,1,"x"' + "y" * 1_100_000 + ",20,1,13\n", encoding="utf-8")
     assert_one_line_error(
-        _standardize(path, tmp_path), capsys, match="row 2 has text right after the closing quote"
+        standardize_argv(path, tmp_path),
+        capsys,
+        match="row 2 has text right after the closing quote",
     )
 
 
@@ -117,7 +115,7 @@ def test_title_row_above_the_header_is_reported_as_such(tmp_path, capsys, title)
     path = tmp_path / "title.csv"
     path.write_text(title + HEADER + "".join(ROWS), encoding="utf-8")
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"the header row is row 2, not row 1: row 1 \('2024 wheat yield test'\) looks like "
         "a title",
@@ -140,7 +138,7 @@ def test_not_a_text_table(tmp_path, capsys, data, match):
     """Binary files, workbooks named .csv and empty files give one line each."""
     path = tmp_path / "plots.csv"
     path.write_bytes(data)
-    assert_one_line_error(_standardize(path, tmp_path), capsys, match=match, untouched=[path])
+    assert_one_line_error(standardize_argv(path, tmp_path), capsys, match=match, untouched=[path])
 
 
 def test_old_mac_line_endings_are_read(tmp_path):
@@ -183,7 +181,7 @@ def test_utf16_given_for_a_utf8_file_says_the_header_is_garbled(tmp_path, capsys
     path = _utf8_table(tmp_path, 2)
     assert path.stat().st_size % 2 == 0  # decodes without error as UTF-16, into one line
     assert_one_line_error(
-        [*_standardize(path, tmp_path), "--encoding", "utf-16"],
+        [*standardize_argv(path, tmp_path), "--encoding", "utf-16"],
         capsys,
         match=r"p\.csv: the file does not read as 'utf-16': .* the header looks garbled .*"
         r"it is UTF-8 text, .*drop --encoding",
@@ -216,7 +214,7 @@ def test_codec_that_is_not_a_text_encoding(tmp_path, capsys, encoding):
     path = tmp_path / "p.csv"
     path.write_text(HEADER + ROWS[0], encoding="utf-8")
     assert_one_line_error(
-        [*_standardize(path, tmp_path), "--encoding", encoding],
+        [*standardize_argv(path, tmp_path), "--encoding", encoding],
         capsys,
         match=rf"p\.csv: '{encoding}' is not an encoding a text table is saved in",
         untouched=[path],
@@ -252,7 +250,7 @@ def test_two_stray_quotes_joining_rows_are_reported(tmp_path, capsys):
         encoding="utf-8",
     )
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         # pandas >= 2.1 parses the joined label (reported as one spanning lines); pandas 2.0's
         # parser stops at the second quote (reported as text after a closing quote): both name
@@ -278,7 +276,7 @@ def test_other_east_asian_encoding_is_not_read_as_gbk(tmp_path, capsys, label, c
     text = HEADER + ROWS[0].replace(",CK,", f",{label},") + ROWS[1].replace(",T,", f",{other},")
     path.write_bytes(text.encode(codec))
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=rf"read as Chinese GBK row 2 says .*hardly uses \({shown}.*--encoding big5",
         untouched=[path],
@@ -306,7 +304,7 @@ def test_windows_1252_sign_after_an_accent_is_not_read_as_gbk(tmp_path, capsys):
     path = tmp_path / "p.csv"
     path.write_bytes((HEADER + ROWS[0].replace(",CK,", ",CKé€,")).encode("cp1252"))
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"looks like Western European text .*CKé€.*--encoding cp1252",
         untouched=[path],
@@ -328,7 +326,7 @@ def test_short_euc_kr_labels_are_not_read_as_gbk(tmp_path, capsys):
     """EUC-KR 대조/처리 decoded cleanly as GBK 措炼/贸府 (exit 0): now refused, readings shown."""
     path = _labelled(tmp_path, ("대조", "처리"), "euc_kr")
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"row 2 reads as text in more than one East Asian encoding \(as Chinese GBK "
         r"'101,1,措炼,.*as EUC-KR '101,1,대조,.*\); nothing in its text \(4 distinct non-ASCII "
@@ -347,7 +345,7 @@ def test_a_long_euc_kr_file_is_not_read_as_gbk_either(tmp_path, capsys):
     )
     path.write_bytes(text.encode("euc_kr"))
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"as EUC-KR '0,1,대조,.*--encoding cp949",
         untouched=[path],
@@ -365,7 +363,7 @@ def test_two_big5_characters_are_not_read_as_gbk(tmp_path, capsys):
     """Big5 對照 (and an ASCII label) read as GBK 癸酚, both common GB 2312 hanzi (exit 0)."""
     path = _labelled(tmp_path, ("對照", "T"), "big5")
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"as Chinese GBK '101,1,癸酚,.*as Big5 '101,1,對照,.*--encoding big5",
         untouched=[path],
@@ -380,7 +378,7 @@ def test_japanese_excel_text_outside_shift_jis_is_not_read_as_gbk(tmp_path, caps
     """
     path = _labelled(tmp_path, ("区①", "T"), "cp932")
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=re.escape("hardly uses (as Shift-JIS '101,1,区①,") + ".*cp932 for Japanese",
         untouched=[path],
@@ -391,7 +389,7 @@ def test_one_shift_jis_kanji_is_not_read_as_gbk(tmp_path, capsys):
     """Shift-JIS 区 reads as GBK 嬫 (outside GB 2312): too few for the rare-character rule."""
     path = _labelled(tmp_path, ("区", "T"), "shift_jis")
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"it reads likelier as Shift-JIS than as Chinese GBK\. Pass its encoding "
         r"\(--encoding cp932 or --encoding gb18030\)",
@@ -403,7 +401,7 @@ def test_short_gbk_labels_that_read_as_big5_and_euc_kr_too_are_refused(tmp_path,
     """GBK 处理1 is also common Big5 揭燴1 and EUC-KR 뇹잿1: no silent guess either way."""
     path = _labelled(tmp_path, ("处理1", "处理2"), "gbk")
     assert_one_line_error(
-        _standardize(path, tmp_path),
+        standardize_argv(path, tmp_path),
         capsys,
         match=r"\(as Chinese GBK '101,1,处理1,.*as Big5 '101,1,揭燴1,.*as EUC-KR '101,1,뇹잿1,.*"
         r"\(--encoding gb18030, --encoding big5 or --encoding cp949\)",
@@ -422,7 +420,7 @@ def test_such_gbk_labels_read_with_encoding_gb18030(tmp_path, capsys):
     """The fix the message names: --encoding gb18030 reads the labels (exit 0)."""
     path = _labelled(tmp_path, ("处理1", "处理2"), "gbk")
     out = tmp_path / "out.csv"
-    assert main([*_standardize(path, tmp_path), "--encoding", "gb18030"]) == 0
+    assert main([*standardize_argv(path, tmp_path), "--encoding", "gb18030"]) == 0
     assert pd.read_csv(out, encoding="utf-8-sig")["treatment"].tolist() == ["处理1", "处理2"] * 2
 
 
