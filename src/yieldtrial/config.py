@@ -82,7 +82,7 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1482,6 +1482,22 @@ def check_setting(name: str, value: Any, where: str = "the trial description") -
     return _coerce(name, value, where)
 
 
+def _choice(
+    name: str, value: Any, where: str, options: Sequence[str], *, strip: bool = True
+) -> str:
+    """Return ``value`` as one of ``options`` (any case), or raise naming them.
+
+    Surrounding spaces are ignored too unless ``strip`` is false.
+    """
+    text = str(value).strip().lower() if strip else str(value).lower()
+    if text not in options:
+        raise DataValidationError(
+            f"{where}: {name} = {value!r}{did_you_mean(value, options)}; expected one of "
+            f"{', '.join(options)}."
+        )
+    return text
+
+
 def _coerce(name: str, value: Any, where: str) -> Any:
     if name in _FLOAT_FIELDS:
         if name == "margin_pct":  # the one rule of every entry point (yieldtrial.io.checks)
@@ -1542,13 +1558,7 @@ def _coerce(name: str, value: Any, where: str) -> Any:
     if name == "design":
         from yieldtrial.design.detect import DESIGNS
 
-        text = str(value).strip().lower()
-        if text not in DESIGNS:
-            raise DataValidationError(
-                f"{where}: design = {value!r}{did_you_mean(value, DESIGNS)}; expected one of "
-                f"{', '.join(DESIGNS)}."
-            )
-        return text
+        return _choice(name, value, where, DESIGNS)
     if name in ("protocol", "moisture_method"):
         from yieldtrial.io.checks import match_option
         from yieldtrial.moisture import METHODS
@@ -1565,23 +1575,11 @@ def _coerce(name: str, value: Any, where: str) -> Any:
     if name == "block_effects":
         from yieldtrial.design.detect import BLOCK_EFFECTS
 
-        text = str(value).strip().lower()
-        if text not in BLOCK_EFFECTS:
-            raise DataValidationError(
-                f"{where}: block_effects = {value!r}{did_you_mean(value, BLOCK_EFFECTS)}; "
-                f"expected one of {', '.join(BLOCK_EFFECTS)}."
-            )
-        return text
+        return _choice(name, value, where, BLOCK_EFFECTS)
     if name == "ddf":
         from yieldtrial.stats.mixed import DF_METHODS
 
-        text = str(value).strip().lower()
-        if text not in DF_METHODS:
-            raise DataValidationError(
-                f"{where}: ddf = {value!r}{did_you_mean(value, DF_METHODS)}; expected one of "
-                f"{', '.join(DF_METHODS)}."
-            )
-        return text
+        return _choice(name, value, where, DF_METHODS)
     if name == "unit":  # checked where it is given, so the message names the file
         if not isinstance(value, str):
             raise DataValidationError(f'{where}: unit = {value!r}; expected text, e.g. "kg/mu".')
@@ -1595,13 +1593,7 @@ def _coerce(name: str, value: Any, where: str) -> Any:
 
         return clean_text(value)
     if name == "letters":
-        text = str(value).lower()
-        if text not in LETTERS_METHODS:
-            raise DataValidationError(
-                f"{where}: letters = {value!r}{did_you_mean(value, LETTERS_METHODS)}; expected "
-                f"one of {', '.join(LETTERS_METHODS)}."
-            )
-        return text
+        return _choice(name, value, where, LETTERS_METHODS, strip=False)
     if name in (
         "columns",
         "treatments",
