@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import matplotlib
@@ -19,6 +20,19 @@ DATA_DIR = Path(__file__).parent / "data"
 def data_dir() -> Path:
     """Folder of the reference cases and sample files used by the tests."""
     return DATA_DIR
+
+
+@pytest.fixture
+def close_figures() -> Iterator[None]:
+    """Close every matplotlib figure a test drew.
+
+    The modules that draw use it for all their tests:
+    ``pytestmark = pytest.mark.usefixtures("close_figures")``.
+    """
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")  # no pyplot imported: no figure open
+    if pyplot is not None:
+        pyplot.close("all")
 
 
 @pytest.fixture(params=["float", "ndarray", "series"])

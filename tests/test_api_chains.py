@@ -8,9 +8,7 @@ them into errors) and the documented columns at each step.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,11 +17,7 @@ import yieldtrial as yt
 from yieldtrial import design, plotting
 from yieldtrial.errors import YieldTrialWarning
 
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Iterator[None]:
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def filled(book: pd.DataFrame, seed: int = 1) -> pd.DataFrame:

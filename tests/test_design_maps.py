@@ -10,11 +10,7 @@ import pytest
 from yieldtrial.design import field_map, rcbd
 from yieldtrial.errors import DataValidationError
 
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Any:
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def test_field_map_hatches_missing_plots() -> None:

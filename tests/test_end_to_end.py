@@ -22,11 +22,9 @@ from __future__ import annotations
 import json
 import shutil
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -37,20 +35,16 @@ from scipy import optimize, stats
 import yieldtrial as yt
 from yieldtrial.cli import main
 
-pytestmark = pytest.mark.filterwarnings("ignore::yieldtrial.YieldTrialWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::yieldtrial.YieldTrialWarning"),
+    pytest.mark.usefixtures("close_figures"),
+]
 
 E2E = Path(__file__).parent / "data" / "e2e"
 MAIZE_LEVELS = ["郑单958", "先玉335", "京科968", "登海605", "CK"]
 MU_M2 = 10000 / 15  # domain-standards.md section 3: 1 mu = 10000/15 m2 exactly
 LB_KG = 0.45359237  # domain-standards.md section 3
 ACRE_M2 = 4046.8564224  # domain-standards.md section 3
-
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Iterator[None]:
-    """Close the figures a report drew."""
-    yield
-    plt.close("all")
 
 
 @pytest.fixture

@@ -19,11 +19,9 @@ Test data (``tests/data/e2e2/``, written for these tests):
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -35,17 +33,13 @@ import yieldtrial.stats as yst
 from yieldtrial.cli import main
 from yieldtrial.errors import DataValidationError
 
-pytestmark = pytest.mark.filterwarnings("ignore::yieldtrial.YieldTrialWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::yieldtrial.YieldTrialWarning"),
+    pytest.mark.usefixtures("close_figures"),
+]
 
 E2E2 = Path(__file__).parent / "data" / "e2e2"
 REF = Path(__file__).parent / "data" / "reference"
-
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Iterator[None]:
-    """Close the figures a report drew."""
-    yield
-    plt.close("all")
 
 
 def _expected(name: str) -> dict[str, float]:

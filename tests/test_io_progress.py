@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from fieldbook_data import with_harvest
 from yieldtrial.io import progress
 
 
@@ -99,18 +100,13 @@ def test_report_labels_the_dunnett_integration_apart_from_the_model_fit(tmp_path
     It takes seconds on large or irregular designs; "fitting the design model" is shown
     while the model is fitted.
     """
-    import numpy as np
-
     import yieldtrial.stats.compare as compare
     from yieldtrial import design
     from yieldtrial.cli import main
     from yieldtrial.trial import FieldTrial
 
     book = design.alpha_design([f"G{i}" for i in range(1, 7)], block_size=3, replicates=2, seed=1)
-    book["harvested_area_m2"] = 20.0
-    book["fresh_mass_kg"] = 9.0 + (np.arange(len(book)) * 7 % 16) / 10
-    book["moisture_pct"] = 14.0
-    book["impurity_pct"] = 0.5
+    book = with_harvest(book)
     book.to_csv(tmp_path / "plots.csv", index=False)
     seen: dict[str, set[str]] = {"dunnett": set(), "fit": set()}
 

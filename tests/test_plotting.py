@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -14,11 +13,7 @@ import pytest
 from yieldtrial.errors import DataValidationError
 from yieldtrial.plotting import figure_to_png, figure_to_svg, plot_field, plot_means, plot_yields
 
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Iterator[None]:
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 MEANS = pd.DataFrame(

@@ -8,7 +8,6 @@ import string
 import sys
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -31,10 +30,7 @@ from yieldtrial.report.model import (
 DATE = "2026-01-01"
 
 
-@pytest.fixture(autouse=True)
-def _close_figures() -> Any:
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _report(name: str, lang: str = "en", **options: Any) -> Any:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import matplotlib.pyplot as plt
 import pytest
 
 from yieldtrial.datasets import example_path
@@ -14,10 +13,7 @@ from yieldtrial.report.files import report_from_files
 DATE = "2026-01-01"
 
 
-@pytest.fixture(autouse=True)
-def _close_figures() -> Any:
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _plots_without(tmp_path: Path, drop: set[str], empty: frozenset[str] = frozenset()) -> Path:

@@ -11,39 +11,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
+from fieldbook_data import with_harvest
 from yieldtrial import design
 from yieldtrial.report.files import report_from_files
 
 DATE = "2026-01-01"
 
 
-@pytest.fixture(autouse=True)
-def _close_figures() -> Any:
-    yield
-    plt.close("all")
-
-
-def _harvest(book: pd.DataFrame) -> pd.DataFrame:
-    """Fill a field book's harvest columns (masses 9.0-10.5 kg, moisture 14-17 %)."""
-    n = len(book)
-    out = book.copy()
-    out["harvested_area_m2"] = 20.0
-    out["fresh_mass_kg"] = 9.0 + (np.arange(n) * 7 % 16) / 10
-    out["moisture_pct"] = 14.0 + (np.arange(n) * 3 % 4)
-    out["impurity_pct"] = 0.5
-    return out
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _report(
     tmp_path: Path, book: pd.DataFrame, analysis: str, *, drop: list[int], lang: str = "en"
 ) -> Any:
     plots = tmp_path / "plots.csv"
-    _harvest(book).drop(index=drop).to_csv(plots, index=False)
+    with_harvest(book, varied_moisture=True).drop(index=drop).to_csv(plots, index=False)
     toml = tmp_path / "trial.toml"
     toml.write_text(f'[trial]\ncrop = "wheat"\n\n[analysis]\n{analysis}\n', encoding="utf-8")
     report, _ = report_from_files(plots, toml, figures=False, report_date=DATE, lang=lang)
@@ -149,7 +135,7 @@ def test_alpha_plot_table_shows_incomplete_block(tmp_path: Path) -> None:
 def test_field_map_caption_lists_missing_plots(tmp_path: Path) -> None:
     book = design.rcbd(["A", "B", "C"], blocks=2, seed=1)
     plots = tmp_path / "plots.csv"
-    filled = _harvest(book)
+    filled = with_harvest(book, varied_moisture=True)
     filled.loc[1, "fresh_mass_kg"] = np.nan
     filled.to_csv(plots, index=False)
     toml = tmp_path / "trial.toml"
@@ -166,7 +152,7 @@ def test_augmented_entry_with_a_blank_harvest_is_left_out(tmp_path: Path) -> Non
     entry = int(np.flatnonzero(book["entry_type"] == "entry")[0])
     lost = str(book.iloc[entry]["treatment"])
     plots = tmp_path / "plots.csv"
-    filled = _harvest(book)
+    filled = with_harvest(book, varied_moisture=True)
     filled.loc[entry, ["fresh_mass_kg", "moisture_pct"]] = np.nan
     filled.to_csv(plots, index=False)
     toml = tmp_path / "trial.toml"

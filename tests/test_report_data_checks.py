@@ -11,10 +11,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -25,10 +23,7 @@ from yieldtrial.cli import main
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "doubled-weight"
 
 
-@pytest.fixture(autouse=True)
-def _close_figures() -> Iterator[None]:
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _report(tmp_path: Path, suffix: str, *extra: str, config: Path | None = None) -> Path:

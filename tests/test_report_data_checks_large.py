@@ -9,10 +9,8 @@ tests of test_report_data_checks.py).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pytest
 
 from yieldtrial.cli import main
@@ -21,10 +19,7 @@ from yieldtrial.report.sections import checks
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "doubled-weight"
 
 
-@pytest.fixture(autouse=True)
-def _close_figures() -> Iterator[None]:
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _report(tmp_path: Path, suffix: str, *extra: str) -> Path:

@@ -6,7 +6,6 @@ import json
 import re
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,10 +18,7 @@ from yieldtrial.trial import FieldTrial
 DATE = "2026-01-01"
 
 
-@pytest.fixture(autouse=True)
-def _close_figures() -> Any:
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def plots(effects: np.ndarray, *, seed: int = 7) -> pd.DataFrame:

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib.pyplot as plt
 import pytest
 
+from fieldbook_data import with_harvest
 from shipped import example_report
 from yieldtrial.datasets import example_path
 from yieldtrial.report.files import report_from_files
 from yieldtrial.report.sections import extra
 
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Any:
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _field_map(lang: str = "en") -> Any:
@@ -121,16 +117,10 @@ def test_narrow_alpha_field_is_drawn_replicate_by_replicate(tmp_path: Any) -> No
 
 def _alpha24_map(tmp_path: Any, lang: str, control: str | None) -> Any:
     """Build the field-map section of a 24-entry alpha lattice (3 replicates of 6 x 4 plots)."""
-    import numpy as np
-
     from yieldtrial.design import alpha_design
 
     book = alpha_design([f"G{i:02d}" for i in range(1, 25)], block_size=4, replicates=3, seed=27)
-    n = len(book)
-    book["harvested_area_m2"] = 12.0
-    book["fresh_mass_kg"] = 9.0 + (np.arange(n) * 7 % 16) / 10
-    book["moisture_pct"] = 14.0 + (np.arange(n) * 3 % 4)
-    book["impurity_pct"] = 0.5
+    book = with_harvest(book, area_m2=12.0, varied_moisture=True)
     plots = tmp_path / "plots.csv"
     book.to_csv(plots, index=False)
     toml = tmp_path / "trial.toml"
@@ -247,17 +237,11 @@ def test_augmented_checks_are_coloured_without_a_control(tmp_path: Any) -> None:
     the checks named by the field book itself are the ones told apart (as ``field_map``'s
     default ``controls`` does).
     """
-    import numpy as np
-
     from yieldtrial.design import augmented_design
 
     entries = [f"E{i:02d}" for i in range(1, 31)]
     book = augmented_design(["CK1", "CK2", "CK3"], entries, blocks=5, seed=3)
-    n = len(book)
-    book["harvested_area_m2"] = 20.0
-    book["fresh_mass_kg"] = 14.0 + (np.arange(n) * 7 % 16) / 10
-    book["moisture_pct"] = 13.0
-    book["impurity_pct"] = 1.0
+    book = with_harvest(book, mass_kg=14.0, moisture_pct=13.0, impurity_pct=1.0)
     plots = tmp_path / "plots.csv"
     book.to_csv(plots, index=False)
     toml = tmp_path / "trial.toml"

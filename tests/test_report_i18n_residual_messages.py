@@ -7,21 +7,15 @@ Each message below is the exact text :mod:`yieldtrial.stats.residual_checks` wri
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import matplotlib.pyplot as plt
-import numpy as np
 import pytest
 
+from fieldbook_data import with_harvest
 from yieldtrial import design
 from yieldtrial.report.files import report_from_files
 from yieldtrial.report.i18n import translate_message
 
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Any:
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def test_normality_finding_in_chinese() -> None:
@@ -92,11 +86,7 @@ def test_outer_stratum_high_cv_in_chinese() -> None:
 
 def test_split_plot_report_in_chinese_has_no_english_finding(tmp_path: Path) -> None:
     book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
-    n = len(book)
-    book["harvested_area_m2"] = 20.0
-    book["fresh_mass_kg"] = 9.0 + (np.arange(n) * 7 % 16) / 10
-    book["moisture_pct"] = 14.0
-    book["impurity_pct"] = 0.5
+    book = with_harvest(book)
     book.to_csv(tmp_path / "plots.csv", index=False)
     (tmp_path / "trial.toml").write_text(
         '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "split_plot"\nfactors = ["main", "sub"]\n',

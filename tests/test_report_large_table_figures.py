@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,11 +14,7 @@ from yieldtrial.report.model import Figure, Paragraph
 from yieldtrial.report.sections import figures as figures_module
 from yieldtrial.trial import FieldTrial
 
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Any:
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _plots(blocks: int = 6, treatments: int = 4, *, field: bool = False) -> pd.DataFrame:

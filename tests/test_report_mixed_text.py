@@ -6,19 +6,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
+from fieldbook_data import with_harvest
 from yieldtrial import design
 from yieldtrial.report.files import report_from_files
 
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Any:
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _split_plot_with_missing_plot(
@@ -31,17 +27,13 @@ def _split_plot_with_missing_plot(
     component is positive (block 899, block:main 139,917, residual 39,163 (kg/ha)^2).
     """
     book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
-    n = len(book)
-    book["harvested_area_m2"] = 20.0
-    book["fresh_mass_kg"] = 9.0 + (np.arange(n) * 7 % 16) / 10
+    book = with_harvest(book)
     if whole_plot_effects:
         whole = dict(zip([(b, m) for b in "123" for m in ("I0", "I1")],
                          [0.0, 0.6, -0.4, 0.3, 0.5, -0.7], strict=True))  # fmt: skip
         block = {"1": 0.8, "2": -0.6, "3": 0.1}
         pairs = zip(book["block"], book["main"], strict=True)
         book["fresh_mass_kg"] += [0.8 * (whole[(b, m)] + block[b]) for b, m in pairs]
-    book["moisture_pct"] = 14.0
-    book["impurity_pct"] = 0.5
     book.loc[4, "fresh_mass_kg"] = np.nan  # a missing sub-plot: the report fits REML
     book.to_csv(tmp_path / "plots.csv", index=False)
     (tmp_path / "trial.toml").write_text(
@@ -81,11 +73,7 @@ def test_reml_verdict_in_chinese(tmp_path: Path) -> None:
 def _alpha(tmp_path: Path, lang: str = "en") -> str:
     """Report of a complete 6-entry alpha design (blocks of 3, 2 replicates)."""
     book = design.alpha_design([f"G{i}" for i in range(1, 7)], block_size=3, replicates=2, seed=1)
-    n = len(book)
-    book["harvested_area_m2"] = 20.0
-    book["fresh_mass_kg"] = 9.0 + (np.arange(n) * 7 % 16) / 10
-    book["moisture_pct"] = 14.0
-    book["impurity_pct"] = 0.5
+    book = with_harvest(book)
     book.to_csv(tmp_path / "plots.csv", index=False)
     (tmp_path / "trial.toml").write_text(
         '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "alpha"\n', encoding="utf-8"

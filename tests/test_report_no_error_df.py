@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from fieldbook_data import with_harvest
 from yieldtrial import design
 from yieldtrial.report.files import report_from_files
 
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Any:
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _report(tmp_path: Path, *, blocks: int, lost: list[int], lang: str = "en") -> str:
     book = design.rcbd(["A", "B"], blocks=blocks, seed=1)
-    book["harvested_area_m2"] = 20.0
-    book["fresh_mass_kg"] = 9.0 + (np.arange(len(book)) * 7 % 16) / 10
-    book["moisture_pct"] = 14.0
-    book["impurity_pct"] = 0.5
+    book = with_harvest(book)
     book.loc[lost, "fresh_mass_kg"] = np.nan
     book.to_csv(tmp_path / "plots.csv", index=False)
     (tmp_path / "trial.toml").write_text('[trial]\ncrop = "wheat"\n', encoding="utf-8")

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from fieldbook_data import with_harvest
 from yieldtrial.cli import main
 from yieldtrial.datasets import example_path
 
@@ -194,16 +195,10 @@ def alpha_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     As test_report_field_map_large builds it; the masses and moistures are an arbitrary
     spread so that the analysis runs.
     """
-    import numpy as np
-
     from yieldtrial.design import alpha_design
 
     book = alpha_design([f"G{i:02d}" for i in range(1, 25)], block_size=4, replicates=3, seed=27)
-    n = len(book)
-    book["harvested_area_m2"] = 12.0
-    book["fresh_mass_kg"] = 9.0 + (np.arange(n) * 7 % 16) / 10
-    book["moisture_pct"] = 14.0 + (np.arange(n) * 3 % 4)
-    book["impurity_pct"] = 0.5
+    book = with_harvest(book, area_m2=12.0, varied_moisture=True)
     folder = tmp_path_factory.mktemp("alpha")
     book.to_csv(folder / "plots.csv", index=False)
     (folder / "trial.toml").write_text(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import matplotlib.pyplot as plt
 import pytest
 
 from shipped import example_trial
@@ -15,10 +14,7 @@ from yieldtrial.report.build import build_report
 DATE = "2026-01-01"
 
 
-@pytest.fixture(autouse=True)
-def _close_figures() -> Any:
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _trial() -> Any:

@@ -16,25 +16,14 @@ import io
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
 
+from fieldbook_data import with_harvest
 from yieldtrial import design
 from yieldtrial.report.files import report_from_files
 
 DATE = "2026-01-01"
-
-
-def _harvest(book: pd.DataFrame) -> pd.DataFrame:
-    """Fill a field book's harvest columns (masses 9.0-10.5 kg, moisture 14-17 %)."""
-    n = len(book)
-    out = book.copy()
-    out["harvested_area_m2"] = 20.0
-    out["fresh_mass_kg"] = 9.0 + (np.arange(n) * 7 % 16) / 10
-    out["moisture_pct"] = 14.0 + (np.arange(n) * 3 % 4)
-    out["impurity_pct"] = 0.5
-    return out
 
 
 def _report(
@@ -46,7 +35,7 @@ def _report(
     double: tuple[int, ...] = (),
 ) -> Any:
     plots = tmp / "plots.csv"
-    filled = _harvest(book)
+    filled = with_harvest(book, varied_moisture=True)
     filled.loc[list(double), "fresh_mass_kg"] *= 2  # a doubled weighing: a suspect plot
     filled.drop(index=list(drop)).to_csv(plots, index=False)
     toml = tmp / "trial.toml"

@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,11 +14,7 @@ from yieldtrial.report.model import Figure
 from yieldtrial.report.sections.figures import CROWDED_LABEL_CHARS, MAX_BARS, _crowded, _shown
 from yieldtrial.trial import FieldTrial
 
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Any:
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _figures(trial: FieldTrial, **options: Any) -> list[Figure]:

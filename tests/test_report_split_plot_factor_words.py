@@ -13,27 +13,19 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import matplotlib.pyplot as plt
-import numpy as np
 import pytest
 
+from fieldbook_data import with_harvest
 from yieldtrial import design
 from yieldtrial.report.files import report_from_files
 
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Any:
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _report(tmp_path: Path, *, rename: dict[str, str] | None = None, lang: str = "en") -> Any:
     """Report of a complete 2 x 3 split plot in 3 blocks (the generated field book)."""
     book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
-    book["harvested_area_m2"] = 20.0
-    book["fresh_mass_kg"] = 9.0 + (np.arange(len(book)) * 7 % 16) / 10
-    book["moisture_pct"] = 14.0
-    book["impurity_pct"] = 0.5
+    book = with_harvest(book)
     factors = '["main", "sub"]'
     if rename:
         book = book.rename(columns=rename)

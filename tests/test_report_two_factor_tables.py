@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
+from fieldbook_data import with_harvest
 from yieldtrial import design
 from yieldtrial.report.files import report_from_files
 from yieldtrial.report.model import Report
@@ -24,25 +23,13 @@ from yieldtrial.report.model import Report
 SPLIT_PLOT = 'design = "split_plot"\nfactors = ["main", "sub"]\n'
 
 
-@pytest.fixture(autouse=True)
-def _close_figures() -> Any:
-    yield
-    plt.close("all")
-
-
-def _harvest(book: pd.DataFrame) -> pd.DataFrame:
-    """Fill a field book's harvest columns (20 m2, masses 9.0-10.5 kg, 14 % moisture)."""
-    book["harvested_area_m2"] = 20.0
-    book["fresh_mass_kg"] = 9.0 + (np.arange(len(book)) * 7 % 16) / 10
-    book["moisture_pct"] = 14.0
-    book["impurity_pct"] = 0.5
-    return book
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 @pytest.fixture
 def split_book() -> pd.DataFrame:
     """Split plot of ``yieldtrial.design`` (columns main I0/I1, sub N0-N2; 3 blocks), harvested."""
-    return _harvest(design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5))
+    return with_harvest(design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5))
 
 
 @pytest.fixture
@@ -93,7 +80,7 @@ def test_markdown_footer_uses_full_width_colon_in_chinese(
 
 def test_unbalanced_rcbd_footer_says_sed_is_a_mean(trial_report: Callable[..., Report]) -> None:
     """With a missing plot the SED differs between pairs: the footer says it is their mean."""
-    book = _harvest(design.rcbd(["A", "B", "C"], blocks=4, seed=1))
+    book = with_harvest(design.rcbd(["A", "B", "C"], blocks=4, seed=1))
     book.loc[0, "fresh_mass_kg"] = np.nan
     md = trial_report(book).to_markdown()
     assert "- SED (mean over the pairs: missing plots make them differ): " in md
@@ -105,7 +92,7 @@ def test_factorial_conclusions_leave_out_the_blocks(trial_report: Callable[..., 
     book = design.rcbd(["P1-0", "P1-60", "P2-0", "P2-60"], blocks=3, seed=1)
     book["product"] = book["treatment"].str.split("-").str[0]
     book["rate"] = book["treatment"].str.split("-").str[1]
-    book = _harvest(book)
+    book = with_harvest(book)
     # strong block effect (+1 kg per block) so that its F test is significant
     book["fresh_mass_kg"] = 8.0 + book["block"].astype(int) + (np.arange(len(book)) % 3) / 10
     md = trial_report(book, 'design = "factorial"\nfactors = ["product", "rate"]\n').to_markdown()

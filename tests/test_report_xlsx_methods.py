@@ -12,8 +12,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
+
+from fieldbook_data import with_harvest
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -32,10 +33,7 @@ def _rcbd(lang: str) -> Report:
 def _split_plot(tmp_path: Path, lang: str) -> Report:
     """Report of a complete 2 x 3 split plot in 3 blocks (the generated field book)."""
     book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
-    book["harvested_area_m2"] = 20.0
-    book["fresh_mass_kg"] = 9.0 + (np.arange(len(book)) * 7 % 16) / 10
-    book["moisture_pct"] = 14.0
-    book["impurity_pct"] = 0.5
+    book = with_harvest(book)
     book.to_csv(tmp_path / "plots.csv", index=False)
     (tmp_path / "trial.toml").write_text(
         '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "split_plot"\n'

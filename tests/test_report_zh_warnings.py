@@ -20,11 +20,11 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
+from fieldbook_data import with_harvest
 from test_report_zh_purity import docx_text, english_words, html_text
 from yieldtrial import FieldTrial, design, read_plots
 from yieldtrial.cli import main
@@ -32,11 +32,7 @@ from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.report.files import report_from_files
 from yieldtrial.report.i18n import translate_message, zh_units
 
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> object:
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _plots(treatments: tuple[str, ...] = ("CK", "T1", "T2"), blocks: int = 4) -> pd.DataFrame:
@@ -223,10 +219,7 @@ def _spikes_in_wan(tmp_path: Path) -> list[str]:
 
 def _split_plot_strata() -> list[str]:
     book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
-    book["harvested_area_m2"] = 20.0
-    book["fresh_mass_kg"] = 9.0 + (np.arange(len(book)) * 7 % 16) / 10
-    book["moisture_pct"] = 14.0
-    book["impurity_pct"] = 1.5
+    book = with_harvest(book, impurity_pct=1.5)
     trial = FieldTrial(book, crop="wheat", design="split_plot", factors=("main", "sub"))
     return _diagnosed(trial)
 
