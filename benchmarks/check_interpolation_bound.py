@@ -1,7 +1,7 @@
 """Dunnett's interpolation bound against the exact interpolation error (stop 32).
 
 Exact AR(1) curves along a nearby AR(1)'s exact normal score, ``h(u) = (G(r(u)) - Phi(u)) /
-phi(u)``, both from the Markov recursion of ``tests/test_stats_mvt_pilot.py``; interpolated
+phi(u)``, both from the Markov recursion of ``tests/markov_reference.py``; interpolated
 at ``n`` Gauss-Hermite nodes stretched into ``|u| <= 6`` as ``stats._mvt_sov.max_t_curve``
 does; the error is the largest ``|interpolant - h| phi(u)`` on the engine's 241-point grid.
 Prints the actual error, the interpolant's two highest Hermite terms (times ``phi(u)``; the
@@ -17,7 +17,7 @@ from scipy.optimize import brentq
 from scipy.special import ndtr
 
 sys.path.insert(0, "tests")
-from test_stats_mvt_pilot import ar1_inside  # noqa: E402
+from markov_reference import ar1_inside  # noqa: E402
 
 GRID = np.linspace(-6, 6, 241)
 GRID_DENSITY = np.exp(-0.5 * GRID**2) / np.sqrt(2 * np.pi)

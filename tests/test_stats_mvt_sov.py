@@ -394,14 +394,14 @@ def ar1_score_difference(u: np.ndarray, rho: float, rho_score: float, k: int) ->
     """``(G(r(u)) - Phi(u)) / phi(u)``: an exact AR(1) curve along another AR(1)'s exact score.
 
     ``G`` and the score's curve come from the Markov recursion of
-    ``tests/test_stats_mvt_pilot.py`` (independent of separation of variables), ``r(u)``
+    ``tests/markov_reference.py`` (independent of separation of variables), ``r(u)``
     by root-finding ``G_score(r) = Phi(u)``: the kind of smooth difference the engine
     interpolates, without the scrambles' noise.
     """
     from scipy.optimize import brentq
     from scipy.special import ndtr
 
-    from test_stats_mvt_pilot import ar1_inside
+    from markov_reference import ar1_inside
 
     out = []
     for ui in np.atleast_1d(u):
