@@ -7,7 +7,9 @@ output file under its final name.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -52,6 +54,18 @@ def run_cli(
     code = main(list(argv))
     err = capsys.readouterr().err
     return code, [line for line in err.splitlines() if line.strip()]
+
+
+def run_cli_text(argv: Sequence[str]) -> tuple[int, str]:
+    """Run the CLI in-process without ``capsys``; return the exit status and the stderr text.
+
+    For tests that cannot take the fixture (hypothesis) or that run the CLI in a loop;
+    the standard output is dropped.
+    """
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(list(argv))
+    return code, err.getvalue()
 
 
 def assert_one_line_error(

@@ -6,9 +6,7 @@ in-process.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import os
 import tempfile
 import warnings
@@ -20,7 +18,7 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from yieldtrial.cli import main  # noqa: E402
+from hostile import run_cli_text  # noqa: E402
 from yieldtrial.errors import YieldTrialError, YieldTrialWarning  # noqa: E402
 from yieldtrial.io import read_plots  # noqa: E402
 
@@ -120,21 +118,13 @@ def tables(draw: st.DrawFn) -> bytes:
     return data
 
 
-def _run(argv: list[str]) -> tuple[int, str]:
-    err = io.StringIO()
-    out = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
-        code = main(argv)
-    return code, err.getvalue()
-
-
 def _check_run(data: bytes, suffix: str, argv_tail: list[str], out_name: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / f"plots{suffix}"
         source.write_bytes(data)
         digest = hashlib.sha256(data).hexdigest()
         out = Path(folder) / out_name
-        code, err = _run([*argv_tail[:1], str(source), *argv_tail[1:], "-o", str(out)])
+        code, err = run_cli_text([*argv_tail[:1], str(source), *argv_tail[1:], "-o", str(out)])
         assert "Traceback" not in err
         assert code in (0, 1), err
         assert hashlib.sha256(source.read_bytes()).hexdigest() == digest  # input unchanged

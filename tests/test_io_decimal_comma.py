@@ -10,15 +10,13 @@ same table written with dots and commas as separators.
 
 from __future__ import annotations
 
-import contextlib
-import io
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from hostile import run_cli_text
 from yieldtrial import FieldTrial
-from yieldtrial.cli import main
 from yieldtrial.commands import standardize as standardize_command
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io import read_plots
@@ -48,13 +46,6 @@ def _write(tmp_path: Path, name: str, text: str, *, bom: bool = False) -> Path:
     path = tmp_path / name
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
     return path
-
-
-def _cli(argv: list[str]) -> tuple[int, str]:
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = main(argv)
-    return code, err.getvalue()
 
 
 @pytest.mark.parametrize(("bom", "newline"), [(False, "\n"), (True, "\n"), (True, "\r\n")])
@@ -127,7 +118,7 @@ def test_standardize_output_equals_the_dot_file(
     for name, sep, comma in (("eu.csv", ";", True), ("en.csv", ",", False)):
         path = _write(tmp_path, name, _text(sep, comma), bom=comma)
         out = tmp_path / f"out-{name}"
-        assert _cli(["standardize", str(path), "--crop", "wheat", "-o", str(out)])[0] == 0
+        assert run_cli_text(["standardize", str(path), "--crop", "wheat", "-o", str(out)])[0] == 0
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
 
@@ -139,7 +130,7 @@ def test_report_reads_decimal_commas(tmp_path: Path) -> None:
         out = tmp_path / f"{name}.json"
         argv = ["report", str(path), "--crop", "wheat", "--control", "CK", "--format", "json",
                 "-o", str(out)]  # fmt: skip
-        assert _cli(argv)[0] == 0
+        assert run_cli_text(argv)[0] == 0
         reports.append(out.read_text(encoding="utf-8"))
     strip = [r.replace("eu.csv", "X").replace("en.csv", "X") for r in reports]
     eu_means = [line for line in strip[0].splitlines() if "mean" in line]
@@ -150,8 +141,8 @@ def test_report_reads_decimal_commas(tmp_path: Path) -> None:
 def test_report_refuses_an_ambiguous_file_in_one_line(tmp_path: Path) -> None:
     text = _text(";", True).replace("13,25", "13.25")
     out = tmp_path / "r.md"
-    code, err = _cli(["report", str(_write(tmp_path, "eu.csv", text)), "--crop", "wheat",
-                      "-o", str(out)])  # fmt: skip
+    code, err = run_cli_text(["report", str(_write(tmp_path, "eu.csv", text)), "--crop", "wheat",
+                              "-o", str(out)])  # fmt: skip
     assert code == 1 and err.count("\n") == 1 and "holds a dot" in err
     assert not out.exists()
 
@@ -170,7 +161,7 @@ def test_network_reads_decimal_commas(tmp_path: Path, kind: str) -> None:
         out = tmp_path / f"net-{name}.csv"
         argv = ["network", str(path), "--crop", "wheat", "--by", "site", "--control", "CK",
                 "-o", str(out)]  # fmt: skip
-        code, err = _cli(argv)
+        code, err = run_cli_text(argv)
         assert code == 0, err
         outputs.append(out.read_text(encoding="utf-8"))
     assert outputs[0] == outputs[1]
@@ -182,8 +173,8 @@ def test_network_refuses_an_ambiguous_file_in_one_line(tmp_path: Path) -> None:
     rows = [("A", *row) for row in ROWS] + [("B", *row) for row in ROWS]
     text = _text(";", True, rows=rows, header=("site", *HEADER)).replace("13,25", "13.25", 1)
     out = tmp_path / "net.md"
-    code, err = _cli(["network", str(_write(tmp_path, "eu.csv", text)), "--crop", "wheat",
-                      "--by", "site", "-o", str(out)])  # fmt: skip
+    code, err = run_cli_text(["network", str(_write(tmp_path, "eu.csv", text)), "--crop", "wheat",
+                              "--by", "site", "-o", str(out)])  # fmt: skip
     assert code == 1 and err.count("\n") == 1
     assert "fresh_mass_kg row 3 (plot '102'): '13.25'" in err
     assert not out.exists()

@@ -12,16 +12,14 @@ at 5 % stays a warning.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from hostile import run_cli_text
 from yieldtrial import FieldTrial
-from yieldtrial.cli import main
 from yieldtrial.commands import standardize as standardize_command
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 
@@ -60,13 +58,6 @@ def _csv(tmp_path: Path, frame: pd.DataFrame) -> Path:
     return path
 
 
-def _cli(argv: list[str]) -> tuple[int, str]:
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = main(argv)
-    return code, err.getvalue()
-
-
 def test_from_dataframe_refuses_fraction_cells() -> None:
     with pytest.raises(DataValidationError, match=MESSAGE.replace("(", r"\(").replace(")", r"\)")):
         FieldTrial.from_dataframe(_table(), crop="wheat", control="CK")
@@ -79,7 +70,9 @@ def test_from_csv_refuses_fraction_cells(tmp_path: Path) -> None:
 
 def test_report_refuses_fraction_cells_in_one_line(tmp_path: Path) -> None:
     out = tmp_path / "report.md"
-    code, err = _cli(["report", str(_csv(tmp_path, _table())), "--crop", "wheat", "-o", str(out)])
+    code, err = run_cli_text(
+        ["report", str(_csv(tmp_path, _table())), "--crop", "wheat", "-o", str(out)]
+    )
     assert code == 1 and err.count("\n") == 1 and MESSAGE in err
     assert not out.exists()
 
@@ -92,7 +85,7 @@ def test_standardize_refuses_fraction_cells(
     monkeypatch.setattr(standardize_command, "STREAM_MIN_BYTES", 0 if streamed else 1 << 40)
     out = tmp_path / "out.csv"
     path = _csv(tmp_path, _table())
-    code, err = _cli(["standardize", str(path), "--crop", "wheat", "-o", str(out)])
+    code, err = run_cli_text(["standardize", str(path), "--crop", "wheat", "-o", str(out)])
     assert code == 1 and err.count("\n") == 1 and MESSAGE in err
     assert not out.exists()
 
@@ -104,7 +97,9 @@ def test_network_leaves_out_the_site_with_fraction_cells(tmp_path: Path) -> None
     """
     out = tmp_path / "network.md"
     path = _csv(tmp_path, _table(sites=True))
-    code, err = _cli(["network", str(path), "--crop", "wheat", "--by", "site", "-o", str(out)])
+    code, err = run_cli_text(
+        ["network", str(path), "--crop", "wheat", "--by", "site", "-o", str(out)]
+    )
     assert code == 0
     assert f"yieldtrial: warning: left out site 'A': plots.csv: {MESSAGE}" in err
     text = out.read_text(encoding="utf-8")
