@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from docx_pages import W, body_elements, breaks_page, docx_writer, element_text, means_table
 from yieldtrial.report.model import Column, Report, Section, Table
 
 docx = pytest.importorskip("docx")
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def test_docx_empty_table_cell_has_a_paragraph_mark_of_the_table_font() -> None:
@@ -78,73 +78,49 @@ def test_xlsx_note_under_a_table_wraps_on_the_tables_width() -> None:
 
 
 # ---------------------------------------------------------------- second pass: page layout
-def _long_table(rows: int = 200, *, caption: str = "Means") -> Table:
-    columns = [Column("plot", "Plot", kind="text"), Column("y", "Yield", digits=1)]
-    body = [{"plot": f"P{i:03d}", "y": float(i)} for i in range(rows)]
-    return Table("means", columns, body, caption=caption)
-
-
-def _writer(lang: str = "en") -> Any:
-    from yieldtrial.report.render_docx import _Writer
-
-    return _Writer(Report("T", lang, [Section("s", "S", [])]))
-
-
-def _text(element: Any) -> str:
-    return "".join(t.text or "" for t in element.iter(f"{W}t"))
-
-
-def _breaks(element: Any) -> bool:
-    return element.find(f"{W}pPr/{W}pageBreakBefore") is not None
-
-
-def _body(writer: Any) -> list[Any]:
-    return [e for e in writer.document.element.body if e.tag in (f"{W}p", f"{W}tbl")]
-
-
 def test_docx_long_table_starts_where_it_is_when_a_few_rows_fit() -> None:
     # the network's "Sites" table started a new page after 6 rows of site means on an
     # otherwise empty page: half a page is room enough for its first rows
-    writer = _writer()
+    writer = docx_writer()
     writer.y_mm = writer.text_height_mm() / 2
-    block = _long_table()
+    block = means_table()
     writer.table(block, writer.plan(block))
-    body = _body(writer)
-    caption = next(e for e in body if _text(e).startswith("Table 1. Means"))
-    assert not _breaks(caption)
+    body = body_elements(writer)
+    caption = next(e for e in body if element_text(e).startswith("Table 1. Means"))
+    assert not breaks_page(caption)
     first = body[body.index(caption) + 1]
     from yieldtrial.report.render_docx import FIRST_ROWS
 
     assert len(first.findall(f"{W}tr")) - 1 >= FIRST_ROWS
-    continued = [e for e in body if _text(e).startswith("Table 1 (continued).")]
-    assert continued and all(_breaks(e) for e in continued)
+    continued = [e for e in body if element_text(e).startswith("Table 1 (continued).")]
+    assert continued and all(breaks_page(e) for e in continued)
 
 
 def test_docx_long_table_at_a_page_foot_starts_the_next_page() -> None:
     # fewer than FIRST_ROWS rows fit: no caption alone with a row or two at the page foot
-    writer = _writer()
+    writer = docx_writer()
     writer.y_mm = writer.text_height_mm() - 20
-    block = _long_table()
+    block = means_table()
     writer.table(block, writer.plan(block))
-    caption = next(e for e in _body(writer) if _text(e).startswith("Table 1. Means"))
-    assert _breaks(caption)
+    caption = next(e for e in body_elements(writer) if element_text(e).startswith("Table 1. Means"))
+    assert breaks_page(caption)
 
 
 def test_docx_break_before_a_long_table_goes_before_its_heading_and_paragraph() -> None:
     # the network's "Treatments across sites" heading and its paragraph stayed on page 1,
     # the table started page 2: heading, paragraph and first rows now start a page together
-    writer = _writer()
+    writer = docx_writer()
     writer.y_mm = writer.text_height_mm() - 25
     writer.heading("Treatments across sites", 1)
     writer.paragraph("One row per treatment.")
-    block = _long_table()
+    block = means_table()
     writer.table(block, writer.plan(block))
-    body = _body(writer)
-    at = next(i for i, e in enumerate(body) if _text(e) == "Treatments across sites")
+    body = body_elements(writer)
+    at = next(i for i, e in enumerate(body) if element_text(e) == "Treatments across sites")
     heading, intro, caption = body[at : at + 3]
-    assert _breaks(heading)
-    assert intro.find(f"{W}pPr/{W}keepNext") is not None and not _breaks(intro)
-    assert _text(caption).startswith("Table 1. Means") and not _breaks(caption)
+    assert breaks_page(heading)
+    assert intro.find(f"{W}pPr/{W}keepNext") is not None and not breaks_page(intro)
+    assert element_text(caption).startswith("Table 1. Means") and not breaks_page(caption)
 
 
 def test_docx_column_parts_on_one_page_share_one_caption() -> None:
@@ -155,12 +131,12 @@ def test_docx_column_parts_on_one_page_share_one_caption() -> None:
     ]
     rows = [{"entry": f"E{r}", **{f"s{i}": 100.0 + i for i in range(30)}} for r in range(5)]
     block = Table("wide", columns, rows, caption="Wide")
-    writer = _writer()
+    writer = docx_writer()
     plan = writer.plan(block)
     assert len(plan.parts) > 1
     writer.table(block, plan)
-    body = _body(writer)
-    texts = [_text(e) for e in body]
+    body = body_elements(writer)
+    texts = [element_text(e) for e in body]
     assert sum(text.startswith("Table") for text in texts) == 1
     assert not any("continued" in text for text in texts)
     tables = [e for e in body if e.tag == f"{W}tbl"]

@@ -12,34 +12,10 @@ from typing import Any
 
 import pytest
 
+from docx_pages import W, body_elements, breaks_page, docx_writer, element_text, means_table
 from yieldtrial.report.model import Column, Report, Section, Table
 
 docx = pytest.importorskip("docx")
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def _table(rows: int) -> Table:
-    columns = [Column("plot", "Plot", kind="text"), Column("y", "Yield", digits=1)]
-    body = [{"plot": f"P{i:03d}", "y": float(i)} for i in range(rows)]
-    return Table("means", columns, body, caption="Means")
-
-
-def _writer() -> Any:
-    from yieldtrial.report.render_docx import _Writer
-
-    return _Writer(Report("T", "en", [Section("s", "S", [])]))
-
-
-def _body(writer: Any) -> list[Any]:
-    return [e for e in writer.document.element.body if e.tag in (f"{W}p", f"{W}tbl")]
-
-
-def _text(element: Any) -> str:
-    return "".join(t.text or "" for t in element.iter(f"{W}t"))
-
-
-def _breaks(element: Any) -> bool:
-    return element.find(f"{W}pPr/{W}pageBreakBefore") is not None
 
 
 def _body_rows(table: Any) -> int:
@@ -47,9 +23,9 @@ def _body_rows(table: Any) -> int:
 
 
 def _write(rows: int, free_mm: float) -> tuple[Any, Table]:
-    writer = _writer()
+    writer = docx_writer()
     writer.y_mm = writer.text_height_mm() - free_mm
-    block = _table(rows)
+    block = means_table(rows)
     writer.table(block, writer.plan(block))
     return writer, block
 
@@ -59,15 +35,15 @@ def test_docx_long_table_that_fits_a_page_starts_where_it_is() -> None:
     from yieldtrial.report.render_docx import FIRST_ROWS
 
     writer, block = _write(40, 100.0)
-    body = _body(writer)
-    caption = next(e for e in body if _text(e).startswith("Table 1. Means"))
-    assert not _breaks(caption)
+    body = body_elements(writer)
+    caption = next(e for e in body if element_text(e).startswith("Table 1. Means"))
+    assert not breaks_page(caption)
     tables = [e for e in body if e.tag == f"{W}tbl"]
     assert len(tables) == 2
     assert _body_rows(tables[0]) >= FIRST_ROWS
     assert _body_rows(tables[0]) + _body_rows(tables[1]) == len(block.rows)
-    continued = [e for e in body if _text(e).startswith("Table 1 (continued).")]
-    assert len(continued) == 1 and _breaks(continued[0])
+    continued = [e for e in body if element_text(e).startswith("Table 1 (continued).")]
+    assert len(continued) == 1 and breaks_page(continued[0])
 
 
 def test_docx_short_table_that_does_not_fit_here_moves_whole() -> None:
@@ -75,10 +51,10 @@ def test_docx_short_table_that_does_not_fit_here_moves_whole() -> None:
     from yieldtrial.report.render_docx import KEEP_ROWS
 
     writer, _ = _write(KEEP_ROWS, 40.0)
-    body = _body(writer)
+    body = body_elements(writer)
     tables = [e for e in body if e.tag == f"{W}tbl"]
     assert len(tables) == 1 and _body_rows(tables[0]) == KEEP_ROWS
-    assert not any("continued" in _text(e) for e in body)
+    assert not any("continued" in element_text(e) for e in body)
 
 
 def test_docx_split_table_continues_with_at_least_first_rows() -> None:
@@ -86,15 +62,15 @@ def test_docx_split_table_continues_with_at_least_first_rows() -> None:
     # never a row or two alone under "(continued)"
     from yieldtrial.report.render_docx import FIRST_ROWS
 
-    writer = _writer()
-    block = _table(20)
+    writer = docx_writer()
+    block = means_table(20)
     cells = block.formatted(writer.report.number_style)
     widths = writer.plan(block).widths_mm[0]
     header, heights = writer.row_heights(block, cells, [0, 1], widths, 9.0)
     free = writer.caption_mm("Table 1. Means.") + header + sum(heights[:18]) + 6.0
     writer.y_mm = writer.text_height_mm() - free
     writer.table(block, writer.plan(block))
-    tables = [e for e in _body(writer) if e.tag == f"{W}tbl"]
+    tables = [e for e in body_elements(writer) if e.tag == f"{W}tbl"]
     assert len(tables) == 2
     assert _body_rows(tables[1]) == FIRST_ROWS
 
@@ -102,7 +78,7 @@ def test_docx_split_table_continues_with_at_least_first_rows() -> None:
 def test_docx_page_position_counts_a_line_of_prose_as_one_line() -> None:
     # LibreOffice set this sentence (augmented report, methods) on one line of 170 mm; the
     # table column width estimates counted two, and a page of prose ran 30 mm ahead
-    writer = _writer()
+    writer = docx_writer()
     text = (
         "Design: augmented RCBD (checks in every block, entries unreplicated); "
         "42 treatments, 48 harvested plots."
@@ -113,7 +89,7 @@ def test_docx_page_position_counts_a_line_of_prose_as_one_line() -> None:
 
 def test_docx_page_position_of_a_list_has_no_space_between_items() -> None:
     # List Bullet sets its items without space between them (contextual spacing)
-    writer = _writer()
+    writer = docx_writer()
     writer.bullets(["one", "two", "three"])
     line = writer.text_mm("one", 10.5, width_mm=writer.text_width_mm() - 10)
     assert writer.y_mm == pytest.approx(3 * line + 4 * 0.352778, abs=0.01)
@@ -174,8 +150,8 @@ def test_docx_figure_a_little_too_tall_for_the_rest_of_the_page_is_set_smaller()
     # the rcbd demo's field layout (180 mm high) went on page 3 and left 70 % of page 2
     # empty; at three quarters of its size it fits under the table before it
     pytest.importorskip("matplotlib")
-    writer = _writer()
-    full = _writer()
+    writer = docx_writer()
+    full = docx_writer()
     full.figure(_tall_figure())
     width, height = _picture_mm(full)
     writer.y_mm = before = writer.text_height_mm() - 0.75 * height - 30.0
@@ -187,8 +163,8 @@ def test_docx_figure_a_little_too_tall_for_the_rest_of_the_page_is_set_smaller()
 
 def test_docx_figure_far_too_tall_for_the_rest_of_the_page_keeps_its_size() -> None:
     pytest.importorskip("matplotlib")
-    writer = _writer()
-    full = _writer()
+    writer = docx_writer()
+    full = docx_writer()
     full.figure(_tall_figure())
     writer.y_mm = writer.text_height_mm() - 0.4 * _picture_mm(full)[1]
     writer.figure(_tall_figure())
@@ -207,7 +183,7 @@ def test_docx_narrow_figure_is_not_blown_up_past_its_drawn_size() -> None:
         ax.plot([0, 1], [0, 1])
         return ax
 
-    writer = _writer()
+    writer = docx_writer()
     writer.figure(Figure("field_layout", "Field layout", draw))
     assert _picture_mm(writer)[0] <= 1.1 * 83 + 0.5
 
@@ -257,7 +233,7 @@ def _noted_table(notes: int) -> Table:
 
 
 def _note_keeps(writer: Any) -> list[bool]:
-    notes = [e for e in _body(writer) if _text(e).startswith("PFP is")]
+    notes = [e for e in body_elements(writer) if element_text(e).startswith("PFP is")]
     return [e.find(f"{W}pPr/{W}keepNext") is not None for e in notes]
 
 
@@ -266,7 +242,7 @@ def test_docx_long_notes_keep_only_their_first_with_the_table() -> None:
     # whole to the next page with its notes and left 40 % of page 3 empty
     from yieldtrial.report.render_docx import HELD_NOTES
 
-    writer = _writer()
+    writer = docx_writer()
     block = _noted_table(12)
     writer.table(block, writer.plan(block))
     keeps = _note_keeps(writer)
@@ -275,7 +251,7 @@ def test_docx_long_notes_keep_only_their_first_with_the_table() -> None:
 
 
 def test_docx_short_notes_stay_together_with_the_table() -> None:
-    writer = _writer()
+    writer = docx_writer()
     block = _noted_table(3)
     writer.table(block, writer.plan(block))
     assert _note_keeps(writer) == [True, True, False]
@@ -284,7 +260,7 @@ def test_docx_short_notes_stay_together_with_the_table() -> None:
 def test_docx_page_position_moves_a_lists_lead_in_with_its_first_item() -> None:
     # "警告：" keeps with its first warning: when both do not fit the rest of the page,
     # LibreOffice moves it to the next page, and the page position follows
-    writer = _writer()
+    writer = docx_writer()
     writer.y_mm = writer.text_height_mm() - 8.0
     writer.paragraph("Warnings:", keep_next=True, with_next_mm=10.0)
     assert writer.y_mm == pytest.approx(writer.text_mm("Warnings:", 10.5) + 4 * 0.352778)
@@ -293,5 +269,5 @@ def test_docx_page_position_moves_a_lists_lead_in_with_its_first_item() -> None:
 def test_docx_page_position_counts_chinese_lines_as_libreoffice_sets_them() -> None:
     # LibreOffice set 10.5 pt Chinese lines 18.1 pt apart (Noto CJK for SimSun); at 17.0
     # a page of text ran 12 mm behind and a long table's first chunk did not fit
-    writer = _writer()
+    writer = docx_writer()
     assert writer.text_mm("试验设计：裂区设计。", 10.5) >= 18.1 * 0.352778
