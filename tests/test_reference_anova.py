@@ -6,17 +6,15 @@ their ``source`` and ``notes`` keys for provenance).
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from reference_cases import load_case
 from yieldtrial.stats.anova_tables import AnovaResult, anova
 
-REFERENCE_DIR = Path(__file__).parent / "data" / "reference"
 NIST_CASES = [
     "SiRstv",
     "SmLs01",
@@ -35,12 +33,8 @@ NIST_CASES = [
 @cache
 def nist_anova(name: str) -> AnovaResult:
     """ANOVA of one NIST case (cached: the large cases have 18,009 observations)."""
-    case = load(f"nist_{name}")
+    case = load_case(f"nist_{name}")
     return anova(oneway_frame(case), response="y", treatment="treatment", design="crd")
-
-
-def load(name: str) -> dict:
-    return json.loads((REFERENCE_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def oneway_frame(case: dict) -> pd.DataFrame:
@@ -59,7 +53,7 @@ def lre(computed: float, certified: float) -> float:
 @pytest.mark.parametrize("name", NIST_CASES)
 def test_nist_oneway_anova_reaches_min_lre(name: str) -> None:
     """NIST StRD one-way ANOVA: sum_sq, mean_sq and F reach the case's certified min_lre."""
-    case = load(f"nist_{name}")
+    case = load_case(f"nist_{name}")
     res = nist_anova(name)
     table = res.table.set_index("source")
     expected = case["expected"]
@@ -81,7 +75,7 @@ def test_nist_oneway_anova_reaches_min_lre(name: str) -> None:
 @pytest.mark.parametrize("name", NIST_CASES)
 def test_nist_residual_sd_and_r_squared(name: str) -> None:
     """NIST StRD: residual SD = sqrt(MSE) and R^2 = SS_between / SS_total reach min_lre."""
-    case = load(f"nist_{name}")
+    case = load_case(f"nist_{name}")
     res = nist_anova(name)
     table = res.table.set_index("source")
     ss_b, ss_w = table.loc["treatment", "sum_sq"], table.loc["residual", "sum_sq"]
@@ -93,7 +87,7 @@ def test_nist_residual_sd_and_r_squared(name: str) -> None:
 
 def test_gomez_crd_insecticide() -> None:
     """Gomez & Gomez (1984) Table 2.2, p. 16: CRD ANOVA of 7 insecticides x 4 reps."""
-    case = load("gomez_crd_insecticide")
+    case = load_case("gomez_crd_insecticide")
     res = anova(oneway_frame(case), response="y", treatment="treatment", design="crd")
     table = res.table.set_index("source")
     computed = {
@@ -115,7 +109,7 @@ def test_gomez_crd_insecticide() -> None:
 
 def test_gomez_rcbd_seedrate() -> None:
     """Gomez & Gomez (1984) Table 2.6, p. 28: RCBD ANOVA of 6 seeding rates x 4 reps."""
-    case = load("gomez_rcbd_seedrate")
+    case = load_case("gomez_rcbd_seedrate")
     data = case["data"]
     rows = [
         (t, b, data["y"][i][j])

@@ -6,23 +6,16 @@ JSON file names its source (book table, vignette section, test-suite) and tolera
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from reference_cases import load_case
 from yieldtrial.stats.compare import compare_to_control, pairwise
 from yieldtrial.stats.distributions import dunnett_critical_value
 from yieldtrial.stats.tables import means
-
-REFERENCE = Path(__file__).parent / "data" / "reference"
-
-
-def load(case: str) -> dict:
-    return json.loads((REFERENCE / f"{case}.json").read_text(encoding="utf-8"))
 
 
 def oneway_frame(groups: dict[str, list[float]]) -> pd.DataFrame:
@@ -42,7 +35,7 @@ def oriented(table: pd.DataFrame, a: str, b: str) -> dict[str, float]:
             "p": row["p_value_adjusted"], "se": row["se"]}  # fmt: skip
 
 
-SWEET = load("agricolae_sweetpotato_crd")
+SWEET = load_case("agricolae_sweetpotato_crd")
 SWEET_DF = oneway_frame(SWEET["data"]["groups"])
 PAIR_KEY = re.compile(
     r"^(diff|pvalue|ci_low|ci_high|pvalue_bonferroni|pvalue_holm)\[(\w+)-(\w+)\]$"
@@ -105,7 +98,7 @@ def test_sweetpotato_letters_and_means(letters):
         assert abs(table.loc[label, "se"] - e["se_mean"]["value"]) <= e["se_mean"]["abs_tol"]
 
 
-HEAD = load("sas_headache_tukey_balanced")
+HEAD = load_case("sas_headache_tukey_balanced")
 
 
 def test_headache_tukey_against_sas_and_exact():
@@ -121,7 +114,7 @@ def test_headache_tukey_against_sas_and_exact():
         assert abs(value - spec["value"]) <= spec["abs_tol"], key
 
 
-BLOOD = load("dunnett1955_blood_counts")
+BLOOD = load_case("dunnett1955_blood_counts")
 
 
 def blood_frame() -> pd.DataFrame:
@@ -170,7 +163,7 @@ def test_dunnett_blood_counts_exact_values(blood_tables):
     np.testing.assert_allclose(two["ci_high"], [2.5563041, 4.4162718], atol=1e-6)
 
 
-CRIT = load("dunnett1955_critical_values_other")
+CRIT = load_case("dunnett1955_critical_values_other")
 # exact two-sided values for the approx-1955 entries, from the case notes
 CRIT_EXACT = {(0.05, 3, 10): 2.759, (0.05, 3, 20): 2.540, (0.05, 4, 60): 2.508,
               (0.01, 4, 12): 3.710, (0.01, 7, 12): 3.961, (0.01, 4, 60): 3.121}  # fmt: skip

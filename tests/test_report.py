@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from reference_cases import load_case
 from shipped import example_report, example_trial
 from yieldtrial.config import TrialConfig
 from yieldtrial.datasets import example_path
@@ -528,18 +529,11 @@ def test_efficiency_hook_contract(monkeypatch: pytest.MonkeyPatch) -> None:
 # Published cases in tests/data/reference/ (copied from the shared reference data).
 
 
-def _reference(name: str) -> dict[str, Any]:
-    from pathlib import Path
-
-    path = Path(__file__).parent / "data" / "reference" / f"{name}.json"
-    return dict(json.loads(path.read_text(encoding="utf-8")))
-
-
 def _rocket_trial() -> Any:
     """Montgomery's rocket-propellant Latin square (Table 4.9): batches = rows, operators = cols."""
     from yieldtrial import FieldTrial
 
-    case = _reference("montgomery_rocket_latin")
+    case = load_case("montgomery_rocket_latin")
     df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
     df = df.rename(
         columns={
@@ -555,7 +549,7 @@ def _rocket_trial() -> Any:
 
 def _oats_frame() -> pd.DataFrame:
     """Yates' oats split plot: varieties (gen) on whole plots, nitrogen = treatment on sub-plots."""
-    case = _reference("yates_oats_splitplot")
+    case = load_case("yates_oats_splitplot")
     df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
     df["plot_id"] = [str(i + 1) for i in range(len(df))]
     return df.rename(columns={"nitro": "treatment", "yield": "yield_kg_ha"})
@@ -573,7 +567,7 @@ def _battery_trial() -> Any:
     """Montgomery's battery factorial (Example 5.1): material x temperature, CRD, 4 per cell."""
     from yieldtrial import FieldTrial
 
-    cells = _reference("montgomery_battery_factorial")["data"]["cells"]
+    cells = load_case("montgomery_battery_factorial")["data"]["cells"]
     rows = [
         {"material": key.split("|")[0], "temperature": key.split("|")[1], "yield_kg_ha": v}
         for key, values in cells.items()
@@ -591,7 +585,7 @@ def _rice_strip_trial() -> Any:
     """Gomez & Gomez (1984) rice strip plot (Table 3.11): varieties x nitrogen strips."""
     from yieldtrial import FieldTrial
 
-    case = _reference("gomez_stripplot_rice")
+    case = load_case("gomez_stripplot_rice")
     df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
     df = df.rename(columns={"rep": "block", "nitro": "treatment", "yield": "yield_kg_ha"})
     df["plot_id"] = [str(i + 1) for i in range(len(df))]

@@ -11,22 +11,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from reference_cases import seedrate_frame
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats.anova_tables import ANOVA_COLUMNS, anova, relative_efficiency
-
-SEEDRATE_Y = {  # Gomez & Gomez (1984) Table 2.5, p. 26 (kg/ha), replications R1-R4
-    "25": [5113.0, 5398.0, 5307.0, 4678.0],
-    "50": [5346.0, 5952.0, 4719.0, 4264.0],
-    "75": [5272.0, 5713.0, 5483.0, 4749.0],
-    "100": [5164.0, 4831.0, 4986.0, 4410.0],
-    "125": [4804.0, 4848.0, 4432.0, 4748.0],
-    "150": [5254.0, 4542.0, 4919.0, 4098.0],
-}
-
-
-def seedrate_frame() -> pd.DataFrame:
-    rows = [(t, f"R{j + 1}", y) for t, ys in SEEDRATE_Y.items() for j, y in enumerate(ys)]
-    return pd.DataFrame(rows, columns=["treatment", "block", "yield_kg_ha"])
 
 
 def random_unbalanced_rcbd(seed: int) -> pd.DataFrame:

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
+from reference_cases import load_case
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats.factorial import factorial_anova
-
-REF = Path(__file__).parent / "data" / "reference"
-
-
-def _case(name: str) -> dict:
-    return json.loads((REF / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def battery() -> pd.DataFrame:
     """Load Montgomery's battery-life factorial (Example 5.1, Table 5.1): 3 x 3, 4 per cell."""
-    cells = _case("montgomery_battery_factorial")["data"]["cells"]
+    cells = load_case("montgomery_battery_factorial")["data"]["cells"]
     rows = []
     for key, values in cells.items():
         material, temperature = key.split("|")
@@ -32,7 +24,7 @@ def battery() -> pd.DataFrame:
 
 def oats() -> pd.DataFrame:
     """Load Yates' oats (tests/data/reference/yates_oats_splitplot.json) as a plain table."""
-    case = _case("yates_oats_splitplot")
+    case = load_case("yates_oats_splitplot")
     return pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
 
 
@@ -56,13 +48,13 @@ _SOURCES = {
 @pytest.mark.parametrize(
     "name",
     sorted(
-        k for k in _case("montgomery_battery_factorial")["expected"] if not k.startswith("mean")
+        k for k in load_case("montgomery_battery_factorial")["expected"] if not k.startswith("mean")
     ),
 )
 def test_battery_anova_matches_montgomery(battery_result, name: str) -> None:
     """Every ANOVA figure equals Montgomery Table 5.5 (SS 10683.72, 39118.72, 9613.78, ...)."""
     # expected values: tests/data/reference/montgomery_battery_factorial.json (Table 5.5)
-    spec = _case("montgomery_battery_factorial")["expected"][name]
+    spec = load_case("montgomery_battery_factorial")["expected"][name]
     stat, source = name.split("_", 1)
     row = battery_result.table.loc[battery_result.table["source"] == _SOURCES[source]].iloc[0]
     column = {"df": "df", "ss": "sum_sq", "ms": "mean_sq", "f": "f"}[stat]
@@ -244,7 +236,7 @@ def test_latin_square_matches_montgomery() -> None:
     """Latin square (rocket propellant) ANOVA equals Montgomery Table 4.10 (330, 68, 150, 128)."""
     from yieldtrial.stats.anova_tables import anova
 
-    case = _case("montgomery_rocket_latin")
+    case = load_case("montgomery_rocket_latin")
     df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
     res = anova(
         df, response="y", treatment="formulation", design="latin", row="batch", column="operator"

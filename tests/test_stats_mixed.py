@@ -15,7 +15,6 @@ Proof of the numbers, three ways:
 
 from __future__ import annotations
 
-import json
 import warnings
 from itertools import combinations, product
 from pathlib import Path
@@ -26,21 +25,17 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from reference_cases import load_case, seedrate_frame
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats.compare import compare_means_to_control, pairwise_means
 from yieldtrial.stats.mixed import MIXED_DESIGNS, mixed_model
 from yieldtrial.stats.splitplot import split_plot_anova, strip_plot_anova
 
-REFERENCE = Path(__file__).parent / "data" / "reference"
 MIXED_DATA = Path(__file__).parent / "data" / "mixed"
 
 
-def _case(name: str) -> dict[str, Any]:
-    return json.loads((REFERENCE / f"{name}.json").read_text(encoding="utf-8"))
-
-
 def _frame(name: str) -> pd.DataFrame:
-    case = _case(name)
+    case = load_case(name)
     return pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
 
 
@@ -248,21 +243,11 @@ def test_strip_plot_balanced_equals_strata() -> None:
         assert fit.stratum_mean_squares()[name] == pytest.approx(ms, rel=1e-9)
 
 
-def _seedrate() -> pd.DataFrame:
-    case = _case("gomez_rcbd_seedrate")["data"]
-    rows = [
-        (t, b, y)
-        for t, ys in zip(case["treatments"], case["y"], strict=True)
-        for b, y in zip(case["blocks"], ys, strict=True)
-    ]
-    return pd.DataFrame(rows, columns=["treatment", "block", "yield_kg_ha"])
-
-
 def test_rcbd_random_blocks_balanced_equals_fixed_anova() -> None:
     """Gomez & Gomez (1984) Table 2.5: random blocks give the fixed-block F, df and SED."""
     from yieldtrial.stats.anova_tables import anova
 
-    df = _seedrate()
+    df = seedrate_frame()
     fixed = anova(df, response="yield_kg_ha", treatment="treatment", block="block")
     fit = mixed_model(
         df, response="yield_kg_ha", design="rcbd", treatment="treatment", block="block"
@@ -300,7 +285,7 @@ def test_latin_random_rows_columns_balanced_equals_fixed_anova() -> None:
 
 def test_alpha_lattice_matches_published_lme4() -> None:
     """john.alpha: variance components and variety differences printed by agridat (lme4)."""
-    case = _case("john_williams_alpha_oats")
+    case = load_case("john_williams_alpha_oats")
     exp = case["expected"]
     fit = mixed_model(
         john_alpha(), response="yield", design="alpha", treatment="gen", block="rep",
@@ -320,7 +305,7 @@ def test_alpha_lattice_matches_published_lme4() -> None:
 
 def test_alpha_lattice_intra_block_fixed_matches_published_lm() -> None:
     """john.alpha with incomplete blocks fixed is lm(yield ~ gen + rep + rep:block)."""
-    case = _case("john_williams_alpha_oats")
+    case = load_case("john_williams_alpha_oats")
     exp = case["expected"]
     from yieldtrial.stats.model import least_squares, model_matrix
 
@@ -442,7 +427,7 @@ def test_row_column_matches_statsmodels() -> None:
 
 def test_rcbd_random_blocks_missing_matches_statsmodels() -> None:
     """RCBD with random blocks and two missing plots (inter-block recovery) vs MixedLM."""
-    df = _seedrate()
+    df = seedrate_frame()
     df.loc[[0, 9], "yield_kg_ha"] = np.nan
     fit = mixed_model(
         df, response="yield_kg_ha", design="rcbd", treatment="treatment", block="block"
@@ -687,8 +672,8 @@ def test_means_table_margins_are_lsmeans(unbalanced_oats: dict[str, Any]) -> Non
 
 def test_lsmeans_frame_has_provenance() -> None:
     """lsmeans() returns level, n, lsmean, se with provenance."""
-    fit = mixed_model(_seedrate(), response="yield_kg_ha", design="rcbd", treatment="treatment",
-                      block="block")  # fmt: skip
+    fit = mixed_model(seedrate_frame(), response="yield_kg_ha", design="rcbd",
+                      treatment="treatment", block="block")  # fmt: skip
     frame = fit.lsmeans()
     assert list(frame.columns) == ["treatment", "n", "lsmean", "se"]
     assert frame.attrs["provenance"]["variance_estimation"] == "REML"

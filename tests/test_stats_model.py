@@ -10,24 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from reference_cases import SEEDRATE_Y, seedrate_frame
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.stats.model import DESIGNS, fit, least_squares
 from yieldtrial.stats.results import MeansModel
-
-# Gomez & Gomez (1984) Table 2.5, p. 26: rice yield (kg/ha), 6 seeding rates x 4 replications.
-SEEDRATE_Y = {
-    "25": [5113.0, 5398.0, 5307.0, 4678.0],
-    "50": [5346.0, 5952.0, 4719.0, 4264.0],
-    "75": [5272.0, 5713.0, 5483.0, 4749.0],
-    "100": [5164.0, 4831.0, 4986.0, 4410.0],
-    "125": [4804.0, 4848.0, 4432.0, 4748.0],
-    "150": [5254.0, 4542.0, 4919.0, 4098.0],
-}
-
-
-def seedrate_frame() -> pd.DataFrame:
-    rows = [(t, f"R{j + 1}", y) for t, ys in SEEDRATE_Y.items() for j, y in enumerate(ys)]
-    return pd.DataFrame(rows, columns=["treatment", "block", "yield_kg_ha"])
 
 
 def random_unbalanced_rcbd(seed: int, *, n_treatments: int = 5, n_blocks: int = 4) -> pd.DataFrame:

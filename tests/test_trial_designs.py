@@ -9,18 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from reference_cases import load_case
 from yieldtrial import FieldTrial
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.stats.anova_tables import anova
 from yieldtrial.stats.factorial import factorial_anova
 from yieldtrial.stats.multiple_range import two_level_letters
 from yieldtrial.stats.splitplot import StrataAnova, split_plot_anova
-
-REF = Path(__file__).parent / "data" / "reference"
-
-
-def _case(name: str) -> dict:
-    return json.loads((REF / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def oats_plots(*, treatment: str = "nitro") -> pd.DataFrame:
@@ -29,7 +24,7 @@ def oats_plots(*, treatment: str = "nitro") -> pd.DataFrame:
     The published yields (1/4 lb per sub-plot) are passed as ``yield_kg_ha`` unchanged so
     the published ANOVA applies; ``treatment`` is the nitrogen rate (or ``gen:nitro``).
     """
-    case = _case("yates_oats_splitplot")
+    case = load_case("yates_oats_splitplot")
     df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
     df["plot_id"] = [str(i + 1) for i in range(len(df))]
     df["treatment"] = df["nitro"] if treatment == "nitro" else df["gen"] + ":" + df["nitro"]
@@ -198,7 +193,7 @@ def test_strip_plot_trial_dispatches() -> None:
 
 def rocket_plots() -> pd.DataFrame:
     """Montgomery's rocket-propellant Latin square (batches = rows, operators = columns)."""
-    case = _case("montgomery_rocket_latin")
+    case = load_case("montgomery_rocket_latin")
     df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
     df = df.rename(
         columns={
@@ -246,7 +241,7 @@ def test_latin_trial_needs_row_and_column() -> None:
 
 def battery_plots() -> pd.DataFrame:
     """Montgomery's battery factorial (Example 5.1): material x temperature, 4 per cell."""
-    cells = _case("montgomery_battery_factorial")["data"]["cells"]
+    cells = load_case("montgomery_battery_factorial")["data"]["cells"]
     rows = [
         {"material": key.split("|")[0], "temperature": float(key.split("|")[1]), "life": v}
         for key, values in cells.items()
@@ -266,7 +261,7 @@ def test_factorial_trial_matches_montgomery() -> None:
     )
     res = trial.anova()
     table = res.table.set_index("source")
-    exp = {k: v["value"] for k, v in _case("montgomery_battery_factorial")["expected"].items()}
+    exp = {k: v["value"] for k, v in load_case("montgomery_battery_factorial")["expected"].items()}
     assert table.loc["material", "sum_sq"] == pytest.approx(exp["ss_material"], abs=0.01)
     assert table.loc["temperature", "sum_sq"] == pytest.approx(exp["ss_temperature"], abs=0.01)
     assert table.loc["material:temperature", "sum_sq"] == pytest.approx(

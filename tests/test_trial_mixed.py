@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from reference_cases import load_case
 from yieldtrial import FieldTrial
 from yieldtrial.config import TrialConfig
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
@@ -22,16 +23,10 @@ from yieldtrial.stats.augmented import AugmentedAnova, augmented_anova
 from yieldtrial.stats.mixed import MixedModelFit, mixed_model
 from yieldtrial.stats.splitplot import StrataAnova
 
-REF = Path(__file__).parent / "data" / "reference"
-
-
-def _case(name: str) -> dict:
-    return json.loads((REF / f"{name}.json").read_text(encoding="utf-8"))
-
 
 def oats_plots(missing: list[int] | None = None) -> pd.DataFrame:
     """Yates' oats split plot as plot records (yields used unchanged as kg/ha)."""
-    case = _case("yates_oats_splitplot")
+    case = load_case("yates_oats_splitplot")
     df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
     df["plot_id"] = [str(i + 1) for i in range(len(df))]
     df["treatment"] = df["nitro"].astype(str)
@@ -52,7 +47,7 @@ def split_trial(missing: list[int] | None = None, **kw: object) -> FieldTrial:
 
 def alpha_plots() -> pd.DataFrame:
     """John & Williams (1995) alpha design (agridat john.alpha) as plot records."""
-    case = _case("john_williams_alpha_oats")
+    case = load_case("john_williams_alpha_oats")
     df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
     return df.rename(
         columns={"plot": "plot_id", "rep": "block", "block": "incomplete_block", "gen": "treatment",
@@ -62,7 +57,7 @@ def alpha_plots() -> pd.DataFrame:
 
 def augmented_plots() -> pd.DataFrame:
     """Return the augmentedRCBD vignette's Table 1 (trait y2) as plot records."""
-    case = _case("augmentedrcbd_vignette")
+    case = load_case("augmentedrcbd_vignette")
     df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
     df["plot_id"] = range(1, len(df) + 1)
     return df.rename(columns={"y2": "yield_kg_ha"}).drop(columns="y1")

@@ -1,0 +1,37 @@
+"""The published reference cases of ``tests/data/reference`` as the tests use them.
+
+Each JSON file holds a published data set with its source (``provenance``, ``source``)
+and the published results; ``test_reference_anova.py`` checks the results, other test
+modules take the data from here so that it is written once.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+REFERENCE_DIR = Path(__file__).parent / "data" / "reference"
+
+
+def load_case(name: str) -> dict[str, Any]:
+    """Return ``tests/data/reference/<name>.json`` (a fresh copy each call)."""
+    return json.loads((REFERENCE_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _seedrate_yields() -> dict[str, list[float]]:
+    data = load_case("gomez_rcbd_seedrate")["data"]
+    return {t: list(ys) for t, ys in zip(data["treatments"], data["y"], strict=True)}
+
+
+#: Gomez & Gomez (1984) Table 2.5, p. 26: rice yield (kg/ha) of 6 seeding rates (kg/ha,
+#: ``"25"`` to ``"150"``) in replications R1-R4 (``gomez_rcbd_seedrate.json``).
+SEEDRATE_Y = _seedrate_yields()
+
+
+def seedrate_frame() -> pd.DataFrame:
+    """Gomez & Gomez Table 2.5 long: ``treatment``, ``block`` (R1-R4), ``yield_kg_ha``."""
+    rows = [(t, f"R{j + 1}", y) for t, ys in SEEDRATE_Y.items() for j, y in enumerate(ys)]
+    return pd.DataFrame(rows, columns=["treatment", "block", "yield_kg_ha"])
