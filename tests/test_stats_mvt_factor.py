@@ -5,9 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from test_stats_mvt_taylor import alpha_lattice_corr, augmented_corr, contrast_corr, gls_means_cov
-from yieldtrial.stats import _mvt_factor, _mvt_sov, _mvt_taylor, distributions
-from yieldtrial.stats.distributions import dunnett_critical_value, dunnett_pvalues
+from mvt_cases import (
+    alpha_lattice_corr,
+    assert_repeatable,
+    augmented_corr,
+    contrast_corr,
+    gls_means_cov,
+)
+from yieldtrial.stats import _mvt_factor, _mvt_taylor, distributions
+from yieldtrial.stats.distributions import dunnett_pvalues
 
 
 def split_plot_corr():
@@ -142,18 +148,8 @@ def test_split_plot_curve_is_built_around_the_bifactor_base():
 
 
 def test_bifactor_pvalues_are_repeatable_bit_for_bit():
-    r = split_plot_corr()
-    t = np.linspace(0.5, 4.0, 20)
     distributions._dunnett_curve_cached.cache_clear()
-    p1, _ = dunnett_pvalues(t, r, 30)
-    c1, _ = dunnett_critical_value(r, 30)
-    distributions._dunnett_curve_cached.cache_clear()
-    _mvt_sov._sobol.cache_clear()
-    _mvt_sov._sobol_rows.cache_clear()
-    p2, _ = dunnett_pvalues(t, r, 30)
-    c2, _ = dunnett_critical_value(r, 30)
-    np.testing.assert_array_equal(p1, p2)
-    assert c1 == c2
+    assert_repeatable(split_plot_corr(), np.linspace(0.5, 4.0, 20), 30)
 
 
 @pytest.mark.parametrize("alternative", ["greater", "two-sided"])

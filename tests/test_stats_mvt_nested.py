@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from test_stats_mvt_taylor import alpha_lattice_corr, contrast_corr, gls_means_cov
+from mvt_cases import alpha_lattice_corr, contrast_corr, gls_means_cov
 from yieldtrial.stats import _mvt_nested, distributions
 from yieldtrial.stats.distributions import dunnett_critical_value, dunnett_pvalues
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from test_stats_mvt_taylor import _third_order_box, alpha_lattice_b3_corr
+from mvt_cases import alpha_lattice_b3_corr, third_order_box
 from yieldtrial.stats import _mvt_series, _mvt_sov, _mvt_taylor, _mvt_terms
 
 
@@ -37,7 +37,7 @@ def test_fourth_path_coefficient_matches_a_polynomial_fit():
 
 def _box_and_points(k=8, count=64):
     r = alpha_lattice_b3_corr()[:k, :k]
-    box, base = _third_order_box(r)
+    box, base = third_order_box(r)
     w = _mvt_sov._sobol_rows(k - 1, 7)[0][:, :count]
     return box, base, r, w
 

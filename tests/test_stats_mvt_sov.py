@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from scipy import integrate, special, stats
 
+from mvt_cases import assert_repeatable
 from yieldtrial.stats import _mvt_sov, distributions
 from yieldtrial.stats.distributions import (
     _exact_exceedances,
@@ -157,17 +158,7 @@ def test_one_sided_matches_scipy_multivariate_t():
 
 def test_pvalues_are_repeatable_bit_for_bit():
     """Two computations (caches cleared in between) give identical p-values and critical values."""
-    r = non_product_corr(12, seed=11)
-    t = np.linspace(-3.0, 3.5, 12)
-    p1, _ = dunnett_pvalues(t, r, 15)
-    c1, _ = dunnett_critical_value(r, 15)
-    distributions._dunnett_curve_cached.cache_clear()
-    _mvt_sov._sobol.cache_clear()
-    _mvt_sov._sobol_rows.cache_clear()
-    p2, _ = dunnett_pvalues(t, r, 15)
-    c2, _ = dunnett_critical_value(r, 15)
-    np.testing.assert_array_equal(p1, p2)
-    assert c1 == c2
+    assert_repeatable(non_product_corr(12, seed=11), np.linspace(-3.0, 3.5, 12), 15)
 
 
 def test_critical_value_is_the_root_of_the_pvalue_curve():

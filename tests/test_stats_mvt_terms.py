@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from test_stats_mvt_taylor import alpha_lattice_b3_corr, mvn3
+from mvt_cases import alpha_lattice_b3_corr, mvn3
 from yieldtrial.stats import _mvt_sov, _mvt_taylor, _mvt_terms
 
 
