@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -27,6 +29,16 @@ ROWS = (
 )
 
 
+#: The same table as workbook cells: its header and its typed values.
+COLUMNS = HEADER.strip().split(",")
+VALUES = [
+    [101, 1, "CK", 20, 14.98, 12.7],
+    [102, 1, "T", 20, 13.77, 13.7],
+    [201, 2, "CK", 20, 14.97, 13.4],
+    [202, 2, "T", 20, 13.89, 13.8],
+]
+
+
 def plot_table(folder: Path, name: str = "plots.csv", *, rows: Sequence[str] = ROWS) -> Path:
     """Write the small plot table (UTF-8) and return its path."""
     path = folder / name
@@ -39,6 +51,85 @@ def standardize_argv(
 ) -> list[str]:
     """``yieldtrial standardize`` of ``path`` for ``crop``, written to ``folder / out``."""
     return ["standardize", str(path), "--crop", crop, "-o", str(folder / out)]
+
+
+def plot_workbook(
+    path: Path,
+    *,
+    percent: Sequence[int] = (),
+    moisture_scale: float = 1.0,
+    change: object = None,
+    title: str | None = None,
+) -> Path:
+    """Write the small plot table to an .xlsx workbook (openpyxl) and return its path.
+
+    ``title``: a line above the header; ``change``: the fresh mass of plot 102 (cell E3
+    without a title); ``percent``: rows (0-3) whose moisture cell gets Excel's ``0.0%``
+    format, the value stored as Excel stores it (12.7 % as 0.127, times ``moisture_scale``).
+    """
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    if title is not None:
+        sheet.append([title])
+    sheet.append(COLUMNS)
+    for number, row in enumerate(VALUES):
+        cells = list(row)
+        if change is not None and number == 1:
+            cells[4] = change  # fresh_mass_kg of plot 102
+        if number in percent:
+            cells[5] = cells[5] / 100 * moisture_scale  # Excel stores 12.7 % as 0.127
+        sheet.append(cells)
+        if number in percent:
+            sheet.cell(sheet.max_row, 6).number_format = "0.0%"
+    book.save(path)
+    return path
+
+
+def shared_strings_copy(source: Path, target: Path, index: int | None) -> Path:
+    """Copy a workbook, its text cells moved to shared strings; cell C3 points at ``index``.
+
+    ``index=None`` keeps C3's own text (a valid workbook).
+    """
+    texts: list[str] = []
+
+    def shared(match: re.Match[bytes]) -> bytes:
+        text = match.group(2).decode()
+        if text not in texts:
+            texts.append(text)
+        if match.group(1) == b"C3" and index is not None:
+            return b'<c r="C3" t="s"><v>' + str(index).encode() + b"</v></c>"
+        number = str(texts.index(text))
+        return b'<c r="' + match.group(1) + b'" t="s"><v>' + number.encode() + b"</v></c>"
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(
+                    rb'<c r="([A-Z]+\d+)" t="inlineStr"><is><t>([^<]*)</t></is></c>', shared, data
+                )
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/sharedStrings" '
+                    b'Target="sharedStrings.xml"/></Relationships>',
+                )
+            new.writestr(item, data)
+        items = "".join(f"<si><t>{text}</t></si>" for text in texts)
+        new.writestr(
+            "xl/sharedStrings.xml",
+            f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{items}</sst>',
+        )
+    return target
 
 
 def digests(paths: Iterable[Path]) -> dict[Path, str]:

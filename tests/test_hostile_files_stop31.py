@@ -12,86 +12,24 @@ import zipfile
 
 import pytest
 
-from hostile import HEADER, ROWS, assert_one_line_error, plot_table, standardize_argv
+from hostile import (
+    ROWS,
+    assert_one_line_error,
+    plot_table,
+    plot_workbook,
+    shared_strings_copy,
+    standardize_argv,
+)
 from yieldtrial.errors import DataValidationError
 
 openpyxl = pytest.importorskip("openpyxl")
-
-COLUMNS = HEADER.strip().split(",")
-VALUES = [
-    [101, 1, "CK", 20, 14.98, 12.7],
-    [102, 1, "T", 20, 13.77, 13.7],
-    [201, 2, "CK", 20, 14.97, 13.4],
-    [202, 2, "T", 20, 13.89, 13.8],
-]
-
-
-def _workbook(path, *, percent=(), moisture_scale=1.0):
-    """Write the small plot table; the moisture cells of ``percent`` rows get Excel's 0.0%."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(COLUMNS)
-    for number, row in enumerate(VALUES):
-        cells = list(row)
-        if number in percent:
-            cells[5] = cells[5] / 100 * moisture_scale  # Excel stores 12.7 % as 0.127
-        sheet.append(cells)
-        if number in percent:
-            sheet.cell(number + 2, 6).number_format = "0.0%"
-    book.save(path)
-    return path
-
-
-def _shared_strings(source, target, index):
-    """Copy a workbook, its text cells moved to shared strings; cell C3 points at ``index``.
-
-    ``index=None`` keeps C3's own text (a valid workbook).
-    """
-    texts: list[str] = []
-
-    def shared(match):
-        text = match.group(2).decode()
-        if text not in texts:
-            texts.append(text)
-        if match.group(1) == b"C3" and index is not None:
-            return b'<c r="C3" t="s"><v>' + str(index).encode() + b"</v></c>"
-        number = str(texts.index(text))
-        return b'<c r="' + match.group(1) + b'" t="s"><v>' + number.encode() + b"</v></c>"
-
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
-        for item in old.infolist():
-            data = old.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(
-                    rb'<c r="([A-Z]+\d+)" t="inlineStr"><is><t>([^<]*)</t></is></c>', shared, data
-                )
-            elif item.filename == "[Content_Types].xml":
-                data = data.replace(
-                    b"</Types>",
-                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
-                )
-            elif item.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(
-                    b"</Relationships>",
-                    b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/'
-                    b'officeDocument/2006/relationships/sharedStrings" '
-                    b'Target="sharedStrings.xml"/></Relationships>',
-                )
-            new.writestr(item, data)
-        items = "".join(f"<si><t>{text}</t></si>" for text in texts)
-        new.writestr(
-            "xl/sharedStrings.xml",
-            f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{items}</sst>',
-        )
-    return target
 
 
 def test_percent_formatted_moisture_cell_is_read_as_shown(tmp_path):
     """A moisture cell shown as 12.7 % (stored 0.127) is 12.7, not 0.127 %."""
     from yieldtrial.io import read_plots
 
-    path = _workbook(tmp_path / "p.xlsx", percent=(0,))
+    path = plot_workbook(tmp_path / "p.xlsx", percent=(0,))
     # VALUES: the first plot's moisture is 12.7; the others are plain numbers
     assert read_plots(path)["moisture_pct"].tolist() == [12.7, 13.7, 13.4, 13.8]
 
@@ -100,7 +38,7 @@ def test_percent_formatted_moisture_column_is_read_as_shown(tmp_path):
     """A whole moisture column in Excel's percent format is read as shown, digit for digit."""
     from yieldtrial.io import read_plots
 
-    path = _workbook(tmp_path / "p.xlsx", percent=(0, 1, 2, 3))
+    path = plot_workbook(tmp_path / "p.xlsx", percent=(0, 1, 2, 3))
     # 0.137 * 100 is 13.700000000000001 in floating point; the decimal point is moved instead
     assert read_plots(path)["moisture_pct"].tolist() == [12.7, 13.7, 13.4, 13.8]
 
@@ -109,7 +47,7 @@ def test_percent_format_in_a_fraction_column_keeps_the_fraction(tmp_path):
     """moisture_fraction holds 0.127 whatever its format; it is converted once, to 12.7."""
     from yieldtrial.io import read_plots
 
-    path = _workbook(tmp_path / "p.xlsx", percent=(0, 1, 2, 3))
+    path = plot_workbook(tmp_path / "p.xlsx", percent=(0, 1, 2, 3))
     book = openpyxl.load_workbook(path)
     book.active["F1"] = "moisture_fraction"
     book.save(path)
@@ -126,7 +64,7 @@ def test_percent_format_outside_percent_columns_is_refused(tmp_path):
     """
     from yieldtrial.io import read_plots
 
-    path = _workbook(tmp_path / "p.xlsx")
+    path = plot_workbook(tmp_path / "p.xlsx")
     book = openpyxl.load_workbook(path)
     book.active["E2"].number_format = "0%"
     book.save(path)
@@ -136,7 +74,7 @@ def test_percent_format_outside_percent_columns_is_refused(tmp_path):
 
 def test_shared_string_index_past_the_end_names_the_cell(tmp_path, capsys):
     """A text cell pointing past the shared strings is named, not 'no sheet number None'."""
-    path = _shared_strings(_workbook(tmp_path / "base.xlsx"), tmp_path / "s.xlsx", 99999)
+    path = shared_strings_copy(plot_workbook(tmp_path / "base.xlsx"), tmp_path / "s.xlsx", 99999)
     assert_one_line_error(
         standardize_argv(path, tmp_path),
         capsys,
@@ -149,7 +87,7 @@ def test_shared_string_index_past_the_end_names_the_cell(tmp_path, capsys):
 
 def test_negative_shared_string_index_is_not_read_as_the_last_text(tmp_path, capsys):
     """Index -1 read the workbook's last text into C3 silently (Python list indexing)."""
-    path = _shared_strings(_workbook(tmp_path / "base.xlsx"), tmp_path / "s.xlsx", -1)
+    path = shared_strings_copy(plot_workbook(tmp_path / "base.xlsx"), tmp_path / "s.xlsx", -1)
     assert_one_line_error(
         standardize_argv(path, tmp_path),
         capsys,
@@ -163,8 +101,8 @@ def test_valid_shared_strings_still_read(tmp_path):
     """The shared-string check passes a workbook whose text cells are all in range."""
     from yieldtrial.io import read_plots
 
-    source = _workbook(tmp_path / "base.xlsx")
-    path = _shared_strings(source, tmp_path / "s.xlsx", None)
+    source = plot_workbook(tmp_path / "base.xlsx")
+    path = shared_strings_copy(source, tmp_path / "s.xlsx", None)
     assert read_plots(path)["treatment"].tolist() == ["CK", "T", "CK", "T"]
 
 

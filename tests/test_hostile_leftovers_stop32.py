@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hostile import assert_one_line_error, plot_table, run_cli
-from test_hostile_files_stop31 import COLUMNS, VALUES, _workbook
+from hostile import COLUMNS, VALUES, assert_one_line_error, plot_table, plot_workbook, run_cli
 from yieldtrial.errors import DataValidationError
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -80,7 +79,7 @@ def test_network_reads_percent_formatted_moisture_as_shown(tmp_path):
     """
     from yieldtrial.io.sources import read_plot_sources
 
-    path = _workbook(tmp_path / "p.xlsx", percent=(0, 1, 2, 3))
+    path = plot_workbook(tmp_path / "p.xlsx", percent=(0, 1, 2, 3))
     plots = read_plot_sources(path, validate=False)
     # VALUES: 12.7, 13.7, 13.4, 13.8, stored 0.127 ... by _workbook, shown as 12.7 % ...
     assert plots["moisture_pct"].tolist() == [12.7, 13.7, 13.4, 13.8]
@@ -88,7 +87,7 @@ def test_network_reads_percent_formatted_moisture_as_shown(tmp_path):
 
 def test_network_command_reads_one_percent_formatted_cell_as_shown(tmp_path, capsys):
     """`network` on a workbook with one cell shown as 12.7 % (stored 0.127) runs as 12.7."""
-    path = _workbook(tmp_path / "p.xlsx", percent=(0,))
+    path = plot_workbook(tmp_path / "p.xlsx", percent=(0,))
     out = tmp_path / "n.json"
     code, lines = run_cli(["network", str(path), "--crop", "wheat", "-o", str(out)], capsys)
     assert code == 0, lines

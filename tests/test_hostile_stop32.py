@@ -16,8 +16,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hostile import ROWS, assert_one_line_error, plot_table, run_cli, standardize_argv
-from test_hostile_files_stop31 import _shared_strings, _workbook
+from hostile import (
+    ROWS,
+    assert_one_line_error,
+    plot_table,
+    plot_workbook,
+    run_cli,
+    shared_strings_copy,
+    standardize_argv,
+)
 from test_stats_mvt_nested import augmented_family
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io import table_files
@@ -157,7 +164,7 @@ def test_a_sheet_of_plots_named_in_a_yieldtrial_workbook_is_read(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     from yieldtrial.io import read_plots
 
-    path = _workbook(tmp_path / "r.xlsx")
+    path = plot_workbook(tmp_path / "r.xlsx")
     book = openpyxl.load_workbook(path)
     book.active.title = "plots"
     book.properties.creator = book.properties.lastModifiedBy = "yieldtrial"
@@ -174,7 +181,7 @@ def test_a_yieldtrial_workbook_saved_again_by_a_user_is_read(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     from yieldtrial.io import read_plots
 
-    path = _workbook(tmp_path / "r.xlsx")
+    path = plot_workbook(tmp_path / "r.xlsx")
     book = openpyxl.load_workbook(path)
     book.properties.creator, book.properties.lastModifiedBy = "yieldtrial", "Li Wei"
     book.save(path)
@@ -187,7 +194,7 @@ def test_a_yieldtrial_workbook_saved_again_by_a_user_is_read(tmp_path):
 def _long_shared_text(tmp_path, length):
     """Write a valid workbook whose text of cell C2 ('CK') is replaced by ``length`` letters."""
     pytest.importorskip("openpyxl")
-    plain = _shared_strings(_workbook(tmp_path / "plain.xlsx"), tmp_path / "ss.xlsx", None)
+    plain = shared_strings_copy(plot_workbook(tmp_path / "plain.xlsx"), tmp_path / "ss.xlsx", None)
     target = tmp_path / "long.xlsx"
     with zipfile.ZipFile(plain) as old, zipfile.ZipFile(target, "w") as new:
         for item in old.infolist():

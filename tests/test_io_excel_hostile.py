@@ -6,37 +6,22 @@ import datetime
 
 import pytest
 
-from hostile import HEADER, ROWS, assert_one_line_error, standardize_argv
+from hostile import (
+    COLUMNS,
+    HEADER,
+    ROWS,
+    VALUES,
+    assert_one_line_error,
+    plot_workbook,
+    standardize_argv,
+)
 
 openpyxl = pytest.importorskip("openpyxl")
-
-COLUMNS = HEADER.strip().split(",")
-VALUES = [
-    [101, 1, "CK", 20, 14.98, 12.7],
-    [102, 1, "T", 20, 13.77, 13.7],
-    [201, 2, "CK", 20, 14.97, 13.4],
-    [202, 2, "T", 20, 13.89, 13.8],
-]
-
-
-def _workbook(path, *, change=None, title=None):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    if title is not None:
-        sheet.append([title])
-    sheet.append(COLUMNS)
-    for number, row in enumerate(VALUES):
-        cells = list(row)
-        if change is not None and number == 1:
-            cells[4] = change  # fresh_mass_kg of plot 102, cell E3
-        sheet.append(cells)
-    book.save(path)
-    return path
 
 
 def test_formula_without_cached_value_names_the_cell(tmp_path, capsys):
     """A formula saved by a program that does not calculate is not read as a missing plot."""
-    path = _workbook(tmp_path / "f.xlsx", change="=D3*0.7")
+    path = plot_workbook(tmp_path / "f.xlsx", change="=D3*0.7")
     assert_one_line_error(
         standardize_argv(path, tmp_path),
         capsys,
@@ -53,7 +38,7 @@ def test_formula_without_cached_value_names_the_cell(tmp_path, capsys):
 )
 def test_boolean_or_date_in_a_numeric_column(tmp_path, capsys, value, shown):
     """TRUE is not 1.0 kg and a date is not a mass: the cell is named."""
-    path = _workbook(tmp_path / "t.xlsx", change=value)
+    path = plot_workbook(tmp_path / "t.xlsx", change=value)
     assert_one_line_error(
         standardize_argv(path, tmp_path),
         capsys,
@@ -64,7 +49,7 @@ def test_boolean_or_date_in_a_numeric_column(tmp_path, capsys, value, shown):
 
 def test_title_row_in_a_workbook(tmp_path, capsys):
     """A title row above the header of a sheet is reported as such."""
-    path = _workbook(tmp_path / "t.xlsx", title="2024 Wheat yield test")
+    path = plot_workbook(tmp_path / "t.xlsx", title="2024 Wheat yield test")
     assert_one_line_error(standardize_argv(path, tmp_path), capsys, match="the header row is row 2")
 
 
@@ -88,7 +73,7 @@ def test_corrupt_or_misnamed_workbook(tmp_path, capsys, data, match):
 
 def test_truncated_workbook(tmp_path, capsys):
     """Half a workbook (a download cut short) is a clean error."""
-    whole = _workbook(tmp_path / "ok.xlsx").read_bytes()
+    whole = plot_workbook(tmp_path / "ok.xlsx").read_bytes()
     path = tmp_path / "cut.xlsx"
     path.write_bytes(whole[: len(whole) // 2])
     assert_one_line_error(
@@ -100,7 +85,7 @@ def test_workbook_with_missing_sheet_part(tmp_path, capsys):
     """A zip that lacks the worksheet XML is a clean error, not KeyError."""
     import zipfile
 
-    good = _workbook(tmp_path / "ok.xlsx")
+    good = plot_workbook(tmp_path / "ok.xlsx")
     path = tmp_path / "broken.xlsx"
     with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w") as target:
         for item in source.infolist():
@@ -118,7 +103,7 @@ def test_sheet_number_out_of_range(tmp_path):
     from yieldtrial.errors import DataValidationError
     from yieldtrial.io import read_plots
 
-    path = _workbook(tmp_path / "ok.xlsx")
+    path = plot_workbook(tmp_path / "ok.xlsx")
     with pytest.raises(DataValidationError, match="there is no sheet number 5"):
         read_plots(path, sheet=5)
 
@@ -127,12 +112,12 @@ def test_valid_workbook_still_reads(tmp_path):
     """The checks do not get in the way of an ordinary workbook."""
     from yieldtrial.io import read_plots
 
-    plots = read_plots(_workbook(tmp_path / "ok.xlsx"))
+    plots = read_plots(plot_workbook(tmp_path / "ok.xlsx"))
     assert plots["fresh_mass_kg"].tolist() == [14.98, 13.77, 14.97, 13.89]
 
 
 def _named_sheets(path, *names):
-    book = openpyxl.load_workbook(_workbook(path))
+    book = openpyxl.load_workbook(plot_workbook(path))
     book.active.title = names[0]
     for name in names[1:]:
         book.create_sheet(name).append(["notes"])
@@ -210,7 +195,7 @@ def test_declared_size_of_a_sheet_is_not_read_as_cells(tmp_path, change):
     """Only the cells holding values are read (the table reads as four plots)."""
     from yieldtrial.io import read_plots
 
-    path = _with_sheet_xml(_workbook(tmp_path / "big.xlsx"), *change)
+    path = _with_sheet_xml(plot_workbook(tmp_path / "big.xlsx"), *change)
     assert read_plots(path)["plot_id"].tolist() == ["101", "102", "201", "202"]
 
 
@@ -305,7 +290,7 @@ def test_only_a_chart_sheet_names_the_problem(tmp_path, capsys):
 
 def test_damaged_workbook_message_names_no_exception_class(tmp_path, capsys):
     """Half a workbook says what is wrong in words (no 'BadZipFile:' in the message)."""
-    whole = _workbook(tmp_path / "ok.xlsx").read_bytes()
+    whole = plot_workbook(tmp_path / "ok.xlsx").read_bytes()
     path = tmp_path / "cut.xlsx"
     path.write_bytes(whole[: len(whole) // 2])
     line = assert_one_line_error(
@@ -344,9 +329,9 @@ def test_formatted_empty_rows_below_the_table_are_not_all_parsed(tmp_path, monke
     """
     from yieldtrial.io.table_files import read_table_file
 
-    plain = _workbook(tmp_path / "plain.xlsx")
+    plain = plot_workbook(tmp_path / "plain.xlsx")
     path = _with_sheet_xml(
-        _workbook(tmp_path / "formatted.xlsx"),
+        plot_workbook(tmp_path / "formatted.xlsx"),
         b"</sheetData>",
         _formatted_rows(6, 20_005) + b"</sheetData>",
     )
@@ -364,7 +349,7 @@ def test_value_after_a_long_run_of_formatted_empty_rows_is_read(tmp_path):
 
     far = b'<row r="1506"><c r="A1506" t="inlineStr"><is><t>note</t></is></c></row>'
     path = _with_sheet_xml(
-        _workbook(tmp_path / "gap.xlsx"),
+        plot_workbook(tmp_path / "gap.xlsx"),
         b"</sheetData>",
         _formatted_rows(6, 1505) + far + _formatted_rows(1507, 3000) + b"</sheetData>",
     )
