@@ -603,7 +603,7 @@ def test_more_reading_warnings_have_no_english_left(tmp_path, capsys, change, pr
     (Block '2' written as '1', or 0.02 m2 plots: 14.98 kg on 0.02 m2 is above 40 t/ha.)
     """
     from hostile import plot_table, run_cli
-    from test_report_zh_purity import english_words
+    from zh_purity import english_words
 
     path = plot_table(tmp_path, rows=[row.replace(*change, 1) for row in ROWS])
     out = tmp_path / "r.md"

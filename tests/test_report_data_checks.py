@@ -82,7 +82,7 @@ def test_example_in_chinese(tmp_path, suffix):
 
 def test_example_in_chinese_has_no_english_prose(tmp_path):
     """Zh HTML: the only Latin words outside the allowed list are the [[exclude]] code to type."""
-    from test_report_zh_purity import english_words, html_text
+    from zh_purity import english_words, html_text
 
     text = _report(tmp_path, ".html", "--lang", "zh").read_text(encoding="utf-8")
     assert set(english_words(html_text(text))) <= {"exclude", "plot", "reason", "trial.exclude"}

@@ -190,7 +190,7 @@ def test_means_figure_is_a_histogram_above_limit(small_limit: None) -> None:
 
 def test_chinese_summary_wording(small_limit: None) -> None:
     """A Chinese report says the same in Chinese, with no English word in the note."""
-    from test_report_zh_purity import english_words
+    from zh_purity import english_words
 
     report = _report(lang="zh")
     note = report.section("means").blocks[0].text
@@ -301,7 +301,7 @@ def test_yields_figure_of_a_long_summary_draws_its_top_control_bottom(
 
 def test_yields_figure_caption_in_chinese(small_limit: None) -> None:
     """The Chinese caption says the same: the entries of the means table, no English word."""
-    from test_report_zh_purity import english_words
+    from zh_purity import english_words
 
     report = build_report(_trial(), report_date=DATE, lang="zh")
     n = len(_means_table(report).rows)

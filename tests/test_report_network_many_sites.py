@@ -115,7 +115,7 @@ def test_no_site_to_look_at_gives_a_note_not_an_empty_table(limit_20: None) -> N
 
 def test_chinese_notes_have_no_english_word(limit_20: None) -> None:
     """The zh notes and remarks say the same in Chinese (site and treatment names aside)."""
-    from test_report_zh_purity import english_words
+    from zh_purity import english_words
 
     report = network_report(_result(), lang="zh")
     text = _notes(report, "treatments") + _notes(report, "sites")

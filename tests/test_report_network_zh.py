@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from test_report_zh_purity import english_words
 from yieldtrial.report._network_zh import cv_flag, error_term, network_note, site_reason
+from zh_purity import english_words
 
 NOTES = [
     "2 site(s) excluded for CV above 15 % (exclude_cv_above): D (CV 39.2 %), E (CV 18.0 %).",

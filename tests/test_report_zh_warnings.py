@@ -5,7 +5,7 @@ building a :class:`~yieldtrial.FieldTrial`, its diagnostics and comparisons) on 
 synthetic trial written here, and checks that :func:`translate_message` knows the text it
 produced: a reworded warning then fails this test instead of showing in English in a
 Chinese report.  The Chinese text may hold no Latin-letter word outside the documented
-allowed list (:func:`test_report_zh_purity.english_words`), except the labels of the data.
+allowed list (:func:`zh_purity.english_words`), except the labels of the data.
 
 The config-file variant of the percent warning (``margin_pct = 0.05`` in trial.toml) is
 printed by the command line, not shown in the report; it shares the pattern, so it is
@@ -25,12 +25,12 @@ import pandas as pd
 import pytest
 
 from fieldbook_data import with_harvest
-from test_report_zh_purity import docx_text, english_words, html_text
 from yieldtrial import FieldTrial, design, read_plots
 from yieldtrial.cli import main
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.report.files import report_from_files
 from yieldtrial.report.i18n import translate_message, zh_units
+from zh_purity import docx_text, english_words, html_text
 
 pytestmark = pytest.mark.usefixtures("close_figures")
 

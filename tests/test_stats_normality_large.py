@@ -156,7 +156,7 @@ def test_large_trial_zh_bullet_uses_only_allowed_latin_words(
     large_trial: tuple[Path, Path, Any],
 ) -> None:
     """The zh bullet's Latin words (K², D'Agostino-Pearson, Q-Q) are on the zh allowed list."""
-    from test_report_zh_purity import english_words
+    from zh_purity import english_words
 
     plots, config, _ = large_trial
     report, _ = report_from_files(plots, config, figures=False, lang="zh")
