@@ -21,6 +21,12 @@ def load_case(name: str) -> dict[str, Any]:
     return json.loads((REFERENCE_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
+def case_frame(name: str) -> pd.DataFrame:
+    """Return the data of a reference case stored as ``columns`` and ``rows``, as a frame."""
+    data = load_case(name)["data"]
+    return pd.DataFrame(data["rows"], columns=data["columns"])
+
+
 def _seedrate_yields() -> dict[str, list[float]]:
     data = load_case("gomez_rcbd_seedrate")["data"]
     return {t: list(ys) for t, ys in zip(data["treatments"], data["y"], strict=True)}

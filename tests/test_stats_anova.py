@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from itertools import combinations, product
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-from reference_cases import seedrate_frame
+from reference_cases import case_frame, load_case, seedrate_frame
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats.anova_tables import ANOVA_COLUMNS, anova, relative_efficiency
 
@@ -303,16 +301,9 @@ def test_package_attribute_is_the_function() -> None:
 
 # ----------------------------------------------------------------------------- design dispatch
 
-_REF = Path(__file__).parent / "data" / "reference"
-
-
-def _reference_frame(name: str) -> pd.DataFrame:
-    case = json.loads((_REF / f"{name}.json").read_text(encoding="utf-8"))
-    return pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
-
 
 def _battery() -> pd.DataFrame:
-    case = json.loads((_REF / "montgomery_battery_factorial.json").read_text(encoding="utf-8"))
+    case = load_case("montgomery_battery_factorial")
     return pd.DataFrame(
         [
             {"material": key.split("|")[0], "temperature": key.split("|")[1], "life_h": v}
@@ -326,7 +317,7 @@ def test_anova_split_plot_dispatch_equals_direct_call() -> None:
     """anova(design='split_plot') returns split_plot_anova's stratum table and SEDs."""
     from yieldtrial.stats.splitplot import StrataAnova, split_plot_anova
 
-    oats = _reference_frame("yates_oats_splitplot")  # Yates (1935) oats, 6 x 3 x 4
+    oats = case_frame("yates_oats_splitplot")  # Yates (1935) oats, 6 x 3 x 4
     via = anova(
         oats, response="yield", block="block", design="split_plot", whole_plot="gen",
         sub_plot="nitro",
@@ -344,7 +335,7 @@ def test_anova_split_plot_dispatch_equals_direct_call() -> None:
 
 def test_anova_split_plot_treatment_stands_for_sub_plot() -> None:
     """treatment= without sub_plot= is the sub-plot factor (same table as sub_plot=)."""
-    oats = _reference_frame("yates_oats_splitplot")
+    oats = case_frame("yates_oats_splitplot")
     by_treatment = anova(
         oats, response="yield", treatment="nitro", block="block", design="split_plot",
         whole_plot="gen",
@@ -358,7 +349,7 @@ def test_anova_split_plot_treatment_stands_for_sub_plot() -> None:
 
 def test_anova_split_plot_treatment_conflicting_with_sub_plot() -> None:
     """treatment= naming another column than sub_plot= is refused."""
-    oats = _reference_frame("yates_oats_splitplot")
+    oats = case_frame("yates_oats_splitplot")
     with pytest.raises(DataValidationError, match="treatment='gen' and sub_plot='nitro' differ"):
         anova(
             oats, response="yield", treatment="gen", block="block", design="split_plot",
@@ -370,7 +361,7 @@ def test_anova_strip_plot_dispatch_equals_direct_call() -> None:
     """anova(design='strip_plot') returns strip_plot_anova's result."""
     from yieldtrial.stats.splitplot import strip_plot_anova
 
-    oats = _reference_frame("yates_oats_splitplot")  # used only as a complete 6 x 3 x 4 layout
+    oats = case_frame("yates_oats_splitplot")  # used only as a complete 6 x 3 x 4 layout
     via = anova(
         oats, response="yield", block="block", design="strip_plot", horizontal="gen",
         vertical="nitro",
@@ -405,7 +396,7 @@ def test_anova_factorial_with_block_is_an_rcbd_factorial() -> None:
     """block= with design='factorial' adds the block row (factorial in an RCBD)."""
     from yieldtrial.stats.factorial import factorial_anova
 
-    oats = _reference_frame("yates_oats_splitplot")
+    oats = case_frame("yates_oats_splitplot")
     via = anova(
         oats, response="yield", block="block", design="factorial", factor_a="gen",
         factor_b="nitro", treatment="nitro",
@@ -421,7 +412,7 @@ def test_anova_additive_path_unchanged_by_dispatch() -> None:
     """design='latin' still returns an AnovaResult equal to the explicit call."""
     from yieldtrial.stats.anova_tables import AnovaResult
 
-    df = _reference_frame("montgomery_rocket_latin")
+    df = case_frame("montgomery_rocket_latin")
     res = anova(
         df, response="y", treatment="formulation", design="latin", row="batch", column="operator"
     )
@@ -462,7 +453,7 @@ def test_anova_additive_path_unchanged_by_dispatch() -> None:
 )  # fmt: skip
 def test_anova_dispatch_argument_errors(kwargs: dict, message: str) -> None:
     """Missing or extra design arguments raise DataValidationError naming them."""
-    oats = _reference_frame("yates_oats_splitplot")
+    oats = case_frame("yates_oats_splitplot")
     with pytest.raises(DataValidationError, match=message):
         anova(oats, response="yield", **kwargs)
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from reference_cases import case_frame
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.stats.model import fit
 from yieldtrial.stats.residual_checks import Diagnostics, diagnostics, studentized_residuals
@@ -240,12 +241,7 @@ def test_diagnostics_invariant_to_huge_constant() -> None:
 
 def oats() -> pd.DataFrame:
     """Yates' oats split plot (tests/data/reference/yates_oats_splitplot.json), with plot ids."""
-    import json
-    from pathlib import Path
-
-    path = Path(__file__).parent / "data" / "reference" / "yates_oats_splitplot.json"
-    case = json.loads(path.read_text(encoding="utf-8"))
-    df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+    df = case_frame("yates_oats_splitplot")
     df["plot_id"] = [f"P{i + 1:02d}" for i in range(len(df))]
     return df
 

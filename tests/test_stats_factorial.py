@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from reference_cases import load_case
+from reference_cases import case_frame, load_case
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats.factorial import factorial_anova
 
@@ -24,8 +24,7 @@ def battery() -> pd.DataFrame:
 
 def oats() -> pd.DataFrame:
     """Load Yates' oats (tests/data/reference/yates_oats_splitplot.json) as a plain table."""
-    case = load_case("yates_oats_splitplot")
-    return pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+    return case_frame("yates_oats_splitplot")
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from reference_cases import load_case, seedrate_frame
+from reference_cases import case_frame, load_case, seedrate_frame
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats.compare import compare_means_to_control, pairwise_means
 from yieldtrial.stats.mixed import MIXED_DESIGNS, mixed_model
@@ -34,14 +34,9 @@ from yieldtrial.stats.splitplot import split_plot_anova, strip_plot_anova
 MIXED_DATA = Path(__file__).parent / "data" / "mixed"
 
 
-def _frame(name: str) -> pd.DataFrame:
-    case = load_case(name)
-    return pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
-
-
 def oats() -> pd.DataFrame:
     """Yates' oats split plot (V&R sec. 6.7): 6 blocks, 3 varieties (whole plots), 4 N rates."""
-    return _frame("yates_oats_splitplot")
+    return case_frame("yates_oats_splitplot")
 
 
 def oats_missing(rows: list[int]) -> pd.DataFrame:
@@ -59,7 +54,7 @@ THREE_MISSING = [3, 20, 41]
 
 def john_alpha() -> pd.DataFrame:
     """John & Williams (1995) p. 146 alpha design (agridat john.alpha)."""
-    return _frame("john_williams_alpha_oats")
+    return case_frame("john_williams_alpha_oats")
 
 
 def burgueno() -> pd.DataFrame:
@@ -226,7 +221,7 @@ def test_split_plot_balanced_sed_table_equals_strata(oats_fits: Any) -> None:
 
 def test_strip_plot_balanced_equals_strata() -> None:
     """Gomez & Gomez (1984) strip plot: REML F tests, df and SEDs = the stratum ANOVA."""
-    df = _frame("gomez_stripplot_rice")
+    df = case_frame("gomez_stripplot_rice")
     strata = strip_plot_anova(df, response="yield", block="rep", horizontal="gen", vertical="nitro")
     fit = mixed_model(
         df, response="yield", design="strip_plot", block="rep", horizontal="gen", vertical="nitro"
@@ -267,7 +262,7 @@ def test_latin_random_rows_columns_balanced_equals_fixed_anova() -> None:
     """Montgomery's rocket-propellant Latin square: random rows/columns = fixed ANOVA F."""
     from yieldtrial.stats.anova_tables import anova
 
-    df = _frame("montgomery_rocket_latin")
+    df = case_frame("montgomery_rocket_latin")
     fixed = anova(
         df, response="y", treatment="formulation", design="latin", row="batch", column="operator"
     )
@@ -369,7 +364,7 @@ def test_split_plot_missing_matches_statsmodels(missing: list[int]) -> None:
 
 def test_strip_plot_missing_matches_statsmodels() -> None:
     """Strip plot with two missing plots: three variance components = MixedLM."""
-    df = _frame("gomez_stripplot_rice")
+    df = case_frame("gomez_stripplot_rice")
     df["yield"] = df["yield"].astype(float)
     df.loc[[4, 30], "yield"] = np.nan
     fit = mixed_model(

@@ -15,9 +15,7 @@ References for the expected values:
 
 from __future__ import annotations
 
-import json
 from itertools import combinations, product
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,6 +23,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from reference_cases import case_frame
 from yieldtrial.stats.compare import compare_means_to_control, pairwise_means
 from yieldtrial.stats.distributions import (
     dunnett_critical_value,
@@ -34,8 +33,6 @@ from yieldtrial.stats.distributions import (
 )
 from yieldtrial.stats.mixed import mixed_model
 from yieldtrial.stats.splitplot import split_plot_anova
-
-REFERENCE = Path(__file__).parent / "data" / "reference"
 
 #: MASS::shoes, wear of materials A and B on the two feet of ten boys.
 SHOES_A = [13.2, 8.2, 10.9, 14.3, 10.7, 6.6, 9.5, 10.8, 8.8, 13.3]
@@ -58,8 +55,7 @@ def shoes(imbalanced: bool) -> pd.DataFrame:
 
 def oats(missing: list[int] | None = None) -> pd.DataFrame:
     """Yates' oats split plot (V&R sec. 6.7); ``missing`` rows blanked."""
-    case = json.loads((REFERENCE / "yates_oats_splitplot.json").read_text(encoding="utf-8"))
-    df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+    df = case_frame("yates_oats_splitplot")
     df["yield"] = df["yield"].astype(float)
     if missing:
         df.loc[missing, "yield"] = np.nan

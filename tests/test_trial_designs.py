@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reference_cases import load_case
+from reference_cases import case_frame, load_case
 from yieldtrial import FieldTrial
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.stats.anova_tables import anova
@@ -24,8 +24,7 @@ def oats_plots(*, treatment: str = "nitro") -> pd.DataFrame:
     The published yields (1/4 lb per sub-plot) are passed as ``yield_kg_ha`` unchanged so
     the published ANOVA applies; ``treatment`` is the nitrogen rate (or ``gen:nitro``).
     """
-    case = load_case("yates_oats_splitplot")
-    df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+    df = case_frame("yates_oats_splitplot")
     df["plot_id"] = [str(i + 1) for i in range(len(df))]
     df["treatment"] = df["nitro"] if treatment == "nitro" else df["gen"] + ":" + df["nitro"]
     return df.rename(columns={"yield": "yield_kg_ha"})

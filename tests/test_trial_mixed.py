@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reference_cases import load_case
+from reference_cases import case_frame, load_case
 from yieldtrial import FieldTrial
 from yieldtrial.config import TrialConfig
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
@@ -26,8 +26,7 @@ from yieldtrial.stats.splitplot import StrataAnova
 
 def oats_plots(missing: list[int] | None = None) -> pd.DataFrame:
     """Yates' oats split plot as plot records (yields used unchanged as kg/ha)."""
-    case = load_case("yates_oats_splitplot")
-    df = pd.DataFrame(case["data"]["rows"], columns=case["data"]["columns"])
+    df = case_frame("yates_oats_splitplot")
     df["plot_id"] = [str(i + 1) for i in range(len(df))]
     df["treatment"] = df["nitro"].astype(str)
     df = df.drop(columns="nitro").rename(columns={"yield": "yield_kg_ha"})
