@@ -206,6 +206,7 @@ def methods_section(ctx: ReportContext) -> Section:
                 + _formula_factors(str(ctx.anova.provenance.model), lang)
                 + _formula_replicates(str(ctx.anova.provenance.model), lang, s.resolvable)
                 + _model_sentence(ctx, lang)
+                + _lsd_without_f_test(ctx, lang)
                 + _dunnett_accuracy(ctx, lang)
             )
         )
@@ -551,6 +552,28 @@ def _rate_text(info: Any, lang: str) -> str | None:
     if str(info.extra.get("rate_status", "")).lower() == "illustrative":
         text += f" ({t('status.illustrative', lang)})"
     return text
+
+
+def _lsd_without_f_test(ctx: ReportContext, lang: str) -> str:
+    """Say that the protected LSD declared nothing because no treatment F test existed.
+
+    A Kenward-Roger F test whose denominator df is not positive gives no P value, so the
+    protected LSD's gate cannot pass and every treatment shares one letter
+    (:func:`yieldtrial.stats.compare.pairwise_means`); the letters alone would read as
+    "no differences found" (empty for any other letters or when the F test exists).
+    """
+    s = ctx.s
+    if s.letters != "lsd" or s.factors:
+        return ""
+    from yieldtrial.stats.compare import treatment_f_test
+    from yieldtrial.stats.inference import INFERENCE_OK, inference_status
+
+    mm = ctx.trial.means_model(s.kind, unit="kg/ha")
+    if len(mm.levels) < 2 or inference_status(mm) != INFERENCE_OK:
+        return ""  # no error variance: the methods say so elsewhere
+    if np.isfinite(treatment_f_test(mm)[2]):
+        return ""
+    return ("" if lang == "zh" else " ") + t("methods.lsd_no_f_test", lang)
 
 
 def _model_sentence(ctx: ReportContext, lang: str) -> str:
