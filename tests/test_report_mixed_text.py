@@ -468,6 +468,25 @@ def _augmented_random(tmp_path: Path, lang: str, ddf: str, letters: str = "tukey
 
 
 @pytest.mark.parametrize(
+    ("lang", "ddf", "needle"),
+    [
+        ("en", "satterthwaite", "Each entry is in one block only (the checks in every block)"),
+        ("en", "kenward-roger", "Each entry is in one block only (the checks in every block)"),
+        ("zh", "satterthwaite", "每个参试材料只种于一个区组（对照种于每个区组）"),
+        ("zh", "kenward-roger", "每个参试材料只种于一个区组（对照种于每个区组）"),
+    ],
+)
+def test_augmented_random_blocks_have_their_own_sentence(
+    tmp_path: Path, lang: str, ddf: str, needle: str
+) -> None:
+    """Its methods describe its blocks, not the alpha-lattice's incomplete blocks."""
+    md = _augmented_random(tmp_path, lang, ddf)
+    assert needle in md
+    assert "Incomplete blocks are not orthogonal" not in md
+    assert "不完全区组与处理不正交" not in md
+
+
+@pytest.mark.parametrize(
     ("lang", "needle"),
     [
         ("en", "no treatment F test was available here, so no two treatments are declared "
