@@ -181,6 +181,7 @@ def methods_section(ctx: ReportContext) -> Section:
                 formula=formula,
             )
             + _moisture_here(ctx)
+            + _standard_differs(ctx)
         ),
         Paragraph(_yield_text(ctx)),
         Paragraph(_design_sentence(ctx, lang) + _design_detected(ctx, lang)),
@@ -443,6 +444,45 @@ def _moisture_here(ctx: ReportContext) -> str:
     return gap + t("methods.moisture_here", ctx.s.lang, moisture=span)
 
 
+def _protocol_standard(ctx: ReportContext) -> float | None:
+    """The protocol's standard moisture for the trial's crop [%] (None without crop or value)."""
+    crop = attr_or(ctx.trial, "crop", None)
+    protocol = attr_or(ctx.trial, "protocol", None)
+    if not (crop and protocol):
+        return None
+    from yieldtrial.protocols import moisture_standard
+
+    try:
+        return float(moisture_standard(crop, protocol=protocol).moisture_pct)
+    except (DataValidationError, KeyError):
+        return None
+
+
+def _standard_differs(ctx: ReportContext) -> str:
+    """Sentence saying the report's standard moisture is not the protocol's (empty if it is).
+
+    ``--standard-moisture-pct 14`` for wheat (13 % in cn-yield-test) or a trial.toml
+    ``standard_moisture_pct`` other than the crop's value: the yields of the whole report
+    are at that standard, and a reader comparing them with the protocol's must know.
+    """
+    protocol_pct = _protocol_standard(ctx)
+    if protocol_pct is None or abs(protocol_pct - ctx.s.standard_pct) < 1e-9:
+        return ""
+    lang = ctx.s.lang
+    crop, protocol = str(ctx.trial.crop), str(ctx.trial.protocol)
+    if lang == "zh":
+        crop = CROPS_ZH.get(crop.strip().lower(), crop)
+        protocol = t("methods.protocol_name_cn", lang) if protocol == "cn-yield-test" else protocol
+    return ("" if lang == "zh" else " ") + t(
+        "methods.standard_differs",
+        lang,
+        standard=f"{ctx.s.standard_pct:g}",
+        protocol=protocol,
+        crop=crop,
+        protocol_standard=f"{protocol_pct:g}",
+    )
+
+
 def _standard_source(ctx: ReportContext) -> str:
     crop = attr_or(ctx.trial, "crop", None)
     protocol = attr_or(ctx.trial, "protocol", None)
@@ -477,6 +517,10 @@ def _standard_source(ctx: ReportContext) -> str:
                 )
         except (DataValidationError, KeyError):
             pass
+    if _protocol_standard(ctx) is not None:
+        # another standard than the protocol's, from trial.toml, --standard-moisture-pct or
+        # FieldTrial (it read "(trial.toml)" for the flag and "(cn-yield-test)" for the API)
+        return t("methods.source_set", ctx.s.lang)
     if ctx.config.standard_moisture_pct is not None:
         return "trial.toml" if ctx.s.lang == "en" else "试验说明文件设定"
     return str(protocol or "")
