@@ -557,3 +557,38 @@ def test_text_cells_never_break_after_a_words_hyphen() -> None:
     assert [c.text for c in cells] == ["Sub-plots", "N-180"]
     assert len(cells[0]._tc.findall(f".//{W}noBreakHyphen")) == 1  # Sub‑plots
     assert len(cells[1]._tc.findall(f".//{W}noBreakHyphen")) == 1  # N‑180
+
+
+def test_noninferiority_verdicts_are_centred(rcbd: Any, document: Any) -> None:
+    """The verdict after the right-aligned one-sided P is centred ("0.008 非劣" read as one)."""
+    verdicts = {"non-inferior", "non-inferiority not shown", "非劣", "未能证明非劣"}
+    cells = [
+        cell
+        for table in _data_tables(document)
+        for cell in table.iter(f"{W}tc")
+        if _cell_text(cell) in verdicts
+    ]
+    assert len(cells) == 2  # T - CK1 and T - CK2 of the replicated RCBD
+    for cell in cells:
+        assert cell.find(f"{W}p/{W}pPr/{W}jc").get(f"{W}val") == "center"
+
+
+def test_noninferiority_verdict_column_has_room_to_stand_apart(
+    rcbd: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The verdict column is VERDICT_PAD_MM wider than its words need (the page has room).
+
+    Centred in a column just as wide as "非劣" it still read "0.008 非劣" after the P.
+    """
+    from yieldtrial.report import render_docx
+    from yieldtrial.report.model import Table
+
+    table = next(b for s in rcbd.sections for b in s.blocks
+                 if isinstance(b, Table) and b.key == "noninferiority")  # fmt: skip
+    column = next(i for i, c in enumerate(table.columns) if c.key == "verdict")
+    padded = render_docx._Writer(rcbd.shown()).plan(table)
+    monkeypatch.setattr(render_docx, "_pad_verdicts", lambda block, plan: plan)
+    plain = render_docx._Writer(rcbd.shown()).plan(table)
+    position = padded.parts[0].index(column)
+    extra = padded.widths_mm[0][position] - plain.widths_mm[0][position]
+    assert extra == pytest.approx(render_docx.VERDICT_PAD_MM)
