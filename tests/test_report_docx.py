@@ -592,3 +592,26 @@ def test_noninferiority_verdict_column_has_room_to_stand_apart(
     position = padded.parts[0].index(column)
     extra = padded.widths_mm[0][position] - plain.widths_mm[0][position]
     assert extra == pytest.approx(render_docx.VERDICT_PAD_MM)
+
+
+def test_long_table_never_ends_with_a_few_rows_alone() -> None:
+    """A table longer than a page, begun under three paragraphs: its last page gets rows.
+
+    54 rows of a 14-column (landscape) table went on as 13 + 40 + 1: "Entry 54" alone under
+    "Table 1 (continued)." on a page of its own (LibreOffice render); now 13 + 36 + 5.
+    """
+    from yieldtrial.report.model import Column, Paragraph, Report, Section, Table
+    from yieldtrial.report.render_docx import FIRST_ROWS
+
+    columns = [Column("t", "Treatment", "text")] + [
+        Column(f"c{i}", f"Measured value {i} (kg/ha)", "number", 1) for i in range(13)
+    ]
+    rows = [{"t": f"Entry {r + 1:02d}", **{f"c{i}": 1000.0 + 7.3 * r + i for i in range(13)}}
+            for r in range(54)]  # fmt: skip
+    table = Table("t", columns, rows, "Probe table of many columns", notes=["A note."])
+    intro = [Paragraph("Intro paragraph. " * 40) for _ in range(3)]
+    report = Report("probe", "en", [Section("s", "Section", [*intro, table])])
+    document = docx.Document(io.BytesIO(report.to_docx()))
+    body_rows = [len(t.rows) - 1 for t in document.tables]  # one header row each
+    assert sum(body_rows) == 54 and len(body_rows) == 3
+    assert body_rows[-1] >= FIRST_ROWS

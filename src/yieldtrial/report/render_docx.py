@@ -726,6 +726,11 @@ class _Writer:
                     # go on under "(continued)", never a row or two alone on the next page
                     cut = len(heights) - FIRST_ROWS
                     chunks = [range(cut), range(cut, len(heights))]
+                elif len(chunks) > 1 and len(chunks[-1]) < FIRST_ROWS:
+                    # a table longer than a page: its last page too gets FIRST_ROWS rows
+                    # from the page before (37 landscape rows went on as 35 + 2, the two
+                    # alone under "(continued)" on a page of their own)
+                    chunks = _balanced_tail(chunks, FIRST_ROWS)
                 for step, rows in enumerate(chunks):
                     first = index == 0 and step == 0
                     label = number if first else None
@@ -1212,6 +1217,26 @@ def _png_width_mm(png: bytes, *, dpi: int) -> float:
     if len(png) < 24 or png[:8] != b"\x89PNG\r\n\x1a\n":
         return 0.0
     return int.from_bytes(png[16:20], "big") / dpi * 25.4
+
+
+def _balanced_tail(chunks: list[range], least: int) -> list[range]:
+    """Move rows from the second-last chunk so the last has ``least`` rows (if it can spare).
+
+    The chunk before keeps at least ``least`` rows itself.
+
+    Examples
+    --------
+    >>> _balanced_tail([range(0, 35), range(35, 37)], 5)
+    [range(0, 32), range(32, 37)]
+    >>> _balanced_tail([range(0, 6), range(6, 8)], 5)
+    [range(0, 5), range(5, 8)]
+    """
+    before, last = chunks[-2], chunks[-1]
+    move = min(least - len(last), len(before) - least)
+    if move <= 0:
+        return chunks
+    cut = before.stop - move
+    return [*chunks[:-2], range(before.start, cut), range(cut, last.stop)]
 
 
 def _ns(xml: str) -> str:
