@@ -295,8 +295,14 @@ def _copied_site() -> list[str]:
     sites.loc[sites["site"] == "榆次", "fresh_mass_kg"] += 0.3
     sites["yield_kg_ha"] = sites["fresh_mass_kg"] * 500.0
     return _caught(
-        lambda: analyze_many(sites, by="site", response="yield_kg_ha", treatment="treatment",
-                             block="block", control="CK")  # fmt: skip
+        lambda: analyze_many(
+            sites,
+            by="site",
+            response="yield_kg_ha",
+            treatment="treatment",
+            block="block",
+            control="CK",
+        )  # fmt: skip
     )
 
 

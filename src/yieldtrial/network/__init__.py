@@ -592,9 +592,9 @@ def _copied_trials(
     Two trials are copies when they have the same plots: the same multiset of (treatment,
     response) pairs over their plots with a response (a block renamed or the rows shuffled
     is still a copy), at least :data:`COPY_MIN_PLOTS` of them (two or three farm plots of
-    rounded yields can agree by chance).  Each trial's rows are hashed and the hashes summed per trial (an
-    order-free signature, vectorized); trials of equal signature are then compared value
-    by value, so a hash collision never reports a copy.
+    rounded yields can agree by chance).  Each trial's rows are hashed and the hashes
+    summed per trial (an order-free signature, vectorized); trials of equal signature are
+    then compared value by value, so a hash collision never reports a copy.
 
     Parameters
     ----------
@@ -631,8 +631,11 @@ def _copied_trials(
         pd.DataFrame({"t": labels, "y": values}), index=False
     ).to_numpy()
     n_trials = int(trial.max()) + 1
-    # two 32-bit halves summed in int64: an order-free signature without overflow
-    high = np.bincount(trial, weights=(rows >> np.uint64(32)).astype(np.float64), minlength=n_trials)
+    # the two 32-bit halves of each hash summed per trial (exact in float64 up to 2**21
+    # rows a trial, and the candidates are compared value by value in any case)
+    high = np.bincount(
+        trial, weights=(rows >> np.uint64(32)).astype(np.float64), minlength=n_trials
+    )
     low = np.bincount(
         trial, weights=(rows & np.uint64(0xFFFFFFFF)).astype(np.float64), minlength=n_trials
     )

@@ -445,7 +445,7 @@ def _moisture_here(ctx: ReportContext) -> str:
 
 
 def _protocol_standard(ctx: ReportContext) -> float | None:
-    """The protocol's standard moisture for the trial's crop [%] (None without crop or value)."""
+    """Return the protocol's standard moisture for the trial's crop [%] (None: no value)."""
     crop = attr_or(ctx.trial, "crop", None)
     protocol = attr_or(ctx.trial, "protocol", None)
     if not (crop and protocol):
