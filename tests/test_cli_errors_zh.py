@@ -182,6 +182,8 @@ def _site_files(
         for block in (1, 2, 3):
             for i, treatment in enumerate(("CK", "N1")):
                 mass = 30 + i + block * 0.3 + ((block * 7 + i * 3) % 5) * 0.4  # CV 2.6 %
+                # each site its own level: identical sites are a copy (warned of, stop 35)
+                mass += {"太谷": 0.0, "榆次": 0.11, "祁县": 0.23}[site]
                 odd = (site, block, treatment) == ("祁县", 2, "N1")
                 lines.append(f"{block}-{treatment},{treatment},{block},{area if odd else '0.05'},"
                              f"{mass:.2f},{moisture(site, block, treatment)}"
@@ -283,6 +285,7 @@ def _case_negative_yield(tmp: Path) -> tuple[list[str], str]:
         for block in (1, 2, 3):
             for i, treatment in enumerate(("CK", "N1")):
                 value = 6000 + i * 300 + block * 50 + ((block * 7 + i * 3) % 5) * 40
+                value += 17 if site == "B" else 0  # A and B alike would be a copy (stop 35)
                 sign = -1 if (site, block, treatment) == ("C", 2, "N1") else 1
                 lines.append(f"{site},{block}{i},{treatment},{block},{sign * value}")
     table = tmp / "net.csv"
@@ -320,6 +323,20 @@ def _case_warnings_not_shown(tmp: Path) -> tuple[list[str], str]:
     table.write_text("\n".join(lines) + "\n", encoding="utf-8")
     argv = ["network", str(table), "--crop", "wheat", "--control", "CK", "--by", "site"]
     return [*argv, "-o", str(tmp / "n.md")], "2"
+
+
+def _case_copied_trials(tmp: Path) -> tuple[list[str], str]:
+    """Three sites of yields, site s3 a copy of site s1 (stop 35)."""
+    lines = ["site,plot_id,treatment,block,yield_kg_ha"]
+    for site in (1, 2, 3):
+        for block in (1, 2, 3):
+            for i, treatment in enumerate(("CK", "N1")):
+                mass = 7000 + 300 * i + 40 * block + ((block * 7 + i * 3 + site % 2) % 5) * 25
+                lines.append(f"s{site},{block}{i},{treatment},{block},{mass + 11 * (site == 2)}")
+    table = tmp / "sites.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    argv = ["network", str(table), "--crop", "wheat", "--control", "CK", "--by", "site"]
+    return [*argv, "-o", str(tmp / "n.md")], "'s3'"
 
 
 def _case_lookalike_letters(tmp: Path) -> tuple[list[str], str]:
@@ -369,6 +386,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "augmented-not-check": _case_augmented_not_check,
     "warnings-not-shown": _case_warnings_not_shown,
     "lookalike-letters": _case_lookalike_letters,
+    "copied-trials": _case_copied_trials,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -392,6 +410,7 @@ WARNINGS = (
     "label-zeros",
     "warnings-not-shown",
     "lookalike-letters",
+    "copied-trials",
 )
 
 

@@ -598,3 +598,22 @@ def test_methods_of_sites_of_yields_say_nothing_of_standardizing(tmp_path, capsy
     assert main(["network", str(tmp_path / "y.csv"), "--control", "CK", "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert "raw harvest records" not in text and "standardized to" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [
+        ("en", "site 'C' has the same plot data as site 'A' (treatment and yield\\_kg\\_ha of "
+               "all 9 plots): copied data count one trial twice in the summary across sites"),
+        ("zh", "试点 'C' 与试点 'A' 的小区数据完全相同（全部 9 个小区的处理和观测值均相同）"),
+    ],
+)  # fmt: skip
+def test_network_report_notes_a_site_copied_from_another(plots_csv, tmp_path, lang, note):
+    """Site C's plots replaced by site A's (blocks and rows in another order): a note names both."""
+    df = pd.read_csv(plots_csv, dtype=str)
+    copy = df[df["site"] == "A"].assign(site="C").iloc[::-1]
+    pd.concat([df[df["site"] != "C"], copy]).to_csv(plots_csv, index=False)
+    out = tmp_path / f"network_{lang}.md"
+    argv = ["network", str(plots_csv), "--by", "site", "--control", "CK", "--lang", lang]
+    assert main([*argv, "-o", str(out)]) == 0
+    assert note in out.read_text(encoding="utf-8")

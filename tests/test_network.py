@@ -357,7 +357,10 @@ def test_dask_path_equals_pandas_path(scheduler):
 
 def test_multiple_key_columns():
     """by=['year', 'site'] treats each year x site as one trial."""
-    df = pd.concat([_network(n_sites=2).assign(year=2023), _network(n_sites=2).assign(year=2024)])
+    # another seed for 2024: the same plots in both years are a copied trial (warned of)
+    df = pd.concat(
+        [_network(n_sites=2).assign(year=2023), _network(n_sites=2, seed=8).assign(year=2024)]
+    )
     res = _analyze(df, by=["year", "site"], dunnett_pvalues="none")
     assert res.per_trial[["year", "site"]].values.tolist() == [
         [2023, "site00"],
@@ -894,3 +897,58 @@ def test_other_input_types_are_refused_naming_the_accepted_ones():
     """A dict of columns is neither pandas nor dask: refused, naming both."""
     with pytest.raises(DataValidationError, match="must be a pandas or dask DataFrame; got dict"):
         _analyze(_network(n_sites=2).to_dict("list"))
+
+
+# ---------------------------------------------------- a site whose plots copy another's
+
+
+def _with_copy(df: pd.DataFrame, source: str, copy: str) -> pd.DataFrame:
+    """Replace site ``copy``'s plots by ``source``'s, blocks renamed and rows shuffled."""
+    copied = df[df["site"] == source].assign(site=copy, block=lambda d: "R" + d["block"])
+    copied = copied.sample(frac=1.0, random_state=3)
+    return pd.concat([df[df["site"] != copy], copied], ignore_index=True)
+
+
+def test_copied_trials_finds_a_shuffled_copy() -> None:
+    """The same (treatment, yield) on every plot, blocks renamed, rows reordered: a copy."""
+    from yieldtrial.network import _copied_trials
+
+    df = _with_copy(_network(), "site01", "site03")
+    assert _copied_trials(df, ["site"], "yield_kg_ha", "treatment") == [
+        ("site01", ["site03"], 16)  # 4 treatments x 4 blocks
+    ]
+
+
+def test_copied_trials_ignores_one_plot_changed() -> None:
+    from yieldtrial.network import _copied_trials
+
+    df = _with_copy(_network(), "site01", "site03")
+    df.loc[df.index[df["site"] == "site03"][0], "yield_kg_ha"] += 0.1
+    assert _copied_trials(df, ["site"], "yield_kg_ha", "treatment") == []
+
+
+def test_copied_trials_groups_several_copies_of_one_site() -> None:
+    from yieldtrial.network import _copied_trials
+
+    df = _with_copy(_with_copy(_network(), "site00", "site02"), "site00", "site04")
+    assert _copied_trials(df, ["site"], "yield_kg_ha", "treatment") == [
+        ("site00", ["site02", "site04"], 16)
+    ]
+
+
+def test_analyze_many_warns_of_a_copied_site_by_name() -> None:
+    from yieldtrial.errors import YieldTrialWarning
+
+    df = _with_copy(_network(), "site01", "site03")
+    with pytest.warns(YieldTrialWarning, match="site 'site03' has the same plot data as site "
+                      "'site01' \\(treatment and yield_kg_ha of all 16 plots\\)"):  # fmt: skip
+        _analyze(df)
+
+
+def test_analyze_many_without_copies_does_not_warn_of_them() -> None:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _analyze(_network())
+    assert not any("the same plot data" in str(w.message) for w in caught)

@@ -557,3 +557,61 @@ def test_text_cells_never_break_after_a_words_hyphen() -> None:
     assert [c.text for c in cells] == ["Sub-plots", "N-180"]
     assert len(cells[0]._tc.findall(f".//{W}noBreakHyphen")) == 1  # Sub‑plots
     assert len(cells[1]._tc.findall(f".//{W}noBreakHyphen")) == 1  # N‑180
+
+
+def test_noninferiority_verdicts_are_centred(rcbd: Any, document: Any) -> None:
+    """The verdict after the right-aligned one-sided P is centred ("0.008 非劣" read as one)."""
+    verdicts = {"non-inferior", "non-inferiority not shown", "非劣", "未能证明非劣"}
+    cells = [
+        cell
+        for table in _data_tables(document)
+        for cell in table.iter(f"{W}tc")
+        if _cell_text(cell) in verdicts
+    ]
+    assert len(cells) == 2  # T - CK1 and T - CK2 of the replicated RCBD
+    for cell in cells:
+        assert cell.find(f"{W}p/{W}pPr/{W}jc").get(f"{W}val") == "center"
+
+
+def test_noninferiority_verdict_column_has_room_to_stand_apart(
+    rcbd: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The verdict column is VERDICT_PAD_MM wider than its words need (the page has room).
+
+    Centred in a column just as wide as "非劣" it still read "0.008 非劣" after the P.
+    """
+    from yieldtrial.report import render_docx
+    from yieldtrial.report.model import Table
+
+    table = next(b for s in rcbd.sections for b in s.blocks
+                 if isinstance(b, Table) and b.key == "noninferiority")  # fmt: skip
+    column = next(i for i, c in enumerate(table.columns) if c.key == "verdict")
+    padded = render_docx._Writer(rcbd.shown()).plan(table)
+    monkeypatch.setattr(render_docx, "_pad_verdicts", lambda block, plan: plan)
+    plain = render_docx._Writer(rcbd.shown()).plan(table)
+    position = padded.parts[0].index(column)
+    extra = padded.widths_mm[0][position] - plain.widths_mm[0][position]
+    assert extra == pytest.approx(render_docx.VERDICT_PAD_MM)
+
+
+def test_long_table_never_ends_with_a_few_rows_alone() -> None:
+    """A table longer than a page, begun under three paragraphs: its last page gets rows.
+
+    54 rows of a 14-column (landscape) table went on as 13 + 40 + 1: "Entry 54" alone under
+    "Table 1 (continued)." on a page of its own (LibreOffice render); now 13 + 36 + 5.
+    """
+    from yieldtrial.report.model import Column, Paragraph, Report, Section, Table
+    from yieldtrial.report.render_docx import FIRST_ROWS
+
+    columns = [Column("t", "Treatment", "text")] + [
+        Column(f"c{i}", f"Measured value {i} (kg/ha)", "number", 1) for i in range(13)
+    ]
+    rows = [{"t": f"Entry {r + 1:02d}", **{f"c{i}": 1000.0 + 7.3 * r + i for i in range(13)}}
+            for r in range(54)]  # fmt: skip
+    table = Table("t", columns, rows, "Probe table of many columns", notes=["A note."])
+    intro = [Paragraph("Intro paragraph. " * 40) for _ in range(3)]
+    report = Report("probe", "en", [Section("s", "Section", [*intro, table])])
+    document = docx.Document(io.BytesIO(report.to_docx()))
+    body_rows = [len(t.rows) - 1 for t in document.tables]  # one header row each
+    assert sum(body_rows) == 54 and len(body_rows) == 3
+    assert body_rows[-1] >= FIRST_ROWS

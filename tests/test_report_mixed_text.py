@@ -435,3 +435,62 @@ def test_stratum_error_mean_squares_state_their_squared_unit(
     md = _markdown(folder, lang)
     line = next(line for line in md.splitlines() if line.startswith(label))
     assert line.endswith(" (kg/ha)²" if lang == "en" else " (kg/亩)²")
+
+
+# ------------------------------------------ augmented design with random blocks (stop 35)
+
+#: An augmented RCBD (3 checks in each of 3 blocks, 22 entries) whose Kenward-Roger
+#: treatment F test has no positive denominator df (tests/test_stats_mixed_unbalanced.py).
+AUGMENTED_KR = Path(__file__).parent / "data" / "mixed" / "augmented_kr_no_df.csv"
+
+
+def _augmented_random(tmp_path: Path, lang: str, ddf: str, letters: str = "tukey") -> str:
+    toml = tmp_path / "trial.toml"
+    toml.write_text(
+        '[trial]\ncrop = "maize"\n[analysis]\ncontrol = "CK1"\nblock_effects = "random"\n'
+        f'ddf = "{ddf}"\nletters = "{letters}"\n',
+        encoding="utf-8",
+    )
+    report, _ = report_from_files(AUGMENTED_KR, toml, figures=False, lang=lang)
+    return str(report.to_markdown())
+
+
+@pytest.mark.parametrize(
+    ("lang", "ddf", "needle"),
+    [
+        ("en", "satterthwaite", "Each entry is in one block only (the checks in every block)"),
+        ("en", "kenward-roger", "Each entry is in one block only (the checks in every block)"),
+        ("zh", "satterthwaite", "每个参试材料只种于一个区组（对照种于每个区组）"),
+        ("zh", "kenward-roger", "每个参试材料只种于一个区组（对照种于每个区组）"),
+    ],
+)
+def test_augmented_random_blocks_have_their_own_sentence(
+    tmp_path: Path, lang: str, ddf: str, needle: str
+) -> None:
+    """Its methods describe its blocks, not the alpha-lattice's incomplete blocks."""
+    md = _augmented_random(tmp_path, lang, ddf)
+    assert needle in md
+    assert "Incomplete blocks are not orthogonal" not in md
+    assert "不完全区组与处理不正交" not in md
+
+
+@pytest.mark.parametrize(
+    ("lang", "needle"),
+    [
+        ("en", "no treatment F test was available here, so no two treatments are declared "
+               "different"),
+        ("zh", "本试验无法进行处理 F 检验，故不判定任何两个处理间差异显著"),
+    ],
+)  # fmt: skip
+def test_protected_lsd_without_an_f_test_says_why_nothing_differs(
+    tmp_path: Path, lang: str, needle: str
+) -> None:
+    """Kenward-Roger gives no treatment F test: every entry shares a letter, and it is said."""
+    md = _augmented_random(tmp_path, lang, "kenward-roger", letters="lsd")
+    assert needle in md
+
+
+def test_protected_lsd_with_an_f_test_adds_no_sentence(tmp_path: Path) -> None:
+    """Satterthwaite's F test of the same trial exists: the gate is an ordinary gate."""
+    md = _augmented_random(tmp_path, "en", "satterthwaite", letters="lsd")
+    assert "no treatment F test was available" not in md

@@ -279,6 +279,26 @@ def _declared_design_column_renamed() -> list[str]:
     )
 
 
+def _copied_site() -> list[str]:
+    # a network whose site 祁县 is a copy of site 太谷 (the network report's notes, stop 35)
+    from yieldtrial.network import analyze_many
+
+    names = ("太谷", "榆次", "祁县")
+    sites = pd.concat([_plots().assign(site=s) for s in names], ignore_index=True)
+    sites.loc[sites["site"] == "榆次", "fresh_mass_kg"] += 0.3
+    sites["yield_kg_ha"] = sites["fresh_mass_kg"] * 500.0
+    return _caught(
+        lambda: analyze_many(
+            sites,
+            by="site",
+            response="yield_kg_ha",
+            treatment="treatment",
+            block="block",
+            control="CK",
+        )  # fmt: skip
+    )
+
+
 #: Report-reaching warnings: the case and a fragment of the English text it must raise.
 CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "impurity as fractions": (_impurity_fractions, "every impurity_pct value lies in [0, 1)"),
@@ -308,6 +328,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
         _declared_design_column_renamed,
         "the declared design 'crd' is analysed without the blocks",
     ),
+    "copied site": (_copied_site, "site '祁县' has the same plot data as site '太谷'"),
     # API only (a network report does not go through FieldTrial.analyze_sites)
     "analyze_sites design": (_analyze_sites_design, "analyze_sites analyses each site as"),
 }
@@ -514,6 +535,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/moisture.py::_warn_implausible_standard": ("implausible standard moisture",),
     "yieldtrial/trial.py::_lost_entries_left_out": ("lost augmented entry",),
     "yieldtrial/trial.py::FieldTrial.analyze_sites": ("analyze_sites design",),
+    "yieldtrial/network/__init__.py::_warn_copied_trials": ("copied site",),
 }
 
 

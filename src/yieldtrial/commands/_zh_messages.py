@@ -276,6 +276,16 @@ TEMPLATES: tuple[Template, ...] = (
         "如需按表中标准报告，请把标准含水量设为 {first}（--standard-moisture-pct {first}）",
     ),
     Template(
+        "copied-trials",
+        r"(?P<by>[\w/]+) (?P<copies>'[^']*'(?:, '[^']*')*(?: and [\d,]+ more)?) (?:has|have) "
+        r"the same plot data as (?P=by) (?P<first>'[^']*') \(treatment and (?P<response>\S+) "
+        r"of all (?P<n>[\d,]+) plots\): copied data count one trial twice in the summary across "
+        r"sites; check the data of these trials",
+        "{by} {copies} 与{by} {first} 的小区数据完全相同（全部 {n} 个小区的处理和观测值均相同）："
+        "复制的数据会使同一试验在多点汇总中被计算两次；请检查这些试验的数据",
+        lists=("copies",),
+    ),
+    Template(
         "report-format",
         r"cannot tell the report format from the file name (?P<path>" + _Q + r"); use a suffix "
         r"\((?P<suffixes>[.\w, ]+)\) or --format\.",
@@ -546,6 +556,11 @@ def translate(message: str) -> str | None:
             values[name] = ROLES_ZH[values[name]]
         for name in template.labels:
             values[name] = LABEL_COLUMNS_ZH[values[name]]
+        if "by" in values:  # the trial key of ``network`` (site, site/year)
+            by = _trial_keys_zh(values["by"])
+            if by is None:
+                return None
+            values["by"] = by
         if values.get("file") == "plot table":  # a table given without a file name
             values["file"] = "小区数据表"
         if "close" in values:  # "did you mean ...?"

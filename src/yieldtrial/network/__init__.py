@@ -474,6 +474,7 @@ def analyze_many(
         _check_columns(list(data.columns), needed)
         _check_controls_present(data[treatment], controls)
         _warn_ignored_layout(data, by_list, block, design, {response, treatment})
+        _warn_copied_trials(data, by_list, response, treatment)
         per_trial, per_treatment, codes = _tables(data, options, progress)
         plots = data
     _warn_exact_fits(per_trial, by_list)
@@ -576,6 +577,106 @@ def _warn_ignored_layout(
             f"ignores rows and columns and analyses every trial as {model}. For the "
             "row-column model analyse such a trial alone: yieldtrial report <its file> with "
             'design = "row_column" in [analysis] of trial.toml'
+        )
+
+
+#: Plots with a response a trial needs before an identical trial is called its copy.
+COPY_MIN_PLOTS = 4
+
+
+def _copied_trials(
+    data: pd.DataFrame, by: list[str], response: str, treatment: str
+) -> list[tuple[str, list[str], int]]:
+    """Find trials whose plot data are a copy of another trial's.
+
+    Two trials are copies when they have the same plots: the same multiset of (treatment,
+    response) pairs over their plots with a response (a block renamed or the rows shuffled
+    is still a copy), at least :data:`COPY_MIN_PLOTS` of them (two or three farm plots of
+    rounded yields can agree by chance).  Each trial's rows are hashed and the hashes
+    summed per trial (an order-free signature, vectorized); trials of equal signature are
+    then compared value by value, so a hash collision never reports a copy.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The network's plots.
+    by : list of str
+        Trial key columns.
+    response, treatment : str
+        Response and treatment columns.
+
+    Returns
+    -------
+    list of (str, list of str, int)
+        For each set of identical trials: the first trial (in the order of the data), the
+        trials that repeat it, and the number of plots with a response in each.
+
+    Examples
+    --------
+    >>> plots = {"S1": [10.0, 12.0, 11.0, 13.0], "S2": [11.0, 13.0, 10.0, 12.0],
+    ...          "S3": [10.0, 12.0, 11.0, 13.5]}
+    >>> rows = [(s, t, y) for s, ys in plots.items() for t, y in zip("ABAB", ys)]
+    >>> _copied_trials(pd.DataFrame(rows, columns=["site", "trt", "y"]), ["site"], "y", "trt")
+    [('S1', ['S2'], 4)]
+    """
+    y = pd.to_numeric(data[response], errors="coerce").astype(float)
+    keep = y.notna().to_numpy()
+    if keep.sum() < 2:
+        return []
+    observed = data.loc[keep, [*by, treatment]]
+    values = y.to_numpy()[keep]
+    trial = observed.groupby(by, sort=False, dropna=False).ngroup().to_numpy()
+    labels = observed[treatment].astype(str).to_numpy()
+    rows = pd.util.hash_pandas_object(
+        pd.DataFrame({"t": labels, "y": values}), index=False
+    ).to_numpy()
+    n_trials = int(trial.max()) + 1
+    # the two 32-bit halves of each hash summed per trial (exact in float64 up to 2**21
+    # rows a trial, and the candidates are compared value by value in any case)
+    high = np.bincount(
+        trial, weights=(rows >> np.uint64(32)).astype(np.float64), minlength=n_trials
+    )
+    low = np.bincount(
+        trial, weights=(rows & np.uint64(0xFFFFFFFF)).astype(np.float64), minlength=n_trials
+    )
+    count = np.bincount(trial, minlength=n_trials)
+    signature = pd.DataFrame({"n": count, "high": high, "low": low})
+    candidates = signature.loc[signature["n"] >= COPY_MIN_PLOTS]
+    repeated = candidates.loc[candidates.duplicated(keep=False)]
+    if repeated.empty:
+        return []
+    names = [
+        " / ".join(str(v) for v in key)
+        for key in observed[by].drop_duplicates().itertuples(index=False)
+    ]
+    found: list[tuple[str, list[str], int]] = []
+    for _, group in repeated.groupby(["n", "high", "low"], sort=False):
+        members = sorted(int(i) for i in group.index)
+        contents: dict[int, tuple[tuple[str, float], ...]] = {}
+        for i in members:
+            at = trial == i
+            contents[i] = tuple(sorted(zip(labels[at].tolist(), values[at].tolist(), strict=True)))
+        while members:
+            first, *rest = members
+            same = [i for i in rest if contents[i] == contents[first]]
+            if same:
+                found.append((names[first], [names[i] for i in same], int(count[first])))
+            members = [i for i in rest if i not in same]
+    return sorted(found, key=lambda item: names.index(item[0]))
+
+
+def _warn_copied_trials(data: pd.DataFrame, by: list[str], response: str, treatment: str) -> None:
+    """Warn of trials whose plot data are a copy of another trial's (counted twice otherwise)."""
+    from yieldtrial.io.validation import list_items
+    from yieldtrial.stats._common import warn_at_caller
+
+    key = "/".join(by)
+    for first, copies, n in _copied_trials(data, by, response, treatment):
+        verb = "have" if len(copies) > 1 else "has"
+        warn_at_caller(
+            f"{key} {list_items(repr(c) for c in copies)} {verb} the same plot data as {key} "
+            f"{first!r} (treatment and {response} of all {n} plots): copied data count one "
+            "trial twice in the summary across sites; check the data of these trials"
         )
 
 

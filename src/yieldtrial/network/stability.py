@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io.checks import check_alpha, check_number, is_real_number, real_float
 from yieldtrial.stats.power import MAX_REPLICATES
 from yieldtrial.stats.results import Provenance
@@ -1435,7 +1435,13 @@ def network_stability(result: Any, **options: Any) -> tuple[StabilityResult | No
         if n.size and np.unique(n).size == 1:
             pooled = (pooled[0], pooled[1], float(n[0]))
         kwargs.update(error_mean_square=pooled[0], error_df=pooled[1], replicates=pooled[2])
-    res = stability(long, env="environment", treatment="treatment", response="response", **kwargs)
+    with warnings.catch_warnings():
+        # the table of site means repeats the plots' copies, already warned of by the
+        # network's own analysis (network._warn_copied_trials): not again per "environment"
+        warnings.filterwarnings("ignore", r".* the same plot data as ", YieldTrialWarning)
+        res = stability(
+            long, env="environment", treatment="treatment", response="response", **kwargs
+        )
     if pooled is not None and "error_mean_square" not in options:
         # the error is the network's own, not the user's: say where it comes from
         own = (

@@ -204,7 +204,20 @@ _TERMS_ZH: dict[str, str] = {
     "strip errors": "条区误差",
 }
 
+#: The trial keys of a network (``site``, ``site/year``) in Chinese, as the CLI names them.
+_TRIAL_KEYS_ZH: dict[str, str] = {"site": "试点", "year": "年份", "season": "季节", "trial": "试验"}
+
 _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"^(?P<by>[\w/]+) (?P<copies>'[^']*'(?:, '[^']*')*(?: and [\d,]+ more)?) "
+            r"(?:has|have) the same plot data as (?P=by) (?P<first>'[^']*') \(treatment and "
+            r"(?P<response>\S+) of all (?P<n>[\d,]+) plots\): copied data count one trial twice "
+            r"in the summary across sites; check the data of these trials\.?$"
+        ),
+        "{by} {copies} 与{by} {first} 的小区数据完全相同（全部 {n} 个小区的处理和观测值均相同）："
+        "复制的数据会使同一试验在多点汇总中被计算两次；请检查这些试验的数据。",
+    ),
     (
         re.compile(
             r"^analyze_sites analyses each site as (?P<kind>an RCBD|a CRD) \(the designs of "
@@ -586,6 +599,11 @@ def translate_message(text: str, lang: str) -> str:
             design = STRINGS[key]["zh"] if key in STRINGS else declared["design"]
             what = _TERMS_ZH.get(declared["what"], declared["what"])
             values["consequence"] = f"按所声明的{design}分析，不使用{what}"
+        if "by" in values:  # the trial key of a network (site, site/year)
+            values["by"] = "/".join(_TRIAL_KEYS_ZH.get(k, k) for k in values["by"].split("/"))
+        if "copies" in values:  # "'S3', 'S5' and 2 more"
+            copies = re.sub(r" and ([\d,]+) more$", r" 等（另有 \1 个）", values["copies"])
+            values["copies"] = copies.replace(", ", "、")
         if "crop" in values:
             values["crop"] = CROPS_ZH.get(values["crop"].strip().lower(), values["crop"])
         if "items" in values:

@@ -188,15 +188,35 @@ def _text_xml(line: str, *, glue_words: bool = False) -> str:
 
 
 #: Compact letter columns are centred: left-aligned after a right-aligned P column they
-#: read as one cell ("1.000 a").
-_CENTRED_KEYS = frozenset({"letters", "letters_upper"})
+#: read as one cell ("1.000 a"); so are the non-inferiority verdicts after their one-sided
+#: P ("0.008 non-inferior", "<0.001 非劣") and the network's after a right-aligned interval.
+_CENTRED_KEYS = frozenset({"letters", "letters_upper", "verdict", "noninferior"})
 
 
 def _cell_align(column: Any) -> str:
-    """Return the alignment of a body cell: numbers right, letters centred, text left."""
+    """Return the alignment of a body cell: numbers right, letters and verdicts centred."""
     if column.key in _CENTRED_KEYS:
         return "center"
     return "left" if column.kind == "text" else "right"
+
+
+#: Columns of verdicts widened by this much [mm] when the page has room: centred in a column
+#: as wide as the word they still touched the right-aligned P before them ("0.008 非劣").
+VERDICT_PAD_MM = 6.0
+_PADDED_KEYS = frozenset({"verdict", "noninferior"})
+
+
+def _pad_verdicts(block: Table, plan: TablePlan) -> TablePlan:
+    """Widen the verdict columns of ``plan`` by up to :data:`VERDICT_PAD_MM` each (page room)."""
+    page = LANDSCAPE_TEXT_MM if plan.landscape else PORTRAIT_TEXT_MM
+    widths_mm = []
+    for part, widths in zip(plan.parts, plan.widths_mm, strict=True):
+        widths = list(widths)
+        for position, index in enumerate(part):
+            if block.columns[index].key in _PADDED_KEYS:
+                widths[position] += max(min(VERDICT_PAD_MM, page - sum(widths)), 0.0)
+        widths_mm.append(widths)
+    return TablePlan(plan.parts, widths_mm, plan.font_pt, plan.landscape)
 
 
 def _paragraph_xml(
@@ -597,6 +617,7 @@ class _Writer:
         )
         if block.key == "moisture_audit" and len(plan.parts) == 1:
             plan = _widen_calculation(block, columns, plan)
+        plan = _pad_verdicts(block, plan)
         if block.key == "panel" and len(plan.parts) == 1:
             # the signature column is empty: give it the rest of the line to sign on
             widths = list(plan.widths_mm[0])
@@ -705,6 +726,11 @@ class _Writer:
                     # go on under "(continued)", never a row or two alone on the next page
                     cut = len(heights) - FIRST_ROWS
                     chunks = [range(cut), range(cut, len(heights))]
+                elif len(chunks) > 1 and len(chunks[-1]) < FIRST_ROWS:
+                    # a table longer than a page: its last page too gets FIRST_ROWS rows
+                    # from the page before (37 landscape rows went on as 35 + 2, the two
+                    # alone under "(continued)" on a page of their own)
+                    chunks = _balanced_tail(chunks, FIRST_ROWS)
                 for step, rows in enumerate(chunks):
                     first = index == 0 and step == 0
                     label = number if first else None
@@ -1191,6 +1217,26 @@ def _png_width_mm(png: bytes, *, dpi: int) -> float:
     if len(png) < 24 or png[:8] != b"\x89PNG\r\n\x1a\n":
         return 0.0
     return int.from_bytes(png[16:20], "big") / dpi * 25.4
+
+
+def _balanced_tail(chunks: list[range], least: int) -> list[range]:
+    """Move rows from the second-last chunk so the last has ``least`` rows (if it can spare).
+
+    The chunk before keeps at least ``least`` rows itself.
+
+    Examples
+    --------
+    >>> _balanced_tail([range(0, 35), range(35, 37)], 5)
+    [range(0, 32), range(32, 37)]
+    >>> _balanced_tail([range(0, 6), range(6, 8)], 5)
+    [range(0, 5), range(5, 8)]
+    """
+    before, last = chunks[-2], chunks[-1]
+    move = min(least - len(last), len(before) - least)
+    if move <= 0:
+        return chunks
+    cut = before.stop - move
+    return [*chunks[:-2], range(before.start, cut), range(cut, last.stop)]
 
 
 def _ns(xml: str) -> str:

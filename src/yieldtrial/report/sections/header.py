@@ -181,6 +181,7 @@ def methods_section(ctx: ReportContext) -> Section:
                 formula=formula,
             )
             + _moisture_here(ctx)
+            + _standard_differs(ctx)
         ),
         Paragraph(_yield_text(ctx)),
         Paragraph(_design_sentence(ctx, lang) + _design_detected(ctx, lang)),
@@ -206,6 +207,7 @@ def methods_section(ctx: ReportContext) -> Section:
                 + _formula_factors(str(ctx.anova.provenance.model), lang)
                 + _formula_replicates(str(ctx.anova.provenance.model), lang, s.resolvable)
                 + _model_sentence(ctx, lang)
+                + _lsd_without_f_test(ctx, lang)
                 + _dunnett_accuracy(ctx, lang)
             )
         )
@@ -442,6 +444,45 @@ def _moisture_here(ctx: ReportContext) -> str:
     return gap + t("methods.moisture_here", ctx.s.lang, moisture=span)
 
 
+def _protocol_standard(ctx: ReportContext) -> float | None:
+    """Return the protocol's standard moisture for the trial's crop [%] (None: no value)."""
+    crop = attr_or(ctx.trial, "crop", None)
+    protocol = attr_or(ctx.trial, "protocol", None)
+    if not (crop and protocol):
+        return None
+    from yieldtrial.protocols import moisture_standard
+
+    try:
+        return float(moisture_standard(crop, protocol=protocol).moisture_pct)
+    except (DataValidationError, KeyError):
+        return None
+
+
+def _standard_differs(ctx: ReportContext) -> str:
+    """Sentence saying the report's standard moisture is not the protocol's (empty if it is).
+
+    ``--standard-moisture-pct 14`` for wheat (13 % in cn-yield-test) or a trial.toml
+    ``standard_moisture_pct`` other than the crop's value: the yields of the whole report
+    are at that standard, and a reader comparing them with the protocol's must know.
+    """
+    protocol_pct = _protocol_standard(ctx)
+    if protocol_pct is None or abs(protocol_pct - ctx.s.standard_pct) < 1e-9:
+        return ""
+    lang = ctx.s.lang
+    crop, protocol = str(ctx.trial.crop), str(ctx.trial.protocol)
+    if lang == "zh":
+        crop = CROPS_ZH.get(crop.strip().lower(), crop)
+        protocol = t("methods.protocol_name_cn", lang) if protocol == "cn-yield-test" else protocol
+    return ("" if lang == "zh" else " ") + t(
+        "methods.standard_differs",
+        lang,
+        standard=f"{ctx.s.standard_pct:g}",
+        protocol=protocol,
+        crop=crop,
+        protocol_standard=f"{protocol_pct:g}",
+    )
+
+
 def _standard_source(ctx: ReportContext) -> str:
     crop = attr_or(ctx.trial, "crop", None)
     protocol = attr_or(ctx.trial, "protocol", None)
@@ -476,6 +517,10 @@ def _standard_source(ctx: ReportContext) -> str:
                 )
         except (DataValidationError, KeyError):
             pass
+    if _protocol_standard(ctx) is not None:
+        # another standard than the protocol's, from trial.toml, --standard-moisture-pct or
+        # FieldTrial (it read "(trial.toml)" for the flag and "(cn-yield-test)" for the API)
+        return t("methods.source_set", ctx.s.lang)
     if ctx.config.standard_moisture_pct is not None:
         return "trial.toml" if ctx.s.lang == "en" else "试验说明文件设定"
     return str(protocol or "")
@@ -551,6 +596,28 @@ def _rate_text(info: Any, lang: str) -> str | None:
     if str(info.extra.get("rate_status", "")).lower() == "illustrative":
         text += f" ({t('status.illustrative', lang)})"
     return text
+
+
+def _lsd_without_f_test(ctx: ReportContext, lang: str) -> str:
+    """Say that the protected LSD declared nothing because no treatment F test existed.
+
+    A Kenward-Roger F test whose denominator df is not positive gives no P value, so the
+    protected LSD's gate cannot pass and every treatment shares one letter
+    (:func:`yieldtrial.stats.compare.pairwise_means`); the letters alone would read as
+    "no differences found" (empty for any other letters or when the F test exists).
+    """
+    s = ctx.s
+    if s.letters != "lsd" or s.factors:
+        return ""
+    from yieldtrial.stats.compare import treatment_f_test
+    from yieldtrial.stats.inference import INFERENCE_OK, inference_status
+
+    mm = ctx.trial.means_model(s.kind, unit="kg/ha")
+    if len(mm.levels) < 2 or inference_status(mm) != INFERENCE_OK:
+        return ""  # no error variance: the methods say so elsewhere
+    if np.isfinite(treatment_f_test(mm)[2]):
+        return ""
+    return ("" if lang == "zh" else " ") + t("methods.lsd_no_f_test", lang)
 
 
 def _model_sentence(ctx: ReportContext, lang: str) -> str:

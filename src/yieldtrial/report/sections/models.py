@@ -61,9 +61,12 @@ def model_methods_text(ctx: ReportContext) -> str:
         # so are the blocks of an augmented design fitted with random blocks (each entry in
         # one block: an entry-check comparison had 12.86 df on a 12-df residual, no plot
         # missing; tests/data/r_reference_surface, augmented_4x5_30)
-        incomplete = ctx.anova.design in ("alpha", "row_column") or ctx.s.design == "augmented"
+        augmented = ctx.s.design == "augmented"
+        incomplete = ctx.anova.design in ("alpha", "row_column") or augmented
         if incomplete:
-            text += space + t(key + "_incomplete", lang)
+            # an augmented design's blocks hold every check and one share of the entries:
+            # its own sentence, not the alpha-lattice's "incomplete blocks"
+            text += space + t(key + ("_augmented" if augmented else "_incomplete"), lang)
         vc = ctx.anova.variance_components
         zero = [str(c) for c in vc.loc[vc["boundary"].astype(bool), "component"]]
         if zero:
