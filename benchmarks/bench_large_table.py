@@ -26,6 +26,11 @@ Usage::
     python benchmarks/bench_large_table.py --mb 20         # a smaller file
     python benchmarks/bench_large_table.py --keep          # keep the generated file
     python benchmarks/bench_large_table.py --stages        # also CPU per streamed step
+    python benchmarks/bench_large_table.py --floor         # also the output's own cost
+    python benchmarks/bench_large_table.py --block-mib 6   # streamed blocks of 6 MiB
+
+The outputs go to a private temporary folder (``--out-dir`` to choose one), so runs of
+several people on one machine do not write over each other's output.
 
 A table left by an earlier run (``--keep``) is reused and never deleted.
 
@@ -86,7 +91,17 @@ def generate(path: Path, megabytes: float, seed: int = 1) -> int:
     return rows
 
 
-CHILD_TIMING = r"""
+#: Run first in every child: the streamed block size of ``--block-mib`` (else the library's).
+CHILD_SETUP = r"""
+import os
+if os.environ.get("BENCH_BLOCK_MIB"):
+    from yieldtrial.io import streaming
+    streaming.STREAM_BLOCK_BYTES = int(float(os.environ["BENCH_BLOCK_MIB"]) * 2**20)
+"""
+
+CHILD_TIMING = (
+    CHILD_SETUP
+    + r"""
 import json, sys, time
 import pandas as pd
 from yieldtrial.cli import main
@@ -113,6 +128,7 @@ for r in range(rounds):
     results.append(row)
 print(json.dumps(results))
 """
+)
 
 CHILD_PHASES = r"""
 import json, sys, time, warnings
@@ -140,7 +156,9 @@ print(json.dumps({"read_csv": base, "read_table_file": raw, "from_csv": build,
                   "yields": yields, "write_csv": write}))
 """
 
-CHILD_STAGES = r"""
+CHILD_STAGES = (
+    CHILD_SETUP
+    + r"""
 import json, sys, time, warnings
 from pathlib import Path
 import pandas as pd
@@ -173,8 +191,52 @@ while (raw := timed("parse", next, blocks, None)) is not None:
     timed("CSV spelling", rows_buffer, table)
 print(json.dumps(cpu))
 """
+)
 
-CHILD_MEMORY = r"""
+CHILD_FLOOR = (
+    CHILD_SETUP
+    + r"""
+import hashlib, json, resource, sys, time
+from pathlib import Path
+import pandas as pd
+import pyarrow as pa, pyarrow.csv as pcsv
+from yieldtrial.io import streaming as s
+from yieldtrial.io.output import atomic_write_stream
+path, written, target = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+result = {}
+start = time.process_time(); pd.read_csv(path); result["read_csv"] = time.process_time() - start
+source = s._open(path, None)
+names = [f"c{i}" for i in range(len(source.header))]
+types = {n: (pa.string() if i in source.text_columns else pa.float64())
+         for i, n in enumerate(names)}
+start = time.process_time()
+for _ in pcsv.open_csv(path, read_options=pcsv.ReadOptions(
+        skip_rows=1, column_names=names, block_size=s.STREAM_BLOCK_BYTES),
+        convert_options=pcsv.ConvertOptions(column_types=types)):
+    pass
+result["parse only (pyarrow, the streamed reader's types)"] = time.process_time() - start
+data = written.read_bytes()
+start = time.process_time(); hashlib.sha256(data).digest()
+result["SHA-256 of the output"] = time.process_time() - start
+piece = 11 << 20
+def write(handle):
+    view = memoryview(data)
+    for offset in range(0, len(data), piece):
+        handle.write(view[offset : offset + piece])
+before, wall = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+atomic_write_stream(target, write)
+after = resource.getrusage(resource.RUSAGE_SELF)
+result["durable write of the output: wall"] = time.perf_counter() - wall
+result["durable write of the output: user (the hash)"] = after.ru_utime - before.ru_utime
+result["durable write of the output: system"] = after.ru_stime - before.ru_stime
+target.unlink()
+print(json.dumps({"bytes": len(data), **result}))
+"""
+)
+
+CHILD_MEMORY = (
+    CHILD_SETUP
+    + r"""
 import resource, sys
 what, path, out = sys.argv[1], sys.argv[2], sys.argv[3]
 code = 0
@@ -199,6 +261,7 @@ def peak_kib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(peak_kib(), code)
 """
+)
 
 
 def _peak_rss_mib(args: list[str], env: dict[str, str]) -> tuple[float, int]:
@@ -221,6 +284,15 @@ def main() -> None:
     parser.add_argument(
         "--stages", action="store_true", help="also the CPU time of each streamed step"
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also what the output costs on its own: parse, hash, durable write",
+    )
+    parser.add_argument("--block-mib", type=float, default=None, help="streamed block size [MiB]")
+    parser.add_argument(
+        "--out-dir", type=Path, default=None, help="folder for the outputs (default: private)"
+    )
     args = parser.parse_args()
 
     folder = Path(tempfile.gettempdir()) / "yieldtrial-bench"
@@ -237,8 +309,13 @@ def main() -> None:
                                   check=True).stdout.strip())  # fmt: skip
         print(f"generated {path} ({rows:,} plots) in {time.perf_counter() - started:.0f} s")
     size = path.stat().st_size
-    out = folder / "out.csv"
+    private = args.out_dir is None
+    out_dir = Path(tempfile.mkdtemp(prefix="yieldtrial-bench-out-")) if private else args.out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / "out.csv"
     env = dict(os.environ)
+    if args.block_mib is not None:
+        env["BENCH_BLOCK_MIB"] = str(args.block_mib)
     src = Path(__file__).resolve().parents[1] / "src"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH", "")]))
 
@@ -250,6 +327,8 @@ def main() -> None:
         f"load average {', '.join(f'{v:.1f}' for v in os.getloadavg())}"
     )
     print(f"file: {size / 1e6:.0f} MB ({size / 2**20:.0f} MiB), {path}")
+    if args.block_mib is not None:
+        print(f"streamed blocks of {args.block_mib:g} MiB (--block-mib)")
 
     print("peak resident memory (fresh process each):")
     for what in ["import", "read_csv", "standardize"] + (["report"] if args.report else []):
@@ -314,8 +393,26 @@ def main() -> None:
         phases = json.loads(child.stdout.strip().splitlines()[-1])
         for name, seconds in phases.items():
             print(f"  {name:16s} {seconds:6.1f} s  {seconds / phases['read_csv']:5.2f} x")
+    if args.floor and out.exists():
+        print("what the output costs on its own (one child process; CPU unless said):")
+        child = subprocess.run(
+            [sys.executable, "-c", CHILD_FLOOR, str(path), str(out), str(out_dir / "floor.csv")],
+            env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if child.returncode == 0:
+            floor = json.loads(child.stdout.strip().splitlines()[-1])
+            size_out = floor.pop("bytes")
+            print(f"  output: {size_out / 1e6:.0f} MB")
+            for name, seconds in floor.items():
+                print(f"  {name:50s} {seconds:6.2f} s  {seconds / floor['read_csv']:5.2f} x")
+        else:
+            print(child.stderr)
     for leftover in (out, Path(str(out) + ".md")):
         leftover.unlink(missing_ok=True)
+    if private:
+        import shutil
+
+        shutil.rmtree(out_dir, ignore_errors=True)
     if generated and not args.keep:
         path.unlink()
 

@@ -88,3 +88,48 @@ def test_same_message_as_judging_every_cell():
     named = _reference(frame)
     assert named == "row 12 (plot_id 'Total'), row 11 (treatment 'Mean'), row 14 (treatment '合计')"
     assert text is not None and text.startswith(named + " look like summary rows")
+
+
+try:  # pandas' "str" dtype (NaN for missing cells); pandas < 2.3: the pd.NA one
+    _ARROW_STR = pd.StringDtype("pyarrow", na_value=np.nan)
+except TypeError:  # pragma: no cover - pandas < 2.3
+    _ARROW_STR = pd.StringDtype("pyarrow")
+
+
+@pytest.mark.parametrize("sample", [1 << 16, 64])  # 64: the digit filter runs too
+def test_arrow_path_same_cells_as_pandas_path(sample, monkeypatch):
+    """Pyarrow's kernels called directly (stop 35) find the cells pandas' methods find.
+
+    40 random pyarrow-backed columns of three chunks, the first one sliced.
+    """
+    pa = pytest.importorskip("pyarrow")
+    monkeypatch.setattr(plots, "_SUMMARY_SAMPLE", sample)
+    rng = np.random.default_rng(35)
+    for _ in range(40):
+        n = int(rng.integers(1, 400))
+        values: list[str | None] = [_WORDS[k] for k in rng.integers(0, len(_WORDS), n)]
+        for k in np.flatnonzero(rng.random(n) < 0.1):
+            values[int(k)] = None
+        cut = sorted(rng.integers(0, n + 1, 2).tolist())
+        cells = None
+        for kind in (pa.large_string(), pa.string()):  # pandas 3, pandas 2.0
+            chunks = [
+                pa.array(["pad", *values[: cut[0]]], type=kind).slice(1),
+                pa.array(values[cut[0] : cut[1]], type=kind),
+                pa.array(values[cut[1] :], type=kind),
+            ]
+            try:
+                array = pd.arrays.ArrowStringArray(pa.chunked_array(chunks))
+            except ValueError:  # pandas 2.0 takes pyarrow's string type only
+                continue
+            cells = pd.Series(array, dtype=_ARROW_STR)
+            break
+        assert cells is not None
+        found = plots._arrow_summary_positions(cells)
+        if found is None:  # pandas 2.0 keeps its array as ``_data``: the pandas path serves
+            pytest.skip("no pyarrow array behind the column (pandas < 2.1)")
+        with monkeypatch.context() as patch:
+            patch.setattr(plots, "_arrow_summary_positions", lambda _: None)
+            expected = _summary_positions(cells)
+        assert found.tolist() == expected.tolist()
+        assert found.tolist() == [k for k, v in enumerate(values) if _is_summary(v)]
