@@ -20,7 +20,9 @@ off-diagonal is within :data:`BAND_TOL` of the inverse's largest element, every
 conditional spread ``c_j`` is at least :data:`MIN_SPREAD` (sharper kernels need more
 nodes) and the correlation is not within
 :data:`~yieldtrial.stats._mvt_lowrank.NEAR_PRODUCT` of a product form (those keep the
-Taylor control).  Permutations are not searched: the chain must be in the given order.
+Taylor control).  The order is found from the inverse's graph (:func:`chain_order`: a
+path walked from one end); as the curve of ``max_i |T_i|`` does not depend on the order
+of the variables, a chain given in any order takes this path.
 :func:`markov_inside_outside` carries the density on Gauss-Legendre nodes of ``B``,
 vectorised over the thresholds.  The curve (:func:`markov_curve`) is tabulated, checked
 and stated as the low-rank curve (:func:`~yieldtrial.stats._mvt_lowrank.tabulate_curve`):
@@ -41,6 +43,7 @@ __all__ = [
     "BAND_TOL",
     "MIN_SPREAD",
     "Markov",
+    "chain_order",
     "markov_curve",
     "markov_fit",
     "markov_inside_outside",
@@ -106,8 +109,48 @@ def chain_correlation(coef: np.ndarray) -> np.ndarray:
     return r
 
 
+def chain_order(prec: np.ndarray) -> np.ndarray | None:
+    """Return the order in which ``prec`` is tridiagonal (or ``None``: its graph is no path).
+
+    The graph joins ``i`` and ``j`` when ``|prec_ij|`` is above :data:`BAND_TOL` times the
+    largest element.  A Gaussian Markov chain's graph is a path (or, when some ``b_j`` are
+    0, paths: a linear forest, whose pieces are independent and chain with ``b = 0``); the
+    order walks each path from its end of lower index, the paths by their lowest index.
+    Any vertex of degree above 2, or a cycle, refuses.
+
+    Examples
+    --------
+    >>> lags = np.abs(np.subtract.outer(np.arange(5), np.arange(5)))
+    >>> order = np.array([2, 0, 4, 1, 3])
+    >>> chain_order(np.linalg.inv((0.6**lags)[np.ix_(order, order)])).tolist()
+    [1, 3, 0, 4, 2]
+    >>> chain_order(np.linalg.inv(np.full((4, 4), 0.3) + 0.7 * np.eye(4))) is None
+    True
+    """
+    p = prec.shape[0]
+    edge = np.abs(prec) > BAND_TOL * float(np.max(np.abs(prec)))
+    np.fill_diagonal(edge, False)
+    degree = edge.sum(axis=1)
+    if np.any(degree > 2):
+        return None
+    order: list[int] = []
+    seen = np.zeros(p, dtype=bool)
+    for start in range(p):  # every path starts at a vertex of degree 0 or 1
+        if seen[start] or degree[start] > 1:
+            continue
+        prev, node = -1, start
+        while node >= 0:
+            order.append(node)
+            seen[node] = True
+            nxt = [j for j in np.flatnonzero(edge[node]) if j != prev]
+            prev, node = node, (int(nxt[0]) if nxt else -1)
+    if len(order) < p:  # the rest are cycles
+        return None
+    return np.array(order)
+
+
 def markov_fit(corr: np.ndarray, lam: np.ndarray | None = None) -> Markov | None:
-    """Return the Markov chain of ``corr`` in the given order (or ``None``; module notes).
+    """Return the Markov chain of ``corr`` in the order of :func:`chain_order` (or ``None``).
 
     Examples
     --------
@@ -130,9 +173,10 @@ def markov_fit(corr: np.ndarray, lam: np.ndarray | None = None) -> Markov | None
         prec = np.linalg.inv(r)
     except np.linalg.LinAlgError:
         return None
-    lags = np.abs(np.subtract.outer(np.arange(p), np.arange(p)))
-    if float(np.max(np.abs(prec[lags > 1]))) > BAND_TOL * float(np.max(np.abs(prec))):
+    order = chain_order(prec)
+    if order is None:
         return None
+    r = r[np.ix_(order, order)]
     coef = np.diag(r, 1).copy()
     if np.any(np.abs(coef) >= 1.0):
         return None
