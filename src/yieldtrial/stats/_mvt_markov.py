@@ -53,9 +53,18 @@ __all__ = [
 #: element (AR(1)'s inverse is tridiagonal to 1e-15 of it).
 BAND_TOL = 1e-9
 
-#: Smallest conditional spread ``c_j`` (``rho`` 0.98): at 0.24 (``rho`` 0.97) 96 nodes
-#: are within 1e-9 of 256, 64 nodes 5e-4 off one-sided.
-MIN_SPREAD = 0.2
+#: Smallest conditional spread ``c_j`` (``rho`` 0.99 has 0.141): at 0.24 (``rho`` 0.97)
+#: 96 nodes are within 1e-9 of 256, 64 nodes 5e-4 off one-sided; sharper kernels take
+#: more nodes (:data:`NODES_SPREAD`).
+MIN_SPREAD = 0.14
+
+#: The rule's nodes are the first of :data:`_RULES` at or above this over the smallest
+#: spread.  AR(1) with 20 comparisons against 512 nodes, thresholds 0 to 6: one-sided,
+#: 64 nodes 2e-7 off at rho 0.95 (spread 0.31), 3e-5 at 0.97 (0.24); 128 nodes 2e-10 at
+#: 0.98 (0.20), 2e-6 at 0.99 (0.14), where 256 are 7e-14 off.  The check of the rule at
+#: 7 thresholds in the bulk missed the 64-node rule's error near the table's end at 0.97
+#: one-sided (3e-5 stated, 6e-5 off), hence the rule is chosen by the spread.
+NODES_SPREAD = 25.0
 
 #: Lower end of the one-sided box (the mass below, ``Phi(-8.5)``, is 1e-17 a variable).
 _LOWER = 8.5
@@ -65,11 +74,15 @@ _LOWER = 8.5
 #: rho 0.5 and 0.9, 5e-4 at 0.97 one-sided (3e-7 two-sided); 96 nodes 1e-9 at 0.97.  48
 #: nodes are 4e-8 off at 0.9 one-sided, but 1.5e-7 above 1 at the table's end (r = 6):
 #: the normal score of such a ``G`` is no curve.
-_RULES = ((64, 128), (128, 256))
+_RULES = ((64, 128), (128, 256), (256, 512))
 
-#: Nodes of the coarse rule that places the table and the checks (24 are 0.06 off at
-#: AR(1) 0.9 one-sided, r = 3.6).
-_ROUGH_NODES = 64
+#: Times the knots are halved where the spline misses (``tabulate_curve(refine=...)``):
+#: two-sided AR(1) 0.95 to 0.99 has a normal score that bends sharply near ``r = 0.5``,
+#: where the knots 0.2 apart missed by 1e-4 (0.95) to 2e-3 (0.99).
+_REFINE = 4
+
+#: Threshold elements (thresholds times nodes squared) of one kernel block.
+_BLOCK = 1 << 21
 
 
 @dataclass(frozen=True)
@@ -203,6 +216,11 @@ def markov_inside_outside(
     0.7977792
     """
     rr = np.atleast_1d(np.asarray(r, dtype=float))
+    step = max(_BLOCK // nodes**2, 1)
+    if rr.size > step:  # in blocks of thresholds: the kernel is thresholds x nodes^2
+        parts = [markov_inside_outside(rr[i : i + step], fit, two_sided, nodes)
+                 for i in range(0, rr.size, step)]  # fmt: skip
+        return np.concatenate([a for a, _ in parts]), np.concatenate([b for _, b in parts])
     t, w = np.polynomial.legendre.leggauss(nodes)
     lo = -rr if two_sided else np.minimum(np.full(rr.shape, -_LOWER), rr)
     half = (rr - lo) / 2.0
@@ -215,7 +233,7 @@ def markov_inside_outside(
         if (b, c) != last:  # a stationary chain: one kernel for every step
             z = (x[:, None, :] - b * x[:, :, None]) / c  # (thresholds, from, to)
             kernel, last = np.exp(-0.5 * z * z) * (norm / c), (b, c)
-        f = np.einsum("sk,skl->sl", f * wx, kernel)
+        f = np.matmul((f * wx)[:, None, :], kernel)[:, 0, :]
     inside = np.clip(np.sum(f * wx, axis=1), 0.0, 1.0)
     return inside, 1.0 - inside
 
@@ -223,25 +241,31 @@ def markov_inside_outside(
 def markov_curve(fit: Markov, *, two_sided: bool) -> LowRankCurve | None:
     """Tabulate the exact normal curve of the chain with its stated error (module notes).
 
-    A curve stating more than the target at 64 nodes is tabulated again at 128 (against
-    256): near ``G = 1`` a strong chain's exceedance is far below Boole's bound at the
-    table's end, and the 64-node rule's 1e-8 there spoils the normal score (AR(1) 0.95 to
-    0.97 one-sided: stated 0.1 at 64 nodes, 1.3e-8 at 128).
+    The rule starts at the first of :data:`_RULES` with :data:`NODES_SPREAD` over the
+    smallest spread nodes (64 to rho 0.92, 128 to 0.98, 256 beyond) and moves to the
+    next when the curve states more than the target: near ``G = 1`` a strong chain's
+    exceedance is far below Boole's bound at the table's end, and a coarse rule's 1e-8
+    there spoils the normal score (AR(1) 0.95 to 0.97 one-sided: stated 0.1 at 64 nodes,
+    1.3e-8 at 128).  Knots are halved where the spline misses (:data:`_REFINE`).
 
     Returns
     -------
     LowRankCurve or None
         ``None`` when the stated error is above the target.
     """
-    for rules in (_RULES, _RULES[1:]):
+    need = NODES_SPREAD / float(np.min(fit.spread))
+    first = next((i for i, (n, _) in enumerate(_RULES) if n >= need), len(_RULES) - 1)
+    for start in range(first, len(_RULES)):
+        rules = _RULES[start:]
         curve = tabulate_curve(
             lambda r, nodes: markov_inside_outside(r, fit, two_sided, nodes),
             fit.coef.size + 1,
             two_sided=two_sided,
             rules=rules,
-            rough_nodes=_ROUGH_NODES,
+            rough_nodes=rules[0][0],
             residual=fit.residual,
             method="exact-markov",
+            refine=_REFINE,
         )
         if curve is not None:
             return curve
