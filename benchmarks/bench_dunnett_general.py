@@ -46,8 +46,8 @@ stop 27).  Only ``_mvt_sov.py`` and ``_mvt_taylor.py`` come from ``REV``: the ot
 from ``git archive``, against this tree's ``src``; each in its own child process with one
 BLAS thread, so the engine and the dispatch in ``stats.distributions`` always belong to one
 revision) on correlations far from every product form: resolvable designs with random
-layouts, AR(1) 0.5, 0.9, 0.97, 0.99 and 0.9 shuffled, and a random 3-factor correlation (20 comparisons, df 30;
-``--rounds`` default 3).
+layouts, AR(1) 0.5, 0.9, 0.97, 0.99 and 0.9 shuffled, and a random 3-factor correlation
+(20 comparisons, df 30; ``--rounds`` default 3).
 """
 
 from __future__ import annotations

@@ -231,6 +231,12 @@ def markov_inside_outside(
                  for i in range(0, rr.size, step)]  # fmt: skip
         return np.concatenate([a for a, _ in parts]), np.concatenate([b for _, b in parts])
     t, w = np.polynomial.legendre.leggauss(nodes)
+    # two-sided (an even number of nodes): every f_j is even on the symmetric box, so the
+    # rule folds onto its positive nodes, the kernel from z and from -z added (the same
+    # sums, a quarter of the products)
+    fold = two_sided and nodes % 2 == 0
+    if fold:
+        t, w = t[nodes // 2 :], w[nodes // 2 :]
     lo = -rr if two_sided else np.minimum(np.full(rr.shape, -_LOWER), rr)
     half = (rr - lo) / 2.0
     x = ((rr + lo) / 2.0)[:, None] + half[:, None] * t[None, :]  # (thresholds, nodes)
@@ -241,9 +247,15 @@ def markov_inside_outside(
     for b, c in zip(fit.coef, fit.spread, strict=True):
         if (b, c) != last:  # a stationary chain: one kernel for every step
             z = (x[:, None, :] - b * x[:, :, None]) / c  # (thresholds, from, to)
-            kernel, last = np.exp(-0.5 * z * z) * (norm / c), (b, c)
+            kernel = np.exp(-0.5 * z * z)
+            if fold:
+                z = (x[:, None, :] + b * x[:, :, None]) / c  # from -z
+                kernel += np.exp(-0.5 * z * z)
+            kernel *= norm / c
+            last = (b, c)
         f = np.matmul((f * wx)[:, None, :], kernel)[:, 0, :]
-    inside = np.clip(np.sum(f * wx, axis=1), 0.0, 1.0)
+    inside = np.sum(f * wx, axis=1) * (2.0 if fold else 1.0)
+    inside = np.clip(inside, 0.0, 1.0)
     return inside, 1.0 - inside
 
 
