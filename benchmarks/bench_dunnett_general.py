@@ -46,8 +46,8 @@ stop 27).  Only ``_mvt_sov.py`` and ``_mvt_taylor.py`` come from ``REV``: the ot
 from ``git archive``, against this tree's ``src``; each in its own child process with one
 BLAS thread, so the engine and the dispatch in ``stats.distributions`` always belong to one
 revision) on correlations far from every product form: resolvable designs with random
-layouts, AR(1) 0.5 and 0.9 and a random 3-factor correlation (20 comparisons, df 30;
-``--rounds`` default 3).
+layouts, AR(1) 0.5, 0.9, 0.97, 0.99 and 0.9 shuffled, and a random 3-factor correlation
+(20 comparisons, df 30; ``--rounds`` default 3).
 """
 
 from __future__ import annotations
@@ -346,7 +346,8 @@ def far_cases() -> dict[str, np.ndarray]:
 
     Resolvable designs with random layouts (21 entries permuted by ``default_rng(seed)``
     in each of 2 replicates, cut into blocks of 3; block/plot variance ratio 5.7, as REML
-    estimated it on the seed-7 layout), AR(1) correlations and a random 3-factor model
+    estimated it on the seed-7 layout), AR(1) correlations (rho 0.5 to 0.99, and 0.9 with
+    the variables shuffled by ``default_rng(5)``) and a random 3-factor model
     (``A A' + I`` with a 20 x 3 standard normal ``A`` from ``default_rng(0)``, scaled to a
     correlation).
     """
@@ -359,8 +360,10 @@ def far_cases() -> dict[str, np.ndarray]:
         cov = gls_means_cov(trt, [rep], [7 * rep + pos // 3], [5.7], 21)
         cases[f"random layout, seed {seed}"] = contrast_corr(cov)
     lags = np.abs(np.subtract.outer(np.arange(20), np.arange(20)))
-    for rho in (0.5, 0.9):
+    for rho in (0.5, 0.9, 0.97, 0.99):
         cases[f"AR(1), rho {rho:g}"] = rho**lags
+    order = np.random.default_rng(5).permutation(20)
+    cases["AR(1) 0.9, permuted"] = (0.9**lags)[np.ix_(order, order)]
     a = np.random.default_rng(0).normal(size=(20, 3))
     c = a @ a.T + np.eye(20)
     sd = np.sqrt(np.diag(c))

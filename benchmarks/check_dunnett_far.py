@@ -9,7 +9,9 @@ difference from the reference and whether the stated error covers it:
   df 30, thresholds 1.0-4.0: the reference is the Markov recursion of the AR(1) (the
   density on [-r, r] carried by the transition kernel on 200 Gauss-Legendre nodes)
   averaged over the chi scale (64 Gauss-Legendre nodes): ``tests/markov_reference.py``,
-  the reference of ``tests/test_stats_mvt_pilot.py``;
+  the reference of ``tests/test_stats_mvt_pilot.py``; also rho 0.95 and 0.99 with 20
+  comparisons (the reference on 400 nodes) and AR(1) 0.9 with its 20 variables shuffled
+  (``default_rng(5)``: the same reference, the maximum does not depend on the order);
 * the random 3-factor correlation of ``bench_dunnett_general.far_cases`` (df 30): given
   the three factors the 20 statistics are independent, so the reference is a 3-dimensional
   Gauss-Legendre rule (64 nodes each way on [-7.5, 7.5], equal to 96 to 2e-9) of the
@@ -89,6 +91,17 @@ def main(quick: bool) -> None:
             cpu, p, stated = run(corr, c, 30.0)
             ref = np.array([t_exceedance(partial(ar1_inside, rho=rho, k=k), ci, 30.0) for ci in c])
             line(f"AR(1) {rho:g}, k = {k}", cpu, stated, float(np.max(np.abs(p - ref))))
+    for rho in (0.95, 0.99):  # strong chains: the reference on 400 nodes
+        corr = rho ** np.abs(np.subtract.outer(np.arange(20), np.arange(20)))
+        cpu, p, stated = run(corr, c, 30.0)
+        inside = partial(ar1_inside, rho=rho, k=20, nodes=400)
+        ref = np.array([t_exceedance(inside, ci, 30.0) for ci in c])
+        line(f"AR(1) {rho:g}, k = 20", cpu, stated, float(np.max(np.abs(p - ref))))
+    order = np.random.default_rng(5).permutation(20)
+    corr = (0.9 ** np.abs(np.subtract.outer(np.arange(20), np.arange(20))))[np.ix_(order, order)]
+    cpu, p, stated = run(corr, c, 30.0)
+    ref = np.array([t_exceedance(partial(ar1_inside, rho=0.9, k=20), ci, 30.0) for ci in c])
+    line("AR(1) 0.9 shuffled, k = 20", cpu, stated, float(np.max(np.abs(p - ref))))
     cases = far_cases()
     a = np.random.default_rng(0).normal(size=(20, 3))
     inside = factor_inside(a)

@@ -1286,7 +1286,7 @@ def _dunnett_curve_cached(
         curve = lowrank_curve(low_rank, two_sided=two_sided)
         if curve is not None:
             return curve
-    # a Gaussian Markov chain in the given order (AR(1)): a chain of 1-D integrals
+    # a Gaussian Markov chain in any order (AR(1), shuffled or not): a chain of 1-D integrals
     chain = markov_fit(r, lam)
     if chain is not None:
         curve = markov_curve(chain, two_sided=two_sided)
