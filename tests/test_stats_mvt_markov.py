@@ -201,6 +201,6 @@ def test_strong_two_sided_chain_matches_the_backward_recursion(fresh_cache, rho)
     t = np.linspace(0.5, 4.0, 20)
     p, acc = dunnett_pvalues(t, r, 30.0)
     assert distributions._dunnett_curve(r, 30.0, two_sided=True).method == "exact-markov"
-    want = np.array([t_exceedance(ti, np.full(19, rho), 30.0, True) for ti in t[::6]])
+    want = np.array([chain_t_exceedance(ti, np.full(19, rho), 30.0, True) for ti in t[::6]])
     assert acc.abs_error <= 1e-4
     assert np.max(np.abs(p[::6] - want)) <= acc.abs_error
