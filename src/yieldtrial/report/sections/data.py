@@ -738,7 +738,9 @@ def _by_treatment_table(ctx: ReportContext) -> Table:
     # (5.9 million plots: 90 MiB); the same counts (every row) and means
     if values is not None:
         cols.append(Column("mean", t("col.raw_mean", lang), "number", d, s.unit))
-        grouped = pd.Series(values.to_numpy(dtype=float), index=p.index).groupby(groups, sort=False)
+        # wrapped, not copied (pandas 3 copies a numpy array into a Series by default)
+        plain = pd.Series(values.to_numpy(dtype=float), index=p.index, copy=False)
+        grouped = plain.groupby(groups, sort=False)
         summary = pd.DataFrame({"n_plots": grouped.size(), "mean": grouped.mean()})
     else:
         summary = groups.groupby(groups, sort=False).size().to_frame("n_plots")
