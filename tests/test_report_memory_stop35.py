@@ -127,3 +127,31 @@ def test_report_with_both_constants_is_byte_identical(
     if suffix == ".json":  # the same up to the output file's own name
         got = got.replace(b"constants.json", b"arrays.json")
     assert got == expected
+
+
+@pytest.mark.parametrize("span", [1, 3, 1 << 20])
+@pytest.mark.parametrize("seed", range(6))
+def test_absent_cells_by_spans_equal_the_multiindex_difference(
+    span: int, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The absent cells found a span of plots at a time are the level product's set difference."""
+    from yieldtrial.report.sections import data as data_section
+
+    monkeypatch.setattr(data_section, "_CELL_SPAN", span)
+    rng = np.random.default_rng(seed)
+    keys = ["block", "a"]
+    names = [[f"{k}{i}" for i in rng.permutation(4)] for k in keys]
+    n = 25
+    text = pd.DataFrame(
+        {
+            k: pd.Series(rng.choice([*v, "x"], n), dtype="str")
+            for k, v in zip(keys, names, strict=True)
+        }
+    )
+    levels = [list(v) for v in names]
+    expected = list(
+        pd.MultiIndex.from_product(levels).difference(
+            pd.MultiIndex.from_frame(text[keys]), sort=False
+        )
+    )
+    assert data_section._cells_without_rows(text, keys, levels) == expected
