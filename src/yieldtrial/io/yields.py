@@ -327,7 +327,7 @@ def yields_table(
                 shrink_pct_per_point=shrink_pct_per_point,
             )
         table["standardized_mass_kg"] = standardized_mass_kg
-    table["standard_moisture_pct"] = float(standard_moisture_pct)
+    table["standard_moisture_pct"] = constant_number(float(standard_moisture_pct), table.index)
     table["moisture_method"] = constant_text(moisture_method if harvest else "given", table.index)
     table["yield_kg_ha"] = yield_kg_ha
     column = yield_column(target)
@@ -339,6 +339,36 @@ def yields_table(
 
 #: pandas 3 always copies on write: a shallow copy is then as safe as a deep one.
 _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
+
+
+#: Plots from which :func:`constant_number` repeats one value instead of a float per plot.
+CONSTANT_NUMBER_PLOTS = 1 << 20
+
+
+def constant_number(value: float, index: pd.Index) -> Any:
+    """Return a float column holding ``value`` on every row of ``index``.
+
+    From :data:`CONSTANT_NUMBER_PLOTS` rows, where pandas keeps a Series' numpy array as
+    given (pandas 3), a read-only view of the one value repeated
+    (:func:`numpy.broadcast_to`): the same values and dtype without 8 bytes a plot (5.9
+    million plots: 45 MiB).  Elsewhere ``value`` itself, for pandas to broadcast.
+
+    Parameters
+    ----------
+    value : float
+        The value of every row.
+    index : Index
+        The rows.
+
+    Returns
+    -------
+    Series or float
+        A float64 Series on ``index``, or ``value``.
+    """
+    n = len(index)
+    if n < CONSTANT_NUMBER_PLOTS or not _COPY_ON_WRITE:
+        return value
+    return pd.Series(np.broadcast_to(np.float64(value), (n,)), index=index, copy=False)
 
 
 #: Plots in one piece of a :func:`constant_text` column.

@@ -108,8 +108,9 @@ def studentized_residuals(model: DesignFit) -> tuple[pd.Series, pd.Series]:
     )
     index = model.data.index
     return (
-        pd.Series(internal, index=index, name="studentized_residual"),
-        pd.Series(external, index=index, name="externally_studentized_residual"),
+        # this call's own arrays: wrapped, not copied (pandas 3 copies by default)
+        pd.Series(internal, index=index, name="studentized_residual", copy=False),
+        pd.Series(external, index=index, name="externally_studentized_residual", copy=False),
     )
 
 
