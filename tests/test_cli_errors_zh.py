@@ -327,6 +327,15 @@ def _case_lookalike_letters(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "'N\u041a'"
 
 
+def _case_no_observed_yield(tmp: Path) -> tuple[list[str], str]:
+    """The field book of ``yieldtrial design`` given to report before the harvest."""
+    book = tmp / "田间记录簿.csv"
+    header = "plot_id,treatment,block,row,column,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+    rows = "".join(f"{b}0{k},{t},{b},{b},{k},,,\n" for b in (1, 2) for k, t in ((1, "CK"), (2, "T")))
+    book.write_text(header + rows, encoding="utf-8")
+    return _report(tmp, book, *_html(tmp)), "4"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -369,6 +378,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "augmented-not-check": _case_augmented_not_check,
     "warnings-not-shown": _case_warnings_not_shown,
     "lookalike-letters": _case_lookalike_letters,
+    "no-observed-yield": _case_no_observed_yield,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)

@@ -475,6 +475,15 @@ TEMPLATES: tuple[Template, ...] = (
         "{high}%），没有可汇总的结果；请给出高于要保留试点变异系数的阈值（如 15），"
         "或不用该选项",
     ),
+    Template(
+        "no-observed-yield",
+        r"no plot has an observed yield: all (?P<n>[\d,]+) plots are missing \(every fresh mass "
+        r"or yield cell is empty\), so there is nothing to analyse\. Is this the field book "
+        r"before the harvest\? Fill in the harvest data \(fresh mass and moisture, or a yield\) "
+        r"and run again",
+        "没有任何小区有实测产量：全部 {n} 个小区均缺失（鲜重或产量单元格全为空），无法分析。"
+        "这是收获前的田间记录簿吗？请填入收获数据（鲜重和含水量，或产量）后再运行",
+    ),
 )
 
 
