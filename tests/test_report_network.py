@@ -165,3 +165,30 @@ def test_network_stability_table_states_the_unit_of_its_means(result, lang, note
     report = network_report(result, lang=lang, stability=stability, report_date="2024-01-01")
     (table,) = report.section("stability").blocks[:1]
     assert table.notes == [note]
+
+
+def test_combined_table_names_its_sources_in_words(result) -> None:
+    """The English combined ANOVA reads as the single-trial one (Blocks, Treatments, Error).
+
+    It showed the model's identifiers (site, block(site), treatment:site, residual).
+    """
+    from yieldtrial.report.model import Table
+    from yieldtrial.report.network import network_report
+
+    report = network_report(result, report_date="2024-01-01")
+    table = next(
+        b for s in report.sections for b in s.blocks if isinstance(b, Table) and b.key == "combined"
+    )
+    assert [row["source"] for row in table.rows] == [
+        "Sites",
+        "Blocks within sites",
+        "Treatments",
+        "Treatments x sites",
+        "Error",
+    ]
+    assert {row["error_term"] for row in table.rows} <= {
+        "Blocks within sites",
+        "Treatments x sites",
+        "Error",
+        "",
+    }
