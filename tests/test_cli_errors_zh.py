@@ -328,10 +328,11 @@ def _case_lookalike_letters(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_no_observed_yield(tmp: Path) -> tuple[list[str], str]:
-    """The field book of ``yieldtrial design`` given to report before the harvest."""
+    """Give report the field book of ``yieldtrial design`` before the harvest."""
     book = tmp / "田间记录簿.csv"
     header = "plot_id,treatment,block,row,column,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
-    rows = "".join(f"{b}0{k},{t},{b},{b},{k},,,\n" for b in (1, 2) for k, t in ((1, "CK"), (2, "T")))
+    pairs = ((1, "CK"), (2, "T"))
+    rows = "".join(f"{b}0{k},{t},{b},{b},{k},,,\n" for b in (1, 2) for k, t in pairs)
     book.write_text(header + rows, encoding="utf-8")
     return _report(tmp, book, *_html(tmp)), "4"
 

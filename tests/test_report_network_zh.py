@@ -175,7 +175,7 @@ def test_mixedlm_model_line_is_chinese() -> None:
 
 
 def test_conclusion_counts_are_spaced_as_the_rest_of_the_report() -> None:
-    """"4 个试点", not "4个试点": the conclusions wrote counts unspaced, the methods spaced."""
+    """Counts read "4 个试点", not "4个试点" (the conclusions wrote them unspaced)."""
     import numpy as np
     import pandas as pd
 
