@@ -192,3 +192,18 @@ def test_combined_table_names_its_sources_in_words(result) -> None:
         "Error",
         "",
     }
+
+
+def test_header_labels_are_capitalized_words(result) -> None:
+    """The English header listed "alpha: 0.05" among capitalized labels ("Check", "Version")."""
+    from yieldtrial.report.model import KeyValues
+    from yieldtrial.report.network import network_report
+
+    facts = next(
+        b
+        for b in network_report(result, report_date="2024-01-01").sections[0].blocks
+        if isinstance(b, KeyValues)
+    )
+    labels = [label for label, _ in facts.items]
+    assert "Significance level (alpha)" in labels
+    assert all(label[0].isupper() for label in labels), labels
