@@ -144,6 +144,11 @@ def _case_other_standard_moisture(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_report_format(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, plot_table(tmp), "-o", str(tmp / "报告.rtf")), "报告.rtf'"
+
+
+def _case_report_format_pdf(tmp: Path) -> tuple[list[str], str]:
+    """A PDF asked for: the line says how to make one (it only listed the suffixes)."""
     return _report(tmp, plot_table(tmp), "-o", str(tmp / "报告.pdf")), "报告.pdf'"
 
 
@@ -358,6 +363,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "implausible-moisture": _case_implausible_moisture,
     "other-standard-moisture": _case_other_standard_moisture,
     "report-format": _case_report_format,
+    "report-format-pdf": _case_report_format_pdf,
     "absent-factor": _case_absent_factor,
     "unknown-crop": _case_unknown_crop,
     "hidden-rows": _case_hidden_rows,
@@ -389,6 +395,7 @@ LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 NAMES = {
     "absent-factor": r"表中的列：[^）]*",
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
+    "report-format-pdf": r"PDF",  # the format's name, as Chinese text writes it
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (

@@ -280,6 +280,16 @@ TEMPLATES: tuple[Template, ...] = (
         "无法从文件名 {path} 判断报告格式；请使用后缀（{suffixes}）或 --format。",
     ),
     Template(
+        "report-format-pdf",
+        r"cannot tell the report format from the file name (?P<path>" + _Q + r"); use a suffix "
+        r"\((?P<suffixes>[.\w, ]+)\) or --format\. yieldtrial writes no PDF: write a \.html "
+        r"report and print it to PDF from the browser \(it is laid out for A4\), or a \.docx "
+        r"report and export it",
+        "无法从文件名 {path} 判断报告格式；请使用后缀（{suffixes}）或 --format。"
+        "yieldtrial 不直接生成 PDF：请写出 .html 报告并在浏览器中打印为 PDF（版面按 A4 排好），"
+        "或写出 .docx 报告再导出为 PDF",
+    ),
+    Template(
         "absent-factor",
         rf"(?P<named>the {_ROLE} factor column .+?) \(columns: (?P<columns>.+)\)\. Name the "
         rf"columns holding the (?P<role0>{_ROLE}) and (?P<role1>{_ROLE}) levels in trial\.toml "
