@@ -148,7 +148,7 @@ def _case_report_format(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_report_format_pdf(tmp: Path) -> tuple[list[str], str]:
-    """A PDF asked for: the line says how to make one (it only listed the suffixes)."""
+    """Ask for a PDF: the line says how to make one (it only listed the suffixes)."""
     return _report(tmp, plot_table(tmp), "-o", str(tmp / "报告.pdf")), "报告.pdf'"
 
 
