@@ -207,3 +207,22 @@ def test_header_labels_are_capitalized_words(result) -> None:
     labels = [label for label, _ in facts.items]
     assert "Significance level (alpha)" in labels
     assert all(label[0].isupper() for label in labels), labels
+
+
+def test_notes_read_as_sentences(result) -> None:
+    """A note (a library clause, "stability computed on ...") starts with a capital."""
+    from yieldtrial.report.model import Bullets
+    from yieldtrial.report.network import network_report
+
+    report = network_report(
+        result, notes=["stability computed on the 3 sites"], report_date="2024-01-01"
+    )
+    items = [
+        item
+        for section in report.sections
+        if section.key == "notes"
+        for block in section.blocks
+        if isinstance(block, Bullets)
+        for item in block.items
+    ]
+    assert items == ["Stability computed on the 3 sites."]
