@@ -202,3 +202,10 @@ def test_conclusion_counts_are_spaced_as_the_rest_of_the_report() -> None:
     )
     assert "4 个试点" in items
     assert not re.search(r"\d个", items), items
+
+
+def test_combined_table_brackets_are_full_width() -> None:
+    """The nested source read "区组(试点)" in ASCII brackets, unlike the rest of the zh text."""
+    from yieldtrial.report.network import _source
+
+    assert _source("block(site)", "zh") == "区组（试点）"
