@@ -378,3 +378,25 @@ def test_no_suggestion_for_a_name_far_from_every_option(capsys):
         ["standardize", "442", "--moisture", "5", "--crop", "banana"], capsys
     )
     assert "did you mean" not in line
+
+
+@pytest.mark.parametrize(
+    ("argv", "suggested"),
+    [
+        (["repor", "plots.csv"], "did you mean 'report'?"),
+        (["design", "rbcd", "--treatments", "A", "B"], "did you mean 'rcbd'?"),
+        (["report", "p.csv", "-o", "r.html", "--letters", "tukay"], "did you mean 'tukey'?"),
+        (["report", "p.csv", "-o", "r.html", "--lang", "ZH"], "did you mean 'zh'?"),
+    ],
+)
+def test_mistyped_choice_names_the_nearest_one(capsys, argv, suggested):
+    """A typing slip in a command or a choice: the one usage line names the nearest choice."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and suggested in err[0], err
+
+
+def test_far_choice_gets_no_suggestion(capsys):
+    """--lang fr is near no choice: the line lists the choices only."""
+    assert main(["report", "p.csv", "-o", "r.html", "--lang", "fr"]) == 2
+    assert "did you mean" not in capsys.readouterr().err

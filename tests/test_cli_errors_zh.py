@@ -144,6 +144,11 @@ def _case_other_standard_moisture(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_report_format(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, plot_table(tmp), "-o", str(tmp / "报告.rtf")), "报告.rtf'"
+
+
+def _case_report_format_pdf(tmp: Path) -> tuple[list[str], str]:
+    """Ask for a PDF: the line says how to make one (it only listed the suffixes)."""
     return _report(tmp, plot_table(tmp), "-o", str(tmp / "报告.pdf")), "报告.pdf'"
 
 
@@ -344,6 +349,16 @@ def _case_lookalike_letters(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "'N\u041a'"
 
 
+def _case_no_observed_yield(tmp: Path) -> tuple[list[str], str]:
+    """Give report the field book of ``yieldtrial design`` before the harvest."""
+    book = tmp / "田间记录簿.csv"
+    header = "plot_id,treatment,block,row,column,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+    pairs = ((1, "CK"), (2, "T"))
+    rows = "".join(f"{b}0{k},{t},{b},{b},{k},,,\n" for b in (1, 2) for k, t in pairs)
+    book.write_text(header + rows, encoding="utf-8")
+    return _report(tmp, book, *_html(tmp)), "4"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -365,6 +380,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "implausible-moisture": _case_implausible_moisture,
     "other-standard-moisture": _case_other_standard_moisture,
     "report-format": _case_report_format,
+    "report-format-pdf": _case_report_format_pdf,
     "absent-factor": _case_absent_factor,
     "unknown-crop": _case_unknown_crop,
     "hidden-rows": _case_hidden_rows,
@@ -387,6 +403,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "warnings-not-shown": _case_warnings_not_shown,
     "lookalike-letters": _case_lookalike_letters,
     "copied-trials": _case_copied_trials,
+    "no-observed-yield": _case_no_observed_yield,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -396,6 +413,7 @@ LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 NAMES = {
     "absent-factor": r"表中的列：[^）]*",
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
+    "report-format-pdf": r"PDF",  # the format's name, as Chinese text writes it
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (

@@ -399,7 +399,7 @@ def test_network_report_notes_list_the_ignored_incomplete_blocks(plots_csv, tmp_
                  "-o", str(out)]) == 0  # fmt: skip
     assert "3 trials have incomplete blocks" in capsys.readouterr().err
     notes = _notes(out.read_text(encoding="utf-8"))
-    assert any(n.startswith("site 'A', 'B', 'C': 3 trials have incomplete blocks") for n in notes)
+    assert any(n.startswith("Site 'A', 'B', 'C': 3 trials have incomplete blocks") for n in notes)
 
 
 def test_network_report_notes_list_the_ignored_incomplete_blocks_in_chinese(plots_csv, tmp_path):

@@ -303,10 +303,38 @@ def test_design_split_plot(tmp_path):
     assert {"main", "sub", "main_plot"} <= set(book.columns) and len(book) == 8
 
 
-def test_design_missing_blocks_is_data_error(capsys):
-    """An RCBD without --blocks: one error line, exit 1."""
-    assert main(["design", "rcbd", "--treatments", "A", "B"]) == 1
-    assert "needs blocks" in capsys.readouterr().err
+def test_design_missing_blocks_is_usage_error_naming_the_flag(capsys):
+    """An RCBD without --blocks: one line naming --blocks (it said "needs blocks"), exit 2."""
+    assert main(["design", "rcbd", "--treatments", "A", "B"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "design rcbd needs --blocks (number of blocks)" in err[0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "flags"),
+    [
+        (["crd"], ["--replicates"]),
+        (["split_plot", "--blocks", "2"], ["--sub-treatments"]),
+        (["alpha", "--replicates", "2"], ["--block-size"]),
+        (["augmented"], ["--blocks", "--checks"]),
+    ],
+)
+def test_design_missing_options_are_named_and_the_example_runs(argv, flags, tmp_path, capsys):
+    """Each missing option is named as a flag, and the example the line gives runs as typed."""
+    assert main(["design", *argv, "--treatments", "A", "B"]) == 2
+    line = capsys.readouterr().err.strip()
+    assert all(flag in line for flag in flags), line
+    example = line.split("e.g. yieldtrial ")[1]
+    words = []  # the shell's brace expansion of G{01..24}
+    for word in example.split():
+        match = re.fullmatch(r"(\w*)\{(\d+)\.\.(\d+)\}", word)
+        if match:
+            prefix, low, high = match.groups()
+            words += [f"{prefix}{k:0{len(low)}d}" for k in range(int(low), int(high) + 1)]
+        else:
+            words.append(word)
+    assert main([*words, "--seed", "1", "-o", str(tmp_path / "book.csv")]) == 0
 
 
 def test_design_bad_map_suffix(tmp_path, capsys):

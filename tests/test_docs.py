@@ -208,6 +208,30 @@ def test_every_option_help_is_a_phrase(command):
         )
 
 
+#: Options without choices whose default a new user needs in ``--help`` (cli.md's tables).
+DEFAULTS_SHOWN = {"report": ("--design", "--unit", "--margin-pct")}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_option_with_choices_states_its_default(command):
+    """An option with choices (and report's design, unit, margin) says its default in --help.
+
+    ``audit --format``, ``demo/network/report --lang``, ``plan --alternative`` and
+    ``report --block-effects`` did not; cli.md's tables did.
+    """
+    from yieldtrial.cli import build_parser
+
+    parser = build_parser((command,))
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    for action in subparsers.choices[command]._actions:
+        named = action.choices is not None or any(
+            o in DEFAULTS_SHOWN.get(command, ()) for o in action.option_strings
+        )
+        if not named or not action.option_strings or action.required:
+            continue
+        assert "default" in (action.help or ""), f"{command} {action.option_strings}: no default"
+
+
 def test_data_format_header_table_matches_the_reader():
     """Every English and Chinese header listed in data-format.md is recognised by read_plots."""
     from yieldtrial.io import recognised_headers

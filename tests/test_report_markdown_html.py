@@ -209,3 +209,21 @@ def test_error_mean_square_states_its_squared_unit(lang: str, unit: str) -> None
     float(number.replace(",", ""))  # the number as before, unit after one space
     colon = ": " if lang == "en" else "："
     assert f"- {label}{colon}{value}\n" in report.to_markdown()
+
+
+def test_markdown_warning_list_stays_inside_its_quote() -> None:
+    """The data-quality warnings: the list under "> **!** Warnings:" is quoted too.
+
+    It was a plain list after the quote, so the warning box held the word "Warnings:" only.
+    """
+    from yieldtrial.report.model import Bullets, Paragraph, Report, Section
+    from yieldtrial.report.render_markdown import render_markdown
+
+    section = Section(
+        "quality",
+        "Data quality",
+        [Paragraph("Warnings:", "warning"), Bullets(["Only 1 error df."], "warning")],
+    )
+    lines = render_markdown(Report("Yield test report", "en", [section])).splitlines()
+    at = lines.index("> **!** Warnings:")
+    assert lines[at + 1 : at + 3] == [">", "> - Only 1 error df."]

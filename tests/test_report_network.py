@@ -165,3 +165,64 @@ def test_network_stability_table_states_the_unit_of_its_means(result, lang, note
     report = network_report(result, lang=lang, stability=stability, report_date="2024-01-01")
     (table,) = report.section("stability").blocks[:1]
     assert table.notes == [note]
+
+
+def test_combined_table_names_its_sources_in_words(result) -> None:
+    """The English combined ANOVA reads as the single-trial one (Blocks, Treatments, Error).
+
+    It showed the model's identifiers (site, block(site), treatment:site, residual).
+    """
+    from yieldtrial.report.model import Table
+    from yieldtrial.report.network import network_report
+
+    report = network_report(result, report_date="2024-01-01")
+    table = next(
+        b for s in report.sections for b in s.blocks if isinstance(b, Table) and b.key == "combined"
+    )
+    assert [row["source"] for row in table.rows] == [
+        "Sites",
+        "Blocks within sites",
+        "Treatments",
+        "Treatments x sites",
+        "Error",
+    ]
+    assert {row["error_term"] for row in table.rows} <= {
+        "Blocks within sites",
+        "Treatments x sites",
+        "Error",
+        "",
+    }
+
+
+def test_header_labels_are_capitalized_words(result) -> None:
+    """The English header listed "alpha: 0.05" among capitalized labels ("Check", "Version")."""
+    from yieldtrial.report.model import KeyValues
+    from yieldtrial.report.network import network_report
+
+    facts = next(
+        b
+        for b in network_report(result, report_date="2024-01-01").sections[0].blocks
+        if isinstance(b, KeyValues)
+    )
+    labels = [label for label, _ in facts.items]
+    assert "Significance level (alpha)" in labels
+    assert all(label[0].isupper() for label in labels), labels
+
+
+def test_notes_read_as_sentences(result) -> None:
+    """A note (a library clause, "stability computed on ...") starts with a capital."""
+    from yieldtrial.report.model import Bullets
+    from yieldtrial.report.network import network_report
+
+    report = network_report(
+        result, notes=["stability computed on the 3 sites"], report_date="2024-01-01"
+    )
+    items = [
+        item
+        for section in report.sections
+        if section.key == "notes"
+        for block in section.blocks
+        if isinstance(block, Bullets)
+        for item in block.items
+    ]
+    assert items == ["Stability computed on the 3 sites."]

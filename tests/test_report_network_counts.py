@@ -80,4 +80,4 @@ def test_header_and_conclusions_write_the_grouped_counts() -> None:
     conclusions = " ".join(report.section("conclusions").blocks[0].items)
     assert "across 1,003 sites" in conclusions
     zh = network_report(_result(), lang="zh")
-    assert "1,003个试点" in " ".join(zh.section("conclusions").blocks[0].items)
+    assert "1,003 个试点" in " ".join(zh.section("conclusions").blocks[0].items)

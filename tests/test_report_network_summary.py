@@ -78,7 +78,7 @@ def test_cli_english_markdown_sections_and_hedges(farms_csv, tmp_path):
     assert "needs replicated sites and was not applied" in text
     assert "say nothing about sites unlike them" in text
     assert "non-inferior to CK1 within 5 %" in text
-    assert "stability computed on the 58 sites" in text  # the two incomplete farms left out
+    assert "Stability computed on the 58 sites" in text  # the two incomplete farms left out
 
 
 def test_summary_table_equals_the_across_site_numbers(farms_result):

@@ -172,3 +172,40 @@ def test_mixedlm_model_line_is_chinese() -> None:
     )  # fmt: skip
     assert facts["汇总分析模型"].endswith(" + 混合线性模型")
     assert english_words(facts["汇总分析模型"], frozenset()) == []
+
+
+def test_conclusion_counts_are_spaced_as_the_rest_of_the_report() -> None:
+    """Counts read "4 个试点", not "4个试点" (the conclusions wrote them unspaced)."""
+    import numpy as np
+    import pandas as pd
+
+    from yieldtrial.network import analyze_many
+    from yieldtrial.report.network import network_report
+
+    rng = np.random.default_rng(5)
+    rows = [
+        (f"S{j}", b, t, 500.0 + 30 * i + 20 * j + rng.normal(0, 5))
+        for j in range(4)
+        for b in (1, 2)
+        for i, t in enumerate(("CK", "A"))
+    ]
+    plots = pd.DataFrame(rows, columns=["site", "block", "treatment", "y"])
+    res = analyze_many(plots, by="site", response="y", treatment="treatment", block="block",
+                       control="CK", dunnett_pvalues="none")  # fmt: skip
+    report = network_report(res, lang="zh")
+    items = " ".join(
+        item
+        for section in report.sections
+        if section.key == "conclusions"
+        for block in section.blocks
+        for item in getattr(block, "items", [])
+    )
+    assert "4 个试点" in items
+    assert not re.search(r"\d个", items), items
+
+
+def test_combined_table_brackets_are_full_width() -> None:
+    """The nested source read "区组(试点)" in ASCII brackets, unlike the rest of the zh text."""
+    from yieldtrial.report.network import _source
+
+    assert _source("block(site)", "zh") == "区组（试点）"

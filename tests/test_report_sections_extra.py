@@ -291,7 +291,7 @@ def test_yield_components_and_theoretical_yield(tmp_path: Any) -> None:
 
 @pytest.mark.parametrize(
     ("crop", "opening"),
-    [("wheat", "A wheat"), ("oats", "An oats"), ("rice_indica", "A rice indica"), ("", "A")],
+    [("wheat", "A wheat"), ("oats", "An oats"), ("rice_indica", "An indica rice"), ("", "A")],
 )
 def test_summary_opening_article_follows_the_crop(crop: str, opening: str) -> None:
     """English article before the crop name: "An oats trial", not "A oats trial"."""

@@ -721,3 +721,22 @@ def test_residual_table_change_leaves_the_fit_unchanged() -> None:
     table.loc[table.index[0], "treatment"] = "changed"
     pd.testing.assert_series_equal(model.residuals, before)
     assert str(model.data["treatment"].iloc[0]) != "changed"
+
+
+def test_shapiro_with_one_error_df_is_not_assessable() -> None:
+    """Two treatments in two blocks (1 error df): Shapiro-Wilk is NaN, not a verdict.
+
+    The residuals of a 2 x 2 RCBD are (e, -e, -e, e) for any yields, and W is scale-free,
+    so scipy gives W = 0.729, P = 0.024 ("non-normal") for every such trial: the two
+    yield sets below, unrelated, gave the same W before the rule.
+    """
+    for yields in ([491.5, 450.3, 492.7, 452.8], [7000.0, 7100.0, 6900.0, 7300.0]):
+        df = pd.DataFrame(
+            {"block": [1, 1, 2, 2], "treatment": ["CK", "T", "CK", "T"], "yield_kg_ha": yields}
+        )
+        e = np.array([1.0, -1.0, -1.0, 1.0])  # the pattern the model leaves, times a scale
+        assert stats.shapiro(e).statistic == pytest.approx(0.729, abs=5e-4)
+        with pytest.warns(YieldTrialWarning, match="error degrees of freedom"):
+            d = diagnostics(df, response="yield_kg_ha", treatment="treatment", block="block")
+        assert d.df_error == 1
+        assert np.isnan(d.shapiro[0]) and np.isnan(d.shapiro[1])

@@ -56,7 +56,32 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print ``prog: error: message`` on one line and exit with status 2."""
-        self.exit(2, f"{self.prog}: error: {_one_line(message)} (see '{self.prog} --help')\n")
+        message = _suggest_choice(_one_line(message))
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)$")
+
+
+def _suggest_choice(message: str) -> str:
+    """Add the nearest valid choice to argparse's "invalid choice" message (a typing slip).
+
+    Examples
+    --------
+    >>> _suggest_choice("invalid choice: 'repor' (choose from 'report', 'plan')")
+    "invalid choice: 'repor' (choose from 'report', 'plan'); did you mean 'report'?"
+    >>> _suggest_choice("invalid choice: 'fr' (choose from 'en', 'zh')")
+    "invalid choice: 'fr' (choose from 'en', 'zh')"
+    """
+    import difflib
+
+    found = _INVALID_CHOICE.search(message)
+    if found is None:
+        return message
+    choices = [c.strip().strip("'\"") for c in found["choices"].split(",")]
+    given = found["given"]
+    close = difflib.get_close_matches(given.lower(), choices, n=1, cutoff=0.6)
+    return f"{message}; did you mean {close[0]!r}?" if close else message
 
 
 def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:

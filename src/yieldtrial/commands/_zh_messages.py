@@ -292,6 +292,16 @@ TEMPLATES: tuple[Template, ...] = (
         "无法从文件名 {path} 判断报告格式；请使用后缀（{suffixes}）或 --format。",
     ),
     Template(
+        "report-format-pdf",
+        r"cannot tell the report format from the file name (?P<path>" + _Q + r"); use a suffix "
+        r"\((?P<suffixes>[.\w, ]+)\) or --format\. yieldtrial writes no PDF: write a \.html "
+        r"report and print it to PDF from the browser \(it is laid out for A4\), or a \.docx "
+        r"report and export it",
+        "无法从文件名 {path} 判断报告格式；请使用后缀（{suffixes}）或 --format。"
+        "yieldtrial 不直接生成 PDF：请写出 .html 报告并在浏览器中打印为 PDF（版面按 A4 排好），"
+        "或写出 .docx 报告再导出为 PDF",
+    ),
+    Template(
         "absent-factor",
         rf"(?P<named>the {_ROLE} factor column .+?) \(columns: (?P<columns>.+)\)\. Name the "
         rf"columns holding the (?P<role0>{_ROLE}) and (?P<role1>{_ROLE}) levels in trial\.toml "
@@ -486,6 +496,15 @@ TEMPLATES: tuple[Template, ...] = (
         "--exclude-cv-above {threshold} 剔除了所有已分析的试点（其变异系数为 {low}% 至 "
         "{high}%），没有可汇总的结果；请给出高于要保留试点变异系数的阈值（如 15），"
         "或不用该选项",
+    ),
+    Template(
+        "no-observed-yield",
+        r"no plot has an observed yield: all (?P<n>[\d,]+) plots are missing \(every fresh mass "
+        r"or yield cell is empty\), so there is nothing to analyse\. Is this the field book "
+        r"before the harvest\? Fill in the harvest data \(fresh mass and moisture, or a yield\) "
+        r"and run again",
+        "没有任何小区有实测产量：全部 {n} 个小区均缺失（鲜重或产量单元格全为空），无法分析。"
+        "这是收获前的田间记录簿吗？请填入收获数据（鲜重和含水量，或产量）后再运行",
     ),
 )
 

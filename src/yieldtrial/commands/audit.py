@@ -88,7 +88,10 @@ def register(subparsers: Any) -> None:
         help="shrink per point for the 'shrink' row [%%]",
     )
     parser.add_argument(
-        "--format", choices=("table", "csv", "json"), default="table", help="output format"
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="output format (default table)",
     )
     parser.add_argument(
         "--reported",

@@ -38,7 +38,9 @@ def register(subparsers: Any) -> None:
         metavar="DIR",
         help="output folder (default: ./yieldtrial-demo)",
     )
-    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
+    parser.add_argument(
+        "--lang", choices=("en", "zh"), default="en", help="report language (default en)"
+    )
     parser.set_defaults(handler=_run)
 
 

@@ -139,6 +139,57 @@ def _labels(values: list[str] | None, flag: str) -> list[str] | None:
     return labels
 
 
+#: The options each layout needs, with what they stand for (checked before randomizing).
+_NEEDED: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "crd": (("replicates", "--replicates", "plots per treatment"),),
+    "rcbd": (("blocks", "--blocks", "number of blocks"),),
+    "split_plot": (
+        ("blocks", "--blocks", "number of blocks"),
+        ("sub_treatments", "--sub-treatments", "sub-plot levels"),
+    ),
+    "alpha": (
+        ("replicates", "--replicates", "replicates"),
+        ("block_size", "--block-size", "plots per incomplete block"),
+    ),
+    "augmented": (
+        ("blocks", "--blocks", "number of blocks"),
+        ("checks", "--checks", "check labels repeated in every block"),
+    ),
+}
+
+#: A layout that runs as typed, for the error line (the examples of ``--help``).
+_EXAMPLES = {
+    "crd": "yieldtrial design crd --treatments A B C --replicates 4",
+    "rcbd": "yieldtrial design rcbd --treatments CK1 CK2 T --blocks 4",
+    "split_plot": (
+        "yieldtrial design split_plot --treatments I0 I1 --sub-treatments N0 N1 N2 --blocks 3"
+    ),
+    "alpha": "yieldtrial design alpha --treatments G{01..24} --block-size 4 --replicates 3",
+    "augmented": (
+        "yieldtrial design augmented --checks CK1 CK2 CK3 --treatments E{01..30} --blocks 5"
+    ),
+}
+
+
+def _check_needed(args: argparse.Namespace) -> None:
+    """Refuse a layout whose options are missing, naming the flags (a usage error, exit 2).
+
+    Examples
+    --------
+    >>> from yieldtrial.commands._input import UsageError
+    >>> try:
+    ...     _check_needed(argparse.Namespace(layout="rcbd", blocks=None))
+    ... except UsageError as error:
+    ...     print(error)
+    design rcbd needs --blocks (number of blocks), e.g. yieldtrial design rcbd ... --blocks 4
+    """
+    needed = _NEEDED.get(args.layout, ())
+    missing = [(flag, what) for dest, flag, what in needed if getattr(args, dest) is None]
+    if missing:
+        named = " and ".join(f"{flag} ({what})" for flag, what in missing)
+        raise UsageError(f"design {args.layout} needs {named}, e.g. {_EXAMPLES[args.layout]}")
+
+
 def _run(args: argparse.Namespace) -> int:
     from yieldtrial.commands._zh_messages import status_line
     from yieldtrial.design.layouts import layout
@@ -149,6 +200,7 @@ def _run(args: argparse.Namespace) -> int:
         raise DataValidationError(
             f"--map {args.map!r}: unknown figure type; use a .png, .svg or .pdf file name."
         )
+    _check_needed(args)
     force = getattr(args, "force", False)
     if args.output is not None:  # refuse before randomizing: never over a filled-in field book
         check_output(args.output, force=force, protect_harvest=True, example="fieldbook.csv")

@@ -140,7 +140,9 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="leave out the stability section (Eberhart-Russell, Shukla, AMMI, HSC, ...)",
     )
-    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
+    parser.add_argument(
+        "--lang", choices=("en", "zh"), default="en", help="report language (default en)"
+    )
     parser.add_argument("--title", help="report title (default by language)")
     parser.add_argument(
         "-o",

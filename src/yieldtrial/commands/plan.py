@@ -98,7 +98,7 @@ def register(subparsers: Any) -> None:
         "--alternative",
         choices=POWER_ALTERNATIVES,
         default="two-sided",
-        help="two-sided, or greater (treatment better than control)",
+        help="two-sided, or greater (treatment better than control); default two-sided",
     )
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default text)"

@@ -58,12 +58,14 @@ def register(subparsers: Any) -> None:
         "--design",
         help="field design (crd, rcbd, latin, split_plot, strip_plot, factorial, alpha, "
         "row_column, augmented); latin needs row and column columns, the two-factor designs "
-        "--factors, alpha an incomplete_block column",
+        "--factors, alpha an incomplete_block column (default: recognised from the table's "
+        "columns, e.g. rcbd with a block column, alpha with an incomplete_block column)",
     )
     parser.add_argument(
         "--block-effects",
         choices=("fixed", "random"),
-        help="blocks (replicates) as fixed or random effects; random fits a mixed model by REML",
+        help="blocks (replicates) as fixed or random effects; random fits a mixed model by REML "
+        "(default fixed; split and strip plots with missing plots: REML)",
     )
     parser.add_argument(
         "--ddf",
@@ -76,12 +78,16 @@ def register(subparsers: Any) -> None:
         help="two-factor designs: the factor columns in design order, comma-separated "
         "(split plot: WHOLE,SUB; one name = whole plot, the treatment column the sub-plot)",
     )
-    parser.add_argument("--unit", help="display unit of yields (kg/ha, kg/mu, t/ha, bu/ac, ...)")
+    parser.add_argument(
+        "--unit",
+        help="display unit of yields (kg/ha, kg/mu, t/ha, bu/ac, ...); default: the "
+        "unit of --config, else kg/mu with --lang zh, else kg/ha",
+    )
     parser.add_argument(
         "--lang",
         choices=("en", "zh"),
         default="en",
-        help="report language (zh uses kg/mu by default)",
+        help="report language (default en; zh uses kg/mu by default)",
     )
     parser.add_argument(
         "--format",
@@ -94,7 +100,8 @@ def register(subparsers: Any) -> None:
         dest="margin",
         type=float,
         metavar="PCT",
-        help="non-inferiority margin in %% of the control mean",
+        help="non-inferiority margin in %% of the control mean (default: [analysis] margin_pct of "
+        "--config, else none)",
     )
     parser.add_argument("--alpha", type=float, help="significance level (default 0.05)")
     parser.add_argument(

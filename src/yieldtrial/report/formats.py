@@ -159,7 +159,13 @@ def format_for_path(path: str | os.PathLike[str]) -> str:
         if suffix in suffixes:
             return name
     refuse_folder_name(path, "report.html")
+    pdf = (
+        " yieldtrial writes no PDF: write a .html report and print it to PDF from the "
+        "browser (it is laid out for A4), or a .docx report and export it"
+        if suffix == ".pdf"
+        else ""
+    )
     raise DataValidationError(
         f"cannot tell the report format from the file name {str(path)!r}; use a suffix "
-        f"({', '.join(s for v in FORMATS.values() for s in v)}) or --format."
+        f"({', '.join(s for v in FORMATS.values() for s in v)}) or --format.{pdf}"
     )

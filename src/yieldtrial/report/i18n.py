@@ -25,6 +25,7 @@ __all__ = [
     "t",
     "default_unit",
     "check_lang",
+    "crop_name",
     "full_stop",
     "localize_units",
     "translate_message",
@@ -110,6 +111,23 @@ CROPS_ZH: dict[str, str] = {
     "potato": "马铃薯",
     "peanut": "花生",
 }
+
+#: Crop keys whose identifier does not read as English (other crops are shown as given).
+CROPS_EN: dict[str, str] = {"rice_indica": "indica rice", "rice_japonica": "japonica rice"}
+
+
+def crop_name(crop: object, lang: str) -> str:
+    """Return the crop as a report in ``lang`` names it: "indica rice", "籼稻", "wheat".
+
+    Examples
+    --------
+    >>> crop_name("rice_indica", "en"), crop_name("rice_indica", "zh"), crop_name("Oats", "en")
+    ('indica rice', '籼稻', 'Oats')
+    """
+    text = str(crop)
+    names = CROPS_ZH if lang == "zh" else CROPS_EN
+    return names.get(text.strip().lower(), text)
+
 
 #: The factor columns ``yieldtrial design split_plot`` writes -> their Chinese labels
 #: (names a user chose stay as typed).

@@ -29,7 +29,7 @@ from yieldtrial.errors import DataValidationError
 from yieldtrial.report._format import fmt_count, report_date_text
 from yieldtrial.report._network_zh import cv_flag, error_term, network_note, site_reason
 from yieldtrial.report.formats import FORMATS, check_format, refuse_folder_name
-from yieldtrial.report.i18n import full_stop
+from yieldtrial.report.i18n import capitalized, full_stop
 from yieldtrial.report.model import (
     Bullets,
     Column,
@@ -252,7 +252,8 @@ def network_report(
     )
     notes = list(s.notes) + list(notes or []) + ([] if stability is None else list(stability.notes))
     if notes:
-        shown = [full_stop(network_note(str(n), lang)) for n in notes]
+        # the library's notes are clauses ("pooled error of ..."): bullets read as sentences
+        shown = [full_stop(capitalized(network_note(str(n), lang))) for n in notes]
         sections.append(Section("notes", t("network.section.notes", lang), [Bullets(shown)]))
     date = report_date_text(report_date)
     meta = {

@@ -72,6 +72,11 @@ def render_markdown(report: Report, *, figure_files: list[str] | None = None) ->
                 body = markdown_text(block.text, line_start=not prefix and block.style != "claim")
                 text = f"**{body}**" if block.style == "claim" else body
                 out += [prefix + text, ""]
+            elif isinstance(block, Bullets) and block.style == "warning":
+                # the list of a warning stays inside its quote ("> **!** Warnings:" above)
+                if len(out) >= 2 and out[-1] == "" and out[-2].startswith("> "):
+                    out[-1] = ">"
+                out += [f"> - {_text(item, line_start=True)}" for item in block.items] + [""]
             elif isinstance(block, Bullets):
                 out += [f"- {_text(item, line_start=True)}" for item in block.items] + [""]
             elif isinstance(block, KeyValues):

@@ -289,8 +289,11 @@ def _shapiro(residuals: np.ndarray, df_error: int) -> tuple[float, float]:
     """
     from scipy import stats
 
-    # all zero (NaN counts as not zero, as max |e| = NaN did): no plot-sized |e|
-    if df_error <= 0 or residuals.size < 3 or not np.any(residuals):
+    # one error df: the residuals are one fixed pattern of the layout times a scale, and W
+    # is scale-free, so W and its p are the same whatever the yields (a 2 x 2 RCBD: always
+    # W = 0.729, P = 0.024, "non-normal"); all zero (NaN counts as not zero, as max |e| = NaN
+    # did): no plot-sized |e|
+    if df_error < 2 or residuals.size < 3 or not np.any(residuals):
         return float("nan"), float("nan")
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # swilk's note on a range below 1e-19
@@ -422,6 +425,9 @@ def diagnostics(
     Plots with leverage 1 (the unreplicated entries of an augmented design, a treatment
     left with one plot) have a residual of exactly zero whatever their yield; both tests
     leave them out (a heap of zeros would make Shapiro-Wilk reject normal data).
+    With one error df the residuals are a fixed pattern of the layout times a scale, so
+    Shapiro-Wilk's W would be the same whatever the yields: it needs 2 error df or more
+    (else ``nan``, "not assessable").
     Outliers use internally studentized residuals
     :math:`r_i = e_i/\sqrt{MSE(1-h_{ii})}`; these cannot exceed
     :math:`\sqrt{df_{error}}`, so with fewer than 10 error df no plot can pass

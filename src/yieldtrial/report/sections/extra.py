@@ -153,8 +153,10 @@ def _illustrative_conditions(ctx: ReportContext) -> set[str]:
 
 # --------------------------------------------------------------------------- summary
 def _a_crop(crop: str) -> str:
-    """Return the summary's opening words: "A wheat", "An oats", "A rice indica"; "A" alone."""
-    name = crop.strip().replace("_", " ")
+    """Return the summary's opening words: "A wheat", "An oats", "An indica rice"; "A" alone."""
+    from yieldtrial.report.i18n import crop_name
+
+    name = crop_name(crop.strip(), "en").replace("_", " ")
     if not name:
         return "A"
     return f"{'An' if name[0].lower() in 'aeiou' else 'A'} {name}"

@@ -31,6 +31,7 @@ from yieldtrial.report.i18n import (
     CROPS_ZH,
     DEFAULT_FACTORS_EN,
     DEFAULT_FACTORS_ZH,
+    crop_name,
     t,
     translate_message,
 )
@@ -55,8 +56,8 @@ def header_section(ctx: ReportContext) -> Section:
     add("header.site", localized(ctx, "site", c.site))
     add("header.season", localized(ctx, "season", c.season))
     crop = c.crop or attr_or(ctx.trial, "crop", None)
-    if crop is not None and lang == "zh":
-        crop = CROPS_ZH.get(str(crop).strip().lower(), crop)
+    if crop is not None:
+        crop = crop_name(crop, lang)
     add("header.crop", crop)
     if not c.conditions:  # else the trial-information section shows them
         add("header.variety", localized(ctx, "variety", c.variety))
@@ -493,13 +494,9 @@ def _standard_source(ctx: ReportContext) -> str:
             std = moisture_standard(crop, protocol=protocol)
             if abs(std.moisture_pct - ctx.s.standard_pct) < 1e-9 and protocol == "cn-yield-test":
                 # a report cites the method by its name; web sources belong in docs/
-                crop_name = (
-                    str(crop)
-                    if ctx.s.lang == "en"
-                    else CROPS_ZH.get(str(crop).strip().lower(), str(crop))
-                )
+                crop_text = crop_name(crop, ctx.s.lang)
                 standard = f"{std.moisture_pct:g}"
-                return t("methods.source_cn", ctx.s.lang, crop=crop_name, standard=standard)
+                return t("methods.source_cn", ctx.s.lang, crop=crop_text, standard=standard)
             if abs(std.moisture_pct - ctx.s.standard_pct) < 1e-9:
                 # the source in the report's language, without its URL
                 text = std.source_zh if ctx.s.lang == "zh" and std.source_zh else std.source
