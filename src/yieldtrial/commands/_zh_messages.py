@@ -68,6 +68,8 @@ class Template:
 
 
 _Q = r"(?:'[^']*'|\"[^\"]*\")"  # a Python repr of a string
+#: A Python repr of any string (a quote inside the other quote, or escaped: "O'Brien").
+_R = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
 _FILE = r"(?P<file>[^:]+)"  # the file name a reading error starts with
 
 #: The factor roles of the two-factor designs (design/resolve.py) as the report names them.
@@ -277,8 +279,9 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "copied-trials",
-        r"(?P<by>[\w/]+) (?P<copies>'[^']*'(?:, '[^']*')*(?: and [\d,]+ more)?) (?:has|have) "
-        r"the same plot data as (?P=by) (?P<first>'[^']*') \(treatment and (?P<response>\S+) "
+        r"(?P<by>[\w/]+) (?P<copies>" + _R + r"(?:, " + _R + r")*(?: and [\d,]+ more)?) "
+        r"(?:has|have) the same plot data as (?P=by) (?P<first>" + _R + r") \(treatment and "
+        r"(?P<response>\S+) "
         r"of all (?P<n>[\d,]+) plots\): copied data count one trial twice in the summary across "
         r"sites; check the data of these trials",
         "{by} {copies} 与{by} {first} 的小区数据完全相同（全部 {n} 个小区的处理和观测值均相同）："
