@@ -594,3 +594,34 @@ def test_bad_cell_listing_is_translated(
     for text in expected:
         assert text in lines[0]
     assert lines[0].startswith("yieldtrial: 错误：")
+
+
+@pytest.mark.parametrize(
+    ("header", "cell"),
+    [("it's \"q\"", "y"), ("Moisture", "5'6\"")],
+)
+def test_bad_cell_listing_with_both_quotes_is_wholly_translated(
+    tmp_path: Path, capsys, header: str, cell: str
+) -> None:
+    """A header or cell holding both quotes (repr with an escaped quote) translates whole.
+
+    The listing was split at the escaped quote, so "row 3 (plot '2')" counted as quoted
+    and stayed English inside the Chinese line.
+    """
+    plots = tmp_path / "plots.csv"
+    plots.write_text(
+        "plot_id,block,treatment,harvested_area_m2,fresh_mass_kg," + _csv_field(header) + "\n"
+        f"1,1,A,20,15,13\n2,1,B,20,16,{_csv_field(cell)}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.html"
+    argv = ["report", str(plots), "--crop", "wheat", "--lang", "zh", "-o", str(out)]
+    code, lines = run_cli([*argv, "--column", f"{header}=moisture_pct"], capsys)
+    assert code == 1 and len(lines) == 1 and not out.exists()
+    assert f"moisture_pct（表头 {header!r}）第 3 行（小区 '2'）：{cell!r}；" in lines[0]
+    assert " row " not in lines[0] and "(plot" not in lines[0]
+
+
+def _csv_field(text: str) -> str:
+    """``text`` as one CSV field (quoted, inner quotes doubled)."""
+    return '"' + text.replace('"', '""') + '"'

@@ -128,7 +128,7 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
 
 #: Left in a translated listing without making it English: quoted values, column
 #: names (``moisture_pct``), numbers.
-_ALLOWED = re.compile(_Q + r"|U\+[0-9A-F]{4,6}|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*")
+_ALLOWED = re.compile(_R + r"|U\+[0-9A-F]{4,6}|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*")
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
 TEMPLATES: tuple[Template, ...] = (
@@ -510,7 +510,8 @@ def set_language(lang: str | None, command: str | None) -> None:
 
 def _translate_list(text: str) -> str | None:
     """Turn a listing's English words into Chinese; None when an English word is left."""
-    parts = re.split(f"({_Q})", text)  # the odd parts are quoted values: kept verbatim
+    # the odd parts are quoted values (a repr, escapes and all: 'it\\'s'): kept verbatim
+    parts = re.split(f"({_R})", text)
     for index in range(0, len(parts), 2):
         for english, chinese in LIST_WORDS:
             parts[index] = re.sub(english, chinese, parts[index])
