@@ -598,7 +598,7 @@ def test_bad_cell_listing_is_translated(
 
 @pytest.mark.parametrize(
     ("header", "cell"),
-    [("it's \"q\"", "y"), ("Moisture", "5'6\"")],
+    [('it\'s "q"', "y"), ("Moisture", "5'6\"")],
 )
 def test_bad_cell_listing_with_both_quotes_is_wholly_translated(
     tmp_path: Path, capsys, header: str, cell: str
