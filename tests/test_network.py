@@ -1004,3 +1004,14 @@ def test_copied_trials_of_1000_sites_stay_cheap() -> None:
     elapsed = time.perf_counter() - start
     assert len(found) == 500 and found[0] == ("S0", ["C0"], 12)
     assert elapsed < 1.0  # 0.02 s measured (stop 35 hostile pass); 50x headroom for load
+
+
+def test_copied_trials_with_a_missing_treatment_label() -> None:
+    """A copy with a plot of no treatment label: found (pandas 3 raised TypeError sorting it)."""
+    from yieldtrial.network import _copied_trials
+
+    df = _network()
+    df["treatment"] = df["treatment"].astype(object)
+    df.loc[df.index[df["site"] == "site01"][0], "treatment"] = None
+    df = _with_copy(df, "site01", "site03")
+    assert _copied_trials(df, ["site"], "yield_kg_ha", "treatment") == [("site01", ["site03"], 16)]

@@ -630,7 +630,9 @@ def _copied_trials(
     observed = data.loc[keep, [*by, treatment]]
     values = y.to_numpy()[keep] + 0.0  # -0.0 -> 0.0: equal yields, one hash
     trial = observed.groupby(by, sort=False, dropna=False).ngroup().to_numpy()
-    labels = observed[treatment].astype(str).to_numpy()
+    # a missing label as "" (astype(str) keeps it a float NaN under pandas 3, which the
+    # value-by-value comparison could not sort against the texts)
+    labels = observed[treatment].astype(str).fillna("").to_numpy()
     rows = pd.util.hash_pandas_object(
         pd.DataFrame({"t": labels, "y": values}), index=False
     ).to_numpy()
