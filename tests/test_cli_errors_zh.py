@@ -344,6 +344,13 @@ def _case_lookalike_letters(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "'N\u041a'"
 
 
+def _case_whole_positions(tmp: Path) -> tuple[list[str], str]:
+    """A field position of 1.5 in ``row`` (a stop 35 hostile pass: the line stayed English)."""
+    header = HEADER.rstrip("\n") + ",row,column\n"
+    rows = [row.rstrip("\n") + f",{pos},1\n" for row, pos in zip(ROWS, ("1", "1.5", "3", "4"))]
+    return _report(tmp, _table(tmp, rows, header), *_html(tmp)), "第 3 行：1.5"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -387,6 +394,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "warnings-not-shown": _case_warnings_not_shown,
     "lookalike-letters": _case_lookalike_letters,
     "copied-trials": _case_copied_trials,
+    "whole-positions": _case_whole_positions,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)

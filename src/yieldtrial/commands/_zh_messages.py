@@ -121,6 +121,7 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r"^ and $", " 和 "),  # between two quoted spellings
     (r"\bindex (\S+)", r"索引 \1"),
     (r"\brow (\d+)", r"第 \1 行"),
+    (r"(第 \d+ 行): ", r"\1："),  # a cell's value after its row: "row 2: 1.5"
     (r" \((\d+) times\)", r"（\1 次）"),
     (r" and ([\d,]+) more$", r" 等（另有 \1 个）"),
     (r"(\S) %", r"\1%"),
@@ -186,6 +187,13 @@ TEMPLATES: tuple[Template, ...] = (
         "{file}：数值列中有 {n} 个非数值单元格（行号与文件一致，表头为第 1 行）：{cells}；"
         "应为纯数字，如 12.5（百分数列允许末尾带 %；缺失值请留空）。请更正这些单元格",
         lists=("cells",),
+    ),
+    Template(
+        "whole-positions",
+        _FILE + r": (?P<column>.+?) must hold whole field positions \(1, 2, \.\.\.\); got "
+        r"(?P<items>.+)",
+        "{file}：{column} 应为整数的田间位置（1、2……）；现有：{items}",
+        lists=("column", "items"),
     ),
     Template(
         "fractions",
