@@ -345,9 +345,10 @@ def _case_lookalike_letters(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_whole_positions(tmp: Path) -> tuple[list[str], str]:
-    """A field position of 1.5 in ``row`` (a stop 35 hostile pass: the line stayed English)."""
+    """Give ``row`` a field position of 1.5 (stop 35 hostile pass: the line stayed English)."""
     header = HEADER.rstrip("\n") + ",row,column\n"
-    rows = [row.rstrip("\n") + f",{pos},1\n" for row, pos in zip(ROWS, ("1", "1.5", "3", "4"))]
+    positions = ("1", "1.5", "3", "4")
+    rows = [r.rstrip("\n") + f",{p},1\n" for r, p in zip(ROWS, positions, strict=True)]
     return _report(tmp, _table(tmp, rows, header), *_html(tmp)), "第 3 行：1.5"
 
 
