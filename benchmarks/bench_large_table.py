@@ -29,8 +29,9 @@ Usage::
     python benchmarks/bench_large_table.py --floor         # also the output's own cost
     python benchmarks/bench_large_table.py --block-mib 6   # streamed blocks of 6 MiB
 
-The outputs go to a private temporary folder (``--out-dir`` to choose one), so runs of
-several people on one machine do not write over each other's output.
+The outputs go to a private temporary folder of their own (``--out-dir`` to choose where it
+is made), so runs of several people on one machine do not write over each other's output,
+and no output is written next to the table or over a file already in ``--out-dir``.
 
 A table left by an earlier run (``--keep``) is reused and never deleted.
 
@@ -57,8 +58,34 @@ TREATMENTS = 40
 BYTES_PER_ROW = 35.5  # measured on the generated rows
 
 
+def output_folder(parent: Path | None) -> Path:
+    """Return a new private folder for the outputs (inside ``parent`` when given).
+
+    Always a fresh folder of its own: ``--out-dir`` naming the table's folder, or a folder
+    holding a file ``out.csv`` of the user's, never gets an output next to the table or over
+    (and then deleted with) a file that was there.
+    """
+    if parent is not None:
+        parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="yieldtrial-bench-out-", dir=parent))
+
+
 def generate(path: Path, megabytes: float, seed: int = 1) -> int:
-    """Write the plot table (numpy-vectorized, in chunks); return the number of plots."""
+    """Write the plot table (numpy-vectorized, in chunks); return the number of plots.
+
+    Written under another name and renamed when complete: an interrupted run leaves no
+    half table that a later run would reuse as "a table left by an earlier run".
+    """
+    part = path.with_name(f"{path.name}.{os.getpid()}.part")
+    try:
+        rows = _write_table(part, megabytes, seed)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+    return rows
+
+
+def _write_table(path: Path, megabytes: float, seed: int) -> int:
     rows = int(megabytes * 1024 * 1024 / BYTES_PER_ROW) // TREATMENTS * TREATMENTS
     rng = np.random.default_rng(seed)
     chunk = 500_000 // TREATMENTS * TREATMENTS
@@ -291,7 +318,7 @@ def main() -> None:
     )
     parser.add_argument("--block-mib", type=float, default=None, help="streamed block size [MiB]")
     parser.add_argument(
-        "--out-dir", type=Path, default=None, help="folder for the outputs (default: private)"
+        "--out-dir", type=Path, default=None, help="where the private output folder is made"
     )
     args = parser.parse_args()
 
@@ -309,9 +336,7 @@ def main() -> None:
                                   check=True).stdout.strip())  # fmt: skip
         print(f"generated {path} ({rows:,} plots) in {time.perf_counter() - started:.0f} s")
     size = path.stat().st_size
-    private = args.out_dir is None
-    out_dir = Path(tempfile.mkdtemp(prefix="yieldtrial-bench-out-")) if private else args.out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = output_folder(args.out_dir)
     out = out_dir / "out.csv"
     env = dict(os.environ)
     if args.block_mib is not None:
@@ -407,12 +432,9 @@ def main() -> None:
                 print(f"  {name:50s} {seconds:6.2f} s  {seconds / floor['read_csv']:5.2f} x")
         else:
             print(child.stderr)
-    for leftover in (out, Path(str(out) + ".md")):
-        leftover.unlink(missing_ok=True)
-    if private:
-        import shutil
+    import shutil
 
-        shutil.rmtree(out_dir, ignore_errors=True)
+    shutil.rmtree(out_dir, ignore_errors=True)  # the private folder and all it holds
     if generated and not args.keep:
         path.unlink()
 

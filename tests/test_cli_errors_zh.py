@@ -359,6 +359,14 @@ def _case_no_observed_yield(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, book, *_html(tmp)), "4"
 
 
+def _case_whole_positions(tmp: Path) -> tuple[list[str], str]:
+    """Give ``row`` a field position of 1.5 (stop 35 hostile pass: the line stayed English)."""
+    header = HEADER.rstrip("\n") + ",row,column\n"
+    positions = ("1", "1.5", "3", "4")
+    rows = [r.rstrip("\n") + f",{p},1\n" for r, p in zip(ROWS, positions, strict=True)]
+    return _report(tmp, _table(tmp, rows, header), *_html(tmp)), "第 3 行：1.5"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -404,6 +412,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "lookalike-letters": _case_lookalike_letters,
     "copied-trials": _case_copied_trials,
     "no-observed-yield": _case_no_observed_yield,
+    "whole-positions": _case_whole_positions,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -612,3 +621,34 @@ def test_bad_cell_listing_is_translated(
     for text in expected:
         assert text in lines[0]
     assert lines[0].startswith("yieldtrial: 错误：")
+
+
+@pytest.mark.parametrize(
+    ("header", "cell"),
+    [('it\'s "q"', "y"), ("Moisture", "5'6\"")],
+)
+def test_bad_cell_listing_with_both_quotes_is_wholly_translated(
+    tmp_path: Path, capsys, header: str, cell: str
+) -> None:
+    """A header or cell holding both quotes (repr with an escaped quote) translates whole.
+
+    The listing was split at the escaped quote, so "row 3 (plot '2')" counted as quoted
+    and stayed English inside the Chinese line.
+    """
+    plots = tmp_path / "plots.csv"
+    plots.write_text(
+        "plot_id,block,treatment,harvested_area_m2,fresh_mass_kg," + _csv_field(header) + "\n"
+        f"1,1,A,20,15,13\n2,1,B,20,16,{_csv_field(cell)}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.html"
+    argv = ["report", str(plots), "--crop", "wheat", "--lang", "zh", "-o", str(out)]
+    code, lines = run_cli([*argv, "--column", f"{header}=moisture_pct"], capsys)
+    assert code == 1 and len(lines) == 1 and not out.exists()
+    assert f"moisture_pct（表头 {header!r}）第 3 行（小区 '2'）：{cell!r}；" in lines[0]
+    assert " row " not in lines[0] and "(plot" not in lines[0]
+
+
+def _csv_field(text: str) -> str:
+    """``text`` as one CSV field (quoted, inner quotes doubled)."""
+    return '"' + text.replace('"', '""') + '"'

@@ -617,3 +617,23 @@ def test_network_report_notes_a_site_copied_from_another(plots_csv, tmp_path, la
     argv = ["network", str(plots_csv), "--by", "site", "--control", "CK", "--lang", lang]
     assert main([*argv, "-o", str(out)]) == 0
     assert note in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["O'Brien", "x\"y'z"])
+def test_network_zh_note_of_a_copied_site_with_a_quote_in_its_name(
+    plots_csv, tmp_path, capsys, name
+):
+    """A site name holding a quote (repr in double quotes or escaped) is still translated."""
+    df = pd.read_csv(plots_csv, dtype=str)
+    copy = df[df["site"] == "A"].assign(site=name).iloc[::-1]
+    pd.concat([df[df["site"] != "C"], copy]).to_csv(plots_csv, index=False)
+    out = tmp_path / "network_zh.md"
+    argv = ["network", str(plots_csv), "--by", "site", "--control", "CK", "--lang", "zh"]
+    assert main([*argv, "-o", str(out)]) == 0
+    shown = repr(name).replace("\\", "\\\\")  # Markdown escapes the backslash
+    assert f"试点 {shown} 与试点 'A' 的小区数据完全相同" in out.read_text(encoding="utf-8")
+    lines = [ln for ln in capsys.readouterr().err.splitlines() if "完全相同" in ln]
+    assert lines == [
+        f"yieldtrial: 警告：试点 {name!r} 与试点 'A' 的小区数据完全相同（全部 9 个小区的处理和"
+        "观测值均相同）：复制的数据会使同一试验在多点汇总中被计算两次；请检查这些试验的数据"
+    ]

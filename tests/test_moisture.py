@@ -632,6 +632,16 @@ def test_standard_moisture_above_any_standard_warns():
     assert value == pytest.approx(442 * 95 / 0.1)
 
 
+def test_standard_moisture_just_below_100_is_not_shown_as_100():
+    """99.99999 % was shown as "100 %" (``:g``), a standard the settings refuse."""
+    with pytest.warns(yt.YieldTrialWarning) as caught:
+        yt.standardize_moisture(442, moisture_pct=5, standard_moisture_pct=99.99999)
+    assert str(caught[0].message).startswith(
+        "standard_moisture_pct = 99.99999 % is above any moisture standard (grain 10-20 %, "
+        "whole-plant silage 65-70 %): at 99.99999 % a yield is multiplied by about 1e+07 x"
+    )
+
+
 def test_silage_standard_does_not_warn():
     """Whole-plant silage at 65 % moisture is a real standard: no warning."""
     import warnings

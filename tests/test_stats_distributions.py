@@ -171,3 +171,16 @@ def test_dunnett_vectorised_pvalues_equal_one_at_a_time():
     assert acc.method == "exact-product-form"
     single = [max_t_exceedance(abs(v), r, 11).value for v in t]
     np.testing.assert_allclose(p, single, atol=1e-14)
+
+
+@pytest.mark.parametrize("k", [2, 8])
+def test_dunnett_pvalues_refuse_a_correlation_holding_nan(k):
+    """A NaN in the correlation: one clear error (2 x 2 gave NaN p-values, 8 x 8 LinAlgError)."""
+    r = 0.5 ** np.abs(np.subtract.outer(np.arange(k), np.arange(k)))
+    r[0, 1] = r[1, 0] = np.nan
+    with pytest.raises(DataValidationError) as info:
+        dunnett_pvalues(np.full(k, 2.0), r, 30.0)
+    assert str(info.value) == (
+        "the correlation of the comparisons holds nan at (0, 1): every element must be a "
+        "finite number (check the covariance of the estimates)"
+    )

@@ -204,3 +204,45 @@ def test_strong_two_sided_chain_matches_the_backward_recursion(fresh_cache, rho)
     want = np.array([chain_t_exceedance(ti, np.full(19, rho), 30.0, True) for ti in t[::6]])
     assert acc.abs_error <= 1e-4
     assert np.max(np.abs(p[::6] - want)) <= acc.abs_error
+
+
+def test_chain_order_refuses_an_inverse_holding_nan():
+    """A NaN inverse has no edges above the tolerance: refused, not read as isolated vertices."""
+    assert _mvt_markov.chain_order(np.full((4, 4), np.nan)) is None
+
+
+def test_two_chains_shuffled_together_match_the_backward_recursion(fresh_cache):
+    """AR(1) 0.8 (6) and 0.5 (5) independent, shuffled: one chain with a 0 step, within error.
+
+    The inverse's graph is two paths; walked one after the other they make a chain whose
+    step between them is 0 (the two are independent), so the reference is the backward
+    recursion of ``b = (0.8 x 5, 0, 0.5 x 4)``.
+    """
+    from scipy.linalg import block_diag
+
+    order = np.random.default_rng(2).permutation(11)
+    r = block_diag(autoregression(0.8, 6), autoregression(0.5, 5))[np.ix_(order, order)]
+    coef = np.r_[np.full(5, 0.8), 0.0, np.full(4, 0.5)]
+    np.testing.assert_allclose(_mvt_markov.markov_fit(r).coef, coef, atol=1e-12)
+    t = np.array([1.0, 2.0, 3.0])
+    p, acc = dunnett_pvalues(t, r, 30.0)
+    assert distributions._dunnett_curve(r, 30.0, two_sided=True).method == "exact-markov"
+    want = np.array([chain_t_exceedance(ti, coef, 30.0, True) for ti in t])
+    assert np.max(np.abs(p - want)) <= acc.abs_error
+
+
+def test_chain_up_to_noise_1e8_is_left_to_the_general_engine(fresh_cache):
+    """AR(1) 0.8 (12) plus symmetric noise of sd 1e-8: the inverse is dense, so refused.
+
+    The general engine's p-values stay within its stated error of the chain's (the noise
+    moves them by about 1e-8).
+    """
+    noise = np.random.default_rng(7).normal(0.0, 1e-8, (12, 12))
+    noise = (noise + noise.T) / 2.0
+    np.fill_diagonal(noise, 0.0)
+    r = autoregression(0.8, 12) + noise
+    assert _mvt_markov.markov_fit(r) is None
+    t = np.array([1.0, 2.0, 3.0])
+    p, acc = dunnett_pvalues(t, r, 30.0)
+    want = np.array([chain_t_exceedance(ti, np.full(11, 0.8), 30.0, True) for ti in t])
+    assert np.max(np.abs(p - want)) <= acc.abs_error + 1e-7

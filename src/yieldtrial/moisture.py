@@ -157,9 +157,10 @@ def _warn_implausible_standard(standard: Numeric) -> None:
 
         from yieldtrial.errors import YieldTrialWarning
 
+        shown = f"{highest:.10g}"  # ":g" showed 99.99999 as 100, a value refused elsewhere
         warnings.warn(
-            f"standard_moisture_pct = {highest:g} % is above any moisture standard (grain "
-            f"10-20 %, whole-plant silage 65-70 %): at {highest:g} % a yield is multiplied by "
+            f"standard_moisture_pct = {shown} % is above any moisture standard (grain "
+            f"10-20 %, whole-plant silage 65-70 %): at {shown} % a yield is multiplied by "
             f"about {100 / max(100 - highest, 1e-9):.3g} x its dry matter; check for a typing "
             "error (13 for 13 %)",
             YieldTrialWarning,

@@ -68,6 +68,8 @@ class Template:
 
 
 _Q = r"(?:'[^']*'|\"[^\"]*\")"  # a Python repr of a string
+#: A Python repr of any string (a quote inside the other quote, or escaped: "O'Brien").
+_R = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
 _FILE = r"(?P<file>[^:]+)"  # the file name a reading error starts with
 
 #: The factor roles of the two-factor designs (design/resolve.py) as the report names them.
@@ -119,6 +121,7 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r"^ and $", " 和 "),  # between two quoted spellings
     (r"\bindex (\S+)", r"索引 \1"),
     (r"\brow (\d+)", r"第 \1 行"),
+    (r"(第 \d+ 行): ", r"\1："),  # a cell's value after its row: "row 2: 1.5"
     (r" \((\d+) times\)", r"（\1 次）"),
     (r" and ([\d,]+) more$", r" 等（另有 \1 个）"),
     (r"(\S) %", r"\1%"),
@@ -126,7 +129,7 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
 
 #: Left in a translated listing without making it English: quoted values, column
 #: names (``moisture_pct``), numbers.
-_ALLOWED = re.compile(_Q + r"|U\+[0-9A-F]{4,6}|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*")
+_ALLOWED = re.compile(_R + r"|U\+[0-9A-F]{4,6}|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*")
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
 TEMPLATES: tuple[Template, ...] = (
@@ -184,6 +187,13 @@ TEMPLATES: tuple[Template, ...] = (
         "{file}：数值列中有 {n} 个非数值单元格（行号与文件一致，表头为第 1 行）：{cells}；"
         "应为纯数字，如 12.5（百分数列允许末尾带 %；缺失值请留空）。请更正这些单元格",
         lists=("cells",),
+    ),
+    Template(
+        "whole-positions",
+        _FILE + r": (?P<column>.+?) must hold whole field positions \(1, 2, \.\.\.\); got "
+        r"(?P<items>.+)",
+        "{file}：{column} 应为整数的田间位置（1、2……）；现有：{items}",
+        lists=("column", "items"),
     ),
     Template(
         "fractions",
@@ -277,8 +287,9 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "copied-trials",
-        r"(?P<by>[\w/]+) (?P<copies>'[^']*'(?:, '[^']*')*(?: and [\d,]+ more)?) (?:has|have) "
-        r"the same plot data as (?P=by) (?P<first>'[^']*') \(treatment and (?P<response>\S+) "
+        r"(?P<by>[\w/]+) (?P<copies>" + _R + r"(?:, " + _R + r")*(?: and [\d,]+ more)?) "
+        r"(?:has|have) the same plot data as (?P=by) (?P<first>" + _R + r") \(treatment and "
+        r"(?P<response>\S+) "
         r"of all (?P<n>[\d,]+) plots\): copied data count one trial twice in the summary across "
         r"sites; check the data of these trials",
         "{by} {copies} 与{by} {first} 的小区数据完全相同（全部 {n} 个小区的处理和观测值均相同）："
@@ -526,7 +537,8 @@ def set_language(lang: str | None, command: str | None) -> None:
 
 def _translate_list(text: str) -> str | None:
     """Turn a listing's English words into Chinese; None when an English word is left."""
-    parts = re.split(f"({_Q})", text)  # the odd parts are quoted values: kept verbatim
+    # the odd parts are quoted values (a repr, escapes and all: 'it\\'s'): kept verbatim
+    parts = re.split(f"({_R})", text)
     for index in range(0, len(parts), 2):
         for english, chinese in LIST_WORDS:
             parts[index] = re.sub(english, chinese, parts[index])

@@ -594,7 +594,11 @@ def _copied_trials(
     is still a copy), at least :data:`COPY_MIN_PLOTS` of them (two or three farm plots of
     rounded yields can agree by chance).  Each trial's rows are hashed and the hashes
     summed per trial (an order-free signature, vectorized); trials of equal signature are
-    then compared value by value, so a hash collision never reports a copy.
+    then compared value by value, so a hash collision never reports a copy.  A copy is
+    equal to the last bit (``0.0`` and ``-0.0`` alike): yields that differ only by
+    rounding noise (``1e-12``, a unit converted there and back) are not reported, and
+    neither is a trial equal to another except one plot, or with a plot more or less
+    (both may be honest data; the warning is for a trial pasted whole).
 
     Parameters
     ----------
@@ -624,9 +628,11 @@ def _copied_trials(
     if keep.sum() < 2:
         return []
     observed = data.loc[keep, [*by, treatment]]
-    values = y.to_numpy()[keep]
+    values = y.to_numpy()[keep] + 0.0  # -0.0 -> 0.0: equal yields, one hash
     trial = observed.groupby(by, sort=False, dropna=False).ngroup().to_numpy()
-    labels = observed[treatment].astype(str).to_numpy()
+    # a missing label as "" (astype(str) keeps it a float NaN under pandas 3, which the
+    # value-by-value comparison could not sort against the texts)
+    labels = observed[treatment].astype(str).fillna("").to_numpy()
     rows = pd.util.hash_pandas_object(
         pd.DataFrame({"t": labels, "y": values}), index=False
     ).to_numpy()

@@ -222,14 +222,18 @@ _TERMS_ZH: dict[str, str] = {
     "strip errors": "条区误差",
 }
 
+#: A Python repr of any string (a quote inside the other quote, or escaped: "O'Brien").
+_REPR = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+
 #: The trial keys of a network (``site``, ``site/year``) in Chinese, as the CLI names them.
 _TRIAL_KEYS_ZH: dict[str, str] = {"site": "试点", "year": "年份", "season": "季节", "trial": "试验"}
 
 _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
-            r"^(?P<by>[\w/]+) (?P<copies>'[^']*'(?:, '[^']*')*(?: and [\d,]+ more)?) "
-            r"(?:has|have) the same plot data as (?P=by) (?P<first>'[^']*') \(treatment and "
+            r"^(?P<by>[\w/]+) (?P<copies>" + _REPR + r"(?:, " + _REPR + r")*(?: and [\d,]+ "
+            r"more)?) (?:has|have) the same plot data as (?P=by) (?P<first>" + _REPR + r") "
+            r"\(treatment and "
             r"(?P<response>\S+) of all (?P<n>[\d,]+) plots\): copied data count one trial twice "
             r"in the summary across sites; check the data of these trials\.?$"
         ),
@@ -621,7 +625,7 @@ def translate_message(text: str, lang: str) -> str:
             values["by"] = "/".join(_TRIAL_KEYS_ZH.get(k, k) for k in values["by"].split("/"))
         if "copies" in values:  # "'S3', 'S5' and 2 more"
             copies = re.sub(r" and ([\d,]+) more$", r" 等（另有 \1 个）", values["copies"])
-            values["copies"] = copies.replace(", ", "、")
+            values["copies"] = re.sub(r"(?<=['\"]), (?=['\"])", "、", copies)
         if "crop" in values:
             values["crop"] = CROPS_ZH.get(values["crop"].strip().lower(), values["crop"])
         if "items" in values:

@@ -142,7 +142,8 @@ def chain_order(prec: np.ndarray) -> np.ndarray | None:
     largest element.  A Gaussian Markov chain's graph is a path (or, when some ``b_j`` are
     0, paths: a linear forest, whose pieces are independent and chain with ``b = 0``); the
     order walks each path from its end of lower index, the paths by their lowest index.
-    Any vertex of degree above 2, or a cycle, refuses.
+    Any vertex of degree above 2, or a cycle, refuses; so does a ``prec`` with an element
+    that is not finite (its graph would read as isolated vertices).
 
     Examples
     --------
@@ -154,6 +155,8 @@ def chain_order(prec: np.ndarray) -> np.ndarray | None:
     True
     """
     p = prec.shape[0]
+    if p == 0 or not np.all(np.isfinite(prec)):
+        return None
     edge = np.abs(prec) > BAND_TOL * float(np.max(np.abs(prec)))
     np.fill_diagonal(edge, False)
     degree = edge.sum(axis=1)

@@ -490,9 +490,17 @@ def _correlation_and_lambdas(corr: Any) -> tuple[np.ndarray, np.ndarray | None]:
     A :class:`~yieldtrial.stats._covariance.ProductFormCorrelation` (the family of a
     balanced design) gives its factors directly, without an ``m x m`` matrix.
     """
+    from yieldtrial.errors import DataValidationError
+
     if isinstance(corr, ProductFormCorrelation):
         return np.zeros((0, 0)), np.array(corr.lam)
     r = np.atleast_2d(np.asarray(corr, dtype=float))
+    if not np.all(np.isfinite(r)):  # NaN p-values (2 x 2) or LinAlgError (larger) otherwise
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(r))[0])
+        raise DataValidationError(
+            f"the correlation of the comparisons holds {r[bad]} at {bad}: every element must "
+            "be a finite number (check the covariance of the estimates)"
+        )
     return r, product_form_lambdas(r)
 
 

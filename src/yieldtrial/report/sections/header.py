@@ -459,6 +459,20 @@ def _protocol_standard(ctx: ReportContext) -> float | None:
         return None
 
 
+def _same_as_shown(first: float, second: float) -> bool:
+    """Whether two standard moistures [%] read the same as the report shows them (``:g``).
+
+    13.0000001 is shown as 13: called the protocol's 13 %, not "13 %, not the protocol's
+    13 %" (the yields differ by 1e-9 of themselves).
+
+    Examples
+    --------
+    >>> _same_as_shown(13.0, 13.0000001), _same_as_shown(13.0, 13.5)
+    (True, False)
+    """
+    return f"{first:g}" == f"{second:g}"
+
+
 def _standard_differs(ctx: ReportContext) -> str:
     """Sentence saying the report's standard moisture is not the protocol's (empty if it is).
 
@@ -467,7 +481,7 @@ def _standard_differs(ctx: ReportContext) -> str:
     are at that standard, and a reader comparing them with the protocol's must know.
     """
     protocol_pct = _protocol_standard(ctx)
-    if protocol_pct is None or abs(protocol_pct - ctx.s.standard_pct) < 1e-9:
+    if protocol_pct is None or _same_as_shown(protocol_pct, ctx.s.standard_pct):
         return ""
     lang = ctx.s.lang
     crop, protocol = str(ctx.trial.crop), str(ctx.trial.protocol)
@@ -492,12 +506,12 @@ def _standard_source(ctx: ReportContext) -> str:
             from yieldtrial.protocols import moisture_standard
 
             std = moisture_standard(crop, protocol=protocol)
-            if abs(std.moisture_pct - ctx.s.standard_pct) < 1e-9 and protocol == "cn-yield-test":
+            if _same_as_shown(std.moisture_pct, ctx.s.standard_pct) and protocol == "cn-yield-test":
                 # a report cites the method by its name; web sources belong in docs/
                 crop_text = crop_name(crop, ctx.s.lang)
                 standard = f"{std.moisture_pct:g}"
                 return t("methods.source_cn", ctx.s.lang, crop=crop_text, standard=standard)
-            if abs(std.moisture_pct - ctx.s.standard_pct) < 1e-9:
+            if _same_as_shown(std.moisture_pct, ctx.s.standard_pct):
                 # the source in the report's language, without its URL
                 text = std.source_zh if ctx.s.lang == "zh" and std.source_zh else std.source
                 text = re.sub(r"[,，]?\s*[;；]?\s*https?://\S+", "", text).strip(" ,;，；")

@@ -1,0 +1,60 @@
+"""The private output folder and the atomic table of benchmarks/bench_large_table.py."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_large_table.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_large_table", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_output_folder_is_new_inside_the_given_folder(bench, tmp_path: Path) -> None:
+    """--out-dir naming the table's folder: a new folder inside; the files there untouched."""
+    table = tmp_path / "plots-200mb.csv"
+    table.write_bytes(b"the table")
+    mine = tmp_path / "out.csv"
+    mine.write_bytes(b"the user's own out.csv")
+    folder = bench.output_folder(tmp_path)
+    assert folder.parent == tmp_path and folder.is_dir() and not any(folder.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [folder.name, "out.csv", "plots-200mb.csv"]
+    )
+    assert table.read_bytes() == b"the table" and mine.read_bytes() == b"the user's own out.csv"
+
+
+def test_output_folder_of_two_runs_differ(bench, tmp_path: Path) -> None:
+    assert bench.output_folder(tmp_path) != bench.output_folder(tmp_path)
+
+
+def test_interrupted_generation_leaves_no_table(bench, tmp_path: Path, monkeypatch) -> None:
+    """A generation that fails midway leaves neither the table nor its part file."""
+
+    def fail(path: Path, megabytes: float, seed: int) -> int:
+        path.write_text("plot_id,block\n1,", encoding="utf-8")  # half a table
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bench, "_write_table", fail)
+    with pytest.raises(KeyboardInterrupt):
+        bench.generate(tmp_path / "plots-1mb.csv", 1.0)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(np, "strings"), reason="the generator needs numpy >= 2")
+def test_generated_table_is_complete_and_alone(bench, tmp_path: Path) -> None:
+    """0.01 MB: 280 plots (a multiple of the 40 treatments), header and rows, no part file."""
+    path = tmp_path / "plots.csv"
+    rows = bench.generate(path, 0.01)
+    assert rows == int(0.01 * 1024 * 1024 / bench.BYTES_PER_ROW) // 40 * 40 == 280
+    assert len(path.read_text(encoding="utf-8").splitlines()) == rows + 1
+    assert [p.name for p in tmp_path.iterdir()] == ["plots.csv"]
