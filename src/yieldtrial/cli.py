@@ -402,6 +402,8 @@ def _text_output_name(args: argparse.Namespace) -> str:
     if suffix not in BINARY_SUFFIXES:
         return ""
     fmt = "csv" if args.command == "design" else getattr(args, "format", None) or "csv"
+    if args.command == "standardize" and suffix == ".xlsx" and fmt == "csv":
+        return ""  # the plot table as a workbook (the xlsx extra); a single MASS refuses it
     kind, good = {"json": ("JSON text", "json"), "table": ("plain text", "txt")}.get(
         fmt, ("CSV text", "csv")
     )

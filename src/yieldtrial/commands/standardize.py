@@ -51,6 +51,13 @@ FORMATS: tuple[str, ...] = ("csv", "table", "json")
 #: File name suggested inside a folder given as ``-o``, per --format.
 _EXAMPLE_NAMES = {"csv": "yields.csv", "table": "yields.txt", "json": "yields.json"}
 
+
+def _writes_xlsx(args: argparse.Namespace) -> bool:
+    """Whether the table goes to an Excel workbook (``-o yields.xlsx``, the csv format)."""
+    output = args.output
+    return bool(output) and args.format == "csv" and Path(output).suffix.lower() == ".xlsx"
+
+
 #: Most decimals --decimals accepts (more would print the float's binary noise).
 MAX_DECIMALS = 15
 
@@ -108,7 +115,8 @@ def register(subparsers: Any) -> None:
         "--output",
         metavar="PATH",
         help="write here instead of standard output (CSV files are UTF-8 with a BOM, so Excel "
-        "shows Chinese text correctly)",
+        "shows Chinese text correctly; a name ending in .xlsx writes an Excel workbook, with "
+        "the xlsx extra)",
     )
     parser.set_defaults(handler=_run)
 
@@ -226,6 +234,11 @@ def _run_single(args: argparse.Namespace) -> int:
         return _usage_error(str(exc))
     if args.unit is not None:
         return _usage_error("--unit applies to plot tables; a single MASS keeps its own unit")
+    if args.output and Path(args.output).suffix.lower() == ".xlsx":
+        return _usage_error(
+            f"a single MASS writes two lines of text, not a .xlsx file; name it "
+            f"{Path(args.output).stem}.txt"
+        )
     flags = (("format", "--format"), ("column", "--column"), ("sheet", "--sheet"),
              ("encoding", "--encoding"))  # fmt: skip
     problem = table_only_flags(args, flags)
@@ -309,6 +322,10 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
     from yieldtrial.datasets import example_path, load_example
     from yieldtrial.report.files import load_trial
 
+    if _writes_xlsx(args):
+        from yieldtrial.report.render_xlsx import _import_openpyxl
+
+        _import_openpyxl("writing a .xlsx file")  # before the table is read
     with report_warnings():
         if args.example is not None:
             source = example_path(args.example)
@@ -344,7 +361,8 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
             if args.output is not None:
                 check_output(
                     args.output, force=getattr(args, "force", False),
-                    inputs=_inputs(args, source), example=_EXAMPLE_NAMES[args.format],
+                    inputs=_inputs(args, source),
+                    example="yields.xlsx" if _writes_xlsx(args) else _EXAMPLE_NAMES[args.format],
                 )  # fmt: skip
             if _streamable(args, config, source):
                 code = _run_streamed(args, config, source)
@@ -361,7 +379,17 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
             f"an empty yield: {shown}{more}",
             file=sys.stderr,
         )
-    if args.format == "csv":
+    if _writes_xlsx(args):
+        from yieldtrial.report.render_xlsx import table_xlsx
+
+        write_output(
+            args.output,
+            table_xlsx(table if args.decimals is None else table.round(args.decimals)),
+            force=getattr(args, "force", False),
+            inputs=_inputs(args, source),
+            example="yields.xlsx",
+        )
+    elif args.format == "csv":
         _emit_csv(table if args.decimals is None else table.round(args.decimals), args, source)
     else:
         _emit(
@@ -402,7 +430,12 @@ def _streamable(args: argparse.Namespace, config: TrialConfig, source: Path) -> 
     from yieldtrial.io.streaming import STREAM_MIN_BYTES as DEFAULT_MIN_BYTES
     from yieldtrial.io.streaming import stream_candidate
 
-    if args.output is None or args.format != "csv" or args.decimals is not None:
+    if (
+        args.output is None
+        or args.format != "csv"
+        or args.decimals is not None
+        or _writes_xlsx(args)
+    ):
         return False
     if args.sheet is not None or args.encoding not in (None, "utf-8", "utf8", "UTF-8"):
         return False

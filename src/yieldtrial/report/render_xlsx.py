@@ -38,20 +38,22 @@ from yieldtrial.report.model import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from yieldtrial.report.model import Report, Section
 
-__all__ = ["neutralise", "render_xlsx", "sheet_name"]
+__all__ = ["neutralise", "render_xlsx", "sheet_name", "table_xlsx"]
 
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _import_openpyxl() -> Any:
+def _import_openpyxl(feature: str = "the Excel (.xlsx) report") -> Any:
     try:
         import openpyxl
     except ImportError:
-        raise MissingExtraError("openpyxl", "xlsx", "the Excel (.xlsx) report") from None
+        raise MissingExtraError("openpyxl", "xlsx", feature) from None
     return openpyxl
 
 
@@ -464,3 +466,96 @@ def render_xlsx(report: Report) -> bytes:
     workbook.save(buffer)
     created = package_datetime(report.metadata.get("report_date"))
     return deterministic_package(buffer.getvalue(), created=created)
+
+
+#: Most rows of an Excel worksheet, its header row included.
+EXCEL_MAX_ROWS = 1_048_576
+
+
+def table_xlsx(frame: pd.DataFrame, *, sheet: str = "yields") -> bytes:
+    """Write a plain table (``yieldtrial standardize -o yields.xlsx``) as an Excel workbook.
+
+    One sheet holds the header (the column names, in order) and one row per table row,
+    the same cells as the CSV writer's: text passed through
+    :func:`yieldtrial.io.output.csv_safe_text` (a formula-like text gets a leading
+    apostrophe; control characters, which a workbook cannot hold, are dropped), numbers
+    stored as numbers, a missing or non-finite value as an empty cell.  The bytes are
+    deterministic (fixed zip timestamps and document dates).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table; its index is not written.
+    sheet : str, default "yields"
+        Name of the worksheet.
+
+    Returns
+    -------
+    bytes
+        The workbook.
+
+    Raises
+    ------
+    MissingExtraError
+        If openpyxl is not installed (``pip install 'yieldtrial[xlsx]'``).
+    DataValidationError
+        If the table has more rows than a worksheet holds.
+    """
+    import pandas as pd
+
+    from yieldtrial.errors import DataValidationError
+
+    openpyxl = _import_openpyxl("writing a .xlsx file")
+    if len(frame) + 1 > EXCEL_MAX_ROWS:
+        raise DataValidationError(
+            f"the table has {len(frame):,} rows; an Excel worksheet holds at most "
+            f"{EXCEL_MAX_ROWS - 1:,} below its header; write a .csv file instead"
+        )
+    safe = frame
+    workbook = openpyxl.Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet)
+    worksheet.append([_table_cell(name) for name in safe.columns])
+    numeric = [
+        pd.api.types.is_numeric_dtype(safe.iloc[:, i])
+        and not pd.api.types.is_bool_dtype(safe.iloc[:, i])
+        for i in range(safe.shape[1])
+    ]
+    for row in safe.itertuples(index=False, name=None):
+        worksheet.append(
+            [
+                _table_number(v) if num else _table_cell(v)
+                for v, num in zip(row, numeric, strict=True)
+            ]
+        )
+    props = workbook.properties
+    props.creator = "yieldtrial"
+    props.lastModifiedBy = "yieldtrial"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return deterministic_package(buffer.getvalue(), created=package_datetime(None))
+
+
+def _table_number(value: Any) -> Any:
+    """Return a number cell: a float (an int stays an int), empty when missing or not finite."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return _table_cell(value)
+    if not math.isfinite(number):
+        return None
+    return (
+        int(value) if isinstance(value, int) or type(value).__name__.startswith("int") else number
+    )
+
+
+def _table_cell(value: Any) -> Any:
+    """Return a text cell, neutralised as the CSV writer does; empty when missing."""
+    import pandas as pd
+
+    from yieldtrial.io.output import csv_safe_text
+
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+        return None
+    return csv_safe_text(_CONTROL.sub("", str(value)))
