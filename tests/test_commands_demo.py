@@ -1,4 +1,4 @@
-"""``yieldtrial demo`` in both languages into one folder: one index linking all reports."""
+"""``yieldtrial demo`` in both languages into one folder: both indexes link all reports."""
 
 from __future__ import annotations
 
@@ -40,12 +40,47 @@ def test_demo_en_then_zh_keeps_both(tmp_path: Path) -> None:
     from yieldtrial.commands.demo import build_demo
 
     build_demo(tmp_path, lang="en", report_date="2024-06-01")
+    english = (tmp_path / "index.html").read_text(encoding="utf-8")
     build_demo(tmp_path, lang="zh", report_date="2024-06-01")
-    page = (tmp_path / "index.html").read_text(encoding="utf-8")
-    links = set(re.findall(r'href="([^"]+)"', page))
-    for name in DEMO_EXAMPLES:
-        for stem in (name, f"{name}.zh"):
-            assert {f"{stem}.html", f"{stem}.md", f"{stem}.json"} <= links
+    for index in ("index.html", "index.zh.html"):
+        page = (tmp_path / index).read_text(encoding="utf-8")
+        links = set(re.findall(r'href="([^"]+)"', page))
+        for name in DEMO_EXAMPLES:
+            for stem in (name, f"{name}.zh"):
+                assert {f"{stem}.html", f"{stem}.md", f"{stem}.json"} <= links
+    # the English index stays English (found as a user: the zh demo replaced it, stop 35)
+    refreshed = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in refreshed and english != refreshed
+    assert 'href="index.zh.html">Index in Chinese<' in refreshed
+    chinese = (tmp_path / "index.zh.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in chinese and 'href="index.html">英文索引<' in chinese
+
+
+def test_index_names_per_language() -> None:
+    """English writes index.html, Chinese index.zh.html: a demo in each can share a folder."""
+    from yieldtrial.commands.demo import index_name
+
+    assert (index_name("en"), index_name("zh")) == ("index.html", "index.zh.html")
+
+
+def test_index_links_the_other_index_only_when_present(tmp_path: Path) -> None:
+    """The Chinese index links index.html when it is there, and not before."""
+    assert "index.html" not in index_page(tmp_path, "zh")
+    _touch(tmp_path, ["index.html"])
+    assert '<a href="index.html">英文索引</a>' in index_page(tmp_path, "zh")
+
+
+@pytest.mark.slow
+def test_demo_zh_leaves_an_edited_english_index(tmp_path: Path) -> None:
+    """An English index the user edited is neither replaced nor rewritten by the zh demo."""
+    from yieldtrial.commands.demo import build_demo
+
+    build_demo(tmp_path, lang="en", report_date="2024-06-01")
+    edited = "<p>my notes</p>"
+    (tmp_path / "index.html").write_text(edited, encoding="utf-8")
+    build_demo(tmp_path, lang="zh", report_date="2024-06-01", force=True)
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == edited
+    assert (tmp_path / "index.zh.html").is_file()
 
 
 @pytest.mark.parametrize(("lang", "both", "one"), [("en", "English and Chinese", "Reports"),

@@ -17,7 +17,7 @@ DEMO_EXAMPLES: tuple[str, ...] = ("jinzhong-2024", "replicated-rcbd")
 EXAMPLES = """\
 examples:
   yieldtrial demo                       # writes ./yieldtrial-demo/index.html and the reports
-  yieldtrial demo -o out --lang zh      # Chinese reports (kg/mu)
+  yieldtrial demo -o out --lang zh      # Chinese reports (kg/mu), out/index.zh.html
 """
 
 
@@ -27,7 +27,8 @@ def register(subparsers: Any) -> None:
         "demo",
         help="build the reports of the shipped example trials (no input needed)",
         description="Write HTML, Markdown, JSON (and DOCX when python-docx is installed) "
-        "reports of the example trials shipped with yieldtrial, and an index.html linking them.",
+        "reports of the example trials shipped with yieldtrial, and an index linking them "
+        "(index.html; index.zh.html for --lang zh, so both languages share a folder).",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -65,10 +66,12 @@ def build_demo(
     Returns
     -------
     list of Path
-        The files written, ``index.html`` last.
+        The files written, the index of ``lang`` (:func:`index_name`) last; the other
+        language's index, when an earlier demo wrote it and nobody changed it since, is
+        rewritten too (it then lists the new reports).
     """
     from yieldtrial.datasets import example_path
-    from yieldtrial.io.output import check_folder, output_group, write_output
+    from yieldtrial.io.output import check_folder, is_own_output, output_group, write_output
     from yieldtrial.report.files import report_from_files, write_report_file
 
     folder = check_folder(out, force=force)
@@ -88,9 +91,22 @@ def build_demo(
             for fmt, suffix in formats:
                 target = folder / f"{name}{_lang_suffix(lang)}{suffix}"
                 written.append(write_report_file(report, target, fmt=fmt, force=force))
-        page = index_page(folder, lang)
-        written.append(write_output(folder / "index.html", page, force=force))
+        index = folder / index_name(lang)
+        written.append(write_output(index, index_page(folder, lang), force=force))
+        for other in ("en", "zh"):  # the other language's index lists the new reports too
+            path = folder / index_name(other)
+            if other != lang and path.is_file() and is_own_output(path):
+                written.insert(-1, write_output(path, index_page(folder, other)))
     return written
+
+
+def index_name(lang: str) -> str:
+    """Return the index page's name: ``index.html`` (English), ``index.zh.html`` (Chinese).
+
+    A demo in each language written into one folder keeps both indexes, each linking
+    every report on disk and the other index.
+    """
+    return f"index{_lang_suffix(lang)}.html"
 
 
 #: Report files of one example and language, in the order the index links them.
@@ -167,6 +183,12 @@ def index_page(folder: Path, lang: str) -> str:
             )
     body = "\n".join(items)
     heading = t("index.both" if len(languages) > 1 else "index.one_lang", lang)
+    others = [  # the other language's index, when a demo in that language wrote one here
+        f'<p><a href="{html.escape(index_name(other))}">'
+        f"{html.escape(t(f'index.to_{other}', lang))}</a></p>\n"
+        for other in LANGUAGES
+        if other != lang and (folder / index_name(other)).is_file()
+    ]
     return (
         f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
         f'<meta charset="utf-8">\n<title>{html.escape(t("index.title", lang))}</title>\n'
@@ -174,7 +196,8 @@ def index_page(folder: Path, lang: str) -> str:
         "</style>\n</head>\n<body>\n"
         f"<h1>{html.escape(t('index.title', lang))}</h1>\n"
         f"<p>{_code(t('index.intro', lang))}</p>\n"
-        f"<h2>{html.escape(heading)}</h2>\n<ul>\n{body}\n</ul>\n</body>\n</html>\n"
+        + "".join(others)
+        + f"<h2>{html.escape(heading)}</h2>\n<ul>\n{body}\n</ul>\n</body>\n</html>\n"
     )
 
 
