@@ -306,16 +306,91 @@ def _run_single(args: argparse.Namespace) -> int:
     return 0
 
 
-def _format_table(table: pd.DataFrame, fmt: str, decimals: int | None) -> str:
+def _format_table(
+    table: pd.DataFrame, fmt: str, decimals: int | None, *, width: int | None = None
+) -> str:
     if decimals is not None:
         table = table.round(decimals)
     if fmt == "table":
+        if width:
+            return _terminal_table(table, width)
         return table.to_string(index=False) + "\n"
     if fmt == "json":
         return table.to_json(orient="records", force_ascii=False, indent=2) + "\n"
     from yieldtrial.io.output import csv_safe_frame
 
     return str(csv_safe_frame(table).to_csv(index=False, lineterminator="\n"))
+
+
+#: Narrowest a long text column is cut to on a terminal [character cells].
+MIN_TEXT_WIDTH = 12
+
+
+def terminal_width() -> int | None:
+    """Return the width of the terminal standard output shows on, None when it is not one.
+
+    ``COLUMNS`` (set by the shell, or by a user who wants another width) wins, as in
+    :func:`shutil.get_terminal_size`; a pipe or a file gets the whole table.
+    """
+    import shutil
+
+    columns = shutil.get_terminal_size(fallback=(0, 0)).columns
+    return columns if columns > 0 else None
+
+
+def _cell_width(text: str) -> int:
+    """Return the terminal cells ``text`` takes (a Chinese character takes two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cut_cell(text: str, limit: int) -> str:
+    """Return ``text`` cut to ``limit`` terminal cells, ending in "…" when cut."""
+    if _cell_width(text) <= limit:
+        return text
+    kept, used = [], 1  # the ellipsis takes one cell
+    for char in text:
+        used += _cell_width(char)
+        if used > limit:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + "…"
+
+
+def _terminal_table(table: pd.DataFrame, width: int) -> str:
+    """Return the plain-text table fitted to a terminal of ``width`` cells.
+
+    The columns wrap in blocks no wider than the terminal (pandas' ``line_width``), and
+    a text cell wider than half the terminal (a treatment's ``description``), but never
+    below :data:`MIN_TEXT_WIDTH` cells, is cut with "…", so no line is wider than the
+    terminal unless a single number or column name is.  The CSV and JSON formats, a
+    ``-o`` file and a pipe keep every character.
+    """
+    import pandas as pd
+
+    limit = max(MIN_TEXT_WIDTH, width // 2)
+    fitted = table.copy(deep=False)
+    cut = False
+    for position in range(table.shape[1]):
+        column = table.iloc[:, position]
+        if pd.api.types.is_numeric_dtype(column):
+            continue
+        if not any(isinstance(v, str) and _cell_width(v) > limit for v in column):
+            continue
+        fitted.isetitem(
+            position,
+            [_cut_cell(v, limit) if isinstance(v, str) else v for v in column.tolist()],
+        )
+        cut = True
+    if cut:
+        print(
+            f"yieldtrial: note: text longer than {limit} characters is cut (…) to fit the "
+            f"terminal ({width} columns); --format csv or -o FILE keeps the whole text",
+            file=sys.stderr,
+        )
+    with pd.option_context("display.unicode.east_asian_width", True):
+        return str(fitted.to_string(index=False, line_width=width)) + "\n"
 
 
 def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
@@ -392,8 +467,9 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
     elif args.format == "csv":
         _emit_csv(table if args.decimals is None else table.round(args.decimals), args, source)
     else:
+        width = terminal_width() if args.output is None and args.format == "table" else None
         _emit(
-            _format_table(table, args.format, args.decimals),
+            _format_table(table, args.format, args.decimals, width=width),
             args.output,
             _inputs(args, source),
             force=getattr(args, "force", False),
