@@ -139,3 +139,14 @@ def test_xlsx_too_many_rows_refused(plots_csv, tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "an Excel worksheet holds at most 3" in err and "write a .csv file" in err
     assert not out.exists()
+
+
+def test_xlsx_text_longer_than_a_cell_refused(tmp_path, capsys):
+    """A description of 32,768 characters (Excel's cell limit + 1) is a one-line data error."""
+    source = tmp_path / "plots.csv"
+    PLOTS.assign(description=["x" * 32_768, "a", "b", "c"]).to_csv(source, index=False)
+    out = tmp_path / "y.xlsx"
+    assert main(["standardize", str(source), "--crop", "wheat", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "column 'description', row 1 holds 32,768" in err and "at most 32,767" in err
+    assert not out.exists()

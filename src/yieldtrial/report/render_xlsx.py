@@ -471,6 +471,9 @@ def render_xlsx(report: Report) -> bytes:
 #: Most rows of an Excel worksheet, its header row included.
 EXCEL_MAX_ROWS = 1_048_576
 
+#: Most characters of an Excel cell (a longer text makes Excel repair the file).
+EXCEL_MAX_TEXT = 32_767
+
 
 def table_xlsx(frame: pd.DataFrame, *, sheet: str = "yields") -> bytes:
     """Write a plain table (``yieldtrial standardize -o yields.xlsx``) as an Excel workbook.
@@ -512,14 +515,27 @@ def table_xlsx(frame: pd.DataFrame, *, sheet: str = "yields") -> bytes:
             f"{EXCEL_MAX_ROWS - 1:,} below its header; write a .csv file instead"
         )
     safe = frame
-    workbook = openpyxl.Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet)
-    worksheet.append([_table_cell(name) for name in safe.columns])
     numeric = [
         pd.api.types.is_numeric_dtype(safe.iloc[:, i])
         and not pd.api.types.is_bool_dtype(safe.iloc[:, i])
         for i in range(safe.shape[1])
     ]
+    for position, num in enumerate(numeric):  # checked before the workbook is begun
+        if num:
+            continue
+        lengths = safe.iloc[:, position].map(
+            lambda v: len(_table_cell(v)) if isinstance(v, str) else 0
+        )
+        if len(lengths) and int(lengths.max()) > EXCEL_MAX_TEXT:
+            at = int(lengths.to_numpy().argmax())
+            raise DataValidationError(
+                f"column {safe.columns[position]!r}, row {at + 1} holds "
+                f"{int(lengths.iloc[at]):,} characters; an Excel cell holds at most "
+                f"{EXCEL_MAX_TEXT:,}; shorten it, or write a .csv file instead"
+            )
+    workbook = openpyxl.Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet)
+    worksheet.append([_table_cell(name) for name in safe.columns])
     for row in safe.itertuples(index=False, name=None):
         worksheet.append(
             [
