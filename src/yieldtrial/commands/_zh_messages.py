@@ -517,7 +517,41 @@ TEMPLATES: tuple[Template, ...] = (
         "没有任何小区有实测产量：全部 {n} 个小区均缺失（鲜重或产量单元格全为空），无法分析。"
         "这是收获前的田间记录簿吗？请填入收获数据（鲜重和含水量，或产量）后再运行",
     ),
+    Template(
+        "setting-not-finite",
+        r"(?P<where>" + _Q + r"): (?P<name>\w+) = (?P<value>.+?); expected a finite number\.",
+        "{where}：{name} = {value}；应为有限的数值。",
+    ),
+    Template(
+        "setting-range",
+        r"(?P<where>" + _Q + r"): (?P<name>\w+) = (?P<value>.+?); (?P=name) must be in "
+        r"(?P<range>[\[(]\S+, \S+[\])])(?:: expected (?P<fix>.+?))?\.",
+        "{where}：{name} = {value}；{name} 应在 {range} 之内{fix}。",
+    ),
+    Template(
+        "implausible-standard",
+        r"standard_moisture_pct = (?P<std>\S+) % is above any moisture standard \(grain "
+        r"10-20 %, whole-plant silage 65-70 %\): at (?P=std) % a yield is multiplied by about "
+        r"(?P<factor>\S+) x its dry matter; check for a typing error \(13 for 13 %\)",
+        "standard_moisture_pct = {std}% 高于任何含水量标准（籽粒 10-20%，全株青贮 65-70%）："
+        "按 {std}% 计，产量约为其干物质的 {factor} 倍；请检查是否输入有误（13 表示 13%）",
+    ),
+    Template(
+        "unsaved-formula",
+        _FILE + r": cells? (?P<cells>.+?)(?: and (?P<more>[\d,]+) more)? holds? a formula "
+        r"whose result was never saved \(the file was written by a program that does not "
+        r"calculate\), so the value is unknown\. Open the workbook in Excel or LibreOffice and "
+        r"save it, or replace the formulas by their values",
+        "{file}：单元格 {cells}{more}中的公式从未保存计算结果（写出该文件的程序不做计算），"
+        "因此其值未知。请用 Excel 或 LibreOffice 打开并保存该工作簿，或把公式替换为其值",
+    ),
 )
+
+#: What a number setting should be (the ``expected ...`` of a range message), in Chinese.
+_FIXES_ZH = {
+    "percent (0-100), e.g. 13": "：应为百分数（0-100），如 13",
+    "percent per moisture point, e.g. 1.2": "：应为每个含水量百分点的百分数，如 1.2",
+}
 
 
 #: Why a fraction cannot be a percentage of the column (mixed-fraction).
@@ -598,6 +632,13 @@ def translate(message: str) -> str | None:
             values["close"] = f"（是否想写 {values['close']}？）" if values["close"] else ""
         if "more" in values:  # "and 2 more are" (negative yields)
             values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
+        if "fix" in values:  # the valid values of a number setting (setting-range)
+            fix = values["fix"]
+            if fix is not None and fix not in _FIXES_ZH:
+                return None
+            values["fix"] = _FIXES_ZH[fix] if fix is not None else ""
+        if template.name == "unsaved-formula" and not values["more"]:
+            values["cells"] += " "  # "F1 (=A2) 中的", but "等（另有 3 个）中的"
         if template.name == "mixed-fraction":
             values["never"] = _NEVER_ZH[values["column"]]
         if values.get("crop"):  # the crop as the Chinese report names it (小麦), else as given
