@@ -710,3 +710,31 @@ def test_setting_range_with_an_uncatalogued_fix_stays_english():
     """A range message whose 'expected ...' the catalogue does not hold is not translated."""
     message = "'t.toml': alpha = 2; alpha must be in [0.0001, 0.5]: expected a new thing."
     assert translate(message) is None
+
+
+def test_whole_positions_of_a_renamed_column_has_no_stray_space(tmp_path, capsys):
+    """'row' read from a header 'Row': 应为 follows the closing bracket directly."""
+    header = HEADER.rstrip("\n") + ",Row,column\n"
+    positions = ("1", "1.5", "3", "4")
+    rows = [r.rstrip("\n") + f",{p},1\n" for r, p in zip(ROWS, positions, strict=True)]
+    argv = _report(tmp_path, _table(tmp_path, rows, header), *_html(tmp_path))
+    code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
+    assert code == 1 and len(lines) == 1, lines
+    assert "：'row'（表头 'Row'）应为整数的田间位置" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("copies", "shown"),
+    [
+        ("'s2'", "'s2' 与"),  # a space between a quoted name and 与
+        ("'s2', 's3', 's4', 's5', 's6' and 2 more", "等（另有 2 个）与"),  # none after ）
+    ],
+)
+def test_copied_trials_line_spaces_before_yu(copies, shown):
+    """The listing of copies meets 与 with a space only after a quoted name."""
+    message = (
+        f"site {copies} have the same plot data as site 's1' (treatment and yield_kg_ha of all "
+        "6 plots): copied data count one trial twice in the summary across sites; check the "
+        "data of these trials"
+    )
+    assert f"{shown}试点 's1' 的小区数据完全相同" in (translate(message) or "")

@@ -192,7 +192,7 @@ TEMPLATES: tuple[Template, ...] = (
         "whole-positions",
         _FILE + r": (?P<column>.+?) must hold whole field positions \(1, 2, \.\.\.\); got "
         r"(?P<items>.+)",
-        "{file}：{column} 应为整数的田间位置（1、2……）；现有：{items}",
+        "{file}：{column}应为整数的田间位置（1、2……）；现有：{items}",
         lists=("column", "items"),
     ),
     Template(
@@ -292,7 +292,7 @@ TEMPLATES: tuple[Template, ...] = (
         r"(?P<response>\S+) "
         r"of all (?P<n>[\d,]+) plots\): copied data count one trial twice in the summary across "
         r"sites; check the data of these trials",
-        "{by} {copies} 与{by} {first} 的小区数据完全相同（全部 {n} 个小区的处理和观测值均相同）："
+        "{by} {copies}与{by} {first} 的小区数据完全相同（全部 {n} 个小区的处理和观测值均相同）："
         "复制的数据会使同一试验在多点汇总中被计算两次；请检查这些试验的数据",
         lists=("copies",),
     ),
@@ -637,6 +637,9 @@ def translate(message: str) -> str | None:
             if fix is not None and fix not in _FIXES_ZH:
                 return None
             values["fix"] = _FIXES_ZH[fix] if fix is not None else ""
+        for name in ("copies", "column"):  # 'x' 与 / 'row' 应为, but 等（另有 2 个）与
+            if name in template.lists and not values[name].endswith("）"):
+                values[name] += " "
         if template.name == "unsaved-formula" and not values["more"]:
             values["cells"] += " "  # "F1 (=A2) 中的", but "等（另有 3 个）中的"
         if template.name == "mixed-fraction":
