@@ -386,6 +386,18 @@ def _case_setting_range(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, plot_table(tmp), "--config", str(config), *_html(tmp)), "[0, 100)"
 
 
+def _case_standard_fraction(tmp: Path) -> tuple[list[str], str]:
+    """``standard_moisture_pct = 0.13``: a fraction, 13 % to write."""
+    config = _trial_toml(tmp, "standard_moisture_pct = 0.13")
+    return _report(tmp, plot_table(tmp), "--config", str(config), *_html(tmp)), "= 0.13"
+
+
+def _case_standard_implausible(tmp: Path) -> tuple[list[str], str]:
+    """``standard_moisture_pct = 1e-300``: no standard, not "write 1e-298" (stop 35)."""
+    config = _trial_toml(tmp, "standard_moisture_pct = 1e-300")
+    return _report(tmp, plot_table(tmp), "--config", str(config), *_html(tmp)), "= 1e-300"
+
+
 def _case_implausible_standard(tmp: Path) -> tuple[list[str], str]:
     """Give a standard of 75 % (above 70 %): a warning, yields x 4 (100 / (100 - 75))."""
     config = _trial_toml(tmp, "standard_moisture_pct = 75")
@@ -452,6 +464,8 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "setting-range": _case_setting_range,
     "implausible-standard": _case_implausible_standard,
     "unsaved-formula": _case_unsaved_formula,
+    "standard-fraction": _case_standard_fraction,
+    "standard-implausible": _case_standard_implausible,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -738,3 +752,12 @@ def test_copied_trials_line_spaces_before_yu(copies, shown):
         "data of these trials"
     )
     assert f"{shown}试点 's1' 的小区数据完全相同" in (translate(message) or "")
+
+
+def test_setting_given_on_the_command_line_is_chinese(tmp_path, capsys):
+    """``--standard-moisture-pct 1e-300``: the implausible-standard line names 命令行."""
+    argv = _report(tmp_path, plot_table(tmp_path), "--standard-moisture-pct", "1e-300")
+    code, lines = _message_lines([*argv, *_html(tmp_path), "--lang", "zh"], capsys)
+    assert code == 1 and len(lines) == 1, lines
+    start = "yieldtrial: 错误：命令行：standard_moisture_pct = 1e-300 不合理"
+    assert lines[0].startswith(start), lines

@@ -71,6 +71,8 @@ _Q = r"(?:'[^']*'|\"[^\"]*\")"  # a Python repr of a string
 #: A Python repr of any string (a quote inside the other quote, or escaped: "O'Brien").
 _R = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
 _FILE = r"(?P<file>[^:]+)"  # the file name a reading error starts with
+#: Where a setting was given: trial.toml (its name quoted) or the command line.
+_WHERE = r"(?P<where>" + _Q + r"|the command line)"
 
 #: The factor roles of the two-factor designs (design/resolve.py) as the report names them.
 ROLES_ZH: dict[str, str] = {
@@ -519,12 +521,12 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "setting-not-finite",
-        r"(?P<where>" + _Q + r"): (?P<name>\w+) = (?P<value>.+?); expected a finite number\.",
+        _WHERE + r": (?P<name>\w+) = (?P<value>.+?); expected a finite number\.",
         "{where}：{name} = {value}；应为有限的数值。",
     ),
     Template(
         "setting-range",
-        r"(?P<where>" + _Q + r"): (?P<name>\w+) = (?P<value>.+?); (?P=name) must be in "
+        _WHERE + r": (?P<name>\w+) = (?P<value>.+?); (?P=name) must be in "
         r"(?P<range>[\[(]\S+, \S+[\])])(?:: expected (?P<fix>.+?))?\.",
         "{where}：{name} = {value}；{name} 应在 {range} 之内{fix}。",
     ),
@@ -535,6 +537,21 @@ TEMPLATES: tuple[Template, ...] = (
         r"(?P<factor>\S+) x its dry matter; check for a typing error \(13 for 13 %\)",
         "standard_moisture_pct = {std}% 高于任何含水量标准（籽粒 10-20%，全株青贮 65-70%）："
         "按 {std}% 计，产量约为其干物质的 {factor} 倍；请检查是否输入有误（13 表示 13%）",
+    ),
+    Template(
+        "standard-fraction",
+        _WHERE + r": standard_moisture_pct = (?P<value>\S+) looks like a fraction; "
+        r"moisture is percent \(0-100\): write (?P<pct>\S+) for (?P=pct) %\.",
+        "{where}：standard_moisture_pct = {value} 像是小数；含水量应为百分数（0-100）："
+        "{pct}% 请写作 {pct}。",
+    ),
+    Template(
+        "standard-implausible",
+        _WHERE + r": standard_moisture_pct = (?P<value>\S+) is implausible: no "
+        r"moisture standard is 1 % or lower \(grain 10-20 %, whole-plant silage 65-70 %\); "
+        r"expected percent \(0-100\), e.g\. 13, or 0 for dry matter\.",
+        "{where}：standard_moisture_pct = {value} 不合理：没有任何含水量标准在 1% 或以下"
+        "（籽粒 10-20%，全株青贮 65-70%）；应为百分数（0-100），如 13，或 0 表示按干物质计。",
     ),
     Template(
         "unsaved-formula",
@@ -632,6 +649,8 @@ def translate(message: str) -> str | None:
             values["close"] = f"（是否想写 {values['close']}？）" if values["close"] else ""
         if "more" in values:  # "and 2 more are" (negative yields)
             values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
+        if values.get("where") == "the command line":  # a setting given as an option
+            values["where"] = "命令行"
         if "fix" in values:  # the valid values of a number setting (setting-range)
             fix = values["fix"]
             if fix is not None and fix not in _FIXES_ZH:
