@@ -25,7 +25,7 @@ from yieldtrial.commands._zh_messages import TEMPLATES, translate
 _KEPT_WORDS = re.compile(
     r"yieldtrial report|yieldtrial|--crop wheat|--[a-z-]+|-o/--output|trial\.toml|\[trial\]|"
     r"crop =|utf-8|gb18030|"
-    r"big5|inf|Excel|[\w.-]+\.(?:csv|html|toml|xlsx|md)|\b[A-Za-z]\w*_\w+\b|\[analysis\]|"
+    r"big5|inf|nan|Excel|LibreOffice|[\w.-]+\.(?:csv|html|toml|xlsx|md)|\b[A-Za-z]\w*_\w+\b|\[analysis\]|"
     r"\[\[exclude\]\]|factors =|\.[a-z]+\b"
 )
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
@@ -367,6 +367,53 @@ def _case_whole_positions(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, _table(tmp, rows, header), *_html(tmp)), "第 3 行：1.5"
 
 
+def _trial_toml(folder: Path, analysis: str) -> Path:
+    """Write a trial.toml for wheat with ``analysis`` as its [analysis] table."""
+    path = folder / "试验.toml"
+    path.write_text(f'[trial]\ncrop = "wheat"\n\n[analysis]\n{analysis}\n', encoding="utf-8")
+    return path
+
+
+def _case_setting_not_finite(tmp: Path) -> tuple[list[str], str]:
+    """``standard_moisture_pct = nan`` in trial.toml (stop 35: the line stayed English)."""
+    config = _trial_toml(tmp, "standard_moisture_pct = nan")
+    return _report(tmp, plot_table(tmp), "--config", str(config), *_html(tmp)), "试验.toml'"
+
+
+def _case_setting_range(tmp: Path) -> tuple[list[str], str]:
+    """``standard_moisture_pct = 150`` in trial.toml, outside [0, 100)."""
+    config = _trial_toml(tmp, "standard_moisture_pct = 150")
+    return _report(tmp, plot_table(tmp), "--config", str(config), *_html(tmp)), "[0, 100)"
+
+
+def _case_standard_fraction(tmp: Path) -> tuple[list[str], str]:
+    """``standard_moisture_pct = 0.13``: a fraction, 13 % to write."""
+    config = _trial_toml(tmp, "standard_moisture_pct = 0.13")
+    return _report(tmp, plot_table(tmp), "--config", str(config), *_html(tmp)), "= 0.13"
+
+
+def _case_standard_implausible(tmp: Path) -> tuple[list[str], str]:
+    """``standard_moisture_pct = 1e-300``: no standard, not "write 1e-298" (stop 35)."""
+    config = _trial_toml(tmp, "standard_moisture_pct = 1e-300")
+    return _report(tmp, plot_table(tmp), "--config", str(config), *_html(tmp)), "= 1e-300"
+
+
+def _case_implausible_standard(tmp: Path) -> tuple[list[str], str]:
+    """Give a standard of 75 % (above 70 %): a warning, yields x 4 (100 / (100 - 75))."""
+    config = _trial_toml(tmp, "standard_moisture_pct = 75")
+    argv = ["report", str(plot_table(tmp)), "--control", "CK", "--config", str(config)]
+    return [*argv, *_html(tmp)], "75%"
+
+
+def _case_unsaved_formula(tmp: Path) -> tuple[list[str], str]:
+    """Put in header cell F1 a formula openpyxl writes without its result."""
+
+    def formula(book: Any, sheet: Any) -> None:
+        sheet["F1"] = '="moisture"&"_pct"'
+
+    return _report(tmp, _xlsx(tmp, formula), *_html(tmp)), '="moisture"&"_pct"'
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -413,6 +460,12 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "copied-trials": _case_copied_trials,
     "no-observed-yield": _case_no_observed_yield,
     "whole-positions": _case_whole_positions,
+    "setting-not-finite": _case_setting_not_finite,
+    "setting-range": _case_setting_range,
+    "implausible-standard": _case_implausible_standard,
+    "unsaved-formula": _case_unsaved_formula,
+    "standard-fraction": _case_standard_fraction,
+    "standard-implausible": _case_standard_implausible,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -438,6 +491,7 @@ WARNINGS = (
     "warnings-not-shown",
     "lookalike-letters",
     "copied-trials",
+    "implausible-standard",
 )
 
 
@@ -652,3 +706,58 @@ def test_bad_cell_listing_with_both_quotes_is_wholly_translated(
 def _csv_field(text: str) -> str:
     """``text`` as one CSV field (quoted, inner quotes doubled)."""
     return '"' + text.replace('"', '""') + '"'
+
+
+def test_unsaved_formula_listing_with_more_cells_has_no_stray_space():
+    """Six formula cells: the count of the rest is followed by 中的 directly."""
+    cells = ", ".join(f"{c}1 (=1)" for c in "ABCDE")
+    message = (
+        f"f.xlsx: cells {cells} and 1 more hold a formula whose result was never saved (the "
+        "file was written by a program that does not calculate), so the value is unknown. "
+        "Open the workbook in Excel or LibreOffice and save it, or replace the formulas by "
+        "their values"
+    )
+    assert f"单元格 {cells} 等（另有 1 个）中的公式" in (translate(message) or "")
+
+
+def test_setting_range_with_an_uncatalogued_fix_stays_english():
+    """A range message whose 'expected ...' the catalogue does not hold is not translated."""
+    message = "'t.toml': alpha = 2; alpha must be in [0.0001, 0.5]: expected a new thing."
+    assert translate(message) is None
+
+
+def test_whole_positions_of_a_renamed_column_has_no_stray_space(tmp_path, capsys):
+    """'row' read from a header 'Row': 应为 follows the closing bracket directly."""
+    header = HEADER.rstrip("\n") + ",Row,column\n"
+    positions = ("1", "1.5", "3", "4")
+    rows = [r.rstrip("\n") + f",{p},1\n" for r, p in zip(ROWS, positions, strict=True)]
+    argv = _report(tmp_path, _table(tmp_path, rows, header), *_html(tmp_path))
+    code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
+    assert code == 1 and len(lines) == 1, lines
+    assert "：'row'（表头 'Row'）应为整数的田间位置" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("copies", "shown"),
+    [
+        ("'s2'", "'s2' 与"),  # a space between a quoted name and 与
+        ("'s2', 's3', 's4', 's5', 's6' and 2 more", "等（另有 2 个）与"),  # none after ）
+    ],
+)
+def test_copied_trials_line_spaces_before_yu(copies, shown):
+    """The listing of copies meets 与 with a space only after a quoted name."""
+    message = (
+        f"site {copies} have the same plot data as site 's1' (treatment and yield_kg_ha of all "
+        "6 plots): copied data count one trial twice in the summary across sites; check the "
+        "data of these trials"
+    )
+    assert f"{shown}试点 's1' 的小区数据完全相同" in (translate(message) or "")
+
+
+def test_setting_given_on_the_command_line_is_chinese(tmp_path, capsys):
+    """``--standard-moisture-pct 1e-300``: the implausible-standard line names 命令行."""
+    argv = _report(tmp_path, plot_table(tmp_path), "--standard-moisture-pct", "1e-300")
+    code, lines = _message_lines([*argv, *_html(tmp_path), "--lang", "zh"], capsys)
+    assert code == 1 and len(lines) == 1, lines
+    start = "yieldtrial: 错误：命令行：standard_moisture_pct = 1e-300 不合理"
+    assert lines[0].startswith(start), lines

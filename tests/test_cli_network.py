@@ -637,3 +637,47 @@ def test_network_zh_note_of_a_copied_site_with_a_quote_in_its_name(
         f"yieldtrial: 警告：试点 {name!r} 与试点 'A' 的小区数据完全相同（全部 9 个小区的处理和"
         "观测值均相同）：复制的数据会使同一试验在多点汇总中被计算两次；请检查这些试验的数据"
     ]
+
+
+def _site_yield_files(folder, sites=("祁县", "榆次", "太谷")):
+    """One yield file per site (no site column: the file names the site); paths in order."""
+    folder.mkdir()
+    paths = []
+    for k, site in enumerate(sites):
+        lines = ["treatment,block,yield_kg_ha"]
+        for block in (1, 2, 3):
+            for i, treatment in enumerate(("CK", "N1")):
+                # each site its own level and a plot off the additive pattern (no exact fit)
+                value = 7000 + 300 * i + 40 * block + 13 * k + (9 if (block, i) == (2, 1) else 0)
+                lines.append(f"{treatment},{block},{value}")
+        path = folder / f"{site}.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_network_report_lists_sites_in_the_order_of_the_files(tmp_path, lang):
+    """Files given as 祁县, 榆次, 太谷: the site columns and the site strip keep that order.
+
+    They were sorted by code point (太谷 U+592A, 榆次 U+6986, 祁县 U+7941).
+    """
+    files = _site_yield_files(tmp_path / "sites")
+    out = tmp_path / "net.md"
+    argv = ["network", *files, "--control", "CK", "--lang", lang, "-o", str(out)]
+    assert main(argv) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    header = next(x for x in lines if x.startswith("| ") and "| 祁县 |" in x)
+    assert header.index("祁县") < header.index("榆次") < header.index("太谷")
+    starts = ("| 祁县", "| 榆次", "| 太谷")
+    strip = [x.split(" | ")[0].strip("| ") for x in lines if x.startswith(starts)]
+    assert strip == ["祁县", "榆次", "太谷"]
+
+
+def test_network_json_keeps_the_order_of_the_trial_keys(tmp_path):
+    """The JSON of files given as 祁县, 榆次, 太谷 is unchanged: trials in key order."""
+    files = _site_yield_files(tmp_path / "sites")
+    out = tmp_path / "net.json"
+    assert main(["network", *files, "--control", "CK", "-o", str(out)]) == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert [row["site"] for row in document["per_trial"]] == ["太谷", "榆次", "祁县"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from hostile import assert_one_line_error, plot_table, run_cli
@@ -336,6 +338,25 @@ def test_standard_moisture_as_a_fraction_names_the_file(tmp_path, capsys):
         absent=[tmp_path / "r.md"],
     )
     assert "trial.toml" in line
+
+
+@pytest.mark.parametrize("value", ["1e-300", "0.005", "0.01", "1"])
+def test_standard_moisture_below_any_standard_is_implausible(tmp_path, capsys, value):
+    """1e-300 was refused as a fraction, "write 1e-298 for 1e-298 %"; 1 as "write 100".
+
+    Multiplied by 100 these name no standard (1 % or less, or 100 %): the line says the value
+    is implausible and what a standard looks like, and suggests no product.
+    """
+    argv, inputs = _report(tmp_path, HEAD + f"standard_moisture_pct = {value}\n")
+    line = assert_one_line_error(
+        argv,
+        capsys,
+        match=rf"standard_moisture_pct = {re.escape(value)} is implausible: no moisture "
+        r"standard is 1 % or lower .*expected percent \(0-100\), e\.g\. 13",
+        untouched=inputs,
+        absent=[tmp_path / "r.md"],
+    )
+    assert "fraction" not in line and "write" not in line
 
 
 @pytest.mark.parametrize(

@@ -1015,3 +1015,44 @@ def test_copied_trials_with_a_missing_treatment_label() -> None:
     df.loc[df.index[df["site"] == "site01"][0], "treatment"] = None
     df = _with_copy(df, "site01", "site03")
     assert _copied_trials(df, ["site"], "yield_kg_ha", "treatment") == [("site01", ["site03"], 16)]
+
+
+def _sites_out_of_key_order() -> pd.DataFrame:
+    """Sites met as S3, S1, S2 (yields 7000 + 300 per N + 40 per block + 13 per site)."""
+    rows = [
+        (site, block, treatment, 7000 + 300 * i + 40 * block + 13 * k + 9 * (block == 2) * i)
+        for k, site in enumerate(("S3", "S1", "S2"))
+        for block in (1, 2, 3)
+        for i, treatment in enumerate(("CK", "N"))
+    ]
+    return pd.DataFrame(rows, columns=["site", "block", "treatment", "y"])
+
+
+def test_trial_order_is_the_order_of_first_appearance():
+    """``trial_order`` lists the sites as the data meets them; per_trial keeps key order."""
+    result = analyze_many(
+        _sites_out_of_key_order(), by="site", response="y", treatment="treatment",
+        block="block", control="CK",
+    )  # fmt: skip
+    assert result.trial_order == ("S3", "S1", "S2")
+    assert result.per_trial["site"].tolist() == ["S1", "S2", "S3"]
+    assert result.summary is not None
+    assert result.summary.means.index.tolist() == ["S1", "S2", "S3"]
+
+
+def test_in_given_order_reorders_the_per_site_rows_alike():
+    """The report's view: means, letters, sites, per_trial and per_treatment in S3, S1, S2."""
+    from yieldtrial.network import _in_given_order
+
+    result = analyze_many(
+        _sites_out_of_key_order(), by="site", response="y", treatment="treatment",
+        block="block", control="CK",
+    )  # fmt: skip
+    shown = _in_given_order(result)
+    assert shown.summary is not None
+    assert shown.summary.means.index.tolist() == ["S3", "S1", "S2"]
+    assert shown.summary.letters.index.tolist() == ["S3", "S1", "S2"]
+    assert shown.summary.sites["site"].tolist() == ["S3", "S1", "S2"]
+    assert shown.per_trial["site"].tolist() == ["S3", "S1", "S2"]
+    assert shown.per_treatment["site"].tolist() == ["S3", "S3", "S1", "S1", "S2", "S2"]
+    assert result.per_trial["site"].tolist() == ["S1", "S2", "S3"]  # the result is unchanged

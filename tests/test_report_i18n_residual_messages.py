@@ -127,3 +127,20 @@ def test_stratum_keys_read_as_table_names_in_english() -> None:
         "against it have little power."
     )
     assert translate_message(text, "en").startswith("Error b (vertical strips, ")
+
+
+@pytest.mark.parametrize(
+    ("copies", "shown"),
+    [
+        ("'S2'", "'S2' 与"),  # a space between a quoted name and 与
+        ("'S2', 'S3', 'S4', 'S5', 'S6' and 2 more", "等（另有 2 个）与"),  # none after ）
+    ],
+)
+def test_copied_sites_note_spaces_before_yu(copies: str, shown: str) -> None:
+    """The report's note on copied sites meets 与 with a space only after a quoted name."""
+    text = (
+        f"site {copies} have the same plot data as site 'S1' (treatment and yield_kg_ha of all "
+        "6 plots): copied data count one trial twice in the summary across sites; check the "
+        "data of these trials."
+    )
+    assert f"{shown}试点 'S1' 的小区数据完全相同" in translate_message(text, "zh")

@@ -130,7 +130,7 @@ def test_augmented_block_table_lists_checks_only(tmp_path: Path, lang: str) -> N
     assert table.notes == []  # complete checks: raw plot mean = adjusted mean
     expected = {
         "en": "Plot yields (kg/ha) of the checks by block (each entry has one plot, listed above).",
-        "zh": "各对照各区组小区产量（kg/亩）（参试材料每个仅一个小区，见上表）。",
+        "zh": "各对照各区组小区产量（kg/亩）；参试材料每个仅一个小区，见上表。",
     }
     assert table.caption == expected[lang]
 

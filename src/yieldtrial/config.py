@@ -1445,6 +1445,11 @@ _NUMBER_RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
 }
 
 
+#: The standard moisture read as a fraction: (0.01, 1), above 1 % and below 100 % once
+#: multiplied by 100 (at 1 % or less, or at 100 %, "write 100 x" would name no standard).
+_FRACTION_STANDARD = (0.01, 1.0)
+
+
 def check_setting(name: str, value: Any, where: str = "the trial description") -> Any:
     """Check one setting (``alpha``, ``margin_pct``, ...) as trial.toml and the CLI do.
 
@@ -1520,6 +1525,13 @@ def _coerce(name: str, value: Any, where: str) -> Any:
             fix=f"expected {expected}",
         )
         if name == "standard_moisture_pct" and 0 < number <= 1:  # as the moisture check
+            if not _FRACTION_STANDARD[0] < number < _FRACTION_STANDARD[1]:
+                # 1e-300 as a fraction is 1e-298 %, 1 is 100 %: no standard either way
+                raise DataValidationError(
+                    f"{where}: standard_moisture_pct = {value!r} is implausible: no moisture "
+                    "standard is 1 % or lower (grain 10-20 %, whole-plant silage 65-70 %); "
+                    "expected percent (0-100), e.g. 13, or 0 for dry matter."
+                )
             raise DataValidationError(
                 f"{where}: standard_moisture_pct = {value!r} looks like a fraction; moisture is "
                 f"percent (0-100): write {number * 100:g} for {number * 100:g} %."

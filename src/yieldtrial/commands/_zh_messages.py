@@ -71,6 +71,8 @@ _Q = r"(?:'[^']*'|\"[^\"]*\")"  # a Python repr of a string
 #: A Python repr of any string (a quote inside the other quote, or escaped: "O'Brien").
 _R = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
 _FILE = r"(?P<file>[^:]+)"  # the file name a reading error starts with
+#: Where a setting was given: trial.toml (its name quoted) or the command line.
+_WHERE = r"(?P<where>" + _Q + r"|the command line)"
 
 #: The factor roles of the two-factor designs (design/resolve.py) as the report names them.
 ROLES_ZH: dict[str, str] = {
@@ -192,7 +194,7 @@ TEMPLATES: tuple[Template, ...] = (
         "whole-positions",
         _FILE + r": (?P<column>.+?) must hold whole field positions \(1, 2, \.\.\.\); got "
         r"(?P<items>.+)",
-        "{file}：{column} 应为整数的田间位置（1、2……）；现有：{items}",
+        "{file}：{column}应为整数的田间位置（1、2……）；现有：{items}",
         lists=("column", "items"),
     ),
     Template(
@@ -292,7 +294,7 @@ TEMPLATES: tuple[Template, ...] = (
         r"(?P<response>\S+) "
         r"of all (?P<n>[\d,]+) plots\): copied data count one trial twice in the summary across "
         r"sites; check the data of these trials",
-        "{by} {copies} 与{by} {first} 的小区数据完全相同（全部 {n} 个小区的处理和观测值均相同）："
+        "{by} {copies}与{by} {first} 的小区数据完全相同（全部 {n} 个小区的处理和观测值均相同）："
         "复制的数据会使同一试验在多点汇总中被计算两次；请检查这些试验的数据",
         lists=("copies",),
     ),
@@ -517,7 +519,56 @@ TEMPLATES: tuple[Template, ...] = (
         "没有任何小区有实测产量：全部 {n} 个小区均缺失（鲜重或产量单元格全为空），无法分析。"
         "这是收获前的田间记录簿吗？请填入收获数据（鲜重和含水量，或产量）后再运行",
     ),
+    Template(
+        "setting-not-finite",
+        _WHERE + r": (?P<name>\w+) = (?P<value>.+?); expected a finite number\.",
+        "{where}：{name} = {value}；应为有限的数值。",
+    ),
+    Template(
+        "setting-range",
+        _WHERE + r": (?P<name>\w+) = (?P<value>.+?); (?P=name) must be in "
+        r"(?P<range>[\[(]\S+, \S+[\])])(?:: expected (?P<fix>.+?))?\.",
+        "{where}：{name} = {value}；{name} 应在 {range} 之内{fix}。",
+    ),
+    Template(
+        "implausible-standard",
+        r"standard_moisture_pct = (?P<std>\S+) % is above any moisture standard \(grain "
+        r"10-20 %, whole-plant silage 65-70 %\): at (?P=std) % a yield is multiplied by about "
+        r"(?P<factor>\S+) x its dry matter; check for a typing error \(13 for 13 %\)",
+        "standard_moisture_pct = {std}% 高于任何含水量标准（籽粒 10-20%，全株青贮 65-70%）："
+        "按 {std}% 计，产量约为其干物质的 {factor} 倍；请检查是否输入有误（13 表示 13%）",
+    ),
+    Template(
+        "standard-fraction",
+        _WHERE + r": standard_moisture_pct = (?P<value>\S+) looks like a fraction; "
+        r"moisture is percent \(0-100\): write (?P<pct>\S+) for (?P=pct) %\.",
+        "{where}：standard_moisture_pct = {value} 像是小数；含水量应为百分数（0-100）："
+        "{pct}% 请写作 {pct}。",
+    ),
+    Template(
+        "standard-implausible",
+        _WHERE + r": standard_moisture_pct = (?P<value>\S+) is implausible: no "
+        r"moisture standard is 1 % or lower \(grain 10-20 %, whole-plant silage 65-70 %\); "
+        r"expected percent \(0-100\), e.g\. 13, or 0 for dry matter\.",
+        "{where}：standard_moisture_pct = {value} 不合理：没有任何含水量标准在 1% 或以下"
+        "（籽粒 10-20%，全株青贮 65-70%）；应为百分数（0-100），如 13，或 0 表示按干物质计。",
+    ),
+    Template(
+        "unsaved-formula",
+        _FILE + r": cells? (?P<cells>.+?)(?: and (?P<more>[\d,]+) more)? holds? a formula "
+        r"whose result was never saved \(the file was written by a program that does not "
+        r"calculate\), so the value is unknown\. Open the workbook in Excel or LibreOffice and "
+        r"save it, or replace the formulas by their values",
+        "{file}：单元格 {cells}{more}中的公式从未保存计算结果（写出该文件的程序不做计算），"
+        "因此其值未知。请用 Excel 或 LibreOffice 打开并保存该工作簿，或把公式替换为其值",
+    ),
 )
+
+#: What a number setting should be (the ``expected ...`` of a range message), in Chinese.
+_FIXES_ZH = {
+    "percent (0-100), e.g. 13": "：应为百分数（0-100），如 13",
+    "percent per moisture point, e.g. 1.2": "：应为每个含水量百分点的百分数，如 1.2",
+}
 
 
 #: Why a fraction cannot be a percentage of the column (mixed-fraction).
@@ -598,6 +649,18 @@ def translate(message: str) -> str | None:
             values["close"] = f"（是否想写 {values['close']}？）" if values["close"] else ""
         if "more" in values:  # "and 2 more are" (negative yields)
             values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
+        if values.get("where") == "the command line":  # a setting given as an option
+            values["where"] = "命令行"
+        if "fix" in values:  # the valid values of a number setting (setting-range)
+            fix = values["fix"]
+            if fix is not None and fix not in _FIXES_ZH:
+                return None
+            values["fix"] = _FIXES_ZH[fix] if fix is not None else ""
+        for name in ("copies", "column"):  # 'x' 与 / 'row' 应为, but 等（另有 2 个）与
+            if name in template.lists and not values[name].endswith("）"):
+                values[name] += " "
+        if template.name == "unsaved-formula" and not values["more"]:
+            values["cells"] += " "  # "F1 (=A2) 中的", but "等（另有 3 个）中的"
         if template.name == "mixed-fraction":
             values["never"] = _NEVER_ZH[values["column"]]
         if values.get("crop"):  # the crop as the Chinese report names it (小麦), else as given

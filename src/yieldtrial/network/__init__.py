@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -42,6 +42,7 @@ from yieldtrial.network._summary import (
     TableCodes,
     _num,
     _records,
+    _site_label,
     summarize,
 )
 from yieldtrial.stats.residual_checks import CV_FLAGS
@@ -115,6 +116,12 @@ class NetworkResult:
     options : dict
         The call's settings (``by``, ``response``, ``treatment``, ``block``,
         ``control``, ``design``, ``alpha``, ``dunnett_pvalues``).
+    trial_order : tuple of str
+        The trials' labels (``"S1"``, ``"S1 / 2024"``, as ``summary.means`` names them) in
+        the order of their first row in the data (the order of the files given to
+        ``yieldtrial network``): the order of the report's site columns and rows.  The
+        tables above and the JSON keep the order of the trial keys; empty for a dask frame
+        (the report then keeps that order too).
     """
 
     per_trial: pd.DataFrame
@@ -122,6 +129,7 @@ class NetworkResult:
     summary: NetworkSummary | None
     provenance: Provenance
     options: dict[str, Any]
+    trial_order: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def combined(self) -> pd.DataFrame:
@@ -517,7 +525,71 @@ def analyze_many(
     )
     per_trial.attrs["provenance"] = prov.to_dict()
     per_treatment.attrs["provenance"] = prov.to_dict()
-    return NetworkResult(per_trial, per_treatment, across, prov, options)
+    order = () if _is_dask(data) else _first_seen_trials(data, by_list)
+    return NetworkResult(per_trial, per_treatment, across, prov, options, order)
+
+
+def _in_given_order(result: NetworkResult) -> NetworkResult:
+    """Return ``result`` with its per-site rows in the order the user gave the sites.
+
+    ``analyze_many`` keeps its tables (and the JSON) in the order of the trial keys
+    (code point order: 太谷, 榆次, 祁县); the report lists the sites in the order of
+    :attr:`NetworkResult.trial_order` (first appearance in the data: the order of the files
+    given to ``yieldtrial network``).  The rows of ``per_trial``, ``per_treatment`` and the
+    summary's ``means``, ``letters`` and ``sites`` are reordered alike (a stable sort, so a
+    trial the order does not name keeps its place after the named ones).
+
+    Parameters
+    ----------
+    result : NetworkResult
+        Output of :func:`yieldtrial.analyze_many`.
+
+    Returns
+    -------
+    NetworkResult
+        The same result, reordered (``result`` itself when there is nothing to reorder).
+    """
+    import dataclasses
+
+    order = getattr(result, "trial_order", ())
+    if not order or result.summary is None:
+        return result
+    rank = {label: i for i, label in enumerate(order)}
+
+    def positions(labels: Any) -> Any:
+        keys = [rank.get(str(label), len(rank)) for label in labels]
+        return np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
+
+    by = list(result.options["by"])
+    s = result.summary
+    at = positions(s.means.index)
+    summary = dataclasses.replace(
+        s,
+        means=s.means.iloc[at],
+        letters=s.letters.loc[s.means.index[at]],
+        sites=(
+            s.sites.iloc[positions(s.sites["site"])].reset_index(drop=True)
+            if "site" in s.sites
+            else s.sites
+        ),
+    )
+    per_trial = result.per_trial
+    per_treatment = result.per_treatment
+    return dataclasses.replace(
+        result,
+        per_trial=per_trial.iloc[positions(_site_label(per_trial, by))].reset_index(drop=True),
+        per_treatment=per_treatment.iloc[positions(_site_label(per_treatment, by))].reset_index(
+            drop=True
+        ),
+        summary=summary,
+    )
+
+
+def _first_seen_trials(data: pd.DataFrame, by: list[str]) -> tuple[str, ...]:
+    """Return the trial labels (as the summary names them) in order of first appearance."""
+    keys = data[by].drop_duplicates()
+    keys = keys.loc[keys.notna().all(axis=1)]
+    return tuple(dict.fromkeys(str(label) for label in _site_label(keys, by)))
 
 
 def _design_columns(data: Any, by: list[str], treatment: str, block: str | None) -> Any:

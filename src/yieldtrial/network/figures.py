@@ -260,7 +260,8 @@ def plot_heatmap(
     ----------
     data : StabilityResult, NetworkResult or DataFrame
         A stability result (its ``means``: treatments x environments), a network result
-        (its ``summary.means``) or a table with treatments in rows and sites in columns.
+        (its ``summary.means``, the sites in the order of its ``trial_order``) or a table
+        with treatments in rows and sites in columns.
     relative : bool
         Show each cell in % of its site's mean (site effects removed).
     ax : Axes, optional
@@ -276,7 +277,9 @@ def plot_heatmap(
     if hasattr(data, "gge"):
         table = data.means
     elif hasattr(data, "summary"):
-        table = data.summary.means.T
+        from yieldtrial.network import _in_given_order
+
+        table = _in_given_order(data)._summary().means.T  # the sites in the order given
     else:
         table = pd.DataFrame(data)
     values = table.to_numpy(dtype=float)

@@ -237,7 +237,7 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
             r"(?P<response>\S+) of all (?P<n>[\d,]+) plots\): copied data count one trial twice "
             r"in the summary across sites; check the data of these trials\.?$"
         ),
-        "{by} {copies} 与{by} {first} 的小区数据完全相同（全部 {n} 个小区的处理和观测值均相同）："
+        "{by} {copies}与{by} {first} 的小区数据完全相同（全部 {n} 个小区的处理和观测值均相同）："
         "复制的数据会使同一试验在多点汇总中被计算两次；请检查这些试验的数据。",
     ),
     (
@@ -626,6 +626,8 @@ def translate_message(text: str, lang: str) -> str:
         if "copies" in values:  # "'S3', 'S5' and 2 more"
             copies = re.sub(r" and ([\d,]+) more$", r" 等（另有 \1 个）", values["copies"])
             values["copies"] = re.sub(r"(?<=['\"]), (?=['\"])", "、", copies)
+            # a space before 与 after a quoted name, none after "等（另有 2 个）"
+            values["copies"] += "" if values["copies"].endswith("）") else " "
         if "crop" in values:
             values["crop"] = CROPS_ZH.get(values["crop"].strip().lower(), values["crop"])
         if "items" in values:

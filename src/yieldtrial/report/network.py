@@ -154,9 +154,12 @@ def network_report(
         ``response`` (gain vs the site's yield level), ``stability`` (when given),
         ``conclusions`` (hedged statements), ``methods`` and ``notes``.
     """
+    from yieldtrial.network import _in_given_order
     from yieldtrial.report.i18n import check_lang, t
 
     lang = check_lang(lang)
+    results = result.to_dict()  # the JSON keeps the order of the trial keys
+    result = _in_given_order(result)  # the sites in the order the user gave them
     s = result._summary()
     style = NETWORK_NUMBER_STYLE
     sites = [str(site) for site in s.means.index]
@@ -262,7 +265,6 @@ def network_report(
         "report_date": date,
         "options": {str(k): v for k, v in opts.items()},
     }
-    results = result.to_dict()
     if response is not None:
         from yieldtrial.report.model import records
 
