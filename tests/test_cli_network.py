@@ -603,7 +603,7 @@ def test_methods_of_sites_of_yields_say_nothing_of_standardizing(tmp_path, capsy
 @pytest.mark.parametrize(
     ("lang", "note"),
     [
-        ("en", "site 'C' has the same plot data as site 'A' (treatment and yield\\_kg\\_ha of "
+        ("en", "Site 'C' has the same plot data as site 'A' (treatment and yield\\_kg\\_ha of "
                "all 9 plots): copied data count one trial twice in the summary across sites"),
         ("zh", "试点 'C' 与试点 'A' 的小区数据完全相同（全部 9 个小区的处理和观测值均相同）"),
     ],
