@@ -132,6 +132,14 @@ def _case_implausible_moisture(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "'1-02' = 38%"
 
 
+def _case_implausible_yield(tmp: Path) -> tuple[list[str], str]:
+    """Type 13.77 kg as 1377 (g read as kg): 1377 x 86.3 / 87 / 20 m2 x 10,000 = 682,960 kg/ha."""
+    rows = list(ROWS)
+    rows[1] = rows[1].replace(",13.77,", ",1377,")
+    assert ",1377," in rows[1]
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "小区 '102' = 682,960 kg/公顷"
+
+
 def _case_other_standard_moisture(tmp: Path) -> tuple[list[str], str]:
     """Report at wheat's 13 % a table standardize wrote at 14 % (stop 34)."""
     plots = _table(tmp, list(ROWS))
@@ -433,6 +441,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "crop-missing": _case_crop_missing,
     "missing-moisture": _case_missing_moisture,
     "implausible-moisture": _case_implausible_moisture,
+    "implausible-yield": _case_implausible_yield,
     "other-standard-moisture": _case_other_standard_moisture,
     "report-format": _case_report_format,
     "report-format-pdf": _case_report_format_pdf,
@@ -476,10 +485,12 @@ NAMES = {
     "absent-factor": r"表中的列：[^）]*",
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
     "report-format-pdf": r"PDF",  # the format's name, as Chinese text writes it
+    "implausible-yield": r"\bkg\b",  # the unit symbol, as Chinese text writes it (kg/亩)
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
     "implausible-moisture",
+    "implausible-yield",
     "other-standard-moisture",
     "hidden-rows",
     "date-labels",

@@ -59,7 +59,7 @@ def test_quality_warnings_end_in_a_full_stop(lang: str) -> None:
 @pytest.mark.parametrize(
     ("lang", "shown"),
     [
-        ("en", "sites D and E share a village."),
+        ("en", "Sites D and E share a village."),  # capitalised like every note
         ("zh", "试点 D 与 E 同村。"),
     ],
 )

@@ -125,13 +125,16 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r"\brow (\d+)", r"第 \1 行"),
     (r"(第 \d+ 行): ", r"\1："),  # a cell's value after its row: "row 2: 1.5"
     (r" \((\d+) times\)", r"（\1 次）"),
+    (r" kg/ha\b", " kg/公顷"),  # a yield in a listing: "plot 'A1' = 52,000 kg/ha"
     (r" and ([\d,]+) more$", r" 等（另有 \1 个）"),
     (r"(\S) %", r"\1%"),
 )
 
 #: Left in a translated listing without making it English: quoted values, column
-#: names (``moisture_pct``), numbers.
-_ALLOWED = re.compile(_R + r"|U\+[0-9A-F]{4,6}|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*")
+#: names (``moisture_pct``), numbers, the unit kg/公顷.
+_ALLOWED = re.compile(
+    _R + r"|U\+[0-9A-F]{4,6}|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*|\bkg/公顷"
+)
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
 TEMPLATES: tuple[Template, ...] = (
@@ -274,6 +277,19 @@ TEMPLATES: tuple[Template, ...] = (
         r"given",
         "{column} 超出{crop}收获时的合理含水量范围（{low}-{high}%）：{items}。"
         "请检查是否录入错误（如把 15 写成 5）或是否为烘干后测得的含水量；产量仍按原值计算",
+        lists=("items",),
+    ),
+    Template(
+        "implausible-yield",
+        r"standardized yield above (?P<limit>[\d,]+) kg/ha: (?P<items>.+)\. Check the units: "
+        r"is the area in mu or ha but read as m2 \(name the column harvested_area_mu / "
+        r"面积\(亩\)\), the mass in g or jin but read as kg, or a decimal comma read as a "
+        r"thousands separator \('15,110' kg is read as 15110 kg; write 15\.11\)\?",
+        "折标产量高于 {limit} kg/公顷：{items}。"
+        "请检查单位：面积是否以亩或公顷记录却被当作平方米读入"
+        "（列名请写 harvested_area_mu 或 面积(亩)），"
+        "质量是否以克或斤记录却被当作千克读入，"
+        "或小数逗号被当作千位分隔符（'15,110' kg 读作 15110 kg；请写 15.11）",
         lists=("items",),
     ),
     Template(

@@ -429,7 +429,7 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(r"^sequential: blocks ignoring / eliminating treatments \(Federer 1961\)$"),
-        "序贯平方和：区组（不校正/校正处理）（Federer 1961）",
+        "序贯平方和：区组（不校正/校正处理；Federer 1961）",
     ),
     (
         re.compile(
