@@ -200,9 +200,9 @@ def test_cli_prints_generator_and_efficiency(tmp_path, capsys) -> None:
 
 
 def test_cli_alpha_needs_block_size(capsys) -> None:
-    """Without --block-size the command stops with a data error."""
-    assert main(["design", "alpha", "--treatments", "A", "B", "C", "D", "--replicates", "2"]) == 1
-    assert "block_size" in capsys.readouterr().err
+    """Without --block-size the command stops with a usage error naming the flag (stop 35)."""
+    assert main(["design", "alpha", "--treatments", "A", "B", "C", "D", "--replicates", "2"]) == 2
+    assert "--block-size" in capsys.readouterr().err
 
 
 def test_alpha_design_prime_treatment_count_says_to_add_entries() -> None:

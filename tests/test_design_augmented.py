@@ -78,6 +78,6 @@ def test_cli_writes_book_and_df(tmp_path, capsys) -> None:
 
 
 def test_cli_augmented_needs_checks(capsys) -> None:
-    """Without --checks the command stops with a data error."""
-    assert main(["design", "augmented", "--treatments", "E1", "E2", "--blocks", "2"]) == 1
-    assert "checks" in capsys.readouterr().err
+    """Without --checks the command stops with a usage error naming the flag (stop 35)."""
+    assert main(["design", "augmented", "--treatments", "E1", "E2", "--blocks", "2"]) == 2
+    assert "--checks" in capsys.readouterr().err

@@ -285,11 +285,9 @@ TEMPLATES: tuple[Template, ...] = (
         r"is the area in mu or ha but read as m2 \(name the column harvested_area_mu / "
         r"面积\(亩\)\), the mass in g or jin but read as kg, or a decimal comma read as a "
         r"thousands separator \('15,110' kg is read as 15110 kg; write 15\.11\)\?",
-        "折标产量高于 {limit} kg/公顷：{items}。"
-        "请检查单位：面积是否以亩或公顷记录却被当作平方米读入"
-        "（列名请写 harvested_area_mu 或 面积(亩)），"
-        "质量是否以克或斤记录却被当作千克读入，"
-        "或小数逗号被当作千位分隔符（'15,110' kg 读作 15110 kg；请写 15.11）",
+        "折标产量超过 {limit} kg/公顷：{items}。请检查单位：面积是否以亩或公顷为单位却被当作"
+        "平方米读入（请将该列命名为 面积(亩)），质量是否以克或斤为单位却被当作千克读入，"
+        "或小数逗号是否被当作千位分隔符读入（'15,110' kg 被读作 15110 kg，应写作 15.11）？",
         lists=("items",),
     ),
     Template(

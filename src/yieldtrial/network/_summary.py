@@ -1248,3 +1248,61 @@ def _mixedlm(
         }
     )
     return table, notes
+
+
+def _in_given_order(result: Any) -> Any:
+    """Return ``result`` with its per-site rows in the order the user gave the sites.
+
+    ``analyze_many`` keeps its tables (and the JSON) in the order of the trial keys
+    (code point order: 太谷, 榆次, 祁县); the report lists the sites in the order of
+    :attr:`NetworkResult.trial_order` (first appearance in the data: the order of the files
+    given to ``yieldtrial network``).  The rows of ``per_trial``, ``per_treatment`` and the
+    summary's ``means``, ``letters`` and ``sites`` are reordered alike (a stable sort, so a
+    trial the order does not name keeps its place after the named ones).
+
+    Parameters
+    ----------
+    result : NetworkResult
+        Output of :func:`yieldtrial.analyze_many` (typed ``Any`` here: this module is
+        imported by :mod:`yieldtrial.network`, and by :mod:`yieldtrial.network.figures`
+        for its heatmap, so it names no type of the package).
+
+    Returns
+    -------
+    NetworkResult
+        The same result, reordered (``result`` itself when there is nothing to reorder).
+    """
+    import dataclasses
+
+    order = getattr(result, "trial_order", ())
+    if not order or result.summary is None:
+        return result
+    rank = {label: i for i, label in enumerate(order)}
+
+    def positions(labels: Any) -> Any:
+        keys = [rank.get(str(label), len(rank)) for label in labels]
+        return np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
+
+    by = list(result.options["by"])
+    s = result.summary
+    at = positions(s.means.index)
+    summary = dataclasses.replace(
+        s,
+        means=s.means.iloc[at],
+        letters=s.letters.loc[s.means.index[at]],
+        sites=(
+            s.sites.iloc[positions(s.sites["site"])].reset_index(drop=True)
+            if "site" in s.sites
+            else s.sites
+        ),
+    )
+    per_trial = result.per_trial
+    per_treatment = result.per_treatment
+    return dataclasses.replace(
+        result,
+        per_trial=per_trial.iloc[positions(_site_label(per_trial, by))].reset_index(drop=True),
+        per_treatment=per_treatment.iloc[positions(_site_label(per_treatment, by))].reset_index(
+            drop=True
+        ),
+        summary=summary,
+    )

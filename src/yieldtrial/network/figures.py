@@ -277,7 +277,7 @@ def plot_heatmap(
     if hasattr(data, "gge"):
         table = data.means
     elif hasattr(data, "summary"):
-        from yieldtrial.network import _in_given_order
+        from yieldtrial.network._summary import _in_given_order
 
         table = _in_given_order(data)._summary().means.T  # the sites in the order given
     else:
