@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import integrate, special, stats
 
-from mvt_cases import assert_repeatable
+from mvt_cases import assert_repeatable, mvn3
 from yieldtrial.stats import _mvt_sov, distributions
 from yieldtrial.stats.distributions import (
     _exact_exceedances,
@@ -60,25 +60,13 @@ def chi_average(inside_normal, c: float, df: float) -> float:
 
 
 def mvn3_box(r: float, corr: np.ndarray) -> float:
-    """P(|X_i| <= r, i = 1..3) for X ~ N(0, corr): 2-D Gauss-Legendre (96 x 96) over (X1, X2).
+    """P(|X_i| <= r, i = 1..3) for X ~ N(0, corr): ``mvt_cases.mvn3`` two-sided.
 
-    Given X1 = x and X2 = y, X3 is normal, so the innermost probability is a difference of
-    normal cdfs; the remaining integrand is analytic on the square, where Gauss-Legendre
-    converges geometrically (96 nodes: below 1e-10).  No code shared with yieldtrial.
+    A 2-D Gauss-Legendre rule (96 x 96) over (X1, X2) with X3 normal given both; the
+    integrand is analytic on the square (96 nodes: below 1e-10).  No code shared with
+    yieldtrial.
     """
-    nodes, weights = np.polynomial.legendre.leggauss(96)
-    z, wz = r * nodes, r * weights
-    s12 = corr[1:, :1]
-    cond = corr[1:, 1:] - s12 @ s12.T  # covariance of (X2, X3) given X1
-    b = s12.ravel()
-    v2, v3, c23 = cond[0, 0], cond[1, 1], cond[0, 1]
-    sd3 = np.sqrt(v3 - c23**2 / v2)
-    x, y = z[:, None], z[None, :]
-    m2 = b[0] * x
-    m3 = b[1] * x + c23 / v2 * (y - m2)
-    p3 = special.ndtr((r - m3) / sd3) - special.ndtr((-r - m3) / sd3)
-    dens = stats.norm.pdf(x) * stats.norm.pdf(y, m2, np.sqrt(v2))
-    return float(wz @ (p3 * dens) @ wz)
+    return mvn3(r, corr, two_sided=True)
 
 
 def test_non_product_example_is_not_product_form():
