@@ -553,6 +553,39 @@ def test_site_of_raw_harvest_records_beside_sites_of_yields(tmp_path, capsys):
     assert means.loc["B", "N"] == pytest.approx(7150.0 / 15 + 5)
 
 
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [
+        ("en", "Site 'B' has the same plot data as site 'A' (treatment and yield\\_kg\\_ha"),
+        ("zh", "试点 'B' 与试点 'A' 的小区数据完全相同"),
+    ],
+)  # fmt: skip
+def test_standardized_copy_of_a_raw_site_is_named_as_the_copy(tmp_path, capsys, lang, note):
+    """A.csv of harvest records, then B.csv its standardized copy: B is the copy (stop 36).
+
+    The raw sites were put after the sites of yields, so the note called A a copy of B
+    and the site columns read B, A; both now follow the order of the files.
+    """
+    masses = {("1", "CK"): 14.0, ("1", "N"): 14.3, ("2", "CK"): 13.8, ("2", "N"): 14.6}
+    masses |= {("3", "CK"): 14.1, ("3", "N"): 14.0}
+    raw = pd.DataFrame(
+        [(i, b, t, 20, m, 13.0) for i, ((b, t), m) in enumerate(masses.items(), 1)],
+        columns=["plot_id", "block", "treatment", "harvested_area_m2", "fresh_mass_kg",
+                 "moisture_pct"],
+    )  # fmt: skip
+    raw.to_csv(tmp_path / "A.csv", index=False)
+    standardize = ["standardize", str(tmp_path / "A.csv"), "--crop", "wheat"]
+    assert main([*standardize, "-o", str(tmp_path / "B.csv")]) == 0
+    out = tmp_path / "net.md"
+    files = [str(tmp_path / "A.csv"), str(tmp_path / "B.csv")]
+    argv = ["network", *files, "--crop", "wheat", "--control", "CK", "--unit", "kg/ha"]
+    assert main([*argv, "--lang", lang, "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert note in text
+    header = next(x for x in text.splitlines() if x.startswith("| ") and "| A |" in x)
+    assert header.index("| A |") < header.index("| B |")
+
+
 def test_methods_say_which_sites_raw_records_were_standardized(tmp_path, capsys):
     """Raw harvest records beside a site of yields: the methods name the raw site (stop 34).
 

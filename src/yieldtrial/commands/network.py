@@ -472,6 +472,13 @@ def _with_standardized_trials(
     if column != response:
         standardized = standardized.drop(columns=column)
     combined = pd.concat([plots.loc[~rows], standardized])
+    # the trials in the order given (the files' order): the raw trials came after the
+    # others, the report's site columns with them, and a standardized copy of a raw site
+    # was named as its original (stop 36)
+    order = plots[by].astype(str).agg(" / ".join, axis=1).drop_duplicates().tolist()
+    rank = {key: i for i, key in enumerate(order)}
+    keys = combined[by].astype(str).agg(" / ".join, axis=1).map(rank)
+    combined = combined.iloc[np.argsort(keys.to_numpy(dtype=float), kind="stable")]
     combined.attrs = dict(standardized.attrs)
     return combined
 
