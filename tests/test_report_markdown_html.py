@@ -227,3 +227,68 @@ def test_markdown_warning_list_stays_inside_its_quote() -> None:
     lines = render_markdown(Report("Yield test report", "en", [section])).splitlines()
     at = lines.index("> **!** Warnings:")
     assert lines[at + 1 : at + 3] == [">", "> - Only 1 error df."]
+
+
+def _rcbd_report(yields: dict[str, list[float]], lang: str) -> Any:
+    """Return the report of an RCBD of three blocks in kg/ha (no figures)."""
+    import pandas as pd
+
+    from yieldtrial import FieldTrial
+
+    rows = [(t, b + 1, y) for t, ys in yields.items() for b, y in enumerate(ys)]
+    plots = pd.DataFrame(rows, columns=["treatment", "block", "yield_kg_ha"])
+    plots.insert(0, "plot_id", range(1, len(plots) + 1))
+    trial = FieldTrial.from_dataframe(plots, crop="wheat", control="CK", design="rcbd")
+    return trial.report(figures=False, lang=lang, unit="kg/ha")
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("en", "Grand mean"), ("zh", "总平均")]
+)  # fmt: skip
+def test_anova_footer_groups_its_thousands_as_its_table(lang: str, label: str) -> None:
+    """Sums of squares of 10,000 or more group the table from 1,000: its footer too (stop 36).
+
+    The footer read "Grand mean: 5000.0 kg/ha" and "Error mean square: 4583.3" under the
+    table's "4,583.3". Grand mean = 45,000 / 9 = 5000.0 kg/ha (the yields below sum to
+    45,000); the treatment sum of squares is 3 x (150² + 166.7² + 16.7²) = 151,666.7 and
+    the error mean square 18,333.3 / 4 = 4,583.3 (the residuals of the two-way table).
+    """
+    yields = {"CK": [4900.0, 4800.0, 4850.0], "A": [5100.0, 5250.0, 5150.0]}
+    yields["B"] = [5000.0, 4950.0, 5000.0]
+    anova = _rcbd_report(yields, lang).section("anova").blocks[0]
+    footer = dict(anova.footer)
+    assert footer[label].startswith("5,000.0 ")
+    error_ms = anova.formatted()[-1][
+        anova.columns.index(next(c for c in anova.columns if c.key == "mean_sq"))
+    ]
+    assert "," in error_ms  # a mean square of 1,000 or more, grouped in the table
+    mse = next(v for k, v in footer.items() if k in ("Error mean square", "误差均方"))
+    assert mse.partition(" ")[0] == error_ms == "4,583.3"
+
+
+def test_anova_footer_stays_ungrouped_under_an_ungrouped_table() -> None:
+    """Every ANOVA number below 10,000 and the grand mean too: no separator in the footer.
+
+    Grand mean = 45,000 / 9 = 5000.0 kg/ha; the sums of squares are below 1,000 (yields
+    within 20 kg/ha of 5000).
+    """
+    yields = {"CK": [4990.0, 4985.0, 4995.0], "A": [5010.0, 5015.0, 5005.0]}
+    yields["B"] = [5000.0, 5000.0, 5000.0]
+    anova = _rcbd_report(yields, "en").section("anova").blocks[0]
+    assert anova.number_style().group_from == 10000.0
+    assert dict(anova.footer)["Grand mean"] == "5000.0 kg/ha"
+
+
+def test_a_footer_number_of_ten_thousand_groups_the_footers_thousands() -> None:
+    """An ungrouped table's footer holding 12,000.0 groups its 1,500.0 as well (one rule)."""
+    from yieldtrial.report.model import Table
+    from yieldtrial.report.sections.models import fmt_number, footer_as_table
+
+    table = Table("t", [Column("y", "Y", digits=1)], [{"y": 12.5}])
+    footer = footer_as_table(
+        table,
+        lambda style: [("a", fmt_number(12000.0, 1, style)), ("b", fmt_number(1500.0, 1, style))],
+    )
+    assert footer == [("a", "12,000.0"), ("b", "1,500.0")]
+    small = footer_as_table(table, lambda style: [("b", fmt_number(1500.0, 1, style))])
+    assert small == [("b", "1500.0")]

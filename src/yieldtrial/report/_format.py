@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from yieldtrial.report.i18n import DEFAULT_FACTORS_EN, DEFAULT_FACTORS_ZH, t
-from yieldtrial.report.model import DEFAULT_NUMBER_STYLE
+from yieldtrial.report.model import DEFAULT_NUMBER_STYLE, NumberStyle
 
 __all__ = [
     "CV_DIGITS",
@@ -37,16 +37,19 @@ def attr_or(obj: Any, name: str, default: Any = None) -> Any:
 CV_DIGITS = 1
 
 
-def fmt_number(value: Any, digits: int = 2) -> str:
+def fmt_number(value: Any, digits: int = 2, style: NumberStyle | None = None) -> str:
     """Format a number for report text, in the report's one number style.
 
     Thousands separators from 10,000 on, as in the tables
-    (:data:`yieldtrial.report.model.DEFAULT_NUMBER_STYLE`).
+    (:data:`yieldtrial.report.model.DEFAULT_NUMBER_STYLE`); ``style`` gives another
+    grouping, e.g. a table's footer grouped as its table (:meth:`Table.number_style`).
 
     Examples
     --------
     >>> fmt_number(40149.94, 1), fmt_number(7028.04, 1), fmt_number(float("nan"))
     ('40,149.9', '7028.0', '–')
+    >>> fmt_number(7028.04, 1, NumberStyle(group_from=1000.0))
+    '7,028.0'
     """
     try:
         number = float(value)
@@ -54,7 +57,7 @@ def fmt_number(value: Any, digits: int = 2) -> str:
         return str(value)
     if not math.isfinite(number):
         return "–"
-    return DEFAULT_NUMBER_STYLE.number(number, digits)
+    return (style or DEFAULT_NUMBER_STYLE).number(number, digits)
 
 
 def fmt_count(value: Any) -> str:

@@ -10,6 +10,8 @@ builds.  :func:`model_methods_text` is the methods sentence on how the model was
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from typing import Any
 
 from yieldtrial.report._format import (
@@ -23,7 +25,7 @@ from yieldtrial.report._format import (
 )
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
-from yieldtrial.report.model import Column, Section, Table
+from yieldtrial.report.model import Column, NumberStyle, Section, Table
 
 __all__ = ["model_anova_section", "model_methods_text"]
 
@@ -147,21 +149,26 @@ def _mixed_section(ctx: ReportContext) -> Section:
     columns.append(Column("p_value", t("col.p", lang), "pvalue"))
     kr = getattr(a, "ddf", None) == "kenward-roger"
     caption = "anova.mixed_caption_kr" if kr else "anova.mixed_caption"
-    footer = [(t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean))]
     k2, squared = _anova_scale(ctx) ** 2, _squared_unit(ctx)
-    residual = f"{fmt_number(a.residual_variance * k2, 1)} {squared}"
-    footer.append((t("footer.residual_variance", lang), residual))
-    cv = a.cv_pct
-    if len(cv) == 1:
-        footer.append((t("footer.cv", lang), fmt_number(next(iter(cv.values())), CV_DIGITS)))
-    else:
-        for error, value in cv.items():
-            label = spaced(source_label(error, lang), lang, after=True)  # 误差 a 变异系数
-            footer.append((t("footer.error_cv", lang, error=label), fmt_number(value, CV_DIGITS)))
-    blocks: list[Any] = [
-        Table("anova", columns, rows, t(caption, lang, unit=_anova_unit(ctx)), [], footer),
-        _variance_components_table(ctx),
-    ]
+
+    def footer(style: NumberStyle) -> list[tuple[str, str]]:
+        lines = [(t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean, style))]
+        residual = f"{fmt_number(a.residual_variance * k2, 1, style)} {squared}"
+        lines.append((t("footer.residual_variance", lang), residual))
+        cv = a.cv_pct
+        if len(cv) == 1:
+            cv_text = fmt_number(next(iter(cv.values())), CV_DIGITS, style)
+            lines.append((t("footer.cv", lang), cv_text))
+        else:
+            for error, value in cv.items():
+                label = spaced(source_label(error, lang), lang, after=True)  # 误差 a 变异系数
+                cv_text = fmt_number(value, CV_DIGITS, style)
+                lines.append((t("footer.error_cv", lang, error=label), cv_text))
+        return lines
+
+    anova = Table("anova", columns, rows, t(caption, lang, unit=_anova_unit(ctx)))
+    anova.footer = footer_as_table(anova, footer)
+    blocks: list[Any] = [anova, _variance_components_table(ctx)]
     if a.two_factor:
         # every row is tested on the REML fit with the same df method, which the caption
         # names: a column repeating "REML, Satterthwaite df" in each row wrapped to three
@@ -232,16 +239,42 @@ def _variance_components_table(ctx: ReportContext) -> Table:
     return Table("variance_components", columns, rows, t("anova.vc_caption", lang))
 
 
-def _both_units(ctx: ReportContext, value: float) -> str:
+#: Thousands grouped from 1,000 on (a table holding a value of 10,000 or more).
+_GROUPED = NumberStyle(group_from=1000.0)
+
+
+def footer_as_table(
+    table: Table, build: Callable[[NumberStyle], list[tuple[str, str]]]
+) -> list[tuple[str, str]]:
+    """Build a table's footer with the thousands grouped as its table's numbers.
+
+    A table groups all its thousands or none (:meth:`Table.number_style`); its footer
+    read "Error mean square: 5238.1" under the mean squares "5,238.1" (stop 36).  The
+    footer's numbers are grouped from 1,000 on when its table's are, or when one of its
+    own numbers reaches 10,000 (the footer then groups all its thousands or none too);
+    ``build`` formats the footer in a given style (:func:`fmt_number`'s ``style``).
+    """
+    style = table.number_style()
+    if style.group_from <= _GROUPED.group_from:
+        return build(_GROUPED)
+    footer = build(style)
+    # a number of 10,000 or more is the only difference from a footer never grouped
+    if footer != build(NumberStyle(group_from=math.inf, separator=style.separator)):
+        return build(_GROUPED)
+    return footer
+
+
+def _both_units(ctx: ReportContext, value: float, style: NumberStyle | None = None) -> str:
     """Format a kg/ha value in the report's unit, followed by kg/ha when that differs.
 
     The kg/ha value is in brackets, full-width ones in a Chinese report ("616.72 kg/亩
-    （9250.7 kg/公顷）"), as every other bracket of its text.
+    （9250.7 kg/公顷）"), as every other bracket of its text; ``style`` groups the
+    thousands as :func:`fmt_number`'s.
     """
     s = ctx.s
-    text = f"{fmt_number(value, 1)} kg/ha"
+    text = f"{fmt_number(value, 1, style)} kg/ha"
     if s.unit != "kg/ha":
-        number = fmt_number(value * s.factor, yield_digits(s.unit))
+        number = fmt_number(value * s.factor, yield_digits(s.unit), style)
         opening, closing = ("（", "）") if s.lang == "zh" else (" (", ")")
         text = f"{number} {s.unit}{opening}{text}{closing}"
     return text
@@ -282,14 +315,17 @@ def _augmented_section(ctx: ReportContext) -> Section:
     k2 = _anova_scale(ctx) ** 2  # sums of squares in the report's unit, squared
     caption = t("anova.augmented_caption", lang, unit=_anova_unit(ctx))
     first = _ss_table("anova", a.table, caption, lang, a.df_error, k2)
-    first.footer = [
-        (t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean)),
-        (t("footer.adjusted_mean", lang), _both_units(ctx, a.overall_adjusted_mean)),
-        (t("footer.mse", lang), f"{fmt_number(a.mse * k2, 1)} {_squared_unit(ctx)}"),
-        (t("footer.df_error", lang), str(a.df_error)),
-        (t("footer.cv", lang), fmt_number(a.cv_pct, CV_DIGITS)),
-        (t("footer.checks", lang), ("、" if lang == "zh" else ", ").join(a.checks)),
-    ]
+    first.footer = footer_as_table(
+        first,
+        lambda style: [
+            (t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean, style)),
+            (t("footer.adjusted_mean", lang), _both_units(ctx, a.overall_adjusted_mean, style)),
+            (t("footer.mse", lang), f"{fmt_number(a.mse * k2, 1, style)} {_squared_unit(ctx)}"),
+            (t("footer.df_error", lang), str(a.df_error)),
+            (t("footer.cv", lang), fmt_number(a.cv_pct, CV_DIGITS, style)),
+            (t("footer.checks", lang), ("、" if lang == "zh" else ", ").join(a.checks)),
+        ],
+    )
     second = _ss_table(
         "anova_block_adjusted",
         a.table_block_adjusted,

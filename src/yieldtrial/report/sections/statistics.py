@@ -29,12 +29,13 @@ from yieldtrial.report.entries import (
     where_text,
 )
 from yieldtrial.report.i18n import DEFAULT_FACTORS_EN, t
-from yieldtrial.report.model import Column, Section, Table, json_value, records
+from yieldtrial.report.model import Column, NumberStyle, Section, Table, json_value, records
 from yieldtrial.report.sections.models import (
     _anova_scale,
     _anova_unit,
     _both_units,
     _squared_unit,
+    footer_as_table,
     model_anova_section,
 )
 
@@ -98,62 +99,77 @@ def anova_section(ctx: ReportContext) -> Section:
     columns.append(Column("p_value", t("col.p", lang), "pvalue"))
     if tested_against:
         columns.append(Column("error_term", t("col.error_term", lang), "text"))
-    footer = _single_error_footer(ctx) if ctx.single_error else _strata_footer(ctx, df_of)
     notes = [str(a.note)] if getattr(a, "note", None) and lang == "en" else []
     if getattr(a, "interaction_significant", False) and lang != "en":
         notes.append(t("anova.interaction_note", lang))
-    blocks: list[Any] = [
-        Table(
-            "anova", columns, rows, t("anova.caption", lang, unit=_anova_unit(ctx)), notes, footer
-        )
-    ]
+    anova = Table("anova", columns, rows, t("anova.caption", lang, unit=_anova_unit(ctx)), notes)
+    hsd = _hsd(ctx) if ctx.single_error else None
+    anova.footer = footer_as_table(
+        anova,
+        lambda style: (
+            _single_error_footer(ctx, style, hsd)
+            if ctx.single_error
+            else _strata_footer(ctx, df_of, style)
+        ),
+    )
+    blocks: list[Any] = [anova]
     sed = getattr(a, "sed", None)
     if isinstance(sed, pd.DataFrame) and len(sed):
         blocks.append(_sed_table(ctx, sed))
     return Section("anova", t("section.anova", lang), blocks)
 
 
-def _single_error_footer(ctx: ReportContext) -> list[tuple[str, str]]:
-    """Build the footer of a one-error ANOVA: grand mean, MSE, error df, CV, SED, LSD, HSD, RE."""
+def _single_error_footer(
+    ctx: ReportContext, style: NumberStyle, hsd: float | None
+) -> list[tuple[str, str]]:
+    """Build the footer of a one-error ANOVA: grand mean, MSE, error df, CV, SED, LSD, HSD, RE.
+
+    Numbers in ``style`` (:func:`footer_as_table`); ``hsd`` is Tukey's HSD or None.
+    """
     s, lang, a = ctx.s, ctx.s.lang, ctx.anova
     # a mean square in the unit squared, as the mixed model's residual variance
-    mse = f"{fmt_number(a.mse * _anova_scale(ctx) ** 2, 1)} {_squared_unit(ctx)}"
+    mse = f"{fmt_number(a.mse * _anova_scale(ctx) ** 2, 1, style)} {_squared_unit(ctx)}"
     footer = [
-        (t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean)),
+        (t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean, style)),
         (t("footer.mse", lang), mse),
         (t("footer.df_error", lang), str(a.df_error)),
-        (t("footer.cv", lang), fmt_number(a.cv_pct, CV_DIGITS)),
+        (t("footer.cv", lang), fmt_number(a.cv_pct, CV_DIGITS, style)),
     ]
     mean = "" if getattr(a, "balanced", True) else "_mean"  # unbalanced: one SED per pair
+    alpha = f"{s.alpha:g}"
     footer += [
-        (t(f"footer.sed{mean}", lang), _both_units(ctx, a.sed)),
-        (t(f"footer.lsd{mean}", lang, alpha=f"{s.alpha:g}"), _both_units(ctx, a.lsd)),
+        (t(f"footer.sed{mean}", lang), _both_units(ctx, a.sed, style)),
+        (t(f"footer.lsd{mean}", lang, alpha=alpha), _both_units(ctx, a.lsd, style)),
     ]
-    hsd = _hsd(ctx)
     if hsd is not None:
-        footer.append((t("footer.hsd", lang, alpha=f"{s.alpha:g}"), _both_units(ctx, hsd)))
+        footer.append((t("footer.hsd", lang, alpha=alpha), _both_units(ctx, hsd, style)))
     if a.relative_efficiency is not None:
-        footer.append((t("footer.re", lang), fmt_number(a.relative_efficiency, 2)))
+        footer.append((t("footer.re", lang), fmt_number(a.relative_efficiency, 2, style)))
     return footer
 
 
-def _strata_footer(ctx: ReportContext, df_of: dict[str, float]) -> list[tuple[str, str]]:
-    """Build a two-factor ANOVA footer: grand mean; mean square, df and CV of each error."""
+def _strata_footer(
+    ctx: ReportContext, df_of: dict[str, float], style: NumberStyle
+) -> list[tuple[str, str]]:
+    """Build a two-factor ANOVA footer: grand mean; mean square, df and CV of each error.
+
+    Numbers in ``style`` (:func:`footer_as_table`).
+    """
     lang, a = ctx.s.lang, ctx.anova
-    footer = [(t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean))]
+    footer = [(t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean, style))]
     errors = [str(e) for e in dict.fromkeys(a.table["error_term"]) if isinstance(e, str) and e]
     cv = a.cv_pct if isinstance(a.cv_pct, dict) else dict.fromkeys(errors, a.cv_pct)
     by_source = a.table.set_index(a.table["source"].astype(str))
     for error in errors:
         label = spaced(source_label(error, lang), lang, after=True)  # 误差 a 均方
         if error in by_source.index:
-            ms = fmt_number(by_source.at[error, "mean_sq"] * _anova_scale(ctx) ** 2, 1)
+            ms = fmt_number(by_source.at[error, "mean_sq"] * _anova_scale(ctx) ** 2, 1, style)
             ms += f" {_squared_unit(ctx)}"  # in the unit squared, as the Error mean square
             footer.append((t("footer.error_ms", lang, error=label), ms))
             footer.append((t("footer.error_df", lang, error=label), f"{df_of[error]:g}"))
         if error in cv:
             footer.append(
-                (t("footer.error_cv", lang, error=label), fmt_number(cv[error], CV_DIGITS))
+                (t("footer.error_cv", lang, error=label), fmt_number(cv[error], CV_DIGITS, style))
             )
     return footer
 
