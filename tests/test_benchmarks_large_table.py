@@ -58,3 +58,42 @@ def test_generated_table_is_complete_and_alone(bench, tmp_path: Path) -> None:
     assert rows == int(0.01 * 1024 * 1024 / bench.BYTES_PER_ROW) // 40 * 40 == 280
     assert len(path.read_text(encoding="utf-8").splitlines()) == rows + 1
     assert [p.name for p in tmp_path.iterdir()] == ["plots.csv"]
+
+
+def test_a_table_this_run_did_not_generate_is_never_discarded(bench, tmp_path: Path) -> None:
+    """A table reused from an earlier run (no stamp of this run) stays (stop 36)."""
+    table = tmp_path / "plots-1mb.csv"
+    table.write_bytes(b"an earlier run's table")
+    assert bench.discard_table(table, None) is False
+    assert table.read_bytes() == b"an earlier run's table"
+
+
+def test_the_table_this_run_generated_is_discarded_on_request(bench, tmp_path: Path) -> None:
+    """--discard with the stamp of the file this run wrote: that file goes."""
+    table = tmp_path / "plots-1mb.csv"
+    table.write_bytes(b"this run's table")
+    assert bench.discard_table(table, bench.file_stamp(table)) is True
+    assert not table.exists()
+    assert bench.discard_table(table, (0, 0, 0, 0)) is False  # no file left: nothing to do
+
+
+def test_a_table_another_run_put_in_place_since_is_kept(bench, tmp_path: Path) -> None:
+    """Another run generated the same path after this one (os.replace, a new inode): kept."""
+    table = tmp_path / "plots-1mb.csv"
+    table.write_bytes(b"this run's table")
+    stamp = bench.file_stamp(table)
+    other = tmp_path / "other.part"
+    other.write_bytes(b"another run's table!")
+    other.replace(table)
+    assert bench.discard_table(table, stamp) is False
+    assert table.read_bytes() == b"another run's table!"
+
+
+def test_the_generated_table_is_kept_by_default(bench, tmp_path: Path) -> None:
+    """The shared table this run generated stays for later runs without --discard (stop 36)."""
+    table = tmp_path / "plots-1mb.csv"
+    table.write_bytes(b"this run's table")
+    line = bench.end_of_run(table, bench.file_stamp(table), discard=False)
+    assert line == f"kept {table} for later runs" and table.exists()
+    line = bench.end_of_run(table, bench.file_stamp(table), discard=True)
+    assert line.startswith("removed ") and not table.exists()
