@@ -1006,6 +1006,57 @@ def test_copied_trials_of_1000_sites_stay_cheap() -> None:
     assert elapsed < 1.0  # 0.02 s measured (stop 35 hostile pass); 50x headroom for load
 
 
+def _dask_copy_warnings(df: pd.DataFrame) -> list[str]:
+    """Analyse ``df`` as a dask frame of 3 partitions (sync); return its copy warnings."""
+    import warnings
+
+    import dask
+
+    data = _dask(df)
+    with dask.config.set(scheduler="sync"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _analyze(data, dunnett_pvalues="none")
+    return [str(w.message) for w in caught if "the same plot data" in str(w.message)]
+
+
+def test_dask_frame_warns_of_a_copied_site_as_pandas() -> None:
+    """A dask frame gets the copy check too, with the pandas path's words (stop 36).
+
+    site03 replaced by site01's plots, blocks renamed and rows shuffled (``_with_copy``);
+    the copy (site03) may sit in another partition than its original.
+    """
+    df = _with_copy(_network(), "site01", "site03")
+    assert _dask_copy_warnings(df) == [
+        "site 'site03' has the same plot data as site 'site01' (treatment and yield_kg_ha of "
+        "all 16 plots): copied data count one trial twice in the summary across sites; check "
+        "the data of these trials"
+    ]
+
+
+def test_dask_frame_without_copies_does_not_warn_of_them() -> None:
+    """One plot of the copy changed by 0.1 kg/ha: no copy on the dask path either."""
+    df = _with_copy(_network(), "site01", "site03")
+    df.loc[df.index[df["site"] == "site03"][0], "yield_kg_ha"] += 0.1
+    assert _dask_copy_warnings(df) == []
+    assert _dask_copy_warnings(_network()) == []
+
+
+def test_dask_signatures_group_as_the_value_by_value_check() -> None:
+    """Partition signatures give the pandas check's sets, first in the given order."""
+    from yieldtrial.network import _copied_by_signature, _copied_trials, _partition_signatures
+
+    df = _with_copy(_with_copy(_network(), "site00", "site02"), "site00", "site04")
+    signatures = pd.concat(
+        [_partition_signatures(df[df["site"] == s], ["site"], "yield_kg_ha", "treatment")
+         for s in df["site"].unique()],
+        ignore_index=True,
+    )  # fmt: skip
+    order = sorted(df["site"].unique())
+    found = _copied_by_signature(signatures, order)
+    assert found == _copied_trials(df, ["site"], "yield_kg_ha", "treatment")
+    assert found == [("site00", ["site02", "site04"], 16)]
+
+
 def test_copied_trials_with_a_missing_treatment_label() -> None:
     """A copy with a plot of no treatment label: found (pandas 3 raised TypeError sorting it)."""
     from yieldtrial.network import _copied_trials

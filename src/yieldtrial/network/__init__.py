@@ -640,38 +640,17 @@ def _copied_trials(
     >>> _copied_trials(pd.DataFrame(rows, columns=["site", "trt", "y"]), ["site"], "y", "trt")
     [('S1', ['S2'], 4)]
     """
-    y = pd.to_numeric(data[response], errors="coerce").astype(float)
-    keep = y.notna().to_numpy()
-    if keep.sum() < 2:
+    observed = _observed_plots(data, by, response, treatment)
+    if observed is None:
         return []
-    observed = data.loc[keep, [*by, treatment]]
-    values = y.to_numpy()[keep] + 0.0  # -0.0 -> 0.0: equal yields, one hash
-    trial = observed.groupby(by, sort=False, dropna=False).ngroup().to_numpy()
-    # a missing label as "" (astype(str) keeps it a float NaN under pandas 3, which the
-    # value-by-value comparison could not sort against the texts)
-    labels = observed[treatment].astype(str).fillna("").to_numpy()
-    rows = pd.util.hash_pandas_object(
-        pd.DataFrame({"t": labels, "y": values}), index=False
-    ).to_numpy()
-    n_trials = int(trial.max()) + 1
-    # the two 32-bit halves of each hash summed per trial (exact in float64 up to 2**21
-    # rows a trial, and the candidates are compared value by value in any case)
-    high = np.bincount(
-        trial, weights=(rows >> np.uint64(32)).astype(np.float64), minlength=n_trials
-    )
-    low = np.bincount(
-        trial, weights=(rows & np.uint64(0xFFFFFFFF)).astype(np.float64), minlength=n_trials
-    )
-    count = np.bincount(trial, minlength=n_trials)
-    signature = pd.DataFrame({"n": count, "high": high, "low": low})
+    trial, labels, values = observed.trial, observed.labels, observed.values
+    signature = _trial_signatures(observed, ("0123456789123456",))
+    count = signature["n"].to_numpy()
     candidates = signature.loc[signature["n"] >= COPY_MIN_PLOTS]
     repeated = candidates.loc[candidates.duplicated(keep=False)]
     if repeated.empty:
         return []
-    names = [
-        " / ".join(str(v) for v in key)
-        for key in observed[by].drop_duplicates().itertuples(index=False)
-    ]
+    names = observed.names
     found: list[tuple[str, list[str], int]] = []
     for _, group in repeated.groupby(["n", "high", "low"], sort=False):
         members = sorted(int(i) for i in group.index)
@@ -688,13 +667,114 @@ def _copied_trials(
     return sorted(found, key=lambda item: names.index(item[0]))
 
 
+@dataclass(frozen=True)
+class _Observed:
+    """The plots with a response of some trials, as the copy check reads them."""
+
+    trial: np.ndarray  # trial number of each plot (0, 1, ... in order of first appearance)
+    labels: np.ndarray  # treatment label as text (a missing label as "")
+    values: np.ndarray  # response (-0.0 as 0.0)
+    names: list[str]  # trial names ("S1", "S1 / 2024") by trial number
+
+
+def _observed_plots(
+    data: pd.DataFrame, by: list[str], response: str, treatment: str
+) -> _Observed | None:
+    """Return the plots with a response for the copy check (None: fewer than two)."""
+    y = pd.to_numeric(data[response], errors="coerce").astype(float)
+    keep = y.notna().to_numpy()
+    if keep.sum() < 2:
+        return None
+    observed = data.loc[keep, [*by, treatment]]
+    values = y.to_numpy()[keep] + 0.0  # -0.0 -> 0.0: equal yields, one hash
+    trial = observed.groupby(by, sort=False, dropna=False).ngroup().to_numpy()
+    # a missing label as "" (astype(str) keeps it a float NaN under pandas 3, which the
+    # value-by-value comparison could not sort against the texts)
+    labels = observed[treatment].astype(str).fillna("").to_numpy()
+    names = [
+        " / ".join(str(v) for v in key)
+        for key in observed[by].drop_duplicates().itertuples(index=False)
+    ]
+    return _Observed(trial, labels, values, names)
+
+
+def _trial_signatures(observed: _Observed, keys: tuple[str, ...]) -> pd.DataFrame:
+    """Return each trial's plot count and order-free hash sums (one pair per hash key).
+
+    Each plot's (treatment, response) is hashed with each 16-character key, and the two
+    32-bit halves of the hashes summed per trial (exact in float64 up to 2**21 plots a
+    trial): columns ``n``, then ``high``, ``low`` for the first key, ``high1``, ``low1``
+    for the second and so on.  Equal trials have equal signatures in any row order.
+    """
+    trial = observed.trial
+    n_trials = int(trial.max()) + 1
+    columns: dict[str, np.ndarray] = {"n": np.bincount(trial, minlength=n_trials)}
+    frame = pd.DataFrame({"t": observed.labels, "y": observed.values})
+    for i, key in enumerate(keys):
+        rows = pd.util.hash_pandas_object(frame, index=False, hash_key=key).to_numpy()
+        tag = str(i) if i else ""
+        columns[f"high{tag}"] = np.bincount(
+            trial, weights=(rows >> np.uint64(32)).astype(np.float64), minlength=n_trials
+        )
+        columns[f"low{tag}"] = np.bincount(
+            trial, weights=(rows & np.uint64(0xFFFFFFFF)).astype(np.float64), minlength=n_trials
+        )
+    return pd.DataFrame(columns)
+
+
+#: The two hash keys of the copy check of a dask frame (a 128-bit signature a trial).
+_DASK_COPY_KEYS = ("0123456789123456", "yieldtrial-copy!")
+
+
+def _partition_signatures(
+    part: pd.DataFrame, by: list[str], response: str, treatment: str
+) -> pd.DataFrame:
+    """Return the copy signatures of the trials of one partition (whole trials), keyed by ``by``.
+
+    The dask path's copy check: no value-by-value pass (it would read every plot again), so
+    two independent hash keys (:data:`_DASK_COPY_KEYS`) make a chance equality of two
+    different trials' signatures about as likely as 2**-128.
+    """
+    observed = _observed_plots(part, by, response, treatment)
+    if observed is None:
+        return pd.DataFrame()
+    signature = _trial_signatures(observed, _DASK_COPY_KEYS)
+    signature.insert(0, "_trial", observed.names)
+    return signature.loc[signature["n"] >= COPY_MIN_PLOTS]
+
+
+def _copied_by_signature(
+    signatures: pd.DataFrame, order: list[str]
+) -> list[tuple[str, list[str], int]]:
+    """Group trials of equal signature (:func:`_partition_signatures`) as :func:`_copied_trials`.
+
+    ``order`` lists the trial names in the order of the result's tables (the dask path's
+    key order): the first of each set is the one the others copy.
+    """
+    rank = {name: i for i, name in enumerate(order)}
+    ordered = signatures.assign(_rank=signatures["_trial"].map(rank).fillna(len(order)))
+    ordered = ordered.sort_values("_rank", kind="stable")
+    columns = [c for c in ordered.columns if c not in ("_trial", "_rank")]
+    found = []
+    for _, group in ordered.groupby(columns, sort=False):
+        if len(group) > 1:
+            names = group["_trial"].tolist()
+            found.append((names[0], names[1:], int(group["n"].iloc[0])))
+    return sorted(found, key=lambda item: rank.get(item[0], len(order)))
+
+
 def _warn_copied_trials(data: pd.DataFrame, by: list[str], response: str, treatment: str) -> None:
     """Warn of trials whose plot data are a copy of another trial's (counted twice otherwise)."""
+    _warn_copies(_copied_trials(data, by, response, treatment), by, response)
+
+
+def _warn_copies(found: list[tuple[str, list[str], int]], by: list[str], response: str) -> None:
+    """Warn of each set of copied trials (:func:`_copied_trials`' list)."""
     from yieldtrial.io.validation import list_items
     from yieldtrial.stats._common import warn_at_caller
 
     key = "/".join(by)
-    for first, copies, n in _copied_trials(data, by, response, treatment):
+    for first, copies, n in found:
         verb = "have" if len(copies) > 1 else "has"
         warn_at_caller(
             f"{key} {list_items(repr(c) for c in copies)} {verb} the same plot data as {key} "
@@ -993,11 +1073,14 @@ def _dask_tables(
         sub_options["dunnett_pvalues"] = "exact" if comparisons <= AUTO_DUNNETT_LIMIT else "none"
     shuffled = ddf.shuffle(on=by) if ddf.npartitions > 1 else ddf
 
-    def one(part: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    response = options["response"]
+
+    def one(part: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
         if len(part) == 0:
             return None
         per_trial, per_treatment, _ = _tables(part, sub_options, None)
-        return per_trial, per_treatment
+        # the copy check's signatures, from the partition already in memory (whole trials)
+        return per_trial, per_treatment, _partition_signatures(part, by, response, treatment)
 
     parts = shuffled.to_delayed()
     jobs = [dask.delayed(one)(p) for p in parts]
@@ -1016,6 +1099,11 @@ def _dask_tables(
     )
     if progress is not None:
         progress(len(per_trial), len(per_trial))
+    signatures = [r[2] for r in done if not r[2].empty]
+    if signatures:
+        order = [" / ".join(str(v) for v in key) for key in per_trial[by].itertuples(index=False)]
+        found = _copied_by_signature(pd.concat(signatures, ignore_index=True), order)
+        _warn_copies(found, by, response)
     return per_trial, per_treatment
 
 
