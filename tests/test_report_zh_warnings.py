@@ -535,7 +535,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/moisture.py::_warn_implausible_standard": ("implausible standard moisture",),
     "yieldtrial/trial.py::_lost_entries_left_out": ("lost augmented entry",),
     "yieldtrial/trial.py::FieldTrial.analyze_sites": ("analyze_sites design",),
-    "yieldtrial/network/__init__.py::_warn_copied_trials": ("copied site",),
+    "yieldtrial/network/__init__.py::_warn_copies": ("copied site",),
 }
 
 
