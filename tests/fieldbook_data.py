@@ -34,3 +34,19 @@ def with_harvest(
     out["moisture_pct"] = 14.0 + (np.arange(n) * 3 % 4) if varied_moisture else moisture_pct
     out["impurity_pct"] = impurity_pct
     return out
+
+
+def alpha_sites() -> pd.DataFrame:
+    """Two sites ('1', '2') of one alpha-lattice field book: 12 entries, blocks of 3, 2 reps."""
+    from yieldtrial.design import alpha_design
+
+    books = []
+    for site in ("1", "2"):
+        book = alpha_design([f"G{i:02d}" for i in range(1, 13)], block_size=3, replicates=2,
+                            seed=int(site), plot_area_m2=10.0)  # fmt: skip
+        book["fresh_mass_kg"] = 7.0 + 0.1 * (np.arange(len(book)) % 7)
+        book["moisture_pct"] = 14.0
+        book["impurity_pct"] = 0.0
+        book["site"] = site
+        books.append(book)
+    return pd.concat(books, ignore_index=True)

@@ -102,6 +102,23 @@ def augmented_corr():
     return contrast_corr(gls_means_cov(trt, [blk], [], [], 24))[3:, 3:]
 
 
+def augmented_family(checks, blocks, per_block, drop=None):
+    """Correlation of every other mean against check 0 in an augmented RCBD (blocks fixed).
+
+    ``checks`` checks in each of ``blocks`` blocks, ``per_block`` entries once each per
+    block; ``drop = (treatment, block)`` removes that plot.  OLS covariance of the
+    LS-means (``gls_means_cov`` without random terms), as the model computes it.
+    """
+    trt, blk = [], []
+    for b in range(blocks):
+        for t in [*range(checks), *(checks + per_block * b + j for j in range(per_block))]:
+            if drop != (t, b):
+                trt.append(t)
+                blk.append(b)
+    k = checks + blocks * per_block
+    return contrast_corr(gls_means_cov(np.array(trt), [np.array(blk)], [], [], k))
+
+
 def mvn3(r: float, corr: np.ndarray, two_sided: bool) -> float:
     """P(X_i in box, i = 1..3), X ~ N(0, corr): 2-D Gauss-Legendre (96 x 96) over (X1, X2).
 

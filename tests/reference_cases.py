@@ -41,3 +41,28 @@ def seedrate_frame() -> pd.DataFrame:
     """Gomez & Gomez Table 2.5 long: ``treatment``, ``block`` (R1-R4), ``yield_kg_ha``."""
     rows = [(t, f"R{j + 1}", y) for t, ys in SEEDRATE_Y.items() for j, y in enumerate(ys)]
     return pd.DataFrame(rows, columns=["treatment", "block", "yield_kg_ha"])
+
+
+def john_alpha() -> pd.DataFrame:
+    """John & Williams (1995) p. 146 alpha design (agridat john.alpha)."""
+    return case_frame("john_williams_alpha_oats")
+
+
+def alpha_fit(df: pd.DataFrame) -> Any:
+    """Fit ``john_alpha()``'s layout (``gen`` in ``rep`` x ``block``) as an alpha design by REML."""
+    from yieldtrial.stats.mixed import mixed_model
+
+    return mixed_model(df, response="yield", design="alpha", treatment="gen", block="rep",
+                       incomplete_block="block")  # fmt: skip
+
+
+def oats_plots(*, treatment: str = "nitro") -> pd.DataFrame:
+    """Yates' oats (tests/data/reference/yates_oats_splitplot.json) as plot records.
+
+    The published yields (1/4 lb per sub-plot) are passed as ``yield_kg_ha`` unchanged so
+    the published ANOVA applies; ``treatment`` is the nitrogen rate (or ``gen:nitro``).
+    """
+    df = case_frame("yates_oats_splitplot")
+    df["plot_id"] = [str(i + 1) for i in range(len(df))]
+    df["treatment"] = df["nitro"] if treatment == "nitro" else df["gen"] + ":" + df["nitro"]
+    return df.rename(columns={"yield": "yield_kg_ha"})

@@ -233,3 +233,25 @@ def test_one_studentized_range_implementation():
     """Only yieldtrial.stats.distributions evaluates the studentized range (Tukey, HSD)."""
     users = sorted(name for name, path in _modules().items() if _uses_scipy_studentized_range(path))
     assert users in ([], ["yieldtrial.stats.distributions"])
+
+
+def test_no_test_module_imports_another_test_module():
+    """Shared helpers live in helper modules under tests/ (``mvt_cases.py``, ...) (stop 36).
+
+    A test module importing another (``from test_trial import _alpha_sites``) ran that
+    module's imports and fixtures again and tied the two modules' private helpers together.
+    """
+    tests = Path(__file__).resolve().parent
+    found = []
+    for path in sorted(tests.glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                if name.split(".")[-1].startswith("test_") or name.startswith("tests."):
+                    found.append(f"{path.name}:{node.lineno}: {name}")
+    assert found == []

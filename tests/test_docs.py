@@ -311,11 +311,11 @@ def _help_example_files(command: str, folder: Path) -> None:
     """
     import pandas as pd
 
-    from test_doc_snippets import _copy_example, _oats, _sites
+    from doc_files import copy_example, write_oats, write_sites
     from yieldtrial import FieldTrial
 
-    _copy_example(folder)
-    _oats(folder)
+    copy_example(folder)
+    write_oats(folder)
     if command == "audit":
         plots = pd.read_csv(folder / "plots.csv")
         published = FieldTrial.from_csv(folder / "plots.csv", crop="wheat").yields(unit="kg/mu")
@@ -324,7 +324,7 @@ def _help_example_files(command: str, folder: Path) -> None:
     if command == "network":
         from yieldtrial.datasets import example_path
 
-        _sites(folder)
+        write_sites(folder)
         sites = pd.read_csv(folder / "sites.csv")
         sites.insert(0, "year", 2024)
         sites["yield_kg_mu"] = (sites.pop("yield_kg_ha") / 15).round(2)
@@ -342,9 +342,9 @@ def _help_example_files(command: str, folder: Path) -> None:
 @pytest.mark.parametrize(("command", "example"), HELP_EXAMPLES, ids=[e for _, e in HELP_EXAMPLES])
 def test_every_help_example_runs_as_typed(command, example, tmp_path, monkeypatch, capsys):
     """Each example of ``yieldtrial COMMAND --help`` exits 0 on the files it names."""
-    from test_doc_snippets import _expand
+    from doc_files import expand_braces
 
-    words = _expand(shlex.split(example, comments=True))
+    words = expand_braces(shlex.split(example, comments=True))
     if any(word.endswith(".xlsx") for word in words):
         pytest.importorskip("openpyxl")
     _help_example_files(command, tmp_path)

@@ -25,7 +25,7 @@ from hostile import (
     shared_strings_copy,
     standardize_argv,
 )
-from test_stats_mvt_nested import augmented_family
+from mvt_cases import augmented_family
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io import table_files
 from yieldtrial.stats import model

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from test_report_entries import EFFECTS, plots
+from entry_cases import EFFECTS, plots
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.output import is_own_output
 from yieldtrial.report import entries

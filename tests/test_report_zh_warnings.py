@@ -248,16 +248,16 @@ def _lost_augmented_entry() -> list[str]:
 
 
 def _analyze_sites_design() -> list[str]:
-    from test_trial import _alpha_sites
+    from fieldbook_data import alpha_sites
 
-    trial = FieldTrial(_alpha_sites(), crop="wheat", control="G01", design="alpha")
+    trial = FieldTrial(alpha_sites(), crop="wheat", control="G01", design="alpha")
     return _caught(trial.analyze_sites)
 
 
 def _alpha_intra_block_df() -> list[str]:
-    from test_trial import _alpha_sites
+    from fieldbook_data import alpha_sites
 
-    book = _alpha_sites()
+    book = alpha_sites()
     book = book[book["site"] == "1"].drop(columns="site")
     trial = FieldTrial(book, crop="wheat", control="G01", design="alpha")
     return _caught(trial.diagnostics)

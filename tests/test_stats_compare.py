@@ -799,9 +799,9 @@ def test_accuracy_note_names_each_method_once() -> None:
     distinct df (four times for John & Williams' alpha-lattice).  The bound shown is
     ``attrs["accuracy_abs_error"]``, the largest of the family's.
     """
-    from test_stats_mixed import _alpha_fit, john_alpha
+    from reference_cases import alpha_fit, john_alpha
 
-    out = compare_means_to_control(_alpha_fit(john_alpha()).means_model(), control="G01")
+    out = compare_means_to_control(alpha_fit(john_alpha()).means_model(), control="G01")
     bound = out.attrs["accuracy_abs_error"]
     assert out.attrs["accuracy"] == (
         f"quasi-Monte Carlo multivariate t (seeded), abs. error <= {bound:.1e}"

@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from reference_cases import case_frame, load_case, seedrate_frame
+from reference_cases import alpha_fit, case_frame, john_alpha, load_case, seedrate_frame
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats.compare import compare_means_to_control, pairwise_means
 from yieldtrial.stats.mixed import MIXED_DESIGNS, mixed_model
@@ -50,11 +50,6 @@ def oats_missing(rows: list[int]) -> pd.DataFrame:
 #: Sub-plots removed for the unbalanced split plots (one; three in different whole plots).
 ONE_MISSING = [3]
 THREE_MISSING = [3, 20, 41]
-
-
-def john_alpha() -> pd.DataFrame:
-    """John & Williams (1995) p. 146 alpha design (agridat john.alpha)."""
-    return case_frame("john_williams_alpha_oats")
 
 
 def burgueno() -> pd.DataFrame:
@@ -761,11 +756,6 @@ def test_row_column_without_residual_df_raises() -> None:
                     block="block", row="row", column="column")  # fmt: skip
 
 
-def _alpha_fit(df: pd.DataFrame) -> Any:
-    return mixed_model(df, response="yield", design="alpha", treatment="gen", block="rep",
-                       incomplete_block="block")  # fmt: skip
-
-
 @pytest.mark.parametrize("value", [6919.540229885058, 5000.0], ids=["rounding", "exact"])
 def test_constant_response_raises(value: float) -> None:
     """A yield column of one value has no variance: one error naming it, no numpy warning.
@@ -778,7 +768,7 @@ def test_constant_response_raises(value: float) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(DataValidationError, match=r"'yield' has the same value .* 72"):
-            _alpha_fit(df)
+            alpha_fit(df)
 
 
 def test_response_fitted_exactly_raises() -> None:
@@ -793,14 +783,14 @@ def test_response_fitted_exactly_raises() -> None:
     rep = df["rep"].str[1:].astype(int)
     df["yield"] = 4.0 + 0.1 * gen + 0.3 * rep
     with pytest.raises(DataValidationError, match="fits every observed plot exactly"):
-        _alpha_fit(df)
+        alpha_fit(df)
 
 
 def test_single_replicate_of_alpha_raises() -> None:
     """One replicate of an alpha-lattice: the error names the column and reads as English."""
     df = john_alpha()
     with pytest.raises(DataValidationError) as info:
-        _alpha_fit(df[df["rep"] == "R1"])
+        alpha_fit(df[df["rep"] == "R1"])
     assert str(info.value) == (
         "block column 'rep' has a single observed level (R1); the alpha design needs at least two."
     )
@@ -808,7 +798,7 @@ def test_single_replicate_of_alpha_raises() -> None:
 
 def test_repr_is_one_line_without_tables() -> None:
     """``print(fit)`` names the model, not the plot table (it printed every dataclass field)."""
-    fit = _alpha_fit(john_alpha())
+    fit = alpha_fit(john_alpha())
     assert repr(fit) == (
         "MixedModelFit(design='alpha', formula='yield ~ rep + gen + (1 | rep:block)', "
         "plots=72, missing_cells=0, ddf='satterthwaite')"
@@ -820,7 +810,7 @@ def test_missing_incomplete_block_label_raises() -> None:
     df = john_alpha()
     df.loc[5, "block"] = None
     with pytest.raises(DataValidationError) as info:
-        _alpha_fit(df)
+        alpha_fit(df)
     assert str(info.value) == (
         "column 'block' has 1 missing label(s) (rows [5]); every plot needs a label in "
         "'block'. Fill them in or drop those rows."
@@ -836,8 +826,8 @@ def test_bad_response_cell_names_the_row_plainly() -> None:
     df["yield"] = df["yield"].astype(object)
     df.loc[2, "yield"] = "abc"
     with pytest.raises(DataValidationError, match=r"must be numeric; row 2 holds 'abc'"):
-        _alpha_fit(df)
+        alpha_fit(df)
     df = john_alpha()
     df.loc[0, "yield"] = np.inf
     with pytest.raises(DataValidationError, match=r"infinite value at row 0;"):
-        _alpha_fit(df)
+        alpha_fit(df)

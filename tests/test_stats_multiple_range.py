@@ -387,9 +387,9 @@ def test_reml_ranking_provenance_states_its_one_df() -> None:
     The provenance repeated the MeansModel's "Satterthwaite df per comparison", which the
     multiple-range tests do not use (docs/mixed-models.md, "Comparison df").
     """
-    from test_stats_mixed import _alpha_fit, john_alpha
+    from reference_cases import alpha_fit, john_alpha
 
-    mm = _alpha_fit(john_alpha()).means_model()
+    mm = alpha_fit(john_alpha()).means_model()
     prov = mean_separation(mm, test="duncan").provenance
     assert prov.error_term == (
         "REML (rep:block, residual); Satterthwaite df: the smallest pair's "

@@ -5,26 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mvt_cases import alpha_lattice_corr, contrast_corr, gls_means_cov
+from mvt_cases import alpha_lattice_corr, augmented_family
 from yieldtrial.stats import _mvt_nested, distributions
 from yieldtrial.stats.distributions import dunnett_critical_value, dunnett_pvalues
-
-
-def augmented_family(checks, blocks, per_block, drop=None):
-    """Correlation of every other mean against check 0 in an augmented RCBD (blocks fixed).
-
-    ``checks`` checks in each of ``blocks`` blocks, ``per_block`` entries once each per
-    block; ``drop = (treatment, block)`` removes that plot.  OLS covariance of the
-    LS-means (``gls_means_cov`` without random terms), as the model computes it.
-    """
-    trt, blk = [], []
-    for b in range(blocks):
-        for t in [*range(checks), *(checks + per_block * b + j for j in range(per_block))]:
-            if drop != (t, b):
-                trt.append(t)
-                blk.append(b)
-    k = checks + blocks * per_block
-    return contrast_corr(gls_means_cov(np.array(trt), [np.array(blk)], [], [], k))
 
 
 def _general_engine(monkeypatch, t, r, df, alternative):

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from screening_cases import random_trial, screen
 from yieldtrial.stats import _group_screen, screening
 from yieldtrial.stats._group_screen import PairScale, median_of_others, sequential_screen
 
@@ -222,71 +223,13 @@ def reference_duplicates(
 # ---------------------------------------------------------------- random small trials
 
 
-def random_trial(seed: int) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Build a small RCBD/CRD-like table with ties, NaN, zeros, planted slips and duplicates."""
-    rng = np.random.default_rng(seed)
-    t = int(rng.integers(2, 9))
-    b = int(rng.integers(1, 7))
-    reps = int(rng.integers(1, 3)) if rng.random() < 0.2 else 1
-    n = t * b * reps
-    treatment = np.tile([f"T{i}" for i in range(t)], b * reps)
-    block = np.repeat([str(j + 1) for j in range(b)], t * reps)
-    cv = rng.uniform(0.02, 0.3)
-    effects = rng.uniform(0.5, 1.5, t)
-    decimals = int(rng.choice([0, 1, 2]))  # coarse rounding makes ties
-    mass = np.round(15 * effects[np.arange(n) % t] * (1 + rng.normal(0, cv, n)), decimals)
-    moisture = np.round(rng.normal(14, rng.uniform(0.2, 3), n), int(rng.choice([0, 1])))
-    area = np.full(n, 20.0)
-    for _ in range(int(rng.integers(0, 4))):  # planted slips
-        k = int(rng.integers(n))
-        mass[k] = round(mass[k] * float(rng.choice([2, 0.5, 10, 0.1, 100, 1.3, 3])), 4)
-    if rng.random() < 0.3:
-        mass[int(rng.integers(n))] = 41.84 if rng.random() < 0.5 else 0.0
-    if rng.random() < 0.3:
-        mass[rng.integers(n, size=int(rng.integers(1, 3)))] = np.nan
-    if rng.random() < 0.3:
-        moisture[int(rng.integers(n))] = float(rng.choice([51.2, 1.4, 45.0, np.nan]))
-    if rng.random() < 0.2:
-        area[int(rng.integers(n))] = float(rng.choice([200.0, 2.0, 25.0]))
-    if rng.random() < 0.1:
-        area = np.round(rng.uniform(18, 22, n), 1)
-    book = pd.DataFrame(
-        {
-            "plot_id": [str(100 + k) for k in range(n)],
-            "treatment": treatment,
-            "block": block,
-            "harvested_area_m2": area,
-            "fresh_mass_kg": mass,
-            "moisture_pct": moisture,
-        }
-    )
-    if rng.random() < 0.15 and n > 2:  # a copied row
-        book.iloc[1, 1:] = book.iloc[0, 1:]
-    book["yield_kg_ha"] = (
-        book["fresh_mass_kg"] * (100 - book["moisture_pct"]) / 87 / book["harvested_area_m2"] * 1e4
-    )
-    kwargs: dict[str, Any] = {"design": "rcbd" if b > 1 and reps == 1 else "crd"}
-    if rng.random() < 0.3:
-        kwargs["robust_limit"] = float(rng.choice([2.0, 3.0, 4.0]))
-    if rng.random() < 0.3:
-        kwargs["pattern_limit"] = float(rng.choice([1.0, 2.0, 5.0]))
-    return book, kwargs
-
-
-def _screen(book: pd.DataFrame, kwargs: dict[str, Any]) -> pd.DataFrame:
-    block = "block" if kwargs["design"] == "rcbd" else None
-    return screening.suspect_plots(
-        book, response="yield_kg_ha", treatment="treatment", block=block, **kwargs
-    )
-
-
 @pytest.mark.parametrize("chunk", range(6))
 def test_suspect_plots_identical_to_reference_on_random_small_trials(chunk, monkeypatch):
     """300 random small trials: the vectorized screening gives the reference table exactly."""
     fast = []
     for seed in range(50 * chunk, 50 * chunk + 50):
         book, kwargs = random_trial(seed)
-        fast.append(_screen(book, kwargs))
+        fast.append(screen(book, kwargs))
     monkeypatch.setattr(screening, "_within_treatment", reference_within_treatment)
     monkeypatch.setattr(screening, "_moisture_outliers", reference_moisture_outliers)
     monkeypatch.setattr(screening, "_duplicates", reference_duplicates)
@@ -294,7 +237,7 @@ def test_suspect_plots_identical_to_reference_on_random_small_trials(chunk, monk
     flagged = 0
     for k, seed in enumerate(range(50 * chunk, 50 * chunk + 50)):
         book, kwargs = random_trial(seed)
-        expected = _screen(book, kwargs)
+        expected = screen(book, kwargs)
         pd.testing.assert_frame_equal(fast[k], expected, check_exact=True, obj=f"seed {seed}")
         assert fast[k].attrs["notes"] == expected.attrs["notes"]
         flagged += len(expected)
@@ -429,13 +372,13 @@ def test_cell_counts_without_the_cell_table_give_the_same_findings(chunk, monkey
         book, kwargs = random_trial(seed)
         if len(book) > 3:
             book.iloc[3, 1] = book.iloc[2, 1]  # a treatment twice in a block
-        tables.append((book, kwargs, _screen(book, kwargs)))
+        tables.append((book, kwargs, screen(book, kwargs)))
     monkeypatch.setattr(screening, "_TABLE_PER_PLOT", 0)
     monkeypatch.setattr(screening, "_TABLE_MIN", 0)
     duplicates = 0
     seeds = range(50 * chunk, 50 * chunk + 50)
     for seed, (book, kwargs, expected) in zip(seeds, tables, strict=True):
-        got = _screen(book, kwargs)
+        got = screen(book, kwargs)
         pd.testing.assert_frame_equal(got, expected, check_exact=True, obj=f"seed {seed}")
         duplicates += int((expected["check"] == "duplicate").sum())
     assert duplicates > 0  # both kinds of duplicate finding are exercised

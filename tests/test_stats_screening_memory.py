@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from test_stats_screening_fast import _screen, random_trial
+from screening_cases import random_trial, screen
 from yieldtrial.stats import _group_screen, screening
 from yieldtrial.stats._group_screen import median_of_others, value_order
 
@@ -149,12 +149,12 @@ def test_suspect_plots_identical_with_small_chunks(chunk, monkeypatch):
     seeds = range(80)
     for seed in seeds:
         book, kwargs = random_trial(seed)
-        tables.append((book, kwargs, _screen(book, kwargs)))
+        tables.append((book, kwargs, screen(book, kwargs)))
     monkeypatch.setattr(screening, "_CHUNK", chunk)
     monkeypatch.setattr(_group_screen, "_CHUNK", chunk)
     flagged = 0
     for seed, (book, kwargs, expected) in zip(seeds, tables, strict=True):
-        got = _screen(book, kwargs)
+        got = screen(book, kwargs)
         pd.testing.assert_frame_equal(got, expected, check_exact=True, obj=f"seed {seed}")
         assert got.attrs["notes"] == expected.attrs["notes"]
         flagged += len(expected)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from fieldbook_data import alpha_sites
 from yieldtrial import FieldTrial, datasets
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 
@@ -501,28 +502,12 @@ def test_means_with_another_control() -> None:
     assert out.loc["CK", "difference_kg_ha"] == pytest.approx(expected, rel=1e-12)
 
 
-def _alpha_sites() -> pd.DataFrame:
-    """Two sites ('1', '2') of one alpha-lattice field book: 12 entries, blocks of 3, 2 reps."""
-    from yieldtrial.design import alpha_design
-
-    books = []
-    for site in ("1", "2"):
-        book = alpha_design([f"G{i:02d}" for i in range(1, 13)], block_size=3, replicates=2,
-                            seed=int(site), plot_area_m2=10.0)  # fmt: skip
-        book["fresh_mass_kg"] = 7.0 + 0.1 * (np.arange(len(book)) % 7)
-        book["moisture_pct"] = 14.0
-        book["impurity_pct"] = 0.0
-        book["site"] = site
-        books.append(book)
-    return pd.concat(books, ignore_index=True)
-
-
 def test_analyze_sites_says_the_design_it_does_not_use() -> None:
     """An alpha trial's sites are analysed as RCBDs (analyze_many's designs); it warns.
 
     It switched to the RCBD silently, leaving out the incomplete blocks.
     """
-    trial = FieldTrial(_alpha_sites(), crop="wheat", control="G01", design="alpha")
+    trial = FieldTrial(alpha_sites(), crop="wheat", control="G01", design="alpha")
     with pytest.warns(YieldTrialWarning) as caught:
         net = trial.analyze_sites()
     assert str(caught[0].message) == (

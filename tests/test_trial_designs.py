@@ -9,25 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reference_cases import case_frame, load_case
+from reference_cases import load_case, oats_plots
 from yieldtrial import FieldTrial
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.stats.anova_tables import anova
 from yieldtrial.stats.factorial import factorial_anova
 from yieldtrial.stats.multiple_range import two_level_letters
 from yieldtrial.stats.splitplot import StrataAnova, split_plot_anova
-
-
-def oats_plots(*, treatment: str = "nitro") -> pd.DataFrame:
-    """Yates' oats (tests/data/reference/yates_oats_splitplot.json) as plot records.
-
-    The published yields (1/4 lb per sub-plot) are passed as ``yield_kg_ha`` unchanged so
-    the published ANOVA applies; ``treatment`` is the nitrogen rate (or ``gen:nitro``).
-    """
-    df = case_frame("yates_oats_splitplot")
-    df["plot_id"] = [str(i + 1) for i in range(len(df))]
-    df["treatment"] = df["nitro"] if treatment == "nitro" else df["gen"] + ":" + df["nitro"]
-    return df.rename(columns={"yield": "yield_kg_ha"})
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from test_trial_designs import oats_plots
+from reference_cases import oats_plots
 from yieldtrial import FieldTrial
 from yieldtrial.errors import DataValidationError
 
