@@ -195,3 +195,37 @@ def test_wide_table_sheet_prints_landscape() -> None:
 def test_summary_line_under_a_table_uses_the_languages_colon(lang: str, line: str) -> None:
     sheet = _one_table_workbook(lang).worksheets[0]
     assert line in [cell.value for cell in sheet["A"]]
+
+
+def _text_sheet(texts: list[str]) -> Any:
+    """Return the sheet of one two-column table: a text column holding ``texts``, a number."""
+    cols = [Column("t", "Item", kind="text"), Column("v", "Rate", digits=1)]
+    rows = [{"t": text, "v": 0.3} for text in texts]
+    report = Report("T", "en", [Section("s", "S", [Table("tab", cols, rows, "Cap")])])
+    return openpyxl.load_workbook(io.BytesIO(report.render("xlsx"))).worksheets[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "carlito"),
+    [("2023-10-07", 9.21), ("nitrogen synergist (assumed DCD)", 27.02)],
+)
+def test_a_text_column_is_as_wide_as_its_longest_text(text: str, carlito: float) -> None:
+    """A text column fits its text in Excel's digit units (stop 36, user pass).
+
+    ``carlito``: the text's width over the width of "0" in Carlito (Calibri's metrics),
+    measured with PIL ``ImageFont.getlength``. Sized from em, the column showed "2023-10-0"
+    (8.3 digits) and "nitrogen synergist (assum" (21.7) in LibreOffice.
+    """
+    sheet = _text_sheet(["basal", text])
+    assert sheet.column_dimensions["A"].width >= carlito + 1.0  # the cell's padding
+    assert sheet["A3"].alignment.wrap_text is not True  # one line: no wrapping needed
+
+
+def test_a_text_longer_than_the_widest_column_wraps_in_a_taller_row() -> None:
+    """A 75-character product name: the column stops at 60 digits, the cell wraps, two lines."""
+    text = "compound fertilizer 15-15-15 + nitrogen synergist (assumed DCD) 0.3 kg/mu, basal"
+    sheet = _text_sheet(["short", text])
+    assert sheet.column_dimensions["A"].width == 60.0
+    assert sheet["A4"].alignment.wrap_text and sheet["A4"].alignment.vertical == "top"
+    assert sheet.row_dimensions[4].height == 30.0  # two lines of Calibri 11 (15 pt each)
+    assert sheet.row_dimensions[3].height is None  # the short text's row keeps its height

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from yieldtrial.errors import MissingExtraError
 from yieldtrial.report._ooxml import deterministic_package, package_datetime
-from yieldtrial.report._widths import text_em, wrap_lines
+from yieldtrial.report._widths import excel_digits, text_em, wrap_lines
 from yieldtrial.report.model import (
     Bullets,
     Column,
@@ -186,6 +186,9 @@ def _methods_sheet(workbook: Any, report: Report, used: set[str]) -> None:
 
 #: Widest sheet [characters] printed on a portrait page; a wider one prints landscape.
 PORTRAIT_PRINT_CHARS = 100
+
+#: The widest table column [Excel digit units]; a longer cell text wraps.
+XLSX_MAX_WIDTH = 60.0
 
 
 def _print_setup(sheet: Any, width_chars: float, *, header_rows: str | None = None) -> None:
@@ -426,13 +429,23 @@ def render_xlsx(report: Report) -> bytes:
                 sheet.cell(row, 1, neutralise(note))
             sheet.freeze_panes = sheet.cell(header_row + 1, 1)
             cells = block.formatted(style)
+            grown: set[int] = set()  # rows made taller for a wrapped cell
             for col, column in enumerate(block.columns, start=1):
-                widest = max(
-                    [text_em(_header_label(column, report.lang)) / 2 + 1]
-                    + [text_em(r[col - 1]) for r in cells]
-                    + [4.0]
-                )
-                width = min(widest * 1.15 + 2, 60)
+                # the header on two lines; each cell on one, in Excel's digit units (a text
+                # column sized from em showed "2023-10-0", "nitrogen synergist (assum")
+                header = (max(text_em(_header_label(column, report.lang)) / 2 + 1, 4.0)) * 1.15
+                needed = max([header + 2] + [excel_digits(r[col - 1]) for r in cells])
+                width = min(needed, XLSX_MAX_WIDTH)
+                if needed > XLSX_MAX_WIDTH:  # a longer text wraps in its cells, rows grown
+                    for r, texts in enumerate(cells, start=header_row + 1):
+                        sheet.cell(r, col).alignment = Alignment(wrap_text=True, vertical="top")
+                        lines = math.ceil(
+                            (excel_digits(texts[col - 1]) - 1.5) / (XLSX_MAX_WIDTH - 1.5)
+                        )
+                        height = 15.0 * lines  # Calibri 11's row: 15 pt a line
+                        if height > (sheet.row_dimensions[r].height or 15.0):
+                            sheet.row_dimensions[r].height = height
+                            grown.add(r)
                 # a header wraps at its spaces only: its longest word fits (LibreOffice
                 # printed "Missin" / "g plots", "Includ" / "ed" in a column 6.6 digits wide)
                 # (Chinese breaks between any two characters: its words do not count)
@@ -448,6 +461,10 @@ def render_xlsx(report: Report) -> bytes:
                     # prints as "###" (a plot table's "10,227.7" in a 6.9-digit column)
                     width = max(width, max((len(r[col - 1]) for r in cells), default=0) + 1.5)
                 sheet.column_dimensions[get_column_letter(col)].width = width
+            for r in grown:  # the row's other cells at the top too, beside the wrapped one
+                for col in range(1, len(block.columns) + 1):
+                    cell = sheet.cell(r, col)
+                    cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
             total = sum(
                 sheet.column_dimensions[get_column_letter(col)].width
                 for col in range(1, len(block.columns) + 1)
