@@ -229,3 +229,16 @@ def test_a_text_longer_than_the_widest_column_wraps_in_a_taller_row() -> None:
     assert sheet["A4"].alignment.wrap_text and sheet["A4"].alignment.vertical == "top"
     assert sheet.row_dimensions[4].height == 30.0  # two lines of Calibri 11 (15 pt each)
     assert sheet.row_dimensions[3].height is None  # the short text's row keeps its height
+
+
+def test_a_short_chinese_header_stays_on_one_line() -> None:
+    """ "施肥时期" over "基肥": the column holds its 4 characters (LibreOffice set "施肥时" / "期").
+
+    A full-width character is 1 em of 11 pt, 1.97 widths of Calibri's digit (0.507 em):
+    4 characters need 7.9 digit widths plus the cell's padding.
+    """
+    cols = [Column("t", "施肥时期", kind="text"), Column("d", "日期", kind="text")]
+    table = Table("tab", cols, [{"t": "基肥", "d": "2023-10-07"}], "表")
+    report = Report("T", "zh", [Section("s", "S", [table])])
+    sheet = openpyxl.load_workbook(io.BytesIO(report.render("xlsx"))).worksheets[0]
+    assert sheet.column_dimensions["A"].width >= 4 * 1.97 + 1.0

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from yieldtrial.errors import MissingExtraError
 from yieldtrial.report._ooxml import deterministic_package, package_datetime
-from yieldtrial.report._widths import excel_digits, text_em, wrap_lines
+from yieldtrial.report._widths import excel_digits, segments, text_em, wrap_lines
 from yieldtrial.report.model import (
     Bullets,
     Column,
@@ -456,6 +456,10 @@ def render_xlsx(report: Report) -> bytes:
                 # starts a line, so the unit is one word)
                 words += _BRACKETED.findall(label)
                 width = max(width, max((text_em(w, bold=True) for w in words), default=0) * 2 + 2)
+                # a Chinese word of up to eight characters stays on one line, as in the Word
+                # report (LibreOffice set "施肥时" / "期", "用量单" / "位", "数据性" / "质")
+                chinese = [w for w in segments(label) if not w.isascii()]
+                width = max(width, max((excel_digits(w) for w in chinese), default=0))
                 if column.kind != "text":
                     # Excel's width unit is a digit's width: a number wider than its column
                     # prints as "###" (a plot table's "10,227.7" in a 6.9-digit column)
