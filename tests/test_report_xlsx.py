@@ -232,7 +232,7 @@ def test_a_text_longer_than_the_widest_column_wraps_in_a_taller_row() -> None:
 
 
 def test_a_short_chinese_header_stays_on_one_line() -> None:
-    """ "施肥时期" over "基肥": the column holds its 4 characters (LibreOffice set "施肥时" / "期").
+    """A header 施肥时期 over 基肥: the column holds its 4 characters (LibreOffice set 施肥时 / 期).
 
     A full-width character is 1 em of 11 pt, 1.97 widths of Calibri's digit (0.507 em):
     4 characters need 7.9 digit widths plus the cell's padding.
