@@ -545,3 +545,35 @@ def test_report_in_chinese_says_the_yields_were_recomputed(
     expected = "本报告已由原始数据（鲜重、含水量、面积）按 13% 重新折算"
     assert expected in err
     assert expected in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [
+        ("en", "note: suspect plot '201': see the report's section 'Suspect plots and the "
+               "conclusions that rest on them' for the conclusions that depend on it, and "
+               "check its record"),
+        ("zh", "注意：可疑小区 '201'：依赖该小区的结论见报告“可疑小区及结论稳健性”一节；"
+               "请核对其记录"),
+    ],
+)  # fmt: skip
+def test_report_names_its_suspect_plots_on_the_terminal(tmp_path, capsys, lang, note):
+    """The doubled weight of plot 201 (examples/doubled-weight): one line after "wrote".
+
+    The run printed only "wrote report.html"; the report flags plot 201 (29.68 kg, 2.01 x
+    its treatment's typical 14.79 kg) and says which conclusions rest on it (stop 36).
+    """
+    folder = Path(__file__).resolve().parents[1] / "examples" / "doubled-weight"
+    out = tmp_path / "report.md"
+    argv = ["report", str(folder / "plots.csv"), "--config", str(folder / "trial.toml")]
+    assert main([*argv, "--lang", lang, "-o", str(out)]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[-1] == note
+    assert lines[-2].endswith("report.md")  # "wrote ..." / "已写入 ..."
+
+
+def test_report_without_suspect_plots_prints_no_note(plots, tmp_path, capsys):
+    """Six plots of two treatments within 0.4 kg of each other: none flagged, "wrote" alone."""
+    out = tmp_path / "report.md"
+    assert main(["report", str(plots), "--crop", "wheat", "-o", str(out)]) == 0
+    assert capsys.readouterr().err.splitlines() == [f"wrote {out}"]

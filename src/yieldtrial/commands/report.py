@@ -15,6 +15,7 @@ from yieldtrial.commands._input import (
     add_moisture_options,
     add_table_options,
     check_file_options,
+    one_line,
     print_warning,
     require_crop,
     settings_from_args,
@@ -184,6 +185,9 @@ def _report(args: argparse.Namespace) -> int:
     from yieldtrial.commands._zh_messages import wrote_line
 
     print(wrote_line(shown_path(args.output)), file=sys.stderr)
+    note = suspect_plots_line(report.results.get("suspect_plots") or [])
+    if note:
+        print(note, file=sys.stderr)
     from yieldtrial.report.companions import COMPANION_FORMATS, companion_path
 
     if fmt in COMPANION_FORMATS:  # many entries: the complete tables next to the report
@@ -191,6 +195,45 @@ def _report(args: argparse.Namespace) -> int:
             shown = shown_path(companion_path(args.output, companion.key))
             print(wrote_line(shown), file=sys.stderr)
     return 0
+
+
+def suspect_plots_line(flagged: list[dict[str, Any]]) -> str | None:
+    """Return the terminal line naming the plots the report's data checks flagged (or None).
+
+    The report says which conclusions rest on them, but a run printed only "wrote
+    report.html": a doubled weight went unseen until the report was read (stop 36, user
+    pass).  Chinese under ``--lang zh``.
+
+    Examples
+    --------
+    >>> line = suspect_plots_line([{"plot_id": "201"}, {"plot_id": "201"}])
+    >>> line.startswith("note: suspect plot '201': see the report's section 'Suspect plots")
+    True
+    >>> suspect_plots_line([]) is None
+    True
+    """
+    from yieldtrial.commands._zh_messages import status_line
+    from yieldtrial.io.validation import list_items
+    from yieldtrial.report.i18n import t
+
+    plots = list(dict.fromkeys(one_line(str(r.get("plot_id"))) for r in flagged))
+    if not plots:
+        return None
+    many = len(plots) > 1
+    them, record = ("them", "their records") if many else ("it", "its record")
+    english = (
+        f"note: suspect plot{'s' if many else ''} {list_items(repr(p) for p in plots)}: see "
+        f"the report's section '{t('section.data_checks', 'en')}' for the conclusions that "
+        f"depend on {them}, and check {record}"
+    )
+    listed = "、".join(repr(p) for p in plots[:5]) + (
+        f" 等 {len(plots)} 个" if len(plots) > 5 else ""
+    )
+    chinese = (
+        f"注意：可疑小区 {listed}：依赖{'这些' if many else '该'}小区的结论见报告"
+        f"“{t('section.data_checks', 'zh')}”一节；请核对其记录"
+    )
+    return status_line(english, chinese)
 
 
 def _check_suffix_matches(output: str, fmt: str) -> None:
