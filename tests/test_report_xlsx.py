@@ -242,3 +242,27 @@ def test_a_short_chinese_header_stays_on_one_line() -> None:
     report = Report("T", "zh", [Section("s", "S", [table])])
     sheet = openpyxl.load_workbook(io.BytesIO(report.render("xlsx"))).worksheets[0]
     assert sheet.column_dimensions["A"].width >= 4 * 1.97 + 1.0
+
+
+def test_a_header_is_in_calibri_as_its_column() -> None:
+    """The bold captions and headers name Calibri, as the cells (stop 36, user pass).
+
+    Unnamed, LibreOffice set them in a wide serif, and the widths estimated for Calibri
+    broke "B1（kg/亩）" as "B1（kg/亩" / "）".
+    """
+    sheet = _text_sheet(["basal"])
+    assert sheet["A1"].font.name == "Calibri" and sheet["A1"].font.b  # the caption
+    assert sheet["A2"].font.name == "Calibri" and sheet["A2"].font.b  # the header
+
+
+def test_a_short_chinese_header_with_its_unit_is_set_on_one_line() -> None:
+    """产量（kg/公顷）: 16.5 digit widths, within 17: the column holds it whole.
+
+    2 ideographs and 2 full-width brackets at 2 widths, "kg" 2 x 0.99, "/" 0.54, 公顷 4,
+    plus 1.5 of padding (``excel_digits``); LibreOffice broke it inside the unit.
+    """
+    cols = [Column("y", "产量（kg/公顷）", digits=1)]
+    table = Table("tab", cols, [{"y": 7134.0}], "表")
+    report = Report("T", "zh", [Section("s", "S", [table])])
+    sheet = openpyxl.load_workbook(io.BytesIO(report.render("xlsx"))).worksheets[0]
+    assert sheet.column_dimensions["A"].width >= 16.4

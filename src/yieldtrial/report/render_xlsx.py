@@ -190,6 +190,9 @@ PORTRAIT_PRINT_CHARS = 100
 #: The widest table column [Excel digit units]; a longer cell text wraps.
 XLSX_MAX_WIDTH = 60.0
 
+#: A Chinese header up to this wide [Excel digit units] is set on one line ("产量（kg/公顷）").
+_ONE_LINE_HEADER = 17.0
+
 
 def _print_setup(sheet: Any, width_chars: float, *, header_rows: str | None = None) -> None:
     """Print a sheet on the page's width, as many pages down as it needs.
@@ -341,7 +344,7 @@ def render_xlsx(report: Report) -> bytes:
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
-    bold = Font(bold=True)
+    bold = Font(name="Calibri", bold=True)  # unnamed, LibreOffice set it in a wide serif
     rule = Side(style="thin")
     wrap = Alignment(wrap_text=True, vertical="bottom", horizontal="center")
     style = report.number_style
@@ -460,6 +463,10 @@ def render_xlsx(report: Report) -> bytes:
                 # report (LibreOffice set "施肥时" / "期", "用量单" / "位", "数据性" / "质")
                 chinese = [w for w in segments(label) if not w.isascii()]
                 width = max(width, max((excel_digits(w) for w in chinese), default=0))
+                if chinese and excel_digits(label) <= _ONE_LINE_HEADER:
+                    # a short one on one line: LibreOffice filled the first line greedily and
+                    # broke inside the unit ("产量（kg/公" / "顷）")
+                    width = max(width, excel_digits(label))
                 if column.kind != "text":
                     # Excel's width unit is a digit's width: a number wider than its column
                     # prints as "###" (a plot table's "10,227.7" in a 6.9-digit column)
