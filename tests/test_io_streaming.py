@@ -583,3 +583,20 @@ def test_arrow_reader_stays_a_few_blocks_ahead(monkeypatch, tmp_path):
     monkeypatch.setattr(streaming, "READ_AHEAD_BLOCKS", 10**6)
     free = list(streaming._raw_blocks(source, block))
     pd.testing.assert_frame_equal(pd.concat(paced_frames), pd.concat(free))
+
+
+def test_paced_file_gives_up_pacing_rather_than_hang(monkeypatch, tmp_path):
+    """A read that waits longer than the patience for a block to be taken goes on reading."""
+    import threading
+
+    monkeypatch.setattr(streaming, "_PACE_PATIENCE_S", 0.05)
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"y" * 3072)
+    paced = streaming._PacedFile(path, ahead=1024, block_bytes=1024)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.extend(iter(lambda: paced.read(1024), b"")))
+    reader.start()
+    reader.join(timeout=5)  # no block is ever taken
+    assert not reader.is_alive()
+    assert b"".join(got) == path.read_bytes()
+    paced.close()
