@@ -492,3 +492,111 @@ def test_zero_padded_ids_stream_byte_identical(monkeypatch, capsys, tmp_path, sp
     frame["plot_id"] = frame["plot_id"].str.zfill(4)
     memory, streamed = _both(monkeypatch, capsys, tmp_path, frame)
     assert spy == ["streamed"] and streamed == memory and memory[0] == 0
+
+
+# ----------------------------------------------------------------------------- pacing
+def _settled(got: list[bytes], expected: int) -> bool:
+    """Wait (up to 5 s, for a loaded machine) until ``expected`` bytes are read; no more after."""
+    import time
+
+    deadline = time.monotonic() + 5
+    while sum(map(len, got)) < expected and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)  # a read beyond the limit would have happened by now
+    return sum(map(len, got)) == expected
+
+
+def test_paced_file_reads_at_most_ahead_of_the_blocks_taken(tmp_path):
+    """A read waits while ``ahead`` bytes are read beyond the blocks taken (stop 36)."""
+    import threading
+
+    path = tmp_path / "data.bin"
+    path.write_bytes(bytes(range(256)) * 40)  # 10,240 bytes: ten blocks of 1,024
+    paced = streaming._PacedFile(path, ahead=2 * 1024, block_bytes=1024)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.extend(iter(lambda: paced.read(1024), b"")))
+    reader.start()
+    assert _settled(got, 2 * 1024)  # two blocks ahead, then it waits
+    paced.took_block()
+    assert _settled(got, 3 * 1024)  # one block taken: one block further
+    for _ in range(10):
+        paced.took_block()
+    reader.join(timeout=5)
+    assert not reader.is_alive()
+    assert b"".join(got) == path.read_bytes()
+    paced.close()
+
+
+def test_paced_file_close_lets_a_waiting_read_through(tmp_path):
+    """Closing (the stream's end, an error, a fallback) never leaves the reader waiting."""
+    import threading
+
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"x" * 4096)
+    paced = streaming._PacedFile(path, ahead=1024, block_bytes=1024)
+    assert paced.read(1024) == b"x" * 1024
+    results: list[object] = []
+
+    def read() -> None:
+        try:
+            results.append(paced.read(1024))
+        except ValueError as exc:  # the file was closed under it: what pyarrow then reports
+            results.append(exc)
+
+    waiting = threading.Thread(target=read)
+    waiting.start()
+    waiting.join(timeout=0.2)
+    assert waiting.is_alive()  # waits for a block to be taken
+    paced.close()
+    waiting.join(timeout=5)
+    assert not waiting.is_alive() and len(results) == 1
+
+
+@pytest.mark.skipif(not streaming.arrow_reader(), reason="pyarrow's reader")
+def test_arrow_reader_stays_a_few_blocks_ahead(monkeypatch, tmp_path):
+    """The pyarrow reader reads at most READ_AHEAD_BLOCKS beyond the blocks handed over.
+
+    Without the pacing it read up to 32 blocks ahead at once (140 MB of a 211 MB table);
+    the frames are the same either way.
+    """
+    import time
+
+    path = tmp_path / "plots.csv"
+    _write(_table(4000), path)
+    source = streaming._open(path, None)
+    block = 4096
+    leads: list[int] = []
+
+    class Recording(streaming._PacedFile):
+        def read(self, size: int = -1) -> bytes:
+            data = super().read(size)
+            leads.append(self._read - self._taken)
+            return data
+
+    monkeypatch.setattr(streaming, "_PacedFile", Recording)
+    paced_frames = []
+    for frame in streaming._raw_blocks(source, block):
+        paced_frames.append(frame)
+        time.sleep(0.002)  # a slow consumer: an unpaced reader runs far ahead meanwhile
+    assert len(paced_frames) > 3 * streaming.READ_AHEAD_BLOCKS
+    assert max(leads) <= (streaming.READ_AHEAD_BLOCKS + 1) * block
+    monkeypatch.setattr(streaming, "READ_AHEAD_BLOCKS", 10**6)
+    free = list(streaming._raw_blocks(source, block))
+    pd.testing.assert_frame_equal(pd.concat(paced_frames), pd.concat(free))
+
+
+def test_paced_file_gives_up_pacing_rather_than_hang(monkeypatch, tmp_path):
+    """A read that waits longer than the patience for a block to be taken goes on reading."""
+    import threading
+
+    monkeypatch.setattr(streaming, "_PACE_PATIENCE_S", 0.05)
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"y" * 3072)
+    paced = streaming._PacedFile(path, ahead=1024, block_bytes=1024)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.extend(iter(lambda: paced.read(1024), b"")))
+    reader.start()
+    reader.join(timeout=5)  # no block is ever taken
+    assert not reader.is_alive()
+    assert b"".join(got) == path.read_bytes()
+    paced.close()

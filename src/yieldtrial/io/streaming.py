@@ -2,8 +2,9 @@
 
 ``yieldtrial standardize TABLE --crop wheat -o OUT.csv`` on a table of millions of plots
 need not hold the table, its yields and its CSV text in memory at once: this module reads
-the file with pyarrow's streaming CSV reader (without pyarrow: ``pandas.read_csv`` in blocks
-of rows, after the in-memory reader's byte scan), validates each block with the same code as
+the file with pyarrow's streaming CSV reader, at most a few blocks ahead (:class:`_PacedFile`;
+without pyarrow: ``pandas.read_csv`` in blocks of rows, after the in-memory reader's byte
+scan), validates each block with the same code as
 :func:`yieldtrial.read_plots` (``plots._build``), computes its yields with the same
 functions as :class:`yieldtrial.FieldTrial` and writes its CSV lines with the same
 formatter (:func:`yieldtrial.io.csv_out.csv_rows`) into the temporary file of the atomic
@@ -31,7 +32,9 @@ second read; tables that pass are read once, in bounded memory.
 from __future__ import annotations
 
 import codecs
+import io
 import os
+import threading
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
@@ -63,7 +66,8 @@ __all__ = [
 #: Smallest CSV file that ``standardize`` streams (smaller ones are read whole). [bytes]
 STREAM_MIN_BYTES = 32 << 20
 #: Bytes of the file parsed per block (pyarrow's ``block_size``); the peak memory grows
-#: with it (200 MB table: 2.4x the file at 4 MiB, 3.1x at 8 MiB). [bytes]
+#: with it (200 MB table, pyarrow's reader paced by :data:`READ_AHEAD_BLOCKS`: 2.0-2.1x the
+#: file at 4 MiB, 2.3x at 6 MiB, 2.7-2.9x at 8 MiB). [bytes]
 STREAM_BLOCK_BYTES = 4 << 20
 #: Distinct integer plot ids kept in a bitmap at most (beyond: sorted at the end).
 _BITMAP_SPAN = 1 << 26
@@ -304,15 +308,80 @@ class _QuoteCheck:
         self.pool.shutdown(wait=True)
 
 
+#: Blocks of the file that pyarrow's reader may hold beyond those it has parsed and handed
+#: over.  Its background reader otherwise reads up to 32 blocks ahead (128 MiB at 4 MiB
+#: blocks: a 200 MB table read almost whole into memory at the start).
+READ_AHEAD_BLOCKS = 3
+#: Longest a read waits for the consumer before the pacing is given up (the read-ahead is
+#: then pyarrow's own: more memory, never a hang). [s]
+_PACE_PATIENCE_S = 30.0
+
+
+class _PacedFile(io.RawIOBase):
+    """The table's bytes for pyarrow's streaming reader, read at most a few blocks ahead.
+
+    pyarrow's reader reads the file on a background thread up to 32 blocks ahead of the
+    batches taken; this file object makes a read wait while ``ahead`` bytes or more have
+    been read beyond the blocks taken (:meth:`took_block`, one per batch: each batch holds
+    the lines that end in one block of ``block_bytes``, so the reader never needs more than
+    two blocks beyond those taken to give the next batch).  :meth:`close` (the stream's end,
+    an error, a fallback) lets every waiting read through.
+    """
+
+    def __init__(self, path: Path, ahead: int, block_bytes: int) -> None:
+        super().__init__()
+        self._file = path.open("rb")
+        self._ahead = ahead
+        self._block = block_bytes
+        self._read = 0
+        self._taken = 0
+        self._paced = True
+        self._moved = threading.Condition()
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        """Return up to ``size`` bytes once the reader is less than ``ahead`` bytes ahead."""
+        self._wait()
+        data = self._file.read(size)
+        with self._moved:
+            self._read += len(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        self._wait()
+        count = self._file.readinto(buffer)
+        with self._moved:
+            self._read += count
+        return count
+
+    def _wait(self) -> None:
+        with self._moved:
+            while self._paced and self._read - self._taken >= self._ahead:
+                if not self._moved.wait(timeout=_PACE_PATIENCE_S):
+                    self._paced = False  # the consumer stopped taking: never hang on it
+
+    def took_block(self) -> None:
+        """Count one batch as taken: the reader may read one block further."""
+        with self._moved:
+            self._taken += self._block
+            self._moved.notify_all()
+
+    def close(self) -> None:
+        with self._moved:
+            self._paced = False
+            self._moved.notify_all()
+        self._file.close()
+        super().close()
+
+
 def _raw_blocks(source: _Source, block_bytes: int) -> Iterator[pd.DataFrame]:
     """Yield the raw table of ``_read_arrow`` one parsed block at a time (file row index)."""
     if source.rows is not None:
         yield from _pandas_blocks(source, block_bytes)
         return
     import pyarrow as pa
-    import pyarrow.csv as pcsv
-
-    from yieldtrial.io.table_files import NA_VALUES, tidy_headers
 
     width = len(source.header)
     names = [f"c{i}" for i in range(width)]
@@ -320,8 +389,30 @@ def _raw_blocks(source: _Source, block_bytes: int) -> Iterator[pd.DataFrame]:
         names[i]: (pa.string() if i in source.text_columns else pa.float64()) for i in range(width)
     }
     strings = pd.StringDtype("pyarrow", na_value=np.nan)
+    paced = _PacedFile(source.path, READ_AHEAD_BLOCKS * block_bytes, block_bytes)
+    try:
+        yield from _arrow_frames(source, paced, block_bytes, names, types, strings)
+    finally:
+        paced.close()
+
+
+def _arrow_frames(
+    source: _Source,
+    paced: _PacedFile,
+    block_bytes: int,
+    names: list[str],
+    types: dict[str, Any],
+    strings: Any,
+) -> Iterator[pd.DataFrame]:
+    """:func:`_raw_blocks` with pyarrow's reader on ``paced`` (each batch taken is counted)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    from yieldtrial.io.table_files import NA_VALUES, tidy_headers
+
+    width = len(source.header)
     reader = pcsv.open_csv(
-        source.path,
+        paced,
         read_options=pcsv.ReadOptions(
             skip_rows=1, column_names=names, block_size=block_bytes, use_threads=True
         ),
@@ -335,6 +426,7 @@ def _raw_blocks(source: _Source, block_bytes: int) -> Iterator[pd.DataFrame]:
     )
     done = 0
     for batch in reader:
+        paced.took_block()
         size = batch.num_rows
         if not size:
             continue
