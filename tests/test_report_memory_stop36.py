@@ -52,3 +52,39 @@ def test_read_numeric_columns_hold_no_spare_rows(tmp_path: object) -> None:
     assert len(plots) == 2999
     assert getattr(base, "nbytes", len(plots) * 8) <= len(plots) * 8
     assert mass[0] == 11.5 and mass[-1] == 10.0 + 2999 % 7 + 0.5  # the file's cells
+
+
+def test_large_arrow_read_gives_the_allocators_free_pages_back(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pandas as pd
+
+    from yieldtrial.io import read_plots, table_files
+
+    try:
+        pd.StringDtype("pyarrow", na_value=np.nan)
+    except TypeError:  # pandas < 2.3: the arrow reader is not used
+        pytest.skip("the arrow reader is not used with this pandas")
+    calls: list[str] = []
+    pool = pa.default_memory_pool()
+
+    class Spy:
+        def release_unused(self) -> None:
+            calls.append("release")
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(pool, name)
+
+    monkeypatch.setattr(pa, "default_memory_pool", lambda: Spy())
+    path = tmp_path / "plots.csv"  # type: ignore[operator]
+    rows = ["plot_id,block,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct"]
+    rows += [f"{i},{1 + i % 2},T{i % 3},20,{10 + i % 7}.5,13" for i in range(1, 13)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    monkeypatch.setattr(table_files, "RELEASE_ROWS", 10**9)
+    small = read_plots(path)
+    assert calls == []  # below RELEASE_ROWS: the pages stay with the allocator
+    monkeypatch.setattr(table_files, "RELEASE_ROWS", 12)
+    large = read_plots(path)
+    assert calls == ["release"]
+    pd.testing.assert_frame_equal(small, large)  # the same table either way

@@ -1137,11 +1137,21 @@ def _read_arrow(
         del chunked
         columns[i] = _one_chunk(labels, strings)
     frame = pd.DataFrame({i: columns[i] for i in range(width)}, copy=False)
+    del columns, numbers
+    if done >= RELEASE_ROWS:
+        # the parsed blocks are freed, but pyarrow's allocator (mimalloc, jemalloc) keeps
+        # their pages for arrow's next allocations, which a report hardly makes: give them
+        # back (5.9 million plots: about 65 MiB held through the report otherwise)
+        pa.default_memory_pool().release_unused()
     if blank:  # the file's row numbers: empty lines skipped by pyarrow count in messages
         kept = np.ones(rows, dtype=bool)
         kept[[record - 1 for record in blank if 0 < record <= rows]] = False
         frame.index = np.flatnonzero(kept)
     return frame
+
+
+#: Rows read by pyarrow from which its allocator's freed pages are given back at the end.
+RELEASE_ROWS = 1 << 20
 
 
 def _one_chunk(text: pd.Series, dtype: Any) -> pd.Series:
