@@ -88,3 +88,62 @@ def test_large_arrow_read_gives_the_allocators_free_pages_back(
     large = read_plots(path)
     assert calls == ["release"]
     pd.testing.assert_frame_equal(small, large)  # the same table either way
+
+
+def test_median_of_others_takes_a_handed_over_sort_and_empties_it() -> None:
+    """A list of the sort gives the numbers of the tuple (and of no sort given) and is emptied."""
+    from yieldtrial.stats._group_screen import _sorted_groups, median_of_others
+
+    rng = np.random.default_rng(36)
+    values = np.round(rng.normal(50, 5, 400), 1)
+    codes = rng.integers(0, 7, 400)
+    pool = rng.random(400) > 0.1
+    expected = median_of_others(values, codes, pool)  # sorts itself
+    kept = _sorted_groups(values, codes, pool)
+    from_tuple = median_of_others(values, codes, pool, ordered=kept)
+    handed = list(_sorted_groups(values, codes, pool))
+    from_list = median_of_others(values, codes, pool, ordered=handed)
+    assert handed == []
+    assert len(kept) == 4  # a tuple is only read
+    for got in (from_tuple, from_list):
+        np.testing.assert_array_equal(got[0], expected[0])
+        np.testing.assert_array_equal(got[1], expected[1])
+
+
+def test_repeated_cells_equal_the_pairs_counted_by_pandas() -> None:
+    import pandas as pd
+
+    from yieldtrial.stats.screening import _repeated_cells
+
+    rng = np.random.default_rng(7)
+    first = rng.integers(0, 5, 300).astype(np.int32)
+    second = rng.integers(0, 90, 300).astype(np.int32)
+    pairs = pd.DataFrame({"a": first, "b": second})
+    expected = pairs.duplicated(keep=False).to_numpy()  # a pair seen more than once
+    np.testing.assert_array_equal(_repeated_cells(first, second), expected)
+
+
+@pytest.mark.parametrize("blank", [False, True])
+def test_copied_row_found_with_every_record_complete_or_not(blank: bool) -> None:
+    """The all-complete shortcut and the general path name the same copied rows."""
+    import pandas as pd
+
+    from yieldtrial.stats.screening import _copied_rows, _Labels
+
+    # plot 7 repeats plot 6's record (A in block 3, mass 10.5, area 20); plot 3 has the
+    # same mass and area in block 2: another cell, so not a copy
+    treatments = _Labels.of(pd.Series(["A", "B", "C", "A", "B", "C", "A", "A"]))
+    blocks = _Labels.of(pd.Series(["1", "1", "1", "2", "2", "2", "3", "3"]))
+    mass = np.array([10.0, 11.0, 12.0, 10.5, 11.5, 12.5, 10.5, 10.5])
+    area = np.full(8, 20.0)
+    observed = np.ones(8, dtype=bool)
+    if blank:
+        mass[1] = np.nan  # one incomplete record: the general path
+    ids = np.array([f"p{i}" for i in range(8)], dtype=object)
+
+    def row(i: int, variable: str, rule: str, pattern: str, message: str) -> dict[str, object]:
+        return {"i": i, "pattern": pattern}
+
+    found = _copied_rows([mass, area], ["mass", "area"], ids, treatments, blocks, observed, row)
+    assert sorted(r["i"] for r in found) == [6, 7]
+    assert {r["pattern"] for r in found} == {"copied row"}
