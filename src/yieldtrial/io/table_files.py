@@ -1129,7 +1129,7 @@ def _read_arrow(
     if known and done + skipped != rows:
         return None
     rows = done + skipped
-    numbers = {i: values[:done] for i, values in numbers.items()}
+    numbers = {i: _fitted(values, done) for i, values in numbers.items()}
     columns: dict[int, Any] = dict(numbers)
     for i in list(pieces):
         chunked = pa.chunked_array(pieces.pop(i), type=pa.string())
@@ -1137,11 +1137,21 @@ def _read_arrow(
         del chunked
         columns[i] = _one_chunk(labels, strings)
     frame = pd.DataFrame({i: columns[i] for i in range(width)}, copy=False)
+    del columns, numbers
+    if done >= RELEASE_ROWS:
+        # the parsed blocks are freed, but pyarrow's allocator (mimalloc, jemalloc) keeps
+        # their pages for arrow's next allocations, which a report hardly makes: give them
+        # back (5.9 million plots: about 65 MiB held through the report otherwise)
+        pa.default_memory_pool().release_unused()
     if blank:  # the file's row numbers: empty lines skipped by pyarrow count in messages
         kept = np.ones(rows, dtype=bool)
         kept[[record - 1 for record in blank if 0 < record <= rows]] = False
         frame.index = np.flatnonzero(kept)
     return frame
+
+
+#: Rows read by pyarrow from which its allocator's freed pages are given back at the end.
+RELEASE_ROWS = 1 << 20
 
 
 def _one_chunk(text: pd.Series, dtype: Any) -> pd.Series:
@@ -1160,6 +1170,23 @@ def _one_chunk(text: pd.Series, dtype: Any) -> pd.Series:
 
     one = pa.chunked_array([chunked.combine_chunks()], type=chunked.type)
     return pd.Series(pd.array(one, dtype=dtype), index=text.index, name=text.name, copy=False)
+
+
+def _fitted(values: np.ndarray, rows: int) -> np.ndarray:
+    """Return the first ``rows`` values, giving the rest of the buffer back.
+
+    The buffers are sized on an estimate of the rows (10 % over, and more when the first
+    lines are longer than the rest); a slice would keep the whole buffer alive as long as
+    the column (5.9 million plots: about 11 MiB a numeric column). The buffer is shrunk
+    in place (``realloc``), without a copy.
+    """
+    if len(values) == rows:
+        return values
+    try:
+        values.resize(rows, refcheck=False)
+    except ValueError:  # pragma: no cover - not the buffer's owner: keep the slice
+        return values[:rows]
+    return values
 
 
 def _grown(values: np.ndarray, capacity: int) -> np.ndarray:

@@ -62,6 +62,7 @@ _Z_MAD = 0.6744897501960817  # standard normal quantile 0.75
 _MEDIAN_VARIANCE = np.array([np.nan, 1.0, 0.5, 0.4487, 0.2982, 0.2868, 0.2147, 0.2104])
 _BLOCK = 1024  # block size of the pair-order counts
 _CHUNK = 1 << 20  # plots per vectorized step where temporaries would be n-sized
+_LIMIT_CHUNK = 1 << 18  # plots per step of sequential_screen's limit() and pooled() (arrays each)
 
 
 def median_variance(m: np.ndarray) -> np.ndarray:
@@ -180,7 +181,11 @@ def _order_median(sv: np.ndarray, start: np.ndarray, m: np.ndarray, r: np.ndarra
 
 
 def median_of_others(
-    values: np.ndarray, codes: np.ndarray, pool: np.ndarray, *, ordered: Sorted | None = None
+    values: np.ndarray,
+    codes: np.ndarray,
+    pool: np.ndarray,
+    *,
+    ordered: Sorted | list[np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Median of the other pool plots of each plot's group, and how many there are.
 
@@ -192,6 +197,11 @@ def median_of_others(
         Group code of every plot (0 .. G - 1).
     pool : ndarray of bool, shape (n,)
         The plots that make up the comparison sets.
+    ordered : tuple or list, optional
+        :func:`_sorted_groups` of the same arguments, when already computed.  Given as a
+        list it is handed over: emptied, so its plot order and sorted values are freed as
+        soon as they are read (millions of plots: about 1.5 x 8 bytes a plot less at the
+        peak); a tuple is only read.
 
     Returns
     -------
@@ -203,7 +213,12 @@ def median_of_others(
     n = values.size
     if n == 0:
         return np.full(0, np.nan), np.zeros(0, dtype=np.int64)
-    order, sv, start, size = ordered or _sorted_groups(values, codes, pool)
+    if isinstance(ordered, list):  # the caller's sort handed over: freed here once read
+        order, sv, start, size = ordered
+        ordered.clear()
+    else:
+        order, sv, start, size = ordered or _sorted_groups(values, codes, pool)
+    del ordered
     ngroups = size.size
     # Within a group of M pool plots the median of the other m = M - 1 takes at most three
     # values, by the plot's rank r against the middle order statistics q1 <= q2 of m:
@@ -219,6 +234,7 @@ def median_of_others(
     for case, r in enumerate((np.zeros(ngroups, dtype=np.int64), q2, np.maximum(size - 1, 0))):
         table[:, case] = _order_median(sv, start, m, r)
     table[:, 3] = _order_median(sv, start, size, beyond)
+    del sv  # (n floats: freed here unless the caller keeps its sort)
     # each pool plot's case, in sorted order: +1 past q1, +1 past q2 (group by group)
     step = np.zeros(order.size + 1, dtype=np.int8)
     inside = size > 0
@@ -227,7 +243,7 @@ def median_of_others(
         np.add.at(step, (start + size)[inside], -1)
     case_of = np.full(n, 3, dtype=np.int8)  # not in pool: the whole group
     case_of[order] = np.cumsum(step[:-1], dtype=np.int8)
-    del step
+    del step, order
     flat = table.ravel()
     count = size.astype(np.int32 if n < 2**31 else np.int64)[codes]  # (memory: n < 2**31)
     count -= pool
@@ -458,13 +474,16 @@ def sequential_screen(
         return findings
 
     extra = known & positive
-    centre, m = median_of_others(values, groups, alive, ordered=ordered)
     # the sorted values are not held through the loop: a changed group reads its values
-    # again (values[order], the same numbers; memory: n floats)
+    # again (values[order], the same numbers; memory: n floats); handed over in a list,
+    # they are freed inside median_of_others before its own arrays of n are made
     order, gstart, gsize = ordered[0], ordered[2], ordered[3]
+    handed = list(ordered)
     del ordered
+    centre, m = median_of_others(values, groups, alive, ordered=handed)
+    del handed
     valid = (m >= 1) & (centre > 0)
-    m = m.astype(np.int32)
+    m = m.astype(np.int32, copy=False)  # int32 already below 2**31 plots: no copy of n
 
     # per-plot quantities from (values, centre, m), computed where needed (memory: n floats)
     def dev(idx: Any) -> Any:
@@ -481,8 +500,11 @@ def sequential_screen(
         return values[idx] / centre[idx]
 
     thresh = np.full(n, np.inf)
-    for s in range(0, n, _CHUNK):  # per plot (limit is elementwise): bounded temporaries
-        span = slice(s, s + _CHUNK)
+    # per plot (limit is elementwise): bounded temporaries; smaller spans than _CHUNK, as
+    # limit() makes several arrays of a span (2^20 plots: +45 MiB over the screening's
+    # held arrays, its peak at millions of plots)
+    for s in range(0, n, _LIMIT_CHUNK):
+        span = slice(s, s + _LIMIT_CHUNK)
         part = np.flatnonzero((alive[span] | extra[span]) & valid[span]) + s
         if part.size:
             thresh[part] = limit(part, ratio(part), centre[part], m[part])
@@ -520,8 +542,8 @@ def sequential_screen(
     def rebuild() -> np.ndarray:
         # the candidates in plot order, a span of plots at a time (no index of all of them)
         parts = []
-        for s in range(0, n, _CHUNK):
-            span = slice(s, s + _CHUNK)
+        for s in range(0, n, _LIMIT_CHUNK):  # (pooled() makes several arrays of a span)
+            span = slice(s, s + _LIMIT_CHUNK)
             cand = np.flatnonzero(alive[span] & valid[span]) + s
             parts.append(cand[pooled(cand)])
         return np.concatenate(parts)
