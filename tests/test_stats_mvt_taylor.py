@@ -388,6 +388,26 @@ def test_taylor_replicate_sums_stop_at_the_point_count():
     np.testing.assert_allclose(got, direct, rtol=1e-10, atol=1e-15)
 
 
+@pytest.mark.parametrize("order", [3, 4])
+def test_taylor_replicate_sums_are_the_same_bit_for_bit_at_one_and_two_threads(monkeypatch, order):
+    # every block in its own job (threads from any size on), 384 points from the 65th (the
+    # blocks do not divide the range): the sums at two threads equal those in the calling
+    # thread bit for bit (the same blocks, added in the same order)
+    from yieldtrial.stats._mvt_series import cholesky_path_series
+
+    r = alpha_design_b3_two_reps_corr()[:8, :8]
+    box, base = third_order_box(r)
+    if order == 4:
+        box = replace(box, path4=tuple(cholesky_path_series(base, r, 4)))
+    thresholds = np.linspace(1.0, 3.5, 10)
+    monkeypatch.setattr(_mvt_sov, "THREAD_MIN_WORK", 0)
+    sums = {}
+    for threads in ("1", "2"):
+        monkeypatch.setenv(_mvt_sov.THREADS_VARIABLE, threads)
+        sums[threads] = box.replicate_sums(thresholds, 448, 64)
+    np.testing.assert_array_equal(sums["1"], sums["2"])
+
+
 def test_far_nodes_take_fewer_points_and_the_pvalues_stay_within_the_stated_error(monkeypatch):
     # the two-replicate design with blocks of 3 (ratio 5) needs 12 nodes and 512 points per
     # scramble (16 and 384 before stop 32's interpolation bound); the far nodes stop at

@@ -324,7 +324,12 @@ class TaylorBox:
         -------
         ndarray, shape (REPLICATES, 8, M)
         """
-        from yieldtrial.stats._mvt_sov import _CACHE_ELEMENTS, REPLICATES, _sobol_rows
+        from yieldtrial.stats._mvt_sov import (
+            _CACHE_ELEMENTS,
+            REPLICATES,
+            _sobol_rows,
+            block_map,
+        )
 
         d = self.chol.shape[0]
         level = max(int(np.ceil(np.log2(points))), 1)
@@ -337,10 +342,17 @@ class TaylorBox:
 
             sums = partial(taylor_sums4, path=list(self.path4))
         step = max(16, _CACHE_ELEMENTS // max(r.size * REPLICATES, 1))
-        for start in range(first, n, step):
+
+        def block_sums(start: int) -> np.ndarray:
             block = pts[:, :, start : min(start + step, n)]  # (REPLICATES, d - 1, b)
             w = np.ascontiguousarray(np.moveaxis(block, 0, 1)).reshape(block.shape[1], -1)
-            out += sums(r, self, w, groups=REPLICATES)
+            return np.asarray(sums(r, self, w, groups=REPLICATES))
+
+        # the statistics cost several integrands per point: weighted by their count
+        work = float(REPLICATES * max(n - first, 0) * r.size * d * self.n_stats / 4)
+        # the blocks' sums are added in the serial order whatever thread computed them
+        for part in block_map(block_sums, list(range(first, n, step)), work):
+            out += part
         return out
 
     #: The second-order statistics (:data:`_N_STATS`) within the third-order ones
