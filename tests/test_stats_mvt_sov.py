@@ -476,6 +476,18 @@ def test_thread_count_defaults_to_at_most_two(monkeypatch):
     assert 1 <= _mvt_sov.thread_count() <= _mvt_sov.MAX_THREADS == 2
 
 
+@pytest.mark.parametrize(("load", "expected"), [(0.3, 2), (1.9, 1), (5.0, 1)])
+def test_thread_count_takes_one_thread_while_no_cpu_is_idle(monkeypatch, load, expected):
+    # two CPUs: a second thread only while the load average (this process included) leaves
+    # one idle
+    import os
+
+    monkeypatch.delenv(_mvt_sov.THREADS_VARIABLE, raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert _mvt_sov.thread_count() == expected
+
+
 @pytest.mark.parametrize("with_control", [False, True])
 def test_replicate_sums_are_the_same_bit_for_bit_at_one_and_two_threads(monkeypatch, with_control):
     # every block in its own job (threads from any size on); 1,000 points from the 65th, so

@@ -705,7 +705,8 @@ _CACHE_ELEMENTS_SINGLE = 65_536
 MAX_THREADS = 2
 
 #: Environment variable that sets the worker threads (``1``: none; default the smaller
-#: of :data:`MAX_THREADS` and the CPUs this process may use).
+#: of :data:`MAX_THREADS` and the CPUs this process may use, and one while the machine has
+#: no idle CPU: :func:`thread_count`).
 THREADS_VARIABLE = "YIELDTRIAL_THREADS"
 
 #: Integrations of fewer element-steps than this (blocks x elements per block x
@@ -721,6 +722,13 @@ _pool_lock = threading.Lock()
 
 def thread_count() -> int:
     """Worker threads for the integrand's blocks: :data:`THREADS_VARIABLE`, else the CPUs.
+
+    Without the variable: the smaller of :data:`MAX_THREADS` and the CPUs this process
+    may use, but one thread while the 1-minute load average (which counts this process)
+    leaves no CPU idle for a second one (``load + 1 > CPUs``).  On a busy machine the
+    threads lose: on the 2-core development machine at a load of 3.8 the seed-0 random
+    layout took 0.84 s wall with two threads against 0.59 s with one (the GIL passes
+    between threads that the system deschedules).  Only the time depends on it.
 
     Examples
     --------
@@ -739,7 +747,11 @@ def thread_count() -> int:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not on every platform
         cpus = os.cpu_count() or 1
-    return max(1, min(MAX_THREADS, cpus))
+    try:
+        busy = os.getloadavg()[0] + 1.0 > cpus
+    except (AttributeError, OSError):  # no load average (Windows)
+        busy = False
+    return 1 if busy else max(1, min(MAX_THREADS, cpus))
 
 
 def block_map(function: Any, jobs: list[Any], work: float) -> list[Any]:
@@ -758,8 +770,10 @@ def block_map(function: Any, jobs: list[Any], work: float) -> list[Any]:
     [1, 4, 9]
     """
     global _pool, _pool_threads
+    if work < THREAD_MIN_WORK or len(jobs) < 2:
+        return [function(job) for job in jobs]
     threads = min(thread_count(), len(jobs))
-    if threads < 2 or work < THREAD_MIN_WORK:
+    if threads < 2:
         return [function(job) for job in jobs]
     from concurrent.futures import ThreadPoolExecutor
 
