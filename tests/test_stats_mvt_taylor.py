@@ -502,3 +502,27 @@ def test_the_random_layout_needs_no_second_node_set_and_stays_within_the_stated_
     for got, err, (a, b) in zip(p, errors, RANDOM_LAYOUT_REFERENCE.values(), strict=True):
         assert err <= 1e-4
         assert abs(got - (a + b) / 2) <= err + abs(a - b)
+
+
+def test_fourth_order_sums_run_in_single_precision_from_1024_points(monkeypatch):
+    # the blocks from SINGLE_FROM_POINTS on go through taylor_sums4 in single precision
+    # (float32 points), the earlier ones in double; uses_single says so for the curve
+    from yieldtrial.stats import _mvt_series
+    from yieldtrial.stats._mvt_series import cholesky_path_series
+
+    r = alpha_design_b3_two_reps_corr()[:8, :8]
+    box, base = third_order_box(r)
+    box = replace(box, path4=tuple(cholesky_path_series(base, r, 4)))
+    seen = []
+    original = _mvt_series.taylor_sums4
+
+    def spy(r, box, w, path, groups=1, single=False):
+        seen.append((single, w.dtype))
+        return original(r, box, w, path, groups, single)
+
+    monkeypatch.setattr(_mvt_series, "taylor_sums4", spy)
+    box.replicate_sums(np.linspace(1.0, 3.5, 4), 2048, 0)
+    assert (False, np.dtype(float)) in seen and (True, np.dtype(np.float32)) in seen
+    assert not box.uses_single(_mvt_taylor.SINGLE_FROM_POINTS)
+    assert box.uses_single(_mvt_taylor.SINGLE_FROM_POINTS + 1)
+    assert not replace(box, path4=None).uses_single(4096)

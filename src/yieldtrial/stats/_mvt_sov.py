@@ -1299,6 +1299,8 @@ def max_t_curve(
         if taylor and state["mode"] != "plain":
             box = box_in_use[state["mode"]]
             ns["stats"][:, :, take] += box.replicate_sums(r_take, points, done)
+            if box.uses_single(points):  # its bias is stated with the bound from now on
+                state["single"] = True
             t1, t2, t3 = ns["t1"], ns["t2"], ns["t3"]
             if done == 0 and first_set:
                 # the spreads over the scrambles do not depend on the exact means, so the
@@ -1404,7 +1406,8 @@ def max_t_curve(
                     truncation,
                     float(np.max(np.abs(current["fine"] - previous["fine"]) * grid_density)),
                 )
-            truncation += current["score_check"] + single_bias
+            truncation += current["score_check"]
+            truncation += SINGLE_PRECISION_BIAS if state.get("single") else single_bias
             if give_up is not None and (
                 (previous is None and truncation > HOPELESS_BOUND)
                 or (last and spread <= abs_tol / 2.0 and truncation > abs_tol)
