@@ -546,8 +546,10 @@ def _ndtri_single(
     """``Phi^-1(p)`` in float32 from Giles's ``erfinv`` (:data:`_ERFINV_CENTRAL`), into ``out``.
 
     ``p`` within ``[_SINGLE_P_MIN, 1 - _SINGLE_P_MIN]``; ``w``, ``q`` (float32) and ``tail``
-    (bool) are scratch arrays.  Both branches are evaluated and blended by the mask (no
-    masked operations): ``Phi^-1(p) = sqrt 2 erfinv(2p - 1)``, ``1 - x^2 = 4 p (1 - p)``.
+    (bool) are scratch arrays.  The central branch on every element, the tail branch on
+    the few beyond it (gathered by index: a masked operation on mixed masks is slow, and
+    the blend of both branches cost 15 % more of the whole integrand):
+    ``Phi^-1(p) = sqrt 2 erfinv(2p - 1)``, ``1 - x^2 = 4 p (1 - p)``.
     """
     f32 = np.float32
     np.subtract(f32(1.0), p, out=q)
@@ -562,16 +564,17 @@ def _ndtri_single(
         out += f32(c)
         out *= q
     out += f32(_ERFINV_CENTRAL[-1])
-    np.sqrt(w, out=w)
-    w -= f32(3.0)
-    np.multiply(w, f32(_ERFINV_TAIL[0]), out=q)
-    for c in _ERFINV_TAIL[1:-1]:
-        q += f32(c)
-        q *= w
-    q += f32(_ERFINV_TAIL[-1])
-    q -= out
-    q *= tail
-    out += q
+    # the tail branch (w >= 5: p below 0.0017 or above 0.9983) on those elements only
+    where = np.flatnonzero(tail)
+    if where.size:
+        wt = np.sqrt(w.take(where))
+        wt -= f32(3.0)
+        value = wt * f32(_ERFINV_TAIL[0])
+        for c in _ERFINV_TAIL[1:-1]:
+            value += f32(c)
+            value *= wt
+        value += f32(_ERFINV_TAIL[-1])
+        np.put(out, where, value)  # in place, whatever the layout of out
     np.multiply(p, f32(2.0 * np.sqrt(2.0)), out=q)
     q -= f32(np.sqrt(2.0))
     out *= q
