@@ -504,7 +504,7 @@ def test_the_random_layout_needs_no_second_node_set_and_stays_within_the_stated_
         assert abs(got - (a + b) / 2) <= err + abs(a - b)
 
 
-def test_fourth_order_sums_run_in_single_precision_from_1024_points(monkeypatch):
+def test_fourth_order_sums_run_in_single_precision_from_512_points(monkeypatch):
     # the blocks from SINGLE_FROM_POINTS on go through taylor_sums4 in single precision
     # (float32 points), the earlier ones in double; uses_single says so for the curve
     from yieldtrial.stats import _mvt_series
@@ -521,7 +521,7 @@ def test_fourth_order_sums_run_in_single_precision_from_1024_points(monkeypatch)
         return original(r, box, w, path, groups, single)
 
     monkeypatch.setattr(_mvt_series, "taylor_sums4", spy)
-    box.replicate_sums(np.linspace(1.0, 3.5, 4), 2048, 0)
+    box.replicate_sums(np.linspace(1.0, 3.5, 4), 1024, 0)
     assert (False, np.dtype(float)) in seen and (True, np.dtype(np.float32)) in seen
     assert not box.uses_single(_mvt_taylor.SINGLE_FROM_POINTS)
     assert box.uses_single(_mvt_taylor.SINGLE_FROM_POINTS + 1)

@@ -497,7 +497,7 @@ class TaylorBox:
 #: structured designs' curves stop at 64 to 512 points and keep double precision bit for
 #: bit; correlations far from the product form (the seed-7 random layout: 3,072) take the
 #: rest of their points at about half the cost.
-SINGLE_FROM_POINTS = 1024
+SINGLE_FROM_POINTS = 512
 
 #: Most statistics (comparisons) for which the third-order term ``T_3`` is computed: its
 #: ``tr((VD)^3)`` costs ``k^3`` per quadrature node and threshold and ``k^2`` memory (199
