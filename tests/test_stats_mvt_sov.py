@@ -570,3 +570,27 @@ def test_single_precision_integrand_mean_is_far_within_its_stated_bias(two_sided
     )
     # and so is every scramble's mean (the spread over them is what the stated error takes)
     assert np.max(np.abs(single - double)) <= _mvt_sov.SINGLE_PRECISION_BIAS / 5.0
+
+
+def test_a_forked_child_gets_its_own_thread_pool(monkeypatch):
+    # a forked child inherits the parent's pool object but none of its threads: block_map
+    # there makes a pool of its own (keyed on the process id) and runs the jobs
+    import os
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    monkeypatch.setenv(_mvt_sov.THREADS_VARIABLE, "2")
+    work = float(_mvt_sov.THREAD_MIN_WORK)
+    assert _mvt_sov.block_map(lambda x: x + 1, [1, 2], work) == [2, 3]  # the parent's pool
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer through the pipe, then leave at once
+        try:
+            ok = _mvt_sov.block_map(lambda x: x * 2, [1, 2, 3], work) == [2, 4, 6]
+            os.write(write, b"1" if ok else b"0")
+        finally:
+            os._exit(0)
+    os.close(write)
+    answer = os.read(read, 1)
+    os.waitpid(pid, 0)
+    assert answer == b"1"

@@ -307,8 +307,10 @@ def taylor_sums4(
         if not single:
             ndtr(x, out=out)
             return
-        np.copyto(scratch[2], x)  # x and out may be one array
-        _ndtr_single(scratch[2], out, scratch[0], scratch[1])
+        if x is out:  # the approximation reads x after writing out
+            np.copyto(scratch[2], x)
+            x = scratch[2]
+        _ndtr_single(x, out, scratch[0], scratch[1])
 
     def quantile(p: np.ndarray, out: np.ndarray) -> None:
         if single:

@@ -719,7 +719,7 @@ THREADS_VARIABLE = "YIELDTRIAL_THREADS"
 THREAD_MIN_WORK = 1 << 21
 
 _pool: Any = None
-_pool_threads = 0
+_pool_key: tuple[int, int] = (0, 0)  # (process id, threads) the pool was made for
 _pool_lock = threading.Lock()
 
 
@@ -772,7 +772,9 @@ def block_map(function: Any, jobs: list[Any], work: float) -> list[Any]:
     >>> block_map(lambda x: x * x, [1, 2, 3], work=1e12)
     [1, 4, 9]
     """
-    global _pool, _pool_threads
+    import os
+
+    global _pool, _pool_key
     if work < THREAD_MIN_WORK or len(jobs) < 2:
         return [function(job) for job in jobs]
     threads = min(thread_count(), len(jobs))
@@ -780,12 +782,14 @@ def block_map(function: Any, jobs: list[Any], work: float) -> list[Any]:
         return [function(job) for job in jobs]
     from concurrent.futures import ThreadPoolExecutor
 
+    key = (os.getpid(), threads)
     with _pool_lock:
-        if _pool is None or _pool_threads != threads:
-            if _pool is not None:
+        if _pool is None or _pool_key != key:
+            # a forked child inherits the pool but not its threads: a new one there
+            if _pool is not None and _pool_key[0] == key[0]:
                 _pool.shutdown(wait=False)
             _pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="yieldtrial")
-            _pool_threads = threads
+            _pool_key = key
         pool = _pool
     return list(pool.map(function, jobs))
 
