@@ -488,14 +488,16 @@ def test_thread_count_takes_one_thread_while_no_cpu_is_idle(monkeypatch, load, e
     assert _mvt_sov.thread_count() == expected
 
 
-@pytest.mark.parametrize("with_control", [False, True])
-def test_replicate_sums_are_the_same_bit_for_bit_at_one_and_two_threads(monkeypatch, with_control):
+@pytest.mark.parametrize(("with_control", "single"), [(False, False), (True, False), (False, True)])
+def test_replicate_sums_are_the_same_bit_for_bit_at_one_and_two_threads(
+    monkeypatch, with_control, single
+):
     # every block in its own job (threads from any size on); 1,000 points from the 65th, so
     # the blocks do not divide the range: the sums at two threads equal those computed in
     # the calling thread bit for bit (the same blocks, added in the same order)
     corr = non_product_corr(12)
     chol, order, lo, hi, _ = _mvt_sov.dunnett_box(corr, True, by_variance=True)
-    target = _mvt_sov.Region(chol, lo, hi)
+    target = _mvt_sov.Region(chol, lo, hi, single=single)
     control = None
     if with_control:  # the plain difference from a product form in the same order
         lam = _mvt_sov.nearest_product_form(corr)[order]

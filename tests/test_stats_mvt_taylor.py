@@ -390,9 +390,10 @@ def test_taylor_replicate_sums_stop_at_the_point_count():
 
 @pytest.mark.parametrize("order", [3, 4])
 def test_taylor_replicate_sums_are_the_same_bit_for_bit_at_one_and_two_threads(monkeypatch, order):
-    # every block in its own job (threads from any size on), 384 points from the 65th (the
-    # blocks do not divide the range): the sums at two threads equal those in the calling
-    # thread bit for bit (the same blocks, added in the same order)
+    # every block in its own job (threads from any size on), 936 points from the 65th (the
+    # blocks do not divide the range; order 4 runs those from 512 on in single precision):
+    # the sums at two threads equal those in the calling thread bit for bit (the same
+    # blocks, added in the same order)
     from yieldtrial.stats._mvt_series import cholesky_path_series
 
     r = alpha_design_b3_two_reps_corr()[:8, :8]
@@ -404,7 +405,7 @@ def test_taylor_replicate_sums_are_the_same_bit_for_bit_at_one_and_two_threads(m
     sums = {}
     for threads in ("1", "2"):
         monkeypatch.setenv(_mvt_sov.THREADS_VARIABLE, threads)
-        sums[threads] = box.replicate_sums(thresholds, 448, 64)
+        sums[threads] = box.replicate_sums(thresholds, 1000, 64)  # single from 512 on
     np.testing.assert_array_equal(sums["1"], sums["2"])
 
 
