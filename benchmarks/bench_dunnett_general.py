@@ -47,10 +47,9 @@ from ``git archive``, against this tree's ``src``; each in its own child process
 BLAS thread, so the engine and the dispatch in ``stats.distributions`` always belong to one
 revision) on correlations far from every product form: resolvable designs with random
 layouts, AR(1) 0.5, 0.9, 0.97, 0.99 and 0.9 shuffled, and a random 3-factor correlation
-(20 comparisons, df 30; ``--rounds`` default 3).  It prints CPU and wall time of each side:
-the integrand's blocks of large integrations run on up to two threads (stop 36,
-``stats._mvt_sov.block_map``), which cuts wall time, not CPU time; ``YIELDTRIAL_THREADS=1``
-in the environment runs both sides in one thread.
+(20 comparisons, df 30; ``--rounds`` default 3).  It prints CPU and wall time of each side;
+``YIELDTRIAL_THREADS=2`` in the environment runs the after side's large integrations on two
+threads (stop 36, ``stats._mvt_sov.block_map``; off by default: slower on these curves).
 """
 
 from __future__ import annotations

@@ -75,7 +75,6 @@ import numpy as np
 __all__ = [
     "NODE_COUNTS",
     "DEFAULT_ABS_TOL",
-    "MAX_THREADS",
     "PAIRWISE_MAX_POINTS",
     "POINT_COUNTS",
     "REPLICATES",
@@ -704,12 +703,8 @@ _CACHE_ELEMENTS = 16_384
 #: 16,384 took 0.121 s, seed-0 random layout, 9 thresholds x 4,096 points x 8 scrambles).
 _CACHE_ELEMENTS_SINGLE = 65_536
 
-#: Largest number of worker threads of the integrand's blocks (:func:`block_map`).
-MAX_THREADS = 2
-
-#: Environment variable that sets the worker threads (``1``: none; default the smaller
-#: of :data:`MAX_THREADS` and the CPUs this process may use, and one while the machine has
-#: no idle CPU: :func:`thread_count`).
+#: Environment variable that sets the worker threads of the integrand's blocks
+#: (:func:`block_map`; unset or ``1``: none, the default: :func:`thread_count`).
 THREADS_VARIABLE = "YIELDTRIAL_THREADS"
 
 #: Integrations of fewer element-steps than this (blocks x elements per block x
@@ -724,37 +719,33 @@ _pool_lock = threading.Lock()
 
 
 def thread_count() -> int:
-    """Worker threads for the integrand's blocks: :data:`THREADS_VARIABLE`, else the CPUs.
+    """Worker threads for the integrand's blocks: :data:`THREADS_VARIABLE` (1 to 64), else 1.
 
-    Without the variable: the smaller of :data:`MAX_THREADS` and the CPUs this process
-    may use, but one thread while the 1-minute load average (which counts this process)
-    leaves no CPU idle for a second one (``load + 1 > CPUs``).  On a busy machine the
-    threads lose: on the 2-core development machine at a load of 3.8 the seed-0 random
-    layout took 0.84 s wall with two threads against 0.59 s with one (the GIL passes
-    between threads that the system deschedules).  Only the time depends on it.
+    Off unless asked for: measured on the 2-core development machine (stop 36), two
+    threads made the far Dunnett curves slower in wall time, quiet (load 1.1: seed-0 random
+    layout 0.47 s against 0.36 s with one thread, seed 7 0.72 s against 0.58 s, and about
+    50 % more CPU) and busy (load 3.8: 0.84 s against 0.59 s).  Their single-precision
+    integrands make many short numpy calls (a few microseconds each, the GIL held between
+    them); scipy's double-precision ``ndtr``/``ndtri`` take longer per call, and there two
+    threads ran the box integrand 1.4-1.6 times faster in wall time on a quiet machine
+    (0.14-0.16 s against 0.23 s), so the variable is kept for such uses.  Only the time
+    depends on it.
 
     Examples
     --------
-    >>> 1 <= thread_count() <= max(MAX_THREADS, 1)
+    >>> import os
+    >>> thread_count() == int(os.environ.get(THREADS_VARIABLE, "1") or 1)
     True
     """
     import os
 
     text = os.environ.get(THREADS_VARIABLE, "").strip()
-    if text:
-        try:
-            return max(1, min(int(text), 64))
-        except ValueError:
-            return 1
+    if not text:
+        return 1
     try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on every platform
-        cpus = os.cpu_count() or 1
-    try:
-        busy = os.getloadavg()[0] + 1.0 > cpus
-    except (AttributeError, OSError):  # no load average (Windows)
-        busy = False
-    return 1 if busy else max(1, min(MAX_THREADS, cpus))
+        return max(1, min(int(text), 64))
+    except ValueError:
+        return 1
 
 
 def block_map(function: Any, jobs: list[Any], work: float) -> list[Any]:
