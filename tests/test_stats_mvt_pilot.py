@@ -182,3 +182,22 @@ def test_a_curve_built_for_few_df_checks_the_middle_thresholds():
     exact = np.array([ar1_t_exceedance(c, 0.5, 20, 3.0) for c in thresholds])
     assert accuracy.abs_error <= 1e-4
     assert np.max(np.abs(p - exact)) <= accuracy.abs_error
+
+
+def test_the_pilot_curve_runs_in_single_precision_and_states_its_bias(monkeypatch, pilot_calls):
+    # the pilot path integrates the target alone on the single-precision integrand
+    # (stats._mvt_sov.Region.single), and its stated bound includes SINGLE_PRECISION_BIAS
+    from yieldtrial.stats import _mvt_sov
+
+    single = []
+    original = _mvt_sov._box_integrand_single
+
+    def spy(r, region, w):
+        single.append(w.dtype)
+        return original(r, region, w)
+
+    monkeypatch.setattr(_mvt_sov, "_box_integrand_single", spy)
+    curve = distributions._dunnett_curve(autoregression(0.9), 30.0, two_sided=True)
+    assert pilot_calls == [20]
+    assert single and set(single) == {np.dtype(np.float32)}
+    assert curve.truncation >= _mvt_sov.SINGLE_PRECISION_BIAS

@@ -435,3 +435,153 @@ def test_variance_order_takes_the_first_of_symmetric_variables():
     _, mirrored = _mvt_sov.variance_ordered_cholesky(cov[::-1, ::-1])
     assert order[0] == 1
     assert mirrored[0] == 1  # in the mirrored numbering the same tie, the same first pick
+
+
+def test_block_map_returns_the_results_in_job_order_whatever_thread_ends_first(monkeypatch):
+    # the first job sleeps longest, so with two threads a later one ends first; the results
+    # still come back in the order of the jobs (the callers add them up in that order)
+    import threading
+    import time
+
+    monkeypatch.setenv(_mvt_sov.THREADS_VARIABLE, "2")
+    names = []
+
+    def job(x: int) -> int:
+        time.sleep(0.02 * (3 - x))
+        names.append(threading.current_thread().name)
+        return x * x
+
+    work = float(_mvt_sov.THREAD_MIN_WORK)
+    assert _mvt_sov.block_map(job, [0, 1, 2, 3], work) == [0, 1, 4, 9]
+    assert all(name.startswith("yieldtrial") for name in names)
+
+
+@pytest.mark.parametrize(("threads", "work"), [("1", 1e12), ("2", 1.0)])
+def test_one_thread_or_small_work_runs_in_the_calling_thread(monkeypatch, threads, work):
+    import threading
+
+    monkeypatch.setenv(_mvt_sov.THREADS_VARIABLE, threads)
+    names = _mvt_sov.block_map(lambda _: threading.current_thread().name, [0, 1, 2], work)
+    assert names == [threading.current_thread().name] * 3
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", 1), ("3", 3), ("0", 1), ("two", 1)])
+def test_thread_count_reads_the_environment(monkeypatch, value, expected):
+    monkeypatch.setenv(_mvt_sov.THREADS_VARIABLE, value)
+    assert _mvt_sov.thread_count() == expected
+
+
+def test_thread_count_defaults_to_one(monkeypatch):
+    # off unless asked for: two threads were slower on the far curves (stop 36)
+    monkeypatch.delenv(_mvt_sov.THREADS_VARIABLE, raising=False)
+    assert _mvt_sov.thread_count() == 1
+
+
+@pytest.mark.parametrize(("with_control", "single"), [(False, False), (True, False), (False, True)])
+def test_replicate_sums_are_the_same_bit_for_bit_at_one_and_two_threads(
+    monkeypatch, with_control, single
+):
+    # every block in its own job (threads from any size on); 1,000 points from the 65th, so
+    # the blocks do not divide the range: the sums at two threads equal those computed in
+    # the calling thread bit for bit (the same blocks, added in the same order)
+    corr = non_product_corr(12)
+    chol, order, lo, hi, _ = _mvt_sov.dunnett_box(corr, True, by_variance=True)
+    target = _mvt_sov.Region(chol, lo, hi, single=single)
+    control = None
+    if with_control:  # the plain difference from a product form in the same order
+        lam = _mvt_sov.nearest_product_form(corr)[order]
+        base = np.outer(lam, lam) + np.diag(1.0 - lam**2)
+        control = _mvt_sov.Region(np.linalg.cholesky(base), lo, hi, factor=lam)
+    thresholds = np.linspace(1.0, 3.5, 9)
+    monkeypatch.setattr(_mvt_sov, "THREAD_MIN_WORK", 0)
+    sums = {}
+    for threads in ("1", "2"):
+        monkeypatch.setenv(_mvt_sov.THREADS_VARIABLE, threads)
+        sums[threads] = _mvt_sov._replicate_sums(thresholds, (target, control), 1000, 64)
+    np.testing.assert_array_equal(sums["1"], sums["2"])
+
+
+def test_far_dunnett_pvalues_are_the_same_bit_for_bit_at_one_and_two_threads(monkeypatch):
+    # a random LS-means covariance (the Taylor-controlled curve; every integration in
+    # threads): the p-values and critical value at two threads equal those at one
+    corr = non_product_corr(10, spread=0.6)
+    thresholds = np.linspace(0.5, 4.0, 10)
+    monkeypatch.setattr(_mvt_sov, "THREAD_MIN_WORK", 0)
+    results = {}
+    for threads in ("1", "2"):
+        monkeypatch.setenv(_mvt_sov.THREADS_VARIABLE, threads)
+        distributions._dunnett_curve_cached.cache_clear()
+        p, _ = dunnett_pvalues(thresholds, corr, 30.0)
+        c, _ = dunnett_critical_value(corr, 30.0)
+        results[threads] = (p, c)
+    np.testing.assert_array_equal(results["1"][0], results["2"][0])
+    assert results["1"][1] == results["2"][1]
+
+
+def test_single_precision_normal_cdf_matches_scipy():
+    # reference: scipy.special.ndtr in double precision; Numerical Recipes' erfcc has a
+    # fractional error below 1.2e-7, float32 rounding adds about 6e-8
+    x = np.linspace(-9.0, 9.0, 20001).astype(np.float32)
+    out, z, t = (np.empty_like(x) for _ in range(3))
+    got = _mvt_sov._ndtr_single(x, out, z, t)
+    assert got.dtype == np.float32
+    assert np.max(np.abs(got - special.ndtr(x.astype(float)))) <= 3e-7
+
+
+def test_single_precision_normal_quantile_matches_scipy():
+    # reference: scipy.special.ndtri in double precision, over the whole range the
+    # single-precision integrand uses (one float32 step from 0 and 1; Giles's erfinv)
+    tiny = _mvt_sov._SINGLE_P_MIN
+    side = np.geomspace(tiny, 0.5, 5000)
+    p = np.concatenate([side, 1.0 - side]).astype(np.float32)
+    out, w, q = (np.empty_like(p) for _ in range(3))
+    got = _mvt_sov._ndtri_single(p, out, w, q, np.empty(p.shape, dtype=bool))
+    error = np.abs(got - special.ndtri(p.astype(float)))
+    assert np.max(error) <= 3e-6
+    assert np.max(error[(p > 1e-4) & (p < 1.0 - 1e-4)]) <= 1.2e-6
+
+
+@pytest.mark.parametrize("two_sided", [True, False])
+def test_single_precision_integrand_mean_is_far_within_its_stated_bias(two_sided):
+    # the mean of the single-precision box integrand over the same 8 x 1,024 points is
+    # within a tenth of SINGLE_PRECISION_BIAS of the double-precision one's (reference: the
+    # double-precision integrand, scipy's ndtr/ndtri) at 17 thresholds; 20 comparisons with
+    # a random LS-means covariance, in variance order (the pilot path's)
+    from dataclasses import replace
+
+    corr = non_product_corr(20, spread=0.6)
+    chol, _, lo, hi, _ = _mvt_sov.dunnett_box(corr, two_sided, by_variance=True)
+    region = _mvt_sov.Region(chol, lo, hi)
+    thresholds = np.linspace(0.5, 4.5, 17) if two_sided else np.linspace(-1.0, 4.5, 17)
+    double = _mvt_sov._replicate_sums(thresholds, (region, None), 1024) / 1024
+    single_region = replace(region, single=True)
+    single = _mvt_sov._replicate_sums(thresholds, (single_region, None), 1024) / 1024
+    assert np.max(np.abs(single.mean(axis=0) - double.mean(axis=0))) <= (
+        _mvt_sov.SINGLE_PRECISION_BIAS / 10.0
+    )
+    # and so is every scramble's mean (the spread over them is what the stated error takes)
+    assert np.max(np.abs(single - double)) <= _mvt_sov.SINGLE_PRECISION_BIAS / 5.0
+
+
+def test_a_forked_child_gets_its_own_thread_pool(monkeypatch):
+    # a forked child inherits the parent's pool object but none of its threads: block_map
+    # there makes a pool of its own (keyed on the process id) and runs the jobs
+    import os
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    monkeypatch.setenv(_mvt_sov.THREADS_VARIABLE, "2")
+    work = float(_mvt_sov.THREAD_MIN_WORK)
+    assert _mvt_sov.block_map(lambda x: x + 1, [1, 2], work) == [2, 3]  # the parent's pool
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer through the pipe, then leave at once
+        try:
+            ok = _mvt_sov.block_map(lambda x: x * 2, [1, 2, 3], work) == [2, 4, 6]
+            os.write(write, b"1" if ok else b"0")
+        finally:
+            os._exit(0)
+    os.close(write)
+    answer = os.read(read, 1)
+    os.waitpid(pid, 0)
+    assert answer == b"1"

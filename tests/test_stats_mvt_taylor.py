@@ -388,6 +388,27 @@ def test_taylor_replicate_sums_stop_at_the_point_count():
     np.testing.assert_allclose(got, direct, rtol=1e-10, atol=1e-15)
 
 
+@pytest.mark.parametrize("order", [3, 4])
+def test_taylor_replicate_sums_are_the_same_bit_for_bit_at_one_and_two_threads(monkeypatch, order):
+    # every block in its own job (threads from any size on), 936 points from the 65th (the
+    # blocks do not divide the range; order 4 runs those from 512 on in single precision):
+    # the sums at two threads equal those in the calling thread bit for bit (the same
+    # blocks, added in the same order)
+    from yieldtrial.stats._mvt_series import cholesky_path_series
+
+    r = alpha_design_b3_two_reps_corr()[:8, :8]
+    box, base = third_order_box(r)
+    if order == 4:
+        box = replace(box, path4=tuple(cholesky_path_series(base, r, 4)))
+    thresholds = np.linspace(1.0, 3.5, 10)
+    monkeypatch.setattr(_mvt_sov, "THREAD_MIN_WORK", 0)
+    sums = {}
+    for threads in ("1", "2"):
+        monkeypatch.setenv(_mvt_sov.THREADS_VARIABLE, threads)
+        sums[threads] = box.replicate_sums(thresholds, 1000, 64)  # single from 512 on
+    np.testing.assert_array_equal(sums["1"], sums["2"])
+
+
 def test_far_nodes_take_fewer_points_and_the_pvalues_stay_within_the_stated_error(monkeypatch):
     # the two-replicate design with blocks of 3 (ratio 5) needs 12 nodes and 512 points per
     # scramble (16 and 384 before stop 32's interpolation bound); the far nodes stop at
@@ -482,3 +503,27 @@ def test_the_random_layout_needs_no_second_node_set_and_stays_within_the_stated_
     for got, err, (a, b) in zip(p, errors, RANDOM_LAYOUT_REFERENCE.values(), strict=True):
         assert err <= 1e-4
         assert abs(got - (a + b) / 2) <= err + abs(a - b)
+
+
+def test_fourth_order_sums_run_in_single_precision_from_512_points(monkeypatch):
+    # the blocks from SINGLE_FROM_POINTS on go through taylor_sums4 in single precision
+    # (float32 points), the earlier ones in double; uses_single says so for the curve
+    from yieldtrial.stats import _mvt_series
+    from yieldtrial.stats._mvt_series import cholesky_path_series
+
+    r = alpha_design_b3_two_reps_corr()[:8, :8]
+    box, base = third_order_box(r)
+    box = replace(box, path4=tuple(cholesky_path_series(base, r, 4)))
+    seen = []
+    original = _mvt_series.taylor_sums4
+
+    def spy(r, box, w, path, groups=1, single=False):
+        seen.append((single, w.dtype))
+        return original(r, box, w, path, groups, single)
+
+    monkeypatch.setattr(_mvt_series, "taylor_sums4", spy)
+    box.replicate_sums(np.linspace(1.0, 3.5, 4), 1024, 0)
+    assert (False, np.dtype(float)) in seen and (True, np.dtype(np.float32)) in seen
+    assert not box.uses_single(_mvt_taylor.SINGLE_FROM_POINTS)
+    assert box.uses_single(_mvt_taylor.SINGLE_FROM_POINTS + 1)
+    assert not replace(box, path4=None).uses_single(4096)

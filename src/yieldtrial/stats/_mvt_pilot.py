@@ -161,7 +161,8 @@ def dunnett_pilot_curve(
     k = np.shape(corr)[0]
     # no control to keep in step with: the order quasi-random points integrate best
     chol, _, box_lo, box_hi, table = dunnett_box(corr, two_sided, by_variance=True)
-    target = Region(chol, box_lo, box_hi)
+    # single precision: twice as fast, its bias (below 1e-7 measured) stated with the bound
+    target = Region(chol, box_lo, box_hi, single=True)
     r_grid, exceed = pilot_score(exact_exceedances)(target, table)
     return max_t_curve(
         (target, None), r_grid, exceed, df, chi_rule or (np.ones(1), np.ones(1)),

@@ -94,13 +94,13 @@ def sum_statistics(z: list[np.ndarray], groups: int) -> np.ndarray:
     k = len(z)
     out = np.empty((groups, k + k * (k + 1) // 2, m))
     for j, arr in enumerate(z):
-        out[:, j, :] = arr.reshape(m, groups, n // groups).sum(axis=2).T
+        out[:, j, :] = arr.reshape(m, groups, n // groups).sum(axis=2, dtype=float).T
     j = k
     product = np.empty((m, n))
     for p in range(k):
         for q in range(p, k):
             np.multiply(z[p], z[q], out=product)
-            out[:, j, :] = product.reshape(m, groups, n // groups).sum(axis=2).T
+            out[:, j, :] = product.reshape(m, groups, n // groups).sum(axis=2, dtype=float).T
             j += 1
     return out
 
@@ -244,7 +244,12 @@ def taylor_estimates_n(
 
 
 def taylor_sums4(
-    r: np.ndarray, box: Any, w: np.ndarray, path: list[np.ndarray], groups: int = 1
+    r: np.ndarray,
+    box: Any,
+    w: np.ndarray,
+    path: list[np.ndarray],
+    groups: int = 1,
+    single: bool = False,
 ) -> np.ndarray:
     """:func:`taylor_sums_n` at order 4, written out (in place): shape (groups, 20, M).
 
@@ -259,31 +264,60 @@ def taylor_sums4(
       ``y psi^2``, ``(1 + 2 y^2) psi^3`` and ``y (7 + 6 y^2) psi^4``).
 
     Equal to :func:`taylor_sums_n` with four coefficients to rounding (tests).
+
+    With ``single`` every array is float32 and ``Phi``, ``Phi^-1`` are the single-precision
+    approximations of :func:`yieldtrial.stats._mvt_sov._box_integrand_single` (``w`` then
+    float32 too); the statistics are still summed in double precision.
     """
     from scipy.special import ndtr, ndtri
 
-    chol, base = box.chol, box.base_chol
-    stacked = np.stack(path)  # (4, d, d): B_1..B_4
-    lam = box.factor
+    from yieldtrial.stats._mvt_sov import _SINGLE_P_MIN, _ndtr_single, _ndtri_single
+
+    dt = np.float32 if single else np.float64
+    chol = box.chol.astype(dt)
+    stacked = np.stack(path).astype(dt)  # (4, d, d): B_1..B_4
+    lam = np.asarray(box.factor, dtype=dt)
     d = chol.shape[0]
     m, n = r.size, w.shape[1]
     shape = (m, n)
-    rr = np.broadcast_to(r[:, None], shape)
-    g = np.linalg.solve(np.tril(base), lam)
-    yt = np.empty((d, m, n))
-    yb = np.empty((5, d, m, n))
+    rr = np.broadcast_to(np.asarray(r, dtype=dt)[:, None], shape)
+    g = np.linalg.solve(np.tril(box.base_chol), box.factor).astype(dt)
+    yt = np.empty((d, m, n), dtype=dt)
+    yb = np.empty((5, d, m, n), dtype=dt)
     flat_t = yt.reshape(d, m * n)
     flat_b = yb.reshape(5, d, m * n)
-    ft = np.ones(shape)
-    f = [np.ones(shape)] + [np.zeros(shape) for _ in range(4)]
-    run = [np.zeros(shape) for _ in range(5)]
-    s = [np.zeros(shape) for _ in range(5)]
-    st = np.zeros(shape)
-    prob = [[np.empty(shape) for _ in range(5)] for _ in range(2)]
-    pt = [np.empty(shape), np.empty(shape)]
-    a = [np.empty(shape) for _ in range(5)]
-    dens, tmp, tmp2, a1sq = (np.empty(shape) for _ in range(4))
-    prods = np.empty((4, m * n))
+    ft = np.ones(shape, dtype=dt)
+    f = [np.ones(shape, dtype=dt)] + [np.zeros(shape, dtype=dt) for _ in range(4)]
+    run = [np.zeros(shape, dtype=dt) for _ in range(5)]
+    s = [np.zeros(shape, dtype=dt) for _ in range(5)]
+    st = np.zeros(shape, dtype=dt)
+    prob = [[np.empty(shape, dtype=dt) for _ in range(5)] for _ in range(2)]
+    pt = [np.empty(shape, dtype=dt), np.empty(shape, dtype=dt)]
+    a = [np.empty(shape, dtype=dt) for _ in range(5)]
+    dens, tmp, tmp2, a1sq = (np.empty(shape, dtype=dt) for _ in range(4))
+    prods = np.empty((4, m * n), dtype=dt)
+    if single:  # scratch of the approximations, and the quantile's argument range
+        scratch = [np.empty(shape, dtype=dt) for _ in range(3)]
+        tail = np.empty(shape, dtype=bool)
+        p_min, p_max, dens_min = _SINGLE_P_MIN, 1.0 - _SINGLE_P_MIN, 1e-30
+    else:
+        p_min, p_max, dens_min = 1e-300, 1.0 - 1e-16, 1e-300
+
+    def cdf(x: np.ndarray, out: np.ndarray) -> None:
+        if not single:
+            ndtr(x, out=out)
+            return
+        if x is out:  # the approximation reads x after writing out
+            np.copyto(scratch[2], x)
+            x = scratch[2]
+        _ndtr_single(x, out, scratch[0], scratch[1])
+
+    def quantile(p: np.ndarray, out: np.ndarray) -> None:
+        if single:
+            _ndtri_single(p, out, scratch[0], scratch[1], tail)
+        else:
+            ndtri(p, out=out)
+
     limits = ((0, box.box_lo), (1, box.box_hi))
     for i in range(d):
         if i:
@@ -295,9 +329,9 @@ def taylor_sums4(
                 np.dot(stacked[: 4 - q, i, :i], flat_b[q, :i], out=prods[: 4 - q])
                 for a_ in range(4 - q):
                     s[q + a_ + 1] += prods[a_].reshape(shape)
-        c0 = base[i, i]
-        c1, c2, c3, c4 = (p[i, i] for p in path)
-        ct = chol[i, i]
+        c0 = float(box.base_chol[i, i])
+        c1, c2, c3, c4 = (float(p[i, i]) for p in path)
+        ct = float(box.chol[i, i])
         for k, bound in limits:
             p = prob[k]
             if not np.isfinite(bound[i]):
@@ -306,10 +340,10 @@ def taylor_sums4(
                 for q in (1, 2, 3, 4):
                     p[q].fill(0.0)
                 continue
-            np.multiply(rr, bound[i], out=a[0])
+            np.multiply(rr, float(bound[i]), out=a[0])
             np.subtract(a[0], st, out=pt[k])
             pt[k] *= 1.0 / ct
-            ndtr(pt[k], out=pt[k])
+            cdf(pt[k], pt[k])
             # the limit series by series division: a_q = -(s_q + sum_j c_j a_{q-j}) / c_0
             a[0] -= s[0]
             a[0] *= 1.0 / c0
@@ -324,7 +358,7 @@ def taylor_sums4(
             dens *= -0.5
             np.exp(dens, out=dens)
             dens *= 1.0 / _SQRT_2PI
-            ndtr(a[0], out=p[0])
+            cdf(a[0], p[0])
             np.multiply(dens, a[1], out=p[1])
             np.multiply(a[1], a[1], out=a1sq)
             # P2 = phi (a2 - a0 a1^2 / 2)
@@ -381,18 +415,18 @@ def taylor_sums4(
             wi = w[i]
             pt[1] *= wi
             pt[1] += pt[0]
-            np.clip(pt[1], 1e-300, 1.0 - 1e-16, out=pt[1])
-            ndtri(pt[1], out=yt[i])
+            np.clip(pt[1], p_min, p_max, out=pt[1])
+            quantile(pt[1], yt[i])
             e[0] *= wi
             e[0] += lo[0]
-            np.clip(e[0], 1e-300, 1.0 - 1e-16, out=e[0])
+            np.clip(e[0], p_min, p_max, out=e[0])
             y0, y1, y2, y3, y4 = (yb[q, i] for q in range(5))
-            ndtri(e[0], out=y0)
+            quantile(e[0], y0)
             np.multiply(y0, y0, out=dens)
             dens *= -0.5
             np.exp(dens, out=dens)
             dens *= 1.0 / _SQRT_2PI
-            np.maximum(dens, 1e-300, out=dens)
+            np.maximum(dens, dens_min, out=dens)
             np.divide(1.0, dens, out=dens)  # psi
             for q in (1, 2, 3, 4):
                 e[q] *= wi

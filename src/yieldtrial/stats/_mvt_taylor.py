@@ -318,13 +318,21 @@ class TaylorBox:
         """Sum :func:`taylor_sums` over points ``first..points - 1`` of each scramble.
 
         All scrambles go through the recursion together (consecutive runs of points), in
-        cache-sized blocks.
+        cache-sized blocks.  With the fourth-order control, blocks from point
+        :data:`SINGLE_FROM_POINTS` on run in single precision (:func:`taylor_sums4`'s
+        ``single``; :meth:`uses_single` says whether a count of points reaches them).
 
         Returns
         -------
         ndarray, shape (REPLICATES, 8, M)
         """
-        from yieldtrial.stats._mvt_sov import _CACHE_ELEMENTS, REPLICATES, _sobol_rows
+        from yieldtrial.stats._mvt_sov import (
+            _CACHE_ELEMENTS,
+            REPLICATES,
+            _sobol_rows,
+            _sobol_rows_single,
+            block_map,
+        )
 
         d = self.chol.shape[0]
         level = max(int(np.ceil(np.log2(points))), 1)
@@ -337,11 +345,26 @@ class TaylorBox:
 
             sums = partial(taylor_sums4, path=list(self.path4))
         step = max(16, _CACHE_ELEMENTS // max(r.size * REPLICATES, 1))
-        for start in range(first, n, step):
-            block = pts[:, :, start : min(start + step, n)]  # (REPLICATES, d - 1, b)
+
+        def block_sums(start: int) -> np.ndarray:
+            single = self.path4 is not None and start >= SINGLE_FROM_POINTS
+            rows = _sobol_rows_single(max(d - 1, 1), level) if single else pts
+            block = rows[:, :, start : min(start + step, n)]  # (REPLICATES, d - 1, b)
             w = np.ascontiguousarray(np.moveaxis(block, 0, 1)).reshape(block.shape[1], -1)
-            out += sums(r, self, w, groups=REPLICATES)
+            if single:
+                return np.asarray(sums(r, self, w, groups=REPLICATES, single=True))
+            return np.asarray(sums(r, self, w, groups=REPLICATES))
+
+        # the statistics cost several integrands per point: weighted by their count
+        work = float(REPLICATES * max(n - first, 0) * r.size * d * self.n_stats / 4)
+        # the blocks' sums are added in the serial order whatever thread computed them
+        for part in block_map(block_sums, list(range(first, n, step)), work):
+            out += part
         return out
+
+    def uses_single(self, points: int) -> bool:
+        """Whether :meth:`replicate_sums` to ``points`` runs blocks in single precision."""
+        return self.path4 is not None and points > SINGLE_FROM_POINTS
 
     #: The second-order statistics (:data:`_N_STATS`) within the third-order ones
     #: (:data:`_N_STATS_3`): y, c1, c2, c1^2, c2^2, c1 c2, y c1, y c2.
@@ -467,6 +490,14 @@ class TaylorBox:
             third=third,
         )  # fmt: skip
 
+
+#: Points per scramble from which the fourth-order control's sums run in single precision
+#: (:func:`yieldtrial.stats._mvt_series.taylor_sums4` with ``single``; the curve then adds
+#: :data:`yieldtrial.stats._mvt_sov.SINGLE_PRECISION_BIAS` to its stated error).  The
+#: structured designs' curves stop at 64 to 512 points and keep double precision bit for
+#: bit; correlations far from the product form (the seed-7 random layout: 3,072) take the
+#: rest of their points at about half the cost.
+SINGLE_FROM_POINTS = 512
 
 #: Most statistics (comparisons) for which the third-order term ``T_3`` is computed: its
 #: ``tr((VD)^3)`` costs ``k^3`` per quadrature node and threshold and ``k^2`` memory (199
