@@ -315,6 +315,10 @@ READ_AHEAD_BLOCKS = 3
 #: Longest a read waits for the consumer before the pacing is given up (the read-ahead is
 #: then pyarrow's own: more memory, never a hang). [s]
 _PACE_PATIENCE_S = 30.0
+#: Longest a read waits while pyarrow's reader is still being opened (it parses the first
+#: block; when that fails, ``open_csv`` waits for the read in flight before it raises, and
+#: no block is ever taken): the read then goes through, the pacing stays. [s]
+_OPEN_PATIENCE_S = 0.1
 
 
 class _PacedFile(io.RawIOBase):
@@ -325,7 +329,10 @@ class _PacedFile(io.RawIOBase):
     been read beyond the blocks taken (:meth:`took_block`, one per batch: each batch holds
     the lines that end in one block of ``block_bytes``, so the reader never needs more than
     two blocks beyond those taken to give the next batch).  :meth:`close` (the stream's end,
-    an error, a fallback) lets every waiting read through.
+    an error, a fallback) lets every waiting read through.  Until :meth:`opened` a read
+    waits at most :data:`_OPEN_PATIENCE_S`: pyarrow's ``open_csv`` waits for its read in
+    flight when the first block fails to parse, and it would otherwise wait the whole
+    patience for a block that is never taken.
     """
 
     def __init__(self, path: Path, ahead: int, block_bytes: int) -> None:
@@ -336,6 +343,7 @@ class _PacedFile(io.RawIOBase):
         self._read = 0
         self._taken = 0
         self._paced = True
+        self._opening = True
         self._moved = threading.Condition()
 
     def readable(self) -> bool:
@@ -359,8 +367,17 @@ class _PacedFile(io.RawIOBase):
     def _wait(self) -> None:
         with self._moved:
             while self._paced and self._read - self._taken >= self._ahead:
-                if not self._moved.wait(timeout=_PACE_PATIENCE_S):
+                if self._opening:
+                    if not self._moved.wait(timeout=_OPEN_PATIENCE_S):
+                        return  # open_csv may be waiting for this read: let it through
+                elif not self._moved.wait(timeout=_PACE_PATIENCE_S):
                     self._paced = False  # the consumer stopped taking: never hang on it
+
+    def opened(self) -> None:
+        """Count pyarrow's reader as open: from now on a read waits for blocks taken."""
+        with self._moved:
+            self._opening = False
+            self._moved.notify_all()
 
     def took_block(self) -> None:
         """Count one batch as taken: the reader may read one block further."""
@@ -424,6 +441,7 @@ def _arrow_frames(
             quoted_strings_can_be_null=True,
         ),
     )
+    paced.opened()
     done = 0
     for batch in reader:
         paced.took_block()
