@@ -32,9 +32,11 @@ second read; tables that pass are read once, in bounded memory.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import os
 import threading
+import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
@@ -319,6 +321,10 @@ _PACE_PATIENCE_S = 30.0
 #: block; when that fails, ``open_csv`` waits for the read in flight before it raises, and
 #: no block is ever taken): the read then goes through, the pacing stays. [s]
 _OPEN_PATIENCE_S = 0.1
+#: After the stream, how long no read of pyarrow's thread must have begun or ended for it
+#: to count as done (:meth:`_PacedFile.settle`), and the longest wait for that. [s]
+_SETTLE_QUIET_S = 0.02
+_SETTLE_LIMIT_S = 2.0
 
 
 class _PacedFile(io.RawIOBase):
@@ -332,7 +338,9 @@ class _PacedFile(io.RawIOBase):
     an error, a fallback) lets every waiting read through.  Until :meth:`opened` a read
     waits at most :data:`_OPEN_PATIENCE_S`: pyarrow's ``open_csv`` waits for its read in
     flight when the first block fails to parse, and it would otherwise wait the whole
-    patience for a block that is never taken.
+    patience for a block that is never taken.  After :meth:`close` a read gives the end
+    of the file, and :meth:`settle` waits for the reads under way (Ctrl-C aborted Python
+    while pyarrow's thread was in one).
     """
 
     def __init__(self, path: Path, ahead: int, block_bytes: int) -> None:
@@ -344,6 +352,9 @@ class _PacedFile(io.RawIOBase):
         self._taken = 0
         self._paced = True
         self._opening = True
+        self._ended = False  # closed: a read gives the end of the file
+        self._inside = 0  # reads of pyarrow's thread under way
+        self._last = time.monotonic()  # when a read last began or ended
         self._moved = threading.Condition()
 
     def readable(self) -> bool:
@@ -351,18 +362,37 @@ class _PacedFile(io.RawIOBase):
 
     def read(self, size: int = -1) -> bytes:
         """Return up to ``size`` bytes once the reader is less than ``ahead`` bytes ahead."""
-        self._wait()
-        data = self._file.read(size)
-        with self._moved:
-            self._read += len(data)
-        return data
+        with self._reading() as open_:
+            data = self._file.read(size) if open_ else b""
+            with self._moved:
+                self._read += len(data)
+            return data
 
     def readinto(self, buffer: Any) -> int:
-        self._wait()
-        count = self._file.readinto(buffer)
+        with self._reading() as open_:
+            count = (self._file.readinto(buffer) or 0) if open_ else 0
+            with self._moved:
+                self._read += count
+            return count
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[bool]:
+        """Count a read under way (:meth:`settle`), paced; give whether the file is open."""
         with self._moved:
-            self._read += count
-        return count
+            self._inside += 1
+            self._last = time.monotonic()
+        try:
+            self._wait()
+            with self._moved:
+                ended = self._ended
+            yield not ended
+        finally:
+            with self._moved:
+                self._inside -= 1
+                self._last = time.monotonic()
+                if self._ended and not self._inside:
+                    self._file.close()  # the last read under way after close()
+                self._moved.notify_all()
 
     def _wait(self) -> None:
         with self._moved:
@@ -386,11 +416,31 @@ class _PacedFile(io.RawIOBase):
             self._moved.notify_all()
 
     def close(self) -> None:
+        """Let every waiting read through; a read from now on gives the end of the file."""
         with self._moved:
             self._paced = False
+            self._ended = True
+            if not self._inside:
+                self._file.close()  # else the last read under way closes it
             self._moved.notify_all()
-        self._file.close()
         super().close()
+
+    def settle(self, *, quiet: float = _SETTLE_QUIET_S, limit: float = _SETTLE_LIMIT_S) -> None:
+        """After :meth:`close`: wait until pyarrow's thread has left its reads.
+
+        Its read-ahead goes on after the batches stop being taken (an error, a fallback,
+        Ctrl-C); a read of its thread still under way when Python exits aborts the process
+        ("Fatal Python error: PyGILState_Release"): wait until no read is under way and
+        none began for ``quiet`` seconds, ``limit`` seconds at most.
+        """
+        deadline = time.monotonic() + limit
+        with self._moved:
+            while True:
+                now = time.monotonic()
+                idle = now - self._last
+                if (self._inside == 0 and idle >= quiet) or now >= deadline:
+                    break
+                self._moved.wait(timeout=max(min(quiet - idle, deadline - now), 0.001))
 
 
 def _raw_blocks(source: _Source, block_bytes: int) -> Iterator[pd.DataFrame]:
@@ -411,6 +461,7 @@ def _raw_blocks(source: _Source, block_bytes: int) -> Iterator[pd.DataFrame]:
         yield from _arrow_frames(source, paced, block_bytes, names, types, strings)
     finally:
         paced.close()
+        paced.settle()
 
 
 def _arrow_frames(
