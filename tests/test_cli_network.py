@@ -714,3 +714,29 @@ def test_network_json_keeps_the_order_of_the_trial_keys(tmp_path):
     assert main(["network", *files, "--control", "CK", "-o", str(out)]) == 0
     document = json.loads(out.read_text(encoding="utf-8"))
     assert [row["site"] for row in document["per_trial"]] == ["太谷", "榆次", "祁县"]
+
+
+def test_trial_keys_are_the_labels_joined_column_by_column() -> None:
+    """The trial keys of 300,000 plots by site and year: the joined labels, in well under 2 s.
+
+    They were joined plot by plot (``agg(" / ".join, axis=1)``: 19 s for 500,000 plots on
+    the test machine, up to five times a run; hostile pass).
+    """
+    import time
+
+    import numpy as np
+    import pandas as pd
+
+    from yieldtrial.commands.network import _trial_keys
+
+    n = 300_000
+    plots = pd.DataFrame(
+        {"site": np.repeat([f"farm {i}" for i in range(100)], n // 100), "year": 2024}
+    )
+    plots.loc[plots.index[-1], "year"] = 2025
+    start = time.perf_counter()
+    keys = _trial_keys(plots, ["site", "year"])
+    elapsed = time.perf_counter() - start
+    assert keys.iloc[0] == "farm 0 / 2024" and keys.iloc[-1] == "farm 99 / 2025"
+    assert keys.nunique() == 101
+    assert elapsed < 2.0  # 0.04 s measured for 500,000 plots (column by column)

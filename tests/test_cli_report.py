@@ -577,3 +577,24 @@ def test_report_without_suspect_plots_prints_no_note(plots, tmp_path, capsys):
     out = tmp_path / "report.md"
     assert main(["report", str(plots), "--crop", "wheat", "-o", str(out)]) == 0
     assert capsys.readouterr().err.splitlines() == [f"wrote {out}"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_suspect_plots_note_shortens_long_plot_ids(lang):
+    """Three flagged ids of 12,000-20,000 characters with spaces: one short line (hostile pass).
+
+    The note quoted each id whole (a 52,172-character line); an id over 60 characters is
+    now named by its start and its length, as the other one-line messages do.
+    """
+    from yieldtrial.commands._zh_messages import set_language
+    from yieldtrial.commands.report import suspect_plots_line
+
+    ids = ["a b " * 5000, "c d " * 5000, "e f " * 3000]
+    set_language(lang, "report")
+    try:
+        line = suspect_plots_line([{"plot_id": plot} for plot in ids])
+    finally:
+        set_language(None, None)
+    assert line is not None and "\n" not in line
+    assert len(line) < 500
+    assert "'a b a b a b a b a b a b a b a b a b a b a b ...' (19,999 characters)" in line

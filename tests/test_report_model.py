@@ -40,3 +40,24 @@ def test_a_grouped_value_groups_the_thousands_of_the_other_number_columns_too() 
     columns = [Column("b1", "1", digits=1), Column("b2", "2", digits=1)]
     table = Table("t", columns, [{"b1": 10467.3, "b2": 9708.1}])
     assert table.formatted() == [["10,467.3", "9,708.1"]]
+
+
+def test_a_number_rounding_up_to_ten_thousand_is_grouped_with_its_table() -> None:
+    """9999.96 to one decimal shows 10,000.0, its table's thousands grouped (hostile pass).
+
+    The grouping looked at the unrounded value: the cell read "10000.0", five digits
+    ungrouped, and "5000.0" under it.
+    """
+    from yieldtrial.report.model import Column, Table
+
+    table = Table("t", [Column("y", "Y", digits=1)], [{"y": 9999.96}, {"y": 5000.0}])
+    assert table.formatted() == [["10,000.0"], ["5,000.0"]]
+
+
+def test_a_number_style_groups_the_number_it_shows() -> None:
+    """NumberStyle: 9999.96 -> '10,000.0' (shown as 10000.0); 9999.94 -> '9999.9'."""
+    from yieldtrial.report.model import NumberStyle
+
+    assert NumberStyle().number(9999.96, 1) == "10,000.0"
+    assert NumberStyle().number(-9999.96, 1) == "-10,000.0"
+    assert NumberStyle().number(9999.94, 1) == "9999.9"

@@ -266,3 +266,24 @@ def test_a_short_chinese_header_with_its_unit_is_set_on_one_line() -> None:
     report = Report("T", "zh", [Section("s", "S", [table])])
     sheet = openpyxl.load_workbook(io.BytesIO(report.render("xlsx"))).worksheets[0]
     assert sheet.column_dimensions["A"].width >= 16.4
+
+
+def test_a_text_of_ten_thousand_characters_stays_within_excels_tallest_row() -> None:
+    """A 10,000-character cell asked a row of 2,550 pt; Excel's rows end at 409 pt (hostile)."""
+    sheet = _text_sheet(["short", "x" * 10_000])
+    assert sheet.row_dimensions[4].height == 409.0
+    assert sheet.column_dimensions["A"].width == 60.0
+
+
+@pytest.mark.parametrize(("label", "lang"), [("施" * 1000, "zh"), ("H" * 1000, "en")])
+def test_a_header_of_a_thousand_characters_keeps_the_widest_column(label: str, lang: str) -> None:
+    """One header word of 1,000 characters: the column stops at 60 digits (hostile pass).
+
+    It was sized to hold the word (2,001.5 and 1,557 digit widths, beyond Excel's 255) and
+    its header row to 587 pt.
+    """
+    table = Table("tab", [Column("t", label, kind="text")], [{"t": "a"}], "Cap")
+    report = Report("T", lang, [Section("s", "S", [table])])
+    sheet = openpyxl.load_workbook(io.BytesIO(report.render("xlsx"))).worksheets[0]
+    assert sheet.column_dimensions["A"].width == 60.0
+    assert max(d.height or 0 for d in sheet.row_dimensions.values()) <= 409.0

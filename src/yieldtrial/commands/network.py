@@ -407,6 +407,30 @@ def read_network(
     return plots, response, left_out
 
 
+def _trial_keys(plots: pd.DataFrame, by: list[str]) -> pd.Series:
+    """Return each plot's trial key: its ``by`` labels as text joined by " / ".
+
+    Column by column (``plots[by].astype(str).agg(" / ".join, axis=1)`` called Python once
+    a plot: 19 s for 500,000 plots, five times a run).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> _trial_keys(pd.DataFrame({"site": ["A", "B"], "year": [2024, 2025]}), ["site", "year"])
+    0    A / 2024
+    1    B / 2025
+    dtype: object
+    """
+    if not by:
+        import pandas as pd
+
+        return pd.Series("", index=plots.index, dtype=object)
+    keys = plots[by[0]].astype(str).astype(object)
+    for column in by[1:]:
+        keys = keys + " / " + plots[column].astype(str).astype(object)
+    return keys
+
+
 def _raw_trials(plots: pd.DataFrame, by: list[str]) -> pd.Series | None:
     """Mark the rows of trials with harvest records but no yield (None: no trial key).
 
@@ -429,7 +453,7 @@ def _raw_trials(plots: pd.DataFrame, by: list[str]) -> pd.Series | None:
         for c in plots.columns
         if c == "yield" or (isinstance(c, str) and unit_from_yield_column(c) is not None)
     ]
-    keys = plots[by].astype(str).agg(" / ".join, axis=1)
+    keys = _trial_keys(plots, by)
     no_yield = pd.Series(True, index=plots.index)
     for column in yields:
         no_yield &= pd.to_numeric(plots[column], errors="coerce").isna()
@@ -475,9 +499,9 @@ def _with_standardized_trials(
     # the trials in the order given (the files' order): the raw trials came after the
     # others, the report's site columns with them, and a standardized copy of a raw site
     # was named as its original (stop 36)
-    order = plots[by].astype(str).agg(" / ".join, axis=1).drop_duplicates().tolist()
+    order = _trial_keys(plots, by).drop_duplicates().tolist()
     rank = {key: i for i, key in enumerate(order)}
-    keys = combined[by].astype(str).agg(" / ".join, axis=1).map(rank)
+    keys = _trial_keys(combined, by).map(rank)
     combined = combined.iloc[np.argsort(keys.to_numpy(dtype=float), kind="stable")]
     combined.attrs = dict(standardized.attrs)
     return combined
@@ -514,7 +538,7 @@ def _yields_of_other_units(
     if response not in plots.columns:  # --response yield_kg_mu of tables in kg/ha
         plots = plots.assign(**{response: pd.Series(pd.NA, index=plots.index, dtype=object)})
     given = pd.to_numeric(plots[response], errors="coerce")
-    keys = plots[by].astype(str).agg(" / ".join, axis=1)
+    keys = _trial_keys(plots, by)
     blank_trials = given.isna().groupby(keys).transform("all").to_numpy(dtype=bool, copy=True)
     if not blank_trials.any():
         return plots
@@ -553,7 +577,7 @@ def _leave_out_negative_yields(
         negative = values < 0
     if not negative.any():
         return plots, []
-    keys = plots[by].astype(str).agg(" / ".join, axis=1)
+    keys = _trial_keys(plots, by)
     left_out: list[str] = []
     left_out_sites: list[tuple[str, str]] = list(plots.attrs.get("left_out_sites", []))
     dropped = np.zeros(len(plots), dtype=bool)
@@ -704,7 +728,7 @@ def _standardized(
     trials_warned: dict[str, list[str]] = {}  # warning text -> the trials it was raised for
     left_out_sites: list[tuple[str, str]] = []  # (site, reason) for the report's site strip
     converted: list[str] = []  # the trials whose harvest records were standardized
-    keys = plots[by].astype(str).agg(" / ".join, axis=1)
+    keys = _trial_keys(plots, by)
     for key, group in plots.groupby(keys, sort=False):
         frame = group.copy()
         if "plot_id" not in frame:

@@ -216,24 +216,38 @@ def suspect_plots_line(flagged: list[dict[str, Any]]) -> str | None:
     from yieldtrial.io.validation import list_items
     from yieldtrial.report.i18n import t
 
-    plots = list(dict.fromkeys(one_line(str(r.get("plot_id"))) for r in flagged))
+    plots = [_shown_id(p) for p in dict.fromkeys(one_line(str(r.get("plot_id"))) for r in flagged)]
     if not plots:
         return None
     many = len(plots) > 1
     them, record = ("them", "their records") if many else ("it", "its record")
     english = (
-        f"note: suspect plot{'s' if many else ''} {list_items(repr(p) for p in plots)}: see "
+        f"note: suspect plot{'s' if many else ''} {list_items(plots)}: see "
         f"the report's section '{t('section.data_checks', 'en')}' for the conclusions that "
         f"depend on {them}, and check {record}"
     )
-    listed = "、".join(repr(p) for p in plots[:5]) + (
-        f" 等 {len(plots)} 个" if len(plots) > 5 else ""
-    )
+    listed = "、".join(plots[:5]) + (f" 等 {len(plots)} 个" if len(plots) > 5 else "")
     chinese = (
         f"注意：可疑小区 {listed}：依赖{'这些' if many else '该'}小区的结论见报告"
         f"“{t('section.data_checks', 'zh')}”一节；请核对其记录"
     )
     return status_line(english, chinese)
+
+
+#: Longest plot id the terminal note quotes whole (a longer one: its start and length).
+_NOTE_ID_CHARS = 60
+
+
+def _shown_id(plot: str) -> str:
+    r"""Return a plot id for the terminal note: quoted, escaped, a long one shortened.
+
+    ``repr`` shows control characters and escape sequences as ``\x1b`` (no terminal
+    injection); an id of thousands of characters, spaces or not, is named by its start and
+    its length (the line stays short: at most five ids are listed).
+    """
+    if len(plot) <= _NOTE_ID_CHARS:
+        return repr(plot)
+    return f"{repr(plot[:44])[:-1]}...{repr(plot)[-1]} ({len(plot):,} characters)"
 
 
 def _check_suffix_matches(output: str, fmt: str) -> None:

@@ -32,9 +32,11 @@ second read; tables that pass are read once, in bounded memory.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import os
 import threading
+import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
@@ -315,6 +317,14 @@ READ_AHEAD_BLOCKS = 3
 #: Longest a read waits for the consumer before the pacing is given up (the read-ahead is
 #: then pyarrow's own: more memory, never a hang). [s]
 _PACE_PATIENCE_S = 30.0
+#: Longest a read waits while pyarrow's reader is still being opened (it parses the first
+#: block; when that fails, ``open_csv`` waits for the read in flight before it raises, and
+#: no block is ever taken): the read then goes through, the pacing stays. [s]
+_OPEN_PATIENCE_S = 0.1
+#: After the stream, how long no read of pyarrow's thread must have begun or ended for it
+#: to count as done (:meth:`_PacedFile.settle`), and the longest wait for that. [s]
+_SETTLE_QUIET_S = 0.02
+_SETTLE_LIMIT_S = 2.0
 
 
 class _PacedFile(io.RawIOBase):
@@ -325,7 +335,12 @@ class _PacedFile(io.RawIOBase):
     been read beyond the blocks taken (:meth:`took_block`, one per batch: each batch holds
     the lines that end in one block of ``block_bytes``, so the reader never needs more than
     two blocks beyond those taken to give the next batch).  :meth:`close` (the stream's end,
-    an error, a fallback) lets every waiting read through.
+    an error, a fallback) lets every waiting read through.  Until :meth:`opened` a read
+    waits at most :data:`_OPEN_PATIENCE_S`: pyarrow's ``open_csv`` waits for its read in
+    flight when the first block fails to parse, and it would otherwise wait the whole
+    patience for a block that is never taken.  After :meth:`close` a read gives the end
+    of the file, and :meth:`settle` waits for the reads under way (Ctrl-C aborted Python
+    while pyarrow's thread was in one).
     """
 
     def __init__(self, path: Path, ahead: int, block_bytes: int) -> None:
@@ -336,6 +351,10 @@ class _PacedFile(io.RawIOBase):
         self._read = 0
         self._taken = 0
         self._paced = True
+        self._opening = True
+        self._ended = False  # closed: a read gives the end of the file
+        self._inside = 0  # reads of pyarrow's thread under way
+        self._last = time.monotonic()  # when a read last began or ended
         self._moved = threading.Condition()
 
     def readable(self) -> bool:
@@ -343,24 +362,52 @@ class _PacedFile(io.RawIOBase):
 
     def read(self, size: int = -1) -> bytes:
         """Return up to ``size`` bytes once the reader is less than ``ahead`` bytes ahead."""
-        self._wait()
-        data = self._file.read(size)
-        with self._moved:
-            self._read += len(data)
-        return data
+        with self._reading() as open_:
+            data = self._file.read(size) if open_ else b""
+            with self._moved:
+                self._read += len(data)
+            return data
 
     def readinto(self, buffer: Any) -> int:
-        self._wait()
-        count = self._file.readinto(buffer)
+        with self._reading() as open_:
+            count = (self._file.readinto(buffer) or 0) if open_ else 0
+            with self._moved:
+                self._read += count
+            return count
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[bool]:
+        """Count a read under way (:meth:`settle`), paced; give whether the file is open."""
         with self._moved:
-            self._read += count
-        return count
+            self._inside += 1
+            self._last = time.monotonic()
+        try:
+            self._wait()
+            with self._moved:
+                ended = self._ended
+            yield not ended
+        finally:
+            with self._moved:
+                self._inside -= 1
+                self._last = time.monotonic()
+                if self._ended and not self._inside:
+                    self._file.close()  # the last read under way after close()
+                self._moved.notify_all()
 
     def _wait(self) -> None:
         with self._moved:
             while self._paced and self._read - self._taken >= self._ahead:
-                if not self._moved.wait(timeout=_PACE_PATIENCE_S):
+                if self._opening:
+                    if not self._moved.wait(timeout=_OPEN_PATIENCE_S):
+                        return  # open_csv may be waiting for this read: let it through
+                elif not self._moved.wait(timeout=_PACE_PATIENCE_S):
                     self._paced = False  # the consumer stopped taking: never hang on it
+
+    def opened(self) -> None:
+        """Count pyarrow's reader as open: from now on a read waits for blocks taken."""
+        with self._moved:
+            self._opening = False
+            self._moved.notify_all()
 
     def took_block(self) -> None:
         """Count one batch as taken: the reader may read one block further."""
@@ -369,11 +416,31 @@ class _PacedFile(io.RawIOBase):
             self._moved.notify_all()
 
     def close(self) -> None:
+        """Let every waiting read through; a read from now on gives the end of the file."""
         with self._moved:
             self._paced = False
+            self._ended = True
+            if not self._inside:
+                self._file.close()  # else the last read under way closes it
             self._moved.notify_all()
-        self._file.close()
         super().close()
+
+    def settle(self, *, quiet: float = _SETTLE_QUIET_S, limit: float = _SETTLE_LIMIT_S) -> None:
+        """After :meth:`close`: wait until pyarrow's thread has left its reads.
+
+        Its read-ahead goes on after the batches stop being taken (an error, a fallback,
+        Ctrl-C); a read of its thread still under way when Python exits aborts the process
+        ("Fatal Python error: PyGILState_Release"): wait until no read is under way and
+        none began for ``quiet`` seconds, ``limit`` seconds at most.
+        """
+        deadline = time.monotonic() + limit
+        with self._moved:
+            while True:
+                now = time.monotonic()
+                idle = now - self._last
+                if (self._inside == 0 and idle >= quiet) or now >= deadline:
+                    break
+                self._moved.wait(timeout=max(min(quiet - idle, deadline - now), 0.001))
 
 
 def _raw_blocks(source: _Source, block_bytes: int) -> Iterator[pd.DataFrame]:
@@ -394,6 +461,7 @@ def _raw_blocks(source: _Source, block_bytes: int) -> Iterator[pd.DataFrame]:
         yield from _arrow_frames(source, paced, block_bytes, names, types, strings)
     finally:
         paced.close()
+        paced.settle()
 
 
 def _arrow_frames(
@@ -424,6 +492,7 @@ def _arrow_frames(
             quoted_strings_can_be_null=True,
         ),
     )
+    paced.opened()
     done = 0
     for batch in reader:
         paced.took_block()

@@ -75,10 +75,15 @@ class NumberStyle:
     separator: str = ","
 
     def number(self, value: float, digits: int) -> str:
-        """Format ``value`` with ``digits`` decimals and this style's grouping."""
-        if abs(value) >= self.group_from:
+        """Format ``value`` with ``digits`` decimals and this style's grouping.
+
+        The grouping follows the number shown: 9999.96 to one decimal is "10,000.0" (it
+        read "10000.0", five digits ungrouped beside "10,234.5").
+        """
+        text = f"{value:.{digits}f}"
+        if abs(float(text)) >= self.group_from:
             return f"{value:,.{digits}f}".replace(",", self.separator)
-        return f"{value:.{digits}f}"
+        return text
 
 
 #: The default number style.
@@ -244,7 +249,9 @@ class Table:
                 continue
             for row in self.rows:
                 number = _finite(row.get(column.key))
-                if number is not None and abs(number) >= style.group_from:
+                if number is None:
+                    continue
+                if abs(float(f"{number:.{column.digits}f}")) >= style.group_from:  # as shown
                     return NumberStyle(group_from=1000.0, separator=style.separator)
         return style
 

@@ -190,6 +190,12 @@ PORTRAIT_PRINT_CHARS = 100
 #: The widest table column [Excel digit units]; a longer cell text wraps.
 XLSX_MAX_WIDTH = 60.0
 
+#: Excel's tallest row [pt] (its limit: a taller one is not a valid row height).
+XLSX_MAX_ROW_HEIGHT = 409.0
+
+#: Excel's widest column [digit units] (its limit: 255 characters).
+XLSX_MAX_COLUMN = 255.0
+
 #: A Chinese header up to this wide [Excel digit units] is set on one line ("产量（kg/公顷）").
 _ONE_LINE_HEADER = 17.0
 
@@ -458,11 +464,15 @@ def render_xlsx(report: Report) -> bytes:
                 # "产量（kg/公" / "顷）" in the zh plot sheets (a closing bracket never
                 # starts a line, so the unit is one word)
                 words += _BRACKETED.findall(label)
-                width = max(width, max((text_em(w, bold=True) for w in words), default=0) * 2 + 2)
+                # (a header word wider than the widest column breaks inside: a label of
+                # 1,000 letters asked 1,557 digits, beyond Excel's 255)
+                longest = max((text_em(w, bold=True) for w in words), default=0) * 2 + 2
+                width = max(width, min(longest, XLSX_MAX_WIDTH))
                 # a Chinese word of up to eight characters stays on one line, as in the Word
                 # report (LibreOffice set "施肥时" / "期", "用量单" / "位", "数据性" / "质")
                 chinese = [w for w in segments(label) if not w.isascii()]
-                width = max(width, max((excel_digits(w) for w in chinese), default=0))
+                longest = max((excel_digits(w) for w in chinese), default=0)
+                width = max(width, min(longest, XLSX_MAX_WIDTH))
                 if chinese and excel_digits(label) <= _ONE_LINE_HEADER:
                     # a short one on one line: LibreOffice filled the first line greedily and
                     # broke inside the unit ("产量（kg/公" / "顷）")
@@ -471,7 +481,7 @@ def render_xlsx(report: Report) -> bytes:
                     # Excel's width unit is a digit's width: a number wider than its column
                     # prints as "###" (a plot table's "10,227.7" in a 6.9-digit column)
                     width = max(width, max((len(r[col - 1]) for r in cells), default=0) + 1.5)
-                sheet.column_dimensions[get_column_letter(col)].width = width
+                sheet.column_dimensions[get_column_letter(col)].width = min(width, XLSX_MAX_COLUMN)
             for r in grown:  # the row's other cells at the top too, beside the wrapped one
                 for col in range(1, len(block.columns) + 1):
                     cell = sheet.cell(r, col)
@@ -490,6 +500,10 @@ def render_xlsx(report: Report) -> bytes:
     props.creator = "yieldtrial"
     props.lastModifiedBy = "yieldtrial"
     props.language = "zh-CN" if report.lang == "zh" else "en"
+    for worksheet in workbook.worksheets:  # a 10,000-character text or header asked more
+        for dimension in worksheet.row_dimensions.values():
+            if dimension.height and dimension.height > XLSX_MAX_ROW_HEIGHT:
+                dimension.height = XLSX_MAX_ROW_HEIGHT
     buffer = io.BytesIO()
     workbook.save(buffer)
     created = package_datetime(report.metadata.get("report_date"))
