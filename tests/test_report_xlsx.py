@@ -15,6 +15,7 @@ from shipped import example_report  # noqa: E402
 from yieldtrial.cli import main  # noqa: E402
 from yieldtrial.datasets import example_path  # noqa: E402
 from yieldtrial.errors import MissingExtraError  # noqa: E402
+from yieldtrial.report._widths import excel_digits  # noqa: E402
 from yieldtrial.report.model import Column, KeyValues, Report, Section, Table  # noqa: E402
 from yieldtrial.report.render_xlsx import neutralise, sheet_name  # noqa: E402
 
@@ -287,3 +288,60 @@ def test_a_header_of_a_thousand_characters_keeps_the_widest_column(label: str, l
     sheet = openpyxl.load_workbook(io.BytesIO(report.render("xlsx"))).worksheets[0]
     assert sheet.column_dimensions["A"].width == 60.0
     assert max(d.height or 0 for d in sheet.row_dimensions.values()) <= 409.0
+
+
+def _header_cell(label: str, lang: str) -> tuple[Any, Any]:
+    """Return the header cell and the sheet of a one-column number table headed ``label``."""
+    table = Table("tab", [Column("y", label, digits=1)], [{"y": 345.2}], "表")
+    report = Report("T", lang, [Section("s", "S", [table])])
+    sheet = openpyxl.load_workbook(io.BytesIO(report.render("xlsx"))).worksheets[0]
+    return sheet["A2"], sheet
+
+
+@pytest.mark.parametrize(
+    ("label", "lines"),
+    [
+        ("95% 置信下限（kg/亩）", ["95%", "置信下限", "（kg/亩）"]),
+        ("Dunnett P（对CK1）", ["Dunnett P", "（对CK1）"]),
+    ],
+)
+def test_a_long_chinese_header_breaks_at_a_space_or_before_its_unit(
+    label: str, lines: list[str]
+) -> None:
+    """Lines chosen at spaces and before the bracket, written with line breaks (stop 36).
+
+    LibreOffice filled each line with as many characters as fit: "95% 置信下" / "限（kg/亩）",
+    "Dunnett P（" / "对CK1）". The column (11.6 and 12.3 digit widths, from the header on
+    two lines) holds "置信下限" (9.5 with padding: 4 ideographs at 2) and "（对CK1）" (11.1)
+    whole; "95% 置信下限" (13.6) and "Dunnett P（对CK1）" (20.2) do not fit on one line.
+    """
+    cell, sheet = _header_cell(label, "zh")
+    assert cell.value == "\n".join(lines)
+    assert cell.alignment.wrap_text
+    width = sheet.column_dimensions["A"].width
+    assert all(excel_digits(line) <= width for line in lines)  # no line wraps again
+
+
+def test_a_chinese_header_row_is_as_tall_as_its_lines() -> None:
+    """Four chosen lines of Chinese: 4 x 17 pt + 2 (LibreOffice's CJK line is 1.45 em of 11 pt).
+
+    At 15 pt a line the header printed over the caption above it. The parenthesis of 40
+    digit widths is a phrase, not a unit: it breaks at its spaces; "（1 − 界值）" stays whole.
+    """
+    cell, sheet = _header_cell("单侧 P（原假设：处理 ≤（1 − 界值）× CK，校正）", "zh")
+    assert cell.value == "单侧 P\n（原假设：处理\n≤（1 − 界值）×\nCK，校正）"
+    assert sheet.row_dimensions[2].height == 4 * 17.0 + 2
+
+
+@pytest.mark.parametrize(
+    ("label", "width"), [("Dunnett P vs CK1", 10.6832), ("95 % CI low (kg/mu)", 10.856)]
+)
+def test_an_english_header_is_left_to_wrap_at_its_spaces(label: str, width: float) -> None:
+    """An English header keeps its text and its column: no line break is written into it.
+
+    LibreOffice breaks Latin text at spaces only. ``width``: the column the renderer gave
+    before Chinese headers had their lines chosen (commit 1ce2814).
+    """
+    cell, sheet = _header_cell(label, "en")
+    assert cell.value == label
+    assert sheet.column_dimensions["A"].width == pytest.approx(width)

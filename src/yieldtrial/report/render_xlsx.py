@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from yieldtrial.errors import MissingExtraError
@@ -246,6 +247,91 @@ def _header_lines(text: str, width: float) -> int:
     return max(by_words, math.ceil(text_em(text, bold=True) / room), 1)
 
 
+#: Height [pt] of a bold line of Chinese at 11 pt: LibreOffice's CJK face (Noto Sans CJK,
+#: 1.45 em a line) printed four such lines over 62 pt into the caption above.
+_CJK_LINE_PT = 17.0
+
+#: A bracket in a header up to this wide [Excel digit units] is a unit and never breaks
+#: ("（kg N/亩）"); a wider one is a phrase and breaks at its spaces ("（原假设：处理 ≤ ...）").
+_WHOLE_BRACKET = 20.0
+
+
+def _header_pieces(label: str) -> list[tuple[str, bool]]:
+    """Split a Chinese header into the pieces a line may not break inside.
+
+    A header breaks at its spaces and before a bracket only: a Chinese word, a Latin word
+    and a bracket stay whole (a bracket wider than ``_WHOLE_BRACKET`` breaks at its own
+    spaces). Each piece comes with whether a space stands before it.
+
+    Examples
+    --------
+    >>> _header_pieces("95% 置信下限（kg/亩）")
+    [('95%', False), ('置信下限', True), ('（kg/亩）', False)]
+    """
+    raw: list[tuple[str, bool]] = []
+    current, space, depth = "", False, 0
+    for char in label:
+        if char == " " and depth == 0:
+            if current:
+                raw.append((current, space))
+                current = ""
+            space = bool(raw)
+            continue
+        if char in "（(":
+            if depth == 0 and current:
+                raw.append((current, space))
+                current, space = "", False
+            depth += 1
+        elif char in "）)" and depth:
+            depth -= 1
+        current += char
+    if current:
+        raw.append((current, space))
+    pieces: list[tuple[str, bool]] = []
+    for piece, space in raw:
+        if excel_digits(piece) > _WHOLE_BRACKET and " " in piece:
+            words = [w for w in piece.split(" ") if w]
+            pieces += [(w, space if i == 0 else True) for i, w in enumerate(words)]
+        else:
+            pieces.append((piece, space))
+    return pieces
+
+
+def _wide(text: str) -> bool:
+    """Whether ``text`` holds a full-width (Chinese) character."""
+    return any(unicodedata.east_asian_width(char) in ("W", "F") for char in text)
+
+
+def _header_break(label: str, width: float) -> list[str]:
+    """Choose the lines of a Chinese header ``label`` in a column ``width`` digits wide.
+
+    LibreOffice fills a wrapped line with as many Chinese characters as fit and broke
+    "95% 置信下限（kg/亩）" as "95% 置信下" / "限（kg/亩）" and "Dunnett P（对CK1）" as
+    "Dunnett P（" / "对CK1）": the lines are chosen here, at a space or before a bracket
+    only (:func:`_header_pieces`), and written with explicit line breaks. A piece wider
+    than the column has a line of its own.
+
+    Examples
+    --------
+    >>> _header_break("95% 置信下限（kg/亩）", 16.5)
+    ['95% 置信下限', '（kg/亩）']
+    >>> _header_break("Dunnett P（对CK1）", 12.7)
+    ['Dunnett P', '（对CK1）']
+    """
+    lines: list[str] = []
+    current = ""
+    for piece, space in _header_pieces(label):
+        joined = current + (" " if current and space else "") + piece
+        if current and excel_digits(joined) > width:
+            lines.append(current)
+            current = piece
+        else:
+            current = joined
+    if current:
+        lines.append(current)
+    return lines
+
+
 def _header_heights(sheet: Any, block: Table, header_row: int, lang: str) -> None:
     """Set the height of the header rows to their wrapped labels.
 
@@ -258,11 +344,17 @@ def _header_heights(sheet: Any, block: Table, header_row: int, lang: str) -> Non
     def width(col: int) -> float:
         return float(sheet.column_dimensions[get_column_letter(col)].width or 8.43)
 
-    lines = [
-        _header_lines(_header_label(column, lang), width(col))
+    heights = [  # a Chinese header set on chosen lines: a line wraps only if a piece is wider
+        sum(
+            (_CJK_LINE_PT if _wide(line) else _LINE_PT)
+            * (1 if excel_digits(line) <= width(col) else _header_lines(line, width(col)))
+            for line in text.split("\n")
+        )
+        if "\n" in (text := str(sheet.cell(header_row, col).value or ""))
+        else _LINE_PT * _header_lines(_header_label(column, lang), width(col))
         for col, column in enumerate(block.columns, start=1)
     ]
-    sheet.row_dimensions[header_row].height = _LINE_PT * max(lines, default=1) + 2
+    sheet.row_dimensions[header_row].height = max(heights, default=_LINE_PT) + 2
     if block.has_groups:
         group_lines = [1]
         col = 1
@@ -481,6 +573,14 @@ def render_xlsx(report: Report) -> bytes:
                     # Excel's width unit is a digit's width: a number wider than its column
                     # prints as "###" (a plot table's "10,227.7" in a 6.9-digit column)
                     width = max(width, max((len(r[col - 1]) for r in cells), default=0) + 1.5)
+                if report.lang == "zh" and _wide(label) and excel_digits(label) > width:
+                    # a Chinese header breaks where it is chosen to (a space, before its
+                    # unit), not where LibreOffice's line fills ("95% 置信下" / "限（kg/亩）");
+                    # its column as wide as its widest line (60 digit widths at most)
+                    chosen = _header_break(label, width)
+                    widest = max(excel_digits(line) for line in chosen)
+                    width = max(width, min(widest, XLSX_MAX_WIDTH))
+                    sheet.cell(header_row, col).value = neutralise("\n".join(chosen))
                 sheet.column_dimensions[get_column_letter(col)].width = min(width, XLSX_MAX_COLUMN)
             for r in grown:  # the row's other cells at the top too, beside the wrapped one
                 for col in range(1, len(block.columns) + 1):
