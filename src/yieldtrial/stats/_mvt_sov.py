@@ -704,12 +704,15 @@ def _sov_integrand(r: np.ndarray, region: Region, w: np.ndarray) -> np.ndarray:
     return f
 
 
-#: Points per block of the integrand (nodes x block points stay in the CPU cache).
+#: Elements per block of the integrand (thresholds x scrambles x points of each scramble:
+#: the block's arrays stay in the CPU cache).
 _CACHE_ELEMENTS = 16_384
 
 #: The same for the single-precision integrand (half the bytes, and numpy's per-call cost
 #: weighs more on its cheaper operations: 65,536 elements per block took 0.105 s where
-#: 16,384 took 0.121 s, seed-0 random layout, 9 thresholds x 4,096 points x 8 scrambles).
+#: 16,384 took 0.121 s, seed-0 random layout, 9 thresholds x 4,096 points x 8 scrambles;
+#: with the scrambles side by side, stop 37: 32,768 / 65,536 / 131,072 / 262,144 elements
+#: 0.221 / 0.202 / 0.198 / 0.200 s for that curve's integrations).
 _CACHE_ELEMENTS_SINGLE = 65_536
 
 #: Environment variable that sets the worker threads of the integrand's blocks
@@ -803,12 +806,12 @@ def _replicate_sums(
 
     Points are the leading part of one Sobol' sequence per scramble, so more points only
     evaluate the new ones.  All scrambles go through the recursion together (one run of
-    points of each side by side, as :meth:`~yieldtrial.stats._mvt_taylor.TaylorBox.
-    replicate_sums` does), in blocks of about :data:`_CACHE_ELEMENTS` (or
-    :data:`_CACHE_ELEMENTS_SINGLE`) elements of equal size: each numpy call then works on
-    eight times the elements of one scramble's run, which is what the small steps of a
-    curve (64 to 1,024 new points per scramble at 8 to 16 thresholds) spent most of their
-    time on (stop 37: 37-44 ns per element and variable at 256 points against 17 at 4,096).
+    points of each side by side, as the Taylor sums do), in equal blocks of at most about
+    :data:`_CACHE_ELEMENTS` (single precision: :data:`_CACHE_ELEMENTS_SINGLE`) elements:
+    each numpy call then works on eight times the elements of one scramble's run.  The
+    small steps of a curve (64 to 1,024 new points per scramble at 8 to 16 thresholds)
+    spent most of their time on the calls' own cost (stop 37, single precision: 37-44 ns
+    per element and variable at 256 points against 17 at 4,096; now 15-20).
 
     Returns
     -------
