@@ -370,11 +370,14 @@ def test_fourth_order_control_matches_scipy_on_small_blocks_and_two_replicates(m
         assert abs(got - (a + b) / 2) <= accuracy.abs_error + abs(a - b)
 
 
-def test_taylor_replicate_sums_stop_at_the_point_count():
+def test_taylor_replicate_sums_stop_at_the_point_count(monkeypatch):
     # 10 thresholds make blocks of 204 points per scramble, which do not divide 384: the
     # summed statistics equal the fourth-order integrand run once over exactly the first
-    # 384 points of every scramble (before, the last block ran on to point 408)
+    # 384 points of every scramble (before, the last block ran on to point 408); every
+    # block in double precision here (single precision has its own test)
     from yieldtrial.stats._mvt_series import cholesky_path_series, taylor_sums4
+
+    monkeypatch.setattr(_mvt_taylor, "SINGLE_FROM_POINTS", 4096)
 
     r = alpha_design_b3_two_reps_corr()[:8, :8]
     box, base = third_order_box(r)
@@ -505,7 +508,7 @@ def test_the_random_layout_needs_no_second_node_set_and_stays_within_the_stated_
         assert abs(got - (a + b) / 2) <= err + abs(a - b)
 
 
-def test_fourth_order_sums_run_in_single_precision_from_512_points(monkeypatch):
+def test_fourth_order_sums_run_in_single_precision_from_their_point_count(monkeypatch):
     # the blocks from SINGLE_FROM_POINTS on go through taylor_sums4 in single precision
     # (float32 points), the earlier ones in double; uses_single says so for the curve
     from yieldtrial.stats import _mvt_series
