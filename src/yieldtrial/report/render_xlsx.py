@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from yieldtrial.errors import MissingExtraError
 from yieldtrial.report._ooxml import deterministic_package, package_datetime
-from yieldtrial.report._widths import excel_digits, segments, text_em, wrap_lines
+from yieldtrial.report._widths import excel_digits, fill_lines, segments, text_em, wrap_lines
 from yieldtrial.report.model import (
     Bullets,
     Column,
@@ -318,18 +318,7 @@ def _header_break(label: str, width: float) -> list[str]:
     >>> _header_break("Dunnett P（对CK1）", 12.7)
     ['Dunnett P', '（对CK1）']
     """
-    lines: list[str] = []
-    current = ""
-    for piece, space in _header_pieces(label):
-        joined = current + (" " if current and space else "") + piece
-        if current and excel_digits(joined) > width:
-            lines.append(current)
-            current = piece
-        else:
-            current = joined
-    if current:
-        lines.append(current)
-    return lines
+    return fill_lines(_header_pieces(label), width, excel_digits)
 
 
 def _header_heights(sheet: Any, block: Table, header_row: int, lang: str) -> None:
