@@ -61,10 +61,22 @@ def test_example_html_shows_the_flag_table_and_the_dependency(tmp_path):
     """HTML: the data-checks section lists plot 201 with its typical weight and the evidence."""
     html = _report(tmp_path, ".html").read_text(encoding="utf-8")
     section = html[html.index("Suspect plots and the conclusions") :]
-    assert "29.68 kg" in section and "a doubled weight?" in section
+    assert "29.68\u00a0kg" in section and "a doubled weight?" in section
     assert "The difference N0 – CK is not significant with plot 201 but significantly lower" in (
         section)  # fmt: skip
     assert "This conclusion depends on plot 201" in html[html.index("Conclusions") :]
+
+
+def test_flag_table_keeps_each_value_with_its_unit(tmp_path):
+    """The value and typical cells join number and unit by a no-break space (stop 37).
+
+    In the Chinese HTML report at 1280 px, once the table kept to the text column, the value
+    columns broke "29.68 kg" as "29.68" / "kg"; the Word table could do the same.
+    """
+    data = json.loads(_report(tmp_path, ".json", "--lang", "zh").read_text(encoding="utf-8"))
+    section = next(s for s in data["sections"] if s["key"] == "data_checks")
+    rows = next(b for b in section["blocks"] if b.get("key") == "suspect_plots")["rows"]
+    assert [(r["value"], r["typical"]) for r in rows] == [("29.68\u00a0kg", "14.79\u00a0kg")]
 
 
 @pytest.mark.parametrize("suffix", [".html", ".json"])

@@ -31,7 +31,11 @@ _PRIMARY = ("typing_pattern", "moisture", "area", "outlier_test", "robust_deviat
 
 
 def _value_text(ctx: ReportContext, variable: str, value: Any) -> str:
-    """Format a finding's value in the reader's units (yields in the display unit)."""
+    """Format a finding's value in the reader's units (yields in the display unit).
+
+    The number and its unit are joined by a no-break space: in the suspect-plot table's
+    narrow value columns an HTML or Word line broke between them ("29.68" / "kg", stop 37).
+    """
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -41,17 +45,17 @@ def _value_text(ctx: ReportContext, variable: str, value: Any) -> str:
     s = ctx.s
     if variable == s.ycol:
         digits = 1 if s.unit in ("kg/ha", "lb/ac") else 2
-        return f"{number * s.factor:,.{digits}f} {s.unit}"
+        return f"{number * s.factor:,.{digits}f}\u00a0{s.unit}"
     if variable.endswith("_pct"):
-        return f"{number:.1f} %"
+        return f"{number:.1f}\u00a0%"
     if variable.endswith("_m2"):
-        return f"{number:.2f} m²"
+        return f"{number:.2f}\u00a0m²"
     if variable.endswith("_kg"):
-        return f"{number:.2f} kg"
+        return f"{number:.2f}\u00a0kg"
     from yieldtrial.units import unit_from_yield_column
 
     unit = unit_from_yield_column(variable)
-    return f"{number:.6g}" + (f" {unit}" if unit else "")
+    return f"{number:.6g}" + (f"\u00a0{unit}" if unit else "")
 
 
 def _variable_label(ctx: ReportContext, variable: str) -> str:
