@@ -79,6 +79,17 @@ def test_flag_table_keeps_each_value_with_its_unit(tmp_path):
     assert [(r["value"], r["typical"]) for r in rows] == [("29.68\u00a0kg", "14.79\u00a0kg")]
 
 
+def test_flag_table_keeps_each_statistic_with_its_value(tmp_path):
+    """The evidence keeps "t = 12.1" and "z = 11.2" on one line (Word broke "t =" / "12.1")."""
+    data = json.loads(_report(tmp_path, ".json", "--lang", "zh").read_text(encoding="utf-8"))
+    section = next(s for s in data["sections"] if s["key"] == "data_checks")
+    (row,) = next(b for b in section["blocks"] if b.get("key") == "suspect_plots")["rows"]
+    # t = 12.1 and z = 11.2: the doubled weight of plot 201 (docs/data-checks.md)
+    assert "t\u00a0=\u00a012.1" in row["evidence"] and "z\u00a0=\u00a011.2" in row["evidence"]
+    assert "P\u00a0<\u00a00.001" in row["evidence"]
+    assert not re.search(r" [=<>] ", row["evidence"])
+
+
 @pytest.mark.parametrize("suffix", [".html", ".json"])
 def test_example_in_chinese(tmp_path, suffix):
     """--lang zh: the flag table and the conclusion say it in Chinese."""
