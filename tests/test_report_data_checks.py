@@ -288,3 +288,42 @@ def test_sensitivity_that_cannot_run_is_said_in_the_data_checks(tmp_path, monkey
         in json.dumps(section)
     )
     assert doc["results"]["sensitivity"] == []
+
+
+def _first_check_sentence(report) -> str:
+    return report.section("data_checks").blocks[0].text
+
+
+def test_unreplicated_demonstration_does_not_say_the_outlier_test_found_nothing():
+    """The Jinzhong demonstration (one plot each): neither the outlier test nor the checks
+    within treatments can run, so "no plot was flagged" names only the checks that ran
+    (stop 37: it said "neither the outlier test nor the checks within treatments ... found
+    anything suspect", then that both were not assessable)."""
+    import warnings
+
+    from yieldtrial import build_report
+    from yieldtrial.datasets import load_example
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 5 % moisture: the example's known warning
+        trial = load_example("jinzhong-2024")
+        en = _first_check_sentence(build_report(trial, lang="en", figures=False))
+        zh = _first_check_sentence(build_report(trial, lang="zh", figures=False))
+    assert en.startswith("No plot was flagged by the checks that could run")
+    assert "outlier test" not in en and "within treatments" not in en
+    assert zh.startswith("可执行的检查均未发现可疑小区") and "离群值" not in zh
+
+
+def test_two_blocks_of_two_treatments_name_the_checks_within_treatments_only():
+    """2 treatments x 2 blocks: 1 error df (no outlier test), two plots a treatment (the
+    checks within treatments run)."""
+    from yieldtrial import build_report
+
+    plots = pd.DataFrame(
+        {"plot_id": ["1", "2", "3", "4"], "block": ["1", "1", "2", "2"],
+         "treatment": ["CK", "T", "CK", "T"], "yield_kg_ha": [7000.0, 7300.0, 7100.0, 7350.0]}
+    )  # fmt: skip
+    trial = FieldTrial.from_dataframe(plots, crop="wheat", control="CK")
+    text = _first_check_sentence(build_report(trial, lang="en", figures=False))
+    assert text.startswith("No plot was flagged by the checks that could run: the checks within")
+    assert "outlier test" not in text

@@ -232,6 +232,21 @@ def test_a_text_longer_than_the_widest_column_wraps_in_a_taller_row() -> None:
     assert sheet.row_dimensions[3].height is None  # the short text's row keeps its height
 
 
+def test_a_wrapped_chinese_cell_gets_chinese_line_heights() -> None:
+    """A Chinese text wrapping on two lines: 2 x 17 pt, not 2 x 15 pt (stop 37).
+
+    LibreOffice, zh doubled-weight report: the suspect-plot evidence's second line sat on
+    the table's bottom rule at 30 pt (a CJK line of 11 pt takes 17 pt, ``_CJK_LINE_PT``).
+    """
+    text = (
+        "外学生化残差 t = 12.1，Bonferroni 校正 P < 0.001；"
+        "为常见值的 2.01 倍（稳健 z = 11.2），重量加倍?"
+    )
+    sheet = _text_sheet(["短", text])
+    assert sheet.column_dimensions["A"].width == 60.0
+    assert sheet.row_dimensions[4].height == 2 * 17.0
+
+
 def test_a_short_chinese_header_stays_on_one_line() -> None:
     """A header 施肥时期 over 基肥: the column holds its 4 characters (LibreOffice set 施肥时 / 期).
 

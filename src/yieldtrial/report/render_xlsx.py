@@ -532,7 +532,11 @@ def render_xlsx(report: Report) -> bytes:
                         lines = math.ceil(
                             (excel_digits(texts[col - 1]) - 1.5) / (XLSX_MAX_WIDTH - 1.5)
                         )
-                        height = 15.0 * lines  # Calibri 11's row: 15 pt a line
+                        # Calibri 11's row: 15 pt a line; a Chinese line 17 pt (LibreOffice's
+                        # CJK face): at 15 pt the zh suspect-plot evidence's second line sat
+                        # on the table's bottom rule (stop 37)
+                        line_pt = _CJK_LINE_PT if _wide(texts[col - 1]) else 15.0
+                        height = line_pt * lines
                         if height > (sheet.row_dimensions[r].height or 15.0):
                             sheet.row_dimensions[r].height = height
                             grown.add(r)

@@ -295,15 +295,23 @@ def data_checks_section(ctx: ReportContext) -> Section:
     ctx.results["suspect_plots"] = records(found)
     notes = [str(n) for n in found.attrs.get("notes", [])]
     alpha = (found.attrs.get("provenance") or {}).get("alpha") or 0.01
-    if found.empty:
-        blocks.append(Paragraph(t("checks.none", lang, alpha=f"{alpha:g}")))
+    formal_na = any(n.startswith("outlier_test") for n in notes)
+    within_na = any(n.startswith("robust_deviation") for n in notes)
+    if found.empty:  # name only the checks that ran (an unreplicated demonstration: neither)
+        key = {
+            (False, False): "checks.none",
+            (True, False): "checks.none_no_outlier",
+            (False, True): "checks.none_no_within",
+            (True, True): "checks.none_basic",
+        }[(formal_na, within_na)]
+        blocks.append(Paragraph(t(key, lang, alpha=f"{alpha:g}")))
     else:
         n = found["plot_id"].astype(str).nunique()
         blocks.append(Paragraph(t("checks.flagged", lang, n=n), "warning"))
         blocks.append(_flag_table(ctx, found))
-    if any(n.startswith("outlier_test") for n in notes):
+    if formal_na:
         blocks.append(Paragraph(t("checks.formal_na", lang), "note"))
-    if any(n.startswith("robust_deviation") for n in notes):
+    if within_na:
         blocks.append(Paragraph(t("checks.within_na", lang), "note"))
     flagged = list(dict.fromkeys(found["plot_id"].astype(str)))
     ctx.results["sensitivity"] = []
