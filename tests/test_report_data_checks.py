@@ -295,10 +295,12 @@ def _first_check_sentence(report) -> str:
 
 
 def test_unreplicated_demonstration_does_not_say_the_outlier_test_found_nothing():
-    """The Jinzhong demonstration (one plot each): neither the outlier test nor the checks
-    within treatments can run, so "no plot was flagged" names only the checks that ran
-    (stop 37: it said "neither the outlier test nor the checks within treatments ... found
-    anything suspect", then that both were not assessable)."""
+    """The Jinzhong demonstration (one plot each): "no plot was flagged" names what ran.
+
+    Neither the outlier test nor the checks within treatments can run (stop 37: it said
+    "neither the outlier test nor the checks within treatments ... found anything suspect",
+    then that both were not assessable).
+    """
     import warnings
 
     from yieldtrial import build_report
@@ -315,8 +317,10 @@ def test_unreplicated_demonstration_does_not_say_the_outlier_test_found_nothing(
 
 
 def test_two_blocks_of_two_treatments_name_the_checks_within_treatments_only():
-    """2 treatments x 2 blocks: 1 error df (no outlier test), two plots a treatment (the
-    checks within treatments run)."""
+    """2 treatments x 2 blocks: the checks within treatments run, the outlier test does not.
+
+    1 error df (the outlier test needs 2), two plots a treatment (enough within treatments).
+    """
     from yieldtrial import build_report
 
     plots = pd.DataFrame(
