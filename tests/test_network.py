@@ -1130,3 +1130,34 @@ def test_dask_names_the_first_site_in_the_data_as_the_original_as_pandas() -> No
         "the data of these trials"
     ]
     assert _dask_copy_warnings(df) == pandas_words
+
+
+def test_exclude_cv_above_says_when_it_cannot_judge_unreplicated_sites() -> None:
+    """60 one-strip farms with exclude_cv_above=15: the option did nothing and said nothing.
+
+    (stop 37 user pass: `yieldtrial network farm-network --exclude-cv-above 15` ran as
+    without it.) The summary notes how many included sites have no CV, in both languages.
+    """
+    from yieldtrial.datasets import example_path
+    from yieldtrial.report._network_zh import network_note
+
+    plots = pd.read_csv(example_path("farm-network"))
+    res = analyze_many(
+        plots, by="site", response="yield_kg_mu", treatment="treatment", control="CK1",
+        exclude_cv_above=15.0,
+    )  # fmt: skip
+    assert res.summary is not None
+    (note,) = [n for n in res.summary.notes if "exclude_cv_above" in n]
+    assert note == (
+        "60 included site(s) have no CV (unreplicated: one plot per treatment), so "
+        "exclude_cv_above (15 %) cannot judge them; they stay in."
+    )
+    assert network_note(note, "zh") == (
+        "60 个纳入汇总的试点无变异系数（无重复：每个处理一个小区），变异系数上限（15%）"
+        "无法判断，仍纳入汇总。"
+    )
+    without = analyze_many(
+        plots, by="site", response="yield_kg_mu", treatment="treatment", control="CK1"
+    )
+    assert without.summary is not None
+    assert not any("exclude_cv_above" in n and "judge" in n for n in without.summary.notes)
