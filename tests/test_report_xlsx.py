@@ -54,6 +54,23 @@ def test_means_are_numbers_equal_to_the_json(rcbd: Any, workbook: Any) -> None:
     assert cell.number_format.endswith("0.0")
 
 
+def test_a_negative_number_keeps_its_minus_in_libreoffice(rcbd: Any, workbook: Any) -> None:
+    """A number column has no conditional format (LibreOffice dropped a negative's minus).
+
+    Stop 37, zh replicated example through LibreOffice: the contrast "CK2 − CK1" showed its
+    95 % CI as "50.75" to "4.52" and t = "2.93" (stored -50.75, -4.52, -2.93), the economics
+    table's lower limits as 105.6, 40.9, 0.2: the last section of
+    "[>=10000]#,##0.00;[<=-10000]-#,##0.00;0.00" is printed without the sign.
+    """
+    sheet = workbook["Named contrasts"]
+    negatives = [
+        c for row in sheet.iter_rows() for c in row if isinstance(c.value, float) and c.value < 0
+    ]
+    assert negatives  # the rate cut's estimate, CI and t
+    for cell in negatives:
+        assert "[" not in cell.number_format, cell.number_format
+
+
 def test_units_in_headers_and_notes_under_the_table(workbook: Any) -> None:
     """Columns with a unit show it in the header; the notes follow the table."""
     sheet = workbook["Analysis of variance"]

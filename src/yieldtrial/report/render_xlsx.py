@@ -363,7 +363,15 @@ def _number_format(column: Column, style: NumberStyle) -> str:
         return f"+{decimals};-{decimals};{decimals}"
     if column.kind == "pvalue":
         return decimals
-    limit = f"{style.group_from:g}"
+    # no condition where none is needed: LibreOffice shows a negative number of a conditional
+    # format's last section without its minus ("-50.75" of a contrast's CI as "50.75", t
+    # "-2.93" as "2.93", stop 37). A number column's style groups from 1,000 (what "#,##"
+    # does) or, ungrouped, holds no value of 10,000 or more as shown (Table.number_style)
+    if style.group_from <= 1000:
+        return grouped
+    if column.kind == "number":
+        return decimals
+    limit = f"{style.group_from:g}"  # counts and percentages (not negative)
     return f"[>={limit}]{grouped};[<=-{limit}]-{grouped};{decimals}"
 
 
