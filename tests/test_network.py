@@ -1107,3 +1107,57 @@ def test_in_given_order_reorders_the_per_site_rows_alike():
     assert shown.per_trial["site"].tolist() == ["S3", "S1", "S2"]
     assert shown.per_treatment["site"].tolist() == ["S3", "S3", "S1", "S1", "S2", "S2"]
     assert result.per_trial["site"].tolist() == ["S1", "S2", "S3"]  # the result is unchanged
+
+
+def test_dask_names_the_first_site_in_the_data_as_the_original_as_pandas() -> None:
+    """The copy check names as the original the site the data meet first, on both paths.
+
+    site03's rows stand first and site01 is made its copy (``_with_copy``, which appends
+    the copy at the end): in key order site01 comes first, in the data site03 does. The
+    dask path named site01 (key order) while the pandas path named site03 (stop 37).
+    """
+    import warnings
+
+    df = _with_copy(_network(), "site03", "site01")
+    df = pd.concat([df[df["site"] == "site03"], df[df["site"] != "site03"]], ignore_index=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _analyze(df, dunnett_pvalues="none")
+    pandas_words = [str(w.message) for w in caught if "the same plot data" in str(w.message)]
+    assert pandas_words == [
+        "site 'site01' has the same plot data as site 'site03' (treatment and yield_kg_ha of "
+        "all 16 plots): copied data count one trial twice in the summary across sites; check "
+        "the data of these trials"
+    ]
+    assert _dask_copy_warnings(df) == pandas_words
+
+
+def test_exclude_cv_above_says_when_it_cannot_judge_unreplicated_sites() -> None:
+    """60 one-strip farms with exclude_cv_above=15: the option did nothing and said nothing.
+
+    (stop 37 user pass: `yieldtrial network farm-network --exclude-cv-above 15` ran as
+    without it.) The summary notes how many included sites have no CV, in both languages.
+    """
+    from yieldtrial.datasets import example_path
+    from yieldtrial.report._network_zh import network_note
+
+    plots = pd.read_csv(example_path("farm-network"))
+    res = analyze_many(
+        plots, by="site", response="yield_kg_mu", treatment="treatment", control="CK1",
+        exclude_cv_above=15.0,
+    )  # fmt: skip
+    assert res.summary is not None
+    (note,) = [n for n in res.summary.notes if "exclude_cv_above" in n]
+    assert note == (
+        "60 included site(s) have no CV (unreplicated: one plot per treatment), so "
+        "exclude_cv_above (15 %) cannot judge them; they stay in."
+    )
+    assert network_note(note, "zh") == (
+        "60 个纳入汇总的试点无变异系数（无重复：每个处理一个小区），变异系数上限（15%）"
+        "无法判断，仍纳入汇总。"
+    )
+    without = analyze_many(
+        plots, by="site", response="yield_kg_mu", treatment="treatment", control="CK1"
+    )
+    assert without.summary is not None
+    assert not any("exclude_cv_above" in n and "judge" in n for n in without.summary.notes)

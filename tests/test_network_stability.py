@@ -639,3 +639,15 @@ def test_identical_sites_give_no_asv_and_no_b_test():
     assert table["b"].notna().all()  # the slope itself is fine
     assert any("ASV) not computed" in note for note in res.notes)
     assert any("fits V1, V2, V3 exactly" in note for note in res.notes)
+
+
+def test_to_frame_returns_a_copy_of_each_table(result):
+    """StabilityResult.to_frame() as the other results' (stop 37 user pass: AttributeError)."""
+    frame = result.to_frame()
+    pd.testing.assert_frame_equal(frame, result.table)
+    frame.loc[:, "mean"] = 0.0  # a copy: the result keeps its table
+    assert not (result.table["mean"] == 0.0).all()
+    pd.testing.assert_frame_equal(result.to_frame("means"), result.means)
+    pd.testing.assert_frame_equal(result.to_frame("environments"), result.environments)
+    with pytest.raises(DataValidationError, match="unknown stability table 'ammi'"):
+        result.to_frame("ammi")

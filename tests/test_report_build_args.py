@@ -51,3 +51,29 @@ def test_numpy_scalar_settings_are_numbers(trial) -> None:
         warnings.simplefilter("ignore", YieldTrialWarning)
         report = trial.report(alpha=np.float32(0.05), margin_pct=np.float64(5), figures=False)
     assert report.section("noninferiority").blocks
+
+
+def test_a_network_result_is_pointed_to_the_network_report() -> None:
+    """build_report(analyze_many(...)) names network_report (stop 37 user pass).
+
+    It said only "got NetworkResult", and docs/networks.md showed no Python way to the report.
+    """
+    import pandas as pd
+
+    import yieldtrial as yt
+    from yieldtrial.report.network import network_report
+
+    rows = [
+        (site, block, treatment, 7000.0 + 300 * i + 40 * block + 13 * k + 9 * (block == 2) * i)
+        for k, site in enumerate(("S1", "S2", "S3"))
+        for block in (1, 2, 3)
+        for i, treatment in enumerate(("CK", "N"))
+    ]
+    plots = pd.DataFrame(rows, columns=["site", "block", "treatment", "yield_kg_ha"])
+    result = yt.analyze_many(
+        plots, by="site", response="yield_kg_ha", treatment="treatment", block="block",
+        control="CK",
+    )  # fmt: skip
+    with pytest.raises(TypeError, match=r"got a NetworkResult.*network_report\(result"):
+        yt.build_report(result)
+    assert network_report(result, report_date="2026-12-06").title == "Trial network summary"

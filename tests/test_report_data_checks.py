@@ -61,10 +61,33 @@ def test_example_html_shows_the_flag_table_and_the_dependency(tmp_path):
     """HTML: the data-checks section lists plot 201 with its typical weight and the evidence."""
     html = _report(tmp_path, ".html").read_text(encoding="utf-8")
     section = html[html.index("Suspect plots and the conclusions") :]
-    assert "29.68 kg" in section and "a doubled weight?" in section
+    assert "29.68\u00a0kg" in section and "a doubled weight?" in section
     assert "The difference N0 – CK is not significant with plot 201 but significantly lower" in (
         section)  # fmt: skip
     assert "This conclusion depends on plot 201" in html[html.index("Conclusions") :]
+
+
+def test_flag_table_keeps_each_value_with_its_unit(tmp_path):
+    """The value and typical cells join number and unit by a no-break space (stop 37).
+
+    In the Chinese HTML report at 1280 px, once the table kept to the text column, the value
+    columns broke "29.68 kg" as "29.68" / "kg"; the Word table could do the same.
+    """
+    data = json.loads(_report(tmp_path, ".json", "--lang", "zh").read_text(encoding="utf-8"))
+    section = next(s for s in data["sections"] if s["key"] == "data_checks")
+    rows = next(b for b in section["blocks"] if b.get("key") == "suspect_plots")["rows"]
+    assert [(r["value"], r["typical"]) for r in rows] == [("29.68\u00a0kg", "14.79\u00a0kg")]
+
+
+def test_flag_table_keeps_each_statistic_with_its_value(tmp_path):
+    """The evidence keeps "t = 12.1" and "z = 11.2" on one line (Word broke "t =" / "12.1")."""
+    data = json.loads(_report(tmp_path, ".json", "--lang", "zh").read_text(encoding="utf-8"))
+    section = next(s for s in data["sections"] if s["key"] == "data_checks")
+    (row,) = next(b for b in section["blocks"] if b.get("key") == "suspect_plots")["rows"]
+    # t = 12.1 and z = 11.2: the doubled weight of plot 201 (docs/data-checks.md)
+    assert "t\u00a0=\u00a012.1" in row["evidence"] and "z\u00a0=\u00a011.2" in row["evidence"]
+    assert "P\u00a0<\u00a00.001" in row["evidence"]
+    assert not re.search(r" [=<>] ", row["evidence"])
 
 
 @pytest.mark.parametrize("suffix", [".html", ".json"])
@@ -265,3 +288,46 @@ def test_sensitivity_that_cannot_run_is_said_in_the_data_checks(tmp_path, monkey
         in json.dumps(section)
     )
     assert doc["results"]["sensitivity"] == []
+
+
+def _first_check_sentence(report) -> str:
+    return report.section("data_checks").blocks[0].text
+
+
+def test_unreplicated_demonstration_does_not_say_the_outlier_test_found_nothing():
+    """The Jinzhong demonstration (one plot each): "no plot was flagged" names what ran.
+
+    Neither the outlier test nor the checks within treatments can run (stop 37: it said
+    "neither the outlier test nor the checks within treatments ... found anything suspect",
+    then that both were not assessable).
+    """
+    import warnings
+
+    from yieldtrial import build_report
+    from yieldtrial.datasets import load_example
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 5 % moisture: the example's known warning
+        trial = load_example("jinzhong-2024")
+        en = _first_check_sentence(build_report(trial, lang="en", figures=False))
+        zh = _first_check_sentence(build_report(trial, lang="zh", figures=False))
+    assert en.startswith("No plot was flagged by the checks that could run")
+    assert "outlier test" not in en and "within treatments" not in en
+    assert zh.startswith("可执行的检查均未发现可疑小区") and "离群值" not in zh
+
+
+def test_two_blocks_of_two_treatments_name_the_checks_within_treatments_only():
+    """2 treatments x 2 blocks: the checks within treatments run, the outlier test does not.
+
+    1 error df (the outlier test needs 2), two plots a treatment (enough within treatments).
+    """
+    from yieldtrial import build_report
+
+    plots = pd.DataFrame(
+        {"plot_id": ["1", "2", "3", "4"], "block": ["1", "1", "2", "2"],
+         "treatment": ["CK", "T", "CK", "T"], "yield_kg_ha": [7000.0, 7300.0, 7100.0, 7350.0]}
+    )  # fmt: skip
+    trial = FieldTrial.from_dataframe(plots, crop="wheat", control="CK")
+    text = _first_check_sentence(build_report(trial, lang="en", figures=False))
+    assert text.startswith("No plot was flagged by the checks that could run: the checks within")
+    assert "outlier test" not in text

@@ -54,6 +54,23 @@ def test_means_are_numbers_equal_to_the_json(rcbd: Any, workbook: Any) -> None:
     assert cell.number_format.endswith("0.0")
 
 
+def test_a_negative_number_keeps_its_minus_in_libreoffice(rcbd: Any, workbook: Any) -> None:
+    """A number column has no conditional format (LibreOffice dropped a negative's minus).
+
+    Stop 37, zh replicated example through LibreOffice: the contrast "CK2 − CK1" showed its
+    95 % CI as "50.75" to "4.52" and t = "2.93" (stored -50.75, -4.52, -2.93), the economics
+    table's lower limits as 105.6, 40.9, 0.2: the last section of
+    "[>=10000]#,##0.00;[<=-10000]-#,##0.00;0.00" is printed without the sign.
+    """
+    sheet = workbook["Named contrasts"]
+    negatives = [
+        c for row in sheet.iter_rows() for c in row if isinstance(c.value, float) and c.value < 0
+    ]
+    assert negatives  # the rate cut's estimate, CI and t
+    for cell in negatives:
+        assert "[" not in cell.number_format, cell.number_format
+
+
 def test_units_in_headers_and_notes_under_the_table(workbook: Any) -> None:
     """Columns with a unit show it in the header; the notes follow the table."""
     sheet = workbook["Analysis of variance"]
@@ -230,6 +247,21 @@ def test_a_text_longer_than_the_widest_column_wraps_in_a_taller_row() -> None:
     assert sheet["A4"].alignment.wrap_text and sheet["A4"].alignment.vertical == "top"
     assert sheet.row_dimensions[4].height == 30.0  # two lines of Calibri 11 (15 pt each)
     assert sheet.row_dimensions[3].height is None  # the short text's row keeps its height
+
+
+def test_a_wrapped_chinese_cell_gets_chinese_line_heights() -> None:
+    """A Chinese text wrapping on two lines: 2 x 17 pt, not 2 x 15 pt (stop 37).
+
+    LibreOffice, zh doubled-weight report: the suspect-plot evidence's second line sat on
+    the table's bottom rule at 30 pt (a CJK line of 11 pt takes 17 pt, ``_CJK_LINE_PT``).
+    """
+    text = (
+        "外学生化残差 t = 12.1，Bonferroni 校正 P < 0.001；"
+        "为常见值的 2.01 倍（稳健 z = 11.2），重量加倍?"
+    )
+    sheet = _text_sheet(["短", text])
+    assert sheet.column_dimensions["A"].width == 60.0
+    assert sheet.row_dimensions[4].height == 2 * 17.0
 
 
 def test_a_short_chinese_header_stays_on_one_line() -> None:

@@ -748,8 +748,9 @@ def _copied_by_signature(
 ) -> list[tuple[str, list[str], int]]:
     """Group trials of equal signature (:func:`_partition_signatures`) as :func:`_copied_trials`.
 
-    ``order`` lists the trial names in the order of the result's tables (the dask path's
-    key order): the first of each set is the one the others copy.
+    ``order`` lists the trial names in the order of the data (each trial's first plot with a
+    response, as :func:`_copied_trials` numbers them): the first of each set is the one the
+    others copy.
     """
     rank = {name: i for i, name in enumerate(order)}
     ordered = signatures.assign(_rank=signatures["_trial"].map(rank).fillna(len(order)))
@@ -1054,8 +1055,24 @@ def _dask_tables(
         .groupby(seen_cols)["_position"]
         .min()
     )
-    seen_positions, n_pairs, n_trials = dask.compute(
+
+    def observed_positions(part: pd.DataFrame, partition_info: dict[str, Any] | None = None) -> Any:
+        # each trial's first plot with a response, as the pandas copy check orders trials
+        number = 0 if partition_info is None else int(partition_info["number"])
+        rows = np.arange(len(part), dtype=np.int64) + (number << 40)
+        keep = pd.to_numeric(part[options["response"]], errors="coerce").notna().to_numpy()
+        return part.loc[keep, by].assign(_position=rows[keep])
+
+    first_observed = (
+        ddf.map_partitions(
+            observed_positions, meta={**{c: ddf[c].dtype for c in by}, "_position": "int64"}
+        )
+        .groupby(by)["_position"]
+        .min()
+    )
+    seen_positions, trial_positions, n_pairs, n_trials = dask.compute(
         first_seen,
+        first_observed,
         ddf[[*by, treatment]].drop_duplicates().shape[0],
         ddf[by].drop_duplicates().shape[0],
     )
@@ -1100,8 +1117,9 @@ def _dask_tables(
     if progress is not None:
         progress(len(per_trial), len(per_trial))
     signatures = [r[2] for r in done if not r[2].empty]
-    if signatures:
-        order = [" / ".join(str(v) for v in key) for key in per_trial[by].itertuples(index=False)]
+    if signatures:  # the trials in the order of the data, as the pandas path names them
+        first = trial_positions.sort_values(kind="stable").reset_index()
+        order = [" / ".join(str(v) for v in key) for key in first[by].itertuples(index=False)]
         found = _copied_by_signature(pd.concat(signatures, ignore_index=True), order)
         _warn_copies(found, by, response)
     return per_trial, per_treatment

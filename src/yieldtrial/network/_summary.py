@@ -325,6 +325,13 @@ def summarize(
                 f"{int(high.sum()):,} site(s) excluded for CV above {exclude_cv_above:g} % "
                 f"(exclude_cv_above): {names}."
             )
+        no_cv = included & ~np.isfinite(cv)
+        if no_cv.any():  # the 60 one-strip farms of farm-network: the option did nothing, unsaid
+            notes.append(
+                f"{int(no_cv.sum()):,} included site(s) have no CV (unreplicated: one plot per "
+                f"treatment), so exclude_cv_above ({exclude_cv_above:g} %) cannot judge them; "
+                "they stay in."
+            )
     flagged = included & np.isin(flag, ("warn", "strong"))
     if flagged.any():
         notes.append(

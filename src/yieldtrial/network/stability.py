@@ -290,6 +290,33 @@ class StabilityResult:
         g, e = self.means.shape
         return f"<p><b>Stability</b>: {g} treatments x {e} environments</p>{table}"
 
+    def to_frame(self, table: str = "table") -> pd.DataFrame:
+        """Return one table as a DataFrame, as the other results of yieldtrial do.
+
+        Parameters
+        ----------
+        table : {"table", "means", "environments"}
+            The per-treatment statistics (default), the treatment x environment means, or
+            the environments with their index.
+
+        Returns
+        -------
+        DataFrame
+            A copy of that table.
+
+        Raises
+        ------
+        DataValidationError
+            Another name.
+        """
+        names = ("table", "means", "environments")
+        if table not in names:
+            raise DataValidationError(
+                f"unknown stability table {table!r}; choose one of {', '.join(names)}"
+            )
+        frame: pd.DataFrame = getattr(self, table)
+        return frame.copy()
+
     def to_dict(self) -> dict[str, Any]:
         """Return the tables as JSON-ready structures (NaN becomes None)."""
         from yieldtrial.network._summary import _num, _records

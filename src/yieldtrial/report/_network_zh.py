@@ -73,6 +73,17 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     ),
     (
         re.compile(
+            rf"^(?P<n>[\d,]+) included site\(s\) have no CV \(unreplicated: one plot per "
+            rf"treatment\), so exclude_cv_above \((?P<cv>{_NUM}) %\) cannot judge them; "
+            r"they stay in\.$"
+        ),
+        lambda m: (
+            f"{m['n']} 个纳入汇总的试点无变异系数（无重复：每个处理一个小区），"
+            f"变异系数上限（{m['cv']}%）无法判断，仍纳入汇总。"
+        ),
+    ),
+    (
+        re.compile(
             rf"^CV above (?P<warn>{_NUM}) % \(strong: above (?P<strong>{_NUM}) %\) at included "
             r"site\(s\): (?P<items>.+); their comparisons are imprecise .*$"
         ),

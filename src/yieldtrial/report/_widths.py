@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -244,22 +244,63 @@ def wrap_lines(text: str, width_em: float, *, bold: bool = False) -> list[str]:
     >>> wrap_lines("Value gain (CNY/mu) †", 7)
     ['Value gain', '(CNY/mu) †']
     """
+    pieces: list[tuple[str, bool | str]] = []
+    for word in _words(text):
+        if pieces and word in _MARKS:  # "... (CNY/mu) †": the mark ends the line
+            pieces.append((word, GLUE))
+            continue
+        split: list[str] = []
+        for piece in segments(word):
+            split += _split_run(piece, width_em, bold=bold)
+        pieces += [(piece, index == 0) for index, piece in enumerate(split)]
+    return fill_lines(pieces, width_em, lambda line: text_em(line, bold=bold))
+
+
+#: The joiner of a piece that stays on the line before it, after a space, whatever its width
+#: (a mark "†" after a unit), in :func:`fill_lines`.
+GLUE = "glue"
+
+
+def fill_lines(
+    pieces: Iterable[tuple[str, bool | str]], width: float, measure: Callable[[str], float]
+) -> list[str]:
+    """Fill lines greedily with ``pieces``, each line at most ``width`` by ``measure``.
+
+    The one line filler of the renderers: :func:`wrap_lines` (HTML and DOCX headers, in
+    em) and the XLSX header lines of ``render_xlsx`` (in Excel digit widths) differ only in
+    their pieces and their measure. A piece that does not fit on the current line starts a
+    new one; a piece wider than ``width`` has a line of its own.
+
+    Parameters
+    ----------
+    pieces : iterable of (str, bool or str)
+        The unbreakable pieces in order, each with its joiner: ``True`` a space stands
+        before it, ``False`` it follows the line directly, :data:`GLUE` it follows after a
+        space and never starts a line (unless it is the first piece).
+    width : float
+        Widest line, in the unit of ``measure``.
+    measure : callable
+        Width of a line of text.
+
+    Returns
+    -------
+    list of str
+        The lines.
+
+    Examples
+    --------
+    >>> fill_lines([("Value", False), ("gain", True), ("(CNY/mu)", True), ("†", GLUE)], 7, len)
+    ['Value', 'gain', '(CNY/mu) †']
+    """
     lines: list[str] = []
     current = ""
-    for word in _words(text):
-        if current and word in _MARKS:  # "... (CNY/mu) †": the mark ends the line
-            current += " " + word
-            continue
-        pieces: list[str] = []
-        for piece in segments(word):
-            pieces += _split_run(piece, width_em, bold=bold)
-        for index, piece in enumerate(pieces):
-            joined = current + (" " if current and index == 0 else "") + piece
-            if current and text_em(joined, bold=bold) > width_em:
-                lines.append(current)
-                current = piece
-            else:
-                current = joined
+    for piece, joiner in pieces:
+        joined = current + (" " if current and joiner else "") + piece
+        if current and joiner is not GLUE and measure(joined) > width:
+            lines.append(current)
+            current = piece
+        else:
+            current = joined
     if current:
         lines.append(current)
     return lines

@@ -98,6 +98,13 @@ def trial_with_settings(trial: Any, config: TrialConfig) -> Any:
             FieldTrial.from_dataframe(trial, **config.trial_settings()), labels
         )
     if not isinstance(trial, FieldTrial):
+        if type(trial).__name__ == "NetworkResult":  # analyze_many's result: its own report
+            raise TypeError(
+                "build_report() takes a FieldTrial (or a DataFrame of plot records); got a "
+                "NetworkResult. A network's report is built by "
+                "yieldtrial.report.network.network_report(result, lang='en') "
+                "(then .write('summary.html')), as 'yieldtrial network' writes it"
+            )
         raise TypeError(
             f"build_report() takes a FieldTrial (or a DataFrame of plot records); got "
             f"{type(trial).__name__}"

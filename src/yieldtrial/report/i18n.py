@@ -751,6 +751,12 @@ ZH_UNITS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![A-Za-z])(kg|t|g)( N| P₂O₅| K₂O)?/ha\b"), r"\1\2/公顷"),
     (re.compile(r"(?<![A-Za-z])CNY/(亩|公顷|mu|ha)\b"), r"元/\1"),
     (re.compile(r"(?<![A-Za-z])CNY(?![A-Za-z])"), "元"),
+    # the other display units as the methods' conversion note names them (1 斤 = 0.5 kg;
+    # 1 蒲式耳 ... 磅; 1 英亩): a zh report with --unit jin/mu printed "jin/mu" 12 times
+    (re.compile(r"(?<![A-Za-z])jin/mu\b"), "斤/亩"),
+    (re.compile(r"(?<![A-Za-z])bu/ac\b"), "蒲式耳/英亩"),
+    (re.compile(r"(?<![A-Za-z])lb/ac\b"), "磅/英亩"),
+    (re.compile(r"(?<![A-Za-z])(kg|t)/ac\b"), r"\1/英亩"),
     (re.compile(r"(?<=\d) mu\b"), " 亩"),
     (re.compile(r"元/mu\b"), "元/亩"),
     (re.compile(r"元/ha\b"), "元/公顷"),
@@ -764,6 +770,8 @@ def zh_units(text: str) -> str:
     --------
     >>> zh_units("产量 (kg/mu)，折合 7200 kg/ha；N 用量 (kg N/mu)；1 mu")
     '产量 (kg/亩)，折合 7200 kg/公顷；N 用量 (kg N/亩)；1 亩'
+    >>> zh_units("产量（jin/mu），误差均方 1.6 (jin/mu)²；111.4 bu/ac；6000 lb/ac")
+    '产量（斤/亩），误差均方 1.6 (斤/亩)²；111.4 蒲式耳/英亩；6000 磅/英亩'
     """
     for pattern, replacement in ZH_UNITS:
         text = pattern.sub(replacement, text)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from yieldtrial.errors import MissingExtraError
 from yieldtrial.report._ooxml import deterministic_package, package_datetime
-from yieldtrial.report._widths import excel_digits, segments, text_em, wrap_lines
+from yieldtrial.report._widths import excel_digits, fill_lines, segments, text_em, wrap_lines
 from yieldtrial.report.model import (
     Bullets,
     Column,
@@ -318,18 +318,7 @@ def _header_break(label: str, width: float) -> list[str]:
     >>> _header_break("Dunnett P（对CK1）", 12.7)
     ['Dunnett P', '（对CK1）']
     """
-    lines: list[str] = []
-    current = ""
-    for piece, space in _header_pieces(label):
-        joined = current + (" " if current and space else "") + piece
-        if current and excel_digits(joined) > width:
-            lines.append(current)
-            current = piece
-        else:
-            current = joined
-    if current:
-        lines.append(current)
-    return lines
+    return fill_lines(_header_pieces(label), width, excel_digits)
 
 
 def _header_heights(sheet: Any, block: Table, header_row: int, lang: str) -> None:
@@ -374,7 +363,15 @@ def _number_format(column: Column, style: NumberStyle) -> str:
         return f"+{decimals};-{decimals};{decimals}"
     if column.kind == "pvalue":
         return decimals
-    limit = f"{style.group_from:g}"
+    # no condition where none is needed: LibreOffice shows a negative number of a conditional
+    # format's last section without its minus ("-50.75" of a contrast's CI as "50.75", t
+    # "-2.93" as "2.93", stop 37). A number column's style groups from 1,000 (what "#,##"
+    # does) or, ungrouped, holds no value of 10,000 or more as shown (Table.number_style)
+    if style.group_from <= 1000:
+        return grouped
+    if column.kind == "number":
+        return decimals
+    limit = f"{style.group_from:g}"  # counts and percentages (not negative)
     return f"[>={limit}]{grouped};[<=-{limit}]-{grouped};{decimals}"
 
 
@@ -543,7 +540,11 @@ def render_xlsx(report: Report) -> bytes:
                         lines = math.ceil(
                             (excel_digits(texts[col - 1]) - 1.5) / (XLSX_MAX_WIDTH - 1.5)
                         )
-                        height = 15.0 * lines  # Calibri 11's row: 15 pt a line
+                        # Calibri 11's row: 15 pt a line; a Chinese line 17 pt (LibreOffice's
+                        # CJK face): at 15 pt the zh suspect-plot evidence's second line sat
+                        # on the table's bottom rule (stop 37)
+                        line_pt = _CJK_LINE_PT if _wide(texts[col - 1]) else 15.0
+                        height = line_pt * lines
                         if height > (sheet.row_dimensions[r].height or 15.0):
                             sheet.row_dimensions[r].height = height
                             grown.add(r)

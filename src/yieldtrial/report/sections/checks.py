@@ -12,6 +12,7 @@ never removes a plot: it says which conclusions depend on one and how to exclude
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from typing import Any
 
@@ -31,7 +32,11 @@ _PRIMARY = ("typing_pattern", "moisture", "area", "outlier_test", "robust_deviat
 
 
 def _value_text(ctx: ReportContext, variable: str, value: Any) -> str:
-    """Format a finding's value in the reader's units (yields in the display unit)."""
+    """Format a finding's value in the reader's units (yields in the display unit).
+
+    The number and its unit are joined by a no-break space: in the suspect-plot table's
+    narrow value columns an HTML or Word line broke between them ("29.68" / "kg", stop 37).
+    """
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -41,17 +46,17 @@ def _value_text(ctx: ReportContext, variable: str, value: Any) -> str:
     s = ctx.s
     if variable == s.ycol:
         digits = 1 if s.unit in ("kg/ha", "lb/ac") else 2
-        return f"{number * s.factor:,.{digits}f} {s.unit}"
+        return f"{number * s.factor:,.{digits}f}\u00a0{s.unit}"
     if variable.endswith("_pct"):
-        return f"{number:.1f} %"
+        return f"{number:.1f}\u00a0%"
     if variable.endswith("_m2"):
-        return f"{number:.2f} m²"
+        return f"{number:.2f}\u00a0m²"
     if variable.endswith("_kg"):
-        return f"{number:.2f} kg"
+        return f"{number:.2f}\u00a0kg"
     from yieldtrial.units import unit_from_yield_column
 
     unit = unit_from_yield_column(variable)
-    return f"{number:.6g}" + (f" {unit}" if unit else "")
+    return f"{number:.6g}" + (f"\u00a0{unit}" if unit else "")
 
 
 def _variable_label(ctx: ReportContext, variable: str) -> str:
@@ -84,6 +89,19 @@ def _pattern_text(pattern: str, lang: str) -> str:
 
 
 def _evidence(row: dict[str, Any], lang: str) -> str:
+    """Word one finding's evidence, each statistic kept with its value.
+
+    "t = 12.1", "P < 0.001" and "z = 11.2" are joined by no-break spaces: the Word table's
+    evidence column broke "t =" / "12.1" (stop 37).
+    """
+    return _GLUED_RELATION.sub("\u00a0\\1\u00a0", _evidence_text(row, lang))
+
+
+#: A relation between a statistic and its value (" = ", " < ", " > ") in an evidence text.
+_GLUED_RELATION = re.compile(r" ([=<>]) ")
+
+
+def _evidence_text(row: dict[str, Any], lang: str) -> str:
     check = str(row["check"])
     if check == "outlier_test":
         return t(
@@ -277,15 +295,23 @@ def data_checks_section(ctx: ReportContext) -> Section:
     ctx.results["suspect_plots"] = records(found)
     notes = [str(n) for n in found.attrs.get("notes", [])]
     alpha = (found.attrs.get("provenance") or {}).get("alpha") or 0.01
-    if found.empty:
-        blocks.append(Paragraph(t("checks.none", lang, alpha=f"{alpha:g}")))
+    formal_na = any(n.startswith("outlier_test") for n in notes)
+    within_na = any(n.startswith("robust_deviation") for n in notes)
+    if found.empty:  # name only the checks that ran (an unreplicated demonstration: neither)
+        key = {
+            (False, False): "checks.none",
+            (True, False): "checks.none_no_outlier",
+            (False, True): "checks.none_no_within",
+            (True, True): "checks.none_basic",
+        }[(formal_na, within_na)]
+        blocks.append(Paragraph(t(key, lang, alpha=f"{alpha:g}")))
     else:
         n = found["plot_id"].astype(str).nunique()
         blocks.append(Paragraph(t("checks.flagged", lang, n=n), "warning"))
         blocks.append(_flag_table(ctx, found))
-    if any(n.startswith("outlier_test") for n in notes):
+    if formal_na:
         blocks.append(Paragraph(t("checks.formal_na", lang), "note"))
-    if any(n.startswith("robust_deviation") for n in notes):
+    if within_na:
         blocks.append(Paragraph(t("checks.within_na", lang), "note"))
     flagged = list(dict.fromkeys(found["plot_id"].astype(str)))
     ctx.results["sensitivity"] = []
