@@ -12,7 +12,9 @@ export has), and prints:
    without ``--force`` adds: recognising the output as yieldtrial's own
    (``yieldtrial.io.output.check_output``);
 2. peak memory: the maximum resident set size of a fresh child process that does only
-   the one thing (``VmHWM``), against the file size;
+   the one thing (``VmHWM``), against the file size; for ``report`` also the resident
+   memory and the peak so far at the end of each step it names (reading, fitting, residual
+   checks, letters, comparisons, building, writing), which says where the peak is set;
 3. wall and CPU time of each round (``time.process_time`` of the child, all threads), and
    the phases of the in-memory path;
 4. with ``--floor``, what the output costs on its own: pyarrow's parse, the SHA-256 and the
@@ -349,9 +351,34 @@ if what == "read_csv":
 elif what == "import":
     import pandas, yieldtrial.cli  # noqa: F401
 else:
+    phases = []
+    if what == "report":
+        # memory at the end of each step the command names (yieldtrial.io.progress.stage):
+        # resident now and the high-water mark so far [KiB], in the order the steps end
+        import contextlib
+        from yieldtrial.io import progress
+        from yieldtrial.report import context
+
+        named = progress.stage
+
+        def vm_kib(key):
+            for line in open("/proc/self/status", encoding="ascii"):
+                if line.startswith(key):
+                    return int(line.split()[1])
+            return 0
+
+        @contextlib.contextmanager
+        def stage(step):
+            with named(step):
+                yield
+            phases.append((step, vm_kib("VmRSS:"), vm_kib("VmHWM:")))
+
+        progress.stage = context.stage = stage
     from yieldtrial.cli import main
     extra = ["--no-figures"] if what == "report" else []
     code = main([what, path, "--crop", "wheat", *extra, "-o", out, "--force"])
+    for step, rss, hwm in phases:
+        print(f"phase {rss} {hwm} {step}")
 def peak_kib():
     # VmHWM is this process's own high-water mark; ru_maxrss on Linux also counts the
     # memory of the parent that forked it before exec
@@ -367,14 +394,27 @@ print(peak_kib(), code)
 )
 
 
-def _peak_rss_mib(args: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Run a child doing one thing; return its peak RSS [MiB] and exit status."""
+def _peak_rss_mib(args: list[str], env: dict[str, str]) -> tuple[float, int, list[str]]:
+    """Run a child doing one thing; return its peak RSS [MiB], exit status and phase lines.
+
+    The phase lines (``report`` only): resident memory and the peak so far at the end of
+    each step the command names, so a reading says which step sets the peak.
+    """
     done = subprocess.run(
         [sys.executable, "-c", CHILD_MEMORY, *args], env=env, capture_output=True, text=True,
         check=False,
     )  # fmt: skip
-    last = (done.stdout.strip().splitlines() or ["0 1"])[-1].split()
-    return int(last[0]) / 1024.0, int(last[1])
+    lines = done.stdout.strip().splitlines() or ["0 1"]
+    last = lines[-1].split()
+    phases = []
+    for line in lines[:-1]:  # report: memory at the end of each of its steps
+        if line.startswith("phase "):
+            _, rss, hwm, step = line.split(" ", 3)
+            phases.append(
+                f"      after {step[:34]:34s} resident {int(rss) / 1024:6.0f} MiB, "
+                f"peak so far {int(hwm) / 1024:6.0f} MiB"
+            )
+    return int(last[0]) / 1024.0, int(last[1]), phases
 
 
 def main() -> None:
@@ -445,10 +485,12 @@ def main() -> None:
     print("peak resident memory (fresh process each):")
     for what in ["import", "read_csv", "standardize"] + (["report"] if args.report else []):
         target = str(out) + (".md" if what == "report" else "")
-        peak, code = _peak_rss_mib([what, str(path), target], env)
+        peak, code, phases = _peak_rss_mib([what, str(path), target], env)
         print(
             f"  {what:12s} {peak:8.0f} MiB  = {peak * 2**20 / size:4.2f} x the file  (exit {code})"
         )
+        for line in phases:
+            print(line)
 
     print(f"time, {args.rounds} interleaved rounds in one child process:")
     child = subprocess.run(

@@ -97,3 +97,19 @@ def test_the_generated_table_is_kept_by_default(bench, tmp_path: Path) -> None:
     assert line == f"kept {table} for later runs" and table.exists()
     line = bench.end_of_run(table, bench.file_stamp(table), discard=True)
     assert line.startswith("removed ") and not table.exists()
+
+
+def test_report_memory_child_names_each_step(bench, tmp_path: Path) -> None:
+    """The report's memory reading lists the resident size at the end of each named step."""
+    import os
+
+    table = tmp_path / "plots.csv"
+    rows = ["plot_id,block,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct"]
+    rows += [f"{i},{i // 3 + 1},T{i % 3},20,{15 + (i * 7) % 5 / 10},13.5" for i in range(12)]
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "PYTHONPATH": src, "OPENBLAS_NUM_THREADS": "1"}
+    peak, code, phases = bench._peak_rss_mib(["report", str(table), str(tmp_path / "r.md")], env)
+    assert code == 0 and peak > 0
+    assert any("after reading the plot table" in line for line in phases)
+    assert any("after building the report" in line for line in phases)

@@ -99,3 +99,19 @@ def test_randomized_dense_and_hash_routes_equal_per_block_comparison(monkeypatch
         monkeypatch.setattr(levels, "_DENSE_EXTRA", -(1 << 62))  # every table: hash route
         assert _randomized(plots) == expected
     assert seen == {True, False}
+
+
+def test_randomized_dense_route_in_int64_equals_per_block_comparison(monkeypatch) -> None:
+    # the dense route runs in int32 when every cell and row fits (stop 37: half the
+    # working memory); a dense allowance past 2**31 takes int64 codes: the same answers
+    from yieldtrial.io import levels
+
+    rng = np.random.default_rng(37)
+    monkeypatch.setattr(levels, "_DENSE_EXTRA", 1 << 31)  # every table dense, int64 codes
+    seen = set()
+    for _ in range(200):
+        plots = _random_book(rng)
+        expected = _reference(plots)
+        seen.add(expected)
+        assert _randomized(plots) == expected
+    assert seen == {True, False}

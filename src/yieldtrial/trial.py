@@ -406,12 +406,23 @@ class FieldTrial:
         low, high = plausible_harvest_moisture_pct(crop)
         _validation.warn_implausible_moisture(plots, crop=crop, low=low, high=high)
         _yields.warn_other_standard_moisture(plots, standard, stacklevel=3)
+        mass_kg = (
+            _yields.standardized_plot_mass_kg(
+                plots,
+                standard_moisture_pct=standard,
+                moisture_method=method,
+                shrink_pct_per_point=self.shrink_pct_per_point,
+            )
+            if _yields.has_harvest_columns(plots)
+            else None
+        )
         yield_kg_ha = _yields.plot_yield_kg_ha(
             plots,
             crop=crop,
             standard_moisture_pct=standard,
             moisture_method=method,
             shrink_pct_per_point=self.shrink_pct_per_point,
+            standardized_mass_kg=mass_kg,
         )
         if self.exclusions:  # excluded on the user's word: a missing plot in every analysis
             excluded = plots["plot_id"].astype(str).isin([pid for pid, _ in self.exclusions])
@@ -421,10 +432,12 @@ class FieldTrial:
             kept = _lost_entries_left_out(plots, yield_kg_ha, control)
             if not kept.all():
                 plots, yield_kg_ha = plots[kept], yield_kg_ha[kept]
+                mass_kg = None if mass_kg is None else mass_kg[kept]
                 left = set(plots["treatment"].astype(str))
                 _set(self, "plots", plots)
                 _set(self, "treatment_order", tuple(t for t in order if t in left))
         _set(self, "_yield_kg_ha", yield_kg_ha)
+        _set(self, "_mass_kg", mass_kg)  # the yields table's standardized mass (not again)
         _yields.warn_implausible_yields(plots, yield_kg_ha, stacklevel=3)
 
     @classmethod
@@ -663,6 +676,7 @@ class FieldTrial:
     def _build_yields(self, unit: str) -> pd.DataFrame:
         """Build the table :meth:`yields` keeps (the uncached work)."""
         yield_kg_ha: pd.Series = self._yield_kg_ha  # type: ignore[attr-defined]
+        mass_kg: pd.Series | None = getattr(self, "_mass_kg", None)
         return _yields.yields_table(
             self.plots,
             yield_kg_ha,
@@ -679,6 +693,7 @@ class FieldTrial:
                 "source": None if self.source is None else str(self.source),
                 "source_sha256": self.source_sha256,
             },
+            standardized_mass_kg=mass_kg,
         )
 
     # --- description ----------------------------------------------------------------
