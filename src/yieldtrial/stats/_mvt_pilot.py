@@ -180,7 +180,7 @@ def dunnett_pilot_curve(
     target = Region(chol, box_lo, box_hi, single=True)
     rule = chi_rule or (np.ones(1), np.ones(1))
     probe = None
-    best = None
+    best: tuple[float, Any] = (np.inf, None)
     for pilot_points in (PILOT_POINTS, RETRY_PILOT_POINTS):
         r_grid, exceed = pilot_score(exact_exceedances, pilot_points)(target, table)
         curve = max_t_curve(
@@ -192,12 +192,11 @@ def dunnett_pilot_curve(
         if probe is None:
             probe = _probe_thresholds(curve.r_high, df, two_sided)
         stated = float(np.max(curve.exceedance(probe)[1]))
-        if best is None or stated < best[0]:
+        if stated < best[0]:
             best = (stated, curve)
         # a smoother score only helps where the interpolation is what misses the target
         if stated <= DEFAULT_ABS_TOL or curve.truncation <= DEFAULT_ABS_TOL / 2.0:
             break
-    assert best is not None  # the loop runs at least once
     return best[1]
 
 
