@@ -35,16 +35,25 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["PILOT_POINTS", "PILOT_POINT_COUNTS", "dunnett_pilot_curve", "pilot_score"]
+__all__ = [
+    "MIDPOINT_PIVOT",
+    "PILOT_POINTS",
+    "PILOT_POINT_COUNTS",
+    "RETRY_PILOT_POINTS",
+    "dunnett_pilot_curve",
+    "midpoint_checked",
+    "pilot_score",
+]
 
 #: Points per scramble of the pilot.
 PILOT_POINTS = 512
 
 #: Points per scramble of a second pilot, when the curve along the first misses the target
-#: and its interpolation bound (after :func:`midpoint_checked`) takes over half of it: a
-#: smoother score.  On ``corr(A A')``, ``A`` a 20 x 20 uniform matrix, the curve's largest
-#: error (against scipy's multivariate_normal.cdf, 4,000,000 points) was 3.5e-4 along a
-#: 512-point pilot, 1.5e-4 along 2,048 and 9.7e-5 along 8,192 (stop 37).
+#: and its interpolation bound takes over half of it: a smoother score (the only pilot
+#: where the conditional probabilities are steep, see :data:`MIDPOINT_PIVOT`).  On
+#: ``corr(A A')``, ``A`` a 20 x 20 uniform matrix, the curve's largest error (against
+#: scipy's multivariate_normal.cdf, 4,000,000 points) was 3.5e-4 along a 512-point pilot,
+#: 1.5e-4 along 2,048 and 9.7e-5 along 8,192 (stop 37).
 RETRY_PILOT_POINTS = 8192
 
 #: Points per scramble tried in turn by the curve itself (plain integrand, no control).
@@ -181,13 +190,15 @@ def dunnett_pilot_curve(
     rule = chi_rule or (np.ones(1), np.ones(1))
     probe = None
     best: tuple[float, Any] = (np.inf, None)
-    for pilot_points in (PILOT_POINTS, RETRY_PILOT_POINTS):
+    # steep conditional probabilities: the smoother pilot at once, and the midpoint check
+    steep = float(np.min(np.diag(chol))) < MIDPOINT_PIVOT
+    for pilot_points in (RETRY_PILOT_POINTS,) if steep else (PILOT_POINTS, RETRY_PILOT_POINTS):
         r_grid, exceed = pilot_score(exact_exceedances, pilot_points)(target, table)
         curve = max_t_curve(
             (target, None), r_grid, exceed, df, rule, two_sided=two_sided,
             point_counts=PILOT_POINT_COUNTS, max_points=far_max_points(k),
         )  # fmt: skip
-        if float(np.min(np.diag(chol))) < MIDPOINT_PIVOT:  # steep: check between nodes
+        if steep:
             curve = midpoint_checked(curve, target)
         if probe is None:
             probe = _probe_thresholds(curve.r_high, df, two_sided)
