@@ -27,6 +27,13 @@ bound, and no polynomial interpolates it.  Here the score comes from the target 
    Gauss-Hermite nodes (:func:`yieldtrial.stats._mvt_sov.max_t_curve`, ``regions[1] is
    None``), with the same stated error: three standard errors over the scrambles plus the
    interpolation bound.
+3. **Steep integrands.**  Where the smallest Cholesky pivot is below
+   :data:`MIDPOINT_PIVOT` (nearly singular correlations) the pilot takes
+   :data:`RETRY_PILOT_POINTS` points and the curve is checked against the target
+   integrand midway between its nodes (:func:`midpoint_checked`): a noisy score wiggles
+   between the nodes where the interpolation bound does not see it.  Elsewhere a second
+   pilot of that size is taken when the curve misses the target and its interpolation
+   bound takes over half of it.
 """
 
 from __future__ import annotations

@@ -35,7 +35,8 @@ multivariate normal curve ``G``.  This module computes that curve:
    with the fixed seeds ``SOBOL_SEED + j``: the points are the same on every call, so
    results are repeatable bit for bit.  The stated error is three standard errors over the
    independent scrambles plus the interpolation bound, checked over the whole range of
-   thresholds; the points per scramble double (512 to 16384; at most 4096 for Tukey)
+   thresholds; the points per scramble double (512 to 16384; at most 4096 for Tukey;
+   up to 65,536 along a pilot score, :mod:`yieldtrial.stats._mvt_pilot`)
    until it is at most :data:`DEFAULT_ABS_TOL`, with a step of 1.5 instead when the spread
    is predicted to meet it there (:func:`_next_points`).  Nodes whose spreads together
    move the curve by at most :data:`FREEZE_SHARE` of the target stop taking points (the
