@@ -168,6 +168,7 @@ def assert_repeatable(corr: np.ndarray, thresholds: np.ndarray, df: float) -> No
     distributions._dunnett_curve_cached.cache_clear()
     _mvt_sov._sobol.cache_clear()
     _mvt_sov._sobol_rows.cache_clear()
+    _mvt_sov._sobol_rows_single.cache_clear()
     p2, _ = dunnett_pvalues(thresholds, corr, df)
     c2, _ = dunnett_critical_value(corr, df)
     np.testing.assert_array_equal(p1, p2)

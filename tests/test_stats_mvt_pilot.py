@@ -201,3 +201,28 @@ def test_the_pilot_curve_runs_in_single_precision_and_states_its_bias(monkeypatc
     assert pilot_calls == [20]
     assert single and set(single) == {np.dtype(np.float32)}
     assert curve.truncation >= _mvt_sov.SINGLE_PRECISION_BIAS
+
+
+def test_midpoint_check_raises_the_bound_to_a_difference_between_nodes():
+    """The interpolation bound takes what the target integrand shows midway between nodes.
+
+    The curve of a generic 6-comparison correlation is checked against a target whose box
+    is 2 % wider: its probabilities differ from the curve's by ``G(1.02 r) - G(r)`` (up to
+    about 1e-2 here, far above the points' spread), which the checked bound must cover.
+    """
+    from yieldtrial.stats._mvt_sov import Region, dunnett_box, nearest_product_form
+
+    corr = np.corrcoef(np.random.default_rng(3).normal(size=(6, 9)))
+    lam = nearest_product_form(corr)
+    exact = lambda g: distributions._exact_exceedances(g, lam, np.inf, True)  # noqa: E731
+    curve = _mvt_pilot.dunnett_pilot_curve(corr, exact, two_sided=True)
+    chol, _, lo, hi, _ = dunnett_box(corr, True, by_variance=True)
+    wider = Region(chol, 1.02 * lo, 1.02 * hi, single=True)
+    checked = _mvt_pilot.midpoint_checked(curve, wider)
+    r = np.linspace(1.0, 3.0, 41)
+    shift = np.max(np.abs(curve.exceedance(r / 1.02)[0] - curve.exceedance(r)[0]))
+    assert curve.truncation < 1e-4 < shift
+    assert checked.truncation >= 0.5 * shift
+    assert _mvt_pilot.midpoint_checked(curve, Region(chol, lo, hi, single=True)).truncation >= (
+        curve.truncation
+    )

@@ -35,7 +35,8 @@ multivariate normal curve ``G``.  This module computes that curve:
    with the fixed seeds ``SOBOL_SEED + j``: the points are the same on every call, so
    results are repeatable bit for bit.  The stated error is three standard errors over the
    independent scrambles plus the interpolation bound, checked over the whole range of
-   thresholds; the points per scramble double (512 to 16384; at most 4096 for Tukey)
+   thresholds; the points per scramble double (512 to 16384; at most 4096 for Tukey;
+   up to 65,536 along a pilot score, :mod:`yieldtrial.stats._mvt_pilot`)
    until it is at most :data:`DEFAULT_ABS_TOL`, with a step of 1.5 instead when the spread
    is predicted to meet it there (:func:`_next_points`).  Nodes whose spreads together
    move the curve by at most :data:`FREEZE_SHARE` of the target stop taking points (the
@@ -153,15 +154,21 @@ GIVE_UP_SCORE = "score"
 GIVE_UP_ALONE = "alone"
 
 
-@lru_cache(maxsize=32)
-def _sobol(dim: int, level: int) -> np.ndarray:
-    """Scrambled Sobol' points, shape ``(REPLICATES, 2**level, dim)`` (cached, read-only)."""
+def _sobol_raw(dim: int, level: int) -> np.ndarray:
+    """Scrambled Sobol' points, shape ``(REPLICATES, 2**level, dim)`` (not cached)."""
     from yieldtrial.stats._sobol import sobol_points  # scipy.stats.qmc's points, bit for bit
 
     out = np.empty((REPLICATES, 2**level, max(dim, 1)))
     for j in range(REPLICATES):
         out[j] = sobol_points(max(dim, 1), level, SOBOL_SEED + j)
     np.clip(out, 1e-15, 1.0 - 1e-15, out=out)
+    return out
+
+
+@lru_cache(maxsize=32)
+def _sobol(dim: int, level: int) -> np.ndarray:
+    """:func:`_sobol_raw`, cached and read-only."""
+    out = _sobol_raw(dim, level)
     out.setflags(write=False)
     return out
 
@@ -859,7 +866,9 @@ def _replicate_means(r: np.ndarray, regions: tuple[Region, Region], points: int)
 @lru_cache(maxsize=32)
 def _sobol_rows(dim: int, level: int) -> np.ndarray:
     """:func:`_sobol` with the coordinates as contiguous rows: (REPLICATES, dim, 2**level)."""
-    out = np.ascontiguousarray(np.swapaxes(_sobol(dim, level), 1, 2))
+    # from the uncached points: the 65,536 points of a curve along a pilot score would
+    # otherwise be held twice (80 MB each at 20 comparisons)
+    out = np.ascontiguousarray(np.swapaxes(_sobol_raw(dim, level), 1, 2))
     out.setflags(write=False)
     return out
 
@@ -867,7 +876,8 @@ def _sobol_rows(dim: int, level: int) -> np.ndarray:
 @lru_cache(maxsize=8)
 def _sobol_rows_single(dim: int, level: int) -> np.ndarray:
     """:func:`_sobol_rows` rounded to float32 (for :func:`_box_integrand_single`)."""
-    out = _sobol_rows(dim, level).astype(np.float32)
+    # the double rows are not kept (single-precision curves never use them)
+    out = np.ascontiguousarray(np.swapaxes(_sobol_raw(dim, level), 1, 2), dtype=np.float32)
     out.setflags(write=False)
     return out
 
