@@ -33,3 +33,77 @@ def test_demo_index_takes_the_title_of_a_json_report(tmp_path: Path) -> None:
     """A report's title (text, escaped) still names its example."""
     (tmp_path / "jinzhong-2024.json").write_text('{"title": "A <b> trial"}', encoding="utf-8")
     assert "<b>A &lt;b&gt; trial</b> (jinzhong-2024," in index_page(tmp_path, "en")
+
+
+def _padded_workbook(source: Path, target: Path, blank_mib: int) -> Path:
+    """Copy a workbook with ``blank_mib`` MiB of blanks before its sheet's end (packs ~1000x)."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename != "xl/worksheets/sheet1.xml":
+                new.writestr(item.filename, data)
+                continue
+            head, tail = data.split(b"</worksheet>")
+            with new.open(item.filename, "w", force_zip64=True) as stream:
+                stream.write(head)
+                for _ in range(blank_mib):
+                    stream.write(b" " * (1 << 20))
+                stream.write(b"</worksheet>" + tail)
+    return target
+
+
+def test_a_zip_bomb_workbook_is_refused_before_its_sheet_is_unpacked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 1.5 MB workbook whose sheet unpacked to 1.5 GB of blanks took 35 s and 3.3 GB.
+
+    It was read (the blanks are valid XML); a part unpacking to more than 64 MiB and 200
+    times its packed size is now refused first (here 80 MiB of blanks in about 80 KB).
+    """
+    pytest.importorskip("openpyxl")
+    from hostile import assert_one_line_error, plot_workbook
+
+    source = plot_workbook(tmp_path / "source.xlsx")
+    bomb = _padded_workbook(source, tmp_path / "plots.xlsx", 80)
+    out = tmp_path / "yields.csv"
+    line = assert_one_line_error(
+        ["standardize", str(bomb), "--crop", "wheat", "-o", str(out)],
+        capsys,
+        untouched=[bomb],
+        absent=[out],
+    )
+    assert line.startswith(
+        "yieldtrial: error: plots.xlsx: its part 'xl/worksheets/sheet1.xml' unpacks from "
+    )
+    assert "no spreadsheet program packs a sheet so tightly (a zip bomb?)" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plots.xlsx", "source.xlsx"]
+
+
+def test_a_workbook_with_some_blank_padding_is_still_read(tmp_path: Path) -> None:
+    """Below 64 MiB unpacked a tightly packed sheet is read as before (8 MiB of blanks)."""
+    pytest.importorskip("openpyxl")
+    from hostile import plot_workbook
+    from yieldtrial.io import read_plots
+
+    source = plot_workbook(tmp_path / "source.xlsx")
+    padded = _padded_workbook(source, tmp_path / "plots.xlsx", 8)
+    assert list(read_plots(padded)["plot_id"]) == ["101", "102", "201", "202"]
+
+
+def test_a_sheet_of_more_rows_than_excel_holds_is_refused(tmp_path: Path) -> None:
+    """A sheet beyond Excel's 1,048,576 rows (no spreadsheet saved it) is refused, not read on.
+
+    12 million rows without row numbers (600 MB of XML packed 343 times) ran past 300 s.
+    """
+    from yieldtrial.errors import DataValidationError
+    from yieldtrial.io.table_files import _trimmed_rows
+
+    class Sheet:
+        def iter_rows(self, values_only: bool = True) -> object:
+            return (("x",) for _ in range(1_048_577))
+
+    with pytest.raises(DataValidationError, match=r"^plots\.xlsx: the sheet holds more than "
+                       r"1,048,576 rows, the most an Excel sheet can hold; "):  # fmt: skip
+        _trimmed_rows(Sheet(), tmp_path / "plots.xlsx")
