@@ -107,3 +107,59 @@ def test_a_sheet_of_more_rows_than_excel_holds_is_refused(tmp_path: Path) -> Non
     with pytest.raises(DataValidationError, match=r"^plots\.xlsx: the sheet holds more than "
                        r"1,048,576 rows, the most an Excel sheet can hold; "):  # fmt: skip
         _trimmed_rows(Sheet(), tmp_path / "plots.xlsx")
+
+
+@pytest.mark.parametrize("q", [1, 2, 3])
+def test_kenward_roger_scale_of_a_residual_only_model_is_its_residual_df(q: int) -> None:
+    """One variance (sigma^2 = 1) on nu = 4 df: KR gives exactly F(q, 4), lambda = 1.
+
+    Hand derivation: Phi = I_q, dPhi = I_q, W = var(sigma^2) = 2 / nu, so A1 = 2 q^2 / nu
+    and A2 = 2 q / nu; then B = (q + 6) / nu, g = q - 2, c3 B = 4 / nu and m -> nu.
+    For q = 2 the formula's 1 - c3 B is 0 exactly (ZeroDivisionError before): its limit
+    m = 4 is taken, as pbkrtest's IEEE division gives.
+    """
+    import numpy as np
+
+    from yieldtrial.stats._reml import kenward_roger_scale
+
+    m, lam = kenward_roger_scale(np.eye(q), np.eye(q)[None, :, :], np.array([[2.0 / 4.0]]))
+    assert m == pytest.approx(4.0, rel=1e-12)
+    assert lam == pytest.approx(1.0, rel=1e-12)
+
+
+def test_report_kenward_roger_with_blocks_at_zero_on_four_residual_df(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """3 treatments x 3 blocks, random blocks, ``--ddf kenward-roger`` (exit 3 before).
+
+    The block variance is estimated at zero: the treatment test is on (2, 4) df as the
+    Satterthwaite one (F = 20.888 both ways; no plot missing, so the stratum df).
+    """
+    import json
+
+    from hostile import run_cli
+
+    rows = [
+        "101,1,CK,20,14.98,12.7", "102,1,T,20,13.77,13.7", "103,1,U,20,14.1,13.1",
+        "201,2,CK,20,14.97,13.4", "202,2,T,20,13.89,13.8", "203,2,U,20,14.3,13.0",
+        "301,3,CK,20,14.5,13.3", "302,3,T,20,13.9,13.5", "303,3,U,20,14.0,13.2",
+    ]  # fmt: skip
+    plots = tmp_path / "plots.csv"
+    plots.write_text(
+        "plot_id,block,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+        + "\n".join(rows)
+        + "\n",
+        encoding="utf-8",
+    )
+    tables = {}
+    for ddf in ("satterthwaite", "kenward-roger"):
+        out = tmp_path / f"{ddf}.json"
+        argv = ["report", str(plots), "--crop", "wheat", "--block-effects", "random"]
+        code, lines = run_cli([*argv, "--ddf", ddf, "--no-figures", "-o", str(out)], capsys)
+        assert code == 0, lines
+        tables[ddf] = json.loads(out.read_text(encoding="utf-8"))["results"]["anova"]["table"]
+    kr, sat = tables["kenward-roger"][0], tables["satterthwaite"][0]
+    assert (kr["source"], kr["df"]) == ("treatment", 2)
+    assert kr["df_denominator"] == pytest.approx(4.0, rel=1e-9)
+    assert kr["f"] == pytest.approx(sat["f"], rel=1e-9)
+    assert kr["p_value"] == pytest.approx(sat["p_value"], rel=1e-9)
