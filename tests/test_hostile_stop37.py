@@ -115,7 +115,7 @@ def test_kenward_roger_scale_of_a_residual_only_model_is_its_residual_df(q: int)
 
     Hand derivation: Phi = I_q, dPhi = I_q, W = var(sigma^2) = 2 / nu, so A1 = 2 q^2 / nu
     and A2 = 2 q / nu; then B = (q + 6) / nu, g = q - 2, c3 B = 4 / nu and m -> nu.
-    For q = 2 the formula's 1 - c3 B is 0 exactly (ZeroDivisionError before): its limit
+    The formula's 1 - c3 B is then 0 exactly, for every q (ZeroDivisionError before): its limit
     m = 4 is taken, as pbkrtest's IEEE division gives.
     """
     import numpy as np
