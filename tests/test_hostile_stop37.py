@@ -35,25 +35,6 @@ def test_demo_index_takes_the_title_of_a_json_report(tmp_path: Path) -> None:
     assert "<b>A &lt;b&gt; trial</b> (jinzhong-2024," in index_page(tmp_path, "en")
 
 
-def _padded_workbook(source: Path, target: Path, blank_mib: int) -> Path:
-    """Copy a workbook with ``blank_mib`` MiB of blanks before its sheet's end (packs ~1000x)."""
-    import zipfile
-
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
-        for item in old.infolist():
-            data = old.read(item.filename)
-            if item.filename != "xl/worksheets/sheet1.xml":
-                new.writestr(item.filename, data)
-                continue
-            head, tail = data.split(b"</worksheet>")
-            with new.open(item.filename, "w", force_zip64=True) as stream:
-                stream.write(head)
-                for _ in range(blank_mib):
-                    stream.write(b" " * (1 << 20))
-                stream.write(b"</worksheet>" + tail)
-    return target
-
-
 def test_a_zip_bomb_workbook_is_refused_before_its_sheet_is_unpacked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -63,10 +44,10 @@ def test_a_zip_bomb_workbook_is_refused_before_its_sheet_is_unpacked(
     times its packed size is now refused first (here 80 MiB of blanks in about 80 KB).
     """
     pytest.importorskip("openpyxl")
-    from hostile import assert_one_line_error, plot_workbook
+    from hostile import assert_one_line_error, padded_workbook, plot_workbook
 
     source = plot_workbook(tmp_path / "source.xlsx")
-    bomb = _padded_workbook(source, tmp_path / "plots.xlsx", 80)
+    bomb = padded_workbook(source, tmp_path / "plots.xlsx", 80)
     out = tmp_path / "yields.csv"
     line = assert_one_line_error(
         ["standardize", str(bomb), "--crop", "wheat", "-o", str(out)],
@@ -84,11 +65,11 @@ def test_a_zip_bomb_workbook_is_refused_before_its_sheet_is_unpacked(
 def test_a_workbook_with_some_blank_padding_is_still_read(tmp_path: Path) -> None:
     """Below 64 MiB unpacked a tightly packed sheet is read as before (8 MiB of blanks)."""
     pytest.importorskip("openpyxl")
-    from hostile import plot_workbook
+    from hostile import padded_workbook, plot_workbook
     from yieldtrial.io import read_plots
 
     source = plot_workbook(tmp_path / "source.xlsx")
-    padded = _padded_workbook(source, tmp_path / "plots.xlsx", 8)
+    padded = padded_workbook(source, tmp_path / "plots.xlsx", 8)
     assert list(read_plots(padded)["plot_id"]) == ["101", "102", "201", "202"]
 
 
