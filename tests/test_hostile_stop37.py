@@ -144,3 +144,44 @@ def test_report_kenward_roger_with_blocks_at_zero_on_four_residual_df(
     assert kr["df_denominator"] == pytest.approx(4.0, rel=1e-9)
     assert kr["f"] == pytest.approx(sat["f"], rel=1e-9)
     assert kr["p_value"] == pytest.approx(sat["p_value"], rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"), [("-3", "-3"), ("99999999999", "99999999999"), ("2", "2"), ("x", "x")]
+)
+def test_a_sheet_whose_rows_are_misnumbered_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], number: str, shown: str
+) -> None:
+    """A row numbered -3 or 99,999,999,999 lost plots with exit 0; it is refused.
+
+    Row 3 (plot 102) numbered -3 was dropped (the other plots read); numbered
+    99,999,999,999 the rows after it were lost too (plot 101 alone read). Numbers that go
+    back (2 after 2) or are no number are refused as well: no spreadsheet writes them.
+    """
+    pytest.importorskip("openpyxl")
+    import zipfile
+
+    from hostile import assert_one_line_error, plot_workbook
+
+    source = plot_workbook(tmp_path / "source.xlsx")
+    book = tmp_path / "plots.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(book, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert b'<row r="3"' in data
+                data = data.replace(b'<row r="3"', b'<row r="' + number.encode() + b'"')
+            new.writestr(item, data)
+    out = tmp_path / "yields.csv"
+    line = assert_one_line_error(
+        ["standardize", str(book), "--crop", "wheat", "-o", str(out)],
+        capsys,
+        untouched=[book],
+        absent=[out],
+    )
+    assert line == (
+        "yieldtrial: error: plots.xlsx: the sheet's rows are not numbered as a spreadsheet "
+        f"numbers them: row '{shown}' follows row 2 (Excel's rows are 1 to 1,048,576, each "
+        "after the one before); open the workbook in Excel or LibreOffice and save it again, "
+        "or export the table as CSV"
+    )

@@ -1704,6 +1704,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     _check_packed_sizes(path)
     _check_shared_text_sizes(path)
     xml = _sheet_xml(path, sheet)
+    _check_row_numbers(path, xml)
     _check_shared_strings(path, xml)
     last_value_row = _last_value_row(xml)
     rows = _sheet_rows(_open_workbook(path, data_only=True), sheet, path, last_value_row)
@@ -2048,6 +2049,30 @@ def _sheet_xml(path: Path, sheet: str | int | None) -> bytes:
 
 #: Rows of an Excel worksheet at most.
 _EXCEL_ROWS = 1_048_576
+#: The number of a ``<row r="...">`` tag of a sheet's XML.
+_ROW_TAG_NUMBER = re.compile(rb"""<(?:\w+:)?row\b[^>]*?\sr\s*=\s*["']([^"']*)["']""")
+
+
+def _check_row_numbers(path: Path, xml: bytes) -> None:
+    """Refuse a sheet whose rows are not numbered 1 to 1,048,576, each after the one before.
+
+    openpyxl drops a row numbered -3 and pads the rows up to one numbered 99,999,999,999
+    (the reading then stops at the padding): plots were lost with no word. No spreadsheet
+    program writes such numbers.
+    """
+    previous = 0
+    for match in _ROW_TAG_NUMBER.finditer(xml):
+        text = match.group(1)
+        number = int(text) if text.isdigit() and len(text) < 12 else -1
+        if not previous < number <= _EXCEL_ROWS:
+            shown = text.decode("ascii", "replace")[:20]
+            raise DataValidationError(
+                f"{path.name}: the sheet's rows are not numbered as a spreadsheet numbers them: "
+                f"row '{shown}' follows row {previous} (Excel's rows are 1 to "
+                f"{_EXCEL_ROWS:,}, each after the one before); open the workbook in Excel or "
+                "LibreOffice and save it again, or export the table as CSV"
+            )
+        previous = number
 #: Empty rows read past the last value of a sheet before the reading stops.
 _EMPTY_ROWS_READ = 1000
 #: The start of a cell's value (``<v>``), inline string (``<is>``) or formula (``<f>``).
