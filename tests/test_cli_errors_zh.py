@@ -429,6 +429,21 @@ def _case_zip_bomb(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, bomb, *_html(tmp)), "'xl/worksheets/sheet1.xml'"
 
 
+def _case_row_numbers(tmp: Path) -> tuple[list[str], str]:
+    """Give the sheet's row 3 the number -3 (no spreadsheet does)."""
+    import zipfile
+
+    source = _xlsx(tmp, lambda book, sheet: None).rename(tmp / "source.xlsx")
+    book = tmp / "plots.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(book, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<row r="3"', b'<row r="-3"')
+            new.writestr(item, data)
+    return _report(tmp, book, *_html(tmp)), "'-3'"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -481,6 +496,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "implausible-standard": _case_implausible_standard,
     "unsaved-formula": _case_unsaved_formula,
     "zip-bomb": _case_zip_bomb,
+    "row-numbers": _case_row_numbers,
     "standard-fraction": _case_standard_fraction,
     "standard-implausible": _case_standard_implausible,
 }

@@ -578,6 +578,16 @@ TEMPLATES: tuple[Template, ...] = (
         "或把数据表导出为逗号分隔文本（.csv）",
     ),
     Template(
+        "row-numbers",
+        _FILE + r": the sheet's rows are not numbered as a spreadsheet numbers them: row "
+        r"(?P<row>" + _Q + r") follows row (?P<previous>\d+) \(Excel's rows are 1 to "
+        r"1,048,576, each after the one before\); open the workbook in Excel or LibreOffice "
+        r"and save it again, or export the table as CSV",
+        "{file}：工作表的行号不是电子表格程序会写出的行号：第 {previous} 行之后是行号 {row}"
+        "（Excel 的行号为 1 至 1,048,576，依次递增）；请用 Excel 或 LibreOffice 打开该工作簿并"
+        "重新保存，或把数据表导出为逗号分隔文本（.csv）",
+    ),
+    Template(
         "unsaved-formula",
         _FILE + r": cells? (?P<cells>.+?)(?: and (?P<more>[\d,]+) more)? holds? a formula "
         r"whose result was never saved \(the file was written by a program that does not "
