@@ -2073,6 +2073,8 @@ def _check_row_numbers(path: Path, xml: bytes) -> None:
                 "LibreOffice and save it again, or export the table as CSV"
             )
         previous = number
+
+
 #: Empty rows read past the last value of a sheet before the reading stops.
 _EMPTY_ROWS_READ = 1000
 #: The start of a cell's value (``<v>``), inline string (``<is>``) or formula (``<f>``).
