@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from hostile import HEADER, ROWS, digests, plot_table, run_cli
+from hostile import HEADER, ROWS, digests, padded_workbook, plot_table, run_cli
 from yieldtrial.cli import main
 from yieldtrial.commands._zh_messages import TEMPLATES, translate
 
@@ -422,6 +422,28 @@ def _case_unsaved_formula(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, _xlsx(tmp, formula), *_html(tmp)), '="moisture"&"_pct"'
 
 
+def _case_zip_bomb(tmp: Path) -> tuple[list[str], str]:
+    """Write a workbook whose sheet unpacks to 80 MiB of blanks from about 80 KB."""
+    source = _xlsx(tmp, lambda book, sheet: None).rename(tmp / "source.xlsx")
+    bomb = padded_workbook(source, tmp / "plots.xlsx", 80)
+    return _report(tmp, bomb, *_html(tmp)), "'xl/worksheets/sheet1.xml'"
+
+
+def _case_row_numbers(tmp: Path) -> tuple[list[str], str]:
+    """Give the sheet's row 3 the number -3 (no spreadsheet does)."""
+    import zipfile
+
+    source = _xlsx(tmp, lambda book, sheet: None).rename(tmp / "source.xlsx")
+    book = tmp / "plots.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(book, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<row r="3"', b'<row r="-3"')
+            new.writestr(item, data)
+    return _report(tmp, book, *_html(tmp)), "'-3'"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -473,6 +495,8 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "setting-range": _case_setting_range,
     "implausible-standard": _case_implausible_standard,
     "unsaved-formula": _case_unsaved_formula,
+    "zip-bomb": _case_zip_bomb,
+    "row-numbers": _case_row_numbers,
     "standard-fraction": _case_standard_fraction,
     "standard-implausible": _case_standard_implausible,
 }

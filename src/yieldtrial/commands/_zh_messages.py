@@ -568,6 +568,26 @@ TEMPLATES: tuple[Template, ...] = (
         "（籽粒 10-20%，全株青贮 65-70%）；应为百分数（0-100），如 13，或 0 表示按干物质计。",
     ),
     Template(
+        "zip-bomb",
+        _FILE + r": its part (?P<part>" + _Q + r") unpacks from (?P<packed>[\d,]+) bytes to "
+        r"(?P<size>[\d,]+) \((?P<ratio>[\d,]+) times\): no spreadsheet program packs a sheet "
+        r"so tightly \(a zip bomb\?\); open the workbook in Excel or LibreOffice and save it "
+        r"again, or export the table as CSV",
+        "{file}：其中的部件 {part} 由 {packed} 字节解压为 {size} 字节（{ratio} 倍）：电子表格程序"
+        "不会把工作表压缩得这么紧（压缩炸弹？）；请用 Excel 或 LibreOffice 打开该工作簿并重新保存，"
+        "或把数据表导出为逗号分隔文本（.csv）",
+    ),
+    Template(
+        "row-numbers",
+        _FILE + r": the sheet's rows are not numbered as a spreadsheet numbers them: row "
+        r"(?P<row>" + _Q + r") follows row (?P<previous>\d+) \(Excel's rows are 1 to "
+        r"1,048,576, each after the one before\); open the workbook in Excel or LibreOffice "
+        r"and save it again, or export the table as CSV",
+        "{file}：工作表的行号不是电子表格程序会写出的行号：第 {previous} 行之后是行号 {row}"
+        "（Excel 的行号为 1 至 1,048,576，依次递增）；请用 Excel 或 LibreOffice 打开该工作簿并"
+        "重新保存，或把数据表导出为逗号分隔文本（.csv）",
+    ),
+    Template(
         "unsaved-formula",
         _FILE + r": cells? (?P<cells>.+?)(?: and (?P<more>[\d,]+) more)? holds? a formula "
         r"whose result was never saved \(the file was written by a program that does not "

@@ -167,10 +167,14 @@ def index_page(folder: Path, lang: str) -> str:
             title = name
             json_file = folder / f"{stem}.json"
             if json_file.is_file():
+                # a JSON report someone edited may hold anything (a list, a number, no
+                # title) or be unreadable: the index then names the example
                 try:
-                    title = str(json.loads(json_file.read_text(encoding="utf-8"))["title"])
-                except (ValueError, KeyError):
-                    pass
+                    document = json.loads(json_file.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    document = None
+                if isinstance(document, dict) and isinstance(document.get("title"), str):
+                    title = document["title"]
             items.append(
                 f'<li lang="{"zh-CN" if report_lang == "zh" else "en"}">'
                 f"<b>{html.escape(title)}</b> ({html.escape(name)}, "

@@ -801,15 +801,21 @@ def kenward_roger_scale(cov: np.ndarray, grad: np.ndarray, w: np.ndarray) -> tup
     a2 = float(np.einsum("fg,fab,gba->", w, mats, mats))
     if not a2 > 1e-300:
         return float("inf"), 1.0
-    b = (a1 + 6.0 * a2) / (2.0 * q)
-    g = ((q + 1.0) * a1 - (q + 4.0) * a2) / ((q + 2.0) * a2)
-    d = 3.0 * q + 2.0 * (1.0 - g)
-    c1, c2, c3 = g / d, (q - g) / d, (q + 2.0 - g) / d
-    e_star = 1.0 / (1.0 - a2 / q)
-    v_star = (2.0 / q) * (1.0 + c1 * b) / ((1.0 - c2 * b) ** 2 * (1.0 - c3 * b))
-    rho = v_star / (2.0 * e_star**2)
-    m = 4.0 + (q + 2.0) / (q * rho - 1.0)
-    lam = m / (e_star * (m - 2.0))
+    # IEEE division, as pbkrtest's R code divides: a zero denominator gives an infinite
+    # V* and rho and the limit m = 4 (two contrasts on 4 residual df with a variance at
+    # zero: 1 - c3 B = 0 exactly, which raised ZeroDivisionError); NaN or a negative m
+    # is "no F approximation" to the caller
+    a1_, a2_, q_ = np.float64(a1), np.float64(a2), np.float64(q)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        b = (a1_ + 6.0 * a2_) / (2.0 * q_)
+        g = ((q_ + 1.0) * a1_ - (q_ + 4.0) * a2_) / ((q_ + 2.0) * a2_)
+        d = 3.0 * q_ + 2.0 * (1.0 - g)
+        c1, c2, c3 = g / d, (q_ - g) / d, (q_ + 2.0 - g) / d
+        e_star = 1.0 / (1.0 - a2_ / q_)
+        v_star = (2.0 / q_) * (1.0 + c1 * b) / ((1.0 - c2 * b) ** 2 * (1.0 - c3 * b))
+        rho = v_star / (2.0 * e_star**2)
+        m = 4.0 + (q_ + 2.0) / (q_ * rho - 1.0)
+        lam = m / (e_star * (m - 2.0))
     return float(m), float(lam)
 
 
