@@ -114,6 +114,9 @@ def round_half_away_array(values: Any, digits: int) -> np.ndarray:
     return out
 
 
+_SPECS: dict[tuple[int, bool, bool], str] = {}
+
+
 def fixed(value: float, digits: int, *, sign: bool = False, group: str = "") -> str:
     """Format ``value`` with ``digits`` decimals by the one rounding rule.
 
@@ -129,10 +132,16 @@ def fixed(value: float, digits: int, *, sign: bool = False, group: str = "") -> 
     >>> fixed(12345.65, 1, group=","), fixed(0.05, 1, sign=True), fixed(-0.04, 1)
     ('12,345.7', '+0.1', '-0.0')
     """
-    spec = ("+" if sign else "") + ("," if group else "") + f".{digits}f"
+    spec = _SPECS.get((digits, sign, bool(group)))
+    if spec is None:
+        spec = ("+" if sign else "") + ("," if group else "") + f".{digits}f"
+        _SPECS[digits, sign, bool(group)] = spec
     value = float(value)
-    if not math.isfinite(value) or not _near_tie(value, digits):
-        text = format(value, spec)
+    scaled = abs(value) * 10.0**digits
+    if not scaled < _LARGE:  # huge, infinite or NaN
+        text = format(_exact(value, digits) if math.isfinite(value) else value, spec)
+    elif abs(scaled - math.floor(scaled) - 0.5) > _NEAR_TIE * (scaled + 1.0):
+        text = format(value, spec)  # not near a tie: the binary rounding agrees
     else:
         text = format(_exact(value, digits), spec)
     return text.replace(",", group) if group and group != "," else text
