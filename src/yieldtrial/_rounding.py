@@ -158,13 +158,15 @@ def round_frame(frame: Any, digits: int) -> Any:
     >>> round_frame(pd.DataFrame({"plot": ["A"], "y": [13.95]}), 1)["y"].tolist()
     [14.0]
     """
+    import pandas as pd
+
     out = frame.copy()
     for position in range(out.shape[1]):
         series = out.iloc[:, position]
         if isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":
             out.isetitem(
                 position,
-                series.__class__(
+                pd.Series(
                     round_half_away_array(series.to_numpy(), digits),
                     index=series.index,
                     name=series.name,
