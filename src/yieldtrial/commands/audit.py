@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from yieldtrial._rounding import fixed
 from yieldtrial.commands._input import (
     UsageError,
     add_control_option,
@@ -419,4 +420,4 @@ def _percent(value: float) -> str:
     if value != value:  # NaN
         return "n/a"
     places = 1 if value == 0 or abs(value) >= 0.05 else 3
-    return f"{value:+.{places}f} %"
+    return f"{fixed(value, places, sign=True)} %"

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any, cast
 
+from yieldtrial._rounding import fixed
 from yieldtrial.commands._input import UsageError, add_control_option
 
 EXAMPLES = """\
@@ -344,8 +345,8 @@ def _describe(design: dict[str, Any]) -> None:
             file=sys.stderr,
         )
         print(
-            f"efficiency factor {design['efficiency']:.4f} (upper bound "
-            f"{design['efficiency_upper_bound']:.4f}); pairs meet in at most "
+            f"efficiency factor {fixed(design['efficiency'], 4)} (upper bound "
+            f"{fixed(design['efficiency_upper_bound'], 4)}); pairs meet in at most "
             f"{design['max_concurrence']} block(s)",
             file=sys.stderr,
         )

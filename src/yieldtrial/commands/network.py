@@ -25,6 +25,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from yieldtrial._rounding import fixed
 from yieldtrial.commands._input import (
     add_moisture_options,
     add_table_options,
@@ -810,8 +811,8 @@ def _check_some_trial_included(result: Any, threshold: float | None) -> None:
     cvs = sorted(float(v) for v in excluded["cv_pct"])
     raise DataValidationError(
         f"--exclude-cv-above {threshold:g} leaves out every analysed trial (their CV % runs "
-        f"from {cvs[0]:.1f} to {cvs[-1]:.1f}), so there is nothing to summarize; give a "
-        "threshold above the CV of the trials to keep (e.g. 15), or leave the option out"
+        f"from {fixed(cvs[0], 1)} to {fixed(cvs[-1], 1)}), so there is nothing to summarize; "
+        "give a threshold above the CV of the trials to keep (e.g. 15), or leave the option out"
     )
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from yieldtrial._rounding import fixed, round_frame
 from yieldtrial.commands._input import (
     UsageError,
     add_moisture_options,
@@ -281,8 +282,8 @@ def _run_single(args: argparse.Namespace) -> int:
         shrink_pct_per_point=args.shrink_per_point,
     )
     lines = [
-        f"{result:.{decimals}f}",
-        f"{mass:g} at {args.moisture:g} % moisture -> {result:.{decimals}f} at {standard:g} % "
+        fixed(result, decimals),
+        f"{mass:g} at {args.moisture:g} % moisture -> {fixed(result, decimals)} at {standard:g} % "
         f"({formula})",
     ]
     if method != "dry_matter":
@@ -291,7 +292,8 @@ def _run_single(args: argparse.Namespace) -> int:
         )
         lines.append(
             f"note: {method} is not the dry-matter method of the yield-test protocols; "
-            f"dry_matter gives {reference:.{decimals}f} ({reference - result:+.{decimals}f})"
+            f"dry_matter gives {fixed(reference, decimals)} "
+            f"({fixed(reference - result, decimals, sign=True)})"
         )
     if args.crop is not None:
         low, high = plausible_harvest_moisture_pct(args.crop)
@@ -310,7 +312,7 @@ def _format_table(
     table: pd.DataFrame, fmt: str, decimals: int | None, *, width: int | None = None
 ) -> str:
     if decimals is not None:
-        table = table.round(decimals)
+        table = round_frame(table, decimals)
     if fmt == "table":
         if width:
             return _terminal_table(table, width)
@@ -459,13 +461,15 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
 
         write_output(
             args.output,
-            table_xlsx(table if args.decimals is None else table.round(args.decimals)),
+            table_xlsx(table if args.decimals is None else round_frame(table, args.decimals)),
             force=getattr(args, "force", False),
             inputs=_inputs(args, source),
             example="yields.xlsx",
         )
     elif args.format == "csv":
-        _emit_csv(table if args.decimals is None else table.round(args.decimals), args, source)
+        _emit_csv(
+            table if args.decimals is None else round_frame(table, args.decimals), args, source
+        )
     else:
         width = terminal_width() if args.output is None and args.format == "table" else None
         _emit(

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from yieldtrial._rounding import fixed
 from yieldtrial.report.i18n import DEFAULT_FACTORS_EN, DEFAULT_FACTORS_ZH, t
 from yieldtrial.report.model import DEFAULT_NUMBER_STYLE, NumberStyle
 
@@ -86,7 +87,7 @@ def fmt_signed(value: Any, digits: int = 1) -> str:
         number = float(value)
     except (TypeError, ValueError):
         return str(value)
-    return f"{number:+.{digits}f}" if math.isfinite(number) else "–"
+    return fixed(number, digits, sign=True) if math.isfinite(number) else "–"
 
 
 def fmt_p(value: Any) -> str:
@@ -96,7 +97,7 @@ def fmt_p(value: Any) -> str:
         return "–"
     if not math.isfinite(number):
         return "–"
-    return "<0.001" if number < 0.001 else f"{number:.3f}"
+    return "<0.001" if number < 0.001 else fixed(number, 3)
 
 
 def yield_digits(unit: str) -> int:

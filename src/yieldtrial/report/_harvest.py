@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from yieldtrial._rounding import fixed
 from yieldtrial.report.i18n import t
 
 __all__ = [
@@ -110,7 +111,7 @@ def range_ends(values: Any) -> tuple[str, str] | None:
     if found.size == 0:
         return None
     digits = decimals(found, 0, 4)
-    return f"{found.min():.{digits}f}", f"{found.max():.{digits}f}"
+    return fixed(found.min(), digits), fixed(found.max(), digits)
 
 
 def decimals(values: Any, low: int, high: int) -> int:

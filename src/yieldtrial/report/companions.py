@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from yieldtrial._rounding import round_half_away_array
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -69,7 +71,6 @@ def companion_frame(table: Table) -> pd.DataFrame:
         One column per table column (header: its label, after its group label when it
         has one); numbers rounded to the column's decimals, P-values as computed.
     """
-    import numpy as np
     import pandas as pd
 
     data: dict[str, Any] = {}
@@ -83,11 +84,11 @@ def companion_frame(table: Table) -> pd.DataFrame:
             continue
         numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float)
         if column.kind == "int":
-            data[header] = numbers.round().astype("Int64")
+            data[header] = pd.Series(round_half_away_array(numbers, 0)).astype("Int64")
         elif column.kind == "pvalue":
             data[header] = numbers
         else:
-            data[header] = np.round(numbers, column.digits)
+            data[header] = pd.Series(round_half_away_array(numbers, column.digits))
     return pd.DataFrame(data)
 
 

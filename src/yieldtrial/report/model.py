@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from yieldtrial._rounding import fixed
 from yieldtrial.report.formats import FORMATS, check_format, format_for_path, renderer, writer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -80,9 +81,9 @@ class NumberStyle:
         The grouping follows the number shown: 9999.96 to one decimal is "10,000.0" (it
         read "10000.0", five digits ungrouped beside "10,234.5").
         """
-        text = f"{value:.{digits}f}"
+        text = fixed(value, digits)  # the one rounding rule, as the Excel cells show it
         if abs(float(text)) >= self.group_from:
-            return f"{value:,.{digits}f}".replace(",", self.separator)
+            return fixed(value, digits, group=self.separator)
         return text
 
 
@@ -251,7 +252,7 @@ class Table:
                 number = _finite(row.get(column.key))
                 if number is None:
                     continue
-                if abs(float(f"{number:.{column.digits}f}")) >= style.group_from:  # as shown
+                if abs(float(fixed(number, column.digits))) >= style.group_from:  # as shown
                     return NumberStyle(group_from=1000.0, separator=style.separator)
         return style
 
@@ -646,13 +647,13 @@ def format_value(value: Any, column: Column, style: NumberStyle | None = None) -
     if number is None:
         return "–" if not isinstance(value, str) else value
     if column.kind == "int":  # a count (df, n, sites): grouped from 1,000 on, as in the text
-        return f"{number:,.0f}"
+        return fixed(number, 0, group=",")
     if column.kind == "pvalue":
-        return "<0.001" if number < 0.001 else f"{number:.3f}"
+        return "<0.001" if number < 0.001 else fixed(number, 3)
     if column.kind == "pct":
-        return f"{number:.{column.digits}f}"
+        return fixed(number, column.digits)
     if column.kind in ("signed", "signed_pct"):
-        return f"{number:+.{column.digits}f}"
+        return fixed(number, column.digits, sign=True)
     return (style or DEFAULT_NUMBER_STYLE).number(number, column.digits)
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from yieldtrial._rounding import fixed
 from yieldtrial.errors import DataValidationError
 from yieldtrial.report._format import fmt_count, report_date_text
 from yieldtrial.report._network_zh import cv_flag, error_term, network_note, site_reason
@@ -90,7 +91,7 @@ def _p(value: Any) -> str:
     number = _f(value)
     if not math.isfinite(number):
         return ""
-    return "<0.001" if number < 0.001 else f"{number:.3f}"
+    return "<0.001" if number < 0.001 else fixed(number, 3)
 
 
 def network_report(
@@ -185,7 +186,7 @@ def network_report(
         (t("network.fact.model", lang), _method(s.method, s.site_effects, lang)),
         (t("network.fact.p_treatment", lang), _p(s.p_treatment) or "–"),
         (t("network.fact.p_interaction", lang), _p(s.p_treatment_by_site) or "–"),
-        (t("network.fact.alpha", lang), f"{float(opts['alpha']):.2f}"),
+        (t("network.fact.alpha", lang), fixed(float(opts["alpha"]), 2)),
         (t("network.fact.version", lang), result.provenance.version),
     ]
     facts = [(str(k), str(v)) for k, v in (metadata or {}).items()] + facts
@@ -660,10 +661,10 @@ def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
                 t(
                     key,
                     lang,
-                    diff=f"{shown:+.1f}" if key == "network.conclusion.ns" else f"{shown:.1f}",
-                    pct=f"{_f(r.pct_of_check) - 100:+.1f}",
-                    low=f"{_f(r.ci_low):.1f}",
-                    high=f"{_f(r.ci_high):.1f}",
+                    diff=fixed(shown, 1, sign=key == "network.conclusion.ns"),
+                    pct=fixed(_f(r.pct_of_check) - 100, 1, sign=True),
+                    low=fixed(_f(r.ci_low), 1),
+                    high=fixed(_f(r.ci_high), 1),
                     p=_p(p),
                     **values,
                 )
@@ -675,9 +676,9 @@ def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
                     "network.conclusion.win",
                     lang,
                     above=fmt_count(_f(r.sites_above)),
-                    rate=f"{_f(r.win_rate_pct):.1f}",
-                    low=f"{low:.0f}",
-                    high=f"{high:.0f}",
+                    rate=fixed(_f(r.win_rate_pct), 1),
+                    low=fixed(low, 0),
+                    high=fixed(high, 0),
                     **values,
                 )
             )
@@ -696,7 +697,7 @@ def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
                     treatment=name,
                     check=str(control),
                     margin=f"{margin:g}",
-                    bound=f"{_f(r.noninferiority_ci_low_pct):+.1f}",
+                    bound=fixed(_f(r.noninferiority_ci_low_pct), 1, sign=True),
                 )
             )
         if r.meets_two_thirds_rule is not pd.NA:
@@ -734,9 +735,9 @@ def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
                         lang,
                         treatment=str(r.treatment),
                         check=str(control),
-                        slope=f"{r.slope:+.3f}",
-                        low=f"{r.slope_ci_low:+.3f}",
-                        high=f"{r.slope_ci_high:+.3f}",
+                        slope=fixed(r.slope, 3, sign=True),
+                        low=fixed(r.slope_ci_low, 3, sign=True),
+                        high=fixed(r.slope_ci_high, 3, sign=True),
                         p=_p(p),
                         n=tested,
                         p_adj=_p(p_holm),

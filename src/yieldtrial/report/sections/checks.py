@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from yieldtrial._rounding import fixed
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io.progress import stage
 from yieldtrial.report._format import fmt_number, fmt_p, join_list
@@ -46,13 +47,13 @@ def _value_text(ctx: ReportContext, variable: str, value: Any) -> str:
     s = ctx.s
     if variable == s.ycol:
         digits = 1 if s.unit in ("kg/ha", "lb/ac") else 2
-        return f"{number * s.factor:,.{digits}f}\u00a0{s.unit}"
+        return f"{fixed(number * s.factor, digits, group=',')}\u00a0{s.unit}"
     if variable.endswith("_pct"):
-        return f"{number:.1f}\u00a0%"
+        return f"{fixed(number, 1)}\u00a0%"
     if variable.endswith("_m2"):
-        return f"{number:.2f}\u00a0m²"
+        return f"{fixed(number, 2)}\u00a0m²"
     if variable.endswith("_kg"):
-        return f"{number:.2f}\u00a0kg"
+        return f"{fixed(number, 2)}\u00a0kg"
     from yieldtrial.units import unit_from_yield_column
 
     unit = unit_from_yield_column(variable)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from yieldtrial._rounding import fixed
 from yieldtrial.errors import DataValidationError
 from yieldtrial.report._format import (
     CV_DIGITS,
@@ -71,8 +72,8 @@ def conclusions_section(ctx: ReportContext) -> Section:
                         lang,
                         treatment=row["treatment"],
                         control=row["control"],
-                        diff=f"{float(row[f'difference{suffix}']) * s.factor:+.{d}f}",
-                        pct=f"{float(row['difference_pct']):+.1f}",
+                        diff=fixed(float(row[f"difference{suffix}"]) * s.factor, d, sign=True),
+                        pct=fixed(float(row["difference_pct"]), 1, sign=True),
                         unit=s.unit,
                     )
                 )
@@ -116,8 +117,8 @@ def conclusions_section(ctx: ReportContext) -> Section:
                         lang,
                         treatment=row["treatment"],
                         control=row["control"],
-                        diff=(f"{shown:.{d}f}" if key != "concl.dunnett_ns" else f"{shown:+.{d}f}"),
-                        pct=f"{float(row['difference_pct']):+.1f}",
+                        diff=fixed(shown, d, sign=key == "concl.dunnett_ns"),
+                        pct=fixed(float(row["difference_pct"]), 1, sign=True),
                         p=fmt_p(p),
                         unit=s.unit,
                     )
@@ -235,8 +236,8 @@ def _summarised_verdicts(ctx: ReportContext) -> list[tuple[str, str]]:
             items.append((
                 "entries_sig",
                 t("concl.dunnett_sig_up", lang, treatment=treatment, control=control,
-                  diff=f"{abs(float(row[column]) * s.factor):.{d}f}",
-                  pct=f"{float(row['difference_pct']):+.1f}",
+                  diff=fixed(abs(float(row[column]) * s.factor), d),
+                  pct=fixed(float(row["difference_pct"]), 1, sign=True),
                   p=fmt_p(float(row["p_value_adjusted"])), unit=s.unit)
                 + _depends(ctx, "dunnett", f"{treatment} vs {control}"),
             ))  # fmt: skip

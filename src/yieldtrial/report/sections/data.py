@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from yieldtrial._rounding import fixed
 from yieldtrial.report._format import (
     CV_DIGITS,
     attr_or,
@@ -635,7 +636,7 @@ def _formula_text(ctx: ReportContext, method: str, formula: Any, fig: Any, predi
         standard_moisture_pct=ctx.s.standard_pct,
         lang="zh",
     )
-    return f"{text} = {float(predicted):.4f}"
+    return f"{text} = {fixed(float(predicted), 4)}"
 
 
 def plots_section(ctx: ReportContext) -> Section:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
+from yieldtrial._rounding import fixed
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.report._format import (
     attr_or,
@@ -404,8 +405,8 @@ def trial_info_section(ctx: ReportContext) -> Section | None:
     add("info.site", localized(ctx, "site", c.site), "site")
     lat, lon = cond.get("latitude"), cond.get("longitude")
     if lat is not None and lon is not None:
-        coords = f"{abs(float(lat)):.4f}°{'N' if float(lat) >= 0 else 'S'}, " + (
-            f"{abs(float(lon)):.4f}°{'E' if float(lon) >= 0 else 'W'}"
+        coords = f"{fixed(abs(float(lat)), 4)}°{'N' if float(lat) >= 0 else 'S'}, " + (
+            f"{fixed(abs(float(lon)), 4)}°{'E' if float(lon) >= 0 else 'W'}"
         )
         if cond.get("altitude_m") is not None:
             coords += f", {float(cond['altitude_m']):g} m"
@@ -593,14 +594,14 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
             sentence = t(
                 key, lang, name=name, treatment=trt, versus=ref,
                 diff=fmt_number(abs(estimate) if key != "contrast.ns" else estimate, d),
-                pct=f"{pct:+.1f}", p=fmt_p(p), unit=s.unit,
+                pct=fixed(pct, 1, sign=True), p=fmt_p(p), unit=s.unit,
                 low=fmt_number(row["ci_low"], d), high=fmt_number(row["ci_high"], d),
                 conf=f"{100 * (1 - s.alpha):g}",
             )  # fmt: skip
         else:
             sentence = t(
                 "contrast.descriptive", lang, name=name, treatment=trt, versus=ref,
-                diff=f"{estimate:+.{d}f}", pct=f"{pct:+.1f}", unit=s.unit,
+                diff=fixed(estimate, d, sign=True), pct=fixed(pct, 1, sign=True), unit=s.unit,
             )  # fmt: skip
         if testable:  # a contrast that flips without a flagged plot says so
             from yieldtrial.report.sections.checks import dependency_notes

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from yieldtrial._rounding import fixed
 from yieldtrial.errors import DataValidationError
 from yieldtrial.report._format import (
     attr_or,
@@ -141,7 +142,7 @@ def _area_text(ctx: ReportContext) -> str:
     # one number of decimals for every area listed: 11.8 m², 12.0 m², 12.2 m² (not 12 m²)
     digits = decimals([values[0] for values in distinct], 0, 2)
     for values in distinct:
-        text = f"{values[0]:.{digits}f} m²"
+        text = f"{fixed(values[0], digits)} m²"
         if given:
             unit = unit_name(given[0][1], lang)
             text = (

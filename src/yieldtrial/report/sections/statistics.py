@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from yieldtrial._rounding import fixed
 from yieldtrial.efficiency.trial_tables import report_table
 from yieldtrial.io.validation import as_labels
 from yieldtrial.report._format import (
@@ -249,7 +250,7 @@ def _df_text(df: float) -> str:
     value = float(df)
     if math.isfinite(value) and abs(value - round(value)) < 1e-9:
         return str(round(value))
-    return f"{value:.1f}"
+    return fixed(value, 1)
 
 
 def _cells_table(ctx: ReportContext) -> Table:
