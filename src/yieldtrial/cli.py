@@ -28,7 +28,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from yieldtrial.commands._input import PRINTED_WARNINGS, UsageError, one_line, print_warning
+from yieldtrial.commands._input import (
+    PRINTED_WARNINGS,
+    UsageError,
+    number_option,
+    one_line,
+    print_warning,
+)
 from yieldtrial.errors import YieldTrialError
 
 __all__ = ["main", "build_parser"]
@@ -348,7 +354,7 @@ def _take_debug(arguments: list[str]) -> tuple[list[str], bool]:
 def _non_finite_argument(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
     """Refuse a float option given as nan or inf, like a value that is not a number."""
     for action in _command_actions(parser, getattr(args, "command", None)):
-        if action.type is not float:
+        if action.type is not number_option:
             continue
         value = getattr(args, action.dest, None)
         values = value if isinstance(value, list) else [value]

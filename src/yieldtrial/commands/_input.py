@@ -39,6 +39,9 @@ __all__ = [
     "settings_from_args",
     "fill_from_config",
     "table_only_flags",
+    "number_option",
+    "whole_number_option",
+    "ascii_number_problem",
 ]
 
 
@@ -129,6 +132,55 @@ class _OneConfig(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
+#: The end of the message for a number float() or int() reads but yieldtrial does not.
+ASCII_HINT = "write it with ASCII digits, e.g. 13.5"
+
+
+def ascii_number_problem(text: str) -> str:
+    """Return why ``text`` is refused as a number ('' for an ASCII number or no number at all).
+
+    ``"1_3"``, Arabic-Indic ``"١٣"`` and full-width ``"１３"`` are numbers to float() but not
+    to yieldtrial: a table cell ``1_4.98`` is refused, so the command line refuses them too.
+    """
+    from yieldtrial.io.checks import plain_number
+
+    if plain_number(text) is not None:
+        return ""
+    try:
+        float(text)
+    except ValueError:
+        return ""  # not a number at all: the caller's own message
+    return f"{text!r} is not a plain number; {ASCII_HINT}"
+
+
+def number_option(text: str) -> float:
+    """Argparse type of a numeric option: an ASCII decimal number (see :data:`PLAIN_NUMBER`).
+
+    A value float() reads otherwise (``1_3``, ``١٣``, ``１３``) is a usage error naming the
+    option and the value; ``nan`` and ``inf`` pass to the finite-number check of ``main``.
+    """
+    problem = ascii_number_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return float(text)  # ValueError: argparse's "invalid float value: 'x'"
+
+
+number_option.__name__ = "float"  # argparse names the type in "invalid float value"
+
+
+def whole_number_option(text: str) -> int:
+    """Argparse type of a whole-number option: ASCII digits only (``"4"``, ``"-1"``)."""
+    value = int(text)  # ValueError: argparse's "invalid int value: 'x'"
+    if not re.fullmatch(r"\s*[+-]?[0-9]+\s*", text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a plain whole number; write it with ASCII digits, e.g. 4"
+        )
+    return value
+
+
+whole_number_option.__name__ = "int"
+
+
 def add_table_options(parser: argparse.ArgumentParser, *, config: bool = True) -> None:
     """Add ``--config``, ``--column``, ``--sheet`` and ``--encoding``."""
     if config:
@@ -164,7 +216,7 @@ def add_moisture_options(parser: argparse.ArgumentParser) -> None:
         "--standard-moisture-pct",
         "--standard",
         dest="standard",
-        type=float,
+        type=number_option,
         metavar="PCT",
         help="standard moisture [%%]; default: the protocol's value for --crop",
     )
@@ -180,7 +232,7 @@ def add_moisture_options(parser: argparse.ArgumentParser) -> None:
         "--shrink-pct-per-point",
         "--shrink-per-point",
         dest="shrink_per_point",
-        type=float,
+        type=number_option,
         metavar="PCT",
         help="constant shrink per moisture point above standard, for the shrink method [%%]",
     )

@@ -29,8 +29,10 @@ from yieldtrial.commands._input import (
     UsageError,
     add_control_option,
     add_table_options,
+    ascii_number_problem,
     check_file_options,
     fill_from_config,
+    number_option,
     settings_from_args,
     table_only_flags,
 )
@@ -68,13 +70,13 @@ def register(subparsers: Any) -> None:
         "not with a plot table",
     )
     parser.add_argument(
-        "--moisture", type=float, metavar="PCT", help="measured moisture of MASS [%%]"
+        "--moisture", type=number_option, metavar="PCT", help="measured moisture of MASS [%%]"
     )
     parser.add_argument(
         "--standard-moisture-pct",
         "--standard",
         dest="standard",
-        type=float,
+        type=number_option,
         metavar="PCT",
         help="standard moisture [%%]; default: the protocol's value for --crop",
     )
@@ -84,7 +86,7 @@ def register(subparsers: Any) -> None:
         "--shrink-pct-per-point",
         "--shrink-per-point",
         dest="shrink_per_point",
-        type=float,
+        type=number_option,
         metavar="PCT",
         help="shrink per point for the 'shrink' row [%%]",
     )
@@ -131,6 +133,9 @@ def _run(args: argparse.Namespace) -> int:
         args.protocol = protocol  # "USDA" is usda
     if not _is_number(args.mass):
         return _run_file(args)
+    if problem := ascii_number_problem(args.mass):
+        print(f"yieldtrial audit: error: MASS {problem}", file=sys.stderr)
+        return 2
     args.mass = float(args.mass)
     flags = (("reported_column", "--reported"), ("control", "--control"),
              ("column", "--column"), ("sheet", "--sheet"), ("encoding", "--encoding"))  # fmt: skip

@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Any, cast
 
 from yieldtrial._rounding import fixed
-from yieldtrial.commands._input import UsageError, add_control_option
+from yieldtrial.commands._input import (
+    UsageError,
+    add_control_option,
+    number_option,
+    whole_number_option,
+)
 
 EXAMPLES = """\
 examples:
@@ -77,22 +82,32 @@ def register(subparsers: Any) -> None:
         "(augmented only)",
     )  # fmt: skip
     parser.add_argument(
-        "--block-size", type=int, metavar="K", help="plots per incomplete block (alpha only)"
+        "--block-size",
+        type=whole_number_option,
+        metavar="K",
+        help="plots per incomplete block (alpha only)",
     )
     parser.add_argument(
         "--sub-treatments", nargs="+", metavar="LABEL", help="sub-plot levels (split_plot only)"
     )
     add_control_option(parser)
-    parser.add_argument("--blocks", type=int, help="number of blocks (rcbd, split_plot, augmented)")
     parser.add_argument(
-        "--replicates", type=int, help="plots per treatment (crd); replicates (alpha)"
+        "--blocks", type=whole_number_option, help="number of blocks (rcbd, split_plot, augmented)"
     )
     parser.add_argument(
-        "--columns", type=int, metavar="N", help="plots per field row (crd; default: treatments)"
+        "--replicates",
+        type=whole_number_option,
+        help="plots per treatment (crd); replicates (alpha)",
+    )
+    parser.add_argument(
+        "--columns",
+        type=whole_number_option,
+        metavar="N",
+        help="plots per field row (crd; default: treatments)",
     )
     parser.add_argument(
         "--seed",
-        type=int,
+        type=whole_number_option,
         help="random seed; the same seed gives the same layout (default: a "
         "fresh seed, printed so the layout can be reproduced)",
     )
@@ -103,7 +118,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--plot-area",
-        type=float,
+        type=number_option,
         metavar="M2",
         help="net harvested plot area [m2], pre-filled in harvested_area_m2",
     )

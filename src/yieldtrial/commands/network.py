@@ -30,6 +30,7 @@ from yieldtrial.commands._input import (
     add_moisture_options,
     add_table_options,
     check_file_options,
+    number_option,
     settings_from_args,
 )
 from yieldtrial.commands._zh_messages import network_warning_line, warning_line
@@ -102,7 +103,7 @@ def register(subparsers: Any) -> None:
         choices=("rcbd", "crd"),
         help="design of every trial (default rcbd with blocks, else crd)",
     )
-    parser.add_argument("--alpha", type=float, help="significance level (default 0.05)")
+    parser.add_argument("--alpha", type=number_option, help="significance level (default 0.05)")
     parser.add_argument(
         "--sites",
         choices=("random", "fixed"),
@@ -118,7 +119,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--exclude-cv-above",
-        type=float,
+        type=number_option,
         metavar="PCT",
         help="leave sites whose CV %% is above PCT (e.g. 15) out of the across-site analysis; "
         "the site strip gives the reason (default: include them and flag CV above 10 %% / 15 %%)",
@@ -132,7 +133,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--margin-pct",
-        type=float,
+        type=number_option,
         metavar="PCT",
         help="non-inferiority margin in %% of the check (default: [analysis] margin_pct)",
     )

@@ -30,6 +30,11 @@ def _number(text: str) -> float | int:
     Whole numbers stay ints so that ``--replicates 4`` reaches the library as 4; a value that
     is not a number at all is a usage error.
     """
+    from yieldtrial.commands._input import ascii_number_problem
+
+    problem = ascii_number_problem(text)  # '1_3', '١٣', '１３': refused, as in a table cell
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
     try:
         return int(text)
     except ValueError:

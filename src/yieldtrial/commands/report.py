@@ -15,6 +15,7 @@ from yieldtrial.commands._input import (
     add_moisture_options,
     add_table_options,
     check_file_options,
+    number_option,
     one_line,
     print_warning,
     require_crop,
@@ -99,12 +100,12 @@ def register(subparsers: Any) -> None:
         "--margin-pct",
         "--margin",
         dest="margin",
-        type=float,
+        type=number_option,
         metavar="PCT",
         help="non-inferiority margin in %% of the control mean (default: [analysis] margin_pct of "
         "--config, else none)",
     )
-    parser.add_argument("--alpha", type=float, help="significance level (default 0.05)")
+    parser.add_argument("--alpha", type=number_option, help="significance level (default 0.05)")
     parser.add_argument(
         "--letters",
         choices=("tukey", "lsd", "duncan", "snk", "scheffe"),

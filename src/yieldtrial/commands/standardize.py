@@ -24,11 +24,14 @@ from yieldtrial.commands._input import (
     UsageError,
     add_moisture_options,
     add_table_options,
+    ascii_number_problem,
     check_file_options,
     check_shrink_flag,
     fill_from_config,
+    number_option,
     settings_from_args,
     table_only_flags,
+    whole_number_option,
 )
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.io.output import check_output, shown_path, stderr_is_terminal, write_output
@@ -87,7 +90,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--moisture",
-        type=float,
+        type=number_option,
         metavar="PCT",
         help="measured grain moisture of MASS, wet basis [%%]",
     )
@@ -105,7 +108,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--decimals",
-        type=int,
+        type=whole_number_option,
         metavar="N",
         help="round the output to N decimals (default: 2 "
         "for a single MASS, full precision for a table)",
@@ -197,6 +200,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.example is None and args.source is None:
         return _usage_error("give a MASS, a plot table FILE, or --example NAME")
     if args.source is not None and _is_number(args.source):
+        if problem := ascii_number_problem(args.source):
+            return _usage_error(f"MASS {problem}")
         return _run_single(args)
     if (
         args.moisture is not None

@@ -14,6 +14,7 @@ A Python float never touches NumPy here: NumPy is imported only when an array
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeGuard
@@ -37,6 +38,7 @@ MIN_ANALYSED_YIELD = 1e-100
 
 __all__ = [
     "ALPHA_RANGE",
+    "PLAIN_NUMBER",
     "MAX_ANALYSED_YIELD",
     "MIN_ANALYSED_YIELD",
     "check_alpha",
@@ -46,6 +48,7 @@ __all__ = [
     "check_margin_pct",
     "is_real_number",
     "looks_numeric",
+    "plain_number",
     "as_numeric",
     "as_output",
     "check_aligned",
@@ -194,6 +197,33 @@ def _shown(value: object) -> str:
     if isinstance(value, int) and len(text) > 20:
         return f"{text[:8]}...{text[-4:]} ({len(text)} digits)"
     return text
+
+
+#: A number as the command line and the table reader take it: ASCII digits with an optional
+#: sign, one decimal point and an optional exponent ("13", "-0.5", ".5", "1.2e3"). float()
+#: alone would also read "1_3", Arabic-Indic "١٣" and full-width "１３" as 13.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+#: The words float() reads as not-a-number or infinity (ASCII, any case): the callers refuse
+#: them with their own "expected a finite number" message.
+NON_FINITE_WORDS = frozenset(
+    sign + word for sign in ("", "+", "-") for word in ("nan", "inf", "infinity")
+)
+
+
+def plain_number(text: str) -> float | None:
+    """Return the number written in ``text`` by :data:`PLAIN_NUMBER` (or a NaN/inf word).
+
+    Surrounding spaces are allowed; anything else float() would read (``"1_3"``, ``"١٣"``,
+    ``"１３"``) gives None.
+
+    >>> plain_number(" 13.5 "), plain_number("1_3"), plain_number("１３")
+    (13.5, None, None)
+    """
+    text = text.strip()
+    if PLAIN_NUMBER.fullmatch(text) or text.lower() in NON_FINITE_WORDS:
+        return float(text)
+    return None
 
 
 def looks_numeric(text: str) -> bool:

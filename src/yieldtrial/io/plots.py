@@ -37,6 +37,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io import validation as _validation
+from yieldtrial.io.checks import plain_number
 from yieldtrial.io.headers import (
     accepted_aliases,
     normalise_header,
@@ -629,13 +630,10 @@ def _parse_cell(value: Any, *, percent: bool, thousands: bool = True) -> float |
         text = text[:-1].strip()
     if thousands and _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
-    if "_" in text:
-        return None  # float() would read '1_3.25' (a typing error) as 13.25
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if np.isfinite(number) else None
+    # float() alone reads '1_3.25' (a typing error) as 13.25 and Arabic-Indic '١٣' as 13;
+    # full-width '１３' is already '13' (NFKC above)
+    read = plain_number(text)
+    return read if read is not None and np.isfinite(read) else None
 
 
 def _numeric_headers(columns: Mapping[str, str] | None) -> Callable[[list[str]], set[str]]:

@@ -1,0 +1,119 @@
+"""Numeric command-line options take ASCII numbers only, like the cells of a plot table.
+
+float() reads '1_3', Arabic-Indic '١٣' and full-width '１３' as 13; a table cell '1_4.98' is
+refused, so an option given that way is a usage error (exit 2) naming option and value.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from yieldtrial.cli import main
+from yieldtrial.io.checks import plain_number
+
+GOOD = (
+    "plot_id,treatment,block,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+    "1,CK,1,20,14.0,13\n2,A,1,20,15.0,14\n3,CK,2,20,14.2,13\n4,A,2,20,15.3,13\n"
+    "5,CK,3,20,13.9,13.5\n6,A,3,20,15.1,14\n"
+)
+
+
+def _one_error(capsys: pytest.CaptureFixture[str]) -> str:
+    (line,) = capsys.readouterr().err.splitlines()
+    return line
+
+
+@pytest.mark.parametrize("given", ["1_3", "١٣", "１３"])
+def test_report_margin_not_ascii_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str
+) -> None:
+    table = tmp_path / "plots.csv"
+    table.write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "r.md"
+    argv = ["report", str(table), "--crop", "wheat", "--control", "CK", "--margin", given]
+    assert main([*argv, "-o", str(out)]) == 2
+    assert _one_error(capsys) == (
+        f"yieldtrial report: error: argument --margin-pct/--margin: {given!r} is not a plain "
+        "number; write it with ASCII digits, e.g. 13.5 (see 'yieldtrial report --help')"
+    )
+    assert not out.exists()
+
+
+def test_alpha_arabic_indic_digit_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["network", "a.csv", "--alpha", "0.0٥"]) == 2
+    assert _one_error(capsys) == (
+        "yieldtrial network: error: argument --alpha: '0.0٥' is not a plain number; write it "
+        "with ASCII digits, e.g. 13.5 (see 'yieldtrial network --help')"
+    )
+
+
+def test_plan_cv_with_underscore_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--cv", "1_0", "--difference-pct", "5", "--treatments", "4"]) == 2
+    assert _one_error(capsys) == (
+        "yieldtrial plan: error: argument --cv: '1_0' is not a plain number; write it with "
+        "ASCII digits, e.g. 13.5 (see 'yieldtrial plan --help')"
+    )
+
+
+def test_design_blocks_arabic_indic_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["design", "rcbd", "--treatments", "A", "B", "--blocks", "٣"]) == 2
+    assert _one_error(capsys) == (
+        "yieldtrial design: error: argument --blocks: '٣' is not a plain whole number; write it "
+        "with ASCII digits, e.g. 4 (see 'yieldtrial design --help')"
+    )
+
+
+def test_standardize_full_width_mass_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["standardize", "１３", "--moisture", "14", "--crop", "wheat"]) == 2
+    assert _one_error(capsys) == (
+        "yieldtrial standardize: error: MASS '１３' is not a plain number; write it with ASCII "
+        "digits, e.g. 13.5"
+    )
+
+
+def test_audit_underscore_mass_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", "1_0", "14", "--moisture", "14", "--crop", "wheat"]) == 2
+    assert _one_error(capsys) == (
+        "yieldtrial audit: error: MASS '1_0' is not a plain number; write it with ASCII digits, "
+        "e.g. 13.5"
+    )
+
+
+def test_standardize_ascii_options_still_work(capsys: pytest.CaptureFixture[str]) -> None:
+    """'+1.5e1' (sign, point, exponent) is a plain number: 15 kg at 14 % -> 15 * 86/87."""
+    code = main(["standardize", "+1.5e1", "--moisture", " 14 ", "--standard", "13."])
+    assert code == 0, capsys.readouterr().err
+    assert "14.83" in capsys.readouterr().out  # 15 * (100 - 14) / (100 - 13) = 14.8276
+
+
+def test_non_number_keeps_argparse_wording(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["network", "a.csv", "--alpha", "abc"]) == 2
+    assert "argument --alpha: invalid float value: 'abc'" in _one_error(capsys)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("13", 13.0), ("-0.5", -0.5), (".5", 0.5), ("5.", 5.0), ("1.2E3", 1200.0), (" 7 ", 7.0)],
+)
+def test_plain_number_reads_ascii_numbers(text: str, number: float) -> None:
+    assert plain_number(text) == number
+
+
+@pytest.mark.parametrize("text", ["1_3", "١٣", "１３", "1.2.3", "0x10", "1e", "", "٣.5"])
+def test_plain_number_refuses_the_rest(text: str) -> None:
+    assert plain_number(text) is None
+
+
+def test_table_cell_with_arabic_indic_digits_is_refused_like_the_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The table rule agrees: '١٣' (float() reads 13) is a non-numeric cell."""
+    table = tmp_path / "plots.csv"
+    table.write_text(GOOD.replace(",13\n2,", ",١٣\n2,"), encoding="utf-8")
+    argv = ["report", str(table), "--crop", "wheat", "--control", "CK", "--no-figures"]
+    assert main([*argv, "-o", str(tmp_path / "r.md")]) == 1
+    assert "moisture_pct row 2 (plot '1'): '١٣'; expected plain numbers" in _one_error(capsys)
