@@ -394,6 +394,11 @@ def _case_setting_range(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, plot_table(tmp), "--config", str(config), *_html(tmp)), "[0, 100)"
 
 
+def _case_margin_tiny(tmp: Path) -> tuple[list[str], str]:
+    """``--margin 1e-320`` (a subnormal double): above 0 but below the 0.01 % floor."""
+    return _report(tmp, plot_table(tmp), "--margin", "1e-320", *_html(tmp)), "1e-320"
+
+
 def _case_standard_fraction(tmp: Path) -> tuple[list[str], str]:
     """``standard_moisture_pct = 0.13``: a fraction, 13 % to write."""
     config = _trial_toml(tmp, "standard_moisture_pct = 0.13")
@@ -496,6 +501,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "implausible-standard": _case_implausible_standard,
     "unsaved-formula": _case_unsaved_formula,
     "zip-bomb": _case_zip_bomb,
+    "margin-tiny": _case_margin_tiny,
     "row-numbers": _case_row_numbers,
     "standard-fraction": _case_standard_fraction,
     "standard-implausible": _case_standard_implausible,

@@ -95,3 +95,44 @@ def test_margin_zero_accepted_everywhere(tmp_path, capsys):
     text = report.read_text(encoding="utf-8")
     assert "margin of 0 % of the control mean" in text
     assert "| -0.0 |" not in text  # the margin column shows 0.0, not -0.0
+
+
+#: The tail every entry point gives for margin_pct = 1e-320 (a subnormal double; float
+#: formatting with :g used to print it as 9.99989e-321 and suggest "9.99989e-319 %").
+TINY_TAIL = (
+    "margin_pct = 1e-320 is above 0 but below 0.01 % of the control mean, a margin no yield "
+    "trial resolves (the report would print it as 0.0 %); give 0 (at least as good as the "
+    "control) or a margin of at least 0.01, e.g. 5."
+)
+
+
+@pytest.mark.parametrize(
+    ("call", "where"),
+    [
+        (lambda: _compare(1e-320), "compare_to_control"),
+        (lambda: _many(1e-320), "analyze_many"),
+        (lambda: TrialConfig(margin_pct=1e-320), "TrialConfig"),
+    ],
+    ids=["compare_to_control", "analyze_many", "TrialConfig"],
+)
+def test_margin_below_the_floor_same_message_everywhere(call, where):
+    """0 < margin_pct < 0.01 is refused: no "if you meant" hint on a subnormal value."""
+    with pytest.raises(DataValidationError, match=re.escape(f"{where}: {TINY_TAIL}")):
+        call()
+
+
+def test_margin_below_the_floor_on_the_command_line(tmp_path, capsys):
+    """--margin 1e-320: one error line with the value as typed, no warning, nothing written."""
+    plots, out = tmp_path / "plots.csv", tmp_path / "r.md"
+    _rcbd().to_csv(plots, index=False)
+    argv = ["report", str(plots), "--crop", "wheat", "--control", "CK", "--margin", "1e-320",
+            "-o", str(out)]  # fmt: skip
+    assert main(argv) == 1
+    assert capsys.readouterr().err == f"yieldtrial: error: the command line: {TINY_TAIL}\n"
+    assert not out.exists()
+
+
+def test_margin_at_the_floor_is_accepted():
+    """margin_pct = 0.01 (the floor itself) is a margin: TrialConfig keeps it."""
+    with pytest.warns(yt.YieldTrialWarning, match="if you meant 1 %"):
+        assert TrialConfig(margin_pct=0.01).margin_pct == 0.01

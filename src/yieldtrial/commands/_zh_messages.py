@@ -568,6 +568,15 @@ TEMPLATES: tuple[Template, ...] = (
         "（籽粒 10-20%，全株青贮 65-70%）；应为百分数（0-100），如 13，或 0 表示按干物质计。",
     ),
     Template(
+        "margin-tiny",
+        _WHERE + r": margin_pct = (?P<value>\S+) is above 0 but below 0\.01 % of the control "
+        r"mean, a margin no yield trial resolves \(the report would print it as 0\.0 %\); give "
+        r"0 \(at least as good as the control\) or a margin of at least 0\.01, e\.g\. 5\.",
+        "{where}：margin_pct = {value} 大于 0 但小于对照平均值的 0.01%，任何产量试验都分辨不出"
+        "这样的非劣效界值（报告中会显示为 0.0%）；请给 0（至少与对照一样好）或不小于 0.01 的"
+        "界值，如 5。",
+    ),
+    Template(
         "zip-bomb",
         _FILE + r": its part (?P<part>" + _Q + r") unpacks from (?P<packed>[\d,]+) bytes to "
         r"(?P<size>[\d,]+) \((?P<ratio>[\d,]+) times\): no spreadsheet program packs a sheet "

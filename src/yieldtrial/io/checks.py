@@ -36,8 +36,14 @@ MAX_ANALYSED_YIELD = 1e100
 #: no real yield in any unit comes near (0, a crop failure, is taken). [kg/ha]
 MIN_ANALYSED_YIELD = 1e-100
 
+#: Smallest non-zero non-inferiority margin: a margin below 0.01 % of the control mean prints
+#: as 0.0 % in every table and is far below what a trial's CV (2-15 %) resolves; a value
+#: like 1e-320 (a subnormal double) is a typing slip, not a margin. [%]
+MIN_MARGIN_PCT = 0.01
+
 __all__ = [
     "ALPHA_RANGE",
+    "MIN_MARGIN_PCT",
     "PLAIN_NUMBER",
     "MAX_ANALYSED_YIELD",
     "MIN_ANALYSED_YIELD",
@@ -387,6 +393,13 @@ def check_margin_pct(margin_pct: object, where: str = "") -> float:
         raise DataValidationError(
             f"{prefix}{name} = {margin_pct!r}; {name} must be in [0, 100): expected a percentage "
             "of the control mean from 0 (at least as good as the control) to below 100, e.g. 5."
+        )
+    if 0.0 < value < MIN_MARGIN_PCT:
+        raise DataValidationError(
+            f"{prefix}{name} = {margin_pct!r} is above 0 but below {MIN_MARGIN_PCT:g} % of the "
+            "control mean, a margin no yield trial resolves (the report would print it as "
+            f"0.0 %); give 0 (at least as good as the control) or a margin of at least "
+            f"{MIN_MARGIN_PCT:g}, e.g. 5."
         )
     return value
 
