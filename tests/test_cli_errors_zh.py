@@ -394,6 +394,13 @@ def _case_setting_range(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, plot_table(tmp), "--config", str(config), *_html(tmp)), "[0, 100)"
 
 
+def _case_harvest_cell_empty(tmp: Path) -> tuple[list[str], str]:
+    """Leave impurity_pct empty on every weighed plot (its header renamed: 杂质%)."""
+    rows = [row.replace("\n", ",\n") for row in ROWS]
+    table = _table(tmp, rows, HEADER.replace("\n", ",杂质%\n"))
+    return _report(tmp, table, *_html(tmp)), "'杂质%'"
+
+
 def _case_margin_tiny(tmp: Path) -> tuple[list[str], str]:
     """``--margin 1e-320`` (a subnormal double): above 0 but below the 0.01 % floor."""
     return _report(tmp, plot_table(tmp), "--margin", "1e-320", *_html(tmp)), "1e-320"
@@ -502,6 +509,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "unsaved-formula": _case_unsaved_formula,
     "zip-bomb": _case_zip_bomb,
     "margin-tiny": _case_margin_tiny,
+    "harvest-cell-empty": _case_harvest_cell_empty,
     "row-numbers": _case_row_numbers,
     "standard-fraction": _case_standard_fraction,
     "standard-implausible": _case_standard_implausible,
@@ -807,3 +815,25 @@ def test_setting_given_on_the_command_line_is_chinese(tmp_path, capsys):
     assert code == 1 and len(lines) == 1, lines
     start = "yieldtrial: 错误：命令行：standard_moisture_pct = 1e-300 不合理"
     assert lines[0].startswith(start), lines
+
+
+def test_empty_impurity_column_line_is_chinese(tmp_path, capsys):
+    """The whole line, the (enter 0 ...) hint included; the plot ids verbatim."""
+    argv, _ = _case_harvest_cell_empty(tmp_path)
+    code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
+    assert code == 1
+    assert lines == [
+        "yieldtrial: 错误：plots.csv：小区 '101', 小区 '102', 小区 '201', 小区 '202' 有鲜重，"
+        "但 impurity_pct（表头 '杂质%'）为空；请填写（未扣除则填 0），若小区缺失，请把鲜重也留空"
+    ]
+
+
+def test_empty_moisture_cells_line_is_chinese_without_the_zero_hint():
+    """moisture_pct has no "enter 0" (a moisture is measured, never 0 by default)."""
+    english = (
+        "p.csv: moisture_pct is empty for plot '1', which has a fresh mass; fill it in, or "
+        "leave the mass empty too if the plot is missing"
+    )
+    assert translate(english) == (
+        "p.csv：小区 '1' 有鲜重，但 moisture_pct 为空；请填写，若小区缺失，请把鲜重也留空"
+    )

@@ -568,6 +568,14 @@ TEMPLATES: tuple[Template, ...] = (
         "（籽粒 10-20%，全株青贮 65-70%）；应为百分数（0-100），如 13，或 0 表示按干物质计。",
     ),
     Template(
+        "harvest-cell-empty",
+        _FILE + r": (?P<column>.+?) is empty for (?P<items>.+), which (?:has|have) a fresh "
+        r"mass; fill it in(?P<zero> \(enter 0 if nothing was deducted\))?, or leave the mass "
+        r"empty too if the plot is missing",
+        "{file}：{items} 有鲜重，但 {column}为空；请填写{zero}，若小区缺失，请把鲜重也留空",
+        lists=("column", "items"),
+    ),
+    Template(
         "margin-tiny",
         _WHERE + r": margin_pct = (?P<value>\S+) is above 0 but below 0\.01 % of the control "
         r"mean, a margin no yield trial resolves \(the report would print it as 0\.0 %\); give "
@@ -704,6 +712,8 @@ def translate(message: str) -> str | None:
                 values[name] += " "
         if template.name == "unsaved-formula" and not values["more"]:
             values["cells"] += " "  # "F1 (=A2) 中的", but "等（另有 3 个）中的"
+        if template.name == "harvest-cell-empty":  # impurity, empty grain: 0 if none deducted
+            values["zero"] = "（未扣除则填 0）" if values["zero"] else ""
         if template.name == "mixed-fraction":
             values["never"] = _NEVER_ZH[values["column"]]
         if values.get("crop"):  # the crop as the Chinese report names it (小麦), else as given
