@@ -377,3 +377,25 @@ def test_an_english_header_is_left_to_wrap_at_its_spaces(label: str, width: floa
     cell, sheet = _header_cell(label, "en")
     assert cell.value == label
     assert sheet.column_dimensions["A"].width == pytest.approx(width)
+
+
+def test_text_cell_right_of_a_number_is_indented(rcbd: Any, workbook: Any) -> None:
+    """Rank "2" beside treatment "CK1", P "0.011" beside letter "a": one indent between them.
+
+    The number is right-aligned, the text left-aligned; without a gap LibreOffice printed
+    "2 CK1" and "0.008 a" as if one column (stop 37). Values stay as they were.
+    """
+    table = rcbd.section("means").blocks[0]
+    sheet = workbook["Treatment means and comparisons"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header_index = next(i for i, r in enumerate(rows) if r[0] == table.columns[0].label)
+    kinds = [c.kind for c in table.columns]
+    pairs = [i for i in range(1, len(kinds)) if kinds[i] == "text" and kinds[i - 1] != "text"]
+    keys = [table.columns[i].key for i in pairs]
+    assert "treatment" in keys and any(k.startswith("letters") for k in keys), keys
+    for i in pairs:
+        for r in range(header_index + 2, header_index + 2 + len(table.rows)):
+            alignment = sheet.cell(r, i + 1).alignment
+            assert (alignment.horizontal, alignment.indent) == ("left", 1), (i, r)
+    assert sheet.cell(header_index + 2, 1).alignment.indent == 0  # the rank: a number, no indent
+    assert rows[header_index + 1][pairs[0]] == table.rows[0][table.columns[pairs[0]].key]

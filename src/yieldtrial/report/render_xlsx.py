@@ -250,6 +250,9 @@ def _header_lines(text: str, width: float) -> int:
 #: Height [pt] of a bold line of Chinese at 11 pt: LibreOffice's CJK face (Noto Sans CJK,
 #: 1.45 em a line) printed four such lines over 62 pt into the caption above.
 _CJK_LINE_PT = 17.0
+#: The width one indent level (Alignment(indent=1)) takes from a cell: Excel's indent step is
+#: about 10 px of Calibri 11's 7 px digit, LibreOffice's about the same. [Excel digit widths]
+_INDENT_DIGITS = 1.5
 
 #: A bracket in a header up to this wide [Excel digit units] is a unit and never breaks
 #: ("（kg N/亩）"); a wider one is a phrase and breaks at its spaces ("（原假设：处理 ≤ ...）").
@@ -587,6 +590,23 @@ def render_xlsx(report: Report) -> bytes:
                 for col in range(1, len(block.columns) + 1):
                     cell = sheet.cell(r, col)
                     cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
+            for col in range(2, len(block.columns) + 1):
+                if block.columns[col - 1].kind != "text" or block.columns[col - 2].kind == "text":
+                    continue
+                # a text column right of a number column starts one indent in: the rank's
+                # right-aligned "2" touched the treatment's left-aligned "CK1" ("2 CK1"), a
+                # P-value its letters ("0.011 a"), read as one column (stop 37)
+                for r in range(header_row + 1, header_row + len(block.rows) + 1):
+                    cell = sheet.cell(r, col)
+                    cell.alignment = Alignment(
+                        horizontal="left",
+                        indent=1,
+                        vertical=cell.alignment.vertical,
+                        wrap_text=cell.alignment.wrap_text,
+                    )
+                letter = get_column_letter(col)
+                indented = sheet.column_dimensions[letter].width + _INDENT_DIGITS
+                sheet.column_dimensions[letter].width = min(indented, XLSX_MAX_COLUMN)
             total = sum(
                 sheet.column_dimensions[get_column_letter(col)].width
                 for col in range(1, len(block.columns) + 1)
