@@ -667,8 +667,10 @@ def _exact_floats(series: pd.Series) -> np.ndarray | None:
     if int(pd.__version__.split(".")[0]) >= 3:
         return None
     cells = series.to_numpy(dtype=object)
-    if any(isinstance(cell, str) and "_" in cell for cell in cells):
-        return None  # float() reads '1_3.25' as 13.25: parsed (and refused) one by one
+    if any(isinstance(cell, str) and ("_" in cell or not cell.isascii()) for cell in cells):
+        # float() reads '1_3.25' as 13.25 and Arabic-Indic '١٣' as 13: parsed one by one
+        # (the first refused, as on the command line; a full-width '１３' NFKC'd to 13)
+        return None
     try:
         return np.asarray(cells, dtype=float)
     except (TypeError, ValueError):
