@@ -5,7 +5,7 @@ Run: ``OPENBLAS_NUM_THREADS=1 python benchmarks/bench_rounding.py [--treatments 
 
 Builds the report of a many-treatment RCBD once (:func:`bench_many_treatments.plots`,
 ``FieldTrial.report()``), then renders it round by round in each format twice, alternately:
-with the rule (:func:`yieldtrial._rounding.fixed`: half away from zero on the 15-digit
+with the rule (:func:`yieldtrial.io._rounding.fixed`: half away from zero on the 15-digit
 decimal, near-ties through :mod:`decimal`) and with the peer it replaced, Python's plain
 ``format(value, ".Nf")`` (the binary rounding the reports used before), patched into
 :mod:`yieldtrial.report.model` in the same process.  Prints the CPU seconds
@@ -29,7 +29,7 @@ from bench_many_treatments import plots  # noqa: E402
 
 import yieldtrial.report.companions as companions  # noqa: E402
 import yieldtrial.report.model as model  # noqa: E402
-from yieldtrial._rounding import _near_tie, fixed, round_half_away_array  # noqa: E402
+from yieldtrial.io._rounding import _near_tie, fixed, round_half_away_array  # noqa: E402
 from yieldtrial.trial import FieldTrial  # noqa: E402
 
 

@@ -1,4 +1,4 @@
-"""The one rounding rule of printed numbers (``yieldtrial._rounding``).
+"""The one rounding rule of printed numbers (``yieldtrial.io._rounding``).
 
 Every expected text is Excel's display of the stored double, computed independently of the
 module: the value's 15-significant-digit decimal (``f"{x:.15g}"``, what Excel keeps of a
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from yieldtrial._rounding import fixed, round_frame, round_half_away, round_half_away_array
+from yieldtrial.io._rounding import fixed, round_frame, round_half_away, round_half_away_array
 
 
 def excel_shows(value: float, digits: int) -> str:

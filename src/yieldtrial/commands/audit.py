@@ -24,7 +24,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from yieldtrial._rounding import fixed
 from yieldtrial.commands._input import (
     UsageError,
     add_control_option,
@@ -36,6 +35,7 @@ from yieldtrial.commands._input import (
     settings_from_args,
     table_only_flags,
 )
+from yieldtrial.io._rounding import fixed
 from yieldtrial.io.output import check_output, csv_safe_text, shown_path, write_output
 
 EXAMPLES = """\

@@ -11,13 +11,13 @@ import sys
 from pathlib import Path
 from typing import Any, cast
 
-from yieldtrial._rounding import fixed
 from yieldtrial.commands._input import (
     UsageError,
     add_control_option,
     number_option,
     whole_number_option,
 )
+from yieldtrial.io._rounding import fixed
 
 EXAMPLES = """\
 examples:

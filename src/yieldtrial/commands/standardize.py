@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from yieldtrial._rounding import fixed, round_frame
 from yieldtrial.commands._input import (
     UsageError,
     add_moisture_options,
@@ -34,6 +33,7 @@ from yieldtrial.commands._input import (
     whole_number_option,
 )
 from yieldtrial.errors import YieldTrialWarning
+from yieldtrial.io._rounding import fixed, round_frame
 from yieldtrial.io.output import check_output, shown_path, stderr_is_terminal, write_output
 from yieldtrial.io.progress import draw_status, end_status
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from yieldtrial._rounding import fixed
+from yieldtrial.io._rounding import fixed
 from yieldtrial.report.i18n import DEFAULT_FACTORS_EN, DEFAULT_FACTORS_ZH, t
 from yieldtrial.report.model import DEFAULT_NUMBER_STYLE, NumberStyle
 

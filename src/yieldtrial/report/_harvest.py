@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial._rounding import fixed
+from yieldtrial.io._rounding import fixed
 from yieldtrial.report.i18n import t
 
 __all__ = [

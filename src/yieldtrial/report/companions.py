@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from yieldtrial._rounding import round_half_away_array
+from yieldtrial.io._rounding import round_half_away_array
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from yieldtrial._rounding import fixed
+from yieldtrial.io._rounding import fixed
 from yieldtrial.report.formats import FORMATS, check_format, format_for_path, renderer, writer
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from yieldtrial._rounding import fixed
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io._rounding import fixed
 from yieldtrial.report._format import fmt_count, report_date_text
 from yieldtrial.report._network_zh import cv_flag, error_term, network_note, site_reason
 from yieldtrial.report.formats import FORMATS, check_format, refuse_folder_name

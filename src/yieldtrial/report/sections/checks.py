@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from yieldtrial._rounding import fixed
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io._rounding import fixed
 from yieldtrial.io.progress import stage
 from yieldtrial.report._format import fmt_number, fmt_p, join_list
 from yieldtrial.report.context import ReportContext

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial._rounding import fixed
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io._rounding import fixed
 from yieldtrial.report._format import (
     CV_DIGITS,
     fmt_number,

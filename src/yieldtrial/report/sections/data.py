@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial._rounding import fixed
+from yieldtrial.io._rounding import fixed
 from yieldtrial.report._format import (
     CV_DIGITS,
     attr_or,

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
-from yieldtrial._rounding import fixed
 from yieldtrial.errors import YieldTrialWarning
+from yieldtrial.io._rounding import fixed
 from yieldtrial.report._format import (
     attr_or,
     factor_label,

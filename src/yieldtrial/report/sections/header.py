@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from yieldtrial._rounding import fixed
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io._rounding import fixed
 from yieldtrial.report._format import (
     attr_or,
     design_label,

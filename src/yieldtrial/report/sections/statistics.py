@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial._rounding import fixed
 from yieldtrial.efficiency.trial_tables import report_table
+from yieldtrial.io._rounding import fixed
 from yieldtrial.io.validation import as_labels
 from yieldtrial.report._format import (
     CV_DIGITS,
