@@ -43,6 +43,7 @@ def _exact(value: float, digits: int) -> Decimal:
 
 
 def _near_tie(value: float, digits: int) -> bool:
+    """Whether ``value`` at ``digits`` decimals may round differently as its 15-digit decimal."""
     scaled = abs(value) * 10.0**digits
     if scaled >= _LARGE:
         return True
@@ -75,8 +76,10 @@ def round_half_away(value: float, digits: int) -> float:
     (0.13, 3.0, 1.234)
     """
     value = float(value)
-    if not math.isfinite(value) or not _near_tie(value, digits):
-        return value if not math.isfinite(value) else round(value, digits)
+    if not math.isfinite(value):
+        return value
+    if not _near_tie(value, digits):
+        return round(value, digits)  # not near a tie: the binary rounding agrees
     return float(_exact(value, digits))
 
 
@@ -137,13 +140,10 @@ def fixed(value: float, digits: int, *, sign: bool = False, group: str = "") -> 
         spec = ("+" if sign else "") + ("," if group else "") + f".{digits}f"
         _SPECS[digits, sign, bool(group)] = spec
     value = float(value)
-    scaled = abs(value) * 10.0**digits
-    if not scaled < _LARGE:  # huge, infinite or NaN
-        text = format(_exact(value, digits) if math.isfinite(value) else value, spec)
-    elif abs(scaled - math.floor(scaled) - 0.5) > _NEAR_TIE * (scaled + 1.0):
-        text = format(value, spec)  # not near a tie: the binary rounding agrees
-    else:
+    if math.isfinite(value) and _near_tie(value, digits):
         text = format(_exact(value, digits), spec)
+    else:  # not near a tie (the binary rounding agrees), or NaN / infinite
+        text = format(value, spec)
     return text.replace(",", group) if group and group != "," else text
 
 
