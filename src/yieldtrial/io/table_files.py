@@ -1129,7 +1129,7 @@ def _read_arrow(
     if known and done + skipped != rows:
         return None
     rows = done + skipped
-    numbers = {i: _fitted(values, done) for i, values in numbers.items()}
+    numbers = _fitted(numbers, done)
     columns: dict[int, Any] = dict(numbers)
     for i in list(pieces):
         chunked = pa.chunked_array(pieces.pop(i), type=pa.string())
@@ -1172,21 +1172,29 @@ def _one_chunk(text: pd.Series, dtype: Any) -> pd.Series:
     return pd.Series(pd.array(one, dtype=dtype), index=text.index, name=text.name, copy=False)
 
 
-def _fitted(values: np.ndarray, rows: int) -> np.ndarray:
-    """Return the first ``rows`` values, giving the rest of the buffer back.
+def _fitted(columns: dict[int, np.ndarray], rows: int) -> dict[int, np.ndarray]:
+    """Return each column cut to its first ``rows`` values, giving the rest of its buffer back.
 
     The buffers are sized on an estimate of the rows (10 % over, and more when the first
     lines are longer than the rest); a slice would keep the whole buffer alive as long as
-    the column (5.9 million plots: about 11 MiB a numeric column). The buffer is shrunk
-    in place (``realloc``), without a copy.
+    the column (5.9 million plots: about 11 MiB a numeric column). Each buffer is shrunk
+    in place (``realloc``), without a copy, and only when nothing else refers to the array:
+    it is taken out of ``columns`` first, so its one reference is ours, and ``resize``
+    keeps NumPy's reference check (``refcheck=False`` would let a view or an exported
+    buffer of the array point into freed memory: a crash or silently wrong values).  An
+    array that is referenced elsewhere (a debugger holding it, say) is sliced instead: the
+    same values, the whole buffer kept.  ``columns`` is emptied.
     """
-    if len(values) == rows:
-        return values
-    try:
-        values.resize(rows, refcheck=False)
-    except ValueError:  # pragma: no cover - not the buffer's owner: keep the slice
-        return values[:rows]
-    return values
+    fitted: dict[int, np.ndarray] = {}
+    for i in list(columns):
+        values = columns.pop(i)
+        if len(values) != rows:
+            try:
+                values.resize(rows)  # refcheck: refused while another reference exists
+            except ValueError:
+                values = values[:rows]
+        fitted[i] = values
+    return fitted
 
 
 def _grown(values: np.ndarray, capacity: int) -> np.ndarray:
