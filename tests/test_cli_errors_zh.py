@@ -24,7 +24,7 @@ from yieldtrial.commands._zh_messages import TEMPLATES, translate
 #: Words that may stay in a Chinese line: the program, flags, file and format names.
 _KEPT_WORDS = re.compile(
     r"yieldtrial report|yieldtrial|--crop wheat|--[a-z-]+|-o/--output|trial\.toml|\[trial\]|"
-    r"crop =|utf-8|gb18030|"
+    r"crop =|alpha =|utf-8|gb18030|"
     r"big5|inf|nan|Excel|LibreOffice|[\w.-]+\.(?:csv|html|toml|xlsx|md)|\b[A-Za-z]\w*_\w+\b|\[analysis\]|"
     r"\[\[exclude\]\]|factors =|\.[a-z]+\b"
 )
@@ -394,6 +394,22 @@ def _case_setting_range(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, plot_table(tmp), "--config", str(config), *_html(tmp)), "[0, 100)"
 
 
+def _case_alpha_range(tmp: Path) -> tuple[list[str], str]:
+    """``--alpha 0.9``: outside the significance levels 0.0001 to 0.5 (stop 38)."""
+    return _report(tmp, plot_table(tmp), "--alpha", "0.9", *_html(tmp)), "0.9"
+
+
+def _case_percent_as_fraction(tmp: Path) -> tuple[list[str], str]:
+    """``--margin-pct 0.5``: read as 0.5 %, a warning naming 50 (stop 38)."""
+    return _report(tmp, plot_table(tmp), "--margin-pct", "0.5", *_html(tmp)), "--margin-pct 50"
+
+
+def _case_exclude_cv_range(tmp: Path) -> tuple[list[str], str]:
+    """``network --exclude-cv-above 0``: a CV threshold must be above 0 (stop 38)."""
+    folder = _site_files(tmp / "sites", lambda *_: "15.0")
+    return _network(folder, tmp, "--exclude-cv-above", "0"), "0.0"
+
+
 def _case_harvest_cell_empty(tmp: Path) -> tuple[list[str], str]:
     """Leave impurity_pct empty on every weighed plot (its header renamed: 杂质%)."""
     rows = [row.replace("\n", ",\n") for row in ROWS]
@@ -509,6 +525,9 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "unsaved-formula": _case_unsaved_formula,
     "zip-bomb": _case_zip_bomb,
     "margin-tiny": _case_margin_tiny,
+    "alpha-range": _case_alpha_range,
+    "percent-as-fraction": _case_percent_as_fraction,
+    "exclude-cv-range": _case_exclude_cv_range,
     "harvest-cell-empty": _case_harvest_cell_empty,
     "row-numbers": _case_row_numbers,
     "standard-fraction": _case_standard_fraction,
@@ -541,6 +560,7 @@ WARNINGS = (
     "lookalike-letters",
     "copied-trials",
     "implausible-standard",
+    "percent-as-fraction",
 )
 
 
@@ -837,3 +857,56 @@ def test_empty_moisture_cells_line_is_chinese_without_the_zero_hint():
     assert translate(english) == (
         "p.csv：小区 '1' 有鲜重，但 moisture_pct 为空；请填写，若小区缺失，请把鲜重也留空"
     )
+
+
+#: Every number option of the commands that take --lang, with a value out of its range.
+OUT_OF_RANGE = {
+    "report": {
+        "--standard-moisture-pct": "150",
+        "--shrink-pct-per-point": "-1",
+        "--margin-pct": "100",
+        "--alpha": "0.9",
+    },
+    "network": {
+        "--standard-moisture-pct": "150",
+        "--shrink-pct-per-point": "-1",
+        "--margin-pct": "-1",
+        "--alpha": "0",
+        "--exclude-cv-above": "-5",
+    },
+}
+
+
+def test_out_of_range_cases_cover_every_number_option():
+    """The table below names every number option of report and network (none forgotten)."""
+    import argparse
+
+    from yieldtrial.cli import build_parser
+    from yieldtrial.commands._input import number_option
+
+    parser = build_parser(("report", "network"))
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for command, options in OUT_OF_RANGE.items():
+        found = {
+            action.option_strings[0]
+            for action in sub.choices[command]._actions
+            if action.type is number_option
+        }
+        assert found == set(options), command
+
+
+@pytest.mark.parametrize(
+    ("command", "option"), [(c, o) for c, options in OUT_OF_RANGE.items() for o in options]
+)
+def test_number_option_out_of_range_is_chinese(command, option, tmp_path, capsys):
+    """Each number option's range error is one Chinese line under --lang zh (stop 38)."""
+    value = OUT_OF_RANGE[command][option]
+    if command == "report":
+        argv = [*_report(tmp_path, plot_table(tmp_path), option, value), *_html(tmp_path)]
+    else:
+        argv = _network(_site_files(tmp_path / "sites", lambda *_: "15.0"), tmp_path, option, value)
+    code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
+    assert code == 1 and len(lines) == 1, lines
+    assert lines[0].startswith("yieldtrial: 错误："), lines
+    rest = _KEPT_WORDS.sub("", _QUOTED.sub("", lines[0]))
+    assert not re.search(r"[A-Za-z]{2,}", rest), (rest, lines[0])

@@ -545,6 +545,26 @@ TEMPLATES: tuple[Template, ...] = (
         "{where}：{name} = {value}；{name} 应在 {range} 之内{fix}。",
     ),
     Template(
+        "alpha-range",
+        _WHERE + r": (?P<name>\w+) = (?P<value>\S+); a significance level must be from "
+        r"(?P<low>\S+) to (?P<high>\S+), e\.g\. 0\.05 or 0\.01\.",
+        "{where}：{name} = {value}；显著性水平应在 {low} 至 {high} 之间，如 0.05 或 0.01。",
+    ),
+    Template(
+        "percent-as-fraction",
+        r"(?P<given>--[a-z-]+ |\w+ = )(?P<value>[\d.e+-]+) is read as (?P=value) %; if you "
+        r"meant (?P<meant>[\d.e+]+) %, (?:give|write) (?P<instead>--[a-z-]+ [\d.e+]+|\w+ = "
+        r"[\d.e+]+) \(percent, e\.g\. (?P<example>\d+) for (?P=example) %\)",
+        "{given}{value} 按 {value}% 计；若指 {meant}%，请写作 {instead}"
+        "（以百分数表示，如 {example} 表示 {example}%）",
+    ),
+    Template(
+        "exclude-cv-range",
+        r"exclude_cv_above must be a CV in % above 0 \(e\.g\. 15\.0\) or None; got "
+        r"(?P<value>\S+)\.",
+        "exclude_cv_above 应为大于 0 的变异系数（%，如 15.0），或不设；现为 {value}。",
+    ),
+    Template(
         "implausible-standard",
         r"standard_moisture_pct = (?P<std>\S+) % is above any moisture standard \(grain "
         r"10-20 %, whole-plant silage 65-70 %\): at (?P=std) % a yield is multiplied by about "
@@ -619,6 +639,8 @@ TEMPLATES: tuple[Template, ...] = (
 _FIXES_ZH = {
     "percent (0-100), e.g. 13": "：应为百分数（0-100），如 13",
     "percent per moisture point, e.g. 1.2": "：应为每个含水量百分点的百分数，如 1.2",
+    "a percentage of the control mean from 0 (at least as good as the control) to below 100, "
+    "e.g. 5": "：应为对照平均值的百分数，从 0（至少与对照一样好）到小于 100，如 5",
 }
 
 
