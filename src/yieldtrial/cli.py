@@ -61,9 +61,23 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line (exit 2), pointing to --help."""
 
     def error(self, message: str) -> NoReturn:
-        """Print ``prog: error: message`` on one line and exit with status 2."""
+        """Print ``prog: error: message`` on one line and exit with status 2.
+
+        Under ``--lang zh`` (read by :func:`main` before parsing) the line is Chinese when
+        the message is one of argparse's known ones (``_zh_messages.USAGE_TEMPLATES``).
+        """
         message = _suggest_choice(_one_line(message))
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        chinese = _chinese_usage(message, self.prog)
+        self.exit(2, (chinese or f"{self.prog}: error: {message} (see '{self.prog} --help')") + "\n")
+
+
+def _chinese_usage(message: str, prog: str, *, help_hint: bool = True) -> str | None:
+    """The Chinese line of a usage error when this run asked for ``--lang zh``, else None."""
+    zh = sys.modules.get("yieldtrial.commands._zh_messages")
+    if zh is None:  # never imported: no run asked for Chinese
+        return None
+    line: str | None = zh.usage_line(message, prog, help_hint=help_hint)
+    return line
 
 
 _INVALID_CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)$")
@@ -152,6 +166,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     arguments = sys.argv[1:] if argv is None else list(argv)
     arguments, debug = _take_debug(arguments)
+    if any(argument.startswith("--la") for argument in arguments):
+        from yieldtrial.commands._zh_messages import requested_language, set_language
+
+        # usage errors in the language asked for: argparse reports them before --lang is read
+        set_language(requested_language(arguments), None)
     # a known subcommand first: build only its parser (fast start for light commands)
     selected: Sequence[str] = COMMANDS
     if arguments and arguments[0] in COMMANDS:
@@ -186,7 +205,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             _non_finite_argument(parser, args) or _standard_output(args) or _text_output_name(args)
         )
         if problem:
-            print(f"yieldtrial {args.command}: error: {problem}", file=sys.stderr)
+            prog = f"yieldtrial {args.command}"
+            chinese = _chinese_usage(problem, prog, help_hint=False)
+            print(chinese or f"{prog}: error: {problem}", file=sys.stderr)
             return 2
         from yieldtrial.commands._zh_messages import set_language
         from yieldtrial.io.output import output_group
@@ -460,7 +481,10 @@ def _report_error(
         )
         return 1
     if isinstance(exc, UsageError):
-        print(f"yieldtrial {command}: error: {_one_line(str(exc))}", file=sys.stderr)
+        message = _one_line(str(exc))
+        prog = f"yieldtrial {command}"
+        chinese = _chinese_usage(message, prog, help_hint=False)
+        print(chinese or f"{prog}: error: {message}", file=sys.stderr)
         return 2
     if isinstance(exc, YieldTrialError):
         message = _command_line_words(_one_line(str(exc)))

@@ -24,12 +24,15 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "TEMPLATES",
+    "USAGE_TEMPLATES",
     "Template",
     "error_prefix",
     "network_warning_line",
+    "requested_language",
     "set_language",
     "status_line",
     "translate",
+    "usage_line",
     "warning_line",
     "wrote_line",
 ]
@@ -634,6 +637,176 @@ TEMPLATES: tuple[Template, ...] = (
         "因此其值未知。请用 Excel 或 LibreOffice 打开并保存该工作簿，或把公式替换为其值",
     ),
 )
+
+_ARG = r"(?P<option>-[\w-]+(?:/-[\w-]+)*|[A-Z_]+)"  # an option or positional as argparse names it
+
+#: argparse's usage errors (exit 2) and the option checks of ``main`` before a command runs,
+#: with their Chinese forms: :func:`usage_line` under ``--lang zh``.  The text is that of
+#: Python's argparse (3.9 to 3.13: ``choose from 'a', 'b'`` or ``choose from a, b``); a
+#: message no entry matches in full stays English.
+USAGE_TEMPLATES: tuple[Template, ...] = (
+    Template(
+        "usage-unrecognized",
+        r"unrecognized arguments: (?P<given>.+)",
+        "无法识别的参数：{given}",
+    ),
+    Template(
+        "usage-required",
+        r"the following arguments are required: (?P<names>.+)",
+        "缺少必需的参数：{names}",
+    ),
+    Template(
+        "usage-invalid-choice",
+        r"argument " + _ARG + r": invalid choice: (?P<given>" + _R + r") \(choose from "
+        r"(?P<choices>.+?)\)(?:; did you mean (?P<close>" + _R + r")\?)?",
+        "参数 {option}：无效的取值 {given}（可选：{choices}）{close}",
+    ),
+    Template(
+        "usage-expected-one",
+        r"argument " + _ARG + r": expected one argument",
+        "参数 {option} 后面需要给出一个值",
+    ),
+    Template(
+        "usage-expected-at-least-one",
+        r"argument " + _ARG + r": expected at least one argument",
+        "参数 {option} 后面至少需要给出一个值",
+    ),
+    Template(
+        "usage-invalid-number",
+        r"argument " + _ARG + r": invalid (?P<kind>float|int) value: (?P<given>" + _R + r")",
+        "参数 {option}：{given} 不是{kind}",
+    ),
+    Template(
+        "usage-not-plain-number",
+        r"argument " + _ARG + r": (?P<given>" + _R + r") is not a plain (?P<kind>number|whole "
+        r"number); write it with ASCII digits, e\.g\. (?P<example>[\d.]+)",
+        "参数 {option}：{given} 不是{kind}；请用 ASCII 数字书写，如 {example}",
+    ),
+    Template(
+        "usage-not-finite",
+        r"argument " + _ARG + r": expected a finite number, got (?P<given>\S+); give a number "
+        r"such as 13 or 0\.05",
+        "参数 {option}：应为有限的数值，现为 {given}；请给出数值，如 13 或 0.05",
+    ),
+    Template(
+        "usage-ambiguous",
+        r"ambiguous option: (?P<given>\S+) could match (?P<matches>.+)",
+        "选项 {given} 有歧义，可能是 {matches}",
+    ),
+    Template(
+        "usage-dash-output",
+        r"argument -o: '-' \(standard output\) is not possible here: (?P<command>\w+) writes "
+        r"a (?P<what>file|folder); give a (?P=what) name \(one named '-' can be given as \./-\)",
+        "参数 -o：此处不能用 '-'（标准输出）：{command} 写出的是{what}；请给出{what}名"
+        "（名为 '-' 的{what}可写作 ./-）",
+    ),
+    Template(
+        "usage-text-output-name",
+        r"argument -o: (?P<given>" + _R + r"): (?P<command>\w+) writes (?P<kind>CSV text|JSON "
+        r"text|plain text), not a (?P<suffix>\.\w+) file \(it could not be opened as one\); "
+        r"name it (?P<name>.+?)(?P<excel> \(Excel opens CSV files\))?",
+        "参数 -o：{given}：{command} 写出的是{kind}，不是 {suffix} 文件（无法按该格式打开）；"
+        "请命名为 {name}{excel}",
+    ),
+    Template(
+        "usage-config-twice",
+        r"--config given twice \((?P<first>" + _R + r") and (?P<second>" + _R + r")\); give one "
+        r"trial\.toml \(several files are not merged\)",
+        "--config 给了两次（{first} 和 {second}）；请只给一个 trial.toml（多个文件不会合并）",
+    ),
+    Template(
+        "usage-config-empty",
+        r"--config is empty; give the trial description file, e\.g\. trial\.toml",
+        "--config 为空；请给出试验描述文件，如 trial.toml",
+    ),
+)
+
+#: The kinds of number in argparse's messages, in Chinese.
+_NUMBER_KINDS_ZH = {
+    "float": "有效的数值",
+    "int": "有效的整数",
+    "number": "普通数字",
+    "whole number": "普通整数",
+    "CSV text": " CSV 文本",
+    "JSON text": " JSON 文本",
+    "plain text": "纯文本",
+}
+
+
+def usage_line(message: str, prog: str, *, help_hint: bool = True) -> str | None:
+    """Return the Chinese line of a usage error (exit 2) under ``--lang zh``; else None.
+
+    Parameters
+    ----------
+    message : str
+        argparse's message, or the option check's (one line, after ``prog: error:``).
+    prog : str
+        The program and command (``yieldtrial report``).
+    help_hint : bool, default True
+        End with ``（参见 'PROG --help'）`` as argparse's lines end with ``(see ...)``.
+
+    Returns
+    -------
+    str or None
+        ``yieldtrial report: 错误：... （参见 'yieldtrial report --help'）``; None when
+        the language is English or no entry matches the whole message.
+
+    Examples
+    --------
+    >>> set_language("zh", "report")
+    >>> usage_line("argument --alpha: expected one argument", "yieldtrial report")
+    "yieldtrial report: 错误：参数 --alpha 后面需要给出一个值（参见 'yieldtrial report --help'）"
+    >>> set_language(None, None)
+    """
+    if _state["lang"] != "zh":
+        return None
+    for template in USAGE_TEMPLATES:
+        match = template.regex.fullmatch(message)
+        if match is None:
+            continue
+        values = {k: ("" if v is None else v) for k, v in match.groupdict().items()}
+        if "close" in values:
+            values["close"] = f"；是否想写 {values['close']}？" if values["close"] else ""
+        if "kind" in values:
+            values["kind"] = _NUMBER_KINDS_ZH[values["kind"]]
+        if "what" in values:
+            values["what"] = {"file": "文件", "folder": "文件夹"}[values["what"]]
+        if "excel" in values:
+            values["excel"] = "（Excel 可打开 CSV 文件）" if values["excel"] else ""
+        chinese = template.chinese.format(**values)
+        hint = f"（参见 '{prog} --help'）" if help_hint else ""
+        return f"{prog}: 错误：{chinese}{hint}"
+    return None
+
+
+def requested_language(arguments: list[str]) -> str:
+    """Return the ``--lang`` value among command-line ``arguments`` ("en" when not given).
+
+    Read before argparse parses them, so that a usage error is in the language asked for.
+    The last value wins, as in argparse; its unique prefixes (``--la``, ``--lan``) and the
+    ``--lang=zh`` form count; nothing after ``--`` (the end of the options).
+
+    Examples
+    --------
+    >>> requested_language(["report", "p.csv", "--lang", "zh", "--alpha"])
+    'zh'
+    >>> requested_language(["report", "--lang=zh", "--", "--lang", "en"])
+    'zh'
+    """
+    lang = "en"
+    names = ("--la", "--lan", "--lang")
+    for index, token in enumerate(arguments):
+        if token == "--":
+            break
+        name, equals, value = token.partition("=")
+        if name not in names:
+            continue
+        if equals:
+            lang = value
+        elif index + 1 < len(arguments):
+            lang = arguments[index + 1]
+    return lang
+
 
 #: What a number setting should be (the ``expected ...`` of a range message), in Chinese.
 _FIXES_ZH = {

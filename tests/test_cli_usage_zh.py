@@ -1,0 +1,128 @@
+"""``--lang zh``: argparse's usage errors (exit 2) in Chinese (stop 38).
+
+argparse reports an unknown option, a missing or invalid value before ``--lang`` is
+parsed; ``main`` reads ``--lang`` from the arguments first, so the one line is Chinese
+under ``--lang zh`` and unchanged English otherwise.  Each entry of
+``_zh_messages.USAGE_TEMPLATES`` is triggered for real: its regular expression must match
+the English line argparse prints (so a new Python wording is noticed), and its Chinese
+line must hold no English word but the options, values and file names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from hostile import plot_table, run_cli
+from yieldtrial.commands._zh_messages import USAGE_TEMPLATES, requested_language
+
+#: What may stay in a Chinese usage line: the program, options, values, names, help.
+_KEPT = re.compile(
+    r"(?:yieldtrial )?\b(?:report|design|demo|network)\b|--?[a-z][a-z-]*(?:/--?[a-z-]+)?|PLOTS|"
+    r"'[^']*'|ASCII|CSV|JSON|Excel|trial\.toml|\b[\w.-]+\.(?:csv|xlsx|html)\b|\.xlsx\b|nan|inf"
+)
+
+
+def _report(tmp: Path, *extra: str) -> list[str]:
+    return ["report", str(plot_table(tmp)), "--crop", "wheat", "-o", str(tmp / "r.html"), *extra]
+
+
+def _design(*extra: str) -> list[str]:
+    return ["design", "rcbd", "--treatments", "CK", "T", "--blocks", "2", *extra]
+
+
+CASES: dict[str, Callable[[Path], list[str]]] = {
+    "usage-unrecognized": lambda tmp: _report(tmp, "--bogus", "x"),
+    "usage-required": lambda tmp: ["report"],
+    "usage-invalid-choice": lambda tmp: _report(tmp, "--letters", "tukye"),
+    "usage-expected-one": lambda tmp: _report(tmp, "--alpha"),
+    "usage-expected-at-least-one": lambda tmp: ["design", "rcbd", "--blocks", "2", "--treatments"],
+    "usage-invalid-number": lambda tmp: _report(tmp, "--alpha", "abc"),
+    "usage-not-plain-number": lambda tmp: _report(tmp, "--alpha", "٠.٠٥"),
+    "usage-not-finite": lambda tmp: _report(tmp, "--alpha", "nan"),
+    "usage-ambiguous": lambda tmp: _report(tmp, "--l", "x"),
+    "usage-dash-output": lambda tmp: ["report", str(plot_table(tmp)), "-o", "-"],
+    "usage-text-output-name": lambda tmp: _design("-o", str(tmp / "book.xlsx")),
+    "usage-config-twice": lambda tmp: _report(tmp, "--config", "a.toml", "--config", "b.toml"),
+    "usage-config-empty": lambda tmp: _report(tmp, "--config", ""),
+}
+#: Lines that end without argparse's "(see '... --help')" (the checks main runs itself).
+NO_HELP = ("usage-not-finite", "usage-dash-output", "usage-text-output-name")
+
+
+def test_every_usage_entry_has_a_case():
+    """Each usage template is triggered below, so none is left untested."""
+    assert sorted(CASES) == sorted(t.name for t in USAGE_TEMPLATES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_usage_regex_matches_the_real_english_line(name, tmp_path, capsys):
+    """argparse's English line (default --lang) is matched in full by the entry's regex."""
+    code, lines = run_cli(CASES[name](tmp_path), capsys)
+    assert code == 2 and len(lines) == 1, lines
+    found = re.fullmatch(r"(yieldtrial \w+): error: (.*?)(?: \(see '\1 --help'\))?", lines[0])
+    assert found, lines[0]
+    template = next(t for t in USAGE_TEMPLATES if t.name == name)
+    assert template.regex.fullmatch(found.group(2)), found.group(2)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_usage_line_is_chinese_under_lang_zh(name, tmp_path, capsys):
+    """One Chinese line on stderr, exit 2, the options and values verbatim."""
+    argv = CASES[name](tmp_path)
+    code, lines = run_cli([*argv[:1], "--lang", "zh", *argv[1:]], capsys)
+    assert code == 2 and len(lines) == 1, lines
+    prog = f"yieldtrial {argv[0]}"
+    assert lines[0].startswith(f"{prog}: 错误："), lines
+    assert lines[0].endswith("" if name in NO_HELP else f"（参见 '{prog} --help'）"), lines
+    rest = _KEPT.sub("", lines[0])
+    assert not re.search(r"[A-Za-z]{2,}", rest), (rest, lines[0])
+
+
+def test_lang_en_keeps_argparse_english(tmp_path, capsys):
+    """``--lang en`` (and no --lang) print argparse's English line unchanged."""
+    code, lines = run_cli(["report", "--lang", "en", "--bogus"], capsys)
+    assert code == 2
+    assert lines == [
+        "yieldtrial report: error: the following arguments are required: PLOTS, -o/--output "
+        "(see 'yieldtrial report --help')"
+    ]
+
+
+def test_usage_line_of_zh_run_does_not_leak_into_the_next(tmp_path, capsys):
+    """After a zh usage error, the next in-process run's usage error is English again."""
+    run_cli(["report", "--lang", "zh"], capsys)
+    _, lines = run_cli(["report"], capsys)
+    assert lines[0].startswith("yieldtrial report: error: the following arguments"), lines
+
+
+def test_uncatalogued_usage_message_stays_english(tmp_path, capsys):
+    """A usage message no entry holds (a new argparse wording) is printed in English."""
+    code, lines = run_cli(["report", "--lang", "zh", "--bogus"], capsys)
+    assert code == 2 and lines[0].startswith("yieldtrial report: 错误："), lines
+    from yieldtrial.commands._zh_messages import set_language, usage_line
+
+    set_language("zh", None)
+    try:
+        assert usage_line("argument X: something new", "yieldtrial report") is None
+    finally:
+        set_language(None, None)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "lang"),
+    [
+        (["report", "--lang", "zh"], "zh"),
+        (["report", "--lang=zh"], "zh"),
+        (["report", "--lan", "zh"], "zh"),
+        (["report", "--lang", "zh", "--lang", "en"], "en"),
+        (["report", "--", "--lang", "zh"], "en"),
+        (["report", "--lang"], "en"),
+    ],
+)
+def test_requested_language_reads_lang_as_argparse_would(arguments, lang):
+    """The last --lang wins; its unique prefixes and --lang=zh count; nothing after --."""
+    assert requested_language(arguments) == lang
