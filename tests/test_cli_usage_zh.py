@@ -60,7 +60,7 @@ def test_every_usage_entry_has_a_case():
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_usage_regex_matches_the_real_english_line(name, tmp_path, capsys):
-    """argparse's English line (default --lang) is matched in full by the entry's regex."""
+    """The English line argparse prints (default --lang) is matched in full by the entry's regex."""
     code, lines = run_cli(CASES[name](tmp_path), capsys)
     assert code == 2 and len(lines) == 1, lines
     found = re.fullmatch(r"(yieldtrial \w+): error: (.*?)(?: \(see '\1 --help'\))?", lines[0])

@@ -68,11 +68,12 @@ class _Parser(argparse.ArgumentParser):
         """
         message = _suggest_choice(_one_line(message))
         chinese = _chinese_usage(message, self.prog)
-        self.exit(2, (chinese or f"{self.prog}: error: {message} (see '{self.prog} --help')") + "\n")
+        english = f"{self.prog}: error: {message} (see '{self.prog} --help')"
+        self.exit(2, (chinese or english) + "\n")
 
 
 def _chinese_usage(message: str, prog: str, *, help_hint: bool = True) -> str | None:
-    """The Chinese line of a usage error when this run asked for ``--lang zh``, else None."""
+    """Return the Chinese line of a usage error when this run asked for ``--lang zh``."""
     zh = sys.modules.get("yieldtrial.commands._zh_messages")
     if zh is None:  # never imported: no run asked for Chinese
         return None

@@ -795,10 +795,10 @@ def requested_language(arguments: list[str]) -> str:
     """
     lang = "en"
     names = ("--la", "--lan", "--lang")
-    for index, token in enumerate(arguments):
-        if token == "--":
+    for index, argument in enumerate(arguments):
+        if argument == "--":
             break
-        name, equals, value = token.partition("=")
+        name, equals, value = argument.partition("=")
         if name not in names:
             continue
         if equals:
