@@ -410,6 +410,12 @@ def _case_exclude_cv_range(tmp: Path) -> tuple[list[str], str]:
     return _network(folder, tmp, "--exclude-cv-above", "0"), "0.0"
 
 
+def _case_not_text_encoding(tmp: Path) -> tuple[list[str], str]:
+    """Give ``--encoding unicode_escape``: a Python codec, not a file encoding (stop 38)."""
+    argv = _report(tmp, plot_table(tmp), "--encoding", "unicode_escape", *_html(tmp))
+    return argv, "'unicode_escape'"
+
+
 def _case_harvest_cell_empty(tmp: Path) -> tuple[list[str], str]:
     """Leave impurity_pct empty on every weighed plot (its header renamed: 杂质%)."""
     rows = [row.replace("\n", ",\n") for row in ROWS]
@@ -526,6 +532,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "zip-bomb": _case_zip_bomb,
     "margin-tiny": _case_margin_tiny,
     "alpha-range": _case_alpha_range,
+    "not-text-encoding": _case_not_text_encoding,
     "percent-as-fraction": _case_percent_as_fraction,
     "exclude-cv-range": _case_exclude_cv_range,
     "harvest-cell-empty": _case_harvest_cell_empty,
@@ -543,6 +550,7 @@ NAMES = {
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
     "report-format-pdf": r"PDF",  # the format's name, as Chinese text writes it
     "implausible-yield": r"\bkg\b",  # the unit symbol, as Chinese text writes it (kg/亩)
+    "not-text-encoding": r"Python|\\u5bf9|utf-8、gbk、gb18030、big5、latin-1 或 cp1252",
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (

@@ -216,10 +216,36 @@ def test_codec_that_is_not_a_text_encoding(tmp_path, capsys, encoding):
     assert_one_line_error(
         [*standardize_argv(path, tmp_path), "--encoding", encoding],
         capsys,
-        match=rf"p\.csv: '{encoding}' is not an encoding a text table is saved in",
+        match=rf"p\.csv: --encoding '{encoding}' \(encoding= in Python\) is not an encoding text",
         untouched=[path],
         absent=[tmp_path / "out.csv"],
     )
+
+
+@pytest.mark.parametrize("encoding", ["unicode_escape", "raw_unicode_escape", "idna"])
+def test_python_codec_that_garbles_a_table_is_refused(tmp_path, capsys, encoding):
+    """--encoding unicode_escape read UTF-8 labels as Latin-1 without a word (stop 38).
+
+    ``'对照'.encode('utf-8').decode('unicode_escape')`` is ``'å¯¹ç§'`` and a C1 control: each byte a
+    character; idna reads ASCII text unchanged but is no file encoding either.
+    """
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + ROWS[0].replace("CK", "对照"), encoding="utf-8")
+    line = assert_one_line_error(
+        [*standardize_argv(path, tmp_path), "--encoding", encoding],
+        capsys,
+        match=rf"p\.csv: --encoding '{encoding}' \(encoding= in Python\) is not an encoding",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+    assert line.endswith("e.g. utf-8, gbk, gb18030, big5, latin-1 or cp1252"), line
+
+
+def test_utf7_is_still_an_encoding(tmp_path):
+    """UTF-7 is a registered text encoding (RFC 2152): an ASCII table reads as it is."""
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + ROWS[0], encoding="utf-8")
+    assert read_plots(path, encoding="utf-7")["treatment"].tolist() == ["CK"]
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "cp1252"])

@@ -187,6 +187,14 @@ TEMPLATES: tuple[Template, ...] = (
         "{file}：未知的文本编码 {encoding}；请使用如 'utf-8'、'gb18030' 或 'big5'",
     ),
     Template(
+        "not-text-encoding",
+        _FILE + r": --encoding (?P<encoding>" + _Q + r") \(encoding= in Python\) is not an "
+        r"encoding text files are saved in \((?P<why>[^)]+)\); give the encoding the file was "
+        r"saved in, e\.g\. utf-8, gbk, gb18030, big5, latin-1 or cp1252",
+        "{file}：--encoding {encoding} 不是保存文本文件所用的编码（{why}）；请给出文件保存时所用的"
+        "编码，如 utf-8、gbk、gb18030、big5、latin-1 或 cp1252",
+    ),
+    Template(
         "non-numeric",
         _FILE + r": (?P<n>[\d,]+) non-numeric values? in numeric columns \(row numbers as in "
         r"the file: the header is row 1\): (?P<cells>.+); expected plain numbers such as 12\.5 "
@@ -817,6 +825,16 @@ _FIXES_ZH = {
 }
 
 
+#: Why a codec is not an encoding files are saved in (table_files.NOT_FILE_ENCODINGS).
+_NOT_TEXT_ZH = {
+    "it reads Python escape sequences such as \\u5bf9": "它读取 Python 转义序列，如 \\u5bf9",
+    "it encodes internet domain names": "它用于编码互联网域名",
+    "it refuses every text": "它拒绝任何文本",
+    "base64, zlib, rot13 and the like transform data": "base64、zlib、rot13 之类是数据变换",
+    "it fails on any table": "它无法读取任何数据表",
+}
+
+
 #: Why a fraction cannot be a percentage of the column (mixed-fraction).
 _NEVER_ZH = {
     "moisture_pct": "含水量低于 1% 的籽粒不会收获",
@@ -897,6 +915,11 @@ def translate(message: str) -> str | None:
             values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
         if values.get("where") == "the command line":  # a setting given as an option
             values["where"] = "命令行"
+        if template.name == "not-text-encoding":  # why the codec is not a file encoding
+            why = _NOT_TEXT_ZH.get(values["why"])
+            if why is None:
+                return None
+            values["why"] = why
         if "fix" in values:  # the valid values of a number setting (setting-range)
             fix = values["fix"]
             if fix is not None and fix not in _FIXES_ZH:

@@ -353,6 +353,21 @@ def _check_binary(head: bytes, name: str) -> None:
         )
 
 
+#: Codecs Python reads text with that no program saves a table in, and what they are: they
+#: turn a UTF-8 table into garbled labels without an error (``unicode_escape`` reads each
+#: byte as a Latin-1 character), or fail on any table.
+NOT_FILE_ENCODINGS: dict[str, str] = {
+    "unicode-escape": "it reads Python escape sequences such as \\u5bf9",
+    "raw-unicode-escape": "it reads Python escape sequences such as \\u5bf9",
+    "idna": "it encodes internet domain names",
+    "punycode": "it encodes internet domain names",
+    "undefined": "it refuses every text",
+}
+
+#: The encodings a message about a wrong ``--encoding`` suggests.
+ENCODING_EXAMPLES = "utf-8, gbk, gb18030, big5, latin-1 or cp1252"
+
+
 def _codec(encoding: str, name: str) -> str:
     try:
         info = codecs.lookup(encoding)
@@ -360,19 +375,21 @@ def _codec(encoding: str, name: str) -> str:
         raise DataValidationError(
             f"{name}: unknown text encoding {encoding!r}; use e.g. 'utf-8', 'gb18030' or 'big5'"
         ) from None
-    usable = getattr(info, "_is_text_encoding", True)  # base64, zlib, rot13: not text codecs
-    if usable:
-        try:  # 'undefined' and 'punycode' fail on any table (UnicodeError, not a decode error)
+    why = NOT_FILE_ENCODINGS.get(info.name)
+    if why is None and not getattr(info, "_is_text_encoding", True):
+        why = "base64, zlib, rot13 and the like transform data"
+    if why is None:
+        try:  # a codec that fails on any table (UnicodeError, not a decode error)
             info.decode(b"plot_id,treatment_1;block\t1.5\r\n")
         except UnicodeDecodeError:
             pass  # the sample is not in this encoding (UTF-16, UTF-32): the file may be
         except (UnicodeError, ValueError, TypeError):
-            usable = False
-    if not usable:
+            why = "it fails on any table"
+    if why is not None:
         raise DataValidationError(
-            f"{name}: {encoding!r} is not an encoding a text table is saved in (base64, zlib, "
-            "rot13 and the like transform data); give the encoding the file was saved in, e.g. "
-            "'utf-8', 'gb18030' or 'big5'"
+            f"{name}: --encoding {encoding!r} (encoding= in Python) is not an encoding text "
+            f"files are saved in ({why}); give the encoding the file was saved in, e.g. "
+            f"{ENCODING_EXAMPLES}"
         )
     return info.name
 
