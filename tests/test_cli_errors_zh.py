@@ -416,6 +416,12 @@ def _case_not_text_encoding(tmp: Path) -> tuple[list[str], str]:
     return argv, "'unicode_escape'"
 
 
+def _case_manifest_slot(tmp: Path) -> tuple[list[str], str]:
+    """Make ``.yieldtrial-outputs`` in the output folder a named pipe (stop 38)."""
+    os.mkfifo(tmp / ".yieldtrial-outputs")
+    return _report(tmp, plot_table(tmp), *_html(tmp)), "'.yieldtrial-outputs'"
+
+
 def _case_harvest_cell_empty(tmp: Path) -> tuple[list[str], str]:
     """Leave impurity_pct empty on every weighed plot (its header renamed: 杂质%)."""
     rows = [row.replace("\n", ",\n") for row in ROWS]
@@ -532,6 +538,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "zip-bomb": _case_zip_bomb,
     "margin-tiny": _case_margin_tiny,
     "alpha-range": _case_alpha_range,
+    "manifest-slot": _case_manifest_slot,
     "not-text-encoding": _case_not_text_encoding,
     "percent-as-fraction": _case_percent_as_fraction,
     "exclude-cv-range": _case_exclude_cv_range,

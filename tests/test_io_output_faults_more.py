@@ -303,11 +303,86 @@ def _finishes(tmp_path: Path, work) -> bool:
 
 
 def test_manifest_that_is_a_fifo_does_not_hang(tmp_path):
-    """A named pipe in the place of `.yieldtrial-outputs` is ignored (and replaced), never read."""
+    """A named pipe in the place of `.yieldtrial-outputs` is refused at once, never read."""
     os.mkfifo(tmp_path / output.MANIFEST_NAME)
-    assert _finishes(tmp_path, lambda: write_output(tmp_path / "a.txt", "a"))
-    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "a"
-    assert is_own_output(tmp_path / "a.txt")
+    raised: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            write_output(tmp_path / "a.txt", "a")
+        except output.FileAccessError as exc:
+            raised.append(exc)
+
+    assert _finishes(tmp_path, work)
+    assert len(raised) == 1 and "named pipe" in str(raised[0])
+
+
+def _special_manifest(folder: Path, kind: str) -> Path:
+    """Put a FIFO, a folder, a symbolic link or a user's file under the manifest's name."""
+    path = folder / output.MANIFEST_NAME
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "symlink":
+        (folder.parent / "elsewhere.json").write_text('{"mine": 1}', encoding="utf-8")
+        path.symlink_to(folder.parent / "elsewhere.json")
+    else:
+        path.write_text("my notes\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "symlink", "user-file"])
+def test_manifest_name_holding_something_else_is_refused_and_kept(tmp_path, capsys, kind):
+    """Stop 38: the manifest replaced a FIFO or symlink there; now one line, exit 1, untouched."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    path = _special_manifest(folder, kind)
+    before = os.lstat(path)
+    plots = plot_table(tmp_path)
+    argv = ["standardize", str(plots), "--crop", "wheat", "-o", str(folder / "y.csv"), "--force"]
+    assert_one_line_error(
+        argv, capsys, match=r"'\.yieldtrial-outputs' there is a", absent=[folder / "y.csv"]
+    )
+    after = os.lstat(path)
+    assert (after.st_ino, after.st_mode, after.st_mtime_ns) == (
+        before.st_ino,
+        before.st_mode,
+        before.st_mtime_ns,
+    )
+    if kind == "symlink":
+        assert (tmp_path / "elsewhere.json").read_text(encoding="utf-8") == '{"mine": 1}'
+
+
+def test_demo_folder_with_a_special_manifest_is_refused(tmp_path, capsys):
+    """`demo -o DIR`: the folder check refuses a FIFO named like the manifest (no hang)."""
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    _special_manifest(folder, "fifo")
+    assert_one_line_error(["demo", "-o", str(folder)], capsys, match="a named pipe")
+    assert [p.name for p in folder.iterdir()] == [output.MANIFEST_NAME]
+
+
+def test_manifest_put_in_place_after_the_check_is_not_replaced(tmp_path, monkeypatch):
+    """A FIFO that appears between the check and the record is left; only the record is lost."""
+    real = output._write_atomically
+
+    def write_then_fifo(*args, **kwargs):
+        done = real(*args, **kwargs)
+        os.mkfifo(tmp_path / output.MANIFEST_NAME)
+        return done
+
+    monkeypatch.setattr(output, "_write_atomically", write_then_fifo)
+    write_output(tmp_path / "a.txt", "a")
+    assert stat.S_ISFIFO(os.lstat(tmp_path / output.MANIFEST_NAME).st_mode)
+    assert not is_own_output(tmp_path / "a.txt")
+
+
+def test_own_manifest_is_still_replaced(tmp_path):
+    """The manifest yieldtrial wrote is updated as before (a second output is recorded)."""
+    write_output(tmp_path / "a.txt", "a")
+    write_output(tmp_path / "b.txt", "b")
+    assert is_own_output(tmp_path / "a.txt") and is_own_output(tmp_path / "b.txt")
 
 
 def test_fifo_listed_in_the_manifest_does_not_hang_demo(tmp_path):

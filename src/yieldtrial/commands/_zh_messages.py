@@ -156,6 +156,16 @@ TEMPLATES: tuple[Template, ...] = (
         "输出文件 {path} 同时是输入文件，拒绝覆盖。请用 -o/--output 换一个文件名。",
     ),
     Template(
+        "manifest-slot",
+        r"cannot write into (?P<path>" + _Q + r"): '\.yieldtrial-outputs' there is (?P<kind>"
+        r"a symbolic link|a folder|a named pipe \(FIFO\)|a device|a socket or another special "
+        r"file|a file yieldtrial did not write), not the list of its outputs that yieldtrial "
+        r"keeps under that name, and yieldtrial never replaces it; move or rename it, or write "
+        r"to another folder",
+        "无法写入 {path}：其中的 '.yieldtrial-outputs' 是{kind}，而不是 yieldtrial 以此名保存的"
+        "输出清单，yieldtrial 从不替换它；请将其移走或改名，或写入另一个文件夹",
+    ),
+    Template(
         "read-not-regular",
         r"cannot read (?P<path>" + _Q + r"): it is not a regular file \(a pipe, device or "
         r"socket\); save the (?P<what>plot table|trial description|file) to a file and give "
@@ -825,6 +835,16 @@ _FIXES_ZH = {
 }
 
 
+#: What stands under the manifest's name (io.output.check_manifest_slot), in Chinese.
+_SLOT_KINDS_ZH = {
+    "a symbolic link": "符号链接",
+    "a folder": "文件夹",
+    "a named pipe (FIFO)": "命名管道",
+    "a device": "设备",
+    "a socket or another special file": "套接字或其他特殊文件",
+    "a file yieldtrial did not write": "并非 yieldtrial 写出的文件",
+}
+
 #: Why a codec is not an encoding files are saved in (table_files.NOT_FILE_ENCODINGS).
 _NOT_TEXT_ZH = {
     "it reads Python escape sequences such as \\u5bf9": "它读取 Python 转义序列，如 \\u5bf9",
@@ -915,6 +935,8 @@ def translate(message: str) -> str | None:
             values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
         if values.get("where") == "the command line":  # a setting given as an option
             values["where"] = "命令行"
+        if template.name == "manifest-slot":  # what stands under the manifest's name
+            values["kind"] = _SLOT_KINDS_ZH[values["kind"]]
         if template.name == "not-text-encoding":  # why the codec is not a file encoding
             why = _NOT_TEXT_ZH.get(values["why"])
             if why is None:

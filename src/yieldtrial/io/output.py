@@ -58,6 +58,7 @@ __all__ = [
     "atomic_write_stream",
     "atomic_write_text",
     "check_folder",
+    "check_manifest_slot",
     "check_not_input",
     "check_output",
     "csv_safe_frame",
@@ -416,6 +417,67 @@ def _check_parent(target: Path) -> None:
         return
 
 
+#: The start of every manifest yieldtrial writes (``json.dumps`` keeps the key order).
+_MANIFEST_START = re.compile(rb'\A\s*\{\s*"generator"\s*:\s*"yieldtrial"')
+
+
+def _manifest_slot_problem(folder: Path) -> str:
+    """Say what stands under the manifest's name in ``folder`` if it is not one ('' if fine).
+
+    The manifest is replaced by renaming a new file over it, which would also replace a
+    named pipe, a folder, a symbolic link (not the file it points to), a device node or a
+    user's own file of that name; none of them is ever replaced.
+    """
+    path = folder / MANIFEST_NAME
+    try:
+        info = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return ""  # no manifest yet (or no folder yet): one is created
+    except OSError:
+        return ""  # cannot tell: the record is skipped (a later --force at worst)
+    mode = info.st_mode
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if not stat.S_ISREG(mode):
+        return "a socket or another special file"
+    try:
+        with _open_regular(path) as handle:
+            head = handle.read(256) if handle is not None else b""
+    except OSError:
+        return ""
+    return "" if _MANIFEST_START.match(head) else "a file yieldtrial did not write"
+
+
+def check_manifest_slot(folder: str | os.PathLike[str]) -> None:
+    """Refuse to write into ``folder`` when its manifest's name holds something else.
+
+    Parameters
+    ----------
+    folder : path
+        The output folder.
+
+    Raises
+    ------
+    FileAccessError
+        :data:`MANIFEST_NAME` in ``folder`` is a folder, a symbolic link, a pipe, a device,
+        a socket, or a file that is not a manifest yieldtrial wrote (not even ``--force``
+        replaces it: it is not the output).
+    """
+    kind = _manifest_slot_problem(Path(folder))
+    if kind:
+        raise FileAccessError(
+            f"cannot write into {str(folder)!r}: {MANIFEST_NAME!r} there is {kind}, not the "
+            "list of its outputs that yieldtrial keeps under that name, and yieldtrial never "
+            "replaces it; move or rename it, or write to another folder"
+        )
+
+
 def _refuse_folder(target: Path, example: str = "report.html") -> None:
     info = _probe(target)
     if info is not None and stat.S_ISDIR(info.st_mode):
@@ -744,6 +806,7 @@ def check_output(
         )
     check_not_input(target, [item for item in inputs if item is not None])
     _check_parent(target)
+    check_manifest_slot(target.parent)
     info = _probe(target)
     if info is None:
         return target  # new, or a dangling symbolic link: replacing it loses nothing
@@ -813,6 +876,7 @@ def check_folder(folder: str | os.PathLike[str], *, force: bool = False) -> Path
         raise FileAccessError(
             f"cannot write into {str(target)!r}: it is a file, not a folder; give a folder name"
         )
+    check_manifest_slot(target)
     try:
         names = sorted(entry.name for entry in os.scandir(target))
     except OSError as exc:
@@ -973,6 +1037,8 @@ def _record(target: Path, digest: str, written: tuple[int, int, int, int] | None
         files[target.name] = entry
         for name in [n for n in files if not (folder / n).exists()]:
             del files[name]  # forget outputs that were deleted since
+        if _manifest_slot_problem(folder):  # put there since the check: never replaced
+            return
         manifest = {"generator": "yieldtrial", "format": 1, "files": dict(sorted(files.items()))}
         text = json.dumps(manifest, indent=1, ensure_ascii=False)
         try:
