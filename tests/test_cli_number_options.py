@@ -1,7 +1,9 @@
-"""Numeric command-line options take ASCII numbers only, like the cells of a plot table.
+"""Numeric command-line options read numbers as the cells of a plot table do.
 
-float() reads '1_3', Arabic-Indic '١٣' and full-width '１３' as 13; a table cell '1_4.98' is
-refused, so an option given that way is a usage error (exit 2) naming option and value.
+float() reads '1_3' and Arabic-Indic '١٣' as 13; a table cell '1_4.98' is refused, so an
+option given that way is a usage error (exit 2) naming option and value.  Full-width digits
+(``１３``, ``１２．５``, typed by Chinese input methods) are read as ASCII after Unicode NFKC
+in both (stop 38: the options refused them while the cells took them).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ def _one_error(capsys: pytest.CaptureFixture[str]) -> str:
     return line
 
 
-@pytest.mark.parametrize("given", ["1_3", "١٣", "１３"])
+@pytest.mark.parametrize("given", ["1_3", "١٣"])
 def test_report_margin_not_ascii_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str
 ) -> None:
@@ -65,14 +67,38 @@ def test_design_blocks_arabic_indic_is_a_usage_error(capsys: pytest.CaptureFixtu
     )
 
 
-def test_standardize_full_width_mass_is_a_usage_error(
-    capsys: pytest.CaptureFixture[str],
+def test_standardize_full_width_mass_is_read_as_ascii(capsys: pytest.CaptureFixture[str]) -> None:
+    """MASS '１５', --moisture '１４', --standard '１３．' read as 15, 14, 13: 15 * 86/87."""
+    code = main(["standardize", "１５", "--moisture", "１４", "--standard", "１３．"])
+    assert code == 0, capsys.readouterr().err
+    assert "14.83" in capsys.readouterr().out  # 15 * (100 - 14) / (100 - 13) = 14.8276
+
+
+def test_report_full_width_margin_is_the_ascii_margin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["standardize", "１３", "--moisture", "14", "--crop", "wheat"]) == 2
-    assert _one_error(capsys) == (
-        "yieldtrial standardize: error: MASS '１３' is not a plain number; write it with ASCII "
-        "digits, e.g. 13.5"
-    )
+    """--margin '５' writes the report --margin 5 writes (the same JSON, bar the paths)."""
+    table = tmp_path / "plots.csv"
+    table.write_text(GOOD, encoding="utf-8")
+    argv = ["report", str(table), "--crop", "wheat", "--control", "CK", "--format", "json"]
+    texts = []
+    for given, name in (("５", "full.json"), ("5", "ascii.json")):
+        assert main([*argv, "--margin", given, "-o", str(tmp_path / name)]) == 0
+        texts.append((tmp_path / name).read_text(encoding="utf-8").replace(name, "OUT"))
+    capsys.readouterr()
+    assert '"margin_pct": 5' in texts[1]
+    assert texts[0] == texts[1]
+
+
+def test_design_full_width_blocks_is_a_whole_number(capsys: pytest.CaptureFixture[str]) -> None:
+    """--blocks '３' --seed '７' is --blocks 3 --seed 7: the same field book."""
+    books = []
+    for blocks, seed in (("３", "７"), ("3", "7")):
+        argv = ["design", "rcbd", "--treatments", "A", "B", "--blocks", blocks, "--seed", seed]
+        assert main(argv) == 0
+        books.append(capsys.readouterr().out)
+    assert books[0] == books[1]
+    assert books[0].count("\n") == 1 + 6  # header and 2 treatments x 3 blocks
 
 
 def test_audit_underscore_mass_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,6 +132,33 @@ def test_plain_number_reads_ascii_numbers(text: str, number: float) -> None:
 @pytest.mark.parametrize("text", ["1_3", "١٣", "１３", "1.2.3", "0x10", "1e", "", "٣.5"])
 def test_plain_number_refuses_the_rest(text: str) -> None:
     assert plain_number(text) is None
+
+
+def test_table_cell_with_full_width_digits_is_read_like_the_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A cell '１４．０' is 14.0, as the option '１４．０' is: the same yields as ASCII."""
+    from yieldtrial.io import read_plots
+
+    table = tmp_path / "plots.csv"
+    table.write_text(
+        GOOD.replace("1,CK,1,20,14.0,13", "1,CK,1,２０,１４．０,１３"), encoding="utf-8"
+    )
+    ascii_table = tmp_path / "ascii.csv"
+    ascii_table.write_text(GOOD, encoding="utf-8")
+    columns = ["harvested_area_m2", "fresh_mass_kg", "moisture_pct"]
+    read = read_plots(table)[columns].to_numpy()
+    assert (read == read_plots(ascii_table)[columns].to_numpy()).all()
+    assert read[0].tolist() == [20.0, 14.0, 13.0]
+
+
+def test_number_text_is_the_one_normalisation_of_both_paths() -> None:
+    """Full-width digits, point and signs become ASCII; other scripts' digits stay."""
+    from yieldtrial.io.checks import number_text
+
+    assert number_text("－１．５ｅ３") == "-1.5e3"
+    assert plain_number(number_text("１２．５")) == 12.5
+    assert plain_number(number_text("١٣")) is None
 
 
 def test_table_cell_with_arabic_indic_digits_is_refused_like_the_option(

@@ -42,6 +42,7 @@ __all__ = [
     "number_option",
     "whole_number_option",
     "ascii_number_problem",
+    "option_number_text",
 ]
 
 
@@ -137,41 +138,53 @@ ASCII_HINT = "write it with ASCII digits, e.g. 13.5"
 
 
 def ascii_number_problem(text: str) -> str:
-    """Return why ``text`` is refused as a number ('' for an ASCII number or no number at all).
+    """Return why ``text`` is refused as a number ('' for a plain number or no number at all).
 
-    ``"1_3"``, Arabic-Indic ``"١٣"`` and full-width ``"１３"`` are numbers to float() but not
-    to yieldtrial: a table cell ``1_4.98`` is refused, so the command line refuses them too.
+    ``"1_3"`` and Arabic-Indic ``"١٣"`` are numbers to float() but not to yieldtrial: a table
+    cell ``1_4.98`` is refused, so the command line refuses them too.  Full-width digits
+    (``"１３"``, ``"１２．５"``, typed by Chinese input methods) are read as ASCII in both,
+    through :func:`yieldtrial.io.checks.number_text`.
     """
-    from yieldtrial.io.checks import plain_number
+    from yieldtrial.io.checks import number_text, plain_number
 
-    if plain_number(text) is not None:
+    normal = number_text(text)
+    if plain_number(normal) is not None:
         return ""
     try:
-        float(text)
+        float(normal)
     except ValueError:
         return ""  # not a number at all: the caller's own message
     return f"{text!r} is not a plain number; {ASCII_HINT}"
 
 
-def number_option(text: str) -> float:
-    """Argparse type of a numeric option: an ASCII decimal number (see :data:`PLAIN_NUMBER`).
+def option_number_text(text: str) -> str:
+    """Return a number option's text as it is read (full-width digits as ASCII)."""
+    from yieldtrial.io.checks import number_text
 
-    A value float() reads otherwise (``1_3``, ``١٣``, ``１３``) is a usage error naming the
-    option and the value; ``nan`` and ``inf`` pass to the finite-number check of ``main``.
+    return number_text(text)
+
+
+def number_option(text: str) -> float:
+    """Argparse type of a numeric option: a plain decimal number (see :data:`PLAIN_NUMBER`).
+
+    Full-width digits are read as ASCII, as in a table cell (``１２．５`` is 12.5); a value
+    float() reads otherwise (``1_3``, ``١٣``) is a usage error naming the option and the
+    value; ``nan`` and ``inf`` pass to the finite-number check of ``main``.
     """
     problem = ascii_number_problem(text)
     if problem:
         raise argparse.ArgumentTypeError(problem)
-    return float(text)  # ValueError: argparse's "invalid float value: 'x'"
+    return float(option_number_text(text))  # ValueError: argparse's "invalid float value"
 
 
 number_option.__name__ = "float"  # argparse names the type in "invalid float value"
 
 
 def whole_number_option(text: str) -> int:
-    """Argparse type of a whole-number option: ASCII digits only (``"4"``, ``"-1"``)."""
-    value = int(text)  # ValueError: argparse's "invalid int value: 'x'"
-    if not re.fullmatch(r"\s*[+-]?[0-9]+\s*", text):
+    """Argparse type of a whole-number option: ASCII digits (``"4"``, ``"-1"``; full-width too)."""
+    normal = option_number_text(text)
+    value = int(normal)  # ValueError: argparse's "invalid int value: 'x'"
+    if not re.fullmatch(r"[+-]?[0-9]+", normal):
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a plain whole number; write it with ASCII digits, e.g. 4"
         )

@@ -32,6 +32,7 @@ from yieldtrial.commands._input import (
     check_file_options,
     fill_from_config,
     number_option,
+    option_number_text,
     settings_from_args,
     table_only_flags,
 )
@@ -112,7 +113,7 @@ def register(subparsers: Any) -> None:
 
 def _is_number(text: str) -> bool:
     try:
-        float(text)
+        float(option_number_text(text))  # full-width '１２．５' too
     except ValueError:
         return False
     return not Path(text).exists()
@@ -136,7 +137,7 @@ def _run(args: argparse.Namespace) -> int:
     if problem := ascii_number_problem(args.mass):
         print(f"yieldtrial audit: error: MASS {problem}", file=sys.stderr)
         return 2
-    args.mass = float(args.mass)
+    args.mass = float(option_number_text(args.mass))
     flags = (("reported_column", "--reported"), ("control", "--control"),
              ("column", "--column"), ("sheet", "--sheet"), ("encoding", "--encoding"))  # fmt: skip
     problem = table_only_flags(args, flags)

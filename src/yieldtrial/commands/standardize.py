@@ -28,6 +28,7 @@ from yieldtrial.commands._input import (
     check_shrink_flag,
     fill_from_config,
     number_option,
+    option_number_text,
     settings_from_args,
     table_only_flags,
     whole_number_option,
@@ -145,7 +146,7 @@ def report_warnings() -> Iterator[None]:
 
 def _is_number(text: str) -> bool:
     try:
-        float(text)
+        float(option_number_text(text))  # full-width '１２．５' too
     except ValueError:
         return False
     return not Path(text).exists()
@@ -202,6 +203,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.source is not None and _is_number(args.source):
         if problem := ascii_number_problem(args.source):
             return _usage_error(f"MASS {problem}")
+        args.source = option_number_text(args.source)
         return _run_single(args)
     if (
         args.moisture is not None

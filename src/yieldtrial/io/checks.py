@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -54,6 +55,7 @@ __all__ = [
     "check_margin_pct",
     "is_real_number",
     "looks_numeric",
+    "number_text",
     "plain_number",
     "as_numeric",
     "as_output",
@@ -217,11 +219,26 @@ NON_FINITE_WORDS = frozenset(
 )
 
 
+def number_text(text: str) -> str:
+    """Return ``text`` as a number is read from it: Unicode NFKC, surrounding spaces removed.
+
+    Full-width digits, point and signs (``１２．５``, ``－３``), which Chinese input methods
+    type, become ASCII (``12.5``, ``-3``); the digits of other scripts (Arabic-Indic
+    ``١٣``) and ``1_3`` stay as they are, so :func:`plain_number` refuses them.  Table cells
+    and number options both read numbers through this function.
+
+    >>> number_text(" １２．５ "), number_text("－３"), number_text("١٣")
+    ('12.5', '-3', '١٣')
+    """
+    return unicodedata.normalize("NFKC", text).strip()
+
+
 def plain_number(text: str) -> float | None:
     """Return the number written in ``text`` by :data:`PLAIN_NUMBER` (or a NaN/inf word).
 
     Surrounding spaces are allowed; anything else float() would read (``"1_3"``, ``"١٣"``,
-    ``"１３"``) gives None.
+    ``"１３"``) gives None: pass the text through :func:`number_text` first to read
+    full-width digits.
 
     >>> plain_number(" 13.5 "), plain_number("1_3"), plain_number("１３")
     (13.5, None, None)

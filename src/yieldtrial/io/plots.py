@@ -26,7 +26,6 @@ import datetime
 import decimal
 import os
 import re
-import unicodedata
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -37,7 +36,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io import validation as _validation
-from yieldtrial.io.checks import plain_number
+from yieldtrial.io.checks import number_text, plain_number
 from yieldtrial.io.headers import (
     accepted_aliases,
     normalise_header,
@@ -623,7 +622,7 @@ def _parse_cell(value: Any, *, percent: bool, thousands: bool = True) -> float |
     if isinstance(value, int | float | np.integer | np.floating):
         number = float(value)
         return number if not np.isinf(number) else None
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = number_text(str(value))  # full-width '１３' is '13', as on the command line
     if text in NA_VALUES:
         return np.nan
     if percent and text.endswith("%"):
@@ -631,7 +630,7 @@ def _parse_cell(value: Any, *, percent: bool, thousands: bool = True) -> float |
     if thousands and _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
     # float() alone reads '1_3.25' (a typing error) as 13.25 and Arabic-Indic '١٣' as 13;
-    # full-width '１３' is already '13' (NFKC above)
+    # full-width '１３' is already '13' (number_text above)
     read = plain_number(text)
     return read if read is not None and np.isfinite(read) else None
 
