@@ -299,6 +299,32 @@ def _copied_site() -> list[str]:
     )
 
 
+def _borderline_dunnett() -> list[str]:
+    """Dunnett's integration stubbed to state an error of 2e-3 with a P of 0.051 (stop 38)."""
+    from yieldtrial.stats import compare
+    from yieldtrial.stats.distributions import MvtProbability
+    from yieldtrial.stats.results import MeansModel
+
+    mm = MeansModel(
+        "treatment", ("CK", "T1", "T2"), np.array([100.0, 104.0, 112.0]), np.eye(3) * 4.0,
+        12.0, np.array([4, 4, 4]), 16.0, "residual", "rcbd", "yield_kg_ha ~ treatment + block",
+        "yield_kg_ha",
+    )  # fmt: skip
+    real = compare.dunnett_pvalues
+
+    def stated(*args: object, **kwargs: object) -> object:
+        p, acc = real(*args, **kwargs)
+        p = np.array(p, dtype=float)
+        p[0] = 0.051
+        return p, MvtProbability(acc.value, "qmc", 2e-3)
+
+    with pytest.MonkeyPatch.context() as patch, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", YieldTrialWarning)
+        patch.setattr(compare, "dunnett_pvalues", stated)
+        compare.compare_means_to_control(mm, control="CK")
+    return [str(w.message) for w in caught if issubclass(w.category, YieldTrialWarning)]
+
+
 #: Report-reaching warnings: the case and a fragment of the English text it must raise.
 CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "impurity as fractions": (_impurity_fractions, "every impurity_pct value lies in [0, 1)"),
@@ -329,6 +355,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
         "the declared design 'crd' is analysed without the blocks",
     ),
     "copied site": (_copied_site, "site '祁县' has the same plot data as site '太谷'"),
+    "borderline Dunnett P": (_borderline_dunnett, "their verdict at alpha is uncertain"),
     # API only (a network report does not go through FieldTrial.analyze_sites)
     "analyze_sites design": (_analyze_sites_design, "analyze_sites analyses each site as"),
 }
@@ -536,6 +563,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/trial.py::_lost_entries_left_out": ("lost augmented entry",),
     "yieldtrial/trial.py::FieldTrial.analyze_sites": ("analyze_sites design",),
     "yieldtrial/network/__init__.py::_warn_copies": ("copied site",),
+    "yieldtrial/stats/compare.py::_warn_borderline": ("borderline Dunnett P",),
 }
 
 

@@ -165,6 +165,9 @@ _TERM_GROUPS = frozenset(
     }
 )
 _TERMS_ZH: dict[str, str] = {
+    # the comparison families of stats.compare._warn_borderline
+    "Dunnett's comparisons with the control": "Dunnett 法与对照的比较",
+    "Tukey's pairwise comparisons": "Tukey 法两两比较",
     # design columns renamed away (yieldtrial.io.plots._DESIGN_ROLES)
     "plot table": "小区数据表",
     "the blocks": "区组",
@@ -229,6 +232,17 @@ _REPR = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
 _TRIAL_KEYS_ZH: dict[str, str] = {"site": "试点", "year": "年份", "season": "季节", "trial": "试验"}
 
 _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"^(?P<kind>Dunnett's comparisons with the control|Tukey's pairwise comparisons): "
+            r"(?P<n>\d+) adjusted P value\(s\) lie within the stated error of their numerical "
+            r"integration \((?P<error>\S+), above 1e-4\) of alpha = (?P<alpha>\S+) \(closest: "
+            r"P = (?P<closest>\S+)\); their verdict at alpha is uncertain: treat them as "
+            r"borderline$"
+        ),
+        "{kind}：有 {n} 个校正后的 P 值与 α = {alpha} 之差不超过其数值积分的标称误差（{error}，"
+        "大于 1e-4；最接近者 P = {closest}），在 α 水平上的判定不确定，应视为临界结果。",
+    ),
     (
         re.compile(
             r"^(?P<by>[\w/]+) (?P<copies>" + _REPR + r"(?:, " + _REPR + r")*(?: and [\d,]+ "

@@ -48,9 +48,9 @@ from yieldtrial.stats._covariance import (
 )
 from yieldtrial.stats.distributions import (
     ALTERNATIVES,
+    _tukey_adjusted,
     dunnett_critical_value,
     dunnett_pvalues,
-    tukey_adjusted,
 )
 from yieldtrial.stats.inference import (  # the constants re-exported: first defined here
     INFERENCE_OK,
@@ -255,6 +255,51 @@ def _adjust(
     if method == "holm":
         p_adj = _holm(p)
     return p, p_adj, crit, _join_notes(notes), _largest(errors)
+
+
+#: A stated absolute error of a numerically integrated P value (Dunnett, Tukey on correlated
+#: LS-means) above this is warned of when a P value lies within it of alpha.  Below it no
+#: printed P (three decimals, ``<0.001``) and no verdict at alpha can move by more than the
+#: rounding of the 0.001 shown; above it only a P that close to alpha can change its verdict.
+MVT_WARN_ABS_ERROR = 1e-4
+
+
+def _warn_borderline(family: str, checks: Sequence[tuple[np.ndarray, float]], alpha: float) -> None:
+    """Warn when an adjusted P lies within its stated numerical error (above 1e-4) of alpha.
+
+    Parameters
+    ----------
+    family : str
+        The comparisons, as the warning names them.
+    checks : sequence of (ndarray, float)
+        Adjusted P values and the stated absolute error of their integration.
+    alpha : float
+        The significance level the verdicts are taken at.
+    """
+    near: list[float] = []
+    stated = 0.0
+    for p_values, error in checks:
+        if not (np.isfinite(error) and error > MVT_WARN_ABS_ERROR):
+            continue
+        p = np.asarray(p_values, dtype=float)
+        close = p[np.isfinite(p) & (np.abs(p - alpha) <= error)]
+        if close.size:
+            near.extend(float(v) for v in close)
+            stated = max(stated, float(error))
+    if not near:
+        return
+    import warnings
+
+    from yieldtrial.errors import YieldTrialWarning
+
+    closest = min(near, key=lambda v: abs(v - alpha))
+    warnings.warn(
+        f"{family}: {len(near)} adjusted P value(s) lie within the stated error of their "
+        f"numerical integration ({stated:.1e}, above 1e-4) of alpha = {alpha:g} (closest: "
+        f"P = {closest:.4f}); their verdict at alpha is uncertain: treat them as borderline",
+        YieldTrialWarning,
+        stacklevel=3,
+    )
 
 
 def _largest(errors: Sequence[float]) -> float:
@@ -796,6 +841,7 @@ def compare_means_to_control(
     frames = []
     notes: list[str] = []
     errors: list[float] = []
+    borderline: list[tuple[np.ndarray, float]] = []  # adjusted P values and their error
     position = {level: i for i, level in enumerate(mm.levels)}
     for ctrl in controls:
         ic = mm.index(ctrl)
@@ -826,6 +872,7 @@ def compare_means_to_control(
             critical = crit
             notes.append(note)
             errors.append(error)
+            borderline.append((p_adj, error))
             low, high = _interval(diff, se, crit, alternative)
             if alternative != "less":
                 # verdicts are the table's own test in the treatment's favour, so they agree
@@ -841,9 +888,10 @@ def compare_means_to_control(
                     # same adjustment and critical value (NI contrasts' correlation) as
                     # the verdict, so the displayed bound agrees with it
                     ni_df = _versus_control_df(mm, idx, ic, 1.0 - margin_pct / 100.0)
-                    _, ni_p_table, ni_crit, _, _ = _adjust(
+                    _, ni_p_table, ni_crit, _, ni_error = _adjust(
                         method, ni_t, ni_corr, ni_df, alternative, confidence
                     )
+                    borderline.append((ni_p_table, ni_error))
                     ni_low, _ = _interval(ni_est, ni_se, ni_crit, alternative)
                     ni_critical = np.broadcast_to(np.asarray(ni_crit, dtype=float), (m,)).copy()
                     if method == "holm":
@@ -912,6 +960,7 @@ def compare_means_to_control(
         + (" within each control's family" if len(controls) > 1 else ""),
     ).to_dict()
     accuracy = _join_notes(notes) if notes else "not applicable"
+    _warn_borderline("Dunnett's comparisons with the control", borderline, alpha)
     return _attach(
         out,
         mm,
@@ -1100,6 +1149,7 @@ def pairwise_means(
         raise DataValidationError(f"protected must be True or False; got {protected!r}")
     gate_passed: bool | None = None
     general_note: str | None = None
+    borderline: list[tuple[np.ndarray, float]] = []  # adjusted P values and their error
     if status == INFERENCE_OK:
         # Var(b_i - b_j) = V_ii + V_jj - 2 V_ij for every pair, without the m x m product
         se = np.sqrt(pair_variances(mm.cov, i_idx, j_idx))
@@ -1112,9 +1162,11 @@ def pairwise_means(
             p_adj = np.full(m, np.nan)
             crit = np.full(m, np.nan)
             for value, rows in _df_groups(row_df):
-                p_adj[rows], crit[rows], general_note = tukey_adjusted(
+                p_adj[rows], crit[rows], general_note, error = _tukey_adjusted(
                     t[rows], mm.cov, value, alpha=alpha
                 )
+                borderline.append((p_adj[rows], error))
+            _warn_borderline("Tukey's pairwise comparisons", borderline, alpha)
         else:
             adj = "t" if method == "lsd" else method
             p, p_adj, crit, _, _ = _adjust(adj, t, None, row_df, "two-sided", 1.0 - alpha)

@@ -1194,6 +1194,14 @@ def tukey_adjusted(
     note : str or None
         None for the studentized range; else the method and its stated accuracy.
     """
+    p_adj, crit, note, _ = _tukey_adjusted(statistics, cov, df, alpha=alpha)
+    return p_adj, crit, note
+
+
+def _tukey_adjusted(
+    statistics: np.ndarray, cov: Any, df: float, *, alpha: float = 0.05
+) -> tuple[np.ndarray, float, str | None, float]:
+    """:func:`tukey_adjusted` and the stated absolute error (NaN for the studentized range)."""
     t = np.asarray(statistics, dtype=float)
     # a diagonal covariance (balanced designs, possibly 10,000 means) is never made dense
     k = int(np.shape(cov)[0]) if np.ndim(cov) else 1
@@ -1201,11 +1209,12 @@ def tukey_adjusted(
     v = np.empty((0, 0)) if independent else np.atleast_2d(np.asarray(cov, dtype=float))
     if independent or pairwise_is_studentized_range(v):
         p_adj = tukey_pvalues(np.sqrt(2.0) * np.abs(t), k, df)
-        return p_adj, tukey_critical_value(k, df, alpha=alpha) / np.sqrt(2.0), None
+        return p_adj, tukey_critical_value(k, df, alpha=alpha) / np.sqrt(2.0), None, np.nan
     p_adj, acc = tukey_general_pvalues(t, v, df)
     crit, acc_c = tukey_general_critical_value(v, df, alpha=alpha)
     err = max(acc.abs_error, acc_c.abs_error)
-    return p_adj, crit, f"multivariate t (correlated LS-means), abs. error <= {err:.1e}"
+    note = f"multivariate t (correlated LS-means), abs. error <= {err:.1e}"
+    return p_adj, crit, note, err
 
 
 # ---------------------------------------------------- general covariance (stats._mvt_sov)
