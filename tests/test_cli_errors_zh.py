@@ -422,6 +422,11 @@ def _case_manifest_slot(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, plot_table(tmp), *_html(tmp)), "'.yieldtrial-outputs'"
 
 
+def _case_setting_choice(tmp: Path) -> tuple[list[str], str]:
+    """``--design rcdb``: a typing slip of rcbd, named with the choices (stop 38)."""
+    return _report(tmp, plot_table(tmp), "--design", "rcdb", *_html(tmp)), "'rcbd'"
+
+
 def _case_harvest_cell_empty(tmp: Path) -> tuple[list[str], str]:
     """Leave impurity_pct empty on every weighed plot (its header renamed: 杂质%)."""
     rows = [row.replace("\n", ",\n") for row in ROWS]
@@ -538,6 +543,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "zip-bomb": _case_zip_bomb,
     "margin-tiny": _case_margin_tiny,
     "alpha-range": _case_alpha_range,
+    "setting-choice": _case_setting_choice,
     "manifest-slot": _case_manifest_slot,
     "not-text-encoding": _case_not_text_encoding,
     "percent-as-fraction": _case_percent_as_fraction,
@@ -555,6 +561,7 @@ LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 NAMES = {
     "absent-factor": r"表中的列：[^）]*",
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
+    "setting-choice": r"design =|应为以下之一：.*",  # the key and values, as they are typed
     "report-format-pdf": r"PDF",  # the format's name, as Chinese text writes it
     "implausible-yield": r"\bkg\b",  # the unit symbol, as Chinese text writes it (kg/亩)
     "not-text-encoding": r"Python|\\u5bf9|utf-8、gbk、gb18030、big5、latin-1 或 cp1252",

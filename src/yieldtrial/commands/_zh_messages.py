@@ -566,6 +566,16 @@ TEMPLATES: tuple[Template, ...] = (
         "{where}：{name} = {value}；{name} 应在 {range} 之内{fix}。",
     ),
     Template(
+        "setting-choice",
+        _WHERE
+        + r": (?P<name>\w+) = (?P<value>"
+        + _R
+        + r")(?: \(did you mean (?P<close>"
+        + _R
+        + r")\?\))?; expected one of (?P<choices>[\w-]+(?:, [\w-]+)*)\.",
+        "{where}：{name} = {value}{close}；应为以下之一：{choices}。",
+    ),
+    Template(
         "alpha-range",
         _WHERE + r": (?P<name>\w+) = (?P<value>\S+); a significance level must be from "
         r"(?P<low>\S+) to (?P<high>\S+), e\.g\. 0\.05 or 0\.01\.",
