@@ -99,10 +99,8 @@ def test_usage_line_of_zh_run_does_not_leak_into_the_next(tmp_path, capsys):
     assert lines[0].startswith("yieldtrial report: error: the following arguments"), lines
 
 
-def test_uncatalogued_usage_message_stays_english(tmp_path, capsys):
-    """A usage message no entry holds (a new argparse wording) is printed in English."""
-    code, lines = run_cli(["report", "--lang", "zh", "--bogus"], capsys)
-    assert code == 2 and lines[0].startswith("yieldtrial report: 错误："), lines
+def test_uncatalogued_usage_message_stays_english():
+    """A usage message no entry holds (a new argparse wording) gives no Chinese line."""
     from yieldtrial.commands._zh_messages import set_language, usage_line
 
     set_language("zh", None)
