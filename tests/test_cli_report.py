@@ -598,3 +598,33 @@ def test_suspect_plots_note_shortens_long_plot_ids(lang):
     assert line is not None and "\n" not in line
     assert len(line) < 500
     assert "'a b a b a b a b a b a b a b a b a b a b a b ...' (19,999 characters)" in line
+
+
+def test_report_without_figures_leaves_matplotlib_alone(
+    plots: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--no-figures: the file backend is not set up, so matplotlib is not imported (issue 13)."""
+    from yieldtrial.commands import report as command
+
+    calls: list[None] = []
+    monkeypatch.setattr(command, "_use_file_backend", lambda: calls.append(None))
+    out = tmp_path / "r.md"
+    argv = ["report", str(plots), "--crop", "wheat", "--control", "CK", "--no-figures"]
+    assert main([*argv, "-o", str(out)]) == 0
+    assert calls == []
+    assert "## Analysis of variance" in out.read_text(encoding="utf-8")
+
+
+def test_report_with_figures_draws_with_the_file_backend(
+    plots: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With figures the file backend (Agg) is chosen before any figure is drawn."""
+    from yieldtrial.commands import report as command
+
+    calls: list[None] = []
+    real = command._use_file_backend
+    monkeypatch.setattr(command, "_use_file_backend", lambda: (calls.append(None), real()))
+    out = tmp_path / "r.md"
+    assert main(["report", str(plots), "--crop", "wheat", "--control", "CK", "-o", str(out)]) == 0
+    assert calls == [None]
+    assert any((tmp_path / "r_files").iterdir())  # the figures were written

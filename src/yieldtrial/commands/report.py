@@ -144,7 +144,8 @@ def _large_table(args: argparse.Namespace | None) -> bool:
 
 def _report(args: argparse.Namespace) -> int:
     """Write the report of ``args.plots`` (the command's work, see :func:`_run`)."""
-    _use_file_backend()
+    if not args.no_figures:  # no figures: matplotlib is not imported at all (13 MiB)
+        _use_file_backend()
     from yieldtrial.io.output import check_output, shown_path
     from yieldtrial.report.files import report_from_files, write_report_file
     from yieldtrial.report.formats import check_format, format_for_path
