@@ -203,3 +203,22 @@ def test_crowded_means_letters_do_not_overlap(rcbd_trial: Callable[..., FieldTri
     # and they stay inside the figure
     whole = fig.bbox
     assert all(b.y1 <= whole.y1 and b.x0 >= whole.x0 and b.x1 <= whole.x1 for b in boxes)
+
+
+def test_residual_field_map_labels_a_lost_plot_with_its_treatment():
+    """A plot without a yield (fresh mass empty) is labelled by its treatment, never "nan".
+
+    The shipped replicated RCBD with plot 203 (CK1, row 2, column 3) emptied: the lost
+    plots were added to the map with plot_id, row and column only, so their label read "nan".
+    """
+    from yieldtrial.datasets import example_path
+
+    plots = pd.read_csv(example_path("replicated-rcbd"))
+    lost = plots["plot_id"] == 203
+    plots.loc[lost, "fresh_mass_kg"] = np.nan
+    trial = FieldTrial.from_dataframe(plots, crop="wheat", control="CK1")
+    figure = next(f for f in _figures(trial) if f.key == "field")
+    texts = [t.get_text() for t in figure.draw().texts]
+    assert not [t for t in texts if "nan" in t]
+    treatment = str(plots.loc[lost, "treatment"].iloc[0])
+    assert f"{treatment}\n" in texts  # the treatment, and no residual under it

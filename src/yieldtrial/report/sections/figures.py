@@ -282,11 +282,12 @@ def figures_section(ctx: ReportContext) -> Section:
             value = "residual"
             what = t("fig.field_residuals", lang)
             label = t("axis.residual", lang, unit=unit_label(s.unit, lang))
-        # the plots without a yield (lost, excluded) at their positions, drawn hatched
+        # the plots without a yield (lost, excluded) at their positions, drawn hatched and
+        # labelled with their treatment like the others (without it the cell read "nan")
         lost = ctx.plots.loc[
             ~ctx.plots["plot_id"].astype(str).isin(set(field_data["plot_id"].astype(str)))
             & ctx.plots[["row", "column"]].notna().all(axis=1),
-            ["plot_id", "row", "column"],
+            [c for c in ("plot_id", "treatment", "row", "column") if c in ctx.plots.columns],
         ]
         data = pd.concat([field_data, lost.assign(**{value: float("nan")})], ignore_index=True)
         flagged = list(
