@@ -343,3 +343,18 @@ def test_a_footer_number_of_ten_thousand_groups_the_footers_thousands() -> None:
     assert footer == [("a", "12,000.0"), ("b", "1,500.0")]
     small = footer_as_table(table, lambda style: [("b", fmt_number(1500.0, 1, style))])
     assert small == [("b", "1500.0")]
+
+
+def test_rank_cells_are_centred_in_html() -> None:
+    """The means table's rank cells carry the class ``rank``, which the CSS centres.
+
+    Right-aligned beside the left-aligned treatment, "2" and "CK1" printed 12 px apart and
+    read as one cell ("2 CK1"), as in the Word and Excel reports.
+    """
+    html = _report().to_html()
+    body = html.split('id="table-means"', 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("<tbody>", 1)[1])
+    assert len(rows) == 3  # CK1, CK2, T
+    for row in rows:
+        assert re.match(r'<td class="int rank">\d+</td><td class="text">', row), row
+    assert "table.data td.rank { text-align: center; }" in CSS.read_text(encoding="utf-8")

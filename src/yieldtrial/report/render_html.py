@@ -267,6 +267,8 @@ def _block_context(
             "key": block.key,
             "caption": caption_sentence(block.caption, lang) if block.caption else block.caption,
             "columns": block.columns,
+            # the rank is centred: right-aligned, its "2" touched the treatment's "CK1"
+            "cell_classes": [c.kind + (" rank" if c.key == "rank" else "") for c in block.columns],
             "cells": _body_cells(block, style),
             "row_styles": [block.row_style(i) for i in range(len(block.rows))],
             "notes": block.notes,
