@@ -222,3 +222,26 @@ def test_residual_field_map_labels_a_lost_plot_with_its_treatment():
     assert not [t for t in texts if "nan" in t]
     treatment = str(plots.loc[lost, "treatment"].iloc[0])
     assert f"{treatment}\n" in texts  # the treatment, and no residual under it
+
+
+def test_long_chinese_labels_do_not_overlap(rcbd_trial: Callable[..., FieldTrial]) -> None:
+    """Six treatments, two with long Chinese names side by side: upright, or apart.
+
+    "减量20%+增效剂" and "常规施肥" are 27 characters in all, far below
+    :data:`CROWDED_LABEL_CHARS`, but a Chinese character is about twice as wide as a Latin
+    one and the two long names are neighbours: side by side they ran into each other.
+    """
+    labels = ["CK", "T3", "T4", "T5", "减量20%+增效剂", "常规施肥"]
+    rng = np.random.default_rng(5)
+    trial = rcbd_trial(labels, 4, 7000.0 + rng.normal(0.0, 300.0, 24), "CK")
+    for key in ("means", "yields"):
+        ax = next(f for f in _figures(trial, lang="zh") if f.key == key).draw()
+        ax.figure.canvas.draw()
+        renderer = ax.figure.canvas.get_renderer()
+        boxes = sorted(
+            (t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()),
+            key=lambda b: b.x0,
+        )
+        assert len(boxes) == 6
+        for left, right in zip(boxes, boxes[1:], strict=False):
+            assert left.x1 <= right.x0, key
