@@ -358,3 +358,32 @@ def test_rank_cells_are_centred_in_html() -> None:
     for row in rows:
         assert re.match(r'<td class="int rank">\d+</td><td class="text">', row), row
     assert "table.data td.rank { text-align: center; }" in CSS.read_text(encoding="utf-8")
+
+
+def test_chinese_treatment_is_not_broken_between_characters() -> None:
+    """A Chinese treatment name is one nowrap span in every table of the zh report.
+
+    Chromium broke "减量20%+增效剂" as "减量20%+增效" / "剂" in the plot table (its third
+    column, where the first column's keep-all does not reach), beside columns with room
+    to spare; print_width_px already counts the name as one unbreakable word.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from yieldtrial.trial import FieldTrial
+
+    labels = ["CK", "减量20%+增效剂", "常规施肥"]
+    rng = np.random.default_rng(2)
+    plots = pd.DataFrame(
+        {
+            "plot": [f"{b}-{i}" for b in range(3) for i in range(3)],
+            "block": [f"B{b}" for b in range(3) for _ in range(3)],
+            "treatment": labels * 3,
+            "yield_kg_ha": 7000.0 + rng.normal(0.0, 300.0, 9),
+        }
+    )
+    trial = FieldTrial.from_dataframe(plots, crop="wheat", control="CK", design="rcbd")
+    html = trial.report(lang="zh", figures=False).to_html()
+    body = html.split('id="table-plots"', 1)[1].split("</table>", 1)[0]
+    assert body.count('<span class="w">减量20%+增效剂</span>') == 3
+    assert ">减量20%+增效剂<" not in body.replace('<span class="w">减量20%+增效剂</span>', "")

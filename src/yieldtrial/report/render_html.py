@@ -96,12 +96,27 @@ def cell_html(text: str) -> str:
     '-16.6 kg'
     >>> cell_html("Line 25 − CK<1>")
     'Line <span class="w">25 − CK&lt;1&gt;</span>'
+
+    A Chinese label (a word with Chinese characters, up to :data:`CJK_LABEL_EM` wide) is
+    kept whole too: a browser breaks between any two Chinese characters, and the plot
+    table printed the treatment "减量20%+增效剂" as "减量20%+增效" / "剂" beside room to
+    spare.  A longer run of Chinese (a sentence) still wraps.
+
+    >>> cell_html("减量20%+增效剂"), cell_html("CK（对照）")
+    ('<span class="w">减量20%+增效剂</span>', '<span class="w">CK（对照）</span>')
     """
     from html import escape
 
+    from yieldtrial.report._widths import text_em
+
+    def whole(word: str) -> bool:
+        if _WORD_HYPHEN.search(word):
+            return True
+        return bool(_CJK_CHAR.search(word)) and text_em(word) <= CJK_LABEL_EM
+
     def words_html(part: str) -> str:
         return " ".join(
-            f'<span class="w">{escape(word)}</span>' if _WORD_HYPHEN.search(word) else escape(word)
+            f'<span class="w">{escape(word)}</span>' if whole(word) else escape(word)
             for word in part.split(" ")
         )
 
@@ -129,6 +144,11 @@ def _body_cells(block: Table, style: NumberStyle) -> list[list[Any]]:
 #: A hyphen between two letters or digits ("Main-plot", "Line-25", "2024-06-01"): a browser
 #: breaks after it (Chromium breaks "Line-25" as "Line-" / "25").
 _WORD_HYPHEN = re.compile(r"[^\W_]-[^\W_]")
+#: A Chinese (CJK) character: a browser may break a line before or after any of them.
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+#: Widest Chinese word of a text cell kept on one line [em] (:func:`cell_html`): a label
+#: (a treatment, a site, a variety name) up to 12 characters; a longer run is a sentence.
+CJK_LABEL_EM = 12.0
 #: A difference of two labels ("T − CK1", "CK2 − CK1 − CK3"): the words and minus signs.
 _DIFFERENCE = re.compile(r"[^ ]+(?: \u2212 [^ ]+)+")
 #: Characters that make a header piece need protection from a browser's line breaker
