@@ -22,8 +22,8 @@ Markers (an HTML comment on the line before the fence, invisible on the rendered
 
 The files the pages name without showing them are made here from data shipped with yieldtrial
 or kept in ``tests/data/reference`` (see :data:`PAGE_FILES`); the pages of
-:data:`SELF_CONTAINED` also run in an empty folder, with no file made for them.  The marker convention is
-documented in ``docs/index.md``.
+:data:`SELF_CONTAINED` also run in an empty folder, with no file made for them.  The marker
+convention is documented in ``docs/index.md``.
 """
 
 from __future__ import annotations

@@ -64,8 +64,10 @@ def test_html_tables_scroll_and_group_header() -> None:
     html = _report("zh").to_html()
     assert html.count('<div class="table-wrap') == html.count('<table class="data')
     assert re.search(r'<th class="group[^"]*" colspan="2">(<span class="w">)?差异显著性', html)
-    # a Chinese header with a unit wraps between the word and the unit only
-    assert '<span class="w">产量</span><wbr><span class="w">（kg/亩）</span>' in html
+    # a Chinese header with a unit wraps between the word and the unit only; a short one
+    # (the "nw" class) not at all: Chromium broke it at the <wbr> despite white-space: nowrap
+    assert '<span class="w">产量</span><wbr><span class="w">（kg/公顷）</span>' in html
+    assert '"number nw"><span class="w">产量</span><span class="w">（kg/亩）</span>' in html
 
 
 def test_css_has_no_mid_word_breaks_and_prints_long_tables() -> None:
@@ -387,3 +389,22 @@ def test_chinese_treatment_is_not_broken_between_characters() -> None:
     body = html.split('id="table-plots"', 1)[1].split("</table>", 1)[0]
     assert body.count('<span class="w">减量20%+增效剂</span>') == 3
     assert ">减量20%+增效剂<" not in body.replace('<span class="w">减量20%+增效剂</span>', "")
+
+
+def test_short_header_has_no_break_opportunity() -> None:
+    """A header the estimate keeps on one line ("nw") has no <wbr>: Chromium broke there.
+
+    "面积（m²）" printed as "面积" / "（m²）" under white-space: nowrap, so the zh plot table
+    printed 493 px wide where print_width_px estimated 700 (42 % high; 1 % after).  A long
+    header still breaks between its pieces.
+    """
+    from yieldtrial.report.model import Table
+    from yieldtrial.report.render_html import _head_rows
+
+    columns = [
+        Column("area", "面积（m²）", digits=1),
+        Column("ci", "95% 置信下限（kg/亩，标准含水量 13%）", digits=1),
+    ]
+    short, long = _head_rows(Table("t", columns, [{"area": 20.0, "ci": 1.0}], "c"))[0]
+    assert "nw" in short["kind"] and "<wbr>" not in short["html"]
+    assert "nw" not in long["kind"] and "<wbr>" in long["html"]

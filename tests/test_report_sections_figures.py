@@ -245,3 +245,17 @@ def test_long_chinese_labels_do_not_overlap(rcbd_trial: Callable[..., FieldTrial
         assert len(boxes) == 6
         for left, right in zip(boxes, boxes[1:], strict=False):
             assert left.x1 <= right.x0, key
+
+
+def test_long_labels_alone_leave_the_letters_upright(rcbd_trial: Callable[..., FieldTrial]) -> None:
+    """Two long Chinese neighbours turn the six labels upright, not the bars' letters.
+
+    The letters ("a", "ab") of six bars have room side by side; turned on their side at
+    7 pt they were harder to read for no gain.
+    """
+    labels = ["CK", "T3", "T4", "T5", "减量20%+增效剂", "常规施肥"]
+    rng = np.random.default_rng(5)
+    trial = rcbd_trial(labels, 4, 7000.0 + rng.normal(0.0, 300.0, 24), "CK")
+    ax = next(f for f in _figures(trial, lang="zh") if f.key == "means").draw()
+    assert {tick.get_rotation() for tick in ax.get_xticklabels()} == {90.0}
+    assert ax.texts and {text.get_rotation() for text in ax.texts} == {0.0}

@@ -169,9 +169,14 @@ def _head_rows(block: Table) -> list[list[dict[str, Any]]]:
 
     def th(label: str, **extra: Any) -> dict[str, Any]:
         kind = extra.pop("kind")
+        html = header_html(label)
         if text_em(label) <= NOWRAP_HEADER_EM:
             kind += " nw"
-        html = Markup(header_html(label))  # noqa: S704 - built from escaped pieces
+            # Chromium breaks at a <wbr> even under white-space: nowrap: "面积（m²）" printed
+            # as "面积" / "（m²）", narrower than print_width_px counts it (zh plot table
+            # 493 px printed, 700 estimated)
+            html = html.replace("<wbr>", "")
+        html = Markup(html)  # noqa: S704 - built from escaped pieces
         return {"html": html, "colspan": 1, "rowspan": 1, "kind": kind, **extra}
 
     if not block.has_groups:
@@ -192,9 +197,11 @@ def _head_rows(block: Table) -> list[list[dict[str, Any]]]:
 PORTRAIT_TEXT_PX = 703.0
 
 #: Ratios of a table's estimated narrowest printed width (:func:`print_width_px`) to the
-#: portrait column: up to the first the table is printed as it is (the estimate runs 4-12 %
-#: above Chromium's min-content width: zh means table 957 px estimated, 921 measured; en
-#: 930, 833; a table a few pixels too wide only makes Chromium shrink the pages by as much);
+#: portrait column: up to the first the table is printed as it is (the estimate runs 0-6 %
+#: above Chromium's min-content width in Chinese, 4-17 % in English, whose bold Latin headers
+#: it counts wide: stop 38, Noto Sans, plot and means tables of RCBD, split-plot and
+#: alpha-lattice reports; a table a few pixels too wide only makes Chromium shrink the pages
+#: by as much);
 #: up to the second its print font is made smaller in proportion (en economics table, 808
 #: estimated, 739 measured: 9.5 -> 8.3 pt); beyond it the section prints on a landscape page
 #: (the means table with two controls).

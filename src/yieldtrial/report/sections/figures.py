@@ -55,9 +55,14 @@ def _crowded(labels: Any) -> bool:
     if not widths:
         return False
     pitch = CROWDED_LABEL_CHARS / len(widths)
-    return sum(w + 1 for w in widths) > CROWDED_LABEL_CHARS or any(
+    return _labels_chars(labels) > CROWDED_LABEL_CHARS or any(
         (a + b) / 2 + 1 > pitch for a, b in zip(widths, widths[1:], strict=False)
     )
+
+
+def _labels_chars(labels: Any) -> int:
+    """Width of labels written side by side, one gap each, in Latin characters."""
+    return sum(_label_chars(v) + 1 for v in labels)
 
 
 def _upright_letters(ax: Axes) -> None:
@@ -188,6 +193,12 @@ def figures_section(ctx: ReportContext) -> Section:
         )
         if _crowded(shown["treatment"]):
             ax.tick_params(axis="x", labelrotation=90, labelsize=8)
+        # the letters go upright when they would touch: many bars, or long letter groups;
+        # two long neighbouring labels alone leave the 6 bars' single letters room
+        letters: list[str] = (
+            [str(v) for v in shown["letters"].dropna()] if "letters" in shown.columns else []
+        )
+        if _labels_chars(shown["treatment"]) > CROWDED_LABEL_CHARS or _crowded(letters):
             _upright_letters(ax)
         return marks.apply(ax)
 
