@@ -209,7 +209,13 @@ def test_page_snippets_run(page, tmp_path, monkeypatch, capsys):
 #: reader copying them into an empty folder gets what the page shows.  The README's and the
 #: user guide's report commands failed there ("cannot read 'trial.toml'"): the test above
 #: had made the files for them.
-SELF_CONTAINED = ("README.md", "user-guide.md", "getting-started.md", "data-checks.md")
+SELF_CONTAINED = (
+    "README.md",
+    "user-guide.md",
+    "efficiency.md",
+    "getting-started.md",
+    "data-checks.md",
+)
 
 
 @pytest.mark.parametrize("key", SELF_CONTAINED)
