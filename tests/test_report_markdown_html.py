@@ -408,3 +408,16 @@ def test_short_header_has_no_break_opportunity() -> None:
     short, long = _head_rows(Table("t", columns, [{"area": 20.0, "ci": 1.0}], "c"))[0]
     assert "nw" in short["kind"] and "<wbr>" not in short["html"]
     assert "nw" not in long["kind"] and "<wbr>" in long["html"]
+
+
+def test_printed_footer_is_set_tight_after_the_last_list() -> None:
+    """The footer line follows the conclusions without the list's and its own margins.
+
+    A Chinese RCBD report whose conclusions ended 4 mm above the bottom margin printed the
+    footer alone on a sixth page (Chromium: 6 pages; with these rules 5).
+    """
+    print_css = CSS.read_text(encoding="utf-8").split("@media print")[1]
+    assert "main > section:last-child > :last-child { margin-bottom: 0; }" in print_css
+    assert "footer p { margin: 0.2em 0 0; line-height: 1.2; }" in print_css
+    html = _report("zh").to_html()
+    assert re.search(r"</section>\s*</main>\s*<footer><p>", html)  # what they select
