@@ -121,6 +121,27 @@ def _case_crop_missing(tmp: Path) -> tuple[list[str], str]:
     return ["report", str(plot_table(tmp)), "--control", "CK", *_html(tmp)], "--crop wheat"
 
 
+def _case_crop_ambiguous(tmp: Path) -> tuple[list[str], str]:
+    # rice has two standard moistures under cn-yield-test (indica 13.5 %, japonica 14.5 %)
+    return ["report", str(plot_table(tmp)), "--crop", "rice", "--control", "CK", *_html(tmp)], (
+        "'rice'"
+    )
+
+
+def _case_control_not_a_level(tmp: Path) -> tuple[list[str], str]:
+    # a split plot's control is a sub-plot level (N0), not a combination (I0:N0)
+    masses = iter([14.1, 14.6, 13.8, 15.2, 14.4, 14.3, 14.0, 15.5, 13.9, 14.8, 14.2, 15.0])
+    rows = [
+        f"{b}{m}{n},{b},{main}:{sub},{main},{sub},20,{next(masses)},13.0\n"
+        for b in (1, 2, 3)
+        for m, main in enumerate(("I0", "I1"))
+        for n, sub in enumerate(("N0", "N1"))
+    ]
+    header = "plot_id,block,treatment,main,sub,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+    argv = ["report", str(_table(tmp, rows, header)), "--crop", "wheat", "--design", "split_plot"]
+    return [*argv, "--factors", "main,sub", "--control", "I0:N0", *_html(tmp)], "'I0:N0'"
+
+
 def _case_missing_moisture(tmp: Path) -> tuple[list[str], str]:
     header = "plot_id,block,treatment,harvested_area_m2,fresh_mass_kg,水 分 %\n"
     return _report(tmp, _table(tmp, list(ROWS), header), *_html(tmp)), "'水 分 %'"
@@ -506,6 +527,8 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "negative-mass": _case_negative_mass,
     "control-not-found": _case_control_not_found,
     "crop-missing": _case_crop_missing,
+    "crop-ambiguous": _case_crop_ambiguous,
+    "control-not-a-level": _case_control_not_a_level,
     "missing-moisture": _case_missing_moisture,
     "implausible-moisture": _case_implausible_moisture,
     "implausible-yield": _case_implausible_yield,
@@ -565,6 +588,8 @@ NAMES = {
     "report-format-pdf": r"PDF",  # the format's name, as Chinese text writes it
     "implausible-yield": r"\bkg\b",  # the unit symbol, as Chinese text writes it (kg/亩)
     "not-text-encoding": r"Python|\\u5bf9|utf-8、gbk、gb18030、big5、latin-1 或 cp1252",
+    # the levels as typed, and the trial.toml key named as written there
+    "control-not-a-level": r"现有水平：[^。]*|\[analysis\] 的 control",
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
@@ -932,3 +957,15 @@ def test_number_option_out_of_range_is_chinese(command, option, tmp_path, capsys
     assert lines[0].startswith("yieldtrial: 错误："), lines
     rest = _KEPT_WORDS.sub("", _QUOTED.sub("", lines[0]))
     assert not re.search(r"[A-Za-z]{2,}", rest), (rest, lines[0])
+
+
+def test_control_of_a_one_factor_table_is_chinese_too():
+    """The other form of the control message (no factor named) has its Chinese line too."""
+    line = translate(
+        "control 'ck' is not a treatment of the plot table; levels: CK, T. Fix the control "
+        "(control=, --control on the command line, or [analysis] control in trial.toml)."
+    )
+    assert line == (
+        "对照 'ck' 不是小区数据表中的处理；现有水平：CK, T。请更正对照（命令行的 --control，"
+        "或 trial.toml 中 [analysis] 的 control）。"
+    )

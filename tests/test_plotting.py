@@ -290,3 +290,37 @@ def test_empty_positions_lists_the_grid_positions_no_plot_holds() -> None:
     # a 2 x 3 grid from row 2, column 5, with (2, 6) and (3, 7) not held
     assert empty_positions([2, 2, 3, 3], [5, 7, 5, 6]) == [(2, 6), (3, 7)]
     assert empty_positions([], []) == []
+
+
+def test_plot_field_writes_no_nan_for_a_plot_without_a_label() -> None:
+    """A lost plot whose label is missing too gets an empty label, not the text "nan"."""
+    data = PLOTS.copy()
+    data.loc[5, ["yield_kg_ha", "treatment"]] = [np.nan, None]
+    texts = [t.get_text() for t in plot_field(data).texts]
+    assert len(texts) == 6 and not [t for t in texts if "nan" in t]
+
+
+def test_plot_field_keeps_chinese_labels_inside_their_cells() -> None:
+    """Chinese treatment names (a CJK character is a full em) are written small enough to fit.
+
+    4 rows x 6 columns in a 6 x 4 inch figure, as in the report's residual map of a 6-treatment
+    RCBD: "减量20%+增效剂" at 8 pt (about 60 pt wide) ran over cells about 45 pt wide.
+    """
+    names = ["CK", "常规施肥", "减量20%+增效剂", "T3", "T4", "T5"]
+    rng = np.random.default_rng(1)
+    data = pd.DataFrame(
+        {
+            "treatment": [names[(r + c) % 6] for r in range(4) for c in range(6)],
+            "row": np.repeat(np.arange(1, 5), 6),
+            "column": np.tile(np.arange(1, 7), 4),
+            "residual": rng.normal(0, 200, 24),
+        }
+    )
+    ax = plot_field(data, value="residual")
+    assert len(ax.texts) == 24
+    figure = ax.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    cell_px = ax.get_window_extent().width / 6
+    widest = max(t.get_window_extent(renderer).width for t in ax.texts)
+    assert widest <= cell_px

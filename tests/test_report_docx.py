@@ -165,6 +165,21 @@ def test_letter_cells_are_centred(rcbd: Any, document: Any) -> None:
         assert cell.find(f"{W}p/{W}pPr/{W}jc").get(f"{W}val") == "center"
 
 
+def test_rank_cells_are_centred(rcbd: Any, document: Any) -> None:
+    """The rank is centred: right-aligned, its "2" read as one with the treatment ("2 CK1")."""
+    rank = "位次" if rcbd.lang == "zh" else "Rank"
+    table = next(
+        table
+        for table in _data_tables(document)
+        if any(_cell_text(cell) == rank for cell in table.iter(f"{W}tc"))
+    )
+    firsts = [row.find(f"{W}tc") for row in table.findall(f"{W}tr")]
+    ranks = [cell for cell in firsts if _cell_text(cell).isdigit()]
+    assert sorted(_cell_text(c) for c in ranks) == ["1", "2", "3"]  # CK1, CK2, T
+    for cell in ranks:
+        assert cell.find(f"{W}p/{W}pPr/{W}jc").get(f"{W}val") == "center"
+
+
 def test_chinese_runs_carry_an_east_asian_font_and_no_italics(document: Any) -> None:
     """Every run with Chinese text names an East Asian font; none of them is italic."""
     body = document.element.body

@@ -64,8 +64,10 @@ def test_html_tables_scroll_and_group_header() -> None:
     html = _report("zh").to_html()
     assert html.count('<div class="table-wrap') == html.count('<table class="data')
     assert re.search(r'<th class="group[^"]*" colspan="2">(<span class="w">)?差异显著性', html)
-    # a Chinese header with a unit wraps between the word and the unit only
-    assert '<span class="w">产量</span><wbr><span class="w">（kg/亩）</span>' in html
+    # a Chinese header with a unit wraps between the word and the unit only; a short one
+    # (the "nw" class) not at all: Chromium broke it at the <wbr> despite white-space: nowrap
+    assert '<span class="w">产量</span><wbr><span class="w">（kg/公顷）</span>' in html
+    assert '"number nw"><span class="w">产量</span><span class="w">（kg/亩）</span>' in html
 
 
 def test_css_has_no_mid_word_breaks_and_prints_long_tables() -> None:
@@ -343,3 +345,79 @@ def test_a_footer_number_of_ten_thousand_groups_the_footers_thousands() -> None:
     assert footer == [("a", "12,000.0"), ("b", "1,500.0")]
     small = footer_as_table(table, lambda style: [("b", fmt_number(1500.0, 1, style))])
     assert small == [("b", "1500.0")]
+
+
+def test_rank_cells_are_centred_in_html() -> None:
+    """The means table's rank cells carry the class ``rank``, which the CSS centres.
+
+    Right-aligned beside the left-aligned treatment, "2" and "CK1" printed 12 px apart and
+    read as one cell ("2 CK1"), as in the Word and Excel reports.
+    """
+    html = _report().to_html()
+    body = html.split('id="table-means"', 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("<tbody>", 1)[1])
+    assert len(rows) == 3  # CK1, CK2, T
+    for row in rows:
+        assert re.match(r'<td class="int rank">\d+</td><td class="text">', row), row
+    assert "table.data td.rank { text-align: center; }" in CSS.read_text(encoding="utf-8")
+
+
+def test_chinese_treatment_is_not_broken_between_characters() -> None:
+    """A Chinese treatment name is one nowrap span in every table of the zh report.
+
+    Chromium broke "减量20%+增效剂" as "减量20%+增效" / "剂" in the plot table (its third
+    column, where the first column's keep-all does not reach), beside columns with room
+    to spare; print_width_px already counts the name as one unbreakable word.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from yieldtrial.trial import FieldTrial
+
+    labels = ["CK", "减量20%+增效剂", "常规施肥"]
+    rng = np.random.default_rng(2)
+    plots = pd.DataFrame(
+        {
+            "plot": [f"{b}-{i}" for b in range(3) for i in range(3)],
+            "block": [f"B{b}" for b in range(3) for _ in range(3)],
+            "treatment": labels * 3,
+            "yield_kg_ha": 7000.0 + rng.normal(0.0, 300.0, 9),
+        }
+    )
+    trial = FieldTrial.from_dataframe(plots, crop="wheat", control="CK", design="rcbd")
+    html = trial.report(lang="zh", figures=False).to_html()
+    body = html.split('id="table-plots"', 1)[1].split("</table>", 1)[0]
+    assert body.count('<span class="w">减量20%+增效剂</span>') == 3
+    assert ">减量20%+增效剂<" not in body.replace('<span class="w">减量20%+增效剂</span>', "")
+
+
+def test_short_header_has_no_break_opportunity() -> None:
+    """A header the estimate keeps on one line ("nw") has no <wbr>: Chromium broke there.
+
+    "面积（m²）" printed as "面积" / "（m²）" under white-space: nowrap, so the zh plot table
+    printed 493 px wide where print_width_px estimated 700 (42 % high; 1 % after).  A long
+    header still breaks between its pieces.
+    """
+    from yieldtrial.report.model import Table
+    from yieldtrial.report.render_html import _head_rows
+
+    columns = [
+        Column("area", "面积（m²）", digits=1),
+        Column("ci", "95% 置信下限（kg/亩，标准含水量 13%）", digits=1),
+    ]
+    short, long = _head_rows(Table("t", columns, [{"area": 20.0, "ci": 1.0}], "c"))[0]
+    assert "nw" in short["kind"] and "<wbr>" not in short["html"]
+    assert "nw" not in long["kind"] and "<wbr>" in long["html"]
+
+
+def test_printed_footer_is_set_tight_after_the_last_list() -> None:
+    """The footer line follows the conclusions without the list's and its own margins.
+
+    A Chinese RCBD report whose conclusions ended 4 mm above the bottom margin printed the
+    footer alone on a sixth page (Chromium: 6 pages; with these rules 5).
+    """
+    print_css = CSS.read_text(encoding="utf-8").split("@media print")[1]
+    assert "main > section:last-child > :last-child { margin-bottom: 0; }" in print_css
+    assert "footer p { margin: 0.2em 0 0; line-height: 1.2; }" in print_css
+    html = _report("zh").to_html()
+    assert re.search(r"</section>\s*</main>\s*<footer><p>", html)  # what they select

@@ -203,3 +203,59 @@ def test_crowded_means_letters_do_not_overlap(rcbd_trial: Callable[..., FieldTri
     # and they stay inside the figure
     whole = fig.bbox
     assert all(b.y1 <= whole.y1 and b.x0 >= whole.x0 and b.x1 <= whole.x1 for b in boxes)
+
+
+def test_residual_field_map_labels_a_lost_plot_with_its_treatment():
+    """A plot without a yield (fresh mass empty) is labelled by its treatment, never "nan".
+
+    The shipped replicated RCBD with plot 203 (CK1, row 2, column 3) emptied: the lost
+    plots were added to the map with plot_id, row and column only, so their label read "nan".
+    """
+    from yieldtrial.datasets import example_path
+
+    plots = pd.read_csv(example_path("replicated-rcbd"))
+    lost = plots["plot_id"] == 203
+    plots.loc[lost, "fresh_mass_kg"] = np.nan
+    trial = FieldTrial.from_dataframe(plots, crop="wheat", control="CK1")
+    figure = next(f for f in _figures(trial) if f.key == "field")
+    texts = [t.get_text() for t in figure.draw().texts]
+    assert not [t for t in texts if "nan" in t]
+    treatment = str(plots.loc[lost, "treatment"].iloc[0])
+    assert f"{treatment}\n" in texts  # the treatment, and no residual under it
+
+
+def test_long_chinese_labels_do_not_overlap(rcbd_trial: Callable[..., FieldTrial]) -> None:
+    """Six treatments, two with long Chinese names side by side: upright, or apart.
+
+    "减量20%+增效剂" and "常规施肥" are 27 characters in all, far below
+    :data:`CROWDED_LABEL_CHARS`, but a Chinese character is about twice as wide as a Latin
+    one and the two long names are neighbours: side by side they ran into each other.
+    """
+    labels = ["CK", "T3", "T4", "T5", "减量20%+增效剂", "常规施肥"]
+    rng = np.random.default_rng(5)
+    trial = rcbd_trial(labels, 4, 7000.0 + rng.normal(0.0, 300.0, 24), "CK")
+    for key in ("means", "yields"):
+        ax = next(f for f in _figures(trial, lang="zh") if f.key == key).draw()
+        ax.figure.canvas.draw()
+        renderer = ax.figure.canvas.get_renderer()
+        boxes = sorted(
+            (t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()),
+            key=lambda b: b.x0,
+        )
+        assert len(boxes) == 6
+        for left, right in zip(boxes, boxes[1:], strict=False):
+            assert left.x1 <= right.x0, key
+
+
+def test_long_labels_alone_leave_the_letters_upright(rcbd_trial: Callable[..., FieldTrial]) -> None:
+    """Two long Chinese neighbours turn the six labels upright, not the bars' letters.
+
+    The letters ("a", "ab") of six bars have room side by side; turned on their side at
+    7 pt they were harder to read for no gain.
+    """
+    labels = ["CK", "T3", "T4", "T5", "减量20%+增效剂", "常规施肥"]
+    rng = np.random.default_rng(5)
+    trial = rcbd_trial(labels, 4, 7000.0 + rng.normal(0.0, 300.0, 24), "CK")
+    ax = next(f for f in _figures(trial, lang="zh") if f.key == "means").draw()
+    assert {tick.get_rotation() for tick in ax.get_xticklabels()} == {90.0}
+    assert ax.texts and {text.get_rotation() for text in ax.texts} == {0.0}

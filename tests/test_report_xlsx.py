@@ -399,3 +399,18 @@ def test_text_cell_right_of_a_number_is_indented(rcbd: Any, workbook: Any) -> No
             assert (alignment.horizontal, alignment.indent) == ("left", 1), (i, r)
     assert sheet.cell(header_index + 2, 1).alignment.indent == 0  # the rank: a number, no indent
     assert rows[header_index + 1][pairs[0]] == table.rows[0][table.columns[pairs[0]].key]
+
+
+def test_rank_cells_are_centred(rcbd: Any, workbook: Any) -> None:
+    """The rank is centred, as in the Word report: right-aligned, "2 CK1" read as one cell.
+
+    One indent before the treatment (stop 37) still printed the two about a space apart.
+    """
+    table = rcbd.section("means").blocks[0]
+    assert table.columns[0].key == "rank"
+    sheet = workbook["Treatment means and comparisons"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header_index = next(i for i, r in enumerate(rows) if r[0] == table.columns[0].label)
+    for r in range(header_index + 2, header_index + 2 + len(table.rows)):
+        assert sheet.cell(r, 1).alignment.horizontal == "center", r
+        assert isinstance(sheet.cell(r, 1).value, int)  # still a number

@@ -641,8 +641,27 @@ def plot_yield_boxes(
     return _finish_treatment_axes(ax, labels, response, ylabel, title)
 
 
-#: Font size of the text in the cells of a field map [pt].
+#: Font size of the text in the cells of a field map [pt] ...
 _FIELD_FONT = 8.0
+#: ... and the smallest it is shrunk to so that a long label stays inside its cell [pt];
+#: a cell too small for that gets no text.
+_FIELD_FONT_MIN = 5.0
+
+
+def _text_width_em(text: str) -> float:
+    """Width of one line of text in ems: 1 for a CJK (wide) character, 0.6 for others.
+
+    Counting every character at 0.6 em let Chinese labels ("减量20%+增效剂") run over the
+    neighbouring cells of a field map: a Chinese character is a full em wide.
+
+    Examples
+    --------
+    >>> _text_width_em("T3"), _text_width_em("常规施肥")
+    (1.2, 4.0)
+    """
+    import unicodedata
+
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text)
 
 
 #: Face colour of a grid position that no plot holds (a row deleted from the plot table, a
@@ -832,31 +851,38 @@ def plot_field(
             Rectangle((c - c0 - 0.5, r - r0 - 0.5), 1.0, 1.0,
                       facecolor=EMPTY_POSITION_COLOUR, linewidth=0.0)
         )  # fmt: skip
-    labels = plots[label].astype(str).to_numpy() if label and label in plots.columns else None
+    labels = None
+    if label and label in plots.columns:
+        # a plot the table lost (no treatment on its row) is labelled by its hatching, not "nan"
+        labels = np.array(["" if pd.isna(v) else str(v) for v in plots[label]], dtype=object)
     texts = []
     for i, v in enumerate(values):
         # a residual of -0.3 rounds to "-0", which reads as a defect (the unreplicated
         # entries of an augmented design have residuals of about +-1e-12)
         text = "" if not np.isfinite(v) else f"{0.0 if -0.5 <= v < 0 else v:.0f}"
         texts.append(f"{labels[i]}\n{text}" if labels is not None else text)
-    # the axes' size in points: cells too small for their text (a 1,200-plot trial has 120
-    # rows in 4 inches) get none, and every k-th row / column is numbered, so nothing overlaps
+    # the axes' size in points: a long label (a Chinese treatment name) is written smaller,
+    # cells too small for their text even then (a 1,200-plot trial has 120 rows in 4 inches)
+    # get none, and every k-th row / column is numbered, so nothing overlaps
     box, figure = ax.get_position(), cast("Figure", ax.figure)
     height_pt = box.height * figure.get_figheight() * 72
     width_pt = box.width * figure.get_figwidth() * 72
     lines = 2 if labels is not None else 1
-    widest = max((len(part) for text in texts for part in text.split("\n")), default=0)
-    fits = (
-        height_pt / grid.shape[0] >= lines * _FIELD_FONT * 1.2
-        and width_pt / grid.shape[1] >= widest * _FIELD_FONT * 0.6
+    widest = max((_text_width_em(part) for text in texts for part in text.split("\n")), default=0)
+    font = min(
+        _FIELD_FONT,
+        height_pt / grid.shape[0] / (lines * 1.2),
+        # 0.9 of the cell: a label as wide as its cell touches the neighbour's
+        0.9 * width_pt / grid.shape[1] / widest if widest else _FIELD_FONT,
     )
+    fits = font >= _FIELD_FONT_MIN
     for text, r, c, v in zip(texts, rows, cols, values, strict=True) if fits else ():
         color = "black"
         if np.isfinite(v):
             red, green, blue, _ = image.cmap(image.norm(v))
             if 0.299 * red + 0.587 * green + 0.114 * blue < 0.5:  # dark cell: white text
                 color = "white"
-        ax.text(c - c0, r - r0, text, ha="center", va="center", fontsize=_FIELD_FONT, color=color)
+        ax.text(c - c0, r - r0, text, ha="center", va="center", fontsize=font, color=color)
     digits = len(str(max(rows.max(), cols.max())))
     for axis, n, start, room in (
         (ax.xaxis, grid.shape[1], c0, width_pt / (digits * 6.0 + 4.0)),

@@ -279,6 +279,24 @@ TEMPLATES: tuple[Template, ...] = (
         '表中写 crop = "wheat"；作物决定标准含水量。',
     ),
     Template(
+        "crop-ambiguous",
+        r"crop (?P<name>" + _Q + r") is ambiguous for protocol (?P<protocol>" + _Q + r"): the "
+        r"standard moisture is 13\.5 % for indica rice \(籼稻\) and 14\.5 % for japonica rice "
+        r"\(粳稻\); give --crop rice_indica or --crop rice_japonica \(or crop = \"rice_indica\" "
+        r"in trial\.toml\)",
+        "作物 {name} 在规程 {protocol} 下有两种标准含水量：籼稻 13.5%，粳稻 14.5%；"
+        "请用 --crop rice_indica 或 --crop rice_japonica 指定"
+        '（或在 trial.toml 中写 crop = "rice_indica"）',
+    ),
+    Template(
+        "control-not-a-level",
+        r"control (?P<label>" + _R + r") is not (?:(?P<table>a treatment of the plot table)|a "
+        r"level of the (?P<factor>" + _R + r") factor); levels: (?P<levels>.*)\. Fix the control "
+        r"\(control=, --control on the command line, or \[analysis\] control in trial\.toml\)\.",
+        "对照 {label} 不是{where}；现有水平：{levels}。请更正对照（命令行的 --control，"
+        "或 trial.toml 中 [analysis] 的 control）。",
+    ),
+    Template(
         "missing-moisture",
         _FILE + r": missing required column: moisture_pct \(also accepted: (?P<aliases>.+?)\)\. "
         r"Instead of the harvest columns you may give one standardized yield column "
@@ -964,6 +982,9 @@ def translate(message: str) -> str | None:
             values["cells"] += " "  # "F1 (=A2) 中的", but "等（另有 3 个）中的"
         if template.name == "harvest-cell-empty":  # impurity, empty grain: 0 if none deducted
             values["zero"] = "（未扣除则填 0）" if values["zero"] else ""
+        if template.name == "control-not-a-level":  # a one-factor trial, or the factor named
+            factor = values["factor"]
+            values["where"] = "小区数据表中的处理" if factor is None else f"因素 {factor} 的水平"
         if template.name == "mixed-fraction":
             values["never"] = _NEVER_ZH[values["column"]]
         if values.get("crop"):  # the crop as the Chinese report names it (小麦), else as given

@@ -189,8 +189,9 @@ def _text_xml(line: str, *, glue_words: bool = False) -> str:
 
 #: Compact letter columns are centred: left-aligned after a right-aligned P column they
 #: read as one cell ("1.000 a"); so are the non-inferiority verdicts after their one-sided
-#: P ("0.008 non-inferior", "<0.001 非劣") and the network's after a right-aligned interval.
-_CENTRED_KEYS = frozenset({"letters", "letters_upper", "verdict", "noninferior"})
+#: P ("0.008 non-inferior", "<0.001 非劣") and the network's after a right-aligned interval;
+#: so is the rank, whose right-aligned "2" read as one with the treatment's "CK1" ("2 CK1").
+_CENTRED_KEYS = frozenset({"rank", "letters", "letters_upper", "verdict", "noninferior"})
 
 
 def _cell_align(column: Any) -> str:

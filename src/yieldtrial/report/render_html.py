@@ -96,12 +96,27 @@ def cell_html(text: str) -> str:
     '-16.6 kg'
     >>> cell_html("Line 25 − CK<1>")
     'Line <span class="w">25 − CK&lt;1&gt;</span>'
+
+    A Chinese label (a word with Chinese characters, up to :data:`CJK_LABEL_EM` wide) is
+    kept whole too: a browser breaks between any two Chinese characters, and the plot
+    table printed the treatment "减量20%+增效剂" as "减量20%+增效" / "剂" beside room to
+    spare.  A longer run of Chinese (a sentence) still wraps.
+
+    >>> cell_html("减量20%+增效剂"), cell_html("CK（对照）")
+    ('<span class="w">减量20%+增效剂</span>', '<span class="w">CK（对照）</span>')
     """
     from html import escape
 
+    from yieldtrial.report._widths import text_em
+
+    def whole(word: str) -> bool:
+        if _WORD_HYPHEN.search(word):
+            return True
+        return bool(_CJK_CHAR.search(word)) and text_em(word) <= CJK_LABEL_EM
+
     def words_html(part: str) -> str:
         return " ".join(
-            f'<span class="w">{escape(word)}</span>' if _WORD_HYPHEN.search(word) else escape(word)
+            f'<span class="w">{escape(word)}</span>' if whole(word) else escape(word)
             for word in part.split(" ")
         )
 
@@ -129,6 +144,11 @@ def _body_cells(block: Table, style: NumberStyle) -> list[list[Any]]:
 #: A hyphen between two letters or digits ("Main-plot", "Line-25", "2024-06-01"): a browser
 #: breaks after it (Chromium breaks "Line-25" as "Line-" / "25").
 _WORD_HYPHEN = re.compile(r"[^\W_]-[^\W_]")
+#: A Chinese (CJK) character: a browser may break a line before or after any of them.
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+#: Widest Chinese word of a text cell kept on one line [em] (:func:`cell_html`): a label
+#: (a treatment, a site, a variety name) up to 12 characters; a longer run is a sentence.
+CJK_LABEL_EM = 12.0
 #: A difference of two labels ("T − CK1", "CK2 − CK1 − CK3"): the words and minus signs.
 _DIFFERENCE = re.compile(r"[^ ]+(?: \u2212 [^ ]+)+")
 #: Characters that make a header piece need protection from a browser's line breaker
@@ -149,9 +169,14 @@ def _head_rows(block: Table) -> list[list[dict[str, Any]]]:
 
     def th(label: str, **extra: Any) -> dict[str, Any]:
         kind = extra.pop("kind")
+        html = header_html(label)
         if text_em(label) <= NOWRAP_HEADER_EM:
             kind += " nw"
-        html = Markup(header_html(label))  # noqa: S704 - built from escaped pieces
+            # Chromium breaks at a <wbr> even under white-space: nowrap: "面积（m²）" printed
+            # as "面积" / "（m²）", narrower than print_width_px counts it (zh plot table
+            # 493 px printed, 700 estimated)
+            html = html.replace("<wbr>", "")
+        html = Markup(html)  # noqa: S704 - built from escaped pieces
         return {"html": html, "colspan": 1, "rowspan": 1, "kind": kind, **extra}
 
     if not block.has_groups:
@@ -172,9 +197,11 @@ def _head_rows(block: Table) -> list[list[dict[str, Any]]]:
 PORTRAIT_TEXT_PX = 703.0
 
 #: Ratios of a table's estimated narrowest printed width (:func:`print_width_px`) to the
-#: portrait column: up to the first the table is printed as it is (the estimate runs 4-12 %
-#: above Chromium's min-content width: zh means table 957 px estimated, 921 measured; en
-#: 930, 833; a table a few pixels too wide only makes Chromium shrink the pages by as much);
+#: portrait column: up to the first the table is printed as it is (the estimate runs 0-6 %
+#: above Chromium's min-content width in Chinese, 4-17 % in English, whose bold Latin headers
+#: it counts wide: stop 38, Noto Sans, plot and means tables of RCBD, split-plot and
+#: alpha-lattice reports; a table a few pixels too wide only makes Chromium shrink the pages
+#: by as much);
 #: up to the second its print font is made smaller in proportion (en economics table, 808
 #: estimated, 739 measured: 9.5 -> 8.3 pt); beyond it the section prints on a landscape page
 #: (the means table with two controls).
@@ -267,6 +294,8 @@ def _block_context(
             "key": block.key,
             "caption": caption_sentence(block.caption, lang) if block.caption else block.caption,
             "columns": block.columns,
+            # the rank is centred: right-aligned, its "2" touched the treatment's "CK1"
+            "cell_classes": [c.kind + (" rank" if c.key == "rank" else "") for c in block.columns],
             "cells": _body_cells(block, style),
             "row_styles": [block.row_style(i) for i in range(len(block.rows))],
             "notes": block.notes,

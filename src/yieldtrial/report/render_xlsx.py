@@ -516,6 +516,8 @@ def render_xlsx(report: Report) -> bytes:
                         cell.number_format = _number_format(
                             column, grouped if column.kind == "number" else style
                         )
+                    if column.key == "rank":  # right-aligned, "2" read as one with "CK1"
+                        cell.alignment = Alignment(horizontal="center")
             for col in range(1, len(block.columns) + 1):
                 sheet.cell(row, col).border = Border(bottom=rule)
             row += 1
@@ -589,7 +591,11 @@ def render_xlsx(report: Report) -> bytes:
             for r in grown:  # the row's other cells at the top too, beside the wrapped one
                 for col in range(1, len(block.columns) + 1):
                     cell = sheet.cell(r, col)
-                    cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
+                    cell.alignment = Alignment(
+                        horizontal=cell.alignment.horizontal,
+                        wrap_text=cell.alignment.wrap_text,
+                        vertical="top",
+                    )
             for col in range(2, len(block.columns) + 1):
                 if block.columns[col - 1].kind != "text" or block.columns[col - 2].kind == "text":
                     continue

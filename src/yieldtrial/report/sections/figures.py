@@ -36,9 +36,33 @@ MAX_PLOT_MARKERS = 20_000
 CROWDED_LABEL_CHARS = 60
 
 
+def _label_chars(label: object) -> int:
+    """Width of an axis label in Latin characters: a Chinese (wide) character counts two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(label))
+
+
 def _crowded(labels: Any) -> bool:
-    """Whether treatment labels written side by side would overlap on the x axis."""
-    return sum(len(str(v)) + 1 for v in labels) > CROWDED_LABEL_CHARS
+    """Whether treatment labels written side by side would overlap on the x axis.
+
+    Each label is centred under its bar, 1 / n of the axis apart: two neighbours overlap
+    when half of each (and a one-character gap) is wider than that.  The widths count a
+    Chinese character as two Latin ones ("减量20%+增效剂" beside "常规施肥": 27 characters,
+    far below :data:`CROWDED_LABEL_CHARS`, ran into each other).
+    """
+    widths = [_label_chars(v) for v in labels]
+    if not widths:
+        return False
+    pitch = CROWDED_LABEL_CHARS / len(widths)
+    return _labels_chars(labels) > CROWDED_LABEL_CHARS or any(
+        (a + b) / 2 + 1 > pitch for a, b in zip(widths, widths[1:], strict=False)
+    )
+
+
+def _labels_chars(labels: Any) -> int:
+    """Width of labels written side by side, one gap each, in Latin characters."""
+    return sum(_label_chars(v) + 1 for v in labels)
 
 
 def _upright_letters(ax: Axes) -> None:
@@ -169,6 +193,12 @@ def figures_section(ctx: ReportContext) -> Section:
         )
         if _crowded(shown["treatment"]):
             ax.tick_params(axis="x", labelrotation=90, labelsize=8)
+        # the letters go upright when they would touch: many bars, or long letter groups;
+        # two long neighbouring labels alone leave the 6 bars' single letters room
+        letters: list[str] = (
+            [str(v) for v in shown["letters"].dropna()] if "letters" in shown.columns else []
+        )
+        if _labels_chars(shown["treatment"]) > CROWDED_LABEL_CHARS or _crowded(letters):
             _upright_letters(ax)
         return marks.apply(ax)
 
@@ -282,11 +312,12 @@ def figures_section(ctx: ReportContext) -> Section:
             value = "residual"
             what = t("fig.field_residuals", lang)
             label = t("axis.residual", lang, unit=unit_label(s.unit, lang))
-        # the plots without a yield (lost, excluded) at their positions, drawn hatched
+        # the plots without a yield (lost, excluded) at their positions, drawn hatched and
+        # labelled with their treatment like the others (without it the cell read "nan")
         lost = ctx.plots.loc[
             ~ctx.plots["plot_id"].astype(str).isin(set(field_data["plot_id"].astype(str)))
             & ctx.plots[["row", "column"]].notna().all(axis=1),
-            ["plot_id", "row", "column"],
+            [c for c in ("plot_id", "treatment", "row", "column") if c in ctx.plots.columns],
         ]
         data = pd.concat([field_data, lost.assign(**{value: float("nan")})], ignore_index=True)
         flagged = list(
