@@ -151,3 +151,22 @@ def test_stated_error_covers_a_much_finer_rule(shape, two_sided):
     fine = _mvt_nested.nested_exceedance(r, fit, two_sided, order=16, inner_nodes=48, refine=3)
     assert curve.error < 1e-6
     assert np.max(np.abs(curve._normal_exceedance(r) - fine)) <= curve.error
+
+
+def test_general_loading_above_one_in_a_pair_is_no_form_not_a_crash():
+    """A pair whose general loading exceeds 1: no exact form (was ZeroDivisionError).
+
+    Groups {0, 1}, {2, 3}, {4, 5}: between-group correlations 0.5, 0.5 and 0.2 give
+    m_P^2 = 0.5 * 0.5 / 0.2 = 1.25, so the first pair's general loadings are 1.118 and
+    1 - lam^2 < 0 for both; clipped to 1e-300 each, their product underflowed to 0.
+    (diff43: the Kenward-Roger Dunnett family of an augmented RCBD with random blocks,
+    3 checks x 4 blocks + 17 entries, stopped the report with an internal error.)
+    """
+    r = np.full((6, 6), 0.2)
+    r[:2, :] = r[:, :2] = 0.5
+    r[0, 1] = r[1, 0] = 0.9
+    r[2, 3] = r[3, 2] = r[4, 5] = r[5, 4] = 0.6
+    np.fill_diagonal(r, 1.0)
+    label = np.array([0, 0, 1, 1, 2, 2])
+    assert _mvt_nested._general(r, label)[0] == pytest.approx(np.sqrt(1.25))
+    assert _mvt_nested._fit(r, label) is None

@@ -256,3 +256,23 @@ def test_large_table_raises_the_moisture_limit(monkeypatch):
     rows = large.loc[large["check"] == "moisture"]
     assert rows["plot_id"].tolist() == ["302"]
     assert f"{limit:g} robust spreads" in rows["rule"].iloc[0]
+
+
+def test_block_holding_half_the_labels_once_each_flags_no_treatment_label():
+    """An augmented block with 7 of its 14 labels, each once, is no mistyped label.
+
+    Median count 0.5 per label: every plot of the block was "recorded more often than the
+    others" (diff43: an augmented RCBD, 4 checks x 3 blocks + 10 entries, one check plot
+    lost, listed 14 of its 22 plots as suspect).  A label twice in a complete block is
+    still flagged (``test_copied_row_is_flagged``).
+    """
+    rows = [("1", ["CK1", "CK2", "CK3", "CK4", "E01", "E02", "E03", "E04"]),
+            ("2", ["CK1", "CK2", "CK3", "CK4", "E05", "E06", "E07"]),
+            ("3", ["CK1", "CK2", "CK3", "CK4", "E08", "E09", "E10"])]  # fmt: skip
+    book = pd.DataFrame(
+        [{"plot_id": f"{b}{k:02d}", "treatment": t, "block": b,
+          "yield_kg_ha": 6000.0 + 37.0 * ((k * 7 + int(b) * 3) % 11)}
+         for b, labels in rows for k, t in enumerate(labels)]
+    )  # fmt: skip
+    out = suspect_plots(book, response="yield_kg_ha", treatment="treatment", block="block")
+    assert "treatment label" not in set(out["pattern"])

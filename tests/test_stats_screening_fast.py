@@ -200,7 +200,7 @@ def reference_duplicates(
         for b in sorted({str(v) for v in blocks}):
             counts = {g: len(cells.get((b, g), [])) for g in labels}
             typical = float(np.median(list(counts.values())))
-            extra = [g for g, c in counts.items() if c > typical]
+            extra = [g for g, c in counts.items() if c > typical and c >= 2]
             short = [g for g, c in counts.items() if c < typical]
             if not (extra and short):
                 continue

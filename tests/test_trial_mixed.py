@@ -397,3 +397,28 @@ def test_zh_report_of_an_alpha_lattice_says_the_few_df_are_the_intra_block_model
     text = out.read_text(encoding="utf-8")
     assert "残差检验所用的区组内模型（各区组因素均按固定效应）误差自由度仅 5" in text
     assert "误差自由度仅 5（建议不少于 10）" not in text
+
+
+def test_augmented_fixed_blocks_few_df_warning_does_not_speak_of_a_mixed_model() -> None:
+    """Federer's analysis (blocks fixed) is the intra-block model: its tests use its df.
+
+    3 checks in 4 blocks, 9 entries: (3 - 1)(4 - 1) = 6 residual df.  The warning said
+    "the mixed model's tests use their own df" with no mixed model fitted (diff43); with
+    blocks random (REML) it still says so.
+    """
+    from yieldtrial.design import augmented_design
+
+    book = augmented_design(["C1", "C2", "C3"], [f"E{i}" for i in range(1, 10)], blocks=4,
+                            seed=5, plot_area_m2=10.0)  # fmt: skip
+    book["fresh_mass_kg"] = 7.0 + 0.1 * (np.arange(len(book)) % 7)
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.0
+    for effects, mixed in (("fixed", False), ("random", True)):
+        trial = FieldTrial(book, crop="wheat", control="C1", design="augmented",
+                           block_effects=effects)  # fmt: skip
+        with pytest.warns(YieldTrialWarning) as caught:
+            diag = trial.diagnostics()
+        assert diag.df_error == 6
+        texts = [str(w.message) for w in caught]
+        assert any(t.startswith("only 6 error degrees of freedom") for t in texts)
+        assert any("mixed model's tests use their own df" in t for t in texts) is mixed

@@ -183,7 +183,9 @@ def _fit(r: np.ndarray, label: np.ndarray) -> ExactBifactor | None:
         b = rest[np.ix_(idx, idx)]
         if idx.size == 2:  # one equation: equal shares of each member's remaining variance
             room = np.clip(1.0 - lam[idx] ** 2, 1e-300, None)
-            share = abs(float(b[0, 1])) / float(np.sqrt(room[0] * room[1]))
+            # product of the roots: room[0] * room[1] underflows to 0 when both are
+            # clipped (general loadings of 1 or more: no exact form, rejected below)
+            share = abs(float(b[0, 1])) / (float(np.sqrt(room[0])) * float(np.sqrt(room[1])))
             m = np.sqrt(share * room)
             mu[idx] = m * np.array([1.0, np.sign(b[0, 1]) or 1.0])
             continue

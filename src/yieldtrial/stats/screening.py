@@ -1115,6 +1115,9 @@ def _label_twice(
 ) -> list[dict[str, Any]]:
     """Find a treatment recorded more often in a block than the median, where another is short.
 
+    Only a treatment recorded at least twice in the block counts (a block that holds half
+    the labels once each, as in an augmented or incomplete block design, has median 0.5).
+
     Counts per (block, treatment) from the label codes.  When the blocks x treatments table
     of counts is at most 4 numbers a plot, the blocks whose counts are all equal (no
     treatment above the median and none below) are set aside on it and the median is
@@ -1181,7 +1184,9 @@ def _label_twice_rows(
             members.setdefault(str(groups[k]), []).append(k)
             count[str(groups[k])] += 1
         median = float(np.median(list(count.values())))
-        extra = [g for g, c in count.items() if c > median]
+        # a label recorded once is no duplicate: a block holding half the labels (an
+        # augmented or incomplete block) has median 0.5 and every plot "above" it
+        extra = [g for g, c in count.items() if c > median and c >= 2]
         short = [g for g, c in count.items() if c < median]
         for g in extra:
             for member in members[g]:

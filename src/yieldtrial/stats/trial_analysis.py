@@ -717,8 +717,11 @@ def diagnostics(
 
     design = columns["design"]
     if not _two_factors(columns) and _own_model(data, columns, response):
+        # an augmented design with fixed blocks is analysed on this very model (Federer):
+        # its tests use these df, so no "the mixed model's tests use their own df"
+        mixed = analysis_model(data, columns=columns, response=response) == "mixed"
         data, args = _intra_block_model(data, columns)
-        return check(data, response=response, intra_block=True, **args, **options)
+        return check(data, response=response, intra_block=mixed, **args, **options)
     if design in ("split_plot", "strip_plot"):
         first, second = columns["factors"]
         names = _FACTOR_KEYWORDS[design]

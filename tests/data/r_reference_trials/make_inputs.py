@@ -1,0 +1,486 @@
+"""Write the plot tables of tests/data/r_reference_trials (a differential pass against R).
+
+Run from the repository root (once; the CSVs are committed and are the source of truth):
+
+    PYTHONPATH=src python tests/data/r_reference_trials/make_inputs.py
+
+Every field book comes from ``yieldtrial design`` (run through ``yieldtrial.cli.main``);
+yields are SYNTHETIC (seeded normal effects, kg/ha) in a ``yield_kg_ha`` column, and plots
+are then blanked at random places (seeded) or where a case says (a whole plot lost, a
+sub-plot treatment lost in two blocks, a check lost in one block).  Seeds 43001-43040
+(designs) and 43501-43547 (yields) are used by no other reference folder.  The pass this
+comes from generated 52 trials (``main`` below lists them all); the cases in ``KEEP_CASES``
+are written here.  Also writes ``manifest.tsv`` (case, file, R formula, lm/lmer, control,
+spec of the control's family, other emmeans specs), which make_reference.R reads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from yieldtrial.cli import main as cli
+
+HERE = Path(__file__).parent
+OUT = HERE
+KEEP_CASES = {
+    "sp_3x4_b4_m1",
+    "sp_3x4_b4_m3",
+    "sp_4x4_b4_m5",
+    "sp_wholeplot_lost",
+    "sp_subtrt_lost_2blocks",
+    "sp_block_zero_m2",
+    "alpha18_k3_r3_m2",
+    "alpha16_k4_r3_ibzero_m1",
+    "latin5_m1",
+    "aug_4ck_3b_10_ckmiss_random",
+    "aug_4ck_3b_10_ckmiss_fixed",
+    "aug_3ck_4b_17_tinyblock_random",
+    "aug_3ck_4b_17_tinyblock_fixed",
+}
+KEEP = ["plot_id", "treatment", "block", "row", "column"]
+MAN: list[dict] = []
+
+
+def book(*argv: str) -> pd.DataFrame:
+    import tempfile
+
+    out = Path(tempfile.mkdtemp()) / "book.csv"
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert cli(["design", *argv, "-o", str(out), "--force"]) == 0
+    return pd.read_csv(out, dtype=str)
+
+
+def blank(df: pd.DataFrame, idx) -> pd.DataFrame:
+    df.loc[list(idx), "yield_kg_ha"] = np.nan
+    return df
+
+
+def add(case, df, flags, formula, control, spec, specs=(), kind="lmer", note=""):
+    if case not in KEEP_CASES:
+        return
+    df.to_csv(OUT / f"{case}.csv", index=False)
+    MAN.append(
+        dict(
+            case=case,
+            file=f"{case}.csv",
+            flags=flags,
+            formula=formula,
+            kind=kind,
+            control=control,
+            spec=spec,
+            specs=list(specs),
+            note=note,
+            n=len(df),
+            missing=int(df["yield_kg_ha"].isna().sum()),
+        )
+    )
+
+
+# --------------------------------------------------------------------------- split plot
+def split(
+    case,
+    nw,
+    ns,
+    blocks,
+    seed,
+    ys,
+    n_missing=0,
+    sd_b=250,
+    sd_wp=200,
+    sd_e=180,
+    extra=None,
+    control_first=False,
+):
+    wp = [f"W{i}" for i in range(1, nw + 1)]
+    sp = [f"S{i}" for i in range(1, ns + 1)]
+    bk = book(
+        "split_plot",
+        "--treatments",
+        *wp,
+        "--sub-treatments",
+        *sp,
+        "--blocks",
+        str(blocks),
+        "--seed",
+        str(seed),
+    )
+    rng = np.random.default_rng(ys)
+    ew = dict(zip(wp, rng.normal(0, 300, nw), strict=False))
+    es = dict(zip(sp, rng.normal(0, 250, ns), strict=False))
+    inter = {(w, s): rng.normal(0, 120) for w in wp for s in sp}
+    eb = {b: rng.normal(0, sd_b) for b in sorted(bk["block"].unique())}
+    ewp = {k: rng.normal(0, sd_wp) for k in sorted(bk.groupby(["block", "main"]).groups)}
+    y = [
+        6000 + ew[w] + es[s] + inter[(w, s)] + eb[b] + ewp[(b, w)] + rng.normal(0, sd_e)
+        for w, s, b in zip(bk["main"], bk["sub"], bk["block"], strict=False)
+    ]
+    df = bk[[*KEEP, "main", "sub"]].copy()
+    df["yield_kg_ha"] = np.round(y)
+    if n_missing:
+        blank(df, rng.choice(len(df), n_missing, replace=False))
+    if extra is not None:
+        for b, w, s in extra:
+            hit = (df["block"] == b) & (df["main"] == w) & ((df["sub"] == s) if s else True)
+            assert hit.sum() >= 1
+            df.loc[hit, "yield_kg_ha"] = np.nan
+    f = "yield_kg_ha ~ main * sub + (1 | block) + (1 | block:main)"
+    flags = ["--design", "split_plot", "--factors", "main,sub"]
+    if control_first:
+        add(case, df, flags, f, "W1", "main", ["sub", "sub | main", "main:sub"])
+    else:
+        add(case, df, flags, f, "S1", "sub", ["main", "sub | main", "main:sub"])
+
+
+# --------------------------------------------------------------------------- strip plot
+def strip(case, nh, nv, blocks, ys, n_missing, sd_bh=200, sd_bv=150):
+    hs = [f"H{i}" for i in range(1, nh + 1)]
+    vs = [f"V{i}" for i in range(1, nv + 1)]
+    rng = np.random.default_rng(ys)
+    rows = []
+    for b in range(1, blocks + 1):
+        ho, vo = rng.permutation(hs), rng.permutation(vs)
+        for i, h in enumerate(ho, 1):
+            for j, v in enumerate(vo, 1):
+                rows.append((f"{b}{i}{j}", f"{h}:{v}", str(b), str(i), str(j), h, v))
+    df = pd.DataFrame(rows, columns=[*KEEP, "h", "v"])
+    eh = dict(zip(hs, rng.normal(0, 300, nh), strict=False))
+    ev = dict(zip(vs, rng.normal(0, 250, nv), strict=False))
+    eb = {b: rng.normal(0, 250) for b in sorted(df["block"].unique())}
+    ebh = {k: rng.normal(0, sd_bh) for k in sorted(df.groupby(["block", "h"]).groups)}
+    ebv = {k: rng.normal(0, sd_bv) for k in sorted(df.groupby(["block", "v"]).groups)}
+    y = [
+        5000 + eh[h] + ev[v] + eb[b] + ebh[(b, h)] + ebv[(b, v)] + rng.normal(0, 130)
+        for h, v, b in zip(df["h"], df["v"], df["block"], strict=False)
+    ]
+    df["yield_kg_ha"] = np.round(y)
+    blank(df, rng.choice(len(df), n_missing, replace=False))
+    add(
+        case,
+        df,
+        ["--design", "strip_plot", "--factors", "h,v"],
+        "yield_kg_ha ~ h * v + (1 | block) + (1 | block:h) + (1 | block:v)",
+        "V1",
+        "v",
+        ["h", "h:v"],
+    )
+
+
+# --------------------------------------------------------------------------- RCBD / latin
+def rcbd(case, t, blocks, seed, ys, n_missing, sd_b=300, drop=None):
+    labels = [f"T{i:02d}" for i in range(1, t + 1)]
+    bk = book("rcbd", "--treatments", *labels, "--blocks", str(blocks), "--seed", str(seed))
+    rng = np.random.default_rng(ys)
+    eg = dict(zip(labels, rng.normal(0, 300, t), strict=False))
+    eb = {b: rng.normal(0, sd_b) for b in sorted(bk["block"].unique())}
+    df = bk[KEEP].copy()
+    df["yield_kg_ha"] = np.round(
+        [
+            7000 + 4 * max(sd_b - 1000, 0) + eg[x] + eb[b] + rng.normal(0, 220)
+            for x, b in zip(df["treatment"], df["block"], strict=False)
+        ],
+        3,
+    )
+    if n_missing:
+        blank(df, rng.choice(len(df), n_missing, replace=False))
+    if drop:
+        for b, x in drop:
+            df.loc[(df["block"] == b) & (df["treatment"] == x), "yield_kg_ha"] = np.nan
+    add(
+        case,
+        df,
+        ["--design", "rcbd", "--block-effects", "random"],
+        "yield_kg_ha ~ treatment + (1 | block)",
+        "T01",
+        "treatment",
+    )
+
+
+def latin(case, t, seed, ys, n_missing, sd_r=250, sd_c=200):
+    labels = [chr(65 + i) for i in range(t)]
+    bk = book("latin", "--treatments", *labels, "--seed", str(seed))
+    rng = np.random.default_rng(ys)
+    eg = dict(zip(labels, rng.normal(0, 300, t), strict=False))
+    er = {r: rng.normal(0, sd_r) for r in sorted(bk["row"].unique())}
+    ec = {c: rng.normal(0, sd_c) for c in sorted(bk["column"].unique())}
+    df = bk[["plot_id", "treatment", "row", "column"]].copy()
+    df["yield_kg_ha"] = np.round(
+        [
+            6000 + eg[x] + er[r] + ec[c] + rng.normal(0, 200)
+            for x, r, c in zip(df["treatment"], df["row"], df["column"], strict=False)
+        ]
+    )
+    if n_missing:
+        blank(df, rng.choice(len(df), n_missing, replace=False))
+    add(
+        case,
+        df,
+        ["--design", "latin", "--block-effects", "random"],
+        "yield_kg_ha ~ treatment + (1 | row) + (1 | column)",
+        "A",
+        "treatment",
+    )
+
+
+# --------------------------------------------------------------------------- alpha
+def alpha(case, entries, k, r, seed, ys, n_missing, sd_ib=280, drop_entry_reps=None):
+    gens = [f"G{i:02d}" for i in range(1, entries + 1)]
+    bk = book(
+        "alpha",
+        "--treatments",
+        *gens,
+        "--block-size",
+        str(k),
+        "--replicates",
+        str(r),
+        "--seed",
+        str(seed),
+    )
+    rng = np.random.default_rng(ys)
+    eg = dict(zip(gens, rng.normal(0, 350, entries), strict=False))
+    er = {b: rng.normal(0, 200) for b in sorted(bk["block"].unique())}
+    eib = {
+        x: rng.normal(0, sd_ib) for x in sorted(bk.groupby(["block", "incomplete_block"]).groups)
+    }
+    df = bk[[*KEEP, "incomplete_block"]].copy()
+    df["yield_kg_ha"] = np.round(
+        [
+            6500 + eg[g] + er[b] + eib[(b, i)] + rng.normal(0, 240)
+            for g, b, i in zip(df["treatment"], df["block"], df["incomplete_block"], strict=False)
+        ]
+    )
+    if n_missing:
+        blank(df, rng.choice(len(df), n_missing, replace=False))
+    if drop_entry_reps:
+        g, reps = drop_entry_reps
+        df.loc[(df["treatment"] == g) & df["block"].isin(reps), "yield_kg_ha"] = np.nan
+    add(
+        case,
+        df,
+        ["--design", "alpha"],
+        "yield_kg_ha ~ block + treatment + (1 | block:incomplete_block)",
+        "G01",
+        "treatment",
+    )
+
+
+# --------------------------------------------------------------------------- row-column
+def rowcol(case, reps, rows, cols, ys, n_missing):
+    gens = [f"V{i:02d}" for i in range(1, rows * cols + 1)]
+    rng = np.random.default_rng(ys)
+    out = []
+    for rp in range(reps):
+        order = rng.permutation(gens)
+        for i in range(rows):
+            for j in range(cols):
+                out.append(
+                    (
+                        f"{rp + 1}{i + 1}{j + 1:02d}",
+                        str(order[i * cols + j]),
+                        str(rp + 1),
+                        str(i + 1),
+                        str(j + 1),
+                    )
+                )
+    df = pd.DataFrame(out, columns=KEEP)
+    eg = {g: rng.normal(0, 350) for g in gens}
+    erep = {b: rng.normal(0, 200) for b in sorted(df["block"].unique())}
+    erow = {k: rng.normal(0, 250) for k in sorted(df.groupby(["block", "row"]).groups)}
+    ecol = {k: rng.normal(0, 180) for k in sorted(df.groupby(["block", "column"]).groups)}
+    df["yield_kg_ha"] = np.round(
+        [
+            6200 + eg[g] + erep[b] + erow[(b, r)] + ecol[(b, c)] + rng.normal(0, 200)
+            for g, b, r, c in zip(
+                df["treatment"], df["block"], df["row"], df["column"], strict=False
+            )
+        ]
+    )
+    if n_missing:
+        blank(df, rng.choice(len(df), n_missing, replace=False))
+    add(
+        case,
+        df,
+        ["--design", "row_column"],
+        "yield_kg_ha ~ block + treatment + (1 | block:row) + (1 | block:column)",
+        "V01",
+        "treatment",
+    )
+
+
+# --------------------------------------------------------------------------- augmented
+def augmented(case, checks, entries, blocks, seed, ys, drop_check=None, sd_b=350):
+    ck = [f"CK{i}" for i in range(1, checks + 1)]
+    en = [f"E{i:02d}" for i in range(1, entries + 1)]
+    bk = book(
+        "augmented",
+        "--checks",
+        *ck,
+        "--treatments",
+        *en,
+        "--blocks",
+        str(blocks),
+        "--seed",
+        str(seed),
+    )
+    rng = np.random.default_rng(ys)
+    eg = dict(zip(ck + en, rng.normal(0, 400, len(ck) + len(en)), strict=False))
+    eb = {b: rng.normal(0, sd_b) for b in sorted(bk["block"].unique())}
+    df = bk[[*KEEP, "entry_type"]].copy()
+    df["yield_kg_ha"] = np.round(
+        [
+            5800 + eg[x] + eb[b] + rng.normal(0, 230)
+            for x, b in zip(df["treatment"], df["block"], strict=False)
+        ]
+    )
+    if drop_check:
+        b, c = drop_check
+        hit = (df["block"] == b) & (df["treatment"] == c)
+        assert hit.sum() == 1
+        df.loc[hit, "yield_kg_ha"] = np.nan
+    add(
+        case + "_random",
+        df,
+        ["--design", "augmented", "--block-effects", "random"],
+        "yield_kg_ha ~ treatment + (1 | block)",
+        "CK1",
+        "treatment",
+    )
+    add(
+        case + "_fixed",
+        df,
+        ["--design", "augmented"],
+        "yield_kg_ha ~ block + treatment",
+        "CK1",
+        "treatment",
+        kind="lm",
+    )
+
+
+def main():
+    s = 43000
+    # split plots: 1, 2, 3, 5 missing; whole plot lost; a sub-plot treatment lost in two blocks
+    split("sp_3x4_b4_m1", 3, 4, 4, s + 1, s + 501, 1)
+    split("sp_4x3_b3_m1", 4, 3, 3, s + 2, s + 502, 1)
+    split("sp_2x4_b5_m1", 2, 4, 5, s + 3, s + 503, 1, control_first=True)
+    split("sp_3x3_b4_m2", 3, 3, 4, s + 4, s + 504, 2)
+    split("sp_4x4_b3_m2", 4, 4, 3, s + 5, s + 505, 2, control_first=True)
+    split("sp_3x4_b4_m3", 3, 4, 4, s + 6, s + 506, 3)
+    split("sp_2x5_b4_m3", 2, 5, 4, s + 7, s + 507, 3)
+    split("sp_4x3_b5_m3", 4, 3, 5, s + 8, s + 508, 3, control_first=True)
+    split("sp_4x4_b4_m5", 4, 4, 4, s + 9, s + 509, 5)
+    split("sp_3x5_b3_m5", 3, 5, 3, s + 10, s + 510, 5)
+    split("sp_wholeplot_lost", 3, 4, 4, s + 11, s + 511, 0, extra=[("2", "W2", None)])
+    split("sp_wholeplot_lost_m1", 3, 3, 4, s + 12, s + 512, 1, extra=[("3", "W1", None)])
+    split(
+        "sp_subtrt_lost_2blocks",
+        3,
+        4,
+        4,
+        s + 13,
+        s + 513,
+        0,
+        extra=[("1", "W2", "S3"), ("3", "W2", "S3")],
+    )
+    split(
+        "sp_subtrt_lost_2blocks_b",
+        3,
+        4,
+        5,
+        s + 14,
+        s + 514,
+        0,
+        extra=[("2", "W1", "S2"), ("4", "W3", "S2")],
+    )
+    split("sp_wp_zero_m1", 3, 4, 4, s + 15, s + 515, 1, sd_wp=0)
+    split("sp_block_zero_m2", 3, 4, 4, s + 16, s + 516, 2, sd_b=0)
+    split("sp_block_huge_m3", 3, 4, 4, s + 17, s + 517, 3, sd_b=5000)
+    split("sp_block_tiny_m1", 3, 4, 4, s + 18, s + 518, 1, sd_b=2)
+    # nearly singular: cell W3:S4 left in one block only
+    split(
+        "sp_near_singular",
+        3,
+        4,
+        4,
+        s + 19,
+        s + 519,
+        0,
+        extra=[("1", "W3", "S4"), ("2", "W3", "S4"), ("3", "W3", "S4")],
+    )
+    # strip plots
+    strip("strip_3x4_b4_m1", 3, 4, 4, s + 520, 1)
+    strip("strip_3x3_b5_m3", 3, 3, 5, s + 521, 3)
+    strip("strip_2x5_b4_m5", 2, 5, 4, s + 522, 5)
+    strip("strip_bh_zero_m2", 3, 4, 4, s + 523, 2, sd_bh=0, sd_bv=0)
+    # RCBD / latin random
+    rcbd("rcbd_8x4_m1", 8, 4, s + 20, s + 524, 1)
+    rcbd("rcbd_6x5_m3", 6, 5, s + 21, s + 525, 3)
+    rcbd("rcbd_block_zero_m2", 7, 4, s + 22, s + 526, 2, sd_b=0)
+    rcbd("rcbd_block_huge_m2", 5, 4, s + 23, s + 527, 2, sd_b=8000)
+    rcbd(
+        "rcbd_near_singular",
+        5,
+        4,
+        s + 24,
+        s + 528,
+        0,
+        drop=[("1", "T03"), ("2", "T03"), ("3", "T03")],
+    )
+    latin("latin5_m1", 5, s + 25, s + 529, 1)
+    latin("latin6_m3", 6, s + 26, s + 530, 3)
+    latin("latin4_m0", 4, s + 27, s + 531, 0)
+    # alpha-lattices: several (s, k, r) -> different generators
+    alpha("alpha20_k4_r2_m1", 20, 4, 2, s + 28, s + 532, 1)
+    alpha("alpha24_k4_r3_m2", 24, 4, 3, s + 29, s + 533, 2)
+    alpha("alpha30_k5_r3_m3", 30, 5, 3, s + 30, s + 534, 3)
+    alpha("alpha36_k6_r2_m1", 36, 6, 2, s + 31, s + 535, 1)
+    alpha("alpha35_k5_r4_m4", 35, 5, 4, s + 32, s + 536, 4)
+    alpha("alpha18_k3_r3_m2", 18, 3, 3, s + 33, s + 537, 2)
+    alpha("alpha16_k4_r3_ibzero_m1", 16, 4, 3, s + 34, s + 538, 1, sd_ib=0)
+    alpha(
+        "alpha20_k5_r3_entry_one_rep",
+        20,
+        5,
+        3,
+        s + 35,
+        s + 539,
+        0,
+        drop_entry_reps=("G07", ["1", "2"]),
+    )
+    # row-column
+    rowcol("rowcol_3x4_r3_m2", 3, 3, 4, s + 540, 2)
+    rowcol("rowcol_4x5_r2_m3", 2, 4, 5, s + 541, 3)
+    rowcol("rowcol_4x4_r3_m1", 3, 4, 4, s + 542, 1)
+    # augmented (fixed = Federer lm, random = lmer)
+    augmented("aug_2ck_4b_12", 2, 12, 4, s + 36, s + 543)
+    augmented("aug_3ck_5b_20", 3, 20, 5, s + 37, s + 544)
+    augmented("aug_4ck_3b_10_ckmiss", 4, 10, 3, s + 38, s + 545, drop_check=("2", "CK3"))
+    augmented("aug_2ck_6b_15_ckmiss", 2, 15, 6, s + 39, s + 546, drop_check=("4", "CK1"))
+    augmented("aug_3ck_4b_17_tinyblock", 3, 17, 4, s + 40, s + 547, sd_b=1)
+    with open(HERE / "manifest.tsv", "w", encoding="utf-8", newline="") as f:
+        f.write("case\tfile\tformula\tkind\tcontrol\tspec\tspecs\n")
+        for m in MAN:
+            f.write(
+                "\t".join(
+                    [
+                        m["case"],
+                        m["file"],
+                        m["formula"],
+                        m["kind"],
+                        m["control"],
+                        m["spec"],
+                        ";".join(m["specs"]),
+                    ]
+                )
+                + "\n"
+            )
+    for m in MAN:
+        print(m["case"], m["n"], m["missing"])
+    print(len(MAN), "cases")
+
+
+if __name__ == "__main__":
+    main()
