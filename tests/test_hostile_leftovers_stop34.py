@@ -119,14 +119,14 @@ def test_network_wrote_line_counts_the_trials_in_chinese() -> None:
     assert wrote_line("n.json", {"ok": 3, "failed": 4}) == "wrote n.json (7 trials: failed 4, ok 3)"
 
 
-def test_usage_error_under_lang_zh_stays_english(capsys):
-    """Argparse's text is read before --lang (docs/cli.md: usage errors stay English)."""
+def test_usage_error_under_lang_zh_is_chinese(capsys):
+    """Argparse's usage errors follow --lang since stop 38 (docs/cli.md), still one line."""
     code = main(["design", "rcbd", "--treatments", "A", "B", "--blocks", "x", "--lang", "zh"])
     assert code == 2
     (line,) = capsys.readouterr().err.splitlines()
     assert line == (
-        "yieldtrial design: error: argument --blocks: invalid int value: 'x' "
-        "(see 'yieldtrial design --help')"
+        "yieldtrial design: 错误：参数 --blocks：'x' 不是有效的整数"
+        "（参见 'yieldtrial design --help'）"
     )
 
 

@@ -13,10 +13,10 @@ import pytest
 def test_fitted_buffer_keeps_the_values_and_drops_the_tail() -> None:
     from yieldtrial.io.table_files import _fitted
 
-    values = np.empty(1000)
-    values[:600] = np.arange(600) * 0.5
-    expected = values[:600].copy()  # what the slice held
-    kept = _fitted(values, 600)
+    columns = {0: np.empty(1000)}  # the dict holds the only reference, as in the reader
+    columns[0][:600] = np.arange(600) * 0.5
+    expected = columns[0][:600].copy()  # what the slice held
+    kept = _fitted(columns, 600)[0]
     np.testing.assert_array_equal(kept, expected)
     assert kept.shape == (600,)
     assert kept.base is None  # its own buffer of 600 values, not a view of 1000
@@ -27,7 +27,7 @@ def test_fitted_buffer_of_the_exact_size_is_returned_as_it_is() -> None:
     from yieldtrial.io.table_files import _fitted
 
     values = np.arange(5.0)
-    assert _fitted(values, 5) is values
+    assert _fitted({0: values}, 5)[0] is values
 
 
 def test_read_numeric_columns_hold_no_spare_rows(tmp_path: object) -> None:
