@@ -47,9 +47,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import optimize, stats
+from scipy import stats
 
-from r_tables import read_reference, select
+from r_tables import json_report, lsmean_df, read_reference, select
 from yieldtrial.cli import main as cli
 
 DATA = Path(__file__).parent / "data" / "r_reference_surface"
@@ -113,12 +113,7 @@ def report(case: str, ddf: str, tmp: str) -> dict[str, Any]:
     """Run ``yieldtrial report CASE --format json`` in-process and return the JSON."""
     name, flags, _, control, _ = CASES[case]
     out = Path(tmp) / f"{case}.{ddf}.json"
-    argv = ["report", str(DATA / name), "--crop", "wheat", "--control", control, *flags,
-            "--ddf", ddf, "--format", "json", "-o", str(out), "--force"]  # fmt: skip
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        assert cli(argv) == 0
-    result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    return result
+    return json_report(DATA / name, ["--control", control, *flags, "--ddf", ddf], out)
 
 
 @pytest.fixture(scope="module")
@@ -128,13 +123,6 @@ def tmp(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def _cases_ddf() -> list[tuple[str, str]]:
     return [(c, d) for c in CASES for d in DDF]
-
-
-def _lsmean_df(row: dict[str, Any]) -> float:
-    """Return the df of an LS-mean's 95 % confidence interval (from its half-width)."""
-    q = (row["ci_high"] - row["ci_low"]) / (2 * row["se"])
-    root = optimize.brentq(lambda df: stats.t.ppf(0.975, df) - q, 0.5, 1e7, xtol=1e-12, rtol=1e-14)
-    return float(root)
 
 
 # ----------------------------------------------------------------------------- variance
@@ -198,7 +186,7 @@ def test_lsmeans_match_emmeans(case: str, ddf: str, tmp: str) -> None:
     for level, row in means.iterrows():
         assert row["mean"] == pytest.approx(emmean[level], rel=RTOL_MEAN)
         assert row["se"] == pytest.approx(se[level], rel=RTOL_MEAN)
-        assert _lsmean_df(row.to_dict()) == pytest.approx(df[level], rel=RTOL_DF)
+        assert lsmean_df(row.to_dict()) == pytest.approx(df[level], rel=RTOL_DF)
 
 
 @pytest.mark.parametrize(

@@ -23,20 +23,16 @@ checked against the Bonferroni bounds raw p <= p_adj <= k raw p.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import io
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import optimize, stats
+from scipy import stats
 
-from r_tables import read_reference, select
-from yieldtrial.cli import main as cli
+from r_tables import json_report, lsmean_df, read_reference, select
 
 DATA = Path(__file__).parent / "data" / "r_reference_trials"
 
@@ -78,12 +74,7 @@ def r_values(
 
 
 def _run(case: str, flags: list[str], control: str, out: Path) -> dict[str, Any]:
-    argv = ["report", str(DATA / f"{case}.csv"), "--crop", "wheat", "--control", control,
-            *flags, "--format", "json", "-o", str(out), "--force"]  # fmt: skip
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        assert cli(argv) == 0
-    result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    return result
+    return json_report(DATA / f"{case}.csv", ["--control", control, *flags], out)
 
 
 @functools.cache
@@ -106,13 +97,6 @@ def tmp(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def _cases_ddf() -> list[tuple[str, str]]:
     return [(c, d) for c in CASES for d in DDF]
-
-
-def _lsmean_df(row: dict[str, Any]) -> float:
-    """Return the df of an LS-mean's 95 % confidence interval (from its half-width)."""
-    q = (row["ci_high"] - row["ci_low"]) / (2 * row["se"])
-    root = optimize.brentq(lambda df: stats.t.ppf(0.975, df) - q, 0.5, 1e7, xtol=1e-12, rtol=1e-14)
-    return float(root)
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -176,7 +160,7 @@ def test_lsmeans_match_emmeans(case: str, ddf: str, tmp: str) -> None:
     for level, row in means.iterrows():
         assert row["mean"] == pytest.approx(emmean[level], rel=RTOL_MEAN)
         assert row["se"] == pytest.approx(se[level], rel=RTOL_MEAN)
-        assert _lsmean_df(row.to_dict()) == pytest.approx(df[level], rel=RTOL_DF)
+        assert lsmean_df(row.to_dict()) == pytest.approx(df[level], rel=RTOL_DF)
     for t in results.get("design_means") or []:
         emmean = r_values(case, "emmeans", "emmean", ddf=ddf, spec=t["factor"])
         se = r_values(case, "emmeans", "SE", ddf=ddf, spec=t["factor"])
