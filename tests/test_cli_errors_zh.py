@@ -456,6 +456,116 @@ def _case_row_numbers(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, book, *_html(tmp)), "'-3'"
 
 
+_DESIGN = ["design", "rcbd", "--treatments", "CK", "T", "--blocks", "2", "--seed", "1"]
+
+
+def _case_field_book_filled(tmp: Path) -> tuple[list[str], str]:
+    book = tmp / "田间记录簿.csv"
+    book.write_text("plot_id,treatment,block,fresh_mass_kg\n1,CK,1,14.2\n", encoding="utf-8")
+    return [*_DESIGN, "-o", str(book), "--force"], "田间记录簿.csv"
+
+
+def _case_field_book_unreadable(tmp: Path) -> tuple[list[str], str]:
+    book = tmp / "田间记录簿.csv"
+    book.write_bytes("plot_id,treatment,block,fresh_mass_kg\n1,Témoin,1,14.2\n".encode("cp1252"))
+    return [*_DESIGN, "-o", str(book), "--force"], "田间记录簿.csv"
+
+
+def _case_folder_is_file(tmp: Path) -> tuple[list[str], str]:
+    (tmp / "演示").write_text("my notes", encoding="utf-8")
+    return ["demo", "-o", str(tmp / "演示")], "演示"
+
+
+def _case_folder_foreign_files(tmp: Path) -> tuple[list[str], str]:
+    (tmp / "演示").mkdir()
+    (tmp / "演示" / "index.html").write_text("my page", encoding="utf-8")
+    return ["demo", "-o", str(tmp / "演示")], "'index.html'"
+
+
+def _case_old_xls(tmp: Path) -> tuple[list[str], str]:
+    book = tmp / "小区.xls"
+    book.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    return _report(tmp, book, *_html(tmp)), "小区.xls"
+
+
+def _case_ods(tmp: Path) -> tuple[list[str], str]:
+    import zipfile
+
+    book = tmp / "小区.ods"
+    with zipfile.ZipFile(book, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return _report(tmp, book, *_html(tmp)), "小区.ods"
+
+
+def _case_zip_as_csv(tmp: Path) -> tuple[list[str], str]:
+    book = _xlsx(tmp, lambda book, sheet: None).rename(tmp / "小区.csv")
+    return _report(tmp, book, *_html(tmp)), "小区.csv"
+
+
+def _case_binary_nul(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, _table(tmp, [ROWS[0].replace("CK", "C\x00K"), *ROWS[1:]]), *_html(tmp)), (
+        "plots.csv"
+    )
+
+
+def _case_sep_line(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, _table(tmp, list(ROWS), header="sep=,\n" + HEADER), *_html(tmp)), (
+        "plots.csv"
+    )
+
+
+def _case_header_repeated(tmp: Path) -> tuple[list[str], str]:
+    rows = [*ROWS[:2], HEADER, *ROWS[2:]]
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "第 4 行"
+
+
+def _case_header_only(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, _table(tmp, []), *_html(tmp)), "plots.csv"
+
+
+def _case_header_twice(tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "sites.csv"
+    rows = [
+        f"a,{b}{t},{b},{t},{7000 + 37 * b + 50 * (t == 'T') + b * b}"
+        for b in (1, 2, 3)
+        for t in ("CK", "T")
+    ]
+    path.write_text(
+        "site,plot_id,block,treatment,yield_kg_ha,site\n" + "".join(f"{row},x\n" for row in rows),
+        encoding="utf-8",
+    )
+    return ["network", str(path), "--control", "CK", "-o", str(tmp / "n.md")], "'site'"
+
+
+def _case_merged_cells(tmp: Path) -> tuple[list[str], str]:
+    book = _xlsx(tmp, lambda book, sheet: sheet.merge_cells("B2:B3"))
+    return _report(tmp, book, *_html(tmp)), "B2:B3"
+
+
+def _case_first_row_empty(tmp: Path) -> tuple[list[str], str]:
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp / "空表.xlsx"
+    openpyxl.Workbook().save(path)
+    return _report(tmp, path, *_html(tmp)), "空表.xlsx"
+
+
+def _case_neither_utf8_nor_gbk(tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "plots.csv"
+    text = HEADER + "".join(ROWS).replace("CK", "CKé")
+    path.write_bytes(text.encode("cp1252"))
+    return _report(tmp, path, *_html(tmp)), "plots.csv"
+
+
+def _case_map_suffix(tmp: Path) -> tuple[list[str], str]:
+    return [*_DESIGN, "--map", str(tmp / "田间图.csv")], "田间图.csv"
+
+
+def _case_pattern_no_match(tmp: Path) -> tuple[list[str], str]:
+    pattern = str(tmp / "试点*.csv")
+    return ["network", pattern, "--control", "CK", "-o", str(tmp / "n.md")], "试点*.csv"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -513,6 +623,23 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "row-numbers": _case_row_numbers,
     "standard-fraction": _case_standard_fraction,
     "standard-implausible": _case_standard_implausible,
+    "field-book-filled": _case_field_book_filled,
+    "field-book-unreadable": _case_field_book_unreadable,
+    "folder-is-file": _case_folder_is_file,
+    "folder-foreign-files": _case_folder_foreign_files,
+    "old-xls": _case_old_xls,
+    "ods": _case_ods,
+    "zip-as-csv": _case_zip_as_csv,
+    "binary-nul": _case_binary_nul,
+    "sep-line": _case_sep_line,
+    "header-repeated": _case_header_repeated,
+    "header-only": _case_header_only,
+    "header-twice": _case_header_twice,
+    "merged-cells": _case_merged_cells,
+    "first-row-empty": _case_first_row_empty,
+    "neither-utf8-nor-gbk": _case_neither_utf8_nor_gbk,
+    "map-suffix": _case_map_suffix,
+    "pattern-no-match": _case_pattern_no_match,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -524,6 +651,13 @@ NAMES = {
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
     "report-format-pdf": r"PDF",  # the format's name, as Chinese text writes it
     "implausible-yield": r"\bkg\b",  # the unit symbol, as Chinese text writes it (kg/亩)
+    # names of formats and encodings, as Chinese text writes them
+    "old-xls": r"Excel 97-2003|CSV",
+    "ods": r"OpenDocument|WPS|CSV",
+    "zip-as-csv": r"ZIP|CSV",
+    "binary-nul": r"NUL|CSV|UTF-8|GBK",
+    "neither-utf8-nor-gbk": r"UTF-8|GB18030/GBK|CSV|cp1252|é、ô、ü",
+    "merged-cells": r"[A-Z]+\d+:[A-Z]+\d+",
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
