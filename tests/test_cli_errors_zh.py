@@ -566,6 +566,28 @@ def _case_pattern_no_match(tmp: Path) -> tuple[list[str], str]:
     return ["network", pattern, "--control", "CK", "-o", str(tmp / "n.md")], "试点*.csv"
 
 
+def _toml_case(tmp: Path, text: str) -> list[str]:
+    config = tmp / "试验.toml"
+    config.write_text(text, encoding="utf-8")
+    return _report(tmp, plot_table(tmp), "--config", str(config), *_html(tmp))
+
+
+def _case_setting_quoted_number(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[analysis]\nstandard_moisture_pct = "13"\n'), "'13'"
+
+
+def _case_setting_not_number(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[analysis]\nalpha = "abc"\n'), "'abc'"
+
+
+def _case_setting_not_text(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[trial]\ncrop = ["wheat"]\n'), "['wheat']"
+
+
+def _case_setting_choice(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[analysis]\nprotocol = "usdaa"\n'), "'usdaa'"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -640,6 +662,10 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "neither-utf8-nor-gbk": _case_neither_utf8_nor_gbk,
     "map-suffix": _case_map_suffix,
     "pattern-no-match": _case_pattern_no_match,
+    "setting-quoted-number": _case_setting_quoted_number,
+    "setting-not-number": _case_setting_not_number,
+    "setting-not-text": _case_setting_not_text,
+    "setting-choice": _case_setting_choice,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -658,6 +684,8 @@ NAMES = {
     "binary-nul": r"NUL|CSV|UTF-8|GBK",
     "neither-utf8-nor-gbk": r"UTF-8|GB18030/GBK|CSV|cp1252|é、ô、ü",
     "merged-cells": r"[A-Z]+\d+:[A-Z]+\d+",
+    "setting-not-number": r"\b[a-z]+ = ",  # the setting as typed in trial.toml
+    "setting-choice": r"\b[a-z]+ = |应为以下之一：.*",  # and the values to type
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (

@@ -551,6 +551,31 @@ TEMPLATES: tuple[Template, ...] = (
         "{where}：{name} = {value}；{name} 应在 {range} 之内{fix}。",
     ),
     Template(
+        "setting-quoted-number",
+        _WHERE + r": (?P<name>\w+) = (?P<value>" + _R + r") is text; write the number without "
+        r"quotes \((?P=name) = (?P<number>[^()]+)\)\.",
+        "{where}：{name} = {value} 是文本；请去掉引号写成数字（{name} = {number}）。",
+    ),
+    Template(
+        "setting-not-number",
+        _WHERE + r": (?P<name>\w+) = (?P<value>.+?); expected a number\.",
+        "{where}：{name} = {value}；应为数值。",
+    ),
+    Template(
+        "setting-not-text",
+        _WHERE + r": (?P<table>\[\w+\] )?(?P<name>\w+) = (?P<value>.+?); expected text, e\.g\. "
+        r"(?:(?P=name) = )?(?P<example>\"[^\"]*\")\.",
+        "{where}：{table}{name} = {value}；应为文本，如 {name} = {example}。",
+    ),
+    Template(
+        "setting-choice",
+        _WHERE
+        + r": (?P<name>\w+) = (?P<value>.+?)(?: \(did you mean (?P<close>"
+        + _Q
+        + r")\?\))?; expected one of (?P<options>[\w/, -]+)\.",
+        "{where}：{name} = {value}{close}；应为以下之一：{options}。",
+    ),
+    Template(
         "implausible-standard",
         r"standard_moisture_pct = (?P<std>\S+) % is above any moisture standard \(grain "
         r"10-20 %, whole-plant silage 65-70 %\): at (?P=std) % a yield is multiplied by about "
@@ -830,6 +855,8 @@ def translate(message: str) -> str | None:
             values["close"] = f"（是否想写 {values['close']}？）" if values["close"] else ""
         if "more" in values:  # "and 2 more are" (negative yields)
             values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
+        if "table" in values and values["table"] is None:  # "[trial] id = ..." or "id = ..."
+            values["table"] = ""
         if values.get("where") == "the command line":  # a setting given as an option
             values["where"] = "命令行"
         if "fix" in values:  # the valid values of a number setting (setting-range)
