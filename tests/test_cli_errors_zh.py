@@ -588,6 +588,24 @@ def _case_setting_choice(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, '[analysis]\nprotocol = "usdaa"\n'), "'usdaa'"
 
 
+def _case_toml_unknown_key(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[trial]\ncorp = "wheat"\n'), "'corp'"
+
+
+def _case_toml_unknown_table(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[analyses]\ncontrol = "CK"\n'), "'analyses'"
+
+
+def _case_alpha_range(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, "[analysis]\nalpha = 5\n"), "5"
+
+
+def _case_control_twice(tmp: Path) -> tuple[list[str], str]:
+    plots = plot_table(tmp)
+    argv = ["report", str(plots), "--crop", "wheat", "--control", "CK,CK", *_html(tmp)]
+    return argv, "('CK', 'CK')"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -666,6 +684,10 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "setting-not-number": _case_setting_not_number,
     "setting-not-text": _case_setting_not_text,
     "setting-choice": _case_setting_choice,
+    "toml-unknown-key": _case_toml_unknown_key,
+    "toml-unknown-table": _case_toml_unknown_table,
+    "alpha-range": _case_alpha_range,
+    "control-twice": _case_control_twice,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -686,6 +708,9 @@ NAMES = {
     "merged-cells": r"[A-Z]+\d+:[A-Z]+\d+",
     "setting-not-number": r"\b[a-z]+ = ",  # the setting as typed in trial.toml
     "setting-choice": r"\b[a-z]+ = |应为以下之一：.*",  # and the values to type
+    "toml-unknown-key": r"允许的键：.*",  # the keys to type, as they are typed
+    "toml-unknown-table": r"应为以下各表：.*",
+    "alpha-range": r"\balpha = ",
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (

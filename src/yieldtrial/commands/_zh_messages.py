@@ -576,6 +576,31 @@ TEMPLATES: tuple[Template, ...] = (
         "{where}：{name} = {value}{close}；应为以下之一：{options}。",
     ),
     Template(
+        "toml-unknown-key",
+        _WHERE + r": unknown key (?P<keys>" + _R + r"(?:, " + _R + r")*) in "
+        r"(?P<table>\[\w+\])(?: \(did you mean (?P<close>" + _Q + r")\?\))?; allowed: "
+        r"(?P<allowed>[\w, ]+)\.",
+        "{where}：{table} 中有未知的键 {keys}{close}；允许的键：{allowed}。",
+    ),
+    Template(
+        "toml-unknown-table",
+        _WHERE + r": unknown table or key (?P<keys>" + _R + r"(?:, " + _R + r")*)"
+        r"(?: \(did you mean (?P<close>" + _Q + r")\?\))?; expected the tables "
+        r"(?P<tables>[\[\]\w, ]+) \(see docs/trial-toml\.md\)\.",
+        "{where}：未知的表或键 {keys}{close}；应为以下各表：{tables}（见 docs/trial-toml.md）。",
+    ),
+    Template(
+        "alpha-range",
+        _WHERE + r": (?P<name>\w+) = (?P<value>\S+); a significance level must be from "
+        r"(?P<low>\S+) to (?P<high>\S+), e\.g\. 0\.05 or 0\.01\.",
+        "{where}：{name} = {value}；显著性水平应在 {low} 到 {high} 之间，如 0.05 或 0.01。",
+    ),
+    Template(
+        "control-twice",
+        r"control lists a label twice: (?P<labels>.+); give each once",
+        "对照中有标签重复：{labels}；每个标签只写一次",
+    ),
+    Template(
         "implausible-standard",
         r"standard_moisture_pct = (?P<std>\S+) % is above any moisture standard \(grain "
         r"10-20 %, whole-plant silage 65-70 %\): at (?P=std) % a yield is multiplied by about "
