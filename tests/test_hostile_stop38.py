@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile import assert_one_line_error, run_cli
+from hostile import assert_one_line_error, plot_table, run_cli
 
 DESIGN = ["design", "rcbd", "--treatments", "CK", "T1", "--blocks", "2", "--seed", "1"]
 
@@ -84,3 +84,22 @@ def test_own_field_book_is_still_replaced(tmp_path: Path, capsys) -> None:
     book = tmp_path / "fieldbook.csv"
     assert run_cli([*DESIGN, "-o", str(book)], capsys)[0] == 0
     assert run_cli([*DESIGN[:-1], "2", "-o", str(book)], capsys)[0] == 0
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["9" * 5000, "-" + "9" * 5000, "0x" + "f" * 5000, "[1, " + "9" * 4000 + "]"],
+    ids=["decimal", "negative", "hexadecimal", "in-a-list"],
+)
+def test_trial_toml_number_of_thousands_of_digits_is_a_clean_error(tmp_path, capsys, value):
+    """An integer beyond Python's 4,300-digit conversion limit was an internal error (exit 3)."""
+    plots = plot_table(tmp_path)
+    config = tmp_path / "trial.toml"
+    config.write_text(f"[analysis]\nalpha = {value}\n", encoding="utf-8")
+    assert_one_line_error(
+        ["standardize", str(plots), "--crop", "wheat", "--config", str(config)],
+        capsys,
+        match=r"trial\.toml' holds a number of thousands of digits at line 2, more than Python "
+        r"reads or shows",
+        untouched=[plots, config],
+    )
