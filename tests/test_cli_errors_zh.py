@@ -606,6 +606,38 @@ def _case_control_twice(tmp: Path) -> tuple[list[str], str]:
     return argv, "('CK', 'CK')"
 
 
+def _case_toml_not_utf8(tmp: Path) -> tuple[list[str], str]:
+    config = tmp / "试验.toml"
+    config.write_bytes('[trial]\ncrop = "小麦"\n'.encode("gbk"))
+    return _report(tmp, plot_table(tmp), "--config", str(config), *_html(tmp)), "试验.toml"
+
+
+def _case_control_blank(tmp: Path) -> tuple[list[str], str]:
+    plots = plot_table(tmp)
+    return ["report", str(plots), "--crop", "wheat", "--control", " ", *_html(tmp)], "[' ']"
+
+
+def _case_unknown_yield_unit(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, plot_table(tmp), "--unit", "kg/muu", *_html(tmp)), "'kg/muu'"
+
+
+def _case_design_integer_min(tmp: Path) -> tuple[list[str], str]:
+    argv = ["design", "crd", "--treatments", "CK", "T", "--replicates", "2", "--columns", "0"]
+    return argv, "columns"
+
+
+def _case_design_too_many(tmp: Path) -> tuple[list[str], str]:
+    return ["design", "rcbd", "--treatments", "CK", "T", "--blocks", "9" * 12], "999,999"
+
+
+def _case_design_plot_area(tmp: Path) -> tuple[list[str], str]:
+    return [*_DESIGN, "--plot-area", "1e9"], "1e+09"
+
+
+def _case_design_plot_area_positive(tmp: Path) -> tuple[list[str], str]:
+    return [*_DESIGN, "--plot-area", "-20"], "-20.0"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -688,6 +720,13 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "toml-unknown-table": _case_toml_unknown_table,
     "alpha-range": _case_alpha_range,
     "control-twice": _case_control_twice,
+    "toml-not-utf8": _case_toml_not_utf8,
+    "control-blank": _case_control_blank,
+    "unknown-yield-unit": _case_unknown_yield_unit,
+    "design-integer-min": _case_design_integer_min,
+    "design-too-many": _case_design_too_many,
+    "design-plot-area": _case_design_plot_area,
+    "design-plot-area-positive": _case_design_plot_area_positive,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -711,6 +750,13 @@ NAMES = {
     "toml-unknown-key": r"允许的键：.*",  # the keys to type, as they are typed
     "toml-unknown-table": r"应为以下各表：.*",
     "alpha-range": r"\balpha = ",
+    "toml-not-utf8": r"UTF-8",
+    "control-blank": r"\bcontrol\b|--control CK",
+    "unknown-yield-unit": r"可用的产量单位：.*",  # the units to type, as they are typed
+    "design-integer-min": r"^\w+ ",
+    "design-too-many": r"^\w+ ",
+    "design-plot-area": r"\bm2\b",
+    "design-plot-area-positive": r"\bm2\b",
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
@@ -784,11 +830,12 @@ def test_line_is_chinese_under_lang_zh(name, tmp_path, capsys):
 
 def test_uncatalogued_message_stays_english_under_lang_zh(tmp_path, capsys):
     """An error the catalogue does not hold is printed in English, whole."""
-    argv = ["report", str(plot_table(tmp_path)), "--crop", "wheat", "--unit", "kg/muu"]
-    code, lines = _message_lines([*argv, "--lang", "zh", *_html(tmp_path)], capsys)
+    argv = _toml_case(tmp_path, "[economics]\ngrain_price_per_kg = -2\n")
+    code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
     assert code == 1
     assert lines == [lines[0]]
-    assert lines[0].startswith("yieldtrial: error: the command line: unknown yield unit"), lines
+    assert lines[0].startswith("yieldtrial: error: "), lines
+    assert "[economics] needs grain_price_per_kg" in lines[0], lines
 
 
 def test_listing_with_an_unknown_english_word_stays_english():

@@ -601,6 +601,52 @@ TEMPLATES: tuple[Template, ...] = (
         "对照中有标签重复：{labels}；每个标签只写一次",
     ),
     Template(
+        "toml-not-utf8",
+        r"trial description (?P<path>" + _Q + r") is not UTF-8 text \((?P<reason>[\w ]+) at byte "
+        r"(?P<byte>\d+)\); save it as UTF-8\.",
+        "试验描述文件 {path} 不是 UTF-8 文本（第 {byte} 字节无法解码）；请另存为 UTF-8 编码。",
+    ),
+    Template(
+        "control-blank",
+        _WHERE + r": control = (?P<value>.+?) names no treatment \(the label is blank\); give "
+        r"the control's label, e\.g\. control = \"CK\" \(command line: --control CK\), or leave "
+        r"control out for a report without a control",
+        "{where}：control = {value} 没有指定任何处理（标签为空）；请给出对照的标签，"
+        '如 control = "CK"（命令行：--control CK），或不写 control，生成不含对照的报告',
+    ),
+    Template(
+        "unknown-yield-unit",
+        r"(?:" + _WHERE + r": )?unknown yield unit (?P<unit>" + _R + r")(?: \(did you mean "
+        r"(?P<close>" + _Q + r")\?\))?; valid yield units: (?P<units>[\w/, ]+), or any mass unit "
+        r"\((?P<masses>[\w, ]+)\) per area unit \((?P<areas>[\w, ]+)\) such as 'g/m2'",
+        "{where}未知的产量单位 {unit}{close}；可用的产量单位：{units}，"
+        "或任一质量单位（{masses}）除以面积单位（{areas}），如 'g/m2'",
+    ),
+    Template(
+        "design-integer-min",
+        r"(?P<name>blocks|replicates|block_size|columns|treatments|checks) must be an integer "
+        r">= (?P<minimum>\d+); got (?P<value>\S+)\.",
+        "{name} 应为不小于 {minimum} 的整数；现为 {value}。",
+    ),
+    Template(
+        "design-too-many",
+        r"(?P<name>blocks|replicates|block_size|columns) = (?P<value>[\d,]+) is more than any "
+        r"field trial has \(at most (?P<maximum>[\d,]+)\)\.",
+        "{name} = {value} 超过了任何田间试验的规模（最多 {maximum}）。",
+    ),
+    Template(
+        "design-plot-area",
+        r"plot_area_m2 = (?P<value>\S+) m2 is not a field plot's net area \(from (?P<low>\S+) m2 "
+        r"to (?P<high>\S+) m2\); check the number and the unit \(m2, e\.g\. 20\)\.",
+        "plot_area_m2 = {value} m2 不是小区的净收获面积（应在 {low} m2 到 {high} m2 之间）；"
+        "请检查数值和单位（m2，如 20）。",
+    ),
+    Template(
+        "design-plot-area-positive",
+        r"plot_area_m2 must be a positive area in m2; got (?P<value>\S+)\.",
+        "plot_area_m2 应为正的面积（m2）；现为 {value}。",
+    ),
+    Template(
         "implausible-standard",
         r"standard_moisture_pct = (?P<std>\S+) % is above any moisture standard \(grain "
         r"10-20 %, whole-plant silage 65-70 %\): at (?P=std) % a yield is multiplied by about "
@@ -799,6 +845,8 @@ TEMPLATES: tuple[Template, ...] = (
 _FIXES_ZH = {
     "percent (0-100), e.g. 13": "：应为百分数（0-100），如 13",
     "percent per moisture point, e.g. 1.2": "：应为每个含水量百分点的百分数，如 1.2",
+    "a percentage of the control mean from 0 (at least as good as the control) to below 100, "
+    "e.g. 5": "：应为对照平均值的百分数，从 0（至少与对照一样好）到 100 以下，如 5",
 }
 
 
@@ -882,6 +930,11 @@ def translate(message: str) -> str | None:
             values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
         if "table" in values and values["table"] is None:  # "[trial] id = ..." or "id = ..."
             values["table"] = ""
+        if template.name == "unknown-yield-unit":  # the file or flag, when named
+            where = values.get("where")
+            values["where"] = (
+                "" if where is None else ("命令行" if where == "the command line" else where) + "："
+            )
         if values.get("where") == "the command line":  # a setting given as an option
             values["where"] = "命令行"
         if "fix" in values:  # the valid values of a number setting (setting-range)
