@@ -510,6 +510,188 @@ def _case_row_numbers(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, book, *_html(tmp)), "'-3'"
 
 
+_DESIGN = ["design", "rcbd", "--treatments", "CK", "T", "--blocks", "2", "--seed", "1"]
+
+
+def _case_field_book_filled(tmp: Path) -> tuple[list[str], str]:
+    book = tmp / "田间记录簿.csv"
+    book.write_text("plot_id,treatment,block,fresh_mass_kg\n1,CK,1,14.2\n", encoding="utf-8")
+    return [*_DESIGN, "-o", str(book), "--force"], "田间记录簿.csv"
+
+
+def _case_field_book_unreadable(tmp: Path) -> tuple[list[str], str]:
+    book = tmp / "田间记录簿.csv"
+    book.write_bytes("plot_id,treatment,block,fresh_mass_kg\n1,Témoin,1,14.2\n".encode("cp1252"))
+    return [*_DESIGN, "-o", str(book), "--force"], "田间记录簿.csv"
+
+
+def _case_folder_is_file(tmp: Path) -> tuple[list[str], str]:
+    (tmp / "演示").write_text("my notes", encoding="utf-8")
+    return ["demo", "-o", str(tmp / "演示")], "演示"
+
+
+def _case_folder_foreign_files(tmp: Path) -> tuple[list[str], str]:
+    (tmp / "演示").mkdir()
+    (tmp / "演示" / "index.html").write_text("my page", encoding="utf-8")
+    return ["demo", "-o", str(tmp / "演示")], "'index.html'"
+
+
+def _case_old_xls(tmp: Path) -> tuple[list[str], str]:
+    book = tmp / "小区.xls"
+    book.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    return _report(tmp, book, *_html(tmp)), "小区.xls"
+
+
+def _case_ods(tmp: Path) -> tuple[list[str], str]:
+    import zipfile
+
+    book = tmp / "小区.ods"
+    with zipfile.ZipFile(book, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return _report(tmp, book, *_html(tmp)), "小区.ods"
+
+
+def _case_zip_as_csv(tmp: Path) -> tuple[list[str], str]:
+    book = _xlsx(tmp, lambda book, sheet: None).rename(tmp / "小区.csv")
+    return _report(tmp, book, *_html(tmp)), "小区.csv"
+
+
+def _case_binary_nul(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, _table(tmp, [ROWS[0].replace("CK", "C\x00K"), *ROWS[1:]]), *_html(tmp)), (
+        "plots.csv"
+    )
+
+
+def _case_sep_line(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, _table(tmp, list(ROWS), header="sep=,\n" + HEADER), *_html(tmp)), (
+        "plots.csv"
+    )
+
+
+def _case_header_repeated(tmp: Path) -> tuple[list[str], str]:
+    rows = [*ROWS[:2], HEADER, *ROWS[2:]]
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "第 4 行"
+
+
+def _case_header_only(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, _table(tmp, []), *_html(tmp)), "plots.csv"
+
+
+def _case_header_twice(tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "sites.csv"
+    rows = [
+        f"a,{b}{t},{b},{t},{7000 + 37 * b + 50 * (t == 'T') + b * b}"
+        for b in (1, 2, 3)
+        for t in ("CK", "T")
+    ]
+    path.write_text(
+        "site,plot_id,block,treatment,yield_kg_ha,site\n" + "".join(f"{row},x\n" for row in rows),
+        encoding="utf-8",
+    )
+    return ["network", str(path), "--control", "CK", "-o", str(tmp / "n.md")], "'site'"
+
+
+def _case_merged_cells(tmp: Path) -> tuple[list[str], str]:
+    book = _xlsx(tmp, lambda book, sheet: sheet.merge_cells("B2:B3"))
+    return _report(tmp, book, *_html(tmp)), "B2:B3"
+
+
+def _case_first_row_empty(tmp: Path) -> tuple[list[str], str]:
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp / "空表.xlsx"
+    openpyxl.Workbook().save(path)
+    return _report(tmp, path, *_html(tmp)), "空表.xlsx"
+
+
+def _case_neither_utf8_nor_gbk(tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "plots.csv"
+    text = HEADER + "".join(ROWS).replace("CK", "CKé")
+    path.write_bytes(text.encode("cp1252"))
+    return _report(tmp, path, *_html(tmp)), "plots.csv"
+
+
+def _case_map_suffix(tmp: Path) -> tuple[list[str], str]:
+    return [*_DESIGN, "--map", str(tmp / "田间图.csv")], "田间图.csv"
+
+
+def _case_pattern_no_match(tmp: Path) -> tuple[list[str], str]:
+    pattern = str(tmp / "试点*.csv")
+    return ["network", pattern, "--control", "CK", "-o", str(tmp / "n.md")], "试点*.csv"
+
+
+def _toml_case(tmp: Path, text: str) -> list[str]:
+    config = tmp / "试验.toml"
+    config.write_text(text, encoding="utf-8")
+    return _report(tmp, plot_table(tmp), "--config", str(config), *_html(tmp))
+
+
+def _case_setting_quoted_number(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[analysis]\nstandard_moisture_pct = "13"\n'), "'13'"
+
+
+def _case_setting_not_number(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[analysis]\nalpha = "abc"\n'), "'abc'"
+
+
+def _case_setting_not_text(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[trial]\ncrop = ["wheat"]\n'), "['wheat']"
+
+
+def _case_setting_choice_toml(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[analysis]\nprotocol = "usdaa"\n'), "'usdaa'"
+
+
+def _case_toml_unknown_key(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[trial]\ncorp = "wheat"\n'), "'corp'"
+
+
+def _case_toml_unknown_table(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[analyses]\ncontrol = "CK"\n'), "'analyses'"
+
+
+def _case_alpha_range_toml(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, "[analysis]\nalpha = 5\n"), "5"
+
+
+def _case_control_twice(tmp: Path) -> tuple[list[str], str]:
+    plots = plot_table(tmp)
+    argv = ["report", str(plots), "--crop", "wheat", "--control", "CK,CK", *_html(tmp)]
+    return argv, "('CK', 'CK')"
+
+
+def _case_toml_not_utf8(tmp: Path) -> tuple[list[str], str]:
+    config = tmp / "试验.toml"
+    config.write_bytes('[trial]\ncrop = "小麦"\n'.encode("gbk"))
+    return _report(tmp, plot_table(tmp), "--config", str(config), *_html(tmp)), "试验.toml"
+
+
+def _case_control_blank(tmp: Path) -> tuple[list[str], str]:
+    plots = plot_table(tmp)
+    return ["report", str(plots), "--crop", "wheat", "--control", " ", *_html(tmp)], "[' ']"
+
+
+def _case_unknown_yield_unit(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, plot_table(tmp), "--unit", "kg/muu", *_html(tmp)), "'kg/muu'"
+
+
+def _case_design_integer_min(tmp: Path) -> tuple[list[str], str]:
+    argv = ["design", "crd", "--treatments", "CK", "T", "--replicates", "2", "--columns", "0"]
+    return argv, "columns"
+
+
+def _case_design_too_many(tmp: Path) -> tuple[list[str], str]:
+    return ["design", "rcbd", "--treatments", "CK", "T", "--blocks", "9" * 12], "999,999"
+
+
+def _case_design_plot_area(tmp: Path) -> tuple[list[str], str]:
+    return [*_DESIGN, "--plot-area", "1e9"], "1e+09"
+
+
+def _case_design_plot_area_positive(tmp: Path) -> tuple[list[str], str]:
+    return [*_DESIGN, "--plot-area", "-20"], "-20.0"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -575,6 +757,42 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "row-numbers": _case_row_numbers,
     "standard-fraction": _case_standard_fraction,
     "standard-implausible": _case_standard_implausible,
+    "field-book-filled": _case_field_book_filled,
+    "field-book-unreadable": _case_field_book_unreadable,
+    "folder-is-file": _case_folder_is_file,
+    "folder-foreign-files": _case_folder_foreign_files,
+    "old-xls": _case_old_xls,
+    "ods": _case_ods,
+    "zip-as-csv": _case_zip_as_csv,
+    "binary-nul": _case_binary_nul,
+    "sep-line": _case_sep_line,
+    "header-repeated": _case_header_repeated,
+    "header-only": _case_header_only,
+    "header-twice": _case_header_twice,
+    "merged-cells": _case_merged_cells,
+    "first-row-empty": _case_first_row_empty,
+    "neither-utf8-nor-gbk": _case_neither_utf8_nor_gbk,
+    "map-suffix": _case_map_suffix,
+    "pattern-no-match": _case_pattern_no_match,
+    "setting-quoted-number": _case_setting_quoted_number,
+    "setting-not-number": _case_setting_not_number,
+    "setting-not-text": _case_setting_not_text,
+    "toml-unknown-key": _case_toml_unknown_key,
+    "toml-unknown-table": _case_toml_unknown_table,
+    "control-twice": _case_control_twice,
+    "toml-not-utf8": _case_toml_not_utf8,
+    "control-blank": _case_control_blank,
+    "unknown-yield-unit": _case_unknown_yield_unit,
+    "design-integer-min": _case_design_integer_min,
+    "design-too-many": _case_design_too_many,
+    "design-plot-area": _case_design_plot_area,
+    "design-plot-area-positive": _case_design_plot_area_positive,
+}
+#: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
+RUNS = {
+    **CASES,
+    "setting-choice (trial.toml)": _case_setting_choice_toml,
+    "alpha-range (trial.toml)": _case_alpha_range_toml,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -584,12 +802,30 @@ LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 NAMES = {
     "absent-factor": r"表中的列：[^）]*",
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
-    "setting-choice": r"design =|应为以下之一：.*",  # the key and values, as they are typed
     "report-format-pdf": r"PDF",  # the format's name, as Chinese text writes it
     "implausible-yield": r"\bkg\b",  # the unit symbol, as Chinese text writes it (kg/亩)
     "not-text-encoding": r"Python|\\u5bf9|utf-8、gbk、gb18030、big5、latin-1 或 cp1252",
     # the levels as typed, and the trial.toml key named as written there
     "control-not-a-level": r"现有水平：[^。]*|\[analysis\] 的 control",
+    # names of formats and encodings, as Chinese text writes them
+    "old-xls": r"Excel 97-2003|CSV",
+    "ods": r"OpenDocument|WPS|CSV",
+    "zip-as-csv": r"ZIP|CSV",
+    "binary-nul": r"NUL|CSV|UTF-8|GBK",
+    "neither-utf8-nor-gbk": r"UTF-8|GB18030/GBK|CSV|cp1252|é、ô、ü",
+    "merged-cells": r"[A-Z]+\d+:[A-Z]+\d+",
+    "setting-not-number": r"\b[a-z]+ = ",  # the setting as typed in trial.toml
+    "setting-choice": r"\b[a-z]+ = |应为以下之一：.*",  # and the values to type
+    "toml-unknown-key": r"允许的键：.*",  # the keys to type, as they are typed
+    "toml-unknown-table": r"应为以下各表：.*",
+    "alpha-range": r"\balpha = ",
+    "toml-not-utf8": r"UTF-8",
+    "control-blank": r"\bcontrol\b|--control CK",
+    "unknown-yield-unit": r"可用的产量单位：.*",  # the units to type, as they are typed
+    "design-integer-min": r"^\w+ ",
+    "design-too-many": r"^\w+ ",
+    "design-plot-area": r"\bm2\b",
+    "design-plot-area-positive": r"\bm2\b",
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
@@ -627,10 +863,11 @@ def test_every_catalogue_entry_has_a_case():
     assert sorted(CASES) == sorted(t.name for t in TEMPLATES)
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_catalogue_regex_matches_the_real_english_message(name, tmp_path, capsys):
+@pytest.mark.parametrize("run", sorted(RUNS))
+def test_catalogue_regex_matches_the_real_english_message(run, tmp_path, capsys):
     """The English line the code really prints is matched in full by the entry's regex."""
-    argv, _ = CASES[name](tmp_path)
+    argv, _ = RUNS[run](tmp_path)
+    name = run.split(" ")[0]
     code, lines = _message_lines(argv, capsys)
     lines = lines[-1:] if name in LAST_LINE else lines
     assert len(lines) == 1, lines
@@ -642,10 +879,11 @@ def test_catalogue_regex_matches_the_real_english_message(name, tmp_path, capsys
     assert template.regex.fullmatch(lines[0].removeprefix(prefix)), lines[0]
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_line_is_chinese_under_lang_zh(name, tmp_path, capsys):
+@pytest.mark.parametrize("run", sorted(RUNS))
+def test_line_is_chinese_under_lang_zh(run, tmp_path, capsys):
     """One Chinese line, the same exit status, the user's value verbatim, no English left."""
-    argv, kept = CASES[name](tmp_path)
+    argv, kept = RUNS[run](tmp_path)
+    name = run.split(" ")[0]
     inputs = [Path(a) for a in argv if Path(a).is_file()]
     before = digests(inputs)
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
@@ -664,11 +902,12 @@ def test_line_is_chinese_under_lang_zh(name, tmp_path, capsys):
 
 def test_uncatalogued_message_stays_english_under_lang_zh(tmp_path, capsys):
     """An error the catalogue does not hold is printed in English, whole."""
-    argv = ["report", str(plot_table(tmp_path)), "--crop", "wheat", "--unit", "kg/muu"]
-    code, lines = _message_lines([*argv, "--lang", "zh", *_html(tmp_path)], capsys)
+    argv = _toml_case(tmp_path, "[economics]\ngrain_price_per_kg = -2\n")
+    code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
     assert code == 1
     assert lines == [lines[0]]
-    assert lines[0].startswith("yieldtrial: error: the command line: unknown yield unit"), lines
+    assert lines[0].startswith("yieldtrial: error: "), lines
+    assert "[economics] needs grain_price_per_kg" in lines[0], lines
 
 
 def test_listing_with_an_unknown_english_word_stays_english():

@@ -572,6 +572,10 @@ class TrialConfig:
                 f"trial description {where} is not valid TOML at{line} {message}; "
                 "fix the file (see docs/trial-toml.md)."
             ) from None
+        except ValueError:  # tomllib's int() of more digits than Python converts (4,300)
+            raise _huge_number(text, where) from None
+        if _holds_huge_int(raw):  # a hexadecimal one is read, but cannot be shown in a message
+            raise _huge_number(text, where)
         return cls.from_dict(raw, source=source)
 
     @classmethod
@@ -819,6 +823,26 @@ class TrialConfig:
                 value = dict(value)
             out[f.name] = value
         return out
+
+
+def _huge_number(text: str, where: str) -> DataValidationError:
+    """Return the error for an integer of thousands of digits in a trial.toml (its line)."""
+    found = re.search(r"[0-9a-fA-F_]{1000,}", text)
+    line = f" at line {text.count(chr(10), 0, found.start()) + 1}" if found else ""
+    return DataValidationError(
+        f"trial description {where} holds a number of thousands of digits{line}, more than "
+        "Python reads or shows; no trial.toml setting needs one: check that line (see "
+        "docs/trial-toml.md)."
+    )
+
+
+def _holds_huge_int(value: Any) -> bool:
+    """Whether a parsed TOML tree holds an integer too long to print (over 4,000 digits)."""
+    if isinstance(value, dict):
+        return any(_holds_huge_int(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds_huge_int(item) for item in value)
+    return isinstance(value, int) and value.bit_length() > 13_000
 
 
 def _toml_message(message: str) -> str:

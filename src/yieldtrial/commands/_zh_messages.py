@@ -125,6 +125,12 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r"^\)$", "）"),
     (r"^ and $", " 和 "),  # between two quoted spellings
     (r"\bindex (\S+)", r"索引 \1"),
+    (r"\b([A-Za-z]\w*_\w+) in ([\d,]+) rows?\b", r"\1（\2 行）"),  # filled field book
+    (  # a merged range and its column: "B2:B3 (block)"
+        r"([A-Z]+\d+:[A-Z]+\d+) \((treatment|block|site|plot_id)\)",
+        lambda m: f"{m.group(1)}（{LABEL_COLUMNS_ZH[m.group(2)]}）",
+    ),
+    (r"([A-Z]+\d+:[A-Z]+\d+) \(([A-Za-z]\w*_\w+(?:, [A-Za-z]\w*_\w+)*)\)", r"\1（\2）"),
     (r"\brow (\d+)", r"第 \1 行"),
     (r"(第 \d+ 行): ", r"\1："),  # a cell's value after its row: "row 2: 1.5"
     (r" \((\d+) times\)", r"（\1 次）"),
@@ -584,14 +590,43 @@ TEMPLATES: tuple[Template, ...] = (
         "{where}：{name} = {value}；{name} 应在 {range} 之内{fix}。",
     ),
     Template(
+        "setting-quoted-number",
+        _WHERE + r": (?P<name>\w+) = (?P<value>" + _R + r") is text; write the number without "
+        r"quotes \((?P=name) = (?P<number>[^()]+)\)\.",
+        "{where}：{name} = {value} 是文本；请去掉引号写成数字（{name} = {number}）。",
+    ),
+    Template(
+        "setting-not-number",
+        _WHERE + r": (?P<name>\w+) = (?P<value>.+?); expected a number\.",
+        "{where}：{name} = {value}；应为数值。",
+    ),
+    Template(
+        "setting-not-text",
+        _WHERE + r": (?P<table>\[\w+\] )?(?P<name>\w+) = (?P<value>.+?); expected text, e\.g\. "
+        r"(?:(?P=name) = )?(?P<example>\"[^\"]*\")\.",
+        "{where}：{table}{name} = {value}；应为文本，如 {name} = {example}。",
+    ),
+    Template(
         "setting-choice",
         _WHERE
-        + r": (?P<name>\w+) = (?P<value>"
-        + _R
-        + r")(?: \(did you mean (?P<close>"
-        + _R
-        + r")\?\))?; expected one of (?P<choices>[\w-]+(?:, [\w-]+)*)\.",
-        "{where}：{name} = {value}{close}；应为以下之一：{choices}。",
+        + r": (?P<name>\w+) = (?P<value>.+?)(?: \(did you mean (?P<close>"
+        + _Q
+        + r")\?\))?; expected one of (?P<options>[\w/, -]+)\.",
+        "{where}：{name} = {value}{close}；应为以下之一：{options}。",
+    ),
+    Template(
+        "toml-unknown-key",
+        _WHERE + r": unknown key (?P<keys>" + _R + r"(?:, " + _R + r")*) in "
+        r"(?P<table>\[\w+\])(?: \(did you mean (?P<close>" + _Q + r")\?\))?; allowed: "
+        r"(?P<allowed>[\w, ]+)\.",
+        "{where}：{table} 中有未知的键 {keys}{close}；允许的键：{allowed}。",
+    ),
+    Template(
+        "toml-unknown-table",
+        _WHERE + r": unknown table or key (?P<keys>" + _R + r"(?:, " + _R + r")*)"
+        r"(?: \(did you mean (?P<close>" + _Q + r")\?\))?; expected the tables "
+        r"(?P<tables>[\[\]\w, ]+) \(see docs/trial-toml\.md\)\.",
+        "{where}：未知的表或键 {keys}{close}；应为以下各表：{tables}（见 docs/trial-toml.md）。",
     ),
     Template(
         "alpha-range",
@@ -612,6 +647,57 @@ TEMPLATES: tuple[Template, ...] = (
         r"exclude_cv_above must be a CV in % above 0 \(e\.g\. 15\.0\) or None; got "
         r"(?P<value>\S+)\.",
         "exclude_cv_above 应为大于 0 的变异系数（%，如 15.0），或不设；现为 {value}。",
+    ),
+    Template(
+        "control-twice",
+        r"control lists a label twice: (?P<labels>.+); give each once",
+        "对照中有标签重复：{labels}；每个标签只写一次",
+    ),
+    Template(
+        "toml-not-utf8",
+        r"trial description (?P<path>" + _Q + r") is not UTF-8 text \((?P<reason>[\w ]+) at byte "
+        r"(?P<byte>\d+)\); save it as UTF-8\.",
+        "试验描述文件 {path} 不是 UTF-8 文本（第 {byte} 字节无法解码）；请另存为 UTF-8 编码。",
+    ),
+    Template(
+        "control-blank",
+        _WHERE + r": control = (?P<value>.+?) names no treatment \(the label is blank\); give "
+        r"the control's label, e\.g\. control = \"CK\" \(command line: --control CK\), or leave "
+        r"control out for a report without a control",
+        "{where}：control = {value} 没有指定任何处理（标签为空）；请给出对照的标签，"
+        '如 control = "CK"（命令行：--control CK），或不写 control，生成不含对照的报告',
+    ),
+    Template(
+        "unknown-yield-unit",
+        r"(?:" + _WHERE + r": )?unknown yield unit (?P<unit>" + _R + r")(?: \(did you mean "
+        r"(?P<close>" + _Q + r")\?\))?; valid yield units: (?P<units>[\w/, ]+), or any mass unit "
+        r"\((?P<masses>[\w, ]+)\) per area unit \((?P<areas>[\w, ]+)\) such as 'g/m2'",
+        "{where}未知的产量单位 {unit}{close}；可用的产量单位：{units}，"
+        "或任一质量单位（{masses}）除以面积单位（{areas}），如 'g/m2'",
+    ),
+    Template(
+        "design-integer-min",
+        r"(?P<name>blocks|replicates|block_size|columns|treatments|checks) must be an integer "
+        r">= (?P<minimum>\d+); got (?P<value>\S+)\.",
+        "{name} 应为不小于 {minimum} 的整数；现为 {value}。",
+    ),
+    Template(
+        "design-too-many",
+        r"(?P<name>blocks|replicates|block_size|columns) = (?P<value>[\d,]+) is more than any "
+        r"field trial has \(at most (?P<maximum>[\d,]+)\)\.",
+        "{name} = {value} 超过了任何田间试验的规模（最多 {maximum}）。",
+    ),
+    Template(
+        "design-plot-area",
+        r"plot_area_m2 = (?P<value>\S+) m2 is not a field plot's net area \(from (?P<low>\S+) m2 "
+        r"to (?P<high>\S+) m2\); check the number and the unit \(m2, e\.g\. 20\)\.",
+        "plot_area_m2 = {value} m2 不是小区的净收获面积（应在 {low} m2 到 {high} m2 之间）；"
+        "请检查数值和单位（m2，如 20）。",
+    ),
+    Template(
+        "design-plot-area-positive",
+        r"plot_area_m2 must be a positive area in m2; got (?P<value>\S+)\.",
+        "plot_area_m2 应为正的面积（m2）；现为 {value}。",
     ),
     Template(
         "implausible-standard",
@@ -672,6 +758,130 @@ TEMPLATES: tuple[Template, ...] = (
         "{file}：工作表的行号不是电子表格程序会写出的行号：第 {previous} 行之后是行号 {row}"
         "（Excel 的行号为 1 至 1,048,576，依次递增）；请用 Excel 或 LibreOffice 打开该工作簿并"
         "重新保存，或把数据表导出为逗号分隔文本（.csv）",
+    ),
+    Template(
+        "field-book-filled",
+        r"(?P<path>" + _Q + r") already holds harvest data \((?P<filled>.+)\); yieldtrial never "
+        r"replaces a filled-in field book, not even with --force\. Write the new layout to "
+        r"another file \(e\.g\. -o fieldbook-2\.csv\), or move the old one away first",
+        "{path} 中已有收获数据（{filled}）；yieldtrial 从不覆盖已填写的田间记录簿，"
+        "加 --force 也不会。请把新的布局写到另一个文件（如 -o fieldbook-2.csv），"
+        "或先把旧文件移走",
+        lists=("filled",),
+    ),
+    Template(
+        "field-book-unreadable",
+        r"(?P<path>" + _Q + r") does not read as a plot table \((?P<reason>.+)\), so yieldtrial "
+        r"cannot tell whether it is a filled-in field book; it never replaces one, not even "
+        r"with --force\. Write the new layout to another file \(e\.g\. -o fieldbook-2\.csv\), "
+        r"or move the old one away first",
+        "{path} 无法作为小区数据表读取（编码、标题行、分隔符行或二进制内容无法识别），"
+        "yieldtrial 无法判断它是否是已填写的田间记录簿，加 --force 也不会覆盖。"
+        "请把新的布局写到另一个文件（如 -o fieldbook-2.csv），或先把旧文件移走",
+    ),
+    Template(
+        "folder-is-file",
+        r"cannot write into (?P<path>" + _Q + r"): it is a file, not a folder; give a folder name",
+        "无法写入 {path}：它是文件而不是文件夹；请给出文件夹名",
+    ),
+    Template(
+        "folder-foreign-files",
+        r"folder (?P<path>" + _Q + r") holds files that yieldtrial did not write \(or that were "
+        r"changed since\): (?P<files>.+); refusing to write into it\. Give a new or empty "
+        r"folder, or add --force to write there anyway \(files of the same names are "
+        r"replaced\)",
+        "文件夹 {path} 中有不是 yieldtrial 写出的（或写出后被改动的）文件：{files}；"
+        "拒绝写入。请给出新的或空的文件夹，或加 --force 仍写入该文件夹（同名文件会被覆盖）",
+        lists=("files",),
+    ),
+    Template(
+        "old-xls",
+        _FILE + r": old \.xls workbooks \(Excel 97-2003\) are not supported; open it in Excel "
+        r"and save it as \.xlsx or CSV",
+        "{file}：不支持旧版 .xls 工作簿（Excel 97-2003）；请用 Excel 打开并另存为 .xlsx 或 CSV",
+    ),
+    Template(
+        "ods",
+        _FILE + r": this is an OpenDocument spreadsheet \(\.ods, as LibreOffice or WPS saves "
+        r"it\), not an Excel workbook or CSV text; open it and save the sheet as \.xlsx \(Excel "
+        r"workbook\) or CSV",
+        "{file}：这是 OpenDocument 电子表格（.ods，LibreOffice 或 WPS 保存的格式），"
+        "不是 Excel 工作簿或 CSV 文本；请打开它并把工作表另存为 .xlsx（Excel 工作簿）或 CSV",
+    ),
+    Template(
+        "zip-as-csv",
+        _FILE + r": this is a ZIP file \(an Excel \.xlsx workbook\?\), not CSV text; give it the "
+        r"\.xlsx suffix, or save the sheet as CSV",
+        "{file}：这是 ZIP 文件（Excel .xlsx 工作簿？），不是 CSV 文本；"
+        "请把文件后缀改为 .xlsx，或把工作表另存为 CSV",
+    ),
+    Template(
+        "binary-nul",
+        _FILE + r": the file is binary \(it holds NUL bytes\), not a text table; give a CSV file "
+        r"\(UTF-8 or GBK text\), or an \.xlsx workbook with the \.xlsx suffix",
+        "{file}：这是二进制文件（含 NUL 字节），不是文本数据表；请给出 CSV 文件"
+        "（UTF-8 或 GBK 文本），或后缀为 .xlsx 的 Excel 工作簿",
+    ),
+    Template(
+        "sep-line",
+        _FILE + r": row 1 is Excel's separator line \('sep=\.\.\.'\), not the header; delete it "
+        r"\(the header is row 2\): yieldtrial recognises comma, semicolon and tab separators "
+        r"from the header row",
+        "{file}：第 1 行是 Excel 的分隔符声明行（'sep=...'），不是表头；请删除该行"
+        "（表头在第 2 行）：yieldtrial 会从表头行识别逗号、分号和制表符分隔符",
+    ),
+    Template(
+        "header-repeated",
+        _FILE + r": row (?P<row>\d+) repeats the header row \(were several exports joined into "
+        r"one file\?\); delete that row, keeping the header at the top",
+        "{file}：第 {row} 行重复了表头行（是否把几次导出的文件拼接在了一起？）；"
+        "请删除该行，只保留最上面的表头",
+    ),
+    Template(
+        "header-only",
+        _FILE + r": the table has no plot rows \(only a header\); expected one row per plot",
+        "{file}：数据表中没有小区行（只有表头）；每个小区应占一行",
+    ),
+    Template(
+        "header-twice",
+        _FILE + r": column header (?P<column>" + _R + r") appears more than once; give every "
+        r"column its own name",
+        "{file}：列名 {column} 出现了不止一次；请给每一列一个不同的名称",
+    ),
+    Template(
+        "merged-cells",
+        _FILE + r": merged cells \(Merge & Center\) in (?P<cells>.+): only the first cell of a "
+        r"merged range holds its value, so the other plots would read as empty\. Unmerge the "
+        r"cells and fill the value into every row",
+        "{file}：{cells} 为合并单元格（合并后居中）：合并区域只有第一个单元格有值，"
+        "其余小区会被读作空值。请取消合并，并在每一行填入该值",
+        lists=("cells",),
+    ),
+    Template(
+        "first-row-empty",
+        _FILE + r": the first row of the sheet is empty; expected the header row there",
+        "{file}：工作表第一行为空；表头应在第一行",
+    ),
+    Template(
+        "neither-utf8-nor-gbk",
+        _FILE + r": the file is neither UTF-8 nor GB18030/GBK text; save it as 'CSV UTF-8' or "
+        r"pass its encoding \(encoding=, command line --encoding\): e\.g\. cp1252 for a Western "
+        r"European Excel file \(é, ô, ü\), big5 for Traditional Chinese",
+        "{file}：该文件既不是 UTF-8 也不是 GB18030/GBK 文本；请另存为“CSV UTF-8”，"
+        "或用 --encoding 给出其编码：如西欧语言的 Excel 文件用 cp1252（é、ô、ü），"
+        "繁体中文用 big5",
+    ),
+    Template(
+        "map-suffix",
+        r"--map (?P<path>" + _Q + r"): unknown figure type; use a \.png, \.svg or \.pdf file "
+        r"name\.",
+        "--map {path}：无法识别的图形类型；请使用 .png、.svg 或 .pdf 文件名。",
+    ),
+    Template(
+        "pattern-no-match",
+        r"the pattern (?P<pattern>" + _Q + r") matches no plot table \(files ending in "
+        r"(?P<suffixes>[.\w, ]+)\)",
+        "模式 {pattern} 没有匹配到任何小区数据表（后缀为 {suffixes} 的文件）",
     ),
     Template(
         "unsaved-formula",
@@ -961,6 +1171,13 @@ def translate(message: str) -> str | None:
             values["close"] = f"（是否想写 {values['close']}？）" if values["close"] else ""
         if "more" in values:  # "and 2 more are" (negative yields)
             values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
+        if "table" in values and values["table"] is None:  # "[trial] id = ..." or "id = ..."
+            values["table"] = ""
+        if template.name == "unknown-yield-unit":  # the file or flag, when named
+            where = values.get("where")
+            values["where"] = (
+                "" if where is None else ("命令行" if where == "the command line" else where) + "："
+            )
         if values.get("where") == "the command line":  # a setting given as an option
             values["where"] = "命令行"
         if template.name == "manifest-slot":  # what stands under the manifest's name

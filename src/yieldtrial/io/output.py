@@ -817,7 +817,7 @@ def check_output(
             "socket or standard stream); give the name of a file to create"
         )
     if protect_harvest:
-        filled = harvest_data_columns(target)
+        filled, unread = _harvest_check(target)
         if filled:
             raise DataValidationError(
                 f"{str(target)!r} already holds harvest data ({filled}); yieldtrial never "
@@ -831,6 +831,13 @@ def check_output(
                 "tell whether it is a filled-in field book; it never replaces one, not even "
                 "with --force. Write the new layout to another file (e.g. -o fieldbook-2.csv), "
                 "or move the old one away first"
+            )
+        if unread:
+            raise DataValidationError(
+                f"{str(target)!r} does not read as a plot table ({unread}), so yieldtrial "
+                "cannot tell whether it is a filled-in field book; it never replaces one, not "
+                "even with --force. Write the new layout to another file (e.g. -o "
+                "fieldbook-2.csv), or move the old one away first"
             )
     if force or is_own_output(target):
         return target
@@ -1251,7 +1258,8 @@ def harvest_data_columns(path: Path) -> str:
     """Describe the harvest columns of a plot table file that hold values ('' if none).
 
     Used to refuse replacing a filled-in field book.  A file that cannot be read as a
-    plot table holds no harvest data here.
+    plot table holds no harvest data here (:func:`check_output` refuses such a file
+    itself, unless it holds nothing but white space).
 
     Parameters
     ----------
@@ -1263,10 +1271,42 @@ def harvest_data_columns(path: Path) -> str:
     str
         E.g. ``"fresh_mass_kg in 12 rows, moisture_pct in 12 rows"``, or ``""``.
     """
+    return _harvest_check(path)[0]
+
+
+def _harvest_check(path: Path) -> tuple[str, str]:
+    """Return the filled harvest columns of ``path`` and why it does not read ('' if it does).
+
+    The second item is the reader's refusal, shortened to its first clause, for a file
+    that holds more than white space (and a BOM): a filled-in field book saved in
+    Windows-1252, with Excel's ``sep=`` line or a title row above the header, or with a
+    NUL byte in a cell, held "no harvest data" and was replaced with ``--force``.
+    """
     from yieldtrial.io.table_files import harvest_columns_filled
 
     try:
         filled = harvest_columns_filled(path)
-    except Exception:  # noqa: BLE001 - unreadable: not a plot table, nothing to protect
-        return ""
-    return ", ".join(f"{name} in {count} row{'s' if count > 1 else ''}" for name, count in filled)
+    except Exception as error:  # noqa: BLE001 - unreadable: the content is unknown
+        if _blank_file(path):
+            return "", ""
+        reason = str(error)
+        for prefix in (f"{path}: ", f"{path.name}: "):
+            reason = reason.removeprefix(prefix)
+        return "", re.split(r";|\. ", reason)[0].strip().rstrip(".")
+    described = ", ".join(
+        f"{name} in {count} row{'s' if count > 1 else ''}" for name, count in filled
+    )
+    return described, ""
+
+
+def _blank_file(path: Path) -> bool:
+    """Whether ``path`` holds nothing but white space, NUL bytes and a BOM (or is unreadable)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 16)
+            more = handle.read(1)
+    except OSError:
+        return True
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        head = head.removeprefix(bom)
+    return not more and not head.replace(b"\x00", b"").strip()
