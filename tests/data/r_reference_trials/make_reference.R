@@ -6,7 +6,7 @@
 #   pbkrtest 0.5.2, emmeans 1.8.4-1, mvtnorm 1.1-3 (sessioninfo.txt).
 # Rerun (from the repository root; about 10 minutes of CPU, most of it mvtnorm):
 #   Rscript tests/data/r_reference_trials/make_reference.R [case ...]
-# Reads manifest.tsv and the plot tables of this folder (make_inputs.py) and writes
+# Reads manifest.tsv and the plot tables of this folder (make_trial_inputs.py) and writes
 # reference.csv (long format of tests/data/r_reference_surface/reference.csv:
 #   case, ddf, table, spec, term, by, stat, value; 17 significant digits) and sessioninfo.txt.
 #

@@ -2,7 +2,7 @@
 
 Run from the repository root (once; the CSVs are committed and are the source of truth):
 
-    PYTHONPATH=src python tests/data/r_reference_trials/make_inputs.py
+    PYTHONPATH=src python tests/data/r_reference_trials/make_trial_inputs.py
 
 Every field book comes from ``yieldtrial design`` (run through ``yieldtrial.cli.main``);
 yields are SYNTHETIC (seeded normal effects, kg/ha) in a ``yield_kg_ha`` column, and plots
