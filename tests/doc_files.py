@@ -2,8 +2,8 @@
 
 ``test_doc_snippets.py`` makes these files in each page's folder before the page runs, and
 ``test_docs.py`` gives the ``--help`` examples the same files; they are written here once.
-The data are shipped with yieldtrial (the examples) or kept in ``tests/data/reference``
-(published trials, each with its source).
+The data are shipped with yieldtrial (``yieldtrial.datasets``: the published tables copy
+``tests/data/reference``, each with its source; the site network is synthetic).
 """
 
 from __future__ import annotations
@@ -36,10 +36,19 @@ def reference_rows(name: str) -> tuple[list[str], list[list[object]]]:
 
 
 def write_sites(folder: Path) -> None:
-    """Make ``sites.csv`` (four synthetic sites) and ``sites/`` (three raw site files).
+    """Copy the shipped synthetic ``site-network``: ``sites.csv`` and the folder ``sites/``."""
+    from yieldtrial.datasets import example_path
+
+    shutil.copy(example_path("site-network"), folder / "sites.csv")
+    shutil.copytree(example_path("site-network", "sites"), folder / "sites")
+
+
+def simulate_sites(folder: Path) -> None:
+    """Simulate the ``site-network`` example (its ``README.md`` describes the simulation).
 
     ``sites.csv``: RCBD sites A-D (CK, N1, N2, 3 blocks) with a site column; ``sites/``: raw
-    harvest records with Chinese headers, one file per site.
+    harvest records with Chinese headers, one file per site.  The shipped files are these plus a
+    ``data_status`` column (``synthetic``).
     """
     rng = np.random.default_rng(3)
     rows = []
@@ -69,37 +78,54 @@ def write_sites(folder: Path) -> None:
         pd.DataFrame(raw).to_csv(folder / "sites" / f"{site}.csv", index=False)
 
 
+def _copy_shipped(name: str, target: Path) -> None:
+    from yieldtrial.datasets import example_path
+
+    shutil.copy(example_path(name), target)
+
+
 def write_oats(folder: Path) -> None:
-    """``oats.csv``: Yates' (1935) oats split plot (Venables & Ripley 2002, sec. 6.7)."""
-    _, rows = reference_rows("yates_oats_splitplot")
-    lines = ["plot_id,block,variety,treatment,yield_kg_ha"]
-    lines += [f"{i + 1},{b},{v},{n},{y}" for i, (b, v, n, y) in enumerate(rows)]
-    (folder / "oats.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    """``oats.csv``: Yates' (1935) oats split plot, shipped as ``yates-oats-split-plot``."""
+    _copy_shipped("yates-oats-split-plot", folder / "oats.csv")
 
 
 def write_rice(folder: Path) -> None:
-    """``rice.csv``: the rice split plot of Gomez & Gomez (1984), Table 3.7."""
-    _, rows = reference_rows("gomez_splitplot_rice")
-    frame = pd.DataFrame(rows, columns=["block", "nitrogen", "variety", "yield_kg_ha"])
-    frame.to_csv(folder / "rice.csv", index=False)
+    """``rice.csv``: Gomez & Gomez (1984) Table 3.7, shipped as ``gomez-rice-split-plot``."""
+    _copy_shipped("gomez-rice-split-plot", folder / "rice.csv")
 
 
 def write_battery(folder: Path) -> None:
-    """``battery.csv``: Montgomery's battery-life factorial (material x temperature, CRD)."""
-    case = json.loads((REFERENCE / "montgomery_battery_factorial.json").read_text("utf-8"))
-    rows = []
-    for cell, values in case["data"]["cells"].items():
-        material, temperature = cell.split("|")
-        rows += [(material, temperature, value) for value in values]
-    pd.DataFrame(rows, columns=["material", "temperature", "life"]).to_csv(
-        folder / "battery.csv", index=False
-    )
+    """``battery.csv``: Montgomery's battery life, shipped as ``montgomery-battery-factorial``."""
+    _copy_shipped("montgomery-battery-factorial", folder / "battery.csv")
 
 
 def write_alpha(folder: Path) -> None:
-    """``alpha.csv``: John & Williams' alpha-lattice oats trial (24 entries, 3 reps)."""
+    """``alpha.csv``: John & Williams' alpha lattice, shipped as ``john-williams-alpha-oats``."""
+    _copy_shipped("john-williams-alpha-oats", folder / "alpha.csv")
+
+
+def reference_table(name: str) -> pd.DataFrame:
+    """The published table a shipped example copies, built from ``tests/data/reference``.
+
+    ``name`` is the example's name; the frame has the example's columns but ``data_status``.
+    """
+    if name == "yates-oats-split-plot":
+        _, rows = reference_rows("yates_oats_splitplot")
+        frame = pd.DataFrame(rows, columns=["block", "variety", "treatment", "yield_kg_ha"])
+        frame.insert(0, "plot_id", range(1, len(frame) + 1))
+        return frame
+    if name == "gomez-rice-split-plot":
+        _, rows = reference_rows("gomez_splitplot_rice")
+        return pd.DataFrame(rows, columns=["block", "nitrogen", "variety", "yield_kg_ha"])
+    if name == "montgomery-battery-factorial":
+        case = json.loads((REFERENCE / "montgomery_battery_factorial.json").read_text("utf-8"))
+        cells = []
+        for cell, values in case["data"]["cells"].items():
+            material, temperature = cell.split("|")
+            cells += [(material, temperature, value) for value in values]
+        return pd.DataFrame(cells, columns=["material", "temperature", "life"])
     columns, rows = reference_rows("john_williams_alpha_oats")
-    pd.DataFrame(rows, columns=columns).to_csv(folder / "alpha.csv", index=False)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def write_doubled_weight(folder: Path) -> None:

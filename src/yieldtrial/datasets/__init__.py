@@ -67,24 +67,30 @@ def list_examples() -> list[str]:
 
 
 def example_path(name: str, filename: str = "plots.csv") -> Path:
-    """Return the path of a file of a shipped example.
+    """Return the path of a file (or folder) of a shipped example.
 
     Parameters
     ----------
     name : str
         Example name, see :func:`list_examples`.
     filename : str, default "plots.csv"
-        File inside the example folder (``plots.csv``, ``README.md``, ``trial.toml``).
+        File inside the example folder (``plots.csv``, ``README.md``, ``trial.toml``), or a
+        folder of files in it (``"sites"`` of ``"site-network"``).
 
     Returns
     -------
     pathlib.Path
-        The file's path.
+        The file's (or folder's) path.
 
     Raises
     ------
     DataValidationError
         If the example or the file does not exist; the message lists what does.
+
+    Examples
+    --------
+    >>> sorted(p.name for p in example_path("site-network", "sites").iterdir())
+    ['太谷.csv', '榆次.csv', '祁县.csv']
     """
     names = list_examples()
     if name not in names:
@@ -92,8 +98,8 @@ def example_path(name: str, filename: str = "plots.csv") -> Path:
             f"no example named {name!r}; examples shipped: {', '.join(names)}"
         )
     path = _root() / name / filename
-    if not path.is_file():
-        present = sorted(p.name for p in (_root() / name).iterdir() if p.is_file())
+    if not path.exists():
+        present = sorted(p.name for p in (_root() / name).iterdir())
         raise DataValidationError(
             f"example {name!r} has no file {filename!r}; files: {', '.join(present)}"
         )
