@@ -105,7 +105,7 @@ def write_alpha(folder: Path) -> None:
 
 
 def reference_table(name: str) -> pd.DataFrame:
-    """The published table a shipped example copies, built from ``tests/data/reference``.
+    """Return the published table a shipped example copies, built from tests/data/reference.
 
     ``name`` is the example's name; the frame has the example's columns but ``data_status``.
     """

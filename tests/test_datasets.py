@@ -43,8 +43,10 @@ def test_site_network_is_the_documented_simulation(tmp_path):
     """sites.csv and sites/ are the simulation the README describes, each row synthetic."""
     simulate_sites(tmp_path)
     pairs = [(example_path("site-network"), tmp_path / "sites.csv")]
-    pairs += [(path, tmp_path / "sites" / path.name)
-              for path in example_path("site-network", "sites").iterdir()]
+    pairs += [
+        (path, tmp_path / "sites" / path.name)
+        for path in example_path("site-network", "sites").iterdir()
+    ]
     assert len(pairs) == 4
     for shipped_path, simulated_path in pairs:
         shipped = pd.read_csv(shipped_path)
