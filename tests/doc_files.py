@@ -111,8 +111,10 @@ def reference_table(name: str) -> pd.DataFrame:
     """
     if name == "yates-oats-split-plot":
         _, rows = reference_rows("yates_oats_splitplot")
-        frame = pd.DataFrame(rows, columns=["block", "variety", "treatment", "yield_kg_ha"])
+        frame = pd.DataFrame(rows, columns=["block", "variety", "treatment", "yield_lb_acre"])
         frame.insert(0, "plot_id", range(1, len(frame) + 1))
+        # 1/4 lb per 1/80-acre sub-plot (the published unit) x 20 = lb/acre, exactly
+        frame["yield_lb_acre"] = frame["yield_lb_acre"].astype(int) * 20
         return frame
     if name == "gomez-rice-split-plot":
         _, rows = reference_rows("gomez_splitplot_rice")
