@@ -644,9 +644,9 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "exclude-cv-range",
-        r"exclude_cv_above must be a CV in % above 0 \(e\.g\. 15\.0\) or None; got "
-        r"(?P<value>\S+)\.",
-        "exclude_cv_above 应为大于 0 的变异系数（%，如 15.0），或不设；现为 {value}。",
+        r"(?P<name>exclude_cv_above|--exclude-cv-above) must be a CV in % above 0 \(e\.g\. "
+        r"15\.0\)(?: or None|, or left out); got (?P<value>\S+)\.",
+        "{name} 应为大于 0 的变异系数（%，如 15.0），或不设；现为 {value}。",
     ),
     Template(
         "control-twice",
