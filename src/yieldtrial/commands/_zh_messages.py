@@ -617,9 +617,10 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "toml-unknown-key",
         _WHERE + r": unknown key (?P<keys>" + _R + r"(?:, " + _R + r")*) in "
-        r"(?P<table>\[\w+\])(?: \(did you mean (?P<close>" + _Q + r")\?\))?; allowed: "
-        r"(?P<allowed>[\w, ]+)\.",
-        "{where}：{table} 中有未知的键 {keys}{close}；允许的键：{allowed}。",
+        r"(?P<table>\[\w+\]|\[\[\w+\]\] entry \d+)(?: \(did you mean (?P<close>"
+        + _Q
+        + r")\?\))?; allowed: (?P<allowed>[\w, ]+?)(?P<see> \(see docs/trial-toml\.md\))?\.",
+        "{where}：{table} 中有未知的键 {keys}{close}；允许的键：{allowed}{see}。",
     ),
     Template(
         "toml-unknown-table",
@@ -698,6 +699,81 @@ TEMPLATES: tuple[Template, ...] = (
         "design-plot-area-positive",
         r"plot_area_m2 must be a positive area in m2; got (?P<value>\S+)\.",
         "plot_area_m2 应为正的面积（m2）；现为 {value}。",
+    ),
+    Template(
+        "factors-one-factor",
+        r"--factors (?P<names>.+?) applies to the two-factor designs \((?P<designs>[\w, ]+)\); "
+        r"this trial's design is (?P<design>" + _R + r")\. Give --design split_plot, strip_plot "
+        r"or factorial, or leave out --factors",
+        "--factors {names} 仅适用于两因素设计（{designs}）；本试验的设计为 {design}。"
+        "请用 --design 指定 split_plot、strip_plot 或 factorial，或去掉 --factors",
+    ),
+    Template(
+        "factors-one-factor-toml",
+        r"(?P<path>" + _R + r"): factors = (?P<value>.+?) in \[analysis\] applies to the "
+        r"two-factor designs \((?P<designs>[\w, ]+)\); this trial's design is (?P<design>"
+        + _R
+        + r")\. Set design = \"split_plot\", \"strip_plot\" or \"factorial\" in \[analysis\], "
+        r"or remove factors",
+        "{path}：[analysis] 中的 factors = {value} 仅适用于两因素设计（{designs}）；"
+        '本试验的设计为 {design}。请在 [analysis] 中设 design = "split_plot"、"strip_plot" 或 '
+        '"factorial"，或删去 factors',
+    ),
+    Template(
+        "toml-invalid",
+        r"trial description (?P<path>" + _R + r") is not valid TOML at(?: line (?P<line>\d+))?: "
+        r"(?P<detail>.+); fix the file \(see docs/trial-toml\.md\)\.",
+        "试验描述文件 {path}{line}不是有效的 TOML（{detail}）；"
+        "请修改该文件（见 docs/trial-toml.md）。",
+    ),
+    Template(
+        "column-mapping-unknown",
+        _FILE
+        + r": the column mapping renames (?P<source>"
+        + _R
+        + r") to (?P<target>"
+        + _R
+        + r") \(\[columns\] of trial\.toml or --column\), which is not a column of the table; "
+        r"columns present: (?P<columns>.+)",
+        "{file}：列映射要把 {source} 改名为 {target}（trial.toml 的 [columns] 或 --column），"
+        "但表中没有 {source} 这一列；表中的列：{columns}",
+        lists=("columns",),
+    ),
+    Template(
+        "shrink-needs-value",
+        r"method='shrink' needs shrink_pct_per_point, the weight loss per moisture point above "
+        r"standard \[% per point\], e\.g\. 1\.2 \(USDA RMA crop-insurance corn\) or 1\.2-1\.5 "
+        r"\(elevator pencil shrink\); there is no neutral default",
+        "含水量折算方法 'shrink' 需要 shrink_pct_per_point（命令行为 --shrink-pct-per-point），"
+        "即含水量每高出标准 1 个百分点的减重（%/点），如 1.2（USDA RMA 玉米作物保险）"
+        "或 1.2-1.5（粮库按水分扣量）；没有中性的默认值",
+    ),
+    Template(
+        "setting-text-or-list",
+        r"(?P<path>" + _R + r"): (?P<name>\w+) = (?P<value>.+?); expected text or a list"
+        r"(?: of text)?\.",
+        "{path}：{name} = {value}；应为文本或文本列表。",
+    ),
+    Template(
+        "economics-price",
+        r"(?P<path>" + _R + r"): \[economics\] needs grain_price_per_kg = <number >= 0> "
+        r"\[currency/kg\], got (?P<value>.+?)\.",
+        "{path}：[economics] 需要 grain_price_per_kg = <不小于 0 的数>（货币单位/kg），"
+        "现为 {value}。",
+    ),
+    Template(
+        "treatments-no-label",
+        r"(?P<path>" + _R + r"): treatments entry (?P<n>\d+) has no 'label'; each "
+        r"\[\[treatments\]\] needs label = \"\.\.\.\" matching the plot table\.",
+        '{path}：第 {n} 个 [[treatments]] 没有 label；每个 [[treatments]] 都需要 label = "..."，'
+        "且与小区数据表中的处理一致。",
+    ),
+    Template(
+        "exclude-no-plot",
+        r"cannot exclude plot (?P<plot>" + _R + r"): no such plot_id in the plot table "
+        r"\(plots: (?P<plots>.+)\)",
+        "无法剔除小区 {plot}：小区数据表中没有这个 plot_id（现有小区：{plots}）",
+        lists=("plots",),
     ),
     Template(
         "implausible-standard",
@@ -1180,6 +1256,11 @@ def translate(message: str) -> str | None:
             )
         if values.get("where") == "the command line":  # a setting given as an option
             values["where"] = "命令行"
+        if template.name == "toml-unknown-key":  # "[[exclude]] entry 2", "(see docs/...)"
+            values["table"] = re.sub(r" entry (\d+)$", r" 第 \1 项", values["table"])
+            values["see"] = "（见 docs/trial-toml.md）" if values["see"] else ""
+        if template.name == "toml-invalid":  # the line, when tomllib names one
+            values["line"] = f" 第 {values['line']} 行" if values["line"] else ""
         if template.name == "manifest-slot":  # what stands under the manifest's name
             values["kind"] = _SLOT_KINDS_ZH[values["kind"]]
         if template.name == "not-text-encoding":  # why the codec is not a file encoding
