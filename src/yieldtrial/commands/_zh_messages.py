@@ -1051,6 +1051,36 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         r"--config is empty; give the trial description file, e\.g\. trial\.toml",
         "--config 为空；请给出试验描述文件，如 trial.toml",
     ),
+    Template(
+        "usage-sheet-csv",
+        r"--sheet (?P<sheet>"
+        + _R
+        + r") applies to an \.xlsx workbook, but (?P<files>"
+        + _R
+        + r"(?: and \d+ more)?) (?:is a CSV file|are CSV files) \(no worksheets\); leave "
+        r"--sheet out",
+        "--sheet {sheet} 只适用于 .xlsx 工作簿，而 {files} 是 CSV 文件（没有工作表）；"
+        "请去掉 --sheet",
+    ),
+    Template(
+        "usage-format-suffix",
+        r"-o (?P<path>" + _R + r") names a (?P<named>\w+) file but --format is (?P<fmt>\w+); "
+        r"give the output the suffix of (?P=fmt) \((?P<suffixes>[\w., ]+)\) or leave --format out",
+        "-o {path} 是 {named} 文件名，但 --format 为 {fmt}；请给输出文件 {fmt} 的后缀"
+        "（{suffixes}），或去掉 --format",
+    ),
+    Template(
+        "usage-blank-labels",
+        r"(?P<flag>--[a-z-]+) (?P<given>" + _R + r"(?: " + _R + r")*) names no label \(blank\); "
+        r"give the labels, e\.g\. (?P=flag) CK T1(?P<out>, or leave (?P=flag) out)?",
+        "{flag} {given} 没有给出标签（为空）；请给出标签，如 {flag} CK T1{out}",
+    ),
+    Template(
+        "usage-blank-label-among",
+        r"(?P<flag>--[a-z-]+) (?P<given>" + _R + r"(?: " + _R + r")*) holds a blank label "
+        r"among the others; give every label, or leave the blank one out",
+        "{flag} {given} 中有空白标签；请给出每个标签，或去掉空白的那个",
+    ),
 )
 
 #: The kinds of number in argparse's messages, in Chinese.
@@ -1103,6 +1133,10 @@ def usage_line(message: str, prog: str, *, help_hint: bool = True) -> str | None
             values["kind"] = _NUMBER_KINDS_ZH[values["kind"]]
         if "what" in values:
             values["what"] = {"file": "文件", "folder": "文件夹"}[values["what"]]
+        if "out" in values:  # blank labels of an optional flag: it may be left out
+            values["out"] = f"，或去掉 {values['flag']}" if values["out"] else ""
+        if "files" in values:  # "'a.csv' and 2 more"
+            values["files"] = re.sub(r" and (\d+) more$", r" 等（另有 \1 个）", values["files"])
         if "excel" in values:
             values["excel"] = "（Excel 可打开 CSV 文件）" if values["excel"] else ""
         chinese = template.chinese.format(**values)
