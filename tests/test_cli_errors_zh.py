@@ -731,6 +731,14 @@ def _case_exclude_no_plot(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, '[[exclude]]\nplot = "9-99"\nreason = "倒伏"\n'), "'9-99'"
 
 
+def _case_exclude_needs_reason(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[[exclude]]\nplot = "1-01"\n'), "'1-01'"
+
+
+def _case_exclude_needs_plot(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[[exclude]]\nplot = ""\nreason = "倒伏"\n'), "试验.toml"
+
+
 def _case_toml_unknown_key_exclude(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, '[[exclude]]\nplot_id = "101"\n'), "'plot_id'"
 
@@ -843,6 +851,8 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "economics-price": _case_economics_price,
     "treatments-no-label": _case_treatments_no_label,
     "exclude-no-plot": _case_exclude_no_plot,
+    "exclude-needs-reason": _case_exclude_needs_reason,
+    "exclude-needs-plot": _case_exclude_needs_plot,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -891,6 +901,8 @@ NAMES = {
     "setting-text-or-list": r"^[^：]*：\w+ = ",  # the key as typed in trial.toml
     "economics-price": r"\[economics\]|/kg\b",  # the unit symbol, as Chinese text writes it
     "treatments-no-label": r"\[\[treatments\]\]|\blabel\b",
+    "exclude-needs-reason": r"\breason = ",  # the key as typed in trial.toml
+    "exclude-needs-plot": r"\bplot = ",
     "toml-unknown-key": r"允许的键：.*|\[economics\]|docs/",  # the keys to type, as typed
 }
 #: Entries that are warnings (exit 0, the report is written).
@@ -968,12 +980,12 @@ def test_line_is_chinese_under_lang_zh(run, tmp_path, capsys):
 
 def test_uncatalogued_message_stays_english_under_lang_zh(tmp_path, capsys):
     """An error the catalogue does not hold is printed in English, whole."""
-    argv = _toml_case(tmp_path, '[[exclude]]\nplot = "101"\n')  # no reason: not catalogued
+    argv = _toml_case(tmp_path, "[[treatments]]\nlabel = true\n")  # not catalogued
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
     assert code == 1
     assert lines == [lines[0]]
     assert lines[0].startswith("yieldtrial: error: "), lines
-    assert "[[exclude]] entry 1 (plot '101') needs reason" in lines[0], lines
+    assert "treatments entry 1 has label = True" in lines[0], lines
 
 
 def test_listing_with_an_unknown_english_word_stays_english():

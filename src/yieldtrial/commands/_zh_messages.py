@@ -769,6 +769,23 @@ TEMPLATES: tuple[Template, ...] = (
         "且与小区数据表中的处理一致。",
     ),
     Template(
+        "exclude-needs-reason",
+        r"(?P<path>"
+        + _R
+        + r"): \[\[exclude\]\] entry (?P<n>\d+) \(plot (?P<plot>"
+        + _R
+        + r")\) needs reason = \"<why>\"; the report lists every exclusion with its reason\.",
+        '{path}：第 {n} 个 [[exclude]]（小区 {plot}）需要 reason = "<原因>"；'
+        "报告会列出每个剔除的小区及其原因。",
+    ),
+    Template(
+        "exclude-needs-plot",
+        r"(?P<path>" + _R + r"): \[\[exclude\]\] entry (?P<n>\d+) needs plot = \"<plot id>\" "
+        r"\(the plot_id of the plot table\), got (?P<value>.+?)\.",
+        '{path}：第 {n} 个 [[exclude]] 需要 plot = "<小区号>"（小区数据表中的 plot_id），'
+        "现为 {value}。",
+    ),
+    Template(
         "exclude-no-plot",
         r"cannot exclude plot (?P<plot>" + _R + r"): no such plot_id in the plot table "
         r"\(plots: (?P<plots>.+)\)",
