@@ -712,7 +712,8 @@ def _case_column_mapping_unknown(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_shrink_needs_value(tmp: Path) -> tuple[list[str], str]:
-    return _report(tmp, plot_table(tmp), "--method", "shrink", *_html(tmp)), "'shrink'"
+    """On the command line the option is named, not the Python keyword (method='shrink')."""
+    return _report(tmp, plot_table(tmp), "--method", "shrink", *_html(tmp)), "shrink"
 
 
 def _case_setting_text_or_list(tmp: Path) -> tuple[list[str], str]:
@@ -897,7 +898,7 @@ NAMES = {
     "factors-one-factor-toml": r"factorial|\bdesign = |\bfactors\b",  # the keys as typed
     "toml-invalid": r"TOML（.*）；|docs/",  # tomllib's own detail, verbatim, and the doc's path
     "column-mapping-unknown": r"\[columns\]",
-    "shrink-needs-value": r"USDA RMA",  # the source's name
+    "shrink-needs-value": r"USDA RMA|\bshrink\b",  # the source's name, the method as typed
     "setting-text-or-list": r"^[^：]*：\w+ = ",  # the key as typed in trial.toml
     "economics-price": r"\[economics\]|/kg\b",  # the unit symbol, as Chinese text writes it
     "treatments-no-label": r"\[\[treatments\]\]|\blabel\b",

@@ -741,11 +741,14 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "shrink-needs-value",
-        r"method='shrink' needs shrink_pct_per_point, the weight loss per moisture point above "
+        r"(?:method='shrink' needs shrink_pct_per_point|--method shrink needs "
+        r"--shrink-pct-per-point \(shrink_pct_per_point in trial\.toml\)), the weight loss per "
+        r"moisture point above "
         r"standard \[% per point\], e\.g\. 1\.2 \(USDA RMA crop-insurance corn\) or 1\.2-1\.5 "
         r"\(elevator pencil shrink\); there is no neutral default",
-        "含水量折算方法 'shrink' 需要 shrink_pct_per_point（命令行为 --shrink-pct-per-point），"
-        "即含水量每高出标准 1 个百分点的减重（%/点），如 1.2（USDA RMA 玉米作物保险）"
+        "含水量折算方法 shrink 需要 --shrink-pct-per-point"
+        "（trial.toml 中为 shrink_pct_per_point），即含水量每高出标准 1 个百分点的减重（%/点），"
+        "如 1.2（USDA RMA 玉米作物保险）"
         "或 1.2-1.5（粮库按水分扣量）；没有中性的默认值",
     ),
     Template(
