@@ -692,6 +692,62 @@ def _case_design_plot_area_positive(tmp: Path) -> tuple[list[str], str]:
     return [*_DESIGN, "--plot-area", "-20"], "-20.0"
 
 
+def _case_factors_one_factor(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, plot_table(tmp), "--factors", "氮肥,品种", *_html(tmp)), "氮肥,品种"
+
+
+def _case_factors_one_factor_toml(tmp: Path) -> tuple[list[str], str]:
+    """``factors`` in trial.toml of a one-factor trial: the file and key, not --factors."""
+    return _toml_case(tmp, '[analysis]\nfactors = "氮肥"\n'), "factors = '氮肥'"
+
+
+def _case_toml_invalid(tmp: Path) -> tuple[list[str], str]:
+    """Write an unquoted value: the TOML reader's detail stays verbatim in the Chinese line."""
+    return _toml_case(tmp, "[trial]\ncrop = 小麦\n"), "Invalid value (at line 2, column 8)"
+
+
+def _case_column_mapping_unknown(tmp: Path) -> tuple[list[str], str]:
+    argv = _report(tmp, plot_table(tmp), "--column", "水分=moisture_pct", *_html(tmp))
+    return argv, "'水分'"
+
+
+def _case_shrink_needs_value(tmp: Path) -> tuple[list[str], str]:
+    """On the command line the option is named, not the Python keyword (method='shrink')."""
+    return _report(tmp, plot_table(tmp), "--method", "shrink", *_html(tmp)), "shrink"
+
+
+def _case_setting_text_or_list(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, "[analysis]\ncontrol = 5\n"), "control = 5"
+
+
+def _case_economics_price(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, "[economics]\ngrain_price_per_kg = -2.5\n"), "-2.5"
+
+
+def _case_treatments_no_label(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[[treatments]]\nname = "CK"\n'), "试验.toml"
+
+
+def _case_exclude_no_plot(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[[exclude]]\nplot = "9-99"\nreason = "倒伏"\n'), "'9-99'"
+
+
+def _case_exclude_needs_reason(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[[exclude]]\nplot = "1-01"\n'), "'1-01'"
+
+
+def _case_exclude_needs_plot(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[[exclude]]\nplot = ""\nreason = "倒伏"\n'), "试验.toml"
+
+
+def _case_toml_unknown_key_exclude(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[[exclude]]\nplot_id = "101"\n'), "'plot_id'"
+
+
+def _case_toml_unknown_key_economics(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, "[economics]\nprice = 2\n"), "'price'"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -787,12 +843,25 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "design-too-many": _case_design_too_many,
     "design-plot-area": _case_design_plot_area,
     "design-plot-area-positive": _case_design_plot_area_positive,
+    "factors-one-factor": _case_factors_one_factor,
+    "factors-one-factor-toml": _case_factors_one_factor_toml,
+    "toml-invalid": _case_toml_invalid,
+    "column-mapping-unknown": _case_column_mapping_unknown,
+    "shrink-needs-value": _case_shrink_needs_value,
+    "setting-text-or-list": _case_setting_text_or_list,
+    "economics-price": _case_economics_price,
+    "treatments-no-label": _case_treatments_no_label,
+    "exclude-no-plot": _case_exclude_no_plot,
+    "exclude-needs-reason": _case_exclude_needs_reason,
+    "exclude-needs-plot": _case_exclude_needs_plot,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
     **CASES,
     "setting-choice (trial.toml)": _case_setting_choice_toml,
     "alpha-range (trial.toml)": _case_alpha_range_toml,
+    "toml-unknown-key ([[exclude]])": _case_toml_unknown_key_exclude,
+    "toml-unknown-key ([economics])": _case_toml_unknown_key_economics,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -816,7 +885,6 @@ NAMES = {
     "merged-cells": r"[A-Z]+\d+:[A-Z]+\d+",
     "setting-not-number": r"\b[a-z]+ = ",  # the setting as typed in trial.toml
     "setting-choice": r"\b[a-z]+ = |应为以下之一：.*",  # and the values to type
-    "toml-unknown-key": r"允许的键：.*",  # the keys to type, as they are typed
     "toml-unknown-table": r"应为以下各表：.*",
     "alpha-range": r"\balpha = ",
     "toml-not-utf8": r"UTF-8",
@@ -826,6 +894,17 @@ NAMES = {
     "design-too-many": r"^\w+ ",
     "design-plot-area": r"\bm2\b",
     "design-plot-area-positive": r"\bm2\b",
+    "factors-one-factor": r"factorial",  # the design names to type
+    "factors-one-factor-toml": r"factorial|\bdesign = |\bfactors\b",  # the keys as typed
+    "toml-invalid": r"TOML（.*）；|docs/",  # tomllib's own detail, verbatim, and the doc's path
+    "column-mapping-unknown": r"\[columns\]",
+    "shrink-needs-value": r"USDA RMA|\bshrink\b",  # the source's name, the method as typed
+    "setting-text-or-list": r"^[^：]*：\w+ = ",  # the key as typed in trial.toml
+    "economics-price": r"\[economics\]|/kg\b",  # the unit symbol, as Chinese text writes it
+    "treatments-no-label": r"\[\[treatments\]\]|\blabel\b",
+    "exclude-needs-reason": r"\breason = ",  # the key as typed in trial.toml
+    "exclude-needs-plot": r"\bplot = ",
+    "toml-unknown-key": r"允许的键：.*|\[economics\]|docs/",  # the keys to type, as typed
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
@@ -902,12 +981,12 @@ def test_line_is_chinese_under_lang_zh(run, tmp_path, capsys):
 
 def test_uncatalogued_message_stays_english_under_lang_zh(tmp_path, capsys):
     """An error the catalogue does not hold is printed in English, whole."""
-    argv = _toml_case(tmp_path, "[economics]\ngrain_price_per_kg = -2\n")
+    argv = _toml_case(tmp_path, "[[treatments]]\nlabel = true\n")  # not catalogued
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
     assert code == 1
     assert lines == [lines[0]]
     assert lines[0].startswith("yieldtrial: error: "), lines
-    assert "[economics] needs grain_price_per_kg" in lines[0], lines
+    assert "treatments entry 1 has label = True" in lines[0], lines
 
 
 def test_listing_with_an_unknown_english_word_stays_english():

@@ -22,7 +22,8 @@ from yieldtrial.commands._zh_messages import USAGE_TEMPLATES, requested_language
 #: What may stay in a Chinese usage line: the program, options, values, names, help.
 _KEPT = re.compile(
     r"(?:yieldtrial )?\b(?:report|design|demo|network)\b|--?[a-z][a-z-]*(?:/--?[a-z-]+)?|PLOTS|"
-    r"'[^']*'|ASCII|CSV|JSON|Excel|trial\.toml|\b[\w.-]+\.(?:csv|xlsx|html)\b|\.xlsx\b|nan|inf"
+    r"'[^']*'|ASCII|CSV|JSON|Excel|trial\.toml|\b[\w.-]+\.(?:csv|xlsx|html)\b|\.xlsx\b|nan|inf|"
+    r"CK T1|\b(?:html|markdown|docx|xlsx|json)\b|\.htm\b"  # an example label, format names
 )
 
 
@@ -48,9 +49,27 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "usage-text-output-name": lambda tmp: _design("-o", str(tmp / "book.xlsx")),
     "usage-config-twice": lambda tmp: _report(tmp, "--config", "a.toml", "--config", "b.toml"),
     "usage-config-empty": lambda tmp: _report(tmp, "--config", ""),
+    "usage-sheet-csv": lambda tmp: _report(tmp, "--sheet", "产量"),
+    "usage-format-suffix": lambda tmp: [
+        *_report(tmp, "--format", "html")[:-2],
+        "-o",
+        str(tmp / "报告.md"),
+        "--format",
+        "html",
+    ],
+    "usage-blank-labels": lambda tmp: _design("--control", " "),
+    "usage-blank-label-among": lambda tmp: _design("--checks", "CK,,T"),
 }
 #: Lines that end without argparse's "(see '... --help')" (the checks main runs itself).
-NO_HELP = ("usage-not-finite", "usage-dash-output", "usage-text-output-name")
+NO_HELP = (
+    "usage-not-finite",
+    "usage-dash-output",
+    "usage-text-output-name",
+    "usage-sheet-csv",
+    "usage-format-suffix",
+    "usage-blank-labels",
+    "usage-blank-label-among",
+)
 
 
 def test_every_usage_entry_has_a_case():

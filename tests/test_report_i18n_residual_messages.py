@@ -144,3 +144,16 @@ def test_copied_sites_note_spaces_before_yu(copies: str, shown: str) -> None:
         "data of these trials."
     )
     assert f"{shown}试点 'S1' 的小区数据完全相同" in translate_message(text, "zh")
+
+
+def test_few_df_finding_of_an_augmented_design_in_chinese() -> None:
+    """The augmented design's advice (more checks per block or more blocks) in Chinese."""
+    text = (
+        "only 2 error degrees of freedom (fewer than 10): the error variance is poorly "
+        "estimated and tests have little power; add checks to each block or add blocks (the "
+        "error df of an augmented design come from its checks)."
+    )
+    assert translate_message(text, "zh") == (
+        "误差自由度仅 2（少于 10）：误差方差估计不准，检验功效低；"
+        "应增加每个区组的对照数或增加区组数（增广设计的误差自由度来自对照）。"
+    )

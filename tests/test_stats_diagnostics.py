@@ -740,3 +740,23 @@ def test_shapiro_with_one_error_df_is_not_assessable() -> None:
             d = diagnostics(df, response="yield_kg_ha", treatment="treatment", block="block")
         assert d.df_error == 1
         assert np.isnan(d.shapiro[0]) and np.isnan(d.shapiro[1])
+
+
+def test_diagnostics_few_error_df_of_an_augmented_layout_advises_checks() -> None:
+    """Checks in 3 blocks, entries once: the few-df advice is checks or blocks, not replicates.
+
+    Error df by hand: 2 checks x 3 blocks + 4 entries = 10 plots; 6 treatments and 3 blocks
+    fitted, 10 - 6 - 3 + 1 = 2 df, (b - 1)(c - 1) = 2 x 1 (Federer 1956).
+    """
+    df = pd.DataFrame(
+        {
+            "block": ["1"] * 4 + ["2"] * 3 + ["3"] * 3,
+            "treatment": ["CK1", "CK2", "E1", "E2", "CK1", "CK2", "E3", "CK1", "CK2", "E4"],
+            "yield_kg_ha": [7000.0, 7100, 7300, 6900, 7050, 7200, 7150, 6950, 7080, 7020],
+        }
+    )
+    with pytest.warns(YieldTrialWarning, match="only 2 error degrees of freedom") as caught:
+        d = diagnostics(df, response="yield_kg_ha", treatment="treatment", block="block")
+    assert d.df_error == 2
+    text = " ".join(str(w.message) for w in caught)
+    assert "add checks to each block or add blocks" in text and "add replicates" not in text

@@ -624,6 +624,14 @@ _FLAG_WORDS: tuple[tuple[str, str], ...] = (
     ("give standard_moisture_pct explicitly", "give --standard-moisture-pct"),
     (": columns= renames ", ": the column mapping renames "),
     ("name that sheet with --sheet, sheet=)", "name that sheet with --sheet)"),
+    (  # the option and the trial.toml key, not the Python keywords
+        "method='shrink' needs shrink_pct_per_point,",
+        "--method shrink needs --shrink-pct-per-point (shrink_pct_per_point in trial.toml),",
+    ),
+    (  # "None" is the Python API's word; on the command line the option is left out
+        "exclude_cv_above must be a CV in % above 0 (e.g. 15.0) or None; got",
+        "--exclude-cv-above must be a CV in % above 0 (e.g. 15.0), or left out; got",
+    ),
 )
 
 

@@ -617,9 +617,10 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "toml-unknown-key",
         _WHERE + r": unknown key (?P<keys>" + _R + r"(?:, " + _R + r")*) in "
-        r"(?P<table>\[\w+\])(?: \(did you mean (?P<close>" + _Q + r")\?\))?; allowed: "
-        r"(?P<allowed>[\w, ]+)\.",
-        "{where}：{table} 中有未知的键 {keys}{close}；允许的键：{allowed}。",
+        r"(?P<table>\[\w+\]|\[\[\w+\]\] entry \d+)(?: \(did you mean (?P<close>"
+        + _Q
+        + r")\?\))?; allowed: (?P<allowed>[\w, ]+?)(?P<see> \(see docs/trial-toml\.md\))?\.",
+        "{where}：{table} 中有未知的键 {keys}{close}；允许的键：{allowed}{see}。",
     ),
     Template(
         "toml-unknown-table",
@@ -644,9 +645,9 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "exclude-cv-range",
-        r"exclude_cv_above must be a CV in % above 0 \(e\.g\. 15\.0\) or None; got "
-        r"(?P<value>\S+)\.",
-        "exclude_cv_above 应为大于 0 的变异系数（%，如 15.0），或不设；现为 {value}。",
+        r"(?P<name>exclude_cv_above|--exclude-cv-above) must be a CV in % above 0 \(e\.g\. "
+        r"15\.0\)(?: or None|, or left out); got (?P<value>\S+)\.",
+        "{name} 应为大于 0 的变异系数（%，如 15.0），或不设；现为 {value}。",
     ),
     Template(
         "control-twice",
@@ -698,6 +699,101 @@ TEMPLATES: tuple[Template, ...] = (
         "design-plot-area-positive",
         r"plot_area_m2 must be a positive area in m2; got (?P<value>\S+)\.",
         "plot_area_m2 应为正的面积（m2）；现为 {value}。",
+    ),
+    Template(
+        "factors-one-factor",
+        r"--factors (?P<names>.+?) applies to the two-factor designs \((?P<designs>[\w, ]+)\); "
+        r"this trial's design is (?P<design>" + _R + r")\. Give --design split_plot, strip_plot "
+        r"or factorial, or leave out --factors",
+        "--factors {names} 仅适用于两因素设计（{designs}）；本试验的设计为 {design}。"
+        "请用 --design 指定 split_plot、strip_plot 或 factorial，或去掉 --factors",
+    ),
+    Template(
+        "factors-one-factor-toml",
+        r"(?P<path>" + _R + r"): factors = (?P<value>.+?) in \[analysis\] applies to the "
+        r"two-factor designs \((?P<designs>[\w, ]+)\); this trial's design is (?P<design>"
+        + _R
+        + r")\. Set design = \"split_plot\", \"strip_plot\" or \"factorial\" in \[analysis\], "
+        r"or remove factors",
+        "{path}：[analysis] 中的 factors = {value} 仅适用于两因素设计（{designs}）；"
+        '本试验的设计为 {design}。请在 [analysis] 中设 design = "split_plot"、"strip_plot" 或 '
+        '"factorial"，或删去 factors',
+    ),
+    Template(
+        "toml-invalid",
+        r"trial description (?P<path>" + _R + r") is not valid TOML at(?: line (?P<line>\d+))?: "
+        r"(?P<detail>.+); fix the file \(see docs/trial-toml\.md\)\.",
+        "试验描述文件 {path}{line}不是有效的 TOML（{detail}）；"
+        "请修改该文件（见 docs/trial-toml.md）。",
+    ),
+    Template(
+        "column-mapping-unknown",
+        _FILE
+        + r": the column mapping renames (?P<source>"
+        + _R
+        + r") to (?P<target>"
+        + _R
+        + r") \(\[columns\] of trial\.toml or --column\), which is not a column of the table; "
+        r"columns present: (?P<columns>.+)",
+        "{file}：列映射要把 {source} 改名为 {target}（trial.toml 的 [columns] 或 --column），"
+        "但表中没有 {source} 这一列；表中的列：{columns}",
+        lists=("columns",),
+    ),
+    Template(
+        "shrink-needs-value",
+        r"(?:method='shrink' needs shrink_pct_per_point|--method shrink needs "
+        r"--shrink-pct-per-point \(shrink_pct_per_point in trial\.toml\)), the weight loss per "
+        r"moisture point above "
+        r"standard \[% per point\], e\.g\. 1\.2 \(USDA RMA crop-insurance corn\) or 1\.2-1\.5 "
+        r"\(elevator pencil shrink\); there is no neutral default",
+        "含水量折算方法 shrink 需要 --shrink-pct-per-point"
+        "（trial.toml 中为 shrink_pct_per_point），即含水量每高出标准 1 个百分点的减重（%/点），"
+        "如 1.2（USDA RMA 玉米作物保险）"
+        "或 1.2-1.5（粮库按水分扣量）；没有中性的默认值",
+    ),
+    Template(
+        "setting-text-or-list",
+        r"(?P<path>" + _R + r"): (?P<name>\w+) = (?P<value>.+?); expected text or a list"
+        r"(?: of text)?\.",
+        "{path}：{name} = {value}；应为文本或文本列表。",
+    ),
+    Template(
+        "economics-price",
+        r"(?P<path>" + _R + r"): \[economics\] needs grain_price_per_kg = <number >= 0> "
+        r"\[currency/kg\], got (?P<value>.+?)\.",
+        "{path}：[economics] 需要 grain_price_per_kg = <不小于 0 的数>（货币单位/kg），"
+        "现为 {value}。",
+    ),
+    Template(
+        "treatments-no-label",
+        r"(?P<path>" + _R + r"): treatments entry (?P<n>\d+) has no 'label'; each "
+        r"\[\[treatments\]\] needs label = \"\.\.\.\" matching the plot table\.",
+        '{path}：第 {n} 个 [[treatments]] 没有 label；每个 [[treatments]] 都需要 label = "..."，'
+        "且与小区数据表中的处理一致。",
+    ),
+    Template(
+        "exclude-needs-reason",
+        r"(?P<path>"
+        + _R
+        + r"): \[\[exclude\]\] entry (?P<n>\d+) \(plot (?P<plot>"
+        + _R
+        + r")\) needs reason = \"<why>\"; the report lists every exclusion with its reason\.",
+        '{path}：第 {n} 个 [[exclude]]（小区 {plot}）需要 reason = "<原因>"；'
+        "报告会列出每个剔除的小区及其原因。",
+    ),
+    Template(
+        "exclude-needs-plot",
+        r"(?P<path>" + _R + r"): \[\[exclude\]\] entry (?P<n>\d+) needs plot = \"<plot id>\" "
+        r"\(the plot_id of the plot table\), got (?P<value>.+?)\.",
+        '{path}：第 {n} 个 [[exclude]] 需要 plot = "<小区号>"（小区数据表中的 plot_id），'
+        "现为 {value}。",
+    ),
+    Template(
+        "exclude-no-plot",
+        r"cannot exclude plot (?P<plot>" + _R + r"): no such plot_id in the plot table "
+        r"\(plots: (?P<plots>.+)\)",
+        "无法剔除小区 {plot}：小区数据表中没有这个 plot_id（现有小区：{plots}）",
+        lists=("plots",),
     ),
     Template(
         "implausible-standard",
@@ -975,6 +1071,36 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         r"--config is empty; give the trial description file, e\.g\. trial\.toml",
         "--config 为空；请给出试验描述文件，如 trial.toml",
     ),
+    Template(
+        "usage-sheet-csv",
+        r"--sheet (?P<sheet>"
+        + _R
+        + r") applies to an \.xlsx workbook, but (?P<files>"
+        + _R
+        + r"(?: and \d+ more)?) (?:is a CSV file|are CSV files) \(no worksheets\); leave "
+        r"--sheet out",
+        "--sheet {sheet} 只适用于 .xlsx 工作簿，而 {files} 是 CSV 文件（没有工作表）；"
+        "请去掉 --sheet",
+    ),
+    Template(
+        "usage-format-suffix",
+        r"-o (?P<path>" + _R + r") names a (?P<named>\w+) file but --format is (?P<fmt>\w+); "
+        r"give the output the suffix of (?P=fmt) \((?P<suffixes>[\w., ]+)\) or leave --format out",
+        "-o {path} 是 {named} 文件名，但 --format 为 {fmt}；请给输出文件 {fmt} 的后缀"
+        "（{suffixes}），或去掉 --format",
+    ),
+    Template(
+        "usage-blank-labels",
+        r"(?P<flag>--[a-z-]+) (?P<given>" + _R + r"(?: " + _R + r")*) names no label \(blank\); "
+        r"give the labels, e\.g\. (?P=flag) CK T1(?P<out>, or leave (?P=flag) out)?",
+        "{flag} {given} 没有给出标签（为空）；请给出标签，如 {flag} CK T1{out}",
+    ),
+    Template(
+        "usage-blank-label-among",
+        r"(?P<flag>--[a-z-]+) (?P<given>" + _R + r"(?: " + _R + r")*) holds a blank label "
+        r"among the others; give every label, or leave the blank one out",
+        "{flag} {given} 中有空白标签；请给出每个标签，或去掉空白的那个",
+    ),
 )
 
 #: The kinds of number in argparse's messages, in Chinese.
@@ -1027,6 +1153,10 @@ def usage_line(message: str, prog: str, *, help_hint: bool = True) -> str | None
             values["kind"] = _NUMBER_KINDS_ZH[values["kind"]]
         if "what" in values:
             values["what"] = {"file": "文件", "folder": "文件夹"}[values["what"]]
+        if "out" in values:  # blank labels of an optional flag: it may be left out
+            values["out"] = f"，或去掉 {values['flag']}" if values["out"] else ""
+        if "files" in values:  # "'a.csv' and 2 more"
+            values["files"] = re.sub(r" and (\d+) more$", r" 等（另有 \1 个）", values["files"])
         if "excel" in values:
             values["excel"] = "（Excel 可打开 CSV 文件）" if values["excel"] else ""
         chinese = template.chinese.format(**values)
@@ -1180,6 +1310,11 @@ def translate(message: str) -> str | None:
             )
         if values.get("where") == "the command line":  # a setting given as an option
             values["where"] = "命令行"
+        if template.name == "toml-unknown-key":  # "[[exclude]] entry 2", "(see docs/...)"
+            values["table"] = re.sub(r" entry (\d+)$", r" 第 \1 项", values["table"])
+            values["see"] = "（见 docs/trial-toml.md）" if values["see"] else ""
+        if template.name == "toml-invalid":  # the line, when tomllib names one
+            values["line"] = f" 第 {values['line']} 行" if values["line"] else ""
         if template.name == "manifest-slot":  # what stands under the manifest's name
             values["kind"] = _SLOT_KINDS_ZH[values["kind"]]
         if template.name == "not-text-encoding":  # why the codec is not a file encoding

@@ -141,16 +141,26 @@ def _labels(values: list[str] | None, flag: str) -> list[str] | None:
     """Labels given space-separated, as a comma list (``CK,T1,T2``), or both.
 
     A flag given with blank labels only (``--control ''``, an empty shell variable) is a
-    usage error, not the flag left out.
+    usage error, not the flag left out; so is a blank label among others (``'' B``,
+    ``CK,,T``), which was dropped silently.  A comma at either end of a value
+    (``CK,T1, T2``) is no blank label.
     """
     if values is None:
         return None
-    parts = (part.strip() for value in values for part in value.replace("，", ",").split(","))
-    labels = [part for part in parts if part]
+    split = [[part.strip() for part in value.replace("，", ",").split(",")] for value in values]
+    labels = [part for parts in split for part in parts if part]
     if not labels:
         raise UsageError(
             f"{flag} {' '.join(map(repr, values))} names no label (blank); give the labels, "
             f"e.g. {flag} CK T1" + ("" if flag == "--treatments" else f", or leave {flag} out")
+        )
+    # a blank value ("" B) or an empty item inside a comma list (CK,,T) is a label left
+    # out; a comma at either end of a value (CK,T1, T2) only joins two ways of listing
+    inner = ("" in parts[1:-1] or parts == [""] for parts in split)
+    if any(inner):
+        raise UsageError(
+            f"{flag} {' '.join(map(repr, values))} holds a blank label among the others; "
+            "give every label, or leave the blank one out"
         )
     return labels
 

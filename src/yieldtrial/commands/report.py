@@ -170,14 +170,19 @@ def _report(args: argparse.Namespace) -> int:
 
     refuse_document(args.plots, sheet=args.sheet)  # a report given back: say so, not "no crop"
     require_crop(config)
-    report, warnings = report_from_files(
-        args.plots,
-        config,
-        lang=args.lang,
-        sheet=args.sheet,
-        encoding=args.encoding,
-        figures=not args.no_figures,
-    )
+    from yieldtrial.errors import DataValidationError
+
+    try:
+        report, warnings = report_from_files(
+            args.plots,
+            config,
+            lang=args.lang,
+            sheet=args.sheet,
+            encoding=args.encoding,
+            figures=not args.no_figures,
+        )
+    except DataValidationError as error:
+        raise _factors_of_the_file(error, args, config) from None
     for message in warnings:
         print_warning(message)
     from yieldtrial.io.progress import stage
@@ -278,3 +283,30 @@ def _use_file_backend() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+
+
+def _factors_of_the_file(error: Exception, args: argparse.Namespace, config: Any) -> Exception:
+    """Name trial.toml's ``factors`` (not ``--factors``) set for a one-factor design.
+
+    The library says ``factors=(...) applies to the two-factor designs``, which the command
+    line turns into ``--factors ...``: wrong when the user never typed ``--factors`` but
+    wrote ``factors = ...`` in trial.toml.  Any other error is returned unchanged.
+    """
+    import re
+
+    from yieldtrial.errors import DataValidationError
+
+    message = str(error)
+    match = re.match(
+        r"factors=(?P<names>\([^)]*\)) applies to the two-factor designs \((?P<designs>[^)]*)\); "
+        r"this trial's design is (?P<design>'[^']*')\.",
+        message,
+    )
+    if match is None or args.factors is not None or not config.factors or not config.source:
+        return error
+    written = list(config.factors) if len(config.factors) > 1 else config.factors[0]
+    return DataValidationError(
+        f"{config.source!r}: factors = {written!r} in [analysis] applies to the two-factor "
+        f"designs ({match['designs']}); this trial's design is {match['design']}. Set design "
+        '= "split_plot", "strip_plot" or "factorial" in [analysis], or remove factors'
+    )

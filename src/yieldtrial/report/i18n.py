@@ -313,6 +313,15 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
+            r"^only (?P<df>\d+) error degrees of freedom \(fewer than 10\): the error variance "
+            r"is poorly estimated and tests have little power; add checks to each block or add "
+            r"blocks \(the error df of an augmented design come from its checks\)\.?$"
+        ),
+        "误差自由度仅 {df}（少于 10）：误差方差估计不准，检验功效低；"
+        "应增加每个区组的对照数或增加区组数（增广设计的误差自由度来自对照）。",
+    ),
+    (
+        re.compile(
             r"^with (?P<df>\d+) error df an internally studentized residual cannot exceed "
             r"(?P<limit>[\d.]+), so no plot can be flagged as an outlier beyond 3; inspect the "
             r"externally studentized residuals\.?$"

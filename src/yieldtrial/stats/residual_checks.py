@@ -662,9 +662,18 @@ def diagnostics(
         findings.append(msg)
         emitted.append(msg)
     elif df_warning:
+        # blocks with unreplicated plots (leverage 1): an augmented design, whose entries
+        # are unreplicated by intent; its error df come from the checks, (b - 1)(c - 1)
+        # for b blocks of c checks (Federer 1956), so "add replicates" is no advice
+        fix = (
+            "add checks to each block or add blocks (the error df of an augmented design "
+            "come from its checks)"
+            if design == "rcbd" and not every
+            else "add replicates"
+        )
         msg = (
             f"only {df_error} error degrees of freedom (fewer than {MIN_ERROR_DF}): the error "
-            "variance is poorly estimated and tests have little power; add replicates."
+            f"variance is poorly estimated and tests have little power; {fix}."
         )
         findings.append(msg)
         emitted.append(msg)
