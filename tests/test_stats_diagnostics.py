@@ -760,3 +760,23 @@ def test_diagnostics_few_error_df_of_an_augmented_layout_advises_checks() -> Non
     assert d.df_error == 2
     text = " ".join(str(w.message) for w in caught)
     assert "add checks to each block or add blocks" in text and "add replicates" not in text
+
+
+def test_diagnostics_few_error_df_of_an_rcbd_that_lost_a_plot_advises_replicates() -> None:
+    """An RCBD with one treatment left on one plot (leverage 1) is no augmented design.
+
+    Error df by hand: 4 treatments x 2 blocks - 1 lost plot = 7 plots; 7 - 4 - 2 + 1 = 2 df.
+    One plot of seven is unreplicated (fewer than a third): the advice stays "add replicates".
+    """
+    df = pd.DataFrame(
+        {
+            "block": ["1"] * 4 + ["2"] * 3,
+            "treatment": ["A", "B", "C", "D", "A", "B", "C"],
+            "yield_kg_ha": [7000.0, 7100, 7300, 6900, 7050, 7200, 7150],
+        }
+    )
+    with pytest.warns(YieldTrialWarning, match="only 2 error degrees of freedom") as caught:
+        d = diagnostics(df, response="yield_kg_ha", treatment="treatment", block="block")
+    assert d.df_error == 2
+    text = " ".join(str(w.message) for w in caught)
+    assert "add replicates" in text and "add checks to each block" not in text

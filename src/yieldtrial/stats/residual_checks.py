@@ -662,13 +662,15 @@ def diagnostics(
         findings.append(msg)
         emitted.append(msg)
     elif df_warning:
-        # blocks with unreplicated plots (leverage 1): an augmented design, whose entries
-        # are unreplicated by intent; its error df come from the checks, (b - 1)(c - 1)
-        # for b blocks of c checks (Federer 1956), so "add replicates" is no advice
+        # a third of the plots or more unreplicated (leverage 1): an augmented design, whose
+        # entries are unreplicated by intent; its error df come from the checks, (b - 1)(c - 1)
+        # for b blocks of c checks (Federer 1956), so "add replicates" is no advice.  (An RCBD
+        # that lost plots leaves only a few treatments with one plot: replicates are the fix.)
+        augmented = design == "rcbd" and 3 * int(np.count_nonzero(~informative)) >= e.size
         fix = (
             "add checks to each block or add blocks (the error df of an augmented design "
             "come from its checks)"
-            if design == "rcbd" and not every
+            if augmented
             else "add replicates"
         )
         msg = (
