@@ -68,7 +68,9 @@ def test_the_report_writes_into_no_plot_column(name: str, monkeypatch: pytest.Mo
     trial = TRIALS[name]()
     plots_before = trial.plots.copy(deep=True)
     yields = FieldTrial.yields
-    monkeypatch.setattr(FieldTrial, "yields", lambda self, unit=None: _read_only(yields(self, unit)))
+    monkeypatch.setattr(
+        FieldTrial, "yields", (lambda self, unit=None: _read_only(yields(self, unit)))
+    )
     shared = _report(trial)  # a write into a read-only column raises here
     assert shared.to_json() == fresh.to_json()
     assert shared.to_html() == fresh.to_html()

@@ -4,7 +4,8 @@
 pandas 3 (no copy on write) the copy shares the kept columns' values.  These tests make the
 kept values read-only, so a caller writing into them in place raises instead of changing
 the table; a report and every analysis method must then run as before, leave the kept
-table and the user's plot table as they were, and (without copy on write) hand the user no array of the kept table.
+table and the user's plot table as they were, and (without copy on write) hand the user no
+array of the kept table.
 Expected values: the same trial's results with the kept table left writable.
 """
 
@@ -51,7 +52,7 @@ TRIALS = {"rcbd": _rcbd, "rcbd_missing": lambda: _rcbd(missing=True), "split_plo
 
 
 def _kept_arrays(table: pd.DataFrame) -> list[np.ndarray]:
-    """The numpy arrays holding ``table``'s values (a categorical's codes)."""
+    """Return the numpy arrays holding ``table``'s values (a categorical's codes)."""
     arrays = []
     for name in table.columns:
         values = table[name].array
@@ -67,7 +68,7 @@ def _kept_arrays(table: pd.DataFrame) -> list[np.ndarray]:
 def _read_only_kept_table(trial: FieldTrial) -> tuple[pd.DataFrame, pd.DataFrame, list[np.ndarray]]:
     """Build the kept table, make its arrays read-only; return it, a deep snapshot, the arrays."""
     trial._analysis_data()
-    (kept, _caught), = trial.__dict__["_analysis_memo"].values()
+    ((kept, _caught),) = trial.__dict__["_analysis_memo"].values()
     snapshot = kept.copy(deep=True)
     arrays = _kept_arrays(kept)
     for array in arrays:
