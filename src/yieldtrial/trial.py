@@ -941,15 +941,18 @@ class FieldTrial:
         A factor other than ``treatment`` gets its levels in display order
         (:func:`yieldtrial.design.resolve.factor_level_order`).
         """
-        from yieldtrial.stats._common import copy_on_write
-
         # built once per trial and unit: a report asks for it about six times, and the
         # design fits it caches then share one table (5.9 million plots: 0.8 s and a
-        # table of several hundred MB each time); callers get their own (shallow where
-        # pandas copies on write) copy, so none of them changes the kept one
+        # table of several hundred MB each time); callers get their own shallow copy, so
+        # a column one of them sets or adds does not reach the kept one.  Before pandas 3
+        # (no copy on write) the columns' values are shared too: no caller writes into
+        # them in place (they set whole columns; the fits copy their rows with
+        # ``private_rows``), tested with the kept arrays read-only in
+        # tests/test_trial_analysis_data_shared.py (stop 38: a 20 MB table's report
+        # 740 -> 696 MiB under pandas 2.0)
         key = yield_unit(self.unit if unit is None else unit)
         data = _kept_table(self, "_analysis_memo", key, lambda: self._build_analysis_data(unit))
-        return data.copy(deep=not copy_on_write())
+        return data.copy(deep=False)
 
     def _build_analysis_data(self, unit: str | None) -> pd.DataFrame:
         """Build the table :meth:`_analysis_data` keeps (the uncached work)."""
