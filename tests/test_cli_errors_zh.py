@@ -17,7 +17,15 @@ from typing import Any
 
 import pytest
 
-from hostile import HEADER, ROWS, digests, padded_workbook, plot_table, run_cli
+from hostile import (
+    HEADER,
+    ROWS,
+    assert_one_line_error,
+    digests,
+    padded_workbook,
+    plot_table,
+    run_cli,
+)
 from yieldtrial.cli import main
 from yieldtrial.commands._zh_messages import TEMPLATES, translate
 
@@ -1287,3 +1295,10 @@ def test_control_of_a_one_factor_table_is_chinese_too():
         "对照 'ck' 不是小区数据表中的处理；现有水平：CK, T。请更正对照（命令行的 --control，"
         "或 trial.toml 中 [analysis] 的 control）。"
     )
+
+
+def test_exclude_cv_above_zero_says_leave_it_out(tmp_path, capsys):
+    """``network --exclude-cv-above 0``: no "or None" on the command line."""
+    argv, _ = _case_exclude_cv_range(tmp_path)
+    line = assert_one_line_error(argv, capsys, match=r"--exclude-cv-above must be a CV")
+    assert "None" not in line and "or left out" in line

@@ -36,15 +36,6 @@ def test_factors_option_still_names_the_option(tmp_path, capsys):
     )
 
 
-def test_exclude_cv_above_zero_says_leave_it_out(tmp_path, capsys):
-    """``network --exclude-cv-above 0``: no "or None" on the command line."""
-    from test_cli_errors_zh import _case_exclude_cv_range
-
-    argv, _ = _case_exclude_cv_range(tmp_path)
-    line = assert_one_line_error(argv, capsys, match=r"--exclude-cv-above must be a CV")
-    assert "None" not in line and "or left out" in line
-
-
 @pytest.mark.parametrize(
     "labels", [["", "B"], ["CK,,T"], ["CK", " ", "T"]], ids=["blank-first", "comma", "space"]
 )
