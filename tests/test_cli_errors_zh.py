@@ -20,6 +20,7 @@ import pytest
 from hostile import HEADER, ROWS, digests, padded_workbook, plot_table, run_cli
 from yieldtrial.cli import main
 from yieldtrial.commands._zh_messages import TEMPLATES, translate
+from yieldtrial.io import output
 
 #: Words that may stay in a Chinese line: the program, flags, file and format names.
 _KEPT_WORDS = re.compile(
@@ -525,6 +526,29 @@ def _case_field_book_unreadable(tmp: Path) -> tuple[list[str], str]:
     return [*_DESIGN, "-o", str(book), "--force"], "田间记录簿.csv"
 
 
+#: The start of the name of a file that the output checks cannot open (see the fixture below).
+NO_READ = "无权读取"
+
+
+@pytest.fixture(autouse=True)
+def _files_without_read_permission(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files named ``NO_READ...`` do not open in io.output, as for a user who is not root."""
+    real = open
+
+    def guarded(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(str(file)).name.startswith(NO_READ):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real(file, *args, **kwargs)
+
+    monkeypatch.setattr(output, "open", guarded, raising=False)
+
+
+def _case_field_book_no_permission(tmp: Path) -> tuple[list[str], str]:
+    book = tmp / f"{NO_READ}.csv"
+    book.write_text("plot_id,treatment,block,fresh_mass_kg\n1,A,1,14.2\n", encoding="utf-8")
+    return [*_DESIGN, "-o", str(book), "--force"], f"{NO_READ}.csv"
+
+
 def _case_folder_is_file(tmp: Path) -> tuple[list[str], str]:
     (tmp / "演示").write_text("my notes", encoding="utf-8")
     return ["demo", "-o", str(tmp / "演示")], "演示"
@@ -815,6 +839,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "standard-implausible": _case_standard_implausible,
     "field-book-filled": _case_field_book_filled,
     "field-book-unreadable": _case_field_book_unreadable,
+    "field-book-no-permission": _case_field_book_no_permission,
     "folder-is-file": _case_folder_is_file,
     "folder-foreign-files": _case_folder_foreign_files,
     "old-xls": _case_old_xls,

@@ -866,6 +866,15 @@ TEMPLATES: tuple[Template, ...] = (
         lists=("filled",),
     ),
     Template(
+        "field-book-no-permission",
+        r"(?P<path>" + _Q + r") does not read as a plot table \(no permission to read it\), so "
+        r"yieldtrial cannot tell whether it is a filled-in field book; it never replaces one, "
+        r"not even with --force\. Write the new layout to another file \(e\.g\. -o "
+        r"fieldbook-2\.csv\), or move the old one away first",
+        "{path} 没有读取权限，yieldtrial 无法判断它是否是已填写的田间记录簿，加 --force 也不会"
+        "覆盖。请把新的布局写到另一个文件（如 -o fieldbook-2.csv），或先把旧文件移走",
+    ),
+    Template(
         "field-book-unreadable",
         r"(?P<path>" + _Q + r") does not read as a plot table \((?P<reason>.+)\), so yieldtrial "
         r"cannot tell whether it is a filled-in field book; it never replaces one, not even "

@@ -1298,6 +1298,13 @@ def _harvest_check(path: Path) -> tuple[str, str]:
     from yieldtrial.io.table_files import harvest_columns_filled
 
     try:
+        with open(path, "rb"):
+            pass
+    except PermissionError:
+        return "", "no permission to read it"
+    except OSError:
+        pass  # the reader says what is wrong
+    try:
         filled = harvest_columns_filled(path)
     except Exception as error:  # noqa: BLE001 - unreadable: the content is unknown
         if _blank_file(path):
@@ -1313,13 +1320,17 @@ def _harvest_check(path: Path) -> tuple[str, str]:
 
 
 def _blank_file(path: Path) -> bool:
-    """Whether ``path`` holds nothing but white space, NUL bytes and a BOM (or is unreadable)."""
+    """Whether ``path`` holds nothing but white space, NUL bytes and a BOM.
+
+    A file that cannot be read (no read permission) is not blank: its content is unknown,
+    and a field book another user keeps unreadable was replaced with ``--force``.
+    """
     try:
         with open(path, "rb") as handle:
             head = handle.read(1 << 16)
             more = handle.read(1)
     except OSError:
-        return True
+        return False
     for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
         head = head.removeprefix(bom)
     return not more and not head.replace(b"\x00", b"").strip()
