@@ -66,6 +66,15 @@ def list_examples() -> list[str]:
     return sorted(p.parent.name for p in _root().glob("*/plots.csv"))
 
 
+def _trial_examples() -> list[str]:
+    """Names of the examples that are plot tables of a trial (a crop, in code or trial.toml)."""
+    return [
+        name
+        for name in list_examples()
+        if name in _SETTINGS or (_root() / name / "trial.toml").is_file()
+    ]
+
+
 def example_path(name: str, filename: str = "plots.csv") -> Path:
     """Return the path of a file (or folder) of a shipped example.
 
@@ -149,6 +158,12 @@ def load_example(name: str, **overrides: Any) -> FieldTrial:
         The trial, with the example's crop, control(s) and protocol (from its
         ``trial.toml`` when it has one).
 
+    Raises
+    ------
+    DataValidationError
+        For an example that is a table of the documentation (a design or network page's
+        yields, no trial's plot table); read those with ``pandas.read_csv(example_path(name))``.
+
     Warns
     -----
     YieldTrialWarning
@@ -158,6 +173,13 @@ def load_example(name: str, **overrides: Any) -> FieldTrial:
     from yieldtrial.trial import FieldTrial
 
     path = example_path(name)
+    trials = _trial_examples()
+    if name not in trials:
+        raise DataValidationError(
+            f"example {name!r} is a table of the documentation (see its README.md), not a "
+            f"plot table load_example reads; read it with pandas.read_csv(example_path("
+            f"{name!r})); examples that load as a trial: {', '.join(trials)}"
+        )
     settings: dict[str, Any] = dict(_SETTINGS.get(name, {}))
     toml = path.with_name("trial.toml")
     if toml.is_file():
