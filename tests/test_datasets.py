@@ -92,3 +92,15 @@ def test_standardize_example_of_a_documentation_table_says_which_it_takes(name, 
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and "crop=" not in lines[0], lines
     assert lines[0].endswith("--example takes: farm-network, jinzhong-2024, replicated-rcbd")
+
+
+@pytest.mark.parametrize("filename", ["../replicated-rcbd/plots.csv", "/etc/passwd", "sites/../.."])
+def test_example_path_refuses_a_file_outside_the_example(filename):
+    """Stop 38 attacked: '../x' and absolute names led out of the example's folder."""
+    with pytest.raises(DataValidationError, match="not a path that leads out of it"):
+        example_path("site-network", filename)
+
+
+def test_example_path_reads_a_file_in_a_subfolder():
+    """A file in the example's own subfolder is fine."""
+    assert example_path("site-network", "sites/太谷.csv").is_file()

@@ -17,7 +17,7 @@ True
 from __future__ import annotations
 
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from yieldtrial.errors import DataValidationError
@@ -94,7 +94,8 @@ def example_path(name: str, filename: str = "plots.csv") -> Path:
     Raises
     ------
     DataValidationError
-        If the example or the file does not exist; the message lists what does.
+        If the example or the file does not exist (the message lists what does), or
+        ``filename`` leads out of the example's folder (``..``, an absolute path).
 
     Examples
     --------
@@ -105,6 +106,12 @@ def example_path(name: str, filename: str = "plots.csv") -> Path:
     if name not in names:
         raise DataValidationError(
             f"no example named {name!r}; examples shipped: {', '.join(names)}"
+        )
+    inside = PurePath(filename)
+    if inside.is_absolute() or ".." in inside.parts or inside.drive:
+        raise DataValidationError(
+            f"example file {filename!r}: give a name inside the example's folder (e.g. "
+            "'plots.csv' or 'README.md'), not a path that leads out of it"
         )
     path = _root() / name / filename
     if not path.exists():
