@@ -168,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     arguments, debug = _take_debug(arguments)
     arguments = _lang_after_command(arguments)
-    if any(argument.startswith("--la") for argument in arguments):
+    if any(argument.startswith("--l") for argument in arguments):
         from yieldtrial.commands._zh_messages import requested_language, set_language
 
         # usage errors in the language asked for: argparse reports them before --lang is read
@@ -373,7 +373,7 @@ def _lang_after_command(arguments: list[str]) -> list[str]:
     'zh'").  A command that takes no ``--lang`` refuses it as usual, after the move.
     """
     name, equals, _ = arguments[0].partition("=") if arguments else ("", "", "")
-    if name not in ("--la", "--lan", "--lang"):
+    if name not in ("--l", "--la", "--lan", "--lang"):
         return arguments
     taken = 1 if equals else 2
     if len(arguments) <= taken or arguments[taken] not in COMMANDS:

@@ -1178,7 +1178,8 @@ def requested_language(arguments: list[str]) -> str:
     """Return the ``--lang`` value among command-line ``arguments`` ("en" when not given).
 
     Read before argparse parses them, so that a usage error is in the language asked for.
-    The last value wins, as in argparse; its unique prefixes (``--la``, ``--lan``) and the
+    The last value wins, as in argparse; its prefixes (``--l``, ``--la``, ``--lan``; argparse
+    takes ``--l`` where no other option starts so: not in report) and the
     ``--lang=zh`` form count; nothing after ``--`` (the end of the options).
 
     Examples
@@ -1189,7 +1190,9 @@ def requested_language(arguments: list[str]) -> str:
     'zh'
     """
     lang = "en"
-    names = ("--la", "--lan", "--lang")
+    names = ("--l", "--la", "--lan", "--lang")
+    if arguments[:1] == ["report"]:  # report's --letters: there --l is ambiguous, no --lang
+        names = names[1:]
     for index, argument in enumerate(arguments):
         if argument == "--":
             break
