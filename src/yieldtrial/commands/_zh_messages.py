@@ -1190,7 +1190,7 @@ def requested_language(arguments: list[str]) -> str:
     'zh'
     """
     lang = "en"
-    names = ("--l", "--la", "--lan", "--lang")
+    names: tuple[str, ...] = ("--l", "--la", "--lan", "--lang")
     if arguments[:1] == ["report"]:  # report's --letters: there --l is ambiguous, no --lang
         names = names[1:]
     for index, argument in enumerate(arguments):
