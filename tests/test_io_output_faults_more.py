@@ -744,3 +744,17 @@ def test_manifest_nested_too_deeply_is_no_record(tmp_path):
     )
     write_output(tmp_path / "a.txt", "a")
     assert is_own_output(tmp_path / "a.txt")
+
+
+def test_manifest_that_turns_special_after_the_lstat_is_refused(tmp_path, monkeypatch):
+    """An empty manifest is written over, but not when a pipe took its place meanwhile."""
+    (tmp_path / output.MANIFEST_NAME).write_bytes(b"")
+
+    @contextlib.contextmanager
+    def now_a_pipe(path):
+        yield None
+
+    monkeypatch.setattr(output, "_open_regular", now_a_pipe)
+    with pytest.raises(output.FileAccessError, match="a socket or another special file"):
+        write_output(tmp_path / "a.txt", "a")
+    assert not (tmp_path / "a.txt").exists()

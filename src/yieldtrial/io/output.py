@@ -454,7 +454,9 @@ def _manifest_slot_problem(folder: Path) -> str:
         return "a socket or another special file"
     try:
         with _open_regular(path) as handle:
-            head = handle.read(1 << 16) if handle is not None else b""
+            if handle is None:  # replaced by a pipe or a device since the lstat above
+                return "a socket or another special file"
+            head = handle.read(1 << 16)
     except OSError:
         return ""
     if _MANIFEST_START.match(head):
