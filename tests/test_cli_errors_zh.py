@@ -549,6 +549,23 @@ def _case_field_book_no_permission(tmp: Path) -> tuple[list[str], str]:
     return [*_DESIGN, "-o", str(book), "--force"], f"{NO_READ}.csv"
 
 
+def _chinese_site_files(tmp: Path) -> Path:
+    folder = tmp / "试点"
+    folder.mkdir()
+    for site in ("太谷", "榆次"):
+        plot_table(folder, f"{site}.csv")
+    return folder
+
+
+def _case_network_raw_needs_crop(tmp: Path) -> tuple[list[str], str]:
+    return ["network", str(_chinese_site_files(tmp)), "-o", str(tmp / "n.md")], "--crop wheat"
+
+
+def _case_network_column_not_found(tmp: Path) -> tuple[list[str], str]:
+    argv = ["network", str(_chinese_site_files(tmp)), "--crop", "wheat", "--response", "产量"]
+    return [*argv, "-o", str(tmp / "n.md")], "'产量'"
+
+
 def _case_folder_is_file(tmp: Path) -> tuple[list[str], str]:
     (tmp / "演示").write_text("my notes", encoding="utf-8")
     return ["demo", "-o", str(tmp / "演示")], "演示"
@@ -840,6 +857,8 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "field-book-filled": _case_field_book_filled,
     "field-book-unreadable": _case_field_book_unreadable,
     "field-book-no-permission": _case_field_book_no_permission,
+    "network-raw-needs-crop": _case_network_raw_needs_crop,
+    "network-column-not-found": _case_network_column_not_found,
     "folder-is-file": _case_folder_is_file,
     "folder-foreign-files": _case_folder_foreign_files,
     "old-xls": _case_old_xls,
@@ -894,6 +913,8 @@ LAST_LINE = ("warnings-not-shown",)
 LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 #: Parts of a Chinese line that list column names unquoted (left out of the English check).
 NAMES = {
+    "network-raw-needs-crop": r"中写 crop",  # the trial.toml key, as typed
+    "network-column-not-found": r"数据中的列：[^。]*",
     "absent-factor": r"表中的列：[^）]*",
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
     "report-format-pdf": r"PDF",  # the format's name, as Chinese text writes it

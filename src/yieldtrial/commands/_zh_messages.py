@@ -885,6 +885,20 @@ TEMPLATES: tuple[Template, ...] = (
         "请把新的布局写到另一个文件（如 -o fieldbook-2.csv），或先把旧文件移走",
     ),
     Template(
+        "network-raw-needs-crop",
+        r"the plot tables hold raw harvest records \(fresh mass and moisture\): give --crop "
+        r"\(e\.g\. --crop wheat\) or crop in trial\.toml \(--config\), or "
+        r"--standard-moisture-pct, to standardize them to yields",
+        "小区表是原始收获记录（鲜重和含水量）：请给出 --crop（如 --crop wheat）、在 trial.toml"
+        "（--config）中写 crop，或给出 --standard-moisture-pct，以换算为产量",
+    ),
+    Template(
+        "network-column-not-found",
+        r"column\(s\) not found: (?P<names>.+); the data have columns (?P<columns>.+)\. Pass "
+        r"the right names or rename the columns\.",
+        "找不到列：{names}；数据中的列：{columns}。请给出正确的列名，或重命名这些列",
+    ),
+    Template(
         "folder-is-file",
         r"cannot write into (?P<path>" + _Q + r"): it is a file, not a folder; give a folder name",
         "无法写入 {path}：它是文件而不是文件夹；请给出文件夹名",
