@@ -28,6 +28,7 @@ from hostile import (
 )
 from yieldtrial.cli import main
 from yieldtrial.commands._zh_messages import TEMPLATES, translate
+from yieldtrial.io import output
 
 #: Words that may stay in a Chinese line: the program, flags, file and format names.
 _KEPT_WORDS = re.compile(
@@ -533,6 +534,46 @@ def _case_field_book_unreadable(tmp: Path) -> tuple[list[str], str]:
     return [*_DESIGN, "-o", str(book), "--force"], "田间记录簿.csv"
 
 
+#: The start of the name of a file that the output checks cannot open (see the fixture below).
+NO_READ = "无权读取"
+
+
+@pytest.fixture(autouse=True)
+def _files_without_read_permission(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files named ``NO_READ...`` do not open in io.output, as for a user who is not root."""
+    real = open
+
+    def guarded(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(str(file)).name.startswith(NO_READ):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real(file, *args, **kwargs)
+
+    monkeypatch.setattr(output, "open", guarded, raising=False)
+
+
+def _case_field_book_no_permission(tmp: Path) -> tuple[list[str], str]:
+    book = tmp / f"{NO_READ}.csv"
+    book.write_text("plot_id,treatment,block,fresh_mass_kg\n1,A,1,14.2\n", encoding="utf-8")
+    return [*_DESIGN, "-o", str(book), "--force"], f"{NO_READ}.csv"
+
+
+def _chinese_site_files(tmp: Path) -> Path:
+    folder = tmp / "试点"
+    folder.mkdir()
+    for site in ("太谷", "榆次"):
+        plot_table(folder, f"{site}.csv")
+    return folder
+
+
+def _case_network_raw_needs_crop(tmp: Path) -> tuple[list[str], str]:
+    return ["network", str(_chinese_site_files(tmp)), "-o", str(tmp / "n.md")], "--crop wheat"
+
+
+def _case_network_column_not_found(tmp: Path) -> tuple[list[str], str]:
+    argv = ["network", str(_chinese_site_files(tmp)), "--crop", "wheat", "--response", "产量"]
+    return [*argv, "-o", str(tmp / "n.md")], "'产量'"
+
+
 def _case_folder_is_file(tmp: Path) -> tuple[list[str], str]:
     (tmp / "演示").write_text("my notes", encoding="utf-8")
     return ["demo", "-o", str(tmp / "演示")], "演示"
@@ -823,6 +864,9 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "standard-implausible": _case_standard_implausible,
     "field-book-filled": _case_field_book_filled,
     "field-book-unreadable": _case_field_book_unreadable,
+    "field-book-no-permission": _case_field_book_no_permission,
+    "network-raw-needs-crop": _case_network_raw_needs_crop,
+    "network-column-not-found": _case_network_column_not_found,
     "folder-is-file": _case_folder_is_file,
     "folder-foreign-files": _case_folder_foreign_files,
     "old-xls": _case_old_xls,
@@ -877,6 +921,8 @@ LAST_LINE = ("warnings-not-shown",)
 LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 #: Parts of a Chinese line that list column names unquoted (left out of the English check).
 NAMES = {
+    "network-raw-needs-crop": r"中写 crop",  # the trial.toml key, as typed
+    "network-column-not-found": r"数据中的列：[^。]*",
     "absent-factor": r"表中的列：[^）]*",
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
     "report-format-pdf": r"PDF",  # the format's name, as Chinese text writes it

@@ -170,3 +170,23 @@ def test_table_cell_with_arabic_indic_digits_is_refused_like_the_option(
     argv = ["report", str(table), "--crop", "wheat", "--control", "CK", "--no-figures"]
     assert main([*argv, "-o", str(tmp_path / "r.md")]) == 1
     assert "moisture_pct row 2 (plot '1'): '١٣'; expected plain numbers" in _one_error(capsys)
+
+
+@pytest.mark.parametrize("text", ["²", "₅", "①", "¹⁴", "1²"])
+def test_moisture_superscript_or_circled_digit_is_a_usage_error(
+    text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Stop 38 attacked: NFKC read '²' as 2 (a 2 % moisture, exit 0); only full-width is ASCII."""
+    assert main(["standardize", "100", "--moisture", text, "--crop", "wheat"]) == 2
+    assert f"argument --moisture: invalid float value: '{text}'" in _one_error(capsys)
+
+
+def test_table_cell_with_a_superscript_digit_is_refused_like_the_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A moisture cell '¹³' is a non-numeric cell, not 13 (the NFKC reading)."""
+    table = tmp_path / "plots.csv"
+    table.write_text(GOOD.replace(",13\n2,", ",¹³\n2,"), encoding="utf-8")
+    argv = ["report", str(table), "--crop", "wheat", "--control", "CK", "--no-figures"]
+    assert main([*argv, "-o", str(tmp_path / "r.md")]) == 1
+    assert "moisture_pct row 2 (plot '1'): '¹³'; expected plain numbers" in _one_error(capsys)

@@ -135,6 +135,8 @@ def test_uncatalogued_usage_message_stays_english():
         (["report", "--lang", "zh"], "zh"),
         (["report", "--lang=zh"], "zh"),
         (["report", "--lan", "zh"], "zh"),
+        (["design", "--l", "zh"], "zh"),
+        (["report", "--lang", "zh", "--l", "en"], "zh"),  # --l: --lang or --letters?
         (["report", "--lang", "zh", "--lang", "en"], "en"),
         (["report", "--", "--lang", "zh"], "en"),
         (["report", "--lang"], "en"),
@@ -143,3 +145,24 @@ def test_uncatalogued_usage_message_stays_english():
 def test_requested_language_reads_lang_as_argparse_would(arguments, lang):
     """The last --lang wins; its unique prefixes and --lang=zh count; nothing after --."""
     assert requested_language(arguments) == lang
+
+
+@pytest.mark.parametrize("lang", [["--lang", "zh"], ["--lang=zh"], ["--la", "zh"]])
+def test_lang_before_the_command_is_the_commands_lang(lang, capsys):
+    """Stop 38 attacked: `yieldtrial --lang zh design ...` said "invalid COMMAND 'zh'"."""
+    code, lines = run_cli(
+        [*lang, "design", "rcbd", "--treatments", "A", "B", "--blocks", "x"], capsys
+    )
+    assert code == 2
+    assert lines == [
+        "yieldtrial design: 错误：参数 --blocks：'x' 不是有效的整数"
+        "（参见 'yieldtrial design --help'）"
+    ]
+
+
+def test_lang_shortest_prefix_gives_chinese_usage_line(capsys):
+    """Stop 38 attacked: argparse read `--l zh` as --lang zh, the usage line stayed English."""
+    argv = ["design", "rcbd", "--treatments", "A", "B", "--blocks", "x", "--l", "zh"]
+    code, lines = run_cli(argv, capsys)
+    assert code == 2
+    assert lines[0].startswith("yieldtrial design: 错误：参数 --blocks"), lines

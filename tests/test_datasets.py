@@ -72,3 +72,35 @@ def test_example_path_names_what_the_example_holds():
     """A file the example lacks: the error lists its files and folders."""
     with pytest.raises(DataValidationError, match=r"files: README.md, plots.csv, sites"):
         example_path("site-network", "trial.toml")
+
+
+@pytest.mark.parametrize("name", [*PUBLISHED, "site-network"])
+def test_load_example_of_a_documentation_table_names_the_trials(name):
+    """Stop 38 attacked: 'does not say its crop; pass crop=', and with crop= a column error."""
+    from yieldtrial.datasets import load_example
+
+    with pytest.raises(DataValidationError, match=r"not a plot table load_example reads.*"):
+        load_example(name, crop="wheat")
+
+
+@pytest.mark.parametrize("name", [*PUBLISHED, "site-network"])
+def test_standardize_example_of_a_documentation_table_says_which_it_takes(name, capsys):
+    """The CLI names --example's choices, never the Python keyword 'crop='."""
+    from yieldtrial.cli import main
+
+    assert main(["standardize", "--example", name, "--crop", "wheat"]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "crop=" not in lines[0], lines
+    assert lines[0].endswith("--example takes: farm-network, jinzhong-2024, replicated-rcbd")
+
+
+@pytest.mark.parametrize("filename", ["../replicated-rcbd/plots.csv", "/etc/passwd", "sites/../.."])
+def test_example_path_refuses_a_file_outside_the_example(filename):
+    """Stop 38 attacked: '../x' and absolute names led out of the example's folder."""
+    with pytest.raises(DataValidationError, match="not a path that leads out of it"):
+        example_path("site-network", filename)
+
+
+def test_example_path_reads_a_file_in_a_subfolder():
+    """A file in the example's own subfolder is fine."""
+    assert example_path("site-network", "sites/太谷.csv").is_file()

@@ -45,6 +45,31 @@ def test_design_never_replaces_a_field_book_the_reader_refuses(tmp_path, capsys,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fieldbook.csv"]
 
 
+def test_design_never_replaces_a_field_book_it_may_not_read(tmp_path, capsys, monkeypatch):
+    """Stop 38 attacked: a book without read permission counted as blank; --force replaced it.
+
+    Root reads every file, so the permission error is raised by a stand-in ``open``.
+    """
+    from yieldtrial.io import output
+
+    book = tmp_path / "fieldbook.csv"
+    book.write_bytes(FILLED_BOOKS["sep-line"].replace(b"sep=,\n", b""))
+    real = open
+
+    def no_read(file, *args, **kwargs):
+        if Path(str(file)) == book:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real(file, *args, **kwargs)
+
+    monkeypatch.setattr(output, "open", no_read, raising=False)
+    assert_one_line_error(
+        [*DESIGN, "-o", str(book), "--force"],
+        capsys,
+        match=r"does not read as a plot table \(no permission to read it\)",
+        untouched=[book],
+    )
+
+
 @pytest.mark.parametrize(
     "content",
     [b"", b"\n\n", b"\xef\xbb\xbf \r\n", b"\x00\x00"],

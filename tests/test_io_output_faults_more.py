@@ -711,3 +711,50 @@ def test_deleted_current_folder_is_named(tmp_path, capsys, monkeypatch):
     assert_one_line_error(
         ["demo"], capsys, match=r"the current folder no longer exists .*cd to an existing folder"
     )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"  \r\n", b"\x00" * 4096, b'{"gener', b'\xef\xbb\xbf{\r\n "generator": "yiel'],
+    ids=["empty", "blank", "zero-filled", "cut-short", "bom-cut-short"],
+)
+def test_manifest_that_holds_nothing_is_written_over(tmp_path, content):
+    """Stop 38 attacked: an empty or cut-short manifest locked the folder even with --force."""
+    (tmp_path / output.MANIFEST_NAME).write_bytes(content)
+    write_output(tmp_path / "a.txt", "a")
+    assert is_own_output(tmp_path / "a.txt")
+
+
+def test_manifest_with_bom_and_crlf_is_still_recognised(tmp_path):
+    """A manifest an editor saved with a UTF-8 BOM and CRLF line ends is the manifest."""
+    write_output(tmp_path / "a.txt", "a")
+    path = tmp_path / output.MANIFEST_NAME
+    text = path.read_text(encoding="utf-8").replace("\n", "\r\n")
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert is_own_output(tmp_path / "a.txt")
+    write_output(tmp_path / "a.txt", "b")  # own output: replaced without force
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "b"
+
+
+def test_manifest_nested_too_deeply_is_no_record(tmp_path):
+    """A manifest nested past the recursion limit is a broken record, not a lock-out."""
+    path = tmp_path / output.MANIFEST_NAME
+    path.write_bytes(
+        b'{"generator": "yieldtrial", "files": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    )
+    write_output(tmp_path / "a.txt", "a")
+    assert is_own_output(tmp_path / "a.txt")
+
+
+def test_manifest_that_turns_special_after_the_lstat_is_refused(tmp_path, monkeypatch):
+    """An empty manifest is written over, but not when a pipe took its place meanwhile."""
+    (tmp_path / output.MANIFEST_NAME).write_bytes(b"")
+
+    @contextlib.contextmanager
+    def now_a_pipe(path):
+        yield None
+
+    monkeypatch.setattr(output, "_open_regular", now_a_pipe)
+    with pytest.raises(output.FileAccessError, match="a socket or another special file"):
+        write_output(tmp_path / "a.txt", "a")
+    assert not (tmp_path / "a.txt").exists()

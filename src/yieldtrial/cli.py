@@ -167,7 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     arguments = sys.argv[1:] if argv is None else list(argv)
     arguments, debug = _take_debug(arguments)
-    if any(argument.startswith("--la") for argument in arguments):
+    arguments = _lang_after_command(arguments)
+    if any(argument.startswith("--l") for argument in arguments):
         from yieldtrial.commands._zh_messages import requested_language, set_language
 
         # usage errors in the language asked for: argparse reports them before --lang is read
@@ -363,6 +364,21 @@ def _one_line_warnings() -> Iterator[None]:
             warnings.filterwarnings("ignore", category=category)
         warnings.showwarning = show
         yield
+
+
+def _lang_after_command(arguments: list[str]) -> list[str]:
+    """Move ``--lang X`` typed before the command to after it (``yieldtrial --lang zh demo``).
+
+    The main parser has no ``--lang``: it read ``zh`` as the command ("invalid choice:
+    'zh'").  A command that takes no ``--lang`` refuses it as usual, after the move.
+    """
+    name, equals, _ = arguments[0].partition("=") if arguments else ("", "", "")
+    if name not in ("--l", "--la", "--lan", "--lang"):
+        return arguments
+    taken = 1 if equals else 2
+    if len(arguments) <= taken or arguments[taken] not in COMMANDS:
+        return arguments
+    return [arguments[taken], *arguments[:taken], *arguments[taken + 1 :]]
 
 
 def _take_debug(arguments: list[str]) -> tuple[list[str], bool]:

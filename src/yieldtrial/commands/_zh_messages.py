@@ -866,6 +866,15 @@ TEMPLATES: tuple[Template, ...] = (
         lists=("filled",),
     ),
     Template(
+        "field-book-no-permission",
+        r"(?P<path>" + _Q + r") does not read as a plot table \(no permission to read it\), so "
+        r"yieldtrial cannot tell whether it is a filled-in field book; it never replaces one, "
+        r"not even with --force\. Write the new layout to another file \(e\.g\. -o "
+        r"fieldbook-2\.csv\), or move the old one away first",
+        "{path} 没有读取权限，yieldtrial 无法判断它是否是已填写的田间记录簿，加 --force 也不会"
+        "覆盖。请把新的布局写到另一个文件（如 -o fieldbook-2.csv），或先把旧文件移走",
+    ),
+    Template(
         "field-book-unreadable",
         r"(?P<path>" + _Q + r") does not read as a plot table \((?P<reason>.+)\), so yieldtrial "
         r"cannot tell whether it is a filled-in field book; it never replaces one, not even "
@@ -874,6 +883,20 @@ TEMPLATES: tuple[Template, ...] = (
         "{path} 无法作为小区数据表读取（编码、标题行、分隔符行或二进制内容无法识别），"
         "yieldtrial 无法判断它是否是已填写的田间记录簿，加 --force 也不会覆盖。"
         "请把新的布局写到另一个文件（如 -o fieldbook-2.csv），或先把旧文件移走",
+    ),
+    Template(
+        "network-raw-needs-crop",
+        r"the plot tables hold raw harvest records \(fresh mass and moisture\): give --crop "
+        r"\(e\.g\. --crop wheat\) or crop in trial\.toml \(--config\), or "
+        r"--standard-moisture-pct, to standardize them to yields",
+        "小区表是原始收获记录（鲜重和含水量）：请给出 --crop（如 --crop wheat）、在 trial.toml"
+        "（--config）中写 crop，或给出 --standard-moisture-pct，以换算为产量",
+    ),
+    Template(
+        "network-column-not-found",
+        r"column\(s\) not found: (?P<names>.+); the data have columns (?P<columns>.+)\. Pass "
+        r"the right names or rename the columns\.",
+        "找不到列：{names}；数据中的列：{columns}。请给出正确的列名，或重命名这些列",
     ),
     Template(
         "folder-is-file",
@@ -1169,7 +1192,8 @@ def requested_language(arguments: list[str]) -> str:
     """Return the ``--lang`` value among command-line ``arguments`` ("en" when not given).
 
     Read before argparse parses them, so that a usage error is in the language asked for.
-    The last value wins, as in argparse; its unique prefixes (``--la``, ``--lan``) and the
+    The last value wins, as in argparse; its prefixes (``--l``, ``--la``, ``--lan``; argparse
+    takes ``--l`` where no other option starts so: not in report) and the
     ``--lang=zh`` form count; nothing after ``--`` (the end of the options).
 
     Examples
@@ -1180,7 +1204,9 @@ def requested_language(arguments: list[str]) -> str:
     'zh'
     """
     lang = "en"
-    names = ("--la", "--lan", "--lang")
+    names: tuple[str, ...] = ("--l", "--la", "--lan", "--lang")
+    if arguments[:1] == ["report"]:  # report's --letters: there --l is ambiguous, no --lang
+        names = names[1:]
     for index, argument in enumerate(arguments):
         if argument == "--":
             break

@@ -403,7 +403,8 @@ def _terminal_table(table: pd.DataFrame, width: int) -> str:
 
 
 def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
-    from yieldtrial.datasets import example_path, load_example
+    from yieldtrial.datasets import _trial_examples, example_path, load_example
+    from yieldtrial.errors import DataValidationError
     from yieldtrial.report.files import load_trial
 
     if _writes_xlsx(args):
@@ -413,6 +414,13 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
     with report_warnings():
         if args.example is not None:
             source = example_path(args.example)
+            trials = _trial_examples()
+            if args.example not in trials:
+                raise DataValidationError(
+                    f"example {args.example!r} is a table of the documentation (see its "
+                    "README.md), not the plot table of a trial that standardize reads; "
+                    f"--example takes: {', '.join(trials)}"
+                )
             try:
                 check_file_options(args.sheet, args.encoding, [source])
             except UsageError as exc:

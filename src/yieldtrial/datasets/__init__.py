@@ -17,7 +17,7 @@ True
 from __future__ import annotations
 
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from yieldtrial.errors import DataValidationError
@@ -66,6 +66,15 @@ def list_examples() -> list[str]:
     return sorted(p.parent.name for p in _root().glob("*/plots.csv"))
 
 
+def _trial_examples() -> list[str]:
+    """Names of the examples that are plot tables of a trial (a crop, in code or trial.toml)."""
+    return [
+        name
+        for name in list_examples()
+        if name in _SETTINGS or (_root() / name / "trial.toml").is_file()
+    ]
+
+
 def example_path(name: str, filename: str = "plots.csv") -> Path:
     """Return the path of a file (or folder) of a shipped example.
 
@@ -85,7 +94,8 @@ def example_path(name: str, filename: str = "plots.csv") -> Path:
     Raises
     ------
     DataValidationError
-        If the example or the file does not exist; the message lists what does.
+        If the example or the file does not exist (the message lists what does), or
+        ``filename`` leads out of the example's folder (``..``, an absolute path).
 
     Examples
     --------
@@ -96,6 +106,12 @@ def example_path(name: str, filename: str = "plots.csv") -> Path:
     if name not in names:
         raise DataValidationError(
             f"no example named {name!r}; examples shipped: {', '.join(names)}"
+        )
+    inside = PurePath(filename)
+    if inside.is_absolute() or ".." in inside.parts or inside.drive:
+        raise DataValidationError(
+            f"example file {filename!r}: give a name inside the example's folder (e.g. "
+            "'plots.csv' or 'README.md'), not a path that leads out of it"
         )
     path = _root() / name / filename
     if not path.exists():
@@ -149,6 +165,12 @@ def load_example(name: str, **overrides: Any) -> FieldTrial:
         The trial, with the example's crop, control(s) and protocol (from its
         ``trial.toml`` when it has one).
 
+    Raises
+    ------
+    DataValidationError
+        For an example that is a table of the documentation (a design or network page's
+        yields, no trial's plot table); read those with ``pandas.read_csv(example_path(name))``.
+
     Warns
     -----
     YieldTrialWarning
@@ -158,6 +180,13 @@ def load_example(name: str, **overrides: Any) -> FieldTrial:
     from yieldtrial.trial import FieldTrial
 
     path = example_path(name)
+    trials = _trial_examples()
+    if name not in trials:
+        raise DataValidationError(
+            f"example {name!r} is a table of the documentation (see its README.md), not a "
+            f"plot table load_example reads; read it with pandas.read_csv(example_path("
+            f"{name!r})); examples that load as a trial: {', '.join(trials)}"
+        )
     settings: dict[str, Any] = dict(_SETTINGS.get(name, {}))
     toml = path.with_name("trial.toml")
     if toml.is_file():

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -219,18 +218,25 @@ NON_FINITE_WORDS = frozenset(
 )
 
 
+#: Full-width ASCII (U+FF01-U+FF5E) and the ideographic space, as ASCII: the forms Chinese,
+#: Japanese and Korean input methods type.  Not NFKC, which also reads superscripts and
+#: subscripts (``²``, ``₅``), circled digits (``①``) and the like as plain digits.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def number_text(text: str) -> str:
-    """Return ``text`` as a number is read from it: Unicode NFKC, surrounding spaces removed.
+    """Return ``text`` as a number is read from it: full-width forms as ASCII, spaces removed.
 
     Full-width digits, point and signs (``１２．５``, ``－３``), which Chinese input methods
     type, become ASCII (``12.5``, ``-3``); the digits of other scripts (Arabic-Indic
-    ``١٣``) and ``1_3`` stay as they are, so :func:`plain_number` refuses them.  Table cells
-    and number options both read numbers through this function.
+    ``١٣``), superscripts (``²``), circled digits (``①``) and ``1_3`` stay as they are, so
+    :func:`plain_number` refuses them.  Table cells and number options both read numbers
+    through this function.
 
-    >>> number_text(" １２．５ "), number_text("－３"), number_text("١٣")
-    ('12.5', '-3', '١٣')
+    >>> number_text(" １２．５ "), number_text("－３"), number_text("١٣"), number_text("²")
+    ('12.5', '-3', '١٣', '²')
     """
-    return unicodedata.normalize("NFKC", text).strip()
+    return text.translate(_FULL_WIDTH).strip()
 
 
 def plain_number(text: str) -> float | None:

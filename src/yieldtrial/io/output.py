@@ -417,8 +417,14 @@ def _check_parent(target: Path) -> None:
         return
 
 
-#: The start of every manifest yieldtrial writes (``json.dumps`` keeps the key order).
-_MANIFEST_START = re.compile(rb'\A\s*\{\s*"generator"\s*:\s*"yieldtrial"')
+#: The start of every manifest yieldtrial writes (``json.dumps`` keeps the key order); a
+#: UTF-8 BOM and CRLF line ends, which an editor may have added, are allowed.
+_MANIFEST_START = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*\{\s*"generator"\s*:\s*"yieldtrial"')
+
+#: That start without its white space: a file that holds no more than a part of it (an
+#: empty file, a write cut short by a crash, the NUL bytes a file system leaves after one)
+#: holds nothing, and yieldtrial writes its manifest over it.
+_MANIFEST_HEAD = b'{"generator":"yieldtrial"'
 
 
 def _manifest_slot_problem(folder: Path) -> str:
@@ -448,10 +454,18 @@ def _manifest_slot_problem(folder: Path) -> str:
         return "a socket or another special file"
     try:
         with _open_regular(path) as handle:
-            head = handle.read(256) if handle is not None else b""
+            if handle is None:  # replaced by a pipe or a device since the lstat above
+                return "a socket or another special file"
+            head = handle.read(1 << 16)
     except OSError:
         return ""
-    return "" if _MANIFEST_START.match(head) else "a file yieldtrial did not write"
+    if _MANIFEST_START.match(head):
+        return ""
+    if len(head) < 1 << 16:  # the whole file: nothing but a cut-short start of a manifest?
+        bare = re.sub(rb"[\s\x00]", b"", head.removeprefix(b"\xef\xbb\xbf"))
+        if _MANIFEST_HEAD.startswith(bare):
+            return ""
+    return "a file yieldtrial did not write"
 
 
 def check_manifest_slot(folder: str | os.PathLike[str]) -> None:
@@ -467,7 +481,8 @@ def check_manifest_slot(folder: str | os.PathLike[str]) -> None:
     FileAccessError
         :data:`MANIFEST_NAME` in ``folder`` is a folder, a symbolic link, a pipe, a device,
         a socket, or a file that is not a manifest yieldtrial wrote (not even ``--force``
-        replaces it: it is not the output).
+        replaces it: it is not the output).  An empty, zero-filled or cut-short manifest
+        holds nothing and is written over.
     """
     kind = _manifest_slot_problem(Path(folder))
     if kind:
@@ -689,7 +704,7 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
             if handle is None:
                 return {}
             raw = json.loads(handle.read(4 << 20))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # no record (a broken or hostile file)
         return {}
     files = raw.get("files") if isinstance(raw, dict) else None
     return files if isinstance(files, dict) else {}
@@ -1285,6 +1300,13 @@ def _harvest_check(path: Path) -> tuple[str, str]:
     from yieldtrial.io.table_files import harvest_columns_filled
 
     try:
+        with open(path, "rb"):
+            pass
+    except PermissionError:
+        return "", "no permission to read it"
+    except OSError:
+        pass  # the reader says what is wrong
+    try:
         filled = harvest_columns_filled(path)
     except Exception as error:  # noqa: BLE001 - unreadable: the content is unknown
         if _blank_file(path):
@@ -1300,13 +1322,17 @@ def _harvest_check(path: Path) -> tuple[str, str]:
 
 
 def _blank_file(path: Path) -> bool:
-    """Whether ``path`` holds nothing but white space, NUL bytes and a BOM (or is unreadable)."""
+    """Whether ``path`` holds nothing but white space, NUL bytes and a BOM.
+
+    A file that cannot be read (no read permission) is not blank: its content is unknown,
+    and a field book another user keeps unreadable was replaced with ``--force``.
+    """
     try:
         with open(path, "rb") as handle:
             head = handle.read(1 << 16)
             more = handle.read(1)
     except OSError:
-        return True
+        return False
     for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
         head = head.removeprefix(bom)
     return not more and not head.replace(b"\x00", b"").strip()
