@@ -748,6 +748,75 @@ def _case_toml_unknown_key_economics(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, "[economics]\nprice = 2\n"), "'price'"
 
 
+_TREATMENT = '[[treatments]]\nlabel = "处理 甲"\n'
+
+
+def _case_treatment_label_type(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, "[[treatments]]\nlabel = true\n"), "label = True"
+
+
+def _case_treatments_twice(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _TREATMENT * 2), "'处理 甲'"
+
+
+def _case_rate_unit(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _TREATMENT + 'rate = 5\nrate_unit = "斤每亩"\n'), "'斤每亩'"
+
+
+def _case_products_not_list(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _TREATMENT + 'products = "增效剂"\n'), "'增效剂'"
+
+
+def _case_treatment_not_finite(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _TREATMENT + "n_kg_ha = nan\n"), "'处理 甲'"
+
+
+def _case_entry_not_table(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, 'exclude = ["201"]\n'), "试验.toml"
+
+
+def _case_section_not_table(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, 'economics = "2.4 元"\n'), "'2.4 元'"
+
+
+def _case_array_of_tables(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, 'exclude = "201"\n'), "试验.toml"
+
+
+def _case_columns_not_name(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[columns]\n"小区号" = 5\n'), "'小区号'"
+
+
+def _case_published_needs(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[[published]]\ntreatment = "处理 甲"\nmoisture_pct = 13\n'), "None"
+
+
+def _case_rate_not_number(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _TREATMENT + 'rate = "四十"\n'), "'四十'"
+
+
+def _case_rate_negative(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _TREATMENT + "rate = -40\n"), "'处理 甲'"
+
+
+def _case_rate_nan(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _TREATMENT + "rate = nan\n"), "'处理 甲'"
+
+
+def _case_products_rate(tmp: Path) -> tuple[list[str], str]:
+    text = _TREATMENT + 'products = [{ product = "增效剂", rate = -0.3 }]\n'
+    return _toml_case(tmp, text), "-0.3"
+
+
+def _case_nutrient_negative(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _TREATMENT + "n_kg_ha = -3\n"), "-3"
+
+
+def _case_published_range(tmp: Path) -> tuple[list[str], str]:
+    text = '[[published]]\ntreatment = "处理 甲"\nyield = -1\nmoisture_pct = 13\n'
+    return _toml_case(tmp, text), "-1"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -854,6 +923,16 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "exclude-no-plot": _case_exclude_no_plot,
     "exclude-needs-reason": _case_exclude_needs_reason,
     "exclude-needs-plot": _case_exclude_needs_plot,
+    "treatment-label-type": _case_treatment_label_type,
+    "treatments-twice": _case_treatments_twice,
+    "rate-unit": _case_rate_unit,
+    "products-not-list": _case_products_not_list,
+    "treatment-not-finite": _case_treatment_not_finite,
+    "entry-not-table": _case_entry_not_table,
+    "section-not-table": _case_section_not_table,
+    "array-of-tables": _case_array_of_tables,
+    "columns-not-name": _case_columns_not_name,
+    "published-needs": _case_published_needs,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -862,6 +941,12 @@ RUNS = {
     "alpha-range (trial.toml)": _case_alpha_range_toml,
     "toml-unknown-key ([[exclude]])": _case_toml_unknown_key_exclude,
     "toml-unknown-key ([economics])": _case_toml_unknown_key_economics,
+    "setting-not-number ([[treatments]] rate)": _case_rate_not_number,
+    "setting-range ([[treatments]] rate)": _case_rate_negative,
+    "setting-not-finite ([[treatments]] rate)": _case_rate_nan,
+    "setting-range (products rate)": _case_products_rate,
+    "setting-range ([[treatments]] n_kg_ha)": _case_nutrient_negative,
+    "setting-range ([[published]] yield)": _case_published_range,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -905,6 +990,18 @@ NAMES = {
     "exclude-needs-reason": r"\breason = ",  # the key as typed in trial.toml
     "exclude-needs-plot": r"\bplot = ",
     "toml-unknown-key": r"允许的键：.*|\[economics\]|docs/",  # the keys to type, as typed
+    "treatment-label-type": r"\[\[treatments\]\]|\blabel = (?:True|\"CK\")",  # as typed
+    "treatments-twice": r"\[\[treatments\]\]",
+    "rate-unit": r'"[a-z]+/[a-z]+"',  # the units to type, as typed
+    "products-not-list": r"\bproducts = |\[\{.*\}\]",  # the example, as typed
+    "treatment-not-finite": r"\b\w+ = ",
+    "entry-not-table": r"\bexclude\b|\[\[exclude\]\]",
+    "section-not-table": r"\[economics\]",
+    "array-of-tables": r"\bexclude\b|\[\[exclude\]\]|（plot = .*）",
+    "columns-not-name": r"\[columns\]",
+    "published-needs": r"\[\[published\]\]|\byield = |None",
+    "setting-range": r"\b\w+ = |\bproducts\b|\[\[published\]\]|\b(?:rate|yield) 应在",
+    "setting-not-finite": r"\b\w+ = ",
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
@@ -981,12 +1078,12 @@ def test_line_is_chinese_under_lang_zh(run, tmp_path, capsys):
 
 def test_uncatalogued_message_stays_english_under_lang_zh(tmp_path, capsys):
     """An error the catalogue does not hold is printed in English, whole."""
-    argv = _toml_case(tmp_path, "[[treatments]]\nlabel = true\n")  # not catalogued
+    argv = _toml_case(tmp_path, '[[contrasts]]\nname = "增效"\n')  # not catalogued
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
     assert code == 1
     assert lines == [lines[0]]
     assert lines[0].startswith("yieldtrial: error: "), lines
-    assert "treatments entry 1 has label = True" in lines[0], lines
+    assert "[[contrasts]] entry 1 lacks treatment, versus" in lines[0], lines
 
 
 def test_listing_with_an_unknown_english_word_stays_english():

@@ -76,6 +76,11 @@ _R = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
 _FILE = r"(?P<file>[^:]+)"  # the file name a reading error starts with
 #: Where a setting was given: trial.toml (its name quoted) or the command line.
 _WHERE = r"(?P<where>" + _Q + r"|the command line)"
+#: Where inside trial.toml: a [[treatments]] table, its products entry, a [[published]] entry.
+_AT = (
+    r"(?P<at>(?:: treatment " + _R + r")?(?:: products entry \d+)?(?:: \[\[published\]\] "
+    r"entry \d+)?)"
+)
 
 #: The factor roles of the two-factor designs (design/resolve.py) as the report names them.
 ROLES_ZH: dict[str, str] = {
@@ -580,13 +585,13 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "setting-not-finite",
-        _WHERE + r": (?P<name>\w+) = (?P<value>.+?); expected a finite number\.",
+        _WHERE + _AT + r": (?P<name>\w+) = (?P<value>.+?); expected a finite number\.",
         "{where}：{name} = {value}；应为有限的数值。",
     ),
     Template(
         "setting-range",
-        _WHERE + r": (?P<name>\w+) = (?P<value>.+?); (?P=name) must be in "
-        r"(?P<range>[\[(]\S+, \S+[\])])(?:: expected (?P<fix>.+?))?\.",
+        _WHERE + _AT + r": (?P<name>\w+) = (?P<value>.+?); (?P=name) must be in "
+        r"(?P<range>[\[(]\S+, \S+[\])])(?:: (?:expected )?(?P<fix>.+?))?\.",
         "{where}：{name} = {value}；{name} 应在 {range} 之内{fix}。",
     ),
     Template(
@@ -597,12 +602,14 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "setting-not-number",
-        _WHERE + r": (?P<name>\w+) = (?P<value>.+?); expected a number\.",
+        _WHERE + _AT + r": (?P<name>\w+) = (?P<value>.+?); expected a number\.",
         "{where}：{name} = {value}；应为数值。",
     ),
     Template(
         "setting-not-text",
-        _WHERE + r": (?P<table>\[\w+\] )?(?P<name>\w+) = (?P<value>.+?); expected text, e\.g\. "
+        _WHERE
+        + _AT
+        + r": (?P<table>\[\w+\] )?(?P<name>\w+) = (?P<value>.+?); expected text, e\.g\. "
         r"(?:(?P=name) = )?(?P<example>\"[^\"]*\")\.",
         "{where}：{table}{name} = {value}；应为文本，如 {name} = {example}。",
     ),
@@ -794,6 +801,78 @@ TEMPLATES: tuple[Template, ...] = (
         r"\(plots: (?P<plots>.+)\)",
         "无法剔除小区 {plot}：小区数据表中没有这个 plot_id（现有小区：{plots}）",
         lists=("plots",),
+    ),
+    Template(
+        "treatment-label-type",
+        r"(?P<path>" + _R + r"): treatments entry (?P<n>\d+) has label = (?P<value>.+?); expected "
+        r"the text of a treatment label of the plot table, e\.g\. label = \"CK\"\.",
+        "{path}：第 {n} 个 [[treatments]] 的 label = {value}；应为小区数据表中某个处理标签的文本，"
+        '如 label = "CK"。',
+    ),
+    Template(
+        "treatments-twice",
+        r"(?P<path>"
+        + _R
+        + r"): \[\[treatments\]\] describes (?P<labels>"
+        + _R
+        + r"(?:, "
+        + _R
+        + r")*) more than once; give each treatment one \[\[treatments\]\] table\.",
+        "{path}：[[treatments]] 对 {labels} 描述了不止一次；每个处理只写一个 [[treatments]] 表。",
+    ),
+    Template(
+        "rate-unit",
+        _WHERE
+        + _AT
+        + r": rate_unit = (?P<unit>"
+        + _R
+        + r") is not a mass per area; expected e\.g\. \"kg/mu\", \"kg/ha\", \"t/ha\", "
+        r"\"g/mu\" or \"lb/ac\"\.",
+        '{where}：rate_unit = {unit} 不是单位面积的质量；应为如 "kg/mu"、"kg/ha"、"t/ha"、'
+        '"g/mu" 或 "lb/ac" 的单位。',
+    ),
+    Template(
+        "products-not-list",
+        _WHERE + _AT + r": products = (?P<value>.+?); expected a list of tables, e\.g\. products = "
+        r"\[\{ product = \"synergist\", rate = 0\.3, rate_unit = \"kg/mu\" \}\]\.",
+        "{where}：products = {value}；应为表的列表，如 products = "
+        '[{{ product = "增效剂", rate = 0.3, rate_unit = "kg/mu" }}]。',
+    ),
+    Template(
+        "treatment-not-finite",
+        r"(?P<path>" + _R + r"): treatment (?P<label>" + _R + r") has (?P<name>\w+) = "
+        r"(?P<value>.+?); expected a finite number\.",
+        "{path}：处理 {label} 的 {name} = {value}；应为有限的数值。",
+    ),
+    Template(
+        "entry-not-table",
+        r"(?P<path>" + _R + r"): (?P<kind>exclude|published|contrasts) entry (?P<n>\d+) must "
+        r"be a table\.",
+        "{path}：第 {n} 个 {kind} 条目应为表（写作 [[{kind}]]，其下每行 键 = 值）。",
+    ),
+    Template(
+        "section-not-table",
+        r"(?P<path>" + _R + r"): \[(?P<name>\w+)\] must be a table, got (?P<value>.+?)\.",
+        "{path}：[{name}] 应为表，现为 {value}。",
+    ),
+    Template(
+        "array-of-tables",
+        r"(?P<path>" + _R + r"): '(?P<name>treatments|published|exclude)' must be an array of "
+        r"tables written \[\[(?P=name)\]\](?P<example> \(plot = \"201\", reason = "
+        r"\"\.\.\.\"\))?\.",
+        "{path}：{name} 应为表数组，写作 [[{name}]]{example}。",
+    ),
+    Template(
+        "columns-not-name",
+        r"(?P<path>" + _R + r"): \[columns\] maps (?P<key>.+?) to (?P<value>.+?); expected a "
+        r"column name \(text\)\.",
+        "{path}：[columns] 把 {key} 映射为 {value}；应为列名（文本）。",
+    ),
+    Template(
+        "published-needs",
+        r"(?P<path>" + _R + r"): \[\[published\]\] entry (?P<n>\d+) needs (?P<key>\w+) = "
+        r"<number>, got (?P<value>.+?)\.",
+        "{path}：第 {n} 个 [[published]] 需要 {key} = <数值>，现为 {value}。",
     ),
     Template(
         "implausible-standard",
@@ -1202,6 +1281,32 @@ _FIXES_ZH = {
     "e.g. 5": "：应为对照平均值的百分数，从 0（至少与对照一样好）到小于 100，如 5",
 }
 
+_RATE_FIX = re.compile(
+    r"(?:a fertilizer rate is zero or positive, e\.g\. (?P<example>\w+ = [\d.]+)|rates and "
+    r"prices are zero or positive); more than (?P<high>\S+) is a typing error"
+)
+
+
+def _fix_zh(fix: str | None) -> str | None:
+    """Return the valid values of a number setting in Chinese (None: the fix is unknown)."""
+    if fix is None:
+        return ""
+    if fix in _FIXES_ZH:
+        return _FIXES_ZH[fix]
+    rate = _RATE_FIX.fullmatch(fix)
+    if rate is None:
+        return None
+    if rate["example"] is None:
+        return f"：用量和价格应为零或正数；大于 {rate['high']} 属输入错误"
+    return f"：施肥量应为零或正数，如 {rate['example']}；大于 {rate['high']} 属输入错误"
+
+
+def _at_zh(at: str) -> str:
+    """Return a place inside a [[treatments]] table or [[published]] entry in Chinese."""
+    at = re.sub(r": treatment ('.*'|\".*\")(?=:|$)", r"：处理 \1", at)
+    at = re.sub(r": products entry (\d+)", r"：第 \1 个 products", at)
+    return re.sub(r": \[\[published\]\] entry (\d+)", r"：第 \1 个 [[published]]", at)
+
 
 #: What stands under the manifest's name (io.output.check_manifest_slot), in Chinese.
 _SLOT_KINDS_ZH = {
@@ -1322,11 +1427,15 @@ def translate(message: str) -> str | None:
             if why is None:
                 return None
             values["why"] = why
+        if values.get("at"):  # a [[treatments]] table, its products entry, a [[published]] entry
+            values["where"] += _at_zh(values["at"])
         if "fix" in values:  # the valid values of a number setting (setting-range)
-            fix = values["fix"]
-            if fix is not None and fix not in _FIXES_ZH:
+            fix = _fix_zh(values["fix"])
+            if fix is None:
                 return None
-            values["fix"] = _FIXES_ZH[fix] if fix is not None else ""
+            values["fix"] = fix
+        if template.name == "array-of-tables":  # the [[exclude]] example
+            values["example"] = '（plot = "201", reason = "..."）' if values["example"] else ""
         for name in ("copies", "column"):  # 'x' 与 / 'row' 应为, but 等（另有 2 个）与
             if name in template.lists and not values[name].endswith("）"):
                 values[name] += " "
