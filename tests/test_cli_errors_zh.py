@@ -817,6 +817,23 @@ def _case_published_range(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, text), "-1"
 
 
+def _case_conditions_not_number(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[conditions]\nlatitude = "北纬 34 度"\n'), "'北纬 34 度'"
+
+
+def _case_conditions_range(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, "[conditions]\nsoil_ph = 20\n"), "[0, 14]"
+
+
+def _case_economics_not_text(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, "[economics]\ngrain_price_per_kg = 2\ncurrency = [7]\n"), "[7]"
+
+
+def _case_contrasts_not_text(tmp: Path) -> tuple[list[str], str]:
+    text = '[[contrasts]]\nname = [1]\ntreatment = "T"\nversus = "CK"\n'
+    return _toml_case(tmp, text), "[[contrasts]]"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -947,6 +964,10 @@ RUNS = {
     "setting-range (products rate)": _case_products_rate,
     "setting-range ([[treatments]] n_kg_ha)": _case_nutrient_negative,
     "setting-range ([[published]] yield)": _case_published_range,
+    "setting-not-number ([conditions])": _case_conditions_not_number,
+    "setting-range ([conditions])": _case_conditions_range,
+    "setting-not-text ([economics])": _case_economics_not_text,
+    "setting-not-text ([[contrasts]])": _case_contrasts_not_text,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -968,7 +989,8 @@ NAMES = {
     "binary-nul": r"NUL|CSV|UTF-8|GBK",
     "neither-utf8-nor-gbk": r"UTF-8|GB18030/GBK|CSV|cp1252|é、ô、ü",
     "merged-cells": r"[A-Z]+\d+:[A-Z]+\d+",
-    "setting-not-number": r"\b[a-z]+ = ",  # the setting as typed in trial.toml
+    "setting-not-number": r"\b[a-z]+ = |\[conditions\]",  # the setting as typed in trial.toml
+    "setting-not-text": r"\[economics\]|\[\[contrasts\]\]|\b\w+ = ",  # table, key as typed
     "setting-choice": r"\b[a-z]+ = |应为以下之一：.*",  # and the values to type
     "toml-unknown-table": r"应为以下各表：.*",
     "alpha-range": r"\balpha = ",
@@ -1000,7 +1022,7 @@ NAMES = {
     "array-of-tables": r"\bexclude\b|\[\[exclude\]\]|（plot = .*）",
     "columns-not-name": r"\[columns\]",
     "published-needs": r"\[\[published\]\]|\byield = |None",
-    "setting-range": r"\b\w+ = |\bproducts\b|\[\[published\]\]|\b(?:rate|yield) 应在",
+    "setting-range": r"\b\w+ = |\bproducts\b|\[\[published\]\]|\[conditions\]|\b\w+ 应在",
     "setting-not-finite": r"\b\w+ = ",
 }
 #: Entries that are warnings (exit 0, the report is written).

@@ -76,10 +76,11 @@ _R = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
 _FILE = r"(?P<file>[^:]+)"  # the file name a reading error starts with
 #: Where a setting was given: trial.toml (its name quoted) or the command line.
 _WHERE = r"(?P<where>" + _Q + r"|the command line)"
-#: Where inside trial.toml: a [[treatments]] table, its products entry, a [[published]] entry.
+#: Where inside trial.toml: [conditions], [economics], a [[treatments]] table, its products
+#: entry, a [[published]] or [[contrasts]] entry.
 _AT = (
-    r"(?P<at>(?:: treatment " + _R + r")?(?:: products entry \d+)?(?:: \[\[published\]\] "
-    r"entry \d+)?)"
+    r"(?P<at>(?:: \[(?:conditions|economics)\])?(?:: treatment " + _R + r")?(?:: products "
+    r"entry \d+)?(?:: \[\[(?:published|contrasts)\]\] entry \d+)?)"
 )
 
 #: The factor roles of the two-factor designs (design/resolve.py) as the report names them.
@@ -1302,10 +1303,11 @@ def _fix_zh(fix: str | None) -> str | None:
 
 
 def _at_zh(at: str) -> str:
-    """Return a place inside a [[treatments]] table or [[published]] entry in Chinese."""
+    """Return a place inside trial.toml (``: [[published]] entry 2``) in Chinese."""
     at = re.sub(r": treatment ('.*'|\".*\")(?=:|$)", r"：处理 \1", at)
     at = re.sub(r": products entry (\d+)", r"：第 \1 个 products", at)
-    return re.sub(r": \[\[published\]\] entry (\d+)", r"：第 \1 个 [[published]]", at)
+    at = re.sub(r": (\[\w+\])$", r"：\1", at)
+    return re.sub(r": \[\[(published|contrasts)\]\] entry (\d+)", r"：第 \2 个 [[\1]]", at)
 
 
 #: What stands under the manifest's name (io.output.check_manifest_slot), in Chinese.
