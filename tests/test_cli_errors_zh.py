@@ -834,6 +834,31 @@ def _case_contrasts_not_text(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, text), "[[contrasts]]"
 
 
+def _case_factor_roles_one_factor(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[analysis]\nwhole_plot = "氮肥"\n'), "试验.toml"
+
+
+def _case_zh_not_text(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, "[zh]\ntitle = [2024]\n"), "[2024]"
+
+
+def _case_table_array_example(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[panel]\nexperts = "专家甲"\n'), "试验.toml"
+
+
+def _case_economics_table_of_numbers(tmp: Path) -> tuple[list[str], str]:
+    text = '[economics]\ngrain_price_per_kg = 2\nprices = "复合肥 3.2"\n'
+    return _toml_case(tmp, text), "试验.toml"
+
+
+def _case_contrasts_not_array(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, 'contrasts = "增效"\n'), "试验.toml"
+
+
+def _case_panel_members(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[panel]\nmembers = { "专家" = 1 }\n'), "'专家'"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -950,6 +975,10 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "array-of-tables": _case_array_of_tables,
     "columns-not-name": _case_columns_not_name,
     "published-needs": _case_published_needs,
+    "factor-roles-one-factor": _case_factor_roles_one_factor,
+    "zh-not-text": _case_zh_not_text,
+    "table-array-example": _case_table_array_example,
+    "economics-table-of-numbers": _case_economics_table_of_numbers,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -968,6 +997,8 @@ RUNS = {
     "setting-range ([conditions])": _case_conditions_range,
     "setting-not-text ([economics])": _case_economics_not_text,
     "setting-not-text ([[contrasts]])": _case_contrasts_not_text,
+    "array-of-tables ([[contrasts]])": _case_contrasts_not_array,
+    "setting-text-or-list ([panel])": _case_panel_members,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -1006,7 +1037,7 @@ NAMES = {
     "toml-invalid": r"TOML（.*）；|docs/",  # tomllib's own detail, verbatim, and the doc's path
     "column-mapping-unknown": r"\[columns\]",
     "shrink-needs-value": r"USDA RMA|\bshrink\b",  # the source's name, the method as typed
-    "setting-text-or-list": r"^[^：]*：\w+ = ",  # the key as typed in trial.toml
+    "setting-text-or-list": r"^[^：]*：(?:\[panel\] )?\w+ = ",  # the key as typed in trial.toml
     "economics-price": r"\[economics\]|/kg\b",  # the unit symbol, as Chinese text writes it
     "treatments-no-label": r"\[\[treatments\]\]|\blabel\b",
     "exclude-needs-reason": r"\breason = ",  # the key as typed in trial.toml
@@ -1019,8 +1050,12 @@ NAMES = {
     "treatment-not-finite": r"\b\w+ = ",
     "entry-not-table": r"\bexclude\b|\[\[exclude\]\]",
     "section-not-table": r"\[economics\]",
-    "array-of-tables": r"\bexclude\b|\[\[exclude\]\]|（plot = .*）",
+    "array-of-tables": r"\b(?:exclude|contrasts)\b|\[\[\w+\]\]|（plot = .*）",
     "columns-not-name": r"\[columns\]",
+    "factor-roles-one-factor": r"\[analysis\]|\bdesign = .*factorial\"",  # keys, as typed
+    "zh-not-text": r"\[zh\]|\b\w+ = ",
+    "table-array-example": r"\[panel\]|\bexperts\b|\bname\b|\[\{.*\}\]",
+    "economics-table-of-numbers": r"\[economics\]|\bprices\b|\{.*\}",
     "published-needs": r"\[\[published\]\]|\byield = |None",
     "setting-range": r"\b\w+ = |\bproducts\b|\[\[published\]\]|\[conditions\]|\b\w+ 应在",
     "setting-not-finite": r"\b\w+ = ",

@@ -761,9 +761,9 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "setting-text-or-list",
-        r"(?P<path>" + _R + r"): (?P<name>\w+) = (?P<value>.+?); expected text or a list"
-        r"(?: of text)?\.",
-        "{path}：{name} = {value}；应为文本或文本列表。",
+        r"(?P<path>" + _R + r"): (?P<table>\[\w+\] )?(?P<name>\w+) = (?P<value>.+?); expected "
+        r"text or a list(?: of text)?\.",
+        "{path}：{table}{name} = {value}；应为文本或文本列表。",
     ),
     Template(
         "economics-price",
@@ -858,7 +858,8 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "array-of-tables",
-        r"(?P<path>" + _R + r"): '(?P<name>treatments|published|exclude)' must be an array of "
+        r"(?P<path>" + _R + r"): '(?P<name>treatments|published|exclude|contrasts)' must be an "
+        r"array of "
         r"tables written \[\[(?P=name)\]\](?P<example> \(plot = \"201\", reason = "
         r"\"\.\.\.\"\))?\.",
         "{path}：{name} 应为表数组，写作 [[{name}]]{example}。",
@@ -874,6 +875,34 @@ TEMPLATES: tuple[Template, ...] = (
         r"(?P<path>" + _R + r"): \[\[published\]\] entry (?P<n>\d+) needs (?P<key>\w+) = "
         r"<number>, got (?P<value>.+?)\.",
         "{path}：第 {n} 个 [[published]] 需要 {key} = <数值>，现为 {value}。",
+    ),
+    Template(
+        "factor-roles-one-factor",
+        r"(?P<path>" + _R + r"): (?P<roles>\w+(?:, \w+)*) name\(s\) the factors of a two-factor "
+        r"design; set design = \"split_plot\", \"strip_plot\" or \"factorial\" in \[analysis\]\.",
+        "{path}：{roles} 用于指定两因素设计的因素；请在 [analysis] 中设 "
+        'design = "split_plot"、"strip_plot" 或 "factorial"。',
+    ),
+    Template(
+        "zh-not-text",
+        r"(?P<path>" + _R + r"): \[zh\] (?P<name>\w+) = (?P<value>.+?); expected Chinese text, "
+        r"e\.g\. (?P=name) = \"\.\.\.\"\.",
+        '{path}：[zh] {name} = {value}；应为中文文本，如 {name} = "..."。',
+    ),
+    Template(
+        "table-array-example",
+        r"(?P<path>"
+        + _R
+        + r"): (?P<table>\[(?:conditions|panel)\]) (?P<name>fertilization|experts) "
+        r"must be an array of tables(?P<named> with a name)?, e\.g\. (?P<example>(?P=name) = "
+        r"\[\{.*\}\])\.",
+        "{path}：{table} {name} 应为表数组{named}，如 {example}。",
+    ),
+    Template(
+        "economics-table-of-numbers",
+        r"(?P<path>" + _R + r"): \[economics\] (?P<name>\w+) must be a table of numbers, e\.g\. "
+        r"(?P=name) = \{ \"compound fertilizer\" = 3\.2 \}\.",
+        '{path}：[economics] {name} 应为数值表，如 {name} = {{ "复合肥" = 3.2 }}。',
     ),
     Template(
         "implausible-standard",
@@ -1436,6 +1465,8 @@ def translate(message: str) -> str | None:
             if fix is None:
                 return None
             values["fix"] = fix
+        if template.name == "table-array-example":  # each expert has a name
+            values["named"] = "（每项都需有 name）" if values["named"] else ""
         if template.name == "array-of-tables":  # the [[exclude]] example
             values["example"] = '（plot = "201", reason = "..."）' if values["example"] else ""
         for name in ("copies", "column"):  # 'x' 与 / 'row' 应为, but 等（另有 2 个）与
