@@ -859,6 +859,55 @@ def _case_panel_members(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, '[panel]\nmembers = { "专家" = 1 }\n'), "'专家'"
 
 
+def _plots_text(tmp: Path, text: str, name: str = "小区 表.csv") -> list[str]:
+    path = tmp / name
+    path.write_text(text, encoding="utf-8")
+    return _report(tmp, path, *_html(tmp))
+
+
+def _case_file_empty(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, ""), "小区 表.csv"
+
+
+def _case_label_cell_empty(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, HEADER + "101,,CK,20,14.98,12.7\n" + "".join(ROWS[1:])), "小区 表.csv"
+
+
+def _case_rows_fewer_fields(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, HEADER + "101,1,对照\n" + "".join(ROWS[1:])), "小区 表.csv"
+
+
+def _case_rows_more_values(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, HEADER + "101,1,CK,20,14,98,12,7\n" + "".join(ROWS[1:])), "小区 表.csv"
+
+
+def _case_quote_not_closed(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, HEADER + '101,1,"CK,20,14.98,12.7\n' + "".join(ROWS[1:])), "小区 表.csv"
+
+
+def _case_other_document(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, "<html><body>报告</body></html>\n", "报告.csv"), "报告.csv"
+
+
+def _case_other_document_json(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, '{"报告": 1}\n', "报告.csv"), "报告.csv"
+
+
+def _case_area_range(tmp: Path) -> tuple[list[str], str]:
+    rows = ["小区-1,1,CK,0,14.98,12.7\n", *ROWS[1:]]
+    return _plots_text(tmp, HEADER + "".join(rows)), "'小区-1' = 0"
+
+
+def _case_non_numeric_decimal_comma(tmp: Path) -> tuple[list[str], str]:
+    rows = ['101,1,CK,20,"14,98",12.7\n', *ROWS[1:]]
+    return _plots_text(tmp, HEADER + "".join(rows)), "'14,98'"
+
+
+def _case_non_numeric_inf(tmp: Path) -> tuple[list[str], str]:
+    rows = ["101,1,CK,20,inf,12.7\n", *ROWS[1:]]
+    return _plots_text(tmp, HEADER + "".join(rows)), "小区 表.csv"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -979,6 +1028,13 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "zh-not-text": _case_zh_not_text,
     "table-array-example": _case_table_array_example,
     "economics-table-of-numbers": _case_economics_table_of_numbers,
+    "file-empty": _case_file_empty,
+    "label-cell-empty": _case_label_cell_empty,
+    "rows-fewer-fields": _case_rows_fewer_fields,
+    "rows-more-values": _case_rows_more_values,
+    "quote-not-closed": _case_quote_not_closed,
+    "other-document": _case_other_document,
+    "area-range": _case_area_range,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -999,6 +1055,9 @@ RUNS = {
     "setting-not-text ([[contrasts]])": _case_contrasts_not_text,
     "array-of-tables ([[contrasts]])": _case_contrasts_not_array,
     "setting-text-or-list ([panel])": _case_panel_members,
+    "other-document (JSON)": _case_other_document_json,
+    "non-numeric (decimal comma)": _case_non_numeric_decimal_comma,
+    "non-numeric (inf)": _case_non_numeric_inf,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -1056,6 +1115,11 @@ NAMES = {
     "zh-not-text": r"\[zh\]|\b\w+ = ",
     "table-array-example": r"\[panel\]|\bexperts\b|\bname\b|\[\{.*\}\]",
     "economics-table-of-numbers": r"\[economics\]|\bprices\b|\{.*\}",
+    "file-empty": r"\b(?:plot_id|treatment)\b",  # the header to write
+    "label-cell-empty": r"\bblock\b",  # the column's name, as typed
+    "other-document": r"HTML|XML|JSON|CSV",  # names of formats, as Chinese text writes them
+    "area-range": r"\bm2\b",
+    "non-numeric": r"\bCSV\b|fresh_mass_kg 或 鲜重\(kg\)",
     "published-needs": r"\[\[published\]\]|\byield = |None",
     "setting-range": r"\b\w+ = |\bproducts\b|\[\[published\]\]|\[conditions\]|\b\w+ 应在",
     "setting-not-finite": r"\b\w+ = ",
@@ -1226,11 +1290,17 @@ def test_network_trial_warning_line_is_chinese(tmp_path, capsys):
 
 def test_network_left_out_line_with_uncatalogued_reason_stays_english(tmp_path, capsys):
     """A site left out for a reason the catalogue does not hold: the whole line in English."""
-    folder = _site_files(tmp_path / "sites", lambda *_: "15.0", area="-0.05")
+
+    def moisture(site: str, block: int, treatment: str) -> str:  # a second problem at 祁县
+        return "湿" if (site, block, treatment) == ("祁县", 1, "CK") else "15.0"
+
+    # "2 problems: (1) ...; (2) ...": a line of several problems is not catalogued
+    folder = _site_files(tmp_path / "sites", moisture, area="-0.05")
     code, lines = _message_lines([*_network(folder, tmp_path), "--lang", "zh"], capsys)
     assert code == 0
     assert len(lines) == 1, lines
     assert lines[0].startswith("yieldtrial: warning: left out site '祁县': "), lines
+    assert "2 problems: (1) " in lines[0], lines
 
 
 @pytest.mark.parametrize(

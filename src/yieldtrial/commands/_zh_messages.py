@@ -137,6 +137,7 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
         lambda m: f"{m.group(1)}（{LABEL_COLUMNS_ZH[m.group(2)]}）",
     ),
     (r"([A-Z]+\d+:[A-Z]+\d+) \(([A-Za-z]\w*_\w+(?:, [A-Za-z]\w*_\w+)*)\)", r"\1（\2）"),
+    (r" \((\d+) fields?\)", r"（\1 个字段）"),  # a short row: "row 4 (3 fields)"
     (r"\brow (\d+)", r"第 \1 行"),
     (r"(第 \d+ 行): ", r"\1："),  # a cell's value after its row: "row 2: 1.5"
     (r" \((\d+) times\)", r"（\1 次）"),
@@ -146,9 +147,11 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
 )
 
 #: Left in a translated listing without making it English: quoted values, column
-#: names (``moisture_pct``), numbers, the unit kg/公顷.
+#: names (``moisture_pct``), numbers, the unit kg/公顷, a cell holding inf or nan.
 _ALLOWED = re.compile(
-    _R + r"|U\+[0-9A-F]{4,6}|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*|\bkg/公顷"
+    _R
+    + r"|U\+[0-9A-F]{4,6}|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*|\bkg/公顷"
+    + r"|(?<=：)[-+]?(?i:inf|infinity|nan)\b"  # a cell's value after its row: "第 2 行：inf"
 )
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -221,9 +224,12 @@ TEMPLATES: tuple[Template, ...] = (
         _FILE + r": (?P<n>[\d,]+) non-numeric values? in numeric columns \(row numbers as in "
         r"the file: the header is row 1\): (?P<cells>.+); expected plain numbers such as 12\.5 "
         r"\(a trailing % is allowed in percent columns; leave the cell empty for a missing "
-        r"value\)\. Correct these cells",
+        r"value\)(?P<comma>\. The numbers use a comma as the decimal separator \(e\.g\. '14,9'\): "
+        r"use a dot as the decimal separator \(or save the CSV with a dot decimal separator\))?"
+        r"(?P<units>\. Units belong in the header, not in the cells: write '14\.3' under a header "
+        r"such as fresh_mass_kg or 鲜重\(kg\))?\. Correct these cells",
         "{file}：数值列中有 {n} 个非数值单元格（行号与文件一致，表头为第 1 行）：{cells}；"
-        "应为纯数字，如 12.5（百分数列允许末尾带 %；缺失值请留空）。请更正这些单元格",
+        "应为纯数字，如 12.5（百分数列允许末尾带 %；缺失值请留空）。{comma}{units}请更正这些单元格",
         lists=("cells",),
     ),
     Template(
@@ -905,6 +911,62 @@ TEMPLATES: tuple[Template, ...] = (
         '{path}：[economics] {name} 应为数值表，如 {name} = {{ "复合肥" = 3.2 }}。',
     ),
     Template(
+        "file-empty",
+        _FILE + r": the file is empty; expected a header row \(plot_id, treatment, \.\.\.\) and "
+        r"one row per plot",
+        "{file}：文件为空；应有一行表头（plot_id、treatment……），并且每个小区一行",
+    ),
+    Template(
+        "label-cell-empty",
+        _FILE + r": (?P<column>.+?) is empty in (?P<rows>rows? .+); every plot needs a "
+        r"(?P<name>plot_id|block|treatment) \(delete rows that are not plots\)",
+        "{file}：{rows} 中 {column}为空；每个小区都需要 {name}（不是小区的行请删除）",
+        lists=("rows",),
+    ),
+    Template(
+        "rows-fewer-fields",
+        _FILE + r": (?P<rows>row .+?) (?:has|have) fewer fields than the (?P<width>\d+) columns "
+        r"of the header row; every row must have a field for every column \(keep the "
+        r"separators and leave a cell empty for a missing value\)",
+        "{file}：{rows} 的字段少于表头的 {width} 列；每一行都应为每一列留一个字段"
+        "（请保留分隔符，缺失值留空）",
+        lists=("rows",),
+    ),
+    Template(
+        "rows-more-values",
+        _FILE + r": (?P<rows>row .+?) (?:has|have) more values than the (?P<width>\d+) columns of "
+        r"the header row; every row must have the (?P=width) fields of the header \(check for a "
+        r"decimal comma or a missing header\)",
+        "{file}：{rows} 的值多于表头的 {width} 列；每一行都应恰有表头的 {width} 个字段"
+        "（请检查是否用了小数逗号，或缺少表头）",
+        lists=("rows",),
+    ),
+    Template(
+        "quote-not-closed",
+        _FILE + r": row (?P<row>\d+) opens a quoted cell \(\"\) that is never closed, so the rest "
+        r"of the file would be read into one cell; remove the stray quote or close it",
+        '{file}：第 {row} 行有一个以引号（"）开始却没有闭合的单元格，文件其余部分会被读进'
+        "这一个单元格；请删除多余的引号，或把它闭合",
+    ),
+    Template(
+        "other-document",
+        _FILE + r": this is (?P<doc>an HTML or XML document|JSON text|a Markdown document) "
+        r"\(a yieldtrial (?P<json>JSON )?report\?\), not a plot table; give the plot table \(CSV "
+        r"text or an "
+        r"\.xlsx workbook\) the analysis starts from",
+        "{file}：这是{doc}（yieldtrial {json}报告？），不是小区数据表；"
+        "请给出分析所依据的小区数据表（CSV 文本或 .xlsx 工作簿）",
+    ),
+    Template(
+        "area-range",
+        _FILE + r": (?P<column>\w+) \(harvested area, (?P<unit>\w+)\) must be in \(0, inf\); "
+        r"(?P<n>[\d,]+) values? out of range: (?P<items>.+)\. Enter the net harvested area of "
+        r"each plot \(leave the mass empty for a missing plot\)",
+        "{file}：{column}（收获面积，{unit}）必须在 (0, inf) 之间；{n} 个值超出范围：{items}。"
+        "请填写每个小区的净收获面积（缺失的小区请把鲜重留空）",
+        lists=("items",),
+    ),
+    Template(
         "implausible-standard",
         r"standard_moisture_pct = (?P<std>\S+) % is above any moisture standard \(grain "
         r"10-20 %, whole-plant silage 65-70 %\): at (?P=std) % a yield is multiplied by about "
@@ -1339,6 +1401,21 @@ def _at_zh(at: str) -> str:
     return re.sub(r": \[\[(published|contrasts)\]\] entry (\d+)", r"：第 \2 个 [[\1]]", at)
 
 
+_DECIMAL_COMMA_ZH = (
+    "数字用逗号作小数点（如 '14,9'）：请改用点作小数点（或把 CSV 另存为以点作小数点）。"
+)
+_UNITS_IN_CELLS_ZH = (
+    "单位应写在表头而不是单元格中：在 fresh_mass_kg 或 鲜重(kg) 这样的表头下写 '14.3'。"
+)
+
+
+#: A text document given as the plot table (io.table_files._other_text_document), in Chinese.
+_DOCUMENTS_ZH = {
+    "an HTML or XML document": " HTML 或 XML 文档",
+    "JSON text": " JSON 文本",
+    "a Markdown document": " Markdown 文档",
+}
+
 #: What stands under the manifest's name (io.output.check_manifest_slot), in Chinese.
 _SLOT_KINDS_ZH = {
     "a symbolic link": "符号链接",
@@ -1467,6 +1544,18 @@ def translate(message: str) -> str | None:
             values["fix"] = fix
         if template.name == "table-array-example":  # each expert has a name
             values["named"] = "（每项都需有 name）" if values["named"] else ""
+        if template.name == "other-document":  # what the file is instead
+            values["doc"] = _DOCUMENTS_ZH[values["doc"]]
+            values["json"] = values["json"] or ""
+        if template.name == "non-numeric":  # a decimal comma, units in the cells
+            values["comma"] = _DECIMAL_COMMA_ZH if values["comma"] else ""
+            values["units"] = _UNITS_IN_CELLS_ZH if values["units"] else ""
+        if template.name == "label-cell-empty":  # "block" or "block (header '区组号')"
+            column = re.fullmatch(r"(\w+)(?: \(header (" + _R + r")\))?", values["column"])
+            if column is None or column[1] not in LABEL_COLUMNS_ZH:
+                return None
+            header = f"，表头 {column[2]}" if column[2] else ""
+            values["column"] = f"{LABEL_COLUMNS_ZH[column[1]]}列（{column[1]}{header}）"
         if template.name == "array-of-tables":  # the [[exclude]] example
             values["example"] = '（plot = "201", reason = "..."）' if values["example"] else ""
         for name in ("copies", "column"):  # 'x' 与 / 'row' 应为, but 等（另有 2 个）与
