@@ -908,6 +908,16 @@ def _case_non_numeric_inf(tmp: Path) -> tuple[list[str], str]:
     return _plots_text(tmp, HEADER + "".join(rows)), "小区 表.csv"
 
 
+def _case_missing_columns(tmp: Path) -> tuple[list[str], str]:
+    header = HEADER.replace("treatment", "品种名")
+    return _plots_text(tmp, header + "".join(ROWS)), "'品种名'"
+
+
+def _case_missing_columns_harvest(tmp: Path) -> tuple[list[str], str]:
+    header = HEADER.replace("harvested_area_m2", "样方大小")
+    return _plots_text(tmp, header + "".join(ROWS)), "'样方大小'"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -1035,6 +1045,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "quote-not-closed": _case_quote_not_closed,
     "other-document": _case_other_document,
     "area-range": _case_area_range,
+    "missing-columns": _case_missing_columns,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -1058,6 +1069,7 @@ RUNS = {
     "other-document (JSON)": _case_other_document_json,
     "non-numeric (decimal comma)": _case_non_numeric_decimal_comma,
     "non-numeric (inf)": _case_non_numeric_inf,
+    "missing-columns (harvest)": _case_missing_columns_harvest,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -1119,6 +1131,7 @@ NAMES = {
     "label-cell-empty": r"\bblock\b",  # the column's name, as typed
     "other-document": r"HTML|XML|JSON|CSV",  # names of formats, as Chinese text writes them
     "area-range": r"\bm2\b",
+    "missing-columns": r"\btreatment（|/ \w+",  # the column's name, as typed
     "non-numeric": r"\bCSV\b|fresh_mass_kg 或 鲜重\(kg\)",
     "published-needs": r"\[\[published\]\]|\byield = |None",
     "setting-range": r"\b\w+ = |\bproducts\b|\[\[published\]\]|\[conditions\]|\b\w+ 应在",

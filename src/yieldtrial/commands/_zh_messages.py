@@ -327,6 +327,17 @@ TEMPLATES: tuple[Template, ...] = (
         lists=("aliases", "found"),
     ),
     Template(
+        "missing-columns",
+        _FILE + r": missing required columns?: (?P<parts>.+?)(?:\. Instead of the harvest "
+        r"columns you may give one standardized yield column \((?P<yields>[\w, ]+)\))?\. "
+        r"Columns found: (?P<found>.+)\. Rename columns in the file, or map them with "
+        r"columns=\{'your header': 'canonical_name'\} \(command line: --column 'your "
+        r"header=canonical_name'\)",
+        "{file}：缺少必需的列：{parts}。{yields}文件中的列：{found}。请在文件中改列名，"
+        "或用 --column '表头=标准列名' 对应",
+        lists=("found",),
+    ),
+    Template(
         "implausible-moisture",
         r"(?P<column>\w+) outside the plausible harvest range for (?P<crop>.+?) "
         r"\((?P<low>[\d.]+)-(?P<high>[\d.]+) %\): (?P<items>.+)\. Check for a typing error "
@@ -920,7 +931,7 @@ TEMPLATES: tuple[Template, ...] = (
         "label-cell-empty",
         _FILE + r": (?P<column>.+?) is empty in (?P<rows>rows? .+); every plot needs a "
         r"(?P<name>plot_id|block|treatment) \(delete rows that are not plots\)",
-        "{file}：{rows} 中 {column}为空；每个小区都需要 {name}（不是小区的行请删除）",
+        "{file}：{rows}中{column}为空；每个小区都需要 {name}（不是小区的行请删除）",
         lists=("rows",),
     ),
     Template(
@@ -928,7 +939,7 @@ TEMPLATES: tuple[Template, ...] = (
         _FILE + r": (?P<rows>row .+?) (?:has|have) fewer fields than the (?P<width>\d+) columns "
         r"of the header row; every row must have a field for every column \(keep the "
         r"separators and leave a cell empty for a missing value\)",
-        "{file}：{rows} 的字段少于表头的 {width} 列；每一行都应为每一列留一个字段"
+        "{file}：{rows}的字段少于表头的 {width} 列；每一行都应为每一列留一个字段"
         "（请保留分隔符，缺失值留空）",
         lists=("rows",),
     ),
@@ -937,7 +948,7 @@ TEMPLATES: tuple[Template, ...] = (
         _FILE + r": (?P<rows>row .+?) (?:has|have) more values than the (?P<width>\d+) columns of "
         r"the header row; every row must have the (?P=width) fields of the header \(check for a "
         r"decimal comma or a missing header\)",
-        "{file}：{rows} 的值多于表头的 {width} 列；每一行都应恰有表头的 {width} 个字段"
+        "{file}：{rows}的值多于表头的 {width} 列；每一行都应恰有表头的 {width} 个字段"
         "（请检查是否用了小数逗号，或缺少表头）",
         lists=("rows",),
     ),
@@ -1409,6 +1420,18 @@ _UNITS_IN_CELLS_ZH = (
 )
 
 
+def _missing_columns_zh(parts: str) -> str | None:
+    """Return the missing columns and their accepted headers in Chinese (None: English left)."""
+    pieces = re.split(f"({_R})", parts)
+    for index in range(0, len(pieces), 2):
+        piece = re.sub(r" \(also accepted: ", "（也可用：", pieces[index])
+        piece = re.sub(r" \(or (\w+(?: / \w+)*); also accepted: ", r"（或 \1；也可用：", piece)
+        pieces[index] = piece.replace(")", "）").replace("; ", "；").replace(", ", "、")
+    text = "".join(pieces)
+    named = re.sub(r"\btreatment(?=（)", "", text)  # the column's name, as the header is typed
+    return None if _ENGLISH_WORD.search(_ALLOWED.sub("", named)) else text
+
+
 #: A text document given as the plot table (io.table_files._other_text_document), in Chinese.
 _DOCUMENTS_ZH = {
     "an HTML or XML document": " HTML 或 XML 文档",
@@ -1544,6 +1567,15 @@ def translate(message: str) -> str | None:
             values["fix"] = fix
         if template.name == "table-array-example":  # each expert has a name
             values["named"] = "（每项都需有 name）" if values["named"] else ""
+        if template.name == "missing-columns":  # each column, what else is accepted
+            parts = _missing_columns_zh(values["parts"])
+            if parts is None:
+                return None
+            values["parts"] = parts
+            yields = values["yields"]
+            values["yields"] = (
+                f"也可以不给收获数据列，改给一个折标产量列（{yields}）。" if yields else ""
+            )
         if template.name == "other-document":  # what the file is instead
             values["doc"] = _DOCUMENTS_ZH[values["doc"]]
             values["json"] = values["json"] or ""
