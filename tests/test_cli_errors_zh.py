@@ -918,6 +918,28 @@ def _case_missing_columns_harvest(tmp: Path) -> tuple[list[str], str]:
     return _plots_text(tmp, header + "".join(ROWS)), "'样方大小'"
 
 
+def _case_title_row(tmp: Path) -> tuple[list[str], str]:
+    def title(book: Any, sheet: Any) -> None:
+        sheet.insert_rows(1)
+        sheet["A1"] = "2024 年小麦品比试验"
+
+    return _report(tmp, _xlsx(tmp, title), *_html(tmp)), "'2024 年小麦品比试验'"
+
+
+def _case_header_blank(tmp: Path) -> tuple[list[str], str]:
+    def notes(book: Any, sheet: Any) -> None:
+        sheet["G2"] = "倒伏"
+
+    return _report(tmp, _xlsx(tmp, notes), *_html(tmp)), "plots.xlsx"
+
+
+def _case_non_numeric_checkbox(tmp: Path) -> tuple[list[str], str]:
+    def checkbox(book: Any, sheet: Any) -> None:
+        sheet["E2"] = True
+
+    return _report(tmp, _xlsx(tmp, checkbox), *_html(tmp)), "True"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -1046,6 +1068,8 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "other-document": _case_other_document,
     "area-range": _case_area_range,
     "missing-columns": _case_missing_columns,
+    "title-row": _case_title_row,
+    "header-blank": _case_header_blank,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -1070,6 +1094,7 @@ RUNS = {
     "non-numeric (decimal comma)": _case_non_numeric_decimal_comma,
     "non-numeric (inf)": _case_non_numeric_inf,
     "missing-columns (harvest)": _case_missing_columns_harvest,
+    "non-numeric (checkbox)": _case_non_numeric_checkbox,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -1131,8 +1156,9 @@ NAMES = {
     "label-cell-empty": r"\bblock\b",  # the column's name, as typed
     "other-document": r"HTML|XML|JSON|CSV",  # names of formats, as Chinese text writes them
     "area-range": r"\bm2\b",
+    "header-blank": r"\bnotes\b",  # a header to type
     "missing-columns": r"\btreatment（|/ \w+",  # the column's name, as typed
-    "non-numeric": r"\bCSV\b|fresh_mass_kg 或 鲜重\(kg\)",
+    "non-numeric": r"\bCSV\b|fresh_mass_kg 或 鲜重\(kg\)|TRUE/FALSE|：True",
     "published-needs": r"\[\[published\]\]|\byield = |None",
     "setting-range": r"\b\w+ = |\bproducts\b|\[\[published\]\]|\[conditions\]|\b\w+ 应在",
     "setting-not-finite": r"\b\w+ = ",

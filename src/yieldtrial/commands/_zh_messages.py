@@ -147,11 +147,11 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
 )
 
 #: Left in a translated listing without making it English: quoted values, column
-#: names (``moisture_pct``), numbers, the unit kg/公顷, a cell holding inf or nan.
+#: names (``moisture_pct``), numbers, the unit kg/公顷, a cell holding inf, nan, True or False.
 _ALLOWED = re.compile(
     _R
     + r"|U\+[0-9A-F]{4,6}|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*|\bkg/公顷"
-    + r"|(?<=：)[-+]?(?i:inf|infinity|nan)\b"  # a cell's value after its row: "第 2 行：inf"
+    + r"|(?<=：)[-+]?(?i:inf|infinity|nan|true|false)\b"  # a cell after its row: "第 2 行：inf"
 )
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -227,9 +227,12 @@ TEMPLATES: tuple[Template, ...] = (
         r"value\)(?P<comma>\. The numbers use a comma as the decimal separator \(e\.g\. '14,9'\): "
         r"use a dot as the decimal separator \(or save the CSV with a dot decimal separator\))?"
         r"(?P<units>\. Units belong in the header, not in the cells: write '14\.3' under a header "
-        r"such as fresh_mass_kg or 鲜重\(kg\))?\. Correct these cells",
+        r"such as fresh_mass_kg or 鲜重\(kg\))?\. Correct these cells(?P<typed> \(TRUE/FALSE and "
+        r"dates are not measurements: check that the column holds the numbers and is not "
+        r"formatted as a date or a checkbox\))?",
         "{file}：数值列中有 {n} 个非数值单元格（行号与文件一致，表头为第 1 行）：{cells}；"
-        "应为纯数字，如 12.5（百分数列允许末尾带 %；缺失值请留空）。{comma}{units}请更正这些单元格",
+        "应为纯数字，如 12.5（百分数列允许末尾带 %；缺失值请留空）。{comma}{units}请更正这些单元格"
+        "{typed}",
         lists=("cells",),
     ),
     Template(
@@ -978,6 +981,23 @@ TEMPLATES: tuple[Template, ...] = (
         lists=("items",),
     ),
     Template(
+        "title-row",
+        _FILE
+        + r": the header row is row (?P<row>\d+), not row 1: row 1 \((?P<title>"
+        + _R
+        + r")\) "
+        r"looks like a title above the table\. Delete the rows above the header \(yieldtrial "
+        r"reads the first row as the column headers\)",
+        "{file}：表头在第 {row} 行，而不是第 1 行：第 1 行（{title}）像是表格上方的标题。"
+        "请删除表头上方的行（yieldtrial 把第一行读作列标题）",
+    ),
+    Template(
+        "header-blank",
+        _FILE + r": column (?P<n>\d+) holds values but has no header; name it \(e\.g\. notes\) "
+        r"or delete the column",
+        "{file}：第 {n} 列有数值却没有表头；请给它起个列名（如 notes），或删除这一列",
+    ),
+    Template(
         "implausible-standard",
         r"standard_moisture_pct = (?P<std>\S+) % is above any moisture standard \(grain "
         r"10-20 %, whole-plant silage 65-70 %\): at (?P=std) % a yield is multiplied by about "
@@ -1415,6 +1435,9 @@ def _at_zh(at: str) -> str:
 _DECIMAL_COMMA_ZH = (
     "数字用逗号作小数点（如 '14,9'）：请改用点作小数点（或把 CSV 另存为以点作小数点）。"
 )
+_TYPED_CELLS_ZH = (
+    "（TRUE/FALSE 和日期不是测量值：请检查该列填的是数字，且没有设成日期或复选框格式）"
+)
 _UNITS_IN_CELLS_ZH = (
     "单位应写在表头而不是单元格中：在 fresh_mass_kg 或 鲜重(kg) 这样的表头下写 '14.3'。"
 )
@@ -1582,6 +1605,7 @@ def translate(message: str) -> str | None:
         if template.name == "non-numeric":  # a decimal comma, units in the cells
             values["comma"] = _DECIMAL_COMMA_ZH if values["comma"] else ""
             values["units"] = _UNITS_IN_CELLS_ZH if values["units"] else ""
+            values["typed"] = _TYPED_CELLS_ZH if values["typed"] else ""
         if template.name == "label-cell-empty":  # "block" or "block (header '区组号')"
             column = re.fullmatch(r"(\w+)(?: \(header (" + _R + r")\))?", values["column"])
             if column is None or column[1] not in LABEL_COLUMNS_ZH:
