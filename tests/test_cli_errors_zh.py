@@ -940,6 +940,24 @@ def _case_non_numeric_checkbox(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, _xlsx(tmp, checkbox), *_html(tmp)), "True"
 
 
+def _case_treatments_unknown_label(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[[treatments]]\nlabel = "处理 乙"\n'), "'处理 乙'"
+
+
+def _case_published_reported(tmp: Path) -> tuple[list[str], str]:
+    text = '[[published]]\ntreatment = "CK"\nyield = 5\nmoisture_pct = 13\nreported = "约 477"\n'
+    return _toml_case(tmp, text), "'约 477'"
+
+
+def _case_published_unit(tmp: Path) -> tuple[list[str], str]:
+    text = '[[published]]\ntreatment = "CK"\nyield = 5\nmoisture_pct = 13\nunit = "担"\n'
+    return _toml_case(tmp, text), "'担'"
+
+
+def _case_column_mapping_analysis(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[analysis]\nblock = "重复"\n'), "'重复'"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -1070,6 +1088,9 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "missing-columns": _case_missing_columns,
     "title-row": _case_title_row,
     "header-blank": _case_header_blank,
+    "treatments-unknown-label": _case_treatments_unknown_label,
+    "published-reported": _case_published_reported,
+    "published-unit": _case_published_unit,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -1095,6 +1116,7 @@ RUNS = {
     "non-numeric (inf)": _case_non_numeric_inf,
     "missing-columns (harvest)": _case_missing_columns_harvest,
     "non-numeric (checkbox)": _case_non_numeric_checkbox,
+    "column-mapping-unknown ([analysis] block)": _case_column_mapping_analysis,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -1131,7 +1153,7 @@ NAMES = {
     "factors-one-factor": r"factorial",  # the design names to type
     "factors-one-factor-toml": r"factorial|\bdesign = |\bfactors\b",  # the keys as typed
     "toml-invalid": r"TOML（.*）；|docs/",  # tomllib's own detail, verbatim, and the doc's path
-    "column-mapping-unknown": r"\[columns\]",
+    "column-mapping-unknown": r"\[columns\]|\[analysis\]|\bblock = ",
     "shrink-needs-value": r"USDA RMA|\bshrink\b",  # the source's name, the method as typed
     "setting-text-or-list": r"^[^：]*：(?:\[panel\] )?\w+ = ",  # the key as typed in trial.toml
     "economics-price": r"\[economics\]|/kg\b",  # the unit symbol, as Chinese text writes it
@@ -1157,6 +1179,9 @@ NAMES = {
     "other-document": r"HTML|XML|JSON|CSV",  # names of formats, as Chinese text writes them
     "area-range": r"\bm2\b",
     "header-blank": r"\bnotes\b",  # a header to type
+    "treatments-unknown-label": r"\[\[treatments\]\]",
+    "published-reported": r"\[\[published\]\]|\breported = ",
+    "published-unit": r"\[\[published\]\]|\bunit = |\"kg(?:/mu|/ha)?\"",  # the units to type
     "missing-columns": r"\btreatment（|/ \w+",  # the column's name, as typed
     "non-numeric": r"\bCSV\b|fresh_mass_kg 或 鲜重\(kg\)|TRUE/FALSE|：True",
     "published-needs": r"\[\[published\]\]|\byield = |None",

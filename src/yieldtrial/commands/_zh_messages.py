@@ -761,9 +761,11 @@ TEMPLATES: tuple[Template, ...] = (
         + _R
         + r") to (?P<target>"
         + _R
-        + r") \(\[columns\] of trial\.toml or --column\), which is not a column of the table; "
-        r"columns present: (?P<columns>.+)",
-        "{file}：列映射要把 {source} 改名为 {target}（trial.toml 的 [columns] 或 --column），"
+        + r") \((?:\[columns\] of trial\.toml or --column|(?P<analysis>\[analysis\] \w+ = "
+        + _R
+        + r") of trial\.toml)\), which is not a column of the table; columns present: "
+        r"(?P<columns>.+)",
+        "{file}：列映射要把 {source} 改名为 {target}（{analysis}），"
         "但表中没有 {source} 这一列；表中的列：{columns}",
         lists=("columns",),
     ),
@@ -996,6 +998,36 @@ TEMPLATES: tuple[Template, ...] = (
         _FILE + r": column (?P<n>\d+) holds values but has no header; name it \(e\.g\. notes\) "
         r"or delete the column",
         "{file}：第 {n} 列有数值却没有表头；请给它起个列名（如 notes），或删除这一列",
+    ),
+    Template(
+        "treatments-unknown-label",
+        r"(?:(?P<path>"
+        + _R
+        + r"): )?\[\[treatments\]\] describes (?P<labels>.+?), which (?:is|are) "
+        r"not a treatment of the plot table; treatments present: (?P<present>.+?)\. (?:Fix the "
+        r"label \(labels are case-sensitive\) or remove the entry\.|Labels are case-sensitive: "
+        r"correct the label in trial\.toml)",
+        "{path}[[treatments]] 中的 {labels} 不是小区数据表中的处理；现有处理：{present}。"
+        "标签区分大小写：请在 trial.toml 中更正标签，或删去该条目",
+        lists=("labels", "present"),
+    ),
+    Template(
+        "published-reported",
+        _WHERE
+        + _AT
+        + r": reported = (?P<value>.+?); expected the published figure at standard moisture as "
+        r"printed, a number >= 0, e\.g\. reported = \"477\.36\"\.",
+        "{where}：reported = {value}；应为按标准含水量发表的原数值（不小于 0 的数），"
+        '如 reported = "477.36"。',
+    ),
+    Template(
+        "published-unit",
+        _WHERE
+        + _AT
+        + r": unit = (?P<value>.+?); expected a yield unit such as \"kg/mu\" or \"kg/ha\" \(or "
+        r"a mass unit such as \"kg\" for a plot's mass\)\.",
+        '{where}：unit = {value}；应为产量单位，如 "kg/mu" 或 "kg/ha"'
+        '（小区质量则用质量单位，如 "kg"）。',
     ),
     Template(
         "implausible-standard",
@@ -1599,6 +1631,13 @@ def translate(message: str) -> str | None:
             values["yields"] = (
                 f"也可以不给收获数据列，改给一个折标产量列（{yields}）。" if yields else ""
             )
+        if template.name == "column-mapping-unknown":  # [columns], or [analysis] block = '...'
+            analysis = values["analysis"]
+            values["analysis"] = (
+                f"trial.toml 中的 {analysis}" if analysis else "trial.toml 的 [columns] 或 --column"
+            )
+        if template.name == "treatments-unknown-label":  # the file, when named
+            values["path"] = f"{values['path']}：" if values["path"] else ""
         if template.name == "other-document":  # what the file is instead
             values["doc"] = _DOCUMENTS_ZH[values["doc"]]
             values["json"] = values["json"] or ""
