@@ -1352,19 +1352,24 @@ def test_network_trial_warning_line_is_chinese(tmp_path, capsys):
     ]
 
 
-def test_network_left_out_line_with_uncatalogued_reason_stays_english(tmp_path, capsys):
-    """A site left out for a reason the catalogue does not hold: the whole line in English."""
+def test_network_left_out_line_with_uncatalogued_reason_stays_english(
+    tmp_path, capsys, monkeypatch
+):
+    """A site left out for a reason the catalogue does not hold: the whole line in English.
 
-    def moisture(site: str, block: int, treatment: str) -> str:  # a second problem at 祁县
-        return "湿" if (site, block, treatment) == ("祁县", 1, "CK") else "15.0"
+    The reason (a harvested area below 0) is catalogued since stop 38; the entry is taken
+    out of the catalogue here, so the test keeps meaning "a reason not catalogued".
+    """
+    from yieldtrial.commands import _zh_messages
 
-    # "2 problems: (1) ...; (2) ...": a line of several problems is not catalogued
-    folder = _site_files(tmp_path / "sites", moisture, area="-0.05")
+    kept = tuple(t for t in _zh_messages.TEMPLATES if t.name != "area-range")
+    monkeypatch.setattr(_zh_messages, "TEMPLATES", kept)
+    folder = _site_files(tmp_path / "sites", lambda *_: "15.0", area="-0.05")
     code, lines = _message_lines([*_network(folder, tmp_path), "--lang", "zh"], capsys)
     assert code == 0
     assert len(lines) == 1, lines
     assert lines[0].startswith("yieldtrial: warning: left out site '祁县': "), lines
-    assert "2 problems: (1) " in lines[0], lines
+    assert "harvested_area_mu (harvested area, mu) must be in (0, inf)" in lines[0], lines
 
 
 @pytest.mark.parametrize(
@@ -1575,3 +1580,24 @@ def test_control_of_a_one_factor_table_is_chinese_too():
         "对照 'ck' 不是小区数据表中的处理；现有水平：CK, T。请更正对照（命令行的 --control，"
         "或 trial.toml 中 [analysis] 的 control）。"
     )
+
+
+def test_several_problems_line_is_chinese(tmp_path, capsys):
+    """'N problems: (1) ...; (2) ...' is Chinese when each problem is catalogued (stop 38)."""
+    argv = _plots_text(tmp_path, HEADER + ",,,m2,kg,%\n" + "".join(ROWS))
+    code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
+    assert code == 1
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("yieldtrial: 错误：小区 表.csv：4 个问题：（1）数值列中有 3 个"), (
+        lines
+    )
+    assert "；（4）第 2 行中处理列（treatment）为空；" in lines[0], lines
+
+
+def test_several_problems_with_one_uncatalogued_stay_english():
+    """One problem the catalogue does not hold leaves the whole line in English."""
+    message = (
+        "p.csv: 2 problems: (1) the file is empty; expected a header row (plot_id, treatment, "
+        "...) and one row per plot; (2) something new"
+    )
+    assert translate(message) is None

@@ -1542,6 +1542,40 @@ def _translate_list(text: str) -> str | None:
     return text
 
 
+#: Several problems of one table in one message (io.validation.Problems.raise_if_any).
+_PROBLEMS = re.compile(r"(?P<file>[^:]+): (?P<n>\d+) problems: \(1\) (?P<rest>.+)")
+
+
+def _problems_zh(message: str) -> str | None:
+    """Return ``f: 2 problems: (1) ...; (2) ...`` in Chinese when every problem is catalogued.
+
+    Examples
+    --------
+    >>> _problems_zh("p.csv: 2 problems: (1) the file is empty; expected a header row "
+    ...     "(plot_id, treatment, ...) and one row per plot; (2) something new") is None
+    True
+    """
+    match = _PROBLEMS.fullmatch(message)
+    if match is None:
+        return None
+    file, rest = match["file"], match["rest"]
+    parts = []
+    for number in range(2, int(match["n"]) + 1):
+        head, separator, rest = rest.partition(f"; ({number}) ")
+        if not separator:
+            return None
+        parts.append(head)
+    parts.append(rest)
+    shown = "小区数据表" if file == "plot table" else file
+    lines = []
+    for number, part in enumerate(parts, start=1):
+        chinese = translate(f"{file}: {part}")
+        if chinese is None or not chinese.startswith(f"{shown}："):
+            return None
+        lines.append(f"（{number}）{chinese.removeprefix(f'{shown}：')}")
+    return f"{shown}：{match['n']} 个问题：" + "；".join(lines)
+
+
 def translate(message: str) -> str | None:
     """Return the Chinese form of a one-line English ``message``, or None if not catalogued.
 
@@ -1564,6 +1598,8 @@ def translate(message: str) -> str | None:
     >>> translate("something new") is None
     True
     """
+    if _PROBLEMS.fullmatch(message):
+        return _problems_zh(message)
     for template in TEMPLATES:
         match = template.regex.fullmatch(message)
         if match is None:
