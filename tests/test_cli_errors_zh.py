@@ -958,6 +958,15 @@ def _case_column_mapping_analysis(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, '[analysis]\nblock = "重复"\n'), "'重复'"
 
 
+def _case_one_level(tmp: Path) -> tuple[list[str], str]:
+    rows = [row.replace(",T,", ",CK,") for row in ROWS]
+    return _plots_text(tmp, HEADER + "".join(rows)), "'CK'"
+
+
+def _case_all_controls(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, HEADER + ROWS[0]), "CK"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -1091,6 +1100,8 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "treatments-unknown-label": _case_treatments_unknown_label,
     "published-reported": _case_published_reported,
     "published-unit": _case_published_unit,
+    "one-level": _case_one_level,
+    "all-controls": _case_all_controls,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -1179,6 +1190,7 @@ NAMES = {
     "other-document": r"HTML|XML|JSON|CSV",  # names of formats, as Chinese text writes them
     "area-range": r"\bm2\b",
     "header-blank": r"\bnotes\b",  # a header to type
+    "all-controls": r"对照（[^）]*）|\bcontrol\b",  # the labels and the key, as typed
     "treatments-unknown-label": r"\[\[treatments\]\]",
     "published-reported": r"\[\[published\]\]|\breported = ",
     "published-unit": r"\[\[published\]\]|\bunit = |\"kg(?:/mu|/ha)?\"",  # the units to type

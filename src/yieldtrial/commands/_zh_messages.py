@@ -1030,6 +1030,26 @@ TEMPLATES: tuple[Template, ...] = (
         '（小区质量则用质量单位，如 "kg"）。',
     ),
     Template(
+        "one-level",
+        r"factor (?P<factor>"
+        + _R
+        + r") has (?P<k>\d+) level\(s\)(?: \((?P<level>"
+        + _R
+        + r")\))?; "
+        r"mean separation needs at least two: check the column holds every treatment of the "
+        r"trial",
+        "因素 {factor} 只有 {k} 个水平{level}；多重比较至少需要两个："
+        "请检查该列是否包含试验的全部处理",
+    ),
+    Template(
+        "all-controls",
+        r"nothing to compare: every level of (?P<factor>" + _R + r") is a control "
+        r"\((?P<controls>[^()]+)\); check that the table holds the other treatments and that "
+        r"only the check is named as control",
+        "没有可比较的处理：{factor} 的每个水平都是对照（{controls}）；"
+        "请检查数据表是否包含其他处理，并且只把对照指定为 control",
+    ),
+    Template(
         "implausible-standard",
         r"standard_moisture_pct = (?P<std>\S+) % is above any moisture standard \(grain "
         r"10-20 %, whole-plant silage 65-70 %\): at (?P=std) % a yield is multiplied by about "
@@ -1674,6 +1694,8 @@ def translate(message: str) -> str | None:
             )
         if template.name == "treatments-unknown-label":  # the file, when named
             values["path"] = f"{values['path']}：" if values["path"] else ""
+        if template.name == "one-level":  # the one level, when there is one
+            values["level"] = f"（{values['level']}）" if values["level"] else ""
         if template.name == "other-document":  # what the file is instead
             values["doc"] = _DOCUMENTS_ZH[values["doc"]]
             values["json"] = values["json"] or ""
