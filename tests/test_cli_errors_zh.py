@@ -967,6 +967,18 @@ def _case_all_controls(tmp: Path) -> tuple[list[str], str]:
     return _plots_text(tmp, HEADER + ROWS[0]), "CK"
 
 
+def _case_illustrative_not_list(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[conditions]\nsoil_ph = 7\nillustrative = "酸碱度"\n'), "'酸碱度'"
+
+
+def _case_illustrative_unknown(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[conditions]\nsoil_ph = 7\nillustrative = ["酸碱度"]\n'), "'酸碱度'"
+
+
+def _case_illustrative_unknown_panel(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[panel]\nillustrative = ["专家"]\n'), "'专家'"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -1102,6 +1114,8 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "published-unit": _case_published_unit,
     "one-level": _case_one_level,
     "all-controls": _case_all_controls,
+    "illustrative-not-list": _case_illustrative_not_list,
+    "illustrative-unknown": _case_illustrative_unknown,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -1128,6 +1142,7 @@ RUNS = {
     "missing-columns (harvest)": _case_missing_columns_harvest,
     "non-numeric (checkbox)": _case_non_numeric_checkbox,
     "column-mapping-unknown ([analysis] block)": _case_column_mapping_analysis,
+    "illustrative-unknown ([panel])": _case_illustrative_unknown_panel,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -1191,6 +1206,8 @@ NAMES = {
     "area-range": r"\bm2\b",
     "header-blank": r"\bnotes\b",  # a header to type
     "all-controls": r"对照（[^）]*）|\bcontrol\b",  # the labels and the key, as typed
+    "illustrative-not-list": r"\[conditions\]|\billustrative = ",
+    "illustrative-unknown": r"\[conditions\]|\[panel\]|\billustrative\b|应为以下之一：.*",
     "treatments-unknown-label": r"\[\[treatments\]\]",
     "published-reported": r"\[\[published\]\]|\breported = ",
     "published-unit": r"\[\[published\]\]|\bunit = |\"kg(?:/mu|/ha)?\"",  # the units to type

@@ -1050,6 +1050,28 @@ TEMPLATES: tuple[Template, ...] = (
         "请检查数据表是否包含其他处理，并且只把对照指定为 control",
     ),
     Template(
+        "illustrative-not-list",
+        _WHERE
+        + _AT
+        + r": illustrative = (?P<value>.+?); expected a list of \[conditions\] keys, e\.g\. "
+        r"illustrative = \[\"soil_ph\", \"sowing_date\"\]\.",
+        "{where}：illustrative = {value}；应为 [conditions] 中键名的列表，"
+        '如 illustrative = ["soil_ph", "sowing_date"]。',
+    ),
+    Template(
+        "illustrative-unknown",
+        _WHERE
+        + _AT
+        + r"(?P<panel>: \[panel\] |: )illustrative lists (?P<keys>"
+        + _R
+        + r"(?:, "
+        + _R
+        + r")*)(?: \(did you mean (?P<close>"
+        + _Q
+        + r")\?\))?; expected any of (?P<allowed>[\w, ]+)\.",
+        "{where}{panel}illustrative 中的 {keys}{close} 不是可标注的键；应为以下之一：{allowed}。",
+    ),
+    Template(
         "implausible-standard",
         r"standard_moisture_pct = (?P<std>\S+) % is above any moisture standard \(grain "
         r"10-20 %, whole-plant silage 65-70 %\): at (?P=std) % a yield is multiplied by about "
@@ -1696,6 +1718,8 @@ def translate(message: str) -> str | None:
             values["path"] = f"{values['path']}：" if values["path"] else ""
         if template.name == "one-level":  # the one level, when there is one
             values["level"] = f"（{values['level']}）" if values["level"] else ""
+        if template.name == "illustrative-unknown":  # [panel] illustrative, or [conditions]
+            values["panel"] = "：[panel] " if values["panel"] != ": " else "："
         if template.name == "other-document":  # what the file is instead
             values["doc"] = _DOCUMENTS_ZH[values["doc"]]
             values["json"] = values["json"] or ""
