@@ -797,6 +797,237 @@ def _case_toml_unknown_key_economics(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, "[economics]\nprice = 2\n"), "'price'"
 
 
+_TREATMENT = '[[treatments]]\nlabel = "处理 甲"\n'
+
+
+def _case_treatment_label_type(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, "[[treatments]]\nlabel = true\n"), "label = True"
+
+
+def _case_treatments_twice(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _TREATMENT * 2), "'处理 甲'"
+
+
+def _case_rate_unit(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _TREATMENT + 'rate = 5\nrate_unit = "斤每亩"\n'), "'斤每亩'"
+
+
+def _case_products_not_list(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _TREATMENT + 'products = "增效剂"\n'), "'增效剂'"
+
+
+def _case_treatment_not_finite(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _TREATMENT + "n_kg_ha = nan\n"), "'处理 甲'"
+
+
+def _case_entry_not_table(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, 'exclude = ["201"]\n'), "试验.toml"
+
+
+def _case_section_not_table(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, 'economics = "2.4 元"\n'), "'2.4 元'"
+
+
+def _case_array_of_tables(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, 'exclude = "201"\n'), "试验.toml"
+
+
+def _case_columns_not_name(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[columns]\n"小区号" = 5\n'), "'小区号'"
+
+
+def _case_published_needs(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[[published]]\ntreatment = "处理 甲"\nmoisture_pct = 13\n'), "None"
+
+
+def _case_rate_not_number(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _TREATMENT + 'rate = "四十"\n'), "'四十'"
+
+
+def _case_rate_negative(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _TREATMENT + "rate = -40\n"), "'处理 甲'"
+
+
+def _case_rate_nan(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _TREATMENT + "rate = nan\n"), "'处理 甲'"
+
+
+def _case_products_rate(tmp: Path) -> tuple[list[str], str]:
+    text = _TREATMENT + 'products = [{ product = "增效剂", rate = -0.3 }]\n'
+    return _toml_case(tmp, text), "-0.3"
+
+
+def _case_nutrient_negative(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _TREATMENT + "n_kg_ha = -3\n"), "-3"
+
+
+def _case_published_range(tmp: Path) -> tuple[list[str], str]:
+    text = '[[published]]\ntreatment = "处理 甲"\nyield = -1\nmoisture_pct = 13\n'
+    return _toml_case(tmp, text), "-1"
+
+
+def _case_conditions_not_number(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[conditions]\nlatitude = "北纬 34 度"\n'), "'北纬 34 度'"
+
+
+def _case_conditions_range(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, "[conditions]\nsoil_ph = 20\n"), "[0, 14]"
+
+
+def _case_economics_not_text(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, "[economics]\ngrain_price_per_kg = 2\ncurrency = [7]\n"), "[7]"
+
+
+def _case_contrasts_not_text(tmp: Path) -> tuple[list[str], str]:
+    text = '[[contrasts]]\nname = [1]\ntreatment = "T"\nversus = "CK"\n'
+    return _toml_case(tmp, text), "[[contrasts]]"
+
+
+def _case_factor_roles_one_factor(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[analysis]\nwhole_plot = "氮肥"\n'), "试验.toml"
+
+
+def _case_zh_not_text(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, "[zh]\ntitle = [2024]\n"), "[2024]"
+
+
+def _case_table_array_example(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[panel]\nexperts = "专家甲"\n'), "试验.toml"
+
+
+def _case_economics_table_of_numbers(tmp: Path) -> tuple[list[str], str]:
+    text = '[economics]\ngrain_price_per_kg = 2\nprices = "复合肥 3.2"\n'
+    return _toml_case(tmp, text), "试验.toml"
+
+
+def _case_contrasts_not_array(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, 'contrasts = "增效"\n'), "试验.toml"
+
+
+def _case_panel_members(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[panel]\nmembers = { "专家" = 1 }\n'), "'专家'"
+
+
+def _plots_text(tmp: Path, text: str, name: str = "小区 表.csv") -> list[str]:
+    path = tmp / name
+    path.write_text(text, encoding="utf-8")
+    return _report(tmp, path, *_html(tmp))
+
+
+def _case_file_empty(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, ""), "小区 表.csv"
+
+
+def _case_label_cell_empty(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, HEADER + "101,,CK,20,14.98,12.7\n" + "".join(ROWS[1:])), "小区 表.csv"
+
+
+def _case_rows_fewer_fields(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, HEADER + "101,1,对照\n" + "".join(ROWS[1:])), "小区 表.csv"
+
+
+def _case_rows_more_values(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, HEADER + "101,1,CK,20,14,98,12,7\n" + "".join(ROWS[1:])), "小区 表.csv"
+
+
+def _case_quote_not_closed(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, HEADER + '101,1,"CK,20,14.98,12.7\n' + "".join(ROWS[1:])), "小区 表.csv"
+
+
+def _case_other_document(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, "<html><body>报告</body></html>\n", "报告.csv"), "报告.csv"
+
+
+def _case_other_document_json(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, '{"报告": 1}\n', "报告.csv"), "报告.csv"
+
+
+def _case_area_range(tmp: Path) -> tuple[list[str], str]:
+    rows = ["小区-1,1,CK,0,14.98,12.7\n", *ROWS[1:]]
+    return _plots_text(tmp, HEADER + "".join(rows)), "'小区-1' = 0"
+
+
+def _case_non_numeric_decimal_comma(tmp: Path) -> tuple[list[str], str]:
+    rows = ['101,1,CK,20,"14,98",12.7\n', *ROWS[1:]]
+    return _plots_text(tmp, HEADER + "".join(rows)), "'14,98'"
+
+
+def _case_non_numeric_inf(tmp: Path) -> tuple[list[str], str]:
+    rows = ["101,1,CK,20,inf,12.7\n", *ROWS[1:]]
+    return _plots_text(tmp, HEADER + "".join(rows)), "小区 表.csv"
+
+
+def _case_missing_columns(tmp: Path) -> tuple[list[str], str]:
+    header = HEADER.replace("treatment", "品种名")
+    return _plots_text(tmp, header + "".join(ROWS)), "'品种名'"
+
+
+def _case_missing_columns_harvest(tmp: Path) -> tuple[list[str], str]:
+    header = HEADER.replace("harvested_area_m2", "样方大小")
+    return _plots_text(tmp, header + "".join(ROWS)), "'样方大小'"
+
+
+def _case_title_row(tmp: Path) -> tuple[list[str], str]:
+    def title(book: Any, sheet: Any) -> None:
+        sheet.insert_rows(1)
+        sheet["A1"] = "2024 年小麦品比试验"
+
+    return _report(tmp, _xlsx(tmp, title), *_html(tmp)), "'2024 年小麦品比试验'"
+
+
+def _case_header_blank(tmp: Path) -> tuple[list[str], str]:
+    def notes(book: Any, sheet: Any) -> None:
+        sheet["G2"] = "倒伏"
+
+    return _report(tmp, _xlsx(tmp, notes), *_html(tmp)), "plots.xlsx"
+
+
+def _case_non_numeric_checkbox(tmp: Path) -> tuple[list[str], str]:
+    def checkbox(book: Any, sheet: Any) -> None:
+        sheet["E2"] = True
+
+    return _report(tmp, _xlsx(tmp, checkbox), *_html(tmp)), "True"
+
+
+def _case_treatments_unknown_label(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[[treatments]]\nlabel = "处理 乙"\n'), "'处理 乙'"
+
+
+def _case_published_reported(tmp: Path) -> tuple[list[str], str]:
+    text = '[[published]]\ntreatment = "CK"\nyield = 5\nmoisture_pct = 13\nreported = "约 477"\n'
+    return _toml_case(tmp, text), "'约 477'"
+
+
+def _case_published_unit(tmp: Path) -> tuple[list[str], str]:
+    text = '[[published]]\ntreatment = "CK"\nyield = 5\nmoisture_pct = 13\nunit = "担"\n'
+    return _toml_case(tmp, text), "'担'"
+
+
+def _case_column_mapping_analysis(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[analysis]\nblock = "重复"\n'), "'重复'"
+
+
+def _case_one_level(tmp: Path) -> tuple[list[str], str]:
+    rows = [row.replace(",T,", ",CK,") for row in ROWS]
+    return _plots_text(tmp, HEADER + "".join(rows)), "'CK'"
+
+
+def _case_all_controls(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, HEADER + ROWS[0]), "CK"
+
+
+def _case_illustrative_not_list(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[conditions]\nsoil_ph = 7\nillustrative = "酸碱度"\n'), "'酸碱度'"
+
+
+def _case_illustrative_unknown(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[conditions]\nsoil_ph = 7\nillustrative = ["酸碱度"]\n'), "'酸碱度'"
+
+
+def _case_illustrative_unknown_panel(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[panel]\nillustrative = ["专家"]\n'), "'专家'"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -906,6 +1137,37 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "exclude-no-plot": _case_exclude_no_plot,
     "exclude-needs-reason": _case_exclude_needs_reason,
     "exclude-needs-plot": _case_exclude_needs_plot,
+    "treatment-label-type": _case_treatment_label_type,
+    "treatments-twice": _case_treatments_twice,
+    "rate-unit": _case_rate_unit,
+    "products-not-list": _case_products_not_list,
+    "treatment-not-finite": _case_treatment_not_finite,
+    "entry-not-table": _case_entry_not_table,
+    "section-not-table": _case_section_not_table,
+    "array-of-tables": _case_array_of_tables,
+    "columns-not-name": _case_columns_not_name,
+    "published-needs": _case_published_needs,
+    "factor-roles-one-factor": _case_factor_roles_one_factor,
+    "zh-not-text": _case_zh_not_text,
+    "table-array-example": _case_table_array_example,
+    "economics-table-of-numbers": _case_economics_table_of_numbers,
+    "file-empty": _case_file_empty,
+    "label-cell-empty": _case_label_cell_empty,
+    "rows-fewer-fields": _case_rows_fewer_fields,
+    "rows-more-values": _case_rows_more_values,
+    "quote-not-closed": _case_quote_not_closed,
+    "other-document": _case_other_document,
+    "area-range": _case_area_range,
+    "missing-columns": _case_missing_columns,
+    "title-row": _case_title_row,
+    "header-blank": _case_header_blank,
+    "treatments-unknown-label": _case_treatments_unknown_label,
+    "published-reported": _case_published_reported,
+    "published-unit": _case_published_unit,
+    "one-level": _case_one_level,
+    "all-controls": _case_all_controls,
+    "illustrative-not-list": _case_illustrative_not_list,
+    "illustrative-unknown": _case_illustrative_unknown,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -914,6 +1176,25 @@ RUNS = {
     "alpha-range (trial.toml)": _case_alpha_range_toml,
     "toml-unknown-key ([[exclude]])": _case_toml_unknown_key_exclude,
     "toml-unknown-key ([economics])": _case_toml_unknown_key_economics,
+    "setting-not-number ([[treatments]] rate)": _case_rate_not_number,
+    "setting-range ([[treatments]] rate)": _case_rate_negative,
+    "setting-not-finite ([[treatments]] rate)": _case_rate_nan,
+    "setting-range (products rate)": _case_products_rate,
+    "setting-range ([[treatments]] n_kg_ha)": _case_nutrient_negative,
+    "setting-range ([[published]] yield)": _case_published_range,
+    "setting-not-number ([conditions])": _case_conditions_not_number,
+    "setting-range ([conditions])": _case_conditions_range,
+    "setting-not-text ([economics])": _case_economics_not_text,
+    "setting-not-text ([[contrasts]])": _case_contrasts_not_text,
+    "array-of-tables ([[contrasts]])": _case_contrasts_not_array,
+    "setting-text-or-list ([panel])": _case_panel_members,
+    "other-document (JSON)": _case_other_document_json,
+    "non-numeric (decimal comma)": _case_non_numeric_decimal_comma,
+    "non-numeric (inf)": _case_non_numeric_inf,
+    "missing-columns (harvest)": _case_missing_columns_harvest,
+    "non-numeric (checkbox)": _case_non_numeric_checkbox,
+    "column-mapping-unknown ([analysis] block)": _case_column_mapping_analysis,
+    "illustrative-unknown ([panel])": _case_illustrative_unknown_panel,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -937,7 +1218,8 @@ NAMES = {
     "binary-nul": r"NUL|CSV|UTF-8|GBK",
     "neither-utf8-nor-gbk": r"UTF-8|GB18030/GBK|CSV|cp1252|é、ô、ü",
     "merged-cells": r"[A-Z]+\d+:[A-Z]+\d+",
-    "setting-not-number": r"\b[a-z]+ = ",  # the setting as typed in trial.toml
+    "setting-not-number": r"\b[a-z]+ = |\[conditions\]",  # the setting as typed in trial.toml
+    "setting-not-text": r"\[economics\]|\[\[contrasts\]\]|\b\w+ = ",  # table, key as typed
     "setting-choice": r"\b[a-z]+ = |应为以下之一：.*",  # and the values to type
     "toml-unknown-table": r"应为以下各表：.*",
     "alpha-range": r"\balpha = ",
@@ -951,14 +1233,43 @@ NAMES = {
     "factors-one-factor": r"factorial",  # the design names to type
     "factors-one-factor-toml": r"factorial|\bdesign = |\bfactors\b",  # the keys as typed
     "toml-invalid": r"TOML（.*）；|docs/",  # tomllib's own detail, verbatim, and the doc's path
-    "column-mapping-unknown": r"\[columns\]",
+    "column-mapping-unknown": r"\[columns\]|\[analysis\]|\bblock = ",
     "shrink-needs-value": r"USDA RMA|\bshrink\b",  # the source's name, the method as typed
-    "setting-text-or-list": r"^[^：]*：\w+ = ",  # the key as typed in trial.toml
+    "setting-text-or-list": r"^[^：]*：(?:\[panel\] )?\w+ = ",  # the key as typed in trial.toml
     "economics-price": r"\[economics\]|/kg\b",  # the unit symbol, as Chinese text writes it
     "treatments-no-label": r"\[\[treatments\]\]|\blabel\b",
     "exclude-needs-reason": r"\breason = ",  # the key as typed in trial.toml
     "exclude-needs-plot": r"\bplot = ",
     "toml-unknown-key": r"允许的键：.*|\[economics\]|docs/",  # the keys to type, as typed
+    "treatment-label-type": r"\[\[treatments\]\]|\blabel = (?:True|\"CK\")",  # as typed
+    "treatments-twice": r"\[\[treatments\]\]",
+    "rate-unit": r'"[a-z]+/[a-z]+"',  # the units to type, as typed
+    "products-not-list": r"\bproducts = |\[\{.*\}\]",  # the example, as typed
+    "treatment-not-finite": r"\b\w+ = ",
+    "entry-not-table": r"\bexclude\b|\[\[exclude\]\]",
+    "section-not-table": r"\[economics\]",
+    "array-of-tables": r"\b(?:exclude|contrasts)\b|\[\[\w+\]\]|（plot = .*）",
+    "columns-not-name": r"\[columns\]",
+    "factor-roles-one-factor": r"\[analysis\]|\bdesign = .*factorial\"",  # keys, as typed
+    "zh-not-text": r"\[zh\]|\b\w+ = ",
+    "table-array-example": r"\[panel\]|\bexperts\b|\bname\b|\[\{.*\}\]",
+    "economics-table-of-numbers": r"\[economics\]|\bprices\b|\{.*\}",
+    "file-empty": r"\b(?:plot_id|treatment)\b",  # the header to write
+    "label-cell-empty": r"\bblock\b",  # the column's name, as typed
+    "other-document": r"HTML|XML|JSON|CSV",  # names of formats, as Chinese text writes them
+    "area-range": r"\bm2\b",
+    "header-blank": r"\bnotes\b",  # a header to type
+    "all-controls": r"对照（[^）]*）|\bcontrol\b",  # the labels and the key, as typed
+    "illustrative-not-list": r"\[conditions\]|\billustrative = ",
+    "illustrative-unknown": r"\[conditions\]|\[panel\]|\billustrative\b|应为以下之一：.*",
+    "treatments-unknown-label": r"\[\[treatments\]\]",
+    "published-reported": r"\[\[published\]\]|\breported = ",
+    "published-unit": r"\[\[published\]\]|\bunit = |\"kg(?:/mu|/ha)?\"",  # the units to type
+    "missing-columns": r"\btreatment（|/ \w+",  # the column's name, as typed
+    "non-numeric": r"\bCSV\b|fresh_mass_kg 或 鲜重\(kg\)|TRUE/FALSE|：True",
+    "published-needs": r"\[\[published\]\]|\byield = |None",
+    "setting-range": r"\b\w+ = |\bproducts\b|\[\[published\]\]|\[conditions\]|\b\w+ 应在",
+    "setting-not-finite": r"\b\w+ = ",
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
@@ -1035,12 +1346,12 @@ def test_line_is_chinese_under_lang_zh(run, tmp_path, capsys):
 
 def test_uncatalogued_message_stays_english_under_lang_zh(tmp_path, capsys):
     """An error the catalogue does not hold is printed in English, whole."""
-    argv = _toml_case(tmp_path, "[[treatments]]\nlabel = true\n")  # not catalogued
+    argv = _toml_case(tmp_path, '[[contrasts]]\nname = "增效"\n')  # not catalogued
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
     assert code == 1
     assert lines == [lines[0]]
     assert lines[0].startswith("yieldtrial: error: "), lines
-    assert "treatments entry 1 has label = True" in lines[0], lines
+    assert "[[contrasts]] entry 1 lacks treatment, versus" in lines[0], lines
 
 
 def test_listing_with_an_unknown_english_word_stays_english():
@@ -1124,13 +1435,24 @@ def test_network_trial_warning_line_is_chinese(tmp_path, capsys):
     ]
 
 
-def test_network_left_out_line_with_uncatalogued_reason_stays_english(tmp_path, capsys):
-    """A site left out for a reason the catalogue does not hold: the whole line in English."""
+def test_network_left_out_line_with_uncatalogued_reason_stays_english(
+    tmp_path, capsys, monkeypatch
+):
+    """A site left out for a reason the catalogue does not hold: the whole line in English.
+
+    The reason (a harvested area below 0) is catalogued since stop 38; the entry is taken
+    out of the catalogue here, so the test keeps meaning "a reason not catalogued".
+    """
+    from yieldtrial.commands import _zh_messages
+
+    kept = tuple(t for t in _zh_messages.TEMPLATES if t.name != "area-range")
+    monkeypatch.setattr(_zh_messages, "TEMPLATES", kept)
     folder = _site_files(tmp_path / "sites", lambda *_: "15.0", area="-0.05")
     code, lines = _message_lines([*_network(folder, tmp_path), "--lang", "zh"], capsys)
     assert code == 0
     assert len(lines) == 1, lines
     assert lines[0].startswith("yieldtrial: warning: left out site '祁县': "), lines
+    assert "harvested_area_mu (harvested area, mu) must be in (0, inf)" in lines[0], lines
 
 
 @pytest.mark.parametrize(
@@ -1348,3 +1670,24 @@ def test_exclude_cv_above_zero_says_leave_it_out(tmp_path, capsys):
     argv, _ = _case_exclude_cv_range(tmp_path)
     line = assert_one_line_error(argv, capsys, match=r"--exclude-cv-above must be a CV")
     assert "None" not in line and "or left out" in line
+
+
+def test_several_problems_line_is_chinese(tmp_path, capsys):
+    """'N problems: (1) ...; (2) ...' is Chinese when each problem is catalogued (stop 38)."""
+    argv = _plots_text(tmp_path, HEADER + ",,,m2,kg,%\n" + "".join(ROWS))
+    code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
+    assert code == 1
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("yieldtrial: 错误：小区 表.csv：4 个问题：（1）数值列中有 3 个"), (
+        lines
+    )
+    assert "；（4）第 2 行中处理列（treatment）为空；" in lines[0], lines
+
+
+def test_several_problems_with_one_uncatalogued_stay_english():
+    """One problem the catalogue does not hold leaves the whole line in English."""
+    message = (
+        "p.csv: 2 problems: (1) the file is empty; expected a header row (plot_id, treatment, "
+        "...) and one row per plot; (2) something new"
+    )
+    assert translate(message) is None

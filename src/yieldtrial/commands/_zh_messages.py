@@ -76,6 +76,12 @@ _R = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
 _FILE = r"(?P<file>[^:]+)"  # the file name a reading error starts with
 #: Where a setting was given: trial.toml (its name quoted) or the command line.
 _WHERE = r"(?P<where>" + _Q + r"|the command line)"
+#: Where inside trial.toml: [conditions], [economics], a [[treatments]] table, its products
+#: entry, a [[published]] or [[contrasts]] entry.
+_AT = (
+    r"(?P<at>(?:: \[(?:conditions|economics)\])?(?:: treatment " + _R + r")?(?:: products "
+    r"entry \d+)?(?:: \[\[(?:published|contrasts)\]\] entry \d+)?)"
+)
 
 #: The factor roles of the two-factor designs (design/resolve.py) as the report names them.
 ROLES_ZH: dict[str, str] = {
@@ -131,6 +137,7 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
         lambda m: f"{m.group(1)}（{LABEL_COLUMNS_ZH[m.group(2)]}）",
     ),
     (r"([A-Z]+\d+:[A-Z]+\d+) \(([A-Za-z]\w*_\w+(?:, [A-Za-z]\w*_\w+)*)\)", r"\1（\2）"),
+    (r" \((\d+) fields?\)", r"（\1 个字段）"),  # a short row: "row 4 (3 fields)"
     (r"\brow (\d+)", r"第 \1 行"),
     (r"(第 \d+ 行): ", r"\1："),  # a cell's value after its row: "row 2: 1.5"
     (r" \((\d+) times\)", r"（\1 次）"),
@@ -140,9 +147,11 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
 )
 
 #: Left in a translated listing without making it English: quoted values, column
-#: names (``moisture_pct``), numbers, the unit kg/公顷.
+#: names (``moisture_pct``), numbers, the unit kg/公顷, a cell holding inf, nan, True or False.
 _ALLOWED = re.compile(
-    _R + r"|U\+[0-9A-F]{4,6}|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*|\bkg/公顷"
+    _R
+    + r"|U\+[0-9A-F]{4,6}|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*|\bkg/公顷"
+    + r"|(?<=：)[-+]?(?i:inf|infinity|nan|true|false)\b"  # a cell after its row: "第 2 行：inf"
 )
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -215,9 +224,15 @@ TEMPLATES: tuple[Template, ...] = (
         _FILE + r": (?P<n>[\d,]+) non-numeric values? in numeric columns \(row numbers as in "
         r"the file: the header is row 1\): (?P<cells>.+); expected plain numbers such as 12\.5 "
         r"\(a trailing % is allowed in percent columns; leave the cell empty for a missing "
-        r"value\)\. Correct these cells",
+        r"value\)(?P<comma>\. The numbers use a comma as the decimal separator \(e\.g\. '14,9'\): "
+        r"use a dot as the decimal separator \(or save the CSV with a dot decimal separator\))?"
+        r"(?P<units>\. Units belong in the header, not in the cells: write '14\.3' under a header "
+        r"such as fresh_mass_kg or 鲜重\(kg\))?\. Correct these cells(?P<typed> \(TRUE/FALSE and "
+        r"dates are not measurements: check that the column holds the numbers and is not "
+        r"formatted as a date or a checkbox\))?",
         "{file}：数值列中有 {n} 个非数值单元格（行号与文件一致，表头为第 1 行）：{cells}；"
-        "应为纯数字，如 12.5（百分数列允许末尾带 %；缺失值请留空）。请更正这些单元格",
+        "应为纯数字，如 12.5（百分数列允许末尾带 %；缺失值请留空）。{comma}{units}请更正这些单元格"
+        "{typed}",
         lists=("cells",),
     ),
     Template(
@@ -313,6 +328,17 @@ TEMPLATES: tuple[Template, ...] = (
         "改给一个折标产量列（{yields}）。文件中的列：{found}。请在文件中改列名，"
         "或用 --column '表头=标准列名' 对应",
         lists=("aliases", "found"),
+    ),
+    Template(
+        "missing-columns",
+        _FILE + r": missing required columns?: (?P<parts>.+?)(?:\. Instead of the harvest "
+        r"columns you may give one standardized yield column \((?P<yields>[\w, ]+)\))?\. "
+        r"Columns found: (?P<found>.+)\. Rename columns in the file, or map them with "
+        r"columns=\{'your header': 'canonical_name'\} \(command line: --column 'your "
+        r"header=canonical_name'\)",
+        "{file}：缺少必需的列：{parts}。{yields}文件中的列：{found}。请在文件中改列名，"
+        "或用 --column '表头=标准列名' 对应",
+        lists=("found",),
     ),
     Template(
         "implausible-moisture",
@@ -580,13 +606,13 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "setting-not-finite",
-        _WHERE + r": (?P<name>\w+) = (?P<value>.+?); expected a finite number\.",
+        _WHERE + _AT + r": (?P<name>\w+) = (?P<value>.+?); expected a finite number\.",
         "{where}：{name} = {value}；应为有限的数值。",
     ),
     Template(
         "setting-range",
-        _WHERE + r": (?P<name>\w+) = (?P<value>.+?); (?P=name) must be in "
-        r"(?P<range>[\[(]\S+, \S+[\])])(?:: expected (?P<fix>.+?))?\.",
+        _WHERE + _AT + r": (?P<name>\w+) = (?P<value>.+?); (?P=name) must be in "
+        r"(?P<range>[\[(]\S+, \S+[\])])(?:: (?:expected )?(?P<fix>.+?))?\.",
         "{where}：{name} = {value}；{name} 应在 {range} 之内{fix}。",
     ),
     Template(
@@ -597,12 +623,14 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "setting-not-number",
-        _WHERE + r": (?P<name>\w+) = (?P<value>.+?); expected a number\.",
+        _WHERE + _AT + r": (?P<name>\w+) = (?P<value>.+?); expected a number\.",
         "{where}：{name} = {value}；应为数值。",
     ),
     Template(
         "setting-not-text",
-        _WHERE + r": (?P<table>\[\w+\] )?(?P<name>\w+) = (?P<value>.+?); expected text, e\.g\. "
+        _WHERE
+        + _AT
+        + r": (?P<table>\[\w+\] )?(?P<name>\w+) = (?P<value>.+?); expected text, e\.g\. "
         r"(?:(?P=name) = )?(?P<example>\"[^\"]*\")\.",
         "{where}：{table}{name} = {value}；应为文本，如 {name} = {example}。",
     ),
@@ -733,9 +761,11 @@ TEMPLATES: tuple[Template, ...] = (
         + _R
         + r") to (?P<target>"
         + _R
-        + r") \(\[columns\] of trial\.toml or --column\), which is not a column of the table; "
-        r"columns present: (?P<columns>.+)",
-        "{file}：列映射要把 {source} 改名为 {target}（trial.toml 的 [columns] 或 --column），"
+        + r") \((?:\[columns\] of trial\.toml or --column|(?P<analysis>\[analysis\] \w+ = "
+        + _R
+        + r") of trial\.toml)\), which is not a column of the table; columns present: "
+        r"(?P<columns>.+)",
+        "{file}：列映射要把 {source} 改名为 {target}（{analysis}），"
         "但表中没有 {source} 这一列；表中的列：{columns}",
         lists=("columns",),
     ),
@@ -753,9 +783,9 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "setting-text-or-list",
-        r"(?P<path>" + _R + r"): (?P<name>\w+) = (?P<value>.+?); expected text or a list"
-        r"(?: of text)?\.",
-        "{path}：{name} = {value}；应为文本或文本列表。",
+        r"(?P<path>" + _R + r"): (?P<table>\[\w+\] )?(?P<name>\w+) = (?P<value>.+?); expected "
+        r"text or a list(?: of text)?\.",
+        "{path}：{table}{name} = {value}；应为文本或文本列表。",
     ),
     Template(
         "economics-price",
@@ -794,6 +824,252 @@ TEMPLATES: tuple[Template, ...] = (
         r"\(plots: (?P<plots>.+)\)",
         "无法剔除小区 {plot}：小区数据表中没有这个 plot_id（现有小区：{plots}）",
         lists=("plots",),
+    ),
+    Template(
+        "treatment-label-type",
+        r"(?P<path>" + _R + r"): treatments entry (?P<n>\d+) has label = (?P<value>.+?); expected "
+        r"the text of a treatment label of the plot table, e\.g\. label = \"CK\"\.",
+        "{path}：第 {n} 个 [[treatments]] 的 label = {value}；应为小区数据表中某个处理标签的文本，"
+        '如 label = "CK"。',
+    ),
+    Template(
+        "treatments-twice",
+        r"(?P<path>"
+        + _R
+        + r"): \[\[treatments\]\] describes (?P<labels>"
+        + _R
+        + r"(?:, "
+        + _R
+        + r")*) more than once; give each treatment one \[\[treatments\]\] table\.",
+        "{path}：[[treatments]] 对 {labels} 描述了不止一次；每个处理只写一个 [[treatments]] 表。",
+    ),
+    Template(
+        "rate-unit",
+        _WHERE
+        + _AT
+        + r": rate_unit = (?P<unit>"
+        + _R
+        + r") is not a mass per area; expected e\.g\. \"kg/mu\", \"kg/ha\", \"t/ha\", "
+        r"\"g/mu\" or \"lb/ac\"\.",
+        '{where}：rate_unit = {unit} 不是单位面积的质量；应为如 "kg/mu"、"kg/ha"、"t/ha"、'
+        '"g/mu" 或 "lb/ac" 的单位。',
+    ),
+    Template(
+        "products-not-list",
+        _WHERE + _AT + r": products = (?P<value>.+?); expected a list of tables, e\.g\. products = "
+        r"\[\{ product = \"synergist\", rate = 0\.3, rate_unit = \"kg/mu\" \}\]\.",
+        "{where}：products = {value}；应为表的列表，如 products = "
+        '[{{ product = "增效剂", rate = 0.3, rate_unit = "kg/mu" }}]。',
+    ),
+    Template(
+        "treatment-not-finite",
+        r"(?P<path>" + _R + r"): treatment (?P<label>" + _R + r") has (?P<name>\w+) = "
+        r"(?P<value>.+?); expected a finite number\.",
+        "{path}：处理 {label} 的 {name} = {value}；应为有限的数值。",
+    ),
+    Template(
+        "entry-not-table",
+        r"(?P<path>" + _R + r"): (?P<kind>exclude|published|contrasts) entry (?P<n>\d+) must "
+        r"be a table\.",
+        "{path}：第 {n} 个 {kind} 条目应为表（写作 [[{kind}]]，其下每行 键 = 值）。",
+    ),
+    Template(
+        "section-not-table",
+        r"(?P<path>" + _R + r"): \[(?P<name>\w+)\] must be a table, got (?P<value>.+?)\.",
+        "{path}：[{name}] 应为表，现为 {value}。",
+    ),
+    Template(
+        "array-of-tables",
+        r"(?P<path>" + _R + r"): '(?P<name>treatments|published|exclude|contrasts)' must be an "
+        r"array of "
+        r"tables written \[\[(?P=name)\]\](?P<example> \(plot = \"201\", reason = "
+        r"\"\.\.\.\"\))?\.",
+        "{path}：{name} 应为表数组，写作 [[{name}]]{example}。",
+    ),
+    Template(
+        "columns-not-name",
+        r"(?P<path>" + _R + r"): \[columns\] maps (?P<key>.+?) to (?P<value>.+?); expected a "
+        r"column name \(text\)\.",
+        "{path}：[columns] 把 {key} 映射为 {value}；应为列名（文本）。",
+    ),
+    Template(
+        "published-needs",
+        r"(?P<path>" + _R + r"): \[\[published\]\] entry (?P<n>\d+) needs (?P<key>\w+) = "
+        r"<number>, got (?P<value>.+?)\.",
+        "{path}：第 {n} 个 [[published]] 需要 {key} = <数值>，现为 {value}。",
+    ),
+    Template(
+        "factor-roles-one-factor",
+        r"(?P<path>" + _R + r"): (?P<roles>\w+(?:, \w+)*) name\(s\) the factors of a two-factor "
+        r"design; set design = \"split_plot\", \"strip_plot\" or \"factorial\" in \[analysis\]\.",
+        "{path}：{roles} 用于指定两因素设计的因素；请在 [analysis] 中设 "
+        'design = "split_plot"、"strip_plot" 或 "factorial"。',
+    ),
+    Template(
+        "zh-not-text",
+        r"(?P<path>" + _R + r"): \[zh\] (?P<name>\w+) = (?P<value>.+?); expected Chinese text, "
+        r"e\.g\. (?P=name) = \"\.\.\.\"\.",
+        '{path}：[zh] {name} = {value}；应为中文文本，如 {name} = "..."。',
+    ),
+    Template(
+        "table-array-example",
+        r"(?P<path>"
+        + _R
+        + r"): (?P<table>\[(?:conditions|panel)\]) (?P<name>fertilization|experts) "
+        r"must be an array of tables(?P<named> with a name)?, e\.g\. (?P<example>(?P=name) = "
+        r"\[\{.*\}\])\.",
+        "{path}：{table} {name} 应为表数组{named}，如 {example}。",
+    ),
+    Template(
+        "economics-table-of-numbers",
+        r"(?P<path>" + _R + r"): \[economics\] (?P<name>\w+) must be a table of numbers, e\.g\. "
+        r"(?P=name) = \{ \"compound fertilizer\" = 3\.2 \}\.",
+        '{path}：[economics] {name} 应为数值表，如 {name} = {{ "复合肥" = 3.2 }}。',
+    ),
+    Template(
+        "file-empty",
+        _FILE + r": the file is empty; expected a header row \(plot_id, treatment, \.\.\.\) and "
+        r"one row per plot",
+        "{file}：文件为空；应有一行表头（plot_id、treatment……），并且每个小区一行",
+    ),
+    Template(
+        "label-cell-empty",
+        _FILE + r": (?P<column>.+?) is empty in (?P<rows>rows? .+); every plot needs a "
+        r"(?P<name>plot_id|block|treatment) \(delete rows that are not plots\)",
+        "{file}：{rows}中{column}为空；每个小区都需要 {name}（不是小区的行请删除）",
+        lists=("rows",),
+    ),
+    Template(
+        "rows-fewer-fields",
+        _FILE + r": (?P<rows>row .+?) (?:has|have) fewer fields than the (?P<width>\d+) columns "
+        r"of the header row; every row must have a field for every column \(keep the "
+        r"separators and leave a cell empty for a missing value\)",
+        "{file}：{rows}的字段少于表头的 {width} 列；每一行都应为每一列留一个字段"
+        "（请保留分隔符，缺失值留空）",
+        lists=("rows",),
+    ),
+    Template(
+        "rows-more-values",
+        _FILE + r": (?P<rows>row .+?) (?:has|have) more values than the (?P<width>\d+) columns of "
+        r"the header row; every row must have the (?P=width) fields of the header \(check for a "
+        r"decimal comma or a missing header\)",
+        "{file}：{rows}的值多于表头的 {width} 列；每一行都应恰有表头的 {width} 个字段"
+        "（请检查是否用了小数逗号，或缺少表头）",
+        lists=("rows",),
+    ),
+    Template(
+        "quote-not-closed",
+        _FILE + r": row (?P<row>\d+) opens a quoted cell \(\"\) that is never closed, so the rest "
+        r"of the file would be read into one cell; remove the stray quote or close it",
+        '{file}：第 {row} 行有一个以引号（"）开始却没有闭合的单元格，文件其余部分会被读进'
+        "这一个单元格；请删除多余的引号，或把它闭合",
+    ),
+    Template(
+        "other-document",
+        _FILE + r": this is (?P<doc>an HTML or XML document|JSON text|a Markdown document) "
+        r"\(a yieldtrial (?P<json>JSON )?report\?\), not a plot table; give the plot table \(CSV "
+        r"text or an "
+        r"\.xlsx workbook\) the analysis starts from",
+        "{file}：这是{doc}（yieldtrial {json}报告？），不是小区数据表；"
+        "请给出分析所依据的小区数据表（CSV 文本或 .xlsx 工作簿）",
+    ),
+    Template(
+        "area-range",
+        _FILE + r": (?P<column>\w+) \(harvested area, (?P<unit>\w+)\) must be in \(0, inf\); "
+        r"(?P<n>[\d,]+) values? out of range: (?P<items>.+)\. Enter the net harvested area of "
+        r"each plot \(leave the mass empty for a missing plot\)",
+        "{file}：{column}（收获面积，{unit}）必须在 (0, inf) 之间；{n} 个值超出范围：{items}。"
+        "请填写每个小区的净收获面积（缺失的小区请把鲜重留空）",
+        lists=("items",),
+    ),
+    Template(
+        "title-row",
+        _FILE
+        + r": the header row is row (?P<row>\d+), not row 1: row 1 \((?P<title>"
+        + _R
+        + r")\) "
+        r"looks like a title above the table\. Delete the rows above the header \(yieldtrial "
+        r"reads the first row as the column headers\)",
+        "{file}：表头在第 {row} 行，而不是第 1 行：第 1 行（{title}）像是表格上方的标题。"
+        "请删除表头上方的行（yieldtrial 把第一行读作列标题）",
+    ),
+    Template(
+        "header-blank",
+        _FILE + r": column (?P<n>\d+) holds values but has no header; name it \(e\.g\. notes\) "
+        r"or delete the column",
+        "{file}：第 {n} 列有数值却没有表头；请给它起个列名（如 notes），或删除这一列",
+    ),
+    Template(
+        "treatments-unknown-label",
+        r"(?:(?P<path>"
+        + _R
+        + r"): )?\[\[treatments\]\] describes (?P<labels>.+?), which (?:is|are) "
+        r"not a treatment of the plot table; treatments present: (?P<present>.+?)\. (?:Fix the "
+        r"label \(labels are case-sensitive\) or remove the entry\.|Labels are case-sensitive: "
+        r"correct the label in trial\.toml)",
+        "{path}[[treatments]] 中的 {labels} 不是小区数据表中的处理；现有处理：{present}。"
+        "标签区分大小写：请在 trial.toml 中更正标签，或删去该条目",
+        lists=("labels", "present"),
+    ),
+    Template(
+        "published-reported",
+        _WHERE
+        + _AT
+        + r": reported = (?P<value>.+?); expected the published figure at standard moisture as "
+        r"printed, a number >= 0, e\.g\. reported = \"477\.36\"\.",
+        "{where}：reported = {value}；应为按标准含水量发表的原数值（不小于 0 的数），"
+        '如 reported = "477.36"。',
+    ),
+    Template(
+        "published-unit",
+        _WHERE
+        + _AT
+        + r": unit = (?P<value>.+?); expected a yield unit such as \"kg/mu\" or \"kg/ha\" \(or "
+        r"a mass unit such as \"kg\" for a plot's mass\)\.",
+        '{where}：unit = {value}；应为产量单位，如 "kg/mu" 或 "kg/ha"'
+        '（小区质量则用质量单位，如 "kg"）。',
+    ),
+    Template(
+        "one-level",
+        r"factor (?P<factor>"
+        + _R
+        + r") has (?P<k>\d+) level\(s\)(?: \((?P<level>"
+        + _R
+        + r")\))?; "
+        r"mean separation needs at least two: check the column holds every treatment of the "
+        r"trial",
+        "因素 {factor} 只有 {k} 个水平{level}；多重比较至少需要两个："
+        "请检查该列是否包含试验的全部处理",
+    ),
+    Template(
+        "all-controls",
+        r"nothing to compare: every level of (?P<factor>" + _R + r") is a control "
+        r"\((?P<controls>[^()]+)\); check that the table holds the other treatments and that "
+        r"only the check is named as control",
+        "没有可比较的处理：{factor} 的每个水平都是对照（{controls}）；"
+        "请检查数据表是否包含其他处理，并且只把对照指定为 control",
+    ),
+    Template(
+        "illustrative-not-list",
+        _WHERE
+        + _AT
+        + r": illustrative = (?P<value>.+?); expected a list of \[conditions\] keys, e\.g\. "
+        r"illustrative = \[\"soil_ph\", \"sowing_date\"\]\.",
+        "{where}：illustrative = {value}；应为 [conditions] 中键名的列表，"
+        '如 illustrative = ["soil_ph", "sowing_date"]。',
+    ),
+    Template(
+        "illustrative-unknown",
+        _WHERE
+        + _AT
+        + r"(?P<panel>: \[panel\] |: )illustrative lists (?P<keys>"
+        + _R
+        + r"(?:, "
+        + _R
+        + r")*)(?: \(did you mean (?P<close>"
+        + _Q
+        + r")\?\))?; expected any of (?P<allowed>[\w, ]+)\.",
+        "{where}{panel}illustrative 中的 {keys}{close} 不是可标注的键；应为以下之一：{allowed}。",
     ),
     Template(
         "implausible-standard",
@@ -1228,6 +1504,63 @@ _FIXES_ZH = {
     "e.g. 5": "：应为对照平均值的百分数，从 0（至少与对照一样好）到小于 100，如 5",
 }
 
+_RATE_FIX = re.compile(
+    r"(?:a fertilizer rate is zero or positive, e\.g\. (?P<example>\w+ = [\d.]+)|rates and "
+    r"prices are zero or positive); more than (?P<high>\S+) is a typing error"
+)
+
+
+def _fix_zh(fix: str | None) -> str | None:
+    """Return the valid values of a number setting in Chinese (None: the fix is unknown)."""
+    if fix is None:
+        return ""
+    if fix in _FIXES_ZH:
+        return _FIXES_ZH[fix]
+    rate = _RATE_FIX.fullmatch(fix)
+    if rate is None:
+        return None
+    if rate["example"] is None:
+        return f"：用量和价格应为零或正数；大于 {rate['high']} 属输入错误"
+    return f"：施肥量应为零或正数，如 {rate['example']}；大于 {rate['high']} 属输入错误"
+
+
+def _at_zh(at: str) -> str:
+    """Return a place inside trial.toml (``: [[published]] entry 2``) in Chinese."""
+    at = re.sub(r": treatment ('.*'|\".*\")(?=:|$)", r"：处理 \1", at)
+    at = re.sub(r": products entry (\d+)", r"：第 \1 个 products", at)
+    at = re.sub(r": (\[\w+\])$", r"：\1", at)
+    return re.sub(r": \[\[(published|contrasts)\]\] entry (\d+)", r"：第 \2 个 [[\1]]", at)
+
+
+_DECIMAL_COMMA_ZH = (
+    "数字用逗号作小数点（如 '14,9'）：请改用点作小数点（或把 CSV 另存为以点作小数点）。"
+)
+_TYPED_CELLS_ZH = (
+    "（TRUE/FALSE 和日期不是测量值：请检查该列填的是数字，且没有设成日期或复选框格式）"
+)
+_UNITS_IN_CELLS_ZH = (
+    "单位应写在表头而不是单元格中：在 fresh_mass_kg 或 鲜重(kg) 这样的表头下写 '14.3'。"
+)
+
+
+def _missing_columns_zh(parts: str) -> str | None:
+    """Return the missing columns and their accepted headers in Chinese (None: English left)."""
+    pieces = re.split(f"({_R})", parts)
+    for index in range(0, len(pieces), 2):
+        piece = re.sub(r" \(also accepted: ", "（也可用：", pieces[index])
+        piece = re.sub(r" \(or (\w+(?: / \w+)*); also accepted: ", r"（或 \1；也可用：", piece)
+        pieces[index] = piece.replace(")", "）").replace("; ", "；").replace(", ", "、")
+    text = "".join(pieces)
+    named = re.sub(r"\btreatment(?=（)", "", text)  # the column's name, as the header is typed
+    return None if _ENGLISH_WORD.search(_ALLOWED.sub("", named)) else text
+
+
+#: A text document given as the plot table (io.table_files._other_text_document), in Chinese.
+_DOCUMENTS_ZH = {
+    "an HTML or XML document": " HTML 或 XML 文档",
+    "JSON text": " JSON 文本",
+    "a Markdown document": " Markdown 文档",
+}
 
 #: What stands under the manifest's name (io.output.check_manifest_slot), in Chinese.
 _SLOT_KINDS_ZH = {
@@ -1277,6 +1610,40 @@ def _translate_list(text: str) -> str | None:
     return text
 
 
+#: Several problems of one table in one message (io.validation.Problems.raise_if_any).
+_PROBLEMS = re.compile(r"(?P<file>[^:]+): (?P<n>\d+) problems: \(1\) (?P<rest>.+)")
+
+
+def _problems_zh(message: str) -> str | None:
+    """Return ``f: 2 problems: (1) ...; (2) ...`` in Chinese when every problem is catalogued.
+
+    Examples
+    --------
+    >>> _problems_zh("p.csv: 2 problems: (1) the file is empty; expected a header row "
+    ...     "(plot_id, treatment, ...) and one row per plot; (2) something new") is None
+    True
+    """
+    match = _PROBLEMS.fullmatch(message)
+    if match is None:
+        return None
+    file, rest = match["file"], match["rest"]
+    parts = []
+    for number in range(2, int(match["n"]) + 1):
+        head, separator, rest = rest.partition(f"; ({number}) ")
+        if not separator:
+            return None
+        parts.append(head)
+    parts.append(rest)
+    shown = "小区数据表" if file == "plot table" else file
+    lines = []
+    for number, part in enumerate(parts, start=1):
+        chinese = translate(f"{file}: {part}")
+        if chinese is None or not chinese.startswith(f"{shown}："):
+            return None
+        lines.append(f"（{number}）{chinese.removeprefix(f'{shown}：')}")
+    return f"{shown}：{match['n']} 个问题：" + "；".join(lines)
+
+
 def translate(message: str) -> str | None:
     """Return the Chinese form of a one-line English ``message``, or None if not catalogued.
 
@@ -1299,6 +1666,8 @@ def translate(message: str) -> str | None:
     >>> translate("something new") is None
     True
     """
+    if _PROBLEMS.fullmatch(message):
+        return _problems_zh(message)
     for template in TEMPLATES:
         match = template.regex.fullmatch(message)
         if match is None:
@@ -1348,11 +1717,50 @@ def translate(message: str) -> str | None:
             if why is None:
                 return None
             values["why"] = why
+        if values.get("at"):  # a [[treatments]] table, its products entry, a [[published]] entry
+            values["where"] += _at_zh(values["at"])
         if "fix" in values:  # the valid values of a number setting (setting-range)
-            fix = values["fix"]
-            if fix is not None and fix not in _FIXES_ZH:
+            fix = _fix_zh(values["fix"])
+            if fix is None:
                 return None
-            values["fix"] = _FIXES_ZH[fix] if fix is not None else ""
+            values["fix"] = fix
+        if template.name == "table-array-example":  # each expert has a name
+            values["named"] = "（每项都需有 name）" if values["named"] else ""
+        if template.name == "missing-columns":  # each column, what else is accepted
+            parts = _missing_columns_zh(values["parts"])
+            if parts is None:
+                return None
+            values["parts"] = parts
+            yields = values["yields"]
+            values["yields"] = (
+                f"也可以不给收获数据列，改给一个折标产量列（{yields}）。" if yields else ""
+            )
+        if template.name == "column-mapping-unknown":  # [columns], or [analysis] block = '...'
+            analysis = values["analysis"]
+            values["analysis"] = (
+                f"trial.toml 中的 {analysis}" if analysis else "trial.toml 的 [columns] 或 --column"
+            )
+        if template.name == "treatments-unknown-label":  # the file, when named
+            values["path"] = f"{values['path']}：" if values["path"] else ""
+        if template.name == "one-level":  # the one level, when there is one
+            values["level"] = f"（{values['level']}）" if values["level"] else ""
+        if template.name == "illustrative-unknown":  # [panel] illustrative, or [conditions]
+            values["panel"] = "：[panel] " if values["panel"] != ": " else "："
+        if template.name == "other-document":  # what the file is instead
+            values["doc"] = _DOCUMENTS_ZH[values["doc"]]
+            values["json"] = values["json"] or ""
+        if template.name == "non-numeric":  # a decimal comma, units in the cells
+            values["comma"] = _DECIMAL_COMMA_ZH if values["comma"] else ""
+            values["units"] = _UNITS_IN_CELLS_ZH if values["units"] else ""
+            values["typed"] = _TYPED_CELLS_ZH if values["typed"] else ""
+        if template.name == "label-cell-empty":  # "block" or "block (header '区组号')"
+            column = re.fullmatch(r"(\w+)(?: \(header (" + _R + r")\))?", values["column"])
+            if column is None or column[1] not in LABEL_COLUMNS_ZH:
+                return None
+            header = f"，表头 {column[2]}" if column[2] else ""
+            values["column"] = f"{LABEL_COLUMNS_ZH[column[1]]}列（{column[1]}{header}）"
+        if template.name == "array-of-tables":  # the [[exclude]] example
+            values["example"] = '（plot = "201", reason = "..."）' if values["example"] else ""
         for name in ("copies", "column"):  # 'x' 与 / 'row' 应为, but 等（另有 2 个）与
             if name in template.lists and not values[name].endswith("）"):
                 values[name] += " "
