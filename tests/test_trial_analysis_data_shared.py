@@ -20,35 +20,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reference_cases import oats_plots
+from shared_trials import TRIALS
 from yieldtrial import FieldTrial
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.report.build import build_report
 from yieldtrial.stats._common import copy_on_write
-
-
-def _rcbd(missing: bool = False) -> FieldTrial:
-    rng = np.random.default_rng(38)
-    plots = pd.DataFrame(
-        {
-            "plot_id": [str(i) for i in range(1, 21)],
-            "block": np.repeat(["1", "2", "3", "4", "5"], 4),
-            "treatment": ["CK", "A", "B", "C"] * 5,
-            "yield_kg_ha": 6000.0 + rng.normal(0.0, 150.0, 20).round(1),
-        }
-    )
-    if missing:
-        plots.loc[6, "yield_kg_ha"] = np.nan
-    return FieldTrial.from_dataframe(plots, crop="wheat", control="CK")
-
-
-def _split_plot() -> FieldTrial:
-    return FieldTrial.from_dataframe(
-        oats_plots(), crop="wheat", control="0", design="split_plot", factors=("gen",)
-    )
-
-
-TRIALS = {"rcbd": _rcbd, "rcbd_missing": lambda: _rcbd(missing=True), "split_plot": _split_plot}
 
 
 def _kept_arrays(table: pd.DataFrame) -> list[np.ndarray]:
