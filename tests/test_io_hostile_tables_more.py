@@ -711,3 +711,25 @@ def test_underscore_in_a_number_is_a_bad_cell(tmp_path, capsys, cell):
         untouched=[path],
         absent=[tmp_path / "out.csv"],
     )
+
+
+def test_date_in_a_numeric_workbook_column_is_shown_as_a_date(tmp_path):
+    """A date typed in fresh_mass_kg is named as the cell shows it, not as Python's repr."""
+    import datetime
+
+    from yieldtrial.errors import DataValidationError
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["plot_id", "block", "treatment", "harvested_area_m2", "fresh_mass_kg",
+                  "moisture_pct"])  # fmt: skip
+    sheet.append([1, 1, "CK", 20, 15.2, 13.1])
+    sheet.append([2, 1, "T", 20, datetime.datetime(2024, 5, 1), 13.0])
+    path = tmp_path / "dates.xlsx"
+    book.save(path)
+    with pytest.raises(DataValidationError) as caught:
+        read_plots(path)
+    message = str(caught.value)
+    assert "fresh_mass_kg row 3 (plot '2'): '2024-05-01 00:00:00'" in message, message
+    assert "datetime.datetime" not in message

@@ -738,6 +738,12 @@ def _parse_numbers(
             cell = series.iloc[position]
             if isinstance(cell, float | np.floating):
                 cell = float(cell)  # 'inf' (a cell '1e400' read as a number), not np.float64(inf)
+            elif isinstance(
+                cell, datetime.date | datetime.time | datetime.timedelta | np.datetime64
+            ):
+                # a workbook's date cell as the label messages show one ('2024-05-01 00:00:00'),
+                # not Python's datetime.datetime(2024, 5, 1, 0, 0)
+                cell = str(cell)
             bad_cells.append(f"{display(column)} {row_label(label)}{plot}: {cell!r}")
             text = str(series.iloc[position]).strip()
             if _DECIMAL_COMMA.fullmatch(text):
