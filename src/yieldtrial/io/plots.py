@@ -735,16 +735,16 @@ def _parse_numbers(
             plot = ""
             if ids is not None and isinstance(ids.iloc[position], str):
                 plot = f" (plot {ids.iloc[position]!r})"
-            cell = series.iloc[position]
-            if isinstance(cell, float | np.floating):
-                cell = float(cell)  # 'inf' (a cell '1e400' read as a number), not np.float64(inf)
+            shown: object = series.iloc[position]
+            if isinstance(shown, float | np.floating):
+                shown = float(shown)  # 'inf' (a cell '1e400' read as a number), not np.float64(inf)
             elif isinstance(
-                cell, datetime.date | datetime.time | datetime.timedelta | np.datetime64
+                shown, datetime.date | datetime.time | datetime.timedelta | np.datetime64
             ):
                 # a workbook's date cell as the label messages show one ('2024-05-01 00:00:00'),
                 # not Python's datetime.datetime(2024, 5, 1, 0, 0)
-                cell = str(cell)
-            bad_cells.append(f"{display(column)} {row_label(label)}{plot}: {cell!r}")
+                shown = str(shown)
+            bad_cells.append(f"{display(column)} {row_label(label)}{plot}: {shown!r}")
             text = str(series.iloc[position]).strip()
             if _DECIMAL_COMMA.fullmatch(text):
                 decimal_comma = True
