@@ -21,9 +21,13 @@ from yieldtrial.commands._zh_messages import USAGE_TEMPLATES, requested_language
 
 #: What may stay in a Chinese usage line: the program, options, values, names, help.
 _KEPT = re.compile(
-    r"(?:yieldtrial )?\b(?:report|design|demo|network)\b|--?[a-z][a-z-]*(?:/--?[a-z-]+)?|PLOTS|"
+    r"(?:yieldtrial )?\b(?:report|design|demo|network|standardize)\b|"
+    r"--?[a-z][a-z-]*(?:/--?[a-z-]+)?|PLOTS|"
     r"'[^']*'|ASCII|CSV|JSON|Excel|trial\.toml|\b[\w.-]+\.(?:csv|xlsx|html)\b|\.xlsx\b|nan|inf|"
-    r"CK T1|\b(?:html|markdown|docx|xlsx|json)\b|\.htm\b"  # an example label, format names
+    r"CK T1|\b(?:html|markdown|docx|xlsx|json)\b|\.htm\b|"  # an example label, format names
+    # standardize: its name, its metavars, the trial.toml keys and method names as typed
+    r"\b(?:MASS_OR_FILE|MASS|FILE|NAME|PCT|HEADER=NAME)\b|\b\w+_\w+\b|"
+    r"\b(?:crop|shrink|wheat)\b|Unicode|[\w.-]+\.txt\b|\[trial\]|\bmoisture_method = "
 )
 
 
@@ -33,6 +37,19 @@ def _report(tmp: Path, *extra: str) -> list[str]:
 
 def _design(*extra: str) -> list[str]:
     return ["design", "rcbd", "--treatments", "CK", "T", "--blocks", "2", *extra]
+
+
+def _mass(*extra: str) -> list[str]:
+    return ["standardize", "442", "--moisture", "15", "--standard", "13", *extra]
+
+
+def _table(tmp: Path, name: str = "plots.csv") -> list[str]:
+    if name.endswith(".xlsx"):
+        from hostile import plot_workbook
+
+        plot_workbook(tmp / name)
+        return ["standardize", str(tmp / name), "--crop", "wheat"]
+    return ["standardize", str(plot_table(tmp, name)), "--crop", "wheat"]
 
 
 CASES: dict[str, Callable[[Path], list[str]]] = {
@@ -59,6 +76,25 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     ],
     "usage-blank-labels": lambda tmp: _design("--control", " "),
     "usage-blank-label-among": lambda tmp: _design("--checks", "CK,,T"),
+    # standardize's own checks (stop 39), and the option checks it shares with report
+    "usage-option-one-of": lambda tmp: _mass("--method", "dry"),
+    "usage-decimals-range": lambda tmp: _mass("--decimals", "20"),
+    "usage-mass-or-example": lambda tmp: ["standardize", "442", "--example", "jinzhong-2024"],
+    "usage-mass-needed": lambda tmp: ["standardize", "--crop", "wheat"],
+    "usage-mass-not-plain": lambda tmp: ["standardize", "٤٤٢", "--moisture", "5"],
+    "usage-mass-not-number": lambda tmp: ["standardize", "4,42", "--moisture", "5"],
+    "usage-mass-not-finite": lambda tmp: _mass()[:1] + ["inf", *_mass()[2:]],
+    "usage-moisture-table": lambda tmp: [*_table(tmp), "--moisture", "5"],
+    "usage-mass-needs-moisture": lambda tmp: ["standardize", "442", "--standard", "13"],
+    "usage-unit-table": lambda tmp: _mass("--unit", "kg/mu"),
+    "usage-mass-xlsx": lambda tmp: _mass("-o", str(tmp / "产量.xlsx")),
+    "usage-table-only-flags": lambda tmp: _mass("--format", "json", "--sheet", "产量"),
+    "usage-mass-standard": lambda tmp: ["standardize", "442", "--moisture", "5"],
+    "usage-shrink-needs-point": lambda tmp: _mass("--method", "shrink"),
+    "usage-table-needs-crop": lambda tmp: ["standardize", str(plot_table(tmp))],
+    "usage-shrink-flag-method": lambda tmp: _mass("--shrink-pct-per-point", "1.2"),
+    "usage-column-form": lambda tmp: [*_table(tmp), "--column", "鲜重"],
+    "usage-encoding-unicode": lambda tmp: [*_table(tmp, "plots.xlsx"), "--encoding", "gbk"],
 }
 #: Lines that end without argparse's "(see '... --help')" (the checks main runs itself).
 NO_HELP = (
@@ -69,6 +105,11 @@ NO_HELP = (
     "usage-format-suffix",
     "usage-blank-labels",
     "usage-blank-label-among",
+    *(
+        name
+        for name in CASES
+        if list(CASES).index(name) >= list(CASES).index("usage-option-one-of")
+    ),
 )
 
 

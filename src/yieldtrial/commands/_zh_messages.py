@@ -1400,6 +1400,119 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         r"among the others; give every label, or leave the blank one out",
         "{flag} {given} 中有空白标签；请给出每个标签，或去掉空白的那个",
     ),
+    # standardize's own checks (stop 39), and the option checks it shares with report
+    Template(
+        "usage-option-one-of",
+        r"(?P<option>--method|--protocol) must be one of (?P<choices>[\w, -]+); got "
+        r"(?P<given>" + _R + r")",
+        "{option} 应为以下之一：{choices}；现为 {given}",
+    ),
+    Template(
+        "usage-decimals-range",
+        r"--decimals must be a whole number from 0 to (?P<high>\d+); got (?P<given>-?\d+) \(a "
+        r"float holds about (?P=high) significant digits\)",
+        "--decimals 应为 0 到 {high} 之间的整数；现为 {given}（浮点数约有 {high} 位有效数字）",
+    ),
+    Template(
+        "usage-mass-or-example",
+        r"give either MASS_OR_FILE or --example, not both",
+        "请给出 MASS_OR_FILE 或 --example 之一，不要同时给出",
+    ),
+    Template(
+        "usage-mass-needed",
+        r"give a MASS, a plot table FILE, or --example NAME",
+        "请给出一个质量 MASS、一个小区数据表文件 FILE，或 --example NAME",
+    ),
+    Template(
+        "usage-mass-not-plain",
+        r"MASS (?P<given>" + _R + r") is not a plain number; write it with ASCII digits, e\.g\. "
+        r"(?P<example>[\d.]+)",
+        "质量 MASS {given} 不是普通数字；请用 ASCII 数字书写，如 {example}",
+    ),
+    Template(
+        "usage-mass-not-number",
+        r"MASS (?P<given>" + _R + r") is not a number \(write a decimal point: 1\.5, not 1,5\) "
+        r"and not a plot table file",
+        "质量 MASS {given} 既不是数字（小数点请写作点：1.5，而不是 1,5），也不是小区数据表文件",
+    ),
+    Template(
+        "usage-mass-not-finite",
+        r"MASS must be a finite number; got (?P<given>" + _R + r")",
+        "质量 MASS 应为有限的数值；现为 {given}",
+    ),
+    Template(
+        "usage-moisture-table",
+        r"--moisture applies to a single MASS; a plot table has its own column",
+        "--moisture 只用于单个质量 MASS；小区数据表有自己的含水量列",
+    ),
+    Template(
+        "usage-mass-needs-moisture",
+        r"a single MASS needs --moisture \(the measured moisture, %\)",
+        "单个质量 MASS 需要 --moisture（实测含水量，%）",
+    ),
+    Template(
+        "usage-unit-table",
+        r"--unit applies to plot tables; a single MASS keeps its own unit",
+        "--unit 只用于小区数据表；单个质量 MASS 保持其原有单位",
+    ),
+    Template(
+        "usage-mass-xlsx",
+        r"a single MASS writes two lines of text, not a \.xlsx file; name it (?P<name>.+\.txt)",
+        "单个质量 MASS 写出的是两行文本，不是 .xlsx 文件；请命名为 {name}",
+    ),
+    Template(
+        "usage-table-only-flags",
+        r"(?P<flags>--[a-z]+(?:, --[a-z]+)*) (?:applies|apply) to a plot table only; leave "
+        r"(?:it|them) out for a single MASS",
+        "{flags} 只用于小区数据表；单个质量 MASS 请去掉",
+    ),
+    Template(
+        "usage-mass-standard",
+        r"give --standard PCT, or --crop \(and --protocol\) to look it up, or --config "
+        r"trial\.toml with crop or standard_moisture_pct",
+        "请用 --standard PCT 给出标准含水量，或用 --crop（及 --protocol）查出，"
+        "或用 --config 给出写有 crop 或 standard_moisture_pct 的 trial.toml",
+    ),
+    Template(
+        "usage-shrink-needs-point",
+        r"--method shrink needs --shrink-per-point PCT \(e\.g\. 1\.2 for US crop insurance\); "
+        r"there is no neutral default",
+        "--method shrink 需要 --shrink-per-point PCT（如美国作物保险用 1.2）；没有中性的默认值",
+    ),
+    Template(
+        "usage-table-needs-crop",
+        r"a plot table needs --crop \(e\.g\. --crop wheat\), or crop in the \[trial\] table of "
+        r"--config trial\.toml",
+        "小区数据表需要 --crop（如 --crop wheat），"
+        "或在 --config 的 trial.toml 的 [trial] 表中写 crop",
+    ),
+    Template(
+        "usage-shrink-flag-method",
+        r"--shrink-pct-per-point (?P<value>\S+) applies to the shrink method only, but the "
+        r"moisture method is (?P<method>\w+); add --moisture-method shrink \(or "
+        r"moisture_method = \"shrink\" in trial\.toml\), or leave --shrink-pct-per-point out",
+        "--shrink-pct-per-point {value} 只用于 shrink 方法，而含水量折算方法是 {method}；"
+        '请加 --moisture-method shrink（或在 trial.toml 中写 moisture_method = "shrink"），'
+        "或去掉 --shrink-pct-per-point",
+    ),
+    Template(
+        "usage-column-form",
+        r"--column needs HEADER=NAME \(e\.g\. 'Netto kg=fresh_mass_kg'\); got (?P<given>"
+        + _R
+        + r")",
+        "--column 应写作 HEADER=NAME（如 'Netto kg=fresh_mass_kg'）；现为 {given}",
+    ),
+    Template(
+        "usage-encoding-unicode",
+        r"--encoding (?P<encoding>"
+        + _R
+        + r") applies to CSV files, but (?P<files>"
+        + _R
+        + r"(?: and \d+ more)?) (?:is an \.xlsx workbook|are \.xlsx workbooks) \((?:its|their) "
+        r"text is Unicode\); leave --encoding out",
+        "--encoding {encoding} 只适用于 CSV 文件，而 {files} 是 .xlsx 工作簿（文本为 Unicode）；"
+        "请去掉 --encoding",
+    ),
 )
 
 #: The kinds of number in argparse's messages, in Chinese.

@@ -123,11 +123,23 @@ def register(subparsers: Any) -> None:
         "shows Chinese text correctly; a name ending in .xlsx writes an Excel workbook, with "
         "the xlsx extra)",
     )
+    parser.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of the messages, warnings and notes (default en); the table's column "
+        "names stay as they are (plot_id, yield_kg_mu, ...)",
+    )
     parser.set_defaults(handler=_run)
 
 
 def _usage_error(message: str) -> int:
-    print(f"yieldtrial standardize: error: {message}", file=sys.stderr)
+    """Print the usage error (Chinese under ``--lang zh`` when catalogued); return 2."""
+    from yieldtrial.commands._zh_messages import usage_line
+
+    prog = "yieldtrial standardize"
+    chinese = usage_line(message, prog, help_hint=False)
+    print(chinese or f"{prog}: error: {message}", file=sys.stderr)
     return 2
 
 
@@ -137,9 +149,11 @@ def report_warnings() -> Iterator[None]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", YieldTrialWarning)
         yield
+    from yieldtrial.commands._zh_messages import warning_line
+
     for item in caught:
-        if issubclass(item.category, YieldTrialWarning):
-            print(f"yieldtrial: warning: {' '.join(str(item.message).split())}", file=sys.stderr)
+        if issubclass(item.category, YieldTrialWarning):  # Chinese under --lang zh
+            print(warning_line(" ".join(str(item.message).split())), file=sys.stderr)
         else:  # pragma: no cover - other libraries' warnings keep their usual form
             warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
 
@@ -229,6 +243,7 @@ def _as_float(value: object) -> float:
 
 
 def _run_single(args: argparse.Namespace) -> int:
+    from yieldtrial.commands._zh_messages import status_line, warning_line
     from yieldtrial.moisture import describe_method, standardize_moisture
     from yieldtrial.protocols import plausible_harvest_moisture_pct, standard_moisture_pct
 
@@ -287,27 +302,38 @@ def _run_single(args: argparse.Namespace) -> int:
         moisture_pct=args.moisture,
         standard_moisture_pct=standard,
         shrink_pct_per_point=args.shrink_per_point,
+        lang=args.lang,
     )
+    shown = fixed(result, decimals)
     lines = [
-        fixed(result, decimals),
-        f"{mass:g} at {args.moisture:g} % moisture -> {fixed(result, decimals)} at {standard:g} % "
-        f"({formula})",
+        shown,
+        status_line(
+            f"{mass:g} at {args.moisture:g} % moisture -> {shown} at {standard:g} % ({formula})",
+            f"含水量 {args.moisture:g}% 时的 {mass:g} -> 标准含水量 {standard:g}% 时为 {shown}"
+            f"（{formula}）",
+        ),
     ]
     if method != "dry_matter":
         reference = _as_float(
             standardize_moisture(mass, moisture_pct=args.moisture, standard_moisture_pct=standard)
         )
+        dry, difference = fixed(reference, decimals), fixed(reference - result, decimals, sign=True)
         lines.append(
-            f"note: {method} is not the dry-matter method of the yield-test protocols; "
-            f"dry_matter gives {fixed(reference, decimals)} "
-            f"({fixed(reference - result, decimals, sign=True)})"
+            status_line(
+                f"note: {method} is not the dry-matter method of the yield-test protocols; "
+                f"dry_matter gives {dry} ({difference})",
+                f"注意：{method} 不是产量测定规程的干物质守恒法；"
+                f"按 dry_matter 为 {dry}（{difference}）",
+            )
         )
     if args.crop is not None:
         low, high = plausible_harvest_moisture_pct(args.crop)
         if not low <= args.moisture <= high:
             print(
-                f"yieldtrial: warning: moisture {args.moisture:g} % is outside the plausible "
-                f"harvest range for {args.crop} ({low:g}-{high:g} %); check for a typing error",
+                warning_line(
+                    f"moisture {args.moisture:g} % is outside the plausible harvest range for "
+                    f"{args.crop} ({low:g}-{high:g} %); check for a typing error"
+                ),
                 file=sys.stderr,
             )
     _emit("\n".join(lines) + "\n", args.output, [], force=getattr(args, "force", False),
@@ -393,11 +419,17 @@ def _terminal_table(table: pd.DataFrame, width: int) -> str:
         )
         cut = True
     if cut:
-        print(
+        from yieldtrial.commands._zh_messages import status_line
+
+        english = (
             f"yieldtrial: note: text longer than {limit} characters is cut (…) to fit the "
-            f"terminal ({width} columns); --format csv or -o FILE keeps the whole text",
-            file=sys.stderr,
+            f"terminal ({width} columns); --format csv or -o FILE keeps the whole text"
         )
+        chinese = (
+            f"yieldtrial: 注意：长于 {limit} 个字符的文本已截断（…）以适应终端宽度（{width} 列）；"
+            "--format csv 或 -o FILE 保留全文"
+        )
+        print(status_line(english, chinese), file=sys.stderr)
     with pd.option_context("display.unicode.east_asian_width", True):
         return str(fitted.to_string(index=False, line_width=width)) + "\n"
 
@@ -464,13 +496,7 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
     table = trial.yields()
     missing = trial.missing_plots
     if len(missing):
-        shown = ", ".join(repr(p) for p in missing["plot_id"].tolist()[:5])
-        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        print(
-            f"yieldtrial: note: {len(missing)} missing plot(s) without a mass or yield, kept with "
-            f"an empty yield: {shown}{more}",
-            file=sys.stderr,
-        )
+        _missing_note(len(missing), missing["plot_id"].tolist()[:5])
     if _writes_xlsx(args):
         from yieldtrial.report.render_xlsx import table_xlsx
 
@@ -494,12 +520,7 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
             force=getattr(args, "force", False),
         )
     if args.output is not None:
-        print(
-            f"wrote {shown_path(args.output)} ({len(table)} plot{'' if len(table) == 1 else 's'}, "
-            f"yields in {trial.unit} at "
-            f"{trial.standard_moisture_pct:g} % moisture)",
-            file=sys.stderr,
-        )
+        _wrote(str(args.output), len(table), str(trial.unit), trial.standard_moisture_pct)
     return 0
 
 
@@ -512,6 +533,10 @@ STREAM_MIN_BYTES: int | None = None
 PYARROW_TIP = (
     "yieldtrial: note: pyarrow is not installed; with it (pip install 'yieldtrial[fast]') "
     "large tables are read and written several times faster"
+)
+#: The same tip under ``--lang zh``.
+PYARROW_TIP_ZH = (
+    "yieldtrial: 注意：未安装 pyarrow；安装后（pip install 'yieldtrial[fast]'）大表的读写快数倍"
 )
 
 
@@ -561,7 +586,11 @@ def _run_streamed(args: argparse.Namespace, config: TrialConfig, source: Path) -
     }
     progress = _Progress("standardizing") if stderr_is_terminal() else None
     if progress is not None and not arrow_reader() and not pyarrow_installed():
-        print(PYARROW_TIP, file=sys.stderr)  # a tip for the person waiting (an installed
+        from yieldtrial.commands._zh_messages import status_line
+
+        print(
+            status_line(PYARROW_TIP, PYARROW_TIP_ZH), file=sys.stderr
+        )  # a tip for the person waiting (an installed
         # pyarrow that fails to import has said so: yieldtrial.io._arrow)
     try:
         with report_warnings():  # printed at the end, after the progress line
@@ -582,20 +611,39 @@ def _run_streamed(args: argparse.Namespace, config: TrialConfig, source: Path) -
     except StreamFallback:
         return None
     if result.n_missing:
-        shown = ", ".join(repr(p) for p in result.missing_ids)
-        more = f" and {result.n_missing - 5} more" if result.n_missing > 5 else ""
-        print(
-            f"yieldtrial: note: {result.n_missing} missing plot(s) without a mass or yield, kept "
-            f"with an empty yield: {shown}{more}",
-            file=sys.stderr,
-        )
-    print(
-        f"wrote {shown_path(args.output)} ({result.n_plots} plot"
-        f"{'' if result.n_plots == 1 else 's'}, yields in {result.unit} at "
-        f"{result.standard_moisture_pct:g} % moisture)",
-        file=sys.stderr,
-    )
+        _missing_note(result.n_missing, list(result.missing_ids))
+    _wrote(str(args.output), result.n_plots, str(result.unit), result.standard_moisture_pct)
     return 0
+
+
+def _missing_note(count: int, first: list[Any]) -> None:
+    """Print the note naming the plots without a mass or yield (the first five)."""
+    from yieldtrial.commands._zh_messages import status_line
+
+    shown = ", ".join(repr(p) for p in first)
+    more = f" and {count - 5} more" if count > 5 else ""
+    more_zh = f" 等（另有 {count - 5} 个）" if count > 5 else ""
+    english = (
+        f"yieldtrial: note: {count} missing plot(s) without a mass or yield, kept with an empty "
+        f"yield: {shown}{more}"
+    )
+    chinese = f"yieldtrial: 注意：{count} 个缺失小区没有质量或产量，保留为空产量：{shown}{more_zh}"
+    print(status_line(english, chinese), file=sys.stderr)
+
+
+def _wrote(output: str, n_plots: int, unit: str, standard_pct: float) -> None:
+    """Print ``wrote FILE (N plots, yields in UNIT at S % moisture)``, Chinese under zh."""
+    from yieldtrial.commands._zh_messages import status_line
+
+    english = (
+        f"wrote {shown_path(output)} ({n_plots} plot{'' if n_plots == 1 else 's'}, yields in "
+        f"{unit} at {standard_pct:g} % moisture)"
+    )
+    chinese = (
+        f"已写入 {shown_path(output)}（{n_plots} 个小区，产量单位 {unit}，"
+        f"标准含水量 {standard_pct:g}%）"
+    )
+    print(status_line(english, chinese), file=sys.stderr)
 
 
 def _inputs(args: argparse.Namespace, source: Path) -> list[Path]:
@@ -641,10 +689,18 @@ class _Progress:
         self.shown = -1
 
     def __call__(self, done: int, total: int) -> None:
+        from yieldtrial.commands._zh_messages import status_line
+
         percent = int(100 * done / max(total, 1))
         if percent != self.shown:
             self.shown = percent
-            draw_status(f"yieldtrial: {self.what} {done:,}/{total:,} rows ({percent} %)")
+            what = {"standardizing": "正在折算", "writing": "正在写出"}.get(self.what, self.what)
+            draw_status(
+                status_line(
+                    f"yieldtrial: {self.what} {done:,}/{total:,} rows ({percent} %)",
+                    f"yieldtrial: {what} {done:,}/{total:,} 行（{percent}%）",
+                )
+            )
 
     def done(self) -> None:
         if self.shown >= 0:
