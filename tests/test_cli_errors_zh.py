@@ -1028,6 +1028,137 @@ def _case_illustrative_unknown_panel(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, '[panel]\nillustrative = ["专家"]\n'), "'专家'"
 
 
+# stop 39 (fourth pass): trial.toml, design and standardize lines that were still English
+_ANALYSIS = '[analysis]\ncontrol = "CK"\n'
+
+
+def _case_standardize_moisture_range(tmp: Path) -> tuple[list[str], str]:
+    return ["standardize", "442", "--moisture", "5", "--crop", "小麦"], "5%"
+
+
+def _case_example_documentation_table(tmp: Path) -> tuple[list[str], str]:
+    return ["standardize", "--example", "gomez-rice-split-plot"], "'gomez-rice-split-plot'"
+
+
+def _case_toml_too_deep(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, "x = " + "[" * 5000 + "]" * 5000 + "\n"), "试验.toml'"
+
+
+def _case_toml_long_number(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, "[conditions]\nsoil_ph = " + "9" * 5000 + "\n"), "第 2 行"
+
+
+def _case_toml_too_large(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, "# " + "x" * 1_100_000 + "\n"), "1,100,003"
+
+
+def _case_toml_table_twice(tmp: Path) -> tuple[list[str], str]:
+    text = '[panel]\ndate = "2024-06-12"\n[panel]\nmembers = ["王"]\n'
+    return _toml_case(tmp, text), "表 [panel] 写了两次（第 3 行第 7 列）"
+
+
+def _case_factors_and_roles(tmp: Path) -> tuple[list[str], str]:
+    text = '[analysis]\ndesign = "split_plot"\nfactors = ["施肥"]\nwhole_plot = "施肥"\n'
+    return _toml_case(tmp, text), "whole_plot"
+
+
+def _case_design_takes_roles(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[analysis]\ndesign = "split_plot"\nhorizontal = "施肥"\n'), "horizontal"
+
+
+def _case_zh_products_table(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, "[zh]\nproducts = 3\n"), "[zh] products"
+
+
+def _contrast(name: str, treatment: str, versus: str) -> str:
+    return f'[[contrasts]]\nname = "{name}"\ntreatment = "{treatment}"\nversus = "{versus}"\n'
+
+
+def _case_contrast_with_itself(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _contrast("增效", "T", "T")), "'增效'"
+
+
+def _case_contrasts_same_name(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _contrast("增效", "T", "CK") + _contrast("增效", "CK", "T")), "'增效'"
+
+
+def _case_contrast_unknown_treatment(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, _contrast("增效", "T9", "CK")), "'T9'"
+
+
+def _case_fertilization_treatments_list(tmp: Path) -> tuple[list[str], str]:
+    text = '[conditions]\nfertilization = [{ stage = "basal", treatments = "T" }]\n'
+    return _toml_case(tmp, text), "treatments = 'T'"
+
+
+def _case_toml_label_not_treatment(tmp: Path) -> tuple[list[str], str]:
+    text = '[conditions]\nfertilization = [{ stage = "basal", treatments = ["T9"] }]\n'
+    return _toml_case(tmp, text), "'T9'"
+
+
+def _case_label_not_treatment_costs(tmp: Path) -> tuple[list[str], str]:
+    text = '[economics]\ngrain_price_per_kg = 2.5\nother_costs_per_mu = { "甲" = 30 }\n'
+    return _toml_case(tmp, text), "'甲'"
+
+
+def _case_unknown_key_fertilization(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[conditions]\nfertilization = [{ stag = "basal" }]\n'), "'stag'"
+
+
+def _case_illustrative_no_value(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[conditions]\nillustrative = ["soil_ph"]\n'), "已给出：无"
+
+
+def _case_design_needs_row_column(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, plot_table(tmp), "--design", "latin", *_html(tmp)), "row 和 column"
+
+
+def _case_design_needs_positions(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, plot_table(tmp), "--design", "alpha", *_html(tmp)), "'alpha'"
+
+
+def _case_design_needs_positions_row_column(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, plot_table(tmp), "--design", "row_column", *_html(tmp)), "row, column"
+
+
+def _case_augmented_needs_entries(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, plot_table(tmp), "--design", "augmented", *_html(tmp)), "'treatment'"
+
+
+def _case_two_factor_needs_factors(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, plot_table(tmp), "--design", "split_plot", *_html(tmp)), "'split_plot'"
+
+
+def _case_two_factors_same_column(tmp: Path) -> tuple[list[str], str]:
+    argv = _report(tmp, plot_table(tmp), "--design", "factorial", "--factors", "block")
+    return [*argv, *_html(tmp)], "('block', 'treatment')"
+
+
+def _case_columns_same_name(tmp: Path) -> tuple[list[str], str]:
+    argv = _report(tmp, plot_table(tmp), "--column", "fresh_mass_kg=block", *_html(tmp))
+    return argv, "--column 'block=block_original'"
+
+
+def _case_treatment_no_observed_yield(tmp: Path) -> tuple[list[str], str]:
+    rows = ["101,1,CK,20,,12.7\n", "102,1,T,20,13.77,13.7\n"]
+    rows += ["201,2,CK,20,,13.4\n", "202,2,T,20,13.89,13.8\n", "301,3,甲,20,14.1,13.5\n"]
+    argv = ["report", str(_table(tmp, rows)), "--crop", "wheat", "--control", "T", *_html(tmp)]
+    return argv, "'CK'（小区 '101', '201'）没有"
+
+
+def _case_single_block(tmp: Path) -> tuple[list[str], str]:
+    rows = [row.replace(",2,", ",1,", 1) for row in ROWS]
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "（'1'）"
+
+
+def _case_network_all_invalid(tmp: Path) -> tuple[list[str], str]:
+    folder = tmp / "试点"
+    folder.mkdir()
+    for site in ("太谷", "榆次"):
+        plot_table(folder, f"{site}.csv", rows=[ROWS[0].replace("14.98", "-1"), *ROWS[1:]])
+    return _network(folder, tmp), "试点 '太谷'"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -1168,6 +1299,29 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "all-controls": _case_all_controls,
     "illustrative-not-list": _case_illustrative_not_list,
     "illustrative-unknown": _case_illustrative_unknown,
+    "standardize-moisture-range": _case_standardize_moisture_range,
+    "example-documentation-table": _case_example_documentation_table,
+    "toml-too-deep": _case_toml_too_deep,
+    "toml-long-number": _case_toml_long_number,
+    "toml-too-large": _case_toml_too_large,
+    "factors-and-roles": _case_factors_and_roles,
+    "design-takes-roles": _case_design_takes_roles,
+    "zh-products-table": _case_zh_products_table,
+    "contrast-with-itself": _case_contrast_with_itself,
+    "contrasts-same-name": _case_contrasts_same_name,
+    "contrast-unknown-treatment": _case_contrast_unknown_treatment,
+    "fertilization-treatments-list": _case_fertilization_treatments_list,
+    "toml-label-not-treatment": _case_toml_label_not_treatment,
+    "illustrative-no-value": _case_illustrative_no_value,
+    "design-needs-row-column": _case_design_needs_row_column,
+    "design-needs-positions": _case_design_needs_positions,
+    "augmented-needs-entries": _case_augmented_needs_entries,
+    "two-factor-needs-factors": _case_two_factor_needs_factors,
+    "two-factors-same-column": _case_two_factors_same_column,
+    "columns-same-name": _case_columns_same_name,
+    "treatment-no-observed-yield": _case_treatment_no_observed_yield,
+    "single-block": _case_single_block,
+    "network-all-invalid": _case_network_all_invalid,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -1195,6 +1349,10 @@ RUNS = {
     "non-numeric (checkbox)": _case_non_numeric_checkbox,
     "column-mapping-unknown ([analysis] block)": _case_column_mapping_analysis,
     "illustrative-unknown ([panel])": _case_illustrative_unknown_panel,
+    "toml-invalid (duplicate table)": _case_toml_table_twice,
+    "toml-unknown-key (fertilization entry)": _case_unknown_key_fertilization,
+    "toml-label-not-treatment ([economics])": _case_label_not_treatment_costs,
+    "design-needs-positions (row_column)": _case_design_needs_positions_row_column,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -1232,7 +1390,8 @@ NAMES = {
     "design-plot-area-positive": r"\bm2\b",
     "factors-one-factor": r"factorial",  # the design names to type
     "factors-one-factor-toml": r"factorial|\bdesign = |\bfactors\b",  # the keys as typed
-    "toml-invalid": r"TOML（.*）；|docs/",  # tomllib's own detail, verbatim, and the doc's path
+    # tomllib's own detail, verbatim, the doc's path, a duplicate table's name
+    "toml-invalid": r"TOML（.*）；|docs/|\[panel\]",
     "column-mapping-unknown": r"\[columns\]|\[analysis\]|\bblock = ",
     "shrink-needs-value": r"USDA RMA|\bshrink\b",  # the source's name, the method as typed
     "setting-text-or-list": r"^[^：]*：(?:\[panel\] )?\w+ = ",  # the key as typed in trial.toml
@@ -1240,7 +1399,8 @@ NAMES = {
     "treatments-no-label": r"\[\[treatments\]\]|\blabel\b",
     "exclude-needs-reason": r"\breason = ",  # the key as typed in trial.toml
     "exclude-needs-plot": r"\bplot = ",
-    "toml-unknown-key": r"允许的键：.*|\[economics\]|docs/",  # the keys to type, as typed
+    # the keys to type, as typed; the table
+    "toml-unknown-key": r"允许的键：.*|\[economics\]|docs/|\[conditions\] fertilization",
     "treatment-label-type": r"\[\[treatments\]\]|\blabel = (?:True|\"CK\")",  # as typed
     "treatments-twice": r"\[\[treatments\]\]",
     "rate-unit": r'"[a-z]+/[a-z]+"',  # the units to type, as typed
@@ -1270,6 +1430,27 @@ NAMES = {
     "published-needs": r"\[\[published\]\]|\byield = |None",
     "setting-range": r"\b\w+ = |\bproducts\b|\[\[published\]\]|\[conditions\]|\b\w+ 应在",
     "setting-not-finite": r"\b\w+ = ",
+    "standardize-moisture-range": r"^$",
+    "example-documentation-table": r"README\.md|\bstandardize\b|：[\w, -]+$",  # names to type
+    "toml-too-deep": r"docs/",
+    "toml-long-number": r"docs/",
+    "toml-too-large": r"\bKB\b",
+    "factors-and-roles": r"\bfactors = ",
+    "design-takes-roles": r"\btreatment\b|\bhorizontal\b",  # the column and role as typed
+    "zh-products-table": r"\[zh\] products|\[zh\.products\]|\"compound fertilizer\"",
+    "contrast-with-itself": r"\[\[contrasts\]\]|\bversus\b",
+    "contrasts-same-name": r"\[\[contrasts\]\]",
+    "contrast-unknown-treatment": r"现有处理为 [^；]*|\[\[contrasts\]\]|treatment/versus",
+    "fertilization-treatments-list": r"\[conditions\]|\bfertilization\b|\btreatments = .*",
+    "toml-label-not-treatment": r"\[conditions\]|\bfertilization\b|\[economics\]",
+    "illustrative-no-value": r"\[conditions\]|\billustrative\b",
+    "design-needs-row-column": r"\b(?:row|column|col|rcbd)\b",
+    "design-needs-positions": r"\b(?:row|column)\b|\[analysis\]",
+    "augmented-needs-entries": r"Python|checks=\[\.\.\.\]",  # the Python keyword
+    "two-factor-needs-factors": r"\btreatment\b",
+    "two-factors-same-column": r"\bblock\b",
+    "columns-same-name": r"--column '[^']*'",
+    "single-block": r"\bdf\b|\bcrd\b",  # the symbol, the design to type
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
@@ -1288,6 +1469,8 @@ WARNINGS = (
     "copied-trials",
     "implausible-standard",
     "percent-as-fraction",
+    "standardize-moisture-range",
+    "single-block",
 )
 
 

@@ -683,6 +683,10 @@ _FLAG_PATTERNS: tuple[tuple[re.Pattern[str], Any], ...] = (
     # factors=('a', 'b')", is left as it is)
     (re.compile(r"(^|got )factors=(\([^)]*\))"), _factors_flag),
     (re.compile(r"column\(s\) not found: ([^;]*);"), _role_flags),
+    (  # two headers that would get one name: the CLI's --column, not the Python keyword
+        re.compile(r"rename one with columns=, e\.g\. columns=\{('[^']*'): '([^']*)'\}$"),
+        lambda m: f"rename one with the column mapping, e.g. --column '{m[1][1:-1]}={m[2]}'",
+    ),
 )
 
 

@@ -645,7 +645,8 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "toml-unknown-key",
         _WHERE + r": unknown key (?P<keys>" + _R + r"(?:, " + _R + r")*) in "
-        r"(?P<table>\[\w+\]|\[\[\w+\]\] entry \d+)(?: \(did you mean (?P<close>"
+        r"(?P<table>\[\w+\]|\[\[\w+\]\] entry \d+|\[conditions\] fertilization entry \d+)"
+        r"(?: \(did you mean (?P<close>"
         + _Q
         + r")\?\))?; allowed: (?P<allowed>[\w, ]+?)(?P<see> \(see docs/trial-toml\.md\))?\.",
         "{where}：{table} 中有未知的键 {keys}{close}；允许的键：{allowed}{see}。",
@@ -1287,6 +1288,199 @@ TEMPLATES: tuple[Template, ...] = (
         "{file}：单元格 {cells}{more}中的公式从未保存计算结果（写出该文件的程序不做计算），"
         "因此其值未知。请用 Excel 或 LibreOffice 打开并保存该工作簿，或把公式替换为其值",
     ),
+    # stop 39 (fourth pass): trial.toml, design and standardize lines still English
+    Template(
+        "standardize-moisture-range",
+        r"moisture (?P<moisture>[-\d.e+]+) % is outside the plausible harvest range for "
+        r"(?P<crop>.+?) \((?P<low>[\d.]+)-(?P<high>[\d.]+) %\); check for a typing error",
+        "含水量 {moisture}% 超出{crop}收获时的合理含水量范围（{low}-{high}%）；请检查是否录入错误",
+    ),
+    Template(
+        "example-documentation-table",
+        r"example (?P<name>" + _R + r") is a table of the documentation \(see its README\.md\), "
+        r"not the plot table of a trial that standardize reads; --example takes: "
+        r"(?P<names>[\w, -]+)",
+        "示例 {name} 是文档中的数据表（见其 README.md），不是 standardize 可读取的试验小区数据表；"
+        "--example 可用：{names}",
+    ),
+    Template(
+        "toml-too-deep",
+        r"trial description (?P<path>" + _R + r") nests arrays or tables too deeply to be read; "
+        r"a trial\.toml needs at most a few levels \(see docs/trial-toml\.md\)\.",
+        "试验描述文件 {path} 中数组或表嵌套过深，无法读取；trial.toml 最多只需几层"
+        "（见 docs/trial-toml.md）。",
+    ),
+    Template(
+        "toml-long-number",
+        r"trial description (?P<path>" + _R + r") holds a number of thousands of digits"
+        r"(?: at line (?P<line>\d+))?, more than Python reads or shows; no trial\.toml setting "
+        r"needs one: check that line \(see docs/trial-toml\.md\)\.",
+        "试验描述文件 {path}{line}有一个长达数千位的数字，超出可读取或显示的范围；"
+        "trial.toml 的任何设置都不需要这样的数字：请检查该行（见 docs/trial-toml.md）。",
+    ),
+    Template(
+        "toml-too-large",
+        r"trial description (?P<path>" + _R + r") is (?P<size>[\d,]+) bytes; a trial\.toml is "
+        r"a few kilobytes \(at most (?P<limit>[\d,]+) bytes are read\)\. Is it the right file\?",
+        "试验描述文件 {path} 有 {size} 字节；trial.toml 通常只有几 KB（最多读取 {limit} 字节）。"
+        "是否给错了文件？",
+    ),
+    Template(
+        "factors-and-roles",
+        _WHERE + r": give the factor columns either as factors = \[\.\.\.\] or by role "
+        r"\((?P<roles>[\w, ]+)\), not both\.",
+        "{where}：因素列请用 factors = [...] 或按角色（{roles}）给出，不要同时给出。",
+    ),
+    Template(
+        "design-takes-roles",
+        _WHERE + r": design (?P<design>" + _R + r") takes (?P<first>\w+) \(and optionally "
+        r"(?P<second>\w+); the treatment column otherwise\); got (?P<roles>[\w, ]+)\.",
+        "{where}：设计 {design} 用 {first}（以及可选的 {second}，否则为 treatment 列）指定因素列；"
+        "现为 {roles}。",
+    ),
+    Template(
+        "zh-products-table",
+        _WHERE + r": \[zh\] products must be a table of product name -> Chinese name, e\.g\. "
+        r"\[zh\.products\] \"compound fertilizer\" = \"复合肥\"\.",
+        '{where}：[zh] products 应为“产品名 -> 中文名”的表，如 [zh.products] "compound '
+        'fertilizer" = "复合肥"。',
+    ),
+    Template(
+        "contrast-with-itself",
+        _WHERE + r": \[\[contrasts\]\] entry (?P<n>\d+) \((?P<name>" + _R + r")\) compares "
+        r"(?P<label>" + _R + r") with itself; versus must name another treatment\.",
+        "{where}：第 {n} 个 [[contrasts]]（{name}）将 {label} 与其自身比较；"
+        "versus 应为另一个处理。",
+    ),
+    Template(
+        "contrasts-same-name",
+        _WHERE + r": \[\[contrasts\]\] entries (?P<first>\d+) and (?P<second>\d+) are both named "
+        r"(?P<name>" + _R + r"); give each contrast its own name\.",
+        "{where}：第 {first} 个和第 {second} 个 [[contrasts]] 都名为 {name}；"
+        "请给每个对比各起一个名称。",
+    ),
+    Template(
+        "contrast-unknown-treatment",
+        r"contrast (?P<name>"
+        + _R
+        + r") compares (?P<label>"
+        + _R
+        + r") with (?P<versus>"
+        + _R
+        + r"), but the treatments are (?P<present>.+); fix treatment/versus in \[\[contrasts\]\] "
+        r"of trial\.toml\.",
+        "对比 {name} 将 {label} 与 {versus} 比较，但现有处理为 {present}；"
+        "请更正 trial.toml 中 [[contrasts]] 的 treatment/versus。",
+    ),
+    Template(
+        "fertilization-treatments-list",
+        _WHERE + r": \[conditions\] fertilization entry (?P<n>\d+): treatments = (?P<value>.+); "
+        r"expected a list of treatment labels, e\.g\. treatments = \[\"CK\", \"T1\"\]\.",
+        "{where}：[conditions] 第 {n} 个 fertilization：treatments = {value}；"
+        '应为处理标签的列表，如 treatments = ["CK", "T1"]。',
+    ),
+    Template(
+        "toml-label-not-treatment",
+        _WHERE + r": (?P<place>\[conditions\] fertilization entry \d+ names|\[economics\] "
+        r"\w+ gives a cost for) (?P<labels>" + _R + r"(?:, " + _R + r")*), which (?:is|are) not "
+        r"a treatment of the plot table; treatments present: (?P<present>.+?)\. Fix the label "
+        r"\(labels are case-sensitive\) or remove it\.",
+        "{where}：{place} {labels} 不是小区数据表中的处理；现有处理：{present}。"
+        "标签区分大小写：请更正标签或将其删去。",
+    ),
+    Template(
+        "illustrative-no-value",
+        _WHERE
+        + r": \[conditions\]: illustrative lists (?P<keys>"
+        + _R
+        + r"(?:, "
+        + _R
+        + r")*), for which the file gives no value, so nothing would be marked; given: "
+        r"(?P<given>.+?)\. Add (?P<places>.+?), or take (?:it|them) out of illustrative\.",
+        "{where}：[conditions]：illustrative 列出了 {keys}，但文件没有给出其值，"
+        "因而不会标注任何内容；已给出：{given}。请加上 {places}，或将其从 illustrative 中删去。",
+    ),
+    Template(
+        "design-needs-row-column",
+        r"design 'latin' needs row and column columns \(the field position of each plot: "
+        r"row/行, column/col/列\); the plot table has no (?P<absent>row or column|row|column) "
+        r"column\. Add them, or use --design rcbd",
+        "拉丁方设计需要 row 和 column 列（每个小区的田间位置：row/行，column/col/列）；"
+        "小区数据表中没有 {absent} 列。请添加这些列，或改用 --design rcbd",
+    ),
+    Template(
+        "design-needs-positions",
+        r"design (?P<design>" + _R + r") needs the column\(s\) (?P<absent>[\w, ]+) \(the "
+        r"position of each plot within its replicate\); the plot table has none\. Add them "
+        r"\(in Python, rename yours: plots\.rename\(columns=\{'<your column>': (?P<first>"
+        + _R
+        + r")\}\)\), or name them in trial\.toml \(\[analysis\] incomplete_block / row / column = "
+        r"'<column>'\)",
+        "设计 {design} 需要列 {absent}（每个小区在其重复内的位置）；小区数据表中没有。"
+        "请添加这些列，或在 trial.toml 中指明（[analysis] incomplete_block / row / column = "
+        "'<列名>'）",
+    ),
+    Template(
+        "augmented-needs-entries",
+        r"an augmented design needs repeated checks and unreplicated entries; found "
+        r"(?P<checks>\d+) check\(s\) and (?P<entries>\d+) entr\(y/ies\) in (?P<column>"
+        + _R
+        + r")\. Pass checks=\[\.\.\.\] if the checks are not the only repeated treatments\.",
+        "增广设计需要有重复的对照和无重复的参试材料；在 {column} 中找到 {checks} 个对照、"
+        "{entries} 个参试材料。若对照不是唯一有重复的处理，请（在 Python 中）传入 checks=[...]。",
+    ),
+    Template(
+        "two-factor-needs-factors",
+        r"design (?P<design>" + _R + r") needs --factors with the (?P<role0>" + _ROLE + r") and "
+        r"(?P<role1>" + _ROLE + r") columns \(comma-separated\), or --factors with the "
+        r"(?P=role0) column alone and the treatment column as the (?P=role1) factor; got no "
+        r"--factors",
+        "设计 {design} 需要 --factors 给出{role0}和{role1}两列（以逗号分隔），"
+        "或只给出{role0}列、以 treatment 列为{role1}因素；现在没有 --factors",
+        roles=("role0", "role1"),
+    ),
+    Template(
+        "two-factors-same-column",
+        r"the two factors of a (?P<design>" + _R + r") must be two different columns other than "
+        r"block; got (?P<got>\(.*\))",
+        "{design} 的两个因素必须是 block 以外的两个不同的列；现为 {got}",
+    ),
+    Template(
+        "columns-same-name",
+        _FILE + r": columns (?P<first>" + _R + r") and (?P<second>" + _R + r") would both be "
+        r"named (?P<new>" + _R + r"); rename one with the column mapping, e\.g\. --column "
+        r"(?P<example>.+)",
+        "{file}：列 {first} 和 {second} 都会被命名为 {new}；请用列对应给其中一列改名，"
+        "如 --column {example}",
+    ),
+    Template(
+        "treatment-no-observed-yield",
+        r"treatments? (?P<parts>.+?) (?:has|have) no observed yield: every plot is missing "
+        r"\(empty mass or yield\), so no mean can be estimated and the trial cannot be analysed "
+        r"with (?:it|them)\. Delete (?:its|their) rows from the plot table \(and from the "
+        r"control and treatment list\) to analyse the other treatments, or fill in the harvest "
+        r"data",
+        "处理 {parts}没有实测产量：其全部小区均缺失（质量或产量为空），无法估计平均值，"
+        "试验也无法连同它一起分析。请从小区数据表（以及对照和处理列表）中删去其行以分析其余处理，"
+        "或填入收获数据",
+        lists=("parts",),
+    ),
+    Template(
+        "single-block",
+        r"block has one level \((?P<level>" + _R + r")\) for all (?P<n>[\d,]+) plots, while "
+        r"treatments have up to (?P<most>\d+) plots each: was the block \(replicate\) of each "
+        r"plot filled in\? With one block the RCBD has no block effect \(0 df\) and is analysed "
+        r"as a completely randomized design; fill in the blocks, or give the design as crd",
+        "全部 {n} 个小区的区组只有一个水平（{level}），而每个处理最多有 {most} 个小区："
+        "是否填写了每个小区的区组（重复）？只有一个区组时，随机区组设计没有区组效应（0 df），"
+        "按完全随机设计分析；请填写区组，或把设计指定为 crd",
+    ),
+    Template(
+        "network-all-invalid",
+        r"every trial's harvest records are invalid \((?P<n>\d+) of (?P=n)\); first: "
+        r"(?P<by>[\w/]+) (?P<trial>" + _R + r"): (?P<reason>.+)",
+        "所有试验（共 {n} 个）的收获记录都无效；第一个：{by} {trial}：{reason}",
+    ),
 )
 
 _ARG = r"(?P<option>-[\w-]+(?:/-[\w-]+)*|[A-Z_]+)"  # an option or positional as argparse names it
@@ -1656,6 +1850,21 @@ _UNITS_IN_CELLS_ZH = (
 )
 
 
+#: tomllib's "Cannot declare ... twice" as yieldtrial words it (config._toml_message).
+_TABLE_TWICE = re.compile(
+    r"the table \[(?P<name>[^\]]+)\] is written twice(?: \(at line (?P<line>\d+), column "
+    r"(?P<column>\d+)\))? \(a duplicate table: keep one \[(?P=name)\] and put all its keys "
+    r"there\)"
+)
+
+
+def _table_twice_zh(match: re.Match[str]) -> str:
+    """Return the duplicate-table detail of an invalid trial.toml in Chinese."""
+    at = f"（第 {match['line']} 行第 {match['column']} 列）" if match["line"] else ""
+    name = match["name"]
+    return f"表 [{name}] 写了两次{at}（表重复：请只保留一个 [{name}]，把它的键都写在其中）"
+
+
 def _missing_columns_zh(parts: str) -> str | None:
     """Return the missing columns and their accepted headers in Chinese (None: English left)."""
     pieces = re.split(f"({_R})", parts)
@@ -1821,8 +2030,28 @@ def translate(message: str) -> str | None:
         if template.name == "toml-unknown-key":  # "[[exclude]] entry 2", "(see docs/...)"
             values["table"] = re.sub(r" entry (\d+)$", r" 第 \1 项", values["table"])
             values["see"] = "（见 docs/trial-toml.md）" if values["see"] else ""
-        if template.name == "toml-invalid":  # the line, when tomllib names one
+        if template.name in ("toml-invalid", "toml-long-number"):  # the line, when named
             values["line"] = f" 第 {values['line']} 行" if values["line"] else ""
+        if template.name == "toml-invalid":  # yieldtrial's own words for a duplicate table
+            values["detail"] = _TABLE_TWICE.sub(_table_twice_zh, values["detail"])
+        if template.name == "design-needs-row-column":  # "row or column"
+            values["absent"] = values["absent"].replace(" or ", " 和 ")
+        if template.name == "network-all-invalid":  # the first trial's reason
+            reason = translate(values["reason"])
+            if reason is None:
+                return None
+            values["reason"] = reason
+        if template.name == "illustrative-no-value":  # "none"; "site to [trial] and ..."
+            values["given"] = "无" if values["given"] == "none" else values["given"]
+            places = re.findall(r"(.+?) to (\[\w+\])(?: and |$)", values["places"])
+            values["places"] = "，".join(f"{table} 的 {keys}" for keys, table in places)
+        if template.name == "toml-label-not-treatment":  # where the labels are named
+            place = re.fullmatch(r"\[conditions\] fertilization entry (\d+) names", values["place"])
+            values["place"] = (
+                f"[conditions] 第 {place[1]} 个 fertilization 中的"
+                if place
+                else values["place"].replace(" gives a cost for", " 中的成本对象")
+            )
         if template.name == "manifest-slot":  # what stands under the manifest's name
             values["kind"] = _SLOT_KINDS_ZH[values["kind"]]
         if template.name == "not-text-encoding":  # why the codec is not a file encoding
