@@ -631,7 +631,7 @@ def _missing_note(count: int, first: list[Any]) -> None:
     print(status_line(english, chinese), file=sys.stderr)
 
 
-def _wrote(output: str, n_plots: int, unit: str, standard_pct: float) -> None:
+def _wrote(output: str, n_plots: int, unit: str, standard_pct: float | None) -> None:
     """Print ``wrote FILE (N plots, yields in UNIT at S % moisture)``, Chinese under zh."""
     from yieldtrial.commands._zh_messages import status_line
 
