@@ -185,6 +185,21 @@ def test_unit_added_to_a_chinese_label_is_spelled_the_chinese_way() -> None:
     assert "1（kg/亩）" in _header_texts(report)
 
 
+@pytest.mark.parametrize(
+    ("lang", "label", "shown"),
+    [
+        ("zh", "面积（亩）", "面积（亩）"),
+        ("zh", "面积", "面积（亩）"),
+        ("en", "Area (mu)", "Area (mu)"),
+    ],
+)
+def test_area_in_mu_is_named_once_the_chinese_way(lang: str, label: str, shown: str) -> None:
+    """Stop 39: the zh plot sheet's header read "面积（亩）（mu）" (a bare "mu" kept English)."""
+    table = Table("t", [Column("a", label, "number", 2, "mu")], [{"a": 1.0}], "表")
+    report = Report("报告", lang, [Section("s", "小区产量", [table])])
+    assert shown in _header_texts(report)
+
+
 def _one_table_workbook(lang: str, columns: int = 2) -> Any:
     cols = [Column("t", "Treatment", kind="text")] + [
         Column(f"v{i}", f"Value number {i} (kg/ha)") for i in range(1, columns)

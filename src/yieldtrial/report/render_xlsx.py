@@ -382,6 +382,11 @@ def _number_format(column: Column, style: NumberStyle) -> str:
 _BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)")
 
 
+#: Area units given alone (the unit of an area column), the Chinese way ("面积（亩）", not
+#: "面积（亩） (mu)": zh_units spells a unit after a number or a slash only).
+_BARE_UNITS_ZH = {"mu": "亩", "ha": "公顷", "ac": "英亩"}
+
+
 def _header_label(column: Column, lang: str = "en") -> str:
     """Column label with its unit when the label does not show it yet.
 
@@ -394,13 +399,14 @@ def _header_label(column: Column, lang: str = "en") -> str:
     if not unit or column.kind == "text":
         return column.label
     shown = unit.replace("m2", "m²")
-    spellings = {unit, shown, zh_units(unit), zh_units(shown)}
+    bare = _BARE_UNITS_ZH.get(unit, zh_units(shown))  # "mu" alone: no number before it
+    spellings = {unit, shown, zh_units(unit), zh_units(shown), bare}
     if any(spelling in column.label for spelling in spellings):
         return column.label
     if unit == "%" and "%" in column.label:
         return column.label
     if lang == "zh":
-        return f"{column.label}（{zh_units(shown)}）"
+        return f"{column.label}（{bare}）"
     return f"{column.label} ({shown})"
 
 
