@@ -497,3 +497,58 @@ def test_design_map_in_chinese(tmp_path):
     assert "随机区组设计田间排列（随机种子 1）" in svg
     assert "田间列" in svg
     assert "field column" not in svg
+
+
+_ALPHA = ["design", "alpha", "--treatments", ",".join(f"G{i}" for i in range(12))]
+_AUGMENTED = ["design", "augmented", "--treatments", "E1,E2,E3,E4,E5,E6", "--checks", "CK1,CK2"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "lang", "lines"),
+    [
+        (
+            [*_ALPHA, "--block-size", "4", "--replicates", "2"],
+            "en",
+            [
+                "alpha design: 12 treatments, 2 replicates of 3 blocks x 4 plots; generator "
+                "(rows i, columns = replicates, mod 3, search): 0 0; 0 1; 0 2; 0 0",
+                "efficiency factor 0.7082 (upper bound 0.7333); pairs meet in at most 2 block(s)",
+            ],
+        ),
+        (
+            [*_ALPHA, "--block-size", "4", "--replicates", "2"],
+            "zh",
+            [
+                "α 格子设计：12 个处理，2 次重复，每次重复 3 个区组 × 4 个小区；生成阵"
+                "（行 i，列 = 重复，mod 3，搜索）：0 0; 0 1; 0 2; 0 0",
+                "效率因子 0.7082（上限 0.7333）；任意两个处理最多同处 2 个区组",
+            ],
+        ),
+        (
+            [*_AUGMENTED, "--blocks", "2"],
+            "en",
+            [
+                "augmented design: 2 checks in each of 2 blocks, 6 entries ([3, 3] per block); "
+                "residual df 1"
+            ],
+        ),
+        (
+            [*_AUGMENTED, "--blocks", "2"],
+            "zh",
+            [
+                "增广随机区组设计：2 个区组各有 2 个对照，6 个参试材料（各区组分别为 [3, 3] 个）；"
+                "误差自由度 1"
+            ],
+        ),
+    ],
+)
+def test_design_summary_lines_in_the_language_asked_for(argv, lang, lines, capsys):
+    """Stop 39: the alpha and augmented summaries stayed English under --lang zh.
+
+    The figures are the layout's own (seed 1): 12 entries in blocks of 4 give s = 3
+    blocks per replicate, the efficiency factor and its bound are design/alpha.py's;
+    6 entries and 2 checks in 2 blocks leave 10 - (2 + 6) - (2 - 1) = 1 residual df.
+    """
+    assert main([*argv, "--seed", "1", "--lang", lang]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == lines

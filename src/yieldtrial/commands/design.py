@@ -358,27 +358,52 @@ def _tight_box(fig: Any, kind: str) -> Any:
         fig.set_canvas(canvas)
 
 
+#: How an alpha design's generator was built (design/alpha.py), in Chinese.
+_CONSTRUCTION_ZH = {
+    "ij mod s": "ij mod s",
+    "search": "搜索",
+    "random start": "随机起点",
+    "efficiency search": "效率搜索",
+}
+
+
 def _describe(design: dict[str, Any]) -> None:
     """Print the generator and efficiency of an alpha design, the df of an augmented one."""
+    from yieldtrial.commands._zh_messages import status_line
+
     if design["design"] == "alpha":
         rows = _generator_text(design["generator"])
-        print(
-            f"alpha design: {len(design['treatments'])} treatments, {design['replicates']} "
-            f"replicates of {design['blocks_per_replicate']} blocks x {design['block_size']} "
-            f"plots; generator (rows i, columns = replicates, mod "
-            f"{design['blocks_per_replicate']}, {design['construction']}): {rows}",
-            file=sys.stderr,
+        v, r = len(design["treatments"]), design["replicates"]
+        s, k = design["blocks_per_replicate"], design["block_size"]
+        how = str(design["construction"])
+        how_zh = "，".join(_CONSTRUCTION_ZH.get(part, part) for part in how.split(", "))
+        english = (
+            f"alpha design: {v} treatments, {r} replicates of {s} blocks x {k} plots; generator "
+            f"(rows i, columns = replicates, mod {s}, {how}): {rows}"
         )
-        print(
-            f"efficiency factor {fixed(design['efficiency'], 4)} (upper bound "
-            f"{fixed(design['efficiency_upper_bound'], 4)}); pairs meet in at most "
-            f"{design['max_concurrence']} block(s)",
-            file=sys.stderr,
+        chinese = (
+            f"α 格子设计：{v} 个处理，{r} 次重复，每次重复 {s} 个区组 × {k} 个小区；生成阵"
+            f"（行 i，列 = 重复，mod {s}，{how_zh}）：{rows}"
         )
+        print(status_line(english, chinese), file=sys.stderr)
+        efficiency = fixed(design["efficiency"], 4)
+        bound = fixed(design["efficiency_upper_bound"], 4)
+        most = design["max_concurrence"]
+        english = (
+            f"efficiency factor {efficiency} (upper bound {bound}); pairs meet in at most "
+            f"{most} block(s)"
+        )
+        chinese = f"效率因子 {efficiency}（上限 {bound}）；任意两个处理最多同处 {most} 个区组"
+        print(status_line(english, chinese), file=sys.stderr)
     elif design["design"] == "augmented":
-        print(
-            f"augmented design: {len(design['checks'])} checks in each of {design['blocks']} "
-            f"blocks, {len(design['entries'])} entries ({design['entries_per_block']} per "
-            f"block); residual df {design['df_error']}",
-            file=sys.stderr,
+        checks, blocks = len(design["checks"]), design["blocks"]
+        entries, per_block = len(design["entries"]), design["entries_per_block"]
+        english = (
+            f"augmented design: {checks} checks in each of {blocks} blocks, {entries} entries "
+            f"({per_block} per block); residual df {design['df_error']}"
         )
+        chinese = (
+            f"增广随机区组设计：{blocks} 个区组各有 {checks} 个对照，{entries} 个参试材料"
+            f"（各区组分别为 {per_block} 个）；误差自由度 {design['df_error']}"
+        )
+        print(status_line(english, chinese), file=sys.stderr)
