@@ -1151,6 +1151,12 @@ def _case_single_block(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "（'1'）"
 
 
+def _case_several_sites(tmp: Path) -> tuple[list[str], str]:
+    rows = [f"{site},{row}" for site in ("太谷", "榆次") for row in ROWS]
+    plots = _table(tmp, rows, "site," + HEADER)
+    return _report(tmp, plots, *_html(tmp)), "'太谷', '榆次'"
+
+
 def _case_network_all_invalid(tmp: Path) -> tuple[list[str], str]:
     folder = tmp / "试点"
     folder.mkdir()
@@ -1322,6 +1328,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "treatment-no-observed-yield": _case_treatment_no_observed_yield,
     "single-block": _case_single_block,
     "network-all-invalid": _case_network_all_invalid,
+    "several-sites": _case_several_sites,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -1451,6 +1458,8 @@ NAMES = {
     "two-factors-same-column": r"\bblock\b",
     "columns-same-name": r"--column '[^']*'",
     "single-block": r"\bdf\b|\bcrd\b",  # the symbol, the design to type
+    # the command to type, the column, the Python calls named as such
+    "several-sites": r"yieldtrial network PLOTS --by site|\bsite 列|Python：[^）]*）|docs/",
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (

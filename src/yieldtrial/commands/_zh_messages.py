@@ -1476,6 +1476,23 @@ TEMPLATES: tuple[Template, ...] = (
         "按完全随机设计分析；请填写区组，或把设计指定为 crd",
     ),
     Template(
+        "several-sites",
+        r"the plot table holds (?P<n>[\d,]+) sites \((?P<sites>.+)\) in its site column; a "
+        r"single-trial analysis would pool them \(block '1' of every site merged into one "
+        r"block\)\. Analyse one site with trial\.site\((?P<first>" + _R + r")\), or every site "
+        r"with trial\.analyze_sites\(by='site'\) \(command line: yieldtrial network PLOTS --by "
+        r"site, or keep one site's rows in the file\); when every site has one plot per "
+        r"treatment \(an on-farm demonstration network\), that across-site analysis pools the "
+        r"sites as the blocks of an RCBD and tests the treatments against the check \(see "
+        r"docs/networks\.md\)",
+        "小区数据表的 site 列中有 {n} 个试点（{sites}）；单试验分析会把它们合并"
+        "（各试点的区组 '1' 被并为一个区组）。请用 yieldtrial network PLOTS --by site 分析"
+        "全部试点，或在文件中只保留一个试点的行（Python：trial.site({first})、"
+        "trial.analyze_sites(by='site')）；若每个试点每个处理只有一个小区（农户示范网络），"
+        "多点分析把各试点当作随机区组的区组，并将各处理与对照比较（见 docs/networks.md）",
+        lists=("sites",),
+    ),
+    Template(
         "network-all-invalid",
         r"every trial's harvest records are invalid \((?P<n>\d+) of (?P=n)\); first: "
         r"(?P<by>[\w/]+) (?P<trial>" + _R + r"): (?P<reason>.+)",
