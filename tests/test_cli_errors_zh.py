@@ -1157,6 +1157,77 @@ def _case_several_sites(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, plots, *_html(tmp)), "'太谷', '榆次'"
 
 
+def _case_margin_no_control(tmp: Path) -> tuple[list[str], str]:
+    argv = ["report", str(plot_table(tmp)), "--crop", "wheat", "--margin-pct", "5", *_html(tmp)]
+    return argv, "（5%）"
+
+
+_FACTORIAL_HEADER = "plot_id,block,treatment,氮肥,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+
+
+def _additive_factorial(tmp: Path) -> Path:
+    """Two blocks x 2 x 2 whose yields are block + treatment effects exactly (no error)."""
+    cells = [("V1", "N0"), ("V2", "N0"), ("V1", "N1"), ("V2", "N1")]
+    rows = [
+        f"{b}{i},{b},{t},{n},20,{14 + i * 0.1 + b * 0.2:.2f},13\n"
+        for b in (1, 2)
+        for i, (t, n) in enumerate(cells)
+    ]
+    return _table(tmp, rows, _FACTORIAL_HEADER)
+
+
+def _factorial_report(tmp: Path, design: str, *extra: str) -> list[str]:
+    plots = str(_additive_factorial(tmp))
+    argv = ["report", plots, "--crop", "wheat", "--design", design, "--factors", "氮肥"]
+    return [*argv, *extra, *_html(tmp)]
+
+
+def _case_model_exact_fit(tmp: Path) -> tuple[list[str], str]:
+    return _factorial_report(tmp, "factorial"), "'yield_kg_ha'"
+
+
+def _case_model_no_variation_in(tmp: Path) -> tuple[list[str], str]:
+    return _factorial_report(tmp, "split_plot"), "error_a 和 error_b"
+
+
+def _case_control_not_in_factors(tmp: Path) -> tuple[list[str], str]:
+    return _factorial_report(tmp, "factorial", "--control", "CK"), "（氮肥：'N0', 'N1'；"
+
+
+def _case_latin_not_square(tmp: Path) -> tuple[list[str], str]:
+    header = "plot_id,row,column,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+    rows = ["1,1,1,甲,20,14,13\n", "2,1,2,乙,20,14.2,13\n", "3,2,1,甲,20,14.1,13\n"]
+    rows.append("4,2,2,乙,20,14.3,13\n")
+    argv = ["report", str(_table(tmp, rows, header)), "--crop", "wheat", "--design", "latin"]
+    return [*argv, *_html(tmp)], "同一列中出现两次"
+
+
+def _case_network_key_not_found(tmp: Path) -> tuple[list[str], str]:
+    return _network(_chinese_site_files(tmp), tmp, "--by", "农户"), "'农户'"
+
+
+def _case_network_control_not_found(tmp: Path) -> tuple[list[str], str]:
+    argv = ["network", str(_chinese_site_files(tmp)), "--crop", "wheat", "--control", "对照9"]
+    return [*argv, "-o", str(tmp / "n.md")], "'对照9'"
+
+
+def _case_design_too_few_levels(tmp: Path) -> tuple[list[str], str]:
+    return ["design", "latin", "--treatments", "甲"], "（甲）"
+
+
+def _case_design_level_twice(tmp: Path) -> tuple[list[str], str]:
+    return ["design", "rcbd", "--treatments", "甲,甲", "--blocks", "2"], "'甲'"
+
+
+def _case_no_such_example(tmp: Path) -> tuple[list[str], str]:
+    return ["standardize", "--example", "晋中"], "'晋中'"
+
+
+def _case_absent_factor_key(tmp: Path) -> tuple[list[str], str]:
+    argv = _report(tmp, plot_table(tmp), "--design", "strip_plot", "--factors", "氮肥")
+    return [*argv, *_html(tmp)], "'氮肥'"
+
+
 def _case_network_all_invalid(tmp: Path) -> tuple[list[str], str]:
     folder = tmp / "试点"
     folder.mkdir()
@@ -1329,6 +1400,16 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "single-block": _case_single_block,
     "network-all-invalid": _case_network_all_invalid,
     "several-sites": _case_several_sites,
+    "margin-no-control": _case_margin_no_control,
+    "model-exact-fit": _case_model_exact_fit,
+    "model-no-variation-in": _case_model_no_variation_in,
+    "control-not-in-factors": _case_control_not_in_factors,
+    "latin-not-square": _case_latin_not_square,
+    "network-key-not-found": _case_network_key_not_found,
+    "network-control-not-found": _case_network_control_not_found,
+    "design-too-few-levels": _case_design_too_few_levels,
+    "design-level-twice": _case_design_level_twice,
+    "no-such-example": _case_no_such_example,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -1360,6 +1441,7 @@ RUNS = {
     "toml-unknown-key (fertilization entry)": _case_unknown_key_fertilization,
     "toml-label-not-treatment ([economics])": _case_label_not_treatment_costs,
     "design-needs-positions (row_column)": _case_design_needs_positions_row_column,
+    "absent-factor (horizontal, a key without _)": _case_absent_factor_key,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -1369,7 +1451,7 @@ LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 NAMES = {
     "network-raw-needs-crop": r"中写 crop",  # the trial.toml key, as typed
     "network-column-not-found": r"数据中的列：[^。]*",
-    "absent-factor": r"表中的列：[^）]*",
+    "absent-factor": r"表中的列：[^）]*|trial\.toml 中的 \w+|\b\w+ = \.\.\.",
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
     "report-format-pdf": r"PDF",  # the format's name, as Chinese text writes it
     "implausible-yield": r"\bkg\b",  # the unit symbol, as Chinese text writes it (kg/亩)
@@ -1460,6 +1542,14 @@ NAMES = {
     "single-block": r"\bdf\b|\bcrd\b",  # the symbol, the design to type
     # the command to type, the column, the Python calls named as such
     "several-sites": r"yieldtrial network PLOTS --by site|\bsite 列|Python：[^）]*）|docs/",
+    "margin-no-control": r"\[analysis\]|\bcontrol = ",
+    "model-exact-fit": r"^factorial\b",  # the design's name, as typed
+    "model-no-variation-in": r"^split_plot\b",
+    "control-not-in-factors": r"treatment：",  # the factor's column, as named
+    "latin-not-square": r"\b(?:row_column|alpha|rcbd)\b",  # the designs to type
+    "network-key-not-found": r"表中的列：[^。]*",
+    "network-control-not-found": r"\[analysis\]|\bcontrol\b",
+    "no-such-example": r"示例：.*",  # the names to type
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (

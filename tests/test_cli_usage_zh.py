@@ -27,7 +27,8 @@ _KEPT = re.compile(
     r"CK T1|\b(?:html|markdown|docx|xlsx|json)\b|\.htm\b|"  # an example label, format names
     # standardize: its name, its metavars, the trial.toml keys and method names as typed
     r"\b(?:MASS_OR_FILE|MASS|FILE|NAME|PCT|HEADER=NAME)\b|\b\w+_\w+\b|"
-    r"\b(?:crop|shrink|wheat)\b|Unicode|[\w.-]+\.txt\b|\[trial\]|\bmoisture_method = "
+    r"\b(?:crop|shrink|wheat|split_plot)\b|I0 I1|N0 N1 N2|a=\w+|Unicode|[\w.-]+\.txt\b|"
+    r"\[trial\]|\bmoisture_method = "
 )
 
 
@@ -76,6 +77,15 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     ],
     "usage-blank-labels": lambda tmp: _design("--control", " "),
     "usage-blank-label-among": lambda tmp: _design("--checks", "CK,,T"),
+    "usage-column-twice": lambda tmp: _report(tmp, "--column", "a=plot_id", "--column", "a=block"),
+    "usage-design-needs": lambda tmp: [
+        "design",
+        "split_plot",
+        "--treatments",
+        "甲,乙",
+        "--blocks",
+        "2",
+    ],
     # standardize's own checks (stop 39), and the option checks it shares with report
     "usage-option-one-of": lambda tmp: _mass("--method", "dry"),
     "usage-decimals-range": lambda tmp: _mass("--decimals", "20"),
@@ -105,6 +115,8 @@ NO_HELP = (
     "usage-format-suffix",
     "usage-blank-labels",
     "usage-blank-label-among",
+    "usage-column-twice",
+    "usage-design-needs",
     *(
         name
         for name in CASES

@@ -633,6 +633,7 @@ def _one_line(message: str) -> str:
 _FLAG_WORDS: tuple[tuple[str, str], ...] = (
     ("pass control= one of them", "pass --control one of them"),
     ("pass control='<label>'", "pass --control LABEL"),
+    ("pass control= levels of one factor", "pass --control levels of one factor"),
     (
         "give crop='rice_indica' or crop='rice_japonica'",
         'give --crop rice_indica or --crop rice_japonica (or crop = "rice_indica" in trial.toml)',

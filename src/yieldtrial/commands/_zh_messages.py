@@ -152,6 +152,7 @@ _ALLOWED = re.compile(
     _R
     + r"|U\+[0-9A-F]{4,6}|trial\.toml|\b[A-Za-z]\w*_\w+\b|\d[\d.,eE+-]*|\bkg/公顷"
     + r"|(?<=：)[-+]?(?i:inf|infinity|nan|true|false)\b"  # a cell after its row: "第 2 行：inf"
+    + r"|(?<=trial\.toml 中的 )\w+"  # a trial.toml key as typed: "（trial.toml 中的 horizontal）"
 )
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -1493,6 +1494,88 @@ TEMPLATES: tuple[Template, ...] = (
         lists=("sites",),
     ),
     Template(
+        "margin-no-control",
+        r"a non-inferiority margin \((?P<margin>[\d.e+-]+) %\) is set but no control: the "
+        r"verdict compares each treatment with a control\. Give --control \(or control = in "
+        r"\[analysis\] of trial\.toml\), or leave the margin out\.",
+        "设了非劣效界值（{margin}%）却没有对照：结论是把各处理与对照比较。请用 --control 指定对照"
+        "（或在 trial.toml 的 [analysis] 中写 control = ...），或去掉该界值。",
+    ),
+    Template(
+        "model-exact-fit",
+        r"the (?P<design>\w+) model of (?P<response>" + _R + r") fits every yield exactly "
+        r"\(error sum of squares 0: no plot-to-plot variation\), as when the yields are "
+        r"identical within each combination of the factors or were copied; no F test or "
+        r"standard error is possible: check the yield values",
+        "{design} 模型对 {response} 的每个产量都完全拟合（误差平方和为 0：小区间没有变异），"
+        "如同各因素组合内的产量完全相同或是复制的；无法进行 F 检验，也无法计算标准误："
+        "请检查产量数据",
+    ),
+    Template(
+        "model-no-variation-in",
+        r"the (?P<design>\w+) model of (?P<response>" + _R + r") leaves no variation in "
+        r"(?P<terms>[\w, ]+?(?: and \w+)?) \(mean square 0 up to rounding\): the yields are "
+        r"fitted exactly there, as when they were copied within each combination of the "
+        r"factors; no F test or standard error against it is possible: check the yield values",
+        "{design} 模型对 {response} 的 {terms} 没有变异（均方在舍入误差内为 0）：产量在该层被"
+        "完全拟合，如同在各因素组合内被复制；无法以它作 F 检验或计算标准误：请检查产量数据",
+    ),
+    Template(
+        "latin-not-square",
+        r"design 'latin' needs a Latin square: (?P<t>\d+) rows x (?P=t) columns with each of "
+        r"the (?P=t) treatments once in every row and column; (?P<why>a treatment appears "
+        r"twice in one (?:row|column|row and one column)|the table has \d+ rows x \d+ columns)"
+        r"\. Use design 'row_column' \(rows and columns within replicates\), 'alpha' or 'rcbd' "
+        r"for this layout",
+        "拉丁方设计需要一个拉丁方：{t} 行 × {t} 列，{t} 个处理在每行每列各出现一次；{why}。"
+        "这种田间排列请改用 --design row_column（重复内的行和列）、alpha 或 rcbd",
+    ),
+    Template(
+        "network-key-not-found",
+        r"trial key column\(s\) (?P<keys>" + _R + r"(?:, " + _R + r")*) not in the plot table; "
+        r"columns: (?P<columns>.+)\. Give --by COLUMN, or one file per site",
+        "试验键列 {keys} 不在小区数据表中；表中的列：{columns}。请用 --by 指定列，"
+        "或每个试点一个文件",
+    ),
+    Template(
+        "network-control-not-found",
+        r"control (?P<label>" + _R + r") is not a treatment of any trial; treatments present: "
+        r"(?P<present>.+)\. Labels are case-sensitive: pass --control one of them \(or control "
+        r"in the \[analysis\] table of trial\.toml\)",
+        "对照 {label} 不是任何试验的处理；现有处理：{present}。标签区分大小写：请用 --control "
+        "指定其中之一（或在 trial.toml 的 [analysis] 表中写 control）",
+        lists=("present",),
+    ),
+    Template(
+        "design-too-few-levels",
+        r"(?P<name>treatments|checks|sub_treatments|controls) needs at least (?P<minimum>\d+) "
+        r"levels; got (?P<n>\d+) \((?P<labels>.*)\)\.",
+        "{name} 至少需要 {minimum} 个水平；现有 {n} 个（{labels}）。",
+    ),
+    Template(
+        "design-level-twice",
+        r"(?P<name>treatments|checks|sub_treatments|controls) lists (?P<labels>"
+        + _R
+        + r"(?:, "
+        + _R
+        + r")*) more than once; each level once \(the number of replicates is given separately\)\.",
+        "{name} 中 {labels} 出现了不止一次；每个水平只写一次（重复数另行给出）。",
+    ),
+    Template(
+        "no-such-example",
+        r"no example named (?P<name>" + _R + r"); examples shipped: (?P<names>[\w, -]+)",
+        "没有名为 {name} 的示例；随 yieldtrial 提供的示例：{names}",
+    ),
+    Template(
+        "control-not-in-factors",
+        r"control (?P<labels>" + _R + r"(?:, " + _R + r")*) is not a treatment of this "
+        r"(?P<design>" + _R + r") trial nor the level\(s\) of one of its factors \((?P<listing>.+)"
+        r"\)\. Labels are case-sensitive: pass --control levels of one factor \(the means of "
+        r"that factor are compared with it\)",
+        "对照 {labels} 既不是本 {design} 试验的处理，也不是其某一因素的水平（{listing}）。"
+        "标签区分大小写：请用 --control 指定某一因素的水平（该因素各水平的均值与之比较）",
+    ),
+    Template(
         "network-all-invalid",
         r"every trial's harvest records are invalid \((?P<n>\d+) of (?P=n)\); first: "
         r"(?P<by>[\w/]+) (?P<trial>" + _R + r"): (?P<reason>.+)",
@@ -1613,6 +1696,19 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
     ),
     # standardize's own checks (stop 39), and the option checks it shares with report
     Template(
+        "usage-column-twice",
+        r"--column maps the header (?P<header>" + _R + r") twice \((?P<first>[^)]*?) and "
+        r"(?P<second>[^)]*)\); a column has one name: give one --column for it",
+        "--column 把表头 {header} 映射了两次（{first} 和 {second}）；一列只有一个名称："
+        "请只给它一个 --column",
+    ),
+    Template(
+        "usage-design-needs",
+        r"design (?P<design>\w+) needs (?P<named>--[a-z-]+ \([^)]*\)(?: and --[a-z-]+ \([^)]*\))?)"
+        r", e\.g\. (?P<example>yieldtrial design .+)",
+        "{design} 设计需要 {named}，如 {example}",
+    ),
+    Template(
         "usage-option-one-of",
         r"(?P<option>--method|--protocol) must be one of (?P<choices>[\w, -]+); got "
         r"(?P<given>" + _R + r")",
@@ -1726,6 +1822,16 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
     ),
 )
 
+#: What a layout of ``design`` needs (commands/design.py ``_NEEDED``), in Chinese.
+_NEEDED_ZH = {
+    "plots per treatment": "每个处理的小区数",
+    "number of blocks": "区组数",
+    "sub-plot levels": "副区水平",
+    "replicates": "重复数",
+    "plots per incomplete block": "每个不完全区组的小区数",
+    "check labels repeated in every block": "每个区组都重复的对照标签",
+}
+
 #: The kinds of number in argparse's messages, in Chinese.
 _NUMBER_KINDS_ZH = {
     "float": "有效的数值",
@@ -1780,6 +1886,10 @@ def usage_line(message: str, prog: str, *, help_hint: bool = True) -> str | None
             values["out"] = f"，或去掉 {values['flag']}" if values["out"] else ""
         if "files" in values:  # "'a.csv' and 2 more"
             values["files"] = re.sub(r" and (\d+) more$", r" 等（另有 \1 个）", values["files"])
+        if "named" in values:  # "--blocks (number of blocks) and --checks (...)"
+            named = re.sub(r" \(([^)]*)\)", lambda m: f"（{_NEEDED_ZH.get(m[1], m[1])}）",
+                           values["named"])  # fmt: skip
+            values["named"] = named.replace(" and ", " 和 ")
         if "excel" in values:
             values["excel"] = "（Excel 可打开 CSV 文件）" if values["excel"] else ""
         chinese = template.chinese.format(**values)
@@ -1866,6 +1976,14 @@ _UNITS_IN_CELLS_ZH = (
     "单位应写在表头而不是单元格中：在 fresh_mass_kg 或 鲜重(kg) 这样的表头下写 '14.3'。"
 )
 
+
+#: The label lists of ``design`` (design/fieldbook.py names them by keyword), as options.
+_DESIGN_LISTS_ZH = {
+    "treatments": "--treatments",
+    "checks": "--checks",
+    "sub_treatments": "--sub-treatments",
+    "controls": "--control",
+}
 
 #: tomllib's "Cannot declare ... twice" as yieldtrial words it (config._toml_message).
 _TABLE_TWICE = re.compile(
@@ -2051,6 +2169,27 @@ def translate(message: str) -> str | None:
             values["line"] = f" 第 {values['line']} 行" if values["line"] else ""
         if template.name == "toml-invalid":  # yieldtrial's own words for a duplicate table
             values["detail"] = _TABLE_TWICE.sub(_table_twice_zh, values["detail"])
+        if template.name == "latin-not-square":  # why the table is no Latin square
+            values["why"] = re.sub(
+                r"a treatment appears twice in one (row and one column|row|column)",
+                lambda m: (
+                    "有处理在同一"
+                    + {"row": "行", "column": "列"}.get(m[1], "行和同一列")
+                    + "中出现两次"
+                ),
+                values["why"],
+            )
+            values["why"] = re.sub(
+                r"the table has (\d+) rows x (\d+) columns", r"表中有 \1 行 × \2 列", values["why"]
+            )
+        if template.name == "control-not-in-factors":  # "氮肥: 'N0', 'N1'; treatment: ..."
+            parts = re.split(f"({_R})", values["listing"])
+            parts[::2] = [p.replace("; ", "；").replace(": ", "：") for p in parts[::2]]
+            values["listing"] = "".join(parts)
+        if template.name == "model-no-variation-in":  # "error_a and error_b"
+            values["terms"] = values["terms"].replace(" and ", " 和 ")
+        if template.name.startswith("design-") and values.get("name") in _DESIGN_LISTS_ZH:
+            values["name"] = _DESIGN_LISTS_ZH[values["name"]]
         if template.name == "design-needs-row-column":  # "row or column"
             values["absent"] = values["absent"].replace(" or ", " 和 ")
         if template.name == "network-all-invalid":  # the first trial's reason
