@@ -1228,6 +1228,37 @@ def _case_absent_factor_key(tmp: Path) -> tuple[list[str], str]:
     return [*argv, *_html(tmp)], "'氮肥'"
 
 
+_PLAN = ["plan", "--cv", "8", "--treatments", "3"]
+
+
+def _case_plan_percentage_range(tmp: Path) -> tuple[list[str], str]:
+    return [*_PLAN, "--difference", "0"], "--difference"
+
+
+def _case_plan_whole_range(tmp: Path) -> tuple[list[str], str]:
+    return ["plan", "--cv", "8", "--treatments", "1", "--difference", "5"], "（含对照）"
+
+
+def _case_plan_whole_range_replicates(tmp: Path) -> tuple[list[str], str]:
+    return [*_PLAN, "--replicates", "1"], "--replicates"
+
+
+def _case_plan_power_range(tmp: Path) -> tuple[list[str], str]:
+    return [*_PLAN, "--difference", "5", "--power", "0.01"], "0.01"
+
+
+def _case_option_not_finite(tmp: Path) -> tuple[list[str], str]:
+    return [*_PLAN, "--difference", "5", "--alpha", "nan"], "nan"
+
+
+def _case_option_alpha_range(tmp: Path) -> tuple[list[str], str]:
+    return [*_PLAN, "--difference", "5", "--alpha", "0.9"], "0.9"
+
+
+def _case_percent_as_fraction_option(tmp: Path) -> tuple[list[str], str]:
+    return ["plan", "--cv", "0.08", "--treatments", "3", "--difference", "5"], "--cv 8"
+
+
 def _case_network_all_invalid(tmp: Path) -> tuple[list[str], str]:
     folder = tmp / "试点"
     folder.mkdir()
@@ -1410,6 +1441,12 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "design-too-few-levels": _case_design_too_few_levels,
     "design-level-twice": _case_design_level_twice,
     "no-such-example": _case_no_such_example,
+    "plan-percentage-range": _case_plan_percentage_range,
+    "plan-whole-range": _case_plan_whole_range,
+    "plan-power-range": _case_plan_power_range,
+    "option-not-finite": _case_option_not_finite,
+    "option-alpha-range": _case_option_alpha_range,
+    "percent-as-fraction-option": _case_percent_as_fraction_option,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -1442,6 +1479,7 @@ RUNS = {
     "toml-label-not-treatment ([economics])": _case_label_not_treatment_costs,
     "design-needs-positions (row_column)": _case_design_needs_positions_row_column,
     "absent-factor (horizontal, a key without _)": _case_absent_factor_key,
+    "plan-whole-range (--replicates)": _case_plan_whole_range_replicates,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -1570,6 +1608,7 @@ WARNINGS = (
     "percent-as-fraction",
     "standardize-moisture-range",
     "single-block",
+    "percent-as-fraction-option",
 )
 
 

@@ -552,3 +552,45 @@ def test_design_summary_lines_in_the_language_asked_for(argv, lang, lines, capsy
     assert main([*argv, "--seed", "1", "--lang", lang]) == 0
     err = capsys.readouterr().err.splitlines()
     assert err == lines
+
+
+@pytest.mark.parametrize("where", ["after", "before"])
+def test_plan_text_in_chinese(where, capsys):
+    """``plan --lang zh`` (stop 39: plan had no --lang): the same figures, Chinese words.
+
+    49 replicates, 147 plots, 96 error df and 5.0 / 5.1 % are the English run's own
+    (test_plan_prints_replicates_needed above: Dunnett, CV 8 %, 5 %, 3 treatments, RCBD).
+    """
+    argv = ["plan", "--cv", "8", "--difference", "5", "--treatments", "3"]
+    argv = ["--lang", "zh", *argv] if where == "before" else [*argv, "--lang", "zh"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out.splitlines() == [
+        "所需重复数：49",
+        "  检出 5% 的产量差异，变异系数 8%，检验功效 80%，Dunnett 检验（与对照比较）（双侧，"
+        "α = 0.05），随机区组设计，3 个处理：共 147 个小区。",
+        "49 次重复时的误差自由度：(t - 1)(r - 1) = (3 - 1)(49 - 1) = 96。",
+        "49 次重复时可检出的差异：对照均值的 5.0%。",
+        "48 次重复时为 5.1%。",
+        "变异系数是根据该地以往试验估计的；变异系数越高，所需重复越多（大致与变异系数的平方成正比）。",
+    ]
+
+
+def test_plan_text_stays_english_by_default(capsys):
+    assert main(["plan", "--cv", "8", "--replicates", "4", "--treatments", "3"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Detectable difference with 4 replicates: 21.6 %"
+
+
+def test_plan_detectable_difference_text_in_chinese(capsys):
+    """21.6 % at 4 replicates and 28.5 % at 3 are the English run's figures."""
+    argv = ["plan", "--cv", "8", "--replicates", "4", "--treatments", "3", "--lang", "zh"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "4 次重复可检出的差异：21.6%"
+    assert out[2] == (
+        "4 次重复时的误差自由度：(t - 1)(r - 1) = (3 - 1)(4 - 1) = 6"
+        "（低于 10：误差自由度少，检验力弱）。"
+    )
+    assert out[3] == "3 次重复时为 28.5%。"

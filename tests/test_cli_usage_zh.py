@@ -21,14 +21,14 @@ from yieldtrial.commands._zh_messages import USAGE_TEMPLATES, requested_language
 
 #: What may stay in a Chinese usage line: the program, options, values, names, help.
 _KEPT = re.compile(
-    r"(?:yieldtrial )?\b(?:report|design|demo|network|standardize)\b|"
+    r"(?:yieldtrial )?\b(?:report|design|demo|network|standardize|plan)\b|"
     r"--?[a-z][a-z-]*(?:/--?[a-z-]+)?|PLOTS|"
     r"'[^']*'|ASCII|CSV|JSON|Excel|trial\.toml|\b[\w.-]+\.(?:csv|xlsx|html)\b|\.xlsx\b|nan|inf|"
     r"CK T1|\b(?:html|markdown|docx|xlsx|json)\b|\.htm\b|"  # an example label, format names
     # standardize: its name, its metavars, the trial.toml keys and method names as typed
     r"\b(?:MASS_OR_FILE|MASS|FILE|NAME|PCT|HEADER=NAME)\b|\b\w+_\w+\b|"
-    r"\b(?:crop|shrink|wheat|split_plot)\b|I0 I1|N0 N1 N2|a=\w+|Unicode|[\w.-]+\.txt\b|"
-    r"\[trial\]|\bmoisture_method = "
+    r"\b(?:crop|shrink|wheat|split_plot|tukey|greater)\b|I0 I1|N0 N1 N2|a=\w+|Unicode|"
+    r"[\w.-]+\.txt\b|\[trial\]|\bmoisture_method = "
 )
 
 
@@ -38,6 +38,9 @@ def _report(tmp: Path, *extra: str) -> list[str]:
 
 def _design(*extra: str) -> list[str]:
     return ["design", "rcbd", "--treatments", "CK", "T", "--blocks", "2", *extra]
+
+
+_PLAN = ["plan", "--cv", "8", "--treatments", "3"]
 
 
 def _mass(*extra: str) -> list[str]:
@@ -86,6 +89,16 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
         "--blocks",
         "2",
     ],
+    "usage-not-allowed-with": lambda tmp: [*_PLAN, "--difference", "5", "--replicates", "3"],
+    "usage-tukey-two-sided": lambda tmp: [
+        *_PLAN,
+        "--difference",
+        "5",
+        "--comparison",
+        "tukey",
+        "--alternative",
+        "greater",
+    ],  # fmt: skip
     # standardize's own checks (stop 39), and the option checks it shares with report
     "usage-option-one-of": lambda tmp: _mass("--method", "dry"),
     "usage-decimals-range": lambda tmp: _mass("--decimals", "20"),
@@ -117,6 +130,7 @@ NO_HELP = (
     "usage-blank-label-among",
     "usage-column-twice",
     "usage-design-needs",
+    "usage-tukey-two-sided",
     *(
         name
         for name in CASES

@@ -1576,6 +1576,44 @@ TEMPLATES: tuple[Template, ...] = (
         "标签区分大小写：请用 --control 指定某一因素的水平（该因素各水平的均值与之比较）",
     ),
     Template(
+        "plan-percentage-range",
+        r"(?P<option>--cv|--difference) \((?:CV of plot yields|difference to detect)\) must be "
+        r"a percentage from (?P<low>[\d.,]+) to (?P<high>[\d.,]+) \(8 for 8 %\); got "
+        r"(?P<got>\S+)",
+        "{option} 应为 {low} 到 {high} 之间的百分数（8% 写作 8）；现为 {got}",
+    ),
+    Template(
+        "plan-whole-range",
+        r"(?P<option>--treatments|--replicates)(?: \(treatments, control included\))? must be "
+        r"a whole number from (?P<low>\d+) to (?P<high>[\d,]+); got (?P<got>\S+)",
+        "{option} 应为 {low} 到 {high} 之间的整数{included}；现为 {got}",
+    ),
+    Template(
+        "plan-power-range",
+        r"--power must be above --alpha \((?P<alpha>[\d.e-]+)\) and at most (?P<high>[\d.]+); "
+        r"got (?P<got>\S+)",
+        "--power 应大于 --alpha（{alpha}）且不超过 {high}；现为 {got}",
+    ),
+    Template(
+        "option-not-finite",
+        r"(?P<option>--alpha|--power) must be a finite number; got (?P<got>\S+)",
+        "{option} 应为有限的数值；现为 {got}",
+    ),
+    Template(
+        "option-alpha-range",
+        r"--alpha = (?P<value>\S+); a significance level must be from (?P<low>\S+) to "
+        r"(?P<high>\S+), e\.g\. 0\.05 or 0\.01\.",
+        "--alpha = {value}；显著性水平应在 {low} 至 {high} 之间，如 0.05 或 0.01。",
+    ),
+    Template(
+        "percent-as-fraction-option",
+        r"(?P<option>--[a-z-]+)=(?P<value>[\d.e+-]+) is read as (?P=value) %; if you meant "
+        r"(?P<meant>[\d.e+]+) %, pass (?P=option)=(?P=meant) \(percent, e\.g\. (?P<example>\d+) "
+        r"for (?P=example) %\)",
+        "{option} {value} 按 {value}% 计；若指 {meant}%，请写作 {option} {meant}"
+        "（以百分数表示，如 {example} 表示 {example}%）",
+    ),
+    Template(
         "network-all-invalid",
         r"every trial's harvest records are invalid \((?P<n>\d+) of (?P=n)\); first: "
         r"(?P<by>[\w/]+) (?P<trial>" + _R + r"): (?P<reason>.+)",
@@ -1707,6 +1745,16 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         r"design (?P<design>\w+) needs (?P<named>--[a-z-]+ \([^)]*\)(?: and --[a-z-]+ \([^)]*\))?)"
         r", e\.g\. (?P<example>yieldtrial design .+)",
         "{design} 设计需要 {named}，如 {example}",
+    ),
+    Template(
+        "usage-not-allowed-with",
+        r"argument " + _ARG + r": not allowed with argument (?P<other>-[\w-]+(?:/-[\w-]+)*)",
+        "参数 {option} 不能与参数 {other} 同时使用",
+    ),
+    Template(
+        "usage-tukey-two-sided",
+        r"--comparison tukey is two-sided; leave out --alternative greater",
+        "--comparison tukey 是双侧检验；请去掉 --alternative greater",
     ),
     Template(
         "usage-option-one-of",
@@ -2186,6 +2234,8 @@ def translate(message: str) -> str | None:
             parts = re.split(f"({_R})", values["listing"])
             parts[::2] = [p.replace("; ", "；").replace(": ", "：") for p in parts[::2]]
             values["listing"] = "".join(parts)
+        if template.name == "plan-whole-range":  # the treatments count the controls
+            values["included"] = "（含对照）" if values["option"] == "--treatments" else ""
         if template.name == "model-no-variation-in":  # "error_a and error_b"
             values["terms"] = values["terms"].replace(" and ", " 和 ")
         if template.name.startswith("design-") and values.get("name") in _DESIGN_LISTS_ZH:

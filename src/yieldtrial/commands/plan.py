@@ -109,6 +109,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default text)"
     )
+    parser.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of the text and the messages (default en); JSON keys stay as they are",
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -163,5 +169,5 @@ def _run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(plan.to_dict(), indent=2))
     else:
-        print(plan.to_text(), end="")
+        print(plan.to_text(lang=args.lang), end="")
     return 0

@@ -701,14 +701,21 @@ class TrialPlan:
 
         return f"<pre>{html.escape(self.to_text())}</pre>"
 
-    def to_text(self) -> str:
+    def to_text(self, lang: str = "en") -> str:
         """Explain the plan in a few plain lines (what ``yieldtrial plan`` prints).
+
+        Parameters
+        ----------
+        lang : {"en", "zh"}
+            English, or Chinese (``yieldtrial plan --lang zh``).
 
         Returns
         -------
         str
             The explanation, ending with a newline.
         """
+        if lang == "zh":
+            return self._to_text_zh()
         test = {
             "dunnett": "Dunnett's test vs the control",
             "t": "an unadjusted t test (LSD)",
@@ -761,6 +768,57 @@ class TrialPlan:
         lines.append(
             "The CV is a guess from earlier trials at the site; a higher CV needs more "
             "replicates (roughly in proportion to CV squared)."
+        )
+        return "\n".join(lines) + "\n"
+
+    def _to_text_zh(self) -> str:
+        """Return the lines of :meth:`to_text` in Chinese (the terms of the Chinese report)."""
+        test = {
+            "dunnett": "Dunnett 检验（与对照比较）",
+            "t": "未校正的 t 检验（LSD）",
+            "tukey": "Tukey HSD 检验",
+        }.get(self.comparison, self.comparison)
+        sided = {"two-sided": "双侧", "greater": "单侧：处理优于对照"}.get(
+            self.alternative, self.alternative
+        )
+        design = {"rcbd": "随机区组设计", "crd": "完全随机设计"}.get(self.design, self.design)
+        t, r = self.n_treatments, self.replicates
+        df_formula = (
+            f"(t - 1)(r - 1) = ({t} - 1)({r} - 1)"
+            if self.design == "rcbd"
+            else f"t(r - 1) = {t}({r} - 1)"
+        )
+        power = f"{100 * self.power:g}%"
+        df_error = (
+            f"{self.df_error:.0f}" if float(self.df_error).is_integer() else f"{self.df_error:g}"
+        )
+        decimals = _distinct_decimals(
+            self.detectable_difference_pct, self.detectable_difference_fewer_pct
+        )
+        detectable = f"{self.detectable_difference_pct:.{decimals or 1}f}%"
+        how = (
+            f"检验功效 {power}，{test}（{sided}，α = {self.alpha:g}），{design}，{t:,} 个处理："
+            f"共 {self.plots:,} 个小区。"
+        )
+        lines = []
+        if self.difference_pct is not None:
+            lines.append(f"所需重复数：{r:,}")
+            lines.append(
+                f"  检出 {self.difference_pct:g}% 的产量差异，变异系数 {self.cv_pct:g}%，{how}"
+            )
+        else:
+            lines.append(f"{r:,} 次重复可检出的差异：{detectable}")
+            lines.append(f"  变异系数 {self.cv_pct:g}%，{how}")
+        df_note = "（低于 10：误差自由度少，检验力弱）" if self.df_error < 10 else ""
+        lines.append(f"{r:,} 次重复时的误差自由度：{df_formula} = {df_error}{df_note}。")
+        if self.difference_pct is not None:
+            lines.append(f"{r:,} 次重复时可检出的差异：对照均值的 {detectable}。")
+        if self.detectable_difference_fewer_pct is not None and decimals is not None:
+            fewer = f"{self.detectable_difference_fewer_pct:.{decimals}f}"
+            lines.append(f"{r - 1:,} 次重复时为 {fewer}%。")
+        lines.append(
+            "变异系数是根据该地以往试验估计的；变异系数越高，所需重复越多"
+            "（大致与变异系数的平方成正比）。"
         )
         return "\n".join(lines) + "\n"
 
