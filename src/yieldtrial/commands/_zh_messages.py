@@ -2231,9 +2231,9 @@ def translate(message: str) -> str | None:
                 r"the table has (\d+) rows x (\d+) columns", r"表中有 \1 行 × \2 列", values["why"]
             )
         if template.name == "control-not-in-factors":  # "氮肥: 'N0', 'N1'; treatment: ..."
-            parts = re.split(f"({_R})", values["listing"])
-            parts[::2] = [p.replace("; ", "；").replace(": ", "：") for p in parts[::2]]
-            values["listing"] = "".join(parts)
+            pieces = re.split(f"({_R})", values["listing"])
+            pieces[::2] = [p.replace("; ", "；").replace(": ", "：") for p in pieces[::2]]
+            values["listing"] = "".join(pieces)
         if template.name == "plan-whole-range":  # the treatments count the controls
             values["included"] = "（含对照）" if values["option"] == "--treatments" else ""
         if template.name == "model-no-variation-in":  # "error_a and error_b"
