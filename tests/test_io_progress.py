@@ -127,3 +127,50 @@ def test_report_labels_the_dunnett_integration_apart_from_the_model_fit(tmp_path
     assert seen["dunnett"] == {compare.DUNNETT_STAGE} == {"Dunnett critical values"}
     assert "fitting the design model" in seen["fit"]  # (sections may ask for it again)
     assert progress._Line.stage == ""
+
+
+@pytest.fixture
+def chinese():
+    """Use the status words of ``--lang zh`` (commands._zh_messages.STATUS_ZH), then reset."""
+    from yieldtrial.commands._zh_messages import STATUS_ZH
+
+    progress.set_status_words(STATUS_ZH)
+    yield
+    progress.set_status_words(None)
+
+
+def test_heartbeat_in_chinese(terminal, chinese, capsys):
+    """Stop 39: under --lang zh the step and its seconds were English."""
+    with progress.heartbeat("report", delay=0.0):
+        with progress.stage("fitting the design model"):
+            _wait_for(lambda: progress._Line.width > 0)
+    err = capsys.readouterr().err
+    assert re.search(r"\ryieldtrial: report：拟合设计模型…… \d+ 秒", err)
+
+
+def test_percentage_in_chinese(terminal, chinese, capsys, monkeypatch):
+    monkeypatch.setattr(progress, "PROGRESS_MIN_ROWS", 1)
+    with progress.terminal_progress("reading 小区.csv", 10) as done:
+        done(5)
+        drawn = capsys.readouterr().err
+    assert drawn == "\ryieldtrial: 读取 小区.csv：已完成 50%（共 10 行）"
+
+
+def test_step_not_catalogued_keeps_its_english_name(terminal, chinese, capsys, monkeypatch):
+    monkeypatch.setattr(progress, "PROGRESS_MIN_ROWS", 1)
+    with progress.terminal_progress("new step", 4, unit="blocks") as done:
+        done(1)
+        drawn = capsys.readouterr().err
+    assert drawn == "\ryieldtrial: new step：已完成 25%（共 4 blocks）"
+
+
+def test_chinese_status_line_is_erased_over_its_width_in_cells(terminal, chinese, capsys):
+    """A Chinese character takes two cells: the erasing spaces count them.
+
+    "yieldtrial: " 12 cells, "正在折算" 4 x 2, " 1/2 " 5, "行" 2: 27 (its len() is 22).
+    """
+    progress.draw_status("yieldtrial: 正在折算 1/2 行")
+    progress.print_message("done")
+    err = capsys.readouterr().err
+    progress.end_status()
+    assert err == "\ryieldtrial: 正在折算 1/2 行" + "\r" + " " * 27 + "\r" + "done\n"

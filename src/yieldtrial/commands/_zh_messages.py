@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 __all__ = [
+    "STATUS_ZH",
     "TEMPLATES",
     "USAGE_TEMPLATES",
     "Template",
@@ -2096,10 +2097,40 @@ _NEVER_ZH = {
 _state = {"lang": "en", "command": ""}
 
 
+#: The status lines of a long run on a terminal (io.progress), in Chinese: the steps
+#: (``stage``), what a percentage counts, and the lines' own words.
+STATUS_ZH: dict[str, str] = {
+    "heartbeat": "{command}：{stage}…… {seconds} 秒",
+    "progress": "{what}：已完成 {percent}%（共 {total} {unit}）",
+    "reading {name}": "读取 {name}",
+    "writing {name}": "写出 {name}",
+    "reading the plot table": "读取小区数据表",
+    "reading the plot tables": "读取各小区数据表",
+    "building the report": "生成报告",
+    "fitting the design model": "拟合设计模型",
+    "residual checks": "残差检验",
+    "letters": "多重比较字母标记",
+    "comparisons with the control": "与对照比较",
+    "data checks: suspect plots": "数据检查：可疑小区",
+    "data checks: sensitivity of the verdicts": "数据检查：结论的稳健性",
+    "analysing the trials": "分析各试验",
+    "stability and the report": "稳定性分析与报告",
+    "Dunnett p-values": "Dunnett P 值",
+    "ranges of means": "均值极差",
+    "pairs of means": "均值两两比较",
+    "rows": "行",
+    "pairs": "对",
+    "comparisons": "个比较",
+}
+
+
 def set_language(lang: str | None, command: str | None) -> None:
-    """Set the language and the command name of this run's error and warning lines."""
+    """Set the language and the command name of this run's error, warning and status lines."""
+    from yieldtrial.io.progress import set_status_words
+
     _state["lang"] = lang or "en"
     _state["command"] = command or ""
+    set_status_words(STATUS_ZH if _state["lang"] == "zh" else None)
 
 
 def _translate_list(text: str) -> str | None:

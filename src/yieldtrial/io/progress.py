@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 __all__ = [
@@ -16,10 +18,49 @@ __all__ = [
     "end_status",
     "heartbeat",
     "print_message",
+    "set_status_words",
     "stage",
     "stderr_is_terminal",
     "terminal_progress",
 ]
+
+
+#: The words of the status lines in the language of the run (None: English); set by the
+#: command line (``commands._zh_messages.set_language``), so this module imports nothing above it.
+_WORDS: dict[str, str] | None = None
+
+
+def set_status_words(words: Mapping[str, str] | None) -> None:
+    """Show the status lines in another language: English step name -> its translation.
+
+    Parameters
+    ----------
+    words : mapping of str to str, or None
+        The steps (``"fitting the design model"``), the things counted (``"rows"``) and
+        the line's own words (``"{command}: {stage} ... {seconds} s"``, ``"{what}:
+        {percent} % of {total} {unit}"``, ``"reading {name}"``, ``"writing {name}"``)
+        in the language asked for; a step not in it keeps its English name.  None:
+        English.
+    """
+    global _WORDS
+    _WORDS = None if words is None else dict(words)
+
+
+def _say(english: str) -> str:
+    """Return a step's name in the language of the run (``reading plots.csv`` too)."""
+    if _WORDS is None:
+        return english
+    if english in _WORDS:
+        return _WORDS[english]
+    named = re.fullmatch(r"(reading|writing) (.+)", english)
+    if named and f"{named[1]} {{name}}" in _WORDS:
+        return _WORDS[f"{named[1]} {{name}}"].format(name=named[2])
+    return english
+
+
+def _cells(text: str) -> int:
+    """Return the terminal cells ``text`` takes (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 class _Line:
@@ -38,9 +79,15 @@ class _Line:
     @classmethod
     def draw(cls, text: str) -> None:
         with cls.lock:
-            sys.stderr.write("\r" + text.ljust(cls.width))
-            sys.stderr.flush()
-            cls.width = len(text)
+            cls._write(text)
+
+    @classmethod
+    def _write(cls, text: str) -> None:
+        """Draw ``text`` over the last line, padded to its width in cells (CJK: two)."""
+        cells = _cells(text)
+        sys.stderr.write("\r" + text + " " * max(0, cls.width - cells))
+        sys.stderr.flush()
+        cls.width = cells
 
     @classmethod
     def clear(cls) -> None:
@@ -60,10 +107,9 @@ class _Line:
         with cls.lock:
             if cls.busy or not cls.stage:
                 return
-            text = f"yieldtrial: {command}: {cls.stage} ... {seconds:.0f} s"
-            sys.stderr.write("\r" + text.ljust(cls.width))
-            sys.stderr.flush()
-            cls.width = len(text)
+            line = (_WORDS or {}).get("heartbeat", "{command}: {stage} ... {seconds} s")
+            shown = line.format(command=command, stage=_say(cls.stage), seconds=f"{seconds:.0f}")
+            cls._write(f"yieldtrial: {shown}")
 
     @classmethod
     def leave(cls, previous: str) -> None:
@@ -108,7 +154,10 @@ def terminal_progress(
         percent = int(100 * done / max(total, 1))
         if percent != shown[0]:
             shown[0] = percent
-            _Line.draw(f"yieldtrial: {what}: {percent} % of {total:,} {unit}")
+            line = (_WORDS or {}).get("progress", "{what}: {percent} % of {total} {unit}")
+            text = line.format(what=_say(what), percent=percent, total=f"{total:,}",
+                               unit=_say(unit))  # fmt: skip
+            _Line.draw(f"yieldtrial: {text}")
 
     _Line.busy += 1
     try:
