@@ -153,3 +153,23 @@ def test_cut_text_note_is_chinese(monkeypatch, capsys):
         "--format csv 或 -o FILE 保留全文"
     ]
     assert not any(re.match(r"yieldtrial: (note|warning):", line) for line in err), err
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (
+            ["--lang", "zh", "standardize", "100"],
+            "yieldtrial standardize: 错误：单个质量 MASS 需要 --moisture（实测含水量，%）",
+        ),
+        (
+            ["standardize", "100"],
+            "yieldtrial standardize: error: a single MASS needs --moisture (the measured "
+            "moisture, %)",
+        ),
+    ],
+)
+def test_lang_zh_before_standardize_is_taken(argv, line, capsys):
+    """Stop 38 left `yieldtrial --lang zh standardize 100` saying "unrecognized: --lang 100"."""
+    code, _, err = _run(argv, capsys)
+    assert (code, err) == (2, [line])
