@@ -173,3 +173,15 @@ def test_lang_zh_before_standardize_is_taken(argv, line, capsys):
     """Stop 38 left `yieldtrial --lang zh standardize 100` saying "unrecognized: --lang 100"."""
     code, _, err = _run(argv, capsys)
     assert (code, err) == (2, [line])
+
+
+@pytest.mark.parametrize(("lang", "sheet"), [("en", "yields"), ("zh", "产量")])
+def test_workbook_sheet_is_named_in_the_language_asked_for(lang, sheet, tmp_path, capsys):
+    """``-o yields.xlsx --lang zh``: the sheet is 产量; the column names stay identifiers."""
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "yields.xlsx"
+    argv = ["standardize", str(plot_table(tmp_path)), "--crop", "wheat", "-o", str(out)]
+    assert main([*argv, "--lang", lang]) == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == [sheet]
+    assert book[sheet]["A1"].value == "plot_id"

@@ -502,7 +502,10 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
 
         write_output(
             args.output,
-            table_xlsx(table if args.decimals is None else round_frame(table, args.decimals)),
+            table_xlsx(
+                table if args.decimals is None else round_frame(table, args.decimals),
+                sheet="产量" if args.lang == "zh" else "yields",  # the column names stay
+            ),
             force=getattr(args, "force", False),
             inputs=_inputs(args, source),
             example="yields.xlsx",
