@@ -46,7 +46,7 @@ from yieldtrial.design.detect import (
     detect_design,
     detect_split_plot,
 )
-from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.errors import DataValidationError, WrongTypeError, YieldTrialWarning
 from yieldtrial.io import validation as _validation
 from yieldtrial.io import yields as _yields
 from yieldtrial.io.checks import check_option
@@ -342,7 +342,7 @@ class FieldTrial:
         )
 
         if not isinstance(self.plots, pd.DataFrame):
-            raise TypeError(
+            raise WrongTypeError(
                 f"FieldTrial plots must be a pandas DataFrame; got {type(self.plots).__name__}. "
                 "Use FieldTrial.from_csv(path, ...) for a file"
             )
@@ -482,7 +482,22 @@ class FieldTrial:
         -------
         FieldTrial
             The validated trial; ``source`` and ``source_sha256`` identify the file.
+
+        Raises
+        ------
+        WrongTypeError
+            If ``path`` is not a path (a DataFrame is read by :meth:`from_dataframe`).
         """
+        if not isinstance(path, str | os.PathLike):  # os.fspath's "expected str, bytes ..."
+            hint = (
+                "; for a DataFrame use FieldTrial.from_dataframe(frame, crop=...)"
+                if isinstance(path, pd.DataFrame)
+                else ""
+            )
+            raise WrongTypeError(
+                "FieldTrial.from_csv() takes the path of a plot table file (text or "
+                f"pathlib.Path), e.g. 'plots.csv'; got {type(path).__name__}{hint}"
+            )
         file = Path(path)
         plots, caught = _read_deferring_warnings(
             lambda: read_plots(file, columns=columns, sheet=sheet, encoding=encoding)

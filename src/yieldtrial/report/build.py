@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from yieldtrial.config import TrialConfig
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, WrongTypeError
 from yieldtrial.report._format import attr_or, report_date_text
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
@@ -99,13 +99,13 @@ def trial_with_settings(trial: Any, config: TrialConfig) -> Any:
         )
     if not isinstance(trial, FieldTrial):
         if type(trial).__name__ == "NetworkResult":  # analyze_many's result: its own report
-            raise TypeError(
+            raise WrongTypeError(
                 "build_report() takes a FieldTrial (or a DataFrame of plot records); got a "
                 "NetworkResult. A network's report is built by "
                 "yieldtrial.report.network.network_report(result, lang='en') "
                 "(then .write('summary.html')), as 'yieldtrial network' writes it"
             )
-        raise TypeError(
+        raise WrongTypeError(
             f"build_report() takes a FieldTrial (or a DataFrame of plot records); got "
             f"{type(trial).__name__}"
         )
@@ -137,7 +137,7 @@ def _as_config(config: Any) -> TrialConfig:
         from yieldtrial.config import load_config
 
         return load_config(config)
-    raise TypeError(
+    raise WrongTypeError(
         f"config must be a TrialConfig (yt.load_config('trial.toml')) or the path of a "
         f"trial.toml; got {type(config).__name__}"
     )
