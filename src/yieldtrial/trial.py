@@ -49,6 +49,7 @@ from yieldtrial.design.detect import (
 from yieldtrial.errors import DataValidationError, WrongTypeError, YieldTrialWarning
 from yieldtrial.io import validation as _validation
 from yieldtrial.io import yields as _yields
+from yieldtrial.io._compat import isin
 from yieldtrial.io.checks import check_option
 from yieldtrial.io.plots import has_harvest_columns, input_yield_column, read_plots
 from yieldtrial.io.yields import IMPLAUSIBLE_YIELD_KG_HA
@@ -425,7 +426,7 @@ class FieldTrial:
             standardized_mass_kg=mass_kg,
         )
         if self.exclusions:  # excluded on the user's word: a missing plot in every analysis
-            excluded = plots["plot_id"].astype(str).isin([pid for pid, _ in self.exclusions])
+            excluded = isin(plots["plot_id"].astype(str), [pid for pid, _ in self.exclusions])
             yield_kg_ha = yield_kg_ha.mask(excluded.to_numpy())
         if design == "augmented":
             check_entry_types(plots)  # detected or given: the field book must agree
@@ -882,7 +883,7 @@ class FieldTrial:
         labels = [c for c in ("site", "plot_id", "block", "treatment") if c in self.plots]
         reasons = dict(self.exclusions)
         ids = self.plots["plot_id"].astype(str)
-        table = self.plots.loc[ids.isin(list(reasons)).to_numpy(), labels].copy()
+        table = self.plots.loc[isin(ids, list(reasons)).to_numpy(), labels].copy()
         table["plot_id"] = table["plot_id"].astype(str)
         table["reason"] = table["plot_id"].map(reasons)
         return table.reset_index(drop=True)
