@@ -815,6 +815,15 @@ class DesignFit:
         frame.attrs["provenance"] = self.provenance.to_dict()
         return frame
 
+    def __repr__(self) -> str:
+        """One line: response, factors, design and error (not the data, fitted values, ...)."""
+        return (
+            f"DesignFit(response={self.response!r}, treatment={self.treatment!r}, "
+            f"block={self.block!r}, design={self.design!r}, formula={self.formula!r}, "
+            f"plots={self.n_obs}, levels={len(self.levels)}, df_error={self.df_error}, "
+            f"mse={self.mse:.6g})"
+        )
+
     def _repr_html_(self) -> str:
         import html
 
