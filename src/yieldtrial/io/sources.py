@@ -189,7 +189,7 @@ def read_plot_sources(
     ...     _ = (folder / f"{site}.csv").write_text(
     ...         "小区号,处理,产量(kg/亩)\n1,CK,480\n2,T1,512\n", encoding="utf-8")
     >>> table = read_plot_sources(folder)
-    >>> table[["site", "treatment", "yield_kg_mu"]].values.tolist()
+    >>> table[["site", "treatment", "yield_kg_mu"]].to_numpy(dtype=object).tolist()
     [['Jinzhong', 'CK', 480.0], ['Jinzhong', 'T1', 512.0], ['Taigu', 'CK', 480.0], ['Taigu', 'T1', 512.0]]
     """  # noqa: E501
     files = expand_sources(sources)

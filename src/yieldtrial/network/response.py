@@ -11,7 +11,7 @@ Examples
 ...                       "T": [430.0, 470.0, 510.0, 550.0]},
 ...                      index=pd.Index(["a", "b", "c", "d"], name="site"))
 >>> out = environment_response(means, control="CK", on="control")  # gains 30, 20, 10, 0
->>> out[["treatment", "slope", "intercept"]].round(4).values.tolist()
+>>> out[["treatment", "slope", "intercept"]].round(4).to_numpy(dtype=object).tolist()
 [['T', -0.2, 110.0]]
 """
 
