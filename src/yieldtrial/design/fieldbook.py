@@ -75,6 +75,12 @@ def _labels(values: Sequence[object], name: str, *, minimum: int = 2) -> list[st
         raise DataValidationError(  # None raised TypeError: 'NoneType' object is not iterable
             f"{name} must be a list of labels, e.g. ['CK1', 'CK2', 'T']; got {values!r}."
         )
+    values = list(values)
+    missing = [v for v in values if v is None or (pd.api.types.is_scalar(v) and pd.isna(v))]
+    if missing:  # written as "None" / "nan" cells, read back as an empty treatment (stop 39)
+        raise DataValidationError(
+            f"{name} contains a missing label ({missing[0]!r}); every level needs a name."
+        )
     labels = [normalise_label(v) for v in values]
     if len(labels) > MAX_PLOTS:
         raise DataValidationError(f"{name} lists {len(labels):,} levels; at most {MAX_PLOTS:,}.")
