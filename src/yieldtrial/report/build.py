@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -137,9 +137,14 @@ def _as_config(config: Any) -> TrialConfig:
         from yieldtrial.config import load_config
 
         return load_config(config)
+    hint = (
+        " (for a dict of trial.toml tables: yt.TrialConfig.from_dict(d))"
+        if isinstance(config, Mapping)
+        else ""
+    )
     raise WrongTypeError(
         f"config must be a TrialConfig (yt.load_config('trial.toml')) or the path of a "
-        f"trial.toml; got {type(config).__name__}"
+        f"trial.toml; got {type(config).__name__}{hint}"
     )
 
 
@@ -177,8 +182,9 @@ def build_report(
         Non-inferiority margin in % of the control mean; adds the verdict.
     alpha : float, optional
         Significance level (default 0.05).
-    letters : {"tukey", "lsd"}, optional
-        Procedure for the letter display (default Tukey).
+    letters : {"tukey", "lsd", "duncan", "snk", "scheffe"}, optional
+        Procedure for the letter display (default Tukey; ``LETTERS_METHODS`` of
+        :mod:`yieldtrial.config`).
     title : str, optional
         Report title.
     input_path : str, optional
