@@ -136,13 +136,6 @@ def write_doubled_weight(folder: Path) -> None:
         shutil.copy(ROOT / "examples" / "doubled-weight" / name, folder / name)
 
 
-def write_harvest(folder: Path) -> None:
-    """``harvest.csv``: a field book with the harvest typed in (the shipped RCBD's plots)."""
-    from yieldtrial.datasets import example_path
-
-    shutil.copy(example_path("replicated-rcbd"), folder / "harvest.csv")
-
-
 def expand_braces(words: list[str]) -> list[str]:
     """Expand the shell's brace ranges: ``G{01..03}`` -> ``G01 G02 G03`` (width kept)."""
     out: list[str] = []

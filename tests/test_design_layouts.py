@@ -371,3 +371,10 @@ def test_labels_that_are_no_list_are_a_validation_error(labels):
 
     with pytest.raises(DataValidationError, match=r"treatments must be a list of labels"):
         alpha_design(labels, block_size=3, replicates=2)
+
+
+@pytest.mark.parametrize("missing", [None, np.nan, np.float32("nan"), pd.NA])
+def test_a_missing_treatment_label_is_refused(missing) -> None:
+    """None / NaN were written as 'None' / 'nan' cells, read back as an empty treatment."""
+    with pytest.raises(DataValidationError, match=r"treatments contains a missing label"):
+        rcbd(["CK", missing], blocks=2, seed=1)

@@ -213,3 +213,17 @@ def test_economics_table_of_a_means_table_says_which_column_to_pass():
     with pytest.raises(DataValidationError, match=r"set_index\('treatment'\)\['yield_kg_ha'\]"):
         economics_table(means, FERT, control="CK1", grain_price_per_kg=2.5, currency="CNY",
                         prices=PRICES)  # fmt: skip
+
+
+def test_other_costs_of_a_treatment_without_a_yield_is_refused() -> None:
+    """A misspelt label in other_costs_per_ha was a cost of 0, silently (stop 39)."""
+    import pytest
+
+    from yieldtrial.efficiency.economics import economics_table
+    from yieldtrial.errors import DataValidationError
+
+    fertilizer = {"CK": [], "N1": {"product": "urea", "grade": "46-0-0", "rate_kg_ha": 200}}
+    with pytest.raises(DataValidationError, match=r"other_costs_per_ha names 'n1', which has no"):
+        economics_table({"CK": 6000.0, "N1": 7000.0}, fertilizer, control="CK",
+                        grain_price_per_kg=2.4, currency="CNY", prices={"urea": 2.5},
+                        other_costs_per_ha={"n1": 100.0})  # fmt: skip

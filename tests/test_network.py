@@ -1161,3 +1161,24 @@ def test_exclude_cv_above_says_when_it_cannot_judge_unreplicated_sites() -> None
     )
     assert without.summary is not None
     assert not any("exclude_cv_above" in n and "judge" in n for n in without.summary.notes)
+
+
+def test_a_design_column_given_twice_is_named() -> None:
+    """Two 'site' columns were pandas' "Grouper for 'site' not 1-dimensional" (stop 39)."""
+    df = _network(n_sites=3)
+    twice = pd.concat([df, df[["site"]]], axis=1)
+    with pytest.raises(DataValidationError, match=r"more than once in the data: by\[0\]='site'"):
+        _analyze(twice)
+
+
+def test_a_column_given_twice_that_is_not_used_is_no_error() -> None:
+    """Only the columns the analysis reads must be unique; a repeated note column is left."""
+    df = _network(n_sites=3).assign(note="")
+    twice = pd.concat([df, df[["note"]]], axis=1)
+    assert len(_analyze(twice).per_trial) == 3
+
+
+def test_a_frame_without_rows_says_so_before_the_control() -> None:
+    """No rows read "control 'CK' is not a treatment of any trial; treatments present: ."."""
+    with pytest.raises(DataValidationError, match="data has no rows; expected one row per plot"):
+        _analyze(_network().iloc[:0])

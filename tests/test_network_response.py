@@ -119,3 +119,32 @@ def test_accepts_a_stability_result(network):
         df, env="site", treatment="treatment", response="yield_kg_mu", control="CK1", blup=None
     )
     pd.testing.assert_frame_equal(environment_response(stab), res.environment_response())
+
+
+def _site_means() -> pd.DataFrame:
+    """Site means of three farms (rows) and three treatments (columns), kg/mu."""
+    return pd.DataFrame(
+        {"CK1": [400.0, 450.0, 500.0], "CK2": [395.0, 440.0, 490.0], "T": [470.0, 505.0, 545.0]},
+        index=pd.Index(["f1", "f2", "f3"], name="site"),
+    )
+
+
+def test_a_treatment_column_given_twice_is_named() -> None:
+    """A repeated column was refused as "column 'CK1' ... is not numeric" (stop 39)."""
+    means = _site_means()
+    with pytest.raises(DataValidationError, match=r"column\(s\) 'CK1' appear more than once"):
+        environment_response(pd.concat([means, means[["CK1"]]], axis=1), control="CK1")
+
+
+def test_a_table_of_site_means_without_rows_is_refused() -> None:
+    """No sites gave every slope NaN, without a word (stop 39)."""
+    with pytest.raises(DataValidationError, match="has no rows; expected one row per site"):
+        environment_response(_site_means().iloc[:0], control="CK1")
+
+
+def test_an_infinite_site_mean_is_refused_with_its_site_and_treatment() -> None:
+    """An infinite mean was left out as if missing (T fitted on 2 sites), without a word."""
+    means = _site_means()
+    means.loc["f2", "T"] = np.inf
+    with pytest.raises(DataValidationError, match=r"the mean of 'T' at site 'f2' is inf"):
+        environment_response(means, control="CK1")

@@ -77,3 +77,17 @@ def test_a_network_result_is_pointed_to_the_network_report() -> None:
     with pytest.raises(TypeError, match=r"got a NetworkResult.*network_report\(result"):
         yt.build_report(result)
     assert network_report(result, report_date="2026-12-06").title == "Trial network summary"
+
+
+def test_a_dict_config_points_to_trial_config_from_dict() -> None:
+    """config={...} said only "got dict"; it names TrialConfig.from_dict (stop 39)."""
+    import pandas as pd
+    import pytest
+
+    import yieldtrial as yt
+    from yieldtrial.errors import WrongTypeError
+
+    plots = pd.DataFrame({"plot_id": ["1", "2"], "treatment": ["A", "B"], "yield_kg_ha": [1.0, 2]})
+    trial = yt.FieldTrial.from_dataframe(plots, crop="wheat")
+    with pytest.raises(WrongTypeError, match=r"got dict \(for a dict of trial.toml tables: yt\."):
+        yt.build_report(trial, {"trial": {"crop": "wheat"}}, figures=False)

@@ -61,3 +61,16 @@ def test_a_number_style_groups_the_number_it_shows() -> None:
     assert NumberStyle().number(9999.96, 1) == "10,000.0"
     assert NumberStyle().number(-9999.96, 1) == "-10,000.0"
     assert NumberStyle().number(9999.94, 1) == "9999.9"
+
+
+def test_an_absent_section_is_a_yieldtrial_error_naming_the_sections() -> None:
+    """report.section('nope') was a bare KeyError printed in quotes (stop 39)."""
+    import pytest
+
+    from yieldtrial.errors import UnknownNameError
+    from yieldtrial.report.model import Report, Section
+
+    report = Report(title="t", lang="en", sections=[Section(key="means", title="Means")])
+    with pytest.raises(UnknownNameError) as error:
+        report.section("nope")
+    assert str(error.value) == "no section 'nope'; sections: means"

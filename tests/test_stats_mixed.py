@@ -831,3 +831,12 @@ def test_bad_response_cell_names_the_row_plainly() -> None:
     df.loc[0, "yield"] = np.inf
     with pytest.raises(DataValidationError, match=r"infinite value at row 0;"):
         alpha_fit(df)
+
+
+def test_an_unknown_variance_component_is_a_yieldtrial_error(oats_fits: Any) -> None:
+    """variance('plot') was a bare KeyError; now a yieldtrial error listing the components."""
+    from yieldtrial.errors import UnknownNameError
+
+    fit, _ = oats_fits
+    with pytest.raises(UnknownNameError, match=r"'plot' is not a variance component.*residual"):
+        fit.variance("plot")

@@ -430,3 +430,41 @@ def test_missing_cells_equal_the_two_count_version_on_random_tables() -> None:
         assert got["treatment"].tolist() == [labels["treatment"][i] for i in ia]
         assert got["block"].tolist() == [labels["block"][j] for j in ib]
         assert got["reason"].tolist() == reasons
+
+
+def test_design_fit_repr_is_one_line_without_the_data() -> None:
+    """repr(fit) is one line naming the model, as MeansModel's (stop 39).
+
+    It printed the whole plot table, the fitted values, residuals, ... (2,065 characters for
+    12 plots).
+    """
+    data = pd.DataFrame(
+        {"treatment": list("ABCABC"), "block": list("111222"), "y": [1.0, 2, 3, 2, 3, 5]}
+    )
+    result = fit(data, response="y", treatment="treatment", block="block")
+    text = repr(result)
+    assert "\n" not in text and "fitted" not in text
+    assert text.startswith("DesignFit(response='y', treatment='treatment', block='block'")
+    assert "plots=6, levels=3, df_error=2" in text  # (3 - 1) x (2 - 1) RCBD error df
+
+
+def test_a_factor_column_given_twice_is_named() -> None:
+    """Two 'treatment' columns are a named error (stop 39).
+
+    They failed in the cache key: "'DataFrame' object has no attribute 'dtype'".
+    """
+    data = pd.DataFrame(
+        {"treatment": list("ABCABC"), "block": list("111222"), "y": [1.0, 2, 3, 2, 3, 5]}
+    )
+    twice = pd.concat([data, data[["treatment"]]], axis=1)
+    with pytest.raises(DataValidationError, match=r"more than once in data: treatment="):
+        fit(twice, response="y", treatment="treatment", block="block")
+
+
+def test_a_repeated_column_the_fit_does_not_read_is_left_alone() -> None:
+    """Only the response and factor columns must be unique."""
+    data = pd.DataFrame(
+        {"treatment": list("ABCABC"), "block": list("111222"), "y": [1.0, 2, 3, 2, 3, 5]}
+    ).assign(note="")
+    twice = pd.concat([data, data[["note"]]], axis=1)
+    assert fit(twice, response="y", treatment="treatment", block="block").df_error == 2

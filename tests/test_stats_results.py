@@ -187,3 +187,12 @@ def test_means_model_to_frame_and_short_repr() -> None:
         "df=6, response='yield_kg_ha')"
     )
     assert "<table" in mm._repr_html_()
+
+
+def test_index_of_an_absent_level_is_a_yieldtrial_error_listing_the_levels() -> None:
+    """MeansModel.index('X') was a bare KeyError; it is a yieldtrial error (and a KeyError)."""
+    from yieldtrial.errors import UnknownNameError
+
+    mm = _two_means()
+    with pytest.raises(UnknownNameError, match=r"'X' is not a level of 't'; levels: a, b, c"):
+        mm.index("X")

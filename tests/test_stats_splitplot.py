@@ -608,3 +608,11 @@ def test_repr_is_one_line_without_tables(oats_result) -> None:
         "StrataAnova(design='split_plot', model='yield ~ gen * nitro + Error(block/gen)', "
         "levels={'gen': 3, 'nitro': 4}, blocks=6)"
     )
+
+
+def test_an_unknown_error_term_is_a_yieldtrial_error_listing_the_terms(oats_result) -> None:
+    """error('error_x') was a bare KeyError; now a yieldtrial error (still a KeyError)."""
+    from yieldtrial.errors import UnknownNameError
+
+    with pytest.raises(UnknownNameError, match=r"'error_x' is not an error term.*error_a"):
+        oats_result.error("error_x")

@@ -533,3 +533,20 @@ def test_notebook_display_of_many_entries_is_short() -> None:
     html = trial._repr_html_()
     assert "G30 and 30 more (60 treatments)" in html and "G31" not in html
     assert "treatments=60 (G01, G02, G03, ...)" in repr(trial) and "G31" not in repr(trial)
+
+
+def test_from_csv_of_a_dataframe_points_to_from_dataframe():
+    """from_csv(frame) was os.fspath's "expected str, bytes or os.PathLike object" (stop 39)."""
+    from yieldtrial.errors import WrongTypeError
+
+    with pytest.raises(WrongTypeError, match=r"got DataFrame; for a DataFrame use FieldTrial\."):
+        FieldTrial.from_csv(rcbd_plots(), crop="wheat")
+
+
+def test_from_csv_of_none_names_the_argument():
+    """from_csv(None) says what it takes, as a yieldtrial error that is a TypeError."""
+    from yieldtrial.errors import YieldTrialError
+
+    with pytest.raises(YieldTrialError, match=r"the path of a plot table file.*NoneType") as e:
+        FieldTrial.from_csv(None, crop="wheat")  # type: ignore[arg-type]
+    assert isinstance(e.value, TypeError)

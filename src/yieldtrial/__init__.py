@@ -23,6 +23,8 @@ from yieldtrial.errors import (
     DataValidationError,
     FileAccessError,
     MissingExtraError,
+    UnknownNameError,
+    WrongTypeError,
     YieldTrialError,
     YieldTrialWarning,
 )
@@ -96,6 +98,8 @@ __all__ = [
     "DataValidationError",
     "FileAccessError",
     "MissingExtraError",
+    "UnknownNameError",
+    "WrongTypeError",
     "YieldTrialError",
     "YieldTrialWarning",
     "__version__",

@@ -87,7 +87,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, WrongTypeError
 from yieldtrial.io.checks import check_number as _number  # the one rule of every entry point
 from yieldtrial.io.checks import did_you_mean, is_real_number, looks_numeric
 
@@ -503,7 +503,7 @@ class TrialConfig:
         from yieldtrial.io.table_files import check_input_file
 
         if not isinstance(path, str | os.PathLike):
-            raise TypeError(
+            raise WrongTypeError(
                 f"the trial description must be the path of a trial.toml (str or "
                 f"pathlib.Path), or None for load_config(); got {type(path).__name__}"
             )
@@ -549,7 +549,7 @@ class TrialConfig:
             On invalid TOML, unknown keys or values of the wrong kind.
         """
         if not isinstance(text, str):
-            raise TypeError(
+            raise WrongTypeError(
                 f"TrialConfig.from_text() takes the text of a trial.toml (str); got "
                 f"{type(text).__name__}. For a file use yt.load_config('trial.toml')"
             )
@@ -595,7 +595,7 @@ class TrialConfig:
             The description.
         """
         if not isinstance(raw, Mapping):
-            raise TypeError(
+            raise WrongTypeError(
                 f"TrialConfig.from_dict() takes a mapping of trial.toml tables, e.g. "
                 f"{{'trial': {{'crop': 'wheat'}}}}; got {type(raw).__name__}"
             )
@@ -716,7 +716,7 @@ class TrialConfig:
         names = {f.name for f in dataclasses.fields(self)}
         bad = [name for name in changes if name not in names]
         if bad:
-            raise TypeError(f"unknown TrialConfig field(s): {', '.join(bad)}")
+            raise WrongTypeError(f"unknown TrialConfig field(s): {', '.join(bad)}")
         clean = {
             name: _coerce(name, value, "the command line")
             for name, value in changes.items()

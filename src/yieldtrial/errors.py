@@ -12,6 +12,8 @@ __all__ = [
     "DataValidationError",
     "FileAccessError",
     "MissingExtraError",
+    "UnknownNameError",
+    "WrongTypeError",
     "YieldTrialError",
     "YieldTrialWarning",
 ]
@@ -30,6 +32,25 @@ class FileAccessError(YieldTrialError, OSError):
 
     The message names the path and says what to do; ``errno`` and ``filename`` are set
     as on the :class:`OSError` it replaces, so ``except OSError`` still catches it.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class WrongTypeError(YieldTrialError, TypeError):
+    """An argument of the wrong kind (a list where a DataFrame is read, a DataFrame as a path).
+
+    The message names the argument, what it takes and what was given; it is a
+    :class:`TypeError` too, so ``except TypeError`` still catches it.
+    """
+
+
+class UnknownNameError(YieldTrialError, KeyError):
+    """A name looked up that is not there (a report section, a level, an error term).
+
+    The message lists the names there are; it is a :class:`KeyError` too, so
+    ``except KeyError`` still catches it, but prints as a sentence, not a quoted key.
     """
 
     def __str__(self) -> str:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 import numpy as np
 import pandas as pd
 
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, WrongTypeError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -105,7 +105,7 @@ def _mean_column(means: pd.DataFrame, given: str | None) -> str:
     from yieldtrial.units import unit_from_yield_column
 
     if not isinstance(means, pd.DataFrame):
-        raise TypeError(
+        raise WrongTypeError(
             "the means figures take a means table (a DataFrame: FieldTrial.means(), or "
             "yieldtrial.stats.means_table(fit.means_model())); got "
             f"{type(means).__name__}"
@@ -448,7 +448,7 @@ def _check_plot_table(plots: Any) -> None:
     notebook holds a FieldTrial or a fit the step before ``FieldTrial.yields()``.
     """
     if not isinstance(plots, pd.DataFrame):
-        raise TypeError(
+        raise WrongTypeError(
             "the plot figures take a plot table (a DataFrame: FieldTrial.yields(), or the "
             f"table read with yieldtrial.read_plots); got {type(plots).__name__}"
         )

@@ -46,9 +46,10 @@ from yieldtrial.design.detect import (
     detect_design,
     detect_split_plot,
 )
-from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.errors import DataValidationError, WrongTypeError, YieldTrialWarning
 from yieldtrial.io import validation as _validation
 from yieldtrial.io import yields as _yields
+from yieldtrial.io._compat import isin
 from yieldtrial.io.checks import check_option
 from yieldtrial.io.plots import has_harvest_columns, input_yield_column, read_plots
 from yieldtrial.io.yields import IMPLAUSIBLE_YIELD_KG_HA
@@ -342,7 +343,7 @@ class FieldTrial:
         )
 
         if not isinstance(self.plots, pd.DataFrame):
-            raise TypeError(
+            raise WrongTypeError(
                 f"FieldTrial plots must be a pandas DataFrame; got {type(self.plots).__name__}. "
                 "Use FieldTrial.from_csv(path, ...) for a file"
             )
@@ -425,7 +426,7 @@ class FieldTrial:
             standardized_mass_kg=mass_kg,
         )
         if self.exclusions:  # excluded on the user's word: a missing plot in every analysis
-            excluded = plots["plot_id"].astype(str).isin([pid for pid, _ in self.exclusions])
+            excluded = isin(plots["plot_id"].astype(str), [pid for pid, _ in self.exclusions])
             yield_kg_ha = yield_kg_ha.mask(excluded.to_numpy())
         if design == "augmented":
             check_entry_types(plots)  # detected or given: the field book must agree
@@ -482,7 +483,22 @@ class FieldTrial:
         -------
         FieldTrial
             The validated trial; ``source`` and ``source_sha256`` identify the file.
+
+        Raises
+        ------
+        WrongTypeError
+            If ``path`` is not a path (a DataFrame is read by :meth:`from_dataframe`).
         """
+        if not isinstance(path, str | os.PathLike):  # os.fspath's "expected str, bytes ..."
+            hint = (
+                "; for a DataFrame use FieldTrial.from_dataframe(frame, crop=...)"
+                if isinstance(path, pd.DataFrame)
+                else ""
+            )
+            raise WrongTypeError(
+                "FieldTrial.from_csv() takes the path of a plot table file (text or "
+                f"pathlib.Path), e.g. 'plots.csv'; got {type(path).__name__}{hint}"
+            )
         file = Path(path)
         plots, caught = _read_deferring_warnings(
             lambda: read_plots(file, columns=columns, sheet=sheet, encoding=encoding)
@@ -867,7 +883,7 @@ class FieldTrial:
         labels = [c for c in ("site", "plot_id", "block", "treatment") if c in self.plots]
         reasons = dict(self.exclusions)
         ids = self.plots["plot_id"].astype(str)
-        table = self.plots.loc[ids.isin(list(reasons)).to_numpy(), labels].copy()
+        table = self.plots.loc[isin(ids, list(reasons)).to_numpy(), labels].copy()
         table["plot_id"] = table["plot_id"].astype(str)
         table["reason"] = table["plot_id"].map(reasons)
         return table.reset_index(drop=True)

@@ -61,6 +61,11 @@ def _check_total(plots: int, design: str) -> None:
         )
 
 
+def _is_na(value: Any) -> bool:
+    """Tell whether a scalar is a missing value (NaN, ``pd.NA``, ``NaT``)."""
+    return bool(pd.isna(value))
+
+
 def _labels(values: Sequence[object], name: str, *, minimum: int = 2) -> list[str]:
     from collections import Counter
 
@@ -74,6 +79,12 @@ def _labels(values: Sequence[object], name: str, *, minimum: int = 2) -> list[st
     if values is None or isinstance(values, Mapping) or not isinstance(values, Iterable) or zero_d:
         raise DataValidationError(  # None raised TypeError: 'NoneType' object is not iterable
             f"{name} must be a list of labels, e.g. ['CK1', 'CK2', 'T']; got {values!r}."
+        )
+    values = list(values)
+    missing = [v for v in values if v is None or (pd.api.types.is_scalar(v) and _is_na(v))]
+    if missing:  # written as "None" / "nan" cells, read back as an empty treatment (stop 39)
+        raise DataValidationError(
+            f"{name} contains a missing label ({missing[0]!r}); every level needs a name."
         )
     labels = [normalise_label(v) for v in values]
     if len(labels) > MAX_PLOTS:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, WrongTypeError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -233,7 +233,7 @@ def field_map(
     from yieldtrial.plotting import rc_fonts
 
     if not isinstance(fieldbook, pd.DataFrame):  # "argument of type 'FieldTrial' is not iterable"
-        raise TypeError(
+        raise WrongTypeError(
             "field_map takes a field book or plot table (a DataFrame: design.layout(...), or "
             f"FieldTrial.plots); got {type(fieldbook).__name__}"
         )

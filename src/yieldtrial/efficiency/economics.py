@@ -37,6 +37,7 @@ import pandas as pd
 
 from yieldtrial._typing import Numeric, like_input
 from yieldtrial.config import MAX_RATE
+from yieldtrial.efficiency.intervals import yield_difference_intervals
 from yieldtrial.efficiency.nutrients import FertilizerInput, _template, products_by_treatment
 from yieldtrial.efficiency.table import _as_mapping
 from yieldtrial.errors import DataValidationError
@@ -261,7 +262,7 @@ def economics_table(
     currency: str,
     prices: Mapping[str, float] | None = None,
     other_costs_per_ha: Mapping[str, float] | None = None,
-    yield_difference_ci: Mapping[str, tuple[float, float]] | None = None,
+    yield_difference_ci: Mapping[str, tuple[float, float]] | pd.DataFrame | None = None,
     confidence: float | None = None,
 ) -> pd.DataFrame:
     """Value-cost ratio and net return of each treatment against a control.
@@ -284,10 +285,11 @@ def economics_table(
     other_costs_per_ha : mapping, optional
         Treatment -> further cost that differs between treatments (e.g. an extra
         application pass). [currency/ha]
-    yield_difference_ci : mapping, optional
+    yield_difference_ci : mapping or DataFrame, optional
         Treatment -> (low, high) confidence limits of its yield difference from
-        ``control`` [kg/ha], e.g. from ``compare_to_control``; carried through to
-        the net return change and the VCR.
+        ``control`` [kg/ha], or the table of ``compare_to_control`` as it is (its
+        ``ci_low_kg_ha`` and ``ci_high_kg_ha``); carried through to the net return change
+        and the VCR.
     confidence : float, optional
         Confidence level of those intervals (stated in the table).
 
@@ -353,8 +355,15 @@ def economics_table(
         )
         for k, v in _mapping(other_costs_per_ha).items()
     }  # fmt: skip
+    unknown = [k for k in extra if k not in y_map]  # a misspelt label was a cost of 0
+    if unknown:
+        raise DataValidationError(
+            f"economics_table: other_costs_per_ha names {', '.join(map(repr, unknown))}, which "
+            f"{'has' if len(unknown) == 1 else 'have'} no yield; treatments: "
+            f"{', '.join(y_map)}"
+        )
     cost = {t: float(costs[t]) + extra.get(t, 0.0) for t in y_map}
-    ci_map = _mapping(yield_difference_ci)
+    ci_map = yield_difference_intervals(yield_difference_ci, "economics_table")
     rows = []
     for treatment in y_map:
         if treatment == control:

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial._typing import Numeric
+from yieldtrial.efficiency.intervals import yield_difference_intervals
 from yieldtrial.efficiency.metrics import (
     agronomic_efficiency,
     internal_efficiency,
@@ -228,7 +229,7 @@ def efficiency_table(
     reference: str | None = None,
     metrics: Sequence[str] | str | None = None,
     equal_yield_tolerance_pct: float = 0.5,
-    yield_difference_ci: Mapping[str, tuple[float, float]] | None = None,
+    yield_difference_ci: Mapping[str, tuple[float, float]] | pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Fertilizer-use efficiency of each treatment, with inputs and plain-language notes.
 
@@ -261,9 +262,10 @@ def efficiency_table(
         explicitly raise instead.
     equal_yield_tolerance_pct : float, default 0.5
         Yields within this percentage of the reference's count as equal in the notes. [%]
-    yield_difference_ci : mapping, optional
+    yield_difference_ci : mapping or DataFrame, optional
         Treatment -> (low, high) confidence interval of its yield difference from
-        ``reference`` [kg/ha]; an interval containing 0 counts as equal yield.
+        ``reference`` [kg/ha], or the table of ``compare_to_control`` as it is; an interval
+        containing 0 counts as equal yield.
 
     Returns
     -------
@@ -336,7 +338,7 @@ def efficiency_table(
         )
     y0 = y_map.get(zero) if zero is not None else None
     u0 = u_map.get(zero) if zero is not None else None
-    ci_map = dict(yield_difference_ci or {})
+    ci_map = yield_difference_intervals(yield_difference_ci, "efficiency_table")
 
     rows: list[dict[str, Any]] = []
     notes: dict[str, list[str]] = {lang: [] for lang in NOTE_LANGUAGES}

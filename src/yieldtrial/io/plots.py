@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.errors import DataValidationError, WrongTypeError, YieldTrialWarning
 from yieldtrial.io import validation as _validation
 from yieldtrial.io.checks import number_text, plain_number
 from yieldtrial.io.headers import (
@@ -223,7 +223,7 @@ def read_plots(
                 stacklevel=2,
             )
     else:
-        raise TypeError(
+        raise WrongTypeError(
             f"read_plots() takes a file path or a pandas DataFrame; got {type(source).__name__}"
         )
     plots, column_map = _build(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, WrongTypeError
 from yieldtrial.io.plots import map_plot_headers, read_plots
 from yieldtrial.io.table_files import is_workbook, read_table_file
 from yieldtrial.io.validation import list_items
@@ -67,7 +67,7 @@ def expand_sources(sources: PathLike | Sequence[PathLike]) -> list[Path]:
     bad = [s for s in items or [] if not isinstance(s, str | os.PathLike)]
     if items is None or bad:  # None, a number: 'not iterable'; [1]: pathlib's TypeError
         shown = sources if items is None else bad[0]
-        raise TypeError(
+        raise WrongTypeError(
             "the plot tables are named by a path (text or pathlib.Path), a folder, a glob "
             f"pattern such as 'sites/*.csv', or a list of them; got {shown!r} "
             f"({type(shown).__name__})"
@@ -189,7 +189,7 @@ def read_plot_sources(
     ...     _ = (folder / f"{site}.csv").write_text(
     ...         "小区号,处理,产量(kg/亩)\n1,CK,480\n2,T1,512\n", encoding="utf-8")
     >>> table = read_plot_sources(folder)
-    >>> table[["site", "treatment", "yield_kg_mu"]].values.tolist()
+    >>> table[["site", "treatment", "yield_kg_mu"]].to_numpy(dtype=object).tolist()
     [['Jinzhong', 'CK', 480.0], ['Jinzhong', 'T1', 512.0], ['Taigu', 'CK', 480.0], ['Taigu', 'T1', 512.0]]
     """  # noqa: E501
     files = expand_sources(sources)

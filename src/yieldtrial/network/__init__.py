@@ -413,7 +413,7 @@ def analyze_many(
     >>> res.per_trial["status"].tolist()
     ['ok', 'ok', 'ok']
     >>> table = res.summary.treatments[["treatment", "pct_of_check", "win_rate_pct"]]
-    >>> table.round(2).values.tolist()
+    >>> table.round(2).to_numpy(dtype=object).tolist()
     [['CK', 100.0, 0.0], ['N', 110.99, 100.0]]
     """
     if design is None:
@@ -481,6 +481,8 @@ def analyze_many(
                 f"data must be a pandas or dask DataFrame; got {type(data).__name__}"
             )
         _check_columns(list(data.columns), needed)
+        if len(data) == 0:  # before the control check: "treatments present: ." (stop 39)
+            raise DataValidationError("data has no rows; expected one row per plot.")
         _check_controls_present(data[treatment], controls)
         _warn_ignored_layout(data, by_list, block, design, {response, treatment})
         _warn_copied_trials(data, by_list, response, treatment)
@@ -918,6 +920,17 @@ def _check_columns(columns: list[Any], needed: dict[str, str | None]) -> None:
         raise DataValidationError(
             f"column(s) not found: {', '.join(missing)}; the data have columns "
             f"{', '.join(map(str, columns))}. Pass the right names or rename the columns."
+        )
+    # two columns of one name: pandas' "Grouper for 'site' not 1-dimensional" (stop 39)
+    twice = [
+        f"{arg}={col!r} ({columns.count(col)} columns)"
+        for arg, col in needed.items()
+        if col is not None and columns.count(col) > 1
+    ]
+    if twice:
+        raise DataValidationError(
+            f"column name(s) used more than once in the data: {', '.join(twice)}; give every "
+            "column its own name (e.g. data.loc[:, ~data.columns.duplicated()] keeps the first)."
         )
 
 

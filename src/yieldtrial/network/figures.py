@@ -99,7 +99,7 @@ def plot_environment_response(
             d = m[:, labels.index(label)] - check
             ok = np.isfinite(d) & np.isfinite(x)
             (pts,) = ax.plot(x[ok], d[ok], "o", alpha=0.6, markersize=4)
-            row = fit.loc[label]
+            row = fit.loc[[label]].to_dict("records")[0]  # a mixed row Series warned (pandas 2.0)
             if np.isfinite(row["slope"]):
                 xs = np.array([row["x_min"], row["x_max"]])
                 ax.plot(
@@ -142,7 +142,7 @@ def plot_ammi1(result: StabilityResult, *, ax: Axes | None = None) -> Axes:
         ax.scatter(t["mean"], t["IPCA1"], color="tab:blue", s=18, label="treatments")
         ax.scatter(e["mean"], e["IPCA1"], color="tab:red", marker="^", s=22, label="environments")
         for frame, col in ((t, "treatment"), (e, "environment")):
-            for _, row in frame.iterrows():
+            for row in frame.to_dict("records"):  # iterrows warned under pandas 2.0, NumPy 1.25
                 ax.annotate(str(row[col]), (row["mean"], row["IPCA1"]), fontsize=7,
                             xytext=(2, 2), textcoords="offset points")  # fmt: skip
         ax.axvline(float(result.means.to_numpy().mean()), color="0.5", linewidth=0.8)
@@ -179,10 +179,10 @@ def plot_gge(
     with _fonts():
         ax = _axes(ax, (6.0, 6.0))
         ax.scatter(t["PC1"], t[pc2], color="tab:blue", s=18)
-        for _, row in t.iterrows():
+        for row in t.to_dict("records"):
             ax.annotate(str(row["treatment"]), (row["PC1"], row[pc2]), fontsize=7,
                         xytext=(2, 2), textcoords="offset points")  # fmt: skip
-        for _, row in e.iterrows():
+        for row in e.to_dict("records"):
             ax.annotate("", xy=(row["PC1"], row[pc2]), xytext=(0, 0),
                         arrowprops={"arrowstyle": "->", "color": "tab:red", "lw": 0.8})  # fmt: skip
             ax.annotate(str(row["environment"]), (row["PC1"], row[pc2]), fontsize=7,
@@ -236,7 +236,7 @@ def plot_adaptation(result: StabilityResult, *, ax: Axes | None = None) -> Axes:
     grand = float(env_mean.mean())
     with _fonts():
         ax = _axes(ax, (6.5, 4.5))
-        for label, row in table.iterrows():
+        for label, row in zip(table.index, table.to_dict("records"), strict=True):
             (line,) = ax.plot(
                 grand + xs, row["mean"] + row["b"] * xs, "-", label=f"{label} (b = {row['b']:.2f})"
             )

@@ -11,7 +11,7 @@ Examples
 ...                       "T": [430.0, 470.0, 510.0, 550.0]},
 ...                      index=pd.Index(["a", "b", "c", "d"], name="site"))
 >>> out = environment_response(means, control="CK", on="control")  # gains 30, 20, 10, 0
->>> out[["treatment", "slope", "intercept"]].round(4).values.tolist()
+>>> out[["treatment", "slope", "intercept"]].round(4).to_numpy(dtype=object).tolist()
 [['T', -0.2, 110.0]]
 """
 
@@ -77,6 +77,17 @@ def _means_table(data: Any) -> pd.DataFrame:
             "summary, a StabilityResult (from yieldtrial.stability) or a site x treatment "
             f"DataFrame of means; got {type(data).__name__}"
         )
+    twice = list(dict.fromkeys(str(c) for c in means.columns[means.columns.duplicated()]))
+    if twice:  # each read as a two-column frame: "column 'CK' ... is not numeric" (stop 39)
+        raise DataValidationError(
+            f"environment_response: treatment column(s) {', '.join(map(repr, twice))} appear "
+            "more than once in the table of site means; give each treatment one column"
+        )
+    if means.shape[0] == 0:  # every slope NaN, silently (stop 39)
+        raise DataValidationError(
+            "environment_response: the table of site means has no rows; expected one row per "
+            "site, one column per treatment"
+        )
     text = [str(c) for c in means.columns if not pd.api.types.is_numeric_dtype(means[c])]
     if text:
         raise DataValidationError(
@@ -85,6 +96,15 @@ def _means_table(data: Any) -> pd.DataFrame:
             "first (res = yt.analyze_many(plots, by='site', ...); environment_response(res)) "
             "or pivot it (plots.pivot_table(index='site', columns='treatment', "
             "values='yield_kg_ha'))"
+        )
+    values = means.to_numpy(dtype=float, na_value=np.nan)
+    infinite = np.argwhere(np.isinf(values))
+    if len(infinite):  # left out as if missing, silently (stop 39)
+        row, col = infinite[0]
+        raise DataValidationError(
+            f"environment_response: the mean of {str(means.columns[col])!r} at site "
+            f"{str(means.index[row])!r} is {values[row, col]:g}; a site mean must be a finite "
+            "yield (leave it empty, NaN, for a treatment not grown at that site)"
         )
     return means
 

@@ -571,7 +571,7 @@ def stability(
     ...         for i in range(4) for j in range(5)]
     >>> df = pd.DataFrame(rows, columns=["env", "variety", "y"])
     >>> res = stability(df, env="env", treatment="variety", response="y", blup=None)
-    >>> res.table[["treatment", "b"]].round(3).values.tolist()
+    >>> res.table[["treatment", "b"]].round(3).to_numpy(dtype=object).tolist()
     [['G0', 0.769], ['G1', 0.923], ['G2', 1.077], ['G3', 1.231]]
     >>> res.ammi.anova["source"].tolist()[:4]
     ['environment', 'treatment', 'treatment:environment', 'IPCA1']

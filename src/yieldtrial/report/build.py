@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from yieldtrial.config import TrialConfig
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, WrongTypeError
 from yieldtrial.report._format import attr_or, report_date_text
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
@@ -99,13 +99,13 @@ def trial_with_settings(trial: Any, config: TrialConfig) -> Any:
         )
     if not isinstance(trial, FieldTrial):
         if type(trial).__name__ == "NetworkResult":  # analyze_many's result: its own report
-            raise TypeError(
+            raise WrongTypeError(
                 "build_report() takes a FieldTrial (or a DataFrame of plot records); got a "
                 "NetworkResult. A network's report is built by "
                 "yieldtrial.report.network.network_report(result, lang='en') "
                 "(then .write('summary.html')), as 'yieldtrial network' writes it"
             )
-        raise TypeError(
+        raise WrongTypeError(
             f"build_report() takes a FieldTrial (or a DataFrame of plot records); got "
             f"{type(trial).__name__}"
         )
@@ -137,9 +137,14 @@ def _as_config(config: Any) -> TrialConfig:
         from yieldtrial.config import load_config
 
         return load_config(config)
-    raise TypeError(
+    hint = (
+        " (for a dict of trial.toml tables: yt.TrialConfig.from_dict(d))"
+        if isinstance(config, Mapping)
+        else ""
+    )
+    raise WrongTypeError(
         f"config must be a TrialConfig (yt.load_config('trial.toml')) or the path of a "
-        f"trial.toml; got {type(config).__name__}"
+        f"trial.toml; got {type(config).__name__}{hint}"
     )
 
 
@@ -177,8 +182,9 @@ def build_report(
         Non-inferiority margin in % of the control mean; adds the verdict.
     alpha : float, optional
         Significance level (default 0.05).
-    letters : {"tukey", "lsd"}, optional
-        Procedure for the letter display (default Tukey).
+    letters : {"tukey", "lsd", "duncan", "snk", "scheffe"}, optional
+        Procedure for the letter display (default Tukey; ``LETTERS_METHODS`` of
+        :mod:`yieldtrial.config`).
     title : str, optional
         Report title.
     input_path : str, optional

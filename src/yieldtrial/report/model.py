@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from yieldtrial.errors import UnknownNameError, WrongTypeError
 from yieldtrial.io._rounding import fixed
 from yieldtrial.report.formats import FORMATS, check_format, format_for_path, renderer, writer
 
@@ -400,11 +401,16 @@ class Report:
     companions: list[Companion] = field(default_factory=list)
 
     def section(self, key: str) -> Section:
-        """Return the section with ``key`` (KeyError if absent)."""
+        """Return the section with ``key``.
+
+        An absent key is a :class:`~yieldtrial.errors.UnknownNameError` (a KeyError) naming
+        the sections there are.
+        """
         for item in self.sections:
             if item.key == key:
                 return item
-        raise KeyError(f"no section {key!r}; sections: {', '.join(s.key for s in self.sections)}")
+        keys = ", ".join(s.key for s in self.sections)
+        raise UnknownNameError(f"no section {key!r}; sections: {keys}")
 
     def numbers(self) -> dict[int, int]:
         """Return the number of each captioned table and each figure, keyed by ``id(block)``.
@@ -536,7 +542,7 @@ class Report:
         from yieldtrial.io.output import check_output, output_group, record_output, write_output
 
         if not isinstance(path, str | os.PathLike):  # None or bytes failed inside pathlib
-            raise TypeError(
+            raise WrongTypeError(
                 "Report.write takes a file path (text or a pathlib.Path), e.g. 'report.html'; "
                 f"got {type(path).__name__}"
             )

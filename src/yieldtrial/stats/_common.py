@@ -102,7 +102,15 @@ def numeric_column(data: pd.DataFrame, column: str, *, fix: str) -> np.ndarray:
 
     ``fix`` ends the error message (how to repair the value).
     """
-    values = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    series = data[column]
+    if pd.api.types.is_bool_dtype(series.dtype) or (
+        series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) == "boolean"
+    ):  # read as 1.0 / 0.0 by to_numeric: an ANOVA of True/False (stop 39)
+        raise DataValidationError(
+            f"column {column!r} must be numeric; it holds True/False values, which are not "
+            "measurements. Pass the column of the measured values. " + fix
+        )
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = np.isnan(values) & ~data[column].isna().to_numpy()
     if bad.any():
         row = data.index[np.flatnonzero(bad)[0]]

@@ -68,6 +68,9 @@ def balanced_cube(
             f"column(s) not found in data: {', '.join(missing)}; available columns: "
             f"{', '.join(map(str, data.columns))}. Pass the right column name(s)."
         )
+    from yieldtrial.stats.model import repeated_columns
+
+    repeated_columns(data, args)
     if len({response, block, first, second}) != 4:
         raise DataValidationError(
             f"response, block and the two factors must be four different columns; got "

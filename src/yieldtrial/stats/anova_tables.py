@@ -563,7 +563,7 @@ def anova(
     ...                    "y": [4.0, 5.1, 6.0, 7.2, 4.4, 5.2, 6.5, 7.4]})
     >>> res = anova(sp, response="y", treatment="n_rate", block="block",
     ...             design="split_plot", whole_plot="irrigation")
-    >>> res.table[["stratum", "source", "df", "error_term"]].values.tolist()
+    >>> res.table[["stratum", "source", "df", "error_term"]].to_numpy(dtype=object).tolist()
     ... # doctest: +NORMALIZE_WHITESPACE
     [['block', 'block', 1, ''], ['whole_plot', 'irrigation', 1, 'error_a'],
      ['whole_plot', 'error_a', 1, ''], ['sub_plot', 'n_rate', 1, 'error_b'],

@@ -119,7 +119,7 @@ class FactorialAnova:
     @property
     def note(self) -> str:
         """One-line guidance on which means to compare."""
-        row = self.table.loc[self.table["source"] == self.interaction].iloc[0]
+        row = self.table.loc[self.table["source"] == self.interaction].to_dict("records")[0]
         if self.interaction_significant:
             return (
                 f"{self.interaction} interaction significant (F = {row['f']:.2f}, "

@@ -73,7 +73,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, UnknownNameError
 from yieldtrial.stats._common import check_alpha, two_factor_columns
 from yieldtrial.stats.model import (
     Term,
@@ -370,7 +370,7 @@ class MixedModelFit:
         """REML estimate of one variance component (``"residual"`` for the residual)."""
         vc = self.variance_components.set_index("component")
         if component not in vc.index:
-            raise KeyError(
+            raise UnknownNameError(
                 f"{component!r} is not a variance component of this model; "
                 f"available: {', '.join(vc.index)}"
             )

@@ -608,6 +608,26 @@ def _check_columns(data: pd.DataFrame, columns: Mapping[str, str | None]) -> Non
             f"column(s) not found in data: {', '.join(missing)}; available columns: "
             f"{', '.join(map(str, data.columns))}. Pass the right column name(s)."
         )
+    repeated_columns(data, columns)
+
+
+def repeated_columns(data: pd.DataFrame, columns: Mapping[str, Any]) -> None:
+    """Refuse a column the analysis reads that the table holds twice (two of one name).
+
+    ``data[name]`` is then a DataFrame, which failed deep inside ("'DataFrame' object has
+    no attribute 'dtype'"); a repeated column the analysis does not read is left alone.
+    """
+    names = list(data.columns)
+    twice = [
+        f"{arg}={col!r} ({names.count(col)} columns)"
+        for arg, col in columns.items()
+        if isinstance(col, str) and names.count(col) > 1
+    ]
+    if twice:
+        raise DataValidationError(
+            f"column name(s) used more than once in data: {', '.join(twice)}; give every column "
+            "its own name (e.g. data.loc[:, ~data.columns.duplicated()] keeps the first)."
+        )
 
 
 def design_factors(
@@ -814,6 +834,15 @@ class DesignFit:
         )
         frame.attrs["provenance"] = self.provenance.to_dict()
         return frame
+
+    def __repr__(self) -> str:
+        """One line: response, factors, design and error (not the data, fitted values, ...)."""
+        return (
+            f"DesignFit(response={self.response!r}, treatment={self.treatment!r}, "
+            f"block={self.block!r}, design={self.design!r}, formula={self.formula!r}, "
+            f"plots={self.n_obs}, levels={len(self.levels)}, df_error={self.df_error}, "
+            f"mse={self.mse:.6g})"
+        )
 
     def _repr_html_(self) -> str:
         import html
@@ -1130,6 +1159,9 @@ def fit(
     args = (response, treatment, block, design, row, column)
     if response is None:  # skipped by the cache key, then a KeyError reading the column
         _check_columns(data, {"response": response})
+    if isinstance(data, pd.DataFrame):  # before the cache key reads each column's dtype
+        named = {"response": response, "treatment": treatment, "block": block}
+        repeated_columns(data, {**named, "row": row, "column": column})
     key = _fit_key(data, [response, *factors], args)
     level_free = None
     if key is not None and key not in _fit_cache:

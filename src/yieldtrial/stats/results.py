@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from yieldtrial.errors import UnknownNameError, WrongTypeError
 from yieldtrial.stats._covariance import (
     DiagonalCovariance,
     LowRankUpdateCovariance,
@@ -247,11 +248,15 @@ class MeansModel:
         return np.sqrt(np.clip(diagonal(self.cov), 0.0, None))
 
     def index(self, level: str) -> int:
-        """Position of ``level`` in :attr:`levels` (KeyError listing the levels if absent)."""
+        """Position of ``level`` in :attr:`levels`.
+
+        An absent level is a :class:`~yieldtrial.errors.UnknownNameError` (a KeyError) listing
+        the levels.
+        """
         try:
             return self.levels.index(str(level))
         except ValueError:
-            raise KeyError(
+            raise UnknownNameError(
                 f"{level!r} is not a level of {self.factor!r}; levels: {', '.join(self.levels)}"
             ) from None
 
@@ -402,7 +407,7 @@ def require_means_model(mm: Any, caller: str) -> None:
             "build one with yieldtrial.stats.fit(data, response=..., treatment=..., "
             "design=...).means_model() or FieldTrial.means_model()"
         )
-    raise TypeError(
+    raise WrongTypeError(
         f"{caller}() takes a MeansModel (LS-means with their covariance and error df); got "
         f"{name}: {how}"
     )

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io._compat import isin
 from yieldtrial.stats.outliers import OUTLIER_ALPHA
 
 _CHUNK = 1 << 20  # plots per elementwise step where temporaries would be n-sized
@@ -950,7 +951,7 @@ class _TextAt:
         series = self._series
         if pd.api.types.infer_dtype(series, skipna=False) != "string":
             series = series.astype(str)  # numbers, categories: compared as their text
-        return np.flatnonzero(series.isin(wanted).to_numpy(dtype=bool))
+        return np.flatnonzero(isin(series, wanted).to_numpy(dtype=bool))
 
 
 def _replicated(groups: np.ndarray, observed: np.ndarray) -> bool:

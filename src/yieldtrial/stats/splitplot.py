@@ -58,7 +58,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, UnknownNameError
 from yieldtrial.stats._common import check_alpha, rounding_limit
 from yieldtrial.stats._strata import (
     balanced_cube,
@@ -204,7 +204,7 @@ class StrataAnova:
         try:
             return self._errors[name]
         except KeyError:
-            raise KeyError(
+            raise UnknownNameError(
                 f"{name!r} is not an error term of this {self.design}; "
                 f"available: {', '.join(self._errors)}"
             ) from None

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from yieldtrial.io._compat import isin
 from yieldtrial.report._format import factor_label, join_list, spaced
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.entries import EntrySelection, shown_parts
@@ -210,7 +211,7 @@ def figures_section(ctx: ReportContext) -> Section:
     factor = factor_label(s.kind or "treatment", lang, capital=True)
     # plot_means draws a dashed line only for a control among the bars: none without a control,
     # nor when the bars are one factor's levels and the controls are combinations of both
-    drawn = shown["treatment"].astype(str).isin([str(c) for c in s.controls]).any()
+    drawn = isin(shown["treatment"].astype(str), [str(c) for c in s.controls]).any()
     line_key = (
         "fig.control_means" if key in ("fig.means", "fig.means_factor") else "fig.control_yields"
     )
@@ -315,7 +316,7 @@ def figures_section(ctx: ReportContext) -> Section:
         # the plots without a yield (lost, excluded) at their positions, drawn hatched and
         # labelled with their treatment like the others (without it the cell read "nan")
         lost = ctx.plots.loc[
-            ~ctx.plots["plot_id"].astype(str).isin(set(field_data["plot_id"].astype(str)))
+            ~isin(ctx.plots["plot_id"].astype(str), set(field_data["plot_id"].astype(str)))
             & ctx.plots[["row", "column"]].notna().all(axis=1),
             [c for c in ("plot_id", "treatment", "row", "column") if c in ctx.plots.columns],
         ]
