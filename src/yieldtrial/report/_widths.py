@@ -113,6 +113,33 @@ def glue_difference(text: str) -> str:
     return DIFFERENCE.sub("\u00a0\u2212\u00a0", text)
 
 
+#: The space between a number and its percent sign or unit ("13 %", "6493.8 kg/ha", "20 m²").
+_VALUE_UNIT = re.compile(r"(?<=\d) (?=[%‰]|(?:kg|g|t|lb|bu|jin)/|m²)")
+#: The spaces around a relation between a symbol and a number ("P = 0.035", "P < 0.001",
+#: "alpha = 0.05"): the symbol and its value on one line.
+_SYMBOL_RELATION = re.compile(r"(?<=[A-Za-zα²]) ([=<>≤≥]) (?=[-−+]?\.?\d)")
+
+
+def glue_values(text: str) -> str:
+    r"""Return running text with each number kept on one line with its unit or its symbol.
+
+    A printed paragraph broke "13" / "% moisture" and "P =" / "0.035" at a line end (the
+    alpha-lattice summary, Chromium; LibreOffice alike).  The space between a number and a
+    following "%", "‰", "m²" or a unit with a slash ("kg/ha", "t/ha", "kg/亩" after a
+    number), and the spaces around "=", "<", ">" between a symbol and a number, become
+    U+00A0 (no-break space).  The DOCX and HTML renderers apply it to their text (Markdown,
+    XLSX and JSON keep the text as written).
+
+    Examples
+    --------
+    >>> glue_values("yields at 13 % moisture; P = 0.035, P < 0.001; 6493.8 kg/ha")
+    'yields at 13\xa0% moisture; P\xa0=\xa00.035, P\xa0<\xa00.001; 6493.8\xa0kg/ha'
+    >>> glue_values("alpha = 0.05 (3 blocks, ddf = \"kenward-roger\")")
+    'alpha\xa0=\xa00.05 (3 blocks, ddf = "kenward-roger")'
+    """
+    return _SYMBOL_RELATION.sub("\u00a0\\1\u00a0", _VALUE_UNIT.sub("\u00a0", text))
+
+
 def _words(text: str) -> list[str]:
     """Split ``text`` at its ordinary spaces (not at a no-break space, as ``str.split``)."""
     return [word for word in _SPACES.split(text) if word]

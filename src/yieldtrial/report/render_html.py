@@ -23,13 +23,19 @@ __all__ = ["render_html"]
 def _environment() -> Any:
     import jinja2
 
-    return jinja2.Environment(
+    from yieldtrial.report._widths import glue_values
+
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("yieldtrial.report", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # running text (paragraphs, list items, captions, table notes): a number on one line
+    # with its unit and a symbol with its value ("13 %" broke as "13" / "% moisture")
+    environment.filters["glue"] = glue_values
+    return environment
 
 
 def header_html(label: str) -> str:
