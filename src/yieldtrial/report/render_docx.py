@@ -585,7 +585,8 @@ class _Writer:
     def bullets(self, items: list[str], *, color: str | None = None) -> None:
         for position, item in enumerate(items):
             paragraph = self.document.add_paragraph(style="List Bullet")
-            paragraph._p.append(self.parse_xml(_ns(_run_xml(glue_values(item), size=BODY_PT, color=color))))
+            run = _run_xml(glue_values(item), size=BODY_PT, color=color)
+            paragraph._p.append(self.parse_xml(_ns(run)))
             # the list's items stand without space between them (List Bullet's contextual
             # spacing), its last keeps Normal's 4 pt after
             after = 4 * MM_PER_PT if position == len(items) - 1 else 0.0
