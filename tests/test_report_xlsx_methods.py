@@ -20,6 +20,7 @@ openpyxl = pytest.importorskip("openpyxl")
 
 from shipped import example_report  # noqa: E402
 from yieldtrial import design  # noqa: E402
+from yieldtrial.report._widths import glue_values  # noqa: E402
 from yieldtrial.report.files import report_from_files  # noqa: E402
 from yieldtrial.report.i18n import t  # noqa: E402
 from yieldtrial.report.model import Bullets, Paragraph, Report, Section  # noqa: E402
@@ -79,7 +80,8 @@ def test_rcbd_methods_sheet_holds_the_methods_the_html_prints(lang: str) -> None
     methods = _sentences(report, "methods")
     assert len(methods) >= 4  # moisture, yield, design, statistics (from build_report)
     for sentence in methods:
-        assert sentence in shown  # the HTML prints it ...
+        # the HTML prints it (a number glued to its unit, "13\u00a0%": stop 39) ...
+        assert glue_values(sentence) in shown
         assert sentence in texts  # ... and so does the workbook
     assert texts[0] == t("section.methods", lang)
 
@@ -104,7 +106,7 @@ def test_split_plot_methods_sheet_names_the_whole_plot_error(tmp_path: Path, lan
     texts = _texts(_methods_sheet(report))
     shown = _html_text(report)
     for sentence in _sentences(report, "methods"):
-        assert sentence in shown and sentence in texts
+        assert glue_values(sentence) in shown and sentence in texts
     # the split plot's model formula with its whole-plot error stratum, as the HTML says it
     stratum = {"en": "Error(block/main)", "zh": "误差(区组/主区因素)"}[lang]
     assert stratum in shown

@@ -44,6 +44,7 @@ from yieldtrial.report._widths import (
     column_extent_mm,
     glue_difference,
     glue_unit,
+    glue_values,
     narrowest_mm,
     plan_table,
     text_em,
@@ -554,7 +555,8 @@ class _Writer:
         runs = ""
         if label:
             runs += _run_xml(label, size=size, bold=True, color=color)
-        runs += _run_xml(text, size=size, bold=bold, italic=italic, color=color)
+        # a number stays with its unit and a symbol with its value ("13 %", "P = 0.035")
+        runs += _run_xml(glue_values(text), size=size, bold=bold, italic=italic, color=color)
         keep = "<w:keepNext/>" if keep_next else ""
         if page_break:
             keep += "<w:pageBreakBefore/>"
@@ -583,7 +585,8 @@ class _Writer:
     def bullets(self, items: list[str], *, color: str | None = None) -> None:
         for position, item in enumerate(items):
             paragraph = self.document.add_paragraph(style="List Bullet")
-            paragraph._p.append(self.parse_xml(_ns(_run_xml(item, size=BODY_PT, color=color))))
+            run = _run_xml(glue_values(item), size=BODY_PT, color=color)
+            paragraph._p.append(self.parse_xml(_ns(run)))
             # the list's items stand without space between them (List Bullet's contextual
             # spacing), its last keeps Normal's 4 pt after
             after = 4 * MM_PER_PT if position == len(items) - 1 else 0.0

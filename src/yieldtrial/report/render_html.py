@@ -23,13 +23,19 @@ __all__ = ["render_html"]
 def _environment() -> Any:
     import jinja2
 
-    return jinja2.Environment(
+    from yieldtrial.report._widths import glue_values
+
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("yieldtrial.report", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # running text (paragraphs, list items, captions, table notes): a number on one line
+    # with its unit and a symbol with its value ("13 %" broke as "13" / "% moisture")
+    environment.filters["glue"] = glue_values
+    return environment
 
 
 def header_html(label: str) -> str:
@@ -59,12 +65,21 @@ def header_html(label: str) -> str:
     """
     from html import escape
 
-    from yieldtrial.report._widths import glue_unit, segments
+    from yieldtrial.report._widths import segments
 
     def piece_html(piece: str) -> str:
         if _UNBREAKABLE.search(piece):
             return f'<span class="w">{escape(piece)}</span>'
         return escape(piece)
+
+    return " ".join(
+        "<wbr>".join(piece_html(p) for p in segments(word)) for word in _header_words(label)
+    )
+
+
+def _header_words(label: str) -> list[str]:
+    """Return the words a header wraps between: its unit glued, a mark joined to the word before."""
+    from yieldtrial.report._widths import glue_unit
 
     words: list[str] = []
     for word in glue_unit(label).split(" "):
@@ -72,7 +87,7 @@ def header_html(label: str) -> str:
             words[-1] += "\u00a0" + word
         elif word:
             words.append(word)
-    return " ".join("<wbr>".join(piece_html(p) for p in segments(word)) for word in words)
+    return words
 
 
 def cell_html(text: str) -> str:
@@ -197,15 +212,14 @@ def _head_rows(block: Table) -> list[list[dict[str, Any]]]:
 PORTRAIT_TEXT_PX = 703.0
 
 #: Ratios of a table's estimated narrowest printed width (:func:`print_width_px`) to the
-#: portrait column: up to the first the table is printed as it is (the estimate runs 0-6 %
-#: above Chromium's min-content width in Chinese, 4-17 % in English, whose bold Latin headers
-#: it counts wide: stop 38, Noto Sans, plot and means tables of RCBD, split-plot and
-#: alpha-lattice reports; a table a few pixels too wide only makes Chromium shrink the pages
-#: by as much);
-#: up to the second its print font is made smaller in proportion (en economics table, 808
-#: estimated, 739 measured: 9.5 -> 8.3 pt); beyond it the section prints on a landscape page
-#: (the means table with two controls).
-PRINT_AS_IS_RATIO = 1.05
+#: portrait column: up to the first the table is printed as it is; up to the second its
+#: print font is made smaller in proportion (a table a few pixels too wide made Chromium
+#: shrink every page by as much); beyond it the section prints on a landscape page (the
+#: means table with two controls).  The estimate runs -3 to +2 % of Chromium's min-content
+#: width (stop 39: Noto Sans CJK SC's own widths, 75 of 76 tables of five reports, en and zh; it
+#: ran 1-14 % high in English, which the first ratio, then 1.05, absorbed: the English
+#: replicated-RCBD means table printed landscape at 930 px estimated, 833 measured).
+PRINT_AS_IS_RATIO = 1.0
 PRINT_SMALLER_RATIO = 1.25
 
 
@@ -213,18 +227,20 @@ def print_width_px(block: Table, style: NumberStyle) -> float:
     """Estimate the narrowest printed width of ``block`` [px at 96 dpi], as CSS sets it.
 
     Each column is as wide as its widest unbreakable piece: a header breaks only between the
-    pieces of :func:`~yieldtrial.report._widths.segments` (a header up to
-    :data:`NOWRAP_HEADER_EM` never), a number never, a text at its spaces; plus the cell
-    padding. The print font is 8.5 pt for a table of more than 10 columns, else 9.5 pt.
+    pieces of :func:`~yieldtrial.report._widths.segments` of the words :func:`header_html`
+    writes (a header up to :data:`NOWRAP_HEADER_EM` never), a number never, a text at its
+    spaces; plus the cell padding.  Pieces are measured in the report's sans-serif
+    (:func:`~yieldtrial.report._widths.sans_text_em`).  The print font is 8.5 pt for a table
+    of more than 10 columns, else 9.5 pt.
 
     Examples
     --------
     >>> from yieldtrial.report.model import Column
     >>> cols = [Column("a", "Yield (kg/ha)", "number", 1)]
     >>> round(print_width_px(Table("t", cols, [{"a": 7134.04}], "c"), NumberStyle()))
-    102
+    91
     """
-    from yieldtrial.report._widths import _words, segments, text_em
+    from yieldtrial.report._widths import _words, sans_text_em, segments, text_em
 
     wide = len(block.columns) > 10
     font_px = (8.5 if wide else 9.5) * 96 / 72
@@ -233,16 +249,18 @@ def print_width_px(block: Table, style: NumberStyle) -> float:
     total = 0.0
     for j, column in enumerate(block.columns):
         label = column.label
-        if text_em(label) <= NOWRAP_HEADER_EM:
-            head = text_em(label, bold=True)
+        if text_em(label) <= NOWRAP_HEADER_EM:  # as header_html decides
+            head = sans_text_em(label, bold=True)
         else:
-            pieces = [p for word in _words(label) for p in segments(word)]
-            head = max((text_em(p, bold=True) for p in pieces), default=0.0)
+            # the pieces header_html writes: "(kg N/mu)" is one (it broke as "(kg" / "N/mu)"
+            # here only, 51 px estimated for the 74 px column of "N rate (kg N/mu)")
+            pieces = [p for word in _header_words(label) for p in segments(word)]
+            head = max((sans_text_em(p, bold=True) for p in pieces), default=0.0)
         body = 0.0
         for row in rows:
             cell = str(row[j])
             words = _words(cell) if column.kind == "text" else [cell]
-            body = max([body, *(text_em(w) for w in words)])
+            body = max([body, *(sans_text_em(w) for w in words)])
         total += max(head, body) * font_px + padding_px
     return total
 

@@ -237,6 +237,16 @@ def figures_section(ctx: ReportContext) -> Section:
         # an augmented design's entries sit in one block each: a block's line would zigzag
         # between entries of other blocks (stop 31), so its plots are markers only
         augmented = str(s.design) == "augmented"
+        # a block holding several plots of one treatment (a split plot's sub-plot level once
+        # in each whole plot: 6 plots a block and variety in Gomez's rice) drew its line up
+        # and down through them, though the caption said it joined "the plots of one block":
+        # markers only then too (checked only for a table drawn plot by plot)
+        several = (
+            "block" in used.columns
+            and len(used) <= MAX_PLOT_MARKERS
+            and bool(used.duplicated(["block", "treatment"]).any())
+        )
+        joined = not (augmented or several)
 
         def draw_yields() -> Axes:
             from yieldtrial.plotting import plot_yields
@@ -248,7 +258,7 @@ def figures_section(ctx: ReportContext) -> Section:
                 block="block" if "block" in used.columns else None,
                 order=order,
                 ylabel=ylabel,
-                join_blocks=not augmented,
+                join_blocks=joined,
             )
             ax.set_xlabel(t("axis.treatment", lang))
             if ctx.entries is not None:  # 40 and more labels: upright, so they do not overlap
@@ -276,6 +286,8 @@ def figures_section(ctx: ReportContext) -> Section:
         key = "fig.yields_replicate" if replicates else "fig.yields"
         if augmented:  # entries have one plot each: markers by block, no lines
             key = "fig.yields_augmented"
+        elif several:
+            key = "fig.yields_markers_replicate" if replicates else "fig.yields_markers"
         if len(used) > MAX_PLOT_MARKERS:  # millions of plots: a box per treatment
             text = t("fig.yields_boxes", lang, n=f"{len(used):,}", limit=f"{MAX_PLOT_MARKERS:,}")
             blocks.append(Figure("yields", marks.caption(text + subset_note), draw_boxes))
