@@ -628,3 +628,53 @@ def test_report_with_figures_draws_with_the_file_backend(
     assert main(["report", str(plots), "--crop", "wheat", "--control", "CK", "-o", str(out)]) == 0
     assert calls == [None]
     assert any((tmp_path / "r_files").iterdir())  # the figures were written
+
+
+def _gomez_with_plot_ids(tmp_path: Path) -> Path:
+    """Gomez & Gomez (1984) Table 3.7 rice split plot: nitrogen (whole plot) x variety.
+
+    The shipped table has no plot ids; they are added here.  Its ``variety`` header is
+    read as the treatment column (the table has no ``treatment`` header).
+    """
+    text = example_path("gomez-rice-split-plot").read_text(encoding="utf-8").splitlines()
+    rows = ["plot_id," + text[0]] + [f"{i},{line}" for i, line in enumerate(text[1:], 1)]
+    path = tmp_path / "gomez.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_split_plot_control_may_be_a_whole_plot_level(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--control N0`` (a whole-plot level) is accepted when the sub-plot is the treatment.
+
+    Before stop 39 it was refused as "not a treatment of the plot table; levels: V1, V2, V3,
+    V4", while the message for an unknown control said levels of either factor are accepted.
+    """
+    out = tmp_path / "report.json"
+    argv = [
+        "report", str(_gomez_with_plot_ids(tmp_path)), "--crop", "rice_indica",
+        "--design", "split_plot", "--factors", "nitrogen", "--control", "N0",
+        "--no-figures", "--format", "json", "-o", str(out),
+    ]  # fmt: skip
+    assert main(argv) == 0, capsys.readouterr().err
+    text = out.read_text(encoding="utf-8")
+    assert '"N0"' in text and "Dunnett" in text
+
+
+def test_split_plot_factor_named_by_its_header_before_reading(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--factors nitrogen,variety`` names the column read as ``treatment`` by its header.
+
+    Before stop 39: "the sub-plot factor column 'variety' ... is not in the plot table
+    (columns: plot_id, block, treatment, ...)".
+    """
+    out = tmp_path / "report.md"
+    argv = [
+        "report", str(_gomez_with_plot_ids(tmp_path)), "--crop", "rice_indica",
+        "--design", "split_plot", "--factors", "nitrogen,variety", "--control", "V1",
+        "--no-figures", "-o", str(out),
+    ]  # fmt: skip
+    assert main(argv) == 0, capsys.readouterr().err
+    assert "split-plot design" in out.read_text(encoding="utf-8")

@@ -506,7 +506,7 @@ def resolve_factors(
         Factors given for a one-factor design, none or more than two for a two-factor
         design, a column that is not in the plot table, or the same column twice.
     """
-    names = as_labels(factors) or default
+    names = _as_read(plots, as_labels(factors) or default)
     if design not in TWO_FACTOR_DESIGNS:
         if names:
             raise DataValidationError(
@@ -543,6 +543,23 @@ def resolve_factors(
         if crossed:
             raise DataValidationError(crossed)
     return names
+
+
+def _as_read(plots: pd.DataFrame, names: tuple[str, ...]) -> tuple[str, ...]:
+    """Name each factor as the plot table was read: a header renamed on reading by its new name.
+
+    A ``variety`` header is read as the ``treatment`` column when the table has no
+    ``treatment`` header (``attrs["column_map"]`` of :func:`yieldtrial.io.read_plots`), so
+    ``--factors nitrogen,variety`` means ``nitrogen,treatment``.
+    """
+    renamed = plots.attrs.get("column_map", {}) if isinstance(plots, pd.DataFrame) else {}
+    if not isinstance(renamed, dict):
+        return names
+    out = []
+    for name in names:
+        new = renamed.get(name) if name not in plots else None
+        out.append(new if isinstance(new, str) and new in plots else name)
+    return tuple(out)
 
 
 def _strip_layout_message(plots: pd.DataFrame, columns: Sequence[str]) -> str:

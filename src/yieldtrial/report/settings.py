@@ -198,13 +198,16 @@ def _main_factor(
     """
     if not factors:
         return None, treatments
-    if "treatment" in factors:
-        return "treatment", treatments
-    by_factor = {name: tuple(trial.means_model(name, unit="kg/ha").levels) for name in factors}
-    for name, levels in by_factor.items():
-        if controls and set(controls) <= set(levels):
-            return name, levels
-    return factors[1], by_factor[factors[1]]
+    main = "treatment" if "treatment" in factors else factors[1]
+    by_factor: dict[str, tuple[str, ...]] = {}
+    for name in sorted(factors, key=lambda f: f != main):  # the main factor first
+        if name == "treatment":
+            by_factor[name] = treatments
+        else:
+            by_factor[name] = tuple(str(v) for v in trial.means_model(name, unit="kg/ha").levels)
+        if controls and set(controls) <= set(by_factor[name]):
+            return name, by_factor[name]
+    return main, by_factor[main]
 
 
 def in_described_order(trial: Any, labels: list[str]) -> Any:
