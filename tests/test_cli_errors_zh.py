@@ -1259,6 +1259,14 @@ def _case_percent_as_fraction_option(tmp: Path) -> tuple[list[str], str]:
     return ["plan", "--cv", "0.08", "--treatments", "3", "--difference", "5"], "--cv 8"
 
 
+def _case_label_case_many_plots(tmp: Path) -> tuple[list[str], str]:
+    """Seven plots of 'T' (five named, 'and 2 more' inside the brackets) and one of 't'."""
+    rows = [f"{b}0{i},{b},{t},20,{14 + i / 10},13.{b}\n" for b in range(1, 8) for i, t in
+            enumerate(("CK", "T"))]  # fmt: skip
+    rows.append("801,1,t,20,13.9,13.3\n")
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "等（另有 2 个））和 't'（小区 '801'）"
+
+
 def _case_network_all_invalid(tmp: Path) -> tuple[list[str], str]:
     folder = tmp / "试点"
     folder.mkdir()
@@ -1480,6 +1488,7 @@ RUNS = {
     "design-needs-positions (row_column)": _case_design_needs_positions_row_column,
     "absent-factor (horizontal, a key without _)": _case_absent_factor_key,
     "plan-whole-range (--replicates)": _case_plan_whole_range_replicates,
+    "label-case (a listing cut inside brackets)": _case_label_case_many_plots,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)

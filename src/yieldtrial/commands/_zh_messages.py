@@ -107,6 +107,13 @@ SCRIPTS_ZH: dict[str, str] = {"Cyrillic": "西里尔字母", "Greek": "希腊字
 #: The trial keys of ``network`` (``site``, ``site/year``) in Chinese.
 TRIAL_KEYS_ZH: dict[str, str] = {"site": "试点", "year": "年份", "season": "季节", "trial": "试验"}
 
+
+def _more_in_brackets(match: re.Match[str]) -> str:
+    """`` and 44 more) and `` -> `` 等（另有 44 个））和 `` (a listing cut inside brackets)."""
+    after = {" and ": "和 ", "; ": "；", "": ""}[match["next"]]
+    return f" 等（另有 {match.group(1)} 个））{after}"
+
+
 #: The English words inside listings, and their Chinese forms (applied in order).
 LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (rf"\bthe ({_ROLE}) factor column $", lambda m: f"{ROLES_ZH[m.group(1)]}因素列 "),
@@ -125,6 +132,8 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     ),
     (r" \(小区 $", "（小区 "),  # a non-numeric cell: "row 4 (plot '103'): 'abc'"
     (r" \(header $", "（表头 "),  # a renamed column: "moisture_pct (header 'Moisture') row 2"
+    # a listing cut inside brackets: "'T1' (plots '102', '110' and 44 more) and 't1' (...)"
+    (r"^ and ([\d,]+) more\)(?P<next> and |; |)$", _more_in_brackets),
     (r"^\) (?=row \d)", "）"),
     (r"^\): ", "）："),
     (r"^\) and $", "）和 "),  # after a listing of plot ids in brackets
