@@ -1267,6 +1267,33 @@ def _case_label_case_many_plots(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "等（另有 2 个））和 't'（小区 '801'）"
 
 
+def _case_os_error(tmp: Path) -> tuple[list[str], str]:
+    """Give a plot table under a file: the system's "Not a directory" becomes what to do."""
+    plots = plot_table(tmp)
+    return _report(tmp, str(plots / "x.csv"), *_html(tmp)), "路径中有一部分是文件"
+
+
+def _case_output_is_folder(tmp: Path) -> tuple[list[str], str]:
+    (tmp / "输出").mkdir()
+    return _report(tmp, plot_table(tmp), "-o", str(tmp / "输出")), "输出/report.html'"
+
+
+def _case_output_is_folder_slash(tmp: Path) -> tuple[list[str], str]:
+    argv = ["standardize", str(plot_table(tmp)), "--crop", "wheat", "-o", str(tmp / "新") + "/"]
+    return argv, "新/yields.csv'"
+
+
+def _case_output_parent_is_file(tmp: Path) -> tuple[list[str], str]:
+    plots = plot_table(tmp)
+    return _report(tmp, plots, "-o", str(plots / "r.html")), "plots.csv' 是文件"
+
+
+def _case_header_twice_listing(tmp: Path) -> tuple[list[str], str]:
+    header = "plot_id,block,treatment,plot_id,block,fresh_mass_kg,moisture_pct\n"
+    rows = [f"{i},1,CK,{i},1,14,13\n" for i in range(1, 3)]
+    return _report(tmp, _table(tmp, rows, header), *_html(tmp)), "'plot_id', 'block'"
+
+
 def _case_network_all_invalid(tmp: Path) -> tuple[list[str], str]:
     folder = tmp / "试点"
     folder.mkdir()
@@ -1455,6 +1482,9 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "option-not-finite": _case_option_not_finite,
     "option-alpha-range": _case_option_alpha_range,
     "percent-as-fraction-option": _case_percent_as_fraction_option,
+    "os-error": _case_os_error,
+    "output-is-folder": _case_output_is_folder,
+    "output-parent-is-file": _case_output_parent_is_file,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -1489,6 +1519,8 @@ RUNS = {
     "absent-factor (horizontal, a key without _)": _case_absent_factor_key,
     "plan-whole-range (--replicates)": _case_plan_whole_range_replicates,
     "label-case (a listing cut inside brackets)": _case_label_case_many_plots,
+    "output-is-folder (a trailing slash)": _case_output_is_folder_slash,
+    "header-twice (two headers)": _case_header_twice_listing,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -2021,3 +2053,22 @@ def test_several_problems_with_one_uncatalogued_stay_english():
         "...) and one row per plot; (2) something new"
     )
     assert translate(message) is None
+
+
+def test_every_os_error_hint_has_its_chinese_form():
+    """Each hint of io.oserrors (disk full, read-only, ...) is catalogued (stop 39).
+
+    The system's own reason (``os.strerror``) is left out of the Chinese line: the hint
+    says it, and the operating system's words are English.
+    """
+    from yieldtrial.io import oserrors
+
+    for number, hint in oserrors._HINTS.items():
+        english = oserrors.describe_os_error(
+            OSError(number, os.strerror(number)), "报告.html", "write"
+        )
+        assert english.endswith(f"({hint})"), english
+        chinese = translate(english)
+        assert chinese is not None, english
+        assert chinese.startswith("无法写入 '报告.html'："), chinese
+        assert not re.search(r"[A-Za-z]{2,}", chinese.replace("报告.html", "")), chinese

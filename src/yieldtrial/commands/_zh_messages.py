@@ -1251,8 +1251,8 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "header-twice",
-        _FILE + r": column header (?P<column>" + _R + r") appears more than once; give every "
-        r"column its own name",
+        _FILE + r": column header (?P<column>" + _R + r"(?:, " + _R + r")*) appears more than "
+        r"once; give every column its own name",
         "{file}：列名 {column} 出现了不止一次；请给每一列一个不同的名称",
     ),
     Template(
@@ -1622,6 +1622,24 @@ TEMPLATES: tuple[Template, ...] = (
         r"for (?P=example) %\)",
         "{option} {value} 按 {value}% 计；若指 {meant}%，请写作 {option} {meant}"
         "（以百分数表示，如 {example} 表示 {example}%）",
+    ),
+    Template(
+        "os-error",
+        r"cannot (?P<action>read or write|read|write)(?: (?P<path>" + _R + r"))?: "
+        r"(?P<reason>[^();]+) \((?P<hint>.+)\)",
+        "无法{action} {path}：{hint}",
+    ),
+    Template(
+        "output-is-folder",
+        r"cannot write (?P<path>" + _R + r"): (?:it is a folder|it names a folder, not a file); "
+        r"give a file name \(e\.g\. (?P<example>" + _R + r")\)",
+        "无法写入 {path}：这是一个文件夹；请给出文件名（如 {example}）",
+    ),
+    Template(
+        "output-parent-is-file",
+        r"cannot write (?P<path>" + _R + r"): (?P<parent>" + _R + r") is a file, not a folder; "
+        r"check the path",
+        "无法写入 {path}：{parent} 是文件而不是文件夹；请检查路径",
     ),
     Template(
         "network-all-invalid",
@@ -2035,6 +2053,44 @@ _UNITS_IN_CELLS_ZH = (
 )
 
 
+#: The actions of an operating-system error (io.oserrors.describe_os_error), in Chinese.
+_OS_ACTIONS_ZH = {"read": "读取", "write": "写入", "read or write": "读写"}
+
+#: What to do about an operating-system error (io.oserrors._HINTS), in Chinese; the
+#: system's own reason ("No space left on device") is left out: the hint says it.
+_OS_HINTS_ZH = {
+    "the disk is full; free some space or write to another disk": "磁盘已满；请释放空间或写入"
+    "另一个磁盘",
+    "your disk quota is exceeded; free some space or write to another disk": "磁盘配额已用完；"
+    "请释放空间或写入另一个磁盘",
+    "the file system is read-only; write to another folder (e.g. in your home folder)": "文件"
+    "系统为只读；请写入另一个文件夹（如主目录中的文件夹）",
+    "the file is larger than this file system allows; write to another disk": "文件超出该文件"
+    "系统允许的大小；请写入另一个磁盘",
+    "the file name is too long; choose a shorter name": "文件名太长；请换一个短一些的名字",
+    "permission denied; choose a file and folder you may use, or change their permissions": "没有"
+    "权限；请选择你有权使用的文件和文件夹，或修改其权限",
+    "the operation is not permitted; choose another file or folder": "不允许此操作；请选择另一个"
+    "文件或文件夹",
+    "it is a folder; give a file name": "这是一个文件夹；请给出文件名",
+    "a part of the path is a file, not a folder; check the path": "路径中有一部分是文件而不是"
+    "文件夹；请检查路径",
+    "no such file or folder; check the path": "文件或文件夹不存在；请检查路径",
+    "too many symbolic links; check the path": "符号链接过多；请检查路径",
+    "an input/output error (failing disk, or a network drive that went away); try another disk": (
+        "输入/输出错误（磁盘故障，或网络驱动器已断开）；请换一个磁盘"
+    ),
+    "too many open files; close some programs and try again": "打开的文件过多；请关闭一些程序"
+    "后重试",
+    "too many open files on the system; try again later": "系统上打开的文件过多；请稍后重试",
+    "cannot move the file across disks": "无法跨磁盘移动文件",
+    "the file is in use by another program; close it and try again": "文件正被另一个程序使用；"
+    "请关闭后重试",
+    "a file of that name already exists": "同名文件已存在",
+    "the name is not valid on this file system; choose another name": "该名称在此文件系统上无效；"
+    "请换一个名字",
+}
+
 #: The label lists of ``design`` (design/fieldbook.py names them by keyword), as options.
 _DESIGN_LISTS_ZH = {
     "treatments": "--treatments",
@@ -2276,6 +2332,12 @@ def translate(message: str) -> str | None:
             values["listing"] = "".join(pieces)
         if template.name == "plan-whole-range":  # the treatments count the controls
             values["included"] = "（含对照）" if values["option"] == "--treatments" else ""
+        if template.name == "os-error":  # the operating system's reason, said in Chinese
+            hint = _OS_HINTS_ZH.get(values["hint"])
+            if hint is None or values["path"] is None:
+                return None
+            values["hint"] = hint
+            values["action"] = _OS_ACTIONS_ZH[values["action"]]
         if template.name == "model-no-variation-in":  # "error_a and error_b"
             values["terms"] = values["terms"].replace(" and ", " 和 ")
         if template.name.startswith("design-") and values.get("name") in _DESIGN_LISTS_ZH:
