@@ -1294,6 +1294,16 @@ def _case_header_twice_listing(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, _table(tmp, rows, header), *_html(tmp)), "'plot_id', 'block'"
 
 
+def _case_mixed_encodings(tmp: Path) -> tuple[list[str], str]:
+    """Rows saved in UTF-8 and one in GBK (a table pasted together from two programs)."""
+    rows = [row.replace(",CK,", ",对照,") for row in ROWS]
+    data = (HEADER + rows[0] + rows[1] + rows[3]).encode("utf-8") + rows[2].encode("gbk")
+    plots = tmp / "小区.csv"
+    plots.write_bytes(data)
+    argv = ["report", str(plots), "--crop", "wheat", "--control", "对照", *_html(tmp)]
+    return argv, "第 5 行不是 UTF-8"
+
+
 def _case_network_all_invalid(tmp: Path) -> tuple[list[str], str]:
     folder = tmp / "试点"
     folder.mkdir()
@@ -1485,6 +1495,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "os-error": _case_os_error,
     "output-is-folder": _case_output_is_folder,
     "output-parent-is-file": _case_output_parent_is_file,
+    "mixed-encodings": _case_mixed_encodings,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -1619,6 +1630,7 @@ NAMES = {
     "two-factors-same-column": r"\bblock\b",
     "columns-same-name": r"--column '[^']*'",
     "single-block": r"\bdf\b|\bcrd\b",  # the symbol, the design to type
+    "mixed-encodings": r"\b(?:UTF-8|GBK|ASCII|Excel|CSV)\b",  # names of encodings and programs
     # the command to type, the column, the Python calls named as such
     "several-sites": r"yieldtrial network PLOTS --by site|\bsite 列|Python：[^）]*）|docs/",
     "margin-no-control": r"\[analysis\]|\bcontrol = ",

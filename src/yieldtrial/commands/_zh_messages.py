@@ -1642,6 +1642,17 @@ TEMPLATES: tuple[Template, ...] = (
         "无法写入 {path}：{parent} 是文件而不是文件夹；请检查路径",
     ),
     Template(
+        "mixed-encodings",
+        _FILE + r": the file mixes text encodings: rows? (?P<rows>[\d, ]+?(?: and [\d,]+ more)?) "
+        r"(?:is|are) not UTF-8 \(read as GBK, row (?P<first>\d+) says (?P<sample>" + _R + r")\) "
+        r"while the other rows with non-ASCII text are UTF-8\. Save the whole file in one "
+        r"encoding \(Excel: Save As 'CSV UTF-8'\), or pass --encoding if every row really uses "
+        r"one",
+        "{file}：文件混用了多种文本编码：第 {rows} 行不是 UTF-8（按 GBK 读取，第 {first} 行为 "
+        "{sample}），而其他含非 ASCII 文本的行是 UTF-8。请把整个文件存为同一种编码"
+        "（Excel：另存为“CSV UTF-8”），或在各行确实使用同一编码时给出 --encoding",
+    ),
+    Template(
         "network-all-invalid",
         r"every trial's harvest records are invalid \((?P<n>\d+) of (?P=n)\); first: "
         r"(?P<by>[\w/]+) (?P<trial>" + _R + r"): (?P<reason>.+)",
@@ -2338,6 +2349,9 @@ def translate(message: str) -> str | None:
                 return None
             values["hint"] = hint
             values["action"] = _OS_ACTIONS_ZH[values["action"]]
+        if template.name == "mixed-encodings":  # "4, 7 and 3 more"
+            values["rows"] = re.sub(r" and ([\d,]+) more$", r" 行等（另有 \1 行）", values["rows"])
+            values["rows"] = values["rows"].replace(", ", "、")
         if template.name == "model-no-variation-in":  # "error_a and error_b"
             values["terms"] = values["terms"].replace(" and ", " 和 ")
         if template.name.startswith("design-") and values.get("name") in _DESIGN_LISTS_ZH:
