@@ -1796,6 +1796,25 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         "--comparison tukey 是双侧检验；请去掉 --alternative greater",
     ),
     Template(
+        "usage-audit-needs",
+        r"a single MASS needs (?P<flag>--moisture|REPORTED)",
+        "单个质量 MASS 需要 {flag}",
+    ),
+    Template(
+        "usage-audit-standard",
+        r"give --standard PCT or --crop, or --config trial\.toml with crop or "
+        r"standard_moisture_pct",
+        "请用 --standard PCT 或 --crop 给出标准含水量，或用 --config 给出写有 crop 或 "
+        "standard_moisture_pct 的 trial.toml",
+    ),
+    Template(
+        "usage-audit-table-alone",
+        r"a plot table has its own moisture and reported columns: give the file alone "
+        r"\(REPORTED and --moisture are for a single MASS\)",
+        "小区数据表有自己的含水量列和报告值列：请只给出文件"
+        "（REPORTED 和 --moisture 只用于单个质量 MASS）",
+    ),
+    Template(
         "usage-option-one-of",
         r"(?P<option>--method|--protocol) must be one of (?P<choices>[\w, -]+); got "
         r"(?P<given>" + _R + r")",
@@ -1831,7 +1850,7 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "usage-mass-not-finite",
-        r"MASS must be a finite number; got (?P<given>" + _R + r")",
+        r"MASS must be a finite number; got (?P<given>" + _R + r"|\S+)",
         "质量 MASS 应为有限的数值；现为 {given}",
     ),
     Template(
