@@ -67,6 +67,24 @@ def test_error_classes_give_one_line(capsys, monkeypatch, exc, code, match):
     assert re.search(match, lines[0]), lines[0]
 
 
+@pytest.mark.parametrize(
+    ("exc", "code", "line"),
+    [
+        (MemoryError(), 1, "yieldtrial: 错误：内存不足；输入对这台计算机来说太大"
+         "（或者不是小区数据表）；请把它拆分，或换一台内存更大的计算机"),
+        (RecursionError(), 1, "yieldtrial: 错误：输入嵌套过深，无法读取"
+         "（文件是否损坏或被恶意构造？）；请检查小区数据表和 trial.toml"),
+        (KeyboardInterrupt(), 130, "yieldtrial: 已中断；没有写出任何输出"),
+    ],
+    ids=["memory", "recursion", "interrupt"],
+)  # fmt: skip
+def test_error_classes_in_chinese(capsys, monkeypatch, exc, code, line):
+    """Stop 39: the command line's own lines stayed English under --lang zh."""
+    monkeypatch.setattr(standardize, "_run", _raise(exc))
+    argv = ["standardize", "442", "--moisture", "5", "--standard", "13", "--lang", "zh"]
+    assert run_cli(argv, capsys) == (code, [line])
+
+
 def test_usage_error_exits_2(capsys):
     """An unknown option is a usage error (argparse), exit 2."""
     status, lines = run_cli(["standardize", "--no-such-option"], capsys)

@@ -1259,6 +1259,51 @@ def _case_percent_as_fraction_option(tmp: Path) -> tuple[list[str], str]:
     return ["plan", "--cv", "0.08", "--treatments", "3", "--difference", "5"], "--cv 8"
 
 
+def _case_label_case_many_plots(tmp: Path) -> tuple[list[str], str]:
+    """Seven plots of 'T' (five named, 'and 2 more' inside the brackets) and one of 't'."""
+    rows = [f"{b}0{i},{b},{t},20,{14 + i / 10},13.{b}\n" for b in range(1, 8) for i, t in
+            enumerate(("CK", "T"))]  # fmt: skip
+    rows.append("801,1,t,20,13.9,13.3\n")
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "等（另有 2 个））和 't'（小区 '801'）"
+
+
+def _case_os_error(tmp: Path) -> tuple[list[str], str]:
+    """Give a plot table under a file: the system's "Not a directory" becomes what to do."""
+    plots = plot_table(tmp)
+    return _report(tmp, str(plots / "x.csv"), *_html(tmp)), "路径中有一部分是文件"
+
+
+def _case_output_is_folder(tmp: Path) -> tuple[list[str], str]:
+    (tmp / "输出").mkdir()
+    return _report(tmp, plot_table(tmp), "-o", str(tmp / "输出")), "输出/report.html'"
+
+
+def _case_output_is_folder_slash(tmp: Path) -> tuple[list[str], str]:
+    argv = ["standardize", str(plot_table(tmp)), "--crop", "wheat", "-o", str(tmp / "新") + "/"]
+    return argv, "新/yields.csv'"
+
+
+def _case_output_parent_is_file(tmp: Path) -> tuple[list[str], str]:
+    plots = plot_table(tmp)
+    return _report(tmp, plots, "-o", str(plots / "r.html")), "plots.csv' 是文件"
+
+
+def _case_header_twice_listing(tmp: Path) -> tuple[list[str], str]:
+    header = "plot_id,block,treatment,plot_id,block,fresh_mass_kg,moisture_pct\n"
+    rows = [f"{i},1,CK,{i},1,14,13\n" for i in range(1, 3)]
+    return _report(tmp, _table(tmp, rows, header), *_html(tmp)), "'plot_id', 'block'"
+
+
+def _case_mixed_encodings(tmp: Path) -> tuple[list[str], str]:
+    """Rows saved in UTF-8 and one in GBK (a table pasted together from two programs)."""
+    rows = [row.replace(",CK,", ",对照,") for row in ROWS]
+    data = (HEADER + rows[0] + rows[1] + rows[3]).encode("utf-8") + rows[2].encode("gbk")
+    plots = tmp / "小区.csv"
+    plots.write_bytes(data)
+    argv = ["report", str(plots), "--crop", "wheat", "--control", "对照", *_html(tmp)]
+    return argv, "第 5 行不是 UTF-8"
+
+
 def _case_network_all_invalid(tmp: Path) -> tuple[list[str], str]:
     folder = tmp / "试点"
     folder.mkdir()
@@ -1447,6 +1492,10 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "option-not-finite": _case_option_not_finite,
     "option-alpha-range": _case_option_alpha_range,
     "percent-as-fraction-option": _case_percent_as_fraction_option,
+    "os-error": _case_os_error,
+    "output-is-folder": _case_output_is_folder,
+    "output-parent-is-file": _case_output_parent_is_file,
+    "mixed-encodings": _case_mixed_encodings,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -1480,6 +1529,9 @@ RUNS = {
     "design-needs-positions (row_column)": _case_design_needs_positions_row_column,
     "absent-factor (horizontal, a key without _)": _case_absent_factor_key,
     "plan-whole-range (--replicates)": _case_plan_whole_range_replicates,
+    "label-case (a listing cut inside brackets)": _case_label_case_many_plots,
+    "output-is-folder (a trailing slash)": _case_output_is_folder_slash,
+    "header-twice (two headers)": _case_header_twice_listing,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -1578,6 +1630,7 @@ NAMES = {
     "two-factors-same-column": r"\bblock\b",
     "columns-same-name": r"--column '[^']*'",
     "single-block": r"\bdf\b|\bcrd\b",  # the symbol, the design to type
+    "mixed-encodings": r"\b(?:UTF-8|GBK|ASCII|Excel|CSV)\b",  # names of encodings and programs
     # the command to type, the column, the Python calls named as such
     "several-sites": r"yieldtrial network PLOTS --by site|\bsite 列|Python：[^）]*）|docs/",
     "margin-no-control": r"\[analysis\]|\bcontrol = ",
@@ -2012,3 +2065,22 @@ def test_several_problems_with_one_uncatalogued_stay_english():
         "...) and one row per plot; (2) something new"
     )
     assert translate(message) is None
+
+
+def test_every_os_error_hint_has_its_chinese_form():
+    """Each hint of io.oserrors (disk full, read-only, ...) is catalogued (stop 39).
+
+    The system's own reason (``os.strerror``) is left out of the Chinese line: the hint
+    says it, and the operating system's words are English.
+    """
+    from yieldtrial.io import oserrors
+
+    for number, hint in oserrors._HINTS.items():
+        english = oserrors.describe_os_error(
+            OSError(number, os.strerror(number)), "报告.html", "write"
+        )
+        assert english.endswith(f"({hint})"), english
+        chinese = translate(english)
+        assert chinese is not None, english
+        assert chinese.startswith("无法写入 '报告.html'："), chinese
+        assert not re.search(r"[A-Za-z]{2,}", chinese.replace("报告.html", "")), chinese

@@ -21,12 +21,12 @@ from yieldtrial.commands._zh_messages import USAGE_TEMPLATES, requested_language
 
 #: What may stay in a Chinese usage line: the program, options, values, names, help.
 _KEPT = re.compile(
-    r"(?:yieldtrial )?\b(?:report|design|demo|network|standardize|plan)\b|"
+    r"(?:yieldtrial )?\b(?:report|design|demo|network|standardize|plan|audit)\b|"
     r"--?[a-z][a-z-]*(?:/--?[a-z-]+)?|PLOTS|"
     r"'[^']*'|ASCII|CSV|JSON|Excel|trial\.toml|\b[\w.-]+\.(?:csv|xlsx|html)\b|\.xlsx\b|nan|inf|"
     r"CK T1|\b(?:html|markdown|docx|xlsx|json)\b|\.htm\b|"  # an example label, format names
     # standardize: its name, its metavars, the trial.toml keys and method names as typed
-    r"\b(?:MASS_OR_FILE|MASS|FILE|NAME|PCT|HEADER=NAME)\b|\b\w+_\w+\b|"
+    r"\b(?:MASS_OR_FILE|MASS|FILE|NAME|PCT|HEADER=NAME|REPORTED)\b|\b\w+_\w+\b|"
     r"\b(?:crop|shrink|wheat|split_plot|tukey|greater)\b|I0 I1|N0 N1 N2|a=\w+|Unicode|"
     r"[\w.-]+\.txt\b|\[trial\]|\bmoisture_method = "
 )
@@ -99,6 +99,9 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
         "--alternative",
         "greater",
     ],  # fmt: skip
+    "usage-audit-needs": lambda tmp: ["audit", "442", "477"],
+    "usage-audit-standard": lambda tmp: ["audit", "442", "477", "--moisture", "5"],
+    "usage-audit-table-alone": lambda tmp: ["audit", str(plot_table(tmp)), "477"],
     # standardize's own checks (stop 39), and the option checks it shares with report
     "usage-option-one-of": lambda tmp: _mass("--method", "dry"),
     "usage-decimals-range": lambda tmp: _mass("--decimals", "20"),
@@ -131,6 +134,9 @@ NO_HELP = (
     "usage-column-twice",
     "usage-design-needs",
     "usage-tukey-two-sided",
+    "usage-audit-needs",
+    "usage-audit-standard",
+    "usage-audit-table-alone",
     *(
         name
         for name in CASES

@@ -481,7 +481,13 @@ def _report_error(
     if isinstance(exc, SystemExit):
         return int(exc.code) if isinstance(exc.code, int) else 1
     if isinstance(exc, KeyboardInterrupt):
-        print("yieldtrial: interrupted; no output was written", file=sys.stderr)
+        print(
+            _in_language(
+                "yieldtrial: interrupted; no output was written",
+                "yieldtrial: 已中断；没有写出任何输出",
+            ),
+            file=sys.stderr,
+        )
         return 130
     if isinstance(exc, BrokenPipeError):  # e.g. `yieldtrial standardize ... | head`
         _silence_stdout()
@@ -490,12 +496,17 @@ def _report_error(
         traceback.print_exception(exc, file=sys.stderr)
     if _stdout_cannot_encode(exc):
         encoding = getattr(sys.stdout, "encoding", None)
-        print(
+        english = (
             "yieldtrial: error: the output holds characters (e.g. Chinese labels) that standard "
             f"output's encoding {encoding!r} cannot show, so nothing was written; write it to a "
-            "file with -o/--output, or set PYTHONIOENCODING=utf-8 (or a UTF-8 locale)",
-            file=sys.stderr,
+            "file with -o/--output, or set PYTHONIOENCODING=utf-8 (or a UTF-8 locale)"
         )
+        zh_line = (
+            f"yieldtrial: 错误：输出中有标准输出的编码 {encoding!r} 无法显示的字符（如中文标签），"
+            "因此没有写出任何内容；请用 -o/--output 写入文件，或设置 PYTHONIOENCODING=utf-8"
+            "（或使用 UTF-8 区域设置）"
+        )
+        print(_in_language(english, zh_line), file=sys.stderr)
         return 1
     if isinstance(exc, UsageError):
         message = _one_line(str(exc))
@@ -511,28 +522,40 @@ def _report_error(
         from yieldtrial.io.oserrors import describe_os_error
 
         if exc.filename is None and not _cwd_exists():
-            print(
+            english = (
                 "yieldtrial: error: the current folder no longer exists (deleted or moved "
-                "while the shell was in it); cd to an existing folder and run again",
-                file=sys.stderr,
+                "while the shell was in it); cd to an existing folder and run again"
             )
+            zh_line = (
+                "yieldtrial: 错误：当前文件夹已不存在（在终端位于其中时被删除或移走）；"
+                "请 cd 到一个存在的文件夹后再运行"
+            )
+            print(_in_language(english, zh_line), file=sys.stderr)
             return 1
         message = _one_line(describe_os_error(exc, None, "read or write"))
         print(_chinese_line(message) or f"yieldtrial: error: {message}", file=sys.stderr)
         return 1
     if isinstance(exc, MemoryError):
-        print(
+        english = (
             "yieldtrial: error: out of memory; the input is too large for this computer (or is "
-            "not a plot table); split it, or use a computer with more memory",
-            file=sys.stderr,
+            "not a plot table); split it, or use a computer with more memory"
         )
+        zh_line = (
+            "yieldtrial: 错误：内存不足；输入对这台计算机来说太大（或者不是小区数据表）；"
+            "请把它拆分，或换一台内存更大的计算机"
+        )
+        print(_in_language(english, zh_line), file=sys.stderr)
         return 1
     if isinstance(exc, RecursionError):
-        print(
+        english = (
             "yieldtrial: error: the input is nested too deeply to be read (a hostile or broken "
-            "file?); check the plot table and trial.toml",
-            file=sys.stderr,
+            "file?); check the plot table and trial.toml"
         )
+        zh_line = (
+            "yieldtrial: 错误：输入嵌套过深，无法读取（文件是否损坏或被恶意构造？）；"
+            "请检查小区数据表和 trial.toml"
+        )
+        print(_in_language(english, zh_line), file=sys.stderr)
         return 1
     report = _write_bug_report(exc, argv)
     where = (
@@ -547,6 +570,15 @@ def _report_error(
         file=sys.stderr,
     )
     return 3
+
+
+def _in_language(english: str, chinese: str) -> str:
+    """Return the Chinese form of one of the command line's own lines under ``--lang zh``."""
+    zh = sys.modules.get("yieldtrial.commands._zh_messages")
+    if zh is None:  # never imported: no run asked for Chinese
+        return english
+    line: str = zh.status_line(english, chinese)
+    return line
 
 
 def _chinese_line(message: str) -> str | None:

@@ -107,6 +107,13 @@ SCRIPTS_ZH: dict[str, str] = {"Cyrillic": "西里尔字母", "Greek": "希腊字
 #: The trial keys of ``network`` (``site``, ``site/year``) in Chinese.
 TRIAL_KEYS_ZH: dict[str, str] = {"site": "试点", "year": "年份", "season": "季节", "trial": "试验"}
 
+
+def _more_in_brackets(match: re.Match[str]) -> str:
+    """`` and 44 more) and `` -> `` 等（另有 44 个））和 `` (a listing cut inside brackets)."""
+    after = {" and ": "和 ", "; ": "；", "": ""}[match["next"]]
+    return f" 等（另有 {match.group(1)} 个））{after}"
+
+
 #: The English words inside listings, and their Chinese forms (applied in order).
 LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (rf"\bthe ({_ROLE}) factor column $", lambda m: f"{ROLES_ZH[m.group(1)]}因素列 "),
@@ -125,6 +132,8 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     ),
     (r" \(小区 $", "（小区 "),  # a non-numeric cell: "row 4 (plot '103'): 'abc'"
     (r" \(header $", "（表头 "),  # a renamed column: "moisture_pct (header 'Moisture') row 2"
+    # a listing cut inside brackets: "'T1' (plots '102', '110' and 44 more) and 't1' (...)"
+    (r"^ and ([\d,]+) more\)(?P<next> and |; |)$", _more_in_brackets),
     (r"^\) (?=row \d)", "）"),
     (r"^\): ", "）："),
     (r"^\) and $", "）和 "),  # after a listing of plot ids in brackets
@@ -1242,8 +1251,8 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "header-twice",
-        _FILE + r": column header (?P<column>" + _R + r") appears more than once; give every "
-        r"column its own name",
+        _FILE + r": column header (?P<column>" + _R + r"(?:, " + _R + r")*) appears more than "
+        r"once; give every column its own name",
         "{file}：列名 {column} 出现了不止一次；请给每一列一个不同的名称",
     ),
     Template(
@@ -1615,6 +1624,35 @@ TEMPLATES: tuple[Template, ...] = (
         "（以百分数表示，如 {example} 表示 {example}%）",
     ),
     Template(
+        "os-error",
+        r"cannot (?P<action>read or write|read|write)(?: (?P<path>" + _R + r"))?: "
+        r"(?P<reason>[^();]+) \((?P<hint>.+)\)",
+        "无法{action} {path}：{hint}",
+    ),
+    Template(
+        "output-is-folder",
+        r"cannot write (?P<path>" + _R + r"): (?:it is a folder|it names a folder, not a file); "
+        r"give a file name \(e\.g\. (?P<example>" + _R + r")\)",
+        "无法写入 {path}：这是一个文件夹；请给出文件名（如 {example}）",
+    ),
+    Template(
+        "output-parent-is-file",
+        r"cannot write (?P<path>" + _R + r"): (?P<parent>" + _R + r") is a file, not a folder; "
+        r"check the path",
+        "无法写入 {path}：{parent} 是文件而不是文件夹；请检查路径",
+    ),
+    Template(
+        "mixed-encodings",
+        _FILE + r": the file mixes text encodings: rows? (?P<rows>[\d, ]+?(?: and [\d,]+ more)?) "
+        r"(?:is|are) not UTF-8 \(read as GBK, row (?P<first>\d+) says (?P<sample>" + _R + r")\) "
+        r"while the other rows with non-ASCII text are UTF-8\. Save the whole file in one "
+        r"encoding \(Excel: Save As 'CSV UTF-8'\), or pass --encoding if every row really uses "
+        r"one",
+        "{file}：文件混用了多种文本编码：第 {rows} 行不是 UTF-8（按 GBK 读取，第 {first} 行为 "
+        "{sample}），而其他含非 ASCII 文本的行是 UTF-8。请把整个文件存为同一种编码"
+        "（Excel：另存为“CSV UTF-8”），或在各行确实使用同一编码时给出 --encoding",
+    ),
+    Template(
         "network-all-invalid",
         r"every trial's harvest records are invalid \((?P<n>\d+) of (?P=n)\); first: "
         r"(?P<by>[\w/]+) (?P<trial>" + _R + r"): (?P<reason>.+)",
@@ -1758,6 +1796,25 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         "--comparison tukey 是双侧检验；请去掉 --alternative greater",
     ),
     Template(
+        "usage-audit-needs",
+        r"a single MASS needs (?P<flag>--moisture|REPORTED)",
+        "单个质量 MASS 需要 {flag}",
+    ),
+    Template(
+        "usage-audit-standard",
+        r"give --standard PCT or --crop, or --config trial\.toml with crop or "
+        r"standard_moisture_pct",
+        "请用 --standard PCT 或 --crop 给出标准含水量，或用 --config 给出写有 crop 或 "
+        "standard_moisture_pct 的 trial.toml",
+    ),
+    Template(
+        "usage-audit-table-alone",
+        r"a plot table has its own moisture and reported columns: give the file alone "
+        r"\(REPORTED and --moisture are for a single MASS\)",
+        "小区数据表有自己的含水量列和报告值列：请只给出文件"
+        "（REPORTED 和 --moisture 只用于单个质量 MASS）",
+    ),
+    Template(
         "usage-option-one-of",
         r"(?P<option>--method|--protocol) must be one of (?P<choices>[\w, -]+); got "
         r"(?P<given>" + _R + r")",
@@ -1793,7 +1850,7 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "usage-mass-not-finite",
-        r"MASS must be a finite number; got (?P<given>" + _R + r")",
+        r"MASS must be a finite number; got (?P<given>" + _R + r"|\S+)",
         "质量 MASS 应为有限的数值；现为 {given}",
     ),
     Template(
@@ -2025,6 +2082,44 @@ _UNITS_IN_CELLS_ZH = (
     "单位应写在表头而不是单元格中：在 fresh_mass_kg 或 鲜重(kg) 这样的表头下写 '14.3'。"
 )
 
+
+#: The actions of an operating-system error (io.oserrors.describe_os_error), in Chinese.
+_OS_ACTIONS_ZH = {"read": "读取", "write": "写入", "read or write": "读写"}
+
+#: What to do about an operating-system error (io.oserrors._HINTS), in Chinese; the
+#: system's own reason ("No space left on device") is left out: the hint says it.
+_OS_HINTS_ZH = {
+    "the disk is full; free some space or write to another disk": "磁盘已满；请释放空间或写入"
+    "另一个磁盘",
+    "your disk quota is exceeded; free some space or write to another disk": "磁盘配额已用完；"
+    "请释放空间或写入另一个磁盘",
+    "the file system is read-only; write to another folder (e.g. in your home folder)": "文件"
+    "系统为只读；请写入另一个文件夹（如主目录中的文件夹）",
+    "the file is larger than this file system allows; write to another disk": "文件超出该文件"
+    "系统允许的大小；请写入另一个磁盘",
+    "the file name is too long; choose a shorter name": "文件名太长；请换一个短一些的名字",
+    "permission denied; choose a file and folder you may use, or change their permissions": "没有"
+    "权限；请选择你有权使用的文件和文件夹，或修改其权限",
+    "the operation is not permitted; choose another file or folder": "不允许此操作；请选择另一个"
+    "文件或文件夹",
+    "it is a folder; give a file name": "这是一个文件夹；请给出文件名",
+    "a part of the path is a file, not a folder; check the path": "路径中有一部分是文件而不是"
+    "文件夹；请检查路径",
+    "no such file or folder; check the path": "文件或文件夹不存在；请检查路径",
+    "too many symbolic links; check the path": "符号链接过多；请检查路径",
+    "an input/output error (failing disk, or a network drive that went away); try another disk": (
+        "输入/输出错误（磁盘故障，或网络驱动器已断开）；请换一个磁盘"
+    ),
+    "too many open files; close some programs and try again": "打开的文件过多；请关闭一些程序"
+    "后重试",
+    "too many open files on the system; try again later": "系统上打开的文件过多；请稍后重试",
+    "cannot move the file across disks": "无法跨磁盘移动文件",
+    "the file is in use by another program; close it and try again": "文件正被另一个程序使用；"
+    "请关闭后重试",
+    "a file of that name already exists": "同名文件已存在",
+    "the name is not valid on this file system; choose another name": "该名称在此文件系统上无效；"
+    "请换一个名字",
+}
 
 #: The label lists of ``design`` (design/fieldbook.py names them by keyword), as options.
 _DESIGN_LISTS_ZH = {
@@ -2267,6 +2362,15 @@ def translate(message: str) -> str | None:
             values["listing"] = "".join(pieces)
         if template.name == "plan-whole-range":  # the treatments count the controls
             values["included"] = "（含对照）" if values["option"] == "--treatments" else ""
+        if template.name == "os-error":  # the operating system's reason, said in Chinese
+            hint = _OS_HINTS_ZH.get(values["hint"])
+            if hint is None or values["path"] is None:
+                return None
+            values["hint"] = hint
+            values["action"] = _OS_ACTIONS_ZH[values["action"]]
+        if template.name == "mixed-encodings":  # "4, 7 and 3 more"
+            values["rows"] = re.sub(r" and ([\d,]+) more$", r" 行等（另有 \1 行）", values["rows"])
+            values["rows"] = values["rows"].replace(", ", "、")
         if template.name == "model-no-variation-in":  # "error_a and error_b"
             values["terms"] = values["terms"].replace(" and ", " 和 ")
         if template.name.startswith("design-") and values.get("name") in _DESIGN_LISTS_ZH:

@@ -108,7 +108,24 @@ def register(subparsers: Any) -> None:
     add_table_options(parser)
     add_control_option(parser)
     parser.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
+    parser.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of the text table, its formulas and the messages (default en); the csv "
+        "and json formats keep their identifiers",
+    )
     parser.set_defaults(handler=_run)
+
+
+def _usage_error(message: str) -> int:
+    """Print the usage error (Chinese under ``--lang zh`` when catalogued); return 2."""
+    from yieldtrial.commands._zh_messages import usage_line
+
+    prog = "yieldtrial audit"
+    print(usage_line(message, prog, help_hint=False) or f"{prog}: error: {message}",
+          file=sys.stderr)  # fmt: skip
+    return 2
 
 
 def _is_number(text: str) -> bool:
@@ -125,43 +142,32 @@ def _run(args: argparse.Namespace) -> int:
     from yieldtrial.protocols import PROTOCOLS, standard_moisture_pct
 
     if args.protocol is not None and (protocol := match_option(args.protocol, PROTOCOLS)) is None:
-        print(
-            f"yieldtrial audit: error: --protocol must be one of {', '.join(PROTOCOLS)}",
-            file=sys.stderr,
+        return _usage_error(
+            f"--protocol must be one of {', '.join(PROTOCOLS)}; got {args.protocol!r}"
         )
-        return 2
     if args.protocol is not None:
         args.protocol = protocol  # "USDA" is usda
     if not _is_number(args.mass):
         return _run_file(args)
     if problem := ascii_number_problem(args.mass):
-        print(f"yieldtrial audit: error: MASS {problem}", file=sys.stderr)
-        return 2
+        return _usage_error(f"MASS {problem}")
     args.mass = float(option_number_text(args.mass))
     flags = (("reported_column", "--reported"), ("control", "--control"),
              ("column", "--column"), ("sheet", "--sheet"), ("encoding", "--encoding"))  # fmt: skip
     problem = table_only_flags(args, flags)
     if problem:
-        print(f"yieldtrial audit: error: {problem}", file=sys.stderr)
-        return 2
+        return _usage_error(problem)
     for flag, value in (("--moisture", args.moisture), ("REPORTED", args.reported)):
         if value is None:
-            print(f"yieldtrial audit: error: a single MASS needs {flag}", file=sys.stderr)
-            return 2
+            return _usage_error(f"a single MASS needs {flag}")
     if not math.isfinite(args.mass):
-        print(
-            f"yieldtrial audit: error: MASS must be a finite number; got {args.mass}",
-            file=sys.stderr,
-        )
-        return 2
+        return _usage_error(f"MASS must be a finite number; got {args.mass!r}")
     fill_from_config(args)
     if args.standard is None and args.crop is None:
-        print(
-            "yieldtrial audit: error: give --standard PCT or --crop, or --config trial.toml with "
-            "crop or standard_moisture_pct",
-            file=sys.stderr,
+        return _usage_error(
+            "give --standard PCT or --crop, or --config trial.toml with crop or "
+            "standard_moisture_pct"
         )
-        return 2
     if args.output is not None:
         check_output(args.output, force=getattr(args, "force", False))
     standard = (
@@ -185,6 +191,8 @@ def _run(args: argparse.Namespace) -> int:
     elif args.format == "json":
         clean = [{k: (None if v != v else v) for k, v in row.items()} for row in rows]  # NaN
         text = json.dumps(clean, ensure_ascii=False, indent=2) + "\n"
+    elif args.lang == "zh":
+        text = _single_text_zh(args, rows, int(inputs["decimals"]), standard)  # type: ignore[call-overload]
     else:
         matched = [str(row["method"]) for row in rows if row["reproduces"]]
         verdict = (
@@ -207,8 +215,10 @@ def _write(
     if output is None:
         sys.stdout.write(text)
         return
+    from yieldtrial.commands._zh_messages import wrote_line
+
     write_output(output, text, force=force, inputs=list(inputs))
-    print(f"wrote {shown_path(output)}", file=sys.stderr)
+    print(wrote_line(shown_path(output)), file=sys.stderr)
 
 
 def _run_file(args: argparse.Namespace) -> int:
@@ -249,7 +259,7 @@ def _run_file(args: argparse.Namespace) -> int:
         clean = [{k: (None if v != v else v) for k, v in row.items()} for row in rows]  # NaN
         text = json.dumps(clean, ensure_ascii=False, indent=2) + "\n"
     else:
-        text = _plot_summary(rows, trial)
+        text = _plot_summary(rows, trial, args.lang)
     _write(text, args.output, inputs, force=force)
     return 0
 
@@ -378,52 +388,133 @@ def plot_audit_rows(trial: Any, *, column: str | None = None) -> list[dict[str, 
     return rows
 
 
-def _plot_summary(rows: list[dict[str, Any]], trial: Any) -> str:
+def _plot_summary(rows: list[dict[str, Any]], trial: Any, lang: str = "en") -> str:
     """How many plots each method reproduces, and the plots no method reproduces."""
+    zh = lang == "zh"
     plots = list(dict.fromkeys(row["plot_id"] for row in rows))
-    lines = [
-        f"{len(plots)} plots, published yields in {rows[0]['unit']} at "
-        f"{trial.standard_moisture_pct:g} % moisture ({trial.crop}):"
-    ]
+    n, unit, standard = len(plots), rows[0]["unit"], trial.standard_moisture_pct
+    if zh:
+        from yieldtrial.report.i18n import CROPS_ZH
+
+        crop = CROPS_ZH.get(str(trial.crop), str(trial.crop))
+        lines = [f"{n} 个小区，公布的产量单位 {unit}，标准含水量 {standard:g}%（{crop}）："]
+    else:
+        lines = [
+            f"{n} plots, published yields in {unit} at {standard:g} % moisture ({trial.crop}):"
+        ]
     methods = list(dict.fromkeys(row["method"] for row in rows))
-    width = max(len(m) for m in methods)
+    names = {method: _method_name(str(method), lang) for method in methods}
+    width = max(_cells(name) for name in names.values())
     for method in methods:
         hits = sum(1 for row in rows if row["method"] == method and row["reproduces"])
-        lines.append(f"  {method.ljust(width)}  reproduces {hits} of {len(plots)}")
+        name = names[method] + " " * (width - _cells(names[method]))
+        lines.append(
+            f"  {name}  重现 {hits}/{n} 个" if zh else f"  {name}  reproduces {hits} of {n}"
+        )
     unexplained = [p for p in plots if not any(r["reproduces"] for r in rows if r["plot_id"] == p)]
     if unexplained:
         shown = ", ".join(repr(p) for p in unexplained[:10])
-        more = f" and {len(unexplained) - 10} more" if len(unexplained) > 10 else ""
-        lines.append(f"no method reproduces plot(s) {shown}{more}")
+        extra = len(unexplained) - 10
+        if zh:
+            more = f" 等（另有 {extra} 个）" if extra > 0 else ""
+            lines.append(f"没有任何方法能重现小区 {shown}{more}")
+        else:
+            more = f" and {extra} more" if extra > 0 else ""
+            lines.append(f"no method reproduces plot(s) {shown}{more}")
     return "\n".join(lines) + "\n"
 
 
-def _table_text(rows: list[dict[str, Any]], decimals: int) -> str:
+def _table_text(
+    rows: list[dict[str, Any]],
+    decimals: int,
+    lang: str = "en",
+    moisture: float = math.nan,
+    standard: float = math.nan,
+) -> str:
     """Format the audit rows at the report's printed precision, formulas below them."""
+    zh = lang == "zh"
 
     def number(value: float, places: int, sign: str = "") -> str:
-        return "n/a" if value != value else f"{value:{sign}.{places}f}"  # NaN -> n/a
+        missing = "无" if zh else "n/a"
+        return missing if value != value else f"{value:{sign}.{places}f}"  # NaN -> n/a
 
     header = ("method", "predicted", "difference", "difference_pct", "reproduces")
+    if zh:
+        header = ("方法", "推算值", "差值", "差值%", "是否重现")
+    yes, no = ("是", "否") if zh else ("yes", "no")
     cells = [header] + [
         (
-            str(row["method"]),
+            _method_name(str(row["method"]), lang),
             number(row["predicted"], decimals),
             number(row["difference"], decimals, "+"),
-            _percent(row["difference_pct"]),
-            "yes" if row["reproduces"] else "no",
+            _percent(row["difference_pct"], lang),
+            yes if row["reproduces"] else no,
         )
         for row in rows
     ]
-    widths = [max(len(line[k]) for line in cells) for k in range(len(header))]
-    lines = [" ".join(c.rjust(w) for c, w in zip(line, widths, strict=True)) for line in cells]
-    formulas = "\n".join(f"  {row['formula']}" for row in rows)
-    return "\n".join(lines) + f"\nformulas:\n{formulas}"
+    widths = [max(_cells(line[k]) for line in cells) for k in range(len(header))]
+    lines = [
+        " ".join(" " * (w - _cells(c)) + c for c, w in zip(line, widths, strict=True))
+        for line in cells
+    ]
+    formulas = "\n".join(f"  {_formula(row, lang, moisture, standard)}" for row in rows)
+    return "\n".join(lines) + f"\n{'计算式：' if zh else 'formulas:'}\n{formulas}"
 
 
-def _percent(value: float) -> str:
+def _cells(text: str) -> int:
+    """Return the terminal cells ``text`` takes (a Chinese character takes two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _method_name(method: str, lang: str) -> str:
+    """Return a moisture method as the report names it (干物质守恒法) under zh."""
+    if lang != "zh":
+        return method
+    from yieldtrial.report.i18n import t
+
+    return t(f"method.{method}", "zh")
+
+
+def _formula(row: dict[str, Any], lang: str, moisture: float, standard: float) -> str:
+    """Return a row's calculation, in Chinese as the zh report's moisture audit shows it."""
+    formula = str(row["formula"])
+    if lang != "zh":
+        return formula
+    method = str(row["method"])
+    if method in ("dry_matter", "percentage_point") and " = " in formula:
+        from yieldtrial.moisture import describe_method
+
+        text = describe_method(
+            method, moisture_pct=moisture, standard_moisture_pct=standard, lang="zh"
+        )
+        return f"{text} = {formula.rsplit(' = ', 1)[1]}"
+    from yieldtrial.report.i18n import translate_message
+
+    return translate_message(formula, "zh")
+
+
+def _single_text_zh(
+    args: argparse.Namespace, rows: list[dict[str, Any]], decimals: int, standard: float
+) -> str:
+    """Return the single-MASS audit in Chinese (the text format of ``--lang zh``)."""
+    matched = [_method_name(str(row["method"]), "zh") for row in rows if row["reproduces"]]
+    verdict = (
+        f"报告值 {args.reported} 可由以下方法重现：{'、'.join(matched)}"
+        if matched
+        else f"没有任何方法能按其印出的精度重现报告值 {args.reported}"
+    )
+    return (
+        f"含水量 {args.moisture:g}% 时的 {args.mass:g}，报告值 {args.reported}"
+        f"（标准含水量 {standard:g}%）\n"
+        f"{_table_text(rows, decimals, 'zh', args.moisture, standard)}\n{verdict}\n"
+    )
+
+
+def _percent(value: float, lang: str = "en") -> str:
     """Show a percentage with a sign: 1 decimal, 3 when it is tiny but not zero."""
     if value != value:  # NaN
-        return "n/a"
+        return "无" if lang == "zh" else "n/a"
     places = 1 if value == 0 or abs(value) >= 0.05 else 3
-    return f"{fixed(value, places, sign=True)} %"
+    return f"{fixed(value, places, sign=True)}{'' if lang == 'zh' else ' '}%"
