@@ -53,7 +53,8 @@ def conclusions_section(ctx: ReportContext) -> Section:
         else pd.Series(dtype=str)
     )
     if not s.replicated:
-        best = means.iloc[int(np.nanargmax(means["mean"].to_numpy(dtype=float)))]
+        at = int(np.nanargmax(means["mean"].to_numpy(dtype=float)))
+        best = means.iloc[[at]].to_dict("records")[0]  # a mixed row Series warned (pandas 2.0)
         items.append(
             t(
                 "concl.unreplicated" if s.one_plot_each else "concl.no_error_df",
