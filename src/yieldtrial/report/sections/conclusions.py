@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io._compat import isin
 from yieldtrial.io._rounding import fixed
 from yieldtrial.report._format import (
     CV_DIGITS,
@@ -197,7 +198,7 @@ def _listed(ctx: ReportContext, comparisons: pd.DataFrame) -> pd.DataFrame:
     """Return the comparisons of the entries the tables list (all up to the entry limit)."""
     if ctx.entries is None:
         return comparisons
-    return comparisons.loc[comparisons["treatment"].astype(str).isin(set(ctx.entries.shown))]
+    return comparisons.loc[isin(comparisons["treatment"].astype(str), set(ctx.entries.shown))]
 
 
 def _summarised_verdicts(ctx: ReportContext) -> list[tuple[str, str]]:
