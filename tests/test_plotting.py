@@ -324,3 +324,13 @@ def test_plot_field_keeps_chinese_labels_inside_their_cells() -> None:
     cell_px = ax.get_window_extent().width / 6
     widest = max(t.get_window_extent(renderer).width for t in ax.texts)
     assert widest <= cell_px
+
+
+@pytest.mark.filterwarnings("error::DeprecationWarning")
+def test_mean_histogram_leaves_out_the_controls_without_a_pandas_warning() -> None:
+    """The controls were found with Series.isin (pandas 2.0 + NumPy 1.25 warned) (stop 39)."""
+    means = pd.DataFrame({"treatment": ["CK", "E1", "E2", "E3"], "mean": [5.0, 6.0, 7.0, 8.0]})
+    from yieldtrial.plotting import plot_mean_histogram
+
+    ax = plot_mean_histogram(means, control="CK", mean="mean")
+    assert sum(patch.get_height() for patch in ax.patches) == 3  # E1-E3, not CK

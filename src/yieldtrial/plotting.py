@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, WrongTypeError
+from yieldtrial.io._compat import isin
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -423,7 +424,7 @@ def plot_mean_histogram(
     controls = [control] if isinstance(control, str) else list(control or ())
     labels = means[treatment].astype(str)
     values = means[col].to_numpy(dtype=float)
-    entries = values[(~labels.isin(controls)).to_numpy() & np.isfinite(values)]
+    entries = values[(~isin(labels, controls)).to_numpy() & np.isfinite(values)]
     ax = _new_axes(ax, (7.0, 3.6))
     count = bins or int(min(max(round(np.sqrt(max(len(entries), 1))), 10), 60))
     ax.hist(entries, bins=count, color="#9ecae1", edgecolor="#4a7fa8", linewidth=0.5)

@@ -192,7 +192,7 @@ def _lost_entries_left_out(
     lost = [
         t for t in pd.unique(treatments) if counts[t] == 1 and not seen[t] and t not in set(control)
     ]
-    keep = ~treatments.isin(lost).to_numpy()
+    keep = ~isin(treatments, lost).to_numpy()
     if lost and observed.any():
         ids = plots.loc[~keep, "plot_id"].astype(str)
         shown = _validation.list_items(

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io._compat import isin
 
 __all__ = [
     "BLOCK_EFFECTS",
@@ -131,7 +132,7 @@ def check_entry_types(plots: pd.DataFrame) -> None:
         return
     kind = plots["entry_type"].astype("string").str.strip().str.lower()
     where = plots["treatment"].astype(str)
-    odd = kind.notna() & ~kind.isin(["check", "entry"])
+    odd = kind.notna() & ~isin(kind, ["check", "entry"])
     if odd.any():
         first = int(np.flatnonzero(odd.to_numpy())[0])
         value = plots["entry_type"].iloc[first]

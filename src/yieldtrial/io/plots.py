@@ -36,6 +36,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError, WrongTypeError, YieldTrialWarning
 from yieldtrial.io import validation as _validation
+from yieldtrial.io._compat import isin
 from yieldtrial.io.checks import number_text, plain_number
 from yieldtrial.io.headers import (
     accepted_aliases,
@@ -1161,7 +1162,7 @@ def _summary_positions(cells: pd.Series) -> np.ndarray:
         positions = positions[~digit]
         rest = cells.iloc[positions]
     hits = [value for value in rest.unique() if _is_summary_label(value)]
-    return positions[rest.isin(hits).to_numpy(dtype=bool)] if hits else positions[:0]
+    return positions[isin(rest, hits).to_numpy(dtype=bool)] if hits else positions[:0]
 
 
 def _arrow_summary_positions(cells: pd.Series) -> np.ndarray | None:

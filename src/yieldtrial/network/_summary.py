@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from yieldtrial.io._compat import isin
 from yieldtrial.stats.results import MeansModel, Provenance
 
 __all__ = ["COMBINED_METHODS", "SITE_EFFECTS", "NetworkSummary", "summarize"]
@@ -1221,7 +1222,7 @@ def _mixedlm(
     d["site"] = plots[by].merge(labelled, on=by, how="left")["site"].to_numpy()
     if block is not None:
         d["blk"] = plots[block].astype(str).to_numpy()
-    d = d[d["site"].isin(ok_sites) & d["y"].notna()]
+    d = d[isin(d["site"], ok_sites) & d["y"].notna()]
     vc = {"txs": "0 + C(trt)"}
     if block is not None:
         vc["blk"] = "0 + C(blk)"

@@ -791,7 +791,7 @@ def _treatment_table(
             shown = letter if isinstance(letter, str) else ""
             cell = "" if mean is None else f"{style.number(mean, 1)} {shown}".strip()
             row[f"site:{label}"] = cell if kind == "text" else mean
-        r = tr.loc[treatment]
+        r = tr.loc[[treatment]].to_dict("records")[0]  # a mixed row Series warned (pandas 2.0)
         versus_check = not is_check and control is not None
         row["across_site_mean"] = _num(r["across_site_mean"])
         row["pct_of_check"] = _num(r["pct_of_check"])

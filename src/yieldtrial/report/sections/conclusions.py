@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io._compat import isin
 from yieldtrial.io._rounding import fixed
 from yieldtrial.report._format import (
     CV_DIGITS,
@@ -53,7 +54,8 @@ def conclusions_section(ctx: ReportContext) -> Section:
         else pd.Series(dtype=str)
     )
     if not s.replicated:
-        best = means.iloc[int(np.nanargmax(means["mean"].to_numpy(dtype=float)))]
+        at = int(np.nanargmax(means["mean"].to_numpy(dtype=float)))
+        best = means.iloc[[at]].to_dict("records")[0]  # a mixed row Series warned (pandas 2.0)
         items.append(
             t(
                 "concl.unreplicated" if s.one_plot_each else "concl.no_error_df",
@@ -196,7 +198,7 @@ def _listed(ctx: ReportContext, comparisons: pd.DataFrame) -> pd.DataFrame:
     """Return the comparisons of the entries the tables list (all up to the entry limit)."""
     if ctx.entries is None:
         return comparisons
-    return comparisons.loc[comparisons["treatment"].astype(str).isin(set(ctx.entries.shown))]
+    return comparisons.loc[isin(comparisons["treatment"].astype(str), set(ctx.entries.shown))]
 
 
 def _summarised_verdicts(ctx: ReportContext) -> list[tuple[str, str]]:

@@ -315,7 +315,8 @@ def quality_section(ctx: ReportContext) -> Section:
         notes = [c for c in _REASON_COLUMNS if c in ctx.trial.plots.columns]
         excluded = dict(attr_or(ctx.trial, "exclusions", ()))
         reasons = []
-        for index, row in table.iterrows():
+        # records, not iterrows: a mixed row Series warned under pandas 2.0 with NumPy 1.25
+        for index, row in zip(table.index, table.to_dict("records"), strict=True):
             label = str(row.get("plot_id", row.get("treatment", "?")))
             reason = excluded.get(label, "")
             for col in notes if not reason else ():
@@ -328,13 +329,13 @@ def quality_section(ctx: ReportContext) -> Section:
             trt = row.get("treatment")
             text = f"{label} ({trt})" if trt is not None and label != str(trt) else label
             items.append(f"{text}{colon}{reason}")
-        for _, row in absent.iterrows():
+        for row in absent.to_dict("records"):
             site = f"{row['site']}{colon}" if "site" in absent.columns else ""
             items.append(f"{site}{row['_item']}{colon}{row['reason']}")
         table = table.assign(reason=reasons) if n_missing else table
-        parts = [
-            frame for frame in (table, absent.drop(columns="_item", errors="ignore")) if len(frame)
-        ]
+        parts = [table] if len(table) else []
+        if len(absent):  # an empty absent table has integer columns: drop("_item") warned
+            parts.append(absent.drop(columns="_item", errors="ignore"))
         listed = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].copy()
         if len(items) > _MISSING_LISTED:
             more = t("quality.missing_more", lang, n=len(items) - _MISSING_LISTED)

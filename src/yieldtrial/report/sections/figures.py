@@ -103,7 +103,7 @@ def _shown(means: pd.DataFrame, controls: list[str]) -> pd.DataFrame:
     ranked = means["mean"].astype(float).rank(ascending=False, method="first")
     half = MAX_BARS // 2
     keep = (ranked <= half) | (ranked > len(means) - half)
-    keep |= means["treatment"].astype(str).isin(controls)
+    keep |= isin(means["treatment"].astype(str), controls)
     return means.loc[keep]
 
 
@@ -129,7 +129,7 @@ def _table_entries(
         )
     rank = picked.rank_of()
     labels = means["treatment"].astype(str)
-    rows = means.loc[labels.isin(rank.keys())]
+    rows = means.loc[isin(labels, rank.keys())]
     rows = rows.iloc[sorted(range(len(rows)), key=lambda i: rank[str(rows["treatment"].iat[i])])]
     if len(picked.shown) == len(selection.shown):
         note = t(
@@ -229,7 +229,7 @@ def figures_section(ctx: ReportContext) -> Section:
         order = list(s.treatments)
         if subset_note:
             names = set(shown["treatment"].astype(str))
-            used = used.loc[used["treatment"].astype(str).isin(names)]
+            used = used.loc[isin(used["treatment"].astype(str), names)]
             order = [v for v in order if v in names]
             if ctx.entries is not None:  # many entries: in the order of the means table
                 order = [str(v) for v in shown["treatment"]]
