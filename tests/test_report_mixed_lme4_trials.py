@@ -32,14 +32,21 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from r_tables import json_report, lsmean_df, read_reference, select
+from r_tables import (
+    RTOL_DF,
+    RTOL_MEAN,
+    assert_design_means,
+    assert_f_tests,
+    assert_lsmeans,
+    json_report,
+    read_reference,
+    select,
+)
 
 DATA = Path(__file__).parent / "data" / "r_reference_trials"
 
-RTOL_MEAN = 1e-6  # LS-means, differences, SEs, t, F
 RTOL_VC = 1e-5  # variance components
 RTOL_VC_SE = 1e-4  # their SEs (lmerTest: numerical Hessian)
-RTOL_DF = 1e-4  # denominator df (numerical Hessian)
 ATOL_P_MVT = 2e-3  # emmeans' mvt: mvtnorm abseps 1e-3
 
 _SPLIT = ["--design", "split_plot", "--factors", "main,sub"]
@@ -131,19 +138,7 @@ def test_zero_estimates_are_the_designed_ones(tmp: str) -> None:
 def test_f_tests_match_lmertest(case: str, ddf: str, tmp: str) -> None:
     """F, numerator df, denominator df and p = lmerTest's anova(type = 3, ddf = ...)."""
     table = pd.DataFrame(report(case, ddf, tmp)["results"]["anova"]["table"]).set_index("source")
-    expected = r_values(case, "anova", "F", ddf=ddf)
-    terms = [t for t in expected.index if not (t == "block" and "block" not in table.index)]
-    assert set(terms) == set(table.index)
-    for term in terms:
-        row = table.loc[term]
-        assert row["f"] == pytest.approx(expected[term], rel=RTOL_MEAN)
-        assert row["df"] == r_values(case, "anova", "num_df", ddf=ddf)[term]
-        assert row["df_denominator"] == pytest.approx(
-            r_values(case, "anova", "den_df", ddf=ddf)[term], rel=RTOL_DF
-        )
-        assert row["p_value"] == pytest.approx(
-            r_values(case, "anova", "p", ddf=ddf)[term], rel=RTOL_DF, abs=1e-12
-        )
+    assert_f_tests(table, read_reference(DATA / "reference.csv"), case, ddf)
 
 
 @pytest.mark.parametrize(("case", "ddf"), _cases_ddf())
@@ -152,23 +147,10 @@ def test_lsmeans_match_emmeans(case: str, ddf: str, tmp: str) -> None:
     _, _, spec = CASES[case]
     results = report(case, ddf, tmp)["results"]
     means = pd.DataFrame(results["means"]).set_index("treatment")
-    emmean = r_values(case, "emmeans", "emmean", ddf=ddf, spec=spec)
-    se = r_values(case, "emmeans", "SE", ddf=ddf, spec=spec)
-    df = r_values(case, "emmeans", "df", ddf=ddf, spec=spec)
+    ref = read_reference(DATA / "reference.csv")
     # same levels; the Latin square lists them in the field book's order (B first)
-    assert sorted(means.index) == sorted(emmean.index)
-    for level, row in means.iterrows():
-        assert row["mean"] == pytest.approx(emmean[level], rel=RTOL_MEAN)
-        assert row["se"] == pytest.approx(se[level], rel=RTOL_MEAN)
-        assert lsmean_df(row.to_dict()) == pytest.approx(df[level], rel=RTOL_DF)
-    for t in results.get("design_means") or []:
-        emmean = r_values(case, "emmeans", "emmean", ddf=ddf, spec=t["factor"])
-        se = r_values(case, "emmeans", "SE", ddf=ddf, spec=t["factor"])
-        got = pd.DataFrame(t["table"]).set_index("level")
-        assert sorted(got.index) == sorted(emmean.index)
-        for level, row in got.iterrows():
-            assert row["mean"] == pytest.approx(emmean[level], rel=RTOL_MEAN)
-            assert row["se"] == pytest.approx(se[level], rel=RTOL_MEAN)
+    assert_lsmeans(means, ref, case, ddf, spec, same_order=False)
+    assert_design_means(results.get("design_means") or [], ref, case, ddf)
 
 
 def _check_dunnett(rows: pd.DataFrame, case: str, ddf: str, spec: str, stated: float,
