@@ -49,15 +49,22 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from r_tables import json_report, lsmean_df, read_reference, select
+from r_tables import (
+    RTOL_DF,
+    RTOL_MEAN,
+    assert_design_means,
+    assert_f_tests,
+    assert_lsmeans,
+    json_report,
+    read_reference,
+    select,
+)
 from yieldtrial.cli import main as cli
 
 DATA = Path(__file__).parent / "data" / "r_reference_surface"
 
-RTOL_MEAN = 1e-6  # LS-means, differences, SEs, t, F
 RTOL_VC = 1e-5  # variance components
 RTOL_VC_SE = 1e-4  # their SEs (lmerTest: numerical Hessian)
-RTOL_DF = 1e-4  # denominator df (numerical Hessian)
 ATOL_P_MVT = 2e-3  # emmeans' mvt: mvtnorm abseps 1e-3 (99 % bound)
 
 #: case -> (plot table, report flags, R case name, control, R spec of the control family)
@@ -154,21 +161,8 @@ def test_f_tests_match_lmertest(case: str, ddf: str, tmp: str) -> None:
     The fixed replicates of alpha and row-column designs are not tested by yieldtrial
     (nuisance); every other R term is.
     """
-    rcase = CASES[case][2]
     table = pd.DataFrame(report(case, ddf, tmp)["results"]["anova"]["table"]).set_index("source")
-    expected = r_values(rcase, "anova", "F", ddf=ddf)
-    terms = [t for t in expected.index if not (t == "block" and "block" not in table.index)]
-    assert set(terms) == set(table.index)
-    for term in terms:
-        row = table.loc[term]
-        assert row["f"] == pytest.approx(expected[term], rel=RTOL_MEAN)
-        assert row["df"] == r_values(rcase, "anova", "num_df", ddf=ddf)[term]
-        assert row["df_denominator"] == pytest.approx(
-            r_values(rcase, "anova", "den_df", ddf=ddf)[term], rel=RTOL_DF
-        )
-        assert row["p_value"] == pytest.approx(
-            r_values(rcase, "anova", "p", ddf=ddf)[term], rel=RTOL_DF, abs=1e-12
-        )
+    assert_f_tests(table, reference(), CASES[case][2], ddf)
 
 
 # ----------------------------------------------------------------------------- LS-means
@@ -179,14 +173,7 @@ def test_lsmeans_match_emmeans(case: str, ddf: str, tmp: str) -> None:
     """Report's means table (LS-mean, SE, CI df) = emmeans of the control's factor."""
     _, _, rcase, _, spec = CASES[case]
     means = pd.DataFrame(report(case, ddf, tmp)["results"]["means"]).set_index("treatment")
-    emmean = r_values(rcase, "emmeans", "emmean", ddf=ddf, spec=spec)
-    assert list(means.index) == list(emmean.index)
-    se = r_values(rcase, "emmeans", "SE", ddf=ddf, spec=spec)
-    df = r_values(rcase, "emmeans", "df", ddf=ddf, spec=spec)
-    for level, row in means.iterrows():
-        assert row["mean"] == pytest.approx(emmean[level], rel=RTOL_MEAN)
-        assert row["se"] == pytest.approx(se[level], rel=RTOL_MEAN)
-        assert lsmean_df(row.to_dict()) == pytest.approx(df[level], rel=RTOL_DF)
+    assert_lsmeans(means, reference(), rcase, ddf, spec, same_order=True)
 
 
 @pytest.mark.parametrize(
@@ -194,18 +181,10 @@ def test_lsmeans_match_emmeans(case: str, ddf: str, tmp: str) -> None:
 )
 def test_factor_and_cell_means_match_emmeans(case: str, ddf: str, tmp: str) -> None:
     """Split and strip plots: every design_means table (each factor, cells) = emmeans."""
-    rcase = CASES[case][2]
     tables = report(case, ddf, tmp)["results"]["design_means"]
     a, b = ("main", "sub") if case.startswith("split") else ("h", "v")
     assert sorted(t["factor"] for t in tables) == sorted([a, b, f"{a}:{b}"])
-    for t in tables:
-        emmean = r_values(rcase, "emmeans", "emmean", ddf=ddf, spec=t["factor"])
-        se = r_values(rcase, "emmeans", "SE", ddf=ddf, spec=t["factor"])
-        got = pd.DataFrame(t["table"]).set_index("level")
-        assert sorted(got.index) == sorted(emmean.index)
-        for level, row in got.iterrows():
-            assert row["mean"] == pytest.approx(emmean[level], rel=RTOL_MEAN)
-            assert row["se"] == pytest.approx(se[level], rel=RTOL_MEAN)
+    assert_design_means(tables, reference(), CASES[case][2], ddf)
 
 
 # ----------------------------------------------------------------------------- Dunnett

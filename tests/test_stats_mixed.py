@@ -840,3 +840,30 @@ def test_an_unknown_variance_component_is_a_yieldtrial_error(oats_fits: Any) -> 
     fit, _ = oats_fits
     with pytest.raises(UnknownNameError, match=r"'plot' is not a variance component.*residual"):
         fit.variance("plot")
+
+
+def test_latin_square_ddf_does_not_depend_on_the_row_order_of_the_plot_table() -> None:
+    """A Latin square's rows list the treatments in randomized orders: natural sort, as R.
+
+    tests/data/r_reference_trials/latin6_random_m2.csv (6 x 6 from ``yieldtrial design
+    latin``, rows and columns random, 2 plots missing; its first row lists D, E, C, F, A,
+    B).  lmerTest's type-1 (Doolittle) basis of the treatment F test depends on the level
+    order; R with the levels sorted gives the Satterthwaite ddf 23.914996845031144
+    (make_reference.R, reference.csv there).  Before stop 39 the order was the first
+    appearance (D first): 23.913627, and the plot table read in another row order gave
+    another ddf; a Latin square has no block column, so the randomized-layout rule of
+    :func:`yieldtrial.io.levels.default_order` never saw its rows.
+    """
+    path = Path(__file__).parent / "data" / "r_reference_trials" / "latin6_random_m2.csv"
+    df = pd.read_csv(path, dtype={"treatment": str, "row": str, "column": str})
+    df = df.dropna(subset=["yield_kg_ha"])
+    ddf = []
+    for order in (df, df.iloc[::-1], df.sample(frac=1.0, random_state=3)):
+        fit = mixed_model(
+            order.reset_index(drop=True), response="yield_kg_ha", design="latin",
+            treatment="treatment", row="row", column="column",
+        )  # fmt: skip
+        assert fit.levels["treatment"] == ("A", "B", "C", "D", "E", "F")
+        ddf.append(float(fit.table.set_index("source").loc["treatment", "df_denominator"]))
+    assert ddf[0] == pytest.approx(23.914996845031144, rel=1e-7)
+    assert ddf[1] == pytest.approx(ddf[0], rel=1e-10) and ddf[2] == pytest.approx(ddf[0], rel=1e-10)

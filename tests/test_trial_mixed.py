@@ -422,3 +422,26 @@ def test_augmented_fixed_blocks_few_df_warning_does_not_speak_of_a_mixed_model()
         texts = [str(w.message) for w in caught]
         assert any(t.startswith("only 6 error degrees of freedom") for t in texts)
         assert any("mixed model's tests use their own df" in t for t in texts) is mixed
+
+
+def test_latin_square_treatments_in_natural_order_and_ddf_of_lmertest() -> None:
+    """A Latin square field book lists the treatments in randomized orders, row by row.
+
+    Its display and model order is the natural sort (A first), as for an RCBD whose blocks
+    list the treatments in different orders, and the treatment F ddf is lmerTest's with
+    the levels sorted (tests/data/r_reference_trials/latin6_random_m2.csv, reference.csv
+    there: 23.914996845031144 Satterthwaite, 18.911169498224041 Kenward-Roger).  Before
+    stop 39 the order was the first row's (D, E, C, F, A, B) and the Satterthwaite ddf
+    23.913627 (the Kenward-Roger ddf does not depend on the order).
+    """
+    path = Path(__file__).parent / "data" / "r_reference_trials" / "latin6_random_m2.csv"
+    for ddf, expected in (("satterthwaite", 23.914996845031144),
+                          ("kenward-roger", 18.911169498224041)):  # fmt: skip
+        trial = FieldTrial.from_csv(
+            path, crop="wheat", design="latin", block_effects="random", ddf=ddf
+        )
+        assert trial.treatment_order == ("A", "B", "C", "D", "E", "F")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            table = trial.anova().table.set_index("source")
+        assert table.loc["treatment", "df_denominator"] == pytest.approx(expected, rel=1e-7)

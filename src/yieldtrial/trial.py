@@ -380,7 +380,9 @@ class FieldTrial:
             plots, _validation.as_labels(self.control), present, design, factors
         )
         in_table = tuple(c for c in control if c in present)  # not a factor's level
-        order = _resolve.treatment_order(present, in_table, self.treatment_order, plots=plots)
+        order = _resolve.treatment_order(
+            present, in_table, self.treatment_order, plots=_resolve.layout_blocks(plots, design)
+        )
         block_effects = _resolve.resolve_block_effects(design, self.block_effects)
         ddf = _resolve.resolve_ddf(self.ddf)
         unit = yield_unit(self.unit)

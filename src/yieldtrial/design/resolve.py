@@ -122,6 +122,31 @@ def resolve_control(
     )
 
 
+def layout_blocks(plots: pd.DataFrame, design: str) -> pd.DataFrame:
+    """Return the plot table whose ``block`` column tells a randomized layout.
+
+    A Latin square has no block column; its rows list the treatments in randomized orders,
+    so they stand in for the blocks of :func:`treatment_order`'s rule (the model's level
+    order, hence lmerTest's Satterthwaite F ddf, then does not depend on the row order of
+    the plot table).  Other designs: the table itself.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The plot table.
+    design : str
+        The resolved design.
+
+    Returns
+    -------
+    DataFrame
+        ``plots``, or its ``treatment`` and ``row`` columns with ``row`` named ``block``.
+    """
+    if design != "latin" or "block" in plots or "row" not in plots:
+        return plots
+    return pd.DataFrame({"treatment": plots["treatment"], "block": plots["row"]})
+
+
 def treatment_order(
     present: Sequence[str],
     control: Sequence[str] = (),

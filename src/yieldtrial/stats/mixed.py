@@ -1015,17 +1015,21 @@ def _default_levels(
     """Put the levels of a treatment factor without a categorical order in the default order.
 
     :class:`~yieldtrial.trial.FieldTrial`'s rule (:func:`yieldtrial.io.levels.default_order`):
-    first appearance, or natural sort when the blocks list the levels in different orders.
-    The first level is the reference of the type III hypotheses, and the Fai-Cornelius
-    (Satterthwaite) ddf of a multi-df F test depends on it: with different orders the two
-    entry points gave different ddf for the same trial (an alpha-lattice: 30.4310 against
-    30.4231).  A categorical column keeps its category order.
+    first appearance, or natural sort when the blocks (a Latin square: the rows) list the
+    levels in different orders.  The first level is the reference of the type III
+    hypotheses, and the Fai-Cornelius (Satterthwaite) ddf of a multi-df F test depends on
+    it: with different orders the two entry points gave different ddf for the same trial
+    (an alpha-lattice: 30.4310 against 30.4231).  A categorical column keeps its category
+    order.
     """
     from yieldtrial.io.levels import default_order
 
     if isinstance(data[column].dtype, pd.CategoricalDtype):
         return codes, labels
+    # a Latin square has no block column: its rows list the treatments in randomized orders
     block = spec.columns.get("block")
+    if block is None and spec.design == "latin":
+        block = spec.columns.get("row")
     order = default_order(
         pd.Series(labels, dtype=object).take(codes).reset_index(drop=True),
         None if block is None else data[block].reset_index(drop=True),

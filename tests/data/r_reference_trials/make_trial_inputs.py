@@ -8,7 +8,10 @@ Every field book comes from ``yieldtrial design`` (run through ``yieldtrial.cli.
 yields are SYNTHETIC (seeded normal effects, kg/ha) in a ``yield_kg_ha`` column, and plots
 are then blanked at random places (seeded) or where a case says (a whole plot lost, a
 sub-plot treatment lost in two blocks, a check lost in one block).  Seeds 43001-43040
-(designs) and 43501-43547 (yields) are used by no other reference folder.  The pass this
+(designs) and 43501-43547 (yields) are used by no other reference folder; the second
+round (stop 39, ``second_round``) uses 44001-44023 and 44501-44551.  ``--all DIR`` writes
+every generated trial and its manifest to ``DIR`` (the whole pass) instead of the kept cases
+here.  The pass this
 comes from generated 52 trials (``main`` below lists them all); the cases in ``KEEP_CASES``
 are written here.  Also writes ``manifest.tsv`` (case, file, R formula, lm/lmer, control,
 spec of the control's family, other emmeans specs), which make_reference.R reads.
@@ -26,7 +29,9 @@ import pandas as pd
 from yieldtrial.cli import main as cli
 
 HERE = Path(__file__).parent
+#: where the kept cases go; ``--all DIR`` writes every generated case (the whole pass) there
 OUT = HERE
+WRITE_ALL = False
 KEEP_CASES = {
     "sp_3x4_b4_m1",
     "sp_3x4_b4_m3",
@@ -41,9 +46,39 @@ KEEP_CASES = {
     "aug_4ck_3b_10_ckmiss_fixed",
     "aug_3ck_4b_17_tinyblock_random",
     "aug_3ck_4b_17_tinyblock_fixed",
+    # second round (stop 39): 25 of its 35 trials
+    "sp_2x6_b4_m3",
+    "sp_5x2_b4_m1",
+    "sp_2x2_b5_m1",
+    "sp_5x6_b3_m3",
+    "sp_5x2_b4_m3_main",
+    "sp_2x6_near_singular",
+    "strip_3x4_b4_m1b",
+    "strip_3x4_b4_m3",
+    "strip_2x5_b3_m3",
+    "rowcol_3x4_r3_m3",
+    "rowcol_4x4_r2_m2",
+    "rowcol_3x5_r3_m1_random",
+    "ribd_14_r3_m2",
+    "alpha12_k3_r3_m2",
+    "rcbd_random_6x4_ckmiss",
+    "rcbd_random_8x3_m2",
+    "rcbd_random_one_left",
+    "rcbd_fixed_6x4_ckmiss",
+    "rcbd_fixed_5x4_one_left",
+    "latin5_fixed_m2",
+    "latin6_fixed_m1",
+    "latin6_random_m2",
+    "aug_3ck_5b_12_unequal_random",
+    "aug_3ck_5b_12_unequal_fixed",
+    "aug_4ck_4b_8_unequal_fixed",
 }
 KEEP = ["plot_id", "treatment", "block", "row", "column"]
 MAN: list[dict] = []
+#: case -> extra R sections (make_reference.R): "tukey" (pairwise Tukey and compact
+#: letters), "greater" (one-sided Dunnett), "bestcheck" (augmented: entries vs the best
+#: check, the four SED kinds)
+EXTRAS: dict[str, tuple[str, ...]] = {}
 
 
 def book(*argv: str) -> pd.DataFrame:
@@ -60,9 +95,10 @@ def blank(df: pd.DataFrame, idx) -> pd.DataFrame:
     return df
 
 
-def add(case, df, flags, formula, control, spec, specs=(), kind="lmer", note=""):
-    if case not in KEEP_CASES:
+def add(case, df, flags, formula, control, spec, specs=(), kind="lmer", note="", extras=()):
+    if case not in KEEP_CASES and not WRITE_ALL:
         return
+    extras = (*extras, *EXTRAS.get(case, ()))
     df.to_csv(OUT / f"{case}.csv", index=False)
     MAN.append(
         dict(
@@ -75,6 +111,7 @@ def add(case, df, flags, formula, control, spec, specs=(), kind="lmer", note="")
             spec=spec,
             specs=list(specs),
             note=note,
+            extras=list(extras),
             n=len(df),
             missing=int(df["yield_kg_ha"].isna().sum()),
         )
@@ -171,7 +208,7 @@ def strip(case, nh, nv, blocks, ys, n_missing, sd_bh=200, sd_bv=150):
 
 
 # --------------------------------------------------------------------------- RCBD / latin
-def rcbd(case, t, blocks, seed, ys, n_missing, sd_b=300, drop=None):
+def rcbd(case, t, blocks, seed, ys, n_missing, sd_b=300, drop=None, random=True):
     labels = [f"T{i:02d}" for i in range(1, t + 1)]
     bk = book("rcbd", "--treatments", *labels, "--blocks", str(blocks), "--seed", str(seed))
     rng = np.random.default_rng(ys)
@@ -190,6 +227,10 @@ def rcbd(case, t, blocks, seed, ys, n_missing, sd_b=300, drop=None):
     if drop:
         for b, x in drop:
             df.loc[(df["block"] == b) & (df["treatment"] == x), "yield_kg_ha"] = np.nan
+    if not random:
+        flags = ["--design", "rcbd"]
+        add(case, df, flags, "yield_kg_ha ~ block + treatment", "T01", "treatment", kind="lm")
+        return
     add(
         case,
         df,
@@ -200,7 +241,7 @@ def rcbd(case, t, blocks, seed, ys, n_missing, sd_b=300, drop=None):
     )
 
 
-def latin(case, t, seed, ys, n_missing, sd_r=250, sd_c=200):
+def latin(case, t, seed, ys, n_missing, sd_r=250, sd_c=200, random=True):
     labels = [chr(65 + i) for i in range(t)]
     bk = book("latin", "--treatments", *labels, "--seed", str(seed))
     rng = np.random.default_rng(ys)
@@ -216,6 +257,10 @@ def latin(case, t, seed, ys, n_missing, sd_r=250, sd_c=200):
     )
     if n_missing:
         blank(df, rng.choice(len(df), n_missing, replace=False))
+    if not random:  # rows and columns fixed: least squares (lm)
+        flags = ["--design", "latin"]
+        add(case, df, flags, "yield_kg_ha ~ row + column + treatment", "A", "treatment", kind="lm")
+        return
     add(
         case,
         df,
@@ -269,7 +314,7 @@ def alpha(case, entries, k, r, seed, ys, n_missing, sd_ib=280, drop_entry_reps=N
 
 
 # --------------------------------------------------------------------------- row-column
-def rowcol(case, reps, rows, cols, ys, n_missing):
+def rowcol(case, reps, rows, cols, ys, n_missing, random=False):
     gens = [f"V{i:02d}" for i in range(1, rows * cols + 1)]
     rng = np.random.default_rng(ys)
     out = []
@@ -301,6 +346,16 @@ def rowcol(case, reps, rows, cols, ys, n_missing):
     )
     if n_missing:
         blank(df, rng.choice(len(df), n_missing, replace=False))
+    if random:  # replicates random too
+        add(
+            case,
+            df,
+            ["--design", "row_column", "--block-effects", "random"],
+            "yield_kg_ha ~ treatment + (1 | block) + (1 | block:row) + (1 | block:column)",
+            "V01",
+            "treatment",
+        )
+        return
     add(
         case,
         df,
@@ -337,10 +392,11 @@ def augmented(case, checks, entries, blocks, seed, ys, drop_check=None, sd_b=350
         ]
     )
     if drop_check:
-        b, c = drop_check
-        hit = (df["block"] == b) & (df["treatment"] == c)
-        assert hit.sum() == 1
-        df.loc[hit, "yield_kg_ha"] = np.nan
+        # one (block, check) pair, or a list of them (checks unequal in number per block)
+        for b, c in [drop_check] if isinstance(drop_check, tuple) else drop_check:
+            hit = (df["block"] == b) & (df["treatment"] == c)
+            assert hit.sum() == 1
+            df.loc[hit, "yield_kg_ha"] = np.nan
     add(
         case + "_random",
         df,
@@ -358,6 +414,127 @@ def augmented(case, checks, entries, blocks, seed, ys, drop_check=None, sd_b=350
         "treatment",
         kind="lm",
     )
+
+
+# ----------------------------------------------------------- resolvable, not alpha
+def ribd(case, sizes, reps, ys, n_missing, sd_ib=250):
+    """Write resolvable incomplete blocks of unequal sizes (``sizes``).
+
+    The entries are shuffled anew in each replicate: no alpha generator (``yieldtrial
+    design alpha`` needs blocks of one size).
+    """
+    entries = sum(sizes)
+    gens = [f"G{i:02d}" for i in range(1, entries + 1)]
+    rng = np.random.default_rng(ys)
+    out = []
+    for rp in range(1, reps + 1):
+        order = list(rng.permutation(gens))
+        for ib, k in enumerate(sizes, 1):
+            for j in range(k):
+                g = order.pop(0)
+                out.append((f"{rp}{ib}{j + 1}", g, str(rp), "", "", str(ib)))
+    df = pd.DataFrame(out, columns=[*KEEP, "incomplete_block"])
+    df = df.drop(columns=["row", "column"])
+    eg = {g: rng.normal(0, 350) for g in gens}
+    er = {b: rng.normal(0, 200) for b in sorted(df["block"].unique())}
+    groups = sorted(df.groupby(["block", "incomplete_block"]).groups)
+    eib = {x: rng.normal(0, sd_ib) for x in groups}
+    df["yield_kg_ha"] = np.round(
+        [
+            6500 + eg[g] + er[b] + eib[(b, i)] + rng.normal(0, 240)
+            for g, b, i in zip(df["treatment"], df["block"], df["incomplete_block"], strict=False)
+        ]
+    )
+    if n_missing:
+        blank(df, rng.choice(len(df), n_missing, replace=False))
+    add(
+        case,
+        df,
+        ["--design", "alpha"],
+        "yield_kg_ha ~ block + treatment + (1 | block:incomplete_block)",
+        "G01",
+        "treatment",
+    )
+
+
+def second_round():
+    """Stop 39: the families and outputs the first round did not cover."""
+    s = 44000
+    EXTRAS.update(
+        {
+            "rcbd_random_6x4_ckmiss": ("tukey", "greater"),
+            "rcbd_random_8x3_m2": ("tukey",),
+            "rcbd_random_one_left": ("tukey",),
+            "rcbd_fixed_5x4_one_left": ("tukey",),
+            "rcbd_fixed_6x4_ckmiss": ("tukey", "greater"),
+            "latin5_fixed_m2": ("tukey",),
+            "latin6_fixed_m1": ("tukey",),
+            "alpha12_k3_r3_m2": ("tukey", "greater"),
+            "sp_2x6_b4_m3": ("greater",),
+            "aug_3ck_5b_12_unequal_fixed": ("bestcheck",),
+            "aug_3ck_5b_12_unequal_random": ("bestcheck",),
+            "aug_4ck_4b_8_unequal_fixed": ("bestcheck",),
+            "aug_4ck_4b_8_unequal_random": ("bestcheck",),
+        }
+    )
+    # split plots: whole-plot levels 2 and 5, sub-plot levels 2 and 6
+    split("sp_2x6_b4_m1", 2, 6, 4, s + 1, s + 501, 1)
+    split("sp_2x6_b4_m3", 2, 6, 4, s + 2, s + 502, 3)
+    split("sp_5x2_b4_m1", 5, 2, 4, s + 3, s + 503, 1)
+    split("sp_5x2_b4_m3", 5, 2, 4, s + 4, s + 504, 3)
+    split("sp_2x2_b5_m1", 2, 2, 5, s + 5, s + 505, 1)
+    split("sp_5x6_b3_m3", 5, 6, 3, s + 6, s + 506, 3)
+    split("sp_2x6_b4_m1_main", 2, 6, 4, s + 7, s + 507, 1, control_first=True)
+    split("sp_5x2_b4_m3_main", 5, 2, 4, s + 8, s + 508, 3, control_first=True)
+    split("sp_wp_zero_m1b", 3, 4, 4, s + 9, s + 509, 1, sd_wp=0)
+    # unequal replication: a whole plot lost and one more sub-plot
+    split("sp_5x2_wholeplot_lost_m1", 5, 2, 4, s + 10, s + 510, 1, extra=[("2", "W4", None)])
+    # near-singular: cell W2:S2 left in one block
+    split(
+        "sp_2x6_near_singular", 2, 6, 4, s + 11, s + 511, 0,
+        extra=[("1", "W2", "S2"), ("2", "W2", "S2"), ("3", "W2", "S2")],
+    )  # fmt: skip
+    # strip plots: 1 and 3 missing, a zero component
+    strip("strip_3x4_b4_m1b", 3, 4, 4, s + 520, 1)
+    strip("strip_3x4_b4_m3", 3, 4, 4, s + 521, 3)
+    strip("strip_2x5_b3_m3", 2, 5, 3, s + 522, 3)
+    strip("strip_4x3_b4_m1_zero", 4, 3, 4, s + 523, 1, sd_bh=0, sd_bv=0)
+    # row-column (replicates fixed, and random)
+    rowcol("rowcol_3x4_r3_m3", 3, 3, 4, s + 530, 3)
+    rowcol("rowcol_4x4_r2_m2", 2, 4, 4, s + 531, 2)
+    rowcol("rowcol_3x5_r3_m1_random", 3, 3, 5, s + 532, 1, random=True)
+    # resolvable incomplete blocks that are not alpha designs
+    ribd("ribd_14_r3_m2", (4, 4, 3, 3), 3, s + 535, 2)
+    ribd("ribd_9_r4_m1", (3, 3, 3), 4, s + 536, 1)
+    ribd("ribd_11_r2_m1", (4, 4, 3), 2, s + 537, 1)
+    alpha("alpha12_k3_r3_m2", 12, 3, 3, s + 12, s + 538, 2)
+    # RCBD: blocks random (trial.toml) and fixed; the control itself missing in a block;
+    # a treatment with all plots but one missing
+    rcbd("rcbd_random_6x4_ckmiss", 6, 4, s + 13, s + 540, 1, drop=[("3", "T01")])
+    rcbd("rcbd_random_8x3_m2", 8, 3, s + 14, s + 541, 2)
+    rcbd(
+        "rcbd_random_one_left", 5, 4, s + 15, s + 542, 0,
+        drop=[("1", "T03"), ("2", "T03"), ("4", "T03")],
+    )  # fmt: skip
+    rcbd("rcbd_random_zero_m1", 6, 4, s + 16, s + 543, 1, sd_b=0)
+    rcbd(
+        "rcbd_fixed_5x4_one_left", 5, 4, s + 17, s + 544, 0,
+        drop=[("1", "T03"), ("2", "T03"), ("4", "T03")], random=False,
+    )  # fmt: skip
+    rcbd("rcbd_fixed_6x4_ckmiss", 6, 4, s + 18, s + 545, 1, drop=[("2", "T01")], random=False)
+    # Latin squares, rows and columns fixed, and random
+    latin("latin5_fixed_m2", 5, s + 19, s + 546, 2, random=False)
+    latin("latin6_fixed_m1", 6, s + 20, s + 547, 1, random=False)
+    latin("latin6_random_m2", 6, s + 21, s + 548, 2)
+    # augmented: checks unequal in number per block
+    augmented(
+        "aug_3ck_5b_12_unequal", 3, 12, 5, s + 22, s + 550,
+        drop_check=[("2", "CK1"), ("4", "CK2")],
+    )  # fmt: skip
+    augmented(
+        "aug_4ck_4b_8_unequal", 4, 8, 4, s + 23, s + 551,
+        drop_check=[("1", "CK2"), ("3", "CK4"), ("4", "CK4")],
+    )  # fmt: skip
 
 
 def main():
@@ -460,8 +637,9 @@ def main():
     augmented("aug_4ck_3b_10_ckmiss", 4, 10, 3, s + 38, s + 545, drop_check=("2", "CK3"))
     augmented("aug_2ck_6b_15_ckmiss", 2, 15, 6, s + 39, s + 546, drop_check=("4", "CK1"))
     augmented("aug_3ck_4b_17_tinyblock", 3, 17, 4, s + 40, s + 547, sd_b=1)
-    with open(HERE / "manifest.tsv", "w", encoding="utf-8", newline="") as f:
-        f.write("case\tfile\tformula\tkind\tcontrol\tspec\tspecs\n")
+    second_round()
+    with open(OUT / "manifest.tsv", "w", encoding="utf-8", newline="") as f:
+        f.write("case\tfile\tformula\tkind\tcontrol\tspec\tspecs\tflags\textras\n")
         for m in MAN:
             f.write(
                 "\t".join(
@@ -473,6 +651,8 @@ def main():
                         m["control"],
                         m["spec"],
                         ";".join(m["specs"]),
+                        " ".join(m["flags"]),
+                        ";".join(m["extras"]),
                     ]
                 )
                 + "\n"
@@ -483,4 +663,10 @@ def main():
 
 
 if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) == 3 and sys.argv[1] == "--all":
+        OUT = Path(sys.argv[2])
+        OUT.mkdir(parents=True, exist_ok=True)
+        WRITE_ALL = True
     main()
