@@ -1304,6 +1304,42 @@ def _case_mixed_encodings(tmp: Path) -> tuple[list[str], str]:
     return argv, "第 5 行不是 UTF-8"
 
 
+def _case_design_does_not_take(tmp: Path) -> tuple[list[str], str]:
+    return ["design", "crd", "--treatments", "甲", "乙", "--replicates", "2", "--blocks", "3"], (
+        "它使用 --columns、--replicates"
+    )
+
+
+def _case_design_does_not_take_latin(tmp: Path) -> tuple[list[str], str]:
+    return ["design", "latin", "--treatments", "甲", "乙", "丙", "--blocks", "4"], "（拉丁方"
+
+
+def _case_trial_key_blank(tmp: Path) -> tuple[list[str], str]:
+    rows = [f"太谷,{ROWS[0]}", f"太谷,{ROWS[1]}", f",{ROWS[2]}", f"太谷,{ROWS[3]}"]
+    plots = _table(tmp, rows, "site," + HEADER)
+    return ["network", str(plots), "--crop", "wheat", "-o", str(tmp / "n.md")], "第 4 行"
+
+
+def _case_protocol_no_standard(tmp: Path) -> tuple[list[str], str]:
+    return ["standardize", "500", "--moisture", "20", "--crop", "sorghum"], "'sorghum'"
+
+
+def _case_output_name_empty(tmp: Path) -> tuple[list[str], str]:
+    return ["standardize", str(plot_table(tmp)), "--crop", "wheat", "-o", ""], "输出文件名为空"
+
+
+def _case_output_name_empty_folder(tmp: Path) -> tuple[list[str], str]:
+    return ["demo", "-o", ""], "输出文件夹名为空"
+
+
+def _case_report_as_plot_table(tmp: Path) -> tuple[list[str], str]:
+    from shipped import example_report
+
+    report = tmp / "报告.xlsx"
+    report.write_bytes(example_report(report_date="2024-06-01", figures=False).render("xlsx"))
+    return _report(tmp, report, *_html(tmp)), "报告.xlsx："
+
+
 def _case_network_all_invalid(tmp: Path) -> tuple[list[str], str]:
     folder = tmp / "试点"
     folder.mkdir()
@@ -1496,6 +1532,11 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "output-is-folder": _case_output_is_folder,
     "output-parent-is-file": _case_output_parent_is_file,
     "mixed-encodings": _case_mixed_encodings,
+    "design-does-not-take": _case_design_does_not_take,
+    "trial-key-blank": _case_trial_key_blank,
+    "protocol-no-standard": _case_protocol_no_standard,
+    "output-name-empty": _case_output_name_empty,
+    "report-as-plot-table": _case_report_as_plot_table,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -1532,6 +1573,8 @@ RUNS = {
     "label-case (a listing cut inside brackets)": _case_label_case_many_plots,
     "output-is-folder (a trailing slash)": _case_output_is_folder_slash,
     "header-twice (two headers)": _case_header_twice_listing,
+    "design-does-not-take (latin)": _case_design_does_not_take_latin,
+    "output-name-empty (folder)": _case_output_name_empty_folder,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown",)
@@ -1631,6 +1674,8 @@ NAMES = {
     "columns-same-name": r"--column '[^']*'",
     "single-block": r"\bdf\b|\bcrd\b",  # the symbol, the design to type
     "mixed-encodings": r"\b(?:UTF-8|GBK|ASCII|Excel|CSV)\b",  # names of encodings and programs
+    "protocol-no-standard": r"包括：[\w, ]+",  # the crop names to type
+    "report-as-plot-table": r"\bExcel\b",
     # the command to type, the column, the Python calls named as such
     "several-sites": r"yieldtrial network PLOTS --by site|\bsite 列|Python：[^）]*）|docs/",
     "margin-no-control": r"\[analysis\]|\bcontrol = ",

@@ -1653,6 +1653,40 @@ TEMPLATES: tuple[Template, ...] = (
         "（Excel：另存为“CSV UTF-8”），或在各行确实使用同一编码时给出 --encoding",
     ),
     Template(
+        "design-does-not-take",
+        r"design (?P<design>" + _R + r") does not take (?P<extra>[\w, ]+); it takes "
+        r"(?P<takes>[\w, ]+?)(?P<latin> \(a Latin square has as many rows and columns as "
+        r"treatments\))?\.",
+        "{design} 设计不使用 {extra}；{takes}{latin}。",
+    ),
+    Template(
+        "trial-key-blank",
+        r"column (?P<column>" + _R + r") \(a trial key in by=\) is blank at row (?P<row>\d+); "
+        r"every plot needs its trial identified\. Fill the (?P=column) labels or drop those rows\.",
+        "试验键列 {column}（--by）第 {row} 行为空；每个小区都需要标明所属的试验。"
+        "请填写 {column} 列，或删去这些行。",
+    ),
+    Template(
+        "protocol-no-standard",
+        r"protocol (?P<protocol>" + _R + r") has no standard moisture for (?P<name>" + _R + r"); "
+        r"it covers: (?P<names>[\w, ]+)\. Use another protocol or give --standard-moisture-pct",
+        "规程 {protocol} 没有 {name} 的标准含水量；它包括：{names}。请换一个规程（--protocol），"
+        "或用 --standard-moisture-pct 给出标准含水量",
+    ),
+    Template(
+        "output-name-empty",
+        r"the output (?P<what>file|folder) name is empty; give a (?P=what) name",
+        "输出{what}名为空；请给出{what}名",
+    ),
+    Template(
+        "report-as-plot-table",
+        _FILE + r": this is a yieldtrial report \(Excel\), not a plot table; give the plot table "
+        r"the report was made from \(for a sheet of plots added to it, name that sheet with "
+        r"--sheet\)",
+        "{file}：这是 yieldtrial 写出的报告（Excel），不是小区数据表；请给出生成该报告所用的"
+        "小区数据表（若在报告中加了小区数据的工作表，请用 --sheet 指定该表）",
+    ),
+    Template(
         "network-all-invalid",
         r"every trial's harvest records are invalid \((?P<n>\d+) of (?P=n)\); first: "
         r"(?P<by>[\w/]+) (?P<trial>" + _R + r"): (?P<reason>.+)",
@@ -2121,6 +2155,12 @@ _OS_HINTS_ZH = {
     "请换一个名字",
 }
 
+
+def _design_flags(words: str) -> str:
+    """``blocks, sub_treatments`` (the layout keywords) -> ``--blocks、--sub-treatments``."""
+    return "、".join(f"--{word.replace('_', '-')}" for word in words.split(", "))
+
+
 #: The label lists of ``design`` (design/fieldbook.py names them by keyword), as options.
 _DESIGN_LISTS_ZH = {
     "treatments": "--treatments",
@@ -2371,6 +2411,17 @@ def translate(message: str) -> str | None:
         if template.name == "mixed-encodings":  # "4, 7 and 3 more"
             values["rows"] = re.sub(r" and ([\d,]+) more$", r" 行等（另有 \1 行）", values["rows"])
             values["rows"] = values["rows"].replace(", ", "、")
+        if template.name == "design-does-not-take":  # options as the CLI names them
+            values["extra"] = _design_flags(values["extra"])
+            takes = values["takes"]
+            values["takes"] = (
+                "不使用其他选项"
+                if takes == "no further options"
+                else f"它使用 {_design_flags(takes)}"
+            )
+            values["latin"] = "（拉丁方的行数和列数都等于处理数）" if values["latin"] else ""
+        if template.name == "output-name-empty":
+            values["what"] = {"file": "文件", "folder": "文件夹"}[values["what"]]
         if template.name == "model-no-variation-in":  # "error_a and error_b"
             values["terms"] = values["terms"].replace(" and ", " 和 ")
         if template.name.startswith("design-") and values.get("name") in _DESIGN_LISTS_ZH:
