@@ -227,3 +227,16 @@ def test_other_costs_of_a_treatment_without_a_yield_is_refused() -> None:
         economics_table({"CK": 6000.0, "N1": 7000.0}, fertilizer, control="CK",
                         grain_price_per_kg=2.4, currency="CNY", prices={"urea": 2.5},
                         other_costs_per_ha={"n1": 100.0})  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["prices", "other_costs_per_ha"])
+def test_a_price_given_as_one_number_is_refused_naming_the_argument(name) -> None:
+    """prices=2.5 was "'float' object is not iterable" (stop 39)."""
+    from yieldtrial.efficiency.economics import economics_table
+    from yieldtrial.errors import DataValidationError
+
+    fertilizer = {"CK": [], "N1": {"product": "urea", "grade": "46-0-0", "rate_kg_ha": 200}}
+    options = {"prices": {"urea": 2.5}, name: 2.5}
+    with pytest.raises(DataValidationError, match=rf"{name} must map a name to a number"):
+        economics_table({"CK": 6000.0, "N1": 7000.0}, fertilizer, control="CK",
+                        grain_price_per_kg=2.4, currency="CNY", **options)  # fmt: skip

@@ -276,3 +276,17 @@ def test_block_holding_half_the_labels_once_each_flags_no_treatment_label():
     )  # fmt: skip
     out = suspect_plots(book, response="yield_kg_ha", treatment="treatment", block="block")
     assert "treatment label" not in set(out["pattern"])
+
+
+@pytest.mark.filterwarnings("error::DeprecationWarning")
+def test_copied_row_is_flagged_without_a_pandas_warning():
+    """The copied-row key inserted text column names before integer ones (stop 39).
+
+    pandas 2.0 with NumPy 1.25 (the oldest pins) warned "np.find_common_type is deprecated"
+    there, an error under ``-W error::DeprecationWarning``.
+    """
+    book = field_book(61)
+    for column in ("treatment", "fresh_mass_kg", "moisture_pct"):
+        book.loc[5, column] = book.loc[4, column]
+    out = screen(book)
+    assert "copied row" in set(out.loc[out["check"] == "duplicate", "pattern"])

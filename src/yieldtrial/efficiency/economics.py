@@ -224,7 +224,7 @@ def fertilizer_cost_per_ha(
             f"prices[{str(k)!r}]", v, low=0.0, high=MAX_RATE, high_inclusive=True,
             fix=f"a price is zero or positive, at most {MAX_RATE:g} (more is a typing error)",
         )  # the rule and message of [economics] prices in trial.toml
-        for k, v in _mapping(prices).items()
+        for k, v in _mapping(prices, "prices").items()
     }  # fmt: skip
     costs: dict[str, float] = {}
     for treatment, products in products_by_treatment(fertilizer).items():
@@ -247,9 +247,14 @@ def fertilizer_cost_per_ha(
     return pd.Series(costs, name="fertilizer_cost_per_ha", dtype="float64")
 
 
-def _mapping(values: Mapping[str, Any] | pd.Series | None) -> dict[str, Any]:
+def _mapping(values: Mapping[str, Any] | pd.Series | None, name: str) -> dict[str, Any]:
     if values is None:
         return {}
+    if not isinstance(values, Mapping | pd.Series):  # prices=2.5: "'float' object is not iterable"
+        raise DataValidationError(
+            f"{name} must map a name to a number, e.g. {name}={{'urea': 2.5}}; got "
+            f"{type(values).__name__} {values!r}"
+        )
     return {str(k): v for k, v in dict(values).items()}
 
 
@@ -353,7 +358,7 @@ def economics_table(
             high_inclusive=True, fix=f"a cost is at most {MAX_RATE:g} in magnitude (more is a "
             "typing error)",
         )
-        for k, v in _mapping(other_costs_per_ha).items()
+        for k, v in _mapping(other_costs_per_ha, "other_costs_per_ha").items()
     }  # fmt: skip
     unknown = [k for k in extra if k not in y_map]  # a misspelt label was a cost of 0
     if unknown:

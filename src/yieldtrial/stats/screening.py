@@ -1074,10 +1074,16 @@ def _copied_rows(
     maybe = np.flatnonzero(pd.Series(digest).duplicated(keep=False).to_numpy())
     if not maybe.size:
         return []
-    key = pd.DataFrame(values[maybe] + 0.0)  # + 0.0: -0.0 and 0.0 are one value
-    # labels are str (or None without blocks): equal codes are equal str()
-    key.insert(0, "_b", block_codes[maybe])
-    key.insert(0, "_g", group_codes[maybe])
+    numbers = values[maybe] + 0.0  # + 0.0: -0.0 and 0.0 are one value
+    # labels are str (or None without blocks): equal codes are equal str(); the columns are
+    # named at once (inserting "_b" before integer column names warned under pandas 2.0)
+    key = pd.DataFrame(
+        {
+            "_g": group_codes[maybe],
+            "_b": block_codes[maybe],
+            **{f"_v{n}": numbers[:, n] for n in range(numbers.shape[1])},
+        }
+    )
     twice = key.duplicated(keep=False).to_numpy()
     if not twice.any():
         return []
