@@ -143,7 +143,7 @@ def test_conclusions_count_instead_of_listing(small_limit: None) -> None:
 def test_methods_count_the_family(small_limit: None) -> None:
     """The methods give the size of the Dunnett family, not its 29 members."""
     text = " ".join(b.text for b in _report().section("methods").blocks if isinstance(b, Paragraph))
-    assert "treatments vs CK: 29 entries" in text
+    assert "treatments vs CK: 29 treatments" in text  # stop 39: a family counts treatments
     assert "E05" not in text
 
 

@@ -87,7 +87,7 @@ def test_methods_name_family_members_only_for_small_families(
     assert "treatments vs CK1: T" in report.to_markdown()
     monkeypatch.setattr(header, "FAMILY_LIST_MAX", 0)
     report = example_report(figures=False, report_date="2026-01-01")
-    assert "treatments vs CK1: 1 entry" in report.to_markdown()
+    assert "treatments vs CK1: 1 treatment" in report.to_markdown()  # stop 39 wording
 
 
 def test_narrow_alpha_field_is_drawn_replicate_by_replicate(tmp_path: Any) -> None:
