@@ -461,13 +461,12 @@ class _Writer:
         from docx.shared import Mm
 
         body = self.document.element.body
+        landscape_mm = PAGE_MM[0] - MARGINS_MM["top"] - MARGINS_MM["bottom"]
         carried = (
             landscape
             and self.page_start is not None
             and self.page_start.getparent() is body
-            and 0.0
-            < self.y_mm
-            <= CARRIED_SHARE * (PAGE_MM[0] - MARGINS_MM["top"] - MARGINS_MM["bottom"])
+            and 0.0 < self.y_mm <= CARRIED_SHARE * landscape_mm
         )
         start = self.page_start
         section = self.document.add_section(WD_SECTION.NEW_PAGE)
