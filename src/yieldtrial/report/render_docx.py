@@ -476,10 +476,20 @@ class _Writer:
         self.landscape = landscape
         self.page_start = None
         if carried:
-            # the portrait section ends before the page's first block (the paragraph that
-            # holds its properties moves there); the section break starts the new page
+            # the portrait section ends before the page's first block: its properties go
+            # to the paragraph before that block (the page is full: a paragraph of its own
+            # might start a page of its own), the section break starts the new page
             blocks = [e for e in body if e.tag in (qn("w:p"), qn("w:tbl"))]
-            start.addprevious(blocks[-1])
+            holder, before = blocks[-1], start.getprevious()
+            if before is not None and before.tag == qn("w:p"):
+                ppr = before.find(qn("w:pPr"))
+                if ppr is None:
+                    ppr = before.makeelement(qn("w:pPr"), {})
+                    before.insert(0, ppr)
+                ppr.append(holder.find(f"{qn('w:pPr')}/{qn('w:sectPr')}"))
+                body.remove(holder)
+            else:
+                start.addprevious(holder)
             ppr = start.find(qn("w:pPr"))
             brk = ppr.find(qn("w:pageBreakBefore")) if ppr is not None else None
             if brk is not None:
