@@ -2,7 +2,9 @@
 
 - A4 portrait; a section whose table is too wide for a portrait page goes on a
   landscape page, and a table too wide even for that is split into parts that
-  repeat its key columns (:func:`yieldtrial.report._widths.plan_table`).
+  repeat its key columns (:func:`yieldtrial.report._widths.plan_table`).  A portrait
+  page that holds little (a short table moved to it) goes along into the landscape section
+  after it rather than print near-empty (:meth:`_Writer.orient`).
 - Three-line tables (三线表): a thick rule above and below, a thin rule under the
   header, no vertical rules; a column group gets a short rule under its label.
 - Column widths from the content: no number and no header word is broken.
