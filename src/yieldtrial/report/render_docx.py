@@ -2,7 +2,9 @@
 
 - A4 portrait; a section whose table is too wide for a portrait page goes on a
   landscape page, and a table too wide even for that is split into parts that
-  repeat its key columns (:func:`yieldtrial.report._widths.plan_table`).
+  repeat its key columns (:func:`yieldtrial.report._widths.plan_table`).  A portrait
+  page that holds little (a short table moved to it) goes along into the landscape section
+  after it rather than print near-empty (:meth:`_Writer.orient`).
 - Three-line tables (三线表): a thick rule above and below, a thin rule under the
   header, no vertical rules; a column group gets a short rule under its label.
 - Column widths from the content: no number and no header word is broken.
@@ -297,6 +299,9 @@ class _Writer:
         #: Index (among the body's paragraphs and tables) of the first block of the page
         #: section begun last by :meth:`orient` (-1: none begun).
         self.section_start = -1
+        #: The first element (paragraph or table) of the current page when the page began
+        #: with a whole block (a table or figure moved to it, a page break), else None.
+        self.page_start: Any = None
         self._setup()
 
     # ------------------------------------------------------------------ setup
@@ -444,20 +449,56 @@ class _Writer:
 
     # -------------------------------------------------------------- structure
     def orient(self, landscape: bool) -> None:
-        """Start a new page section in the wanted orientation (when it changes)."""
+        """Start a new page section in the wanted orientation (when it changes).
+
+        A landscape section takes along the blocks of a portrait page that holds little
+        (at most :data:`CARRIED_SHARE` of a landscape page, begun with a whole block): the
+        augmented report's 4-row SED table stood alone on a portrait page before the
+        landscape means table.
+        """
         if landscape == self.landscape:
             return
         from docx.enum.section import WD_ORIENT, WD_SECTION
+        from docx.oxml.ns import qn
         from docx.shared import Mm
 
+        body = self.document.element.body
+        landscape_mm = PAGE_MM[0] - MARGINS_MM["top"] - MARGINS_MM["bottom"]
+        carried = (
+            landscape
+            and self.page_start is not None
+            and self.page_start.getparent() is body
+            and 0.0 < self.y_mm <= CARRIED_SHARE * landscape_mm
+        )
+        start = self.page_start
         section = self.document.add_section(WD_SECTION.NEW_PAGE)
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         width, height = (PAGE_MM[1], PAGE_MM[0]) if landscape else PAGE_MM
         section.page_width, section.page_height = Mm(width), Mm(height)
         self.landscape = landscape
-        from docx.oxml.ns import qn
-
-        body = self.document.element.body
+        self.page_start = None
+        if carried:
+            # the portrait section ends before the page's first block: its properties go
+            # to the paragraph before that block (the page is full: a paragraph of its own
+            # might start a page of its own), the section break starts the new page
+            blocks = [e for e in body if e.tag in (qn("w:p"), qn("w:tbl"))]
+            holder, before = blocks[-1], start.getprevious()
+            if before is not None and before.tag == qn("w:p"):
+                ppr = before.find(qn("w:pPr"))
+                if ppr is None:
+                    ppr = before.makeelement(qn("w:pPr"), {})
+                    before.insert(0, ppr)
+                ppr.append(holder.find(f"{qn('w:pPr')}/{qn('w:sectPr')}"))
+                body.remove(holder)
+            else:
+                start.addprevious(holder)
+            ppr = start.find(qn("w:pPr"))
+            brk = ppr.find(qn("w:pageBreakBefore")) if ppr is not None else None
+            if brk is not None:
+                ppr.remove(brk)
+            blocks = [e for e in body if e.tag in (qn("w:p"), qn("w:tbl"))]
+            self.section_start = blocks.index(start)
+            return
         self.section_start = sum(e.tag in (qn("w:p"), qn("w:tbl")) for e in body)
         self.y_mm = 0.0
 
@@ -470,20 +511,23 @@ class _Writer:
         return page - MARGINS_MM["top"] - MARGINS_MM["bottom"]
 
     # ------------------------------------------------------- page position
-    def advance(self, height_mm: float, *, whole: bool = False) -> None:
+    def advance(self, height_mm: float, *, whole: bool = False, start: Any = None) -> None:
         """Move the estimated page position down by a block ``height_mm`` high.
 
         ``whole``: the block does not break across pages (a table kept together), so when
         it does not fit it starts the next page.  Estimates are on the safe side (line
         heights as :meth:`row_chunks`'); they only choose where a long table starts.
+        ``start``: the block's first element (the page begins with it when it moves).
         """
         room = self.text_height_mm()
         if whole and self.y_mm + height_mm > room:
             self.y_mm = min(height_mm, room)
+            self.page_start = start
             return
         self.y_mm += height_mm
         while self.y_mm > room:
             self.y_mm -= room
+            self.page_start = None
 
     def text_mm(self, text: str, size: float, *, width_mm: float | None = None) -> float:
         """Estimated height of a paragraph of ``text`` at ``size`` pt [mm] (no spacing)."""
@@ -569,10 +613,10 @@ class _Writer:
         element = self.parse_xml(xml)
         self.document.element.body._insert_p(element)
         if page_break:
-            self.y_mm = 0.0
+            self.y_mm, self.page_start = 0.0, element
         height = self.text_mm((label or "") + text, size) + space_after * MM_PER_PT
         if with_next_mm and self.y_mm + height + with_next_mm > self.text_height_mm():
-            self.y_mm = 0.0
+            self.y_mm, self.page_start = 0.0, element
         self.advance(height)
         if self.lead:
             self.lead.append(element)
@@ -694,12 +738,18 @@ class _Writer:
             )
             self.document.element.body._insert_tbl(self.parse_xml(xml))
 
+        body = self.document.element.body
+        first_element = len(body) - 1  # the body's last child is its section properties
         if total <= room and not self.splits_here(plan, measured, gap, total):
             # one page: the column parts one under the other, kept together, one caption
-            top = self.y_mm if self.y_mm + total <= room else lead_mm
+            moves = self.y_mm + total > room
+            top = lead_mm if moves else self.y_mm
             for index in range(len(plan.parts)):
                 label = number if index == 0 else None
                 emit(index, range(len(cells)), label, False, index < len(plan.parts) - 1)
+            if moves:
+                # the table moves whole to the next page (its caption first, after its lead)
+                self.page_start = lead[0] if lead else body[first_element]
             self.y_mm = top + total - under
         else:
             for index, (header, heights) in enumerate(measured):
@@ -719,6 +769,7 @@ class _Writer:
                         # the first rows start the next page together
                         self._page_break_before(lead[0])
                         first_room, top = full - lead_mm, lead_mm
+                        self.page_start = lead[0]
                     else:
                         first_room, brk = full, True
                 else:
@@ -743,6 +794,9 @@ class _Writer:
                     emit(index, rows, label, brk or step > 0, False)
                     if brk or step > 0:
                         top = 0.0
+                    if step > 0 or (brk and index > 0):
+                        # the page begins with a table's continuation: it stays where it is
+                        self.page_start = None
                     self.y_mm = top + gap + header + sum(heights[r] for r in rows)
         colon = "：" if self.lang == "zh" else ": "
         after = [(label + colon, value) for label, value in block.footer]
@@ -1082,7 +1136,8 @@ class _Writer:
             f'<w:tblGrid><w:gridCol w:w="{_twips(label_mm)}"/><w:gridCol w:w="{_twips(value_mm)}"/>'
             f"</w:tblGrid>{rows}</w:tbl>"
         )
-        self.document.element.body._insert_tbl(self.parse_xml(xml))
+        element = self.parse_xml(xml)
+        self.document.element.body._insert_tbl(element)
         # the rows are single-spaced (text_mm counts Normal's 1.2 lines) with 1 pt of cell
         # margins: the trial facts were counted 11 mm higher than LibreOffice set them
         self.advance(
@@ -1096,6 +1151,7 @@ class _Writer:
                 for k, v in block.items
             ),
             whole=keep_with_next,
+            start=element,
         )
         self.lead = []
         self.paragraph("", size=4, space_after=2, keep_next=keep_with_next)
@@ -1156,7 +1212,7 @@ class _Writer:
                 width = smaller
         paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(width))
         # the picture keeps with its caption: both start the next page when they do not fit
-        self.advance(width * aspect + 4 + caption_mm, whole=True)
+        self.advance(width * aspect + 4 + caption_mm, whole=True, start=paragraph._p)
         self.y_mm -= caption_mm
         self.lead = []
         label = t("label.figure", self.lang, n=self.figure_no)
@@ -1176,6 +1232,9 @@ class _Writer:
         return deterministic_package(buffer.getvalue(), created=created)
 
 
+#: Largest share of a landscape page's text height that the blocks of a portrait page
+#: holding little take along into a landscape section after it (:meth:`_Writer.orient`).
+CARRIED_SHARE = 1 / 3
 #: Fewest body rows a long table starts with on the current page (else on the next page).
 FIRST_ROWS = 5
 #: Notes kept with their table when its notes take more than a quarter page (the rest may
@@ -1193,10 +1252,11 @@ _FOOT_MARGIN_MM = 6.0
 _PAGE_MARGIN_MM = 8.0
 
 #: How much narrower lowercase Latin letters set in prose than the column width estimates
-#: (:func:`text_em`): with 0.2 the augmented report's methods and data-quality paragraphs
-#: and bullets are counted at the lines LibreOffice set them in (5, 3, 1, 3, 2, 1, 1),
-#: its summary (11 lines, many "E18 (acd)") at 10.
-_PROSE_LOWERCASE_SHRINK = 0.2
+#: (:func:`text_em`).  Stop 39, the 26 body paragraphs of over 60 characters of the English
+#: augmented, replicated-rcbd and jinzhong reports against LibreOffice 7.4's lines: with 0.2
+#: 95 lines counted for 87 set (10 paragraphs a line over, about 5 mm each, none under);
+#: with 0.25 91 (6 over, none under); with 0.3 the first under-count.
+_PROSE_LOWERCASE_SHRINK = 0.25
 
 #: Largest share of the text height a figure takes (the rest: its caption and heading).
 _FIGURE_PAGE_SHARE = 0.8
