@@ -1348,6 +1348,23 @@ def _case_network_all_invalid(tmp: Path) -> tuple[list[str], str]:
     return _network(folder, tmp), "试点 '太谷'"
 
 
+def _case_header_read_twice(tmp: Path) -> tuple[list[str], str]:
+    text = "plot_id,处理,treatment,block,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+    text += "".join(f"{i},A,A,1,20,15,13\n" for i in range(1, 3))
+    path = tmp / "两列处理.csv"
+    path.write_text(text, encoding="utf-8")
+    return _report(tmp, path, *_html(tmp)), "两列处理.csv："
+
+
+def _case_rep_and_block(tmp: Path) -> tuple[list[str], str]:
+    # the layout of agridat's john.alpha (the shipped john-williams-alpha-oats table)
+    text = "plot_id,rep,block,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+    text += "".join(f"{i},R1,B{i},G{i},20,15,13\n" for i in range(1, 3))
+    path = tmp / "格子.csv"
+    path.write_text(text, encoding="utf-8")
+    return _report(tmp, path, *_html(tmp)), "格子.csv："
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -1537,6 +1554,8 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "protocol-no-standard": _case_protocol_no_standard,
     "output-name-empty": _case_output_name_empty,
     "report-as-plot-table": _case_report_as_plot_table,
+    "header-read-twice": _case_header_read_twice,
+    "rep-and-block": _case_rep_and_block,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {

@@ -227,6 +227,21 @@ def test_read_plots_two_primary_aliases_conflict():
         read_plots(frame)
 
 
+def test_read_plots_rep_and_block_point_to_the_incomplete_block_mapping():
+    """Columns rep and block (agridat's john.alpha) point to the alpha-lattice mapping.
+
+    Before stop 39 the message said only "keep one, or rename the others with columns=, e.g.
+    columns={'block': 'block_2'}", which analyses no alpha lattice.
+    """
+    frame = ENGLISH.drop(columns="block").assign(rep="R1", block=["B1", "B1", "B2", "B2"])
+    with pytest.raises(DataValidationError, match=r"'rep' holds the replicates.*columns=\{'rep': "
+                       r"'block', 'block': 'incomplete_block'\}"):  # fmt: skip
+        read_plots(frame)
+    mapped = read_plots(frame, columns={"rep": "block", "block": "incomplete_block"})
+    assert mapped["incomplete_block"].tolist() == ["B1", "B1", "B2", "B2"]
+    assert set(mapped["block"]) == {"R1"}
+
+
 def test_read_plots_missing_plot_kept():
     """An empty mass cell is a missing plot: kept, with NaN mass."""
     frame = ENGLISH.copy()

@@ -1692,6 +1692,26 @@ TEMPLATES: tuple[Template, ...] = (
         r"(?P<by>[\w/]+) (?P<trial>" + _R + r"): (?P<reason>.+)",
         "所有试验（共 {n} 个）的收获记录都无效；第一个：{by} {trial}：{reason}",
     ),
+    Template(
+        "header-read-twice",
+        _FILE + r": columns (?P<cols>.+?) are all read as (?P<canonical>\w+); keep one, or "
+        r"rename the others with columns=, e\.g\. columns=\{(?P<other>" + _R + r"): "
+        r"'(?P<new>\w+)'\} \(command line: --column '(?P<plain>[^=']*)=(?P=new)'\)",
+        "{file}：列 {cols} 都会被读作 '{canonical}' 列；请只保留一列，或改名其余列，"
+        "如 --column '{plain}={new}'",
+    ),
+    Template(
+        "rep-and-block",
+        _FILE + r": columns (?P<cols>.+?) are both read as block\. In an alpha lattice or "
+        r"another resolvable incomplete-block design (?P<rep>" + _R + r") holds the "
+        r"replicates and 'block' the incomplete blocks within them: map them with "
+        r"columns=\{(?P=rep): 'block', 'block': 'incomplete_block'\} \(command line: "
+        r"--column '(?P<plain>[^=']*)=block' --column 'block=incomplete_block'\); otherwise "
+        r"keep one of them",
+        "{file}：列 {cols} 都会被读作区组。α 格子设计或其他可分解不完全区组设计中，"
+        "{rep} 是重复、'block' 是重复内的不完全区组：请用 --column '{plain}=block' "
+        "--column 'block=incomplete_block' 对应；否则只保留其中一列",
+    ),
 )
 
 _ARG = r"(?P<option>-[\w-]+(?:/-[\w-]+)*|[A-Z_]+)"  # an option or positional as argparse names it

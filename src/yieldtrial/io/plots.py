@@ -470,11 +470,7 @@ def _map_columns(
         best = min(tier for tier, _ in found)
         winners = [header for tier, header in found if tier == best]
         if len(winners) > 1:
-            raise DataValidationError(
-                f"{name}: columns {_validation.list_items(repr(w) for w in winners)} are all read "
-                f"as {canonical}; keep one, or rename the others with columns=, e.g. "
-                f"columns={{{winners[1]!r}: '{canonical}_2'}}"
-            )
+            raise DataValidationError(_read_twice_message(name, canonical, winners))
         mapping[winners[0]] = canonical
     final = {h: mapping.get(h, h) for h in headers}
     taken: dict[str, str] = {}
@@ -1021,6 +1017,30 @@ def _lost_role_message(
         f"{name}: column {header!r} is renamed to {new!r} (columns=, --column or "
         f"[columns] of trial.toml), a name yieldtrial gives no role, so {consequence}; "
         f"to keep {what}, map it to {role} instead (--column '{header}={role}')"
+    )
+
+
+def _read_twice_message(name: str, canonical: str, winners: list[str]) -> str:
+    """Say that several headers would be read as one column, and how to tell them apart.
+
+    A replicate and a block column (``rep``, ``block``) are the layout of an alpha lattice
+    or another resolvable incomplete-block design (agridat's ``john.alpha``): the message
+    names the mapping that reads them as such.
+    """
+    listed = _validation.list_items(repr(w) for w in winners)
+    if canonical == "block" and len(winners) == 2 and "block" in winners:
+        rep = next(w for w in winners if w != "block")
+        return (
+            f"{name}: columns {listed} are both read as block. In an alpha lattice or "
+            f"another resolvable incomplete-block design {rep!r} holds the replicates and "
+            f"'block' the incomplete blocks within them: map them with columns={{{rep!r}: "
+            f"'block', 'block': 'incomplete_block'}} (command line: --column '{rep}=block' "
+            f"--column 'block=incomplete_block'); otherwise keep one of them"
+        )
+    return (
+        f"{name}: columns {listed} are all read as {canonical}; keep one, or rename the "
+        f"others with columns=, e.g. columns={{{winners[1]!r}: '{canonical}_2'}} (command "
+        f"line: --column '{winners[1]}={canonical}_2')"
     )
 
 
