@@ -33,7 +33,7 @@ from yieldtrial.report._format import (
     yield_digits,
 )
 from yieldtrial.report.context import ReportContext
-from yieldtrial.report.i18n import t
+from yieldtrial.report.i18n import letters_name, t
 from yieldtrial.report.model import Column, Figure, KeyValues, Paragraph, Section, Table
 from yieldtrial.report.sections.marks import ILLUSTRATIVE_MARK, figure_marks
 
@@ -330,7 +330,7 @@ def _ranking_top(ctx: ReportContext) -> str | None:
         for trt, letters in zip(ranked["treatment"], ranked["letters"], strict=True)
     )
     return t("summary.ranking_top", lang, k=len(ranked), order=order_text,
-             letters=t(f"letters.{s.letters}", lang))  # fmt: skip
+             letters=letters_name(s.letters, ctx.letters_provenance, lang))  # fmt: skip
 
 
 def _entries_summary_items(ctx: ReportContext, items: list[str], kinds: list[str]) -> list[str]:

@@ -33,6 +33,7 @@ from yieldtrial.report.i18n import (
     DEFAULT_FACTORS_EN,
     DEFAULT_FACTORS_ZH,
     crop_name,
+    letters_name,
     t,
     translate_message,
 )
@@ -202,13 +203,14 @@ def methods_section(ctx: ReportContext) -> Section:
                     ss=translate_message(str(ctx.anova.provenance.sum_of_squares), lang),
                     alpha=f"{s.alpha:g}",
                     dunnett=_dunnett_sentence(ctx, lang),
-                    letters=t(f"letters.{s.letters}", lang),
+                    letters=letters_name(s.letters, ctx.letters_provenance, lang),
                     upper=t("methods.upper", lang),
                     conf=f"{100 * (1 - s.alpha):g}",
                 )
                 + _formula_factors(str(ctx.anova.provenance.model), lang)
                 + _formula_replicates(str(ctx.anova.provenance.model), lang, s.resolvable)
                 + _model_sentence(ctx, lang)
+                + _letters_df(ctx, lang)
                 + _lsd_without_f_test(ctx, lang)
                 + _dunnett_accuracy(ctx, lang)
             )
@@ -231,6 +233,19 @@ def methods_section(ctx: ReportContext) -> Section:
             )
         )
     return Section("methods", t("section.methods", lang), blocks)
+
+
+def _letters_df(ctx: ReportContext, lang: str) -> str:
+    """Say that the letters used one df for every pair, when they did (REML, unequal df).
+
+    The multiple-range letters rank on one df, the smallest pair's (its provenance's error
+    term says so), while the sentence on the mixed model says each comparison has its own.
+    """
+    prov = ctx.letters_provenance or {}
+    if "for the whole ranking" not in str(prov.get("error_term", "")):
+        return ""
+    df = float(prov.get("df_error", float("nan")))
+    return ("" if lang == "zh" else " ") + t("methods.letters_one_df", lang, df=f"{df:.4g}")
 
 
 def _dunnett_sentence(ctx: Any, lang: str) -> str:

@@ -29,7 +29,7 @@ from yieldtrial.report.entries import (
     summarise_table,
     where_text,
 )
-from yieldtrial.report.i18n import DEFAULT_FACTORS_EN, t
+from yieldtrial.report.i18n import DEFAULT_FACTORS_EN, letters_name, t
 from yieldtrial.report.model import Column, NumberStyle, Section, Table, json_value, records
 from yieldtrial.report.sections.models import (
     _anova_scale,
@@ -233,7 +233,8 @@ def design_means_section(ctx: ReportContext) -> Section:
             error=spaced(source_label(means.error_term.split(" ")[0], lang), lang, before=True),
             df=_df_text(means.df),
         )
-        notes = [t("means.letters_note", lang, letters=t(f"letters.{s.letters}", lang))]
+        prov = means.table.attrs.get("letters_provenance")
+        notes = [t("means.letters_note", lang, letters=letters_name(s.letters, prov, lang))]
         blocks.append(Table(f"means_{means.kind}", cols, rows, caption, notes))
     blocks.append(_cells_table(ctx))
     return Section("design_means", t("section.design_means", lang), blocks)
@@ -431,7 +432,8 @@ def means_section(ctx: ReportContext) -> Section:
         if ccols:
             notes.append(t("means.dunnett_note", lang))
         if "letters" in m.columns:
-            notes.append(t("means.letters_note", lang, letters=t(f"letters.{s.letters}", lang)))
+            named = letters_name(s.letters, ctx.letters_provenance, lang)
+            notes.append(t("means.letters_note", lang, letters=named))
         summary = ctx.results.get("letters", {}).get("summary")
         if summary:
             notes.append(
