@@ -132,7 +132,7 @@ def letters_name(test: str, provenance: Any, lang: str) -> str:
     >>> letters_name("tukey", {"test": "tukey", "adjustment": "single-step (Tukey HSD)"}, "en")
     "Tukey's HSD"
     >>> letters_name("tukey", {"test": "tukey", "adjustment": "single-step (Tukey-Kramer)"}, "en")
-    'the Tukey-Kramer test (each pair of means with its own standard error)'
+    'the Tukey-Kramer test, each pair of means with its own standard error'
     """
     if test == "tukey" and isinstance(provenance, Mapping):
         if str(provenance.get("test", "")).startswith("Tukey (single-step)"):

@@ -65,7 +65,7 @@ def header_section(ctx: ReportContext) -> Section:
         add("header.variety", localized(ctx, "variety", c.variety))
         add("header.previous_crop", localized(ctx, "previous_crop", c.previous_crop))
     add("header.soil", localized(ctx, "soil", c.soil))
-    add("header.design", design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each))
+    add("header.design", design_name(ctx, lang))
     add("header.control", join_list(s.controls, lang))
     if "harvested_area_m2" in ctx.used.columns:
         add("header.area", _area_text(ctx))
@@ -663,7 +663,7 @@ def _design_sentence(ctx: ReportContext, lang: str) -> str:
     sub-plot factor levels)"), not "12 treatments"; a one-factor design its treatments.
     """
     s = ctx.s
-    design = design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each)
+    design = design_name(ctx, lang)
     n_plots = f"{len(ctx.used):,}"
     plots = ctx.plots
     if len(s.factors) == 2 and all(f in plots.columns for f in s.factors):
@@ -686,6 +686,50 @@ def _design_sentence(ctx: ReportContext, lang: str) -> str:
         design=design,
         n_treatments=f"{len(s.treatments):,}",
         n_plots=n_plots,
+    ) + _check_gaps_sentence(ctx, lang)
+
+
+def _check_gaps(ctx: ReportContext) -> list[tuple[str, list[str]]]:
+    """Return the checks of an augmented trial without a yield in some block, and the blocks.
+
+    The design puts every check in every block; a lost check plot (blank yield or no row)
+    leaves it out of that block, and the methods must not say "checks in every block".
+    """
+    from yieldtrial.report.sections.data import _checks
+
+    plots, used = ctx.plots, ctx.used
+    if ctx.s.design != "augmented" or "block" not in plots.columns or "block" not in used.columns:
+        return []
+    blocks = list(dict.fromkeys(plots["block"].dropna().astype(str)))
+    have = set(zip(used["treatment"].astype(str), used["block"].astype(str), strict=True))
+    gaps = []
+    for check in _checks(plots):
+        lost = [b for b in blocks if (check, b) not in have]
+        if lost:
+            gaps.append((check, lost))
+    return gaps
+
+
+def design_name(ctx: ReportContext, lang: str) -> str:
+    """Return the design's name (no "checks in every block" when a check was lost in one)."""
+    s = ctx.s
+    if s.design == "augmented" and s.replicated and _check_gaps(ctx):
+        return t("design.augmented_gaps", lang)
+    return design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each)
+
+
+def _check_gaps_sentence(ctx: ReportContext, lang: str) -> str:
+    """Name the checks lost in some block of an augmented trial ("" when none is)."""
+    gaps = _check_gaps(ctx)
+    if not gaps:
+        return ""
+    items = [
+        t("methods.augmented_check_gap", lang, check=check, blocks=join_list(lost, lang))
+        for check, lost in gaps
+    ]
+    sep = "；" if lang == "zh" else "; "
+    return ("" if lang == "zh" else " ") + t(
+        "methods.augmented_check_gaps", lang, items=sep.join(items)
     )
 
 
