@@ -1,0 +1,100 @@
+"""The methods name the letters' test and the checks an augmented trial actually holds.
+
+Stop 39: a differential pass against R found "Tukey's HSD" printed for Tukey-Kramer letters
+and "checks in every block" for a check lost in a block.
+
+Trials: ``tests/data/r_reference_trials`` (``yieldtrial design`` field books, synthetic
+seeded yields, blank = missing plot) and the shipped ``replicated-rcbd`` dataset.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from yieldtrial.cli import main
+from yieldtrial.report.i18n import letters_name
+
+DATA = Path(__file__).parent / "data" / "r_reference_trials"
+DATASETS = Path(__file__).parents[1] / "src" / "yieldtrial" / "datasets"
+
+
+def _report(tmp_path: Path, argv: list[str], lang: str) -> str:
+    out = tmp_path / f"report.{lang}.md"
+    rc = main(["report", *argv, "--format", "markdown", "--lang", lang, "-o", str(out)])
+    assert rc == 0
+    return out.read_text(encoding="utf-8")
+
+
+def _trial(name: str, *flags: str) -> list[str]:
+    return [str(DATA / f"{name}.csv"), *flags, "--crop", "wheat"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en", "letters from the Tukey-Kramer test"), ("zh", "多重比较采用 Tukey-Kramer 法")],
+)
+def test_missing_plot_rcbd_letters_are_tukey_kramer(tmp_path, lang, expected):
+    # T01 lost in one block: unequal replication, so each pair has its own SE
+    text = _report(tmp_path, _trial("rcbd_fixed_6x4_ckmiss", "--design", "rcbd"), lang)
+    assert expected in text
+    assert "Tukey's HSD" not in text and "Tukey HSD 法" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en", "letters from Tukey's HSD at alpha"), ("zh", "多重比较采用 Tukey HSD 法")],
+)
+def test_complete_rcbd_letters_are_tukey_hsd(tmp_path, lang, expected):
+    folder = DATASETS / "replicated-rcbd"
+    argv = [str(folder / "plots.csv"), "--config", str(folder / "trial.toml")]
+    text = _report(tmp_path, argv, lang)
+    assert expected in text
+    assert "Tukey-Kramer" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "The letters compare every pair on one df, the smallest of the pairs'"),
+        ("zh", "字母标记的各对比较均采用同一自由度"),
+    ],
+)
+def test_mixed_model_letters_say_their_one_df(tmp_path, lang, expected):
+    # REML Latin square with a missing plot: pairs have their own Satterthwaite df, the
+    # multiple-range letters use the smallest for all (their provenance's error term)
+    argv = _trial("latin5_m1", "--design", "latin", "--block-effects", "random")
+    text = _report(tmp_path, argv, lang)
+    assert expected in text
+    assert "Tukey-Kramer" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "wrong"),
+    [
+        ("en", "Not every check has a yield in every block: CK3 is missing from block 2.",
+         "checks in every block"),
+        ("zh", "并非每个对照在每个区组都有产量：CK3 缺区组 2。", "对照每区组重复"),
+    ],
+)  # fmt: skip
+def test_augmented_lost_check_is_named(tmp_path, lang, expected, wrong):
+    argv = _trial("aug_4ck_3b_10_ckmiss_fixed", "--design", "augmented", "--control", "CK1")
+    text = _report(tmp_path, argv, lang)
+    assert expected in text
+    assert wrong not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_augmented_complete_keeps_every_block(tmp_path, lang):
+    argv = _trial("aug_3ck_4b_17_tinyblock_fixed", "--design", "augmented", "--control", "CK1")
+    text = _report(tmp_path, argv, lang)
+    assert ("checks in every block" if lang == "en" else "对照每区组重复") in text
+    assert "CK1 is missing" not in text and "缺区组" not in text
+
+
+def test_letters_name_single_step_multivariate_t():
+    prov = {"test": "Tukey (single-step)", "adjustment": "single-step (Tukey, multivariate t)"}
+    assert letters_name("tukey", prov, "en").startswith("Tukey's single-step test")
+    assert letters_name("tukey", prov, "zh").startswith("Tukey 单步法")
+    assert letters_name("duncan", prov, "en") == "Duncan's new multiple range test"
