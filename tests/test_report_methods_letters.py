@@ -98,3 +98,22 @@ def test_letters_name_single_step_multivariate_t():
     assert letters_name("tukey", prov, "en").startswith("Tukey's single-step test")
     assert letters_name("tukey", prov, "zh").startswith("Tukey 单步法")
     assert letters_name("duncan", prov, "en") == "Duncan's new multiple range test"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "use the error term of that factor's F test: variety on Error a (10 df), "
+               "treatment on Error b (45 df)."),
+        ("zh", "各因素均值的字母标记采用该因素 F 检验所用的误差项："
+               "variety 基于误差 a（自由度 10）、处理基于误差 b（自由度 45）。"),
+    ],
+)  # fmt: skip
+def test_split_plot_methods_name_each_factors_error_term(tmp_path, lang, expected):
+    # Yates' oats (shipped dataset), balanced: ANOVA strata, Error a 10 df, Error b 45 df
+    argv = [str(DATASETS / "yates-oats-split-plot" / "plots.csv"), "--design", "split_plot",
+            "--factors", "variety,treatment", "--crop", "oats",
+            "--standard-moisture-pct", "14"]  # fmt: skip
+    text = _report(tmp_path, argv, lang)
+    assert expected in text
+    assert ("letters from Tukey's HSD" if lang == "en" else "多重比较采用 Tukey HSD 法") in text

@@ -211,6 +211,7 @@ def methods_section(ctx: ReportContext) -> Section:
                 + _formula_replicates(str(ctx.anova.provenance.model), lang, s.resolvable)
                 + _model_sentence(ctx, lang)
                 + _letters_df(ctx, lang)
+                + _factor_error_terms(ctx, lang)
                 + _lsd_without_f_test(ctx, lang)
                 + _dunnett_accuracy(ctx, lang)
             )
@@ -246,6 +247,35 @@ def _letters_df(ctx: ReportContext, lang: str) -> str:
         return ""
     df = float(prov.get("df_error", float("nan")))
     return ("" if lang == "zh" else " ") + t("methods.letters_one_df", lang, df=f"{df:.4g}")
+
+
+def _factor_error_terms(ctx: ReportContext, lang: str) -> str:
+    """Name the error term each factor's letters use (split and strip plots, ANOVA strata).
+
+    The main-plot factor's means are compared on Error a, the sub-plot factor's on Error b
+    (the error terms of their F tests); the design-means captions say so table by table, the
+    methods in one sentence.  REML fits have their own sentence on the df (each comparison's).
+    """
+    from yieldtrial.report._format import source_label, spaced
+
+    if hasattr(ctx.anova, "variance_components"):
+        return ""
+    means = [m for m in ctx.design_means if m.kind != "cells" and "letters" in m.table.columns]
+    errors = [source_label(m.error_term.split(" ")[0], lang) for m in means]
+    if len(set(errors)) < 2:
+        return ""
+    items = [
+        t(
+            "methods.factor_error_item",
+            lang,
+            factor=spaced(factor_label(m.factor, lang), lang, after=True),
+            error=spaced(error, lang, before=True),
+            df=f"{m.df:g}",
+        )
+        for m, error in zip(means, errors, strict=True)
+    ]
+    joined = join_list(items, lang)
+    return ("" if lang == "zh" else " ") + t("methods.factor_errors", lang, items=joined)
 
 
 def _dunnett_sentence(ctx: Any, lang: str) -> str:
