@@ -117,3 +117,41 @@ def test_split_plot_methods_name_each_factors_error_term(tmp_path, lang, expecte
     text = _report(tmp_path, argv, lang)
     assert expected in text
     assert ("letters from Tukey's HSD" if lang == "en" else "多重比较采用 Tukey HSD 法") in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "dunnett_only", "both"),
+    [
+        ("en", "Dunnett adjusted P values are integrated at each comparison's own",
+         "Dunnett and Tukey adjusted P values"),
+        ("zh", "Dunnett 校正 P 值按每个比较自身的", "Dunnett 和 Tukey 校正 P 值"),
+    ],
+)  # fmt: skip
+def test_mixed_model_own_df_sentence_names_dunnett_alone(tmp_path, lang, dunnett_only, both):
+    # the letters rank on one df, so no Tukey P value is computed at each pair's own df
+    argv = _trial("latin5_m1", "--design", "latin", "--block-effects", "random", "--control", "A")
+    text = _report(tmp_path, argv, lang)
+    assert dunnett_only in text
+    assert both not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_mixed_model_without_control_has_no_adjusted_p_sentence(tmp_path, lang):
+    # alpha lattice without a control: no Dunnett family, letters on one df
+    text = _report(tmp_path, _trial("alpha18_k3_r3_m2", "--design", "alpha"), lang)
+    assert "adjusted P values are integrated" not in text and "校正 P 值按每个比较" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "letters from Tukey's single-step test for correlated means"),
+        ("zh", "多重比较采用 Tukey 单步法"),
+    ],
+)
+def test_alpha_lattice_letters_at_001_are_single_step(tmp_path, lang, expected):
+    # alpha = 0.01: letters from the pairwise comparisons, which use the multivariate t for
+    # the correlated LS-means of incomplete blocks (provenance test "Tukey (single-step)")
+    argv = _trial("alpha18_k3_r3_m2", "--design", "alpha", "--alpha", "0.01")
+    text = _report(tmp_path, argv, lang)
+    assert expected in text
