@@ -155,3 +155,19 @@ def test_alpha_lattice_letters_at_001_are_single_step(tmp_path, lang, expected):
     argv = _trial("alpha18_k3_r3_m2", "--design", "alpha", "--alpha", "0.01")
     text = _report(tmp_path, argv, lang)
     assert expected in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "note", "column"),
+    [
+        ("en", "lowercase alpha = 0.1, uppercase alpha = 0.01.", "Letters (0.1)"),
+        ("zh", "小写字母 α = 0.1，大写字母 α = 0.01。", "差异显著性：0.1 |"),
+    ],
+)
+def test_letters_note_and_column_give_the_alpha_used(tmp_path, lang, note, column):
+    # --alpha 0.1: the lowercase letters are at 0.1 (the note and column said 0.05)
+    argv = _trial("latin5_m1", "--design", "latin", "--control", "A", "--alpha", "0.1")
+    text = _report(tmp_path, argv, lang)
+    assert note in text
+    assert column in text
+    assert "alpha = 0.05" not in text and "α = 0.05" not in text

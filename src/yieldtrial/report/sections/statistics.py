@@ -219,7 +219,10 @@ def design_means_section(ctx: ReportContext) -> Section:
         ]
         keys = [k for k in ("letters", "letters_upper") if k in means.table.columns]
         group = t("col.significance", lang) if len(keys) == 2 else None
-        cols += [Column(key, t(f"col.{key}", lang), "text", group=group) for key in keys]
+        cols += [
+            Column(key, t(f"col.{key}", lang, alpha=f"{s.alpha:g}"), "text", group=group)
+            for key in keys
+        ]
         rows = []
         for row in means.table.to_dict("records"):
             entry = {c.key: row.get(c.key) for c in cols}
@@ -234,7 +237,8 @@ def design_means_section(ctx: ReportContext) -> Section:
             df=_df_text(means.df),
         )
         prov = means.table.attrs.get("letters_provenance")
-        notes = [t("means.letters_note", lang, letters=letters_name(s.letters, prov, lang))]
+        named = letters_name(s.letters, prov, lang)
+        notes = [t("means.letters_note", lang, letters=named, alpha=f"{s.alpha:g}")]
         blocks.append(Table(f"means_{means.kind}", cols, rows, caption, notes))
     blocks.append(_cells_table(ctx))
     return Section("design_means", t("section.design_means", lang), blocks)
@@ -403,7 +407,9 @@ def means_section(ctx: ReportContext) -> Section:
     cols += ccols
     if s.replicated and "letters" in m.columns:
         group = t("col.significance", lang) if "letters_upper" in m.columns else None
-        cols.append(Column("letters", t("col.letters", lang), "text", group=group))
+        cols.append(
+            Column("letters", t("col.letters", lang, alpha=f"{s.alpha:g}"), "text", group=group)
+        )
         if "letters_upper" in m.columns:
             cols.append(Column("letters_upper", t("col.letters_upper", lang), "text", group=group))
     rows = []
@@ -433,7 +439,7 @@ def means_section(ctx: ReportContext) -> Section:
             notes.append(t("means.dunnett_note", lang))
         if "letters" in m.columns:
             named = letters_name(s.letters, ctx.letters_provenance, lang)
-            notes.append(t("means.letters_note", lang, letters=named))
+            notes.append(t("means.letters_note", lang, letters=named, alpha=f"{s.alpha:g}"))
         summary = ctx.results.get("letters", {}).get("summary")
         if summary:
             notes.append(
