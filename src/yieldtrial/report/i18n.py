@@ -21,6 +21,7 @@ from typing import Any
 
 __all__ = [
     "letters_name",
+    "letters_note",
     "LANGUAGES",
     "STRINGS",
     "ZH_UNITS",
@@ -132,7 +133,7 @@ def letters_name(test: str, provenance: Any, lang: str) -> str:
     >>> letters_name("tukey", {"test": "tukey", "adjustment": "single-step (Tukey HSD)"}, "en")
     "Tukey's HSD"
     >>> letters_name("tukey", {"test": "tukey", "adjustment": "single-step (Tukey-Kramer)"}, "en")
-    'the Tukey-Kramer test, each pair of means with its own standard error'
+    'the Tukey-Kramer test'
     """
     if test == "tukey" and isinstance(provenance, Mapping):
         if str(provenance.get("test", "")).startswith("Tukey (single-step)"):
@@ -140,6 +141,21 @@ def letters_name(test: str, provenance: Any, lang: str) -> str:
         if "Tukey HSD" not in str(provenance.get("adjustment", "")):
             return t("letters.tukey_kramer", lang)
     return t(f"letters.{test}", lang)
+
+
+def letters_note(test: str, provenance: Any, lang: str) -> str:
+    """Sentence explaining the Tukey variant :func:`letters_name` names ("" for Tukey's HSD).
+
+    Examples
+    --------
+    >>> letters_note("tukey", {"adjustment": "single-step (Tukey HSD)"}, "en")
+    ''
+    """
+    name = letters_name(test, provenance, lang)
+    for key in ("tukey_kramer", "tukey_mvt"):
+        if name == t(f"letters.{key}", lang):
+            return t(f"methods.{key}_note", lang)
+    return ""
 
 
 def crop_name(crop: object, lang: str) -> str:

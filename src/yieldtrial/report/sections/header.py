@@ -34,6 +34,7 @@ from yieldtrial.report.i18n import (
     DEFAULT_FACTORS_ZH,
     crop_name,
     letters_name,
+    letters_note,
     t,
     translate_message,
 )
@@ -210,6 +211,7 @@ def methods_section(ctx: ReportContext) -> Section:
                 + _formula_factors(str(ctx.anova.provenance.model), lang)
                 + _formula_replicates(str(ctx.anova.provenance.model), lang, s.resolvable)
                 + _model_sentence(ctx, lang)
+                + _spaced_sentence(letters_note(s.letters, ctx.letters_provenance, lang), lang)
                 + _letters_df(ctx, lang)
                 + _factor_error_terms(ctx, lang)
                 + _lsd_without_f_test(ctx, lang)
@@ -234,6 +236,11 @@ def methods_section(ctx: ReportContext) -> Section:
             )
         )
     return Section("methods", t("section.methods", lang), blocks)
+
+
+def _spaced_sentence(text: str, lang: str) -> str:
+    """Return ``text`` after a space in English ("" stays "")."""
+    return "" if not text else text if lang == "zh" else " " + text
 
 
 def _letters_df(ctx: ReportContext, lang: str) -> str:
