@@ -187,10 +187,23 @@ def test_alpha_methods_in_chinese_name_no_setting(tmp_path: Path) -> None:
 
 
 def test_methods_say_adjusted_p_use_exact_df(tmp_path: Path) -> None:
-    """The report states the one convention that differs from emmeans: no df rounding."""
-    md = _markdown(_split_plot_with_missing_plot(tmp_path, whole_plot_effects=True), "en")
-    assert "adjusted P values are integrated at each comparison's own, non-integer df" in md
+    """The report states the one convention that differs from emmeans: no df rounding.
+
+    Said of the Dunnett P values (a control N0); the letters rank on one df (stop 39).
+    """
+    folder = _split_plot_with_missing_plot(tmp_path, whole_plot_effects=True)
+    toml = folder / "trial.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + 'control = "N0"\n', encoding="utf-8")
+    md = _markdown(folder, "en")
+    assert "Dunnett adjusted P values are integrated at each comparison's own, non-integer df" in md
     assert "rounds the df to an integer first" in md
+
+
+def test_methods_without_adjusted_p_at_own_df_say_nothing_of_it(tmp_path: Path) -> None:
+    """No control and letters on one df: no P value is integrated at a pair's own df."""
+    md = _markdown(_split_plot_with_missing_plot(tmp_path, whole_plot_effects=True), "en")
+    assert "adjusted P values are integrated" not in md
+    assert "The letters compare every pair on one df" in md
 
 
 def _variance_table(folder: Path, lang: str, unit: str) -> Any:
@@ -458,10 +471,18 @@ def _augmented_random(tmp_path: Path, lang: str, ddf: str, letters: str = "tukey
 @pytest.mark.parametrize(
     ("lang", "ddf", "needle"),
     [
-        ("en", "satterthwaite", "Each entry is in one block only (the checks in every block)"),
-        ("en", "kenward-roger", "Each entry is in one block only (the checks in every block)"),
-        ("zh", "satterthwaite", "每个参试材料只种于一个区组（对照种于每个区组）"),
-        ("zh", "kenward-roger", "每个参试材料只种于一个区组（对照种于每个区组）"),
+        (
+            "en",
+            "satterthwaite",
+            "Each entry is in one block only (the checks repeated in the blocks)",
+        ),
+        (
+            "en",
+            "kenward-roger",
+            "Each entry is in one block only (the checks repeated in the blocks)",
+        ),
+        ("zh", "satterthwaite", "每个参试材料只种于一个区组（对照在各区组重复种植）"),
+        ("zh", "kenward-roger", "每个参试材料只种于一个区组（对照在各区组重复种植）"),
     ],
 )
 def test_augmented_random_blocks_have_their_own_sentence(

@@ -71,6 +71,8 @@ ALLOWED_WORDS: frozenset[str] = frozenset(
         "Kenward-Roger",
         "Kenward",
         "Roger",
+        "Tukey-Kramer",
+        "Kramer",
         "Fai",
         "Cornelius",
         "Federer",

@@ -139,7 +139,9 @@ def model_letters(mm: Any, s: ReportSettings) -> tuple[pd.Series | None, pd.Seri
             mm, test=s.letters, alpha_lower=s.alpha, alpha_upper=UPPER_ALPHA, always=s.controls
         )
         by_level = table.set_index("level")
-        return by_level["letters_05"].astype(str), by_level["letters_01"].astype(str), table
+        lower = by_level["letters_05"].astype(str)
+        lower.attrs["provenance"] = table.attrs.get("provenance")
+        return lower, by_level["letters_01"].astype(str), table
     from yieldtrial.stats.compare import pairwise_means
     from yieldtrial.stats.letters import compact_letters
     from yieldtrial.stats.multiple_range import LETTERS_ALL_MAX, summarised_letters
@@ -154,7 +156,9 @@ def model_letters(mm: Any, s: ReportSettings) -> tuple[pd.Series | None, pd.Seri
         )
         by_level = table.set_index("level")
         upper = by_level["letters_01"].astype(str) if "letters_01" in by_level else None
-        return by_level["letters_05"].astype(str), upper, table
+        lower = by_level["letters_05"].astype(str)
+        lower.attrs["provenance"] = table.attrs.get("provenance")
+        return lower, upper, table
 
     found: list[pd.Series | None] = []
     for alpha in (s.alpha, UPPER_ALPHA):
@@ -163,7 +167,9 @@ def model_letters(mm: Any, s: ReportSettings) -> tuple[pd.Series | None, pd.Seri
         except DataValidationError:
             found.append(None)
             continue
-        found.append(compact_letters(list(mm.levels), np.asarray(mm.estimates), pairs))
+        letters = compact_letters(list(mm.levels), np.asarray(mm.estimates), pairs)
+        letters.attrs["provenance"] = pairs.attrs.get("provenance")
+        found.append(letters)
     return found[0], found[1], None
 
 
@@ -202,6 +208,8 @@ class ReportContext:
     #: What each line of ``results["conclusions"]`` is ("dunnett_sig", "dunnett_ns",
     #: "noninferiority", "ranking", "other"), for the summary.
     conclusion_kinds: list[str] = field(default_factory=list)
+    #: Provenance of the main means' letters (test, adjustment, error term), when drawn.
+    letters_provenance: dict[str, Any] | None = None
 
     @property
     def single_error(self) -> bool:
@@ -309,6 +317,8 @@ class ReportContext:
             if "letters_summary" in table.attrs:  # thousands of entries: top means only
                 self.results["letters"]["summary"] = json_value(table.attrs["letters_summary"])
         if lower is not None:
+            # what the letters were computed with (Tukey HSD, Tukey-Kramer, ...): the methods
+            self.letters_provenance = lower.attrs.get("provenance")
             self.means["letters"] = lower.reindex(self.means["treatment"]).to_numpy()
         if upper is not None:
             self.means["letters_upper"] = [
@@ -327,6 +337,7 @@ class ReportContext:
             if kind != "cells":
                 lower, upper, _ = model_letters(mm, s)
                 if lower is not None:
+                    table.attrs["letters_provenance"] = lower.attrs.get("provenance")
                     table["letters"] = lower.reindex(table["level"]).to_numpy()
                 if upper is not None:
                     table["letters_upper"] = [str(v).upper() for v in upper.reindex(table["level"])]

@@ -16,9 +16,12 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
+    "letters_name",
+    "letters_note",
     "LANGUAGES",
     "STRINGS",
     "ZH_UNITS",
@@ -114,6 +117,45 @@ CROPS_ZH: dict[str, str] = {
 
 #: Crop keys whose identifier does not read as English (other crops are shown as given).
 CROPS_EN: dict[str, str] = {"rice_indica": "indica rice", "rice_japonica": "japonica rice"}
+
+
+def letters_name(test: str, provenance: Any, lang: str) -> str:
+    """Name of the mean-separation test the letters were computed with, from its provenance.
+
+    ``test`` is the report's letters setting (``tukey``, ``lsd``, ...); ``provenance`` the
+    letters' provenance dict (None: not computed).  Tukey's letters name the method the
+    computation used: Tukey's HSD only when every pair has the same standard error and df
+    (adjustment ``... Tukey HSD ...``), the single-step multivariate t for correlated
+    LS-means (test ``Tukey (single-step)``), else Tukey-Kramer (each pair's own SE).
+
+    Examples
+    --------
+    >>> letters_name("tukey", {"test": "tukey", "adjustment": "single-step (Tukey HSD)"}, "en")
+    "Tukey's HSD"
+    >>> letters_name("tukey", {"test": "tukey", "adjustment": "single-step (Tukey-Kramer)"}, "en")
+    'the Tukey-Kramer test'
+    """
+    if test == "tukey" and isinstance(provenance, Mapping):
+        if str(provenance.get("test", "")).startswith("Tukey (single-step)"):
+            return t("letters.tukey_mvt", lang)
+        if "Tukey HSD" not in str(provenance.get("adjustment", "")):
+            return t("letters.tukey_kramer", lang)
+    return t(f"letters.{test}", lang)
+
+
+def letters_note(test: str, provenance: Any, lang: str) -> str:
+    """Sentence explaining the Tukey variant :func:`letters_name` names ("" for Tukey's HSD).
+
+    Examples
+    --------
+    >>> letters_note("tukey", {"adjustment": "single-step (Tukey HSD)"}, "en")
+    ''
+    """
+    name = letters_name(test, provenance, lang)
+    for key in ("tukey_kramer", "tukey_mvt"):
+        if name == t(f"letters.{key}", lang):
+            return t(f"methods.{key}_note", lang)
+    return ""
 
 
 def crop_name(crop: object, lang: str) -> str:

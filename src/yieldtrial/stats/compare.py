@@ -438,6 +438,14 @@ def _versus_control_df(mm: MeansModel, idx: list[int], ic: int, scale: float) ->
     return np.asarray(mm.contrast_df(w), dtype=float)
 
 
+def _is_tukey_hsd(mm: MeansModel, row_df: np.ndarray) -> bool:
+    """Whether every pair has the same standard error and df (Tukey's HSD proper)."""
+    from yieldtrial.stats.distributions import pairwise_is_tukey_hsd
+
+    df = np.asarray(row_df, dtype=float)
+    return bool(df.size and np.all(df == df[0]) and pairwise_is_tukey_hsd(mm.cov))
+
+
 def _pairs_df(mm: MeansModel, i_idx: np.ndarray, j_idx: np.ndarray) -> np.ndarray:
     """Df of the differences ``i - j``: each pair its own for mixed models, else ``mm.df``."""
     if mm.cov_gradient is None or mm.variance_parameter_cov is None:
@@ -1215,6 +1223,9 @@ def pairwise_means(
         else:
             test += " (unprotected)"
     adjustment = _ADJUSTMENT_LABEL[method]
+    if method == "tukey" and general_note is None and _is_tukey_hsd(mm, row_df):
+        # equal standard errors and one df: exactly Tukey's HSD, not only Tukey-Kramer
+        adjustment = "single-step (Tukey HSD, studentized range)"
     if general_note is not None:
         test, adjustment = "Tukey (single-step)", f"single-step (Tukey, {general_note})"
     prov = mm.provenance(test=test, alpha=alpha, adjustment=adjustment).to_dict()

@@ -70,6 +70,7 @@ __all__ = [
     "tukey_general_pvalues",
     "tukey_pvalues",
     "pairwise_is_studentized_range",
+    "pairwise_is_tukey_hsd",
 ]
 
 #: Valid ``alternative`` strings.
@@ -1100,6 +1101,44 @@ def pairwise_is_studentized_range(
     np.fill_diagonal(fitted, 0.0)
     scale = max(float(np.mean(np.diag(v))), 1e-300)
     return bool(np.max(np.abs(off - fitted)) <= tol * scale)
+
+
+def pairwise_is_tukey_hsd(cov: Any, *, tol: float = PAIRWISE_INDEPENDENCE_TOL) -> bool:
+    """Whether the pairs of means with covariance ``cov`` are exactly Tukey's HSD case.
+
+    True when the pairwise differences are those of independent means with *equal*
+    variances (:func:`pairwise_is_studentized_range` with equal ``cov[i, i] - 2 u[i]``):
+    equal replication, blocks fixed or random, no plot missing.  Then every pair has the
+    same standard error and the studentized range is exact (Tukey's honestly significant
+    difference); unequal variances make it Tukey-Kramer (each pair's own standard error).
+
+    Examples
+    --------
+    >>> v = np.full((4, 4), 0.5) + np.eye(4)  # compound symmetry: blocks random
+    >>> pairwise_is_tukey_hsd(v)
+    True
+    >>> v[0, 0] = 2.0  # one mean less precise (a missing plot)
+    >>> pairwise_is_tukey_hsd(v)
+    False
+    """
+    if isinstance(cov, DiagonalCovariance):
+        d = np.asarray(cov.diag, dtype=float)
+        scale = max(float(np.mean(np.abs(d))), 1e-300)
+        return bool(np.isfinite(cov.off) and np.max(np.abs(d - d.mean())) <= tol * scale)
+    v = np.atleast_2d(np.asarray(cov, dtype=float))
+    k = v.shape[0]
+    if k < 2 or not np.all(np.isfinite(v)):
+        return False
+    if k == 2:
+        return True
+    if not pairwise_is_studentized_range(v, tol=tol):
+        return False
+    off = v - np.diag(np.diag(v))
+    total = off.sum() / (2.0 * (k - 1))
+    u = (off.sum(axis=1) - total) / (k - 2)
+    own = np.diag(v) - 2.0 * u  # variances of the equivalent independent means
+    scale = max(float(np.mean(np.diag(v))), 1e-300)
+    return bool(np.max(np.abs(own - own.mean())) <= tol * scale)
 
 
 def tukey_general_pvalues(

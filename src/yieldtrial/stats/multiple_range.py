@@ -101,6 +101,16 @@ _ADJUSTMENTS = {
 }
 
 
+def _adjustment(mm: MeansModel, key: str) -> str:
+    """Provenance ``adjustment`` of ``key``: Tukey's HSD proper when every pair's SE is equal."""
+    if key == "tukey":
+        from yieldtrial.stats.distributions import pairwise_is_tukey_hsd
+
+        if pairwise_is_tukey_hsd(mm.cov):
+            return "single-step (Tukey HSD)"
+    return _ADJUSTMENTS[key]
+
+
 def _check_test(test: str) -> str:
     key = str(test).lower().replace("-", "_").replace(" ", "_")
     key = {
@@ -546,7 +556,7 @@ def _result(
         critical = pd.DataFrame(
             {"span": [k], "q_crit": [crit_single], "least_significant_range": [crit_single * scale]}
         )
-    prov = _provenance(mm, test=key, alpha=alpha, adjustment=_ADJUSTMENTS[key])
+    prov = _provenance(mm, test=key, alpha=alpha, adjustment=_adjustment(mm, key))
     if comparisons is None:  # pragma: no cover - callers without pairs build no result
         comparisons = pd.DataFrame()
     comparisons.attrs["provenance"] = prov.to_dict()
@@ -919,7 +929,7 @@ def summarised_letters(
             **letters,
         }
     )
-    prov = _provenance(mm, test=key, alpha=levels_alpha[0], adjustment=_ADJUSTMENTS[key])
+    prov = _provenance(mm, test=key, alpha=levels_alpha[0], adjustment=_adjustment(mm, key))
     frame.attrs["provenance"] = prov.to_dict()
     frame.attrs["alphas"] = dict(zip(columns, levels_alpha, strict=False))
     frame.attrs["letters_summary"] = {

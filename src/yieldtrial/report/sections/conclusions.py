@@ -21,6 +21,7 @@ from yieldtrial.report._format import (
     yield_digits,
 )
 from yieldtrial.report.context import ReportContext
+from yieldtrial.report.i18n import letters_name as i18n_letters_name
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Bullets, Paragraph, Section
 
@@ -156,7 +157,7 @@ def conclusions_section(ctx: ReportContext) -> Section:
                 f"{trt} ({letters})"
                 for trt, letters in zip(ranked["treatment"], ranked["letters"], strict=True)
             )
-            letters_name = t(f"letters.{s.letters}", lang)
+            letters_name = i18n_letters_name(s.letters, ctx.letters_provenance, lang)
             ranking = (
                 t("concl.ranking", lang, order=order, letters=letters_name)
                 if ctx.entries is None

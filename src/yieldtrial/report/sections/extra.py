@@ -33,8 +33,9 @@ from yieldtrial.report._format import (
     yield_digits,
 )
 from yieldtrial.report.context import ReportContext
-from yieldtrial.report.i18n import t
+from yieldtrial.report.i18n import letters_name, t
 from yieldtrial.report.model import Column, Figure, KeyValues, Paragraph, Section, Table
+from yieldtrial.report.sections.header import design_name
 from yieldtrial.report.sections.marks import ILLUSTRATIVE_MARK, figure_marks
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -198,13 +199,12 @@ def summary_section(ctx: ReportContext) -> Section | None:
         from yieldtrial.report.i18n import CROPS_ZH
 
         crop = CROPS_ZH.get(str(crop).strip().lower(), crop)
-    from yieldtrial.report._format import design_label
 
     values = means["mean"].to_numpy(dtype=float) * s.factor
     best = int(np.nanargmax(values))
     fields = {
         "crop": _a_crop(str(crop)) if lang == "en" else crop,  # "A wheat", "An oats"
-        "design": design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each),
+        "design": design_name(ctx, lang),
         "n_plots": f"{len(ctx.used):,}",
         "standard": f"{s.standard_pct:g}",
         "low": fmt_number(float(np.nanmin(values)), d),
@@ -330,7 +330,7 @@ def _ranking_top(ctx: ReportContext) -> str | None:
         for trt, letters in zip(ranked["treatment"], ranked["letters"], strict=True)
     )
     return t("summary.ranking_top", lang, k=len(ranked), order=order_text,
-             letters=t(f"letters.{s.letters}", lang))  # fmt: skip
+             letters=letters_name(s.letters, ctx.letters_provenance, lang))  # fmt: skip
 
 
 def _entries_summary_items(ctx: ReportContext, items: list[str], kinds: list[str]) -> list[str]:

@@ -33,6 +33,8 @@ from yieldtrial.report.i18n import (
     DEFAULT_FACTORS_EN,
     DEFAULT_FACTORS_ZH,
     crop_name,
+    letters_name,
+    letters_note,
     t,
     translate_message,
 )
@@ -64,7 +66,7 @@ def header_section(ctx: ReportContext) -> Section:
         add("header.variety", localized(ctx, "variety", c.variety))
         add("header.previous_crop", localized(ctx, "previous_crop", c.previous_crop))
     add("header.soil", localized(ctx, "soil", c.soil))
-    add("header.design", design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each))
+    add("header.design", design_name(ctx, lang))
     add("header.control", join_list(s.controls, lang))
     if "harvested_area_m2" in ctx.used.columns:
         add("header.area", _area_text(ctx))
@@ -202,13 +204,16 @@ def methods_section(ctx: ReportContext) -> Section:
                     ss=translate_message(str(ctx.anova.provenance.sum_of_squares), lang),
                     alpha=f"{s.alpha:g}",
                     dunnett=_dunnett_sentence(ctx, lang),
-                    letters=t(f"letters.{s.letters}", lang),
+                    letters=letters_name(s.letters, ctx.letters_provenance, lang),
                     upper=t("methods.upper", lang),
                     conf=f"{100 * (1 - s.alpha):g}",
                 )
                 + _formula_factors(str(ctx.anova.provenance.model), lang)
                 + _formula_replicates(str(ctx.anova.provenance.model), lang, s.resolvable)
                 + _model_sentence(ctx, lang)
+                + _spaced_sentence(letters_note(s.letters, ctx.letters_provenance, lang), lang)
+                + _letters_df(ctx, lang)
+                + _factor_error_terms(ctx, lang)
                 + _lsd_without_f_test(ctx, lang)
                 + _dunnett_accuracy(ctx, lang)
             )
@@ -231,6 +236,53 @@ def methods_section(ctx: ReportContext) -> Section:
             )
         )
     return Section("methods", t("section.methods", lang), blocks)
+
+
+def _spaced_sentence(text: str, lang: str) -> str:
+    """Return ``text`` after a space in English ("" stays "")."""
+    return "" if not text else text if lang == "zh" else " " + text
+
+
+def _letters_df(ctx: ReportContext, lang: str) -> str:
+    """Say that the letters used one df for every pair, when they did (REML, unequal df).
+
+    The multiple-range letters rank on one df, the smallest pair's (its provenance's error
+    term says so), while the sentence on the mixed model says each comparison has its own.
+    """
+    prov = ctx.letters_provenance or {}
+    if "for the whole ranking" not in str(prov.get("error_term", "")):
+        return ""
+    df = float(prov.get("df_error", float("nan")))
+    return ("" if lang == "zh" else " ") + t("methods.letters_one_df", lang, df=f"{df:.4g}")
+
+
+def _factor_error_terms(ctx: ReportContext, lang: str) -> str:
+    """Name the error term each factor's letters use (split and strip plots, ANOVA strata).
+
+    The main-plot factor's means are compared on Error a, the sub-plot factor's on Error b
+    (the error terms of their F tests); the design-means captions say so table by table, the
+    methods in one sentence.  REML fits have their own sentence on the df (each comparison's).
+    """
+    from yieldtrial.report._format import source_label, spaced
+
+    if hasattr(ctx.anova, "variance_components"):
+        return ""
+    means = [m for m in ctx.design_means if m.kind != "cells" and "letters" in m.table.columns]
+    errors = [source_label(m.error_term.split(" ")[0], lang) for m in means]
+    if len(set(errors)) < 2:
+        return ""
+    items = [
+        t(
+            "methods.factor_error_item",
+            lang,
+            factor=spaced(factor_label(m.factor, lang), lang, after=True),
+            error=spaced(error, lang, before=True),
+            df=f"{m.df:g}",
+        )
+        for m, error in zip(means, errors, strict=True)
+    ]
+    joined = join_list(items, lang)
+    return ("" if lang == "zh" else " ") + t("methods.factor_errors", lang, items=joined)
 
 
 def _dunnett_sentence(ctx: Any, lang: str) -> str:
@@ -648,7 +700,7 @@ def _design_sentence(ctx: ReportContext, lang: str) -> str:
     sub-plot factor levels)"), not "12 treatments"; a one-factor design its treatments.
     """
     s = ctx.s
-    design = design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each)
+    design = design_name(ctx, lang)
     n_plots = f"{len(ctx.used):,}"
     plots = ctx.plots
     if len(s.factors) == 2 and all(f in plots.columns for f in s.factors):
@@ -671,6 +723,50 @@ def _design_sentence(ctx: ReportContext, lang: str) -> str:
         design=design,
         n_treatments=f"{len(s.treatments):,}",
         n_plots=n_plots,
+    ) + _check_gaps_sentence(ctx, lang)
+
+
+def _check_gaps(ctx: ReportContext) -> list[tuple[str, list[str]]]:
+    """Return the checks of an augmented trial without a yield in some block, and the blocks.
+
+    The design puts every check in every block; a lost check plot (blank yield or no row)
+    leaves it out of that block, and the methods must not say "checks in every block".
+    """
+    from yieldtrial.report.sections.data import _checks
+
+    plots, used = ctx.plots, ctx.used
+    if ctx.s.design != "augmented" or "block" not in plots.columns or "block" not in used.columns:
+        return []
+    blocks = list(dict.fromkeys(plots["block"].dropna().astype(str)))
+    have = set(zip(used["treatment"].astype(str), used["block"].astype(str), strict=True))
+    gaps = []
+    for check in _checks(plots):
+        lost = [b for b in blocks if (check, b) not in have]
+        if lost:
+            gaps.append((check, lost))
+    return gaps
+
+
+def design_name(ctx: ReportContext, lang: str) -> str:
+    """Return the design's name (no "checks in every block" when a check was lost in one)."""
+    s = ctx.s
+    if s.design == "augmented" and s.replicated and _check_gaps(ctx):
+        return t("design.augmented_gaps", lang)
+    return design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each)
+
+
+def _check_gaps_sentence(ctx: ReportContext, lang: str) -> str:
+    """Name the checks lost in some block of an augmented trial ("" when none is)."""
+    gaps = _check_gaps(ctx)
+    if not gaps:
+        return ""
+    items = [
+        t("methods.augmented_check_gap", lang, check=check, blocks=join_list(lost, lang))
+        for check, lost in gaps
+    ]
+    sep = "；" if lang == "zh" else "; "
+    return ("" if lang == "zh" else " ") + t(
+        "methods.augmented_check_gaps", lang, items=sep.join(items)
     )
 
 

@@ -96,8 +96,15 @@ def model_methods_text(ctx: ReportContext) -> str:
             # Kenward-Roger's m <= 0 (stats.mixed._f_tests): say why the row has no F or P
             names = ("、" if lang == "zh" else ", ").join(source_label(str(c), lang) for c in no_df)
             text += space + t("methods.mixed_kr_no_df", lang, sources=names)
-        # emmeans rounds the df of its multivariate-t adjustment; yieldtrial does not
-        return text + space + t("methods.mixed_adjusted", lang)
+        # emmeans rounds the df of its multivariate-t adjustment; yieldtrial does not.  Letters
+        # ranked on one df (multiple-range letters: their provenance's error term) have no
+        # Tukey P values at each pair's df: the sentence names Dunnett alone, or is left out
+        letters = ctx.letters_provenance or {}
+        if "for the whole ranking" not in str(letters.get("error_term", "")):
+            return text + space + t("methods.mixed_adjusted", lang)
+        if ctx.comparisons is None or not ctx.s.controls:
+            return text
+        return text + space + t("methods.mixed_adjusted_dunnett", lang)
     if kind == "augmented":
         return t("methods.augmented", lang)
     return ""

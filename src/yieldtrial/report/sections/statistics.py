@@ -29,7 +29,7 @@ from yieldtrial.report.entries import (
     summarise_table,
     where_text,
 )
-from yieldtrial.report.i18n import DEFAULT_FACTORS_EN, t
+from yieldtrial.report.i18n import DEFAULT_FACTORS_EN, letters_name, t
 from yieldtrial.report.model import Column, NumberStyle, Section, Table, json_value, records
 from yieldtrial.report.sections.models import (
     _anova_scale,
@@ -219,7 +219,10 @@ def design_means_section(ctx: ReportContext) -> Section:
         ]
         keys = [k for k in ("letters", "letters_upper") if k in means.table.columns]
         group = t("col.significance", lang) if len(keys) == 2 else None
-        cols += [Column(key, t(f"col.{key}", lang), "text", group=group) for key in keys]
+        cols += [
+            Column(key, t(f"col.{key}", lang, alpha=f"{s.alpha:g}"), "text", group=group)
+            for key in keys
+        ]
         rows = []
         for row in means.table.to_dict("records"):
             entry = {c.key: row.get(c.key) for c in cols}
@@ -233,7 +236,9 @@ def design_means_section(ctx: ReportContext) -> Section:
             error=spaced(source_label(means.error_term.split(" ")[0], lang), lang, before=True),
             df=_df_text(means.df),
         )
-        notes = [t("means.letters_note", lang, letters=t(f"letters.{s.letters}", lang))]
+        prov = means.table.attrs.get("letters_provenance")
+        named = letters_name(s.letters, prov, lang)
+        notes = [t("means.letters_note", lang, letters=named, alpha=f"{s.alpha:g}")]
         blocks.append(Table(f"means_{means.kind}", cols, rows, caption, notes))
     blocks.append(_cells_table(ctx))
     return Section("design_means", t("section.design_means", lang), blocks)
@@ -402,7 +407,9 @@ def means_section(ctx: ReportContext) -> Section:
     cols += ccols
     if s.replicated and "letters" in m.columns:
         group = t("col.significance", lang) if "letters_upper" in m.columns else None
-        cols.append(Column("letters", t("col.letters", lang), "text", group=group))
+        cols.append(
+            Column("letters", t("col.letters", lang, alpha=f"{s.alpha:g}"), "text", group=group)
+        )
         if "letters_upper" in m.columns:
             cols.append(Column("letters_upper", t("col.letters_upper", lang), "text", group=group))
     rows = []
@@ -431,7 +438,8 @@ def means_section(ctx: ReportContext) -> Section:
         if ccols:
             notes.append(t("means.dunnett_note", lang))
         if "letters" in m.columns:
-            notes.append(t("means.letters_note", lang, letters=t(f"letters.{s.letters}", lang)))
+            named = letters_name(s.letters, ctx.letters_provenance, lang)
+            notes.append(t("means.letters_note", lang, letters=named, alpha=f"{s.alpha:g}"))
         summary = ctx.results.get("letters", {}).get("summary")
         if summary:
             notes.append(

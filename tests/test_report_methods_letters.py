@@ -1,0 +1,174 @@
+"""The methods name the letters' test and the checks an augmented trial actually holds.
+
+Stop 39: a differential pass against R found "Tukey's HSD" printed for Tukey-Kramer letters
+and "checks in every block" for a check lost in a block.
+
+Trials: ``tests/data/r_reference_trials`` (``yieldtrial design`` field books, synthetic
+seeded yields, blank = missing plot) and the shipped ``replicated-rcbd`` dataset.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from yieldtrial.cli import main
+from yieldtrial.report.i18n import letters_name
+
+DATA = Path(__file__).parent / "data" / "r_reference_trials"
+DATASETS = Path(__file__).parents[1] / "src" / "yieldtrial" / "datasets"
+
+
+def _report(tmp_path: Path, argv: list[str], lang: str) -> str:
+    out = tmp_path / f"report.{lang}.md"
+    rc = main(["report", *argv, "--format", "markdown", "--lang", lang, "-o", str(out)])
+    assert rc == 0
+    return out.read_text(encoding="utf-8")
+
+
+def _trial(name: str, *flags: str) -> list[str]:
+    return [str(DATA / f"{name}.csv"), *flags, "--crop", "wheat"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en", "letters from the Tukey-Kramer test"), ("zh", "多重比较采用 Tukey-Kramer 法")],
+)
+def test_missing_plot_rcbd_letters_are_tukey_kramer(tmp_path, lang, expected):
+    # T01 lost in one block: unequal replication, so each pair has its own SE
+    text = _report(tmp_path, _trial("rcbd_fixed_6x4_ckmiss", "--design", "rcbd"), lang)
+    assert expected in text
+    assert ("each pair of means compared on its own standard error" if lang == "en"
+            else "各对均值按各自标准误比较") in text  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en", "letters from Tukey's HSD at alpha"), ("zh", "多重比较采用 Tukey HSD 法")],
+)
+def test_complete_rcbd_letters_are_tukey_hsd(tmp_path, lang, expected):
+    folder = DATASETS / "replicated-rcbd"
+    argv = [str(folder / "plots.csv"), "--config", str(folder / "trial.toml")]
+    text = _report(tmp_path, argv, lang)
+    assert expected in text
+    assert "Tukey-Kramer" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "The letters compare every pair on one df, the smallest of the pairs'"),
+        ("zh", "字母标记的各对比较均采用同一自由度"),
+    ],
+)
+def test_mixed_model_letters_say_their_one_df(tmp_path, lang, expected):
+    # REML Latin square with a missing plot: pairs have their own Satterthwaite df, the
+    # multiple-range letters use the smallest for all (their provenance's error term)
+    argv = _trial("latin5_m1", "--design", "latin", "--block-effects", "random")
+    text = _report(tmp_path, argv, lang)
+    assert expected in text
+    assert "Tukey-Kramer" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "wrong"),
+    [
+        ("en", "Not every check has a yield in every block: CK3 is missing from block 2.",
+         "checks in every block"),
+        ("zh", "并非每个对照在每个区组都有产量：CK3 缺区组 2。", "对照每区组重复"),
+    ],
+)  # fmt: skip
+def test_augmented_lost_check_is_named(tmp_path, lang, expected, wrong):
+    argv = _trial("aug_4ck_3b_10_ckmiss_fixed", "--design", "augmented", "--control", "CK1")
+    text = _report(tmp_path, argv, lang)
+    assert expected in text
+    assert wrong not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_augmented_complete_keeps_every_block(tmp_path, lang):
+    argv = _trial("aug_3ck_4b_17_tinyblock_fixed", "--design", "augmented", "--control", "CK1")
+    text = _report(tmp_path, argv, lang)
+    assert ("checks in every block" if lang == "en" else "对照每区组重复") in text
+    assert "CK1 is missing" not in text and "缺区组" not in text
+
+
+def test_letters_name_single_step_multivariate_t():
+    prov = {"test": "Tukey (single-step)", "adjustment": "single-step (Tukey, multivariate t)"}
+    assert letters_name("tukey", prov, "en").startswith("Tukey's single-step test")
+    assert letters_name("tukey", prov, "zh").startswith("Tukey 单步法")
+    assert letters_name("duncan", prov, "en") == "Duncan's new multiple range test"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "use the error term of that factor's F test: variety on Error a (10 df), "
+               "treatment on Error b (45 df)."),
+        ("zh", "各因素均值的字母标记采用该因素 F 检验所用的误差项："
+               "variety 基于误差 a（自由度 10）、处理基于误差 b（自由度 45）。"),
+    ],
+)  # fmt: skip
+def test_split_plot_methods_name_each_factors_error_term(tmp_path, lang, expected):
+    # Yates' oats (shipped dataset), balanced: ANOVA strata, Error a 10 df, Error b 45 df
+    argv = [str(DATASETS / "yates-oats-split-plot" / "plots.csv"), "--design", "split_plot",
+            "--factors", "variety,treatment", "--crop", "oats",
+            "--standard-moisture-pct", "14"]  # fmt: skip
+    text = _report(tmp_path, argv, lang)
+    assert expected in text
+    assert ("letters from Tukey's HSD" if lang == "en" else "多重比较采用 Tukey HSD 法") in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "dunnett_only", "both"),
+    [
+        ("en", "Dunnett adjusted P values are integrated at each comparison's own",
+         "Dunnett and Tukey adjusted P values"),
+        ("zh", "Dunnett 校正 P 值按每个比较自身的", "Dunnett 和 Tukey 校正 P 值"),
+    ],
+)  # fmt: skip
+def test_mixed_model_own_df_sentence_names_dunnett_alone(tmp_path, lang, dunnett_only, both):
+    # the letters rank on one df, so no Tukey P value is computed at each pair's own df
+    argv = _trial("latin5_m1", "--design", "latin", "--block-effects", "random", "--control", "A")
+    text = _report(tmp_path, argv, lang)
+    assert dunnett_only in text
+    assert both not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_mixed_model_without_control_has_no_adjusted_p_sentence(tmp_path, lang):
+    # alpha lattice without a control: no Dunnett family, letters on one df
+    text = _report(tmp_path, _trial("alpha18_k3_r3_m2", "--design", "alpha"), lang)
+    assert "adjusted P values are integrated" not in text and "校正 P 值按每个比较" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "letters from Tukey's single-step test for correlated means"),
+        ("zh", "多重比较采用 Tukey 单步法"),
+    ],
+)
+def test_alpha_lattice_letters_at_001_are_single_step(tmp_path, lang, expected):
+    # alpha = 0.01: letters from the pairwise comparisons, which use the multivariate t for
+    # the correlated LS-means of incomplete blocks (provenance test "Tukey (single-step)")
+    argv = _trial("alpha18_k3_r3_m2", "--design", "alpha", "--alpha", "0.01")
+    text = _report(tmp_path, argv, lang)
+    assert expected in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "note", "column"),
+    [
+        ("en", "lowercase alpha = 0.1, uppercase alpha = 0.01.", "Letters (0.1)"),
+        ("zh", "小写字母 α = 0.1，大写字母 α = 0.01。", "差异显著性：0.1 |"),
+    ],
+)
+def test_letters_note_and_column_give_the_alpha_used(tmp_path, lang, note, column):
+    # --alpha 0.1: the lowercase letters are at 0.1 (the note and column said 0.05)
+    argv = _trial("latin5_m1", "--design", "latin", "--control", "A", "--alpha", "0.1")
+    text = _report(tmp_path, argv, lang)
+    assert note in text
+    assert column in text
+    assert "alpha = 0.05" not in text and "α = 0.05" not in text
