@@ -148,6 +148,10 @@ def _run(args: argparse.Namespace) -> int:
         if value is None:
             print(f"yieldtrial audit: error: a single MASS needs {flag}", file=sys.stderr)
             return 2
+    if problem := ascii_number_problem(args.reported):  # '4_77.36' and '٣' read as numbers
+        print(f"yieldtrial audit: error: REPORTED {problem}", file=sys.stderr)
+        return 2
+    args.reported = option_number_text(args.reported)  # as MASS: '４７７．３６' is 477.36
     if not math.isfinite(args.mass):
         print(
             f"yieldtrial audit: error: MASS must be a finite number; got {args.mass}",
