@@ -1028,6 +1028,17 @@ def _case_illustrative_unknown_panel(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, '[panel]\nillustrative = ["专家"]\n'), "'专家'"
 
 
+def _case_network_control_absent(tmp: Path) -> tuple[list[str], str]:
+    argv = ["network", str(_chinese_site_files(tmp)), "--crop", "wheat", "--control", "对照"]
+    return [*argv, "-o", str(tmp / "n.md")], "'对照'"
+
+
+def _case_network_by_twice(tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "试验.csv"
+    path.write_text("地块,block,treatment,yield_kg_ha\nA,1,CK,6300\nA,1,T,6500\n", encoding="utf-8")
+    return ["network", str(path), "--by", "地块,地块", "-o", str(tmp / "n.md")], "'地块'"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -1168,6 +1179,8 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "all-controls": _case_all_controls,
     "illustrative-not-list": _case_illustrative_not_list,
     "illustrative-unknown": _case_illustrative_unknown,
+    "network-control-absent": _case_network_control_absent,
+    "network-by-twice": _case_network_by_twice,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -1270,6 +1283,7 @@ NAMES = {
     "published-needs": r"\[\[published\]\]|\byield = |None",
     "setting-range": r"\b\w+ = |\bproducts\b|\[\[published\]\]|\[conditions\]|\b\w+ 应在",
     "setting-not-finite": r"\b\w+ = ",
+    "network-control-absent": r"\[analysis\] 的 control",  # the trial.toml key, as typed
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (

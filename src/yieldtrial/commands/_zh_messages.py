@@ -1287,6 +1287,21 @@ TEMPLATES: tuple[Template, ...] = (
         "{file}：单元格 {cells}{more}中的公式从未保存计算结果（写出该文件的程序不做计算），"
         "因此其值未知。请用 Excel 或 LibreOffice 打开并保存该工作簿，或把公式替换为其值",
     ),
+    Template(
+        "network-control-absent",
+        r"control (?P<label>" + _R + r") is not a treatment of any trial; treatments present: "
+        r"(?P<present>.+)\. Labels are case-sensitive: pass --control one of them \(or control "
+        r"in the \[analysis\] table of trial\.toml\)",
+        "对照 {label} 不是任何试验中的处理；现有处理：{present}。标签区分大小写：请用 --control "
+        "给出其中之一（或 trial.toml 中 [analysis] 的 control）",
+        lists=("present",),
+    ),
+    Template(
+        "network-by-twice",
+        r"by names the column (?P<column>" + _R + r") twice \((?P<keys>\[.*\])\); give each trial "
+        r"key column once",
+        "--by 中列 {column} 出现了两次（{keys}）；每个试验键列只写一次",
+    ),
 )
 
 _ARG = r"(?P<option>-[\w-]+(?:/-[\w-]+)*|[A-Z_]+)"  # an option or positional as argparse names it
