@@ -156,3 +156,24 @@ def test_audit_reads_a_full_width_reported_figure_as_mass_is_read(capsys):
     assert main(["audit", "442", "４７７．３６", "--moisture", "5", "--standard", "13"]) == 0
     # 442 x (1 + (13 - 5) / 100) = 477.36: the percentage-point shortcut reproduces it
     assert "reported 477.36 is reproduced by: percentage_point" in capsys.readouterr().out
+
+
+def test_network_folder_with_a_header_only_file_names_that_file(tmp_path, capsys):
+    """A header-only site file is refused, naming it, as an empty one is.
+
+    It vanished from the report (2 of 3 sites, exit 0, without a word).
+    """
+    folder = tmp_path / "sites"
+    folder.mkdir()
+    site = "block,treatment,yield_kg_ha\n1,CK,6300\n1,T,6500\n2,CK,6200\n2,T,6450\n"
+    (folder / "a.csv").write_text(site, encoding="utf-8")
+    (folder / "b.csv").write_text(site.replace("6", "5"), encoding="utf-8")
+    (folder / "c.csv").write_text("block,treatment,yield_kg_ha\n", encoding="utf-8")
+    out = tmp_path / "n.html"
+    assert_one_line_error(
+        ["network", str(folder), "-o", str(out)],
+        capsys,
+        match=r"^yieldtrial: error: c\.csv: the table has no plot rows \(only a header\)",
+        untouched=list(folder.iterdir()),
+        absent=[out],
+    )

@@ -221,6 +221,11 @@ def read_plot_sources(
             raw, _ = read_table_file(path, sheet=book_sheet, encoding=text_encoding)
             table = map_plot_headers(raw, columns=columns, name=path.name)
             table.index = table.index + 2  # the file's row numbers (the header is row 1)
+            if table.empty:  # one file of a folder vanished from the network without a word
+                raise DataValidationError(
+                    f"{path.name}: the table has no plot rows (only a header); expected one "
+                    "row per plot"
+                )
         with_site.append(site_column in table)
         if several and site_column not in table:
             table.insert(0, site_column, path.stem)
