@@ -177,3 +177,16 @@ def test_network_folder_with_a_header_only_file_names_that_file(tmp_path, capsys
         untouched=list(folder.iterdir()),
         absent=[out],
     )
+
+
+def test_network_by_empty_is_refused_not_read_as_site(tmp_path, capsys):
+    """``--by ''`` ran with the default key (site) while ``--by ,`` was refused."""
+    path = _sites(tmp_path)
+    out = tmp_path / "n.html"
+    assert_one_line_error(
+        ["network", str(path), "--by=", "-o", str(out)],
+        capsys,
+        match=r"by must name at least one trial key column",
+        untouched=[path],
+        absent=[out],
+    )

@@ -214,7 +214,7 @@ def _run(args: argparse.Namespace) -> int:
     inputs = [*files, *([args.config] if args.config else [])]
     if args.output is not None:
         check_output(args.output, force=getattr(args, "force", False), inputs=inputs)
-    by = [c.strip() for c in (args.by or "site").split(",") if c.strip()]
+    by = [c.strip() for c in ("site" if args.by is None else args.by).split(",") if c.strip()]
     with stage("reading the plot tables"), warnings.catch_warnings(record=True) as held:
         # the reader's own warnings (a design column renamed away) wait for the analysis:
         # a declared design that needs the column fails with its error alone
