@@ -1365,6 +1365,70 @@ def _case_rep_and_block(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, path, *_html(tmp)), "格子.csv："
 
 
+def _case_network_control_absent(tmp: Path) -> tuple[list[str], str]:
+    argv = ["network", str(_chinese_site_files(tmp)), "--crop", "wheat", "--control", "对照"]
+    return [*argv, "-o", str(tmp / "n.md")], "'对照'"
+
+
+def _case_network_by_twice(tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "试验.csv"
+    path.write_text("地块,block,treatment,yield_kg_ha\nA,1,CK,6300\nA,1,T,6500\n", encoding="utf-8")
+    return ["network", str(path), "--by", "地块,地块", "-o", str(tmp / "n.md")], "'地块'"
+
+
+def _yield_sites(tmp: Path, name: str = "试点.csv") -> Path:
+    path = tmp / name
+    text = "site,block,treatment,yield_kg_ha\n" + "".join(
+        # not additive in block and treatment (no exact fit): 6000 + 100 b + 50 [T] + 13 [b=2, T]
+        f"{site},{block},{label},{6000 + 100 * block + (label == 'T') * (50 + 13 * (block - 1))}\n"
+        for site in ("太谷", "榆次")
+        for block in (1, 2)
+        for label in ("CK", "T")
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _case_network_by_empty(tmp: Path) -> tuple[list[str], str]:
+    return ["network", str(_yield_sites(tmp)), "--by", ",", "-o", str(tmp / "n.md")], "--by"
+
+
+def _case_network_same_bytes(tmp: Path) -> tuple[list[str], str]:
+    first = _yield_sites(tmp)
+    second = tmp / "副本.csv"
+    second.write_bytes(first.read_bytes())
+    return ["network", str(first), str(second), "-o", str(tmp / "n.md")], "副本.csv"
+
+
+def _case_network_file_names_repeat(tmp: Path) -> tuple[list[str], str]:
+    files = []
+    for folder in ("甲", "乙"):
+        (tmp / folder).mkdir()
+        files.append(str(plot_table(tmp / folder, "太谷.csv")))
+    return ["network", *files, "--crop", "wheat", "-o", str(tmp / "n.md")], "'太谷'"
+
+
+def _case_network_column_two_roles(tmp: Path) -> tuple[list[str], str]:
+    argv = ["network", str(_yield_sites(tmp)), "--treatment", "block", "-o", str(tmp / "n.md")]
+    return argv, "'block'"
+
+
+def _case_margin_without_control(tmp: Path) -> tuple[list[str], str]:
+    argv = ["report", str(plot_table(tmp)), "--crop", "wheat", "--margin-pct", "5"]
+    return [*argv, *_html(tmp)], "5%"
+
+
+def _case_label_case_site(tmp: Path) -> tuple[list[str], str]:
+    path = _yield_sites(tmp)
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        .replace("太谷,2,", "Taigu,2,")
+        .replace("太谷,1,", "TAIGU,1,"),
+        encoding="utf-8",
+    )
+    return ["network", str(path), "-o", str(tmp / "n.md")], "'TAIGU'"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -1556,10 +1620,18 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "report-as-plot-table": _case_report_as_plot_table,
     "header-read-twice": _case_header_read_twice,
     "rep-and-block": _case_rep_and_block,
+    "network-by-twice": _case_network_by_twice,
+    "network-by-empty": _case_network_by_empty,
+    "network-same-bytes": _case_network_same_bytes,
+    "network-file-names-repeat": _case_network_file_names_repeat,
+    "network-column-two-roles": _case_network_column_two_roles,
+    "label-case-site": _case_label_case_site,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
     **CASES,
+    "margin-no-control (no -o)": _case_margin_without_control,
+    "network-control-not-found (a quoted label)": _case_network_control_absent,
     "setting-choice (trial.toml)": _case_setting_choice_toml,
     "alpha-range (trial.toml)": _case_alpha_range_toml,
     "toml-unknown-key ([[exclude]])": _case_toml_unknown_key_exclude,
@@ -1705,6 +1777,8 @@ NAMES = {
     "network-key-not-found": r"表中的列：[^。]*",
     "network-control-not-found": r"\[analysis\]|\bcontrol\b",
     "no-such-example": r"示例：.*",  # the names to type
+    "network-file-names-repeat": r"\bsite 列",  # the column to add, as typed
+    "network-by-empty": r"--by site",  # the option to type
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
@@ -1714,6 +1788,7 @@ WARNINGS = (
     "hidden-rows",
     "date-labels",
     "label-case",
+    "label-case-site",
     "label-merge",
     "all-below-one",
     "negative-yield",

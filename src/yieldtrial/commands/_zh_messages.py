@@ -166,6 +166,15 @@ _ALLOWED = re.compile(
 )
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
+#: The column roles of ``network`` (``column 'x' is given as both the treatment and ...``).
+NETWORK_ROLES_ZH: dict[str, str] = {
+    "response": "产量列",
+    "treatment": "处理列",
+    "block": "区组列",
+    "trial key (by)": "试验键（--by）",
+}
+_NETWORK_ROLE = "(?:" + "|".join(re.escape(role) for role in NETWORK_ROLES_ZH) + ")"
+
 TEMPLATES: tuple[Template, ...] = (
     Template(
         "existing-output",
@@ -1712,6 +1721,54 @@ TEMPLATES: tuple[Template, ...] = (
         "{rep} 是重复、'block' 是重复内的不完全区组：请用 --column '{plain}=block' "
         "--column 'block=incomplete_block' 对应；否则只保留其中一列",
     ),
+    Template(
+        "network-by-twice",
+        r"by names the column (?P<column>" + _R + r") twice \((?P<keys>\[.*\])\); give each trial "
+        r"key column once",
+        "--by 中列 {column} 出现了两次（{keys}）；每个试验键列只写一次",
+    ),
+    Template(
+        "network-by-empty",
+        r"by must name at least one trial key column",
+        "--by 没有给出任何试验键列；请至少给出一列，如 --by site",
+    ),
+    Template(
+        "network-same-bytes",
+        r"(?P<first>" + _R + r") and (?P<second>" + _R + r") hold the same bytes, sites "
+        r"included: the same plot table given twice \(a copy\?\) would count every plot "
+        r"twice; give each table once",
+        "{first} 与 {second} 的内容完全相同（试点也相同）：同一数据表给了两次（是副本吗？）"
+        "会使每个小区计算两次；每个数据表只给一次",
+    ),
+    Template(
+        "network-file-names-repeat",
+        r"several files are named (?P<names>.+) \(the site name is the file name without its "
+        r"suffix\); rename them or add a site column",
+        "有多个文件名为 {names}（试点名取自去掉后缀的文件名）；请重命名这些文件，或添加 site 列",
+        lists=("names",),
+    ),
+    Template(
+        "network-column-two-roles",
+        r"column (?P<column>"
+        + _R
+        + r") is given as both the (?P<first>"
+        + _NETWORK_ROLE
+        + r") and the (?P<second>"
+        + _NETWORK_ROLE
+        + r"); the response, treatment, block and "
+        r"trial-key columns must be different columns\.",
+        "列 {column} 同时被用作{first}和{second}；产量、处理、区组和试验键（--by）必须是不同的列。",
+    ),
+    Template(
+        "label-case-site",
+        r"(?P<column>site) labels that differ only in upper/lower case, spaces or look-alike "
+        r"letters: (?P<spellings>.+)\. They are analysed as different sites; if they are the "
+        r"same, write them one way in the file \(e\.g\. all (?P<example>" + _Q + r")\)",
+        "{column}标签仅大小写、空格或形近字母不同：{spellings}。它们按不同的{column}分析；"
+        "若实为同一{column}，请在文件中统一写法（如都写作 {example}）",
+        lists=("spellings",),
+        labels=("column",),
+    ),
 )
 
 _ARG = r"(?P<option>-[\w-]+(?:/-[\w-]+)*|[A-Z_]+)"  # an option or positional as argparse names it
@@ -2522,6 +2579,9 @@ def translate(message: str) -> str | None:
             values["cells"] += " "  # "F1 (=A2) 中的", but "等（另有 3 个）中的"
         if template.name == "harvest-cell-empty":  # impurity, empty grain: 0 if none deducted
             values["zero"] = "（未扣除则填 0）" if values["zero"] else ""
+        if template.name == "network-column-two-roles":  # response, treatment, block, by
+            values["first"] = NETWORK_ROLES_ZH[values["first"]]
+            values["second"] = NETWORK_ROLES_ZH[values["second"]]
         if template.name == "control-not-a-level":  # a one-factor trial, or the factor named
             factor = values["factor"]
             values["where"] = "小区数据表中的处理" if factor is None else f"因素 {factor} 的水平"

@@ -160,6 +160,9 @@ def _run(args: argparse.Namespace) -> int:
     for flag, value in (("--moisture", args.moisture), ("REPORTED", args.reported)):
         if value is None:
             return _usage_error(f"a single MASS needs {flag}")
+    if problem := ascii_number_problem(args.reported):  # '4_77.36' and '٣' read as numbers
+        return _usage_error(f"REPORTED {problem}")
+    args.reported = option_number_text(args.reported)  # as MASS: '４７７．３６' is 477.36
     if not math.isfinite(args.mass):
         return _usage_error(f"MASS must be a finite number; got {args.mass!r}")
     fill_from_config(args)

@@ -214,7 +214,7 @@ def _run(args: argparse.Namespace) -> int:
     inputs = [*files, *([args.config] if args.config else [])]
     if args.output is not None:
         check_output(args.output, force=getattr(args, "force", False), inputs=inputs)
-    by = [c.strip() for c in (args.by or "site").split(",") if c.strip()]
+    by = [c.strip() for c in ("site" if args.by is None else args.by).split(",") if c.strip()]
     with stage("reading the plot tables"), warnings.catch_warnings(record=True) as held:
         # the reader's own warnings (a design column renamed away) wait for the analysis:
         # a declared design that needs the column fails with its error alone
@@ -381,6 +381,8 @@ def read_network(
         # one file without a site column is one trial (the file ``report`` reads), its site
         # named after the file, as each file of a folder
         plots.insert(0, "site", files[0].stem)
+    treatment, block, _ = _roles(plots, config, args)
+    _normalise_labels(plots, [*by, treatment, *([block] if block else [])])
     has_yield = args.response is not None or any(c in plots.columns for c in RESPONSE_CANDIDATES)
     raw = has_harvest_columns(plots.rename(columns=_harvest_names(plots)))
     if not has_yield and raw:
@@ -407,6 +409,41 @@ def read_network(
     if args.unit and response in plots.columns:
         plots, response = _in_unit(plots, response, args.unit, config.crop)
     return plots, response, left_out
+
+
+def _normalise_labels(plots: pd.DataFrame, columns: list[str]) -> None:
+    """Read the label columns (trial keys, treatment, block) as ``report`` reads them.
+
+    A site typed ``'A '`` (a trailing space) or with a zero-width character or a BOM
+    (files joined after export) beside ``'A'`` was a trial of its own, and a treatment
+    ``'CK '`` a treatment of its own: the trial split in two, exit 0 without a word.
+    The labels are normalised (:func:`~yieldtrial.io.validation.normalise_label`) and
+    variants named in a warning, as the plot-table reader does.
+    """
+    import pandas as pd
+
+    from yieldtrial.io import validation as _validation
+    from yieldtrial.io.plots import NA_VALUES
+
+    merges: list[str] = []
+    present = [c for c in dict.fromkeys(columns) if c in plots.columns]
+    for column in present:
+        if pd.api.types.is_numeric_dtype(plots[column]):
+            continue
+        plots[column], merged = _validation.normalise_labels(plots[column], missing=NA_VALUES)
+        merges += [
+            f"{column} {' and '.join(repr(s) for s in spellings)} are read as {label!r}"
+            for label, spellings in merged
+        ]
+    if merges:
+        warnings.warn(
+            f"labels written with full-width, zero-width or other compatibility characters: "
+            f"{_validation.list_items(merges)}. They are treated as one label; write them one "
+            "way in the file to silence this warning",
+            YieldTrialWarning,
+            stacklevel=3,
+        )
+    _validation.warn_label_variants(plots, present, stacklevel=3)
 
 
 def _trial_keys(plots: pd.DataFrame, by: list[str]) -> pd.Series:

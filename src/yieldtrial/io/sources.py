@@ -138,6 +138,25 @@ def _refuse_identical_files(files: Sequence[Path]) -> None:
             seen[digest] = path
 
 
+def _refuse_repeated_header(table: pd.DataFrame, headers: list[str], name: str) -> None:
+    """Refuse a row that repeats the header, as :func:`yieldtrial.read_plots` does.
+
+    Two exports joined into one file made the header row a trial of ``network``
+    (site 'site', failed) beside the real ones, exit 0.
+    """
+    from yieldtrial.io.plots import _repeated_header_rows
+
+    if len(headers) != table.shape[1]:
+        return
+    rows = [f"row {label}" for label in _repeated_header_rows(table, headers)]
+    if rows:
+        raise DataValidationError(
+            f"{name}: {list_items(rows)} repeat{'s' if len(rows) == 1 else ''} the header row "
+            "(were several exports joined into one file?); delete "
+            f"{'that row' if len(rows) == 1 else 'those rows'}, keeping the header at the top"
+        )
+
+
 def read_plot_sources(
     sources: PathLike | Sequence[PathLike],
     *,
@@ -221,6 +240,12 @@ def read_plot_sources(
             raw, _ = read_table_file(path, sheet=book_sheet, encoding=text_encoding)
             table = map_plot_headers(raw, columns=columns, name=path.name)
             table.index = table.index + 2  # the file's row numbers (the header is row 1)
+            if table.empty:  # one file of a folder vanished from the network without a word
+                raise DataValidationError(
+                    f"{path.name}: the table has no plot rows (only a header); expected one "
+                    "row per plot"
+                )
+            _refuse_repeated_header(table, [str(c) for c in raw.columns], path.name)
         with_site.append(site_column in table)
         if several and site_column not in table:
             table.insert(0, site_column, path.stem)

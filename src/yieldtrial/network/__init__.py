@@ -437,6 +437,11 @@ def analyze_many(
     by_list = _column_args(by, response, treatment, block)
     if not by_list:
         raise DataValidationError("by must name at least one trial key column")
+    twice = [column for column in dict.fromkeys(by_list) if by_list.count(column) > 1]
+    if twice:  # by=["site", "site"] reached pandas' groupby (exit 3: "not 1-dimensional")
+        raise DataValidationError(
+            f"by names the column {twice[0]!r} twice ({by_list!r}); give each trial key column once"
+        )
     if design == "rcbd" and block is None:
         raise DataValidationError(
             "design='rcbd' needs block=<column>; pass the block (replicate) column, or "
@@ -880,7 +885,10 @@ def _control_list(control: Any) -> list[str]:
         )
     if not items:
         raise DataValidationError("control must name at least one treatment, or be None")
-    return [str(c) for c in items]
+    labels = [str(c) for c in items]
+    if len(set(labels)) != len(labels):  # as report's check_control says it
+        raise DataValidationError(f"control lists a label twice: {tuple(labels)!r}; give each once")
+    return labels
 
 
 def _check_cv_options(warn: Any, strong: Any, exclude: Any) -> None:

@@ -165,7 +165,9 @@ _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 #: (a treatment, a site, a variety name) up to 12 characters; a longer run is a sentence.
 CJK_LABEL_EM = 12.0
 #: A difference of two labels ("T − CK1", "CK2 − CK1 − CK3"): the words and minus signs.
-_DIFFERENCE = re.compile(r"[^ ]+(?: \u2212 [^ ]+)+")
+#: It starts at a word's start only: tried at every character, a 100,000-character site
+#: name took minutes (each start ran to the word's end, quadratic in its length).
+_DIFFERENCE = re.compile(r"(?<![^ ])[^ ]+(?: \u2212 [^ ]+)+")
 #: Characters that make a header piece need protection from a browser's line breaker
 #: (a hyphen: "Sub-plot" broke after its hyphen in a narrow column).
 _UNBREAKABLE = re.compile(r"[/（()）\-\u3400-\u9fff]")
