@@ -12,6 +12,7 @@ from yieldtrial.io._rounding import fixed
 from yieldtrial.report._format import (
     CV_DIGITS,
     attr_or,
+    design_label,
     factor_label,
     fmt_number,
     fmt_p,
@@ -864,3 +865,30 @@ def _published_source(fig: Any, lang: str) -> str:
     if not source:
         return ""
     return f"（{source}）" if lang == "zh" else f" ({source})"
+
+
+def check_gaps(ctx: ReportContext) -> list[tuple[str, list[str]]]:
+    """Return the checks of an augmented trial without a yield in some block, and the blocks.
+
+    The design puts every check in every block; a lost check plot (blank yield or no row)
+    leaves it out of that block, and the methods must not say "checks in every block".
+    """
+    plots, used = ctx.plots, ctx.used
+    if ctx.s.design != "augmented" or "block" not in plots.columns or "block" not in used.columns:
+        return []
+    blocks = list(dict.fromkeys(plots["block"].dropna().astype(str)))
+    have = set(zip(used["treatment"].astype(str), used["block"].astype(str), strict=True))
+    gaps = []
+    for check in _checks(plots):
+        lost = [b for b in blocks if (check, b) not in have]
+        if lost:
+            gaps.append((check, lost))
+    return gaps
+
+
+def design_name(ctx: ReportContext, lang: str) -> str:
+    """Return the design's name (no "checks in every block" when a check was lost in one)."""
+    s = ctx.s
+    if s.design == "augmented" and s.replicated and check_gaps(ctx):
+        return t("design.augmented_gaps", lang)
+    return design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each)

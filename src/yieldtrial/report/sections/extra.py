@@ -35,7 +35,7 @@ from yieldtrial.report._format import (
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import letters_name, t
 from yieldtrial.report.model import Column, Figure, KeyValues, Paragraph, Section, Table
-from yieldtrial.report.sections.header import design_name
+from yieldtrial.report.sections.data import design_name
 from yieldtrial.report.sections.marks import ILLUSTRATIVE_MARK, figure_marks
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -13,7 +13,6 @@ from yieldtrial.errors import DataValidationError
 from yieldtrial.io._rounding import fixed
 from yieldtrial.report._format import (
     attr_or,
-    design_label,
     factor_label,
     join_list,
     string_keys,
@@ -39,6 +38,7 @@ from yieldtrial.report.i18n import (
     translate_message,
 )
 from yieldtrial.report.model import Column, KeyValues, Paragraph, Section, Table
+from yieldtrial.report.sections.data import check_gaps, design_name
 
 __all__ = ["header_section", "methods_section", "panel_section"]
 
@@ -726,38 +726,9 @@ def _design_sentence(ctx: ReportContext, lang: str) -> str:
     ) + _check_gaps_sentence(ctx, lang)
 
 
-def _check_gaps(ctx: ReportContext) -> list[tuple[str, list[str]]]:
-    """Return the checks of an augmented trial without a yield in some block, and the blocks.
-
-    The design puts every check in every block; a lost check plot (blank yield or no row)
-    leaves it out of that block, and the methods must not say "checks in every block".
-    """
-    from yieldtrial.report.sections.data import _checks
-
-    plots, used = ctx.plots, ctx.used
-    if ctx.s.design != "augmented" or "block" not in plots.columns or "block" not in used.columns:
-        return []
-    blocks = list(dict.fromkeys(plots["block"].dropna().astype(str)))
-    have = set(zip(used["treatment"].astype(str), used["block"].astype(str), strict=True))
-    gaps = []
-    for check in _checks(plots):
-        lost = [b for b in blocks if (check, b) not in have]
-        if lost:
-            gaps.append((check, lost))
-    return gaps
-
-
-def design_name(ctx: ReportContext, lang: str) -> str:
-    """Return the design's name (no "checks in every block" when a check was lost in one)."""
-    s = ctx.s
-    if s.design == "augmented" and s.replicated and _check_gaps(ctx):
-        return t("design.augmented_gaps", lang)
-    return design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each)
-
-
 def _check_gaps_sentence(ctx: ReportContext, lang: str) -> str:
     """Name the checks lost in some block of an augmented trial ("" when none is)."""
-    gaps = _check_gaps(ctx)
+    gaps = check_gaps(ctx)
     if not gaps:
         return ""
     items = [
