@@ -82,6 +82,19 @@ def test_network_by_naming_a_column_twice_is_one_line(tmp_path, capsys):
     )
 
 
+def test_network_refuses_an_unknown_crop_on_a_yield_table_as_report_does(tmp_path, capsys):
+    """``--crop rocks`` on yields already standardized ran with exit 0 (report refuses it)."""
+    path = _sites(tmp_path)
+    out = tmp_path / "n.json"
+    assert_one_line_error(
+        ["network", str(path), "--crop", "rocks", "-o", str(out)],
+        capsys,
+        match=r"unknown crop 'rocks'",
+        untouched=[path],
+        absent=[out],
+    )
+
+
 @pytest.mark.parametrize(
     "flags",
     [["--control", "CK,CK"], ["--control", "CK", "--control", "CK"]],

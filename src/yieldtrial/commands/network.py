@@ -209,6 +209,10 @@ def _run(args: argparse.Namespace) -> int:
             return 2
     # --control (split at commas), --alpha and --margin-pct are checked as in report
     config = settings_from_args(args, alpha=args.alpha, margin_pct=args.margin_pct)
+    if config.crop:  # as report: an unknown crop is refused on yield tables too
+        from yieldtrial.protocols import canonical_crop
+
+        canonical_crop(config.crop)
     files = expand_sources(args.plots)
     check_file_options(args.sheet, args.encoding, files)
     inputs = [*files, *([args.config] if args.config else [])]
