@@ -564,6 +564,9 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/trial.py::FieldTrial.analyze_sites": ("analyze_sites design",),
     "yieldtrial/network/__init__.py::_warn_copies": ("copied site",),
     "yieldtrial/stats/compare.py::_warn_borderline": ("borderline Dunnett P",),
+    # network's site, treatment and block labels (stop 39), worded as the plot-table reader's
+    # warning, so the same catalogue entry gives its Chinese line
+    "yieldtrial/commands/network.py::_normalise_labels": ("full-width labels",),
 }
 
 
