@@ -1625,11 +1625,11 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "network-same-bytes": _case_network_same_bytes,
     "network-file-names-repeat": _case_network_file_names_repeat,
     "network-column-two-roles": _case_network_column_two_roles,
-    "label-case-site": _case_label_case_site,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
     **CASES,
+    "label-case (network sites)": _case_label_case_site,
     "margin-no-control (no -o)": _case_margin_without_control,
     "network-control-not-found (a quoted label)": _case_network_control_absent,
     "setting-choice (trial.toml)": _case_setting_choice_toml,
@@ -1788,7 +1788,6 @@ WARNINGS = (
     "hidden-rows",
     "date-labels",
     "label-case",
-    "label-case-site",
     "label-merge",
     "all-below-one",
     "negative-yield",

@@ -466,9 +466,9 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "label-case",
-        r"(?P<column>treatment|block) labels that differ only in upper/lower case, spaces or "
-        r"look-alike letters: (?P<spellings>.+)\. They are analysed as different "
-        r"(?:treatment|block)s; if they are the same, write them one way in the file \(e\.g\. "
+        r"(?P<column>treatment|block|site) labels that differ only in upper/lower case, spaces "
+        r"or look-alike letters: (?P<spellings>.+)\. They are analysed as different "
+        r"(?:treatment|block|site)s; if they are the same, write them one way in the file \(e\.g\. "
         r"all (?P<example>" + _Q + r")\)",
         "{column}标签仅大小写、空格或形近字母不同：{spellings}。它们按不同的{column}分析；"
         "若实为同一{column}，请在文件中统一写法（如都写作 {example}）",
@@ -1758,16 +1758,6 @@ TEMPLATES: tuple[Template, ...] = (
         + r"); the response, treatment, block and "
         r"trial-key columns must be different columns\.",
         "列 {column} 同时被用作{first}和{second}；产量、处理、区组和试验键（--by）必须是不同的列。",
-    ),
-    Template(
-        "label-case-site",
-        r"(?P<column>site) labels that differ only in upper/lower case, spaces or look-alike "
-        r"letters: (?P<spellings>.+)\. They are analysed as different sites; if they are the "
-        r"same, write them one way in the file \(e\.g\. all (?P<example>" + _Q + r")\)",
-        "{column}标签仅大小写、空格或形近字母不同：{spellings}。它们按不同的{column}分析；"
-        "若实为同一{column}，请在文件中统一写法（如都写作 {example}）",
-        lists=("spellings",),
-        labels=("column",),
     ),
 )
 
