@@ -537,7 +537,9 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/io/plots.py::read_plots": ("hidden rows",),
     "yieldtrial/io/plots.py::_warn_date_labels": ("date labels",),
     "yieldtrial/io/plots.py::_warn_lost_design_roles": ("design column renamed",),
-    "yieldtrial/io/plots.py::_build": ("full-width labels",),
+    # the plot-table reader's and network's full-width labels (io.plots._build, stop 39's
+    # commands.network._normalise_labels) say it through one function
+    "yieldtrial/io/validation.py::warn_merged_labels": ("full-width labels",),
     "yieldtrial/io/plots.py::_warn_fractions": (
         "impurity as fractions",
         "empty grain as fractions",
@@ -564,9 +566,6 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/trial.py::FieldTrial.analyze_sites": ("analyze_sites design",),
     "yieldtrial/network/__init__.py::_warn_copies": ("copied site",),
     "yieldtrial/stats/compare.py::_warn_borderline": ("borderline Dunnett P",),
-    # network's site, treatment and block labels (stop 39), worded as the plot-table reader's
-    # warning, so the same catalogue entry gives its Chinese line
-    "yieldtrial/commands/network.py::_normalise_labels": ("full-width labels",),
 }
 
 

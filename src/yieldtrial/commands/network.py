@@ -435,18 +435,8 @@ def _normalise_labels(plots: pd.DataFrame, columns: list[str]) -> None:
         if pd.api.types.is_numeric_dtype(plots[column]):
             continue
         plots[column], merged = _validation.normalise_labels(plots[column], missing=NA_VALUES)
-        merges += [
-            f"{column} {' and '.join(repr(s) for s in spellings)} are read as {label!r}"
-            for label, spellings in merged
-        ]
-    if merges:
-        warnings.warn(
-            f"labels written with full-width, zero-width or other compatibility characters: "
-            f"{_validation.list_items(merges)}. They are treated as one label; write them one "
-            "way in the file to silence this warning",
-            YieldTrialWarning,
-            stacklevel=3,
-        )
+        merges += _validation.merged_label_items(column, merged)
+    _validation.warn_merged_labels(merges, stacklevel=3)
     _validation.warn_label_variants(plots, present, stacklevel=3)
 
 

@@ -1441,10 +1441,7 @@ def _build(
             frame[column], merged = _validation.normalise_labels(
                 frame[column], missing=NA_VALUES if file_rows else ()
             )
-            merges += [
-                f"{column} {' and '.join(repr(s) for s in spellings)} are read as {label!r}"
-                for label, spellings in merged
-            ]
+            merges += _validation.merged_label_items(column, merged)
     summary = _summary_rows_problem(frame, display, row_label)
     if summary:
         raise DataValidationError(f"{name}: {summary}")
@@ -1472,14 +1469,7 @@ def _build(
     _check_complete(frame, display, row_label, problems)
     problems.raise_if_any()
     _warn_fractions(frame)
-    if merges:
-        warnings.warn(
-            f"labels written with full-width, zero-width or other compatibility characters: "
-            f"{_validation.list_items(merges)}. They are treated as one label; write them one "
-            "way in the file to silence this warning",
-            YieldTrialWarning,
-            stacklevel=4,
-        )
+    _validation.warn_merged_labels(merges, stacklevel=4)
     if label_variants:  # the streamed reader checks the distinct labels of all blocks at the end
         _validation.warn_label_variants(frame, ("treatment", "block"), stacklevel=4)
     frame = _order(frame)

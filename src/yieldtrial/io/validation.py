@@ -1388,6 +1388,34 @@ def _warn_leading_zeros(
     )
 
 
+def merged_label_items(column: str, merged: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
+    """Describe the spellings :func:`normalise_labels` read as one label, one item each.
+
+    >>> merged_label_items("site", [("A", ["A", "Ａ"])])
+    ["site 'A' and 'Ａ' are read as 'A'"]
+    """
+    return [
+        f"{column} {' and '.join(repr(s) for s in spellings)} are read as {label!r}"
+        for label, spellings in merged
+    ]
+
+
+def warn_merged_labels(items: Sequence[str], *, stacklevel: int = 2) -> None:
+    """Warn that labels written with compatibility characters are read as one label.
+
+    ``items`` come from :func:`merged_label_items`; nothing is said when there are none.
+    ``stacklevel`` counts from the caller of this function, as for :func:`warnings.warn`.
+    """
+    if items:
+        warnings.warn(
+            f"labels written with full-width, zero-width or other compatibility characters: "
+            f"{list_items(items)}. They are treated as one label; write them one "
+            "way in the file to silence this warning",
+            YieldTrialWarning,
+            stacklevel=stacklevel + 1,
+        )
+
+
 def warn_label_variants(
     data: pd.DataFrame,
     columns: Sequence[str] = ("treatment", "block"),
