@@ -99,6 +99,27 @@ def test_augmented_checks_are_the_coloured_treatments_by_default() -> None:
     assert colours["CK1"] != colours["E01"]
 
 
+def test_augmented_checks_stay_coloured_when_one_is_the_control() -> None:
+    """``controls=["CK1"]`` (what ``yieldtrial design --control CK1`` passes) colours CK2 too.
+
+    Seen drawing a 3-check, 30-entry augmented layout: the two checks that were not the
+    analysis control were as grey as the entries, so the map hid where they are planted
+    in every block. The control's labels alone are bold.
+    """
+    from yieldtrial.design import augmented_design
+
+    entries = [f"E{i:02d}" for i in range(1, 25)]
+    book = augmented_design(["CK1", "CK2"], entries, blocks=4, seed=3)
+    ax = field_map(book, controls=["CK1"])
+    colours = _treatment_colours(ax)
+    grey = {colours[e] for e in entries}
+    assert len(grey) == 1  # the entries share the light grey ...
+    assert colours["CK2"] not in grey  # ... the second check is coloured ...
+    assert colours["CK1"] not in grey | {colours["CK2"]}  # ... apart from the control
+    bold = {t.get_text().split("\n")[1] for t in ax.texts if t.get_fontweight() == "bold"}
+    assert bold == {"CK1"}
+
+
 def test_wide_map_svg_is_deterministic() -> None:
     """Two drawings of the same 24-treatment map give the same SVG bytes (no date in it)."""
     import io

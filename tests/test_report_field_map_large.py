@@ -301,3 +301,31 @@ def test_plots_sharing_positions_give_a_note_not_a_map(tmp_path: Any) -> None:
     (block,) = next(s for s in report.sections if s.key == "field_map").blocks
     assert type(block).__name__ == "Paragraph"
     assert "places its 36 plots in 16 row and column positions" in block.text
+
+
+def test_augmented_caption_names_every_check_when_one_is_the_control(tmp_path: Any) -> None:
+    """With ``control = "CK1"`` of 3 checks, the map colours all three; the caption says so.
+
+    The caption said "only the control CK1 is coloured ... the other plots are grey" while
+    CK2 and CK3, planted in every block, were the plots a reader of the map looks for.
+    """
+    import numpy as np
+
+    from yieldtrial.design import augmented_design
+
+    entries = [f"E{i:02d}" for i in range(1, 31)]
+    book = augmented_design(["CK1", "CK2", "CK3"], entries, blocks=5, seed=3)
+    n = len(book)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 14.0 + (np.arange(n) * 7 % 16) / 10
+    book["moisture_pct"] = 13.0
+    book["impurity_pct"] = 1.0
+    plots = tmp_path / "plots.csv"
+    book.to_csv(plots, index=False)
+    toml = tmp_path / "trial.toml"
+    toml.write_text('[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "CK1"\n', encoding="utf-8")
+    report, _ = report_from_files(plots, toml, report_date="2026-01-01", lang="en")
+    section = next(s for s in report.sections if s.key == "field_map")
+    caption = section.blocks[0].caption
+    expected = "only the checks CK1, CK2, CK3 are coloured (the control CK1 with its label in bold)"
+    assert expected in caption

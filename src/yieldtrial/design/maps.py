@@ -200,7 +200,11 @@ def field_map(
         treatment has its own colour and this only sets the labels of the controls in
         bold; with more, only the controls are coloured (entries light grey), so no two
         treatments share a colour.  Default: the treatments marked ``"check"`` in an
-        ``entry_type`` column (augmented designs), else none.
+        ``entry_type`` column (augmented designs), else none.  The checks of an
+        ``entry_type`` column are coloured whatever ``controls`` names (the one control
+        given to the analysis among three checks left the other two as grey as the
+        entries, so the map no longer showed where they are planted); the labels of
+        ``controls`` alone are bold.
     lang : {"en", "zh"}, default "en"
         Language of the axis labels and of the default title.
 
@@ -480,9 +484,14 @@ def _controls(fieldbook: pd.DataFrame) -> list[str]:
         return [
             t for t in levels if t in named or (split and any(p in named for p in t.split(":")))
         ]
-    if "entry_type" not in fieldbook:
+    return _checks(fieldbook)
+
+
+def _checks(fieldbook: pd.DataFrame) -> list[str]:
+    """Return the treatments an ``entry_type`` column marks ``"check"`` (augmented designs)."""
+    if "entry_type" not in fieldbook or "treatment" not in fieldbook:
         return []
-    checks = fieldbook.loc[fieldbook["entry_type"].astype(str) == "check", "treatment"]
+    checks = fieldbook.loc[fieldbook["entry_type"].astype(str).str.strip() == "check", "treatment"]
     return list(dict.fromkeys(checks.astype(str)))
 
 
@@ -544,7 +553,10 @@ def _draw(
         )
     levels = list(dict.fromkeys([*(treatments or []), *fieldbook["treatment"].astype(str)]))
     bold = set(controls or ())
-    colour = _colours(levels, list(controls or ()))
+    # an augmented field book's checks are coloured too, in the order of ``levels`` (the
+    # same colour in the map of every block when ``treatments`` is given)
+    checks = set(_checks(fieldbook)) - bold
+    colour = _colours(levels, [*(controls or ()), *(lv for lv in levels if lv in checks)])
     cells = zip(
         fieldbook["plot_id"].astype(str),
         fieldbook["treatment"].astype(str),

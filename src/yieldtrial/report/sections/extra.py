@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -867,14 +867,29 @@ def _block_bands(
     return parts
 
 
-def _colour_note(n_treatments: int, controls: list[str], lang: str) -> str:
-    """Caption clause of a map with more treatments than colours ("" when each has one)."""
+def _colour_note(
+    n_treatments: int, controls: list[str], lang: str, checks: Sequence[str] = ()
+) -> str:
+    """Caption clause of a map with more treatments than colours ("" when each has one).
+
+    ``checks``: an augmented trial's checks, coloured on the map with the controls.
+    """
     from yieldtrial.design.maps import MAP_MAX_COLOURS
 
     if n_treatments <= MAP_MAX_COLOURS:
         return ""
     if not controls:
         return t("map.no_colours", lang, n=n_treatments, max=MAP_MAX_COLOURS)
+    if set(checks) - set(controls):  # the other checks are coloured too, not in bold
+        key = "map.checks_colours" if len(controls) == 1 else "map.checks_controls_colours"
+        return t(
+            key,
+            lang,
+            n=n_treatments,
+            max=MAP_MAX_COLOURS,
+            checks=join_list(list(checks), lang),
+            controls=join_list(controls, lang),
+        )
     key = "map.control_colours" if len(controls) == 1 else "map.controls_colours"
     return t(key, lang, n=n_treatments, max=MAP_MAX_COLOURS, controls=join_list(controls, lang))
 
@@ -1016,12 +1031,16 @@ def field_map_section(ctx: ReportContext) -> Section | None:
     # colours in its own plot order: a treatment changed colour from one block to the next)
     treatments = list(dict.fromkeys(book["treatment"].astype(str)))
     controls = [c for c in ctx.s.controls if c in set(treatments)]
-    if not controls and "entry_type" in used.columns:
-        # an augmented field book names its checks even when no control is given: they are
-        # the plots to tell apart on the map (as field_map itself marks them by default)
-        checks = used.loc[used["entry_type"].astype(str).str.strip() == "check", "treatment"]
-        controls = sorted(set(checks.astype(str)))
-    colours = _colour_note(len(treatments), controls, lang)
+    checks: list[str] = []
+    if "entry_type" in used.columns:
+        # an augmented field book names its checks: field_map colours every one of them
+        # (the controls among them also in bold), so each is seen where it is planted
+        book["entry_type"] = used["entry_type"]
+        marked = used.loc[used["entry_type"].astype(str).str.strip() == "check", "treatment"]
+        checks = sorted(set(marked.astype(str)))
+    if not controls:  # no control given: the checks are the plots to tell apart
+        controls = checks
+    colours = _colour_note(len(treatments), controls, lang, checks)
 
     def drawer(part: pd.DataFrame, gone: list[str], block: bool = False) -> Callable[[], Axes]:
         """Return the draw function of the labelled map of ``part`` (the field or a block).
