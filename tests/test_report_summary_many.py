@@ -174,3 +174,23 @@ def test_chinese_methods_have_no_space_after_a_full_stop(tmp_path: Path) -> None
     methods = "\n".join(b.text for b in report.section("methods").blocks if b.type == "paragraph")
     assert "在该协方差结构下" in methods  # the sentence is there (numerical integration)
     assert "。 " not in methods and "； " not in methods
+
+
+def test_summary_range_is_of_the_treatment_means(tmp_path: Path) -> None:
+    """The summary's range is that of the LS-means, and says so (not "yields ranged").
+
+    Its numbers were the lowest and highest treatment mean while the sentence said "yields
+    ... ranged", which a reader checks against the plot yields: those spread wider.
+    """
+    doc = _report(tmp_path, SHIFTS)
+    text = _summary_text(doc)
+    means = [row["mean"] for row in doc["results"]["means"]]
+    plots = [row["yield_kg_ha"] for row in doc["results"]["plots"]]
+    assert min(plots) < min(means) and max(means) < max(plots)  # the two ranges differ
+    low, high = f"{min(means):.1f}", f"{max(means):.1f}"  # kg/ha: 1 decimal in the report
+    assert f"the treatment means at 13 % moisture ranged from {low} to {high} kg/ha" in text
+
+
+def test_chinese_summary_range_is_of_the_treatment_means(tmp_path: Path) -> None:
+    doc = _report(tmp_path, SHIFTS, "--lang", "zh")
+    assert "按 13% 标准含水量折算，各处理平均产量为 " in _summary_text(doc)

@@ -214,7 +214,12 @@ def summary_section(ctx: ReportContext) -> Section | None:
     }
     factors = _factor_counts(ctx)
     if factors is None:
-        parts = [t("summary.trial", lang, n_treatments=f"{len(s.treatments):,}", **fields)]
+        # replicated: the range is of the treatment means (LS-means), not of the plot yields,
+        # which spread wider (an alpha lattice's plots 5,603-7,826 kg/ha, its means
+        # 5,879-7,144, read "yields ranged from 5879.4 to 7144.0"); unreplicated, each
+        # treatment's mean is its one plot's yield
+        key = "summary.trial_means" if s.replicated else "summary.trial"
+        parts = [t(key, lang, n_treatments=f"{len(s.treatments):,}", **fields)]
     else:  # the means ranked are one factor's: name it, and count the levels of both
         parts = [t("summary.trial_factors", lang, **factors, **fields)]
     data = illustrative_treatments(ctx)
