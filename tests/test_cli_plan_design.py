@@ -594,3 +594,12 @@ def test_plan_detectable_difference_text_in_chinese(capsys):
         "（低于 10：误差自由度少，检验力弱）。"
     )
     assert out[3] == "3 次重复时为 28.5%。"
+
+
+def test_design_help_says_lang_also_sets_the_printed_lines(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--lang zh`` prints 田间记录簿：... and 对照：...; the help said only the map's labels."""
+    assert main(["design", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "language of the lines printed (field book, control, seed), the messages" in help_text

@@ -132,7 +132,8 @@ def register(subparsers: Any) -> None:
         "--lang",
         choices=("en", "zh"),
         default="en",
-        help="language of the field map's title and axis labels (default en)",
+        help="language of the lines printed (field book, control, seed), the messages and "
+        "the field map's title and axis labels (default en)",
     )
     parser.set_defaults(handler=_run)
 
