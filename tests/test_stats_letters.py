@@ -135,3 +135,28 @@ def test_compact_letters_with_unreadable_significance_names_the_accepted_forms()
     """A string for `significant` is a DataValidationError naming matrix and pairwise table."""
     with pytest.raises(DataValidationError, match=r"2 x 2 matrix of booleans.*group1, group2"):
         compact_letters(["A", "B"], [1.0, 2.0], "x")
+
+
+def test_pairwise_table_without_reject_is_refused():
+    """p-values only (no reject column): every level came out "na" without a word."""
+    table = pd.DataFrame({"group1": ["A", "A", "B"], "group2": ["B", "C", "C"],
+                          "p_value": [0.2, 0.01, 0.3]})  # fmt: skip
+    with pytest.raises(DataValidationError, match="has no reject column"):
+        compact_letters(["A", "B", "C"], [3.0, 2.0, 1.0], table)
+
+
+def test_matrix_frame_missing_a_level_is_refused():
+    """A square table without a row and column for a level is named, not read as NaN."""
+    sig = pd.DataFrame([[0, 1], [1, 0]], index=["A", "B"], columns=["A", "B"])
+    with pytest.raises(DataValidationError, match="no row or column for level"):
+        compact_letters(["A", "B", "C"], [3.0, 2.0, 1.0], sig)
+
+
+def test_matrix_frame_labels_compared_as_text():
+    """Treatment codes 1, 2, 3 (an Excel column of numbers) label the matrix's rows.
+
+    Only 1 vs 3 differs, so (the docstring's example) 1 = a, 2 = ab, 3 = b.
+    """
+    sig = pd.DataFrame([[0, 0, 1], [0, 0, 0], [1, 0, 0]], index=[1, 2, 3], columns=[1, 2, 3])
+    got = compact_letters(["1", "2", "3"], [30.0, 20.0, 10.0], sig)
+    assert got.tolist() == ["a", "ab", "b"]

@@ -62,6 +62,33 @@ def letter_name(index: int) -> str:
     return f"{string.ascii_lowercase[index % 26]}{suffix}"
 
 
+def _aligned_matrix(levels: tuple[str, ...], table: pd.DataFrame) -> pd.DataFrame:
+    """Return ``table`` as a square matrix on ``levels`` (labels compared as text).
+
+    A table that is no such matrix was aligned into one of NaN, and every level's letters
+    came out ``"na"`` without a word: a pairwise table without its ``reject`` column (the
+    p-values only), or a matrix missing a level or labelled with other names.
+    """
+    if {"group1", "group2"} <= set(map(str, table.columns)):
+        raise DataValidationError(
+            "the pairwise table has no reject column (True where the two levels differ); "
+            "add it, e.g. table.assign(reject=table['p_value_adjusted'] < 0.05), or pass "
+            "the table of yieldtrial.stats.pairwise, which has it"
+        )
+    table = table.rename(index=str, columns=str)
+    absent = [lv for lv in levels if lv not in table.index or lv not in table.columns]
+    if absent:
+        shown = ", ".join(map(repr, absent[:5])) + (
+            f" and {len(absent) - 5} more" if len(absent) > 5 else ""
+        )
+        raise DataValidationError(
+            f"significant has no row or column for level(s) {shown}: give a square table "
+            "with one row and one column per level (index and columns the level labels), "
+            "or a pairwise table with group1, group2 and reject columns"
+        )
+    return table.reindex(index=list(levels), columns=list(levels))
+
+
 def _significance_matrix(levels: tuple[str, ...], significant: Any) -> np.ndarray:
     """Symmetric float matrix: 1 significant, 0 not, NaN missing."""
     k = len(levels)
@@ -82,9 +109,10 @@ def _significance_matrix(levels: tuple[str, ...], significant: Any) -> np.ndarra
             out[pos[str(g1)], pos[str(g2)]] = value
             out[pos[str(g2)], pos[str(g1)]] = value
         return out
+    if isinstance(significant, pd.DataFrame):
+        significant = _aligned_matrix(levels, significant)
     try:
         if isinstance(significant, pd.DataFrame):
-            significant = significant.reindex(index=list(levels), columns=list(levels))
             raw = significant.astype("float64").to_numpy(dtype=float, na_value=np.nan)
         else:
             raw = np.asarray(significant, dtype=float)
