@@ -334,3 +334,18 @@ def test_mean_histogram_leaves_out_the_controls_without_a_pandas_warning() -> No
 
     ax = plot_mean_histogram(means, control="CK", mean="mean")
     assert sum(patch.get_height() for patch in ax.patches) == 3  # E1-E3, not CK
+
+
+def test_plot_means_refuses_a_control_not_in_the_table() -> None:
+    """``control="ck"`` (the table's label is "CK") drew no line and said nothing."""
+    with pytest.raises(DataValidationError, match="control 'ck' is not a treatment"):
+        plot_means(MEANS, control="ck")
+
+
+def test_mean_histogram_refuses_a_control_not_in_the_table() -> None:
+    """A control absent from the means drew no dashed line and said nothing."""
+    from yieldtrial.plotting import plot_mean_histogram
+
+    means = pd.DataFrame({"treatment": ["CK", "E1", "E2", "E3"], "mean": [5.0, 6.0, 7.0, 8.0]})
+    with pytest.raises(DataValidationError, match="control 'CK9' is not a treatment"):
+        plot_mean_histogram(means, control=["CK", "CK9"], mean="mean")

@@ -140,6 +140,26 @@ def _check_one_row_per_treatment(means: pd.DataFrame, treatment: str) -> None:
         )
 
 
+def _controls_in(labels: Sequence[str], control: str | Sequence[str] | None) -> list[str]:
+    """Return the control label(s) as a list; refuse one that is not a treatment of the table.
+
+    A control the table does not hold (a typing error, ``"ck1"`` for ``"CK1"``, or the
+    control of another trial) drew no line and no message: the figure looked like one of
+    a trial without a control.
+    """
+    controls = [control] if isinstance(control, str) else [str(c) for c in control or ()]
+    present = set(labels)
+    absent = [c for c in controls if c not in present]
+    if absent:
+        listed = sorted(present)
+        shown = ", ".join(map(repr, listed[:10])) + (" ..." if len(listed) > 10 else "")
+        raise DataValidationError(
+            f"control {absent[0]!r} is not a treatment of the means table; treatments: "
+            f"{shown}. Labels are case-sensitive: pass control= one of them"
+        )
+    return controls
+
+
 def _check_limits_contain_means(
     means: pd.DataFrame, treatment: str, mean_col: str, low_col: str, high_col: str
 ) -> None:
@@ -293,7 +313,8 @@ def plot_means(
         Column with the letter display, written above the bars (skipped when
         absent).
     control : str or sequence of str, optional
-        Control label(s); a dashed horizontal line marks each control's mean.
+        Control label(s); a dashed horizontal line marks each control's mean.  A label
+        that is not a treatment of ``means`` is an error.
     hatched : sequence of str, optional
         Treatments whose bars are hatched (e.g. illustrative, unpublished values).
     ylabel, title : str, optional
@@ -324,7 +345,7 @@ def plot_means(
     labels = [str(v) for v in means[treatment]]
     values = means[mean_col].to_numpy(dtype=float)
     x = np.arange(len(labels))
-    controls = [control] if isinstance(control, str) else list(control or [])
+    controls = _controls_in(labels, control)
     colors = ["#9e9e9e" if lab in controls else "#2e7d32" for lab in labels]
     bars = ax.bar(x, values, color=colors, width=0.6, zorder=2)
     for bar, lab in zip(bars, labels, strict=True):
@@ -399,7 +420,8 @@ def plot_mean_histogram(
     mean : str, optional
         Column with the means (found by name when omitted, as in :func:`plot_means`).
     control : str or sequence of str, optional
-        Entries drawn as labelled dashed vertical lines (and left out of the bars).
+        Entries drawn as labelled dashed vertical lines (and left out of the bars); each
+        must be a treatment of ``means``.
     xlabel, ylabel : str, optional
         Axis labels.
     bins : int, optional
@@ -421,8 +443,8 @@ def plot_mean_histogram(
     unit = unit_from_yield_column(col)
     if xlabel is None and unit:
         xlabel = f"Yield ({unit})"
-    controls = [control] if isinstance(control, str) else list(control or ())
     labels = means[treatment].astype(str)
+    controls = _controls_in(labels.tolist(), control)
     values = means[col].to_numpy(dtype=float)
     entries = values[(~isin(labels, controls)).to_numpy() & np.isfinite(values)]
     ax = _new_axes(ax, (7.0, 3.6))

@@ -184,7 +184,8 @@ def figures_section(ctx: ReportContext) -> Section:
             ci_low="ci_low" if "ci_low" in means.columns else None,
             ci_high="ci_high" if "ci_high" in means.columns else None,
             letters="letters" if "letters" in means.columns else None,
-            control=list(s.controls),
+            # plot_means refuses a control it does not draw: those of the bars shown
+            control=[c for c in s.controls if c in set(shown["treatment"].astype(str))],
             hatched=hatched,
             ylabel=ylabel,
         )
@@ -405,7 +406,7 @@ def _histogram(ctx: ReportContext, means: pd.DataFrame, xlabel: str) -> Figure:
         ax = plot_mean_histogram(
             data,
             mean="mean",
-            control=list(s.controls),
+            control=[c for c in s.controls if c in set(data["treatment"].astype(str))],
             xlabel=xlabel,
             ylabel=t("axis.n_entries", lang),
         )
