@@ -160,3 +160,18 @@ def test_matrix_frame_labels_compared_as_text():
     sig = pd.DataFrame([[0, 0, 1], [0, 0, 0], [1, 0, 0]], index=[1, 2, 3], columns=[1, 2, 3])
     got = compact_letters(["1", "2", "3"], [30.0, 20.0, 10.0], sig)
     assert got.tolist() == ["a", "ab", "b"]
+
+
+def test_means_series_indexed_by_the_levels_is_aligned_on_them():
+    """A Series of means in rank order (T, A, C) is matched to levels by label, not position.
+
+    Only T vs C differs (T highest, C lowest): T = a, A = ab, C = b whatever the order the
+    levels are given in; by position A got T's mean and the letters of another level.
+    """
+    sig = [[0, 0, 1], [0, 0, 0], [1, 0, 0]]  # in the order of levels T, A, C
+    ranked = pd.Series([30.0, 20.0, 10.0], index=["T", "A", "C"], name="yield_kg_ha")
+    by_label = compact_letters(["T", "A", "C"], ranked, sig)
+    assert by_label.tolist() == ["a", "ab", "b"]
+    sig_alpha = [[0, 0, 0], [0, 0, 1], [0, 1, 0]]  # the same test, levels in the order A, C, T
+    got = compact_letters(["A", "C", "T"], ranked, sig_alpha)
+    assert got.to_dict() == by_label.to_dict()

@@ -252,7 +252,9 @@ def compact_letters(
     levels : sequence of str
         Level labels.
     means : array_like
-        The levels' means (LS-means), used to order the letters.
+        The levels' means (LS-means), used to order the letters, in the order of
+        ``levels``; a Series whose index holds exactly the levels (labels compared as
+        text) is aligned on them instead.
     significant : array_like, DataFrame
         Either a square matrix (``True``/1 = significantly different, ``False``/0 = not,
         NaN = not estimated; other numbers, such as p-values, are refused; a pair is
@@ -306,7 +308,7 @@ def compact_letters(
             f"levels lists {', '.join(map(repr, repeated))} more than once; give each level "
             "once, in the order of the means and of the rows of significant"
         )
-    mu = np.asarray(means, dtype=float)
+    mu = np.asarray(_aligned_means(labels, means), dtype=float)
     if mu.shape != (k,):
         raise DataValidationError(
             f"means must have one value per level ({k}); got shape {mu.shape}"
@@ -317,6 +319,22 @@ def compact_letters(
     if provenance is not None:
         out.attrs["provenance"] = dict(provenance)
     return out
+
+
+def _aligned_means(labels: tuple[str, ...], means: Any) -> Any:
+    """Return ``means`` in the order of ``labels`` when it is a Series indexed by them.
+
+    ``means.set_index("treatment")["yield_kg_ha"]`` of a means table is in rank order;
+    taken by position against ``levels`` in another order, it gave the letters of one
+    treatment to another without a word.  Other arrays (and a Series on a range index or on
+    other labels) are taken in the order of ``levels``, as before.
+    """
+    if not isinstance(means, pd.Series) or isinstance(means.index, pd.RangeIndex):
+        return means
+    keys = [str(key) for key in means.index]
+    if len(set(keys)) != len(keys) or set(keys) != set(labels):
+        return means
+    return means.set_axis(keys).reindex(list(labels))
 
 
 def _letters_series(
