@@ -1146,6 +1146,19 @@ def _case_treatment_no_observed_yield(tmp: Path) -> tuple[list[str], str]:
     return argv, "'CK'（小区 '101', '201'）没有"
 
 
+def _case_many_treatments_no_observed_yield(tmp: Path) -> tuple[list[str], str]:
+    """Build a field book filled in for 2 of its 8 treatments: 5 of the 6 empty ones named.
+
+    All 6 were, each with its plots (a 25-entry alpha lattice filled in for 3 plots gave
+    a line of some 900 characters); the last one named closes its bracket in Chinese too.
+    """
+    rows = [f"{b}0{i},{b},E{i},20,,\n" for b in (1, 2) for i in range(1, 7)]
+    rows += ["107,1,CK,20,13.77,13.7\n", "207,2,CK,20,13.89,13.8\n"]
+    rows += ["108,1,T,20,14.1,13.5\n", "208,2,T,20,14.3,13.6\n"]
+    argv = ["report", str(_table(tmp, rows)), "--crop", "wheat", "--control", "CK", *_html(tmp)]
+    return argv, "'E5'（小区 '105', '205'）等（另有 1 个）没有实测产量"
+
+
 def _case_single_block(tmp: Path) -> tuple[list[str], str]:
     rows = [row.replace(",2,", ",1,", 1) for row in ROWS]
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "（'1'）"
@@ -1629,6 +1642,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
     **CASES,
+    "treatment-no-observed-yield (more than 5)": _case_many_treatments_no_observed_yield,
     "label-case (network sites)": _case_label_case_site,
     "margin-no-control (no -o)": _case_margin_without_control,
     "network-control-not-found (a quoted label)": _case_network_control_absent,

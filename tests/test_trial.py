@@ -407,6 +407,28 @@ def test_treatment_with_every_plot_missing_is_an_error(control):
     assert "no observed yield" in trial._repr_html_()
 
 
+def test_many_treatments_without_a_yield_are_listed_up_to_five():
+    """A field book filled in for one treatment: 5 empty treatments named, then a count.
+
+    Every empty treatment was named with its plots: a 25-entry alpha lattice filled in for
+    3 of its 50 plots gave a line of some 900 characters.
+    """
+    labels = ["CK", *(f"E{i}" for i in range(1, 8))]
+    rows = []
+    for block in (1, 2):
+        for i, label in enumerate(labels):
+            filled = label == "CK"
+            rows.append({"plot_id": f"{block}0{i}", "block": str(block), "treatment": label,
+                         "yield_kg_ha": 7000.0 + block if filled else None})  # fmt: skip
+    trial = FieldTrial.from_dataframe(pd.DataFrame(rows), crop="wheat", control="CK")
+    message = (
+        r"treatments 'E1' \(plots '101', '201'\); .* 'E5' \(plots '105', '205'\) and 2 more "
+        r"have no observed yield"
+    )
+    with pytest.raises(DataValidationError, match=message):
+        trial.anova()
+
+
 def test_several_sites_refused_by_single_trial_statistics():
     """A two-site table is not pooled: every statistics method names the sites and the fix."""
     trial = FieldTrial.from_dataframe(two_sites(), crop="wheat", control="CK")

@@ -138,6 +138,8 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r"^\): ", "）："),
     (r"^\) and $", "）和 "),  # after a listing of plot ids in brackets
     (r"^\); $", "）；"),
+    # a listing of bracketed items cut after one: "'G04' (plots '105', '224') and 17 more"
+    (r"^\) and ([\d,]+) more$", r"）等（另有 \1 个）"),
     (r"^\)$", "）"),
     (r"^ and $", " 和 "),  # between two quoted spellings
     (r"\bindex (\S+)", r"索引 \1"),

@@ -24,6 +24,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.validation import (
+    MAX_LISTED,
     as_labels,
     augmented_checks,
     check_augmented_control,
@@ -138,13 +139,16 @@ def single_trial_data(
         )
     if empty:
         parts = []
-        for t in empty:
+        # the first few only: a field book filled in for 3 of its 50 plots named all 22
+        # empty treatments with their plots, a line of some 900 characters
+        for t in empty[:MAX_LISTED]:
             ids = yields.loc[yields["treatment"].astype(str) == t, "plot_id"]
             shown = list_items(repr(str(i)) for i in ids)
             parts.append(f"{t!r} (plots {shown})")
+        more = f" and {len(empty) - MAX_LISTED:,} more" if len(empty) > MAX_LISTED else ""
         many = len(empty) > 1
         raise DataValidationError(
-            f"treatment{'s' if many else ''} {'; '.join(parts)} "
+            f"treatment{'s' if many else ''} {'; '.join(parts)}{more} "
             f"{'have' if many else 'has'} no observed yield: every plot is missing (empty "
             "mass or yield), so no mean can be estimated and the trial cannot be analysed "
             f"with {'them' if many else 'it'}. Delete {'their' if many else 'its'} rows from "
