@@ -1159,6 +1159,27 @@ def _case_many_treatments_no_observed_yield(tmp: Path) -> tuple[list[str], str]:
     return argv, "'E5'（小区 '105', '205'）等（另有 1 个）没有实测产量"
 
 
+def _case_augmented_lost_entry(tmp: Path) -> tuple[list[str], str]:
+    """Build an augmented field book (3 checks, 30 entries) whose entries E05 and E07 were lost."""
+    import numpy as np
+
+    from yieldtrial.design import augmented_design
+
+    entries = [f"E{i:02d}" for i in range(1, 31)]
+    book = augmented_design(["CK1", "CK2", "CK3"], entries, blocks=5, seed=3)
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = 14.0 + (np.arange(len(book)) * 7 % 16) / 10  # synthetic
+    book["moisture_pct"] = 13.0
+    book["impurity_pct"] = 1.0
+    lost = book["treatment"].isin(["E05", "E07"])
+    book.loc[lost, ["fresh_mass_kg", "moisture_pct", "impurity_pct"]] = np.nan
+    plots = tmp / "plots.csv"
+    book.to_csv(plots, index=False)
+    ids = dict(zip(book["treatment"], book["plot_id"].astype(str), strict=True))
+    argv = ["report", str(plots), "--crop", "wheat", "--control", "CK1", *_html(tmp)]
+    return argv, f"（小区 '{ids['E07']}'）、'E05'（小区 '{ids['E05']}'）；"
+
+
 def _case_single_block(tmp: Path) -> tuple[list[str], str]:
     rows = [row.replace(",2,", ",1,", 1) for row in ROWS]
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "（'1'）"
@@ -1603,6 +1624,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "two-factors-same-column": _case_two_factors_same_column,
     "columns-same-name": _case_columns_same_name,
     "treatment-no-observed-yield": _case_treatment_no_observed_yield,
+    "augmented-lost-entry": _case_augmented_lost_entry,
     "single-block": _case_single_block,
     "network-all-invalid": _case_network_all_invalid,
     "several-sites": _case_several_sites,
@@ -1796,6 +1818,7 @@ NAMES = {
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
+    "augmented-lost-entry",
     "implausible-moisture",
     "implausible-yield",
     "other-standard-moisture",

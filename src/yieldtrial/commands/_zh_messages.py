@@ -138,6 +138,7 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r"^\): ", "）："),
     (r"^\) and $", "）和 "),  # after a listing of plot ids in brackets
     (r"^\); $", "）；"),
+    (r"^\), $", "）、"),  # between bracketed items: "'E11' (plot '203'), 'E07' (...)"
     # a listing of bracketed items cut after one: "'G04' (plots '105', '224') and 17 more"
     (r"^\) and ([\d,]+) more$", r"）等（另有 \1 个）"),
     (r"^\)$", "）"),
@@ -1485,6 +1486,16 @@ TEMPLATES: tuple[Template, ...] = (
         "处理 {parts}没有实测产量：其全部小区均缺失（质量或产量为空），无法估计平均值，"
         "试验也无法连同它一起分析。请从小区数据表（以及对照和处理列表）中删去其行以分析其余处理，"
         "或填入收获数据",
+        lists=("parts",),
+    ),
+    Template(
+        "augmented-lost-entry",
+        r"augmented design: (?P<n>[\d,]+) entr(?:y|ies) without a yield \(lost plots?\): "
+        r"(?P<parts>.+?); an unreplicated entry has no mean without its plot, so "
+        r"(?:it is|they are) left out of the analysis and the report; the checks and the "
+        r"other entries are analysed as before",
+        "增广设计：{n} 个品系（处理）无产量（小区缺失）：{parts}；不设重复的品系缺少其小区便无法"
+        "估计均值，因此不参加分析、不列入报告；对照和其他品系照常分析",
         lists=("parts",),
     ),
     Template(
