@@ -1,4 +1,4 @@
-"""Dunnett far from every product form: four more levers measured (stop 40), none taken.
+"""Dunnett far from every product form: five more levers measured (stop 40), none taken.
 
 Run: ``OPENBLAS_NUM_THREADS=1 PYTHONPATH=src python benchmarks/explore_dunnett_far_levers.py``
 (about a minute; ``--part NAME`` runs one part).  The 20-comparison random layouts of
@@ -22,6 +22,11 @@ Run: ``OPENBLAS_NUM_THREADS=1 PYTHONPATH=src python benchmarks/explore_dunnett_f
 * ``score``: the target integrand alone (variance order, single precision: the pilot
   path's) along the Taylor path's own score (the second-order expansion ``G_s``) instead of
   a pilot's; CPU, points/nodes and stated error against the current dispatch.
+* ``means``: the seed-0 layout integrated over the 21 treatment means instead of the 20
+  contrasts (``|m_i - m_0| <= r se_i`` as pairwise constraints of ``stats._mvt_sov.Region``,
+  double precision): the control's mean first, then the others in the variance order of
+  their covariance given it; or all 21 in the variance order of their covariance.  Prints
+  3 SE over the 8 scrambles (x 1e-5) against the contrasts' integrand (variance order).
 * ``scrambles``: the current dispatch with four sets of 8 scrambles (``SOBOL_SEED`` + 0,
   1000, 2000, 3000): how much of the points a layout needs is the luck of the scrambles.
 """
@@ -265,6 +270,52 @@ def score() -> None:
         )
 
 
+def means() -> None:
+    """Spread of the integrand over the treatment means against that over the contrasts."""
+    from bench_dunnett_general import contrast_corr, gls_means_cov
+
+    rng = np.random.default_rng(0)
+    trt = np.concatenate([rng.permutation(21) for _ in range(2)])
+    rep, pos = np.repeat(np.arange(2), 21), np.tile(np.arange(21), 2)
+    v = gls_means_cov(trt, [rep], [7 * rep + pos // 3], [5.7], 21)
+    v = v / v[0, 0]
+    corr = contrast_corr(v)
+    se = np.sqrt(np.diag(v)[1:] + v[0, 0] - 2.0 * v[0, 1:])
+    d = v.shape[0]
+    free = np.full(d, np.inf)
+
+    def region(order: np.ndarray) -> Any:
+        pair = np.full((d, d), np.inf)
+        at0 = int(np.flatnonzero(order == 0)[0])
+        for i in range(d):
+            if i != at0:
+                pair[max(i, at0), min(i, at0)] = se[order[i] - 1]
+        chol = np.linalg.cholesky(v[np.ix_(order, order)])
+        return _mvt_sov.Region(chol, -free, free, pair=pair)
+
+    given = v[1:, 1:] - np.outer(v[1:, 0], v[0, 1:]) / v[0, 0]
+    first = np.concatenate([[0], 1 + _mvt_sov.variance_ordered_cholesky(given)[1]])
+    regions = {
+        "contrasts": None,
+        "means, control first": region(first),
+        "means, variance order": region(_mvt_sov.variance_ordered_cholesky(v)[1]),
+    }
+    chol, _, lo, hi, _ = _mvt_sov.dunnett_box(corr, True, by_variance=True)
+    contrasts = _mvt_sov.Region(chol, lo, hi)
+    r = np.array([1.36, 1.66, 2.04, 2.48, 2.98, 3.54, 4.13])
+    print(f"\nmeans: seed-0 layout, r = {r.tolist()}; 3 SE over 8 scrambles x 1e-5")
+    for n in (1024, 4096, 8192):
+        for label, reg in regions.items():
+            reg = contrasts if reg is None else reg
+            rows = _mvt_sov._sobol_rows(reg.chol.shape[0] - 1, 13)
+            sums = np.array(
+                [_mvt_sov._sov_integrand(r, reg, rows[j][:, :n]).mean(axis=1)
+                 for j in range(rows.shape[0])]
+            )  # fmt: skip
+            spread = 3.0 * sums.std(axis=0, ddof=1) / np.sqrt(rows.shape[0])
+            print(f"{n:>5} {label:>22} {np.round(spread * 1e5, 1)}")
+
+
 def scrambles() -> None:
     """Time the current dispatch with four sets of 8 scrambles."""
     base = _mvt_sov.SOBOL_SEED
@@ -289,7 +340,7 @@ def scrambles() -> None:
 
 
 PARTS = {"split": split, "twolevel": twolevel, "factors": factors, "score": score,
-         "scrambles": scrambles}  # fmt: skip
+         "means": means, "scrambles": scrambles}  # fmt: skip
 
 if __name__ == "__main__":
     chosen = [sys.argv[sys.argv.index("--part") + 1]] if "--part" in sys.argv else list(PARTS)
