@@ -27,6 +27,7 @@ __all__ = [
     "CONTROLS_FIRST",
     "FACTOR_KEYS",
     "check_design_labels",
+    "check_shared_positions",
     "FACTOR_ROLES",
     "design_columns",
     "factor_level_order",
@@ -335,6 +336,7 @@ def _check_latin_layout(plots: pd.DataFrame) -> None:
     rows and columns of one square.  Missing plots may be absent from the table, so the
     rule is: as many rows and columns as treatments, each treatment at most once in each.
     """
+    check_shared_positions(plots, "latin")
     used = plots.dropna(subset=["treatment", "row", "column"])
     t = int(used["treatment"].nunique())
     rows, cols = int(used["row"].nunique()), int(used["column"].nunique())
@@ -361,6 +363,56 @@ _POSITION_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+def check_shared_positions(plots: pd.DataFrame, design: str) -> None:
+    """Refuse two plots at one row and column position of a Latin square or row-column design.
+
+    The models take each plot's row and column (within its replicate for ``row_column``)
+    as its position: two plots at one position were analysed as if they shared a row
+    and a column effect, a plot typed twice or a row or column typo (stop 40 attacked a
+    row-column grid with a duplicated plot: exit 0, the plots fitted as two replicates of
+    one position).
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The validated plot table.
+    design : str
+        The resolved design; only ``latin`` and ``row_column`` are checked.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the plots, their position and the fix.
+    """
+    keys = {"latin": ["row", "column"], "row_column": ["block", "row", "column"]}.get(design)
+    if keys is None or any(k not in plots for k in keys):
+        return
+    if "site" in plots:  # positions repeat from site to site
+        keys = ["site", *keys]
+    used = plots.dropna(subset=keys)
+    shared = used[used.duplicated(keys, keep=False)]
+    if shared.empty:
+        return
+    groups = shared.groupby(keys, sort=False)["plot_id"]
+    where = []
+    for position, ids in groups:
+        cells = position if isinstance(position, tuple) else (position,)
+        values = dict(zip(keys, cells, strict=True))
+        place = f"row {values['row']}, column {values['column']}"
+        if "block" in values:
+            place += f" of replicate {str(values['block'])!r}"
+        if "site" in values:
+            place += f" at site {str(values['site'])!r}"
+        names = " and ".join(repr(str(i)) for i in ids)
+        where.append(f"plots {names} ({place})")
+    raise DataValidationError(
+        f"plots share a row and column position: {list_items(where, limit=3)}; in a "
+        f"{'Latin square' if design == 'latin' else 'row-column design'} each plot has a "
+        "position of its own. Correct the row or column of one of them (or delete a plot "
+        "typed twice)"
+    )
+
+
 def check_design_labels(plots: pd.DataFrame, design: str) -> None:
     """Refuse a plot without a label in a column its design's model uses.
 
@@ -375,7 +427,8 @@ def check_design_labels(plots: pd.DataFrame, design: str) -> None:
     ------
     DataValidationError
         An empty ``incomplete_block`` (alpha), ``row`` or ``column`` (row-column design,
-        Latin square), naming the plots.
+        Latin square), naming the plots; two plots at one position
+        (:func:`check_shared_positions`).
     """
     for column in _POSITION_COLUMNS.get(design, ()):
         if column not in plots:
@@ -387,6 +440,7 @@ def check_design_labels(plots: pd.DataFrame, design: str) -> None:
                 f"{column} is empty for {ids}; the {design} design's model uses it, so every "
                 "plot needs one: fill it in (or delete rows that are not plots)"
             )
+    check_shared_positions(plots, design)
 
 
 def warn_single_block(plots: pd.DataFrame, design: str, *, stacklevel: int = 2) -> None:
