@@ -423,6 +423,15 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
+            r"^every standardized yield is below (?P<limit>[\d.]+) kg/ha \(the largest: plot "
+            r"(?P<plot>'[^']*') = (?P<value>[\d.e+-]+) kg/ha\), far below any harvested crop.+$"
+        ),
+        "所有折标产量都低于 {limit} kg/ha（最高为小区 {plot} = {value} kg/ha），远低于任何作物的"
+        "实收产量，报告中此类产量显示为 0.0：请检查单位：质量是否以毫克为单位却被当作千克读入，"
+        "或面积是否以平方厘米或平方毫米为单位却被当作平方米读入？",
+    ),
+    (
+        re.compile(
             r"^(?P<column>treatment|block) labels that differ only in leading zeros: "
             r"(?P<spellings>.+)\. They are analysed as different (?:treatment|block)s; if they "
             r"are the same, write them one way in the file \(e\.g\. all (?P<example>'[^']*')\)$"

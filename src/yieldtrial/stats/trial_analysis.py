@@ -526,33 +526,34 @@ def disconnected_groups(
     list of list of str
         The treatments of each group, largest group first.
     """
-    design = columns["design"]
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     keys = {
         "alpha": [["block", "incomplete_block"]],
         "row_column": [["block", "row"], ["block", "column"]],
-    }.get(str(design))
+    }.get(str(columns["design"]))
     observed = data[data[response].notna()] if response in data else data
-    labels = [str(t) for t in pd.unique(observed["treatment"].astype(str))]
+    codes, uniques = pd.factorize(observed["treatment"].astype(str))
+    labels = [str(t) for t in uniques]
     if keys is None or len(labels) < 2:
         return [labels]
-    parent = {label: label for label in labels}
-
-    def root(label: str) -> str:
-        while parent[label] != label:
-            parent[label] = parent[parent[label]]
-            label = parent[label]
-        return label
-
-    names = observed["treatment"].astype(str)
+    # a graph of treatments and incomplete blocks (rows, columns): a plot joins the two
+    rows, cols, offset = [], [], len(labels)
     for key in keys:
-        for _, members in names.groupby([observed[k] for k in key], sort=False):
-            first = root(members.iloc[0])
-            for label in pd.unique(members):
-                parent[root(label)] = first
-    groups: dict[str, list[str]] = {}
-    for label in labels:
-        groups.setdefault(root(label), []).append(label)
-    return sorted(groups.values(), key=len, reverse=True)
+        groups = observed.groupby([observed[k] for k in key], sort=False, dropna=False)
+        blocks = groups.ngroup().to_numpy()
+        rows.append(codes)
+        cols.append(offset + blocks)
+        offset += int(blocks.max()) + 1
+    edges = np.ones(sum(len(r) for r in rows))
+    graph = coo_matrix((edges, (np.concatenate(rows), np.concatenate(cols))), (offset, offset))
+    _, component = connected_components(graph, directed=False)
+    found: dict[int, list[str]] = {}
+    for number, label in enumerate(labels):
+        found.setdefault(int(component[number]), []).append(label)
+    return sorted(found.values(), key=len, reverse=True)
 
 
 def _refuse_disconnected_blocks(
