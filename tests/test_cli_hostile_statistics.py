@@ -78,6 +78,20 @@ def _split() -> pd.DataFrame:
     )  # fmt: skip
 
 
+def _strip(blocks: int = 3) -> pd.DataFrame:
+    """3 horizontal x 3 vertical strips per block, strips in a fixed shuffled order."""
+    rows = []
+    for block in range(1, blocks + 1):
+        across = np.roll(["H0", "H1", "H2"], block)
+        down = np.roll(["V0", "V1", "V2"], -block)
+        for r, horizontal in enumerate(across, 1):
+            for c, vertical in enumerate(down, 1):
+                rows.append({"plot_id": f"{block}{r}{c}", "block": block, "row": r + 3 * block,
+                             "column": c, "hor": horizontal, "ver": vertical,
+                             "treatment": f"{horizontal}:{vertical}"})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
 def _latin(treatments: tuple[str, ...] = ("A", "B", "C", "D")) -> pd.DataFrame:
     return design.latin_square(list(treatments), seed=1)
 
@@ -158,6 +172,7 @@ def _entry_twice() -> str:
 
 
 SPLIT = ["--design", "split_plot", "--factors", "irr,nit"]
+STRIP = ["--design", "strip_plot", "--factors", "hor,ver"]
 
 #: (case, plot table, options, message) that exit 1 with one line.
 ERRORS: list[tuple[str, Table, list[str], str]] = [
@@ -218,6 +233,13 @@ ERRORS: list[tuple[str, Table, list[str], str]] = [
      lambda: _fill(_split(), lost=lambda b: (b.irr == "I1") & (b.nit == "N1")),
      ["--design", "factorial", "--factors", "irr,nit"],
      r"treatment 'I1:N1' \(plots .*\) has no observed yield"),
+    ("strip-identical", lambda: _fill(_strip(), _same()), STRIP,
+     r"leaves no variation in error_a, error_b and error_c"),
+    ("factorial-unreplicated",
+     lambda: _fill(_split()[lambda b: _block(b) == "1"].drop(columns=["block"])),
+     ["--design", "factorial", "--factors", "irr,nit"],
+     r"no residual degrees of freedom \(9 plots for 9 parameters\): the factorial is "
+     r"unreplicated"),
     # -- Latin square
     ("latin-identical", lambda: _fill(_latin(), _same()), ["--design", "latin"],
      r"zero standard error \(error mean square 0\)"),
@@ -258,6 +280,12 @@ ERRORS: list[tuple[str, Table, list[str], str]] = [
      r"treatment 'CK1' \(plots .*\) has no observed yield"),
     ("augmented-entry-repeated", _entry_twice, ["--design", "augmented", "--control", "CK1"],
      r"treatment 'E2' is marked 'entry' in entry_type but has 2 plots"),
+    # stop 40: "found 2 check(s) and 0 entr(y/ies) ... Pass checks=[...]", no entry named
+    ("augmented-every-entry-lost",
+     lambda: _fill(_augmented(), lost=lambda b: b.entry_type == "entry"),
+     ["--design", "augmented", "--control", "CK1"],
+     r"augmented design: every entry's plot is lost \(no yield\): 'E6' \(plot '101'\), .* "
+     r"and 3 more; only the checks are left"),
     ("augmented-identical", lambda: _fill(_augmented(), _same()),
      ["--design", "augmented", "--control", "CK1"],
      r"the augmented design's model of 'yield_kg_ha' fits every yield exactly"),
@@ -394,6 +422,18 @@ REPORTS: list[tuple[str, Table, list[str], Callable[[dict[str, Any]], bool]]] = 
     ("latin-one-plot-lost", lambda: _fill(_latin(), lost=lambda b: b.index == 0),
      ["--design", "latin", "--control", "A"],
      lambda r: r["results"]["control_comparisons"][0]["df"] == 5),
+    # a horizontal strip lost in block 1: REML (the stratum ANOVA needs every plot)
+    ("strip-plot-strip-lost",
+     lambda: _fill(_strip(), lost=lambda b: (b.block == 1) & (b.hor == "H1")),
+     [*STRIP, "--control", "V0"], lambda r: len(r["results"]["control_comparisons"]) == 2),
+    # 6 of 16 plots lost: 10 plots - (1 + 3 + 3 + 3) parameters = 0 error df
+    ("latin-six-plots-lost",
+     lambda: _fill(_latin(), lost=lambda b: b.index.isin([0, 1, 5, 6, 10, 15])),
+     ["--design", "latin", "--control", "A"], _missing_df_words),
+    ("augmented-entry-lost", lambda: _fill(_augmented(), lost=lambda b: b.treatment == "E3"),
+     ["--design", "augmented", "--control", "CK1"],
+     lambda r: r["results"]["warnings"][0].startswith(
+         "augmented design: 1 entry without a yield (lost plot): 'E3'")),
     ("alpha-entry-with-a-single-plot-as-control",
      lambda: _fill(_alpha(), lost=lambda b: (b.treatment == "G05") & (_block(b) == "1")),
      ["--design", "alpha", "--control", "G05"],
