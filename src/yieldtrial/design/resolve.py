@@ -22,6 +22,7 @@ from yieldtrial.io.checks import check_option
 from yieldtrial.io.levels import natural_key
 from yieldtrial.io.levels import randomized as _randomized
 from yieldtrial.io.validation import as_labels, list_items
+from yieldtrial.io.validation import check_shared_positions as _check_positions
 
 __all__ = [
     "CONTROLS_FIRST",
@@ -364,53 +365,26 @@ _POSITION_COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 def check_shared_positions(plots: pd.DataFrame, design: str) -> None:
-    """Refuse two plots at one row and column position of a Latin square or row-column design.
+    """Refuse two plots at one row and column of a Latin square or row-column design.
 
-    The models take each plot's row and column (within its replicate for ``row_column``)
-    as its position: two plots at one position were analysed as if they shared a row
-    and a column effect, a plot typed twice or a row or column typo (stop 40 attacked a
-    row-column grid with a duplicated plot: exit 0, the plots fitted as two replicates of
-    one position).
+    :func:`yieldtrial.io.validation.check_shared_positions` with the design's columns
+    (``row_column``: rows and columns within each ``block``); other designs pass.
 
     Parameters
     ----------
     plots : DataFrame
         The validated plot table.
     design : str
-        The resolved design; only ``latin`` and ``row_column`` are checked.
+        The resolved design.
 
     Raises
     ------
     DataValidationError
         Naming the plots, their position and the fix.
     """
-    keys = {"latin": ["row", "column"], "row_column": ["block", "row", "column"]}.get(design)
-    if keys is None or any(k not in plots for k in keys):
-        return
-    if "site" in plots:  # positions repeat from site to site
-        keys = ["site", *keys]
-    used = plots.dropna(subset=keys)
-    shared = used[used.duplicated(keys, keep=False)]
-    if shared.empty:
-        return
-    groups = shared.groupby(keys, sort=False)["plot_id"]
-    where = []
-    for position, ids in groups:
-        cells = position if isinstance(position, tuple) else (position,)
-        values = dict(zip(keys, cells, strict=True))
-        place = f"row {values['row']}, column {values['column']}"
-        if "block" in values:
-            place += f" of replicate {str(values['block'])!r}"
-        if "site" in values:
-            place += f" at site {str(values['site'])!r}"
-        names = " and ".join(repr(str(i)) for i in ids)
-        where.append(f"plots {names} ({place})")
-    raise DataValidationError(
-        f"plots share a row and column position: {list_items(where, limit=3)}; in a "
-        f"{'Latin square' if design == 'latin' else 'row-column design'} each plot has a "
-        "position of its own. Correct the row or column of one of them (or delete a plot "
-        "typed twice)"
-    )
+    if design in ("latin", "row_column"):
+        block = "block" if design == "row_column" else None
+        _check_positions(plots, row="row", column="column", block=block, design=design)
 
 
 def check_design_labels(plots: pd.DataFrame, design: str) -> None:
