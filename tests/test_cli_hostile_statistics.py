@@ -403,6 +403,14 @@ REPORTS: list[tuple[str, Table, list[str], Callable[[dict[str, Any]], bool]]] = 
      lambda r: r["results"]["control_comparisons"][0]["confidence"] == 0.5),
     ("margin-0", lambda: _fill(_rcbd()), ["--control", "CK", "--margin", "0"],
      lambda r: r["results"]["control_comparisons"][0]["margin_pct"] == 0),
+    # stop 40: every yield 9 kg but plot 104's 12 kg: without it the model fits every plot
+    # exactly, so its externally studentized residual is unbounded (was NaN, and the report
+    # said no plot was flagged); now flagged, Bonferroni p = 0, the statistic left blank
+    ("one-plot-differs-the-rest-identical",
+     lambda: _fill(_rcbd(), lambda b: np.where(b.plot_id.astype(str) == "104", 12.0, 9.0)),
+     ["--control", "CK"],
+     lambda r: [(p["plot_id"], p["check"], p["p_value_adjusted"], p["statistic"])
+                for p in r["results"]["suspect_plots"]] == [("104", "outlier_test", 0.0, None)]),
     # random blocks whose variance is estimated at 0 (the REML boundary): said in the methods
     ("random-blocks-at-the-boundary",
      lambda: _fill(_rcbd(), lambda b: 9 + 0.5 * _level("treatment")(b).fillna(0)
