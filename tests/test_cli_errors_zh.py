@@ -170,6 +170,16 @@ def _case_implausible_yield(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "小区 '102' = 682,960 kg/公顷"
 
 
+def _case_tiny_yield(tmp: Path) -> tuple[list[str], str]:
+    """Type the masses in mg as kg (stop 40).
+
+    Plot 101, 14.98e-6 kg at 12.7 % moisture from 20 m2, is 14.98e-6 x 87.3 / 87 / 20 x
+    10,000 = 7.52e-3 kg/ha, the largest.
+    """
+    rows = [row.replace(row.split(",")[4], f"{float(row.split(',')[4]) * 1e-6!r}") for row in ROWS]
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "小区 '101' = 0.00752 kg/公顷"
+
+
 def _case_other_standard_moisture(tmp: Path) -> tuple[list[str], str]:
     """Report at wheat's 13 % a table standardize wrote at 14 % (stop 34)."""
     plots = _table(tmp, list(ROWS))
@@ -1485,6 +1495,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "missing-moisture": _case_missing_moisture,
     "implausible-moisture": _case_implausible_moisture,
     "implausible-yield": _case_implausible_yield,
+    "tiny-yield": _case_tiny_yield,
     "other-standard-moisture": _case_other_standard_moisture,
     "report-format": _case_report_format,
     "report-format-pdf": _case_report_format_pdf,
@@ -1715,6 +1726,7 @@ NAMES = {
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
     "report-format-pdf": r"PDF",  # the format's name, as Chinese text writes it
     "implausible-yield": r"\bkg\b",  # the unit symbol, as Chinese text writes it (kg/亩)
+    "tiny-yield": r"\bkg\b",
     "not-text-encoding": r"Python|\\u5bf9|utf-8、gbk、gb18030、big5、latin-1 或 cp1252",
     # the levels as typed, and the trial.toml key named as written there
     "control-not-a-level": r"现有水平：[^。]*|\[analysis\] 的 control",
@@ -1821,6 +1833,7 @@ WARNINGS = (
     "augmented-lost-entry",
     "implausible-moisture",
     "implausible-yield",
+    "tiny-yield",
     "other-standard-moisture",
     "hidden-rows",
     "date-labels",

@@ -74,3 +74,23 @@ def test_latin_square_from_design_latin_is_accepted():
     book = latin_square(["A", "B", "C", "D"], seed=3)
     book["yield_kg_ha"] = 6000.0 + np.arange(16) * 7.0
     assert FieldTrial(book, crop="wheat", design="latin").design == "latin"
+
+
+def test_row_column_plots_at_one_position_are_refused():
+    """Stop 40: two plots at one row and column of a replicate were analysed (exit 0)."""
+    book = _alpha_book()
+    book.loc[1, ["row", "column"]] = book.loc[0, ["row", "column"]].to_numpy()
+    with pytest.raises(
+        DataValidationError,
+        match=r"plots share a row and column position: plots '101' and '102' \(row 1, column 1 "
+        r"of replicate '1'\); in a row-column design",
+    ):
+        FieldTrial(book, crop="wheat", design="row_column")
+
+
+def test_row_column_positions_repeat_from_replicate_to_replicate():
+    """Rows and columns numbered within each replicate are no shared position."""
+    book = _alpha_book()
+    book["row"] = book.groupby("block").cumcount() // 3 + 1
+    assert book.duplicated(["row", "column"]).any()
+    assert FieldTrial(book, crop="wheat", design="row_column").n_plots == 24

@@ -93,3 +93,30 @@ def test_constant_text_columns_share_one_piece_and_change_alone(monkeypatch) -> 
     first.loc[1, "m"] = "other"
     assert second["m"].tolist() == ["dry_matter"] * n
     assert first["m"].tolist() == ["dry_matter", "other"] + ["dry_matter"] * (n - 2)
+
+
+@pytest.mark.parametrize(
+    ("values", "warned"),
+    [([0.004, 0.007, None], True), ([0.004, 1.2, None], False), ([0.0, 0.0, None], False)],
+    ids=["all-below-1", "one-at-1.2", "all-zero"],
+)
+def test_every_yield_below_one_kg_ha_warns(values, warned) -> None:
+    """Stop 40: masses in mg read as kg reported "yields ranged from 0.0 to 0.0 kg/ha".
+
+    A trial of zero yields (a lost crop) is no unit slip, nor one plot above 1 kg/ha.
+    """
+    import warnings
+
+    plots = pd.DataFrame({"plot_id": ["1", "2", "3"]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yields.warn_tiny_yields(plots, pd.Series(values, dtype=float))
+    messages = [str(w.message) for w in caught]
+    if warned:
+        assert messages == [
+            "every standardized yield is below 1 kg/ha (the largest: plot '2' = 0.007 kg/ha), "
+            "far below any harvested crop, and the report rounds such yields to 0.0: check the "
+            "units: is the mass in mg but read as kg, or the area in cm2 or mm2 but read as m2?"
+        ]
+    else:
+        assert messages == []

@@ -1182,3 +1182,18 @@ def test_a_frame_without_rows_says_so_before_the_control() -> None:
     """No rows read "control 'CK' is not a treatment of any trial; treatments present: ."."""
     with pytest.raises(DataValidationError, match="data has no rows; expected one row per plot"):
         _analyze(_network().iloc[:0])
+
+
+def test_controls_naming_every_treatment_are_refused():
+    """Stop 40: without treatment x site variation the run went on, T1 and T2 compared with CK.
+
+    The across-site comparison refused it only when its inference held; now up front.
+    """
+    rows = [
+        {"site": s, "block": b, "treatment": t, "y": 7000 + 100 * i + 50 * b + 300 * s}
+        for s in range(3) for b in range(3) for i, t in enumerate(["CK", "T1", "T2"])
+    ]  # fmt: skip
+    with pytest.raises(DataValidationError, match=r"^nothing to compare: every level of "
+                       r"'treatment' is a control \(CK, T1, T2\)"):  # fmt: skip
+        analyze_many(pd.DataFrame(rows), by="site", response="y", treatment="treatment",
+                     block="block", control=["CK", "T1", "T2"])  # fmt: skip

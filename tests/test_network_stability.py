@@ -8,6 +8,8 @@ vignette) are in test_network_stability_published.py.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -651,3 +653,26 @@ def test_to_frame_returns_a_copy_of_each_table(result):
     pd.testing.assert_frame_equal(result.to_frame("environments"), result.environments)
     with pytest.raises(DataValidationError, match="unknown stability table 'ammi'"):
         result.to_frame("ammi")
+
+
+def test_ammi_of_a_zero_interaction_has_no_axes():
+    """Stop 40: an exactly additive table of means made the IPCA shares 0/0 (a NumPy warning).
+
+    4 varieties x 3 sites x 2 reps, y = variety + site + rep effects + the same within-site
+    pattern at each site: every interaction residual of the means is 0.
+    """
+    rows = [
+        {"site": s, "rep": r, "variety": f"V{v}",
+         "y": 5000 + 200 * v + 700 * s + 30 * r + 11 * ((v * r) % 3)}
+        for s in range(3) for r in range(2) for v in range(4)
+    ]  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = stability(pd.DataFrame(rows), env="site", treatment="variety", response="y",
+                        block="rep", blup=None)  # fmt: skip
+    axes = res.ammi.anova[res.ammi.anova["source"].str.startswith("IPCA")]
+    assert len(axes) == 2
+    assert axes[["f", "p_value", "pct_of_interaction"]].isna().all().all()
+    assert (res.ammi.singular_values == 0).all()
+    assert (res.ammi.treatment_scores[["IPCA1", "IPCA2"]] == 0).all().all()
+    assert any(n.startswith("AMMI: the treatment x site interaction is zero") for n in res.notes)

@@ -100,6 +100,12 @@ def _yield_too_high() -> list[str]:
     return _caught(lambda: _trial(plots))
 
 
+def _yield_too_low() -> list[str]:
+    plots = _plots()
+    plots["fresh_mass_kg"] = plots["fresh_mass_kg"] * 1e-6  # masses in mg read as kg
+    return _caught(lambda: _trial(plots))
+
+
 def _case_variants() -> list[str]:
     plots = _plots()
     plots.loc[plots["plot_id"] == "102", "treatment"] = "t1"
@@ -331,6 +337,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "empty grain as fractions": (_empty_grain_fractions, "every empty_grain_pct value"),
     "moisture out of range": (_moisture_out_of_range, "moisture_pct outside the plausible"),
     "yield too high": (_yield_too_high, "standardized yield above"),
+    "yield too low": (_yield_too_low, "every standardized yield is below 1 kg/ha"),
     "case variants": (_case_variants, "differ only in upper/lower case"),
     "look-alike variants": (_lookalike_variants, "which look like Latin letters"),
     "look-alike letters": (_lookalike_mixed, "mixing Latin letters with look-alike"),
@@ -554,6 +561,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
         "look-alike variants",
     ),
     "yieldtrial/io/yields.py::warn_implausible_yields": ("yield too high",),
+    "yieldtrial/io/yields.py::warn_tiny_yields": ("yield too low",),
     "yieldtrial/io/yields.py::warn_other_standard_moisture": ("other standard moisture",),
     # warn_fraction_pct: margin_pct of the comparisons reaches the report; cv_pct (power,
     # the plan command) and cv_warn_pct / cv_strong_pct (diagnostics) are API-only

@@ -867,3 +867,26 @@ def test_latin_square_ddf_does_not_depend_on_the_row_order_of_the_plot_table() -
         ddf.append(float(fit.table.set_index("source").loc["treatment", "df_denominator"]))
     assert ddf[0] == pytest.approx(23.914996845031144, rel=1e-7)
     assert ddf[1] == pytest.approx(ddf[0], rel=1e-10) and ddf[2] == pytest.approx(ddf[0], rel=1e-10)
+
+
+def _latin_4x4() -> pd.DataFrame:
+    """Return a cyclic 4 x 4 Latin square (treatment (r + c) mod 4), SYNTHETIC yields."""
+    rows = [
+        {"plot_id": f"{r}{c}", "rep": "1", "row": r, "column": c, "treatment": "ABCD"[(r + c) % 4],
+         "y": 7000.0 + 37 * ((3 * r + 5 * c) % 7)}
+        for r in range(4) for c in range(4)
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("design", ["latin", "row_column"])
+def test_two_plots_at_one_position_are_refused(design):
+    """Stop 40: a grid with plot '01' typed at plot '00''s row and column was fitted (exit 0)."""
+    data = pd.concat([_latin_4x4(), _latin_4x4().assign(rep="2")], ignore_index=True)
+    data = data if design == "row_column" else data[data["rep"] == "1"].copy()
+    data.loc[1, "column"] = 0
+    block = {"block": "rep"} if design == "row_column" else {}
+    with pytest.raises(DataValidationError, match=r"^plots share a row and column position: "
+                       r"plots '00' and '01' \(row 0, column 0"):  # fmt: skip
+        mixed_model(data, response="y", design=design, treatment="treatment", row="row",
+                    column="column", **block)  # fmt: skip

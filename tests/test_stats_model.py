@@ -468,3 +468,14 @@ def test_a_repeated_column_the_fit_does_not_read_is_left_alone() -> None:
     ).assign(note="")
     twice = pd.concat([data, data[["note"]]], axis=1)
     assert fit(twice, response="y", treatment="treatment", block="block").df_error == 2
+
+
+def test_latin_square_with_two_plots_at_one_position_is_refused():
+    """Stop 40: fit(design='latin') took a plot typed at another's row and column."""
+    data = pd.DataFrame(
+        [{"plot_id": f"{r}{c}", "row": r, "column": c, "treatment": "ABC"[(r + c) % 3],
+          "y": 10.0 + r + 2 * c + ((r * c) % 2)} for r in range(3) for c in range(3)]
+    )  # fmt: skip
+    data.loc[4, ["row", "column"]] = [0, 0]
+    with pytest.raises(DataValidationError, match=r"plots '00' and '11' \(row 0, column 0\)"):
+        fit(data, response="y", treatment="treatment", design="latin", row="row", column="column")

@@ -251,3 +251,22 @@ def test_flagged_only_without_error_df_is_empty_with_the_full_tables_note():
     assert len(flagged) == 0 and list(flagged.columns) == list(full.columns)
     assert flagged.attrs == full.attrs
     assert "not assessable" in flagged.attrs["note"]
+
+
+@pytest.mark.parametrize("flagged_only", [True, False])
+def test_a_plot_holding_all_residual_variation_is_flagged(flagged_only):
+    """Stop 40: every yield 9 but one 12; the model fits the other plots exactly.
+
+    Without that plot the error variance is 0, so its externally studentized residual is
+    unbounded (+inf; was NaN and the plot was never tested) and its p-value 0.
+    """
+    data = pd.DataFrame(
+        [{"plot_id": f"{b}{t}", "block": b, "treatment": t,
+          "y": 12.0 if (b, t) == (1, "D") else 9.0} for b in range(1, 5) for t in "ABCD"]
+    )  # fmt: skip
+    out = outlier_test(data, response="y", treatment="treatment", block="block",
+                       flagged_only=flagged_only)  # fmt: skip
+    hit = out[out["flagged"]]
+    assert hit["plot_id"].tolist() == ["1D"]
+    assert hit["statistic"].tolist() == [np.inf]
+    assert hit["p_value_adjusted"].tolist() == [0.0]

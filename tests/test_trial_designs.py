@@ -563,3 +563,15 @@ def test_declared_split_plot_finds_the_field_book_factors() -> None:
     detected = FieldTrial.from_dataframe(book, crop="wheat")
     assert declared.factors == detected.factors == ("main", "sub")
     pd.testing.assert_frame_equal(declared.anova().table, detected.anova().table)
+
+
+def test_augmented_trial_whose_every_entry_is_lost_names_them():
+    """Stop 40: "found 2 check(s) and 0 entr(y/ies) ... Pass checks=[...]" named no entry."""
+    from yieldtrial.design import augmented_design
+
+    book = augmented_design(["CK1", "CK2"], ["E1", "E2", "E3"], blocks=2, seed=1)
+    book["yield_kg_ha"] = np.where(book["entry_type"] == "check", 7000.0 + book.index, np.nan)
+    with pytest.raises(DataValidationError, match=r"^augmented design: every entry's plot is "
+                       r"lost \(no yield\): 'E\d' \(plot '\d+'\), 'E\d' \(plot '\d+'\), "
+                       r"'E\d' \(plot '\d+'\); only the checks are left"):  # fmt: skip
+        FieldTrial(book, crop="wheat", design="augmented", control="CK1")

@@ -198,6 +198,14 @@ def _lost_entries_left_out(
         shown = _validation.list_items(
             f"{t!r} (plot {i!r})" for t, i in zip(treatments[~keep], ids, strict=True)
         )
+        if (counts[treatments[keep]] > 1).all():
+            # every entry lost: "found 2 check(s) and 0 entr(y/ies)" named none of them
+            # and pointed at checks=[...] (stop 40)
+            raise DataValidationError(
+                f"augmented design: every entry's plot is lost (no yield): {shown}; only the "
+                "checks are left, so no entry can be compared with them. Fill in the "
+                "entries' harvest data"
+            )
         warnings.warn(
             f"augmented design: {len(lost)} entr{'y' if len(lost) == 1 else 'ies'} without a "
             f"yield (lost plot{'s' if len(lost) > 1 else ''}): {shown}; an unreplicated entry has "
@@ -442,6 +450,7 @@ class FieldTrial:
         _set(self, "_yield_kg_ha", yield_kg_ha)
         _set(self, "_mass_kg", mass_kg)  # the yields table's standardized mass (not again)
         _yields.warn_implausible_yields(plots, yield_kg_ha, stacklevel=3)
+        _yields.warn_tiny_yields(plots, yield_kg_ha, stacklevel=3)
 
     @classmethod
     def from_csv(

@@ -385,6 +385,16 @@ TEMPLATES: tuple[Template, ...] = (
         lists=("items",),
     ),
     Template(
+        "tiny-yield",
+        r"every standardized yield is below (?P<limit>[\d.]+) kg/ha \(the largest: plot "
+        r"(?P<plot>'[^']*') = (?P<value>[\d.e+-]+) kg/ha\), far below any harvested crop, and "
+        r"the report rounds such yields to 0\.0: check the units: is the mass in mg but read "
+        r"as kg, or the area in cm2 or mm2 but read as m2\?",
+        "所有折标产量都低于 {limit} kg/公顷（最高为小区 {plot} = {value} kg/公顷），远低于任何"
+        "作物的实收产量，报告中此类产量显示为 0.0：请检查单位：质量是否以毫克为单位却被当作"
+        "千克读入，或面积是否以平方厘米或平方毫米为单位却被当作平方米读入？",
+    ),
+    Template(
         "other-standard-moisture",
         r"the table's yields are at (?P<given>[\d., ]+) % moisture \(its "
         r"standard_moisture_pct column\); they were recomputed at (?P<standard>[\d.]+) % from "

@@ -695,7 +695,7 @@ def _standardized(
 
     from yieldtrial.io import validation as _validation
     from yieldtrial.io.plots import _read_file_rows
-    from yieldtrial.io.yields import plot_yield_kg_ha, warn_implausible_yields
+    from yieldtrial.io.yields import plot_yield_kg_ha, warn_implausible_yields, warn_tiny_yields
     from yieldtrial.protocols import (
         PROTOCOLS,
         canonical_crop,
@@ -784,6 +784,7 @@ def _standardized(
                 shrink_pct_per_point=config.shrink_pct_per_point,
             )
             warn_implausible_yields(valid, yields)
+            warn_tiny_yields(valid, yields)
         for item in caught:  # as report warns, naming the trial (plot ids repeat across sites)
             trials_warned.setdefault(" ".join(str(item.message).split()), []).append(repr(key))
         valid[response] = convert_yield(yields, "kg/ha", unit, crop=crop)

@@ -22,11 +22,13 @@ from yieldtrial.io.checks import check_option
 from yieldtrial.io.levels import natural_key
 from yieldtrial.io.levels import randomized as _randomized
 from yieldtrial.io.validation import as_labels, list_items
+from yieldtrial.io.validation import check_shared_positions as _check_positions
 
 __all__ = [
     "CONTROLS_FIRST",
     "FACTOR_KEYS",
     "check_design_labels",
+    "check_shared_positions",
     "FACTOR_ROLES",
     "design_columns",
     "factor_level_order",
@@ -335,6 +337,7 @@ def _check_latin_layout(plots: pd.DataFrame) -> None:
     rows and columns of one square.  Missing plots may be absent from the table, so the
     rule is: as many rows and columns as treatments, each treatment at most once in each.
     """
+    check_shared_positions(plots, "latin")
     used = plots.dropna(subset=["treatment", "row", "column"])
     t = int(used["treatment"].nunique())
     rows, cols = int(used["row"].nunique()), int(used["column"].nunique())
@@ -361,6 +364,29 @@ _POSITION_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+def check_shared_positions(plots: pd.DataFrame, design: str) -> None:
+    """Refuse two plots at one row and column of a Latin square or row-column design.
+
+    :func:`yieldtrial.io.validation.check_shared_positions` with the design's columns
+    (``row_column``: rows and columns within each ``block``); other designs pass.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The validated plot table.
+    design : str
+        The resolved design.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the plots, their position and the fix.
+    """
+    if design in ("latin", "row_column"):
+        block = "block" if design == "row_column" else None
+        _check_positions(plots, row="row", column="column", block=block, design=design)
+
+
 def check_design_labels(plots: pd.DataFrame, design: str) -> None:
     """Refuse a plot without a label in a column its design's model uses.
 
@@ -375,7 +401,8 @@ def check_design_labels(plots: pd.DataFrame, design: str) -> None:
     ------
     DataValidationError
         An empty ``incomplete_block`` (alpha), ``row`` or ``column`` (row-column design,
-        Latin square), naming the plots.
+        Latin square), naming the plots; two plots at one position
+        (:func:`check_shared_positions`).
     """
     for column in _POSITION_COLUMNS.get(design, ()):
         if column not in plots:
@@ -387,6 +414,7 @@ def check_design_labels(plots: pd.DataFrame, design: str) -> None:
                 f"{column} is empty for {ids}; the {design} design's model uses it, so every "
                 "plot needs one: fill it in (or delete rows that are not plots)"
             )
+    check_shared_positions(plots, design)
 
 
 def warn_single_block(plots: pd.DataFrame, design: str, *, stacklevel: int = 2) -> None:

@@ -29,6 +29,7 @@ __all__ = [
     "as_labels",
     "augmented_checks",
     "check_augmented_control",
+    "check_shared_positions",
     "check_computed_finite",
     "check_control",
     "check_exclusions",
@@ -1509,3 +1510,62 @@ def warn_label_variants(
             YieldTrialWarning,
             stacklevel=stacklevel,
         )
+
+
+def check_shared_positions(
+    plots: pd.DataFrame,
+    *,
+    row: str,
+    column: str,
+    block: str | None = None,
+    design: str = "latin",
+) -> None:
+    """Refuse two plots at one row and column position (of one replicate, with ``block``).
+
+    A Latin square or row-column model takes each plot's row and column as its position:
+    two plots at one position were analysed as if they shared a row and a column effect (a
+    plot typed twice, or a row or column typo; stop 40: exit 0 for a row-column grid with a
+    duplicated plot).  Positions repeat from site to site (a ``site`` column).
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The plots (named by ``plot_id`` when there is one, else by their index).
+    row, column : str
+        Row and column columns.
+    block : str, optional
+        Replicate column of a row-column design (rows and columns numbered within it).
+    design : str, default "latin"
+        Named in the message: ``"latin"`` or ``"row_column"``.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the plots, their position and the fix.
+    """
+    keys = [k for k in (block, row, column) if k is not None]
+    if "site" in plots and "site" not in keys:  # positions repeat from site to site
+        keys.insert(0, "site")
+    if any(k not in plots for k in keys):
+        return  # a missing column is the caller's error
+    used = plots.dropna(subset=keys)
+    shared = used[used.duplicated(keys, keep=False)]
+    if shared.empty:
+        return
+    ids = shared["plot_id"] if "plot_id" in shared else pd.Series(shared.index, shared.index)
+    where = []
+    for position, names in ids.groupby([shared[k] for k in keys], sort=False):
+        values = dict(zip(keys, position, strict=True))
+        place = f"{row} {values[row]}, {column} {values[column]}"
+        if block is not None:
+            place += f" of replicate {str(values[block])!r}"
+        if "site" in values:
+            place += f" at site {str(values['site'])!r}"
+        kind = "plots" if "plot_id" in shared else "rows"
+        where.append(f"{kind} {' and '.join(repr(str(i)) for i in names)} ({place})")
+    raise DataValidationError(
+        f"plots share a row and column position: {list_items(where, limit=3)}; in a "
+        f"{'Latin square' if design == 'latin' else 'row-column design'} each plot has a "
+        "position of its own. Correct the row or column of one of them (or delete a plot "
+        "typed twice)"
+    )

@@ -26,16 +26,24 @@ from yieldtrial.units import convert_yield, unit_from_yield_column, yield_column
 
 __all__ = [
     "IMPLAUSIBLE_YIELD_KG_HA",
+    "TINY_YIELD_KG_HA",
     "plot_yield_kg_ha",
     "standardized_plot_mass_kg",
     "warn_implausible_yields",
     "warn_other_standard_moisture",
+    "warn_tiny_yields",
     "yields_table",
 ]
 
 #: Above this standardized yield a plot is almost certainly a unit slip (area in
 #: mu read as m2, mass in g read as kg): no grain crop yields 40 t/ha. [kg/ha]
 IMPLAUSIBLE_YIELD_KG_HA = 40_000.0
+
+#: A trial whose every standardized yield is below this is a unit slip too (a mass in mg
+#: read as kg, an area in cm2 read as m2): 1 kg/ha is 2 g from a 20 m2 plot, and the
+#: report, which shows yields to 0.1 kg/ha, printed such a trial as "0.0 to 0.0 kg/ha"
+#: (stop 40). [kg/ha]
+TINY_YIELD_KG_HA = 1.0
 
 
 def standardized_plot_mass_kg(
@@ -228,6 +236,36 @@ def warn_implausible_yields(
             YieldTrialWarning,
             stacklevel=stacklevel + 1,
         )
+
+
+def warn_tiny_yields(plots: pd.DataFrame, yield_kg_ha: pd.Series, *, stacklevel: int = 2) -> None:
+    """Warn when every observed yield is above 0 and below :data:`TINY_YIELD_KG_HA`.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The plot table (for ``plot_id``).
+    yield_kg_ha : Series
+        Its yields (missing plots NaN). [kg/ha]
+    stacklevel : int, default 2
+        Passed to :func:`warnings.warn`, counted from this function.
+    """
+    values = pd.to_numeric(yield_kg_ha, errors="coerce").to_numpy(dtype=float)
+    observed = np.isfinite(values)
+    if not observed.any():
+        return
+    largest = int(np.flatnonzero(observed)[values[observed].argmax()])
+    top = float(values[largest])
+    if not 0 < top < TINY_YIELD_KG_HA:
+        return
+    warnings.warn(
+        f"every standardized yield is below {TINY_YIELD_KG_HA:g} kg/ha (the largest: plot "
+        f"{str(plots['plot_id'].iloc[largest])!r} = {top:.3g} kg/ha), far below any harvested "
+        "crop, and the report rounds such yields to 0.0: check the units: is the mass in mg "
+        "but read as kg, or the area in cm2 or mm2 but read as m2?",
+        YieldTrialWarning,
+        stacklevel=stacklevel + 1,
+    )
 
 
 def implausible_yield_items(

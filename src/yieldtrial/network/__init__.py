@@ -807,7 +807,10 @@ def _warn_exact_fits(per_trial: pd.DataFrame, by: list[str]) -> None:
 
 
 def _check_controls_present(treatments: pd.Series, controls: list[str]) -> None:
-    """Refuse a control that is a treatment of no trial (a misspelt label fails every trial)."""
+    """Refuse a control that is a treatment of no trial (a misspelt label fails every trial).
+
+    Also refuse controls that are every treatment: nothing is left to compare with them.
+    """
     if not controls:
         return
     present = list(dict.fromkeys(treatments.dropna().astype(str).str.strip()))
@@ -819,6 +822,15 @@ def _check_controls_present(treatments: pd.Series, controls: list[str]) -> None:
             f"control {list_items(repr(a) for a in absent)} is not a treatment of any trial; "
             f"treatments present: {list_items((repr(t) for t in present), limit=30)}. Labels "
             "are case-sensitive: pass control= one of them"
+        )
+    if set(present) <= set(controls):
+        # as compare_to_control says it; the combined comparison raised it only when its
+        # inference held (a network without treatment x site variation exited 0, every
+        # control but the first compared with it as a treatment: stop 40)
+        raise DataValidationError(
+            f"nothing to compare: every level of {str(treatments.name)!r} is a control "
+            f"({', '.join(controls)}); check that the table holds the other treatments and "
+            "that only the check is named as control"
         )
 
 

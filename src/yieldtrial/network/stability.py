@@ -946,7 +946,7 @@ def _statistics(
     # a second axis at rounding noise (the interaction has one dimension, as when two sites
     # have identical means) made SS1/SS2 about 1e30 and ASV 1e29
     second = sv.size > 1 and sv[1] > noise * math.sqrt(y.size)
-    if sv.size > 1 and not second:
+    if sv.size > 1 and not second and sv[0] > 0:  # (a zero interaction: _ammi's note)
         notes.append(
             "AMMI stability value (ASV) not computed: the second interaction axis is zero "
             "(rounding noise); the treatment x site interaction has one dimension only."
@@ -996,12 +996,26 @@ def _ammi(
     notes: list[str],
     block_ss: tuple[float, float] | None = None,
 ) -> AmmiResult:
+    from yieldtrial.stats._common import rounding_limit
+
     g, e = y.shape
     grand = float(y.mean())
     u, sv, vt = np.linalg.svd(ge, full_matrices=False)
     m_max = min(g - 1, e - 1)
     sv = sv[:m_max]
     u, vt = u[:, :m_max], vt[:m_max]
+    # no interaction (every treatment the same amount above another at every site, up to
+    # rounding): the axes of a zero matrix are arbitrary, so they get no test, share or
+    # score (their shares were 0/0, a NumPy warning on the command line)
+    noise = float(rounding_limit(float(np.abs(y).max()) if y.size else 0.0))
+    flat = not sv.size or float(sv[0]) <= noise * math.sqrt(y.size)
+    if flat:
+        sv, u, vt = np.zeros_like(sv), np.zeros_like(u), np.zeros_like(vt)
+        notes.append(
+            "AMMI: the treatment x site interaction is zero (rounding noise: every treatment "
+            "differs from another by the same amount at every site), so it has no axes; no "
+            "IPCA test or share is computed and every IPCA score is 0."
+        )
     # sign convention: the largest |score| of each treatment axis is positive
     flip = np.sign(u[np.abs(u).argmax(axis=0), np.arange(m_max)])
     flip[flip == 0] = 1.0
@@ -1030,7 +1044,9 @@ def _ammi(
                 "f": f,
                 "p_value": p,
                 "error_term": term if err is not None else "",
-                "pct_of_interaction": 100.0 * ss / ss_ge if src.startswith("IPCA") else np.nan,
+                "pct_of_interaction": (
+                    100.0 * ss / ss_ge if src.startswith("IPCA") and not flat else np.nan
+                ),
             }
         )
 
@@ -1048,7 +1064,9 @@ def _ammi(
         "error" if has_error else "treatment:environment")  # fmt: skip
     add("treatment:environment", df_ge, ss_ge, err, "error")
     for m in range(k):
-        if has_error:
+        if flat:
+            add(f"IPCA{m + 1}", df_axes[m], 0.0, None, "")
+        elif has_error:
             add(f"IPCA{m + 1}", df_axes[m], ss_axes[m], err, "error")
         else:
             later_ss, later_df = ss_axes[m + 1 :].sum(), df_axes[m + 1 :].sum()

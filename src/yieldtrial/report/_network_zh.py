@@ -284,6 +284,17 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
+        re.compile(
+            r"^AMMI: the treatment x site interaction is zero \(rounding noise: every treatment "
+            r"differs from another by the same amount at every site\), so it has no axes; no "
+            r"IPCA test or share is computed and every IPCA score is 0\.$"
+        ),
+        lambda m: (
+            "AMMI：处理×试点交互作用为零（仅为舍入误差：各处理之间的差值在每个试点都相同），"
+            "没有交互作用主成分：不给出 IPCA 的检验和所占比例，各 IPCA 得分均为 0。"
+        ),
+    ),
+    (
         re.compile(r"^Shukla's stability variance needs at least 3 treatments\.$"),
         lambda m: "Shukla 稳定性方差至少需要 3 个处理。",
     ),

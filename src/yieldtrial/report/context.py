@@ -258,8 +258,12 @@ class ReportContext:
                     try:
                         with stage("residual checks"):
                             self.diag = self.trial.diagnostics(alpha=s.alpha, unit="kg/ha")
-                    except DataValidationError:  # a design without residual checks
+                    except DataValidationError as exc:  # a design without residual checks
+                        from yieldtrial.stats.trial_analysis import DISCONNECTED_BLOCKS
+
                         self.diag = None
+                        if DISCONNECTED_BLOCKS in str(exc):  # the comparisons rest on it too
+                            self.warnings.append(str(exc))
                     d = self.diag
                     if (
                         d is not None

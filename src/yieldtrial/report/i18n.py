@@ -423,6 +423,15 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
+            r"^every standardized yield is below (?P<limit>[\d.]+) kg/ha \(the largest: plot "
+            r"(?P<plot>'[^']*') = (?P<value>[\d.e+-]+) kg/ha\), far below any harvested crop.+$"
+        ),
+        "所有折标产量都低于 {limit} kg/ha（最高为小区 {plot} = {value} kg/ha），远低于任何作物的"
+        "实收产量，报告中此类产量显示为 0.0：请检查单位：质量是否以毫克为单位却被当作千克读入，"
+        "或面积是否以平方厘米或平方毫米为单位却被当作平方米读入？",
+    ),
+    (
+        re.compile(
             r"^(?P<column>treatment|block) labels that differ only in leading zeros: "
             r"(?P<spellings>.+)\. They are analysed as different (?:treatment|block)s; if they "
             r"are the same, write them one way in the file \(e\.g\. all (?P<example>'[^']*')\)$"
@@ -605,6 +614,30 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
         "亩穗数 {heads} 明显过少（玉米约 4,000 穗/亩，小麦、水稻为数十万穗/亩）：若该数以万为单位，"
         "请写作 {wan}。",
     ),
+    (
+        re.compile(
+            r"^the incomplete blocks within the replicates do not connect the treatments: "
+            r"(?P<n>\d+) groups never share an incomplete block, directly or through other "
+            r"treatments \((?P<groups>.+)\); the mixed model compares treatments of different "
+            r"groups through the incomplete blocks' totals alone .*$"
+        ),
+        "各重复内的不完全区组没有把处理连通：{n} 组处理之间（{groups}）既不直接也不经其他处理"
+        "同处一个不完全区组；混合模型只能通过不完全区组总和（区组间信息，依赖其方差估计）比较"
+        "不同组的处理，按固定不完全区组进行的残差检验无法进行。请对照田间记录簿检查"
+        " incomplete_block 列（在每个重复内编号）。",
+    ),
+    (
+        re.compile(
+            r"^the rows and columns within the replicates do not connect the treatments: "
+            r"(?P<n>\d+) groups never share a row or column, directly or through other "
+            r"treatments \((?P<groups>.+)\); the mixed model compares treatments of different "
+            r"groups through the rows and columns' totals alone .*$"
+        ),
+        "各重复内的行和列没有把处理连通：{n} 组处理之间（{groups}）既不直接也不经其他处理"
+        "同处一行或一列；混合模型只能通过行、列总和（区组间信息，依赖其方差估计）比较不同组的"
+        "处理，按固定行、列进行的残差检验无法进行。请对照田间记录簿检查 row 和 column 列"
+        "（在每个重复内编号）。",
+    ),
 )
 
 
@@ -734,6 +767,10 @@ def translate_message(text: str, lang: str) -> str:
             rows = re.sub(r"\brows? (\d+)", r"第 \1 行", values["rows"])
             values["rows"] = re.sub(r" and (\d+) more$", r" 等（另有 \1 行）", rows)
             values["rows"] = re.sub(r",? and |, ", "、", values["rows"])
+        if "groups" in values:  # "'G01', 'G12'; 'G08', 'G10'; and 1 more"
+            groups = re.sub(r"; and (\d+) more$", r"；另有 \1 组", values["groups"])
+            groups = re.sub(r" and (\d+) more", r" 等（另有 \1 个）", groups)
+            values["groups"] = groups.replace("; ", "；").replace(", ", "、")
         if "rest" in values:
             rest = values["rest"].replace(" x ", " × ")
             rest = re.sub(

@@ -30,6 +30,12 @@ def studentize(e: np.ndarray, h: np.ndarray, nu: int, mse: float) -> tuple[np.nd
                 denom = nu - ip**2
                 good = ok & (denom > 1e-12)
                 xp[good] = ip[good] * np.sqrt((nu - 1) / denom[good])
+                # the plot holds all of the residual sum of squares (every other plot fitted
+                # exactly, as when the other yields were copied): without it the error
+                # variance is 0, so its deleted residual is infinitely far (stop 40: NaN,
+                # and the report said no plot was flagged)
+                alone = ok & ~good & (np.abs(ep) > 0)
+                xp[alone] = np.copysign(np.inf, ep[alone])
     return internal, external
 
 

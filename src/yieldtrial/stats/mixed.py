@@ -856,6 +856,13 @@ def mixed_model(
         )
     if data.shape[0] == 0:
         raise DataValidationError("data has no rows; expected one row per plot.")
+    if design in ("latin", "row_column"):  # one plot per position (stop 40)
+        from yieldtrial.io.validation import check_shared_positions
+
+        check_shared_positions(
+            data, row=spec.columns["row"], column=spec.columns["column"], design=design,
+            block=spec.columns["block"] if design == "row_column" else None,
+        )  # fmt: skip
     y_all = _numeric_response(data, response)
     observed = ~np.isnan(y_all)
     missing = _missing(data, observed, spec.cell_factors, response)

@@ -1162,6 +1162,10 @@ def fit(
     if isinstance(data, pd.DataFrame):  # before the cache key reads each column's dtype
         named = {"response": response, "treatment": treatment, "block": block}
         repeated_columns(data, {**named, "row": row, "column": column})
+        if design == "latin" and row in data and column in data:  # stop 40
+            from yieldtrial.io.validation import check_shared_positions
+
+            check_shared_positions(data, row=str(row), column=str(column))
     key = _fit_key(data, [response, *factors], args)
     level_free = None
     if key is not None and key not in _fit_cache:

@@ -199,7 +199,7 @@ def _all_columns(
     fitted_without[ok] = value[ok] - e[ok] / (1.0 - h[ok])
     nan = np.full(e.shape, np.nan)
     p = p_adj = nan
-    testable = ok & np.isfinite(t_ext)
+    testable = ok & ~np.isnan(t_ext)  # +-inf: a plot holding all of the residual variation
     n_tests = int(testable.sum()) if df_error >= 2 else 0
     note = ""
     if df_error >= 2 and n_tests:
@@ -242,7 +242,7 @@ def _flagged_columns(
 
     with np.errstate(invalid="ignore"):
         testable = (1.0 - h) > 1e-10
-        testable &= np.isfinite(t_ext)
+        testable &= ~np.isnan(t_ext)  # +-inf: a plot holding all of the residual variation
     n_tests = int(testable.sum()) if df_error >= 2 else 0
     if not (df_error >= 2 and n_tests):
         order = np.zeros(0, dtype=np.int64)

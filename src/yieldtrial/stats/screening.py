@@ -572,8 +572,14 @@ def suspect_plots(
                     "message": (
                         f"{where(i)}: {response} = {rec['value']:.6g} where the design model "
                         f"predicts {rec['fitted_without']:.6g} from the other plots; externally "
-                        f"studentized residual {rec['statistic']:.2f} (t on {rec['df']:g} df), "
-                        f"Bonferroni p = {rec['p_value_adjusted']:.2g}."
+                        + (
+                            f"studentized residual {rec['statistic']:.2f}"
+                            if math.isfinite(rec["statistic"])
+                            else "studentized residual unbounded (the model fits every other "
+                            "plot exactly: all of its residual variation is this plot's)"
+                        )
+                        + f" (t on {rec['df']:g} df), Bonferroni p = "
+                        f"{rec['p_value_adjusted']:.2g}."
                     ),
                 }
             )

@@ -498,6 +498,100 @@ def _as_augmented(fit: MixedModelFit) -> MixedModelFit:
     return dataclasses.replace(fit, design="augmented", provenance=provenance, **tables)
 
 
+#: Words of the error :func:`diagnostics` raises when the incomplete blocks (rows and
+#: columns) of an alpha or row-column trial do not connect its treatments; the report
+#: lists that error as a warning.
+DISCONNECTED_BLOCKS = "do not connect the treatments"
+
+
+def disconnected_groups(
+    data: pd.DataFrame, columns: Mapping[str, Any], response: str = RESPONSE
+) -> list[list[str]]:
+    """Return the groups of treatments the incomplete blocks (rows, columns) do not connect.
+
+    Two treatments are connected when they share an incomplete block (alpha:
+    ``block:incomplete_block``; row-column: ``block:row`` or ``block:column``) among the
+    observed plots, directly or through other treatments.  One group means a connected
+    layout; several mean that, with every blocking factor fixed, treatments of different
+    groups cannot be compared (for the row-column design connection is necessary, not
+    sufficient, for that).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Analysis data.
+    columns : mapping
+        Design columns (``alpha`` or ``row_column``; other designs give one group).
+    response : str
+        Response column (plots without a value do not connect).
+
+    Returns
+    -------
+    list of list of str
+        The treatments of each group, largest group first.
+    """
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    keys = {
+        "alpha": [["block", "incomplete_block"]],
+        "row_column": [["block", "row"], ["block", "column"]],
+    }.get(str(columns["design"]))
+    observed = data[data[response].notna()] if response in data else data
+    codes, uniques = pd.factorize(observed["treatment"].astype(str))
+    labels = [str(t) for t in uniques]
+    if keys is None or len(labels) < 2:
+        return [labels]
+    # a graph of treatments and incomplete blocks (rows, columns): a plot joins the two
+    rows, cols, offset = [], [], len(labels)
+    for key in keys:
+        groups = observed.groupby([observed[k] for k in key], sort=False, dropna=False)
+        blocks = groups.ngroup().to_numpy()
+        rows.append(codes)
+        cols.append(offset + blocks)
+        offset += int(blocks.max()) + 1
+    edges = np.ones(sum(len(r) for r in rows))
+    graph = coo_matrix((edges, (np.concatenate(rows), np.concatenate(cols))), (offset, offset))
+    _, component = connected_components(graph, directed=False)
+    found: dict[int, list[str]] = {}
+    for number, label in enumerate(labels):
+        found.setdefault(int(component[number]), []).append(label)
+    return sorted(found.values(), key=len, reverse=True)
+
+
+def _refuse_disconnected_blocks(
+    data: pd.DataFrame, columns: Mapping[str, Any], response: str
+) -> None:
+    """Refuse the residual checks of a trial whose incomplete blocks do not connect it.
+
+    Stop 40 attacked an alpha-lattice whose replicates repeat the same incomplete blocks:
+    the report came out without residual checks and without a word why, and its
+    comparisons of treatments never in one incomplete block rested on the inter-block
+    information alone.  The error says both (the report lists it as a warning: its text
+    holds :data:`DISCONNECTED_BLOCKS`); the residual checks are made on the model with
+    fixed incomplete blocks, which cannot compare those treatments.
+    """
+    groups = disconnected_groups(data, columns, response)
+    if len(groups) < 2:
+        return
+    alpha = columns["design"] == "alpha"
+    blocks = "incomplete blocks" if alpha else "rows and columns"
+    shown = "; ".join(list_items(repr(t) for t in group) for group in groups[:3])
+    more = f"; and {len(groups) - 3} more" if len(groups) > 3 else ""
+    message = (
+        f"the {blocks} within the replicates {DISCONNECTED_BLOCKS}: {len(groups)} "
+        f"groups never share {'an incomplete block' if alpha else 'a row or column'}, "
+        f"directly or through other treatments ({shown}{more}); the mixed model compares "
+        f"treatments of different groups through the {blocks}' totals alone (the "
+        f"inter-block information, resting on their estimated variance), and the residual "
+        f"checks, made with the {blocks} fixed, cannot be run. Check the "
+        f"{'incomplete_block' if alpha else 'row and column'} column"
+        f"{'' if alpha else 's'} (numbered within each replicate) against the field book"
+    )
+    raise DataValidationError(message)
+
+
 def _intra_block_model(
     data: pd.DataFrame, columns: Mapping[str, Any]
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -724,6 +818,8 @@ def diagnostics(
         # an augmented design with fixed blocks is analysed on this very model (Federer):
         # its tests use these df, so no "the mixed model's tests use their own df"
         mixed = analysis_model(data, columns=columns, response=response) == "mixed"
+        if design in _MIXED_MODEL_DESIGNS:
+            _refuse_disconnected_blocks(data, columns, response)
         data, args = _intra_block_model(data, columns)
         return check(data, response=response, intra_block=mixed, **args, **options)
     if design in ("split_plot", "strip_plot"):
