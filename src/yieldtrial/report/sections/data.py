@@ -752,10 +752,13 @@ def _by_treatment_table(ctx: ReportContext) -> Table:
         cols.append(Column("mean", t("col.raw_mean", lang), "number", d, s.unit))
         # wrapped, not copied (pandas 3 copies a numpy array into a Series by default)
         plain = pd.Series(values.to_numpy(dtype=float), index=p.index, copy=False)
-        grouped = plain.groupby(groups, sort=False)
+        grouped = plain.groupby(_kept_groups(groups), sort=False, observed=True)
         summary = pd.DataFrame({"n_plots": grouped.size(), "mean": grouped.mean()})
     else:
-        summary = groups.groupby(groups, sort=False).size().to_frame("n_plots")
+        summary = groups.groupby(_kept_groups(groups), sort=False, observed=True).size()
+        summary = summary.to_frame("n_plots")
+    if isinstance(summary.index, pd.CategoricalIndex):  # the labels as grouped by text
+        summary.index = pd.Index(summary.index.to_numpy(), dtype=groups.dtype)
     summary.index.name = "treatment"
     present = set(summary.index)
     order = [trt for trt in s.treatments if trt in present]
@@ -770,6 +773,25 @@ def _by_treatment_table(ctx: ReportContext) -> Table:
 #: Designs whose blocks do not hold every treatment: their LS-means differ from the raw
 #: plot means even with no plot missing (blocks adjusted within the incomplete blocks).
 _INCOMPLETE_BLOCK_DESIGNS = frozenset({"alpha", "row_column", "augmented"})
+
+
+def _kept_groups(labels: pd.Series) -> pd.Series | pd.Categorical:
+    """Group key of ``labels``: its kept factorization as a categorical, or ``labels``.
+
+    An arrow text column without blanks groups by the codes its display order and the
+    design fit already keep (:func:`yieldtrial.io._factorize.kept_label_codes`: int8 for
+    up to 127 labels) instead of a fresh factorization of its text (5.9 million plots:
+    about 56 MiB less at this step).  The groups are the same rows in the same order, so
+    pandas' group sums and means are the same numbers; the caller takes the groups as
+    observed and turns the categorical index back into the labels.
+    """
+    from yieldtrial.io._factorize import kept_label_codes
+
+    kept = kept_label_codes(labels)
+    if kept is None or labels.isna().any():
+        return labels
+    codes, uniques = kept
+    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques), validate=False)
 
 
 def _raw_mean_note(ctx: ReportContext) -> str:
