@@ -755,8 +755,8 @@ def _by_treatment_table(ctx: ReportContext) -> Table:
         grouped = plain.groupby(_kept_groups(groups), sort=False, observed=True)
         summary = pd.DataFrame({"n_plots": grouped.size(), "mean": grouped.mean()})
     else:
-        summary = groups.groupby(_kept_groups(groups), sort=False, observed=True).size()
-        summary = summary.to_frame("n_plots")
+        sizes = groups.groupby(_kept_groups(groups), sort=False, observed=True).size()
+        summary = sizes.to_frame("n_plots")
     if isinstance(summary.index, pd.CategoricalIndex):  # the labels as grouped by text
         summary.index = pd.Index(summary.index.to_numpy(), dtype=groups.dtype)
     summary.index.name = "treatment"
@@ -775,7 +775,7 @@ def _by_treatment_table(ctx: ReportContext) -> Table:
 _INCOMPLETE_BLOCK_DESIGNS = frozenset({"alpha", "row_column", "augmented"})
 
 
-def _kept_groups(labels: pd.Series) -> pd.Series | pd.Categorical:
+def _kept_groups(labels: pd.Series) -> pd.Series:
     """Group key of ``labels``: its kept factorization as a categorical, or ``labels``.
 
     An arrow text column without blanks groups by the codes its display order and the
@@ -783,7 +783,8 @@ def _kept_groups(labels: pd.Series) -> pd.Series | pd.Categorical:
     up to 127 labels) instead of a fresh factorization of its text (5.9 million plots:
     about 56 MiB less at this step).  The groups are the same rows in the same order, so
     pandas' group sums and means are the same numbers; the caller takes the groups as
-    observed and turns the categorical index back into the labels.
+    observed and turns the categorical index back into the labels.  ``labels`` itself
+    for other columns and for a column with blanks.
     """
     from yieldtrial.io._factorize import kept_label_codes
 
@@ -791,7 +792,8 @@ def _kept_groups(labels: pd.Series) -> pd.Series | pd.Categorical:
     if kept is None or labels.isna().any():
         return labels
     codes, uniques = kept
-    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques), validate=False)
+    key = pd.Categorical.from_codes(codes, categories=pd.Index(uniques), validate=False)
+    return pd.Series(key, index=labels.index, copy=False)
 
 
 def _raw_mean_note(ctx: ReportContext) -> str:

@@ -372,10 +372,11 @@ def _mean_by_label(labels: pd.Series, values: pd.Series) -> dict[str, float]:
         codes, uniques = kept if kept is not None else pd.factorize(labels, sort=False)
         texts, merged = pd.factorize(pd.Index(as_labels(list(uniques)), dtype=object))
         width = np.min_scalar_type(-max(len(merged), 1))
-        by_text = pd.Categorical.from_codes(
+        numbers = pd.Categorical.from_codes(
             texts.astype(width)[codes], categories=pd.RangeIndex(len(merged)), validate=False
         )  # grouped by text number as before: the same rows per group, in the same order
-        grouped = values.groupby(by_text, observed=True).mean()
+        by_number = pd.Series(numbers, index=values.index, copy=False)
+        grouped = values.groupby(by_number, observed=True).mean()
         keys, group_means = grouped.index.to_numpy().tolist(), grouped.to_numpy().tolist()
         return {str(merged[k]): float(v) for k, v in zip(keys, group_means, strict=True)}
     by_text = pd.Series(as_labels(labels.tolist()), index=labels.index)
