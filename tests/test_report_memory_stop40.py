@@ -181,3 +181,22 @@ def test_report_equals_the_one_grouped_by_text(
     monkeypatch.setattr(statistics_section, "_mean_by_label", _mean_by_label_before)
     expected = _reports(argv, tmp_path, "zztextzz")
     assert got == expected
+
+
+@pytest.mark.parametrize("n_labels", [5, 40, 1000, 70_000])
+@pytest.mark.parametrize("kind", ["arrow", "object"])
+def test_screening_labels_are_the_factorization_in_int32(n_labels: int, kind: str) -> None:
+    """The screening's label codes: ``pd.factorize``'s codes in int32, the labels as text."""
+    from yieldtrial.stats.screening import _Labels
+
+    rng = np.random.default_rng(n_labels)
+    raw = np.array([f"B{i}" for i in range(n_labels)])[rng.integers(0, n_labels, 100_003)]
+    column = _text(raw) if kind == "arrow" else pd.Series(raw, dtype=object)
+    codes, uniques = pd.factorize(column, sort=False)
+    got = _Labels.of(column)
+    assert got.codes.dtype == np.int32
+    np.testing.assert_array_equal(got.codes, codes)
+    assert list(got.labels) == [str(u) for u in uniques]
+    if kind == "arrow" and _arrow_text() and n_labels > 32_767:  # int32 kept: shared
+        assert not got.codes.flags.writeable
+        assert got.codes is _factorize.kept_label_codes(column)[0]  # type: ignore[index]
