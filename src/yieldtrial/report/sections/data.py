@@ -792,7 +792,7 @@ def _kept_groups(labels: pd.Series) -> pd.Series:
     if kept is None or labels.isna().any():
         return labels
     codes, uniques = kept
-    key = pd.Categorical.from_codes(codes, categories=pd.Index(uniques), validate=False)
+    key = pd.Categorical.from_codes(codes, categories=pd.Index(uniques))
     return pd.Series(key, index=labels.index, copy=False)
 
 

@@ -373,7 +373,7 @@ def _mean_by_label(labels: pd.Series, values: pd.Series) -> dict[str, float]:
         texts, merged = pd.factorize(pd.Index(as_labels(list(uniques)), dtype=object))
         width = np.min_scalar_type(-max(len(merged), 1))
         numbers = pd.Categorical.from_codes(
-            texts.astype(width)[codes], categories=pd.RangeIndex(len(merged)), validate=False
+            texts.astype(width)[codes], categories=pd.RangeIndex(len(merged))
         )  # grouped by text number as before: the same rows per group, in the same order
         by_number = pd.Series(numbers, index=values.index, copy=False)
         grouped = values.groupby(by_number, observed=True).mean()
