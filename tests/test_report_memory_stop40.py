@@ -200,3 +200,22 @@ def test_screening_labels_are_the_factorization_in_int32(n_labels: int, kind: st
     if kind == "arrow" and _arrow_text() and n_labels > 32_767:  # int32 kept: shared
         assert not got.codes.flags.writeable
         assert got.codes is _factorize.kept_label_codes(column)[0]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("kind", ["arrow", "object", "int64"])
+def test_absent_cell_label_codes_are_the_factorization(kind: str) -> None:
+    """The quality section's label codes: ``pd.factorize``'s, the labels as text."""
+    rng = np.random.default_rng(11)
+    picks = rng.integers(0, 300, 50_000)
+    make = {
+        "arrow": lambda v: _text(np.array([f"L{i}" for i in v])),
+        "object": lambda v: pd.Series([f"L{i}" for i in v], dtype=object),
+        "int64": lambda v: pd.Series(v * 7),
+    }[kind]
+    frame = pd.DataFrame({"block": make(picks), "treatment": make(picks[::-1].copy() % 40)})
+    coded = data_section._label_codes(frame, ["block", "treatment"])
+    assert coded is not None
+    for (codes, labels), name in zip(coded, ["block", "treatment"], strict=True):
+        expected_codes, uniques = pd.factorize(frame[name], sort=False)
+        np.testing.assert_array_equal(codes, expected_codes)
+        assert labels == [str(u) for u in uniques]
