@@ -907,7 +907,12 @@ class _Labels:
         from yieldtrial.stats._common import factorize_labels, factorizes_like_text, label_texts
 
         if len(series) and factorizes_like_text(series) and not series.isna().any():
-            codes, uniques = factorize_labels(series)  # each label its own text
+            # each label its own text; an arrow text column's kept codes in int32 (fewer
+            # than 2**31 plots: every code fits): the kept int32 block codes themselves
+            # (read-only, shared with the display order and the design fit), the kept int8
+            # treatment codes widened once (5.9 million plots: no intp copy of 47 MB each)
+            dtype = np.int32 if len(series) < 2**31 else np.intp
+            codes, uniques = factorize_labels(series, dtype=dtype, shared=True)
             labels = np.empty(len(uniques), dtype=object)
             labels[:] = label_texts(uniques)
             return cls(codes, labels)
