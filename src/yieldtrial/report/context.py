@@ -21,10 +21,26 @@ from yieldtrial.report.entries import EntrySelection, select_entries
 from yieldtrial.report.model import Companion, json_value, records
 from yieldtrial.report.settings import ReportSettings
 
-__all__ = ["ReportContext", "UPPER_ALPHA"]
+__all__ = ["ReportContext", "UPPER_ALPHA", "letters_alphas"]
 
 #: Significance level of the uppercase letters.
 UPPER_ALPHA = 0.01
+
+
+def letters_alphas(alpha: float) -> tuple[float, ...]:
+    """Return the levels of the letter columns: ``alpha`` (lowercase), and 0.01 (uppercase).
+
+    The uppercase column at :data:`UPPER_ALPHA` is a second, stricter level, so it is
+    shown only when ``alpha`` is above 0.01: at 0.01 it would repeat the lowercase
+    letters, and below 0.01 it would be the less strict of the two.
+
+    Examples
+    --------
+    >>> letters_alphas(0.05), letters_alphas(0.1), letters_alphas(0.01)
+    ((0.05, 0.01), (0.1, 0.01), (0.01,))
+    """
+    return (alpha, UPPER_ALPHA) if alpha > UPPER_ALPHA else (alpha,)
+
 
 #: Above this many plots the report summarises its plot listing (plots table,
 #: plots_by_block, the JSON's plot records) instead of listing every plot, so a
@@ -119,6 +135,8 @@ def _unreplicated_means(trial: Any, s: ReportSettings) -> pd.DataFrame:
 def model_letters(mm: Any, s: ReportSettings) -> tuple[pd.Series | None, pd.Series | None, Any]:
     """Letters of a ``MeansModel`` at ``s.alpha`` (lowercase) and 0.01 (uppercase).
 
+    The uppercase letters only when ``s.alpha`` is above 0.01 (:func:`letters_alphas`).
+
     Duncan, SNK, Scheffe and Tukey go through
     :func:`yieldtrial.stats.multiple_range.two_level_letters`; the protected LSD
     (and any test at alpha <= 0.01) through the pairwise comparisons and the
@@ -128,7 +146,8 @@ def model_letters(mm: Any, s: ReportSettings) -> tuple[pd.Series | None, pd.Seri
     Returns
     -------
     lower, upper : Series or None
-        Letters indexed by level (None when the test does not apply).
+        Letters indexed by level (None when the test does not apply; ``upper`` also when
+        ``s.alpha`` is 0.01 or below).
     table : DataFrame or None
         The two-level letters table when it was computed in one go.
     """
@@ -150,9 +169,8 @@ def model_letters(mm: Any, s: ReportSettings) -> tuple[pd.Series | None, pd.Seri
         # thousands of entries: pairs tested in chunks, letters for the top means and controls
         if s.letters not in ("tukey", "lsd"):
             return None, None, None
-        alphas = (s.alpha, UPPER_ALPHA) if s.alpha != UPPER_ALPHA else (s.alpha,)
         table = summarised_letters(
-            mm, test=s.letters, alphas=alphas, always=s.controls, protected=True
+            mm, test=s.letters, alphas=letters_alphas(s.alpha), always=s.controls, protected=True
         )
         by_level = table.set_index("level")
         upper = by_level["letters_01"].astype(str) if "letters_01" in by_level else None
@@ -160,16 +178,15 @@ def model_letters(mm: Any, s: ReportSettings) -> tuple[pd.Series | None, pd.Seri
         lower.attrs["provenance"] = table.attrs.get("provenance")
         return lower, upper, table
 
-    found: list[pd.Series | None] = []
-    for alpha in (s.alpha, UPPER_ALPHA):
+    found: list[pd.Series | None] = [None, None]
+    for index, alpha in enumerate(letters_alphas(s.alpha)):
         try:
             pairs = pairwise_means(mm, method=s.letters, alpha=alpha)
         except DataValidationError:
-            found.append(None)
             continue
         letters = compact_letters(list(mm.levels), np.asarray(mm.estimates), pairs)
         letters.attrs["provenance"] = pairs.attrs.get("provenance")
-        found.append(letters)
+        found[index] = letters
     return found[0], found[1], None
 
 
@@ -311,7 +328,7 @@ class ReportContext:
         if table is not None:
             self.results["letters"] = {
                 "test": s.letters,
-                "alphas": [s.alpha, UPPER_ALPHA],
+                "alphas": list(letters_alphas(s.alpha)),
                 "table": records(table),
             }
             if "letters_summary" in table.attrs:  # thousands of entries: top means only

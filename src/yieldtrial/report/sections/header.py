@@ -205,7 +205,8 @@ def methods_section(ctx: ReportContext) -> Section:
                     alpha=f"{s.alpha:g}",
                     dunnett=_dunnett_sentence(ctx, lang),
                     letters=letters_name(s.letters, ctx.letters_provenance, lang),
-                    upper=t("methods.upper", lang),
+                    # the uppercase letters (alpha 0.01) only when alpha is above 0.01
+                    upper=t("methods.upper", lang) if _has_upper_letters(ctx) else "",
                     conf=f"{100 * (1 - s.alpha):g}",
                 )
                 + _formula_factors(str(ctx.anova.provenance.model), lang)
@@ -236,6 +237,11 @@ def methods_section(ctx: ReportContext) -> Section:
             )
         )
     return Section("methods", t("section.methods", lang), blocks)
+
+
+def _has_upper_letters(ctx: Any) -> bool:
+    """Whether the means table shows the uppercase letters (alpha 0.01) beside the lowercase."""
+    return ctx.means is not None and "letters_upper" in ctx.means.columns
 
 
 def _spaced_sentence(text: str, lang: str) -> str:
