@@ -443,10 +443,8 @@ def means_section(ctx: ReportContext) -> Section:
         if "letters" in m.columns:
             named = letters_name(s.letters, ctx.letters_provenance, lang)
             # one column when alpha is 0.01 or below (context.letters_alphas)
-            note = (
-                "means.letters_note" if "letters_upper" in m.columns else "means.letters_note_one"
-            )
-            notes.append(t(note, lang, letters=named, alpha=f"{s.alpha:g}"))
+            key = "means.letters_note" if "letters_upper" in m.columns else "means.letters_note_one"
+            notes.append(t(key, lang, letters=named, alpha=f"{s.alpha:g}"))
         summary = ctx.results.get("letters", {}).get("summary")
         if summary:
             notes.append(
