@@ -18,6 +18,7 @@ from yieldtrial.config import TrialConfig
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io.progress import stage
 from yieldtrial.report.entries import EntrySelection, select_entries
+from yieldtrial.report.i18n import letters_one_df, letters_variant
 from yieldtrial.report.model import Companion, json_value, records
 from yieldtrial.report.settings import ReportSettings
 
@@ -190,6 +191,24 @@ def model_letters(mm: Any, s: ReportSettings) -> tuple[pd.Series | None, pd.Seri
     return found[0], found[1], None
 
 
+def _letters_table(mm: Any, lower: pd.Series, upper: pd.Series | None) -> pd.DataFrame:
+    """Table the letters as :func:`~yieldtrial.stats.multiple_range.two_level_letters` does.
+
+    For letters found pair by pair (the protected LSD, or alpha at or below 0.01): the
+    records ``level``, ``mean``, ``se``, ``n``, ``rank`` (1 = highest mean), ``letters_05``
+    (at alpha) and, with the uppercase level, ``letters_01``.
+    """
+    table = pd.DataFrame(
+        {"level": list(mm.levels), "mean": mm.estimates, "se": mm.se, "n": mm.n.astype(int)}
+    )
+    table = table.sort_values("mean", ascending=False, kind="stable").reset_index(drop=True)
+    table["rank"] = np.arange(1, len(table) + 1)
+    table["letters_05"] = lower.reindex(table["level"]).to_numpy()
+    if upper is not None:
+        table["letters_01"] = [str(v).upper() for v in upper.reindex(table["level"])]
+    return table
+
+
 @dataclass
 class DesignMeans:
     """Means of one factor (or the A x B cells) of a two-factor design, on its error term."""
@@ -324,12 +343,21 @@ class ReportContext:
         """Letters of the main means on their design model's error term."""
         s = self.s
         assert self.means is not None  # noqa: S101
-        lower, upper, table = model_letters(self.trial.means_model(s.kind, unit="kg/ha"), s)
-        if table is not None:
+        mm = self.trial.means_model(s.kind, unit="kg/ha")
+        lower, upper, table = model_letters(mm, s)
+        if table is None and lower is not None:  # letters pair by pair: the same table
+            table = _letters_table(mm, lower, upper)
+        if table is not None and lower is not None:
+            prov = lower.attrs.get("provenance")
             self.results["letters"] = {
                 "test": s.letters,
+                # Tukey HSD / Tukey-Kramer / single-step, and one df for every pair (REML)
+                "variant": letters_variant(s.letters, prov),
+                "one_df_for_all_pairs": letters_one_df(prov),
+                "df_error": json_value(prov.get("df_error")) if isinstance(prov, dict) else None,
                 "alphas": list(letters_alphas(s.alpha)),
                 "table": records(table),
+                "provenance": json_value(prov) if isinstance(prov, dict) else None,
             }
             if "letters_summary" in table.attrs:  # thousands of entries: top means only
                 self.results["letters"]["summary"] = json_value(table.attrs["letters_summary"])

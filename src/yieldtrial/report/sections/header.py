@@ -34,6 +34,7 @@ from yieldtrial.report.i18n import (
     crop_name,
     letters_name,
     letters_note,
+    letters_one_df,
     t,
     translate_message,
 )
@@ -256,7 +257,7 @@ def _letters_df(ctx: ReportContext, lang: str) -> str:
     term says so), while the sentence on the mixed model says each comparison has its own.
     """
     prov = ctx.letters_provenance or {}
-    if "for the whole ranking" not in str(prov.get("error_term", "")):
+    if not letters_one_df(prov):
         return ""
     df = float(prov.get("df_error", float("nan")))
     return ("" if lang == "zh" else " ") + t("methods.letters_one_df", lang, df=f"{df:.4g}")
