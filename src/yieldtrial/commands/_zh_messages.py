@@ -22,6 +22,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from yieldtrial.report._network_zh import FAILURE_REASONS, failure_reason_zh
+
 __all__ = [
     "NETWORK_REASONS",
     "STATUS_ZH",
@@ -1770,129 +1772,18 @@ TEMPLATES: tuple[Template, ...] = (
     ),
 )
 
-_ROW = r"(?P<row>" + _R + r"|-?\d+)"  # a plot's row label in the engine's reasons (repr)
-_SCALE = r"(?P<{}>\d(?:\.\d+)?e[+-]\d+)"  # 1e+100, 1e-100
-
-#: Why ``network`` could not analyse a trial (network/_engine.py: the screen's reasons,
-#: :func:`~yieldtrial.network.failure_reason`, the exact fit), as its per-trial ``reason``
-#: holds them; the trailing full stop is optional (the error line drops it).  A reason not
-#: here is one of the statistics layer's own errors: :func:`translate` is tried on it.
-NETWORK_REASONS: tuple[Template, ...] = (
-    Template(
-        "bad-row",
-        r"row " + _ROW + r": non-numeric, (?P<negative>negative, )?infinite or far out of scale "
-        r"\(above "
-        + _SCALE.format("high")
-        + r", or not 0 and below "
-        + _SCALE.format("low")
-        + r"\) (?P<response>"
-        + _R
-        + r"), or a blank (?P<labels>"
-        + _R
-        + r"(?: or "
-        + _R
-        + r")?) label; fix or blank the value \(a blank response is a missing plot\)\.?",
-        "行 {row}：{response} 为非数值、{negative}无穷大或数量级离谱（大于 {high}，或不为 0 且小于 "
-        "{low}），或 {labels} 标签为空；请更正或清空该值（产量为空即缺失小区）",
-    ),
-    Template(
-        "no-observed-level",
-        r"treatment level\(s\) (?P<names>"
-        + _R
-        + r"(?:, "
-        + _R
-        + r")*)(?: in column "
-        + _R
-        + r")? have no observed (?P<response>"
-        + _R
-        + r") \(all plots blank\); their mean "
-        r"cannot be estimated(?P<supply>\. Supply at least one observed plot or remove the "
-        r"level)?\.?",
-        "处理 {names} 没有观测到的 {response}（小区全部为空）；无法估计其均值{supply}",
-    ),
-    Template(
-        "fewer-than-two",
-        r"fewer than two treatments with observed plots\.?",
-        "有观测值的小区所属处理少于两个",
-    ),
-    Template(
-        "control-absent",
-        r"control (?P<control>" + _R + r") is not among the treatments of this trial\.?",
-        "对照 {control} 不在本试验的处理中",
-    ),
-    Template(
-        "control-absent-listed",
-        r"control (?P<control>" + _R + r") is not among the treatments of this trial "
-        r"\((?P<levels>.*)\); check the label or the trial's plots\.?",
-        "对照 {control} 不在本试验的处理（{levels}）中；请检查对照标签或该试验的小区数据",
-    ),
-    Template(
-        "same-value",
-        r"(?P<response>" + _R + r") has the same value \((?P<value>[^()]+)\) on all "
-        r"(?P<n>[\d,]+) observed plots: with no variation there is no error variance, so no "
-        r"standard error or test; check that the yields were filled in \(not one value copied "
-        r"to every plot\)\.?",
-        "{response} 在全部 {n} 个有观测值的小区上都是同一个值（{value}）：没有变异就没有误差方差，"
-        "无法计算标准误或进行检验；请检查产量是否已填写（而不是把一个值复制到每个小区）",
-    ),
-    Template(
-        "not-analysed-why",
-        r"trial could not be analysed \(treatments without plots, a single treatment, or no "
-        r"control plots\)\.?",
-        "试验无法分析（有处理没有小区、只有一个处理，或没有对照小区）",
-    ),
-    Template("not-analysed", r"trial could not be analysed\.?", "试验无法分析"),
-    Template(
-        "one-level",
-        r"only one treatment level \((?P<level>"
-        + _R
-        + r")\) in column (?P<column>"
-        + _R
-        + r"); at least two are needed for a comparison\.?",
-        "列 {column} 中只有一个处理水平（{level}）；比较至少需要两个",
-    ),
-    Template(
-        "negative",
-        r"row " + _ROW + r": (?P<response>" + _R + r") = (?P<value>\S+) is negative; a yield "
-        r"cannot be below 0: correct the value, or blank it \(a blank is a missing plot\)\.?",
-        "行 {row}：{response} = {value} 是负数；产量不能小于 0：请更正该值，或将其清空"
-        "（空值即缺失小区）",
-    ),
-    Template(
-        "boolean",
-        r"row " + _ROW + r": (?P<response>" + _R + r") = (?P<value>\S+) is a boolean, not a "
-        r"measurement; correct the value, or blank it \(a blank is a missing plot\)\.?",
-        "行 {row}：{response} = {value} 是布尔值（TRUE/FALSE），不是测量值；请更正该值，"
-        "或将其清空（空值即缺失小区）",
-    ),
-    Template(
-        "out-of-scale-high",
-        r"row " + _ROW + r": (?P<response>" + _R + r") = (?P<value>\S+) is far out of scale "
-        r"\(above " + _SCALE.format("limit") + r": its square overflows the sums of squares\); "
-        r"correct the value\.?",
-        "行 {row}：{response} = {value} 数量级离谱（大于 {limit}：其平方使平方和溢出）；请更正该值",
-    ),
-    Template(
-        "out-of-scale-low",
-        r"row " + _ROW + r": (?P<response>" + _R + r") = (?P<value>\S+) is far out of scale "
-        r"\(not 0 and below " + _SCALE.format("limit") + r": its square underflows to 0\); "
-        r"correct the value\.?",
-        "行 {row}：{response} = {value} 数量级离谱（不为 0 且小于 {limit}：其平方下溢为 0）；"
-        "请更正该值",
-    ),
-    Template(
-        "exact-fit",
-        r"the model fits every yield exactly \(error mean square 0: no plot-to-plot variation\), "
-        r"as when the yields are identical within each treatment or were copied; no F test, "
-        r"standard error or CV is possible: check the yield values of this trial\.?",
-        "模型对每个产量都完全拟合（误差均方为 0：小区间没有变异），如同各处理内的产量完全相同"
-        "或是复制的；无法进行 F 检验，也无法计算标准误或变异系数：请检查本试验的产量数据",
-    ),
+#: Why ``network`` could not analyse a trial: the report's catalogue
+#: (:data:`yieldtrial.report._network_zh.FAILURE_REASONS`) as templates (tests name them).
+NETWORK_REASONS: tuple[Template, ...] = tuple(
+    Template(name, pattern, chinese) for name, pattern, chinese in FAILURE_REASONS
 )
 
 
 def network_reason_zh(reason: str) -> str | None:
     """Return why ``network`` could not analyse a trial in Chinese; None if not catalogued.
+
+    The engine's own reasons (:func:`~yieldtrial.report._network_zh.failure_reason_zh`),
+    else the statistics layer's errors this catalogue holds (:func:`translate`).
 
     Examples
     --------
@@ -1901,22 +1792,7 @@ def network_reason_zh(reason: str) -> str | None:
     >>> network_reason_zh("something new") is None
     True
     """
-    for template in NETWORK_REASONS:
-        match = template.regex.fullmatch(reason)
-        if match is not None:
-            values = {k: ("" if v is None else v) for k, v in match.groupdict().items()}
-            if "negative" in values:
-                values["negative"] = "负数、" if values["negative"] else ""
-            if "labels" in values:
-                values["labels"] = values["labels"].replace(" or ", " 或 ")
-            if "supply" in values:
-                values["supply"] = "。请至少提供一个有观测值的小区，或去掉该处理" * bool(
-                    values["supply"]
-                )
-            if "levels" in values:
-                values["levels"] = values["levels"].replace(", ", "、")
-            return template.chinese.format(**values)
-    return translate(reason) or translate(reason + ".")
+    return failure_reason_zh(reason) or translate(reason) or translate(reason + ".")
 
 
 #: One trial's reason in the ``no trial could be analysed`` line: ``site 'A': REASON``.
