@@ -332,6 +332,16 @@ def _case_cv_excludes_all(tmp: Path) -> tuple[list[str], str]:
     return [*argv, "--exclude-cv-above", "0.5", "-o", str(tmp / "n.md")], "0.5"
 
 
+def _case_network_none_analysed(tmp: Path) -> tuple[list[str], str]:
+    """Every trial's yields are one value copied to each plot: no trial can be analysed."""
+    rows = ["site,plot_id,treatment,block,yield_kg_ha"]
+    rows += [f"{s},{s}{b}{t},{t},{b},6000" for s in "AB" for b in (1, 2) for t in ("CK", "T")]
+    table = tmp / "产量.csv"
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    argv = ["network", str(table), "--by", "site", "--control", "CK", "-o", str(tmp / "n.md")]
+    return argv, "'yield_kg_ha'"
+
+
 def _case_negative_yield(tmp: Path) -> tuple[list[str], str]:
     lines = ["site,plot_id,treatment,block,yield_kg_ha"]
     for site in ("A", "B", "C"):
@@ -1671,6 +1681,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "network-same-bytes": _case_network_same_bytes,
     "network-file-names-repeat": _case_network_file_names_repeat,
     "network-column-two-roles": _case_network_column_two_roles,
+    "network-none-analysed": _case_network_none_analysed,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -2272,3 +2283,159 @@ def test_every_os_error_hint_has_its_chinese_form():
         assert chinese is not None, english
         assert chinese.startswith("无法写入 '报告.html'："), chinese
         assert not re.search(r"[A-Za-z]{2,}", chinese.replace("报告.html", "")), chinese
+
+
+def _trial_frame(trts: tuple[str, ...] = ("CK", "T"), site: str = "A") -> Any:
+    """One RCBD trial of 3 blocks with varying yields (kg/ha), not additive: it fits."""
+    import pandas as pd
+
+    rows = [
+        {"site": site, "treatment": t, "block": b, "yield_kg_ha": 5000.0 + 300 * i + 70 * b * b}
+        for b in (1, 2, 3)
+        for i, t in enumerate(trts)
+    ]
+    return pd.DataFrame(rows)
+
+
+def _with_site_b(frame: Any) -> Any:
+    """``frame`` (site A) and a sound trial B with the control, so the control is known."""
+    import pandas as pd
+
+    return pd.concat([frame, _trial_frame(site="B")], ignore_index=True)
+
+
+def _set_cell(value: Any) -> Any:
+    frame = _trial_frame()
+    frame["yield_kg_ha"] = frame["yield_kg_ha"].astype(object)
+    frame.loc[2, "yield_kg_ha"] = value
+    return frame
+
+
+def _blank_t() -> Any:
+    frame = _trial_frame()
+    frame.loc[frame["treatment"] == "T", "yield_kg_ha"] = float("nan")
+    return frame
+
+
+def _no_control() -> Any:
+    frame = _trial_frame()
+    frame["treatment"] = frame["treatment"].replace({"CK": "X"})
+    return _with_site_b(frame)
+
+
+def _copied() -> Any:
+    frame = _trial_frame()
+    frame["yield_kg_ha"] = 6000.0
+    return frame
+
+
+def _additive() -> Any:  # block + treatment effects only: residuals 0
+    frame = _trial_frame()
+    frame["yield_kg_ha"] = 5000.0 + 10 * frame["block"] + 50 * (frame["treatment"] == "T")
+    return frame
+
+
+#: Each ``network`` failure reason entry (NETWORK_REASONS) -> (trials, the engine's screen
+#: reason rather than the shared layer's refit): site A of the trials fails for that reason.
+REASONS: dict[str, tuple[Callable[[], Any], bool]] = {
+    "bad-row": (lambda: _set_cell(-5.0), True),
+    "no-observed-level": (_blank_t, False),
+    "no-observed-level (screen)": (_blank_t, True),
+    "fewer-than-two": (lambda: _with_site_b(_trial_frame(("CK",))), True),
+    "control-absent": (_no_control, True),
+    "control-absent-listed": (_no_control, False),
+    "same-value": (_copied, False),
+    "one-level": (lambda: _with_site_b(_trial_frame(("CK",))), False),
+    "negative": (lambda: _set_cell(-5.0), False),
+    "boolean": (lambda: _set_cell(True), False),
+    "out-of-scale-high": (lambda: _set_cell(1e200), False),
+    "out-of-scale-low": (lambda: _set_cell(1e-200), False),
+    "exact-fit": (_additive, False),
+}
+#: Entries no input reaches today (the engine's last-resort reasons): their English is
+#: the source's text, checked by test_last_resort_reasons_are_chinese.
+LAST_RESORT = {
+    "not-analysed-why": "trial could not be analysed (treatments without plots, a single "
+    "treatment, or no control plots).",
+    "not-analysed": "trial could not be analysed",
+}
+
+
+def _failure_reason(name: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    import warnings
+
+    import yieldtrial
+    from yieldtrial.network import _engine
+
+    make, screen = REASONS[name]
+    if screen:  # beyond REFIT_LIMIT failures the screen's reason is kept
+        monkeypatch.setattr(_engine, "REFIT_LIMIT", -1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = yieldtrial.analyze_many(
+            make(), by="site", response="yield_kg_ha", treatment="treatment", block="block",
+            control="CK",
+        )  # fmt: skip
+    row = result.per_trial[result.per_trial["site"] == "A"].iloc[0]
+    assert row["status"] == "failed", row
+    return str(row["reason"])
+
+
+def test_every_network_reason_has_a_case():
+    """Each failure reason entry is met by a real trial below (or is a last resort)."""
+    from yieldtrial.commands._zh_messages import NETWORK_REASONS
+
+    met = {name.split(" ")[0] for name in REASONS} | set(LAST_RESORT)
+    assert sorted(met) == sorted(t.name for t in NETWORK_REASONS)
+
+
+@pytest.mark.parametrize("name", sorted(REASONS))
+def test_network_reason_entry_matches_the_engines_reason(name, monkeypatch):
+    """The reason the engine records is matched in full by that entry, and nothing earlier."""
+    from yieldtrial.commands._zh_messages import NETWORK_REASONS
+
+    reason = _failure_reason(name, monkeypatch)
+    first = next((t.name for t in NETWORK_REASONS if t.regex.fullmatch(reason)), None)
+    assert first == name.split(" ")[0], reason
+
+
+@pytest.mark.parametrize("name", sorted(REASONS))
+def test_network_reason_is_chinese(name, monkeypatch):
+    """It is catalogued, and its Chinese form leaves no English word outside the quotes."""
+    from yieldtrial.commands._zh_messages import network_reason_zh
+
+    chinese = network_reason_zh(_failure_reason(name, monkeypatch)) or ""
+    assert chinese, chinese
+    rest = _QUOTED.sub("", chinese).replace("TRUE/FALSE", "").replace("True", "")
+    assert not re.search(r"[A-Za-z]{2,}", rest), chinese
+
+
+@pytest.mark.parametrize("name", sorted(LAST_RESORT))
+def test_last_resort_reasons_are_chinese(name):
+    """The engine's fallback reasons (no input reaches them today) are catalogued too."""
+    from yieldtrial.commands._zh_messages import network_reason_zh
+
+    chinese = network_reason_zh(LAST_RESORT[name]) or ""
+    assert chinese.startswith("试验无法分析"), chinese
+
+
+def test_none_analysed_with_an_uncatalogued_reason_stays_english():
+    """One first reason the catalogue does not hold: the whole line stays English."""
+    message = (
+        "no trial could be analysed: 2 trials, all failed; first reasons: (1) site 'A': "
+        "fewer than two treatments with observed plots; (2) site 'B': something new. Check "
+        "the control, treatment and block columns and the yields"
+    )
+    assert translate(message) is None
+
+
+def test_none_analysed_names_several_trial_keys():
+    """``--by site year``: the trials' keys are 试点/年份 and their values verbatim."""
+    message = (
+        "no trial could be analysed: 1 trials, all failed; first reasons: (1) site/year "
+        "'A / 2024': fewer than two treatments with observed plots. Check the control, "
+        "treatment and block columns and the yields"
+    )
+    assert "（1）试点/年份 'A / 2024'：有观测值的小区所属处理少于两个。" in (
+        translate(message) or ""
+    )

@@ -99,3 +99,60 @@ def test_index_heading_names_both_languages_only_when_both_are_there(
     assert heading == [one]
     _touch(tmp_path, [f"{n}{'.zh' if lang == 'en' else ''}.html" for n in DEMO_EXAMPLES])
     assert both in index_page(tmp_path, lang)
+
+
+class _Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs in the killed process."""
+
+
+def _kill_before_recording(monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+    """Stop the run between the rename of the first ``suffix`` file and its manifest entry.
+
+    A SIGKILL also skips the output group's clean-up, so that is switched off too.
+    """
+    from yieldtrial.io import output
+
+    record = output._record
+
+    def killed_at_record(target: Path, *args: object, **kwargs: object) -> None:
+        if target.suffix == suffix:
+            raise _Killed
+        record(target, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(output, "_record", killed_at_record)
+    monkeypatch.setattr(output, "_remove_created", lambda *_: None)
+
+
+@pytest.mark.slow
+def test_demo_rerun_after_a_kill_between_figure_rename_and_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A demo killed after a figure was renamed into place, before its record: rerun works."""
+    from yieldtrial.commands.demo import build_demo
+
+    with monkeypatch.context() as patch:
+        _kill_before_recording(patch, ".svg")
+        with pytest.raises(_Killed):
+            build_demo(tmp_path, report_date="2024-06-01")
+    figures = sorted(tmp_path.glob("*_files/*.svg"))
+    assert len(figures) == 1  # the figure the run was killed after
+    build_demo(tmp_path, report_date="2024-06-01")  # refused the figure before stop 40
+    from yieldtrial.io.output import is_own_output
+
+    assert is_own_output(figures[0])
+
+
+@pytest.mark.slow
+def test_demo_rerun_after_a_kill_between_report_rename_and_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same for a report file written by write_output (the HTML report)."""
+    from yieldtrial.commands.demo import build_demo
+
+    with monkeypatch.context() as patch:
+        _kill_before_recording(patch, ".html")
+        with pytest.raises(_Killed):
+            build_demo(tmp_path, report_date="2024-06-01")
+    assert len(list(tmp_path.glob("*.html"))) == 1
+    build_demo(tmp_path, report_date="2024-06-01")  # refused the report before stop 40
+    assert (tmp_path / "index.html").is_file()

@@ -338,3 +338,66 @@ def test_identity_is_neither_recorded_nor_trusted_without_change_times(tmp_path,
     assert calls == [target]  # hashed although the recorded identity matches
     output.write_output(target, b"d" * 100)
     assert "identity" not in _manifest_entry(target)
+
+
+class _Killed(BaseException):
+    """Stands for SIGKILL between the rename of an output and its manifest entry."""
+
+
+def _killed_after_rename(monkeypatch, write) -> None:
+    from yieldtrial.io import output
+
+    def killed(*args, **kwargs):
+        raise _Killed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(output, "_record", killed)
+        with pytest.raises(_Killed):
+            write()
+
+
+def test_output_killed_before_its_record_is_still_own(tmp_path, monkeypatch):
+    from yieldtrial.io.output import is_own_output, write_output
+
+    target = tmp_path / "report.html"
+    _killed_after_rename(monkeypatch, lambda: write_output(target, "<p>new</p>"))
+    assert target.read_text(encoding="utf-8") == "<p>new</p>"
+    assert is_own_output(target)
+
+
+def test_replaced_output_killed_before_its_record_is_still_own(tmp_path, monkeypatch):
+    from yieldtrial.io.output import is_own_output, write_output
+
+    target = tmp_path / "report.html"
+    write_output(target, "<p>old</p>")
+    _killed_after_rename(monkeypatch, lambda: write_output(target, "<p>new, longer</p>"))
+    assert is_own_output(target)
+
+
+def test_output_killed_before_its_rename_leaves_the_old_file_own(tmp_path, monkeypatch):
+    from yieldtrial.io import output
+
+    target = tmp_path / "report.html"
+    output.write_output(target, "<p>old</p>")
+    with monkeypatch.context() as patch:
+        patch.setattr(output.os, "replace", lambda *a: (_ for _ in ()).throw(_Killed()))
+        with pytest.raises(_Killed):
+            output.write_output(target, "<p>new</p>")
+    assert target.read_text(encoding="utf-8") == "<p>old</p>"
+    assert output.is_own_output(target)
+
+
+def test_file_with_other_content_than_the_next_one_is_not_own(tmp_path, monkeypatch):
+    from yieldtrial.io.output import is_own_output, write_output
+
+    target = tmp_path / "report.html"
+    _killed_after_rename(monkeypatch, lambda: write_output(target, "<p>new</p>"))
+    target.write_text("<p>edited by the user</p>", encoding="utf-8")
+    assert not is_own_output(target)
+
+
+def test_atomic_write_bytes_with_record_is_own(tmp_path):
+    from yieldtrial.io.output import is_own_output
+
+    target = atomic_write_bytes(tmp_path / "fig1.svg", b"<svg/>", record=True)
+    assert is_own_output(target)

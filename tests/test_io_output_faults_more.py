@@ -364,11 +364,16 @@ def test_demo_folder_with_a_special_manifest_is_refused(tmp_path, capsys):
 
 
 def test_manifest_put_in_place_after_the_check_is_not_replaced(tmp_path, monkeypatch):
-    """A FIFO that appears between the check and the record is left; only the record is lost."""
+    """A FIFO that appears between the check and the record is left; only the record is lost.
+
+    Since stop 40 the manifest is written before the rename too (the output's ``next``
+    content): the FIFO takes its place after the rename, before the record.
+    """
     real = output._write_atomically
 
     def write_then_fifo(*args, **kwargs):
         done = real(*args, **kwargs)
+        (tmp_path / output.MANIFEST_NAME).unlink(missing_ok=True)
         os.mkfifo(tmp_path / output.MANIFEST_NAME)
         return done
 
@@ -563,14 +568,14 @@ def test_figures_of_a_killed_run_are_own_outputs(tmp_path, capsys, monkeypatch):
     out = tmp_path / "r.md"
     args = _report_args(tmp_path, out)
     report, _ = report_from_files(tmp_path / "plots.csv", crop="wheat")
-    real = output.atomic_write_text
+    real = output.atomic_write_bytes
 
-    def killed(path, text, **kwargs):
+    def killed(path, data, **kwargs):
         if Path(path).name == "r.md":
             raise SystemExit(137)  # stands for SIGKILL at the .md ...
-        return real(path, text, **kwargs)
+        return real(path, data, **kwargs)
 
-    monkeypatch.setattr(output, "atomic_write_text", killed)
+    monkeypatch.setattr(output, "atomic_write_bytes", killed)
     monkeypatch.setattr(output, "_remove_created", lambda *args: None)  # ... no clean-up
     with pytest.raises(SystemExit):
         write_markdown(report, out, checked=True)

@@ -349,3 +349,46 @@ def test_mean_histogram_refuses_a_control_not_in_the_table() -> None:
     means = pd.DataFrame({"treatment": ["CK", "E1", "E2", "E3"], "mean": [5.0, 6.0, 7.0, 8.0]})
     with pytest.raises(DataValidationError, match="control 'CK9' is not a treatment"):
         plot_mean_histogram(means, control=["CK", "CK9"], mean="mean")
+
+
+# ----------------------------------------------------- the default yield column (stop 40)
+def _drawn_y(ax) -> list[float]:
+    return sorted(float(v) for line in ax.get_lines() for v in line.get_ydata())
+
+
+def test_plot_yields_default_draws_a_kg_mu_table_in_kg_mu() -> None:
+    # before stop 40 the default response="yield_kg_ha" was not in such a table: an error
+    plots = PLOTS.drop(columns="yield_kg_ha").assign(yield_kg_mu=[440.0, 466.7, 453.3] * 2)
+    ax = plot_yields(plots)
+    assert ax.get_ylabel() == "Yield (kg/mu)"
+    assert _drawn_y(ax) == sorted(plots["yield_kg_mu"].tolist())
+
+
+def test_plot_yields_default_follows_the_trials_unit() -> None:
+    import yieldtrial as yt
+
+    # kg/mu trial: yields() holds yield_kg_ha (analysed) and yield_kg_mu (the trial's unit);
+    # the figure shows kg/mu, as the trial's means do (it drew kg/ha before stop 40)
+    table = PLOTS.drop(columns=["row", "column"])
+    trial = yt.FieldTrial(table, crop="wheat", unit="kg/mu")
+    yields = trial.yields()
+    ax = plot_yields(yields)
+    assert ax.get_ylabel() == "Yield (kg/mu)"
+    assert _drawn_y(ax) == pytest.approx(sorted(yields["yield_kg_mu"].tolist()))
+
+
+def test_plot_yields_default_of_a_kg_ha_table_is_kg_ha() -> None:
+    assert plot_yields(PLOTS).get_ylabel() == "Yield (kg/ha)"
+
+
+def test_plot_yields_default_refuses_several_other_units() -> None:
+    plots = PLOTS.assign(yield_kg_mu=1.0, yield_t_ha=1.0)
+    with pytest.raises(DataValidationError, match="several units.*response="):
+        plot_yields(plots)
+
+
+def test_plot_yield_boxes_default_follows_the_table_unit() -> None:
+    from yieldtrial.plotting import plot_yield_boxes
+
+    plots = PLOTS.assign(yield_jin_mu=PLOTS["yield_kg_ha"] / 7.5)
+    assert plot_yield_boxes(plots).get_ylabel() == "Yield (jin/mu)"

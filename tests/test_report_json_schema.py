@@ -38,6 +38,7 @@ NESTED_RESULTS = (
     "efficiency",
     "means_listing",
     "control_comparisons_accuracy",
+    "letters",
 )
 
 
@@ -148,6 +149,9 @@ def _emitted(doc: dict[str, Any]) -> dict[str, set[str]]:
             inner = set(_keys_of(results[key]))
             if key == "economics":
                 inner |= set(_keys_of(results[key].get("rows", [])))
+            if key == "letters":  # the table's records and the provenance's keys
+                inner |= set(_keys_of(results[key]["table"]))
+                inner |= set(_keys_of(results[key].get("provenance") or {}))
             places[f"results.{key}"] = inner
     return places
 

@@ -172,3 +172,60 @@ def test_letters_note_and_column_give_the_alpha_used(tmp_path, lang, note, colum
     assert note in text
     assert column in text
     assert "alpha = 0.05" not in text and "α = 0.05" not in text
+
+
+def _json_letters(tmp_path: Path, argv: list[str]) -> dict:
+    import json
+
+    out = tmp_path / "report.json"
+    assert main(["report", *argv, "--no-figures", "-o", str(out)]) == 0
+    return json.loads(out.read_text(encoding="utf-8"))["results"]["letters"]
+
+
+def test_json_letters_variant_is_tukey_hsd_for_a_complete_rcbd(tmp_path):
+    # replicated-rcbd: 3 treatments x 4 blocks, no plot missing: one SE for every pair
+    folder = DATASETS / "replicated-rcbd"
+    letters = _json_letters(tmp_path, [str(folder / "plots.csv"), "--config",
+                                       str(folder / "trial.toml")])  # fmt: skip
+    assert (letters["test"], letters["variant"]) == ("tukey", "tukey_hsd")
+
+
+def test_json_letters_variant_is_tukey_kramer_with_a_missing_plot(tmp_path):
+    letters = _json_letters(tmp_path, _trial("rcbd_fixed_6x4_ckmiss", "--design", "rcbd"))
+    assert letters["variant"] == "tukey_kramer"
+    # 6 treatments x 4 blocks, plots 101 and 206 blank: 22 plots, residual df of the
+    # RCBD model 22 - 1 - (6 - 1) - (4 - 1) = 13, the error the letters use
+    assert letters["df_error"] == pytest.approx(13.0)
+    assert letters["one_df_for_all_pairs"] is False
+
+
+def test_json_letters_variant_is_single_step_for_alpha_lattice_at_001(tmp_path):
+    # alpha = 0.01: letters pair by pair, multivariate t for the correlated LS-means
+    argv = _trial("alpha18_k3_r3_m2", "--design", "alpha", "--alpha", "0.01")
+    letters = _json_letters(tmp_path, argv)
+    assert letters["variant"] == "tukey_single_step"
+    assert letters["alphas"] == [0.01]
+    assert all("letters_01" not in row for row in letters["table"])
+
+
+def test_json_letters_say_one_df_for_all_pairs_under_reml(tmp_path):
+    # random blocks with missing plots: Satterthwaite df differ by pair; the ranking uses
+    # the smallest pair's, as the methods sentence "methods.letters_one_df" says
+    argv = _trial("rcbd_random_6x4_ckmiss", "--design", "rcbd", "--block-effects", "random")
+    letters = _json_letters(tmp_path, argv)
+    assert (letters["variant"], letters["one_df_for_all_pairs"]) == ("tukey_kramer", True)
+    assert "for the whole ranking" in letters["provenance"]["error_term"]
+
+
+def test_json_letters_variant_of_duncan_is_duncan(tmp_path):
+    argv = _trial("rcbd_fixed_6x4_ckmiss", "--design", "rcbd", "--letters", "duncan")
+    assert _json_letters(tmp_path, argv)["variant"] == "duncan"
+
+
+def test_json_letters_of_protected_lsd_are_recorded(tmp_path):
+    # the LSD letters come pair by pair (no two-level table): results.letters is there too
+    folder = DATASETS / "replicated-rcbd"
+    argv = [str(folder / "plots.csv"), "--config", str(folder / "trial.toml"), "--letters", "lsd"]
+    letters = _json_letters(tmp_path, argv)
+    assert (letters["variant"], letters["alphas"]) == ("lsd", [0.05, 0.01])
+    assert [row["rank"] for row in letters["table"]] == [1, 2, 3]

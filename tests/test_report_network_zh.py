@@ -209,3 +209,39 @@ def test_combined_table_brackets_are_full_width() -> None:
     from yieldtrial.report.network import _source
 
     assert _source("block(site)", "zh") == "区组（试点）"
+
+
+def test_failed_trial_reason_in_the_site_strip_is_chinese() -> None:
+    """A trial the engine could not analyse: its reason in the zh site strip (stop 40).
+
+    Site A's yields are one value copied to every plot; the reason was shown in English.
+    """
+    import warnings
+
+    import pandas as pd
+
+    from yieldtrial.network import analyze_many
+    from yieldtrial.report.network import render
+
+    rows = [
+        (
+            site,
+            b,
+            t,
+            6000.0 if site == "A" else 6000.0 + 150 * i + 11 * j + 23 * ((3 * b + 5 * i) % 4),
+        )
+        for j, site in enumerate(("A", "B", "C"))
+        for b in (1, 2, 3)
+        for i, t in enumerate(("CK", "T"))
+    ]
+    plots = pd.DataFrame(rows, columns=["site", "block", "treatment", "yield_kg_ha"])
+    with warnings.catch_warnings():  # site A left out of the summary: warned of
+        warnings.simplefilter("ignore")
+        res = analyze_many(
+            plots, by="site", response="yield_kg_ha", treatment="treatment", block="block",
+            control="CK",
+        )  # fmt: skip
+    assert res.per_trial.set_index("site").loc["A", "status"] == "failed"
+    text = str(render(res, "markdown", lang="zh"))
+    assert "都是同一个值（6000）：没有变异就没有误差方差" in text
+    assert "has the same value" not in text

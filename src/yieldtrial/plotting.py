@@ -118,6 +118,31 @@ def _mean_column(means: pd.DataFrame, given: str | None) -> str:
     return column
 
 
+def _plot_yield_column(plots: pd.DataFrame, given: str | None) -> str:
+    """Return the yield column a plot-yield figure draws: ``given``, else the table's own unit.
+
+    A table of one yield column (``yield_kg_mu``) is drawn in it.  ``FieldTrial.yields()``
+    of a trial in another unit holds ``yield_kg_ha`` (the analysed response) and
+    ``yield_<unit>`` (the display unit asked for): the display unit is drawn, as the
+    trial's means and report show it.  Several other units are ambiguous: an error names
+    them.
+    """
+    from yieldtrial.units import unit_from_yield_column
+
+    if given is not None or not isinstance(plots, pd.DataFrame):
+        return "yield_kg_ha" if given is None else given
+    columns = [c for c in map(str, plots.columns) if unit_from_yield_column(c)]
+    others = [c for c in columns if c != "yield_kg_ha"]
+    if len(others) > 1:
+        raise DataValidationError(
+            f"the plot table has yields in several units ({', '.join(others)}); pass "
+            f"response= the column to draw, e.g. response={others[0]!r}"
+        )
+    column = _pick(plots, None, (*others, "yield_kg_ha"), "yield (yield_<mass>_<area>)")
+    assert column is not None  # noqa: S101 - required=True
+    return column
+
+
 def _check_one_row_per_treatment(means: pd.DataFrame, treatment: str) -> None:
     """Refuse a table with a treatment on several rows (e.g. one row per site and treatment).
 
@@ -526,7 +551,7 @@ def _finish_treatment_axes(
 def plot_yields(
     plots: pd.DataFrame,
     *,
-    response: str = "yield_kg_ha",
+    response: str | None = None,
     treatment: str = "treatment",
     block: str | None = "block",
     order: Sequence[str] | None = None,
@@ -541,8 +566,11 @@ def plot_yields(
     ----------
     plots : DataFrame
         One row per plot.
-    response : str, default "yield_kg_ha"
-        Column with the yields.
+    response : str, optional
+        Column with the yields.  Default: the table's yield column in its own unit
+        (``yield_kg_mu`` for a table in kg/mu; for ``FieldTrial.yields()`` of a trial in
+        kg/mu, which also holds ``yield_kg_ha``, the trial's unit kg/mu), else
+        ``yield_kg_ha``; a table with yields in several other units needs it.
     treatment : str, default "treatment"
         Column with the treatment labels.
     block : str or None, default "block"
@@ -566,7 +594,16 @@ def plot_yields(
     -------
     Axes
         The axes drawn on.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> plots = pd.DataFrame({"treatment": ["CK", "T"], "block": [1, 1],
+    ...                       "yield_kg_ha": [6000.0, 6300.0], "yield_kg_mu": [400.0, 420.0]})
+    >>> plot_yields(plots).get_ylabel()
+    'Yield (kg/mu)'
     """
+    response = _plot_yield_column(plots, response)
     ax = _yield_axes(plots, response, treatment, ax)
     labels, pos = _treatment_positions(order, map(str, plots[treatment]))
     data = plots.assign(_x=plots[treatment].astype(str).map(pos)).dropna(subset=["_x"])
@@ -602,7 +639,7 @@ def plot_yields(
 def plot_yield_boxes(
     plots: pd.DataFrame,
     *,
-    response: str = "yield_kg_ha",
+    response: str | None = None,
     treatment: str = "treatment",
     order: Sequence[str] | None = None,
     ylabel: str | None = None,
@@ -621,8 +658,9 @@ def plot_yield_boxes(
     ----------
     plots : DataFrame
         One row per plot.
-    response : str, default "yield_kg_ha"
-        Column with the yields; missing yields are left out.
+    response : str, optional
+        Column with the yields; missing yields are left out.  Default as
+        :func:`plot_yields`: the table's yield column in its own unit.
     treatment : str, default "treatment"
         Column with the treatment labels (compared as text).
     order : sequence of str, optional
@@ -640,6 +678,7 @@ def plot_yield_boxes(
     """
     from matplotlib import cbook
 
+    response = _plot_yield_column(plots, response)
     ax = _yield_axes(plots, response, treatment, ax)
     codes, uniques = pd.factorize(plots[treatment], sort=False)
     names = [str(u) for u in uniques]

@@ -22,12 +22,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from yieldtrial.report._network_zh import FAILURE_REASONS, failure_reason_zh
+
 __all__ = [
+    "NETWORK_REASONS",
     "STATUS_ZH",
     "TEMPLATES",
     "USAGE_TEMPLATES",
     "Template",
     "error_prefix",
+    "network_reason_zh",
     "network_warning_line",
     "requested_language",
     "set_language",
@@ -1782,7 +1786,68 @@ TEMPLATES: tuple[Template, ...] = (
         r"trial-key columns must be different columns\.",
         "列 {column} 同时被用作{first}和{second}；产量、处理、区组和试验键（--by）必须是不同的列。",
     ),
+    Template(
+        "network-none-analysed",
+        r"no trial could be analysed: (?P<n>[\d,]+) trials, all failed(?:; first reasons: "
+        r"(?P<reasons>\(1\) .+))?\. Check the control, treatment and block columns and the yields",
+        "没有一个试验能够分析：共 {n} 个试验，全部失败{reasons}。"
+        "请检查对照、处理和区组列以及产量数据",
+    ),
 )
+
+#: Why ``network`` could not analyse a trial: the report's catalogue
+#: (:data:`yieldtrial.report._network_zh.FAILURE_REASONS`) as templates (tests name them).
+NETWORK_REASONS: tuple[Template, ...] = tuple(
+    Template(name, pattern, chinese) for name, pattern, chinese in FAILURE_REASONS
+)
+
+
+def network_reason_zh(reason: str) -> str | None:
+    """Return why ``network`` could not analyse a trial in Chinese; None if not catalogued.
+
+    The engine's own reasons (:func:`~yieldtrial.report._network_zh.failure_reason_zh`),
+    else the statistics layer's errors this catalogue holds (:func:`translate`).
+
+    Examples
+    --------
+    >>> network_reason_zh("fewer than two treatments with observed plots")
+    '有观测值的小区所属处理少于两个'
+    >>> network_reason_zh("something new") is None
+    True
+    """
+    return failure_reason_zh(reason) or translate(reason) or translate(reason + ".")
+
+
+#: One trial's reason in the ``no trial could be analysed`` line: ``site 'A': REASON``.
+_TRIAL_REASON = re.compile(
+    r"(?:(?P<by>[\w/]+) (?P<trial>" + _R + r")|trial (?P<number>\d+)): (?P<reason>.+)"
+)
+
+
+def _first_reasons_zh(reasons: str) -> str | None:
+    """``(1) site 'A': ...; (2) site 'B': ...`` in Chinese (None: a part not catalogued)."""
+    parts = []
+    rest = reasons.removeprefix("(1) ")
+    for number in range(2, 4):
+        head, separator, tail = rest.partition(f"; ({number}) ")
+        if not separator:
+            break
+        parts.append(head)
+        rest = tail
+    parts.append(rest)
+    lines = []
+    for number, part in enumerate(parts, start=1):
+        match = _TRIAL_REASON.fullmatch(part)
+        if match is None:
+            return None
+        keys = f"试验 {match['number']}" if match["by"] is None else _trial_keys_zh(match["by"])
+        reason = network_reason_zh(match["reason"])
+        if keys is None or reason is None:
+            return None
+        trial = "" if match["trial"] is None else f" {match['trial']}"
+        lines.append(f"（{number}）{keys}{trial}：{reason}")
+    return "；前几个原因：" + "；".join(lines)
+
 
 _ARG = r"(?P<option>-[\w-]+(?:/-[\w-]+)*|[A-Z_]+)"  # an option or positional as argparse names it
 
@@ -2518,6 +2583,14 @@ def translate(message: str) -> str | None:
             values["name"] = _DESIGN_LISTS_ZH[values["name"]]
         if template.name == "design-needs-row-column":  # "row or column"
             values["absent"] = values["absent"].replace(" or ", " 和 ")
+        if template.name == "network-none-analysed":  # the first trials' reasons
+            if values["reasons"] is None:
+                values["reasons"] = ""
+            else:
+                reasons = _first_reasons_zh(values["reasons"])
+                if reasons is None:
+                    return None
+                values["reasons"] = reasons
         if template.name == "network-all-invalid":  # the first trial's reason
             reason = translate(values["reason"])
             if reason is None:

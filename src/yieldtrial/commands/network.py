@@ -855,13 +855,16 @@ def _check_some_trial_analysed(result: Any, left_out: list[str]) -> None:
     if sum(v for k, v in counts.items() if k != "failed"):
         return
     by = list(result.options.get("by", []))
-    reasons = [
-        " ".join(str(row.get(k, "")) for k in by) + ": " + str(row.get("reason", "")).rstrip(".")
-        for row in result.per_trial.to_dict("records")[:3]
-    ]
+    reasons = []  # numbered, each trial named as a left-out line names it: "site 'A'"
+    for number, row in enumerate(result.per_trial.to_dict("records")[:3], start=1):
+        reason = " ".join(str(row.get("reason") or "").split()).rstrip(".")
+        key = " / ".join(str(row.get(k, "")) for k in by)
+        named = f"{'/'.join(by)} {key!r}" if by else f"trial {number}"
+        if reason:
+            reasons.append(f"({number}) {named}: {reason}")
     total = len(result.per_trial) + len(left_out)
     raise DataValidationError(
         f"no trial could be analysed: {total} trials, all failed"
-        + (f"; first reasons: {'; '.join(reasons)}" if any(reasons) else "")
+        + (f"; first reasons: {'; '.join(reasons)}" if reasons else "")
         + ". Check the control, treatment and block columns and the yields"
     )

@@ -85,7 +85,7 @@ _CHUNK = 1 << 20
 
 
 # ------------------------------------------------------------------------- atomic writing
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, record: bool = False) -> Path:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
     Parameters
@@ -94,6 +94,11 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
         Destination file; its folder is created when missing.
     data : bytes
         The complete content.
+    record : bool, default False
+        Record the file as one of yieldtrial's own outputs (as :func:`write_output`
+        does; the caller has checked the path with :func:`check_output`), with no moment
+        between the rename and the record at which a killed run leaves a file the
+        manifest does not know.
 
     Returns
     -------
@@ -106,7 +111,13 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
         When the file cannot be written (the message names ``path``); the previous
         file, if any, is left unchanged and no temporary file remains.
     """
-    target, _ = atomic_write_stream(path, lambda handle: handle.write(data))
+    if not record:
+        target, _ = atomic_write_stream(path, lambda handle: handle.write(data))
+        return target
+    target, digest, written = _write_atomically(
+        path, lambda handle: handle.write(data), before_rename=_record_next
+    )
+    _record(target, digest, written)
     return target
 
 
@@ -205,12 +216,17 @@ def atomic_write_stream(
 
 
 def _write_atomically(
-    path: str | os.PathLike[str], write: Callable[[Any], object]
+    path: str | os.PathLike[str],
+    write: Callable[[Any], object],
+    before_rename: Callable[[Path, str, int], None] | None = None,
 ) -> tuple[Path, str, tuple[int, int, int, int]]:
     """:func:`atomic_write_stream`, also returning what the new file was when written.
 
     The last item is (device, inode, size, modification time in ns) of the temporary
     file after its ``fsync``: the rename and the mode change keep all four.
+    ``before_rename(target, sha256, size)`` is called once the content is on disk, just
+    before the rename (:func:`_record_next`: a run killed at the rename leaves an output
+    the manifest already knows).
     """
     target = _file_path(path)
     _check_parent(target)
@@ -240,6 +256,8 @@ def _write_atomically(
             os.fsync(handle.fileno())
             info = os.fstat(handle.fileno())
         os.chmod(tmp, mode)
+        if before_rename is not None:
+            before_rename(target, writer.hash.hexdigest(), info.st_size)
         existed = os.path.lexists(target)
         os.replace(tmp, target)
         _note_created(target, replaced=existed)
@@ -722,7 +740,8 @@ def is_own_output(path: str | os.PathLike[str]) -> bool:
     -------
     bool
         True when the folder's manifest (:data:`MANIFEST_NAME`) records the file with
-        the SHA-256 of its present content, or (large outputs) with the identity the
+        the SHA-256 of its present content (or as the content a run was renaming over
+        it when it was killed: the entry's ``next``), or (large outputs) with the identity the
         file still has: the same device, inode and size, and the same modification and
         change times to the nanosecond.  Every write into a file moves its change time,
         which no user tool can set back, so a file edited in place, replaced, restored
@@ -732,7 +751,17 @@ def is_own_output(path: str | os.PathLike[str]) -> bool:
     """
     target = Path(path)
     entry = _read_manifest(target.parent).get(target.name)
-    if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+    if not isinstance(entry, dict):
+        return False
+    if _recorded_content(target, entry):
+        return True
+    following = entry.get("next")  # a run killed between the rename and the record
+    return isinstance(following, dict) and _recorded_content(target, following)
+
+
+def _recorded_content(target: Path, entry: dict[str, Any]) -> bool:
+    """Whether ``target`` has the content a manifest entry records (hash, size, identity)."""
+    if not isinstance(entry.get("sha256"), str):
         return False
     info = None
     with contextlib.suppress(OSError, ValueError):
@@ -973,14 +1002,18 @@ def write_output(
     target = check_output(
         path, force=force, inputs=inputs, protect_harvest=protect_harvest, example=example
     )
+    write: Callable[[Any], object]
     if isinstance(content, str):
         data = content.encode(encoding)
-        target, digest, written = _write_atomically(target, lambda handle: handle.write(data))
+        write = lambda handle: handle.write(data)  # noqa: E731
     elif isinstance(content, bytes | bytearray | memoryview):
         blob = bytes(content)
-        target, digest, written = _write_atomically(target, lambda handle: handle.write(blob))
+        write = lambda handle: handle.write(blob)  # noqa: E731
     else:
-        target, digest, written = _write_atomically(target, content)
+        write = content
+    # known to the manifest before the rename: a run killed between the two leaves a file
+    # the next run recognises as its own (the content it was about to record)
+    target, digest, written = _write_atomically(target, write, before_rename=_record_next)
     _record(target, digest, written)
     return target
 
@@ -1028,6 +1061,25 @@ def _folder_lock(folder: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+def _record_next(target: Path, digest: str, size: int) -> None:
+    """Record the content about to be renamed over ``target`` as its ``next`` content.
+
+    Called between the ``fsync`` of the temporary file and the rename: the entry keeps
+    what it recorded of the present file and adds ``next`` (``sha256``, ``size``) of the
+    new one, so a run killed (SIGKILL, a power cut) between the rename and
+    :func:`_record` leaves either file recognised as yieldtrial's own by
+    :func:`is_own_output`.  :func:`_record` then writes the entry afresh, without it.
+    """
+    folder = target.parent
+    with contextlib.suppress(OSError), _folder_lock(folder):
+        files = _read_manifest(folder)
+        entry = files.get(target.name)
+        entry = dict(entry) if isinstance(entry, dict) else {}
+        entry["next"] = {"sha256": digest, "size": size}
+        files[target.name] = entry
+        _write_manifest(folder, files, keep=target.name)
+
+
 def _record(target: Path, digest: str, written: tuple[int, int, int, int] | None = None) -> None:
     """Add ``target`` to its folder's manifest; a failure only costs a later --force.
 
@@ -1057,17 +1109,25 @@ def _record(target: Path, digest: str, written: tuple[int, int, int, int] | None
             entry["size"] = target.stat().st_size
         files = _read_manifest(folder)
         files[target.name] = entry
-        for name in [n for n in files if not (folder / n).exists()]:
-            del files[name]  # forget outputs that were deleted since
-        if _manifest_slot_problem(folder):  # put there since the check: never replaced
-            return
-        manifest = {"generator": "yieldtrial", "format": 1, "files": dict(sorted(files.items()))}
-        text = json.dumps(manifest, indent=1, ensure_ascii=False)
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:  # a name that is not UTF-8 (from the API): \udcxx escapes
-            text = json.dumps(manifest, indent=1)
-        atomic_write_text(folder / MANIFEST_NAME, text + "\n")
+        _write_manifest(folder, files)
+
+
+def _write_manifest(folder: Path, files: dict[str, Any], keep: str | None = None) -> None:
+    """Write the manifest of ``folder`` (under its lock): ``files``, less deleted outputs.
+
+    ``keep`` is a name kept although no file has it yet (the output about to be renamed).
+    """
+    for name in [n for n in files if n != keep and not (folder / n).exists()]:
+        del files[name]  # forget outputs that were deleted since
+    if _manifest_slot_problem(folder):  # put there since the check: never replaced
+        return
+    manifest = {"generator": "yieldtrial", "format": 1, "files": dict(sorted(files.items()))}
+    text = json.dumps(manifest, indent=1, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a name that is not UTF-8 (from the API): \udcxx escapes
+        text = json.dumps(manifest, indent=1)
+    atomic_write_text(folder / MANIFEST_NAME, text + "\n")
 
 
 # ------------------------------------------------------------------------- CSV injection

@@ -21,7 +21,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["cv_flag", "error_term", "network_note", "site_reason"]
+__all__ = [
+    "FAILURE_REASONS",
+    "cv_flag",
+    "error_term",
+    "failure_reason_zh",
+    "network_note",
+    "site_reason",
+]
 
 _NUM = r"[-+\d.eE]+"
 
@@ -464,7 +471,163 @@ def site_reason(text: str, lang: str) -> str:
         return (
             f"该试点的处理（{treatments}）中没有对照 {found[1]}；请检查对照标签或该试点的小区数据。"
         )
-    return text
+    return failure_reason_zh(text) or text
+
+
+#: A Python repr of any string (a quote inside the other quote, or escaped: "O'Brien").
+_R = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+_ROW = r"(?P<row>" + _R + r"|-?\d+)"  # a plot's row label in the engine's reasons (repr)
+_SCALE = r"(?P<{}>\d(?:\.\d+)?e[+-]\d+)"  # 1e+100, 1e-100
+
+#: Why ``network`` could not analyse a trial (network/_engine.py: the screen's reasons,
+#: :func:`~yieldtrial.network.failure_reason`, the exact fit), as its per-trial ``reason``
+#: holds them: (name, English pattern, Chinese template).  The trailing full stop is
+#: optional (the command's error line drops it).  ``yieldtrial network --lang zh`` uses them
+#: too (``commands._zh_messages.NETWORK_REASONS``).
+FAILURE_REASONS: tuple[tuple[str, str, str], ...] = (
+    (
+        "bad-row",
+        r"row " + _ROW + r": non-numeric, (?P<negative>negative, )?infinite or far out of scale "
+        r"\(above "
+        + _SCALE.format("high")
+        + r", or not 0 and below "
+        + _SCALE.format("low")
+        + r"\) (?P<response>"
+        + _R
+        + r"), or a blank (?P<labels>"
+        + _R
+        + r"(?: or "
+        + _R
+        + r")?) label; fix or blank the value \(a blank response is a missing plot\)\.?",
+        "行 {row}：{response} 为非数值、{negative}无穷大或数量级离谱（大于 {high}，或不为 0 且小于 "
+        "{low}），或 {labels} 标签为空；请更正或清空该值（产量为空即缺失小区）",
+    ),
+    (
+        "no-observed-level",
+        r"treatment level\(s\) (?P<names>"
+        + _R
+        + r"(?:, "
+        + _R
+        + r")*)(?: in column "
+        + _R
+        + r")? have no observed (?P<response>"
+        + _R
+        + r") \(all plots blank\); their mean "
+        r"cannot be estimated(?P<supply>\. Supply at least one observed plot or remove the "
+        r"level)?\.?",
+        "处理 {names} 没有观测到的 {response}（小区全部为空）；无法估计其均值{supply}",
+    ),
+    (
+        "fewer-than-two",
+        r"fewer than two treatments with observed plots\.?",
+        "有观测值的小区所属处理少于两个",
+    ),
+    (
+        "control-absent",
+        r"control (?P<control>" + _R + r") is not among the treatments of this trial\.?",
+        "对照 {control} 不在本试验的处理中",
+    ),
+    (
+        "control-absent-listed",
+        r"control (?P<control>" + _R + r") is not among the treatments of this trial "
+        r"\((?P<levels>.*)\); check the label or the trial's plots\.?",
+        "对照 {control} 不在本试验的处理（{levels}）中；请检查对照标签或该试验的小区数据",
+    ),
+    (
+        "same-value",
+        r"(?P<response>" + _R + r") has the same value \((?P<value>[^()]+)\) on all "
+        r"(?P<n>[\d,]+) observed plots: with no variation there is no error variance, so no "
+        r"standard error or test; check that the yields were filled in \(not one value copied "
+        r"to every plot\)\.?",
+        "{response} 在全部 {n} 个有观测值的小区上都是同一个值（{value}）：没有变异就没有误差方差，"
+        "无法计算标准误或进行检验；请检查产量是否已填写（而不是把一个值复制到每个小区）",
+    ),
+    (
+        "not-analysed-why",
+        r"trial could not be analysed \(treatments without plots, a single treatment, or no "
+        r"control plots\)\.?",
+        "试验无法分析（有处理没有小区、只有一个处理，或没有对照小区）",
+    ),
+    ("not-analysed", r"trial could not be analysed\.?", "试验无法分析"),
+    (
+        "one-level",
+        r"only one treatment level \((?P<level>"
+        + _R
+        + r")\) in column (?P<column>"
+        + _R
+        + r"); at least two are needed for a comparison\.?",
+        "列 {column} 中只有一个处理水平（{level}）；比较至少需要两个",
+    ),
+    (
+        "negative",
+        r"row " + _ROW + r": (?P<response>" + _R + r") = (?P<value>\S+) is negative; a yield "
+        r"cannot be below 0: correct the value, or blank it \(a blank is a missing plot\)\.?",
+        "行 {row}：{response} = {value} 是负数；产量不能小于 0：请更正该值，或将其清空"
+        "（空值即缺失小区）",
+    ),
+    (
+        "boolean",
+        r"row " + _ROW + r": (?P<response>" + _R + r") = (?P<value>\S+) is a boolean, not a "
+        r"measurement; correct the value, or blank it \(a blank is a missing plot\)\.?",
+        "行 {row}：{response} = {value} 是布尔值（TRUE/FALSE），不是测量值；请更正该值，"
+        "或将其清空（空值即缺失小区）",
+    ),
+    (
+        "out-of-scale-high",
+        r"row " + _ROW + r": (?P<response>" + _R + r") = (?P<value>\S+) is far out of scale "
+        r"\(above " + _SCALE.format("limit") + r": its square overflows the sums of squares\); "
+        r"correct the value\.?",
+        "行 {row}：{response} = {value} 数量级离谱（大于 {limit}：其平方使平方和溢出）；请更正该值",
+    ),
+    (
+        "out-of-scale-low",
+        r"row " + _ROW + r": (?P<response>" + _R + r") = (?P<value>\S+) is far out of scale "
+        r"\(not 0 and below " + _SCALE.format("limit") + r": its square underflows to 0\); "
+        r"correct the value\.?",
+        "行 {row}：{response} = {value} 数量级离谱（不为 0 且小于 {limit}：其平方下溢为 0）；"
+        "请更正该值",
+    ),
+    (
+        "exact-fit",
+        r"the model fits every yield exactly \(error mean square 0: no plot-to-plot variation\), "
+        r"as when the yields are identical within each treatment or were copied; no F test, "
+        r"standard error or CV is possible: check the yield values of this trial\.?",
+        "模型对每个产量都完全拟合（误差均方为 0：小区间没有变异），如同各处理内的产量完全相同"
+        "或是复制的；无法进行 F 检验，也无法计算标准误或变异系数：请检查本试验的产量数据",
+    ),
+)
+
+
+_FAILURE_REGEXES = tuple((re.compile(pattern), chinese) for _, pattern, chinese in FAILURE_REASONS)
+
+
+def failure_reason_zh(reason: str) -> str | None:
+    """Return why a network trial could not be analysed in Chinese; None if not catalogued.
+
+    Examples
+    --------
+    >>> failure_reason_zh("fewer than two treatments with observed plots")
+    '有观测值的小区所属处理少于两个'
+    >>> failure_reason_zh("something new") is None
+    True
+    """
+    for regex, chinese in _FAILURE_REGEXES:
+        match = regex.fullmatch(reason)
+        if match is None:
+            continue
+        values = {k: ("" if v is None else v) for k, v in match.groupdict().items()}
+        if "negative" in values:
+            values["negative"] = "负数、" if values["negative"] else ""
+        if "labels" in values:
+            values["labels"] = values["labels"].replace(" or ", " 或 ")
+        if "supply" in values:
+            values["supply"] = "。请至少提供一个有观测值的小区，或去掉该处理" * bool(
+                values["supply"]
+            )
+        if "levels" in values:
+            values["levels"] = values["levels"].replace(", ", "、")
+        return chinese.format(**values)
+    return None
 
 
 def cv_flag(flag: str, lang: str) -> str:

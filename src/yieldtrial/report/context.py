@@ -18,13 +18,30 @@ from yieldtrial.config import TrialConfig
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io.progress import stage
 from yieldtrial.report.entries import EntrySelection, select_entries
+from yieldtrial.report.i18n import letters_one_df, letters_variant
 from yieldtrial.report.model import Companion, json_value, records
 from yieldtrial.report.settings import ReportSettings
 
-__all__ = ["ReportContext", "UPPER_ALPHA"]
+__all__ = ["ReportContext", "UPPER_ALPHA", "letters_alphas"]
 
 #: Significance level of the uppercase letters.
 UPPER_ALPHA = 0.01
+
+
+def letters_alphas(alpha: float) -> tuple[float, ...]:
+    """Return the levels of the letter columns: ``alpha`` (lowercase), and 0.01 (uppercase).
+
+    The uppercase column at :data:`UPPER_ALPHA` is a second, stricter level, so it is
+    shown only when ``alpha`` is above 0.01: at 0.01 it would repeat the lowercase
+    letters, and below 0.01 it would be the less strict of the two.
+
+    Examples
+    --------
+    >>> letters_alphas(0.05), letters_alphas(0.1), letters_alphas(0.01)
+    ((0.05, 0.01), (0.1, 0.01), (0.01,))
+    """
+    return (alpha, UPPER_ALPHA) if alpha > UPPER_ALPHA else (alpha,)
+
 
 #: Above this many plots the report summarises its plot listing (plots table,
 #: plots_by_block, the JSON's plot records) instead of listing every plot, so a
@@ -119,6 +136,8 @@ def _unreplicated_means(trial: Any, s: ReportSettings) -> pd.DataFrame:
 def model_letters(mm: Any, s: ReportSettings) -> tuple[pd.Series | None, pd.Series | None, Any]:
     """Letters of a ``MeansModel`` at ``s.alpha`` (lowercase) and 0.01 (uppercase).
 
+    The uppercase letters only when ``s.alpha`` is above 0.01 (:func:`letters_alphas`).
+
     Duncan, SNK, Scheffe and Tukey go through
     :func:`yieldtrial.stats.multiple_range.two_level_letters`; the protected LSD
     (and any test at alpha <= 0.01) through the pairwise comparisons and the
@@ -128,7 +147,8 @@ def model_letters(mm: Any, s: ReportSettings) -> tuple[pd.Series | None, pd.Seri
     Returns
     -------
     lower, upper : Series or None
-        Letters indexed by level (None when the test does not apply).
+        Letters indexed by level (None when the test does not apply; ``upper`` also when
+        ``s.alpha`` is 0.01 or below).
     table : DataFrame or None
         The two-level letters table when it was computed in one go.
     """
@@ -150,9 +170,8 @@ def model_letters(mm: Any, s: ReportSettings) -> tuple[pd.Series | None, pd.Seri
         # thousands of entries: pairs tested in chunks, letters for the top means and controls
         if s.letters not in ("tukey", "lsd"):
             return None, None, None
-        alphas = (s.alpha, UPPER_ALPHA) if s.alpha != UPPER_ALPHA else (s.alpha,)
         table = summarised_letters(
-            mm, test=s.letters, alphas=alphas, always=s.controls, protected=True
+            mm, test=s.letters, alphas=letters_alphas(s.alpha), always=s.controls, protected=True
         )
         by_level = table.set_index("level")
         upper = by_level["letters_01"].astype(str) if "letters_01" in by_level else None
@@ -160,17 +179,34 @@ def model_letters(mm: Any, s: ReportSettings) -> tuple[pd.Series | None, pd.Seri
         lower.attrs["provenance"] = table.attrs.get("provenance")
         return lower, upper, table
 
-    found: list[pd.Series | None] = []
-    for alpha in (s.alpha, UPPER_ALPHA):
+    found: list[pd.Series | None] = [None, None]
+    for index, alpha in enumerate(letters_alphas(s.alpha)):
         try:
             pairs = pairwise_means(mm, method=s.letters, alpha=alpha)
         except DataValidationError:
-            found.append(None)
             continue
         letters = compact_letters(list(mm.levels), np.asarray(mm.estimates), pairs)
         letters.attrs["provenance"] = pairs.attrs.get("provenance")
-        found.append(letters)
+        found[index] = letters
     return found[0], found[1], None
+
+
+def _letters_table(mm: Any, lower: pd.Series, upper: pd.Series | None) -> pd.DataFrame:
+    """Table the letters as :func:`~yieldtrial.stats.multiple_range.two_level_letters` does.
+
+    For letters found pair by pair (the protected LSD, or alpha at or below 0.01): the
+    records ``level``, ``mean``, ``se``, ``n``, ``rank`` (1 = highest mean), ``letters_05``
+    (at alpha) and, with the uppercase level, ``letters_01``.
+    """
+    table = pd.DataFrame(
+        {"level": list(mm.levels), "mean": mm.estimates, "se": mm.se, "n": mm.n.astype(int)}
+    )
+    table = table.sort_values("mean", ascending=False, kind="stable").reset_index(drop=True)
+    table["rank"] = np.arange(1, len(table) + 1)
+    table["letters_05"] = lower.reindex(table["level"]).to_numpy()
+    if upper is not None:
+        table["letters_01"] = [str(v).upper() for v in upper.reindex(table["level"])]
+    return table
 
 
 @dataclass
@@ -311,12 +347,21 @@ class ReportContext:
         """Letters of the main means on their design model's error term."""
         s = self.s
         assert self.means is not None  # noqa: S101
-        lower, upper, table = model_letters(self.trial.means_model(s.kind, unit="kg/ha"), s)
-        if table is not None:
+        mm = self.trial.means_model(s.kind, unit="kg/ha")
+        lower, upper, table = model_letters(mm, s)
+        if table is None and lower is not None:  # letters pair by pair: the same table
+            table = _letters_table(mm, lower, upper)
+        if table is not None and lower is not None:
+            prov = lower.attrs.get("provenance")
             self.results["letters"] = {
                 "test": s.letters,
-                "alphas": [s.alpha, UPPER_ALPHA],
+                # Tukey HSD / Tukey-Kramer / single-step, and one df for every pair (REML)
+                "variant": letters_variant(s.letters, prov),
+                "one_df_for_all_pairs": letters_one_df(prov),
+                "df_error": json_value(prov.get("df_error")) if isinstance(prov, dict) else None,
+                "alphas": list(letters_alphas(s.alpha)),
                 "table": records(table),
+                "provenance": json_value(prov) if isinstance(prov, dict) else None,
             }
             if "letters_summary" in table.attrs:  # thousands of entries: top means only
                 self.results["letters"]["summary"] = json_value(table.attrs["letters_summary"])

@@ -22,6 +22,8 @@ from typing import Any
 __all__ = [
     "letters_name",
     "letters_note",
+    "letters_one_df",
+    "letters_variant",
     "LANGUAGES",
     "STRINGS",
     "ZH_UNITS",
@@ -135,12 +137,51 @@ def letters_name(test: str, provenance: Any, lang: str) -> str:
     >>> letters_name("tukey", {"test": "tukey", "adjustment": "single-step (Tukey-Kramer)"}, "en")
     'the Tukey-Kramer test'
     """
+    keys = {"tukey_hsd": "tukey", "tukey_single_step": "tukey_mvt"}
+    variant = letters_variant(test, provenance)
+    return t(f"letters.{keys.get(variant, variant)}", lang)
+
+
+def letters_variant(test: str, provenance: Any) -> str:
+    """Return the variant of the letters' test from their provenance (JSON ``letters.variant``).
+
+    Tukey's letters are ``tukey_hsd`` only when every pair has the same standard error and
+    df (the provenance's adjustment names Tukey HSD: ``stats.distributions.
+    pairwise_is_tukey_hsd``), ``tukey_single_step`` for the multivariate t of correlated
+    LS-means (test ``Tukey (single-step)``), else ``tukey_kramer`` (each pair's own SE).
+    The other tests are their setting: ``lsd``, ``duncan``, ``snk``, ``scheffe``.
+
+    Examples
+    --------
+    >>> letters_variant("tukey", {"test": "tukey", "adjustment": "single-step (Tukey-Kramer)"})
+    'tukey_kramer'
+    >>> letters_variant("tukey", {"test": "tukey", "adjustment": "single-step (Tukey HSD)"})
+    'tukey_hsd'
+    >>> letters_variant("duncan", {"test": "duncan"})
+    'duncan'
+    """
     if test == "tukey" and isinstance(provenance, Mapping):
         if str(provenance.get("test", "")).startswith("Tukey (single-step)"):
-            return t("letters.tukey_mvt", lang)
+            return "tukey_single_step"
         if "Tukey HSD" not in str(provenance.get("adjustment", "")):
-            return t("letters.tukey_kramer", lang)
-    return t(f"letters.{test}", lang)
+            return "tukey_kramer"
+    return "tukey_hsd" if test == "tukey" else test
+
+
+def letters_one_df(provenance: Any) -> bool:
+    """Whether the letters ranked every pair on one df, the smallest pair's (REML, unequal df).
+
+    Examples
+    --------
+    >>> letters_one_df({"error_term": "REML (block, residual); Satterthwaite df: the "
+    ...                 "smallest pair's (13.08) for the whole ranking"})
+    True
+    >>> letters_one_df({"error_term": "residual"})
+    False
+    """
+    if not isinstance(provenance, Mapping):
+        return False
+    return "for the whole ranking" in str(provenance.get("error_term", ""))
 
 
 def letters_note(test: str, provenance: Any, lang: str) -> str:

@@ -159,8 +159,9 @@ def write_markdown(report: Report, path: Path, *, checked: bool = False) -> Path
         The ``.md`` file; figures go to ``<stem>_files/fig<n>.svg``.
     checked : bool, default False
         The caller has checked every target (:func:`figure_paths`) with
-        :func:`~yieldtrial.io.output.check_output`, and each figure is recorded as
-        yieldtrial's own output as soon as it is written; otherwise an existing figure
+        :func:`~yieldtrial.io.output.check_output`, and each file (figures, then the
+        Markdown) is recorded as yieldtrial's own output as it is renamed into place
+        (``atomic_write_bytes(..., record=True)``); otherwise an existing figure
         file without yieldtrial's figure mark is refused.
 
     Returns
@@ -175,9 +176,7 @@ def write_markdown(report: Report, path: Path, *, checked: bool = False) -> Path
     """
     from yieldtrial.io.output import (
         atomic_write_bytes,
-        atomic_write_text,
         output_group,
-        record_output,
     )
 
     figures = [b for s in report.sections for b in s.blocks if isinstance(b, Figure)]
@@ -193,10 +192,9 @@ def write_markdown(report: Report, path: Path, *, checked: bool = False) -> Path
     text = render_markdown(report, figure_files=links)
     with output_group():
         for target, svg in zip(targets, svgs, strict=True):
-            atomic_write_bytes(target, svg)
-            if checked:  # recorded at once: a run killed here leaves own outputs only
-                record_output(target)
-        return atomic_write_text(path, text)
+            # recorded before its rename too: a run killed at any moment leaves own outputs
+            atomic_write_bytes(target, svg, record=checked)
+        return atomic_write_bytes(path, text.encode("utf-8"), record=checked)
 
 
 def _check_own_figure(path: Path) -> None:

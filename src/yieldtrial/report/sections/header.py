@@ -34,6 +34,7 @@ from yieldtrial.report.i18n import (
     crop_name,
     letters_name,
     letters_note,
+    letters_one_df,
     t,
     translate_message,
 )
@@ -205,7 +206,8 @@ def methods_section(ctx: ReportContext) -> Section:
                     alpha=f"{s.alpha:g}",
                     dunnett=_dunnett_sentence(ctx, lang),
                     letters=letters_name(s.letters, ctx.letters_provenance, lang),
-                    upper=t("methods.upper", lang),
+                    # the uppercase letters (alpha 0.01) only when alpha is above 0.01
+                    upper=t("methods.upper", lang) if _has_upper_letters(ctx) else "",
                     conf=f"{100 * (1 - s.alpha):g}",
                 )
                 + _formula_factors(str(ctx.anova.provenance.model), lang)
@@ -238,6 +240,11 @@ def methods_section(ctx: ReportContext) -> Section:
     return Section("methods", t("section.methods", lang), blocks)
 
 
+def _has_upper_letters(ctx: Any) -> bool:
+    """Whether the means table shows the uppercase letters (alpha 0.01) beside the lowercase."""
+    return ctx.means is not None and "letters_upper" in ctx.means.columns
+
+
 def _spaced_sentence(text: str, lang: str) -> str:
     """Return ``text`` after a space in English ("" stays "")."""
     return "" if not text else text if lang == "zh" else " " + text
@@ -250,7 +257,7 @@ def _letters_df(ctx: ReportContext, lang: str) -> str:
     term says so), while the sentence on the mixed model says each comparison has its own.
     """
     prov = ctx.letters_provenance or {}
-    if "for the whole ranking" not in str(prov.get("error_term", "")):
+    if not letters_one_df(prov):
         return ""
     df = float(prov.get("df_error", float("nan")))
     return ("" if lang == "zh" else " ") + t("methods.letters_one_df", lang, df=f"{df:.4g}")

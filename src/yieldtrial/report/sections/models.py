@@ -24,7 +24,7 @@ from yieldtrial.report._format import (
     yield_digits,
 )
 from yieldtrial.report.context import ReportContext
-from yieldtrial.report.i18n import t
+from yieldtrial.report.i18n import letters_one_df, t
 from yieldtrial.report.model import Column, NumberStyle, Section, Table
 
 __all__ = ["model_anova_section", "model_methods_text"]
@@ -99,8 +99,7 @@ def model_methods_text(ctx: ReportContext) -> str:
         # emmeans rounds the df of its multivariate-t adjustment; yieldtrial does not.  Letters
         # ranked on one df (multiple-range letters: their provenance's error term) have no
         # Tukey P values at each pair's df: the sentence names Dunnett alone, or is left out
-        letters = ctx.letters_provenance or {}
-        if "for the whole ranking" not in str(letters.get("error_term", "")):
+        if not letters_one_df(ctx.letters_provenance):
             return text + space + t("methods.mixed_adjusted", lang)
         if ctx.comparisons is None or not ctx.s.controls:
             return text

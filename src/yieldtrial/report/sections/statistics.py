@@ -219,10 +219,13 @@ def design_means_section(ctx: ReportContext) -> Section:
         ]
         keys = [k for k in ("letters", "letters_upper") if k in means.table.columns]
         group = t("col.significance", lang) if len(keys) == 2 else None
+        # one letters column (alpha 0.01 or below): its own heading, no group over it
+        names = {"letters": "col.letters" if group else "col.letters_one"}
         cols += [
-            Column(key, t(f"col.{key}", lang, alpha=f"{s.alpha:g}"), "text", group=group)
+            Column(key, t(names.get(key, f"col.{key}"), lang, alpha=f"{s.alpha:g}"), "text",
+                   group=group)
             for key in keys
-        ]
+        ]  # fmt: skip
         rows = []
         for row in means.table.to_dict("records"):
             entry = {c.key: row.get(c.key) for c in cols}
@@ -238,7 +241,8 @@ def design_means_section(ctx: ReportContext) -> Section:
         )
         prov = means.table.attrs.get("letters_provenance")
         named = letters_name(s.letters, prov, lang)
-        notes = [t("means.letters_note", lang, letters=named, alpha=f"{s.alpha:g}")]
+        note = "means.letters_note" if len(keys) == 2 else "means.letters_note_one"
+        notes = [t(note, lang, letters=named, alpha=f"{s.alpha:g}")]
         blocks.append(Table(f"means_{means.kind}", cols, rows, caption, notes))
     blocks.append(_cells_table(ctx))
     return Section("design_means", t("section.design_means", lang), blocks)
@@ -416,9 +420,8 @@ def means_section(ctx: ReportContext) -> Section:
     cols += ccols
     if s.replicated and "letters" in m.columns:
         group = t("col.significance", lang) if "letters_upper" in m.columns else None
-        cols.append(
-            Column("letters", t("col.letters", lang, alpha=f"{s.alpha:g}"), "text", group=group)
-        )
+        name = "col.letters" if group else "col.letters_one"  # one column: its own heading
+        cols.append(Column("letters", t(name, lang, alpha=f"{s.alpha:g}"), "text", group=group))
         if "letters_upper" in m.columns:
             cols.append(Column("letters_upper", t("col.letters_upper", lang), "text", group=group))
     rows = []
@@ -448,7 +451,9 @@ def means_section(ctx: ReportContext) -> Section:
             notes.append(t("means.dunnett_note", lang))
         if "letters" in m.columns:
             named = letters_name(s.letters, ctx.letters_provenance, lang)
-            notes.append(t("means.letters_note", lang, letters=named, alpha=f"{s.alpha:g}"))
+            # one column when alpha is 0.01 or below (context.letters_alphas)
+            key = "means.letters_note" if "letters_upper" in m.columns else "means.letters_note_one"
+            notes.append(t(key, lang, letters=named, alpha=f"{s.alpha:g}"))
         summary = ctx.results.get("letters", {}).get("summary")
         if summary:
             notes.append(
