@@ -106,3 +106,20 @@ def test_xlsx_at_001_has_one_letters_column(tmp_path):
         if row and row[0] == "Rank"
     )
     assert [cell for cell in header if str(cell).startswith("Letters")] == ["Letters (0.01)"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "phrase"),
+    [("en", "differ significantly at alpha = 0.01."), ("zh", "在 α = 0.01 水平差异显著")],
+)
+def test_letters_summary_note_names_the_alpha_of_its_one_column(
+    tmp_path, monkeypatch, lang, phrase
+):
+    # above LETTERS_ALL_MAX levels the letters are summarised; its note said "(lowercase
+    # alpha)" also when --alpha 0.01 left a single column (lowered to 2 for 3 treatments)
+    import yieldtrial.stats.multiple_range as multiple_range
+
+    monkeypatch.setattr(multiple_range, "LETTERS_ALL_MAX", 2)
+    text = _report(tmp_path, "md", "0.01", lang).read_text(encoding="utf-8")
+    assert phrase in text
+    assert "lowercase" not in text and "小写" not in text

@@ -459,7 +459,8 @@ def means_section(ctx: ReportContext) -> Section:
             notes.append(
                 t("means.letters_summary", lang, shown=len(summary["shown"]), top=summary["top"],
                   pairs=f"{summary['pairs']:,}",
-                  significant=f"{summary['significant_pairs'].get('letters_05', 0):,}")
+                  significant=f"{summary['significant_pairs'].get('letters_05', 0):,}",
+                  alpha=f"{s.alpha:g}")
             )  # fmt: skip
     else:
         key = "means.caption_unreplicated" if s.one_plot_each else "means.caption"
