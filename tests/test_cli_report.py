@@ -678,3 +678,30 @@ def test_split_plot_factor_named_by_its_header_before_reading(
     ]  # fmt: skip
     assert main(argv) == 0, capsys.readouterr().err
     assert "split-plot design" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "not_said"),
+    [
+        ("en", "Each level of nitrogen was compared with the control N0", "Each treatment was"),
+        ("zh", "nitrogen 各水平与对照（N0）的比较", "各处理与对照"),
+    ],
+)
+def test_split_plot_whole_plot_control_methods_name_the_factor_levels(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, said: str, not_said: str
+) -> None:
+    """With ``--control N0`` the nitrogen levels are compared, not "each treatment" (stop 40).
+
+    The methods said "Each treatment was compared with the control N0" and the comparison
+    family "treatments vs N0", while the varieties were never compared with N0.
+    """
+    out = tmp_path / "report.md"
+    argv = [
+        "report", str(_gomez_with_plot_ids(tmp_path)), "--crop", "rice_indica",
+        "--design", "split_plot", "--factors", "nitrogen", "--control", "N0",
+        "--no-figures", "--lang", lang, "-o", str(out),
+    ]  # fmt: skip
+    assert main(argv) == 0, capsys.readouterr().err
+    text = out.read_text(encoding="utf-8")
+    assert said in text
+    assert not_said not in text

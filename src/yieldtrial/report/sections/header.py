@@ -15,6 +15,7 @@ from yieldtrial.report._format import (
     attr_or,
     factor_label,
     join_list,
+    spaced,
     string_keys,
 )
 from yieldtrial.report._harvest import (
@@ -303,7 +304,20 @@ def _dunnett_sentence(ctx: Any, lang: str) -> str:
         return ""
     key = "methods.dunnett_many" if len(s.controls) > 1 else "methods.dunnett"
     controls = join_list([str(c) for c in s.controls], lang)
-    return t(key, lang, controls=controls, alpha=f"{s.alpha:g}")
+    subject = _compared(ctx, lang, "methods.each_treatment", "methods.each_level")
+    return t(key, lang, subject=subject, controls=controls, alpha=f"{s.alpha:g}")
+
+
+def _compared(ctx: Any, lang: str, treatments: str, levels: str) -> str:
+    """Name what was compared with the control: the treatments, or a factor's levels.
+
+    A two-factor trial whose control is a level of one factor (``N0`` of nitrogen in a
+    split-plot) compares that factor's levels, not "each treatment".
+    """
+    kind = ctx.s.kind
+    if kind in (None, "treatment"):
+        return t(treatments, lang)
+    return t(levels, lang, factor=spaced(factor_label(str(kind), lang), lang, after=True))
 
 
 def _dunnett_accuracy(ctx: Any, lang: str) -> str:
@@ -434,7 +448,12 @@ def _families_text(ctx: ReportContext) -> str:
         members = ctx.comparisons.loc[ctx.comparisons["control"].astype(str) == control]
         if len(members):
             items.append(
-                t("methods.family_control", lang, control=control)
+                t(
+                    "methods.family_control",
+                    lang,
+                    subjects=_compared(ctx, lang, "methods.treatments", "methods.levels_of"),
+                    control=control,
+                )
                 + ("：" if lang == "zh" else ": ")
                 + (
                     join_list([str(v) for v in members["treatment"]], lang)
