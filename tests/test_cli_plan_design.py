@@ -528,15 +528,15 @@ _AUGMENTED = ["design", "augmented", "--treatments", "E1,E2,E3,E4,E5,E6", "--che
             [*_AUGMENTED, "--blocks", "2"],
             "en",
             [
-                "augmented design: 2 checks in each of 2 blocks, 6 entries ([3, 3] per block); "
-                "residual df 1"
+                "augmented design: 2 checks in each of 2 blocks, 6 entries "
+                "(3 entry plots per block); residual df 1"
             ],
         ),
         (
             [*_AUGMENTED, "--blocks", "2"],
             "zh",
             [
-                "增广随机区组设计：2 个区组各有 2 个对照，6 个参试材料（各区组分别为 [3, 3] 个）；"
+                "增广随机区组设计：2 个区组各有 2 个对照，6 个参试材料（每个区组 3 个参试小区）；"
                 "误差自由度 1"
             ],
         ),
@@ -552,6 +552,30 @@ def test_design_summary_lines_in_the_language_asked_for(argv, lang, lines, capsy
     assert main([*argv, "--seed", "1", "--lang", lang]) == 0
     err = capsys.readouterr().err.splitlines()
     assert err == lines
+
+
+@pytest.mark.parametrize(
+    ("blocks", "lang", "words"),
+    [
+        ("3", "en", "7 entries (3, 2, 2 entry plots per block)"),
+        ("3", "zh", "7 个参试材料（各区组分别有 3、2、2 个参试小区）"),
+        ("9", "en", "10 entries (2 entry plots in block 1, 1 in blocks 2-9)"),
+        ("9", "zh", "10 个参试材料（第 1 区组有 2 个参试小区，第 2-9 区组各 1 个）"),
+    ],
+)
+def test_design_augmented_unequal_blocks_in_words(blocks, lang, words, capsys):
+    """user45: the entries per block printed as a Python list ("[3, 2, 2] per block").
+
+    7 entries in 3 blocks: 7 = 3 + 2 + 2 (the first 7 mod 3 = 1 block takes one more);
+    10 in 9 blocks: 2 + 8 x 1.  Up to 8 blocks are listed, more are summarized.
+    """
+    n = 7 if blocks == "3" else 10
+    argv = ["design", "augmented", "--treatments", *(f"E{i}" for i in range(1, n + 1))]
+    argv += ["--checks", "CK1", "CK2", "--blocks", blocks, "--seed", "1", "--lang", lang]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert words in err
+    assert "[" not in err
 
 
 @pytest.mark.parametrize("where", ["after", "before"])

@@ -359,6 +359,39 @@ def _tight_box(fig: Any, kind: str) -> Any:
         fig.set_canvas(canvas)
 
 
+#: Blocks of unequal entry counts listed one by one up to this many; more are summarized
+#: (the counts differ by at most one, the larger ones first: design/augmented.py).
+_BLOCKS_LISTED = 8
+
+
+def _entries_per_block_text(sizes: list[int]) -> tuple[str, str]:
+    """Return the entry plots per block in words, English and Chinese.
+
+    ``[6, 6, 6]`` is "6 entry plots per block", ``[6, 6, 5]`` "6, 6, 5 entry plots per
+    block"; more than :data:`_BLOCKS_LISTED` unequal blocks "6 entry plots in blocks 1-4,
+    5 in blocks 5-20" (the checks' plots come on top of these).
+    """
+    if len(set(sizes)) == 1:
+        return f"{sizes[0]} entry plots per block", f"每个区组 {sizes[0]} 个参试小区"
+    if len(sizes) <= _BLOCKS_LISTED:
+        listed = ", ".join(str(n) for n in sizes)
+        return (
+            f"{listed} entry plots per block",
+            f"各区组分别有 {'、'.join(str(n) for n in sizes)} 个参试小区",
+        )
+    larger, smaller = sizes[0], sizes[-1]
+    cut = sizes.count(larger)
+    first = "block 1" if cut == 1 else f"blocks 1-{cut}"
+    rest = f"block {cut + 1}" if cut + 1 == len(sizes) else f"blocks {cut + 1}-{len(sizes)}"
+    first_zh = "第 1 区组" if cut == 1 else f"第 1-{cut} 区组"
+    rest_zh = f"第 {cut + 1} 区组" if cut + 1 == len(sizes) else f"第 {cut + 1}-{len(sizes)} 区组"
+    return (
+        f"{larger} entry plots in {first}, {smaller} in {rest}",
+        f"{first_zh}{'有' if cut == 1 else '各'} {larger} 个参试小区，"
+        f"{rest_zh}{'有' if cut + 1 == len(sizes) else '各'} {smaller} 个",
+    )
+
+
 #: How an alpha design's generator was built (design/alpha.py), in Chinese.
 _CONSTRUCTION_ZH = {
     "ij mod s": "ij mod s",
@@ -398,13 +431,14 @@ def _describe(design: dict[str, Any]) -> None:
         print(status_line(english, chinese), file=sys.stderr)
     elif design["design"] == "augmented":
         checks, blocks = len(design["checks"]), design["blocks"]
-        entries, per_block = len(design["entries"]), design["entries_per_block"]
+        entries = len(design["entries"])
+        per_block_en, per_block_zh = _entries_per_block_text(design["entries_per_block"])
         english = (
             f"augmented design: {checks} checks in each of {blocks} blocks, {entries} entries "
-            f"({per_block} per block); residual df {design['df_error']}"
+            f"({per_block_en}); residual df {design['df_error']}"
         )
         chinese = (
             f"增广随机区组设计：{blocks} 个区组各有 {checks} 个对照，{entries} 个参试材料"
-            f"（各区组分别为 {per_block} 个）；误差自由度 {design['df_error']}"
+            f"（{per_block_zh}）；误差自由度 {design['df_error']}"
         )
         print(status_line(english, chinese), file=sys.stderr)
