@@ -529,7 +529,11 @@ _AUGMENTED = ["design", "augmented", "--treatments", "E1,E2,E3,E4,E5,E6", "--che
             "en",
             [
                 "augmented design: 2 checks in each of 2 blocks, 6 entries "
-                "(3 entry plots per block); residual df 1"
+                "(3 entry plots per block); residual df 1",
+                "yieldtrial: warning: only 1 residual df (fewer than 10): the error variance of "
+                "this augmented design comes from its checks alone, so comparisons of the "
+                "entries will have little power; add checks to each block or add blocks (10 df "
+                "or more with 11 checks in each of these 2 blocks)",
             ],
         ),
         (
@@ -537,7 +541,10 @@ _AUGMENTED = ["design", "augmented", "--treatments", "E1,E2,E3,E4,E5,E6", "--che
             "zh",
             [
                 "增广随机区组设计：2 个区组各有 2 个对照，6 个参试材料（每个区组 3 个参试小区）；"
-                "误差自由度 1"
+                "误差自由度 1",
+                "yieldtrial: 警告：误差自由度仅 1（少于 10）：增广设计的误差方差只来自对照，"
+                "参试材料间的比较检验功效低；应增加每个区组的对照数或增加区组数"
+                "（这 2 个区组各设 11 个对照，误差自由度即可达到 10 或以上）",
             ],
         ),
     ],
@@ -547,7 +554,9 @@ def test_design_summary_lines_in_the_language_asked_for(argv, lang, lines, capsy
 
     The figures are the layout's own (seed 1): 12 entries in blocks of 4 give s = 3
     blocks per replicate, the efficiency factor and its bound are design/alpha.py's;
-    6 entries and 2 checks in 2 blocks leave 10 - (2 + 6) - (2 - 1) = 1 residual df.
+    6 entries and 2 checks in 2 blocks leave 10 - (2 + 6) - (2 - 1) = 1 residual df,
+    fewer than 10: warned, with (2 - 1)(11 - 1) = 10 df from 11 checks per block (11
+    blocks would need 11 entries, there are 6).
     """
     assert main([*argv, "--seed", "1", "--lang", lang]) == 0
     err = capsys.readouterr().err.splitlines()
@@ -576,6 +585,21 @@ def test_design_augmented_unequal_blocks_in_words(blocks, lang, words, capsys):
     err = capsys.readouterr().err
     assert words in err
     assert "[" not in err
+
+
+@pytest.mark.parametrize(("blocks", "warned"), [("10", True), ("11", False)])
+def test_design_augmented_warns_below_ten_residual_df(blocks, warned, capsys):
+    """user45: "residual df 2" printed without a word on what it means.
+
+    Residual df (b - 1)(c - 1) (Federer 1961) with 2 checks: 9 in 10 blocks, warned;
+    10 in 11 blocks, not (the report's threshold, MIN_ERROR_DF = 10, Mead's resource
+    equation; t(0.975) is 2.26 at 9 df, 1.96 with a known variance).
+    """
+    argv = ["design", "augmented", "--checks", "CK1", "CK2", "--blocks", blocks, "--seed", "1"]
+    assert main([*argv, "--treatments", *(f"E{i}" for i in range(1, 23))]) == 0
+    err = capsys.readouterr().err
+    assert ("warning: only 9 residual df (fewer than 10)" in err) is warned
+    assert "warning" in err if warned else "warning" not in err
 
 
 @pytest.mark.parametrize("where", ["after", "before"])
