@@ -510,18 +510,27 @@ _AUGMENTED = ["design", "augmented", "--treatments", "E1,E2,E3,E4,E5,E6", "--che
             [*_ALPHA, "--block-size", "4", "--replicates", "2"],
             "en",
             [
-                "alpha design: 12 treatments, 2 replicates of 3 blocks x 4 plots; generator "
-                "(rows i, columns = replicates, mod 3, search): 0 0; 0 1; 0 2; 0 0",
-                "efficiency factor 0.7082 (upper bound 0.7333); pairs meet in at most 2 block(s)",
+                "alpha design (Patterson & Williams 1976): 12 treatments, 2 replicates of 3 "
+                "blocks x 4 plots",
+                "generating array (a row per group of 3 treatments, a column per replicate, "
+                "values mod 3): 0 0; 0 1; 0 2; 0 0; built from a seeded search for the array "
+                "whose treatment pairs share blocks most evenly (Patterson & Williams 1976)",
+                "efficiency factor 0.7082 (upper bound 0.7333 for these numbers of treatments, "
+                "replicates and blocks; 1 for complete blocks of the same plot error); any two "
+                "treatments meet in at most 2 block(s)",
             ],
         ),
         (
             [*_ALPHA, "--block-size", "4", "--replicates", "2"],
             "zh",
             [
-                "α 格子设计：12 个处理，2 次重复，每次重复 3 个区组 × 4 个小区；生成阵"
-                "（行 i，列 = 重复，mod 3，搜索）：0 0; 0 1; 0 2; 0 0",
-                "效率因子 0.7082（上限 0.7333）；任意两个处理最多同处 2 个区组",
+                "α 格子设计（Patterson & Williams 1976）：12 个处理，2 次重复，"
+                "每次重复 3 个区组 × 4 个小区",
+                "生成阵（每行对应一组 3 个处理，每列对应一次重复，数值取模 3）："
+                "0 0; 0 1; 0 2; 0 0；由按随机种子搜索、使各对处理同处一个区组的"
+                "次数最均匀的阵（Patterson & Williams 1976）得到",
+                "效率因子 0.7082（此处理数、重复数和区组数下的上限为 0.7333；小区误差相同的完全区组"
+                "为 1）；任意两个处理最多同处 2 个区组",
             ],
         ),
         (
@@ -585,6 +594,29 @@ def test_design_augmented_unequal_blocks_in_words(blocks, lang, words, capsys):
     err = capsys.readouterr().err
     assert words in err
     assert "[" not in err
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "built from the cyclic array i x j mod 5 (Patterson & Williams 1976, sec. 3)"),
+        ("zh", "由循环阵 i × j mod 5（Patterson & Williams 1976，第 3 节）得到"),
+    ],
+)
+def test_design_alpha_names_its_construction_in_words(lang, words, capsys):
+    """user45: "(rows i, columns = replicates, mod 6, search, efficiency search)" was cryptic.
+
+    25 entries in blocks of 5, 3 replicates: s = 5 prime, k = 5 = s, r = 3 <= s, the
+    square lattice i j mod s (Patterson & Williams 1976, sec. 3), at its upper bound
+    (v - 1)(r - 1) / [(v - 1)(r - 1) + r (s - 1)] = 48 / (48 + 12) = 0.8.
+    """
+    argv = ["design", "alpha", "--treatments", *(f"G{i:02d}" for i in range(1, 26))]
+    assert main([*argv, "--block-size", "5", "--replicates", "3", "--seed", "1"] +
+                ["--lang", lang]) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    assert words in err
+    assert "0.8000" in err
+    assert "rows i" not in err
 
 
 @pytest.mark.parametrize(("blocks", "warned"), [("10", True), ("11", False)])

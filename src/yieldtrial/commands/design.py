@@ -392,13 +392,37 @@ def _entries_per_block_text(sizes: list[int]) -> tuple[str, str]:
     )
 
 
-#: How an alpha design's generator was built (design/alpha.py), in Chinese.
-_CONSTRUCTION_ZH = {
-    "ij mod s": "ij mod s",
-    "search": "搜索",
-    "random start": "随机起点",
-    "efficiency search": "效率搜索",
+#: How an alpha design's generator was built (design/alpha.py's ``construction``, its
+#: parts separated by ", "), in plain words with the source: English and Chinese.
+_CONSTRUCTION_WORDS: dict[str, tuple[str, str]] = {
+    "ij mod s": (
+        "the cyclic array i x j mod s (Patterson & Williams 1976, sec. 3)",
+        "循环阵 i × j mod s（Patterson & Williams 1976，第 3 节）",
+    ),
+    "search": (
+        "a seeded search for the array whose treatment pairs share blocks most evenly "
+        "(Patterson & Williams 1976)",
+        "按随机种子搜索、使各对处理同处一个区组的次数最均匀的阵（Patterson & Williams 1976）",
+    ),
+    "random start": ("a seeded random array", "按随机种子生成的随机阵"),
+    "efficiency search": (
+        "then improved cell by cell for the efficiency factor (John & Williams 1995, sec. 4.4)",
+        "再逐格改进以提高效率因子（John & Williams 1995，第 4.4 节）",
+    ),
 }
+
+
+def _construction_text(construction: str, blocks_per_replicate: int) -> tuple[str, str]:
+    """Return how an alpha generator was built in words, English and Chinese.
+
+    ``"search, efficiency search"`` becomes "a seeded search for ... (Patterson &
+    Williams 1976), then improved cell by cell ..."; a part not known is kept as it is;
+    ``s`` of ``i x j mod s`` is the number of blocks per replicate.
+    """
+    parts = [_CONSTRUCTION_WORDS.get(part, (part, part)) for part in construction.split(", ")]
+    modulus = f"mod {blocks_per_replicate}"
+    english = ", ".join(en for en, _ in parts).replace("mod s", modulus)
+    return english, "，".join(zh for _, zh in parts).replace("mod s", modulus)
 
 
 def _describe(design: dict[str, Any]) -> None:
@@ -409,25 +433,37 @@ def _describe(design: dict[str, Any]) -> None:
         rows = _generator_text(design["generator"])
         v, r = len(design["treatments"]), design["replicates"]
         s, k = design["blocks_per_replicate"], design["block_size"]
-        how = str(design["construction"])
-        how_zh = "，".join(_CONSTRUCTION_ZH.get(part, part) for part in how.split(", "))
+        how_en, how_zh = _construction_text(str(design["construction"]), s)
         english = (
-            f"alpha design: {v} treatments, {r} replicates of {s} blocks x {k} plots; generator "
-            f"(rows i, columns = replicates, mod {s}, {how}): {rows}"
+            f"alpha design (Patterson & Williams 1976): {v} treatments, {r} replicates of {s} "
+            f"blocks x {k} plots"
         )
         chinese = (
-            f"α 格子设计：{v} 个处理，{r} 次重复，每次重复 {s} 个区组 × {k} 个小区；生成阵"
-            f"（行 i，列 = 重复，mod {s}，{how_zh}）：{rows}"
+            f"α 格子设计（Patterson & Williams 1976）：{v} 个处理，{r} 次重复，"
+            f"每次重复 {s} 个区组 × {k} 个小区"
+        )
+        print(status_line(english, chinese), file=sys.stderr)
+        english = (
+            f"generating array (a row per group of {s} treatments, a column per replicate, "
+            f"values mod {s}): {rows}; built from {how_en}"
+        )
+        chinese = (
+            f"生成阵（每行对应一组 {s} 个处理，每列对应一次重复，数值取模 {s}）：{rows}；"
+            f"由{how_zh}得到"
         )
         print(status_line(english, chinese), file=sys.stderr)
         efficiency = fixed(design["efficiency"], 4)
         bound = fixed(design["efficiency_upper_bound"], 4)
         most = design["max_concurrence"]
         english = (
-            f"efficiency factor {efficiency} (upper bound {bound}); pairs meet in at most "
-            f"{most} block(s)"
+            f"efficiency factor {efficiency} (upper bound {bound} for these numbers of "
+            "treatments, replicates and blocks; 1 for complete blocks of the same plot error); "
+            f"any two treatments meet in at most {most} block(s)"
         )
-        chinese = f"效率因子 {efficiency}（上限 {bound}）；任意两个处理最多同处 {most} 个区组"
+        chinese = (
+            f"效率因子 {efficiency}（此处理数、重复数和区组数下的上限为 {bound}；"
+            f"小区误差相同的完全区组为 1）；任意两个处理最多同处 {most} 个区组"
+        )
         print(status_line(english, chinese), file=sys.stderr)
     elif design["design"] == "augmented":
         checks, blocks = len(design["checks"]), design["blocks"]
