@@ -315,6 +315,19 @@ def _case_augmented_control(tmp: Path) -> tuple[list[str], str]:
     return argv, "'E1'"
 
 
+def _case_augmented_few_df(tmp: Path) -> tuple[list[str], str]:
+    """2 checks in 2 blocks: (2 - 1)(2 - 1) = 1 residual df; 11 checks give 10 (6 entries)."""
+    argv = ["design", "augmented", "--checks", "CK1", "CK2", "--treatments", "E1", "E2", "E3"]
+    argv += ["E4", "E5", "E6", "--blocks", "2", "--seed", "1"]
+    return argv, "这 2 个区组各设 11 个对照，误差自由度即可达到 10 或以上"
+
+
+def _case_augmented_few_df_more_blocks(tmp: Path) -> tuple[list[str], str]:
+    """31 entries allow 11 blocks of the 2 checks: (11 - 1)(2 - 1) = 10 df (5 blocks give 4)."""
+    argv = ["design", "augmented", "--checks", "CK1", "CK2", "--blocks", "5", "--seed", "1"]
+    return [*argv, "--treatments", *(f"E{i}" for i in range(1, 32))], "或这 2 个对照设 11 个区组"
+
+
 def _case_duplicate_plots_site(tmp: Path) -> tuple[list[str], str]:
     rows = ["太谷," + row for row in ROWS] + ["太谷,101,2,T,20,13.9,13.1\n"]
     return _report(tmp, _table(tmp, rows, "site," + HEADER), *_html(tmp)), "'太谷/101'"
@@ -1521,6 +1534,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "percent-mass": _case_percent_mass,
     "decimal-comma-dot": _case_decimal_comma_dot,
     "augmented-control": _case_augmented_control,
+    "augmented-few-df": _case_augmented_few_df,
     "duplicate-plots-site": _case_duplicate_plots_site,
     "output-same-file": _case_output_same_file,
     "cv-excludes-all": _case_cv_excludes_all,
@@ -1688,6 +1702,7 @@ RUNS = {
     **CASES,
     "treatment-no-observed-yield (more than 5)": _case_many_treatments_no_observed_yield,
     "label-case (network sites)": _case_label_case_site,
+    "augmented-few-df (more blocks)": _case_augmented_few_df_more_blocks,
     "margin-no-control (no -o)": _case_margin_without_control,
     "network-control-not-found (a quoted label)": _case_network_control_absent,
     "setting-choice (trial.toml)": _case_setting_choice_toml,
@@ -1726,7 +1741,7 @@ RUNS = {
     "output-name-empty (folder)": _case_output_name_empty_folder,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
-LAST_LINE = ("warnings-not-shown",)
+LAST_LINE = ("warnings-not-shown", "augmented-few-df")  # after the design's summary
 #: Entries met as the reason ``network`` leaves a site out: (English, Chinese) line start.
 LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 #: Parts of a Chinese line that list column names unquoted (left out of the English check).
@@ -1842,6 +1857,7 @@ NAMES = {
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
     "augmented-lost-entry",
+    "augmented-few-df",
     "implausible-moisture",
     "implausible-yield",
     "tiny-yield",

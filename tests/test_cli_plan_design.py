@@ -510,34 +510,50 @@ _AUGMENTED = ["design", "augmented", "--treatments", "E1,E2,E3,E4,E5,E6", "--che
             [*_ALPHA, "--block-size", "4", "--replicates", "2"],
             "en",
             [
-                "alpha design: 12 treatments, 2 replicates of 3 blocks x 4 plots; generator "
-                "(rows i, columns = replicates, mod 3, search): 0 0; 0 1; 0 2; 0 0",
-                "efficiency factor 0.7082 (upper bound 0.7333); pairs meet in at most 2 block(s)",
+                "alpha design (Patterson & Williams 1976): 12 treatments, 2 replicates of 3 "
+                "blocks x 4 plots",
+                "generating array (a row per group of 3 treatments, a column per replicate, "
+                "values mod 3): 0 0; 0 1; 0 2; 0 0; built from a seeded search for the array "
+                "whose treatment pairs share blocks most evenly (Patterson & Williams 1976)",
+                "efficiency factor 0.7082 (upper bound 0.7333 for these numbers of treatments, "
+                "replicates and blocks; 1 for complete blocks of the same plot error); any two "
+                "treatments meet in at most 2 block(s)",
             ],
         ),
         (
             [*_ALPHA, "--block-size", "4", "--replicates", "2"],
             "zh",
             [
-                "α 格子设计：12 个处理，2 次重复，每次重复 3 个区组 × 4 个小区；生成阵"
-                "（行 i，列 = 重复，mod 3，搜索）：0 0; 0 1; 0 2; 0 0",
-                "效率因子 0.7082（上限 0.7333）；任意两个处理最多同处 2 个区组",
+                "α 格子设计（Patterson & Williams 1976）：12 个处理，2 次重复，"
+                "每次重复 3 个区组 × 4 个小区",
+                "生成阵（每行对应一组 3 个处理，每列对应一次重复，数值取模 3）："
+                "0 0; 0 1; 0 2; 0 0；由按随机种子搜索、使各对处理同处一个区组的"
+                "次数最均匀的阵（Patterson & Williams 1976）得到",
+                "效率因子 0.7082（此处理数、重复数和区组数下的上限为 0.7333；小区误差相同的完全区组"
+                "为 1）；任意两个处理最多同处 2 个区组",
             ],
         ),
         (
             [*_AUGMENTED, "--blocks", "2"],
             "en",
             [
-                "augmented design: 2 checks in each of 2 blocks, 6 entries ([3, 3] per block); "
-                "residual df 1"
+                "augmented design: 2 checks in each of 2 blocks, 6 entries "
+                "(3 entry plots per block); residual df 1",
+                "yieldtrial: warning: only 1 residual df (fewer than 10): the error variance of "
+                "this augmented design comes from its checks alone, so comparisons of the "
+                "entries will have little power; add checks to each block or add blocks (10 df "
+                "or more with 11 checks in each of these 2 blocks)",
             ],
         ),
         (
             [*_AUGMENTED, "--blocks", "2"],
             "zh",
             [
-                "增广随机区组设计：2 个区组各有 2 个对照，6 个参试材料（各区组分别为 [3, 3] 个）；"
-                "误差自由度 1"
+                "增广随机区组设计：2 个区组各有 2 个对照，6 个参试材料（每个区组 3 个参试小区）；"
+                "误差自由度 1",
+                "yieldtrial: 警告：误差自由度仅 1（少于 10）：增广设计的误差方差只来自对照，"
+                "参试材料间的比较检验功效低；应增加每个区组的对照数或增加区组数"
+                "（这 2 个区组各设 11 个对照，误差自由度即可达到 10 或以上）",
             ],
         ),
     ],
@@ -547,11 +563,75 @@ def test_design_summary_lines_in_the_language_asked_for(argv, lang, lines, capsy
 
     The figures are the layout's own (seed 1): 12 entries in blocks of 4 give s = 3
     blocks per replicate, the efficiency factor and its bound are design/alpha.py's;
-    6 entries and 2 checks in 2 blocks leave 10 - (2 + 6) - (2 - 1) = 1 residual df.
+    6 entries and 2 checks in 2 blocks leave 10 - (2 + 6) - (2 - 1) = 1 residual df,
+    fewer than 10: warned, with (2 - 1)(11 - 1) = 10 df from 11 checks per block (11
+    blocks would need 11 entries, there are 6).
     """
     assert main([*argv, "--seed", "1", "--lang", lang]) == 0
     err = capsys.readouterr().err.splitlines()
     assert err == lines
+
+
+@pytest.mark.parametrize(
+    ("blocks", "lang", "words"),
+    [
+        ("3", "en", "7 entries (3, 2, 2 entry plots per block)"),
+        ("3", "zh", "7 个参试材料（各区组分别有 3、2、2 个参试小区）"),
+        ("9", "en", "10 entries (2 entry plots in block 1, 1 in blocks 2-9)"),
+        ("9", "zh", "10 个参试材料（第 1 区组有 2 个参试小区，第 2-9 区组各 1 个）"),
+    ],
+)
+def test_design_augmented_unequal_blocks_in_words(blocks, lang, words, capsys):
+    """user45: the entries per block printed as a Python list ("[3, 2, 2] per block").
+
+    7 entries in 3 blocks: 7 = 3 + 2 + 2 (the first 7 mod 3 = 1 block takes one more);
+    10 in 9 blocks: 2 + 8 x 1.  Up to 8 blocks are listed, more are summarized.
+    """
+    n = 7 if blocks == "3" else 10
+    argv = ["design", "augmented", "--treatments", *(f"E{i}" for i in range(1, n + 1))]
+    argv += ["--checks", "CK1", "CK2", "--blocks", blocks, "--seed", "1", "--lang", lang]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert words in err
+    assert "[" not in err
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "built from the cyclic array i x j mod 5 (Patterson & Williams 1976, sec. 3)"),
+        ("zh", "由循环阵 i × j mod 5（Patterson & Williams 1976，第 3 节）得到"),
+    ],
+)
+def test_design_alpha_names_its_construction_in_words(lang, words, capsys):
+    """user45: "(rows i, columns = replicates, mod 6, search, efficiency search)" was cryptic.
+
+    25 entries in blocks of 5, 3 replicates: s = 5 prime, k = 5 = s, r = 3 <= s, the
+    square lattice i j mod s (Patterson & Williams 1976, sec. 3), at its upper bound
+    (v - 1)(r - 1) / [(v - 1)(r - 1) + r (s - 1)] = 48 / (48 + 12) = 0.8.
+    """
+    argv = ["design", "alpha", "--treatments", *(f"G{i:02d}" for i in range(1, 26))]
+    assert main([*argv, "--block-size", "5", "--replicates", "3", "--seed", "1"] +
+                ["--lang", lang]) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    assert words in err
+    assert "0.8000" in err
+    assert "rows i" not in err
+
+
+@pytest.mark.parametrize(("blocks", "warned"), [("10", True), ("11", False)])
+def test_design_augmented_warns_below_ten_residual_df(blocks, warned, capsys):
+    """user45: "residual df 2" printed without a word on what it means.
+
+    Residual df (b - 1)(c - 1) (Federer 1961) with 2 checks: 9 in 10 blocks, warned;
+    10 in 11 blocks, not (the report's threshold, MIN_ERROR_DF = 10, Mead's resource
+    equation; t(0.975) is 2.26 at 9 df, 1.96 with a known variance).
+    """
+    argv = ["design", "augmented", "--checks", "CK1", "CK2", "--blocks", blocks, "--seed", "1"]
+    assert main([*argv, "--treatments", *(f"E{i}" for i in range(1, 23))]) == 0
+    err = capsys.readouterr().err
+    assert ("warning: only 9 residual df (fewer than 10)" in err) is warned
+    assert "warning" in err if warned else "warning" not in err
 
 
 @pytest.mark.parametrize("where", ["after", "before"])

@@ -705,3 +705,19 @@ def test_split_plot_whole_plot_control_methods_name_the_factor_levels(
     text = out.read_text(encoding="utf-8")
     assert said in text
     assert not_said not in text
+
+
+@pytest.mark.parametrize("command", ["report", "demo", "network"])
+def test_lang_help_names_the_printed_lines_and_messages(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """user45: ``--lang`` was "report language" only, though it also sets the lines printed.
+
+    Worded as ``design --help`` words it (the messages and the 'wrote ...' lines are
+    Chinese under ``--lang zh``: tests/test_cli_errors_zh.py).
+    """
+    assert main([command, "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "the lines printed (" in help_text
+    assert "and the messages (default en" in help_text
+    assert "report language (default en" not in help_text

@@ -193,7 +193,7 @@ def test_cli_prints_generator_and_efficiency(tmp_path, capsys) -> None:
                  "--replicates", "2", "--seed", "1", "-o", str(out)])  # fmt: skip
     assert code == 0
     err = capsys.readouterr().err
-    assert "generator" in err and "ij mod s" in err
+    assert "generating array" in err and "the cyclic array i x j mod 5" in err
     assert f"efficiency factor {_lattice_efficiency(5, 2):.4f}" in err  # 6/8 = 0.75
     book = pd.read_csv(out, dtype=str)
     assert len(book) == 50 and set(book["incomplete_block"]) == {"1", "2", "3", "4", "5"}

@@ -345,3 +345,29 @@ def test_theoretical_yield_warns_on_heads_per_mu_in_wan() -> None:
     """40 heads per mu (40 万 = 400 000 written without the 万) warns with the fix."""
     with pytest.warns(YieldTrialWarning, match=r"heads_per_mu = 40 .*pass 400000"):
         theoretical_yield(heads_per_mu=40, grains_per_head=35, thousand_grain_weight_g=45)
+
+
+_INDEX = pd.Index(["p3", "p1"], name="plot_id")
+
+
+@pytest.mark.parametrize(
+    ("compute", "name"),
+    [
+        (lambda: standardized_mass_kg(
+            pd.Series([10.0, 12.0], index=_INDEX, name="fresh_mass_kg"),
+            moisture_pct=pd.Series([20.0, 14.0], index=_INDEX, name="moisture_pct"),
+            standard_moisture_pct=13), "standardized_mass_kg"),
+        (lambda: plot_yield(
+            pd.Series([10.0, 12.0], index=_INDEX, name="fresh_mass_kg"), harvested_area_m2=20,
+            moisture_pct=pd.Series([20.0, 14.0], index=_INDEX, name="moisture_pct"),
+            standard_moisture_pct=13, unit="kg/mu"), "yield_kg_mu"),
+        (lambda: theoretical_yield(
+            heads_per_mu=pd.Series([4.0e5, 4.5e5], index=_INDEX, name="heads_per_mu"),
+            grains_per_head=30, thousand_grain_weight_g=40, unit="t/ha"), "yield_t_ha"),
+    ],
+)  # fmt: skip
+def test_series_result_keeps_the_index_and_is_named(compute, name):
+    """user45: a Series result was unnamed (two Series in); named by quantity and unit."""
+    result = compute()
+    assert result.name == name
+    assert result.index.equals(_INDEX)

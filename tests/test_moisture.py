@@ -682,3 +682,31 @@ def test_audit_formula_shows_a_computed_mass_without_binary_noise():
     formulas = {row["method"]: str(row["formula"]) for row in rows}
     assert formulas["dry_matter"].startswith("dry-matter basis: 595.98 x (100 - 15.2) / (100 - 13)")
     assert "595.9799" not in " ".join(formulas.values())
+
+
+_INDEX = pd.Index(["p3", "p1", "p2"], name="plot_id")
+_MASS = pd.Series([10.0, 12.0, 11.0], index=_INDEX, name="yield_kg_mu")
+_MOISTURE = pd.Series([20.0, 25.0, 13.0], index=_INDEX, name="moisture_pct")
+
+
+@pytest.mark.parametrize(
+    ("compute", "name"),
+    [
+        # the mass's quantity and unit at the standard moisture (it was None: two names)
+        (lambda: standardize_moisture(_MASS, moisture_pct=_MOISTURE, standard_moisture_pct=13),
+         "yield_kg_mu"),
+        (lambda: grain_trade_adjusted_mass(_MASS, moisture_pct=_MOISTURE, base_moisture_pct=13),
+         "yield_kg_mu"),
+        (lambda: moisture_factor(_MOISTURE, standard_moisture_pct=13), "moisture_factor"),
+        (lambda: dry_basis_from_wet_basis_pct(_MOISTURE), "moisture_dry_basis_pct"),
+        (lambda: wet_basis_from_dry_basis_pct(_MOISTURE), "moisture_pct"),
+        # a scalar mass has no name to give: not the moisture's ("moisture_pct" is no mass)
+        (lambda: standardize_moisture(10.0, moisture_pct=_MOISTURE, standard_moisture_pct=13),
+         None),
+    ],
+)  # fmt: skip
+def test_series_result_keeps_the_index_and_is_named(compute, name):
+    """user45: a Series result dropped the name; the index is the inputs' (not sorted)."""
+    result = compute()
+    assert result.name == name
+    assert result.index.equals(_INDEX)

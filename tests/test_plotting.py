@@ -342,6 +342,20 @@ def test_plot_means_refuses_a_control_not_in_the_table() -> None:
         plot_means(MEANS, control="ck")
 
 
+def test_plot_means_refuses_a_hatched_label_not_in_the_table() -> None:
+    """user45: ``hatched=["t9"]`` hatched no bar and said nothing (as control= did)."""
+    with pytest.raises(DataValidationError, match="hatched label 't9' is not a treatment"):
+        plot_means(MEANS, hatched=["t9"])
+
+
+def test_plot_means_takes_one_hatched_label_as_a_string() -> None:
+    """``hatched="CK"`` is one label, not the characters "C" and "K"."""
+    ax = plot_means(MEANS, hatched="CK")
+    labels = [str(v) for v in MEANS["treatment"]]
+    hatches = [bar.get_hatch() for bar in ax.patches[: len(labels)]]
+    assert hatches == ["//" if lab == "CK" else None for lab in labels]
+
+
 def test_mean_histogram_refuses_a_control_not_in_the_table() -> None:
     """A control absent from the means drew no dashed line and said nothing."""
     from yieldtrial.plotting import plot_mean_histogram

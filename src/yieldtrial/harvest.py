@@ -28,7 +28,7 @@ from yieldtrial.io.checks import (
     check_range,
 )
 from yieldtrial.moisture import standardize_moisture
-from yieldtrial.units import convert_yield
+from yieldtrial.units import convert_yield, yield_column
 
 if TYPE_CHECKING:  # pragma: no cover - pandas is imported lazily (fast CLI start)
     from yieldtrial._typing import Numeric
@@ -78,7 +78,7 @@ def standardized_mass_kg(
     -------
     numeric
         Clean grain mass at standard moisture; same kind (and index) as the
-        inputs. [kg]
+        inputs, a Series named ``standardized_mass_kg``. [kg]
 
     Raises
     ------
@@ -136,7 +136,7 @@ def standardized_mass_kg(
         shelling_pct=shelling,
     )
     clean = fresh * (1.0 - impurity / 100.0) * (1.0 - empty / 100.0) * (shelling / 100.0)
-    return standardize_moisture(
+    mass = standardize_moisture(
         clean,
         moisture_pct=moisture_pct,
         standard_moisture_pct=standard_moisture_pct,
@@ -144,6 +144,7 @@ def standardized_mass_kg(
         shrink_pct_per_point=shrink_pct_per_point,
         factor_decimals=factor_decimals,
     )
+    return as_output(mass, name="standardized_mass_kg")
 
 
 def plot_yield(
@@ -192,7 +193,7 @@ def plot_yield(
     -------
     numeric
         Yield at standard moisture in ``unit``; same kind (and index) as the
-        inputs.  NaN stays NaN.
+        inputs, a Series named after the unit (``yield_kg_ha``).  NaN stays NaN.
 
     Raises
     ------
@@ -249,7 +250,7 @@ def plot_yield(
         low=0,
         fix="A mass or area is far out of scale (e.g. 1e308); correct it",
     )
-    return convert_yield(per_m2, "kg/m2", unit, crop=crop)
+    return as_output(convert_yield(per_m2, "kg/m2", unit, crop=crop), name=yield_column(unit))
 
 
 def _ignore_overflow() -> Any:
@@ -321,7 +322,8 @@ def theoretical_yield(
     Returns
     -------
     numeric
-        Theoretical yield in ``unit``; same kind (and index) as the inputs.
+        Theoretical yield in ``unit``; same kind (and index) as the inputs, a Series
+        named after the unit (``yield_kg_mu``).
 
     Raises
     ------
@@ -382,4 +384,4 @@ def theoretical_yield(
     check_range("factor", as_numeric(factor, "factor"), low=0, high=1, high_inclusive=True)
     check_aligned(heads_per_mu=heads, grains_per_head=grains, grain_weight_g=weight)
     kg_per_mu = as_output(heads * grains * grain_g / 1000.0 * factor)
-    return convert_yield(kg_per_mu, "kg/mu", unit, crop=crop)
+    return as_output(convert_yield(kg_per_mu, "kg/mu", unit, crop=crop), name=yield_column(unit))

@@ -44,6 +44,7 @@ from yieldtrial.io.checks import (
     check_result_finite,
     check_setting_finite,
     is_python_number,
+    is_series,
     real_float,
 )
 
@@ -203,7 +204,8 @@ def moisture_factor(
     Returns
     -------
     numeric
-        Dimensionless factor; ``mass x factor`` is the mass at standard moisture.
+        Dimensionless factor; ``mass x factor`` is the mass at standard moisture.  A
+        Series is named ``moisture_factor``.
 
     Raises
     ------
@@ -237,7 +239,7 @@ def moisture_factor(
             low=0,
             fix="The shrink per point is too large for this moisture gap",
         )
-    return as_output(factor)
+    return as_output(factor, name="moisture_factor")
 
 
 def standardize_moisture(
@@ -280,7 +282,8 @@ def standardize_moisture(
     -------
     numeric
         Mass at ``standard_moisture_pct`` in the unit of ``mass``; same kind (and
-        index) as the inputs.  NaN stays NaN.
+        index) as the inputs, a Series named as ``mass`` (the same quantity and unit;
+        unnamed when ``mass`` is no Series).  NaN stays NaN.
 
     Raises
     ------
@@ -344,7 +347,7 @@ def standardize_moisture(
         factor = _round(factor, _check_factor_decimals(factor_decimals))
     result = value * factor
     check_result_finite("the standardized mass", result)
-    return as_output(result)
+    return as_output(result, name=mass.name if is_series(mass) else None)
 
 
 def dry_basis_from_wet_basis_pct(moisture_pct: Numeric) -> Numeric:
@@ -359,7 +362,7 @@ def dry_basis_from_wet_basis_pct(moisture_pct: Numeric) -> Numeric:
     -------
     numeric
         Dry-basis moisture, water / dry matter, ``100 x M / (100 - M)``; same kind
-        as the input. [%]
+        (and index) as the input, a Series named ``moisture_dry_basis_pct``. [%]
 
     Raises
     ------
@@ -378,7 +381,7 @@ def dry_basis_from_wet_basis_pct(moisture_pct: Numeric) -> Numeric:
     """
     moisture = as_numeric(moisture_pct, "moisture_pct")
     _check_moisture("moisture_pct", moisture)
-    return as_output(100.0 * moisture / (100.0 - moisture))
+    return as_output(100.0 * moisture / (100.0 - moisture), name="moisture_dry_basis_pct")
 
 
 def wet_basis_from_dry_basis_pct(moisture_dry_basis_pct: Numeric) -> Numeric:
@@ -392,7 +395,8 @@ def wet_basis_from_dry_basis_pct(moisture_dry_basis_pct: Numeric) -> Numeric:
     Returns
     -------
     numeric
-        Wet-basis moisture ``100 x M_db / (100 + M_db)``; same kind as the input. [%]
+        Wet-basis moisture ``100 x M_db / (100 + M_db)``; same kind (and index) as the
+        input, a Series named ``moisture_pct``. [%]
 
     Raises
     ------
@@ -414,7 +418,7 @@ def wet_basis_from_dry_basis_pct(moisture_dry_basis_pct: Numeric) -> Numeric:
     check_not_fraction("moisture_dry_basis_pct", moisture)
     result = 100.0 * moisture / (100.0 + moisture)
     check_result_finite("the wet-basis moisture", result)
-    return as_output(result)
+    return as_output(result, name="moisture_pct")
 
 
 def grain_trade_adjusted_mass(
@@ -456,7 +460,8 @@ def grain_trade_adjusted_mass(
     Returns
     -------
     numeric
-        Adjusted mass, unit of ``mass``; same kind as the inputs.
+        Adjusted mass, unit of ``mass``; same kind as the inputs, a Series named as
+        ``mass`` (unnamed when ``mass`` is no Series).
 
     Raises
     ------
@@ -497,7 +502,7 @@ def grain_trade_adjusted_mass(
         + gain_pct_per_step * _maximum(drier_steps, 0.0) / 100.0
         - loss_pct_per_step * _maximum(wetter_steps, 0.0) / 100.0
     )
-    return as_output(value * factor)
+    return as_output(value * factor, name=mass.name if is_series(mass) else None)
 
 
 def _num(value: float | None) -> str:

@@ -165,12 +165,15 @@ def _check_one_row_per_treatment(means: pd.DataFrame, treatment: str) -> None:
         )
 
 
-def _controls_in(labels: Sequence[str], control: str | Sequence[str] | None) -> list[str]:
+def _controls_in(
+    labels: Sequence[str], control: str | Sequence[str] | None, argument: str = "control"
+) -> list[str]:
     """Return the control label(s) as a list; refuse one that is not a treatment of the table.
 
     A control the table does not hold (a typing error, ``"ck1"`` for ``"CK1"``, or the
     control of another trial) drew no line and no message: the figure looked like one of
-    a trial without a control.
+    a trial without a control.  ``argument`` names the keyword in the message (``hatched``
+    of :func:`plot_means` is checked the same way); one string is one label.
     """
     controls = [control] if isinstance(control, str) else [str(c) for c in control or ()]
     present = set(labels)
@@ -178,9 +181,10 @@ def _controls_in(labels: Sequence[str], control: str | Sequence[str] | None) -> 
     if absent:
         listed = sorted(present)
         shown = ", ".join(map(repr, listed[:10])) + (" ..." if len(listed) > 10 else "")
+        what = "control" if argument == "control" else f"{argument} label"
         raise DataValidationError(
-            f"control {absent[0]!r} is not a treatment of the means table; treatments: "
-            f"{shown}. Labels are case-sensitive: pass control= one of them"
+            f"{what} {absent[0]!r} is not a treatment of the means table; treatments: "
+            f"{shown}. Labels are case-sensitive: pass {argument}= one of them"
         )
     return controls
 
@@ -315,7 +319,7 @@ def plot_means(
     ci_high: str | None = None,
     letters: str | None = "letters",
     control: str | Sequence[str] | None = None,
-    hatched: Sequence[str] | None = None,
+    hatched: str | Sequence[str] | None = None,
     ylabel: str | None = None,
     title: str | None = None,
     ax: Axes | None = None,
@@ -340,8 +344,9 @@ def plot_means(
     control : str or sequence of str, optional
         Control label(s); a dashed horizontal line marks each control's mean.  A label
         that is not a treatment of ``means`` is an error.
-    hatched : sequence of str, optional
-        Treatments whose bars are hatched (e.g. illustrative, unpublished values).
+    hatched : str or sequence of str, optional
+        Treatments whose bars are hatched (e.g. illustrative, unpublished values).  A
+        label that is not a treatment of ``means`` is an error.
     ylabel, title : str, optional
         Axis label (default ``"Yield (<unit>)"`` for a yield column) and title.
     ax : Axes, optional
@@ -371,10 +376,11 @@ def plot_means(
     values = means[mean_col].to_numpy(dtype=float)
     x = np.arange(len(labels))
     controls = _controls_in(labels, control)
+    hatched_labels = _controls_in(labels, hatched, "hatched")
     colors = ["#9e9e9e" if lab in controls else "#2e7d32" for lab in labels]
     bars = ax.bar(x, values, color=colors, width=0.6, zorder=2)
     for bar, lab in zip(bars, labels, strict=True):
-        if hatched is not None and lab in hatched:
+        if lab in hatched_labels:
             bar.set_hatch("//")
             bar.set_edgecolor("white")
     top = values.copy()

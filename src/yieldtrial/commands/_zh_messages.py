@@ -1513,6 +1513,18 @@ TEMPLATES: tuple[Template, ...] = (
         lists=("parts",),
     ),
     Template(
+        "augmented-few-df",
+        r"only (?P<df>\d+) residual df \(fewer than (?P<least>\d+)\): the error variance of "
+        r"this augmented design comes from its checks alone, so comparisons of the entries will "
+        r"have little power; add checks to each block or add blocks \((?P=least) df or more "
+        r"with (?P<checks>\d+) checks in each of these (?P<blocks>\d+) blocks(?:, or with "
+        r"(?P<more_blocks>\d+) blocks of these (?P<these_checks>\d+) checks)?\)",
+        "误差自由度仅 {df}（少于 {least}）：增广设计的误差方差只来自对照，"
+        "参试材料间的比较检验功效低；应增加每个区组的对照数或增加区组数"
+        "（这 {blocks} 个区组各设 {checks} 个对照{alternative}，"
+        "误差自由度即可达到 {least} 或以上）",
+    ),
+    Template(
         "single-block",
         r"block has one level \((?P<level>" + _R + r")\) for all (?P<n>[\d,]+) plots, while "
         r"treatments have up to (?P<most>\d+) plots each: was the block \(replicate\) of each "
@@ -2524,6 +2536,11 @@ def translate(message: str) -> str | None:
             values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
         if "table" in values and values["table"] is None:  # "[trial] id = ..." or "id = ..."
             values["table"] = ""
+        if template.name == "augmented-few-df":  # more blocks, when the entries allow them
+            more = values["more_blocks"]
+            values["alternative"] = (
+                f"，或这 {values['these_checks']} 个对照设 {more} 个区组" if more else ""
+            )
         if template.name == "unknown-yield-unit":  # the file or flag, when named
             where = values.get("where")
             values["where"] = (

@@ -40,7 +40,11 @@ def register(subparsers: Any) -> None:
         help="output folder (default: ./yieldtrial-demo)",
     )
     parser.add_argument(
-        "--lang", choices=("en", "zh"), default="en", help="report language (default en)"
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of the reports (zh in kg/mu) and their index (index.zh.html), the "
+        "lines printed ('wrote ...') and the messages (default en)",
     )
     parser.set_defaults(handler=_run)
 

@@ -359,13 +359,70 @@ def _tight_box(fig: Any, kind: str) -> Any:
         fig.set_canvas(canvas)
 
 
-#: How an alpha design's generator was built (design/alpha.py), in Chinese.
-_CONSTRUCTION_ZH = {
-    "ij mod s": "ij mod s",
-    "search": "搜索",
-    "random start": "随机起点",
-    "efficiency search": "效率搜索",
+#: Blocks of unequal entry counts listed one by one up to this many; more are summarized
+#: (the counts differ by at most one, the larger ones first: design/augmented.py).
+_BLOCKS_LISTED = 8
+
+
+def _entries_per_block_text(sizes: list[int]) -> tuple[str, str]:
+    """Return the entry plots per block in words, English and Chinese.
+
+    ``[6, 6, 6]`` is "6 entry plots per block", ``[6, 6, 5]`` "6, 6, 5 entry plots per
+    block"; more than :data:`_BLOCKS_LISTED` unequal blocks "6 entry plots in blocks 1-4,
+    5 in blocks 5-20" (the checks' plots come on top of these).
+    """
+    if len(set(sizes)) == 1:
+        return f"{sizes[0]} entry plots per block", f"每个区组 {sizes[0]} 个参试小区"
+    if len(sizes) <= _BLOCKS_LISTED:
+        listed = ", ".join(str(n) for n in sizes)
+        return (
+            f"{listed} entry plots per block",
+            f"各区组分别有 {'、'.join(str(n) for n in sizes)} 个参试小区",
+        )
+    larger, smaller = sizes[0], sizes[-1]
+    cut = sizes.count(larger)
+    first = "block 1" if cut == 1 else f"blocks 1-{cut}"
+    rest = f"block {cut + 1}" if cut + 1 == len(sizes) else f"blocks {cut + 1}-{len(sizes)}"
+    first_zh = "第 1 区组" if cut == 1 else f"第 1-{cut} 区组"
+    rest_zh = f"第 {cut + 1} 区组" if cut + 1 == len(sizes) else f"第 {cut + 1}-{len(sizes)} 区组"
+    return (
+        f"{larger} entry plots in {first}, {smaller} in {rest}",
+        f"{first_zh}{'有' if cut == 1 else '各'} {larger} 个参试小区，"
+        f"{rest_zh}{'有' if cut + 1 == len(sizes) else '各'} {smaller} 个",
+    )
+
+
+#: How an alpha design's generator was built (design/alpha.py's ``construction``, its
+#: parts separated by ", "), in plain words with the source: English and Chinese.
+_CONSTRUCTION_WORDS: dict[str, tuple[str, str]] = {
+    "ij mod s": (
+        "the cyclic array i x j mod s (Patterson & Williams 1976, sec. 3)",
+        "循环阵 i × j mod s（Patterson & Williams 1976，第 3 节）",
+    ),
+    "search": (
+        "a seeded search for the array whose treatment pairs share blocks most evenly "
+        "(Patterson & Williams 1976)",
+        "按随机种子搜索、使各对处理同处一个区组的次数最均匀的阵（Patterson & Williams 1976）",
+    ),
+    "random start": ("a seeded random array", "按随机种子生成的随机阵"),
+    "efficiency search": (
+        "then improved cell by cell for the efficiency factor (John & Williams 1995, sec. 4.4)",
+        "再逐格改进以提高效率因子（John & Williams 1995，第 4.4 节）",
+    ),
 }
+
+
+def _construction_text(construction: str, blocks_per_replicate: int) -> tuple[str, str]:
+    """Return how an alpha generator was built in words, English and Chinese.
+
+    ``"search, efficiency search"`` becomes "a seeded search for ... (Patterson &
+    Williams 1976), then improved cell by cell ..."; a part not known is kept as it is;
+    ``s`` of ``i x j mod s`` is the number of blocks per replicate.
+    """
+    parts = [_CONSTRUCTION_WORDS.get(part, (part, part)) for part in construction.split(", ")]
+    modulus = f"mod {blocks_per_replicate}"
+    english = ", ".join(en for en, _ in parts).replace("mod s", modulus)
+    return english, "，".join(zh for _, zh in parts).replace("mod s", modulus)
 
 
 def _describe(design: dict[str, Any]) -> None:
@@ -376,35 +433,77 @@ def _describe(design: dict[str, Any]) -> None:
         rows = _generator_text(design["generator"])
         v, r = len(design["treatments"]), design["replicates"]
         s, k = design["blocks_per_replicate"], design["block_size"]
-        how = str(design["construction"])
-        how_zh = "，".join(_CONSTRUCTION_ZH.get(part, part) for part in how.split(", "))
+        how_en, how_zh = _construction_text(str(design["construction"]), s)
         english = (
-            f"alpha design: {v} treatments, {r} replicates of {s} blocks x {k} plots; generator "
-            f"(rows i, columns = replicates, mod {s}, {how}): {rows}"
+            f"alpha design (Patterson & Williams 1976): {v} treatments, {r} replicates of {s} "
+            f"blocks x {k} plots"
         )
         chinese = (
-            f"α 格子设计：{v} 个处理，{r} 次重复，每次重复 {s} 个区组 × {k} 个小区；生成阵"
-            f"（行 i，列 = 重复，mod {s}，{how_zh}）：{rows}"
+            f"α 格子设计（Patterson & Williams 1976）：{v} 个处理，{r} 次重复，"
+            f"每次重复 {s} 个区组 × {k} 个小区"
+        )
+        print(status_line(english, chinese), file=sys.stderr)
+        english = (
+            f"generating array (a row per group of {s} treatments, a column per replicate, "
+            f"values mod {s}): {rows}; built from {how_en}"
+        )
+        chinese = (
+            f"生成阵（每行对应一组 {s} 个处理，每列对应一次重复，数值取模 {s}）：{rows}；"
+            f"由{how_zh}得到"
         )
         print(status_line(english, chinese), file=sys.stderr)
         efficiency = fixed(design["efficiency"], 4)
         bound = fixed(design["efficiency_upper_bound"], 4)
         most = design["max_concurrence"]
         english = (
-            f"efficiency factor {efficiency} (upper bound {bound}); pairs meet in at most "
-            f"{most} block(s)"
+            f"efficiency factor {efficiency} (upper bound {bound} for these numbers of "
+            "treatments, replicates and blocks; 1 for complete blocks of the same plot error); "
+            f"any two treatments meet in at most {most} block(s)"
         )
-        chinese = f"效率因子 {efficiency}（上限 {bound}）；任意两个处理最多同处 {most} 个区组"
+        chinese = (
+            f"效率因子 {efficiency}（此处理数、重复数和区组数下的上限为 {bound}；"
+            f"小区误差相同的完全区组为 1）；任意两个处理最多同处 {most} 个区组"
+        )
         print(status_line(english, chinese), file=sys.stderr)
     elif design["design"] == "augmented":
         checks, blocks = len(design["checks"]), design["blocks"]
-        entries, per_block = len(design["entries"]), design["entries_per_block"]
+        entries = len(design["entries"])
+        per_block_en, per_block_zh = _entries_per_block_text(design["entries_per_block"])
         english = (
             f"augmented design: {checks} checks in each of {blocks} blocks, {entries} entries "
-            f"({per_block} per block); residual df {design['df_error']}"
+            f"({per_block_en}); residual df {design['df_error']}"
         )
         chinese = (
             f"增广随机区组设计：{blocks} 个区组各有 {checks} 个对照，{entries} 个参试材料"
-            f"（各区组分别为 {per_block} 个）；误差自由度 {design['df_error']}"
+            f"（{per_block_zh}）；误差自由度 {design['df_error']}"
         )
         print(status_line(english, chinese), file=sys.stderr)
+        _warn_few_residual_df(checks, blocks, entries, design["df_error"])
+
+
+def _warn_few_residual_df(checks: int, blocks: int, entries: int, df_error: int) -> None:
+    """Warn when an augmented design's checks leave fewer than 10 residual df.
+
+    The threshold is the report's (:data:`yieldtrial.stats.residual_checks.MIN_ERROR_DF`,
+    Mead's resource equation): the trial's report will say the same after harvest.  Below
+    it the t quantile of every comparison is inflated: t(0.975) is 2.23 at 10 df, 2.57 at
+    5, 12.7 at 1, against 1.96 with a known variance.  The fix names the checks per block,
+    or the blocks, that reach it: (b - 1)(c - 1) >= 10 (Federer 1961); blocks only while
+    each keeps an entry.
+    """
+    from yieldtrial.commands._input import print_warning
+    from yieldtrial.stats.residual_checks import MIN_ERROR_DF
+
+    if df_error >= MIN_ERROR_DF:
+        return
+    checks_needed = 1 + -(-MIN_ERROR_DF // (blocks - 1))
+    blocks_needed = 1 + -(-MIN_ERROR_DF // (checks - 1))
+    fix = f"with {checks_needed} checks in each of these {blocks} blocks"
+    if blocks_needed <= entries:
+        fix += f", or with {blocks_needed} blocks of these {checks} checks"
+    print_warning(
+        f"only {df_error} residual df (fewer than {MIN_ERROR_DF}): the error variance of this "
+        "augmented design comes from its checks alone, so comparisons of the entries will "
+        f"have little power; add checks to each block or add blocks ({MIN_ERROR_DF} df or "
+        f"more {fix})"
+    )

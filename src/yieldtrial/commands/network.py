@@ -143,7 +143,11 @@ def register(subparsers: Any) -> None:
         help="leave out the stability section (Eberhart-Russell, Shukla, AMMI, HSC, ...)",
     )
     parser.add_argument(
-        "--lang", choices=("en", "zh"), default="en", help="report language (default en)"
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of the report, the lines printed (trials left out, warnings, "
+        "'wrote ...') and the messages (default en; zh: raw records' yields in kg/mu, see --unit)",
     )
     parser.add_argument("--title", help="report title (default by language)")
     parser.add_argument(

@@ -89,7 +89,8 @@ def register(subparsers: Any) -> None:
         "--lang",
         choices=("en", "zh"),
         default="en",
-        help="report language (default en; zh uses kg/mu by default)",
+        help="language of the report, the lines printed (warnings, notes, 'wrote ...') and "
+        "the messages (default en; zh reports in kg/mu unless --unit or --config says otherwise)",
     )
     parser.add_argument(
         "--format",

@@ -837,13 +837,18 @@ def check_result_finite(name: str, result: Numeric) -> None:
         )
 
 
-def as_output(result: Any) -> Numeric:
+def as_output(result: Any, *, name: str | None | object = ...) -> Numeric:
     """Return a NumPy scalar or 0-d array as a Python float, other kinds unchanged.
 
     Parameters
     ----------
     result : float, ndarray or Series
-        A computed value.
+        A computed value (a new object, never the caller's input: a Series is renamed in
+        place).
+    name : str or None, optional
+        Name given to a Series result (the formula's quantity with its unit,
+        ``"moisture_dry_basis_pct"``), so that pandas' arithmetic does not decide it
+        (two differently named Series gave ``None``); left as it is when omitted.
 
     Returns
     -------
@@ -857,6 +862,8 @@ def as_output(result: Any) -> Numeric:
     'float'
     """
     if is_series(result):
+        if name is not ...:
+            result.name = name
         return result
     numpy = sys.modules.get("numpy")  # an ndarray exists only once NumPy is imported
     if numpy is not None and isinstance(result, numpy.ndarray) and result.ndim > 0:

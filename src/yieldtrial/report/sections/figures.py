@@ -186,7 +186,7 @@ def figures_section(ctx: ReportContext) -> Section:
             letters="letters" if "letters" in means.columns else None,
             # plot_means refuses a control it does not draw: those of the bars shown
             control=[c for c in s.controls if c in set(shown["treatment"].astype(str))],
-            hatched=hatched,
+            hatched=[h for h in hatched if h in set(shown["treatment"].astype(str))],
             ylabel=ylabel,
         )
         # a two-factor design's bars are the means of one factor (the sub-plots' varieties)
