@@ -377,3 +377,17 @@ def test_converted_yield_that_overflows_is_an_error():
 
     with pytest.raises(DataValidationError, match="converted yield is too large to compute"):
         convert_yield(1e308, "t/ha", "kg/ha")
+
+
+def test_convert_yield_renames_a_canonical_yield_series_for_the_new_unit() -> None:
+    # a yield_kg_ha Series converted to kg/mu kept the name yield_kg_ha (stop 40)
+    kg_ha = pd.Series([6630.0, 7500.0], index=[10, 11], name="yield_kg_ha")
+    kg_mu = convert_yield(kg_ha, "kg/ha", "kg/mu")
+    assert kg_mu.name == "yield_kg_mu"
+    assert list(kg_mu.index) == [10, 11]
+    assert kg_mu.tolist() == pytest.approx([442.0, 500.0])  # x 10000/15 m2 per mu / 10000
+
+
+def test_convert_yield_keeps_a_users_own_series_name() -> None:
+    own = pd.Series([6630.0], name="plot yield")
+    assert convert_yield(own, "kg/ha", "kg/mu").name == "plot yield"

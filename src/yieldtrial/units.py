@@ -410,7 +410,9 @@ def convert_yield(
     Returns
     -------
     numeric
-        Yield in ``to_unit``; same kind (and index) as ``value``.
+        Yield in ``to_unit``; same kind (and index) as ``value``. A Series named for
+        ``from_unit``'s column (``yield_kg_ha``) is named for ``to_unit``'s
+        (``yield_kg_mu``); any other name is kept.
 
     Raises
     ------
@@ -439,7 +441,12 @@ def convert_yield(
     kg_from = _kg_per(from_mass, crop, from_unit, to_unit)
     kg_to = _kg_per(to_mass, crop, from_unit, to_unit)
     factor = (kg_from * _M2_PER[to_area]) / (_M2_PER[from_area] * kg_to)
-    return _rescaled(value, factor, "a yield")
+    result = _rescaled(value, factor, "a yield")
+    if getattr(result, "name", None) == yield_column(from_unit):
+        # a ``yield_kg_ha`` Series converted to kg/mu is named ``yield_kg_mu``; other names
+        # (a user's own) are kept
+        result.name = yield_column(to_unit)  # type: ignore[union-attr]
+    return result
 
 
 def yield_column(unit: str) -> str:
