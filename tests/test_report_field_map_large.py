@@ -294,13 +294,26 @@ def test_rows_numbered_within_replicates_give_one_map_per_replicate(tmp_path: An
 def test_plots_sharing_positions_give_a_note_not_a_map(tmp_path: Any) -> None:
     """Replicate 1's 12 plots all in row 1 (4 positions), replicates 2 and 3 in rows 4-6 (12).
 
-    Replicate 1's plots share positions within it, so no map per replicate either.
+    Replicate 1's plots share positions within it, so no map per replicate either. An RCBD
+    (rows and columns only place the plots on the map): a row-column design with plots
+    sharing a position is refused since stop 40 (the next test).
     """
     path = _row_column_plots(tmp_path, within_replicate=False)
-    report, _ = report_from_files(path, tmp_path / "trial.toml", figures=True)
+    toml = tmp_path / "trial.toml"
+    toml.write_text('[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "rcbd"\n', encoding="utf-8")
+    report, _ = report_from_files(path, toml, figures=True)
     (block,) = next(s for s in report.sections if s.key == "field_map").blocks
     assert type(block).__name__ == "Paragraph"
     assert "places its 36 plots in 16 row and column positions" in block.text
+
+
+def test_row_column_plots_sharing_positions_are_refused(tmp_path: Any) -> None:
+    """The same plots analysed as a row-column design: each plot needs a position of its own."""
+    from yieldtrial.errors import DataValidationError
+
+    path = _row_column_plots(tmp_path, within_replicate=False)
+    with pytest.raises(DataValidationError, match="plots share a row and column position"):
+        report_from_files(path, tmp_path / "trial.toml", figures=True)
 
 
 def test_augmented_caption_names_every_check_when_one_is_the_control(tmp_path: Any) -> None:
