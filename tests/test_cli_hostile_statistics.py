@@ -525,8 +525,8 @@ def _no_interaction(site: str, block: int, number: int) -> float:
 
 NETWORK_ERRORS: list[tuple[str, str, list[str], str]] = [
     ("every-yield-identical", _network(lambda s, b, n: 7000.0), ["--control", "CK"],
-     r"no trial could be analysed: 3 trials, all failed; first reasons: A: 'yield_kg_ha' has "
-     r"the same value \(7000\)"),
+     r"no trial could be analysed: 3 trials, all failed; first reasons: \(1\) site 'A': "
+     r"'yield_kg_ha' has the same value \(7000\)"),
     ("every-site-exactly-additive",
      _network(lambda s, b, n: 7000 + 100 * n + 50 * b + 300 * "ABC".index(s)),
      ["--control", "CK"], r"no trial could be analysed: .* the model fits every yield exactly"),
