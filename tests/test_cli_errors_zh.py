@@ -1195,6 +1195,25 @@ def _case_single_block(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "（'1'）"
 
 
+def _case_crd_ignores_blocks(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, plot_table(tmp), "--design", "crd", *_html(tmp)), "（2 个区组）"
+
+
+def _case_rcbd_ignores_incomplete_blocks(tmp: Path) -> tuple[list[str], str]:
+    from yieldtrial import design
+
+    # 6 entries, 2 replicates of 3 incomplete blocks of 2: 6 incomplete blocks
+    book = design.alpha_design([f"G{i}" for i in range(1, 7)], block_size=2, replicates=2, seed=1)
+    book["treatment"] = book["treatment"].replace({"G1": "CK"})
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = [14.0 + 0.1 * (i * 7 % 5) for i in range(len(book))]
+    book["moisture_pct"] = 13.0
+    book["impurity_pct"] = 0.0
+    path = tmp / "plots.csv"
+    book.to_csv(path, index=False)
+    return _report(tmp, path, "--design", "rcbd", *_html(tmp)), "（6 个不完全区组）"
+
+
 def _case_several_sites(tmp: Path) -> tuple[list[str], str]:
     rows = [f"{site},{row}" for site in ("太谷", "榆次") for row in ROWS]
     plots = _table(tmp, rows, "site," + HEADER)
@@ -1637,6 +1656,8 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "treatment-no-observed-yield": _case_treatment_no_observed_yield,
     "augmented-lost-entry": _case_augmented_lost_entry,
     "single-block": _case_single_block,
+    "crd-ignores-blocks": _case_crd_ignores_blocks,
+    "rcbd-ignores-incomplete-blocks": _case_rcbd_ignores_incomplete_blocks,
     "network-all-invalid": _case_network_all_invalid,
     "several-sites": _case_several_sites,
     "margin-no-control": _case_margin_no_control,
@@ -1849,6 +1870,8 @@ WARNINGS = (
     "percent-as-fraction",
     "standardize-moisture-range",
     "single-block",
+    "crd-ignores-blocks",
+    "rcbd-ignores-incomplete-blocks",
     "percent-as-fraction-option",
 )
 

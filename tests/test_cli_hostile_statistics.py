@@ -500,6 +500,47 @@ def test_alpha_with_disconnected_blocks_in_chinese(tmp_path, capsys):
     assert "do not connect" not in sections
 
 
+@pytest.mark.parametrize(
+    ("book", "options", "said"),
+    [
+        (
+            _rcbd,
+            ["--design", "crd", "--control", "CK"],
+            "design 'crd' ignores the block column (4 blocks): the variation between the blocks "
+            "goes into the error, so the error is larger and the tests less sensitive; design "
+            "'rcbd' would use the blocks",
+        ),
+        # 12 entries in 2 replicates of 4 incomplete blocks of 3: 8 incomplete blocks
+        (
+            _alpha,
+            ["--design", "rcbd", "--control", "G01"],
+            "design 'rcbd' ignores the incomplete_block column (8 incomplete blocks): the "
+            "variation between the incomplete blocks goes into the error, so the error is larger "
+            "and the tests less sensitive; design 'alpha' would use the incomplete blocks",
+        ),
+    ],
+    ids=["crd-with-blocks", "rcbd-on-an-alpha-book"],
+)
+def test_declared_design_ignoring_layout_columns_warns(tmp_path, capsys, book, options, said):
+    """Stop 40: the blocks went into the error without a word; analysed as declared, warned."""
+    argv, _, out = _report(tmp_path, _fill(book()), options)
+    code, lines = run_cli(argv, capsys)
+    assert code == 0, lines
+    assert f"yieldtrial: warning: {said}" in lines
+    assert said in _check_report(out)["results"]["warnings"]
+    assert _check_report(out)["metadata"]["settings"]["design"] == options[1]  # not refused
+
+
+def test_declared_design_using_its_layout_does_not_warn(tmp_path, capsys):
+    """The alpha book as alpha, the RCBD as rcbd: no warning about ignored columns."""
+    for book, options in ((_alpha, ["--design", "alpha"]), (_rcbd, ["--design", "rcbd"])):
+        argv, _, out = _report(tmp_path, _fill(book()), options)
+        code, lines = run_cli(argv, capsys)
+        assert code == 0, lines
+        assert not [w for w in _check_report(out)["results"]["warnings"] if "ignores" in w]
+        out.unlink()
+
+
 # --- network -----------------------------------------------------------------------------
 
 

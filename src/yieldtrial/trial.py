@@ -378,6 +378,7 @@ class FieldTrial:
         design = detected[0] if detected else _resolve.resolve_design(plots, self.design)
         _resolve.check_design_labels(plots, design)
         _resolve.warn_single_block(plots, design, stacklevel=3)
+        _resolve.warn_ignored_layout(plots, design, stacklevel=3)
         default: tuple[str, ...] = detected[1] if detected else ()
         if design == "split_plot" and not detected and not self.factors:
             # a declared split plot whose table is a `design split_plot` field book: its

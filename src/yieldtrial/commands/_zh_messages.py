@@ -1509,6 +1509,23 @@ TEMPLATES: tuple[Template, ...] = (
         lists=("parts",),
     ),
     Template(
+        "crd-ignores-blocks",
+        r"design 'crd' ignores the block column \((?P<n>[\d,]+) blocks\): the variation "
+        r"between the blocks goes into the error, so the error is larger and the tests less "
+        r"sensitive; design 'rcbd' would use the blocks",
+        "设计 'crd' 未使用 'block' 列（{n} 个区组）：区组间的变异计入误差，误差因而偏大、"
+        "检验的灵敏度降低；设计 'rcbd' 会利用这些区组",
+    ),
+    Template(
+        "rcbd-ignores-incomplete-blocks",
+        r"design 'rcbd' ignores the incomplete_block column \((?P<n>[\d,]+) incomplete "
+        r"blocks\): the variation between the incomplete blocks goes into the error, so the "
+        r"error is larger and the tests less sensitive; design 'alpha' would use the "
+        r"incomplete blocks",
+        "设计 'rcbd' 未使用 'incomplete_block' 列（{n} 个不完全区组）：不完全区组间的变异计入"
+        "误差，误差因而偏大、检验的灵敏度降低；设计 'alpha' 会利用这些不完全区组",
+    ),
+    Template(
         "single-block",
         r"block has one level \((?P<level>" + _R + r")\) for all (?P<n>[\d,]+) plots, while "
         r"treatments have up to (?P<most>\d+) plots each: was the block \(replicate\) of each "

@@ -40,6 +40,7 @@ __all__ = [
     "site_plots",
     "natural_key",
     "treatment_order",
+    "warn_ignored_layout",
     "warn_single_block",
 ]
 
@@ -448,6 +449,49 @@ def warn_single_block(plots: pd.DataFrame, design: str, *, stacklevel: int = 2) 
         YieldTrialWarning,
         stacklevel=stacklevel + 1,
     )
+
+
+#: Layout columns a declared design leaves out of its model, and the design that uses them:
+#: (design, column, what its levels are, the design to name).
+_IGNORED_LAYOUT: tuple[tuple[str, str, str, str], ...] = (
+    ("crd", "block", "blocks", "rcbd"),
+    ("rcbd", "incomplete_block", "incomplete blocks", "alpha"),
+)
+
+
+def warn_ignored_layout(plots: pd.DataFrame, design: str, *, stacklevel: int = 2) -> None:
+    """Warn when the declared design leaves a layout column of the table out of its model.
+
+    ``design='crd'`` on a table whose ``block`` column has two or more blocks, or
+    ``design='rcbd'`` on an alpha-lattice field book (replicates split into incomplete
+    blocks), is analysed as declared; the variation between those blocks then goes into
+    the error, so the error is larger and the tests less sensitive than with the design
+    that uses them.  Not refused: the simpler analysis may be intended.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The validated plot table.
+    design : str
+        The resolved design.
+    stacklevel : int, default 2
+        Passed to :func:`warnings.warn`, counted from this function.
+    """
+    for declared, column, what, better in _IGNORED_LAYOUT:
+        if design != declared or column not in plots:
+            continue
+        keys = [c for c in ("block", column) if c in plots]
+        n = len(plots[keys].dropna().drop_duplicates())
+        within = int(plots["block"].nunique()) if column != "block" else 1
+        if n < 2 or n <= within:  # one block; incomplete blocks that are the replicates
+            continue
+        warnings.warn(
+            f"design {design!r} ignores the {column} column ({n} {what}): the variation "
+            f"between the {what} goes into the error, so the error is larger and the tests "
+            f"less sensitive; design {better!r} would use the {what}",
+            YieldTrialWarning,
+            stacklevel=stacklevel + 1,
+        )
 
 
 #: Designs whose plot table needs a ``block`` (replicate) column.

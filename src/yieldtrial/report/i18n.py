@@ -469,6 +469,22 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
+            r"^design 'crd' ignores the block column \((?P<n>\d+) blocks\): the variation "
+            r"between the blocks goes into the error, .+$"
+        ),
+        "完全随机设计未使用区组列（{n} 个区组）：区组间的变异计入误差，误差因而偏大、检验的"
+        "灵敏度降低；随机区组设计会利用这些区组。",
+    ),
+    (
+        re.compile(
+            r"^design 'rcbd' ignores the incomplete_block column \((?P<n>\d+) incomplete "
+            r"blocks\): the variation between the incomplete blocks goes into the error, .+$"
+        ),
+        "随机区组设计未使用不完全区组列（{n} 个不完全区组）：不完全区组间的变异计入误差，误差"
+        "因而偏大、检验的灵敏度降低；α 格子设计会利用这些不完全区组。",
+    ),
+    (
+        re.compile(
             r"^block has one level \((?P<level>'[^']*')\) for all (?P<n>\d+) plots, while "
             r"treatments have up to (?P<k>\d+) plots each: .+$"
         ),
