@@ -1214,6 +1214,11 @@ def _case_rcbd_ignores_incomplete_blocks(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, path, "--design", "rcbd", *_html(tmp)), "（6 个不完全区组）"
 
 
+def _case_design_one_replicate(tmp: Path) -> tuple[list[str], str]:
+    # the field book goes to standard output; --seed: no seed line on standard error
+    return ["design", "rcbd", "--treatments", "CK", "T", "--blocks", "1", "--seed", "1"], "1："
+
+
 def _case_several_sites(tmp: Path) -> tuple[list[str], str]:
     rows = [f"{site},{row}" for site in ("太谷", "榆次") for row in ROWS]
     plots = _table(tmp, rows, "site," + HEADER)
@@ -1657,6 +1662,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "augmented-lost-entry": _case_augmented_lost_entry,
     "single-block": _case_single_block,
     "crd-ignores-blocks": _case_crd_ignores_blocks,
+    "design-one-replicate": _case_design_one_replicate,
     "rcbd-ignores-incomplete-blocks": _case_rcbd_ignores_incomplete_blocks,
     "network-all-invalid": _case_network_all_invalid,
     "several-sites": _case_several_sites,
@@ -1833,6 +1839,7 @@ NAMES = {
     "two-factors-same-column": r"\bblock\b",
     "columns-same-name": r"--column '[^']*'",
     "single-block": r"\bdf\b|\bcrd\b",  # the symbol, the design to type
+    "design-one-replicate": r"^设计 rcbd",  # the layout as typed
     "mixed-encodings": r"\b(?:UTF-8|GBK|ASCII|Excel|CSV)\b",  # names of encodings and programs
     "protocol-no-standard": r"包括：[\w, ]+",  # the crop names to type
     "report-as-plot-table": r"\bExcel\b",
@@ -1871,6 +1878,7 @@ WARNINGS = (
     "standardize-moisture-range",
     "single-block",
     "crd-ignores-blocks",
+    "design-one-replicate",
     "rcbd-ignores-incomplete-blocks",
     "percent-as-fraction-option",
 )

@@ -1526,6 +1526,15 @@ TEMPLATES: tuple[Template, ...] = (
         "误差，误差因而偏大、检验的灵敏度降低；设计 'alpha' 会利用这些不完全区组",
     ),
     Template(
+        "design-one-replicate",
+        r"design (?P<layout>crd|rcbd|split_plot) with (?P<flag>--blocks|--replicates) 1: each "
+        r"treatment gets one plot, so the trial has no error degrees of freedom and no test of "
+        r"treatment differences will be possible \(the report can only describe the yields\); "
+        r"give (?P=flag) 2 or more \(3 or 4 is usual\) for a replicated trial",
+        "设计 {layout} 的 {flag} 为 1：每个处理只有一个小区，试验没有误差自由度，无法检验处理间"
+        "的差异（报告只能描述产量）；重复试验请用 {flag} 2 或更多（通常为 3 或 4）",
+    ),
+    Template(
         "single-block",
         r"block has one level \((?P<level>" + _R + r")\) for all (?P<n>[\d,]+) plots, while "
         r"treatments have up to (?P<most>\d+) plots each: was the block \(replicate\) of each "
