@@ -226,7 +226,10 @@ def _warn_one_replicate(args: argparse.Namespace) -> None:
     """
     from yieldtrial.commands._input import print_warning
 
-    option, flag, _ = _NEEDED[args.layout][0]
+    needed = _NEEDED.get(args.layout)  # a Latin square replicates itself (t rows)
+    if not needed:
+        return
+    option, flag, _ = needed[0]
     if getattr(args, option, None) != 1:
         return
     print_warning(
