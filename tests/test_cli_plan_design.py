@@ -628,3 +628,25 @@ def test_design_with_one_replicate_warns_and_writes_the_book(tmp_path, capsys, l
 def test_design_with_two_replicates_does_not_warn(capsys):
     assert main(["design", "rcbd", "--treatments", "A", "B", "--blocks", "2", "--seed", "1"]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("en", "Detectable difference with 1,000,000 replicates: 0.032 %"),
+        ("zh", "1,000,000 次重复可检出的差异：0.032%"),
+    ],
+)
+def test_plan_prints_a_tiny_detectable_difference_with_two_significant_digits(capsys, lang, line):
+    """Stop 40: a million replicates printed "0.0 %".
+
+    With 2 million error df the t test is the z test: (z_0.975 + z_0.80) * CV * sqrt(2 / r)
+    = (1.95996 + 0.84162) * 8 * sqrt(2e-6) = 0.0317 % (scipy's normal quantiles below).
+    """
+    from scipy.stats import norm
+
+    expected = (norm.ppf(0.975) + norm.ppf(0.8)) * 8 * np.sqrt(2 / 1e6)
+    assert f"{expected:.3f}" == "0.032"
+    argv = ["plan", "--cv", "8", "--treatments", "3", "--replicates", "1000000"]
+    assert main([*argv, "--comparison", "t", "--lang", lang]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == line
