@@ -541,6 +541,40 @@ def test_declared_design_using_its_layout_does_not_warn(tmp_path, capsys):
         out.unlink()
 
 
+def _alpha_entry_twice() -> tuple[str, list[str]]:
+    """Fill the alpha book with replicate 1's G05 retyped as G02; return it and the plots."""
+    book = _alpha()
+    first = _block(book) == "1"
+    retyped = book.index[first & (book["treatment"] == "G05")][0]
+    book.loc[retyped, "treatment"] = "G02"
+    twice = book.loc[first & (book["treatment"] == "G02"), "plot_id"].astype(str).tolist()
+    return _fill(book), twice
+
+
+def test_alpha_entry_twice_in_one_replicate_warns(tmp_path, capsys):
+    """Stop 40: exit 0 and no word; the entry, the replicate and both plots are named."""
+    table, twice = _alpha_entry_twice()
+    argv, _, out = _report(tmp_path, table, ["--design", "alpha", "--control", "G01"])
+    code, lines = run_cli(argv, capsys)
+    assert code == 0, lines
+    said = (
+        "an entry appears more than once in one replicate of the alpha design: 'G02' twice "
+        f"in replicate '1' (plots '{twice[0]}', '{twice[1]}'). A resolvable design plants "
+        "each entry once per replicate"
+    )
+    assert [w for w in _check_report(out)["results"]["warnings"] if w.startswith(said)]
+    assert any(line.startswith(f"yieldtrial: warning: {said}") for line in lines)
+
+
+def test_alpha_declared_control_repeating_in_a_replicate_does_not_warn(tmp_path, capsys):
+    """A check planted twice in a replicate is declared as the control: no warning."""
+    table, _ = _alpha_entry_twice()
+    argv, _, out = _report(tmp_path, table, ["--design", "alpha", "--control", "G02"])
+    code, lines = run_cli(argv, capsys)
+    assert code == 0, lines
+    assert not [w for w in _check_report(out)["results"]["warnings"] if "more than once" in w]
+
+
 # --- network -----------------------------------------------------------------------------
 
 

@@ -389,6 +389,7 @@ class FieldTrial:
             plots, _validation.as_labels(self.control), present, design, factors
         )
         in_table = tuple(c for c in control if c in present)  # not a factor's level
+        _resolve.warn_repeated_entries(plots, design, in_table, stacklevel=3)
         order = _resolve.treatment_order(
             present, in_table, self.treatment_order, plots=_resolve.layout_blocks(plots, design)
         )

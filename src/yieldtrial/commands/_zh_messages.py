@@ -1509,6 +1509,16 @@ TEMPLATES: tuple[Template, ...] = (
         lists=("parts",),
     ),
     Template(
+        "alpha-entry-repeated",
+        r"an entry appears more than once in one replicate of the alpha design: "
+        r"(?P<repeats>.+?)\. A resolvable design plants each entry once per replicate: check "
+        r"the treatment labels of these plots against the field book, or name the entry as a "
+        r"control \(--control, \[analysis\] control\) if it is a check meant to repeat",
+        "α 格子设计的同一重复中有品系出现不止一次：{repeats}。可分组设计在每个重复中每个品系"
+        "只种一次：请对照田间记录簿核对这些小区的处理标签；若该品系是有意重复的对照，请将其"
+        "指定为对照（--control，或 [analysis] 中的 control）",
+    ),
+    Template(
         "crd-ignores-blocks",
         r"design 'crd' ignores the block column \((?P<n>[\d,]+) blocks\): the variation "
         r"between the blocks goes into the error, so the error is larger and the tests less "
@@ -2485,6 +2495,10 @@ def translate(message: str) -> str | None:
             values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
         if "table" in values and values["table"] is None:  # "[trial] id = ..." or "id = ..."
             values["table"] = ""
+        if template.name == "alpha-entry-repeated":
+            from yieldtrial.report.i18n import repeated_entries_zh
+
+            values["repeats"] = repeated_entries_zh(values["repeats"])
         if template.name == "unknown-yield-unit":  # the file or flag, when named
             where = values.get("where")
             values["where"] = (
