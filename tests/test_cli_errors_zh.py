@@ -1218,6 +1218,46 @@ def _case_single_block(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "（'1'）"
 
 
+def _case_alpha_entry_repeated(tmp: Path) -> tuple[list[str], str]:
+    from yieldtrial import design
+
+    book = design.alpha_design([f"G{i}" for i in range(1, 7)], block_size=2, replicates=2, seed=1)
+    first = book["block"].astype(str) == "1"
+    book.loc[book.index[first & (book["treatment"] == "G5")][0], "treatment"] = "G2"
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = [14.0 + 0.1 * (i * 7 % 5) for i in range(len(book))]
+    book["moisture_pct"] = 13.0
+    book["impurity_pct"] = 0.0
+    path = tmp / "plots.csv"
+    book.to_csv(path, index=False)
+    argv = ["report", str(path), "--crop", "wheat", "--design", "alpha", "--control", "G1"]
+    return [*argv, *_html(tmp)], "'G2' 在重复 '1' 中出现 2 次（小区 "
+
+
+def _case_crd_ignores_blocks(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, plot_table(tmp), "--design", "crd", *_html(tmp)), "（2 个区组）"
+
+
+def _case_rcbd_ignores_incomplete_blocks(tmp: Path) -> tuple[list[str], str]:
+    from yieldtrial import design
+
+    # 6 entries, 2 replicates of 3 incomplete blocks of 2: 6 incomplete blocks
+    book = design.alpha_design([f"G{i}" for i in range(1, 7)], block_size=2, replicates=2, seed=1)
+    book["treatment"] = book["treatment"].replace({"G1": "CK"})
+    book["harvested_area_m2"] = 20.0
+    book["fresh_mass_kg"] = [14.0 + 0.1 * (i * 7 % 5) for i in range(len(book))]
+    book["moisture_pct"] = 13.0
+    book["impurity_pct"] = 0.0
+    path = tmp / "plots.csv"
+    book.to_csv(path, index=False)
+    return _report(tmp, path, "--design", "rcbd", *_html(tmp)), "（6 个不完全区组）"
+
+
+def _case_design_one_replicate(tmp: Path) -> tuple[list[str], str]:
+    # the field book goes to standard output; --seed: no seed line on standard error
+    return ["design", "rcbd", "--treatments", "CK", "T", "--blocks", "1", "--seed", "1"], "1："
+
+
 def _case_several_sites(tmp: Path) -> tuple[list[str], str]:
     rows = [f"{site},{row}" for site in ("太谷", "榆次") for row in ROWS]
     plots = _table(tmp, rows, "site," + HEADER)
@@ -1661,6 +1701,10 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "treatment-no-observed-yield": _case_treatment_no_observed_yield,
     "augmented-lost-entry": _case_augmented_lost_entry,
     "single-block": _case_single_block,
+    "alpha-entry-repeated": _case_alpha_entry_repeated,
+    "crd-ignores-blocks": _case_crd_ignores_blocks,
+    "design-one-replicate": _case_design_one_replicate,
+    "rcbd-ignores-incomplete-blocks": _case_rcbd_ignores_incomplete_blocks,
     "network-all-invalid": _case_network_all_invalid,
     "several-sites": _case_several_sites,
     "margin-no-control": _case_margin_no_control,
@@ -1838,6 +1882,8 @@ NAMES = {
     "two-factors-same-column": r"\bblock\b",
     "columns-same-name": r"--column '[^']*'",
     "single-block": r"\bdf\b|\bcrd\b",  # the symbol, the design to type
+    "design-one-replicate": r"^设计 rcbd",  # the layout as typed
+    "alpha-entry-repeated": r"\[analysis\] 中的 control",  # the key to write
     "mixed-encodings": r"\b(?:UTF-8|GBK|ASCII|Excel|CSV)\b",  # names of encodings and programs
     "protocol-no-standard": r"包括：[\w, ]+",  # the crop names to type
     "report-as-plot-table": r"\bExcel\b",
@@ -1876,6 +1922,10 @@ WARNINGS = (
     "percent-as-fraction",
     "standardize-moisture-range",
     "single-block",
+    "alpha-entry-repeated",
+    "crd-ignores-blocks",
+    "design-one-replicate",
+    "rcbd-ignores-incomplete-blocks",
     "percent-as-fraction-option",
 )
 

@@ -211,8 +211,9 @@ ERRORS: list[tuple[str, Table, list[str], str]] = [
      r"leaves no variation in error_a and error_b"),
     ("split-additive-one-plot-lost",
      lambda: _fill(_split(), _additive_split, lost=lambda b: b.index == 0), SPLIT,
-     r"could not be fitted by REML: the fixed and random effects reproduce every "
-     r"observation exactly"),
+     # stop 40: the one exact-fit rule; REML's stop below it says what a fit would say
+     r"fits every observed plot exactly \(residual variance below .*\): the error variance "
+     r"is zero"),
     ("split-whole-plot-level-lost", lambda: _fill(_split(), lost=lambda b: b.irr == "I1"),
      SPLIT, r"treatments 'I1:N0' .* have no observed yield"),
     ("split-declared-factors-not-nested", _not_nested, SPLIT,
@@ -498,6 +499,81 @@ def test_alpha_with_disconnected_blocks_in_chinese(tmp_path, capsys):
                           ensure_ascii=False)  # fmt: skip
     assert "各重复内的不完全区组没有把处理连通：4 组处理之间（'G01'、" in sections
     assert "do not connect" not in sections
+
+
+@pytest.mark.parametrize(
+    ("book", "options", "said"),
+    [
+        (
+            _rcbd,
+            ["--design", "crd", "--control", "CK"],
+            "design 'crd' ignores the block column (4 blocks): the variation between the blocks "
+            "goes into the error, so the error is larger and the tests less sensitive; design "
+            "'rcbd' would use the blocks",
+        ),
+        # 12 entries in 2 replicates of 4 incomplete blocks of 3: 8 incomplete blocks
+        (
+            _alpha,
+            ["--design", "rcbd", "--control", "G01"],
+            "design 'rcbd' ignores the incomplete_block column (8 incomplete blocks): the "
+            "variation between the incomplete blocks goes into the error, so the error is larger "
+            "and the tests less sensitive; design 'alpha' would use the incomplete blocks",
+        ),
+    ],
+    ids=["crd-with-blocks", "rcbd-on-an-alpha-book"],
+)
+def test_declared_design_ignoring_layout_columns_warns(tmp_path, capsys, book, options, said):
+    """Stop 40: the blocks went into the error without a word; analysed as declared, warned."""
+    argv, _, out = _report(tmp_path, _fill(book()), options)
+    code, lines = run_cli(argv, capsys)
+    assert code == 0, lines
+    assert f"yieldtrial: warning: {said}" in lines
+    assert said in _check_report(out)["results"]["warnings"]
+    assert _check_report(out)["metadata"]["settings"]["design"] == options[1]  # not refused
+
+
+def test_declared_design_using_its_layout_does_not_warn(tmp_path, capsys):
+    """The alpha book as alpha, the RCBD as rcbd: no warning about ignored columns."""
+    for book, options in ((_alpha, ["--design", "alpha"]), (_rcbd, ["--design", "rcbd"])):
+        argv, _, out = _report(tmp_path, _fill(book()), options)
+        code, lines = run_cli(argv, capsys)
+        assert code == 0, lines
+        assert not [w for w in _check_report(out)["results"]["warnings"] if "ignores" in w]
+        out.unlink()
+
+
+def _alpha_entry_twice() -> tuple[str, list[str]]:
+    """Fill the alpha book with replicate 1's G05 retyped as G02; return it and the plots."""
+    book = _alpha()
+    first = _block(book) == "1"
+    retyped = book.index[first & (book["treatment"] == "G05")][0]
+    book.loc[retyped, "treatment"] = "G02"
+    twice = book.loc[first & (book["treatment"] == "G02"), "plot_id"].astype(str).tolist()
+    return _fill(book), twice
+
+
+def test_alpha_entry_twice_in_one_replicate_warns(tmp_path, capsys):
+    """Stop 40: exit 0 and no word; the entry, the replicate and both plots are named."""
+    table, twice = _alpha_entry_twice()
+    argv, _, out = _report(tmp_path, table, ["--design", "alpha", "--control", "G01"])
+    code, lines = run_cli(argv, capsys)
+    assert code == 0, lines
+    said = (
+        "an entry appears more than once in one replicate of the alpha design: 'G02' twice "
+        f"in replicate '1' (plots '{twice[0]}', '{twice[1]}'). A resolvable design plants "
+        "each entry once per replicate"
+    )
+    assert [w for w in _check_report(out)["results"]["warnings"] if w.startswith(said)]
+    assert any(line.startswith(f"yieldtrial: warning: {said}") for line in lines)
+
+
+def test_alpha_declared_control_repeating_in_a_replicate_does_not_warn(tmp_path, capsys):
+    """A check planted twice in a replicate is declared as the control: no warning."""
+    table, _ = _alpha_entry_twice()
+    argv, _, out = _report(tmp_path, table, ["--design", "alpha", "--control", "G02"])
+    code, lines = run_cli(argv, capsys)
+    assert code == 0, lines
+    assert not [w for w in _check_report(out)["results"]["warnings"] if "more than once" in w]
 
 
 # --- network -----------------------------------------------------------------------------

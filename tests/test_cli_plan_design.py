@@ -683,3 +683,50 @@ def test_design_help_says_lang_also_sets_the_printed_lines(
     assert main(["design", "--help"]) == 0
     help_text = " ".join(capsys.readouterr().out.split())
     assert "language of the lines printed (field book, control, seed), the messages" in help_text
+
+
+@pytest.mark.parametrize(
+    ("layout", "flag"), [("rcbd", "--blocks"), ("crd", "--replicates"), ("split_plot", "--blocks")]
+)
+def test_design_with_one_replicate_warns_and_writes_the_book(tmp_path, capsys, layout, flag):
+    """Stop 40: `design rcbd --blocks 1` exited 0 silently; one plot each has 0 error df."""
+    path = tmp_path / "book.csv"
+    extra = ["--sub-treatments", "N0", "N1"] if layout == "split_plot" else []
+    argv = ["design", layout, "--treatments", "A", "B", flag, "1", *extra, "-o", str(path)]
+    assert main([*argv, "--seed", "1"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (
+        f"yieldtrial: warning: design {layout} with {flag} 1: each treatment gets one plot, so "
+        "the trial has no error degrees of freedom and no test of treatment differences will "
+        f"be possible (the report can only describe the yields); give {flag} 2 or more (3 or 4 "
+        "is usual) for a replicated trial"
+    )
+    book = pd.read_csv(path)  # still written: 2 treatments (x 2 sub-plot levels) once each
+    assert len(book) == (4 if layout == "split_plot" else 2)
+
+
+def test_design_with_two_replicates_does_not_warn(capsys):
+    assert main(["design", "rcbd", "--treatments", "A", "B", "--blocks", "2", "--seed", "1"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("en", "Detectable difference with 1,000,000 replicates: 0.032 %"),
+        ("zh", "1,000,000 次重复可检出的差异：0.032%"),
+    ],
+)
+def test_plan_prints_a_tiny_detectable_difference_with_two_significant_digits(capsys, lang, line):
+    """Stop 40: a million replicates printed "0.0 %".
+
+    With 2 million error df the t test is the z test: (z_0.975 + z_0.80) * CV * sqrt(2 / r)
+    = (1.95996 + 0.84162) * 8 * sqrt(2e-6) = 0.0317 % (scipy's normal quantiles below).
+    """
+    from scipy.stats import norm
+
+    expected = (norm.ppf(0.975) + norm.ppf(0.8)) * 8 * np.sqrt(2 / 1e6)
+    assert f"{expected:.3f}" == "0.032"
+    argv = ["plan", "--cv", "8", "--treatments", "3", "--replicates", "1000000"]
+    assert main([*argv, "--comparison", "t", "--lang", lang]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == line

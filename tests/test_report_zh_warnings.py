@@ -166,6 +166,27 @@ def _single_block() -> list[str]:
     return _caught(lambda: _trial(plots))
 
 
+def _crd_ignores_blocks() -> list[str]:
+    return _caught(lambda: FieldTrial(_plots(), crop="wheat", design="crd"))
+
+
+def _rcbd_ignores_incomplete_blocks() -> list[str]:
+    book = design.alpha_design([f"G{i:02d}" for i in range(1, 7)], block_size=2, replicates=2,
+                               seed=1)  # fmt: skip
+    book["yield_kg_ha"] = [7000.0 + 10 * (i * 7 % 5) for i in range(len(book))]
+    return _caught(lambda: FieldTrial(book, crop="wheat", design="rcbd"))
+
+
+def _alpha_entry_repeated() -> list[str]:
+    # labels the purity check knows as data; T1 retyped as T2 in replicate 1
+    book = design.alpha_design(["CK", "T1", "T2", "I0", "I1", "main"], block_size=3,
+                               replicates=2, seed=1)  # fmt: skip
+    first = book["block"].astype(str) == "1"
+    book.loc[book.index[first & (book["treatment"] == "T1")], "treatment"] = "T2"
+    book["yield_kg_ha"] = [7000.0 + 10 * (i * 7 % 5) for i in range(len(book))]
+    return _caught(lambda: FieldTrial(book, crop="wheat", design="alpha", control="CK"))
+
+
 def _hidden_rows(tmp_path: Path) -> list[str]:
     def hide(sheet: object) -> None:
         for row in (3, 5):
@@ -345,6 +366,12 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "full-width labels": (_full_width, "full-width, zero-width"),
     "date labels": (_date_labels, "block holds dates in row 2"),
     "single block": (_single_block, "block has one level"),
+    "alpha entry repeated": (_alpha_entry_repeated, "'T2' twice in replicate '1' (plots"),
+    "crd ignores blocks": (_crd_ignores_blocks, "design 'crd' ignores the block column"),
+    "rcbd ignores incomplete blocks": (
+        _rcbd_ignores_incomplete_blocks,
+        "design 'rcbd' ignores the incomplete_block column",
+    ),
     "hidden rows": (_hidden_rows, "hidden in the sheet"),
     "margin as fraction": (_margin_fraction, "margin_pct=0.5 is read as 0.5 %"),
     "config margin as fraction": (_config_margin_fraction, "margin_pct = 0.05 is read as"),
@@ -537,6 +564,11 @@ def test_zh_network_report_of_an_incomplete_network_has_no_english(
 CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/config.py::_warn_fraction_pct": ("config margin as fraction",),
     "yieldtrial/design/resolve.py::warn_single_block": ("single block",),
+    "yieldtrial/design/resolve.py::warn_repeated_entries": ("alpha entry repeated",),
+    "yieldtrial/design/resolve.py::warn_ignored_layout": (
+        "crd ignores blocks",
+        "rcbd ignores incomplete blocks",
+    ),
     "yieldtrial/harvest.py::_warn_heads_in_wan": ("spikes per mu in 万",),
     # a RuntimeWarning about the installation (pyarrow failing to import), never a
     # YieldTrialWarning, so no report shows it; tests/test_io_arrow.py checks it

@@ -63,7 +63,9 @@ def test_design_crd_without_blocks():
 
 def test_design_override_and_rcbd_needs_blocks():
     """design= overrides the inferred design; 'rcbd' without blocks is an error."""
-    assert FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", design="crd").design == "crd"
+    with pytest.warns(YieldTrialWarning, match="design 'crd' ignores the block column"):
+        crd = FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", design="crd")
+    assert crd.design == "crd"
     with pytest.raises(DataValidationError, match="design 'rcbd' needs a block column"):
         FieldTrial.from_dataframe(rcbd_plots().drop(columns="block"), crop="wheat", design="rcbd")
     with pytest.raises(DataValidationError, match="unknown design 'alpha_lattice'"):

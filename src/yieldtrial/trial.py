@@ -378,6 +378,7 @@ class FieldTrial:
         design = detected[0] if detected else _resolve.resolve_design(plots, self.design)
         _resolve.check_design_labels(plots, design)
         _resolve.warn_single_block(plots, design, stacklevel=3)
+        _resolve.warn_ignored_layout(plots, design, stacklevel=3)
         default: tuple[str, ...] = detected[1] if detected else ()
         if design == "split_plot" and not detected and not self.factors:
             # a declared split plot whose table is a `design split_plot` field book: its
@@ -388,6 +389,7 @@ class FieldTrial:
             plots, _validation.as_labels(self.control), present, design, factors
         )
         in_table = tuple(c for c in control if c in present)  # not a factor's level
+        _resolve.warn_repeated_entries(plots, design, in_table, stacklevel=3)
         order = _resolve.treatment_order(
             present, in_table, self.treatment_order, plots=_resolve.layout_blocks(plots, design)
         )

@@ -1525,6 +1525,42 @@ TEMPLATES: tuple[Template, ...] = (
         "误差自由度即可达到 {least} 或以上）",
     ),
     Template(
+        "alpha-entry-repeated",
+        r"an entry appears more than once in one replicate of the alpha design: "
+        r"(?P<repeats>.+?)\. A resolvable design plants each entry once per replicate: check "
+        r"the treatment labels of these plots against the field book, or name the entry as a "
+        r"control \(--control, \[analysis\] control\) if it is a check meant to repeat",
+        "α 格子设计的同一重复中有品系出现不止一次：{repeats}。可分组设计在每个重复中每个品系"
+        "只种一次：请对照田间记录簿核对这些小区的处理标签；若该品系是有意重复的对照，请将其"
+        "指定为对照（--control，或 [analysis] 中的 control）",
+    ),
+    Template(
+        "crd-ignores-blocks",
+        r"design 'crd' ignores the block column \((?P<n>[\d,]+) blocks\): the variation "
+        r"between the blocks goes into the error, so the error is larger and the tests less "
+        r"sensitive; design 'rcbd' would use the blocks",
+        "设计 'crd' 未使用 'block' 列（{n} 个区组）：区组间的变异计入误差，误差因而偏大、"
+        "检验的灵敏度降低；设计 'rcbd' 会利用这些区组",
+    ),
+    Template(
+        "rcbd-ignores-incomplete-blocks",
+        r"design 'rcbd' ignores the incomplete_block column \((?P<n>[\d,]+) incomplete "
+        r"blocks\): the variation between the incomplete blocks goes into the error, so the "
+        r"error is larger and the tests less sensitive; design 'alpha' would use the "
+        r"incomplete blocks",
+        "设计 'rcbd' 未使用 'incomplete_block' 列（{n} 个不完全区组）：不完全区组间的变异计入"
+        "误差，误差因而偏大、检验的灵敏度降低；设计 'alpha' 会利用这些不完全区组",
+    ),
+    Template(
+        "design-one-replicate",
+        r"design (?P<layout>crd|rcbd|split_plot) with (?P<flag>--blocks|--replicates) 1: each "
+        r"treatment gets one plot, so the trial has no error degrees of freedom and no test of "
+        r"treatment differences will be possible \(the report can only describe the yields\); "
+        r"give (?P=flag) 2 or more \(3 or 4 is usual\) for a replicated trial",
+        "设计 {layout} 的 {flag} 为 1：每个处理只有一个小区，试验没有误差自由度，无法检验处理间"
+        "的差异（报告只能描述产量）；重复试验请用 {flag} 2 或更多（通常为 3 或 4）",
+    ),
+    Template(
         "single-block",
         r"block has one level \((?P<level>" + _R + r")\) for all (?P<n>[\d,]+) plots, while "
         r"treatments have up to (?P<most>\d+) plots each: was the block \(replicate\) of each "
@@ -2541,6 +2577,10 @@ def translate(message: str) -> str | None:
             values["alternative"] = (
                 f"，或这 {values['these_checks']} 个对照设 {more} 个区组" if more else ""
             )
+        if template.name == "alpha-entry-repeated":
+            from yieldtrial.report.i18n import repeated_entries_zh
+
+            values["repeats"] = repeated_entries_zh(values["repeats"])
         if template.name == "unknown-yield-unit":  # the file or flag, when named
             where = values.get("where")
             values["where"] = (

@@ -217,6 +217,29 @@ def _check_needed(args: argparse.Namespace) -> None:
         raise UsageError(f"design {args.layout} needs {named}, e.g. {_EXAMPLES[args.layout]}")
 
 
+def _warn_one_replicate(args: argparse.Namespace) -> None:
+    """Warn that a layout of one block (replicate) leaves no test of treatment differences.
+
+    ``design rcbd --blocks 1`` or ``design crd --replicates 1`` gives each treatment one
+    plot: the analysis has no error degrees of freedom, so the report can only describe
+    the yields.  The field book is still written (a demonstration strip is legitimate).
+    """
+    from yieldtrial.commands._input import print_warning
+
+    needed = _NEEDED.get(args.layout)  # a Latin square replicates itself (t rows)
+    if not needed:
+        return
+    option, flag, _ = needed[0]
+    if getattr(args, option, None) != 1:
+        return
+    print_warning(
+        f"design {args.layout} with {flag} 1: each treatment gets one plot, so the trial has "
+        "no error degrees of freedom and no test of treatment differences will be possible "
+        f"(the report can only describe the yields); give {flag} 2 or more (3 or 4 is usual) "
+        "for a replicated trial"
+    )
+
+
 def _run(args: argparse.Namespace) -> int:
     from yieldtrial.commands._zh_messages import status_line
     from yieldtrial.design.layouts import layout
@@ -251,6 +274,7 @@ def _run(args: argparse.Namespace) -> int:
         **({"block_size": args.block_size} if args.block_size is not None else {}),
         **({"checks": args.checks} if args.checks is not None else {}),
     )
+    _warn_one_replicate(args)
     text = csv_safe_frame(book).to_csv(index=False)
     # the map is drawn before anything is written: a field book is never left without it
     figure = _field_map(book, args.map, args.lang) if args.map is not None else b""

@@ -41,6 +41,7 @@ References
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -738,7 +739,8 @@ class TrialPlan:
         decimals = _distinct_decimals(
             self.detectable_difference_pct, self.detectable_difference_fewer_pct
         )
-        detectable = f"{self.detectable_difference_pct:.{decimals or 1}f} %"
+        shown = _shown_decimals(self.detectable_difference_pct, decimals)
+        detectable = f"{self.detectable_difference_pct:.{shown}f} %"
         lines = []
         if self.difference_pct is not None:
             lines.append(f"Replicates needed: {r:,}")
@@ -763,7 +765,7 @@ class TrialPlan:
             )
         if self.detectable_difference_fewer_pct is not None and decimals is not None:
             # (left out when one replicate fewer changes nothing at 0.01 %)
-            fewer = f"{self.detectable_difference_fewer_pct:.{decimals}f}"
+            fewer = f"{self.detectable_difference_fewer_pct:.{shown}f}"
             lines.append(f"With {r - 1:,} replicates it would be {fewer} %.")
         lines.append(
             "The CV is a guess from earlier trials at the site; a higher CV needs more "
@@ -795,7 +797,8 @@ class TrialPlan:
         decimals = _distinct_decimals(
             self.detectable_difference_pct, self.detectable_difference_fewer_pct
         )
-        detectable = f"{self.detectable_difference_pct:.{decimals or 1}f}%"
+        shown = _shown_decimals(self.detectable_difference_pct, decimals)
+        detectable = f"{self.detectable_difference_pct:.{shown}f}%"
         how = (
             f"检验功效 {power}，{test}（{sided}，α = {self.alpha:g}），{design}，{t:,} 个处理："
             f"共 {self.plots:,} 个小区。"
@@ -814,13 +817,31 @@ class TrialPlan:
         if self.difference_pct is not None:
             lines.append(f"{r:,} 次重复时可检出的差异：对照均值的 {detectable}。")
         if self.detectable_difference_fewer_pct is not None and decimals is not None:
-            fewer = f"{self.detectable_difference_fewer_pct:.{decimals}f}"
+            fewer = f"{self.detectable_difference_fewer_pct:.{shown}f}"
             lines.append(f"{r - 1:,} 次重复时为 {fewer}%。")
         lines.append(
             "变异系数是根据该地以往试验估计的；变异系数越高，所需重复越多"
             "（大致与变异系数的平方成正比）。"
         )
         return "\n".join(lines) + "\n"
+
+
+def _shown_decimals(value: float, distinct: int | None) -> int:
+    """Decimals to print a detectable difference [%] with.
+
+    One, or ``distinct`` (:func:`_distinct_decimals`) when more tell the two differences
+    apart; below 0.1 % as many as give two significant digits (a million replicates detect
+    0.032 %, printed "0.0 %" before).
+
+    Examples
+    --------
+    >>> _shown_decimals(5.04, None), _shown_decimals(0.494, 2), _shown_decimals(0.03166, None)
+    (1, 2, 3)
+    """
+    decimals = distinct or 1
+    if 0 < value < 0.1:
+        decimals = max(decimals, 1 - math.floor(math.log10(value)))
+    return decimals
 
 
 def _distinct_decimals(value: float, other: float | None, most: int = 2) -> int | None:

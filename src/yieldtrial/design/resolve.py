@@ -40,6 +40,8 @@ __all__ = [
     "site_plots",
     "natural_key",
     "treatment_order",
+    "warn_ignored_layout",
+    "warn_repeated_entries",
     "warn_single_block",
 ]
 
@@ -445,6 +447,99 @@ def warn_single_block(plots: pd.DataFrame, design: str, *, stacklevel: int = 2) 
         f"have up to {int(counts.max())} plots each: was the block (replicate) of each plot "
         "filled in? With one block the RCBD has no block effect (0 df) and is analysed as a "
         "completely randomized design; fill in the blocks, or give the design as crd",
+        YieldTrialWarning,
+        stacklevel=stacklevel + 1,
+    )
+
+
+#: Layout columns a declared design leaves out of its model, and the design that uses them:
+#: (design, column, what its levels are, the design to name).
+_IGNORED_LAYOUT: tuple[tuple[str, str, str, str], ...] = (
+    ("crd", "block", "blocks", "rcbd"),
+    ("rcbd", "incomplete_block", "incomplete blocks", "alpha"),
+)
+
+
+def warn_ignored_layout(plots: pd.DataFrame, design: str, *, stacklevel: int = 2) -> None:
+    """Warn when the declared design leaves a layout column of the table out of its model.
+
+    ``design='crd'`` on a table whose ``block`` column has two or more blocks, or
+    ``design='rcbd'`` on an alpha-lattice field book (replicates split into incomplete
+    blocks), is analysed as declared; the variation between those blocks then goes into
+    the error, so the error is larger and the tests less sensitive than with the design
+    that uses them.  Not refused: the simpler analysis may be intended.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The validated plot table.
+    design : str
+        The resolved design.
+    stacklevel : int, default 2
+        Passed to :func:`warnings.warn`, counted from this function.
+    """
+    for declared, column, what, better in _IGNORED_LAYOUT:
+        if design != declared or column not in plots:
+            continue
+        keys = [c for c in ("block", column) if c in plots]
+        n = len(plots[keys].dropna().drop_duplicates())
+        within = int(plots["block"].nunique()) if column != "block" else 1
+        if n < 2 or n <= within:  # one block; incomplete blocks that are the replicates
+            continue
+        warnings.warn(
+            f"design {design!r} ignores the {column} column ({n} {what}): the variation "
+            f"between the {what} goes into the error, so the error is larger and the tests "
+            f"less sensitive; design {better!r} would use the {what}",
+            YieldTrialWarning,
+            stacklevel=stacklevel + 1,
+        )
+
+
+def warn_repeated_entries(
+    plots: pd.DataFrame, design: str, controls: Sequence[str], *, stacklevel: int = 2
+) -> None:
+    """Warn when an entry of an alpha design appears more than once in one replicate.
+
+    A resolvable (alpha-lattice) design plants each entry once in every replicate; an
+    entry twice in one replicate is most often a mistyped label (the entry it replaced is
+    then missing there).  Declared controls (``controls``) and plots whose
+    ``entry_type`` says ``check`` may repeat: a check in every incomplete block is usual.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The validated plot table.
+    design : str
+        The resolved design; other designs than ``"alpha"`` pass.
+    controls : sequence of str
+        The trial's controls (checks).
+    stacklevel : int, default 2
+        Passed to :func:`warnings.warn`, counted from this function.
+    """
+    if design != "alpha" or "block" not in plots:
+        return
+    used = plots.dropna(subset=["block", "treatment"])
+    used = used[~used["treatment"].astype(str).isin([str(c) for c in controls])]
+    if "entry_type" in used:
+        used = used[used["entry_type"].astype(str).str.strip().str.lower() != "check"]
+    # a table of several sites (analysed site by site) repeats its entries across them
+    keys = ["site", "block", "treatment"] if "site" in used else ["block", "treatment"]
+    twice = used[used.duplicated(keys, keep=False)]
+    if twice.empty:
+        return
+    found = []
+    for key, group in twice.groupby(keys, sort=False):
+        block, entry = key[-2], key[-1]
+        times = "twice" if len(group) == 2 else f"{len(group)} times"
+        ids = ", ".join(repr(str(i)) for i in group["plot_id"])
+        found.append(f"{str(entry)!r} {times} in replicate {str(block)!r} (plots {ids})")
+    more = f"; and {len(found) - 3} more" if len(found) > 3 else ""
+    warnings.warn(
+        f"an entry appears more than once in one replicate of the alpha design: "
+        f"{'; '.join(found[:3])}{more}. A resolvable design plants each entry once per "
+        "replicate: check the treatment labels of these plots against the field book, or "
+        "name the entry as a control (--control, [analysis] control) if it is a check "
+        "meant to repeat",
         YieldTrialWarning,
         stacklevel=stacklevel + 1,
     )

@@ -510,6 +510,31 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
+            r"^an entry appears more than once in one replicate of the alpha design: "
+            r"(?P<repeats>.+?)\. A resolvable design plants each entry once per replicate: .+$"
+        ),
+        "α 格子设计的同一重复中有品系出现不止一次：{repeats}。可分组设计在每个"
+        "重复中每个品系只种一次：请对照田间记录簿核对这些小区的处理标签；若该品系是有意重复的"
+        "对照，请将其指定为对照。",
+    ),
+    (
+        re.compile(
+            r"^design 'crd' ignores the block column \((?P<n>\d+) blocks\): the variation "
+            r"between the blocks goes into the error, .+$"
+        ),
+        "完全随机设计未使用区组列（{n} 个区组）：区组间的变异计入误差，误差因而偏大、检验的"
+        "灵敏度降低；随机区组设计会利用这些区组。",
+    ),
+    (
+        re.compile(
+            r"^design 'rcbd' ignores the incomplete_block column \((?P<n>\d+) incomplete "
+            r"blocks\): the variation between the incomplete blocks goes into the error, .+$"
+        ),
+        "随机区组设计未使用不完全区组列（{n} 个不完全区组）：不完全区组间的变异计入误差，误差"
+        "因而偏大、检验的灵敏度降低；α 格子设计会利用这些不完全区组。",
+    ),
+    (
+        re.compile(
             r"^block has one level \((?P<level>'[^']*')\) for all (?P<n>\d+) plots, while "
             r"treatments have up to (?P<k>\d+) plots each: .+$"
         ),
@@ -698,6 +723,27 @@ def _lookalike_letters_zh(letters: str) -> str:
     return "、".join(f"{char}（{scripts[script]}）" for script, char in found)
 
 
+def repeated_entries_zh(repeats: str) -> str:
+    """Chinese of the listing of entries repeated in a replicate (alpha design).
+
+    Examples
+    --------
+    >>> repeated_entries_zh("'G02' twice in replicate '1' (plots '101', '105'); and 2 more")
+    "'G02' 在重复 '1' 中出现 2 次（小区 '101'、'105'）；另有 2 处"
+    """
+    text = re.sub(
+        r"(?P<entry>'[^']*') (?:twice|(?P<n>\d+) times) in replicate (?P<rep>'[^']*') "
+        r"\(plots (?P<ids>[^)]*)\)",
+        lambda m: (
+            f"{m['entry']} 在重复 {m['rep']} 中出现 {m['n'] or 2} 次"
+            f"（小区 {m['ids'].replace(', ', '、')}）"
+        ),
+        repeats,
+    )
+    text = re.sub(r"; and ([\d,]+) more$", r"；另有 \1 处", text)
+    return text.replace("; ", "；")
+
+
 def translate_message(text: str, lang: str) -> str:
     """Translate a known English library message (warning, audit formula) for the report.
 
@@ -762,6 +808,8 @@ def translate_message(text: str, lang: str) -> str:
             values["consequence"] = f"按所声明的{design}分析，不使用{what}"
         if "by" in values:  # the trial key of a network (site, site/year)
             values["by"] = "/".join(_TRIAL_KEYS_ZH.get(k, k) for k in values["by"].split("/"))
+        if "repeats" in values:  # "'G02' twice in replicate '1' (plots '101', '105')"
+            values["repeats"] = repeated_entries_zh(values["repeats"])
         if "copies" in values:  # "'S3', 'S5' and 2 more"
             copies = re.sub(r" and ([\d,]+) more$", r" 等（另有 \1 个）", values["copies"])
             values["copies"] = re.sub(r"(?<=['\"]), (?=['\"])", "、", copies)

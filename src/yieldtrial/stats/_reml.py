@@ -71,6 +71,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.stats._common import exact_fit_limit
 
 __all__: list[str] = []
 
@@ -613,7 +614,8 @@ def reml(
     problem = _Problem(ys, basis.q, codes)
     k = problem.k
     theta = _start(problem)
-    start_total = float(np.sum(theta))
+    # an exact fit: the fixed fits' rule (stats._common.exact_fit_limit), on this scale
+    exact = (exact_fit_limit(y) / scale) ** 2
     st = problem.state(theta)
     iterations = 0
     converged = False
@@ -657,7 +659,7 @@ def reml(
             break
         change = float(np.max(np.abs(cand - theta)))
         theta, st = cand, cst
-        if theta[-1] < 1e-10 * start_total:
+        if theta[-1] <= exact:
             raise RemlError(
                 "the fixed and random effects reproduce every observation exactly, so the "
                 "residual variance is zero"

@@ -29,7 +29,12 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats._absorb import absorbed_sums_of_squares, use_absorption
-from yieldtrial.stats._common import check_alpha, default_design, two_factor_columns
+from yieldtrial.stats._common import (
+    check_alpha,
+    default_design,
+    rounding_noise,
+    two_factor_columns,
+)
 from yieldtrial.stats.model import (
     DesignFit,
     Term,
@@ -711,9 +716,11 @@ def _additive_anova(
     y = model.centred_response
     # no error df: the model is saturated and the residual sum of squares is exactly 0
     # (not the ~1e-27 rounding noise of the projection)
-    rss = float(model.residuals.to_numpy() @ model.residuals.to_numpy()) if df_error > 0 else 0.0
-    scale = float(y @ y) / max(y.size, 1)
-    zero_error = df_error > 0 and not (rss > 1e-24 * scale * df_error)
+    residuals = model.residuals.to_numpy()
+    rss = float(residuals @ residuals) if df_error > 0 else 0.0
+    # an exact fit by the one rule of every fit (stats._common.exact_fit_limit; the model
+    # has zeroed such residuals already, on the response as given)
+    zero_error = df_error > 0 and (rss == 0.0 or rounding_noise(residuals, y))
     mse = model.mse
 
     order: list[Term] = [t for t in model.terms if t != (treatment,)] + [(treatment,)]

@@ -931,6 +931,8 @@ def mixed_model(
     try:
         fit = reml(y, x, random_codes)
     except RemlError as exc:
+        if "exactly" in str(exc):  # stopped below the exact-fit limit: said as after a fit
+            _check_error_variance(np.zeros(1), y, design=design, formula=spec.formula)
         hint = (
             ""
             if "exactly" in str(exc)
@@ -1077,15 +1079,19 @@ def _check_residual_df(
 def _check_error_variance(theta: np.ndarray, y: np.ndarray, *, design: str, formula: str) -> None:
     """Refuse a fit whose residual variance is rounding noise (every plot fitted exactly).
 
-    The same rule as the fixed-effects ANOVA (``anova_tables``: residual sum of squares
-    below 1e-24 of the response's), on the yields' magnitude: the REML engine would
+    The rule of the fixed-effects fits (:func:`~yieldtrial.stats._common.exact_fit_limit`:
+    rounding noise, or a residual SD below 1e-5 of the yields'): the REML engine would
     otherwise report the noise's F tests (F of 1e29, df above the number of plots).
     """
-    if float(theta[-1]) > 1e-24 * float(np.mean(y * y)):
+    from yieldtrial.stats._common import exact_fit_limit
+
+    limit = exact_fit_limit(y)
+    if float(np.sqrt(max(float(theta[-1]), 0.0))) > limit:
         return
+    variance = f"{float(theta[-1]):.3g}" if theta[-1] > 0 else f"below {limit * limit:.3g}"
     raise DataValidationError(
         f"the {design} mixed model {formula!r} fits every observed plot exactly (residual "
-        f"variance {float(theta[-1]):.3g} for yields of about {float(np.mean(y)):.6g}): the "
+        f"variance {variance} for yields of about {float(np.mean(y)):.6g}): the "
         "error variance is zero, so no standard error, F test or p-value is defined. Check "
         "for duplicated or constructed data."
     )

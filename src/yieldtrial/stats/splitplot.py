@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, UnknownNameError
-from yieldtrial.stats._common import check_alpha, rounding_limit
+from yieldtrial.stats._common import check_alpha, exact_fit_limit
 from yieldtrial.stats._strata import (
     balanced_cube,
     margins,
@@ -544,11 +544,12 @@ def _check_error_strata(
     Yields copied within each combination (or exactly additive in a stratum) leave an
     error sum of squares of about 1e-25 instead of 0; F tests against it printed F = 1e30
     (issue 13, stop 33).  The plot-level root mean square of each error stratum is
-    compared with :data:`~yieldtrial.stats._common.ROUNDING_ULPS` units in the last place
-    of the largest yield, as :func:`~yieldtrial.stats._common.rounding_noise` does.
+    compared with the one exact-fit limit of every fit
+    (:func:`~yieldtrial.stats._common.exact_fit_limit`: rounding noise of the largest
+    yield, or 1e-6 of the yields' SD), as :func:`~yieldtrial.stats._common.rounding_noise`
+    does.
     """
-    scale = float(np.max(np.abs(cube))) if cube.size else 0.0
-    limit = rounding_limit(scale)
+    limit = exact_fit_limit(np.ravel(cube))
     exact = [name for name, ss in sums.items() if np.sqrt(max(ss, 0.0) / cube.size) <= limit]
     if exact:
         raise DataValidationError(
