@@ -36,11 +36,27 @@ def _trial(name: str, *flags: str) -> list[str]:
     [("en", "letters from the Tukey-Kramer test"), ("zh", "多重比较采用 Tukey-Kramer 法")],
 )
 def test_missing_plot_rcbd_letters_are_tukey_kramer(tmp_path, lang, expected):
-    # T01 lost in one block: unequal replication, so each pair has its own SE
-    text = _report(tmp_path, _trial("rcbd_fixed_6x4_ckmiss", "--design", "rcbd"), lang)
+    # T03 left in one block: unequal replication, so each pair has its own SE; the
+    # library's Tukey pairs are Tukey-Kramer (pairwise(method="tukey")), the letters too
+    text = _report(tmp_path, _trial("rcbd_fixed_5x4_one_left", "--design", "rcbd"), lang)
     assert expected in text
     assert ("each pair of means compared on its own standard error" if lang == "en"
             else "各对均值按各自标准误比较") in text  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_correlated_rcbd_letters_are_the_single_step_of_the_tukey_pairs(tmp_path, lang):
+    """Stop 40: the report's letters are those of the library's Tukey pairs.
+
+    T01 lost in block 2 and one plot more: the LS-means are correlated beyond the blocks,
+    so ``pairwise(method="tukey")`` is the single-step multivariate t (equal to R's
+    ``1 - pmvt`` of the pairs, tests/test_report_mixed_lme4_trials.py); the two-level
+    letters were the studentized range and the methods named Tukey-Kramer.
+    """
+    text = _report(tmp_path, _trial("rcbd_fixed_6x4_ckmiss", "--design", "rcbd"), lang)
+    name = letters_name("tukey", {"test": "Tukey (single-step)"}, lang)
+    assert name in text
+    assert letters_name("tukey", {"test": "Tukey-Kramer", "adjustment": ""}, lang) not in text
 
 
 @pytest.mark.parametrize(
