@@ -714,7 +714,7 @@ def two_level_letters(
     frame["letters_01"] = [_upper_letters(upper[i]) for i in order]
     frame.attrs["provenance"] = first.provenance.to_dict()
     if pair_provenance is not None:
-        for name in ("test", "adjustment"):
+        for name in ("test", "adjustment", "error_term"):
             frame.attrs["provenance"][name] = pair_provenance[name]
     frame.attrs["alphas"] = {"letters_05": lo, "letters_01": hi}
     return frame

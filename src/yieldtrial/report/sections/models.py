@@ -100,9 +100,12 @@ def model_methods_text(ctx: ReportContext) -> str:
         # ranked on one df (multiple-range letters: their provenance's error term) have no
         # Tukey P values at each pair's df: the sentence names Dunnett alone, or is left out
         letters = ctx.letters_provenance or {}
+        dunnett = ctx.comparisons is not None and bool(ctx.s.controls)
         if "for the whole ranking" not in str(letters.get("error_term", "")):
-            return text + space + t("methods.mixed_adjusted", lang)
-        if ctx.comparisons is None or not ctx.s.controls:
+            # no control: Tukey's letters alone (the sentence named a Dunnett family)
+            key = "methods.mixed_adjusted" if dunnett else "methods.mixed_adjusted_tukey"
+            return text + space + t(key, lang)
+        if not dunnett:
             return text
         return text + space + t("methods.mixed_adjusted_dunnett", lang)
     if kind == "augmented":
