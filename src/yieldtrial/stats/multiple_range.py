@@ -665,7 +665,11 @@ def two_level_letters(
     mm : MeansModel
         LS-means, covariance and error df of the design model.
     test : str, default "duncan"
-        One of :data:`MEAN_SEPARATION_TESTS`.
+        One of :data:`MEAN_SEPARATION_TESTS`.  ``"tukey"`` (up to
+        ``TUKEY_PAIRS_LETTERS_MAX`` levels): the verdicts of
+        :func:`~yieldtrial.stats.compare.pairwise_means` (each pair's own df, the
+        single-step multivariate t for correlated LS-means), as ``FieldTrial.means``;
+        the multiple-range tests rank on one df, ``mm.df``.
     alpha_lower : float, default 0.05
         Level of the lowercase letters. [-]
     alpha_upper : float, default 0.01
