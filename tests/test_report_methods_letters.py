@@ -36,11 +36,27 @@ def _trial(name: str, *flags: str) -> list[str]:
     [("en", "letters from the Tukey-Kramer test"), ("zh", "多重比较采用 Tukey-Kramer 法")],
 )
 def test_missing_plot_rcbd_letters_are_tukey_kramer(tmp_path, lang, expected):
-    # T01 lost in one block: unequal replication, so each pair has its own SE
-    text = _report(tmp_path, _trial("rcbd_fixed_6x4_ckmiss", "--design", "rcbd"), lang)
+    # T03 left in one block: unequal replication, so each pair has its own SE; the
+    # library's Tukey pairs are Tukey-Kramer (pairwise(method="tukey")), the letters too
+    text = _report(tmp_path, _trial("rcbd_fixed_5x4_one_left", "--design", "rcbd"), lang)
     assert expected in text
     assert ("each pair of means compared on its own standard error" if lang == "en"
             else "各对均值按各自标准误比较") in text  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_correlated_rcbd_letters_are_the_single_step_of_the_tukey_pairs(tmp_path, lang):
+    """Stop 40: the report's letters are those of the library's Tukey pairs.
+
+    T01 lost in block 2 and one plot more: the LS-means are correlated beyond the blocks,
+    so ``pairwise(method="tukey")`` is the single-step multivariate t (equal to R's
+    ``1 - pmvt`` of the pairs, tests/test_report_mixed_lme4_trials.py); the two-level
+    letters were the studentized range and the methods named Tukey-Kramer.
+    """
+    text = _report(tmp_path, _trial("rcbd_fixed_6x4_ckmiss", "--design", "rcbd"), lang)
+    name = letters_name("tukey", {"test": "Tukey (single-step)"}, lang)
+    assert name in text
+    assert letters_name("tukey", {"test": "Tukey-Kramer", "adjustment": ""}, lang) not in text
 
 
 @pytest.mark.parametrize(
@@ -56,18 +72,19 @@ def test_complete_rcbd_letters_are_tukey_hsd(tmp_path, lang, expected):
 
 
 @pytest.mark.parametrize(
-    ("lang", "expected"),
+    ("lang", "one_df"),
     [
         ("en", "The letters compare every pair on one df, the smallest of the pairs'"),
         ("zh", "字母标记的各对比较均采用同一自由度"),
     ],
 )
-def test_mixed_model_letters_say_their_one_df(tmp_path, lang, expected):
-    # REML Latin square with a missing plot: pairs have their own Satterthwaite df, the
-    # multiple-range letters use the smallest for all (their provenance's error term)
+def test_mixed_model_letters_use_each_pairs_df(tmp_path, lang, one_df):
+    # REML Latin square with a missing plot: pairs have their own Satterthwaite df; since
+    # stop 40 the letters are those of the Tukey pairs at those df (Tukey-Kramer here),
+    # as FieldTrial.means(letters="tukey") and emmeans, not one df for the whole ranking
     argv = _trial("latin5_m1", "--design", "latin", "--block-effects", "random")
     text = _report(tmp_path, argv, lang)
-    assert expected in text
+    assert one_df not in text
     assert "Tukey-Kramer" in text
 
 
@@ -129,18 +146,34 @@ def test_split_plot_methods_name_each_factors_error_term(tmp_path, lang, expecte
     ],
 )  # fmt: skip
 def test_mixed_model_own_df_sentence_names_dunnett_alone(tmp_path, lang, dunnett_only, both):
-    # the letters rank on one df, so no Tukey P value is computed at each pair's own df
-    argv = _trial("latin5_m1", "--design", "latin", "--block-effects", "random", "--control", "A")
+    # Duncan's letters rank on one df, so no Tukey P value is computed at each pair's df
+    argv = _trial("latin5_m1", "--design", "latin", "--block-effects", "random", "--control", "A",
+                  "--letters", "duncan")  # fmt: skip
     text = _report(tmp_path, argv, lang)
     assert dunnett_only in text
     assert both not in text
+    # Tukey's letters (the default) are the pairs at each pair's own df: both named
+    argv = _trial("latin5_m1", "--design", "latin", "--block-effects", "random", "--control", "A")
+    assert both in _report(tmp_path, argv, lang)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_mixed_model_without_control_has_no_adjusted_p_sentence(tmp_path, lang):
-    # alpha lattice without a control: no Dunnett family, letters on one df
-    text = _report(tmp_path, _trial("alpha18_k3_r3_m2", "--design", "alpha"), lang)
+    # alpha lattice without a control, Duncan's letters on one df: no adjusted P sentence
+    argv = _trial("alpha18_k3_r3_m2", "--design", "alpha", "--letters", "duncan")
+    text = _report(tmp_path, argv, lang)
     assert "adjusted P values are integrated" not in text and "校正 P 值按每个比较" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en", " Tukey adjusted P values are integrated"), ("zh", "Tukey 校正 P 值按每个比较")],
+)
+def test_mixed_model_without_control_names_tukey_alone(tmp_path, lang, expected):
+    # no control: Tukey's letters at each pair's df, and no Dunnett family to name
+    text = _report(tmp_path, _trial("alpha18_k3_r3_m2", "--design", "alpha"), lang)
+    assert expected in text
+    assert "Dunnett" not in text
 
 
 @pytest.mark.parametrize(

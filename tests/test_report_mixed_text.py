@@ -189,21 +189,26 @@ def test_alpha_methods_in_chinese_name_no_setting(tmp_path: Path) -> None:
 def test_methods_say_adjusted_p_use_exact_df(tmp_path: Path) -> None:
     """The report states the one convention that differs from emmeans: no df rounding.
 
-    Said of the Dunnett P values (a control N0); the letters rank on one df (stop 39).
+    Said of the Dunnett P values (a control N0) and, since stop 40, of Tukey's: the letters
+    are the Tukey pairs at each pair's own df (stop 39: one df for the whole ranking).
     """
     folder = _split_plot_with_missing_plot(tmp_path, whole_plot_effects=True)
     toml = folder / "trial.toml"
     toml.write_text(toml.read_text(encoding="utf-8") + 'control = "N0"\n', encoding="utf-8")
     md = _markdown(folder, "en")
-    assert "Dunnett adjusted P values are integrated at each comparison's own, non-integer df" in md
+    assert (
+        "Dunnett and Tukey adjusted P values are integrated at each comparison's own, "
+        "non-integer df" in md
+    )
     assert "rounds the df to an integer first" in md
 
 
-def test_methods_without_adjusted_p_at_own_df_say_nothing_of_it(tmp_path: Path) -> None:
-    """No control and letters on one df: no P value is integrated at a pair's own df."""
+def test_methods_without_control_name_tukey_alone(tmp_path: Path) -> None:
+    """No control: the adjusted-P sentence is Tukey's alone, and no one-df letters."""
     md = _markdown(_split_plot_with_missing_plot(tmp_path, whole_plot_effects=True), "en")
-    assert "adjusted P values are integrated" not in md
-    assert "The letters compare every pair on one df" in md
+    assert " Tukey adjusted P values are integrated at each comparison's own" in md
+    assert "Dunnett" not in md
+    assert "The letters compare every pair on one df" not in md
 
 
 def _variance_table(folder: Path, lang: str, unit: str) -> Any:

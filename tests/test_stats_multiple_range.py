@@ -402,3 +402,31 @@ def test_repr_is_one_line_without_tables() -> None:
     assert repr(duncan(sweetpotato_means())) == (
         "MeanSeparation(test='duncan', alpha=0.05, means=4, df_error=8)"
     )
+
+
+def test_two_level_tukey_letters_are_the_verdicts_of_the_tukey_pairs() -> None:
+    """REML LS-means: a shared letter exactly when pairwise_means' Tukey does not separate.
+
+    At 0.05 and 0.01, and the provenance names that test (the oats alpha-lattice: one pair
+    at p = 0.0090 was joined at 0.01).  Stop 40: the two-level letters (what the report
+    prints) used the studentized range at the smallest pair's df for every pair, while
+    ``pairwise_means`` (and ``FieldTrial.means``) use each pair's df and, for correlated
+    LS-means, the single-step multivariate t; on a row-column trial with missing plots
+    the report's letters joined 3 pairs that emmeans + multcomp::cld (and the library)
+    separate (tests/test_report_mixed_lme4_trials.py).
+    """
+    from reference_cases import alpha_fit, john_alpha
+    from yieldtrial.stats.compare import pairwise_means
+
+    mm = alpha_fit(john_alpha()).means_model()
+    frame = two_level_letters(mm, test="tukey")
+    table = frame.set_index("level")
+    pairs = pairwise_means(mm, method="tukey")
+    for column, alpha in (("letters_05", 0.05), ("letters_01", 0.01)):
+        letters = table[column].str.lower()
+        for _, row in pairs.iterrows():
+            shared = bool(set(letters[row["group1"]]) & set(letters[row["group2"]]))
+            assert shared is not bool(row["p_value_adjusted"] < alpha)
+    prov = frame.attrs["provenance"]
+    for name in ("test", "adjustment", "error_term"):
+        assert prov[name] == pairs.attrs["provenance"][name]

@@ -665,7 +665,11 @@ def two_level_letters(
     mm : MeansModel
         LS-means, covariance and error df of the design model.
     test : str, default "duncan"
-        One of :data:`MEAN_SEPARATION_TESTS`.
+        One of :data:`MEAN_SEPARATION_TESTS`.  ``"tukey"`` (up to
+        ``TUKEY_PAIRS_LETTERS_MAX`` levels): the verdicts of
+        :func:`~yieldtrial.stats.compare.pairwise_means` (each pair's own df, the
+        single-step multivariate t for correlated LS-means), as ``FieldTrial.means``;
+        the multiple-range tests rank on one df, ``mm.df``.
     alpha_lower : float, default 0.05
         Level of the lowercase letters. [-]
     alpha_upper : float, default 0.01
@@ -698,16 +702,53 @@ def two_level_letters(
         return summarised_letters(mm, test=key, alphas=(lo, hi), always=always)
     # verdicts only: the pairwise tables (k (k - 1) / 2 rows) are not needed for letters
     _, sig_lo, order_lo, crit_lo, q_lo, sed = _pairs(mm, key, lo, with_pairs=False)
-    first = _result(mm, key, lo, None, sig_lo, order_lo, crit_lo, q_lo, sed)
     _, sig, _, _, _, _ = _pairs(mm, key, hi, with_pairs=False)
+    pair_provenance = None
+    if key == "tukey" and len(mm.levels) <= TUKEY_PAIRS_LETTERS_MAX:
+        # the verdicts of the library's Tukey pairs (each pair's own df; the single step
+        # for correlated LS-means), as FieldTrial.means(letters="tukey") and pairwise():
+        # the studentized range at the smallest df differed from them and from emmeans +
+        # multcomp::cld (resolvable row-column, replicates random, 4 plots missing)
+        sig_lo, sig, pair_provenance = _tukey_pair_verdicts(mm, lo, hi)
+    first = _result(mm, key, lo, None, sig_lo, order_lo, crit_lo, q_lo, sed)
     position = {level: i for i, level in enumerate(mm.levels)}
     order = [position[level] for level in first.groups["level"]]
     upper = _letters(mm, sig)
     frame = first.groups.rename(columns={"letters": "letters_05"}).copy()
     frame["letters_01"] = [_upper_letters(upper[i]) for i in order]
     frame.attrs["provenance"] = first.provenance.to_dict()
+    if pair_provenance is not None:
+        for name in ("test", "adjustment", "error_term"):
+            frame.attrs["provenance"][name] = pair_provenance[name]
     frame.attrs["alphas"] = {"letters_05": lo, "letters_01": hi}
     return frame
+
+
+#: Most levels whose two-level Tukey letters come from the library's Tukey pairs (each
+#: pair's df, the single step for correlated LS-means; ``pairwise_means`` keeps
+#: Tukey-Kramer above 50 for cost); above, the studentized range at ``mm.df``.
+TUKEY_PAIRS_LETTERS_MAX = 50
+
+
+def _tukey_pair_verdicts(
+    mm: MeansModel, alpha_lower: float, alpha_upper: float
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """Significance matrices at both levels from ``pairwise_means(mm, "tukey")``."""
+    from yieldtrial.stats.compare import pairwise_means
+
+    pairs = pairwise_means(mm, method="tukey", alpha=alpha_lower)
+    position = {level: i for i, level in enumerate(mm.levels)}
+    i = pairs["group1"].map(position).to_numpy(dtype=int)
+    j = pairs["group2"].map(position).to_numpy(dtype=int)
+    p_adj = pairs["p_value_adjusted"].to_numpy(dtype=float)
+    k = len(mm.levels)
+    out = []
+    for alpha in (alpha_lower, alpha_upper):
+        significant = np.zeros((k, k), dtype=bool)
+        significant[i, j] = p_adj < alpha
+        significant[j, i] = p_adj < alpha
+        out.append(significant)
+    return out[0], out[1], pairs.attrs["provenance"]
 
 
 def add_two_level_letters(

@@ -72,6 +72,32 @@ KEEP_CASES = {
     "aug_3ck_5b_12_unequal_random",
     "aug_3ck_5b_12_unequal_fixed",
     "aug_4ck_4b_8_unequal_fixed",
+    # third round (stop 40): all 25 of its trials
+    "sp_4x3_b4_m4",
+    "sp_3x5_b3_m2_wp",
+    "sp_4x3_b4_m4_main",
+    "sp_2x4_b6_m5_main",
+    "sp_6x3_b3_m4",
+    "strip_4x3_b3_m4",
+    "strip_3x5_b4_m5_h",
+    "strip_5x2_b4_m3_h",
+    "alpha15_k3_r4_m5",
+    "alpha15_k3_r4_m5_random",
+    "alpha20_k4_r3_m4_random",
+    "ribd_13_r3_m3",
+    "ribd_13_r3_m3_random",
+    "ribd_10_r4_m4_random",
+    "rowcol_4x3_r3_m4",
+    "rowcol_4x3_r3_m4_random",
+    "rowcol_2x5_r4_m5",
+    "aug_3ck_6b_14_entrymiss_random",
+    "aug_3ck_6b_14_entrymiss_fixed",
+    "aug_2ck_5b_10_entrymiss_random",
+    "aug_2ck_5b_10_entrymiss_fixed",
+    "rcbd_random_7x5_m4",
+    "rcbd_random_6x3_m4",
+    "latin5_random_m3",
+    "latin7_random_m4",
 }
 KEEP = ["plot_id", "treatment", "block", "row", "column"]
 MAN: list[dict] = []
@@ -174,7 +200,7 @@ def split(
 
 
 # --------------------------------------------------------------------------- strip plot
-def strip(case, nh, nv, blocks, ys, n_missing, sd_bh=200, sd_bv=150):
+def strip(case, nh, nv, blocks, ys, n_missing, sd_bh=200, sd_bv=150, control_h=False, extra=None):
     hs = [f"H{i}" for i in range(1, nh + 1)]
     vs = [f"V{i}" for i in range(1, nv + 1)]
     rng = np.random.default_rng(ys)
@@ -196,14 +222,16 @@ def strip(case, nh, nv, blocks, ys, n_missing, sd_bh=200, sd_bv=150):
     ]
     df["yield_kg_ha"] = np.round(y)
     blank(df, rng.choice(len(df), n_missing, replace=False))
+    for b, h, v in extra or ():
+        df.loc[(df["block"] == b) & (df["h"] == h) & (df["v"] == v), "yield_kg_ha"] = np.nan
     add(
         case,
         df,
         ["--design", "strip_plot", "--factors", "h,v"],
         "yield_kg_ha ~ h * v + (1 | block) + (1 | block:h) + (1 | block:v)",
-        "V1",
-        "v",
-        ["h", "h:v"],
+        "H1" if control_h else "V1",
+        "h" if control_h else "v",
+        ["v", "h:v"] if control_h else ["h", "h:v"],
     )
 
 
@@ -272,7 +300,7 @@ def latin(case, t, seed, ys, n_missing, sd_r=250, sd_c=200, random=True):
 
 
 # --------------------------------------------------------------------------- alpha
-def alpha(case, entries, k, r, seed, ys, n_missing, sd_ib=280, drop_entry_reps=None):
+def alpha(case, entries, k, r, seed, ys, n_missing, sd_ib=280, drop_entry_reps=None, random=False):
     gens = [f"G{i:02d}" for i in range(1, entries + 1)]
     bk = book(
         "alpha",
@@ -303,6 +331,20 @@ def alpha(case, entries, k, r, seed, ys, n_missing, sd_ib=280, drop_entry_reps=N
     if drop_entry_reps:
         g, reps = drop_entry_reps
         df.loc[(df["treatment"] == g) & df["block"].isin(reps), "yield_kg_ha"] = np.nan
+    _add_alpha(case, df, random)
+
+
+def _add_alpha(case, df, random):
+    if random:  # replicates random too (stop 40)
+        add(
+            case,
+            df,
+            ["--design", "alpha", "--block-effects", "random"],
+            "yield_kg_ha ~ treatment + (1 | block) + (1 | block:incomplete_block)",
+            "G01",
+            "treatment",
+        )
+        return
     add(
         case,
         df,
@@ -367,7 +409,7 @@ def rowcol(case, reps, rows, cols, ys, n_missing, random=False):
 
 
 # --------------------------------------------------------------------------- augmented
-def augmented(case, checks, entries, blocks, seed, ys, drop_check=None, sd_b=350):
+def augmented(case, checks, entries, blocks, seed, ys, drop_check=None, sd_b=350, drop_entry=None):
     ck = [f"CK{i}" for i in range(1, checks + 1)]
     en = [f"E{i:02d}" for i in range(1, entries + 1)]
     bk = book(
@@ -397,6 +439,8 @@ def augmented(case, checks, entries, blocks, seed, ys, drop_check=None, sd_b=350
             hit = (df["block"] == b) & (df["treatment"] == c)
             assert hit.sum() == 1
             df.loc[hit, "yield_kg_ha"] = np.nan
+    for e in drop_entry or ():  # an entry's only plot lost: the entry leaves the trial
+        df.loc[df["treatment"] == e, "yield_kg_ha"] = np.nan
     add(
         case + "_random",
         df,
@@ -417,7 +461,7 @@ def augmented(case, checks, entries, blocks, seed, ys, drop_check=None, sd_b=350
 
 
 # ----------------------------------------------------------- resolvable, not alpha
-def ribd(case, sizes, reps, ys, n_missing, sd_ib=250):
+def ribd(case, sizes, reps, ys, n_missing, sd_ib=250, random=False):
     """Write resolvable incomplete blocks of unequal sizes (``sizes``).
 
     The entries are shuffled anew in each replicate: no alpha generator (``yieldtrial
@@ -447,14 +491,7 @@ def ribd(case, sizes, reps, ys, n_missing, sd_ib=250):
     )
     if n_missing:
         blank(df, rng.choice(len(df), n_missing, replace=False))
-    add(
-        case,
-        df,
-        ["--design", "alpha"],
-        "yield_kg_ha ~ block + treatment + (1 | block:incomplete_block)",
-        "G01",
-        "treatment",
-    )
+    _add_alpha(case, df, random)
 
 
 def second_round():
@@ -535,6 +572,65 @@ def second_round():
         "aug_4ck_4b_8_unequal", 4, 8, 4, s + 23, s + 551,
         drop_check=[("1", "CK2"), ("3", "CK4"), ("4", "CK4")],
     )  # fmt: skip
+
+
+def third_round():
+    """Stop 40: shapes the first two rounds did not have (other seeds and sizes)."""
+    s = 45000
+    EXTRAS.update(
+        {
+            "sp_4x3_b4_m4_main": ("greater",),
+            "alpha15_k3_r4_m5": ("tukey",),
+            "alpha15_k3_r4_m5_random": ("tukey", "greater"),
+            "ribd_13_r3_m3_random": ("tukey",),
+            "rowcol_4x3_r3_m4_random": ("tukey",),
+            "rcbd_random_7x5_m4": ("tukey", "greater"),
+            "rcbd_random_6x3_m4": ("tukey",),
+            "latin5_random_m3": ("tukey",),
+            "aug_3ck_6b_14_entrymiss_random": ("bestcheck",),
+            "aug_3ck_6b_14_entrymiss_fixed": ("bestcheck",),
+            "aug_2ck_5b_10_entrymiss_fixed": ("bestcheck",),
+        }
+    )
+    # split plots: unequal level counts, missing plots in several places, either control
+    split("sp_4x3_b4_m4", 4, 3, 4, s + 1, s + 501, 4)
+    split("sp_3x5_b3_m2_wp", 3, 5, 3, s + 2, s + 502, 2, extra=[("1", "W3", None)])
+    split(
+        "sp_4x3_b4_m4_main", 4, 3, 4, s + 3, s + 503, 3, extra=[("2", "W1", "S2")],
+        control_first=True,
+    )  # fmt: skip
+    split("sp_2x4_b6_m5_main", 2, 4, 6, s + 4, s + 504, 5, control_first=True)
+    split("sp_6x3_b3_m4", 6, 3, 3, s + 5, s + 505, 4)
+    # strip plots: the control a vertical and a horizontal level
+    strip("strip_4x3_b3_m4", 4, 3, 3, s + 520, 4)
+    strip("strip_3x5_b4_m5_h", 3, 5, 4, s + 521, 4, control_h=True, extra=[("2", "H1", "V3")])
+    strip("strip_5x2_b4_m3_h", 5, 2, 4, s + 522, 3, control_h=True)
+    # alpha-lattice and resolvable incomplete blocks of unequal size, replicates fixed and
+    # random (the same plot tables), missing plots in several replicates
+    alpha("alpha15_k3_r4_m5", 15, 3, 4, s + 6, s + 530, 5)
+    alpha("alpha15_k3_r4_m5_random", 15, 3, 4, s + 6, s + 530, 5, random=True)
+    alpha("alpha20_k4_r3_m4_random", 20, 4, 3, s + 7, s + 531, 4, random=True)
+    ribd("ribd_13_r3_m3", (5, 4, 4), 3, s + 532, 3)
+    ribd("ribd_13_r3_m3_random", (5, 4, 4), 3, s + 532, 3, random=True)
+    ribd("ribd_10_r4_m4_random", (4, 3, 3), 4, s + 533, 4, random=True)
+    # resolvable row-column: rows and columns random within replicates
+    rowcol("rowcol_4x3_r3_m4", 3, 4, 3, s + 540, 4)
+    rowcol("rowcol_4x3_r3_m4_random", 3, 4, 3, s + 540, 4, random=True)
+    rowcol("rowcol_2x5_r4_m5", 4, 2, 5, s + 541, 5)
+    # augmented: checks of unequal replication, an entry lost; blocks random and fixed
+    augmented(
+        "aug_3ck_6b_14_entrymiss", 3, 14, 6, s + 8, s + 550,
+        drop_check=[("1", "CK2"), ("3", "CK2"), ("5", "CK3")], drop_entry=["E05"],
+    )  # fmt: skip
+    augmented(
+        "aug_2ck_5b_10_entrymiss", 2, 10, 5, s + 9, s + 551,
+        drop_check=[("2", "CK1"), ("4", "CK1")], drop_entry=["E03", "E08"],
+    )  # fmt: skip
+    # RCBD and Latin squares with blocks (rows, columns) random and several missing plots
+    rcbd("rcbd_random_7x5_m4", 7, 5, s + 10, s + 560, 4)
+    rcbd("rcbd_random_6x3_m4", 6, 3, s + 11, s + 561, 3, drop=[("2", "T01")])
+    latin("latin5_random_m3", 5, s + 12, s + 562, 3)
+    latin("latin7_random_m4", 7, s + 13, s + 563, 4)
 
 
 def main():
@@ -638,6 +734,7 @@ def main():
     augmented("aug_2ck_6b_15_ckmiss", 2, 15, 6, s + 39, s + 546, drop_check=("4", "CK1"))
     augmented("aug_3ck_4b_17_tinyblock", 3, 17, 4, s + 40, s + 547, sd_b=1)
     second_round()
+    third_round()
     with open(OUT / "manifest.tsv", "w", encoding="utf-8", newline="") as f:
         f.write("case\tfile\tformula\tkind\tcontrol\tspec\tspecs\tflags\textras\n")
         for m in MAN:

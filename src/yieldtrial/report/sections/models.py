@@ -99,9 +99,12 @@ def model_methods_text(ctx: ReportContext) -> str:
         # emmeans rounds the df of its multivariate-t adjustment; yieldtrial does not.  Letters
         # ranked on one df (multiple-range letters: their provenance's error term) have no
         # Tukey P values at each pair's df: the sentence names Dunnett alone, or is left out
+        dunnett = ctx.comparisons is not None and bool(ctx.s.controls)
         if not letters_one_df(ctx.letters_provenance):
-            return text + space + t("methods.mixed_adjusted", lang)
-        if ctx.comparisons is None or not ctx.s.controls:
+            # no control: Tukey's letters alone (the sentence named a Dunnett family)
+            key = "methods.mixed_adjusted" if dunnett else "methods.mixed_adjusted_tukey"
+            return text + space + t(key, lang)
+        if not dunnett:
             return text
         return text + space + t("methods.mixed_adjusted_dunnett", lang)
     if kind == "augmented":
