@@ -223,9 +223,11 @@ def test_json_letters_variant_is_tukey_hsd_for_a_complete_rcbd(tmp_path):
     assert (letters["test"], letters["variant"]) == ("tukey", "tukey_hsd")
 
 
-def test_json_letters_variant_is_tukey_kramer_with_a_missing_plot(tmp_path):
+def test_json_letters_variant_is_single_step_with_a_missing_plot(tmp_path):
+    # missing plots correlate the LS-means: since stop 40 the report's letters are those of
+    # the library's Tukey pairs, the single step (multivariate t), as multcomp::cld's
     letters = _json_letters(tmp_path, _trial("rcbd_fixed_6x4_ckmiss", "--design", "rcbd"))
-    assert letters["variant"] == "tukey_kramer"
+    assert letters["variant"] == "tukey_single_step"
     # 6 treatments x 4 blocks, plots 101 and 206 blank: 22 plots, residual df of the
     # RCBD model 22 - 1 - (6 - 1) - (4 - 1) = 13, the error the letters use
     assert letters["df_error"] == pytest.approx(13.0)
@@ -241,13 +243,14 @@ def test_json_letters_variant_is_single_step_for_alpha_lattice_at_001(tmp_path):
     assert all("letters_01" not in row for row in letters["table"])
 
 
-def test_json_letters_say_one_df_for_all_pairs_under_reml(tmp_path):
-    # random blocks with missing plots: Satterthwaite df differ by pair; the ranking uses
-    # the smallest pair's, as the methods sentence "methods.letters_one_df" says
+def test_json_letters_use_each_pairs_df_under_reml(tmp_path):
+    # random blocks with missing plots: Satterthwaite df differ by pair; up to 50 levels the
+    # letters come from the library's Tukey pairs, each at its own df (stop 40; they ranked
+    # every pair on the smallest pair's df before), so no single df for all pairs
     argv = _trial("rcbd_random_6x4_ckmiss", "--design", "rcbd", "--block-effects", "random")
     letters = _json_letters(tmp_path, argv)
-    assert (letters["variant"], letters["one_df_for_all_pairs"]) == ("tukey_kramer", True)
-    assert "for the whole ranking" in letters["provenance"]["error_term"]
+    assert (letters["variant"], letters["one_df_for_all_pairs"]) == ("tukey_single_step", False)
+    assert "for the whole ranking" not in letters["provenance"]["error_term"]
 
 
 def test_json_letters_variant_of_duncan_is_duncan(tmp_path):
