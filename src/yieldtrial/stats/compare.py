@@ -1125,6 +1125,26 @@ def pairwise_means(
          a      c    True
          b      c    True
     """
+    return _pairwise_means(
+        mm, method=method, alpha=alpha, protected=protected, anova_p=anova_p, need_critical=True
+    )
+
+
+def _pairwise_means(
+    mm: MeansModel,
+    *,
+    method: str,
+    alpha: float,
+    protected: bool,
+    anova_p: float | None,
+    need_critical: bool,
+) -> pd.DataFrame:
+    """:func:`pairwise_means`; ``need_critical=False`` for callers that use only the p-values.
+
+    Tukey on correlated LS-means then skips each df's root search of the critical value
+    (``critical_value``, ``least_significant`` and the intervals are NaN; the p-values and
+    ``reject`` are the same floats) and the note states the p-values' own error.
+    """
     require_means_model(mm, "pairwise_means")
     _check_choice("method", method, PAIRWISE_METHODS)
     check_alpha(alpha)  # the one rule of every entry point
@@ -1169,9 +1189,14 @@ def pairwise_means(
             p = _t_pvalues(t, row_df, "two-sided")
             p_adj = np.full(m, np.nan)
             crit = np.full(m, np.nan)
-            for value, rows in _df_groups(row_df):
+            groups = _df_groups(row_df)
+            for g, (value, rows) in enumerate(groups):
+                # p-values only: no root search, except the last df's, whose note (its
+                # stated error) is the family's note, the same as pairwise_means'
+                only_p = not need_critical and g < len(groups) - 1
+                extra = {"need_critical": False} if only_p else {}
                 p_adj[rows], crit[rows], general_note, error = _tukey_adjusted(
-                    t[rows], mm.cov, value, alpha=alpha
+                    t[rows], mm.cov, value, alpha=alpha, **extra
                 )
                 borderline.append((p_adj[rows], error))
             _warn_borderline("Tukey's pairwise comparisons", borderline, alpha)

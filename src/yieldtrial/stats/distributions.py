@@ -1248,9 +1248,19 @@ def tukey_adjusted(
 
 
 def _tukey_adjusted(
-    statistics: np.ndarray, cov: Any, df: float, *, alpha: float = 0.05
+    statistics: np.ndarray,
+    cov: Any,
+    df: float,
+    *,
+    alpha: float = 0.05,
+    need_critical: bool = True,
 ) -> tuple[np.ndarray, float, str | None, float]:
-    """:func:`tukey_adjusted` and the stated absolute error (NaN for the studentized range)."""
+    """:func:`tukey_adjusted` and the stated absolute error (NaN for the studentized range).
+
+    ``need_critical=False`` (callers that use only the p-values, e.g. the letters):
+    the general case skips the root search of the critical value (NaN) and states the
+    p-values' own error; the p-values are the same floats.
+    """
     t = np.asarray(statistics, dtype=float)
     # a diagonal covariance (balanced designs, possibly 10,000 means) is never made dense
     k = int(np.shape(cov)[0]) if np.ndim(cov) else 1
@@ -1260,6 +1270,10 @@ def _tukey_adjusted(
         p_adj = tukey_pvalues(np.sqrt(2.0) * np.abs(t), k, df)
         return p_adj, tukey_critical_value(k, df, alpha=alpha) / np.sqrt(2.0), None, np.nan
     p_adj, acc = tukey_general_pvalues(t, v, df)
+    if not need_critical:
+        err = acc.abs_error
+        note = f"multivariate t (correlated LS-means), abs. error <= {err:.1e}"
+        return p_adj, float("nan"), note, err
     crit, acc_c = tukey_general_critical_value(v, df, alpha=alpha)
     err = max(acc.abs_error, acc_c.abs_error)
     note = f"multivariate t (correlated LS-means), abs. error <= {err:.1e}"

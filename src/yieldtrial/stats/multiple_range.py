@@ -734,9 +734,12 @@ def _tukey_pair_verdicts(
     mm: MeansModel, alpha_lower: float, alpha_upper: float
 ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """Significance matrices at both levels from ``pairwise_means(mm, "tukey")``."""
-    from yieldtrial.stats.compare import pairwise_means
+    from yieldtrial.stats.compare import _pairwise_means
 
-    pairs = pairwise_means(mm, method="tukey", alpha=alpha_lower)
+    # only the adjusted P values: no critical value's root search per df (stop 40)
+    pairs = _pairwise_means(
+        mm, method="tukey", alpha=alpha_lower, protected=True, anova_p=None, need_critical=False
+    )
     position = {level: i for i, level in enumerate(mm.levels)}
     i = pairs["group1"].map(position).to_numpy(dtype=int)
     j = pairs["group2"].map(position).to_numpy(dtype=int)
