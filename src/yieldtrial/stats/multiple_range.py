@@ -733,7 +733,7 @@ TUKEY_PAIRS_LETTERS_MAX = 50
 def _tukey_pair_verdicts(
     mm: MeansModel, alpha_lower: float, alpha_upper: float
 ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
-    """Significance matrices at both levels from ``pairwise_means(mm, "tukey")``."""
+    """Significance matrices at both levels from ``pairwise_means(mm, "tukey")``'s P values."""
     from yieldtrial.stats.compare import _pairwise_means
 
     # only the adjusted P values: no critical value's root search per df (stop 40)
